@@ -1,0 +1,3 @@
+"""hutch: a rootless, daemonless container tool."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,3 @@
+from hutch.cli.app import main
+
+main()

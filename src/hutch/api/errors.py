@@ -1,0 +1,57 @@
+"""Errors hutch raises, each carrying the exit code podman would give.
+
+The CLI maps errors to exit codes in exactly one place (``hutch.cli.app``):
+everything else raises one of these and never calls ``sys.exit`` itself.
+"""
+
+from __future__ import annotations
+
+EXIT_ENGINE = 125
+EXIT_CANNOT_INVOKE = 126
+EXIT_NOT_FOUND = 127
+
+
+class HutchError(Exception):
+    """An error of hutch itself (exit 125 unless a subclass says otherwise)."""
+
+    exit_code = EXIT_ENGINE
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class InvalidArgument(HutchError):
+    """A flag value, reference or file the user gave is not acceptable."""
+
+
+class NoSuchObject(HutchError):
+    """A named image, container, volume or network does not exist."""
+
+
+class Conflict(HutchError):
+    """The object exists but is in a state that forbids the operation."""
+
+
+class HostNotReady(HutchError):
+    """The host lacks something hutch needs (subordinate ids, a device, a tool)."""
+
+
+class CannotInvoke(HutchError):
+    """The container's command exists but cannot be executed (exit 126)."""
+
+    exit_code = EXIT_CANNOT_INVOKE
+
+
+class CommandNotFound(HutchError):
+    """The container's command does not exist (exit 127)."""
+
+    exit_code = EXIT_NOT_FOUND
+
+
+class UnsafeArchive(HutchError):
+    """A tar entry would land outside the directory it is extracted into."""
