@@ -1,0 +1,146 @@
+"""Platforms (``os/architecture[/variant]``) and choosing one from an index.
+
+Names follow Go's GOOS/GOARCH, as the OCI image spec requires. Comparison is
+always done on normalised platforms, in the spirit of containerd's
+``platforms.Normalize``: ``aarch64`` is ``arm64``, an ``arm64`` without a
+variant is ``arm64/v8``, an ``arm`` without a variant is ``arm/v7``.
+"""
+
+from __future__ import annotations
+
+import platform as _pyplatform
+import sys
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from hutch.api.errors import InvalidArgument, NoSuchObject
+
+if TYPE_CHECKING:
+    # Only for annotations: manifest.py imports Platform at run time.
+    from hutch.oci.manifest import Descriptor, ImageIndex
+
+
+@dataclass(frozen=True)
+class Platform:
+    os: str
+    architecture: str
+    variant: str | None = None
+    os_version: str | None = None
+    os_features: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        text = f"{self.os}/{self.architecture}"
+        return f"{text}/{self.variant}" if self.variant else text
+
+
+# uname machine names -> (GOARCH, default variant)
+_MACHINE_ARCH: dict[str, tuple[str, str | None]] = {
+    "x86_64": ("amd64", None),
+    "amd64": ("amd64", None),
+    "aarch64": ("arm64", "v8"),
+    "arm64": ("arm64", "v8"),
+    "armv5l": ("arm", "v5"),
+    "armv5tel": ("arm", "v5"),
+    "armv6l": ("arm", "v6"),
+    "armv7l": ("arm", "v7"),
+    # A 32-bit userland on a 64-bit CPU: arm/v8 images hardly exist, v7 runs.
+    "armv8l": ("arm", "v7"),
+    "i386": ("386", None),
+    "i486": ("386", None),
+    "i586": ("386", None),
+    "i686": ("386", None),
+    "ppc64le": ("ppc64le", None),
+    "ppc64": ("ppc64", None),
+    "s390x": ("s390x", None),
+    "riscv64": ("riscv64", None),
+    "mips64": ("mips64", None),
+    "loongarch64": ("loong64", None),
+}
+
+
+def normalize(p: Platform) -> Platform:
+    """The canonical spelling of ``p``, so that equal platforms compare equal."""
+    os_name = p.os.lower()
+    if os_name == "macos":
+        os_name = "darwin"
+    arch = p.architecture.lower()
+    variant = p.variant.lower() if p.variant else None
+    if arch in ("x86_64", "x86-64", "amd64"):
+        arch = "amd64"
+        # v1 is the baseline every amd64 CPU meets: the same as no variant.
+        if variant == "v1":
+            variant = None
+    elif arch in ("aarch64", "arm64"):
+        arch = "arm64"
+        if variant in (None, "8", "v8", "v8.0"):
+            variant = "v8"
+    elif arch == "armhf":
+        arch, variant = "arm", "v7"
+    elif arch == "armel":
+        arch, variant = "arm", "v6"
+    elif arch == "arm":
+        if variant is None:
+            variant = "v7"
+        elif variant in ("5", "6", "7", "8"):
+            variant = f"v{variant}"
+    elif arch in ("i386", "i486", "i586", "i686", "x86"):
+        arch, variant = "386", None
+    return replace(p, os=os_name, architecture=arch, variant=variant)
+
+
+def parse_platform(text: str) -> Platform:
+    """Parse ``os/arch[/variant]`` as ``--platform`` takes it, normalised."""
+    parts = text.strip().split("/")
+    if len(parts) not in (2, 3) or not all(parts):
+        raise InvalidArgument(f"invalid platform {text!r}: expected OS/ARCH[/VARIANT]")
+    variant = parts[2] if len(parts) == 3 else None
+    return normalize(Platform(os=parts[0], architecture=parts[1], variant=variant))
+
+
+def host_platform(machine: str | None = None, system: str | None = None) -> Platform:
+    """The platform of this host (``machine``/``system`` override uname for tests)."""
+    machine = (machine or _pyplatform.machine()).lower()
+    os_name = (system or sys.platform).lower()
+    if os_name.startswith("linux"):
+        os_name = "linux"
+    arch, variant = _MACHINE_ARCH.get(machine, (machine, None))
+    return normalize(Platform(os=os_name, architecture=arch, variant=variant))
+
+
+def _rank(candidate: Platform | None, want: Platform) -> int | None:
+    """0 for an exact match, 1 for a candidate that names no variant, else None."""
+    if candidate is None:
+        return None
+    have = normalize(candidate)
+    if (have.os, have.architecture) != (want.os, want.architecture):
+        return None
+    if have.variant == want.variant:
+        return 0
+    # Normalisation gives arm and arm64 a variant; look at what was written.
+    if not candidate.variant:
+        return 1
+    return None
+
+
+def select_manifest(index: ImageIndex, want: Platform) -> Descriptor:
+    """The entry of ``index`` to run on ``want``.
+
+    An exact os/architecture/variant match wins; next an entry that names no
+    variant; last, when no entry declares a platform at all, the first entry
+    (single-image indexes written by ``save`` tools often omit it). Entries
+    are otherwise taken in index order.
+    """
+    want = normalize(want)
+    best: tuple[int, Descriptor] | None = None
+    for desc in index.manifests:
+        rank = _rank(desc.platform, want)
+        if rank is not None and (best is None or rank < best[0]):
+            best = (rank, desc)
+    if best is not None:
+        return best[1]
+    if index.manifests and all(d.platform is None for d in index.manifests):
+        return index.manifests[0]
+    # Build attestations are listed as unknown/unknown: they are not images.
+    names = [str(d.platform) for d in index.manifests if d.platform and d.platform.os != "unknown"]
+    available = ", ".join(names) or "none"
+    raise NoSuchObject(f"no image in the index matches platform {want} (available: {available})")
