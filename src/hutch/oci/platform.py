@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import platform as _pyplatform
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Final
 
 from hutch.api.errors import InvalidArgument, NoSuchObject
 
@@ -34,28 +36,30 @@ class Platform:
 
 
 # uname machine names -> (GOARCH, default variant)
-_MACHINE_ARCH: dict[str, tuple[str, str | None]] = {
-    "x86_64": ("amd64", None),
-    "amd64": ("amd64", None),
-    "aarch64": ("arm64", "v8"),
-    "arm64": ("arm64", "v8"),
-    "armv5l": ("arm", "v5"),
-    "armv5tel": ("arm", "v5"),
-    "armv6l": ("arm", "v6"),
-    "armv7l": ("arm", "v7"),
-    # A 32-bit userland on a 64-bit CPU: arm/v8 images hardly exist, v7 runs.
-    "armv8l": ("arm", "v7"),
-    "i386": ("386", None),
-    "i486": ("386", None),
-    "i586": ("386", None),
-    "i686": ("386", None),
-    "ppc64le": ("ppc64le", None),
-    "ppc64": ("ppc64", None),
-    "s390x": ("s390x", None),
-    "riscv64": ("riscv64", None),
-    "mips64": ("mips64", None),
-    "loongarch64": ("loong64", None),
-}
+_MACHINE_ARCH: Final[Mapping[str, tuple[str, str | None]]] = MappingProxyType(
+    {
+        "x86_64": ("amd64", None),
+        "amd64": ("amd64", None),
+        "aarch64": ("arm64", "v8"),
+        "arm64": ("arm64", "v8"),
+        "armv5l": ("arm", "v5"),
+        "armv5tel": ("arm", "v5"),
+        "armv6l": ("arm", "v6"),
+        "armv7l": ("arm", "v7"),
+        # A 32-bit userland on a 64-bit CPU: arm/v8 images hardly exist, v7 runs.
+        "armv8l": ("arm", "v7"),
+        "i386": ("386", None),
+        "i486": ("386", None),
+        "i586": ("386", None),
+        "i686": ("386", None),
+        "ppc64le": ("ppc64le", None),
+        "ppc64": ("ppc64", None),
+        "s390x": ("s390x", None),
+        "riscv64": ("riscv64", None),
+        "mips64": ("mips64", None),
+        "loongarch64": ("loong64", None),
+    }
+)
 
 
 def normalize(p: Platform) -> Platform:
