@@ -1,0 +1,228 @@
+"""Layer compression: recognise it from magic bytes and stream it away.
+
+gzip goes through Python's own gzip module; zstd goes through Debian's
+``zstd -dc`` (the standard library has no zstd before 3.14). Every reader
+here is a streaming wrapper so that one pass over the blob yields both the
+compressed digest and the uncompressed diff id.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import shutil
+import subprocess
+import tempfile
+import threading
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from typing import IO, BinaryIO, Literal, Protocol
+
+from hutch.api.errors import HostNotReady, HutchError
+
+Compression = Literal["gzip", "zstd", "none"]
+
+GZIP_MAGIC = b"\x1f\x8b"
+ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+_CHUNK = 1 << 20
+
+
+def detect(head: bytes) -> Compression:
+    """Name the compression of a stream from its first bytes (4 are enough)."""
+    if head.startswith(GZIP_MAGIC):
+        return "gzip"
+    if head.startswith(ZSTD_MAGIC):
+        return "zstd"
+    return "none"
+
+
+class _Source(Protocol):
+    """Anything with ``read(size)``: files, pipes, GzipFile, our own wrappers."""
+
+    def read(self, size: int, /) -> bytes: ...
+
+
+class _Reader(io.BufferedIOBase, BinaryIO):
+    """A read-only, non-seekable stream; subclasses implement ``_read``."""
+
+    def readable(self) -> bool:
+        return True
+
+    def _read(self, size: int) -> bytes:
+        raise NotImplementedError
+
+    def read(self, size: int | None = -1, /) -> bytes:
+        if size is None or size < 0:
+            parts = []
+            while chunk := self._read(_CHUNK):
+                parts.append(chunk)
+            return b"".join(parts)
+        return self._read(size)
+
+    def read1(self, size: int = -1, /) -> bytes:
+        return self.read(size)
+
+    def readinto(self, buffer: memoryview | bytearray, /) -> int:  # type: ignore[override]
+        data = self._read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+class HashingReader(_Reader):
+    """Pass reads through to ``src`` and keep a sha256 of every byte read."""
+
+    def __init__(self, src: _Source) -> None:
+        super().__init__()
+        self._src = src
+        self._hash = hashlib.sha256()
+        self.count = 0
+
+    def _read(self, size: int) -> bytes:
+        data = self._src.read(size)
+        self._hash.update(data)
+        self.count += len(data)
+        return data
+
+    def drain(self) -> None:
+        """Read to end of stream so that the digest covers all of it."""
+        while self._read(_CHUNK):
+            pass
+
+    @property
+    def digest(self) -> str:
+        return f"sha256:{self._hash.hexdigest()}"
+
+
+class _PrefixedReader(_Reader):
+    """Give back ``head`` (already read from ``src`` to sniff it), then the rest."""
+
+    def __init__(self, head: bytes, src: _Source) -> None:
+        super().__init__()
+        self._head = head
+        self._src = src
+
+    def _read(self, size: int) -> bytes:
+        if self._head:
+            data, self._head = self._head[:size], self._head[size:]
+            return data
+        return self._src.read(size)
+
+
+class _CheckedReader(_Reader):
+    """Turn the decoder's own exceptions into one HutchError with a clear message."""
+
+    def __init__(self, src: _Source, compression: str) -> None:
+        super().__init__()
+        self._src = src
+        self._compression = compression
+
+    def _read(self, size: int) -> bytes:
+        try:
+            return self._src.read(size)
+        except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+            raise HutchError(f"layer is not valid {self._compression} data: {exc}") from exc
+
+
+def _read_exactly(src: BinaryIO, size: int) -> bytes:
+    parts: list[bytes] = []
+    remaining = size
+    while remaining > 0:
+        chunk = src.read(remaining)
+        if not chunk:
+            break
+        parts.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(parts)
+
+
+@contextmanager
+def sniff(src: BinaryIO) -> Iterator[tuple[Compression, BinaryIO]]:
+    """Yield the compression of ``src`` and a stream of its decompressed bytes.
+
+    The whole of ``src`` is consumed only if the caller reads the yielded
+    stream to its end.
+    """
+    head = _read_exactly(src, len(ZSTD_MAGIC))
+    compression = detect(head)
+    whole = _PrefixedReader(head, src)
+    if compression == "gzip":
+        with gzip.GzipFile(fileobj=whole, mode="rb") as unzipped:
+            yield compression, _CheckedReader(unzipped, "gzip")
+    elif compression == "zstd":
+        with _zstd_stream(whole) as unzstd:
+            yield compression, unzstd
+    else:
+        yield compression, whole
+
+
+@contextmanager
+def open_decompressed(src: BinaryIO) -> Iterator[BinaryIO]:
+    """Stream the decompressed content of ``src`` (gzip, zstd or plain)."""
+    with sniff(src) as (_, stream):
+        yield stream
+
+
+@contextmanager
+def _zstd_stream(src: _Source) -> Iterator[BinaryIO]:
+    """Run ``zstd -dc`` with ``src`` fed in by a thread, yield its stdout.
+
+    A thread feeds stdin because ``src`` is a Python object (often a hashing
+    wrapper around a network stream), not something with a file descriptor.
+    """
+    zstd = shutil.which("zstd")
+    if zstd is None:
+        raise HostNotReady(
+            "the layer is zstd-compressed but the zstd command is not installed",
+            hint="install it (Debian: apt-get install zstd)",
+        )
+    with tempfile.TemporaryFile() as errors:
+        proc = subprocess.Popen(
+            [zstd, "-dc", "-q"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors
+        )
+        assert proc.stdin is not None and proc.stdout is not None
+        feeder = _Feeder(src, proc.stdin)
+        feeder.start()
+        try:
+            yield _PrefixedReader(b"", proc.stdout)
+        except BaseException:
+            proc.kill()
+            proc.wait()
+            feeder.join(timeout=5)
+            raise
+        # The caller may stop before EOF (a tar ends with zero blocks): finish
+        # reading so zstd sees the whole input and can report trailing damage.
+        while proc.stdout.read(_CHUNK):
+            pass
+        proc.stdout.close()
+        status = proc.wait()
+        feeder.join()
+        if feeder.error is not None:
+            raise feeder.error
+        if status != 0:
+            errors.seek(0)
+            detail = errors.read().decode(errors="replace").strip() or f"exit status {status}"
+            raise HutchError(f"layer is not valid zstd data: {detail}")
+
+
+class _Feeder(threading.Thread):
+    """Copy a Python stream into a pipe; keep the error for the main thread."""
+
+    def __init__(self, src: _Source, sink: IO[bytes]) -> None:
+        super().__init__(daemon=True)
+        self._src = src
+        self._sink = sink
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            while chunk := self._src.read(_CHUNK):
+                self._sink.write(chunk)
+        except BrokenPipeError:
+            pass  # zstd stopped early; its exit status tells why
+        except BaseException as exc:
+            self.error = exc
+        finally:
+            with suppress(BrokenPipeError):
+                self._sink.close()
