@@ -1,0 +1,76 @@
+# Shared helpers of contrib/test.sh, contrib/demo.sh and contrib/bench.sh.
+# Source it; it defines functions only (and HUTCH_REPO, the repository root).
+# shellcheck shell=bash
+
+HUTCH_REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# The system interpreter: pyenv's `python3` shim on PATH costs ~0.18 s per start.
+HUTCH_PYTHON=/usr/bin/python3
+
+say() { printf '%s: %s\n' "${HUTCH_SCRIPT:-hutch}" "$*" >&2; }
+die() { say "error: $*"; exit 1; }
+
+# Re-run the calling script as root through sudo, or explain why root is needed.
+# Usage: become_root "$0" "$@"
+become_root() {
+    local script="$1"
+    shift
+    [[ $EUID -eq 0 ]] && return 0
+    if command -v sudo >/dev/null 2>&1; then
+        say "root is needed for the host setup (packages, test user, /etc/subuid); re-running with sudo"
+        exec sudo -- bash "$(readlink -f "$script")" "$@"
+    fi
+    die "root is needed for the host setup (packages, test user, /etc/subuid, /dev/net/tun);" \
+        "run it as root, or install sudo"
+}
+
+user_home() { getent passwd "$1" | cut -d: -f6; }
+
+# Run a command as USER with a clean environment: HOME set, XDG_RUNTIME_DIR unset
+# (this is how hutch meets a machine without logind). Extra VAR=value pairs may
+# precede the command.  Usage: run_as USER [VAR=value...] -- CMD [ARGS...]
+run_as() {
+    local user="$1"
+    shift
+    local vars=()
+    while [[ $# -gt 0 && $1 != -- ]]; do
+        vars+=("$1")
+        shift
+    done
+    [[ ${1:-} == -- ]] && shift
+    local home
+    home="$(user_home "$user")"
+    runuser -u "$user" -- env -i \
+        HOME="$home" USER="$user" LOGNAME="$user" SHELL=/bin/bash LANG=C.UTF-8 \
+        PATH=/usr/local/bin:/usr/bin:/bin CI="${CI:-}" TERM="${TERM:-dumb}" \
+        "${vars[@]}" "$@"
+}
+
+# Print the repository's files NUL-separated: tracked plus untracked but not
+# ignored (the working tree as a developer sees it), without deleted ones.
+list_repo_files() {
+    local src="$1" f
+    if git -C "$src" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+        # safe.directory: root may run this on a clone owned by a developer
+        git -c safe.directory="$src" -C "$src" ls-files -z -co --exclude-standard
+    else
+        (cd "$src" && find . \( -name .git -o -name .venv -o -name __pycache__ -o -name '*.egg-info' \) \
+            -prune -o \( -type f -o -type l \) -printf '%P\0')
+    fi | while IFS= read -r -d '' f; do
+        if [[ -e $src/$f || -L $src/$f ]]; then printf '%s\0' "$f"; fi
+    done
+}
+
+# Copy the repository's files to DEST owned by USER, so that USER can read them
+# even when the clone is under /root. DEST is replaced as a whole so that files
+# deleted from the repository disappear from the copy too.
+stage_repo() {
+    local src="$1" dest="$2" user="$3" group tmp
+    group="$(id -gn "$user")"
+    tmp="$dest.new"
+    rm -rf "$tmp"
+    install -d -m 0755 -o "$user" -g "$group" "$tmp"
+    list_repo_files "$src" | tar -C "$src" --null -T - -cf - | tar -C "$tmp" -xf - --no-same-owner
+    chown -R "$user:$group" "$tmp"
+    rm -rf "$dest"
+    mv "$tmp" "$dest"
+}

@@ -1,0 +1,136 @@
+#!/bin/bash
+# Prepare a fresh Debian 12 machine for hutch's tests, demo and benchmarks.
+#
+# Usage (as root): contrib/setup-host.sh [USER]     (default USER: hutch-test)
+#
+# Idempotent and quiet: a second run changes nothing and prints one line.
+#  - installs the Debian packages hutch and its peers need
+#  - creates USER (with a home) if missing
+#  - gives USER a subordinate id range in /etc/subuid and /etc/subgid
+#  - makes /dev/net/tun and /dev/fuse usable by normal users (they are 0600 here)
+#  - configures rootless podman for USER (overlay storage, runc), the benchmark peer
+set -euo pipefail
+
+readonly USER_NAME="${1:-hutch-test}"
+readonly SUBID_COUNT=65536
+readonly SUBID_FIRST=100000
+readonly PACKAGES=(
+    uidmap fuse-overlayfs slirp4netns passt busybox-static zstd python3-venv iproute2
+    # the benchmark peer and its timer
+    podman runc hyperfine
+)
+
+log() { printf 'setup-host: %s\n' "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+[[ $EUID -eq 0 ]] || die "must run as root (it installs packages and edits /etc/subuid); try: sudo $0 $*"
+[[ $USER_NAME =~ ^[a-z_][a-z0-9_-]*$ ]] || die "invalid user name: $USER_NAME"
+
+install_packages() {
+    local missing=() pkg
+    for pkg in "${PACKAGES[@]}"; do
+        # dpkg-query is ~100x faster than apt-get; apt-get runs only when something is missing
+        if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q '^install ok installed$'; then
+            missing+=("$pkg")
+        fi
+    done
+    [[ ${#missing[@]} -eq 0 ]] && return 0
+    log "installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq -o Dpkg::Use-Pty=0 "${missing[@]}" >/dev/null
+}
+
+ensure_user() {
+    if ! getent passwd "$USER_NAME" >/dev/null; then
+        log "creating user $USER_NAME"
+        useradd --create-home --user-group --shell /bin/bash "$USER_NAME"
+    fi
+    local home
+    home="$(getent passwd "$USER_NAME" | cut -d: -f6)"
+    if [[ ! -d $home ]]; then
+        install -d -m 0755 -o "$USER_NAME" -g "$(id -gn "$USER_NAME")" "$home"
+    fi
+}
+
+# Print the first start >= SUBID_FIRST whose [start, start+count) overlaps no range in FILE.
+next_free_subid() {
+    local file="$1"
+    awk -F: -v first="$SUBID_FIRST" -v count="$SUBID_COUNT" '
+        BEGIN { n = 0 }
+        NF >= 3 && $2 ~ /^[0-9]+$/ && $3 ~ /^[0-9]+$/ { s[n] = $2 + 0; e[n] = $2 + $3; n++ }
+        END {
+            start = first
+            do {
+                moved = 0
+                for (i = 0; i < n; i++) {
+                    if (start < e[i] && s[i] < start + count) { start = e[i]; moved = 1 }
+                }
+            } while (moved)
+            print start
+        }' "$file"
+}
+
+ensure_subids() {
+    local file start uid
+    uid="$(id -u "$USER_NAME")"
+    for file in /etc/subuid /etc/subgid; do
+        touch "$file"
+        # an entry may name the user or its numeric uid; either counts
+        if awk -F: -v u="$USER_NAME" -v id="$uid" '$1 == u || $1 == id { found = 1 } END { exit !found }' "$file"; then
+            continue
+        fi
+        start="$(next_free_subid "$file")"
+        log "adding $USER_NAME:$start:$SUBID_COUNT to $file"
+        printf '%s:%s:%s\n' "$USER_NAME" "$start" "$SUBID_COUNT" >>"$file"
+    done
+}
+
+ensure_devices() {
+    local dev
+    for dev in /dev/net/tun /dev/fuse; do
+        if [[ ! -c $dev ]]; then
+            log "warning: $dev is missing; slirp4netns/pasta tap mode or fuse-overlayfs will not work"
+            continue
+        fi
+        [[ "$(stat -c %a "$dev")" == 666 ]] || chmod 0666 "$dev"
+    done
+}
+
+# Write CONTENT to PATH owned by the user, only when it differs (keeps re-runs silent).
+write_user_file() {
+    local path="$1" content="$2" group
+    group="$(id -gn "$USER_NAME")"
+    if [[ -f $path ]] && [[ "$(cat "$path")" == "$content" ]]; then
+        return 0
+    fi
+    log "writing $path"
+    install -d -m 0755 -o "$USER_NAME" -g "$group" "$(dirname "$path")"
+    printf '%s\n' "$content" >"$path.tmp"
+    chown "$USER_NAME:$group" "$path.tmp"
+    chmod 0644 "$path.tmp"
+    mv -f "$path.tmp" "$path"
+}
+
+configure_podman() {
+    local home group
+    home="$(getent passwd "$USER_NAME" | cut -d: -f6)"
+    group="$(id -gn "$USER_NAME")"
+    install -d -m 0755 -o "$USER_NAME" -g "$group" "$home/.config"
+    # podman 4.3 picks vfs without this; overlay is both faster and what hutch uses
+    write_user_file "$home/.config/containers/storage.conf" '[storage]
+driver = "overlay"'
+    # crun refuses the hybrid cgroup layout of these machines; there is no systemd
+    # session, so cgroupfs and file events avoid a warning on every command
+    write_user_file "$home/.config/containers/containers.conf" '[engine]
+runtime = "runc"
+cgroup_manager = "cgroupfs"
+events_logger = "file"'
+}
+
+install_packages
+ensure_user
+ensure_subids
+ensure_devices
+configure_podman
+log "host ready for $USER_NAME ($(grep -E "^$USER_NAME:" /etc/subuid | head -n1))"

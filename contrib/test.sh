@@ -1,0 +1,110 @@
+#!/bin/bash
+# hutch's test command: sets up everything the tests need, then runs them all.
+#
+# Usage: contrib/test.sh [PYTEST ARGS...]
+#   contrib/test.sh                      # lint, types, unit and integration tests
+#   contrib/test.sh tests/unit -k digest # the same checks, pytest limited to a selection
+#
+# As root (or through sudo): prepares the host (contrib/setup-host.sh hutch-test),
+# copies the working tree to ~hutch-test/hutch-src, then as the unprivileged user
+# hutch-test: a venv from /usr/bin/python3 (~hutch-test/hutch-venv, reused while
+# pyproject.toml is unchanged), `ruff check`, `ruff format --check`, `mypy --strict`
+# and pytest with HUTCH_REQUIRE_ALL=1 (a skipped test counts as a failure).
+# Exits non-zero when any step fails; the last line printed is pytest's summary.
+set -euo pipefail
+
+HUTCH_SCRIPT=test.sh
+# shellcheck source=contrib/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+readonly TEST_USER=hutch-test
+
+# ---- second half: runs as the test user inside the staged copy ----------------
+inner() {
+    local src="$1" venv="$2" add_default_paths="$3"
+    shift 3
+    cd "$src"
+
+    local want have=""
+    want="$(sha256sum pyproject.toml | cut -d' ' -f1)"
+    [[ -f $venv/.pyproject.sha256 ]] && have="$(cat "$venv/.pyproject.sha256")"
+    if [[ ! -x $venv/bin/python || $want != "$have" ]]; then
+        say "creating $venv (pip install -e '.[test]')"
+        rm -rf "$venv"
+        "$HUTCH_PYTHON" -m venv "$venv"
+        "$venv/bin/pip" install -q --disable-pip-version-check -e "$src[test]"
+        printf '%s\n' "$want" >"$venv/.pyproject.sha256"
+    fi
+    export PATH="$venv/bin:$PATH" VIRTUAL_ENV="$venv"
+
+    local failed=() results=()
+    step() {
+        local name="$1"
+        shift
+        printf '\n== %s ==\n' "$name"
+        if "$@"; then results+=("ok      $name"); else
+            results+=("FAILED  $name")
+            failed+=("$name")
+        fi
+    }
+    step "ruff check" ruff check src tests
+    step "ruff format --check" ruff format --check src tests
+    step "mypy --strict" mypy --strict
+
+    local args=("$@") log rc=0
+    [[ $add_default_paths == 1 ]] && args=(tests/unit tests/integration "${args[@]}")
+    log="$(mktemp)"
+    printf '\n== pytest -q %s ==\n' "${args[*]}"
+    HUTCH_REQUIRE_ALL=1 pytest -q -p no:cacheprovider "${args[@]}" 2>&1 | tee "$log" || rc=$?
+    if [[ $rc -eq 0 ]]; then results+=("ok      pytest"); else
+        results+=("FAILED  pytest (exit $rc)")
+        failed+=(pytest)
+    fi
+
+    printf '\n== summary ==\n'
+    printf '%s\n' "${results[@]}"
+    # CI reads the last line: pytest's own summary ("12 passed, 1 failed in 3.4s")
+    local summary
+    summary="$(grep -E '(passed|failed|errors?|skipped|deselected|xfailed|xpassed|no tests ran).* in [0-9.]+s' "$log" | tail -n 1 || true)"
+    rm -f "$log"
+    printf '%s\n' "${summary:-pytest printed no summary (exit $rc)}"
+    [[ ${#failed[@]} -eq 0 ]]
+}
+
+if [[ ${1:-} == --inner ]]; then
+    shift
+    inner "$@"
+    exit
+fi
+
+# ---- first half: as root -------------------------------------------------------
+become_root "$0" "$@"
+
+# Paths given on the command line refer to this checkout; map them to the copy.
+home_dir="$(getent passwd "$TEST_USER" | cut -d: -f6 || true)"
+dest="${home_dir:-/home/$TEST_USER}/hutch-src"
+pytest_args=()
+add_default_paths=1
+for arg in "$@"; do
+    if [[ $arg != -* ]]; then
+        path="${arg%%::*}"
+        rest="${arg:${#path}}"
+        if [[ -e $path ]] && abs="$(readlink -f "$path")" &&
+            [[ $abs == "$HUTCH_REPO" || $abs == "$HUTCH_REPO"/* ]]; then
+            arg="$dest${abs#"$HUTCH_REPO"}$rest"
+            add_default_paths=0
+        elif [[ -e $HUTCH_REPO/$path ]]; then
+            add_default_paths=0
+        fi
+    fi
+    pytest_args+=("$arg")
+done
+
+bash "$HUTCH_REPO/contrib/setup-host.sh" "$TEST_USER"
+home_dir="$(user_home "$TEST_USER")"
+dest="$home_dir/hutch-src"
+say "staging the working tree in $dest"
+stage_repo "$HUTCH_REPO" "$dest" "$TEST_USER"
+say "running the checks as $TEST_USER"
+run_as "$TEST_USER" -- bash "$dest/contrib/test.sh" --inner \
+    "$dest" "$home_dir/hutch-venv" "$add_default_paths" "${pytest_args[@]}"

@@ -1,0 +1,61 @@
+"""Suite-wide pytest hooks.
+
+With ``HUTCH_REQUIRE_ALL=1`` (set by contrib/test.sh, hence in CI) a skipped test
+is reported as a failure, so that nothing the suite needs is silently skipped
+because the machine lacks a tool, a device or a subordinate id range.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Generator
+
+import pytest
+
+# pytester: the harness self-tests run pytest on generated test files
+pytest_plugins = ["pytester"]
+
+REQUIRE_ALL_VAR = "HUTCH_REQUIRE_ALL"
+
+
+def require_all() -> bool:
+    return os.environ.get(REQUIRE_ALL_VAR, "") == "1"
+
+
+def _skip_reason(report: pytest.TestReport | pytest.CollectReport) -> str:
+    longrepr = report.longrepr
+    # a skip's longrepr is the tuple (path, lineno, "Skipped: reason")
+    if isinstance(longrepr, tuple) and len(longrepr) == 3:
+        return str(longrepr[2])
+    return str(longrepr)
+
+
+def _fail_skip(report: pytest.TestReport | pytest.CollectReport) -> None:
+    report.outcome = "failed"
+    report.longrepr = (
+        f"{_skip_reason(report)}\n"
+        f"(a skip counts as a failure because {REQUIRE_ALL_VAR}=1: "
+        "the suite needs this to run here)"
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
+    # an expected failure (xfail) is reported as skipped too: it stays as it is
+    if require_all() and report.skipped and not hasattr(report, "wasxfail"):
+        _fail_skip(report)
+    return report
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_make_collect_report(
+    collector: pytest.Collector,
+) -> Generator[None, pytest.CollectReport, pytest.CollectReport]:
+    # a module-level skip (pytest.importorskip, allow_module_level) skips a whole file
+    report = yield
+    if require_all() and report.skipped:
+        _fail_skip(report)
+    return report

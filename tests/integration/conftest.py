@@ -1,0 +1,65 @@
+"""Fixtures of the integration tests: the real ``hutch`` binary, rootless, isolated.
+
+    def test_run(hutch: Hutch, base_image: str) -> None:
+        assert hutch("run", "--rm", base_image, "echo", "hi").stdout == "hi\\n"
+
+Every test under tests/integration gets the ``integration`` marker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from harness import Hutch, HutchEnv, build_rootfs, rootless_problems, teardown
+
+_HERE = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # this hook sees every collected item, not only those below this directory
+    for item in items:
+        if item.path.is_relative_to(_HERE):
+            item.add_marker(pytest.mark.integration)
+
+
+@pytest.fixture(scope="session")
+def require_rootless() -> None:
+    """Skip (a failure under HUTCH_REQUIRE_ALL=1) unless hutch can run rootless here."""
+    problems = rootless_problems()
+    if problems:
+        pytest.skip("cannot run hutch rootless: " + "; ".join(problems))
+
+
+@pytest.fixture
+def hutch_env(require_rootless: None, tmp_path: Path) -> Iterator[HutchEnv]:
+    """Isolated data, config, runtime and home directories; all removed afterwards.
+
+    Teardown runs ``hutch system reset --force`` and fails the test (as an error)
+    when the reset fails or leaves a process of this test's session running.
+    """
+    env = HutchEnv.create(tmp_path / "hutch")
+    yield env
+    problems = teardown(env, Hutch(env))
+    if problems:
+        pytest.fail("teardown of hutch_env:\n  " + "\n  ".join(problems), pytrace=False)
+
+
+@pytest.fixture
+def hutch(hutch_env: HutchEnv) -> Hutch:
+    """``hutch(*args, input=None, check=True, timeout=60, env=None)`` -> CompletedProcess."""
+    return Hutch(hutch_env)
+
+
+@pytest.fixture(scope="session")
+def rootfs_tar(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A busybox rootfs tarball (contrib/make-rootfs.sh), built once per session."""
+    return build_rootfs(tmp_path_factory.mktemp("rootfs") / "busybox.tar")
+
+
+@pytest.fixture
+def base_image(hutch: Hutch, rootfs_tar: Path) -> str:
+    """The busybox rootfs imported as image ``base``."""
+    hutch("import", str(rootfs_tar), "base")
+    return "base"

@@ -1,0 +1,303 @@
+"""Helpers of the integration tests: run the real ``hutch`` as this unprivileged user.
+
+Each test gets its own data, config and runtime directories (``HutchEnv``); the
+fixtures in conftest.py build them and tear them down. Nothing here imports
+hutch: the tests talk to the installed console script like a user would.
+"""
+
+from __future__ import annotations
+
+import os
+import pwd
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+MAKE_ROOTFS = REPO_ROOT / "contrib" / "make-rootfs.sh"
+
+# Settings of the outer environment that would leak the developer's own
+# configuration (or a parent test run's) into an isolated hutch.
+_LEAKY_PREFIXES = ("HUTCH_", "XDG_", "CONTAINERS_")
+_LEAKY_NAMES = frozenset({"REGISTRY_AUTH_FILE", "DOCKER_CONFIG", "DOCKER_HOST"})
+
+
+def hutch_binary() -> Path:
+    """The console script installed next to the interpreter running the tests."""
+    return Path(sys.executable).parent / "hutch"
+
+
+class HutchCommandFailed(AssertionError):
+    """A hutch command exited with an unexpected status; the message shows its output."""
+
+    def __init__(self, argv: Sequence[str], result: subprocess.CompletedProcess[str]) -> None:
+        self.argv = list(argv)
+        self.result = result
+        super().__init__(
+            f"{' '.join(argv)} exited with {result.returncode}\n"
+            f"--- stdout ---\n{result.stdout}--- stderr ---\n{result.stderr}"
+        )
+
+
+@dataclass(frozen=True)
+class HutchEnv:
+    """The isolated directories of one test and the environment that points hutch at them."""
+
+    data_home: Path
+    config_home: Path
+    runtime_dir: Path
+    home: Path
+
+    @classmethod
+    def create(cls, base: Path) -> HutchEnv:
+        # The runtime dir holds unix sockets (108 bytes for a path at most):
+        # tmp_path is too deep for it, so it gets a short name directly in /tmp.
+        runtime = Path(tempfile.mkdtemp(prefix="hutch-it-", dir="/tmp"))
+        runtime.chmod(0o700)
+        env = cls(base / "data", base / "config", runtime, base / "home")
+        for d in (env.data_home, env.config_home, env.home):
+            d.mkdir(parents=True, exist_ok=True)
+        return env
+
+    @property
+    def session_pid_file(self) -> Path:
+        return self.runtime_dir / "hutch" / "session.pid"
+
+    def environ(self) -> dict[str, str]:
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(_LEAKY_PREFIXES) and k not in _LEAKY_NAMES
+        }
+        env.update(
+            HOME=str(self.home),
+            XDG_DATA_HOME=str(self.data_home),
+            XDG_CONFIG_HOME=str(self.config_home),
+            XDG_RUNTIME_DIR=str(self.runtime_dir),
+            XDG_CACHE_HOME=str(self.home / ".cache"),
+            XDG_STATE_HOME=str(self.home / ".local" / "state"),
+            LC_ALL="C.UTF-8",
+        )
+        return env
+
+    def dirs(self) -> tuple[Path, ...]:
+        return (self.data_home, self.config_home, self.home, self.runtime_dir)
+
+
+class Hutch:
+    """Callable running the hutch binary in a ``HutchEnv``: ``hutch("ps", "-a")``."""
+
+    def __init__(self, env: HutchEnv, binary: Path | None = None) -> None:
+        self.env = env
+        self.binary = binary or hutch_binary()
+
+    def __call__(
+        self,
+        *args: str,
+        input: str | None = None,
+        check: bool = True,
+        timeout: float = 60,
+        env: Mapping[str, str] | None = None,
+    ) -> subprocess.CompletedProcess[str]:
+        __tracebackhide__ = True  # a failure shows the command's output, not this code
+        argv = [str(self.binary), *args]
+        environ = self.env.environ()
+        if env:
+            environ.update(env)
+        result = subprocess.run(
+            argv,
+            input=input,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env=environ,
+            # teardown may run this after removing the home directory
+            cwd=self.env.home if self.env.home.is_dir() else None,
+            # without input, a command that reads stdin must see EOF, not hang
+            stdin=None if input is not None else subprocess.DEVNULL,
+        )
+        if check and result.returncode != 0:
+            raise HutchCommandFailed(argv, result)
+        return result
+
+
+# ---- preconditions -------------------------------------------------------------
+
+
+def subid_ranges(path: Path, user: str, uid: int) -> list[tuple[int, int]]:
+    """The (start, count) ranges /etc/subuid-style file PATH gives USER (by name or uid)."""
+    try:
+        lines = path.read_text().splitlines()
+    except FileNotFoundError:
+        return []
+    ranges = []
+    for line in lines:
+        fields = line.strip().split(":")
+        if (
+            len(fields) == 3
+            and fields[0] in (user, str(uid))
+            and fields[1].isdigit()
+            and fields[2].isdigit()
+        ):
+            ranges.append((int(fields[1]), int(fields[2])))
+    return ranges
+
+
+def rootless_problems() -> list[str]:
+    """Why the integration tests cannot run rootless here; empty when they can."""
+    problems = []
+    uid = os.geteuid()
+    if uid == 0:
+        problems.append("running as root: integration tests must run as an unprivileged user")
+    user = pwd.getpwuid(uid).pw_name
+    for kind in ("uid", "gid"):
+        if not subid_ranges(Path(f"/etc/sub{kind}"), user, uid):
+            problems.append(
+                f"no range for {user} in /etc/sub{kind} (contrib/setup-host.sh adds one)"
+            )
+    for tool in ("newuidmap", "newgidmap"):
+        if shutil.which(tool) is None:
+            problems.append(f"{tool} not found (Debian package uidmap)")
+    return problems
+
+
+def build_rootfs(out: Path) -> Path:
+    """Build the busybox rootfs tarball with contrib/make-rootfs.sh."""
+    subprocess.run(["bash", str(MAKE_ROOTFS), str(out)], check=True, capture_output=True)
+    return out
+
+
+# ---- teardown ------------------------------------------------------------------
+
+
+def _proc_uid(pid: int) -> int | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("Uid:"):
+                return int(line.split()[1])
+    except (FileNotFoundError, ProcessLookupError, PermissionError):
+        pass
+    return None
+
+
+def _mentions(pid: int, needle: bytes) -> bool:
+    for name in ("environ", "cmdline"):
+        try:
+            if needle in Path(f"/proc/{pid}/{name}").read_bytes():
+                return True
+        except OSError:
+            continue
+    return False
+
+
+def leftover_pids(env: HutchEnv) -> list[int]:
+    """Processes of ours that still belong to this test's hutch session.
+
+    The session's namespace holder (its pid in session.pid) and anything started
+    with the test's runtime dir in its environment or command line: monitors,
+    pasta/slirp4netns, container processes.
+    """
+    me = os.getuid()
+    found: set[int] = set()
+    try:
+        pid = int(env.session_pid_file.read_text().strip())
+        if _proc_uid(pid) is not None and not _is_zombie(pid):
+            found.add(pid)
+    except (FileNotFoundError, ValueError):
+        pass
+    needle = str(env.runtime_dir).encode()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and int(entry.name) != os.getpid():
+            pid = int(entry.name)
+            if _proc_uid(pid) == me and _mentions(pid, needle):
+                found.add(pid)
+    return sorted(found)
+
+
+def kill_all(pids: Iterable[int], grace: float = 2.0) -> None:
+    """SIGTERM, wait up to GRACE seconds, then SIGKILL what is left."""
+    pending = set(pids)
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        for pid in list(pending):
+            try:
+                os.kill(pid, sig)
+            except ProcessLookupError:
+                pending.discard(pid)
+        deadline = time.monotonic() + grace
+        while pending and time.monotonic() < deadline:
+            pending = {p for p in pending if _proc_uid(p) is not None and not _is_zombie(p)}
+            time.sleep(0.02)
+        if not pending:
+            return
+
+
+def _is_zombie(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True
+    # the state follows the parenthesised command name, which may contain spaces
+    return stat.rsplit(")", 1)[1].split()[0] in ("Z", "X")
+
+
+def remove_tree(path: Path, hutch: Hutch | None) -> str | None:
+    """Remove PATH; files owned by subordinate ids need ``hutch unshare rm -rf``.
+
+    Returns a description of what could not be removed, or None.
+    """
+    if not path.exists():
+        return None
+    shutil.rmtree(path, ignore_errors=True)
+    if not path.exists():
+        return None
+    if hutch is None:
+        return f"{path}: could not be removed"
+    try:
+        result = hutch("unshare", "rm", "-rf", str(path), check=False, timeout=30)
+    except (subprocess.TimeoutExpired, OSError) as e:
+        return f"{path}: hutch unshare rm -rf failed: {e}"
+    if not path.exists():
+        return None
+    return f"{path}: hutch unshare rm -rf failed ({result.returncode}): {result.stderr.strip()}"
+
+
+def teardown(env: HutchEnv, hutch: Hutch) -> list[str]:
+    """Reset hutch's state, stop the session, remove the directories; list the problems.
+
+    Everything is attempted even after a failure, so that one broken test does
+    not leave processes or files behind for the next.
+    """
+    problems = []
+    try:
+        reset = hutch("system", "reset", "--force", check=False, timeout=60)
+        if reset.returncode != 0:
+            problems.append(
+                f"hutch system reset --force exited with {reset.returncode}: {reset.stderr.strip()}"
+            )
+    except subprocess.TimeoutExpired:
+        problems.append("hutch system reset --force timed out")
+    except OSError as e:
+        problems.append(f"hutch system reset --force could not run: {e}")
+
+    left = leftover_pids(env)
+    if left:
+        problems.append(f"processes left after hutch system reset: {left}")
+        kill_all(left)
+
+    helper: Hutch | None = hutch if hutch.binary.exists() else None
+    for d in (env.data_home, env.config_home, env.home):
+        problem = remove_tree(d, helper)
+        if problem:
+            problems.append(problem)
+    # `hutch unshare` may have started a new session holder: stop it too
+    kill_all(leftover_pids(env))
+    problem = remove_tree(env.runtime_dir, None)
+    if problem:
+        problems.append(problem)
+    return problems
