@@ -83,10 +83,14 @@ def extract_layer(
     try:
         with sniff(counted) as (compression, stream):
             tar_bytes = HashingReader(stream)
-            _extract_members(tar_bytes, extractor)
+            end = _extract_members(tar_bytes, extractor)
             # tarfile stops at the end-of-archive blocks; the diff id covers
             # the padding after them too.
             tar_bytes.drain()
+            # tarfile also ends quietly at a header cut short; a clean end of
+            # data exactly at a header boundary is accepted, as Go's reader does.
+            if end < tar_bytes.count < end + tarfile.BLOCKSIZE:
+                raise HutchError("layer tar is truncated in the middle of a header")
         counted.drain()
         extractor.finish()
     finally:
@@ -101,7 +105,8 @@ def extract_layer(
     )
 
 
-def _extract_members(stream: BinaryIO, extractor: _Extractor) -> None:
+def _extract_members(stream: BinaryIO, extractor: _Extractor) -> int:
+    """Apply every member; return the offset where tarfile stopped reading headers."""
     try:
         with tarfile.open(
             fileobj=stream, mode="r|", encoding="utf-8", errors="surrogateescape"
@@ -113,6 +118,7 @@ def _extract_members(stream: BinaryIO, extractor: _Extractor) -> None:
                 remembered = vars(archive).get("members")
                 if isinstance(remembered, list):
                     remembered.clear()
+            return archive.offset
     except tarfile.TarError as exc:
         raise HutchError(f"layer is not a valid tar archive: {exc}") from exc
 
