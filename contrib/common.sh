@@ -74,3 +74,19 @@ stage_repo() {
     rm -rf "$dest"
     mv "$tmp" "$dest"
 }
+
+# As the test user: make sure VENV (built from /usr/bin/python3) has SRC installed
+# editable with its test extras. Reused while pyproject.toml is unchanged, which
+# keeps a re-run of the tests fast.
+ensure_dev_venv() {
+    local src="$1" venv="$2" want have=""
+    want="$(sha256sum "$src/pyproject.toml" | cut -d' ' -f1)"
+    [[ -f $venv/.pyproject.sha256 ]] && have="$(cat "$venv/.pyproject.sha256")"
+    if [[ ! -x $venv/bin/python || $want != "$have" ]]; then
+        say "creating $venv (pip install -e '.[test]')"
+        rm -rf "$venv"
+        "$HUTCH_PYTHON" -m venv "$venv"
+        "$venv/bin/pip" install -q --disable-pip-version-check -e "$src[test]"
+        printf '%s\n' "$want" >"$venv/.pyproject.sha256"
+    fi
+}

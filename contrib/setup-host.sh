@@ -8,7 +8,8 @@
 #  - creates USER (with a home) if missing
 #  - gives USER a subordinate id range in /etc/subuid and /etc/subgid
 #  - makes /dev/net/tun and /dev/fuse usable by normal users (they are 0600 here)
-#  - configures rootless podman for USER (overlay storage, runc), the benchmark peer
+#  - configures rootless podman for USER (overlay storage, runc), the benchmark peer;
+#    HUTCH_SETUP_PODMAN=0 leaves the user's podman configuration alone
 set -euo pipefail
 
 readonly USER_NAME="${1:-hutch-test}"
@@ -132,5 +133,5 @@ install_packages
 ensure_user
 ensure_subids
 ensure_devices
-configure_podman
+[[ ${HUTCH_SETUP_PODMAN:-1} == 0 ]] || configure_podman
 log "host ready for $USER_NAME ($(grep -E "^$USER_NAME:" /etc/subuid | head -n1))"

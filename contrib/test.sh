@@ -25,16 +25,7 @@ inner() {
     shift 3
     cd "$src"
 
-    local want have=""
-    want="$(sha256sum pyproject.toml | cut -d' ' -f1)"
-    [[ -f $venv/.pyproject.sha256 ]] && have="$(cat "$venv/.pyproject.sha256")"
-    if [[ ! -x $venv/bin/python || $want != "$have" ]]; then
-        say "creating $venv (pip install -e '.[test]')"
-        rm -rf "$venv"
-        "$HUTCH_PYTHON" -m venv "$venv"
-        "$venv/bin/pip" install -q --disable-pip-version-check -e "$src[test]"
-        printf '%s\n' "$want" >"$venv/.pyproject.sha256"
-    fi
+    ensure_dev_venv "$src" "$venv"
     export PATH="$venv/bin:$PATH" VIRTUAL_ENV="$venv"
 
     local failed=() results=()

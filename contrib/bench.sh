@@ -1,0 +1,32 @@
+#!/bin/bash
+# Benchmark hutch against podman on this machine (see bench/README.md).
+#
+# Usage: contrib/bench.sh [bench/run.py ARGS...]     e.g. contrib/bench.sh -n 20 --json
+#
+# As root (or through sudo): prepares the host (contrib/setup-host.sh hutch-test,
+# which also configures rootless podman for that user), copies the working tree to
+# ~hutch-test/hutch-src, then runs bench/run.py as hutch-test with the venv's python.
+set -euo pipefail
+
+HUTCH_SCRIPT=bench.sh
+# shellcheck source=contrib/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+readonly BENCH_USER=hutch-test
+
+if [[ ${1:-} == --inner ]]; then
+    src="$2" venv="$3"
+    shift 3
+    cd "$src"
+    ensure_dev_venv "$src" "$venv"
+    exec "$venv/bin/python" bench/run.py "$@"
+fi
+
+become_root "$0" "$@"
+bash "$HUTCH_REPO/contrib/setup-host.sh" "$BENCH_USER"
+home_dir="$(user_home "$BENCH_USER")"
+say "staging the working tree in $home_dir/hutch-src"
+stage_repo "$HUTCH_REPO" "$home_dir/hutch-src" "$BENCH_USER"
+say "running bench/run.py as $BENCH_USER"
+run_as "$BENCH_USER" -- bash "$home_dir/hutch-src/contrib/bench.sh" --inner \
+    "$home_dir/hutch-src" "$home_dir/hutch-venv" "$@"
