@@ -52,7 +52,7 @@ __all__ = ["parse"]
 
 _DIRECTIVE = re.compile(r"#[ \t]*([A-Za-z][A-Za-z0-9]*)[ \t]*=[ \t]*(.*?)[ \t]*")
 _KNOWN_DIRECTIVES = ("syntax", "escape", "check")
-_HEREDOC = re.compile(r"(\d*)<<(-?)(.+)")
+_HEREDOC = re.compile(r"(\d*)<<(-?)([^<]+)")
 _HEREDOC_COMMANDS = ("run", "copy", "add")
 _STAGE_NAME = re.compile(r"[a-z][a-z0-9_.-]*")
 _ONBUILD_FORBIDDEN = ("onbuild", "from", "maintainer")

@@ -393,3 +393,9 @@ def test_error_uses_given_filename() -> None:
 def test_default_filename() -> None:
     with pytest.raises(InvalidArgument, match=r"^Containerfile:1: "):
         parse("NOPE\n")
+
+
+def test_here_string_is_not_a_heredoc() -> None:
+    run = only('RUN cat <<<"hello"\n')
+    assert isinstance(run, Run)
+    assert run.heredocs == ()
