@@ -440,6 +440,8 @@ class _Extractor:
                     f"cannot create the overlay whiteout for {'/'.join(target)!r}",
                     hint="unprivileged whiteouts need Linux 5.8 or newer",
                 ) from exc
+            # The entry's time, so that extracting a layer twice gives the same tree.
+            self._set_times_at(member, parent_fd, hidden)
             return
         if "/".join(target) in self._written:
             return  # whiteouts hide lower layers only, never the same layer

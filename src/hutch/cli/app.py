@@ -1,0 +1,100 @@
+"""The hutch command line: builds the typer app and maps errors to exit codes.
+
+This is the one place where exceptions become exit codes (podman's rules:
+125 for hutch's own errors, 126 cannot invoke, 127 not found, otherwise the
+container's status). Verb modules only parse, call the engine and render.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+# typer 0.28 vendors click; its exceptions are only reachable here.
+from typer._click import exceptions as click_exceptions
+
+from hutch import __version__
+from hutch.api.errors import EXIT_ENGINE, HutchError
+from hutch.cli import images, import_, info, rmi, run, system, unshare
+from hutch.cli.state import AppState
+
+CONTEXT = {"help_option_names": ["--help"]}
+
+
+def build_app() -> typer.Typer:
+    app = typer.Typer(
+        name="hutch",
+        help="Rootless, daemonless containers: build, pull, run.",
+        no_args_is_help=True,
+        add_completion=False,
+        context_settings=CONTEXT,
+        rich_markup_mode=None,
+        pretty_exceptions_enable=False,
+    )
+
+    @app.callback(invoke_without_command=True)
+    def main_options(
+        ctx: typer.Context,
+        root: Annotated[str | None, typer.Option(
+            "--root", help="Storage root directory (default ~/.local/share/hutch).")] = None,
+        runroot: Annotated[str | None, typer.Option(
+            "--runroot", help="Runtime state directory.")] = None,
+        log_level: Annotated[str, typer.Option(
+            "--log-level", help="Log level: debug, info, warn, error.")] = "warn",
+        version: Annotated[bool, typer.Option(
+            "--version", "-v", help="Print the version and exit.")] = False,
+    ) -> None:
+        if version:
+            print(f"hutch version {__version__}")
+            raise typer.Exit(0)
+        ctx.obj = AppState(root=root, runroot=runroot, log_level=log_level)
+
+    image_app = typer.Typer(help="Manage images.", no_args_is_help=True,
+                            context_settings=CONTEXT, rich_markup_mode=None)
+    system_app = typer.Typer(help="Manage hutch itself.", no_args_is_help=True,
+                             context_settings=CONTEXT, rich_markup_mode=None)
+    for module in (images, import_, rmi):
+        module.register(app, image_app)
+    run.register(app)
+    info.register(app, system_app)
+    unshare.register(app)
+    system.register(system_app)
+
+    @app.command("version", help="Show the hutch version.")
+    def version_cmd() -> None:
+        print(f"Version:      {__version__}")
+
+    app.add_typer(image_app, name="image")
+    app.add_typer(system_app, name="system")
+    return app
+
+
+def main(argv: list[str] | None = None) -> None:
+    app = build_app()
+    args = sys.argv[1:] if argv is None else argv
+    try:
+        result = app(args=args, prog_name="hutch", standalone_mode=False)
+    except HutchError as exc:
+        _error(str(exc), exc.hint)
+        sys.exit(exc.exit_code)
+    except (typer.Exit, click_exceptions.Exit) as exc:
+        sys.exit(exc.exit_code)
+    except (typer.Abort, click_exceptions.Abort):
+        sys.exit(EXIT_ENGINE)
+    except click_exceptions.ClickException as exc:
+        _error(exc.format_message(), None)
+        sys.exit(EXIT_ENGINE)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except OSError as exc:
+        _error(str(exc), None)
+        sys.exit(EXIT_ENGINE)
+    sys.exit(result if isinstance(result, int) else 0)
+
+
+def _error(message: str, hint: str | None) -> None:
+    sys.stderr.write(f"Error: {message}\n")
+    if hint:
+        sys.stderr.write(f"Hint: {hint}\n")

@@ -1,0 +1,109 @@
+"""``hutch images`` / ``hutch image ls``: list local images."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+import typer
+
+from hutch.api.reports import ImageSummary
+from hutch.cli import render
+from hutch.cli.state import state_of
+
+HEADERS = {"Repository": "REPOSITORY", "Tag": "TAG", "ID": "IMAGE ID",
+           "CreatedSince": "CREATED", "Size": "SIZE", "Digest": "DIGEST"}
+
+
+def split_name(name: str) -> tuple[str, str]:
+    repo, sep, tag = name.rpartition(":")
+    if not sep or "/" in tag:
+        return name, "<none>"
+    return repo, tag
+
+
+def rows_of(images: list[ImageSummary], no_trunc: bool) -> list[dict[str, Any]]:
+    now = time.time()
+    rows = []
+    for image in images:
+        names = image.names or ("<none>:<none>",)
+        for name in names:
+            repo, tag = split_name(name)
+            rows.append({
+                "ID": f"sha256:{image.id}" if no_trunc else image.id[:12],
+                "Id": image.id,
+                "Repository": repo,
+                "Tag": tag,
+                "Names": list(image.names),
+                "Digest": image.digest,
+                "Created": int(image.created),
+                "CreatedAt": datetime.fromtimestamp(image.created, UTC).isoformat(),
+                "CreatedSince": render.human_ago(image.created, now),
+                "Size": render.human_size(image.size),
+                "VirtualSize": image.size,
+                "Containers": image.containers,
+            })
+    return rows
+
+
+def json_of(image: ImageSummary) -> dict[str, Any]:
+    """``podman images --format json`` keys, pinned by a contract test."""
+    return {
+        "Id": image.id,
+        "ParentId": "",
+        "RepoTags": list(image.names) or None,
+        "RepoDigests": [f"{split_name(n)[0]}@{image.digest}" for n in image.names],
+        "Size": image.size,
+        "SharedSize": 0,
+        "VirtualSize": image.size,
+        "Labels": None,
+        "Containers": image.containers,
+        "Names": list(image.names) or None,
+        "Digest": image.digest,
+        "Created": int(image.created),
+        "CreatedAt": datetime.fromtimestamp(image.created, UTC).isoformat(),
+    }
+
+
+def register(app: typer.Typer, image_app: typer.Typer) -> None:
+    def images(
+        ctx: typer.Context,
+        quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print image ids only.")
+                         ] = False,
+        fmt: Annotated[str | None, typer.Option(
+            "--format", help="json, or a Go template such as '{{.ID}} {{.Repository}}'.")
+        ] = None,
+        no_trunc: Annotated[bool, typer.Option("--no-trunc", help="Do not truncate ids.")
+                            ] = False,
+        noheading: Annotated[bool, typer.Option("--noheading", "-n",
+                                                help="Do not print the header row.")] = False,
+        digests: Annotated[bool, typer.Option("--digests", help="Show digests.")] = False,
+    ) -> None:
+        """List images in local storage."""
+        found = state_of(ctx).engine().list_images()
+        if fmt == "json":
+            render.print_json([json_of(i) for i in found])
+            return
+        rows = rows_of(found, no_trunc)
+        if quiet:
+            seen: list[str] = []
+            for r in rows:
+                if r["ID"] not in seen:
+                    seen.append(r["ID"])
+            print("\n".join(seen) + ("\n" if seen else ""), end="")
+            return
+        if fmt:
+            print(render.render_template(fmt, rows, HEADERS), end="")
+            return
+        columns = ["Repository", "Tag"] + (["Digest"] if digests else []) + \
+            ["ID", "CreatedSince", "Size"]
+        out = render.table([HEADERS[c] for c in columns],
+                           [[str(r[c]) for c in columns] for r in rows])
+        if noheading:
+            out = "".join(out.splitlines(keepends=True)[1:])
+        print(out, end="")
+
+    app.command("images", context_settings={"help_option_names": ["--help"]})(images)
+    image_app.command("ls")(images)
+    image_app.command("list", hidden=True)(images)

@@ -1,0 +1,38 @@
+"""``hutch info`` / ``hutch system info``: host facts and how to fix them."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Annotated
+
+import typer
+
+from hutch.cli import render
+from hutch.cli.state import state_of
+
+
+def register(app: typer.Typer, system_app: typer.Typer) -> None:
+    def info(
+        ctx: typer.Context,
+        fmt: Annotated[str | None, typer.Option(
+            "--format", "-f", help="json, or a Go template over the report.")] = None,
+    ) -> None:
+        """Show what hutch found on this host, with the fix for anything missing."""
+        report = state_of(ctx).engine().info()
+        data = {"version": report.version, "host": [asdict(f) for f in report.facts]}
+        if fmt == "json":
+            render.print_json(data)
+            return
+        if fmt:
+            print(render.render_template(fmt, [data]), end="")
+            return
+        print(f"version: {report.version}")
+        print("host:")
+        for fact in report.facts:
+            mark = "" if fact.ok else "  [missing]"
+            print(f"  {fact.name}: {fact.value}{mark}")
+            if fact.fix:
+                print(f"    fix: {fact.fix}")
+
+    app.command("info")(info)
+    system_app.command("info")(info)

@@ -1,0 +1,59 @@
+"""``hutch rmi`` / ``hutch image rm``, and ``hutch image inspect``."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from hutch.api.errors import InvalidArgument
+from hutch.api.options import RemoveImageOptions
+from hutch.cli import render
+from hutch.cli.state import state_of
+
+
+def register(app: typer.Typer, image_app: typer.Typer) -> None:
+    def rmi(
+        ctx: typer.Context,
+        names: Annotated[list[str] | None, typer.Argument(help="Images to remove.")] = None,
+        force: Annotated[bool, typer.Option(
+            "--force", "-f", help="Remove containers using the image, and every tag.")] = False,
+        all_: Annotated[bool, typer.Option("--all", "-a", help="Remove all images.")] = False,
+        ignore: Annotated[bool, typer.Option(
+            "--ignore", "-i", help="Ignore images that do not exist.")] = False,
+    ) -> None:
+        """Remove one or more images from local storage."""
+        if not names and not all_:
+            raise InvalidArgument("image name or ID must be specified")
+        if names and all_:
+            raise InvalidArgument("when using the --all switch, you may not pass any images")
+        reports = state_of(ctx).engine().remove_images(
+            RemoveImageOptions(tuple(names or ()), force, all_, ignore))
+        code = 0
+        for report in reports:
+            for name in report.untagged:
+                print(f"Untagged: {name}")
+            for image_id in report.deleted:
+                print(f"Deleted: {image_id}")
+            if report.error:
+                sys.stderr.write(f"Error: {report.error}\n")
+                code = report.exit_code if code in (0, 1) else code
+        raise typer.Exit(code)
+
+    def inspect(
+        ctx: typer.Context,
+        names: Annotated[list[str], typer.Argument(help="Images to inspect.")],
+        fmt: Annotated[str | None, typer.Option(
+            "--format", "-f", help="json (default) or a Go template.")] = None,
+    ) -> None:
+        """Show the configuration of one or more images as JSON."""
+        data = state_of(ctx).engine().inspect_images(names)
+        if fmt and fmt != "json":
+            print(render.render_template(fmt, data), end="")
+        else:
+            render.print_json(data)
+
+    app.command("rmi")(rmi)
+    image_app.command("rm")(rmi)
+    image_app.command("inspect")(inspect)

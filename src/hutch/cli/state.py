@@ -1,0 +1,37 @@
+"""Global options and the lazily built engine, passed through typer's context."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import typer
+
+if TYPE_CHECKING:
+    from hutch.api.protocols import Engine
+
+
+@dataclass
+class AppState:
+    root: str | None = None
+    runroot: str | None = None
+    log_level: str = "warn"
+    _engine: Engine | None = field(default=None, repr=False)
+
+    def engine(self) -> Engine:
+        """Build the engine on first use: ``--help`` never imports it."""
+        if self._engine is None:
+            from hutch.config.paths import default_paths
+            from hutch.config.settings import load_settings
+            from hutch.engine.engine import LocalEngine
+
+            paths = default_paths(self.root, self.runroot)
+            self._engine = LocalEngine(paths, load_settings(paths.settings_file))
+        return self._engine
+
+
+def state_of(ctx: typer.Context) -> AppState:
+    obj = ctx.find_root().obj
+    if not isinstance(obj, AppState):
+        raise RuntimeError("hutch CLI state missing")
+    return obj

@@ -1,0 +1,80 @@
+"""Where hutch keeps its files.
+
+Storage lives under the user's data dir (``~/.local/share/hutch``), runtime
+state under ``$XDG_RUNTIME_DIR/hutch`` or ``/tmp/hutch-$UID`` (mode 0700) where
+no runtime dir exists, as on machines without logind.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Paths:
+    data: Path
+    runtime: Path
+    config: Path
+
+    @property
+    def storage(self) -> Path:
+        return self.data / "storage"
+
+    @property
+    def database(self) -> Path:
+        return self.storage / "hutch.db"
+
+    @property
+    def layers(self) -> Path:
+        return self.storage / "layers"
+
+    @property
+    def blobs(self) -> Path:
+        return self.storage / "blobs"
+
+    @property
+    def containers(self) -> Path:
+        return self.storage / "containers"
+
+    @property
+    def tmp(self) -> Path:
+        return self.storage / "tmp"
+
+    @property
+    def session_pid(self) -> Path:
+        return self.runtime / "session.pid"
+
+    @property
+    def session_lock(self) -> Path:
+        return self.runtime / "session.lock"
+
+    @property
+    def settings_file(self) -> Path:
+        return self.config / "hutch.toml"
+
+
+def default_paths(root: str | None = None, runroot: str | None = None) -> Paths:
+    """Resolve the directories from the environment (XDG variables, podman-style flags)."""
+    import platformdirs
+
+    data = Path(root) if root else platformdirs.user_data_path("hutch")
+    config = platformdirs.user_config_path("hutch")
+    if runroot:
+        runtime = Path(runroot)
+    else:
+        xdg_runtime = os.environ.get("XDG_RUNTIME_DIR")
+        if xdg_runtime and os.path.isdir(xdg_runtime):
+            runtime = Path(xdg_runtime) / "hutch"
+        else:
+            runtime = Path(f"/tmp/hutch-{os.getuid()}")
+    return Paths(data=data, runtime=runtime, config=config)
+
+
+def ensure_private_dir(path: Path) -> None:
+    """Create ``path`` (mode 0700) and refuse one that another user owns."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    st = path.lstat()
+    if st.st_uid != os.getuid():
+        raise PermissionError(f"{path} is owned by uid {st.st_uid}, not by you")

@@ -1,0 +1,67 @@
+"""hutch's own settings: layered TOML, one merge rule for every file.
+
+built-in defaults < /etc/hutch/hutch.toml < ~/.config/hutch/hutch.toml <
+``$HUTCH_CONFIG``; a later file's tables are merged key by key into earlier
+ones. Environment variables podman users know override the files.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from hutch.api.errors import InvalidArgument
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+SYSTEM_FILE = Path("/etc/hutch/hutch.toml")
+
+
+@dataclass(frozen=True)
+class Settings:
+    storage_driver: str | None = None
+    default_network: str = "none"
+
+
+def _merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in top.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _load(path: Path) -> dict[str, Any]:
+    try:
+        with open(path, "rb") as f:
+            return tomllib.load(f)
+    except FileNotFoundError:
+        return {}
+    except tomllib.TOMLDecodeError as exc:
+        raise InvalidArgument(f"{path}: {exc}") from exc
+
+
+def load_settings(user_file: Path) -> Settings:
+    files = [SYSTEM_FILE, user_file]
+    override = os.environ.get("HUTCH_CONFIG")
+    if override:
+        files.append(Path(override))
+    merged: dict[str, Any] = {}
+    for path in files:
+        if path.exists():
+            merged = _merge(merged, _load(path))
+    storage = merged.get("storage", {})
+    network = merged.get("network", {})
+    driver = os.environ.get("HUTCH_STORAGE_DRIVER") or storage.get("driver")
+    return Settings(
+        storage_driver=str(driver) if driver else None,
+        default_network=str(network.get("default", "none")),
+    )

@@ -1,0 +1,60 @@
+"""Shared state of one command: paths, settings, the session and the stores.
+
+Built once per command and passed explicitly (no module-level singletons);
+everything expensive (the database, the session namespace) is opened on
+first use, so ``hutch images`` never pays for a namespace it does not need.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from functools import cached_property
+
+from hutch.config.paths import Paths
+from hutch.config.settings import Settings
+from hutch.runtime.session import Session, SessionState
+from hutch.store import db
+from hutch.store.containers import ContainerStore
+from hutch.store.drivers import DriverChoice, choose_driver
+from hutch.store.images import ImageStore
+from hutch.store.layers import LayerStore
+
+
+class EngineContext:
+    def __init__(self, paths: Paths, settings: Settings) -> None:
+        self.paths = paths
+        self.settings = settings
+        self._session_state: SessionState | None = None
+
+    def enter_session(self) -> SessionState:
+        """Join the session user namespace (once) before touching storage."""
+        if self._session_state is None:
+            state = Session(self.paths).enter()
+            if state.warning:
+                print(f"WARN: {state.warning}", file=sys.stderr)
+            self._session_state = state
+            self.layers.clean_stale_tmp()
+        return self._session_state
+
+    @cached_property
+    def conn(self) -> sqlite3.Connection:
+        self.paths.storage.mkdir(parents=True, exist_ok=True, mode=0o700)
+        return db.connect(self.paths.database)
+
+    @cached_property
+    def images(self) -> ImageStore:
+        return ImageStore(self.conn)
+
+    @cached_property
+    def containers(self) -> ContainerStore:
+        return ContainerStore(self.conn, self.paths)
+
+    @cached_property
+    def layers(self) -> LayerStore:
+        return LayerStore(self.paths)
+
+    @cached_property
+    def driver(self) -> DriverChoice:
+        self.enter_session()
+        return choose_driver(self.paths, self.settings.storage_driver)

@@ -1,0 +1,190 @@
+"""Image operations of the engine: import, list, remove, inspect."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any, BinaryIO
+
+from hutch.api.errors import HutchError, InvalidArgument, NoSuchObject
+from hutch.api.options import ImportOptions, RemoveImageOptions
+from hutch.api.reports import ImageSummary, ImportReport, RemoveReport
+from hutch.engine.context import EngineContext
+from hutch.engine.resolve import find_image
+from hutch.oci.digest import sha256_of
+from hutch.oci.image import ContainerConfig, HistoryEntry, ImageConfig
+from hutch.oci.platform import host_platform
+from hutch.oci.reference import parse_reference
+from hutch.store.images import ImageRecord
+from hutch.store.layers import LayerInfo
+
+OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
+OCI_CONFIG = "application/vnd.oci.image.config.v1+json"
+
+
+def rfc3339(ts: float) -> str:
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def build_manifest(config_raw: bytes, layers: Sequence[LayerInfo]) -> bytes:
+    manifest = {
+        "schemaVersion": 2,
+        "mediaType": OCI_MANIFEST,
+        "config": {"mediaType": OCI_CONFIG, "digest": str(sha256_of(config_raw)),
+                   "size": len(config_raw)},
+        "layers": [{"mediaType": layer.media_type, "digest": layer.blob_digest,
+                    "size": layer.blob_size} for layer in layers],
+    }
+    return json.dumps(manifest, separators=(",", ":"), sort_keys=True).encode()
+
+
+class ImageService:
+    def __init__(self, ctx: EngineContext) -> None:
+        self._ctx = ctx
+
+    def import_image(self, options: ImportOptions) -> ImportReport:
+        names = ()
+        if options.reference:
+            names = (str(parse_reference(options.reference, default_registry="localhost")),)
+        if options.changes:
+            raise InvalidArgument("--change is not supported yet by import")
+        state = self._ctx.enter_session()
+        layer = self._ingest(options.source, ignore_chown=state.mode == "single-id")
+        platform = host_platform()
+        now = rfc3339(datetime.now(UTC).timestamp())
+        config = ImageConfig(
+            architecture=platform.architecture,
+            os=platform.os,
+            variant=platform.variant,
+            diff_ids=(layer.diff_id,),
+            config=ContainerConfig(env=("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:"
+                                        "/usr/bin:/sbin:/bin",)),
+            created=now,
+            history=(HistoryEntry(created=now, created_by="hutch import",
+                                  comment=options.message),),
+        )
+        config_raw = config.to_bytes()
+        manifest_raw = build_manifest(config_raw, [layer])
+        image_id = sha256_of(config_raw).hex
+        self._ctx.images.add(image_id, config_raw, manifest_raw,
+                             str(sha256_of(manifest_raw)), [layer], names)
+        return ImportReport(image_id, names)
+
+    def _ingest(self, source: str, *, ignore_chown: bool) -> LayerInfo:
+        if source == "-":
+            return self._ctx.layers.ingest(sys.stdin.buffer, ignore_chown=ignore_chown)
+        try:
+            stream: BinaryIO = open(source, "rb")  # noqa: SIM115 - closed below
+        except OSError as exc:
+            raise InvalidArgument(f"cannot read {source}: {exc.strerror}") from exc
+        with stream:
+            return self._ctx.layers.ingest(stream, ignore_chown=ignore_chown)
+
+    def list_images(self) -> list[ImageSummary]:
+        in_use: dict[str, int] = {}
+        for c in self._ctx.containers.all():
+            in_use[c.image_id] = in_use.get(c.image_id, 0) + 1
+        return [ImageSummary(r.id, r.names, r.digest, r.created, r.size, in_use.get(r.id, 0))
+                for r in self._ctx.images.all()]
+
+    def remove_images(self, options: RemoveImageOptions) -> list[RemoveReport]:
+        self._ctx.enter_session()
+        targets: list[str] = list(options.names)
+        if options.all:
+            targets = [r.id for r in self._ctx.images.all()]
+        reports = []
+        for name in targets:
+            try:
+                reports.append(self._remove_one(name, options.force))
+            except NoSuchObject as exc:
+                if not options.ignore:
+                    reports.append(RemoveReport(name, error=str(exc), exit_code=1))
+            except HutchError as exc:
+                reports.append(RemoveReport(name, error=str(exc), exit_code=exc.exit_code))
+        return reports
+
+    def _remove_one(self, name: str, force: bool) -> RemoveReport:
+        image = find_image(self._ctx.images, name)
+        by_id = image.id.startswith(name.removeprefix("sha256:"))
+        named = None if by_id else next((n for n in image.names if n == name), None)
+        if named is None and not by_id:
+            # A short name resolved to a full one: untag that one.
+            named = _matching_name(image, name)
+        if named is not None and len(image.names) > 1:
+            self._ctx.images.untag(named)
+            return RemoveReport(name, untagged=(named,))
+        if by_id and len(image.names) > 1 and not force:
+            raise HutchError(
+                f"unable to delete image {image.id[:12]} by ID with more than one tag "
+                f"({', '.join(image.names)}): please force removal", )
+        users = self._ctx.containers.users_of_image(image.id)
+        if users and not force:
+            err = HutchError(
+                f"image used by {users[0].id}: image is in use by a container: "
+                "consider removing the container first or use --force")
+            err.exit_code = 2
+            raise err
+        for c in users:
+            self._ctx.containers.delete(c.id)
+            from hutch.store.layers import remove_tree
+
+            dirs = self._ctx.containers.dirs(c.id)
+            if dirs.root.exists():
+                remove_tree(dirs.root)
+        with self._ctx.layers.lock():
+            orphans = self._ctx.images.remove(image.id)
+            for diff_id, blob in orphans:
+                self._ctx.layers.remove(diff_id, blob)
+        return RemoveReport(name, untagged=image.names, deleted=(image.id,))
+
+    def inspect_images(self, names: Sequence[str]) -> list[dict[str, Any]]:
+        return [inspect_json(find_image(self._ctx.images, n), self._ctx) for n in names]
+
+
+def _matching_name(image: ImageRecord, text: str) -> str | None:
+    from hutch.engine.resolve import candidate_names
+
+    try:
+        wanted = set(candidate_names(text))
+    except InvalidArgument:
+        return None
+    return next((n for n in image.names if n in wanted), None)
+
+
+def inspect_json(image: ImageRecord, ctx: EngineContext) -> dict[str, Any]:
+    """The shape of ``podman image inspect`` that users script against."""
+    config = image.config
+    raw_config = json.loads(image.config_raw)
+    repo_digests = [f"{n.rsplit(':', 1)[0] if ':' in n.rsplit('/', 1)[-1] else n}@{image.digest}"
+                    for n in image.names]
+    return {
+        "Id": image.id,
+        "Digest": image.digest,
+        "RepoTags": list(image.names),
+        "RepoDigests": repo_digests,
+        "Parent": "",
+        "Comment": config.history[-1].comment or "" if config.history else "",
+        "Created": config.created or rfc3339(image.created),
+        "Config": raw_config.get("config", {}),
+        "Version": "",
+        "Author": config.author or "",
+        "Architecture": config.architecture,
+        "Os": config.os,
+        "Size": image.size,
+        "VirtualSize": image.size,
+        "GraphDriver": {
+            "Name": "overlay",
+            "Data": {"LowerDir": ":".join(
+                os.fspath(ctx.layers.layer_dir(d)) for d in reversed(image.diff_ids))},
+        },
+        "RootFS": {"Type": "layers", "Layers": list(config.diff_ids)},
+        "Labels": dict(config.config.labels) or None,
+        "Annotations": {},
+        "ManifestType": OCI_MANIFEST,
+        "User": config.config.user,
+        "History": raw_config.get("history", []),
+        "NamesHistory": list(image.names),
+    }

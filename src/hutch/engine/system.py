@@ -1,0 +1,104 @@
+"""System operations: info, unshare, migrate, reset."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+
+from hutch import __version__
+from hutch.api.errors import CannotInvoke, CommandNotFound
+from hutch.api.reports import HostFact, InfoReport
+from hutch.engine.context import EngineContext
+from hutch.runtime.session import Session, host_ranges
+from hutch.store.layers import remove_tree
+
+
+def _device_fact(path: str, needed_for: str) -> HostFact:
+    ok = os.access(path, os.R_OK | os.W_OK)
+    return HostFact(path, "usable" if ok else "not accessible", ok,
+                    "" if ok else f"needed for {needed_for}; as root: chmod 0666 {path}")
+
+
+def cgroup_fact() -> HostFact:
+    root = Path("/sys/fs/cgroup")
+    if (root / "cgroup.controllers").exists():
+        controllers = (root / "cgroup.controllers").read_text().split()
+        return HostFact("cgroups", f"v2 ({' '.join(controllers) or 'no controllers'})", True)
+    unified = root / "unified" / "cgroup.controllers"
+    if unified.exists():
+        controllers = unified.read_text().split()
+        return HostFact(
+            "cgroups", f"hybrid v1/v2 (v2 controllers: {' '.join(controllers) or 'none'})",
+            False,
+            "resource limits need the unified hierarchy: boot with "
+            "systemd.unified_cgroup_hierarchy=1 (or cgroup_no_v1=all) and delegate controllers",
+        )
+    return HostFact("cgroups", "v1", False, "resource limits need cgroup v2")
+
+
+def _tool_fact(name: str, purpose: str) -> HostFact:
+    path = shutil.which(name)
+    return HostFact(name, path or "missing", path is not None,
+                    "" if path else f"needed for {purpose}; install the Debian package")
+
+
+class SystemService:
+    def __init__(self, ctx: EngineContext) -> None:
+        self._ctx = ctx
+
+    def info(self) -> InfoReport:
+        facts: list[HostFact] = []
+        try:
+            max_ns = int(Path("/proc/sys/user/max_user_namespaces").read_text())
+        except OSError:
+            max_ns = 0
+        facts.append(HostFact("user namespaces", f"max {max_ns}", max_ns > 0,
+                              "" if max_ns else "as root: sysctl user.max_user_namespaces=15000"))
+        uid_ranges, gid_ranges = host_ranges(os.getuid())
+        ok = bool(uid_ranges and gid_ranges) or os.geteuid() == 0
+        ranges = ", ".join(f"{r.start}+{r.count}" for r in uid_ranges) or "none"
+        facts.append(HostFact(
+            "subordinate ids", ranges, ok,
+            "" if ok else "as root: usermod --add-subuids 100000-165535 "
+                          "--add-subgids 100000-165535 $USER; then hutch system migrate"))
+        facts.append(_tool_fact("newuidmap", "the session user namespace (package uidmap)"))
+        facts.append(_tool_fact("newgidmap", "the session user namespace (package uidmap)"))
+        driver = self._ctx.driver
+        facts.append(HostFact("storage driver", f"{driver.name} ({driver.reason})", True))
+        facts.append(_tool_fact("fuse-overlayfs", "the fuse-overlayfs storage fallback"))
+        facts.append(_device_fact("/dev/fuse", "fuse-overlayfs"))
+        facts.append(cgroup_fact())
+        facts.append(_tool_fact("pasta", "private networks (package passt)"))
+        facts.append(_tool_fact("slirp4netns", "private networks without pasta"))
+        facts.append(_device_fact("/dev/net/tun", "slirp4netns and pasta's tap mode"))
+        facts.append(HostFact("data dir", str(self._ctx.paths.data), True))
+        facts.append(HostFact("runtime dir", str(self._ctx.paths.runtime), True))
+        return InfoReport(__version__, tuple(facts))
+
+    def unshare(self, command: Sequence[str]) -> int:
+        from hutch.linux import syscalls as sc
+
+        self._ctx.enter_session()
+        sc.unshare(sc.CLONE_NEWNS)
+        sc.mount(None, "/", None, sc.MS_REC | sc.MS_SLAVE)
+        args = list(command) or [os.environ.get("SHELL", "/bin/sh")]
+        os.environ["HUTCH_ROOTLESS_UID"] = str(os.stat(self._ctx.paths.runtime).st_uid)
+        try:
+            os.execvp(args[0], args)
+        except FileNotFoundError as exc:
+            raise CommandNotFound(f"{args[0]}: command not found") from exc
+        except OSError as exc:
+            raise CannotInvoke(f"{args[0]}: {exc.strerror}") from exc
+
+    def migrate(self) -> bool:
+        return Session(self._ctx.paths).stop()
+
+    def reset(self) -> None:
+        self._ctx.enter_session()
+        if self._ctx.paths.storage.exists():
+            remove_tree(self._ctx.paths.storage)
+        Session(self._ctx.paths).stop()
+        for leftover in ("session.lock",):
+            (self._ctx.paths.runtime / leftover).unlink(missing_ok=True)

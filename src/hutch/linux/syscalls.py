@@ -1,0 +1,148 @@
+"""The system calls Python's ``os`` module lacks, with their kernel names.
+
+libc is loaded lazily (once per process, on first use) so that importing this
+module costs nothing on paths that never create a container. Every wrapper
+raises ``OSError`` with the errno, the call and the path, so that an error
+reaching the user says which step failed.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import os
+from functools import cache
+
+CLONE_NEWNS = 0x00020000
+CLONE_NEWCGROUP = 0x02000000
+CLONE_NEWUTS = 0x04000000
+CLONE_NEWIPC = 0x08000000
+CLONE_NEWUSER = 0x10000000
+CLONE_NEWPID = 0x20000000
+CLONE_NEWNET = 0x40000000
+
+MS_RDONLY = 1
+MS_NOSUID = 2
+MS_NODEV = 4
+MS_NOEXEC = 8
+MS_REMOUNT = 32
+MS_BIND = 4096
+MS_MOVE = 8192
+MS_REC = 16384
+MS_PRIVATE = 1 << 18
+MS_SLAVE = 1 << 19
+MS_STRICTATIME = 1 << 24
+
+MNT_DETACH = 2
+
+PR_SET_PDEATHSIG = 1
+PR_CAPBSET_DROP = 24
+PR_SET_NO_NEW_PRIVS = 38
+PR_CAP_AMBIENT = 47
+PR_CAP_AMBIENT_RAISE = 2
+PR_CAP_AMBIENT_CLEAR_ALL = 4
+
+_NR_PIVOT_ROOT = {"x86_64": 155, "aarch64": 41}
+_LINUX_CAPABILITY_VERSION_3 = 0x20080522
+
+_USERNS_HINT = (
+    "unprivileged user namespaces may be disabled "
+    "(check sysctl kernel.unprivileged_userns_clone and user.max_user_namespaces)"
+)
+
+
+@cache
+def _libc() -> ctypes.CDLL:
+    lib = ctypes.CDLL(None, use_errno=True)
+    lib.unshare.argtypes = [ctypes.c_int]
+    lib.setns.argtypes = [ctypes.c_int, ctypes.c_int]
+    lib.mount.argtypes = [
+        ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_ulong, ctypes.c_char_p,
+    ]
+    lib.umount2.argtypes = [ctypes.c_char_p, ctypes.c_int]
+    lib.prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong,
+                          ctypes.c_ulong]
+    lib.syscall.restype = ctypes.c_long
+    return lib
+
+
+def _check(result: int, call: str, path: str | None = None) -> None:
+    if result < 0:
+        err = ctypes.get_errno()
+        detail = f"{call}({path})" if path else call
+        raise OSError(err, f"{detail}: {os.strerror(err)}")
+
+
+def _b(text: str | None) -> bytes | None:
+    return text.encode() if text is not None else None
+
+
+def unshare(flags: int) -> None:
+    result = _libc().unshare(flags)
+    if result < 0:
+        err = ctypes.get_errno()
+        hint = f"; {_USERNS_HINT}" if err in (errno.EPERM, errno.ENOSPC, errno.EINVAL) else ""
+        raise OSError(err, f"unshare({flags:#x}): {os.strerror(err)}{hint}")
+
+
+def setns(fd: int, nstype: int) -> None:
+    _check(_libc().setns(fd, nstype), "setns")
+
+
+def mount(source: str | None, target: str, fstype: str | None, flags: int = 0,
+          data: str | None = None) -> None:
+    result = _libc().mount(_b(source), _b(target), _b(fstype), flags, _b(data))
+    _check(result, f"mount {fstype or 'bind'}", target)
+
+
+def umount2(target: str, flags: int = 0) -> None:
+    _check(_libc().umount2(_b(target), flags), "umount2", target)
+
+
+def pivot_root(new_root: str, put_old: str) -> None:
+    nr = _NR_PIVOT_ROOT.get(os.uname().machine)
+    if nr is None:
+        raise OSError(errno.ENOSYS, "pivot_root: unknown architecture")
+    lib = _libc()
+    result = lib.syscall(ctypes.c_long(nr), ctypes.c_char_p(_b(new_root)),
+                         ctypes.c_char_p(_b(put_old)))
+    _check(int(result), "pivot_root", new_root)
+
+
+def prctl(option: int, arg2: int = 0, arg3: int = 0, arg4: int = 0, arg5: int = 0) -> int:
+    result = int(_libc().prctl(option, arg2, arg3, arg4, arg5))
+    _check(result, f"prctl({option})")
+    return result
+
+
+class _CapHeader(ctypes.Structure):
+    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+
+class _CapData(ctypes.Structure):
+    _fields_ = [
+        ("effective", ctypes.c_uint32),
+        ("permitted", ctypes.c_uint32),
+        ("inheritable", ctypes.c_uint32),
+    ]
+
+
+def capset(effective: int, permitted: int, inheritable: int) -> None:
+    """Set this thread's capability sets (64-bit masks, version 3 ABI)."""
+    header = _CapHeader(_LINUX_CAPABILITY_VERSION_3, 0)
+    data = (_CapData * 2)()
+    for i in range(2):
+        shift = 32 * i
+        data[i].effective = (effective >> shift) & 0xFFFFFFFF
+        data[i].permitted = (permitted >> shift) & 0xFFFFFFFF
+        data[i].inheritable = (inheritable >> shift) & 0xFFFFFFFF
+    _check(_libc().capset(ctypes.byref(header), data), "capset")
+
+
+def last_cap() -> int:
+    """The highest capability number this kernel knows."""
+    try:
+        with open("/proc/sys/kernel/cap_last_cap") as f:
+            return int(f.read())
+    except OSError:
+        return 40

@@ -1,0 +1,177 @@
+"""What runs inside the container's init process, between fork and execve.
+
+This code runs in the forked child (PID 1 of the new pid namespace). It
+never returns: it either execs the container command or reports the failure
+to the parent over the sync socket and exits with 125, 126 or 127.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import json
+import os
+import socket
+import struct
+import termios
+from typing import Any, NoReturn
+
+from hutch.linux import caps, syscalls as sc
+from hutch.runtime import mounts
+from hutch.runtime.paths_in_root import resolve_in_root
+from hutch.runtime.spec import Spec
+from hutch.runtime.users import ResolvedUser, resolve_user
+
+DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+_TIOCGPTN = 0x80045430
+_TIOCSPTLCK = 0x40045431
+_NS_FLAGS = {
+    "mount": sc.CLONE_NEWNS, "uts": sc.CLONE_NEWUTS, "ipc": sc.CLONE_NEWIPC,
+    "net": sc.CLONE_NEWNET, "cgroup": sc.CLONE_NEWCGROUP,
+}
+
+
+class _ExecFailure(Exception):
+    def __init__(self, code: int, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def send(sock: socket.socket, message: dict[str, Any], fds: list[int] | None = None) -> None:
+    data = json.dumps(message).encode()
+    if fds:
+        socket.send_fds(sock, [data], fds)
+    else:
+        sock.send(data)
+
+
+def container_main(spec: Spec, sock: socket.socket, gid5_mapped: bool) -> NoReturn:
+    """Set up the container and exec its command; never returns."""
+    try:
+        _setup_and_exec(spec, sock, gid5_mapped)
+    except _ExecFailure as exc:
+        _report(sock, exc.code, str(exc))
+    except OSError as exc:
+        _report(sock, 125, f"container setup failed: {exc}")
+    except Exception as exc:  # noqa: BLE001 - everything must reach the parent
+        _report(sock, 125, f"container setup failed: {exc}")
+    os._exit(125)
+
+
+def _report(sock: socket.socket, code: int, message: str) -> NoReturn:
+    try:
+        send(sock, {"error": message, "code": code})
+    finally:
+        os._exit(code)
+
+
+def _setup_and_exec(spec: Spec, sock: socket.socket, gid5_mapped: bool) -> None:
+    flags = 0
+    for ns in spec.namespaces:
+        flags |= _NS_FLAGS.get(ns, 0)
+    sc.unshare(flags)
+    send(sock, {"stage": "namespaces"})
+    if sock.recv(64) != b"go":
+        os._exit(125)
+
+    root = spec.rootfs.target  # mounted by the monitor, inherited with the mount table
+    for step in mounts.base_plan(spec, gid5_mapped=gid5_mapped):
+        step.execute(root)
+    user = resolve_user(root, spec.process.user.spec)
+    cwd = spec.process.cwd or "/"
+    os.makedirs(resolve_in_root(root, cwd), exist_ok=True)
+    if spec.rootfs.readonly:
+        mounts.remount_bind(root, sc.MS_RDONLY)
+
+    os.chdir(root)
+    sc.pivot_root(".", ".")
+    sc.umount2(".", sc.MNT_DETACH)
+    os.chdir("/")
+    mounts.mask_paths(spec.masked_paths)
+    mounts.readonly_paths(spec.readonly_paths)
+    if "uts" in spec.namespaces:
+        socket.sethostname(spec.hostname)
+
+    if spec.process.terminal:
+        _setup_terminal(sock, user)
+    else:
+        os.setsid()
+        if not spec.process.stdin:
+            null = os.open("/dev/null", os.O_RDONLY)
+            os.dup2(null, 0)
+            os.close(null)
+    _switch_identity(spec, user)
+    env = _environment(spec.process.env, user)
+    try:
+        os.chdir(cwd)
+    except OSError as exc:
+        raise _ExecFailure(126, f"cannot enter working directory {cwd}: {exc.strerror}") from exc
+    _exec(spec.process.args, env)
+
+
+def _setup_terminal(sock: socket.socket, user: ResolvedUser) -> None:
+    master = os.open("/dev/ptmx", os.O_RDWR | os.O_NOCTTY | os.O_CLOEXEC)
+    fcntl.ioctl(master, _TIOCSPTLCK, struct.pack("i", 0))
+    number = struct.unpack("I", fcntl.ioctl(master, _TIOCGPTN, b"\0" * 4))[0]
+    slave = os.open(f"/dev/pts/{number}", os.O_RDWR | os.O_NOCTTY)
+    if user.uid != 0:
+        os.fchown(slave, user.uid, -1)
+    send(sock, {"tty": number}, [master])
+    os.close(master)
+    os.setsid()
+    fcntl.ioctl(slave, termios.TIOCSCTTY, 0)
+    for fd in (0, 1, 2):
+        os.dup2(slave, fd)
+    if slave > 2:
+        os.close(slave)
+
+
+def _switch_identity(spec: Spec, user: ResolvedUser) -> None:
+    keep = set(spec.process.capabilities)
+    for name, number in caps.CAPABILITIES.items():
+        if name not in keep and number <= sc.last_cap():
+            sc.prctl(sc.PR_CAPBSET_DROP, number)
+    os.setgroups(list(user.additional_gids))
+    os.setresgid(user.gid, user.gid, user.gid)
+    os.setresuid(user.uid, user.uid, user.uid)
+    if user.uid == 0:
+        mask = caps.mask_of(tuple(keep))
+        sc.capset(mask, mask, 0)
+    if spec.process.no_new_privileges:
+        sc.prctl(sc.PR_SET_NO_NEW_PRIVS, 1)
+
+
+def _environment(env: tuple[str, ...], user: ResolvedUser) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in env:
+        key, _, value = item.partition("=")
+        out[key] = value
+    out.setdefault("PATH", DEFAULT_PATH)
+    out.setdefault("HOME", user.home)
+    return out
+
+
+def _exec(args: tuple[str, ...], env: dict[str, str]) -> NoReturn:
+    if not args:
+        raise _ExecFailure(125, "no command given and the image has neither Entrypoint nor Cmd")
+    program = args[0]
+    if "/" in program:
+        candidates = [program]
+    else:
+        candidates = [os.path.join(d or ".", program) for d in env["PATH"].split(":")]
+    denied: OSError | None = None
+    for path in candidates:
+        try:
+            os.execve(path, list(args), env)
+        except OSError as exc:
+            if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+                continue
+            denied = exc
+            if "/" in program:
+                break
+    if denied is not None:
+        raise _ExecFailure(126, f"{program}: {denied.strerror}: permission denied or "
+                                "not executable (the command cannot be invoked)")
+    where = "" if "/" in program else " in $PATH"
+    raise _ExecFailure(127, f"executable file `{program}` not found{where}: "
+                            "No such file or directory")

@@ -1,0 +1,167 @@
+"""The container's mount plan as data: build a list of steps, then run it.
+
+Each step knows how to describe itself (for ``--log-level debug`` and for
+tests that check the plan without executing it) and how to execute itself
+relative to the rootfs it is given.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from hutch.linux import syscalls as sc
+from hutch.runtime.paths_in_root import resolve_in_root
+from hutch.runtime.spec import Mount, Spec
+
+DEVICES = ("null", "zero", "full", "random", "urandom", "tty")
+_DEV_LINKS = (
+    ("ptmx", "pts/ptmx"),
+    ("fd", "/proc/self/fd"),
+    ("stdin", "/proc/self/fd/0"),
+    ("stdout", "/proc/self/fd/1"),
+    ("stderr", "/proc/self/fd/2"),
+    ("core", "/proc/kcore"),
+)
+_ST_TO_MS = (
+    (os.ST_NOSUID, sc.MS_NOSUID),
+    (os.ST_NODEV, sc.MS_NODEV),
+    (os.ST_NOEXEC, sc.MS_NOEXEC),
+    (os.ST_NOATIME, 1024),
+    (os.ST_NODIRATIME, 2048),
+    (os.ST_RELATIME, 1 << 21),
+)
+_OPTION_FLAGS = {
+    "ro": sc.MS_RDONLY, "nosuid": sc.MS_NOSUID, "nodev": sc.MS_NODEV, "noexec": sc.MS_NOEXEC,
+    "strictatime": sc.MS_STRICTATIME, "rbind": sc.MS_BIND | sc.MS_REC, "bind": sc.MS_BIND,
+}
+
+
+@dataclass(frozen=True)
+class Step:
+    """Mount ``kind`` at container path ``destination`` (resolved in the rootfs)."""
+
+    kind: str
+    destination: str
+    source: str = ""
+    options: tuple[str, ...] = ()
+    is_file: bool = False
+
+    def describe(self) -> str:
+        opts = ",".join(self.options)
+        src = f"{self.source} " if self.source else ""
+        return f"{self.kind} {src}on {self.destination}" + (f" ({opts})" if opts else "")
+
+    def execute(self, root: str) -> None:
+        target = resolve_in_root(root, self.destination)
+        _ensure_target(target, self.is_file)
+        flags, data = _split_options(self.options)
+        if self.kind == "bind":
+            sc.mount(self.source, target, None, sc.MS_BIND | sc.MS_REC)
+            if flags & sc.MS_RDONLY or flags & (sc.MS_NOSUID | sc.MS_NODEV | sc.MS_NOEXEC):
+                remount_bind(target, flags)
+        else:
+            sc.mount(self.kind, target, self.kind, flags, data or None)
+
+
+@dataclass(frozen=True)
+class Symlink:
+    destination: str
+    target: str
+
+    def describe(self) -> str:
+        return f"symlink {self.destination} -> {self.target}"
+
+    def execute(self, root: str) -> None:
+        path = resolve_in_root(root, self.destination)
+        if not os.path.lexists(path):
+            os.symlink(self.target, path)
+
+
+def remount_bind(target: str, extra: int) -> None:
+    """Remount a bind mount with ``extra`` flags, keeping the locked ones.
+
+    In a user namespace the kernel refuses a remount that would clear
+    nosuid/nodev/noexec inherited from the source; carry them over.
+    """
+    current = os.statvfs(target).f_flag
+    flags = sc.MS_BIND | sc.MS_REMOUNT | extra
+    for st_flag, ms_flag in _ST_TO_MS:
+        if current & st_flag:
+            flags |= ms_flag
+    sc.mount(None, target, None, flags)
+
+
+def base_plan(spec: Spec, *, gid5_mapped: bool) -> list[Step | Symlink]:
+    """The standard mounts every container gets, in order."""
+    plan: list[Step | Symlink] = [
+        Step("proc", "/proc", "proc", ("nosuid", "nodev", "noexec")),
+        Step("tmpfs", "/dev", "tmpfs", ("nosuid", "strictatime", "mode=755", "size=65536k")),
+    ]
+    plan += [Step("bind", f"/dev/{name}", f"/dev/{name}", (), True) for name in DEVICES]
+    pts_opts = ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620"]
+    if gid5_mapped:
+        pts_opts.append("gid=5")
+    plan.append(Step("devpts", "/dev/pts", "devpts", tuple(pts_opts)))
+    plan += [Symlink(f"/dev/{name}", target) for name, target in _DEV_LINKS]
+    plan += [
+        Step("tmpfs", "/dev/shm", "shm",
+             ("nosuid", "nodev", "noexec", "mode=1777", "size=65536k")),
+        Step("mqueue", "/dev/mqueue", "mqueue", ("nosuid", "nodev", "noexec")),
+    ]
+    if "net" in spec.namespaces:
+        plan.append(Step("sysfs", "/sys", "sysfs", ("ro", "nosuid", "nodev", "noexec")))
+    else:
+        # sysfs may only be mounted by the owner of the network namespace;
+        # with the host network, bind the host's /sys read-only instead.
+        plan.append(Step("bind", "/sys", "/sys", ("ro", "nosuid", "nodev", "noexec")))
+    plan += [Step("bind", dest, src, (), True) for dest, src in spec.etc_files]
+    plan += [_user_mount(m) for m in spec.mounts]
+    return plan
+
+
+def _user_mount(m: Mount) -> Step:
+    is_file = m.kind == "bind" and os.path.isfile(m.source)
+    return Step(m.kind, m.destination, m.source or m.kind, m.options, is_file)
+
+
+def mask_paths(paths: tuple[str, ...]) -> None:
+    """After pivot_root: hide files behind /dev/null, directories behind empty tmpfs."""
+    for path in paths:
+        try:
+            if os.path.isdir(path) and not os.path.islink(path):
+                sc.mount("tmpfs", path, "tmpfs", sc.MS_RDONLY, "size=0k,mode=000")
+            elif os.path.exists(path):
+                sc.mount("/dev/null", path, None, sc.MS_BIND)
+        except FileNotFoundError:
+            continue
+
+
+def readonly_paths(paths: tuple[str, ...]) -> None:
+    for path in paths:
+        if not os.path.exists(path):
+            continue
+        sc.mount(path, path, None, sc.MS_BIND | sc.MS_REC)
+        remount_bind(path, sc.MS_RDONLY)
+
+
+def _ensure_target(target: str, is_file: bool) -> None:
+    if is_file:
+        if not os.path.lexists(target):
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            os.close(os.open(target, os.O_CREAT | os.O_WRONLY | os.O_CLOEXEC, 0o644))
+    else:
+        os.makedirs(target, exist_ok=True)
+
+
+def _split_options(options: tuple[str, ...]) -> tuple[int, str]:
+    flags = 0
+    data = []
+    for opt in options:
+        if opt in _OPTION_FLAGS:
+            flags |= _OPTION_FLAGS[opt]
+        elif opt == "rw":
+            continue
+        else:
+            data.append(opt)
+    return flags, ",".join(data)

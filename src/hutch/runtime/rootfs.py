@@ -1,0 +1,60 @@
+"""Mounting a container's root filesystem (in the monitor's mount namespace).
+
+The monitor mounts the rootfs before it forks the container init, so the
+init inherits it, and a FUSE helper (fuse-overlayfs) lives beside the
+monitor rather than inside the container where its processes could see and
+kill it. The monitor stops the helper when the container is gone.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import subprocess
+import time
+
+from hutch.linux import syscalls as sc
+from hutch.runtime.spec import Rootfs
+
+
+def mount_rootfs(rootfs: Rootfs) -> subprocess.Popen[bytes] | None:
+    """Mount ``rootfs.target``; returns the FUSE helper process if one was started."""
+    sc.mount(None, "/", None, sc.MS_REC | sc.MS_PRIVATE)
+    if rootfs.kind == "bind":
+        sc.mount(rootfs.target, rootfs.target, None, sc.MS_BIND | sc.MS_REC)
+        return None
+    # Relative lower dirs (resolved against the cwd at mount time) keep the
+    # mount data under the kernel's one-page limit for images with many layers.
+    os.chdir(rootfs.lower_base)
+    lowers = ":".join(rootfs.lowers)
+    if rootfs.kind == "overlay":
+        data = f"lowerdir={lowers},upperdir={rootfs.upper},workdir={rootfs.work},userxattr"
+        sc.mount("overlay", rootfs.target, "overlay", 0, data)
+        return None
+    if rootfs.kind == "fuse-overlayfs":
+        return _fuse_overlayfs(rootfs, lowers)
+    raise OSError(errno.EINVAL, f"unsupported rootfs kind {rootfs.kind}")
+
+
+def _fuse_overlayfs(rootfs: Rootfs, lowers: str) -> subprocess.Popen[bytes]:
+    options = f"lowerdir={lowers},upperdir={rootfs.upper},workdir={rootfs.work}"
+    helper = subprocess.Popen(
+        ["fuse-overlayfs", "-f", "-o", options, rootfs.target],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if _is_mountpoint(rootfs.target):
+            return helper
+        if helper.poll() is not None:
+            err = helper.stderr.read().decode(errors="replace") if helper.stderr else ""
+            raise OSError(errno.EIO, f"fuse-overlayfs failed: {err.strip()}")
+        time.sleep(0.005)
+    helper.kill()
+    raise OSError(errno.ETIMEDOUT, "fuse-overlayfs did not mount within 10 s")
+
+
+def _is_mountpoint(path: str) -> bool:
+    with open("/proc/self/mountinfo") as f:
+        return any(line.split()[4] == path for line in f)

@@ -1,0 +1,276 @@
+"""The session user namespace: one per user, held open by a tiny process.
+
+Every hutch command that touches storage or starts a container joins this
+namespace with ``setns`` (cheap), instead of mapping ids afresh (slow, and
+files owned by subordinate ids could not be shared between commands). The
+holder is ``sleep infinity`` exec'd inside the new namespace: under 1 MB of
+memory and nothing to maintain. Its pid and start time are recorded so that a
+recycled pid is never mistaken for it.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import pwd
+import shutil
+import signal
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from hutch.api.errors import HostNotReady
+from hutch.config.paths import Paths, ensure_private_dir
+from hutch.linux import syscalls
+from hutch.runtime.ids import IdMapEntry, IdRange, parse_map, session_map, subordinate_ranges
+
+SUBUID = Path("/etc/subuid")
+SUBGID = Path("/etc/subgid")
+
+
+@dataclass(frozen=True)
+class SessionState:
+    """What a command knows after joining (or deciding not to need) the session."""
+
+    mode: str  # "root" (real root, no namespace), "subids" or "single-id"
+    holder_pid: int | None
+    uid_map: tuple[IdMapEntry, ...]
+    gid_map: tuple[IdMapEntry, ...]
+    warning: str | None = None
+
+
+@dataclass(frozen=True)
+class _Holder:
+    pid: int
+    start_time: str
+    mode: str
+
+
+def _start_time(pid: int) -> str | None:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            stat = f.read()
+    except OSError:
+        return None
+    # Field 22 (starttime), counted after the parenthesised command name.
+    return stat.rsplit(")", 1)[1].split()[19]
+
+
+def _read_holder(paths: Paths) -> _Holder | None:
+    try:
+        pid_s, start, mode = paths.session_pid.read_text().split()
+    except (OSError, ValueError):
+        return None
+    pid = int(pid_s)
+    if _start_time(pid) != start:
+        return None
+    return _Holder(pid, start, mode)
+
+
+def _user_name(uid: int) -> str:
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return str(uid)
+
+
+def host_ranges(uid: int) -> tuple[tuple[IdRange, ...], tuple[IdRange, ...]]:
+    name = _user_name(uid)
+    return subordinate_ranges(SUBUID, name, uid), subordinate_ranges(SUBGID, name, uid)
+
+
+class Session:
+    """Creates, joins and stops the session namespace of one user."""
+
+    def __init__(self, paths: Paths) -> None:
+        self._paths = paths
+
+    def enter(self) -> SessionState:
+        """Join the session namespace, creating it first if needed."""
+        holder = _read_holder(self._paths)
+        if holder is not None and _same_user_namespace(holder.pid):
+            return self._state(holder)  # already inside, e.g. under `hutch unshare`
+        if os.geteuid() == 0 and not _in_user_namespace():
+            return SessionState("root", None, parse_map(_read("/proc/self/uid_map")),
+                                parse_map(_read("/proc/self/gid_map")))
+        if holder is None:
+            holder = self._create_locked()
+        self._join(holder)
+        return self._state(holder)
+
+    @staticmethod
+    def _state(holder: _Holder) -> SessionState:
+        warning = None
+        if holder.mode == "single-id":
+            warning = _single_id_warning()
+        return SessionState(holder.mode, holder.pid, parse_map(_read("/proc/self/uid_map")),
+                            parse_map(_read("/proc/self/gid_map")), warning)
+
+    def stop(self) -> bool:
+        """Kill the holder (``system migrate``); the next command makes a new one."""
+        holder = _read_holder(self._paths)
+        self._paths.session_pid.unlink(missing_ok=True)
+        if holder is None:
+            return False
+        try:
+            os.kill(holder.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            return False
+        return True
+
+    def holder_pid(self) -> int | None:
+        holder = _read_holder(self._paths)
+        return holder.pid if holder else None
+
+    def _create_locked(self) -> _Holder:
+        ensure_private_dir(self._paths.runtime)
+        with _flock(self._paths.session_lock):
+            holder = _read_holder(self._paths)
+            if holder is not None:
+                return holder
+            holder = self._create()
+            tmp = self._paths.session_pid.with_suffix(".tmp")
+            tmp.write_text(f"{holder.pid} {holder.start_time} {holder.mode}\n")
+            os.replace(tmp, self._paths.session_pid)
+            return holder
+
+    def _create(self) -> _Holder:
+        uid, gid = os.getuid(), os.getgid()
+        uid_ranges, gid_ranges = host_ranges(uid)
+        tools = shutil.which("newuidmap") and shutil.which("newgidmap")
+        mode = "subids" if uid_ranges and gid_ranges and tools else "single-id"
+        sleep = shutil.which("sleep") or "/bin/sleep"
+        to_parent_r, to_parent_w = os.pipe()
+        to_child_r, to_child_w = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - runs in the holder
+            os.close(to_parent_r)
+            os.close(to_child_w)
+            _holder_main(to_parent_w, to_child_r, sleep)
+        os.close(to_parent_w)
+        os.close(to_child_r)
+        try:
+            status = os.read(to_parent_r, 1)
+            if status != b"u":
+                err = os.read(to_parent_r, 4096).decode(errors="replace")
+                raise HostNotReady(
+                    f"cannot create a user namespace: {err or 'holder failed'}",
+                    hint="unprivileged user namespaces may be disabled on this host",
+                )
+            if mode == "subids":
+                _run_map_tool("newuidmap", pid, session_map(uid, uid_ranges))
+                _run_map_tool("newgidmap", pid, session_map(gid, gid_ranges))
+            else:
+                _write_single_map(pid, uid, gid)
+            os.write(to_child_w, b"g")
+        except BaseException:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            raise
+        finally:
+            os.close(to_parent_r)
+            os.close(to_child_w)
+        start = _start_time(pid)
+        if start is None:
+            raise HostNotReady("the session namespace holder exited at once")
+        return _Holder(pid, start, mode)
+
+    @staticmethod
+    def _join(holder: _Holder) -> None:
+        fd = os.open(f"/proc/{holder.pid}/ns/user", os.O_RDONLY | os.O_CLOEXEC)
+        try:
+            syscalls.setns(fd, syscalls.CLONE_NEWUSER)
+        finally:
+            os.close(fd)
+        # Joining grants every capability in the namespace; become its root
+        # explicitly so that files we create are owned by the mapped user.
+        os.setresgid(0, 0, 0)
+        os.setresuid(0, 0, 0)
+
+
+def _holder_main(to_parent: int, from_parent: int, sleep: str) -> None:  # pragma: no cover
+    """Child: new session, new user namespace, wait for the map, become ``sleep``."""
+    code = 1
+    try:
+        os.setsid()
+        try:
+            syscalls.unshare(syscalls.CLONE_NEWUSER)
+        except OSError as exc:
+            os.write(to_parent, b"e" + str(exc).encode())
+            os._exit(1)
+        os.write(to_parent, b"u")
+        if os.read(from_parent, 1) != b"g":
+            os._exit(1)
+        for sig in (signal.SIGINT, signal.SIGHUP, signal.SIGQUIT, signal.SIGTERM,
+                    signal.SIGPIPE, signal.SIGTSTP, signal.SIGTTIN, signal.SIGTTOU):
+            signal.signal(sig, signal.SIG_IGN)
+        null = os.open("/dev/null", os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(null, fd)
+        os.closerange(3, 65536)
+        os.chdir("/")
+        os.execv(sleep, [sleep, "infinity"])
+    finally:
+        os._exit(code)
+
+
+def _run_map_tool(tool: str, pid: int, entries: tuple[IdMapEntry, ...]) -> None:
+    args = [tool, str(pid)]
+    for e in entries:
+        args += [str(e.inside), str(e.outside), str(e.count)]
+    proc = subprocess.run(args, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise HostNotReady(
+            f"{tool} failed: {proc.stderr.strip() or proc.returncode}",
+            hint="check /etc/subuid and /etc/subgid, or run `hutch system migrate`",
+        )
+
+
+def _write_single_map(pid: int, uid: int, gid: int) -> None:
+    with open(f"/proc/{pid}/uid_map", "w") as f:
+        f.write(f"0 {uid} 1\n")
+    with open(f"/proc/{pid}/setgroups", "w") as f:
+        f.write("deny\n")
+    with open(f"/proc/{pid}/gid_map", "w") as f:
+        f.write(f"0 {gid} 1\n")
+
+
+def _single_id_warning() -> str:
+    user = _user_name(os.getuid()) if os.getuid() != 0 else "your user"
+    return (
+        f"no subordinate id range for {user} in /etc/subuid and /etc/subgid "
+        "(or newuidmap/newgidmap missing): only one id is mapped, so images with files "
+        "owned by other users cannot be used fully; fix: "
+        f"`usermod --add-subuids 100000-165535 --add-subgids 100000-165535 {user}` "
+        "then `hutch system migrate`"
+    )
+
+
+def _in_user_namespace() -> bool:
+    """True when this process is not in the initial user namespace."""
+    entries = parse_map(_read("/proc/self/uid_map"))
+    return not (len(entries) == 1 and entries[0].count == 4294967295)
+
+
+def _same_user_namespace(pid: int) -> bool:
+    try:
+        return os.stat(f"/proc/{pid}/ns/user").st_ino == os.stat("/proc/self/ns/user").st_ino
+    except OSError:
+        return False
+
+
+def _read(path: str) -> str:
+    with open(path) as f:
+        return f.read()
+
+
+@contextmanager
+def _flock(path: Path) -> Iterator[None]:
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)

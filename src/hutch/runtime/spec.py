@@ -1,0 +1,83 @@
+"""The runtime spec: everything needed to start one container, as plain data.
+
+In the spirit of the OCI runtime spec (process, root, mounts, namespaces),
+but only what hutch uses. The engine builds it; ``runtime`` executes it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+NAMESPACES = ("mount", "pid", "uts", "ipc", "net", "cgroup")
+
+
+@dataclass(frozen=True)
+class User:
+    """Who the process runs as; names are resolved inside the rootfs at start."""
+
+    spec: str = ""  # "" (image default: root), "name", "uid", "name:group", "uid:gid"
+
+
+@dataclass(frozen=True)
+class Process:
+    args: tuple[str, ...]
+    env: tuple[str, ...]
+    cwd: str = "/"
+    user: User = field(default_factory=User)
+    terminal: bool = False
+    stdin: bool = False
+    capabilities: tuple[str, ...] = ()
+    no_new_privileges: bool = False
+
+
+@dataclass(frozen=True)
+class Rootfs:
+    """How to make the root filesystem appear at ``target``.
+
+    ``kind`` "overlay": native overlay of ``lowers`` (top first, relative to
+    ``lower_base`` to keep the mount data short) with ``upper``/``work``;
+    "fuse-overlayfs": the same through the FUSE implementation;
+    "bind": ``target`` already holds the full tree (the vfs driver).
+    """
+
+    kind: str
+    target: str
+    lowers: tuple[str, ...] = ()
+    lower_base: str = ""
+    upper: str = ""
+    work: str = ""
+    readonly: bool = False
+
+
+@dataclass(frozen=True)
+class Mount:
+    """One mount inside the container; ``destination`` is a container path."""
+
+    kind: str  # bind, tmpfs, proc, sysfs, devpts, mqueue
+    destination: str
+    source: str = ""
+    options: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Spec:
+    id: str
+    hostname: str
+    process: Process
+    rootfs: Rootfs
+    mounts: tuple[Mount, ...] = ()
+    namespaces: tuple[str, ...] = NAMESPACES
+    masked_paths: tuple[str, ...] = ()
+    readonly_paths: tuple[str, ...] = ()
+    etc_files: tuple[tuple[str, str], ...] = ()  # (container path, host file) bind-mounted
+
+
+# podman's defaults (containers/common pkg/config): masked and read-only paths.
+DEFAULT_MASKED_PATHS = (
+    "/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list",
+    "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi", "/sys/firmware",
+    "/sys/fs/selinux", "/sys/dev/block", "/sys/devices/virtual/powercap",
+)
+DEFAULT_READONLY_PATHS = (
+    "/proc/asound", "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
+)

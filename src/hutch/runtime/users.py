@@ -1,0 +1,57 @@
+"""Resolving ``--user`` against the image's own /etc/passwd and /etc/group."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hutch.api.errors import HutchError
+from hutch.runtime.paths_in_root import resolve_in_root
+
+
+@dataclass(frozen=True)
+class ResolvedUser:
+    uid: int
+    gid: int
+    additional_gids: tuple[int, ...]
+    home: str
+
+
+def _read_db(root: str, path: str) -> list[list[str]]:
+    try:
+        with open(resolve_in_root(root, path), errors="replace") as f:
+            return [line.rstrip("\n").split(":") for line in f if line.strip()
+                    and not line.startswith("#")]
+    except OSError:
+        return []
+
+
+def resolve_user(root: str, spec: str) -> ResolvedUser:
+    """Turn ``user[:group]`` (names or numbers) into ids, as podman does."""
+    user_part, _, group_part = (spec or "0").partition(":")
+    passwd = [e for e in _read_db(root, "/etc/passwd") if len(e) >= 7]
+    entry = None
+    for e in passwd:
+        if e[0] == user_part or (user_part.isdigit() and e[2] == user_part):
+            entry = e
+            break
+    if entry is not None:
+        uid, gid, home, name = int(entry[2]), int(entry[3]), entry[5], entry[0]
+    elif user_part.isdigit():
+        uid, gid, home, name = int(user_part), 0, "/", ""
+    else:
+        raise HutchError(f"unable to find user {user_part}: no matching entries in passwd file")
+    groups = [e for e in _read_db(root, "/etc/group") if len(e) >= 4]
+    if group_part:
+        gid = _resolve_group(groups, group_part)
+    extra = tuple(sorted({int(g[2]) for g in groups if name and name in g[3].split(",")
+                          and g[2].isdigit() and int(g[2]) != gid}))
+    return ResolvedUser(uid, gid, extra, home or "/")
+
+
+def _resolve_group(groups: list[list[str]], group: str) -> int:
+    for g in groups:
+        if g[0] == group and g[2].isdigit():
+            return int(g[2])
+    if group.isdigit():
+        return int(group)
+    raise HutchError(f"unable to find group {group}: no matching entries in group file")

@@ -1,0 +1,140 @@
+"""Container records and their directories (upper, work, merged, userdata)."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from hutch.api.errors import Conflict
+from hutch.config.paths import Paths
+from hutch.store.db import transaction
+
+
+@dataclass(frozen=True)
+class ContainerRecord:
+    id: str
+    name: str
+    image_id: str
+    image_name: str
+    created: float
+    state: str
+    config: bytes  # JSON written and read by the engine
+    pid: int | None
+    exit_code: int | None
+    started: float | None
+    finished: float | None
+
+
+@dataclass(frozen=True)
+class ContainerDirs:
+    root: Path
+
+    @property
+    def upper(self) -> Path:
+        return self.root / "upper"
+
+    @property
+    def work(self) -> Path:
+        return self.root / "work"
+
+    @property
+    def merged(self) -> Path:
+        return self.root / "merged"
+
+    @property
+    def userdata(self) -> Path:
+        return self.root / "userdata"
+
+
+class ContainerStore:
+    def __init__(self, conn: sqlite3.Connection, paths: Paths) -> None:
+        self._conn = conn
+        self._paths = paths
+
+    def dirs(self, container_id: str) -> ContainerDirs:
+        return ContainerDirs(self._paths.containers / container_id)
+
+    def create(
+        self, container_id: str, name: str, image_id: str, image_name: str, config: bytes
+    ) -> ContainerRecord:
+        try:
+            with transaction(self._conn) as c:
+                c.execute(
+                    "INSERT INTO containers (id, name, image_id, image_name, created, state, "
+                    "config) VALUES (?, ?, ?, ?, ?, 'created', ?)",
+                    (container_id, name, image_id, image_name, time.time(), config),
+                )
+        except sqlite3.IntegrityError as exc:
+            raise Conflict(
+                f"the container name {name!r} is already in use; "
+                "remove that container or choose another name"
+            ) from exc
+        record = self.get(container_id)
+        assert record is not None
+        return record
+
+    def get(self, container_id: str) -> ContainerRecord | None:
+        row = self._conn.execute(
+            "SELECT * FROM containers WHERE id = ?", (container_id,)
+        ).fetchone()
+        return _record(row) if row else None
+
+    def lookup(self, name_or_id: str) -> list[ContainerRecord]:
+        """Exact name, exact id, or an unambiguous id prefix (as podman)."""
+        rows = self._conn.execute(
+            "SELECT * FROM containers WHERE name = ? OR id = ?", (name_or_id, name_or_id)
+        ).fetchall()
+        if not rows and len(name_or_id) >= 1:
+            rows = self._conn.execute(
+                "SELECT * FROM containers WHERE id >= ? AND id < ? LIMIT 2",
+                (name_or_id, name_or_id + "g"),
+            ).fetchall()
+        return [_record(r) for r in rows]
+
+    def all(self) -> list[ContainerRecord]:
+        rows = self._conn.execute("SELECT * FROM containers ORDER BY created DESC").fetchall()
+        return [_record(r) for r in rows]
+
+    def users_of_image(self, image_id: str) -> list[ContainerRecord]:
+        rows = self._conn.execute(
+            "SELECT * FROM containers WHERE image_id = ?", (image_id,)
+        ).fetchall()
+        return [_record(r) for r in rows]
+
+    def set_running(self, container_id: str, pid: int) -> None:
+        with transaction(self._conn) as c:
+            c.execute(
+                "UPDATE containers SET state = 'running', pid = ?, started = ?, "
+                "exit_code = NULL, finished = NULL WHERE id = ?",
+                (pid, time.time(), container_id),
+            )
+
+    def set_exited(self, container_id: str, exit_code: int) -> None:
+        with transaction(self._conn) as c:
+            c.execute(
+                "UPDATE containers SET state = 'exited', pid = NULL, exit_code = ?, "
+                "finished = ? WHERE id = ?",
+                (exit_code, time.time(), container_id),
+            )
+
+    def delete(self, container_id: str) -> None:
+        with transaction(self._conn) as c:
+            c.execute("DELETE FROM containers WHERE id = ?", (container_id,))
+
+
+def _record(row: sqlite3.Row) -> ContainerRecord:
+    return ContainerRecord(
+        row["id"],
+        row["name"],
+        row["image_id"],
+        row["image_name"],
+        row["created"],
+        row["state"],
+        row["config"],
+        row["pid"],
+        row["exit_code"],
+        row["started"],
+        row["finished"],
+    )

@@ -1,0 +1,91 @@
+"""The state database: one SQLite file, every change in a transaction.
+
+WAL mode lets any number of readers run beside one writer; writers take
+``BEGIN IMMEDIATE`` so that two commands never interleave half-done changes.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+_SCHEMA = (
+    """
+    CREATE TABLE layers (
+        diff_id TEXT PRIMARY KEY,
+        blob_digest TEXT NOT NULL,
+        media_type TEXT NOT NULL,
+        blob_size INTEGER NOT NULL,
+        size INTEGER NOT NULL,
+        created REAL NOT NULL
+    );
+    CREATE TABLE images (
+        id TEXT PRIMARY KEY,
+        config BLOB NOT NULL,
+        manifest BLOB NOT NULL,
+        digest TEXT NOT NULL,
+        created REAL NOT NULL,
+        size INTEGER NOT NULL
+    );
+    CREATE TABLE image_layers (
+        image_id TEXT NOT NULL REFERENCES images(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        diff_id TEXT NOT NULL REFERENCES layers(diff_id),
+        PRIMARY KEY (image_id, position)
+    );
+    CREATE INDEX image_layers_diff ON image_layers(diff_id);
+    CREATE TABLE image_names (
+        name TEXT PRIMARY KEY,
+        image_id TEXT NOT NULL REFERENCES images(id) ON DELETE CASCADE,
+        added REAL NOT NULL
+    );
+    CREATE INDEX image_names_image ON image_names(image_id);
+    CREATE TABLE containers (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        image_id TEXT NOT NULL,
+        image_name TEXT NOT NULL,
+        created REAL NOT NULL,
+        state TEXT NOT NULL,
+        config BLOB NOT NULL,
+        pid INTEGER,
+        exit_code INTEGER,
+        started REAL,
+        finished REAL
+    );
+    CREATE INDEX containers_image ON containers(image_id);
+    """,
+)
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Open (and create or migrate) the database at ``path``."""
+    conn = sqlite3.connect(path, timeout=60.0, isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA foreign_keys = ON")
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version < len(_SCHEMA):
+        with transaction(conn):
+            # Re-read under the write lock: a concurrent command may have migrated.
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            for script in _SCHEMA[version:]:
+                for statement in script.split(";"):
+                    if statement.strip():
+                        conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {len(_SCHEMA)}")
+        conn.execute("PRAGMA journal_mode = WAL")
+    return conn
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """A write transaction: all of it is applied, or none of it."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")

@@ -1,0 +1,180 @@
+"""Image records: config, manifest, names and the layers they stand on."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from hutch.oci.image import ImageConfig
+from hutch.store.db import transaction
+from hutch.store.layers import LayerInfo
+
+
+@dataclass(frozen=True)
+class ImageRecord:
+    id: str  # hex of the config digest
+    config_raw: bytes
+    manifest_raw: bytes
+    digest: str  # manifest digest
+    created: float
+    size: int
+    names: tuple[str, ...]
+    diff_ids: tuple[str, ...]
+
+    @property
+    def config(self) -> ImageConfig:
+        return ImageConfig.from_bytes(self.config_raw)
+
+
+class ImageStore:
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    def add(
+        self,
+        image_id: str,
+        config_raw: bytes,
+        manifest_raw: bytes,
+        digest: str,
+        layers: Sequence[LayerInfo],
+        names: Sequence[str],
+    ) -> ImageRecord:
+        """Record an image (idempotent) and point ``names`` at it."""
+        created = time.time()
+        with transaction(self._conn) as c:
+            for layer in layers:
+                c.execute(
+                    "INSERT OR IGNORE INTO layers VALUES (?, ?, ?, ?, ?, ?)",
+                    (
+                        layer.diff_id,
+                        layer.blob_digest,
+                        layer.media_type,
+                        layer.blob_size,
+                        layer.size,
+                        created,
+                    ),
+                )
+            exists = c.execute("SELECT 1 FROM images WHERE id = ?", (image_id,)).fetchone()
+            if not exists:
+                c.execute(
+                    "INSERT INTO images VALUES (?, ?, ?, ?, ?, ?)",
+                    (
+                        image_id,
+                        config_raw,
+                        manifest_raw,
+                        digest,
+                        created,
+                        sum(layer.size for layer in layers),
+                    ),
+                )
+                c.executemany(
+                    "INSERT INTO image_layers VALUES (?, ?, ?)",
+                    [(image_id, i, layer.diff_id) for i, layer in enumerate(layers)],
+                )
+            for name in names:
+                c.execute(
+                    "INSERT OR REPLACE INTO image_names VALUES (?, ?, ?)", (name, image_id, created)
+                )
+        record = self.get(image_id)
+        assert record is not None
+        return record
+
+    def get(self, image_id: str) -> ImageRecord | None:
+        row = self._conn.execute("SELECT * FROM images WHERE id = ?", (image_id,)).fetchone()
+        return self._record(row) if row else None
+
+    def by_name(self, name: str) -> ImageRecord | None:
+        row = self._conn.execute(
+            "SELECT images.* FROM images JOIN image_names ON images.id = image_names.image_id "
+            "WHERE image_names.name = ?",
+            (name,),
+        ).fetchone()
+        return self._record(row) if row else None
+
+    def by_id_prefix(self, prefix: str) -> list[ImageRecord]:
+        rows = self._conn.execute(
+            "SELECT * FROM images WHERE id >= ? AND id < ? LIMIT 2", (prefix, prefix + "g")
+        ).fetchall()
+        return [self._record(r) for r in rows]
+
+    def all(self) -> list[ImageRecord]:
+        rows = self._conn.execute("SELECT * FROM images ORDER BY created DESC").fetchall()
+        names = self._all_names()
+        layers = self._all_layers()
+        return [self._record(r, names.get(r["id"], ()), layers.get(r["id"], ())) for r in rows]
+
+    def untag(self, name: str) -> bool:
+        with transaction(self._conn) as c:
+            return c.execute("DELETE FROM image_names WHERE name = ?", (name,)).rowcount > 0
+
+    def remove(self, image_id: str) -> list[tuple[str, str]]:
+        """Delete the image; return (diff_id, blob_digest) of layers no image uses now."""
+        with transaction(self._conn) as c:
+            c.execute("DELETE FROM images WHERE id = ?", (image_id,))
+            orphans = c.execute(
+                "SELECT diff_id, blob_digest FROM layers WHERE diff_id NOT IN "
+                "(SELECT diff_id FROM image_layers)"
+            ).fetchall()
+            c.executemany(
+                "DELETE FROM layers WHERE diff_id = ?", [(r["diff_id"],) for r in orphans]
+            )
+        return [(r["diff_id"], r["blob_digest"]) for r in orphans]
+
+    def layer_blobs(self, diff_ids: Sequence[str]) -> list[tuple[str, str, str]]:
+        """(diff_id, blob_digest, media_type) in the given order."""
+        out = []
+        for diff_id in diff_ids:
+            row = self._conn.execute(
+                "SELECT blob_digest, media_type FROM layers WHERE diff_id = ?", (diff_id,)
+            ).fetchone()
+            if row:
+                out.append((diff_id, row["blob_digest"], row["media_type"]))
+        return out
+
+    def _all_names(self) -> dict[str, tuple[str, ...]]:
+        out: dict[str, list[str]] = {}
+        for row in self._conn.execute("SELECT name, image_id FROM image_names ORDER BY added"):
+            out.setdefault(row["image_id"], []).append(row["name"])
+        return {k: tuple(v) for k, v in out.items()}
+
+    def _all_layers(self) -> dict[str, tuple[str, ...]]:
+        out: dict[str, list[str]] = {}
+        for row in self._conn.execute(
+            "SELECT image_id, diff_id FROM image_layers ORDER BY image_id, position"
+        ):
+            out.setdefault(row["image_id"], []).append(row["diff_id"])
+        return {k: tuple(v) for k, v in out.items()}
+
+    def _record(
+        self,
+        row: sqlite3.Row,
+        names: tuple[str, ...] | None = None,
+        diff_ids: tuple[str, ...] | None = None,
+    ) -> ImageRecord:
+        if names is None:
+            names = tuple(
+                r[0]
+                for r in self._conn.execute(
+                    "SELECT name FROM image_names WHERE image_id = ? ORDER BY added", (row["id"],)
+                )
+            )
+        if diff_ids is None:
+            diff_ids = tuple(
+                r[0]
+                for r in self._conn.execute(
+                    "SELECT diff_id FROM image_layers WHERE image_id = ? ORDER BY position",
+                    (row["id"],),
+                )
+            )
+        return ImageRecord(
+            row["id"],
+            row["config"],
+            row["manifest"],
+            row["digest"],
+            row["created"],
+            row["size"],
+            names,
+            diff_ids,
+        )

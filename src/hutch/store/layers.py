@@ -1,0 +1,199 @@
+"""Layers: unpacked, content-addressed by diff id, each with its blob.
+
+A layer is ``layers/<hex>/diff`` (the unpacked tree, an overlay lower dir)
+plus its blob in ``blobs/sha256/<hex>`` exactly as it was received, so that
+push and save hand out the very bytes whose digest the manifest names.
+Ingesting happens in a private temp dir and ends with one rename: an
+interrupted ingest leaves only a temp dir that the next command removes.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import secrets
+import shutil
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from hutch.config.paths import Paths
+from hutch.store.tarextract import extract_layer
+
+
+@dataclass(frozen=True)
+class LayerInfo:
+    diff_id: str
+    blob_digest: str
+    media_type: str
+    blob_size: int
+    size: int
+
+
+_MEDIA_TYPES = {
+    "gzip": "application/vnd.oci.image.layer.v1.tar+gzip",
+    "zstd": "application/vnd.oci.image.layer.v1.tar+zstd",
+    "none": "application/vnd.oci.image.layer.v1.tar",
+}
+
+
+class _Tee:
+    """A reader that copies everything read through it into ``sink``."""
+
+    def __init__(self, src: BinaryIO, sink: BinaryIO) -> None:
+        self._src = src
+        self._sink = sink
+        self.count = 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._src.read(size)
+        if data:
+            self._sink.write(data)
+            self.count += len(data)
+        return data
+
+    def readable(self) -> bool:
+        return True
+
+
+class LayerStore:
+    def __init__(self, paths: Paths) -> None:
+        self._paths = paths
+
+    def layer_dir(self, diff_id: str) -> Path:
+        return self._paths.layers / _hex(diff_id) / "diff"
+
+    def blob_path(self, digest: str) -> Path:
+        algorithm, hexpart = digest.split(":", 1)
+        return self._paths.blobs / algorithm / hexpart
+
+    @contextmanager
+    def lock(self) -> Iterator[None]:
+        """Serialise layer creation against garbage collection of layers."""
+        self._paths.storage.mkdir(parents=True, exist_ok=True)
+        fd = os.open(
+            self._paths.storage / "layers.lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600
+        )
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)
+
+    def ingest(
+        self, src: BinaryIO, *, whiteouts: str = "overlay", ignore_chown: bool = False
+    ) -> LayerInfo:
+        """Unpack one layer blob; returns its identity. Caller holds ``lock()``
+        only around the final commit (done here) — extraction runs unlocked."""
+        tmp = self.new_tmp()
+        try:
+            diff = tmp / "diff"
+            diff.mkdir()
+            with open(tmp / "blob", "wb") as blob:
+                tee = _Tee(src, blob)
+                result = extract_layer(
+                    tee,  # type: ignore[arg-type]
+                    diff,
+                    whiteouts="overlay" if whiteouts == "overlay" else "apply",
+                    chown="ignore" if ignore_chown else "strict",
+                )
+                blob.flush()
+                os.fsync(blob.fileno())
+            info = LayerInfo(
+                result.diff_id,
+                result.compressed_digest,
+                _MEDIA_TYPES[result.compression],
+                tee.count,
+                result.size,
+            )
+            with self.lock():
+                self._commit(tmp, info)
+            return info
+        finally:
+            if tmp.exists():
+                remove_tree(tmp)
+
+    def _commit(self, tmp: Path, info: LayerInfo) -> None:
+        blob = self.blob_path(info.blob_digest)
+        if not blob.exists():
+            blob.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(tmp / "blob", blob)
+        target = self._paths.layers / _hex(info.diff_id)
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            (tmp / "blob").unlink(missing_ok=True)
+            os.replace(tmp, target)
+
+    def remove(self, diff_id: str, blob_digest: str | None) -> None:
+        """Delete a layer's tree and blob (caller decided nothing uses them)."""
+        target = self._paths.layers / _hex(diff_id)
+        if target.exists():
+            # Rename first so that a crash mid-delete never leaves a partial layer
+            # under its real name.
+            doomed = self.new_tmp()
+            os.replace(target, doomed / "layer")
+            remove_tree(doomed)
+        if blob_digest:
+            self.blob_path(blob_digest).unlink(missing_ok=True)
+
+    def new_tmp(self) -> Path:
+        """A private temp dir named by our pid, so stale ones can be recognised."""
+        base = self._paths.tmp
+        base.mkdir(parents=True, exist_ok=True)
+        path = base / f"{os.getpid()}-{secrets.token_hex(6)}"
+        path.mkdir()
+        return path
+
+    def clean_stale_tmp(self) -> None:
+        """Remove temp dirs whose creating process is gone (interrupted commands)."""
+        base = self._paths.tmp
+        if not base.is_dir():
+            return
+        for entry in base.iterdir():
+            pid_text = entry.name.split("-", 1)[0]
+            if pid_text.isdigit() and _alive(int(pid_text)):
+                continue
+            remove_tree(entry)
+
+
+def _hex(digest: str) -> str:
+    return digest.split(":", 1)[1] if ":" in digest else digest
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_tree(path: Path) -> None:
+    """rmtree that also copes with directories a container made unwritable."""
+
+    def fix_and_retry(func: object, failed: str, _exc: object) -> None:
+        parent = os.path.dirname(failed)
+        try:
+            os.chmod(parent, 0o700)
+            os.chmod(failed, 0o700, follow_symlinks=False)
+        except OSError:
+            pass
+        if os.path.isdir(failed) and not os.path.islink(failed):
+            shutil.rmtree(failed, ignore_errors=True)
+        else:
+            try:
+                os.unlink(failed)
+            except FileNotFoundError:
+                pass
+
+    # ``onerror`` is deprecated from 3.12 in favour of ``onexc``; 3.11 has only it.
+    shutil.rmtree(path, onerror=fix_and_retry)
+
+
+def now() -> float:
+    return time.time()
