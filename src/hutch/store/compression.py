@@ -54,12 +54,17 @@ class _Reader(io.BufferedIOBase, BinaryIO):
         raise NotImplementedError
 
     def read(self, size: int | None = -1, /) -> bytes:
-        if size is None or size < 0:
-            parts = []
-            while chunk := self._read(_CHUNK):
-                parts.append(chunk)
-            return b"".join(parts)
-        return self._read(size)
+        """Up to ``size`` bytes, fewer only at the end of the stream."""
+        parts = []
+        wanted = -1 if size is None or size < 0 else size
+        while wanted != 0:
+            chunk = self._read(_CHUNK if wanted < 0 else wanted)
+            if not chunk:
+                break
+            parts.append(chunk)
+            if wanted > 0:
+                wanted -= len(chunk)
+        return b"".join(parts)
 
     def read1(self, size: int = -1, /) -> bytes:
         return self.read(size)
