@@ -211,17 +211,27 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise SystemExit(f"bench: {tool} not found or not executable")
     # a short path: hutch keeps unix sockets in the runtime dir
     work = Path(tempfile.mkdtemp(prefix="hutch-bench-", dir="/tmp"))
+    podman_image_id = ""
     tools = Tools(opts.hutch, opts.podman, isolated_hutch_env(work), dict(os.environ))
     try:
         tar = work / "busybox.tar"
         subprocess.run(["bash", str(MAKE_ROOTFS), str(tar)], check=True, capture_output=True)
         check(tools, "hutch", ("import", str(tar), HUTCH_IMAGE))
-        check(tools, "podman", ("import", "--quiet", str(tar), PODMAN_IMAGE))
+        imported = subprocess.run(
+            tools.argv("podman", ("import", "--quiet", str(tar), PODMAN_IMAGE)),
+            env=tools.podman_env,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        # removed by id at the end: a re-import moves the tag and leaves the old one
+        podman_image_id = imported.stdout.strip()
         results = [measure(tools, case, opts.runs, opts.warmup) for case in CASES]
     finally:
         tools.run("hutch", ("system", "reset", "--force"))
-        if not opts.keep:
-            tools.run("podman", ("rmi", "--force", PODMAN_IMAGE))
+        if podman_image_id and not opts.keep:
+            tools.run("podman", ("rmi", "--force", podman_image_id))
         remove_work_dir(tools, work)
 
     if opts.json:
