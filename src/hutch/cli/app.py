@@ -37,24 +37,34 @@ def build_app() -> typer.Typer:
     @app.callback(invoke_without_command=True)
     def main_options(
         ctx: typer.Context,
-        root: Annotated[str | None, typer.Option(
-            "--root", help="Storage root directory (default ~/.local/share/hutch).")] = None,
-        runroot: Annotated[str | None, typer.Option(
-            "--runroot", help="Runtime state directory.")] = None,
-        log_level: Annotated[str, typer.Option(
-            "--log-level", help="Log level: debug, info, warn, error.")] = "warn",
-        version: Annotated[bool, typer.Option(
-            "--version", "-v", help="Print the version and exit.")] = False,
+        root: Annotated[
+            str | None,
+            typer.Option("--root", help="Storage root directory (default ~/.local/share/hutch)."),
+        ] = None,
+        runroot: Annotated[
+            str | None, typer.Option("--runroot", help="Runtime state directory.")
+        ] = None,
+        log_level: Annotated[
+            str, typer.Option("--log-level", help="Log level: debug, info, warn, error.")
+        ] = "warn",
+        version: Annotated[
+            bool, typer.Option("--version", "-v", help="Print the version and exit.")
+        ] = False,
     ) -> None:
         if version:
             print(f"hutch version {__version__}")
             raise typer.Exit(0)
         ctx.obj = AppState(root=root, runroot=runroot, log_level=log_level)
 
-    image_app = typer.Typer(help="Manage images.", no_args_is_help=True,
-                            context_settings=CONTEXT, rich_markup_mode=None)
-    system_app = typer.Typer(help="Manage hutch itself.", no_args_is_help=True,
-                             context_settings=CONTEXT, rich_markup_mode=None)
+    image_app = typer.Typer(
+        help="Manage images.", no_args_is_help=True, context_settings=CONTEXT, rich_markup_mode=None
+    )
+    system_app = typer.Typer(
+        help="Manage hutch itself.",
+        no_args_is_help=True,
+        context_settings=CONTEXT,
+        rich_markup_mode=None,
+    )
     for module in (images, import_, rmi):
         module.register(app, image_app)
     run.register(app)
@@ -79,9 +89,9 @@ def main(argv: list[str] | None = None) -> None:
     except HutchError as exc:
         _error(str(exc), exc.hint)
         sys.exit(exc.exit_code)
-    except (typer.Exit, click_exceptions.Exit) as exc:
+    except typer.Exit as exc:
         sys.exit(exc.exit_code)
-    except (typer.Abort, click_exceptions.Abort):
+    except typer.Abort:
         sys.exit(EXIT_ENGINE)
     except click_exceptions.ClickException as exc:
         _error(exc.format_message(), None)

@@ -12,8 +12,14 @@ from hutch.api.reports import ImageSummary
 from hutch.cli import render
 from hutch.cli.state import state_of
 
-HEADERS = {"Repository": "REPOSITORY", "Tag": "TAG", "ID": "IMAGE ID",
-           "CreatedSince": "CREATED", "Size": "SIZE", "Digest": "DIGEST"}
+HEADERS = {
+    "Repository": "REPOSITORY",
+    "Tag": "TAG",
+    "ID": "IMAGE ID",
+    "CreatedSince": "CREATED",
+    "Size": "SIZE",
+    "Digest": "DIGEST",
+}
 
 
 def split_name(name: str) -> tuple[str, str]:
@@ -30,20 +36,22 @@ def rows_of(images: list[ImageSummary], no_trunc: bool) -> list[dict[str, Any]]:
         names = image.names or ("<none>:<none>",)
         for name in names:
             repo, tag = split_name(name)
-            rows.append({
-                "ID": f"sha256:{image.id}" if no_trunc else image.id[:12],
-                "Id": image.id,
-                "Repository": repo,
-                "Tag": tag,
-                "Names": list(image.names),
-                "Digest": image.digest,
-                "Created": int(image.created),
-                "CreatedAt": datetime.fromtimestamp(image.created, UTC).isoformat(),
-                "CreatedSince": render.human_ago(image.created, now),
-                "Size": render.human_size(image.size),
-                "VirtualSize": image.size,
-                "Containers": image.containers,
-            })
+            rows.append(
+                {
+                    "ID": f"sha256:{image.id}" if no_trunc else image.id[:12],
+                    "Id": image.id,
+                    "Repository": repo,
+                    "Tag": tag,
+                    "Names": list(image.names),
+                    "Digest": image.digest,
+                    "Created": int(image.created),
+                    "CreatedAt": datetime.fromtimestamp(image.created, UTC).isoformat(),
+                    "CreatedSince": render.human_ago(image.created, now),
+                    "Size": render.human_size(image.size),
+                    "VirtualSize": image.size,
+                    "Containers": image.containers,
+                }
+            )
     return rows
 
 
@@ -69,15 +77,17 @@ def json_of(image: ImageSummary) -> dict[str, Any]:
 def register(app: typer.Typer, image_app: typer.Typer) -> None:
     def images(
         ctx: typer.Context,
-        quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print image ids only.")
-                         ] = False,
-        fmt: Annotated[str | None, typer.Option(
-            "--format", help="json, or a Go template such as '{{.ID}} {{.Repository}}'.")
+        quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print image ids only.")] = False,
+        fmt: Annotated[
+            str | None,
+            typer.Option(
+                "--format", help="json, or a Go template such as '{{.ID}} {{.Repository}}'."
+            ),
         ] = None,
-        no_trunc: Annotated[bool, typer.Option("--no-trunc", help="Do not truncate ids.")
-                            ] = False,
-        noheading: Annotated[bool, typer.Option("--noheading", "-n",
-                                                help="Do not print the header row.")] = False,
+        no_trunc: Annotated[bool, typer.Option("--no-trunc", help="Do not truncate ids.")] = False,
+        noheading: Annotated[
+            bool, typer.Option("--noheading", "-n", help="Do not print the header row.")
+        ] = False,
         digests: Annotated[bool, typer.Option("--digests", help="Show digests.")] = False,
     ) -> None:
         """List images in local storage."""
@@ -96,10 +106,12 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
         if fmt:
             print(render.render_template(fmt, rows, HEADERS), end="")
             return
-        columns = ["Repository", "Tag"] + (["Digest"] if digests else []) + \
-            ["ID", "CreatedSince", "Size"]
-        out = render.table([HEADERS[c] for c in columns],
-                           [[str(r[c]) for c in columns] for r in rows])
+        columns = (
+            ["Repository", "Tag"] + (["Digest"] if digests else []) + ["ID", "CreatedSince", "Size"]
+        )
+        out = render.table(
+            [HEADERS[c] for c in columns], [[str(r[c]) for c in columns] for r in rows]
+        )
         if noheading:
             out = "".join(out.splitlines(keepends=True)[1:])
         print(out, end="")

@@ -13,19 +13,29 @@ from hutch.cli.state import state_of
 def register(app: typer.Typer, image_app: typer.Typer) -> None:
     def import_cmd(
         ctx: typer.Context,
-        source: Annotated[str, typer.Argument(
-            help="Tarball (plain, gzip or zstd) of a root filesystem, or - for stdin.")],
+        source: Annotated[
+            str,
+            typer.Argument(
+                help="Tarball (plain, gzip or zstd) of a root filesystem, or - for stdin."
+            ),
+        ],
         reference: Annotated[str | None, typer.Argument(help="Name for the image.")] = None,
-        change: Annotated[list[str] | None, typer.Option(
-            "--change", "-c", help="Apply a Containerfile instruction to the config.")] = None,
-        message: Annotated[str | None, typer.Option(
-            "--message", "-m", help="Commit message recorded in the history.")] = None,
-        quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the id.")
-                         ] = False,
+        change: Annotated[
+            list[str] | None,
+            typer.Option("--change", "-c", help="Apply a Containerfile instruction to the config."),
+        ] = None,
+        message: Annotated[
+            str | None,
+            typer.Option("--message", "-m", help="Commit message recorded in the history."),
+        ] = None,
+        quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the id.")] = False,
     ) -> None:
         """Import a tarball as a new single-layer image."""
-        report = state_of(ctx).engine().import_image(
-            ImportOptions(source, reference, tuple(change or ()), message))
+        report = (
+            state_of(ctx)
+            .engine()
+            .import_image(ImportOptions(source, reference, tuple(change or ()), message))
+        )
         print(f"sha256:{report.id}" if not quiet else report.id)
 
     app.command("import")(import_cmd)

@@ -14,8 +14,10 @@ from hutch.cli.state import state_of
 def register(app: typer.Typer, system_app: typer.Typer) -> None:
     def info(
         ctx: typer.Context,
-        fmt: Annotated[str | None, typer.Option(
-            "--format", "-f", help="json, or a Go template over the report.")] = None,
+        fmt: Annotated[
+            str | None,
+            typer.Option("--format", "-f", help="json, or a Go template over the report."),
+        ] = None,
     ) -> None:
         """Show what hutch found on this host, with the fix for anything missing."""
         report = state_of(ctx).engine().info()

@@ -35,12 +35,13 @@ def _lookup(row: Mapping[str, Any], path: str) -> Any:
     return value
 
 
-def render_template(template: str, rows: Sequence[Mapping[str, Any]],
-                    headers: Mapping[str, str] | None = None) -> str:
+def render_template(
+    template: str, rows: Sequence[Mapping[str, Any]], headers: Mapping[str, str] | None = None
+) -> str:
     """Render each row through a Go-style template (one line per row)."""
     table = template.startswith("table")
     if table:
-        template = template[len("table"):].lstrip()
+        template = template[len("table") :].lstrip()
     template = template.replace("\\t", "\t").replace("\\n", "\n")
 
     def fill(row: Mapping[str, Any]) -> str:
@@ -49,12 +50,12 @@ def render_template(template: str, rows: Sequence[Mapping[str, Any]],
             if m.group(1):
                 return json.dumps(value)
             return _plain(value)
+
         return _FIELD.sub(sub, template)
 
     lines = []
     if table:
-        head = _FIELD.sub(lambda m: (headers or {}).get(m.group(2), m.group(2).upper()),
-                          template)
+        head = _FIELD.sub(lambda m: (headers or {}).get(m.group(2), m.group(2).upper()), template)
         lines.append(head)
     lines += [fill(r) for r in rows]
     if table:
@@ -86,8 +87,9 @@ def _align(lines: list[str]) -> str:
             widths[i] = max(widths.get(i, 0), len(cell))
     out = []
     for row in cells:
-        parts = [cell.ljust(widths[i] + 2) if i < len(row) - 1 else cell
-                 for i, cell in enumerate(row)]
+        parts = [
+            cell.ljust(widths[i] + 2) if i < len(row) - 1 else cell for i, cell in enumerate(row)
+        ]
         out.append("".join(parts).rstrip())
     return "\n".join(out) + "\n"
 

@@ -17,19 +17,25 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
     def rmi(
         ctx: typer.Context,
         names: Annotated[list[str] | None, typer.Argument(help="Images to remove.")] = None,
-        force: Annotated[bool, typer.Option(
-            "--force", "-f", help="Remove containers using the image, and every tag.")] = False,
+        force: Annotated[
+            bool,
+            typer.Option("--force", "-f", help="Remove containers using the image, and every tag."),
+        ] = False,
         all_: Annotated[bool, typer.Option("--all", "-a", help="Remove all images.")] = False,
-        ignore: Annotated[bool, typer.Option(
-            "--ignore", "-i", help="Ignore images that do not exist.")] = False,
+        ignore: Annotated[
+            bool, typer.Option("--ignore", "-i", help="Ignore images that do not exist.")
+        ] = False,
     ) -> None:
         """Remove one or more images from local storage."""
         if not names and not all_:
             raise InvalidArgument("image name or ID must be specified")
         if names and all_:
             raise InvalidArgument("when using the --all switch, you may not pass any images")
-        reports = state_of(ctx).engine().remove_images(
-            RemoveImageOptions(tuple(names or ()), force, all_, ignore))
+        reports = (
+            state_of(ctx)
+            .engine()
+            .remove_images(RemoveImageOptions(tuple(names or ()), force, all_, ignore))
+        )
         code = 0
         for report in reports:
             for name in report.untagged:
@@ -44,8 +50,9 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
     def inspect(
         ctx: typer.Context,
         names: Annotated[list[str], typer.Argument(help="Images to inspect.")],
-        fmt: Annotated[str | None, typer.Option(
-            "--format", "-f", help="json (default) or a Go template.")] = None,
+        fmt: Annotated[
+            str | None, typer.Option("--format", "-f", help="json (default) or a Go template.")
+        ] = None,
     ) -> None:
         """Show the configuration of one or more images as JSON."""
         data = state_of(ctx).engine().inspect_images(names)

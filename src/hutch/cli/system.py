@@ -17,8 +17,9 @@ def register(system_app: typer.Typer) -> None:
         (after /etc/subuid or /etc/subgid changed)."""
         stopped = state_of(ctx).engine().migrate()
         if stopped:
-            print("stopped the session namespace; the next command creates a new one",
-                  file=sys.stderr)
+            print(
+                "stopped the session namespace; the next command creates a new one", file=sys.stderr
+            )
 
     @system_app.command("reset")
     def reset(

@@ -8,17 +8,12 @@ ones. Environment variables podman users know override the files.
 from __future__ import annotations
 
 import os
-import sys
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from hutch.api.errors import InvalidArgument
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 SYSTEM_FILE = Path("/etc/hutch/hutch.toml")
 

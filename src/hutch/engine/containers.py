@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -21,11 +22,14 @@ from hutch.runtime.spec import Rootfs
 from hutch.store.containers import ContainerDirs
 from hutch.store.images import ImageRecord
 from hutch.store.layers import remove_tree
-from hutch.store.tarextract import extract_layer
 from hutch.util.ids import new_id, random_name, valid_name
 
 FORWARDED_SIGNALS = (
-    signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1,
+    signal.SIGINT,
+    signal.SIGTERM,
+    signal.SIGHUP,
+    signal.SIGQUIT,
+    signal.SIGUSR1,
     signal.SIGUSR2,
 )
 
@@ -39,20 +43,31 @@ class ContainerService:
         if options.name is not None and not valid_name(options.name):
             raise InvalidArgument(
                 f"invalid container name {options.name!r}: names must match "
-                "[a-zA-Z0-9][a-zA-Z0-9_.-]*")
+                "[a-zA-Z0-9][a-zA-Z0-9_.-]*"
+            )
         state = self._ctx.enter_session()
         image = find_image(self._ctx.images, options.image)
         driver = self._ctx.driver.name
         container_id = new_id()
         name = options.name or random_name()
         record = self._ctx.containers.create(
-            container_id, name, image.id, options.image,
-            json.dumps({"options": asdict(options), "driver": driver}).encode())
+            container_id,
+            name,
+            image.id,
+            options.image,
+            json.dumps({"options": asdict(options), "driver": driver}).encode(),
+        )
         dirs = self._ctx.containers.dirs(record.id)
         try:
             rootfs = self._prepare_rootfs(image, dirs, driver)
-            spec = build_spec(container_id=record.id, name=name, options=options,
-                              image=image.config, rootfs=rootfs, dirs=dirs)
+            spec = build_spec(
+                container_id=record.id,
+                name=name,
+                options=options,
+                image=image.config,
+                rootfs=rootfs,
+                dirs=dirs,
+            )
             started = spawn.start(spec, gid5_mapped=map_to_host(state.gid_map, 5) is not None)
         except BaseException:
             self._discard(record.id, dirs)
@@ -69,6 +84,8 @@ class ContainerService:
         for d in (dirs.upper, dirs.work, dirs.merged):
             d.mkdir(parents=True, exist_ok=True)
         if driver == "vfs":
+            from hutch.store.tarextract import extract_layer
+
             # No union filesystem: the container gets its own full copy, built
             # by applying each layer blob in order onto its rootfs.
             for _diff, blob, _media in self._ctx.images.layer_blobs(image.diff_ids):
@@ -76,9 +93,14 @@ class ContainerService:
                     extract_layer(f, dirs.merged, whiteouts="apply", chown="ignore")
             return Rootfs(kind="bind", target=str(dirs.merged))
         lowers = tuple(f"{d.split(':', 1)[1]}/diff" for d in reversed(image.diff_ids))
-        return Rootfs(kind=driver, target=str(dirs.merged), lowers=lowers,
-                      lower_base=str(self._ctx.paths.layers), upper=str(dirs.upper),
-                      work=str(dirs.work))
+        return Rootfs(
+            kind=driver,
+            target=str(dirs.merged),
+            lowers=lowers,
+            lower_base=str(self._ctx.paths.layers),
+            upper=str(dirs.upper),
+            work=str(dirs.work),
+        )
 
     def _discard(self, container_id: str, dirs: ContainerDirs) -> None:
         self._ctx.containers.delete(container_id)
@@ -90,10 +112,8 @@ def _attach(started: spawn.Started, options: RunOptions) -> int:
     """Relay signals (and the terminal) until the container exits."""
 
     def forward(sig: int, _frame: FrameType | None) -> None:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(started.init_pid, sig)
-        except ProcessLookupError:
-            pass
 
     previous = {sig: signal.signal(sig, forward) for sig in FORWARDED_SIGNALS}
     try:

@@ -33,10 +33,15 @@ def build_manifest(config_raw: bytes, layers: Sequence[LayerInfo]) -> bytes:
     manifest = {
         "schemaVersion": 2,
         "mediaType": OCI_MANIFEST,
-        "config": {"mediaType": OCI_CONFIG, "digest": str(sha256_of(config_raw)),
-                   "size": len(config_raw)},
-        "layers": [{"mediaType": layer.media_type, "digest": layer.blob_digest,
-                    "size": layer.blob_size} for layer in layers],
+        "config": {
+            "mediaType": OCI_CONFIG,
+            "digest": str(sha256_of(config_raw)),
+            "size": len(config_raw),
+        },
+        "layers": [
+            {"mediaType": layer.media_type, "digest": layer.blob_digest, "size": layer.blob_size}
+            for layer in layers
+        ],
     }
     return json.dumps(manifest, separators=(",", ":"), sort_keys=True).encode()
 
@@ -46,7 +51,7 @@ class ImageService:
         self._ctx = ctx
 
     def import_image(self, options: ImportOptions) -> ImportReport:
-        names = ()
+        names: tuple[str, ...] = ()
         if options.reference:
             names = (str(parse_reference(options.reference, default_registry="localhost")),)
         if options.changes:
@@ -60,17 +65,20 @@ class ImageService:
             os=platform.os,
             variant=platform.variant,
             diff_ids=(layer.diff_id,),
-            config=ContainerConfig(env=("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:"
-                                        "/usr/bin:/sbin:/bin",)),
+            config=ContainerConfig(
+                env=("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",)
+            ),
             created=now,
-            history=(HistoryEntry(created=now, created_by="hutch import",
-                                  comment=options.message),),
+            history=(
+                HistoryEntry(created=now, created_by="hutch import", comment=options.message),
+            ),
         )
         config_raw = config.to_bytes()
         manifest_raw = build_manifest(config_raw, [layer])
         image_id = sha256_of(config_raw).hex
-        self._ctx.images.add(image_id, config_raw, manifest_raw,
-                             str(sha256_of(manifest_raw)), [layer], names)
+        self._ctx.images.add(
+            image_id, config_raw, manifest_raw, str(sha256_of(manifest_raw)), [layer], names
+        )
         return ImportReport(image_id, names)
 
     def _ingest(self, source: str, *, ignore_chown: bool) -> LayerInfo:
@@ -87,8 +95,10 @@ class ImageService:
         in_use: dict[str, int] = {}
         for c in self._ctx.containers.all():
             in_use[c.image_id] = in_use.get(c.image_id, 0) + 1
-        return [ImageSummary(r.id, r.names, r.digest, r.created, r.size, in_use.get(r.id, 0))
-                for r in self._ctx.images.all()]
+        return [
+            ImageSummary(r.id, r.names, r.digest, r.created, r.size, in_use.get(r.id, 0))
+            for r in self._ctx.images.all()
+        ]
 
     def remove_images(self, options: RemoveImageOptions) -> list[RemoveReport]:
         self._ctx.enter_session()
@@ -119,12 +129,14 @@ class ImageService:
         if by_id and len(image.names) > 1 and not force:
             raise HutchError(
                 f"unable to delete image {image.id[:12]} by ID with more than one tag "
-                f"({', '.join(image.names)}): please force removal", )
+                f"({', '.join(image.names)}): please force removal",
+            )
         users = self._ctx.containers.users_of_image(image.id)
         if users and not force:
             err = HutchError(
                 f"image used by {users[0].id}: image is in use by a container: "
-                "consider removing the container first or use --force")
+                "consider removing the container first or use --force"
+            )
             err.exit_code = 2
             raise err
         for c in users:
@@ -158,8 +170,10 @@ def inspect_json(image: ImageRecord, ctx: EngineContext) -> dict[str, Any]:
     """The shape of ``podman image inspect`` that users script against."""
     config = image.config
     raw_config = json.loads(image.config_raw)
-    repo_digests = [f"{n.rsplit(':', 1)[0] if ':' in n.rsplit('/', 1)[-1] else n}@{image.digest}"
-                    for n in image.names]
+    repo_digests = [
+        f"{n.rsplit(':', 1)[0] if ':' in n.rsplit('/', 1)[-1] else n}@{image.digest}"
+        for n in image.names
+    ]
     return {
         "Id": image.id,
         "Digest": image.digest,
@@ -177,8 +191,11 @@ def inspect_json(image: ImageRecord, ctx: EngineContext) -> dict[str, Any]:
         "VirtualSize": image.size,
         "GraphDriver": {
             "Name": "overlay",
-            "Data": {"LowerDir": ":".join(
-                os.fspath(ctx.layers.layer_dir(d)) for d in reversed(image.diff_ids))},
+            "Data": {
+                "LowerDir": ":".join(
+                    os.fspath(ctx.layers.layer_dir(d)) for d in reversed(image.diff_ids)
+                )
+            },
         },
         "RootFS": {"Type": "layers", "Layers": list(config.diff_ids)},
         "Labels": dict(config.config.labels) or None,

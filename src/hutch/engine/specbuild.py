@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
-import shlex
 import socket
 from pathlib import Path
 
@@ -98,8 +98,9 @@ def validate_network(mode: str) -> None:
         )
 
 
-def write_etc_files(dirs: ContainerDirs, hostname: str, name: str, network: str
-                    ) -> tuple[tuple[str, str], ...]:
+def write_etc_files(
+    dirs: ContainerDirs, hostname: str, name: str, network: str
+) -> tuple[tuple[str, str], ...]:
     """hostname, hosts and resolv.conf for the container, as bind-mount sources."""
     dirs.userdata.mkdir(parents=True, exist_ok=True)
     (dirs.userdata / "hostname").write_text(hostname + "\n")
@@ -108,10 +109,8 @@ def write_etc_files(dirs: ContainerDirs, hostname: str, name: str, network: str
         "::1\tlocalhost localhost.localdomain localhost6 localhost6.localdomain6\n"
     )
     if network == "host":
-        try:
+        with contextlib.suppress(OSError):
             hosts = Path("/etc/hosts").read_text()
-        except OSError:
-            pass
         hosts += f"127.0.1.1\t{socket.gethostname()}\n"
     else:
         hosts += f"127.0.1.1\t{hostname} {name}\n"
@@ -121,18 +120,28 @@ def write_etc_files(dirs: ContainerDirs, hostname: str, name: str, network: str
     except OSError:
         resolv = ""
     (dirs.userdata / "resolv.conf").write_text(resolv)
-    return tuple((f"/etc/{f}", str(dirs.userdata / f)) for f in ("hostname", "hosts",
-                                                                  "resolv.conf"))
+    return tuple(
+        (f"/etc/{f}", str(dirs.userdata / f)) for f in ("hostname", "hosts", "resolv.conf")
+    )
 
 
-def build_spec(*, container_id: str, name: str, options: RunOptions, image: ImageConfig,
-               rootfs: Rootfs, dirs: ContainerDirs) -> Spec:
+def build_spec(
+    *,
+    container_id: str,
+    name: str,
+    options: RunOptions,
+    image: ImageConfig,
+    rootfs: Rootfs,
+    dirs: ContainerDirs,
+) -> Spec:
     validate_network(options.network)
     hostname = options.hostname or container_id[:12]
     args = command_line(options, image)
     if not args:
-        raise InvalidArgument("no command specified: the image has neither Entrypoint nor Cmd; "
-                              "give a command after the image name")
+        raise InvalidArgument(
+            "no command specified: the image has neither Entrypoint nor Cmd; "
+            "give a command after the image name"
+        )
     namespaces = tuple(ns for ns in NAMESPACES if not (ns == "net" and options.network == "host"))
     process = Process(
         args=args,
@@ -155,7 +164,3 @@ def build_spec(*, container_id: str, name: str, options: RunOptions, image: Imag
         readonly_paths=DEFAULT_READONLY_PATHS,
         etc_files=write_etc_files(dirs, hostname, name, options.network),
     )
-
-
-def describe_command(args: tuple[str, ...]) -> str:
-    return shlex.join(args)

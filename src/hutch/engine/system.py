@@ -17,8 +17,12 @@ from hutch.store.layers import remove_tree
 
 def _device_fact(path: str, needed_for: str) -> HostFact:
     ok = os.access(path, os.R_OK | os.W_OK)
-    return HostFact(path, "usable" if ok else "not accessible", ok,
-                    "" if ok else f"needed for {needed_for}; as root: chmod 0666 {path}")
+    return HostFact(
+        path,
+        "usable" if ok else "not accessible",
+        ok,
+        "" if ok else f"needed for {needed_for}; as root: chmod 0666 {path}",
+    )
 
 
 def cgroup_fact() -> HostFact:
@@ -30,7 +34,8 @@ def cgroup_fact() -> HostFact:
     if unified.exists():
         controllers = unified.read_text().split()
         return HostFact(
-            "cgroups", f"hybrid v1/v2 (v2 controllers: {' '.join(controllers) or 'none'})",
+            "cgroups",
+            f"hybrid v1/v2 (v2 controllers: {' '.join(controllers) or 'none'})",
             False,
             "resource limits need the unified hierarchy: boot with "
             "systemd.unified_cgroup_hierarchy=1 (or cgroup_no_v1=all) and delegate controllers",
@@ -40,8 +45,12 @@ def cgroup_fact() -> HostFact:
 
 def _tool_fact(name: str, purpose: str) -> HostFact:
     path = shutil.which(name)
-    return HostFact(name, path or "missing", path is not None,
-                    "" if path else f"needed for {purpose}; install the Debian package")
+    return HostFact(
+        name,
+        path or "missing",
+        path is not None,
+        "" if path else f"needed for {purpose}; install the Debian package",
+    )
 
 
 class SystemService:
@@ -54,15 +63,28 @@ class SystemService:
             max_ns = int(Path("/proc/sys/user/max_user_namespaces").read_text())
         except OSError:
             max_ns = 0
-        facts.append(HostFact("user namespaces", f"max {max_ns}", max_ns > 0,
-                              "" if max_ns else "as root: sysctl user.max_user_namespaces=15000"))
+        facts.append(
+            HostFact(
+                "user namespaces",
+                f"max {max_ns}",
+                max_ns > 0,
+                "" if max_ns else "as root: sysctl user.max_user_namespaces=15000",
+            )
+        )
         uid_ranges, gid_ranges = host_ranges(os.getuid())
         ok = bool(uid_ranges and gid_ranges) or os.geteuid() == 0
         ranges = ", ".join(f"{r.start}+{r.count}" for r in uid_ranges) or "none"
-        facts.append(HostFact(
-            "subordinate ids", ranges, ok,
-            "" if ok else "as root: usermod --add-subuids 100000-165535 "
-                          "--add-subgids 100000-165535 $USER; then hutch system migrate"))
+        facts.append(
+            HostFact(
+                "subordinate ids",
+                ranges,
+                ok,
+                ""
+                if ok
+                else "as root: usermod --add-subuids 100000-165535 "
+                "--add-subgids 100000-165535 $USER; then hutch system migrate",
+            )
+        )
         facts.append(_tool_fact("newuidmap", "the session user namespace (package uidmap)"))
         facts.append(_tool_fact("newgidmap", "the session user namespace (package uidmap)"))
         driver = self._ctx.driver

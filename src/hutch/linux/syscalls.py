@@ -57,11 +57,20 @@ def _libc() -> ctypes.CDLL:
     lib.unshare.argtypes = [ctypes.c_int]
     lib.setns.argtypes = [ctypes.c_int, ctypes.c_int]
     lib.mount.argtypes = [
-        ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_ulong, ctypes.c_char_p,
+        ctypes.c_char_p,
+        ctypes.c_char_p,
+        ctypes.c_char_p,
+        ctypes.c_ulong,
+        ctypes.c_char_p,
     ]
     lib.umount2.argtypes = [ctypes.c_char_p, ctypes.c_int]
-    lib.prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong,
-                          ctypes.c_ulong]
+    lib.prctl.argtypes = [
+        ctypes.c_int,
+        ctypes.c_ulong,
+        ctypes.c_ulong,
+        ctypes.c_ulong,
+        ctypes.c_ulong,
+    ]
     lib.syscall.restype = ctypes.c_long
     return lib
 
@@ -89,8 +98,9 @@ def setns(fd: int, nstype: int) -> None:
     _check(_libc().setns(fd, nstype), "setns")
 
 
-def mount(source: str | None, target: str, fstype: str | None, flags: int = 0,
-          data: str | None = None) -> None:
+def mount(
+    source: str | None, target: str, fstype: str | None, flags: int = 0, data: str | None = None
+) -> None:
     result = _libc().mount(_b(source), _b(target), _b(fstype), flags, _b(data))
     _check(result, f"mount {fstype or 'bind'}", target)
 
@@ -104,8 +114,9 @@ def pivot_root(new_root: str, put_old: str) -> None:
     if nr is None:
         raise OSError(errno.ENOSYS, "pivot_root: unknown architecture")
     lib = _libc()
-    result = lib.syscall(ctypes.c_long(nr), ctypes.c_char_p(_b(new_root)),
-                         ctypes.c_char_p(_b(put_old)))
+    result = lib.syscall(
+        ctypes.c_long(nr), ctypes.c_char_p(_b(new_root)), ctypes.c_char_p(_b(put_old))
+    )
     _check(int(result), "pivot_root", new_root)
 
 

@@ -16,7 +16,8 @@ import struct
 import termios
 from typing import Any, NoReturn
 
-from hutch.linux import caps, syscalls as sc
+from hutch.linux import caps
+from hutch.linux import syscalls as sc
 from hutch.runtime import mounts
 from hutch.runtime.paths_in_root import resolve_in_root
 from hutch.runtime.spec import Spec
@@ -26,8 +27,11 @@ DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 _TIOCGPTN = 0x80045430
 _TIOCSPTLCK = 0x40045431
 _NS_FLAGS = {
-    "mount": sc.CLONE_NEWNS, "uts": sc.CLONE_NEWUTS, "ipc": sc.CLONE_NEWIPC,
-    "net": sc.CLONE_NEWNET, "cgroup": sc.CLONE_NEWCGROUP,
+    "mount": sc.CLONE_NEWNS,
+    "uts": sc.CLONE_NEWUTS,
+    "ipc": sc.CLONE_NEWIPC,
+    "net": sc.CLONE_NEWNET,
+    "cgroup": sc.CLONE_NEWCGROUP,
 }
 
 
@@ -53,7 +57,7 @@ def container_main(spec: Spec, sock: socket.socket, gid5_mapped: bool) -> NoRetu
         _report(sock, exc.code, str(exc))
     except OSError as exc:
         _report(sock, 125, f"container setup failed: {exc}")
-    except Exception as exc:  # noqa: BLE001 - everything must reach the parent
+    except Exception as exc:
         _report(sock, 125, f"container setup failed: {exc}")
     os._exit(125)
 
@@ -170,8 +174,12 @@ def _exec(args: tuple[str, ...], env: dict[str, str]) -> NoReturn:
             if "/" in program:
                 break
     if denied is not None:
-        raise _ExecFailure(126, f"{program}: {denied.strerror}: permission denied or "
-                                "not executable (the command cannot be invoked)")
+        raise _ExecFailure(
+            126,
+            f"{program}: {denied.strerror}: permission denied or "
+            "not executable (the command cannot be invoked)",
+        )
     where = "" if "/" in program else " in $PATH"
-    raise _ExecFailure(127, f"executable file `{program}` not found{where}: "
-                            "No such file or directory")
+    raise _ExecFailure(
+        127, f"executable file `{program}` not found{where}: No such file or directory"
+    )

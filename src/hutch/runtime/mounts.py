@@ -32,8 +32,13 @@ _ST_TO_MS = (
     (os.ST_RELATIME, 1 << 21),
 )
 _OPTION_FLAGS = {
-    "ro": sc.MS_RDONLY, "nosuid": sc.MS_NOSUID, "nodev": sc.MS_NODEV, "noexec": sc.MS_NOEXEC,
-    "strictatime": sc.MS_STRICTATIME, "rbind": sc.MS_BIND | sc.MS_REC, "bind": sc.MS_BIND,
+    "ro": sc.MS_RDONLY,
+    "nosuid": sc.MS_NOSUID,
+    "nodev": sc.MS_NODEV,
+    "noexec": sc.MS_NOEXEC,
+    "strictatime": sc.MS_STRICTATIME,
+    "rbind": sc.MS_BIND | sc.MS_REC,
+    "bind": sc.MS_BIND,
 }
 
 
@@ -105,8 +110,7 @@ def base_plan(spec: Spec, *, gid5_mapped: bool) -> list[Step | Symlink]:
     plan.append(Step("devpts", "/dev/pts", "devpts", tuple(pts_opts)))
     plan += [Symlink(f"/dev/{name}", target) for name, target in _DEV_LINKS]
     plan += [
-        Step("tmpfs", "/dev/shm", "shm",
-             ("nosuid", "nodev", "noexec", "mode=1777", "size=65536k")),
+        Step("tmpfs", "/dev/shm", "shm", ("nosuid", "nodev", "noexec", "mode=1777", "size=65536k")),
         Step("mqueue", "/dev/mqueue", "mqueue", ("nosuid", "nodev", "noexec")),
     ]
     if "net" in spec.namespaces:

@@ -40,7 +40,9 @@ def _fuse_overlayfs(rootfs: Rootfs, lowers: str) -> subprocess.Popen[bytes]:
     options = f"lowerdir={lowers},upperdir={rootfs.upper},workdir={rootfs.work}"
     helper = subprocess.Popen(
         ["fuse-overlayfs", "-f", "-o", options, rootfs.target],
-        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
         start_new_session=True,
     )
     deadline = time.monotonic() + 10

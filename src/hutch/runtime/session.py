@@ -15,7 +15,6 @@ import os
 import pwd
 import shutil
 import signal
-import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -93,8 +92,12 @@ class Session:
         if holder is not None and _same_user_namespace(holder.pid):
             return self._state(holder)  # already inside, e.g. under `hutch unshare`
         if os.geteuid() == 0 and not _in_user_namespace():
-            return SessionState("root", None, parse_map(_read("/proc/self/uid_map")),
-                                parse_map(_read("/proc/self/gid_map")))
+            return SessionState(
+                "root",
+                None,
+                parse_map(_read("/proc/self/uid_map")),
+                parse_map(_read("/proc/self/gid_map")),
+            )
         if holder is None:
             holder = self._create_locked()
         self._join(holder)
@@ -105,8 +108,13 @@ class Session:
         warning = None
         if holder.mode == "single-id":
             warning = _single_id_warning()
-        return SessionState(holder.mode, holder.pid, parse_map(_read("/proc/self/uid_map")),
-                            parse_map(_read("/proc/self/gid_map")), warning)
+        return SessionState(
+            holder.mode,
+            holder.pid,
+            parse_map(_read("/proc/self/uid_map")),
+            parse_map(_read("/proc/self/gid_map")),
+            warning,
+        )
 
     def stop(self) -> bool:
         """Kill the holder (``system migrate``); the next command makes a new one."""
@@ -203,8 +211,16 @@ def _holder_main(to_parent: int, from_parent: int, sleep: str) -> None:  # pragm
         os.write(to_parent, b"u")
         if os.read(from_parent, 1) != b"g":
             os._exit(1)
-        for sig in (signal.SIGINT, signal.SIGHUP, signal.SIGQUIT, signal.SIGTERM,
-                    signal.SIGPIPE, signal.SIGTSTP, signal.SIGTTIN, signal.SIGTTOU):
+        for sig in (
+            signal.SIGINT,
+            signal.SIGHUP,
+            signal.SIGQUIT,
+            signal.SIGTERM,
+            signal.SIGPIPE,
+            signal.SIGTSTP,
+            signal.SIGTTIN,
+            signal.SIGTTOU,
+        ):
             signal.signal(sig, signal.SIG_IGN)
         null = os.open("/dev/null", os.O_RDWR)
         for fd in (0, 1, 2):
@@ -217,6 +233,8 @@ def _holder_main(to_parent: int, from_parent: int, sleep: str) -> None:  # pragm
 
 
 def _run_map_tool(tool: str, pid: int, entries: tuple[IdMapEntry, ...]) -> None:
+    import subprocess  # only when a session is created
+
     args = [tool, str(pid)]
     for e in entries:
         args += [str(e.inside), str(e.outside), str(e.count)]

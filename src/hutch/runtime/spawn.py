@@ -13,6 +13,7 @@ close-on-exec, so end-of-file means the command was exec'd.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -34,8 +35,9 @@ class Started:
     tty_master: int | None
 
 
-def start(spec: Spec, *, gid5_mapped: bool,
-          on_namespaces: Callable[[int], None] | None = None) -> Started:
+def start(
+    spec: Spec, *, gid5_mapped: bool, on_namespaces: Callable[[int], None] | None = None
+) -> Started:
     """Fork the monitor and the container init; return once the command is exec'd."""
     parent_sock, child_sock = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     parent_sock.set_inheritable(False)
@@ -50,8 +52,9 @@ def start(spec: Spec, *, gid5_mapped: bool,
         parent_sock.close()
 
 
-def _handshake(sock: socket.socket, monitor: int,
-               on_namespaces: Callable[[int], None] | None) -> Started:
+def _handshake(
+    sock: socket.socket, monitor: int, on_namespaces: Callable[[int], None] | None
+) -> Started:
     init_pid = 0
     tty: int | None = None
     error: tuple[int, str] | None = None
@@ -100,8 +103,14 @@ def _monitor_main(spec: Spec, sock: socket.socket, gid5_mapped: bool) -> None:  
     code = 125
     try:
         os.setsid()
-        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT,
-                    signal.SIGWINCH, signal.SIGCHLD):
+        for sig in (
+            signal.SIGINT,
+            signal.SIGTERM,
+            signal.SIGHUP,
+            signal.SIGQUIT,
+            signal.SIGWINCH,
+            signal.SIGCHLD,
+        ):
             signal.signal(sig, signal.SIG_DFL)
         sc.unshare(sc.CLONE_NEWPID | sc.CLONE_NEWNS)
         helper = mount_rootfs(spec.rootfs)
@@ -121,11 +130,9 @@ def _monitor_main(spec: Spec, sock: socket.socket, gid5_mapped: bool) -> None:  
         if helper is not None:
             helper.terminate()
             helper.wait()
-    except BaseException as exc:  # noqa: BLE001 - report, never unwind into the caller's code
-        try:
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
             send(sock, {"error": f"monitor: {exc}", "code": 125})
-        except OSError:
-            pass
     finally:
         os._exit(code)
 

@@ -19,8 +19,11 @@ class ResolvedUser:
 def _read_db(root: str, path: str) -> list[list[str]]:
     try:
         with open(resolve_in_root(root, path), errors="replace") as f:
-            return [line.rstrip("\n").split(":") for line in f if line.strip()
-                    and not line.startswith("#")]
+            return [
+                line.rstrip("\n").split(":")
+                for line in f
+                if line.strip() and not line.startswith("#")
+            ]
     except OSError:
         return []
 
@@ -43,8 +46,15 @@ def resolve_user(root: str, spec: str) -> ResolvedUser:
     groups = [e for e in _read_db(root, "/etc/group") if len(e) >= 4]
     if group_part:
         gid = _resolve_group(groups, group_part)
-    extra = tuple(sorted({int(g[2]) for g in groups if name and name in g[3].split(",")
-                          and g[2].isdigit() and int(g[2]) != gid}))
+    extra = tuple(
+        sorted(
+            {
+                int(g[2])
+                for g in groups
+                if name and name in g[3].split(",") and g[2].isdigit() and int(g[2]) != gid
+            }
+        )
+    )
     return ResolvedUser(uid, gid, extra, home or "/")
 
 

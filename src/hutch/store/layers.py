@@ -15,13 +15,12 @@ import secrets
 import shutil
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 from hutch.config.paths import Paths
-from hutch.store.tarextract import extract_layer
 
 
 @dataclass(frozen=True)
@@ -88,6 +87,8 @@ class LayerStore:
     ) -> LayerInfo:
         """Unpack one layer blob; returns its identity. Caller holds ``lock()``
         only around the final commit (done here) — extraction runs unlocked."""
+        from hutch.store.tarextract import extract_layer  # tarfile: only when ingesting
+
         tmp = self.new_tmp()
         try:
             diff = tmp / "diff"
@@ -186,10 +187,8 @@ def remove_tree(path: Path) -> None:
         if os.path.isdir(failed) and not os.path.islink(failed):
             shutil.rmtree(failed, ignore_errors=True)
         else:
-            try:
+            with suppress(FileNotFoundError):
                 os.unlink(failed)
-            except FileNotFoundError:
-                pass
 
     # ``onerror`` is deprecated from 3.12 in favour of ``onexc``; 3.11 has only it.
     shutil.rmtree(path, onerror=fix_and_retry)

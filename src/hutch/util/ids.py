@@ -8,12 +8,40 @@ import secrets
 _NAME_RE = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_.-]*$")
 
 _ADJECTIVES = (
-    "brave", "calm", "eager", "fancy", "gentle", "happy", "jolly", "keen",
-    "lucid", "merry", "nimble", "proud", "quiet", "swift", "tidy", "witty",
+    "brave",
+    "calm",
+    "eager",
+    "fancy",
+    "gentle",
+    "happy",
+    "jolly",
+    "keen",
+    "lucid",
+    "merry",
+    "nimble",
+    "proud",
+    "quiet",
+    "swift",
+    "tidy",
+    "witty",
 )
 _NOUNS = (
-    "badger", "beaver", "ferret", "hare", "hedgehog", "marten", "mole", "otter",
-    "rabbit", "shrew", "stoat", "vole", "weasel", "wren", "finch", "lark",
+    "badger",
+    "beaver",
+    "ferret",
+    "hare",
+    "hedgehog",
+    "marten",
+    "mole",
+    "otter",
+    "rabbit",
+    "shrew",
+    "stoat",
+    "vole",
+    "weasel",
+    "wren",
+    "finch",
+    "lark",
 )
 
 
