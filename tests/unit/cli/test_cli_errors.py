@@ -1,0 +1,132 @@
+"""Errors become exit codes in one place (``hutch.cli.app.main``), as podman's."""
+
+from __future__ import annotations
+
+import pytest
+
+from hutch.api.errors import (
+    CannotInvoke,
+    CommandNotFound,
+    Conflict,
+    HostNotReady,
+    HutchError,
+    InvalidArgument,
+    NoSuchObject,
+    UnsafeArchive,
+)
+from unit.fakes import FakeEngine, run_cli
+
+
+@pytest.mark.parametrize(
+    ("error", "code"),
+    [
+        (HutchError("plain"), 125),
+        (InvalidArgument("bad value"), 125),
+        (NoSuchObject("no such image"), 125),
+        (Conflict("in use"), 125),
+        (HostNotReady("no subuids"), 125),
+        (UnsafeArchive("escapes"), 125),
+        (CannotInvoke("permission denied"), 126),
+        (CommandNotFound("not found"), 127),
+    ],
+)
+def test_hutch_errors_map_to_their_exit_codes(
+    error: HutchError,
+    code: int,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    fake = FakeEngine(error=error)
+    result = run_cli(["run", "base", "cmd"], fake, monkeypatch, capsys)
+    assert result.code == code
+    assert result.err == f"Error: {error.message}\n"
+    assert result.out == ""
+
+
+def test_hint_is_printed_on_its_own_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake = FakeEngine(error=HostNotReady("no ranges", hint="run usermod"))
+    result = run_cli(["images"], fake, monkeypatch, capsys)
+    assert result.code == 125
+    assert result.err == "Error: no ranges\nHint: run usermod\n"
+
+
+def test_os_error_from_the_engine_is_125(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake = FakeEngine(error=PermissionError(13, "Permission denied", "/x"))
+    result = run_cli(["images"], fake, monkeypatch, capsys)
+    assert result.code == 125
+    assert result.err.startswith("Error: ") and "Permission denied" in result.err
+
+
+def test_keyboard_interrupt_is_130(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake = FakeEngine(error=KeyboardInterrupt())
+    assert run_cli(["images"], fake, monkeypatch, capsys).code == 130
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["run", "--bogus", "base"],
+        ["images", "--bogus"],
+        ["rmi", "--no-such-flag", "x"],
+        ["no-such-verb"],
+        ["image", "no-such-verb"],
+        ["images", "extra-argument"],
+    ],
+)
+def test_usage_errors_are_125_with_one_line(
+    argv: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake = FakeEngine()
+    result = run_cli(argv, fake, monkeypatch, capsys)
+    assert result.code == 125
+    assert result.err.startswith("Error: ")
+    assert result.err.count("\n") == 1, result.err
+    assert result.out == ""
+    assert fake.calls == []
+
+
+def test_unknown_flag_is_named(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    result = run_cli(["run", "--bogus", "base"], FakeEngine(), monkeypatch, capsys)
+    assert "--bogus" in result.err
+
+
+@pytest.mark.parametrize("argv", [["--version"], ["-v"]])
+def test_version_flag(
+    argv: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from hutch import __version__
+
+    fake = FakeEngine()
+    result = run_cli(argv, fake, monkeypatch, capsys)
+    assert (result.code, result.out) == (0, f"hutch version {__version__}\n")
+    assert fake.calls == []
+
+
+def test_help_exits_0_without_the_engine(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake = FakeEngine()
+    result = run_cli(["--help"], fake, monkeypatch, capsys)
+    assert result.code == 0
+    for verb in ("run", "images", "rmi", "import", "info", "image", "system"):
+        assert verb in result.out
+    assert fake.calls == []
+
+
+def test_system_migrate_and_reset(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake = FakeEngine(migrated=True)
+    result = run_cli(["system", "migrate"], fake, monkeypatch, capsys)
+    assert result.code == 0 and "stopped the session namespace" in result.err
+    fake = FakeEngine()
+    assert run_cli(["system", "reset", "--force"], fake, monkeypatch, capsys).code == 0
+    assert fake.only_call("reset") is None

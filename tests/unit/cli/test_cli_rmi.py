@@ -1,0 +1,186 @@
+"""``hutch rmi``, ``image inspect``, ``info`` and ``import`` against a fake engine."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from hutch.api.options import ImportOptions, RemoveImageOptions
+from hutch.api.reports import HostFact, ImportReport, InfoReport, RemoveReport
+from unit.fakes import FakeEngine, run_cli
+
+ID = "c" * 64
+
+
+def test_rmi_untagged_and_deleted_lines(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake = FakeEngine(
+        remove_reports=[
+            RemoveReport("a", untagged=("localhost/a:latest",)),
+            RemoveReport("b", untagged=("localhost/b:1", "localhost/b:2"), deleted=(ID,)),
+        ]
+    )
+    result = run_cli(["rmi", "a", "b"], fake, monkeypatch, capsys)
+    assert result.code == 0
+    assert result.out == (
+        "Untagged: localhost/a:latest\n"
+        "Untagged: localhost/b:1\n"
+        "Untagged: localhost/b:2\n"
+        f"Deleted: {ID}\n"
+    )
+    assert result.err == ""
+    assert fake.only_call("remove_images") == RemoveImageOptions(("a", "b"))
+
+
+def test_rmi_flags_reach_the_options(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake = FakeEngine()
+    assert run_cli(["rmi", "-f", "-i", "x"], fake, monkeypatch, capsys).code == 0
+    assert fake.only_call("remove_images") == RemoveImageOptions(("x",), force=True, ignore=True)
+    fake = FakeEngine()
+    assert run_cli(["image", "rm", "--all"], fake, monkeypatch, capsys).code == 0
+    assert fake.only_call("remove_images") == RemoveImageOptions((), all=True)
+
+
+@pytest.mark.parametrize(
+    ("codes", "expected"),
+    [
+        ((1,), 1),
+        ((2,), 2),
+        ((1, 2), 2),
+        ((2, 1), 2),
+        ((1, 1), 1),
+        ((125, 1), 125),
+    ],
+)
+def test_rmi_exit_code_from_reports(
+    codes: tuple[int, ...],
+    expected: int,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    reports = [RemoveReport("ok", deleted=(ID,))]
+    reports += [
+        RemoveReport(f"n{i}", error=f"problem {i}", exit_code=c) for i, c in enumerate(codes)
+    ]
+    fake = FakeEngine(remove_reports=reports)
+    result = run_cli(["rmi", "ok", *[r.name for r in reports[1:]]], fake, monkeypatch, capsys)
+    assert result.code == expected
+    assert result.out == f"Deleted: {ID}\n", "what could be removed is still reported"
+    assert result.err.splitlines() == [f"Error: problem {i}" for i in range(len(codes))]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["rmi"], "image name or ID must be specified"),
+        (["rmi", "-a", "x"], "when using the --all switch, you may not pass any images"),
+    ],
+)
+def test_rmi_argument_errors(
+    argv: list[str],
+    message: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    fake = FakeEngine()
+    result = run_cli(argv, fake, monkeypatch, capsys)
+    assert (result.code, result.err) == (125, f"Error: {message}\n")
+    assert fake.calls == []
+
+
+INSPECT = [
+    {"Id": ID, "RepoTags": ["localhost/a:latest"], "Config": {"Env": ["A=1"]}, "Labels": None},
+]
+
+
+def test_image_inspect_prints_json_list(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake = FakeEngine(inspect_data=INSPECT)
+    result = run_cli(["image", "inspect", "a"], fake, monkeypatch, capsys)
+    assert result.code == 0
+    assert json.loads(result.out) == INSPECT
+    assert fake.only_call("inspect_images") == ("a",)
+
+
+def test_image_inspect_template(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake = FakeEngine(inspect_data=INSPECT)
+    result = run_cli(
+        ["image", "inspect", "--format", "{{.Id}} {{json .Config.Env}} {{.Labels}}", "a"],
+        fake,
+        monkeypatch,
+        capsys,
+    )
+    assert result.out == f'{ID} ["A=1"] <no value>\n'
+
+
+def test_image_inspect_needs_a_name(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run_cli(["image", "inspect"], FakeEngine(), monkeypatch, capsys).code == 125
+
+
+REPORT = InfoReport(
+    "9.9.9",
+    (
+        HostFact("user namespaces", "max 15000", True),
+        HostFact("/dev/fuse", "not accessible", False, "as root: chmod 0666 /dev/fuse"),
+    ),
+)
+
+
+@pytest.mark.parametrize("argv", [["info"], ["system", "info"]])
+def test_info_json(
+    argv: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake = FakeEngine(info_report=REPORT)
+    result = run_cli([*argv, "--format", "json"], fake, monkeypatch, capsys)
+    assert result.code == 0
+    assert json.loads(result.out) == {
+        "version": "9.9.9",
+        "host": [
+            {"name": "user namespaces", "value": "max 15000", "ok": True, "fix": ""},
+            {
+                "name": "/dev/fuse",
+                "value": "not accessible",
+                "ok": False,
+                "fix": "as root: chmod 0666 /dev/fuse",
+            },
+        ],
+    }
+
+
+def test_info_human(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    result = run_cli(["info"], FakeEngine(info_report=REPORT), monkeypatch, capsys)
+    assert result.out == (
+        "version: 9.9.9\n"
+        "host:\n"
+        "  user namespaces: max 15000\n"
+        "  /dev/fuse: not accessible  [missing]\n"
+        "    fix: as root: chmod 0666 /dev/fuse\n"
+    )
+
+
+def test_info_template(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    fake = FakeEngine(info_report=REPORT)
+    result = run_cli(["info", "-f", "{{.version}}"], fake, monkeypatch, capsys)
+    assert result.out == "9.9.9\n"
+
+
+def test_import_prints_the_id(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake = FakeEngine(import_report=ImportReport(ID, ("localhost/x:latest",)))
+    result = run_cli(
+        ["import", "-m", "msg", "-c", "ENV A=1", "r.tar", "x"], fake, monkeypatch, capsys
+    )
+    assert (result.code, result.out) == (0, f"sha256:{ID}\n")
+    assert fake.only_call("import_image") == ImportOptions("r.tar", "x", ("ENV A=1",), "msg")
+    fake = FakeEngine(import_report=ImportReport(ID, ()))
+    assert run_cli(["image", "import", "-q", "-"], fake, monkeypatch, capsys).out == f"{ID}\n"

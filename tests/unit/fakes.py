@@ -1,0 +1,122 @@
+"""An in-memory engine for CLI tests: implements ``hutch.api.protocols.Engine``.
+
+It records every call (method name and arguments) and answers with canned
+reports set by the test, or raises the exception the test asked for, so
+that the CLI can be checked for parsing, rendering and exit codes without
+storage, namespaces or privileges.
+
+Test files import it as ``unit.fakes`` (``tests/`` is on ``sys.path`` through
+``tests/conftest.py``); type-check them with ``MYPYPATH=tests``.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from hutch.api.options import ImportOptions, RemoveImageOptions, RunOptions
+from hutch.api.protocols import Engine
+from hutch.api.reports import ImageSummary, ImportReport, InfoReport, RemoveReport
+
+
+@dataclass
+class FakeEngine:
+    """Canned answers in the public fields; ``calls`` records what the CLI asked."""
+
+    images: list[ImageSummary] = field(default_factory=list)
+    remove_reports: list[RemoveReport] = field(default_factory=list)
+    inspect_data: list[dict[str, Any]] = field(default_factory=list)
+    info_report: InfoReport = field(default_factory=lambda: InfoReport("0.0-test"))
+    import_report: ImportReport = field(default_factory=lambda: ImportReport("0" * 64, ()))
+    run_status: int = 0
+    unshare_status: int = 0
+    migrated: bool = True
+    # Raised by the next engine call instead of answering (errors → exit codes).
+    error: BaseException | None = None
+    calls: list[tuple[str, Any]] = field(default_factory=list)
+
+    def _record(self, method: str, argument: Any) -> None:
+        self.calls.append((method, argument))
+        if self.error is not None:
+            raise self.error
+
+    def only_call(self, method: str) -> Any:
+        """The argument of the single call the CLI made; fails on anything else."""
+        assert [name for name, _ in self.calls] == [method], self.calls
+        return self.calls[0][1]
+
+    def import_image(self, options: ImportOptions) -> ImportReport:
+        self._record("import_image", options)
+        return self.import_report
+
+    def list_images(self) -> list[ImageSummary]:
+        self._record("list_images", None)
+        return list(self.images)
+
+    def remove_images(self, options: RemoveImageOptions) -> list[RemoveReport]:
+        self._record("remove_images", options)
+        return list(self.remove_reports)
+
+    def inspect_images(self, names: Sequence[str]) -> list[dict[str, Any]]:
+        self._record("inspect_images", tuple(names))
+        return list(self.inspect_data)
+
+    def run(self, options: RunOptions) -> int:
+        self._record("run", options)
+        return self.run_status
+
+    def info(self) -> InfoReport:
+        self._record("info", None)
+        return self.info_report
+
+    def unshare(self, command: Sequence[str]) -> int:
+        self._record("unshare", tuple(command))
+        return self.unshare_status
+
+    def migrate(self) -> bool:
+        self._record("migrate", None)
+        return self.migrated
+
+    def reset(self) -> None:
+        self._record("reset", None)
+
+
+def as_engine(fake: FakeEngine) -> Engine:
+    """Typed view: mypy checks here that the fake satisfies the protocol."""
+    return fake
+
+
+@dataclass(frozen=True)
+class CliResult:
+    code: int
+    out: str
+    err: str
+
+
+def run_cli(
+    argv: list[str],
+    engine: FakeEngine,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> CliResult:
+    """Run ``hutch ARGV`` in-process against ``engine``; the exit code comes from SystemExit.
+
+    ``main`` has no parameter to pass an engine in (see test_cli_seam.py), so
+    the callback's ``AppState`` is replaced by one that already holds the fake:
+    the lazily built real engine is then never constructed.
+    """
+    from hutch.cli import app
+    from hutch.cli.state import AppState
+
+    monkeypatch.setattr(app, "AppState", functools.partial(AppState, _engine=engine))
+    capsys.readouterr()  # drop anything printed before this command
+    with pytest.raises(SystemExit) as exc_info:
+        app.main(argv)
+    captured = capsys.readouterr()
+    code = exc_info.value.code
+    assert isinstance(code, int), f"exit code {code!r} is not an int"
+    return CliResult(code, captured.out, captured.err)
