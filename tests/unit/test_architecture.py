@@ -1,0 +1,296 @@
+"""The import-layering contract of docs/architecture.md ("Layers"), checked with ``ast``.
+
+Every ``hutch.*`` import counts: module level, inside functions (lazy imports
+are still dependencies), and under ``if TYPE_CHECKING:``. Each package may
+import itself, and otherwise only what its row of the table allows.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+import hutch
+
+SRC = Path(hutch.__file__).parent
+
+# package -> layer, from the table.
+LAYERS: dict[str, int] = {
+    "cli": 6,
+    "service": 6,
+    "compose": 5,
+    "kube": 5,
+    "systemd": 5,
+    "engine": 4,
+    "build": 3,
+    "store": 2,
+    "registry": 2,
+    "runtime": 2,
+    "net": 2,
+    "cgroups": 2,
+    "volumes": 2,
+    "oci": 1,
+    "config": 1,
+    "api": 0,
+    "linux": 0,
+    "util": 0,
+    # ``hutch/__init__.py`` holds only ``__version__``: any layer may read it,
+    # and it may import nothing of hutch (checked below).
+    "": 0,
+}
+LAYER_0 = {"api", "linux", "util"}
+LAYER_2 = {"store", "registry", "runtime", "net", "cgroups", "volumes"}
+
+# The "may import" column (besides the package itself and the root module).
+ALLOWED: dict[str, set[str]] = {
+    "cli": {"api"},
+    "service": {"api"},
+    "compose": {"api"},
+    "kube": {"api"},
+    "systemd": {"api"},
+    "engine": {p for p, layer in LAYERS.items() if layer < 4},
+    "build": {"api", "oci", "store", "runtime"},
+    **{p: {"oci", "linux", "config", "util", "api"} for p in LAYER_2},
+    # Layer 1 may use util, and api's errors only (InvalidArgument for bad input).
+    "oci": {"util", "api"},
+    "config": {"util", "api"},
+    **{p: set() for p in LAYER_0},
+    "": set(),
+}
+LAYER_1_API = {"hutch.api.errors"}
+
+# cli builds the engine lazily in exactly one place.
+CLI_ENGINE_FACTORY = "hutch.cli.state"
+CLI_ENGINE_IMPORTS = ("hutch.engine.engine", "hutch.config.")
+
+
+@dataclass(frozen=True)
+class Import:
+    importer: str  # dotted module name
+    imported: str  # dotted module name
+    lazy: bool  # inside a function body
+    line: int
+
+
+def module_name(path: Path) -> str:
+    parts = ["hutch", *path.relative_to(SRC).with_suffix("").parts]
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def is_module(dotted: str) -> bool:
+    rel = Path(*dotted.split(".")[1:]) if "." in dotted else Path()
+    return (SRC / rel).with_suffix(".py").is_file() or (SRC / rel / "__init__.py").is_file()
+
+
+def all_modules() -> list[Path]:
+    return sorted(p for p in SRC.rglob("*.py") if "__pycache__" not in p.parts)
+
+
+def _absolute(importer: str, is_package: bool, module: str | None, level: int) -> str:
+    if level == 0:
+        return module or ""
+    base = importer.split(".")
+    if not is_package:
+        base.pop()
+    base = base[: len(base) - (level - 1)]
+    return ".".join(base + ([module] if module else []))
+
+
+def _walk(node: ast.AST, in_function: bool) -> Iterator[tuple[ast.AST, bool]]:
+    for child in ast.iter_child_nodes(node):
+        inside = in_function or isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef)
+        yield child, inside
+        yield from _walk(child, inside)
+
+
+def imports_of(path: Path) -> list[Import]:
+    importer = module_name(path)
+    is_package = path.name == "__init__.py"
+    found: list[Import] = []
+    for node, lazy in _walk(ast.parse(path.read_text(), str(path)), False):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                found.append(Import(importer, alias.name, lazy, node.lineno))
+        elif isinstance(node, ast.ImportFrom):
+            base = _absolute(importer, is_package, node.module, node.level)
+            for alias in node.names:
+                # ``from hutch.cli import render`` imports the module hutch.cli.render.
+                candidate = f"{base}.{alias.name}"
+                target = candidate if base.startswith("hutch") and is_module(candidate) else base
+                found.append(Import(importer, target, lazy, node.lineno))
+    return found
+
+
+def hutch_imports() -> list[Import]:
+    out = []
+    for path in all_modules():
+        out += [i for i in imports_of(path) if i.imported.split(".")[0] == "hutch"]
+    return out
+
+
+def package_of(module: str) -> str:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else ""
+
+
+def violation(imp: Import) -> str | None:
+    src, dst = package_of(imp.importer), package_of(imp.imported)
+    if imp.importer == "hutch.__main__":
+        return None if dst == "cli" else _describe(imp, "the entry point runs the CLI only")
+    if src not in LAYERS:
+        return _describe(imp, f"package {src!r} is not in the layer table")
+    if dst not in LAYERS:
+        return _describe(imp, f"package {dst!r} is not in the layer table")
+    if src == dst or (dst == "" and src != ""):
+        return None
+    if (
+        src == "cli"
+        and imp.importer == CLI_ENGINE_FACTORY
+        and imp.imported.startswith(CLI_ENGINE_IMPORTS)
+    ):
+        return None if imp.lazy else _describe(imp, "the engine must be imported lazily")
+    if dst not in ALLOWED[src]:
+        return _describe(imp, "not allowed by the table")
+    if LAYERS[src] == 1 and dst == "api" and imp.imported not in LAYER_1_API:
+        return _describe(imp, "layer 1 may use only hutch.api.errors")
+    return None
+
+
+def _describe(imp: Import, why: str) -> str:
+    src, dst = package_of(imp.importer), package_of(imp.imported)
+    return (
+        f"{imp.importer} -> {imp.imported} "
+        f"(layer {LAYERS.get(src, '?')} -> layer {LAYERS.get(dst, '?')}; "
+        f"line {imp.line}: {why})"
+    )
+
+
+# --- the checker checks what it should --------------------------------------
+
+
+def test_every_package_on_disk_is_in_the_table() -> None:
+    packages = {p.name for p in SRC.iterdir() if (p / "__init__.py").is_file()}
+    assert packages == set(LAYERS) - {""}
+
+
+def test_scanner_sees_lazy_type_checking_and_submodule_imports() -> None:
+    found = {(i.imported, i.lazy) for i in imports_of(SRC / "cli" / "state.py")}
+    assert ("hutch.api.protocols", False) in found  # under ``if TYPE_CHECKING:``
+    assert ("hutch.engine.engine", True) in found  # inside AppState.engine
+    app = {i.imported for i in imports_of(SRC / "cli" / "app.py")}
+    # ``from hutch import __version__`` is the root module; ``from hutch.cli import
+    # images`` is the submodule hutch.cli.images, not the package hutch.cli.
+    assert {"hutch", "hutch.api.errors", "hutch.cli.images", "hutch.cli.state"} <= app
+    assert "hutch.cli" not in app
+
+
+def test_relative_imports_are_resolved() -> None:
+    assert _absolute("hutch.store.layers", False, "db", 1) == "hutch.store.db"
+    assert _absolute("hutch.store", True, "db", 1) == "hutch.store.db"
+    assert _absolute("hutch.store.layers", False, "api.errors", 2) == "hutch.api.errors"
+
+
+@pytest.mark.parametrize(
+    ("importer", "imported", "lazy", "bad"),
+    [
+        ("hutch.store.images", "hutch.runtime.spec", False, True),  # layer 2 siblings
+        ("hutch.runtime.spec", "hutch.store.db", True, True),  # lazy still counts
+        ("hutch.cli.images", "hutch.engine.engine", True, True),  # only state.py may
+        ("hutch.cli.state", "hutch.engine.engine", False, True),  # ...and only lazily
+        ("hutch.cli.state", "hutch.engine.engine", True, False),
+        ("hutch.cli.state", "hutch.config.paths", True, False),
+        ("hutch.cli.run", "hutch.oci.reference", False, True),
+        ("hutch.oci.image", "hutch.api.protocols", False, True),  # layer 1: errors only
+        ("hutch.oci.digest", "hutch.api.errors", False, False),
+        ("hutch.api.errors", "hutch.util.ids", False, True),  # layer 0: stdlib only
+        ("hutch.util.ids", "hutch.api.errors", False, True),
+        ("hutch.build.parser", "hutch.linux.syscalls", False, True),  # not in build's row
+        ("hutch.build.builder", "hutch.runtime.spec", False, False),
+        ("hutch.engine.images", "hutch.build.parser", False, False),
+        ("hutch.engine.images", "hutch.cli.render", False, True),  # upwards
+        ("hutch.compose.model", "hutch.engine.engine", False, True),
+        ("hutch.store.layers", "hutch.config.paths", False, False),
+        ("hutch.cli.app", "hutch", False, False),  # __version__
+        ("hutch", "hutch.cli.app", False, True),
+    ],
+)
+def test_rules_catch_what_they_should(importer: str, imported: str, lazy: bool, bad: bool) -> None:
+    message = violation(Import(importer, imported, lazy, 1))
+    assert (message is not None) == bad, message
+
+
+# --- the contract -------------------------------------------------------------
+
+
+def test_imports_follow_the_layer_table() -> None:
+    imports = hutch_imports()
+    assert len(imports) > 50, "the scanner must see the code base's imports"
+    violations = sorted({v for i in imports if (v := violation(i)) is not None})
+    assert not violations, "layering violations:\n" + "\n".join(violations)
+
+
+@pytest.mark.parametrize("package", [*sorted(LAYER_0), ""])
+def test_layer_0_uses_only_the_standard_library(package: str) -> None:
+    paths = [SRC / "__init__.py"] if package == "" else sorted((SRC / package).rglob("*.py"))
+    assert paths
+    bad = []
+    for path in paths:
+        for imp in imports_of(path):
+            top = imp.imported.split(".")[0]
+            own = imp.imported == f"hutch.{package}" or imp.imported.startswith(f"hutch.{package}.")
+            if top == "hutch" and package and own:
+                continue
+            if top not in sys.stdlib_module_names:
+                bad.append(f"{imp.importer} -> {imp.imported} (line {imp.line})")
+    assert not bad, "non-standard-library imports:\n" + "\n".join(bad)
+
+
+HEAVY = ("pydantic", "rich", "pyroute2", "sqlite3", "hutch.engine", "hutch.store", "hutch.runtime")
+
+
+def _loaded_after(code: str) -> list[str]:
+    probe = (
+        "import sys, json\n"
+        f"{code}\n"
+        f"heavy = {HEAVY!r}\n"
+        "print(json.dumps(sorted(m for m in sys.modules "
+        "if any(m == h or m.startswith(h + '.') for h in heavy))))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    loaded: list[str] = json.loads(done.stdout.strip().splitlines()[-1])
+    return loaded
+
+
+def test_importing_the_cli_loads_no_heavy_module() -> None:
+    assert _loaded_after("import hutch.cli.app") == []
+
+
+def test_help_loads_no_heavy_module() -> None:
+    code = (
+        "import contextlib, io\n"
+        "from hutch.cli.app import main\n"
+        "for argv in (['--help'], ['images', '--help'], ['run', '--help']):\n"
+        "    with contextlib.redirect_stdout(io.StringIO()):\n"
+        "        try:\n"
+        "            main(argv)\n"
+        "        except SystemExit as e:\n"
+        "            assert e.code == 0, (argv, e.code)\n"
+    )
+    assert _loaded_after(code) == []
+
+
+def test_probe_would_notice_a_heavy_import() -> None:
+    assert "sqlite3" in _loaded_after("import sqlite3")
+    assert "hutch.store.db" in _loaded_after("import hutch.store.db")
