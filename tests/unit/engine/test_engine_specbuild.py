@@ -1,0 +1,297 @@
+"""Run options + image config -> runtime spec: Docker's rules for command and env."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+
+from hutch.api.errors import InvalidArgument
+from hutch.api.options import RunOptions
+from hutch.engine import specbuild
+from hutch.oci.image import ContainerConfig, ImageConfig
+from hutch.runtime.spec import NAMESPACES, Rootfs, Spec
+from hutch.store.containers import ContainerDirs
+
+CID = "0123456789ab" + "c" * 52
+
+
+def image(
+    *,
+    entrypoint: tuple[str, ...] | None = None,
+    cmd: tuple[str, ...] | None = None,
+    env: tuple[str, ...] = (),
+    workdir: str = "",
+    user: str = "",
+) -> ImageConfig:
+    return ImageConfig(
+        architecture="amd64",
+        os="linux",
+        diff_ids=(),
+        config=ContainerConfig(
+            entrypoint=entrypoint, cmd=cmd, env=env, working_dir=workdir, user=user
+        ),
+    )
+
+
+# --- command line ---------------------------------------------------------------
+
+EP_CMD = image(entrypoint=("/entry", "-x"), cmd=("serve", "--port=1"))
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        (RunOptions("i"), ("/entry", "-x", "serve", "--port=1")),
+        (RunOptions("i", command=("sh",)), ("/entry", "-x", "sh")),
+        (RunOptions("i", entrypoint="/other"), ("/other",)),  # new entrypoint drops Cmd
+        (RunOptions("i", entrypoint="/other", command=("a", "b")), ("/other", "a", "b")),
+        (RunOptions("i", entrypoint='["/bin/sh", "-c"]', command=("id",)), ("/bin/sh", "-c", "id")),
+        (RunOptions("i", entrypoint="", command=("ls",)), ("ls",)),  # "" clears it
+        (RunOptions("i", entrypoint=""), ()),
+        (RunOptions("i", entrypoint="/bin/echo hi"), ("/bin/echo hi",)),  # not split
+    ],
+)
+def test_command_line_override_rules(options: RunOptions, expected: tuple[str, ...]) -> None:
+    assert specbuild.command_line(options, EP_CMD) == expected
+
+
+def test_command_line_cmd_only_image() -> None:
+    only_cmd = image(cmd=("sh",))
+    assert specbuild.command_line(RunOptions("i"), only_cmd) == ("sh",)
+    assert specbuild.command_line(RunOptions("i", command=("ls", "-la")), only_cmd) == (
+        "ls",
+        "-la",
+    )
+    assert specbuild.command_line(RunOptions("i"), image()) == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[not json", "invalid JSON array"),
+        ('["a", 1]', "array of strings"),
+        ('[{"a": 1}]', "array of strings"),
+    ],
+)
+def test_bad_entrypoint_json(text: str, message: str) -> None:
+    with pytest.raises(InvalidArgument, match=message):
+        specbuild.command_line(RunOptions("i", entrypoint=text), EP_CMD)
+
+
+# --- environment ----------------------------------------------------------------
+
+
+def env_of(options: RunOptions, img: ImageConfig | None = None) -> dict[str, str]:
+    items = specbuild.environment(options, img or image(), "host1")
+    out = dict(item.split("=", 1) for item in items)
+    assert len(out) == len(items), f"duplicate names in {items}"
+    return out
+
+
+def test_environment_precedence_image_then_env_file_then_flags(tmp_path: Path) -> None:
+    env_file = tmp_path / "a.env"
+    env_file.write_text("A=from-file\nB=from-file\n")
+    img = image(env=("A=from-image", "B=from-image", "C=from-image", "PATH=/img/bin"))
+    env = env_of(RunOptions("i", env=("B=from-flag",), env_files=(str(env_file),)), img)
+    assert env["A"] == "from-file"
+    assert env["B"] == "from-flag"
+    assert env["C"] == "from-image"
+    assert env["PATH"] == "/img/bin"
+    assert env["container"] == "hutch"
+    assert env["HOSTNAME"] == "host1"
+
+
+def test_later_env_files_and_flags_win(tmp_path: Path) -> None:
+    (tmp_path / "1.env").write_text("X=1\n")
+    (tmp_path / "2.env").write_text("X=2\n")
+    files = (str(tmp_path / "1.env"), str(tmp_path / "2.env"))
+    assert env_of(RunOptions("i", env_files=files))["X"] == "2"
+    assert env_of(RunOptions("i", env=("Y=1", "Y=2")))["Y"] == "2"
+
+
+def test_env_values_keep_equals_signs_and_may_be_empty() -> None:
+    env = env_of(RunOptions("i", env=("Q=a=b=c", "EMPTY=")))
+    assert (env["Q"], env["EMPTY"]) == ("a=b=c", "")
+
+
+def test_env_name_alone_copies_the_host_value(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HUTCH_TEST_COPIED", "host value")
+    monkeypatch.delenv("HUTCH_TEST_ABSENT", raising=False)
+    env = env_of(
+        RunOptions("i", env=("HUTCH_TEST_COPIED", "HUTCH_TEST_ABSENT")),
+        image(env=("HUTCH_TEST_ABSENT=image",)),
+    )
+    assert env["HUTCH_TEST_COPIED"] == "host value"
+    # A name the host does not have leaves the container's value alone (Docker).
+    assert env["HUTCH_TEST_ABSENT"] == "image"
+
+
+def test_env_file_name_alone_copies_the_host_value(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HUTCH_TEST_FROM_HOST", "yes")
+    (tmp_path / "e").write_text("HUTCH_TEST_FROM_HOST\n")
+    assert (
+        env_of(RunOptions("i", env_files=(str(tmp_path / "e"),)))["HUTCH_TEST_FROM_HOST"] == "yes"
+    )
+
+
+def test_env_file_comments_and_blank_lines(tmp_path: Path) -> None:
+    (tmp_path / "e").write_text("# a comment\n\n   \n  # indented comment\nA=1\n  B=2  \nC=x#y\n")
+    env = env_of(RunOptions("i", env_files=(str(tmp_path / "e"),)))
+    assert (env["A"], env["B"], env["C"]) == ("1", "2", "x#y")
+    assert not any(k.startswith("#") for k in env)
+
+
+def test_missing_env_file_is_an_invalid_argument(tmp_path: Path) -> None:
+    with pytest.raises(InvalidArgument, match=r"--env-file .*nope"):
+        env_of(RunOptions("i", env_files=(str(tmp_path / "nope"),)))
+
+
+def test_empty_env_name_is_refused() -> None:
+    with pytest.raises(InvalidArgument, match="empty name"):
+        env_of(RunOptions("i", env=("=value",)))
+
+
+def test_term_only_with_a_tty() -> None:
+    assert "TERM" not in env_of(RunOptions("i"))
+    assert env_of(RunOptions("i", tty=True))["TERM"] == "xterm"
+    # The image's TERM and then -e TERM win over the default.
+    assert env_of(RunOptions("i", tty=True), image(env=("TERM=vt100",)))["TERM"] == "vt100"
+    assert env_of(RunOptions("i", tty=True, env=("TERM=dumb",)))["TERM"] == "dumb"
+
+
+def test_hostname_in_env_can_be_overridden_by_flag() -> None:
+    assert env_of(RunOptions("i", env=("HOSTNAME=mine",)))["HOSTNAME"] == "mine"
+
+
+# --- network and spec -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", ["none", "host"])
+def test_valid_networks(mode: str) -> None:
+    specbuild.validate_network(mode)
+
+
+@pytest.mark.parametrize("mode", ["bridge", "", "slirp4netns", "HOST", "container:x"])
+def test_invalid_networks(mode: str) -> None:
+    with pytest.raises(InvalidArgument, match="invalid --network"):
+        specbuild.validate_network(mode)
+
+
+def build(tmp_path: Path, options: RunOptions, img: ImageConfig | None = None) -> Spec:
+    return specbuild.build_spec(
+        container_id=CID,
+        name="web",
+        options=options,
+        image=img or image(cmd=("sh",)),
+        rootfs=Rootfs(kind="bind", target=str(tmp_path / "merged")),
+        dirs=ContainerDirs(tmp_path / "c"),
+    )
+
+
+def test_spec_defaults(tmp_path: Path) -> None:
+    spec = build(tmp_path, RunOptions("i"))
+    assert spec.id == CID
+    assert spec.hostname == CID[:12]
+    assert spec.process.args == ("sh",)
+    assert spec.process.cwd == "/"
+    assert spec.process.user.spec == ""
+    assert spec.namespaces == NAMESPACES
+    assert "net" in spec.namespaces
+    assert spec.masked_paths and spec.readonly_paths
+
+
+def test_spec_takes_options_over_image(tmp_path: Path) -> None:
+    img = image(cmd=("sh",), workdir="/img", user="daemon")
+    spec = build(tmp_path, RunOptions("i", workdir="/opt", user="0:0", hostname="h", tty=True), img)
+    assert (spec.process.cwd, spec.process.user.spec, spec.hostname) == ("/opt", "0:0", "h")
+    assert spec.process.terminal
+    spec = build(tmp_path, RunOptions("i"), img)
+    assert (spec.process.cwd, spec.process.user.spec) == ("/img", "daemon")
+
+
+def test_empty_user_flag_overrides_the_image_user(tmp_path: Path) -> None:
+    spec = build(tmp_path, RunOptions("i", user=""), image(cmd=("sh",), user="daemon"))
+    assert spec.process.user.spec == ""
+
+
+def test_host_network_keeps_the_host_net_namespace(tmp_path: Path) -> None:
+    spec = build(tmp_path, RunOptions("i", network="host"))
+    assert "net" not in spec.namespaces
+    assert set(spec.namespaces) == set(NAMESPACES) - {"net"}
+
+
+@pytest.mark.parametrize("workdir", ["relative", "./x", "~/x"])
+def test_relative_workdir_is_refused(tmp_path: Path, workdir: str) -> None:
+    with pytest.raises(InvalidArgument, match="must be an absolute path"):
+        build(tmp_path, RunOptions("i", workdir=workdir))
+
+
+def test_relative_image_workdir_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(InvalidArgument, match="absolute"):
+        build(tmp_path, RunOptions("i"), image(cmd=("sh",), workdir="app"))
+
+
+def test_no_command_at_all_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(InvalidArgument, match="no command specified"):
+        build(tmp_path, RunOptions("i"), image())
+
+
+def test_bad_network_is_refused_before_anything_is_written(tmp_path: Path) -> None:
+    with pytest.raises(InvalidArgument):
+        build(tmp_path, RunOptions("i", network="bridge"))
+    assert not (tmp_path / "c").exists()
+
+
+# --- /etc files -----------------------------------------------------------------
+
+
+def test_etc_files_private_network(tmp_path: Path) -> None:
+    dirs = ContainerDirs(tmp_path / "c")
+    files = specbuild.write_etc_files(dirs, "box", "web", "none")
+    assert files == tuple(
+        (f"/etc/{n}", str(dirs.userdata / n)) for n in ("hostname", "hosts", "resolv.conf")
+    )
+    assert (dirs.userdata / "hostname").read_text() == "box\n"
+    hosts = (dirs.userdata / "hosts").read_text().splitlines()
+    assert hosts[0].split() == [
+        "127.0.0.1",
+        "localhost",
+        "localhost.localdomain",
+        "localhost4",
+        "localhost4.localdomain4",
+    ]
+    assert hosts[1].split()[:2] == ["::1", "localhost"]
+    assert hosts[2] == "127.0.1.1\tbox web"
+    assert len(hosts) == 3
+
+
+def test_etc_files_resolv_conf_is_the_hosts(tmp_path: Path) -> None:
+    dirs = ContainerDirs(tmp_path / "c")
+    specbuild.write_etc_files(dirs, "box", "web", "none")
+    try:
+        expected = Path("/etc/resolv.conf").read_text()
+    except OSError:
+        expected = ""
+    assert (dirs.userdata / "resolv.conf").read_text() == expected
+
+
+def test_etc_files_host_network_uses_the_host_names(tmp_path: Path) -> None:
+    dirs = ContainerDirs(tmp_path / "c")
+    specbuild.write_etc_files(dirs, "box", "web", "host")
+    hosts = (dirs.userdata / "hosts").read_text()
+    assert hosts.endswith(f"127.0.1.1\t{socket.gethostname()}\n")
+    assert "box web" not in hosts
+
+
+def test_spec_etc_files_are_written(tmp_path: Path) -> None:
+    spec = build(tmp_path, RunOptions("i", hostname="h1"))
+    assert [dest for dest, _ in spec.etc_files] == [
+        "/etc/hostname",
+        "/etc/hosts",
+        "/etc/resolv.conf",
+    ]
+    assert Path(spec.etc_files[0][1]).read_text() == "h1\n"

@@ -1,0 +1,152 @@
+"""The mount plan as data: checked without executing a single mount."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hutch.runtime.mounts import DEVICES, Step, Symlink, base_plan
+from hutch.runtime.spec import NAMESPACES, Mount, Process, Rootfs, Spec
+
+
+def spec(
+    *,
+    namespaces: tuple[str, ...] = NAMESPACES,
+    etc_files: tuple[tuple[str, str], ...] = (),
+    mounts: tuple[Mount, ...] = (),
+) -> Spec:
+    return Spec(
+        id="c" * 64,
+        hostname="h",
+        process=Process(args=("sh",), env=()),
+        rootfs=Rootfs(kind="bind", target="/nonexistent"),
+        mounts=mounts,
+        namespaces=namespaces,
+        etc_files=etc_files,
+    )
+
+
+def destinations(plan: list[Step | Symlink]) -> list[str]:
+    return [s.destination for s in plan]
+
+
+def step_at(plan: list[Step | Symlink], destination: str) -> Step:
+    found = [s for s in plan if isinstance(s, Step) and s.destination == destination]
+    assert len(found) == 1, destination
+    return found[0]
+
+
+def test_order_proc_then_dev_then_devices_then_pts() -> None:
+    dests = destinations(base_plan(spec(), gid5_mapped=True))
+    assert dests[:2] == ["/proc", "/dev"]
+    assert dests.index("/proc") < dests.index("/dev") < dests.index("/dev/null")
+    assert dests[2 : 2 + len(DEVICES)] == [f"/dev/{d}" for d in DEVICES]
+    pts = dests.index("/dev/pts")
+    assert pts > dests.index("/dev/tty")
+    assert pts < dests.index("/dev/ptmx"), "the ptmx link points into the devpts mount"
+    assert dests.index("/dev/shm") > dests.index("/dev")
+    assert dests.index("/sys") > dests.index("/dev/mqueue")
+
+
+def test_full_plan_descriptions() -> None:
+    plan = base_plan(spec(etc_files=(("/etc/hosts", "/u/hosts"),)), gid5_mapped=True)
+    assert [s.describe() for s in plan] == [
+        "proc proc on /proc (nosuid,nodev,noexec)",
+        "tmpfs tmpfs on /dev (nosuid,strictatime,mode=755,size=65536k)",
+        *[f"bind /dev/{d} on /dev/{d}" for d in DEVICES],
+        "devpts devpts on /dev/pts (nosuid,noexec,newinstance,ptmxmode=0666,mode=0620,gid=5)",
+        "symlink /dev/ptmx -> pts/ptmx",
+        "symlink /dev/fd -> /proc/self/fd",
+        "symlink /dev/stdin -> /proc/self/fd/0",
+        "symlink /dev/stdout -> /proc/self/fd/1",
+        "symlink /dev/stderr -> /proc/self/fd/2",
+        "symlink /dev/core -> /proc/kcore",
+        "tmpfs shm on /dev/shm (nosuid,nodev,noexec,mode=1777,size=65536k)",
+        "mqueue mqueue on /dev/mqueue (nosuid,nodev,noexec)",
+        "sysfs sysfs on /sys (ro,nosuid,nodev,noexec)",
+        "bind /u/hosts on /etc/hosts",
+    ]
+
+
+def test_devices_are_file_binds_of_the_hosts_nodes() -> None:
+    plan = base_plan(spec(), gid5_mapped=False)
+    for name in DEVICES:
+        step = step_at(plan, f"/dev/{name}")
+        assert (step.kind, step.source, step.is_file) == ("bind", f"/dev/{name}", True)
+
+
+@pytest.mark.parametrize(("mapped", "has_gid"), [(True, True), (False, False)])
+def test_devpts_gid5_only_when_mapped(mapped: bool, has_gid: bool) -> None:
+    pts = step_at(base_plan(spec(), gid5_mapped=mapped), "/dev/pts")
+    assert pts.kind == "devpts"
+    assert ("gid=5" in pts.options) == has_gid
+    assert {"newinstance", "ptmxmode=0666", "mode=0620", "nosuid", "noexec"} <= set(pts.options)
+
+
+def test_private_network_mounts_sysfs() -> None:
+    sys_step = step_at(base_plan(spec(), gid5_mapped=False), "/sys")
+    assert (sys_step.kind, sys_step.source) == ("sysfs", "sysfs")
+    assert "ro" in sys_step.options
+
+
+def test_host_network_binds_the_hosts_sys_read_only() -> None:
+    no_net = tuple(ns for ns in NAMESPACES if ns != "net")
+    sys_step = step_at(base_plan(spec(namespaces=no_net), gid5_mapped=False), "/sys")
+    assert (sys_step.kind, sys_step.source) == ("bind", "/sys")
+    assert sys_step.options == ("ro", "nosuid", "nodev", "noexec")
+    assert sys_step.describe() == "bind /sys on /sys (ro,nosuid,nodev,noexec)"
+
+
+def test_etc_files_then_user_mounts_come_last(tmp_path: Path) -> None:
+    src_file = tmp_path / "f"
+    src_file.write_text("x")
+    user_mounts = (
+        Mount("bind", "/data", str(tmp_path), ("ro",)),
+        Mount("bind", "/cfg", str(src_file)),
+        Mount("tmpfs", "/scratch", "", ("size=1m",)),
+    )
+    etc = (("/etc/hostname", "/u/hostname"), ("/etc/resolv.conf", "/u/resolv.conf"))
+    plan = base_plan(spec(etc_files=etc, mounts=user_mounts), gid5_mapped=False)
+    tail = plan[-5:]
+    assert destinations(tail) == ["/etc/hostname", "/etc/resolv.conf", "/data", "/cfg", "/scratch"]
+    assert all(isinstance(s, Step) and s.kind == "bind" and s.is_file for s in tail[:2])
+    data, cfg, scratch = tail[2:]
+    assert isinstance(data, Step) and not data.is_file  # a directory bind
+    assert isinstance(cfg, Step) and cfg.is_file  # a file bind needs a file target
+    assert isinstance(scratch, Step) and scratch.source == "tmpfs"
+    assert scratch.describe() == "tmpfs tmpfs on /scratch (size=1m)"
+
+
+def test_describe_without_source_or_options() -> None:
+    assert Step("proc", "/proc").describe() == "proc on /proc"
+    assert Symlink("/dev/fd", "/proc/self/fd").describe() == "symlink /dev/fd -> /proc/self/fd"
+
+
+def test_symlink_step_creates_link_inside_the_root(tmp_path: Path) -> None:
+    (tmp_path / "dev").mkdir()
+    Symlink("/dev/fd", "/proc/self/fd").execute(str(tmp_path))
+    assert (tmp_path / "dev" / "fd").readlink() == Path("/proc/self/fd")
+
+
+def test_symlink_step_keeps_an_existing_file(tmp_path: Path) -> None:
+    (tmp_path / "dev").mkdir()
+    (tmp_path / "dev" / "core").write_text("kept")
+    Symlink("/dev/core", "/proc/kcore").execute(str(tmp_path))
+    assert (tmp_path / "dev" / "core").read_text() == "kept"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=FileNotFoundError,
+    reason="BUG: mounts.py:81 Symlink.execute resolves the destination with resolve_in_root, "
+    "which follows an existing (dangling) link at the destination itself, so the "
+    "'leave existing entries alone' check looks at the link's target and symlink() "
+    "is attempted there",
+)
+def test_symlink_step_keeps_an_existing_link(tmp_path: Path) -> None:
+    (tmp_path / "dev").mkdir()
+    (tmp_path / "dev" / "fd").symlink_to("/proc/self/fd")
+    Symlink("/dev/fd", "/elsewhere").execute(str(tmp_path))
+    assert (tmp_path / "dev" / "fd").readlink() == Path("/proc/self/fd")
+    assert not (tmp_path / "proc").exists()
