@@ -1,4 +1,4 @@
-"""Container records: unique names, lookup by name/id/prefix, state changes."""
+"""Container records: unique names, lookup by name/id/prefix, deletion, directories."""
 
 from __future__ import annotations
 
@@ -81,19 +81,6 @@ def test_exact_name_wins_over_an_id_prefix(store: ContainerStore) -> None:
 def test_users_of_image(store: ContainerStore) -> None:
     assert sorted(r.id for r in store.users_of_image("img1")) == [ID_1, ID_2]
     assert store.users_of_image("none") == []
-
-
-def test_running_then_exited(store: ContainerStore) -> None:
-    store.set_running(ID_1, 4242)
-    running = store.get(ID_1)
-    assert running is not None
-    assert (running.state, running.pid, running.exit_code) == ("running", 4242, None)
-    assert running.started is not None
-    store.set_exited(ID_1, 3)
-    exited = store.get(ID_1)
-    assert exited is not None
-    assert (exited.state, exited.pid, exited.exit_code) == ("exited", None, 3)
-    assert exited.finished is not None and exited.finished >= running.started
 
 
 def test_delete(store: ContainerStore) -> None:
