@@ -404,9 +404,9 @@ def _zsh_function(cmd: Cmd) -> str:
 ZSH_IMAGES = r"""
 # Image names, from the binary and storage flags of the command line (set by _hutch).
 __hutch_image_names() {
-    local -a images
-    images=(${(f)"$(_call_program images ${_hutch_bin:-hutch} $_hutch_storage images \
-        --format '{{.Repository}}:{{.Tag}}' 2>/dev/null)"})
+    local -a images hutch=(${_hutch_bin:-hutch} $_hutch_storage)
+    images=(${(f)"$(_call_program images $hutch images --format '{{.Repository}}:{{.Tag}}' \
+        2>/dev/null)"})
     images=(${images:#*\<none\>*})
     _wanted images expl image compadd -a images
 }
