@@ -20,6 +20,46 @@ class RunOptions:
     hostname: str | None = None
     name: str | None = None
     network: str = "none"
+    detach: bool = False
+    restart: str = "no"
+    labels: tuple[str, ...] = ()
+    stop_signal: str | None = None
+    stop_timeout: int | None = None
+    cidfile: str | None = None
+
+
+@dataclass(frozen=True)
+class StopOptions:
+    names: tuple[str, ...]
+    timeout: int | None = None  # seconds; None: the container's own stop timeout
+    all: bool = False
+    ignore: bool = False
+
+
+@dataclass(frozen=True)
+class RemoveContainerOptions:
+    names: tuple[str, ...]
+    force: bool = False
+    all: bool = False
+    ignore: bool = False
+    timeout: int | None = None
+    volumes: bool = False
+
+
+@dataclass(frozen=True)
+class ListContainersOptions:
+    all: bool = False
+    last: int | None = None
+
+
+@dataclass(frozen=True)
+class LogsOptions:
+    names: tuple[str, ...]
+    follow: bool = False
+    tail: int | None = None
+    since: float | None = None
+    until: float | None = None
+    timestamps: bool = False
 
 
 @dataclass(frozen=True)

@@ -2,11 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, Protocol
 
-from hutch.api.options import ImportOptions, RemoveImageOptions, RunOptions
-from hutch.api.reports import ImageSummary, ImportReport, InfoReport, RemoveReport
+from hutch.api.options import (
+    ImportOptions,
+    ListContainersOptions,
+    LogsOptions,
+    RemoveContainerOptions,
+    RemoveImageOptions,
+    RunOptions,
+    StopOptions,
+)
+from hutch.api.reports import (
+    ActionReport,
+    ContainerSummary,
+    ImageSummary,
+    ImportReport,
+    InfoReport,
+    LogLine,
+    RemoveReport,
+    RunReport,
+)
 
 
 class ImageEngine(Protocol):
@@ -20,7 +37,31 @@ class ImageEngine(Protocol):
 
 
 class ContainerEngine(Protocol):
-    def run(self, options: RunOptions) -> int: ...
+    def run(self, options: RunOptions) -> RunReport: ...
+
+    def create(self, options: RunOptions) -> str: ...
+
+    def start(
+        self, names: Sequence[str], *, attach: bool, interactive: bool
+    ) -> list[ActionReport]: ...
+
+    def stop(self, options: StopOptions) -> list[ActionReport]: ...
+
+    def kill(self, names: Sequence[str], signal: str, all: bool) -> list[ActionReport]: ...
+
+    def restart(self, options: StopOptions) -> list[ActionReport]: ...
+
+    def remove_containers(self, options: RemoveContainerOptions) -> list[ActionReport]: ...
+
+    def wait(self, names: Sequence[str], conditions: Sequence[str]) -> list[ActionReport]: ...
+
+    def list_containers(self, options: ListContainersOptions) -> list[ContainerSummary]: ...
+
+    def logs(self, options: LogsOptions) -> Iterator[LogLine]: ...
+
+    def inspect_containers(self, names: Sequence[str]) -> list[dict[str, Any]]: ...
+
+    def container_cleanup(self, container_id: str) -> None: ...
 
 
 class SystemEngine(Protocol):

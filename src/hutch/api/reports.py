@@ -44,3 +44,44 @@ class HostFact:
 class InfoReport:
     version: str
     facts: tuple[HostFact, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class RunReport:
+    id: str
+    exit_code: int | None  # None when detached
+
+
+@dataclass(frozen=True)
+class ActionReport:
+    """One per container named in stop/kill/rm/start: its id, or why it failed."""
+
+    name: str
+    id: str = ""
+    error: str | None = None
+    exit_code: int = 0
+
+
+@dataclass(frozen=True)
+class ContainerSummary:
+    id: str
+    name: str
+    image: str
+    image_id: str
+    command: str
+    created: float
+    status: str  # created, running, paused, exited, stopping
+    exit_code: int
+    started_at: float
+    finished_at: float
+    health: str = ""
+    labels: tuple[tuple[str, str], ...] = ()
+    restart_count: int = 0
+
+
+@dataclass(frozen=True)
+class LogLine:
+    timestamp: str
+    stream: str
+    text: bytes
+    partial: bool

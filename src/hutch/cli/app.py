@@ -17,7 +17,24 @@ from typer._click import exceptions as click_exceptions
 
 from hutch import __version__
 from hutch.api.errors import EXIT_ENGINE, HutchError
-from hutch.cli import images, import_, info, rmi, run, system, unshare
+from hutch.cli import (
+    cleanup,
+    images,
+    import_,
+    info,
+    inspect,
+    kill,
+    logs,
+    ps,
+    rm,
+    rmi,
+    run,
+    start,
+    stop,
+    system,
+    unshare,
+    wait,
+)
 from hutch.cli.state import AppState
 
 CONTEXT = {"help_option_names": ["--help"]}
@@ -65,9 +82,17 @@ def build_app() -> typer.Typer:
         context_settings=CONTEXT,
         rich_markup_mode=None,
     )
+    container_app = typer.Typer(
+        help="Manage containers.",
+        no_args_is_help=True,
+        context_settings=CONTEXT,
+        rich_markup_mode=None,
+    )
     for module in (images, import_, rmi):
         module.register(app, image_app)
-    run.register(app)
+    for verb in (run, start, stop, kill, rm, wait, ps, logs, inspect):
+        verb.register(app, container_app)
+    cleanup.register(container_app)
     info.register(app, system_app)
     unshare.register(app)
     system.register(system_app)
@@ -76,6 +101,7 @@ def build_app() -> typer.Typer:
     def version_cmd() -> None:
         print(f"Version:      {__version__}")
 
+    app.add_typer(container_app, name="container")
     app.add_typer(image_app, name="image")
     app.add_typer(system_app, name="system")
     return app

@@ -1,4 +1,4 @@
-"""``hutch run``: run a command in a new container."""
+"""``hutch run`` and ``hutch create``: a new container from an image."""
 
 from __future__ import annotations
 
@@ -6,88 +6,113 @@ from typing import Annotated
 
 import typer
 
-from hutch.api.errors import InvalidArgument
-from hutch.api.options import RunOptions
+from hutch.cli import run_flags as f
 from hutch.cli.state import state_of
 
 RUN_CONTEXT = {"allow_interspersed_args": False, "help_option_names": ["--help"]}
 
 
-def register(app: typer.Typer) -> None:
-    @app.command("run", context_settings=RUN_CONTEXT)
+def register(app: typer.Typer, container_app: typer.Typer) -> None:
     def run(
         ctx: typer.Context,
-        image: Annotated[str, typer.Argument(help="Image to run.")],
-        command: Annotated[
-            list[str] | None,
-            typer.Argument(help="Command and arguments (default: the image's Entrypoint and Cmd)."),
-        ] = None,
-        rm: Annotated[
-            bool, typer.Option("--rm", help="Remove the container when it exits.")
-        ] = False,
-        interactive: Annotated[
+        image: f.Image,
+        command: f.Command = None,
+        rm: f.Rm = False,
+        interactive: f.Interactive = False,
+        tty: f.Tty = False,
+        detach: Annotated[
             bool,
             typer.Option(
-                "--interactive", "-i", help="Keep stdin open and pass it to the container."
+                "--detach", "-d", help="Run in the background and print the container id."
             ),
         ] = False,
-        tty: Annotated[
-            bool, typer.Option("--tty", "-t", help="Allocate a pseudo-terminal.")
-        ] = False,
-        detach: Annotated[
-            bool, typer.Option("--detach", "-d", help="Run in the background (not available yet).")
-        ] = False,
-        env: Annotated[
-            list[str] | None,
-            typer.Option(
-                "--env", "-e", help="Set an environment variable (NAME=VALUE, or NAME to copy)."
-            ),
-        ] = None,
-        env_file: Annotated[
-            list[str] | None,
-            typer.Option("--env-file", help="Read environment variables from a file."),
-        ] = None,
-        workdir: Annotated[
-            str | None,
-            typer.Option("--workdir", "-w", help="Working directory inside the container."),
-        ] = None,
-        user: Annotated[
-            str | None,
-            typer.Option("--user", "-u", help="User (name or uid, optionally :group) to run as."),
-        ] = None,
-        entrypoint: Annotated[
-            str | None,
-            typer.Option(
-                "--entrypoint", help="Override the image's entrypoint (string or JSON array)."
-            ),
-        ] = None,
-        hostname: Annotated[
-            str | None, typer.Option("--hostname", "-h", help="Container host name.")
-        ] = None,
-        name: Annotated[str | None, typer.Option("--name", help="Name of the container.")] = None,
-        network: Annotated[
-            str, typer.Option("--network", "--net", help="Network mode: none (default) or host.")
-        ] = "none",
+        env: f.Env = None,
+        env_file: f.EnvFile = None,
+        workdir: f.Workdir = None,
+        user: f.User = None,
+        entrypoint: f.Entrypoint = None,
+        hostname: f.Hostname = None,
+        name: f.Name = None,
+        network: f.Network = "none",
+        restart: f.Restart = "no",
+        label: f.Label = None,
+        stop_signal: f.StopSignal = None,
+        stop_timeout: f.StopTimeout = None,
+        cidfile: f.Cidfile = None,
     ) -> None:
         """Run a command in a new container."""
-        if detach:
-            raise InvalidArgument(
-                "--detach is not available yet: detached containers come with the "
-                "container lifecycle work; run in the foreground"
-            )
-        options = RunOptions(
+        options = f.run_options(
             image=image,
-            command=tuple(command or ()),
-            remove=rm,
+            command=command,
+            rm=rm,
             interactive=interactive,
             tty=tty,
-            env=tuple(env or ()),
-            env_files=tuple(env_file or ()),
+            env=env,
+            env_file=env_file,
             workdir=workdir,
             user=user,
             entrypoint=entrypoint,
             hostname=hostname,
             name=name,
             network=network,
+            restart=restart,
+            label=label,
+            stop_signal=stop_signal,
+            stop_timeout=stop_timeout,
+            cidfile=cidfile,
+            detach=detach,
         )
-        raise typer.Exit(state_of(ctx).engine().run(options))
+        report = state_of(ctx).engine().run(options)
+        if report.exit_code is None:
+            print(report.id)
+            return
+        raise typer.Exit(report.exit_code)
+
+    def create(
+        ctx: typer.Context,
+        image: f.Image,
+        command: f.Command = None,
+        rm: f.Rm = False,
+        interactive: f.Interactive = False,
+        tty: f.Tty = False,
+        env: f.Env = None,
+        env_file: f.EnvFile = None,
+        workdir: f.Workdir = None,
+        user: f.User = None,
+        entrypoint: f.Entrypoint = None,
+        hostname: f.Hostname = None,
+        name: f.Name = None,
+        network: f.Network = "none",
+        restart: f.Restart = "no",
+        label: f.Label = None,
+        stop_signal: f.StopSignal = None,
+        stop_timeout: f.StopTimeout = None,
+        cidfile: f.Cidfile = None,
+    ) -> None:
+        """Create a container without starting it; print its id."""
+        options = f.run_options(
+            image=image,
+            command=command,
+            rm=rm,
+            interactive=interactive,
+            tty=tty,
+            env=env,
+            env_file=env_file,
+            workdir=workdir,
+            user=user,
+            entrypoint=entrypoint,
+            hostname=hostname,
+            name=name,
+            network=network,
+            restart=restart,
+            label=label,
+            stop_signal=stop_signal,
+            stop_timeout=stop_timeout,
+            cidfile=cidfile,
+            detach=True,
+        )
+        print(state_of(ctx).engine().create(options))
+
+    for target in (app, container_app):
+        target.command("run", context_settings=RUN_CONTEXT)(run)
+        target.command("create", context_settings=RUN_CONTEXT)(create)

@@ -42,6 +42,10 @@ class Paths:
     def tmp(self) -> Path:
         return self.storage / "tmp"
 
+    def attach_socket(self, container_id: str) -> Path:
+        # Unix socket paths are limited to 108 bytes: keep this one short.
+        return self.runtime / "a" / container_id[:24]
+
     @property
     def session_pid(self) -> Path:
         return self.runtime / "session.pid"

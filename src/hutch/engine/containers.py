@@ -1,23 +1,29 @@
-"""Container operations of the engine: run (foreground) for now."""
+"""Container life cycle: create, start, run, stop, kill, restart, rm, wait."""
 
 from __future__ import annotations
 
 import contextlib
 import json
 import os
-import signal
+import signal as signals
 import sys
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from types import FrameType
 
-from hutch.api.errors import HutchError, InvalidArgument
-from hutch.api.options import RunOptions
+from hutch.api.errors import Conflict, HutchError, InvalidArgument, NoSuchObject
+from hutch.api.options import RemoveContainerOptions, RunOptions, StopOptions
+from hutch.api.reports import ActionReport, RunReport
+from hutch.engine import container_state as cs
 from hutch.engine.context import EngineContext
 from hutch.engine.resolve import find_image
 from hutch.engine.specbuild import build_spec, validate_network
 from hutch.runtime import spawn
+from hutch.runtime import state as st
 from hutch.runtime.ids import map_to_host
-from hutch.runtime.relay import relay_terminal
+from hutch.runtime.monitor import STOP_MARKER
+from hutch.runtime.relay import relay
 from hutch.runtime.spec import Rootfs
 from hutch.store.containers import ContainerDirs
 from hutch.store.images import ImageRecord
@@ -25,27 +31,62 @@ from hutch.store.layers import remove_tree
 from hutch.util.ids import new_id, random_name, valid_name
 
 FORWARDED_SIGNALS = (
-    signal.SIGINT,
-    signal.SIGTERM,
-    signal.SIGHUP,
-    signal.SIGQUIT,
-    signal.SIGUSR1,
-    signal.SIGUSR2,
+    signals.SIGINT,
+    signals.SIGTERM,
+    signals.SIGHUP,
+    signals.SIGQUIT,
+    signals.SIGUSR1,
+    signals.SIGUSR2,
 )
+DEFAULT_STOP_TIMEOUT = 10
+
+
+def parse_restart(policy: str) -> str:
+    name, _, count = policy.partition(":")
+    if name in ("no", "always", "unless-stopped") and not count:
+        return policy
+    if name == "on-failure" and (not count or (count.isdigit() and int(count) >= 0)):
+        return policy
+    raise InvalidArgument(
+        f"invalid restart policy {policy!r}: use no, always, unless-stopped or on-failure[:N]"
+    )
+
+
+def parse_signal(text: str) -> signals.Signals:
+    name = text.upper()
+    if name.isdigit():
+        try:
+            return signals.Signals(int(name))
+        except ValueError:
+            pass
+    else:
+        name = name if name.startswith("SIG") else f"SIG{name}"
+        try:
+            return signals.Signals[name]
+        except KeyError:
+            pass
+    raise InvalidArgument(f"invalid signal {text!r}")
 
 
 class ContainerService:
     def __init__(self, ctx: EngineContext) -> None:
         self._ctx = ctx
 
-    def run(self, options: RunOptions) -> int:
+    # -- create / start / run ------------------------------------------------
+
+    def create(self, options: RunOptions) -> str:
         validate_network(options.network)
+        parse_restart(options.restart)
+        if options.stop_signal:
+            parse_signal(options.stop_signal)
         if options.name is not None and not valid_name(options.name):
             raise InvalidArgument(
                 f"invalid container name {options.name!r}: names must match "
                 "[a-zA-Z0-9][a-zA-Z0-9_.-]*"
             )
-        state = self._ctx.enter_session()
+        if options.detach and options.remove and options.restart not in ("no", ""):
+            raise InvalidArgument("the --rm option conflicts with --restart")
+        self._ctx.enter_session()
         image = find_image(self._ctx.images, options.image)
         driver = self._ctx.driver.name
         container_id = new_id()
@@ -68,20 +109,106 @@ class ContainerService:
                 rootfs=rootfs,
                 dirs=dirs,
             )
-            started = spawn.start(spec, gid5_mapped=map_to_host(state.gid_map, 5) is not None)
+            spawn.write_bundle(spec, dirs.userdata)
+            st.write_state(dirs.userdata / "state.json", st.RuntimeState())
+            config = json.loads(record.config)
+            config["command"] = list(spec.process.args)
+            config["env"] = list(spec.process.env)
+            config["hostname"] = spec.hostname
+            config["workdir"] = spec.process.cwd
+            config["user"] = spec.process.user.spec
+            config["image_config"] = json.loads(image.config_raw).get("config", {})
+            self._ctx.containers.set_config(record.id, json.dumps(config).encode())
         except BaseException:
             self._discard(record.id, dirs)
             raise
-        self._ctx.containers.set_running(record.id, started.init_pid)
-        code = _attach(started, options)
+        if options.cidfile:
+            _write_cidfile(options.cidfile, record.id)
+        return record.id
+
+    def run(self, options: RunOptions) -> RunReport:
+        container_id = self.create(options)
+        try:
+            code = self._start(
+                cs.get(self._ctx, container_id),
+                attach=not options.detach,
+                interactive=options.interactive,
+            )
+        except HutchError:
+            if options.remove:
+                self._remove_quietly(container_id)
+            raise
+        if options.detach:
+            return RunReport(container_id, None)
         if options.remove:
-            self._discard(record.id, dirs)
-        else:
-            self._ctx.containers.set_exited(record.id, code)
+            self._remove_quietly(container_id)
+        return RunReport(container_id, code)
+
+    def start(self, names: Sequence[str], *, attach: bool, interactive: bool) -> list[ActionReport]:
+        self._ctx.enter_session()
+        reports = []
+        for name in names:
+            try:
+                container = cs.get(self._ctx, name)
+                if container.running:
+                    if attach:
+                        raise Conflict(f"container {name} is already running")
+                    reports.append(ActionReport(name, container.record.id))
+                    continue
+                code = self._start(container, attach=attach, interactive=interactive)
+                reports.append(
+                    ActionReport(
+                        name, container.record.id, exit_code=code if code is not None else 0
+                    )
+                )
+            except HutchError as exc:
+                reports.append(ActionReport(name, error=str(exc), exit_code=exc.exit_code))
+        return reports
+
+    def _start(self, container: cs.Container, *, attach: bool, interactive: bool) -> int | None:
+        options = container.options
+        (container.dirs.userdata / STOP_MARKER).unlink(missing_ok=True)
+        if container.state.status == st.EXITED:
+            # A fresh run: the state of the previous one goes, the log stays.
+            st.write_state(container.dirs.userdata / "state.json", st.RuntimeState())
+        state = self._ctx.enter_session()
+        socket_path = self._ctx.paths.attach_socket(container.record.id)
+        socket_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        config = spawn.MonitorConfig(
+            bundle=container.dirs.userdata,
+            attach_socket=str(socket_path),
+            gid5_mapped=map_to_host(state.gid_map, 5) is not None,
+            restart=options.get("restart") or "no",
+            cleanup=self._cleanup_argv(container.record.id) if options.get("remove") else (),
+        )
+        started = spawn.start(config, attach=attach)
+        if not attach:
+            return None
+        try:
+            code = _attach(started, interactive=interactive, terminal=bool(options.get("tty")))
+        finally:
+            spawn.finish(started)
+        if code is None:
+            code = cs.get(self._ctx, container.record.id).state.exit_code
         return code
 
+    def _cleanup_argv(self, container_id: str) -> tuple[str, ...]:
+        paths = self._ctx.paths
+        return (
+            sys.executable,
+            "-m",
+            "hutch",
+            "--root",
+            str(paths.data),
+            "--runroot",
+            str(paths.runtime),
+            "container",
+            "cleanup",
+            container_id,
+        )
+
     def _prepare_rootfs(self, image: ImageRecord, dirs: ContainerDirs, driver: str) -> Rootfs:
-        for d in (dirs.upper, dirs.work, dirs.merged):
+        for d in (dirs.upper, dirs.work, dirs.merged, dirs.userdata):
             d.mkdir(parents=True, exist_ok=True)
         if driver == "vfs":
             from hutch.store.tarextract import extract_layer
@@ -102,30 +229,209 @@ class ContainerService:
             work=str(dirs.work),
         )
 
+    # -- stop / kill / restart ----------------------------------------------
+
+    def stop(self, options: StopOptions) -> list[ActionReport]:
+        return self._each(
+            options.names, options.all, options.ignore, lambda c: self._stop(c, options.timeout)
+        )
+
+    def kill(self, names: Sequence[str], signal: str, all: bool) -> list[ActionReport]:
+        sig = parse_signal(signal)
+
+        def one(container: cs.Container) -> None:
+            if not container.running:
+                raise Conflict(
+                    f"can only kill running containers. {container.record.id[:12]} "
+                    f"is in state {container.state.status}: container state improper"
+                )
+            _signal(container, sig)
+
+        return self._each(names, all, False, one)
+
+    def restart(self, options: StopOptions) -> list[ActionReport]:
+        def one(container: cs.Container) -> None:
+            self._stop(container, options.timeout)
+            self._start(cs.get(self._ctx, container.record.id), attach=False, interactive=False)
+
+        return self._each(options.names, options.all, options.ignore, one)
+
+    def _stop(self, container: cs.Container, timeout: int | None) -> None:
+        if not container.running:
+            return
+        (container.dirs.userdata / STOP_MARKER).touch()
+        if timeout is None:
+            timeout = container.options.get("stop_timeout")
+        if timeout is None:
+            timeout = DEFAULT_STOP_TIMEOUT
+        sig_name = (
+            container.options.get("stop_signal")
+            or container.config.get("image_config", {}).get("StopSignal")
+            or "SIGTERM"
+        )
+        if timeout > 0:
+            _signal(container, parse_signal(sig_name))
+            if self._wait_exit(container, float(timeout)):
+                return
+        _signal(container, signals.SIGKILL)
+        if not self._wait_exit(container, 30.0):
+            raise HutchError(f"container {container.record.id[:12]} did not stop")
+
+    def _wait_exit(self, container: cs.Container, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        while True:
+            if not cs.load(self._ctx, container.record).running:
+                return True
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.02)
+
+    # -- remove / cleanup ------------------------------------------------------
+
+    def remove_containers(self, options: RemoveContainerOptions) -> list[ActionReport]:
+        self._ctx.enter_session()
+
+        def one(container: cs.Container) -> None:
+            if container.running:
+                if not options.force:
+                    err = Conflict(
+                        f"cannot remove container {container.record.id} as it is "
+                        f"{container.state.status} - running or paused containers cannot be "
+                        "removed without force: container state improper"
+                    )
+                    err.exit_code = 2
+                    raise err
+                self._stop(container, options.timeout)
+            self._wait_monitor_gone(cs.load(self._ctx, container.record))
+            self._discard(container.record.id, container.dirs)
+
+        return self._each(options.names, options.all, options.ignore, one)
+
+    def container_cleanup(self, container_id: str) -> None:
+        """Run by a detached monitor after its container exits with --rm."""
+        self._ctx.enter_session()
+        try:
+            record = cs.find(self._ctx, container_id)
+        except NoSuchObject:
+            return
+        self._discard(record.id, self._ctx.containers.dirs(record.id))
+
+    def _remove_quietly(self, container_id: str) -> None:
+        try:
+            record = cs.find(self._ctx, container_id)
+        except NoSuchObject:
+            return
+        self._discard(record.id, self._ctx.containers.dirs(record.id))
+
+    def _wait_monitor_gone(self, container: cs.Container) -> None:
+        deadline = time.monotonic() + 10
+        while st.alive(container.state.monitor_pid, container.state.monitor_start):
+            if time.monotonic() > deadline:
+                os.kill(container.state.monitor_pid, signals.SIGKILL)
+                break
+            time.sleep(0.01)
+
     def _discard(self, container_id: str, dirs: ContainerDirs) -> None:
         self._ctx.containers.delete(container_id)
+        self._ctx.paths.attach_socket(container_id).unlink(missing_ok=True)
         if dirs.root.exists():
             remove_tree(dirs.root)
 
+    # -- wait ------------------------------------------------------------------
 
-def _attach(started: spawn.Started, options: RunOptions) -> int:
-    """Relay signals (and the terminal) until the container exits."""
+    def wait(self, names: Sequence[str], conditions: Sequence[str]) -> list[ActionReport]:
+        wanted = set(conditions or ("stopped",))
+        known = {
+            "configured",
+            "created",
+            "exited",
+            "paused",
+            "running",
+            "stopped",
+            "stopping",
+            "healthy",
+            "unhealthy",
+        }
+        bad = wanted - known
+        if bad:
+            raise InvalidArgument(
+                f"invalid condition {sorted(bad)[0]!r}: use one of {', '.join(sorted(known))}"
+            )
+
+        def one(container: cs.Container) -> int:
+            while True:
+                current = cs.load(self._ctx, container.record)
+                status = current.state.status
+                names_now = {status}
+                if status in (st.EXITED, st.CREATED):
+                    names_now.add("stopped")
+                if status == st.CREATED:
+                    names_now.add("configured")
+                if current.state.health.status:
+                    names_now.add(current.state.health.status)
+                if names_now & wanted:
+                    return current.state.exit_code
+                time.sleep(0.05)
+
+        reports = []
+        for name in names:
+            try:
+                container = cs.get(self._ctx, name)
+                code = one(container)
+                reports.append(ActionReport(name, container.record.id, exit_code=code))
+            except HutchError as exc:
+                reports.append(ActionReport(name, error=str(exc), exit_code=exc.exit_code))
+        return reports
+
+    # -- helpers -----------------------------------------------------------------
+
+    def _each(
+        self, names: Sequence[str], all_: bool, ignore: bool, action: Callable[[cs.Container], None]
+    ) -> list[ActionReport]:
+        if all_:
+            names = [r.id for r in self._ctx.containers.all()]
+        reports = []
+        for name in names:
+            try:
+                container = cs.get(self._ctx, name)
+                action(container)
+                reports.append(ActionReport(name, container.record.id))
+            except NoSuchObject as exc:
+                if not ignore:
+                    reports.append(ActionReport(name, error=str(exc), exit_code=exc.exit_code))
+            except HutchError as exc:
+                reports.append(ActionReport(name, error=str(exc), exit_code=exc.exit_code))
+        return reports
+
+
+def _signal(container: cs.Container, sig: int) -> None:
+    state = container.state
+    if not st.alive(state.pid, state.pid_start):
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(state.pid, sig)
+
+
+def _write_cidfile(path: str, container_id: str) -> None:
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except FileExistsError as exc:
+        raise InvalidArgument(f"container id file {path} exists: remove it first") from exc
+    with os.fdopen(fd, "w") as f:
+        f.write(container_id)
+
+
+def _attach(started: spawn.Started, *, interactive: bool, terminal: bool) -> int | None:
+    """Relay output (and input) and forward signals until the container exits."""
 
     def forward(sig: int, _frame: FrameType | None) -> None:
         with contextlib.suppress(ProcessLookupError):
             os.kill(started.init_pid, sig)
 
-    previous = {sig: signal.signal(sig, forward) for sig in FORWARDED_SIGNALS}
+    previous = {sig: signals.signal(sig, forward) for sig in FORWARDED_SIGNALS}
     try:
-        if started.tty_master is not None:
-            try:
-                relay_terminal(started.tty_master, stdin=options.interactive)
-            finally:
-                os.close(started.tty_master)
-        return spawn.wait(started)
-    except HutchError:
-        raise
+        assert started.output is not None
+        return relay(started.output, stdin=interactive, terminal=terminal)
     finally:
         for sig, handler in previous.items():
-            signal.signal(sig, handler)
-        sys.stdout.flush()
+            signals.signal(sig, handler)

@@ -1,79 +1,94 @@
-"""Relaying the user's terminal to a container's pseudo-terminal.
+"""The client side of attach: the user's terminal or pipes ↔ the monitor.
 
-The local terminal goes into raw mode (so ^C reaches the container as a
-byte), the window size follows SIGWINCH, and the loop ends when the
-container side closes (EIO on the master once the last slave fd is gone).
+Output frames go to stdout/stderr; standard input (with ``-i``) goes to the
+container as input frames; with a terminal, the local one is put in raw
+mode (so ^C reaches the container as a byte) and window sizes follow
+SIGWINCH. Returns the exit code from the monitor's final frame, or None if
+the monitor hung up without one.
 """
 
 from __future__ import annotations
 
-import errno
 import fcntl
 import os
 import select
 import signal
+import socket
 import struct
 import termios
 import tty
 from types import FrameType
 
+from hutch.runtime import attachproto as ap
 
-def copy_window_size(src_fd: int, dst_fd: int) -> None:
+
+def window_size(fd: int) -> tuple[int, int] | None:
     try:
-        size = fcntl.ioctl(src_fd, termios.TIOCGWINSZ, struct.pack("HHHH", 0, 0, 0, 0))
-        fcntl.ioctl(dst_fd, termios.TIOCSWINSZ, size)
+        raw = fcntl.ioctl(fd, termios.TIOCGWINSZ, struct.pack("HHHH", 0, 0, 0, 0))
     except OSError:
-        pass
+        return None
+    rows, cols, _x, _y = struct.unpack("HHHH", raw)
+    return rows, cols
 
 
-def relay_terminal(master: int, *, stdin: bool) -> None:
-    """Copy stdin→master and master→stdout until the container side closes."""
-    in_fd, out_fd = 0, 1
-    is_tty = os.isatty(in_fd)
-    saved = termios.tcgetattr(in_fd) if is_tty else None
-    if is_tty:
-        copy_window_size(in_fd, master)
+def send_size(conn: socket.socket, fd: int) -> None:
+    size = window_size(fd)
+    if size is not None and size[0] and size[1]:
+        ap.send_frame(conn, ap.RESIZE, f"{size[0]} {size[1]}".encode())
 
-    def on_winch(_sig: int, _frame: FrameType | None) -> None:
-        copy_window_size(in_fd, master)
 
-    previous = signal.signal(signal.SIGWINCH, on_winch)
+def relay(conn: socket.socket, *, stdin: bool, terminal: bool) -> int | None:
+    in_fd = 0
+    raw_mode = terminal and stdin and os.isatty(in_fd)
+    saved = termios.tcgetattr(in_fd) if raw_mode else None
+    previous = None
+    if terminal and os.isatty(in_fd):
+        send_size(conn, in_fd)
+
+        def on_winch(_sig: int, _frame: FrameType | None) -> None:
+            send_size(conn, in_fd)
+
+        previous = signal.signal(signal.SIGWINCH, on_winch)
     try:
-        if is_tty and stdin:
+        if raw_mode:
             tty.setraw(in_fd)
-        _pump(master, in_fd if stdin else None, out_fd)
+        return _pump(conn, in_fd if stdin else None)
     finally:
-        signal.signal(signal.SIGWINCH, previous)
+        if previous is not None:
+            signal.signal(signal.SIGWINCH, previous)
         if saved is not None:
             termios.tcsetattr(in_fd, termios.TCSADRAIN, saved)
 
 
-def _pump(master: int, in_fd: int | None, out_fd: int) -> None:
-    readers = [master] + ([in_fd] if in_fd is not None else [])
+def _pump(conn: socket.socket, in_fd: int | None) -> int | None:
+    reader = ap.FrameReader()
+    readers: list[int | socket.socket] = [conn]
+    if in_fd is not None:
+        readers.append(in_fd)
     while True:
         try:
             ready, _, _ = select.select(readers, [], [])
         except InterruptedError:
             continue
-        if master in ready:
-            try:
-                data = os.read(master, 65536)
-            except OSError as exc:
-                if exc.errno == errno.EIO:
-                    return
-                raise
+        if conn in ready:
+            data = conn.recv(65536)
             if not data:
-                return
-            _write_all(out_fd, data)
+                return None
+            for kind, payload in reader.feed(data):
+                if kind == ap.STDOUT:
+                    _write_all(1, payload)
+                elif kind == ap.STDERR:
+                    _write_all(2, payload)
+                elif kind == ap.EXIT:
+                    return int(payload)
         if in_fd is not None and in_fd in ready:
             data = os.read(in_fd, 65536)
-            if not data:
-                # End of input: send EOF (^D) as a terminal would, stop reading.
-                _write_all(master, b"\x04")
+            if data:
+                ap.send_frame(conn, ap.STDIN, data)
+            else:
+                ap.send_frame(conn, ap.STDIN_EOF)
                 readers.remove(in_fd)
                 in_fd = None
-                continue
-            _write_all(master, data)
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -83,3 +98,5 @@ def _write_all(fd: int, data: bytes) -> None:
             view = view[os.write(fd, view) :]
         except InterruptedError:
             continue
+        except BlockingIOError:
+            select.select([], [fd], [])

@@ -1,14 +1,15 @@
-"""Starting a container: the parent's half of the handshake.
+"""Starting a container: the caller's half of the handshake with its monitor.
 
-    caller ──fork──▶ monitor (own session, new pid namespace)
-                        └──fork──▶ init (PID 1: namespaces, mounts, exec)
+    caller ──posix_spawn──▶ monitor (hutch.runtime.monitor; own session,
+                               new pid + mount namespaces, mounts the rootfs)
+                               └──fork──▶ init (PID 1: namespaces, mounts, exec)
 
-The monitor is the init's real parent, so it reaps it and turns its wait
-status into an exit code (128+N for a signal); later it also owns logs and
-restarts. The caller talks to both over one SOCK_SEQPACKET pair: the
-monitor reports the init's host pid, the init reports each stage, hands
-over a terminal, or reports why it could not exec. The init's end is
-close-on-exec, so end-of-file means the command was exec'd.
+The caller and the monitor talk over one SOCK_SEQPACKET pair: the monitor
+reports the init's host pid, forwards each stage of the init (the caller
+answers "go" once it has done its part: attached to the output, attached a
+network), and finally "exec" or the init's error with 125/126/127. A
+detached caller then hangs up; an attached one stays until the monitor
+says the container exited, records the exit, and lets the monitor go.
 """
 
 from __future__ import annotations
@@ -16,129 +17,143 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import signal
 import socket
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from hutch.api.errors import CannotInvoke, CommandNotFound, HutchError
-from hutch.linux import syscalls as sc
-from hutch.runtime.container import container_main, send
-from hutch.runtime.rootfs import mount_rootfs
 from hutch.runtime.spec import Spec
+from hutch.runtime.spec_io import spec_to_json
+
+
+@dataclass(frozen=True)
+class MonitorConfig:
+    bundle: Path
+    attach_socket: str
+    gid5_mapped: bool
+    restart: str = "no"
+    cleanup: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Started:
     monitor_pid: int
     init_pid: int
-    tty_master: int | None
+    sync: socket.socket | None  # kept open by attached callers
+    output: socket.socket | None  # the attach connection, when attached
+
+
+def write_bundle(spec: Spec, bundle: Path) -> None:
+    bundle.mkdir(parents=True, exist_ok=True)
+    tmp = bundle / ".config.json.tmp"
+    tmp.write_bytes(spec_to_json(spec))
+    os.replace(tmp, bundle / "config.json")
+
+
+def monitor_argv(config: MonitorConfig, sync_fd: int, detached: bool) -> list[str]:
+    argv = [
+        sys.executable,
+        "-S",
+        "-m",
+        "hutch.runtime.monitor",
+        "--bundle",
+        str(config.bundle),
+        "--attach",
+        config.attach_socket,
+        "--sync-fd",
+        str(sync_fd),
+        "--restart",
+        config.restart,
+        "--cleanup",
+        json.dumps(list(config.cleanup)),
+    ]
+    if config.gid5_mapped:
+        argv.append("--gid5")
+    if detached:
+        argv += ["--detached", "1"]
+    return argv
 
 
 def start(
-    spec: Spec, *, gid5_mapped: bool, on_namespaces: Callable[[int], None] | None = None
+    config: MonitorConfig, *, attach: bool, on_namespaces: Callable[[int], None] | None = None
 ) -> Started:
-    """Fork the monitor and the container init; return once the command is exec'd."""
-    parent_sock, child_sock = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-    parent_sock.set_inheritable(False)
-    monitor = os.fork()
-    if monitor == 0:  # pragma: no cover - runs in the monitor
-        parent_sock.close()
-        _monitor_main(spec, child_sock, gid5_mapped)
-    child_sock.close()
+    """Spawn the monitor and wait until the command runs (or failed to)."""
+    caller, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    theirs.set_inheritable(True)
+    argv = monitor_argv(config, theirs.fileno(), detached=not attach)
+    monitor = _spawn(argv, keep_fd=theirs.fileno())
+    theirs.close()
+    output: socket.socket | None = None
     try:
-        return _handshake(parent_sock, monitor, on_namespaces)
-    finally:
-        parent_sock.close()
-
-
-def _handshake(
-    sock: socket.socket, monitor: int, on_namespaces: Callable[[int], None] | None
-) -> Started:
-    init_pid = 0
-    tty: int | None = None
-    error: tuple[int, str] | None = None
-    while True:
-        data, fds, _flags, _addr = socket.recv_fds(sock, 65536, 1)
-        if not data:
-            break
-        message = json.loads(data)
-        if "pid" in message:
-            init_pid = int(message["pid"])
-        elif message.get("stage") == "namespaces":
-            if on_namespaces is not None:
-                on_namespaces(init_pid)
-            sock.send(b"go")
-        elif "tty" in message and fds:
-            tty = fds[0]
-        elif "error" in message:
-            error = (int(message["code"]), str(message["error"]))
-    if error is not None:
-        os.waitpid(monitor, 0)
-        if tty is not None:
-            os.close(tty)
-        code, text = error
-        if code == 127:
-            raise CommandNotFound(text)
-        if code == 126:
-            raise CannotInvoke(text)
-        raise HutchError(text)
-    if init_pid == 0:
-        _, status = os.waitpid(monitor, 0)
-        raise HutchError(f"the container monitor failed (status {status})")
-    return Started(monitor, init_pid, tty)
-
-
-def wait(started: Started) -> int:
-    """Wait for the monitor; its exit code is the container's."""
-    while True:
-        try:
-            _, status = os.waitpid(started.monitor_pid, 0)
-            return os.waitstatus_to_exitcode(status)
-        except InterruptedError:
-            continue
-
-
-def _monitor_main(spec: Spec, sock: socket.socket, gid5_mapped: bool) -> None:  # pragma: no cover
-    code = 125
-    try:
-        os.setsid()
-        for sig in (
-            signal.SIGINT,
-            signal.SIGTERM,
-            signal.SIGHUP,
-            signal.SIGQUIT,
-            signal.SIGWINCH,
-            signal.SIGCHLD,
-        ):
-            signal.signal(sig, signal.SIG_DFL)
-        sc.unshare(sc.CLONE_NEWPID | sc.CLONE_NEWNS)
-        helper = mount_rootfs(spec.rootfs)
-        os.chdir("/")
-        init = os.fork()
-        if init == 0:
-            container_main(spec, sock, gid5_mapped)
-        send(sock, {"pid": init})
-        sock.close()
+        init_pid = 0
         while True:
-            try:
-                _, status = os.waitpid(init, 0)
+            data = caller.recv(65536)
+            if not data:
+                _reap(monitor)
+                raise HutchError("the container monitor exited before the container started")
+            message = json.loads(data)
+            if "pid" in message:
+                init_pid = int(message["pid"])
+            elif message.get("stage") == "namespaces":
+                if on_namespaces is not None:
+                    on_namespaces(init_pid)
+                if attach:
+                    output = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                    output.connect(config.attach_socket)
+                caller.send(b"go")
+            elif message.get("exec"):
                 break
-            except InterruptedError:
-                continue
-        code = exit_code_of(status)
-        if helper is not None:
-            helper.terminate()
-            helper.wait()
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            send(sock, {"error": f"monitor: {exc}", "code": 125})
-    finally:
-        os._exit(code)
+            elif "error" in message:
+                if attach:
+                    caller.close()
+                _reap(monitor)
+                raise _error_of(int(message["code"]), str(message["error"]))
+    except BaseException:
+        if output is not None:
+            output.close()
+        caller.close()
+        raise
+    if not attach:
+        caller.close()
+        return Started(monitor, init_pid, None, None)
+    return Started(monitor, init_pid, caller, output)
 
 
-def exit_code_of(status: int) -> int:
-    """Exit status as a shell reports it: the code, or 128+N for signal N."""
-    if os.WIFSIGNALED(status):
-        return 128 + os.WTERMSIG(status)
-    return os.WEXITSTATUS(status)
+def finish(started: Started) -> None:
+    """Let an attached monitor exit (after the caller recorded the exit) and reap it."""
+    if started.output is not None:
+        started.output.close()
+    if started.sync is not None:
+        started.sync.close()
+    _reap(started.monitor_pid)
+
+
+def _error_of(code: int, text: str) -> HutchError:
+    if code == 127:
+        return CommandNotFound(text)
+    if code == 126:
+        return CannotInvoke(text)
+    return HutchError(text)
+
+
+def _spawn(argv: Sequence[str], keep_fd: int) -> int:
+    """posix_spawn the monitor with /dev/null as stdio (it must not hold ours)."""
+    import hutch
+
+    env = dict(os.environ)
+    # -S skips site (faster, smaller); the package's own location is enough.
+    env["PYTHONPATH"] = os.path.dirname(os.path.dirname(os.path.abspath(hutch.__file__)))
+    actions = [
+        (os.POSIX_SPAWN_OPEN, 0, "/dev/null", os.O_RDONLY, 0),
+        (os.POSIX_SPAWN_OPEN, 1, "/dev/null", os.O_WRONLY, 0),
+        (os.POSIX_SPAWN_OPEN, 2, "/dev/null", os.O_WRONLY, 0),
+    ]
+    del keep_fd  # inheritable already; listed for the reader
+    return os.posix_spawn(argv[0], list(argv), env, file_actions=actions, setsid=True)
+
+
+def _reap(pid: int) -> None:
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, 0)

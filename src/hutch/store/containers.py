@@ -103,21 +103,16 @@ class ContainerStore:
         ).fetchall()
         return [_record(r) for r in rows]
 
-    def set_running(self, container_id: str, pid: int) -> None:
+    def set_config(self, container_id: str, config: bytes) -> None:
         with transaction(self._conn) as c:
-            c.execute(
-                "UPDATE containers SET state = 'running', pid = ?, started = ?, "
-                "exit_code = NULL, finished = NULL WHERE id = ?",
-                (pid, time.time(), container_id),
-            )
+            c.execute("UPDATE containers SET config = ? WHERE id = ?", (config, container_id))
 
-    def set_exited(self, container_id: str, exit_code: int) -> None:
-        with transaction(self._conn) as c:
-            c.execute(
-                "UPDATE containers SET state = 'exited', pid = NULL, exit_code = ?, "
-                "finished = ? WHERE id = ?",
-                (exit_code, time.time(), container_id),
-            )
+    def rename(self, container_id: str, name: str) -> None:
+        try:
+            with transaction(self._conn) as c:
+                c.execute("UPDATE containers SET name = ? WHERE id = ?", (name, container_id))
+        except sqlite3.IntegrityError as exc:
+            raise Conflict(f"the container name {name!r} is already in use") from exc
 
     def delete(self, container_id: str) -> None:
         with transaction(self._conn) as c:

@@ -1,0 +1,63 @@
+"""``hutch inspect`` / ``hutch container inspect``: JSON about objects."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from hutch.api.errors import InvalidArgument, NoSuchObject
+from hutch.cli import render
+from hutch.cli.state import state_of
+
+TYPES = ("all", "container", "image")
+
+
+def register(app: typer.Typer, container_app: typer.Typer) -> None:
+    def _render(data: list[dict[str, Any]], fmt: str | None) -> None:
+        if fmt and fmt != "json":
+            print(render.render_template(fmt, data), end="")
+        else:
+            render.print_json(data)
+
+    def inspect(
+        ctx: typer.Context,
+        names: Annotated[list[str], typer.Argument(help="Containers or images.")],
+        fmt: Annotated[
+            str | None, typer.Option("--format", "-f", help="json (default) or a Go template.")
+        ] = None,
+        type_: Annotated[
+            str, typer.Option("--type", "-t", help="container, image or all.")
+        ] = "all",
+    ) -> None:
+        """Show details of containers or images as JSON."""
+        if type_ not in TYPES:
+            raise InvalidArgument(f"invalid --type {type_!r}: use container, image or all")
+        engine = state_of(ctx).engine()
+        data = []
+        for name in names:
+            if type_ in ("all", "container"):
+                try:
+                    data += engine.inspect_containers([name])
+                    continue
+                except NoSuchObject:
+                    if type_ == "container":
+                        raise
+            try:
+                data += engine.inspect_images([name])
+            except NoSuchObject:
+                raise NoSuchObject(f"no such object: {name!r}") from None
+        _render(data, fmt)
+
+    def container_inspect(
+        ctx: typer.Context,
+        names: Annotated[list[str], typer.Argument(help="Containers.")],
+        fmt: Annotated[
+            str | None, typer.Option("--format", "-f", help="json (default) or a Go template.")
+        ] = None,
+    ) -> None:
+        """Show details of containers as JSON."""
+        _render(state_of(ctx).engine().inspect_containers(names), fmt)
+
+    app.command("inspect")(inspect)
+    container_app.command("inspect")(container_inspect)

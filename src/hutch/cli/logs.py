@@ -1,0 +1,65 @@
+"""``hutch logs``: what a container wrote to stdout and stderr."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from hutch.api.errors import InvalidArgument
+from hutch.api.options import LogsOptions
+from hutch.cli.state import state_of
+from hutch.util.durations import parse_time
+
+
+def _time(flag: str, text: str | None) -> float | None:
+    if text is None:
+        return None
+    try:
+        return parse_time(text)
+    except ValueError as exc:
+        raise InvalidArgument(f"{flag}: {exc}") from exc
+
+
+def register(app: typer.Typer, container_app: typer.Typer) -> None:
+    def logs(
+        ctx: typer.Context,
+        names: Annotated[list[str], typer.Argument(help="Containers.")],
+        follow: Annotated[
+            bool,
+            typer.Option(
+                "--follow", "-f", help="Keep printing new output until the container exits."
+            ),
+        ] = False,
+        tail: Annotated[
+            int | None, typer.Option("--tail", help="Print only the last N lines.")
+        ] = None,
+        since: Annotated[
+            str | None,
+            typer.Option(
+                "--since", help="Only lines after this time (RFC 3339, unix, or duration)."
+            ),
+        ] = None,
+        until: Annotated[
+            str | None, typer.Option("--until", help="Only lines before this time.")
+        ] = None,
+        timestamps: Annotated[
+            bool, typer.Option("--timestamps", "-t", help="Prefix each line with its time.")
+        ] = False,
+    ) -> None:
+        """Print the logs of one or more containers."""
+        if tail is not None and tail < 0:
+            tail = None  # podman: a negative tail means all lines
+        options = LogsOptions(
+            tuple(names), follow, tail, _time("--since", since), _time("--until", until), timestamps
+        )
+        out = {"stdout": sys.stdout.buffer, "stderr": sys.stderr.buffer}
+        for line in state_of(ctx).engine().logs(options):
+            stream = out.get(line.stream, sys.stdout.buffer)
+            prefix = f"{line.timestamp} ".encode() if timestamps else b""
+            stream.write(prefix + line.text + (b"" if line.partial else b"\n"))
+            stream.flush()
+
+    app.command("logs")(logs)
+    container_app.command("logs")(logs)

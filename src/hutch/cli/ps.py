@@ -1,0 +1,133 @@
+"""``hutch ps`` / ``hutch container ls``: list containers."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+import typer
+
+from hutch.api.options import ListContainersOptions
+from hutch.api.reports import ContainerSummary
+from hutch.cli import render
+from hutch.cli.state import state_of
+
+HEADERS = {
+    "ID": "CONTAINER ID",
+    "Image": "IMAGE",
+    "Command": "COMMAND",
+    "CreatedHuman": "CREATED",
+    "Status": "STATUS",
+    "Ports": "PORTS",
+    "Names": "NAMES",
+}
+COLUMNS = ("ID", "Image", "Command", "CreatedHuman", "Status", "Ports", "Names")
+
+
+def _since(ts: float, now: float) -> str:
+    return render.human_ago(ts, now).removesuffix(" ago")
+
+
+def status_text(c: ContainerSummary, now: float) -> str:
+    if c.status in ("running", "stopping"):
+        health = f" ({c.health})" if c.health else ""
+        return f"Up {_since(c.started_at, now)}{health}"
+    if c.status == "paused":
+        return f"Up {_since(c.started_at, now)} (Paused)"
+    if c.status == "exited":
+        return f"Exited ({c.exit_code}) {render.human_ago(c.finished_at, now)}"
+    return "Created"
+
+
+def row_of(c: ContainerSummary, now: float, no_trunc: bool) -> dict[str, Any]:
+    command = c.command if no_trunc or len(c.command) <= 20 else c.command[:17] + "..."
+    return {
+        "ID": c.id if no_trunc else c.id[:12],
+        "Id": c.id,
+        "Image": c.image,
+        "ImageID": c.image_id,
+        "Command": command,
+        "CreatedHuman": render.human_ago(c.created, now),
+        "CreatedAt": datetime.fromtimestamp(c.created, UTC).isoformat(),
+        "Created": int(c.created),
+        "Status": status_text(c, now),
+        "State": c.status,
+        "Ports": "",
+        "Names": c.name,
+        "ExitCode": c.exit_code,
+        "Labels": dict(c.labels),
+        "Restarts": c.restart_count,
+    }
+
+
+def json_of(c: ContainerSummary) -> dict[str, Any]:
+    return {
+        "Id": c.id,
+        "Image": c.image,
+        "ImageID": c.image_id,
+        "Command": c.command.split(),
+        "Created": int(c.created),
+        "CreatedAt": datetime.fromtimestamp(c.created, UTC).isoformat(),
+        "State": c.status,
+        "Status": status_text(c, time.time()),
+        "Exited": c.status == "exited",
+        "ExitCode": c.exit_code,
+        "StartedAt": int(c.started_at),
+        "ExitedAt": int(c.finished_at),
+        "Names": [c.name],
+        "Labels": dict(c.labels) or None,
+        "Ports": None,
+        "Restarts": c.restart_count,
+    }
+
+
+def register(app: typer.Typer, container_app: typer.Typer) -> None:
+    def ps(
+        ctx: typer.Context,
+        all_: Annotated[bool, typer.Option("--all", "-a", help="Show all containers.")] = False,
+        quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print ids only.")] = False,
+        last: Annotated[
+            int | None,
+            typer.Option("--last", "-n", help="Show the n most recently created containers."),
+        ] = None,
+        latest: Annotated[
+            bool, typer.Option("--latest", "-l", help="Show the most recently created container.")
+        ] = False,
+        fmt: Annotated[
+            str | None,
+            typer.Option("--format", help="json, or a Go template such as '{{.ID}} {{.Names}}'."),
+        ] = None,
+        no_trunc: Annotated[
+            bool, typer.Option("--no-trunc", help="Do not truncate output.")
+        ] = False,
+        noheading: Annotated[
+            bool, typer.Option("--noheading", help="Do not print the header row.")
+        ] = False,
+    ) -> None:
+        """List containers (running ones unless --all)."""
+        if latest:
+            last = 1
+        found = state_of(ctx).engine().list_containers(ListContainersOptions(all_, last))
+        if fmt == "json":
+            render.print_json([json_of(c) for c in found])
+            return
+        now = time.time()
+        rows = [row_of(c, now, no_trunc) for c in found]
+        if quiet:
+            print("".join(f"{r['ID']}\n" for r in rows), end="")
+            return
+        if fmt:
+            print(render.render_template(fmt, rows, HEADERS), end="")
+            return
+        out = render.table(
+            [HEADERS[c] for c in COLUMNS], [[str(r[c]) for c in COLUMNS] for r in rows]
+        )
+        if noheading:
+            out = "".join(out.splitlines(keepends=True)[1:])
+        print(out, end="")
+
+    app.command("ps")(ps)
+    container_app.command("ls")(ps)
+    container_app.command("ps", hidden=True)(ps)
+    container_app.command("list", hidden=True)(ps)

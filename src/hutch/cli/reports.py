@@ -1,0 +1,21 @@
+"""Printing per-object reports: successes on stdout, errors on stderr."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+from hutch.api.reports import ActionReport
+
+
+def print_reports(reports: Sequence[ActionReport], *, show: bool = True) -> int:
+    """Print each report as podman does; return the exit code (the first error's)."""
+    code = 0
+    for report in reports:
+        if report.error is not None:
+            sys.stderr.write(f"Error: {report.error}\n")
+            if code == 0:
+                code = report.exit_code or 125
+        elif show:
+            print(report.name)
+    return code

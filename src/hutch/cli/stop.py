@@ -1,0 +1,54 @@
+"""``hutch stop`` and ``hutch restart``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from hutch.api.errors import InvalidArgument
+from hutch.api.options import StopOptions
+from hutch.cli.reports import print_reports
+from hutch.cli.state import state_of
+
+Names = Annotated[list[str] | None, typer.Argument(help="Containers.")]
+Time = Annotated[
+    int | None,
+    typer.Option("--time", "-t", help="Seconds to wait for the stop signal before SIGKILL."),
+]
+All = Annotated[bool, typer.Option("--all", "-a", help="All containers.")]
+Ignore = Annotated[
+    bool, typer.Option("--ignore", "-i", help="Ignore containers that do not exist.")
+]
+
+
+def _options(names: list[str] | None, time: int | None, all_: bool, ignore: bool) -> StopOptions:
+    if not names and not all_:
+        raise InvalidArgument("you must provide at least one container name or id")
+    if time is not None and time < 0:
+        raise InvalidArgument(f"invalid --time {time}: it must not be negative")
+    return StopOptions(tuple(names or ()), time, all_, ignore)
+
+
+def register(app: typer.Typer, container_app: typer.Typer) -> None:
+    def stop(
+        ctx: typer.Context,
+        names: Names = None,
+        time: Time = None,
+        all_: All = False,
+        ignore: Ignore = False,
+    ) -> None:
+        """Stop running containers: the stop signal, then SIGKILL after the timeout."""
+        reports = state_of(ctx).engine().stop(_options(names, time, all_, ignore))
+        raise typer.Exit(print_reports(reports))
+
+    def restart(
+        ctx: typer.Context, names: Names = None, time: Time = None, all_: All = False
+    ) -> None:
+        """Stop and start containers again."""
+        reports = state_of(ctx).engine().restart(_options(names, time, all_, False))
+        raise typer.Exit(print_reports(reports))
+
+    for target in (app, container_app):
+        target.command("stop")(stop)
+        target.command("restart")(restart)

@@ -1,0 +1,217 @@
+"""Read-only views of containers: ps, inspect, logs."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import time
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from hutch.api.options import ListContainersOptions, LogsOptions
+from hutch.api.reports import ContainerSummary, LogLine
+from hutch.engine import container_state as cs
+from hutch.engine.context import EngineContext
+from hutch.runtime import state as st
+
+
+def _iso(ts: float) -> str:
+    if not ts:
+        return "0001-01-01T00:00:00Z"
+    return datetime.fromtimestamp(ts, UTC).isoformat().replace("+00:00", "Z")
+
+
+def summary(container: cs.Container) -> ContainerSummary:
+    config = container.config
+    labels = tuple(
+        tuple(item.split("=", 1)) if "=" in item else (item, "")
+        for item in container.options.get("labels") or ()
+    )
+    return ContainerSummary(
+        id=container.record.id,
+        name=container.record.name,
+        image=container.record.image_name,
+        image_id=container.record.image_id,
+        command=shlex.join(config.get("command") or ()),
+        created=container.record.created,
+        status=container.state.status,
+        exit_code=container.state.exit_code,
+        started_at=container.state.started_at,
+        finished_at=container.state.finished_at,
+        health=container.state.health.status,
+        labels=labels,
+        restart_count=container.state.restart_count,
+    )
+
+
+class ContainerQueries:
+    def __init__(self, ctx: EngineContext) -> None:
+        self._ctx = ctx
+
+    def list_containers(self, options: ListContainersOptions) -> list[ContainerSummary]:
+        records = self._ctx.containers.all()
+        if options.last is not None:
+            records = records[: options.last]
+        out = []
+        for record in records:
+            container = cs.load(self._ctx, record)
+            if options.all or options.last is not None or container.running:
+                out.append(summary(container))
+        return out
+
+    def inspect_containers(self, names: Sequence[str]) -> list[dict[str, Any]]:
+        return [inspect_json(cs.get(self._ctx, n)) for n in names]
+
+    def logs(self, options: LogsOptions) -> Iterator[LogLine]:
+        containers = [cs.get(self._ctx, n) for n in options.names]
+        for container in containers:
+            yield from self._logs_of(container, options)
+
+    def _logs_of(self, container: cs.Container, options: LogsOptions) -> Iterator[LogLine]:
+        path = container.dirs.userdata / "ctr.log"
+        try:
+            f = open(path, "rb")  # noqa: SIM115 - closed in finally
+        except FileNotFoundError:
+            return
+        try:
+            lines = [parse_log_line(raw) for raw in f.read().splitlines()]
+            selected = [ln for ln in lines if ln is not None and _in_window(ln, options)]
+            if options.tail is not None:
+                selected = selected[-options.tail :] if options.tail > 0 else []
+            yield from selected
+            if not options.follow:
+                return
+            pending = b""
+            while True:
+                chunk = f.read()
+                if chunk:
+                    pending += chunk
+                    *complete, pending = pending.split(b"\n")
+                    for raw in complete:
+                        line = parse_log_line(raw)
+                        if line is not None and _in_window(line, options):
+                            yield line
+                    continue
+                if not cs.load(self._ctx, container.record).running:
+                    # One last read: the monitor may have written after our check.
+                    rest = pending + f.read()
+                    for raw in rest.split(b"\n"):
+                        line = parse_log_line(raw)
+                        if line is not None and _in_window(line, options):
+                            yield line
+                    return
+                time.sleep(0.05)
+        finally:
+            f.close()
+
+
+def parse_log_line(raw: bytes) -> LogLine | None:
+    """``TIMESTAMP STREAM F|P TEXT`` (k8s-file) into a LogLine."""
+    parts = raw.split(b" ", 3)
+    if len(parts) < 3:
+        return None
+    text = parts[3] if len(parts) == 4 else b""
+    return LogLine(parts[0].decode(), parts[1].decode(), text, parts[2] == b"P")
+
+
+def log_time(line: LogLine) -> float:
+    stamp = line.timestamp.rstrip("Z")
+    main, _, frac = stamp.partition(".")
+    base = datetime.strptime(main, "%Y-%m-%dT%H:%M:%S").replace(tzinfo=UTC).timestamp()
+    return base + (float(f"0.{frac}") if frac else 0.0)
+
+
+def _in_window(line: LogLine, options: LogsOptions) -> bool:
+    if options.since is None and options.until is None:
+        return True
+    ts = log_time(line)
+    if options.since is not None and ts < options.since:
+        return False
+    return not (options.until is not None and ts > options.until)
+
+
+def inspect_json(container: cs.Container) -> dict[str, Any]:
+    """The Docker/podman shape users script against (``.State.Status`` ...)."""
+    record, state, config = container.record, container.state, container.config
+    options = container.options
+    command = config.get("command") or []
+    image_config = config.get("image_config") or {}
+    restart = options.get("restart") or "no"
+    restart_name, _, restart_max = restart.partition(":")
+    status = state.status
+    return {
+        "Id": record.id,
+        "Created": _iso(record.created),
+        "Path": command[0] if command else "",
+        "Args": command[1:],
+        "State": {
+            "OciVersion": "1.1.0",
+            "Status": status,
+            "Running": status in (st.RUNNING, st.STOPPING),
+            "Paused": status == st.PAUSED,
+            "Restarting": False,
+            "OOMKilled": state.oom_killed,
+            "Dead": False,
+            "Pid": state.pid if status in (st.RUNNING, st.PAUSED, st.STOPPING) else 0,
+            "ConmonPid": state.monitor_pid if status != st.EXITED else 0,
+            "ExitCode": state.exit_code,
+            "Error": state.error,
+            "StartedAt": _iso(state.started_at),
+            "FinishedAt": _iso(state.finished_at),
+            "Health": {
+                "Status": state.health.status,
+                "FailingStreak": state.health.failing_streak,
+                "Log": list(state.health.log),
+            },
+            "PauseMethod": state.pause_method,
+        },
+        "Image": record.image_id,
+        "ImageName": record.image_name,
+        "Rootfs": "",
+        "ResolvConfPath": os.fspath(container.dirs.userdata / "resolv.conf"),
+        "HostnamePath": os.fspath(container.dirs.userdata / "hostname"),
+        "HostsPath": os.fspath(container.dirs.userdata / "hosts"),
+        "LogPath": os.fspath(container.dirs.userdata / "ctr.log"),
+        "Name": record.name,
+        "RestartCount": state.restart_count,
+        "Driver": config.get("driver", ""),
+        "MountLabel": "",
+        "ProcessLabel": "",
+        "Mounts": [],
+        "Config": {
+            "Hostname": config.get("hostname", ""),
+            "User": config.get("user", ""),
+            "Env": config.get("env", []),
+            "Cmd": command,
+            "Image": record.image_name,
+            "WorkingDir": config.get("workdir", "/"),
+            "Entrypoint": image_config.get("Entrypoint") or [],
+            "Labels": dict(
+                item.split("=", 1) if "=" in item else (item, "")
+                for item in options.get("labels") or ()
+            ),
+            "StopSignal": options.get("stop_signal") or image_config.get("StopSignal") or "SIGTERM",
+            "StopTimeout": options.get("stop_timeout") or 10,
+            "Tty": bool(options.get("tty")),
+            "OpenStdin": bool(options.get("interactive")),
+        },
+        "HostConfig": {
+            "RestartPolicy": {
+                "Name": restart_name,
+                "MaximumRetryCount": int(restart_max) if restart_max else 0,
+            },
+            "AutoRemove": bool(options.get("remove")),
+            "NetworkMode": options.get("network", "none"),
+            "LogConfig": {
+                "Type": "k8s-file",
+                "Path": os.fspath(container.dirs.userdata / "ctr.log"),
+            },
+        },
+        "NetworkSettings": {
+            "Networks": {},
+            "Ports": {},
+            "IPAddress": "",
+            "SandboxKey": f"/proc/{state.pid}/ns/net" if state.pid else "",
+        },
+    }

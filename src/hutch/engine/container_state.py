@@ -1,0 +1,66 @@
+"""Finding containers and reading their runtime state (with repair)."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+from dataclasses import dataclass
+from typing import Any
+
+from hutch.api.errors import InvalidArgument, NoSuchObject
+from hutch.engine.context import EngineContext
+from hutch.runtime import state as st
+from hutch.store.containers import ContainerDirs, ContainerRecord
+
+
+@dataclass(frozen=True)
+class Container:
+    record: ContainerRecord
+    dirs: ContainerDirs
+    state: st.RuntimeState
+
+    @property
+    def config(self) -> dict[str, Any]:
+        data: dict[str, Any] = json.loads(self.record.config)
+        return data
+
+    @property
+    def options(self) -> dict[str, Any]:
+        opts: dict[str, Any] = self.config["options"]
+        return opts
+
+    @property
+    def running(self) -> bool:
+        return self.state.status in (st.RUNNING, st.PAUSED, st.STOPPING)
+
+
+def find(ctx: EngineContext, name: str) -> ContainerRecord:
+    matches = ctx.containers.lookup(name)
+    if not matches:
+        raise NoSuchObject(f"no container with name or ID {name!r} found: no such container")
+    if len(matches) > 1:
+        raise InvalidArgument(f"{name!r}: more than one container matches; give more of the ID")
+    return matches[0]
+
+
+def load(ctx: EngineContext, record: ContainerRecord) -> Container:
+    """The container with its state; repairs a state whose monitor died."""
+    dirs = ctx.containers.dirs(record.id)
+    path = dirs.userdata / "state.json"
+    state = st.read_state(path)
+    fixed = st.reconciled(state)
+    if fixed is not state:
+        # The monitor is gone: nobody else will record this exit. Kill an
+        # orphaned init so that nothing keeps running unsupervised.
+        if st.alive(state.pid, state.pid_start):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(state.pid, signal.SIGKILL)
+        st.write_state(path, fixed)
+        state = fixed
+    return Container(record, dirs, state)
+
+
+def get(ctx: EngineContext, name: str) -> Container:
+    return load(ctx, find(ctx, name))

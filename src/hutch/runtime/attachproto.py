@@ -1,0 +1,47 @@
+"""The attach protocol between a container monitor and its clients.
+
+A stream unix socket carrying frames: one type byte, a 4-byte big-endian
+length, the payload. The monitor sends output and, at the end, the exit
+code; clients send input, end of input and window sizes.
+"""
+
+from __future__ import annotations
+
+import socket
+import struct
+
+STDOUT = 1
+STDERR = 2
+EXIT = 3
+STDIN = 10
+STDIN_EOF = 11
+RESIZE = 12
+
+_HEADER = struct.Struct(">BI")
+
+
+def frame(kind: int, payload: bytes = b"") -> bytes:
+    return _HEADER.pack(kind, len(payload)) + payload
+
+
+class FrameReader:
+    """Accumulates bytes from a socket and yields complete frames."""
+
+    def __init__(self) -> None:
+        self._buf = bytearray()
+
+    def feed(self, data: bytes) -> list[tuple[int, bytes]]:
+        self._buf += data
+        out = []
+        while len(self._buf) >= _HEADER.size:
+            kind, length = _HEADER.unpack_from(self._buf)
+            end = _HEADER.size + length
+            if len(self._buf) < end:
+                break
+            out.append((kind, bytes(self._buf[_HEADER.size : end])))
+            del self._buf[:end]
+        return out
+
+
+def send_frame(sock: socket.socket, kind: int, payload: bytes = b"") -> None:
+    sock.sendall(frame(kind, payload))

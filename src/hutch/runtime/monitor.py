@@ -1,0 +1,429 @@
+"""The per-container monitor: a small exec'd process, parent of the container.
+
+    python -S -m hutch.runtime.monitor --bundle DIR --attach SOCK [...]
+
+It mounts the rootfs in a mount namespace of its own, forks the container
+init into a new pid namespace, and then, for the container's whole life:
+owns its stdio (pipes, or the terminal master), writes the log in
+k8s-file format, serves attach clients on a unix socket, records state
+transitions in ``state.json``, applies the restart policy, and finally runs
+the cleanup command when the container should be removed. It imports only
+the standard library and the runtime modules the init needs, so that its
+memory stays small (a measured figure in ``bench/``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import json
+import os
+import select
+import signal
+import socket
+import struct
+import sys
+import termios
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from hutch.linux import syscalls as sc
+from hutch.runtime import attachproto as ap
+from hutch.runtime import state as st
+from hutch.runtime.container import container_main, send
+from hutch.runtime.rootfs import mount_rootfs
+from hutch.runtime.spec import Spec
+from hutch.runtime.spec_io import spec_from_json
+
+STOP_MARKER = "stop-requested"
+_MAX_BACKOFF = 60.0
+_PARTIAL_LIMIT = 16384
+
+
+@dataclass(frozen=True)
+class MonitorArgs:
+    bundle: Path
+    attach: str
+    sync_fd: int
+    gid5: bool
+    restart: str
+    cleanup: tuple[str, ...]
+    detached: bool
+
+
+def parse_args(argv: list[str]) -> MonitorArgs:
+    values: dict[str, str] = {}
+    flags: set[str] = set()
+    i = 0
+    while i < len(argv):
+        name = argv[i].lstrip("-")
+        if name in ("gid5",):
+            flags.add(name)
+            i += 1
+        else:
+            values[name] = argv[i + 1]
+            i += 2
+    return MonitorArgs(
+        bundle=Path(values["bundle"]),
+        attach=values["attach"],
+        sync_fd=int(values.get("sync-fd", "-1")),
+        gid5="gid5" in flags,
+        restart=values.get("restart", "no"),
+        cleanup=tuple(json.loads(values.get("cleanup", "[]"))),
+        detached=values.get("detached") == "1",
+    )
+
+
+def should_restart(policy: str, code: int, restarts: int, stopped: bool) -> bool:
+    """Docker's restart policies: no, always, unless-stopped, on-failure[:N]."""
+    if stopped or policy in ("", "no"):
+        return False
+    if policy in ("always", "unless-stopped"):
+        return True
+    if policy.startswith("on-failure"):
+        _, _, limit = policy.partition(":")
+        if code == 0:
+            return False
+        return not limit or restarts < int(limit)
+    return False
+
+
+class LogWriter:
+    """k8s-file log lines: ``TIMESTAMP STREAM F|P TEXT``."""
+
+    def __init__(self, path: Path) -> None:
+        self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, 0o600)
+        self._partial: dict[str, bytes] = {"stdout": b"", "stderr": b""}
+
+    def write(self, stream: str, data: bytes) -> None:
+        buf = self._partial[stream] + data
+        lines = buf.split(b"\n")
+        self._partial[stream] = lines.pop()
+        out = [self._line(stream, b"F", line) for line in lines]
+        if len(self._partial[stream]) > _PARTIAL_LIMIT:
+            out.append(self._line(stream, b"P", self._partial[stream]))
+            self._partial[stream] = b""
+        if out:
+            os.write(self._fd, b"".join(out))
+
+    def flush(self) -> None:
+        for stream, rest in self._partial.items():
+            if rest:
+                os.write(self._fd, self._line(stream, b"F", rest))
+                self._partial[stream] = b""
+
+    @staticmethod
+    def _line(stream: str, tag: bytes, text: bytes) -> bytes:
+        now = time.time()
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(now))
+        nanos = int((now % 1) * 1e9)
+        return f"{stamp}.{nanos:09d}Z {stream} ".encode() + tag + b" " + text + b"\n"
+
+
+class Monitor:
+    def __init__(self, args: MonitorArgs, spec: Spec) -> None:
+        self.args = args
+        self.spec = spec
+        self.state_path = args.bundle / "state.json"
+        self.caller: socket.socket | None = (
+            socket.socket(fileno=args.sync_fd) if args.sync_fd >= 0 else None
+        )
+        self.log = LogWriter(args.bundle / "ctr.log")
+        self.clients: dict[socket.socket, ap.FrameReader] = {}
+        self.state = st.read_state(self.state_path)
+        self.init_pid = 0
+        self.wake_r, self.wake_w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
+
+    # -- life cycle --------------------------------------------------------
+
+    def run(self) -> int:
+        if os.getsid(0) != os.getpid():
+            os.setsid()
+        signal.set_wakeup_fd(self.wake_w)
+        signal.signal(signal.SIGCHLD, lambda *_: None)
+        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+            signal.signal(sig, self._forward)
+        sc.unshare(sc.CLONE_NEWPID | sc.CLONE_NEWNS)
+        try:
+            helper = mount_rootfs(self.spec.rootfs)
+        except OSError as exc:
+            return self._fail_before_start(f"mounting the root filesystem: {exc}")
+        os.chdir("/")
+        listener = self._listen()
+        self._set(monitor_pid=os.getpid(), monitor_start=st.process_start_time(os.getpid()))
+        code = 0
+        while True:
+            code = self._run_once(listener)
+            stopped = (self.args.bundle / STOP_MARKER).exists()
+            if self.caller is not None or not should_restart(
+                self.args.restart, code, self.state.restart_count, stopped
+            ):
+                break
+            delay = min(_MAX_BACKOFF, 0.1 * (2 ** min(self.state.restart_count, 10)))
+            if self.state.finished_at - self.state.started_at > 10:
+                delay = 0.1  # it ran a while: start the back-off over
+            time.sleep(delay)
+            if (self.args.bundle / STOP_MARKER).exists():
+                break
+            self._set(restart_count=self.state.restart_count + 1)
+        listener.close()
+        self._finish(helper)
+        return code
+
+    def _fail_before_start(self, message: str) -> int:
+        self._set(status=st.EXITED, exit_code=125, error=message, finished_at=time.time())
+        if self.caller is not None:
+            send(self.caller, {"error": message, "code": 125})
+        return 125
+
+    def _finish(self, helper: object) -> None:
+        if helper is not None:
+            helper.terminate()  # type: ignore[attr-defined]
+            helper.wait()  # type: ignore[attr-defined]
+        with contextlib.suppress(OSError):
+            sc.umount2(self.spec.rootfs.target, sc.MNT_DETACH)
+        if self.caller is not None:
+            # The attached caller records the exit and removes the container;
+            # wait until it is done with us (or gone).
+            with contextlib.suppress(OSError):
+                self.caller.recv(16)
+            return
+        if self.args.cleanup:
+            os.execvp(self.args.cleanup[0], list(self.args.cleanup))
+
+    def _listen(self) -> socket.socket:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self.args.attach)
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM | socket.SOCK_CLOEXEC)
+        listener.bind(self.args.attach)
+        listener.listen(16)
+        return listener
+
+    def _set(self, **changes: object) -> None:
+        self.state = replace(self.state, **changes)  # type: ignore[arg-type]
+        st.write_state(self.state_path, self.state)
+
+    def _forward(self, sig: int, _frame: object) -> None:
+        if self.init_pid:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.init_pid, sig)
+
+    # -- one run of the container -----------------------------------------
+
+    def _run_once(self, listener: socket.socket) -> int:
+        a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        proc = self.spec.process
+        pipes: dict[int, str] = {}
+        stdin_w = -1
+        child_fds: list[tuple[int, int]] = []
+        if not proc.terminal:
+            out_r, out_w = os.pipe2(os.O_CLOEXEC)
+            err_r, err_w = os.pipe2(os.O_CLOEXEC)
+            pipes = {out_r: "stdout", err_r: "stderr"}
+            child_fds = [(out_w, 1), (err_w, 2)]
+            if proc.stdin:
+                in_r, stdin_w = os.pipe2(os.O_CLOEXEC)
+                child_fds.append((in_r, 0))
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the container init
+            a.close()
+            for src, dst in child_fds:
+                os.dup2(src, dst)  # dup2 clears close-on-exec on the target
+            if not proc.stdin and not proc.terminal:
+                null = os.open("/dev/null", os.O_RDONLY)
+                os.dup2(null, 0)
+            container_main(self.spec, b, self.args.gid5)
+        b.close()
+        for src, _dst in child_fds:
+            os.close(src)
+        self.init_pid = pid
+        master, error = self._handshake(a, pid)
+        a.close()
+        if error is not None:
+            code, message = error
+            _, _status = os.waitpid(pid, 0)
+            self._set(status=st.EXITED, exit_code=code, error=message, finished_at=time.time())
+            self._close_fds(list(pipes), stdin_w, master)
+            return code
+        self._set(
+            status=st.RUNNING,
+            pid=pid,
+            pid_start=st.process_start_time(pid),
+            started_at=time.time(),
+            exit_code=0,
+            error="",
+            finished_at=0.0,
+        )
+        if self.caller is not None:
+            send(self.caller, {"exec": True})
+            if self.args.detached:
+                # A detached caller hangs up now; the monitor is on its own.
+                self.caller.close()
+                self.caller = None
+        code = self._pump(listener, pid, pipes, stdin_w, master)
+        self.log.flush()
+        self._set(status=st.EXITED, exit_code=code, finished_at=time.time(), pid=0)
+        for client in list(self.clients):
+            self._send(client, ap.EXIT, str(code).encode())
+        for client in list(self.clients):
+            client.close()
+        self.clients.clear()
+        self.init_pid = 0
+        return code
+
+    def _handshake(self, a: socket.socket, pid: int) -> tuple[int | None, tuple[int, str] | None]:
+        if self.caller is not None:
+            send(self.caller, {"pid": pid})
+        master: int | None = None
+        while True:
+            data, fds, _f, _a = socket.recv_fds(a, 65536, 1)
+            if not data:
+                return master, None
+            message = json.loads(data)
+            if message.get("stage") == "namespaces":
+                if self.caller is not None:
+                    send(self.caller, message)
+                    if self.caller.recv(16) != b"go":
+                        os.kill(pid, signal.SIGKILL)
+                a.send(b"go")
+            elif "tty" in message and fds:
+                master = fds[0]
+                os.set_blocking(master, False)
+            elif "error" in message:
+                if self.caller is not None:
+                    send(self.caller, message)
+                return master, (int(message["code"]), str(message["error"]))
+
+    def _pump(
+        self,
+        listener: socket.socket,
+        pid: int,
+        pipes: dict[int, str],
+        stdin_w: int,
+        master: int | None,
+    ) -> int:
+        exit_code: int | None = None
+        while True:
+            readers: list[int | socket.socket] = [listener, self.wake_r, *pipes, *self.clients]
+            if master is not None:
+                readers.append(master)
+            try:
+                ready, _, _ = select.select(readers, [], [], None if exit_code is None else 0.2)
+            except InterruptedError:
+                continue
+            if listener in ready:
+                self._accept(listener)
+            for client in [c for c in self.clients if c in ready]:
+                self._client_input(client, stdin_w, master)
+            for fd in [fd for fd in pipes if fd in ready]:
+                if not self._relay(fd, pipes[fd]):
+                    os.close(fd)
+                    del pipes[fd]
+            if master is not None and master in ready and not self._relay(master, "stdout"):
+                os.close(master)
+                master = None
+            if self.wake_r in ready:
+                with contextlib.suppress(BlockingIOError):
+                    os.read(self.wake_r, 512)
+            if exit_code is None:
+                done, status = os.waitpid(pid, os.WNOHANG)
+                if done:
+                    exit_code = exit_code_of(status)
+            if exit_code is not None and not pipes and master is None:
+                break
+            if exit_code is not None and not ready:
+                break  # output drained (the pid namespace is gone, writers too)
+        self._close_fds(list(pipes), stdin_w, master)
+        return exit_code
+
+    def _relay(self, fd: int, stream: str) -> bool:
+        try:
+            data = os.read(fd, 65536)
+        except BlockingIOError:
+            return True
+        except OSError as exc:
+            if exc.errno == errno.EIO:
+                return False
+            raise
+        if not data:
+            return False
+        self.log.write(stream, data)
+        kind = ap.STDOUT if stream == "stdout" else ap.STDERR
+        for client in list(self.clients):
+            self._send(client, kind, data)
+        return True
+
+    def _accept(self, listener: socket.socket) -> None:
+        client, _ = listener.accept()
+        client.setblocking(True)
+        self.clients[client] = ap.FrameReader()
+
+    def _client_input(self, client: socket.socket, stdin_w: int, master: int | None) -> None:
+        try:
+            data = client.recv(65536)
+        except OSError:
+            data = b""
+        if not data:
+            client.close()
+            del self.clients[client]
+            return
+        for kind, payload in self.clients[client].feed(data):
+            target = master if master is not None else stdin_w
+            if kind == ap.STDIN and target is not None and target >= 0:
+                _write_all(target, payload)
+            elif kind == ap.STDIN_EOF:
+                if master is not None:
+                    _write_all(master, b"\x04")
+                elif stdin_w >= 0:
+                    os.close(stdin_w)
+            elif kind == ap.RESIZE and master is not None:
+                rows, cols = (int(x) for x in payload.split())
+                fcntl.ioctl(master, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+
+    def _send(self, client: socket.socket, kind: int, payload: bytes) -> None:
+        try:
+            client.sendall(ap.frame(kind, payload))
+        except OSError:
+            client.close()
+            self.clients.pop(client, None)
+
+    @staticmethod
+    def _close_fds(fds: list[int], stdin_w: int, master: int | None) -> None:
+        for fd in [*fds, stdin_w, master if master is not None else -1]:
+            if fd >= 0:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        try:
+            view = view[os.write(fd, view) :]
+        except BlockingIOError:
+            select.select([], [fd], [])
+        except OSError:
+            return
+
+
+def exit_code_of(status: int) -> int:
+    """Exit status as a shell reports it: the code, or 128+N for signal N."""
+    if os.WIFSIGNALED(status):
+        return 128 + os.WTERMSIG(status)
+    return os.WEXITSTATUS(status)
+
+
+def main(argv: list[str]) -> None:
+    args = parse_args(argv)
+    spec = spec_from_json((args.bundle / "config.json").read_bytes())
+    code = 125
+    try:
+        code = Monitor(args, spec).run()
+    finally:
+        os._exit(code)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,104 @@
+"""A container's runtime state: one small JSON file the monitor owns.
+
+The database holds what a container *is* (name, image, configuration); this
+file holds what it is *doing* (pids, times, exit code, restarts, health).
+Only the monitor writes it while it lives, atomically, so readers never see
+half a file and the monitor needs no database. When the monitor is gone
+without having recorded an exit, the next command that reads the state
+notices (the recorded start time no longer matches) and repairs it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+CREATED = "created"
+RUNNING = "running"
+PAUSED = "paused"
+STOPPING = "stopping"
+EXITED = "exited"
+
+# The exit code recorded when the monitor vanished without seeing the exit.
+LOST_EXIT_CODE = 255
+
+
+@dataclass(frozen=True)
+class Health:
+    status: str = ""  # "", starting, healthy, unhealthy
+    failing_streak: int = 0
+    log: tuple[dict[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class RuntimeState:
+    status: str = CREATED
+    pid: int = 0
+    pid_start: str = ""
+    monitor_pid: int = 0
+    monitor_start: str = ""
+    started_at: float = 0.0
+    finished_at: float = 0.0
+    exit_code: int = 0
+    restart_count: int = 0
+    oom_killed: bool = False
+    error: str = ""
+    pause_method: str = ""
+    health: Health = field(default_factory=Health)
+
+    def to_json(self) -> bytes:
+        return json.dumps(asdict(self), separators=(",", ":")).encode()
+
+    @classmethod
+    def from_json(cls, raw: bytes) -> RuntimeState:
+        data = json.loads(raw)
+        health = data.pop("health", None) or {}
+        health["log"] = tuple(health.get("log", ()))
+        known = {f for f in cls.__dataclass_fields__}
+        return cls(**{k: v for k, v in data.items() if k in known}, health=Health(**health))
+
+
+def process_start_time(pid: int) -> str:
+    """Field 22 of /proc/PID/stat ("" when the process is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            stat = f.read()
+    except OSError:
+        return ""
+    return stat.rsplit(")", 1)[1].split()[19]
+
+
+def alive(pid: int, start: str) -> bool:
+    return pid > 0 and bool(start) and process_start_time(pid) == start
+
+
+def write_state(path: Path, state: RuntimeState) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}")
+    with open(tmp, "wb") as f:
+        f.write(state.to_json())
+    os.replace(tmp, path)
+
+
+def read_state(path: Path) -> RuntimeState:
+    try:
+        return RuntimeState.from_json(path.read_bytes())
+    except FileNotFoundError:
+        return RuntimeState()
+
+
+def reconciled(state: RuntimeState) -> RuntimeState:
+    """The state, corrected when its monitor died without recording the exit."""
+    if state.status in (RUNNING, PAUSED, STOPPING) and not alive(
+        state.monitor_pid, state.monitor_start
+    ):
+        return replace(
+            state,
+            status=EXITED,
+            exit_code=LOST_EXIT_CODE,
+            error="the container monitor exited unexpectedly",
+            finished_at=state.finished_at or state.started_at,
+        )
+    return state
