@@ -105,6 +105,7 @@ def _setup_and_exec(spec: Spec, sock: socket.socket, gid5_mapped: bool) -> None:
             os.dup2(null, 0)
             os.close(null)
     _switch_identity(spec, user)
+    mark_cloexec_above(2)
     env = _environment(spec.process.env, user)
     try:
         os.chdir(cwd)
@@ -113,10 +114,23 @@ def _setup_and_exec(spec: Spec, sock: socket.socket, gid5_mapped: bool) -> None:
     _exec(spec.process.args, env)
 
 
+def mark_cloexec_above(lowest: int) -> None:
+    """Let no descriptor beyond stdio leak into the container's command."""
+    for name in os.listdir("/proc/self/fd"):
+        fd = int(name)
+        if fd > lowest:
+            try:
+                os.set_inheritable(fd, False)
+            except OSError:
+                continue  # the directory's own descriptor, already closed
+
+
 def _setup_terminal(sock: socket.socket, user: ResolvedUser) -> None:
     master = os.open("/dev/ptmx", os.O_RDWR | os.O_NOCTTY | os.O_CLOEXEC)
     fcntl.ioctl(master, _TIOCSPTLCK, struct.pack("i", 0))
     number = struct.unpack("I", fcntl.ioctl(master, _TIOCGPTN, b"\0" * 4))[0]
+    # 24x80 until a client sends its real size, rather than a useless 0x0.
+    fcntl.ioctl(master, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
     slave = os.open(f"/dev/pts/{number}", os.O_RDWR | os.O_NOCTTY)
     if user.uid != 0:
         os.fchown(slave, user.uid, -1)

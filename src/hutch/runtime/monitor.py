@@ -127,9 +127,10 @@ class Monitor:
         self.args = args
         self.spec = spec
         self.state_path = args.bundle / "state.json"
-        self.caller: socket.socket | None = (
-            socket.socket(fileno=args.sync_fd) if args.sync_fd >= 0 else None
-        )
+        self.caller: socket.socket | None = None
+        if args.sync_fd >= 0:
+            os.set_inheritable(args.sync_fd, False)
+            self.caller = socket.socket(fileno=args.sync_fd)
         self.log = LogWriter(args.bundle / "ctr.log")
         self.clients: dict[socket.socket, ap.FrameReader] = {}
         self.state = st.read_state(self.state_path)
@@ -145,14 +146,20 @@ class Monitor:
         signal.signal(signal.SIGCHLD, lambda *_: None)
         for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
             signal.signal(sig, self._forward)
-        sc.unshare(sc.CLONE_NEWPID | sc.CLONE_NEWNS)
+        sc.unshare(sc.CLONE_NEWNS)
+        # We are PID 1 of a pid namespace the caller made for us (owned by the
+        # session user namespace). Each run of the container gets a fresh
+        # namespace below ours: a pid namespace whose init has exited accepts
+        # no new processes, so a restart could not reuse it.
+        self.own_pidns = os.open("/proc/self/ns/pid", os.O_RDONLY | os.O_CLOEXEC)
+        self.host_pid = host_pid_of_self()
         try:
             helper = mount_rootfs(self.spec.rootfs)
         except OSError as exc:
             return self._fail_before_start(f"mounting the root filesystem: {exc}")
         os.chdir("/")
         listener = self._listen()
-        self._set(monitor_pid=os.getpid(), monitor_start=st.process_start_time(os.getpid()))
+        self._set(monitor_pid=self.host_pid, monitor_start=st.process_start_time(self.host_pid))
         code = 0
         while True:
             code = self._run_once(listener)
@@ -188,7 +195,8 @@ class Monitor:
             # The attached caller records the exit and removes the container;
             # wait until it is done with us (or gone).
             with contextlib.suppress(OSError):
-                self.caller.recv(16)
+                while self.caller.recv(16):
+                    pass
             return
         if self.args.cleanup:
             os.execvp(self.args.cleanup[0], list(self.args.cleanup))
@@ -226,6 +234,8 @@ class Monitor:
             if proc.stdin:
                 in_r, stdin_w = os.pipe2(os.O_CLOEXEC)
                 child_fds.append((in_r, 0))
+        sc.setns(self.own_pidns, sc.CLONE_NEWPID)
+        sc.unshare(sc.CLONE_NEWPID)
         pid = os.fork()
         if pid == 0:  # pragma: no cover - the container init
             a.close()
@@ -239,7 +249,8 @@ class Monitor:
         for src, _dst in child_fds:
             os.close(src)
         self.init_pid = pid
-        master, error = self._handshake(a, pid)
+        host_pid = host_pid_of_child(self.host_pid, pid)
+        master, error = self._handshake(a, host_pid)
         a.close()
         if error is not None:
             code, message = error
@@ -249,8 +260,8 @@ class Monitor:
             return code
         self._set(
             status=st.RUNNING,
-            pid=pid,
-            pid_start=st.process_start_time(pid),
+            pid=host_pid,
+            pid_start=st.process_start_time(host_pid),
             started_at=time.time(),
             exit_code=0,
             error="",
@@ -397,6 +408,35 @@ class Monitor:
                     os.close(fd)
 
 
+def host_pid_of_self() -> int:
+    """Our pid as the host sees it (``os.getpid()`` is 1 in our namespace).
+
+    /proc here is the host's mount, whose NSpid line starts with host pids.
+    """
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("NSpid:"):
+                return int(line.split()[1])
+    return os.getpid()
+
+
+def host_pid_of_child(our_host_pid: int, child: int) -> int:
+    """The host pid of our child whose pid in our namespace is ``child``."""
+    with open(f"/proc/{our_host_pid}/task/{our_host_pid}/children") as f:
+        candidates = [int(p) for p in f.read().split()]
+    for candidate in candidates:
+        try:
+            with open(f"/proc/{candidate}/status") as f:
+                for line in f:
+                    if line.startswith("NSpid:"):
+                        fields = line.split()
+                        if len(fields) > 2 and int(fields[2]) == child:
+                            return candidate
+        except OSError:
+            continue
+    raise OSError(f"cannot find the host pid of child {child}")
+
+
 def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
@@ -415,12 +455,28 @@ def exit_code_of(status: int) -> int:
     return os.WEXITSTATUS(status)
 
 
+def _close_inherited(keep: set[int]) -> None:
+    """Close whatever the caller's caller left open: it must not reach the container."""
+    for name in os.listdir("/proc/self/fd"):
+        fd = int(name)
+        if fd not in keep:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+
 def main(argv: list[str]) -> None:
     args = parse_args(argv)
+    _close_inherited({0, 1, 2, args.sync_fd})
     spec = spec_from_json((args.bundle / "config.json").read_bytes())
     code = 125
     try:
         code = Monitor(args, spec).run()
+    except BaseException:
+        # Our stderr is /dev/null: leave the traceback where a user can find it.
+        import traceback
+
+        with open(args.bundle / "monitor.err", "a") as f:
+            traceback.print_exc(file=f)
     finally:
         os._exit(code)
 

@@ -14,7 +14,6 @@ says the container exited, records the exit, and lets the monitor go.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import socket
@@ -83,7 +82,7 @@ def start(
     caller, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     theirs.set_inheritable(True)
     argv = monitor_argv(config, theirs.fileno(), detached=not attach)
-    monitor = _spawn(argv, keep_fd=theirs.fileno())
+    monitor = _spawn(argv)
     theirs.close()
     output: socket.socket | None = None
     try:
@@ -91,7 +90,6 @@ def start(
         while True:
             data = caller.recv(65536)
             if not data:
-                _reap(monitor)
                 raise HutchError("the container monitor exited before the container started")
             message = json.loads(data)
             if "pid" in message:
@@ -106,9 +104,7 @@ def start(
             elif message.get("exec"):
                 break
             elif "error" in message:
-                if attach:
-                    caller.close()
-                _reap(monitor)
+                _wait_gone(caller)
                 raise _error_of(int(message["code"]), str(message["error"]))
     except BaseException:
         if output is not None:
@@ -122,12 +118,11 @@ def start(
 
 
 def finish(started: Started) -> None:
-    """Let an attached monitor exit (after the caller recorded the exit) and reap it."""
+    """Let an attached monitor exit and wait until it has (its rootfs unmounted)."""
     if started.output is not None:
         started.output.close()
     if started.sync is not None:
-        started.sync.close()
-    _reap(started.monitor_pid)
+        _wait_gone(started.sync)
 
 
 def _error_of(code: int, text: str) -> HutchError:
@@ -138,9 +133,16 @@ def _error_of(code: int, text: str) -> HutchError:
     return HutchError(text)
 
 
-def _spawn(argv: Sequence[str], keep_fd: int) -> int:
-    """posix_spawn the monitor with /dev/null as stdio (it must not hold ours)."""
+def _spawn(argv: Sequence[str]) -> int:
+    """Start the monitor as PID 1 of a new pid namespace; return its host pid.
+
+    A short-lived child unshares the pid namespace (which affects only its
+    children) and posix_spawns the monitor with /dev/null as stdio: the
+    monitor must not hold our stdout, or a caller reading it would never
+    see EOF while the container lives.
+    """
     import hutch
+    from hutch.linux import syscalls as sc
 
     env = dict(os.environ)
     # -S skips site (faster, smaller); the package's own location is enough.
@@ -150,10 +152,36 @@ def _spawn(argv: Sequence[str], keep_fd: int) -> int:
         (os.POSIX_SPAWN_OPEN, 1, "/dev/null", os.O_WRONLY, 0),
         (os.POSIX_SPAWN_OPEN, 2, "/dev/null", os.O_WRONLY, 0),
     ]
-    del keep_fd  # inheritable already; listed for the reader
-    return os.posix_spawn(argv[0], list(argv), env, file_actions=actions, setsid=True)
+    read_fd, write_fd = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the short-lived intermediate
+        code = 1
+        try:
+            os.close(read_fd)
+            sc.unshare(sc.CLONE_NEWPID)
+            pid = os.posix_spawn(argv[0], list(argv), env, file_actions=actions, setsid=True)
+            os.write(write_fd, str(pid).encode())
+            code = 0
+        except BaseException as exc:
+            os.write(write_fd, f"error: {exc}".encode())
+        finally:
+            os._exit(code)
+    os.close(write_fd)
+    with os.fdopen(read_fd, "rb") as f:
+        answer = f.read().decode()
+    os.waitpid(child, 0)
+    if not answer.isdigit():
+        raise HutchError(f"cannot start the container monitor: {answer}")
+    return int(answer)
 
 
-def _reap(pid: int) -> None:
-    with contextlib.suppress(ChildProcessError):
-        os.waitpid(pid, 0)
+def _wait_gone(sync: socket.socket) -> None:
+    """Tell the monitor we are done and wait until it exits (EOF)."""
+    try:
+        sync.shutdown(socket.SHUT_WR)
+        while sync.recv(16):
+            pass
+    except OSError:
+        pass
+    finally:
+        sync.close()
