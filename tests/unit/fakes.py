@@ -12,15 +12,32 @@ Test files import it as ``unit.fakes`` (``tests/`` is on ``sys.path`` through
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 
-from hutch.api.options import ImportOptions, RemoveImageOptions, RunOptions
+from hutch.api.options import (
+    ImportOptions,
+    ListContainersOptions,
+    LogsOptions,
+    RemoveContainerOptions,
+    RemoveImageOptions,
+    RunOptions,
+    StopOptions,
+)
 from hutch.api.protocols import Engine
-from hutch.api.reports import ImageSummary, ImportReport, InfoReport, RemoveReport
+from hutch.api.reports import (
+    ActionReport,
+    ContainerSummary,
+    ImageSummary,
+    ImportReport,
+    InfoReport,
+    LogLine,
+    RemoveReport,
+    RunReport,
+)
 
 
 @dataclass
@@ -33,6 +50,10 @@ class FakeEngine:
     info_report: InfoReport = field(default_factory=lambda: InfoReport("0.0-test"))
     import_report: ImportReport = field(default_factory=lambda: ImportReport("0" * 64, ()))
     run_status: int = 0
+    container_id: str = "f" * 64
+    action_reports: list[ActionReport] = field(default_factory=list)
+    containers: list[ContainerSummary] = field(default_factory=list)
+    log_lines: list[LogLine] = field(default_factory=list)
     unshare_status: int = 0
     migrated: bool = True
     # Raised by the next engine call instead of answering (errors → exit codes).
@@ -65,9 +86,52 @@ class FakeEngine:
         self._record("inspect_images", tuple(names))
         return list(self.inspect_data)
 
-    def run(self, options: RunOptions) -> int:
+    def run(self, options: RunOptions) -> RunReport:
         self._record("run", options)
-        return self.run_status
+        return RunReport(self.container_id, None if options.detach else self.run_status)
+
+    def create(self, options: RunOptions) -> str:
+        self._record("create", options)
+        return self.container_id
+
+    def start(self, names: Sequence[str], *, attach: bool, interactive: bool) -> list[ActionReport]:
+        self._record("start", (tuple(names), attach, interactive))
+        return list(self.action_reports)
+
+    def stop(self, options: StopOptions) -> list[ActionReport]:
+        self._record("stop", options)
+        return list(self.action_reports)
+
+    def kill(self, names: Sequence[str], signal: str, all: bool) -> list[ActionReport]:
+        self._record("kill", (tuple(names), signal, all))
+        return list(self.action_reports)
+
+    def restart(self, options: StopOptions) -> list[ActionReport]:
+        self._record("restart", options)
+        return list(self.action_reports)
+
+    def remove_containers(self, options: RemoveContainerOptions) -> list[ActionReport]:
+        self._record("remove_containers", options)
+        return list(self.action_reports)
+
+    def wait(self, names: Sequence[str], conditions: Sequence[str]) -> list[ActionReport]:
+        self._record("wait", (tuple(names), tuple(conditions)))
+        return list(self.action_reports)
+
+    def list_containers(self, options: ListContainersOptions) -> list[ContainerSummary]:
+        self._record("list_containers", options)
+        return list(self.containers)
+
+    def logs(self, options: LogsOptions) -> Iterator[LogLine]:
+        self._record("logs", options)
+        return iter(self.log_lines)
+
+    def inspect_containers(self, names: Sequence[str]) -> list[dict[str, Any]]:
+        self._record("inspect_containers", tuple(names))
+        return list(self.inspect_data)
+
+    def container_cleanup(self, container_id: str) -> None:
+        self._record("container_cleanup", container_id)
 
     def info(self) -> InfoReport:
         self._record("info", None)

@@ -116,14 +116,36 @@ def test_container_status_is_the_exit_code(
 
 
 @pytest.mark.parametrize("flag", ["--detach", "-d"])
-def test_detach_is_refused_with_125(
+def test_detach_prints_the_id_and_exits_0(
     flag: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    fake = FakeEngine()
-    result = run_cli(["run", flag, "base"], fake, monkeypatch, capsys)
-    assert result.code == 125
-    assert result.err.startswith("Error: --detach is not available yet")
-    assert fake.calls == [], "the engine must not be asked to run anything"
+    fake = FakeEngine(container_id="ab" * 32, run_status=9)
+    result = run_cli(["run", flag, "base", "sleep", "9"], fake, monkeypatch, capsys)
+    assert (result.code, result.out) == (0, "ab" * 32 + "\n")
+    options = fake.only_call("run")
+    assert options.detach and options.command == ("sleep", "9")
+
+
+def test_detach_after_the_image_is_part_of_the_command(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake = FakeEngine(run_status=4)
+    result = run_cli(["run", "base", "-d"], fake, monkeypatch, capsys)
+    assert result.code == 4
+    assert fake.only_call("run") == RunOptions("base", command=("-d",))
+
+
+def test_create_prints_the_id(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake = FakeEngine(container_id="cd" * 32)
+    result = run_cli(
+        ["create", "-e", "A=1", "--name", "c1", "base", "ls", "-l"], fake, monkeypatch, capsys
+    )
+    assert (result.code, result.out) == (0, "cd" * 32 + "\n")
+    assert fake.only_call("create") == RunOptions(
+        "base", command=("ls", "-l"), env=("A=1",), name="c1", detach=True
+    )
 
 
 def test_missing_image_is_a_usage_error(
