@@ -11,7 +11,6 @@ Test files import it as ``unit.fakes`` (``tests/`` is on ``sys.path`` through
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -167,19 +166,13 @@ def run_cli(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> CliResult:
-    """Run ``hutch ARGV`` in-process against ``engine``; the exit code comes from SystemExit.
-
-    ``main`` has no parameter to pass an engine in (see test_cli_seam.py), so
-    the callback's ``AppState`` is replaced by one that already holds the fake:
-    the lazily built real engine is then never constructed.
-    """
+    """Run ``hutch ARGV`` in-process against ``engine``; the exit code comes from SystemExit."""
     from hutch.cli import app
-    from hutch.cli.state import AppState
 
-    monkeypatch.setattr(app, "AppState", functools.partial(AppState, _engine=engine))
+    del monkeypatch  # kept in the signature: callers pass it
     capsys.readouterr()  # drop anything printed before this command
     with pytest.raises(SystemExit) as exc_info:
-        app.main(argv)
+        app.main(argv, engine=engine)
     captured = capsys.readouterr()
     code = exc_info.value.code
     assert isinstance(code, int), f"exit code {code!r} is not an int"

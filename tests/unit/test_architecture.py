@@ -234,11 +234,7 @@ def test_rules_catch_what_they_should(importer: str, imported: str, lazy: bool, 
 # Violations present in the code base, reported and awaiting a fix; listed here
 # so that every *other* import is still checked. Remove an entry once fixed
 # (the strict xfail below then fails, as a reminder).
-KNOWN_VIOLATIONS = {
-    # cli may import api only; parse_time belongs behind the engine (LogsOptions
-    # could carry the raw text) or the table must let cli use util.
-    ("hutch.cli.logs", "hutch.util.durations"),
-}
+KNOWN_VIOLATIONS: set[tuple[str, str]] = set()
 
 
 def current_violations() -> dict[tuple[str, str], str]:
@@ -253,11 +249,6 @@ def test_imports_follow_the_layer_table() -> None:
     assert not new, "layering violations:\n" + "\n".join(new)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="LAYERING: hutch.cli.logs -> hutch.util.durations (layer 6 -> layer 0): "
-    "cli may import api only",
-)
 def test_known_violations_are_fixed() -> None:
     found = current_violations()
     still = sorted(v for key, v in found.items() if key in KNOWN_VIOLATIONS)

@@ -57,8 +57,8 @@ class LogsOptions:
     names: tuple[str, ...]
     follow: bool = False
     tail: int | None = None
-    since: float | None = None
-    until: float | None = None
+    since: str | None = None  # RFC 3339, unix seconds, or a duration before now
+    until: str | None = None
     timestamps: bool = False
 
 

@@ -8,7 +8,7 @@ container's status). Verb modules only parse, call the engine and render.
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -37,10 +37,14 @@ from hutch.cli import (
 )
 from hutch.cli.state import AppState
 
+if TYPE_CHECKING:
+    from hutch.api.protocols import Engine
+
 CONTEXT = {"help_option_names": ["--help"]}
 
 
-def build_app() -> typer.Typer:
+def build_app(engine: Engine | None = None) -> typer.Typer:
+    """The typer app; ``engine`` replaces the local one (tests, the REST API)."""
     app = typer.Typer(
         name="hutch",
         help="Rootless, daemonless containers: build, pull, run.",
@@ -71,7 +75,7 @@ def build_app() -> typer.Typer:
         if version:
             print(f"hutch version {__version__}")
             raise typer.Exit(0)
-        ctx.obj = AppState(root=root, runroot=runroot, log_level=log_level)
+        ctx.obj = AppState(root=root, runroot=runroot, log_level=log_level, _engine=engine)
 
     image_app = typer.Typer(
         help="Manage images.", no_args_is_help=True, context_settings=CONTEXT, rich_markup_mode=None
@@ -107,8 +111,8 @@ def build_app() -> typer.Typer:
     return app
 
 
-def main(argv: list[str] | None = None) -> None:
-    app = build_app()
+def main(argv: list[str] | None = None, *, engine: Engine | None = None) -> None:
+    app = build_app(engine)
     args = sys.argv[1:] if argv is None else argv
     try:
         result = app(args=args, prog_name="hutch", standalone_mode=False)

@@ -7,19 +7,8 @@ from typing import Annotated
 
 import typer
 
-from hutch.api.errors import InvalidArgument
 from hutch.api.options import LogsOptions
 from hutch.cli.state import state_of
-from hutch.util.durations import parse_time
-
-
-def _time(flag: str, text: str | None) -> float | None:
-    if text is None:
-        return None
-    try:
-        return parse_time(text)
-    except ValueError as exc:
-        raise InvalidArgument(f"{flag}: {exc}") from exc
 
 
 def register(app: typer.Typer, container_app: typer.Typer) -> None:
@@ -51,9 +40,7 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         """Print the logs of one or more containers."""
         if tail is not None and tail < 0:
             tail = None  # podman: a negative tail means all lines
-        options = LogsOptions(
-            tuple(names), follow, tail, _time("--since", since), _time("--until", until), timestamps
-        )
+        options = LogsOptions(tuple(names), follow, tail, since, until, timestamps)
         out = {"stdout": sys.stdout.buffer, "stderr": sys.stderr.buffer}
         for line in state_of(ctx).engine().logs(options):
             stream = out.get(line.stream, sys.stdout.buffer)

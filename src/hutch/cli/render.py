@@ -120,7 +120,7 @@ def human_ago(ts: float, now: float | None = None) -> str:
         return "About a minute ago"
     if minutes < 60:
         return f"{minutes} minutes ago"
-    hours = round(seconds / 3600)
+    hours = int(seconds / 3600 + 0.5)  # Docker rounds halves up
     if hours == 1:
         return "About an hour ago"
     if hours < 48:

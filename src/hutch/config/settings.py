@@ -44,6 +44,13 @@ def _load(path: Path) -> dict[str, Any]:
         raise InvalidArgument(f"{path}: {exc}") from exc
 
 
+def _table(merged: dict[str, Any], name: str) -> dict[str, Any]:
+    value = merged.get(name, {})
+    if not isinstance(value, dict):
+        raise InvalidArgument(f"hutch settings: [{name}] must be a table, not {value!r}")
+    return value
+
+
 def load_settings(user_file: Path) -> Settings:
     files = [SYSTEM_FILE, user_file]
     override = os.environ.get("HUTCH_CONFIG")
@@ -52,9 +59,13 @@ def load_settings(user_file: Path) -> Settings:
     merged: dict[str, Any] = {}
     for path in files:
         if path.exists():
-            merged = _merge(merged, _load(path))
-    storage = merged.get("storage", {})
-    network = merged.get("network", {})
+            data = _load(path)
+            for name in ("storage", "network"):
+                if name in data and not isinstance(data[name], dict):
+                    raise InvalidArgument(f"{path}: [{name}] must be a table")
+            merged = _merge(merged, data)
+    storage = _table(merged, "storage")
+    network = _table(merged, "network")
     driver = os.environ.get("HUTCH_STORAGE_DRIVER") or storage.get("driver")
     return Settings(
         storage_driver=str(driver) if driver else None,

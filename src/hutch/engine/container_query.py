@@ -9,11 +9,13 @@ from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from hutch.api.errors import InvalidArgument
 from hutch.api.options import ListContainersOptions, LogsOptions
 from hutch.api.reports import ContainerSummary, LogLine
 from hutch.engine import container_state as cs
 from hutch.engine.context import EngineContext
 from hutch.runtime import state as st
+from hutch.util.durations import parse_time
 
 
 def _iso(ts: float) -> str:
@@ -64,11 +66,25 @@ class ContainerQueries:
         return [inspect_json(cs.get(self._ctx, n)) for n in names]
 
     def logs(self, options: LogsOptions) -> Iterator[LogLine]:
+        window = (_time("--since", options.since), _time("--until", options.until))
         containers = [cs.get(self._ctx, n) for n in options.names]
-        for container in containers:
-            yield from self._logs_of(container, options)
+        return self._logs(containers, options, window)
 
-    def _logs_of(self, container: cs.Container, options: LogsOptions) -> Iterator[LogLine]:
+    def _logs(
+        self,
+        containers: list[cs.Container],
+        options: LogsOptions,
+        window: tuple[float | None, float | None],
+    ) -> Iterator[LogLine]:
+        for container in containers:
+            yield from self._logs_of(container, options, window)
+
+    def _logs_of(
+        self,
+        container: cs.Container,
+        options: LogsOptions,
+        window: tuple[float | None, float | None],
+    ) -> Iterator[LogLine]:
         path = container.dirs.userdata / "ctr.log"
         try:
             f = open(path, "rb")  # noqa: SIM115 - closed in finally
@@ -76,7 +92,7 @@ class ContainerQueries:
             return
         try:
             lines = [parse_log_line(raw) for raw in f.read().splitlines()]
-            selected = [ln for ln in lines if ln is not None and _in_window(ln, options)]
+            selected = [ln for ln in lines if ln is not None and _in_window(ln, window)]
             if options.tail is not None:
                 selected = selected[-options.tail :] if options.tail > 0 else []
             yield from selected
@@ -90,7 +106,7 @@ class ContainerQueries:
                     *complete, pending = pending.split(b"\n")
                     for raw in complete:
                         line = parse_log_line(raw)
-                        if line is not None and _in_window(line, options):
+                        if line is not None and _in_window(line, window):
                             yield line
                     continue
                 if not cs.load(self._ctx, container.record).running:
@@ -98,7 +114,7 @@ class ContainerQueries:
                     rest = pending + f.read()
                     for raw in rest.split(b"\n"):
                         line = parse_log_line(raw)
-                        if line is not None and _in_window(line, options):
+                        if line is not None and _in_window(line, window):
                             yield line
                     return
                 time.sleep(0.05)
@@ -122,13 +138,23 @@ def log_time(line: LogLine) -> float:
     return base + (float(f"0.{frac}") if frac else 0.0)
 
 
-def _in_window(line: LogLine, options: LogsOptions) -> bool:
-    if options.since is None and options.until is None:
+def _time(flag: str, text: str | None) -> float | None:
+    if text is None:
+        return None
+    try:
+        return parse_time(text)
+    except ValueError as exc:
+        raise InvalidArgument(f"{flag}: {exc}") from exc
+
+
+def _in_window(line: LogLine, window: tuple[float | None, float | None]) -> bool:
+    since, until = window
+    if since is None and until is None:
         return True
     ts = log_time(line)
-    if options.since is not None and ts < options.since:
+    if since is not None and ts < since:
         return False
-    return not (options.until is not None and ts > options.until)
+    return not (until is not None and ts > until)
 
 
 def inspect_json(container: cs.Container) -> dict[str, Any]:

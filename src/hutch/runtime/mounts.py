@@ -78,7 +78,10 @@ class Symlink:
         return f"symlink {self.destination} -> {self.target}"
 
     def execute(self, root: str) -> None:
-        path = resolve_in_root(root, self.destination)
+        # Resolve only the parent: a link already at the destination is left
+        # alone, never followed.
+        parent, name = os.path.split(self.destination.rstrip("/"))
+        path = os.path.join(resolve_in_root(root, parent or "/"), name)
         if not os.path.lexists(path):
             os.symlink(self.target, path)
 

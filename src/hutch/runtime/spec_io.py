@@ -40,8 +40,11 @@ def _build(tp: Any, value: Any) -> Any:
         return _build(options[0], value) if len(options) == 1 else value
     if dataclasses.is_dataclass(tp) and isinstance(tp, type):
         hints = _hints(tp)
-        kwargs = {f.name: _build(hints[f.name], value[f.name])
-                  for f in dataclasses.fields(tp) if f.name in value}
+        kwargs = {
+            f.name: _build(hints[f.name], value[f.name])
+            for f in dataclasses.fields(tp)
+            if f.name in value
+        }
         return tp(**kwargs)
     if origin is tuple:
         args = typing.get_args(tp)

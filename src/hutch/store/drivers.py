@@ -98,7 +98,9 @@ def choose_driver(paths: Paths, override: str | None) -> DriverChoice:
 
 def _probe(paths: Paths) -> DriverChoice:
     paths.tmp.mkdir(parents=True, exist_ok=True)
-    scratch = paths.tmp / f"probe-{os.getpid()}"
+    # Named "<pid>-..." like every temp entry, so that a concurrent command's
+    # stale-temp cleanup knows it is alive.
+    scratch = paths.tmp / f"{os.getpid()}-probe"
     try:
         failure = probe_overlay(scratch)
     finally:

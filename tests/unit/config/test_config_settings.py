@@ -79,13 +79,6 @@ def test_malformed_toml_names_the_file(
     assert "\n" not in message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AttributeError,
-    reason="BUG: settings.py:56-58 assumes [storage] and [network] are tables; "
-    "'storage = \"vfs\"' (valid TOML) crashes with AttributeError instead of "
-    "InvalidArgument naming the file and key",
-)
 def test_a_key_where_a_table_belongs_is_an_invalid_argument(files: dict[str, Path]) -> None:
     files["user"].write_text('storage = "vfs"\n')
     with pytest.raises(InvalidArgument, match="storage"):

@@ -136,14 +136,6 @@ def test_symlink_step_keeps_an_existing_file(tmp_path: Path) -> None:
     assert (tmp_path / "dev" / "core").read_text() == "kept"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=FileNotFoundError,
-    reason="BUG: mounts.py:81 Symlink.execute resolves the destination with resolve_in_root, "
-    "which follows an existing (dangling) link at the destination itself, so the "
-    "'leave existing entries alone' check looks at the link's target and symlink() "
-    "is attempted there",
-)
 def test_symlink_step_keeps_an_existing_link(tmp_path: Path) -> None:
     (tmp_path / "dev").mkdir()
     (tmp_path / "dev" / "fd").symlink_to("/proc/self/fd")

@@ -138,18 +138,25 @@ def test_clean_stale_tmp_without_tmp_dir(store: LayerStore, paths: Paths) -> Non
     assert not paths.tmp.exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: drivers.py:101 names the overlay probe dir tmp/probe-<pid>; "
-    "layers.py clean_stale_tmp treats any name not starting with digits as stale and "
-    "removes it, so a concurrent command can delete a live probe (which then records "
-    "a wrong storage driver for good)",
-)
 def test_clean_stale_tmp_keeps_a_live_drivers_probe(store: LayerStore, paths: Paths) -> None:
-    probe = paths.tmp / f"probe-{os.getpid()}"
-    (probe / "lower").mkdir(parents=True)
-    store.clean_stale_tmp()
-    assert probe.exists()
+    """The driver probe's scratch dir is named like every temp entry: "<pid>-probe"."""
+    from hutch.store import drivers
+
+    seen: list[bool] = []
+
+    def probe(scratch: Path) -> str | None:
+        (scratch / "lower").mkdir(parents=True)
+        store.clean_stale_tmp()  # a concurrent command cleaning up mid-probe
+        seen.append(scratch.exists())
+        return "no overlay here"
+
+    original = drivers.probe_overlay
+    drivers.probe_overlay = probe  # type: ignore[assignment]
+    try:
+        drivers._probe(paths)
+    finally:
+        drivers.probe_overlay = original
+    assert seen == [True]
 
 
 def test_remove_tree_copes_with_unwritable_dirs(tmp_path: Path) -> None:
