@@ -73,13 +73,10 @@ class ImageService:
                 HistoryEntry(created=now, created_by="hutch import", comment=options.message),
             ),
         )
-        config_raw = config.to_bytes()
-        manifest_raw = build_manifest(config_raw, [layer])
-        image_id = sha256_of(config_raw).hex
-        self._ctx.images.add(
-            image_id, config_raw, manifest_raw, str(sha256_of(manifest_raw)), [layer], names
-        )
-        return ImportReport(image_id, names)
+        from hutch.engine.imagewrite import store_image
+
+        record = store_image(self._ctx, config, [layer], names)
+        return ImportReport(record.id, names)
 
     def _ingest(self, source: str, *, ignore_chown: bool) -> LayerInfo:
         if source == "-":

@@ -117,6 +117,32 @@ class LayerStore:
             if tmp.exists():
                 remove_tree(tmp)
 
+    def ingest_dir(
+        self, tree: Path, *, source: str = "overlay-upper", clamp_mtime: int | None = None
+    ) -> LayerInfo:
+        """Make a layer from a directory (a container's upper dir, a build step).
+
+        The tree is written as a deterministic tar (``store/tarwrite.py``) to a
+        temp file, which then becomes the layer's blob and is unpacked like any
+        other layer, so committed and pulled layers are stored alike.
+        """
+        from hutch.store.tarwrite import write_layer_tar
+
+        tmp = self.new_tmp()
+        try:
+            tar_path = tmp / "layer.tar"
+            with open(tar_path, "wb") as out:
+                write_layer_tar(
+                    tree,
+                    out,
+                    source=source,  # type: ignore[arg-type]
+                    clamp_mtime=clamp_mtime,
+                )
+            with open(tar_path, "rb") as src:
+                return self.ingest(src)
+        finally:
+            remove_tree(tmp)
+
     def _commit(self, tmp: Path, info: LayerInfo) -> None:
         blob = self.blob_path(info.blob_digest)
         if not blob.exists():
