@@ -1,0 +1,124 @@
+"""``hutch run`` options that shape the process: environment, working dir, user,
+entrypoint, and container names."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from harness import Hutch
+
+
+def _env_of(output: str) -> dict[str, str]:
+    return dict(line.split("=", 1) for line in output.splitlines() if "=" in line)
+
+
+def test_image_path_is_in_the_environment(hutch: Hutch, base_image: str) -> None:
+    """The image's PATH (from its config) is the container's PATH."""
+    inspect = json.loads(hutch("image", "inspect", base_image).stdout)
+    image_path = next(e for e in inspect[0]["Config"]["Env"] if e.startswith("PATH="))
+    env = _env_of(hutch("run", "--rm", base_image, "env").stdout)
+    assert "PATH=" + env["PATH"] == image_path
+
+
+def test_env_flags(hutch: Hutch, base_image: str, tmp_path: Path) -> None:
+    """-e NAME=VALUE sets, -e NAME copies the caller's value, --env-file reads a file,
+    and a later -e wins over the file."""
+    env_file = tmp_path / "vars.env"
+    env_file.write_text("# a comment\nFROM_FILE=file value\nOVERRIDDEN=from file\n\n")
+    out = hutch(
+        "run",
+        "--rm",
+        "-e",
+        "A=1",
+        "-e",
+        "IT_FROM_HOST",
+        "--env-file",
+        str(env_file),
+        "-e",
+        "OVERRIDDEN=from flag",
+        base_image,
+        "env",
+        env={"IT_FROM_HOST": "host value"},
+    ).stdout
+    env = _env_of(out)
+    assert env["A"] == "1"
+    assert env["IT_FROM_HOST"] == "host value"
+    assert env["FROM_FILE"] == "file value"
+    assert env["OVERRIDDEN"] == "from flag"
+    assert "# a comment" not in out
+
+
+def test_workdir_is_created_and_entered(hutch: Hutch, base_image: str) -> None:
+    """-w /some/dir that the image lacks is created, and the command starts in it."""
+    out = hutch(
+        "run",
+        "--rm",
+        "-w",
+        "/some/dir",
+        base_image,
+        "sh",
+        "-c",
+        "pwd; test -d /some/dir && echo exists",
+    ).stdout
+    assert out == "/some/dir\nexists\n"
+
+
+def test_user_by_name(hutch: Hutch, base_image: str) -> None:
+    """-u user runs as the image's user 1000 with its primary group and home."""
+    out = hutch(
+        "run", "--rm", "-u", "user", base_image, "sh", "-c", 'id -u; id -g; echo "$HOME"'
+    ).stdout
+    assert out == "1000\n1000\n/home/user\n"
+
+
+def test_user_and_group_by_number(hutch: Hutch, base_image: str) -> None:
+    """-u 1000:5 runs with uid 1000 and gid 5."""
+    out = hutch("run", "--rm", "-u", "1000:5", base_image, "sh", "-c", "id -u; id -g").stdout
+    assert out == "1000\n5\n"
+
+
+def test_unknown_user_is_refused(hutch: Hutch, base_image: str) -> None:
+    """-u nosuchuser fails with 125 and an error naming the user; the command never runs."""
+    result = hutch("run", "--rm", "-u", "nosuchuser", base_image, "echo", "ran", check=False)
+    assert result.returncode == 125
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "nosuchuser" in lines[0]
+
+
+def test_entrypoint_string(hutch: Hutch, base_image: str) -> None:
+    """--entrypoint as a string is the program; the arguments after the image follow it."""
+    out = hutch("run", "--rm", "--entrypoint", "echo", base_image, "a", "b").stdout
+    assert out == "a b\n"
+
+
+def test_entrypoint_json_array(hutch: Hutch, base_image: str) -> None:
+    """--entrypoint as a JSON array gives program and leading arguments."""
+    out = hutch("run", "--rm", "--entrypoint", '["echo", "first"]', base_image, "second").stdout
+    assert out == "first second\n"
+
+
+def test_entrypoint_alone_runs_without_arguments(hutch: Hutch, base_image: str) -> None:
+    """--entrypoint with no command runs the entrypoint with no arguments at all."""
+    out = hutch("run", "--rm", "--entrypoint", '["sh", "-c", "echo args=$#"]', base_image).stdout
+    assert out == "args=0\n"
+
+
+def test_no_command_and_no_image_cmd_is_an_error(hutch: Hutch, base_image: str) -> None:
+    """An image without Entrypoint and Cmd needs a command: 125 and a clear message."""
+    result = hutch("run", "--rm", base_image, check=False)
+    assert result.returncode == 125
+    assert "no command" in result.stderr
+
+
+def test_name_conflict(hutch: Hutch, base_image: str) -> None:
+    """A second container with a name in use is refused with 125 and a clear error."""
+    hutch("run", "--name", "web", base_image, "true")
+    result = hutch("run", "--name", "web", base_image, "echo", "ran", check=False)
+    assert result.returncode == 125
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "web" in lines[0] and "already in use" in lines[0]
+    containers = hutch.env.data_home / "hutch" / "storage" / "containers"
+    assert len(list(containers.iterdir())) == 1

@@ -1,0 +1,98 @@
+"""The session user namespace: one holder process per user, reused by every command,
+rebuilt by ``system migrate``, entered by ``hutch unshare``."""
+
+from __future__ import annotations
+
+import os
+import pwd
+import shutil
+from pathlib import Path
+
+import pytest
+from harness import Hutch, HutchEnv, subid_ranges
+
+
+def _holder_pid(env: HutchEnv) -> int:
+    # session.pid: "<pid> <start time> <mode>"
+    return int(env.session_pid_file.read_text().split()[0])
+
+
+def _alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+
+
+def _map_rows(text: str) -> list[list[int]]:
+    return [[int(f) for f in line.split()] for line in text.strip().splitlines()]
+
+
+def _expected_map(kind: str) -> list[list[int]]:
+    me = os.getuid()
+    (start, count), *_ = subid_ranges(Path(f"/etc/sub{kind}"), pwd.getpwuid(me).pw_name, me)
+    own = os.getuid() if kind == "uid" else os.getgid()
+    return [[0, own, 1], [1, start, count]]
+
+
+def test_holder_maps_user_and_subordinate_range(hutch: Hutch, base_image: str) -> None:
+    """After a command, session.pid names a live holder whose uid and gid maps give
+    container 0 to the user and 1.. to the subordinate range."""
+    pid = _holder_pid(hutch.env)
+    assert _alive(pid)
+    assert _map_rows(Path(f"/proc/{pid}/uid_map").read_text()) == _expected_map("uid")
+    assert _map_rows(Path(f"/proc/{pid}/gid_map").read_text()) == _expected_map("gid")
+    assert os.readlink(f"/proc/{pid}/ns/user") != os.readlink("/proc/self/ns/user")
+
+
+def test_commands_reuse_the_holder(hutch: Hutch, base_image: str) -> None:
+    """Later commands join the same holder instead of making a new namespace."""
+    pid = _holder_pid(hutch.env)
+    hutch("run", "--rm", base_image, "true")
+    hutch("rmi", base_image)
+    assert _holder_pid(hutch.env) == pid and _alive(pid)
+
+
+def test_migrate_replaces_the_holder(hutch: Hutch, base_image: str) -> None:
+    """`system migrate` stops the holder; the next command starts a new one that works."""
+    old = _holder_pid(hutch.env)
+    hutch("system", "migrate")
+    assert not _alive(old)
+    assert hutch("run", "--rm", base_image, "echo", "after").stdout == "after\n"
+    new = _holder_pid(hutch.env)
+    assert new != old and _alive(new)
+    assert _map_rows(Path(f"/proc/{new}/uid_map").read_text()) == _expected_map("uid")
+
+
+def test_unshare_is_root_in_the_session(hutch: Hutch, base_image: str) -> None:
+    """`hutch unshare` runs a command as root of the session namespace, with its map."""
+    assert hutch("unshare", "id", "-u").stdout == "0\n"
+    uid_map = _map_rows(hutch("unshare", "cat", "/proc/self/uid_map").stdout)
+    assert uid_map == _expected_map("uid")
+    holder = _holder_pid(hutch.env)
+    inside = hutch("unshare", "readlink", "/proc/self/ns/user").stdout.strip()
+    assert inside == os.readlink(f"/proc/{holder}/ns/user")
+
+
+def test_unshare_removes_files_of_subordinate_ids(hutch: Hutch, base_image: str) -> None:
+    """Files that container uid 1000 made in storage resist the user's own rm, and
+    `hutch unshare rm -rf` removes them."""
+    hutch(
+        "run",
+        "--name",
+        "maker",
+        "-u",
+        "1000",
+        base_image,
+        "sh",
+        "-c",
+        "mkdir -p /tmp/made/sub && echo x > /tmp/made/sub/file && chmod 755 /tmp/made",
+    )
+    (container,) = (hutch.env.data_home / "hutch" / "storage" / "containers").iterdir()
+    made = container / "upper" / "tmp" / "made"
+    assert (made / "sub" / "file").stat().st_uid != os.getuid()
+    with pytest.raises(PermissionError):
+        shutil.rmtree(made)
+    hutch("unshare", "rm", "-rf", str(made))
+    assert not made.exists()
