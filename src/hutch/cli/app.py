@@ -35,6 +35,7 @@ from hutch.cli import (
     unshare,
     wait,
 )
+from hutch.cli import lazy
 from hutch.cli.state import AppState
 
 if TYPE_CHECKING:
@@ -114,6 +115,7 @@ def build_app(engine: Engine | None = None) -> typer.Typer:
 def main(argv: list[str] | None = None, *, engine: Engine | None = None) -> None:
     app = build_app(engine)
     args = sys.argv[1:] if argv is None else argv
+    lazy.prune(app, args)
     try:
         result = app(args=args, prog_name="hutch", standalone_mode=False)
     except HutchError as exc:
