@@ -24,6 +24,7 @@ from hutch.cli import (
     info,
     inspect,
     kill,
+    lazy,
     logs,
     ps,
     rm,
@@ -35,7 +36,6 @@ from hutch.cli import (
     unshare,
     wait,
 )
-from hutch.cli import lazy
 from hutch.cli.state import AppState
 
 if TYPE_CHECKING:
