@@ -110,7 +110,7 @@ def test_sigterm_to_hutch_is_forwarded(hutch: Hutch, base_image: str) -> None:
 @pytest.mark.xfail(
     strict=True,
     reason="BUG: SIGTERM to `hutch run` before its forwarding handlers are installed "
-    "(engine/containers.py installs them in _attach, after spawn.start returns) kills the "
+    "(engine/containers.py _attach installs them only after spawn.start returned) kills the "
     "CLI outright: the container keeps running unsupervised and --rm never happens",
 )
 def test_sigterm_while_the_container_starts_leaves_nothing(hutch: Hutch, base_image: str) -> None:

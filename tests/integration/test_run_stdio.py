@@ -118,9 +118,9 @@ def test_tty_window_size_follows_outer_terminal(hutch: Hutch, base_image: str) -
 
 @pytest.mark.xfail(
     strict=True,
-    reason="BUG: the container's pty gets the outer window size only after its command "
-    "started (runtime/relay.py relay_terminal copies it after spawn.start returned), "
-    "so a command that asks at once sees 0x0",
+    reason="BUG: the container's terminal starts at 24x80 (runtime/container.py) and gets "
+    "the outer size only from the RESIZE the attach client sends once the command runs "
+    "(runtime/relay.py relay), so a command that asks at once sees 24 80",
 )
 def test_tty_window_size_is_set_before_the_command_starts(hutch: Hutch, base_image: str) -> None:
     """A command that asks for the window size first thing already sees 30x100."""
@@ -147,7 +147,7 @@ def test_interactive_tty_passes_typed_input(hutch: Hutch, base_image: str) -> No
 @pytest.mark.xfail(
     strict=True,
     reason="BUG: input typed before the relay starts is discarded: runtime/relay.py "
-    "relay_terminal calls tty.setraw(in_fd), whose default TCSAFLUSH flushes pending input",
+    "relay calls tty.setraw(in_fd), whose default TCSAFLUSH flushes pending input",
 )
 def test_interactive_tty_keeps_typeahead(hutch: Hutch, base_image: str) -> None:
     """Input typed while hutch is still starting reaches the container (is not flushed)."""
