@@ -6,7 +6,9 @@
 function __hutch_subcommands
     switch "$argv[1]"
         case ''
-            printf '%s\n' images import rmi run info unshare version image system
+            printf '%s\n' images import rmi run create start stop restart kill rm wait ps logs inspect info unshare version container image system
+        case 'container'
+            printf '%s\n' run create start stop restart kill rm wait ls logs inspect
         case 'image'
             printf '%s\n' ls import rm inspect
         case 'system'
@@ -24,8 +26,46 @@ function __hutch_value_options
         case 'import'
             printf '%s\n' --change -c --message -m
         case 'run'
-            printf '%s\n' --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net
+            printf '%s\n' --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --restart --label -l --stop-signal --stop-timeout --cidfile
+        case 'create'
+            printf '%s\n' --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --restart --label -l --stop-signal --stop-timeout --cidfile
+        case 'stop'
+            printf '%s\n' --time -t
+        case 'restart'
+            printf '%s\n' --time -t
+        case 'kill'
+            printf '%s\n' --signal -s
+        case 'rm'
+            printf '%s\n' --time -t
+        case 'wait'
+            printf '%s\n' --condition
+        case 'ps'
+            printf '%s\n' --last -n --format
+        case 'logs'
+            printf '%s\n' --tail --since --until
+        case 'inspect'
+            printf '%s\n' --format -f --type -t
         case 'info'
+            printf '%s\n' --format -f
+        case 'container run'
+            printf '%s\n' --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --restart --label -l --stop-signal --stop-timeout --cidfile
+        case 'container create'
+            printf '%s\n' --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --restart --label -l --stop-signal --stop-timeout --cidfile
+        case 'container stop'
+            printf '%s\n' --time -t
+        case 'container restart'
+            printf '%s\n' --time -t
+        case 'container kill'
+            printf '%s\n' --signal -s
+        case 'container rm'
+            printf '%s\n' --time -t
+        case 'container wait'
+            printf '%s\n' --condition
+        case 'container ls'
+            printf '%s\n' --last -n --format
+        case 'container logs'
+            printf '%s\n' --tail --since --until
+        case 'container inspect'
             printf '%s\n' --format -f
         case 'image ls'
             printf '%s\n' --format
@@ -40,7 +80,7 @@ end
 
 # Commands whose options end at the first argument (the rest is argv).
 function __hutch_options_end_at_argument
-    printf '%s\n' run unshare
+    printf '%s\n' run create unshare container run container create
 end
 
 # The command path typed so far ("", "run", "image rm"), a space, and how many
@@ -100,9 +140,20 @@ complete -c hutch -n "__hutch_at ''" -a images -d 'List images in local storage'
 complete -c hutch -n "__hutch_at ''" -a import -d 'Import a tarball as a new single-layer image'
 complete -c hutch -n "__hutch_at ''" -a rmi -d 'Remove one or more images from local storage'
 complete -c hutch -n "__hutch_at ''" -a run -d 'Run a command in a new container'
+complete -c hutch -n "__hutch_at ''" -a create -d 'Create a container without starting it; print its id'
+complete -c hutch -n "__hutch_at ''" -a start -d 'Start one or more containers'
+complete -c hutch -n "__hutch_at ''" -a stop -d 'Stop running containers: the stop signal, then SIGKILL after the timeout'
+complete -c hutch -n "__hutch_at ''" -a restart -d 'Stop and start containers again'
+complete -c hutch -n "__hutch_at ''" -a kill -d 'Send a signal (SIGKILL by default) to the main process of containers'
+complete -c hutch -n "__hutch_at ''" -a rm -d 'Remove one or more containers'
+complete -c hutch -n "__hutch_at ''" -a wait -d 'Wait for containers to stop and print their exit codes'
+complete -c hutch -n "__hutch_at ''" -a ps -d 'List containers (running ones unless --all)'
+complete -c hutch -n "__hutch_at ''" -a logs -d 'Print the logs of one or more containers'
+complete -c hutch -n "__hutch_at ''" -a inspect -d 'Show details of containers or images as JSON'
 complete -c hutch -n "__hutch_at ''" -a info -d 'Show what hutch found on this host, with the fix for anything missing'
 complete -c hutch -n "__hutch_at ''" -a unshare -d 'Run a command in the user namespace hutch uses for storage and containers'
 complete -c hutch -n "__hutch_at ''" -a version -d 'Show the hutch version'
+complete -c hutch -n "__hutch_at ''" -a container -d 'Manage containers'
 complete -c hutch -n "__hutch_at ''" -a image -d 'Manage images'
 complete -c hutch -n "__hutch_at ''" -a system -d 'Manage hutch itself'
 complete -c hutch -n "__hutch_at ''" -l root -x -a '(__fish_complete_directories)' -d 'Storage root directory (default ~/.local/share/hutch)'
@@ -138,7 +189,7 @@ complete -c hutch -n "__hutch_arg 'rmi' 1+" -f -a '(__hutch_image_names)'
 complete -c hutch -n "__hutch_at 'run'" -l rm -d 'Remove the container when it exits'
 complete -c hutch -n "__hutch_at 'run'" -l interactive -s i -d 'Keep stdin open and pass it to the container'
 complete -c hutch -n "__hutch_at 'run'" -l tty -s t -d 'Allocate a pseudo-terminal'
-complete -c hutch -n "__hutch_at 'run'" -l detach -s d -d 'Run in the background (not available yet)'
+complete -c hutch -n "__hutch_at 'run'" -l detach -s d -d 'Run in the background and print the container id'
 complete -c hutch -n "__hutch_at 'run'" -l env -s e -x -d 'Set an environment variable (NAME=VALUE, or NAME to copy)'
 complete -c hutch -n "__hutch_at 'run'" -l env-file -r -F -d 'Read environment variables from a file'
 complete -c hutch -n "__hutch_at 'run'" -l workdir -s w -x -d 'Working directory inside the container'
@@ -147,10 +198,101 @@ complete -c hutch -n "__hutch_at 'run'" -l entrypoint -x -d 'Override the image\
 complete -c hutch -n "__hutch_at 'run'" -l hostname -s h -x -d 'Container host name'
 complete -c hutch -n "__hutch_at 'run'" -l name -x -d 'Name of the container'
 complete -c hutch -n "__hutch_at 'run'" -l network -l net -x -a 'none host' -d 'Network mode: none (default) or host'
+complete -c hutch -n "__hutch_at 'run'" -l restart -x -d 'Restart policy: no, always, unless-stopped, on-failure[:N]'
+complete -c hutch -n "__hutch_at 'run'" -l label -s l -x -d 'Set a label (KEY=VALUE) on the container'
+complete -c hutch -n "__hutch_at 'run'" -l stop-signal -x -d 'Signal that stops the container (default: image\'s, or SIGTERM)'
+complete -c hutch -n "__hutch_at 'run'" -l stop-timeout -x -d 'Seconds to wait after the stop signal before SIGKILL'
+complete -c hutch -n "__hutch_at 'run'" -l cidfile -x -d 'Write the container id to this file'
 complete -c hutch -n "__hutch_at 'run'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'run' 1" -f -a '(__hutch_image_names)'
 complete -c hutch -n "__hutch_arg 'run' 2" -f -a '(__fish_complete_command)'
 complete -c hutch -n "__hutch_arg 'run' 3+" -F
+
+# hutch create
+complete -c hutch -n "__hutch_at 'create'" -l rm -d 'Remove the container when it exits'
+complete -c hutch -n "__hutch_at 'create'" -l interactive -s i -d 'Keep stdin open and pass it to the container'
+complete -c hutch -n "__hutch_at 'create'" -l tty -s t -d 'Allocate a pseudo-terminal'
+complete -c hutch -n "__hutch_at 'create'" -l env -s e -x -d 'Set an environment variable (NAME=VALUE, or NAME to copy)'
+complete -c hutch -n "__hutch_at 'create'" -l env-file -r -F -d 'Read environment variables from a file'
+complete -c hutch -n "__hutch_at 'create'" -l workdir -s w -x -d 'Working directory inside the container'
+complete -c hutch -n "__hutch_at 'create'" -l user -s u -x -d 'User (name or uid, optionally :group) to run as'
+complete -c hutch -n "__hutch_at 'create'" -l entrypoint -x -d 'Override the image\'s entrypoint (string or JSON array)'
+complete -c hutch -n "__hutch_at 'create'" -l hostname -s h -x -d 'Container host name'
+complete -c hutch -n "__hutch_at 'create'" -l name -x -d 'Name of the container'
+complete -c hutch -n "__hutch_at 'create'" -l network -l net -x -a 'none host' -d 'Network mode: none (default) or host'
+complete -c hutch -n "__hutch_at 'create'" -l restart -x -d 'Restart policy: no, always, unless-stopped, on-failure[:N]'
+complete -c hutch -n "__hutch_at 'create'" -l label -s l -x -d 'Set a label (KEY=VALUE) on the container'
+complete -c hutch -n "__hutch_at 'create'" -l stop-signal -x -d 'Signal that stops the container (default: image\'s, or SIGTERM)'
+complete -c hutch -n "__hutch_at 'create'" -l stop-timeout -x -d 'Seconds to wait after the stop signal before SIGKILL'
+complete -c hutch -n "__hutch_at 'create'" -l cidfile -x -d 'Write the container id to this file'
+complete -c hutch -n "__hutch_at 'create'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'create' 1" -f -a '(__hutch_image_names)'
+complete -c hutch -n "__hutch_arg 'create' 2" -f -a '(__fish_complete_command)'
+complete -c hutch -n "__hutch_arg 'create' 3+" -F
+
+# hutch start
+complete -c hutch -n "__hutch_at 'start'" -l attach -s a -d 'Attach to the container\'s output and wait for it'
+complete -c hutch -n "__hutch_at 'start'" -l interactive -s i -d 'Pass stdin to the container (with --attach)'
+complete -c hutch -n "__hutch_at 'start'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'start' 1+" -F
+
+# hutch stop
+complete -c hutch -n "__hutch_at 'stop'" -l time -s t -x -d 'Seconds to wait for the stop signal before SIGKILL'
+complete -c hutch -n "__hutch_at 'stop'" -l all -s a -d 'All containers'
+complete -c hutch -n "__hutch_at 'stop'" -l ignore -s i -d 'Ignore containers that do not exist'
+complete -c hutch -n "__hutch_at 'stop'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'stop' 1+" -F
+
+# hutch restart
+complete -c hutch -n "__hutch_at 'restart'" -l time -s t -x -d 'Seconds to wait for the stop signal before SIGKILL'
+complete -c hutch -n "__hutch_at 'restart'" -l all -s a -d 'All containers'
+complete -c hutch -n "__hutch_at 'restart'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'restart' 1+" -F
+
+# hutch kill
+complete -c hutch -n "__hutch_at 'kill'" -l signal -s s -x -d 'Signal to send (name or number)'
+complete -c hutch -n "__hutch_at 'kill'" -l all -s a -d 'All containers'
+complete -c hutch -n "__hutch_at 'kill'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'kill' 1+" -F
+
+# hutch rm
+complete -c hutch -n "__hutch_at 'rm'" -l force -s f -d 'Stop running containers first'
+complete -c hutch -n "__hutch_at 'rm'" -l all -s a -d 'All containers'
+complete -c hutch -n "__hutch_at 'rm'" -l ignore -s i -d 'Ignore containers that do not exist'
+complete -c hutch -n "__hutch_at 'rm'" -l time -s t -x -d 'Seconds to wait for a stop before SIGKILL (with -f)'
+complete -c hutch -n "__hutch_at 'rm'" -l volumes -s v -d 'Remove the container\'s anonymous volumes'
+complete -c hutch -n "__hutch_at 'rm'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'rm' 1+" -F
+
+# hutch wait
+complete -c hutch -n "__hutch_at 'wait'" -l condition -x -d 'Condition to wait for (default: stopped)'
+complete -c hutch -n "__hutch_at 'wait'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'wait' 1+" -F
+
+# hutch ps
+complete -c hutch -n "__hutch_at 'ps'" -l all -s a -d 'Show all containers'
+complete -c hutch -n "__hutch_at 'ps'" -l quiet -s q -d 'Print ids only'
+complete -c hutch -n "__hutch_at 'ps'" -l last -s n -x -d 'Show the n most recently created containers'
+complete -c hutch -n "__hutch_at 'ps'" -l latest -s l -d 'Show the most recently created container'
+complete -c hutch -n "__hutch_at 'ps'" -l format -x -a 'json' -d 'json, or a Go template such as \'{{.ID}} {{.Names}}\''
+complete -c hutch -n "__hutch_at 'ps'" -l no-trunc -d 'Do not truncate output'
+complete -c hutch -n "__hutch_at 'ps'" -l noheading -d 'Do not print the header row'
+complete -c hutch -n "__hutch_at 'ps'" -l help -d 'Show the help and exit'
+
+# hutch logs
+complete -c hutch -n "__hutch_at 'logs'" -l follow -s f -d 'Keep printing new output until the container exits'
+complete -c hutch -n "__hutch_at 'logs'" -l tail -x -d 'Print only the last N lines'
+complete -c hutch -n "__hutch_at 'logs'" -l since -x -d 'Only lines after this time (RFC 3339, unix, or duration)'
+complete -c hutch -n "__hutch_at 'logs'" -l until -x -d 'Only lines before this time'
+complete -c hutch -n "__hutch_at 'logs'" -l timestamps -s t -d 'Prefix each line with its time'
+complete -c hutch -n "__hutch_at 'logs'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'logs' 1+" -F
+
+# hutch inspect
+complete -c hutch -n "__hutch_at 'inspect'" -l format -s f -x -a 'json' -d 'json (default) or a Go template'
+complete -c hutch -n "__hutch_at 'inspect'" -l type -s t -x -d 'container, image or all'
+complete -c hutch -n "__hutch_at 'inspect'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'inspect' 1+" -F
 
 # hutch info
 complete -c hutch -n "__hutch_at 'info'" -l format -s f -x -a 'json' -d 'json, or a Go template over the report'
@@ -163,6 +305,128 @@ complete -c hutch -n "__hutch_arg 'unshare' 2+" -F
 
 # hutch version
 complete -c hutch -n "__hutch_at 'version'" -l help -d 'Show the help and exit'
+
+# hutch container
+complete -c hutch -n "__hutch_at 'container'" -a run -d 'Run a command in a new container'
+complete -c hutch -n "__hutch_at 'container'" -a create -d 'Create a container without starting it; print its id'
+complete -c hutch -n "__hutch_at 'container'" -a start -d 'Start one or more containers'
+complete -c hutch -n "__hutch_at 'container'" -a stop -d 'Stop running containers: the stop signal, then SIGKILL after the timeout'
+complete -c hutch -n "__hutch_at 'container'" -a restart -d 'Stop and start containers again'
+complete -c hutch -n "__hutch_at 'container'" -a kill -d 'Send a signal (SIGKILL by default) to the main process of containers'
+complete -c hutch -n "__hutch_at 'container'" -a rm -d 'Remove one or more containers'
+complete -c hutch -n "__hutch_at 'container'" -a wait -d 'Wait for containers to stop and print their exit codes'
+complete -c hutch -n "__hutch_at 'container'" -a ls -d 'List containers (running ones unless --all)'
+complete -c hutch -n "__hutch_at 'container'" -a logs -d 'Print the logs of one or more containers'
+complete -c hutch -n "__hutch_at 'container'" -a inspect -d 'Show details of containers as JSON'
+complete -c hutch -n "__hutch_at 'container'" -l help -d 'Show the help and exit'
+
+# hutch container run
+complete -c hutch -n "__hutch_at 'container run'" -l rm -d 'Remove the container when it exits'
+complete -c hutch -n "__hutch_at 'container run'" -l interactive -s i -d 'Keep stdin open and pass it to the container'
+complete -c hutch -n "__hutch_at 'container run'" -l tty -s t -d 'Allocate a pseudo-terminal'
+complete -c hutch -n "__hutch_at 'container run'" -l detach -s d -d 'Run in the background and print the container id'
+complete -c hutch -n "__hutch_at 'container run'" -l env -s e -x -d 'Set an environment variable (NAME=VALUE, or NAME to copy)'
+complete -c hutch -n "__hutch_at 'container run'" -l env-file -r -F -d 'Read environment variables from a file'
+complete -c hutch -n "__hutch_at 'container run'" -l workdir -s w -x -d 'Working directory inside the container'
+complete -c hutch -n "__hutch_at 'container run'" -l user -s u -x -d 'User (name or uid, optionally :group) to run as'
+complete -c hutch -n "__hutch_at 'container run'" -l entrypoint -x -d 'Override the image\'s entrypoint (string or JSON array)'
+complete -c hutch -n "__hutch_at 'container run'" -l hostname -s h -x -d 'Container host name'
+complete -c hutch -n "__hutch_at 'container run'" -l name -x -d 'Name of the container'
+complete -c hutch -n "__hutch_at 'container run'" -l network -l net -x -a 'none host' -d 'Network mode: none (default) or host'
+complete -c hutch -n "__hutch_at 'container run'" -l restart -x -d 'Restart policy: no, always, unless-stopped, on-failure[:N]'
+complete -c hutch -n "__hutch_at 'container run'" -l label -s l -x -d 'Set a label (KEY=VALUE) on the container'
+complete -c hutch -n "__hutch_at 'container run'" -l stop-signal -x -d 'Signal that stops the container (default: image\'s, or SIGTERM)'
+complete -c hutch -n "__hutch_at 'container run'" -l stop-timeout -x -d 'Seconds to wait after the stop signal before SIGKILL'
+complete -c hutch -n "__hutch_at 'container run'" -l cidfile -x -d 'Write the container id to this file'
+complete -c hutch -n "__hutch_at 'container run'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'container run' 1" -f -a '(__hutch_image_names)'
+complete -c hutch -n "__hutch_arg 'container run' 2" -f -a '(__fish_complete_command)'
+complete -c hutch -n "__hutch_arg 'container run' 3+" -F
+
+# hutch container create
+complete -c hutch -n "__hutch_at 'container create'" -l rm -d 'Remove the container when it exits'
+complete -c hutch -n "__hutch_at 'container create'" -l interactive -s i -d 'Keep stdin open and pass it to the container'
+complete -c hutch -n "__hutch_at 'container create'" -l tty -s t -d 'Allocate a pseudo-terminal'
+complete -c hutch -n "__hutch_at 'container create'" -l env -s e -x -d 'Set an environment variable (NAME=VALUE, or NAME to copy)'
+complete -c hutch -n "__hutch_at 'container create'" -l env-file -r -F -d 'Read environment variables from a file'
+complete -c hutch -n "__hutch_at 'container create'" -l workdir -s w -x -d 'Working directory inside the container'
+complete -c hutch -n "__hutch_at 'container create'" -l user -s u -x -d 'User (name or uid, optionally :group) to run as'
+complete -c hutch -n "__hutch_at 'container create'" -l entrypoint -x -d 'Override the image\'s entrypoint (string or JSON array)'
+complete -c hutch -n "__hutch_at 'container create'" -l hostname -s h -x -d 'Container host name'
+complete -c hutch -n "__hutch_at 'container create'" -l name -x -d 'Name of the container'
+complete -c hutch -n "__hutch_at 'container create'" -l network -l net -x -a 'none host' -d 'Network mode: none (default) or host'
+complete -c hutch -n "__hutch_at 'container create'" -l restart -x -d 'Restart policy: no, always, unless-stopped, on-failure[:N]'
+complete -c hutch -n "__hutch_at 'container create'" -l label -s l -x -d 'Set a label (KEY=VALUE) on the container'
+complete -c hutch -n "__hutch_at 'container create'" -l stop-signal -x -d 'Signal that stops the container (default: image\'s, or SIGTERM)'
+complete -c hutch -n "__hutch_at 'container create'" -l stop-timeout -x -d 'Seconds to wait after the stop signal before SIGKILL'
+complete -c hutch -n "__hutch_at 'container create'" -l cidfile -x -d 'Write the container id to this file'
+complete -c hutch -n "__hutch_at 'container create'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'container create' 1" -f -a '(__hutch_image_names)'
+complete -c hutch -n "__hutch_arg 'container create' 2" -f -a '(__fish_complete_command)'
+complete -c hutch -n "__hutch_arg 'container create' 3+" -F
+
+# hutch container start
+complete -c hutch -n "__hutch_at 'container start'" -l attach -s a -d 'Attach to the container\'s output and wait for it'
+complete -c hutch -n "__hutch_at 'container start'" -l interactive -s i -d 'Pass stdin to the container (with --attach)'
+complete -c hutch -n "__hutch_at 'container start'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'container start' 1+" -F
+
+# hutch container stop
+complete -c hutch -n "__hutch_at 'container stop'" -l time -s t -x -d 'Seconds to wait for the stop signal before SIGKILL'
+complete -c hutch -n "__hutch_at 'container stop'" -l all -s a -d 'All containers'
+complete -c hutch -n "__hutch_at 'container stop'" -l ignore -s i -d 'Ignore containers that do not exist'
+complete -c hutch -n "__hutch_at 'container stop'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'container stop' 1+" -F
+
+# hutch container restart
+complete -c hutch -n "__hutch_at 'container restart'" -l time -s t -x -d 'Seconds to wait for the stop signal before SIGKILL'
+complete -c hutch -n "__hutch_at 'container restart'" -l all -s a -d 'All containers'
+complete -c hutch -n "__hutch_at 'container restart'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'container restart' 1+" -F
+
+# hutch container kill
+complete -c hutch -n "__hutch_at 'container kill'" -l signal -s s -x -d 'Signal to send (name or number)'
+complete -c hutch -n "__hutch_at 'container kill'" -l all -s a -d 'All containers'
+complete -c hutch -n "__hutch_at 'container kill'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'container kill' 1+" -F
+
+# hutch container rm
+complete -c hutch -n "__hutch_at 'container rm'" -l force -s f -d 'Stop running containers first'
+complete -c hutch -n "__hutch_at 'container rm'" -l all -s a -d 'All containers'
+complete -c hutch -n "__hutch_at 'container rm'" -l ignore -s i -d 'Ignore containers that do not exist'
+complete -c hutch -n "__hutch_at 'container rm'" -l time -s t -x -d 'Seconds to wait for a stop before SIGKILL (with -f)'
+complete -c hutch -n "__hutch_at 'container rm'" -l volumes -s v -d 'Remove the container\'s anonymous volumes'
+complete -c hutch -n "__hutch_at 'container rm'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'container rm' 1+" -F
+
+# hutch container wait
+complete -c hutch -n "__hutch_at 'container wait'" -l condition -x -d 'Condition to wait for (default: stopped)'
+complete -c hutch -n "__hutch_at 'container wait'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'container wait' 1+" -F
+
+# hutch container ls
+complete -c hutch -n "__hutch_at 'container ls'" -l all -s a -d 'Show all containers'
+complete -c hutch -n "__hutch_at 'container ls'" -l quiet -s q -d 'Print ids only'
+complete -c hutch -n "__hutch_at 'container ls'" -l last -s n -x -d 'Show the n most recently created containers'
+complete -c hutch -n "__hutch_at 'container ls'" -l latest -s l -d 'Show the most recently created container'
+complete -c hutch -n "__hutch_at 'container ls'" -l format -x -a 'json' -d 'json, or a Go template such as \'{{.ID}} {{.Names}}\''
+complete -c hutch -n "__hutch_at 'container ls'" -l no-trunc -d 'Do not truncate output'
+complete -c hutch -n "__hutch_at 'container ls'" -l noheading -d 'Do not print the header row'
+complete -c hutch -n "__hutch_at 'container ls'" -l help -d 'Show the help and exit'
+
+# hutch container logs
+complete -c hutch -n "__hutch_at 'container logs'" -l follow -s f -d 'Keep printing new output until the container exits'
+complete -c hutch -n "__hutch_at 'container logs'" -l tail -x -d 'Print only the last N lines'
+complete -c hutch -n "__hutch_at 'container logs'" -l since -x -d 'Only lines after this time (RFC 3339, unix, or duration)'
+complete -c hutch -n "__hutch_at 'container logs'" -l until -x -d 'Only lines before this time'
+complete -c hutch -n "__hutch_at 'container logs'" -l timestamps -s t -d 'Prefix each line with its time'
+complete -c hutch -n "__hutch_at 'container logs'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'container logs' 1+" -F
+
+# hutch container inspect
+complete -c hutch -n "__hutch_at 'container inspect'" -l format -s f -x -a 'json' -d 'json (default) or a Go template'
+complete -c hutch -n "__hutch_at 'container inspect'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'container inspect' 1+" -F
 
 # hutch image
 complete -c hutch -n "__hutch_at 'image'" -a ls -d 'List images in local storage'
