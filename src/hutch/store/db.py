@@ -57,6 +57,15 @@ _SCHEMA = (
     );
     CREATE INDEX containers_image ON containers(image_id);
     """,
+    # build cache: step key -> the intermediate image that step made
+    """
+    CREATE TABLE build_cache (
+        key TEXT PRIMARY KEY,
+        image_id TEXT NOT NULL REFERENCES images(id) ON DELETE CASCADE,
+        created REAL NOT NULL
+    );
+    CREATE INDEX build_cache_image ON build_cache(image_id);
+    """,
 )
 
 
