@@ -107,12 +107,6 @@ def test_sigterm_to_hutch_is_forwarded(hutch: Hutch, base_image: str) -> None:
     assert list((hutch.env.data_home / "hutch" / "storage" / "containers").iterdir()) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: SIGTERM to `hutch run` before its forwarding handlers are installed "
-    "(engine/containers.py _attach installs them only after spawn.start returned) kills the "
-    "CLI outright: the container keeps running unsupervised and --rm never happens",
-)
 def test_sigterm_while_the_container_starts_leaves_nothing(hutch: Hutch, base_image: str) -> None:
     """SIGTERM that reaches hutch while it starts the container is not lost: hutch exits by
     itself (not killed by the signal), and with --rm no process or container dir is left."""

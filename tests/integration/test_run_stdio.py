@@ -12,7 +12,6 @@ import subprocess
 import termios
 import time
 
-import pytest
 from harness import Hutch
 
 
@@ -116,12 +115,6 @@ def test_tty_window_size_follows_outer_terminal(hutch: Hutch, base_image: str) -
     assert out.splitlines() == ["/dev/pts/0", "30 100"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the container's terminal starts at 24x80 (runtime/container.py) and gets "
-    "the outer size only from the RESIZE the attach client sends once the command runs "
-    "(runtime/relay.py relay), so a command that asks at once sees 24 80",
-)
 def test_tty_window_size_is_set_before_the_command_starts(hutch: Hutch, base_image: str) -> None:
     """A command that asks for the window size first thing already sees 30x100."""
     # the gap is a race: five tries make a pass by luck very unlikely
@@ -144,11 +137,6 @@ def test_interactive_tty_passes_typed_input(hutch: Hutch, base_image: str) -> No
     assert code == 3, out
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: input typed before the relay starts is discarded: runtime/relay.py "
-    "relay calls tty.setraw(in_fd), whose default TCSAFLUSH flushes pending input",
-)
 def test_interactive_tty_keeps_typeahead(hutch: Hutch, base_image: str) -> None:
     """Input typed while hutch is still starting reaches the container (is not flushed)."""
     # were "exit 3" lost, the shell would wait at its prompt: "exit 4" then ends it

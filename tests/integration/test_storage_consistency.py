@@ -148,22 +148,3 @@ def test_parallel_imports_of_one_tar(hutch: Hutch, rootfs_tar: Path) -> None:
     named = json.loads(hutch("image", "inspect", "same").stdout)[0]["Id"]
     assert named in {r.stdout.strip() for r in results}
     assert hutch("run", "--rm", "same", "echo", "ok").stdout == "ok\n"
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: an import's image id depends on the clock (engine/images.py import_image "
-    "puts created=now in the config, whose digest is the id), so importing one tar "
-    "twice, or four times at once, makes several images and leaves untagged ones",
-)
-def test_parallel_imports_of_one_tar_give_one_image(hutch: Hutch, rootfs_tar: Path) -> None:
-    """Four imports of the same tar at once give one image id and one image in storage."""
-    with ThreadPoolExecutor(4) as pool:
-        results = list(
-            pool.map(
-                lambda _: hutch("import", "-q", str(rootfs_tar), "same", check=False), range(4)
-            )
-        )
-    assert [r.returncode for r in results] == [0] * 4
-    assert len({r.stdout for r in results}) == 1
-    assert hutch("images", "-q", "--no-trunc").stdout.count("\n") == 1

@@ -10,7 +10,6 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
-from types import FrameType
 
 from hutch.api.errors import Conflict, HutchError, InvalidArgument, NoSuchObject
 from hutch.api.options import RemoveContainerOptions, RunOptions, StopOptions
@@ -23,21 +22,14 @@ from hutch.runtime import spawn
 from hutch.runtime import state as st
 from hutch.runtime.ids import map_to_host
 from hutch.runtime.monitor import STOP_MARKER
-from hutch.runtime.relay import relay
+from hutch.runtime.relay import relay, window_size
+from hutch.runtime.signalproxy import SignalProxy
 from hutch.runtime.spec import Rootfs
 from hutch.store.containers import ContainerDirs
 from hutch.store.images import ImageRecord
 from hutch.store.layers import remove_tree
 from hutch.util.ids import new_id, random_name, valid_name
 
-FORWARDED_SIGNALS = (
-    signals.SIGINT,
-    signals.SIGTERM,
-    signals.SIGHUP,
-    signals.SIGQUIT,
-    signals.SIGUSR1,
-    signals.SIGUSR2,
-)
 DEFAULT_STOP_TIMEOUT = 10
 
 
@@ -127,17 +119,24 @@ class ContainerService:
         return record.id
 
     def run(self, options: RunOptions) -> RunReport:
-        container_id = self.create(options)
+        # Attached: from the first moment, signals are queued for the container.
+        proxy = None if options.detach else SignalProxy()
         try:
-            code = self._start(
-                cs.get(self._ctx, container_id),
-                attach=not options.detach,
-                interactive=options.interactive,
-            )
-        except HutchError:
-            if options.remove:
-                self._remove_quietly(container_id)
-            raise
+            container_id = self.create(options)
+            try:
+                code = self._start(
+                    cs.get(self._ctx, container_id),
+                    attach=not options.detach,
+                    interactive=options.interactive,
+                    proxy=proxy,
+                )
+            except HutchError:
+                if options.remove:
+                    self._remove_quietly(container_id)
+                raise
+        finally:
+            if proxy is not None:
+                proxy.close()
         if options.detach:
             return RunReport(container_id, None)
         if options.remove:
@@ -165,7 +164,14 @@ class ContainerService:
                 reports.append(ActionReport(name, error=str(exc), exit_code=exc.exit_code))
         return reports
 
-    def _start(self, container: cs.Container, *, attach: bool, interactive: bool) -> int | None:
+    def _start(
+        self,
+        container: cs.Container,
+        *,
+        attach: bool,
+        interactive: bool,
+        proxy: SignalProxy | None = None,
+    ) -> int | None:
         options = container.options
         (container.dirs.userdata / STOP_MARKER).unlink(missing_ok=True)
         if container.state.status == st.EXITED:
@@ -181,13 +187,24 @@ class ContainerService:
             restart=options.get("restart") or "no",
             cleanup=self._cleanup_argv(container.record.id) if options.get("remove") else (),
         )
-        started = spawn.start(config, attach=attach)
-        if not attach:
-            return None
+        terminal = bool(options.get("tty"))
+        own_proxy = proxy is None and attach
+        if own_proxy:
+            proxy = SignalProxy()
         try:
-            code = _attach(started, interactive=interactive, terminal=bool(options.get("tty")))
+            window = window_size(0) if attach and terminal else None
+            started = spawn.start(config, attach=attach, window=window)
+            if not attach:
+                return None
+            assert proxy is not None
+            proxy.target(started.init_pid)
+            try:
+                code = _attach(started, interactive=interactive, terminal=terminal)
+            finally:
+                spawn.finish(started)
         finally:
-            spawn.finish(started)
+            if own_proxy and proxy is not None:
+                proxy.close()
         if code is None:
             code = cs.get(self._ctx, container.record.id).state.exit_code
         return code
@@ -422,16 +439,6 @@ def _write_cidfile(path: str, container_id: str) -> None:
 
 
 def _attach(started: spawn.Started, *, interactive: bool, terminal: bool) -> int | None:
-    """Relay output (and input) and forward signals until the container exits."""
-
-    def forward(sig: int, _frame: FrameType | None) -> None:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(started.init_pid, sig)
-
-    previous = {sig: signals.signal(sig, forward) for sig in FORWARDED_SIGNALS}
-    try:
-        assert started.output is not None
-        return relay(started.output, stdin=interactive, terminal=terminal)
-    finally:
-        for sig, handler in previous.items():
-            signals.signal(sig, handler)
+    """Relay output (and input) until the container exits (signals: SignalProxy)."""
+    assert started.output is not None
+    return relay(started.output, stdin=interactive, terminal=terminal)

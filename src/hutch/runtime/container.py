@@ -75,8 +75,10 @@ def _setup_and_exec(spec: Spec, sock: socket.socket, gid5_mapped: bool) -> None:
         flags |= _NS_FLAGS.get(ns, 0)
     sc.unshare(flags)
     send(sock, {"stage": "namespaces"})
-    if sock.recv(64) != b"go":
+    go = sock.recv(64).split()
+    if not go or go[0] != b"go":
         os._exit(125)
+    window = (int(go[1]), int(go[2])) if len(go) == 3 else (24, 80)
 
     root = spec.rootfs.target  # mounted by the monitor, inherited with the mount table
     for step in mounts.base_plan(spec, gid5_mapped=gid5_mapped):
@@ -97,7 +99,7 @@ def _setup_and_exec(spec: Spec, sock: socket.socket, gid5_mapped: bool) -> None:
         socket.sethostname(spec.hostname)
 
     if spec.process.terminal:
-        _setup_terminal(sock, user)
+        _setup_terminal(sock, user, window)
     else:
         os.setsid()
         if not spec.process.stdin:
@@ -125,12 +127,13 @@ def mark_cloexec_above(lowest: int) -> None:
                 continue  # the directory's own descriptor, already closed
 
 
-def _setup_terminal(sock: socket.socket, user: ResolvedUser) -> None:
+def _setup_terminal(sock: socket.socket, user: ResolvedUser, window: tuple[int, int]) -> None:
     master = os.open("/dev/ptmx", os.O_RDWR | os.O_NOCTTY | os.O_CLOEXEC)
     fcntl.ioctl(master, _TIOCSPTLCK, struct.pack("i", 0))
     number = struct.unpack("I", fcntl.ioctl(master, _TIOCGPTN, b"\0" * 4))[0]
-    # 24x80 until a client sends its real size, rather than a useless 0x0.
-    fcntl.ioctl(master, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    # The attached client's size (sent with "go"), so that the command sees it
+    # from its first instruction; 24x80 without one, rather than a useless 0x0.
+    fcntl.ioctl(master, termios.TIOCSWINSZ, struct.pack("HHHH", *window, 0, 0))
     slave = os.open(f"/dev/pts/{number}", os.O_RDWR | os.O_NOCTTY)
     if user.uid != 0:
         os.fchown(slave, user.uid, -1)

@@ -135,6 +135,7 @@ class Monitor:
         self.clients: dict[socket.socket, ap.FrameReader] = {}
         self.state = st.read_state(self.state_path)
         self.init_pid = 0
+        self.net_pids: list[int] = []
         self.wake_r, self.wake_w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
 
     # -- life cycle --------------------------------------------------------
@@ -255,6 +256,7 @@ class Monitor:
         if error is not None:
             code, message = error
             _, _status = os.waitpid(pid, 0)
+            self._detach_network()
             self._set(status=st.EXITED, exit_code=code, error=message, finished_at=time.time())
             self._close_fds(list(pipes), stdin_w, master)
             return code
@@ -274,6 +276,7 @@ class Monitor:
                 self.caller.close()
                 self.caller = None
         code = self._pump(listener, pid, pipes, stdin_w, master)
+        self._detach_network()
         self.log.flush()
         self._set(status=st.EXITED, exit_code=code, finished_at=time.time(), pid=0)
         for client in list(self.clients):
@@ -283,6 +286,27 @@ class Monitor:
         self.clients.clear()
         self.init_pid = 0
         return code
+
+    def _attach_network(self, host_pid: int) -> str | None:
+        """Start this run's network helper (pasta, slirp4netns); an error message or None."""
+        if self.spec.network.mode != "private":
+            return None
+        from hutch.runtime import nethelper  # only containers with a network pay for it
+
+        # The helper belongs in our pid namespace, not in the container's.
+        sc.setns(self.own_pidns, sc.CLONE_NEWPID)
+        try:
+            self.net_pids = nethelper.attach(self.spec.network, host_pid, self.args.bundle)
+        except (nethelper.NetworkAttachError, OSError) as exc:
+            return str(exc)
+        return None
+
+    def _detach_network(self) -> None:
+        if self.net_pids:
+            from hutch.runtime import nethelper
+
+            nethelper.detach(self.net_pids)
+            self.net_pids = []
 
     def _handshake(self, a: socket.socket, pid: int) -> tuple[int | None, tuple[int, str] | None]:
         if self.caller is not None:
@@ -294,11 +318,19 @@ class Monitor:
                 return master, None
             message = json.loads(data)
             if message.get("stage") == "namespaces":
+                failure = self._attach_network(pid)
+                if failure is not None:
+                    os.kill(self.init_pid, signal.SIGKILL)
+                    if self.caller is not None:
+                        send(self.caller, {"error": failure, "code": 125})
+                    return master, (125, failure)
+                go = b"go"
                 if self.caller is not None:
                     send(self.caller, message)
-                    if self.caller.recv(16) != b"go":
+                    go = self.caller.recv(64)  # "go" or "go ROWS COLS"
+                    if not go.startswith(b"go"):
                         os.kill(pid, signal.SIGKILL)
-                a.send(b"go")
+                a.send(go)
             elif "tty" in message and fds:
                 master = fds[0]
                 os.set_blocking(master, False)

@@ -51,7 +51,9 @@ def relay(conn: socket.socket, *, stdin: bool, terminal: bool) -> int | None:
         previous = signal.signal(signal.SIGWINCH, on_winch)
     try:
         if raw_mode:
-            tty.setraw(in_fd)
+            # TCSANOW: TCSAFLUSH (the default) would discard what the user
+            # typed ahead while the container was starting.
+            tty.setraw(in_fd, termios.TCSANOW)
         return _pump(conn, in_fd if stdin else None)
     finally:
         if previous is not None:

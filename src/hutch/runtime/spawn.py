@@ -76,7 +76,12 @@ def monitor_argv(config: MonitorConfig, sync_fd: int, detached: bool) -> list[st
 
 
 def start(
-    config: MonitorConfig, *, attach: bool, on_namespaces: Callable[[int], None] | None = None
+    config: MonitorConfig,
+    *,
+    attach: bool,
+    on_namespaces: Callable[[int], None] | None = None,
+    window: tuple[int, int] | None = None,
+    on_pid: Callable[[int], None] | None = None,
 ) -> Started:
     """Spawn the monitor and wait until the command runs (or failed to)."""
     caller, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
@@ -94,13 +99,15 @@ def start(
             message = json.loads(data)
             if "pid" in message:
                 init_pid = int(message["pid"])
+                if on_pid is not None:
+                    on_pid(init_pid)
             elif message.get("stage") == "namespaces":
                 if on_namespaces is not None:
                     on_namespaces(init_pid)
                 if attach:
                     output = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
                     output.connect(config.attach_socket)
-                caller.send(b"go")
+                caller.send(_go(window))
             elif message.get("exec"):
                 break
             elif "error" in message:
@@ -123,6 +130,12 @@ def finish(started: Started) -> None:
         started.output.close()
     if started.sync is not None:
         _wait_gone(started.sync)
+
+
+def _go(window: tuple[int, int] | None) -> bytes:
+    if window is None or not all(window):
+        return b"go"
+    return f"go {window[0]} {window[1]}".encode()
 
 
 def _error_of(code: int, text: str) -> HutchError:

@@ -1,0 +1,48 @@
+"""Forwarding the signals an attached caller receives to its container.
+
+Installed before the container exists, so that a signal arriving while the
+container is being created is not lost (nor kills the caller, leaving the
+container unsupervised): it is queued and delivered once the command runs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+from types import FrameType
+
+FORWARDED = (
+    signal.SIGINT,
+    signal.SIGTERM,
+    signal.SIGHUP,
+    signal.SIGQUIT,
+    signal.SIGUSR1,
+    signal.SIGUSR2,
+)
+
+
+class SignalProxy:
+    def __init__(self) -> None:
+        self._pid = 0
+        self._pending: list[int] = []
+        self._previous = {sig: signal.signal(sig, self._on_signal) for sig in FORWARDED}
+
+    def _on_signal(self, sig: int, _frame: FrameType | None) -> None:
+        if self._pid:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self._pid, sig)
+        else:
+            self._pending.append(sig)
+
+    def target(self, pid: int) -> None:
+        """From now on signals go to ``pid``; queued ones are delivered now."""
+        self._pid = pid
+        pending, self._pending = self._pending, []
+        for sig in pending:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, sig)
+
+    def close(self) -> None:
+        for sig, handler in self._previous.items():
+            signal.signal(sig, handler)
