@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Any, Protocol
+from typing import Any, BinaryIO, Protocol
 
 from hutch.api.options import (
     ImportOptions,
@@ -14,6 +14,9 @@ from hutch.api.options import (
     RunOptions,
     StopOptions,
 )
+from hutch.api.options_images import LoginOptions, LogoutOptions, PullOptions, PushOptions
+from hutch.api.options_files import CommitOptions, CopyOptions, ExportOptions
+from hutch.api.options_lifecycle import AttachOptions, ExecOptions
 from hutch.api.reports import (
     ActionReport,
     ContainerSummary,
@@ -24,6 +27,9 @@ from hutch.api.reports import (
     RemoveReport,
     RunReport,
 )
+from hutch.api.reports_files import Change, CommitReport
+from hutch.api.reports_images import PullReport, PushReport
+from hutch.api.reports_lifecycle import HealthReport, TopReport
 
 
 class ImageEngine(Protocol):
@@ -34,6 +40,15 @@ class ImageEngine(Protocol):
     def remove_images(self, options: RemoveImageOptions) -> list[RemoveReport]: ...
 
     def inspect_images(self, names: Sequence[str]) -> list[dict[str, Any]]: ...
+
+    # distribution and the image toolbox (engine/distribution.py, engine/image_tools.py)
+    def pull(self, options: PullOptions) -> PullReport: ...
+
+    def push(self, options: PushOptions) -> PushReport: ...
+
+    def login(self, options: LoginOptions) -> str: ...
+
+    def logout(self, options: LogoutOptions) -> list[str]: ...
 
 
 class ContainerEngine(Protocol):
@@ -63,6 +78,18 @@ class ContainerEngine(Protocol):
 
     def container_cleanup(self, container_id: str) -> None: ...
 
+    def exec_container(self, options: ExecOptions) -> int | None: ...
+
+    def attach(self, options: AttachOptions) -> int: ...
+
+    def top(self, name: str, descriptors: Sequence[str]) -> TopReport: ...
+
+    def pause(self, names: Sequence[str], all: bool) -> list[ActionReport]: ...
+
+    def unpause(self, names: Sequence[str], all: bool) -> list[ActionReport]: ...
+
+    def healthcheck_run(self, name: str) -> HealthReport: ...
+
 
 class SystemEngine(Protocol):
     def info(self) -> InfoReport: ...
@@ -74,5 +101,17 @@ class SystemEngine(Protocol):
     def reset(self) -> None: ...
 
 
-class Engine(ImageEngine, ContainerEngine, SystemEngine, Protocol):
+class ContainerFilesEngine(Protocol):
+    """A container's file system: cp, diff, commit, export."""
+
+    def copy(self, options: CopyOptions) -> None: ...
+
+    def diff(self, name: str) -> list[Change]: ...
+
+    def commit(self, options: CommitOptions) -> CommitReport: ...
+
+    def export(self, options: ExportOptions, out: BinaryIO) -> None: ...
+
+
+class Engine(ImageEngine, ContainerEngine, ContainerFilesEngine, SystemEngine, Protocol):
     """Everything the CLI needs, built once per command."""

@@ -95,6 +95,10 @@ def build_app(engine: Engine | None = None) -> typer.Typer:
     )
     for module in (images, import_, rmi):
         module.register(app, image_app)
+    # Registry and image-toolbox verbs (images issue), registered as one group.
+    from hutch.cli import image_verbs
+
+    image_verbs.register(app, image_app)
     for verb in (run, start, stop, kill, rm, wait, ps, logs, inspect):
         verb.register(app, container_app)
     cleanup.register(container_app)

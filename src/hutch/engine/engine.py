@@ -15,6 +15,7 @@ from hutch.api.options import (
     RunOptions,
     StopOptions,
 )
+from hutch.api.options_images import LoginOptions, LogoutOptions, PullOptions, PushOptions
 from hutch.api.reports import (
     ActionReport,
     ContainerSummary,
@@ -25,6 +26,9 @@ from hutch.api.reports import (
     RemoveReport,
     RunReport,
 )
+from hutch.api.options_lifecycle import AttachOptions, ExecOptions
+from hutch.api.reports_lifecycle import HealthReport, TopReport
+from hutch.api.reports_images import PullReport, PushReport
 from hutch.config.paths import Paths
 from hutch.config.settings import Settings
 from hutch.engine.context import EngineContext
@@ -32,7 +36,9 @@ from hutch.engine.context import EngineContext
 if TYPE_CHECKING:
     from hutch.engine.container_query import ContainerQueries
     from hutch.engine.containers import ContainerService
+    from hutch.engine.distribution import Distribution
     from hutch.engine.images import ImageService
+    from hutch.engine.lifecycle import LifecycleService
     from hutch.engine.system import SystemService
 
 
@@ -65,6 +71,18 @@ class LocalEngine:
         return ContainerQueries(self._ctx)
 
     @cached_property
+    def _lifecycle(self) -> LifecycleService:
+        from hutch.engine.lifecycle import LifecycleService
+
+        return LifecycleService(self._ctx)
+
+    @cached_property
+    def _distribution(self) -> Distribution:
+        from hutch.engine.distribution import Distribution
+
+        return Distribution(self._ctx)
+
+    @cached_property
     def _system(self) -> SystemService:
         from hutch.engine.system import SystemService
 
@@ -82,6 +100,18 @@ class LocalEngine:
 
     def inspect_images(self, names: Sequence[str]) -> list[dict[str, Any]]:
         return self._images.inspect_images(names)
+
+    def pull(self, options: PullOptions) -> PullReport:
+        return self._distribution.pull(options)
+
+    def push(self, options: PushOptions) -> PushReport:
+        return self._distribution.push(options)
+
+    def login(self, options: LoginOptions) -> str:
+        return self._distribution.login(options)
+
+    def logout(self, options: LogoutOptions) -> list[str]:
+        return self._distribution.logout(options)
 
     # containers
     def run(self, options: RunOptions) -> RunReport:
@@ -110,6 +140,24 @@ class LocalEngine:
 
     def container_cleanup(self, container_id: str) -> None:
         self._containers.container_cleanup(container_id)
+
+    def exec_container(self, options: ExecOptions) -> int | None:
+        return self._lifecycle.exec_container(options)
+
+    def attach(self, options: AttachOptions) -> int:
+        return self._lifecycle.attach(options)
+
+    def top(self, name: str, descriptors: Sequence[str]) -> TopReport:
+        return self._lifecycle.top(name, descriptors)
+
+    def pause(self, names: Sequence[str], all: bool) -> list[ActionReport]:
+        return self._lifecycle.pause(names, all)
+
+    def unpause(self, names: Sequence[str], all: bool) -> list[ActionReport]:
+        return self._lifecycle.unpause(names, all)
+
+    def healthcheck_run(self, name: str) -> HealthReport:
+        return self._lifecycle.healthcheck_run(name)
 
     def list_containers(self, options: ListContainersOptions) -> list[ContainerSummary]:
         return self._queries.list_containers(options)

@@ -133,6 +133,18 @@ class ImageStore:
                 out.append((diff_id, row["blob_digest"], row["media_type"]))
         return out
 
+    def layer_info(self, diff_id: str) -> LayerInfo | None:
+        """The recorded layer with this diff id (pull skips layers it already has)."""
+        row = self._conn.execute(
+            "SELECT blob_digest, media_type, blob_size, size FROM layers WHERE diff_id = ?",
+            (diff_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        return LayerInfo(
+            diff_id, row["blob_digest"], row["media_type"], row["blob_size"], row["size"]
+        )
+
     def _all_names(self) -> dict[str, tuple[str, ...]]:
         out: dict[str, list[str]] = {}
         for row in self._conn.execute("SELECT name, image_id FROM image_names ORDER BY added"):

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from hutch.api.errors import InvalidArgument
 from hutch.config.paths import Paths
 
 
@@ -83,10 +84,20 @@ class LayerStore:
             os.close(fd)
 
     def ingest(
-        self, src: BinaryIO, *, whiteouts: str = "overlay", ignore_chown: bool = False
+        self,
+        src: BinaryIO,
+        *,
+        whiteouts: str = "overlay",
+        ignore_chown: bool = False,
+        expected_digest: str | None = None,
+        expected_diff_id: str | None = None,
     ) -> LayerInfo:
         """Unpack one layer blob; returns its identity. Caller holds ``lock()``
-        only around the final commit (done here) — extraction runs unlocked."""
+        only around the final commit (done here) — extraction runs unlocked.
+
+        ``expected_digest`` (the manifest's) and ``expected_diff_id`` (the
+        config's) are checked before the commit: on a mismatch the temp dir is
+        discarded and nothing of the blob stays."""
         from hutch.store.tarextract import extract_layer  # tarfile: only when ingesting
 
         tmp = self.new_tmp()
@@ -110,6 +121,8 @@ class LayerStore:
                 tee.count,
                 result.size,
             )
+            _check("blob digest", expected_digest, info.blob_digest)
+            _check("diff id", expected_diff_id, info.diff_id)
             with self.lock():
                 self._commit(tmp, info)
             return info
@@ -184,6 +197,11 @@ class LayerStore:
             if pid_text.isdigit() and _alive(int(pid_text)):
                 continue
             remove_tree(entry)
+
+
+def _check(what: str, expected: str | None, actual: str) -> None:
+    if expected is not None and expected != actual:
+        raise InvalidArgument(f"layer {what} mismatch: expected {expected}, got {actual}")
 
 
 def _hex(digest: str) -> str:

@@ -1,0 +1,76 @@
+"""``hutch login`` and ``hutch logout``: registry credentials in auth.json."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from typing import Annotated
+
+import typer
+
+from hutch.api.errors import InvalidArgument
+from hutch.api.options_images import LoginOptions, LogoutOptions
+from hutch.cli import flags_registry as fr
+from hutch.cli.state import state_of
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("login")
+    def login(
+        ctx: typer.Context,
+        registry: Annotated[str, typer.Argument(help="Registry host[:port].")],
+        username: Annotated[str | None, typer.Option("--username", "-u", help="Username.")] = None,
+        password: Annotated[
+            str | None, typer.Option("--password", "-p", help="Password (prefer --password-stdin).")
+        ] = None,
+        password_stdin: Annotated[
+            bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+        ] = False,
+        get_login: Annotated[
+            bool, typer.Option("--get-login", help="Print the username logged in with, if any.")
+        ] = False,
+        authfile: fr.Authfile = None,
+        tls_verify: fr.TlsVerify = None,
+        cert_dir: fr.CertDir = None,
+    ) -> None:
+        """Log in to a registry and store the credentials."""
+        if password_stdin and password is not None:
+            raise InvalidArgument("--password and --password-stdin are mutually exclusive")
+        if password_stdin:
+            password = sys.stdin.readline().rstrip("\r\n")
+        if not get_login:
+            if username is None:
+                if not sys.stdin.isatty():
+                    raise InvalidArgument("login: --username is required without a terminal")
+                username = input("Username: ")
+            if password is None:
+                if not sys.stdin.isatty():
+                    raise InvalidArgument("login: a password is required (--password-stdin)")
+                password = getpass.getpass("Password: ")
+        result = (
+            state_of(ctx)
+            .engine()
+            .login(
+                LoginOptions(
+                    registry=registry,
+                    username=username,
+                    password=password,
+                    get_login=get_login,
+                    access=fr.access(tls_verify, None, authfile, cert_dir),
+                )
+            )
+        )
+        print(result)
+
+    @app.command("logout")
+    def logout(
+        ctx: typer.Context,
+        registry: Annotated[str | None, typer.Argument(help="Registry host[:port].")] = None,
+        all_: Annotated[
+            bool, typer.Option("--all", "-a", help="Remove the credentials of every registry.")
+        ] = False,
+        authfile: fr.Authfile = None,
+    ) -> None:
+        """Remove the stored credentials of a registry."""
+        for line in state_of(ctx).engine().logout(LogoutOptions(registry, all_, authfile)):
+            print(line)

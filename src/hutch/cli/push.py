@@ -1,0 +1,53 @@
+"""``hutch push`` / ``hutch image push``: copy a local image to a registry or an archive."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from hutch.api.options_images import PushOptions
+from hutch.cli import flags_registry as fr
+from hutch.cli.state import state_of
+
+
+def register(app: typer.Typer, image_app: typer.Typer) -> None:
+    def push(
+        ctx: typer.Context,
+        source: Annotated[str, typer.Argument(help="Local image to push.")],
+        destination: Annotated[
+            str | None,
+            typer.Argument(
+                help="Where to: a registry reference, or docker-archive:PATH, "
+                "oci-archive:PATH, oci:PATH, dir:PATH (default: the image's name)."
+            ),
+        ] = None,
+        digestfile: Annotated[
+            str | None,
+            typer.Option("--digestfile", help="Write the pushed manifest's digest to this file."),
+        ] = None,
+        quiet: fr.Quiet = False,
+        tls_verify: fr.TlsVerify = None,
+        creds: fr.Creds = None,
+        authfile: fr.Authfile = None,
+        cert_dir: fr.CertDir = None,
+    ) -> None:
+        """Push an image to a registry or an archive."""
+        report = (
+            state_of(ctx)
+            .engine()
+            .push(
+                PushOptions(
+                    source=source,
+                    destination=destination,
+                    quiet=quiet,
+                    access=fr.access(tls_verify, creds, authfile, cert_dir),
+                )
+            )
+        )
+        if digestfile:
+            with open(digestfile, "w") as f:
+                f.write(report.digest)
+
+    app.command("push")(push)
+    image_app.command("push")(push)

@@ -1,0 +1,526 @@
+"""Pull and push through the registry client; every byte verified before it is stored.
+
+Pull: manifest (or index, then the platform's manifest, fetched by digest)
+→ config → layers, concurrently. A manifest fetched by digest must hash to
+it; one fetched by tag must hash to the ``Docker-Content-Digest`` the
+registry claims; the config must hash to the manifest's descriptor; each
+layer's blob digest and diff id are checked by ``LayerStore.ingest`` before
+the layer is committed. Only then is the image recorded (manifest bytes kept
+as pulled, so the image's digest is the registry's).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, BinaryIO
+
+from hutch.api.errors import HutchError, InvalidArgument, NoSuchObject
+from hutch.api.options_images import (
+    LoginOptions,
+    LogoutOptions,
+    PullOptions,
+    PushOptions,
+    RegistryAccess,
+)
+from hutch.api.reports_images import PullReport, PushReport
+from hutch.engine.context import EngineContext
+from hutch.oci import mediatypes as mt
+from hutch.oci.digest import Digest, sha256_of
+from hutch.oci.image import ImageConfig
+from hutch.oci.manifest import Descriptor, ImageIndex, ImageManifest, parse_manifest
+from hutch.oci.platform import Platform, host_platform, normalize, parse_platform, select_manifest
+from hutch.oci.reference import Reference, parse_reference
+from hutch.store.layers import LayerInfo
+
+if TYPE_CHECKING:
+    from hutch.registry.client import RegistryClient
+    from hutch.registry.progress import Progress
+    from hutch.registry.registries_conf import RegistriesConf
+
+WORKERS = 4
+BLOB_ATTEMPTS = 3
+PUSH_CHUNK = 64 << 20  # blobs larger than this go up in PATCH chunks
+
+
+class _Transient(Exception):
+    """A blob stream broke mid-way: worth another attempt."""
+
+
+def parse_creds(text: str | None) -> tuple[str, str] | None:
+    if text is None:
+        return None
+    user, _, password = text.partition(":")
+    if not user:
+        raise InvalidArgument("--creds: expected USERNAME[:PASSWORD]")
+    if not _:
+        import getpass
+
+        password = getpass.getpass(f"Password for {user}: ")
+    return user, password
+
+
+def want_platform(options: PullOptions) -> Platform:
+    base = parse_platform(options.platform) if options.platform else host_platform()
+    if options.os or options.arch or options.variant:
+        base = Platform(
+            os=options.os or base.os,
+            architecture=options.arch or base.architecture,
+            variant=options.variant or (None if options.arch else base.variant),
+        )
+    return normalize(base)
+
+
+@dataclass(frozen=True)
+class _Resolved:
+    manifest: ImageManifest
+    manifest_raw: bytes
+    manifest_digest: Digest
+
+
+class Distribution:
+    def __init__(self, ctx: EngineContext, env: Mapping[str, str] | None = None) -> None:
+        self._ctx = ctx
+        self._env = dict(os.environ if env is None else env)
+        self._clients: dict[tuple[str, bool], RegistryClient] = {}
+        self._conf: RegistriesConf | None = None
+
+    # ---------------------------------------------------------------- plumbing
+
+    @property
+    def conf(self) -> RegistriesConf:
+        if self._conf is None:
+            from hutch.registry import registries_conf
+
+            self._conf = registries_conf.load(self._env)
+        return self._conf
+
+    def client(
+        self, registry: str, access: RegistryAccess, insecure: bool = False
+    ) -> RegistryClient:
+        from hutch.registry import authfile
+        from hutch.registry.client import Endpoint, RegistryClient
+        from hutch.registry.registries_conf import is_insecure
+
+        if access.tls_verify is None:
+            insecure = insecure or is_insecure(registry, self.conf)
+        else:
+            insecure = not access.tls_verify
+        key = (registry, insecure)
+        if key not in self._clients:
+            creds = None
+            given = parse_creds(access.creds)
+            if given is not None:
+                creds = authfile.Credentials(*given)
+            else:
+                files = authfile.auth_files(self._env, access.authfile)
+                creds = authfile.lookup(files, registry)
+            endpoint = Endpoint(registry, insecure=insecure, cert_dir=access.cert_dir)
+            self._clients[key] = RegistryClient(endpoint, creds, self._env)
+        return self._clients[key]
+
+    def _progress(self, quiet: bool) -> Progress:
+        from hutch.registry.progress import Progress, choose_mode
+
+        return Progress(choose_mode(quiet))
+
+    # ---------------------------------------------------------------- pull
+
+    def pull(self, options: PullOptions) -> PullReport:
+        from hutch.registry.errors import ManifestUnknown
+        from hutch.registry.registries_conf import resolve_short_name
+
+        platform = want_platform(options)
+        candidates = resolve_short_name(options.reference, self.conf)
+        progress = self._progress(options.quiet)
+        state = self._ctx.enter_session()  # before any thread starts (setns needs one)
+        ignore_chown = state.mode == "single-id"
+        errors: list[str] = []
+        for ref in candidates:
+            if len(candidates) > 1:
+                progress.line(f"Trying to pull {ref}...")
+            try:
+                refs = self._expand_tags(ref, options) if options.all_tags else [ref]
+                ids = [
+                    self._pull_ref(r, platform, options.access, progress, ignore_chown)
+                    for r in refs
+                ]
+            except ManifestUnknown as exc:
+                errors.append(str(exc))
+                continue
+            return PullReport(tuple(ids), tuple(str(r) for r in refs if r.tag))
+        if len(errors) == 1:
+            raise NoSuchObject(errors[0])
+        raise NoSuchObject(f"{options.reference}: not found in any registry: " + "; ".join(errors))
+
+    def _expand_tags(self, ref: Reference, options: PullOptions) -> list[Reference]:
+        if ref.digest is not None or (ref.tag not in (None, "latest")):
+            raise InvalidArgument("--all-tags: give a repository without a tag or digest")
+        client = self.client(ref.registry, options.access)
+        return [ref.with_tag(t) for t in sorted(client.list_tags(ref.repository))]
+
+    def _pull_ref(
+        self,
+        ref: Reference,
+        platform: Platform,
+        access: RegistryAccess,
+        progress: Progress,
+        ignore_chown: bool,
+    ) -> str:
+        from hutch.registry.errors import RegistryError
+        from hutch.registry.registries_conf import pull_sources
+
+        sources = pull_sources(ref, self.conf)
+        last: HutchError | None = None
+        for source in sources:
+            client = self.client(source.reference.registry, access, source.insecure)
+            try:
+                return self._pull_from(
+                    client, ref, source.reference, platform, progress, ignore_chown
+                )
+            except RegistryError as exc:
+                if not source.mirror:
+                    raise
+                last = exc
+                progress.line(f"mirror {source.reference.registry} failed: {exc}; trying next")
+        assert last is not None
+        raise last
+
+    def resolve_manifest(
+        self, client: RegistryClient, remote: Reference, platform: Platform | None
+    ) -> tuple[bytes, Digest, ImageManifest | ImageIndex]:
+        """The (verified) document at ``remote``; with ``platform``, an index is resolved."""
+        from hutch.registry.client import digest_of_header, verify
+
+        reference = str(remote.digest) if remote.digest else (remote.tag or "latest")
+        fetched = client.get_manifest(remote.repository, reference)
+        expected = remote.digest or digest_of_header(fetched.digest_header)
+        if expected is not None:
+            verify(fetched.data, expected, f"manifest {remote}")
+        digest = expected or sha256_of(fetched.data)
+        doc = parse_manifest(fetched.data, fetched.media_type)
+        if isinstance(doc, ImageIndex) and platform is not None:
+            entry = select_manifest(doc, platform)
+            child = client.get_manifest(remote.repository, str(entry.digest))
+            verify(child.data, entry.digest, f"manifest {entry.digest} of index {remote}")
+            doc = parse_manifest(child.data, child.media_type)
+            if isinstance(doc, ImageIndex):
+                raise InvalidArgument(f"{remote}: an index inside an index is not supported")
+            return child.data, entry.digest, doc
+        return fetched.data, digest, doc
+
+    def _pull_from(
+        self,
+        client: RegistryClient,
+        ref: Reference,
+        remote: Reference,
+        platform: Platform,
+        progress: Progress,
+        ignore_chown: bool,
+    ) -> str:
+        from hutch.registry.client import verify
+
+        raw, _digest, doc = self.resolve_manifest(client, remote, platform)
+        assert isinstance(doc, ImageManifest)
+        if doc.config.media_type not in mt.CONFIG_TYPES:
+            raise InvalidArgument(
+                f"{ref}: not a container image (config type {doc.config.media_type})"
+            )
+        for layer in doc.layers:
+            if layer.media_type not in mt.LAYER_TYPES:
+                raise InvalidArgument(f"{ref}: unsupported layer media type {layer.media_type}")
+        config_raw = client.get_small_blob(remote.repository, doc.config.digest)
+        verify(config_raw, doc.config.digest, f"config of {ref}")
+        try:
+            config = ImageConfig.from_bytes(config_raw)
+        except (ValueError, AttributeError, TypeError):
+            raise InvalidArgument(f"{ref}: the image config is not valid JSON") from None
+        if len(config.diff_ids) != len(doc.layers):
+            raise InvalidArgument(
+                f"{ref}: the manifest lists {len(doc.layers)} layers but the config "
+                f"{len(config.diff_ids)}"
+            )
+        progress.line("Getting image source signatures")
+        layers = self._fetch_layers(
+            client, remote.repository, doc.layers, config.diff_ids, progress, ignore_chown
+        )
+        blob = progress.start("config", str(doc.config.digest), len(config_raw))
+        progress.finish(blob)
+        progress.line("Writing manifest to image destination")
+        from hutch.engine.imagewrite import store_image_raw
+
+        names = [str(ref)] if ref.tag and not ref.digest else []
+        record = store_image_raw(self._ctx, config_raw, layers, names, manifest_raw=raw)
+        return record.id
+
+    def _fetch_layers(
+        self,
+        client: RegistryClient,
+        repository: str,
+        descs: Sequence[Descriptor],
+        diff_ids: Sequence[str],
+        progress: Progress,
+        ignore_chown: bool,
+    ) -> list[LayerInfo]:
+        wanted: dict[str, tuple[Descriptor, str]] = {}
+        for desc, diff_id in zip(descs, diff_ids, strict=True):
+            wanted.setdefault(diff_id, (desc, diff_id))
+
+        # The database connection belongs to this thread: ask it before the pool starts.
+        have = {d: self._ctx.images.layer_info(d) for d in wanted}
+
+        def one(item: tuple[Descriptor, str]) -> tuple[str, LayerInfo]:
+            desc, diff_id = item
+            known = have[diff_id]
+            if known is not None and self._ctx.layers.layer_dir(diff_id).is_dir():
+                blob = progress.start("blob", str(desc.digest), desc.size)
+                progress.finish(blob, "skipped: already exists")
+                return diff_id, known
+            return diff_id, self._fetch_layer(
+                client, repository, desc, diff_id, progress, ignore_chown
+            )
+
+        with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+            done = dict(pool.map(one, wanted.values()))
+        return [done[d] for d in diff_ids]
+
+    def _fetch_layer(
+        self,
+        client: RegistryClient,
+        repository: str,
+        desc: Descriptor,
+        diff_id: str,
+        progress: Progress,
+        ignore_chown: bool,
+    ) -> LayerInfo:
+        from hutch.registry.errors import RegistryError
+
+        for attempt in range(1, BLOB_ATTEMPTS + 1):
+            blob = progress.start("blob", str(desc.digest), desc.size)
+            resp = client.get_blob(repository, desc.digest)
+
+            def advance(n: int, b: object = blob) -> None:
+                progress.advance(b, n)  # type: ignore[arg-type]
+
+            reader = _BlobReader(resp, desc.size, advance)
+            try:
+                info = self._ctx.layers.ingest(
+                    reader,  # type: ignore[arg-type]
+                    ignore_chown=ignore_chown,
+                    expected_digest=str(desc.digest),
+                    expected_diff_id=diff_id,
+                )
+            except _Transient as exc:
+                progress.finish(blob, f"interrupted ({exc}); retrying")
+                if attempt == BLOB_ATTEMPTS:
+                    raise RegistryError(
+                        f"downloading blob {desc.digest.short} failed: {exc}"
+                    ) from None
+                continue
+            except BaseException as exc:
+                resp.close()  # partly read: the connection cannot be reused
+                if isinstance(exc, InvalidArgument) and "mismatch" in str(exc):
+                    raise InvalidArgument(f"blob {desc.digest}: {exc}; refused") from None
+                raise
+            resp.release_conn()
+            progress.finish(blob)
+            return info
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    # ---------------------------------------------------------------- push
+
+    def push(self, options: PushOptions) -> PushReport:
+        from hutch.engine.resolve import find_image
+
+        image = find_image(self._ctx.images, options.source)
+        destination = (options.destination or options.source).removeprefix("docker://")
+        if ":" in destination.split("/", 1)[0] and destination.split(":", 1)[0] in _TRANSPORTS:
+            from hutch.engine.image_archive import write_transport
+
+            self._ctx.enter_session()
+            return write_transport(self._ctx, image, destination, options.source)
+        ref = parse_reference(destination)
+        if ref.digest is not None:
+            raise InvalidArgument(f"{destination}: cannot push to a digest reference")
+        progress = self._progress(options.quiet)
+        client = self.client(ref.registry, options.access)
+        manifest_raw = image.manifest_raw
+        manifest = parse_manifest(manifest_raw)
+        assert isinstance(manifest, ImageManifest)
+        sources = [
+            parse_reference(n)
+            for n in image.names
+            if n.startswith(ref.registry + "/") and not n.startswith(ref.name + ":")
+        ]
+        progress.line("Getting image source signatures")
+
+        def push_layer(desc: Descriptor) -> None:
+            self._push_blob(client, ref.repository, desc, "blob", progress, sources)
+
+        with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+            list(pool.map(push_layer, manifest.layers))
+        config_raw = image.config_raw
+        self._push_bytes(client, ref.repository, manifest.config.digest, config_raw, progress)
+        progress.line("Writing manifest to image destination")
+        client.put_manifest(ref.repository, ref.tag or "latest", manifest_raw, manifest.media_type)
+        return PushReport(str(ref), str(sha256_of(manifest_raw)))
+
+    def _push_blob(
+        self,
+        client: RegistryClient,
+        repository: str,
+        desc: Descriptor,
+        kind: str,
+        progress: Progress,
+        sources: Sequence[Reference],
+    ) -> None:
+        from hutch.registry.challenge import repository_scope
+
+        path = self._ctx.layers.blob_path(str(desc.digest))
+        if not path.is_file():
+            raise NoSuchObject(f"blob {desc.digest} of the image is missing from storage")
+        size = path.stat().st_size
+        blob = progress.start(kind, str(desc.digest), size)
+        scopes = [repository_scope(repository, ["pull", "push"])]
+        if client.blob_exists(repository, desc.digest, scopes):
+            progress.finish(blob, "skipped: already exists")
+            return
+        location = None
+        for source in sources:
+            if source.repository == repository:
+                continue
+            location = client.mount_blob(repository, desc.digest, source.repository)
+            if location is None:
+                progress.finish(blob, f"skipped: mounted from {source.repository}")
+                return
+            break
+        location = location or client.start_upload(repository)
+
+        def opener() -> BinaryIO:
+            return open(path, "rb")
+
+        client.upload_blob(
+            repository,
+            location,
+            desc.digest,
+            size,
+            opener,
+            chunk_size=PUSH_CHUNK,
+            progress=lambda n: progress.advance(blob, n),
+        )
+        progress.finish(blob)
+
+    def _push_bytes(
+        self,
+        client: RegistryClient,
+        repository: str,
+        digest: Digest,
+        data: bytes,
+        progress: Progress,
+    ) -> None:
+        import io
+
+        from hutch.registry.challenge import repository_scope
+
+        blob = progress.start("config", str(digest), len(data))
+        scopes = [repository_scope(repository, ["pull", "push"])]
+        if not client.blob_exists(repository, digest, scopes):
+            location = client.start_upload(repository)
+            client.upload_blob(repository, location, digest, len(data), lambda: io.BytesIO(data))
+        progress.finish(blob)
+
+    # ---------------------------------------------------------------- login
+
+    def login(self, options: LoginOptions) -> str:
+        """Check the credentials against the registry, then record them; "Login Succeeded!"."""
+        from hutch.registry import authfile
+
+        registry = _registry_of(options.registry)
+        files = authfile.auth_files(self._env, options.access.authfile)
+        if options.get_login:
+            found = authfile.lookup(files, registry)
+            if found is None or not found.username:
+                raise InvalidArgument(f"not logged into {registry}")
+            return found.username
+        if not options.username or options.password is None:
+            raise InvalidArgument("login: a username and a password are required")
+        creds = authfile.Credentials(options.username, options.password)
+        access = replace(options.access, creds=None)
+        from hutch.registry.client import Endpoint, RegistryClient
+        from hutch.registry.registries_conf import is_insecure
+
+        insecure = (
+            not access.tls_verify
+            if access.tls_verify is not None
+            else is_insecure(registry, self.conf)
+        )
+        client = RegistryClient(
+            Endpoint(registry, insecure=insecure, cert_dir=access.cert_dir), creds, self._env
+        )
+        client.check_login()
+        authfile.store(files[0], registry, creds)
+        return "Login Succeeded!"
+
+    def logout(self, options: LogoutOptions) -> list[str]:
+        from hutch.registry import authfile
+
+        files = authfile.auth_files(self._env, options.authfile)
+        if options.all:
+            for path in files[:1] if options.authfile else files[:2]:
+                authfile.remove(path, None)
+            return ["Removed login credentials for all registries"]
+        if not options.registry:
+            raise InvalidArgument("logout: name a registry, or use --all")
+        registry = _registry_of(options.registry)
+        removed = False
+        for path in files[:1] if options.authfile else files[:2]:
+            removed = authfile.remove(path, registry) or removed
+        if not removed:
+            raise InvalidArgument(f"not logged into {registry}")
+        return [f"Removed login credentials for {registry}"]
+
+
+def _registry_of(text: str) -> str:
+    """``login`` takes a host[:port], maybe with a scheme or a path: keep the host."""
+    text = text.removeprefix("https://").removeprefix("http://").rstrip("/")
+    host = text.split("/", 1)[0]
+    if not host:
+        raise InvalidArgument("login: name a registry")
+    return "docker.io" if host in ("index.docker.io", "registry-1.docker.io") else host
+
+
+_TRANSPORTS = ("docker-archive", "oci-archive", "oci", "dir", "docker")
+
+
+class _BlobReader:
+    """Reads a blob response: counts, refuses more bytes than the descriptor's size,
+    and turns a broken connection into ``_Transient`` (the layer is fetched again)."""
+
+    def __init__(self, resp: object, size: int, advance: Callable[[int], None]) -> None:
+        self._resp = resp
+        self._left = size
+        self._advance = advance
+
+    def read(self, n: int = -1) -> bytes:
+        from urllib3.exceptions import HTTPError
+
+        if n is None or n < 0:
+            parts = []
+            while chunk := self.read(1 << 20):
+                parts.append(chunk)
+            return b"".join(parts)
+        try:
+            data: bytes = self._resp.read(n)  # type: ignore[attr-defined]
+        except (HTTPError, OSError) as exc:
+            raise _Transient(str(exc).splitlines()[0][:120] if str(exc) else "read error") from None
+        self._left -= len(data)
+        if self._left < 0:
+            raise InvalidArgument("blob is larger than its descriptor says: refused")
+        if data:
+            self._advance(len(data))
+        return data
+
+    def readable(self) -> bool:
+        return True

@@ -1,0 +1,568 @@
+"""Registry API v2 over urllib3: ping, authentication, manifests, blobs, uploads.
+
+One ``RegistryClient`` talks to one registry host for one command. It finds
+the scheme once (HTTPS; plain HTTP only when TLS verification is off for the
+host), answers 401 challenges (Bearer tokens per scope set, or Basic), and
+turns transport failures into one-line ``RegistryError`` messages.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import json
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, BinaryIO
+from urllib.parse import urlencode, urljoin
+
+import urllib3
+from urllib3.exceptions import (
+    HTTPError,
+    MaxRetryError,
+    NewConnectionError,
+    ProtocolError,
+    SSLError,
+)
+
+from hutch import __version__
+from hutch.api.errors import InvalidArgument
+from hutch.oci import mediatypes as mt
+from hutch.oci.digest import Digest, parse_digest
+from hutch.registry.authfile import Credentials
+from hutch.registry.certs import host_cert_dirs, ssl_context
+from hutch.registry.challenge import Challenge, parse_challenges, repository_scope
+from hutch.registry.errors import AuthError, ManifestUnknown, RegistryError
+
+USER_AGENT = f"hutch/{__version__}"
+MANIFEST_LIMIT = 4 << 20  # a manifest or config larger than this is not an image
+CHUNK = 1 << 20
+_RETRY_STATUS = (408, 429, 500, 502, 503, 504)
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    host: str  # host[:port] as in references
+    insecure: bool = False  # TLS unverified, plain HTTP allowed
+    cert_dir: str | None = None
+
+
+@dataclass(frozen=True)
+class Fetched:
+    data: bytes
+    media_type: str | None
+    digest_header: str | None
+
+
+def _host_url(host: str) -> str:
+    # Docker Hub's API lives on a different name than its references use.
+    return "registry-1.docker.io" if host == "docker.io" else host
+
+
+def _error_text(body: bytes) -> str:
+    try:
+        doc = json.loads(body)
+        errors = doc.get("errors") or []
+        parts = [f"{e.get('code', '')}: {e.get('message', '')}".strip(": ") for e in errors]
+        if parts:
+            return "; ".join(parts)
+        if isinstance(doc.get("details"), str):
+            return str(doc["details"])
+    except (ValueError, AttributeError):
+        pass
+    text = body.decode(errors="replace").strip().splitlines()
+    return text[0][:200] if text else ""
+
+
+class RegistryClient:
+    def __init__(
+        self,
+        endpoint: Endpoint,
+        creds: Credentials | None,
+        env: Mapping[str, str],
+        *,
+        retries: int = 3,
+    ) -> None:
+        self.endpoint = endpoint
+        self._creds = creds
+        self._retries = retries
+        dirs = host_cert_dirs(endpoint.host, env, endpoint.cert_dir)
+        self._ssl = ssl_context(dirs, verify=not endpoint.insecure)
+        retry = urllib3.Retry(
+            total=retries,
+            connect=retries,
+            read=retries,
+            status=retries,
+            backoff_factor=0.2,
+            status_forcelist=_RETRY_STATUS,
+            allowed_methods=frozenset({"GET", "HEAD"}),
+            raise_on_status=False,
+            redirect=5,
+        )
+        self._http = urllib3.PoolManager(
+            num_pools=4,
+            maxsize=8,
+            retries=retry,
+            timeout=urllib3.Timeout(connect=10, read=120),
+            ssl_context=self._ssl,
+            headers={"User-Agent": USER_AGENT},
+        )
+        self._base: str | None = None
+        self._challenge: Challenge | None = None
+        self._tokens: dict[tuple[str, ...], str] = {}
+        self._lock = threading.Lock()
+
+    # ------------------------------------------------------------ transport
+
+    def _raw(
+        self,
+        method: str,
+        url: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        body: bytes | BinaryIO | None = None,
+        stream: bool = False,
+        retries: Any = None,
+    ) -> urllib3.BaseHTTPResponse:
+        try:
+            kwargs: dict[str, Any] = {}
+            if retries is not None:
+                kwargs["retries"] = retries
+            return self._http.request(
+                method,
+                url,
+                headers=dict(headers or {}),
+                body=body,
+                preload_content=not stream,
+                **kwargs,
+            )
+        except MaxRetryError as exc:
+            raise self._transport_error(exc.reason) from None
+        except (HTTPError, OSError) as exc:
+            raise self._transport_error(exc) from None
+
+    def _transport_error(self, exc: BaseException | None) -> RegistryError:
+        host = self.endpoint.host
+        if isinstance(exc, SSLError):
+            return RegistryError(
+                f"TLS connection to registry {host} failed: {_short(exc)}",
+                hint="add its CA to certs.d/<host:port>/ or use --tls-verify=false",
+            )
+        if isinstance(exc, NewConnectionError):
+            return RegistryError(f"cannot reach registry {host}: {_short(exc)}")
+        return RegistryError(f"connection to registry {host} failed: {_short(exc)}")
+
+    def base(self) -> str:
+        """``https://host`` or (insecure registries only) ``http://host``; pings once."""
+        if self._base is not None:
+            return self._base
+        host = _host_url(self.endpoint.host)
+        schemes = ["https", "http"] if self.endpoint.insecure else ["https"]
+        last: RegistryError | None = None
+        no_retry = urllib3.Retry(total=1, backoff_factor=0.1, redirect=3, raise_on_status=False)
+        for scheme in schemes:
+            try:
+                resp = self._raw("GET", f"{scheme}://{host}/v2/", retries=no_retry)
+            except RegistryError as exc:
+                last = exc
+                continue
+            if resp.status in (200, 401):
+                self._base = f"{scheme}://{host}"
+                if resp.status == 401:
+                    self._remember_challenge(resp)
+                return self._base
+            last = RegistryError(
+                f"registry {self.endpoint.host} does not speak the Registry API v2 "
+                f"(GET /v2/ answered {resp.status})"
+            )
+        assert last is not None
+        raise last
+
+    def ping(self) -> None:
+        self.base()
+
+    # ------------------------------------------------------------ authentication
+
+    def _remember_challenge(self, resp: urllib3.BaseHTTPResponse) -> None:
+        header = resp.headers.get("WWW-Authenticate", "")
+        for challenge in parse_challenges(header):
+            if challenge.scheme in ("bearer", "basic"):
+                self._challenge = challenge
+                return
+
+    def _auth_header(self, scopes: Sequence[str]) -> dict[str, str]:
+        challenge = self._challenge
+        if challenge is None:
+            return {}
+        if challenge.scheme == "basic":
+            if self._creds is None or not self._creds.username:
+                return {}
+            pair = f"{self._creds.username}:{self._creds.password}".encode()
+            return {"Authorization": "Basic " + base64.b64encode(pair).decode()}
+        key = tuple(sorted(scopes))
+        with self._lock:
+            token = self._tokens.get(key)
+        if token is None:
+            token = self._fetch_token(challenge, scopes)
+            with self._lock:
+                self._tokens[key] = token
+        return {"Authorization": f"Bearer {token}"}
+
+    def _fetch_token(self, challenge: Challenge, scopes: Sequence[str]) -> str:
+        realm = challenge.param("realm")
+        if not realm:
+            raise AuthError(f"registry {self.endpoint.host} asked for a token without a realm")
+        query: list[tuple[str, str]] = []
+        service = challenge.param("service")
+        if service:
+            query.append(("service", service))
+        query += [("scope", s) for s in scopes]
+        headers: dict[str, str] = {}
+        creds = self._creds
+        if creds is not None and creds.identity_token:
+            return self._oauth_token(realm, service, scopes, creds.identity_token)
+        if creds is not None and creds.username:
+            query.append(("account", creds.username))
+            pair = f"{creds.username}:{creds.password}".encode()
+            headers["Authorization"] = "Basic " + base64.b64encode(pair).decode()
+        sep = "&" if "?" in realm else "?"
+        resp = self._raw("GET", realm + (sep + urlencode(query) if query else ""), headers=headers)
+        return self._token_from(resp, realm)
+
+    def _oauth_token(
+        self, realm: str, service: str | None, scopes: Sequence[str], refresh: str
+    ) -> str:
+        form = {
+            "grant_type": "refresh_token",
+            "refresh_token": refresh,
+            "service": service or "",
+            "scope": " ".join(scopes),
+            "client_id": "hutch",
+        }
+        resp = self._raw(
+            "POST",
+            realm,
+            body=urlencode(form).encode(),
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )
+        return self._token_from(resp, realm)
+
+    def _token_from(self, resp: urllib3.BaseHTTPResponse, realm: str) -> str:
+        if resp.status in (401, 403):
+            raise AuthError(
+                f"authentication to registry {self.endpoint.host} failed: "
+                f"the token server refused the credentials ({resp.status})"
+            )
+        if resp.status != 200:
+            raise AuthError(f"token server {realm} answered {resp.status}")
+        try:
+            doc = json.loads(resp.data)
+            token = doc.get("token") or doc.get("access_token")
+        except (ValueError, AttributeError):
+            token = None
+        if not isinstance(token, str) or not token:
+            raise AuthError(f"token server {realm} sent no token")
+        return token
+
+    # ------------------------------------------------------------ requests
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        scopes: Sequence[str],
+        *,
+        headers: Mapping[str, str] | None = None,
+        body: bytes | Callable[[], BinaryIO] | None = None,
+        stream: bool = False,
+    ) -> urllib3.BaseHTTPResponse:
+        """One authenticated request; ``path`` is relative to the base or absolute.
+
+        ``body`` may be a factory of a fresh stream, so that the request can be
+        sent again after an authentication challenge.
+        """
+        url = path if path.startswith(("http://", "https://")) else self.base() + path
+        for attempt in range(2):
+            all_headers = {**self._auth_header(scopes), **(headers or {})}
+            payload = body() if callable(body) else body
+            resp = self._raw(method, url, headers=all_headers, body=payload, stream=stream)
+            if resp.status != 401 or attempt == 1:
+                break
+            # The challenge names the realm (and the scope) to ask: learn it, retry once.
+            _drain(resp)
+            self._remember_challenge(resp)
+            with self._lock:
+                self._tokens.clear()
+            if self._challenge is None:
+                break
+        if resp.status == 401:
+            _drain(resp)
+            what = "credentials were refused" if self._creds else "authentication required"
+            raise AuthError(f"registry {self.endpoint.host}: {what} (401 Unauthorized)")
+        return resp
+
+    def _fail(self, resp: urllib3.BaseHTTPResponse, what: str) -> RegistryError:
+        body = resp.data if not resp.closed else b""
+        detail = _error_text(body)
+        message = f"{what}: registry {self.endpoint.host} answered {resp.status}"
+        if detail:
+            message += f" ({detail})"
+        if resp.status == 403:
+            return AuthError(message)
+        return RegistryError(message)
+
+    def check_login(self) -> None:
+        """Prove the credentials: a token without scope, or an authorised ``GET /v2/``."""
+        self.base()
+        challenge = self._challenge
+        if challenge is not None and challenge.scheme == "bearer":
+            self._fetch_token(challenge, [])
+            return
+        resp = self.request("GET", "/v2/", [])
+        if resp.status != 200:
+            raise self._fail(resp, "login")
+
+    # ------------------------------------------------------------ manifests
+
+    def get_manifest(self, repository: str, reference: str) -> Fetched:
+        """A manifest or index, raw; ``reference`` is a tag or a digest."""
+        scopes = [repository_scope(repository, ["pull"])]
+        resp = self.request(
+            "GET",
+            f"/v2/{repository}/manifests/{reference}",
+            scopes,
+            headers={"Accept": ", ".join((*mt.MANIFEST_ACCEPT, *mt.SCHEMA1_TYPES))},
+            stream=True,
+        )
+        if resp.status == 404:
+            _drain(resp)
+            raise ManifestUnknown(
+                f"{self.endpoint.host}/{repository}:{reference}: manifest unknown "
+                "(no such repository or tag on the registry)"
+            )
+        if resp.status != 200:
+            resp.read()
+            raise self._fail(resp, f"fetching manifest {repository}:{reference}")
+        data = _read_limited(resp, MANIFEST_LIMIT, f"manifest {repository}:{reference}")
+        return Fetched(
+            data, resp.headers.get("Content-Type"), resp.headers.get("Docker-Content-Digest")
+        )
+
+    def put_manifest(
+        self, repository: str, reference: str, data: bytes, media_type: str
+    ) -> str | None:
+        scopes = [repository_scope(repository, ["pull", "push"])]
+        resp = self.request(
+            "PUT",
+            f"/v2/{repository}/manifests/{reference}",
+            scopes,
+            headers={"Content-Type": media_type},
+            body=data,
+        )
+        if resp.status not in (200, 201, 202):
+            raise self._fail(resp, f"writing manifest {repository}:{reference}")
+        return resp.headers.get("Docker-Content-Digest")
+
+    def list_tags(self, repository: str) -> list[str]:
+        scopes = [repository_scope(repository, ["pull"])]
+        tags: list[str] = []
+        path: str | None = f"/v2/{repository}/tags/list"
+        while path:
+            resp = self.request("GET", path, scopes)
+            if resp.status == 404:
+                raise ManifestUnknown(f"{self.endpoint.host}/{repository}: repository unknown")
+            if resp.status != 200:
+                raise self._fail(resp, f"listing tags of {repository}")
+            try:
+                tags += [str(t) for t in json.loads(resp.data).get("tags") or ()]
+            except (ValueError, AttributeError):
+                raise RegistryError(f"registry {self.endpoint.host}: bad tag list") from None
+            path = _next_link(resp.headers.get("Link"))
+        return tags
+
+    # ------------------------------------------------------------ blobs
+
+    def blob_exists(self, repository: str, digest: Digest, scopes: Sequence[str]) -> bool:
+        resp = self.request("HEAD", f"/v2/{repository}/blobs/{digest}", scopes)
+        if resp.status == 200:
+            return True
+        if resp.status == 404:
+            return False
+        raise self._fail(resp, f"checking blob {digest.short}")
+
+    def get_blob(self, repository: str, digest: Digest) -> urllib3.BaseHTTPResponse:
+        """A streaming response of the blob; the caller reads and verifies it."""
+        scopes = [repository_scope(repository, ["pull"])]
+        resp = self.request("GET", f"/v2/{repository}/blobs/{digest}", scopes, stream=True)
+        if resp.status == 404:
+            _drain(resp)
+            raise RegistryError(f"{repository}: blob {digest} unknown to the registry")
+        if resp.status != 200:
+            resp.read()
+            raise self._fail(resp, f"fetching blob {digest.short}")
+        return resp
+
+    def get_small_blob(self, repository: str, digest: Digest) -> bytes:
+        resp = self.get_blob(repository, digest)
+        return _read_limited(resp, MANIFEST_LIMIT, f"blob {digest}")
+
+    def mount_blob(self, repository: str, digest: Digest, source_repository: str) -> str | None:
+        """Cross-repository mount; None when done, else the upload location to use."""
+        scopes = [
+            repository_scope(repository, ["pull", "push"]),
+            repository_scope(source_repository, ["pull"]),
+        ]
+        query = urlencode({"mount": str(digest), "from": source_repository})
+        resp = self.request("POST", f"/v2/{repository}/blobs/uploads/?{query}", scopes)
+        if resp.status == 201:
+            return None
+        if resp.status == 202:
+            return self._location(resp)
+        raise self._fail(resp, f"mounting blob {digest.short}")
+
+    def start_upload(self, repository: str) -> str:
+        scopes = [repository_scope(repository, ["pull", "push"])]
+        resp = self.request("POST", f"/v2/{repository}/blobs/uploads/", scopes)
+        if resp.status != 202:
+            raise self._fail(resp, f"starting an upload to {repository}")
+        return self._location(resp)
+
+    def upload_blob(
+        self,
+        repository: str,
+        location: str,
+        digest: Digest,
+        size: int,
+        opener: Callable[[], BinaryIO],
+        *,
+        chunk_size: int = 0,
+        progress: Callable[[int], None] | None = None,
+    ) -> None:
+        """Send a blob: one PUT (monolithic), or PATCH chunks then PUT when chunk_size."""
+        scopes = [repository_scope(repository, ["pull", "push"])]
+        if chunk_size and size > chunk_size:
+            with opener() as src:
+                offset = 0
+                while offset < size:
+                    data = src.read(chunk_size)
+                    if not data:
+                        break
+                    resp = self.request(
+                        "PATCH",
+                        location,
+                        scopes,
+                        headers={
+                            "Content-Type": "application/octet-stream",
+                            "Content-Range": f"{offset}-{offset + len(data) - 1}",
+                            "Content-Length": str(len(data)),
+                        },
+                        body=data,
+                    )
+                    if resp.status != 202:
+                        raise self._fail(resp, f"uploading blob {digest.short}")
+                    location = self._location(resp)
+                    offset += len(data)
+                    if progress:
+                        progress(len(data))
+            body: bytes | Callable[[], BinaryIO] = b""
+            length = 0
+        else:
+            body = opener
+            length = size
+        sep = "&" if "?" in location else "?"
+        resp = self.request(
+            "PUT",
+            f"{location}{sep}{urlencode({'digest': str(digest)})}",
+            scopes,
+            headers={"Content-Type": "application/octet-stream", "Content-Length": str(length)},
+            body=body,
+        )
+        if resp.status not in (201, 204):
+            raise self._fail(resp, f"uploading blob {digest.short}")
+        if progress and length:
+            progress(length)
+
+    def _location(self, resp: urllib3.BaseHTTPResponse) -> str:
+        location = resp.headers.get("Location")
+        if not location:
+            raise RegistryError(f"registry {self.endpoint.host} gave no upload location")
+        return urljoin(self.base() + "/", location)
+
+
+def _short(exc: BaseException | None) -> str:
+    if exc is None:
+        return "unknown error"
+    text = str(exc)
+    for marker in ("Connection refused", "Name or service not known", "timed out"):
+        if marker in text:
+            return marker.lower()
+    if isinstance(exc, SSLError) and "CERTIFICATE_VERIFY_FAILED" in text:
+        return "certificate verify failed (unknown authority)"
+    if isinstance(exc, SSLError) and "WRONG_VERSION_NUMBER" in text:
+        return "the server does not speak TLS"
+    return text.splitlines()[0][:200] if text else type(exc).__name__
+
+
+def _drain(resp: urllib3.BaseHTTPResponse) -> None:
+    with contextlib.suppress(HTTPError, OSError):
+        resp.read()
+    resp.release_conn()
+
+
+def _read_limited(resp: urllib3.BaseHTTPResponse, limit: int, what: str) -> bytes:
+    parts: list[bytes] = []
+    total = 0
+    try:
+        for chunk in _chunks(resp):
+            total += len(chunk)
+            if total > limit:
+                resp.close()
+                raise RegistryError(f"{what} is larger than {limit} bytes: refused")
+            parts.append(chunk)
+    except (ProtocolError, OSError) as exc:
+        raise RegistryError(f"reading {what} failed: {_short(exc)}") from None
+    finally:
+        resp.release_conn()
+    return b"".join(parts)
+
+
+def _chunks(resp: urllib3.BaseHTTPResponse) -> Iterator[bytes]:
+    while True:
+        chunk = resp.read(CHUNK)
+        if not chunk:
+            return
+        yield chunk
+
+
+def _next_link(header: str | None) -> str | None:
+    # RFC 5988: </v2/x/tags/list?last=a&n=100>; rel="next"
+    if not header or 'rel="next"' not in header:
+        return None
+    start, end = header.find("<"), header.find(">")
+    return header[start + 1 : end] if 0 <= start < end else None
+
+
+def verify(data: bytes, expected: Digest, what: str) -> None:
+    """Refuse ``data`` unless it hashes to ``expected``."""
+    import hashlib
+
+    from hutch.registry.errors import DigestMismatch
+
+    try:
+        actual = hashlib.new(expected.algorithm, data).hexdigest()
+    except ValueError:
+        raise DigestMismatch(f"{what}: unsupported digest algorithm {expected.algorithm}") from None
+    if actual != expected.hex:
+        raise DigestMismatch(
+            f"{what}: digest mismatch: expected {expected}, got {expected.algorithm}:{actual}"
+        )
+
+
+def digest_of_header(value: str | None) -> Digest | None:
+    if not value:
+        return None
+    try:
+        return parse_digest(value.strip())
+    except InvalidArgument:  # a bad header is as good as none
+        return None

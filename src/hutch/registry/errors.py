@@ -1,0 +1,21 @@
+"""Errors of the registry client, each a one-line message naming the cause."""
+
+from __future__ import annotations
+
+from hutch.api.errors import HutchError, NoSuchObject
+
+
+class RegistryError(HutchError):
+    """The registry answered something hutch cannot use, or could not be reached."""
+
+
+class AuthError(RegistryError):
+    """The registry refused the credentials (or asked for some and none were given)."""
+
+
+class ManifestUnknown(NoSuchObject):
+    """The repository or tag does not exist on the registry."""
+
+
+class DigestMismatch(RegistryError):
+    """Content did not hash to the digest that named it."""
