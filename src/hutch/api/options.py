@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from hutch.api.options_network import NetworkOptions
+from hutch.api.options_security import SecurityOptions
 
 
 @dataclass(frozen=True)
@@ -19,13 +22,15 @@ class RunOptions:
     entrypoint: str | None = None
     hostname: str | None = None
     name: str | None = None
-    network: str = "none"
+    network: str = ""  # "" is the [network] default setting (private unless set)
     detach: bool = False
     restart: str = "no"
     labels: tuple[str, ...] = ()
     stop_signal: str | None = None
     stop_timeout: int | None = None
     cidfile: str | None = None
+    net: NetworkOptions = field(default_factory=NetworkOptions)
+    security: SecurityOptions = field(default_factory=SecurityOptions)
 
 
 @dataclass(frozen=True)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated
 
 import typer
 
+from hutch.cli import flags_network as fn
+from hutch.cli import flags_security as fs
 from hutch.cli import run_flags as f
 from hutch.cli.state import state_of
 
@@ -33,12 +36,36 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         entrypoint: f.Entrypoint = None,
         hostname: f.Hostname = None,
         name: f.Name = None,
-        network: f.Network = "none",
+        network: f.Network = "",
         restart: f.Restart = "no",
         label: f.Label = None,
         stop_signal: f.StopSignal = None,
         stop_timeout: f.StopTimeout = None,
         cidfile: f.Cidfile = None,
+        publish: fn.Publish = None,
+        publish_all: fn.PublishAll = False,
+        network_alias: fn.NetworkAlias = None,
+        ip: fn.Ip = None,
+        add_host: fn.AddHost = None,
+        dns: fn.Dns = None,
+        dns_search: fn.DnsSearch = None,
+        dns_option: fn.DnsOption = None,
+        no_hosts: fn.NoHosts = False,
+        cap_add: fs.CapAdd = None,
+        cap_drop: fs.CapDrop = None,
+        privileged: fs.Privileged = False,
+        security_opt: fs.SecurityOpt = None,
+        read_only: fs.ReadOnly = False,
+        read_only_tmpfs: fs.ReadOnlyTmpfs = "true",
+        sysctl: fs.Sysctl = None,
+        ulimit: fs.Ulimit = None,
+        device: fs.Device = None,
+        group_add: fs.GroupAdd = None,
+        userns: fs.Userns = None,
+        uidmap: fs.Uidmap = None,
+        gidmap: fs.Gidmap = None,
+        subuidname: fs.Subuidname = None,
+        subgidname: fs.Subgidname = None,
     ) -> None:
         """Run a command in a new container."""
         options = f.run_options(
@@ -62,6 +89,37 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
             cidfile=cidfile,
             detach=detach,
         )
+        options = replace(
+            options,
+            net=fn.to_options(
+                publish=publish,
+                publish_all=publish_all,
+                network_alias=network_alias,
+                ip=ip,
+                add_host=add_host,
+                dns=dns,
+                dns_search=dns_search,
+                dns_option=dns_option,
+                no_hosts=no_hosts,
+            ),
+            security=fs.to_options(
+                cap_add=cap_add,
+                cap_drop=cap_drop,
+                privileged=privileged,
+                security_opt=security_opt,
+                read_only=read_only,
+                read_only_tmpfs=read_only_tmpfs,
+                sysctl=sysctl,
+                ulimit=ulimit,
+                device=device,
+                group_add=group_add,
+                userns=userns,
+                uidmap=uidmap,
+                gidmap=gidmap,
+                subuidname=subuidname,
+                subgidname=subgidname,
+            ),
+        )
         report = state_of(ctx).engine().run(options)
         if report.exit_code is None:
             print(report.id)
@@ -82,12 +140,36 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         entrypoint: f.Entrypoint = None,
         hostname: f.Hostname = None,
         name: f.Name = None,
-        network: f.Network = "none",
+        network: f.Network = "",
         restart: f.Restart = "no",
         label: f.Label = None,
         stop_signal: f.StopSignal = None,
         stop_timeout: f.StopTimeout = None,
         cidfile: f.Cidfile = None,
+        publish: fn.Publish = None,
+        publish_all: fn.PublishAll = False,
+        network_alias: fn.NetworkAlias = None,
+        ip: fn.Ip = None,
+        add_host: fn.AddHost = None,
+        dns: fn.Dns = None,
+        dns_search: fn.DnsSearch = None,
+        dns_option: fn.DnsOption = None,
+        no_hosts: fn.NoHosts = False,
+        cap_add: fs.CapAdd = None,
+        cap_drop: fs.CapDrop = None,
+        privileged: fs.Privileged = False,
+        security_opt: fs.SecurityOpt = None,
+        read_only: fs.ReadOnly = False,
+        read_only_tmpfs: fs.ReadOnlyTmpfs = "true",
+        sysctl: fs.Sysctl = None,
+        ulimit: fs.Ulimit = None,
+        device: fs.Device = None,
+        group_add: fs.GroupAdd = None,
+        userns: fs.Userns = None,
+        uidmap: fs.Uidmap = None,
+        gidmap: fs.Gidmap = None,
+        subuidname: fs.Subuidname = None,
+        subgidname: fs.Subgidname = None,
     ) -> None:
         """Create a container without starting it; print its id."""
         options = f.run_options(
@@ -110,6 +192,37 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
             stop_timeout=stop_timeout,
             cidfile=cidfile,
             detach=True,
+        )
+        options = replace(
+            options,
+            net=fn.to_options(
+                publish=publish,
+                publish_all=publish_all,
+                network_alias=network_alias,
+                ip=ip,
+                add_host=add_host,
+                dns=dns,
+                dns_search=dns_search,
+                dns_option=dns_option,
+                no_hosts=no_hosts,
+            ),
+            security=fs.to_options(
+                cap_add=cap_add,
+                cap_drop=cap_drop,
+                privileged=privileged,
+                security_opt=security_opt,
+                read_only=read_only,
+                read_only_tmpfs=read_only_tmpfs,
+                sysctl=sysctl,
+                ulimit=ulimit,
+                device=device,
+                group_add=group_add,
+                userns=userns,
+                uidmap=uidmap,
+                gidmap=gidmap,
+                subuidname=subuidname,
+                subgidname=subgidname,
+            ),
         )
         print(state_of(ctx).engine().create(options))
 

@@ -15,6 +15,7 @@ from hutch.api.errors import Conflict, HutchError, InvalidArgument, NoSuchObject
 from hutch.api.options import RemoveContainerOptions, RunOptions, StopOptions
 from hutch.api.reports import ActionReport, RunReport
 from hutch.engine import container_state as cs
+from hutch.engine import netconfig, security
 from hutch.engine.context import EngineContext
 from hutch.engine.resolve import find_image
 from hutch.engine.specbuild import build_spec, validate_network
@@ -67,7 +68,10 @@ class ContainerService:
     # -- create / start / run ------------------------------------------------
 
     def create(self, options: RunOptions) -> str:
+        options = netconfig.resolve_mode(options, self._ctx.settings)
         validate_network(options.network)
+        netconfig.validate(options)
+        security.validate(options.security, options.network)
         parse_restart(options.restart)
         if options.stop_signal:
             parse_signal(options.stop_signal)
@@ -78,8 +82,11 @@ class ContainerService:
             )
         if options.detach and options.remove and options.restart not in ("no", ""):
             raise InvalidArgument("the --rm option conflicts with --restart")
+        if options.cidfile and os.path.lexists(options.cidfile):
+            raise InvalidArgument(f"container id file {options.cidfile} exists: remove it first")
         self._ctx.enter_session()
         image = find_image(self._ctx.images, options.image)
+        network = netconfig.network_spec(options, image.config, self._ctx.settings)
         driver = self._ctx.driver.name
         container_id = new_id()
         name = options.name or random_name()
@@ -100,6 +107,7 @@ class ContainerService:
                 image=image.config,
                 rootfs=rootfs,
                 dirs=dirs,
+                network=network,
             )
             spawn.write_bundle(spec, dirs.userdata)
             st.write_state(dirs.userdata / "state.json", st.RuntimeState())
@@ -111,11 +119,11 @@ class ContainerService:
             config["user"] = spec.process.user.spec
             config["image_config"] = json.loads(image.config_raw).get("config", {})
             self._ctx.containers.set_config(record.id, json.dumps(config).encode())
+            if options.cidfile:
+                _write_cidfile(options.cidfile, record.id)
         except BaseException:
             self._discard(record.id, dirs)
             raise
-        if options.cidfile:
-            _write_cidfile(options.cidfile, record.id)
         return record.id
 
     def run(self, options: RunOptions) -> RunReport:

@@ -10,20 +10,20 @@ from pathlib import Path
 
 from hutch.api.errors import InvalidArgument
 from hutch.api.options import RunOptions
+from hutch.engine import netconfig, security
 from hutch.linux.caps import DEFAULT_CAPABILITIES
 from hutch.oci.image import ImageConfig
 from hutch.runtime.spec import (
-    DEFAULT_MASKED_PATHS,
-    DEFAULT_READONLY_PATHS,
     NAMESPACES,
     Process,
     Rootfs,
     Spec,
     User,
 )
+from hutch.runtime.spec_network import NetworkSpec
 from hutch.store.containers import ContainerDirs
 
-NETWORK_MODES = ("none", "host")
+NETWORK_MODES = ("none", "host", "private")
 
 
 def command_line(options: RunOptions, image: ImageConfig) -> tuple[str, ...]:
@@ -99,9 +99,16 @@ def validate_network(mode: str) -> None:
 
 
 def write_etc_files(
-    dirs: ContainerDirs, hostname: str, name: str, network: str
+    dirs: ContainerDirs,
+    hostname: str,
+    name: str,
+    network: str,
+    options: RunOptions | None = None,
+    net: NetworkSpec | None = None,
 ) -> tuple[tuple[str, str], ...]:
     """hostname, hosts and resolv.conf for the container, as bind-mount sources."""
+    if options is not None and net is not None:
+        return netconfig.write_etc_files(dirs.userdata, options, net, hostname, name)
     dirs.userdata.mkdir(parents=True, exist_ok=True)
     (dirs.userdata / "hostname").write_text(hostname + "\n")
     hosts = (
@@ -133,8 +140,10 @@ def build_spec(
     image: ImageConfig,
     rootfs: Rootfs,
     dirs: ContainerDirs,
+    network: NetworkSpec | None = None,
 ) -> Spec:
     validate_network(options.network)
+    net = network or NetworkSpec(mode=options.network)
     hostname = options.hostname or container_id[:12]
     args = command_line(options, image)
     if not args:
@@ -143,6 +152,7 @@ def build_spec(
             "give a command after the image name"
         )
     namespaces = tuple(ns for ns in NAMESPACES if not (ns == "net" and options.network == "host"))
+    secure = security.build(options.security, namespaces)
     process = Process(
         args=args,
         env=environment(options, image, hostname),
@@ -158,9 +168,11 @@ def build_spec(
         id=container_id,
         hostname=hostname,
         process=process,
-        rootfs=rootfs,
+        rootfs=security.rootfs_for(rootfs, secure),
         namespaces=namespaces,
-        masked_paths=DEFAULT_MASKED_PATHS,
-        readonly_paths=DEFAULT_READONLY_PATHS,
-        etc_files=write_etc_files(dirs, hostname, name, options.network),
+        masked_paths=secure.masked_paths,
+        readonly_paths=secure.readonly_paths,
+        security=secure.spec,
+        etc_files=write_etc_files(dirs, hostname, name, options.network, options, net),
+        network=net,
     )

@@ -16,9 +16,8 @@ import struct
 import termios
 from typing import Any, NoReturn
 
-from hutch.linux import caps
 from hutch.linux import syscalls as sc
-from hutch.runtime import mounts
+from hutch.runtime import mounts, security
 from hutch.runtime.paths_in_root import resolve_in_root
 from hutch.runtime.spec import Spec
 from hutch.runtime.users import ResolvedUser, resolve_user
@@ -83,6 +82,7 @@ def _setup_and_exec(spec: Spec, sock: socket.socket, gid5_mapped: bool) -> None:
     root = spec.rootfs.target  # mounted by the monitor, inherited with the mount table
     for step in mounts.base_plan(spec, gid5_mapped=gid5_mapped):
         step.execute(root)
+    security.setup_mounts(spec, root)
     user = resolve_user(root, spec.process.user.spec)
     cwd = spec.process.cwd or "/"
     os.makedirs(resolve_in_root(root, cwd), exist_ok=True)
@@ -93,6 +93,7 @@ def _setup_and_exec(spec: Spec, sock: socket.socket, gid5_mapped: bool) -> None:
     sc.pivot_root(".", ".")
     sc.umount2(".", sc.MNT_DETACH)
     os.chdir("/")
+    security.apply_sysctls(spec.security)
     mounts.mask_paths(spec.masked_paths)
     mounts.readonly_paths(spec.readonly_paths)
     if "uts" in spec.namespaces:
@@ -106,7 +107,7 @@ def _setup_and_exec(spec: Spec, sock: socket.socket, gid5_mapped: bool) -> None:
             null = os.open("/dev/null", os.O_RDONLY)
             os.dup2(null, 0)
             os.close(null)
-    _switch_identity(spec, user)
+    security.switch_identity(spec, user)  # capabilities, no_new_privs, seccomp
     mark_cloexec_above(2)
     env = _environment(spec.process.env, user)
     try:
@@ -145,21 +146,6 @@ def _setup_terminal(sock: socket.socket, user: ResolvedUser, window: tuple[int, 
         os.dup2(slave, fd)
     if slave > 2:
         os.close(slave)
-
-
-def _switch_identity(spec: Spec, user: ResolvedUser) -> None:
-    keep = set(spec.process.capabilities)
-    for name, number in caps.CAPABILITIES.items():
-        if name not in keep and number <= sc.last_cap():
-            sc.prctl(sc.PR_CAPBSET_DROP, number)
-    os.setgroups(list(user.additional_gids))
-    os.setresgid(user.gid, user.gid, user.gid)
-    os.setresuid(user.uid, user.uid, user.uid)
-    if user.uid == 0:
-        mask = caps.mask_of(tuple(keep))
-        sc.capset(mask, mask, 0)
-    if spec.process.no_new_privileges:
-        sc.prctl(sc.PR_SET_NO_NEW_PRIVS, 1)
 
 
 def _environment(env: tuple[str, ...], user: ResolvedUser) -> dict[str, str]:

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from hutch.runtime.spec_lifecycle import LifecycleSpec
+from hutch.runtime.spec_network import NetworkSpec
+from hutch.runtime.spec_security import SecuritySpec
+
 NAMESPACES = ("mount", "pid", "uts", "ipc", "net", "cgroup")
 
 
@@ -70,6 +74,9 @@ class Spec:
     masked_paths: tuple[str, ...] = ()
     readonly_paths: tuple[str, ...] = ()
     etc_files: tuple[tuple[str, str], ...] = ()  # (container path, host file) bind-mounted
+    network: NetworkSpec = field(default_factory=NetworkSpec)
+    lifecycle: LifecycleSpec = field(default_factory=LifecycleSpec)
+    security: SecuritySpec = field(default_factory=SecuritySpec)
 
 
 # podman's defaults (containers/common pkg/config): masked and read-only paths.

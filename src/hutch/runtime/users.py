@@ -65,3 +65,10 @@ def _resolve_group(groups: list[list[str]], group: str) -> int:
     if group.isdigit():
         return int(group)
     raise HutchError(f"unable to find group {group}: no matching entries in group file")
+
+
+def resolve_group(root: str, group: str) -> int:
+    """A group name (from the image's /etc/group) or number, as ``--group-add`` takes it."""
+    if group.isdigit():
+        return int(group)
+    return _resolve_group([e for e in _read_db(root, "/etc/group") if len(e) >= 4], group)

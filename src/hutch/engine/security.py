@@ -1,0 +1,272 @@
+"""Security options -> the security part of the runtime spec, validated.
+
+Everything a user can get wrong (capability names, seccomp profiles,
+sysctls, limits, devices, id maps) is refused here with a one-line
+``InvalidArgument`` before any container process exists.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import resource
+import stat
+from dataclasses import dataclass, replace
+
+from hutch.api.errors import InvalidArgument
+from hutch.api.options_security import SecurityOptions
+from hutch.linux import syscalls as sc
+from hutch.runtime import capsets, sysctls, ulimits
+from hutch.runtime.mounts import DEVICES
+from hutch.runtime.spec import DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS, NAMESPACES, Rootfs
+from hutch.runtime.spec_security import Capabilities, Device, SecuritySpec, Ulimit
+
+READ_ONLY_TMPFS = ("/tmp", "/var/tmp", "/run")
+_LABEL_OPTS = ("label=", "apparmor=")
+
+
+@dataclass(frozen=True)
+class SecurityOpts:
+    """``--security-opt`` values, parsed."""
+
+    seccomp: str = ""  # "" default profile, "unconfined", or a profile path
+    no_new_privileges: bool = False
+    mask: tuple[str, ...] = ()
+    unmask: tuple[str, ...] = ()  # ("ALL",) unmasks everything
+
+
+@dataclass(frozen=True)
+class SecuritySettings:
+    spec: SecuritySpec
+    masked_paths: tuple[str, ...]
+    readonly_paths: tuple[str, ...]
+    read_only_rootfs: bool
+
+
+def parse_security_opts(values: tuple[str, ...]) -> SecurityOpts:
+    seccomp = ""
+    nnp = False
+    mask: list[str] = []
+    unmask: list[str] = []
+    for item in values:
+        key, sep, value = item.partition("=")
+        if not sep and ":" in key:  # Docker's old form: seccomp:PROFILE
+            key, _, value = item.partition(":")
+            sep = "="
+        if key == "seccomp" and sep and value:
+            seccomp = value
+        elif key == "no-new-privileges":
+            if value not in ("", "true", "false"):
+                raise InvalidArgument(f"invalid --security-opt {item!r}: expected true or false")
+            nnp = value != "false"
+        elif key == "mask" and value:
+            mask += _paths(value, item)
+        elif key == "unmask" and value:
+            unmask += ["ALL"] if value == "ALL" else _paths(value, item)
+        elif item.startswith(_LABEL_OPTS):
+            continue  # no SELinux or AppArmor here; accepted as podman does when disabled
+        else:
+            raise InvalidArgument(
+                f"invalid --security-opt {item!r}: expected seccomp=, no-new-privileges, "
+                "mask=, unmask= or label="
+            )
+    return SecurityOpts(seccomp, nnp, tuple(mask), tuple(unmask))
+
+
+def _paths(value: str, item: str) -> list[str]:
+    paths = [p for p in value.split(":") if p]
+    for path in paths:
+        if not path.startswith("/"):
+            raise InvalidArgument(f"invalid --security-opt {item!r}: {path!r} is not absolute")
+    return paths
+
+
+def masked_and_readonly(
+    opts: SecurityOpts, privileged: bool
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    if privileged:
+        return (), ()
+    masked = [p for p in DEFAULT_MASKED_PATHS]
+    readonly = [p for p in DEFAULT_READONLY_PATHS]
+    if "ALL" in opts.unmask:
+        masked, readonly = [], []
+    else:
+        masked = [p for p in masked if p not in opts.unmask]
+        readonly = [p for p in readonly if p not in opts.unmask]
+    masked += [p for p in opts.mask if p not in masked]
+    return tuple(masked), tuple(readonly)
+
+
+def parse_device(item: str) -> Device:
+    """``HOST[:CONTAINER][:PERMISSIONS]``, checked against what the user may open."""
+    parts = item.split(":")
+    if len(parts) > 3 or not parts[0]:
+        raise InvalidArgument(f"invalid --device {item!r}: expected HOST[:CONTAINER][:rwm]")
+    source = parts[0]
+    destination, perms = source, "rwm"
+    if len(parts) == 2:
+        if _is_perms(parts[1]):
+            perms = parts[1]
+        else:
+            destination = parts[1]
+    elif len(parts) == 3:
+        destination, perms = parts[1], parts[2]
+        if not _is_perms(perms):
+            raise InvalidArgument(f"invalid --device {item!r}: permissions must be of r, w, m")
+    if not source.startswith("/") or not destination.startswith("/"):
+        raise InvalidArgument(f"invalid --device {item!r}: paths must be absolute")
+    try:
+        mode = os.stat(source).st_mode
+    except OSError as exc:
+        raise InvalidArgument(f"--device {source}: {exc.strerror}") from None
+    if not (stat.S_ISCHR(mode) or stat.S_ISBLK(mode)):
+        raise InvalidArgument(f"--device {source}: not a device node")
+    want = (os.R_OK if "r" in perms else 0) | (os.W_OK if "w" in perms else 0)
+    if want and not os.access(source, want):
+        raise InvalidArgument(
+            f"--device {source}: permission denied (a rootless container gets only the "
+            "devices its user can open)"
+        )
+    return Device(source, destination, perms)
+
+
+def _is_perms(text: str) -> bool:
+    return bool(text) and set(text) <= set("rwm")
+
+
+def host_devices() -> tuple[Device, ...]:
+    """For ``--privileged``: the host's /dev nodes the user can open read-write."""
+    skip = set(DEVICES) | {"ptmx", "console", "tty"}
+    out = []
+    for entry in sorted(os.scandir("/dev"), key=lambda e: e.name):
+        if entry.name in skip or entry.name.startswith("tty"):
+            continue
+        try:
+            mode = entry.stat(follow_symlinks=False).st_mode
+        except OSError:
+            continue
+        if (stat.S_ISCHR(mode) or stat.S_ISBLK(mode)) and os.access(entry.path, os.R_OK | os.W_OK):
+            out.append(Device(entry.path, entry.path, "rwm"))
+    for path in ("/dev/net/tun", "/dev/fuse"):
+        usable = os.path.exists(path) and os.access(path, os.R_OK | os.W_OK)
+        if usable and all(d.source != path for d in out):
+            out.append(Device(path, path, "rwm"))
+    return tuple(out)
+
+
+def parse_ulimits(values: tuple[str, ...]) -> tuple[Ulimit, ...]:
+    """Parsed limits, refused when above what this user may set (no CAP_SYS_RESOURCE)."""
+    out = []
+    for name, soft, hard in ulimits.parse(values):
+        _soft_now, hard_now = resource.getrlimit(ulimits.RESOURCES[name])
+        if hard_now != resource.RLIM_INFINITY and (
+            hard == ulimits.RLIM_INFINITY or hard > hard_now
+        ):
+            raise InvalidArgument(
+                f"--ulimit {name}: the hard limit cannot exceed the user's own ({hard_now})"
+            )
+        out.append(Ulimit(name, soft, hard))
+    return tuple(out)
+
+
+def parse_group_add(values: tuple[str, ...]) -> tuple[tuple[str, ...], bool]:
+    groups: list[str] = []
+    keep = False
+    for value in values:
+        for item in value.split(","):
+            item = item.strip()
+            if not item:
+                continue
+            if item == "keep-groups":
+                keep = True
+            elif ":" in item or "\n" in item:
+                raise InvalidArgument(f"invalid --group-add {item!r}")
+            else:
+                groups.append(item)
+    if keep and groups:
+        raise InvalidArgument("--group-add keep-groups cannot be combined with other groups")
+    return tuple(groups), keep
+
+
+def _caps(sets: capsets.CapabilitySets) -> Capabilities:
+    return Capabilities(
+        sets.bounding, sets.effective, sets.permitted, sets.inheritable, sets.ambient
+    )
+
+
+def seccomp_program(opts: SecurityOpts, bounding: tuple[str, ...], privileged: bool) -> str:
+    """The base64 BPF for the container, or "" for none."""
+    if privileged or opts.seccomp == "unconfined":
+        return ""
+    from hutch.runtime.seccomp import compiler, default, profile
+
+    if opts.seccomp:
+        try:
+            with open(opts.seccomp, "rb") as f:
+                raw = f.read()
+        except OSError as exc:
+            raise InvalidArgument(f"seccomp profile {opts.seccomp}: {exc.strerror}") from None
+        prof = profile.loads(raw, opts.seccomp)
+    else:
+        prof = default.default_profile()
+    compiled = compiler.compile_profile(prof, frozenset(bounding))
+    return base64.b64encode(compiled.bpf).decode()
+
+
+def validate(options: SecurityOptions, network: str) -> None:
+    """The cheap checks, before anything is created (the rest run in ``build``)."""
+    namespaces = tuple(ns for ns in NAMESPACES if not (ns == "net" and network == "host"))
+    capsets.parse_names(options.cap_add, "--cap-add")
+    capsets.parse_names(options.cap_drop, "--cap-drop")
+    opts = parse_security_opts(options.security_opt)
+    if opts.seccomp not in ("", "unconfined") and not os.path.isfile(opts.seccomp):
+        raise InvalidArgument(f"seccomp profile {opts.seccomp}: no such file")
+    sysctls.parse(options.sysctl, namespaces)
+    parse_ulimits(options.ulimit)
+    parse_group_add(options.group_add)
+    for item in options.device:
+        parse_device(item)
+    from hutch.engine.userns import parse_userns_options
+
+    parse_userns_options(options)
+
+
+def build(options: SecurityOptions, namespaces: tuple[str, ...]) -> SecuritySettings:
+    opts = parse_security_opts(options.security_opt)
+    last = sc.last_cap()
+    root, user = (
+        capsets.compute(
+            cap_add=options.cap_add,
+            cap_drop=options.cap_drop,
+            privileged=options.privileged,
+            non_root=non_root,
+            last_cap=last,
+        )
+        for non_root in (False, True)
+    )
+    groups, keep = parse_group_add(options.group_add)
+    devices = tuple(parse_device(d) for d in options.device)
+    if options.privileged:
+        explicit = {d.destination for d in devices}
+        devices += tuple(d for d in host_devices() if d.destination not in explicit)
+    masked, readonly = masked_and_readonly(opts, options.privileged)
+    spec = SecuritySpec(
+        configured=True,
+        root_capabilities=_caps(root),
+        user_capabilities=_caps(user),
+        seccomp=seccomp_program(opts, root.bounding, options.privileged),
+        no_new_privileges=opts.no_new_privileges,
+        privileged=options.privileged,
+        sysctls=sysctls.parse(options.sysctl, namespaces),
+        ulimits=parse_ulimits(options.ulimit),
+        devices=devices,
+        group_add=groups,
+        keep_groups=keep,
+        read_only_tmpfs=READ_ONLY_TMPFS if options.read_only and options.read_only_tmpfs else (),
+    )
+    return SecuritySettings(spec, masked, readonly, options.read_only)
+
+
+def rootfs_for(rootfs: Rootfs, settings: SecuritySettings) -> Rootfs:
+    """``--read-only``: the init remounts the rootfs read-only."""
+    return replace(rootfs, readonly=True) if settings.read_only_rootfs else rootfs

@@ -1,0 +1,100 @@
+"""``--userns``, ``--uidmap``/``--gidmap``, ``--subuidname``/``--subgidname``: parsed and checked.
+
+In rootless mode the "host" ids of a map are ids of the session user
+namespace (podman's intermediate namespace): 0 is the user, 1.. the
+subordinate range. A map must be one-to-one and stay inside that range.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+from hutch.api.errors import InvalidArgument
+from hutch.api.options_security import SecurityOptions
+from hutch.runtime.ids import IdMapEntry
+
+MODES = ("", "host", "keep-id", "nomap", "auto")
+# Modes that run the container in the session namespace itself.
+SESSION_MODES = ("", "host")
+
+
+@dataclass(frozen=True)
+class UsernsMode:
+    mode: str
+    uid: int | None = None  # keep-id:uid=
+    gid: int | None = None  # keep-id:gid=
+    size: int | None = None  # auto:size=
+
+
+def parse_mode(text: str | None) -> UsernsMode:
+    if not text:
+        return UsernsMode("")
+    mode, _, rest = text.partition(":")
+    if mode not in MODES:
+        raise InvalidArgument(
+            f"invalid --userns {text!r}: expected host, keep-id[:uid=N,gid=N], nomap or auto"
+        )
+    values: dict[str, int] = {}
+    for item in filter(None, rest.split(",")):
+        key, sep, value = item.partition("=")
+        allowed = {"keep-id": ("uid", "gid"), "auto": ("size",)}.get(mode, ())
+        if not sep or key not in allowed or not value.isdigit():
+            raise InvalidArgument(f"invalid --userns {text!r}: unexpected option {item!r}")
+        values[key] = int(value)
+    return UsernsMode(mode, values.get("uid"), values.get("gid"), values.get("size"))
+
+
+def parse_map(items: tuple[str, ...], flag: str) -> tuple[IdMapEntry, ...]:
+    """``CONTAINER:HOST:SIZE`` items, one-to-one (no overlap on either side)."""
+    entries = []
+    for item in items:
+        parts = item.split(":")
+        if len(parts) != 3 or not all(p.isdigit() for p in parts):
+            raise InvalidArgument(f"invalid {flag} {item!r}: expected CONTAINER:HOST:SIZE")
+        inside, outside, count = (int(p) for p in parts)
+        if count == 0:
+            raise InvalidArgument(f"invalid {flag} {item!r}: the size must be at least 1")
+        if inside + count > 1 << 32 or outside + count > 1 << 32:
+            raise InvalidArgument(f"invalid {flag} {item!r}: ids must stay below 2^32")
+        entries.append(IdMapEntry(inside, outside, count))
+    for side in ("inside", "outside"):
+        spans = sorted((getattr(e, side), getattr(e, side) + e.count) for e in entries)
+        for (_a, end), (start, _b) in itertools.pairwise(spans):
+            if start < end:
+                raise InvalidArgument(f"invalid {flag}: the ranges overlap on the {side} side")
+    if len(entries) > 340:
+        raise InvalidArgument(f"invalid {flag}: the kernel accepts at most 340 ranges")
+    return tuple(entries)
+
+
+def check_within(entries: tuple[IdMapEntry, ...], available: int, flag: str) -> None:
+    """Refuse a map whose host ids the session namespace does not have."""
+    for e in entries:
+        if e.outside + e.count > available:
+            raise InvalidArgument(
+                f"impossible {flag} {e.inside}:{e.outside}:{e.count}: the session namespace "
+                f"maps only ids 0-{available - 1} (the user and the subordinate range)"
+            )
+
+
+def parse_userns_options(options: SecurityOptions) -> UsernsMode:
+    mode = parse_mode(options.userns)
+    uidmap = parse_map(options.uidmap, "--uidmap")
+    gidmap = parse_map(options.gidmap, "--gidmap")
+    if (uidmap or gidmap) and mode.mode:
+        raise InvalidArgument("--userns cannot be combined with --uidmap/--gidmap")
+    if (options.subuidname or options.subgidname) and (mode.mode or uidmap or gidmap):
+        raise InvalidArgument("--subuidname/--subgidname cannot be combined with --userns or maps")
+    if (
+        mode.mode not in SESSION_MODES
+        or uidmap
+        or gidmap
+        or options.subuidname
+        or options.subgidname
+    ):
+        raise InvalidArgument(
+            "a per-container user namespace (--userns keep-id|nomap|auto, --uidmap, --gidmap, "
+            "--subuidname) is not supported yet; containers run in the session namespace"
+        )
+    return mode

@@ -1,0 +1,63 @@
+"""``--ulimit NAME=SOFT[:HARD]``: resource limits set in the container's init."""
+
+from __future__ import annotations
+
+from hutch.api.errors import InvalidArgument
+
+# Docker's names for the RLIMIT_* resources (numbers are the same on x86_64 and aarch64).
+RESOURCES: dict[str, int] = {
+    "cpu": 0,
+    "fsize": 1,
+    "data": 2,
+    "stack": 3,
+    "core": 4,
+    "rss": 5,
+    "nproc": 6,
+    "nofile": 7,
+    "memlock": 8,
+    "as": 9,
+    "locks": 10,
+    "sigpending": 11,
+    "msgqueue": 12,
+    "nice": 13,
+    "rtprio": 14,
+    "rttime": 15,
+}
+RLIM_INFINITY = -1  # resource.RLIM_INFINITY
+
+
+def _value(text: str, item: str) -> int:
+    text = text.strip()
+    if text in ("-1", "unlimited"):
+        return RLIM_INFINITY
+    try:
+        number = int(text)
+    except ValueError:
+        raise InvalidArgument(f"invalid --ulimit {item!r}: {text!r} is not a number") from None
+    if number < 0:
+        raise InvalidArgument(f"invalid --ulimit {item!r}: limits cannot be negative")
+    return number
+
+
+def parse(values: tuple[str, ...]) -> tuple[tuple[str, int, int], ...]:
+    """Each item as (name, soft, hard); -1 means unlimited."""
+    out: dict[str, tuple[int, int]] = {}
+    for item in values:
+        name, sep, limits = item.partition("=")
+        name = name.strip().lower()
+        if name.startswith("rlimit_"):
+            name = name[len("rlimit_") :]
+        if not sep or name not in RESOURCES:
+            known = ", ".join(RESOURCES)
+            raise InvalidArgument(
+                f"invalid --ulimit {item!r}: expected NAME=SOFT[:HARD], NAME one of {known}"
+            )
+        soft_text, _, hard_text = limits.partition(":")
+        soft = _value(soft_text, item)
+        hard = _value(hard_text, item) if hard_text else soft
+        if hard != RLIM_INFINITY and (soft == RLIM_INFINITY or soft > hard):
+            raise InvalidArgument(
+                f"invalid --ulimit {item!r}: the soft limit exceeds the hard limit"
+            )
+        out[name] = (soft, hard)
+    return tuple((n, s, h) for n, (s, h) in out.items())
