@@ -1,0 +1,38 @@
+"""Options, report and engine interface of ``hutch build``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+PULL_POLICIES = ("always", "missing", "never", "newer")
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    context: str  # a directory, or "-" for a tar stream on standard input
+    containerfile: str | None = None  # a path, "-" for standard input, None: look in the context
+    tags: tuple[str, ...] = ()
+    build_args: tuple[str, ...] = ()  # "KEY=VALUE" or "KEY" (the value of the environment)
+    target: str | None = None
+    no_cache: bool = False
+    pull: str = "missing"
+    labels: tuple[str, ...] = ()
+    layers: bool = True
+    squash: bool = False
+    iidfile: str | None = None
+    format: str = "oci"
+    secrets: tuple[str, ...] = ()  # "id=NAME,src=PATH" (also env=VAR)
+    platform: str | None = None
+    timestamp: int | None = None  # seconds since the epoch; SOURCE_DATE_EPOCH otherwise
+    quiet: bool = False
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    id: str  # the image id (hex of the config digest)
+    names: tuple[str, ...]
+
+
+class BuildEngine(Protocol):
+    def build(self, options: BuildOptions) -> BuildReport: ...

@@ -1,0 +1,364 @@
+"""The builder: a parsed Containerfile and a context in, an image out.
+
+Stages run in file order (only those the target needs). Each instruction
+is one step: metadata instructions make a new config, RUN/COPY/ADD also a
+layer from the step's upper dir. With layers on (the default) every step's
+result is stored as an intermediate image without a name and recorded in
+the cache index under the step's key (see :mod:`hutch.build.cache`), so an
+unchanged step of a later build reuses it. Progress is printed as podman
+prints it; the last line on stdout is the image id.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TextIO
+
+from hutch.api.errors import HutchError, InvalidArgument
+from hutch.build import instructions as ins
+from hutch.build import metadata, stages
+from hutch.build.cache import CacheIndex, step_key
+from hutch.build.fssteps import FsSteps
+from hutch.build.host import BuildHost
+from hutch.build.ignore import IgnoreMatcher
+from hutch.build.parser import parse
+from hutch.build.substitute import substitute
+from hutch.build.workroot import is_empty
+from hutch.oci.image import ContainerConfig, HistoryEntry, ImageConfig
+from hutch.store.images import ImageRecord
+from hutch.store.layers import LayerInfo, remove_tree
+
+_METADATA = (
+    ins.Env,
+    ins.Label,
+    ins.Workdir,
+    ins.User,
+    ins.Cmd,
+    ins.Entrypoint,
+    ins.Shell,
+    ins.Expose,
+    ins.Volume,
+    ins.StopSignal,
+    ins.Healthcheck,
+    ins.OnBuild,
+)
+
+
+class StepFailed(HutchError):
+    """A RUN step exited non-zero: the build stops with that status (as podman)."""
+
+    def __init__(self, message: str, code: int) -> None:
+        super().__init__(message)
+        self.exit_code = code
+
+
+@dataclass(frozen=True)
+class BuildRequest:
+    containerfile: ins.Containerfile
+    context_dir: Path
+    ignore: IgnoreMatcher | None
+    build_args: Mapping[str, str]
+    names: tuple[str, ...] = ()
+    target: str | None = None
+    use_cache: bool = True
+    layers: bool = True  # False: one layer per stage (--layers=false, --squash)
+    pull: str = "missing"
+    labels: Mapping[str, str] = field(default_factory=dict)
+    timestamp: int | None = None
+    secrets: Mapping[str, Path] = field(default_factory=dict)
+    platform: tuple[str, str, str | None] = ("linux", "amd64", None)
+    quiet: bool = False
+
+
+@dataclass
+class StageState:
+    parent: str  # the cache parent: an image id, or "scratch"
+    config: ImageConfig
+    layers: list[LayerInfo]
+    args: dict[str, str] = field(default_factory=dict)
+    cmd_set: bool = False  # a CMD in this stage survives a later ENTRYPOINT
+    upper: Path | None = None  # the shared upper dir when layers are off
+
+    def env(self) -> dict[str, str]:
+        """Variables for substitution: ARG values, overridden by ENV."""
+        return {**self.args, **metadata.env_dict(self.config.config)}
+
+
+class Progress:
+    """podman's build output: steps on stdout (nothing of it with -q)."""
+
+    def __init__(self, quiet: bool, out: TextIO | None = None) -> None:
+        self.quiet = quiet
+        self.out = out or sys.stdout
+
+    def say(self, text: str) -> None:
+        if not self.quiet:
+            self.out.write(text + "\n")
+            self.out.flush()
+
+    @property
+    def run_fds(self) -> tuple[int, int]:
+        """Where RUN output goes: stdout, or stderr with -q (stdout is only the id)."""
+        self.out.flush()
+        return (2, 2) if self.quiet else (1, 2)
+
+
+class Builder:
+    def __init__(self, host: BuildHost, request: BuildRequest, progress: Progress) -> None:
+        self.host = host
+        self.request = request
+        self.cf = request.containerfile
+        self.progress = progress
+        self.cache = CacheIndex(host.conn)
+        self.results: dict[int, StageState] = {}
+        self.consumed: set[str] = set()
+        self.fs = FsSteps(host, request, self)
+        self._scratch: list[Path] = []
+
+    # -- the whole build ---------------------------------------------------
+
+    def build(self) -> ImageRecord:
+        os_name, arch, variant = self.request.platform
+        self.predefined = stages.platform_args(os_name, arch, variant)
+        self.global_env = stages.global_args(self.cf, self.request.build_args, self.predefined)
+        self.consumed.update(
+            d.name for a in self.cf.global_args for d in a.args if d.name in self.request.build_args
+        )
+        target = stages.target_index(self.cf, self.request.target)
+        needed = stages.needed_stages(self.cf, target, self.global_env)
+        try:
+            for index in needed:
+                prefix = f"[{needed.index(index) + 1}/{len(needed)}] " if len(needed) > 1 else ""
+                self.results[index] = self._stage(self.cf.stages[index], prefix)
+            record = self._commit(self.results[target])
+        finally:
+            for path in self._scratch:
+                with contextlib.suppress(OSError):
+                    remove_tree(path)
+        unused = sorted(set(self.request.build_args) - self.consumed - set(self.predefined))
+        if unused:
+            print(
+                f"WARN: one or more build args were not consumed: {unused}",
+                file=sys.stderr,
+            )
+        return record
+
+    def scratch_dir(self) -> Path:
+        """A private temp dir removed at the end of the build."""
+        path = self.host.layers.new_tmp()
+        self._scratch.append(path)
+        return path
+
+    def created(self) -> str:
+        ts = self.request.timestamp
+        when = datetime.fromtimestamp(ts, UTC) if ts is not None else datetime.now(UTC)
+        return when.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+    def _commit(self, final: StageState) -> ImageRecord:
+        names = self.request.names
+        self.progress.say(f"COMMIT {names[0] if names else ''}".rstrip())
+        config = final.config
+        if self.request.labels:
+            labels = dict(config.config.labels)
+            labels.update(self.request.labels)
+            config = replace(
+                config, config=replace(config.config, labels=tuple(sorted(labels.items())))
+            )
+        record = self.host.store_image(config, final.layers, names)
+        self.progress.say(f"--> {record.id[:12]}")
+        for name in names:
+            self.progress.say(f"Successfully tagged {name}")
+        return record
+
+    # -- one stage ---------------------------------------------------------
+
+    def _stage(self, stage: ins.Stage, prefix: str) -> StageState:
+        total = len(stage.instructions) + 1
+        base = stages.base_of(self.cf, stage, self.global_env)
+        alias = f" AS {stage.name}" if stage.name else ""
+        self.progress.say(f"{prefix}STEP 1/{total}: FROM {base}{alias}")
+        state = self._from(base, stage)
+        if not self.request.layers:
+            state.upper = self.scratch_dir() / "upper"
+            state.upper.mkdir()
+        for expression in state.config.config.on_build:
+            self.progress.say(f"--> ONBUILD {expression}")
+            trigger = parse(f"FROM scratch\n{expression}", f"{base} (ONBUILD)").stages[0]
+            for instruction in trigger.instructions:
+                state = self._step(state, instruction, stage)
+        if state.config.config.on_build:
+            # Triggers run in the child only, never in its own children.
+            state.config = replace(state.config, config=replace(state.config.config, on_build=()))
+        for number, instruction in enumerate(stage.instructions, start=2):
+            self.progress.say(f"{prefix}STEP {number}/{total}: {instruction.original}")
+            state = self._step(state, instruction, stage)
+        if state.upper is not None:
+            state = self._seal_upper(state)
+        return state
+
+    def _from(self, base: str, stage: ins.Stage) -> StageState:
+        os_name, arch, variant = self.request.platform
+        if base.lower() == "scratch":
+            config = ImageConfig(architecture=arch, os=os_name, variant=variant, diff_ids=())
+            return StageState("scratch", config, [])
+        index = stages.find_stage(self.cf, base, stage.index)
+        if index is not None:
+            done = self.results[index]
+            return StageState(done.parent, done.config, list(done.layers))
+        record = self.host.find_image(base, self.request.pull)
+        return StageState(record.id, record.config, self.host.layer_infos(record.diff_ids))
+
+    def stage_root_layers(self, ref: str, stage: ins.Stage) -> list[LayerInfo]:
+        """The layers of the stage or image ``ref`` (COPY --from, RUN --mount from=)."""
+        index = stages.find_stage(self.cf, ref, stage.index)
+        if index is not None:
+            return list(self.results[index].layers)
+        record = self.host.find_image(ref, self.request.pull)
+        return self.host.layer_infos(record.diff_ids)
+
+    def _seal_upper(self, state: StageState) -> StageState:
+        """Layers off: the stage's one upper dir becomes its one new layer."""
+        assert state.upper is not None
+        if is_empty(state.upper):
+            return state
+        layer = self.host.layers.ingest_dir(
+            state.upper, source="overlay-upper", clamp_mtime=self.request.timestamp
+        )
+        history = list(state.config.history)
+        for i in range(len(history) - 1, -1, -1):
+            if history[i].empty_layer:
+                history[i] = replace(history[i], empty_layer=False)
+                break
+        config = replace(
+            state.config,
+            diff_ids=(*state.config.diff_ids, layer.diff_id),
+            history=tuple(history),
+        )
+        return replace(state, config=config, layers=[*state.layers, layer], upper=None)
+
+    # -- one step ------------------------------------------------------------
+
+    def _step(
+        self, state: StageState, instruction: ins.Instruction, stage: ins.Stage
+    ) -> StageState:
+        words = metadata.Words(state.env(), self.cf.filename, self.cf.escape)
+        if isinstance(instruction, ins.Arg):
+            return self._arg(state, instruction)
+        if isinstance(instruction, ins.Maintainer):
+            author = words.one(instruction.name, instruction.line)
+            text = metadata.nop(f"MAINTAINER {author}")
+            return self.finish(state, text, state.config.config, None, author=author)
+        if isinstance(instruction, _METADATA):
+            config, text = metadata.apply(instruction, state.config.config, words)
+            cmd_set = state.cmd_set or isinstance(instruction, ins.Cmd)
+            if isinstance(instruction, ins.Entrypoint) and not state.cmd_set:
+                config = replace(config, cmd=None)
+            return replace(self.finish(state, text, config, None), cmd_set=cmd_set)
+        if isinstance(instruction, ins.Run):
+            return self.fs.run(state, instruction, stage, words)
+        if isinstance(instruction, (ins.Copy, ins.Add)):
+            return self.fs.copy(state, instruction, stage, words)
+        raise InvalidArgument(
+            f"{self.cf.filename}:{instruction.line}: {type(instruction).__name__.upper()} "
+            "is not supported here"
+        )
+
+    def _arg(self, state: StageState, instruction: ins.Arg) -> StageState:
+        args = dict(state.args)
+        env = state.env()
+        for decl in instruction.args:
+            if decl.name in self.request.build_args:
+                args[decl.name] = self.request.build_args[decl.name]
+                self.consumed.add(decl.name)
+            elif decl.default is not None:
+                args[decl.name] = substitute(
+                    decl.default,
+                    env,
+                    filename=self.cf.filename,
+                    line=instruction.line,
+                    escape=self.cf.escape,
+                )
+            elif decl.name in self.global_env:
+                args[decl.name] = self.global_env[decl.name]
+            env = {**args, **metadata.env_dict(state.config.config)}
+        return replace(state, args=args)
+
+    def finish(
+        self,
+        state: StageState,
+        text: str,
+        config: ContainerConfig,
+        produce: Callable[[StageState], LayerInfo | None] | None,
+        *,
+        key_args: Mapping[str, str] | None = None,
+        sources: str | None = None,
+        author: str | None = None,
+    ) -> StageState:
+        """Reuse a cached result of this step, or carry it out and record it."""
+        key = step_key(state.parent, text, key_args, sources)
+        if self.request.use_cache and self.request.layers:
+            cached = self.cache.lookup(key)
+            record = self.host.get_image(cached) if cached else None
+            if record is not None:
+                self.progress.say(f"--> Using cache {record.id}")
+                self.progress.say(f"--> {record.id[:12]}")
+                return replace(
+                    state,
+                    parent=record.id,
+                    config=record.config,
+                    layers=self.host.layer_infos(record.diff_ids),
+                )
+        layer = produce(state) if produce is not None else None
+        created = self.created()
+        entry = HistoryEntry(created=created, created_by=text, empty_layer=layer is None)
+        image = replace(
+            state.config,
+            config=config,
+            created=created,
+            author=author if author is not None else state.config.author,
+            history=(*state.config.history, entry),
+            diff_ids=(*state.config.diff_ids, layer.diff_id)
+            if layer is not None
+            else state.config.diff_ids,
+        )
+        layers = [*state.layers, layer] if layer is not None else list(state.layers)
+        if not self.request.layers:
+            return replace(state, config=image, layers=layers)
+        record = self.host.store_image(image, layers, ())
+        self.cache.record(key, record.id)
+        self.progress.say(f"--> {record.id[:12]}")
+        return replace(state, parent=record.id, config=image, layers=layers)
+
+    @contextlib.contextmanager
+    def mounted_layers(self, layers: list[LayerInfo]) -> Iterator[Path]:
+        """The merged root of ``layers`` (read through a throw-away upper dir)."""
+        from hutch.build.workroot import work_root
+
+        tmp = self.scratch_dir()
+        root = work_root(tmp, self.host.layers_dir, layers)
+        with self.host.mounted(root.rootfs(self.host.driver)):
+            yield root.merged
+
+
+def run_environment(state: StageState) -> tuple[str, ...]:
+    """A RUN step's environment: ENV, then ARG values ENV does not set."""
+    env = metadata.env_dict(state.config.config)
+    for key, value in state.args.items():
+        env.setdefault(key, value)
+    return tuple(f"{k}={v}" for k, v in env.items())
+
+
+def environ_timestamp() -> int | None:
+    """SOURCE_DATE_EPOCH from the environment, if set and valid."""
+    text = os.environ.get("SOURCE_DATE_EPOCH")
+    if not text:
+        return None
+    if not text.isdigit():
+        raise InvalidArgument(f"SOURCE_DATE_EPOCH={text!r}: expected seconds since the epoch")
+    return int(text)

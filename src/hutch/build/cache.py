@@ -1,0 +1,54 @@
+"""The build cache: which image a step made from which inputs.
+
+A step's key is a digest over everything that decides its result: the
+parent image, the instruction text after substitution, the build args it can
+see (RUN only: they are in its environment; any other instruction sees an
+argument only through the substituted text), and for COPY/ADD a digest of
+the content and metadata of its sources. The index lives in the state
+database (table ``build_cache``); a removed image takes its entries with it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import time
+from collections.abc import Mapping
+
+from hutch.store.db import transaction
+
+
+def step_key(
+    parent: str,
+    text: str,
+    args: Mapping[str, str] | None = None,
+    sources: str | None = None,
+) -> str:
+    """The cache key of one step (hex sha256); equal inputs give equal keys."""
+    document = {
+        "parent": parent,
+        "text": text,
+        "args": sorted((args or {}).items()),
+        "sources": sources,
+    }
+    raw = json.dumps(document, sort_keys=True, separators=(",", ":")).encode()
+    return hashlib.sha256(raw).hexdigest()
+
+
+class CacheIndex:
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    def lookup(self, key: str) -> str | None:
+        row = self._conn.execute(
+            "SELECT image_id FROM build_cache WHERE key = ?", (key,)
+        ).fetchone()
+        return str(row[0]) if row else None
+
+    def record(self, key: str, image_id: str) -> None:
+        with transaction(self._conn) as c:
+            c.execute(
+                "INSERT OR REPLACE INTO build_cache (key, image_id, created) VALUES (?, ?, ?)",
+                (key, image_id, time.time()),
+            )

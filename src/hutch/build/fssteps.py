@@ -1,0 +1,391 @@
+"""The steps that change files: RUN, COPY and ADD.
+
+Each computes its cache inputs first (the command text, the mounts, the
+digest of its sources) and hands the builder a ``produce`` function that is
+called only on a cache miss: it mounts or runs on the step's work root and
+returns the layer made from the upper dir (None when nothing changed).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import posixpath
+import re
+import secrets
+import shutil
+import urllib.parse
+import urllib.request
+from collections.abc import Mapping
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from hutch.api.errors import HutchError, InvalidArgument
+from hutch.build import copying, metadata, runstep
+from hutch.build import instructions as ins
+from hutch.build.host import BuildHost
+from hutch.build.ignore import IgnoreMatcher
+from hutch.build.sources import Source, clean_source, digest_sources, has_magic, resolve_sources
+from hutch.build.values import parse_mount
+from hutch.build.workroot import WorkRoot, is_empty, work_root
+from hutch.oci.image import ContainerConfig
+from hutch.runtime.paths_in_root import resolve_in_root
+from hutch.runtime.spec import Mount
+from hutch.store.layers import LayerInfo
+
+if TYPE_CHECKING:
+    from hutch.build.builder import Builder, BuildRequest, StageState
+
+_HEREDOC_ONLY = re.compile(r"\s*<<-?\s*['\"]?([^'\"\s]+)['\"]?\s*")
+# A ``RUN <<EOF`` script with a #! line is bind-mounted here (inside /dev, a
+# tmpfs, so the mount point never reaches the layer).
+SCRIPT_PATH = "/dev/.hutch-run-script"
+_VARIABLE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
+
+
+@dataclass(frozen=True)
+class _Download:
+    url: str
+    name: str
+    data: bytes
+    mtime: float | None
+
+
+class FsSteps:
+    def __init__(self, host: BuildHost, request: BuildRequest, builder: Builder) -> None:
+        self.host = host
+        self.request = request
+        self.builder = builder
+
+    # -- RUN -----------------------------------------------------------------
+
+    def run(
+        self, state: StageState, instruction: ins.Run, stage: ins.Stage, words: metadata.Words
+    ) -> StageState:
+        from hutch.build.builder import StepFailed, run_environment
+
+        config = state.config.config
+        args, text, script = self._command(instruction, config)
+        specs = tuple(words.one(spec, instruction.line) for spec in instruction.mount_specs)
+        mounts = []
+        for spec in specs:
+            try:
+                mounts.append(parse_mount(spec))
+            except ValueError as exc:
+                raise InvalidArgument(
+                    f"{self._where(instruction)}: invalid --mount: {exc}"
+                ) from None
+        network = "none" if instruction.network == "none" else "host"
+        key_text = json.dumps([text, list(specs), instruction.network or ""])
+
+        def produce(current: StageState) -> LayerInfo | None:
+            tmp = self.builder.scratch_dir()
+            root = work_root(tmp, self.host.layers_dir, current.layers, current.upper)
+            with contextlib.ExitStack() as stack:
+                spec_mounts, extra_env = self._mounts(mounts, stage, stack, instruction)
+                if script is not None:
+                    script_file = tmp / "script"
+                    script_file.write_text(script)
+                    script_file.chmod(0o755)
+                    spec_mounts.append(Mount("bind", SCRIPT_PATH, str(script_file), ("ro",)))
+                env = run_environment(current) + tuple(f"{k}={v}" for k, v in extra_env.items())
+                request = runstep.RunRequest(
+                    step_id=secrets.token_hex(32),
+                    args=args,
+                    env=env,
+                    cwd=config.working_dir or "/",
+                    user=config.user,
+                    network=network,
+                    rootfs=root.rootfs(self.host.driver),
+                    mounts=tuple(spec_mounts),
+                    workdir=tmp,
+                )
+                out_fd, err_fd = self.builder.progress.run_fds
+                code = runstep.run_step(self.host, request, out_fd=out_fd, err_fd=err_fd)
+            if code != 0:
+                raise StepFailed(
+                    f'building at STEP "{instruction.original}": while running runtime: '
+                    f"exit status {code}",
+                    code,
+                )
+            runstep.prune_mount_points(
+                root.upper,
+                root.lower_dirs(),
+                runstep.mount_targets(spec_mounts, network),
+            )
+            return self._layer(root, current)
+
+        return self.builder.finish(
+            state,
+            text,
+            config,
+            produce,
+            key_args=state.args,
+            sources=hashlib.sha256(key_text.encode()).hexdigest(),
+        )
+
+    def _command(
+        self, instruction: ins.Run, config: ContainerConfig
+    ) -> tuple[tuple[str, ...], str, str | None]:
+        """The argv of a RUN, its history text (with its heredocs), and a script file."""
+        if not instruction.shell_form:
+            return instruction.args, json.dumps(list(instruction.args)), None
+        shell = metadata.shell_of(config)
+        command = instruction.args[0]
+        docs = instruction.heredocs
+        only = _HEREDOC_ONLY.fullmatch(command)
+        if len(docs) == 1 and only is not None and only.group(1) == docs[0].name:
+            # ``RUN <<EOF``: the document is the script; one with a #! line runs as a file.
+            script = docs[0].content
+            text = f"{' '.join(shell)} {script}"
+            if script.startswith("#!"):
+                return (SCRIPT_PATH,), text, script
+            return (*shell, script), text, None
+        for doc in docs:
+            command += f"\n{doc.content}{doc.name}"
+        return (*shell, command), f"{' '.join(shell)} {command}", None
+
+    def _mounts(
+        self,
+        mounts: list[ins.Mount],
+        stage: ins.Stage,
+        stack: contextlib.ExitStack,
+        instruction: ins.Run,
+    ) -> tuple[list[Mount], dict[str, str]]:
+        out: list[Mount] = []
+        env: dict[str, str] = {}
+        for m in mounts:
+            target = m.target or ""
+            ro = ("ro",) if m.readonly else ()
+            if m.type == "cache":
+                directory = self._cache_dir(m)
+                out.append(Mount("bind", target, str(directory), ro))
+            elif m.type == "tmpfs":
+                size = (f"size={m.size}",) if m.size else ()
+                out.append(Mount("tmpfs", target, "tmpfs", ("nosuid", "nodev", *size)))
+            elif m.type == "bind":
+                out.append(Mount("bind", target, self._bind_source(m, stage, stack), ro))
+            elif m.type == "secret":
+                ident = m.id or ""
+                path = self.request.secrets.get(ident)
+                if path is None:
+                    if m.required:
+                        raise InvalidArgument(
+                            f"{self._where(instruction)}: secret {ident!r} is required but "
+                            "was not given with --secret"
+                        )
+                    continue
+                if m.env:
+                    env[m.env] = path.read_text().rstrip("\n")
+                if m.target:
+                    out.append(Mount("bind", m.target, str(path), ("ro",)))
+            else:
+                raise InvalidArgument(
+                    f"{self._where(instruction)}: --mount=type={m.type} is not supported"
+                )
+        return out, env
+
+    def _cache_dir(self, m: ins.Mount) -> Path:
+        ident = m.id or m.target or ""
+        name = hashlib.sha256(ident.encode()).hexdigest()[:32]
+        directory = self.host.cache_dir / name
+        if not directory.exists():
+            directory.parent.mkdir(parents=True, exist_ok=True)
+            tmp = directory.with_name(f".{name}.{os.getpid()}")
+            tmp.mkdir(mode=0o755)
+            os.chmod(tmp, m.mode if m.mode is not None else 0o755)
+            os.chown(tmp, m.uid or 0, m.gid or 0)
+            try:
+                os.rename(tmp, directory)
+            except OSError:
+                tmp.rmdir()  # another build made it first
+        return directory
+
+    def _bind_source(self, m: ins.Mount, stage: ins.Stage, stack: contextlib.ExitStack) -> str:
+        rel = clean_source(m.source or "")
+        if m.from_:
+            layers = self.builder.stage_root_layers(m.from_, stage)
+            root = str(stack.enter_context(self.builder.mounted_layers(layers)))
+        else:
+            root = str(self.request.context_dir)
+        path = resolve_in_root(root, rel)
+        if not os.path.lexists(path):
+            raise InvalidArgument(f"--mount source {m.source or '.'}: no such file or directory")
+        if not m.readonly:
+            # A writable bind mount must not change its source: give it a copy.
+            copy = self.builder.scratch_dir() / "bind"
+            if os.path.isdir(path):
+                shutil.copytree(path, copy, symlinks=True)
+            else:
+                shutil.copy2(path, copy)
+            path = str(copy)
+        return path
+
+    # -- COPY / ADD ------------------------------------------------------------
+
+    def copy(
+        self,
+        state: StageState,
+        instruction: ins.Copy | ins.Add,
+        stage: ins.Stage,
+        words: metadata.Words,
+    ) -> StageState:
+        line = instruction.line
+        is_add = isinstance(instruction, ins.Add)
+        keyword = "ADD" if is_add else "COPY"
+        dest = words.one(instruction.dest, line)
+        chown = words.one(instruction.chown, line) if instruction.chown else None
+        chmod = (
+            copying.parse_chmod(words.one(instruction.chmod, line)) if instruction.chmod else None
+        )
+        from_ = (
+            words.one(instruction.from_, line)
+            if isinstance(instruction, ins.Copy) and instruction.from_
+            else None
+        )
+        docs = {f"<<{d.name}": d for d in instruction.heredocs}
+        patterns: list[str] = []
+        urls: list[str] = []
+        heredocs: list[tuple[str, bytes]] = []
+        for raw in instruction.sources:
+            if raw in docs:
+                doc = docs[raw]
+                content = _expand(doc.content, words.env) if doc.expand else doc.content
+                heredocs.append((doc.name, content.encode()))
+                continue
+            word = words.one(raw, line)
+            if is_add and word.startswith(("http://", "https://")):
+                urls.append(word)
+            else:
+                patterns.append(word)
+        with contextlib.ExitStack() as stack:
+            if from_:
+                layers = self.builder.stage_root_layers(from_, stage)
+                src_root = str(stack.enter_context(self.builder.mounted_layers(layers)))
+                ignore: IgnoreMatcher | None = None
+            else:
+                src_root = str(self.request.context_dir)
+                ignore = self.request.ignore
+            sources = resolve_sources(src_root, patterns, ignore) if patterns else []
+            checksum = instruction.checksum if isinstance(instruction, ins.Add) else None
+            downloads = [self._download(u, checksum) for u in urls]
+            digest = hashlib.sha256()
+            digest.update(digest_sources(sources, ignore, owners=from_ is not None).encode())
+            for name, data in heredocs:
+                digest.update(f"heredoc\0{name}\0".encode() + hashlib.sha256(data).digest())
+            for d in downloads:
+                digest.update(f"url\0{d.url}\0".encode() + hashlib.sha256(d.data).digest())
+            flags = []
+            if from_:
+                flags.append(f"--from={from_}")
+            if chown:
+                flags.append(f"--chown={chown}")
+            if instruction.chmod:
+                flags.append(f"--chmod={chmod:o}" if chmod is not None else "")
+            names = [*patterns, *urls, *(f"<<{n}" for n, _ in heredocs)]
+            text = metadata.nop(" ".join([keyword, *flags, *names, dest]))
+            count = len(sources) + len(downloads) + len(heredocs)
+            several = count > 1 or any(has_magic(p) for p in patterns)
+            config = state.config.config
+
+            def produce(current: StageState) -> LayerInfo | None:
+                tmp = self.builder.scratch_dir()
+                root = work_root(tmp, self.host.layers_dir, current.layers, current.upper)
+                with self.host.mounted(root.rootfs(self.host.driver)):
+                    merged = str(root.merged)
+                    rules = copying.CopyRules(
+                        owner=copying.parse_chown(chown, merged) if chown else None,
+                        keep_owner=from_ is not None,
+                        mode=chmod,
+                    )
+                    self._apply(
+                        merged,
+                        sources,
+                        downloads,
+                        heredocs,
+                        dest,
+                        config.working_dir,
+                        rules,
+                        ignore,
+                        several=several,
+                        extract=is_add,
+                    )
+                return self._layer(root, current)
+
+            return self.builder.finish(state, text, config, produce, sources=digest.hexdigest())
+
+    def _apply(
+        self,
+        merged: str,
+        sources: list[Source],
+        downloads: list[_Download],
+        heredocs: list[tuple[str, bytes]],
+        dest: str,
+        workdir: str,
+        rules: copying.CopyRules,
+        ignore: IgnoreMatcher | None,
+        *,
+        several: bool,
+        extract: bool,
+    ) -> None:
+        dest_path = copying.container_dest(dest, workdir)
+        archives = [s for s in sources if extract and not s.is_dir and copying.is_archive(s.path)]
+        plain = [s for s in sources if s not in archives]
+        for archive in archives:
+            copying.extract_archive(merged, archive.path, dest_path)
+        named = [Source("", n, n, False) for n, _ in heredocs] + [
+            Source("", d.name, d.name, False) for d in downloads
+        ]
+        targets = copying.plan_targets(merged, [*plain, *named], dest, workdir, several=several)
+        copying.copy_sources(merged, [t for t in targets if t[0].path], rules, ignore)
+        files = {s.name: path for s, path in targets if not s.path}
+        for name, data in heredocs:
+            copying.write_file(merged, files[name], data, mode=0o644, rules=rules)
+        for d in downloads:
+            copying.write_file(
+                merged, files[d.name], d.data, mode=0o600, rules=rules, mtime=d.mtime
+            )
+
+    def _download(self, url: str, checksum: str | None) -> _Download:
+        try:
+            with urllib.request.urlopen(url, timeout=60) as response:
+                data = response.read()
+                modified = response.headers.get("Last-Modified")
+        except OSError as exc:
+            raise HutchError(f"ADD {url}: {exc}") from None
+        if checksum is not None:
+            algorithm, _, expected = checksum.partition(":")
+            if algorithm not in ("sha256", "sha384", "sha512") or not expected:
+                raise InvalidArgument(f"--checksum {checksum}: expected sha256:HEX")
+            actual = hashlib.new(algorithm, data).hexdigest()
+            if actual != expected.lower():
+                raise InvalidArgument(
+                    f"ADD {url}: checksum mismatch: expected {checksum}, got {algorithm}:{actual}"
+                )
+        mtime = None
+        if modified:
+            with contextlib.suppress(TypeError, ValueError):
+                mtime = parsedate_to_datetime(modified).timestamp()
+        name = posixpath.basename(urllib.parse.urlparse(url).path) or "index.html"
+        return _Download(url, name, data, mtime)
+
+    # -- shared ------------------------------------------------------------------
+
+    def _layer(self, root: WorkRoot, current: StageState) -> LayerInfo | None:
+        if current.upper is not None or is_empty(root.upper):
+            return None  # layers off: the stage's upper dir is sealed at its end
+        return self.host.layers.ingest_dir(
+            root.upper, source="overlay-upper", clamp_mtime=self.request.timestamp
+        )
+
+    def _where(self, instruction: ins.Instruction) -> str:
+        return f"{self.builder.cf.filename}:{instruction.line}"
+
+
+def _expand(text: str, env: Mapping[str, str]) -> str:
+    """``$VAR`` and ``${VAR}`` in an unquoted COPY heredoc, as BuildKit expands them."""
+    return _VARIABLE.sub(lambda m: env.get(m.group(1) or m.group(2), ""), text)

@@ -1,0 +1,68 @@
+"""What the builder needs from the engine, as a small protocol.
+
+``hutch.build`` sits below the engine: it cannot open the state database,
+join the session or mount file systems on its own. The engine hands it an
+object with these few capabilities (``hutch.engine.build.LocalBuildHost``).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import Protocol
+
+from hutch.oci.image import ImageConfig
+from hutch.runtime.spec import Rootfs
+from hutch.store.images import ImageRecord
+from hutch.store.layers import LayerInfo, LayerStore
+
+
+class BuildHost(Protocol):
+    @property
+    def conn(self) -> sqlite3.Connection: ...
+
+    @property
+    def layers(self) -> LayerStore: ...
+
+    @property
+    def layers_dir(self) -> Path:
+        """The base the lower dirs of a rootfs are given relative to."""
+        ...
+
+    @property
+    def cache_dir(self) -> Path:
+        """Where ``RUN --mount=type=cache`` directories live between builds."""
+        ...
+
+    @property
+    def driver(self) -> str:
+        """The storage driver: overlay or fuse-overlayfs (vfs cannot build yet)."""
+        ...
+
+    @property
+    def gid5_mapped(self) -> bool: ...
+
+    @property
+    def capabilities(self) -> tuple[str, ...]:
+        """The capabilities a RUN step keeps (podman's default set)."""
+        ...
+
+    def find_image(self, name: str, pull: str) -> ImageRecord:
+        """The image ``name`` means, pulled per ``pull`` where that is possible."""
+        ...
+
+    def get_image(self, image_id: str) -> ImageRecord | None: ...
+
+    def layer_infos(self, diff_ids: Sequence[str]) -> list[LayerInfo]: ...
+
+    def store_image(
+        self, config: ImageConfig, layers: Sequence[LayerInfo], names: Sequence[str]
+    ) -> ImageRecord: ...
+
+    def attach_socket(self, container_id: str) -> Path: ...
+
+    def mounted(self, rootfs: Rootfs) -> AbstractContextManager[None]:
+        """Mount ``rootfs`` at its target (in this process) for the ``with`` block."""
+        ...

@@ -1,0 +1,231 @@
+"""Running one RUN step: a short-lived container on the step's root file system.
+
+The step's rootfs is the parent image's layers (lower dirs) plus a fresh
+upper dir; what the command changes lands in the upper dir, which the
+builder then turns into a layer. The container is started through the
+ordinary monitor (``hutch.runtime.spawn``), attached, with its output
+streamed to the build's output. Directories and files that exist only as
+mount points (``/etc/hosts``, a cache mount's target) are removed from the
+upper dir afterwards, so that they do not end up in the layer.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import posixpath
+import select
+import signal
+import socket
+import stat
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType
+
+from hutch.build.host import BuildHost
+from hutch.runtime import attachproto as ap
+from hutch.runtime import spawn
+from hutch.runtime import state as st
+from hutch.runtime.spec import (
+    DEFAULT_MASKED_PATHS,
+    DEFAULT_READONLY_PATHS,
+    NAMESPACES,
+    Mount,
+    Process,
+    Rootfs,
+    Spec,
+    User,
+)
+
+ETC_FILES = ("hostname", "hosts", "resolv.conf")
+_STANDARD_TARGETS = ("/proc", "/sys", "/dev", "/etc/hostname", "/etc/hosts", "/etc/resolv.conf")
+_FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+@dataclass(frozen=True)
+class RunRequest:
+    step_id: str
+    args: tuple[str, ...]
+    env: tuple[str, ...]
+    cwd: str
+    user: str
+    network: str  # "host" or "none"
+    rootfs: Rootfs
+    mounts: tuple[Mount, ...]
+    workdir: Path  # private scratch dir of this step (bundle, etc files)
+
+
+def write_etc_files(directory: Path, hostname: str, network: str) -> tuple[tuple[str, str], ...]:
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "hostname").write_text(hostname + "\n")
+    hosts = (
+        "127.0.0.1\tlocalhost localhost.localdomain localhost4 localhost4.localdomain4\n"
+        "::1\tlocalhost localhost.localdomain localhost6 localhost6.localdomain6\n"
+    )
+    if network == "host":
+        with contextlib.suppress(OSError):
+            hosts = Path("/etc/hosts").read_text()
+    hosts += f"127.0.1.1\t{hostname}\n"
+    (directory / "hosts").write_text(hosts)
+    try:
+        resolv = Path("/etc/resolv.conf").read_text()
+    except OSError:
+        resolv = ""
+    (directory / "resolv.conf").write_text(resolv)
+    return tuple((f"/etc/{name}", str(directory / name)) for name in ETC_FILES)
+
+
+def build_spec(request: RunRequest, capabilities: tuple[str, ...]) -> Spec:
+    hostname = request.step_id[:12]
+    namespaces = tuple(ns for ns in NAMESPACES if not (ns == "net" and request.network == "host"))
+    return Spec(
+        id=request.step_id,
+        hostname=hostname,
+        process=Process(
+            args=request.args,
+            env=request.env,
+            cwd=request.cwd or "/",
+            user=User(request.user),
+            capabilities=capabilities,
+        ),
+        rootfs=request.rootfs,
+        mounts=request.mounts,
+        namespaces=namespaces,
+        masked_paths=DEFAULT_MASKED_PATHS,
+        readonly_paths=DEFAULT_READONLY_PATHS,
+        etc_files=write_etc_files(request.workdir / "etc", hostname, request.network),
+    )
+
+
+def run_step(host: BuildHost, request: RunRequest, *, out_fd: int, err_fd: int) -> int:
+    """Run the command to its end; its exit code (125/126/127 raise as errors)."""
+    spec = build_spec(request, host.capabilities)
+    bundle = request.workdir / "bundle"
+    spawn.write_bundle(spec, bundle)
+    sock = host.attach_socket(request.step_id)
+    sock.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    config = spawn.MonitorConfig(
+        bundle=bundle, attach_socket=str(sock), gid5_mapped=host.gid5_mapped
+    )
+    try:
+        started = spawn.start(config, attach=True)
+        try:
+            with _forwarding(started.init_pid):
+                assert started.output is not None
+                code = _pump(started.output, out_fd, err_fd)
+        finally:
+            spawn.finish(started)
+    finally:
+        sock.unlink(missing_ok=True)
+    if code is None:
+        code = st.read_state(bundle / "state.json").exit_code
+    return code
+
+
+@contextlib.contextmanager
+def _forwarding(pid: int) -> Iterator[None]:
+    """^C during a RUN stops the command, and then the build."""
+
+    def forward(sig: int, _frame: FrameType | None) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, sig)
+
+    previous = {sig: signal.signal(sig, forward) for sig in _FORWARDED}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _pump(conn: socket.socket, out_fd: int, err_fd: int) -> int | None:
+    reader = ap.FrameReader()
+    while True:
+        try:
+            select.select([conn], [], [])
+            data = conn.recv(65536)
+        except InterruptedError:
+            continue
+        if not data:
+            return None
+        for kind, payload in reader.feed(data):
+            if kind == ap.STDOUT:
+                _write_all(out_fd, payload)
+            elif kind == ap.STDERR:
+                _write_all(err_fd, payload)
+            elif kind == ap.EXIT:
+                return int(payload)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        try:
+            view = view[os.write(fd, view) :]
+        except InterruptedError:
+            continue
+
+
+def mount_targets(request_mounts: Sequence[Mount], network: str) -> tuple[str, ...]:
+    del network
+    return _STANDARD_TARGETS + tuple(m.destination for m in request_mounts)
+
+
+def prune_mount_points(upper: Path, lowers: Sequence[Path], targets: Sequence[str]) -> None:
+    """Remove what the mount points left in ``upper``: empty nodes the lowers do not
+    have, then the directories copied up only to hold them."""
+    for target in targets:
+        parts = [p for p in posixpath.normpath(target).split("/") if p]
+        if not parts:
+            continue
+        host = upper.joinpath(*parts)
+        try:
+            info = host.lstat()
+        except OSError:
+            continue
+        rel = "/".join(parts)
+        if not _in_lowers(lowers, rel) and _empty_node(host, info):
+            if stat.S_ISDIR(info.st_mode):
+                host.rmdir()
+            else:
+                host.unlink()
+        # Walk up: a parent that is an empty copy of a lower directory goes too.
+        for depth in range(len(parts) - 1, 0, -1):
+            parent = upper.joinpath(*parts[:depth])
+            if not _redundant_copy(parent, lowers, "/".join(parts[:depth])):
+                break
+            parent.rmdir()
+
+
+def _empty_node(path: Path, info: os.stat_result) -> bool:
+    if stat.S_ISDIR(info.st_mode):
+        return not any(os.scandir(path))
+    return stat.S_ISREG(info.st_mode) and info.st_size == 0
+
+
+def _in_lowers(lowers: Sequence[Path], rel: str) -> bool:
+    return any(os.path.lexists(lower / rel) for lower in lowers)
+
+
+def _redundant_copy(path: Path, lowers: Sequence[Path], rel: str) -> bool:
+    try:
+        info = path.lstat()
+    except OSError:
+        return False
+    if not stat.S_ISDIR(info.st_mode) or any(os.scandir(path)):
+        return False
+    with contextlib.suppress(OSError):
+        if os.getxattr(path, "user.overlay.opaque", follow_symlinks=False):
+            return False
+    for lower in lowers:
+        try:
+            other = (lower / rel).lstat()
+        except OSError:
+            continue
+        return (
+            stat.S_ISDIR(other.st_mode)
+            and stat.S_IMODE(other.st_mode) == stat.S_IMODE(info.st_mode)
+            and (other.st_uid, other.st_gid) == (info.st_uid, info.st_gid)
+        )
+    return False

@@ -1,0 +1,72 @@
+"""The root file system a build step works on: image layers + an upper dir.
+
+A step gets a private temp dir holding ``upper`` (its changes), ``work``
+(overlay's own) and ``merged`` (the mount point). With one layer per stage
+(``--layers=false``, ``--squash``) every step of the stage shares one upper
+dir, so its changes accumulate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from hutch.runtime.spec import Rootfs
+from hutch.store.layers import LayerInfo
+
+
+@dataclass(frozen=True)
+class WorkRoot:
+    base: Path  # the private temp dir
+    upper: Path
+    layers_dir: Path
+    lower_hexes: tuple[str, ...]  # top first
+
+    @property
+    def merged(self) -> Path:
+        return self.base / "merged"
+
+    @property
+    def work(self) -> Path:
+        return self.base / "work"
+
+    @property
+    def empty_lower(self) -> Path:
+        return self.base / "empty"
+
+    def lower_dirs(self) -> list[Path]:
+        return [self.layers_dir / h / "diff" for h in self.lower_hexes]
+
+    def rootfs(self, driver: str, *, readonly: bool = False) -> Rootfs:
+        for d in (self.upper, self.work, self.merged):
+            d.mkdir(parents=True, exist_ok=True)
+        lowers = tuple(f"{h}/diff" for h in self.lower_hexes)
+        if not lowers:
+            # overlay needs a lower dir; scratch gets an empty one (absolute paths
+            # work too: the monitor only chdirs to lower_base).
+            self.empty_lower.mkdir(exist_ok=True)
+            lowers = (str(self.empty_lower),)
+        return Rootfs(
+            kind=driver,
+            target=str(self.merged),
+            lowers=lowers,
+            lower_base=str(self.layers_dir),
+            upper=str(self.upper),
+            work=str(self.work),
+            readonly=readonly,
+        )
+
+
+def work_root(
+    tmp: Path, layers_dir: Path, layers: Sequence[LayerInfo], upper: Path | None = None
+) -> WorkRoot:
+    hexes = tuple(layer.diff_id.split(":", 1)[1] for layer in reversed(layers))
+    return WorkRoot(tmp, upper or tmp / "upper", layers_dir, hexes)
+
+
+def is_empty(directory: Path) -> bool:
+    try:
+        return not any(directory.iterdir())
+    except FileNotFoundError:
+        return True
