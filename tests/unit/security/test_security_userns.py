@@ -1,0 +1,45 @@
+"""--userns modes and --uidmap/--gidmap parsing and validation."""
+
+from __future__ import annotations
+
+import pytest
+
+from hutch.api.errors import InvalidArgument
+from hutch.api.options_security import SecurityOptions
+from hutch.engine.userns import check_within, parse_map, parse_mode, parse_userns_options
+from hutch.runtime.ids import IdMapEntry
+
+
+def test_modes() -> None:
+    assert parse_mode(None).mode == ""
+    assert parse_mode("host").mode == "host"
+    keep = parse_mode("keep-id:uid=1000,gid=100")
+    assert (keep.mode, keep.uid, keep.gid) == ("keep-id", 1000, 100)
+    assert parse_mode("auto:size=1024").size == 1024
+    for bad in ("bogus", "keep-id:size=1", "host:uid=1", "keep-id:uid=x"):
+        with pytest.raises(InvalidArgument):
+            parse_mode(bad)
+
+
+def test_maps_parse_and_refuse_overlaps() -> None:
+    assert parse_map(("0:1:1000", "1000:0:1"), "--uidmap") == (
+        IdMapEntry(0, 1, 1000),
+        IdMapEntry(1000, 0, 1),
+    )
+    for bad in (("0:1",), ("0:1:0",), ("a:1:1",), ("0:0:10", "5:100:10"), ("0:0:10", "100:5:10")):
+        with pytest.raises(InvalidArgument):
+            parse_map(bad, "--uidmap")
+
+
+def test_map_outside_the_session_range_is_impossible() -> None:
+    check_within((IdMapEntry(0, 0, 65537),), 65537, "--uidmap")
+    with pytest.raises(InvalidArgument, match="impossible --uidmap"):
+        check_within((IdMapEntry(0, 1, 65537),), 65537, "--uidmap")
+
+
+def test_session_modes_pass_and_nested_ones_are_refused_clearly() -> None:
+    assert parse_userns_options(SecurityOptions(userns="host")).mode == "host"
+    with pytest.raises(InvalidArgument, match="not supported yet"):
+        parse_userns_options(SecurityOptions(userns="keep-id"))
+    with pytest.raises(InvalidArgument, match="cannot be combined"):
+        parse_userns_options(SecurityOptions(userns="host", uidmap=("0:0:1",)))
