@@ -66,6 +66,26 @@ _SCHEMA = (
     );
     CREATE INDEX build_cache_image ON build_cache(image_id);
     """,
+    # volumes, and which container mounts which (store/volumes.py): a volume
+    # in use cannot be deleted; removing a container drops its links.
+    """
+    CREATE TABLE volumes (
+        name TEXT PRIMARY KEY,
+        driver TEXT NOT NULL,
+        created REAL NOT NULL,
+        labels TEXT NOT NULL,
+        options TEXT NOT NULL,
+        anonymous INTEGER NOT NULL,
+        needs_copy_up INTEGER NOT NULL
+    );
+    CREATE TABLE container_volumes (
+        container_id TEXT NOT NULL REFERENCES containers(id) ON DELETE CASCADE,
+        volume TEXT NOT NULL REFERENCES volumes(name),
+        destination TEXT NOT NULL,
+        PRIMARY KEY (container_id, destination)
+    );
+    CREATE INDEX container_volumes_volume ON container_volumes(volume);
+    """,
 )
 
 
