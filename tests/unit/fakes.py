@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, BinaryIO
 
 import pytest
 
+from hutch.api.build import BuildOptions, BuildReport
 from hutch.api.options import (
     ImportOptions,
     ListContainersOptions,
@@ -26,6 +27,8 @@ from hutch.api.options import (
     RunOptions,
     StopOptions,
 )
+from hutch.api.options_files import CommitOptions, CopyOptions, ExportOptions
+from hutch.api.options_lifecycle import AttachOptions, ExecOptions
 from hutch.api.protocols import Engine
 from hutch.api.reports import (
     ActionReport,
@@ -37,6 +40,8 @@ from hutch.api.reports import (
     RemoveReport,
     RunReport,
 )
+from hutch.api.reports_files import Change, CommitReport
+from hutch.api.reports_lifecycle import HealthReport, TopReport
 
 
 @dataclass
@@ -55,8 +60,12 @@ class FakeEngine:
     log_lines: list[LogLine] = field(default_factory=list)
     unshare_status: int = 0
     migrated: bool = True
+    top_report: TopReport = field(default_factory=lambda: TopReport(("PID",), (("1",),)))
+    health_report: HealthReport = field(default_factory=lambda: HealthReport("healthy", 0, ""))
     # Raised by the next engine call instead of answering (errors → exit codes).
     error: BaseException | None = None
+    changes: list[Change] = field(default_factory=list)
+    export_bytes: bytes = b"tar"
     calls: list[tuple[str, Any]] = field(default_factory=list)
 
     def _record(self, method: str, argument: Any) -> None:
@@ -72,6 +81,10 @@ class FakeEngine:
     def import_image(self, options: ImportOptions) -> ImportReport:
         self._record("import_image", options)
         return self.import_report
+
+    def build(self, options: BuildOptions) -> BuildReport:
+        self._record("build", options)
+        return BuildReport("b" * 64, tuple(options.tags))
 
     def list_images(self) -> list[ImageSummary]:
         self._record("list_images", None)
@@ -132,6 +145,30 @@ class FakeEngine:
     def container_cleanup(self, container_id: str) -> None:
         self._record("container_cleanup", container_id)
 
+    def exec_container(self, options: ExecOptions) -> int | None:
+        self._record("exec_container", options)
+        return None if options.detach else self.run_status
+
+    def attach(self, options: AttachOptions) -> int:
+        self._record("attach", options)
+        return self.run_status
+
+    def top(self, name: str, descriptors: Sequence[str]) -> TopReport:
+        self._record("top", (name, tuple(descriptors)))
+        return self.top_report
+
+    def pause(self, names: Sequence[str], all: bool) -> list[ActionReport]:
+        self._record("pause", (tuple(names), all))
+        return list(self.action_reports)
+
+    def unpause(self, names: Sequence[str], all: bool) -> list[ActionReport]:
+        self._record("unpause", (tuple(names), all))
+        return list(self.action_reports)
+
+    def healthcheck_run(self, name: str) -> HealthReport:
+        self._record("healthcheck_run", name)
+        return self.health_report
+
     def info(self) -> InfoReport:
         self._record("info", None)
         return self.info_report
@@ -146,6 +183,21 @@ class FakeEngine:
 
     def reset(self) -> None:
         self._record("reset", None)
+
+    def copy(self, options: CopyOptions) -> None:
+        self._record("copy", options)
+
+    def diff(self, name: str) -> list[Change]:
+        self._record("diff", name)
+        return list(self.changes)
+
+    def commit(self, options: CommitOptions) -> CommitReport:
+        self._record("commit", options)
+        return CommitReport("c" * 64, ())
+
+    def export(self, options: ExportOptions, out: BinaryIO) -> None:
+        self._record("export", options)
+        out.write(self.export_bytes)
 
 
 def as_engine(fake: FakeEngine) -> Engine:

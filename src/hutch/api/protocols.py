@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any, BinaryIO, Protocol
 
+from hutch.api.build import BuildEngine
 from hutch.api.options import (
     ImportOptions,
     ListContainersOptions,
@@ -14,8 +15,8 @@ from hutch.api.options import (
     RunOptions,
     StopOptions,
 )
-from hutch.api.options_images import LoginOptions, LogoutOptions, PullOptions, PushOptions
 from hutch.api.options_files import CommitOptions, CopyOptions, ExportOptions
+from hutch.api.options_images import LoginOptions, LogoutOptions, PullOptions, PushOptions
 from hutch.api.options_lifecycle import AttachOptions, ExecOptions
 from hutch.api.reports import (
     ActionReport,
@@ -113,5 +114,7 @@ class ContainerFilesEngine(Protocol):
     def export(self, options: ExportOptions, out: BinaryIO) -> None: ...
 
 
-class Engine(ImageEngine, ContainerEngine, ContainerFilesEngine, SystemEngine, Protocol):
+class Engine(
+    ImageEngine, ContainerEngine, ContainerFilesEngine, SystemEngine, BuildEngine, Protocol
+):
     """Everything the CLI needs, built once per command."""

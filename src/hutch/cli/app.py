@@ -19,6 +19,10 @@ from hutch import __version__
 from hutch.api.errors import EXIT_ENGINE, HutchError
 from hutch.cli import (
     cleanup,
+    commit,
+    cp,
+    diff,
+    export,
     images,
     import_,
     info,
@@ -101,7 +105,15 @@ def build_app(engine: Engine | None = None) -> typer.Typer:
     image_verbs.register(app, image_app)
     for verb in (run, start, stop, kill, rm, wait, ps, logs, inspect):
         verb.register(app, container_app)
+    for files_verb in (cp, diff, commit, export):
+        files_verb.register(app, container_app)
     cleanup.register(container_app)
+    # Life-cycle verbs of running containers (lifecycle issue).
+    from hutch.cli import attach, exec, healthcheck, pause, top
+
+    for verb in (exec, attach, top, pause):
+        verb.register(app, container_app)
+    healthcheck.register(app)
     info.register(app, system_app)
     unshare.register(app)
     system.register(system_app)

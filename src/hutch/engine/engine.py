@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
+from hutch.api.build import BuildOptions, BuildReport
 from hutch.api.options import (
     ImportOptions,
     ListContainersOptions,
@@ -15,7 +16,9 @@ from hutch.api.options import (
     RunOptions,
     StopOptions,
 )
+from hutch.api.options_files import CommitOptions, CopyOptions, ExportOptions
 from hutch.api.options_images import LoginOptions, LogoutOptions, PullOptions, PushOptions
+from hutch.api.options_lifecycle import AttachOptions, ExecOptions
 from hutch.api.reports import (
     ActionReport,
     ContainerSummary,
@@ -26,14 +29,16 @@ from hutch.api.reports import (
     RemoveReport,
     RunReport,
 )
-from hutch.api.options_lifecycle import AttachOptions, ExecOptions
-from hutch.api.reports_lifecycle import HealthReport, TopReport
+from hutch.api.reports_files import Change, CommitReport
 from hutch.api.reports_images import PullReport, PushReport
+from hutch.api.reports_lifecycle import HealthReport, TopReport
 from hutch.config.paths import Paths
 from hutch.config.settings import Settings
 from hutch.engine.context import EngineContext
 
 if TYPE_CHECKING:
+    from hutch.engine.build import BuildService
+    from hutch.engine.container_files import ContainerFilesService
     from hutch.engine.container_query import ContainerQueries
     from hutch.engine.containers import ContainerService
     from hutch.engine.distribution import Distribution
@@ -83,10 +88,22 @@ class LocalEngine:
         return Distribution(self._ctx)
 
     @cached_property
+    def _files(self) -> ContainerFilesService:
+        from hutch.engine.container_files import ContainerFilesService
+
+        return ContainerFilesService(self._ctx)
+
+    @cached_property
     def _system(self) -> SystemService:
         from hutch.engine.system import SystemService
 
         return SystemService(self._ctx)
+
+    @cached_property
+    def _builds(self) -> BuildService:
+        from hutch.engine.build import BuildService
+
+        return BuildService(self._ctx)
 
     # images
     def import_image(self, options: ImportOptions) -> ImportReport:
@@ -112,6 +129,9 @@ class LocalEngine:
 
     def logout(self, options: LogoutOptions) -> list[str]:
         return self._distribution.logout(options)
+
+    def build(self, options: BuildOptions) -> BuildReport:
+        return self._builds.build(options)
 
     # containers
     def run(self, options: RunOptions) -> RunReport:
@@ -167,6 +187,19 @@ class LocalEngine:
 
     def inspect_containers(self, names: Sequence[str]) -> list[dict[str, Any]]:
         return self._queries.inspect_containers(names)
+
+    # container file systems
+    def copy(self, options: CopyOptions) -> None:
+        self._files.copy(options)
+
+    def diff(self, name: str) -> list[Change]:
+        return self._files.diff(name)
+
+    def commit(self, options: CommitOptions) -> CommitReport:
+        return self._files.commit(options)
+
+    def export(self, options: ExportOptions, out: BinaryIO) -> None:
+        self._files.export(options, out)
 
     # system
     def info(self) -> InfoReport:

@@ -16,6 +16,14 @@ EXIT = 3
 STDIN = 10
 STDIN_EOF = 11
 RESIZE = 12
+# Control requests (client → monitor), each answered by one REPLY frame with a
+# JSON payload: the monitor is the only writer of state.json, so pause and
+# health checks are asked of it rather than done by the command.
+PAUSE = 20
+UNPAUSE = 21
+HEALTHCHECK = 22
+REPLY = 23
+CONTROL = (PAUSE, UNPAUSE, HEALTHCHECK)
 
 _HEADER = struct.Struct(">BI")
 

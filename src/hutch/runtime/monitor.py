@@ -26,13 +26,16 @@ import struct
 import sys
 import termios
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from hutch.linux import syscalls as sc
 from hutch.runtime import attachproto as ap
+from hutch.runtime import freeze
 from hutch.runtime import state as st
 from hutch.runtime.container import container_main, send
+from hutch.runtime.health import STARTING, HealthRunner
 from hutch.runtime.rootfs import mount_rootfs
 from hutch.runtime.spec import Spec
 from hutch.runtime.spec_io import spec_from_json
@@ -137,6 +140,9 @@ class Monitor:
         self.init_pid = 0
         self.net_pids: list[int] = []
         self.wake_r, self.wake_w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
+        check = spec.lifecycle.health
+        self.health = HealthRunner(check, spec) if check is not None else None
+        self.health_waiters: list[socket.socket] = []
 
     # -- life cycle --------------------------------------------------------
 
@@ -269,6 +275,7 @@ class Monitor:
             error="",
             finished_at=0.0,
         )
+        self._health_begin(host_pid)
         if self.caller is not None:
             send(self.caller, {"exec": True})
             if self.args.detached:
@@ -278,7 +285,10 @@ class Monitor:
         code = self._pump(listener, pid, pipes, stdin_w, master)
         self._detach_network()
         self.log.flush()
-        self._set(status=st.EXITED, exit_code=code, finished_at=time.time(), pid=0)
+        self._health_end()
+        self._set(
+            status=st.EXITED, exit_code=code, finished_at=time.time(), pid=0, pause_method=""
+        )
         for client in list(self.clients):
             self._send(client, ap.EXIT, str(code).encode())
         for client in list(self.clients):
@@ -352,8 +362,9 @@ class Monitor:
             readers: list[int | socket.socket] = [listener, self.wake_r, *pipes, *self.clients]
             if master is not None:
                 readers.append(master)
+            readers += self.health.fds() if self.health is not None else []
             try:
-                ready, _, _ = select.select(readers, [], [], None if exit_code is None else 0.2)
+                ready, _, _ = select.select(readers, [], [], self._select_timeout(exit_code))
             except InterruptedError:
                 continue
             if listener in ready:
@@ -370,6 +381,8 @@ class Monitor:
             if self.wake_r in ready:
                 with contextlib.suppress(BlockingIOError):
                     os.read(self.wake_r, 512)
+            if exit_code is None:
+                self._health_poll(ready)
             if exit_code is None:
                 done, status = os.waitpid(pid, os.WNOHANG)
                 if done:
@@ -421,9 +434,69 @@ class Monitor:
                     _write_all(master, b"\x04")
                 elif stdin_w >= 0:
                     os.close(stdin_w)
+            elif kind in ap.CONTROL:
+                self._control(client, kind)
             elif kind == ap.RESIZE and master is not None:
                 rows, cols = (int(x) for x in payload.split())
                 fcntl.ioctl(master, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+
+    # -- pause and health checks: control frames (runtime/control.py) -------
+
+    def _control(self, client: socket.socket, kind: int) -> None:
+        status = self.state.status
+        if kind == ap.HEALTHCHECK:
+            if self.health is None:
+                self._reply(client, {"error": "no health check is defined", "code": 125})
+            elif status != st.RUNNING:
+                self._reply(client, {"error": f"the container is {status}", "code": 125})
+            else:
+                self.health_waiters.append(client)  # answered when the check ends
+                self.health.run_now(time.time())
+            return
+        want = st.RUNNING if kind == ap.PAUSE else st.PAUSED
+        if status != want:
+            verb = "pause" if kind == ap.PAUSE else "unpause"
+            self._reply(client, {"error": f"cannot {verb}: the container is {status}"})
+            return
+        if kind == ap.PAUSE:
+            self._set(status=st.PAUSED, pause_method=freeze.pause(self.state.pid))
+        else:
+            freeze.resume(self.state.pid, self.state.pause_method)
+            self._set(status=st.RUNNING, pause_method="")
+        self._reply(client, {"status": self.state.status})
+
+    def _reply(self, client: socket.socket, answer: dict[str, object]) -> None:
+        self._send(client, ap.REPLY, json.dumps(answer).encode())
+
+    def _select_timeout(self, exit_code: int | None) -> float | None:
+        if exit_code is not None:
+            return 0.2
+        return self.health.timeout(time.time()) if self.health is not None else None
+
+    def _health_begin(self, host_pid: int) -> None:
+        if self.health is not None:
+            self.health.begin(host_pid, time.time())
+            self._set(health=st.Health(status=STARTING))
+
+    def _health_poll(self, ready: Sequence[object]) -> None:
+        if self.health is None:
+            return
+        paused = self.state.status == st.PAUSED
+        result = self.health.poll(time.time(), ready, self.state.health, paused)
+        if result is None:
+            return
+        self._set(health=result.health)
+        answer = {"status": result.health.status, "exit_code": result.exit_code}
+        for client in self.health_waiters:
+            self._reply(client, {**answer, "output": result.output})
+        self.health_waiters.clear()
+
+    def _health_end(self) -> None:
+        if self.health is not None:
+            self.health.end()
+        for client in self.health_waiters:
+            self._reply(client, {"error": "the container exited", "code": 125})
+        self.health_waiters.clear()
 
     def _send(self, client: socket.socket, kind: int, payload: bytes) -> None:
         try:

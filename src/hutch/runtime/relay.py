@@ -20,6 +20,11 @@ import tty
 from types import FrameType
 
 from hutch.runtime import attachproto as ap
+from hutch.runtime.detachkeys import DetachMatcher
+
+
+class Detached(Exception):
+    """The user typed the detach keys: the container keeps running."""
 
 
 def window_size(fd: int) -> tuple[int, int] | None:
@@ -37,7 +42,9 @@ def send_size(conn: socket.socket, fd: int) -> None:
         ap.send_frame(conn, ap.RESIZE, f"{size[0]} {size[1]}".encode())
 
 
-def relay(conn: socket.socket, *, stdin: bool, terminal: bool) -> int | None:
+def relay(
+    conn: socket.socket, *, stdin: bool, terminal: bool, detach_keys: bytes = b""
+) -> int | None:
     in_fd = 0
     raw_mode = terminal and stdin and os.isatty(in_fd)
     saved = termios.tcgetattr(in_fd) if raw_mode else None
@@ -54,7 +61,7 @@ def relay(conn: socket.socket, *, stdin: bool, terminal: bool) -> int | None:
             # TCSANOW: TCSAFLUSH (the default) would discard what the user
             # typed ahead while the container was starting.
             tty.setraw(in_fd, termios.TCSANOW)
-        return _pump(conn, in_fd if stdin else None)
+        return _pump(conn, in_fd if stdin else None, DetachMatcher(detach_keys))
     finally:
         if previous is not None:
             signal.signal(signal.SIGWINCH, previous)
@@ -62,7 +69,7 @@ def relay(conn: socket.socket, *, stdin: bool, terminal: bool) -> int | None:
             termios.tcsetattr(in_fd, termios.TCSADRAIN, saved)
 
 
-def _pump(conn: socket.socket, in_fd: int | None) -> int | None:
+def _pump(conn: socket.socket, in_fd: int | None, keys: DetachMatcher) -> int | None:
     reader = ap.FrameReader()
     readers: list[int | socket.socket] = [conn]
     if in_fd is not None:
@@ -85,9 +92,12 @@ def _pump(conn: socket.socket, in_fd: int | None) -> int | None:
                     return int(payload)
         if in_fd is not None and in_fd in ready:
             data = os.read(in_fd, 65536)
-            if data:
-                ap.send_frame(conn, ap.STDIN, data)
-            else:
+            passed, detach = keys.feed(data)
+            if passed:
+                ap.send_frame(conn, ap.STDIN, passed)
+            if detach:
+                raise Detached()
+            if not data:
                 ap.send_frame(conn, ap.STDIN_EOF)
                 readers.remove(in_fd)
                 in_fd = None

@@ -1,0 +1,40 @@
+"""``hutch attach``: connect the terminal to a running container."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from hutch.api.options_lifecycle import AttachOptions
+from hutch.cli.state import state_of
+
+
+def register(app: typer.Typer, container_app: typer.Typer) -> None:
+    def attach(
+        ctx: typer.Context,
+        container: Annotated[str, typer.Argument(help="Container to attach to.")],
+        no_stdin: Annotated[
+            bool, typer.Option("--no-stdin", help="Do not attach standard input.")
+        ] = False,
+        detach_keys: Annotated[
+            str | None,
+            typer.Option(
+                "--detach-keys",
+                help='Key sequence that detaches (default ctrl-p,ctrl-q; "" disables).',
+            ),
+        ] = None,
+        sig_proxy: Annotated[
+            bool,
+            typer.Option(
+                "--sig-proxy/--no-sig-proxy",
+                help="Forward the signals hutch receives to the container (not with a tty).",
+            ),
+        ] = True,
+    ) -> None:
+        """Attach to a running container's input and output."""
+        options = AttachOptions(container, no_stdin, detach_keys, sig_proxy)
+        raise typer.Exit(state_of(ctx).engine().attach(options))
+
+    app.command("attach")(attach)
+    container_app.command("attach")(attach)

@@ -1,0 +1,68 @@
+"""``hutch exec``: run a command in a running container."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from hutch.api.options_lifecycle import ExecOptions
+from hutch.cli.state import state_of
+
+EXEC_CONTEXT = {"allow_interspersed_args": False, "help_option_names": ["--help"]}
+
+
+def register(app: typer.Typer, container_app: typer.Typer) -> None:
+    def exec_(
+        ctx: typer.Context,
+        container: Annotated[str, typer.Argument(help="Container to run the command in.")],
+        command: Annotated[list[str], typer.Argument(help="Command and arguments.")],
+        interactive: Annotated[
+            bool, typer.Option("--interactive", "-i", help="Pass stdin to the command.")
+        ] = False,
+        tty: Annotated[
+            bool, typer.Option("--tty", "-t", help="Allocate a pseudo-terminal.")
+        ] = False,
+        env: Annotated[
+            list[str] | None,
+            typer.Option("--env", "-e", help="Set an environment variable (NAME=VALUE, or NAME)."),
+        ] = None,
+        env_file: Annotated[
+            list[str] | None,
+            typer.Option("--env-file", help="Read environment variables from a file."),
+        ] = None,
+        user: Annotated[
+            str | None,
+            typer.Option("--user", "-u", help="User (name or uid, optionally :group) to run as."),
+        ] = None,
+        workdir: Annotated[
+            str | None, typer.Option("--workdir", "-w", help="Working directory of the command.")
+        ] = None,
+        detach: Annotated[
+            bool, typer.Option("--detach", "-d", help="Run the command in the background.")
+        ] = False,
+        detach_keys: Annotated[
+            str | None,
+            typer.Option(
+                "--detach-keys", help="Accepted for compatibility (exec does not detach)."
+            ),
+        ] = None,
+    ) -> None:
+        """Run a process in a running container."""
+        options = ExecOptions(
+            container=container,
+            command=tuple(command),
+            interactive=interactive,
+            tty=tty,
+            env=tuple(env or ()),
+            env_files=tuple(env_file or ()),
+            user=user,
+            workdir=workdir,
+            detach=detach,
+            detach_keys=detach_keys,
+        )
+        code = state_of(ctx).engine().exec_container(options)
+        raise typer.Exit(0 if code is None else code)
+
+    for target in (app, container_app):
+        target.command("exec", context_settings=EXEC_CONTEXT)(exec_)

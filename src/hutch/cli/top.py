@@ -1,0 +1,29 @@
+"""``hutch top``: the processes of a container."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from hutch.cli import render
+from hutch.cli.state import state_of
+
+TOP_CONTEXT = {"allow_interspersed_args": False, "help_option_names": ["--help"]}
+
+
+def register(app: typer.Typer, container_app: typer.Typer) -> None:
+    def top(
+        ctx: typer.Context,
+        container: Annotated[str, typer.Argument(help="Container.")],
+        descriptors: Annotated[
+            list[str] | None,
+            typer.Argument(help="Format descriptors (user pid ppid pcpu etime tty time args...)."),
+        ] = None,
+    ) -> None:
+        """Show the running processes of a container."""
+        report = state_of(ctx).engine().top(container, descriptors or [])
+        print(render.table(list(report.headers), [list(r) for r in report.rows]), end="")
+
+    app.command("top", context_settings=TOP_CONTEXT)(top)
+    container_app.command("top", context_settings=TOP_CONTEXT)(top)

@@ -1,0 +1,151 @@
+"""``exec``: one more process in a running container (the caller's side).
+
+The process joins the init's namespaces (runtime/exec.py) with the identity,
+capabilities and environment of the container's own process, changed by the
+``exec`` flags. Without a terminal it gets our stdio directly (no relay);
+with one, the terminal is allocated in the container's devpts and relayed.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+
+from hutch.api.errors import CannotInvoke, CommandNotFound, Conflict, HutchError, InvalidArgument
+from hutch.api.options_lifecycle import ExecOptions
+from hutch.engine import container_state as cs
+from hutch.engine.context import EngineContext
+from hutch.engine.specbuild import _apply_env, _read_env_file
+from hutch.runtime import exec as rx
+from hutch.runtime import state as st
+from hutch.runtime.signalproxy import SignalProxy
+from hutch.runtime.spec import Spec, User
+from hutch.runtime.spec_io import spec_from_json
+
+
+def exec_environment(base: tuple[str, ...], options: ExecOptions) -> tuple[str, ...]:
+    """The container's environment < env files < ``-e`` flags."""
+    env: dict[str, str] = {}
+    for item in base:
+        key, _, value = item.partition("=")
+        env[key] = value
+    if options.tty:
+        env.setdefault("TERM", "xterm")
+    for path in options.env_files:
+        for item in _read_env_file(path):
+            _apply_env(env, item)
+    for item in options.env:
+        _apply_env(env, item)
+    return tuple(f"{k}={v}" for k, v in env.items())
+
+
+def running_container(ctx: EngineContext, name: str, verb: str) -> cs.Container:
+    """The container, which must be running (not paused, not stopped)."""
+    container = cs.get(ctx, name)
+    status = container.state.status
+    if status == st.PAUSED:
+        raise Conflict(f"cannot {verb} container {container.record.id[:12]}: it is paused")
+    if status not in (st.RUNNING, st.STOPPING) or not st.alive(
+        container.state.pid, container.state.pid_start
+    ):
+        raise Conflict(
+            f"cannot {verb} container {container.record.id[:12]}: it is not running "
+            f"(state {status})"
+        )
+    return container
+
+
+def container_spec(container: cs.Container) -> Spec:
+    return spec_from_json((container.dirs.userdata / "config.json").read_bytes())
+
+
+class ExecService:
+    def __init__(self, ctx: EngineContext) -> None:
+        self._ctx = ctx
+
+    def exec(self, options: ExecOptions) -> int | None:
+        """Run the command; its exit code, or None when detached."""
+        if not options.command:
+            raise InvalidArgument("exec requires a command to run in the container")
+        if options.workdir is not None and not options.workdir.startswith("/"):
+            raise InvalidArgument(f"invalid --workdir {options.workdir!r}: it must be absolute")
+        self._ctx.enter_session()
+        container = running_container(self._ctx, options.container, "exec into")
+        spec = container_spec(container)
+        process = replace(
+            spec.process,
+            args=options.command,
+            env=exec_environment(spec.process.env, options),
+            cwd=options.workdir or spec.process.cwd,
+            user=User(options.user) if options.user is not None else spec.process.user,
+            terminal=options.tty,
+            stdin=options.interactive,
+        )
+        request = rx.ExecRequest(
+            init_pid=container.state.pid,
+            spec=replace(spec, process=process),
+            detach=options.detach,
+            window=(rx.window_of(0) or rx.window_of(1) or (24, 80)) if options.tty else (24, 80),
+        )
+        null = os.open(os.devnull, os.O_RDWR | os.O_CLOEXEC)
+        try:
+            if options.detach:
+                stdio = (null, null, null)
+            else:
+                stdio = (0 if options.interactive else null, 1, 2)
+            try:
+                handle = rx.start_exec(request, stdio)
+            except OSError as exc:
+                raise HutchError(
+                    f"cannot join container {container.record.id[:12]}: {exc}"
+                ) from exc
+        finally:
+            os.close(null)
+        if options.detach:
+            try:
+                started = rx.wait_started(handle)
+            except rx.ExecFailed as exc:
+                _reap(handle.joiner)
+                raise _error_of(exc) from None
+            _reap(handle.joiner)
+            if started.master is not None:
+                os.close(started.master)
+            return None
+        return self._attached(handle, options)
+
+    def _attached(self, handle: rx.ExecHandle, options: ExecOptions) -> int:
+        proxy = SignalProxy()  # before the process exists: no signal is lost
+        try:
+            try:
+                started = rx.wait_started(handle)
+            except rx.ExecFailed as exc:
+                _reap(handle.joiner)
+                raise _error_of(exc) from None
+            proxy.target(started.pid)
+            if started.master is not None:
+                try:
+                    rx.relay_terminal(started.master, stdin=options.interactive)
+                finally:
+                    os.close(started.master)
+            return _reap(handle.joiner)
+        finally:
+            proxy.close()
+
+
+def _reap(pid: int) -> int:
+    while True:
+        try:
+            _, status = os.waitpid(pid, 0)
+        except InterruptedError:
+            continue
+        except ChildProcessError:
+            return 125
+        return rx.exit_code_of(status)
+
+
+def _error_of(exc: rx.ExecFailed) -> HutchError:
+    if exc.code == 127:
+        return CommandNotFound(str(exc))
+    if exc.code == 126:
+        return CannotInvoke(str(exc))
+    return HutchError(str(exc))

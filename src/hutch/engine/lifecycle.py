@@ -1,0 +1,177 @@
+"""exec, attach, top, pause/unpause and health checks of running containers.
+
+Changes to a running container's state go through its monitor (control
+frames on the attach socket, runtime/control.py): the monitor is the one
+writer of state.json, so a pause can never be overwritten by the monitor
+recording the container's exit, or the other way round.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal as signals
+import socket
+from collections.abc import Sequence
+from types import FrameType
+from typing import Any
+
+from hutch.api.errors import Conflict, HutchError, InvalidArgument
+from hutch.api.options_lifecycle import AttachOptions, ExecOptions
+from hutch.api.reports import ActionReport
+from hutch.api.reports_lifecycle import HealthReport, TopReport
+from hutch.engine import container_state as cs
+from hutch.engine.context import EngineContext
+from hutch.engine.exec import ExecService, container_spec, running_container
+from hutch.engine.top import container_top, parse_descriptors
+from hutch.runtime import attachproto as ap
+from hutch.runtime import control
+from hutch.runtime import state as st
+from hutch.runtime.detachkeys import parse_detach_keys
+from hutch.runtime.ids import map_to_host
+from hutch.runtime.relay import Detached, relay
+
+FORWARDED_SIGNALS = (
+    signals.SIGINT,
+    signals.SIGTERM,
+    signals.SIGHUP,
+    signals.SIGQUIT,
+    signals.SIGUSR1,
+    signals.SIGUSR2,
+)
+
+
+def detach_keys(text: str | None) -> bytes:
+    try:
+        return parse_detach_keys(text)
+    except ValueError as exc:
+        raise InvalidArgument(f"--detach-keys: {exc}") from exc
+
+
+class LifecycleService:
+    def __init__(self, ctx: EngineContext) -> None:
+        self._ctx = ctx
+
+    def exec_container(self, options: ExecOptions) -> int | None:
+        return ExecService(self._ctx).exec(options)
+
+    # -- attach ------------------------------------------------------------------
+
+    def attach(self, options: AttachOptions) -> int:
+        keys = detach_keys(options.detach_keys)
+        self._ctx.enter_session()
+        container = cs.get(self._ctx, options.container)
+        if container.state.status not in (st.RUNNING, st.PAUSED, st.STOPPING):
+            raise Conflict(
+                f"you can only attach to running containers: {container.record.id[:12]} "
+                f"is {container.state.status}"
+            )
+        stdin = bool(container.options.get("interactive")) and not options.no_stdin
+        terminal = bool(container.options.get("tty"))
+        conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM | socket.SOCK_CLOEXEC)
+        try:
+            conn.connect(str(self._ctx.paths.attach_socket(container.record.id)))
+        except OSError as exc:
+            conn.close()
+            raise HutchError(f"cannot attach to {container.record.id[:12]}: {exc}") from exc
+        previous = {}
+        if options.sig_proxy and not terminal:
+            pid = container.state.pid
+
+            def forward(sig: int, _frame: FrameType | None) -> None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, sig)
+
+            previous = {sig: signals.signal(sig, forward) for sig in FORWARDED_SIGNALS}
+        try:
+            code = relay(conn, stdin=stdin, terminal=terminal, detach_keys=keys)
+        except Detached:
+            return 0
+        finally:
+            conn.close()
+            for sig, handler in previous.items():
+                signals.signal(sig, handler)
+        if code is None:
+            code = cs.get(self._ctx, container.record.id).state.exit_code
+        return code
+
+    # -- top ---------------------------------------------------------------------
+
+    def top(self, name: str, descriptors: Sequence[str]) -> TopReport:
+        wanted = parse_descriptors(descriptors)
+        session = self._ctx.enter_session()
+        container = cs.get(self._ctx, name)
+        if container.state.status not in (st.RUNNING, st.PAUSED, st.STOPPING):
+            raise Conflict(
+                f"top can only be used on running containers: {container.record.id[:12]} "
+                f"is {container.state.status}"
+            )
+
+        def host_uid(uid: int) -> int | None:
+            return map_to_host(session.uid_map, uid) if session.uid_map else uid
+
+        return container_top(container.state.pid, wanted, host_uid)
+
+    # -- pause / unpause -----------------------------------------------------------
+
+    def pause(self, names: Sequence[str], all: bool) -> list[ActionReport]:
+        return self._each(names, all, ap.PAUSE, st.RUNNING)
+
+    def unpause(self, names: Sequence[str], all: bool) -> list[ActionReport]:
+        return self._each(names, all, ap.UNPAUSE, st.PAUSED)
+
+    def _each(self, names: Sequence[str], all_: bool, kind: int, wanted: str) -> list[ActionReport]:
+        self._ctx.enter_session()
+        if all_:
+            names = [
+                r.id
+                for r in self._ctx.containers.all()
+                if cs.load(self._ctx, r).state.status == wanted
+            ]
+        reports = []
+        for name in names:
+            try:
+                container = cs.get(self._ctx, name)
+                self._pause_one(container, kind)
+                reports.append(ActionReport(name, container.record.id))
+            except HutchError as exc:
+                reports.append(ActionReport(name, error=str(exc), exit_code=exc.exit_code))
+        return reports
+
+    def _pause_one(self, container: cs.Container, kind: int) -> None:
+        short = container.record.id[:12]
+        status = container.state.status
+        if kind == ap.PAUSE and status != st.RUNNING:
+            raise Conflict(f"cannot pause container {short}: it is {status}, not running")
+        if kind == ap.UNPAUSE and status != st.PAUSED:
+            raise Conflict(f"cannot unpause container {short}: it is {status}, not paused")
+        answer = self._ask(container, kind)
+        if "error" in answer:
+            raise Conflict(f"container {short}: {answer['error']}")
+
+    def _ask(self, container: cs.Container, kind: int) -> dict[str, Any]:
+        path = str(self._ctx.paths.attach_socket(container.record.id))
+        try:
+            return control.request(path, kind)
+        except OSError as exc:
+            raise HutchError(
+                f"cannot reach the monitor of container {container.record.id[:12]}: {exc}"
+            ) from exc
+
+    # -- health checks -----------------------------------------------------------
+
+    def healthcheck_run(self, name: str) -> HealthReport:
+        self._ctx.enter_session()
+        container = running_container(self._ctx, name, "run the health check of")
+        if container_spec(container).lifecycle.health is None:
+            raise InvalidArgument(
+                f"container {container.record.id[:12]} has no defined healthcheck"
+            )
+        answer = self._ask(container, ap.HEALTHCHECK)
+        if "error" in answer:
+            raise HutchError(f"container {container.record.id[:12]}: {answer['error']}")
+        return HealthReport(
+            status=str(answer["status"]),
+            exit_code=int(answer["exit_code"]),
+            output=str(answer.get("output", "")),
+        )

@@ -1,0 +1,326 @@
+"""Running one more process inside a running container (exec, health checks).
+
+    caller ──fork──▶ joiner (setns: ipc, uts, net, cgroup, pid, mnt of the init)
+                        └──fork──▶ process (in the container's pid namespace:
+                                   terminal, identity, environment, execve)
+
+The caller is already in the session user namespace (uid 0 there, which owns
+every container namespace). ``setns(CLONE_NEWPID)`` only moves the children
+of a process, hence the second fork. The joiner reports the process's pid,
+waits for it and exits with its status (128+N for signal N), so the caller
+waits for one child only. Caller and process share a SOCK_SEQPACKET pair: the
+process sends its terminal master (SCM_RIGHTS) or its failure with
+125/126/127; its end is close-on-exec, so EOF means the command was exec'd.
+
+Standard library and runtime only: the monitor imports this for health checks.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import json
+import os
+import select
+import signal
+import socket
+import struct
+import termios
+import tty
+from dataclasses import dataclass
+from types import FrameType
+from typing import NoReturn
+
+from hutch.linux import syscalls as sc
+from hutch.runtime import container as ctr
+from hutch.runtime import security
+from hutch.runtime.spec import Spec
+from hutch.runtime.users import resolve_user
+
+# mnt last: after it, /proc/<pid> paths mean the container's /proc.
+_JOIN_ORDER = (
+    ("ipc", sc.CLONE_NEWIPC),
+    ("uts", sc.CLONE_NEWUTS),
+    ("net", sc.CLONE_NEWNET),
+    ("cgroup", sc.CLONE_NEWCGROUP),
+    ("pid", sc.CLONE_NEWPID),
+    ("mnt", sc.CLONE_NEWNS),
+)
+# Signals the caller forwards to the process itself; the joiner ignores them.
+FORWARDED_SIGNALS = (
+    signal.SIGINT,
+    signal.SIGTERM,
+    signal.SIGHUP,
+    signal.SIGQUIT,
+    signal.SIGUSR1,
+    signal.SIGUSR2,
+)
+# Python ignores these at start-up; an exec'd command must get the defaults.
+_RESET_SIGNALS = (*FORWARDED_SIGNALS, signal.SIGPIPE, signal.SIGXFSZ, signal.SIGCHLD)
+
+
+class ExecFailed(Exception):
+    """The process could not be started: ``code`` is 125, 126 or 127."""
+
+    def __init__(self, code: int, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class ExecRequest:
+    init_pid: int  # the container init's pid as the caller sees it
+    spec: Spec  # the container's spec, ``process`` replaced by the one to run
+    detach: bool = False  # the joiner does not wait: the process outlives it
+    kill_with_joiner: bool = False  # health checks: killing the joiner kills it
+    window: tuple[int, int] = (24, 80)  # the caller's terminal size, with a terminal
+
+
+@dataclass(frozen=True)
+class ExecHandle:
+    joiner: int  # our child; its exit status is the process's
+    sock: socket.socket
+
+
+@dataclass(frozen=True)
+class Started:
+    pid: int  # the process, as the caller sees it (signals go here)
+    master: int | None  # the terminal master, with a terminal
+
+
+def exit_code_of(status: int) -> int:
+    if os.WIFSIGNALED(status):
+        return 128 + os.WTERMSIG(status)
+    return os.WEXITSTATUS(status)
+
+
+def open_namespaces(init_pid: int) -> list[tuple[int, int]]:
+    """Descriptors of the init's namespaces that differ from ours, in join order."""
+    out = []
+    try:
+        for name, flag in _JOIN_ORDER:
+            theirs = os.stat(f"/proc/{init_pid}/ns/{name}")
+            ours = os.stat(f"/proc/self/ns/{name}")
+            if (theirs.st_dev, theirs.st_ino) == (ours.st_dev, ours.st_ino):
+                continue
+            out.append((os.open(f"/proc/{init_pid}/ns/{name}", os.O_RDONLY | os.O_CLOEXEC), flag))
+    except BaseException:
+        for fd, _ in out:
+            os.close(fd)
+        raise
+    return out
+
+
+def start_exec(request: ExecRequest, stdio: tuple[int, int, int]) -> ExecHandle:
+    """Fork the joiner; ``stdio`` becomes the process's 0, 1, 2 (unless a terminal)."""
+    namespaces = open_namespaces(request.init_pid)
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    try:
+        pid = os.fork()
+    except BaseException:
+        ours.close()
+        theirs.close()
+        raise
+    if pid == 0:  # pragma: no cover - the joiner
+        code = 125
+        try:
+            ours.close()
+            _joiner(request, namespaces, stdio, theirs)
+        except BaseException as exc:
+            with contextlib.suppress(OSError):
+                ctr.send(theirs, {"error": f"joining the container: {exc}", "code": 125})
+        finally:
+            os._exit(code)
+    theirs.close()
+    for fd, _ in namespaces:
+        os.close(fd)
+    return ExecHandle(pid, ours)
+
+
+def wait_started(handle: ExecHandle) -> Started:
+    """Read the handshake until the command runs; ExecFailed if it did not."""
+    pid = 0
+    master: int | None = None
+    try:
+        while True:
+            data, fds, _f, _a = socket.recv_fds(handle.sock, 65536, 1)
+            if not data:
+                break
+            message = json.loads(data)
+            if "pid" in message:
+                pid = int(message["pid"])
+            elif "tty" in message and fds:
+                master = fds[0]
+            elif "error" in message:
+                for fd in fds:
+                    os.close(fd)
+                if master is not None:
+                    os.close(master)
+                raise ExecFailed(int(message["code"]), str(message["error"]))
+    finally:
+        handle.sock.close()
+    return Started(pid, master)
+
+
+# -- the joiner and the process (forked children) -------------------------------
+
+
+def _joiner(
+    request: ExecRequest,
+    namespaces: list[tuple[int, int]],
+    stdio: tuple[int, int, int],
+    sock: socket.socket,
+) -> NoReturn:
+    with contextlib.suppress(ValueError):
+        signal.set_wakeup_fd(-1)  # a monitor's, inherited by fork
+    for sig in FORWARDED_SIGNALS:
+        signal.signal(sig, signal.SIG_IGN)
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    for target, fd in enumerate(stdio):
+        os.dup2(fd, target)
+    keep = {0, 1, 2, sock.fileno(), *(fd for fd, _ in namespaces)}
+    _close_except(keep)  # a monitor's pipes and sockets must not stay open here
+    for fd, flag in namespaces:
+        sc.setns(fd, flag)
+        os.close(fd)
+    pid = os.fork()
+    if pid == 0:
+        _process_main(request, sock)
+    ctr.send(sock, {"pid": pid})
+    sock.close()
+    if request.detach:
+        os._exit(0)
+    while True:
+        try:
+            _, status = os.waitpid(pid, 0)
+            break
+        except ChildProcessError:
+            os._exit(125)
+    os._exit(exit_code_of(status))
+
+
+def _process_main(request: ExecRequest, sock: socket.socket) -> NoReturn:
+    spec = request.spec
+    try:
+        user = resolve_user("/", spec.process.user.spec)
+        if spec.process.terminal:
+            ctr._setup_terminal(sock, user, request.window)
+        else:
+            os.setsid()
+        security.switch_identity(spec, user)  # capabilities, rlimits, seccomp
+        if request.kill_with_joiner:
+            # After the identity switch: changing credentials clears it.
+            sc.prctl(sc.PR_SET_PDEATHSIG, signal.SIGKILL)
+            if os.getppid() == 1:
+                os._exit(137)
+        ctr.mark_cloexec_above(2)
+        env = ctr._environment(spec.process.env, user)
+        cwd = spec.process.cwd or "/"
+        try:
+            os.chdir(cwd)
+        except OSError as exc:
+            raise ctr._ExecFailure(
+                126, f"cannot enter working directory {cwd}: {exc.strerror}"
+            ) from exc
+        for sig in _RESET_SIGNALS:
+            signal.signal(sig, signal.SIG_DFL)
+        ctr._exec(spec.process.args, env)
+    except ctr._ExecFailure as exc:
+        ctr._report(sock, exc.code, str(exc))
+    except Exception as exc:
+        ctr._report(sock, 125, f"exec failed: {exc}")
+    os._exit(125)
+
+
+def _close_except(keep: set[int]) -> None:
+    for name in os.listdir("/proc/self/fd"):
+        fd = int(name)
+        if fd not in keep:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+
+# -- the caller's terminal ↔ the process's terminal --------------------------------
+
+
+def window_of(fd: int) -> tuple[int, int] | None:
+    try:
+        size = fcntl.ioctl(fd, termios.TIOCGWINSZ, struct.pack("HHHH", 0, 0, 0, 0))
+    except OSError:
+        return None
+    rows, cols, _x, _y = struct.unpack("HHHH", size)
+    return (rows, cols) if rows and cols else None
+
+
+def copy_window_size(src: int, master: int) -> None:
+    size = window_of(src)
+    if size is not None:
+        with contextlib.suppress(OSError):
+            fcntl.ioctl(master, termios.TIOCSWINSZ, struct.pack("HHHH", *size, 0, 0))
+
+
+def relay_terminal(master: int, *, stdin: bool) -> None:
+    """Copy the terminal master to stdout (and stdin to it) until it hangs up.
+
+    The local terminal goes to raw mode while stdin is relayed, so that ^C
+    reaches the process as a byte; its window size follows SIGWINCH.
+    """
+    in_fd = 0
+    local_tty = os.isatty(in_fd)
+    saved = termios.tcgetattr(in_fd) if (stdin and local_tty) else None
+    previous = None
+    if local_tty:
+        copy_window_size(in_fd, master)
+
+        def on_winch(_sig: int, _frame: FrameType | None) -> None:
+            copy_window_size(in_fd, master)
+
+        previous = signal.signal(signal.SIGWINCH, on_winch)
+    try:
+        if saved is not None:
+            tty.setraw(in_fd)
+        _pump_terminal(master, in_fd if stdin else None)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGWINCH, previous)
+        if saved is not None:
+            termios.tcsetattr(in_fd, termios.TCSADRAIN, saved)
+
+
+def _pump_terminal(master: int, in_fd: int | None) -> None:
+    readers = [master] if in_fd is None else [master, in_fd]
+    while True:
+        try:
+            ready, _, _ = select.select(readers, [], [])
+        except InterruptedError:
+            continue
+        if master in ready:
+            try:
+                data = os.read(master, 65536)
+            except OSError as exc:
+                if exc.errno == errno.EIO:
+                    return  # every slave descriptor is closed: the process is done
+                raise
+            if not data:
+                return
+            _write_all(1, data)
+        if in_fd is not None and in_fd in ready:
+            data = os.read(in_fd, 65536)
+            if data:
+                _write_all(master, data)
+            else:
+                _write_all(master, b"\x04")  # end of input: the terminal's EOF character
+                readers.remove(in_fd)
+                in_fd = None
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        try:
+            view = view[os.write(fd, view) :]
+        except InterruptedError:
+            continue
+        except BlockingIOError:
+            select.select([], [fd], [])

@@ -1,0 +1,237 @@
+"""Health checks: the rules of the status, and the monitor's check runner.
+
+Docker's rules: the status is ``starting`` until the first check passes
+(``healthy``) or ``retries`` checks in a row fail (``unhealthy``); failures
+during the start period do not count; a pass resets the failing streak. The
+last five results are kept with their start, end, exit code and output.
+
+The runner lives in the monitor (the one writer of state.json): every
+interval it forks a check through runtime/exec.py with its output on a pipe,
+kills it at the timeout, and hands the result back to the monitor's loop.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import socket
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+
+from hutch.runtime import exec as rx
+from hutch.runtime.spec import Spec
+from hutch.runtime.spec_lifecycle import HealthCheck
+from hutch.runtime.state import Health
+
+STARTING = "starting"
+HEALTHY = "healthy"
+UNHEALTHY = "unhealthy"
+LOG_LIMIT = 5
+OUTPUT_LIMIT = 4096
+TIMEOUT_EXIT = -1
+
+
+def command_of(test: tuple[str, ...] | list[str]) -> tuple[str, ...] | None:
+    """argv of an image's ``Test``: ["CMD", ...], ["CMD-SHELL", cmd]; None for ["NONE"]."""
+    if not test or test[0] == "NONE":
+        return None
+    if test[0] == "CMD":
+        return tuple(test[1:]) or None
+    if test[0] == "CMD-SHELL":
+        return ("/bin/sh", "-c", " ".join(test[1:])) if len(test) > 1 else None
+    return tuple(test)  # a bare argv, as some tools write it
+
+
+def parse_health_cmd(text: str) -> tuple[str, ...] | None:
+    """``--health-cmd``: a JSON array is a Test (or argv); anything else a shell command."""
+    if text.strip().startswith("["):
+        value = json.loads(text)
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ValueError("the JSON form must be an array of strings")
+        if value and value[0] in ("CMD", "CMD-SHELL", "NONE"):
+            return command_of(value)
+        return tuple(value) or None
+    if text in ("", "none", "NONE"):
+        return None
+    return ("/bin/sh", "-c", text)
+
+
+def _iso(ts: float) -> str:
+    return datetime.fromtimestamp(ts, UTC).isoformat().replace("+00:00", "Z")
+
+
+def record(
+    health: Health,
+    *,
+    exit_code: int,
+    output: str,
+    start: float,
+    end: float,
+    in_start_period: bool,
+    retries: int,
+) -> Health:
+    """The health after one check's result."""
+    entry = {"Start": _iso(start), "End": _iso(end), "ExitCode": exit_code, "Output": output}
+    log = (*health.log, entry)[-LOG_LIMIT:]
+    if exit_code == 0:
+        return Health(HEALTHY, 0, log)
+    current = health.status or STARTING
+    if in_start_period:
+        return Health(current, health.failing_streak, log)
+    streak = health.failing_streak + 1
+    return Health(UNHEALTHY if streak >= retries else current, streak, log)
+
+
+@dataclass(frozen=True)
+class Result:
+    health: Health
+    exit_code: int
+    output: str
+
+
+@dataclass
+class _Check:
+    joiner: int
+    out: int
+    sock: socket.socket
+    start: float
+    deadline: float
+    output: bytes = b""
+    timed_out: bool = False
+
+
+class HealthRunner:
+    """One container's checks, driven by the monitor's select loop."""
+
+    def __init__(self, check: HealthCheck, spec: Spec) -> None:
+        self.check = check
+        process = replace(spec.process, args=check.command, terminal=False, stdin=False)
+        self.spec = replace(spec, process=process)
+        self.init_pid = 0
+        self.started_at = 0.0
+        self.due: float | None = None
+        self.current: _Check | None = None
+
+    def begin(self, init_pid: int, now: float) -> None:
+        """The container (re)started: first check after one interval."""
+        self.end()
+        self.init_pid = init_pid
+        self.started_at = now
+        self.due = now + self.check.interval
+
+    def end(self) -> None:
+        if self.current is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.current.joiner, signal.SIGKILL)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(self.current.joiner, 0)
+            os.close(self.current.out)
+            self.current.sock.close()
+            self.current = None
+        self.due = None
+
+    def run_now(self, now: float) -> None:
+        if self.current is None and self.init_pid:
+            self.due = now
+
+    def fds(self) -> list[int]:
+        return [self.current.out] if self.current is not None else []
+
+    def timeout(self, now: float) -> float | None:
+        """Seconds until the runner needs the loop again (None: never)."""
+        if self.current is not None:
+            return max(0.0, min(self.current.deadline - now, 0.5))
+        if self.due is None:
+            return None
+        return max(0.0, self.due - now)
+
+    def poll(
+        self, now: float, ready: Sequence[object], health: Health, paused: bool
+    ) -> Result | None:
+        if self.current is None:
+            if self.due is not None and now >= self.due and not paused:
+                self._start(now)
+            return None
+        check = self.current
+        if check.out in ready:
+            self._read(check)
+        if not check.timed_out and now >= check.deadline:
+            check.timed_out = True
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(check.joiner, signal.SIGKILL)
+        done, status = os.waitpid(check.joiner, os.WNOHANG)
+        if not done:
+            return None
+        self._read(check)
+        os.close(check.out)
+        failure = _failure_of(check.sock)
+        self.current = None
+        self.due = now + self.check.interval
+        if check.timed_out:
+            code = TIMEOUT_EXIT
+            output = f"Health check exceeded timeout of {self.check.timeout:g}s"
+        else:
+            code = rx.exit_code_of(status)
+            output = failure or check.output.decode(errors="replace")
+        in_start = now - self.started_at < self.check.start_period
+        new = record(
+            health,
+            exit_code=code,
+            output=output,
+            start=check.start,
+            end=now,
+            in_start_period=in_start,
+            retries=self.check.retries,
+        )
+        return Result(new, code, output)
+
+    def _start(self, now: float) -> None:
+        out_r, out_w = os.pipe2(os.O_CLOEXEC)
+        null = os.open(os.devnull, os.O_RDONLY | os.O_CLOEXEC)
+        request = rx.ExecRequest(self.init_pid, self.spec, kill_with_joiner=True)
+        try:
+            handle = rx.start_exec(request, (null, out_w, out_w))
+        except OSError:
+            os.close(out_r)
+            self.due = now + self.check.interval
+            return
+        finally:
+            os.close(out_w)
+            os.close(null)
+        os.set_blocking(out_r, False)
+        handle.sock.setblocking(False)
+        self.current = _Check(handle.joiner, out_r, handle.sock, now, now + self.check.timeout)
+        self.due = None
+
+    @staticmethod
+    def _read(check: _Check) -> None:
+        while True:
+            try:
+                data = os.read(check.out, 65536)
+            except (BlockingIOError, InterruptedError):
+                return
+            if not data:
+                return
+            if len(check.output) < OUTPUT_LIMIT:
+                check.output = (check.output + data)[:OUTPUT_LIMIT]
+
+
+def _failure_of(sock: socket.socket) -> str:
+    """The check's setup error (command not found...), read after it exited."""
+    message = ""
+    with sock:
+        while True:
+            try:
+                data, fds, _f, _a = socket.recv_fds(sock, 65536, 1)
+            except (BlockingIOError, OSError):
+                break
+            for fd in fds:
+                os.close(fd)
+            if not data:
+                break
+            with contextlib.suppress(ValueError):
+                message = str(json.loads(data).get("error", message))
+    return message

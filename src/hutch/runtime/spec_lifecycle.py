@@ -1,0 +1,26 @@
+"""The runtime spec's life-cycle part: an init as PID 1, and the health check."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+DEFAULT_INTERVAL = 30.0
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_RETRIES = 3
+
+
+@dataclass(frozen=True)
+class HealthCheck:
+    """What the monitor runs in the container, and how often (seconds)."""
+
+    command: tuple[str, ...]  # argv, already expanded from CMD / CMD-SHELL
+    interval: float = DEFAULT_INTERVAL
+    timeout: float = DEFAULT_TIMEOUT
+    start_period: float = 0.0
+    retries: int = DEFAULT_RETRIES
+
+
+@dataclass(frozen=True)
+class LifecycleSpec:
+    init: bool = False  # the forked init stays PID 1: reaps zombies, forwards signals
+    health: HealthCheck | None = None
