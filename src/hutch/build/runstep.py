@@ -228,4 +228,4 @@ def _redundant_copy(path: Path, lowers: Sequence[Path], rel: str) -> bool:
             and stat.S_IMODE(other.st_mode) == stat.S_IMODE(info.st_mode)
             and (other.st_uid, other.st_gid) == (info.st_uid, info.st_gid)
         )
-    return False
+    return True  # no lower has it: it was made only to hold a mount point

@@ -1,0 +1,314 @@
+"""``hutch build`` on the engine side: the context, the Containerfile, the host for the builder.
+
+The builder (``hutch.build.builder``) cannot open the database or mount
+anything itself; ``LocalBuildHost`` gives it those capabilities. Mounts made
+for COPY/ADD happen in this process, so it moves into a mount namespace of
+its own (inside the session user namespace) the first time it mounts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from hutch.api.build import PULL_POLICIES, BuildOptions, BuildReport
+from hutch.api.errors import InvalidArgument, NoSuchObject
+from hutch.build.builder import Builder, BuildRequest, Progress, environ_timestamp
+from hutch.build.ignore import IgnoreMatcher, find_ignore_file
+from hutch.build.instructions import Containerfile
+from hutch.engine.context import EngineContext
+from hutch.engine.resolve import find_image
+from hutch.oci.image import ImageConfig
+from hutch.oci.platform import host_platform
+from hutch.runtime.spec import Rootfs
+from hutch.store.images import ImageRecord
+from hutch.store.layers import LayerInfo, LayerStore, remove_tree
+
+_DEFAULT_FILES = ("Containerfile", "Dockerfile")
+
+
+class LocalBuildHost:
+    """Implements ``hutch.build.host.BuildHost`` over the engine context."""
+
+    def __init__(self, ctx: EngineContext, quiet: bool) -> None:
+        self._ctx = ctx
+        self._quiet = quiet
+        self._own_mount_ns = False
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        return self._ctx.conn
+
+    @property
+    def layers(self) -> LayerStore:
+        return self._ctx.layers
+
+    @property
+    def layers_dir(self) -> Path:
+        return self._ctx.paths.layers
+
+    @property
+    def cache_dir(self) -> Path:
+        return self._ctx.paths.storage / "build-cache"
+
+    @property
+    def driver(self) -> str:
+        name = self._ctx.driver.name
+        if name == "vfs":
+            from hutch.api.errors import HostNotReady
+
+            raise HostNotReady("hutch build needs the overlay or fuse-overlayfs storage driver")
+        return name
+
+    @property
+    def gid5_mapped(self) -> bool:
+        from hutch.runtime.ids import map_to_host
+
+        return map_to_host(self._ctx.enter_session().gid_map, 5) is not None
+
+    @property
+    def capabilities(self) -> tuple[str, ...]:
+        from hutch.linux.caps import DEFAULT_CAPABILITIES
+
+        return DEFAULT_CAPABILITIES
+
+    def find_image(self, name: str, pull: str) -> ImageRecord:
+        if pull in ("missing", "never"):
+            try:
+                return find_image(self._ctx.images, name)
+            except NoSuchObject:
+                if pull == "never":
+                    raise
+        return self._pull(name, pull)
+
+    def _pull(self, name: str, policy: str) -> ImageRecord:
+        try:
+            from hutch.api.options_images import PullOptions
+            from hutch.engine.distribution import Distribution
+        except ImportError:
+            raise NoSuchObject(
+                f"{name}: image not known locally (pulling is not available in this version)"
+            ) from None
+        report = Distribution(self._ctx).pull(
+            PullOptions(reference=name, quiet=self._quiet, policy=policy)
+        )
+        record = self._ctx.images.get(report.ids[0]) if report.ids else None
+        if record is None:
+            raise NoSuchObject(f"{name}: image not known")
+        return record
+
+    def get_image(self, image_id: str) -> ImageRecord | None:
+        return self._ctx.images.get(image_id)
+
+    def layer_infos(self, diff_ids: Sequence[str]) -> list[LayerInfo]:
+        out = []
+        for diff_id in diff_ids:
+            row = self._ctx.conn.execute(
+                "SELECT diff_id, blob_digest, media_type, blob_size, size FROM layers "
+                "WHERE diff_id = ?",
+                (diff_id,),
+            ).fetchone()
+            if row is None:
+                raise NoSuchObject(f"layer {diff_id} is missing from storage")
+            out.append(LayerInfo(row[0], row[1], row[2], row[3], row[4]))
+        return out
+
+    def store_image(
+        self, config: ImageConfig, layers: Sequence[LayerInfo], names: Sequence[str]
+    ) -> ImageRecord:
+        from hutch.engine.imagewrite import store_image
+
+        return store_image(self._ctx, config, layers, names)
+
+    def attach_socket(self, container_id: str) -> Path:
+        return self._ctx.paths.attach_socket(container_id)
+
+    @contextlib.contextmanager
+    def mounted(self, rootfs: Rootfs) -> Iterator[None]:
+        from hutch.linux import syscalls as sc
+        from hutch.runtime.rootfs import mount_rootfs
+
+        self._ctx.enter_session()
+        if not self._own_mount_ns:
+            sc.unshare(sc.CLONE_NEWNS)  # mount_rootfs makes / private in it
+            self._own_mount_ns = True
+        cwd = os.getcwd()
+        helper = mount_rootfs(rootfs)
+        os.chdir(cwd)
+        try:
+            yield
+        finally:
+            sc.umount2(rootfs.target, sc.MNT_DETACH)
+            if helper is not None:
+                helper.terminate()
+                helper.wait()
+
+
+class BuildService:
+    def __init__(self, ctx: EngineContext) -> None:
+        self._ctx = ctx
+
+    def build(self, options: BuildOptions) -> BuildReport:
+        _validate(options)
+        names = tuple(_full_name(tag) for tag in options.tags)
+        build_args = _build_args(options.build_args)
+        labels = dict(_key_value(item, "--label") for item in options.labels)
+        timestamp = options.timestamp if options.timestamp is not None else environ_timestamp()
+        if options.context == "-" and options.containerfile == "-":
+            raise InvalidArgument("the context and the Containerfile cannot both come from stdin")
+        stdin_text = sys.stdin.read() if options.containerfile == "-" else None
+        self._ctx.enter_session()
+        scratch: list[Path] = []
+        try:
+            context_dir = self._context(options.context, scratch)
+            cf = _read_containerfile(options.containerfile, context_dir, stdin_text)
+            ignore = _ignore(context_dir, options.containerfile)
+            secrets = _secrets(options.secrets, self._ctx.layers, scratch)
+            platform = host_platform()
+            request = BuildRequest(
+                containerfile=cf,
+                context_dir=context_dir,
+                ignore=ignore,
+                build_args=build_args,
+                names=names,
+                target=options.target,
+                use_cache=not options.no_cache and options.layers and not options.squash,
+                layers=options.layers and not options.squash,
+                pull=options.pull,
+                labels=labels,
+                timestamp=timestamp,
+                secrets=secrets,
+                platform=(platform.os, platform.architecture, platform.variant),
+                quiet=options.quiet,
+            )
+            host = LocalBuildHost(self._ctx, options.quiet)
+            record = Builder(host, request, Progress(options.quiet)).build()
+        finally:
+            for path in scratch:
+                with contextlib.suppress(OSError):
+                    remove_tree(path)
+        if options.iidfile:
+            Path(options.iidfile).write_text(f"sha256:{record.id}")
+        return BuildReport(record.id, names)
+
+    def _context(self, context: str, scratch: list[Path]) -> Path:
+        if context != "-":
+            path = Path(context)
+            if not path.is_dir():
+                raise InvalidArgument(f"build context {context}: not a directory")
+            return path.resolve()
+        from hutch.store.tarextract import extract_layer
+
+        tmp = self._ctx.layers.new_tmp()
+        scratch.append(tmp)
+        directory = tmp / "context"
+        directory.mkdir()
+        extract_layer(sys.stdin.buffer, directory, whiteouts="apply", chown="ignore")
+        return directory
+
+
+def _validate(options: BuildOptions) -> None:
+    if options.pull not in PULL_POLICIES:
+        raise InvalidArgument(
+            f"invalid --pull {options.pull!r}: use {', '.join(PULL_POLICIES)} (or true/false)"
+        )
+    if options.format not in ("oci", "docker"):
+        raise InvalidArgument(f"invalid --format {options.format!r}: use oci or docker")
+    if options.platform:
+        host = host_platform()
+        wanted = options.platform.lower()
+        if wanted not in (str(host), f"{host.os}/{host.architecture}"):
+            raise InvalidArgument(
+                f"--platform {options.platform}: only the host's platform ({host}) can be built"
+            )
+
+
+def _full_name(tag: str) -> str:
+    from hutch.oci.reference import parse_reference
+
+    return str(parse_reference(tag, default_registry="localhost"))
+
+
+def _key_value(item: str, flag: str) -> tuple[str, str]:
+    key, sep, value = item.partition("=")
+    if not key:
+        raise InvalidArgument(f"invalid {flag} {item!r}: expected KEY=VALUE")
+    return key, value if sep else ""
+
+
+def _build_args(items: Sequence[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not key:
+            raise InvalidArgument(f"invalid --build-arg {item!r}: expected KEY=VALUE")
+        if sep:
+            out[key] = value
+        elif key in os.environ:
+            out[key] = os.environ[key]
+    return out
+
+
+def _read_containerfile(
+    name: str | None, context_dir: Path, stdin_text: str | None
+) -> Containerfile:
+    from hutch.build.parser import parse
+
+    if stdin_text is not None:
+        return parse(stdin_text, "-")
+    if name is None:
+        for candidate in _DEFAULT_FILES:
+            if (context_dir / candidate).is_file():
+                path = context_dir / candidate
+                break
+        else:
+            raise InvalidArgument(
+                f"no Containerfile or Dockerfile in {context_dir}: give one with -f"
+            )
+    else:
+        path = Path(name)
+        if not path.is_absolute() and not path.exists():
+            path = context_dir / name
+    try:
+        text = path.read_text()
+    except OSError as exc:
+        raise InvalidArgument(f"reading {name or path}: {exc.strerror}") from None
+    return parse(text, str(name or path.name))
+
+
+def _ignore(context_dir: Path, containerfile: str | None) -> IgnoreMatcher | None:
+    found = find_ignore_file(context_dir, containerfile or "Containerfile")
+    if found is None and containerfile is None:
+        found = find_ignore_file(context_dir, "Dockerfile")
+    if found is None:
+        return None
+    return IgnoreMatcher.from_file_text(found.read_text())
+
+
+def _secrets(items: Sequence[str], layers: LayerStore, scratch: list[Path]) -> dict[str, Path]:
+    out: dict[str, Path] = {}
+    for item in items:
+        fields = dict(_key_value(part, "--secret") for part in item.split(","))
+        ident = fields.get("id")
+        if not ident:
+            raise InvalidArgument(f"invalid --secret {item!r}: expected id=NAME,src=PATH")
+        if "src" in fields or "source" in fields:
+            path = Path(fields.get("src") or fields["source"])
+            if not path.is_file():
+                raise InvalidArgument(f"--secret {ident}: {path} is not a file")
+            out[ident] = path.resolve()
+        elif "env" in fields:
+            value = os.environ.get(fields["env"])
+            if value is None:
+                raise InvalidArgument(f"--secret {ident}: ${fields['env']} is not set")
+            tmp = layers.new_tmp()
+            scratch.append(tmp)
+            (tmp / "secret").write_text(value)
+            out[ident] = tmp / "secret"
+        else:
+            raise InvalidArgument(f"invalid --secret {item!r}: give src=PATH or env=VAR")
+    return out
