@@ -114,6 +114,16 @@ def build_app(engine: Engine | None = None) -> typer.Typer:
     for verb in (exec, attach, top, pause):
         verb.register(app, container_app)
     healthcheck.register(app)
+    # Building images (build issue); "buildx build" is docker's spelling.
+    from hutch.cli import build
+
+    buildx_app = typer.Typer(
+        help="Build images (docker buildx compatibility).",
+        no_args_is_help=True,
+        context_settings=CONTEXT,
+        rich_markup_mode=None,
+    )
+    build.register(app, image_app, buildx_app)
     info.register(app, system_app)
     unshare.register(app)
     system.register(system_app)
@@ -125,6 +135,7 @@ def build_app(engine: Engine | None = None) -> typer.Typer:
     app.add_typer(container_app, name="container")
     app.add_typer(image_app, name="image")
     app.add_typer(system_app, name="system")
+    app.add_typer(buildx_app, name="buildx")
     return app
 
 

@@ -1,0 +1,139 @@
+"""``hutch build`` (also ``hutch buildx build`` and ``hutch image build``)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperCommand
+
+from hutch.api.build import BuildOptions
+from hutch.api.errors import InvalidArgument
+from hutch.cli.state import state_of
+
+# Flags that podman accepts bare or with ``=VALUE`` (pflag's NoOptDefVal):
+# bare, they mean this value; a following word is never taken as their value.
+_BARE_VALUES = {"--pull": "always", "--layers": "true"}
+_TRUE = ("true", "1", "t", "yes")
+_FALSE = ("false", "0", "f", "no")
+
+
+class _BuildCommand(TyperCommand):
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        rewritten: list[str] = []
+        for arg in args:
+            if arg == "--":
+                rewritten.extend(args[len(rewritten) :])
+                break
+            rewritten.append(f"{arg}={_BARE_VALUES[arg]}" if arg in _BARE_VALUES else arg)
+        return super().parse_args(ctx, rewritten)
+
+
+def _pull_policy(text: str) -> str:
+    lowered = text.lower()
+    if lowered in _TRUE:
+        return "always"
+    if lowered in _FALSE:
+        return "missing"
+    return lowered
+
+
+def _boolean(text: str, flag: str) -> bool:
+    lowered = text.lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise InvalidArgument(f"invalid {flag} {text!r}: use true or false")
+
+
+def register(app: typer.Typer, image_app: typer.Typer, buildx_app: typer.Typer) -> None:
+    def build(
+        ctx: typer.Context,
+        context: Annotated[
+            str, typer.Argument(help="Build context: a directory, or - for a tar on stdin.")
+        ] = ".",
+        tag: Annotated[
+            list[str] | None,
+            typer.Option("--tag", "-t", help="Name the image (repeatable)."),
+        ] = None,
+        file: Annotated[
+            str | None,
+            typer.Option("--file", "-f", help="The Containerfile (- for stdin)."),
+        ] = None,
+        build_arg: Annotated[
+            list[str] | None,
+            typer.Option("--build-arg", help="Set a build argument: KEY=VALUE (repeatable)."),
+        ] = None,
+        target: Annotated[
+            str | None, typer.Option("--target", help="Build up to this stage.")
+        ] = None,
+        no_cache: Annotated[
+            bool, typer.Option("--no-cache", help="Do not reuse cached steps.")
+        ] = False,
+        pull: Annotated[
+            str,
+            typer.Option(
+                "--pull",
+                help="Pull the base images: always (bare --pull), missing, never, newer.",
+            ),
+        ] = "missing",
+        label: Annotated[
+            list[str] | None,
+            typer.Option("--label", help="Add a label to the image: KEY=VALUE (repeatable)."),
+        ] = None,
+        layers: Annotated[
+            str,
+            typer.Option(
+                "--layers", help="Keep a layer and a cached image per step (--layers=false: not)."
+            ),
+        ] = "true",
+        squash: Annotated[
+            bool, typer.Option("--squash", help="Squash the new layers into one.")
+        ] = False,
+        iidfile: Annotated[
+            str | None, typer.Option("--iidfile", help="Write the image id to this file.")
+        ] = None,
+        format_: Annotated[
+            str, typer.Option("--format", help="Image format: oci or docker.")
+        ] = "oci",
+        secret: Annotated[
+            list[str] | None,
+            typer.Option("--secret", help="A secret for RUN --mount=type=secret: id=ID,src=PATH."),
+        ] = None,
+        platform: Annotated[
+            str | None, typer.Option("--platform", help="Target platform (the host's only).")
+        ] = None,
+        timestamp: Annotated[
+            int | None,
+            typer.Option("--timestamp", help="Set every time in the image to these epoch seconds."),
+        ] = None,
+        quiet: Annotated[
+            bool, typer.Option("--quiet", "-q", help="Print only the image id.")
+        ] = False,
+    ) -> None:
+        """Build an image from a Containerfile and a context."""
+        options = BuildOptions(
+            context=context,
+            containerfile=file,
+            tags=tuple(tag or ()),
+            build_args=tuple(build_arg or ()),
+            target=target,
+            no_cache=no_cache,
+            pull=_pull_policy(pull),
+            labels=tuple(label or ()),
+            layers=_boolean(layers, "--layers"),
+            squash=squash,
+            iidfile=iidfile,
+            format=format_,
+            secrets=tuple(secret or ()),
+            platform=platform,
+            timestamp=timestamp,
+            quiet=quiet,
+        )
+        report = state_of(ctx).engine().build(options)
+        print(report.id)
+
+    app.command("build", cls=_BuildCommand)(build)
+    image_app.command("build", cls=_BuildCommand)(build)
+    buildx_app.command("build", cls=_BuildCommand)(build)
