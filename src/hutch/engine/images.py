@@ -54,8 +54,15 @@ class ImageService:
         names: tuple[str, ...] = ()
         if options.reference:
             names = (str(parse_reference(options.reference, default_registry="localhost")),)
-        if options.changes:
-            raise InvalidArgument("--change is not supported yet by import")
+        from hutch.engine.changes import apply_changes
+
+        # Checked before anything is stored: a bad --change leaves no layer behind.
+        container_config = apply_changes(
+            ContainerConfig(
+                env=("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",)
+            ),
+            options.changes,
+        )
         state = self._ctx.enter_session()
         layer = self._ingest(options.source, ignore_chown=state.mode == "single-id")
         platform = host_platform()
@@ -65,9 +72,7 @@ class ImageService:
             os=platform.os,
             variant=platform.variant,
             diff_ids=(layer.diff_id,),
-            config=ContainerConfig(
-                env=("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",)
-            ),
+            config=container_config,
             created=now,
             history=(
                 HistoryEntry(created=now, created_by="hutch import", comment=options.message),

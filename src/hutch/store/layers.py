@@ -14,7 +14,7 @@ import os
 import secrets
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -131,7 +131,12 @@ class LayerStore:
                 remove_tree(tmp)
 
     def ingest_dir(
-        self, tree: Path, *, source: str = "overlay-upper", clamp_mtime: int | None = None
+        self,
+        tree: Path,
+        *,
+        source: str = "overlay-upper",
+        clamp_mtime: int | None = None,
+        exclude: Callable[[str], bool] | None = None,
     ) -> LayerInfo:
         """Make a layer from a directory (a container's upper dir, a build step).
 
@@ -150,6 +155,7 @@ class LayerStore:
                     out,
                     source=source,  # type: ignore[arg-type]
                     clamp_mtime=clamp_mtime,
+                    exclude=exclude,
                 )
             with open(tar_path, "rb") as src:
                 return self.ingest(src)

@@ -1,0 +1,70 @@
+"""``hutch commit`` / ``hutch container commit``: a new image from a container."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from hutch.api.options_files import CommitOptions
+from hutch.cli.state import state_of
+
+
+def register(app: typer.Typer, container_app: typer.Typer) -> None:
+    def commit(
+        ctx: typer.Context,
+        container: Annotated[str, typer.Argument(help="Container.")],
+        image: Annotated[str | None, typer.Argument(help="Name for the new image.")] = None,
+        change: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--change",
+                "-c",
+                help="Apply a Containerfile instruction to the config (CMD, ENTRYPOINT, ENV, "
+                "EXPOSE, LABEL, ONBUILD, STOPSIGNAL, USER, VOLUME, WORKDIR).",
+            ),
+        ] = None,
+        message: Annotated[
+            str | None, typer.Option("--message", "-m", help="Commit message for the history.")
+        ] = None,
+        author: Annotated[
+            str | None, typer.Option("--author", "-a", help="Author recorded in the image.")
+        ] = None,
+        pause: Annotated[
+            bool,
+            typer.Option("--pause/--no-pause", "-p", help="Pause the container while committing."),
+        ] = True,
+        fmt: Annotated[
+            str, typer.Option("--format", "-f", help="Image format: oci (default) or docker.")
+        ] = "oci",
+        squash: Annotated[
+            bool,
+            typer.Option("--squash", "-s", help="Make one layer of the whole file system."),
+        ] = False,
+        iidfile: Annotated[
+            str | None, typer.Option("--iidfile", help="Write the image id to this file.")
+        ] = None,
+        quiet: Annotated[
+            bool, typer.Option("--quiet", "-q", help="Print no progress information.")
+        ] = False,
+    ) -> None:
+        """Create a new image from a container's changes."""
+        options = CommitOptions(
+            container,
+            image,
+            tuple(change or ()),
+            message,
+            author,
+            pause,
+            fmt,
+            squash,
+            iidfile,
+        )
+        if not quiet:
+            print("Getting image source signatures", file=sys.stderr)
+        report = state_of(ctx).engine().commit(options)
+        print(report.id)
+
+    app.command("commit")(commit)
+    container_app.command("commit")(commit)

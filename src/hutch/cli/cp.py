@@ -1,0 +1,43 @@
+"""``hutch cp`` / ``hutch container cp``: copy files between containers and the host."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from hutch.api.options_files import CopyOptions
+from hutch.cli.state import state_of
+
+
+def register(app: typer.Typer, container_app: typer.Typer) -> None:
+    def cp(
+        ctx: typer.Context,
+        source: Annotated[
+            str, typer.Argument(help="[CONTAINER:]SRC_PATH, or - for a tar on stdin.")
+        ],
+        destination: Annotated[
+            str, typer.Argument(help="[CONTAINER:]DEST_PATH, or - for a tar on stdout.")
+        ],
+        archive: Annotated[
+            bool,
+            typer.Option(
+                "--archive/--no-archive",
+                "-a",
+                help="Files copied into a container belong to its primary user "
+                "(--no-archive keeps the ids of the source). Default: true.",
+            ),
+        ] = True,
+        overwrite: Annotated[
+            bool,
+            typer.Option(
+                "--overwrite",
+                help="Allow directories to replace non-directories and the reverse.",
+            ),
+        ] = False,
+    ) -> None:
+        """Copy files and directories between a container and the host, or two containers."""
+        state_of(ctx).engine().copy(CopyOptions(source, destination, archive, overwrite))
+
+    app.command("cp")(cp)
+    container_app.command("cp")(cp)

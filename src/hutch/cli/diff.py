@@ -1,0 +1,44 @@
+"""``hutch diff`` / ``hutch container diff``: what a container changed in its file system."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from hutch.api.errors import InvalidArgument
+from hutch.api.reports_files import Change
+from hutch.cli import render
+from hutch.cli.state import state_of
+
+_JSON_KEYS = {"A": "added", "C": "changed", "D": "deleted"}
+
+
+def as_json(changes: list[Change]) -> dict[str, list[str]]:
+    """podman's JSON shape: one list per kind, only the kinds that occur."""
+    out: dict[str, list[str]] = {}
+    for change in changes:
+        out.setdefault(_JSON_KEYS[change.kind], []).append(change.path)
+    return out
+
+
+def register(app: typer.Typer, container_app: typer.Typer) -> None:
+    def diff(
+        ctx: typer.Context,
+        container: Annotated[str, typer.Argument(help="Container.")],
+        fmt: Annotated[
+            str | None, typer.Option("--format", help="json, or lines of KIND PATH (default).")
+        ] = None,
+    ) -> None:
+        """Show files added (A), changed (C) and deleted (D) in a container."""
+        if fmt not in (None, "json"):
+            raise InvalidArgument(f"invalid --format {fmt!r}: only json is supported")
+        changes = state_of(ctx).engine().diff(container)
+        if fmt == "json":
+            render.print_json(as_json(changes))
+            return
+        for change in changes:
+            print(f"{change.kind} {change.path}")
+
+    app.command("diff")(diff)
+    container_app.command("diff")(diff)

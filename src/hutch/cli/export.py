@@ -1,0 +1,43 @@
+"""``hutch export`` / ``hutch container export``: a container's file system as a tar."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated, BinaryIO
+
+import typer
+
+from hutch.api.errors import InvalidArgument
+from hutch.api.options_files import ExportOptions
+from hutch.cli.state import state_of
+
+
+def register(app: typer.Typer, container_app: typer.Typer) -> None:
+    def export(
+        ctx: typer.Context,
+        container: Annotated[str, typer.Argument(help="Container.")],
+        output: Annotated[
+            str | None, typer.Option("--output", "-o", help="Write to FILE, not stdout.")
+        ] = None,
+    ) -> None:
+        """Export a container's file system as a tar archive."""
+        options = ExportOptions(container, output)
+        if output is None:
+            if os.isatty(sys.stdout.fileno()):
+                raise InvalidArgument(
+                    "refusing to write a tar archive to a terminal: "
+                    "redirect the output or use -o FILE"
+                )
+            state_of(ctx).engine().export(options, sys.stdout.buffer)
+            return
+        out: BinaryIO
+        try:
+            out = open(output, "wb")  # noqa: SIM115 - closed below
+        except OSError as exc:
+            raise InvalidArgument(f"cannot write {output}: {exc.strerror}") from exc
+        with out:
+            state_of(ctx).engine().export(options, out)
+
+    app.command("export")(export)
+    container_app.command("export")(export)

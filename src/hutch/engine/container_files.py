@@ -1,0 +1,493 @@
+"""A container's file system: cp, diff, commit, export.
+
+The container side of a copy runs in a child chrooted into the container's
+root (``runtime/rootaccess.py``); the host side runs here, in the session
+user namespace, where uid 0 is the user: files copied out are the user's
+own. Between the two halves runs one tar stream through a pipe.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import BinaryIO
+
+from hutch.api.errors import HutchError, InvalidArgument
+from hutch.api.options_files import CommitOptions, CopyOptions, ExportOptions
+from hutch.api.reports_files import Change, CommitReport
+from hutch.engine import container_state as cs
+from hutch.engine.context import EngineContext
+from hutch.oci.image import ContainerConfig, HistoryEntry
+from hutch.runtime import state as st
+from hutch.runtime.rootaccess import Child, RootAccess, run_in_root
+from hutch.runtime.users import resolve_user
+from hutch.store import copytar
+from hutch.store.layers import LayerInfo
+
+_Half = Callable[[BinaryIO], None]
+
+# What the runtime adds to every container's environment; not the image's.
+_RUNTIME_ENV = ("container", "HOSTNAME")
+
+
+@dataclass(frozen=True)
+class CopyEnd:
+    """One side of ``cp``: a container (by name) and path, the host, or ``-``."""
+
+    container: str | None
+    path: str
+
+    @property
+    def stream(self) -> bool:
+        return self.container is None and self.path == "-"
+
+
+def parse_copy_end(text: str) -> CopyEnd:
+    """``CTR:PATH`` or a host path, with podman's rules for colons in host paths."""
+    if text == "-":
+        return CopyEnd(None, "-")
+    name, sep, path = text.partition(":")
+    if not sep or not name or "/" in name or name.startswith("."):
+        return CopyEnd(None, text)
+    return CopyEnd(name, path if path.startswith("/") else "/" + path)
+
+
+class ContainerFilesService:
+    def __init__(self, ctx: EngineContext) -> None:
+        self._ctx = ctx
+
+    # -- cp ----------------------------------------------------------------
+
+    def copy(self, options: CopyOptions) -> None:
+        src = parse_copy_end(options.source)
+        dst = parse_copy_end(options.destination)
+        if src.container is None and dst.container is None:
+            raise InvalidArgument(
+                "copying between two host paths is not supported: "
+                "one of SRC and DEST must be CONTAINER:PATH"
+            )
+        if dst.stream and src.stream:
+            raise InvalidArgument("SRC and DEST cannot both be -")
+        if src.container is None and not src.stream:
+            _check_host_source(src.path)
+        self._ctx.enter_session()
+        src_root = self._access(src.container, writable=False) if src.container else None
+        dst_root = self._access(dst.container, writable=True) if dst.container else None
+        dst_user = self._user_of(dst.container) if dst.container else ""
+        source = copytar.SourcePath.parse(src.path)
+        here = copytar.Owner(os.getuid(), os.getgid())
+
+        def consume(stream: BinaryIO) -> None:
+            if dst.stream:
+                _pump(stream, sys.stdout.buffer)
+                sys.stdout.buffer.flush()
+                return
+            owner: copytar.Owner | None = here
+            if dst_root is not None:
+                owner = _container_owner(dst_user) if options.archive else None
+            if src.stream:
+                copytar.extract_into_dir(stream, dst.path, overwrite=options.overwrite, owner=owner)
+            else:
+                copytar.extract_copy(
+                    stream,
+                    dst.path,
+                    contents_only=source.contents_only,
+                    overwrite=options.overwrite,
+                    owner=owner,
+                )
+
+        def produce(stream: BinaryIO) -> None:
+            if src.stream:
+                _pump(sys.stdin.buffer, stream)
+                return
+            top = "." if dst.stream and source.contents_only else None
+            copytar.write_source_tar(source, stream, top_name=top)
+
+        _through_pipe(produce, src_root, consume, dst_root)
+
+    def _access(self, name: str, *, writable: bool) -> RootAccess:
+        return root_access(self._ctx, cs.get(self._ctx, name), writable=writable)
+
+    def _user_of(self, name: str) -> str:
+        user = cs.get(self._ctx, name).config.get("user")
+        return user if isinstance(user, str) else ""
+
+    # -- diff ----------------------------------------------------------------
+
+    def diff(self, name: str) -> list[Change]:
+        from hutch.store.overlaydiff import upper_changes
+
+        self._ctx.enter_session()
+        container = cs.get(self._ctx, name)
+        _require_overlay(container, "diff")
+        lowers = [str(p) for p in self._lowers(container)]
+        upper = str(container.dirs.upper)
+        skip = self._placeholders(container, lowers)
+        return [Change(c.kind, c.path) for c in upper_changes(upper, lowers, skip)]
+
+    def _placeholders(self, container: cs.Container, lowers: list[str]) -> set[str]:
+        from hutch.runtime.spec_io import spec_from_json
+        from hutch.store.overlaydiff import placeholders
+
+        try:
+            spec = spec_from_json((container.dirs.userdata / "config.json").read_bytes())
+        except FileNotFoundError:
+            return set()
+        points = [m.destination for m in spec.mounts] + [dest for dest, _ in spec.etc_files]
+        return placeholders(str(container.dirs.upper), lowers, points)
+
+    def _lowers(self, container: cs.Container) -> list[os.PathLike[str]]:
+        image = self._ctx.images.get(container.record.image_id)
+        if image is None:
+            raise HutchError(f"the image of container {container.record.id[:12]} is gone")
+        return [self._ctx.layers.layer_dir(d) for d in reversed(image.diff_ids)]
+
+    # -- export --------------------------------------------------------------
+
+    def export(self, options: ExportOptions, out: BinaryIO) -> None:
+        self._ctx.enter_session()
+        container = cs.get(self._ctx, options.container)
+        access = root_access(self._ctx, container, writable=False)
+        skip = _mount_points(access.init_pid) if access.init_pid else ()
+
+        def produce(stream: BinaryIO) -> None:
+            root = copytar.SourcePath("/", contents_only=True)
+            copytar.write_source_tar(root, stream, top_name=".", skip_below=skip)
+
+        def consume(stream: BinaryIO) -> None:
+            _pump(stream, out)
+            out.flush()
+
+        _through_pipe(produce, access, consume, None)
+
+    # -- commit --------------------------------------------------------------
+
+    def commit(self, options: CommitOptions) -> CommitReport:
+        from hutch.engine.changes import apply_changes
+        from hutch.engine.imagewrite import store_image_raw
+        from hutch.oci.reference import parse_reference
+
+        if options.format not in ("oci", "docker"):
+            raise InvalidArgument(f"invalid --format {options.format!r}: use oci or docker")
+        names: tuple[str, ...] = ()
+        if options.image:
+            names = (str(parse_reference(options.image, default_registry="localhost")),)
+        self._ctx.enter_session()
+        container = cs.get(self._ctx, options.container)
+        image = self._ctx.images.get(container.record.image_id)
+        if image is None:
+            raise HutchError(f"the image of container {container.record.id[:12]} is gone")
+        base = image.config
+        container_config = apply_changes(effective_config(container, base.config), options.changes)
+        if not options.squash:
+            _require_overlay(container, "commit")
+        with _paused(container, options.pause):
+            if options.squash:
+                layers = [self._squashed_layer(container)]
+            else:
+                lowers = [str(p) for p in self._lowers(container)]
+                skip = self._placeholders(container, lowers)
+                new = self._ctx.layers.ingest_dir(
+                    container.dirs.upper, source="overlay-upper", exclude=skip.__contains__
+                )
+                layers = [*self._base_layers(image.diff_ids), new]
+        now = _rfc3339(time.time())
+        history = () if options.squash else base.history
+        entry = HistoryEntry(
+            created=now,
+            created_by=_created_by(container),
+            comment=options.message,
+            author=options.author,
+        )
+        config = replace(
+            base,
+            config=container_config,
+            diff_ids=tuple(layer.diff_id for layer in layers),
+            created=now,
+            author=options.author if options.author is not None else base.author,
+            history=(*history, entry),
+        )
+        config_raw = config.to_bytes()
+        manifest = _docker_manifest(config_raw, layers) if options.format == "docker" else None
+        record = store_image_raw(self._ctx, config_raw, layers, names, manifest_raw=manifest)
+        if options.iidfile:
+            with open(options.iidfile, "w") as f:
+                f.write(f"sha256:{record.id}")
+        return CommitReport(record.id, names)
+
+    def _base_layers(self, diff_ids: tuple[str, ...]) -> list[LayerInfo]:
+        layers = []
+        for diff_id in diff_ids:
+            info = self._ctx.images.layer_info(diff_id)
+            if info is None:
+                raise HutchError(f"layer {diff_id} of the container's image is missing")
+            layers.append(info)
+        return layers
+
+    def _squashed_layer(self, container: cs.Container) -> LayerInfo:
+        access = root_access(self._ctx, container, writable=False)
+        skip = _mount_points(access.init_pid) if access.init_pid else ()
+        read_fd, write_fd = os.pipe()
+
+        def produce() -> None:
+            with os.fdopen(write_fd, "wb") as stream:
+                root = copytar.SourcePath("/", contents_only=True)
+                copytar.write_source_tar(root, stream, top_name=".", skip_below=skip)
+
+        child = run_in_root(access, produce, close_in_child=(read_fd,))
+        os.close(write_fd)
+        try:
+            with os.fdopen(read_fd, "rb") as stream:
+                layer = self._ctx.layers.ingest(stream)
+        except BaseException:
+            with contextlib.suppress(HutchError):
+                child.wait()
+            raise
+        child.wait()
+        return layer
+
+
+def root_access(ctx: EngineContext, container: cs.Container, *, writable: bool) -> RootAccess:
+    """How to enter the container's root: its live init's, or its rootfs mounted anew."""
+    state = container.state
+    if container.running and st.alive(state.pid, state.pid_start):
+        return RootAccess(init_pid=state.pid)
+    from hutch.runtime.spec_io import spec_from_json
+
+    try:
+        spec = spec_from_json((container.dirs.userdata / "config.json").read_bytes())
+    except FileNotFoundError as exc:
+        raise HutchError(f"container {container.record.id[:12]} has no runtime bundle") from exc
+    return RootAccess(rootfs=spec.rootfs, writable=writable)
+
+
+def effective_config(container: cs.Container, image: ContainerConfig) -> ContainerConfig:
+    """The image's config with what the container was created with (podman's commit)."""
+    options = container.options
+    config = container.config
+    entrypoint = image.entrypoint
+    cmd = image.cmd
+    if options.get("entrypoint") is not None:
+        text = str(options["entrypoint"])
+        entrypoint = tuple(json.loads(text)) if text.startswith("[") else ((text,) if text else ())
+        cmd = None
+    if options.get("command"):
+        cmd = tuple(options["command"])
+    env = tuple(
+        item
+        for item in config.get("env") or image.env
+        if item.partition("=")[0] not in _RUNTIME_ENV
+        and not (item.startswith("TERM=") and options.get("tty") and "TERM" not in _keys(image))
+    )
+    labels = dict(image.labels)
+    for item in options.get("labels") or ():
+        key, _, value = str(item).partition("=")
+        labels[key] = value
+    user = options.get("user")
+    return replace(
+        image,
+        entrypoint=entrypoint,
+        cmd=cmd,
+        env=env,
+        working_dir=options.get("workdir") or image.working_dir,
+        user=user if user is not None else image.user,
+        labels=tuple(sorted(labels.items())),
+        stop_signal=options.get("stop_signal") or image.stop_signal,
+    )
+
+
+def _keys(config: ContainerConfig) -> set[str]:
+    return {item.partition("=")[0] for item in config.env}
+
+
+def _created_by(container: cs.Container) -> str:
+    command = container.config.get("command") or ()
+    return "/bin/sh -c #(nop) " + " ".join(str(a) for a in command) if command else "hutch commit"
+
+
+def _rfc3339(ts: float) -> str:
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _docker_manifest(config_raw: bytes, layers: list[LayerInfo]) -> bytes:
+    from hutch.oci import mediatypes as mt
+    from hutch.oci.digest import sha256_of
+
+    to_docker = {
+        mt.OCI_LAYER_TAR: mt.DOCKER_LAYER_TAR,
+        mt.OCI_LAYER_GZIP: mt.DOCKER_LAYER_GZIP,
+        mt.OCI_LAYER_ZSTD: mt.DOCKER_LAYER_ZSTD,
+    }
+    manifest = {
+        "schemaVersion": 2,
+        "mediaType": mt.DOCKER_MANIFEST,
+        "config": {
+            "mediaType": mt.DOCKER_CONFIG,
+            "digest": str(sha256_of(config_raw)),
+            "size": len(config_raw),
+        },
+        "layers": [
+            {
+                "mediaType": to_docker.get(layer.media_type, layer.media_type),
+                "digest": layer.blob_digest,
+                "size": layer.blob_size,
+            }
+            for layer in layers
+        ],
+    }
+    return json.dumps(manifest, separators=(",", ":"), sort_keys=True).encode()
+
+
+def _require_overlay(container: cs.Container, verb: str) -> None:
+    driver = container.config.get("driver")
+    if driver == "vfs":
+        raise HutchError(
+            f"{verb} needs a container on the overlay or fuse-overlayfs storage driver "
+            "(this one uses vfs, which keeps no record of its changes)"
+        )
+
+
+def _check_host_source(path: str) -> None:
+    source = copytar.SourcePath.parse(path)
+    try:
+        os.stat(source.path)
+    except FileNotFoundError as exc:
+        raise InvalidArgument(f"{path}: no such file or directory") from exc
+    except PermissionError as exc:
+        raise InvalidArgument(f"{path}: permission denied") from exc
+
+
+def _container_owner(user: str) -> copytar.Owner:
+    """The container's primary uid and gid, read from its own /etc/passwd (in its root)."""
+    resolved = resolve_user("/", user)
+    return copytar.Owner(resolved.uid, resolved.gid)
+
+
+def _pump(src: BinaryIO, out: BinaryIO) -> None:
+    while True:
+        chunk = src.read(1 << 16)
+        if not chunk:
+            return
+        out.write(chunk)
+
+
+def _mount_points(pid: int) -> tuple[str, ...]:
+    """Mount points inside a running container, as the container sees them (not /)."""
+    points = []
+    with open(f"/proc/{pid}/mountinfo") as f:
+        for line in f:
+            point = line.split()[4].encode().decode("unicode_escape")
+            if point != "/":
+                points.append(point)
+    return tuple(points)
+
+
+def _through_pipe(
+    produce: _Half,
+    produce_in: RootAccess | None,
+    consume: _Half,
+    consume_in: RootAccess | None,
+) -> None:
+    """Run the two halves of a copy joined by a pipe, each in its root (None: here)."""
+    read_fd, write_fd = os.pipe()
+    children: list[Child] = []
+    if produce_in is not None:
+
+        def run_producer() -> None:
+            with os.fdopen(write_fd, "wb") as stream:
+                produce(stream)
+
+        children.append(run_in_root(produce_in, run_producer, close_in_child=(read_fd,)))
+    if consume_in is not None:
+
+        def run_consumer() -> None:
+            with os.fdopen(read_fd, "rb") as stream:
+                consume(stream)
+
+        children.append(run_in_root(consume_in, run_consumer, close_in_child=(write_fd,)))
+    failure: BaseException | None = None
+    try:
+        if produce_in is None:
+            os.close(read_fd)
+            with os.fdopen(write_fd, "wb") as sink:
+                produce(sink)
+        elif consume_in is None:
+            os.close(write_fd)
+            with os.fdopen(read_fd, "rb") as source:
+                consume(source)
+        else:
+            os.close(read_fd)
+            os.close(write_fd)
+    except (HutchError, OSError) as exc:
+        failure = exc
+    errors: list[HutchError] = []
+    for child in children:
+        try:
+            child.wait()
+        except HutchError as exc:
+            errors.append(exc)
+    # The producer's complaint (a missing source) explains the consumer's
+    # (an empty stream, a broken pipe); report it first.
+    if errors:
+        raise errors[0]
+    if failure is not None:
+        raise failure
+
+
+@contextlib.contextmanager
+def _paused(container: cs.Container, pause: bool) -> Iterator[None]:
+    """Stop the container's processes while committing (SIGSTOP, then SIGCONT)."""
+    state = container.state
+    if not pause or state.status != st.RUNNING or not st.alive(state.pid, state.pid_start):
+        yield
+        return
+    stopped = _stop_tree(state.pid)
+    try:
+        yield
+    finally:
+        for pid in stopped:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGCONT)
+
+
+def _stop_tree(root: int) -> list[int]:
+    """SIGSTOP ``root`` and its descendants until no new one appears."""
+    stopped: list[int] = []
+    for _ in range(5):
+        fresh = [p for p in _descendants(root) if p not in stopped]
+        if not fresh:
+            break
+        for pid in fresh:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGSTOP)
+                stopped.append(pid)
+    return stopped
+
+
+def _descendants(root: int) -> list[int]:
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry)] = int(fields[1])
+    out = [root]
+    frontier = [root]
+    while frontier:
+        current = frontier.pop()
+        for pid, ppid in parents.items():
+            if ppid == current:
+                out.append(pid)
+                frontier.append(pid)
+    return out
