@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from hutch.api.options_lifecycle import LifecycleOptions
 from hutch.api.options_network import NetworkOptions
+from hutch.api.options_pull import ImagePullOptions
 from hutch.api.options_security import SecurityOptions
+from hutch.api.options_volumes import VolumeOptions
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,9 @@ class RunOptions:
     cidfile: str | None = None
     net: NetworkOptions = field(default_factory=NetworkOptions)
     security: SecurityOptions = field(default_factory=SecurityOptions)
+    lifecycle: LifecycleOptions = field(default_factory=LifecycleOptions)
+    pull: ImagePullOptions = field(default_factory=ImagePullOptions)
+    volumes: VolumeOptions = field(default_factory=VolumeOptions)
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,11 @@ from typing import Annotated
 
 import typer
 
+from hutch.cli import flags_lifecycle as fl
 from hutch.cli import flags_network as fn
+from hutch.cli import flags_pull as fp
 from hutch.cli import flags_security as fs
+from hutch.cli import flags_volumes as fv
 from hutch.cli import run_flags as f
 from hutch.cli.state import state_of
 
@@ -66,6 +69,25 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         gidmap: fs.Gidmap = None,
         subuidname: fs.Subuidname = None,
         subgidname: fs.Subgidname = None,
+        init: fl.Init = False,
+        health_cmd: fl.HealthCmd = None,
+        health_interval: fl.HealthInterval = None,
+        health_timeout: fl.HealthTimeout = None,
+        health_retries: fl.HealthRetries = None,
+        health_start_period: fl.HealthStartPeriod = None,
+        no_healthcheck: fl.NoHealthcheck = False,
+        detach_keys: fl.DetachKeys = None,
+        sig_proxy: fl.SigProxy = True,
+        volume: fv.Volume = None,
+        mount: fv.MountFlag = None,
+        tmpfs: fv.Tmpfs = None,
+        volumes_from: fv.VolumesFrom = None,
+        pull: fp.Pull = "missing",
+        platform: fp.Platform = None,
+        arch: fp.Arch = None,
+        os_: fp.Os = None,
+        variant: fp.Variant = None,
+        quiet: fp.QuietPull = False,
     ) -> None:
         """Run a command in a new container."""
         options = f.run_options(
@@ -91,6 +113,20 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         )
         options = replace(
             options,
+            volumes=fv.to_options(
+                volume=volume, mount=mount, tmpfs=tmpfs, volumes_from=volumes_from
+            ),
+            lifecycle=fl.to_options(
+                init=init,
+                health_cmd=health_cmd,
+                health_interval=health_interval,
+                health_timeout=health_timeout,
+                health_retries=health_retries,
+                health_start_period=health_start_period,
+                no_healthcheck=no_healthcheck,
+                detach_keys=detach_keys,
+                sig_proxy=sig_proxy,
+            ),
             net=fn.to_options(
                 publish=publish,
                 publish_all=publish_all,
@@ -118,6 +154,12 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
                 gidmap=gidmap,
                 subuidname=subuidname,
                 subgidname=subgidname,
+            ),
+        )
+        options = replace(
+            options,
+            pull=fp.to_options(
+                pull=pull, platform=platform, arch=arch, os_=os_, variant=variant, quiet=quiet
             ),
         )
         report = state_of(ctx).engine().run(options)
@@ -170,6 +212,25 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         gidmap: fs.Gidmap = None,
         subuidname: fs.Subuidname = None,
         subgidname: fs.Subgidname = None,
+        init: fl.Init = False,
+        health_cmd: fl.HealthCmd = None,
+        health_interval: fl.HealthInterval = None,
+        health_timeout: fl.HealthTimeout = None,
+        health_retries: fl.HealthRetries = None,
+        health_start_period: fl.HealthStartPeriod = None,
+        no_healthcheck: fl.NoHealthcheck = False,
+        detach_keys: fl.DetachKeys = None,
+        sig_proxy: fl.SigProxy = True,
+        volume: fv.Volume = None,
+        mount: fv.MountFlag = None,
+        tmpfs: fv.Tmpfs = None,
+        volumes_from: fv.VolumesFrom = None,
+        pull: fp.Pull = "missing",
+        platform: fp.Platform = None,
+        arch: fp.Arch = None,
+        os_: fp.Os = None,
+        variant: fp.Variant = None,
+        quiet: fp.QuietPull = False,
     ) -> None:
         """Create a container without starting it; print its id."""
         options = f.run_options(
@@ -195,6 +256,20 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         )
         options = replace(
             options,
+            volumes=fv.to_options(
+                volume=volume, mount=mount, tmpfs=tmpfs, volumes_from=volumes_from
+            ),
+            lifecycle=fl.to_options(
+                init=init,
+                health_cmd=health_cmd,
+                health_interval=health_interval,
+                health_timeout=health_timeout,
+                health_retries=health_retries,
+                health_start_period=health_start_period,
+                no_healthcheck=no_healthcheck,
+                detach_keys=detach_keys,
+                sig_proxy=sig_proxy,
+            ),
             net=fn.to_options(
                 publish=publish,
                 publish_all=publish_all,
@@ -222,6 +297,12 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
                 gidmap=gidmap,
                 subuidname=subuidname,
                 subgidname=subgidname,
+            ),
+        )
+        options = replace(
+            options,
+            pull=fp.to_options(
+                pull=pull, platform=platform, arch=arch, os_=os_, variant=variant, quiet=quiet
             ),
         )
         print(state_of(ctx).engine().create(options))

@@ -39,7 +39,12 @@ Entrypoint = Annotated[
 Hostname = Annotated[str | None, typer.Option("--hostname", "-h", help="Container host name.")]
 Name = Annotated[str | None, typer.Option("--name", help="Name of the container.")]
 Network = Annotated[
-    str, typer.Option("--network", "--net", help="Network mode: none (default) or host.")
+    str,
+    typer.Option(
+        "--network",
+        "--net",
+        help="Network: private (default: pasta or slirp4netns), none or host.",
+    ),
 ]
 Restart = Annotated[
     str,

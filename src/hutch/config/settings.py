@@ -21,7 +21,8 @@ SYSTEM_FILE = Path("/etc/hutch/hutch.toml")
 @dataclass(frozen=True)
 class Settings:
     storage_driver: str | None = None
-    default_network: str = "none"
+    default_network: str = "private"
+    network_backend: str = ""  # pasta or slirp4netns; "" picks pasta when installed
 
 
 def _merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
@@ -69,5 +70,6 @@ def load_settings(user_file: Path) -> Settings:
     driver = os.environ.get("HUTCH_STORAGE_DRIVER") or storage.get("driver")
     return Settings(
         storage_driver=str(driver) if driver else None,
-        default_network=str(network.get("default", "none")),
+        default_network=str(network.get("default", "private")),
+        network_backend=str(network.get("backend", "")),
     )

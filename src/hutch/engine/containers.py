@@ -9,15 +9,15 @@ import signal as signals
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, replace
 
 from hutch.api.errors import Conflict, HutchError, InvalidArgument, NoSuchObject
 from hutch.api.options import RemoveContainerOptions, RunOptions, StopOptions
 from hutch.api.reports import ActionReport, RunReport
 from hutch.engine import container_state as cs
-from hutch.engine import netconfig, security
+from hutch.engine import netconfig, security, specbuild_lifecycle
+from hutch.engine import volumes as engine_volumes
 from hutch.engine.context import EngineContext
-from hutch.engine.resolve import find_image
 from hutch.engine.specbuild import build_spec, validate_network
 from hutch.runtime import spawn
 from hutch.runtime import state as st
@@ -72,6 +72,7 @@ class ContainerService:
         validate_network(options.network)
         netconfig.validate(options)
         security.validate(options.security, options.network)
+        specbuild_lifecycle.validate(options.lifecycle)
         parse_restart(options.restart)
         if options.stop_signal:
             parse_signal(options.stop_signal)
@@ -85,7 +86,12 @@ class ContainerService:
         if options.cidfile and os.path.lexists(options.cidfile):
             raise InvalidArgument(f"container id file {options.cidfile} exists: remove it first")
         self._ctx.enter_session()
-        image = find_image(self._ctx.images, options.image)
+        from hutch.engine.pull_policy import image_for_run  # registry code only when needed
+
+        image = image_for_run(self._ctx, options.image, options.pull)
+        mount_requests = engine_volumes.plan_mounts(
+            self._ctx, options.volumes, image.config.config.volumes
+        )
         network = netconfig.network_spec(options, image.config, self._ctx.settings)
         driver = self._ctx.driver.name
         container_id = new_id()
@@ -109,6 +115,10 @@ class ContainerService:
                 dirs=dirs,
                 network=network,
             )
+            mounts, mount_records = engine_volumes.attach_mounts(
+                self._ctx, record.id, mount_requests, rootfs
+            )
+            spec = replace(spec, mounts=spec.mounts + mounts)
             spawn.write_bundle(spec, dirs.userdata)
             st.write_state(dirs.userdata / "state.json", st.RuntimeState())
             config = json.loads(record.config)
@@ -118,11 +128,12 @@ class ContainerService:
             config["workdir"] = spec.process.cwd
             config["user"] = spec.process.user.spec
             config["image_config"] = json.loads(image.config_raw).get("config", {})
+            config[engine_volumes.CONFIG_KEY] = mount_records
             self._ctx.containers.set_config(record.id, json.dumps(config).encode())
             if options.cidfile:
                 _write_cidfile(options.cidfile, record.id)
         except BaseException:
-            self._discard(record.id, dirs)
+            self._discard(record.id, dirs, volumes=True)
             raise
         return record.id
 
@@ -328,7 +339,7 @@ class ContainerService:
                     raise err
                 self._stop(container, options.timeout)
             self._wait_monitor_gone(cs.load(self._ctx, container.record))
-            self._discard(container.record.id, container.dirs)
+            self._discard(container.record.id, container.dirs, volumes=options.volumes)
 
         return self._each(options.names, options.all, options.ignore, one)
 
@@ -339,14 +350,14 @@ class ContainerService:
             record = cs.find(self._ctx, container_id)
         except NoSuchObject:
             return
-        self._discard(record.id, self._ctx.containers.dirs(record.id))
+        self._discard(record.id, self._ctx.containers.dirs(record.id), volumes=True)
 
     def _remove_quietly(self, container_id: str) -> None:
         try:
             record = cs.find(self._ctx, container_id)
         except NoSuchObject:
             return
-        self._discard(record.id, self._ctx.containers.dirs(record.id))
+        self._discard(record.id, self._ctx.containers.dirs(record.id), volumes=True)
 
     def _wait_monitor_gone(self, container: cs.Container) -> None:
         deadline = time.monotonic() + 10
@@ -356,11 +367,14 @@ class ContainerService:
                 break
             time.sleep(0.01)
 
-    def _discard(self, container_id: str, dirs: ContainerDirs) -> None:
+    def _discard(self, container_id: str, dirs: ContainerDirs, *, volumes: bool = False) -> None:
+        # Anonymous volumes go with the container (rm -v, --rm); named ones never.
+        anonymous = engine_volumes.release_anonymous(self._ctx, container_id) if volumes else []
         self._ctx.containers.delete(container_id)
         self._ctx.paths.attach_socket(container_id).unlink(missing_ok=True)
         if dirs.root.exists():
             remove_tree(dirs.root)
+        engine_volumes.remove_unused(self._ctx, anonymous)
 
     # -- wait ------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from hutch.api.errors import InvalidArgument
 from hutch.api.options import RunOptions
 from hutch.engine import netconfig, security
+from hutch.engine.specbuild_lifecycle import lifecycle_spec
 from hutch.linux.caps import DEFAULT_CAPABILITIES
 from hutch.oci.image import ImageConfig
 from hutch.runtime.spec import (
@@ -142,8 +143,8 @@ def build_spec(
     dirs: ContainerDirs,
     network: NetworkSpec | None = None,
 ) -> Spec:
-    validate_network(options.network)
-    net = network or NetworkSpec(mode=options.network)
+    validate_network(options.network or "private")
+    net = network or NetworkSpec(mode=options.network or "private")
     hostname = options.hostname or container_id[:12]
     args = command_line(options, image)
     if not args:
@@ -175,4 +176,5 @@ def build_spec(
         security=secure.spec,
         etc_files=write_etc_files(dirs, hostname, name, options.network, options, net),
         network=net,
+        lifecycle=lifecycle_spec(options.lifecycle, image.config.healthcheck),
     )

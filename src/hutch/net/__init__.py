@@ -1,1 +1,1 @@
-
+"""Networking: the private network backends, user-defined networks, published ports."""

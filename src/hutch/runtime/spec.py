@@ -61,6 +61,7 @@ class Mount:
     destination: str
     source: str = ""
     options: tuple[str, ...] = ()
+    chown: bool = False  # the U option: chown the mounted tree to the container's user
 
 
 @dataclass(frozen=True)

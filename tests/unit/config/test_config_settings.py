@@ -24,7 +24,7 @@ def files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
 
 
 def test_defaults_without_files(files: dict[str, Path]) -> None:
-    assert load_settings(files["user"]) == Settings(storage_driver=None, default_network="none")
+    assert load_settings(files["user"]) == Settings(storage_driver=None, default_network="private")
 
 
 def test_system_file_alone(files: dict[str, Path]) -> None:
@@ -63,7 +63,7 @@ def test_storage_driver_environment_wins_over_every_file(
 
 def test_unknown_keys_are_ignored(files: dict[str, Path]) -> None:
     files["user"].write_text('future = 1\n[storage]\ndriver = "vfs"\nother = true\n[x.y]\nz = 2\n')
-    assert load_settings(files["user"]) == Settings("vfs", "none")
+    assert load_settings(files["user"]) == Settings("vfs", "private")
 
 
 @pytest.mark.parametrize("which", ["system", "user", "override"])

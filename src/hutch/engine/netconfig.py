@@ -1,0 +1,158 @@
+"""Run options + settings -> the container's network: mode, backend, ports, /etc files."""
+
+from __future__ import annotations
+
+import contextlib
+import ipaddress
+import socket
+from dataclasses import replace
+from pathlib import Path
+
+from hutch.api.errors import HostNotReady, InvalidArgument
+from hutch.api.options import RunOptions
+from hutch.config.settings import Settings
+from hutch.engine import ports
+from hutch.net.backend import choose_backend
+from hutch.oci.image import ImageConfig
+from hutch.runtime.spec_network import NetworkSpec
+
+MODES = ("none", "host", "private")
+HOST_ALIASES = "host.containers.internal host.docker.internal"
+_LOCALHOST = (
+    "127.0.0.1\tlocalhost localhost.localdomain localhost4 localhost4.localdomain4\n"
+    "::1\tlocalhost localhost.localdomain localhost6 localhost6.localdomain6\n"
+)
+
+
+def resolve_mode(options: RunOptions, settings: Settings) -> RunOptions:
+    """Fill in the default network (the ``[network] default`` setting)."""
+    if options.network:
+        return options
+    return replace(options, network=settings.default_network or "private")
+
+
+def validate(options: RunOptions) -> None:
+    """Everything about the network flags that can be checked before creating anything."""
+    mode = options.network
+    if mode not in MODES:
+        raise InvalidArgument(
+            f"invalid --network {mode!r}: use {', '.join(MODES)} "
+            "(user-defined networks are not supported yet)"
+        )
+    net = options.net
+    for spec in net.publish:
+        ports.parse_publish(spec)
+    if (net.publish or net.publish_all) and mode != "private":
+        raise InvalidArgument(f"ports cannot be published with --network {mode}")
+    if net.ip is not None:
+        raise InvalidArgument("--ip needs a user-defined network (hutch network create)")
+    for item in net.add_hosts:
+        _parse_add_host(item)
+    for server in net.dns:
+        try:
+            ipaddress.ip_address(server)
+        except ValueError as exc:
+            raise InvalidArgument(f"invalid --dns {server!r}: not an IP address") from exc
+
+
+def _parse_add_host(item: str) -> tuple[str, str]:
+    name, sep, ip = item.partition(":")
+    if not sep or not name or not ip:
+        raise InvalidArgument(f"invalid --add-host {item!r}: use HOST:IP")
+    if ip == "host-gateway":
+        return name, ip
+    try:
+        ipaddress.ip_address(ip.strip("[]"))
+    except ValueError as exc:
+        raise InvalidArgument(f"invalid --add-host {item!r}: {ip!r} is not an IP address") from exc
+    return name, ip.strip("[]")
+
+
+def network_spec(options: RunOptions, image: ImageConfig, settings: Settings) -> NetworkSpec:
+    """The network the monitor attaches; ports get their host port and are checked free."""
+    if options.network != "private":
+        return NetworkSpec(mode=options.network)
+    choice = choose_backend(settings.network_backend)
+    if not choice.name:
+        raise HostNotReady(
+            f"the private network cannot be used: {choice.reason}",
+            hint="or run with --network none or --network host",
+        )
+    mappings = [m for spec in options.net.publish for m in ports.parse_publish(spec)]
+    if options.net.publish_all:
+        taken = {(m.container_port, m.protocol) for m in mappings}
+        mappings += [
+            m
+            for m in ports.exposed(image.config.exposed_ports)
+            if (m.container_port, m.protocol) not in taken
+        ]
+    return NetworkSpec(mode="private", backend=choice.name, ports=ports.allocate(mappings))
+
+
+def hosts_text(options: RunOptions, net: NetworkSpec, hostname: str, name: str) -> str:
+    if net.mode == "host":
+        text = ""
+        with contextlib.suppress(OSError):
+            text = Path("/etc/hosts").read_text()
+        text += f"127.0.1.1\t{socket.gethostname()}\n"
+    elif net.mode == "private":
+        text = _LOCALHOST + f"{net.address}\t{hostname} {name}\n"
+        text += f"{net.gateway}\t{HOST_ALIASES}\n"
+    else:
+        text = _LOCALHOST + f"127.0.1.1\t{hostname} {name}\n"
+    for item in options.net.add_hosts:
+        host, ip = _parse_add_host(item)
+        if ip == "host-gateway":
+            ip = net.gateway if net.mode == "private" else "127.0.0.1"
+        text += f"{ip}\t{host}\n"
+    return text
+
+
+def resolv_text(options: RunOptions, net: NetworkSpec, host_resolv: str) -> str:
+    """Nameservers: --dns, else the private network's forwarder, else the host's."""
+    servers: list[str] = []
+    search: list[str] = []
+    opts: list[str] = []
+    for line in host_resolv.splitlines():
+        fields = line.split()
+        if not fields or fields[0].startswith(("#", ";")):
+            continue
+        if fields[0] == "nameserver" and len(fields) > 1:
+            servers.append(fields[1])
+        elif fields[0] in ("search", "domain"):
+            search = fields[1:]
+        elif fields[0] == "options":
+            opts += fields[1:]
+    if net.mode == "private":
+        # the forwarder reaches the host's first resolver, a loopback one included
+        servers = [net.dns]
+    if options.net.dns:
+        servers = list(options.net.dns)
+    if options.net.dns_search:
+        search = [] if options.net.dns_search == (".",) else list(options.net.dns_search)
+    if options.net.dns_options:
+        opts = list(options.net.dns_options)
+    out = [f"nameserver {s}" for s in servers]
+    if search:
+        out.append("search " + " ".join(search))
+    if opts:
+        out.append("options " + " ".join(opts))
+    return "\n".join(out) + "\n" if out else ""
+
+
+def write_etc_files(
+    directory: Path, options: RunOptions, net: NetworkSpec, hostname: str, name: str
+) -> tuple[tuple[str, str], ...]:
+    """hostname, hosts (unless --no-hosts) and resolv.conf, as bind-mount sources."""
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "hostname").write_text(hostname + "\n")
+    try:
+        host_resolv = Path("/etc/resolv.conf").read_text()
+    except OSError:
+        host_resolv = ""
+    (directory / "resolv.conf").write_text(resolv_text(options, net, host_resolv))
+    names = ["hostname", "resolv.conf"]
+    if not options.net.no_hosts:
+        (directory / "hosts").write_text(hosts_text(options, net, hostname, name))
+        names.insert(1, "hosts")
+    return tuple((f"/etc/{f}", str(directory / f)) for f in names)

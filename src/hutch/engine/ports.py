@@ -1,0 +1,134 @@
+"""Published ports: ``-p [IP:][HOSTPORT:]CTRPORT[/tcp|/udp]``, ranges, random host ports."""
+
+from __future__ import annotations
+
+import contextlib
+import ipaddress
+import socket
+from collections.abc import Iterable, Sequence
+
+from hutch.api.errors import InvalidArgument
+from hutch.runtime.spec_network import PortMapping
+
+PROTOCOLS = ("tcp", "udp")
+
+
+def _port(text: str, spec: str) -> int:
+    if not text.isdigit() or not 0 < int(text) < 65536:
+        raise InvalidArgument(f"invalid publish spec {spec!r}: {text!r} is not a port (1-65535)")
+    return int(text)
+
+
+def _range(text: str, spec: str) -> tuple[int, int]:
+    first, sep, last = text.partition("-")
+    start = _port(first, spec)
+    end = _port(last, spec) if sep else start
+    if end < start:
+        raise InvalidArgument(f"invalid publish spec {spec!r}: range {text} runs backwards")
+    return start, end
+
+
+def _split_ip(spec: str, body: str) -> tuple[str, str]:
+    """``[IP:]REST`` where IP may be bracketed IPv6."""
+    if body.startswith("["):
+        ip, sep, rest = body[1:].partition("]:")
+        if not sep:
+            raise InvalidArgument(f"invalid publish spec {spec!r}: unterminated [IPv6] address")
+    else:
+        parts = body.split(":")
+        if len(parts) == 3:
+            ip, rest = parts[0], ":".join(parts[1:])
+        elif len(parts) > 3:
+            raise InvalidArgument(
+                f"invalid publish spec {spec!r}: use [IP:][HOSTPORT:]CTRPORT[/PROTO]"
+            )
+        else:
+            return "", body
+    if ip:
+        try:
+            ipaddress.ip_address(ip)
+        except ValueError as exc:
+            raise InvalidArgument(f"invalid publish spec {spec!r}: {ip!r} is not an IP") from exc
+    return ip, rest
+
+
+def parse_publish(spec: str) -> list[PortMapping]:
+    """One ``-p`` value; host port 0 means "pick a free one" (done by :func:`allocate`)."""
+    body, _, proto = spec.partition("/")
+    proto = proto.lower() or "tcp"
+    if proto not in PROTOCOLS:
+        raise InvalidArgument(f"invalid publish spec {spec!r}: protocol must be tcp or udp")
+    if not body:
+        raise InvalidArgument(f"invalid publish spec {spec!r}: no container port")
+    ip, rest = _split_ip(spec, body)
+    host_text, sep, ctr_text = rest.rpartition(":")
+    if not sep:
+        host_text, ctr_text = "", rest
+    ctr = _range(ctr_text, spec)
+    count = ctr[1] - ctr[0] + 1
+    if not host_text:
+        return [PortMapping(ip, 0, ctr[0] + i, proto) for i in range(count)]
+    host = _range(host_text, spec)
+    if host[1] - host[0] + 1 != count:
+        raise InvalidArgument(
+            f"invalid publish spec {spec!r}: host range {host_text} and container range "
+            f"{ctr_text} differ in length"
+        )
+    return [PortMapping(ip, host[0] + i, ctr[0] + i, proto) for i in range(count)]
+
+
+def exposed(image_ports: Iterable[str]) -> list[PortMapping]:
+    """``-P``: every port the image exposes ("80/tcp"), on a random host port."""
+    out = []
+    for item in image_ports:
+        port, _, proto = item.partition("/")
+        with contextlib.suppress(InvalidArgument):
+            out += parse_publish(f"{port}/{proto or 'tcp'}")
+    return out
+
+
+def _probe(ip: str, port: int, proto: str) -> int:
+    """Bind (and let go of) the host port; return the port bound."""
+    family = socket.AF_INET6 if ":" in ip else socket.AF_INET
+    kind = socket.SOCK_STREAM if proto == "tcp" else socket.SOCK_DGRAM
+    with socket.socket(family, kind) as s:
+        if proto == "tcp":
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind((ip or ("::" if family == socket.AF_INET6 else "0.0.0.0"), port))
+        return int(s.getsockname()[1])
+
+
+def check_free(mappings: Sequence[PortMapping]) -> None:
+    """Refuse a host port already in use, before anything starts."""
+    seen: set[tuple[int, str]] = set()
+    for m in mappings:
+        key = (m.host_port, m.protocol)
+        if key in seen:
+            raise InvalidArgument(f"host port {m.host_port}/{m.protocol} is published twice")
+        seen.add(key)
+        try:
+            _probe(m.host_ip, m.host_port, m.protocol)
+        except OSError as exc:
+            where = f"{m.host_ip}:" if m.host_ip else ""
+            raise InvalidArgument(
+                f"cannot publish {where}{m.host_port}/{m.protocol}: "
+                f"the host port is in use or not allowed ({exc.strerror})"
+            ) from exc
+
+
+def allocate(mappings: Sequence[PortMapping]) -> tuple[PortMapping, ...]:
+    """Give every random (0) host port a free one, then check them all."""
+    out = []
+    for m in mappings:
+        if m.host_port == 0:
+            try:
+                port = _probe(m.host_ip, 0, m.protocol)
+            except OSError as exc:
+                raise InvalidArgument(
+                    f"cannot find a free host port for {m.container_port}/{m.protocol}: "
+                    f"{exc.strerror}"
+                ) from exc
+            m = PortMapping(m.host_ip, port, m.container_port, m.protocol)
+        out.append(m)
+    check_free(out)
+    return tuple(out)

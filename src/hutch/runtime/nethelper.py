@@ -1,0 +1,219 @@
+"""Attaching the private network: run by the monitor, once per start of the container.
+
+The monitor (not the CLI) starts pasta or slirp4netns, because it outlives
+a detached caller and restarts the container on its own: each run of the
+container has a fresh network namespace, so each run gets a fresh helper,
+started between the init's ``unshare`` and its "go", and killed when the
+container exits. The helper is a child of the monitor in the monitor's pid
+namespace, so it also dies with the monitor whatever happens.
+
+The helper is given the namespace as ``/proc/self/fd/N`` (a descriptor the
+monitor opened): pasta drops its capabilities before it opens the target,
+and may then not open ``/proc/PID/ns/net`` of a process with more
+capabilities than it has (the ptrace access check).
+
+Standard library only: the monitor imports this module lazily.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import select
+import shutil
+import signal
+import socket
+import time
+from pathlib import Path
+
+from hutch.runtime.spec_network import NetworkSpec
+
+_READY_TIMEOUT = 10.0
+
+
+class NetworkAttachError(Exception):
+    """The helper could not be started; the message is for the user."""
+
+
+def attach(net: NetworkSpec, init_pid: int, bundle: Path) -> list[int]:
+    """Connect the init's network namespace; return the helper pids to kill later."""
+    if net.mode != "private":
+        return []
+    fd = os.open(f"/proc/{init_pid}/ns/net", os.O_RDONLY)
+    try:
+        if net.backend == "pasta":
+            return [_start_pasta(net, fd, bundle)]
+        if net.backend == "slirp4netns":
+            return [_start_slirp(net, fd, bundle)]
+        raise NetworkAttachError(f"unknown network backend {net.backend!r}")
+    finally:
+        os.close(fd)
+
+
+def detach(pids: list[int]) -> None:
+    for pid in pids:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGTERM)
+    for pid in pids:
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, 0)
+
+
+def pasta_argv(net: NetworkSpec, netns_fd: int, pid_file: Path) -> list[str]:
+    argv = [
+        shutil.which("pasta") or "pasta",
+        "--config-net",
+        "--foreground",
+        "--quiet",
+        "--pid",
+        str(pid_file),
+        "--address",
+        net.address,
+        "--netmask",
+        "24",
+        "--gateway",
+        net.gateway,
+        "--dns-forward",
+        net.dns,
+        "--ipv4-only",
+        "--netns",
+        f"/proc/self/fd/{netns_fd}",
+        "--netns-only",
+    ]
+    tcp = [p for p in net.ports if p.protocol == "tcp"]
+    udp = [p for p in net.ports if p.protocol == "udp"]
+    for flag, ports in (("-t", tcp), ("-u", udp)):
+        for p in ports:
+            where = f"{p.host_ip}/" if p.host_ip else ""
+            argv += [flag, f"{where}{p.host_port}:{p.container_port}"]
+    # without any -t/-u pasta forwards nothing (the default of pasta is "auto")
+    if not tcp:
+        argv += ["-t", "none"]
+    if not udp:
+        argv += ["-u", "none"]
+    argv += ["-T", "none", "-U", "none"]
+    return argv
+
+
+def _spawn(argv: list[str], keep_fds: list[int], log: Path) -> int:
+    for fd in keep_fds:
+        os.set_inheritable(fd, True)
+    err = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
+    try:
+        actions = [
+            (os.POSIX_SPAWN_OPEN, 0, "/dev/null", os.O_RDONLY, 0),
+            (os.POSIX_SPAWN_DUP2, err, 1),
+            (os.POSIX_SPAWN_DUP2, err, 2),
+        ]
+        try:
+            # Python ignores SIGPIPE, and an ignored signal survives exec: pasta
+            # refuses to start when it finds SIGPIPE already ignored.
+            return os.posix_spawn(
+                argv[0],
+                argv,
+                dict(os.environ),
+                file_actions=actions,
+                setsigdef=(signal.SIGPIPE, signal.SIGTERM, signal.SIGINT, signal.SIGHUP),
+                setsigmask=(),
+            )
+        except OSError as exc:
+            raise NetworkAttachError(f"cannot run {argv[0]}: {exc.strerror}") from exc
+    finally:
+        os.close(err)
+        for fd in keep_fds:
+            os.set_inheritable(fd, False)
+
+
+def _failure(name: str, pid: int, log: Path) -> NetworkAttachError:
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, 0)
+    try:
+        text = " ".join(
+            line.strip()
+            for line in log.read_text(errors="replace").splitlines()
+            if line.strip() and "syslog" not in line
+        )
+    except OSError:
+        text = ""
+    return NetworkAttachError(f"{name} failed to attach the network: {text or 'no message'}")
+
+
+def _start_pasta(net: NetworkSpec, netns_fd: int, bundle: Path) -> int:
+    pid_file = bundle / "pasta.pid"
+    pid_file.unlink(missing_ok=True)
+    log = bundle / "network.log"
+    pid = _spawn(pasta_argv(net, netns_fd, pid_file), [netns_fd], log)
+    # pasta writes its pid file once the namespace is configured.
+    deadline = time.monotonic() + _READY_TIMEOUT
+    while time.monotonic() < deadline:
+        done, _status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            raise _failure("pasta", pid, log)
+        if pid_file.exists() and pid_file.stat().st_size > 0:
+            return pid
+        time.sleep(0.005)
+    raise _failure("pasta", pid, log)
+
+
+def _start_slirp(net: NetworkSpec, netns_fd: int, bundle: Path) -> int:
+    ready_r, ready_w = os.pipe2(os.O_CLOEXEC)
+    api = bundle / "slirp.sock"
+    api.unlink(missing_ok=True)
+    log = bundle / "network.log"
+    argv = [
+        shutil.which("slirp4netns") or "slirp4netns",
+        "--configure",
+        "--mtu",
+        "65520",
+        "--ready-fd",
+        str(ready_w),
+        "--api-socket",
+        str(api),
+        "--netns-type",
+        "path",
+        f"/proc/self/fd/{netns_fd}",
+        "tap0",
+    ]
+    try:
+        pid = _spawn(argv, [netns_fd, ready_w], log)
+    finally:
+        os.close(ready_w)
+    try:
+        ready, _, _ = select.select([ready_r], [], [], _READY_TIMEOUT)
+        if not ready or not os.read(ready_r, 1):
+            raise _failure("slirp4netns", pid, log)
+    finally:
+        os.close(ready_r)
+    for port in net.ports:
+        try:
+            _slirp_forward(api, port.protocol, port.host_ip, port.host_port, port.container_port)
+        except NetworkAttachError:
+            detach([pid])
+            raise
+    return pid
+
+
+def _slirp_forward(api: Path, proto: str, host_ip: str, host_port: int, guest_port: int) -> None:
+    request = {
+        "execute": "add_hostfwd",
+        "arguments": {
+            "proto": proto,
+            "host_addr": host_ip or "0.0.0.0",
+            "host_port": host_port,
+            "guest_port": guest_port,
+        },
+    }
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+        s.connect(str(api))
+        s.sendall(json.dumps(request).encode())
+        s.shutdown(socket.SHUT_WR)
+        answer = b""
+        while chunk := s.recv(4096):
+            answer += chunk
+    reply = json.loads(answer or b"{}")
+    if "error" in reply:
+        desc = reply["error"].get("desc", reply["error"])
+        raise NetworkAttachError(f"slirp4netns cannot publish port {host_port}/{proto}: {desc}")

@@ -1,0 +1,35 @@
+"""The network part of the runtime spec: what the monitor attaches, as plain data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# The private network's layout, the same for pasta and slirp4netns (it is
+# slirp4netns's built-in one): the container, the gateway that leads to the
+# host's loopback, and the DNS address that forwards to the host's resolver.
+PRIVATE_ADDRESS = "10.0.2.100"
+PRIVATE_PREFIX = 24
+PRIVATE_GATEWAY = "10.0.2.2"
+PRIVATE_DNS = "10.0.2.3"
+
+
+@dataclass(frozen=True)
+class PortMapping:
+    """One published port: ``host_ip:host_port`` on the host to ``container_port``."""
+
+    host_ip: str
+    host_port: int
+    container_port: int
+    protocol: str = "tcp"  # tcp or udp
+
+
+@dataclass(frozen=True)
+class NetworkSpec:
+    """``mode``: none (only lo), host (no namespace), private (pasta/slirp4netns)."""
+
+    mode: str = "none"
+    backend: str = ""  # pasta or slirp4netns, for the private mode
+    ports: tuple[PortMapping, ...] = ()
+    address: str = PRIVATE_ADDRESS
+    gateway: str = PRIVATE_GATEWAY
+    dns: str = PRIVATE_DNS
