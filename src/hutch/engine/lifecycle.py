@@ -58,9 +58,14 @@ class LifecycleService:
     # -- attach ------------------------------------------------------------------
 
     def attach(self, options: AttachOptions) -> int:
-        keys = detach_keys(options.detach_keys)
+        detach_keys(options.detach_keys)  # a bad flag fails before anything else
         self._ctx.enter_session()
         container = cs.get(self._ctx, options.container)
+        # The flag, else the container's own --detach-keys, else the default.
+        chosen = options.detach_keys
+        if chosen is None:
+            chosen = (container.options.get("lifecycle") or {}).get("detach_keys")
+        keys = detach_keys(chosen)
         if container.state.status not in (st.RUNNING, st.PAUSED, st.STOPPING):
             raise Conflict(
                 f"you can only attach to running containers: {container.record.id[:12]} "

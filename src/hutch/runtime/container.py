@@ -11,15 +11,17 @@ import errno
 import fcntl
 import json
 import os
+import signal
 import socket
 import struct
 import termios
 from typing import Any, NoReturn
 
 from hutch.linux import syscalls as sc
-from hutch.runtime import mounts, security
+from hutch.runtime import mounts, security, volume_chown
 from hutch.runtime.paths_in_root import resolve_in_root
 from hutch.runtime.spec import Spec
+from hutch.runtime.tinyinit import run_as_init  # imported now: after pivot_root it is out of reach
 from hutch.runtime.users import ResolvedUser, resolve_user
 
 DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -84,6 +86,7 @@ def _setup_and_exec(spec: Spec, sock: socket.socket, gid5_mapped: bool) -> None:
         step.execute(root)
     security.setup_mounts(spec, root)
     user = resolve_user(root, spec.process.user.spec)
+    volume_chown.chown_mounts(root, spec.mounts, user.uid, user.gid)
     cwd = spec.process.cwd or "/"
     os.makedirs(resolve_in_root(root, cwd), exist_ok=True)
     if spec.rootfs.readonly:
@@ -114,6 +117,11 @@ def _setup_and_exec(spec: Spec, sock: socket.socket, gid5_mapped: bool) -> None:
         os.chdir(cwd)
     except OSError as exc:
         raise _ExecFailure(126, f"cannot enter working directory {cwd}: {exc.strerror}") from exc
+    # Python ignores these at start-up, and an ignored signal survives exec.
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    signal.signal(signal.SIGXFSZ, signal.SIG_DFL)
+    if spec.lifecycle.init:
+        run_as_init(lambda: _exec(spec.process.args, env), sock, spec.process.terminal)
     _exec(spec.process.args, env)
 
 

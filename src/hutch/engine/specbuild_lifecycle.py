@@ -1,0 +1,79 @@
+"""The life-cycle part of the runtime spec: --init and the health check.
+
+Flags win over the image's ``Healthcheck`` field by field (as in Docker);
+zero image values mean the defaults; ``--no-healthcheck`` or a ``NONE`` test
+disables the check.
+"""
+
+from __future__ import annotations
+
+from hutch.api.errors import InvalidArgument
+from hutch.api.options_lifecycle import HealthOptions, LifecycleOptions
+from hutch.oci.image import Healthcheck
+from hutch.runtime.detachkeys import parse_detach_keys
+from hutch.runtime.health import command_of, parse_health_cmd
+from hutch.runtime.spec_lifecycle import (
+    DEFAULT_INTERVAL,
+    DEFAULT_RETRIES,
+    DEFAULT_TIMEOUT,
+    HealthCheck,
+    LifecycleSpec,
+)
+from hutch.util.durations import parse_duration
+
+
+def validate(options: LifecycleOptions) -> None:
+    """Flag errors, before anything is created."""
+    try:
+        parse_detach_keys(options.detach_keys)
+    except ValueError as exc:
+        raise InvalidArgument(f"--detach-keys: {exc}") from exc
+    health_check(options.health, None)
+
+
+def lifecycle_spec(options: LifecycleOptions, image: Healthcheck | None) -> LifecycleSpec:
+    return LifecycleSpec(init=options.init, health=health_check(options.health, image))
+
+
+def health_check(flags: HealthOptions, image: Healthcheck | None) -> HealthCheck | None:
+    if flags.disabled:
+        return None
+    if flags.cmd is not None:
+        try:
+            command = parse_health_cmd(flags.cmd)
+        except ValueError as exc:
+            raise InvalidArgument(f"--health-cmd: {exc}") from exc
+    elif image is not None:
+        command = command_of(image.test)
+    else:
+        command = None
+    base = image or Healthcheck()
+    interval = _duration("--health-interval", flags.interval, base.interval_ns)
+    timeout = _duration("--health-timeout", flags.timeout, base.timeout_ns)
+    start = _duration("--health-start-period", flags.start_period, base.start_period_ns)
+    retries = flags.retries if flags.retries is not None else base.retries
+    if retries < 0:
+        raise InvalidArgument("--health-retries must be at least 0")
+    if command is None:
+        return None
+    return HealthCheck(
+        command=command,
+        interval=interval or DEFAULT_INTERVAL,
+        timeout=timeout or DEFAULT_TIMEOUT,
+        start_period=start,
+        retries=retries or DEFAULT_RETRIES,
+    )
+
+
+def _duration(flag: str, text: str | None, image_ns: int) -> float:
+    if text is None:
+        return image_ns / 1e9
+    try:
+        value = parse_duration(text)
+    except ValueError as exc:
+        raise InvalidArgument(f"{flag}: {exc}") from exc
+    if value < 0:
+        raise InvalidArgument(f"{flag} must not be negative")
+    if flag == "--health-interval" and 0 < value < 0.001:
+        raise InvalidArgument(f"{flag} must be at least 1ms")
+    return value
