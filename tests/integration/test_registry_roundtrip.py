@@ -158,3 +158,26 @@ def test_pull_by_digest(hutch: Hutch, base_image: str, registry: Registry) -> No
     hutch("rmi", base_image)
     out = hutch("pull", "-q", INSECURE, f"{registry.host}/dig/base@{digest}")
     assert len(out.stdout.strip()) == 64
+
+
+def test_run_pulls_a_missing_image_and_pull_policies(
+    hutch: Hutch, base_image: str, registry: Registry
+) -> None:
+    ref = registry.ref("run/base:1")
+    hutch("push", "-q", INSECURE, base_image, ref)
+    hutch("rmi", base_image)
+    never = hutch("run", "--rm", "--pull=never", ref, "true", check=False)
+    assert never.returncode == 125
+    # podman: run of an image that is not local pulls it (registries.conf marks it insecure).
+    conf = hutch.env.config_home / "containers" / "registries.conf"
+    conf.parent.mkdir(parents=True, exist_ok=True)
+    conf.write_text(f'[[registry]]\nlocation = "{registry.host}"\ninsecure = true\n')
+    first = hutch("run", "--rm", ref, "echo", "pulled")
+    assert first.stdout == "pulled\n"
+    assert "Copying blob" in first.stderr
+    again = hutch("run", "--rm", ref, "true")
+    assert "Copying" not in again.stderr
+    always = hutch("run", "--rm", "--pull=always", ref, "true")
+    assert "Copying config" in always.stderr
+    newer = hutch("run", "--rm", "--pull=newer", ref, "true")
+    assert "Copying" not in newer.stderr

@@ -1,0 +1,65 @@
+"""The image a new container starts from, pulled first when ``--pull`` says so.
+
+podman's rules: ``missing`` pulls only when no local image matches,
+``always`` pulls every time, ``never`` uses local storage only, ``newer``
+pulls when the registry's digest differs from the local image's (and keeps
+the local image when the registry cannot be asked).
+"""
+
+from __future__ import annotations
+
+from hutch.api.errors import HutchError, NoSuchObject
+from hutch.api.options_images import PullOptions
+from hutch.api.options_pull import ImagePullOptions
+from hutch.engine.context import EngineContext
+from hutch.engine.resolve import find_image
+from hutch.store.images import ImageRecord
+
+
+def _local(ctx: EngineContext, name: str) -> ImageRecord | None:
+    try:
+        return find_image(ctx.images, name)
+    except NoSuchObject:
+        return None
+
+
+def image_for_run(ctx: EngineContext, name: str, pull: ImagePullOptions) -> ImageRecord:
+    local = _local(ctx, name)
+    if pull.policy == "never" or (pull.policy == "missing" and local is not None):
+        if local is None:
+            raise NoSuchObject(f"{name}: image not known (and --pull=never)")
+        return local
+    if pull.policy == "newer" and local is not None and not _remote_differs(ctx, name, local):
+        return local
+    from hutch.engine.distribution import Distribution
+
+    report = Distribution(ctx).pull(
+        PullOptions(
+            reference=name,
+            platform=pull.platform,
+            arch=pull.arch,
+            os=pull.os,
+            variant=pull.variant,
+            quiet=pull.quiet,
+        )
+    )
+    record = ctx.images.get(report.ids[0])
+    if record is None:  # pragma: no cover - just stored
+        raise NoSuchObject(f"{name}: image not known after pulling it")
+    return record
+
+
+def _remote_differs(ctx: EngineContext, name: str, local: ImageRecord) -> bool:
+    from hutch.api.options_images import RegistryAccess
+    from hutch.engine.distribution import Distribution
+    from hutch.oci.platform import host_platform
+    from hutch.oci.reference import parse_reference
+
+    dist = Distribution(ctx)
+    try:
+        ref = parse_reference(next((n for n in local.names if n.endswith(name)), name))
+        client = dist.client(ref.registry, RegistryAccess())
+        _raw, digest, _doc = dist.resolve_manifest(client, ref, host_platform())
+    except HutchError:
+        return False
+    return str(digest) != local.digest
