@@ -29,6 +29,12 @@ from hutch.api.options import (
 )
 from hutch.api.options_files import CommitOptions, CopyOptions, ExportOptions
 from hutch.api.options_lifecycle import AttachOptions, ExecOptions
+from hutch.api.options_volumes import (
+    VolumeCreateOptions,
+    VolumeListOptions,
+    VolumeRemoveOptions,
+    VolumeSummary,
+)
 from hutch.api.protocols import Engine
 from hutch.api.reports import (
     ActionReport,
@@ -62,6 +68,7 @@ class FakeEngine:
     migrated: bool = True
     top_report: TopReport = field(default_factory=lambda: TopReport(("PID",), (("1",),)))
     health_report: HealthReport = field(default_factory=lambda: HealthReport("healthy", 0, ""))
+    volumes: list[VolumeSummary] = field(default_factory=list)
     # Raised by the next engine call instead of answering (errors → exit codes).
     error: BaseException | None = None
     changes: list[Change] = field(default_factory=list)
@@ -198,6 +205,39 @@ class FakeEngine:
     def export(self, options: ExportOptions, out: BinaryIO) -> None:
         self._record("export", options)
         out.write(self.export_bytes)
+
+
+    # volumes
+    def create_volume(self, options: VolumeCreateOptions) -> str:
+        self._record("create_volume", options)
+        return options.name or "v" * 64
+
+    def list_volumes(self, options: VolumeListOptions) -> list[VolumeSummary]:
+        self._record("list_volumes", options)
+        return list(self.volumes)
+
+    def inspect_volumes(self, names: Sequence[str], all: bool) -> list[VolumeSummary]:
+        self._record("inspect_volumes", (tuple(names), all))
+        return [v for v in self.volumes if all or v.name in names]
+
+    def remove_volumes(self, options: VolumeRemoveOptions) -> list[ActionReport]:
+        self._record("remove_volumes", options)
+        return list(self.action_reports)
+
+    def prune_volumes(self) -> list[str]:
+        self._record("prune_volumes", None)
+        return [v.name for v in self.volumes]
+
+    def volume_exists(self, name: str) -> bool:
+        self._record("volume_exists", name)
+        return any(v.name == name for v in self.volumes)
+
+    def export_volume(self, name: str, out: BinaryIO) -> None:
+        self._record("export_volume", name)
+        out.write(self.export_bytes)
+
+    def import_volume(self, name: str, source: BinaryIO) -> None:
+        self._record("import_volume", (name, source.read()))
 
 
 def as_engine(fake: FakeEngine) -> Engine:

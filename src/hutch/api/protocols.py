@@ -18,6 +18,7 @@ from hutch.api.options import (
 from hutch.api.options_files import CommitOptions, CopyOptions, ExportOptions
 from hutch.api.options_images import LoginOptions, LogoutOptions, PullOptions, PushOptions
 from hutch.api.options_lifecycle import AttachOptions, ExecOptions
+from hutch.api.protocols_volumes import VolumeEngine
 from hutch.api.reports import (
     ActionReport,
     ContainerSummary,
@@ -115,6 +116,12 @@ class ContainerFilesEngine(Protocol):
 
 
 class Engine(
-    ImageEngine, ContainerEngine, ContainerFilesEngine, SystemEngine, BuildEngine, Protocol
+    ImageEngine,
+    ContainerEngine,
+    ContainerFilesEngine,
+    SystemEngine,
+    BuildEngine,
+    VolumeEngine,
+    Protocol,
 ):
     """Everything the CLI needs, built once per command."""

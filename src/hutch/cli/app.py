@@ -124,6 +124,10 @@ def build_app(engine: Engine | None = None) -> typer.Typer:
         rich_markup_mode=None,
     )
     build.register(app, image_app, buildx_app)
+    # Volumes (volumes issue): the "volume" group.
+    from hutch.cli import volume
+
+    volume.register(app)
     info.register(app, system_app)
     unshare.register(app)
     system.register(system_app)

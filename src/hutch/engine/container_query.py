@@ -14,6 +14,7 @@ from hutch.api.options import ListContainersOptions, LogsOptions
 from hutch.api.reports import ContainerSummary, LogLine
 from hutch.engine import container_state as cs
 from hutch.engine.context import EngineContext
+from hutch.engine.volumes import inspect_mounts
 from hutch.runtime import state as st
 from hutch.util.durations import parse_time
 
@@ -204,7 +205,7 @@ def inspect_json(container: cs.Container) -> dict[str, Any]:
         "Driver": config.get("driver", ""),
         "MountLabel": "",
         "ProcessLabel": "",
-        "Mounts": [],
+        "Mounts": inspect_mounts(config),
         "Config": {
             "Hostname": config.get("hostname", ""),
             "User": config.get("user", ""),

@@ -341,7 +341,8 @@ class ContainerService:
             self._wait_monitor_gone(cs.load(self._ctx, container.record))
             self._discard(container.record.id, container.dirs, volumes=options.volumes)
 
-        return self._each(options.names, options.all, options.ignore, one)
+        # podman rm: 1 when a container does not exist (and nothing else failed)
+        return self._each(options.names, options.all, options.ignore, one, missing_code=1)
 
     def container_cleanup(self, container_id: str) -> None:
         """Run by a detached monitor after its container exits with --rm."""
@@ -425,7 +426,12 @@ class ContainerService:
     # -- helpers -----------------------------------------------------------------
 
     def _each(
-        self, names: Sequence[str], all_: bool, ignore: bool, action: Callable[[cs.Container], None]
+        self,
+        names: Sequence[str],
+        all_: bool,
+        ignore: bool,
+        action: Callable[[cs.Container], None],
+        missing_code: int | None = None,
     ) -> list[ActionReport]:
         if all_:
             names = [r.id for r in self._ctx.containers.all()]
@@ -437,7 +443,8 @@ class ContainerService:
                 reports.append(ActionReport(name, container.record.id))
             except NoSuchObject as exc:
                 if not ignore:
-                    reports.append(ActionReport(name, error=str(exc), exit_code=exc.exit_code))
+                    code = exc.exit_code if missing_code is None else missing_code
+                    reports.append(ActionReport(name, error=str(exc), exit_code=code))
             except HutchError as exc:
                 reports.append(ActionReport(name, error=str(exc), exit_code=exc.exit_code))
         return reports

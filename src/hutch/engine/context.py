@@ -19,6 +19,7 @@ from hutch.store.containers import ContainerStore
 from hutch.store.drivers import DriverChoice, choose_driver
 from hutch.store.images import ImageStore
 from hutch.store.layers import LayerStore
+from hutch.store.volumes import VolumeStore
 
 
 class EngineContext:
@@ -49,6 +50,10 @@ class EngineContext:
     @cached_property
     def containers(self) -> ContainerStore:
         return ContainerStore(self.conn, self.paths)
+
+    @cached_property
+    def volumes(self) -> VolumeStore:
+        return VolumeStore(self.conn, self.paths)
 
     @cached_property
     def layers(self) -> LayerStore:

@@ -19,6 +19,12 @@ from hutch.api.options import (
 from hutch.api.options_files import CommitOptions, CopyOptions, ExportOptions
 from hutch.api.options_images import LoginOptions, LogoutOptions, PullOptions, PushOptions
 from hutch.api.options_lifecycle import AttachOptions, ExecOptions
+from hutch.api.options_volumes import (
+    VolumeCreateOptions,
+    VolumeListOptions,
+    VolumeRemoveOptions,
+    VolumeSummary,
+)
 from hutch.api.reports import (
     ActionReport,
     ContainerSummary,
@@ -45,6 +51,7 @@ if TYPE_CHECKING:
     from hutch.engine.images import ImageService
     from hutch.engine.lifecycle import LifecycleService
     from hutch.engine.system import SystemService
+    from hutch.engine.volumes import VolumeService
 
 
 class LocalEngine:
@@ -213,3 +220,37 @@ class LocalEngine:
 
     def reset(self) -> None:
         self._system.reset()
+
+    # volumes (engine/volumes.py)
+    @cached_property
+    def _volumes(self) -> VolumeService:
+        from hutch.engine.volumes import VolumeService
+
+        def remove_users(ids: Sequence[str]) -> list[ActionReport]:
+            return self.remove_containers(RemoveContainerOptions(tuple(ids), force=True))
+
+        return VolumeService(self._ctx, remove_users)
+
+    def create_volume(self, options: VolumeCreateOptions) -> str:
+        return self._volumes.create_volume(options)
+
+    def list_volumes(self, options: VolumeListOptions) -> list[VolumeSummary]:
+        return self._volumes.list_volumes(options)
+
+    def inspect_volumes(self, names: Sequence[str], all: bool) -> list[VolumeSummary]:
+        return self._volumes.inspect_volumes(names, all)
+
+    def remove_volumes(self, options: VolumeRemoveOptions) -> list[ActionReport]:
+        return self._volumes.remove_volumes(options)
+
+    def prune_volumes(self) -> list[str]:
+        return self._volumes.prune_volumes()
+
+    def volume_exists(self, name: str) -> bool:
+        return self._volumes.volume_exists(name)
+
+    def export_volume(self, name: str, out: BinaryIO) -> None:
+        self._volumes.export_volume(name, out)
+
+    def import_volume(self, name: str, source: BinaryIO) -> None:
+        self._volumes.import_volume(name, source)

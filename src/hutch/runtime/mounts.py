@@ -40,6 +40,20 @@ _OPTION_FLAGS = {
     "rbind": sc.MS_BIND | sc.MS_REC,
     "bind": sc.MS_BIND,
 }
+# Propagation of a user's bind mount (-v ...:rshared). The host's / is
+# private and the container has its own mount namespace, so these only
+# decide what later mounts inside the container propagate to.
+_PROPAGATION = {
+    "private": sc.MS_PRIVATE,
+    "rprivate": sc.MS_PRIVATE | sc.MS_REC,
+    "shared": 1 << 20,
+    "rshared": (1 << 20) | sc.MS_REC,
+    "slave": sc.MS_SLAVE,
+    "rslave": sc.MS_SLAVE | sc.MS_REC,
+    "unbindable": 1 << 17,
+    "runbindable": (1 << 17) | sc.MS_REC,
+}
+_REMOUNT_FLAGS = sc.MS_RDONLY | sc.MS_NOSUID | sc.MS_NODEV | sc.MS_NOEXEC
 
 
 @dataclass(frozen=True)
@@ -62,9 +76,13 @@ class Step:
         _ensure_target(target, self.is_file)
         flags, data = _split_options(self.options)
         if self.kind == "bind":
-            sc.mount(self.source, target, None, sc.MS_BIND | sc.MS_REC)
+            recursive = 0 if "bind" in self.options else sc.MS_REC
+            sc.mount(self.source, target, None, sc.MS_BIND | recursive)
             if flags & sc.MS_RDONLY or flags & (sc.MS_NOSUID | sc.MS_NODEV | sc.MS_NOEXEC):
-                remount_bind(target, flags)
+                remount_bind(target, flags & _REMOUNT_FLAGS)
+            for opt in self.options:
+                if opt in _PROPAGATION:
+                    sc.mount(None, target, None, _PROPAGATION[opt])
         else:
             sc.mount(self.kind, target, self.kind, flags, data or None)
 
@@ -167,7 +185,7 @@ def _split_options(options: tuple[str, ...]) -> tuple[int, str]:
     for opt in options:
         if opt in _OPTION_FLAGS:
             flags |= _OPTION_FLAGS[opt]
-        elif opt == "rw":
+        elif opt == "rw" or opt in _PROPAGATION:
             continue
         else:
             data.append(opt)

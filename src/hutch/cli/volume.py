@@ -1,0 +1,218 @@
+"""``hutch volume ...``: create, list, inspect, remove, prune, export and import volumes."""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+import typer
+
+from hutch.api.errors import InvalidArgument
+from hutch.api.options_volumes import (
+    VolumeCreateOptions,
+    VolumeListOptions,
+    VolumeRemoveOptions,
+    VolumeSummary,
+)
+from hutch.cli import render
+from hutch.cli.reports import print_reports
+from hutch.cli.state import state_of
+
+CONTEXT = {"help_option_names": ["--help"]}
+HEADERS = {"Name": "VOLUME NAME", "Driver": "DRIVER", "Mountpoint": "MOUNTPOINT"}
+
+
+def json_of(volume: VolumeSummary) -> dict[str, Any]:
+    """``volume inspect`` (and ``ls --format json``): podman's keys."""
+    return {
+        "Name": volume.name,
+        "Driver": volume.driver,
+        "Mountpoint": volume.mountpoint,
+        "CreatedAt": datetime.fromtimestamp(volume.created, UTC).astimezone().isoformat(),
+        "Labels": dict(volume.labels),
+        "Scope": "local",
+        "Options": dict(volume.options),
+        "UID": 0,
+        "GID": 0,
+        "Anonymous": volume.anonymous,
+        "MountCount": len(volume.users),
+        "NeedsCopyUp": volume.needs_copy_up,
+        "NeedsChown": False,
+    }
+
+
+def register(app: typer.Typer) -> None:
+    volume_app = typer.Typer(
+        help="Manage volumes.",
+        no_args_is_help=True,
+        context_settings=CONTEXT,
+        rich_markup_mode=None,
+    )
+
+    @volume_app.command("create")
+    def create(
+        ctx: typer.Context,
+        name: Annotated[str | None, typer.Argument(help="Volume name (default: random).")] = None,
+        driver: Annotated[
+            str, typer.Option("--driver", "-d", help="Volume driver (only local).")
+        ] = "local",
+        opt: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--opt", "-o", help="Driver option: type=tmpfs, o=MOUNT-OPTIONS, device=PATH."
+            ),
+        ] = None,
+        label: Annotated[
+            list[str] | None, typer.Option("--label", "-l", help="Set a label (KEY=VALUE).")
+        ] = None,
+        ignore: Annotated[
+            bool, typer.Option("--ignore", help="Do nothing if the volume already exists.")
+        ] = False,
+    ) -> None:
+        """Create a volume and print its name."""
+        options = VolumeCreateOptions(name, driver, tuple(opt or ()), tuple(label or ()), ignore)
+        print(state_of(ctx).engine().create_volume(options))
+
+    def ls(
+        ctx: typer.Context,
+        filters: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--filter", "-f", help="name=REGEX, label=KEY[=VALUE], dangling=true|false, driver="
+            ),
+        ] = None,
+        fmt: Annotated[
+            str | None,
+            typer.Option("--format", help="json, or a Go template such as '{{.Name}}'."),
+        ] = None,
+        quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print names only.")] = False,
+        noheading: Annotated[
+            bool, typer.Option("--noheading", "-n", help="Do not print the header row.")
+        ] = False,
+    ) -> None:
+        """List volumes."""
+        found = state_of(ctx).engine().list_volumes(VolumeListOptions(tuple(filters or ())))
+        rows = [json_of(v) for v in found]
+        if fmt == "json":
+            render.print_json(rows)
+            return
+        if quiet:
+            print("".join(f"{v.name}\n" for v in found), end="")
+            return
+        if fmt:
+            print(render.render_template(fmt, rows, HEADERS), end="")
+            return
+        out = render.table(["DRIVER", "VOLUME NAME"], [[v.driver, v.name] for v in found])
+        if noheading:
+            out = "".join(out.splitlines(keepends=True)[1:])
+        print(out, end="")
+
+    volume_app.command("ls")(ls)
+    volume_app.command("list", hidden=True)(ls)
+
+    @volume_app.command("inspect")
+    def inspect(
+        ctx: typer.Context,
+        names: Annotated[list[str] | None, typer.Argument(help="Volumes.")] = None,
+        all_: Annotated[bool, typer.Option("--all", "-a", help="Inspect all volumes.")] = False,
+        fmt: Annotated[
+            str | None,
+            typer.Option("--format", "-f", help="A Go template, e.g. '{{.Mountpoint}}'."),
+        ] = None,
+    ) -> None:
+        """Show the details of volumes as JSON."""
+        if not names and not all_:
+            raise InvalidArgument("provide one or more volume names or use --all")
+        found = state_of(ctx).engine().inspect_volumes(tuple(names or ()), all_)
+        rows = [json_of(v) for v in found]
+        if fmt and fmt != "json":
+            print(render.render_template(fmt, rows), end="")
+        else:
+            render.print_json(rows)
+
+    def rm(
+        ctx: typer.Context,
+        names: Annotated[list[str] | None, typer.Argument(help="Volumes.")] = None,
+        force: Annotated[
+            bool,
+            typer.Option("--force", "-f", help="Remove the containers that use the volume first."),
+        ] = False,
+        all_: Annotated[bool, typer.Option("--all", "-a", help="Remove all volumes.")] = False,
+    ) -> None:
+        """Remove volumes (a volume in use only with --force)."""
+        if not names and not all_:
+            raise InvalidArgument("provide one or more volume names or use --all")
+        if names and all_:
+            raise InvalidArgument("--all and volume names cannot be used together")
+        options = VolumeRemoveOptions(tuple(names or ()), force, all_)
+        raise typer.Exit(print_reports(state_of(ctx).engine().remove_volumes(options)))
+
+    volume_app.command("rm")(rm)
+    volume_app.command("remove", hidden=True)(rm)
+
+    @volume_app.command("prune")
+    def prune(
+        ctx: typer.Context,
+        force: Annotated[
+            bool, typer.Option("--force", "-f", help="Do not ask for confirmation.")
+        ] = False,
+    ) -> None:
+        """Remove every volume that no container uses."""
+        if not force:
+            answer = input(
+                "WARNING! This will remove all volumes not used by at least one container.\n"
+                "Are you sure you want to continue? [y/N] "
+            )
+            if answer.strip().lower() not in ("y", "yes"):
+                return
+        for name in state_of(ctx).engine().prune_volumes():
+            print(name)
+
+    @volume_app.command("exists")
+    def exists(
+        ctx: typer.Context, name: Annotated[str, typer.Argument(help="Volume name.")]
+    ) -> None:
+        """Exit 0 if the volume exists, 1 if not."""
+        raise typer.Exit(0 if state_of(ctx).engine().volume_exists(name) else 1)
+
+    @volume_app.command("export")
+    def export(
+        ctx: typer.Context,
+        name: Annotated[str, typer.Argument(help="Volume name.")],
+        output: Annotated[
+            str | None,
+            typer.Option("--output", "-o", help="Write the tar archive to this file."),
+        ] = None,
+    ) -> None:
+        """Write the content of a volume as a tar archive (to standard output by default)."""
+        engine = state_of(ctx).engine()
+        if output is None:
+            if sys.stdout.isatty():
+                raise InvalidArgument(
+                    "cannot write a tar archive to a terminal: redirect the output or use --output"
+                )
+            engine.export_volume(name, sys.stdout.buffer)
+            return
+        with open(output, "wb") as f:
+            engine.export_volume(name, f)
+
+    @volume_app.command("import")
+    def import_(
+        ctx: typer.Context,
+        name: Annotated[str, typer.Argument(help="Volume name.")],
+        source: Annotated[str, typer.Argument(help="Tar archive to read, or - for stdin.")],
+    ) -> None:
+        """Extract a tar archive into an existing volume."""
+        engine = state_of(ctx).engine()
+        if source == "-":
+            engine.import_volume(name, sys.stdin.buffer)
+            return
+        try:
+            f = open(source, "rb")  # noqa: SIM115 - closed below
+        except OSError as exc:
+            raise InvalidArgument(f"{source}: {exc.strerror}") from exc
+        with f:
+            engine.import_volume(name, f)
+
+    app.add_typer(volume_app, name="volume")

@@ -1,0 +1,396 @@
+"""Volumes: the ``volume`` verbs, and the mounts of a new container.
+
+``plan_mounts`` turns the mount flags of run/create (and the image's
+``VOLUME`` paths) into a checked list of requests without touching
+anything, so that bad input is refused before the container exists;
+``attach_mounts`` then creates the volumes it needs (copy-up included),
+links them to the container and returns the runtime mounts and the
+records kept in the container's config (``inspect`` ``.Mounts``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, replace
+from typing import Any, BinaryIO
+
+from hutch.api.errors import Conflict, HutchError, InvalidArgument, NoSuchObject
+from hutch.api.options_volumes import (
+    VolumeCreateOptions,
+    VolumeListOptions,
+    VolumeOptions,
+    VolumeRemoveOptions,
+    VolumeSummary,
+)
+from hutch.api.reports import ActionReport
+from hutch.engine import container_state as cs
+from hutch.engine.context import EngineContext
+from hutch.engine.volume_copyup import copy_up
+from hutch.runtime.spec import Mount, Rootfs
+from hutch.store.layers import remove_tree
+from hutch.store.volumes import VolumeRecord, VolumeStore
+from hutch.util.ids import new_id
+from hutch.volumes import specs
+from hutch.volumes.specs import MountRequest
+
+CONFIG_KEY = "mounts"  # where the container's JSON config keeps its resolved mounts
+
+
+# -- the mounts of a new container ----------------------------------------------------
+
+
+def plan_mounts(
+    ctx: EngineContext, options: VolumeOptions, image_volumes: Sequence[str]
+) -> list[MountRequest]:
+    """Parse and check every mount flag; nothing is created here."""
+    explicit = [specs.parse_volume(t) for t in options.volumes]
+    explicit += [specs.parse_mount(t) for t in options.mounts]
+    explicit += [specs.parse_tmpfs(t) for t in options.tmpfs]
+    seen: set[str] = set()
+    for request in explicit:
+        if request.destination in seen:
+            raise InvalidArgument(f"{request.destination}: duplicate mount destination")
+        seen.add(request.destination)
+    requests = [_checked(ctx, r) for r in explicit]
+    for text in options.volumes_from:
+        for request in _volumes_from(ctx, text):
+            if request.destination not in seen:
+                seen.add(request.destination)
+                requests.append(request)
+    for path in image_volumes:
+        dest = specs.container_path(f"image VOLUME {path}", path)
+        if dest not in seen:
+            seen.add(dest)
+            requests.append(specs.parse_volume(dest))
+    # Parents before children: /data is mounted before /data/cache.
+    return sorted(requests, key=lambda r: r.destination.rstrip("/").count("/"))
+
+
+def _checked(ctx: EngineContext, request: MountRequest) -> MountRequest:
+    if request.kind == "bind":
+        source = os.path.abspath(request.source)
+        if not os.path.exists(source):
+            raise InvalidArgument(
+                f"statfs {source}: no such file or directory (the host path of a bind mount "
+                "must exist)"
+            )
+        return replace(request, source=source)
+    if request.kind == "volume" and request.volume_options:
+        if request.source and ctx.volumes.get(request.source) is not None:
+            raise InvalidArgument(
+                f"volume {request.source} exists: volume-opt applies only to a new one"
+            )
+        specs.parse_volume_create_options(request.volume_options)
+    return request
+
+
+def _volumes_from(ctx: EngineContext, text: str) -> list[MountRequest]:
+    name, readonly = specs.parse_volumes_from(text)
+    record = cs.find(ctx, name)
+    out = []
+    for item in json.loads(record.config).get(CONFIG_KEY) or []:
+        if item["kind"] not in ("bind", "volume"):
+            continue
+        out.append(
+            MountRequest(
+                item["kind"],
+                item["destination"],
+                item["name"] if item["kind"] == "volume" else item["source"],
+                readonly=item["readonly"] if readonly is None else readonly,
+                options=tuple(item["options"]),
+                chown=False,
+                copy_up=False,
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class MountRecord:
+    """A mount as the container's config keeps it (for inspect and --volumes-from)."""
+
+    kind: str  # bind, volume, tmpfs, devpts
+    destination: str
+    source: str  # the host path mounted ("" for tmpfs and devpts)
+    name: str = ""  # the volume's name
+    readonly: bool = False
+    options: tuple[str, ...] = ()
+    chown: bool = False
+
+
+def attach_mounts(
+    ctx: EngineContext, container_id: str, requests: Sequence[MountRequest], rootfs: Rootfs
+) -> tuple[tuple[Mount, ...], list[dict[str, Any]]]:
+    """Create what the requests need; return runtime mounts and the records to keep."""
+    mounts: list[Mount] = []
+    records: list[dict[str, Any]] = []
+    for request in requests:
+        ro = ("ro",) if request.readonly else ()
+        if request.kind != "volume":
+            source = request.source or request.kind
+            mounts.append(
+                Mount(
+                    request.kind, request.destination, source, request.options + ro, request.chown
+                )
+            )
+            record = MountRecord(
+                request.kind,
+                request.destination,
+                request.source,
+                readonly=request.readonly,
+                options=request.options,
+                chown=request.chown,
+            )
+            records.append(asdict(record))
+            continue
+        volume = _volume_for(ctx, container_id, request)
+        mount = volume_mount(ctx.volumes, volume, request)
+        if volume.needs_copy_up and mount.source == str(ctx.volumes.data_dir(volume.name)):
+            data = ctx.volumes.data_dir(volume.name)
+            if request.copy_up and not any(data.iterdir()):
+                copy_up(rootfs, request.destination, data, ctx.paths.tmp)
+            ctx.volumes.copied_up(volume.name)
+        mounts.append(mount)
+        record = MountRecord(
+            "volume",
+            request.destination,
+            mount.source,
+            name=volume.name,
+            readonly=request.readonly,
+            options=request.options,
+            chown=request.chown,
+        )
+        records.append(asdict(record))
+    return tuple(mounts), records
+
+
+def _volume_for(ctx: EngineContext, container_id: str, request: MountRequest) -> VolumeRecord:
+    store = ctx.volumes
+    volume = store.get(request.source) if request.source else None
+    if volume is None:
+        options = specs.parse_volume_create_options(request.volume_options)
+        volume = store.create(
+            request.source or new_id(), options=options, anonymous=not request.source
+        )
+    # Linked at once: a failure later in create removes an anonymous volume with it.
+    store.link(container_id, [(volume.name, request.destination)])
+    return volume
+
+
+def volume_mount(store: VolumeStore, volume: VolumeRecord, request: MountRequest) -> Mount:
+    """The runtime mount of a volume: its _data dir, or a tmpfs, or a bound device."""
+    opts = dict(volume.options)
+    ro = ("ro",) if request.readonly else ()
+    extra = tuple(o for o in opts.get("o", "").split(",") if o and o not in ("bind", "rbind"))
+    if opts.get("type") == "tmpfs":
+        flags = tuple(o for o in request.options if o in ("nosuid", "nodev", "noexec"))
+        return Mount("tmpfs", request.destination, "tmpfs", flags + extra + ro)
+    source = opts.get("device") or str(store.data_dir(volume.name))
+    return Mount("bind", request.destination, source, request.options + ro, request.chown)
+
+
+def release_anonymous(ctx: EngineContext, container_id: str) -> list[str]:
+    """The anonymous volumes the container mounts (ask before its record goes)."""
+    out = []
+    for name in ctx.volumes.volumes_of(container_id):
+        volume = ctx.volumes.get(name)
+        if volume is not None and volume.anonymous:
+            out.append(name)
+    return out
+
+
+def remove_unused(ctx: EngineContext, names: Sequence[str]) -> None:
+    """Remove those of ``names`` that no container mounts any more."""
+    for name in names:
+        if ctx.volumes.users(name):
+            continue
+        try:
+            _delete(ctx, name)
+        except HutchError as exc:
+            print(f"WARN: removing volume {name}: {exc}", file=sys.stderr)
+
+
+def _delete(ctx: EngineContext, name: str) -> None:
+    ctx.volumes.delete(name)
+    directory = ctx.volumes.directory(name)
+    if directory.exists():
+        remove_tree(directory)
+
+
+def inspect_mounts(config: dict[str, Any]) -> list[dict[str, Any]]:
+    """``inspect`` ``.Mounts``: podman's keys for each mount the container has."""
+    out = []
+    for item in config.get(CONFIG_KEY) or []:
+        options = list(item["options"])
+        propagation = next((o for o in options if o in specs.PROPAGATIONS), "")
+        if item["kind"] in ("bind", "volume") and not propagation:
+            propagation = "rprivate"
+        out.append(
+            {
+                "Type": item["kind"],
+                "Name": item["name"],
+                "Source": item["source"],
+                "Destination": item["destination"],
+                "Driver": "local" if item["kind"] == "volume" else "",
+                "Mode": "",
+                "Options": [o for o in options if o not in specs.PROPAGATIONS],
+                "RW": not item["readonly"],
+                "Propagation": propagation,
+            }
+        )
+    return out
+
+
+# -- the volume verbs ------------------------------------------------------------------
+
+
+class VolumeService:
+    def __init__(
+        self, ctx: EngineContext, remove_containers: Callable[[Sequence[str]], list[ActionReport]]
+    ) -> None:
+        self._ctx = ctx
+        self._remove_containers = remove_containers
+
+    def create_volume(self, options: VolumeCreateOptions) -> str:
+        if options.driver != "local":
+            raise InvalidArgument(f"volume driver {options.driver!r} is not available: use local")
+        name = options.name or new_id()
+        specs.check_volume_name(name)
+        parsed = specs.parse_volume_create_options(options.options)
+        device = dict(parsed).get("device")
+        if device and dict(parsed).get("type") != "tmpfs" and not os.path.exists(device):
+            raise InvalidArgument(f"device {device}: no such file or directory")
+        labels = tuple(_label(item) for item in options.labels)
+        self._ctx.enter_session()
+        if options.ignore and self._ctx.volumes.get(name) is not None:
+            return name
+        self._ctx.volumes.create(name, driver=options.driver, labels=labels, options=parsed)
+        return name
+
+    def list_volumes(self, options: VolumeListOptions) -> list[VolumeSummary]:
+        wanted = [_filter(item) for item in options.filters]
+        out = []
+        for volume in self._ctx.volumes.all():
+            summary = self._summary(volume)
+            if all(_matches(summary, key, value) for key, value in wanted):
+                out.append(summary)
+        return out
+
+    def inspect_volumes(self, names: Sequence[str], all: bool) -> list[VolumeSummary]:
+        if all:
+            return [self._summary(v) for v in self._ctx.volumes.all()]
+        return [self._summary(self._get(n)) for n in names]
+
+    def volume_exists(self, name: str) -> bool:
+        return self._ctx.volumes.get(name) is not None
+
+    def remove_volumes(self, options: VolumeRemoveOptions) -> list[ActionReport]:
+        self._ctx.enter_session()
+        names = [v.name for v in self._ctx.volumes.all()] if options.all else options.names
+        reports = []
+        for name in names:
+            try:
+                self._get(name)
+                users = self._ctx.volumes.users(name)
+                if users and not options.force:
+                    raise Conflict(
+                        f"volume {name} is being used by the following container(s): "
+                        f"{', '.join(users)}: volume is being used"
+                    )
+                if users:
+                    for report in self._remove_containers(users):
+                        if report.error:
+                            raise HutchError(report.error)
+                _delete(self._ctx, name)
+                reports.append(ActionReport(name, name))
+            except HutchError as exc:
+                reports.append(ActionReport(name, error=str(exc), exit_code=exc.exit_code))
+        return reports
+
+    def prune_volumes(self) -> list[str]:
+        self._ctx.enter_session()
+        removed = []
+        for volume in self._ctx.volumes.all():
+            if not self._ctx.volumes.users(volume.name):
+                _delete(self._ctx, volume.name)
+                removed.append(volume.name)
+        return removed
+
+    def export_volume(self, name: str, out: BinaryIO) -> None:
+        from hutch.store.tarwrite import write_layer_tar
+
+        volume = self._get(name)
+        self._ctx.enter_session()
+        write_layer_tar(self._ctx.volumes.data_dir(volume.name), out)
+        out.flush()
+
+    def import_volume(self, name: str, source: BinaryIO) -> None:
+        from hutch.store.tarextract import extract_layer
+
+        volume = self._get(name)
+        if dict(volume.options).get("type") == "tmpfs":
+            raise InvalidArgument(f"volume {name} is a tmpfs: there is nothing to import into")
+        self._ctx.enter_session()
+        extract_layer(source, self._ctx.volumes.data_dir(volume.name), whiteouts="apply")
+        self._ctx.volumes.copied_up(volume.name)
+
+    def _get(self, name: str) -> VolumeRecord:
+        volume = self._ctx.volumes.get(name)
+        if volume is None:
+            raise NoSuchObject(f"no volume with name {name!r} found: no such volume")
+        return volume
+
+    def _summary(self, volume: VolumeRecord) -> VolumeSummary:
+        return VolumeSummary(
+            name=volume.name,
+            driver=volume.driver,
+            mountpoint=str(self._ctx.volumes.data_dir(volume.name)),
+            created=volume.created,
+            labels=volume.labels,
+            options=volume.options,
+            anonymous=volume.anonymous,
+            needs_copy_up=volume.needs_copy_up,
+            users=self._ctx.volumes.users(volume.name),
+        )
+
+
+def _label(item: str) -> tuple[str, str]:
+    key, _, value = item.partition("=")
+    if not key:
+        raise InvalidArgument(f"invalid label {item!r}: empty key")
+    return key, value
+
+
+_FILTER_KEYS = ("name", "label", "dangling", "driver", "anonymous")
+
+
+def _filter(item: str) -> tuple[str, str]:
+    key, sep, value = item.partition("=")
+    if not sep or key not in _FILTER_KEYS:
+        raise InvalidArgument(
+            f"invalid volume filter {item!r}: use {', '.join(k + '=' for k in _FILTER_KEYS)}"
+        )
+    if key in ("dangling", "anonymous") and value not in ("true", "false", "1", "0"):
+        raise InvalidArgument(f"invalid {key} filter {value!r}: use true or false")
+    return key, value
+
+
+def _matches(volume: VolumeSummary, key: str, value: str) -> bool:
+    if key == "name":
+        try:
+            return re.search(value, volume.name) is not None
+        except re.error:
+            return value == volume.name
+    if key == "driver":
+        return volume.driver == value
+    if key == "dangling":
+        return (not volume.users) == (value in ("true", "1"))
+    if key == "anonymous":
+        return volume.anonymous == (value in ("true", "1"))
+    label_key, sep, label_value = value.partition("=")
+    labels = dict(volume.labels)
+    return label_key in labels and (not sep or labels[label_key] == label_value)

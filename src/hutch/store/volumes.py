@@ -1,0 +1,131 @@
+"""Volume records and their directories: ``storage/volumes/<name>/_data``.
+
+A record says how the volume was made (driver, labels, ``--opt`` values),
+whether it is anonymous (made for one container, removed with it by
+``rm -v``/``--rm``) and whether it still waits for its first copy-up.
+``container_volumes`` links each container to the volumes it mounts.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from hutch.api.errors import Conflict
+from hutch.config.paths import Paths
+from hutch.store.db import transaction
+
+
+@dataclass(frozen=True)
+class VolumeRecord:
+    name: str
+    driver: str
+    created: float
+    labels: tuple[tuple[str, str], ...]
+    options: tuple[tuple[str, str], ...]
+    anonymous: bool
+    needs_copy_up: bool
+
+
+class VolumeStore:
+    def __init__(self, conn: sqlite3.Connection, paths: Paths) -> None:
+        self._conn = conn
+        self.root = paths.storage / "volumes"
+
+    def directory(self, name: str) -> Path:
+        return self.root / name
+
+    def data_dir(self, name: str) -> Path:
+        return self.root / name / "_data"
+
+    def create(
+        self,
+        name: str,
+        *,
+        driver: str = "local",
+        labels: tuple[tuple[str, str], ...] = (),
+        options: tuple[tuple[str, str], ...] = (),
+        anonymous: bool = False,
+    ) -> VolumeRecord:
+        """Insert the record and make its directory (the record first: names are unique)."""
+        try:
+            with transaction(self._conn) as c:
+                c.execute(
+                    "INSERT INTO volumes (name, driver, created, labels, options, anonymous, "
+                    "needs_copy_up) VALUES (?, ?, ?, ?, ?, ?, 1)",
+                    (
+                        name,
+                        driver,
+                        time.time(),
+                        json.dumps(list(labels)),
+                        json.dumps(list(options)),
+                        int(anonymous),
+                    ),
+                )
+        except sqlite3.IntegrityError as exc:
+            raise Conflict(
+                f"volume with name {name} already exists: volume already exists"
+            ) from exc
+        self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self.directory(name).mkdir(mode=0o700, exist_ok=True)
+        self.data_dir(name).mkdir(mode=0o755, exist_ok=True)
+        record = self.get(name)
+        assert record is not None
+        return record
+
+    def get(self, name: str) -> VolumeRecord | None:
+        row = self._conn.execute("SELECT * FROM volumes WHERE name = ?", (name,)).fetchone()
+        return _record(row) if row else None
+
+    def all(self) -> list[VolumeRecord]:
+        rows = self._conn.execute("SELECT * FROM volumes ORDER BY created").fetchall()
+        return [_record(r) for r in rows]
+
+    def users(self, name: str) -> tuple[str, ...]:
+        rows = self._conn.execute(
+            "SELECT DISTINCT container_id FROM container_volumes WHERE volume = ?", (name,)
+        ).fetchall()
+        return tuple(r["container_id"] for r in rows)
+
+    def volumes_of(self, container_id: str) -> tuple[str, ...]:
+        rows = self._conn.execute(
+            "SELECT DISTINCT volume FROM container_volumes WHERE container_id = ?",
+            (container_id,),
+        ).fetchall()
+        return tuple(r["volume"] for r in rows)
+
+    def link(self, container_id: str, links: list[tuple[str, str]]) -> None:
+        """Record that the container mounts each (volume, destination)."""
+        with transaction(self._conn) as c:
+            c.executemany(
+                "INSERT OR REPLACE INTO container_volumes (container_id, volume, destination) "
+                "VALUES (?, ?, ?)",
+                [(container_id, volume, dest) for volume, dest in links],
+            )
+
+    def copied_up(self, name: str) -> None:
+        with transaction(self._conn) as c:
+            c.execute("UPDATE volumes SET needs_copy_up = 0 WHERE name = ?", (name,))
+
+    def delete(self, name: str) -> None:
+        """Drop the record (refused by the database while a container links it)."""
+        try:
+            with transaction(self._conn) as c:
+                c.execute("DELETE FROM volumes WHERE name = ?", (name,))
+        except sqlite3.IntegrityError as exc:
+            raise Conflict(f"volume {name} is being used by a container") from exc
+
+
+def _record(row: sqlite3.Row) -> VolumeRecord:
+    return VolumeRecord(
+        row["name"],
+        row["driver"],
+        row["created"],
+        tuple((k, v) for k, v in json.loads(row["labels"])),
+        tuple((k, v) for k, v in json.loads(row["options"])),
+        bool(row["anonymous"]),
+        bool(row["needs_copy_up"]),
+    )

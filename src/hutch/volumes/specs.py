@@ -1,0 +1,382 @@
+"""Parsing the mount flags of run/create: ``-v``, ``--mount``, ``--tmpfs``, ``--volumes-from``.
+
+Pure functions from the user's text to ``MountRequest`` values, with
+podman's syntax and defaults; every refusal is one ``InvalidArgument`` line
+naming the flag and the cause. Nothing here looks at the file system.
+"""
+
+from __future__ import annotations
+
+import csv
+import posixpath
+import re
+from dataclasses import dataclass, replace
+
+from hutch.api.errors import InvalidArgument
+
+VOLUME_NAME = re.compile(r"[a-zA-Z0-9][a-zA-Z0-9_.-]*\Z")
+PROPAGATIONS = (
+    "private",
+    "rprivate",
+    "shared",
+    "rshared",
+    "slave",
+    "rslave",
+    "unbindable",
+    "runbindable",
+)
+_FLAG_PAIRS = {"exec": "noexec", "suid": "nosuid", "dev": "nodev"}
+_TMPFS_SIZE = re.compile(r"[0-9]+[kKmMgG%]?\Z")
+_OCTAL = re.compile(r"[0-7]{1,4}\Z")
+_UNITS = {"": 1, "b": 1, "k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4}
+
+
+@dataclass(frozen=True)
+class MountRequest:
+    """One mount the user asked for, before volumes are looked up or created.
+
+    ``kind`` is bind, volume, tmpfs or devpts. ``source`` is the host path of
+    a bind mount or the name of a volume ("" for an anonymous volume).
+    ``options`` are mount options as the runtime takes them (``nosuid``,
+    ``noexec``, ``bind``/``rbind``, a propagation, ``size=``, ``mode=``...).
+    """
+
+    kind: str
+    destination: str
+    source: str = ""
+    readonly: bool = False
+    options: tuple[str, ...] = ()
+    chown: bool = False  # U: chown the source to the container's user
+    copy_up: bool = True  # fill a new volume from the image (nocopy turns it off)
+    volume_options: tuple[str, ...] = ()  # volume-opt: for a volume created here
+
+
+def valid_volume_name(name: str) -> bool:
+    return bool(VOLUME_NAME.match(name))
+
+
+def check_volume_name(name: str) -> None:
+    if not valid_volume_name(name):
+        raise InvalidArgument(
+            f"invalid volume name {name!r}: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*"
+        )
+
+
+def container_path(flag: str, path: str) -> str:
+    if not path.startswith("/"):
+        raise InvalidArgument(f"{flag}: invalid container path {path!r}, must be an absolute path")
+    return posixpath.normpath(path).replace("//", "/")
+
+
+def is_host_path(source: str) -> bool:
+    """podman's rule: a source starting with / or . is a host path, else a volume name."""
+    return source.startswith(("/", "."))
+
+
+# -- -v / --volume ----------------------------------------------------------------
+
+
+def parse_volume(text: str) -> MountRequest:
+    """``[SOURCE:]DEST[:OPTIONS]``; SOURCE is a host path or a volume name."""
+    flag = f"-v {text}"
+    parts = text.split(":")
+    if len(parts) > 3 or not all(parts[:2]) or text.endswith(":"):
+        raise InvalidArgument(
+            f"{flag}: incorrect volume format, should be [host-dir:]ctr-dir[:option]"
+        )
+    if len(parts) == 1:
+        return _request("volume", container_path(flag, parts[0]), "", _Words(flags={}))
+    source, dest = parts[0], container_path(flag, parts[1])
+    words = parts[2].split(",") if len(parts) == 3 else []
+    parsed = _parse_words(flag, words)
+    kind = "bind" if is_host_path(source) else "volume"
+    if kind == "volume":
+        check_volume_name(source)
+    return _request(kind, dest, source, parsed)
+
+
+@dataclass
+class _Words:
+    readonly: bool | None = None
+    chown: bool = False
+    copy_up: bool = True
+    recursive: bool | None = None
+    propagation: str = ""
+    flags: dict[str, bool] | None = None  # noexec/nosuid/nodev -> on?
+
+
+def _parse_words(flag: str, words: list[str]) -> _Words:
+    out = _Words(flags={})
+    assert out.flags is not None
+    seen: set[str] = set()
+    for word in words:
+        if word in seen and word not in ("z", "Z"):
+            raise InvalidArgument(f"{flag}: option {word!r} is given more than once")
+        seen.add(word)
+        if word in ("ro", "rw"):
+            if out.readonly is not None:
+                raise InvalidArgument(f"{flag}: ro and rw are mutually exclusive")
+            out.readonly = word == "ro"
+        elif word in ("z", "Z"):
+            continue  # SELinux relabelling: there is no SELinux here
+        elif word == "U":
+            out.chown = True
+        elif word in ("nocopy", "copy"):
+            out.copy_up = word == "copy"
+        elif word in ("bind", "rbind"):
+            if out.recursive is not None:
+                raise InvalidArgument(f"{flag}: bind and rbind are mutually exclusive")
+            out.recursive = word == "rbind"
+        elif word in PROPAGATIONS:
+            if out.propagation:
+                raise InvalidArgument(f"{flag}: only one propagation mode may be given")
+            out.propagation = word
+        elif word in _FLAG_PAIRS or word in _FLAG_PAIRS.values():
+            negative = word if word.startswith("no") else _FLAG_PAIRS[word]
+            if negative in out.flags:
+                raise InvalidArgument(f"{flag}: {word} conflicts with an earlier option")
+            out.flags[negative] = word.startswith("no")
+        else:
+            raise InvalidArgument(f"{flag}: invalid option {word!r}")
+    return out
+
+
+def _request(kind: str, dest: str, source: str, w: _Words) -> MountRequest:
+    assert w.flags is not None
+    # Volumes are the user's storage: nosuid and nodev unless asked otherwise,
+    # as in podman; bind mounts keep the host's flags.
+    on = {"nosuid", "nodev"} if kind == "volume" else set()
+    for name, value in w.flags.items():
+        if value:
+            on.add(name)
+        else:
+            on.discard(name)
+    options = ["rbind" if w.recursive in (None, True) else "bind", *sorted(on)]
+    if w.propagation:
+        options.append(w.propagation)
+    return MountRequest(
+        kind,
+        dest,
+        source,
+        readonly=bool(w.readonly),
+        options=tuple(options),
+        chown=w.chown,
+        copy_up=w.copy_up,
+    )
+
+
+# -- --mount -------------------------------------------------------------------------
+
+
+def parse_mount(text: str) -> MountRequest:
+    """``type=bind|volume|tmpfs|devpts,src=...,dst=...,...`` (Docker's comma syntax)."""
+    flag = f"--mount {text}"
+    try:
+        fields = next(csv.reader([text]))
+    except (csv.Error, StopIteration) as exc:
+        raise InvalidArgument(f"{flag}: cannot parse: {exc}") from exc
+    pairs: list[tuple[str, str | None]] = []
+    kind = "volume"
+    for item in fields:
+        key, sep, text_value = item.partition("=")
+        key = key.strip()
+        if key == "type":
+            kind = text_value
+            continue
+        pairs.append((key, text_value if sep else None))
+    if kind not in ("bind", "volume", "tmpfs", "devpts"):
+        raise InvalidArgument(
+            f"{flag}: invalid mount type {kind!r}: use bind, volume, tmpfs, devpts"
+        )
+    source, dest = "", ""
+    words: list[str] = []
+    data: list[str] = []
+    volume_opts: list[str] = []
+    for key, value in pairs:
+        if key in ("src", "source"):
+            source = _value(flag, key, value)
+        elif key in ("dst", "destination", "target"):
+            dest = _value(flag, key, value)
+        elif key in ("ro", "readonly"):
+            words.append("ro" if _bool(flag, key, value) else "rw")
+        elif key == "rw":
+            words.append("rw" if _bool(flag, key, value) else "ro")
+        elif key in ("U", "chown"):
+            if _bool(flag, key, value):
+                words.append("U")
+        elif key in ("z", "Z", "relabel", "consistency", "tmpcopyup", "notmpcopyup"):
+            continue  # accepted: no SELinux here; tmpfs copy-up is not done
+        elif key == "bind-propagation" and kind == "bind":
+            words.append(_value(flag, key, value))
+        elif key == "bind-nonrecursive" and kind == "bind":
+            if _bool(flag, key, value):
+                words.append("bind")
+        elif key in ("exec", "noexec", "suid", "nosuid", "dev", "nodev") and value is None:
+            words.append(key)
+        elif key == "volume-opt" and kind == "volume":
+            volume_opts.append(_value(flag, key, value))
+        elif key in ("volume-nocopy", "nocopy") and kind == "volume":
+            if _bool(flag, key, value):
+                words.append("nocopy")
+        elif key == "tmpfs-size" and kind == "tmpfs":
+            data.append(f"size={parse_size(flag, _value(flag, key, value))}")
+        elif key == "tmpfs-mode" and kind == "tmpfs":
+            data.append(f"mode={_octal(flag, _value(flag, key, value))}")
+        elif kind == "devpts" and key in ("uid", "gid", "mode", "max", "ptmxmode"):
+            number = _value(flag, key, value)
+            valid = _OCTAL.match(number) if "mode" in key else number.isdigit()
+            if not valid:
+                raise InvalidArgument(f"{flag}: invalid {key} {number!r}")
+            data.append(f"{key}={number}")
+        else:
+            raise InvalidArgument(f"{flag}: invalid option {key!r} for a {kind} mount")
+    if not dest:
+        raise InvalidArgument(f"{flag}: a destination (dst=, destination= or target=) is required")
+    dest = container_path(flag, dest)
+    if kind in ("tmpfs", "devpts"):
+        if source:
+            raise InvalidArgument(f"{flag}: a {kind} mount takes no source")
+        return _special_mount(flag, kind, dest, words, data)
+    if kind == "bind" and not source:
+        raise InvalidArgument(f"{flag}: a bind mount needs a source (src=)")
+    if kind == "bind" and not source.startswith("/"):
+        raise InvalidArgument(f"{flag}: the source of a bind mount must be an absolute path")
+    if kind == "volume" and source:
+        check_volume_name(source)
+    request = _request(kind, dest, source, _parse_words(flag, words))
+    return replace(request, volume_options=tuple(volume_opts))
+
+
+def _special_mount(
+    flag: str, kind: str, dest: str, words: list[str], data: list[str]
+) -> MountRequest:
+    w = _parse_words(flag, words)
+    assert w.flags is not None
+    if w.chown or w.propagation or w.recursive is not None or not w.copy_up:
+        raise InvalidArgument(f"{flag}: option not valid for a {kind} mount")
+    if kind == "tmpfs":
+        on = {"nosuid", "nodev"}
+    else:
+        on = {"nosuid", "noexec"}
+        data = ["newinstance", "ptmxmode=0666", *data]
+    for name, value in w.flags.items():
+        if value:
+            on.add(name)
+        else:
+            on.discard(name)
+    return MountRequest(kind, dest, readonly=bool(w.readonly), options=(*sorted(on), *data))
+
+
+def _value(flag: str, key: str, value: str | None) -> str:
+    if not value:
+        raise InvalidArgument(f"{flag}: option {key!r} needs a value")
+    return value
+
+
+def _bool(flag: str, key: str, value: str | None) -> bool:
+    if value is None or value.lower() in ("true", "1"):
+        return True
+    if value.lower() in ("false", "0"):
+        return False
+    raise InvalidArgument(f"{flag}: invalid value {value!r} for {key}: use true or false")
+
+
+def _octal(flag: str, text: str) -> str:
+    if not _OCTAL.match(text):
+        raise InvalidArgument(f"{flag}: invalid mode {text!r}: give an octal number")
+    return text
+
+
+def parse_size(flag: str, text: str) -> int:
+    """A size in bytes, or with a k/m/g/t suffix (powers of 1024), as podman's tmpfs-size."""
+    m = re.fullmatch(r"([0-9]+)\s*([bkmgt]?)b?", text.strip().lower())
+    if not m:
+        raise InvalidArgument(f"{flag}: invalid size {text!r}")
+    return int(m.group(1)) * _UNITS[m.group(2)]
+
+
+# -- --tmpfs ---------------------------------------------------------------------------
+
+
+def parse_tmpfs(text: str) -> MountRequest:
+    """``DEST[:OPTIONS]``; defaults rw, noexec, nosuid, nodev (podman's)."""
+    flag = f"--tmpfs {text}"
+    dest, _, opts = text.partition(":")
+    dest = container_path(flag, dest)
+    flags = {"noexec": True, "nosuid": True, "nodev": True}
+    data: list[str] = []
+    readonly = False
+    for word in [w for w in opts.split(",") if w] if opts else []:
+        key, sep, value = word.partition("=")
+        if word in ("ro", "rw"):
+            readonly = word == "ro"
+        elif word in _FLAG_PAIRS or word in _FLAG_PAIRS.values():
+            negative = word if word.startswith("no") else _FLAG_PAIRS[word]
+            flags[negative] = word.startswith("no")
+        elif word in ("tmpcopyup", "notmpcopyup", "z", "Z"):
+            continue
+        elif sep and _valid_tmpfs_value(key, value):
+            data.append(word)
+        else:
+            raise InvalidArgument(f"{flag}: invalid tmpfs option {word!r}")
+    on = sorted(name for name, value in flags.items() if value)
+    return MountRequest("tmpfs", dest, readonly=readonly, options=(*on, *data))
+
+
+def _valid_tmpfs_value(key: str, value: str) -> bool:
+    if key == "size":
+        return bool(_TMPFS_SIZE.match(value))
+    if key == "mode":
+        return bool(_OCTAL.match(value))
+    return key in ("uid", "gid", "nr_inodes", "nr_blocks") and value.isdigit()
+
+
+# -- --volumes-from ----------------------------------------------------------------------
+
+
+def parse_volumes_from(text: str) -> tuple[str, bool | None]:
+    """``CONTAINER[:ro|rw]``: the container and the forced mode (None: keep each mount's)."""
+    name, _, opts = text.partition(":")
+    if not name:
+        raise InvalidArgument(f"--volumes-from {text}: a container name is required")
+    readonly: bool | None = None
+    for word in opts.split(",") if opts else []:
+        if word in ("ro", "rw"):
+            if readonly is not None:
+                raise InvalidArgument(f"--volumes-from {text}: ro and rw are mutually exclusive")
+            readonly = word == "ro"
+        elif word not in ("z", "Z"):
+            raise InvalidArgument(f"--volumes-from {text}: invalid option {word!r}")
+    return name, readonly
+
+
+# -- volume create --opt -----------------------------------------------------------------
+
+
+def parse_volume_create_options(items: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """``--opt type=tmpfs``, ``--opt o=size=10m``, ``--opt device=/path`` (local driver)."""
+    out: dict[str, str] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or key not in ("type", "o", "device", "copy", "nocopy"):
+            raise InvalidArgument(
+                f"invalid volume option {item!r}: the local driver takes type=, o= and device="
+            )
+        out[key] = value
+    kind = out.get("type", "")
+    mount_opts = [o for o in out.get("o", "").split(",") if o]
+    if kind == "tmpfs":
+        if "device" in out and out["device"] not in ("tmpfs", ""):
+            raise InvalidArgument("a tmpfs volume takes no device")
+    elif kind in ("", "none", "bind") and "device" in out:
+        if "bind" not in mount_opts and "rbind" not in mount_opts and kind != "bind":
+            raise InvalidArgument("device= needs o=bind (or type=bind) for a rootless volume")
+        if not out["device"].startswith("/"):
+            raise InvalidArgument(f"invalid device {out['device']!r}: must be an absolute path")
+    elif kind not in ("", "none"):
+        raise InvalidArgument(
+            f"volume type {kind!r} cannot be mounted rootless: use type=tmpfs or o=bind,device=PATH"
+        )
+    elif mount_opts:
+        raise InvalidArgument("o= needs type=tmpfs or a device= to bind")
+    return tuple(sorted(out.items()))
