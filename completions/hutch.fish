@@ -6,13 +6,19 @@
 function __hutch_subcommands
     switch "$argv[1]"
         case ''
-            printf '%s\n' images import rmi run create start stop restart kill rm wait ps logs inspect info unshare version container image system
+            printf '%s\n' images import rmi pull push login logout run create start stop restart kill rm wait ps logs inspect cp diff commit export exec attach top pause unpause build info unshare version healthcheck volume container image system buildx
+        case 'healthcheck'
+            printf '%s\n' run
+        case 'volume'
+            printf '%s\n' create ls inspect rm prune exists export import
         case 'container'
-            printf '%s\n' run create start stop restart kill rm wait ls logs inspect
+            printf '%s\n' run create start stop restart kill rm wait ls logs inspect cp diff commit export exec attach top pause unpause
         case 'image'
-            printf '%s\n' ls import rm inspect
+            printf '%s\n' ls import rm inspect pull push build
         case 'system'
             printf '%s\n' info migrate reset
+        case 'buildx'
+            printf '%s\n' build
     end
 end
 
@@ -25,10 +31,18 @@ function __hutch_value_options
             printf '%s\n' --format
         case 'import'
             printf '%s\n' --change -c --message -m
+        case 'pull'
+            printf '%s\n' --platform --arch --os --variant --tls-verify --creds --authfile --cert-dir
+        case 'push'
+            printf '%s\n' --digestfile --tls-verify --creds --authfile --cert-dir
+        case 'login'
+            printf '%s\n' --username -u --password -p --authfile --tls-verify --cert-dir
+        case 'logout'
+            printf '%s\n' --authfile
         case 'run'
-            printf '%s\n' --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --restart --label -l --stop-signal --stop-timeout --cidfile
+            printf '%s\n' --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --restart --label -l --stop-signal --stop-timeout --cidfile --publish -p --network-alias --ip --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant
         case 'create'
-            printf '%s\n' --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --restart --label -l --stop-signal --stop-timeout --cidfile
+            printf '%s\n' --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --restart --label -l --stop-signal --stop-timeout --cidfile --publish -p --network-alias --ip --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant
         case 'stop'
             printf '%s\n' --time -t
         case 'restart'
@@ -45,12 +59,32 @@ function __hutch_value_options
             printf '%s\n' --tail --since --until
         case 'inspect'
             printf '%s\n' --format -f --type -t
+        case 'diff'
+            printf '%s\n' --format
+        case 'commit'
+            printf '%s\n' --change -c --message -m --author -a --format -f --iidfile
+        case 'export'
+            printf '%s\n' --output -o
+        case 'exec'
+            printf '%s\n' --env -e --env-file --user -u --workdir -w --detach-keys
+        case 'attach'
+            printf '%s\n' --detach-keys
+        case 'build'
+            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp
         case 'info'
             printf '%s\n' --format -f
+        case 'volume create'
+            printf '%s\n' --driver -d --opt -o --label -l
+        case 'volume ls'
+            printf '%s\n' --filter -f --format
+        case 'volume inspect'
+            printf '%s\n' --format -f
+        case 'volume export'
+            printf '%s\n' --output -o
         case 'container run'
-            printf '%s\n' --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --restart --label -l --stop-signal --stop-timeout --cidfile
+            printf '%s\n' --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --restart --label -l --stop-signal --stop-timeout --cidfile --publish -p --network-alias --ip --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant
         case 'container create'
-            printf '%s\n' --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --restart --label -l --stop-signal --stop-timeout --cidfile
+            printf '%s\n' --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --restart --label -l --stop-signal --stop-timeout --cidfile --publish -p --network-alias --ip --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant
         case 'container stop'
             printf '%s\n' --time -t
         case 'container restart'
@@ -67,20 +101,38 @@ function __hutch_value_options
             printf '%s\n' --tail --since --until
         case 'container inspect'
             printf '%s\n' --format -f
+        case 'container diff'
+            printf '%s\n' --format
+        case 'container commit'
+            printf '%s\n' --change -c --message -m --author -a --format -f --iidfile
+        case 'container export'
+            printf '%s\n' --output -o
+        case 'container exec'
+            printf '%s\n' --env -e --env-file --user -u --workdir -w --detach-keys
+        case 'container attach'
+            printf '%s\n' --detach-keys
         case 'image ls'
             printf '%s\n' --format
         case 'image import'
             printf '%s\n' --change -c --message -m
         case 'image inspect'
             printf '%s\n' --format -f
+        case 'image pull'
+            printf '%s\n' --platform --arch --os --variant --tls-verify --creds --authfile --cert-dir
+        case 'image push'
+            printf '%s\n' --digestfile --tls-verify --creds --authfile --cert-dir
+        case 'image build'
+            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp
         case 'system info'
             printf '%s\n' --format -f
+        case 'buildx build'
+            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp
     end
 end
 
 # Commands whose options end at the first argument (the rest is argv).
 function __hutch_options_end_at_argument
-    printf '%s\n' run create unshare container run container create
+    printf '%s\n' run create exec top unshare container run container create container exec container top
 end
 
 # The command path typed so far ("", "run", "image rm"), a space, and how many
@@ -139,6 +191,10 @@ complete -c hutch -f
 complete -c hutch -n "__hutch_at ''" -a images -d 'List images in local storage'
 complete -c hutch -n "__hutch_at ''" -a import -d 'Import a tarball as a new single-layer image'
 complete -c hutch -n "__hutch_at ''" -a rmi -d 'Remove one or more images from local storage'
+complete -c hutch -n "__hutch_at ''" -a pull -d 'Pull an image from a registry into local storage; print its id'
+complete -c hutch -n "__hutch_at ''" -a push -d 'Push an image to a registry or an archive'
+complete -c hutch -n "__hutch_at ''" -a login -d 'Log in to a registry and store the credentials'
+complete -c hutch -n "__hutch_at ''" -a logout -d 'Remove the stored credentials of a registry'
 complete -c hutch -n "__hutch_at ''" -a run -d 'Run a command in a new container'
 complete -c hutch -n "__hutch_at ''" -a create -d 'Create a container without starting it; print its id'
 complete -c hutch -n "__hutch_at ''" -a start -d 'Start one or more containers'
@@ -150,12 +206,25 @@ complete -c hutch -n "__hutch_at ''" -a wait -d 'Wait for containers to stop and
 complete -c hutch -n "__hutch_at ''" -a ps -d 'List containers (running ones unless --all)'
 complete -c hutch -n "__hutch_at ''" -a logs -d 'Print the logs of one or more containers'
 complete -c hutch -n "__hutch_at ''" -a inspect -d 'Show details of containers or images as JSON'
+complete -c hutch -n "__hutch_at ''" -a cp -d 'Copy files and directories between a container and the host, or two containers'
+complete -c hutch -n "__hutch_at ''" -a diff -d 'Show files added (A), changed (C) and deleted (D) in a container'
+complete -c hutch -n "__hutch_at ''" -a commit -d 'Create a new image from a container\'s changes'
+complete -c hutch -n "__hutch_at ''" -a export -d 'Export a container\'s file system as a tar archive'
+complete -c hutch -n "__hutch_at ''" -a exec -d 'Run a process in a running container'
+complete -c hutch -n "__hutch_at ''" -a attach -d 'Attach to a running container\'s input and output'
+complete -c hutch -n "__hutch_at ''" -a top -d 'Show the running processes of a container'
+complete -c hutch -n "__hutch_at ''" -a pause -d 'Pause all processes in one or more containers'
+complete -c hutch -n "__hutch_at ''" -a unpause -d 'Unpause all processes in one or more containers'
+complete -c hutch -n "__hutch_at ''" -a build -d 'Build an image from a Containerfile and a context'
 complete -c hutch -n "__hutch_at ''" -a info -d 'Show what hutch found on this host, with the fix for anything missing'
 complete -c hutch -n "__hutch_at ''" -a unshare -d 'Run a command in the user namespace hutch uses for storage and containers'
 complete -c hutch -n "__hutch_at ''" -a version -d 'Show the hutch version'
+complete -c hutch -n "__hutch_at ''" -a healthcheck -d 'Manage health checks of containers'
+complete -c hutch -n "__hutch_at ''" -a volume -d 'Manage volumes'
 complete -c hutch -n "__hutch_at ''" -a container -d 'Manage containers'
 complete -c hutch -n "__hutch_at ''" -a image -d 'Manage images'
 complete -c hutch -n "__hutch_at ''" -a system -d 'Manage hutch itself'
+complete -c hutch -n "__hutch_at ''" -a buildx -d 'Build images (docker buildx compatibility)'
 complete -c hutch -n "__hutch_at ''" -l root -x -a '(__fish_complete_directories)' -d 'Storage root directory (default ~/.local/share/hutch)'
 complete -c hutch -n "__hutch_at ''" -l runroot -x -a '(__fish_complete_directories)' -d 'Runtime state directory'
 complete -c hutch -n "__hutch_at ''" -l log-level -x -a 'debug info warn error' -d 'Log level: debug, info, warn, error'
@@ -185,6 +254,48 @@ complete -c hutch -n "__hutch_at 'rmi'" -l ignore -s i -d 'Ignore images that do
 complete -c hutch -n "__hutch_at 'rmi'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'rmi' 1+" -f -a '(__hutch_image_names)'
 
+# hutch pull
+complete -c hutch -n "__hutch_at 'pull'" -l platform -x -d 'Platform OS/ARCH[/VARIANT] to choose from an index'
+complete -c hutch -n "__hutch_at 'pull'" -l arch -x -d 'Architecture to choose (e.g. arm64)'
+complete -c hutch -n "__hutch_at 'pull'" -l os -x -d 'Operating system to choose'
+complete -c hutch -n "__hutch_at 'pull'" -l variant -x -d 'Architecture variant (e.g. v7)'
+complete -c hutch -n "__hutch_at 'pull'" -l all-tags -s a -d 'Pull every tag of the repository'
+complete -c hutch -n "__hutch_at 'pull'" -l quiet -s q -d 'Print no progress information'
+complete -c hutch -n "__hutch_at 'pull'" -l tls-verify -x -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); false also allows plain HTTP'
+complete -c hutch -n "__hutch_at 'pull'" -l creds -x -d 'Credentials USERNAME[:PASSWORD] for the registry'
+complete -c hutch -n "__hutch_at 'pull'" -l authfile -x -d 'Path of the authentication file (auth.json)'
+complete -c hutch -n "__hutch_at 'pull'" -l cert-dir -x -d 'Directory with CA certificates (*.crt) and client certificates for the registry'
+complete -c hutch -n "__hutch_at 'pull'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'pull' 1" -f -a '(__hutch_image_names)'
+
+# hutch push
+complete -c hutch -n "__hutch_at 'push'" -l digestfile -x -d 'Write the pushed manifest\'s digest to this file'
+complete -c hutch -n "__hutch_at 'push'" -l quiet -s q -d 'Print no progress information'
+complete -c hutch -n "__hutch_at 'push'" -l tls-verify -x -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); false also allows plain HTTP'
+complete -c hutch -n "__hutch_at 'push'" -l creds -x -d 'Credentials USERNAME[:PASSWORD] for the registry'
+complete -c hutch -n "__hutch_at 'push'" -l authfile -x -d 'Path of the authentication file (auth.json)'
+complete -c hutch -n "__hutch_at 'push'" -l cert-dir -x -d 'Directory with CA certificates (*.crt) and client certificates for the registry'
+complete -c hutch -n "__hutch_at 'push'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'push' 1" -F
+complete -c hutch -n "__hutch_arg 'push' 2" -F
+
+# hutch login
+complete -c hutch -n "__hutch_at 'login'" -l username -s u -x -d 'Username'
+complete -c hutch -n "__hutch_at 'login'" -l password -s p -x -d 'Password (prefer --password-stdin)'
+complete -c hutch -n "__hutch_at 'login'" -l password-stdin -d 'Read the password from standard input'
+complete -c hutch -n "__hutch_at 'login'" -l get-login -d 'Print the username logged in with, if any'
+complete -c hutch -n "__hutch_at 'login'" -l authfile -x -d 'Path of the authentication file (auth.json)'
+complete -c hutch -n "__hutch_at 'login'" -l tls-verify -x -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); false also allows plain HTTP'
+complete -c hutch -n "__hutch_at 'login'" -l cert-dir -x -d 'Directory with CA certificates (*.crt) and client certificates for the registry'
+complete -c hutch -n "__hutch_at 'login'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'login' 1" -F
+
+# hutch logout
+complete -c hutch -n "__hutch_at 'logout'" -l all -s a -d 'Remove the credentials of every registry'
+complete -c hutch -n "__hutch_at 'logout'" -l authfile -x -d 'Path of the authentication file (auth.json)'
+complete -c hutch -n "__hutch_at 'logout'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'logout' 1" -F
+
 # hutch run
 complete -c hutch -n "__hutch_at 'run'" -l rm -d 'Remove the container when it exits'
 complete -c hutch -n "__hutch_at 'run'" -l interactive -s i -d 'Keep stdin open and pass it to the container'
@@ -197,12 +308,55 @@ complete -c hutch -n "__hutch_at 'run'" -l user -s u -x -d 'User (name or uid, o
 complete -c hutch -n "__hutch_at 'run'" -l entrypoint -x -d 'Override the image\'s entrypoint (string or JSON array)'
 complete -c hutch -n "__hutch_at 'run'" -l hostname -s h -x -d 'Container host name'
 complete -c hutch -n "__hutch_at 'run'" -l name -x -d 'Name of the container'
-complete -c hutch -n "__hutch_at 'run'" -l network -l net -x -a 'none host' -d 'Network mode: none (default) or host'
+complete -c hutch -n "__hutch_at 'run'" -l network -l net -x -a 'none host' -d 'Network: private (default: pasta or slirp4netns), none or host'
 complete -c hutch -n "__hutch_at 'run'" -l restart -x -d 'Restart policy: no, always, unless-stopped, on-failure[:N]'
 complete -c hutch -n "__hutch_at 'run'" -l label -s l -x -d 'Set a label (KEY=VALUE) on the container'
 complete -c hutch -n "__hutch_at 'run'" -l stop-signal -x -d 'Signal that stops the container (default: image\'s, or SIGTERM)'
 complete -c hutch -n "__hutch_at 'run'" -l stop-timeout -x -d 'Seconds to wait after the stop signal before SIGKILL'
 complete -c hutch -n "__hutch_at 'run'" -l cidfile -x -d 'Write the container id to this file'
+complete -c hutch -n "__hutch_at 'run'" -l publish -s p -x -d 'Publish a port: [IP:][HOSTPORT:]CTRPORT[/tcp|/udp]; ranges; no HOSTPORT: random'
+complete -c hutch -n "__hutch_at 'run'" -l publish-all -s P -d 'Publish every exposed port on a random host port'
+complete -c hutch -n "__hutch_at 'run'" -l network-alias -x -d 'Another name of the container on its networks'
+complete -c hutch -n "__hutch_at 'run'" -l ip -x -d 'IPv4 address on a user-defined network'
+complete -c hutch -n "__hutch_at 'run'" -l add-host -x -d 'Add HOST:IP to /etc/hosts (IP may be host-gateway)'
+complete -c hutch -n "__hutch_at 'run'" -l dns -x -d 'DNS server for the container'
+complete -c hutch -n "__hutch_at 'run'" -l dns-search -x -d 'DNS search domain (\'.\' for none)'
+complete -c hutch -n "__hutch_at 'run'" -l dns-option -x -d 'Option for resolv.conf (e.g. ndots:2)'
+complete -c hutch -n "__hutch_at 'run'" -l no-hosts -d 'Do not write /etc/hosts; keep the image\'s'
+complete -c hutch -n "__hutch_at 'run'" -l cap-add -x -d 'Add Linux capabilities (NAME, CAP_NAME or ALL)'
+complete -c hutch -n "__hutch_at 'run'" -l cap-drop -x -d 'Drop Linux capabilities (NAME, CAP_NAME or ALL)'
+complete -c hutch -n "__hutch_at 'run'" -l privileged -d 'All capabilities of the user namespace, no seccomp, no masked paths, host devices'
+complete -c hutch -n "__hutch_at 'run'" -l security-opt -x -d 'seccomp=unconfined|PROFILE.json, no-new-privileges, mask=PATHS, unmask=ALL|PATHS, label=disable'
+complete -c hutch -n "__hutch_at 'run'" -l read-only -d 'Mount the container\'s root filesystem read-only'
+complete -c hutch -n "__hutch_at 'run'" -l read-only-tmpfs -x -d 'With --read-only, mount tmpfs on /tmp, /var/tmp and /run (true or false)'
+complete -c hutch -n "__hutch_at 'run'" -l sysctl -x -d 'Set a namespaced kernel parameter (NAME=VALUE)'
+complete -c hutch -n "__hutch_at 'run'" -l ulimit -x -d 'Set a resource limit (NAME=SOFT[:HARD], e.g. nofile=1024:2048)'
+complete -c hutch -n "__hutch_at 'run'" -l device -x -d 'Add a host device: HOST[:CONTAINER][:PERMISSIONS]'
+complete -c hutch -n "__hutch_at 'run'" -l group-add -x -d 'Add a supplementary group (name, number or keep-groups)'
+complete -c hutch -n "__hutch_at 'run'" -l userns -x -d 'User namespace mode: host (the session namespace)'
+complete -c hutch -n "__hutch_at 'run'" -l uidmap -x -d 'Map container uids: CONTAINER:HOST:SIZE'
+complete -c hutch -n "__hutch_at 'run'" -l gidmap -x -d 'Map container gids: CONTAINER:HOST:SIZE'
+complete -c hutch -n "__hutch_at 'run'" -l subuidname -x -d 'Map uids from this /etc/subuid entry'
+complete -c hutch -n "__hutch_at 'run'" -l subgidname -x -d 'Map gids from this /etc/subgid entry'
+complete -c hutch -n "__hutch_at 'run'" -l init -d 'Run an init as PID 1 that forwards signals and reaps zombies'
+complete -c hutch -n "__hutch_at 'run'" -l health-cmd -x -d 'Health check command (shell form, or a JSON array for exec form)'
+complete -c hutch -n "__hutch_at 'run'" -l health-interval -x -d 'Time between health checks (Go duration, 30s)'
+complete -c hutch -n "__hutch_at 'run'" -l health-timeout -x -d 'Time a health check may take (Go duration, 30s)'
+complete -c hutch -n "__hutch_at 'run'" -l health-retries -x -d 'Failures in a row that make it unhealthy (3)'
+complete -c hutch -n "__hutch_at 'run'" -l health-start-period -x -d 'Start-up time during which failures do not count (Go duration, 0s)'
+complete -c hutch -n "__hutch_at 'run'" -l no-healthcheck -d 'Disable any health check (the image\'s too)'
+complete -c hutch -n "__hutch_at 'run'" -l detach-keys -x -d 'Key sequence that detaches from the container (default ctrl-p,ctrl-q; "" none)'
+complete -c hutch -n "__hutch_at 'run'" -l sig-proxy -l no-sig-proxy -d 'Forward the signals hutch receives to the container (attached runs)'
+complete -c hutch -n "__hutch_at 'run'" -l volume -s v -x -d 'Mount a volume or host path: [SOURCE:]DEST[:OPTIONS] (ro, rw, U, z, Z, noexec, nosuid, nodev, rbind, bind, nocopy, propagation)'
+complete -c hutch -n "__hutch_at 'run'" -l mount -x -d 'Attach a mount: type=bind|volume|tmpfs|devpts,src=...,dst=...[,ro][,...]'
+complete -c hutch -n "__hutch_at 'run'" -l tmpfs -x -d 'Mount a tmpfs: DEST[:OPTIONS] (size=, mode=, ro, exec...)'
+complete -c hutch -n "__hutch_at 'run'" -l volumes-from -x -d 'Mount the volumes of another container: CONTAINER[:ro|rw]'
+complete -c hutch -n "__hutch_at 'run'" -l pull -x -d 'Pull the image: missing (default), always, never, newer'
+complete -c hutch -n "__hutch_at 'run'" -l platform -x -d 'Platform OS/ARCH[/VARIANT] of the image to pull'
+complete -c hutch -n "__hutch_at 'run'" -l arch -x -d 'Architecture of the image to pull'
+complete -c hutch -n "__hutch_at 'run'" -l os -x -d 'Operating system of the image to pull'
+complete -c hutch -n "__hutch_at 'run'" -l variant -x -d 'Architecture variant of the image to pull'
+complete -c hutch -n "__hutch_at 'run'" -l quiet -s q -d 'Print no progress while pulling the image'
 complete -c hutch -n "__hutch_at 'run'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'run' 1" -f -a '(__hutch_image_names)'
 complete -c hutch -n "__hutch_arg 'run' 2" -f -a '(__fish_complete_command)'
@@ -219,12 +373,55 @@ complete -c hutch -n "__hutch_at 'create'" -l user -s u -x -d 'User (name or uid
 complete -c hutch -n "__hutch_at 'create'" -l entrypoint -x -d 'Override the image\'s entrypoint (string or JSON array)'
 complete -c hutch -n "__hutch_at 'create'" -l hostname -s h -x -d 'Container host name'
 complete -c hutch -n "__hutch_at 'create'" -l name -x -d 'Name of the container'
-complete -c hutch -n "__hutch_at 'create'" -l network -l net -x -a 'none host' -d 'Network mode: none (default) or host'
+complete -c hutch -n "__hutch_at 'create'" -l network -l net -x -a 'none host' -d 'Network: private (default: pasta or slirp4netns), none or host'
 complete -c hutch -n "__hutch_at 'create'" -l restart -x -d 'Restart policy: no, always, unless-stopped, on-failure[:N]'
 complete -c hutch -n "__hutch_at 'create'" -l label -s l -x -d 'Set a label (KEY=VALUE) on the container'
 complete -c hutch -n "__hutch_at 'create'" -l stop-signal -x -d 'Signal that stops the container (default: image\'s, or SIGTERM)'
 complete -c hutch -n "__hutch_at 'create'" -l stop-timeout -x -d 'Seconds to wait after the stop signal before SIGKILL'
 complete -c hutch -n "__hutch_at 'create'" -l cidfile -x -d 'Write the container id to this file'
+complete -c hutch -n "__hutch_at 'create'" -l publish -s p -x -d 'Publish a port: [IP:][HOSTPORT:]CTRPORT[/tcp|/udp]; ranges; no HOSTPORT: random'
+complete -c hutch -n "__hutch_at 'create'" -l publish-all -s P -d 'Publish every exposed port on a random host port'
+complete -c hutch -n "__hutch_at 'create'" -l network-alias -x -d 'Another name of the container on its networks'
+complete -c hutch -n "__hutch_at 'create'" -l ip -x -d 'IPv4 address on a user-defined network'
+complete -c hutch -n "__hutch_at 'create'" -l add-host -x -d 'Add HOST:IP to /etc/hosts (IP may be host-gateway)'
+complete -c hutch -n "__hutch_at 'create'" -l dns -x -d 'DNS server for the container'
+complete -c hutch -n "__hutch_at 'create'" -l dns-search -x -d 'DNS search domain (\'.\' for none)'
+complete -c hutch -n "__hutch_at 'create'" -l dns-option -x -d 'Option for resolv.conf (e.g. ndots:2)'
+complete -c hutch -n "__hutch_at 'create'" -l no-hosts -d 'Do not write /etc/hosts; keep the image\'s'
+complete -c hutch -n "__hutch_at 'create'" -l cap-add -x -d 'Add Linux capabilities (NAME, CAP_NAME or ALL)'
+complete -c hutch -n "__hutch_at 'create'" -l cap-drop -x -d 'Drop Linux capabilities (NAME, CAP_NAME or ALL)'
+complete -c hutch -n "__hutch_at 'create'" -l privileged -d 'All capabilities of the user namespace, no seccomp, no masked paths, host devices'
+complete -c hutch -n "__hutch_at 'create'" -l security-opt -x -d 'seccomp=unconfined|PROFILE.json, no-new-privileges, mask=PATHS, unmask=ALL|PATHS, label=disable'
+complete -c hutch -n "__hutch_at 'create'" -l read-only -d 'Mount the container\'s root filesystem read-only'
+complete -c hutch -n "__hutch_at 'create'" -l read-only-tmpfs -x -d 'With --read-only, mount tmpfs on /tmp, /var/tmp and /run (true or false)'
+complete -c hutch -n "__hutch_at 'create'" -l sysctl -x -d 'Set a namespaced kernel parameter (NAME=VALUE)'
+complete -c hutch -n "__hutch_at 'create'" -l ulimit -x -d 'Set a resource limit (NAME=SOFT[:HARD], e.g. nofile=1024:2048)'
+complete -c hutch -n "__hutch_at 'create'" -l device -x -d 'Add a host device: HOST[:CONTAINER][:PERMISSIONS]'
+complete -c hutch -n "__hutch_at 'create'" -l group-add -x -d 'Add a supplementary group (name, number or keep-groups)'
+complete -c hutch -n "__hutch_at 'create'" -l userns -x -d 'User namespace mode: host (the session namespace)'
+complete -c hutch -n "__hutch_at 'create'" -l uidmap -x -d 'Map container uids: CONTAINER:HOST:SIZE'
+complete -c hutch -n "__hutch_at 'create'" -l gidmap -x -d 'Map container gids: CONTAINER:HOST:SIZE'
+complete -c hutch -n "__hutch_at 'create'" -l subuidname -x -d 'Map uids from this /etc/subuid entry'
+complete -c hutch -n "__hutch_at 'create'" -l subgidname -x -d 'Map gids from this /etc/subgid entry'
+complete -c hutch -n "__hutch_at 'create'" -l init -d 'Run an init as PID 1 that forwards signals and reaps zombies'
+complete -c hutch -n "__hutch_at 'create'" -l health-cmd -x -d 'Health check command (shell form, or a JSON array for exec form)'
+complete -c hutch -n "__hutch_at 'create'" -l health-interval -x -d 'Time between health checks (Go duration, 30s)'
+complete -c hutch -n "__hutch_at 'create'" -l health-timeout -x -d 'Time a health check may take (Go duration, 30s)'
+complete -c hutch -n "__hutch_at 'create'" -l health-retries -x -d 'Failures in a row that make it unhealthy (3)'
+complete -c hutch -n "__hutch_at 'create'" -l health-start-period -x -d 'Start-up time during which failures do not count (Go duration, 0s)'
+complete -c hutch -n "__hutch_at 'create'" -l no-healthcheck -d 'Disable any health check (the image\'s too)'
+complete -c hutch -n "__hutch_at 'create'" -l detach-keys -x -d 'Key sequence that detaches from the container (default ctrl-p,ctrl-q; "" none)'
+complete -c hutch -n "__hutch_at 'create'" -l sig-proxy -l no-sig-proxy -d 'Forward the signals hutch receives to the container (attached runs)'
+complete -c hutch -n "__hutch_at 'create'" -l volume -s v -x -d 'Mount a volume or host path: [SOURCE:]DEST[:OPTIONS] (ro, rw, U, z, Z, noexec, nosuid, nodev, rbind, bind, nocopy, propagation)'
+complete -c hutch -n "__hutch_at 'create'" -l mount -x -d 'Attach a mount: type=bind|volume|tmpfs|devpts,src=...,dst=...[,ro][,...]'
+complete -c hutch -n "__hutch_at 'create'" -l tmpfs -x -d 'Mount a tmpfs: DEST[:OPTIONS] (size=, mode=, ro, exec...)'
+complete -c hutch -n "__hutch_at 'create'" -l volumes-from -x -d 'Mount the volumes of another container: CONTAINER[:ro|rw]'
+complete -c hutch -n "__hutch_at 'create'" -l pull -x -d 'Pull the image: missing (default), always, never, newer'
+complete -c hutch -n "__hutch_at 'create'" -l platform -x -d 'Platform OS/ARCH[/VARIANT] of the image to pull'
+complete -c hutch -n "__hutch_at 'create'" -l arch -x -d 'Architecture of the image to pull'
+complete -c hutch -n "__hutch_at 'create'" -l os -x -d 'Operating system of the image to pull'
+complete -c hutch -n "__hutch_at 'create'" -l variant -x -d 'Architecture variant of the image to pull'
+complete -c hutch -n "__hutch_at 'create'" -l quiet -s q -d 'Print no progress while pulling the image'
 complete -c hutch -n "__hutch_at 'create'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'create' 1" -f -a '(__hutch_image_names)'
 complete -c hutch -n "__hutch_arg 'create' 2" -f -a '(__fish_complete_command)'
@@ -294,6 +491,91 @@ complete -c hutch -n "__hutch_at 'inspect'" -l type -s t -x -d 'container, image
 complete -c hutch -n "__hutch_at 'inspect'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'inspect' 1+" -F
 
+# hutch cp
+complete -c hutch -n "__hutch_at 'cp'" -l archive -l no-archive -s a -d 'Files copied into a container belong to its primary user (--no-archive keeps the ids of the source). Default: true'
+complete -c hutch -n "__hutch_at 'cp'" -l overwrite -d 'Allow directories to replace non-directories and the reverse'
+complete -c hutch -n "__hutch_at 'cp'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'cp' 1" -F
+complete -c hutch -n "__hutch_arg 'cp' 2" -F
+
+# hutch diff
+complete -c hutch -n "__hutch_at 'diff'" -l format -x -a 'json' -d 'json, or lines of KIND PATH (default)'
+complete -c hutch -n "__hutch_at 'diff'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'diff' 1" -F
+
+# hutch commit
+complete -c hutch -n "__hutch_at 'commit'" -l change -s c -x -d 'Apply a Containerfile instruction to the config (CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, ONBUILD, STOPSIGNAL, USER, VOLUME, WORKDIR)'
+complete -c hutch -n "__hutch_at 'commit'" -l message -s m -x -d 'Commit message for the history'
+complete -c hutch -n "__hutch_at 'commit'" -l author -s a -x -d 'Author recorded in the image'
+complete -c hutch -n "__hutch_at 'commit'" -l pause -l no-pause -s p -d 'Pause the container while committing'
+complete -c hutch -n "__hutch_at 'commit'" -l format -s f -x -a 'json' -d 'Image format: oci (default) or docker'
+complete -c hutch -n "__hutch_at 'commit'" -l squash -s s -d 'Make one layer of the whole file system'
+complete -c hutch -n "__hutch_at 'commit'" -l iidfile -x -d 'Write the image id to this file'
+complete -c hutch -n "__hutch_at 'commit'" -l quiet -s q -d 'Print no progress information'
+complete -c hutch -n "__hutch_at 'commit'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'commit' 1" -F
+complete -c hutch -n "__hutch_arg 'commit' 2" -f -a '(__hutch_image_names)'
+
+# hutch export
+complete -c hutch -n "__hutch_at 'export'" -l output -s o -x -d 'Write to FILE, not stdout'
+complete -c hutch -n "__hutch_at 'export'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'export' 1" -F
+
+# hutch exec
+complete -c hutch -n "__hutch_at 'exec'" -l interactive -s i -d 'Pass stdin to the command'
+complete -c hutch -n "__hutch_at 'exec'" -l tty -s t -d 'Allocate a pseudo-terminal'
+complete -c hutch -n "__hutch_at 'exec'" -l env -s e -x -d 'Set an environment variable (NAME=VALUE, or NAME)'
+complete -c hutch -n "__hutch_at 'exec'" -l env-file -r -F -d 'Read environment variables from a file'
+complete -c hutch -n "__hutch_at 'exec'" -l user -s u -x -d 'User (name or uid, optionally :group) to run as'
+complete -c hutch -n "__hutch_at 'exec'" -l workdir -s w -x -d 'Working directory of the command'
+complete -c hutch -n "__hutch_at 'exec'" -l detach -s d -d 'Run the command in the background'
+complete -c hutch -n "__hutch_at 'exec'" -l detach-keys -x -d 'Accepted for compatibility (exec does not detach)'
+complete -c hutch -n "__hutch_at 'exec'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'exec' 1" -F
+complete -c hutch -n "__hutch_arg 'exec' 2" -f -a '(__fish_complete_command)'
+complete -c hutch -n "__hutch_arg 'exec' 3+" -F
+
+# hutch attach
+complete -c hutch -n "__hutch_at 'attach'" -l no-stdin -d 'Do not attach standard input'
+complete -c hutch -n "__hutch_at 'attach'" -l detach-keys -x -d 'Key sequence that detaches (default ctrl-p,ctrl-q; "" disables)'
+complete -c hutch -n "__hutch_at 'attach'" -l sig-proxy -l no-sig-proxy -d 'Forward the signals hutch receives to the container (not with a tty)'
+complete -c hutch -n "__hutch_at 'attach'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'attach' 1" -F
+
+# hutch top
+complete -c hutch -n "__hutch_at 'top'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'top' 1" -F
+complete -c hutch -n "__hutch_arg 'top' 2+" -F
+
+# hutch pause
+complete -c hutch -n "__hutch_at 'pause'" -l all -s a -d 'Pause all running containers'
+complete -c hutch -n "__hutch_at 'pause'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'pause' 1+" -F
+
+# hutch unpause
+complete -c hutch -n "__hutch_at 'unpause'" -l all -s a -d 'Unpause all paused containers'
+complete -c hutch -n "__hutch_at 'unpause'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'unpause' 1+" -F
+
+# hutch build
+complete -c hutch -n "__hutch_at 'build'" -l tag -s t -x -d 'Name the image (repeatable)'
+complete -c hutch -n "__hutch_at 'build'" -l file -s f -x -d 'The Containerfile (- for stdin)'
+complete -c hutch -n "__hutch_at 'build'" -l build-arg -x -d 'Set a build argument: KEY=VALUE (repeatable)'
+complete -c hutch -n "__hutch_at 'build'" -l target -x -d 'Build up to this stage'
+complete -c hutch -n "__hutch_at 'build'" -l no-cache -d 'Do not reuse cached steps'
+complete -c hutch -n "__hutch_at 'build'" -l pull -x -d 'Pull the base images: always (bare --pull), missing, never, newer'
+complete -c hutch -n "__hutch_at 'build'" -l label -x -d 'Add a label to the image: KEY=VALUE (repeatable)'
+complete -c hutch -n "__hutch_at 'build'" -l layers -x -d 'Keep a layer and a cached image per step (--layers=false: not)'
+complete -c hutch -n "__hutch_at 'build'" -l squash -d 'Squash the new layers into one'
+complete -c hutch -n "__hutch_at 'build'" -l iidfile -x -d 'Write the image id to this file'
+complete -c hutch -n "__hutch_at 'build'" -l format -x -a 'json' -d 'Image format: oci or docker'
+complete -c hutch -n "__hutch_at 'build'" -l secret -x -d 'A secret for RUN --mount=type=secret: id=ID,src=PATH'
+complete -c hutch -n "__hutch_at 'build'" -l platform -x -d 'Target platform (the host\'s only)'
+complete -c hutch -n "__hutch_at 'build'" -l timestamp -x -d 'Set every time in the image to these epoch seconds'
+complete -c hutch -n "__hutch_at 'build'" -l quiet -s q -d 'Print only the image id'
+complete -c hutch -n "__hutch_at 'build'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'build' 1" -F
+
 # hutch info
 complete -c hutch -n "__hutch_at 'info'" -l format -s f -x -a 'json' -d 'json, or a Go template over the report'
 complete -c hutch -n "__hutch_at 'info'" -l help -d 'Show the help and exit'
@@ -305,6 +587,70 @@ complete -c hutch -n "__hutch_arg 'unshare' 2+" -F
 
 # hutch version
 complete -c hutch -n "__hutch_at 'version'" -l help -d 'Show the help and exit'
+
+# hutch healthcheck
+complete -c hutch -n "__hutch_at 'healthcheck'" -a run -d 'Run the container\'s health check; exit 0 when healthy, 1 when not'
+complete -c hutch -n "__hutch_at 'healthcheck'" -l help -d 'Show the help and exit'
+
+# hutch healthcheck run
+complete -c hutch -n "__hutch_at 'healthcheck run'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'healthcheck run' 1" -F
+
+# hutch volume
+complete -c hutch -n "__hutch_at 'volume'" -a create -d 'Create a volume and print its name'
+complete -c hutch -n "__hutch_at 'volume'" -a ls -d 'List volumes'
+complete -c hutch -n "__hutch_at 'volume'" -a inspect -d 'Show the details of volumes as JSON'
+complete -c hutch -n "__hutch_at 'volume'" -a rm -d 'Remove volumes (a volume in use only with --force)'
+complete -c hutch -n "__hutch_at 'volume'" -a prune -d 'Remove every volume that no container uses'
+complete -c hutch -n "__hutch_at 'volume'" -a exists -d 'Exit 0 if the volume exists, 1 if not'
+complete -c hutch -n "__hutch_at 'volume'" -a export -d 'Write the content of a volume as a tar archive (to standard output by default)'
+complete -c hutch -n "__hutch_at 'volume'" -a import -d 'Extract a tar archive into an existing volume'
+complete -c hutch -n "__hutch_at 'volume'" -l help -d 'Show the help and exit'
+
+# hutch volume create
+complete -c hutch -n "__hutch_at 'volume create'" -l driver -s d -x -d 'Volume driver (only local)'
+complete -c hutch -n "__hutch_at 'volume create'" -l opt -s o -x -d 'Driver option: type=tmpfs, o=MOUNT-OPTIONS, device=PATH'
+complete -c hutch -n "__hutch_at 'volume create'" -l label -s l -x -d 'Set a label (KEY=VALUE)'
+complete -c hutch -n "__hutch_at 'volume create'" -l ignore -d 'Do nothing if the volume already exists'
+complete -c hutch -n "__hutch_at 'volume create'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'volume create' 1" -f
+
+# hutch volume ls
+complete -c hutch -n "__hutch_at 'volume ls'" -l filter -s f -x -d 'name=REGEX, label=KEY[=VALUE], dangling=true|false, driver='
+complete -c hutch -n "__hutch_at 'volume ls'" -l format -x -a 'json' -d 'json, or a Go template such as \'{{.Name}}\''
+complete -c hutch -n "__hutch_at 'volume ls'" -l quiet -s q -d 'Print names only'
+complete -c hutch -n "__hutch_at 'volume ls'" -l noheading -s n -d 'Do not print the header row'
+complete -c hutch -n "__hutch_at 'volume ls'" -l help -d 'Show the help and exit'
+
+# hutch volume inspect
+complete -c hutch -n "__hutch_at 'volume inspect'" -l all -s a -d 'Inspect all volumes'
+complete -c hutch -n "__hutch_at 'volume inspect'" -l format -s f -x -a 'json' -d 'A Go template, e.g. \'{{.Mountpoint}}\''
+complete -c hutch -n "__hutch_at 'volume inspect'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'volume inspect' 1+" -F
+
+# hutch volume rm
+complete -c hutch -n "__hutch_at 'volume rm'" -l force -s f -d 'Remove the containers that use the volume first'
+complete -c hutch -n "__hutch_at 'volume rm'" -l all -s a -d 'Remove all volumes'
+complete -c hutch -n "__hutch_at 'volume rm'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'volume rm' 1+" -F
+
+# hutch volume prune
+complete -c hutch -n "__hutch_at 'volume prune'" -l force -s f -d 'Do not ask for confirmation'
+complete -c hutch -n "__hutch_at 'volume prune'" -l help -d 'Show the help and exit'
+
+# hutch volume exists
+complete -c hutch -n "__hutch_at 'volume exists'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'volume exists' 1" -f
+
+# hutch volume export
+complete -c hutch -n "__hutch_at 'volume export'" -l output -s o -x -d 'Write the tar archive to this file'
+complete -c hutch -n "__hutch_at 'volume export'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'volume export' 1" -f
+
+# hutch volume import
+complete -c hutch -n "__hutch_at 'volume import'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'volume import' 1" -f
+complete -c hutch -n "__hutch_arg 'volume import' 2" -F
 
 # hutch container
 complete -c hutch -n "__hutch_at 'container'" -a run -d 'Run a command in a new container'
@@ -318,6 +664,15 @@ complete -c hutch -n "__hutch_at 'container'" -a wait -d 'Wait for containers to
 complete -c hutch -n "__hutch_at 'container'" -a ls -d 'List containers (running ones unless --all)'
 complete -c hutch -n "__hutch_at 'container'" -a logs -d 'Print the logs of one or more containers'
 complete -c hutch -n "__hutch_at 'container'" -a inspect -d 'Show details of containers as JSON'
+complete -c hutch -n "__hutch_at 'container'" -a cp -d 'Copy files and directories between a container and the host, or two containers'
+complete -c hutch -n "__hutch_at 'container'" -a diff -d 'Show files added (A), changed (C) and deleted (D) in a container'
+complete -c hutch -n "__hutch_at 'container'" -a commit -d 'Create a new image from a container\'s changes'
+complete -c hutch -n "__hutch_at 'container'" -a export -d 'Export a container\'s file system as a tar archive'
+complete -c hutch -n "__hutch_at 'container'" -a exec -d 'Run a process in a running container'
+complete -c hutch -n "__hutch_at 'container'" -a attach -d 'Attach to a running container\'s input and output'
+complete -c hutch -n "__hutch_at 'container'" -a top -d 'Show the running processes of a container'
+complete -c hutch -n "__hutch_at 'container'" -a pause -d 'Pause all processes in one or more containers'
+complete -c hutch -n "__hutch_at 'container'" -a unpause -d 'Unpause all processes in one or more containers'
 complete -c hutch -n "__hutch_at 'container'" -l help -d 'Show the help and exit'
 
 # hutch container run
@@ -332,12 +687,55 @@ complete -c hutch -n "__hutch_at 'container run'" -l user -s u -x -d 'User (name
 complete -c hutch -n "__hutch_at 'container run'" -l entrypoint -x -d 'Override the image\'s entrypoint (string or JSON array)'
 complete -c hutch -n "__hutch_at 'container run'" -l hostname -s h -x -d 'Container host name'
 complete -c hutch -n "__hutch_at 'container run'" -l name -x -d 'Name of the container'
-complete -c hutch -n "__hutch_at 'container run'" -l network -l net -x -a 'none host' -d 'Network mode: none (default) or host'
+complete -c hutch -n "__hutch_at 'container run'" -l network -l net -x -a 'none host' -d 'Network: private (default: pasta or slirp4netns), none or host'
 complete -c hutch -n "__hutch_at 'container run'" -l restart -x -d 'Restart policy: no, always, unless-stopped, on-failure[:N]'
 complete -c hutch -n "__hutch_at 'container run'" -l label -s l -x -d 'Set a label (KEY=VALUE) on the container'
 complete -c hutch -n "__hutch_at 'container run'" -l stop-signal -x -d 'Signal that stops the container (default: image\'s, or SIGTERM)'
 complete -c hutch -n "__hutch_at 'container run'" -l stop-timeout -x -d 'Seconds to wait after the stop signal before SIGKILL'
 complete -c hutch -n "__hutch_at 'container run'" -l cidfile -x -d 'Write the container id to this file'
+complete -c hutch -n "__hutch_at 'container run'" -l publish -s p -x -d 'Publish a port: [IP:][HOSTPORT:]CTRPORT[/tcp|/udp]; ranges; no HOSTPORT: random'
+complete -c hutch -n "__hutch_at 'container run'" -l publish-all -s P -d 'Publish every exposed port on a random host port'
+complete -c hutch -n "__hutch_at 'container run'" -l network-alias -x -d 'Another name of the container on its networks'
+complete -c hutch -n "__hutch_at 'container run'" -l ip -x -d 'IPv4 address on a user-defined network'
+complete -c hutch -n "__hutch_at 'container run'" -l add-host -x -d 'Add HOST:IP to /etc/hosts (IP may be host-gateway)'
+complete -c hutch -n "__hutch_at 'container run'" -l dns -x -d 'DNS server for the container'
+complete -c hutch -n "__hutch_at 'container run'" -l dns-search -x -d 'DNS search domain (\'.\' for none)'
+complete -c hutch -n "__hutch_at 'container run'" -l dns-option -x -d 'Option for resolv.conf (e.g. ndots:2)'
+complete -c hutch -n "__hutch_at 'container run'" -l no-hosts -d 'Do not write /etc/hosts; keep the image\'s'
+complete -c hutch -n "__hutch_at 'container run'" -l cap-add -x -d 'Add Linux capabilities (NAME, CAP_NAME or ALL)'
+complete -c hutch -n "__hutch_at 'container run'" -l cap-drop -x -d 'Drop Linux capabilities (NAME, CAP_NAME or ALL)'
+complete -c hutch -n "__hutch_at 'container run'" -l privileged -d 'All capabilities of the user namespace, no seccomp, no masked paths, host devices'
+complete -c hutch -n "__hutch_at 'container run'" -l security-opt -x -d 'seccomp=unconfined|PROFILE.json, no-new-privileges, mask=PATHS, unmask=ALL|PATHS, label=disable'
+complete -c hutch -n "__hutch_at 'container run'" -l read-only -d 'Mount the container\'s root filesystem read-only'
+complete -c hutch -n "__hutch_at 'container run'" -l read-only-tmpfs -x -d 'With --read-only, mount tmpfs on /tmp, /var/tmp and /run (true or false)'
+complete -c hutch -n "__hutch_at 'container run'" -l sysctl -x -d 'Set a namespaced kernel parameter (NAME=VALUE)'
+complete -c hutch -n "__hutch_at 'container run'" -l ulimit -x -d 'Set a resource limit (NAME=SOFT[:HARD], e.g. nofile=1024:2048)'
+complete -c hutch -n "__hutch_at 'container run'" -l device -x -d 'Add a host device: HOST[:CONTAINER][:PERMISSIONS]'
+complete -c hutch -n "__hutch_at 'container run'" -l group-add -x -d 'Add a supplementary group (name, number or keep-groups)'
+complete -c hutch -n "__hutch_at 'container run'" -l userns -x -d 'User namespace mode: host (the session namespace)'
+complete -c hutch -n "__hutch_at 'container run'" -l uidmap -x -d 'Map container uids: CONTAINER:HOST:SIZE'
+complete -c hutch -n "__hutch_at 'container run'" -l gidmap -x -d 'Map container gids: CONTAINER:HOST:SIZE'
+complete -c hutch -n "__hutch_at 'container run'" -l subuidname -x -d 'Map uids from this /etc/subuid entry'
+complete -c hutch -n "__hutch_at 'container run'" -l subgidname -x -d 'Map gids from this /etc/subgid entry'
+complete -c hutch -n "__hutch_at 'container run'" -l init -d 'Run an init as PID 1 that forwards signals and reaps zombies'
+complete -c hutch -n "__hutch_at 'container run'" -l health-cmd -x -d 'Health check command (shell form, or a JSON array for exec form)'
+complete -c hutch -n "__hutch_at 'container run'" -l health-interval -x -d 'Time between health checks (Go duration, 30s)'
+complete -c hutch -n "__hutch_at 'container run'" -l health-timeout -x -d 'Time a health check may take (Go duration, 30s)'
+complete -c hutch -n "__hutch_at 'container run'" -l health-retries -x -d 'Failures in a row that make it unhealthy (3)'
+complete -c hutch -n "__hutch_at 'container run'" -l health-start-period -x -d 'Start-up time during which failures do not count (Go duration, 0s)'
+complete -c hutch -n "__hutch_at 'container run'" -l no-healthcheck -d 'Disable any health check (the image\'s too)'
+complete -c hutch -n "__hutch_at 'container run'" -l detach-keys -x -d 'Key sequence that detaches from the container (default ctrl-p,ctrl-q; "" none)'
+complete -c hutch -n "__hutch_at 'container run'" -l sig-proxy -l no-sig-proxy -d 'Forward the signals hutch receives to the container (attached runs)'
+complete -c hutch -n "__hutch_at 'container run'" -l volume -s v -x -d 'Mount a volume or host path: [SOURCE:]DEST[:OPTIONS] (ro, rw, U, z, Z, noexec, nosuid, nodev, rbind, bind, nocopy, propagation)'
+complete -c hutch -n "__hutch_at 'container run'" -l mount -x -d 'Attach a mount: type=bind|volume|tmpfs|devpts,src=...,dst=...[,ro][,...]'
+complete -c hutch -n "__hutch_at 'container run'" -l tmpfs -x -d 'Mount a tmpfs: DEST[:OPTIONS] (size=, mode=, ro, exec...)'
+complete -c hutch -n "__hutch_at 'container run'" -l volumes-from -x -d 'Mount the volumes of another container: CONTAINER[:ro|rw]'
+complete -c hutch -n "__hutch_at 'container run'" -l pull -x -d 'Pull the image: missing (default), always, never, newer'
+complete -c hutch -n "__hutch_at 'container run'" -l platform -x -d 'Platform OS/ARCH[/VARIANT] of the image to pull'
+complete -c hutch -n "__hutch_at 'container run'" -l arch -x -d 'Architecture of the image to pull'
+complete -c hutch -n "__hutch_at 'container run'" -l os -x -d 'Operating system of the image to pull'
+complete -c hutch -n "__hutch_at 'container run'" -l variant -x -d 'Architecture variant of the image to pull'
+complete -c hutch -n "__hutch_at 'container run'" -l quiet -s q -d 'Print no progress while pulling the image'
 complete -c hutch -n "__hutch_at 'container run'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'container run' 1" -f -a '(__hutch_image_names)'
 complete -c hutch -n "__hutch_arg 'container run' 2" -f -a '(__fish_complete_command)'
@@ -354,12 +752,55 @@ complete -c hutch -n "__hutch_at 'container create'" -l user -s u -x -d 'User (n
 complete -c hutch -n "__hutch_at 'container create'" -l entrypoint -x -d 'Override the image\'s entrypoint (string or JSON array)'
 complete -c hutch -n "__hutch_at 'container create'" -l hostname -s h -x -d 'Container host name'
 complete -c hutch -n "__hutch_at 'container create'" -l name -x -d 'Name of the container'
-complete -c hutch -n "__hutch_at 'container create'" -l network -l net -x -a 'none host' -d 'Network mode: none (default) or host'
+complete -c hutch -n "__hutch_at 'container create'" -l network -l net -x -a 'none host' -d 'Network: private (default: pasta or slirp4netns), none or host'
 complete -c hutch -n "__hutch_at 'container create'" -l restart -x -d 'Restart policy: no, always, unless-stopped, on-failure[:N]'
 complete -c hutch -n "__hutch_at 'container create'" -l label -s l -x -d 'Set a label (KEY=VALUE) on the container'
 complete -c hutch -n "__hutch_at 'container create'" -l stop-signal -x -d 'Signal that stops the container (default: image\'s, or SIGTERM)'
 complete -c hutch -n "__hutch_at 'container create'" -l stop-timeout -x -d 'Seconds to wait after the stop signal before SIGKILL'
 complete -c hutch -n "__hutch_at 'container create'" -l cidfile -x -d 'Write the container id to this file'
+complete -c hutch -n "__hutch_at 'container create'" -l publish -s p -x -d 'Publish a port: [IP:][HOSTPORT:]CTRPORT[/tcp|/udp]; ranges; no HOSTPORT: random'
+complete -c hutch -n "__hutch_at 'container create'" -l publish-all -s P -d 'Publish every exposed port on a random host port'
+complete -c hutch -n "__hutch_at 'container create'" -l network-alias -x -d 'Another name of the container on its networks'
+complete -c hutch -n "__hutch_at 'container create'" -l ip -x -d 'IPv4 address on a user-defined network'
+complete -c hutch -n "__hutch_at 'container create'" -l add-host -x -d 'Add HOST:IP to /etc/hosts (IP may be host-gateway)'
+complete -c hutch -n "__hutch_at 'container create'" -l dns -x -d 'DNS server for the container'
+complete -c hutch -n "__hutch_at 'container create'" -l dns-search -x -d 'DNS search domain (\'.\' for none)'
+complete -c hutch -n "__hutch_at 'container create'" -l dns-option -x -d 'Option for resolv.conf (e.g. ndots:2)'
+complete -c hutch -n "__hutch_at 'container create'" -l no-hosts -d 'Do not write /etc/hosts; keep the image\'s'
+complete -c hutch -n "__hutch_at 'container create'" -l cap-add -x -d 'Add Linux capabilities (NAME, CAP_NAME or ALL)'
+complete -c hutch -n "__hutch_at 'container create'" -l cap-drop -x -d 'Drop Linux capabilities (NAME, CAP_NAME or ALL)'
+complete -c hutch -n "__hutch_at 'container create'" -l privileged -d 'All capabilities of the user namespace, no seccomp, no masked paths, host devices'
+complete -c hutch -n "__hutch_at 'container create'" -l security-opt -x -d 'seccomp=unconfined|PROFILE.json, no-new-privileges, mask=PATHS, unmask=ALL|PATHS, label=disable'
+complete -c hutch -n "__hutch_at 'container create'" -l read-only -d 'Mount the container\'s root filesystem read-only'
+complete -c hutch -n "__hutch_at 'container create'" -l read-only-tmpfs -x -d 'With --read-only, mount tmpfs on /tmp, /var/tmp and /run (true or false)'
+complete -c hutch -n "__hutch_at 'container create'" -l sysctl -x -d 'Set a namespaced kernel parameter (NAME=VALUE)'
+complete -c hutch -n "__hutch_at 'container create'" -l ulimit -x -d 'Set a resource limit (NAME=SOFT[:HARD], e.g. nofile=1024:2048)'
+complete -c hutch -n "__hutch_at 'container create'" -l device -x -d 'Add a host device: HOST[:CONTAINER][:PERMISSIONS]'
+complete -c hutch -n "__hutch_at 'container create'" -l group-add -x -d 'Add a supplementary group (name, number or keep-groups)'
+complete -c hutch -n "__hutch_at 'container create'" -l userns -x -d 'User namespace mode: host (the session namespace)'
+complete -c hutch -n "__hutch_at 'container create'" -l uidmap -x -d 'Map container uids: CONTAINER:HOST:SIZE'
+complete -c hutch -n "__hutch_at 'container create'" -l gidmap -x -d 'Map container gids: CONTAINER:HOST:SIZE'
+complete -c hutch -n "__hutch_at 'container create'" -l subuidname -x -d 'Map uids from this /etc/subuid entry'
+complete -c hutch -n "__hutch_at 'container create'" -l subgidname -x -d 'Map gids from this /etc/subgid entry'
+complete -c hutch -n "__hutch_at 'container create'" -l init -d 'Run an init as PID 1 that forwards signals and reaps zombies'
+complete -c hutch -n "__hutch_at 'container create'" -l health-cmd -x -d 'Health check command (shell form, or a JSON array for exec form)'
+complete -c hutch -n "__hutch_at 'container create'" -l health-interval -x -d 'Time between health checks (Go duration, 30s)'
+complete -c hutch -n "__hutch_at 'container create'" -l health-timeout -x -d 'Time a health check may take (Go duration, 30s)'
+complete -c hutch -n "__hutch_at 'container create'" -l health-retries -x -d 'Failures in a row that make it unhealthy (3)'
+complete -c hutch -n "__hutch_at 'container create'" -l health-start-period -x -d 'Start-up time during which failures do not count (Go duration, 0s)'
+complete -c hutch -n "__hutch_at 'container create'" -l no-healthcheck -d 'Disable any health check (the image\'s too)'
+complete -c hutch -n "__hutch_at 'container create'" -l detach-keys -x -d 'Key sequence that detaches from the container (default ctrl-p,ctrl-q; "" none)'
+complete -c hutch -n "__hutch_at 'container create'" -l sig-proxy -l no-sig-proxy -d 'Forward the signals hutch receives to the container (attached runs)'
+complete -c hutch -n "__hutch_at 'container create'" -l volume -s v -x -d 'Mount a volume or host path: [SOURCE:]DEST[:OPTIONS] (ro, rw, U, z, Z, noexec, nosuid, nodev, rbind, bind, nocopy, propagation)'
+complete -c hutch -n "__hutch_at 'container create'" -l mount -x -d 'Attach a mount: type=bind|volume|tmpfs|devpts,src=...,dst=...[,ro][,...]'
+complete -c hutch -n "__hutch_at 'container create'" -l tmpfs -x -d 'Mount a tmpfs: DEST[:OPTIONS] (size=, mode=, ro, exec...)'
+complete -c hutch -n "__hutch_at 'container create'" -l volumes-from -x -d 'Mount the volumes of another container: CONTAINER[:ro|rw]'
+complete -c hutch -n "__hutch_at 'container create'" -l pull -x -d 'Pull the image: missing (default), always, never, newer'
+complete -c hutch -n "__hutch_at 'container create'" -l platform -x -d 'Platform OS/ARCH[/VARIANT] of the image to pull'
+complete -c hutch -n "__hutch_at 'container create'" -l arch -x -d 'Architecture of the image to pull'
+complete -c hutch -n "__hutch_at 'container create'" -l os -x -d 'Operating system of the image to pull'
+complete -c hutch -n "__hutch_at 'container create'" -l variant -x -d 'Architecture variant of the image to pull'
+complete -c hutch -n "__hutch_at 'container create'" -l quiet -s q -d 'Print no progress while pulling the image'
 complete -c hutch -n "__hutch_at 'container create'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'container create' 1" -f -a '(__hutch_image_names)'
 complete -c hutch -n "__hutch_arg 'container create' 2" -f -a '(__fish_complete_command)'
@@ -428,11 +869,80 @@ complete -c hutch -n "__hutch_at 'container inspect'" -l format -s f -x -a 'json
 complete -c hutch -n "__hutch_at 'container inspect'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'container inspect' 1+" -F
 
+# hutch container cp
+complete -c hutch -n "__hutch_at 'container cp'" -l archive -l no-archive -s a -d 'Files copied into a container belong to its primary user (--no-archive keeps the ids of the source). Default: true'
+complete -c hutch -n "__hutch_at 'container cp'" -l overwrite -d 'Allow directories to replace non-directories and the reverse'
+complete -c hutch -n "__hutch_at 'container cp'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'container cp' 1" -F
+complete -c hutch -n "__hutch_arg 'container cp' 2" -F
+
+# hutch container diff
+complete -c hutch -n "__hutch_at 'container diff'" -l format -x -a 'json' -d 'json, or lines of KIND PATH (default)'
+complete -c hutch -n "__hutch_at 'container diff'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'container diff' 1" -F
+
+# hutch container commit
+complete -c hutch -n "__hutch_at 'container commit'" -l change -s c -x -d 'Apply a Containerfile instruction to the config (CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, ONBUILD, STOPSIGNAL, USER, VOLUME, WORKDIR)'
+complete -c hutch -n "__hutch_at 'container commit'" -l message -s m -x -d 'Commit message for the history'
+complete -c hutch -n "__hutch_at 'container commit'" -l author -s a -x -d 'Author recorded in the image'
+complete -c hutch -n "__hutch_at 'container commit'" -l pause -l no-pause -s p -d 'Pause the container while committing'
+complete -c hutch -n "__hutch_at 'container commit'" -l format -s f -x -a 'json' -d 'Image format: oci (default) or docker'
+complete -c hutch -n "__hutch_at 'container commit'" -l squash -s s -d 'Make one layer of the whole file system'
+complete -c hutch -n "__hutch_at 'container commit'" -l iidfile -x -d 'Write the image id to this file'
+complete -c hutch -n "__hutch_at 'container commit'" -l quiet -s q -d 'Print no progress information'
+complete -c hutch -n "__hutch_at 'container commit'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'container commit' 1" -F
+complete -c hutch -n "__hutch_arg 'container commit' 2" -f -a '(__hutch_image_names)'
+
+# hutch container export
+complete -c hutch -n "__hutch_at 'container export'" -l output -s o -x -d 'Write to FILE, not stdout'
+complete -c hutch -n "__hutch_at 'container export'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'container export' 1" -F
+
+# hutch container exec
+complete -c hutch -n "__hutch_at 'container exec'" -l interactive -s i -d 'Pass stdin to the command'
+complete -c hutch -n "__hutch_at 'container exec'" -l tty -s t -d 'Allocate a pseudo-terminal'
+complete -c hutch -n "__hutch_at 'container exec'" -l env -s e -x -d 'Set an environment variable (NAME=VALUE, or NAME)'
+complete -c hutch -n "__hutch_at 'container exec'" -l env-file -r -F -d 'Read environment variables from a file'
+complete -c hutch -n "__hutch_at 'container exec'" -l user -s u -x -d 'User (name or uid, optionally :group) to run as'
+complete -c hutch -n "__hutch_at 'container exec'" -l workdir -s w -x -d 'Working directory of the command'
+complete -c hutch -n "__hutch_at 'container exec'" -l detach -s d -d 'Run the command in the background'
+complete -c hutch -n "__hutch_at 'container exec'" -l detach-keys -x -d 'Accepted for compatibility (exec does not detach)'
+complete -c hutch -n "__hutch_at 'container exec'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'container exec' 1" -F
+complete -c hutch -n "__hutch_arg 'container exec' 2" -f -a '(__fish_complete_command)'
+complete -c hutch -n "__hutch_arg 'container exec' 3+" -F
+
+# hutch container attach
+complete -c hutch -n "__hutch_at 'container attach'" -l no-stdin -d 'Do not attach standard input'
+complete -c hutch -n "__hutch_at 'container attach'" -l detach-keys -x -d 'Key sequence that detaches (default ctrl-p,ctrl-q; "" disables)'
+complete -c hutch -n "__hutch_at 'container attach'" -l sig-proxy -l no-sig-proxy -d 'Forward the signals hutch receives to the container (not with a tty)'
+complete -c hutch -n "__hutch_at 'container attach'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'container attach' 1" -F
+
+# hutch container top
+complete -c hutch -n "__hutch_at 'container top'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'container top' 1" -F
+complete -c hutch -n "__hutch_arg 'container top' 2+" -F
+
+# hutch container pause
+complete -c hutch -n "__hutch_at 'container pause'" -l all -s a -d 'Pause all running containers'
+complete -c hutch -n "__hutch_at 'container pause'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'container pause' 1+" -F
+
+# hutch container unpause
+complete -c hutch -n "__hutch_at 'container unpause'" -l all -s a -d 'Unpause all paused containers'
+complete -c hutch -n "__hutch_at 'container unpause'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'container unpause' 1+" -F
+
 # hutch image
 complete -c hutch -n "__hutch_at 'image'" -a ls -d 'List images in local storage'
 complete -c hutch -n "__hutch_at 'image'" -a import -d 'Import a tarball as a new single-layer image'
 complete -c hutch -n "__hutch_at 'image'" -a rm -d 'Remove one or more images from local storage'
 complete -c hutch -n "__hutch_at 'image'" -a inspect -d 'Show the configuration of one or more images as JSON'
+complete -c hutch -n "__hutch_at 'image'" -a pull -d 'Pull an image from a registry into local storage; print its id'
+complete -c hutch -n "__hutch_at 'image'" -a push -d 'Push an image to a registry or an archive'
+complete -c hutch -n "__hutch_at 'image'" -a build -d 'Build an image from a Containerfile and a context'
 complete -c hutch -n "__hutch_at 'image'" -l help -d 'Show the help and exit'
 
 # hutch image ls
@@ -463,6 +973,50 @@ complete -c hutch -n "__hutch_at 'image inspect'" -l format -s f -x -a 'json' -d
 complete -c hutch -n "__hutch_at 'image inspect'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'image inspect' 1+" -f -a '(__hutch_image_names)'
 
+# hutch image pull
+complete -c hutch -n "__hutch_at 'image pull'" -l platform -x -d 'Platform OS/ARCH[/VARIANT] to choose from an index'
+complete -c hutch -n "__hutch_at 'image pull'" -l arch -x -d 'Architecture to choose (e.g. arm64)'
+complete -c hutch -n "__hutch_at 'image pull'" -l os -x -d 'Operating system to choose'
+complete -c hutch -n "__hutch_at 'image pull'" -l variant -x -d 'Architecture variant (e.g. v7)'
+complete -c hutch -n "__hutch_at 'image pull'" -l all-tags -s a -d 'Pull every tag of the repository'
+complete -c hutch -n "__hutch_at 'image pull'" -l quiet -s q -d 'Print no progress information'
+complete -c hutch -n "__hutch_at 'image pull'" -l tls-verify -x -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); false also allows plain HTTP'
+complete -c hutch -n "__hutch_at 'image pull'" -l creds -x -d 'Credentials USERNAME[:PASSWORD] for the registry'
+complete -c hutch -n "__hutch_at 'image pull'" -l authfile -x -d 'Path of the authentication file (auth.json)'
+complete -c hutch -n "__hutch_at 'image pull'" -l cert-dir -x -d 'Directory with CA certificates (*.crt) and client certificates for the registry'
+complete -c hutch -n "__hutch_at 'image pull'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'image pull' 1" -f -a '(__hutch_image_names)'
+
+# hutch image push
+complete -c hutch -n "__hutch_at 'image push'" -l digestfile -x -d 'Write the pushed manifest\'s digest to this file'
+complete -c hutch -n "__hutch_at 'image push'" -l quiet -s q -d 'Print no progress information'
+complete -c hutch -n "__hutch_at 'image push'" -l tls-verify -x -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); false also allows plain HTTP'
+complete -c hutch -n "__hutch_at 'image push'" -l creds -x -d 'Credentials USERNAME[:PASSWORD] for the registry'
+complete -c hutch -n "__hutch_at 'image push'" -l authfile -x -d 'Path of the authentication file (auth.json)'
+complete -c hutch -n "__hutch_at 'image push'" -l cert-dir -x -d 'Directory with CA certificates (*.crt) and client certificates for the registry'
+complete -c hutch -n "__hutch_at 'image push'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'image push' 1" -F
+complete -c hutch -n "__hutch_arg 'image push' 2" -F
+
+# hutch image build
+complete -c hutch -n "__hutch_at 'image build'" -l tag -s t -x -d 'Name the image (repeatable)'
+complete -c hutch -n "__hutch_at 'image build'" -l file -s f -x -d 'The Containerfile (- for stdin)'
+complete -c hutch -n "__hutch_at 'image build'" -l build-arg -x -d 'Set a build argument: KEY=VALUE (repeatable)'
+complete -c hutch -n "__hutch_at 'image build'" -l target -x -d 'Build up to this stage'
+complete -c hutch -n "__hutch_at 'image build'" -l no-cache -d 'Do not reuse cached steps'
+complete -c hutch -n "__hutch_at 'image build'" -l pull -x -d 'Pull the base images: always (bare --pull), missing, never, newer'
+complete -c hutch -n "__hutch_at 'image build'" -l label -x -d 'Add a label to the image: KEY=VALUE (repeatable)'
+complete -c hutch -n "__hutch_at 'image build'" -l layers -x -d 'Keep a layer and a cached image per step (--layers=false: not)'
+complete -c hutch -n "__hutch_at 'image build'" -l squash -d 'Squash the new layers into one'
+complete -c hutch -n "__hutch_at 'image build'" -l iidfile -x -d 'Write the image id to this file'
+complete -c hutch -n "__hutch_at 'image build'" -l format -x -a 'json' -d 'Image format: oci or docker'
+complete -c hutch -n "__hutch_at 'image build'" -l secret -x -d 'A secret for RUN --mount=type=secret: id=ID,src=PATH'
+complete -c hutch -n "__hutch_at 'image build'" -l platform -x -d 'Target platform (the host\'s only)'
+complete -c hutch -n "__hutch_at 'image build'" -l timestamp -x -d 'Set every time in the image to these epoch seconds'
+complete -c hutch -n "__hutch_at 'image build'" -l quiet -s q -d 'Print only the image id'
+complete -c hutch -n "__hutch_at 'image build'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'image build' 1" -F
+
 # hutch system
 complete -c hutch -n "__hutch_at 'system'" -a info -d 'Show what hutch found on this host, with the fix for anything missing'
 complete -c hutch -n "__hutch_at 'system'" -a migrate -d 'Stop the session namespace so that the next command rebuilds it (after /etc/subuid or /etc/subgid changed)'
@@ -479,3 +1033,26 @@ complete -c hutch -n "__hutch_at 'system migrate'" -l help -d 'Show the help and
 # hutch system reset
 complete -c hutch -n "__hutch_at 'system reset'" -l force -s f -d 'Do not ask'
 complete -c hutch -n "__hutch_at 'system reset'" -l help -d 'Show the help and exit'
+
+# hutch buildx
+complete -c hutch -n "__hutch_at 'buildx'" -a build -d 'Build an image from a Containerfile and a context'
+complete -c hutch -n "__hutch_at 'buildx'" -l help -d 'Show the help and exit'
+
+# hutch buildx build
+complete -c hutch -n "__hutch_at 'buildx build'" -l tag -s t -x -d 'Name the image (repeatable)'
+complete -c hutch -n "__hutch_at 'buildx build'" -l file -s f -x -d 'The Containerfile (- for stdin)'
+complete -c hutch -n "__hutch_at 'buildx build'" -l build-arg -x -d 'Set a build argument: KEY=VALUE (repeatable)'
+complete -c hutch -n "__hutch_at 'buildx build'" -l target -x -d 'Build up to this stage'
+complete -c hutch -n "__hutch_at 'buildx build'" -l no-cache -d 'Do not reuse cached steps'
+complete -c hutch -n "__hutch_at 'buildx build'" -l pull -x -d 'Pull the base images: always (bare --pull), missing, never, newer'
+complete -c hutch -n "__hutch_at 'buildx build'" -l label -x -d 'Add a label to the image: KEY=VALUE (repeatable)'
+complete -c hutch -n "__hutch_at 'buildx build'" -l layers -x -d 'Keep a layer and a cached image per step (--layers=false: not)'
+complete -c hutch -n "__hutch_at 'buildx build'" -l squash -d 'Squash the new layers into one'
+complete -c hutch -n "__hutch_at 'buildx build'" -l iidfile -x -d 'Write the image id to this file'
+complete -c hutch -n "__hutch_at 'buildx build'" -l format -x -a 'json' -d 'Image format: oci or docker'
+complete -c hutch -n "__hutch_at 'buildx build'" -l secret -x -d 'A secret for RUN --mount=type=secret: id=ID,src=PATH'
+complete -c hutch -n "__hutch_at 'buildx build'" -l platform -x -d 'Target platform (the host\'s only)'
+complete -c hutch -n "__hutch_at 'buildx build'" -l timestamp -x -d 'Set every time in the image to these epoch seconds'
+complete -c hutch -n "__hutch_at 'buildx build'" -l quiet -s q -d 'Print only the image id'
+complete -c hutch -n "__hutch_at 'buildx build'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'buildx build' 1" -F
