@@ -1,0 +1,131 @@
+"""``hutch volume ...`` and the mount flags of run/create, against the fake engine."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from hutch.api.options import RunOptions
+from hutch.api.options_volumes import (
+    VolumeCreateOptions,
+    VolumeListOptions,
+    VolumeOptions,
+    VolumeRemoveOptions,
+    VolumeSummary,
+)
+from hutch.api.reports import ActionReport
+from unit.fakes import FakeEngine, run_cli
+
+Fixtures = tuple[pytest.MonkeyPatch, pytest.CaptureFixture[str]]
+
+
+@pytest.fixture
+def io(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Fixtures:
+    return monkeypatch, capsys
+
+
+def _volume(name: str, users: tuple[str, ...] = ()) -> VolumeSummary:
+    return VolumeSummary(
+        name, "local", f"/data/volumes/{name}/_data", 0.0, (("k", "v"),), users=users
+    )
+
+
+def test_run_mount_flags_reach_the_engine(io: Fixtures) -> None:
+    fake = FakeEngine()
+    argv = [
+        "run",
+        "-v",
+        "data:/d",
+        "--volume",
+        "/srv:/s:ro",
+        "--mount",
+        "type=tmpfs,dst=/t",
+        "--tmpfs",
+        "/run:size=1m",
+        "--volumes-from",
+        "web:ro",
+        "base",
+    ]
+    assert run_cli(argv, fake, *io).code == 0
+    options = fake.only_call("run")
+    assert isinstance(options, RunOptions)
+    assert options.volumes == VolumeOptions(
+        ("data:/d", "/srv:/s:ro"), ("type=tmpfs,dst=/t",), ("/run:size=1m",), ("web:ro",)
+    )
+
+
+def test_create_takes_the_same_flags(io: Fixtures) -> None:
+    fake = FakeEngine()
+    assert run_cli(["create", "-v", "/x", "base"], fake, *io).code == 0
+    options = fake.only_call("create")
+    assert options.volumes.volumes == ("/x",)
+
+
+def test_volume_create(io: Fixtures) -> None:
+    fake = FakeEngine()
+    argv = ["volume", "create", "--opt", "type=tmpfs", "-l", "a=b", "--ignore", "v1"]
+    result = run_cli(argv, fake, *io)
+    assert result.code == 0 and result.out == "v1\n"
+    assert fake.only_call("create_volume") == VolumeCreateOptions(
+        "v1", "local", ("type=tmpfs",), ("a=b",), True
+    )
+
+
+def test_volume_ls_table_quiet_and_format(io: Fixtures) -> None:
+    fake = FakeEngine(volumes=[_volume("v1"), _volume("v2")])
+    table = run_cli(["volume", "ls", "--filter", "dangling=true"], fake, *io)
+    assert table.out.splitlines() == ["DRIVER  VOLUME NAME", "local   v1", "local   v2"]
+    assert fake.calls[0] == ("list_volumes", VolumeListOptions(("dangling=true",)))
+    assert run_cli(["volume", "ls", "-q"], fake, *io).out == "v1\nv2\n"
+    out = run_cli(["volume", "ls", "--format", "{{.Name}} {{.Mountpoint}}"], fake, *io).out
+    assert out.splitlines()[0] == "v1 /data/volumes/v1/_data"
+
+
+def test_volume_inspect_json(io: Fixtures) -> None:
+    fake = FakeEngine(volumes=[_volume("v1", ("c" * 64,))])
+    data = json.loads(run_cli(["volume", "inspect", "v1"], fake, *io).out)
+    assert data[0]["Name"] == "v1"
+    assert data[0]["Labels"] == {"k": "v"}
+    assert data[0]["MountCount"] == 1
+    assert data[0]["Scope"] == "local"
+
+
+def test_volume_inspect_needs_a_name(io: Fixtures) -> None:
+    assert run_cli(["volume", "inspect"], FakeEngine(), *io).code == 125
+
+
+def test_volume_rm_reports(io: Fixtures) -> None:
+    fake = FakeEngine(action_reports=[ActionReport("v1", "v1"), ActionReport("v2", error="busy")])
+    result = run_cli(["volume", "rm", "-f", "v1", "v2"], fake, *io)
+    assert result.code == 125
+    assert result.out == "v1\n"
+    assert "busy" in result.err
+    assert fake.calls[0] == ("remove_volumes", VolumeRemoveOptions(("v1", "v2"), True, False))
+
+
+def test_volume_exists_exit_codes(io: Fixtures) -> None:
+    fake = FakeEngine(volumes=[_volume("v1")])
+    assert run_cli(["volume", "exists", "v1"], fake, *io).code == 0
+    assert run_cli(["volume", "exists", "nope"], fake, *io).code == 1
+
+
+def test_volume_prune_force(io: Fixtures) -> None:
+    fake = FakeEngine(volumes=[_volume("v1")])
+    assert run_cli(["volume", "prune", "-f"], fake, *io).out == "v1\n"
+
+
+def test_volume_export_to_file_and_import(io: Fixtures, tmp_path: Path) -> None:
+    fake = FakeEngine(export_bytes=b"TAR")
+    target = f"{tmp_path}/out.tar"
+    assert run_cli(["volume", "export", "v1", "-o", target], fake, *io).code == 0
+    assert Path(target).read_bytes() == b"TAR"
+    assert run_cli(["volume", "import", "v1", target], fake, *io).code == 0
+    assert fake.calls[-1] == ("import_volume", ("v1", b"TAR"))
+
+
+def test_volume_import_missing_file(io: Fixtures) -> None:
+    result = run_cli(["volume", "import", "v1", "/nonexistent.tar"], FakeEngine(), *io)
+    assert result.code == 125
+    assert "No such file" in result.err

@@ -1,0 +1,179 @@
+"""Parsing -v, --mount, --tmpfs, --volumes-from and volume create --opt (podman's syntax)."""
+
+from __future__ import annotations
+
+import pytest
+
+from hutch.api.errors import InvalidArgument
+from hutch.volumes.specs import (
+    MountRequest,
+    parse_mount,
+    parse_size,
+    parse_tmpfs,
+    parse_volume,
+    parse_volume_create_options,
+    parse_volumes_from,
+    valid_volume_name,
+)
+
+
+def test_named_volume_gets_nosuid_nodev_and_rbind() -> None:
+    assert parse_volume("data:/srv/data") == MountRequest(
+        "volume", "/srv/data", "data", options=("rbind", "nodev", "nosuid")
+    )
+
+
+def test_anonymous_volume() -> None:
+    request = parse_volume("/cache/")
+    assert (request.kind, request.source, request.destination) == ("volume", "", "/cache")
+
+
+def test_bind_keeps_host_flags_and_reads_options() -> None:
+    request = parse_volume("/srv:/mnt:ro,U,z,noexec,rshared,bind")
+    assert request.kind == "bind"
+    assert request.source == "/srv"
+    assert request.readonly and request.chown
+    assert request.options == ("bind", "noexec", "rshared")
+
+
+def test_relative_host_path_is_a_bind() -> None:
+    assert parse_volume("./here:/x").kind == "bind"
+
+
+def test_exec_suid_dev_lift_the_volume_defaults() -> None:
+    assert parse_volume("v:/x:exec,suid,dev").options == ("rbind",)
+    assert parse_volume("v:/x:nocopy").copy_up is False
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("v:rel", "must be an absolute path"),
+        ("v:/x:bogus", "invalid option 'bogus'"),
+        ("v:/x:ro,rw", "mutually exclusive"),
+        ("v:/x:ro,ro", "more than once"),
+        ("v:/x:shared,private", "only one propagation"),
+        ("v:/x:exec,noexec", "conflicts"),
+        ("bad!name:/x", "invalid volume name"),
+        ("a:/b:ro:extra", "incorrect volume format"),
+        (":/x", "incorrect volume format"),
+        ("v:/x:", "incorrect volume format"),
+    ],
+)
+def test_bad_volume_specs(text: str, message: str) -> None:
+    with pytest.raises(InvalidArgument, match=message):
+        parse_volume(text)
+
+
+def test_mount_bind() -> None:
+    request = parse_mount("type=bind,src=/srv,dst=/mnt,readonly,bind-propagation=rslave,U=true")
+    assert request.kind == "bind"
+    assert (request.source, request.destination) == ("/srv", "/mnt")
+    assert request.readonly and request.chown
+    assert request.options == ("rbind", "rslave")
+
+
+def test_mount_bind_nonrecursive_and_ro_false() -> None:
+    request = parse_mount("type=bind,source=/srv,target=/mnt,ro=false,bind-nonrecursive")
+    assert not request.readonly
+    assert request.options[0] == "bind"
+
+
+def test_mount_volume_defaults_to_type_volume_and_keeps_volume_opts() -> None:
+    request = parse_mount(
+        'dst=/d,src=vol,volume-opt=type=tmpfs,"volume-opt=o=size=1m",volume-nocopy'
+    )
+    assert (request.kind, request.source) == ("volume", "vol")
+    assert request.volume_options == ("type=tmpfs", "o=size=1m")
+    assert request.copy_up is False
+
+
+def test_mount_anonymous_volume() -> None:
+    assert parse_mount("type=volume,destination=/d").source == ""
+
+
+def test_mount_tmpfs_size_and_mode() -> None:
+    request = parse_mount("type=tmpfs,dst=/t,tmpfs-size=64m,tmpfs-mode=1770")
+    assert request.kind == "tmpfs"
+    assert request.options == ("nodev", "nosuid", f"size={64 * 1024 * 1024}", "mode=1770")
+
+
+def test_mount_devpts() -> None:
+    request = parse_mount("type=devpts,destination=/dev/pts2,gid=5,mode=620")
+    assert request.kind == "devpts"
+    assert "newinstance" in request.options and "gid=5" in request.options
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("type=nfs,dst=/x", "invalid mount type"),
+        ("type=bind,dst=/x", "needs a source"),
+        ("type=bind,src=rel,dst=/x", "absolute path"),
+        ("type=bind,src=/a", "destination"),
+        ("type=tmpfs,src=/a,dst=/x", "takes no source"),
+        ("type=tmpfs,dst=/x,tmpfs-size=lots", "invalid size"),
+        ("type=tmpfs,dst=/x,tmpfs-mode=999", "invalid mode"),
+        ("type=bind,src=/a,dst=/x,tmpfs-size=1m", "invalid option 'tmpfs-size'"),
+        ("type=volume,dst=/x,color=blue", "invalid option 'color'"),
+        ("type=bind,src=/a,dst=/x,ro=maybe", "use true or false"),
+        ("type=tmpfs,dst=/x,U", "not valid for a tmpfs"),
+    ],
+)
+def test_bad_mounts(text: str, message: str) -> None:
+    with pytest.raises(InvalidArgument, match=message):
+        parse_mount(text)
+
+
+def test_tmpfs_defaults_and_options() -> None:
+    assert parse_tmpfs("/t").options == ("nodev", "noexec", "nosuid")
+    request = parse_tmpfs("/t:rw,size=10m,mode=1777,exec")
+    assert request.options == ("nodev", "nosuid", "size=10m", "mode=1777")
+    assert parse_tmpfs("/t:ro").readonly
+
+
+@pytest.mark.parametrize("text", ["t", "/t:size=big", "/t:mode=9", "/t:color=red"])
+def test_bad_tmpfs(text: str) -> None:
+    with pytest.raises(InvalidArgument):
+        parse_tmpfs(text)
+
+
+def test_volumes_from() -> None:
+    assert parse_volumes_from("web") == ("web", None)
+    assert parse_volumes_from("web:ro") == ("web", True)
+    assert parse_volumes_from("web:rw,z") == ("web", False)
+    with pytest.raises(InvalidArgument):
+        parse_volumes_from("web:rx")
+    with pytest.raises(InvalidArgument):
+        parse_volumes_from(":ro")
+
+
+def test_sizes() -> None:
+    assert parse_size("f", "100") == 100
+    assert parse_size("f", "2k") == 2048
+    assert parse_size("f", "1g") == 1024**3
+    with pytest.raises(InvalidArgument):
+        parse_size("f", "1x")
+
+
+def test_volume_names() -> None:
+    assert valid_volume_name("a.b_c-1")
+    assert not valid_volume_name("-a")
+    assert not valid_volume_name("a/b")
+
+
+def test_volume_create_options() -> None:
+    assert parse_volume_create_options(("type=tmpfs", "o=size=1m")) == (
+        ("o", "size=1m"),
+        ("type", "tmpfs"),
+    )
+    assert dict(parse_volume_create_options(("o=bind", "device=/srv")))["device"] == "/srv"
+
+
+@pytest.mark.parametrize(
+    "items",
+    [("type=ext4", "device=/dev/sda"), ("device=/srv",), ("o=bind", "device=rel"), ("colour=x",)],
+)
+def test_bad_volume_create_options(items: tuple[str, ...]) -> None:
+    with pytest.raises(InvalidArgument):
+        parse_volume_create_options(items)
