@@ -137,14 +137,19 @@ def copy_sources(
 ) -> None:
     for source, dest in targets:
         if source.is_dir:
-            top = ensure_dir(root, dest, rules.owner)
+            ensure_dir(root, dest, rules.owner)
             deferred: list[tuple[str, os.stat_result]] = []
             for entry in walk(source, ignore):
-                target = _host_target(root, posixpath.join(dest, entry.rel))
+                path = posixpath.join(dest, entry.rel)
+                if "/" in entry.rel and not os.path.isdir(
+                    resolve_in_root(root, posixpath.dirname(path))
+                ):
+                    # an ignore exception re-included a file below an excluded directory
+                    ensure_dir(root, posixpath.dirname(path), rules.owner)
+                target = _host_target(root, path)
                 _place(entry.path, target, entry.info, rules, deferred)
             for path, info in reversed(deferred):
                 os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns), follow_symlinks=False)
-            del top
         else:
             parent = ensure_dir(root, posixpath.dirname(dest), rules.owner)
             target = os.path.join(parent, posixpath.basename(dest))

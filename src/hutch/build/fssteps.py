@@ -69,7 +69,7 @@ class FsSteps:
         from hutch.build.builder import StepFailed, run_environment
 
         config = state.config.config
-        args, text, script = self._command(instruction, config)
+        args, text, script = run_command(instruction, config)
         specs = tuple(words.one(spec, instruction.line) for spec in instruction.mount_specs)
         mounts = []
         for spec in specs:
@@ -127,27 +127,6 @@ class FsSteps:
             key_args=state.args,
             sources=hashlib.sha256(key_text.encode()).hexdigest(),
         )
-
-    def _command(
-        self, instruction: ins.Run, config: ContainerConfig
-    ) -> tuple[tuple[str, ...], str, str | None]:
-        """The argv of a RUN, its history text (with its heredocs), and a script file."""
-        if not instruction.shell_form:
-            return instruction.args, json.dumps(list(instruction.args)), None
-        shell = metadata.shell_of(config)
-        command = instruction.args[0]
-        docs = instruction.heredocs
-        only = _HEREDOC_ONLY.fullmatch(command)
-        if len(docs) == 1 and only is not None and only.group(1) == docs[0].name:
-            # ``RUN <<EOF``: the document is the script; one with a #! line runs as a file.
-            script = docs[0].content
-            text = f"{' '.join(shell)} {script}"
-            if script.startswith("#!"):
-                return (SCRIPT_PATH,), text, script
-            return (*shell, script), text, None
-        for doc in docs:
-            command += f"\n{doc.content}{doc.name}"
-        return (*shell, command), f"{' '.join(shell)} {command}", None
 
     def _mounts(
         self,
@@ -389,3 +368,25 @@ class FsSteps:
 def _expand(text: str, env: Mapping[str, str]) -> str:
     """``$VAR`` and ``${VAR}`` in an unquoted COPY heredoc, as BuildKit expands them."""
     return _VARIABLE.sub(lambda m: env.get(m.group(1) or m.group(2), ""), text)
+
+
+def run_command(
+    instruction: ins.Run, config: ContainerConfig
+) -> tuple[tuple[str, ...], str, str | None]:
+    """The argv of a RUN, its history text (with its heredocs), and a script file."""
+    if not instruction.shell_form:
+        return instruction.args, json.dumps(list(instruction.args)), None
+    shell = metadata.shell_of(config)
+    command = instruction.args[0]
+    docs = instruction.heredocs
+    only = _HEREDOC_ONLY.fullmatch(command)
+    if len(docs) == 1 and only is not None and only.group(1) == docs[0].name:
+        # ``RUN <<EOF``: the document is the script; one with a #! line runs as a file.
+        script = docs[0].content
+        text = f"{' '.join(shell)} {script}"
+        if script.startswith("#!"):
+            return (SCRIPT_PATH,), text, script
+        return (*shell, script), text, None
+    for doc in docs:
+        command += f"\n{doc.content}{doc.name}"
+    return (*shell, command), f"{' '.join(shell)} {command}", None
