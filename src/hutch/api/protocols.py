@@ -16,7 +16,14 @@ from hutch.api.options import (
     StopOptions,
 )
 from hutch.api.options_files import CommitOptions, CopyOptions, ExportOptions
-from hutch.api.options_images import LoginOptions, LogoutOptions, PullOptions, PushOptions
+from hutch.api.options_images import (
+    LoginOptions,
+    LogoutOptions,
+    PullOptions,
+    PushOptions,
+    RegistryAccess,
+    SaveOptions,
+)
 from hutch.api.options_lifecycle import AttachOptions, ExecOptions
 from hutch.api.protocols_volumes import VolumeEngine
 from hutch.api.reports import (
@@ -30,7 +37,7 @@ from hutch.api.reports import (
     RunReport,
 )
 from hutch.api.reports_files import Change, CommitReport
-from hutch.api.reports_images import PullReport, PushReport
+from hutch.api.reports_images import HistoryLine, PruneReport, PullReport, PushReport
 from hutch.api.reports_lifecycle import HealthReport, TopReport
 
 
@@ -51,6 +58,22 @@ class ImageEngine(Protocol):
     def login(self, options: LoginOptions) -> str: ...
 
     def logout(self, options: LogoutOptions) -> list[str]: ...
+
+    def tag_image(self, source: str, targets: Sequence[str]) -> None: ...
+
+    def untag_image(self, source: str, targets: Sequence[str]) -> None: ...
+
+    def image_history(self, name: str) -> list[HistoryLine]: ...
+
+    def image_exists(self, name: str) -> bool: ...
+
+    def prune_images(self, all: bool) -> PruneReport: ...
+
+    def manifest_inspect(self, name: str, access: RegistryAccess) -> str: ...
+
+    def save_images(self, options: SaveOptions) -> None: ...
+
+    def load_images(self, source: str) -> list[str]: ...
 
 
 class ContainerEngine(Protocol):

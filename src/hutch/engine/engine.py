@@ -17,7 +17,14 @@ from hutch.api.options import (
     StopOptions,
 )
 from hutch.api.options_files import CommitOptions, CopyOptions, ExportOptions
-from hutch.api.options_images import LoginOptions, LogoutOptions, PullOptions, PushOptions
+from hutch.api.options_images import (
+    LoginOptions,
+    LogoutOptions,
+    PullOptions,
+    PushOptions,
+    RegistryAccess,
+    SaveOptions,
+)
 from hutch.api.options_lifecycle import AttachOptions, ExecOptions
 from hutch.api.options_volumes import (
     VolumeCreateOptions,
@@ -36,13 +43,14 @@ from hutch.api.reports import (
     RunReport,
 )
 from hutch.api.reports_files import Change, CommitReport
-from hutch.api.reports_images import PullReport, PushReport
+from hutch.api.reports_images import HistoryLine, PruneReport, PullReport, PushReport
 from hutch.api.reports_lifecycle import HealthReport, TopReport
 from hutch.config.paths import Paths
 from hutch.config.settings import Settings
 from hutch.engine.context import EngineContext
 
 if TYPE_CHECKING:
+    from hutch.engine.image_tools import ImageTools
     from hutch.engine.build import BuildService
     from hutch.engine.container_files import ContainerFilesService
     from hutch.engine.container_query import ContainerQueries
@@ -87,6 +95,12 @@ class LocalEngine:
         from hutch.engine.lifecycle import LifecycleService
 
         return LifecycleService(self._ctx)
+
+    @cached_property
+    def _image_tools(self) -> ImageTools:
+        from hutch.engine.image_tools import ImageTools
+
+        return ImageTools(self._ctx)
 
     @cached_property
     def _distribution(self) -> Distribution:
@@ -136,6 +150,34 @@ class LocalEngine:
 
     def logout(self, options: LogoutOptions) -> list[str]:
         return self._distribution.logout(options)
+
+    def tag_image(self, source: str, targets: Sequence[str]) -> None:
+        self._image_tools.tag(source, targets)
+
+    def untag_image(self, source: str, targets: Sequence[str]) -> None:
+        self._image_tools.untag(source, targets)
+
+    def image_history(self, name: str) -> list[HistoryLine]:
+        return self._image_tools.history(name)
+
+    def image_exists(self, name: str) -> bool:
+        return self._image_tools.exists(name)
+
+    def prune_images(self, all: bool) -> PruneReport:
+        return self._image_tools.prune(all)
+
+    def manifest_inspect(self, name: str, access: RegistryAccess) -> str:
+        return self._image_tools.manifest_inspect(name, access)
+
+    def save_images(self, options: SaveOptions) -> None:
+        from hutch.engine.image_archive import save
+
+        save(self._ctx, options.names, options.output, options.format)
+
+    def load_images(self, source: str) -> list[str]:
+        from hutch.engine.image_archive import load
+
+        return load(self._ctx, source)
 
     def build(self, options: BuildOptions) -> BuildReport:
         return self._builds.build(options)

@@ -1,15 +1,445 @@
-"""Images to and from archives and layouts: docker-archive, oci-archive, oci dir, dir."""
+"""Images to and from archives and layouts: docker-archive, oci-archive, oci dir, dir.
+
+Blobs are written exactly as stored, so an OCI layout keeps the manifest and
+its digest; a docker-archive has no manifest (``manifest.json`` lists the
+config and the layer files) and ``load`` makes the image's manifest anew, as
+podman does. ``load`` verifies every blob it takes: a layer against the
+config's diff id (and, in an OCI layout, the descriptor's digest), the
+config and manifest against their digests.
+"""
 
 from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import tarfile
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any, BinaryIO
 
 from hutch.api.errors import InvalidArgument
 from hutch.api.reports_images import PushReport
 from hutch.engine.context import EngineContext
+from hutch.engine.resolve import find_image
+from hutch.oci import mediatypes as mt
+from hutch.oci.digest import sha256_of
+from hutch.oci.image import ImageConfig
+from hutch.oci.manifest import ImageIndex, ImageManifest, parse_manifest
+from hutch.oci.reference import parse_reference
 from hutch.store.images import ImageRecord
+from hutch.store.layers import LayerInfo
+
+REF_NAME = "org.opencontainers.image.ref.name"
+IMAGE_NAME = "io.containerd.image.name"
+FORMATS = ("docker-archive", "oci-archive", "oci-dir", "docker-dir")
+
+
+@dataclass(frozen=True)
+class _Item:
+    image: ImageRecord
+    name: str | None  # the name asked for, when it is a name (not an id)
+
+
+# ------------------------------------------------------------------ writers
+
+
+class _Sink:
+    """Files of an archive or a directory, added by relative path."""
+
+    def __init__(self, target: Path, archive: bool) -> None:
+        self._archive = archive
+        self._target = target
+        self._written: set[str] = set()
+        self._tar: tarfile.TarFile | None = None
+        if archive:
+            self._tar = tarfile.open(target, "w", format=tarfile.PAX_FORMAT)  # noqa: SIM115 - closed by close()
+        else:
+            target.mkdir(parents=True, exist_ok=True)
+
+    def add_bytes(self, name: str, data: bytes) -> None:
+        self._add(name, len(data), io.BytesIO(data))
+
+    def add_file(self, name: str, path: Path) -> None:
+        with open(path, "rb") as f:
+            self._add(name, os.fstat(f.fileno()).st_size, f)
+
+    def _add(self, name: str, size: int, src: IO[bytes]) -> None:
+        if name in self._written:
+            return
+        self._written.add(name)
+        if self._tar is not None:
+            for parent in _parents(name):
+                if parent not in self._written:
+                    self._written.add(parent)
+                    info = tarfile.TarInfo(parent)
+                    info.type = tarfile.DIRTYPE
+                    info.mode = 0o755
+                    self._tar.addfile(info)
+            info = tarfile.TarInfo(name)
+            info.size = size
+            info.mode = 0o644
+            self._tar.addfile(info, src)
+        else:
+            dest = self._target / name
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            with open(dest, "wb") as out:
+                shutil.copyfileobj(src, out, 1 << 20)
+
+    def close(self) -> None:
+        if self._tar is not None:
+            self._tar.close()
+
+
+def _parents(name: str) -> list[str]:
+    parts = name.split("/")[:-1]
+    return ["/".join(parts[: i + 1]) for i in range(len(parts))]
+
+
+def _items(ctx: EngineContext, names: Sequence[str]) -> list[_Item]:
+    out = []
+    for name in names:
+        image = find_image(ctx.images, name)
+        is_id = image.id.startswith(name.removeprefix("sha256:"))
+        full = None if is_id else _full_name(image, name)
+        out.append(_Item(image, full))
+    return out
+
+
+def _full_name(image: ImageRecord, text: str) -> str | None:
+    if text in image.names:
+        return text
+    try:
+        short = str(parse_reference(text, default_registry="localhost")).split("/", 1)[1]
+    except InvalidArgument:
+        return None
+    return next((n for n in image.names if n.endswith("/" + short) or n == text), None)
+
+
+def _manifest_of(image: ImageRecord) -> ImageManifest:
+    doc = parse_manifest(image.manifest_raw)
+    if not isinstance(doc, ImageManifest):
+        raise InvalidArgument(f"image {image.id[:12]} has no image manifest")
+    return doc
+
+
+def save(ctx: EngineContext, names: Sequence[str], output: str, fmt: str) -> None:
+    if fmt not in FORMATS:
+        raise InvalidArgument(f"--format {fmt!r}: expected one of {', '.join(FORMATS)}")
+    if not names:
+        raise InvalidArgument("save: name at least one image")
+    items = _items(ctx, names)
+    if fmt in ("oci-dir", "docker-dir") and len(items) > 1 and fmt == "docker-dir":
+        raise InvalidArgument("save: --format docker-dir holds one image")
+    target = Path(output)
+    archive = fmt in ("docker-archive", "oci-archive")
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp") if archive else target
+    sink = _Sink(tmp, archive)
+    try:
+        if fmt == "docker-archive":
+            _write_docker_archive(ctx, sink, items)
+        elif fmt == "docker-dir":
+            _write_dir(ctx, sink, items[0])
+        else:
+            _write_oci_layout(ctx, sink, items)
+        sink.close()
+        if archive:
+            os.replace(tmp, target)
+    except BaseException:
+        sink.close()
+        if archive:
+            tmp.unlink(missing_ok=True)
+        raise
+
+
+def _write_docker_archive(ctx: EngineContext, sink: _Sink, items: Sequence[_Item]) -> None:
+    entries: list[dict[str, Any]] = []
+    repositories: dict[str, dict[str, str]] = {}
+    for item in items:
+        image = item.image
+        manifest = _manifest_of(image)
+        sink.add_bytes(f"{image.id}.json", image.config_raw)
+        layer_files = []
+        for desc, diff_id in zip(manifest.layers, image.config.diff_ids, strict=True):
+            name = f"{diff_id.split(':', 1)[1]}.tar"
+            sink.add_file(name, ctx.layers.blob_path(str(desc.digest)))
+            layer_files.append(name)
+        tags = [item.name] if item.name else []
+        if item.name is None and len(items) == 1:
+            tags = list(image.names)
+        entries.append({"Config": f"{image.id}.json", "RepoTags": tags, "Layers": layer_files})
+        for tag in tags:
+            repo, _, version = tag.rpartition(":")
+            repositories.setdefault(repo, {})[version] = layer_files[-1].removesuffix(".tar")
+    sink.add_bytes("manifest.json", json.dumps(entries).encode())
+    if repositories:
+        sink.add_bytes("repositories", json.dumps(repositories).encode())
+
+
+def _write_oci_layout(ctx: EngineContext, sink: _Sink, items: Sequence[_Item]) -> None:
+    sink.add_bytes("oci-layout", b'{"imageLayoutVersion":"1.0.0"}')
+    index: list[dict[str, Any]] = []
+    for item in items:
+        image = item.image
+        manifest = _manifest_of(image)
+        digest = sha256_of(image.manifest_raw)
+        sink.add_bytes(f"blobs/sha256/{digest.hex}", image.manifest_raw)
+        sink.add_bytes(f"blobs/sha256/{manifest.config.digest.hex}", image.config_raw)
+        for desc in manifest.layers:
+            sink.add_file(f"blobs/{desc.digest.algorithm}/{desc.digest.hex}", _blob(ctx, desc))
+        entry: dict[str, Any] = {
+            "mediaType": manifest.media_type,
+            "digest": str(digest),
+            "size": len(image.manifest_raw),
+        }
+        names = [item.name] if item.name else list(image.names)
+        if names:
+            entry["annotations"] = {IMAGE_NAME: names[0], REF_NAME: names[0]}
+        index.append(entry)
+    doc = {"schemaVersion": 2, "mediaType": mt.OCI_INDEX, "manifests": index}
+    sink.add_bytes("index.json", json.dumps(doc).encode())
+
+
+def _write_dir(ctx: EngineContext, sink: _Sink, item: _Item) -> None:
+    image = item.image
+    manifest = _manifest_of(image)
+    sink.add_bytes("version", b"Directory Transport Version: 1.1\n")
+    sink.add_bytes("manifest.json", image.manifest_raw)
+    sink.add_bytes(manifest.config.digest.hex, image.config_raw)
+    for desc in manifest.layers:
+        sink.add_file(desc.digest.hex, _blob(ctx, desc))
+
+
+def _blob(ctx: EngineContext, desc: Any) -> Path:
+    path = ctx.layers.blob_path(str(desc.digest))
+    if not path.is_file():
+        raise InvalidArgument(f"blob {desc.digest} is missing from storage")
+    return path
 
 
 def write_transport(
     ctx: EngineContext, image: ImageRecord, destination: str, source_name: str
 ) -> PushReport:
     """Write ``image`` to ``TRANSPORT:PATH`` (push to a non-registry destination)."""
-    raise InvalidArgument(f"{destination}: transport not supported yet")
+    transport, _, rest = destination.partition(":")
+    path, _, name = rest.partition(":") if transport != "dir" else (rest, "", "")
+    if not path:
+        raise InvalidArgument(f"{destination}: no path given")
+    fmt = {
+        "docker-archive": "docker-archive",
+        "oci-archive": "oci-archive",
+        "oci": "oci-dir",
+        "dir": "docker-dir",
+    }.get(transport)
+    if fmt is None:
+        raise InvalidArgument(f"{destination}: unknown transport {transport!r}")
+    target = Path(path)
+    archive = fmt in ("docker-archive", "oci-archive")
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp") if archive else target
+    sink = _Sink(tmp, archive)
+    item = _Item(image, name or _full_name(image, source_name))
+    try:
+        if fmt == "docker-archive":
+            _write_docker_archive(ctx, sink, [item])
+        elif fmt == "docker-dir":
+            _write_dir(ctx, sink, item)
+        else:
+            _write_oci_layout(ctx, sink, [item])
+        sink.close()
+        if archive:
+            os.replace(tmp, target)
+    except BaseException:
+        sink.close()
+        if archive:
+            tmp.unlink(missing_ok=True)
+        raise
+    return PushReport(destination, str(sha256_of(image.manifest_raw)))
+
+
+# ------------------------------------------------------------------ load
+
+
+class _Source:
+    """Files of an unpacked-on-demand archive, or of a directory."""
+
+    def __init__(self, path: Path) -> None:
+        self._dir = path if path.is_dir() else None
+        self._tar: tarfile.TarFile | None = None
+        self._members: dict[str, tarfile.TarInfo] = {}
+        if self._dir is None:
+            try:
+                self._tar = tarfile.open(path, "r:*")  # noqa: SIM115 - closed by close()
+            except (tarfile.TarError, OSError) as exc:
+                raise InvalidArgument(f"{path}: not an image archive ({exc})") from None
+            for member in self._tar.getmembers():
+                self._members[member.name.removeprefix("./")] = member
+
+    def has(self, name: str) -> bool:
+        if self._dir is not None:
+            return (self._dir / name).is_file()
+        return name in self._members
+
+    @contextmanager
+    def open(self, name: str) -> Iterator[BinaryIO]:
+        if self._dir is not None:
+            if not (self._dir / name).is_file():
+                raise InvalidArgument(f"the archive has no {name}")
+            with open(self._dir / name, "rb") as fd:
+                yield fd
+            return
+        assert self._tar is not None
+        member = self._members.get(name)
+        while member is not None and member.issym():
+            member = self._members.get(
+                os.path.normpath(os.path.join(os.path.dirname(name), member.linkname))
+            )
+        f = self._tar.extractfile(member) if member is not None else None
+        if f is None:
+            raise InvalidArgument(f"the archive has no {name}")
+        with f:
+            yield f  # type: ignore[misc]
+
+    def read(self, name: str, limit: int = 16 << 20) -> bytes:
+        with self.open(name) as f:
+            data = f.read(limit + 1)
+        if len(data) > limit:
+            raise InvalidArgument(f"{name} in the archive is too large")
+        return data
+
+    def close(self) -> None:
+        if self._tar is not None:
+            self._tar.close()
+
+
+def load(ctx: EngineContext, source: str) -> list[str]:
+    """Load every image of an archive (docker-archive or OCI); the names, or ids."""
+    from hutch.engine.imagewrite import store_image_raw
+
+    state = ctx.enter_session()
+    ignore_chown = state.mode == "single-id"
+    with _spooled(source) as path:
+        src = _Source(path)
+        try:
+            if src.has("manifest.json") and not src.has("version"):
+                loaded = _load_docker(ctx, src, ignore_chown)
+            elif src.has("index.json"):
+                loaded = _load_oci(ctx, src, ignore_chown)
+            else:
+                raise InvalidArgument(
+                    f"{source}: neither a docker-archive nor an OCI layout "
+                    "(no manifest.json or index.json)"
+                )
+        finally:
+            src.close()
+    out = []
+    for config_raw, layers, names, manifest_raw in loaded:
+        record = store_image_raw(ctx, config_raw, layers, names, manifest_raw=manifest_raw)
+        out += list(names) or [f"sha256:{record.id}"]
+    return out
+
+
+@contextmanager
+def _spooled(source: str) -> Iterator[Path]:
+    if source not in ("", "-"):
+        path = Path(source)
+        if not path.exists():
+            raise InvalidArgument(f"{source}: no such file or directory")
+        yield path
+        return
+    import sys
+
+    with tempfile.NamedTemporaryFile(prefix="hutch-load-") as tmp:
+        shutil.copyfileobj(sys.stdin.buffer, tmp, 1 << 20)
+        tmp.flush()
+        yield Path(tmp.name)
+
+
+_Loaded = tuple[bytes, list[LayerInfo], list[str], bytes | None]
+
+
+def _load_docker(ctx: EngineContext, src: _Source, ignore_chown: bool) -> list[_Loaded]:
+    try:
+        entries = json.loads(src.read("manifest.json"))
+        assert isinstance(entries, list)
+    except (ValueError, AssertionError):
+        raise InvalidArgument("manifest.json of the archive is not a list") from None
+    out: list[_Loaded] = []
+    for entry in entries:
+        config_name = str(entry.get("Config", ""))
+        config_raw = src.read(config_name)
+        if config_name.removesuffix(".json").split("/")[-1] != sha256_of(config_raw).hex and (
+            len(config_name.removesuffix(".json").split("/")[-1]) == 64
+        ):
+            raise InvalidArgument(f"{config_name}: digest mismatch with its name")
+        config = _config(config_raw)
+        layer_names = [str(n) for n in entry.get("Layers") or ()]
+        if len(layer_names) != len(config.diff_ids):
+            raise InvalidArgument("the archive lists a different number of layers than the config")
+        layers = []
+        for name, diff_id in zip(layer_names, config.diff_ids, strict=True):
+            with src.open(name) as f:
+                layers.append(
+                    ctx.layers.ingest(f, ignore_chown=ignore_chown, expected_diff_id=diff_id)
+                )
+        names = [_normal(t) for t in entry.get("RepoTags") or ()]
+        out.append((config_raw, layers, names, None))
+    return out
+
+
+def _load_oci(ctx: EngineContext, src: _Source, ignore_chown: bool) -> list[_Loaded]:
+    index = parse_manifest(src.read("index.json"))
+    if not isinstance(index, ImageIndex):
+        raise InvalidArgument("index.json of the layout is not an image index")
+    out: list[_Loaded] = []
+    for desc in index.manifests:
+        raw = src.read(f"blobs/{desc.digest.algorithm}/{desc.digest.hex}")
+        if sha256_of(raw) != desc.digest:
+            raise InvalidArgument(f"manifest {desc.digest}: digest mismatch; refused")
+        manifest = parse_manifest(raw)
+        if not isinstance(manifest, ImageManifest):
+            raise InvalidArgument("nested indexes in an OCI layout are not supported")
+        cdesc = manifest.config
+        config_raw = src.read(f"blobs/{cdesc.digest.algorithm}/{cdesc.digest.hex}")
+        if sha256_of(config_raw) != cdesc.digest:
+            raise InvalidArgument(f"config {cdesc.digest}: digest mismatch; refused")
+        config = _config(config_raw)
+        if len(config.diff_ids) != len(manifest.layers):
+            raise InvalidArgument("the manifest and the config list different layer counts")
+        layers = []
+        for ldesc, diff_id in zip(manifest.layers, config.diff_ids, strict=True):
+            with src.open(f"blobs/{ldesc.digest.algorithm}/{ldesc.digest.hex}") as f:
+                layers.append(
+                    ctx.layers.ingest(
+                        f,
+                        ignore_chown=ignore_chown,
+                        expected_digest=str(ldesc.digest),
+                        expected_diff_id=diff_id,
+                    )
+                )
+        name = desc.annotation(IMAGE_NAME) or desc.annotation(REF_NAME)
+        names = [_normal(name)] if name and _is_full(name) else []
+        out.append((config_raw, layers, names, raw))
+    return out
+
+
+def _config(raw: bytes) -> ImageConfig:
+    try:
+        return ImageConfig.from_bytes(raw)
+    except (ValueError, AttributeError, TypeError):
+        raise InvalidArgument("the image config in the archive is not valid JSON") from None
+
+
+def _is_full(name: str) -> bool:
+    try:
+        parse_reference(name)
+    except InvalidArgument:
+        return False
+    return True
+
+
+def _normal(name: str) -> str:
+    return str(parse_reference(name, default_registry="localhost"))

@@ -105,6 +105,13 @@ class ImageStore:
         layers = self._all_layers()
         return [self._record(r, names.get(r["id"], ()), layers.get(r["id"], ())) for r in rows]
 
+    def tag(self, name: str, image_id: str) -> None:
+        """Point ``name`` at the image (moving it from any other image)."""
+        with transaction(self._conn) as c:
+            c.execute(
+                "INSERT OR REPLACE INTO image_names VALUES (?, ?, ?)", (name, image_id, time.time())
+            )
+
     def untag(self, name: str) -> bool:
         with transaction(self._conn) as c:
             return c.execute("DELETE FROM image_names WHERE name = ?", (name,)).rowcount > 0

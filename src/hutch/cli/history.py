@@ -1,0 +1,102 @@
+"""``hutch history`` / ``hutch image history``: how an image was built."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+from typing import Annotated, Any
+
+import typer
+
+from hutch.api.reports_images import HistoryLine
+from hutch.cli import render
+from hutch.cli.state import state_of
+
+HEADERS = {
+    "ID": "ID",
+    "Created": "CREATED",
+    "CreatedBy": "CREATED BY",
+    "Size": "SIZE",
+    "Comment": "COMMENT",
+}
+
+
+def rows_of(lines: list[HistoryLine], no_trunc: bool) -> list[dict[str, Any]]:
+    now = time.time()
+    rows = []
+    for line in lines:
+        created = _ts(line.created)
+        created_by = line.created_by
+        if not no_trunc and len(created_by) > 45:
+            created_by = created_by[:42] + "..."
+        ident = line.id if no_trunc or line.id == "<missing>" else line.id[:12]
+        rows.append(
+            {
+                "ID": ident,
+                "Created": render.human_ago(created, now) if created else "",
+                "CreatedAt": line.created or "",
+                "CreatedBy": created_by,
+                "Size": render.human_size(line.size),
+                "Comment": line.comment,
+                "Tags": None,
+            }
+        )
+    return rows
+
+
+def _ts(text: str | None) -> float | None:
+    if not text:
+        return None
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        return None
+
+
+def register(app: typer.Typer, image_app: typer.Typer) -> None:
+    def history(
+        ctx: typer.Context,
+        image: Annotated[str, typer.Argument(help="Image (name, id or id prefix).")],
+        no_trunc: Annotated[
+            bool, typer.Option("--no-trunc", help="Do not truncate ids and commands.")
+        ] = False,
+        quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print ids only.")] = False,
+        fmt: Annotated[str | None, typer.Option("--format", help="json, or a Go template.")] = None,
+        human: Annotated[
+            bool, typer.Option("--human", "-H", help="Sizes and dates for humans (default).")
+        ] = True,
+    ) -> None:
+        """Show the history of an image, newest layer first."""
+        del human
+        lines = state_of(ctx).engine().image_history(image)
+        if fmt == "json":
+            render.print_json(
+                [
+                    {
+                        "id": line.id,
+                        "created": line.created,
+                        "createdBy": line.created_by,
+                        "size": line.size,
+                        "comment": line.comment,
+                    }
+                    for line in lines
+                ]
+            )
+            return
+        rows = rows_of(lines, no_trunc)
+        if quiet:
+            print("".join(r["ID"] + "\n" for r in rows), end="")
+            return
+        if fmt:
+            print(render.render_template(fmt, rows, HEADERS), end="")
+            return
+        columns = ["ID", "Created", "CreatedBy", "Size", "Comment"]
+        print(
+            render.table(
+                [HEADERS[c] for c in columns], [[str(r[c]) for c in columns] for r in rows]
+            ),
+            end="",
+        )
+
+    app.command("history")(history)
+    image_app.command("history")(history)

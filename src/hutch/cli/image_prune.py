@@ -1,0 +1,36 @@
+"""``hutch image prune``: remove dangling (or all unused) images."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from hutch.cli.state import state_of
+
+
+def register(image_app: typer.Typer) -> None:
+    @image_app.command("prune")
+    def prune(
+        ctx: typer.Context,
+        all_: Annotated[
+            bool, typer.Option("--all", "-a", help="Remove every image no container uses.")
+        ] = False,
+        force: Annotated[
+            bool, typer.Option("--force", "-f", help="Do not ask for confirmation.")
+        ] = False,
+    ) -> None:
+        """Remove images without a name (with -a: every image no container uses)."""
+        if not force:
+            what = "all images not used by a container" if all_ else "all dangling images"
+            sys.stderr.write(
+                f"WARNING! This command removes {what}.\nAre you sure you want to continue? [y/N] "
+            )
+            sys.stderr.flush()
+            answer = sys.stdin.readline().strip().lower()
+            if answer not in ("y", "yes"):
+                return
+        report = state_of(ctx).engine().prune_images(all_)
+        for image_id in report.deleted:
+            print(image_id)

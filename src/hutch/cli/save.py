@@ -1,0 +1,38 @@
+"""``hutch save`` / ``hutch image save``: images into an archive or a layout."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from hutch.api.errors import InvalidArgument
+from hutch.api.options_images import SaveOptions
+from hutch.cli.state import state_of
+
+
+def register(app: typer.Typer, image_app: typer.Typer) -> None:
+    def save(
+        ctx: typer.Context,
+        names: Annotated[list[str], typer.Argument(help="Images to save.")],
+        output: Annotated[
+            str | None, typer.Option("--output", "-o", help="File (or directory) to write.")
+        ] = None,
+        fmt: Annotated[
+            str,
+            typer.Option(
+                "--format", help="docker-archive (default), oci-archive, oci-dir, docker-dir."
+            ),
+        ] = "docker-archive",
+        quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing.")] = False,
+    ) -> None:
+        """Save images to an archive (docker-archive, oci-archive) or a directory."""
+        if output is None:
+            if sys.stdout.isatty():
+                raise InvalidArgument("refusing to write an archive to a terminal; use -o FILE")
+            output = "/dev/stdout"
+        state_of(ctx).engine().save_images(SaveOptions(tuple(names), output, fmt, quiet))
+
+    app.command("save")(save)
+    image_app.command("save")(save)
