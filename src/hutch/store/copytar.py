@@ -341,7 +341,13 @@ class _Writer:
         for part in rel.split("/"):
             current = os.path.join(current, part)
             info = _lstat(current)
-            if info is None or not stat.S_ISDIR(info.st_mode):
+            if info is None:
+                # A tar need not list the parents of its entries (tar -T lists).
+                os.mkdir(current, 0o755)
+                if self._owner is not None:
+                    os.lchown(current, self._owner.uid, self._owner.gid)
+                continue
+            if not stat.S_ISDIR(info.st_mode):
                 raise UnsafeArchive(f"{current} is not a directory: refusing to write below it")
 
     def _make_room(self, path: str, existing: os.stat_result, member: tarfile.TarInfo) -> None:
