@@ -93,6 +93,7 @@ class SystemService:
         facts.append(_device_fact("/dev/fuse", "fuse-overlayfs"))
         facts.append(cgroup_fact())
         facts.append(_tool_fact("pasta", "private networks (package passt)"))
+        facts.append(_network_backend_fact(self._ctx.settings.network_backend))
         facts.append(_tool_fact("slirp4netns", "private networks without pasta"))
         facts.append(_device_fact("/dev/net/tun", "slirp4netns and pasta's tap mode"))
         facts.append(HostFact("data dir", str(self._ctx.paths.data), True))
@@ -124,3 +125,12 @@ class SystemService:
         Session(self._ctx.paths).stop()
         for leftover in ("session.lock",):
             (self._ctx.paths.runtime / leftover).unlink(missing_ok=True)
+
+
+def _network_backend_fact(setting: str) -> HostFact:
+    from hutch.net.backend import choose_backend
+
+    choice = choose_backend(setting)
+    if choice.name:
+        return HostFact("network backend", f"{choice.name} ({choice.reason})", True)
+    return HostFact("network backend", "none usable", False, choice.reason)

@@ -306,7 +306,9 @@ class Monitor:
         # The helper belongs in our pid namespace, not in the container's.
         sc.setns(self.own_pidns, sc.CLONE_NEWPID)
         try:
-            self.net_pids = nethelper.attach(self.spec.network, host_pid, self.args.bundle)
+            self.net_pids = nethelper.attach(
+                self.spec.network, host_pid, self.args.bundle, self.args.attach + ".net"
+            )
         except (nethelper.NetworkAttachError, OSError) as exc:
             return str(exc)
         return None
@@ -317,6 +319,8 @@ class Monitor:
 
             nethelper.detach(self.net_pids)
             self.net_pids = []
+            with contextlib.suppress(OSError):
+                os.unlink(self.args.attach + ".net")  # slirp4netns's API socket
 
     def _handshake(self, a: socket.socket, pid: int) -> tuple[int | None, tuple[int, str] | None]:
         if self.caller is not None:

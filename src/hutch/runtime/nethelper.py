@@ -30,14 +30,29 @@ from pathlib import Path
 from hutch.runtime.spec_network import NetworkSpec
 
 _READY_TIMEOUT = 10.0
+# progress lines of pasta and slirp4netns that say nothing about a failure
+_NOISE = (
+    "*",
+    "Failed to send",
+    "Starting slirp",
+    "WARNING",
+    "sent tapfd",
+    "received tapfd",
+    "do_slirp",
+    "parent failed",
+)
 
 
 class NetworkAttachError(Exception):
     """The helper could not be started; the message is for the user."""
 
 
-def attach(net: NetworkSpec, init_pid: int, bundle: Path) -> list[int]:
-    """Connect the init's network namespace; return the helper pids to kill later."""
+def attach(net: NetworkSpec, init_pid: int, bundle: Path, api_socket: str) -> list[int]:
+    """Connect the init's network namespace; return the helper pids to kill later.
+
+    ``api_socket`` is a short path for slirp4netns's control socket (unix
+    socket paths are limited to 108 bytes; the bundle's path is too long).
+    """
     if net.mode != "private":
         return []
     fd = os.open(f"/proc/{init_pid}/ns/net", os.O_RDONLY)
@@ -45,7 +60,7 @@ def attach(net: NetworkSpec, init_pid: int, bundle: Path) -> list[int]:
         if net.backend == "pasta":
             return [_start_pasta(net, fd, bundle)]
         if net.backend == "slirp4netns":
-            return [_start_slirp(net, fd, bundle)]
+            return [_start_slirp(net, fd, bundle, Path(api_socket))]
         raise NetworkAttachError(f"unknown network backend {net.backend!r}")
     finally:
         os.close(fd)
@@ -131,10 +146,10 @@ def _failure(name: str, pid: int, log: Path) -> NetworkAttachError:
     with contextlib.suppress(ChildProcessError):
         os.waitpid(pid, 0)
     try:
-        text = " ".join(
+        text = "; ".join(
             line.strip()
             for line in log.read_text(errors="replace").splitlines()
-            if line.strip() and "syslog" not in line
+            if line.strip() and not line.strip().startswith(_NOISE)
         )
     except OSError:
         text = ""
@@ -158,9 +173,8 @@ def _start_pasta(net: NetworkSpec, netns_fd: int, bundle: Path) -> int:
     raise _failure("pasta", pid, log)
 
 
-def _start_slirp(net: NetworkSpec, netns_fd: int, bundle: Path) -> int:
+def _start_slirp(net: NetworkSpec, netns_fd: int, bundle: Path, api: Path) -> int:
     ready_r, ready_w = os.pipe2(os.O_CLOEXEC)
-    api = bundle / "slirp.sock"
     api.unlink(missing_ok=True)
     log = bundle / "network.log"
     argv = [

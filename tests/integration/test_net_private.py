@@ -1,0 +1,227 @@
+"""The default private network (pasta, or slirp4netns) and published ports, for real."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from harness import Hutch
+
+BACKENDS = ("pasta", "slirp4netns")
+
+# busybox httpd with a CGI script that prints the client's address as it sees it
+HTTPD = (
+    "mkdir -p /www/cgi-bin && echo hello > /www/index.html && "
+    "printf '#!/bin/sh\\necho Content-Type: text/plain\\necho\\necho $REMOTE_ADDR\\n' "
+    "> /www/cgi-bin/ip && chmod +x /www/cgi-bin/ip && exec httpd -f -p 80 -h /www"
+)
+
+
+def use_backend(hutch: Hutch, backend: str) -> None:
+    cfg = hutch.env.config_home / "hutch"
+    cfg.mkdir(parents=True, exist_ok=True)
+    (cfg / "hutch.toml").write_text(f'[network]\nbackend = "{backend}"\n')
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def host_address() -> str:
+    """A non-loopback address of this host (the one its default route uses)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.connect(("192.0.2.1", 9))  # no packet is sent for a UDP connect
+        return str(s.getsockname()[0])
+
+
+def get(url: str, timeout: float = 10.0) -> str:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=3) as r:
+                return str(r.read().decode())
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
+@pytest.fixture
+def host_server() -> Iterator[tuple[str, int]]:
+    """An HTTP server on the host's loopback only, answering "from-host"."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = b"from-host\n"
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield "127.0.0.1", int(server.server_address[1])
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_private_network_layout(hutch: Hutch, base_image: str, backend: str) -> None:
+    use_backend(hutch, backend)
+    out = hutch(
+        "run",
+        "--rm",
+        base_image,
+        "sh",
+        "-c",
+        "ip -o -4 addr show; ip route; cat /etc/resolv.conf /etc/hosts",
+    ).stdout
+    assert "10.0.2.100/24" in out
+    assert "default via 10.0.2.2" in out
+    assert "nameserver 10.0.2.3" in out
+    assert "10.0.2.2\thost.containers.internal host.docker.internal" in out
+    assert backend in hutch("info").stdout
+
+
+def test_none_has_only_loopback(hutch: Hutch, base_image: str) -> None:
+    out = hutch("run", "--rm", "--network", "none", base_image, "ip", "-o", "link").stdout
+    names = [line.split(":")[1].strip() for line in out.splitlines()]
+    assert names == ["lo"]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_host_loopback_through_host_containers_internal(
+    hutch: Hutch, base_image: str, backend: str, host_server: tuple[str, int]
+) -> None:
+    use_backend(hutch, backend)
+    _, port = host_server
+    for name in ("host.containers.internal", "host.docker.internal"):
+        out = hutch("run", "--rm", base_image, "wget", "-qO-", f"http://{name}:{port}/").stdout
+        assert out == "from-host\n"
+
+
+def test_outbound_tcp_to_a_host_address(hutch: Hutch, base_image: str) -> None:
+    with socket.socket() as listener:
+        listener.bind(("0.0.0.0", 0))
+        listener.listen(1)
+        port = listener.getsockname()[1]
+        got: list[bytes] = []
+
+        def serve() -> None:
+            conn, _ = listener.accept()
+            with conn:
+                got.append(conn.recv(100))
+
+        thread = threading.Thread(target=serve, daemon=True)
+        thread.start()
+        hutch("run", "--rm", base_image, "sh", "-c", f"echo out | nc {host_address()} {port}")
+        thread.join(10)
+    assert got == [b"out\n"]
+
+
+def test_dns_follows_the_host_resolver(hutch: Hutch, base_image: str) -> None:
+    name = "deb.debian.org"
+    host_ips = {a[4][0] for a in socket.getaddrinfo(name, 80, socket.AF_INET)}
+    out = hutch("run", "--rm", base_image, "nslookup", "-type=a", name).stdout
+    assert any(ip in out for ip in host_ips), out
+
+
+def test_dns_flags_write_resolv_conf_and_hosts(hutch: Hutch, base_image: str) -> None:
+    out = hutch(
+        "run",
+        "--rm",
+        "--dns",
+        "192.0.2.53",
+        "--dns-search",
+        "example.test",
+        "--dns-option",
+        "ndots:3",
+        "--add-host",
+        "db.local:192.0.2.9",
+        base_image,
+        "cat",
+        "/etc/resolv.conf",
+        "/etc/hosts",
+    ).stdout
+    assert "nameserver 192.0.2.53\nsearch example.test\noptions ndots:3\n" in out
+    assert "192.0.2.9\tdb.local" in out
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_published_httpd_answers_and_sees_the_client(
+    hutch: Hutch, base_image: str, backend: str
+) -> None:
+    use_backend(hutch, backend)
+    port = free_port()
+    hutch("run", "-d", "--name", "web", "-p", f"{port}:80", base_image, "sh", "-c", HTTPD)
+    assert get(f"http://127.0.0.1:{port}/") == "hello\n"
+    if backend == "pasta":
+        # pasta splices a loopback client into the container's loopback
+        assert get(f"http://127.0.0.1:{port}/cgi-bin/ip").strip().strip("[]").endswith(":127.0.0.1")
+    else:
+        # slirp4netns keeps a non-loopback client's address
+        addr = host_address()
+        seen = get(f"http://{addr}:{port}/cgi-bin/ip").strip().strip("[]")
+        assert seen.endswith(f":{addr}"), seen
+    hutch("rm", "-f", "web")
+    with pytest.raises(OSError):
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
+
+
+def test_port_in_use_is_refused_before_anything_is_made(hutch: Hutch, base_image: str) -> None:
+    with socket.socket() as busy:
+        busy.bind(("0.0.0.0", 0))
+        busy.listen(1)
+        port = busy.getsockname()[1]
+        result = hutch("run", "--rm", "-p", f"{port}:80", base_image, "true", check=False)
+    assert result.returncode == 125
+    assert f"{port}/tcp" in result.stderr and "in use" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert hutch("ps", "-a", "-q").stdout == ""
+
+
+@pytest.mark.parametrize(
+    "spec", ["80x", "1.2.3:80:80", "99999:80", "80/sctp", "8000-8001:80", "1:2:3:4", ""]
+)
+def test_malformed_publish_specs(hutch: Hutch, base_image: str, spec: str) -> None:
+    result = hutch("create", "-p", spec, base_image, "true", check=False)
+    assert result.returncode == 125
+    assert "publish" in result.stderr
+    assert hutch("ps", "-a", "-q").stdout == ""
+
+
+def test_publishing_needs_the_private_network(hutch: Hutch, base_image: str) -> None:
+    result = hutch("run", "--rm", "--network", "none", "-p", "80", base_image, "true", check=False)
+    assert result.returncode == 125
+    assert "--network none" in result.stderr
+
+
+def test_restart_attaches_a_fresh_network_each_time(hutch: Hutch, base_image: str) -> None:
+    hutch(
+        "run",
+        "-d",
+        "--name",
+        "again",
+        "--restart",
+        "on-failure:2",
+        base_image,
+        "sh",
+        "-c",
+        "ip -o -4 addr show | grep -c 10.0.2.100; exit 3",
+    )
+    assert hutch("wait", "again", timeout=60).stdout.strip() == "3"
+    deadline = time.monotonic() + 10
+    while hutch("logs", "again").stdout.split() != ["1", "1", "1"]:
+        assert time.monotonic() < deadline, hutch("logs", "again").stdout
+        time.sleep(0.1)
