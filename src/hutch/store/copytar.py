@@ -228,12 +228,23 @@ def extract_copy(
             contents_only=contents_only,
             overwrite=overwrite,
         )
-        writer = _Writer(os.path.realpath(target), owner, overwrite, rename=top)
+        writer = _Writer(_landing(target, first.isdir()), owner, overwrite, rename=top)
         member: tarfile.TarInfo | None = first
         while member is not None:
             writer.write(archive, member)
             member = archive.next()
         writer.finish()
+
+
+def _landing(target: str, is_dir: bool) -> str:
+    """The real path of ``target``; a final symlink is followed only to merge directories.
+
+    Anything else that is a symlink there is replaced, never written through.
+    """
+    if is_dir and os.path.isdir(target):
+        return os.path.realpath(target)
+    parent, name = posixpath.split(target.rstrip("/"))
+    return posixpath.join(os.path.realpath(parent or "."), name)
 
 
 def extract_into_dir(src: BinaryIO, dest: str, *, overwrite: bool, owner: Owner | None) -> None:

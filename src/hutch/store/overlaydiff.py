@@ -63,6 +63,8 @@ class LowerView:
             current = layer
             reached = True
             for part in parts[:-1]:
+                if _has_whiteout_file(current, part):
+                    return False
                 current = os.path.join(current, part)
                 info = _lstat(current)
                 if info is None:

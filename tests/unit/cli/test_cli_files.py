@@ -1,0 +1,60 @@
+"""cp, diff, commit, export against the fake engine: parsing and rendering."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from hutch.api.options_files import CommitOptions, CopyOptions
+from hutch.api.reports_files import Change
+from unit.fakes import FakeEngine, run_cli
+
+
+def test_cp_flags(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    engine = FakeEngine()
+    result = run_cli(
+        ["cp", "--no-archive", "--overwrite", "a", "c:/b"], engine, monkeypatch, capsys
+    )
+    assert result.code == 0
+    assert engine.only_call("copy") == CopyOptions("a", "c:/b", archive=False, overwrite=True)
+
+
+def test_cp_defaults(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    engine = FakeEngine()
+    run_cli(["container", "cp", "-a", "c:/x", "-"], engine, monkeypatch, capsys)
+    assert engine.only_call("copy") == CopyOptions("c:/x", "-", archive=True, overwrite=False)
+
+
+def test_diff_lines_and_json(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    engine = FakeEngine(changes=[Change("C", "/etc"), Change("A", "/etc/x"), Change("D", "/y")])
+    assert run_cli(["diff", "c"], engine, monkeypatch, capsys).out == "C /etc\nA /etc/x\nD /y\n"
+    out = run_cli(["diff", "--format", "json", "c"], engine, monkeypatch, capsys).out
+    assert json.loads(out) == {"changed": ["/etc"], "added": ["/etc/x"], "deleted": ["/y"]}
+    bad = run_cli(["diff", "--format", "{{.Path}}", "c"], engine, monkeypatch, capsys)
+    assert bad.code == 125
+
+
+def test_commit_options(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    engine = FakeEngine()
+    argv = ["commit", "-q", "-c", "CMD x", "--change", "ENV a=b", "-m", "msg", "-a", "me"]
+    result = run_cli([*argv, "--no-pause", "-f", "docker", "c", "img"], engine, monkeypatch, capsys)
+    assert result.out == "c" * 64 + "\n"
+    assert engine.only_call("commit") == CommitOptions(
+        "c", "img", ("CMD x", "ENV a=b"), "msg", "me", False, "docker", False, None
+    )
+
+
+def test_export_to_file(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: object
+) -> None:
+    from pathlib import Path
+
+    out = Path(str(tmp_path)) / "x.tar"
+    engine = FakeEngine(export_bytes=b"TARDATA")
+    assert run_cli(["export", "-o", str(out), "c"], engine, monkeypatch, capsys).code == 0
+    assert out.read_bytes() == b"TARDATA"

@@ -1,0 +1,71 @@
+"""Parsing the two ends of ``cp`` and the effective config of a commit."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from hutch.engine.container_files import CopyEnd, effective_config, parse_copy_end
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ctr:/etc/passwd", CopyEnd("ctr", "/etc/passwd")),
+        ("ctr:etc", CopyEnd("ctr", "/etc")),
+        ("-", CopyEnd(None, "-")),
+        ("/host/a:b", CopyEnd(None, "/host/a:b")),
+        ("./file:name", CopyEnd(None, "./file:name")),
+        ("plain", CopyEnd(None, "plain")),
+        ("dir/x:y", CopyEnd(None, "dir/x:y")),
+    ],
+)
+def test_parse_copy_end(text: str, expected: CopyEnd) -> None:
+    assert parse_copy_end(text) == expected
+
+
+def test_stream_end() -> None:
+    assert parse_copy_end("-").stream
+    assert not parse_copy_end("c:-").stream
+
+
+class _FakeContainer:
+    def __init__(self, options: dict[str, object], env: list[str]) -> None:
+        self.options = options
+        self.config = {"options": options, "env": env}
+
+
+def test_effective_config_takes_the_container_options() -> None:
+    from hutch.oci.image import ContainerConfig
+
+    image = ContainerConfig(env=("PATH=/bin",), cmd=("sh",), labels=(("a", "1"),))
+    container = _FakeContainer(
+        {
+            "command": ["echo", "x"],
+            "entrypoint": None,
+            "workdir": "/w",
+            "user": "1000",
+            "labels": ["b=2"],
+            "stop_signal": None,
+            "tty": False,
+        },
+        ["PATH=/bin", "container=hutch", "HOSTNAME=abc", "K=v"],
+    )
+    config = effective_config(container, image)  # type: ignore[arg-type]
+    assert config.cmd == ("echo", "x")
+    assert config.env == ("PATH=/bin", "K=v")
+    assert config.working_dir == "/w"
+    assert config.user == "1000"
+    assert dict(config.labels) == {"a": "1", "b": "2"}
+    json.dumps(config.to_json())
+
+
+def test_effective_config_entrypoint_drops_image_cmd() -> None:
+    from hutch.oci.image import ContainerConfig
+
+    image = ContainerConfig(cmd=("sh",), entrypoint=("/e",))
+    container = _FakeContainer({"entrypoint": '["/x", "-y"]', "command": []}, [])
+    config = effective_config(container, image)  # type: ignore[arg-type]
+    assert config.entrypoint == ("/x", "-y")
+    assert config.cmd is None

@@ -1,0 +1,72 @@
+"""Changes of an upper dir over lower layers, with whiteout files and opaque markers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hutch.store.overlaydiff import LowerView, PathChange, placeholders, upper_changes
+
+
+def _layers(tmp_path: Path) -> tuple[Path, Path, Path]:
+    lower, top, upper = tmp_path / "lower", tmp_path / "top", tmp_path / "upper"
+    for d in (lower / "etc", lower / "bin", lower / "gone", top, upper):
+        d.mkdir(parents=True, exist_ok=True)
+    (lower / "etc" / "passwd").write_text("root")
+    (lower / "etc" / "group").write_text("root")
+    (lower / "bin" / "sh").write_text("")
+    (lower / "gone" / "x").write_text("")
+    (top / ".wh.gone").write_text("")  # the top layer deleted /gone
+    return lower, top, upper
+
+
+def test_lower_view_honours_whiteouts(tmp_path: Path) -> None:
+    lower, top, _ = _layers(tmp_path)
+    view = LowerView([str(top), str(lower)])
+    assert view.exists("etc/passwd")
+    assert not view.exists("gone")
+    assert not view.exists("gone/x")
+    assert not view.exists("nothing")
+    assert view.listing("etc") == {"passwd", "group"}
+
+
+def test_added_changed_deleted(tmp_path: Path) -> None:
+    lower, top, upper = _layers(tmp_path)
+    (upper / "etc").mkdir()
+    (upper / "etc" / "passwd").write_text("changed")
+    (upper / "etc" / "new").write_text("")
+    (upper / "bin").mkdir()
+    (upper / "bin" / ".wh.sh").write_text("")
+    (upper / "gone").mkdir()  # recreated after the top layer deleted it: new
+    changes = upper_changes(str(upper), [str(top), str(lower)])
+    assert changes == [
+        PathChange("C", "/bin"),
+        PathChange("D", "/bin/sh"),
+        PathChange("C", "/etc"),
+        PathChange("A", "/etc/new"),
+        PathChange("C", "/etc/passwd"),
+        PathChange("A", "/gone"),
+    ]
+
+
+def test_opaque_directory_deletes_what_it_hides(tmp_path: Path) -> None:
+    lower, top, upper = _layers(tmp_path)
+    (upper / "etc").mkdir()
+    (upper / "etc" / ".wh..wh..opq").write_text("")
+    (upper / "etc" / "passwd").write_text("fresh")
+    changes = upper_changes(str(upper), [str(top), str(lower)])
+    assert PathChange("D", "/etc/group") in changes
+    assert PathChange("A", "/etc/passwd") in changes  # below an opaque dir: nothing shows
+    assert PathChange("C", "/etc") in changes
+
+
+def test_placeholders_are_empty_and_new_only(tmp_path: Path) -> None:
+    lower, top, upper = _layers(tmp_path)
+    (upper / "etc").mkdir()
+    (upper / "etc" / "hosts").write_text("")
+    (upper / "etc" / "resolv.conf").write_text("nameserver 1.1.1.1")
+    (upper / "etc" / "passwd").write_text("")
+    (upper / "proc").mkdir()
+    points = ["/etc/hosts", "/etc/resolv.conf", "/etc/passwd", "/proc", "/sys"]
+    assert placeholders(str(upper), [str(top), str(lower)], points) == {"etc/hosts", "proc"}
+    changes = upper_changes(str(upper), [str(top), str(lower)], {"etc/hosts", "proc"})
+    assert [c.path for c in changes] == ["/etc", "/etc/passwd", "/etc/resolv.conf"]
