@@ -5,11 +5,12 @@
 # Subcommands of a command path ("" is hutch).
 _hutch_subcommands() {
     case "$1" in
-    "") echo images import rmi pull push login logout run create start stop restart kill rm wait ps logs inspect cp diff commit export exec attach top pause unpause build info unshare version healthcheck volume container image system buildx ;;
+    "") echo images import rmi pull push tag untag history save load login logout run create start stop restart kill rm wait ps logs inspect cp diff commit export exec attach top pause unpause build info unshare version manifest healthcheck volume container image system buildx ;;
+    "manifest") echo inspect ;;
     "healthcheck") echo run ;;
     "volume") echo create ls inspect rm prune exists export import ;;
     "container") echo run create start stop restart kill rm wait ls logs inspect cp diff commit export exec attach top pause unpause ;;
-    "image") echo ls import rm inspect pull push build ;;
+    "image") echo ls import rm inspect pull push tag untag history save load prune exists build ;;
     "system") echo info migrate reset ;;
     "buildx") echo build ;;
     esac
@@ -24,6 +25,9 @@ _hutch_options() {
     "rmi") echo --force -f --all -a --ignore -i ;;
     "pull") echo --platform --arch --os --variant --all-tags -a --quiet -q --tls-verify --creds --authfile --cert-dir ;;
     "push") echo --digestfile --quiet -q --tls-verify --creds --authfile --cert-dir ;;
+    "history") echo --no-trunc --quiet -q --format --human -H ;;
+    "save") echo --output -o --format --quiet -q ;;
+    "load") echo --input -i --quiet -q ;;
     "login") echo --username -u --password -p --password-stdin --get-login --authfile --tls-verify --cert-dir ;;
     "logout") echo --all -a --authfile ;;
     "run") echo --rm --interactive -i --tty -t --detach -d --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --restart --label -l --stop-signal --stop-timeout --cidfile --publish -p --publish-all -P --network-alias --ip --add-host --dns --dns-search --dns-option --no-hosts --cap-add --cap-drop --privileged --security-opt --read-only --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --init --health-cmd --health-interval --health-timeout --health-retries --health-start-period --no-healthcheck --detach-keys --sig-proxy --no-sig-proxy --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --quiet -q ;;
@@ -47,6 +51,7 @@ _hutch_options() {
     "unpause") echo --all -a ;;
     "build") echo --tag -t --file -f --build-arg --target --no-cache --pull --label --layers --squash --iidfile --format --secret --platform --timestamp --quiet -q ;;
     "info") echo --format -f ;;
+    "manifest inspect") echo --tls-verify --authfile --creds --cert-dir ;;
     "volume create") echo --driver -d --opt -o --label -l --ignore ;;
     "volume ls") echo --filter -f --format --quiet -q --noheading -n ;;
     "volume inspect") echo --all -a --format -f ;;
@@ -78,6 +83,10 @@ _hutch_options() {
     "image inspect") echo --format -f ;;
     "image pull") echo --platform --arch --os --variant --all-tags -a --quiet -q --tls-verify --creds --authfile --cert-dir ;;
     "image push") echo --digestfile --quiet -q --tls-verify --creds --authfile --cert-dir ;;
+    "image history") echo --no-trunc --quiet -q --format --human -H ;;
+    "image save") echo --output -o --format --quiet -q ;;
+    "image load") echo --input -i --quiet -q ;;
+    "image prune") echo --all -a --force -f ;;
     "image build") echo --tag -t --file -f --build-arg --target --no-cache --pull --label --layers --squash --iidfile --format --secret --platform --timestamp --quiet -q ;;
     "system info") echo --format -f ;;
     "system reset") echo --force -f ;;
@@ -93,6 +102,9 @@ _hutch_value_options() {
     "import") echo --change -c --message -m ;;
     "pull") echo --platform --arch --os --variant --tls-verify --creds --authfile --cert-dir ;;
     "push") echo --digestfile --tls-verify --creds --authfile --cert-dir ;;
+    "history") echo --format ;;
+    "save") echo --output -o --format ;;
+    "load") echo --input -i ;;
     "login") echo --username -u --password -p --authfile --tls-verify --cert-dir ;;
     "logout") echo --authfile ;;
     "run") echo --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --restart --label -l --stop-signal --stop-timeout --cidfile --publish -p --network-alias --ip --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant ;;
@@ -112,6 +124,7 @@ _hutch_value_options() {
     "attach") echo --detach-keys ;;
     "build") echo --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp ;;
     "info") echo --format -f ;;
+    "manifest inspect") echo --tls-verify --authfile --creds --cert-dir ;;
     "volume create") echo --driver -d --opt -o --label -l ;;
     "volume ls") echo --filter -f --format ;;
     "volume inspect") echo --format -f ;;
@@ -136,6 +149,9 @@ _hutch_value_options() {
     "image inspect") echo --format -f ;;
     "image pull") echo --platform --arch --os --variant --tls-verify --creds --authfile --cert-dir ;;
     "image push") echo --digestfile --tls-verify --creds --authfile --cert-dir ;;
+    "image history") echo --format ;;
+    "image save") echo --output -o --format ;;
+    "image load") echo --input -i ;;
     "image build") echo --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp ;;
     "system info") echo --format -f ;;
     "buildx build") echo --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp ;;
@@ -164,6 +180,10 @@ _hutch_option_values() {
     "push --creds") echo "@none" ;;
     "push --authfile") echo "@none" ;;
     "push --cert-dir") echo "@none" ;;
+    "history --format") echo "json" ;;
+    "save --output"|"save -o") echo "@none" ;;
+    "save --format") echo "json" ;;
+    "load --input"|"load -i") echo "@none" ;;
     "login --username"|"login -u") echo "@none" ;;
     "login --password"|"login -p") echo "@none" ;;
     "login --authfile") echo "@none" ;;
@@ -304,6 +324,10 @@ _hutch_option_values() {
     "build --platform") echo "@none" ;;
     "build --timestamp") echo "@none" ;;
     "info --format"|"info -f") echo "json" ;;
+    "manifest inspect --tls-verify") echo "@none" ;;
+    "manifest inspect --authfile") echo "@none" ;;
+    "manifest inspect --creds") echo "@none" ;;
+    "manifest inspect --cert-dir") echo "@none" ;;
     "volume create --driver"|"volume create -d") echo "@none" ;;
     "volume create --opt"|"volume create -o") echo "@none" ;;
     "volume create --label"|"volume create -l") echo "@none" ;;
@@ -448,6 +472,10 @@ _hutch_option_values() {
     "image push --creds") echo "@none" ;;
     "image push --authfile") echo "@none" ;;
     "image push --cert-dir") echo "@none" ;;
+    "image history --format") echo "json" ;;
+    "image save --output"|"image save -o") echo "@none" ;;
+    "image save --format") echo "json" ;;
+    "image load --input"|"image load -i") echo "@none" ;;
     "image build --tag"|"image build -t") echo "@none" ;;
     "image build --file"|"image build -f") echo "@none" ;;
     "image build --build-arg") echo "@none" ;;
@@ -485,6 +513,12 @@ _hutch_argument() {
     "pull 1") echo @image ;;
     "push 1") echo @file ;;
     "push 2") echo @file ;;
+    "tag 1") echo @image ;;
+    "tag "*) echo @file ;;
+    "untag 1") echo @image ;;
+    "untag "*) echo @file ;;
+    "history 1") echo @image ;;
+    "save "*) echo @image ;;
     "login 1") echo @file ;;
     "logout 1") echo @file ;;
     "run 1") echo @image ;;
@@ -518,6 +552,7 @@ _hutch_argument() {
     "build 1") echo @file ;;
     "unshare 1") echo @command ;;
     "unshare "*) echo @file ;;
+    "manifest inspect 1") echo @image ;;
     "healthcheck run 1") echo @file ;;
     "volume create 1") echo @none ;;
     "volume inspect "*) echo @file ;;
@@ -561,6 +596,13 @@ _hutch_argument() {
     "image pull 1") echo @image ;;
     "image push 1") echo @file ;;
     "image push 2") echo @file ;;
+    "image tag 1") echo @image ;;
+    "image tag "*) echo @file ;;
+    "image untag 1") echo @image ;;
+    "image untag "*) echo @file ;;
+    "image history 1") echo @image ;;
+    "image save "*) echo @image ;;
+    "image exists 1") echo @image ;;
     "image build 1") echo @file ;;
     "buildx build 1") echo @file ;;
     *) echo @none ;;

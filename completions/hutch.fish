@@ -6,7 +6,9 @@
 function __hutch_subcommands
     switch "$argv[1]"
         case ''
-            printf '%s\n' images import rmi pull push login logout run create start stop restart kill rm wait ps logs inspect cp diff commit export exec attach top pause unpause build info unshare version healthcheck volume container image system buildx
+            printf '%s\n' images import rmi pull push tag untag history save load login logout run create start stop restart kill rm wait ps logs inspect cp diff commit export exec attach top pause unpause build info unshare version manifest healthcheck volume container image system buildx
+        case 'manifest'
+            printf '%s\n' inspect
         case 'healthcheck'
             printf '%s\n' run
         case 'volume'
@@ -14,7 +16,7 @@ function __hutch_subcommands
         case 'container'
             printf '%s\n' run create start stop restart kill rm wait ls logs inspect cp diff commit export exec attach top pause unpause
         case 'image'
-            printf '%s\n' ls import rm inspect pull push build
+            printf '%s\n' ls import rm inspect pull push tag untag history save load prune exists build
         case 'system'
             printf '%s\n' info migrate reset
         case 'buildx'
@@ -35,6 +37,12 @@ function __hutch_value_options
             printf '%s\n' --platform --arch --os --variant --tls-verify --creds --authfile --cert-dir
         case 'push'
             printf '%s\n' --digestfile --tls-verify --creds --authfile --cert-dir
+        case 'history'
+            printf '%s\n' --format
+        case 'save'
+            printf '%s\n' --output -o --format
+        case 'load'
+            printf '%s\n' --input -i
         case 'login'
             printf '%s\n' --username -u --password -p --authfile --tls-verify --cert-dir
         case 'logout'
@@ -73,6 +81,8 @@ function __hutch_value_options
             printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp
         case 'info'
             printf '%s\n' --format -f
+        case 'manifest inspect'
+            printf '%s\n' --tls-verify --authfile --creds --cert-dir
         case 'volume create'
             printf '%s\n' --driver -d --opt -o --label -l
         case 'volume ls'
@@ -121,6 +131,12 @@ function __hutch_value_options
             printf '%s\n' --platform --arch --os --variant --tls-verify --creds --authfile --cert-dir
         case 'image push'
             printf '%s\n' --digestfile --tls-verify --creds --authfile --cert-dir
+        case 'image history'
+            printf '%s\n' --format
+        case 'image save'
+            printf '%s\n' --output -o --format
+        case 'image load'
+            printf '%s\n' --input -i
         case 'image build'
             printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp
         case 'system info'
@@ -193,6 +209,11 @@ complete -c hutch -n "__hutch_at ''" -a import -d 'Import a tarball as a new sin
 complete -c hutch -n "__hutch_at ''" -a rmi -d 'Remove one or more images from local storage'
 complete -c hutch -n "__hutch_at ''" -a pull -d 'Pull an image from a registry into local storage; print its id'
 complete -c hutch -n "__hutch_at ''" -a push -d 'Push an image to a registry or an archive'
+complete -c hutch -n "__hutch_at ''" -a tag -d 'Add one or more names to a local image'
+complete -c hutch -n "__hutch_at ''" -a untag -d 'Remove names from a local image; the image itself stays'
+complete -c hutch -n "__hutch_at ''" -a history -d 'Show the history of an image, newest layer first'
+complete -c hutch -n "__hutch_at ''" -a save -d 'Save images to an archive (docker-archive, oci-archive) or a directory'
+complete -c hutch -n "__hutch_at ''" -a load -d 'Load images from a docker-archive, an oci-archive or an OCI layout directory'
 complete -c hutch -n "__hutch_at ''" -a login -d 'Log in to a registry and store the credentials'
 complete -c hutch -n "__hutch_at ''" -a logout -d 'Remove the stored credentials of a registry'
 complete -c hutch -n "__hutch_at ''" -a run -d 'Run a command in a new container'
@@ -219,6 +240,7 @@ complete -c hutch -n "__hutch_at ''" -a build -d 'Build an image from a Containe
 complete -c hutch -n "__hutch_at ''" -a info -d 'Show what hutch found on this host, with the fix for anything missing'
 complete -c hutch -n "__hutch_at ''" -a unshare -d 'Run a command in the user namespace hutch uses for storage and containers'
 complete -c hutch -n "__hutch_at ''" -a version -d 'Show the hutch version'
+complete -c hutch -n "__hutch_at ''" -a manifest -d 'Inspect manifests and manifest lists'
 complete -c hutch -n "__hutch_at ''" -a healthcheck -d 'Manage health checks of containers'
 complete -c hutch -n "__hutch_at ''" -a volume -d 'Manage volumes'
 complete -c hutch -n "__hutch_at ''" -a container -d 'Manage containers'
@@ -278,6 +300,36 @@ complete -c hutch -n "__hutch_at 'push'" -l cert-dir -x -d 'Directory with CA ce
 complete -c hutch -n "__hutch_at 'push'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'push' 1" -F
 complete -c hutch -n "__hutch_arg 'push' 2" -F
+
+# hutch tag
+complete -c hutch -n "__hutch_at 'tag'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'tag' 1" -f -a '(__hutch_image_names)'
+complete -c hutch -n "__hutch_arg 'tag' 2+" -F
+
+# hutch untag
+complete -c hutch -n "__hutch_at 'untag'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'untag' 1" -f -a '(__hutch_image_names)'
+complete -c hutch -n "__hutch_arg 'untag' 2+" -F
+
+# hutch history
+complete -c hutch -n "__hutch_at 'history'" -l no-trunc -d 'Do not truncate ids and commands'
+complete -c hutch -n "__hutch_at 'history'" -l quiet -s q -d 'Print ids only'
+complete -c hutch -n "__hutch_at 'history'" -l format -x -a 'json' -d 'json, or a Go template'
+complete -c hutch -n "__hutch_at 'history'" -l human -s H -d 'Sizes and dates for humans (default)'
+complete -c hutch -n "__hutch_at 'history'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'history' 1" -f -a '(__hutch_image_names)'
+
+# hutch save
+complete -c hutch -n "__hutch_at 'save'" -l output -s o -x -d 'File (or directory) to write'
+complete -c hutch -n "__hutch_at 'save'" -l format -x -a 'json' -d 'docker-archive (default), oci-archive, oci-dir, docker-dir'
+complete -c hutch -n "__hutch_at 'save'" -l quiet -s q -d 'Print nothing'
+complete -c hutch -n "__hutch_at 'save'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'save' 1+" -f -a '(__hutch_image_names)'
+
+# hutch load
+complete -c hutch -n "__hutch_at 'load'" -l input -s i -x -d 'Archive or OCI layout to read (default: stdin)'
+complete -c hutch -n "__hutch_at 'load'" -l quiet -s q -d 'Print nothing'
+complete -c hutch -n "__hutch_at 'load'" -l help -d 'Show the help and exit'
 
 # hutch login
 complete -c hutch -n "__hutch_at 'login'" -l username -s u -x -d 'Username'
@@ -587,6 +639,18 @@ complete -c hutch -n "__hutch_arg 'unshare' 2+" -F
 
 # hutch version
 complete -c hutch -n "__hutch_at 'version'" -l help -d 'Show the help and exit'
+
+# hutch manifest
+complete -c hutch -n "__hutch_at 'manifest'" -a inspect -d 'Print the manifest or index of an image: from its registry, else local storage'
+complete -c hutch -n "__hutch_at 'manifest'" -l help -d 'Show the help and exit'
+
+# hutch manifest inspect
+complete -c hutch -n "__hutch_at 'manifest inspect'" -l tls-verify -x -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); false also allows plain HTTP'
+complete -c hutch -n "__hutch_at 'manifest inspect'" -l authfile -x -d 'Path of the authentication file (auth.json)'
+complete -c hutch -n "__hutch_at 'manifest inspect'" -l creds -x -d 'Credentials USERNAME[:PASSWORD] for the registry'
+complete -c hutch -n "__hutch_at 'manifest inspect'" -l cert-dir -x -d 'Directory with CA certificates (*.crt) and client certificates for the registry'
+complete -c hutch -n "__hutch_at 'manifest inspect'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'manifest inspect' 1" -f -a '(__hutch_image_names)'
 
 # hutch healthcheck
 complete -c hutch -n "__hutch_at 'healthcheck'" -a run -d 'Run the container\'s health check; exit 0 when healthy, 1 when not'
@@ -942,6 +1006,13 @@ complete -c hutch -n "__hutch_at 'image'" -a rm -d 'Remove one or more images fr
 complete -c hutch -n "__hutch_at 'image'" -a inspect -d 'Show the configuration of one or more images as JSON'
 complete -c hutch -n "__hutch_at 'image'" -a pull -d 'Pull an image from a registry into local storage; print its id'
 complete -c hutch -n "__hutch_at 'image'" -a push -d 'Push an image to a registry or an archive'
+complete -c hutch -n "__hutch_at 'image'" -a tag -d 'Add one or more names to a local image'
+complete -c hutch -n "__hutch_at 'image'" -a untag -d 'Remove names from a local image; the image itself stays'
+complete -c hutch -n "__hutch_at 'image'" -a history -d 'Show the history of an image, newest layer first'
+complete -c hutch -n "__hutch_at 'image'" -a save -d 'Save images to an archive (docker-archive, oci-archive) or a directory'
+complete -c hutch -n "__hutch_at 'image'" -a load -d 'Load images from a docker-archive, an oci-archive or an OCI layout directory'
+complete -c hutch -n "__hutch_at 'image'" -a prune -d 'Remove images without a name (with -a: every image no container uses)'
+complete -c hutch -n "__hutch_at 'image'" -a exists -d 'Check whether an image exists in local storage (exit 0) or not (exit 1)'
 complete -c hutch -n "__hutch_at 'image'" -a build -d 'Build an image from a Containerfile and a context'
 complete -c hutch -n "__hutch_at 'image'" -l help -d 'Show the help and exit'
 
@@ -997,6 +1068,45 @@ complete -c hutch -n "__hutch_at 'image push'" -l cert-dir -x -d 'Directory with
 complete -c hutch -n "__hutch_at 'image push'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'image push' 1" -F
 complete -c hutch -n "__hutch_arg 'image push' 2" -F
+
+# hutch image tag
+complete -c hutch -n "__hutch_at 'image tag'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'image tag' 1" -f -a '(__hutch_image_names)'
+complete -c hutch -n "__hutch_arg 'image tag' 2+" -F
+
+# hutch image untag
+complete -c hutch -n "__hutch_at 'image untag'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'image untag' 1" -f -a '(__hutch_image_names)'
+complete -c hutch -n "__hutch_arg 'image untag' 2+" -F
+
+# hutch image history
+complete -c hutch -n "__hutch_at 'image history'" -l no-trunc -d 'Do not truncate ids and commands'
+complete -c hutch -n "__hutch_at 'image history'" -l quiet -s q -d 'Print ids only'
+complete -c hutch -n "__hutch_at 'image history'" -l format -x -a 'json' -d 'json, or a Go template'
+complete -c hutch -n "__hutch_at 'image history'" -l human -s H -d 'Sizes and dates for humans (default)'
+complete -c hutch -n "__hutch_at 'image history'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'image history' 1" -f -a '(__hutch_image_names)'
+
+# hutch image save
+complete -c hutch -n "__hutch_at 'image save'" -l output -s o -x -d 'File (or directory) to write'
+complete -c hutch -n "__hutch_at 'image save'" -l format -x -a 'json' -d 'docker-archive (default), oci-archive, oci-dir, docker-dir'
+complete -c hutch -n "__hutch_at 'image save'" -l quiet -s q -d 'Print nothing'
+complete -c hutch -n "__hutch_at 'image save'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'image save' 1+" -f -a '(__hutch_image_names)'
+
+# hutch image load
+complete -c hutch -n "__hutch_at 'image load'" -l input -s i -x -d 'Archive or OCI layout to read (default: stdin)'
+complete -c hutch -n "__hutch_at 'image load'" -l quiet -s q -d 'Print nothing'
+complete -c hutch -n "__hutch_at 'image load'" -l help -d 'Show the help and exit'
+
+# hutch image prune
+complete -c hutch -n "__hutch_at 'image prune'" -l all -s a -d 'Remove every image no container uses'
+complete -c hutch -n "__hutch_at 'image prune'" -l force -s f -d 'Do not ask for confirmation'
+complete -c hutch -n "__hutch_at 'image prune'" -l help -d 'Show the help and exit'
+
+# hutch image exists
+complete -c hutch -n "__hutch_at 'image exists'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'image exists' 1" -f -a '(__hutch_image_names)'
 
 # hutch image build
 complete -c hutch -n "__hutch_at 'image build'" -l tag -s t -x -d 'Name the image (repeatable)'
