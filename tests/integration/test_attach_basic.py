@@ -1,0 +1,61 @@
+"""``hutch attach``: output of a running container, input, detach keys, exit code."""
+
+from __future__ import annotations
+
+from harness import Hutch
+from lifecycle_helpers import remove_containers, run_in_pty
+
+__all__ = ["remove_containers"]
+
+
+def _status(hutch: Hutch, ctr: str) -> str:
+    return hutch("inspect", "--format", "{{.State.Status}}", ctr).stdout.strip()
+
+
+def test_attach_relays_output_and_returns_the_exit_code(hutch: Hutch, base_image: str) -> None:
+    hutch(
+        "run",
+        "-d",
+        "--name",
+        "a",
+        base_image,
+        "sh",
+        "-c",
+        "i=0; while [ $i -lt 40 ]; do echo tick; sleep 0.25; i=$((i+1)); done; exit 7",
+    )
+    result = hutch("attach", "a", check=False)
+    assert "tick\n" in result.stdout  # output of the running container
+    assert set(result.stdout.split()) == {"tick"}
+    assert result.returncode == 7
+
+
+def test_detach_keys_leave_the_container_running(hutch: Hutch, base_image: str) -> None:
+    hutch("run", "-d", "-it", "--name", "sh", base_image, "sh")
+    code, out = run_in_pty(
+        hutch,
+        ["attach", "sh"],
+        steps=((b"", b"echo attached-$((20+3))\n"), (b"attached-23", b"\x10\x11")),
+    )
+    assert "attached-23" in out
+    assert code == 0, out
+    assert _status(hutch, "sh") == "running"
+    # custom keys; the default sequence now passes through as input
+    code, out = run_in_pty(
+        hutch,
+        ["attach", "--detach-keys", "ctrl-a,x", "sh"],
+        steps=((b"", b"echo again-$((1+1))\n"), (b"again-2", b"\x01x")),
+    )
+    assert code == 0 and "again-2" in out
+    assert _status(hutch, "sh") == "running"
+    code, out = run_in_pty(hutch, ["attach", "sh"], steps=((b"", b"exit 4\n"),))
+    assert code == 4, out
+    assert _status(hutch, "sh") == "exited"
+
+
+def test_attach_errors(hutch: Hutch, base_image: str) -> None:
+    hutch("create", "--name", "idle", base_image, "true")
+    stopped = hutch("attach", "idle", check=False)
+    assert stopped.returncode == 125 and stopped.stderr.count("\n") == 1
+    hutch("run", "-d", "--name", "r", base_image, "sleep", "300")
+    bad = hutch("attach", "--detach-keys", "ctrl-1", "r", check=False)
+    assert bad.returncode == 125 and "detach" in bad.stderr

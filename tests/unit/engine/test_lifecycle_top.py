@@ -1,0 +1,88 @@
+"""top: descriptors, Go durations, terminal names and row formatting."""
+
+from __future__ import annotations
+
+import pytest
+
+from hutch.api.errors import InvalidArgument
+from hutch.engine.top import (
+    DEFAULT_DESCRIPTORS,
+    FormatContext,
+    ProcInfo,
+    go_duration,
+    parse_descriptors,
+    render,
+    tty_name,
+)
+
+
+def test_descriptors() -> None:
+    assert parse_descriptors([]) == DEFAULT_DESCRIPTORS
+    assert parse_descriptors(["pid,comm", "user"]) == ("pid", "comm", "user")
+    assert parse_descriptors(["-eo", "pid,command,%cpu,elapsed"]) == (
+        "pid",
+        "args",
+        "pcpu",
+        "etime",
+    )
+    with pytest.raises(InvalidArgument, match="bogus"):
+        parse_descriptors(["pid,bogus"])
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        (0, "0s"),
+        (1.5, "1.5s"),
+        (0.25, "250ms"),
+        (61, "1m1s"),
+        (3723.5, "1h2m3.5s"),
+        (11.394797387, "11.394797387s"),
+        (0.000002, "2µs"),
+    ],
+)
+def test_go_duration(seconds: float, text: str) -> None:
+    assert go_duration(seconds) == text
+
+
+def test_tty_names() -> None:
+    assert tty_name(0) == "?"
+    assert tty_name((136 << 8) | 3) == "pts/3"
+    assert tty_name((4 << 8) | 1) == "tty1"
+
+
+def _proc(hpid: int, pid: int, hppid: int, uid: int = 0) -> ProcInfo:
+    return ProcInfo(
+        hpid=hpid, pid=pid, hppid=hppid, state="S", pgid=hpid, tty_nr=0, utime=50, stime=50,
+        nice=0, start_ticks=1000, vsize=8192 * 1024, rss_pages=256, uid=uid, gid=uid,
+        comm="sleep", args=("sleep", "300"),
+    )  # fmt: skip
+
+
+def test_render_maps_pids_users_and_times() -> None:
+    procs = [_proc(501, 2, 500, uid=1000), _proc(500, 1, 42)]
+    ctx = FormatContext(
+        now=1000.0 + 20.0,
+        boot_time=1000.0 - 10.0,  # started 10 s after boot: 20 s ago... minus 10
+        clk_tck=100,
+        users={0: "root"},
+        pid_of_host={500: 1, 501: 2},
+        host_uid=lambda uid: None,
+    )
+    report = render(
+        procs, ("user", "pid", "ppid", "pcpu", "etime", "time", "args", "rss", "vsz"), ctx
+    )
+    assert report.headers == (
+        "USER",
+        "PID",
+        "PPID",
+        "%CPU",
+        "ELAPSED",
+        "TIME",
+        "COMMAND",
+        "RSS",
+        "VSZ",
+    )
+    first, second = report.rows
+    assert first == ("root", "1", "0", "5.000", "20s", "1s", "sleep 300", "1024", "8192")
+    assert second[:3] == ("1000", "2", "1")
