@@ -347,7 +347,9 @@ def get_manifest(registry: Registry, repository: str, reference: str) -> bytes:
         f"/v2/{repository}/manifests/{reference}",
         headers={
             "Accept": "application/vnd.oci.image.manifest.v1+json, "
-            "application/vnd.oci.image.index.v1+json"
+            "application/vnd.oci.image.index.v1+json, "
+            "application/vnd.docker.distribution.manifest.v2+json, "
+            "application/vnd.docker.distribution.manifest.list.v2+json"
         },
     )
     assert status == 200, (status, body)
