@@ -292,3 +292,67 @@ def test_layers_false_makes_one_layer(hutch: Hutch, base_image: str, tmp_path: P
     assert len(inspect(hutch, "flat")["RootFS"]["Layers"]) == base_layers + 1
     out = hutch("run", "--rm", "flat", "cat", "/a", "/f", "/b").stdout
     assert out == "a\nf\nb\n"
+
+
+def test_add_url_with_checksum(hutch: Hutch, base_image: str, tmp_path: Path) -> None:
+    import hashlib
+    import http.server
+    import threading
+
+    served = tmp_path / "www"
+    served.mkdir()
+    (served / "data.txt").write_text("downloaded\n")
+    digest = hashlib.sha256(b"downloaded\n").hexdigest()
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            super().__init__(*args, directory=str(served), **kwargs)  # type: ignore[arg-type]
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/data.txt"
+        good = write_context(
+            tmp_path / "good",
+            {},
+            containerfile=f"FROM base\nADD --checksum=sha256:{digest} {url} /dl/\n",
+        )
+        build(hutch, good, "-t", "downloaded")
+        out = hutch(
+            "run", "--rm", "downloaded", "sh", "-c", "cat /dl/data.txt; stat -c %a /dl/data.txt"
+        ).stdout
+        assert out == "downloaded\n600\n"
+        bad = write_context(
+            tmp_path / "bad",
+            {},
+            containerfile=f"FROM base\nADD --checksum=sha256:{'0' * 64} {url} /dl/\n",
+        )
+        result = build(hutch, bad, check=False)
+        assert result.returncode == 125
+        assert "checksum mismatch" in result.stderr
+    finally:
+        server.shutdown()
+
+
+def test_heredoc_script_with_shebang_and_workdir_relative_copy(
+    hutch: Hutch, base_image: str, tmp_path: Path
+) -> None:
+    containerfile = """\
+FROM base
+WORKDIR /srv/app
+COPY one.txt ./sub/
+RUN <<EOF
+#!/bin/sh -e
+echo "script ran in $(pwd)" > /srv/app/ran.txt
+EOF
+"""
+    context = write_context(tmp_path / "ctx", {"one.txt": "1\n"}, containerfile=containerfile)
+    build(hutch, context, "-t", "scripted")
+    out = hutch("run", "--rm", "scripted", "cat", "/srv/app/sub/one.txt", "ran.txt").stdout
+    assert out == "1\nscript ran in /srv/app\n"
+    listing = hutch("run", "--rm", "scripted", "ls", "-a", "/dev").stdout
+    assert ".hutch-run-script" not in listing
