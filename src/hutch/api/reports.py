@@ -13,6 +13,7 @@ class ImageSummary:
     created: float
     size: int
     containers: int = 0
+    labels: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -65,7 +65,7 @@ def json_of(image: ImageSummary) -> dict[str, Any]:
         "Size": image.size,
         "SharedSize": 0,
         "VirtualSize": image.size,
-        "Labels": None,
+        "Labels": dict(image.labels) or None,
         "Containers": image.containers,
         "Names": list(image.names) or None,
         "Digest": image.digest,
@@ -89,13 +89,35 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
             bool, typer.Option("--noheading", "-n", help="Do not print the header row.")
         ] = False,
         digests: Annotated[bool, typer.Option("--digests", help="Show digests.")] = False,
+        all_: Annotated[
+            bool,
+            typer.Option("--all", "-a", help="Show intermediate images too (hutch keeps none)."),
+        ] = False,
+        filters: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--filter",
+                "-f",
+                help="Keep images matching KEY=VALUE: reference, label, dangling, before, "
+                "since, id.",
+            ),
+        ] = None,
+        sort: Annotated[
+            str | None,
+            typer.Option("--sort", help="Sort by created (default), id, repository, size, tag."),
+        ] = None,
     ) -> None:
         """List images in local storage."""
-        found = state_of(ctx).engine().list_images()
+        from hutch.cli.image_filters import apply_filters, sort_rows
+
+        del all_
+        found = apply_filters(state_of(ctx).engine().list_images(), filters or ())
         if fmt == "json":
             render.print_json([json_of(i) for i in found])
             return
         rows = rows_of(found, no_trunc)
+        if sort is not None:  # the engine lists newest first already
+            rows = sort_rows(rows, sort)
         if quiet:
             seen: list[str] = []
             for r in rows:

@@ -98,7 +98,9 @@ class ImageService:
         for c in self._ctx.containers.all():
             in_use[c.image_id] = in_use.get(c.image_id, 0) + 1
         return [
-            ImageSummary(r.id, r.names, r.digest, r.created, r.size, in_use.get(r.id, 0))
+            ImageSummary(
+                r.id, r.names, r.digest, r.created, r.size, in_use.get(r.id, 0), _labels(r)
+            )
             for r in self._ctx.images.all()
         ]
 
@@ -156,6 +158,14 @@ class ImageService:
 
     def inspect_images(self, names: Sequence[str]) -> list[dict[str, Any]]:
         return [inspect_json(find_image(self._ctx.images, n), self._ctx) for n in names]
+
+
+def _labels(image: ImageRecord) -> tuple[tuple[str, str], ...]:
+    try:
+        labels = (json.loads(image.config_raw).get("config") or {}).get("Labels") or {}
+    except (ValueError, AttributeError):
+        return ()
+    return tuple(sorted((str(k), str(v)) for k, v in labels.items()))
 
 
 def _matching_name(image: ImageRecord, text: str) -> str | None:
