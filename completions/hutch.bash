@@ -20,7 +20,7 @@ _hutch_subcommands() {
 _hutch_options() {
     case "$1" in
     "") echo --root --runroot --log-level --version -v ;;
-    "images") echo --quiet -q --format --no-trunc --noheading -n --digests ;;
+    "images") echo --quiet -q --format --no-trunc --noheading -n --digests --all -a --filter -f --sort ;;
     "import") echo --change -c --message -m --quiet -q ;;
     "rmi") echo --force -f --all -a --ignore -i ;;
     "pull") echo --platform --arch --os --variant --all-tags -a --quiet -q --tls-verify --creds --authfile --cert-dir ;;
@@ -77,7 +77,7 @@ _hutch_options() {
     "container attach") echo --no-stdin --detach-keys --sig-proxy --no-sig-proxy ;;
     "container pause") echo --all -a ;;
     "container unpause") echo --all -a ;;
-    "image ls") echo --quiet -q --format --no-trunc --noheading -n --digests ;;
+    "image ls") echo --quiet -q --format --no-trunc --noheading -n --digests --all -a --filter -f --sort ;;
     "image import") echo --change -c --message -m --quiet -q ;;
     "image rm") echo --force -f --all -a --ignore -i ;;
     "image inspect") echo --format -f ;;
@@ -98,7 +98,7 @@ _hutch_options() {
 _hutch_value_options() {
     case "$1" in
     "") echo --root --runroot --log-level ;;
-    "images") echo --format ;;
+    "images") echo --format --filter -f --sort ;;
     "import") echo --change -c --message -m ;;
     "pull") echo --platform --arch --os --variant --tls-verify --creds --authfile --cert-dir ;;
     "push") echo --digestfile --tls-verify --creds --authfile --cert-dir ;;
@@ -144,7 +144,7 @@ _hutch_value_options() {
     "container export") echo --output -o ;;
     "container exec") echo --env -e --env-file --user -u --workdir -w --detach-keys ;;
     "container attach") echo --detach-keys ;;
-    "image ls") echo --format ;;
+    "image ls") echo --format --filter -f --sort ;;
     "image import") echo --change -c --message -m ;;
     "image inspect") echo --format -f ;;
     "image pull") echo --platform --arch --os --variant --tls-verify --creds --authfile --cert-dir ;;
@@ -165,6 +165,8 @@ _hutch_option_values() {
     " --runroot") echo "@dir" ;;
     " --log-level") echo "debug info warn error" ;;
     "images --format") echo "json" ;;
+    "images --filter"|"images -f") echo "@none" ;;
+    "images --sort") echo "@none" ;;
     "import --change"|"import -c") echo "@none" ;;
     "import --message"|"import -m") echo "@none" ;;
     "pull --platform") echo "@none" ;;
@@ -456,6 +458,8 @@ _hutch_option_values() {
     "container exec --detach-keys") echo "@none" ;;
     "container attach --detach-keys") echo "@none" ;;
     "image ls --format") echo "json" ;;
+    "image ls --filter"|"image ls -f") echo "@none" ;;
+    "image ls --sort") echo "@none" ;;
     "image import --change"|"image import -c") echo "@none" ;;
     "image import --message"|"image import -m") echo "@none" ;;
     "image inspect --format"|"image inspect -f") echo "json" ;;

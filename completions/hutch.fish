@@ -30,7 +30,7 @@ function __hutch_value_options
         case ''
             printf '%s\n' --root --runroot --log-level
         case 'images'
-            printf '%s\n' --format
+            printf '%s\n' --format --filter -f --sort
         case 'import'
             printf '%s\n' --change -c --message -m
         case 'pull'
@@ -122,7 +122,7 @@ function __hutch_value_options
         case 'container attach'
             printf '%s\n' --detach-keys
         case 'image ls'
-            printf '%s\n' --format
+            printf '%s\n' --format --filter -f --sort
         case 'image import'
             printf '%s\n' --change -c --message -m
         case 'image inspect'
@@ -259,6 +259,9 @@ complete -c hutch -n "__hutch_at 'images'" -l format -x -a 'json' -d 'json, or a
 complete -c hutch -n "__hutch_at 'images'" -l no-trunc -d 'Do not truncate ids'
 complete -c hutch -n "__hutch_at 'images'" -l noheading -s n -d 'Do not print the header row'
 complete -c hutch -n "__hutch_at 'images'" -l digests -d 'Show digests'
+complete -c hutch -n "__hutch_at 'images'" -l all -s a -d 'Show intermediate images too (hutch keeps none)'
+complete -c hutch -n "__hutch_at 'images'" -l filter -s f -x -d 'Keep images matching KEY=VALUE: reference, label, dangling, before, since, id'
+complete -c hutch -n "__hutch_at 'images'" -l sort -x -d 'Sort by created (default), id, repository, size, tag'
 complete -c hutch -n "__hutch_at 'images'" -l help -d 'Show the help and exit'
 
 # hutch import
@@ -1022,6 +1025,9 @@ complete -c hutch -n "__hutch_at 'image ls'" -l format -x -a 'json' -d 'json, or
 complete -c hutch -n "__hutch_at 'image ls'" -l no-trunc -d 'Do not truncate ids'
 complete -c hutch -n "__hutch_at 'image ls'" -l noheading -s n -d 'Do not print the header row'
 complete -c hutch -n "__hutch_at 'image ls'" -l digests -d 'Show digests'
+complete -c hutch -n "__hutch_at 'image ls'" -l all -s a -d 'Show intermediate images too (hutch keeps none)'
+complete -c hutch -n "__hutch_at 'image ls'" -l filter -s f -x -d 'Keep images matching KEY=VALUE: reference, label, dangling, before, since, id'
+complete -c hutch -n "__hutch_at 'image ls'" -l sort -x -d 'Sort by created (default), id, repository, size, tag'
 complete -c hutch -n "__hutch_at 'image ls'" -l help -d 'Show the help and exit'
 
 # hutch image import
