@@ -21,6 +21,10 @@ readonly PACKAGES=(
     podman runc hyperfine
     # registry tests: a real registry, a peer client, bcrypt htpasswd files
     docker-registry skopeo apache2-utils
+    # the cgroup v2 guest lane (tests/vm): QEMU, a Debian kernel, cpio for its initrd
+    qemu-system-x86 linux-image-amd64 cpio
+    # man page checks (tests/unit/docs)
+    groff-base
 )
 
 log() { printf 'setup-host: %s\n' "$*" >&2; }
@@ -97,6 +101,11 @@ ensure_devices() {
             continue
         fi
         [[ "$(stat -c %a "$dev")" == 666 ]] || chmod 0666 "$dev"
+    done
+    # The guest lane boots /boot/vmlinuz-* as the test user; Debian installs it 0600.
+    local image
+    for image in /boot/vmlinuz-*; do
+        [[ -f $image ]] && chmod 0644 "$image"
     done
 }
 

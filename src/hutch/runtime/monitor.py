@@ -343,7 +343,7 @@ class Monitor:
                     send(self.caller, message)
                     go = self.caller.recv(64)  # "go" or "go ROWS COLS"
                     if not go.startswith(b"go"):
-                        os.kill(pid, signal.SIGKILL)
+                        os.kill(self.init_pid, signal.SIGKILL)  # our namespace's pid
                 a.send(go)
             elif "tty" in message and fds:
                 master = fds[0]

@@ -1,0 +1,131 @@
+"""Running a job inside hutch's cgroup v2 test guest (QEMU, TCG).
+
+The guest boots a Debian kernel with ``cgroup_no_v1=all`` from a tiny
+initrd (contrib/vm/build-initrd.sh), shares the host's root read-only over
+virtio-9p, and runs contrib/vm/guest-init.sh as PID 1. That script delegates
+every cgroup v2 controller to the test user's subtree and runs ``job.sh``
+from a writable "out" share as that user. Files the job needs go into the
+out share too (the guest's /tmp is its own tmpfs); it appears in the guest
+as /run/out.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+GUEST_INIT = REPO / "contrib" / "vm" / "guest-init.sh"
+BUILD_INITRD = REPO / "contrib" / "vm" / "build-initrd.sh"
+
+
+@dataclass(frozen=True)
+class Kernel:
+    version: str
+    image: Path
+
+
+@dataclass(frozen=True)
+class GuestResult:
+    rc: int
+    stdout: str
+    stderr: str
+    console: str
+    out: Path
+
+
+def find_kernel() -> Kernel | None:
+    """The newest Debian kernel image with its modules installed."""
+    for image in sorted(glob.glob("/boot/vmlinuz-*"), reverse=True):
+        version = image.removeprefix("/boot/vmlinuz-")
+        modules = Path("/lib/modules") / version / "kernel" / "fs" / "9p"
+        if modules.exists() and os.access(image, os.R_OK):
+            return Kernel(version, Path(image))
+    return None
+
+
+def missing_tools() -> list[str]:
+    problems = [
+        f"{t} is not installed" for t in ("qemu-system-x86_64", "cpio") if shutil.which(t) is None
+    ]
+    if find_kernel() is None:
+        problems.append(
+            "no readable /boot/vmlinuz-* with 9p modules "
+            "(install linux-image-amd64; make the image readable)"
+        )
+    return problems
+
+
+def build_initrd(kernel: Kernel, out: Path) -> Path:
+    subprocess.run(["bash", str(BUILD_INITRD), kernel.version, str(out)], check=True)
+    return out
+
+
+def run_in_guest(
+    kernel: Kernel,
+    initrd: Path,
+    workdir: Path,
+    job: str,
+    *,
+    user: str,
+    files: dict[str, Path] | None = None,
+    env: dict[str, str] | None = None,
+    timeout: float = 900,
+    memory_mb: int = 2048,
+) -> GuestResult:
+    """Boot the guest, run ``job`` (a shell script) as ``user``, return what it left."""
+    out = workdir / "out"
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    out.chmod(0o777)
+    (out / "job.sh").write_text(job)
+    (out / "user").write_text(user)
+    (out / "env").write_text(" ".join(f"{k}={v}" for k, v in (env or {}).items()))
+    for name, source in (files or {}).items():
+        shutil.copy2(source, out / name)
+        (out / name).chmod(0o644)
+    argv = [
+        "qemu-system-x86_64",
+        "-machine",
+        "accel=tcg",
+        "-cpu",
+        "max",
+        "-m",
+        str(memory_mb),
+        "-smp",
+        "2",
+        "-nographic",
+        "-no-reboot",
+        "-kernel",
+        str(kernel.image),
+        "-initrd",
+        str(initrd),
+        "-append",
+        f"console=ttyS0 quiet panic=-1 cgroup_no_v1=all hutch.init={GUEST_INIT}",
+        "-virtfs",
+        "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap",
+        "-virtfs",
+        f"local,path={out},mount_tag=out,security_model=none",
+    ]
+    proc = subprocess.run(
+        argv,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        errors="replace",
+        timeout=timeout,
+    )
+    rc_file = out / "rc"
+    rc = int(rc_file.read_text()) if rc_file.exists() else -1
+    return GuestResult(
+        rc=rc,
+        stdout=(out / "stdout").read_text(errors="replace") if (out / "stdout").exists() else "",
+        stderr=(out / "stderr").read_text(errors="replace") if (out / "stderr").exists() else "",
+        console=proc.stdout + proc.stderr,
+        out=out,
+    )
