@@ -6,18 +6,24 @@ from hutch.api.errors import InvalidArgument, NoSuchObject
 from hutch.oci.reference import has_registry, is_image_id_prefix, parse_reference
 from hutch.store.images import ImageRecord, ImageStore
 
-# Until registries.conf support lands (images issue), short names are tried
-# as podman does with its default configuration: localhost first, then Docker Hub.
-SEARCH_REGISTRIES = ("docker.io",)
+
+def search_registries() -> tuple[str, ...]:
+    """``unqualified-search-registries`` of registries.conf (docker.io when unset)."""
+    from hutch.registry.registries_conf import load
+
+    return load().search_registries
 
 
-def candidate_names(text: str) -> list[str]:
-    """Fully qualified names a user's text may mean, most specific first."""
+def candidate_names(text: str, search: tuple[str, ...] | None = None) -> list[str]:
+    """Fully qualified names a user's text may mean, most specific first:
+    ``localhost/NAME`` (where local builds land), then each search registry."""
     if has_registry(text):
         return [str(parse_reference(text))]
     names = [str(parse_reference(text, default_registry="localhost"))]
-    for registry in SEARCH_REGISTRIES:
-        names.append(str(parse_reference(text, default_registry=registry)))
+    for registry in search_registries() if search is None else search:
+        name = str(parse_reference(text, default_registry=registry))
+        if name not in names:
+            names.append(name)
     return names
 
 
@@ -40,6 +46,12 @@ def find_image(store: ImageStore, text: str) -> ImageRecord:
         record = store.by_name(name)
         if record is not None:
             return record
+    if "@" in text:
+        # NAME@DIGEST: the image pulled by that manifest digest (pulls by digest add no tag).
+        digest = text.rsplit("@", 1)[1]
+        for image in store.all():
+            if image.digest == digest:
+                return image
     # podman also matches a short name against any registry in local storage.
     if not has_registry(text):
         suffix = "/" + str(parse_reference(text, default_registry="localhost")).split("/", 1)[1]

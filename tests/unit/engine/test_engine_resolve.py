@@ -95,3 +95,20 @@ def test_unknown_is_no_such_object(store: ImageStore, text: str) -> None:
 def test_local_name_wins_over_docker_hub(store: ImageStore) -> None:
     store.add(ID_C, b"{}", b"{}", "sha256:" + "c" * 64, [LAYER], ["docker.io/library/base:latest"])
     assert find_image(store, "base").id == ID_A
+
+
+def test_candidate_names_follow_registries_conf(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    conf = tmp_path / "registries.conf"
+    conf.write_text('unqualified-search-registries = ["quay.io", "docker.io"]\n')
+    monkeypatch.setenv("CONTAINERS_REGISTRIES_CONF", str(conf))
+    assert candidate_names("app") == [
+        "localhost/app:latest",
+        "quay.io/app:latest",
+        "docker.io/library/app:latest",
+    ]
+    assert candidate_names("app", ("example.com",)) == [
+        "localhost/app:latest",
+        "example.com/app:latest",
+    ]
