@@ -28,6 +28,14 @@ from hutch.api.options import (
     StopOptions,
 )
 from hutch.api.options_files import CommitOptions, CopyOptions, ExportOptions
+from hutch.api.options_images import (
+    LoginOptions,
+    LogoutOptions,
+    PullOptions,
+    PushOptions,
+    RegistryAccess,
+    SaveOptions,
+)
 from hutch.api.options_lifecycle import AttachOptions, ExecOptions
 from hutch.api.options_volumes import (
     VolumeCreateOptions,
@@ -47,6 +55,7 @@ from hutch.api.reports import (
     RunReport,
 )
 from hutch.api.reports_files import Change, CommitReport
+from hutch.api.reports_images import HistoryLine, PruneReport, PullReport, PushReport
 from hutch.api.reports_lifecycle import HealthReport, TopReport
 
 
@@ -73,6 +82,8 @@ class FakeEngine:
     error: BaseException | None = None
     changes: list[Change] = field(default_factory=list)
     export_bytes: bytes = b"tar"
+    history_lines: list[HistoryLine] = field(default_factory=list)
+    existing_images: tuple[str, ...] = ()
     calls: list[tuple[str, Any]] = field(default_factory=list)
 
     def _record(self, method: str, argument: Any) -> None:
@@ -238,6 +249,52 @@ class FakeEngine:
 
     def import_volume(self, name: str, source: BinaryIO) -> None:
         self._record("import_volume", (name, source.read()))
+
+    # images issue: distribution and the image toolbox
+    def pull(self, options: PullOptions) -> PullReport:
+        self._record("pull", options)
+        return PullReport(("1" * 64,), (options.reference,))
+
+    def push(self, options: PushOptions) -> PushReport:
+        self._record("push", options)
+        return PushReport(options.destination or options.source, "sha256:" + "2" * 64)
+
+    def login(self, options: LoginOptions) -> str:
+        self._record("login", options)
+        return "Login Succeeded!"
+
+    def logout(self, options: LogoutOptions) -> list[str]:
+        self._record("logout", options)
+        return [f"Removed login credentials for {options.registry}"]
+
+    def tag_image(self, source: str, targets: Sequence[str]) -> None:
+        self._record("tag_image", (source, list(targets)))
+
+    def untag_image(self, source: str, targets: Sequence[str]) -> None:
+        self._record("untag_image", (source, list(targets)))
+
+    def image_history(self, name: str) -> list[HistoryLine]:
+        self._record("image_history", name)
+        return list(self.history_lines)
+
+    def image_exists(self, name: str) -> bool:
+        self._record("image_exists", name)
+        return name in self.existing_images
+
+    def prune_images(self, all: bool) -> PruneReport:
+        self._record("prune_images", all)
+        return PruneReport(("3" * 64,), 10)
+
+    def manifest_inspect(self, name: str, access: RegistryAccess) -> str:
+        self._record("manifest_inspect", (name, access))
+        return "{}"
+
+    def save_images(self, options: SaveOptions) -> None:
+        self._record("save_images", options)
+
+    def load_images(self, source: str) -> list[str]:
+        self._record("load_images", source)
+        return ["localhost/loaded:latest"]
 
 
 def as_engine(fake: FakeEngine) -> Engine:

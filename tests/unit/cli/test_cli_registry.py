@@ -1,0 +1,126 @@
+"""The registry and image-toolbox verbs parse into the right options (fake engine)."""
+
+from __future__ import annotations
+
+import pytest
+
+from hutch.api.options_images import PullOptions, PushOptions, RegistryAccess, SaveOptions
+from hutch.api.reports_images import HistoryLine
+from unit.fakes import FakeEngine, run_cli
+
+Mp = pytest.MonkeyPatch
+Cap = pytest.CaptureFixture[str]
+
+
+def test_pull_flags(monkeypatch: Mp, capsys: Cap) -> None:
+    engine = FakeEngine()
+    argv = ["pull", "-q", "--platform", "linux/arm64", "--tls-verify=false", "--creds", "u:p",
+            "--authfile", "/a.json", "--cert-dir", "/c", "reg:5000/x:1"]  # fmt: skip
+    result = run_cli(argv, engine, monkeypatch, capsys)
+    assert result.code == 0
+    assert result.out == "1" * 64 + "\n"
+    options = engine.only_call("pull")
+    assert options == PullOptions(
+        reference="reg:5000/x:1",
+        platform="linux/arm64",
+        quiet=True,
+        access=RegistryAccess(False, "u:p", "/a.json", "/c"),
+    )
+
+
+def test_image_pull_alias_and_arch(monkeypatch: Mp, capsys: Cap) -> None:
+    engine = FakeEngine()
+    run_cli(["image", "pull", "--arch", "arm", "--variant", "v7", "x"], engine, monkeypatch, capsys)
+    options = engine.only_call("pull")
+    assert (options.arch, options.variant, options.access.tls_verify) == ("arm", "v7", None)
+
+
+def test_bad_tls_verify_value(monkeypatch: Mp, capsys: Cap) -> None:
+    result = run_cli(["pull", "--tls-verify=maybe", "x"], FakeEngine(), monkeypatch, capsys)
+    assert result.code == 125
+    assert "--tls-verify" in result.err
+
+
+def test_push_destination(monkeypatch: Mp, capsys: Cap, tmp_path: object) -> None:
+    engine = FakeEngine()
+    run_cli(["push", "--tls-verify=true", "app", "oci:/tmp/x"], engine, monkeypatch, capsys)
+    assert engine.only_call("push") == PushOptions(
+        "app", "oci:/tmp/x", access=RegistryAccess(tls_verify=True)
+    )
+
+
+def test_login_password_stdin(monkeypatch: Mp, capsys: Cap) -> None:
+    import io
+
+    engine = FakeEngine()
+    monkeypatch.setattr("sys.stdin", io.StringIO("pw\n"))
+    result = run_cli(
+        ["login", "-u", "me", "--password-stdin", "reg:5000"], engine, monkeypatch, capsys
+    )
+    assert result.out == "Login Succeeded!\n"
+    options = engine.only_call("login")
+    assert (options.registry, options.username, options.password) == ("reg:5000", "me", "pw")
+
+
+def test_login_refuses_both_password_flags(monkeypatch: Mp, capsys: Cap) -> None:
+    argv = ["login", "-u", "me", "-p", "x", "--password-stdin", "r"]
+    assert run_cli(argv, FakeEngine(), monkeypatch, capsys).code == 125
+
+
+def test_tag_untag_exists(monkeypatch: Mp, capsys: Cap) -> None:
+    engine = FakeEngine(existing_images=("base",))
+    run_cli(["tag", "base", "a:1", "b"], engine, monkeypatch, capsys)
+    assert engine.calls[-1] == ("tag_image", ("base", ["a:1", "b"]))
+    run_cli(["image", "untag", "base"], engine, monkeypatch, capsys)
+    assert engine.calls[-1] == ("untag_image", ("base", []))
+    assert run_cli(["image", "exists", "base"], engine, monkeypatch, capsys).code == 0
+    assert run_cli(["image", "exists", "nope"], engine, monkeypatch, capsys).code == 1
+
+
+def test_history_quiet_and_trunc(monkeypatch: Mp, capsys: Cap) -> None:
+    engine = FakeEngine(
+        history_lines=[
+            HistoryLine("a" * 64, None, "x" * 60, 100, "", False),
+            HistoryLine("<missing>", None, "y", 0, "", True),
+        ]
+    )
+    result = run_cli(["history", "-q", "base"], engine, monkeypatch, capsys)
+    assert result.out == "a" * 12 + "\n<missing>\n"
+    table = run_cli(["history", "base"], engine, monkeypatch, capsys).out
+    assert "x" * 42 + "..." in table
+    full = run_cli(["history", "--no-trunc", "base"], engine, monkeypatch, capsys).out
+    assert "x" * 60 in full
+
+
+def test_save_load_prune(monkeypatch: Mp, capsys: Cap) -> None:
+    import io
+
+    engine = FakeEngine()
+    run_cli(
+        ["save", "--format", "oci-archive", "-o", "/x.tar", "a", "b"], engine, monkeypatch, capsys
+    )
+    assert engine.calls[-1] == ("save_images", SaveOptions(("a", "b"), "/x.tar", "oci-archive"))
+    out = run_cli(["load", "-i", "/x.tar"], engine, monkeypatch, capsys).out
+    assert out == "Loaded image: localhost/loaded:latest\n"
+    assert (
+        run_cli(["image", "prune", "-f", "-a"], engine, monkeypatch, capsys).out == "3" * 64 + "\n"
+    )
+    assert engine.calls[-1] == ("prune_images", True)
+    monkeypatch.setattr("sys.stdin", io.StringIO("n\n"))
+    before = len(engine.calls)
+    run_cli(["image", "prune"], engine, monkeypatch, capsys)
+    assert len(engine.calls) == before  # answered no: nothing asked of the engine
+
+
+def test_run_pull_policy(monkeypatch: Mp, capsys: Cap) -> None:
+    engine = FakeEngine()
+    run_cli(
+        ["run", "--pull=never", "--platform", "linux/arm64", "img", "true"],
+        engine,
+        monkeypatch,
+        capsys,
+    )
+    options = engine.only_call("run")
+    assert (options.pull.policy, options.pull.platform) == ("never", "linux/arm64")
+    bad = run_cli(["create", "--pull=sometimes", "img"], FakeEngine(), monkeypatch, capsys)
+    assert bad.code == 125
