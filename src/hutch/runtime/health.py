@@ -101,6 +101,8 @@ class _Check:
     deadline: float
     output: bytes = b""
     timed_out: bool = False
+    pid: int = 0  # the check's process, once the joiner has said
+    failure: str = ""  # its setup error (command not found...)
 
 
 class HealthRunner:
@@ -124,8 +126,7 @@ class HealthRunner:
 
     def end(self) -> None:
         if self.current is not None:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(self.current.joiner, signal.SIGKILL)
+            _kill(self.current)
             with contextlib.suppress(ChildProcessError):
                 os.waitpid(self.current.joiner, 0)
             os.close(self.current.out)
@@ -160,14 +161,14 @@ class HealthRunner:
             self._read(check)
         if not check.timed_out and now >= check.deadline:
             check.timed_out = True
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(check.joiner, signal.SIGKILL)
+            _kill(check)
         done, status = os.waitpid(check.joiner, os.WNOHANG)
         if not done:
             return None
         self._read(check)
         os.close(check.out)
-        failure = _failure_of(check.sock)
+        _drain(check)
+        check.sock.close()
         self.current = None
         self.due = now + self.check.interval
         if check.timed_out:
@@ -175,7 +176,7 @@ class HealthRunner:
             output = f"Health check exceeded timeout of {self.check.timeout:g}s"
         else:
             code = rx.exit_code_of(status)
-            output = failure or check.output.decode(errors="replace")
+            output = check.failure or check.output.decode(errors="replace")
         in_start = now - self.started_at < self.check.start_period
         new = record(
             health,
@@ -219,19 +220,31 @@ class HealthRunner:
                 check.output = (check.output + data)[:OUTPUT_LIMIT]
 
 
-def _failure_of(sock: socket.socket) -> str:
-    """The check's setup error (command not found...), read after it exited."""
-    message = ""
-    with sock:
-        while True:
-            try:
-                data, fds, _f, _a = socket.recv_fds(sock, 65536, 1)
-            except (BlockingIOError, OSError):
-                break
-            for fd in fds:
-                os.close(fd)
-            if not data:
-                break
-            with contextlib.suppress(ValueError):
-                message = str(json.loads(data).get("error", message))
-    return message
+def _drain(check: _Check) -> None:
+    """Read the handshake messages there are: the process's pid, its setup error."""
+    while True:
+        try:
+            data, fds, _f, _a = socket.recv_fds(check.sock, 65536, 1)
+        except OSError:  # BlockingIOError included: nothing more for now
+            return
+        for fd in fds:
+            os.close(fd)
+        if not data:
+            return
+        with contextlib.suppress(ValueError):
+            message = json.loads(data)
+            check.pid = int(message.get("pid", check.pid))
+            check.failure = str(message.get("error", check.failure))
+
+
+def _kill(check: _Check) -> None:
+    """Kill the check's process and let the joiner reap it and exit.
+
+    Killing the joiner instead would orphan the process to the monitor
+    (PID 1 of the joiner's pid namespace), which reaps only the children it
+    knows: the zombie would keep the container's pid namespace from ending.
+    """
+    _drain(check)
+    target = check.pid or check.joiner
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(target, signal.SIGKILL)
