@@ -217,7 +217,6 @@ class FakeEngine:
         self._record("export", options)
         out.write(self.export_bytes)
 
-
     # volumes
     def create_volume(self, options: VolumeCreateOptions) -> str:
         self._record("create_volume", options)

@@ -358,7 +358,7 @@ def parse_volume_create_options(items: tuple[str, ...]) -> tuple[tuple[str, str]
     out: dict[str, str] = {}
     for item in items:
         key, sep, value = item.partition("=")
-        if not sep or key not in ("type", "o", "device", "copy", "nocopy"):
+        if not sep or key not in ("type", "o", "device"):
             raise InvalidArgument(
                 f"invalid volume option {item!r}: the local driver takes type=, o= and device="
             )
