@@ -7,6 +7,7 @@ container's status). Verb modules only parse, call the engine and render.
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import TYPE_CHECKING, Annotated
 
@@ -161,6 +162,12 @@ def main(argv: list[str] | None = None, *, engine: Engine | None = None) -> None
         sys.exit(EXIT_ENGINE)
     except KeyboardInterrupt:
         sys.exit(130)
+    except BrokenPipeError:
+        # The reader went away (``hutch export | head``): stop quietly, as a
+        # program killed by SIGPIPE would, without a traceback or message.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(141)
     except OSError as exc:
         _error(str(exc), None)
         sys.exit(EXIT_ENGINE)

@@ -50,12 +50,12 @@ from hutch.config.settings import Settings
 from hutch.engine.context import EngineContext
 
 if TYPE_CHECKING:
-    from hutch.engine.image_tools import ImageTools
     from hutch.engine.build import BuildService
     from hutch.engine.container_files import ContainerFilesService
     from hutch.engine.container_query import ContainerQueries
     from hutch.engine.containers import ContainerService
     from hutch.engine.distribution import Distribution
+    from hutch.engine.image_tools import ImageTools
     from hutch.engine.images import ImageService
     from hutch.engine.lifecycle import LifecycleService
     from hutch.engine.system import SystemService

@@ -123,7 +123,7 @@ def test_rmi_page_documents_its_exit_codes() -> None:
 def test_run_page_states_the_defaults() -> None:
     text = unescape((MAN_DIR / "hutch-run.1").read_text())
     flat = " ".join(text.split())
-    assert "none (the default)" in flat
+    assert "private (the default" in flat
     for cap in ("CAP_CHOWN", "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT"):
         assert cap in flat
     assert "/proc/kcore" in flat and "/proc/sysrq-trigger" in flat
