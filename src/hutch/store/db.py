@@ -86,6 +86,31 @@ _SCHEMA = (
     );
     CREATE INDEX container_volumes_volume ON container_volumes(volume);
     """,
+    # user-defined networks (store/networks.py) and each container's place on
+    # them: an address is unique per network (IPAM inside one write
+    # transaction), the link goes with the container, and a network in use
+    # cannot be deleted.
+    """
+    CREATE TABLE networks (
+        name TEXT PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        driver TEXT NOT NULL,
+        bridge TEXT NOT NULL UNIQUE,
+        config TEXT NOT NULL,
+        created REAL NOT NULL
+    );
+    CREATE TABLE network_attachments (
+        container_id TEXT NOT NULL REFERENCES containers(id) ON DELETE CASCADE,
+        network TEXT NOT NULL REFERENCES networks(name),
+        position INTEGER NOT NULL,
+        address TEXT NOT NULL,
+        mac TEXT NOT NULL,
+        aliases TEXT NOT NULL,
+        PRIMARY KEY (container_id, network),
+        UNIQUE (network, address)
+    );
+    CREATE INDEX network_attachments_network ON network_attachments(network);
+    """,
 )
 
 
