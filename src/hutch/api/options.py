@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from hutch.api.options_lifecycle import LifecycleOptions
 from hutch.api.options_network import NetworkOptions
 from hutch.api.options_pull import ImagePullOptions
+from hutch.api.options_resources import ResourceOptions
 from hutch.api.options_security import SecurityOptions
 from hutch.api.options_volumes import VolumeOptions
 
@@ -37,6 +38,7 @@ class RunOptions:
     lifecycle: LifecycleOptions = field(default_factory=LifecycleOptions)
     pull: ImagePullOptions = field(default_factory=ImagePullOptions)
     volumes: VolumeOptions = field(default_factory=VolumeOptions)
+    resources: ResourceOptions = field(default_factory=ResourceOptions)
 
 
 @dataclass(frozen=True)

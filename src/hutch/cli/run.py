@@ -10,6 +10,7 @@ import typer
 from hutch.cli import flags_lifecycle as fl
 from hutch.cli import flags_network as fn
 from hutch.cli import flags_pull as fp
+from hutch.cli import flags_resources as fr
 from hutch.cli import flags_security as fs
 from hutch.cli import flags_volumes as fv
 from hutch.cli import run_flags as f
@@ -88,6 +89,24 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         os_: fp.Os = None,
         variant: fp.Variant = None,
         quiet: fp.QuietPull = False,
+        memory: fr.Memory = None,
+        memory_reservation: fr.MemoryReservation = None,
+        memory_swap: fr.MemorySwap = None,
+        cpus: fr.Cpus = None,
+        cpu_shares: fr.CpuShares = None,
+        cpu_weight: fr.CpuWeight = None,
+        cpu_quota: fr.CpuQuota = None,
+        cpu_period: fr.CpuPeriod = None,
+        cpuset_cpus: fr.CpusetCpus = None,
+        cpuset_mems: fr.CpusetMems = None,
+        pids_limit: fr.PidsLimit = None,
+        blkio_weight: fr.BlkioWeight = None,
+        device_read_bps: fr.DeviceReadBps = None,
+        device_write_bps: fr.DeviceWriteBps = None,
+        device_read_iops: fr.DeviceReadIops = None,
+        device_write_iops: fr.DeviceWriteIops = None,
+        cgroups: fr.Cgroups = None,
+        cgroup_parent: fr.CgroupParent = None,
     ) -> None:
         """Run a command in a new container."""
         options = f.run_options(
@@ -161,6 +180,26 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
             pull=fp.to_options(
                 pull=pull, platform=platform, arch=arch, os_=os_, variant=variant, quiet=quiet
             ),
+            resources=fr.to_options(
+                memory=memory,
+                memory_reservation=memory_reservation,
+                memory_swap=memory_swap,
+                cpus=cpus,
+                cpu_shares=cpu_shares,
+                cpu_weight=cpu_weight,
+                cpu_quota=cpu_quota,
+                cpu_period=cpu_period,
+                cpuset_cpus=cpuset_cpus,
+                cpuset_mems=cpuset_mems,
+                pids_limit=pids_limit,
+                blkio_weight=blkio_weight,
+                device_read_bps=device_read_bps,
+                device_write_bps=device_write_bps,
+                device_read_iops=device_read_iops,
+                device_write_iops=device_write_iops,
+                cgroups=cgroups,
+                cgroup_parent=cgroup_parent,
+            ),
         )
         report = state_of(ctx).engine().run(options)
         if report.exit_code is None:
@@ -231,6 +270,24 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         os_: fp.Os = None,
         variant: fp.Variant = None,
         quiet: fp.QuietPull = False,
+        memory: fr.Memory = None,
+        memory_reservation: fr.MemoryReservation = None,
+        memory_swap: fr.MemorySwap = None,
+        cpus: fr.Cpus = None,
+        cpu_shares: fr.CpuShares = None,
+        cpu_weight: fr.CpuWeight = None,
+        cpu_quota: fr.CpuQuota = None,
+        cpu_period: fr.CpuPeriod = None,
+        cpuset_cpus: fr.CpusetCpus = None,
+        cpuset_mems: fr.CpusetMems = None,
+        pids_limit: fr.PidsLimit = None,
+        blkio_weight: fr.BlkioWeight = None,
+        device_read_bps: fr.DeviceReadBps = None,
+        device_write_bps: fr.DeviceWriteBps = None,
+        device_read_iops: fr.DeviceReadIops = None,
+        device_write_iops: fr.DeviceWriteIops = None,
+        cgroups: fr.Cgroups = None,
+        cgroup_parent: fr.CgroupParent = None,
     ) -> None:
         """Create a container without starting it; print its id."""
         options = f.run_options(
@@ -303,6 +360,26 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
             options,
             pull=fp.to_options(
                 pull=pull, platform=platform, arch=arch, os_=os_, variant=variant, quiet=quiet
+            ),
+            resources=fr.to_options(
+                memory=memory,
+                memory_reservation=memory_reservation,
+                memory_swap=memory_swap,
+                cpus=cpus,
+                cpu_shares=cpu_shares,
+                cpu_weight=cpu_weight,
+                cpu_quota=cpu_quota,
+                cpu_period=cpu_period,
+                cpuset_cpus=cpuset_cpus,
+                cpuset_mems=cpuset_mems,
+                pids_limit=pids_limit,
+                blkio_weight=blkio_weight,
+                device_read_bps=device_read_bps,
+                device_write_bps=device_write_bps,
+                device_read_iops=device_read_iops,
+                device_write_iops=device_write_iops,
+                cgroups=cgroups,
+                cgroup_parent=cgroup_parent,
             ),
         )
         print(state_of(ctx).engine().create(options))

@@ -23,6 +23,7 @@ class Settings:
     storage_driver: str | None = None
     default_network: str = "private"
     network_backend: str = ""  # pasta or slirp4netns; "" picks pasta when installed
+    cgroups: str = ""  # [containers] cgroups: "" (enabled) or disabled (limits only warn)
 
 
 def _merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
@@ -61,15 +62,17 @@ def load_settings(user_file: Path) -> Settings:
     for path in files:
         if path.exists():
             data = _load(path)
-            for name in ("storage", "network"):
+            for name in ("storage", "network", "containers"):
                 if name in data and not isinstance(data[name], dict):
                     raise InvalidArgument(f"{path}: [{name}] must be a table")
             merged = _merge(merged, data)
     storage = _table(merged, "storage")
     network = _table(merged, "network")
+    containers = _table(merged, "containers")
     driver = os.environ.get("HUTCH_STORAGE_DRIVER") or storage.get("driver")
     return Settings(
         storage_driver=str(driver) if driver else None,
         default_network=str(network.get("default", "private")),
         network_backend=str(network.get("backend", "")),
+        cgroups=str(containers.get("cgroups", "")),
     )

@@ -16,6 +16,7 @@ from hutch.api.options import RemoveContainerOptions, RunOptions, StopOptions
 from hutch.api.reports import ActionReport, RunReport
 from hutch.engine import container_state as cs
 from hutch.engine import netconfig, security, specbuild_lifecycle
+from hutch.engine import resources as engine_resources
 from hutch.engine import volumes as engine_volumes
 from hutch.engine.context import EngineContext
 from hutch.engine.specbuild import build_spec, validate_network
@@ -85,6 +86,7 @@ class ContainerService:
             raise InvalidArgument("the --rm option conflicts with --restart")
         if options.cidfile and os.path.lexists(options.cidfile):
             raise InvalidArgument(f"container id file {options.cidfile} exists: remove it first")
+        resources = engine_resources.plan_for_create(options.resources, self._ctx.settings)
         self._ctx.enter_session()
         from hutch.engine.pull_policy import image_for_run  # registry code only when needed
 
@@ -118,7 +120,7 @@ class ContainerService:
             mounts, mount_records = engine_volumes.attach_mounts(
                 self._ctx, record.id, mount_requests, rootfs
             )
-            spec = replace(spec, mounts=spec.mounts + mounts)
+            spec = replace(spec, mounts=spec.mounts + mounts, resources=resources)
             spawn.write_bundle(spec, dirs.userdata)
             st.write_state(dirs.userdata / "state.json", st.RuntimeState())
             config = json.loads(record.config)

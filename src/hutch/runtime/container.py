@@ -18,7 +18,7 @@ import termios
 from typing import Any, NoReturn
 
 from hutch.linux import syscalls as sc
-from hutch.runtime import mounts, security, volume_chown
+from hutch.runtime import cgroupfs, mounts, security, volume_chown
 from hutch.runtime.paths_in_root import resolve_in_root
 from hutch.runtime.spec import Spec
 from hutch.runtime.tinyinit import run_as_init  # imported now: after pivot_root it is out of reach
@@ -71,6 +71,10 @@ def _report(sock: socket.socket, code: int, message: str) -> NoReturn:
 
 
 def _setup_and_exec(spec: Spec, sock: socket.socket, gid5_mapped: bool) -> None:
+    cgroup = cgroupfs.container_cgroup(spec.resources, spec.id)
+    if cgroup is not None:
+        # Before unsharing the cgroup namespace, whose root is then this cgroup.
+        cgroupfs.join(cgroup)
     flags = 0
     for ns in spec.namespaces:
         flags |= _NS_FLAGS.get(ns, 0)

@@ -32,7 +32,7 @@ from pathlib import Path
 
 from hutch.linux import syscalls as sc
 from hutch.runtime import attachproto as ap
-from hutch.runtime import freeze
+from hutch.runtime import cgroupfs, freeze
 from hutch.runtime import state as st
 from hutch.runtime.container import container_main, send
 from hutch.runtime.health import STARTING, HealthRunner
@@ -138,6 +138,7 @@ class Monitor:
         self.clients: dict[socket.socket, ap.FrameReader] = {}
         self.state = st.read_state(self.state_path)
         self.init_pid = 0
+        self.cgroup: Path | None = None
         self.net_pids: list[int] = []
         self.wake_r, self.wake_w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
         check = spec.lifecycle.health
@@ -161,8 +162,13 @@ class Monitor:
         self.own_pidns = os.open("/proc/self/ns/pid", os.O_RDONLY | os.O_CLOEXEC)
         self.host_pid = host_pid_of_self()
         try:
+            self._setup_cgroup()
+        except OSError as exc:
+            return self._fail_before_start(f"creating the container's cgroup: {exc}")
+        try:
             helper = mount_rootfs(self.spec.rootfs)
         except OSError as exc:
+            self._remove_cgroup()
             return self._fail_before_start(f"mounting the root filesystem: {exc}")
         os.chdir("/")
         listener = self._listen()
@@ -192,7 +198,25 @@ class Monitor:
             send(self.caller, {"error": message, "code": 125})
         return 125
 
+    def _setup_cgroup(self) -> None:
+        """The container's cgroup and limits, made before the init exists (it joins it)."""
+        res = self.spec.resources
+        self.cgroup = cgroupfs.setup(res, self.spec.id, self.host_pid)
+        if self.cgroup is not None and res.parent != str(self.cgroup.parent):
+            # A systemd scope: tell the init where its cgroup is.
+            resources = replace(res, parent=str(self.cgroup.parent))
+            self.spec = replace(self.spec, resources=resources)
+
+    def _remove_cgroup(self) -> None:
+        if self.cgroup is not None:
+            with contextlib.suppress(OSError):
+                cgroupfs.remove(self.cgroup)
+
+    def _oom_kills(self) -> int:
+        return cgroupfs.oom_kills(self.cgroup) if self.cgroup is not None else 0
+
     def _finish(self, helper: object) -> None:
+        self._remove_cgroup()
         if helper is not None:
             helper.terminate()  # type: ignore[attr-defined]
             helper.wait()  # type: ignore[attr-defined]
@@ -276,6 +300,7 @@ class Monitor:
             finished_at=0.0,
         )
         self._health_begin(host_pid)
+        oom_before = self._oom_kills()
         if self.caller is not None:
             send(self.caller, {"exec": True})
             if self.args.detached:
@@ -287,7 +312,12 @@ class Monitor:
         self.log.flush()
         self._health_end()
         self._set(
-            status=st.EXITED, exit_code=code, finished_at=time.time(), pid=0, pause_method=""
+            status=st.EXITED,
+            exit_code=code,
+            finished_at=time.time(),
+            pid=0,
+            pause_method="",
+            oom_killed=self._oom_kills() > oom_before,
         )
         for client in list(self.clients):
             self._send(client, ap.EXIT, str(code).encode())
@@ -463,9 +493,11 @@ class Monitor:
             self._reply(client, {"error": f"cannot {verb}: the container is {status}"})
             return
         if kind == ap.PAUSE:
-            self._set(status=st.PAUSED, pause_method=freeze.pause(self.state.pid))
+            cgroup = str(self.cgroup) if self.cgroup is not None else None
+            self._set(status=st.PAUSED, pause_method=freeze.pause(self.state.pid, cgroup))
         else:
-            freeze.resume(self.state.pid, self.state.pause_method)
+            cgroup = str(self.cgroup) if self.cgroup is not None else None
+            freeze.resume(self.state.pid, self.state.pause_method, cgroup)
             self._set(status=st.RUNNING, pause_method="")
         self._reply(client, {"status": self.state.status})
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from hutch.runtime.spec_lifecycle import LifecycleSpec
 from hutch.runtime.spec_network import NetworkSpec
+from hutch.runtime.spec_resources import ResourceSpec
 from hutch.runtime.spec_security import SecuritySpec
 
 NAMESPACES = ("mount", "pid", "uts", "ipc", "net", "cgroup")
@@ -78,6 +79,7 @@ class Spec:
     network: NetworkSpec = field(default_factory=NetworkSpec)
     lifecycle: LifecycleSpec = field(default_factory=LifecycleSpec)
     security: SecuritySpec = field(default_factory=SecuritySpec)
+    resources: ResourceSpec = field(default_factory=ResourceSpec)
 
 
 # podman's defaults (containers/common pkg/config): masked and read-only paths.

@@ -1,0 +1,302 @@
+"""Resource limits: flags parsed into a ``ResourceSpec``, checked against what the host can enforce.
+
+A limit that cannot be enforced is refused (exit 125) with the reason and
+the fix, before anything is created; ``--cgroups=disabled`` (or the setting
+``[containers] cgroups = "disabled"``) turns the refusal into a warning.
+Without limit flags a container runs everywhere: the default pids limit is
+applied only where a cgroup exists, silently.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import stat
+import sys
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from hutch.api.errors import HostNotReady, InvalidArgument
+from hutch.api.options_resources import ResourceOptions
+from hutch.config.settings import Settings
+from hutch.runtime import cgroupfs
+from hutch.runtime.cgroup_manager import DISABLED, FIX, SYSTEMD, CgroupHost, probe
+from hutch.runtime.spec_resources import CGROUPFS, DeviceLimit, ResourceSpec
+
+CGROUP_MODES = ("enabled", "disabled", "no-conmon", "split")
+DEFAULT_PIDS_LIMIT = 2048
+MIN_MEMORY = 6 * 1024 * 1024  # podman's floor: below it a container cannot even start
+_UNITS = {"": 1, "b": 1, "k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4}
+_SIZE = re.compile(r"^(\d+(?:\.\d+)?)\s*([bkmgt]?)b?$", re.IGNORECASE)
+_CPUSET = re.compile(r"^\d+(-\d+)?(,\d+(-\d+)?)*$")
+
+
+def parse_size(text: str, flag: str) -> int:
+    """64m, 1g, 512k, 1.5g or plain bytes (binary units, as podman)."""
+    match = _SIZE.match(text.strip())
+    if not match:
+        raise InvalidArgument(f"invalid {flag} {text!r}: use a size such as 64m, 512k or 1g")
+    number, unit = match.groups()
+    return int(float(number) * _UNITS[unit.lower()])
+
+
+def shares_to_weight(shares: int) -> int:
+    """cgroup v1 cpu.shares (2..262144) mapped linearly onto cpu.weight (1..10000)."""
+    return 1 + (shares - 2) * 9999 // 262142
+
+
+def cpus_to_quota(cpus: float, period: int = cgroupfs.DEFAULT_CPU_PERIOD) -> tuple[int, int]:
+    """--cpus as (quota, period) microseconds: 0.5 -> (50000, 100000)."""
+    return round(cpus * period), period
+
+
+def _range(value: int | None, flag: str, low: int, high: int) -> int:
+    if value is None:
+        return 0
+    if not low <= value <= high:
+        raise InvalidArgument(f"invalid {flag} {value}: it must be between {low} and {high}")
+    return value
+
+
+def _cpus(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise InvalidArgument(f"invalid --cpus {text!r}: use a number such as 0.5 or 2") from None
+    if not math.isfinite(value) or value <= 0:
+        raise InvalidArgument(f"invalid --cpus {text!r}: it must be greater than 0")
+    available = os.cpu_count() or 1
+    if value > available:
+        raise InvalidArgument(
+            f"invalid --cpus {text!r}: only {available} CPUs are available on this host"
+        )
+    return value
+
+
+def _cpuset(text: str | None, flag: str) -> str:
+    if text is None:
+        return ""
+    if not _CPUSET.match(text):
+        raise InvalidArgument(f"invalid {flag} {text!r}: use a list such as 0-2,4")
+    return text
+
+
+def block_device(path: str, flag: str) -> str:
+    """MAJOR:MINOR of a block device node."""
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        raise InvalidArgument(f"invalid {flag} device {path!r}: {exc.strerror}") from exc
+    if not stat.S_ISBLK(st.st_mode):
+        raise InvalidArgument(f"invalid {flag} device {path!r}: not a block device")
+    return f"{os.major(st.st_rdev)}:{os.minor(st.st_rdev)}"
+
+
+def parse_throttle(spec: str, flag: str, kind: str) -> DeviceLimit:
+    """DEVICE:RATE, a size for bps, a number for iops."""
+    path, sep, rate = spec.rpartition(":")
+    if not sep or not path or not rate:
+        raise InvalidArgument(f"invalid {flag} {spec!r}: use DEVICE:RATE, e.g. /dev/sda:10mb")
+    if kind.endswith("iops"):
+        if not rate.isdigit() or int(rate) == 0:
+            raise InvalidArgument(f"invalid {flag} {spec!r}: the rate must be a positive number")
+        value = int(rate)
+    else:
+        value = parse_size(rate, flag)
+        if value == 0:
+            raise InvalidArgument(f"invalid {flag} {spec!r}: the rate must be positive")
+    return DeviceLimit(block_device(path, flag), kind, value)
+
+
+def parse_limits(options: ResourceOptions) -> ResourceSpec:
+    """The limits alone (no backend, no default pids limit)."""
+    memory = parse_size(options.memory, "--memory") if options.memory is not None else 0
+    if options.memory is not None and memory < MIN_MEMORY:
+        raise InvalidArgument(f"invalid --memory {options.memory!r}: the minimum is 6m")
+    low = 0
+    if options.memory_reservation is not None:
+        low = parse_size(options.memory_reservation, "--memory-reservation")
+        if memory and low > memory:
+            raise InvalidArgument("--memory-reservation must be smaller than --memory")
+    swap, explicit = (memory if memory else -1), False
+    if options.memory_swap is not None:
+        if not memory:
+            raise InvalidArgument("--memory-swap needs --memory (it is memory plus swap)")
+        explicit = True
+        if options.memory_swap.strip() == "-1":
+            swap = -2
+        else:
+            total = parse_size(options.memory_swap, "--memory-swap")
+            if total < memory:
+                raise InvalidArgument(
+                    "--memory-swap must be at least --memory (it is memory plus swap)"
+                )
+            swap = total - memory
+    quota = period = 0
+    if options.cpus is not None:
+        if options.cpu_quota is not None or options.cpu_period is not None:
+            raise InvalidArgument("--cpus conflicts with --cpu-quota and --cpu-period")
+        quota, period = cpus_to_quota(_cpus(options.cpus))
+    else:
+        quota = _range(options.cpu_quota, "--cpu-quota", 1000, 2**53)
+        period = _range(options.cpu_period, "--cpu-period", 1000, 1000000)
+    if options.cpu_shares is not None and options.cpu_weight is not None:
+        raise InvalidArgument("--cpu-shares conflicts with --cpu-weight")
+    weight = _range(options.cpu_weight, "--cpu-weight", 1, 10000)
+    if options.cpu_shares is not None:
+        weight = shares_to_weight(_range(options.cpu_shares, "--cpu-shares", 2, 262144))
+    pids = 0
+    if options.pids_limit is not None:
+        if options.pids_limit < -1:
+            raise InvalidArgument(f"invalid --pids-limit {options.pids_limit}")
+        pids = options.pids_limit if options.pids_limit > 0 else -1
+    devices = tuple(
+        parse_throttle(item, flag, kind)
+        for items, flag, kind in (
+            (options.device_read_bps, "--device-read-bps", "rbps"),
+            (options.device_write_bps, "--device-write-bps", "wbps"),
+            (options.device_read_iops, "--device-read-iops", "riops"),
+            (options.device_write_iops, "--device-write-iops", "wiops"),
+        )
+        for item in items
+    )
+    return ResourceSpec(
+        memory_max=memory,
+        memory_low=low,
+        memory_swap_max=swap,
+        swap_explicit=explicit,
+        cpu_quota=quota,
+        cpu_period=period,
+        cpu_weight=weight,
+        cpuset_cpus=_cpuset(options.cpuset_cpus, "--cpuset-cpus"),
+        cpuset_mems=_cpuset(options.cpuset_mems, "--cpuset-mems"),
+        pids_max=pids,
+        io_weight=_range(options.blkio_weight, "--blkio-weight", 10, 1000),
+        devices=devices,
+    )
+
+
+@dataclass(frozen=True)
+class ResourcePlan:
+    spec: ResourceSpec
+    warning: str = ""
+
+
+def cgroup_mode(options: ResourceOptions, setting: str) -> str:
+    mode = options.cgroups or setting or "enabled"
+    if mode not in CGROUP_MODES:
+        source = "--cgroups" if options.cgroups else "the [containers] cgroups setting"
+        raise InvalidArgument(f"invalid {source} {mode!r}: use {', '.join(CGROUP_MODES)}")
+    return mode
+
+
+def refusal(flag: str, host: CgroupHost) -> HostNotReady:
+    return HostNotReady(
+        f"{flag} cannot be enforced: {host.reason}; to fix it, {FIX}; "
+        "or run with --cgroups=disabled to start without limits"
+    )
+
+
+def plan(options: ResourceOptions, setting: str, host: CgroupHost) -> ResourcePlan:
+    """The container's resources on this host, or a refusal."""
+    limits = parse_limits(options)
+    mode = cgroup_mode(options, setting)
+    given = options.given_limits()
+    if options.cgroup_parent is not None and not options.cgroup_parent.startswith("/"):
+        raise InvalidArgument(
+            f"invalid --cgroup-parent {options.cgroup_parent!r}: use an absolute cgroup path"
+        )
+    if mode == "disabled":
+        warning = ""
+        if given:
+            warning = f"cgroups are disabled: {', '.join(given)} will not be enforced"
+        return ResourcePlan(ResourceSpec(), warning)
+    requests = given + (("--cgroup-parent",) if options.cgroup_parent else ())
+    if host.manager == DISABLED:
+        if requests:
+            raise refusal(requests[0], host)
+        return ResourcePlan(ResourceSpec())
+    missing = cgroupfs.controllers_for(limits) - set(host.controllers)
+    if missing:
+        raise HostNotReady(
+            f"{given[0]} cannot be enforced: the {', '.join(sorted(missing))} controller(s) "
+            f"are not delegated to {host.root}; to fix it, {FIX}; "
+            "or run with --cgroups=disabled to start without limits"
+        )
+    if limits.pids_max == 0 and "pids" in host.controllers:
+        limits = replace(limits, pids_max=DEFAULT_PIDS_LIMIT)
+    if host.manager == SYSTEMD:
+        return ResourcePlan(replace(limits, backend=SYSTEMD))
+    parent = parent_dir(host, mode, options)
+    return ResourcePlan(replace(limits, backend=CGROUPFS, parent=str(parent), root=host.root))
+
+
+def parent_dir(host: CgroupHost, mode: str, options: ResourceOptions) -> Path:
+    root = Path(host.root)
+    if options.cgroup_parent:
+        parent = Path(host.mount) / options.cgroup_parent.lstrip("/")
+        if not parent.is_relative_to(root) or ".." in parent.parts:
+            raise InvalidArgument(
+                f"invalid --cgroup-parent {options.cgroup_parent!r}: it must lie inside "
+                f"your delegated cgroup {root}"
+            )
+        return parent
+    if mode == "split" and host.own:
+        return Path(host.own)
+    return root / "hutch"
+
+
+def merge_update(current: ResourceSpec, options: ResourceOptions) -> ResourceSpec:
+    """The container's limits with the flags given to ``update`` replacing theirs."""
+    new = parse_limits(options)
+    changes: dict[str, object] = {}
+    if options.memory is not None:
+        changes["memory_max"] = new.memory_max
+        if options.memory_swap is None and not current.swap_explicit:
+            changes["memory_swap_max"] = new.memory_swap_max
+    if options.memory_reservation is not None:
+        changes["memory_low"] = new.memory_low
+    if options.memory_swap is not None:
+        changes["memory_swap_max"] = new.memory_swap_max
+        changes["swap_explicit"] = True
+    if options.cpus is not None or options.cpu_quota is not None:
+        changes["cpu_quota"] = new.cpu_quota
+    if options.cpus is not None or options.cpu_period is not None:
+        changes["cpu_period"] = new.cpu_period or current.cpu_period
+    if options.cpu_shares is not None or options.cpu_weight is not None:
+        changes["cpu_weight"] = new.cpu_weight
+    if options.cpuset_cpus is not None:
+        changes["cpuset_cpus"] = new.cpuset_cpus
+    if options.cpuset_mems is not None:
+        changes["cpuset_mems"] = new.cpuset_mems
+    if options.pids_limit is not None:
+        changes["pids_max"] = new.pids_max
+    if options.blkio_weight is not None:
+        changes["io_weight"] = new.io_weight
+    if new.devices:
+        changes["devices"] = current.devices + new.devices
+    return replace(current, **changes)  # type: ignore[arg-type]
+
+
+def only_changed(old: ResourceSpec, new: ResourceSpec) -> ResourceSpec:
+    """The fields of ``new`` that differ from ``old`` (others zeroed), for writing."""
+    blank = ResourceSpec()
+    changes = {
+        name: getattr(new, name)
+        for name in new.__dataclass_fields__
+        if getattr(new, name) != getattr(old, name) and name not in ("backend", "parent", "root")
+    }
+    if "memory_swap_max" in changes:
+        changes["swap_explicit"] = new.swap_explicit
+    return replace(blank, **changes)
+
+
+def plan_for_create(options: ResourceOptions, settings: Settings) -> ResourceSpec:
+    """The plan on this host, its warning printed (stderr), or a refusal."""
+    mode = cgroup_mode(options, settings.cgroups)
+    host = CgroupHost(DISABLED, "", (), "cgroups are disabled") if mode == "disabled" else probe()
+    result = plan(options, settings.cgroups, host)
+    if result.warning:
+        print(f"WARN: {result.warning}", file=sys.stderr)
+    return result.spec

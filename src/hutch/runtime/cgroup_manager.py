@@ -1,0 +1,182 @@
+"""Choosing where containers' cgroups live: systemd, cgroupfs or disabled, once per command.
+
+- **systemd**: a systemd user session is there; each container gets a
+  transient scope with ``Delegate=yes`` (``StartTransientUnit`` over the
+  user bus, as podman does), and its cgroup is made inside that scope.
+- **cgroupfs**: no systemd, but part of the cgroup v2 tree the caller sits
+  in is the user's own (an admin delegated it, or a guest like the test
+  lane's): containers go below the highest ancestor the user owns, in
+  ``hutch/<id>``.
+- **disabled**: neither; containers run without a cgroup of their own, and
+  a limit asked for is refused with the reason and the fix.
+
+Standard library only (the monitor uses the systemd half).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from hutch.runtime import cgroupfs
+
+SYSTEMD = "systemd"
+CGROUPFS = "cgroupfs"
+DISABLED = "disabled"
+
+FIX = (
+    "enable the unified cgroup hierarchy (boot with systemd.unified_cgroup_hierarchy=1 "
+    "or cgroup_no_v1=all) and delegate the controllers to your user (systemd: Delegate=yes "
+    "for user@.service, in /etc/systemd/system/user@.service.d/delegate.conf)"
+)
+
+
+@dataclass(frozen=True)
+class CgroupHost:
+    manager: str  # systemd, cgroupfs or disabled
+    root: str  # the highest cgroup the user owns ("" when disabled)
+    controllers: tuple[str, ...]  # those the user can enable below root
+    reason: str  # why this manager (or why there is none)
+    mount: str = ""
+    own: str = ""  # the caller's own cgroup directory
+
+
+def _writable(path: Path) -> bool:
+    return os.access(path, os.W_OK)
+
+
+def owned(cgroup: Path, writable: Callable[[Path], bool] = _writable) -> bool:
+    """The user may create children here and move processes in and out."""
+    return all(
+        writable(p) for p in (cgroup, cgroup / "cgroup.procs", cgroup / "cgroup.subtree_control")
+    )
+
+
+def highest_owned(
+    mount: Path, own: Path, writable: Callable[[Path], bool] = _writable
+) -> Path | None:
+    """The highest ancestor of ``own`` (itself included) owned without a break."""
+    best: Path | None = None
+    current = own
+    while True:
+        if not owned(current, writable):
+            return best
+        best = current
+        if current == mount:
+            return best
+        current = current.parent
+
+
+def detect(
+    *,
+    mount: Path | None,
+    own_path: str,
+    systemd_session: bool,
+    writable: Callable[[Path], bool] = _writable,
+) -> CgroupHost:
+    """The manager for a caller in cgroup ``own_path`` of the cgroup2 tree at ``mount``."""
+    if mount is None:
+        return CgroupHost(DISABLED, "", (), "no cgroup v2 hierarchy is mounted")
+    if not own_path:
+        return CgroupHost(DISABLED, "", (), "this process has no cgroup v2 path", str(mount))
+    own = mount / own_path.lstrip("/")
+    root = highest_owned(mount, own, writable)
+    if root is None:
+        if mount != Path("/sys/fs/cgroup"):
+            why = (
+                f"cgroup v2 is mounted only at {mount}, beside the v1 controllers "
+                "(a hybrid layout), and no part of it is delegated to you"
+            )
+        else:
+            why = f"no part of your cgroup {own_path} is delegated to you"
+        return CgroupHost(DISABLED, "", (), why, str(mount), str(own))
+    available = tuple(sorted(cgroupfs.controllers(root)))
+    if not available:
+        why = f"no cgroup v2 controllers are available in your cgroup {root}"
+        if mount != Path("/sys/fs/cgroup"):
+            why = (
+                f"cgroup v2 at {mount} has no controllers "
+                "(a hybrid layout: they are all in cgroup v1)"
+            )
+        return CgroupHost(DISABLED, "", (), why, str(mount), str(own))
+    if systemd_session:
+        why = f"systemd user session, transient scopes below {root}"
+        return CgroupHost(SYSTEMD, str(root), available, why, str(mount), str(own))
+    why = f"delegated cgroup v2 subtree {root}"
+    return CgroupHost(CGROUPFS, str(root), available, why, str(mount), str(own))
+
+
+def systemd_user_session(env: Mapping[str, str], own_path: str) -> bool:
+    """A systemd user manager we can ask for scopes: its socket, busctl, and a user@ cgroup."""
+    runtime = env.get("XDG_RUNTIME_DIR", "")
+    has_bus = bool(env.get("DBUS_SESSION_BUS_ADDRESS")) or (
+        bool(runtime) and Path(runtime, "bus").exists()
+    )
+    has_manager = bool(runtime) and Path(runtime, "systemd", "private").exists()
+    return has_bus and has_manager and "/user@" in own_path and shutil.which("busctl") is not None
+
+
+def probe() -> CgroupHost:
+    """The manager for this process on this host."""
+    mount = cgroupfs.mount_point()
+    try:
+        own_path = cgroupfs.unified_path(Path("/proc/self/cgroup").read_text())
+    except OSError:
+        own_path = ""
+    return detect(
+        mount=mount,
+        own_path=own_path,
+        systemd_session=systemd_user_session(os.environ, own_path),
+    )
+
+
+def start_scope(container_id: str, pid: int) -> Path:
+    """Put ``pid`` into a new transient scope with Delegate=yes; the scope's cgroup.
+
+    Through ``busctl`` on the user bus (no D-Bus library in the monitor).
+    """
+    import subprocess  # only the systemd path pays for it
+
+    unit = f"hutch-{container_id[:12]}.scope"
+    subprocess.run(
+        [
+            "busctl",
+            "--user",
+            "call",
+            "--quiet",
+            "org.freedesktop.systemd1",
+            "/org/freedesktop/systemd1",
+            "org.freedesktop.systemd1.Manager",
+            "StartTransientUnit",
+            "ssa(sv)a(sa(sv))",
+            unit,
+            "fail",
+            "3",
+            "PIDs",
+            "au",
+            "1",
+            str(pid),
+            "Delegate",
+            "b",
+            "true",
+            "CollectMode",
+            "s",
+            "inactive-or-failed",
+            "0",
+        ],
+        check=True,
+        capture_output=True,
+        timeout=30,
+    )
+    mount = cgroupfs.mount_point() or Path("/sys/fs/cgroup")
+    for _ in range(500):  # systemd moves the pid asynchronously
+        scope = cgroupfs.cgroup_of_pid(pid, mount)
+        if scope is not None and scope.name == unit:
+            return scope
+        import time
+
+        time.sleep(0.01)
+    raise OSError(f"systemd did not move the monitor into {unit}")
