@@ -16,16 +16,13 @@ import posixpath
 import re
 import secrets
 import shutil
-import urllib.parse
-import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hutch.api.errors import HutchError, InvalidArgument
-from hutch.build import copying, metadata, runstep
+from hutch.build import copying, metadata
 from hutch.build import instructions as ins
 from hutch.build.host import BuildHost
 from hutch.build.ignore import IgnoreMatcher
@@ -83,6 +80,8 @@ class FsSteps:
         key_text = json.dumps([text, list(specs), instruction.network or ""])
 
         def produce(current: StageState) -> LayerInfo | None:
+            from hutch.build import runstep  # the monitor's client: only on a cache miss
+
             tmp = self.builder.scratch_dir()
             root = work_root(tmp, self.host.layers_dir, current.layers, current.upper)
             with contextlib.ExitStack() as stack:
@@ -330,6 +329,10 @@ class FsSteps:
             )
 
     def _download(self, url: str, checksum: str | None) -> _Download:
+        import urllib.parse
+        import urllib.request
+        from email.utils import parsedate_to_datetime
+
         try:
             with urllib.request.urlopen(url, timeout=60) as response:
                 data = response.read()

@@ -1,0 +1,84 @@
+"""``hutch build`` / ``buildx build`` / ``image build``: flags into BuildOptions."""
+
+from __future__ import annotations
+
+import pytest
+
+from hutch.api.build import BuildOptions
+from unit.fakes import FakeEngine, run_cli
+
+
+def _options(
+    argv: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> tuple[BuildOptions, str]:
+    engine = FakeEngine()
+    result = run_cli(argv, engine, monkeypatch, capsys)
+    assert result.code == 0, result.err
+    options = engine.only_call("build")
+    assert isinstance(options, BuildOptions)
+    return options, result.out
+
+
+def test_defaults(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    options, out = _options(["build"], monkeypatch, capsys)
+    assert options == BuildOptions(context=".")
+    assert out == "b" * 64 + "\n"
+
+
+def test_every_flag(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    argv = [
+        "build", "-t", "a", "--tag", "b:1", "-f", "Dockerfile.x", "--build-arg", "K=V",
+        "--target", "stage", "--no-cache", "--pull=never", "--label", "l=1",
+        "--layers=false", "--squash", "--iidfile", "/tmp/iid", "--format", "docker",
+        "--secret", "id=s,src=/f", "--platform", "linux/amd64", "--timestamp", "5", "-q",
+        "ctx",
+    ]  # fmt: skip
+    options, _ = _options(argv, monkeypatch, capsys)
+    assert options == BuildOptions(
+        context="ctx",
+        containerfile="Dockerfile.x",
+        tags=("a", "b:1"),
+        build_args=("K=V",),
+        target="stage",
+        no_cache=True,
+        pull="never",
+        labels=("l=1",),
+        layers=False,
+        squash=True,
+        iidfile="/tmp/iid",
+        format="docker",
+        secrets=("id=s,src=/f",),
+        platform="linux/amd64",
+        timestamp=5,
+        quiet=True,
+    )
+
+
+@pytest.mark.parametrize(
+    ("flags", "pull"),
+    [(["--pull"], "always"), (["--pull=true"], "always"), (["--pull=false"], "missing"),
+     (["--pull=newer"], "newer"), ([], "missing")],
+)  # fmt: skip
+def test_bare_pull_means_always_and_takes_no_word(
+    flags: list[str],
+    pull: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    options, _ = _options(["build", *flags, "ctx"], monkeypatch, capsys)
+    assert options.pull == pull
+    assert options.context == "ctx"
+
+
+def test_bare_layers(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _options(["build", "--layers", "ctx"], monkeypatch, capsys)[0].layers is True
+    result = run_cli(["build", "--layers=maybe"], FakeEngine(), monkeypatch, capsys)
+    assert result.code == 125
+
+
+@pytest.mark.parametrize("prefix", [["buildx", "build"], ["image", "build"]])
+def test_aliases(
+    prefix: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    options, _ = _options([*prefix, "-t", "x", "ctx"], monkeypatch, capsys)
+    assert options.tags == ("x",) and options.context == "ctx"
