@@ -66,6 +66,8 @@ def render_template(
 def _plain(value: Any) -> str:
     if value is None:
         return "<no value>"
+    if isinstance(value, bool):
+        return "true" if value else "false"  # as Go templates print them
     if isinstance(value, list | tuple):
         return "[" + " ".join(_plain(v) for v in value) + "]"
     if isinstance(value, dict):

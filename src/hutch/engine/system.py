@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from collections.abc import Sequence
@@ -120,11 +121,33 @@ class SystemService:
 
     def reset(self) -> None:
         self._ctx.enter_session()
+        _kill_all_containers(self._ctx.paths.containers)
         if self._ctx.paths.storage.exists():
             remove_tree(self._ctx.paths.storage)
         Session(self._ctx.paths).stop()
         for leftover in ("session.lock",):
             (self._ctx.paths.runtime / leftover).unlink(missing_ok=True)
+
+
+def _kill_all_containers(containers_dir: Path) -> None:
+    """SIGKILL every container's monitor (PID 1 of its pid namespace: the
+    container and its helpers die with it) and wait until they are gone."""
+    import signal
+    import time
+
+    from hutch.runtime import state as st
+
+    pids: list[tuple[int, str]] = []
+    for state_file in containers_dir.glob("*/userdata/state.json"):
+        state = st.read_state(state_file)
+        for pid, start in ((state.monitor_pid, state.monitor_start), (state.pid, state.pid_start)):
+            if st.alive(pid, start):
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+                pids.append((pid, start))
+    deadline = time.monotonic() + 10
+    while any(st.alive(p, s) for p, s in pids) and time.monotonic() < deadline:
+        time.sleep(0.02)
 
 
 def _network_backend_fact(setting: str) -> HostFact:
