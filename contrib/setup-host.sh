@@ -19,6 +19,8 @@ readonly PACKAGES=(
     uidmap fuse-overlayfs slirp4netns passt busybox-static zstd python3-venv iproute2
     # the benchmark peer and its timer
     podman runc hyperfine
+    # bench/: TCP throughput inside and outside containers
+    iperf3
     # registry tests: a real registry, a peer client, bcrypt htpasswd files
     docker-registry skopeo apache2-utils
     # the cgroup v2 guest lane (tests/vm): QEMU, a Debian kernel, cpio for its initrd
