@@ -37,6 +37,12 @@ from hutch.api.options_images import (
     SaveOptions,
 )
 from hutch.api.options_lifecycle import AttachOptions, ExecOptions
+from hutch.api.options_networks import (
+    NetworkConnectOptions,
+    NetworkCreateOptions,
+    NetworkSummary,
+    PortReport,
+)
 from hutch.api.options_volumes import (
     VolumeCreateOptions,
     VolumeListOptions,
@@ -78,6 +84,8 @@ class FakeEngine:
     top_report: TopReport = field(default_factory=lambda: TopReport(("PID",), (("1",),)))
     health_report: HealthReport = field(default_factory=lambda: HealthReport("healthy", 0, ""))
     volumes: list[VolumeSummary] = field(default_factory=list)
+    port_reports: list[PortReport] = field(default_factory=list)
+    network_summaries: list[NetworkSummary] = field(default_factory=list)
     # Raised by the next engine call instead of answering (errors → exit codes).
     error: BaseException | None = None
     changes: list[Change] = field(default_factory=list)
@@ -248,6 +256,47 @@ class FakeEngine:
 
     def import_volume(self, name: str, source: BinaryIO) -> None:
         self._record("import_volume", (name, source.read()))
+
+    # networking issue: hutch port, hutch network ...
+    def container_ports(self, names: Sequence[str], all: bool) -> list[PortReport]:
+        self._record("container_ports", (tuple(names), all))
+        return list(self.port_reports)
+
+    def create_network(self, options: NetworkCreateOptions) -> NetworkSummary:
+        self._record("create_network", options)
+        return self.network_summaries[0]
+
+    def list_networks(self, filters: Sequence[str]) -> list[NetworkSummary]:
+        self._record("list_networks", tuple(filters))
+        return list(self.network_summaries)
+
+    def inspect_networks(self, names: Sequence[str]) -> list[NetworkSummary]:
+        self._record("inspect_networks", tuple(names))
+        return [n for n in self.network_summaries if n.name in names]
+
+    def remove_networks(
+        self, names: Sequence[str], force: bool, timeout: int | None
+    ) -> list[ActionReport]:
+        self._record("remove_networks", (tuple(names), force, timeout))
+        return [ActionReport(n, n) for n in names]
+
+    def prune_networks(self, filters: Sequence[str]) -> list[str]:
+        self._record("prune_networks", tuple(filters))
+        return []
+
+    def network_exists(self, name: str) -> bool:
+        self._record("network_exists", name)
+        return any(n.name == name for n in self.network_summaries)
+
+    def connect_network(self, options: NetworkConnectOptions) -> None:
+        self._record("connect_network", options)
+
+    def disconnect_network(self, network: str, container: str, force: bool) -> None:
+        self._record("disconnect_network", (network, container, force))
+
+    def reload_networks(self, names: Sequence[str], all: bool) -> list[ActionReport]:
+        self._record("reload_networks", (tuple(names), all))
+        return [ActionReport(n, n) for n in names]
 
     # images issue: distribution and the image toolbox
     def pull(self, options: PullOptions) -> PullReport:

@@ -25,6 +25,7 @@ from hutch.api.options_images import (
     SaveOptions,
 )
 from hutch.api.options_lifecycle import AttachOptions, ExecOptions
+from hutch.api.protocols_network import NetworkEngine
 from hutch.api.protocols_volumes import VolumeEngine
 from hutch.api.reports import (
     ActionReport,
@@ -145,6 +146,7 @@ class Engine(
     SystemEngine,
     BuildEngine,
     VolumeEngine,
+    NetworkEngine,
     Protocol,
 ):
     """Everything the CLI needs, built once per command."""

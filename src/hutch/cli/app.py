@@ -129,6 +129,11 @@ def build_app(engine: Engine | None = None) -> typer.Typer:
     from hutch.cli import volume
 
     volume.register(app)
+    # Networks and published ports (networking issue).
+    from hutch.cli import network, port
+
+    network.register(app)
+    port.register(app, container_app)
     info.register(app, system_app)
     unshare.register(app)
     system.register(system_app)

@@ -43,7 +43,7 @@ Network = Annotated[
     typer.Option(
         "--network",
         "--net",
-        help="Network: private (default: pasta or slirp4netns), none or host.",
+        help="Network: private (default), none, host, container:NAME, ns:PATH or NET[,NET].",
     ),
 ]
 Restart = Annotated[

@@ -14,6 +14,7 @@ from hutch.api.options import ListContainersOptions, LogsOptions
 from hutch.api.reports import ContainerSummary, LogLine
 from hutch.engine import container_state as cs
 from hutch.engine.context import EngineContext
+from hutch.engine.netquery import network_settings
 from hutch.engine.volumes import inspect_mounts
 from hutch.runtime import state as st
 from hutch.util.durations import parse_time
@@ -235,10 +236,5 @@ def inspect_json(container: cs.Container) -> dict[str, Any]:
                 "Path": os.fspath(container.dirs.userdata / "ctr.log"),
             },
         },
-        "NetworkSettings": {
-            "Networks": {},
-            "Ports": {},
-            "IPAddress": "",
-            "SandboxKey": f"/proc/{state.pid}/ns/net" if state.pid else "",
-        },
+        "NetworkSettings": network_settings(container),
     }

@@ -16,6 +16,7 @@ from hutch.api.options import RemoveContainerOptions, RunOptions, StopOptions
 from hutch.api.reports import ActionReport, RunReport
 from hutch.engine import container_state as cs
 from hutch.engine import netconfig, security, specbuild_lifecycle
+from hutch.engine import networks as engine_networks
 from hutch.engine import resources as engine_resources
 from hutch.engine import volumes as engine_volumes
 from hutch.engine.context import EngineContext
@@ -95,6 +96,7 @@ class ContainerService:
             self._ctx, options.volumes, image.config.config.volumes
         )
         network = netconfig.network_spec(options, image.config, self._ctx.settings)
+        network = engine_networks.prepare(self._ctx, options, network)
         driver = self._ctx.driver.name
         container_id = new_id()
         name = options.name or random_name()
@@ -107,6 +109,7 @@ class ContainerService:
         )
         dirs = self._ctx.containers.dirs(record.id)
         try:
+            network = engine_networks.allocate(self._ctx, record.id, options, network)
             rootfs = self._prepare_rootfs(image, dirs, driver)
             spec = build_spec(
                 container_id=record.id,
@@ -214,6 +217,7 @@ class ContainerService:
             proxy = SignalProxy()
         try:
             window = window_size(0) if attach and terminal else None
+            engine_networks.before_start(self._ctx, container)
             started = spawn.start(config, attach=attach, window=window)
             if not attach:
                 return None
@@ -296,6 +300,7 @@ class ContainerService:
 
     def _stop(self, container: cs.Container, timeout: int | None) -> None:
         if not container.running:
+            self._stop_between_runs(container, timeout)
             return
         (container.dirs.userdata / STOP_MARKER).touch()
         if timeout is None:
@@ -314,6 +319,24 @@ class ContainerService:
         _signal(container, signals.SIGKILL)
         if not self._wait_exit(container, 30.0):
             raise HutchError(f"container {container.record.id[:12]} did not stop")
+
+    def _stop_between_runs(self, container: cs.Container, timeout: int | None) -> None:
+        """A monitor in a restart back-off: keep it from starting another run.
+
+        It sees the marker within 50 ms and exits; should it have started the
+        next run just before, that run is stopped like any other.
+        """
+        state = container.state
+        if not st.alive(state.monitor_pid, state.monitor_start):
+            return
+        (container.dirs.userdata / STOP_MARKER).touch()
+        deadline = time.monotonic() + 5
+        while st.alive(state.monitor_pid, state.monitor_start) and time.monotonic() < deadline:
+            current = cs.load(self._ctx, container.record)
+            if current.running:
+                self._stop(current, timeout)
+                return
+            time.sleep(0.02)
 
     def _wait_exit(self, container: cs.Container, timeout: float) -> bool:
         deadline = time.monotonic() + timeout
@@ -374,6 +397,7 @@ class ContainerService:
         # Anonymous volumes go with the container (rm -v, --rm); named ones never.
         anonymous = engine_volumes.release_anonymous(self._ctx, container_id) if volumes else []
         self._ctx.containers.delete(container_id)
+        engine_networks.after_remove(self._ctx)  # its addresses went with it
         self._ctx.paths.attach_socket(container_id).unlink(missing_ok=True)
         if dirs.root.exists():
             remove_tree(dirs.root)

@@ -26,6 +26,12 @@ from hutch.api.options_images import (
     SaveOptions,
 )
 from hutch.api.options_lifecycle import AttachOptions, ExecOptions
+from hutch.api.options_networks import (
+    NetworkConnectOptions,
+    NetworkCreateOptions,
+    NetworkSummary,
+    PortReport,
+)
 from hutch.api.options_volumes import (
     VolumeCreateOptions,
     VolumeListOptions,
@@ -58,6 +64,7 @@ if TYPE_CHECKING:
     from hutch.engine.image_tools import ImageTools
     from hutch.engine.images import ImageService
     from hutch.engine.lifecycle import LifecycleService
+    from hutch.engine.networks import NetworkService
     from hutch.engine.system import SystemService
     from hutch.engine.volumes import VolumeService
 
@@ -296,3 +303,47 @@ class LocalEngine:
 
     def import_volume(self, name: str, source: BinaryIO) -> None:
         self._volumes.import_volume(name, source)
+
+    # networks (engine/networks.py) and published ports (engine/netquery.py)
+    @cached_property
+    def _networks(self) -> NetworkService:
+        from hutch.engine.networks import NetworkService
+
+        def remove_users(ids: Sequence[str]) -> list[ActionReport]:
+            return self.remove_containers(RemoveContainerOptions(tuple(ids), force=True))
+
+        return NetworkService(self._ctx, remove_users)
+
+    def container_ports(self, names: Sequence[str], all: bool) -> list[PortReport]:
+        from hutch.engine.netquery import container_ports
+
+        return container_ports(self._ctx, names, all)
+
+    def create_network(self, options: NetworkCreateOptions) -> NetworkSummary:
+        return self._networks.create_network(options)
+
+    def list_networks(self, filters: Sequence[str]) -> list[NetworkSummary]:
+        return self._networks.list_networks(filters)
+
+    def inspect_networks(self, names: Sequence[str]) -> list[NetworkSummary]:
+        return self._networks.inspect_networks(names)
+
+    def remove_networks(
+        self, names: Sequence[str], force: bool, timeout: int | None
+    ) -> list[ActionReport]:
+        return self._networks.remove_networks(names, force, timeout)
+
+    def prune_networks(self, filters: Sequence[str]) -> list[str]:
+        return self._networks.prune_networks(filters)
+
+    def network_exists(self, name: str) -> bool:
+        return self._networks.network_exists(name)
+
+    def connect_network(self, options: NetworkConnectOptions) -> None:
+        self._networks.connect_network(options)
+
+    def disconnect_network(self, network: str, container: str, force: bool) -> None:
+        self._networks.disconnect_network(network, container, force)
+
+    def reload_networks(self, names: Sequence[str], all: bool) -> list[ActionReport]:
+        return self._networks.reload_networks(names, all)

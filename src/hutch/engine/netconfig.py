@@ -14,7 +14,8 @@ from hutch.config.settings import Settings
 from hutch.engine import ports
 from hutch.net.backend import choose_backend
 from hutch.oci.image import ImageConfig
-from hutch.runtime.spec_network import NetworkSpec
+from hutch.runtime.spec_network import PRIVATE_GATEWAY, NetworkSpec, PortMapping
+from hutch.util.ids import valid_name
 
 MODES = ("none", "host", "private")
 HOST_ALIASES = "host.containers.internal host.docker.internal"
@@ -31,21 +32,48 @@ def resolve_mode(options: RunOptions, settings: Settings) -> RunOptions:
     return replace(options, network=settings.default_network or "private")
 
 
+def kind(mode: str) -> str:
+    """none, host, private, join (container:NAME, ns:PATH) or bridge (user networks)."""
+    if mode in MODES:
+        return mode
+    if mode.startswith(("container:", "ns:")):
+        return "join"
+    return "bridge"
+
+
+def user_networks(mode: str) -> list[str]:
+    return [n for n in mode.split(",") if n] if kind(mode) == "bridge" else []
+
+
 def validate(options: RunOptions) -> None:
     """Everything about the network flags that can be checked before creating anything."""
     mode = options.network
-    if mode not in MODES:
-        raise InvalidArgument(
-            f"invalid --network {mode!r}: use {', '.join(MODES)} "
-            "(user-defined networks are not supported yet)"
-        )
+    what = kind(mode)
+    if what == "join" and not mode.partition(":")[2]:
+        raise InvalidArgument(f"invalid --network {mode!r}: a container or path must follow")
+    if what == "bridge":
+        names = user_networks(mode)
+        if not names or any(not valid_name(n) for n in names):
+            raise InvalidArgument(
+                f"invalid --network {mode!r}: use {', '.join(MODES)}, container:NAME, ns:PATH "
+                "or the names of networks (hutch network create)"
+            )
+        if len(set(names)) != len(names):
+            raise InvalidArgument(f"invalid --network {mode!r}: a network is named twice")
     net = options.net
     for spec in net.publish:
         ports.parse_publish(spec)
-    if (net.publish or net.publish_all) and mode != "private":
+    if (net.publish or net.publish_all) and what not in ("private", "bridge"):
         raise InvalidArgument(f"ports cannot be published with --network {mode}")
     if net.ip is not None:
-        raise InvalidArgument("--ip needs a user-defined network (hutch network create)")
+        if what != "bridge":
+            raise InvalidArgument("--ip needs a user-defined network (hutch network create)")
+        try:
+            ipaddress.IPv4Address(net.ip)
+        except ValueError as exc:
+            raise InvalidArgument(f"invalid --ip {net.ip!r}: not an IPv4 address") from exc
+    if net.aliases and what != "bridge":
+        raise InvalidArgument("--network-alias needs a user-defined network")
     for item in net.add_hosts:
         _parse_add_host(item)
     for server in net.dns:
@@ -70,14 +98,25 @@ def _parse_add_host(item: str) -> tuple[str, str]:
 
 def network_spec(options: RunOptions, image: ImageConfig, settings: Settings) -> NetworkSpec:
     """The network the monitor attaches; ports get their host port and are checked free."""
-    if options.network != "private":
+    what = kind(options.network)
+    if what == "join":
+        return NetworkSpec(mode="join")
+    if what not in ("private", "bridge"):
         return NetworkSpec(mode=options.network)
+    if what == "bridge":
+        return NetworkSpec(mode="bridge", ports=ports.allocate(_mappings(options, image)))
     choice = choose_backend(settings.network_backend)
     if not choice.name:
         raise HostNotReady(
             f"the private network cannot be used: {choice.reason}",
             hint="or run with --network none or --network host",
         )
+    return NetworkSpec(
+        mode="private", backend=choice.name, ports=ports.allocate(_mappings(options, image))
+    )
+
+
+def _mappings(options: RunOptions, image: ImageConfig) -> list[PortMapping]:
     mappings = [m for spec in options.net.publish for m in ports.parse_publish(spec)]
     if options.net.publish_all:
         taken = {(m.container_port, m.protocol) for m in mappings}
@@ -86,7 +125,7 @@ def network_spec(options: RunOptions, image: ImageConfig, settings: Settings) ->
             for m in ports.exposed(image.config.exposed_ports)
             if (m.container_port, m.protocol) not in taken
         ]
-    return NetworkSpec(mode="private", backend=choice.name, ports=ports.allocate(mappings))
+    return mappings
 
 
 def hosts_text(options: RunOptions, net: NetworkSpec, hostname: str, name: str) -> str:
@@ -98,12 +137,16 @@ def hosts_text(options: RunOptions, net: NetworkSpec, hostname: str, name: str) 
     elif net.mode == "private":
         text = _LOCALHOST + f"{net.address}\t{hostname} {name}\n"
         text += f"{net.gateway}\t{HOST_ALIASES}\n"
+    elif net.mode == "bridge" and net.attachments:
+        # the rootless namespace's slirp4netns leads 10.0.2.2 to the host's loopback
+        text = _LOCALHOST + f"{net.attachments[0].address}\t{hostname} {name}\n"
+        text += f"{PRIVATE_GATEWAY}\t{HOST_ALIASES}\n"
     else:
         text = _LOCALHOST + f"127.0.1.1\t{hostname} {name}\n"
     for item in options.net.add_hosts:
         host, ip = _parse_add_host(item)
         if ip == "host-gateway":
-            ip = net.gateway if net.mode == "private" else "127.0.0.1"
+            ip = net.gateway if net.mode in ("private", "bridge") else "127.0.0.1"
         text += f"{ip}\t{host}\n"
     return text
 
@@ -126,6 +169,9 @@ def resolv_text(options: RunOptions, net: NetworkSpec, host_resolv: str) -> str:
     if net.mode == "private":
         # the forwarder reaches the host's first resolver, a loopback one included
         servers = [net.dns]
+    elif net.mode == "bridge" and net.attachments:
+        # the network's own name server (rootlessd) answers names and forwards the rest
+        servers = [a.gateway for a in net.attachments][:3]
     if options.net.dns:
         servers = list(options.net.dns)
     if options.net.dns_search:

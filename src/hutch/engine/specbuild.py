@@ -93,7 +93,8 @@ def _read_env_file(path: str) -> list[str]:
 
 
 def validate_network(mode: str) -> None:
-    if mode not in NETWORK_MODES:
+    # container:NAME, ns:PATH and user networks are checked by netconfig.validate
+    if mode not in NETWORK_MODES and netconfig.kind(mode) not in ("join", "bridge"):
         raise InvalidArgument(
             f"invalid --network {mode!r}: this version supports {', '.join(NETWORK_MODES)}"
         )
@@ -152,7 +153,8 @@ def build_spec(
             "no command specified: the image has neither Entrypoint nor Cmd; "
             "give a command after the image name"
         )
-    namespaces = tuple(ns for ns in NAMESPACES if not (ns == "net" and options.network == "host"))
+    shared_net = options.network == "host" or net.mode == "join"  # no new net namespace
+    namespaces = tuple(ns for ns in NAMESPACES if not (ns == "net" and shared_net))
     secure = security.build(options.security, namespaces)
     process = Process(
         args=args,

@@ -75,6 +75,8 @@ def _setup_and_exec(spec: Spec, sock: socket.socket, gid5_mapped: bool) -> None:
     if cgroup is not None:
         # Before unsharing the cgroup namespace, whose root is then this cgroup.
         cgroupfs.join(cgroup)
+    if spec.network.join:
+        _join_network(spec.network.join)  # container:NAME, ns:PATH ("net" is then not unshared)
     flags = 0
     for ns in spec.namespaces:
         flags |= _NS_FLAGS.get(ns, 0)
@@ -127,6 +129,17 @@ def _setup_and_exec(spec: Spec, sock: socket.socket, gid5_mapped: bool) -> None:
     if spec.lifecycle.init:
         run_as_init(lambda: _exec(spec.process.args, env), sock, spec.process.terminal)
     _exec(spec.process.args, env)
+
+
+def _join_network(path: str) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+        try:
+            sc.setns(fd, sc.CLONE_NEWNET)
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        raise _ExecFailure(125, f"cannot join the network namespace {path}: {exc.strerror}") from exc
 
 
 def mark_cloexec_above(lowest: int) -> None:

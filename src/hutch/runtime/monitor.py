@@ -184,13 +184,27 @@ class Monitor:
             delay = min(_MAX_BACKOFF, 0.1 * (2 ** min(self.state.restart_count, 10)))
             if self.state.finished_at - self.state.started_at > 10:
                 delay = 0.1  # it ran a while: start the back-off over
-            time.sleep(delay)
-            if (self.args.bundle / STOP_MARKER).exists():
+            if self._stop_requested_within(delay):
                 break
             self._set(restart_count=self.state.restart_count + 1)
         listener.close()
         self._finish(helper)
         return code
+
+    def _stop_requested_within(self, delay: float) -> bool:
+        """Sleep out a restart back-off, waking early when a stop is requested.
+
+        ``hutch stop`` of a container between two runs only leaves the marker:
+        polling it keeps a back-off of up to a minute from delaying the stop.
+        """
+        marker = self.args.bundle / STOP_MARKER
+        deadline = time.monotonic() + delay
+        while not marker.exists():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            time.sleep(min(left, 0.05))
+        return True
 
     def _fail_before_start(self, message: str) -> int:
         self._set(status=st.EXITED, exit_code=125, error=message, finished_at=time.time())
@@ -329,9 +343,15 @@ class Monitor:
 
     def _attach_network(self, host_pid: int) -> str | None:
         """Start this run's network helper (pasta, slirp4netns); an error message or None."""
-        if self.spec.network.mode != "private":
+        if self.spec.network.mode not in ("private", "bridge"):
             return None
         from hutch.runtime import nethelper  # only containers with a network pay for it
+
+        if self.spec.network.mode == "bridge":
+            # network connect/disconnect rewrite the bundle: each run takes the latest
+            with contextlib.suppress(OSError, ValueError):
+                fresh = spec_from_json((self.args.bundle / "config.json").read_bytes())
+                self.spec = replace(self.spec, network=fresh.network)
 
         # The helper belongs in our pid namespace, not in the container's.
         sc.setns(self.own_pidns, sc.CLONE_NEWPID)
@@ -344,6 +364,10 @@ class Monitor:
         return None
 
     def _detach_network(self) -> None:
+        if self.spec.network.mode == "bridge":
+            from hutch.runtime import nethelper
+
+            nethelper.release(self.spec.network)
         if self.net_pids:
             from hutch.runtime import nethelper
 

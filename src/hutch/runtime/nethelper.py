@@ -18,6 +18,7 @@ Standard library only: the monitor imports this module lazily.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import os
 import select
@@ -53,6 +54,9 @@ def attach(net: NetworkSpec, init_pid: int, bundle: Path, api_socket: str) -> li
     ``api_socket`` is a short path for slirp4netns's control socket (unix
     socket paths are limited to 108 bytes; the bundle's path is too long).
     """
+    if net.mode == "bridge":
+        _run_attach("attach", _bridge_request(net, init_pid), init_pid)
+        return []
     if net.mode != "private":
         return []
     fd = os.open(f"/proc/{init_pid}/ns/net", os.O_RDONLY)
@@ -64,6 +68,46 @@ def attach(net: NetworkSpec, init_pid: int, bundle: Path, api_socket: str) -> li
         raise NetworkAttachError(f"unknown network backend {net.backend!r}")
     finally:
         os.close(fd)
+
+
+def _bridge_request(net: NetworkSpec, init_pid: int) -> dict[str, object]:
+    return {
+        "rundir": net.runtime_dir,
+        "netns": f"/proc/{init_pid}/ns/net",
+        "container_id": net.container_id,
+        "attachments": [dataclasses.asdict(a) for a in net.attachments],
+        "ports": [dataclasses.asdict(p) for p in net.ports],
+    }
+
+
+def _run_attach(action: str, request: dict[str, object], init_pid: int) -> None:
+    """``python -m hutch.net.attach``: pyroute2 stays out of the monitor."""
+    import subprocess
+    import sys
+
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "hutch.net.attach", action, json.dumps(request)],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise NetworkAttachError(f"cannot attach the container to its networks: {exc}") from exc
+    if proc.returncode != 0:
+        lines = proc.stderr.strip().splitlines()
+        raise NetworkAttachError(
+            "cannot attach the container to its networks: " + (lines[-1] if lines else "failed")
+        )
+
+
+def release(net: NetworkSpec) -> None:
+    """After a run on user networks: drop its published ports from the rootless namespace."""
+    if net.mode == "bridge" and net.ports:
+        request: dict[str, object] = {"rundir": net.runtime_dir, "container_id": net.container_id}
+        with contextlib.suppress(NetworkAttachError):
+            _run_attach("detach", request, 0)
 
 
 def detach(pids: list[int]) -> None:

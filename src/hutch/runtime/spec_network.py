@@ -24,8 +24,28 @@ class PortMapping:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """The container on one user-defined network: a veth pair to the network's bridge."""
+
+    network: str
+    bridge: str  # the bridge in the rootless network namespace (hutchN)
+    interface: str  # the name inside the container (eth0, eth1, ...)
+    address: str
+    prefix: int
+    gateway: str
+    subnet: str
+    mac: str = ""
+    internal: bool = False
+    default_route: bool = False
+    aliases: tuple[str, ...] = ()  # names the network's DNS answers besides the container's
+    mtu: int = 0  # 0: the kernel's default
+
+
+@dataclass(frozen=True)
 class NetworkSpec:
-    """``mode``: none (only lo), host (no namespace), private (pasta/slirp4netns)."""
+    """``mode``: none (only lo), host (no namespace), private (pasta/slirp4netns),
+    bridge (user-defined networks: ``attachments``), join (``join`` is the path
+    of another network namespace: ``container:NAME`` or ``ns:PATH``)."""
 
     mode: str = "none"
     backend: str = ""  # pasta or slirp4netns, for the private mode
@@ -33,3 +53,8 @@ class NetworkSpec:
     address: str = PRIVATE_ADDRESS
     gateway: str = PRIVATE_GATEWAY
     dns: str = PRIVATE_DNS
+    attachments: tuple[Attachment, ...] = ()
+    join: str = ""  # a path to setns() into instead of a new namespace
+    join_container: str = ""  # container:NAME: the id whose namespace is joined
+    runtime_dir: str = ""  # bridge mode: where the rootless netns is found
+    container_id: str = ""  # bridge mode: names the veth pairs and port rules

@@ -1,0 +1,78 @@
+"""User-defined networks and published ports: options and reports of ``hutch network``/``port``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class NetworkCreateOptions:
+    name: str | None = None  # None: a generated name (hutchN)
+    driver: str = "bridge"
+    subnets: tuple[str, ...] = ()
+    gateways: tuple[str, ...] = ()
+    ip_ranges: tuple[str, ...] = ()
+    internal: bool = False
+    ipv6: bool = False
+    labels: tuple[str, ...] = ()  # KEY=VALUE
+    options: tuple[str, ...] = ()  # -o KEY=VALUE (mtu, ...)
+    disable_dns: bool = False
+    ignore: bool = False  # --ignore: an existing network of that name is fine
+
+
+@dataclass(frozen=True)
+class NetworkSubnet:
+    subnet: str  # "10.89.0.0/24"
+    gateway: str
+    ip_range: str = ""  # addresses are allocated from here when set
+
+
+@dataclass(frozen=True)
+class NetworkMember:
+    container_id: str
+    name: str
+    address: str
+    interface: str
+    mac: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class NetworkSummary:
+    name: str
+    id: str
+    driver: str
+    bridge: str
+    subnets: tuple[NetworkSubnet, ...]
+    internal: bool
+    ipv6: bool
+    dns: bool
+    labels: tuple[tuple[str, str], ...]
+    options: tuple[tuple[str, str], ...]
+    created: float
+    members: tuple[NetworkMember, ...] = ()
+
+
+@dataclass(frozen=True)
+class NetworkConnectOptions:
+    network: str
+    container: str
+    ip: str | None = None
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PublishedPort:
+    host_ip: str
+    host_port: int
+    container_port: int
+    protocol: str
+
+
+@dataclass(frozen=True)
+class PortReport:
+    """The published ports of one container (``hutch port``)."""
+
+    id: str
+    name: str
+    ports: tuple[PublishedPort, ...]

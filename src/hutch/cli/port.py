@@ -1,0 +1,70 @@
+"""``hutch port``: the published ports of containers (podman's output format)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from hutch.api.errors import HutchError, InvalidArgument
+from hutch.api.options_networks import PortReport
+from hutch.cli.state import state_of
+
+
+def _wanted(text: str) -> tuple[int, str]:
+    port, _, proto = text.partition("/")
+    if not port.isdigit() or not 0 < int(port) < 65536 or (proto or "tcp") not in ("tcp", "udp"):
+        raise InvalidArgument(f"invalid port {text!r}: use PORT[/tcp|/udp]")
+    return int(port), proto or "tcp"
+
+
+def lines_of(report: PortReport, wanted: str | None, prefix: str) -> list[str]:
+    """``80/tcp -> 0.0.0.0:8080`` lines, or the ``0.0.0.0:8080`` of one private port."""
+    out = []
+    want = _wanted(wanted) if wanted else None
+    for p in report.ports:
+        host = f"{p.host_ip or '0.0.0.0'}:{p.host_port}"
+        if want is None:
+            out.append(f"{prefix}{p.container_port}/{p.protocol} -> {host}")
+        elif (p.container_port, p.protocol) == want:
+            out.append(f"{prefix}{host}")
+    if want is not None and not out:
+        raise HutchError(f"failed to find published port {wanted!r}")
+    return out
+
+
+def register(app: typer.Typer, container_app: typer.Typer) -> None:
+    def port(
+        ctx: typer.Context,
+        args: Annotated[
+            list[str] | None, typer.Argument(help="CONTAINER [PRIVATE_PORT[/PROTO]].")
+        ] = None,
+        all_: Annotated[
+            bool, typer.Option("--all", "-a", help="Port mappings of every running container.")
+        ] = False,
+    ) -> None:
+        """List the port mappings of a container, or look up one private port."""
+        args = list(args or ())
+        if all_:
+            if len(args) > 1:
+                raise InvalidArgument("--all takes at most a PRIVATE_PORT, no container")
+            wanted = args[0] if args else None
+            reports = state_of(ctx).engine().container_ports((), True)
+        else:
+            if not args or len(args) > 2:
+                raise InvalidArgument("give a container and, optionally, a PRIVATE_PORT[/PROTO]")
+            wanted = args[1] if len(args) == 2 else None
+            reports = state_of(ctx).engine().container_ports(args[:1], False)
+        for report in reports:
+            prefix = f"{report.id[:12]}\t" if all_ else ""
+            if (
+                all_
+                and wanted
+                and not any((p.container_port, p.protocol) == _wanted(wanted) for p in report.ports)
+            ):
+                continue
+            for line in lines_of(report, wanted, prefix):
+                print(line)
+
+    app.command("port")(port)
+    container_app.command("port")(port)

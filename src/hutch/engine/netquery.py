@@ -1,0 +1,92 @@
+"""What a container's network looks like from outside: ``hutch port`` and inspect's
+``.NetworkSettings``, read from the runtime spec the container was created with."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Sequence
+from typing import Any
+
+from hutch.api.errors import InvalidArgument
+from hutch.api.options_networks import PortReport, PublishedPort
+from hutch.engine import container_state as cs
+from hutch.engine.context import EngineContext
+from hutch.runtime.spec_io import spec_from_json
+from hutch.runtime.spec_network import NetworkSpec
+
+
+def network_of(container: cs.Container) -> NetworkSpec:
+    """The network part of the container's spec (a container of an old bundle: none)."""
+    with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+        return spec_from_json((container.dirs.userdata / "config.json").read_bytes()).network
+    return NetworkSpec()
+
+
+def port_report(container: cs.Container) -> PortReport:
+    ports = tuple(
+        PublishedPort(p.host_ip, p.host_port, p.container_port, p.protocol)
+        for p in network_of(container).ports
+    )
+    return PortReport(container.record.id, container.record.name, ports)
+
+
+def container_ports(ctx: EngineContext, names: Sequence[str], all_: bool) -> list[PortReport]:
+    """``hutch port``: the named containers, or (``-a``) every running one."""
+    if all_ and names:
+        raise InvalidArgument("--all and a container name cannot be used together")
+    if not all_ and not names:
+        raise InvalidArgument("give a container name or --all")
+    if all_:
+        containers = [cs.load(ctx, r) for r in ctx.containers.all()]
+        return [port_report(c) for c in containers if c.running]
+    return [port_report(cs.get(ctx, n)) for n in names]
+
+
+def ports_json(net: NetworkSpec, exposed: Sequence[str]) -> dict[str, Any]:
+    """``{"80/tcp": [{"HostIp": "", "HostPort": "8080"}], "443/tcp": null}``."""
+    out: dict[str, Any] = {}
+    for item in exposed:
+        port, _, proto = item.partition("/")
+        out[f"{port}/{proto or 'tcp'}"] = None
+    for p in net.ports:
+        key = f"{p.container_port}/{p.protocol}"
+        out[key] = (out.get(key) or []) + [{"HostIp": p.host_ip, "HostPort": str(p.host_port)}]
+    return out
+
+
+def network_settings(container: cs.Container) -> dict[str, Any]:
+    """inspect's ``.NetworkSettings`` (Docker/podman keys)."""
+    net = network_of(container)
+    image_config = container.config.get("image_config") or {}
+    exposed = list((image_config.get("ExposedPorts") or {}).keys())
+    state = container.state
+    networks: dict[str, Any] = {}
+    for a in net.attachments:
+        networks[a.network] = {
+            "EndpointID": "",
+            "Gateway": a.gateway,
+            "IPAddress": a.address,
+            "IPPrefixLen": a.prefix,
+            "IPv6Gateway": "",
+            "GlobalIPv6Address": "",
+            "GlobalIPv6PrefixLen": 0,
+            "MacAddress": a.mac,
+            "NetworkID": a.network,
+            "Aliases": list(a.aliases),
+            "InterfaceName": a.interface,
+        }
+    first = net.attachments[0] if net.attachments else None
+    address = first.address if first else (net.address if net.mode == "private" else "")
+    gateway = first.gateway if first else (net.gateway if net.mode == "private" else "")
+    return {
+        "EndpointID": "",
+        "Gateway": gateway,
+        "IPAddress": address,
+        "IPPrefixLen": first.prefix if first else (24 if net.mode == "private" else 0),
+        "MacAddress": first.mac if first else "",
+        "Bridge": first.bridge if first else "",
+        "Networks": networks,
+        "Ports": ports_json(net, exposed),
+        "SandboxID": "",
+        "SandboxKey": f"/proc/{state.pid}/ns/net" if state.pid else "",
+    }

@@ -1,0 +1,560 @@
+"""User-defined networks: ``hutch network ...``, and the network part of a container's
+create/start/remove (``--network NET[,NET]``, ``container:NAME``, ``ns:PATH``).
+
+The bridges live in the rootless network namespace (``hutch.net.rootlessd``),
+which the engine starts on demand before a container on a user network
+starts; the monitor's attach helper (``hutch.net.attach``) connects each run.
+Addresses come from the database (``store/networks.py``) and stay with the
+container until it is removed, as in podman. The name server reads
+``RUNDIR/dns.json``, rewritten here after every change.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import ipaddress
+import json
+import os
+import re
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from hutch.api.errors import Conflict, HostNotReady, HutchError, InvalidArgument, NoSuchObject
+from hutch.api.options import RunOptions
+from hutch.api.options_networks import (
+    NetworkConnectOptions,
+    NetworkCreateOptions,
+    NetworkMember,
+    NetworkSubnet,
+    NetworkSummary,
+)
+from hutch.api.reports import ActionReport
+from hutch.engine import container_state as cs
+from hutch.engine import netconfig
+from hutch.engine.context import EngineContext
+from hutch.engine.netquery import network_of
+from hutch.net import rootless
+from hutch.runtime.spec_io import spec_from_json, spec_to_json
+from hutch.runtime.spec_network import Attachment, NetworkSpec
+from hutch.store.networks import AttachmentRecord, NetworkRecord, NetworkStore, Subnet
+from hutch.util.ids import new_id, valid_name
+
+# slirp4netns's own network inside the rootless namespace: a user network there
+# would shadow the way out
+RESERVED = ipaddress.ip_network("10.0.2.0/24")
+DEFAULT_POOL = ipaddress.ip_network("10.89.0.0/16")
+OPTIONS = ("mtu",)
+
+
+def rundir(ctx: EngineContext) -> Path:
+    return ctx.paths.runtime / "netns"
+
+
+def store(ctx: EngineContext) -> NetworkStore:
+    return NetworkStore(ctx.conn)
+
+
+# -- the container's side ------------------------------------------------------------
+
+
+def prepare(ctx: EngineContext, options: RunOptions, net: NetworkSpec) -> NetworkSpec:
+    """Before the container exists: resolve container:NAME, check networks and --ip."""
+    mode = options.network
+    what = netconfig.kind(mode)
+    if what == "join":
+        target = mode.partition(":")[2]
+        if mode.startswith("ns:"):
+            if not os.path.exists(target):
+                raise InvalidArgument(f"invalid --network {mode!r}: {target} does not exist")
+            return replace(net, join=target)
+        try:
+            record = cs.find(ctx, target)
+        except NoSuchObject as exc:
+            raise InvalidArgument(f"invalid --network {mode!r}: no such container") from exc
+        return replace(net, join_container=record.id)
+    if what != "bridge":
+        return net
+    records = [_find(ctx, name) for name in netconfig.user_networks(mode)]
+    if options.net.ip is not None:
+        _check_ip(records[0], options.net.ip)
+    return replace(net, runtime_dir=str(rundir(ctx)))
+
+
+def _find(ctx: EngineContext, name: str) -> NetworkRecord:
+    try:
+        return store(ctx).find(name)
+    except NoSuchObject as exc:
+        raise InvalidArgument(str(exc)) from exc
+
+
+def _check_ip(record: NetworkRecord, ip: str) -> None:
+    subnet = record.subnets[0]
+    address = ipaddress.ip_address(ip)
+    net = ipaddress.ip_network(subnet.subnet)
+    if address not in net or address in (net.network_address, net.broadcast_address):
+        raise InvalidArgument(f"--ip {ip} is not a host address of {record.name} ({net})")
+    if ip == subnet.gateway:
+        raise InvalidArgument(f"--ip {ip} is the gateway of {record.name}")
+
+
+def _attachment(record: NetworkRecord, a: AttachmentRecord, default_route: bool) -> Attachment:
+    subnet = record.subnets[0]
+    return Attachment(
+        network=record.name,
+        bridge=record.bridge,
+        interface=f"eth{a.position}",
+        address=a.address,
+        prefix=ipaddress.ip_network(subnet.subnet).prefixlen,
+        gateway=subnet.gateway,
+        subnet=subnet.subnet,
+        mac=a.mac,
+        internal=record.internal,
+        default_route=default_route,
+        aliases=a.aliases,
+        mtu=int(dict(record.options).get("mtu", "0") or 0),
+    )
+
+
+def allocate(
+    ctx: EngineContext, container_id: str, options: RunOptions, net: NetworkSpec
+) -> NetworkSpec:
+    """After the record exists: an address on every network (IPAM), in the spec."""
+    if net.mode != "bridge":
+        return net
+    attachments: list[Attachment] = []
+    routed = False
+    for i, name in enumerate(netconfig.user_networks(options.network)):
+        record = _find(ctx, name)
+        a = store(ctx).attach(
+            container_id,
+            record,
+            address=options.net.ip if i == 0 else None,
+            aliases=options.net.aliases,
+        )
+        route = not routed and not record.internal
+        routed = routed or route
+        attachments.append(_attachment(record, a, route))
+    publish_dns(ctx)
+    return replace(net, attachments=tuple(attachments), container_id=container_id)
+
+
+def before_start(ctx: EngineContext, container: cs.Container) -> None:
+    """Each start: the namespace to join (its pid changes), the rootless namespace."""
+    net = network_of(container)
+    if net.mode == "join" and net.join_container:
+        try:
+            other = cs.get(ctx, net.join_container)
+        except NoSuchObject as exc:
+            raise Conflict("the container whose network this one joins is gone") from exc
+        if not other.running:
+            raise Conflict(
+                f"cannot join the network of container {other.record.name}: it is not running"
+            )
+        _rewrite_network(container, replace(net, join=f"/proc/{other.state.pid}/ns/net"))
+    elif net.mode == "bridge":
+        try:
+            rootless.ensure(rundir(ctx))
+        except (rootless.RootlessNetError, OSError) as exc:
+            raise HostNotReady(str(exc)) from exc
+        publish_dns(ctx)
+
+
+def after_remove(ctx: EngineContext) -> None:
+    """A container went: its addresses went with it (cascade); refresh the names."""
+    if (rundir(ctx) / "dns.json").exists():
+        publish_dns(ctx)
+
+
+def _rewrite_network(container: cs.Container, net: NetworkSpec) -> None:
+    path = container.dirs.userdata / "config.json"
+    spec = spec_from_json(path.read_bytes())
+    tmp = path.with_name(".config.json.net")
+    tmp.write_bytes(spec_to_json(replace(spec, network=net)))
+    os.replace(tmp, path)
+
+
+def publish_dns(ctx: EngineContext) -> None:
+    names = {r.id: r.name for r in ctx.containers.all()}
+    networks: list[dict[str, object]] = []
+    for record in store(ctx).all():
+        entries: dict[str, list[str]] = {}
+        for a in store(ctx).attachments(network=record.name):
+            for key in (names.get(a.container_id, ""), a.container_id[:12], *a.aliases):
+                if key:
+                    entries.setdefault(key.lower(), []).append(a.address)
+        networks.append(
+            {
+                "name": record.name,
+                "gateway": record.subnets[0].gateway,
+                "internal": record.internal,
+                "dns": record.dns,
+                "records": entries,
+            }
+        )
+    rootless.write_dns(rundir(ctx), networks)
+
+
+def _helper(action: str, request: dict[str, object]) -> None:
+    import subprocess
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "hutch.net.attach", action, json.dumps(request)],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if proc.returncode != 0:
+        lines = proc.stderr.strip().splitlines()
+        raise HutchError(lines[-1] if lines else f"network {action} failed")
+
+
+# -- hutch network ... -----------------------------------------------------------------
+
+
+def summary(ctx: EngineContext, record: NetworkRecord) -> NetworkSummary:
+    names = {r.id: r.name for r in ctx.containers.all()}
+    members = tuple(
+        NetworkMember(
+            a.container_id,
+            names.get(a.container_id, ""),
+            a.address,
+            f"eth{a.position}",
+            a.mac,
+            a.aliases,
+        )
+        for a in store(ctx).attachments(network=record.name)
+    )
+    return NetworkSummary(
+        name=record.name,
+        id=record.id,
+        driver=record.driver,
+        bridge=record.bridge,
+        subnets=tuple(NetworkSubnet(s.subnet, s.gateway, s.ip_range) for s in record.subnets),
+        internal=record.internal,
+        ipv6=record.ipv6,
+        dns=record.dns,
+        labels=record.labels,
+        options=record.options,
+        created=record.created,
+        members=members,
+    )
+
+
+def _pairs(items: Sequence[str], flag: str) -> tuple[tuple[str, str], ...]:
+    out = []
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not key:
+            raise InvalidArgument(f"invalid {flag} {item!r}: use KEY=VALUE")
+        out.append((key, value if sep else ""))
+    return tuple(out)
+
+
+def _subnets(options: NetworkCreateOptions, used: list[str]) -> tuple[Subnet, ...]:
+    if options.ipv6:
+        raise InvalidArgument("IPv6 user networks are not supported yet (--ipv6)")
+    if len(options.gateways) > max(len(options.subnets), 1) or (
+        options.gateways and not options.subnets
+    ):
+        raise InvalidArgument("--gateway needs a --subnet (one gateway per subnet)")
+    if len(options.ip_ranges) > len(options.subnets):
+        raise InvalidArgument("--ip-range needs a --subnet (one range per subnet)")
+    if len(options.subnets) > 1:
+        raise InvalidArgument("one --subnet per network is supported")
+    taken = [ipaddress.ip_network(s) for s in used]
+    if not options.subnets:
+        for candidate in DEFAULT_POOL.subnets(new_prefix=24):
+            if not any(candidate.overlaps(t) for t in taken):
+                hosts = candidate.hosts()
+                return (Subnet(str(candidate), str(next(hosts))),)
+        raise InvalidArgument("no free subnet left in 10.89.0.0/16: give --subnet")
+    text = options.subnets[0]
+    try:
+        net = ipaddress.ip_network(text, strict=True)
+    except ValueError as exc:
+        raise InvalidArgument(f"invalid subnet {text!r}: {exc}") from exc
+    if net.version != 4:
+        raise InvalidArgument(f"invalid subnet {text!r}: IPv6 user networks are not supported yet")
+    if net.prefixlen > 30:
+        raise InvalidArgument(f"invalid subnet {text!r}: it must hold at least two hosts (/30)")
+    if net.overlaps(RESERVED):
+        raise InvalidArgument(
+            f"subnet {net} overlaps {RESERVED}, which the rootless network namespace uses"
+        )
+    gateway = str(next(net.hosts()))
+    if options.gateways:
+        gateway = options.gateways[0]
+        try:
+            gw = ipaddress.ip_address(gateway)
+        except ValueError as exc:
+            raise InvalidArgument(f"invalid gateway {gateway!r}: not an IP address") from exc
+        if gw not in net or gw in (net.network_address, net.broadcast_address):
+            raise InvalidArgument(f"gateway {gateway} is not a host address of subnet {net}")
+    ip_range = ""
+    if options.ip_ranges:
+        ip_range = options.ip_ranges[0]
+        try:
+            pool = ipaddress.ip_network(ip_range, strict=True)
+        except ValueError as exc:
+            raise InvalidArgument(f"invalid --ip-range {ip_range!r}: {exc}") from exc
+        if pool.version != 4 or not pool.subnet_of(net):
+            raise InvalidArgument(f"--ip-range {ip_range} is not inside subnet {net}")
+    return (Subnet(str(net), gateway, ip_range),)
+
+
+def _match(record: NetworkRecord, filters: Sequence[str]) -> bool:
+    for item in filters:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise InvalidArgument(f"invalid filter {item!r}: use KEY=VALUE")
+        if key == "name":
+            if not re.search(value, record.name):
+                return False
+        elif key == "id":
+            if not record.id.startswith(value):
+                return False
+        elif key == "driver":
+            if record.driver != value:
+                return False
+        elif key == "label":
+            k, has_value, v = value.partition("=")
+            labels = dict(record.labels)
+            if k not in labels or (has_value and labels[k] != v):
+                return False
+        elif key == "until":
+            continue
+        else:
+            raise InvalidArgument(f"invalid filter {key!r}: use name, id, driver or label")
+    return True
+
+
+class NetworkService:
+    def __init__(
+        self, ctx: EngineContext, remove_users: Callable[[Sequence[str]], list[ActionReport]]
+    ) -> None:
+        self._ctx = ctx
+        self._remove_users = remove_users
+
+    def create_network(self, options: NetworkCreateOptions) -> NetworkSummary:
+        ctx = self._ctx
+        if options.driver not in ("bridge", ""):
+            raise InvalidArgument(f"unsupported network driver {options.driver!r}: use bridge")
+        labels = _pairs(options.labels, "--label")
+        opts = _pairs(options.options, "--opt")
+        for key, value in opts:
+            if key not in OPTIONS:
+                raise InvalidArgument(
+                    f"unsupported network option {key!r}: use {', '.join(OPTIONS)}"
+                )
+            if key == "mtu" and not (value.isdigit() and 68 <= int(value) <= 65520):
+                raise InvalidArgument(f"invalid mtu {value!r}: use 68 to 65520")
+        existing = {r.name for r in store(ctx).all()}
+        name = options.name
+        if name is None:
+            n = 1
+            while f"hutch{n}" in existing:
+                n += 1
+            name = f"hutch{n}"
+        if not valid_name(name):
+            raise InvalidArgument(
+                f"invalid network name {name!r}: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*"
+            )
+        if name in existing and options.ignore:
+            return summary(ctx, store(ctx).find(name))
+        if name in netconfig.MODES:
+            raise InvalidArgument(f"network name {name} is reserved")
+        subnets = _subnets(options, store(ctx).used_subnets())
+        record = NetworkRecord(
+            name=name,
+            id=new_id(),
+            driver="bridge",
+            bridge="",
+            subnets=subnets,
+            internal=options.internal,
+            ipv6=options.ipv6,
+            dns=not options.disable_dns,
+            labels=labels,
+            options=opts,
+            created=time.time(),
+        )
+        created = store(ctx).create(record)
+        if (rundir(ctx) / "dns.json").exists():
+            publish_dns(ctx)
+        return summary(ctx, created)
+
+    def list_networks(self, filters: Sequence[str]) -> list[NetworkSummary]:
+        return [summary(self._ctx, r) for r in store(self._ctx).all() if _match(r, filters)]
+
+    def inspect_networks(self, names: Sequence[str]) -> list[NetworkSummary]:
+        return [summary(self._ctx, store(self._ctx).find(n)) for n in names]
+
+    def network_exists(self, name: str) -> bool:
+        try:
+            store(self._ctx).find(name)
+        except NoSuchObject:
+            return False
+        return True
+
+    def remove_networks(
+        self, names: Sequence[str], force: bool, timeout: int | None
+    ) -> list[ActionReport]:
+        reports = []
+        for name in names:
+            try:
+                record = store(self._ctx).find(name)
+                users = [a.container_id for a in store(self._ctx).attachments(network=record.name)]
+                if users and not force:
+                    raise Conflict(
+                        f"network {record.name} is being used by {len(users)} container(s): "
+                        "remove them first or use --force"
+                    )
+                if users:
+                    self._ctx.enter_session()
+                    failed = [r for r in self._remove_users(users) if r.error]
+                    if failed:
+                        raise Conflict(
+                            f"cannot remove container {failed[0].name}: {failed[0].error}"
+                        )
+                store(self._ctx).delete(record.name)
+                self._teardown(record)
+                reports.append(ActionReport(name, record.name))
+            except HutchError as exc:
+                reports.append(ActionReport(name, error=str(exc), exit_code=exc.exit_code))
+        return reports
+
+    def _teardown(self, record: NetworkRecord) -> None:
+        """The bridge and the rules of a removed network go from the rootless namespace."""
+        from hutch.net import nftrules
+
+        directory = rundir(self._ctx)
+        if rootless.holder_pid(directory) is None:
+            return
+        self._ctx.enter_session()
+        rootless.run_in_netns(directory, ["ip", "link", "del", record.bridge])
+        rootless.run_in_netns(
+            directory,
+            ["nft", "-f", "-"],
+            nftrules.delete_table(nftrules.network_table(record.bridge)),
+        )
+        publish_dns(self._ctx)
+
+    def prune_networks(self, filters: Sequence[str]) -> list[str]:
+        removed = []
+        for record in store(self._ctx).all():
+            if not _match(record, filters):
+                continue
+            if store(self._ctx).attachments(network=record.name):
+                continue
+            try:
+                store(self._ctx).delete(record.name)
+            except Conflict:
+                continue
+            self._teardown(record)
+            removed.append(record.name)
+        return removed
+
+    # -- connect / disconnect ------------------------------------------------------
+
+    def connect_network(self, options: NetworkConnectOptions) -> None:
+        ctx = self._ctx
+        ctx.enter_session()
+        record = store(ctx).find(options.network)
+        container = cs.get(ctx, options.container)
+        net = network_of(container)
+        if net.mode not in ("bridge",):
+            raise InvalidArgument(
+                f"container {container.record.name} is on network mode "
+                f"{container.options.get('network')!r}: only containers on user-defined "
+                "networks can be connected to more"
+            )
+        if any(a.network == record.name for a in net.attachments):
+            raise Conflict(
+                f"container {container.record.name} is already connected to {record.name}"
+            )
+        for alias in options.aliases:
+            if not valid_name(alias):
+                raise InvalidArgument(f"invalid alias {alias!r}")
+        if options.ip is not None:
+            try:
+                ipaddress.IPv4Address(options.ip)
+            except ValueError as exc:
+                raise InvalidArgument(f"invalid --ip {options.ip!r}: not an IPv4 address") from exc
+            _check_ip(record, options.ip)
+        a = store(ctx).attach(
+            container.record.id, record, address=options.ip, aliases=options.aliases
+        )
+        route = not any(x.default_route for x in net.attachments) and not record.internal
+        attachment = _attachment(record, a, route)
+        try:
+            if container.running:
+                rootless.ensure(rundir(ctx))
+                _helper(
+                    "attach",
+                    {
+                        "rundir": str(rundir(ctx)),
+                        "netns": f"/proc/{container.state.pid}/ns/net",
+                        "container_id": container.record.id,
+                        "attachments": [dataclasses.asdict(attachment)],
+                        "ports": [],
+                    },
+                )
+        except BaseException:
+            store(ctx).detach(container.record.id, record.name)
+            raise
+        _rewrite_network(container, replace(net, attachments=(*net.attachments, attachment)))
+        publish_dns(ctx)
+
+    def disconnect_network(self, network: str, container_name: str, force: bool) -> None:
+        ctx = self._ctx
+        ctx.enter_session()
+        record = store(ctx).find(network)
+        container = cs.get(ctx, container_name)
+        net = network_of(container)
+        mine = [a for a in net.attachments if a.network == record.name]
+        if not mine:
+            raise InvalidArgument(
+                f"container {container.record.name} is not connected to network {record.name}"
+            )
+        if container.running:
+            _helper(
+                "disconnect",
+                {"netns": f"/proc/{container.state.pid}/ns/net", "interface": mine[0].interface},
+            )
+        store(ctx).detach(container.record.id, record.name)
+        rest = tuple(a for a in net.attachments if a.network != record.name)
+        _rewrite_network(container, replace(net, attachments=rest))
+        publish_dns(ctx)
+
+    def reload_networks(self, names: Sequence[str], all_: bool) -> list[ActionReport]:
+        """Re-apply each network's firewall rules and the name server's records."""
+        from hutch.net import nftrules
+
+        ctx = self._ctx
+        ctx.enter_session()
+        if all_:
+            names = [r.id for r in ctx.containers.all()]
+        reports = []
+        directory = rundir(ctx)
+        for name in names:
+            try:
+                container = cs.get(ctx, name)
+                net = network_of(container)
+                if container.running and net.mode == "bridge":
+                    rootless.ensure(directory)
+                    for a in net.attachments:
+                        done = rootless.run_in_netns(
+                            directory,
+                            ["nft", "-f", "-"],
+                            nftrules.network_rules(a.bridge, a.subnet, a.internal),
+                        )
+                        if done.returncode != 0:
+                            raise HutchError(f"nft failed: {done.stderr.strip()}")
+                reports.append(ActionReport(name, container.record.id))
+            except HutchError as exc:
+                reports.append(ActionReport(name, error=str(exc), exit_code=exc.exit_code))
+        publish_dns(ctx)
+        return reports

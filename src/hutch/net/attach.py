@@ -1,0 +1,217 @@
+"""Connecting a container's network namespace to user-defined networks.
+
+    python -m hutch.net.attach attach|detach|disconnect JSON
+
+Spawned by the container's monitor at the init's "namespaces" stage (and
+by ``network connect``/``disconnect``), as a short-lived process of its own:
+pyroute2 is too heavy for the monitor. It is root of the session user
+namespace, so it may enter both the rootless network namespace (which
+owns the bridges) and the container's.
+
+``attach``: per network, make sure the bridge (``hutchN``, gateway address,
+up) and its nftables table exist, then a veth pair with one end on the
+bridge and the other moved into the container, renamed ``ethN``, given its
+address and MAC, and (first network only) the default route. Published
+ports become slirp4netns host forwards to the namespace plus a DNAT rule to
+the container, so the client's address reaches the container unchanged.
+``detach`` removes those forwards again (the veth pairs vanish with the
+container's namespace).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from hutch.linux import syscalls as sc
+from hutch.net import nftrules, rootless
+from hutch.net.rootlessd import SLIRP_ADDRESS
+
+
+class AttachError(Exception):
+    pass
+
+
+def _nft(text: str) -> None:
+    proc = subprocess.run(["nft", "-f", "-"], input=text, text=True, capture_output=True)
+    if proc.returncode != 0:
+        raise AttachError(f"nft failed: {proc.stderr.strip()}")
+
+
+def _veth_names(container_id: str, interface: str) -> tuple[str, str]:
+    pos = interface.removeprefix("eth")
+    return f"v{container_id[:10]}{pos}", f"p{container_id[:10]}{pos}"
+
+
+def _ensure_bridge(ip: Any, a: dict[str, Any]) -> int:
+    from pyroute2 import NetlinkError
+
+    found = ip.link_lookup(ifname=a["bridge"])
+    if not found:
+        with contextlib.suppress(NetlinkError):  # another container made it first
+            ip.link("add", ifname=a["bridge"], kind="bridge")
+        found = ip.link_lookup(ifname=a["bridge"])
+    index = int(found[0])
+    try:
+        ip.addr("add", index=index, address=a["gateway"], prefixlen=a["prefix"])
+    except NetlinkError as exc:
+        if exc.code != errno.EEXIST:
+            raise
+    ip.link("set", index=index, state="up")
+    return index
+
+
+def _outer(container_id: str, attachments: list[dict[str, Any]], ctr_fd: int) -> None:
+    """In the rootless namespace: bridges, rules, veth pairs (peer into the container)."""
+    from pyroute2 import IPRoute, NetlinkError
+
+    with IPRoute() as ip:
+        for a in attachments:
+            bridge = _ensure_bridge(ip, a)
+            _nft(nftrules.network_rules(a["bridge"], a["subnet"], a["internal"]))
+            host, peer = _veth_names(container_id, a["interface"])
+            for stale in ip.link_lookup(ifname=host):
+                ip.link("del", index=stale)  # of a previous run whose namespace is not gone yet
+            try:
+                ip.link("add", ifname=host, kind="veth", peer={"ifname": peer, "net_ns_fd": ctr_fd})
+            except NetlinkError as exc:
+                raise AttachError(f"cannot create the veth pair {host}: {exc}") from exc
+            index = ip.link_lookup(ifname=host)[0]
+            if a.get("mtu"):
+                ip.link("set", index=index, mtu=a["mtu"])
+            ip.link("set", index=index, master=bridge, state="up")
+
+
+def _inner(container_id: str, attachments: list[dict[str, Any]]) -> None:
+    """In the container's namespace: lo, then each interface and the default route."""
+    from pyroute2 import IPRoute
+
+    with IPRoute() as ip:
+        ip.link("set", index=ip.link_lookup(ifname="lo")[0], state="up")
+        for a in attachments:
+            _host, peer = _veth_names(container_id, a["interface"])
+            index = ip.link_lookup(ifname=peer)[0]
+            ip.link("set", index=index, ifname=a["interface"], address=a["mac"])
+            if a.get("mtu"):
+                ip.link("set", index=index, mtu=a["mtu"])
+            ip.addr("add", index=index, address=a["address"], prefixlen=a["prefix"])
+            ip.link("set", index=index, state="up")
+            if a.get("default_route"):
+                ip.route("add", dst="0.0.0.0/0", gateway=a["gateway"], oif=index)
+
+
+def _ports_file(rundir: Path, container_id: str) -> Path:
+    return rundir / "ports" / f"{container_id}.json"
+
+
+def _publish(rundir: Path, container_id: str, address: str, ports: list[dict[str, Any]]) -> None:
+    _unpublish(rundir, container_id)
+    ids: list[int] = []
+    path = _ports_file(rundir, container_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        for p in ports:
+            reply = rootless.slirp_request(
+                rundir,
+                {
+                    "execute": "add_hostfwd",
+                    "arguments": {
+                        "proto": p["protocol"],
+                        "host_addr": p["host_ip"] or "0.0.0.0",
+                        "host_port": p["host_port"],
+                        "guest_addr": SLIRP_ADDRESS,
+                        "guest_port": p["host_port"],
+                    },
+                },
+            )
+            if "error" in reply:
+                err = reply["error"]
+                desc = err.get("desc", err) if isinstance(err, dict) else err
+                raise AttachError(f"cannot publish port {p['host_port']}/{p['protocol']}: {desc}")
+            ret = reply.get("return", {})
+            ids.append(int(ret["id"]) if isinstance(ret, dict) else 0)
+    finally:
+        path.write_text(json.dumps(ids))
+    forwards = [
+        nftrules.Forward(p["protocol"], p["host_port"], address, p["container_port"]) for p in ports
+    ]
+    _nft(nftrules.port_rules(container_id, forwards))
+
+
+def _unpublish(rundir: Path, container_id: str) -> None:
+    path = _ports_file(rundir, container_id)
+    try:
+        ids = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return
+    for ident in ids:
+        with contextlib.suppress(OSError):
+            rootless.slirp_request(
+                rundir, {"execute": "remove_hostfwd", "arguments": {"id": ident}}
+            )
+    with contextlib.suppress(AttachError):
+        _nft(nftrules.delete_table(nftrules.container_table(container_id)))
+    path.unlink(missing_ok=True)
+
+
+def _enter(path: str) -> None:
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        sc.setns(fd, sc.CLONE_NEWNET)
+    finally:
+        os.close(fd)
+
+
+def attach(req: dict[str, Any]) -> None:
+    rundir = Path(req["rundir"])
+    ctr_fd = os.open(req["netns"], os.O_RDONLY | os.O_CLOEXEC)
+    _enter(rootless.netns_path(rundir))
+    attachments = req["attachments"]
+    _outer(req["container_id"], attachments, ctr_fd)
+    ports = req.get("ports") or []
+    if ports and attachments:
+        _publish(rundir, req["container_id"], attachments[0]["address"], ports)
+    sc.setns(ctr_fd, sc.CLONE_NEWNET)
+    _inner(req["container_id"], attachments)
+
+
+def detach(req: dict[str, Any]) -> None:
+    rundir = Path(req["rundir"])
+    if not _ports_file(rundir, req["container_id"]).exists():
+        return
+    with contextlib.suppress(rootless.RootlessNetError):
+        _enter(rootless.netns_path(rundir))
+        _unpublish(rundir, req["container_id"])
+
+
+def disconnect(req: dict[str, Any]) -> None:
+    from pyroute2 import IPRoute
+
+    _enter(req["netns"])
+    with IPRoute() as ip:
+        for index in ip.link_lookup(ifname=req["interface"]):
+            ip.link("del", index=index)
+
+
+def main(argv: list[str]) -> int:
+    action, raw = argv[0], argv[1]
+    req = json.loads(raw)
+    try:
+        {"attach": attach, "detach": detach, "disconnect": disconnect}[action](req)
+    except (AttachError, rootless.RootlessNetError) as exc:
+        sys.stderr.write(f"{exc}\n")
+        return 1
+    except Exception as exc:
+        sys.stderr.write(f"{action} failed: {type(exc).__name__}: {exc}\n")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

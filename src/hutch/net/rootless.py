@@ -1,0 +1,175 @@
+"""Finding, starting and entering the rootless network namespace (``hutch.net.rootlessd``).
+
+``RUNDIR/rootless.pid`` holds ``PID START SLIRP_PID``: the holder's pid and
+start time (a recycled pid is never taken for it) and its slirp4netns's pid.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import select
+import signal
+import socket
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import subprocess
+
+_START_TIMEOUT = 15.0
+
+
+class RootlessNetError(Exception):
+    """The rootless network namespace cannot be made or used; the message is for the user."""
+
+
+def _start_time(pid: int) -> str | None:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        return None
+
+
+def holder_pid(rundir: Path) -> int | None:
+    """The live holder's pid, or None."""
+    try:
+        pid_s, start, _slirp = (rundir / "rootless.pid").read_text().split()
+    except (OSError, ValueError):
+        return None
+    pid = int(pid_s)
+    return pid if _start_time(pid) == start else None
+
+
+def netns_path(rundir: Path) -> str:
+    pid = holder_pid(rundir)
+    if pid is None:
+        raise RootlessNetError("the rootless network namespace is not running")
+    return f"/proc/{pid}/ns/net"
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def ensure(rundir: Path) -> int:
+    """The holder's pid, starting it first when none is alive (under a lock)."""
+    pid = holder_pid(rundir)
+    if pid is not None:
+        return pid
+    rundir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with _locked(rundir / "rootless.lock"):
+        pid = holder_pid(rundir)
+        if pid is not None:
+            return pid
+        return _start(rundir)
+
+
+def _start(rundir: Path) -> int:
+    import subprocess
+
+    r, w = os.pipe()
+    log = open(rundir / "rootless.log", "wb")  # noqa: SIM115 - handed to the child
+    try:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "hutch.net.rootlessd", str(rundir), str(w)],
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=log,
+            pass_fds=(w,),
+            start_new_session=True,
+            # the holder must not die with the terminal or the caller
+            restore_signals=True,
+        )
+    finally:
+        os.close(w)
+        log.close()
+    data = b""
+    try:
+        while b"\n" not in data:
+            ready, _, _ = select.select([r], [], [], _START_TIMEOUT)
+            chunk = os.read(r, 64) if ready else b""
+            if not chunk:
+                break
+            data += chunk
+    finally:
+        os.close(r)
+    if b"\n" not in data:
+        with contextlib.suppress(ProcessLookupError):
+            proc.kill()
+        proc.wait()
+        text = (rundir / "rootless.log").read_text(errors="replace").strip().splitlines()
+        raise RootlessNetError(
+            "cannot start the rootless network namespace: " + (text[-1] if text else "no message")
+        )
+    start = _start_time(proc.pid)
+    tmp = rundir / "rootless.pid.tmp"
+    tmp.write_text(f"{proc.pid} {start} {data.decode().strip()}\n")
+    os.replace(tmp, rundir / "rootless.pid")
+    return proc.pid
+
+
+def stop(rundir: Path) -> None:
+    pid = holder_pid(rundir)
+    (rundir / "rootless.pid").unlink(missing_ok=True)
+    if pid is not None:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGTERM)
+
+
+def notify(rundir: Path) -> None:
+    """Tell the name server that ``dns.json`` changed."""
+    pid = holder_pid(rundir)
+    if pid is not None:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGHUP)
+
+
+def write_dns(rundir: Path, networks: list[dict[str, object]]) -> None:
+    rundir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    tmp = rundir / f"dns.json.{os.getpid()}"
+    tmp.write_text(json.dumps({"networks": networks}))
+    os.replace(tmp, rundir / "dns.json")
+    notify(rundir)
+
+
+def run_in_netns(rundir: Path, argv: list[str], text: str = "") -> subprocess.CompletedProcess[str]:
+    """Run a command (``nft``, ``ip``) inside the rootless network namespace."""
+    import subprocess
+
+    from hutch.linux import syscalls as sc
+
+    path = netns_path(rundir)
+
+    def enter() -> None:
+        fd = os.open(path, os.O_RDONLY)
+        sc.setns(fd, sc.CLONE_NEWNET)
+        os.close(fd)
+
+    return subprocess.run(
+        argv, input=text, text=True, capture_output=True, preexec_fn=enter, check=False
+    )
+
+
+def slirp_request(rundir: Path, request: dict[str, object]) -> dict[str, object]:
+    """One call to the holder's slirp4netns API (``add_hostfwd``, ``remove_hostfwd``)."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+        s.connect(str(rundir / "slirp.sock"))
+        s.sendall(json.dumps(request).encode())
+        s.shutdown(socket.SHUT_WR)
+        answer = b""
+        while chunk := s.recv(4096):
+            answer += chunk
+    reply: dict[str, object] = json.loads(answer or b"{}")
+    return reply

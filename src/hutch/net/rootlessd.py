@@ -1,0 +1,263 @@
+"""The rootless network namespace and its name server: one process per user session.
+
+    python -m hutch.net.rootlessd RUNDIR
+
+User-defined networks live in one extra network namespace (created inside
+the session user namespace, as podman's "rootless netns"): a bridge per
+network, a veth pair per container attachment. This process holds that
+namespace (it lives in it), connects it outward with slirp4netns (whose
+``--exit-fd`` ends it with us), and answers DNS on each network's gateway
+address: container names and aliases from ``RUNDIR/dns.json`` (rewritten by
+the engine, then SIGHUP), everything else forwarded to the host's resolvers
+through a socket opened *before* we left the host's namespace, so a
+loopback resolver such as 127.0.0.53 is reachable too.
+
+Standard library only; started detached by ``hutch.net.rootless.ensure``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import select
+import shutil
+import signal
+import socket
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from hutch.linux import syscalls as sc
+from hutch.net import dns
+
+SLIRP_ADDRESS = "10.0.2.100"  # the namespace's own address on slirp4netns's tap0
+TAP = "tap0"
+_FORWARD_TIMEOUT = 5.0
+IP_FREEBIND = 15
+
+
+def upstream_servers(resolv: str) -> list[str]:
+    out = []
+    for line in resolv.splitlines():
+        fields = line.split()
+        if len(fields) > 1 and fields[0] == "nameserver":
+            out.append(fields[1].split("%")[0])
+    return out or ["127.0.0.1"]
+
+
+class Responder:
+    def __init__(self, rundir: Path, upstream: list[str]) -> None:
+        self.rundir = rundir
+        self.upstream = upstream
+        # sockets of the host's namespace, for forwarding
+        self.out4 = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.out6: socket.socket | None = None
+        with contextlib.suppress(OSError):
+            self.out6 = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+        self.listeners: dict[str, tuple[socket.socket, str]] = {}  # gateway -> (sock, network)
+        self.networks: dict[str, dict[str, object]] = {}
+        self.pending: dict[int, tuple[socket.socket, Any, int, float]] = {}
+        self.next_id = 1
+
+    def reload(self) -> None:
+        try:
+            config = json.loads((self.rundir / "dns.json").read_text())
+        except (OSError, ValueError):
+            config = {"networks": []}
+        self.networks = {n["name"]: n for n in config["networks"] if n.get("dns", True)}
+        wanted = {str(n["gateway"]): name for name, n in self.networks.items()}
+        for gateway in list(self.listeners):
+            if gateway not in wanted:
+                self.listeners.pop(gateway)[0].close()
+        for gateway, name in wanted.items():
+            if gateway in self.listeners:
+                self.listeners[gateway] = (self.listeners[gateway][0], name)
+                continue
+            family = socket.AF_INET6 if ":" in gateway else socket.AF_INET
+            s = socket.socket(family, socket.SOCK_DGRAM)
+            # the bridge (and its address) appears with the network's first container
+            s.setsockopt(socket.SOL_IP, IP_FREEBIND, 1)
+            try:
+                s.bind((gateway, 53))
+            except OSError:
+                s.close()
+                continue
+            self.listeners[gateway] = (s, name)
+
+    def sockets(self) -> list[socket.socket]:
+        out = [s for s, _ in self.listeners.values()] + [self.out4]
+        return out + ([self.out6] if self.out6 else [])
+
+    def query(self, sock: socket.socket, network: str) -> None:
+        try:
+            data, addr = sock.recvfrom(4096)
+        except OSError:
+            return
+        q = dns.parse_query(data)
+        if q is None:
+            return
+        net = self.networks.get(network, {})
+        records = net.get("records", {})
+        assert isinstance(records, dict)
+        name = q.name
+        for suffix in (".dns.hutch", ".dns.podman"):
+            name = name.removesuffix(suffix)
+        if name in records:
+            with contextlib.suppress(OSError):
+                sock.sendto(dns.answer(data, q, list(records[name])), addr)
+            return
+        if net.get("internal"):
+            with contextlib.suppress(OSError):
+                sock.sendto(dns.error(data, q, dns.NXDOMAIN), addr)
+            return
+        self._forward(sock, addr, data, q.id)
+
+    def _forward(self, sock: socket.socket, addr: Any, data: bytes, ident: int) -> None:
+        now = time.monotonic()
+        for key in [k for k, v in self.pending.items() if v[3] < now]:
+            del self.pending[key]
+        new_id = self.next_id
+        self.next_id = self.next_id % 65535 + 1
+        self.pending[new_id] = (sock, addr, ident, now + _FORWARD_TIMEOUT)
+        server = self.upstream[0]
+        out = self.out6 if ":" in server and self.out6 else self.out4
+        with contextlib.suppress(OSError):
+            out.sendto(dns.with_id(data, new_id), (server, 53))
+
+    def reply(self, out: socket.socket) -> None:
+        try:
+            data, _ = out.recvfrom(65535)
+        except OSError:
+            return
+        entry = self.pending.pop(dns.message_id(data), None)
+        if entry is not None:
+            sock, addr, ident, _ = entry
+            with contextlib.suppress(OSError):
+                sock.sendto(dns.with_id(data, ident), addr)
+
+
+def _make_namespace() -> tuple[int, int]:
+    """A new network namespace held by a child; returns (child pid, namespace fd)."""
+    r, w = os.pipe()
+    r2, w2 = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the short-lived child
+        try:
+            sc.unshare(sc.CLONE_NEWNET)
+            os.write(w, b"k")
+            os.read(r2, 1)
+        finally:
+            os._exit(0)
+    os.close(w)
+    os.close(r2)
+    if os.read(r, 1) != b"k":
+        raise OSError("cannot create the rootless network namespace")
+    os.close(r)
+    fd = os.open(f"/proc/{pid}/ns/net", os.O_RDONLY)
+    os.close(w2)  # the child may go: our descriptor keeps the namespace
+    os.waitpid(pid, 0)
+    return pid, fd
+
+
+def _start_slirp(ns_fd: int, rundir: Path) -> tuple[int, int]:
+    """slirp4netns on the namespace; returns (pid, the write end of its exit pipe)."""
+    exit_r, exit_w = os.pipe2(os.O_CLOEXEC)
+    ready_r, ready_w = os.pipe2(os.O_CLOEXEC)
+    api = rundir / "slirp.sock"
+    api.unlink(missing_ok=True)
+    argv = [
+        shutil.which("slirp4netns") or "slirp4netns",
+        "--configure",
+        "--mtu",
+        "65520",
+        "--exit-fd",
+        str(exit_r),
+        "--ready-fd",
+        str(ready_w),
+        "--api-socket",
+        str(api),
+        "--netns-type",
+        "path",
+        f"/proc/self/fd/{ns_fd}",
+        TAP,
+    ]
+    keep = (ns_fd, exit_r, ready_w)
+    for fd in keep:
+        os.set_inheritable(fd, True)
+    log = os.open(rundir / "slirp.log", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    pid = os.posix_spawn(
+        argv[0],
+        argv,
+        dict(os.environ),
+        file_actions=[
+            (os.POSIX_SPAWN_OPEN, 0, "/dev/null", os.O_RDONLY, 0),
+            (os.POSIX_SPAWN_DUP2, log, 1),
+            (os.POSIX_SPAWN_DUP2, log, 2),
+        ],
+        setsigdef=(signal.SIGPIPE, signal.SIGTERM, signal.SIGINT, signal.SIGHUP),
+    )
+    os.close(log)
+    for fd in keep:
+        os.set_inheritable(fd, False)
+    os.close(exit_r)
+    os.close(ready_w)
+    ready, _, _ = select.select([ready_r], [], [], 10.0)
+    ok = bool(ready) and os.read(ready_r, 1) == b"1"
+    os.close(ready_r)
+    if not ok:
+        raise OSError("slirp4netns did not start: " + (rundir / "slirp.log").read_text()[-300:])
+    return pid, exit_w
+
+
+def _run(argv: list[str]) -> None:
+    import subprocess
+
+    subprocess.run(argv, check=True, stdin=subprocess.DEVNULL, capture_output=True)
+
+
+def main(rundir: Path, ready_fd: int) -> None:
+    rundir.mkdir(parents=True, exist_ok=True)
+    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
+    upstream = upstream_servers(
+        Path("/etc/resolv.conf").read_text() if Path("/etc/resolv.conf").exists() else ""
+    )
+    responder = Responder(rundir, upstream)  # its forwarding sockets stay in the host's namespace
+    _child, ns_fd = _make_namespace()
+    slirp_pid, _exit_w = _start_slirp(ns_fd, rundir)
+    sc.setns(ns_fd, sc.CLONE_NEWNET)
+    os.close(ns_fd)
+    Path("/proc/sys/net/ipv4/ip_forward").write_text("1\n")
+    _run(["ip", "link", "set", "lo", "up"])
+    wake_r, wake_w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
+    signal.set_wakeup_fd(wake_w)
+    signal.signal(signal.SIGHUP, lambda *_: None)
+    signal.signal(signal.SIGCHLD, lambda *_: None)
+    responder.reload()
+    os.write(ready_fd, f"{slirp_pid}\n".encode())
+    os.close(ready_fd)
+    while True:
+        listeners = {s: name for s, name in responder.listeners.values()}
+        readers: list[Any] = [wake_r, *responder.sockets()]
+        try:
+            ready, _, _ = select.select(readers, [], [], 30.0)
+        except InterruptedError:
+            continue
+        if wake_r in ready:
+            with contextlib.suppress(BlockingIOError):
+                os.read(wake_r, 512)
+            done, _status = os.waitpid(slirp_pid, os.WNOHANG)
+            if done:
+                os._exit(1)  # no way out any more: let the next command start afresh
+            responder.reload()
+            continue
+        for s in ready:
+            if s in listeners:
+                responder.query(s, listeners[s])
+            elif isinstance(s, socket.socket):
+                responder.reply(s)
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]), int(sys.argv[2]))
