@@ -356,3 +356,14 @@ EOF
     assert out == "1\nscript ran in /srv/app\n"
     listing = hutch("run", "--rm", "scripted", "ls", "-a", "/dev").stdout
     assert ".hutch-run-script" not in listing
+
+
+def test_workdir_creates_the_directory(hutch: Hutch, base_image: str, tmp_path: Path) -> None:
+    context = write_context(
+        tmp_path / "ctx", {}, containerfile="FROM base\nWORKDIR /made/here\nWORKDIR /tmp\n"
+    )
+    build(hutch, context, "-t", "wd")
+    out = hutch("run", "--rm", "--workdir", "/", "wd", "stat", "-c", "%U %F", "/made/here").stdout
+    assert out == "root directory\n"
+    base_layers = len(inspect(hutch, "base")["RootFS"]["Layers"])
+    assert len(inspect(hutch, "wd")["RootFS"]["Layers"]) == base_layers + 1

@@ -259,7 +259,13 @@ class Builder:
             cmd_set = state.cmd_set or isinstance(instruction, ins.Cmd)
             if isinstance(instruction, ins.Entrypoint) and not state.cmd_set:
                 config = replace(config, cmd=None)
-            return replace(self.finish(state, text, config, None), cmd_set=cmd_set)
+            # WORKDIR also makes the directory, as podman and Docker do.
+            produce = (
+                self.fs.make_dir(config.working_dir)
+                if isinstance(instruction, ins.Workdir)
+                else None
+            )
+            return replace(self.finish(state, text, config, produce), cmd_set=cmd_set)
         if isinstance(instruction, ins.Run):
             return self.fs.run(state, instruction, stage, words)
         if isinstance(instruction, (ins.Copy, ins.Add)):

@@ -16,7 +16,7 @@ import posixpath
 import re
 import secrets
 import shutil
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -354,6 +354,18 @@ class FsSteps:
                 mtime = parsedate_to_datetime(modified).timestamp()
         name = posixpath.basename(urllib.parse.urlparse(url).path) or "index.html"
         return _Download(url, name, data, mtime)
+
+    def make_dir(self, path: str) -> Callable[[StageState], LayerInfo | None]:
+        """The producer of a WORKDIR step: the directory, if the image lacks it."""
+
+        def produce(current: StageState) -> LayerInfo | None:
+            tmp = self.builder.scratch_dir()
+            root = work_root(tmp, self.host.layers_dir, current.layers, current.upper)
+            with self.host.mounted(root.rootfs(self.host.driver)):
+                copying.ensure_dir(str(root.merged), path, None)
+            return self._layer(root, current)
+
+        return produce
 
     # -- shared ------------------------------------------------------------------
 
