@@ -124,6 +124,11 @@ class ContainerService:
                 self._ctx, record.id, mount_requests, rootfs
             )
             spec = replace(spec, mounts=spec.mounts + mounts, resources=resources)
+            from hutch.engine import userns_plan  # --userns, --uidmap, --subuidname
+
+            spec = userns_plan.apply(
+                self._ctx, record.id, options.security, options.user is not None, spec, dirs
+            )
             spawn.write_bundle(spec, dirs.userdata)
             st.write_state(dirs.userdata / "state.json", st.RuntimeState())
             config = json.loads(record.config)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from hutch.api.errors import InvalidArgument
 from hutch.api.options_security import SecurityOptions
-from hutch.runtime.ids import IdMapEntry
+from hutch.runtime.ids import IdMapEntry, IdRange
 
 MODES = ("", "host", "keep-id", "nomap", "auto")
 # Modes that run the container in the session namespace itself.
@@ -79,6 +79,7 @@ def check_within(entries: tuple[IdMapEntry, ...], available: int, flag: str) -> 
 
 
 def parse_userns_options(options: SecurityOptions) -> UsernsMode:
+    """The cheap checks (syntax, combinations), before anything is created."""
     mode = parse_mode(options.userns)
     uidmap = parse_map(options.uidmap, "--uidmap")
     gidmap = parse_map(options.gidmap, "--gidmap")
@@ -86,15 +87,87 @@ def parse_userns_options(options: SecurityOptions) -> UsernsMode:
         raise InvalidArgument("--userns cannot be combined with --uidmap/--gidmap")
     if (options.subuidname or options.subgidname) and (mode.mode or uidmap or gidmap):
         raise InvalidArgument("--subuidname/--subgidname cannot be combined with --userns or maps")
-    if (
-        mode.mode not in SESSION_MODES
-        or uidmap
-        or gidmap
-        or options.subuidname
-        or options.subgidname
-    ):
-        raise InvalidArgument(
-            "a per-container user namespace (--userns keep-id|nomap|auto, --uidmap, --gidmap, "
-            "--subuidname) is not supported yet; containers run in the session namespace"
-        )
+    if mode.mode == "auto" and mode.size is not None and mode.size == 0:
+        raise InvalidArgument("invalid --userns auto:size=0: the size must be at least 1")
     return mode
+
+
+# -- the maps of a per-container namespace (pure; ids of the session namespace) --
+
+
+def keep_id_map(inside: int, available: int) -> tuple[IdMapEntry, ...]:
+    """podman's keep-id: ``inside`` is the user (session 0), 0.. the subordinate ids.
+
+    Container ids below ``inside`` take session ids 1..inside, the ids above
+    it keep their own number, so the map stays one-to-one.
+    """
+    if available < 2:
+        raise InvalidArgument(_NO_RANGE.format(mode="--userns keep-id"))
+    entries = []
+    below = min(inside, available - 1)
+    if below:
+        entries.append(IdMapEntry(0, 1, below))
+    entries.append(IdMapEntry(inside, 0, 1))
+    above = available - (inside + 1)
+    if above > 0:
+        entries.append(IdMapEntry(inside + 1, inside + 1, above))
+    return tuple(sorted(entries, key=lambda e: e.inside))
+
+
+def nomap_map(available: int) -> tuple[IdMapEntry, ...]:
+    """podman's nomap: the subordinate ids from container 0 on; the user is not mapped."""
+    if available < 2:
+        raise InvalidArgument(_NO_RANGE.format(mode="--userns nomap"))
+    return (IdMapEntry(0, 1, available - 1),)
+
+
+def subid_map(
+    name: str,
+    named: tuple[IdRange, ...],
+    session: tuple[IdMapEntry, ...],
+    flag: str,
+) -> tuple[IdMapEntry, ...]:
+    """``--subuidname NAME``: NAME's host ranges, which must be the user's own.
+
+    Each host range is found in the session map (whose outside ids are host
+    ids) and becomes consecutive container ids from 0.
+    """
+    if not named:
+        raise InvalidArgument(f"{flag} {name}: no range for {name!r} in /etc/sub{flag[5:8]}")
+    entries = []
+    inside = 0
+    for r in named:
+        session_id = _session_id_of_host(session, r.start, r.count)
+        if session_id is None:
+            raise InvalidArgument(
+                f"{flag} {name}: the range {r.start}-{r.start + r.count - 1} is not within "
+                "your own subordinate ids, so it cannot be mapped rootless"
+            )
+        entries.append(IdMapEntry(inside, session_id, r.count))
+        inside += r.count
+    return tuple(entries)
+
+
+def _session_id_of_host(session: tuple[IdMapEntry, ...], host: int, count: int) -> int | None:
+    for e in session:
+        if e.outside <= host and host + count <= e.outside + e.count:
+            return e.inside + host - e.outside
+    return None
+
+
+def is_identity(entries: tuple[IdMapEntry, ...]) -> bool:
+    return all(e.inside == e.outside for e in entries)
+
+
+def map_size(entries: tuple[IdMapEntry, ...]) -> int:
+    return sum(e.count for e in entries)
+
+
+def lowest_inside(entries: tuple[IdMapEntry, ...]) -> int:
+    return min(e.inside for e in entries)
+
+
+_NO_RANGE = (
+    "{mode} needs a subordinate id range (/etc/subuid and /etc/subgid): "
+    "the session namespace maps only your own id"
+)

@@ -18,7 +18,7 @@ import termios
 from typing import Any, NoReturn
 
 from hutch.linux import syscalls as sc
-from hutch.runtime import cgroupfs, mounts, security, volume_chown
+from hutch.runtime import cgroupfs, mounts, security, userns, volume_chown
 from hutch.runtime.paths_in_root import resolve_in_root
 from hutch.runtime.spec import Spec
 from hutch.runtime.tinyinit import run_as_init  # imported now: after pivot_root it is out of reach
@@ -72,7 +72,7 @@ def _report(sock: socket.socket, code: int, message: str) -> NoReturn:
 
 def _setup_and_exec(spec: Spec, sock: socket.socket, gid5_mapped: bool) -> None:
     cgroup = cgroupfs.container_cgroup(spec.resources, spec.id)
-    if cgroup is not None:
+    if cgroup is not None and not spec.userns.enabled:  # else joined by runtime/userns.py
         # Before unsharing the cgroup namespace, whose root is then this cgroup.
         cgroupfs.join(cgroup)
     if spec.network.join:
@@ -88,9 +88,13 @@ def _setup_and_exec(spec: Spec, sock: socket.socket, gid5_mapped: bool) -> None:
     window = (int(go[1]), int(go[2])) if len(go) == 3 else (24, 80)
 
     root = spec.rootfs.target  # mounted by the monitor, inherited with the mount table
+    if spec.userns.enabled:
+        userns.own_root_mount(root)
     for step in mounts.base_plan(spec, gid5_mapped=gid5_mapped):
         step.execute(root)
     security.setup_mounts(spec, root)
+    if spec.userns.enabled:
+        userns.add_identity_entries(root, spec.userns)
     user = resolve_user(root, spec.process.user.spec)
     volume_chown.chown_mounts(root, spec.mounts, user.uid, user.gid)
     cwd = spec.process.cwd or "/"

@@ -38,8 +38,11 @@ from hutch.runtime import security
 from hutch.runtime.spec import Spec
 from hutch.runtime.users import resolve_user
 
+# user first: a container with its own user namespace (--userns) owns the
+# others, and joining them needs CAP_SYS_ADMIN there.
 # mnt last: after it, /proc/<pid> paths mean the container's /proc.
 _JOIN_ORDER = (
+    ("user", sc.CLONE_NEWUSER),
     ("ipc", sc.CLONE_NEWIPC),
     ("uts", sc.CLONE_NEWUTS),
     ("net", sc.CLONE_NEWNET),

@@ -140,6 +140,7 @@ class Monitor:
         self.init_pid = 0
         self.cgroup: Path | None = None
         self.net_pids: list[int] = []
+        self.userns_fd = -1  # the container's own user namespace (--userns), if any
         self.wake_r, self.wake_w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
         check = spec.lifecycle.health
         self.health = HealthRunner(check, spec) if check is not None else None
@@ -166,7 +167,7 @@ class Monitor:
         except OSError as exc:
             return self._fail_before_start(f"creating the container's cgroup: {exc}")
         try:
-            helper = mount_rootfs(self.spec.rootfs)
+            helper = self._mount_rootfs()
         except OSError as exc:
             self._remove_cgroup()
             return self._fail_before_start(f"mounting the root filesystem: {exc}")
@@ -220,6 +221,32 @@ class Monitor:
             # A systemd scope: tell the init where its cgroup is.
             resources = replace(res, parent=str(self.cgroup.parent))
             self.spec = replace(self.spec, resources=resources)
+
+    def _mount_rootfs(self) -> object:
+        """The rootfs; with ``--userns`` first the container's user namespace."""
+        self.userns_fd = -1
+        if not self.spec.userns.enabled:
+            return mount_rootfs(self.spec.rootfs)
+        from hutch.runtime import userns  # only containers with their own namespace
+
+        self.userns_fd = userns.make_userns(self.spec.userns)
+        return userns.mount_shifted_rootfs(self.spec.rootfs, self.spec.userns)
+
+    def _fork_init(self) -> int:
+        """Fork the init into a new pid namespace (and the container's user namespace)."""
+        if self.userns_fd < 0:
+            sc.unshare(sc.CLONE_NEWPID)
+            return os.fork()
+        from hutch.runtime import userns
+
+        return userns.fork_init(self.spec, self.userns_fd)
+
+    def _gid5(self) -> bool:
+        if not self.spec.userns.enabled:
+            return self.args.gid5
+        from hutch.runtime import userns
+
+        return userns.gid5_mapped(self.spec.userns)
 
     def _remove_cgroup(self) -> None:
         if self.cgroup is not None:
@@ -280,8 +307,13 @@ class Monitor:
                 in_r, stdin_w = os.pipe2(os.O_CLOEXEC)
                 child_fds.append((in_r, 0))
         sc.setns(self.own_pidns, sc.CLONE_NEWPID)
-        sc.unshare(sc.CLONE_NEWPID)
-        pid = os.fork()
+        try:
+            pid = self._fork_init()
+        except OSError as exc:
+            self._close_fds([*pipes, *(src for src, _dst in child_fds)], stdin_w, None)
+            a.close()
+            b.close()
+            return self._fail_before_start(f"starting the container: {exc}")
         if pid == 0:  # pragma: no cover - the container init
             a.close()
             for src, dst in child_fds:
@@ -289,7 +321,7 @@ class Monitor:
             if not proc.stdin and not proc.terminal:
                 null = os.open("/dev/null", os.O_RDONLY)
                 os.dup2(null, 0)
-            container_main(self.spec, b, self.args.gid5)
+            container_main(self.spec, b, self._gid5())
         b.close()
         for src, _dst in child_fds:
             os.close(src)

@@ -12,6 +12,7 @@ from hutch.runtime.spec_lifecycle import LifecycleSpec
 from hutch.runtime.spec_network import NetworkSpec
 from hutch.runtime.spec_resources import ResourceSpec
 from hutch.runtime.spec_security import SecuritySpec
+from hutch.runtime.spec_userns import UsernsSpec
 
 NAMESPACES = ("mount", "pid", "uts", "ipc", "net", "cgroup")
 
@@ -80,6 +81,7 @@ class Spec:
     lifecycle: LifecycleSpec = field(default_factory=LifecycleSpec)
     security: SecuritySpec = field(default_factory=SecuritySpec)
     resources: ResourceSpec = field(default_factory=ResourceSpec)
+    userns: UsernsSpec = field(default_factory=UsernsSpec)
 
 
 # podman's defaults (containers/common pkg/config): masked and read-only paths.

@@ -37,9 +37,10 @@ def test_map_outside_the_session_range_is_impossible() -> None:
         check_within((IdMapEntry(0, 1, 65537),), 65537, "--uidmap")
 
 
-def test_session_modes_pass_and_nested_ones_are_refused_clearly() -> None:
+def test_modes_pass_and_bad_combinations_are_refused_clearly() -> None:
     assert parse_userns_options(SecurityOptions(userns="host")).mode == "host"
-    with pytest.raises(InvalidArgument, match="not supported yet"):
-        parse_userns_options(SecurityOptions(userns="keep-id"))
+    assert parse_userns_options(SecurityOptions(userns="keep-id")).mode == "keep-id"
+    with pytest.raises(InvalidArgument, match="cannot be combined"):
+        parse_userns_options(SecurityOptions(userns="keep-id", subuidname="x"))
     with pytest.raises(InvalidArgument, match="cannot be combined"):
         parse_userns_options(SecurityOptions(userns="host", uidmap=("0:0:1",)))

@@ -1,0 +1,156 @@
+"""From ``--userns``/``--uidmap``/``--subuidname`` to the spec's ``UsernsSpec``.
+
+Runs at create, inside the session namespace, after the container record
+exists (``auto`` records its range under the container's id); any refusal
+raises ``InvalidArgument`` and the caller removes the record, so nothing has
+started. The maps are pure functions in ``engine/userns.py``.
+"""
+
+from __future__ import annotations
+
+import grp
+import os
+import pwd
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+from hutch.api.errors import InvalidArgument
+from hutch.api.options_security import SecurityOptions
+from hutch.engine import userns as um
+from hutch.engine import userns_auto
+from hutch.engine.context import EngineContext
+from hutch.runtime.ids import IdMapEntry, map_to_host, subordinate_ranges
+from hutch.runtime.spec import Spec, User
+from hutch.runtime.spec_userns import SHIFT_COPY, SHIFT_FUSE, SHIFT_NONE, UsernsSpec
+from hutch.store.containers import ContainerDirs
+
+SHIFT_ENV = "HUTCH_USERNS_SHIFT"  # force "copy" or "fuse-overlayfs" (tests, measurements)
+
+
+def requested(options: SecurityOptions) -> bool:
+    mode = um.parse_userns_options(options)
+    return mode.mode not in um.SESSION_MODES or bool(
+        options.uidmap or options.gidmap or options.subuidname or options.subgidname
+    )
+
+
+def apply(
+    ctx: EngineContext,
+    container_id: str,
+    options: SecurityOptions,
+    user_given: bool,
+    spec: Spec,
+    dirs: ContainerDirs,
+) -> Spec:
+    """``spec`` with the container's own user namespace, when one is asked for."""
+    if not requested(options):
+        return spec
+    state = ctx.enter_session()
+    uid_map, gid_map, mode = _maps(ctx, container_id, options, state.uid_map, state.gid_map)
+    userns = UsernsSpec(mode=mode, uid_map=uid_map, gid_map=gid_map)
+    if mode == "keep-id":
+        userns, spec = _keep_id(options, user_given, state.uid_map, state.gid_map, userns, spec)
+    if not (um.is_identity(uid_map) and um.is_identity(gid_map)):
+        userns = replace(userns, shift=shift_method(ctx.driver.name))
+    if userns.shift == SHIFT_COPY:
+        from hutch.engine.userns_copy import copy_lowers  # the slow path only
+
+        spec = replace(
+            spec, rootfs=copy_lowers(spec.rootfs, dirs.root / "idmapped", uid_map, gid_map)
+        )
+    return replace(spec, userns=userns)
+
+
+def _maps(
+    ctx: EngineContext,
+    container_id: str,
+    options: SecurityOptions,
+    session_uids: tuple[IdMapEntry, ...],
+    session_gids: tuple[IdMapEntry, ...],
+) -> tuple[tuple[IdMapEntry, ...], tuple[IdMapEntry, ...], str]:
+    mode = um.parse_userns_options(options)
+    avail_u, avail_g = um.map_size(session_uids), um.map_size(session_gids)
+    if mode.mode == "keep-id":
+        host_uid = map_to_host(session_uids, 0) or 0
+        host_gid = map_to_host(session_gids, 0) or 0
+        uid = host_uid if mode.uid is None else mode.uid
+        gid = host_gid if mode.gid is None else mode.gid
+        return um.keep_id_map(uid, avail_u), um.keep_id_map(gid, avail_g), "keep-id"
+    if mode.mode == "nomap":
+        return um.nomap_map(avail_u), um.nomap_map(avail_g), "nomap"
+    if mode.mode == "auto":
+        size = mode.size or userns_auto.DEFAULT_SIZE
+        live = {r.id for r in ctx.containers.all()}
+        path = ctx.paths.storage / "userns-auto.json"
+        start = userns_auto.allocate(path, container_id, size, min(avail_u, avail_g), live)
+        entry = (IdMapEntry(0, start, size),)
+        return entry, entry, "auto"
+    if options.subuidname or options.subgidname:
+        uname = options.subuidname or options.subgidname or ""
+        gname = options.subgidname or uname
+        uid_map = um.subid_map(
+            uname, subordinate_ranges(Path("/etc/subuid"), uname, -1), session_uids, "--subuidname"
+        )
+        gid_map = um.subid_map(
+            gname, subordinate_ranges(Path("/etc/subgid"), gname, -1), session_gids, "--subgidname"
+        )
+        return uid_map, gid_map, "map"
+    uid_map = um.parse_map(options.uidmap, "--uidmap")
+    gid_map = um.parse_map(options.gidmap, "--gidmap")
+    uid_map, gid_map = uid_map or gid_map, gid_map or uid_map  # one given: both (as podman)
+    um.check_within(uid_map, avail_u, "--uidmap")
+    um.check_within(gid_map, avail_g, "--gidmap")
+    return uid_map, gid_map, "map"
+
+
+def _keep_id(
+    options: SecurityOptions,
+    user_given: bool,
+    session_uids: tuple[IdMapEntry, ...],
+    session_gids: tuple[IdMapEntry, ...],
+    userns: UsernsSpec,
+    spec: Spec,
+) -> tuple[UsernsSpec, Spec]:
+    """Run as the user by default, and give the image a passwd line for them (podman)."""
+    mode = um.parse_mode(options.userns)
+    host_uid = map_to_host(session_uids, 0) or 0
+    host_gid = map_to_host(session_gids, 0) or 0
+    uid = host_uid if mode.uid is None else mode.uid
+    gid = host_gid if mode.gid is None else mode.gid
+    try:
+        pw = pwd.getpwuid(host_uid)
+        name, gecos, home = pw.pw_name, pw.pw_gecos, pw.pw_dir
+    except KeyError:
+        name, gecos, home = f"user{uid}", "", "/"
+    try:
+        group = grp.getgrgid(host_gid).gr_name
+    except KeyError:
+        group = name
+    userns = replace(
+        userns,
+        passwd_entry=f"{name}:*:{uid}:{gid}:{gecos}:{home}:/bin/sh",
+        group_entry=f"{group}:x:{gid}:",
+    )
+    if not user_given:
+        spec = replace(spec, process=replace(spec.process, user=User(f"{uid}:{gid}")))
+    return userns, spec
+
+
+def shift_method(driver: str) -> str:
+    """How this host shows the image with other maps: fuse-overlayfs, else a copy."""
+    forced = os.environ.get(SHIFT_ENV, "")
+    if forced in (SHIFT_FUSE, SHIFT_COPY):
+        return forced
+    if forced:
+        raise InvalidArgument(f"{SHIFT_ENV}={forced!r}: expected {SHIFT_FUSE} or {SHIFT_COPY}")
+    if driver != "vfs" and fuse_usable():
+        return SHIFT_FUSE
+    return SHIFT_COPY
+
+
+def fuse_usable() -> bool:
+    return shutil.which("fuse-overlayfs") is not None and os.access("/dev/fuse", os.R_OK | os.W_OK)
+
+
+__all__ = ["SHIFT_NONE", "apply", "requested", "shift_method"]

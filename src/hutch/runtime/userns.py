@@ -1,0 +1,216 @@
+"""A container's own user namespace, nested in the session namespace.
+
+The monitor (root of the session namespace, with every capability there)
+makes the namespace once per container life: a forked child unshares
+``CLONE_NEWUSER`` and waits while the monitor writes its ``uid_map``,
+``setgroups`` and ``gid_map`` (no ``newuidmap``: the outside ids are session
+ids, which the monitor may map); the monitor keeps ``/proc/PID/ns/user``
+open and lets the child go. Each run of the container then forks a short
+lived *forker* that ``setns``es into it, unshares ``CLONE_NEWPID`` and forks
+the init, so that the container's pid namespace is owned by the container's
+user namespace: the init may then mount its own ``/proc``, which the kernel
+allows only to a process with ``CAP_SYS_ADMIN`` over the pid namespace's
+owner. The forker exits at once; the init is reparented to the monitor,
+PID 1 of the forker's pid namespace, and is waited for as before.
+
+The image's files are owned by session ids; with other maps they would show
+the wrong owners. The layers live on a filesystem of the host's user
+namespace, where an unprivileged user may not make idmapped mounts (the
+kernel wants ``CAP_SYS_ADMIN`` over the superblock's namespace), and an
+overlay mount cannot itself be idmapped. So the rootfs is shifted either by
+fuse-overlayfs (``uidmapping=``/``gidmapping=``, no copy) or by a chowned
+copy of the lower layers made at create (``engine/userns_copy.py``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import time
+
+from hutch.linux import syscalls as sc
+from hutch.runtime import cgroupfs
+from hutch.runtime.ids import IdMapEntry
+from hutch.runtime.rootfs import mount_rootfs
+from hutch.runtime.spec import Rootfs, Spec
+from hutch.runtime.spec_userns import SHIFT_FUSE, UsernsSpec, maps_cover
+
+
+def map_text(entries: tuple[IdMapEntry, ...]) -> str:
+    return "".join(f"{e.inside} {e.outside} {e.count}\n" for e in entries)
+
+
+def make_userns(userns: UsernsSpec) -> int:
+    """A descriptor of a new user namespace with ``userns``'s maps (close-on-exec)."""
+    ready_r, ready_w = os.pipe2(os.O_CLOEXEC)
+    go_r, go_w = os.pipe2(os.O_CLOEXEC)
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the namespace's first (and short-lived) member
+        os.close(ready_r)
+        os.close(go_w)
+        try:
+            sc.unshare(sc.CLONE_NEWUSER)
+            # Our pid as /proc (the host's mount) names it: the caller is in a
+            # pid namespace of its own, so the pid fork() gave it is not it.
+            os.write(ready_w, b"u" + os.readlink("/proc/self").encode())
+        except OSError as exc:
+            os.write(ready_w, b"e" + str(exc).encode())
+            os._exit(1)
+        os.read(go_r, 1)
+        os._exit(0)
+    os.close(ready_w)
+    os.close(go_r)
+    try:
+        answer = os.read(ready_r, 4096).decode(errors="replace")
+        if not answer.startswith("u"):
+            raise OSError(f"creating the container's user namespace: {answer[1:] or 'failed'}")
+        proc = f"/proc/{answer[1:]}"
+        _write(f"{proc}/uid_map", map_text(userns.uid_map))
+        _write(f"{proc}/gid_map", map_text(userns.gid_map))
+        return os.open(f"{proc}/ns/user", os.O_RDONLY | os.O_CLOEXEC)
+    finally:
+        os.close(ready_r)
+        os.close(go_w)  # lets the child exit; the descriptor keeps the namespace
+        os.waitpid(pid, 0)
+
+
+def _write(path: str, text: str) -> None:
+    try:
+        with open(path, "w") as f:
+            f.write(text)
+    except OSError as exc:
+        raise OSError(
+            exc.errno, f"writing {path.rsplit('/', 1)[1]} ({text.strip()!r}): {exc.strerror}"
+        ) from None
+
+
+def fork_init(spec: Spec, userns_fd: int) -> int:
+    """Fork the container init inside the container's user and a new pid namespace.
+
+    Returns 0 in the init and the init's pid (in the caller's pid namespace)
+    in the caller, like ``os.fork``. The caller must not have unshared
+    ``CLONE_NEWPID`` itself.
+    """
+    pid_r, pid_w = os.pipe2(os.O_CLOEXEC)
+    forker = os.fork()
+    if forker == 0:  # pragma: no cover - the forker
+        os.close(pid_r)
+        try:
+            cgroup = cgroupfs.container_cgroup(spec.resources, spec.id)
+            if cgroup is not None:
+                cgroupfs.join(cgroup)  # while the cgroup files are still ours to write
+            sc.setns(userns_fd, sc.CLONE_NEWUSER)
+            _become_namespace_root(spec.userns)
+            sc.unshare(sc.CLONE_NEWPID)
+            init = os.fork()
+        except OSError as exc:
+            os.write(pid_w, b"e" + str(exc).encode())
+            os._exit(1)
+        if init == 0:
+            os.close(pid_w)
+            return 0
+        os.write(pid_w, b"p" + str(init).encode())
+        os._exit(0)
+    os.close(pid_w)
+    try:
+        answer = os.read(pid_r, 4096).decode(errors="replace")
+    finally:
+        os.close(pid_r)
+        os.waitpid(forker, 0)  # after this the init is our child (we are PID 1)
+    if not answer.startswith("p"):
+        raise OSError(f"entering the container's user namespace: {answer[1:] or 'failed'}")
+    return int(answer[1:])
+
+
+def _become_namespace_root(userns: UsernsSpec) -> None:
+    """Take a mapped identity (0 if mapped): files we create need a mapped owner.
+
+    ``setns`` gave us every capability in the namespace; moving to uid 0
+    keeps them (a change *to* euid 0 sets effective = permitted).
+    """
+    uid = 0 if maps_cover(userns.uid_map, 0) else min(e.inside for e in userns.uid_map)
+    gid = 0 if maps_cover(userns.gid_map, 0) else min(e.inside for e in userns.gid_map)
+    os.setgroups([])
+    os.setresgid(gid, gid, gid)
+    os.setresuid(uid, uid, uid)
+
+
+def gid5_mapped(userns: UsernsSpec) -> bool:
+    return maps_cover(userns.gid_map, 5)
+
+
+def mount_shifted_rootfs(rootfs: Rootfs, userns: UsernsSpec) -> subprocess.Popen[bytes] | None:
+    """Mount the rootfs so that image ids show as the container's ids."""
+    if userns.shift != SHIFT_FUSE:
+        return mount_rootfs(rootfs)  # no shift, or lowers already chowned at create
+    sc.mount(None, "/", None, sc.MS_REC | sc.MS_PRIVATE)
+    os.chdir(rootfs.lower_base)
+    # fuse-overlayfs shows a file owned by id N on disk (the image's N) as
+    # the session id the container's N maps to; writes go the other way,
+    # so the upper dir keeps image ids, as with every other container.
+    options = ",".join(
+        (
+            f"lowerdir={':'.join(rootfs.lowers)}",
+            f"upperdir={rootfs.upper}",
+            f"workdir={rootfs.work}",
+            "uidmapping=" + _fuse_mapping(userns.uid_map),
+            "gidmapping=" + _fuse_mapping(userns.gid_map),
+            "allow_other",  # the container's ids are not the mounter's
+        )
+    )
+    helper = subprocess.Popen(
+        ["fuse-overlayfs", "-f", "-o", options, rootfs.target],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if _is_mountpoint(rootfs.target):
+            return helper
+        if helper.poll() is not None:
+            err = helper.stderr.read().decode(errors="replace") if helper.stderr else ""
+            raise OSError(f"fuse-overlayfs failed: {err.strip()}")
+        time.sleep(0.005)
+    helper.kill()
+    raise OSError("fuse-overlayfs did not mount within 10 s")
+
+
+def _fuse_mapping(entries: tuple[IdMapEntry, ...]) -> str:
+    return ":".join(f"{e.inside}:{e.outside}:{e.count}" for e in entries)
+
+
+def _is_mountpoint(path: str) -> bool:
+    with open("/proc/self/mountinfo") as f:
+        return any(line.split()[4] == path for line in f)
+
+
+def own_root_mount(root: str) -> None:
+    """Bind the rootfs onto itself in the init's mount namespace.
+
+    The mount namespace the init unshared belongs to the container's user
+    namespace and every mount inherited from the monitor is locked there;
+    ``pivot_root`` refuses a locked new root, so it gets a mount of its own.
+    """
+    sc.mount(root, root, None, sc.MS_BIND | sc.MS_REC)
+
+
+def add_identity_entries(root: str, userns: UsernsSpec) -> None:
+    """keep-id: the user's passwd and group lines, when the image lacks them (as podman)."""
+    for name, line in (("passwd", userns.passwd_entry), ("group", userns.group_entry)):
+        if not line:
+            continue
+        path = os.path.join(root, "etc", name)
+        if os.path.islink(path):
+            continue  # never write through an image's symlink
+        key = line.split(":")[2]
+        text = ""
+        with contextlib.suppress(FileNotFoundError), open(path) as f:
+            text = f.read()
+        if any(row.split(":")[2:3] == [key] for row in text.splitlines()):
+            continue
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "a") as f:
+            f.write(("" if not text or text.endswith("\n") else "\n") + line + "\n")
