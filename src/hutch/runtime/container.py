@@ -71,6 +71,8 @@ def _report(sock: socket.socket, code: int, message: str) -> NoReturn:
 
 
 def _setup_and_exec(spec: Spec, sock: socket.socket, gid5_mapped: bool) -> None:
+    if spec.userns.enabled:
+        spec = userns.relative_paths(spec)  # the storage above may be closed to us
     cgroup = cgroupfs.container_cgroup(spec.resources, spec.id)
     if cgroup is not None and not spec.userns.enabled:  # else joined by runtime/userns.py
         # Before unsharing the cgroup namespace, whose root is then this cgroup.

@@ -28,6 +28,7 @@ import contextlib
 import os
 import subprocess
 import time
+from dataclasses import replace
 
 from hutch.linux import syscalls as sc
 from hutch.runtime import cgroupfs
@@ -100,6 +101,10 @@ def fork_init(spec: Spec, userns_fd: int) -> int:
             cgroup = cgroupfs.container_cgroup(spec.resources, spec.id)
             if cgroup is not None:
                 cgroupfs.join(cgroup)  # while the cgroup files are still ours to write
+            # The init reaches its rootfs relative to this directory (see
+            # ``relative_paths``): the storage above it may be closed to ids
+            # the container's maps lack.
+            os.chdir(os.path.dirname(spec.rootfs.target))
             sc.setns(userns_fd, sc.CLONE_NEWUSER)
             _become_namespace_root(spec.userns)
             sc.unshare(sc.CLONE_NEWPID)
@@ -185,6 +190,21 @@ def _fuse_mapping(entries: tuple[IdMapEntry, ...]) -> str:
 def _is_mountpoint(path: str) -> bool:
     with open("/proc/self/mountinfo") as f:
         return any(line.split()[4] == path for line in f)
+
+
+def relative_paths(spec: Spec) -> Spec:
+    """The rootfs and the container's own files, relative to its directory (our cwd).
+
+    The storage directories are the user's, mode 0700; when the user is not
+    mapped in the container (nomap, auto, most --uidmap), even the
+    namespace's root may not search them, so the init never walks them.
+    """
+    base = os.path.dirname(spec.rootfs.target) + "/"
+    etc = tuple(
+        (dest, src[len(base) :] if src.startswith(base) else src) for dest, src in spec.etc_files
+    )
+    rootfs = replace(spec.rootfs, target=os.path.basename(spec.rootfs.target))
+    return replace(spec, rootfs=rootfs, etc_files=etc)
 
 
 def own_root_mount(root: str) -> None:
