@@ -14,6 +14,7 @@ class ImageSummary:
     size: int
     containers: int = 0
     labels: tuple[tuple[str, str], ...] = ()
+    intermediate: bool = False  # an untagged build step result (listed with -a only)
 
 
 @dataclass(frozen=True)

@@ -91,7 +91,7 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
         digests: Annotated[bool, typer.Option("--digests", help="Show digests.")] = False,
         all_: Annotated[
             bool,
-            typer.Option("--all", "-a", help="Show intermediate images too (hutch keeps none)."),
+            typer.Option("--all", "-a", help="Show intermediate images (build steps) too."),
         ] = False,
         filters: Annotated[
             list[str] | None,
@@ -110,8 +110,10 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
         """List images in local storage."""
         from hutch.cli.image_filters import apply_filters, sort_rows
 
-        del all_
-        found = apply_filters(state_of(ctx).engine().list_images(), filters or ())
+        listed = state_of(ctx).engine().list_images()
+        if not all_:
+            listed = [i for i in listed if not i.intermediate]
+        found = apply_filters(listed, filters or ())
         if fmt == "json":
             render.print_json([json_of(i) for i in found])
             return

@@ -97,9 +97,19 @@ class ImageService:
         in_use: dict[str, int] = {}
         for c in self._ctx.containers.all():
             in_use[c.image_id] = in_use.get(c.image_id, 0) + 1
+        steps = {
+            row[0] for row in self._ctx.conn.execute("SELECT DISTINCT image_id FROM build_cache")
+        }
         return [
             ImageSummary(
-                r.id, r.names, r.digest, r.created, r.size, in_use.get(r.id, 0), _labels(r)
+                r.id,
+                r.names,
+                r.digest,
+                r.created,
+                r.size,
+                in_use.get(r.id, 0),
+                _labels(r),
+                intermediate=not r.names and r.id in steps,
             )
             for r in self._ctx.images.all()
         ]
