@@ -92,6 +92,9 @@ class SystemService:
         facts.append(HostFact("storage driver", f"{driver.name} ({driver.reason})", True))
         facts.append(_tool_fact("fuse-overlayfs", "the fuse-overlayfs storage fallback"))
         facts.append(_device_fact("/dev/fuse", "fuse-overlayfs"))
+        from hutch.engine.userns_plan import userns_fact
+
+        facts.append(userns_fact(self._ctx))
         facts.append(cgroup_fact())
         facts.append(_tool_fact("pasta", "private networks (package passt)"))
         facts.append(_network_backend_fact(self._ctx.settings.network_backend))

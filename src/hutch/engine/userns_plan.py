@@ -17,12 +17,13 @@ from pathlib import Path
 
 from hutch.api.errors import InvalidArgument
 from hutch.api.options_security import SecurityOptions
+from hutch.api.reports import HostFact
 from hutch.engine import userns as um
 from hutch.engine import userns_auto
 from hutch.engine.context import EngineContext
 from hutch.runtime.ids import IdMapEntry, map_to_host, subordinate_ranges
 from hutch.runtime.spec import Spec, User
-from hutch.runtime.spec_userns import SHIFT_COPY, SHIFT_FUSE, SHIFT_NONE, UsernsSpec
+from hutch.runtime.spec_userns import SHIFT_COPY, SHIFT_FUSE, UsernsSpec
 from hutch.store.containers import ContainerDirs
 
 SHIFT_ENV = "HUTCH_USERNS_SHIFT"  # force "copy" or "fuse-overlayfs" (tests, measurements)
@@ -153,4 +154,20 @@ def fuse_usable() -> bool:
     return shutil.which("fuse-overlayfs") is not None and os.access("/dev/fuse", os.R_OK | os.W_OK)
 
 
-__all__ = ["SHIFT_NONE", "apply", "requested", "shift_method"]
+def userns_fact(ctx: EngineContext) -> HostFact:
+    """How ``--userns`` containers see the image here (``hutch info``)."""
+    from hutch.runtime.userns import probe_idmapped_mount
+
+    ctx.enter_session()
+    ctx.paths.layers.mkdir(parents=True, exist_ok=True)
+    refused = probe_idmapped_mount(str(ctx.paths.layers))
+    idmap = "idmapped layers possible" if refused is None else f"no idmapped layers ({refused})"
+    method = shift_method(ctx.driver.name)
+    if method == SHIFT_FUSE:
+        return HostFact("--userns rootfs", f"fuse-overlayfs id mapping, no copy; {idmap}", True)
+    return HostFact(
+        "--userns rootfs",
+        f"chowned copy of the image per container (slow first run); {idmap}",
+        True,
+        "install fuse-overlayfs and make /dev/fuse usable (mode 0666) to avoid the copy",
+    )

@@ -234,3 +234,32 @@ def add_identity_entries(root: str, userns: UsernsSpec) -> None:
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "a") as f:
             f.write(("" if not text or text.endswith("\n") else "\n") + line + "\n")
+
+
+def probe_idmapped_mount(path: str) -> str | None:
+    """Try an idmapped mount of ``path`` in a throwaway child; None if the kernel allows it.
+
+    Rootless, on a filesystem of the host's user namespace, the answer is
+    EPERM: ``mount_setattr(MOUNT_ATTR_IDMAP)`` wants ``CAP_SYS_ADMIN`` over
+    the superblock's namespace. ``hutch info`` shows the answer.
+    """
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - child
+        os.close(read_fd)
+        try:
+            sc.unshare(sc.CLONE_NEWNS)
+            sc.mount(None, "/", None, sc.MS_REC | sc.MS_PRIVATE)
+            one = (IdMapEntry(0, 0, 1),)
+            ns = make_userns(UsernsSpec(uid_map=one, gid_map=one))
+            tree = sc.open_tree(path, sc.OPEN_TREE_CLONE | sc.OPEN_TREE_CLOEXEC)
+            sc.mount_setattr_idmap(tree, ns)
+            os._exit(0)
+        except OSError as exc:
+            os.write(write_fd, (exc.strerror or str(exc)).encode())
+            os._exit(1)
+    os.close(write_fd)
+    message = os.read(read_fd, 4096).decode(errors="replace")
+    os.close(read_fd)
+    _, status = os.waitpid(pid, 0)
+    return None if status == 0 else message or "failed"
