@@ -61,7 +61,10 @@ GroupAdd = Annotated[
 ]
 Userns = Annotated[
     str | None,
-    typer.Option("--userns", help="User namespace mode: host (the session namespace)."),
+    typer.Option(
+        "--userns",
+        help="User namespace: host (the session), keep-id[:uid=,gid=], nomap, auto[:size=].",
+    ),
 ]
 Uidmap = Annotated[
     list[str] | None,
