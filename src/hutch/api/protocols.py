@@ -26,6 +26,7 @@ from hutch.api.options_images import (
 )
 from hutch.api.options_lifecycle import AttachOptions, ExecOptions
 from hutch.api.protocols_network import NetworkEngine
+from hutch.api.protocols_resources import ResourceEngine
 from hutch.api.protocols_volumes import VolumeEngine
 from hutch.api.reports import (
     ActionReport,
@@ -147,6 +148,7 @@ class Engine(
     BuildEngine,
     VolumeEngine,
     NetworkEngine,
+    ResourceEngine,
     Protocol,
 ):
     """Everything the CLI needs, built once per command."""

@@ -115,6 +115,11 @@ def build_app(engine: Engine | None = None) -> typer.Typer:
     for verb in (exec, attach, top, pause):
         verb.register(app, container_app)
     healthcheck.register(app)
+    # Resource limits of running containers (cgroups issue).
+    from hutch.cli import stats, update
+
+    for verb in (update, stats):
+        verb.register(app, container_app)
     # Building images (build issue); "buildx build" is docker's spelling.
     from hutch.cli import build
 

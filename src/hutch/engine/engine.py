@@ -32,6 +32,7 @@ from hutch.api.options_networks import (
     NetworkSummary,
     PortReport,
 )
+from hutch.api.options_resources import ResourceOptions
 from hutch.api.options_volumes import (
     VolumeCreateOptions,
     VolumeListOptions,
@@ -51,6 +52,7 @@ from hutch.api.reports import (
 from hutch.api.reports_files import Change, CommitReport
 from hutch.api.reports_images import HistoryLine, PruneReport, PullReport, PushReport
 from hutch.api.reports_lifecycle import HealthReport, TopReport
+from hutch.api.reports_resources import StatsReport
 from hutch.config.paths import Paths
 from hutch.config.settings import Settings
 from hutch.engine.context import EngineContext
@@ -347,3 +349,15 @@ class LocalEngine:
 
     def reload_networks(self, names: Sequence[str], all: bool) -> list[ActionReport]:
         return self._networks.reload_networks(names, all)
+
+    # -- resource limits (cgroups issue) -------------------------------------------
+
+    def update(self, name: str, options: ResourceOptions) -> str:
+        from hutch.engine.resource_ops import ResourceService
+
+        return ResourceService(self._ctx).update(name, options)
+
+    def stats(self, names: Sequence[str], all: bool) -> list[StatsReport]:
+        from hutch.engine.resource_ops import ResourceService
+
+        return ResourceService(self._ctx).stats(names, all)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from hutch.api.errors import HostNotReady, InvalidArgument
 from hutch.api.options_resources import ResourceOptions
+from hutch.api.reports import HostFact
 from hutch.config.settings import Settings
 from hutch.runtime import cgroupfs
 from hutch.runtime.cgroup_manager import DISABLED, FIX, SYSTEMD, CgroupHost, probe
@@ -300,3 +301,19 @@ def plan_for_create(options: ResourceOptions, settings: Settings) -> ResourceSpe
     if result.warning:
         print(f"WARN: {result.warning}", file=sys.stderr)
     return result.spec
+
+
+def manager_fact(settings: Settings) -> HostFact:
+    """The cgroup manager chosen for this user, for ``hutch info``."""
+    if settings.cgroups == "disabled":
+        return HostFact("cgroup manager", "disabled (by the [containers] cgroups setting)", True)
+    host = probe()
+    if host.manager == DISABLED:
+        return HostFact(
+            "cgroup manager",
+            f"disabled: {host.reason}",
+            False,
+            f"limits (--memory, --cpus, ...) are refused; to enforce them, {FIX}",
+        )
+    controllers = " ".join(host.controllers)
+    return HostFact("cgroup manager", f"{host.manager} ({host.reason}; {controllers})", True)

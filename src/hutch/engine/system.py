@@ -96,6 +96,9 @@ class SystemService:
 
         facts.append(userns_fact(self._ctx))
         facts.append(cgroup_fact())
+        from hutch.engine.resources import manager_fact
+
+        facts.append(manager_fact(self._ctx.settings))
         facts.append(_tool_fact("pasta", "private networks (package passt)"))
         facts.append(_network_backend_fact(self._ctx.settings.network_backend))
         facts.append(_tool_fact("slirp4netns", "private networks without pasta"))

@@ -1,0 +1,104 @@
+"""``hutch stats``: live resource use of containers, from their cgroups."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from typing import Annotated, Any
+
+import typer
+
+from hutch.api.reports_resources import StatsReport, cpu_percent
+from hutch.cli import render
+from hutch.cli.state import state_of
+
+HEADERS = ("ID", "NAME", "CPU %", "MEM USAGE / LIMIT", "MEM %", "NET IO", "BLOCK IO", "PIDS")
+TEMPLATE_HEADERS = {
+    "ID": "ID",
+    "Name": "NAME",
+    "CPUPerc": "CPU %",
+    "MemUsage": "MEM USAGE / LIMIT",
+    "MemPerc": "MEM %",
+    "NetIO": "NET IO",
+    "BlockIO": "BLOCK IO",
+    "PIDs": "PIDS",
+}
+
+
+def row(report: StatsReport, previous: StatsReport | None, no_trunc: bool) -> dict[str, Any]:
+    """The template fields of one sample (podman's names, plus raw numbers)."""
+    cpu = cpu_percent(report, previous)
+    size = render.human_size
+    return {
+        "ID": report.id if no_trunc else report.id[:12],
+        "Name": report.name,
+        "CPU": cpu,
+        "CPUPerc": f"{cpu:.2f}%",
+        "CPUUsec": report.cpu_usec,
+        "ThrottledUsec": report.throttled_usec,
+        "NrThrottled": report.nr_throttled,
+        "MemUsage": f"{size(report.mem_usage)} / {size(report.mem_limit)}",
+        "MemUsageBytes": report.mem_usage,
+        "MemLimit": report.mem_limit,
+        "MemPerc": f"{report.mem_percent:.2f}%",
+        "NetIO": f"{size(report.net_input)} / {size(report.net_output)}",
+        "NetInput": report.net_input,
+        "NetOutput": report.net_output,
+        "BlockIO": f"{size(report.block_input)} / {size(report.block_output)}",
+        "BlockInput": report.block_input,
+        "BlockOutput": report.block_output,
+        "PIDs": report.pids,
+        "OOMKills": report.oom_kills,
+    }
+
+
+def render_rows(rows: Sequence[Mapping[str, Any]], template: str | None) -> str:
+    if template == "json":
+        import json
+
+        return json.dumps(list(rows), indent=4) + "\n"
+    if template:
+        return render.render_template(template, rows, TEMPLATE_HEADERS)
+    keys = ("ID", "Name", "CPUPerc", "MemUsage", "MemPerc", "NetIO", "BlockIO", "PIDs")
+    return render.table(HEADERS, [[str(r[k]) for k in keys] for r in rows])
+
+
+def register(app: typer.Typer, container_app: typer.Typer) -> None:
+    def stats(
+        ctx: typer.Context,
+        names: Annotated[list[str] | None, typer.Argument(help="Containers.")] = None,
+        all_: Annotated[
+            bool, typer.Option("--all", "-a", help="All running containers (the default).")
+        ] = False,
+        no_stream: Annotated[
+            bool, typer.Option("--no-stream", help="Print one sample and exit.")
+        ] = False,
+        format_: Annotated[
+            str | None,
+            typer.Option("--format", help="json, or a Go template such as '{{.MemUsage}}'."),
+        ] = None,
+        no_trunc: Annotated[
+            bool, typer.Option("--no-trunc", help="Do not truncate container ids.")
+        ] = False,
+        interval: Annotated[
+            float, typer.Option("--interval", "-i", help="Seconds between samples.")
+        ] = 5.0,
+    ) -> None:
+        """Show the resource use (CPU, memory, network, block I/O, pids) of containers."""
+        engine = state_of(ctx).engine()
+        previous: dict[str, StatsReport] = {}
+        while True:
+            reports = engine.stats(names or [], all_)
+            rows = [row(r, previous.get(r.id), no_trunc) for r in reports]
+            if not no_stream and sys.stdout.isatty():
+                sys.stdout.write("\033[2J\033[H")  # redraw in place, as podman does
+            sys.stdout.write(render_rows(rows, format_))
+            sys.stdout.flush()
+            if no_stream:
+                return
+            previous = {r.id: r for r in reports}
+            time.sleep(max(interval, 0.1))
+
+    app.command("stats")(stats)
+    container_app.command("stats")(stats)

@@ -1,0 +1,126 @@
+"""update and stats: a running container's limits changed and its counters read.
+
+The container's cgroup is the one its init is in (``/proc/PID/cgroup``,
+read from outside the container's cgroup namespace); only a container whose
+spec says it has a cgroup of its own is looked at, so a container started
+with ``--cgroups=disabled`` never has the user's own cgroup changed or
+reported as its own.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from hutch.api.errors import Conflict, HutchError, InvalidArgument
+from hutch.api.options_resources import ResourceOptions
+from hutch.api.reports_resources import StatsReport
+from hutch.engine import container_state as cs
+from hutch.engine.context import EngineContext
+from hutch.engine.exec import container_spec
+from hutch.engine.resources import merge_update, only_changed
+from hutch.runtime import cgroupfs, spawn
+from hutch.runtime import state as st
+
+_NO_CGROUP = (
+    "has no cgroup of its own (it was created with --cgroups=disabled or on a host "
+    "without delegated cgroup v2 controllers)"
+)
+
+
+def running_cgroup(container: cs.Container) -> Path | None:
+    """The cgroup of a running container with one (None when stopped)."""
+    if container.state.status not in (st.RUNNING, st.PAUSED, st.STOPPING):
+        return None
+    if not st.alive(container.state.pid, container.state.pid_start):
+        return None
+    mount = cgroupfs.mount_point()
+    if mount is None:
+        return None
+    cgroup = cgroupfs.cgroup_of_pid(container.state.pid, mount)
+    if cgroup is None or cgroup.name != container.record.id:
+        return None
+    return cgroup
+
+
+def host_memory() -> int:
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+class ResourceService:
+    def __init__(self, ctx: EngineContext) -> None:
+        self._ctx = ctx
+
+    def update(self, name: str, options: ResourceOptions) -> str:
+        if options.cgroups is not None or options.cgroup_parent is not None:
+            raise InvalidArgument("update cannot change --cgroups or --cgroup-parent")
+        if not options.given_limits():
+            raise InvalidArgument("update needs at least one limit flag (e.g. --memory 256m)")
+        self._ctx.enter_session()
+        container = cs.get(self._ctx, name)
+        short = container.record.id[:12]
+        spec = container_spec(container)
+        if not spec.resources.has_cgroup:
+            raise Conflict(f"cannot update container {short}: it {_NO_CGROUP}")
+        new = merge_update(spec.resources, options)
+        cgroup = running_cgroup(container)
+        if cgroup is not None:
+            try:
+                cgroupfs.write_limits(cgroup, only_changed(spec.resources, new))
+            except OSError as exc:
+                raise HutchError(f"cannot update container {short}: {exc}") from exc
+        # Kept for the next start (and for restarts by the monitor's next read).
+        spawn.write_bundle(replace(spec, resources=new), container.dirs.userdata)
+        return container.record.id
+
+    def stats(self, names: Sequence[str], all_: bool) -> list[StatsReport]:
+        self._ctx.enter_session()
+        if names:
+            containers = [cs.get(self._ctx, n) for n in names]
+        else:
+            containers = [cs.load(self._ctx, r) for r in self._ctx.containers.all()]
+            containers = [c for c in containers if c.running]
+        reports = []
+        for container in containers:
+            cgroup = running_cgroup(container)
+            short = container.record.id[:12]
+            if cgroup is None:
+                if not names:
+                    continue
+                if not container.running:
+                    raise Conflict(f"container {short} is not running")
+                raise Conflict(f"no stats for container {short}: it {_NO_CGROUP}")
+            reports.append(self._sample(container, cgroup))
+        return reports
+
+    @staticmethod
+    def _sample(container: cs.Container, cgroup: Path) -> StatsReport:
+        raw = cgroupfs.read_stats(cgroup)
+        received, sent = cgroupfs.net_counters(container.state.pid)
+        limit = raw.get("memory_max", -1)
+        return StatsReport(
+            id=container.record.id,
+            name=container.record.name,
+            cpu_usec=raw.get("cpu_usage_usec", 0),
+            sampled_at=time.time(),
+            started_at=container.state.started_at,
+            cpus=os.cpu_count() or 1,
+            mem_usage=raw.get("memory_current", 0),
+            mem_limit=limit if limit > 0 else host_memory(),
+            pids=raw.get("pids_current", 0),
+            net_input=received,
+            net_output=sent,
+            block_input=raw.get("io_read_bytes", 0),
+            block_output=raw.get("io_write_bytes", 0),
+            throttled_usec=raw.get("cpu_throttled_usec", 0),
+            nr_throttled=raw.get("cpu_nr_throttled", 0),
+            oom_kills=cgroupfs.oom_kills(cgroup),
+        )
