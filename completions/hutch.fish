@@ -6,15 +6,17 @@
 function __hutch_subcommands
     switch "$argv[1]"
         case ''
-            printf '%s\n' images import rmi pull push tag untag history save load login logout run create start stop restart kill rm wait ps logs inspect cp diff commit export exec attach top pause unpause build info unshare version manifest healthcheck volume container image system buildx
+            printf '%s\n' images import rmi pull push tag untag history save load login logout run create start stop restart kill rm wait ps logs inspect cp diff commit export exec attach top pause unpause update stats build port info unshare version manifest healthcheck volume network container image system buildx
         case 'manifest'
             printf '%s\n' inspect
         case 'healthcheck'
             printf '%s\n' run
         case 'volume'
             printf '%s\n' create ls inspect rm prune exists export import
+        case 'network'
+            printf '%s\n' create ls inspect rm prune connect disconnect exists reload
         case 'container'
-            printf '%s\n' run create start stop restart kill rm wait ls logs inspect cp diff commit export exec attach top pause unpause
+            printf '%s\n' run create start stop restart kill rm wait ls logs inspect cp diff commit export exec attach top pause unpause update stats port
         case 'image'
             printf '%s\n' ls import rm inspect pull push tag untag history save load prune exists build
         case 'system'
@@ -77,6 +79,10 @@ function __hutch_value_options
             printf '%s\n' --env -e --env-file --user -u --workdir -w --detach-keys
         case 'attach'
             printf '%s\n' --detach-keys
+        case 'update'
+            printf '%s\n' --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops
+        case 'stats'
+            printf '%s\n' --format --interval -i
         case 'build'
             printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp
         case 'info'
@@ -91,6 +97,18 @@ function __hutch_value_options
             printf '%s\n' --format -f
         case 'volume export'
             printf '%s\n' --output -o
+        case 'network create'
+            printf '%s\n' --driver -d --subnet --gateway --ip-range --label --opt -o
+        case 'network ls'
+            printf '%s\n' --filter -f --format
+        case 'network inspect'
+            printf '%s\n' --format -f
+        case 'network rm'
+            printf '%s\n' --time -t
+        case 'network prune'
+            printf '%s\n' --filter
+        case 'network connect'
+            printf '%s\n' --ip --alias
         case 'container run'
             printf '%s\n' --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --restart --label -l --stop-signal --stop-timeout --cidfile --publish -p --network-alias --ip --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent
         case 'container create'
@@ -121,6 +139,10 @@ function __hutch_value_options
             printf '%s\n' --env -e --env-file --user -u --workdir -w --detach-keys
         case 'container attach'
             printf '%s\n' --detach-keys
+        case 'container update'
+            printf '%s\n' --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops
+        case 'container stats'
+            printf '%s\n' --format --interval -i
         case 'image ls'
             printf '%s\n' --format --filter -f --sort
         case 'image import'
@@ -236,13 +258,17 @@ complete -c hutch -n "__hutch_at ''" -a attach -d 'Attach to a running container
 complete -c hutch -n "__hutch_at ''" -a top -d 'Show the running processes of a container'
 complete -c hutch -n "__hutch_at ''" -a pause -d 'Pause all processes in one or more containers'
 complete -c hutch -n "__hutch_at ''" -a unpause -d 'Unpause all processes in one or more containers'
+complete -c hutch -n "__hutch_at ''" -a update -d 'Update the resource limits of a container (at once when it is running)'
+complete -c hutch -n "__hutch_at ''" -a stats -d 'Show the resource use (CPU, memory, network, block I/O, pids) of containers'
 complete -c hutch -n "__hutch_at ''" -a build -d 'Build an image from a Containerfile and a context'
+complete -c hutch -n "__hutch_at ''" -a port -d 'List the port mappings of a container, or look up one private port'
 complete -c hutch -n "__hutch_at ''" -a info -d 'Show what hutch found on this host, with the fix for anything missing'
 complete -c hutch -n "__hutch_at ''" -a unshare -d 'Run a command in the user namespace hutch uses for storage and containers'
 complete -c hutch -n "__hutch_at ''" -a version -d 'Show the hutch version'
 complete -c hutch -n "__hutch_at ''" -a manifest -d 'Inspect manifests and manifest lists'
 complete -c hutch -n "__hutch_at ''" -a healthcheck -d 'Manage health checks of containers'
 complete -c hutch -n "__hutch_at ''" -a volume -d 'Manage volumes'
+complete -c hutch -n "__hutch_at ''" -a network -d 'Manage networks'
 complete -c hutch -n "__hutch_at ''" -a container -d 'Manage containers'
 complete -c hutch -n "__hutch_at ''" -a image -d 'Manage images'
 complete -c hutch -n "__hutch_at ''" -a system -d 'Manage hutch itself'
@@ -259,7 +285,7 @@ complete -c hutch -n "__hutch_at 'images'" -l format -x -a 'json' -d 'json, or a
 complete -c hutch -n "__hutch_at 'images'" -l no-trunc -d 'Do not truncate ids'
 complete -c hutch -n "__hutch_at 'images'" -l noheading -s n -d 'Do not print the header row'
 complete -c hutch -n "__hutch_at 'images'" -l digests -d 'Show digests'
-complete -c hutch -n "__hutch_at 'images'" -l all -s a -d 'Show intermediate images too (hutch keeps none)'
+complete -c hutch -n "__hutch_at 'images'" -l all -s a -d 'Show intermediate images (build steps) too'
 complete -c hutch -n "__hutch_at 'images'" -l filter -s f -x -d 'Keep images matching KEY=VALUE: reference, label, dangling, before, since, id'
 complete -c hutch -n "__hutch_at 'images'" -l sort -x -d 'Sort by created (default), id, repository, size, tag'
 complete -c hutch -n "__hutch_at 'images'" -l help -d 'Show the help and exit'
@@ -363,7 +389,7 @@ complete -c hutch -n "__hutch_at 'run'" -l user -s u -x -d 'User (name or uid, o
 complete -c hutch -n "__hutch_at 'run'" -l entrypoint -x -d 'Override the image\'s entrypoint (string or JSON array)'
 complete -c hutch -n "__hutch_at 'run'" -l hostname -s h -x -d 'Container host name'
 complete -c hutch -n "__hutch_at 'run'" -l name -x -d 'Name of the container'
-complete -c hutch -n "__hutch_at 'run'" -l network -l net -x -a 'none host' -d 'Network: private (default: pasta or slirp4netns), none or host'
+complete -c hutch -n "__hutch_at 'run'" -l network -l net -x -a 'none host' -d 'Network: private (default), none, host, container:NAME, ns:PATH or NET[,NET]'
 complete -c hutch -n "__hutch_at 'run'" -l restart -x -d 'Restart policy: no, always, unless-stopped, on-failure[:N]'
 complete -c hutch -n "__hutch_at 'run'" -l label -s l -x -d 'Set a label (KEY=VALUE) on the container'
 complete -c hutch -n "__hutch_at 'run'" -l stop-signal -x -d 'Signal that stops the container (default: image\'s, or SIGTERM)'
@@ -388,7 +414,7 @@ complete -c hutch -n "__hutch_at 'run'" -l sysctl -x -d 'Set a namespaced kernel
 complete -c hutch -n "__hutch_at 'run'" -l ulimit -x -d 'Set a resource limit (NAME=SOFT[:HARD], e.g. nofile=1024:2048)'
 complete -c hutch -n "__hutch_at 'run'" -l device -x -d 'Add a host device: HOST[:CONTAINER][:PERMISSIONS]'
 complete -c hutch -n "__hutch_at 'run'" -l group-add -x -d 'Add a supplementary group (name, number or keep-groups)'
-complete -c hutch -n "__hutch_at 'run'" -l userns -x -d 'User namespace mode: host (the session namespace)'
+complete -c hutch -n "__hutch_at 'run'" -l userns -x -d 'User namespace: host (the session), keep-id[:uid=,gid=], nomap, auto[:size=]'
 complete -c hutch -n "__hutch_at 'run'" -l uidmap -x -d 'Map container uids: CONTAINER:HOST:SIZE'
 complete -c hutch -n "__hutch_at 'run'" -l gidmap -x -d 'Map container gids: CONTAINER:HOST:SIZE'
 complete -c hutch -n "__hutch_at 'run'" -l subuidname -x -d 'Map uids from this /etc/subuid entry'
@@ -446,7 +472,7 @@ complete -c hutch -n "__hutch_at 'create'" -l user -s u -x -d 'User (name or uid
 complete -c hutch -n "__hutch_at 'create'" -l entrypoint -x -d 'Override the image\'s entrypoint (string or JSON array)'
 complete -c hutch -n "__hutch_at 'create'" -l hostname -s h -x -d 'Container host name'
 complete -c hutch -n "__hutch_at 'create'" -l name -x -d 'Name of the container'
-complete -c hutch -n "__hutch_at 'create'" -l network -l net -x -a 'none host' -d 'Network: private (default: pasta or slirp4netns), none or host'
+complete -c hutch -n "__hutch_at 'create'" -l network -l net -x -a 'none host' -d 'Network: private (default), none, host, container:NAME, ns:PATH or NET[,NET]'
 complete -c hutch -n "__hutch_at 'create'" -l restart -x -d 'Restart policy: no, always, unless-stopped, on-failure[:N]'
 complete -c hutch -n "__hutch_at 'create'" -l label -s l -x -d 'Set a label (KEY=VALUE) on the container'
 complete -c hutch -n "__hutch_at 'create'" -l stop-signal -x -d 'Signal that stops the container (default: image\'s, or SIGTERM)'
@@ -471,7 +497,7 @@ complete -c hutch -n "__hutch_at 'create'" -l sysctl -x -d 'Set a namespaced ker
 complete -c hutch -n "__hutch_at 'create'" -l ulimit -x -d 'Set a resource limit (NAME=SOFT[:HARD], e.g. nofile=1024:2048)'
 complete -c hutch -n "__hutch_at 'create'" -l device -x -d 'Add a host device: HOST[:CONTAINER][:PERMISSIONS]'
 complete -c hutch -n "__hutch_at 'create'" -l group-add -x -d 'Add a supplementary group (name, number or keep-groups)'
-complete -c hutch -n "__hutch_at 'create'" -l userns -x -d 'User namespace mode: host (the session namespace)'
+complete -c hutch -n "__hutch_at 'create'" -l userns -x -d 'User namespace: host (the session), keep-id[:uid=,gid=], nomap, auto[:size=]'
 complete -c hutch -n "__hutch_at 'create'" -l uidmap -x -d 'Map container uids: CONTAINER:HOST:SIZE'
 complete -c hutch -n "__hutch_at 'create'" -l gidmap -x -d 'Map container gids: CONTAINER:HOST:SIZE'
 complete -c hutch -n "__hutch_at 'create'" -l subuidname -x -d 'Map uids from this /etc/subuid entry'
@@ -648,6 +674,35 @@ complete -c hutch -n "__hutch_at 'unpause'" -l all -s a -d 'Unpause all paused c
 complete -c hutch -n "__hutch_at 'unpause'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'unpause' 1+" -F
 
+# hutch update
+complete -c hutch -n "__hutch_at 'update'" -l memory -s m -x -d 'Memory limit (e.g. 64m, 1g); memory.max'
+complete -c hutch -n "__hutch_at 'update'" -l memory-reservation -x -d 'Memory soft limit (memory.low)'
+complete -c hutch -n "__hutch_at 'update'" -l memory-swap -x -d 'Memory plus swap limit (-1: unlimited swap); needs --memory'
+complete -c hutch -n "__hutch_at 'update'" -l cpus -x -d 'Number of CPUs (e.g. 0.5: cpu.max 50000 100000)'
+complete -c hutch -n "__hutch_at 'update'" -l cpu-shares -s c -x -d 'CPU shares (relative weight, 2-262144)'
+complete -c hutch -n "__hutch_at 'update'" -l cpu-weight -x -d 'CPU weight (cpu.weight, 1-10000)'
+complete -c hutch -n "__hutch_at 'update'" -l cpu-quota -x -d 'CPU time in microseconds per --cpu-period'
+complete -c hutch -n "__hutch_at 'update'" -l cpu-period -x -d 'CPU period in microseconds (default 100000)'
+complete -c hutch -n "__hutch_at 'update'" -l cpuset-cpus -x -d 'CPUs the container may run on (0-3,5)'
+complete -c hutch -n "__hutch_at 'update'" -l cpuset-mems -x -d 'Memory nodes the container may use (0-1)'
+complete -c hutch -n "__hutch_at 'update'" -l pids-limit -x -d 'Maximum number of processes (default 2048; -1: unlimited)'
+complete -c hutch -n "__hutch_at 'update'" -l blkio-weight -x -d 'Block I/O weight (10-1000)'
+complete -c hutch -n "__hutch_at 'update'" -l device-read-bps -x -d 'Limit reads from a device (DEVICE:RATE, e.g. 1mb)'
+complete -c hutch -n "__hutch_at 'update'" -l device-write-bps -x -d 'Limit writes to a device (DEVICE:RATE)'
+complete -c hutch -n "__hutch_at 'update'" -l device-read-iops -x -d 'Limit read operations per second (DEVICE:N)'
+complete -c hutch -n "__hutch_at 'update'" -l device-write-iops -x -d 'Limit write operations per second (DEVICE:N)'
+complete -c hutch -n "__hutch_at 'update'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'update' 1" -F
+
+# hutch stats
+complete -c hutch -n "__hutch_at 'stats'" -l all -s a -d 'All running containers (the default)'
+complete -c hutch -n "__hutch_at 'stats'" -l no-stream -d 'Print one sample and exit'
+complete -c hutch -n "__hutch_at 'stats'" -l format -x -a 'json' -d 'json, or a Go template such as \'{{.MemUsage}}\''
+complete -c hutch -n "__hutch_at 'stats'" -l no-trunc -d 'Do not truncate container ids'
+complete -c hutch -n "__hutch_at 'stats'" -l interval -s i -x -d 'Seconds between samples'
+complete -c hutch -n "__hutch_at 'stats'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'stats' 1+" -F
+
 # hutch build
 complete -c hutch -n "__hutch_at 'build'" -l tag -s t -x -d 'Name the image (repeatable)'
 complete -c hutch -n "__hutch_at 'build'" -l file -s f -x -d 'The Containerfile (- for stdin)'
@@ -666,6 +721,11 @@ complete -c hutch -n "__hutch_at 'build'" -l timestamp -x -d 'Set every time in 
 complete -c hutch -n "__hutch_at 'build'" -l quiet -s q -d 'Print only the image id'
 complete -c hutch -n "__hutch_at 'build'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'build' 1" -F
+
+# hutch port
+complete -c hutch -n "__hutch_at 'port'" -l all -s a -d 'Port mappings of every running container'
+complete -c hutch -n "__hutch_at 'port'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'port' 1+" -F
 
 # hutch info
 complete -c hutch -n "__hutch_at 'info'" -l format -s f -x -a 'json' -d 'json, or a Go template over the report'
@@ -755,6 +815,78 @@ complete -c hutch -n "__hutch_at 'volume import'" -l help -d 'Show the help and 
 complete -c hutch -n "__hutch_arg 'volume import' 1" -f
 complete -c hutch -n "__hutch_arg 'volume import' 2" -F
 
+# hutch network
+complete -c hutch -n "__hutch_at 'network'" -a create -d 'Create a network and print its name'
+complete -c hutch -n "__hutch_at 'network'" -a ls -d 'List networks'
+complete -c hutch -n "__hutch_at 'network'" -a inspect -d 'Show the details of networks as JSON'
+complete -c hutch -n "__hutch_at 'network'" -a rm -d 'Remove networks (a network in use only with --force)'
+complete -c hutch -n "__hutch_at 'network'" -a prune -d 'Remove every network that no container uses'
+complete -c hutch -n "__hutch_at 'network'" -a connect -d 'Connect a container to a network (a running one at once)'
+complete -c hutch -n "__hutch_at 'network'" -a disconnect -d 'Disconnect a container from a network'
+complete -c hutch -n "__hutch_at 'network'" -a exists -d 'Exit 0 if the network exists, 1 if it does not'
+complete -c hutch -n "__hutch_at 'network'" -a reload -d 'Re-apply the firewall rules and name records of containers\' networks'
+complete -c hutch -n "__hutch_at 'network'" -l help -d 'Show the help and exit'
+
+# hutch network create
+complete -c hutch -n "__hutch_at 'network create'" -l driver -s d -x -d 'Network driver (only bridge)'
+complete -c hutch -n "__hutch_at 'network create'" -l subnet -x -d 'Subnet in CIDR form (IPv4)'
+complete -c hutch -n "__hutch_at 'network create'" -l gateway -x -d 'Gateway address of the subnet'
+complete -c hutch -n "__hutch_at 'network create'" -l ip-range -x -d 'Allocate container addresses from this CIDR'
+complete -c hutch -n "__hutch_at 'network create'" -l internal -d 'No route out of the network'
+complete -c hutch -n "__hutch_at 'network create'" -l ipv6 -d 'Enable IPv6 (not supported yet)'
+complete -c hutch -n "__hutch_at 'network create'" -l label -x -d 'Set a label (KEY=VALUE)'
+complete -c hutch -n "__hutch_at 'network create'" -l opt -s o -x -d 'Driver option: mtu=N'
+complete -c hutch -n "__hutch_at 'network create'" -l disable-dns -d 'No name server on the network'
+complete -c hutch -n "__hutch_at 'network create'" -l ignore -d 'Do nothing if the network already exists'
+complete -c hutch -n "__hutch_at 'network create'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'network create' 1" -f
+
+# hutch network ls
+complete -c hutch -n "__hutch_at 'network ls'" -l filter -s f -x -d 'name=REGEX, id=, driver=, label=KEY[=VALUE]'
+complete -c hutch -n "__hutch_at 'network ls'" -l format -x -a 'json' -d 'json, or a Go template such as \'{{.Name}}\''
+complete -c hutch -n "__hutch_at 'network ls'" -l quiet -s q -d 'Print names only'
+complete -c hutch -n "__hutch_at 'network ls'" -l noheading -s n -d 'Do not print the header row'
+complete -c hutch -n "__hutch_at 'network ls'" -l no-trunc -d 'Do not truncate network ids'
+complete -c hutch -n "__hutch_at 'network ls'" -l help -d 'Show the help and exit'
+
+# hutch network inspect
+complete -c hutch -n "__hutch_at 'network inspect'" -l format -s f -x -a 'json' -d 'A Go template, e.g. \'{{.name}}\''
+complete -c hutch -n "__hutch_at 'network inspect'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'network inspect' 1+" -F
+
+# hutch network rm
+complete -c hutch -n "__hutch_at 'network rm'" -l force -s f -d 'Remove the containers on the network too'
+complete -c hutch -n "__hutch_at 'network rm'" -l time -s t -x -d 'Seconds to wait for a stop before SIGKILL'
+complete -c hutch -n "__hutch_at 'network rm'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'network rm' 1+" -F
+
+# hutch network prune
+complete -c hutch -n "__hutch_at 'network prune'" -l force -s f -d 'Do not ask for confirmation'
+complete -c hutch -n "__hutch_at 'network prune'" -l filter -x -d 'label=KEY[=VALUE], name=, driver='
+complete -c hutch -n "__hutch_at 'network prune'" -l help -d 'Show the help and exit'
+
+# hutch network connect
+complete -c hutch -n "__hutch_at 'network connect'" -l ip -x -d 'IPv4 address on the network'
+complete -c hutch -n "__hutch_at 'network connect'" -l alias -x -d 'Another name on this network'
+complete -c hutch -n "__hutch_at 'network connect'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'network connect' 1" -F
+complete -c hutch -n "__hutch_arg 'network connect' 2" -F
+
+# hutch network disconnect
+complete -c hutch -n "__hutch_at 'network disconnect'" -l force -s f -d 'Accepted for compatibility'
+complete -c hutch -n "__hutch_at 'network disconnect'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'network disconnect' 1" -F
+complete -c hutch -n "__hutch_arg 'network disconnect' 2" -F
+
+# hutch network exists
+complete -c hutch -n "__hutch_at 'network exists'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'network exists' 1" -f
+
+# hutch network reload
+complete -c hutch -n "__hutch_at 'network reload'" -l all -s a -d 'All containers'
+complete -c hutch -n "__hutch_at 'network reload'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'network reload' 1+" -F
+
 # hutch container
 complete -c hutch -n "__hutch_at 'container'" -a run -d 'Run a command in a new container'
 complete -c hutch -n "__hutch_at 'container'" -a create -d 'Create a container without starting it; print its id'
@@ -776,6 +908,9 @@ complete -c hutch -n "__hutch_at 'container'" -a attach -d 'Attach to a running 
 complete -c hutch -n "__hutch_at 'container'" -a top -d 'Show the running processes of a container'
 complete -c hutch -n "__hutch_at 'container'" -a pause -d 'Pause all processes in one or more containers'
 complete -c hutch -n "__hutch_at 'container'" -a unpause -d 'Unpause all processes in one or more containers'
+complete -c hutch -n "__hutch_at 'container'" -a update -d 'Update the resource limits of a container (at once when it is running)'
+complete -c hutch -n "__hutch_at 'container'" -a stats -d 'Show the resource use (CPU, memory, network, block I/O, pids) of containers'
+complete -c hutch -n "__hutch_at 'container'" -a port -d 'List the port mappings of a container, or look up one private port'
 complete -c hutch -n "__hutch_at 'container'" -l help -d 'Show the help and exit'
 
 # hutch container run
@@ -790,7 +925,7 @@ complete -c hutch -n "__hutch_at 'container run'" -l user -s u -x -d 'User (name
 complete -c hutch -n "__hutch_at 'container run'" -l entrypoint -x -d 'Override the image\'s entrypoint (string or JSON array)'
 complete -c hutch -n "__hutch_at 'container run'" -l hostname -s h -x -d 'Container host name'
 complete -c hutch -n "__hutch_at 'container run'" -l name -x -d 'Name of the container'
-complete -c hutch -n "__hutch_at 'container run'" -l network -l net -x -a 'none host' -d 'Network: private (default: pasta or slirp4netns), none or host'
+complete -c hutch -n "__hutch_at 'container run'" -l network -l net -x -a 'none host' -d 'Network: private (default), none, host, container:NAME, ns:PATH or NET[,NET]'
 complete -c hutch -n "__hutch_at 'container run'" -l restart -x -d 'Restart policy: no, always, unless-stopped, on-failure[:N]'
 complete -c hutch -n "__hutch_at 'container run'" -l label -s l -x -d 'Set a label (KEY=VALUE) on the container'
 complete -c hutch -n "__hutch_at 'container run'" -l stop-signal -x -d 'Signal that stops the container (default: image\'s, or SIGTERM)'
@@ -815,7 +950,7 @@ complete -c hutch -n "__hutch_at 'container run'" -l sysctl -x -d 'Set a namespa
 complete -c hutch -n "__hutch_at 'container run'" -l ulimit -x -d 'Set a resource limit (NAME=SOFT[:HARD], e.g. nofile=1024:2048)'
 complete -c hutch -n "__hutch_at 'container run'" -l device -x -d 'Add a host device: HOST[:CONTAINER][:PERMISSIONS]'
 complete -c hutch -n "__hutch_at 'container run'" -l group-add -x -d 'Add a supplementary group (name, number or keep-groups)'
-complete -c hutch -n "__hutch_at 'container run'" -l userns -x -d 'User namespace mode: host (the session namespace)'
+complete -c hutch -n "__hutch_at 'container run'" -l userns -x -d 'User namespace: host (the session), keep-id[:uid=,gid=], nomap, auto[:size=]'
 complete -c hutch -n "__hutch_at 'container run'" -l uidmap -x -d 'Map container uids: CONTAINER:HOST:SIZE'
 complete -c hutch -n "__hutch_at 'container run'" -l gidmap -x -d 'Map container gids: CONTAINER:HOST:SIZE'
 complete -c hutch -n "__hutch_at 'container run'" -l subuidname -x -d 'Map uids from this /etc/subuid entry'
@@ -873,7 +1008,7 @@ complete -c hutch -n "__hutch_at 'container create'" -l user -s u -x -d 'User (n
 complete -c hutch -n "__hutch_at 'container create'" -l entrypoint -x -d 'Override the image\'s entrypoint (string or JSON array)'
 complete -c hutch -n "__hutch_at 'container create'" -l hostname -s h -x -d 'Container host name'
 complete -c hutch -n "__hutch_at 'container create'" -l name -x -d 'Name of the container'
-complete -c hutch -n "__hutch_at 'container create'" -l network -l net -x -a 'none host' -d 'Network: private (default: pasta or slirp4netns), none or host'
+complete -c hutch -n "__hutch_at 'container create'" -l network -l net -x -a 'none host' -d 'Network: private (default), none, host, container:NAME, ns:PATH or NET[,NET]'
 complete -c hutch -n "__hutch_at 'container create'" -l restart -x -d 'Restart policy: no, always, unless-stopped, on-failure[:N]'
 complete -c hutch -n "__hutch_at 'container create'" -l label -s l -x -d 'Set a label (KEY=VALUE) on the container'
 complete -c hutch -n "__hutch_at 'container create'" -l stop-signal -x -d 'Signal that stops the container (default: image\'s, or SIGTERM)'
@@ -898,7 +1033,7 @@ complete -c hutch -n "__hutch_at 'container create'" -l sysctl -x -d 'Set a name
 complete -c hutch -n "__hutch_at 'container create'" -l ulimit -x -d 'Set a resource limit (NAME=SOFT[:HARD], e.g. nofile=1024:2048)'
 complete -c hutch -n "__hutch_at 'container create'" -l device -x -d 'Add a host device: HOST[:CONTAINER][:PERMISSIONS]'
 complete -c hutch -n "__hutch_at 'container create'" -l group-add -x -d 'Add a supplementary group (name, number or keep-groups)'
-complete -c hutch -n "__hutch_at 'container create'" -l userns -x -d 'User namespace mode: host (the session namespace)'
+complete -c hutch -n "__hutch_at 'container create'" -l userns -x -d 'User namespace: host (the session), keep-id[:uid=,gid=], nomap, auto[:size=]'
 complete -c hutch -n "__hutch_at 'container create'" -l uidmap -x -d 'Map container uids: CONTAINER:HOST:SIZE'
 complete -c hutch -n "__hutch_at 'container create'" -l gidmap -x -d 'Map container gids: CONTAINER:HOST:SIZE'
 complete -c hutch -n "__hutch_at 'container create'" -l subuidname -x -d 'Map uids from this /etc/subuid entry'
@@ -1074,6 +1209,40 @@ complete -c hutch -n "__hutch_at 'container unpause'" -l all -s a -d 'Unpause al
 complete -c hutch -n "__hutch_at 'container unpause'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'container unpause' 1+" -F
 
+# hutch container update
+complete -c hutch -n "__hutch_at 'container update'" -l memory -s m -x -d 'Memory limit (e.g. 64m, 1g); memory.max'
+complete -c hutch -n "__hutch_at 'container update'" -l memory-reservation -x -d 'Memory soft limit (memory.low)'
+complete -c hutch -n "__hutch_at 'container update'" -l memory-swap -x -d 'Memory plus swap limit (-1: unlimited swap); needs --memory'
+complete -c hutch -n "__hutch_at 'container update'" -l cpus -x -d 'Number of CPUs (e.g. 0.5: cpu.max 50000 100000)'
+complete -c hutch -n "__hutch_at 'container update'" -l cpu-shares -s c -x -d 'CPU shares (relative weight, 2-262144)'
+complete -c hutch -n "__hutch_at 'container update'" -l cpu-weight -x -d 'CPU weight (cpu.weight, 1-10000)'
+complete -c hutch -n "__hutch_at 'container update'" -l cpu-quota -x -d 'CPU time in microseconds per --cpu-period'
+complete -c hutch -n "__hutch_at 'container update'" -l cpu-period -x -d 'CPU period in microseconds (default 100000)'
+complete -c hutch -n "__hutch_at 'container update'" -l cpuset-cpus -x -d 'CPUs the container may run on (0-3,5)'
+complete -c hutch -n "__hutch_at 'container update'" -l cpuset-mems -x -d 'Memory nodes the container may use (0-1)'
+complete -c hutch -n "__hutch_at 'container update'" -l pids-limit -x -d 'Maximum number of processes (default 2048; -1: unlimited)'
+complete -c hutch -n "__hutch_at 'container update'" -l blkio-weight -x -d 'Block I/O weight (10-1000)'
+complete -c hutch -n "__hutch_at 'container update'" -l device-read-bps -x -d 'Limit reads from a device (DEVICE:RATE, e.g. 1mb)'
+complete -c hutch -n "__hutch_at 'container update'" -l device-write-bps -x -d 'Limit writes to a device (DEVICE:RATE)'
+complete -c hutch -n "__hutch_at 'container update'" -l device-read-iops -x -d 'Limit read operations per second (DEVICE:N)'
+complete -c hutch -n "__hutch_at 'container update'" -l device-write-iops -x -d 'Limit write operations per second (DEVICE:N)'
+complete -c hutch -n "__hutch_at 'container update'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'container update' 1" -F
+
+# hutch container stats
+complete -c hutch -n "__hutch_at 'container stats'" -l all -s a -d 'All running containers (the default)'
+complete -c hutch -n "__hutch_at 'container stats'" -l no-stream -d 'Print one sample and exit'
+complete -c hutch -n "__hutch_at 'container stats'" -l format -x -a 'json' -d 'json, or a Go template such as \'{{.MemUsage}}\''
+complete -c hutch -n "__hutch_at 'container stats'" -l no-trunc -d 'Do not truncate container ids'
+complete -c hutch -n "__hutch_at 'container stats'" -l interval -s i -x -d 'Seconds between samples'
+complete -c hutch -n "__hutch_at 'container stats'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'container stats' 1+" -F
+
+# hutch container port
+complete -c hutch -n "__hutch_at 'container port'" -l all -s a -d 'Port mappings of every running container'
+complete -c hutch -n "__hutch_at 'container port'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'container port' 1+" -F
+
 # hutch image
 complete -c hutch -n "__hutch_at 'image'" -a ls -d 'List images in local storage'
 complete -c hutch -n "__hutch_at 'image'" -a import -d 'Import a tarball as a new single-layer image'
@@ -1097,7 +1266,7 @@ complete -c hutch -n "__hutch_at 'image ls'" -l format -x -a 'json' -d 'json, or
 complete -c hutch -n "__hutch_at 'image ls'" -l no-trunc -d 'Do not truncate ids'
 complete -c hutch -n "__hutch_at 'image ls'" -l noheading -s n -d 'Do not print the header row'
 complete -c hutch -n "__hutch_at 'image ls'" -l digests -d 'Show digests'
-complete -c hutch -n "__hutch_at 'image ls'" -l all -s a -d 'Show intermediate images too (hutch keeps none)'
+complete -c hutch -n "__hutch_at 'image ls'" -l all -s a -d 'Show intermediate images (build steps) too'
 complete -c hutch -n "__hutch_at 'image ls'" -l filter -s f -x -d 'Keep images matching KEY=VALUE: reference, label, dangling, before, since, id'
 complete -c hutch -n "__hutch_at 'image ls'" -l sort -x -d 'Sort by created (default), id, repository, size, tag'
 complete -c hutch -n "__hutch_at 'image ls'" -l help -d 'Show the help and exit'
