@@ -62,13 +62,17 @@ class RuntimeState:
 
 
 def process_start_time(pid: int) -> str:
-    """Field 22 of /proc/PID/stat ("" when the process is gone)."""
+    """Field 22 of /proc/PID/stat ("" when the process is gone or a zombie)."""
     try:
         with open(f"/proc/{pid}/stat") as f:
             stat = f.read()
     except OSError:
         return ""
-    return stat.rsplit(")", 1)[1].split()[19]
+    fields = stat.rsplit(")", 1)[1].split()
+    if fields[0] in ("Z", "X"):
+        # Dead, only not reaped yet (an init that does not reap, a stuck parent).
+        return ""
+    return fields[19]
 
 
 def alive(pid: int, start: str) -> bool:

@@ -1,0 +1,125 @@
+"""Restart policies, the death of a monitor, and many containers at once."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+from harness import Hutch, HutchEnv
+from lifecycle_basics import (
+    container_pids,
+    eventually,
+    inspect,
+    log_lines,
+    no_default_network,  # noqa: F401 - autouse fixture
+    pid_alive,
+    status,
+)
+
+
+def test_restart_always_brings_back_a_crashing_command_until_stop(
+    hutch: Hutch, base_image: str
+) -> None:
+    hutch(
+        "run", "-d", "--name", "crash", "--restart", "always", base_image,
+        "sh", "-c", "echo run; sleep 0.2; exit 1",
+    )  # fmt: skip
+    eventually(lambda: inspect(hutch, "crash")["RestartCount"] >= 2, what="two restarts")
+    policy = inspect(hutch, "crash")["HostConfig"]["RestartPolicy"]
+    assert policy == {"Name": "always", "MaximumRetryCount": 0}
+    hutch("stop", "-t", "1", "crash")
+    assert status(hutch, "crash") == "exited"
+    runs = len(log_lines(hutch, "crash"))
+    assert runs >= 3
+    time.sleep(2)  # stopped means stopped: no further run
+    assert len(log_lines(hutch, "crash")) == runs
+    assert status(hutch, "crash") == "exited"
+
+
+def test_on_failure_gives_up_after_its_maximum(hutch: Hutch, base_image: str) -> None:
+    hutch(
+        "run", "-d", "--name", "flaky", "--restart", "on-failure:3", base_image,
+        "sh", "-c", "echo run; exit 1",
+    )  # fmt: skip
+    assert hutch("wait", "flaky").stdout.strip() in ("1", "0")  # may catch a pause between runs
+    data = eventually(
+        lambda: (
+            (d := inspect(hutch, "flaky"))["RestartCount"] == 3
+            and d["State"]["Status"] == "exited"
+            and d
+        ),
+        what="three restarts",
+    )
+    assert data["State"]["ExitCode"] == 1
+    time.sleep(1.5)  # the back-off after the third restart would be 0.8 s
+    assert log_lines(hutch, "flaky") == ["run"] * 4
+    assert inspect(hutch, "flaky")["RestartCount"] == 3
+
+
+def test_on_failure_does_not_restart_a_success(hutch: Hutch, base_image: str) -> None:
+    hutch("run", "-d", "--name", "ok", "--restart", "on-failure", base_image, "echo", "once")
+    assert hutch("wait", "ok").stdout == "0\n"
+    time.sleep(0.5)
+    assert log_lines(hutch, "ok") == ["once"]
+    assert inspect(hutch, "ok")["RestartCount"] == 0
+
+
+def test_restart_command_runs_it_again(hutch: Hutch, base_image: str) -> None:
+    hutch("run", "-d", "--name", "again", base_image, "sh", "-c", "echo run; sleep 1000")
+    eventually(lambda: log_lines(hutch, "again") == ["run"], what="the first run")
+    first = inspect(hutch, "again")["State"]["Pid"]
+    assert hutch("restart", "-t", "0", "again").stdout == "again\n"
+    assert status(hutch, "again") == "running"
+    assert inspect(hutch, "again")["State"]["Pid"] != first
+    eventually(lambda: log_lines(hutch, "again") == ["run", "run"], what="the second run")
+
+
+def test_killed_monitor_leaves_an_exited_container_and_no_process(
+    hutch: Hutch, hutch_env: HutchEnv, base_image: str
+) -> None:
+    hutch("run", "-d", "--name", "orphan", base_image, "sleep", "1000")
+    state = inspect(hutch, "orphan")["State"]
+    monitor, init = state["ConmonPid"], state["Pid"]
+    assert monitor > 0 and pid_alive(init)
+    os.kill(monitor, signal.SIGKILL)
+    eventually(lambda: not pid_alive(monitor), what="the monitor to die")
+    listed = hutch("ps", "-a", "--format", "{{.Names}} {{.State}}").stdout
+    assert listed == "orphan exited\n"
+    assert hutch("ps", "-q").stdout == ""
+    eventually(lambda: not pid_alive(init), timeout=5, what="the container's process to go")
+    assert container_pids(hutch_env) == []
+    after = inspect(hutch, "orphan")["State"]
+    assert (after["Status"], after["Running"], after["ExitCode"]) == ("exited", False, 255)
+    # It can be started again and removed.
+    hutch("start", "orphan")
+    assert status(hutch, "orphan") == "running"
+    hutch("rm", "-f", "-t", "0", "orphan")
+
+
+def test_parallel_run_and_rm_leave_no_stale_state(
+    hutch: Hutch, hutch_env: HutchEnv, base_image: str
+) -> None:
+    names = [f"par{i}" for i in range(20)]
+    hutch("ps")  # create the session first: the parallel commands then only join it
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        runs = list(
+            pool.map(
+                lambda n: hutch("run", "-d", "--name", n, base_image, "sleep", "1000", timeout=120),
+                names,
+            )
+        )
+    assert len({r.stdout.strip() for r in runs}) == 20
+    assert sorted(hutch("ps", "--format", "{{.Names}}").stdout.split()) == sorted(names)
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        removed = list(
+            pool.map(lambda n: hutch("rm", "-f", "-t", "0", n, timeout=120).stdout, names)
+        )
+    assert removed == [f"{n}\n" for n in names]
+    assert hutch("ps", "-a").stdout.splitlines()[1:] == []
+    containers = hutch_env.data_home / "hutch" / "storage" / "containers"
+    assert not containers.exists() or list(containers.iterdir()) == []
+    eventually(lambda: container_pids(hutch_env) == [], timeout=10, what="no processes")
+    sockets = hutch_env.runtime_dir / "hutch" / "a"
+    assert not sockets.exists() or list(sockets.iterdir()) == []
