@@ -83,9 +83,11 @@ def detect(
     if not own_path:
         return CgroupHost(DISABLED, "", (), "this process has no cgroup v2 path", str(mount))
     own = mount / own_path.lstrip("/")
+    # systemd's hybrid layout mounts cgroup2 at .../unified beside the v1 controllers.
+    hybrid = mount.name == "unified"
     root = highest_owned(mount, own, writable)
     if root is None:
-        if mount != Path("/sys/fs/cgroup"):
+        if hybrid:
             why = (
                 f"cgroup v2 is mounted only at {mount}, beside the v1 controllers "
                 "(a hybrid layout), and no part of it is delegated to you"
@@ -96,7 +98,7 @@ def detect(
     available = tuple(sorted(cgroupfs.controllers(root)))
     if not available:
         why = f"no cgroup v2 controllers are available in your cgroup {root}"
-        if mount != Path("/sys/fs/cgroup"):
+        if hybrid:
             why = (
                 f"cgroup v2 at {mount} has no controllers "
                 "(a hybrid layout: they are all in cgroup v1)"

@@ -121,6 +121,8 @@ def make_domain(cgroup: Path, wanted: set[str]) -> None:
     processes.
     """
     enable = sorted(wanted & controllers(cgroup))
+    if not enable:
+        return
     enabled = set((cgroup / "cgroup.subtree_control").read_text().split())
     if not set(enable) - enabled:
         return

@@ -1,0 +1,161 @@
+"""cgroup v2 limits enforced in the pure-v2 guest: one boot runs every check.
+
+The job (``JOB``) runs hutch rootless in the test user's delegated subtree
+and writes what it saw to /run/out/<check>; each test below reads one of
+those files. Booting costs 10 s to over a minute under TCG, hence one boot.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from guest import GuestResult, Kernel, run_in_guest
+
+HUTCH = Path(sys.executable).parent / "hutch"
+
+JOB = r"""
+H={hutch}
+export XDG_DATA_HOME=/tmp/d XDG_CONFIG_HOME=/tmp/c XDG_RUNTIME_DIR=/tmp/r
+mkdir -p -m 700 /tmp/r
+O=/run/out
+CG=/sys/fs/cgroup/user-$(id -u)/hutch
+$H import $O/rootfs.tar base >/dev/null
+$H info > $O/info 2>&1
+
+# The init joins its cgroup before unsharing the cgroup namespace.
+$H run --rm --network none base cat /proc/self/cgroup > $O/cgns 2>&1
+
+# A memory hog is killed at --memory.
+$H run --name oom --network none --memory 32m base \
+    dd if=/dev/zero of=/dev/null bs=96M count=1 > /dev/null 2>&1
+echo $? > $O/oom_rc
+$H inspect --format '{{{{.State.OOMKilled}}}} {{{{.State.ExitCode}}}}' oom > $O/oom_inspect 2>&1
+
+# --pids-limit stops a bounded fork bomb.
+$H run --rm --network none --pids-limit 20 base sh -c \
+    'for i in $(seq 100); do sleep 30 & done 2>/tmp/err;
+     echo started=$(ps | grep -c "[s]leep 30") failed=$(grep -c fork /tmp/err)' \
+    > $O/pids 2>&1
+
+# The default pids limit, --cpus, throttling, stats that move, update.
+id=$($H run -d --name busy --network none --cpus 0.5 base sh -c 'while :; do :; done')
+echo "$id" > $O/busy_id
+cat $CG/$id/pids.max > $O/default_pids
+cat $CG/$id/cpu.max > $O/cpu_max
+F='{{{{.CPUUsec}}}} {{{{.MemUsageBytes}}}} {{{{.PIDs}}}}'
+$H stats --no-stream --format "$F" busy > $O/stats1 2>&1
+sleep 4
+$H stats --no-stream --format "$F" busy > $O/stats2 2>&1
+grep -E '^(nr_throttled|throttled_usec)' $CG/$id/cpu.stat > $O/cpu_stat
+$H update --memory 128m --pids-limit 50 busy > /dev/null 2> $O/update_err
+echo $? > $O/update_rc
+cat $CG/$id/memory.max $CG/$id/pids.max > $O/updated
+$H rm -f busy > /dev/null
+test -e $CG/$id && echo present > $O/removed || echo gone > $O/removed
+
+# Freeze and thaw: a frozen container's processes do not progress.
+$H run -d --name tick --network none base sh -c 'while :; do echo t; sleep 0.2; done' >/dev/null
+sleep 2
+$H pause tick > /dev/null
+a=$($H logs tick | wc -l)
+grep frozen $CG/$($H inspect --format '{{{{.Id}}}}' tick)/cgroup.events > $O/frozen
+sleep 3
+b=$($H logs tick | wc -l)
+$H inspect --format '{{{{.State.Status}}}}' tick > $O/paused_status
+$H unpause tick > /dev/null
+sleep 3
+c=$($H logs tick | wc -l)
+echo "$a $b $c" > $O/ticks
+$H rm -f tick > /dev/null
+ls $CG > $O/left 2>&1
+cat /tmp/d/hutch/containers/*/userdata/monitor.err > $O/monitor_err 2>/dev/null
+true
+"""
+
+
+@pytest.fixture(scope="module")
+def guest(
+    guest_kernel: Kernel,
+    guest_initrd: Path,
+    guest_user: str,
+    rootfs_tar: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> GuestResult:
+    result = run_in_guest(
+        guest_kernel,
+        guest_initrd,
+        tmp_path_factory.mktemp("limits"),
+        JOB.format(hutch=HUTCH),
+        user=guest_user,
+        files={"rootfs.tar": rootfs_tar},
+    )
+    assert result.rc == 0, result.console[-3000:] + result.stderr
+    return result
+
+
+def out(guest: GuestResult, name: str) -> str:
+    path = guest.out / name
+    assert path.exists(), f"{name} missing; stderr: {guest.stderr[-2000:]}"
+    return path.read_text().strip()
+
+
+def test_info_shows_the_cgroupfs_manager(guest: GuestResult) -> None:
+    assert "cgroup manager: cgroupfs (delegated cgroup v2 subtree" in out(guest, "info")
+
+
+def test_container_is_the_root_of_its_cgroup_namespace(guest: GuestResult) -> None:
+    assert out(guest, "cgns") == "0::/"
+
+
+def test_memory_hog_is_oom_killed(guest: GuestResult) -> None:
+    assert out(guest, "oom_rc") == "137"
+    assert out(guest, "oom_inspect") == "true 137"
+
+
+def test_pids_limit_stops_a_fork_bomb(guest: GuestResult) -> None:
+    fields = dict(item.split("=") for item in out(guest, "pids").split())
+    assert 0 < int(fields["started"]) < 20
+    assert int(fields["failed"]) > 0
+
+
+def test_default_pids_limit_where_a_cgroup_exists(guest: GuestResult) -> None:
+    assert out(guest, "default_pids") == "2048"
+
+
+def test_cpus_half_is_cpu_max_and_throttles(guest: GuestResult) -> None:
+    assert out(guest, "cpu_max") == "50000 100000"
+    stat = dict(line.split() for line in out(guest, "cpu_stat").splitlines())
+    assert int(stat["nr_throttled"]) > 0
+    assert int(stat["throttled_usec"]) > 0
+
+
+def test_stats_numbers_move(guest: GuestResult) -> None:
+    cpu1, mem1, pids1 = (int(x) for x in out(guest, "stats1").split())
+    cpu2, mem2, pids2 = (int(x) for x in out(guest, "stats2").split())
+    assert cpu2 > cpu1 > 0
+    assert mem1 > 0 and mem2 > 0
+    assert pids1 >= 1 and pids2 >= 1
+    # Half a CPU at most: 4 s of wall time give no more than ~2 s of CPU.
+    assert cpu2 - cpu1 < 3_000_000
+
+
+def test_update_changes_a_running_container(guest: GuestResult) -> None:
+    assert out(guest, "update_rc") == "0", out(guest, "update_err")
+    assert out(guest, "updated").split() == [str(128 * 1024 * 1024), "50"]
+
+
+def test_cgroup_is_removed_when_the_container_goes(guest: GuestResult) -> None:
+    assert out(guest, "removed") == "gone"
+    left = set(out(guest, "left").split())
+    assert not any(len(name) == 64 for name in left), left
+
+
+def test_pause_freezes_and_unpause_thaws(guest: GuestResult) -> None:
+    assert out(guest, "frozen") == "frozen 1"
+    assert out(guest, "paused_status") == "paused"
+    a, b, c = (int(x) for x in out(guest, "ticks").split())
+    assert a > 0
+    assert b == a  # nothing printed while frozen
+    assert c > b  # and it goes on after the thaw
