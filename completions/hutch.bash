@@ -5,12 +5,12 @@
 # Subcommands of a command path ("" is hutch).
 _hutch_subcommands() {
     case "$1" in
-    "") echo images import rmi pull push tag untag history save load login logout run create start stop restart kill rm wait ps logs inspect cp diff commit export exec attach top pause unpause update stats build port info unshare version manifest healthcheck volume network container image system buildx ;;
+    "") echo images import rmi pull push tag untag history save load login logout run create start stop restart kill rm wait ps logs inspect rename cp diff commit export exec attach top pause unpause update stats build port info unshare version manifest healthcheck volume network container image system buildx ;;
     "manifest") echo inspect ;;
     "healthcheck") echo run ;;
     "volume") echo create ls inspect rm prune exists export import ;;
     "network") echo create ls inspect rm prune connect disconnect exists reload ;;
-    "container") echo run create start stop restart kill rm wait ls logs inspect cp diff commit export exec attach top pause unpause update stats port ;;
+    "container") echo run create start stop restart kill rm wait ls logs inspect rename exists prune cp diff commit export exec attach top pause unpause update stats port ;;
     "image") echo ls import rm inspect pull push tag untag history save load prune exists build ;;
     "system") echo info migrate reset ;;
     "buildx") echo build ;;
@@ -39,7 +39,7 @@ _hutch_options() {
     "kill") echo --signal -s --all -a ;;
     "rm") echo --force -f --all -a --ignore -i --time -t --volumes -v ;;
     "wait") echo --condition ;;
-    "ps") echo --all -a --quiet -q --last -n --latest -l --format --no-trunc --noheading ;;
+    "ps") echo --all -a --quiet -q --last -n --latest -l --format --no-trunc --noheading --filter -f --sort --size -s ;;
     "logs") echo --follow -f --tail --since --until --timestamps -t ;;
     "inspect") echo --format -f --type -t ;;
     "cp") echo --archive --no-archive -a --overwrite ;;
@@ -78,9 +78,10 @@ _hutch_options() {
     "container kill") echo --signal -s --all -a ;;
     "container rm") echo --force -f --all -a --ignore -i --time -t --volumes -v ;;
     "container wait") echo --condition ;;
-    "container ls") echo --all -a --quiet -q --last -n --latest -l --format --no-trunc --noheading ;;
+    "container ls") echo --all -a --quiet -q --last -n --latest -l --format --no-trunc --noheading --filter -f --sort --size -s ;;
     "container logs") echo --follow -f --tail --since --until --timestamps -t ;;
     "container inspect") echo --format -f ;;
+    "container prune") echo --force -f ;;
     "container cp") echo --archive --no-archive -a --overwrite ;;
     "container diff") echo --format ;;
     "container commit") echo --change -c --message -m --author -a --pause --no-pause -p --format -f --squash -s --iidfile --quiet -q ;;
@@ -129,7 +130,7 @@ _hutch_value_options() {
     "kill") echo --signal -s ;;
     "rm") echo --time -t ;;
     "wait") echo --condition ;;
-    "ps") echo --last -n --format ;;
+    "ps") echo --last -n --format --filter -f --sort ;;
     "logs") echo --tail --since --until ;;
     "inspect") echo --format -f --type -t ;;
     "diff") echo --format ;;
@@ -159,7 +160,7 @@ _hutch_value_options() {
     "container kill") echo --signal -s ;;
     "container rm") echo --time -t ;;
     "container wait") echo --condition ;;
-    "container ls") echo --last -n --format ;;
+    "container ls") echo --last -n --format --filter -f --sort ;;
     "container logs") echo --tail --since --until ;;
     "container inspect") echo --format -f ;;
     "container diff") echo --format ;;
@@ -356,6 +357,8 @@ _hutch_option_values() {
     "wait --condition") echo "@none" ;;
     "ps --last"|"ps -n") echo "@none" ;;
     "ps --format") echo "json" ;;
+    "ps --filter"|"ps -f") echo "@none" ;;
+    "ps --sort") echo "@none" ;;
     "logs --tail") echo "@none" ;;
     "logs --since") echo "@none" ;;
     "logs --until") echo "@none" ;;
@@ -568,6 +571,8 @@ _hutch_option_values() {
     "container wait --condition") echo "@none" ;;
     "container ls --last"|"container ls -n") echo "@none" ;;
     "container ls --format") echo "json" ;;
+    "container ls --filter"|"container ls -f") echo "@none" ;;
+    "container ls --sort") echo "@none" ;;
     "container logs --tail") echo "@none" ;;
     "container logs --since") echo "@none" ;;
     "container logs --until") echo "@none" ;;
@@ -685,6 +690,8 @@ _hutch_argument() {
     "wait "*) echo @file ;;
     "logs "*) echo @file ;;
     "inspect "*) echo @file ;;
+    "rename 1") echo @file ;;
+    "rename 2") echo @file ;;
     "cp 1") echo @file ;;
     "cp 2") echo @file ;;
     "diff 1") echo @file ;;
@@ -737,6 +744,9 @@ _hutch_argument() {
     "container wait "*) echo @file ;;
     "container logs "*) echo @file ;;
     "container inspect "*) echo @file ;;
+    "container rename 1") echo @file ;;
+    "container rename 2") echo @file ;;
+    "container exists 1") echo @file ;;
     "container cp 1") echo @file ;;
     "container cp 2") echo @file ;;
     "container diff 1") echo @file ;;

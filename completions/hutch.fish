@@ -6,7 +6,7 @@
 function __hutch_subcommands
     switch "$argv[1]"
         case ''
-            printf '%s\n' images import rmi pull push tag untag history save load login logout run create start stop restart kill rm wait ps logs inspect cp diff commit export exec attach top pause unpause update stats build port info unshare version manifest healthcheck volume network container image system buildx
+            printf '%s\n' images import rmi pull push tag untag history save load login logout run create start stop restart kill rm wait ps logs inspect rename cp diff commit export exec attach top pause unpause update stats build port info unshare version manifest healthcheck volume network container image system buildx
         case 'manifest'
             printf '%s\n' inspect
         case 'healthcheck'
@@ -16,7 +16,7 @@ function __hutch_subcommands
         case 'network'
             printf '%s\n' create ls inspect rm prune connect disconnect exists reload
         case 'container'
-            printf '%s\n' run create start stop restart kill rm wait ls logs inspect cp diff commit export exec attach top pause unpause update stats port
+            printf '%s\n' run create start stop restart kill rm wait ls logs inspect rename exists prune cp diff commit export exec attach top pause unpause update stats port
         case 'image'
             printf '%s\n' ls import rm inspect pull push tag untag history save load prune exists build
         case 'system'
@@ -64,7 +64,7 @@ function __hutch_value_options
         case 'wait'
             printf '%s\n' --condition
         case 'ps'
-            printf '%s\n' --last -n --format
+            printf '%s\n' --last -n --format --filter -f --sort
         case 'logs'
             printf '%s\n' --tail --since --until
         case 'inspect'
@@ -124,7 +124,7 @@ function __hutch_value_options
         case 'container wait'
             printf '%s\n' --condition
         case 'container ls'
-            printf '%s\n' --last -n --format
+            printf '%s\n' --last -n --format --filter -f --sort
         case 'container logs'
             printf '%s\n' --tail --since --until
         case 'container inspect'
@@ -249,6 +249,7 @@ complete -c hutch -n "__hutch_at ''" -a wait -d 'Wait for containers to stop and
 complete -c hutch -n "__hutch_at ''" -a ps -d 'List containers (running ones unless --all)'
 complete -c hutch -n "__hutch_at ''" -a logs -d 'Print the logs of one or more containers'
 complete -c hutch -n "__hutch_at ''" -a inspect -d 'Show details of containers or images as JSON'
+complete -c hutch -n "__hutch_at ''" -a rename -d 'Rename a container'
 complete -c hutch -n "__hutch_at ''" -a cp -d 'Copy files and directories between a container and the host, or two containers'
 complete -c hutch -n "__hutch_at ''" -a diff -d 'Show files added (A), changed (C) and deleted (D) in a container'
 complete -c hutch -n "__hutch_at ''" -a commit -d 'Create a new image from a container\'s changes'
@@ -591,6 +592,9 @@ complete -c hutch -n "__hutch_at 'ps'" -l latest -s l -d 'Show the most recently
 complete -c hutch -n "__hutch_at 'ps'" -l format -x -a 'json' -d 'json, or a Go template such as \'{{.ID}} {{.Names}}\''
 complete -c hutch -n "__hutch_at 'ps'" -l no-trunc -d 'Do not truncate output'
 complete -c hutch -n "__hutch_at 'ps'" -l noheading -d 'Do not print the header row'
+complete -c hutch -n "__hutch_at 'ps'" -l filter -s f -x -d 'KEY=VALUE: id, name, label, status, ancestor or exited (repeatable)'
+complete -c hutch -n "__hutch_at 'ps'" -l sort -x -d 'Sort by created, id, image, names or status'
+complete -c hutch -n "__hutch_at 'ps'" -l size -s s -d 'Show the size of each writable layer'
 complete -c hutch -n "__hutch_at 'ps'" -l help -d 'Show the help and exit'
 
 # hutch logs
@@ -607,6 +611,11 @@ complete -c hutch -n "__hutch_at 'inspect'" -l format -s f -x -a 'json' -d 'json
 complete -c hutch -n "__hutch_at 'inspect'" -l type -s t -x -d 'container, image or all'
 complete -c hutch -n "__hutch_at 'inspect'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'inspect' 1+" -F
+
+# hutch rename
+complete -c hutch -n "__hutch_at 'rename'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'rename' 1" -F
+complete -c hutch -n "__hutch_arg 'rename' 2" -F
 
 # hutch cp
 complete -c hutch -n "__hutch_at 'cp'" -l archive -l no-archive -s a -d 'Files copied into a container belong to its primary user (--no-archive keeps the ids of the source). Default: true'
@@ -899,6 +908,9 @@ complete -c hutch -n "__hutch_at 'container'" -a wait -d 'Wait for containers to
 complete -c hutch -n "__hutch_at 'container'" -a ls -d 'List containers (running ones unless --all)'
 complete -c hutch -n "__hutch_at 'container'" -a logs -d 'Print the logs of one or more containers'
 complete -c hutch -n "__hutch_at 'container'" -a inspect -d 'Show details of containers as JSON'
+complete -c hutch -n "__hutch_at 'container'" -a rename -d 'Rename a container'
+complete -c hutch -n "__hutch_at 'container'" -a exists -d 'Check whether a container exists (exit 0) or not (exit 1)'
+complete -c hutch -n "__hutch_at 'container'" -a prune -d 'Remove all stopped containers and print their ids'
 complete -c hutch -n "__hutch_at 'container'" -a cp -d 'Copy files and directories between a container and the host, or two containers'
 complete -c hutch -n "__hutch_at 'container'" -a diff -d 'Show files added (A), changed (C) and deleted (D) in a container'
 complete -c hutch -n "__hutch_at 'container'" -a commit -d 'Create a new image from a container\'s changes'
@@ -1127,6 +1139,9 @@ complete -c hutch -n "__hutch_at 'container ls'" -l latest -s l -d 'Show the mos
 complete -c hutch -n "__hutch_at 'container ls'" -l format -x -a 'json' -d 'json, or a Go template such as \'{{.ID}} {{.Names}}\''
 complete -c hutch -n "__hutch_at 'container ls'" -l no-trunc -d 'Do not truncate output'
 complete -c hutch -n "__hutch_at 'container ls'" -l noheading -d 'Do not print the header row'
+complete -c hutch -n "__hutch_at 'container ls'" -l filter -s f -x -d 'KEY=VALUE: id, name, label, status, ancestor or exited (repeatable)'
+complete -c hutch -n "__hutch_at 'container ls'" -l sort -x -d 'Sort by created, id, image, names or status'
+complete -c hutch -n "__hutch_at 'container ls'" -l size -s s -d 'Show the size of each writable layer'
 complete -c hutch -n "__hutch_at 'container ls'" -l help -d 'Show the help and exit'
 
 # hutch container logs
@@ -1142,6 +1157,19 @@ complete -c hutch -n "__hutch_arg 'container logs' 1+" -F
 complete -c hutch -n "__hutch_at 'container inspect'" -l format -s f -x -a 'json' -d 'json (default) or a Go template'
 complete -c hutch -n "__hutch_at 'container inspect'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'container inspect' 1+" -F
+
+# hutch container rename
+complete -c hutch -n "__hutch_at 'container rename'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'container rename' 1" -F
+complete -c hutch -n "__hutch_arg 'container rename' 2" -F
+
+# hutch container exists
+complete -c hutch -n "__hutch_at 'container exists'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'container exists' 1" -F
+
+# hutch container prune
+complete -c hutch -n "__hutch_at 'container prune'" -l force -s f -d 'Do not ask for confirmation'
+complete -c hutch -n "__hutch_at 'container prune'" -l help -d 'Show the help and exit'
 
 # hutch container cp
 complete -c hutch -n "__hutch_at 'container cp'" -l archive -l no-archive -s a -d 'Files copied into a container belong to its primary user (--no-archive keeps the ids of the source). Default: true'

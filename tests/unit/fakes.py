@@ -325,6 +325,18 @@ class FakeEngine:
         self._record("image_history", name)
         return list(self.history_lines)
 
+    def rename_container(self, name: str, new_name: str) -> str:
+        self._record("rename_container", (name, new_name))
+        return self.container_id
+
+    def container_exists(self, name: str) -> bool:
+        self._record("container_exists", name)
+        return name in self.existing_images
+
+    def prune_containers(self) -> list[ActionReport]:
+        self._record("prune_containers", None)
+        return list(self.action_reports)
+
     def image_exists(self, name: str) -> bool:
         self._record("image_exists", name)
         return name in self.existing_images

@@ -63,6 +63,9 @@ class RemoveContainerOptions:
 class ListContainersOptions:
     all: bool = False
     last: int | None = None
+    filters: tuple[str, ...] = ()  # KEY=VALUE: id, name, label, status, ancestor, exited
+    sort: str = "created"  # created (newest first), id, image, names, status
+    size: bool = False  # compute the size of each writable layer
 
 
 @dataclass(frozen=True)

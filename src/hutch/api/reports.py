@@ -79,6 +79,7 @@ class ContainerSummary:
     health: str = ""
     labels: tuple[tuple[str, str], ...] = ()
     restart_count: int = 0
+    size: int | None = None  # bytes in the writable layer, when asked for
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from hutch.api.errors import EXIT_ENGINE, HutchError
 from hutch.cli import (
     cleanup,
     commit,
+    container_admin,
     cp,
     diff,
     export,
@@ -106,6 +107,7 @@ def build_app(engine: Engine | None = None) -> typer.Typer:
     image_verbs.register(app, image_app)
     for verb in (run, start, stop, kill, rm, wait, ps, logs, inspect):
         verb.register(app, container_app)
+    container_admin.register(app, container_app)
     for files_verb in (cp, diff, commit, export):
         files_verb.register(app, container_app)
     cleanup.register(container_app)

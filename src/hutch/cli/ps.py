@@ -21,6 +21,7 @@ HEADERS = {
     "Status": "STATUS",
     "Ports": "PORTS",
     "Names": "NAMES",
+    "Size": "SIZE",
 }
 COLUMNS = ("ID", "Image", "Command", "CreatedHuman", "Status", "Ports", "Names")
 
@@ -58,11 +59,12 @@ def row_of(c: ContainerSummary, now: float, no_trunc: bool) -> dict[str, Any]:
         "ExitCode": c.exit_code,
         "Labels": dict(c.labels),
         "Restarts": c.restart_count,
+        "Size": render.human_size(c.size) if c.size is not None else "",
     }
 
 
 def json_of(c: ContainerSummary) -> dict[str, Any]:
-    return {
+    out: dict[str, Any] = {
         "Id": c.id,
         "Image": c.image,
         "ImageID": c.image_id,
@@ -80,6 +82,9 @@ def json_of(c: ContainerSummary) -> dict[str, Any]:
         "Ports": None,
         "Restarts": c.restart_count,
     }
+    if c.size is not None:
+        out["Size"] = {"rwSize": c.size}  # only with --size, as podman
+    return out
 
 
 def register(app: typer.Typer, container_app: typer.Typer) -> None:
@@ -104,11 +109,26 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         noheading: Annotated[
             bool, typer.Option("--noheading", help="Do not print the header row.")
         ] = False,
+        filters: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--filter",
+                "-f",
+                help="KEY=VALUE: id, name, label, status, ancestor or exited (repeatable).",
+            ),
+        ] = None,
+        sort: Annotated[
+            str, typer.Option("--sort", help="Sort by created, id, image, names or status.")
+        ] = "created",
+        size: Annotated[
+            bool, typer.Option("--size", "-s", help="Show the size of each writable layer.")
+        ] = False,
     ) -> None:
         """List containers (running ones unless --all)."""
         if latest:
             last = 1
-        found = state_of(ctx).engine().list_containers(ListContainersOptions(all_, last))
+        options = ListContainersOptions(all_, last, tuple(filters or ()), sort, size)
+        found = state_of(ctx).engine().list_containers(options)
         if fmt == "json":
             render.print_json([json_of(c) for c in found])
             return
@@ -120,8 +140,9 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         if fmt:
             print(render.render_template(fmt, rows, HEADERS), end="")
             return
+        columns = (*COLUMNS, "Size") if size else COLUMNS
         out = render.table(
-            [HEADERS[c] for c in COLUMNS], [[str(r[c]) for c in COLUMNS] for r in rows]
+            [HEADERS[c] for c in columns], [[str(r[c]) for c in columns] for r in rows]
         )
         if noheading:
             out = "".join(out.splitlines(keepends=True)[1:])

@@ -6,6 +6,7 @@ import os
 import shlex
 import time
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -13,6 +14,7 @@ from hutch.api.errors import InvalidArgument
 from hutch.api.options import ListContainersOptions, LogsOptions
 from hutch.api.reports import ContainerSummary, LogLine
 from hutch.engine import container_state as cs
+from hutch.engine.container_filters import parse_filters, sort_key, tree_size
 from hutch.engine.context import EngineContext
 from hutch.engine.netquery import network_settings
 from hutch.engine.volumes import inspect_mounts
@@ -54,15 +56,26 @@ class ContainerQueries:
         self._ctx = ctx
 
     def list_containers(self, options: ListContainersOptions) -> list[ContainerSummary]:
+        filters = parse_filters(options.filters)
+        order = sort_key(options.sort)
+        if options.size:
+            self._ctx.enter_session()  # upper dirs hold files of subordinate ids
         records = self._ctx.containers.all()
         if options.last is not None:
             records = records[: options.last]
+        show_all = options.all or options.last is not None or filters.implies_all
         out = []
         for record in records:
             container = cs.load(self._ctx, record)
-            if options.all or options.last is not None or container.running:
-                out.append(summary(container))
-        return out
+            if not (show_all or container.running):
+                continue
+            item = summary(container)
+            if not filters.match(item):
+                continue
+            if options.size:
+                item = replace(item, size=tree_size(os.fspath(container.dirs.upper)))
+            out.append(item)
+        return sorted(out, key=order)
 
     def inspect_containers(self, names: Sequence[str]) -> list[dict[str, Any]]:
         return [inspect_json(cs.get(self._ctx, n)) for n in names]

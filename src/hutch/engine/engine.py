@@ -59,6 +59,7 @@ from hutch.engine.context import EngineContext
 
 if TYPE_CHECKING:
     from hutch.engine.build import BuildService
+    from hutch.engine.container_admin import ContainerAdmin
     from hutch.engine.container_files import ContainerFilesService
     from hutch.engine.container_query import ContainerQueries
     from hutch.engine.containers import ContainerService
@@ -92,6 +93,12 @@ class LocalEngine:
         from hutch.engine.containers import ContainerService
 
         return ContainerService(self._ctx)
+
+    @cached_property
+    def _admin(self) -> ContainerAdmin:
+        from hutch.engine.container_admin import ContainerAdmin
+
+        return ContainerAdmin(self._ctx)
 
     @cached_property
     def _queries(self) -> ContainerQueries:
@@ -212,6 +219,15 @@ class LocalEngine:
 
     def remove_containers(self, options: RemoveContainerOptions) -> list[ActionReport]:
         return self._containers.remove_containers(options)
+
+    def rename_container(self, name: str, new_name: str) -> str:
+        return self._admin.rename(name, new_name)
+
+    def container_exists(self, name: str) -> bool:
+        return self._admin.exists(name)
+
+    def prune_containers(self) -> list[ActionReport]:
+        return self._admin.prune()
 
     def wait(self, names: Sequence[str], conditions: Sequence[str]) -> list[ActionReport]:
         return self._containers.wait(names, conditions)

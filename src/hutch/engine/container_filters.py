@@ -1,0 +1,115 @@
+"""``ps --filter`` and ``--sort``: which containers to list, in which order.
+
+podman's rules: values of one key are alternatives (any may match), different
+keys must all match. ``status`` and ``exited`` filters look at all containers,
+as if ``--all`` had been given.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from hutch.api.errors import InvalidArgument
+from hutch.api.reports import ContainerSummary
+
+STATUSES = ("created", "exited", "paused", "running", "stopping", "unknown")
+SORT_KEYS: dict[str, Callable[[ContainerSummary], Any]] = {
+    "created": lambda c: -c.created,
+    "id": lambda c: c.id,
+    "image": lambda c: c.image,
+    "names": lambda c: c.name,
+    "status": lambda c: c.status,
+}
+
+
+@dataclass(frozen=True)
+class Filters:
+    by_key: dict[str, tuple[str, ...]]
+
+    @property
+    def implies_all(self) -> bool:
+        return "status" in self.by_key or "exited" in self.by_key
+
+    def match(self, c: ContainerSummary) -> bool:
+        return all(
+            any(_MATCHERS[key](c, value) for value in values) for key, values in self.by_key.items()
+        )
+
+
+def _label(c: ContainerSummary, value: str) -> bool:
+    key, has_value, wanted = value.partition("=")
+    labels = dict(c.labels)
+    return key in labels and (not has_value or labels[key] == wanted)
+
+
+def _name(c: ContainerSummary, value: str) -> bool:
+    try:
+        return re.search(value, c.name) is not None
+    except re.error:
+        return value == c.name
+
+
+def _ancestor(c: ContainerSummary, value: str) -> bool:
+    image = c.image
+    bare = image.rsplit(":", 1)[0] if ":" in image.rsplit("/", 1)[-1] else image
+    candidates = {image, bare, bare.rsplit("/", 1)[-1], image.rsplit("/", 1)[-1]}
+    digest = c.image_id.split(":", 1)[-1]
+    return value in candidates or (len(value) >= 3 and digest.startswith(value))
+
+
+_MATCHERS: dict[str, Callable[[ContainerSummary, str], bool]] = {
+    "id": lambda c, v: c.id.startswith(v),
+    "name": _name,
+    "label": _label,
+    "status": lambda c, v: c.status == v,
+    "ancestor": _ancestor,
+    "exited": lambda c, v: c.status == "exited" and str(c.exit_code) == v,
+}
+
+
+def parse_filters(items: Sequence[str]) -> Filters:
+    by_key: dict[str, list[str]] = {}
+    for item in items:
+        key, eq, value = item.partition("=")
+        if not eq or not value:
+            raise InvalidArgument(f"invalid filter {item!r}: use KEY=VALUE")
+        if key not in _MATCHERS:
+            raise InvalidArgument(
+                f"invalid filter {key!r}: use one of {', '.join(sorted(_MATCHERS))}"
+            )
+        if key == "status" and value not in STATUSES:
+            raise InvalidArgument(f"invalid status {value!r}: use one of {', '.join(STATUSES)}")
+        if key == "exited" and not value.isdigit():
+            raise InvalidArgument(f"invalid exited filter {value!r}: use an exit code")
+        by_key.setdefault(key, []).append(value)
+    return Filters({k: tuple(v) for k, v in by_key.items()})
+
+
+def sort_key(name: str) -> Callable[[ContainerSummary], Any]:
+    try:
+        return SORT_KEYS[name]
+    except KeyError:
+        raise InvalidArgument(
+            f"invalid --sort {name!r}: use one of {', '.join(SORT_KEYS)}"
+        ) from None
+
+
+def tree_size(root: str) -> int:
+    """Bytes in the regular files under ``root`` (hard links counted once)."""
+    import os
+
+    seen: set[tuple[int, int]] = set()
+    total = 0
+    for dirpath, _dirs, files in os.walk(root):
+        for name in files:
+            try:
+                st = os.lstat(os.path.join(dirpath, name))
+            except OSError:
+                continue
+            if (st.st_dev, st.st_ino) not in seen:
+                seen.add((st.st_dev, st.st_ino))
+                total += st.st_size
+    return total

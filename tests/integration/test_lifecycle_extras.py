@@ -1,0 +1,118 @@
+"""Smaller container verbs and flags: rename, container exists/prune, ps filters, sort, size."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from harness import Hutch
+from lifecycle_basics import (
+    inspect,
+    no_default_network,  # noqa: F401 - autouse fixture
+    one_line_error,
+)
+
+
+def test_rename_keeps_the_container_and_frees_the_old_name(hutch: Hutch, base_image: str) -> None:
+    cid = hutch("run", "-d", "--name", "old", base_image, "sleep", "1000").stdout.strip()
+    assert hutch("rename", "old", "new").stdout == ""
+    assert inspect(hutch, "new")["Id"] == cid
+    assert hutch("container", "exists", "old", check=False).returncode == 1
+    hutch("container", "rename", cid[:12], "newer")
+    assert hutch("ps", "--format", "{{.Names}}").stdout == "newer\n"
+    hutch("create", "--name", "old", base_image, "true")  # the old name is free again
+    taken = hutch("rename", "old", "newer", check=False)
+    assert taken.returncode == 125 and "already in use" in one_line_error(taken.stderr)
+    bad = hutch("rename", "old", "no/slash", check=False)
+    assert bad.returncode == 125 and "invalid container name" in one_line_error(bad.stderr)
+    missing = hutch("rename", "nope", "x", check=False)
+    assert missing.returncode == 125 and "nope" in one_line_error(missing.stderr)
+
+
+def test_container_exists(hutch: Hutch, base_image: str) -> None:
+    cid = hutch("create", "--name", "here", base_image, "true").stdout.strip()
+    for name in ("here", cid, cid[:12]):
+        result = hutch("container", "exists", name, check=False)
+        assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+    result = hutch("container", "exists", "gone", check=False)
+    assert (result.returncode, result.stdout, result.stderr) == (1, "", "")
+
+
+def test_container_prune_removes_stopped_ones_only(hutch: Hutch, base_image: str) -> None:
+    exited = hutch("run", "--name", "exited", base_image, "true")
+    created = hutch("create", "--name", "created", base_image, "true").stdout.strip()
+    running = hutch("run", "-d", "--name", "running", base_image, "sleep", "1000").stdout.strip()
+    assert exited.returncode == 0
+    declined = hutch("container", "prune", input="n\n")
+    assert declined.stdout == "" and "Are you sure" in declined.stderr
+    assert len(hutch("ps", "-aq").stdout.split()) == 3
+    pruned = hutch("container", "prune", "-f").stdout.split()
+    assert created in pruned and running not in pruned and len(pruned) == 2
+    assert hutch("ps", "-aq", "--no-trunc").stdout.split() == [running]
+    assert hutch("container", "prune", "-f").stdout == ""
+
+
+@pytest.fixture
+def mix(hutch: Hutch, base_image: str) -> None:
+    hutch(
+        "run", "--name", "a-exit2", "-l", "tier=db", base_image, "sh", "-c", "exit 2", check=False
+    )
+    hutch("run", "--name", "b-exit0", "-l", "tier=web", base_image, "true")
+    hutch("run", "-d", "--name", "c-up", "-l", "tier=web", "-l", "x", base_image, "sleep", "1000")
+    hutch("create", "--name", "d-new", base_image, "true")
+
+
+def _names(hutch: Hutch, *args: str) -> list[str]:
+    return hutch("ps", *args, "--format", "{{.Names}}").stdout.split()
+
+
+def test_ps_filters(hutch: Hutch, mix: None) -> None:
+    assert _names(hutch, "--filter", "status=exited") == ["b-exit0", "a-exit2"]
+    assert _names(hutch, "-a", "--filter", "status=created") == ["d-new"]
+    assert _names(hutch, "--filter", "exited=2") == ["a-exit2"]
+    assert _names(hutch, "-a", "--filter", "label=tier=web") == ["c-up", "b-exit0"]
+    assert _names(hutch, "-a", "--filter", "label=x") == ["c-up"]
+    assert _names(hutch, "-a", "-f", "label=tier=web", "-f", "status=exited") == ["b-exit0"]
+    assert _names(hutch, "-a", "--filter", "name=^[ab]-") == ["b-exit0", "a-exit2"]
+    assert _names(hutch, "-a", "--filter", "name=c-up", "--filter", "name=d-new") == [
+        "d-new",
+        "c-up",
+    ]
+    assert len(_names(hutch, "-a", "--filter", "ancestor=base")) == 4
+    assert _names(hutch, "-a", "--filter", "ancestor=other") == []
+    cid = inspect(hutch, "c-up")["Id"]
+    assert _names(hutch, "-a", "--filter", f"id={cid[:6]}") == ["c-up"]
+    assert _names(hutch, "--filter", "label=tier=web") == ["c-up"]  # running only without -a
+
+
+def test_ps_sort(hutch: Hutch, mix: None) -> None:
+    assert _names(hutch, "-a") == ["d-new", "c-up", "b-exit0", "a-exit2"]
+    assert _names(hutch, "-a", "--sort", "names") == ["a-exit2", "b-exit0", "c-up", "d-new"]
+    by_status = _names(hutch, "-a", "--sort", "status")
+    assert by_status[0] == "d-new" and by_status[-1] == "c-up"  # created < exited < running
+    ids = hutch("ps", "-a", "--sort", "id", "-q", "--no-trunc").stdout.split()
+    assert ids == sorted(ids)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [("--filter", "colour=red"), ("--filter", "status=sleeping"), ("--filter", "name"),
+     ("--filter", "exited=x"), ("--sort", "colour")],
+    ids=lambda a: " ".join(a),
+)  # fmt: skip
+def test_ps_bad_filters_and_sorts(hutch: Hutch, base_image: str, argv: tuple[str, ...]) -> None:
+    result = hutch("ps", *argv, check=False)
+    assert result.returncode == 125 and result.stdout == ""
+    one_line_error(result.stderr)
+
+
+def test_ps_size_is_the_writable_layer(hutch: Hutch, base_image: str) -> None:
+    hutch("run", "--name", "big", base_image, "sh", "-c", "head -c 300000 /dev/zero > /blob")
+    hutch("run", "--name", "small", base_image, "true")
+    table = hutch("ps", "-a", "--size").stdout.splitlines()
+    assert table[0].split()[-1] == "SIZE"
+    sizes = {d["Names"][0]: d["Size"]["rwSize"] for d in json.loads(
+        hutch("ps", "-a", "--size", "--format", "json").stdout)}  # fmt: skip
+    assert 300000 <= sizes["big"] < 400000
+    assert sizes["small"] < 10000
+    assert "Size" not in json.loads(hutch("ps", "-a", "--format", "json").stdout)[0]
