@@ -1,0 +1,443 @@
+"""The benchmark cases: what each one runs for hutch and for podman, and its targets.
+
+A case yields one sample per run and side: a tuple with one value per metric
+(row of the report). ``setup``/``teardown`` run once per side around the
+runs, untimed; a sample may do untimed work of its own around the part it
+times (``rmi`` before a pull, ``rm`` after a ``run -d``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from benchcore import Metric, Target, iperf_bits_per_second, kb_to_mb
+from benchfixtures import (
+    HostIperf,
+    Registry,
+    make_base_tar,
+    make_random_layout,
+    make_tool_tar,
+)
+from benchtools import (
+    SIDES,
+    BenchError,
+    Tools,
+    comm,
+    first_byte,
+    free_port,
+    host_address,
+    memory_kb,
+    process_table,
+    wait_listening,
+)
+
+Sample = tuple[float, ...]
+INSECURE = "--tls-verify=false"
+NAMES = {
+    "hutch": {"img": "bench-busybox", "iperf": "bench-iperf"},
+    "podman": {"img": "localhost/bench-busybox:latest", "iperf": "localhost/bench-iperf:latest"},
+}
+HELPER_COMMS = ("pasta", "passt", "slirp4netns", "rootlessport", "fuse-overlayfs")
+IPERF_SECONDS = 3
+MANY_CONTAINERS = 100
+MANY_IMAGES = 50
+
+
+class Bench:
+    """The tools plus the fixtures the selected cases need, made on first use."""
+
+    def __init__(self, tools: Tools, work: Path) -> None:
+        self.tools = tools
+        self.work = work
+        self.contexts = work / "contexts"
+        self.made: set[str] = set()
+        self.source: Registry | None = None
+        self.sink: Registry | None = None
+        self.host_iperf: HostIperf | None = None
+        self.counter = 0
+
+    def unique(self, prefix: str) -> str:
+        self.counter += 1
+        return f"{prefix}-{self.counter}"
+
+    def import_both(self, tar: Path, key: str) -> None:
+        for side in SIDES:
+            name = NAMES[side][key]
+            self.tools.ok(side, ("import", str(tar), name))
+            self.tools.subst[side][key] = name
+
+    def base(self) -> None:
+        if "base" not in self.made:
+            tar = self.work / "busybox.tar"
+            make_base_tar(tar)
+            self.import_both(tar, "img")
+            self.made.add("base")
+
+    def iperf_image(self) -> None:
+        self.base()
+        if "iperf" not in self.made:
+            tar = self.work / "iperf.tar"
+            make_tool_tar(self.work / "busybox.tar", tar, "iperf3")
+            self.import_both(tar, "iperf")
+            self.made.add("iperf")
+
+    def big_image(self) -> None:
+        """A 5-layer ~100 MB image of random bytes in a loopback registry, pushed by skopeo."""
+        if self.source is None:
+            layout = self.work / "big-layout"
+            make_random_layout(layout)
+            self.source = Registry(self.work / "registry-source")
+            self.source.start()
+            ref = f"{self.source.host}/bench/big:1"
+            subprocess.run(
+                ["skopeo", "copy", "--quiet", "--dest-tls-verify=false",
+                 f"oci:{layout}:1", f"docker://{ref}"],
+                check=True, capture_output=True,
+            )  # fmt: skip
+            for side in SIDES:
+                self.tools.subst[side]["big"] = ref
+        if self.sink is None:
+            self.sink = Registry(self.work / "registry-sink")
+            self.sink.start()
+            for side in SIDES:
+                self.tools.subst[side]["sink"] = f"{self.sink.host}/bench/pushed:1"
+
+    def build_contexts(self) -> None:
+        if "contexts" not in self.made:
+            write_build_contexts(self.contexts)
+            for side in SIDES:
+                self.tools.subst[side]["ctx"] = str(self.contexts)
+            self.made.add("contexts")
+
+    def close(self) -> None:
+        for helper in (self.source, self.sink, self.host_iperf):
+            if helper is not None:
+                helper.stop()
+
+
+@dataclass(frozen=True)
+class Case:
+    key: str
+    area: str
+    metrics: tuple[Metric, ...]
+    sample: Callable[[Bench, str], Sample]
+    setup: Callable[[Bench, str], None] | None = None
+    teardown: Callable[[Bench, str], None] | None = None
+    # slow cases: at most this many timed runs, and this many warm-ups
+    max_runs: int | None = None
+    max_warmup: int | None = None
+    needs: tuple[str, ...] = ("base",)
+
+
+def seconds(name: str, target: Target) -> tuple[Metric, ...]:
+    return (Metric(name, "s", target),)
+
+
+def timed(*args: str) -> Callable[[Bench, str], Sample]:
+    def sample(bench: Bench, side: str) -> Sample:
+        return (bench.tools.ok(side, args)[0],)
+
+    return sample
+
+
+def stop_all(bench: Bench, side: str) -> None:
+    args = ("rm", "-f", "-a") if side == "hutch" else ("rm", "-f", "-a", "-t", "0")
+    bench.tools.quiet(side, args)
+
+
+# --- lifecycle -------------------------------------------------------------------------
+
+
+def cycle(bench: Bench, side: str) -> Sample:
+    name = bench.unique("bench-cycle")
+    start = time.perf_counter()
+    bench.tools.ok(side, ("run", "-d", "--network", "none", "--name", name, "{img}", "sleep",
+                          "infinity"))  # fmt: skip
+    bench.tools.ok(side, ("stop", "-t", "0", name))
+    bench.tools.ok(side, ("rm", name))
+    return (time.perf_counter() - start,)
+
+
+def start_idle(bench: Bench, side: str) -> None:
+    bench.tools.ok(side, ("run", "-d", "--name", "bench-idle", "{img}", "sleep", "infinity"))
+
+
+def start_idle_no_network(bench: Bench, side: str) -> None:
+    bench.tools.ok(side, ("run", "-d", "--network", "none", "--name", "bench-idle", "{img}",
+                          "sleep", "infinity"))  # fmt: skip
+
+
+def start_many(bench: Bench, side: str) -> None:
+    """100 idle containers (no network), started 8 at a time."""
+
+    def one(i: int) -> None:
+        bench.tools.ok(side, ("run", "-d", "--network", "none", "--name", f"bench-many-{i}",
+                              "{img}", "sleep", "infinity"))  # fmt: skip
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(one, range(MANY_CONTAINERS)))
+    _, out = bench.tools.ok(side, ("ps", "-q"))
+    running = len(out.split())
+    if running < MANY_CONTAINERS:
+        raise BenchError(f"{side}: only {running} of {MANY_CONTAINERS} containers running")
+
+
+def idle_memory(bench: Bench, side: str) -> Sample:
+    """(monitor + helpers RSS, their PSS, monitor alone RSS), in MB."""
+    if side == "hutch":
+        _, out = bench.tools.ok(side, ("inspect", "bench-idle"))
+        state = json.loads(out)[0]["State"]
+        monitor, init = int(state["ConmonPid"]), int(state["Pid"])
+        children = process_table()
+        # the monitor's own children other than the container: pasta/slirp4netns, fuse-overlayfs
+        helpers = [p for p in children.get(monitor, []) if p != init]
+    else:
+        fmt = "{{.State.ConmonPid}} {{.NetworkSettings.SandboxKey}}"
+        _, out = bench.tools.ok(side, ("inspect", "-f", fmt, "bench-idle"))
+        conmon, _, netns = out.strip().partition(" ")
+        monitor = int(conmon)
+        helpers = podman_helpers(netns) if netns else []
+    helpers = [p for p in helpers if comm(p).startswith(HELPER_COMMS)]
+    mon = memory_kb(monitor)
+    rss, pss = mon["Rss"], mon["Pss"]
+    for pid in helpers:
+        mem = memory_kb(pid)
+        rss += mem["Rss"]
+        pss += mem["Pss"]
+    return kb_to_mb(rss), kb_to_mb(pss), kb_to_mb(mon["Rss"])
+
+
+def podman_helpers(netns: str) -> list[int]:
+    """slirp4netns processes serving the container's network namespace (named on their argv)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            cmdline = Path(f"/proc/{entry}/cmdline").read_bytes().replace(b"\0", b" ")
+        except OSError:
+            continue
+        if netns.encode() in cmdline and comm(int(entry)).startswith(HELPER_COMMS):
+            found.append(int(entry))
+    return found
+
+
+# --- images and registries ---------------------------------------------------------------
+
+
+def pull(bench: Bench, side: str) -> Sample:
+    bench.tools.quiet(side, ("rmi", "-f", "{big}"))
+    return (bench.tools.ok(side, ("pull", INSECURE, "-q", "{big}"))[0],)
+
+
+def pull_once(bench: Bench, side: str) -> None:
+    bench.tools.ok(side, ("pull", INSECURE, "-q", "{big}"))
+
+
+def push(bench: Bench, side: str) -> Sample:
+    assert bench.sink is not None
+    bench.sink.restart_empty()
+    return (bench.tools.ok(side, ("push", INSECURE, "{big}", "{sink}"))[0],)
+
+
+def remove_big(bench: Bench, side: str) -> None:
+    bench.tools.quiet(side, ("rmi", "-f", "{big}"))
+
+
+def import_many(bench: Bench, side: str) -> None:
+    """50 distinct images (one layer, each its own config through a label)."""
+    tar = str(bench.work / "busybox.tar")
+
+    def one(i: int) -> None:
+        bench.tools.ok(side, ("import", "--change", f"LABEL bench.n={i}", tar,
+                              f"bench-image-{i}"))  # fmt: skip
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(one, range(MANY_IMAGES - 1)))
+
+
+def remove_many(bench: Bench, side: str) -> None:
+    bench.tools.quiet(side, ("rmi", "-f", *(f"bench-image-{i}" for i in range(MANY_IMAGES - 1))))
+
+
+# --- build -------------------------------------------------------------------------------
+
+# FROM + 5 steps, the same file for both tools with each tool's default RUN network
+# (podman 4.3 knows no RUN --network, and hutch build has no --network flag yet)
+FIVE_STEPS = """\
+ARG BASE
+FROM $BASE
+COPY file.txt /srv/file.txt
+RUN echo x > /f
+RUN echo y > /g
+ENV GREETING=hello
+WORKDIR /srv
+"""
+
+
+def write_build_contexts(base: Path) -> None:
+    """``five``: the 5-step file; ``many``: a COPY of 10,000 small files."""
+    five = base / "five"
+    five.mkdir(parents=True)
+    (five / "Containerfile").write_text(FIVE_STEPS)
+    (five / "file.txt").write_text("data\n")
+    many = base / "many"
+    for i in range(100):
+        sub = many / "files" / f"d{i:02d}"
+        sub.mkdir(parents=True)
+        for j in range(100):
+            (sub / f"f{j:02d}.txt").write_text(f"{i} {j}\n")
+    (many / "Containerfile").write_text("ARG BASE\nFROM $BASE\nCOPY files /files\n")
+
+
+def build_args(context: str, *extra: str) -> tuple[str, ...]:
+    return ("build", "-q", *extra, "--build-arg", "BASE={img}", "-f",
+            f"{{ctx}}/{context}/Containerfile", f"{{ctx}}/{context}")  # fmt: skip
+
+
+def prune(bench: Bench, side: str) -> None:
+    bench.tools.quiet(side, ("image", "prune", "-f"))
+
+
+# --- networking --------------------------------------------------------------------------
+
+
+def start_iperf_server(bench: Bench, side: str) -> None:
+    port = free_port()
+    bench.tools.subst[side]["iperf_port"] = str(port)
+    bench.tools.ok(side, ("run", "-d", "--name", "bench-iperf-server", "-p", f"{port}:5201",
+                          "{iperf}", "iperf3", "-s", "--forceflush"))  # fmt: skip
+    # a port forwarder accepts before the server inside listens: wait for its own word
+    deadline = time.monotonic() + 30
+    while "listening" not in bench.tools.ok(side, ("logs", "bench-iperf-server"))[1]:
+        if time.monotonic() > deadline:
+            raise BenchError(f"{side}: iperf3 -s did not start in the container")
+        time.sleep(0.1)
+    wait_listening(port)
+
+
+def iperf_in(bench: Bench, side: str) -> Sample:
+    port = bench.tools.subst[side]["iperf_port"]
+    proc = subprocess.run(
+        ["iperf3", "-c", "127.0.0.1", "-p", port, "-t", str(IPERF_SECONDS), "-J"],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    try:
+        return (iperf_bits_per_second(proc.stdout) / 1e9,)
+    except (ValueError, KeyError) as e:
+        raise BenchError(f"{side}: {e}") from e
+
+
+def start_host_iperf(bench: Bench, side: str) -> None:
+    if bench.host_iperf is None:
+        bench.host_iperf = HostIperf(bench.work / "iperf-host.log")
+        address = host_address()
+        for s in SIDES:
+            bench.tools.subst[s]["host"] = address
+            bench.tools.subst[s]["host_port"] = str(bench.host_iperf.port)
+
+
+def iperf_out(bench: Bench, side: str) -> Sample:
+    _, out = bench.tools.ok(side, ("run", "--rm", "{iperf}", "iperf3", "-c", "{host}", "-p",
+                                   "{host_port}", "-t", str(IPERF_SECONDS), "-J"))  # fmt: skip
+    return (iperf_bits_per_second(out) / 1e9,)
+
+
+def stop_host_iperf(bench: Bench, side: str) -> None:
+    if side == SIDES[-1] and bench.host_iperf is not None:
+        bench.host_iperf.stop()
+        bench.host_iperf = None
+
+
+def first_byte_after_run(bench: Bench, side: str) -> Sample:
+    port = free_port()
+    name = bench.unique("bench-httpd")
+    start = time.perf_counter()
+    bench.tools.ok(side, ("run", "-d", "--name", name, "-p", f"{port}:80", "{img}", "httpd",
+                          "-f", "-p", "80", "-h", "/etc"))  # fmt: skip
+    try:
+        first_byte(port, time.monotonic() + 30)
+        return (time.perf_counter() - start,)
+    finally:
+        bench.tools.quiet(side, ("rm", "-f", name))
+
+
+def remove_container(name: str) -> Callable[[Bench, str], None]:
+    def teardown(bench: Bench, side: str) -> None:
+        args = ("rm", "-f", name) if side == "hutch" else ("rm", "-f", "-t", "0", name)
+        bench.tools.quiet(side, args)
+
+    return teardown
+
+
+R = Target("ratio_max", 1.0)
+CASES: tuple[Case, ...] = (
+    # foundation
+    Case("run", "foundation",
+         seconds("run --rm IMG true (default networks)", Target("ratio_max", 0.5)),
+         timed("run", "--rm", "{img}", "true")),
+    Case("run-none", "foundation",
+         seconds("run --rm --network none IMG true", Target("ratio_max", 0.4)),
+         timed("run", "--rm", "--network", "none", "{img}", "true")),
+    Case("images", "foundation", seconds("images (1 image)", R), timed("images")),
+    Case("help", "foundation", seconds("--help (start-up)", Target("abs_max", 0.1)),
+         timed("--help")),
+    # lifecycle
+    Case("cycle", "lifecycle", seconds("run -d + stop -t 0 + rm", R), cycle),
+    Case("exec", "lifecycle", seconds("exec CTR true", R), timed("exec", "bench-idle", "true"),
+         setup=start_idle_no_network, teardown=remove_container("bench-idle")),
+    Case("ps", "lifecycle", seconds("ps (0 running)", R), timed("ps")),
+    Case("ps100", "lifecycle", seconds(f"ps ({MANY_CONTAINERS} running)", R), timed("ps"),
+         setup=start_many, teardown=stop_all),
+    Case("memory", "lifecycle",
+         (Metric("idle container: monitor + helpers RSS", "MB", R),
+          Metric("idle container: monitor + helpers PSS", "MB", R),
+          Metric("idle container: monitor alone RSS", "MB", Target("abs_max", 12))),
+         idle_memory, setup=start_idle, teardown=remove_container("bench-idle"), max_warmup=0,
+         max_runs=3),
+    # images and registries
+    Case("pull", "registry", seconds("pull 5 layers, 100 MB (loopback)", R), pull,
+         teardown=remove_big, max_runs=3, max_warmup=1, needs=("base", "big")),
+    Case("push", "registry", seconds("push 5 layers, 100 MB (loopback)", R), push,
+         setup=pull_once, teardown=remove_big, max_runs=3, max_warmup=1, needs=("base", "big")),
+    Case("images50", "registry", seconds(f"images ({MANY_IMAGES} images)", R), timed("images"),
+         setup=import_many, teardown=remove_many),
+    # build
+    Case("build", "build", seconds("build 5 steps, uncached", R),
+         timed(*build_args("five", "--no-cache")), teardown=prune, max_runs=3, max_warmup=1,
+         needs=("base", "contexts")),
+    Case("build-cached", "build", seconds("build 5 steps, cached", Target("ratio_max", 0.5)),
+         timed(*build_args("five")), teardown=prune, max_runs=5, max_warmup=1,
+         needs=("base", "contexts")),
+    Case("build-context", "build", seconds("build cached, 10,000-file context", Target("none")),
+         timed(*build_args("many")), teardown=prune, max_runs=2, max_warmup=1,
+         needs=("base", "contexts")),
+    # networking
+    Case("iperf-in", "network", (Metric("TCP host -> published port", "Gbit/s",
+                                        Target("ratio_min", 1.0)),),
+         iperf_in, setup=start_iperf_server, teardown=remove_container("bench-iperf-server"),
+         max_runs=3, max_warmup=1, needs=("base", "iperf")),
+    Case("iperf-out", "network", (Metric("TCP container -> host", "Gbit/s",
+                                         Target("ratio_min", 1.0)),),
+         iperf_out, setup=start_host_iperf, teardown=stop_host_iperf, max_runs=3, max_warmup=1,
+         needs=("base", "iperf")),
+    Case("ttfb", "network", seconds("run -d httpd -p: time to first byte", R),
+         first_byte_after_run, max_runs=5, max_warmup=1),
+)  # fmt: skip
+
+AREAS: dict[str, tuple[str, ...]] = {}
+for _case in CASES:
+    AREAS[_case.area] = (*AREAS.get(_case.area, ()), _case.key)
+
+
+def prepare(bench: Bench, case: Case) -> None:
+    for need in case.needs:
+        {"base": bench.base, "big": bench.big_image, "iperf": bench.iperf_image,
+         "contexts": bench.build_contexts}[need]()  # fmt: skip
