@@ -181,7 +181,9 @@ def publish_dns(ctx: EngineContext) -> None:
     networks: list[dict[str, object]] = []
     for record in store(ctx).all():
         entries: dict[str, list[str]] = {}
+        members: dict[str, str] = {}
         for a in store(ctx).attachments(network=record.name):
+            members[a.address] = a.container_id
             for key in (names.get(a.container_id, ""), a.container_id[:12], *a.aliases):
                 if key:
                     entries.setdefault(key.lower(), []).append(a.address)
@@ -192,6 +194,7 @@ def publish_dns(ctx: EngineContext) -> None:
                 "internal": record.internal,
                 "dns": record.dns,
                 "records": entries,
+                "members": members,
             }
         )
     rootless.write_dns(rundir(ctx), networks)

@@ -123,11 +123,17 @@ class SystemService:
             raise CannotInvoke(f"{args[0]}: {exc.strerror}") from exc
 
     def migrate(self) -> bool:
+        from hutch.net import rootless
+
+        rootless.stop(self._ctx.paths.runtime / "netns")  # it lives in the old namespace
         return Session(self._ctx.paths).stop()
 
     def reset(self) -> None:
         self._ctx.enter_session()
         _kill_all_containers(self._ctx.paths.containers)
+        from hutch.net import rootless
+
+        rootless.stop(self._ctx.paths.runtime / "netns", wait=True)
         if self._ctx.paths.storage.exists():
             remove_tree(self._ctx.paths.storage)
         Session(self._ctx.paths).stop()

@@ -120,12 +120,27 @@ def _start(rundir: Path) -> int:
     return proc.pid
 
 
-def stop(rundir: Path) -> None:
+def stop(rundir: Path, wait: bool = False) -> None:
+    """End the holder (its slirp4netns follows through ``--exit-fd``)."""
+    import time
+
+    try:
+        slirp = int((rundir / "rootless.pid").read_text().split()[2])
+    except (OSError, ValueError, IndexError):
+        slirp = 0
     pid = holder_pid(rundir)
     (rundir / "rootless.pid").unlink(missing_ok=True)
-    if pid is not None:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGTERM)
+    if pid is None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+    deadline = time.monotonic() + 5
+    while wait and time.monotonic() < deadline:
+        if _start_time(pid) is None and (not slirp or _start_time(slirp) is None):
+            break
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
+        time.sleep(0.01)
 
 
 def notify(rundir: Path) -> None:

@@ -99,20 +99,36 @@ class Responder:
         if q is None:
             return
         net = self.networks.get(network, {})
-        records = net.get("records", {})
-        assert isinstance(records, dict)
         name = q.name
         for suffix in (".dns.hutch", ".dns.podman"):
             name = name.removesuffix(suffix)
-        if name in records:
+        found = self.lookup(network, str(addr[0]), name)
+        if found:
             with contextlib.suppress(OSError):
-                sock.sendto(dns.answer(data, q, list(records[name])), addr)
+                sock.sendto(dns.answer(data, q, found), addr)
             return
         if net.get("internal"):
             with contextlib.suppress(OSError):
                 sock.sendto(dns.error(data, q, dns.NXDOMAIN), addr)
             return
         self._forward(sock, addr, data, q.id)
+
+    def lookup(self, network: str, client: str, name: str) -> list[str]:
+        """The name on any network the asking container is on (as aardvark-dns does):
+        its resolver asks the first name server only, whatever network that is on."""
+        members = self.networks.get(network, {}).get("members", {})
+        assert isinstance(members, dict)
+        asker = members.get(client)
+        found: list[str] = []
+        for net_name, net in self.networks.items():
+            net_members = net.get("members", {})
+            assert isinstance(net_members, dict)
+            if net_name != network and (asker is None or asker not in net_members.values()):
+                continue
+            records = net.get("records", {})
+            assert isinstance(records, dict)
+            found += [a for a in records.get(name, []) if a not in found]
+        return found
 
     def _forward(self, sock: socket.socket, addr: Any, data: bytes, ident: int) -> None:
         now = time.monotonic()
@@ -145,6 +161,8 @@ def _make_namespace() -> tuple[int, int]:
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the short-lived child
         try:
+            os.close(r)
+            os.close(w2)
             sc.unshare(sc.CLONE_NEWNET)
             os.write(w, b"k")
             os.read(r2, 1)
