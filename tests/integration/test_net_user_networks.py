@@ -6,11 +6,16 @@ import json
 from concurrent.futures import ThreadPoolExecutor
 
 from harness import Hutch
-from test_net_private import HTTPD, free_port, get
+from test_net_private import HTTPD, free_port, get, host_address
 
 
 def _httpd(hutch: Hutch, image: str, name: str, *flags: str) -> None:
     hutch("run", "-d", "--name", name, *flags, image, "sh", "-c", HTTPD)
+
+
+def _client(text: str) -> str:
+    """The REMOTE_ADDR the CGI printed, without the IPv4-mapped IPv6 dress."""
+    return text.strip().removeprefix("[").removesuffix("]").removeprefix("::ffff:")
 
 
 def _fetch(hutch: Hutch, image: str, network: str, url: str) -> str:
@@ -154,8 +159,11 @@ def test_published_port_on_a_user_network(hutch: Hutch, base_image: str) -> None
     port = free_port()
     _httpd(hutch, base_image, "pubweb", "--network", "pub", "-p", f"{port}:80")
     assert get(f"http://127.0.0.1:{port}/") == "hello\n"
-    # slirp4netns shows a loopback client as its gateway, and DNAT keeps that address
-    assert get(f"http://127.0.0.1:{port}/cgi-bin/ip").strip() == "10.0.2.2"
+    # slirp4netns shows a loopback client as its gateway and keeps a remote client's
+    # address; the DNAT in the rootless namespace changes neither
+    assert _client(get(f"http://127.0.0.1:{port}/cgi-bin/ip")) == "10.0.2.2"
+    remote = host_address()
+    assert _client(get(f"http://{remote}:{port}/cgi-bin/ip")) == remote
     assert hutch("port", "pubweb").stdout == f"80/tcp -> 0.0.0.0:{port}\n"
     assert hutch("port", "pubweb", "80/tcp").stdout == f"0.0.0.0:{port}\n"
     hutch("stop", "-t", "0", "pubweb")
