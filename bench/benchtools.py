@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import socket
 import subprocess
 import time
@@ -185,3 +186,18 @@ def memory_kb(pid: int) -> Mapping[str, int]:
     if rss is None:
         raise BenchError(f"no memory figures for process {pid}")
     raise BenchError(f"cannot read /proc/{pid}/smaps_rollup (VmRSS {rss} kB)")
+
+
+def stop_session_holder(runtime_dir: Path) -> None:
+    """End the bench's own hutch session holder (recorded as "PID STARTTIME MODE").
+
+    The start time is compared with /proc so that a recycled pid is never signalled.
+    """
+    try:
+        pid_s, start, _ = (runtime_dir / "hutch" / "session.pid").read_text().split()
+        stat = Path(f"/proc/{pid_s}/stat").read_text()
+    except (OSError, ValueError):
+        return
+    if stat.rsplit(")", 1)[-1].split()[19] == start:
+        with contextlib.suppress(OSError):
+            os.kill(int(pid_s), signal.SIGKILL)

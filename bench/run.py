@@ -30,7 +30,7 @@ from pathlib import Path
 
 from benchcases import AREAS, CASES, Bench, Case, prepare
 from benchcore import Result, failed, parse_only, render_table, summarize
-from benchtools import SIDES, BenchError, Tools
+from benchtools import SIDES, BenchError, Tools, stop_session_holder
 
 
 def log(message: str) -> None:
@@ -116,6 +116,7 @@ def clean_up(tools: Tools, bench: Bench, work: Path) -> None:
     # files owned by subordinate ids can only be removed inside each tool's namespace
     tools.quiet("podman", ("unshare", "rm", "-rf", str(work / "podman")))
     tools.quiet("hutch", ("unshare", "rm", "-rf", str(work / "hutch" / "data")))
+    stop_session_holder(Path(tools.hutch_env["XDG_RUNTIME_DIR"]))
     shutil.rmtree(work, ignore_errors=True)
     if work.exists():
         log(f"could not remove all of {work}")
