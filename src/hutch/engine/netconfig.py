@@ -45,21 +45,31 @@ def user_networks(mode: str) -> list[str]:
     return [n for n in mode.split(",") if n] if kind(mode) == "bridge" else []
 
 
-def validate(options: RunOptions) -> None:
-    """Everything about the network flags that can be checked before creating anything."""
-    mode = options.network
+# podman's modes that hutch does not have (a network cannot be named so either)
+UNSUPPORTED = ("bridge", "slirp4netns", "pasta", "default")
+
+
+def check_mode(mode: str) -> None:
+    """The form of ``--network``; user networks are looked up later by the engine."""
     what = kind(mode)
     if what == "join" and not mode.partition(":")[2]:
         raise InvalidArgument(f"invalid --network {mode!r}: a container or path must follow")
     if what == "bridge":
         names = user_networks(mode)
-        if not names or any(not valid_name(n) for n in names):
+        if not names or any(not valid_name(n) or n in UNSUPPORTED for n in names):
             raise InvalidArgument(
                 f"invalid --network {mode!r}: use {', '.join(MODES)}, container:NAME, ns:PATH "
                 "or the names of networks (hutch network create)"
             )
         if len(set(names)) != len(names):
             raise InvalidArgument(f"invalid --network {mode!r}: a network is named twice")
+
+
+def validate(options: RunOptions) -> None:
+    """Everything about the network flags that can be checked before creating anything."""
+    mode = options.network
+    what = kind(mode)
+    check_mode(mode)
     net = options.net
     for spec in net.publish:
         ports.parse_publish(spec)

@@ -368,7 +368,7 @@ class NetworkService:
             )
         if name in existing and options.ignore:
             return summary(ctx, store(ctx).find(name))
-        if name in netconfig.MODES:
+        if name in netconfig.MODES or name in netconfig.UNSUPPORTED:
             raise InvalidArgument(f"network name {name} is reserved")
         subnets = _subnets(options, store(ctx).used_subnets())
         record = NetworkRecord(

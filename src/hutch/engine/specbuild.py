@@ -93,7 +93,8 @@ def _read_env_file(path: str) -> list[str]:
 
 
 def validate_network(mode: str) -> None:
-    # container:NAME, ns:PATH and user networks are checked by netconfig.validate
+    # container:NAME, ns:PATH and user networks: their form here, the rest in the engine
+    netconfig.check_mode(mode)
     if mode not in NETWORK_MODES and netconfig.kind(mode) not in ("join", "bridge"):
         raise InvalidArgument(
             f"invalid --network {mode!r}: this version supports {', '.join(NETWORK_MODES)}"

@@ -87,6 +87,7 @@ def test_bad_network_flags(net: NetworkOptions, match: str) -> None:
         netconfig.validate(RunOptions("i", network="private", net=net))
 
 
-def test_unknown_network_is_refused() -> None:
-    with pytest.raises(InvalidArgument, match="invalid --network 'mynet'"):
-        netconfig.validate(RunOptions("i", network="mynet"))
+def test_malformed_network_is_refused() -> None:
+    # a well-formed name is a user-defined network, looked up by the engine
+    with pytest.raises(InvalidArgument, match="invalid --network 'my net'"):
+        netconfig.validate(RunOptions("i", network="my net"))

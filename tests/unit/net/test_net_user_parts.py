@@ -1,0 +1,220 @@
+"""Pure parts of user networks: DNS messages, nft rule text, IPAM, subnets, ``hutch port``."""
+
+from __future__ import annotations
+
+import struct
+import threading
+from pathlib import Path
+
+import pytest
+
+from hutch.api.errors import Conflict, InvalidArgument, NoSuchObject
+from hutch.api.options import RunOptions
+from hutch.api.options_network import NetworkOptions
+from hutch.api.options_networks import NetworkCreateOptions, PortReport, PublishedPort
+from hutch.cli.port import lines_of
+from hutch.engine import netconfig
+from hutch.engine.networks import _subnets
+from hutch.net import dns, nftrules
+from hutch.net.rootlessd import Responder, upstream_servers
+from hutch.store import db
+from hutch.store.networks import NetworkRecord, NetworkStore, Subnet, mac_for
+
+
+def _query(name: str, qtype: int = dns.TYPE_A) -> bytes:
+    q = b"".join(bytes([len(p)]) + p.encode() for p in name.split(".")) + b"\0"
+    return struct.pack("!HHHHHH", 0x1234, 0x0100, 1, 0, 0, 0) + q + struct.pack("!HH", qtype, 1)
+
+
+def test_dns_answer_has_the_address_and_echoes_the_question() -> None:
+    raw = _query("Web.dns.hutch")
+    q = dns.parse_query(raw)
+    assert q is not None and q.name == "web.dns.hutch" and q.qtype == dns.TYPE_A
+    out = dns.answer(raw, q, ["10.89.0.2", "fd00::2"])
+    ident, flags, qd, an = struct.unpack("!HHHH", out[:8])
+    assert (ident, qd, an) == (0x1234, 1, 1)
+    assert flags & 0x8000 and flags & 0x0100 and not flags & 0x000F
+    assert out.endswith(bytes([10, 89, 0, 2]))
+    assert dns.answer(raw, dns.parse_query(_query("web", dns.TYPE_AAAA)) or q, ["10.89.0.2"])
+
+
+def test_dns_rejects_responses_and_garbage() -> None:
+    raw = bytearray(_query("a"))
+    raw[2] |= 0x80
+    assert dns.parse_query(bytes(raw)) is None
+    assert dns.parse_query(b"\x00" * 5) is None
+    assert dns.parse_query(_query("a")[:-3]) is None
+
+
+def test_dns_ids_are_rewritten() -> None:
+    assert dns.message_id(dns.with_id(_query("a"), 7)) == 7
+
+
+def test_responder_answers_only_the_askers_networks(tmp_path: Path) -> None:
+    r = Responder(tmp_path, ["127.0.0.1"])
+    r.networks = {
+        "one": {"records": {"a": ["10.89.0.2"]}, "members": {"10.89.0.2": "A", "10.89.0.3": "M"}},
+        "two": {"records": {"b": ["10.89.1.2"]}, "members": {"10.89.1.2": "B", "10.89.1.3": "M"}},
+        "three": {"records": {"c": ["10.89.2.2"]}, "members": {"10.89.2.2": "C"}},
+    }
+    assert r.lookup("one", "10.89.0.3", "b") == ["10.89.1.2"]  # M is on one and two
+    assert r.lookup("one", "10.89.0.2", "b") == []  # A is on one only
+    assert r.lookup("one", "10.89.0.3", "c") == []
+    assert r.lookup("one", "10.89.0.9", "a") == ["10.89.0.2"]
+
+
+def test_upstream_servers_of_resolv_conf() -> None:
+    text = "# x\nnameserver 127.0.0.53\nnameserver fe80::1%eth0\nsearch a\n"
+    assert upstream_servers(text) == ["127.0.0.53", "fe80::1"]
+    assert upstream_servers("") == ["127.0.0.1"]
+
+
+def test_nft_rules_isolate_and_masquerade() -> None:
+    text = nftrules.network_rules("hutch1", "10.89.0.0/24", internal=False)
+    assert text.startswith("table ip hutch_hutch1\ndelete table ip hutch_hutch1\n")
+    assert 'iifname "hutch1" oifname != { "hutch1", "tap0" } drop' in text
+    assert 'ip saddr 10.89.0.0/24 oifname "tap0" masquerade' in text
+    sealed = nftrules.network_rules("hutch2", "10.89.1.0/24", internal=True)
+    assert 'oifname != "hutch2" drop' in sealed and "masquerade" not in sealed
+    ports = nftrules.port_rules("ab" * 32, [nftrules.Forward("udp", 5353, "10.89.0.2", 53)])
+    assert "table ip hutchc_abababababab {" in ports
+    assert 'iifname "tap0" udp dport 5353 dnat to 10.89.0.2:53' in ports
+
+
+@pytest.fixture
+def networks(tmp_path: Path) -> NetworkStore:
+    conn = db.connect(tmp_path / "db.sqlite")
+    conn.execute(
+        "INSERT INTO containers (id, name, image_id, image_name, created, state, config) "
+        "VALUES ('c1', 'one', 'i', 'i', 0, 'created', x''), "
+        "('c2', 'two', 'i', 'i', 0, 'created', x'')"
+    )
+    return NetworkStore(conn)
+
+
+def _net(name: str, subnet: str = "10.89.0.0/29", ip_range: str = "") -> NetworkRecord:
+    gw = subnet.rsplit(".", 1)[0] + ".1"
+    return NetworkRecord(
+        name,
+        name * 8,
+        "bridge",
+        "",
+        (Subnet(subnet, gw, ip_range),),
+        False,
+        False,
+        True,
+        (),
+        (),
+        0.0,
+    )
+
+
+def test_ipam_hands_out_distinct_addresses_and_positions(networks: NetworkStore) -> None:
+    net = networks.create(_net("n"))
+    assert net.bridge == "hutch1"
+    assert networks.create(_net("m", "10.89.1.0/24")).bridge == "hutch2"
+    a = networks.attach("c1", net)
+    b = networks.attach("c2", net)
+    assert (a.address, b.address) == ("10.89.0.2", "10.89.0.3")
+    assert networks.attach("c1", networks.find("m")).position == 1
+    with pytest.raises(Conflict):
+        networks.attach("c1", net)
+    with pytest.raises(Conflict):
+        networks.delete("n")
+    networks.detach("c2", "n")
+    assert networks.attach("c2", net, address="10.89.0.6").address == "10.89.0.6"
+    assert mac_for("10.89.0.6") == "02:42:0a:59:00:06"
+
+
+def test_ipam_pool_runs_out_and_overlaps_are_refused(networks: NetworkStore) -> None:
+    net = networks.create(_net("n", "10.89.0.0/30"))
+    networks.attach("c1", net)
+    with pytest.raises(Conflict, match="no free IP"):
+        networks.attach("c2", net)
+    with pytest.raises(InvalidArgument, match="already used"):
+        networks.create(_net("o", "10.89.0.0/24"))
+    with pytest.raises(NoSuchObject):
+        networks.find("nosuch")
+
+
+def test_ipam_under_concurrent_writers(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite"
+    conn = db.connect(path)
+    for i in range(8):
+        conn.execute(
+            "INSERT INTO containers (id, name, image_id, image_name, created, state, config) "
+            f"VALUES ('c{i}', 'n{i}', 'i', 'i', 0, 'created', x'')"
+        )
+    NetworkStore(conn).create(_net("n", "10.89.0.0/24"))
+    got: list[str] = []
+
+    def one(i: int) -> None:
+        store = NetworkStore(db.connect(path))
+        got.append(store.attach(f"c{i}", store.find("n")).address)
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(set(got)) == 8
+
+
+def test_subnets_default_and_validation() -> None:
+    assert _subnets(NetworkCreateOptions(), ["10.89.0.0/24"])[0] == Subnet(
+        "10.89.1.0/24", "10.89.1.1"
+    )
+    for opts, words in (
+        (NetworkCreateOptions(subnets=("10.1.0.1/24",)), "invalid subnet"),
+        (NetworkCreateOptions(subnets=("10.0.2.0/25",)), "rootless"),
+        (NetworkCreateOptions(subnets=("fd00::/64",)), "IPv6"),
+        (NetworkCreateOptions(subnets=("10.1.0.0/24",), gateways=("10.2.0.1",)), "not a host"),
+        (NetworkCreateOptions(gateways=("10.2.0.1",)), "needs a --subnet"),
+        (NetworkCreateOptions(subnets=("10.1.0.0/24",), ip_ranges=("10.1.1.0/28",)), "inside"),
+        (NetworkCreateOptions(ipv6=True), "IPv6"),
+    ):
+        with pytest.raises(InvalidArgument, match=words):
+            _subnets(opts, [])
+    fixed = _subnets(
+        NetworkCreateOptions(
+            subnets=("10.1.0.0/24",), gateways=("10.1.0.254",), ip_ranges=("10.1.0.128/25",)
+        ),
+        [],
+    )
+    assert fixed == (Subnet("10.1.0.0/24", "10.1.0.254", "10.1.0.128/25"),)
+
+
+def test_network_modes_and_their_checks() -> None:
+    assert [netconfig.kind(m) for m in ("none", "container:x", "ns:/p", "a,b")] == [
+        "none",
+        "join",
+        "join",
+        "bridge",
+    ]
+    assert netconfig.user_networks("a,b") == ["a", "b"]
+    for mode, net in (
+        ("a,a", NetworkOptions()),
+        ("bad name", NetworkOptions()),
+        ("container:", NetworkOptions()),
+        ("private", NetworkOptions(ip="10.0.0.2")),
+        ("a", NetworkOptions(ip="nope")),
+        ("private", NetworkOptions(aliases=("x",))),
+        ("container:x", NetworkOptions(publish=("80",))),
+    ):
+        with pytest.raises(InvalidArgument):
+            netconfig.validate(RunOptions(image="i", network=mode, net=net))
+    netconfig.validate(RunOptions(image="i", network="a,b", net=NetworkOptions(ip="10.1.0.5")))
+
+
+def test_port_lines() -> None:
+    report = PortReport(
+        "f" * 64,
+        "web",
+        (PublishedPort("", 8080, 80, "tcp"), PublishedPort("127.0.0.1", 5353, 53, "udp")),
+    )
+    assert lines_of(report, None, "") == ["80/tcp -> 0.0.0.0:8080", "53/udp -> 127.0.0.1:5353"]
+    assert lines_of(report, "53/udp", "id\t") == ["id\t127.0.0.1:5353"]
+    with pytest.raises(Exception, match="failed to find published port"):
+        lines_of(report, "53", "")
+    with pytest.raises(InvalidArgument):
+        lines_of(report, "x/sctp", "")
