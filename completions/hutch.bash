@@ -5,7 +5,7 @@
 # Subcommands of a command path ("" is hutch).
 _hutch_subcommands() {
     case "$1" in
-    "") echo images import rmi pull push tag untag history save load login logout run create start stop restart kill rm wait ps logs inspect rename cp diff commit export exec attach top pause unpause update stats build port info unshare version manifest healthcheck volume network container image system buildx ;;
+    "") echo images import rmi pull push tag untag history save load login logout run create start stop restart kill rm wait ps logs inspect rename events cp diff commit export exec attach top pause unpause update stats build port info unshare version manifest healthcheck volume network container image system buildx ;;
     "manifest") echo inspect ;;
     "healthcheck") echo run ;;
     "volume") echo create ls inspect rm prune exists export import ;;
@@ -42,6 +42,7 @@ _hutch_options() {
     "ps") echo --all -a --quiet -q --last -n --latest -l --format --no-trunc --noheading --filter -f --sort --size -s ;;
     "logs") echo --follow -f --tail --since --until --timestamps -t ;;
     "inspect") echo --format -f --type -t ;;
+    "events") echo --filter -f --since --until --format --stream ;;
     "cp") echo --archive --no-archive -a --overwrite ;;
     "diff") echo --format ;;
     "commit") echo --change -c --message -m --author -a --pause --no-pause -p --format -f --squash -s --iidfile --quiet -q ;;
@@ -133,6 +134,7 @@ _hutch_value_options() {
     "ps") echo --last -n --format --filter -f --sort ;;
     "logs") echo --tail --since --until ;;
     "inspect") echo --format -f --type -t ;;
+    "events") echo --filter -f --since --until --format --stream ;;
     "diff") echo --format ;;
     "commit") echo --change -c --message -m --author -a --format -f --iidfile ;;
     "export") echo --output -o ;;
@@ -364,6 +366,11 @@ _hutch_option_values() {
     "logs --until") echo "@none" ;;
     "inspect --format"|"inspect -f") echo "json" ;;
     "inspect --type"|"inspect -t") echo "@none" ;;
+    "events --filter"|"events -f") echo "@none" ;;
+    "events --since") echo "@none" ;;
+    "events --until") echo "@none" ;;
+    "events --format") echo "json" ;;
+    "events --stream") echo "@none" ;;
     "diff --format") echo "json" ;;
     "commit --change"|"commit -c") echo "@none" ;;
     "commit --message"|"commit -m") echo "@none" ;;

@@ -6,7 +6,7 @@
 function __hutch_subcommands
     switch "$argv[1]"
         case ''
-            printf '%s\n' images import rmi pull push tag untag history save load login logout run create start stop restart kill rm wait ps logs inspect rename cp diff commit export exec attach top pause unpause update stats build port info unshare version manifest healthcheck volume network container image system buildx
+            printf '%s\n' images import rmi pull push tag untag history save load login logout run create start stop restart kill rm wait ps logs inspect rename events cp diff commit export exec attach top pause unpause update stats build port info unshare version manifest healthcheck volume network container image system buildx
         case 'manifest'
             printf '%s\n' inspect
         case 'healthcheck'
@@ -69,6 +69,8 @@ function __hutch_value_options
             printf '%s\n' --tail --since --until
         case 'inspect'
             printf '%s\n' --format -f --type -t
+        case 'events'
+            printf '%s\n' --filter -f --since --until --format --stream
         case 'diff'
             printf '%s\n' --format
         case 'commit'
@@ -250,6 +252,7 @@ complete -c hutch -n "__hutch_at ''" -a ps -d 'List containers (running ones unl
 complete -c hutch -n "__hutch_at ''" -a logs -d 'Print the logs of one or more containers'
 complete -c hutch -n "__hutch_at ''" -a inspect -d 'Show details of containers or images as JSON'
 complete -c hutch -n "__hutch_at ''" -a rename -d 'Rename a container'
+complete -c hutch -n "__hutch_at ''" -a events -d 'Show events of containers and images'
 complete -c hutch -n "__hutch_at ''" -a cp -d 'Copy files and directories between a container and the host, or two containers'
 complete -c hutch -n "__hutch_at ''" -a diff -d 'Show files added (A), changed (C) and deleted (D) in a container'
 complete -c hutch -n "__hutch_at ''" -a commit -d 'Create a new image from a container\'s changes'
@@ -616,6 +619,14 @@ complete -c hutch -n "__hutch_arg 'inspect' 1+" -F
 complete -c hutch -n "__hutch_at 'rename'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'rename' 1" -F
 complete -c hutch -n "__hutch_arg 'rename' 2" -F
+
+# hutch events
+complete -c hutch -n "__hutch_at 'events'" -l filter -s f -x -d 'type=, event=, container= or image= (repeatable)'
+complete -c hutch -n "__hutch_at 'events'" -l since -x -d 'Events after this time (RFC 3339, unix, duration)'
+complete -c hutch -n "__hutch_at 'events'" -l until -x -d 'Events before this time; then exit'
+complete -c hutch -n "__hutch_at 'events'" -l format -x -a 'json' -d 'json, or a Go template'
+complete -c hutch -n "__hutch_at 'events'" -l stream -x -d 'false: print the events so far and exit (default true: keep waiting)'
+complete -c hutch -n "__hutch_at 'events'" -l help -d 'Show the help and exit'
 
 # hutch cp
 complete -c hutch -n "__hutch_at 'cp'" -l archive -l no-archive -s a -d 'Files copied into a container belong to its primary user (--no-archive keeps the ids of the source). Default: true'

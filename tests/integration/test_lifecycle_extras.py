@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 from harness import Hutch
@@ -116,3 +117,75 @@ def test_ps_size_is_the_writable_layer(hutch: Hutch, base_image: str) -> None:
     assert 300000 <= sizes["big"] < 400000
     assert sizes["small"] < 10000
     assert "Size" not in json.loads(hutch("ps", "-a", "--format", "json").stdout)[0]
+
+
+def _events(hutch: Hutch, *args: str) -> list[dict[str, object]]:
+    out = hutch("events", "--stream=false", "--format", "json", *args).stdout
+    return [json.loads(line) for line in out.splitlines()]
+
+
+def test_events_record_the_life_of_a_container(hutch: Hutch, base_image: str) -> None:
+    hutch("run", "--name", "ev", base_image, "sh", "-c", "exit 3", check=False)
+    hutch("run", "-d", "--name", "ev2", base_image, "sleep", "1000")
+    hutch("kill", "ev2")
+    hutch("wait", "ev2")
+    hutch("rm", "ev", "ev2")
+    seen = [(e["Name"], e["Status"]) for e in _events(hutch, "--filter", "type=container")]
+    assert seen == [
+        ("ev", "create"), ("ev", "start"), ("ev", "died"),
+        ("ev2", "create"), ("ev2", "start"), ("ev2", "kill"), ("ev2", "died"),
+        ("ev", "remove"), ("ev2", "remove"),
+    ]  # fmt: skip
+    died = _events(hutch, "--filter", "event=died")
+    assert [(e["Name"], e["ContainerExitCode"]) for e in died] == [("ev", 3), ("ev2", 137)]
+    assert all(e["Image"] == "base" and e["Type"] == "container" for e in died)
+    assert [e["Status"] for e in _events(hutch, "--filter", "container=ev2")] == [
+        "create", "start", "kill", "died", "remove",
+    ]  # fmt: skip
+    future = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 3600))
+    assert _events(hutch, "--since", future) == []
+    assert len(_events(hutch, "--until", "1h")) == 0
+    text = hutch("events", "--stream=false", "--filter", "event=kill").stdout
+    assert text.count("\n") == 1 and " container kill " in text and "signal=SIGKILL" in text
+
+
+def test_events_of_images_and_of_stop(hutch: Hutch, base_image: str, rootfs_tar: object) -> None:
+    hutch("tag", base_image, "base:two")
+    hutch("rmi", "base:two")
+    image_events = _events(hutch, "--filter", "type=image")
+    assert [e["Status"] for e in image_events] == ["import", "tag", "untag"]
+    hutch("run", "-d", "--name", "s", base_image, "sleep", "1000")
+    hutch("stop", "-t", "0", "s")
+    statuses = [e["Status"] for e in _events(hutch, "--filter", "container=s")]
+    # the monitor's "died" and the command's "stop" race by a few milliseconds
+    assert statuses[:2] == ["create", "start"] and sorted(statuses[2:]) == ["died", "stop"]
+
+
+def test_events_follow_new_ones(hutch: Hutch, base_image: str) -> None:
+    import subprocess
+
+    follower = subprocess.Popen(
+        [str(hutch.binary), "events", "--filter", "event=create", "--format", "{{.Name}}"],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=hutch.env.environ(),
+    )
+    try:
+        hutch("create", "--name", "late", base_image, "true")
+        assert follower.stdout is not None
+        assert follower.stdout.readline() == "late\n"
+    finally:
+        follower.kill()
+        follower.wait()
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [("--filter", "type=volume"), ("--filter", "colour=red"), ("--since", "5x"),
+     ("--stream", "maybe")],
+    ids=lambda a: " ".join(a),
+)  # fmt: skip
+def test_events_bad_input(hutch: Hutch, base_image: str, argv: tuple[str, ...]) -> None:
+    result = hutch("events", "--stream=false", *argv, check=False)
+    assert result.returncode == 125 and result.stdout == ""
+    one_line_error(result.stderr)

@@ -18,6 +18,7 @@ from typing import Any, BinaryIO
 import pytest
 
 from hutch.api.build import BuildOptions, BuildReport
+from hutch.api.events import Event, EventsOptions
 from hutch.api.options import (
     ImportOptions,
     ListContainersOptions,
@@ -93,6 +94,7 @@ class FakeEngine:
     history_lines: list[HistoryLine] = field(default_factory=list)
     existing_images: tuple[str, ...] = ()
     calls: list[tuple[str, Any]] = field(default_factory=list)
+    event_list: list[Event] = field(default_factory=list)
 
     def _record(self, method: str, argument: Any) -> None:
         self.calls.append((method, argument))
@@ -336,6 +338,10 @@ class FakeEngine:
     def prune_containers(self) -> list[ActionReport]:
         self._record("prune_containers", None)
         return list(self.action_reports)
+
+    def events(self, options: EventsOptions) -> Iterator[Event]:
+        self._record("events", options)
+        return iter(self.event_list)
 
     def image_exists(self, name: str) -> bool:
         self._record("image_exists", name)

@@ -6,6 +6,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any, BinaryIO, Protocol
 
 from hutch.api.build import BuildEngine
+from hutch.api.events import Event, EventsOptions
 from hutch.api.options import (
     ImportOptions,
     ListContainersOptions,
@@ -100,6 +101,8 @@ class ContainerEngine(Protocol):
     def container_exists(self, name: str) -> bool: ...
 
     def prune_containers(self) -> list[ActionReport]: ...
+
+    def events(self, options: EventsOptions) -> Iterator[Event]: ...
 
     def wait(self, names: Sequence[str], conditions: Sequence[str]) -> list[ActionReport]: ...
 

@@ -24,6 +24,7 @@ from hutch.cli import (
     container_admin,
     cp,
     diff,
+    events,
     export,
     images,
     import_,
@@ -108,6 +109,7 @@ def build_app(engine: Engine | None = None) -> typer.Typer:
     for verb in (run, start, stop, kill, rm, wait, ps, logs, inspect):
         verb.register(app, container_app)
     container_admin.register(app, container_app)
+    events.register(app)
     for files_verb in (cp, diff, commit, export):
         files_verb.register(app, container_app)
     cleanup.register(container_app)

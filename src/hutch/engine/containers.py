@@ -15,6 +15,7 @@ from hutch.api.errors import Conflict, HutchError, InvalidArgument, NoSuchObject
 from hutch.api.options import RemoveContainerOptions, RunOptions, StopOptions
 from hutch.api.reports import ActionReport, RunReport
 from hutch.engine import container_state as cs
+from hutch.engine import events as engine_events
 from hutch.engine import netconfig, security, specbuild_lifecycle
 from hutch.engine import networks as engine_networks
 from hutch.engine import resources as engine_resources
@@ -28,7 +29,7 @@ from hutch.runtime.monitor import STOP_MARKER
 from hutch.runtime.relay import relay, window_size
 from hutch.runtime.signalproxy import SignalProxy
 from hutch.runtime.spec import Rootfs
-from hutch.store.containers import ContainerDirs
+from hutch.store.containers import ContainerDirs, ContainerRecord
 from hutch.store.images import ImageRecord
 from hutch.store.layers import remove_tree
 from hutch.util.ids import new_id, random_name, valid_name
@@ -145,6 +146,7 @@ class ContainerService:
         except BaseException:
             self._discard(record.id, dirs, volumes=True)
             raise
+        self._event(record, "create")
         return record.id
 
     def run(self, options: RunOptions) -> RunReport:
@@ -215,6 +217,11 @@ class ContainerService:
             gid5_mapped=map_to_host(state.gid_map, 5) is not None,
             restart=options.get("restart") or "no",
             cleanup=self._cleanup_argv(container.record.id) if options.get("remove") else (),
+            events=(
+                str(engine_events.log_path(self._ctx.paths)),
+                container.record.name,
+                container.record.image_name,
+            ),
         )
         terminal = bool(options.get("tty"))
         own_proxy = proxy is None and attach
@@ -224,6 +231,7 @@ class ContainerService:
             window = window_size(0) if attach and terminal else None
             engine_networks.before_start(self._ctx, container)
             started = spawn.start(config, attach=attach, window=window)
+            self._event(container.record, "start")
             if not attach:
                 return None
             assert proxy is not None
@@ -279,9 +287,11 @@ class ContainerService:
     # -- stop / kill / restart ----------------------------------------------
 
     def stop(self, options: StopOptions) -> list[ActionReport]:
-        return self._each(
-            options.names, options.all, options.ignore, lambda c: self._stop(c, options.timeout)
-        )
+        def one(container: cs.Container) -> None:
+            self._stop(container, options.timeout)
+            self._event(container.record, "stop")
+
+        return self._each(options.names, options.all, options.ignore, one)
 
     def kill(self, names: Sequence[str], signal: str, all: bool) -> list[ActionReport]:
         sig = parse_signal(signal)
@@ -293,6 +303,7 @@ class ContainerService:
                     f"is in state {container.state.status}: container state improper"
                 )
             _signal(container, sig)
+            self._event(container.record, "kill", signal=sig.name)
 
         return self._each(names, all, False, one)
 
@@ -300,8 +311,20 @@ class ContainerService:
         def one(container: cs.Container) -> None:
             self._stop(container, options.timeout)
             self._start(cs.get(self._ctx, container.record.id), attach=False, interactive=False)
+            self._event(container.record, "restart")
 
         return self._each(options.names, options.all, options.ignore, one)
+
+    def _event(self, record: ContainerRecord, action: str, **attributes: str) -> None:
+        engine_events.record(
+            self._ctx.paths,
+            "container",
+            action,
+            record.id,
+            record.name,
+            record.image_name,
+            **attributes,
+        )
 
     def _stop(self, container: cs.Container, timeout: int | None) -> None:
         if not container.running:
@@ -370,6 +393,7 @@ class ContainerService:
                 self._stop(container, options.timeout)
             self._wait_monitor_gone(cs.load(self._ctx, container.record))
             self._discard(container.record.id, container.dirs, volumes=options.volumes)
+            self._event(container.record, "remove")
 
         # podman rm: 1 when a container does not exist (and nothing else failed)
         return self._each(options.names, options.all, options.ignore, one, missing_code=1)

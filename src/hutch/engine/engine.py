@@ -7,6 +7,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from hutch.api.build import BuildOptions, BuildReport
+from hutch.api.events import Event, EventsOptions
 from hutch.api.options import (
     ImportOptions,
     ListContainersOptions,
@@ -94,6 +95,16 @@ class LocalEngine:
 
         return ContainerService(self._ctx)
 
+    def _image_event(self, action: str, image_id: str, name: str, **attributes: str) -> None:
+        from hutch.engine.events import record
+
+        record(self._ctx.paths, "image", action, image_id, name, **attributes)
+
+    def events(self, options: EventsOptions) -> Iterator[Event]:
+        from hutch.engine.events import EventReader
+
+        return EventReader(self._ctx.paths).events(options)
+
     @cached_property
     def _admin(self) -> ContainerAdmin:
         from hutch.engine.container_admin import ContainerAdmin
@@ -144,13 +155,21 @@ class LocalEngine:
 
     # images
     def import_image(self, options: ImportOptions) -> ImportReport:
-        return self._images.import_image(options)
+        report = self._images.import_image(options)
+        self._image_event("import", report.id, report.names[0] if report.names else "")
+        return report
 
     def list_images(self) -> list[ImageSummary]:
         return self._images.list_images()
 
     def remove_images(self, options: RemoveImageOptions) -> list[RemoveReport]:
-        return self._images.remove_images(options)
+        reports = self._images.remove_images(options)
+        for report in reports:
+            for name in report.untagged:
+                self._image_event("untag", report.deleted[0] if report.deleted else "", name)
+            for image_id in report.deleted:
+                self._image_event("remove", image_id, report.name)
+        return reports
 
     def inspect_images(self, names: Sequence[str]) -> list[dict[str, Any]]:
         return self._images.inspect_images(names)
@@ -169,6 +188,8 @@ class LocalEngine:
 
     def tag_image(self, source: str, targets: Sequence[str]) -> None:
         self._image_tools.tag(source, targets)
+        for target in targets:
+            self._image_event("tag", "", target, source=source)
 
     def untag_image(self, source: str, targets: Sequence[str]) -> None:
         self._image_tools.untag(source, targets)

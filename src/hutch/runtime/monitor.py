@@ -35,6 +35,7 @@ from hutch.runtime import attachproto as ap
 from hutch.runtime import cgroupfs, freeze
 from hutch.runtime import state as st
 from hutch.runtime.container import container_main, send
+from hutch.runtime.events_log import append_event, event_line
 from hutch.runtime.health import STARTING, HealthRunner
 from hutch.runtime.rootfs import mount_rootfs
 from hutch.runtime.spec import Spec
@@ -54,6 +55,7 @@ class MonitorArgs:
     restart: str
     cleanup: tuple[str, ...]
     detached: bool
+    events: tuple[str, ...] = ("", "", "")  # event log path, container name, image
 
 
 def parse_args(argv: list[str]) -> MonitorArgs:
@@ -76,6 +78,7 @@ def parse_args(argv: list[str]) -> MonitorArgs:
         restart=values.get("restart", "no"),
         cleanup=tuple(json.loads(values.get("cleanup", "[]"))),
         detached=values.get("detached") == "1",
+        events=tuple(json.loads(values.get("events", '["", "", ""]'))),
     )
 
 
@@ -364,6 +367,10 @@ class Monitor:
             pid=0,
             pause_method="",
             oom_killed=self._oom_kills() > oom_before,
+        )
+        path, name, image = self.args.events
+        append_event(
+            path, event_line("container", "died", self.spec.id, name, image, {"exitCode": code})
         )
         for client in list(self.clients):
             self._send(client, ap.EXIT, str(code).encode())

@@ -34,6 +34,7 @@ class MonitorConfig:
     gid5_mapped: bool
     restart: str = "no"
     cleanup: tuple[str, ...] = ()
+    events: tuple[str, str, str] = ("", "", "")  # event log path, container name, image
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,8 @@ def monitor_argv(config: MonitorConfig, sync_fd: int, detached: bool) -> list[st
         argv.append("--gid5")
     if detached:
         argv += ["--detached", "1"]
+    if config.events[0]:
+        argv += ["--events", json.dumps(list(config.events))]
     return argv
 
 

@@ -1,0 +1,101 @@
+"""``hutch events``: what happened to containers and images, as it happens."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Annotated, Any
+
+import typer
+
+from hutch.api.errors import InvalidArgument
+from hutch.api.events import Event, EventsOptions
+from hutch.cli import render
+from hutch.cli.state import state_of
+
+
+def _time_text(time_ns: int) -> str:
+    """podman's default: local time with nanoseconds, offset and zone."""
+    seconds, nanos = divmod(time_ns, 1_000_000_000)
+    local = time.localtime(seconds)
+    return (
+        time.strftime("%Y-%m-%d %H:%M:%S", local) + f".{nanos:09d} " + time.strftime("%z %Z", local)
+    )
+
+
+def json_of(event: Event) -> dict[str, Any]:
+    """The keys podman's ``events --format json`` prints."""
+    out: dict[str, Any] = {
+        "ID": event.id,
+        "Image": event.image if event.type == "container" else event.name,
+        "Name": event.name,
+        "Status": event.action,
+        "Time": _time_text(event.time_ns),
+        "timeNano": event.time_ns,
+        "Type": event.type,
+        "Attributes": dict(event.attributes),
+    }
+    if event.action == "died" and "exitCode" in event.attributes:
+        out["ContainerExitCode"] = int(event.attributes["exitCode"])
+    return out
+
+
+def text_of(event: Event) -> str:
+    attrs = dict(event.attributes)
+    if event.type == "container":
+        attrs = {"image": event.image, "name": event.name, **attrs}
+    shown = ", ".join(f"{k}={v}" for k, v in sorted(attrs.items()))
+    target = event.id if event.type == "container" else (event.id or event.name)
+    tail = f" ({shown})" if shown else ""
+    if event.type == "image":
+        tail = f" {event.name}" if event.id and event.name else ""
+    return f"{_time_text(event.time_ns)} {event.type} {event.action} {target}{tail}"
+
+
+def _bool(text: str) -> bool:
+    value = text.lower()
+    if value in ("true", "1", "yes"):
+        return True
+    if value in ("false", "0", "no"):
+        return False
+    raise InvalidArgument(f"invalid --stream {text!r}: use true or false")
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("events")
+    def events(
+        ctx: typer.Context,
+        filters: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--filter",
+                "-f",
+                help="type=, event=, container= or image= (repeatable).",
+            ),
+        ] = None,
+        since: Annotated[
+            str | None,
+            typer.Option("--since", help="Events after this time (RFC 3339, unix, duration)."),
+        ] = None,
+        until: Annotated[
+            str | None, typer.Option("--until", help="Events before this time; then exit.")
+        ] = None,
+        fmt: Annotated[str | None, typer.Option("--format", help="json, or a Go template.")] = None,
+        stream: Annotated[
+            str,
+            typer.Option(
+                "--stream",
+                help="false: print the events so far and exit (default true: keep waiting).",
+            ),
+        ] = "true",
+    ) -> None:
+        """Show events of containers and images."""
+        options = EventsOptions(tuple(filters or ()), since, until, _bool(stream))
+        for event in state_of(ctx).engine().events(options):
+            if fmt == "json":
+                line = json.dumps(json_of(event))
+            elif fmt:
+                line = render.render_template(fmt, [json_of(event)]).rstrip("\n")
+            else:
+                line = text_of(event)
+            print(line, flush=True)
