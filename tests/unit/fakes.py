@@ -44,6 +44,7 @@ from hutch.api.options_networks import (
     NetworkSummary,
     PortReport,
 )
+from hutch.api.options_resources import ResourceOptions
 from hutch.api.options_volumes import (
     VolumeCreateOptions,
     VolumeListOptions,
@@ -64,6 +65,7 @@ from hutch.api.reports import (
 from hutch.api.reports_files import Change, CommitReport
 from hutch.api.reports_images import HistoryLine, PruneReport, PullReport, PushReport
 from hutch.api.reports_lifecycle import HealthReport, TopReport
+from hutch.api.reports_resources import StatsReport
 
 
 @dataclass
@@ -192,6 +194,14 @@ class FakeEngine:
     def unpause(self, names: Sequence[str], all: bool) -> list[ActionReport]:
         self._record("unpause", (tuple(names), all))
         return list(self.action_reports)
+
+    def update(self, name: str, options: ResourceOptions) -> str:
+        self._record("update", (name, options))
+        return name
+
+    def stats(self, names: Sequence[str], all: bool) -> list[StatsReport]:
+        self._record("stats", (tuple(names), all))
+        return []
 
     def healthcheck_run(self, name: str) -> HealthReport:
         self._record("healthcheck_run", name)

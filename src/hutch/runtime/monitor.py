@@ -369,6 +369,8 @@ class Monitor:
             oom_killed=self._oom_kills() > oom_before,
         )
         path, name, image = self.args.events
+        if self.state.oom_killed:  # Docker's order: oom, then the death
+            append_event(path, event_line("container", "oom", self.spec.id, name, image))
         append_event(
             path, event_line("container", "died", self.spec.id, name, image, {"exitCode": code})
         )
