@@ -40,9 +40,11 @@ def parse_time(text: str, now: float | None = None) -> float:
         return float(text)
     except ValueError:
         pass
+    # RFC 3339 allows nanoseconds (``logs -t`` prints them); strptime takes six digits.
+    cleaned = re.sub(r"(\.\d{6})\d+", r"\1", text.replace("Z", "+0000"))
     for fmt in ("%Y-%m-%dT%H:%M:%S.%f%z", "%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"):
         try:
-            parsed = datetime.strptime(text.replace("Z", "+0000"), fmt)
+            parsed = datetime.strptime(cleaned, fmt)
         except ValueError:
             continue
         if parsed.tzinfo is None:
