@@ -15,6 +15,7 @@ import os
 import pwd
 import shutil
 import signal
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -53,8 +54,11 @@ def _start_time(pid: int) -> str | None:
             stat = f.read()
     except OSError:
         return None
+    fields = stat.rsplit(")", 1)[1].split()
+    if fields[0] in ("Z", "X"):
+        return None  # exited; only its parent (or an absent reaper) keeps the entry
     # Field 22 (starttime), counted after the parenthesised command name.
-    return stat.rsplit(")", 1)[1].split()[19]
+    return fields[19]
 
 
 def _read_holder(paths: Paths) -> _Holder | None:
@@ -126,6 +130,11 @@ class Session:
             os.kill(holder.pid, signal.SIGKILL)
         except ProcessLookupError:
             return False
+        # SIGKILL is asynchronous: return once it is gone, so that whoever
+        # asked (system migrate/reset) can rely on it.
+        deadline = time.monotonic() + 5
+        while _start_time(holder.pid) == holder.start_time and time.monotonic() < deadline:
+            time.sleep(0.005)
         return True
 
     def holder_pid(self) -> int | None:
