@@ -18,6 +18,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from hutch.linux import procfs
+
 if TYPE_CHECKING:
     import subprocess
 
@@ -29,11 +31,7 @@ class RootlessNetError(Exception):
 
 
 def _start_time(pid: int) -> str | None:
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().rsplit(")", 1)[1].split()[19]
-    except (OSError, IndexError):
-        return None
+    return procfs.start_time(pid) or None
 
 
 def holder_pid(rundir: Path) -> int | None:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from hutch.api.errors import HostNotReady
 from hutch.config.paths import Paths, ensure_private_dir
-from hutch.linux import syscalls
+from hutch.linux import procfs, syscalls
 from hutch.runtime.ids import IdMapEntry, IdRange, parse_map, session_map, subordinate_ranges
 
 SUBUID = Path("/etc/subuid")
@@ -49,16 +49,7 @@ class _Holder:
 
 
 def _start_time(pid: int) -> str | None:
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            stat = f.read()
-    except OSError:
-        return None
-    fields = stat.rsplit(")", 1)[1].split()
-    if fields[0] in ("Z", "X"):
-        return None  # exited; only its parent (or an absent reaper) keeps the entry
-    # Field 22 (starttime), counted after the parenthesised command name.
-    return fields[19]
+    return procfs.start_time(pid) or None
 
 
 def _read_holder(paths: Paths) -> _Holder | None:

@@ -16,6 +16,8 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from hutch.linux import procfs
+
 CREATED = "created"
 RUNNING = "running"
 PAUSED = "paused"
@@ -63,16 +65,7 @@ class RuntimeState:
 
 def process_start_time(pid: int) -> str:
     """Field 22 of /proc/PID/stat ("" when the process is gone or a zombie)."""
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            stat = f.read()
-    except OSError:
-        return ""
-    fields = stat.rsplit(")", 1)[1].split()
-    if fields[0] in ("Z", "X"):
-        # Dead, only not reaped yet (an init that does not reap, a stuck parent).
-        return ""
-    return fields[19]
+    return procfs.start_time(pid)
 
 
 def alive(pid: int, start: str) -> bool:
