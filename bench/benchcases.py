@@ -148,8 +148,8 @@ def timed(*args: str) -> Callable[[Bench, str], Sample]:
 
 
 def stop_all(bench: Bench, side: str) -> None:
-    args = ("rm", "-f", "-a") if side == "hutch" else ("rm", "-f", "-a", "-t", "0")
-    bench.tools.quiet(side, args)
+    # -t 0: a sleep as PID 1 ignores SIGTERM, and waiting out 100 stop timeouts is no benchmark
+    bench.tools.quiet(side, ("rm", "-f", "-a", "-t", "0"))
 
 
 # --- lifecycle -------------------------------------------------------------------------
@@ -366,13 +366,12 @@ def first_byte_after_run(bench: Bench, side: str) -> Sample:
         first_byte(port, time.monotonic() + 30)
         return (time.perf_counter() - start,)
     finally:
-        bench.tools.quiet(side, ("rm", "-f", name))
+        bench.tools.quiet(side, ("rm", "-f", "-t", "0", name))
 
 
 def remove_container(name: str) -> Callable[[Bench, str], None]:
     def teardown(bench: Bench, side: str) -> None:
-        args = ("rm", "-f", name) if side == "hutch" else ("rm", "-f", "-t", "0", name)
-        bench.tools.quiet(side, args)
+        bench.tools.quiet(side, ("rm", "-f", "-t", "0", name))
 
     return teardown
 

@@ -109,7 +109,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def clean_up(tools: Tools, bench: Bench, work: Path) -> None:
     bench.close()
-    tools.quiet("hutch", ("rm", "-f", "-a"))
+    tools.quiet("hutch", ("rm", "-f", "-a", "-t", "0"))
     tools.quiet("podman", ("rm", "-f", "-a", "-t", "0"))
     tools.quiet("hutch", ("system", "reset", "--force"))
     tools.quiet("podman", ("rmi", "-a", "-f"))
