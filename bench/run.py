@@ -102,6 +102,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     p.add_argument("--json", action="store_true", help="print the results as JSON")
     p.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
+    p.add_argument(
+        "--report",
+        type=Path,
+        metavar="FILE.json",
+        help="print the table of a saved --json report and exit",
+    )
     p.add_argument("--hutch", type=Path, default=Path(sys.executable).parent / "hutch")
     p.add_argument("--podman", type=Path, default=shutil.which("podman") or "podman")
     return p.parse_args(argv)  # fmt: skip
@@ -122,8 +128,30 @@ def clean_up(tools: Tools, bench: Bench, work: Path) -> None:
         log(f"could not remove all of {work}")
 
 
+def report_text(info: dict[str, str], results: Sequence[Result]) -> str:
+    header = [
+        f"{info['date']}; {info['cores']} cores, {info['os']}, kernel {info['kernel']}",
+        f"load average (1/5/15 min) before: {info['load_before']}, after: {info['load_after']}; "
+        f"highest 1-min load seen at a case start: {info.get('load_max', '?')}",
+        f"{info['hutch']} against {info['podman']}; median of up to {info['runs']} runs "
+        f"after {info['warmup']} warm-up runs (slow cases fewer)",
+        "",
+    ]
+    return render_table(results, header)
+
+
+def show_report(path: Path, check: bool) -> int:
+    """Print the table of a saved ``--json`` report."""
+    data = json.loads(path.read_text())
+    results = [Result(**r) for r in data.pop("results")]
+    print(report_text({k: str(v) for k, v in data.items()}, results))
+    return 1 if check and any(r.met is False for r in results) else 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     opts = parse_args(argv)
+    if opts.report is not None:
+        return show_report(opts.report, opts.check)
     if os.geteuid() == 0:
         raise SystemExit("bench: run as an unprivileged user (contrib/bench.sh does)")
     for tool in (opts.hutch, opts.podman):
@@ -141,8 +169,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     tools = Tools(opts.hutch, opts.podman, work)
     bench = Bench(tools, work)
     results: list[Result] = []
+    load_max = os.getloadavg()[0]
     try:
         for case in selected:
+            load_max = max(load_max, os.getloadavg()[0])
             log(f"{case.key} (load {loadavg()})")
             results += measure(bench, case, opts.runs, opts.warmup)
     finally:
@@ -152,6 +182,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         **machine(),
         "load_before": load_before,
         "load_after": loadavg(),
+        "load_max": f"{max(load_max, os.getloadavg()[0]):.2f}",
         "hutch": "hutch " + version([str(opts.hutch), "version"]).split()[-1],
         "podman": version([str(opts.podman), "--version"]),
         "runs": str(opts.runs),
@@ -160,14 +191,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if opts.json:
         print(json.dumps({**info, "results": [asdict(r) for r in results]}, indent=2))
     else:
-        header = [
-            f"{info['date']}; {info['cores']} cores, {info['os']}, kernel {info['kernel']}",
-            f"load average (1/5/15 min) before: {info['load_before']}, after: {info['load_after']}",
-            f"{info['hutch']} against {info['podman']}; median of up to {opts.runs} runs "
-            f"after {opts.warmup} warm-up runs (slow cases fewer)",
-            "",
-        ]
-        print(render_table(results, header))
+        print(report_text(info, results))
     missed = [r for r in results if r.met is False]
     return 1 if opts.check and missed else 0
 
