@@ -27,6 +27,8 @@ readonly PACKAGES=(
     qemu-system-x86 linux-image-amd64 cpio
     # man page checks (tests/unit/docs)
     groff-base
+    # user-defined networks: firewall rules inside the rootless network namespace
+    nftables
 )
 
 log() { printf 'setup-host: %s\n' "$*" >&2; }

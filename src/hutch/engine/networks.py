@@ -41,6 +41,7 @@ from hutch.runtime.spec_io import spec_from_json, spec_to_json
 from hutch.runtime.spec_network import Attachment, NetworkSpec
 from hutch.store.networks import AttachmentRecord, NetworkRecord, NetworkStore, Subnet
 from hutch.util.ids import new_id, valid_name
+from hutch.util.tools import find_tool
 
 # slirp4netns's own network inside the rootless namespace: a user network there
 # would shadow the way out
@@ -440,7 +441,7 @@ class NetworkService:
         rootless.run_in_netns(directory, ["ip", "link", "del", record.bridge])
         rootless.run_in_netns(
             directory,
-            ["nft", "-f", "-"],
+            [find_tool("nft"), "-f", "-"],
             nftrules.delete_table(nftrules.network_table(record.bridge)),
         )
         publish_dns(self._ctx)
@@ -551,7 +552,7 @@ class NetworkService:
                     for a in net.attachments:
                         done = rootless.run_in_netns(
                             directory,
-                            ["nft", "-f", "-"],
+                            [find_tool("nft"), "-f", "-"],
                             nftrules.network_rules(a.bridge, a.subnet, a.internal),
                         )
                         if done.returncode != 0:

@@ -32,6 +32,7 @@ from typing import Any
 from hutch.linux import syscalls as sc
 from hutch.net import nftrules, rootless
 from hutch.net.rootlessd import SLIRP_ADDRESS
+from hutch.util.tools import find_tool
 
 
 class AttachError(Exception):
@@ -39,7 +40,7 @@ class AttachError(Exception):
 
 
 def _nft(text: str) -> None:
-    proc = subprocess.run(["nft", "-f", "-"], input=text, text=True, capture_output=True)
+    proc = subprocess.run([find_tool("nft"), "-f", "-"], input=text, text=True, capture_output=True)
     if proc.returncode != 0:
         raise AttachError(f"nft failed: {proc.stderr.strip()}")
 
@@ -181,7 +182,8 @@ def attach(req: dict[str, Any]) -> None:
     _inner(req["container_id"], attachments)
     # ICMP echo sockets for every group, as podman does: ping without CAP_NET_RAW
     with contextlib.suppress(OSError, ValueError):
-        mapped = sum(int(line.split()[2]) for line in open("/proc/self/gid_map"))
+        with open("/proc/self/gid_map") as gid_map:
+            mapped = sum(int(line.split()[2]) for line in gid_map)
         Path("/proc/sys/net/ipv4/ping_group_range").write_text(f"0 {mapped - 1}\n")
 
 
