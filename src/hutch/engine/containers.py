@@ -302,8 +302,9 @@ class ContainerService:
                     f"can only kill running containers. {container.record.id[:12]} "
                     f"is in state {container.state.status}: container state improper"
                 )
-            _signal(container, sig)
+            # Recorded first: the monitor logs "died" as soon as the signal lands.
             self._event(container.record, "kill", signal=sig.name)
+            _signal(container, sig)
 
         return self._each(names, all, False, one)
 
