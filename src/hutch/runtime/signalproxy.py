@@ -21,6 +21,8 @@ FORWARDED = (
     signal.SIGUSR2,
 )
 
+_TERMINATING = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
+
 
 class SignalProxy:
     def __init__(self) -> None:
@@ -36,11 +38,19 @@ class SignalProxy:
             self._pending.append(sig)
 
     def target(self, pid: int) -> None:
-        """From now on signals go to ``pid``; queued ones are delivered now."""
+        """From now on signals go to ``pid``; queued ones are delivered now.
+
+        A terminating signal that came before the command ran cancels the run:
+        the command, as PID 1 of its namespace, would ignore it until it has
+        installed a handler, so it is killed instead of left running.
+        """
         self._pid = pid
         pending, self._pending = self._pending, []
         for sig in pending:
             with contextlib.suppress(ProcessLookupError):
+                if sig in _TERMINATING:
+                    os.kill(pid, signal.SIGKILL)
+                    return
                 os.kill(pid, sig)
 
     def close(self) -> None:
