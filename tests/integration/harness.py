@@ -196,6 +196,13 @@ def _mentions(pid: int, needle: bytes) -> bool:
     return False
 
 
+def _describe(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()[:200]
+    except OSError:
+        return "gone"
+
+
 def leftover_pids(env: HutchEnv) -> list[int]:
     """Processes of ours that still belong to this test's hutch session.
 
@@ -206,7 +213,8 @@ def leftover_pids(env: HutchEnv) -> list[int]:
     me = os.getuid()
     found: set[int] = set()
     try:
-        pid = int(env.session_pid_file.read_text().strip())
+        # session.pid holds "PID STARTTIME MODE"
+        pid = int(env.session_pid_file.read_text().split()[0])
         if _proc_uid(pid) is not None and not _is_zombie(pid):
             found.add(pid)
     except (FileNotFoundError, ValueError):
@@ -215,7 +223,7 @@ def leftover_pids(env: HutchEnv) -> list[int]:
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit() and int(entry.name) != os.getpid():
             pid = int(entry.name)
-            if _proc_uid(pid) == me and _mentions(pid, needle):
+            if _proc_uid(pid) == me and _mentions(pid, needle) and not _is_zombie(pid):
                 found.add(pid)
     return sorted(found)
 
@@ -286,8 +294,13 @@ def teardown(env: HutchEnv, hutch: Hutch) -> list[str]:
         problems.append(f"hutch system reset --force could not run: {e}")
 
     left = leftover_pids(env)
+    deadline = time.monotonic() + 2.0
+    while left and time.monotonic() < deadline:  # some may be exiting right now
+        time.sleep(0.05)
+        left = leftover_pids(env)
     if left:
-        problems.append(f"processes left after hutch system reset: {left}")
+        described = [f"{pid} ({_describe(pid)})" for pid in left]
+        problems.append(f"processes left after hutch system reset: {described}")
         kill_all(left)
 
     helper: Hutch | None = hutch if hutch.binary.exists() else None
