@@ -145,7 +145,9 @@ def _join_network(path: str) -> None:
         finally:
             os.close(fd)
     except OSError as exc:
-        raise _ExecFailure(125, f"cannot join the network namespace {path}: {exc.strerror}") from exc
+        raise _ExecFailure(
+            125, f"cannot join the network namespace {path}: {exc.strerror}"
+        ) from exc
 
 
 def mark_cloexec_above(lowest: int) -> None:
