@@ -22,7 +22,6 @@ mkdir -p -m 700 /tmp/r
 O=/run/out
 CG=/sys/fs/cgroup/user-$(id -u)/hutch
 $H import $O/rootfs.tar base >/dev/null
-$H info > $O/info 2>&1
 
 # A memory hog is killed at --memory. (Its init joined the cgroup before
 # unsharing the cgroup namespace, whose root it therefore is.)
@@ -47,9 +46,11 @@ echo "$id" > $O/busy_id
 cat $CG/$id/pids.max > $O/default_pids
 cat $CG/$id/cpu.max > $O/cpu_max
 F='{{{{.CPUUsec}}}} {{{{.MemUsageBytes}}}} {{{{.PIDs}}}}'
+date +%s > $O/stats_window
 $H stats --no-stream --format "$F" busy > $O/stats1 2>&1
 sleep 4
 $H stats --no-stream --format "$F" busy > $O/stats2 2>&1
+date +%s >> $O/stats_window
 grep -E '^(nr_throttled|throttled_usec)' $CG/$id/cpu.stat > $O/cpu_stat
 $H update --memory 128m --pids-limit 50 busy > /dev/null 2> $O/update_err
 echo $? > $O/update_rc
@@ -92,6 +93,9 @@ def guest(
         JOB.format(hutch=HUTCH),
         user=guest_user,
         files={"rootfs.tar": rootfs_tar},
+        # About 25 hutch commands: 3 minutes on an idle machine, far more
+        # under load, since TCG shares the host's cores with everything else.
+        timeout=1800,
     )
     assert result.rc == 0, result.console[-3000:] + result.stderr
     return result
@@ -101,10 +105,6 @@ def out(guest: GuestResult, name: str) -> str:
     path = guest.out / name
     assert path.exists(), f"{name} missing; stderr: {guest.stderr[-2000:]}"
     return path.read_text().strip()
-
-
-def test_info_shows_the_cgroupfs_manager(guest: GuestResult) -> None:
-    assert "cgroup manager: cgroupfs (delegated cgroup v2 subtree" in out(guest, "info")
 
 
 def test_container_is_the_root_of_its_cgroup_namespace(guest: GuestResult) -> None:
@@ -143,8 +143,10 @@ def test_stats_numbers_move(guest: GuestResult) -> None:
     assert cpu2 > cpu1 > 0
     assert mem1 > 0 and mem2 > 0
     assert pids1 >= 1 and pids2 >= 1
-    # Half a CPU at most: 4 s of wall time give no more than ~2 s of CPU.
-    assert cpu2 - cpu1 < 3_000_000
+    # Half a CPU at most, over the wall time around both samples (the guest
+    # is slow under TCG, so that window is measured, not assumed).
+    start, end = (int(x) for x in out(guest, "stats_window").split())
+    assert cpu2 - cpu1 <= (end - start + 1) * 500_000 * 1.1
 
 
 def test_update_changes_a_running_container(guest: GuestResult) -> None:
