@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from hutch.api.options_lifecycle import AttachOptions
 from hutch.cli.state import state_of
+
+if TYPE_CHECKING:
+    pass
 
 
 def register(app: typer.Typer, container_app: typer.Typer) -> None:
@@ -33,6 +35,8 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         ] = True,
     ) -> None:
         """Attach to a running container's input and output."""
+        from hutch.api.options_lifecycle import AttachOptions
+
         options = AttachOptions(container, no_stdin, detach_keys, sig_proxy)
         raise typer.Exit(state_of(ctx).engine().attach(options))
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperCommand
 
-from hutch.api.build import BuildOptions
 from hutch.api.errors import InvalidArgument
 from hutch.cli.state import state_of
+
+if TYPE_CHECKING:
+    pass
 
 # Flags that podman accepts bare or with ``=VALUE`` (pflag's NoOptDefVal):
 # bare, they mean this value; a following word is never taken as their value.
@@ -113,6 +115,8 @@ def register(app: typer.Typer, image_app: typer.Typer, buildx_app: typer.Typer) 
         ] = False,
     ) -> None:
         """Build an image from a Containerfile and a context."""
+        from hutch.api.build import BuildOptions
+
         options = BuildOptions(
             context=context,
             containerfile=file,

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from hutch.api.options_files import CommitOptions
 from hutch.cli.state import state_of
+
+if TYPE_CHECKING:
+    pass
 
 
 def register(app: typer.Typer, container_app: typer.Typer) -> None:
@@ -50,6 +52,8 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """Create a new image from a container's changes."""
+        from hutch.api.options_files import CommitOptions
+
         options = CommitOptions(
             container,
             image,

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from hutch.api.options_files import CopyOptions
 from hutch.cli.state import state_of
+
+if TYPE_CHECKING:
+    pass
 
 
 def register(app: typer.Typer, container_app: typer.Typer) -> None:
@@ -37,6 +39,8 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """Copy files and directories between a container and the host, or two containers."""
+        from hutch.api.options_files import CopyOptions
+
         state_of(ctx).engine().copy(CopyOptions(source, destination, archive, overwrite))
 
     app.command("cp")(cp)

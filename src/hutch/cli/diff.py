@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from hutch.api.errors import InvalidArgument
-from hutch.api.reports_files import Change
 from hutch.cli import render
 from hutch.cli.state import state_of
+
+if TYPE_CHECKING:
+    from hutch.api.reports_files import Change
 
 _JSON_KEYS = {"A": "added", "C": "changed", "D": "deleted"}
 

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from hutch.api.errors import InvalidArgument
-from hutch.api.events import Event, EventsOptions
 from hutch.cli import render
 from hutch.cli.state import state_of
+
+if TYPE_CHECKING:
+    from hutch.api.events import Event
 
 
 def _time_text(time_ns: int) -> str:
@@ -90,6 +92,8 @@ def register(app: typer.Typer) -> None:
         ] = "true",
     ) -> None:
         """Show events of containers and images."""
+        from hutch.api.events import EventsOptions
+
         options = EventsOptions(tuple(filters or ()), since, until, _bool(stream))
         for event in state_of(ctx).engine().events(options):
             if fmt == "json":

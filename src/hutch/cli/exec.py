@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from hutch.api.options_lifecycle import ExecOptions
 from hutch.cli.state import state_of
+
+if TYPE_CHECKING:
+    pass
 
 EXEC_CONTEXT = {"allow_interspersed_args": False, "help_option_names": ["--help"]}
 
@@ -49,6 +51,8 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Run a process in a running container."""
+        from hutch.api.options_lifecycle import ExecOptions
+
         options = ExecOptions(
             container=container,
             command=tuple(command),

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Annotated, BinaryIO
+from typing import TYPE_CHECKING, Annotated, BinaryIO
 
 import typer
 
 from hutch.api.errors import InvalidArgument
-from hutch.api.options_files import ExportOptions
 from hutch.cli.state import state_of
+
+if TYPE_CHECKING:
+    pass
 
 
 def register(app: typer.Typer, container_app: typer.Typer) -> None:
@@ -22,6 +24,8 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Export a container's file system as a tar archive."""
+        from hutch.api.options_files import ExportOptions
+
         options = ExportOptions(container, output)
         if output is None:
             if os.isatty(sys.stdout.fileno()):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from hutch.api.options_lifecycle import HealthOptions, LifecycleOptions
+if TYPE_CHECKING:
+    from hutch.api.options_lifecycle import LifecycleOptions
+
 
 Init = Annotated[
     bool,
@@ -68,6 +70,8 @@ def to_options(
     detach_keys: str | None,
     sig_proxy: bool,
 ) -> LifecycleOptions:
+    from hutch.api.options_lifecycle import HealthOptions, LifecycleOptions
+
     return LifecycleOptions(
         init=init,
         health=HealthOptions(

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from hutch.api.options_network import NetworkOptions
+if TYPE_CHECKING:
+    from hutch.api.options_network import NetworkOptions
+
 
 Publish = Annotated[
     list[str] | None,
@@ -53,6 +55,8 @@ def to_options(
     dns_option: list[str] | None,
     no_hosts: bool,
 ) -> NetworkOptions:
+    from hutch.api.options_network import NetworkOptions
+
     return NetworkOptions(
         publish=tuple(publish or ()),
         publish_all=publish_all,

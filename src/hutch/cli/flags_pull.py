@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from hutch.api.errors import InvalidArgument
-from hutch.api.options_pull import PULL_POLICIES, ImagePullOptions
+
+if TYPE_CHECKING:
+    from hutch.api.options_pull import ImagePullOptions
 
 Pull = Annotated[
     str,
@@ -39,6 +41,8 @@ def to_options(
     variant: str | None,
     quiet: bool,
 ) -> ImagePullOptions:
+    from hutch.api.options_pull import PULL_POLICIES, ImagePullOptions
+
     policy = pull.lower()
     if policy == "true":
         policy = "always"

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from hutch.api.errors import InvalidArgument
-from hutch.api.options_images import RegistryAccess
+
+if TYPE_CHECKING:
+    from hutch.api.options_images import RegistryAccess
 
 TlsVerify = Annotated[
     str | None,
@@ -51,6 +53,8 @@ def parse_bool(flag: str, text: str | None) -> bool | None:
 def access(
     tls_verify: str | None, creds: str | None, authfile: str | None, cert_dir: str | None
 ) -> RegistryAccess:
+    from hutch.api.options_images import RegistryAccess
+
     return RegistryAccess(
         tls_verify=parse_bool("--tls-verify", tls_verify),
         creds=creds,

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from hutch.api.options_resources import ResourceOptions
+if TYPE_CHECKING:
+    from hutch.api.options_resources import ResourceOptions
+
 
 Memory = Annotated[
     str | None,
@@ -104,6 +106,8 @@ def to_options(
     cgroups: str | None = None,
     cgroup_parent: str | None = None,
 ) -> ResourceOptions:
+    from hutch.api.options_resources import ResourceOptions
+
     return ResourceOptions(
         memory=memory,
         memory_reservation=memory_reservation,

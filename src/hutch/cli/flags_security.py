@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from hutch.api.options_security import SecurityOptions
+if TYPE_CHECKING:
+    from hutch.api.options_security import SecurityOptions
+
 
 CapAdd = Annotated[
     list[str] | None,
@@ -109,6 +111,8 @@ def to_options(
     subuidname: str | None,
     subgidname: str | None,
 ) -> SecurityOptions:
+    from hutch.api.options_security import SecurityOptions
+
     return SecurityOptions(
         cap_add=tuple(cap_add or ()),
         cap_drop=tuple(cap_drop or ()),

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from hutch.api.options_volumes import VolumeOptions
+if TYPE_CHECKING:
+    from hutch.api.options_volumes import VolumeOptions
+
 
 Volume = Annotated[
     list[str] | None,
@@ -43,6 +45,8 @@ def to_options(
     tmpfs: list[str] | None,
     volumes_from: list[str] | None,
 ) -> VolumeOptions:
+    from hutch.api.options_volumes import VolumeOptions
+
     return VolumeOptions(
         volumes=tuple(volume or ()),
         mounts=tuple(mount or ()),

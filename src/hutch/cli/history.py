@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import time
 from datetime import datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from hutch.api.reports_images import HistoryLine
 from hutch.cli import render
 from hutch.cli.state import state_of
+
+if TYPE_CHECKING:
+    from hutch.api.reports_images import HistoryLine
 
 HEADERS = {
     "ID": "ID",

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from hutch.api.reports import ImageSummary
 from hutch.cli import render
 from hutch.cli.state import state_of
+
+if TYPE_CHECKING:
+    from hutch.api.reports import ImageSummary
 
 HEADERS = {
     "Repository": "REPOSITORY",

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from hutch.api.options import ImportOptions
 from hutch.cli.state import state_of
+
+if TYPE_CHECKING:
+    pass
 
 
 def register(app: typer.Typer, image_app: typer.Typer) -> None:
@@ -31,6 +33,8 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the id.")] = False,
     ) -> None:
         """Import a tarball as a new single-layer image."""
+        from hutch.api.options import ImportOptions
+
         report = (
             state_of(ctx)
             .engine()

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import getpass
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from hutch.api.errors import InvalidArgument
-from hutch.api.options_images import LoginOptions, LogoutOptions
 from hutch.cli import flags_registry as fr
 from hutch.cli.state import state_of
+
+if TYPE_CHECKING:
+    pass
 
 
 def register(app: typer.Typer) -> None:
@@ -34,6 +36,8 @@ def register(app: typer.Typer) -> None:
         cert_dir: fr.CertDir = None,
     ) -> None:
         """Log in to a registry and store the credentials."""
+        from hutch.api.options_images import LoginOptions
+
         if password_stdin and password is not None:
             raise InvalidArgument("--password and --password-stdin are mutually exclusive")
         if password_stdin:
@@ -72,5 +76,7 @@ def register(app: typer.Typer) -> None:
         authfile: fr.Authfile = None,
     ) -> None:
         """Remove the stored credentials of a registry."""
+        from hutch.api.options_images import LogoutOptions
+
         for line in state_of(ctx).engine().logout(LogoutOptions(registry, all_, authfile)):
             print(line)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from hutch.api.options import LogsOptions
 from hutch.cli.state import state_of
+
+if TYPE_CHECKING:
+    pass
 
 
 def register(app: typer.Typer, container_app: typer.Typer) -> None:
@@ -38,6 +40,8 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """Print the logs of one or more containers."""
+        from hutch.api.options import LogsOptions
+
         if tail is not None and tail < 0:
             tail = None  # podman: a negative tail means all lines
         options = LogsOptions(tuple(names), follow, tail, since, until, timestamps)

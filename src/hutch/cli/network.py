@@ -4,15 +4,19 @@ connect, disconnect, exists, reload)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from hutch.api.errors import InvalidArgument
-from hutch.api.options_networks import NetworkConnectOptions, NetworkCreateOptions, NetworkSummary
 from hutch.cli import render
 from hutch.cli.reports import print_reports
 from hutch.cli.state import state_of
+
+if TYPE_CHECKING:
+    from hutch.api.options_networks import (
+        NetworkSummary,
+    )
 
 CONTEXT = {"help_option_names": ["--help"]}
 HEADERS = {"ID": "NETWORK ID", "Name": "NAME", "Driver": "DRIVER"}
@@ -114,6 +118,8 @@ def register(app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """Create a network and print its name."""
+        from hutch.api.options_networks import NetworkCreateOptions
+
         options = NetworkCreateOptions(
             name=name,
             driver=driver,
@@ -233,6 +239,8 @@ def register(app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Connect a container to a network (a running one at once)."""
+        from hutch.api.options_networks import NetworkConnectOptions
+
         options = NetworkConnectOptions(network, container, ip, tuple(alias or ()))
         state_of(ctx).engine().connect_network(options)
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from hutch.api.errors import HutchError, InvalidArgument
-from hutch.api.options_networks import PortReport
 from hutch.cli.state import state_of
+
+if TYPE_CHECKING:
+    from hutch.api.options_networks import PortReport
 
 
 def _wanted(text: str) -> tuple[int, str]:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from hutch.api.options import ListContainersOptions
-from hutch.api.reports import ContainerSummary
 from hutch.cli import render
 from hutch.cli.state import state_of
+
+if TYPE_CHECKING:
+    from hutch.api.reports import ContainerSummary
 
 HEADERS = {
     "ID": "CONTAINER ID",
@@ -125,6 +126,8 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """List containers (running ones unless --all)."""
+        from hutch.api.options import ListContainersOptions
+
         if latest:
             last = 1
         options = ListContainersOptions(all_, last, tuple(filters or ()), sort, size)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from hutch.api.options_images import PullOptions
 from hutch.cli import flags_registry as fr
 from hutch.cli.state import state_of
+
+if TYPE_CHECKING:
+    pass
 
 
 def register(app: typer.Typer, image_app: typer.Typer) -> None:
@@ -36,6 +38,8 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
         cert_dir: fr.CertDir = None,
     ) -> None:
         """Pull an image from a registry into local storage; print its id."""
+        from hutch.api.options_images import PullOptions
+
         report = (
             state_of(ctx)
             .engine()

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from hutch.api.reports import ActionReport
+if TYPE_CHECKING:
+    from hutch.api.reports import ActionReport
 
 
 def print_reports(reports: Sequence[ActionReport], *, show: bool = True) -> int:

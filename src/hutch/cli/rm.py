@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from hutch.api.errors import InvalidArgument
-from hutch.api.options import RemoveContainerOptions
 from hutch.cli.reports import print_reports
 from hutch.cli.state import state_of
+
+if TYPE_CHECKING:
+    pass
 
 
 def register(app: typer.Typer, container_app: typer.Typer) -> None:
@@ -34,6 +36,8 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """Remove one or more containers."""
+        from hutch.api.options import RemoveContainerOptions
+
         if not names and not all_:
             raise InvalidArgument("you must provide at least one container name or id")
         reports = (

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from hutch.api.errors import InvalidArgument
-from hutch.api.options import RemoveImageOptions
 from hutch.cli import render
 from hutch.cli.state import state_of
+
+if TYPE_CHECKING:
+    pass
 
 
 def register(app: typer.Typer, image_app: typer.Typer) -> None:
@@ -27,6 +29,8 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """Remove one or more images from local storage."""
+        from hutch.api.options import RemoveImageOptions
+
         if not names and not all_:
             raise InvalidArgument("image name or ID must be specified")
         if names and all_:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from hutch.api.options import RunOptions
+if TYPE_CHECKING:
+    from hutch.api.options import RunOptions
+
 
 Image = Annotated[str, typer.Argument(help="Image to run.")]
 Command = Annotated[
@@ -91,6 +93,8 @@ def run_options(
     cidfile: str | None,
     detach: bool,
 ) -> RunOptions:
+    from hutch.api.options import RunOptions
+
     return RunOptions(
         image=image,
         command=tuple(command or ()),

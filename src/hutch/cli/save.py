@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from hutch.api.errors import InvalidArgument
-from hutch.api.options_images import SaveOptions
 from hutch.cli.state import state_of
+
+if TYPE_CHECKING:
+    pass
 
 
 def register(app: typer.Typer, image_app: typer.Typer) -> None:
@@ -28,6 +30,8 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing.")] = False,
     ) -> None:
         """Save images to an archive (docker-archive, oci-archive) or a directory."""
+        from hutch.api.options_images import SaveOptions
+
         if output is None:
             if sys.stdout.isatty():
                 raise InvalidArgument("refusing to write an archive to a terminal; use -o FILE")

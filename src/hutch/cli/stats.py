@@ -5,13 +5,15 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Mapping, Sequence
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from hutch.api.reports_resources import StatsReport, cpu_percent
 from hutch.cli import render
 from hutch.cli.state import state_of
+
+if TYPE_CHECKING:
+    from hutch.api.reports_resources import StatsReport
 
 HEADERS = ("ID", "NAME", "CPU %", "MEM USAGE / LIMIT", "MEM %", "NET IO", "BLOCK IO", "PIDS")
 TEMPLATE_HEADERS = {
@@ -28,6 +30,8 @@ TEMPLATE_HEADERS = {
 
 def row(report: StatsReport, previous: StatsReport | None, no_trunc: bool) -> dict[str, Any]:
     """The template fields of one sample (podman's names, plus raw numbers)."""
+    from hutch.api.reports_resources import cpu_percent
+
     cpu = cpu_percent(report, previous)
     size = render.human_size
     return {

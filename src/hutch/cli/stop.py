@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from hutch.api.errors import InvalidArgument
-from hutch.api.options import StopOptions
 from hutch.cli.reports import print_reports
 from hutch.cli.state import state_of
+
+if TYPE_CHECKING:
+    from hutch.api.options import StopOptions
 
 Names = Annotated[list[str] | None, typer.Argument(help="Containers.")]
 Time = Annotated[
@@ -23,6 +25,8 @@ Ignore = Annotated[
 
 
 def _options(names: list[str] | None, time: int | None, all_: bool, ignore: bool) -> StopOptions:
+    from hutch.api.options import StopOptions
+
     if not names and not all_:
         raise InvalidArgument("you must provide at least one container name or id")
     if time is not None and time < 0:

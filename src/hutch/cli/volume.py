@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import sys
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from hutch.api.errors import InvalidArgument
-from hutch.api.options_volumes import (
-    VolumeCreateOptions,
-    VolumeListOptions,
-    VolumeRemoveOptions,
-    VolumeSummary,
-)
 from hutch.cli import render
 from hutch.cli.reports import print_reports
 from hutch.cli.state import state_of
+
+if TYPE_CHECKING:
+    from hutch.api.options_volumes import (
+        VolumeSummary,
+    )
 
 CONTEXT = {"help_option_names": ["--help"]}
 HEADERS = {"Name": "VOLUME NAME", "Driver": "DRIVER", "Mountpoint": "MOUNTPOINT"}
@@ -71,6 +70,8 @@ def register(app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """Create a volume and print its name."""
+        from hutch.api.options_volumes import VolumeCreateOptions
+
         options = VolumeCreateOptions(name, driver, tuple(opt or ()), tuple(label or ()), ignore)
         print(state_of(ctx).engine().create_volume(options))
 
@@ -92,6 +93,8 @@ def register(app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """List volumes."""
+        from hutch.api.options_volumes import VolumeListOptions
+
         found = state_of(ctx).engine().list_volumes(VolumeListOptions(tuple(filters or ())))
         rows = [json_of(v) for v in found]
         if fmt == "json":
@@ -141,6 +144,8 @@ def register(app: typer.Typer) -> None:
         all_: Annotated[bool, typer.Option("--all", "-a", help="Remove all volumes.")] = False,
     ) -> None:
         """Remove volumes (a volume in use only with --force)."""
+        from hutch.api.options_volumes import VolumeRemoveOptions
+
         if not names and not all_:
             raise InvalidArgument("provide one or more volume names or use --all")
         if names and all_:
