@@ -6,59 +6,59 @@ from collections.abc import Iterator, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from hutch.api.build import BuildOptions, BuildReport
-from hutch.api.events import Event, EventsOptions
-from hutch.api.options import (
-    ImportOptions,
-    ListContainersOptions,
-    LogsOptions,
-    RemoveContainerOptions,
-    RemoveImageOptions,
-    RunOptions,
-    StopOptions,
-)
-from hutch.api.options_files import CommitOptions, CopyOptions, ExportOptions
-from hutch.api.options_images import (
-    LoginOptions,
-    LogoutOptions,
-    PullOptions,
-    PushOptions,
-    RegistryAccess,
-    SaveOptions,
-)
-from hutch.api.options_lifecycle import AttachOptions, ExecOptions
-from hutch.api.options_networks import (
-    NetworkConnectOptions,
-    NetworkCreateOptions,
-    NetworkSummary,
-    PortReport,
-)
-from hutch.api.options_resources import ResourceOptions
-from hutch.api.options_volumes import (
-    VolumeCreateOptions,
-    VolumeListOptions,
-    VolumeRemoveOptions,
-    VolumeSummary,
-)
-from hutch.api.reports import (
-    ActionReport,
-    ContainerSummary,
-    ImageSummary,
-    ImportReport,
-    InfoReport,
-    LogLine,
-    RemoveReport,
-    RunReport,
-)
-from hutch.api.reports_files import Change, CommitReport
-from hutch.api.reports_images import HistoryLine, PruneReport, PullReport, PushReport
-from hutch.api.reports_lifecycle import HealthReport, TopReport
-from hutch.api.reports_resources import StatsReport
 from hutch.config.paths import Paths
 from hutch.config.settings import Settings
 from hutch.engine.context import EngineContext
 
 if TYPE_CHECKING:
+    from hutch.api.build import BuildOptions, BuildReport
+    from hutch.api.events import Event, EventsOptions
+    from hutch.api.options import (
+        ImportOptions,
+        ListContainersOptions,
+        LogsOptions,
+        RemoveContainerOptions,
+        RemoveImageOptions,
+        RunOptions,
+        StopOptions,
+    )
+    from hutch.api.options_files import CommitOptions, CopyOptions, ExportOptions
+    from hutch.api.options_images import (
+        LoginOptions,
+        LogoutOptions,
+        PullOptions,
+        PushOptions,
+        RegistryAccess,
+        SaveOptions,
+    )
+    from hutch.api.options_lifecycle import AttachOptions, ExecOptions
+    from hutch.api.options_networks import (
+        NetworkConnectOptions,
+        NetworkCreateOptions,
+        NetworkSummary,
+        PortReport,
+    )
+    from hutch.api.options_resources import ResourceOptions
+    from hutch.api.options_volumes import (
+        VolumeCreateOptions,
+        VolumeListOptions,
+        VolumeRemoveOptions,
+        VolumeSummary,
+    )
+    from hutch.api.reports import (
+        ActionReport,
+        ContainerSummary,
+        ImageSummary,
+        ImportReport,
+        InfoReport,
+        LogLine,
+        RemoveReport,
+        RunReport,
+    )
+    from hutch.api.reports_files import Change, CommitReport
+    from hutch.api.reports_images import HistoryLine, PruneReport, PullReport, PushReport
+    from hutch.api.reports_lifecycle import HealthReport, TopReport
+    from hutch.api.reports_resources import StatsReport
     from hutch.engine.build import BuildService
     from hutch.engine.container_admin import ContainerAdmin
     from hutch.engine.container_files import ContainerFilesService
@@ -315,6 +315,8 @@ class LocalEngine:
         from hutch.engine.volumes import VolumeService
 
         def remove_users(ids: Sequence[str]) -> list[ActionReport]:
+            from hutch.api.options import RemoveContainerOptions
+
             return self.remove_containers(RemoveContainerOptions(tuple(ids), force=True))
 
         return VolumeService(self._ctx, remove_users)
@@ -349,6 +351,8 @@ class LocalEngine:
         from hutch.engine.networks import NetworkService
 
         def remove_users(ids: Sequence[str]) -> list[ActionReport]:
+            from hutch.api.options import RemoveContainerOptions
+
             return self.remove_containers(RemoveContainerOptions(tuple(ids), force=True))
 
         return NetworkService(self._ctx, remove_users)
