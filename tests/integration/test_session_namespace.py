@@ -96,3 +96,25 @@ def test_unshare_removes_files_of_subordinate_ids(hutch: Hutch, base_image: str)
         shutil.rmtree(made)
     hutch("unshare", "rm", "-rf", str(made))
     assert not made.exists()
+
+
+def test_without_map_tools_a_single_id_is_mapped_with_a_warning(
+    hutch: Hutch, rootfs_tar: Path, tmp_path: Path
+) -> None:
+    """Where newuidmap/newgidmap cannot be found (as where no subordinate range is
+    configured), the session maps the user's own id only, says so with the fix on
+    every command, and containers still run (as the user)."""
+    bare = tmp_path / "bin"  # a PATH with sleep but without the map tools
+    bare.mkdir()
+    sleep = shutil.which("sleep")
+    assert sleep is not None
+    (bare / "sleep").symlink_to(sleep)
+    env = {"PATH": str(bare)}
+    imported = hutch("import", str(rootfs_tar), "single", env=env)
+    assert "only one id is mapped" in imported.stderr
+    assert "usermod --add-subuids" in imported.stderr
+    assert pwd.getpwuid(os.getuid()).pw_name in imported.stderr  # names the user to fix
+    run = hutch("run", "--rm", "--network", "none", "single", "cat", "/proc/self/uid_map", env=env)
+    assert _map_rows(run.stdout) == [[0, os.getuid(), 1]]
+    assert "only one id is mapped" in run.stderr
+    assert _holder_pid(hutch.env) > 0

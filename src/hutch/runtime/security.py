@@ -62,7 +62,7 @@ def switch_identity(spec: Spec, user: ResolvedUser) -> None:
     # Keep the permitted set across setresuid so that the final sets are
     # ours to choose (and CAP_SYS_ADMIN is there to install the filter).
     sc.prctl(PR_SET_KEEPCAPS, 1)
-    if not sec.keep_groups:
+    if not sec.keep_groups and _setgroups_allowed():
         extra = [resolve_group("/", g) for g in sec.group_add]
         os.setgroups(sorted({*user.additional_gids, *extra}))
     os.setresgid(user.gid, user.gid, user.gid)
@@ -96,3 +96,13 @@ def _set_capabilities(wanted: Capabilities) -> None:
     )
     for name in wanted.ambient:
         sc.prctl(sc.PR_CAP_AMBIENT, sc.PR_CAP_AMBIENT_RAISE, caps.CAPABILITIES[name])
+
+
+def _setgroups_allowed() -> bool:
+    """False in a namespace whose setgroups is "deny" (the single-id session):
+    there the supplementary groups cannot be changed and stay as they are."""
+    try:
+        with open("/proc/self/setgroups") as f:
+            return f.read().strip() != "deny"
+    except OSError:
+        return True

@@ -93,16 +93,17 @@ class Session:
                 parse_map(_read("/proc/self/uid_map")),
                 parse_map(_read("/proc/self/gid_map")),
             )
+        user = _user_name(os.getuid())  # before joining: then our uid reads 0
         if holder is None:
             holder = self._create_locked()
         self._join(holder)
-        return self._state(holder)
+        return self._state(holder, user)
 
     @staticmethod
-    def _state(holder: _Holder) -> SessionState:
+    def _state(holder: _Holder, user: str | None = None) -> SessionState:
         warning = None
         if holder.mode == "single-id":
-            warning = _single_id_warning()
+            warning = _single_id_warning(user or os.environ.get("USER") or "$USER")
         return SessionState(
             holder.mode,
             holder.pid,
@@ -255,8 +256,7 @@ def _write_single_map(pid: int, uid: int, gid: int) -> None:
         f.write(f"0 {gid} 1\n")
 
 
-def _single_id_warning() -> str:
-    user = _user_name(os.getuid()) if os.getuid() != 0 else "your user"
+def _single_id_warning(user: str) -> str:
     return (
         f"no subordinate id range for {user} in /etc/subuid and /etc/subgid "
         "(or newuidmap/newgidmap missing): only one id is mapped, so images with files "
