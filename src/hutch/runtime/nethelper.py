@@ -119,6 +119,16 @@ def detach(pids: list[int]) -> None:
             os.waitpid(pid, 0)
 
 
+def _real_root() -> bool:
+    """Root of the initial user namespace (not the session's mapped root)."""
+    try:
+        with open("/proc/self/uid_map") as f:
+            rows = [line.split() for line in f]
+    except OSError:
+        return False
+    return os.geteuid() == 0 and rows == [["0", "0", "4294967295"]]
+
+
 def pasta_argv(net: NetworkSpec, netns_fd: int, pid_file: Path) -> list[str]:
     argv = [
         shutil.which("pasta") or "pasta",
@@ -140,6 +150,10 @@ def pasta_argv(net: NetworkSpec, netns_fd: int, pid_file: Path) -> list[str]:
         f"/proc/self/fd/{netns_fd}",
         "--netns-only",
     ]
+    if _real_root():
+        # pasta started by the real root would switch to "nobody", who cannot
+        # enter the container's namespace: stay root (rootful hutch).
+        argv += ["--runas", "0:0"]
     tcp = [p for p in net.ports if p.protocol == "tcp"]
     udp = [p for p in net.ports if p.protocol == "udp"]
     for flag, ports in (("-t", tcp), ("-u", udp)):

@@ -67,8 +67,10 @@ def switch_identity(spec: Spec, user: ResolvedUser) -> None:
         os.setgroups(sorted({*user.additional_gids, *extra}))
     os.setresgid(user.gid, user.gid, user.gid)
     os.setresuid(user.uid, user.uid, user.uid)
-    everything = (1 << (last + 1)) - 1
-    sc.capset(everything, everything, 0)
+    # Everything we still hold (not every capability: a root whose own
+    # bounding set lacks some, as under some supervisors, may not raise them).
+    held = _permitted_now() & ((1 << (last + 1)) - 1)
+    sc.capset(held, held, 0)
     bpf = base64.b64decode(sec.seccomp) if sec.seccomp else b""
     nnp = sec.no_new_privileges or spec.process.no_new_privileges
     if nnp:
@@ -106,3 +108,11 @@ def _setgroups_allowed() -> bool:
             return f.read().strip() != "deny"
     except OSError:
         return True
+
+
+def _permitted_now() -> int:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("CapPrm:"):
+                return int(line.split()[1], 16)
+    return 0
