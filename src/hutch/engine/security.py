@@ -12,7 +12,10 @@ import os
 import resource
 import stat
 from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
 
+from hutch import __version__
 from hutch.api.errors import InvalidArgument
 from hutch.api.options_security import SecurityOptions
 from hutch.linux import syscalls as sc
@@ -20,6 +23,9 @@ from hutch.runtime import capsets, sysctls, ulimits
 from hutch.runtime.mounts import DEVICES
 from hutch.runtime.spec import DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS, NAMESPACES, Rootfs
 from hutch.runtime.spec_security import Capabilities, Device, SecuritySpec, Ulimit
+
+if TYPE_CHECKING:
+    from hutch.runtime.seccomp.profile import Profile
 
 READ_ONLY_TMPFS = ("/tmp", "/var/tmp", "/run")
 _LABEL_OPTS = ("label=", "apparmor=")
@@ -198,7 +204,7 @@ def seccomp_program(opts: SecurityOpts, bounding: tuple[str, ...], privileged: b
     """The base64 BPF for the container, or "" for none."""
     if privileged or opts.seccomp == "unconfined":
         return ""
-    from hutch.runtime.seccomp import compiler, default, profile
+    from hutch.runtime.seccomp import default, profile
 
     if opts.seccomp:
         try:
@@ -209,8 +215,48 @@ def seccomp_program(opts: SecurityOpts, bounding: tuple[str, ...], privileged: b
         prof = profile.loads(raw, opts.seccomp)
     else:
         prof = default.default_profile()
-    compiled = compiler.compile_profile(prof, frozenset(bounding))
-    return base64.b64encode(compiled.bpf).decode()
+    return base64.b64encode(_compiled_bpf(prof, bounding)).decode()
+
+
+def _compiled_bpf(prof: Profile, bounding: tuple[str, ...]) -> bytes:
+    """The program for ``prof`` and these capabilities, compiled once per user.
+
+    Compiling through libseccomp costs about 70 ms in a fresh process, most of
+    a container's start; the result depends only on the profile, the
+    capabilities, the machine and the compiler, so it is kept in the user's
+    cache dir under a digest of all four.
+    """
+    import hashlib
+    import importlib.util
+
+    import platformdirs
+
+    # The compiler's source is part of the key; read it without importing it
+    # (ctypes and libseccomp are needed only on a miss).
+    spec = importlib.util.find_spec("hutch.runtime.seccomp.compiler")
+    compiler_source = Path(spec.origin).read_bytes() if spec and spec.origin else b""
+    key = hashlib.sha256(
+        "\0".join(
+            (repr(prof), ",".join(sorted(bounding)), os.uname().machine, __version__)
+        ).encode()
+        + compiler_source
+    ).hexdigest()
+    cached = platformdirs.user_cache_path("hutch") / "seccomp" / f"{key}.bpf"
+    try:
+        return cached.read_bytes()
+    except OSError:
+        pass
+    from hutch.runtime.seccomp import compiler
+
+    bpf = compiler.compile_profile(prof, frozenset(bounding)).bpf
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_name(f".{cached.name}.{os.getpid()}")
+        tmp.write_bytes(bpf)
+        os.replace(tmp, cached)
+    except OSError:
+        pass  # a cache we cannot write is only slower
+    return bpf
 
 
 def validate(options: SecurityOptions, network: str) -> None:
