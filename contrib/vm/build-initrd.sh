@@ -8,6 +8,8 @@
 # over virtio-9p; its /init then switch_roots into it and runs
 # contrib/vm/guest-init.sh from the host's file system.
 set -euo pipefail
+# modinfo lives in sbin, which an unprivileged user's PATH often lacks
+export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 kver=$1
 out=$2
 work=$(mktemp -d)
