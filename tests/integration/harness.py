@@ -7,13 +7,19 @@ hutch: the tests talk to the installed console script like a user would.
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import fcntl
 import os
 import pwd
+import select
 import shutil
 import signal
+import struct
 import subprocess
 import sys
 import tempfile
+import termios
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -314,3 +320,66 @@ def teardown(env: HutchEnv, hutch: Hutch) -> list[str]:
     if problem:
         problems.append(problem)
     return problems
+
+
+def run_in_pty(
+    hutch: Hutch,
+    args: list[str],
+    *,
+    steps: tuple[tuple[bytes, bytes], ...] = (),
+    typeahead: bytes = b"",
+    rows: int = 24,
+    cols: int = 80,
+    timeout: float = 30,
+) -> tuple[int | None, str]:
+    """Run hutch with a new pseudo-terminal (ROWS x COLS) as its stdio.
+
+    TYPEAHEAD is typed before hutch starts; each step (PROMPT, TEXT) types TEXT
+    once PROMPT has appeared in the output. Returns (exit code or None if hutch
+    was still running after TIMEOUT seconds and had to be killed, output).
+    """
+    master, slave = os.openpty()
+    fcntl.ioctl(master, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+    if typeahead:
+        os.write(master, typeahead)
+    try:
+        proc = subprocess.Popen(
+            [str(hutch.binary), *args],
+            env=hutch.env.environ(),
+            cwd=hutch.env.home,
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            start_new_session=True,
+        )
+    finally:
+        os.close(slave)
+    output = bytearray()
+    pending = list(steps)
+    code: int | None = None
+    try:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if pending and pending[0][0] in output:
+                os.write(master, pending.pop(0)[1])
+            ready, _, _ = select.select([master], [], [], 0.1)
+            if not ready:
+                if proc.poll() is not None:
+                    break
+                continue
+            try:
+                data = os.read(master, 4096)
+            except OSError as exc:
+                if exc.errno != errno.EIO:  # EIO: every slave fd is closed
+                    raise
+                break
+            output += data
+        if time.monotonic() < deadline:  # the terminal closed: hutch is exiting
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                code = proc.wait(timeout=5)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        os.close(master)
+    return code, output.decode(errors="replace").replace("\r", "")

@@ -2,17 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
-import errno
-import fcntl
-import os
-import select
-import struct
-import subprocess
-import termios
-import time
-
-from harness import Hutch
+from harness import Hutch, run_in_pty
 
 
 def test_interactive_passes_piped_stdin(hutch: Hutch, base_image: str) -> None:
@@ -29,72 +19,9 @@ def test_without_interactive_stdin_is_empty(hutch: Hutch, base_image: str) -> No
     assert result.stdout == "end\n"
 
 
-def _run_in_pty(
-    hutch: Hutch,
-    args: list[str],
-    *,
-    steps: tuple[tuple[bytes, bytes], ...] = (),
-    typeahead: bytes = b"",
-    rows: int = 24,
-    cols: int = 80,
-    timeout: float = 30,
-) -> tuple[int | None, str]:
-    """Run hutch with a new pseudo-terminal (ROWS x COLS) as its stdio.
-
-    TYPEAHEAD is typed before hutch starts; each step (PROMPT, TEXT) types TEXT
-    once PROMPT has appeared in the output. Returns (exit code or None if hutch
-    was still running after TIMEOUT seconds and had to be killed, output).
-    """
-    master, slave = os.openpty()
-    fcntl.ioctl(master, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
-    if typeahead:
-        os.write(master, typeahead)
-    try:
-        proc = subprocess.Popen(
-            [str(hutch.binary), *args],
-            env=hutch.env.environ(),
-            cwd=hutch.env.home,
-            stdin=slave,
-            stdout=slave,
-            stderr=slave,
-            start_new_session=True,
-        )
-    finally:
-        os.close(slave)
-    output = bytearray()
-    pending = list(steps)
-    code: int | None = None
-    try:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if pending and pending[0][0] in output:
-                os.write(master, pending.pop(0)[1])
-            ready, _, _ = select.select([master], [], [], 0.1)
-            if not ready:
-                if proc.poll() is not None:
-                    break
-                continue
-            try:
-                data = os.read(master, 4096)
-            except OSError as exc:
-                if exc.errno != errno.EIO:  # EIO: every slave fd is closed
-                    raise
-                break
-            output += data
-        if time.monotonic() < deadline:  # the terminal closed: hutch is exiting
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                code = proc.wait(timeout=5)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        os.close(master)
-    return code, output.decode(errors="replace").replace("\r", "")
-
-
 def test_tty_gives_a_pseudo_terminal(hutch: Hutch, base_image: str) -> None:
     """-t under a terminal: the container has its own /dev/pts/0, with TERM set."""
-    code, out = _run_in_pty(
+    code, out = run_in_pty(
         hutch, ["run", "--rm", "-t", base_image, "sh", "-c", 'tty; echo "term=$TERM"']
     )
     assert code == 0, out
@@ -105,7 +32,7 @@ def test_tty_gives_a_pseudo_terminal(hutch: Hutch, base_image: str) -> None:
 
 def test_tty_window_size_follows_outer_terminal(hutch: Hutch, base_image: str) -> None:
     """The container's terminal gets the outer terminal's size (30 rows, 100 columns)."""
-    code, out = _run_in_pty(
+    code, out = run_in_pty(
         hutch,
         ["run", "--rm", "-t", base_image, "sh", "-c", "sleep 0.3; tty; stty size"],
         rows=30,
@@ -119,7 +46,7 @@ def test_tty_window_size_is_set_before_the_command_starts(hutch: Hutch, base_ima
     """A command that asks for the window size first thing already sees 30x100."""
     # the gap is a race: five tries make a pass by luck very unlikely
     for _ in range(5):
-        code, out = _run_in_pty(
+        code, out = run_in_pty(
             hutch, ["run", "--rm", "-t", base_image, "stty", "size"], rows=30, cols=100
         )
         assert (code, out) == (0, "30 100\n")
@@ -127,7 +54,7 @@ def test_tty_window_size_is_set_before_the_command_starts(hutch: Hutch, base_ima
 
 def test_interactive_tty_passes_typed_input(hutch: Hutch, base_image: str) -> None:
     """-i -t: lines typed at the shell's prompt reach it, and its exit code comes back."""
-    code, out = _run_in_pty(
+    code, out = run_in_pty(
         hutch,
         ["run", "--rm", "-i", "-t", base_image, "sh"],
         steps=((b"# ", b"echo h''i\n"), (b"\nhi\r\n", b"exit 3\n")),
@@ -140,7 +67,7 @@ def test_interactive_tty_passes_typed_input(hutch: Hutch, base_image: str) -> No
 def test_interactive_tty_keeps_typeahead(hutch: Hutch, base_image: str) -> None:
     """Input typed while hutch is still starting reaches the container (is not flushed)."""
     # were "exit 3" lost, the shell would wait at its prompt: "exit 4" then ends it
-    code, out = _run_in_pty(
+    code, out = run_in_pty(
         hutch,
         ["run", "--rm", "-i", "-t", base_image, "sh"],
         typeahead=b"exit 3\n",
