@@ -24,6 +24,8 @@ class Settings:
     default_network: str = "private"
     network_backend: str = ""  # pasta or slirp4netns; "" picks pasta when installed
     cgroups: str = ""  # [containers] cgroups: "" (enabled) or disabled (limits only warn)
+    # [registry] chunk_size: blobs larger than this are pushed in PATCH chunks of this size
+    push_chunk_size: int = 64 << 20
 
 
 def _merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
@@ -53,6 +55,19 @@ def _table(merged: dict[str, Any], name: str) -> dict[str, Any]:
     return value
 
 
+_UNITS = {"": 1, "b": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
+
+
+def _size(value: object, what: str) -> int:
+    """An integer of bytes, or a string such as ``"64M"`` (binary units)."""
+    text = str(value).strip().lower().removesuffix("ib").removesuffix("b")
+    unit = text[-1:] if text[-1:] in _UNITS else ""
+    number = text[: len(text) - len(unit)]
+    if isinstance(value, bool) or not number.isdigit() or int(number) * _UNITS[unit] < 1:
+        raise InvalidArgument(f"hutch settings: {what} must be a size such as 64M, not {value!r}")
+    return int(number) * _UNITS[unit]
+
+
 def load_settings(user_file: Path) -> Settings:
     files = [SYSTEM_FILE, user_file]
     override = os.environ.get("HUTCH_CONFIG")
@@ -62,17 +77,19 @@ def load_settings(user_file: Path) -> Settings:
     for path in files:
         if path.exists():
             data = _load(path)
-            for name in ("storage", "network", "containers"):
+            for name in ("storage", "network", "containers", "registry"):
                 if name in data and not isinstance(data[name], dict):
                     raise InvalidArgument(f"{path}: [{name}] must be a table")
             merged = _merge(merged, data)
     storage = _table(merged, "storage")
     network = _table(merged, "network")
     containers = _table(merged, "containers")
+    registry = _table(merged, "registry")
     driver = os.environ.get("HUTCH_STORAGE_DRIVER") or storage.get("driver")
     return Settings(
         storage_driver=str(driver) if driver else None,
         default_network=str(network.get("default", "private")),
         network_backend=str(network.get("backend", "")),
         cgroups=str(containers.get("cgroups", "")),
+        push_chunk_size=_size(registry.get("chunk_size", 64 << 20), "[registry] chunk_size"),
     )

@@ -37,12 +37,11 @@ from hutch.store.layers import LayerInfo
 
 if TYPE_CHECKING:
     from hutch.registry.client import RegistryClient
-    from hutch.registry.progress import Progress
+    from hutch.registry.progress import Blob, Progress
     from hutch.registry.registries_conf import RegistriesConf
 
 WORKERS = 4
 BLOB_ATTEMPTS = 3
-PUSH_CHUNK = 64 << 20  # blobs larger than this go up in PATCH chunks
 
 
 class _Transient(Exception):
@@ -133,14 +132,16 @@ class Distribution:
         from hutch.registry.registries_conf import resolve_short_name
 
         platform = want_platform(options)
+        if options.all_tags:
+            given = parse_reference(options.reference, default_tag=None)
+            if given.tag is not None or given.digest is not None:
+                raise InvalidArgument("tag can't be used with --all-tags/-a")
         candidates = resolve_short_name(options.reference, self.conf)
         progress = self._progress(options.quiet)
         state = self._ctx.enter_session()  # before any thread starts (setns needs one)
         ignore_chown = state.mode == "single-id"
         errors: list[str] = []
         for ref in candidates:
-            if len(candidates) > 1:
-                progress.line(f"Trying to pull {ref}...")
             try:
                 refs = self._expand_tags(ref, options) if options.all_tags else [ref]
                 ids = [
@@ -156,8 +157,6 @@ class Distribution:
         raise NoSuchObject(f"{options.reference}: not found in any registry: " + "; ".join(errors))
 
     def _expand_tags(self, ref: Reference, options: PullOptions) -> list[Reference]:
-        if ref.digest is not None or (ref.tag not in (None, "latest")):
-            raise InvalidArgument("--all-tags: give a repository without a tag or digest")
         client = self.client(ref.registry, options.access)
         return [ref.with_tag(t) for t in sorted(client.list_tags(ref.repository))]
 
@@ -173,6 +172,7 @@ class Distribution:
         from hutch.registry.registries_conf import pull_sources
 
         sources = pull_sources(ref, self.conf)
+        progress.line(f"Trying to pull {ref}...")
         last: HutchError | None = None
         for source in sources:
             client = self.client(source.reference.registry, access, source.insecure)
@@ -247,12 +247,14 @@ class Distribution:
             client, remote.repository, doc.layers, config.diff_ids, progress, ignore_chown
         )
         blob = progress.start("config", str(doc.config.digest), len(config_raw))
+        progress.advance(blob, len(config_raw))
         progress.finish(blob)
         progress.line("Writing manifest to image destination")
         from hutch.engine.imagewrite import store_image_raw
 
         names = [str(ref)] if ref.tag and not ref.digest else []
         record = store_image_raw(self._ctx, config_raw, layers, names, manifest_raw=raw)
+        progress.line("Storing signatures")
         return record.id
 
     def _fetch_layers(
@@ -275,8 +277,7 @@ class Distribution:
             desc, diff_id = item
             known = have[diff_id]
             if known is not None and self._ctx.layers.layer_dir(diff_id).is_dir():
-                blob = progress.start("blob", str(desc.digest), desc.size)
-                progress.finish(blob, "skipped: already exists")
+                progress.skipped("blob", str(desc.digest), "skipped: already exists")
                 return diff_id, known
             return diff_id, self._fetch_layer(
                 client, repository, desc, diff_id, progress, ignore_chown
@@ -301,8 +302,8 @@ class Distribution:
             blob = progress.start("blob", str(desc.digest), desc.size)
             resp = client.get_blob(repository, desc.digest)
 
-            def advance(n: int, b: object = blob) -> None:
-                progress.advance(b, n)  # type: ignore[arg-type]
+            def advance(n: int, b: Blob = blob) -> None:
+                progress.advance(b, n)
 
             reader = _BlobReader(resp, desc.size, advance)
             try:
@@ -365,6 +366,7 @@ class Distribution:
         self._push_bytes(client, ref.repository, manifest.config.digest, config_raw, progress)
         progress.line("Writing manifest to image destination")
         client.put_manifest(ref.repository, ref.tag or "latest", manifest_raw, manifest.media_type)
+        progress.line("Storing signatures")
         return PushReport(str(ref), str(sha256_of(manifest_raw)))
 
     def _push_blob(
@@ -382,10 +384,9 @@ class Distribution:
         if not path.is_file():
             raise NoSuchObject(f"blob {desc.digest} of the image is missing from storage")
         size = path.stat().st_size
-        blob = progress.start(kind, str(desc.digest), size)
         scopes = [repository_scope(repository, ["pull", "push"])]
         if client.blob_exists(repository, desc.digest, scopes):
-            progress.finish(blob, "skipped: already exists")
+            progress.skipped(kind, str(desc.digest), "skipped: already exists")
             return
         location = None
         for source in sources:
@@ -393,10 +394,12 @@ class Distribution:
                 continue
             location = client.mount_blob(repository, desc.digest, source.repository)
             if location is None:
-                progress.finish(blob, f"skipped: mounted from {source.repository}")
+                why = f"skipped: mounted from {source.repository}"
+                progress.skipped(kind, str(desc.digest), why)
                 return
             break
         location = location or client.start_upload(repository)
+        blob = progress.start(kind, str(desc.digest), size)
 
         def opener() -> BinaryIO:
             return open(path, "rb")
@@ -407,7 +410,7 @@ class Distribution:
             desc.digest,
             size,
             opener,
-            chunk_size=PUSH_CHUNK,
+            chunk_size=self._ctx.settings.push_chunk_size,
             progress=lambda n: progress.advance(blob, n),
         )
         progress.finish(blob)
@@ -429,6 +432,7 @@ class Distribution:
         if not client.blob_exists(repository, digest, scopes):
             location = client.start_upload(repository)
             client.upload_blob(repository, location, digest, len(data), lambda: io.BytesIO(data))
+        progress.advance(blob, len(data))
         progress.finish(blob)
 
     # ---------------------------------------------------------------- login

@@ -132,7 +132,7 @@ class RegistryClient:
             return self._http.request(
                 method,
                 url,
-                headers=dict(headers or {}),
+                headers={"User-Agent": USER_AGENT, **(headers or {})},
                 body=body,
                 preload_content=not stream,
                 **kwargs,
@@ -439,55 +439,124 @@ class RegistryClient:
         chunk_size: int = 0,
         progress: Callable[[int], None] | None = None,
     ) -> None:
-        """Send a blob: one PUT (monolithic), or PATCH chunks then PUT when chunk_size."""
+        """Send a blob: one PUT (monolithic), or PATCH chunks then PUT when chunk_size.
+
+        The registry accepts the blob only at the final PUT, after checking
+        it against ``digest``; an upload that fails before is cancelled
+        (DELETE of its location), so nothing half-sent is ever a blob.
+        """
         scopes = [repository_scope(repository, ["pull", "push"])]
-        if chunk_size and size > chunk_size:
-            with opener() as src:
-                offset = 0
-                while offset < size:
-                    data = src.read(chunk_size)
-                    if not data:
-                        break
-                    resp = self.request(
-                        "PATCH",
-                        location,
-                        scopes,
-                        headers={
-                            "Content-Type": "application/octet-stream",
-                            "Content-Range": f"{offset}-{offset + len(data) - 1}",
-                            "Content-Length": str(len(data)),
-                        },
-                        body=data,
-                    )
-                    if resp.status != 202:
-                        raise self._fail(resp, f"uploading blob {digest.short}")
-                    location = self._location(resp)
-                    offset += len(data)
-                    if progress:
-                        progress(len(data))
-            body: bytes | Callable[[], BinaryIO] = b""
-            length = 0
-        else:
-            body = opener
-            length = size
-        sep = "&" if "?" in location else "?"
-        resp = self.request(
-            "PUT",
-            f"{location}{sep}{urlencode({'digest': str(digest)})}",
-            scopes,
-            headers={"Content-Type": "application/octet-stream", "Content-Length": str(length)},
-            body=body,
-        )
-        if resp.status not in (201, 204):
-            raise self._fail(resp, f"uploading blob {digest.short}")
-        if progress and length:
-            progress(length)
+        try:
+            if chunk_size and size > chunk_size:
+                location = self._send_chunks(
+                    location, scopes, digest, size, opener, chunk_size, progress
+                )
+                body: bytes | Callable[[], BinaryIO] = b""
+                length = 0
+            else:
+                body = _window_factory(opener, 0, size, progress)
+                length = size
+            sep = "&" if "?" in location else "?"
+            resp = self.request(
+                "PUT",
+                f"{location}{sep}{urlencode({'digest': str(digest)})}",
+                scopes,
+                headers={
+                    "Content-Type": "application/octet-stream",
+                    "Content-Length": str(length),
+                },
+                body=body,
+            )
+            if resp.status not in (201, 204):
+                raise self._fail(resp, f"uploading blob {digest.short}")
+        except BaseException:
+            self._cancel_upload(location, scopes)
+            raise
+
+    def _send_chunks(
+        self,
+        location: str,
+        scopes: Sequence[str],
+        digest: Digest,
+        size: int,
+        opener: Callable[[], BinaryIO],
+        chunk_size: int,
+        progress: Callable[[int], None] | None,
+    ) -> str:
+        """PATCH ``Content-Range: start-end`` windows of the file; the next location."""
+        offset = 0
+        while offset < size:
+            length = min(chunk_size, size - offset)
+            resp = self.request(
+                "PATCH",
+                location,
+                scopes,
+                headers={
+                    "Content-Type": "application/octet-stream",
+                    "Content-Range": f"{offset}-{offset + length - 1}",
+                    "Content-Length": str(length),
+                },
+                body=_window_factory(opener, offset, length, progress),
+            )
+            if resp.status != 202:
+                raise self._fail(resp, f"uploading blob {digest.short}")
+            location = self._location(resp)
+            offset += length
+        return location
+
+    def _cancel_upload(self, location: str, scopes: Sequence[str]) -> None:
+        # Best effort: the registry would expire the upload session anyway.
+        with contextlib.suppress(RegistryError):
+            _drain(self.request("DELETE", location, scopes))
 
     def _location(self, resp: urllib3.BaseHTTPResponse) -> str:
         location = resp.headers.get("Location")
         if not location:
             raise RegistryError(f"registry {self.endpoint.host} gave no upload location")
         return urljoin(self.base() + "/", location)
+
+
+class _Window:
+    """``length`` bytes of a stream from ``offset``, counted as they are sent."""
+
+    def __init__(self, src: BinaryIO, length: int, progress: Callable[[int], None] | None) -> None:
+        self._src = src
+        self._left = length
+        self._progress = progress
+
+    def read(self, n: int = -1) -> bytes:
+        if self._left <= 0:
+            self._src.close()
+            return b""
+        n = self._left if n is None or n < 0 else min(n, self._left)
+        data = self._src.read(n)
+        self._left -= len(data)
+        if not data:
+            self._left = 0
+        if data and self._progress:
+            self._progress(len(data))
+        return data
+
+    def readable(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        self._src.close()
+
+
+def _window_factory(
+    opener: Callable[[], BinaryIO],
+    offset: int,
+    length: int,
+    progress: Callable[[int], None] | None,
+) -> Callable[[], BinaryIO]:
+    def make() -> BinaryIO:
+        src = opener()
+        if offset:
+            src.seek(offset)
+        return _Window(src, length, progress)  # type: ignore[return-value]
+
+    return make
 
 
 def _short(exc: BaseException | None) -> str:

@@ -1,12 +1,23 @@
 """Progress of blob transfers on stderr, in podman's words.
 
-On a terminal each blob gets a line with a bar that is redrawn in place;
-when stderr is a pipe or a file, one plain line per finished step; with
-``-q`` nothing at all. Transfers run in threads: every method takes a lock.
+Three modes, chosen once per command:
+
+- ``tty`` (stderr is a terminal): each blob in flight has a bar
+  (``Copying blob 30dd605dbe37 [====>----] 1.2MiB / 2.0MiB``) redrawn in
+  place at most every ``REDRAW`` seconds; when it ends, its bar gives way to
+  one final line (``Copying blob 30dd605dbe37 done``), printed above the
+  bars still running.
+- ``plain`` (a pipe or a file): podman's lines, ``Copying blob sha256:<hex>``
+  when a transfer starts; a blob that is not transferred gets the same line
+  with the reason (``skipped: already exists``), which podman leaves out.
+- ``quiet`` (``-q``): nothing at all.
+
+Transfers run in threads: the drawing is done under one lock.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 import time
@@ -14,31 +25,55 @@ from dataclasses import dataclass
 from typing import Literal, TextIO
 
 Mode = Literal["quiet", "plain", "tty"]
-_BAR = 30
-_REDRAW = 0.1  # seconds between redraws of the bars
+REDRAW = 0.1  # seconds between redraws of the bars
+_BAR_MAX = 40
+_LABEL = len("Copying blob ") + 12  # podman cuts every label to this width
 
 
 def choose_mode(quiet: bool, stream: TextIO | None = None) -> Mode:
     stream = stream or sys.stderr
     if quiet:
         return "quiet"
-    return "tty" if stream.isatty() else "plain"
+    try:
+        return "tty" if stream.isatty() else "plain"
+    except ValueError:  # a closed stream
+        return "plain"
 
 
 def human(n: float) -> str:
-    for unit in ("B", "KiB", "MiB", "GiB"):
-        if n < 1024 or unit == "GiB":
-            return f"{n:.1f}{unit}" if unit != "B" else f"{int(n)}B"
+    """Sizes as podman's bars print them: ``360.0b``, ``2.0MiB``."""
+    for unit in ("b", "KiB", "MiB", "GiB"):
+        if abs(n) < 1024 or unit == "GiB":
+            return f"{n:.1f}{unit}"
         n /= 1024
-    return f"{n:.1f}GiB"  # pragma: no cover
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def bar_line(label: str, done: int, total: int, columns: int) -> str:
+    """One bar that fits in ``columns`` (a wrapped line would break the redraw)."""
+    total = max(total, 0)
+    done = min(max(done, 0), total) if total else done
+    counts = f" {human(done)} / {human(total)}"
+    width = min(_BAR_MAX, columns - 1 - len(label) - len(counts) - 3)
+    if width < 5:
+        return (label + counts)[: max(columns - 1, 1)]
+    filled = width * done // total if total else 0
+    body = "=" * width if filled >= width else "=" * filled + ">" + "-" * (width - filled - 1)
+    return f"{label} [{body}]{counts}"
 
 
 @dataclass
-class _Blob:
-    label: str
+class Blob:
+    """A blob in flight; ``done`` only grows, and only its own thread advances it."""
+
+    kind: str
+    digest: str
     total: int
     done: int = 0
-    status: str = ""
+
+    @property
+    def label(self) -> str:
+        return f"Copying {self.kind} {self.digest.split(':', 1)[-1]}"[:_LABEL]
 
 
 class Progress:
@@ -46,68 +81,93 @@ class Progress:
         self.mode = mode
         self._out = stream or sys.stderr
         self._lock = threading.Lock()
-        self._blobs: list[_Blob] = []
-        self._drawn = 0  # lines of bars currently on screen
+        self._blobs: list[Blob] = []
+        self._drawn = 0  # lines of bars now on the screen, below the cursor's line
         self._last = 0.0
 
     def line(self, text: str) -> None:
+        """A step of the copy: ``Getting image source signatures`` and the like."""
         if self.mode == "quiet":
             return
         with self._lock:
-            self._clear()
-            self._out.write(text + "\n")
-            self._draw()
-            self._out.flush()
+            self._above_bars(text)
 
-    def start(self, kind: str, digest: str, total: int) -> _Blob:
-        blob = _Blob(f"Copying {kind} {digest.split(':', 1)[-1][:12]}", total)
-        if self.mode == "tty":
-            with self._lock:
-                self._clear()
+    def start(self, kind: str, digest: str, total: int) -> Blob:
+        """A transfer begins: a bar on a terminal, podman's line otherwise."""
+        blob = Blob(kind, digest, total)
+        if self.mode == "quiet":
+            return blob
+        with self._lock:
+            if self.mode == "plain":
+                self._write(f"Copying {kind} {digest}\n")
+            else:
                 self._blobs.append(blob)
-                self._draw()
+                self._redraw()
         return blob
 
-    def advance(self, blob: _Blob, n: int) -> None:
+    def advance(self, blob: Blob, n: int) -> None:
         blob.done += n
-        if self.mode != "tty":
-            return
-        now = time.monotonic()
-        if now - self._last < _REDRAW:
+        if self.mode != "tty" or time.monotonic() - self._last < REDRAW:
             return
         with self._lock:
-            self._last = now
-            self._clear()
-            self._draw()
+            self._redraw()
 
-    def finish(self, blob: _Blob, status: str = "done") -> None:
-        blob.status = status
+    def finish(self, blob: Blob, status: str = "done") -> None:
+        """The transfer ended: its final line on a terminal; in plain mode only
+        an unusual ending (a retry) is worth a line."""
         if self.mode == "quiet":
             return
         with self._lock:
             if self.mode == "plain":
-                self._out.write(f"{blob.label} {status}\n")
-            else:
-                self._clear()
-                if blob in self._blobs:
-                    self._blobs.remove(blob)
-                self._out.write(f"{blob.label} {status}\n")
-                self._draw()
-            self._out.flush()
+                if status != "done":
+                    self._write(f"Copying {blob.kind} {blob.digest} {status}\n")
+                return
+            if blob in self._blobs:
+                self._blobs.remove(blob)
+            self._above_bars(f"{blob.label} {status}")
 
-    def _clear(self) -> None:
-        if self._drawn:
-            # Up N lines, clear to the end of the screen.
-            self._out.write(f"\x1b[{self._drawn}F\x1b[J")
-            self._drawn = 0
-
-    def _draw(self) -> None:
-        if self.mode != "tty":
+    def skipped(self, kind: str, digest: str, why: str) -> None:
+        """A blob that needs no transfer (already there, mounted)."""
+        if self.mode == "quiet":
             return
-        for blob in self._blobs:
-            total = max(blob.total, 1)
-            filled = min(_BAR, _BAR * blob.done // total)
-            bar = "=" * filled + (">" if filled < _BAR else "") + " " * (_BAR - filled - 1)
-            self._out.write(f"{blob.label} [{bar}] {human(blob.done)} / {human(blob.total)}\n")
-        self._drawn = len(self._blobs)
+        with self._lock:
+            if self.mode == "plain":
+                self._write(f"Copying {kind} {digest} {why}\n")
+            else:
+                self._above_bars(f"{Blob(kind, digest, 0).label} {why}")
+
+    # ---------------------------------------------------------------- drawing
+
+    def _columns(self) -> int:
+        try:
+            return os.get_terminal_size(self._out.fileno()).columns or 80
+        except (OSError, ValueError, AttributeError):
+            return 80
+
+    def _write(self, text: str) -> None:
+        self._out.write(text)
         self._out.flush()
+
+    def _above_bars(self, text: str) -> None:
+        """Print a lasting line; the bars (if any) are drawn again below it."""
+        if self.mode == "tty":
+            self._out.write(self._clear() + text + "\n" + self._bars())
+            self._out.flush()
+        else:
+            self._write(text + "\n")
+
+    def _redraw(self) -> None:
+        self._write(self._clear() + self._bars())
+
+    def _clear(self) -> str:
+        # To the start of the first bar's line, then erase to the end of the screen.
+        text = f"\x1b[{self._drawn}F\x1b[J" if self._drawn else ""
+        self._drawn = 0
+        return text
+
+    def _bars(self) -> str:
+        self._last = time.monotonic()
+        columns = self._columns()
+        lines = [bar_line(b.label, b.done, b.total, columns) + "\n" for b in self._blobs]
+        self._drawn = len(lines)
+        return "".join(lines)
