@@ -172,6 +172,18 @@ def _in_window(line: LogLine, window: tuple[float | None, float | None]) -> bool
     return not (until is not None and ts > until)
 
 
+def _limits(container: cs.Container) -> dict[str, Any]:
+    """Memory, NanoCpus, PidsLimit, ... (engine/resource_inspect.py)."""
+    from hutch.engine.exec import container_spec
+    from hutch.engine.resource_inspect import inspect_limits
+
+    try:
+        resources = container_spec(container).resources
+    except (OSError, ValueError, KeyError):
+        resources = None  # no bundle (a container being removed): the flags alone
+    return inspect_limits(resources, container.options.get("resources"))
+
+
 def inspect_json(container: cs.Container) -> dict[str, Any]:
     """The Docker/podman shape users script against (``.State.Status`` ...)."""
     record, state, config = container.record, container.state, container.config
@@ -248,6 +260,7 @@ def inspect_json(container: cs.Container) -> dict[str, Any]:
                 "Type": "k8s-file",
                 "Path": os.fspath(container.dirs.userdata / "ctr.log"),
             },
+            **_limits(container),
         },
         "NetworkSettings": network_settings(container),
     }

@@ -1,0 +1,140 @@
+"""``inspect``'s ``.HostConfig`` limits, in the units and names podman and Docker use.
+
+The values come from the container's runtime spec when it has a cgroup
+(``update`` rewrites that spec, so they follow it), and from the flags given
+at ``create`` otherwise (``--cgroups=disabled``: configured, not enforced;
+``.HostConfig.Cgroups`` says so). The spec holds cgroup v2 values, so the v1
+names are derived: ``MemorySwap`` is memory plus swap, ``NanoCpus`` is quota
+over period, ``CpuShares`` is the number given when it still maps to the
+spec's ``cpu.weight`` (an ``update`` may have changed it since).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from hutch.api.errors import HutchError
+from hutch.api.options_resources import ResourceOptions
+from hutch.engine.resources import parse_limits, shares_to_weight
+from hutch.runtime.spec_resources import DeviceLimit, ResourceSpec
+
+_DEVICE_KEYS = {
+    "rbps": ("BlkioDeviceReadBps", "device_read_bps"),
+    "wbps": ("BlkioDeviceWriteBps", "device_write_bps"),
+    "riops": ("BlkioDeviceReadIOps", "device_read_iops"),
+    "wiops": ("BlkioDeviceWriteIOps", "device_write_iops"),
+}
+
+
+def resource_options(raw: Mapping[str, Any] | None) -> ResourceOptions:
+    """The stored ``options["resources"]`` back as typed options (lists become tuples)."""
+    if not raw:
+        return ResourceOptions()
+    known = ResourceOptions.__dataclass_fields__
+    values: dict[str, Any] = {
+        k: tuple(v) if isinstance(v, list) else v for k, v in raw.items() if k in known
+    }
+    return ResourceOptions(**values)
+
+
+def configured(options: ResourceOptions) -> ResourceSpec:
+    """The limits the flags asked for (nothing when they no longer parse, e.g. a device gone)."""
+    try:
+        return parse_limits(options)
+    except HutchError:
+        return ResourceSpec()
+
+
+def weight_to_shares(weight: int) -> int:
+    """cpu.weight back onto cgroup v1 shares: the least that ``shares_to_weight`` maps to it."""
+    return 2 + -(-(weight - 1) * 262142 // 9999)
+
+
+def _shares(res: ResourceSpec, options: ResourceOptions) -> int:
+    if res.cpu_weight <= 0:
+        return 0
+    given = options.cpu_shares
+    if given is not None and shares_to_weight(given) == res.cpu_weight:
+        return given
+    return weight_to_shares(res.cpu_weight)
+
+
+def _device_paths(options: ResourceOptions) -> dict[str, str]:
+    """MAJOR:MINOR -> the path the user typed for it (still a block device)."""
+    out: dict[str, str] = {}
+    for _, field in _DEVICE_KEYS.values():
+        for item in getattr(options, field):
+            path = item.rpartition(":")[0]
+            with contextlib.suppress(OSError):
+                st = os.stat(path)
+                out.setdefault(f"{os.major(st.st_rdev)}:{os.minor(st.st_rdev)}", path)
+    return out
+
+
+def _devices(limits: tuple[DeviceLimit, ...], options: ResourceOptions) -> dict[str, Any]:
+    paths = _device_paths(options) if limits else {}
+    out: dict[str, list[dict[str, Any]]] = {key: [] for key, _ in _DEVICE_KEYS.values()}
+    for limit in limits:
+        path = paths.get(limit.device, f"/dev/block/{limit.device}")
+        out[_DEVICE_KEYS[limit.kind][0]].append({"Path": path, "Rate": limit.value})
+    return out
+
+
+def _memory_swap(res: ResourceSpec) -> int:
+    if res.memory_max <= 0 or res.memory_swap_max == -1:
+        return 0
+    if res.memory_swap_max == -2:
+        return -1
+    return res.memory_max + res.memory_swap_max
+
+
+def host_config_limits(
+    res: ResourceSpec, options: ResourceOptions, *, cgroups: str, manager: str
+) -> dict[str, Any]:
+    """The limit keys of ``.HostConfig`` for limits ``res`` set from ``options``."""
+    period = res.cpu_period or (100000 if res.cpu_quota > 0 else 0)
+    nano = res.cpu_quota * 1_000_000_000 // period if res.cpu_quota > 0 else 0
+    return {
+        "Cgroups": cgroups,
+        "CgroupManager": manager,
+        "CgroupParent": options.cgroup_parent or "",
+        "Memory": res.memory_max,
+        "MemoryReservation": res.memory_low,
+        "MemorySwap": _memory_swap(res),
+        "MemorySwappiness": 0,
+        "OomKillDisable": False,
+        "NanoCpus": nano,
+        "CpuShares": _shares(res, options),
+        "CpuPeriod": period,
+        "CpuQuota": res.cpu_quota,
+        "CpuRealtimePeriod": 0,
+        "CpuRealtimeRuntime": 0,
+        "CpusetCpus": res.cpuset_cpus,
+        "CpusetMems": res.cpuset_mems,
+        "CpuCount": 0,
+        "CpuPercent": 0,
+        "PidsLimit": res.pids_max,
+        "BlkioWeight": res.io_weight,
+        "BlkioWeightDevice": [],
+        **_devices(res.devices, options),
+    }
+
+
+def inspect_limits(
+    spec_resources: ResourceSpec | None, raw_options: Mapping[str, Any] | None
+) -> dict[str, Any]:
+    """``.HostConfig`` limits of a container: its spec's when it has a cgroup, else the flags'.
+
+    ``Cgroups`` is the mode asked for (podman's "default" when none was),
+    ``CgroupManager`` the backend of the container's cgroup ("" without one).
+    """
+    options = resource_options(raw_options)
+    mode = options.cgroups or "default"
+    if spec_resources is not None and spec_resources.has_cgroup:
+        return host_config_limits(
+            spec_resources, options, cgroups=mode, manager=spec_resources.backend
+        )
+    return host_config_limits(configured(options), options, cgroups=mode, manager="")
