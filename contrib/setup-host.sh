@@ -29,6 +29,8 @@ readonly PACKAGES=(
     groff-base
     # user-defined networks: firewall rules inside the rootless network namespace
     nftables
+    # run --tz: the host's zone files
+    tzdata
 )
 
 log() { printf 'setup-host: %s\n' "$*" >&2; }

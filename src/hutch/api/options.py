@@ -33,6 +33,7 @@ class RunOptions:
     stop_signal: str | None = None
     stop_timeout: int | None = None
     cidfile: str | None = None
+    timezone: str | None = None  # --tz: local or a zone name (Europe/Paris)
     net: NetworkOptions = field(default_factory=NetworkOptions)
     security: SecurityOptions = field(default_factory=SecurityOptions)
     lifecycle: LifecycleOptions = field(default_factory=LifecycleOptions)

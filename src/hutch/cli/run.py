@@ -73,6 +73,7 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         stop_signal: f.StopSignal = None,
         stop_timeout: f.StopTimeout = None,
         cidfile: f.Cidfile = None,
+        tz: f.Tz = None,
         publish: fn.Publish = None,
         publish_all: fn.PublishAll = False,
         network_alias: fn.NetworkAlias = None,

@@ -69,6 +69,12 @@ StopTimeout = Annotated[
 Cidfile = Annotated[
     str | None, typer.Option("--cidfile", help="Write the container id to this file.")
 ]
+Tz = Annotated[
+    str | None,
+    typer.Option(
+        "--tz", help="Time zone of the container: local (the host's) or a zone like Europe/Paris."
+    ),
+]
 
 
 def run_options(
@@ -92,6 +98,7 @@ def run_options(
     stop_timeout: int | None,
     cidfile: str | None,
     detach: bool,
+    tz: str | None = None,
 ) -> RunOptions:
     from hutch.api.options import RunOptions
 
@@ -115,4 +122,5 @@ def run_options(
         stop_signal=stop_signal,
         stop_timeout=stop_timeout,
         cidfile=cidfile,
+        timezone=tz,
     )

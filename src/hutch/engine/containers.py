@@ -16,7 +16,7 @@ from hutch.api.options import RemoveContainerOptions, RunOptions, StopOptions
 from hutch.api.reports import ActionReport, RunReport
 from hutch.engine import container_state as cs
 from hutch.engine import events as engine_events
-from hutch.engine import netconfig, security, specbuild_lifecycle
+from hutch.engine import netconfig, security, specbuild_lifecycle, timezone
 from hutch.engine import networks as engine_networks
 from hutch.engine import resources as engine_resources
 from hutch.engine import volumes as engine_volumes
@@ -88,6 +88,7 @@ class ContainerService:
             raise InvalidArgument("the --rm option conflicts with --restart")
         if options.cidfile and os.path.lexists(options.cidfile):
             raise InvalidArgument(f"container id file {options.cidfile} exists: remove it first")
+        localtime = timezone.localtime_mounts(options.timezone)
         resources = engine_resources.plan_for_create(options.resources, self._ctx.settings)
         self._ctx.enter_session()
         from hutch.engine.pull_policy import image_for_run  # registry code only when needed
@@ -124,7 +125,7 @@ class ContainerService:
             mounts, mount_records = engine_volumes.attach_mounts(
                 self._ctx, record.id, mount_requests, rootfs
             )
-            spec = replace(spec, mounts=spec.mounts + mounts, resources=resources)
+            spec = replace(spec, mounts=spec.mounts + localtime + mounts, resources=resources)
             from hutch.engine import userns_plan  # --userns, --uidmap, --subuidname
 
             spec = userns_plan.apply(
@@ -153,13 +154,20 @@ class ContainerService:
         # Attached: from the first moment, signals are queued for the container.
         proxy = None if options.detach else SignalProxy()
         try:
-            container_id = self.create(options)
+            prespawned = self._prespawn()
+            try:
+                container_id = self.create(options)
+            except BaseException:
+                if prespawned is not None:
+                    spawn.abandon(prespawned)
+                raise
             try:
                 code = self._start(
                     cs.get(self._ctx, container_id),
                     attach=not options.detach,
                     interactive=options.interactive,
                     proxy=proxy,
+                    prespawned=prespawned,
                 )
             except HutchError:
                 if options.remove:
@@ -173,6 +181,19 @@ class ContainerService:
         if options.remove:
             self._remove_quietly(container_id)
         return RunReport(container_id, code)
+
+    def _prespawn(self) -> spawn.Prespawned | None:
+        """Start the monitor now, so its start-up overlaps ``create``.
+
+        Only after the arguments that need no storage were checked would be
+        nicer, but the monitor must be born in the session user namespace,
+        which ``create`` enters anyway. Without it, ``_start`` spawns one.
+        """
+        try:
+            self._ctx.enter_session()
+            return spawn.prespawn()
+        except HutchError:
+            return None  # the usual path will meet (and report) the same problem
 
     def start(self, names: Sequence[str], *, attach: bool, interactive: bool) -> list[ActionReport]:
         self._ctx.enter_session()
@@ -202,6 +223,21 @@ class ContainerService:
         attach: bool,
         interactive: bool,
         proxy: SignalProxy | None = None,
+        prespawned: spawn.Prespawned | None = None,
+    ) -> int | None:
+        try:
+            return self._start_with(container, attach, interactive, proxy, prespawned)
+        finally:
+            if prespawned is not None:
+                spawn.abandon(prespawned)  # after an early failure: let it go
+
+    def _start_with(
+        self,
+        container: cs.Container,
+        attach: bool,
+        interactive: bool,
+        proxy: SignalProxy | None,
+        prespawned: spawn.Prespawned | None,
     ) -> int | None:
         options = container.options
         (container.dirs.userdata / STOP_MARKER).unlink(missing_ok=True)
@@ -230,7 +266,7 @@ class ContainerService:
         try:
             window = window_size(0) if attach and terminal else None
             engine_networks.before_start(self._ctx, container)
-            started = spawn.start(config, attach=attach, window=window)
+            started = spawn.start(config, attach=attach, window=window, prespawned=prespawned)
             self._event(container.record, "start")
             if not attach:
                 return None
