@@ -305,21 +305,38 @@ class Builder:
         key_args: Mapping[str, str] | None = None,
         sources: str | None = None,
         author: str | None = None,
+        link: bool = False,
     ) -> StageState:
-        """Reuse a cached result of this step, or carry it out and record it."""
-        key = step_key(state.parent, text, key_args, sources)
+        """Reuse a cached result of this step, or carry it out and record it.
+
+        A ``link`` step (``COPY --link``) makes a layer that does not depend
+        on the image below: its key leaves the parent out, and a hit on
+        another parent puts the cached layer on top of this one.
+        """
+        key = step_key("link" if link else state.parent, text, key_args, sources)
         if self.request.use_cache and self.request.layers:
             cached = self.cache.lookup(key)
             record = self.host.get_image(cached) if cached else None
             if record is not None:
                 self.progress.say(f"--> Using cache {record.id}")
-                self.progress.say(f"--> {record.id[:12]}")
-                return replace(
-                    state,
-                    parent=record.id,
-                    config=record.config,
-                    layers=self.host.layer_infos(record.diff_ids),
+                if not link or _stands_on(record.config, state.config, config):
+                    self.progress.say(f"--> {record.id[:12]}")
+                    return replace(
+                        state,
+                        parent=record.id,
+                        config=record.config,
+                        layers=self.host.layer_infos(record.diff_ids),
+                    )
+                found = record.config
+                linked = (
+                    None
+                    if not found.history or found.history[-1].empty_layer
+                    else self.host.layer_infos(found.diff_ids[-1:])[0]
                 )
+
+                def produce(_current: StageState) -> LayerInfo | None:
+                    return linked
+
         layer = produce(state) if produce is not None else None
         created = self.created()
         entry = HistoryEntry(created=created, created_by=text, empty_layer=layer is None)
@@ -350,6 +367,17 @@ class Builder:
         root = work_root(tmp, self.host.layers_dir, layers)
         with self.host.mounted(root.rootfs(self.host.driver)):
             yield root.merged
+
+
+def _stands_on(found: ImageConfig, parent: ImageConfig, config: ContainerConfig) -> bool:
+    """Whether the cached image ``found`` is this step's result on ``parent`` itself."""
+    added = 0 if not found.history or found.history[-1].empty_layer else 1
+    return (
+        found.history[:-1] == parent.history
+        and found.config == config
+        and len(found.diff_ids) == len(parent.diff_ids) + added
+        and found.diff_ids[: len(parent.diff_ids)] == parent.diff_ids
+    )
 
 
 def run_environment(state: StageState) -> tuple[str, ...]:

@@ -96,6 +96,13 @@ def plan_targets(
     """(source, container path) pairs: where each source lands (a directory's contents
     land in the path itself)."""
     dest_path = container_dest(dest, workdir)
+    if any(source.keep is not None for source in sources):
+        # COPY --parents: each source lands at its kept path below the destination.
+        out = []
+        for source in sources:
+            kept = source.keep if source.keep is not None else source.name
+            out.append((source, posixpath.join(dest_path, kept) if kept else dest_path))
+        return out
     into_dir = names_directory(dest)
     if not into_dir and (several or len(sources) > 1):
         if not os.path.isdir(resolve_in_root(root, dest_path)):
@@ -134,12 +141,13 @@ def copy_sources(
     targets: Sequence[tuple[Source, str]],
     rules: CopyRules,
     ignore: IgnoreMatcher | None = None,
+    exclude: IgnoreMatcher | None = None,
 ) -> None:
     for source, dest in targets:
         if source.is_dir:
             ensure_dir(root, dest, rules.owner)
             deferred: list[tuple[str, os.stat_result]] = []
-            for entry in walk(source, ignore):
+            for entry in walk(source, ignore, exclude):
                 path = posixpath.join(dest, entry.rel)
                 if "/" in entry.rel and not os.path.isdir(
                     resolve_in_root(root, posixpath.dirname(path))

@@ -248,11 +248,23 @@ class FsSteps:
             else:
                 src_root = str(self.request.context_dir)
                 ignore = self.request.ignore
-            sources = resolve_sources(src_root, patterns, ignore) if patterns else []
+            excludes = tuple(words.one(e, line) for e in instruction.excludes)
+            exclude = IgnoreMatcher.from_lines(excludes) if excludes else None
+            parents = isinstance(instruction, ins.Copy) and instruction.parents
+            sources = (
+                resolve_sources(src_root, patterns, ignore, exclude=exclude, parents=parents)
+                if patterns
+                else []
+            )
             checksum = instruction.checksum if isinstance(instruction, ins.Add) else None
             downloads = [self._download(u, checksum) for u in urls]
             digest = hashlib.sha256()
-            digest.update(digest_sources(sources, ignore, owners=from_ is not None).encode())
+            digest.update(
+                digest_sources(sources, ignore, owners=from_ is not None, exclude=exclude).encode()
+            )
+            link = instruction.link and state.upper is None
+            if link:  # the layer stands alone: what it depends on of the image goes in here
+                digest.update(f"workdir\0{state.config.config.working_dir}\n".encode())
             for name, data in heredocs:
                 digest.update(f"heredoc\0{name}\0".encode() + hashlib.sha256(data).digest())
             for d in downloads:
@@ -264,37 +276,68 @@ class FsSteps:
                 flags.append(f"--chown={chown}")
             if instruction.chmod:
                 flags.append(f"--chmod={chmod:o}" if chmod is not None else "")
+            flags.extend(f"--exclude={e}" for e in excludes)
+            if parents:
+                flags.append("--parents")
+            if instruction.link:
+                flags.append("--link")
             names = [*patterns, *urls, *(f"<<{n}" for n, _ in heredocs)]
             text = metadata.nop(" ".join([keyword, *flags, *names, dest]))
             count = len(sources) + len(downloads) + len(heredocs)
             several = count > 1 or any(has_magic(p) for p in patterns)
             config = state.config.config
 
+            def apply(root: str, owner: copying.Owner | None) -> None:
+                rules = copying.CopyRules(owner=owner, keep_owner=from_ is not None, mode=chmod)
+                self._apply(
+                    root,
+                    sources,
+                    downloads,
+                    heredocs,
+                    dest,
+                    config.working_dir,
+                    rules,
+                    ignore,
+                    exclude,
+                    several=several,
+                    extract=is_add,
+                )
+
             def produce(current: StageState) -> LayerInfo | None:
                 tmp = self.builder.scratch_dir()
                 root = work_root(tmp, self.host.layers_dir, current.layers, current.upper)
                 with self.host.mounted(root.rootfs(self.host.driver)):
                     merged = str(root.merged)
-                    rules = copying.CopyRules(
-                        owner=copying.parse_chown(chown, merged) if chown else None,
-                        keep_owner=from_ is not None,
-                        mode=chmod,
-                    )
-                    self._apply(
-                        merged,
-                        sources,
-                        downloads,
-                        heredocs,
-                        dest,
-                        config.working_dir,
-                        rules,
-                        ignore,
-                        several=several,
-                        extract=is_add,
-                    )
+                    apply(merged, copying.parse_chown(chown, merged) if chown else None)
                 return self._layer(root, current)
 
-            return self.builder.finish(state, text, config, produce, sources=digest.hexdigest())
+            def produce_linked(current: StageState) -> LayerInfo | None:
+                owner = self._link_owner(chown, current) if chown else None
+                tree = self.builder.scratch_dir() / "link"
+                tree.mkdir()
+                apply(str(tree), owner)
+                if is_empty(tree):
+                    return None
+                return self.host.layers.ingest_dir(
+                    tree, source="plain", clamp_mtime=self.request.timestamp
+                )
+
+            return self.builder.finish(
+                state,
+                text,
+                config,
+                produce_linked if link else produce,
+                sources=digest.hexdigest(),
+                link=link,
+            )
+
+    def _link_owner(self, chown: str, current: StageState) -> copying.Owner:
+        """``--chown`` of a ``--link`` step: names are still looked up in the image below."""
+        user, _, group = chown.partition(":")
+        if user.isdigit() and (not group or group.isdigit()):
+            return copying.parse_chown(chown, "/nonexistent")
+        with self.builder.mounted_layers(current.layers) as merged:
+            return copying.parse_chown(chown, str(merged))
 
     def _apply(
         self,
@@ -306,6 +349,7 @@ class FsSteps:
         workdir: str,
         rules: copying.CopyRules,
         ignore: IgnoreMatcher | None,
+        exclude: IgnoreMatcher | None,
         *,
         several: bool,
         extract: bool,
@@ -319,7 +363,7 @@ class FsSteps:
             Source("", d.name, d.name, False) for d in downloads
         ]
         targets = copying.plan_targets(merged, [*plain, *named], dest, workdir, several=several)
-        copying.copy_sources(merged, [t for t in targets if t[0].path], rules, ignore)
+        copying.copy_sources(merged, [t for t in targets if t[0].path], rules, ignore, exclude)
         files = {s.name: path for s, path in targets if not s.path}
         for name, data in heredocs:
             copying.write_file(merged, files[name], data, mode=0o644, rules=rules)

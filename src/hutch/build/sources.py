@@ -30,6 +30,7 @@ class Source:
     rel: str  # relative to the root ("" for the root itself)
     name: str  # the base name used when copying into a directory
     is_dir: bool
+    keep: str | None = None  # COPY --parents: the path kept below the destination
 
 
 @dataclass(frozen=True)
@@ -55,14 +56,26 @@ def has_magic(text: str) -> bool:
 
 
 def resolve_sources(
-    root: str, patterns: Sequence[str], ignore: IgnoreMatcher | None = None
+    root: str,
+    patterns: Sequence[str],
+    ignore: IgnoreMatcher | None = None,
+    *,
+    exclude: IgnoreMatcher | None = None,
+    parents: bool = False,
 ) -> list[Source]:
-    """Every source the patterns name, in order; InvalidArgument for one that names nothing."""
+    """Every source the patterns name, in order; InvalidArgument for one that names nothing.
+
+    A source ``exclude`` matches (by its path or its name) is left out;
+    with ``parents`` each source keeps its path below the pivot (the part
+    of the pattern before a ``/./``, else the root).
+    """
     out: list[Source] = []
     for pattern in patterns:
         rel = clean_source(pattern)
+        pivot = _pivot(pattern) if parents else ""
         candidates = _glob(root, rel) if has_magic(rel) else [rel]
         found = []
+        dropped = False
         for candidate in candidates:
             if candidate and ignore is not None and ignore.matches(candidate):
                 continue
@@ -70,14 +83,35 @@ def resolve_sources(
             if not os.path.lexists(path):
                 continue
             name = posixpath.basename(candidate) if candidate else ""
-            found.append(Source(path, candidate, name, os.path.isdir(path)))
-        if not found:
+            if (
+                candidate
+                and exclude is not None
+                and (exclude.matches(candidate) or exclude.matches(name))
+            ):
+                dropped = True
+                continue
+            keep = None
+            if parents:  # the pivot may hold a glob: drop as many segments as it has
+                keep = (
+                    "/".join(candidate.split("/")[pivot.count("/") + 1 :]) if pivot else candidate
+                )
+            found.append(Source(path, candidate, name, os.path.isdir(path), keep))
+        if not found and not dropped:
             raise InvalidArgument(
                 f"{pattern}: no such file or directory in the build context"
                 + (" (or excluded by the ignore file)" if ignore is not None else "")
             )
         out.extend(found)
     return out
+
+
+def _pivot(pattern: str) -> str:
+    """``COPY --parents``: the root-relative path before the first ``/./`` of a pattern."""
+    text = pattern.replace("\\/", "/").lstrip("/")
+    while text.startswith("./"):
+        text = text[2:].lstrip("/")
+    head, sep, _ = text.partition("/./")
+    return clean_source(head) if sep else ""
 
 
 def _glob(root: str, rel: str) -> list[str]:
@@ -101,8 +135,14 @@ def _glob(root: str, rel: str) -> list[str]:
     return [m for m in matches if os.path.lexists(resolve_in_root(root, m))]
 
 
-def walk(source: Source, ignore: IgnoreMatcher | None = None) -> Iterator[Entry]:
-    """The nodes below a directory source, parents before children, sorted by name."""
+def walk(
+    source: Source, ignore: IgnoreMatcher | None = None, exclude: IgnoreMatcher | None = None
+) -> Iterator[Entry]:
+    """The nodes below a directory source, parents before children, sorted by name.
+
+    ``ignore`` (the ignore file) matches paths relative to the root,
+    ``exclude`` (``COPY --exclude``) paths relative to the source itself.
+    """
     if not source.is_dir:
         return
     pending = [""]
@@ -116,12 +156,16 @@ def walk(source: Source, ignore: IgnoreMatcher | None = None) -> Iterator[Entry]
             rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
             info = entry.stat(follow_symlinks=False)
             is_dir = stat.S_ISDIR(info.st_mode)
-            if ignore is not None:
-                context_rel = f"{source.rel}/{rel}" if source.rel else rel
-                if ignore.matches(context_rel):
-                    if is_dir and ignore.may_contain_included(context_rel):
+            context_rel = f"{source.rel}/{rel}" if source.rel else rel
+            skip = False
+            for matcher, path in ((ignore, context_rel), (exclude, rel)):
+                if matcher is not None and matcher.matches(path):
+                    skip = True
+                    if is_dir and matcher.may_contain_included(path):
                         pending.append(rel)  # an exception may re-include something below
-                    continue
+                    break
+            if skip:
+                continue
             children.append(Entry(rel, entry.path, info))
             if is_dir:
                 pending.append(rel)
@@ -129,7 +173,11 @@ def walk(source: Source, ignore: IgnoreMatcher | None = None) -> Iterator[Entry]
 
 
 def digest_sources(
-    sources: Sequence[Source], ignore: IgnoreMatcher | None = None, *, owners: bool = False
+    sources: Sequence[Source],
+    ignore: IgnoreMatcher | None = None,
+    *,
+    owners: bool = False,
+    exclude: IgnoreMatcher | None = None,
 ) -> str:
     """A digest of the names, kinds, modes and contents of the sources (not their times).
 
@@ -138,10 +186,11 @@ def digest_sources(
     """
     h = hashlib.sha256()
     for source in sources:
-        h.update(f"source\0{source.name}\0{int(source.is_dir)}\n".encode())
+        keep = source.keep if source.keep is not None else ""
+        h.update(f"source\0{source.name}\0{int(source.is_dir)}\0{keep}\n".encode())
         if source.is_dir:
             h.update(_entry_record("", source.path, os.stat(source.path), owners))
-            for entry in walk(source, ignore):
+            for entry in walk(source, ignore, exclude):
                 h.update(_entry_record(entry.rel, entry.path, entry.info, owners))
         else:
             h.update(_entry_record("", source.path, os.stat(source.path), owners))
