@@ -303,7 +303,11 @@ class RegistryClient:
         return resp
 
     def _fail(self, resp: urllib3.BaseHTTPResponse, what: str) -> RegistryError:
-        body = resp.data if not resp.closed else b""
+        # A preloaded response is "closed" yet keeps its body: ask for it either way.
+        try:
+            body = resp.data or b""
+        except (HTTPError, OSError):
+            body = b""
         detail = _error_text(body)
         message = f"{what}: registry {self.endpoint.host} answered {resp.status}"
         if detail:
@@ -446,10 +450,12 @@ class RegistryClient:
         (DELETE of its location), so nothing half-sent is ever a blob.
         """
         scopes = [repository_scope(repository, ["pull", "push"])]
+        # Each answer names the session's next location (its state moves with the offset).
+        where = [location]
         try:
             if chunk_size and size > chunk_size:
                 location = self._send_chunks(
-                    location, scopes, digest, size, opener, chunk_size, progress
+                    where, scopes, digest, size, opener, chunk_size, progress
                 )
                 body: bytes | Callable[[], BinaryIO] = b""
                 length = 0
@@ -470,12 +476,12 @@ class RegistryClient:
             if resp.status not in (201, 204):
                 raise self._fail(resp, f"uploading blob {digest.short}")
         except BaseException:
-            self._cancel_upload(location, scopes)
+            self._cancel_upload(where[-1], scopes)
             raise
 
     def _send_chunks(
         self,
-        location: str,
+        where: list[str],
         scopes: Sequence[str],
         digest: Digest,
         size: int,
@@ -484,6 +490,7 @@ class RegistryClient:
         progress: Callable[[int], None] | None,
     ) -> str:
         """PATCH ``Content-Range: start-end`` windows of the file; the next location."""
+        location = where[-1]
         offset = 0
         while offset < size:
             length = min(chunk_size, size - offset)
@@ -501,6 +508,7 @@ class RegistryClient:
             if resp.status != 202:
                 raise self._fail(resp, f"uploading blob {digest.short}")
             location = self._location(resp)
+            where.append(location)
             offset += length
         return location
 
