@@ -83,3 +83,17 @@ def test_a_key_where_a_table_belongs_is_an_invalid_argument(files: dict[str, Pat
     files["user"].write_text('storage = "vfs"\n')
     with pytest.raises(InvalidArgument, match="storage"):
         load_settings(files["user"])
+
+
+def test_push_chunk_size_default_and_units(files: dict[str, Path]) -> None:
+    assert load_settings(files["user"]).push_chunk_size == 64 << 20
+    for value, size in (("1048576", 1 << 20), ('"256k"', 256 << 10), ('"2MiB"', 2 << 20)):
+        files["user"].write_text(f"[registry]\nchunk_size = {value}\n")
+        assert load_settings(files["user"]).push_chunk_size == size
+
+
+@pytest.mark.parametrize("value", ["0", '"lots"', '"1.5M"', "true", "-3"])
+def test_bad_push_chunk_size_is_refused(files: dict[str, Path], value: str) -> None:
+    files["user"].write_text(f"[registry]\nchunk_size = {value}\n")
+    with pytest.raises(InvalidArgument, match=r"\[registry\] chunk_size"):
+        load_settings(files["user"])
