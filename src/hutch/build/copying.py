@@ -17,6 +17,7 @@ import shutil
 import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from hutch.api.errors import HutchError, InvalidArgument
 from hutch.build.ignore import IgnoreMatcher
@@ -233,16 +234,42 @@ def _place(
     os.utime(target, ns=(info.st_atime_ns, info.st_mtime_ns), follow_symlinks=False)
 
 
+_BZIP2_MAGIC = b"BZh"
+_XZ_MAGIC = b"\xfd7zXZ\x00"
+
+
 def is_archive(path: str) -> bool:
-    """gzip, zstd or a plain tar, by content (ADD extracts these)."""
+    """gzip, zstd, bzip2, xz or a plain tar, by content (ADD extracts these).
+
+    A bzip2 or xz file counts only when what it holds is a tar: a compressed
+    single file is copied as it is.
+    """
     try:
         with open(path, "rb") as f:
             head = f.read(512)
-    except OSError:
+        if head.startswith(b"\x1f\x8b") or head.startswith(b"\x28\xb5\x2f\xfd"):
+            return True
+        if head.startswith((_BZIP2_MAGIC, _XZ_MAGIC)):
+            with _decompressed(path, head) as inner:
+                head = inner.read(512)
+    except (OSError, EOFError, ValueError):
         return False
-    if head.startswith(b"\x1f\x8b") or head.startswith(b"\x28\xb5\x2f\xfd"):
-        return True
+    return _is_tar_header(head)
+
+
+def _is_tar_header(head: bytes) -> bool:
     return len(head) >= 262 and head[257:262] == b"ustar"
+
+
+def _decompressed(path: str, head: bytes) -> BinaryIO:
+    """A reader of the bzip2 or xz file ``path`` (whose first bytes are ``head``)."""
+    if head.startswith(_BZIP2_MAGIC):
+        import bz2
+
+        return bz2.open(path, "rb")  # type: ignore[return-value]  # a BinaryIO in practice
+    import lzma
+
+    return lzma.open(path, "rb")  # type: ignore[return-value]
 
 
 def extract_archive(root: str, archive: str, dest: str) -> None:
@@ -252,5 +279,14 @@ def extract_archive(root: str, archive: str, dest: str) -> None:
     from hutch.store.tarextract import extract_layer
 
     host = ensure_dir(root, dest, None)
+    with open(archive, "rb") as f:
+        head = f.read(8)
+    if head.startswith((_BZIP2_MAGIC, _XZ_MAGIC)):
+        try:
+            with _decompressed(archive, head) as stream:
+                extract_layer(stream, Path(host), whiteouts="apply", chown="ignore")
+        except (EOFError, ValueError, OSError) as exc:  # a corrupt or truncated archive
+            raise HutchError(f"ADD {posixpath.basename(archive)}: {exc}") from None
+        return
     with open(archive, "rb") as f:
         extract_layer(f, Path(host), whiteouts="apply", chown="ignore")
