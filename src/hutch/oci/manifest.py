@@ -86,19 +86,10 @@ class ImageManifest:
         return _annotation(self.annotations, key)
 
     def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "schemaVersion": self.schema_version,
-            "mediaType": self.media_type,
-            "config": self.config.to_json(),
-            "layers": [layer.to_json() for layer in self.layers],
-        }
-        if self.annotations:
-            out["annotations"] = dict(self.annotations)
-        if self.subject is not None:
-            out["subject"] = self.subject.to_json()
-        if self.artifact_type is not None:
-            out["artifactType"] = self.artifact_type
-        return out
+        return _document_json(
+            self,
+            {"config": self.config.to_json(), "layers": [x.to_json() for x in self.layers]},
+        )
 
     def to_bytes(self) -> bytes:
         """Canonical JSON (sorted keys, no spaces, UTF-8) for manifests hutch writes."""
@@ -118,22 +109,24 @@ class ImageIndex:
         return _annotation(self.annotations, key)
 
     def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "schemaVersion": self.schema_version,
-            "mediaType": self.media_type,
-            "manifests": [m.to_json() for m in self.manifests],
-        }
-        if self.annotations:
-            out["annotations"] = dict(self.annotations)
-        if self.subject is not None:
-            out["subject"] = self.subject.to_json()
-        if self.artifact_type is not None:
-            out["artifactType"] = self.artifact_type
-        return out
+        return _document_json(self, {"manifests": [m.to_json() for m in self.manifests]})
 
     def to_bytes(self) -> bytes:
         """Canonical JSON (sorted keys, no spaces, UTF-8) for indexes hutch writes."""
         return _canonical(self.to_json())
+
+
+def _document_json(doc: ImageManifest | ImageIndex, body: dict[str, Any]) -> dict[str, Any]:
+    """The fields manifests and indexes share, around the ``body`` that differs."""
+    out: dict[str, Any] = {"schemaVersion": doc.schema_version, "mediaType": doc.media_type}
+    out.update(body)
+    if doc.annotations:
+        out["annotations"] = dict(doc.annotations)
+    if doc.subject is not None:
+        out["subject"] = doc.subject.to_json()
+    if doc.artifact_type is not None:
+        out["artifactType"] = doc.artifact_type
+    return out
 
 
 def layer_compression(media_type: str) -> Literal["gzip", "zstd", "none"]:
@@ -298,23 +291,21 @@ def _build(doc: dict[str, Any], content_type: str | None) -> ImageManifest | Ima
     version = doc.get("schemaVersion")
     if version != 2 or isinstance(version, bool):
         raise _Bad(f"schemaVersion must be 2, got {version!r}")
+    # The fields both kinds share, parsed once.
+    common: dict[str, Any] = {
+        "media_type": kind,
+        "annotations": _annotations(doc, ""),
+        "subject": _subject(doc),
+        "artifact_type": _opt_str(doc, "artifactType", ""),
+    }
     if kind in mt.INDEX_TYPES:
-        return ImageIndex(
-            manifests=_descriptors(doc, "manifests"),
-            media_type=kind,
-            annotations=_annotations(doc, ""),
-            subject=_subject(doc),
-            artifact_type=_opt_str(doc, "artifactType", ""),
-        )
+        return ImageIndex(manifests=_descriptors(doc, "manifests"), **common)
     if "config" not in doc:
         raise _Bad("config is missing")
     return ImageManifest(
         config=_parse_descriptor(doc["config"], "config."),
         layers=_descriptors(doc, "layers"),
-        media_type=kind,
-        annotations=_annotations(doc, ""),
-        subject=_subject(doc),
-        artifact_type=_opt_str(doc, "artifactType", ""),
+        **common,
     )
 
 
