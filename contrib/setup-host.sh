@@ -31,6 +31,8 @@ readonly PACKAGES=(
     nftables
     # run --tz: the host's zone files
     tzdata
+    # build: ADD of git repositories (clone; git daemon and http-backend in the tests)
+    git
 )
 
 log() { printf 'setup-host: %s\n' "$*" >&2; }

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from hutch.api.errors import HutchError, InvalidArgument
 from hutch.build import copying, metadata
 from hutch.build import instructions as ins
+from hutch.build.gitsource import Checkout, is_git_url
 from hutch.build.host import BuildHost
 from hutch.build.ignore import IgnoreMatcher
 from hutch.build.sources import Source, clean_source, digest_sources, has_magic, resolve_sources
@@ -228,6 +229,7 @@ class FsSteps:
         docs = {f"<<{d.name}": d for d in instruction.heredocs}
         patterns: list[str] = []
         urls: list[str] = []
+        gits: list[str] = []
         heredocs: list[tuple[str, bytes]] = []
         for raw in instruction.sources:
             if raw in docs:
@@ -236,7 +238,9 @@ class FsSteps:
                 heredocs.append((doc.name, content.encode()))
                 continue
             word = words.one(raw, line)
-            if is_add and word.startswith(("http://", "https://")):
+            if is_add and is_git_url(word):
+                gits.append(word)
+            elif is_add and word.startswith(("http://", "https://")):
                 urls.append(word)
             else:
                 patterns.append(word)
@@ -258,6 +262,9 @@ class FsSteps:
             )
             checksum = instruction.checksum if isinstance(instruction, ins.Add) else None
             downloads = [self._download(u, checksum) for u in urls]
+            keep_git = isinstance(instruction, ins.Add) and instruction.keep_git_dir
+            checkouts = [self._clone(g, keep_git) for g in gits]
+            repos = [Source(str(c.tree), "", c.name, True) for c in checkouts]
             digest = hashlib.sha256()
             digest.update(
                 digest_sources(sources, ignore, owners=from_ is not None, exclude=exclude).encode()
@@ -269,6 +276,9 @@ class FsSteps:
                 digest.update(f"heredoc\0{name}\0".encode() + hashlib.sha256(data).digest())
             for d in downloads:
                 digest.update(f"url\0{d.url}\0".encode() + hashlib.sha256(d.data).digest())
+            for g, c in zip(gits, checkouts, strict=True):
+                # the commit decides the content (.git itself varies from clone to clone)
+                digest.update(f"git\0{g}\0{c.commit}\0{int(keep_git)}\n".encode())
             flags = []
             if from_:
                 flags.append(f"--from={from_}")
@@ -281,9 +291,11 @@ class FsSteps:
                 flags.append("--parents")
             if instruction.link:
                 flags.append("--link")
-            names = [*patterns, *urls, *(f"<<{n}" for n, _ in heredocs)]
+            if keep_git:
+                flags.append("--keep-git-dir")
+            names = [*patterns, *urls, *gits, *(f"<<{n}" for n, _ in heredocs)]
             text = metadata.nop(" ".join([keyword, *flags, *names, dest]))
-            count = len(sources) + len(downloads) + len(heredocs)
+            count = len(sources) + len(downloads) + len(heredocs) + len(repos)
             several = count > 1 or any(has_magic(p) for p in patterns)
             config = state.config.config
 
@@ -292,6 +304,7 @@ class FsSteps:
                 self._apply(
                     root,
                     sources,
+                    repos,
                     downloads,
                     heredocs,
                     dest,
@@ -343,6 +356,7 @@ class FsSteps:
         self,
         merged: str,
         sources: list[Source],
+        repos: list[Source],
         downloads: list[_Download],
         heredocs: list[tuple[str, bytes]],
         dest: str,
@@ -362,8 +376,12 @@ class FsSteps:
         named = [Source("", n, n, False) for n, _ in heredocs] + [
             Source("", d.name, d.name, False) for d in downloads
         ]
-        targets = copying.plan_targets(merged, [*plain, *named], dest, workdir, several=several)
-        copying.copy_sources(merged, [t for t in targets if t[0].path], rules, ignore, exclude)
+        targets = copying.plan_targets(
+            merged, [*plain, *repos, *named], dest, workdir, several=several
+        )
+        copying.copy_sources(merged, [t for t in targets if t[0] in plain], rules, ignore, exclude)
+        # a repository is not part of the context: the ignore file does not apply to it
+        copying.copy_sources(merged, [t for t in targets if t[0] in repos], rules, None, exclude)
         files = {s.name: path for s, path in targets if not s.path}
         for name, data in heredocs:
             copying.write_file(merged, files[name], data, mode=0o644, rules=rules)
@@ -371,6 +389,12 @@ class FsSteps:
             copying.write_file(
                 merged, files[d.name], d.data, mode=0o600, rules=rules, mtime=d.mtime
             )
+
+    def _clone(self, url: str, keep_git_dir: bool) -> Checkout:
+        from hutch.build.gitsource import clone, parse_git_url
+
+        work = self.builder.scratch_dir() / "git"
+        return clone(parse_git_url(url), work, keep_git_dir=keep_git_dir)
 
     def _download(self, url: str, checksum: str | None) -> _Download:
         import urllib.parse
