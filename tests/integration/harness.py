@@ -300,8 +300,10 @@ def teardown(env: HutchEnv, hutch: Hutch) -> list[str]:
         problems.append(f"hutch system reset --force could not run: {e}")
 
     left = leftover_pids(env)
-    deadline = time.monotonic() + 2.0
-    while left and time.monotonic() < deadline:  # some may be exiting right now
+    # Some may be exiting right now: a monitor that ``run`` started ahead of
+    # a container that then failed to be created exits once its imports end.
+    deadline = time.monotonic() + 5.0
+    while left and time.monotonic() < deadline:
         time.sleep(0.05)
         left = leftover_pids(env)
     if left:

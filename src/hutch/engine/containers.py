@@ -16,7 +16,7 @@ from hutch.api.options import RemoveContainerOptions, RunOptions, StopOptions
 from hutch.api.reports import ActionReport, RunReport
 from hutch.engine import container_state as cs
 from hutch.engine import events as engine_events
-from hutch.engine import netconfig, security, specbuild_lifecycle, timezone
+from hutch.engine import lifecycle, netconfig, security, specbuild_lifecycle, timezone
 from hutch.engine import networks as engine_networks
 from hutch.engine import resources as engine_resources
 from hutch.engine import volumes as engine_volumes
@@ -26,7 +26,7 @@ from hutch.runtime import spawn
 from hutch.runtime import state as st
 from hutch.runtime.ids import map_to_host
 from hutch.runtime.monitor import STOP_MARKER
-from hutch.runtime.relay import relay, window_size
+from hutch.runtime.relay import Detached, relay, window_size
 from hutch.runtime.signalproxy import SignalProxy
 from hutch.runtime.spec import Rootfs
 from hutch.store.containers import ContainerDirs, ContainerRecord
@@ -152,7 +152,8 @@ class ContainerService:
 
     def run(self, options: RunOptions) -> RunReport:
         # Attached: from the first moment, signals are queued for the container.
-        proxy = None if options.detach else SignalProxy()
+        proxied = not options.detach and options.lifecycle.sig_proxy
+        proxy = SignalProxy() if proxied else None
         try:
             prespawned = self._prespawn()
             try:
@@ -168,7 +169,12 @@ class ContainerService:
                     interactive=options.interactive,
                     proxy=proxy,
                     prespawned=prespawned,
+                    sig_proxy=proxied,
                 )
+            except Detached:
+                # The detach keys: the container runs on, as after run -d, but
+                # podman prints nothing and exits 0.
+                return RunReport(container_id, 0)
             except HutchError:
                 if options.remove:
                     self._remove_quietly(container_id)
@@ -195,7 +201,17 @@ class ContainerService:
         except HutchError:
             return None  # the usual path will meet (and report) the same problem
 
-    def start(self, names: Sequence[str], *, attach: bool, interactive: bool) -> list[ActionReport]:
+    def start(
+        self,
+        names: Sequence[str],
+        *,
+        attach: bool,
+        interactive: bool,
+        detach_keys: str | None = None,
+        sig_proxy: bool = True,
+    ) -> list[ActionReport]:
+        if attach:
+            lifecycle.detach_keys(detach_keys)  # a bad flag fails before anything starts
         self._ctx.enter_session()
         reports = []
         for name in names:
@@ -206,7 +222,16 @@ class ContainerService:
                         raise Conflict(f"container {name} is already running")
                     reports.append(ActionReport(name, container.record.id))
                     continue
-                code = self._start(container, attach=attach, interactive=interactive)
+                try:
+                    code = self._start(
+                        container,
+                        attach=attach,
+                        interactive=interactive,
+                        sig_proxy=sig_proxy,
+                        detach_keys=detach_keys,
+                    )
+                except Detached:
+                    code = 0
                 reports.append(
                     ActionReport(
                         name, container.record.id, exit_code=code if code is not None else 0
@@ -224,12 +249,29 @@ class ContainerService:
         interactive: bool,
         proxy: SignalProxy | None = None,
         prespawned: spawn.Prespawned | None = None,
+        sig_proxy: bool = True,
+        detach_keys: str | None = None,
     ) -> int | None:
+        """Start the container; attached, relay until it exits (its exit code).
+
+        Raises ``Detached`` when the user typed the detach keys (the flag, else
+        the container's own ``--detach-keys``): the container runs on.
+        """
+        if proxy is None and attach and sig_proxy:
+            proxy = SignalProxy()
+            own_proxy = proxy
+        else:
+            own_proxy = None
+        keys = lifecycle.detach_keys(
+            detach_keys if detach_keys is not None else _own_detach_keys(container)
+        )
         try:
-            return self._start_with(container, attach, interactive, proxy, prespawned)
+            return self._start_with(container, attach, interactive, proxy, prespawned, keys)
         finally:
             if prespawned is not None:
                 spawn.abandon(prespawned)  # after an early failure: let it go
+            if own_proxy is not None:
+                own_proxy.close()
 
     def _start_with(
         self,
@@ -238,6 +280,7 @@ class ContainerService:
         interactive: bool,
         proxy: SignalProxy | None,
         prespawned: spawn.Prespawned | None,
+        keys: bytes,
     ) -> int | None:
         options = container.options
         (container.dirs.userdata / STOP_MARKER).unlink(missing_ok=True)
@@ -260,25 +303,22 @@ class ContainerService:
             ),
         )
         terminal = bool(options.get("tty"))
-        own_proxy = proxy is None and attach
-        if own_proxy:
-            proxy = SignalProxy()
-        try:
-            window = window_size(0) if attach and terminal else None
-            engine_networks.before_start(self._ctx, container)
-            started = spawn.start(config, attach=attach, window=window, prespawned=prespawned)
-            self._event(container.record, "start")
-            if not attach:
-                return None
-            assert proxy is not None
+        window = window_size(0) if attach and terminal else None
+        engine_networks.before_start(self._ctx, container)
+        started = spawn.start(config, attach=attach, window=window, prespawned=prespawned)
+        self._event(container.record, "start")
+        if not attach:
+            return None
+        if proxy is not None:
             proxy.target(started.init_pid)
-            try:
-                code = _attach(started, interactive=interactive, terminal=terminal)
-            finally:
-                spawn.finish(started)
-        finally:
-            if own_proxy and proxy is not None:
-                proxy.close()
+        try:
+            code = _attach(started, interactive=interactive, terminal=terminal, keys=keys)
+        except BaseException:
+            # Detached, or interrupted (^C without --sig-proxy): leave the
+            # container to its monitor rather than wait for its end.
+            spawn.release(started)
+            raise
+        spawn.finish(started)
         if code is None:
             code = cs.get(self._ctx, container.record.id).state.exit_code
         return code
@@ -559,7 +599,15 @@ def _write_cidfile(path: str, container_id: str) -> None:
         f.write(container_id)
 
 
-def _attach(started: spawn.Started, *, interactive: bool, terminal: bool) -> int | None:
+def _attach(
+    started: spawn.Started, *, interactive: bool, terminal: bool, keys: bytes
+) -> int | None:
     """Relay output (and input) until the container exits (signals: SignalProxy)."""
     assert started.output is not None
-    return relay(started.output, stdin=interactive, terminal=terminal)
+    return relay(started.output, stdin=interactive, terminal=terminal, detach_keys=keys)
+
+
+def _own_detach_keys(container: cs.Container) -> str | None:
+    lifecycle_options = container.options.get("lifecycle") or {}
+    value = lifecycle_options.get("detach_keys")
+    return value if isinstance(value, str) else None

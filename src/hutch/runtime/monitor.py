@@ -670,7 +670,28 @@ def _close_inherited(keep: set[int]) -> None:
                 os.close(fd)
 
 
+def deferred_args(argv: list[str]) -> list[str] | None:
+    """A prespawned monitor's options: the caller's first message (None: it hung up)."""
+    values = dict(zip(argv[::2], argv[1::2], strict=False))
+    sync = socket.socket(fileno=int(values["--sync-fd"]))
+    try:
+        data = sync.recv(65536)
+    finally:
+        sync.detach()  # the fd stays ours: Monitor wraps it again
+    if not data:
+        return None
+    return ["--sync-fd", values["--sync-fd"], *json.loads(data)]
+
+
 def main(argv: list[str]) -> None:
+    if "--deferred" in argv:
+        # Started ahead of its container (spawn.prespawn): every import above
+        # is done; now wait for the container to exist.
+        _close_inherited({0, 1, 2, int(argv[argv.index("--sync-fd") + 1])})
+        given = deferred_args(argv)
+        if given is None:
+            os._exit(0)
+        argv = given
     args = parse_args(argv)
     _close_inherited({0, 1, 2, args.sync_fd})
     spec = spec_from_json((args.bundle / "config.json").read_bytes())

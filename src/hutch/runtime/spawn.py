@@ -52,30 +52,64 @@ def write_bundle(spec: Spec, bundle: Path) -> None:
     os.replace(tmp, bundle / "config.json")
 
 
-def monitor_argv(config: MonitorConfig, sync_fd: int, detached: bool) -> list[str]:
-    argv = [
-        sys.executable,
-        "-S",
-        "-m",
-        "hutch.runtime.monitor",
+def monitor_args(config: MonitorConfig, detached: bool) -> list[str]:
+    """The monitor's options for one container (without ``--sync-fd``)."""
+    args = [
         "--bundle",
         str(config.bundle),
         "--attach",
         config.attach_socket,
-        "--sync-fd",
-        str(sync_fd),
         "--restart",
         config.restart,
         "--cleanup",
         json.dumps(list(config.cleanup)),
     ]
     if config.gid5_mapped:
-        argv.append("--gid5")
+        args.append("--gid5")
     if detached:
-        argv += ["--detached", "1"]
+        args += ["--detached", "1"]
     if config.events[0]:
-        argv += ["--events", json.dumps(list(config.events))]
-    return argv
+        args += ["--events", json.dumps(list(config.events))]
+    return args
+
+
+def monitor_argv(config: MonitorConfig | None, sync_fd: int, detached: bool) -> list[str]:
+    """The command line of a monitor; without a config, one that waits for it."""
+    argv = [sys.executable, "-S", "-m", "hutch.runtime.monitor", "--sync-fd", str(sync_fd)]
+    if config is None:
+        return [*argv, "--deferred", "1"]
+    return argv + monitor_args(config, detached)
+
+
+@dataclass(frozen=True)
+class Prespawned:
+    """A monitor started ahead of its container, waiting for its options.
+
+    ``run`` starts it before it creates the container, so that the
+    monitor's interpreter start and imports overlap the caller's work
+    (image lookup, rootfs, records) instead of following it.
+    """
+
+    pid: int
+    caller: socket.socket
+
+
+def prespawn() -> Prespawned:
+    caller, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    theirs.set_inheritable(True)
+    try:
+        pid = _spawn(monitor_argv(None, theirs.fileno(), detached=False))
+    except BaseException:
+        caller.close()
+        raise
+    finally:
+        theirs.close()
+    return Prespawned(pid, caller)
+
+
+def abandon(prespawned: Prespawned) -> None:
+    """Let a monitor that got no container go (it exits on the hang-up)."""
+    prespawned.caller.close()
 
 
 def start(
@@ -85,15 +119,27 @@ def start(
     on_namespaces: Callable[[int], None] | None = None,
     window: tuple[int, int] | None = None,
     on_pid: Callable[[int], None] | None = None,
+    prespawned: Prespawned | None = None,
 ) -> Started:
-    """Spawn the monitor and wait until the command runs (or failed to)."""
-    caller, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-    theirs.set_inheritable(True)
-    argv = monitor_argv(config, theirs.fileno(), detached=not attach)
-    monitor = _spawn(argv)
-    theirs.close()
+    """Spawn the monitor (or hand a prespawned one its options) and wait
+    until the command runs (or failed to)."""
+    if prespawned is None:
+        caller, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        theirs.set_inheritable(True)
+        argv = monitor_argv(config, theirs.fileno(), detached=not attach)
+        try:
+            monitor = _spawn(argv)
+        except BaseException:
+            caller.close()
+            raise
+        finally:
+            theirs.close()
+    else:
+        caller, monitor = prespawned.caller, prespawned.pid
     output: socket.socket | None = None
     try:
+        if prespawned is not None:
+            caller.send(json.dumps(monitor_args(config, not attach)).encode())
         init_pid = 0
         while True:
             data = caller.recv(65536)
@@ -133,6 +179,13 @@ def finish(started: Started) -> None:
         started.output.close()
     if started.sync is not None:
         _wait_gone(started.sync)
+
+
+def release(started: Started) -> None:
+    """Hang up on an attached monitor without waiting: the container runs on."""
+    for sock in (started.output, started.sync):
+        if sock is not None:
+            sock.close()
 
 
 def _go(window: tuple[int, int] | None) -> bytes:

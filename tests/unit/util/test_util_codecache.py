@@ -1,0 +1,115 @@
+"""The dataclass code cache: same classes, compiled once, a broken file harmless."""
+
+from __future__ import annotations
+
+import dataclasses
+import marshal
+import sys
+from pathlib import Path
+
+import pytest
+
+from hutch.util import codecache
+
+
+@pytest.fixture
+def cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> codecache.CodeCache:
+    """A fresh cache routed into ``dataclasses`` for one test."""
+    if sys.version_info[:2] not in codecache.SUPPORTED:
+        pytest.fail("the test interpreter must be one the cache supports")
+    cache = codecache.CodeCache(str(tmp_path / "cache" / "code.bin"))
+    monkeypatch.setattr(dataclasses, "_create_fn", codecache.make_create_fn(cache))
+    return cache
+
+
+def _point_class() -> type:
+    @dataclasses.dataclass(frozen=True)
+    class Point:
+        x: int
+        y: int = 2
+        tags: tuple[str, ...] = dataclasses.field(default_factory=tuple)
+
+    return Point
+
+
+def test_classes_behave_as_without_the_cache(cached: codecache.CodeCache) -> None:
+    point = _point_class()
+    p = point(1)
+    assert (p.x, p.y, p.tags) == (1, 2, ())
+    assert p == point(1, 2) and p != point(1, 3)
+    assert hash(p) == hash(point(1, 2))
+    assert repr(p).endswith("Point(x=1, y=2, tags=())")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        setattr(p, "x", 5)  # noqa: B010 - the frozen check, not typing
+    assert dataclasses.replace(p, y=7).y == 7
+    assert [f.name for f in dataclasses.fields(point)] == ["x", "y", "tags"]
+    assert cached.added > 0 and cached.hits == 0
+
+
+def test_a_second_definition_is_served_from_the_cache(cached: codecache.CodeCache) -> None:
+    _point_class()
+    added = cached.added
+    again = _point_class()
+    assert cached.added == added  # nothing compiled the second time
+    assert cached.hits == added
+    assert again(3).y == 2
+
+
+def test_saved_file_is_reused_by_the_next_process(
+    cached: codecache.CodeCache, tmp_path: Path
+) -> None:
+    _point_class()
+    cached.save()
+    path = Path(cached.path)
+    assert path.is_file() and path.stat().st_mode & 0o777 == 0o600
+    fresh = codecache.CodeCache(cached.path)
+    fresh.load()
+    assert set(fresh.codes) == set(cached.codes)
+    text = next(iter(fresh.codes))
+    fresh.compile(text)
+    assert (fresh.hits, fresh.added) == (1, 0)
+
+
+def test_nothing_new_means_no_write(cached: codecache.CodeCache) -> None:
+    cached.save()
+    assert not Path(cached.path).exists()
+
+
+@pytest.mark.parametrize(
+    "content", [b"", b"\x00garbage", marshal.dumps([1, 2]), marshal.dumps({"a": b"zz"})]
+)
+def test_a_corrupt_file_only_costs_the_compile(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "code.bin"
+    path.write_bytes(content)
+    cache = codecache.CodeCache(str(path))
+    cache.load()
+    code = cache.compile("def __create_fn__():\n def f(self):\n  return 1\n return f")
+    ns: dict[str, object] = {}
+    exec(code, {}, ns)
+    assert cache.added == 1
+
+
+def test_unwritable_directory_is_not_an_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    cache = codecache.CodeCache(str(blocker / "sub" / "code.bin"))
+    cache.compile("x = 1")
+    cache.save()  # must not raise
+    assert cache.added == 1
+
+
+def test_default_path_follows_xdg_and_home() -> None:
+    tag = f"{sys.implementation.name}-" + "-".join(str(p) for p in sys.version_info[:3])
+    assert codecache.default_path({"XDG_CACHE_HOME": "/c"}) == f"/c/hutch/dataclass-code-{tag}.bin"
+    assert codecache.default_path({"HOME": "/h"}) == f"/h/.cache/hutch/dataclass-code-{tag}.bin"
+    assert codecache.default_path({}) is None
+
+
+def test_install_is_off_when_asked(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("HUTCH_NO_CODE_CACHE", "1")
+    assert codecache.install(str(tmp_path / "x.bin")) is None
+
+
+def test_the_package_installed_it() -> None:
+    # ``import hutch`` routes the generated code through the cache.
+    assert dataclasses._create_fn.__module__ == "hutch.util.codecache"  # type: ignore[attr-defined]
