@@ -12,7 +12,7 @@ from hutch.api.errors import HostNotReady, InvalidArgument
 from hutch.api.options import RunOptions
 from hutch.config.settings import Settings
 from hutch.engine import ports
-from hutch.net.backend import choose_backend
+from hutch.net.backend import choose_backend, pasta_loses_loopback_udp
 from hutch.oci.image import ImageConfig
 from hutch.runtime.spec_network import PRIVATE_GATEWAY, NetworkSpec, PortMapping
 from hutch.util.ids import valid_name
@@ -115,15 +115,25 @@ def network_spec(options: RunOptions, image: ImageConfig, settings: Settings) ->
         return NetworkSpec(mode=options.network)
     if what == "bridge":
         return NetworkSpec(mode="bridge", ports=ports.allocate(_mappings(options, image)))
+    mappings = ports.allocate(_mappings(options, image))
     choice = choose_backend(settings.network_backend)
     if not choice.name:
         raise HostNotReady(
             f"the private network cannot be used: {choice.reason}",
             hint="or run with --network none or --network host",
         )
-    return NetworkSpec(
-        mode="private", backend=choice.name, ports=ports.allocate(_mappings(options, image))
-    )
+    backend = choice.name
+    if (
+        backend == "pasta"
+        and not settings.network_backend
+        and any(m.protocol == "udp" for m in mappings)
+        and pasta_loses_loopback_udp()
+    ):
+        # Debian 12's pasta loses the replies to a UDP client on the host's loopback
+        # (its spliced path answers from the wrong port); slirp4netns does not.
+        fallback = choose_backend("slirp4netns")
+        backend = fallback.name or backend
+    return NetworkSpec(mode="private", backend=backend, ports=mappings)
 
 
 def _mappings(options: RunOptions, image: ImageConfig) -> list[PortMapping]:

@@ -47,3 +47,30 @@ def choose_backend(setting: str = "") -> BackendChoice:
         return BackendChoice("", problem)
     why = "set in [network] backend" if setting else "found on PATH"
     return BackendChoice(found[0], why)
+
+
+# Debian 12's pasta (git 2023-03-09, "unknown version") sends a spliced UDP reply
+# from the wrong port, so a UDP client on the host's loopback never gets an answer;
+# the spliced UDP path was reworked upstream in the 2024 releases.
+_PASTA_UDP_FIXED = 20240101
+
+
+def pasta_loses_loopback_udp(version_text: str | None = None) -> bool:
+    """True for a pasta whose replies to loopback UDP clients get lost (or of unknown age)."""
+    import re
+    import subprocess
+
+    if version_text is None:
+        try:
+            version_text = subprocess.run(
+                [shutil.which("pasta") or "pasta", "--version"],
+                capture_output=True,
+                text=True,
+                timeout=5,
+                check=False,
+            ).stdout
+        except (OSError, subprocess.TimeoutExpired):
+            return True
+    first = version_text.strip().splitlines()[0] if version_text.strip() else ""
+    found = re.search(r"(20\d\d)[_.-]?(\d\d)[_.-]?(\d\d)", first)
+    return found is None or int("".join(found.groups())) < _PASTA_UDP_FIXED
