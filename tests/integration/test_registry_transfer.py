@@ -7,7 +7,10 @@ import io
 import json
 import os
 import re
+import signal
+import subprocess
 import tarfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -160,6 +163,37 @@ def test_a_broken_chunked_upload_is_cancelled_and_never_a_blob(registry: Registr
     )
     status, _, body = http_request(registry, "GET", f"/v2/broken/blob/blobs/{digest}")
     assert status == 200 and body == data
+
+
+def test_a_push_killed_mid_chunks_leaves_no_blob_and_the_next_push_completes(
+    hutch: Hutch, registry: Registry, tmp_path: Path
+) -> None:
+    settings = hutch.env.config_home / "hutch" / "hutch.toml"
+    settings.parent.mkdir(parents=True, exist_ok=True)
+    settings.write_text('[registry]\nchunk_size = "512k"\n')
+    big_image(hutch, tmp_path, 24 << 20, "mid")
+    ref = registry.ref("killed/mid:1")
+    proc = subprocess.Popen(
+        [str(hutch.binary), "push", INSECURE, "mid", ref],
+        env=hutch.env.environ(),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while len(requests_of(registry, "PATCH", "killed/mid")) < 3 and time.monotonic() < deadline:
+        assert proc.poll() is None, "the push ended before it could be killed"
+        time.sleep(0.01)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert 3 <= len(requests_of(registry, "PATCH", "killed/mid")) < 48
+    blobs = list((registry.storage / "docker/registry/v2/blobs").rglob("data"))
+    assert all(b.stat().st_size < 1 << 20 for b in blobs), "a partial layer became a blob"
+    status, _, _ = http_request(registry, "GET", "/v2/killed/mid/manifests/1")
+    assert status == 404
+    hutch("push", "-q", INSECURE, "mid", ref)
+    layer = layer_blob(registry, "killed/mid", "1")
+    assert registry.blob_data(str(layer["digest"])).stat().st_size == layer["size"]
 
 
 def test_pull_all_tags(hutch: Hutch, base_image: str, registry: Registry) -> None:
