@@ -33,7 +33,7 @@ _hutch_options() {
     "logout") echo --all -a --authfile ;;
     "run") echo --rm --interactive -i --tty -t --detach -d --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --restart --label -l --stop-signal --stop-timeout --cidfile --tz --publish -p --publish-all -P --network-alias --ip --add-host --dns --dns-search --dns-option --no-hosts --cap-add --cap-drop --privileged --security-opt --read-only --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --init --health-cmd --health-interval --health-timeout --health-retries --health-start-period --no-healthcheck --detach-keys --sig-proxy --no-sig-proxy --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --quiet -q --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent ;;
     "create") echo --rm --interactive -i --tty -t --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --restart --label -l --stop-signal --stop-timeout --cidfile --tz --publish -p --publish-all -P --network-alias --ip --add-host --dns --dns-search --dns-option --no-hosts --cap-add --cap-drop --privileged --security-opt --read-only --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --init --health-cmd --health-interval --health-timeout --health-retries --health-start-period --no-healthcheck --detach-keys --sig-proxy --no-sig-proxy --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --quiet -q --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent ;;
-    "start") echo --attach -a --interactive -i ;;
+    "start") echo --attach -a --interactive -i --detach-keys --sig-proxy --no-sig-proxy ;;
     "stop") echo --time -t --all -a --ignore -i ;;
     "restart") echo --time -t --all -a ;;
     "kill") echo --signal -s --all -a ;;
@@ -73,7 +73,7 @@ _hutch_options() {
     "network reload") echo --all -a ;;
     "container run") echo --rm --interactive -i --tty -t --detach -d --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --restart --label -l --stop-signal --stop-timeout --cidfile --tz --publish -p --publish-all -P --network-alias --ip --add-host --dns --dns-search --dns-option --no-hosts --cap-add --cap-drop --privileged --security-opt --read-only --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --init --health-cmd --health-interval --health-timeout --health-retries --health-start-period --no-healthcheck --detach-keys --sig-proxy --no-sig-proxy --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --quiet -q --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent ;;
     "container create") echo --rm --interactive -i --tty -t --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --restart --label -l --stop-signal --stop-timeout --cidfile --tz --publish -p --publish-all -P --network-alias --ip --add-host --dns --dns-search --dns-option --no-hosts --cap-add --cap-drop --privileged --security-opt --read-only --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --init --health-cmd --health-interval --health-timeout --health-retries --health-start-period --no-healthcheck --detach-keys --sig-proxy --no-sig-proxy --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --quiet -q --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent ;;
-    "container start") echo --attach -a --interactive -i ;;
+    "container start") echo --attach -a --interactive -i --detach-keys --sig-proxy --no-sig-proxy ;;
     "container stop") echo --time -t --all -a --ignore -i ;;
     "container restart") echo --time -t --all -a ;;
     "container kill") echo --signal -s --all -a ;;
@@ -126,6 +126,7 @@ _hutch_value_options() {
     "logout") echo --authfile ;;
     "run") echo --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --restart --label -l --stop-signal --stop-timeout --cidfile --tz --publish -p --network-alias --ip --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent ;;
     "create") echo --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --restart --label -l --stop-signal --stop-timeout --cidfile --tz --publish -p --network-alias --ip --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent ;;
+    "start") echo --detach-keys ;;
     "stop") echo --time -t ;;
     "restart") echo --time -t ;;
     "kill") echo --signal -s ;;
@@ -157,6 +158,7 @@ _hutch_value_options() {
     "network connect") echo --ip --alias ;;
     "container run") echo --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --restart --label -l --stop-signal --stop-timeout --cidfile --tz --publish -p --network-alias --ip --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent ;;
     "container create") echo --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --restart --label -l --stop-signal --stop-timeout --cidfile --tz --publish -p --network-alias --ip --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent ;;
+    "container start") echo --detach-keys ;;
     "container stop") echo --time -t ;;
     "container restart") echo --time -t ;;
     "container kill") echo --signal -s ;;
@@ -354,6 +356,7 @@ _hutch_option_values() {
     "create --device-write-iops") echo "@none" ;;
     "create --cgroups") echo "@none" ;;
     "create --cgroup-parent") echo "@none" ;;
+    "start --detach-keys") echo "@none" ;;
     "stop --time"|"stop -t") echo "@none" ;;
     "restart --time"|"restart -t") echo "@none" ;;
     "kill --signal"|"kill -s") echo "@none" ;;
@@ -575,6 +578,7 @@ _hutch_option_values() {
     "container create --device-write-iops") echo "@none" ;;
     "container create --cgroups") echo "@none" ;;
     "container create --cgroup-parent") echo "@none" ;;
+    "container start --detach-keys") echo "@none" ;;
     "container stop --time"|"container stop -t") echo "@none" ;;
     "container restart --time"|"container restart -t") echo "@none" ;;
     "container kill --signal"|"container kill -s") echo "@none" ;;

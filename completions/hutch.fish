@@ -53,6 +53,8 @@ function __hutch_value_options
             printf '%s\n' --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --restart --label -l --stop-signal --stop-timeout --cidfile --tz --publish -p --network-alias --ip --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent
         case 'create'
             printf '%s\n' --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --restart --label -l --stop-signal --stop-timeout --cidfile --tz --publish -p --network-alias --ip --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent
+        case 'start'
+            printf '%s\n' --detach-keys
         case 'stop'
             printf '%s\n' --time -t
         case 'restart'
@@ -115,6 +117,8 @@ function __hutch_value_options
             printf '%s\n' --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --restart --label -l --stop-signal --stop-timeout --cidfile --tz --publish -p --network-alias --ip --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent
         case 'container create'
             printf '%s\n' --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --restart --label -l --stop-signal --stop-timeout --cidfile --tz --publish -p --network-alias --ip --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent
+        case 'container start'
+            printf '%s\n' --detach-keys
         case 'container stop'
             printf '%s\n' --time -t
         case 'container restart'
@@ -553,6 +557,8 @@ complete -c hutch -n "__hutch_arg 'create' 3+" -F
 # hutch start
 complete -c hutch -n "__hutch_at 'start'" -l attach -s a -d 'Attach to the container\'s output and wait for it'
 complete -c hutch -n "__hutch_at 'start'" -l interactive -s i -d 'Pass stdin to the container (with --attach)'
+complete -c hutch -n "__hutch_at 'start'" -l detach-keys -x -d 'Keys that detach (with --attach; default: the container\'s own, else ctrl-p,ctrl-q; "" none)'
+complete -c hutch -n "__hutch_at 'start'" -l sig-proxy -l no-sig-proxy -d 'Forward the signals hutch receives to the container (with --attach)'
 complete -c hutch -n "__hutch_at 'start'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'start' 1+" -F
 
@@ -736,7 +742,7 @@ complete -c hutch -n "__hutch_at 'build'" -l label -x -d 'Add a label to the ima
 complete -c hutch -n "__hutch_at 'build'" -l layers -x -d 'Keep a layer and a cached image per step (--layers=false: not)'
 complete -c hutch -n "__hutch_at 'build'" -l squash -d 'Squash the new layers into one'
 complete -c hutch -n "__hutch_at 'build'" -l iidfile -x -d 'Write the image id to this file'
-complete -c hutch -n "__hutch_at 'build'" -l format -x -a 'json' -d 'Image format: oci or docker'
+complete -c hutch -n "__hutch_at 'build'" -l format -x -a 'json' -d 'Image format: oci (default, or $BUILDAH_FORMAT) or docker'
 complete -c hutch -n "__hutch_at 'build'" -l secret -x -d 'A secret for RUN --mount=type=secret: id=ID,src=PATH'
 complete -c hutch -n "__hutch_at 'build'" -l platform -x -d 'Target platform (the host\'s only)'
 complete -c hutch -n "__hutch_at 'build'" -l timestamp -x -d 'Set every time in the image to these epoch seconds'
@@ -1110,6 +1116,8 @@ complete -c hutch -n "__hutch_arg 'container create' 3+" -F
 # hutch container start
 complete -c hutch -n "__hutch_at 'container start'" -l attach -s a -d 'Attach to the container\'s output and wait for it'
 complete -c hutch -n "__hutch_at 'container start'" -l interactive -s i -d 'Pass stdin to the container (with --attach)'
+complete -c hutch -n "__hutch_at 'container start'" -l detach-keys -x -d 'Keys that detach (with --attach; default: the container\'s own, else ctrl-p,ctrl-q; "" none)'
+complete -c hutch -n "__hutch_at 'container start'" -l sig-proxy -l no-sig-proxy -d 'Forward the signals hutch receives to the container (with --attach)'
 complete -c hutch -n "__hutch_at 'container start'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'container start' 1+" -F
 
@@ -1409,7 +1417,7 @@ complete -c hutch -n "__hutch_at 'image build'" -l label -x -d 'Add a label to t
 complete -c hutch -n "__hutch_at 'image build'" -l layers -x -d 'Keep a layer and a cached image per step (--layers=false: not)'
 complete -c hutch -n "__hutch_at 'image build'" -l squash -d 'Squash the new layers into one'
 complete -c hutch -n "__hutch_at 'image build'" -l iidfile -x -d 'Write the image id to this file'
-complete -c hutch -n "__hutch_at 'image build'" -l format -x -a 'json' -d 'Image format: oci or docker'
+complete -c hutch -n "__hutch_at 'image build'" -l format -x -a 'json' -d 'Image format: oci (default, or $BUILDAH_FORMAT) or docker'
 complete -c hutch -n "__hutch_at 'image build'" -l secret -x -d 'A secret for RUN --mount=type=secret: id=ID,src=PATH'
 complete -c hutch -n "__hutch_at 'image build'" -l platform -x -d 'Target platform (the host\'s only)'
 complete -c hutch -n "__hutch_at 'image build'" -l timestamp -x -d 'Set every time in the image to these epoch seconds'
@@ -1449,7 +1457,7 @@ complete -c hutch -n "__hutch_at 'buildx build'" -l label -x -d 'Add a label to 
 complete -c hutch -n "__hutch_at 'buildx build'" -l layers -x -d 'Keep a layer and a cached image per step (--layers=false: not)'
 complete -c hutch -n "__hutch_at 'buildx build'" -l squash -d 'Squash the new layers into one'
 complete -c hutch -n "__hutch_at 'buildx build'" -l iidfile -x -d 'Write the image id to this file'
-complete -c hutch -n "__hutch_at 'buildx build'" -l format -x -a 'json' -d 'Image format: oci or docker'
+complete -c hutch -n "__hutch_at 'buildx build'" -l format -x -a 'json' -d 'Image format: oci (default, or $BUILDAH_FORMAT) or docker'
 complete -c hutch -n "__hutch_at 'buildx build'" -l secret -x -d 'A secret for RUN --mount=type=secret: id=ID,src=PATH'
 complete -c hutch -n "__hutch_at 'buildx build'" -l platform -x -d 'Target platform (the host\'s only)'
 complete -c hutch -n "__hutch_at 'buildx build'" -l timestamp -x -d 'Set every time in the image to these epoch seconds'

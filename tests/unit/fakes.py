@@ -97,6 +97,7 @@ class FakeEngine:
     existing_images: tuple[str, ...] = ()
     calls: list[tuple[str, Any]] = field(default_factory=list)
     event_list: list[Event] = field(default_factory=list)
+    start_attach_flags: tuple[str | None, bool] = (None, True)  # last start's keys, sig-proxy
 
     def _record(self, method: str, argument: Any) -> None:
         self.calls.append((method, argument))
@@ -136,8 +137,17 @@ class FakeEngine:
         self._record("create", options)
         return self.container_id
 
-    def start(self, names: Sequence[str], *, attach: bool, interactive: bool) -> list[ActionReport]:
+    def start(
+        self,
+        names: Sequence[str],
+        *,
+        attach: bool,
+        interactive: bool,
+        detach_keys: str | None = None,
+        sig_proxy: bool = True,
+    ) -> list[ActionReport]:
         self._record("start", (tuple(names), attach, interactive))
+        self.start_attach_flags = (detach_keys, sig_proxy)
         return list(self.action_reports)
 
     def stop(self, options: StopOptions) -> list[ActionReport]:

@@ -85,7 +85,13 @@ class ContainerEngine(Protocol):
     def create(self, options: RunOptions) -> str: ...
 
     def start(
-        self, names: Sequence[str], *, attach: bool, interactive: bool
+        self,
+        names: Sequence[str],
+        *,
+        attach: bool,
+        interactive: bool,
+        detach_keys: str | None = None,  # attached: None is the container's own keys
+        sig_proxy: bool = True,
     ) -> list[ActionReport]: ...
 
     def stop(self, options: StopOptions) -> list[ActionReport]: ...

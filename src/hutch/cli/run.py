@@ -10,12 +10,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from hutch.cli import flags_lifecycle as fl
+from hutch.cli import flags_log as flog
 from hutch.cli import flags_network as fn
 from hutch.cli import flags_pull as fp
 from hutch.cli import flags_resources as fr
 from hutch.cli import flags_security as fs
 from hutch.cli import flags_volumes as fv
 from hutch.cli import run_flags as f
+from hutch.cli.boolflags import BoolValueCommand
 from hutch.cli.state import state_of
 
 if TYPE_CHECKING:
@@ -32,6 +34,7 @@ _GROUPS: dict[str, Callable[..., Any]] = {
     "security": fs.to_options,
     "pull": fp.to_options,
     "resources": fr.to_options,
+    "log": flog.to_options,
 }
 
 
@@ -135,6 +138,8 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         device_write_iops: fr.DeviceWriteIops = None,
         cgroups: fr.Cgroups = None,
         cgroup_parent: fr.CgroupParent = None,
+        log_driver: flog.LogDriver = None,
+        log_opt: flog.LogOpt = None,
     ) -> None:
         """Run a command in a new container."""
         values = dict(locals())
@@ -157,5 +162,5 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
     create.__annotations__ = {k: v for k, v in run.__annotations__.items() if k != "detach"}
 
     for target in (app, container_app):
-        target.command("run", context_settings=RUN_CONTEXT)(run)
-        target.command("create", context_settings=RUN_CONTEXT)(create)
+        target.command("run", cls=BoolValueCommand, context_settings=RUN_CONTEXT)(run)
+        target.command("create", cls=BoolValueCommand, context_settings=RUN_CONTEXT)(create)

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from hutch.api.errors import InvalidArgument
+from hutch.cli.boolflags import BoolValueCommand
 from hutch.cli.reports import print_reports
 from hutch.cli.state import state_of
 
@@ -27,11 +28,33 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
                 "--interactive", "-i", help="Pass stdin to the container (with --attach)."
             ),
         ] = False,
+        detach_keys: Annotated[
+            str | None,
+            typer.Option(
+                "--detach-keys",
+                help="Keys that detach (with --attach; default: the container's own, "
+                'else ctrl-p,ctrl-q; "" none).',
+            ),
+        ] = None,
+        sig_proxy: Annotated[
+            bool,
+            typer.Option(
+                "--sig-proxy/--no-sig-proxy",
+                help="Forward the signals hutch receives to the container (with --attach).",
+            ),
+        ] = True,
     ) -> None:
         """Start one or more containers."""
         if attach and len(names) > 1:
             raise InvalidArgument("you cannot start and attach multiple containers at once")
-        reports = state_of(ctx).engine().start(names, attach=attach, interactive=interactive)
+        engine = state_of(ctx).engine()
+        reports = engine.start(
+            names,
+            attach=attach,
+            interactive=interactive,
+            detach_keys=detach_keys,
+            sig_proxy=sig_proxy,
+        )
         if attach:
             report = reports[0]
             if report.error is not None:
@@ -39,5 +62,5 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
             raise typer.Exit(report.exit_code)
         raise typer.Exit(print_reports(reports))
 
-    app.command("start")(start)
-    container_app.command("start")(start)
+    app.command("start", cls=BoolValueCommand)(start)
+    container_app.command("start", cls=BoolValueCommand)(start)

@@ -16,7 +16,7 @@ from hutch.api.options import RemoveContainerOptions, RunOptions, StopOptions
 from hutch.api.reports import ActionReport, RunReport
 from hutch.engine import container_state as cs
 from hutch.engine import events as engine_events
-from hutch.engine import lifecycle, netconfig, security, specbuild_lifecycle, timezone
+from hutch.engine import lifecycle, logconfig, netconfig, security, specbuild_lifecycle, timezone
 from hutch.engine import networks as engine_networks
 from hutch.engine import resources as engine_resources
 from hutch.engine import volumes as engine_volumes
@@ -89,6 +89,7 @@ class ContainerService:
         if options.cidfile and os.path.lexists(options.cidfile):
             raise InvalidArgument(f"container id file {options.cidfile} exists: remove it first")
         localtime = timezone.localtime_mounts(options.timezone)
+        logconfig.check(options.log.driver, options.log.opts)
         resources = engine_resources.plan_for_create(options.resources, self._ctx.settings)
         self._ctx.enter_session()
         from hutch.engine.pull_policy import image_for_run  # registry code only when needed
@@ -125,7 +126,10 @@ class ContainerService:
             mounts, mount_records = engine_volumes.attach_mounts(
                 self._ctx, record.id, mount_requests, rootfs
             )
-            spec = replace(spec, mounts=spec.mounts + localtime + mounts, resources=resources)
+            log = logconfig.log_spec(options.log.driver, options.log.opts, dirs.userdata)
+            spec = replace(
+                spec, mounts=spec.mounts + localtime + mounts, resources=resources, log=log
+            )
             from hutch.engine import userns_plan  # --userns, --uidmap, --subuidname
 
             spec = userns_plan.apply(

@@ -226,8 +226,22 @@ class LocalEngine:
     def create(self, options: RunOptions) -> str:
         return self._containers.create(options)
 
-    def start(self, names: Sequence[str], *, attach: bool, interactive: bool) -> list[ActionReport]:
-        return self._containers.start(names, attach=attach, interactive=interactive)
+    def start(
+        self,
+        names: Sequence[str],
+        *,
+        attach: bool,
+        interactive: bool,
+        detach_keys: str | None = None,
+        sig_proxy: bool = True,
+    ) -> list[ActionReport]:
+        return self._containers.start(
+            names,
+            attach=attach,
+            interactive=interactive,
+            detach_keys=detach_keys,
+            sig_proxy=sig_proxy,
+        )
 
     def stop(self, options: StopOptions) -> list[ActionReport]:
         return self._containers.stop(options)

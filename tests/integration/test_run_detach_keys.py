@@ -1,0 +1,95 @@
+"""run's and start -a's own session: detach keys and --sig-proxy."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+
+from harness import Hutch
+from lifecycle_helpers import remove_containers, run_in_pty
+
+__all__ = ["remove_containers"]
+
+
+def _status(hutch: Hutch, ctr: str) -> str:
+    return hutch("inspect", "--format", "{{.State.Status}}", ctr).stdout.strip()
+
+
+def test_run_it_detaches_and_the_container_runs_on(hutch: Hutch, base_image: str) -> None:
+    code, out = run_in_pty(
+        hutch,
+        ["run", "-it", "--name", "dk", base_image, "sh"],
+        steps=((b"# ", b"echo typed-$((40+2))\n"), (b"typed-42", b"\x10\x11")),
+    )
+    assert code == 0, out
+    assert "dk" not in out and "Error" not in out  # podman prints nothing on detach
+    assert _status(hutch, "dk") == "running"
+    # the session is still there: attach finds the shell and ends it
+    code, out = run_in_pty(hutch, ["attach", "dk"], steps=((b"", b"exit 5\n"),))
+    assert code == 5, out
+    assert _status(hutch, "dk") == "exited"
+
+
+def test_run_uses_its_own_detach_keys_and_empty_disables(hutch: Hutch, base_image: str) -> None:
+    code, out = run_in_pty(
+        hutch,
+        ["run", "-it", "--detach-keys", "ctrl-a,d", "--name", "own", base_image, "sh"],
+        # the default sequence is only input now; ctrl-a d detaches
+        steps=((b"# ", b"\x10\x11echo still-$((1+1))\n"), (b"still-2", b"\x01d")),
+    )
+    assert code == 0, out
+    assert _status(hutch, "own") == "running"
+    code, out = run_in_pty(
+        hutch,
+        ["run", "-it", "--detach-keys", "", "--name", "nokeys", base_image, "sh"],
+        steps=((b"# ", b"\x10\x11echo after-$((2+2))\n"), (b"after-4", b"exit 6\n")),
+    )
+    assert code == 6, out  # ctrl-p ctrl-q did not detach
+    assert _status(hutch, "nokeys") == "exited"
+
+
+def test_start_attach_detaches(hutch: Hutch, base_image: str) -> None:
+    hutch("create", "-it", "--name", "s", base_image, "sh")
+    code, out = run_in_pty(
+        hutch,
+        ["start", "-ai", "--detach-keys", "ctrl-x", "s"],
+        steps=((b"# ", b"echo started-$((3+4))\n"), (b"started-7", b"\x18")),
+    )
+    assert code == 0, out
+    assert _status(hutch, "s") == "running"
+    bad = hutch("start", "-a", "--detach-keys", "ctrl-1", "s", check=False)
+    assert bad.returncode == 125 and "detach" in bad.stderr
+
+
+SCRIPT = "trap 'echo got-int; exit 3' INT; echo ready; while :; do sleep 0.1; done"
+
+
+def _interrupt(hutch: Hutch, *flags: str) -> tuple[int, str]:
+    proc = subprocess.Popen(
+        [str(hutch.binary), "run", *flags, "--name", "sig", "base", "sh", "-c", SCRIPT],
+        env=hutch.env.environ(),
+        cwd=hutch.env.home,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        assert proc.stdout.readline() == "ready\n"
+        proc.send_signal(signal.SIGINT)
+        code = proc.wait(timeout=20)
+        return code, proc.stdout.read()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def test_sig_proxy_false_keeps_signals_for_hutch(hutch: Hutch, base_image: str) -> None:
+    assert base_image == "base"
+    code, out = _interrupt(hutch)  # the default forwards: the trap decides
+    assert (code, out) == (3, "got-int\n")
+    hutch("rm", "sig")
+    code, out = _interrupt(hutch, "--sig-proxy=false")
+    assert code == 130 and "got-int" not in out  # hutch itself was interrupted
+    assert _status(hutch, "sig") == "running"  # and the container never saw it

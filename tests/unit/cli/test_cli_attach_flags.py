@@ -1,0 +1,73 @@
+"""run/create/start/attach: --tz, --detach-keys and podman's --sig-proxy=false spelling."""
+
+from __future__ import annotations
+
+import pytest
+
+from hutch.api.errors import InvalidArgument
+from hutch.api.options import RunOptions
+from hutch.api.reports import ActionReport
+from hutch.cli.boolflags import rewrite
+from unit.fakes import FakeEngine, run_cli
+
+TAKES_VALUE = {"--name": True, "-e": True, "-i": False, "-t": False, "--rm": False}
+
+
+@pytest.mark.parametrize(
+    ("argv", "want"),
+    [
+        (["--sig-proxy=false", "img"], ["--no-sig-proxy", "img"]),
+        (["--sig-proxy=TRUE", "img"], ["--sig-proxy", "img"]),
+        (["--sig-proxy", "img"], ["--sig-proxy", "img"]),
+        # a value of an option is skipped, not taken for the image
+        (["--name", "x", "--sig-proxy=0", "img"], ["--name", "x", "--no-sig-proxy", "img"]),
+        (["-ite", "A=1", "--sig-proxy=f", "i"], ["-ite", "A=1", "--no-sig-proxy", "i"]),
+        (["-eA=1", "--sig-proxy=f", "i"], ["-eA=1", "--no-sig-proxy", "i"]),
+        # after the image everything is the container's command
+        (["img", "prog", "--sig-proxy=false"], ["img", "prog", "--sig-proxy=false"]),
+        (["--", "--sig-proxy=false"], ["--", "--sig-proxy=false"]),
+    ],
+)
+def test_rewrite(argv: list[str], want: list[str]) -> None:
+    assert rewrite(argv, TAKES_VALUE) == want
+
+
+def test_rewrite_refuses_other_values() -> None:
+    with pytest.raises(InvalidArgument, match="--sig-proxy 'maybe'"):
+        rewrite(["--sig-proxy=maybe", "img"], TAKES_VALUE)
+
+
+def _run(argv: list[str], mp: pytest.MonkeyPatch, cap: pytest.CaptureFixture[str]) -> RunOptions:
+    fake = FakeEngine()
+    result = run_cli(["run", *argv], fake, mp, cap)
+    assert result.code == 0, result.err
+    options = fake.only_call("run")
+    assert isinstance(options, RunOptions)
+    return options
+
+
+def test_run_flags_reach_the_options(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    options = _run(
+        ["-it", "--sig-proxy=false", "--detach-keys", "", "--tz", "local", "img", "sh"],
+        monkeypatch,
+        capsys,
+    )
+    assert options.lifecycle.sig_proxy is False
+    assert options.lifecycle.detach_keys == ""
+    assert options.timezone == "local"
+    assert options.command == ("sh",)
+    defaults = _run(["img"], monkeypatch, capsys)
+    assert defaults.lifecycle.sig_proxy is True and defaults.timezone is None
+
+
+def test_start_passes_detach_keys_and_sig_proxy(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake = FakeEngine(action_reports=[ActionReport("c", "c" * 64)])
+    argv = ["start", "-a", "--detach-keys", "ctrl-x", "--sig-proxy=false", "c"]
+    run_cli(argv, fake, monkeypatch, capsys)
+    assert fake.start_attach_flags == ("ctrl-x", False)
+    run_cli(["start", "c"], fake, monkeypatch, capsys)
+    assert fake.start_attach_flags == (None, True)
