@@ -10,7 +10,12 @@ namespace (it lives in it), connects it outward with slirp4netns (whose
 address: container names and aliases from ``RUNDIR/dns.json`` (rewritten by
 the engine, then SIGHUP), everything else forwarded to the host's resolvers
 through a socket opened *before* we left the host's namespace, so a
-loopback resolver such as 127.0.0.53 is reachable too.
+loopback resolver such as 127.0.0.53 is reachable too. The same questions
+are answered over TCP (RFC 7766: each message behind a 2-byte length), one
+thread per connection; a TCP question that is not ours is forwarded over
+TCP through a socket made by a small forked *socket maker* that stays in
+the host's namespace (a socket belongs to the namespace it was made in,
+and this process cannot ``setns`` back into the host's).
 
 Standard library only; started detached by ``hutch.net.rootless.ensure``.
 """
@@ -24,7 +29,9 @@ import select
 import shutil
 import signal
 import socket
+import struct
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -35,7 +42,12 @@ from hutch.net import dns
 SLIRP_ADDRESS = "10.0.2.100"  # the namespace's own address on slirp4netns's tap0
 TAP = "tap0"
 _FORWARD_TIMEOUT = 5.0
+_TCP_IDLE = 10.0  # RFC 7766 asks servers to close idle connections after seconds
+_TCP_CLIENTS = 64
 IP_FREEBIND = 15
+IPV6_FREEBIND = 78
+# the name servers to forward to instead of resolv.conf's: "ADDR[:PORT],..." ([v6]:PORT)
+UPSTREAM_ENV = "HUTCH_DNS_UPSTREAM"
 
 
 def upstream_servers(resolv: str) -> list[str]:
@@ -47,10 +59,95 @@ def upstream_servers(resolv: str) -> list[str]:
     return out or ["127.0.0.1"]
 
 
+def parse_upstream(text: str) -> list[tuple[str, int]]:
+    """``ADDR[:PORT]`` items, comma separated; an IPv6 address with a port is bracketed."""
+    out = []
+    for item in filter(None, (i.strip() for i in text.split(","))):
+        if item.startswith("["):
+            host, _, port = item[1:].partition("]")
+            port = port.removeprefix(":")
+        elif item.count(":") == 1:
+            host, _, port = item.partition(":")
+        else:
+            host, port = item, ""
+        out.append((host, int(port) if port else 53))
+    return out
+
+
+class SocketMaker:
+    """Sockets of the host's network namespace, on demand, from a forked child.
+
+    The child is forked before the process leaves the host's namespace and
+    stays there; it answers each request on a socket pair with a new TCP
+    socket (SCM_RIGHTS) and ends when the pair is closed, that is, with us.
+    """
+
+    def __init__(self) -> None:
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child
+            ours.close()
+            keep = theirs.fileno()
+            # nothing else of ours (the ready pipe above all) may stay open here
+            os.closerange(3, keep)
+            os.closerange(keep + 1, 1 << 16)
+            try:
+                self._serve(theirs)
+            finally:
+                os._exit(0)
+        theirs.close()
+        self.pid = pid
+        self._sock = ours
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _serve(chan: socket.socket) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        while request := chan.recv(16):
+            family = socket.AF_INET6 if request == b"6" else socket.AF_INET
+            with socket.socket(family, socket.SOCK_STREAM) as made:
+                socket.send_fds(chan, [b"s"], [made.fileno()])
+
+    def tcp(self, family: int) -> socket.socket:
+        with self._lock:
+            self._sock.send(b"6" if family == socket.AF_INET6 else b"4")
+            _msg, fds, _flags, _addr = socket.recv_fds(self._sock, 16, 1)
+        if not fds:
+            raise OSError("the socket maker is gone")
+        return socket.socket(fileno=fds[0])
+
+
+def _recv_exact(sock: socket.socket, size: int) -> bytes:
+    data = b""
+    while len(data) < size:
+        chunk = sock.recv(size - len(data))
+        if not chunk:
+            raise ConnectionError("closed")
+        data += chunk
+    return data
+
+
+def read_tcp_message(sock: socket.socket) -> bytes:
+    (size,) = struct.unpack("!H", _recv_exact(sock, 2))
+    return _recv_exact(sock, size)
+
+
+def tcp_message(data: bytes) -> bytes:
+    return struct.pack("!H", len(data)) + data
+
+
 class Responder:
-    def __init__(self, rundir: Path, upstream: list[str]) -> None:
+    def __init__(
+        self,
+        rundir: Path,
+        upstream: list[str] | list[tuple[str, int]],
+        maker: SocketMaker | None = None,
+    ) -> None:
         self.rundir = rundir
-        self.upstream = upstream
+        self.upstream = [u if isinstance(u, tuple) else (u, 53) for u in upstream]
+        self.maker = maker
+        self.tcp_listeners: dict[str, tuple[socket.socket, str]] = {}
+        self.tcp_clients = threading.BoundedSemaphore(_TCP_CLIENTS)
         # sockets of the host's namespace, for forwarding
         self.out4 = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self.out6: socket.socket | None = None
@@ -68,23 +165,65 @@ class Responder:
             config = {"networks": []}
         self.networks = {n["name"]: n for n in config["networks"] if n.get("dns", True)}
         wanted = {str(n["gateway"]): name for name, n in self.networks.items()}
-        for gateway in list(self.listeners):
-            if gateway not in wanted:
-                self.listeners.pop(gateway)[0].close()
-        for gateway, name in wanted.items():
-            if gateway in self.listeners:
-                self.listeners[gateway] = (self.listeners[gateway][0], name)
-                continue
-            family = socket.AF_INET6 if ":" in gateway else socket.AF_INET
-            s = socket.socket(family, socket.SOCK_DGRAM)
-            # the bridge (and its address) appears with the network's first container
-            s.setsockopt(socket.SOL_IP, IP_FREEBIND, 1)
+        for table, kind in ((self.listeners, socket.SOCK_DGRAM), (self.tcp_listeners, 0)):
+            for gateway in list(table):
+                if gateway not in wanted:
+                    table.pop(gateway)[0].close()
+            for gateway, name in wanted.items():
+                if gateway in table:
+                    table[gateway] = (table[gateway][0], name)
+                    continue
+                s = _listen(gateway, kind or socket.SOCK_STREAM)
+                if s is not None:
+                    table[gateway] = (s, name)
+
+    def tcp_accept(self, listener: socket.socket, network: str) -> None:
+        try:
+            conn, addr = listener.accept()
+        except OSError:
+            return
+        if not self.tcp_clients.acquire(blocking=False):
+            conn.close()  # too many at once: the client retries or falls back
+            return
+        threading.Thread(
+            target=self._tcp_client, args=(conn, network, str(addr[0])), daemon=True
+        ).start()
+
+    def _tcp_client(self, conn: socket.socket, network: str, client: str) -> None:
+        """Answer each message of one connection until the client closes or idles."""
+        try:
+            with conn:
+                conn.settimeout(_TCP_IDLE)
+                while True:
+                    data = read_tcp_message(conn)
+                    reply = self.resolve(data, network, client)
+                    if reply is None:
+                        q = dns.parse_query(data)
+                        if q is None:
+                            return
+                        reply = self._forward_tcp(data, q)
+                    conn.sendall(tcp_message(reply))
+        except (OSError, ConnectionError, struct.error):
+            pass
+        finally:
+            self.tcp_clients.release()
+
+    def _forward_tcp(self, data: bytes, q: dns.Question) -> bytes:
+        if self.maker is None:
+            return dns.error(data, q, dns.SERVFAIL)
+        for server, port in self.upstream:
+            family = socket.AF_INET6 if ":" in server else socket.AF_INET
             try:
-                s.bind((gateway, 53))
-            except OSError:
-                s.close()
+                with self.maker.tcp(family) as out:
+                    out.settimeout(_FORWARD_TIMEOUT)
+                    out.connect((server, port))
+                    out.sendall(tcp_message(data))
+                    answer = read_tcp_message(out)
+            except (OSError, ConnectionError, struct.error):
                 continue
-            self.listeners[gateway] = (s, name)
+            if dns.message_id(answer) == q.id:
+                return answer
+        return dns.error(data, q, dns.SERVFAIL)
 
     def sockets(self) -> list[socket.socket]:
         out = [s for s, _ in self.listeners.values()] + [self.out4]
@@ -98,20 +237,27 @@ class Responder:
         q = dns.parse_query(data)
         if q is None:
             return
-        net = self.networks.get(network, {})
+        reply = self.resolve(data, network, str(addr[0]))
+        if reply is not None:
+            with contextlib.suppress(OSError):
+                sock.sendto(reply, addr)
+            return
+        self._forward(sock, addr, data, q.id)
+
+    def resolve(self, data: bytes, network: str, client: str) -> bytes | None:
+        """Our answer to a query (UDP or TCP); None: not ours, forward it."""
+        q = dns.parse_query(data)
+        if q is None:
+            return None
         name = q.name
         for suffix in (".dns.hutch", ".dns.podman"):
             name = name.removesuffix(suffix)
-        found = self.lookup(network, str(addr[0]), name)
+        found = self.lookup(network, client, name)
         if found:
-            with contextlib.suppress(OSError):
-                sock.sendto(dns.answer(data, q, found), addr)
-            return
-        if net.get("internal"):
-            with contextlib.suppress(OSError):
-                sock.sendto(dns.error(data, q, dns.NXDOMAIN), addr)
-            return
-        self._forward(sock, addr, data, q.id)
+            return dns.answer(data, q, found)
+        if self.networks.get(network, {}).get("internal"):
+            return dns.error(data, q, dns.NXDOMAIN)
+        return None
 
     def lookup(self, network: str, client: str, name: str) -> list[str]:
         """The name on any network the asking container is on (as aardvark-dns does):
@@ -137,10 +283,10 @@ class Responder:
         new_id = self.next_id
         self.next_id = self.next_id % 65535 + 1
         self.pending[new_id] = (sock, addr, ident, now + _FORWARD_TIMEOUT)
-        server = self.upstream[0]
+        server, port = self.upstream[0]
         out = self.out6 if ":" in server and self.out6 else self.out4
         with contextlib.suppress(OSError):
-            out.sendto(dns.with_id(data, new_id), (server, 53))
+            out.sendto(dns.with_id(data, new_id), (server, port))
 
     def reply(self, out: socket.socket) -> None:
         try:
@@ -152,6 +298,26 @@ class Responder:
             sock, addr, ident, _ = entry
             with contextlib.suppress(OSError):
                 sock.sendto(dns.with_id(data, ident), addr)
+
+
+def _listen(gateway: str, kind: int) -> socket.socket | None:
+    family = socket.AF_INET6 if ":" in gateway else socket.AF_INET
+    s = socket.socket(family, kind)
+    # the bridge (and its address) appears with the network's first container
+    if family == socket.AF_INET6:
+        s.setsockopt(socket.IPPROTO_IPV6, IPV6_FREEBIND, 1)
+    else:
+        s.setsockopt(socket.SOL_IP, IP_FREEBIND, 1)
+    if kind == socket.SOCK_STREAM:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        s.bind((gateway, 53))
+        if kind == socket.SOCK_STREAM:
+            s.listen(16)
+    except OSError:
+        s.close()
+        return None
+    return s
 
 
 def _make_namespace() -> tuple[int, int]:
@@ -238,10 +404,14 @@ def _run(argv: list[str]) -> None:
 def main(rundir: Path, ready_fd: int) -> None:
     rundir.mkdir(parents=True, exist_ok=True)
     signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
-    upstream = upstream_servers(
-        Path("/etc/resolv.conf").read_text() if Path("/etc/resolv.conf").exists() else ""
-    )
-    responder = Responder(rundir, upstream)  # its forwarding sockets stay in the host's namespace
+    upstream: list[tuple[str, int]] = parse_upstream(os.environ.get(UPSTREAM_ENV, ""))
+    if not upstream:
+        resolv = Path("/etc/resolv.conf")
+        upstream = [
+            (u, 53) for u in upstream_servers(resolv.read_text() if resolv.exists() else "")
+        ]
+    # its forwarding sockets, and the socket maker, stay in the host's namespace
+    responder = Responder(rundir, upstream, SocketMaker())
     _child, ns_fd = _make_namespace()
     slirp_pid, _exit_w = _start_slirp(ns_fd, rundir)
     sc.setns(ns_fd, sc.CLONE_NEWNET)
@@ -257,7 +427,8 @@ def main(rundir: Path, ready_fd: int) -> None:
     os.close(ready_fd)
     while True:
         listeners = {s: name for s, name in responder.listeners.values()}
-        readers: list[Any] = [wake_r, *responder.sockets()]
+        tcp = {s: name for s, name in responder.tcp_listeners.values()}
+        readers: list[Any] = [wake_r, *responder.sockets(), *tcp]
         try:
             ready, _, _ = select.select(readers, [], [], 30.0)
         except InterruptedError:
@@ -266,12 +437,17 @@ def main(rundir: Path, ready_fd: int) -> None:
             with contextlib.suppress(BlockingIOError):
                 os.read(wake_r, 512)
             done, _status = os.waitpid(slirp_pid, os.WNOHANG)
+            assert responder.maker is not None
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(responder.maker.pid, os.WNOHANG)  # reaped, should it ever end
             if done:
                 os._exit(1)  # no way out any more: let the next command start afresh
             responder.reload()
             continue
         for s in ready:
-            if s in listeners:
+            if s in tcp:
+                responder.tcp_accept(s, tcp[s])
+            elif s in listeners:
                 responder.query(s, listeners[s])
             elif isinstance(s, socket.socket):
                 responder.reply(s)
