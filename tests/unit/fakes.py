@@ -64,7 +64,7 @@ from hutch.api.reports import (
 )
 from hutch.api.reports_files import Change, CommitReport
 from hutch.api.reports_images import HistoryLine, PruneReport, PullReport, PushReport
-from hutch.api.reports_lifecycle import HealthReport, TopReport
+from hutch.api.reports_lifecycle import ExecReport, HealthReport, TopReport
 from hutch.api.reports_resources import StatsReport
 
 
@@ -185,9 +185,9 @@ class FakeEngine:
     def container_cleanup(self, container_id: str) -> None:
         self._record("container_cleanup", container_id)
 
-    def exec_container(self, options: ExecOptions) -> int | None:
+    def exec_container(self, options: ExecOptions) -> ExecReport:
         self._record("exec_container", options)
-        return None if options.detach else self.run_status
+        return ExecReport("e" * 64, None if options.detach else self.run_status)
 
     def attach(self, options: AttachOptions) -> int:
         self._record("attach", options)

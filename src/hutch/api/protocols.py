@@ -41,7 +41,7 @@ from hutch.api.reports import (
 )
 from hutch.api.reports_files import Change, CommitReport
 from hutch.api.reports_images import HistoryLine, PruneReport, PullReport, PushReport
-from hutch.api.reports_lifecycle import HealthReport, TopReport
+from hutch.api.reports_lifecycle import ExecReport, HealthReport, TopReport
 
 
 class ImageEngine(Protocol):
@@ -120,7 +120,7 @@ class ContainerEngine(Protocol):
 
     def container_cleanup(self, container_id: str) -> None: ...
 
-    def exec_container(self, options: ExecOptions) -> int | None: ...
+    def exec_container(self, options: ExecOptions) -> ExecReport: ...
 
     def attach(self, options: AttachOptions) -> int: ...
 

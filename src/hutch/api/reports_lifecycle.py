@@ -18,3 +18,11 @@ class HealthReport:
     status: str  # healthy, unhealthy, starting
     exit_code: int  # of the check that just ran
     output: str
+
+
+@dataclass(frozen=True)
+class ExecReport:
+    """One exec session: its id (podman prints it for ``exec -d``) and exit code."""
+
+    session_id: str
+    exit_code: int | None  # None: detached, still running

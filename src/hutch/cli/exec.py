@@ -65,8 +65,11 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
             detach=detach,
             detach_keys=detach_keys,
         )
-        code = state_of(ctx).engine().exec_container(options)
-        raise typer.Exit(0 if code is None else code)
+        report = state_of(ctx).engine().exec_container(options)
+        if report.exit_code is None:
+            print(report.session_id)  # as podman exec -d
+            return
+        raise typer.Exit(report.exit_code)
 
     for target in (app, container_app):
         target.command("exec", context_settings=EXEC_CONTEXT)(exec_)

@@ -57,7 +57,7 @@ if TYPE_CHECKING:
     )
     from hutch.api.reports_files import Change, CommitReport
     from hutch.api.reports_images import HistoryLine, PruneReport, PullReport, PushReport
-    from hutch.api.reports_lifecycle import HealthReport, TopReport
+    from hutch.api.reports_lifecycle import ExecReport, HealthReport, TopReport
     from hutch.api.reports_resources import StatsReport
     from hutch.engine.build import BuildService
     from hutch.engine.container_admin import ContainerAdmin
@@ -270,7 +270,7 @@ class LocalEngine:
     def container_cleanup(self, container_id: str) -> None:
         self._containers.container_cleanup(container_id)
 
-    def exec_container(self, options: ExecOptions) -> int | None:
+    def exec_container(self, options: ExecOptions) -> ExecReport:
         return self._lifecycle.exec_container(options)
 
     def attach(self, options: AttachOptions) -> int:

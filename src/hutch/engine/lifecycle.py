@@ -19,7 +19,7 @@ from typing import Any
 from hutch.api.errors import Conflict, HutchError, InvalidArgument
 from hutch.api.options_lifecycle import AttachOptions, ExecOptions
 from hutch.api.reports import ActionReport
-from hutch.api.reports_lifecycle import HealthReport, TopReport
+from hutch.api.reports_lifecycle import ExecReport, HealthReport, TopReport
 from hutch.engine import container_state as cs
 from hutch.engine.context import EngineContext
 from hutch.engine.exec import ExecService, container_spec, running_container
@@ -30,6 +30,7 @@ from hutch.runtime import state as st
 from hutch.runtime.detachkeys import parse_detach_keys
 from hutch.runtime.ids import map_to_host
 from hutch.runtime.relay import Detached, relay
+from hutch.util.ids import new_id
 
 FORWARDED_SIGNALS = (
     signals.SIGINT,
@@ -52,8 +53,9 @@ class LifecycleService:
     def __init__(self, ctx: EngineContext) -> None:
         self._ctx = ctx
 
-    def exec_container(self, options: ExecOptions) -> int | None:
-        return ExecService(self._ctx).exec(options)
+    def exec_container(self, options: ExecOptions) -> ExecReport:
+        # Every session gets podman's kind of id; only exec -d shows it.
+        return ExecReport(new_id(), ExecService(self._ctx).exec(options))
 
     # -- attach ------------------------------------------------------------------
 

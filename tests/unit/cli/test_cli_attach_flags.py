@@ -71,3 +71,13 @@ def test_start_passes_detach_keys_and_sig_proxy(
     assert fake.start_attach_flags == ("ctrl-x", False)
     run_cli(["start", "c"], fake, monkeypatch, capsys)
     assert fake.start_attach_flags == (None, True)
+
+
+def test_exec_detach_prints_the_session_id(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake = FakeEngine(run_status=4)
+    result = run_cli(["exec", "-d", "c", "true"], fake, monkeypatch, capsys)
+    assert (result.code, result.out) == (0, "e" * 64 + "\n")
+    result = run_cli(["exec", "c", "false"], fake, monkeypatch, capsys)
+    assert (result.code, result.out) == (4, "")
