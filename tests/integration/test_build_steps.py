@@ -104,7 +104,7 @@ def test_onbuild_triggers_run_in_the_child(hutch: Hutch, base_image: str, tmp_pa
         {},
         containerfile="FROM base\nONBUILD RUN echo triggered > /onbuild.txt\n",
     )
-    build(hutch, parent, "-t", "parent")
+    build(hutch, parent, "-t", "parent", "--format", "docker")  # OCI has no OnBuild
     assert inspect(hutch, "parent")["Config"]["OnBuild"] == ["RUN echo triggered > /onbuild.txt"]
     assert hutch("run", "--rm", "parent", "ls", "/onbuild.txt", check=False).returncode != 0
     child = write_context(tmp_path / "child", {}, containerfile="FROM parent\nRUN true\n")

@@ -21,7 +21,7 @@ class BuildOptions:
     layers: bool = True
     squash: bool = False
     iidfile: str | None = None
-    format: str = "oci"
+    format: str | None = None  # oci or docker; None: $BUILDAH_FORMAT, else oci
     secrets: tuple[str, ...] = ()  # "id=NAME,src=PATH" (also env=VAR)
     platform: str | None = None
     timestamp: int | None = None  # seconds since the epoch; SOURCE_DATE_EPOCH otherwise

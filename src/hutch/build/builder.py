@@ -74,6 +74,7 @@ class BuildRequest:
     secrets: Mapping[str, Path] = field(default_factory=dict)
     platform: tuple[str, str, str | None] = ("linux", "amd64", None)
     quiet: bool = False
+    format: str = "oci"  # the final image's manifest: oci or docker (schema 2)
 
 
 @dataclass
@@ -170,7 +171,9 @@ class Builder:
             config = replace(
                 config, config=replace(config.config, labels=tuple(sorted(labels.items())))
             )
-        record = self.host.store_image(config, final.layers, names)
+        if self.request.format == "oci":
+            config = replace(config, config=_drop_docker_only(config.config))
+        record = self.host.store_image(config, final.layers, names, self.request.format)
         self.progress.say(f"--> {record.id[:12]}")
         for name in names:
             self.progress.say(f"Successfully tagged {name}")
@@ -367,6 +370,25 @@ class Builder:
         root = work_root(tmp, self.host.layers_dir, layers)
         with self.host.mounted(root.rootfs(self.host.driver)):
             yield root.merged
+
+
+def _drop_docker_only(config: ContainerConfig) -> ContainerConfig:
+    """What an OCI image config has no field for goes, with podman's warnings."""
+    warnings = []
+    if config.healthcheck is not None:
+        warnings.append("HEALTHCHECK is not supported for OCI image format and will be ignored.")
+    if config.shell:
+        warnings.append(
+            f"SHELL is not supported for OCI image format, [{' '.join(config.shell)}] "
+            "will be ignored."
+        )
+    warnings.extend(
+        f"ONBUILD is not supported for OCI image format, {trigger} will be ignored."
+        for trigger in config.on_build
+    )
+    for text in warnings:
+        print(f"WARN: {text} Must use `docker` format", file=sys.stderr)
+    return replace(config, healthcheck=None, shell=(), on_build=())
 
 
 def _stands_on(found: ImageConfig, parent: ImageConfig, config: ContainerConfig) -> bool:

@@ -58,8 +58,14 @@ class BuildHost(Protocol):
     def layer_infos(self, diff_ids: Sequence[str]) -> list[LayerInfo]: ...
 
     def store_image(
-        self, config: ImageConfig, layers: Sequence[LayerInfo], names: Sequence[str]
-    ) -> ImageRecord: ...
+        self,
+        config: ImageConfig,
+        layers: Sequence[LayerInfo],
+        names: Sequence[str],
+        manifest_format: str = "oci",
+    ) -> ImageRecord:
+        """Record an image (``manifest_format``: ``oci`` or ``docker`` schema 2)."""
+        ...
 
     def attach_socket(self, container_id: str) -> Path: ...
 

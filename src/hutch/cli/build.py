@@ -97,8 +97,11 @@ def register(app: typer.Typer, image_app: typer.Typer, buildx_app: typer.Typer) 
             str | None, typer.Option("--iidfile", help="Write the image id to this file.")
         ] = None,
         format_: Annotated[
-            str, typer.Option("--format", help="Image format: oci or docker.")
-        ] = "oci",
+            str | None,
+            typer.Option(
+                "--format", help="Image format: oci (default, or $BUILDAH_FORMAT) or docker."
+            ),
+        ] = None,
         secret: Annotated[
             list[str] | None,
             typer.Option("--secret", help="A secret for RUN --mount=type=secret: id=ID,src=PATH."),

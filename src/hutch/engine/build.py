@@ -118,11 +118,15 @@ class LocalBuildHost:
         return out
 
     def store_image(
-        self, config: ImageConfig, layers: Sequence[LayerInfo], names: Sequence[str]
+        self,
+        config: ImageConfig,
+        layers: Sequence[LayerInfo],
+        names: Sequence[str],
+        manifest_format: str = "oci",
     ) -> ImageRecord:
         from hutch.engine.imagewrite import store_image
 
-        return store_image(self._ctx, config, layers, names)
+        return store_image(self._ctx, config, layers, names, manifest_format=manifest_format)
 
     def attach_socket(self, container_id: str) -> Path:
         return self._ctx.paths.attach_socket(container_id)
@@ -154,6 +158,10 @@ class BuildService:
 
     def build(self, options: BuildOptions) -> BuildReport:
         _validate(options)
+        # podman's default comes from $BUILDAH_FORMAT when --format is not given
+        image_format = options.format or os.environ.get("BUILDAH_FORMAT") or "oci"
+        if image_format not in ("oci", "docker"):
+            raise InvalidArgument(f"invalid BUILDAH_FORMAT {image_format!r}: use oci or docker")
         names = tuple(_full_name(tag) for tag in options.tags)
         build_args = _build_args(options.build_args)
         labels = dict(_key_value(item, "--label") for item in options.labels)
@@ -184,6 +192,7 @@ class BuildService:
                 secrets=secrets,
                 platform=(platform.os, platform.architecture, platform.variant),
                 quiet=options.quiet,
+                format=image_format,
             )
             host = LocalBuildHost(self._ctx, options.quiet)
             record = Builder(host, request, Progress(options.quiet)).build()
@@ -216,7 +225,7 @@ def _validate(options: BuildOptions) -> None:
         raise InvalidArgument(
             f"invalid --pull {options.pull!r}: use {', '.join(PULL_POLICIES)} (or true/false)"
         )
-    if options.format not in ("oci", "docker"):
+    if options.format is not None and options.format not in ("oci", "docker"):
         raise InvalidArgument(f"invalid --format {options.format!r}: use oci or docker")
     if options.platform:
         host = host_platform()

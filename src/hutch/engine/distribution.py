@@ -36,9 +36,13 @@ from hutch.oci.reference import Reference, parse_reference
 from hutch.store.layers import LayerInfo
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from hutch.engine.pushconvert import Converted
     from hutch.registry.client import RegistryClient
     from hutch.registry.progress import Blob, Progress
     from hutch.registry.registries_conf import RegistriesConf
+    from hutch.store.images import ImageRecord
 
 WORKERS = 4
 BLOB_ATTEMPTS = 3
@@ -347,7 +351,27 @@ class Distribution:
             raise InvalidArgument(f"{destination}: cannot push to a digest reference")
         progress = self._progress(options.quiet)
         client = self.client(ref.registry, options.access)
-        manifest_raw = image.manifest_raw
+        from hutch.engine.pushconvert import gzip_plain_layers
+        from hutch.store.layers import remove_tree
+
+        convert_dir = self._ctx.layers.new_tmp()
+        try:
+            # a Docker schema 2 image: its plain-tar layers travel gzipped
+            converted = gzip_plain_layers(image.manifest_raw, self._ctx.layers, convert_dir)
+            return self._push_manifest(options, image, ref, client, progress, converted)
+        finally:
+            remove_tree(convert_dir)
+
+    def _push_manifest(
+        self,
+        options: PushOptions,
+        image: ImageRecord,
+        ref: Reference,
+        client: RegistryClient,
+        progress: Progress,
+        converted: Converted,
+    ) -> PushReport:
+        manifest_raw = converted.manifest_raw
         manifest = parse_manifest(manifest_raw)
         assert isinstance(manifest, ImageManifest)
         sources = [
@@ -358,7 +382,8 @@ class Distribution:
         progress.line("Getting image source signatures")
 
         def push_layer(desc: Descriptor) -> None:
-            self._push_blob(client, ref.repository, desc, "blob", progress, sources)
+            path = converted.blobs.get(str(desc.digest))
+            self._push_blob(client, ref.repository, desc, "blob", progress, sources, path)
 
         with ThreadPoolExecutor(max_workers=WORKERS) as pool:
             list(pool.map(push_layer, manifest.layers))
@@ -377,10 +402,11 @@ class Distribution:
         kind: str,
         progress: Progress,
         sources: Sequence[Reference],
+        path: Path | None = None,
     ) -> None:
         from hutch.registry.challenge import repository_scope
 
-        path = self._ctx.layers.blob_path(str(desc.digest))
+        path = path or self._ctx.layers.blob_path(str(desc.digest))
         if not path.is_file():
             raise NoSuchObject(f"blob {desc.digest} of the image is missing from storage")
         size = path.stat().st_size

@@ -6,10 +6,12 @@ the same way (an OCI manifest naming each layer's blob).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
 from hutch.engine.context import EngineContext
 from hutch.engine.images import build_manifest
+from hutch.oci import mediatypes as mt
 from hutch.oci.digest import sha256_of
 from hutch.oci.image import ImageConfig
 from hutch.store.images import ImageRecord
@@ -23,14 +25,60 @@ def store_image(
     names: Sequence[str],
     *,
     manifest_raw: bytes | None = None,
+    manifest_format: str = "oci",
 ) -> ImageRecord:
     """Store an image whose layers are already in the layer store.
 
     ``manifest_raw`` keeps a pulled image's own manifest (its digest is what
-    the registry knows); otherwise an OCI manifest is made for it.
+    the registry knows); otherwise an OCI manifest is made for it, or a
+    Docker schema 2 one with ``manifest_format="docker"`` (``build --format
+    docker``). A made manifest replaces the one of an image stored before with
+    the same config: the last build of an image decides its format.
     """
     config_raw = config.to_bytes()
-    return store_image_raw(ctx, config_raw, layers, names, manifest_raw=manifest_raw)
+    if manifest_raw is not None:
+        return store_image_raw(ctx, config_raw, layers, names, manifest_raw=manifest_raw)
+    if manifest_format == "docker":
+        made = docker_manifest(config_raw, layers)
+    else:
+        made = build_manifest(config_raw, list(layers))
+    record = store_image_raw(ctx, config_raw, layers, names, manifest_raw=made)
+    if record.manifest_raw != made:
+        record = ctx.images.set_manifest(record.id, made, str(sha256_of(made)))
+    return record
+
+
+_DOCKER_LAYER = {
+    mt.OCI_LAYER_GZIP: mt.DOCKER_LAYER_GZIP,
+    mt.OCI_LAYER_ZSTD: mt.DOCKER_LAYER_ZSTD,
+    mt.OCI_LAYER_TAR: mt.DOCKER_LAYER_TAR,
+}
+
+
+def docker_manifest(config_raw: bytes, layers: Sequence[LayerInfo]) -> bytes:
+    """A Docker image manifest v2 schema 2 for ``config_raw`` and ``layers``.
+
+    Stored uncompressed layers are named ``rootfs.diff.tar`` here; a push
+    gzips them and names them ``rootfs.diff.tar.gzip`` (``engine/pushconvert.py``).
+    """
+    manifest = {
+        "schemaVersion": 2,
+        "mediaType": mt.DOCKER_MANIFEST,
+        "config": {
+            "mediaType": mt.DOCKER_CONFIG,
+            "digest": str(sha256_of(config_raw)),
+            "size": len(config_raw),
+        },
+        "layers": [
+            {
+                "mediaType": _DOCKER_LAYER.get(layer.media_type, layer.media_type),
+                "digest": layer.blob_digest,
+                "size": layer.blob_size,
+            }
+            for layer in layers
+        ],
+    }
+    return json.dumps(manifest, separators=(",", ":"), sort_keys=True).encode()
 
 
 def store_image_raw(

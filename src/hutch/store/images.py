@@ -81,6 +81,17 @@ class ImageStore:
         assert record is not None
         return record
 
+    def set_manifest(self, image_id: str, manifest_raw: bytes, digest: str) -> ImageRecord:
+        """Give a stored image another manifest for the same config and layers."""
+        with transaction(self._conn) as c:
+            c.execute(
+                "UPDATE images SET manifest = ?, digest = ? WHERE id = ?",
+                (manifest_raw, digest, image_id),
+            )
+        record = self.get(image_id)
+        assert record is not None
+        return record
+
     def get(self, image_id: str) -> ImageRecord | None:
         row = self._conn.execute("SELECT * FROM images WHERE id = ?", (image_id,)).fetchone()
         return self._record(row) if row else None

@@ -1,0 +1,101 @@
+"""``build --format``: OCI drops what only Docker's config has; docker makes schema 2 images."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import tarfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from build_helpers import build, cache_hits, image_id, inspect, write_context
+from harness import Hutch
+from registry_helpers import Registry, get_blob, get_manifest, running_registry
+
+FILE = """\
+FROM base
+SHELL ["/bin/sh", "-ec"]
+RUN echo built > /built
+HEALTHCHECK --interval=5s CMD true
+ONBUILD RUN echo child
+STOPSIGNAL SIGUSR1
+"""
+
+DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json"
+
+
+@pytest.fixture
+def registry(tmp_path: Path) -> Iterator[Registry]:
+    with running_registry(tmp_path / "registry", "plain") as reg:
+        yield reg
+
+
+def test_oci_format_drops_docker_only_fields_with_podmans_warnings(
+    hutch: Hutch, base_image: str, tmp_path: Path
+) -> None:
+    context = write_context(tmp_path / "ctx", {}, containerfile=FILE)
+    result = build(hutch, context, "-t", "ocimg")
+    assert (
+        "HEALTHCHECK is not supported for OCI image format and will be ignored. "
+        "Must use `docker` format" in result.stderr
+    )
+    assert "SHELL is not supported for OCI image format, [/bin/sh -ec] will be ignored" in (
+        result.stderr
+    )
+    assert "ONBUILD is not supported for OCI image format, RUN echo child" in result.stderr
+    config = inspect(hutch, "ocimg")["Config"]
+    assert not config.get("Healthcheck")
+    assert not config.get("Shell")
+    assert not config.get("OnBuild")
+    assert config["StopSignal"] == "SIGUSR1"  # the OCI config has this one
+
+
+def test_docker_format_keeps_them_and_pushes_schema_2(
+    hutch: Hutch, base_image: str, tmp_path: Path, registry: Registry
+) -> None:
+    context = write_context(tmp_path / "ctx", {}, containerfile=FILE)
+    oci = build(hutch, context, "-t", "dimg")
+    result = build(hutch, context, "--format", "docker", "-t", "dimg")
+    assert "not supported for OCI" not in result.stderr
+    assert cache_hits(result) == 5  # the same steps; only the final image differs
+    assert image_id(result) != image_id(oci)
+    config = inspect(hutch, "dimg")["Config"]
+    assert config["Healthcheck"]["Test"] == ["CMD-SHELL", "true"]
+    assert config["Shell"] == ["/bin/sh", "-ec"]
+    assert config["OnBuild"] == ["RUN echo child"]
+    assert config["StopSignal"] == "SIGUSR1"
+
+    ref = registry.ref("test/docker:1")
+    hutch("push", "--tls-verify=false", "dimg", ref)
+    manifest = json.loads(get_manifest(registry, "test/docker", "1"))
+    assert manifest["mediaType"] == DOCKER_MANIFEST
+    assert manifest["config"]["mediaType"] == "application/vnd.docker.container.image.v1+json"
+    layer_types = {layer["mediaType"] for layer in manifest["layers"]}
+    assert layer_types == {"application/vnd.docker.image.rootfs.diff.tar.gzip"}
+    assert manifest["config"]["digest"] == f"sha256:{image_id(result)}"
+    # the top layer (the RUN) is a gzip of a tar holding /built, and the config keeps
+    # the docker-only fields
+    top = get_blob(registry, "test/docker", manifest["layers"][-1]["digest"])
+    with tarfile.open(fileobj=io.BytesIO(gzip.decompress(top))) as archive:
+        assert "built" in archive.getnames()
+    pushed_config = json.loads(get_blob(registry, "test/docker", manifest["config"]["digest"]))
+    assert pushed_config["config"]["Healthcheck"]["Test"] == ["CMD-SHELL", "true"]
+
+    # what came back from the registry runs, with its health check
+    hutch("rmi", "-f", "dimg")
+    hutch("pull", "--tls-verify=false", ref)
+    assert hutch("run", "--rm", ref, "cat", "/built").stdout == "built\n"
+    assert inspect(hutch, ref)["Config"]["Healthcheck"]["Test"] == ["CMD-SHELL", "true"]
+
+
+def test_buildah_format_variable_picks_the_default(
+    hutch: Hutch, base_image: str, tmp_path: Path
+) -> None:
+    context = write_context(tmp_path / "ctx", {}, containerfile=FILE)
+    result = build(hutch, context, "-t", "envfmt", env={"BUILDAH_FORMAT": "docker"})
+    assert "not supported for OCI" not in result.stderr
+    assert inspect(hutch, "envfmt")["Config"]["Shell"] == ["/bin/sh", "-ec"]
+    bad = build(hutch, context, "--format", "v2s2", check=False)
+    assert bad.returncode == 125 and "invalid --format" in bad.stderr
