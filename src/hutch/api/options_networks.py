@@ -35,6 +35,7 @@ class NetworkMember:
     interface: str
     mac: str
     aliases: tuple[str, ...] = ()
+    address6: str = ""  # on a dual-stack network
 
 
 @dataclass(frozen=True)

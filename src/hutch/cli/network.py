@@ -46,7 +46,12 @@ def json_of(net: NetworkSummary) -> dict[str, Any]:
                 "name": m.name,
                 "interfaces": {
                     m.interface: {
-                        "subnets": [{"ipnet": m.address, "gateway": net.subnets[0].gateway}],
+                        "subnets": [{"ipnet": m.address, "gateway": net.subnets[0].gateway}]
+                        + [
+                            {"ipnet": m.address6, "gateway": s.gateway}
+                            for s in net.subnets[1:]
+                            if m.address6
+                        ],
                         "mac_address": m.mac,
                     }
                 },
@@ -89,7 +94,8 @@ def register(app: typer.Typer) -> None:
             str, typer.Option("--driver", "-d", help="Network driver (only bridge).")
         ] = "bridge",
         subnet: Annotated[
-            list[str] | None, typer.Option("--subnet", help="Subnet in CIDR form (IPv4).")
+            list[str] | None,
+            typer.Option("--subnet", help="Subnet in CIDR form (one IPv4, one IPv6)."),
         ] = None,
         gateway: Annotated[
             list[str] | None, typer.Option("--gateway", help="Gateway address of the subnet.")
@@ -102,7 +108,8 @@ def register(app: typer.Typer) -> None:
             bool, typer.Option("--internal", help="No route out of the network.")
         ] = False,
         ipv6: Annotated[
-            bool, typer.Option("--ipv6", help="Enable IPv6 (not supported yet).")
+            bool,
+            typer.Option("--ipv6", help="Dual stack: an IPv6 subnet too (a ULA /64 by default)."),
         ] = False,
         label: Annotated[
             list[str] | None, typer.Option("--label", help="Set a label (KEY=VALUE).")

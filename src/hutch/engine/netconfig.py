@@ -160,6 +160,8 @@ def hosts_text(options: RunOptions, net: NetworkSpec, hostname: str, name: str) 
     elif net.mode == "bridge" and net.attachments:
         # the rootless namespace's slirp4netns leads 10.0.2.2 to the host's loopback
         text = _LOCALHOST + f"{net.attachments[0].address}\t{hostname} {name}\n"
+        if net.attachments[0].address6:
+            text += f"{net.attachments[0].address6}\t{hostname} {name}\n"
         text += f"{PRIVATE_GATEWAY}\t{HOST_ALIASES}\n"
     else:
         text = _LOCALHOST + f"127.0.1.1\t{hostname} {name}\n"

@@ -39,7 +39,7 @@ from hutch.engine.netquery import network_of
 from hutch.net import rootless
 from hutch.runtime.spec_io import spec_from_json, spec_to_json
 from hutch.runtime.spec_network import Attachment, NetworkSpec
-from hutch.store.networks import AttachmentRecord, NetworkRecord, NetworkStore, Subnet
+from hutch.store.networks import AttachmentRecord, NetworkRecord, NetworkStore, Subnet, subnet_of
 from hutch.util.ids import new_id, valid_name
 from hutch.util.tools import find_tool
 
@@ -92,7 +92,7 @@ def _find(ctx: EngineContext, name: str) -> NetworkRecord:
 
 
 def _check_ip(record: NetworkRecord, ip: str) -> None:
-    subnet = record.subnets[0]
+    subnet = subnet_of(record, 4) or record.subnets[0]
     address = ipaddress.ip_address(ip)
     net = ipaddress.ip_network(subnet.subnet)
     if address not in net or address in (net.network_address, net.broadcast_address):
@@ -102,7 +102,8 @@ def _check_ip(record: NetworkRecord, ip: str) -> None:
 
 
 def _attachment(record: NetworkRecord, a: AttachmentRecord, default_route: bool) -> Attachment:
-    subnet = record.subnets[0]
+    subnet = subnet_of(record, 4) or record.subnets[0]
+    subnet6 = subnet_of(record, 6)
     return Attachment(
         network=record.name,
         bridge=record.bridge,
@@ -116,6 +117,9 @@ def _attachment(record: NetworkRecord, a: AttachmentRecord, default_route: bool)
         default_route=default_route,
         aliases=a.aliases,
         mtu=int(dict(record.options).get("mtu", "0") or 0),
+        address6=a.address6,
+        prefix6=ipaddress.ip_network(subnet6.subnet).prefixlen if subnet6 else 0,
+        gateway6=subnet6.gateway if subnet6 else "",
     )
 
 
@@ -184,14 +188,16 @@ def publish_dns(ctx: EngineContext) -> None:
         entries: dict[str, list[str]] = {}
         members: dict[str, str] = {}
         for a in store(ctx).attachments(network=record.name):
-            members[a.address] = a.container_id
+            addresses = [x for x in (a.address, a.address6) if x]
+            for x in addresses:
+                members[x] = a.container_id
             for key in (names.get(a.container_id, ""), a.container_id[:12], *a.aliases):
                 if key:
-                    entries.setdefault(key.lower(), []).append(a.address)
+                    entries.setdefault(key.lower(), []).extend(addresses)
         networks.append(
             {
                 "name": record.name,
-                "gateway": record.subnets[0].gateway,
+                "gateway": (subnet_of(record, 4) or record.subnets[0]).gateway,
                 "internal": record.internal,
                 "dns": record.dns,
                 "records": entries,
@@ -229,6 +235,7 @@ def summary(ctx: EngineContext, record: NetworkRecord) -> NetworkSummary:
             f"eth{a.position}",
             a.mac,
             a.aliases,
+            a.address6,
         )
         for a in store(ctx).attachments(network=record.name)
     )
@@ -259,55 +266,90 @@ def _pairs(items: Sequence[str], flag: str) -> tuple[tuple[str, str], ...]:
 
 
 def _subnets(options: NetworkCreateOptions, used: list[str]) -> tuple[Subnet, ...]:
-    if options.ipv6:
-        raise InvalidArgument("IPv6 user networks are not supported yet (--ipv6)")
-    if len(options.gateways) > max(len(options.subnets), 1) or (
-        options.gateways and not options.subnets
-    ):
+    """The IPv4 subnet (given or the first free /24 of the pool) and, with ``--ipv6`` or
+    an IPv6 ``--subnet``, the IPv6 one (given, or a random ULA /64): gateways and ranges
+    pair with the ``--subnet`` of the same position."""
+    if len(options.gateways) > len(options.subnets):
         raise InvalidArgument("--gateway needs a --subnet (one gateway per subnet)")
     if len(options.ip_ranges) > len(options.subnets):
         raise InvalidArgument("--ip-range needs a --subnet (one range per subnet)")
-    if len(options.subnets) > 1:
-        raise InvalidArgument("one --subnet per network is supported")
+    given: dict[int, Subnet] = {}
+    for i, text in enumerate(options.subnets):
+        gateway = options.gateways[i] if i < len(options.gateways) else ""
+        ip_range = options.ip_ranges[i] if i < len(options.ip_ranges) else ""
+        subnet = _given_subnet(text, gateway, ip_range)
+        version = ipaddress.ip_network(subnet.subnet).version
+        if version in given:
+            raise InvalidArgument(
+                f"invalid subnet {text!r}: one IPv4 and one IPv6 --subnet per network at most"
+            )
+        given[version] = subnet
     taken = [ipaddress.ip_network(s) for s in used]
-    if not options.subnets:
-        for candidate in DEFAULT_POOL.subnets(new_prefix=24):
-            if not any(candidate.overlaps(t) for t in taken):
-                hosts = candidate.hosts()
-                return (Subnet(str(candidate), str(next(hosts))),)
-        raise InvalidArgument("no free subnet left in 10.89.0.0/16: give --subnet")
-    text = options.subnets[0]
+    out = [given[4] if 4 in given else _free_ipv4(taken)]
+    if 6 in given:
+        out.append(given[6])
+    elif options.ipv6:
+        out.append(_free_ula(taken))
+    return tuple(out)
+
+
+def _free_ipv4(taken: list[ipaddress.IPv4Network | ipaddress.IPv6Network]) -> Subnet:
+    for candidate in DEFAULT_POOL.subnets(new_prefix=24):
+        if not any(candidate.overlaps(t) for t in taken if t.version == 4):
+            return Subnet(str(candidate), str(next(candidate.hosts())))
+    raise InvalidArgument("no free subnet left in 10.89.0.0/16: give --subnet")
+
+
+def _free_ula(taken: list[ipaddress.IPv4Network | ipaddress.IPv6Network]) -> Subnet:
+    """A random unique local /64 (RFC 4193: fd00::/8 and a 40-bit global id)."""
+    import secrets
+
+    for _ in range(100):
+        prefix = (0xFD << 120) | (secrets.randbits(40) << 80)
+        candidate = ipaddress.IPv6Network((prefix, 64))
+        if not any(candidate.overlaps(t) for t in taken if t.version == 6):
+            return Subnet(str(candidate), str(candidate.network_address + 1))
+    raise InvalidArgument("no free IPv6 subnet found: give --subnet")
+
+
+def _given_subnet(text: str, gateway: str, ip_range: str) -> Subnet:
     try:
         net = ipaddress.ip_network(text, strict=True)
     except ValueError as exc:
         raise InvalidArgument(f"invalid subnet {text!r}: {exc}") from exc
-    if net.version != 4:
-        raise InvalidArgument(f"invalid subnet {text!r}: IPv6 user networks are not supported yet")
-    if net.prefixlen > 30:
-        raise InvalidArgument(f"invalid subnet {text!r}: it must hold at least two hosts (/30)")
-    if net.overlaps(RESERVED):
-        raise InvalidArgument(
-            f"subnet {net} overlaps {RESERVED}, which the rootless network namespace uses"
-        )
-    gateway = str(next(net.hosts()))
-    if options.gateways:
-        gateway = options.gateways[0]
+    if net.version == 4:
+        if net.prefixlen > 30:
+            raise InvalidArgument(f"invalid subnet {text!r}: it must hold at least two hosts (/30)")
+        if net.overlaps(RESERVED):
+            raise InvalidArgument(
+                f"subnet {net} overlaps {RESERVED}, which the rootless network namespace uses"
+            )
+    else:
+        if net.prefixlen > 126:
+            raise InvalidArgument(
+                f"invalid subnet {text!r}: it must hold at least two hosts (/126)"
+            )
+        if net.is_link_local or net.is_multicast or net.is_loopback:
+            raise InvalidArgument(f"invalid subnet {text!r}: not a unicast IPv6 subnet")
+    if gateway:
         try:
             gw = ipaddress.ip_address(gateway)
         except ValueError as exc:
             raise InvalidArgument(f"invalid gateway {gateway!r}: not an IP address") from exc
-        if gw not in net or gw in (net.network_address, net.broadcast_address):
+        if gw.version != net.version or gw not in net or gw == net.network_address:
             raise InvalidArgument(f"gateway {gateway} is not a host address of subnet {net}")
-    ip_range = ""
-    if options.ip_ranges:
-        ip_range = options.ip_ranges[0]
+        if net.version == 4 and gw == net.broadcast_address:
+            raise InvalidArgument(f"gateway {gateway} is not a host address of subnet {net}")
+    else:
+        gateway = str(next(net.hosts()))
+    if ip_range:
         try:
             pool = ipaddress.ip_network(ip_range, strict=True)
         except ValueError as exc:
             raise InvalidArgument(f"invalid --ip-range {ip_range!r}: {exc}") from exc
-        if pool.version != 4 or not pool.subnet_of(net):
+        if pool.version != net.version or not pool.subnet_of(net):  # type: ignore[arg-type]
             raise InvalidArgument(f"--ip-range {ip_range} is not inside subnet {net}")
-    return (Subnet(str(net), gateway, ip_range),)
+    return Subnet(str(net), gateway, ip_range)
 
 
 def _match(record: NetworkRecord, filters: Sequence[str]) -> bool:
@@ -379,7 +421,7 @@ class NetworkService:
             bridge="",
             subnets=subnets,
             internal=options.internal,
-            ipv6=options.ipv6,
+            ipv6=any(":" in s.subnet for s in subnets),
             dns=not options.disable_dns,
             labels=labels,
             options=opts,

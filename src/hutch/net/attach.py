@@ -27,12 +27,15 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from socket import AF_INET6
 from typing import Any
 
 from hutch.linux import syscalls as sc
 from hutch.net import nftrules, rootless
 from hutch.net.rootlessd import SLIRP_ADDRESS
 from hutch.util.tools import find_tool
+
+IFA_F_NODAD = 0x02
 
 
 class AttachError(Exception):
@@ -59,13 +62,24 @@ def _ensure_bridge(ip: Any, a: dict[str, Any]) -> int:
             ip.link("add", ifname=a["bridge"], kind="bridge")
         found = ip.link_lookup(ifname=a["bridge"])
     index = int(found[0])
+    _add_address(ip, index, a["gateway"], a["prefix"])
+    if a.get("gateway6"):
+        _add_address(ip, index, a["gateway6"], a["prefix6"])
+    ip.link("set", index=index, state="up")
+    return index
+
+
+def _add_address(ip: Any, index: int, address: str, prefix: int) -> None:
+    """Add an address (present already is fine); IPv6 ones skip duplicate address
+    detection, which would keep them unusable ("tentative") for a second or more."""
+    from pyroute2 import NetlinkError
+
+    extra = {"flags": IFA_F_NODAD} if ":" in address else {}
     try:
-        ip.addr("add", index=index, address=a["gateway"], prefixlen=a["prefix"])
+        ip.addr("add", index=index, address=address, prefixlen=prefix, **extra)
     except NetlinkError as exc:
         if exc.code != errno.EEXIST:
             raise
-    ip.link("set", index=index, state="up")
-    return index
 
 
 def _outer(container_id: str, attachments: list[dict[str, Any]], ctr_fd: int) -> None:
@@ -102,9 +116,13 @@ def _inner(container_id: str, attachments: list[dict[str, Any]]) -> None:
             if a.get("mtu"):
                 ip.link("set", index=index, mtu=a["mtu"])
             ip.addr("add", index=index, address=a["address"], prefixlen=a["prefix"])
+            if a.get("address6"):
+                _add_address(ip, index, a["address6"], a["prefix6"])
             ip.link("set", index=index, state="up")
             if a.get("default_route"):
                 ip.route("add", dst="0.0.0.0/0", gateway=a["gateway"], oif=index)
+                if a.get("gateway6"):
+                    ip.route("add", dst="::/0", gateway=a["gateway6"], oif=index, family=AF_INET6)
 
 
 def _ports_file(rundir: Path, container_id: str) -> Path:

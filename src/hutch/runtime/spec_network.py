@@ -39,6 +39,9 @@ class Attachment:
     default_route: bool = False
     aliases: tuple[str, ...] = ()  # names the network's DNS answers besides the container's
     mtu: int = 0  # 0: the kernel's default
+    address6: str = ""  # dual-stack networks: the IPv6 address, its prefix and gateway
+    prefix6: int = 0
+    gateway6: str = ""
 
 
 @dataclass(frozen=True)

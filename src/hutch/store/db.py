@@ -111,6 +111,12 @@ _SCHEMA = (
     );
     CREATE INDEX network_attachments_network ON network_attachments(network);
     """,
+    # 5: the IPv6 address of an attachment to a dual-stack network ('' for none)
+    """
+    ALTER TABLE network_attachments ADD COLUMN address6 TEXT NOT NULL DEFAULT '';
+    CREATE UNIQUE INDEX network_attachments_address6
+        ON network_attachments(network, address6) WHERE address6 != '';
+    """,
 )
 
 

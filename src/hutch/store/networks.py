@@ -50,6 +50,7 @@ class AttachmentRecord:
     address: str
     mac: str
     aliases: tuple[str, ...]
+    address6: str = ""  # on a network with an IPv6 subnet
 
 
 def _record(row: sqlite3.Row) -> NetworkRecord:
@@ -77,7 +78,16 @@ def _attachment(row: sqlite3.Row) -> AttachmentRecord:
         address=row["address"],
         mac=row["mac"],
         aliases=tuple(json.loads(row["aliases"])),
+        address6=row["address6"],
     )
+
+
+def subnet_of(network: NetworkRecord, version: int) -> Subnet | None:
+    """The network's IPv4 (4) or IPv6 (6) subnet, if it has one."""
+    for s in network.subnets:
+        if ipaddress.ip_network(s.subnet).version == version:
+            return s
+    return None
 
 
 def mac_for(address: str) -> str:
@@ -189,8 +199,10 @@ class NetworkStore:
         address: str | None = None,
         aliases: tuple[str, ...] = (),
     ) -> AttachmentRecord:
-        """Give the container an address on the network (``address``, else the first free)."""
-        subnet = network.subnets[0]
+        """Give the container an address on the network (``address``, else the first free),
+        and one of its IPv6 subnet too when it has one."""
+        subnet = subnet_of(network, 4) or network.subnets[0]
+        subnet6 = subnet_of(network, 6)
         with transaction(self._conn) as c:
             if c.execute(
                 "SELECT 1 FROM network_attachments WHERE container_id = ? AND network = ?",
@@ -209,6 +221,16 @@ class NetworkStore:
                 chosen = address
             else:
                 chosen = _first_free(subnet, used)
+            chosen6 = ""
+            if subnet6 is not None:
+                used6 = {
+                    r[0]
+                    for r in c.execute(
+                        "SELECT address6 FROM network_attachments WHERE network = ?",
+                        (network.name,),
+                    )
+                }
+                chosen6 = _first_free(subnet6, used6)
             positions = {
                 r[0]
                 for r in c.execute(
@@ -219,7 +241,7 @@ class NetworkStore:
             position = min(set(range(len(positions) + 1)) - positions)
             c.execute(
                 "INSERT INTO network_attachments (container_id, network, position, address, "
-                "mac, aliases) VALUES (?, ?, ?, ?, ?, ?)",
+                "mac, aliases, address6) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
                     container_id,
                     network.name,
@@ -227,10 +249,11 @@ class NetworkStore:
                     chosen,
                     mac_for(chosen),
                     json.dumps(list(aliases)),
+                    chosen6,
                 ),
             )
         return AttachmentRecord(
-            container_id, network.name, position, chosen, mac_for(chosen), aliases
+            container_id, network.name, position, chosen, mac_for(chosen), aliases, chosen6
         )
 
     def detach(self, container_id: str, network: str) -> None:

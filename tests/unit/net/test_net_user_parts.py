@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ipaddress
 import struct
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -137,6 +139,19 @@ def test_ipam_pool_runs_out_and_overlaps_are_refused(networks: NetworkStore) -> 
         networks.find("nosuch")
 
 
+def test_ipam_dual_stack_gives_both_addresses(networks: NetworkStore) -> None:
+    six = Subnet("fd00:9::/64", "fd00:9::1")
+    net = networks.create(replace(_net("d"), subnets=(*_net("d").subnets, six), ipv6=True))
+    a = networks.attach("c1", net)
+    b = networks.attach("c2", net)
+    assert (a.address, a.address6) == ("10.89.0.2", "fd00:9::2")
+    assert b.address6 == "fd00:9::3"
+    assert [x.address6 for x in networks.attachments(network="d")] == ["fd00:9::2", "fd00:9::3"]
+    assert networks.attach("c1", networks.create(_net("v4only", "10.89.1.0/24"))).address6 == ""
+    with pytest.raises(InvalidArgument, match="already used"):
+        networks.create(replace(_net("o", "10.89.2.0/24"), subnets=(Subnet("fd00:9::/80", ""),)))
+
+
 def test_ipam_under_concurrent_writers(tmp_path: Path) -> None:
     path = tmp_path / "db.sqlite"
     conn = db.connect(path)
@@ -167,11 +182,15 @@ def test_subnets_default_and_validation() -> None:
     for opts, words in (
         (NetworkCreateOptions(subnets=("10.1.0.1/24",)), "invalid subnet"),
         (NetworkCreateOptions(subnets=("10.0.2.0/25",)), "rootless"),
-        (NetworkCreateOptions(subnets=("fd00::/64",)), "IPv6"),
+        (NetworkCreateOptions(subnets=("fe80::/64",)), "not a unicast"),
+        (NetworkCreateOptions(subnets=("fd00::/127",)), "two hosts"),
+        (NetworkCreateOptions(subnets=("fd00::/64", "fd01::/64")), "one IPv6"),
+        (NetworkCreateOptions(subnets=("10.1.0.0/24", "10.2.0.0/24")), "one IPv4"),
+        (NetworkCreateOptions(subnets=("fd00::/64",), gateways=("fd01::1",)), "not a host"),
+        (NetworkCreateOptions(subnets=("fd00::/64",), gateways=("10.0.0.1",)), "not a host"),
         (NetworkCreateOptions(subnets=("10.1.0.0/24",), gateways=("10.2.0.1",)), "not a host"),
         (NetworkCreateOptions(gateways=("10.2.0.1",)), "needs a --subnet"),
         (NetworkCreateOptions(subnets=("10.1.0.0/24",), ip_ranges=("10.1.1.0/28",)), "inside"),
-        (NetworkCreateOptions(ipv6=True), "IPv6"),
     ):
         with pytest.raises(InvalidArgument, match=words):
             _subnets(opts, [])
@@ -182,6 +201,29 @@ def test_subnets_default_and_validation() -> None:
         [],
     )
     assert fixed == (Subnet("10.1.0.0/24", "10.1.0.254", "10.1.0.128/25"),)
+
+
+def test_ipv6_subnets_make_a_dual_stack_network() -> None:
+    v4, ula = _subnets(NetworkCreateOptions(ipv6=True), ["10.89.0.0/24"])
+    assert v4 == Subnet("10.89.1.0/24", "10.89.1.1")
+    net = ipaddress.ip_network(ula.subnet)
+    assert net.prefixlen == 64 and net.subnet_of(ipaddress.ip_network("fd00::/8"))
+    assert ula.gateway == str(net.network_address + 1)
+    # an IPv6 --subnet alone implies --ipv6; the IPv4 one is picked from the pool
+    both = _subnets(
+        NetworkCreateOptions(
+            subnets=("fd00:1::/64", "10.7.0.0/24"),
+            gateways=("fd00:1::fe", ""),
+            ip_ranges=("fd00:1::100/120",),
+        ),
+        [],
+    )
+    assert both == (
+        Subnet("10.7.0.0/24", "10.7.0.1"),
+        Subnet("fd00:1::/64", "fd00:1::fe", "fd00:1::100/120"),
+    )
+    only6 = _subnets(NetworkCreateOptions(subnets=("fd00:2::/64",)), [])
+    assert [s.subnet for s in only6] == ["10.89.0.0/24", "fd00:2::/64"]
 
 
 def test_network_modes_and_their_checks() -> None:
