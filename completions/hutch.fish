@@ -50,9 +50,9 @@ function __hutch_value_options
         case 'logout'
             printf '%s\n' --authfile
         case 'run'
-            printf '%s\n' --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --restart --label -l --stop-signal --stop-timeout --cidfile --tz --publish -p --network-alias --ip --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent
+            printf '%s\n' --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --restart --label -l --stop-signal --stop-timeout --cidfile --tz --publish -p --network-alias --ip --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt
         case 'create'
-            printf '%s\n' --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --restart --label -l --stop-signal --stop-timeout --cidfile --tz --publish -p --network-alias --ip --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent
+            printf '%s\n' --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --restart --label -l --stop-signal --stop-timeout --cidfile --tz --publish -p --network-alias --ip --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt
         case 'start'
             printf '%s\n' --detach-keys
         case 'stop'
@@ -114,9 +114,9 @@ function __hutch_value_options
         case 'network connect'
             printf '%s\n' --ip --alias
         case 'container run'
-            printf '%s\n' --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --restart --label -l --stop-signal --stop-timeout --cidfile --tz --publish -p --network-alias --ip --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent
+            printf '%s\n' --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --restart --label -l --stop-signal --stop-timeout --cidfile --tz --publish -p --network-alias --ip --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt
         case 'container create'
-            printf '%s\n' --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --restart --label -l --stop-signal --stop-timeout --cidfile --tz --publish -p --network-alias --ip --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent
+            printf '%s\n' --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --restart --label -l --stop-signal --stop-timeout --cidfile --tz --publish -p --network-alias --ip --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt
         case 'container start'
             printf '%s\n' --detach-keys
         case 'container stop'
@@ -465,6 +465,8 @@ complete -c hutch -n "__hutch_at 'run'" -l device-read-iops -x -d 'Limit read op
 complete -c hutch -n "__hutch_at 'run'" -l device-write-iops -x -d 'Limit write operations per second (DEVICE:N)'
 complete -c hutch -n "__hutch_at 'run'" -l cgroups -x -d 'enabled, disabled (no cgroup: limits only warn), no-conmon or split'
 complete -c hutch -n "__hutch_at 'run'" -l cgroup-parent -x -d 'Parent cgroup path (inside your delegated cgroup)'
+complete -c hutch -n "__hutch_at 'run'" -l log-driver -x -d 'Where the output goes: k8s-file (default), json-file (Docker\'s format) or none'
+complete -c hutch -n "__hutch_at 'run'" -l log-opt -x -d 'Log option KEY=VALUE: max-size=10mb, max-file=N, path=FILE, tag=TEXT (repeatable)'
 complete -c hutch -n "__hutch_at 'run'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'run' 1" -f -a '(__hutch_image_names)'
 complete -c hutch -n "__hutch_arg 'run' 2" -f -a '(__fish_complete_command)'
@@ -549,6 +551,8 @@ complete -c hutch -n "__hutch_at 'create'" -l device-read-iops -x -d 'Limit read
 complete -c hutch -n "__hutch_at 'create'" -l device-write-iops -x -d 'Limit write operations per second (DEVICE:N)'
 complete -c hutch -n "__hutch_at 'create'" -l cgroups -x -d 'enabled, disabled (no cgroup: limits only warn), no-conmon or split'
 complete -c hutch -n "__hutch_at 'create'" -l cgroup-parent -x -d 'Parent cgroup path (inside your delegated cgroup)'
+complete -c hutch -n "__hutch_at 'create'" -l log-driver -x -d 'Where the output goes: k8s-file (default), json-file (Docker\'s format) or none'
+complete -c hutch -n "__hutch_at 'create'" -l log-opt -x -d 'Log option KEY=VALUE: max-size=10mb, max-file=N, path=FILE, tag=TEXT (repeatable)'
 complete -c hutch -n "__hutch_at 'create'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'create' 1" -f -a '(__hutch_image_names)'
 complete -c hutch -n "__hutch_arg 'create' 2" -f -a '(__fish_complete_command)'
@@ -857,11 +861,11 @@ complete -c hutch -n "__hutch_at 'network'" -l help -d 'Show the help and exit'
 
 # hutch network create
 complete -c hutch -n "__hutch_at 'network create'" -l driver -s d -x -d 'Network driver (only bridge)'
-complete -c hutch -n "__hutch_at 'network create'" -l subnet -x -d 'Subnet in CIDR form (IPv4)'
+complete -c hutch -n "__hutch_at 'network create'" -l subnet -x -d 'Subnet in CIDR form (one IPv4, one IPv6)'
 complete -c hutch -n "__hutch_at 'network create'" -l gateway -x -d 'Gateway address of the subnet'
 complete -c hutch -n "__hutch_at 'network create'" -l ip-range -x -d 'Allocate container addresses from this CIDR'
 complete -c hutch -n "__hutch_at 'network create'" -l internal -d 'No route out of the network'
-complete -c hutch -n "__hutch_at 'network create'" -l ipv6 -d 'Enable IPv6 (not supported yet)'
+complete -c hutch -n "__hutch_at 'network create'" -l ipv6 -d 'Dual stack: an IPv6 subnet too (a ULA /64 by default)'
 complete -c hutch -n "__hutch_at 'network create'" -l label -x -d 'Set a label (KEY=VALUE)'
 complete -c hutch -n "__hutch_at 'network create'" -l opt -s o -x -d 'Driver option: mtu=N'
 complete -c hutch -n "__hutch_at 'network create'" -l disable-dns -d 'No name server on the network'
@@ -1024,6 +1028,8 @@ complete -c hutch -n "__hutch_at 'container run'" -l device-read-iops -x -d 'Lim
 complete -c hutch -n "__hutch_at 'container run'" -l device-write-iops -x -d 'Limit write operations per second (DEVICE:N)'
 complete -c hutch -n "__hutch_at 'container run'" -l cgroups -x -d 'enabled, disabled (no cgroup: limits only warn), no-conmon or split'
 complete -c hutch -n "__hutch_at 'container run'" -l cgroup-parent -x -d 'Parent cgroup path (inside your delegated cgroup)'
+complete -c hutch -n "__hutch_at 'container run'" -l log-driver -x -d 'Where the output goes: k8s-file (default), json-file (Docker\'s format) or none'
+complete -c hutch -n "__hutch_at 'container run'" -l log-opt -x -d 'Log option KEY=VALUE: max-size=10mb, max-file=N, path=FILE, tag=TEXT (repeatable)'
 complete -c hutch -n "__hutch_at 'container run'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'container run' 1" -f -a '(__hutch_image_names)'
 complete -c hutch -n "__hutch_arg 'container run' 2" -f -a '(__fish_complete_command)'
@@ -1108,6 +1114,8 @@ complete -c hutch -n "__hutch_at 'container create'" -l device-read-iops -x -d '
 complete -c hutch -n "__hutch_at 'container create'" -l device-write-iops -x -d 'Limit write operations per second (DEVICE:N)'
 complete -c hutch -n "__hutch_at 'container create'" -l cgroups -x -d 'enabled, disabled (no cgroup: limits only warn), no-conmon or split'
 complete -c hutch -n "__hutch_at 'container create'" -l cgroup-parent -x -d 'Parent cgroup path (inside your delegated cgroup)'
+complete -c hutch -n "__hutch_at 'container create'" -l log-driver -x -d 'Where the output goes: k8s-file (default), json-file (Docker\'s format) or none'
+complete -c hutch -n "__hutch_at 'container create'" -l log-opt -x -d 'Log option KEY=VALUE: max-size=10mb, max-file=N, path=FILE, tag=TEXT (repeatable)'
 complete -c hutch -n "__hutch_at 'container create'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'container create' 1" -f -a '(__hutch_image_names)'
 complete -c hutch -n "__hutch_arg 'container create' 2" -f -a '(__fish_complete_command)'
