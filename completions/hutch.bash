@@ -61,7 +61,7 @@ _hutch_options() {
     "volume ls") echo --filter -f --format --quiet -q --noheading -n ;;
     "volume inspect") echo --all -a --format -f ;;
     "volume rm") echo --force -f --all -a ;;
-    "volume prune") echo --force -f ;;
+    "volume prune") echo --force -f --filter ;;
     "volume export") echo --output -o ;;
     "network create") echo --driver -d --subnet --gateway --ip-range --internal --ipv6 --label --opt -o --disable-dns --ignore ;;
     "network ls") echo --filter -f --format --quiet -q --noheading -n --no-trunc ;;
@@ -149,6 +149,7 @@ _hutch_value_options() {
     "volume create") echo --driver -d --opt -o --label -l ;;
     "volume ls") echo --filter -f --format ;;
     "volume inspect") echo --format -f ;;
+    "volume prune") echo --filter ;;
     "volume export") echo --output -o ;;
     "network create") echo --driver -d --subnet --gateway --ip-range --label --opt -o ;;
     "network ls") echo --filter -f --format ;;
@@ -434,6 +435,7 @@ _hutch_option_values() {
     "volume ls --filter"|"volume ls -f") echo "@none" ;;
     "volume ls --format") echo "json" ;;
     "volume inspect --format"|"volume inspect -f") echo "json" ;;
+    "volume prune --filter") echo "@none" ;;
     "volume export --output"|"volume export -o") echo "@none" ;;
     "network create --driver"|"network create -d") echo "@none" ;;
     "network create --subnet") echo "@none" ;;

@@ -99,6 +99,8 @@ function __hutch_value_options
             printf '%s\n' --filter -f --format
         case 'volume inspect'
             printf '%s\n' --format -f
+        case 'volume prune'
+            printf '%s\n' --filter
         case 'volume export'
             printf '%s\n' --output -o
         case 'network create'
@@ -607,7 +609,7 @@ complete -c hutch -n "__hutch_at 'ps'" -l latest -s l -d 'Show the most recently
 complete -c hutch -n "__hutch_at 'ps'" -l format -x -a 'json' -d 'json, or a Go template such as \'{{.ID}} {{.Names}}\''
 complete -c hutch -n "__hutch_at 'ps'" -l no-trunc -d 'Do not truncate output'
 complete -c hutch -n "__hutch_at 'ps'" -l noheading -d 'Do not print the header row'
-complete -c hutch -n "__hutch_at 'ps'" -l filter -s f -x -d 'KEY=VALUE: id, name, label, status, ancestor or exited (repeatable)'
+complete -c hutch -n "__hutch_at 'ps'" -l filter -s f -x -d 'KEY=VALUE: id, name, label, status, ancestor, exited or volume (repeatable)'
 complete -c hutch -n "__hutch_at 'ps'" -l sort -x -d 'Sort by created, id, image, names or status'
 complete -c hutch -n "__hutch_at 'ps'" -l size -s s -d 'Show the size of each writable layer'
 complete -c hutch -n "__hutch_at 'ps'" -l help -d 'Show the help and exit'
@@ -796,7 +798,7 @@ complete -c hutch -n "__hutch_at 'volume'" -a create -d 'Create a volume and pri
 complete -c hutch -n "__hutch_at 'volume'" -a ls -d 'List volumes'
 complete -c hutch -n "__hutch_at 'volume'" -a inspect -d 'Show the details of volumes as JSON'
 complete -c hutch -n "__hutch_at 'volume'" -a rm -d 'Remove volumes (a volume in use only with --force)'
-complete -c hutch -n "__hutch_at 'volume'" -a prune -d 'Remove every volume that no container uses'
+complete -c hutch -n "__hutch_at 'volume'" -a prune -d 'Remove every volume that no container uses (and that the filters match)'
 complete -c hutch -n "__hutch_at 'volume'" -a exists -d 'Exit 0 if the volume exists, 1 if not'
 complete -c hutch -n "__hutch_at 'volume'" -a export -d 'Write the content of a volume as a tar archive (to standard output by default)'
 complete -c hutch -n "__hutch_at 'volume'" -a import -d 'Extract a tar archive into an existing volume'
@@ -811,7 +813,7 @@ complete -c hutch -n "__hutch_at 'volume create'" -l help -d 'Show the help and 
 complete -c hutch -n "__hutch_arg 'volume create' 1" -f
 
 # hutch volume ls
-complete -c hutch -n "__hutch_at 'volume ls'" -l filter -s f -x -d 'name=REGEX, label=KEY[=VALUE], dangling=true|false, driver='
+complete -c hutch -n "__hutch_at 'volume ls'" -l filter -s f -x -d 'name=REGEX, label=KEY[=VALUE], label!=..., dangling=true|false, driver=, opt=, scope=, anonymous=, until=, after= (repeatable)'
 complete -c hutch -n "__hutch_at 'volume ls'" -l format -x -a 'json' -d 'json, or a Go template such as \'{{.Name}}\''
 complete -c hutch -n "__hutch_at 'volume ls'" -l quiet -s q -d 'Print names only'
 complete -c hutch -n "__hutch_at 'volume ls'" -l noheading -s n -d 'Do not print the header row'
@@ -831,6 +833,7 @@ complete -c hutch -n "__hutch_arg 'volume rm' 1+" -F
 
 # hutch volume prune
 complete -c hutch -n "__hutch_at 'volume prune'" -l force -s f -d 'Do not ask for confirmation'
+complete -c hutch -n "__hutch_at 'volume prune'" -l filter -x -d 'label=KEY[=VALUE], label!=KEY[=VALUE], until=TIME|DURATION (repeatable)'
 complete -c hutch -n "__hutch_at 'volume prune'" -l help -d 'Show the help and exit'
 
 # hutch volume exists
@@ -1170,7 +1173,7 @@ complete -c hutch -n "__hutch_at 'container ls'" -l latest -s l -d 'Show the mos
 complete -c hutch -n "__hutch_at 'container ls'" -l format -x -a 'json' -d 'json, or a Go template such as \'{{.ID}} {{.Names}}\''
 complete -c hutch -n "__hutch_at 'container ls'" -l no-trunc -d 'Do not truncate output'
 complete -c hutch -n "__hutch_at 'container ls'" -l noheading -d 'Do not print the header row'
-complete -c hutch -n "__hutch_at 'container ls'" -l filter -s f -x -d 'KEY=VALUE: id, name, label, status, ancestor or exited (repeatable)'
+complete -c hutch -n "__hutch_at 'container ls'" -l filter -s f -x -d 'KEY=VALUE: id, name, label, status, ancestor, exited or volume (repeatable)'
 complete -c hutch -n "__hutch_at 'container ls'" -l sort -x -d 'Sort by created, id, image, names or status'
 complete -c hutch -n "__hutch_at 'container ls'" -l size -s s -d 'Show the size of each writable layer'
 complete -c hutch -n "__hutch_at 'container ls'" -l help -d 'Show the help and exit'

@@ -6,6 +6,7 @@ import signal
 import subprocess
 
 from harness import Hutch
+from lifecycle_basics import eventually
 from lifecycle_helpers import remove_containers, run_in_pty
 
 __all__ = ["remove_containers"]
@@ -93,3 +94,33 @@ def test_sig_proxy_false_keeps_signals_for_hutch(hutch: Hutch, base_image: str) 
     code, out = _interrupt(hutch, "--sig-proxy=false")
     assert code == 130 and "got-int" not in out  # hutch itself was interrupted
     assert _status(hutch, "sig") == "running"  # and the container never saw it
+
+
+def test_a_detached_run_is_then_handled_like_run_d(hutch: Hutch, base_image: str) -> None:
+    # --rm: the monitor removes the container when it exits after the detach.
+    code, out = run_in_pty(
+        hutch,
+        ["run", "-it", "--rm", "--name", "gone", base_image, "sh", "-c", "echo up; sleep 6"],
+        steps=((b"up", b"\x10\x11"),),
+    )
+    assert code == 0, out
+    assert _status(hutch, "gone") == "running"
+
+    def removed() -> bool:
+        return hutch("ps", "-aq", "--filter", "name=gone").stdout.strip() == ""
+
+    eventually(removed, timeout=30, what="the --rm container to be removed after its exit")
+    # A restart policy applies too: the command that fails after the detach comes back.
+    code, out = run_in_pty(
+        hutch,
+        ["run", "-it", "--restart", "on-failure:2", "--name", "again", base_image,
+         "sh", "-c", "echo up; sleep 1; exit 3"],
+        steps=((b"up", b"\x10\x11"),),
+    )  # fmt: skip
+    assert code == 0, out
+
+    def restarts_done() -> bool:
+        data = hutch("inspect", "--format", "{{.RestartCount}} {{.State.Status}}", "again")
+        return data.stdout.split() == ["2", "exited"]
+
+    eventually(restarts_done, timeout=30, what="two restarts of the failing command")

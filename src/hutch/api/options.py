@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from hutch.api.options_lifecycle import LifecycleOptions
+from hutch.api.options_log import LogOptions
 from hutch.api.options_network import NetworkOptions
 from hutch.api.options_pull import ImagePullOptions
 from hutch.api.options_resources import ResourceOptions
@@ -40,6 +41,7 @@ class RunOptions:
     pull: ImagePullOptions = field(default_factory=ImagePullOptions)
     volumes: VolumeOptions = field(default_factory=VolumeOptions)
     resources: ResourceOptions = field(default_factory=ResourceOptions)
+    log: LogOptions = field(default_factory=LogOptions)
 
 
 @dataclass(frozen=True)

@@ -5,19 +5,21 @@ from __future__ import annotations
 import os
 import shlex
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, BinaryIO
 
-from hutch.api.errors import InvalidArgument
+from hutch.api.errors import HutchError, InvalidArgument
 from hutch.api.options import ListContainersOptions, LogsOptions
 from hutch.api.reports import ContainerSummary, LogLine
 from hutch.engine import container_state as cs
+from hutch.engine import logconfig
 from hutch.engine.container_filters import parse_filters, sort_key, tree_size
 from hutch.engine.context import EngineContext
 from hutch.engine.netquery import network_settings
-from hutch.engine.volumes import inspect_mounts
+from hutch.engine.volumes import CONFIG_KEY, inspect_mounts
+from hutch.runtime import logfile
 from hutch.runtime import state as st
 from hutch.util.durations import parse_time
 
@@ -48,6 +50,10 @@ def summary(container: cs.Container) -> ContainerSummary:
         health=container.state.health.status,
         labels=labels,
         restart_count=container.state.restart_count,
+        mounts=tuple(
+            (m.get("name") or "", m.get("source") or "", m["destination"])
+            for m in config.get(CONFIG_KEY) or ()
+        ),
     )
 
 
@@ -100,18 +106,33 @@ class ContainerQueries:
         options: LogsOptions,
         window: tuple[float | None, float | None],
     ) -> Iterator[LogLine]:
-        path = container.dirs.userdata / "ctr.log"
+        log = logconfig.log_spec_of(container.options, container.dirs.userdata)
+        if log.driver == logfile.NONE:
+            raise HutchError(
+                f"container {container.record.name} uses the 'none' log driver: "
+                "it keeps no logs to read"
+            )
+
+        def parsed(raws: Iterable[bytes]) -> Iterator[LogLine]:
+            for raw in raws:
+                line = parse_log_line(raw, log.driver)
+                if line is not None and _in_window(line, window):
+                    yield line
+
+        older = logfile.kept_files(log.path, log.max_files)[:-1]
         try:
-            f = open(path, "rb")  # noqa: SIM115 - closed in finally
+            f = open(log.path, "rb")  # noqa: SIM115 - closed in finally
         except FileNotFoundError:
-            return
+            f = None
         try:
-            lines = [parse_log_line(raw) for raw in f.read().splitlines()]
-            selected = [ln for ln in lines if ln is not None and _in_window(ln, window)]
+            raws = [raw for name in older for raw in _read_lines(name)]
+            if f is not None:
+                raws += f.read().splitlines()
+            selected = list(parsed(raws))
             if options.tail is not None:
                 selected = selected[-options.tail :] if options.tail > 0 else []
             yield from selected
-            if not options.follow:
+            if not options.follow or f is None:
                 return
             pending = b""
             while True:
@@ -119,31 +140,68 @@ class ContainerQueries:
                 if chunk:
                     pending += chunk
                     *complete, pending = pending.split(b"\n")
-                    for raw in complete:
-                        line = parse_log_line(raw)
-                        if line is not None and _in_window(line, window):
-                            yield line
+                    yield from parsed(complete)
+                    continue
+                if _rotated(f, log.path):
+                    # The monitor started a new file (maybe several): finish
+                    # ours, read those rotated after it, then the live one.
+                    pending += f.read()
+                    yield from parsed(pending.split(b"\n"))
+                    pending = b""
+                    for name in _rotated_after(f, log.path, log.max_files):
+                        yield from parsed(_read_lines(name))
+                    f.close()
+                    f = open(log.path, "rb")  # noqa: SIM115 - closed in finally
                     continue
                 if not cs.load(self._ctx, container.record).running:
                     # One last read: the monitor may have written after our check.
-                    rest = pending + f.read()
-                    for raw in rest.split(b"\n"):
-                        line = parse_log_line(raw)
-                        if line is not None and _in_window(line, window):
-                            yield line
+                    yield from parsed((pending + f.read()).split(b"\n"))
                     return
                 time.sleep(0.05)
         finally:
-            f.close()
+            if f is not None:
+                f.close()
 
 
-def parse_log_line(raw: bytes) -> LogLine | None:
-    """``TIMESTAMP STREAM F|P TEXT`` (k8s-file) into a LogLine."""
-    parts = raw.split(b" ", 3)
-    if len(parts) < 3:
+def _read_lines(path: str) -> list[bytes]:
+    try:
+        with open(path, "rb") as f:
+            return f.read().splitlines()
+    except FileNotFoundError:
+        return []
+
+
+def _rotated(f: BinaryIO, path: str) -> bool:
+    """Whether ``path`` now names another file than the one ``f`` reads."""
+    try:
+        return os.stat(path).st_ino != os.fstat(f.fileno()).st_ino
+    except FileNotFoundError:
+        return False
+
+
+def _rotated_after(f: BinaryIO, path: str, max_files: int) -> list[str]:
+    """The rotated files newer than the one ``f`` reads, oldest first.
+
+    When ours is no longer among them it was rotated away: all are newer.
+    """
+    ours = os.fstat(f.fileno()).st_ino
+    older = logfile.kept_files(path, max_files)[:-1]
+    for i, name in enumerate(older):
+        try:
+            if os.stat(name).st_ino == ours:
+                return older[i + 1 :]
+        except FileNotFoundError:
+            continue
+    return older
+
+
+def parse_log_line(raw: bytes, driver: str = logfile.K8S_FILE) -> LogLine | None:
+    """One record of a log file (k8s-file or json-file) as a LogLine."""
+    record = logfile.parse_line(driver, raw)
+    if record is None:
         return None
-    text = parts[3] if len(parts) == 4 else b""
-    return LogLine(parts[0].decode(), parts[1].decode(), text, parts[2] == b"P")
+    stamp, stream, text, partial = record
+    return LogLine(stamp, stream, text, partial)
 
 
 def log_time(line: LogLine) -> float:
@@ -172,6 +230,16 @@ def _in_window(line: LogLine, window: tuple[float | None, float | None]) -> bool
     return not (until is not None and ts > until)
 
 
+def _human_size(size: int) -> str:
+    """Decimal units with four significant digits, as podman prints sizes (10.49MB)."""
+    value = float(size)
+    for unit in ("B", "kB", "MB", "GB", "TB"):
+        if value < 1000 or unit == "TB":
+            return f"{value:.4g}{unit}"
+        value /= 1000
+    return f"{size}B"
+
+
 def _limits(container: cs.Container) -> dict[str, Any]:
     """Memory, NanoCpus, PidsLimit, ... (engine/resource_inspect.py)."""
     from hutch.engine.exec import container_spec
@@ -193,6 +261,7 @@ def inspect_json(container: cs.Container) -> dict[str, Any]:
     restart = options.get("restart") or "no"
     restart_name, _, restart_max = restart.partition(":")
     status = state.status
+    log = logconfig.log_spec_of(options, container.dirs.userdata)
     return {
         "Id": record.id,
         "Created": _iso(record.created),
@@ -225,7 +294,7 @@ def inspect_json(container: cs.Container) -> dict[str, Any]:
         "ResolvConfPath": os.fspath(container.dirs.userdata / "resolv.conf"),
         "HostnamePath": os.fspath(container.dirs.userdata / "hostname"),
         "HostsPath": os.fspath(container.dirs.userdata / "hosts"),
-        "LogPath": os.fspath(container.dirs.userdata / "ctr.log"),
+        "LogPath": log.path,
         "Name": record.name,
         "RestartCount": state.restart_count,
         "Driver": config.get("driver", ""),
@@ -257,8 +326,11 @@ def inspect_json(container: cs.Container) -> dict[str, Any]:
             "AutoRemove": bool(options.get("remove")),
             "NetworkMode": options.get("network", "none"),
             "LogConfig": {
-                "Type": "k8s-file",
-                "Path": os.fspath(container.dirs.userdata / "ctr.log"),
+                "Type": log.driver,
+                "Path": log.path,
+                "Tag": log.tag,
+                "Size": _human_size(log.max_size) if log.max_size else "0B",
+                "Config": None,
             },
             **_limits(container),
         },

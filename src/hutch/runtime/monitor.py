@@ -37,13 +37,13 @@ from hutch.runtime import state as st
 from hutch.runtime.container import container_main, send
 from hutch.runtime.events_log import append_event, event_line
 from hutch.runtime.health import STARTING, HealthRunner
+from hutch.runtime.logfile import LogWriter
 from hutch.runtime.rootfs import mount_rootfs
 from hutch.runtime.spec import Spec
 from hutch.runtime.spec_io import spec_from_json
 
 STOP_MARKER = "stop-requested"
 _MAX_BACKOFF = 60.0
-_PARTIAL_LIMIT = 16384
 
 
 @dataclass(frozen=True)
@@ -96,38 +96,6 @@ def should_restart(policy: str, code: int, restarts: int, stopped: bool) -> bool
     return False
 
 
-class LogWriter:
-    """k8s-file log lines: ``TIMESTAMP STREAM F|P TEXT``."""
-
-    def __init__(self, path: Path) -> None:
-        self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, 0o600)
-        self._partial: dict[str, bytes] = {"stdout": b"", "stderr": b""}
-
-    def write(self, stream: str, data: bytes) -> None:
-        buf = self._partial[stream] + data
-        lines = buf.split(b"\n")
-        self._partial[stream] = lines.pop()
-        out = [self._line(stream, b"F", line) for line in lines]
-        if len(self._partial[stream]) > _PARTIAL_LIMIT:
-            out.append(self._line(stream, b"P", self._partial[stream]))
-            self._partial[stream] = b""
-        if out:
-            os.write(self._fd, b"".join(out))
-
-    def flush(self) -> None:
-        for stream, rest in self._partial.items():
-            if rest:
-                os.write(self._fd, self._line(stream, b"F", rest))
-                self._partial[stream] = b""
-
-    @staticmethod
-    def _line(stream: str, tag: bytes, text: bytes) -> bytes:
-        now = time.time()
-        stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(now))
-        nanos = int((now % 1) * 1e9)
-        return f"{stamp}.{nanos:09d}Z {stream} ".encode() + tag + b" " + text + b"\n"
-
-
 class Monitor:
     def __init__(self, args: MonitorArgs, spec: Spec) -> None:
         self.args = args
@@ -137,7 +105,10 @@ class Monitor:
         if args.sync_fd >= 0:
             os.set_inheritable(args.sync_fd, False)
             self.caller = socket.socket(fileno=args.sync_fd)
-        self.log = LogWriter(args.bundle / "ctr.log")
+        log = spec.log
+        self.log = LogWriter(
+            log.driver, log.path or str(args.bundle / "ctr.log"), log.max_size, log.max_files
+        )
         self.clients: dict[socket.socket, ap.FrameReader] = {}
         self.state = st.read_state(self.state_path)
         self.init_pid = 0
@@ -461,11 +432,15 @@ class Monitor:
             readers: list[int | socket.socket] = [listener, self.wake_r, *pipes, *self.clients]
             if master is not None:
                 readers.append(master)
+            if self.caller is not None and exit_code is None:
+                readers.append(self.caller)  # an attached caller that hangs up detached
             readers += self.health.fds() if self.health is not None else []
             try:
                 ready, _, _ = select.select(readers, [], [], self._select_timeout(exit_code))
             except InterruptedError:
                 continue
+            if self.caller is not None and self.caller in ready:
+                self._caller_input()
             if listener in ready:
                 self._accept(listener)
             for client in [c for c in self.clients if c in ready]:
@@ -492,6 +467,21 @@ class Monitor:
                 break  # output drained (the pid namespace is gone, writers too)
         self._close_fds(list(pipes), stdin_w, master)
         return exit_code
+
+    def _caller_input(self) -> None:
+        """The attached caller said nothing until the exit: a hang-up is a detach.
+
+        Then the container is on its own, as after ``run -d``: the restart
+        policy applies and ``--rm`` is done by our cleanup, not the caller.
+        """
+        assert self.caller is not None
+        try:
+            data = self.caller.recv(64)
+        except OSError:
+            data = b""
+        if not data:
+            self.caller.close()
+            self.caller = None
 
     def _relay(self, fd: int, stream: str) -> bool:
         try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from hutch.runtime.spec_lifecycle import LifecycleSpec
+from hutch.runtime.spec_log import LogSpec
 from hutch.runtime.spec_network import NetworkSpec
 from hutch.runtime.spec_resources import ResourceSpec
 from hutch.runtime.spec_security import SecuritySpec
@@ -82,6 +83,7 @@ class Spec:
     security: SecuritySpec = field(default_factory=SecuritySpec)
     resources: ResourceSpec = field(default_factory=ResourceSpec)
     userns: UsernsSpec = field(default_factory=UsernsSpec)
+    log: LogSpec = field(default_factory=LogSpec)
 
 
 # podman's defaults (containers/common pkg/config): masked and read-only paths.

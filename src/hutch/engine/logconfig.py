@@ -1,0 +1,82 @@
+"""``--log-driver`` and ``--log-opt``: checked, then turned into the monitor's LogSpec.
+
+podman's names and units: ``k8s-file`` (the default), ``json-file`` (here
+written in Docker's own JSON-lines format, so tools made for Docker's logs
+read it), ``none``; options ``max-size`` (``10mb``, ``512k``; rotation
+before the file would pass it), ``max-file`` (files kept, the live one
+included; 1 means the log starts over, as podman's does), ``path`` (an
+absolute file for the log) and ``tag`` (kept in ``inspect``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from hutch.api.errors import InvalidArgument
+from hutch.engine.resources import parse_size
+from hutch.runtime.logfile import DRIVERS, K8S_FILE
+from hutch.runtime.spec_log import LogSpec
+
+DEFAULT_FILE = "ctr.log"
+OPTION_KEYS = ("max-size", "max-file", "path", "tag")
+
+
+def log_spec(driver: str, opts: Sequence[str], bundle: Path, *, check: bool = True) -> LogSpec:
+    """The monitor's log settings; bad flags raise InvalidArgument (exit 125).
+
+    ``check=False`` skips what can change after the container was made
+    (the log directory's existence).
+    """
+    driver = driver or K8S_FILE
+    if driver not in DRIVERS:
+        raise InvalidArgument(f"invalid --log-driver {driver!r}: use one of {', '.join(DRIVERS)}")
+    values: dict[str, str] = {}
+    for opt in opts:
+        key, sep, value = opt.partition("=")
+        if not sep or key not in OPTION_KEYS:
+            raise InvalidArgument(
+                f"invalid --log-opt {opt!r}: use KEY=VALUE with KEY one of {', '.join(OPTION_KEYS)}"
+            )
+        values[key] = value
+    max_size = parse_size(values["max-size"], "--log-opt max-size") if "max-size" in values else 0
+    max_files = 1
+    if "max-file" in values:
+        text = values["max-file"]
+        if not text.isdigit() or int(text) < 1:
+            raise InvalidArgument(f"invalid --log-opt max-file={text!r}: use a number of 1 or more")
+        max_files = int(text)
+    path = values.get("path", "")
+    if path and not os.path.isabs(path):
+        raise InvalidArgument(f"invalid --log-opt path={path!r}: the path must be absolute")
+    if check and path and not os.path.isdir(os.path.dirname(path)):
+        raise InvalidArgument(f"invalid --log-opt path={path!r}: its directory does not exist")
+    return LogSpec(
+        driver=driver,
+        path=path or str(bundle / DEFAULT_FILE),
+        max_size=max_size,
+        max_files=max_files,
+        tag=values.get("tag", ""),
+    )
+
+
+def log_spec_of(options: dict[str, object], bundle: Path) -> LogSpec:
+    """The LogSpec of a container from its recorded options (valid when it was made)."""
+    log = options.get("log")
+    if not isinstance(log, dict):
+        return LogSpec(path=str(bundle / DEFAULT_FILE))
+    try:
+        return log_spec(
+            str(log.get("driver") or ""),
+            [str(o) for o in log.get("opts") or ()],
+            bundle,
+            check=False,
+        )
+    except InvalidArgument:
+        return LogSpec(path=str(bundle / DEFAULT_FILE))
+
+
+def check(driver: str, opts: Sequence[str]) -> None:
+    """Refuse bad log flags before anything of the container exists."""
+    log_spec(driver, opts, Path("/"))

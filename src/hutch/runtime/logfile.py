@@ -1,0 +1,146 @@
+"""Container log files: the two formats, rotation, and reading them back.
+
+``k8s-file`` (podman's default) writes ``TIMESTAMP STREAM F|P TEXT``;
+``json-file`` writes Docker's ``{"log": ..., "stream": ..., "time": ...}``
+lines, so tools that read Docker's logs read ours. ``none`` keeps nothing.
+
+With a size limit the file is rotated before a write would pass it:
+``ctr.log`` becomes ``ctr.log.1`` (and so on up to ``max_files - 1``
+kept files); with one file, as podman does, the log starts over. The
+monitor is the only writer; readers take the kept files oldest first.
+
+Standard library only: the monitor imports this.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Iterator
+
+K8S_FILE = "k8s-file"
+JSON_FILE = "json-file"
+NONE = "none"
+DRIVERS = (K8S_FILE, JSON_FILE, NONE)
+
+_PARTIAL_LIMIT = 16384  # a line longer than this is written in parts (P)
+
+
+def timestamp(now: float) -> str:
+    """RFC 3339 with nanoseconds in UTC, as both formats write it."""
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(now))
+    return f"{stamp}.{int((now % 1) * 1e9):09d}Z"
+
+
+def format_line(driver: str, stream: str, text: bytes, partial: bool, now: float) -> bytes:
+    """One record of ``driver``'s format (``text`` without its newline)."""
+    if driver == JSON_FILE:
+        record = {
+            "log": text.decode("utf-8", "replace") + ("" if partial else "\n"),
+            "stream": stream,
+            "time": timestamp(now),
+        }
+        return json.dumps(record, separators=(",", ":")).encode() + b"\n"
+    tag = b"P" if partial else b"F"
+    return f"{timestamp(now)} {stream} ".encode() + tag + b" " + text + b"\n"
+
+
+def parse_line(driver: str, raw: bytes) -> tuple[str, str, bytes, bool] | None:
+    """(timestamp, stream, text, partial) of one record, or None if it is not one."""
+    if driver == JSON_FILE:
+        try:
+            record = json.loads(raw)
+            log = str(record["log"])
+            stamp, stream = str(record["time"]), str(record["stream"])
+        except (ValueError, KeyError, TypeError):
+            return None
+        partial = not log.endswith("\n")
+        return stamp, stream, (log if partial else log[:-1]).encode(), partial
+    parts = raw.split(b" ", 3)
+    if len(parts) < 3:
+        return None
+    text = parts[3] if len(parts) == 4 else b""
+    return parts[0].decode(), parts[1].decode(), text, parts[2] == b"P"
+
+
+def kept_files(path: str, max_files: int) -> list[str]:
+    """The files of one log, oldest first (rotated ones that exist, then the live one)."""
+    older = [f"{path}.{n}" for n in range(max(max_files, 1) - 1, 0, -1)]
+    return [p for p in older if os.path.exists(p)] + [path]
+
+
+class LogWriter:
+    """Writes the container's output as records of one driver's format."""
+
+    def __init__(self, driver: str, path: str, max_size: int = 0, max_files: int = 1) -> None:
+        self.driver = driver
+        self.path = path
+        self.max_size = max_size
+        self.max_files = max(max_files, 1)
+        self._partial: dict[str, bytes] = {"stdout": b"", "stderr": b""}
+        self._fd = -1
+        self._size = 0
+        if driver != NONE:
+            self._open()
+
+    def _open(self) -> None:
+        flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC
+        self._fd = os.open(self.path, flags, 0o600)
+        self._size = os.fstat(self._fd).st_size
+
+    def write(self, stream: str, data: bytes) -> None:
+        if self.driver == NONE:
+            return
+        buf = self._partial[stream] + data
+        lines = buf.split(b"\n")
+        self._partial[stream] = lines.pop()
+        now = time.time()
+        out = [format_line(self.driver, stream, line, False, now) for line in lines]
+        if len(self._partial[stream]) > _PARTIAL_LIMIT:
+            out.append(format_line(self.driver, stream, self._partial[stream], True, now))
+            self._partial[stream] = b""
+        for record in out:
+            self._emit(record)
+
+    def flush(self) -> None:
+        for stream, rest in self._partial.items():
+            if rest and self.driver != NONE:
+                self._emit(format_line(self.driver, stream, rest, False, time.time()))
+            self._partial[stream] = b""
+
+    def _emit(self, record: bytes) -> None:
+        if self.max_size and self._size and self._size + len(record) > self.max_size:
+            self._rotate()
+        os.write(self._fd, record)
+        self._size += len(record)
+
+    def _rotate(self) -> None:
+        """Keep ``max_files - 1`` older files; the live file starts empty.
+
+        Renames, then a fresh file: a reader following the old one by its
+        handle finishes it and then finds the new one by name.
+        """
+        os.close(self._fd)
+        if self.max_files > 1:
+            for n in range(self.max_files - 1, 1, -1):
+                if os.path.exists(f"{self.path}.{n - 1}"):
+                    os.replace(f"{self.path}.{n - 1}", f"{self.path}.{n}")
+            os.replace(self.path, f"{self.path}.1")
+        else:
+            os.unlink(self.path)
+        self._open()
+
+
+def read_records(driver: str, path: str, max_files: int) -> Iterator[tuple[str, str, bytes, bool]]:
+    """Every record of a log, oldest first, across its rotated files."""
+    for name in kept_files(path, max_files):
+        try:
+            with open(name, "rb") as f:
+                data = f.read()
+        except FileNotFoundError:
+            continue
+        for raw in data.splitlines():
+            record = parse_line(driver, raw)
+            if record is not None:
+                yield record
