@@ -41,6 +41,7 @@ from hutch.runtime.logfile import LogWriter
 from hutch.runtime.rootfs import mount_rootfs
 from hutch.runtime.spec import Spec
 from hutch.runtime.spec_io import spec_from_json
+from hutch.util.codecache import PROFILE_ENV
 
 STOP_MARKER = "stop-requested"
 _MAX_BACKOFF = 60.0
@@ -245,6 +246,7 @@ class Monitor:
                     pass
             return
         if self.args.cleanup:
+            os.environ.pop(PROFILE_ENV, None)  # the cleanup is a CLI command, not a monitor
             os.execvp(self.args.cleanup[0], list(self.args.cleanup))
 
     def _listen(self) -> socket.socket:
@@ -674,6 +676,10 @@ def deferred_args(argv: list[str]) -> list[str] | None:
 
 
 def main(argv: list[str]) -> None:
+    import hutch
+
+    if hutch.CODE_CACHE is not None:
+        hutch.CODE_CACHE.close()  # the monitor lives on: keep none of the entries
     if "--deferred" in argv:
         # Started ahead of its container (spawn.prespawn): every import above
         # is done; now wait for the container to exist.

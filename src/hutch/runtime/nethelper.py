@@ -22,13 +22,13 @@ import dataclasses
 import json
 import os
 import select
-import shutil
 import signal
 import socket
 import time
 from pathlib import Path
 
 from hutch.runtime.spec_network import NetworkSpec
+from hutch.util.tools import which
 
 _READY_TIMEOUT = 10.0
 # progress lines of pasta and slirp4netns that say nothing about a failure
@@ -131,7 +131,7 @@ def _real_root() -> bool:
 
 def pasta_argv(net: NetworkSpec, netns_fd: int, pid_file: Path) -> list[str]:
     argv = [
-        shutil.which("pasta") or "pasta",
+        which("pasta") or "pasta",
         "--config-net",
         "--foreground",
         "--quiet",
@@ -236,7 +236,7 @@ def _start_slirp(net: NetworkSpec, netns_fd: int, bundle: Path, api: Path) -> in
     api.unlink(missing_ok=True)
     log = bundle / "network.log"
     argv = [
-        shutil.which("slirp4netns") or "slirp4netns",
+        which("slirp4netns") or "slirp4netns",
         "--configure",
         "--mtu",
         "65520",

@@ -212,10 +212,12 @@ def _spawn(argv: Sequence[str]) -> int:
     """
     import hutch
     from hutch.linux import syscalls as sc
+    from hutch.util import codecache
 
     env = dict(os.environ)
     # -S skips site (faster, smaller); the package's own location is enough.
     env["PYTHONPATH"] = os.path.dirname(os.path.dirname(os.path.abspath(hutch.__file__)))
+    env[codecache.PROFILE_ENV] = "monitor"  # its own small cache file (util/codecache.py)
     actions = [
         (os.POSIX_SPAWN_OPEN, 0, "/dev/null", os.O_RDONLY, 0),
         (os.POSIX_SPAWN_OPEN, 1, "/dev/null", os.O_WRONLY, 0),

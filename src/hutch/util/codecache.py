@@ -24,7 +24,7 @@ import contextlib
 import marshal
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from types import CodeType
 from typing import Any
 
@@ -43,6 +43,7 @@ class CodeCache:
         self.codes: dict[str, bytes] = {}
         self.added = 0
         self.hits = 0
+        self.closed = False
 
     def load(self) -> None:
         try:
@@ -64,13 +65,20 @@ class CodeCache:
                 self.hits += 1
                 return code
         code = compile(text, "<string>", "exec")
-        self.codes[text] = marshal.dumps(code)
-        self.added += 1
+        if not self.closed:
+            self.codes[text] = marshal.dumps(code)
+            self.added += 1
         return code
+
+    def close(self) -> None:
+        """Save, then free the entries: for a long-lived process whose imports are done."""
+        self.save()
+        self.codes = {}
+        self.closed = True
 
     def save(self) -> None:
         """Write the file if this process compiled anything new (atomically)."""
-        if not self.added:
+        if not self.added or self.closed:
             return
         codes = self.codes if len(self.codes) <= _LIMIT else {}
         directory = os.path.dirname(self.path)
@@ -88,8 +96,15 @@ class CodeCache:
         self.added = 0
 
 
-def default_path(environ: dict[str, str] | None = None) -> str | None:
-    """``$XDG_CACHE_HOME/hutch/dataclass-code-<version>.bin``, or None without a home."""
+PROFILE_ENV = "HUTCH_CODE_CACHE_PROFILE"
+
+
+def default_path(environ: Mapping[str, str] | None = None) -> str | None:
+    """``$XDG_CACHE_HOME/hutch/dataclass-code-<version>[-<profile>].bin``, or None.
+
+    A process started with ``HUTCH_CODE_CACHE_PROFILE=monitor`` gets a file of
+    its own: the monitor loads only the few entries it uses, not the CLI's.
+    """
     env = os.environ if environ is None else environ
     base = env.get("XDG_CACHE_HOME") or ""
     if not base:
@@ -99,7 +114,9 @@ def default_path(environ: dict[str, str] | None = None) -> str | None:
         base = os.path.join(home, ".cache")
     version = "-".join(str(part) for part in sys.version_info[:3])
     tag = f"{sys.implementation.name}-{version}"
-    return os.path.join(base, "hutch", f"dataclass-code-{tag}.bin")
+    profile = env.get(PROFILE_ENV, "")
+    suffix = f"-{profile}" if profile.isalnum() else ""
+    return os.path.join(base, "hutch", f"dataclass-code-{tag}{suffix}.bin")
 
 
 def make_create_fn(cache: CodeCache) -> Callable[..., Any]:

@@ -113,3 +113,22 @@ def test_install_is_off_when_asked(monkeypatch: pytest.MonkeyPatch, tmp_path: Pa
 def test_the_package_installed_it() -> None:
     # ``import hutch`` routes the generated code through the cache.
     assert dataclasses._create_fn.__module__ == "hutch.util.codecache"  # type: ignore[attr-defined]
+
+
+def test_close_saves_then_frees_and_stops_recording(cached: codecache.CodeCache) -> None:
+    _point_class()
+    cached.close()
+    saved = Path(cached.path).read_bytes()
+    assert saved and cached.codes == {}
+    again = _point_class()  # still works, compiled, not recorded
+    assert again(1).x == 1 and cached.codes == {} and cached.added == 0
+    cached.save()  # nothing more is written after close
+    assert Path(cached.path).read_bytes() == saved
+
+
+def test_a_profile_gets_its_own_file() -> None:
+    env = {"HOME": "/h", codecache.PROFILE_ENV: "monitor"}
+    path = codecache.default_path(env)
+    assert path is not None and path.endswith("-monitor.bin")
+    odd = codecache.default_path({"HOME": "/h", codecache.PROFILE_ENV: "../x"})
+    assert odd == codecache.default_path({"HOME": "/h"})  # no path tricks from the environment
