@@ -264,8 +264,8 @@ class FakeEngine:
         self._record("remove_volumes", options)
         return list(self.action_reports)
 
-    def prune_volumes(self) -> list[str]:
-        self._record("prune_volumes", None)
+    def prune_volumes(self, filters: Sequence[str] = ()) -> list[str]:
+        self._record("prune_volumes", tuple(filters))
         return [v.name for v in self.volumes]
 
     def volume_exists(self, name: str) -> bool:

@@ -80,6 +80,8 @@ class ContainerSummary:
     labels: tuple[tuple[str, str], ...] = ()
     restart_count: int = 0
     size: int | None = None  # bytes in the writable layer, when asked for
+    # (volume name or "", host source or "", destination) of each mount: ps --filter volume
+    mounts: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True)

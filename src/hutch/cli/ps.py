@@ -61,6 +61,7 @@ def row_of(c: ContainerSummary, now: float, no_trunc: bool) -> dict[str, Any]:
         "Labels": dict(c.labels),
         "Restarts": c.restart_count,
         "Size": render.human_size(c.size) if c.size is not None else "",
+        "Mounts": ",".join(m[2] for m in c.mounts),
     }
 
 
@@ -82,6 +83,7 @@ def json_of(c: ContainerSummary) -> dict[str, Any]:
         "Labels": dict(c.labels) or None,
         "Ports": None,
         "Restarts": c.restart_count,
+        "Mounts": [m[2] for m in c.mounts],  # destinations, as podman's
     }
     if c.size is not None:
         out["Size"] = {"rwSize": c.size}  # only with --size, as podman
@@ -115,7 +117,7 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
             typer.Option(
                 "--filter",
                 "-f",
-                help="KEY=VALUE: id, name, label, status, ancestor or exited (repeatable).",
+                help="KEY=VALUE: id, name, label, status, ancestor, exited or volume (repeatable).",
             ),
         ] = None,
         sort: Annotated[

@@ -80,7 +80,10 @@ def register(app: typer.Typer) -> None:
         filters: Annotated[
             list[str] | None,
             typer.Option(
-                "--filter", "-f", help="name=REGEX, label=KEY[=VALUE], dangling=true|false, driver="
+                "--filter",
+                "-f",
+                help="name=REGEX, label=KEY[=VALUE], label!=..., dangling=true|false, driver=, "
+                "opt=, scope=, anonymous=, until=, after= (repeatable).",
             ),
         ] = None,
         fmt: Annotated[
@@ -162,8 +165,15 @@ def register(app: typer.Typer) -> None:
         force: Annotated[
             bool, typer.Option("--force", "-f", help="Do not ask for confirmation.")
         ] = False,
+        filters: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--filter",
+                help="label=KEY[=VALUE], label!=KEY[=VALUE], until=TIME|DURATION (repeatable).",
+            ),
+        ] = None,
     ) -> None:
-        """Remove every volume that no container uses."""
+        """Remove every volume that no container uses (and that the filters match)."""
         if not force:
             answer = input(
                 "WARNING! This will remove all volumes not used by at least one container.\n"
@@ -171,7 +181,7 @@ def register(app: typer.Typer) -> None:
             )
             if answer.strip().lower() not in ("y", "yes"):
                 return
-        for name in state_of(ctx).engine().prune_volumes():
+        for name in state_of(ctx).engine().prune_volumes(tuple(filters or ())):
             print(name)
 
     @volume_app.command("exists")

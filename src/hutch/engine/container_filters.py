@@ -7,6 +7,7 @@ as if ``--all`` had been given.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -60,6 +61,29 @@ def _ancestor(c: ContainerSummary, value: str) -> bool:
     return value in candidates or (len(value) >= 3 and digest.startswith(value))
 
 
+def _volume(c: ContainerSummary, value: str) -> bool:
+    """podman's ``volume=NAME|MOUNTPOINT``, and its ``SOURCE:DESTINATION`` pair.
+
+    A value names a volume, a bind mount's host path, or a mount's
+    destination in the container; with a colon, the part before it names the
+    volume or host path and the part after it the destination of that mount.
+    """
+    for name, source, destination in c.mounts:
+        if value in (name, source) or _same_path(value, destination):
+            return True
+    first, colon, dest = value.partition(":")
+    if not colon or not dest:
+        return False
+    return any(
+        first in (name, source) and _same_path(dest, destination)
+        for name, source, destination in c.mounts
+    )
+
+
+def _same_path(value: str, path: str) -> bool:
+    return value.startswith("/") and posixpath.normpath(value) == posixpath.normpath(path)
+
+
 _MATCHERS: dict[str, Callable[[ContainerSummary, str], bool]] = {
     "id": lambda c, v: c.id.startswith(v),
     "name": _name,
@@ -67,6 +91,7 @@ _MATCHERS: dict[str, Callable[[ContainerSummary, str], bool]] = {
     "status": lambda c, v: c.status == v,
     "ancestor": _ancestor,
     "exited": lambda c, v: c.status == "exited" and str(c.exit_code) == v,
+    "volume": _volume,
 }
 
 

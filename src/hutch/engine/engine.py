@@ -347,8 +347,8 @@ class LocalEngine:
     def remove_volumes(self, options: VolumeRemoveOptions) -> list[ActionReport]:
         return self._volumes.remove_volumes(options)
 
-    def prune_volumes(self) -> list[str]:
-        return self._volumes.prune_volumes()
+    def prune_volumes(self, filters: Sequence[str] = ()) -> list[str]:
+        return self._volumes.prune_volumes(filters)
 
     def volume_exists(self, name: str) -> bool:
         return self._volumes.volume_exists(name)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
@@ -35,6 +34,7 @@ from hutch.store.layers import remove_tree
 from hutch.store.volumes import VolumeRecord, VolumeStore
 from hutch.util.ids import new_id
 from hutch.volumes import specs
+from hutch.volumes.filters import VolumeFilters, parse_volume_filters
 from hutch.volumes.specs import MountRequest
 
 CONFIG_KEY = "mounts"  # where the container's JSON config keeps its resolved mounts
@@ -272,13 +272,9 @@ class VolumeService:
         return name
 
     def list_volumes(self, options: VolumeListOptions) -> list[VolumeSummary]:
-        wanted = [_filter(item) for item in options.filters]
-        out = []
-        for volume in self._ctx.volumes.all():
-            summary = self._summary(volume)
-            if all(_matches(summary, key, value) for key, value in wanted):
-                out.append(summary)
-        return out
+        wanted = self._filters(options.filters)
+        summaries = (self._summary(v) for v in self._ctx.volumes.all())
+        return [s for s in summaries if wanted.match(s)]
 
     def inspect_volumes(self, names: Sequence[str], all: bool) -> list[VolumeSummary]:
         if all:
@@ -311,14 +307,23 @@ class VolumeService:
                 reports.append(ActionReport(name, error=str(exc), exit_code=exc.exit_code))
         return reports
 
-    def prune_volumes(self) -> list[str]:
+    def prune_volumes(self, filters: Sequence[str] = ()) -> list[str]:
+        wanted = self._filters(filters)  # bad input fails before anything is removed
         self._ctx.enter_session()
         removed = []
         for volume in self._ctx.volumes.all():
-            if not self._ctx.volumes.users(volume.name):
-                _delete(self._ctx, volume.name)
-                removed.append(volume.name)
+            if self._ctx.volumes.users(volume.name) or not wanted.match(self._summary(volume)):
+                continue
+            _delete(self._ctx, volume.name)
+            removed.append(volume.name)
         return removed
+
+    def _filters(self, items: Sequence[str]) -> VolumeFilters:
+        def created_of(name: str) -> float | None:
+            volume = self._ctx.volumes.get(name)
+            return None if volume is None else volume.created
+
+        return parse_volume_filters(items, created_of)
 
     def export_volume(self, name: str, out: BinaryIO) -> None:
         from hutch.store.tarwrite import write_layer_tar
@@ -363,34 +368,3 @@ def _label(item: str) -> tuple[str, str]:
     if not key:
         raise InvalidArgument(f"invalid label {item!r}: empty key")
     return key, value
-
-
-_FILTER_KEYS = ("name", "label", "dangling", "driver", "anonymous")
-
-
-def _filter(item: str) -> tuple[str, str]:
-    key, sep, value = item.partition("=")
-    if not sep or key not in _FILTER_KEYS:
-        raise InvalidArgument(
-            f"invalid volume filter {item!r}: use {', '.join(k + '=' for k in _FILTER_KEYS)}"
-        )
-    if key in ("dangling", "anonymous") and value not in ("true", "false", "1", "0"):
-        raise InvalidArgument(f"invalid {key} filter {value!r}: use true or false")
-    return key, value
-
-
-def _matches(volume: VolumeSummary, key: str, value: str) -> bool:
-    if key == "name":
-        try:
-            return re.search(value, volume.name) is not None
-        except re.error:
-            return value == volume.name
-    if key == "driver":
-        return volume.driver == value
-    if key == "dangling":
-        return (not volume.users) == (value in ("true", "1"))
-    if key == "anonymous":
-        return volume.anonymous == (value in ("true", "1"))
-    label_key, sep, label_value = value.partition("=")
-    labels = dict(volume.labels)
-    return label_key in labels and (not sep or labels[label_key] == label_value)
