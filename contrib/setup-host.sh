@@ -25,6 +25,8 @@ readonly PACKAGES=(
     docker-registry skopeo apache2-utils
     # the cgroup v2 guest lane (tests/vm): QEMU, a Debian kernel, cpio for its initrd
     qemu-system-x86 linux-image-amd64 cpio
+    # the guest's systemd backend test: a real `systemd --user` and its session bus
+    systemd dbus dbus-user-session
     # man page checks (tests/unit/docs)
     groff-base
     # user-defined networks: firewall rules inside the rootless network namespace

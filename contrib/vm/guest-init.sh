@@ -33,11 +33,43 @@ chown "$uid:$gid" "$delegated" "$delegated/cgroup.procs" "$delegated/cgroup.subt
     "$delegated/session/cgroup.threads" "$delegated/session/cgroup.subtree_control"
 echo $$ > "$delegated/session/cgroup.procs"
 mkdir -p /tmp/home && chown "$uid:$gid" /tmp/home
+job_env=""
+if [ -e /run/out/systemd ]; then
+    # A systemd user manager, as logind and user@.service (Delegate=yes) would
+    # start it: its own cgroup owned by the user, $XDG_RUNTIME_DIR, a session
+    # bus (dbus-user-session's dbus.socket). The job then runs in a scope of
+    # that manager, as a shell in a desktop terminal does.
+    rt=/run/user/$uid
+    slice=/sys/fs/cgroup/user.slice/user-$uid.slice
+    mgr=$slice/user@$uid.service
+    mkdir -p "$mgr" && mkdir -p -m 700 "$rt" && chown "$uid:$gid" "$rt"
+    # sd_booted(): a user manager refuses to start on a system not booted with systemd.
+    mkdir -p /run/systemd/system
+    for c in $controllers; do
+        echo "+$c" > /sys/fs/cgroup/user.slice/cgroup.subtree_control 2>/dev/null
+        echo "+$c" > "$slice/cgroup.subtree_control" 2>/dev/null
+    done
+    chown "$uid:$gid" "$mgr" "$mgr/cgroup.procs" "$mgr/cgroup.subtree_control" "$mgr/cgroup.threads"
+    sh -c "echo \$\$ > $mgr/cgroup.procs; exec setpriv --reuid=$uid --regid=$gid --init-groups \
+        env -i HOME=/tmp/home USER=$user LOGNAME=$user XDG_RUNTIME_DIR=$rt \
+        PATH=/usr/local/bin:/usr/bin:/bin /lib/systemd/systemd --user" \
+        > /run/out/systemd.log 2>&1 &
+    n=0
+    while [ ! -S "$rt/bus" ] || [ ! -S "$rt/systemd/private" ]; do
+        n=$((n + 1)); [ $n -gt 600 ] && break; sleep 0.1
+    done
+    echo "guest: systemd --user after $n polls: $(ls $rt $rt/systemd 2>&1 | tr '\n' ' ')"
+    # The job starts where the manager's own children start (inside its
+    # cgroup), so that `systemd-run --user --scope` can move it into a scope:
+    # a move needs write access to the common ancestor of both cgroups.
+    echo $$ > "$mgr/init.scope/cgroup.procs"
+    job_env="XDG_RUNTIME_DIR=$rt DBUS_SESSION_BUS_ADDRESS=unix:path=$rt/bus"
+fi
 
-echo "guest: running the job as $user (uid $uid) in $delegated/session"
+echo "guest: running the job as $user (uid $uid) in $(cut -d: -f3 /proc/self/cgroup)"
 setpriv --reuid="$uid" --regid="$gid" --init-groups \
     env -i HOME=/tmp/home USER="$user" LOGNAME="$user" PATH=/usr/local/bin:/usr/bin:/bin \
-    HUTCH_VM=1 $(cat /run/out/env 2>/dev/null) \
+    HUTCH_VM=1 $job_env $(cat /run/out/env 2>/dev/null) \
     sh /run/out/job.sh > /run/out/stdout 2> /run/out/stderr
 echo $? > /run/out/rc
 sync

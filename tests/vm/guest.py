@@ -76,8 +76,14 @@ def run_in_guest(
     env: dict[str, str] | None = None,
     timeout: float = 900,
     memory_mb: int = 2048,
+    systemd: bool = False,
 ) -> GuestResult:
-    """Boot the guest, run ``job`` (a shell script) as ``user``, return what it left."""
+    """Boot the guest, run ``job`` (a shell script) as ``user``, return what it left.
+
+    ``systemd``: a systemd user manager runs for ``user`` (with a session
+    bus), and the job starts inside its cgroup with XDG_RUNTIME_DIR and
+    DBUS_SESSION_BUS_ADDRESS set, as in a desktop session.
+    """
     out = workdir / "out"
     if out.exists():
         shutil.rmtree(out)
@@ -86,6 +92,8 @@ def run_in_guest(
     (out / "job.sh").write_text(job)
     (out / "user").write_text(user)
     (out / "env").write_text(" ".join(f"{k}={v}" for k, v in (env or {}).items()))
+    if systemd:
+        (out / "systemd").write_text("")
     for name, source in (files or {}).items():
         shutil.copy2(source, out / name)
         (out / name).chmod(0o644)

@@ -45,6 +45,9 @@ id=$($H run -d --name busy --network none --cpus 0.5 base sh -c 'while :; do :; 
 echo "$id" > $O/busy_id
 cat $CG/$id/pids.max > $O/default_pids
 cat $CG/$id/cpu.max > $O/cpu_max
+# The container's own cgroup at its /sys/fs/cgroup (cgroup2, read-only).
+$H exec busy sh -c 'cat /sys/fs/cgroup/cpu.max; grep " /sys/fs/cgroup " /proc/self/mounts' \
+    > $O/inner_cgroup 2>&1
 F='{{{{.CPUUsec}}}} {{{{.MemUsageBytes}}}} {{{{.PIDs}}}}'
 date +%s > $O/stats_window
 $H stats --no-stream --format "$F" busy > $O/stats1 2>&1
@@ -135,6 +138,14 @@ def test_cpus_half_is_cpu_max_and_throttles(guest: GuestResult) -> None:
     stat = dict(line.split() for line in out(guest, "cpu_stat").splitlines())
     assert int(stat["nr_throttled"]) > 0
     assert int(stat["throttled_usec"]) > 0
+
+
+def test_the_container_sees_its_cgroup_at_sys_fs_cgroup(guest: GuestResult) -> None:
+    cpu_max, mount = out(guest, "inner_cgroup").splitlines()
+    assert cpu_max == "50000 100000"
+    fields = mount.split()
+    assert fields[1:3] == ["/sys/fs/cgroup", "cgroup2"]
+    assert fields[3].split(",")[0] == "ro"
 
 
 def test_stats_numbers_move(guest: GuestResult) -> None:

@@ -295,6 +295,27 @@ def container_cgroup(res: ResourceSpec, container_id: str) -> Path | None:
     return Path(res.parent) / container_id
 
 
+def inner_mount_options(
+    res: ResourceSpec, private_namespace: bool, privileged: bool
+) -> tuple[str, ...] | None:
+    """Options of the cgroup2 mount at /sys/fs/cgroup inside the container; None for none.
+
+    Only a container with a cgroup of its own on a pure v2 host (its cgroup
+    lies below /sys/fs/cgroup itself, not a hybrid layout's .../unified) and
+    a cgroup namespace of its own, whose root the mount then shows: the
+    container sees its own limits (memory.max ...) and nothing above them.
+    Read-only unless ``--privileged``, as podman. A container without one
+    (--cgroups=disabled, a hybrid host) gets nothing there: its /sys is a
+    fresh sysfs, where /sys/fs/cgroup is an empty directory.
+    """
+    parent = res.parent
+    if not res.has_cgroup or not private_namespace or not parent.startswith("/sys/fs/cgroup/"):
+        return None
+    if parent.startswith("/sys/fs/cgroup/unified/") or parent == "/sys/fs/cgroup/unified":
+        return None
+    return ("rw" if privileged else "ro", "nosuid", "nodev", "noexec")
+
+
 def setup(res: ResourceSpec, container_id: str, host_pid: int) -> Path | None:
     """Make the container's cgroup with its limits (the monitor, before the init starts).
 

@@ -11,6 +11,7 @@ import os
 from dataclasses import dataclass
 
 from hutch.linux import syscalls as sc
+from hutch.runtime import cgroupfs
 from hutch.runtime.paths_in_root import resolve_in_root
 from hutch.runtime.spec import Mount, Spec
 
@@ -140,6 +141,11 @@ def base_plan(spec: Spec, *, gid5_mapped: bool) -> list[Step | Symlink]:
         # sysfs may only be mounted by the owner of the network namespace;
         # with the host network, bind the host's /sys read-only instead.
         plan.append(Step("bind", "/sys", "/sys", ("ro", "nosuid", "nodev", "noexec")))
+    cgroup = cgroupfs.inner_mount_options(
+        spec.resources, "cgroup" in spec.namespaces, spec.security.privileged
+    )
+    if cgroup is not None:
+        plan.append(Step("cgroup2", "/sys/fs/cgroup", "cgroup2", cgroup))
     plan += [Step("bind", dest, src, (), True) for dest, src in spec.etc_files]
     plan += [_user_mount(m) for m in spec.mounts]
     return plan

@@ -1,0 +1,146 @@
+"""The systemd backend against a real systemd user manager in the pure-v2 guest.
+
+The guest starts ``systemd --user`` for the test user in a delegated
+``user@UID.service`` cgroup, with a session bus (dbus-user-session's
+``dbus.socket``), and the job starts inside a scope of that manager
+(``systemd-run --user --scope``), as a shell in a desktop terminal does.
+Each container then gets a transient ``hutch-<id>.scope`` with
+``Delegate=yes``, and its cgroup is made inside it. One boot runs every check.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from guest import GuestResult, Kernel, run_in_guest
+
+HUTCH = Path(sys.executable).parent / "hutch"
+
+JOB = r"""
+O=/run/out
+if [ -z "$IN_SCOPE" ]; then
+    IN_SCOPE=1 exec systemd-run --user --scope --quiet --unit=job sh "$0"
+fi
+H={hutch}
+export XDG_DATA_HOME=/tmp/d XDG_CONFIG_HOME=/tmp/c
+cat /proc/self/cgroup > $O/job_cgroup
+$H info > $O/info 2>&1
+$H import $O/rootfs.tar base >/dev/null
+
+# A running container: its scope, its cgroup inside it, the limit in both
+# views (the host's cgroup tree and the container's own /sys/fs/cgroup).
+id=$($H run -d --name m --network none --memory 64m base sleep 1000 2>$O/run_err)
+echo "$id" > $O/m_id
+pid=$($H inspect --format '{{{{.State.Pid}}}}' m)
+cg=/sys/fs/cgroup$(cut -d: -f3 /proc/$pid/cgroup)
+echo "$cg" > $O/m_cgroup
+cat $cg/memory.max > $O/m_memory_max
+unit=hutch-$(echo $id | cut -c1-12).scope
+systemctl --user show -p ActiveState -p Delegate -p ControlGroup $unit > $O/m_scope 2>&1
+$H exec m cat /sys/fs/cgroup/memory.max > $O/inner_memory_max 2>&1
+$H exec m sh -c 'grep " /sys/fs/cgroup " /proc/self/mounts' > $O/inner_mount 2>&1
+
+# update changes the limit there, and inspect shows it.
+$H update --memory 128m --pids-limit 50 m > /dev/null 2> $O/update_err
+echo $? > $O/update_rc
+cat $cg/memory.max $cg/pids.max > $O/updated
+F='{{{{.HostConfig.Memory}}}} {{{{.HostConfig.PidsLimit}}}} {{{{.HostConfig.CgroupManager}}}}'
+$H inspect --format "$F" m > $O/updated_inspect 2>&1
+
+# rm: the container's cgroup and its scope are gone.
+$H rm -f m > /dev/null
+sleep 1
+test -e "$cg" && echo present > $O/removed || echo gone > $O/removed
+test -e "$(dirname $cg)" && echo present > $O/scope_removed || echo gone > $O/scope_removed
+systemctl --user list-units --all --no-legend 'hutch-*' > $O/units_left 2>&1
+
+# A memory hog is OOM-killed inside its scope.
+$H run --name oom --network none --memory 32m base \
+    sh -c 'exec dd if=/dev/zero of=/dev/null bs=96M count=1' > /dev/null 2>&1
+echo $? > $O/oom_rc
+$H inspect --format '{{{{.State.OOMKilled}}}} {{{{.State.ExitCode}}}}' oom > $O/oom_inspect 2>&1
+$H rm oom > /dev/null
+systemctl --user list-units --all --no-legend 'hutch-*' > $O/units_left_oom 2>&1
+cat /tmp/d/hutch/containers/*/userdata/monitor.err > $O/monitor_err 2>/dev/null
+true
+"""
+
+
+@pytest.fixture(scope="module")
+def guest(
+    guest_kernel: Kernel,
+    guest_initrd: Path,
+    guest_user: str,
+    rootfs_tar: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> GuestResult:
+    result = run_in_guest(
+        guest_kernel,
+        guest_initrd,
+        tmp_path_factory.mktemp("systemd"),
+        JOB.format(hutch=HUTCH),
+        user=guest_user,
+        files={"rootfs.tar": rootfs_tar},
+        systemd=True,
+        timeout=1800,
+    )
+    assert result.rc == 0, result.console[-3000:] + result.stderr
+    return result
+
+
+def out(guest: GuestResult, name: str) -> str:
+    path = guest.out / name
+    assert path.exists(), f"{name} missing; stderr: {guest.stderr[-2000:]}"
+    return path.read_text().strip()
+
+
+def test_the_job_runs_under_the_user_manager(guest: GuestResult) -> None:
+    path = out(guest, "job_cgroup").removeprefix("0::")
+    assert "/user@" in path and path.endswith("/job.scope"), path
+
+
+def test_info_names_the_systemd_manager(guest: GuestResult) -> None:
+    line = next(x for x in out(guest, "info").splitlines() if "cgroup manager:" in x)
+    assert "cgroup manager: systemd (" in line, line
+    assert "[missing]" not in line
+
+
+def test_run_makes_a_delegated_scope_with_the_memory_limit(guest: GuestResult) -> None:
+    assert out(guest, "run_err") == ""
+    cid = out(guest, "m_id")
+    cgroup = Path(out(guest, "m_cgroup"))
+    assert cgroup.name == cid
+    assert cgroup.parent.name == f"hutch-{cid[:12]}.scope"
+    assert "/user@" in str(cgroup)
+    assert out(guest, "m_memory_max") == str(64 * 1024 * 1024)
+    scope = dict(line.split("=", 1) for line in out(guest, "m_scope").splitlines())
+    assert scope["ActiveState"] == "active"
+    assert scope["Delegate"] == "yes"
+    assert f"/sys/fs/cgroup{scope['ControlGroup']}" == str(cgroup.parent)
+
+
+def test_the_container_sees_its_own_cgroup_read_only(guest: GuestResult) -> None:
+    assert out(guest, "inner_memory_max") == str(64 * 1024 * 1024)
+    fields = out(guest, "inner_mount").split()
+    assert fields[2] == "cgroup2"
+    assert fields[3].split(",")[0] == "ro"
+
+
+def test_update_changes_the_limit_in_the_scope(guest: GuestResult) -> None:
+    assert out(guest, "update_rc") == "0", out(guest, "update_err")
+    assert out(guest, "updated").split() == [str(128 * 1024 * 1024), "50"]
+    assert out(guest, "updated_inspect") == f"{128 * 1024 * 1024} 50 systemd"
+
+
+def test_rm_removes_the_cgroup_and_the_scope(guest: GuestResult) -> None:
+    assert out(guest, "removed") == "gone"
+    assert out(guest, "scope_removed") == "gone"
+    assert out(guest, "units_left") == ""
+
+
+def test_memory_hog_is_oom_killed_in_its_scope(guest: GuestResult) -> None:
+    assert out(guest, "oom_rc") == "137", out(guest, "monitor_err")
+    assert out(guest, "oom_inspect") == "true 137"
+    assert out(guest, "units_left_oom") == ""
