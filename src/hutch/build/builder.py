@@ -231,7 +231,7 @@ class Builder:
         if is_empty(state.upper):
             return state
         layer = self.host.layers.ingest_dir(
-            state.upper, source="overlay-upper", clamp_mtime=self.request.timestamp
+            state.upper, source="overlay-upper", clamp_mtime=self.request.timestamp, consume=True
         )
         history = list(state.config.history)
         for i in range(len(history) - 1, -1, -1):

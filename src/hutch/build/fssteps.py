@@ -440,8 +440,9 @@ class FsSteps:
     def _layer(self, root: WorkRoot, current: StageState) -> LayerInfo | None:
         if current.upper is not None or is_empty(root.upper):
             return None  # layers off: the stage's upper dir is sealed at its end
+        # the step's upper dir is not needed again: it becomes the layer itself
         return self.host.layers.ingest_dir(
-            root.upper, source="overlay-upper", clamp_mtime=self.request.timestamp
+            root.upper, source="overlay-upper", clamp_mtime=self.request.timestamp, consume=True
         )
 
     def _where(self, instruction: ins.Instruction) -> str:

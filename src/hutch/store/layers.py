@@ -9,10 +9,12 @@ interrupted ingest leaves only a temp dir that the next command removes.
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import secrets
 import shutil
+import stat
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -33,6 +35,7 @@ class LayerInfo:
     size: int
 
 
+_OPAQUE_XATTR = "user.overlay.opaque"
 _MEDIA_TYPES = {
     "gzip": "application/vnd.oci.image.layer.v1.tar+gzip",
     "zstd": "application/vnd.oci.image.layer.v1.tar+zstd",
@@ -137,15 +140,27 @@ class LayerStore:
         source: str = "overlay-upper",
         clamp_mtime: int | None = None,
         exclude: Callable[[str], bool] | None = None,
+        consume: bool = False,
     ) -> LayerInfo:
         """Make a layer from a directory (a container's upper dir, a build step).
 
         The tree is written as a deterministic tar (``store/tarwrite.py``) to a
         temp file, which then becomes the layer's blob and is unpacked like any
         other layer, so committed and pulled layers are stored alike.
+
+        ``consume`` (an overlay upper dir nobody needs afterwards, on the
+        store's file system): the tree itself is renamed into place as the
+        layer instead of being unpacked again from the tar, which saves a
+        write and a delete of every file. It goes through the same staged
+        temp dir and final rename, so an interrupted ingest still leaves
+        only a temp dir behind.
         """
         from hutch.store.tarwrite import write_layer_tar
 
+        if consume and exclude is None and source == "overlay-upper":
+            moved = self._ingest_moving(tree, clamp_mtime)
+            if moved is not None:
+                return moved
         tmp = self.new_tmp()
         try:
             tar_path = tmp / "layer.tar"
@@ -161,6 +176,39 @@ class LayerStore:
                 return self.ingest(src)
         finally:
             remove_tree(tmp)
+
+    def _ingest_moving(self, tree: Path, clamp_mtime: int | None) -> LayerInfo | None:
+        """``ingest_dir(consume=True)``: the tar becomes the blob, the tree the layer.
+
+        None when the tree cannot be renamed into the store (another file
+        system): the caller then unpacks the tar as usual.
+        """
+        from hutch.store.tarwrite import write_layer_tar
+
+        tmp = self.new_tmp()
+        try:
+            with open(tmp / "blob", "wb") as out:
+                result = write_layer_tar(tree, out, source="overlay-upper", clamp_mtime=clamp_mtime)
+                out.flush()
+                os.fsync(out.fileno())
+            try:
+                os.rename(tree, tmp / "diff")
+            except OSError as exc:
+                if exc.errno == errno.EXDEV:
+                    return None
+                raise
+            diff = tmp / "diff"
+            os.chmod(diff, 0o755)  # as an unpacked layer's top directory
+            content = _settle_tree(diff, clamp_mtime)
+            info = LayerInfo(
+                result.diff_id, result.diff_id, _MEDIA_TYPES["none"], result.size, content
+            )
+            with self.lock():
+                self._commit(tmp, info)
+            return info
+        finally:
+            if tmp.exists():
+                remove_tree(tmp)
 
     def _commit(self, tmp: Path, info: LayerInfo) -> None:
         blob = self.blob_path(info.blob_digest)
@@ -203,6 +251,33 @@ class LayerStore:
             if pid_text.isdigit() and _alive(int(pid_text)):
                 continue
             remove_tree(entry)
+
+
+def _settle_tree(root: Path, clamp_mtime: int | None) -> int:
+    """Make a moved upper dir look as its tar unpacked would: overlay's own
+    bookkeeping xattrs (all but the opaque marker) go, times are clamped.
+    Returns the size of its content (regular files, a hard link once), as
+    an unpack counts it."""
+    size = 0
+    seen: set[tuple[int, int]] = set()
+    for top, dirs, files in os.walk(root):
+        for name in (*dirs, *files):
+            path = os.path.join(top, name)
+            info = os.lstat(path)
+            if stat.S_ISREG(info.st_mode) and (info.st_dev, info.st_ino) not in seen:
+                seen.add((info.st_dev, info.st_ino))
+                size += info.st_size
+            try:
+                attrs = os.listxattr(path, follow_symlinks=False)
+            except OSError:
+                attrs = []
+            for attr in attrs:
+                if attr.startswith("user.overlay.") and attr != _OPAQUE_XATTR:
+                    with suppress(OSError):
+                        os.removexattr(path, attr, follow_symlinks=False)
+            if clamp_mtime is not None and info.st_mtime > clamp_mtime:
+                os.utime(path, (clamp_mtime, clamp_mtime), follow_symlinks=False)
+    return size
 
 
 def _check(what: str, expected: str | None, actual: str) -> None:
