@@ -63,6 +63,12 @@ echo $? > $O/oom_rc
 $H inspect --format '{{{{.State.OOMKilled}}}} {{{{.State.ExitCode}}}}' oom > $O/oom_inspect 2>&1
 $H rm oom > /dev/null
 systemctl --user list-units --all --no-legend 'hutch-*' > $O/units_left_oom 2>&1
+
+# --cgroup-parent names the slice of the scope.
+$H run -d --name s --network none --cgroup-parent batch.slice base sleep 1000 > /dev/null \
+    2> $O/slice_err
+cut -d: -f3 /proc/$($H inspect --format '{{{{.State.Pid}}}}' s)/cgroup > $O/slice_cgroup
+$H rm -f s > /dev/null
 cat /tmp/d/hutch/containers/*/userdata/monitor.err > $O/monitor_err 2>/dev/null
 true
 """
@@ -144,3 +150,11 @@ def test_memory_hog_is_oom_killed_in_its_scope(guest: GuestResult) -> None:
     assert out(guest, "oom_rc") == "137", out(guest, "monitor_err")
     assert out(guest, "oom_inspect") == "true 137"
     assert out(guest, "units_left_oom") == ""
+
+
+def test_cgroup_parent_names_the_slice_of_the_scope(guest: GuestResult) -> None:
+    assert out(guest, "slice_err") == ""
+    parts = out(guest, "slice_cgroup").split("/")
+    assert parts[-3] == "batch.slice"
+    assert parts[-2].startswith("hutch-") and parts[-2].endswith(".scope")
+    assert "user@" in parts[-4]

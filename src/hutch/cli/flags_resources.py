@@ -81,7 +81,10 @@ Cgroups = Annotated[
 ]
 CgroupParent = Annotated[
     str | None,
-    typer.Option("--cgroup-parent", help="Parent cgroup path (inside your delegated cgroup)."),
+    typer.Option(
+        "--cgroup-parent",
+        help="Parent cgroup path (inside your delegated cgroup), or a slice with systemd.",
+    ),
 ]
 
 

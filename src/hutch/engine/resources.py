@@ -31,6 +31,7 @@ MIN_MEMORY = 6 * 1024 * 1024  # podman's floor: below it a container cannot even
 _UNITS = {"": 1, "b": 1, "k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4}
 _SIZE = re.compile(r"^(\d+(?:\.\d+)?)\s*([bkmgt]?)b?$", re.IGNORECASE)
 _CPUSET = re.compile(r"^\d+(-\d+)?(,\d+(-\d+)?)*$")
+_SLICE = re.compile(r"^[A-Za-z0-9:_.-]+\.slice$")
 
 
 def parse_size(text: str, flag: str) -> int:
@@ -204,9 +205,11 @@ def plan(options: ResourceOptions, setting: str, host: CgroupHost) -> ResourcePl
     limits = parse_limits(options)
     mode = cgroup_mode(options, setting)
     given = options.given_limits()
-    if options.cgroup_parent is not None and not options.cgroup_parent.startswith("/"):
+    wanted = options.cgroup_parent
+    if wanted is not None and not wanted.startswith("/") and not is_slice(wanted):
         raise InvalidArgument(
-            f"invalid --cgroup-parent {options.cgroup_parent!r}: use an absolute cgroup path"
+            f"invalid --cgroup-parent {wanted!r}: use an absolute cgroup path, "
+            "or a slice name such as batch.slice with the systemd cgroup manager"
         )
     if mode == "disabled":
         warning = ""
@@ -228,9 +231,24 @@ def plan(options: ResourceOptions, setting: str, host: CgroupHost) -> ResourcePl
     if limits.pids_max == 0 and "pids" in host.controllers:
         limits = replace(limits, pids_max=DEFAULT_PIDS_LIMIT)
     if host.manager == SYSTEMD:
-        return ResourcePlan(replace(limits, backend=SYSTEMD))
+        if options.cgroup_parent and not is_slice(options.cgroup_parent):
+            raise InvalidArgument(
+                f"invalid --cgroup-parent {options.cgroup_parent!r}: the systemd cgroup manager "
+                "puts each container in a scope of a slice; name one, such as batch.slice"
+            )
+        return ResourcePlan(replace(limits, backend=SYSTEMD, slice=options.cgroup_parent or ""))
+    if options.cgroup_parent and is_slice(options.cgroup_parent):
+        raise InvalidArgument(
+            f"invalid --cgroup-parent {options.cgroup_parent!r}: a slice needs the systemd "
+            f"cgroup manager (this host's is {host.manager}); use an absolute cgroup path"
+        )
     parent = parent_dir(host, mode, options)
     return ResourcePlan(replace(limits, backend=CGROUPFS, parent=str(parent), root=host.root))
+
+
+def is_slice(name: str) -> bool:
+    """A systemd slice unit name (batch.slice, user-batch.slice): no path, no template."""
+    return bool(_SLICE.match(name))
 
 
 def parent_dir(host: CgroupHost, mode: str, options: ResourceOptions) -> Path:
@@ -286,7 +304,8 @@ def only_changed(old: ResourceSpec, new: ResourceSpec) -> ResourceSpec:
     changes = {
         name: getattr(new, name)
         for name in new.__dataclass_fields__
-        if getattr(new, name) != getattr(old, name) and name not in ("backend", "parent", "root")
+        if getattr(new, name) != getattr(old, name)
+        and name not in ("backend", "parent", "root", "slice")
     }
     if "memory_swap_max" in changes:
         changes["swap_explicit"] = new.swap_explicit

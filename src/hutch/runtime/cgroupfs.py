@@ -330,7 +330,7 @@ def setup(res: ResourceSpec, container_id: str, host_pid: int) -> Path | None:
     if res.backend == "systemd":
         from hutch.runtime.cgroup_manager import start_scope
 
-        scope = start_scope(container_id, host_pid)
+        scope = start_scope(container_id, host_pid, res.slice)
         prepare_parent(scope, scope, wanted)
         cgroup = scope / container_id
     else:

@@ -33,6 +33,9 @@ class ResourceSpec:
     # The highest cgroup the user owns, above ``parent``: controllers are
     # enabled along the path from here down (cgroupfs).
     root: str = ""
+    # systemd: the slice the container's scope goes into (--cgroup-parent
+    # NAME.slice); "" for the manager's default.
+    slice: str = ""
     memory_max: int = 0  # bytes; 0: no limit
     memory_low: int = 0  # --memory-reservation
     # memory.swap.max in bytes; -1: leave alone; -2: "max". ``swap_explicit``
