@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import threading
 import time
@@ -225,3 +226,20 @@ def test_restart_attaches_a_fresh_network_each_time(hutch: Hutch, base_image: st
     while hutch("logs", "again").stdout.split() != ["1", "1", "1"]:
         assert time.monotonic() < deadline, hutch("logs", "again").stdout
         time.sleep(0.1)
+
+
+def test_ps_shows_the_published_ports(hutch: Hutch, base_image: str) -> None:
+    tcp, udp = free_port(), free_port()
+    hutch("run", "-d", "--name", "pub", "-p", f"{tcp}:80", "-p", f"127.0.0.1:{udp}:53/udp",
+          base_image, "sleep", "60")  # fmt: skip
+    hutch("run", "-d", "--name", "plain", base_image, "sleep", "60")
+    rows = hutch("ps", "--format", "{{.Names}} {{.Ports}}").stdout.splitlines()
+    assert f"pub 0.0.0.0:{tcp}->80/tcp, 127.0.0.1:{udp}->53/udp" in rows
+    assert "plain " in [row[: len("plain ")] for row in rows]
+    listed = {c["Names"][0]: c["Ports"] for c in json.loads(hutch("ps", "--format", "json").stdout)}
+    assert listed["plain"] is None
+    seen = {
+        (p["host_ip"], p["host_port"], p["container_port"], p["protocol"]) for p in listed["pub"]
+    }
+    assert seen == {("", tcp, 80, "tcp"), ("127.0.0.1", udp, 53, "udp")}
+    hutch("rm", "-f", "-t", "0", "pub", "plain")

@@ -82,6 +82,8 @@ class ContainerSummary:
     size: int | None = None  # bytes in the writable layer, when asked for
     # (volume name or "", host source or "", destination) of each mount: ps --filter volume
     mounts: tuple[tuple[str, str, str], ...] = ()
+    # (host ip, host port, container port, protocol) of each published port
+    ports: tuple[tuple[str, int, int, str], ...] = ()
 
 
 @dataclass(frozen=True)

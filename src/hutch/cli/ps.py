@@ -42,6 +42,11 @@ def status_text(c: ContainerSummary, now: float) -> str:
     return "Created"
 
 
+def ports_text(c: ContainerSummary) -> str:
+    """podman's PORTS column: ``0.0.0.0:8080->80/tcp, 127.0.0.1:53->53/udp``."""
+    return ", ".join(f"{ip or '0.0.0.0'}:{host}->{ctr}/{proto}" for ip, host, ctr, proto in c.ports)
+
+
 def row_of(c: ContainerSummary, now: float, no_trunc: bool) -> dict[str, Any]:
     command = c.command if no_trunc or len(c.command) <= 20 else c.command[:17] + "..."
     return {
@@ -55,7 +60,7 @@ def row_of(c: ContainerSummary, now: float, no_trunc: bool) -> dict[str, Any]:
         "Created": int(c.created),
         "Status": status_text(c, now),
         "State": c.status,
-        "Ports": "",
+        "Ports": ports_text(c),
         "Names": c.name,
         "ExitCode": c.exit_code,
         "Labels": dict(c.labels),
@@ -81,7 +86,17 @@ def json_of(c: ContainerSummary) -> dict[str, Any]:
         "ExitedAt": int(c.finished_at),
         "Names": [c.name],
         "Labels": dict(c.labels) or None,
-        "Ports": None,
+        "Ports": [
+            {
+                "host_ip": ip,
+                "container_port": ctr,
+                "host_port": host,
+                "range": 1,
+                "protocol": proto,
+            }
+            for ip, host, ctr, proto in c.ports
+        ]
+        or None,
         "Restarts": c.restart_count,
         "Mounts": [m[2] for m in c.mounts],  # destinations, as podman's
     }

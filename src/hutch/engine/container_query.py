@@ -18,8 +18,9 @@ from hutch.engine import logconfig
 from hutch.engine.container_filters import parse_filters, sort_key, tree_size
 from hutch.engine.context import EngineContext
 from hutch.engine.netquery import network_settings
+from hutch.engine.ports import PORTS_KEY
 from hutch.engine.volumes import CONFIG_KEY, inspect_mounts
-from hutch.runtime import logfile
+from hutch.runtime import exec_sessions, logfile
 from hutch.runtime import state as st
 from hutch.util.durations import parse_time
 
@@ -53,6 +54,10 @@ def summary(container: cs.Container) -> ContainerSummary:
         mounts=tuple(
             (m.get("name") or "", m.get("source") or "", m["destination"])
             for m in config.get(CONFIG_KEY) or ()
+        ),
+        ports=tuple(
+            (str(ip), int(host), int(ctr), str(proto))
+            for ip, host, ctr, proto in config.get(PORTS_KEY) or ()
         ),
     )
 
@@ -300,6 +305,7 @@ def inspect_json(container: cs.Container) -> dict[str, Any]:
         "Driver": config.get("driver", ""),
         "MountLabel": "",
         "ProcessLabel": "",
+        "ExecIDs": [s.id for s in exec_sessions.live(container.dirs.userdata)],
         "Mounts": inspect_mounts(config),
         "Config": {
             "Hostname": config.get("hostname", ""),

@@ -21,6 +21,7 @@ from hutch.engine import networks as engine_networks
 from hutch.engine import resources as engine_resources
 from hutch.engine import volumes as engine_volumes
 from hutch.engine.context import EngineContext
+from hutch.engine.ports import PORTS_KEY
 from hutch.engine.specbuild import build_spec, validate_network
 from hutch.runtime import spawn
 from hutch.runtime import state as st
@@ -145,6 +146,9 @@ class ContainerService:
             config["user"] = spec.process.user.spec
             config["image_config"] = json.loads(image.config_raw).get("config", {})
             config[engine_volumes.CONFIG_KEY] = mount_records
+            config[PORTS_KEY] = [
+                [p.host_ip, p.host_port, p.container_port, p.protocol] for p in spec.network.ports
+            ]
             self._ctx.containers.set_config(record.id, json.dumps(config).encode())
             if options.cidfile:
                 _write_cidfile(options.cidfile, record.id)
