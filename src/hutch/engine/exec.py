@@ -9,6 +9,7 @@ with one, the terminal is allocated in the container's devpts and relayed.
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import replace
 
 from hutch.api.errors import CannotInvoke, CommandNotFound, Conflict, HutchError, InvalidArgument
@@ -17,6 +18,7 @@ from hutch.engine import container_state as cs
 from hutch.engine.context import EngineContext
 from hutch.engine.specbuild import _apply_env, _read_env_file
 from hutch.runtime import exec as rx
+from hutch.runtime import exec_sessions
 from hutch.runtime import state as st
 from hutch.runtime.signalproxy import SignalProxy
 from hutch.runtime.spec import Spec, User
@@ -63,8 +65,11 @@ class ExecService:
     def __init__(self, ctx: EngineContext) -> None:
         self._ctx = ctx
 
-    def exec(self, options: ExecOptions) -> int | None:
-        """Run the command; its exit code, or None when detached."""
+    def exec(self, options: ExecOptions, session_id: str) -> int | None:
+        """Run the command; its exit code, or None when detached.
+
+        While the command runs, ``inspect`` lists ``session_id`` in ``.ExecIDs``.
+        """
         if not options.command:
             raise InvalidArgument("exec requires a command to run in the container")
         if options.workdir is not None and not options.workdir.startswith("/"):
@@ -110,11 +115,16 @@ class ExecService:
             _reap(handle.joiner)
             if started.master is not None:
                 os.close(started.master)
+            # Dropped by the first reader that finds the process gone.
+            _record(container, session_id, started.pid)
             return None
-        return self._attached(handle, options)
+        return self._attached(handle, options, container, session_id)
 
-    def _attached(self, handle: rx.ExecHandle, options: ExecOptions) -> int:
+    def _attached(
+        self, handle: rx.ExecHandle, options: ExecOptions, container: cs.Container, session_id: str
+    ) -> int:
         proxy = SignalProxy()  # before the process exists: no signal is lost
+        userdata = container.dirs.userdata
         try:
             try:
                 started = rx.wait_started(handle)
@@ -122,6 +132,7 @@ class ExecService:
                 _reap(handle.joiner)
                 raise _error_of(exc) from None
             proxy.target(started.pid)
+            _record(container, session_id, started.pid)
             if started.master is not None:
                 try:
                     rx.relay_terminal(started.master, stdin=options.interactive)
@@ -129,7 +140,15 @@ class ExecService:
                     os.close(started.master)
             return _reap(handle.joiner)
         finally:
+            exec_sessions.remove(userdata, session_id)
             proxy.close()
+
+
+def _record(container: cs.Container, session_id: str, pid: int) -> None:
+    try:
+        exec_sessions.record(container.dirs.userdata, session_id, pid)
+    except OSError as exc:  # the command runs all the same; only inspect misses it
+        print(f"WARN: recording exec session {session_id[:12]}: {exc}", file=sys.stderr)
 
 
 def _reap(pid: int) -> int:

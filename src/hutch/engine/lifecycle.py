@@ -54,8 +54,9 @@ class LifecycleService:
         self._ctx = ctx
 
     def exec_container(self, options: ExecOptions) -> ExecReport:
-        # Every session gets podman's kind of id; only exec -d shows it.
-        return ExecReport(new_id(), ExecService(self._ctx).exec(options))
+        # Every session gets podman's kind of id; exec -d prints it, inspect lists it.
+        session_id = new_id()
+        return ExecReport(session_id, ExecService(self._ctx).exec(options, session_id))
 
     # -- attach ------------------------------------------------------------------
 
