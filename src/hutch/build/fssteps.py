@@ -32,11 +32,11 @@ from hutch.build.values import parse_mount
 from hutch.build.workroot import WorkRoot, is_empty, work_root
 from hutch.oci.image import ContainerConfig
 from hutch.runtime.paths_in_root import resolve_in_root
-from hutch.runtime.spec import Mount
 from hutch.store.layers import LayerInfo
 
 if TYPE_CHECKING:
     from hutch.build.builder import Builder, BuildRequest, StageState
+    from hutch.runtime.spec import Mount
 
 _HEREDOC_ONLY = re.compile(r"\s*<<-?\s*['\"]?([^'\"\s]+)['\"]?\s*")
 # A ``RUN <<EOF`` script with a #! line is bind-mounted here (inside /dev, a
@@ -82,6 +82,7 @@ class FsSteps:
 
         def produce(current: StageState) -> LayerInfo | None:
             from hutch.build import runstep  # the monitor's client: only on a cache miss
+            from hutch.runtime.spec import Mount
 
             tmp = self.builder.scratch_dir()
             root = work_root(tmp, self.host.layers_dir, current.layers, current.upper)
@@ -135,6 +136,8 @@ class FsSteps:
         stack: contextlib.ExitStack,
         instruction: ins.Run,
     ) -> tuple[list[Mount], dict[str, str]]:
+        from hutch.runtime.spec import Mount
+
         out: list[Mount] = []
         env: dict[str, str] = {}
         for m in mounts:

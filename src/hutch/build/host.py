@@ -11,12 +11,14 @@ import sqlite3
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from hutch.oci.image import ImageConfig
-from hutch.runtime.spec import Rootfs
 from hutch.store.images import ImageRecord
 from hutch.store.layers import LayerInfo, LayerStore
+
+if TYPE_CHECKING:  # the runtime's spec module is needed only when a step runs
+    from hutch.runtime.spec import Rootfs
 
 
 class BuildHost(Protocol):

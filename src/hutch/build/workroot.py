@@ -11,9 +11,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from hutch.runtime.spec import Rootfs
 from hutch.store.layers import LayerInfo
+
+if TYPE_CHECKING:
+    from hutch.runtime.spec import Rootfs
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,8 @@ class WorkRoot:
         return [self.layers_dir / h / "diff" for h in self.lower_hexes]
 
     def rootfs(self, driver: str, *, readonly: bool = False) -> Rootfs:
+        from hutch.runtime.spec import Rootfs  # only on a cache miss
+
         for d in (self.upper, self.work, self.merged):
             d.mkdir(parents=True, exist_ok=True)
         lowers = tuple(f"{h}/diff" for h in self.lower_hexes)

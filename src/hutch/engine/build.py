@@ -14,6 +14,7 @@ import sqlite3
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hutch.api.build import PULL_POLICIES, BuildOptions, BuildReport
 from hutch.api.errors import InvalidArgument, NoSuchObject
@@ -24,9 +25,11 @@ from hutch.engine.context import EngineContext
 from hutch.engine.resolve import find_image
 from hutch.oci.image import ImageConfig
 from hutch.oci.platform import host_platform
-from hutch.runtime.spec import Rootfs
 from hutch.store.images import ImageRecord
 from hutch.store.layers import LayerInfo, LayerStore, remove_tree
+
+if TYPE_CHECKING:
+    from hutch.runtime.spec import Rootfs
 
 _DEFAULT_FILES = ("Containerfile", "Dockerfile")
 

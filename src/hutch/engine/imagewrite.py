@@ -10,7 +10,6 @@ import json
 from collections.abc import Sequence
 
 from hutch.engine.context import EngineContext
-from hutch.engine.images import build_manifest
 from hutch.oci import mediatypes as mt
 from hutch.oci.digest import sha256_of
 from hutch.oci.image import ImageConfig
@@ -41,7 +40,7 @@ def store_image(
     if manifest_format == "docker":
         made = docker_manifest(config_raw, layers)
     else:
-        made = build_manifest(config_raw, list(layers))
+        made = oci_manifest(config_raw, layers)
     record = store_image_raw(ctx, config_raw, layers, names, manifest_raw=made)
     if record.manifest_raw != made:
         record = ctx.images.set_manifest(record.id, made, str(sha256_of(made)))
@@ -61,17 +60,33 @@ def docker_manifest(config_raw: bytes, layers: Sequence[LayerInfo]) -> bytes:
     Stored uncompressed layers are named ``rootfs.diff.tar`` here; a push
     gzips them and names them ``rootfs.diff.tar.gzip`` (``engine/pushconvert.py``).
     """
+    return _manifest(mt.DOCKER_MANIFEST, mt.DOCKER_CONFIG, config_raw, layers, _DOCKER_LAYER)
+
+
+def oci_manifest(config_raw: bytes, layers: Sequence[LayerInfo]) -> bytes:
+    """An OCI image manifest (the same bytes as ``engine.images.build_manifest``,
+    made here so that storing a build's image does not import the image service)."""
+    return _manifest(mt.OCI_MANIFEST, mt.OCI_CONFIG, config_raw, layers, {})
+
+
+def _manifest(
+    kind: str,
+    config_type: str,
+    config_raw: bytes,
+    layers: Sequence[LayerInfo],
+    layer_types: dict[str, str],
+) -> bytes:
     manifest = {
         "schemaVersion": 2,
-        "mediaType": mt.DOCKER_MANIFEST,
+        "mediaType": kind,
         "config": {
-            "mediaType": mt.DOCKER_CONFIG,
+            "mediaType": config_type,
             "digest": str(sha256_of(config_raw)),
             "size": len(config_raw),
         },
         "layers": [
             {
-                "mediaType": _DOCKER_LAYER.get(layer.media_type, layer.media_type),
+                "mediaType": layer_types.get(layer.media_type, layer.media_type),
                 "digest": layer.blob_digest,
                 "size": layer.blob_size,
             }
@@ -91,8 +106,15 @@ def store_image_raw(
 ) -> ImageRecord:
     """As ``store_image``, keeping the config's exact bytes (its digest is the id)."""
     if manifest_raw is None:
-        manifest_raw = build_manifest(config_raw, list(layers))
+        manifest_raw = oci_manifest(config_raw, layers)
     image_id = sha256_of(config_raw).hex
+    existing = ctx.images.get(image_id)
+    if (
+        existing is not None
+        and existing.manifest_raw == manifest_raw
+        and set(names) <= set(existing.names)
+    ):
+        return existing  # nothing to write (a fully cached build, a repeated import)
     return ctx.images.add(
         image_id, config_raw, manifest_raw, str(sha256_of(manifest_raw)), list(layers), list(names)
     )
