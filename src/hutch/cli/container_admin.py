@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Annotated
 
 import typer
 
+from hutch.cli.confirm import confirmed
 from hutch.cli.reports import print_reports
 from hutch.cli.state import state_of
 
@@ -34,14 +34,8 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """Remove all stopped containers and print their ids."""
-        if not force:
-            sys.stderr.write(
-                "WARNING! This will remove all stopped containers.\n"
-                "Are you sure you want to continue? [y/N] "
-            )
-            sys.stderr.flush()
-            if sys.stdin.readline().strip().lower() not in ("y", "yes"):
-                return
+        if not force and not confirmed("This will remove all stopped containers."):
+            return
         reports = state_of(ctx).engine().prune_containers()
         code = print_reports([r for r in reports if r.error is not None])
         for report in reports:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Annotated
 
 import typer
 
+from hutch.cli.confirm import confirmed
 from hutch.cli.state import state_of
 
 
@@ -22,15 +22,9 @@ def register(image_app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """Remove images without a name (with -a: every image no container uses)."""
-        if not force:
-            what = "all images not used by a container" if all_ else "all dangling images"
-            sys.stderr.write(
-                f"WARNING! This command removes {what}.\nAre you sure you want to continue? [y/N] "
-            )
-            sys.stderr.flush()
-            answer = sys.stdin.readline().strip().lower()
-            if answer not in ("y", "yes"):
-                return
+        what = "all images not used by a container" if all_ else "all dangling images"
+        if not force and not confirmed(f"This command removes {what}."):
+            return
         report = state_of(ctx).engine().prune_images(all_)
         for image_id in report.deleted:
             print(image_id)

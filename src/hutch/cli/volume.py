@@ -10,6 +10,7 @@ import typer
 
 from hutch.api.errors import InvalidArgument
 from hutch.cli import render
+from hutch.cli.confirm import confirmed
 from hutch.cli.reports import print_reports
 from hutch.cli.state import state_of
 
@@ -174,13 +175,10 @@ def register(app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Remove every volume that no container uses (and that the filters match)."""
-        if not force:
-            answer = input(
-                "WARNING! This will remove all volumes not used by at least one container.\n"
-                "Are you sure you want to continue? [y/N] "
-            )
-            if answer.strip().lower() not in ("y", "yes"):
-                return
+        if not force and not confirmed(
+            "This will remove all volumes not used by at least one container."
+        ):
+            return
         for name in state_of(ctx).engine().prune_volumes(tuple(filters or ())):
             print(name)
 
