@@ -33,6 +33,7 @@ PS_JSON_KEYS = {
     "Labels",
     "Ports",
     "Restarts",
+    "Mounts",  # the mounts' destinations, as podman
 }
 
 
