@@ -40,6 +40,7 @@ from hutch.net import rootless
 from hutch.runtime.spec_io import spec_from_json, spec_to_json
 from hutch.runtime.spec_network import Attachment, NetworkSpec
 from hutch.store.networks import AttachmentRecord, NetworkRecord, NetworkStore, Subnet, subnet_of
+from hutch.util.durations import parse_time
 from hutch.util.ids import new_id, valid_name
 from hutch.util.tools import find_tool
 
@@ -372,9 +373,14 @@ def _match(record: NetworkRecord, filters: Sequence[str]) -> bool:
             if k not in labels or (has_value and labels[k] != v):
                 return False
         elif key == "until":
-            continue
+            try:
+                limit = parse_time(value)
+            except ValueError as exc:
+                raise InvalidArgument(f"invalid filter until={value!r}: {exc}") from exc
+            if record.created >= limit:
+                return False
         else:
-            raise InvalidArgument(f"invalid filter {key!r}: use name, id, driver or label")
+            raise InvalidArgument(f"invalid filter {key!r}: use name, id, driver, label or until")
     return True
 
 
