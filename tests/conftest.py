@@ -10,6 +10,10 @@ from __future__ import annotations
 import os
 from collections.abc import Generator
 
+# The test run's dataclasses get a code-cache file of their own (before any
+# ``import hutch``): the one of the user's real commands stays small.
+os.environ.setdefault("HUTCH_CODE_CACHE_PROFILE", "tests")
+
 import pytest
 
 # pytester: the harness self-tests run pytest on generated test files

@@ -44,8 +44,10 @@ class CodeCache:
         self.added = 0
         self.hits = 0
         self.closed = False
+        self.loaded = False
 
     def load(self) -> None:
+        self.loaded = True
         try:
             with open(self.path, "rb") as f:
                 data = marshal.load(f)
@@ -55,6 +57,8 @@ class CodeCache:
             self.codes = data
 
     def compile(self, text: str) -> CodeType:
+        if not self.loaded:
+            self.load()  # at the first dataclass: ``hutch --help`` may never need it
         blob = self.codes.get(text)
         if isinstance(blob, bytes):
             try:
@@ -165,7 +169,6 @@ def install(path: str | None = None) -> CodeCache | None:
     if not callable(getattr(dataclasses, "_create_fn", None)):
         return None
     cache = CodeCache(path)
-    cache.load()
     dataclasses._create_fn = make_create_fn(cache)  # type: ignore[attr-defined]
     atexit.register(cache.save)
     return cache

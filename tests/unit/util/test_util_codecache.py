@@ -132,3 +132,12 @@ def test_a_profile_gets_its_own_file() -> None:
     assert path is not None and path.endswith("-monitor.bin")
     odd = codecache.default_path({"HOME": "/h", codecache.PROFILE_ENV: "../x"})
     assert odd == codecache.default_path({"HOME": "/h"})  # no path tricks from the environment
+
+
+def test_the_file_is_read_at_the_first_compile(cached: codecache.CodeCache) -> None:
+    _point_class()
+    cached.save()
+    lazy = codecache.CodeCache(cached.path)
+    assert not lazy.loaded and lazy.codes == {}
+    lazy.compile(next(iter(cached.codes)))
+    assert lazy.loaded and (lazy.hits, lazy.added) == (1, 0)
