@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from hutch.api.errors import InvalidArgument
-from hutch.engine.resources import parse_size
 from hutch.runtime.logfile import DRIVERS, K8S_FILE
 from hutch.runtime.spec_log import LogSpec
 
@@ -40,7 +39,12 @@ def log_spec(driver: str, opts: Sequence[str], bundle: Path, *, check: bool = Tr
                 f"invalid --log-opt {opt!r}: use KEY=VALUE with KEY one of {', '.join(OPTION_KEYS)}"
             )
         values[key] = value
-    max_size = parse_size(values["max-size"], "--log-opt max-size") if "max-size" in values else 0
+    max_size = 0
+    if "max-size" in values:
+        # Lazily: ps and inspect read log settings; the cgroup code is not theirs to load.
+        from hutch.engine.resources import parse_size
+
+        max_size = parse_size(values["max-size"], "--log-opt max-size")
     max_files = 1
     if "max-file" in values:
         text = values["max-file"]
