@@ -50,9 +50,9 @@ function __hutch_value_options
         case 'logout'
             printf '%s\n' --authfile
         case 'run'
-            printf '%s\n' --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --restart --label -l --stop-signal --stop-timeout --cidfile --tz --publish -p --network-alias --ip --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt
+            printf '%s\n' --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --restart --label -l --stop-signal --stop-timeout --cidfile --tz --publish -p --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt
         case 'create'
-            printf '%s\n' --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --restart --label -l --stop-signal --stop-timeout --cidfile --tz --publish -p --network-alias --ip --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt
+            printf '%s\n' --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --restart --label -l --stop-signal --stop-timeout --cidfile --tz --publish -p --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt
         case 'start'
             printf '%s\n' --detach-keys
         case 'stop'
@@ -114,11 +114,11 @@ function __hutch_value_options
         case 'network prune'
             printf '%s\n' --filter
         case 'network connect'
-            printf '%s\n' --ip --alias
+            printf '%s\n' --ip --ip6 --alias
         case 'container run'
-            printf '%s\n' --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --restart --label -l --stop-signal --stop-timeout --cidfile --tz --publish -p --network-alias --ip --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt
+            printf '%s\n' --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --restart --label -l --stop-signal --stop-timeout --cidfile --tz --publish -p --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt
         case 'container create'
-            printf '%s\n' --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --restart --label -l --stop-signal --stop-timeout --cidfile --tz --publish -p --network-alias --ip --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt
+            printf '%s\n' --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --restart --label -l --stop-signal --stop-timeout --cidfile --tz --publish -p --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt
         case 'container start'
             printf '%s\n' --detach-keys
         case 'container stop'
@@ -410,6 +410,7 @@ complete -c hutch -n "__hutch_at 'run'" -l publish -s p -x -d 'Publish a port: [
 complete -c hutch -n "__hutch_at 'run'" -l publish-all -s P -d 'Publish every exposed port on a random host port'
 complete -c hutch -n "__hutch_at 'run'" -l network-alias -x -d 'Another name of the container on its networks'
 complete -c hutch -n "__hutch_at 'run'" -l ip -x -d 'IPv4 address on a user-defined network'
+complete -c hutch -n "__hutch_at 'run'" -l ip6 -x -d 'IPv6 address on a dual-stack user-defined network'
 complete -c hutch -n "__hutch_at 'run'" -l add-host -x -d 'Add HOST:IP to /etc/hosts (IP may be host-gateway)'
 complete -c hutch -n "__hutch_at 'run'" -l dns -x -d 'DNS server for the container'
 complete -c hutch -n "__hutch_at 'run'" -l dns-search -x -d 'DNS search domain (\'.\' for none)'
@@ -496,6 +497,7 @@ complete -c hutch -n "__hutch_at 'create'" -l publish -s p -x -d 'Publish a port
 complete -c hutch -n "__hutch_at 'create'" -l publish-all -s P -d 'Publish every exposed port on a random host port'
 complete -c hutch -n "__hutch_at 'create'" -l network-alias -x -d 'Another name of the container on its networks'
 complete -c hutch -n "__hutch_at 'create'" -l ip -x -d 'IPv4 address on a user-defined network'
+complete -c hutch -n "__hutch_at 'create'" -l ip6 -x -d 'IPv6 address on a dual-stack user-defined network'
 complete -c hutch -n "__hutch_at 'create'" -l add-host -x -d 'Add HOST:IP to /etc/hosts (IP may be host-gateway)'
 complete -c hutch -n "__hutch_at 'create'" -l dns -x -d 'DNS server for the container'
 complete -c hutch -n "__hutch_at 'create'" -l dns-search -x -d 'DNS search domain (\'.\' for none)'
@@ -902,6 +904,7 @@ complete -c hutch -n "__hutch_at 'network prune'" -l help -d 'Show the help and 
 
 # hutch network connect
 complete -c hutch -n "__hutch_at 'network connect'" -l ip -x -d 'IPv4 address on the network'
+complete -c hutch -n "__hutch_at 'network connect'" -l ip6 -x -d 'IPv6 address on a dual-stack network'
 complete -c hutch -n "__hutch_at 'network connect'" -l alias -x -d 'Another name on this network'
 complete -c hutch -n "__hutch_at 'network connect'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'network connect' 1" -F
@@ -974,6 +977,7 @@ complete -c hutch -n "__hutch_at 'container run'" -l publish -s p -x -d 'Publish
 complete -c hutch -n "__hutch_at 'container run'" -l publish-all -s P -d 'Publish every exposed port on a random host port'
 complete -c hutch -n "__hutch_at 'container run'" -l network-alias -x -d 'Another name of the container on its networks'
 complete -c hutch -n "__hutch_at 'container run'" -l ip -x -d 'IPv4 address on a user-defined network'
+complete -c hutch -n "__hutch_at 'container run'" -l ip6 -x -d 'IPv6 address on a dual-stack user-defined network'
 complete -c hutch -n "__hutch_at 'container run'" -l add-host -x -d 'Add HOST:IP to /etc/hosts (IP may be host-gateway)'
 complete -c hutch -n "__hutch_at 'container run'" -l dns -x -d 'DNS server for the container'
 complete -c hutch -n "__hutch_at 'container run'" -l dns-search -x -d 'DNS search domain (\'.\' for none)'
@@ -1060,6 +1064,7 @@ complete -c hutch -n "__hutch_at 'container create'" -l publish -s p -x -d 'Publ
 complete -c hutch -n "__hutch_at 'container create'" -l publish-all -s P -d 'Publish every exposed port on a random host port'
 complete -c hutch -n "__hutch_at 'container create'" -l network-alias -x -d 'Another name of the container on its networks'
 complete -c hutch -n "__hutch_at 'container create'" -l ip -x -d 'IPv4 address on a user-defined network'
+complete -c hutch -n "__hutch_at 'container create'" -l ip6 -x -d 'IPv6 address on a dual-stack user-defined network'
 complete -c hutch -n "__hutch_at 'container create'" -l add-host -x -d 'Add HOST:IP to /etc/hosts (IP may be host-gateway)'
 complete -c hutch -n "__hutch_at 'container create'" -l dns -x -d 'DNS server for the container'
 complete -c hutch -n "__hutch_at 'container create'" -l dns-search -x -d 'DNS search domain (\'.\' for none)'

@@ -86,3 +86,31 @@ def test_given_ipv6_subnet_and_its_checks(hutch: Hutch, base_image: str) -> None
         assert result.returncode == 125, args
         assert len(result.stderr.strip().splitlines()) == 1, result.stderr
         assert hutch("network", "exists", "bad6", check=False).returncode == 1
+
+
+def test_ip6_chooses_the_address_on_run_and_connect(hutch: Hutch, base_image: str) -> None:
+    hutch("network", "create", "--subnet", "10.97.0.0/24", "--subnet", "fd00:97::/64", "fixed")
+    hutch("network", "create", "--subnet", "10.98.0.0/24", "--subnet", "fd00:98::/64", "second")
+    hutch("network", "create", "--subnet", "10.99.0.0/24", "v4only")
+    hutch("run", "-d", "--name", "pinned", "--network", "fixed", "--ip6", "fd00:97::0042",
+          base_image, "sleep", "60")  # fmt: skip
+    shown = hutch("exec", "pinned", "ip", "-o", "-6", "addr", "show", "eth0").stdout
+    assert "fd00:97::42/64" in shown
+    # the same address again is a conflict; a bad one or a v4-only network is refused
+    refused = [
+        ("fixed", "fd00:97::42"),
+        ("fixed", "fd00:99::1"),
+        ("fixed", "fd00:97::"),
+        ("fixed", "10.97.0.9"),
+        ("v4only", "fd00::5"),
+    ]
+    for network, ip6 in refused:
+        argv = ["run", "--rm", "--network", network, "--ip6", ip6, base_image, "true"]
+        result = hutch(*argv, check=False)
+        assert result.returncode == 125, (network, ip6, result.stderr)
+        assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert hutch("ps", "-aq").stdout.count("\n") == 1  # only "pinned": nothing half-made
+    hutch("network", "connect", "--ip6", "fd00:98::7", "second", "pinned")
+    shown = hutch("exec", "pinned", "ip", "-o", "-6", "addr", "show", "eth1").stdout
+    assert "fd00:98::7/64" in shown
+    hutch("rm", "-f", "-t", "0", "pinned")

@@ -11,6 +11,7 @@ class NetworkOptions:
     publish_all: bool = False  # -P: every port the image exposes, on random host ports
     aliases: tuple[str, ...] = ()
     ip: str | None = None
+    ip6: str | None = None  # on a network with an IPv6 subnet
     add_hosts: tuple[str, ...] = ()  # HOST:IP
     dns: tuple[str, ...] = ()
     dns_search: tuple[str, ...] = ()

@@ -60,6 +60,7 @@ class NetworkConnectOptions:
     container: str
     ip: str | None = None
     aliases: tuple[str, ...] = ()
+    ip6: str | None = None
 
 
 @dataclass(frozen=True)

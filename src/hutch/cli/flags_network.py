@@ -27,6 +27,9 @@ NetworkAlias = Annotated[
     typer.Option("--network-alias", help="Another name of the container on its networks."),
 ]
 Ip = Annotated[str | None, typer.Option("--ip", help="IPv4 address on a user-defined network.")]
+Ip6 = Annotated[
+    str | None, typer.Option("--ip6", help="IPv6 address on a dual-stack user-defined network.")
+]
 AddHost = Annotated[
     list[str] | None,
     typer.Option("--add-host", help="Add HOST:IP to /etc/hosts (IP may be host-gateway)."),
@@ -54,6 +57,7 @@ def to_options(
     dns_search: list[str] | None,
     dns_option: list[str] | None,
     no_hosts: bool,
+    ip6: str | None = None,
 ) -> NetworkOptions:
     from hutch.api.options_network import NetworkOptions
 
@@ -62,6 +66,7 @@ def to_options(
         publish_all=publish_all,
         aliases=tuple(network_alias or ()),
         ip=ip,
+        ip6=ip6,
         add_hosts=tuple(add_host or ()),
         dns=tuple(dns or ()),
         dns_search=tuple(dns_search or ()),

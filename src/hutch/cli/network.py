@@ -239,6 +239,9 @@ def register(app: typer.Typer) -> None:
         network: Annotated[str, typer.Argument(help="Network.")],
         container: Annotated[str, typer.Argument(help="Container.")],
         ip: Annotated[str | None, typer.Option("--ip", help="IPv4 address on the network.")] = None,
+        ip6: Annotated[
+            str | None, typer.Option("--ip6", help="IPv6 address on a dual-stack network.")
+        ] = None,
         alias: Annotated[
             list[str] | None, typer.Option("--alias", help="Another name on this network.")
         ] = None,
@@ -246,7 +249,7 @@ def register(app: typer.Typer) -> None:
         """Connect a container to a network (a running one at once)."""
         from hutch.api.options_networks import NetworkConnectOptions
 
-        options = NetworkConnectOptions(network, container, ip, tuple(alias or ()))
+        options = NetworkConnectOptions(network, container, ip, tuple(alias or ()), ip6)
         state_of(ctx).engine().connect_network(options)
 
     @network_app.command("disconnect")

@@ -81,6 +81,7 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         publish_all: fn.PublishAll = False,
         network_alias: fn.NetworkAlias = None,
         ip: fn.Ip = None,
+        ip6: fn.Ip6 = None,
         add_host: fn.AddHost = None,
         dns: fn.Dns = None,
         dns_search: fn.DnsSearch = None,

@@ -82,6 +82,8 @@ def prepare(ctx: EngineContext, options: RunOptions, net: NetworkSpec) -> Networ
     records = [_find(ctx, name) for name in netconfig.user_networks(mode)]
     if options.net.ip is not None:
         _check_ip(records[0], options.net.ip)
+    if options.net.ip6 is not None:
+        _check_ip6(records[0], options.net.ip6)
     return replace(net, runtime_dir=str(rundir(ctx)))
 
 
@@ -100,6 +102,24 @@ def _check_ip(record: NetworkRecord, ip: str) -> None:
         raise InvalidArgument(f"--ip {ip} is not a host address of {record.name} ({net})")
     if ip == subnet.gateway:
         raise InvalidArgument(f"--ip {ip} is the gateway of {record.name}")
+
+
+def _check_ip6(record: NetworkRecord, ip: str) -> None:
+    """``--ip6``: a host address of the network's IPv6 subnet, not its gateway."""
+    subnet = subnet_of(record, 6)
+    if subnet is None:
+        raise InvalidArgument(
+            f"--ip6 {ip}: network {record.name} has no IPv6 subnet (create it with --ipv6)"
+        )
+    try:
+        address = ipaddress.IPv6Address(ip)
+    except ValueError as exc:
+        raise InvalidArgument(f"invalid --ip6 {ip!r}: not an IPv6 address") from exc
+    net = ipaddress.IPv6Network(subnet.subnet)
+    if address not in net or address == net.network_address:
+        raise InvalidArgument(f"--ip6 {ip} is not a host address of {record.name} ({net})")
+    if address == ipaddress.IPv6Address(subnet.gateway):
+        raise InvalidArgument(f"--ip6 {ip} is the gateway of {record.name}")
 
 
 def _attachment(record: NetworkRecord, a: AttachmentRecord, default_route: bool) -> Attachment:
@@ -139,6 +159,7 @@ def allocate(
             record,
             address=options.net.ip if i == 0 else None,
             aliases=options.net.aliases,
+            address6=options.net.ip6 if i == 0 else None,
         )
         route = not routed and not record.internal
         routed = routed or route
@@ -536,8 +557,14 @@ class NetworkService:
             except ValueError as exc:
                 raise InvalidArgument(f"invalid --ip {options.ip!r}: not an IPv4 address") from exc
             _check_ip(record, options.ip)
+        if options.ip6 is not None:
+            _check_ip6(record, options.ip6)
         a = store(ctx).attach(
-            container.record.id, record, address=options.ip, aliases=options.aliases
+            container.record.id,
+            record,
+            address=options.ip,
+            aliases=options.aliases,
+            address6=options.ip6,
         )
         route = not any(x.default_route for x in net.attachments) and not record.internal
         attachment = _attachment(record, a, route)

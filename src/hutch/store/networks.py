@@ -198,9 +198,10 @@ class NetworkStore:
         *,
         address: str | None = None,
         aliases: tuple[str, ...] = (),
+        address6: str | None = None,
     ) -> AttachmentRecord:
         """Give the container an address on the network (``address``, else the first free),
-        and one of its IPv6 subnet too when it has one."""
+        and one of its IPv6 subnet too when it has one (``address6``, else the first free)."""
         subnet = subnet_of(network, 4) or network.subnets[0]
         subnet6 = subnet_of(network, 6)
         with transaction(self._conn) as c:
@@ -230,7 +231,13 @@ class NetworkStore:
                         (network.name,),
                     )
                 }
-                chosen6 = _first_free(subnet6, used6)
+                if address6 is not None:
+                    address6 = str(ipaddress.ip_address(address6))  # one spelling per address
+                    if address6 in used6:
+                        raise Conflict(f"IP address {address6} is already in use on {network.name}")
+                    chosen6 = address6
+                else:
+                    chosen6 = _first_free(subnet6, used6)
             positions = {
                 r[0]
                 for r in c.execute(

@@ -16,7 +16,7 @@ from hutch.api.options_network import NetworkOptions
 from hutch.api.options_networks import NetworkCreateOptions, PortReport, PublishedPort
 from hutch.cli.port import lines_of
 from hutch.engine import netconfig
-from hutch.engine.networks import _subnets
+from hutch.engine.networks import _check_ip6, _subnets
 from hutch.net import dns, nftrules
 from hutch.net.rootlessd import Responder, upstream_servers
 from hutch.store import db
@@ -206,8 +206,8 @@ def test_subnets_default_and_validation() -> None:
 def test_ipv6_subnets_make_a_dual_stack_network() -> None:
     v4, ula = _subnets(NetworkCreateOptions(ipv6=True), ["10.89.0.0/24"])
     assert v4 == Subnet("10.89.1.0/24", "10.89.1.1")
-    net = ipaddress.ip_network(ula.subnet)
-    assert net.prefixlen == 64 and net.subnet_of(ipaddress.ip_network("fd00::/8"))
+    net = ipaddress.IPv6Network(ula.subnet)
+    assert net.prefixlen == 64 and net.subnet_of(ipaddress.IPv6Network("fd00::/8"))
     assert ula.gateway == str(net.network_address + 1)
     # an IPv6 --subnet alone implies --ipv6; the IPv4 one is picked from the pool
     both = _subnets(
@@ -260,3 +260,34 @@ def test_port_lines() -> None:
         lines_of(report, "53", "")
     with pytest.raises(InvalidArgument):
         lines_of(report, "x/sctp", "")
+
+
+def _dual(name: str) -> NetworkRecord:
+    v4 = Subnet("10.89.5.0/24", "10.89.5.1", "")
+    v6 = Subnet("fd00:5::/64", "fd00:5::1", "")
+    return replace(_net(name), subnets=(v4, v6), ipv6=True)
+
+
+def test_ip6_is_taken_as_given_and_once(networks: NetworkStore) -> None:
+    net = networks.create(_dual("d"))
+    a = networks.attach("c1", net, address6="fd00:5:0:0::0042")
+    assert a.address6 == "fd00:5::42"  # one spelling, whatever was typed
+    with pytest.raises(Conflict, match="fd00:5::42"):
+        networks.attach("c2", net, address6="fd00:5::42")
+    assert networks.attach("c2", net).address6 not in ("", "fd00:5::42")
+
+
+@pytest.mark.parametrize(
+    ("ip6", "needle"),
+    [
+        ("fd00:6::1", "not a host address"),
+        ("fd00:5::", "not a host address"),
+        ("fd00:5::1", "gateway"),
+        ("10.89.5.9", "not an IPv6 address"),
+    ],
+)
+def test_ip6_checks(ip6: str, needle: str) -> None:
+    with pytest.raises(InvalidArgument, match=needle):
+        _check_ip6(_dual("d"), ip6)
+    with pytest.raises(InvalidArgument, match="no IPv6 subnet"):
+        _check_ip6(_net("v4"), "fd00:5::9")
