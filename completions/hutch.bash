@@ -25,7 +25,7 @@ _hutch_options() {
     "import") echo --change -c --message -m --quiet -q ;;
     "rmi") echo --force -f --all -a --ignore -i ;;
     "pull") echo --platform --arch --os --variant --all-tags -a --quiet -q --tls-verify --creds --authfile --cert-dir ;;
-    "push") echo --digestfile --quiet -q --tls-verify --creds --authfile --cert-dir ;;
+    "push") echo --digestfile --format -f --quiet -q --tls-verify --creds --authfile --cert-dir ;;
     "history") echo --no-trunc --quiet -q --format --human -H ;;
     "save") echo --output -o --format --quiet -q ;;
     "load") echo --input -i --quiet -q ;;
@@ -99,7 +99,7 @@ _hutch_options() {
     "image rm") echo --force -f --all -a --ignore -i ;;
     "image inspect") echo --format -f ;;
     "image pull") echo --platform --arch --os --variant --all-tags -a --quiet -q --tls-verify --creds --authfile --cert-dir ;;
-    "image push") echo --digestfile --quiet -q --tls-verify --creds --authfile --cert-dir ;;
+    "image push") echo --digestfile --format -f --quiet -q --tls-verify --creds --authfile --cert-dir ;;
     "image history") echo --no-trunc --quiet -q --format --human -H ;;
     "image save") echo --output -o --format --quiet -q ;;
     "image load") echo --input -i --quiet -q ;;
@@ -118,7 +118,7 @@ _hutch_value_options() {
     "images") echo --format --filter -f --sort ;;
     "import") echo --change -c --message -m ;;
     "pull") echo --platform --arch --os --variant --tls-verify --creds --authfile --cert-dir ;;
-    "push") echo --digestfile --tls-verify --creds --authfile --cert-dir ;;
+    "push") echo --digestfile --format -f --tls-verify --creds --authfile --cert-dir ;;
     "history") echo --format ;;
     "save") echo --output -o --format ;;
     "load") echo --input -i ;;
@@ -179,7 +179,7 @@ _hutch_value_options() {
     "image import") echo --change -c --message -m ;;
     "image inspect") echo --format -f ;;
     "image pull") echo --platform --arch --os --variant --tls-verify --creds --authfile --cert-dir ;;
-    "image push") echo --digestfile --tls-verify --creds --authfile --cert-dir ;;
+    "image push") echo --digestfile --format -f --tls-verify --creds --authfile --cert-dir ;;
     "image history") echo --format ;;
     "image save") echo --output -o --format ;;
     "image load") echo --input -i ;;
@@ -209,6 +209,7 @@ _hutch_option_values() {
     "pull --authfile") echo "@none" ;;
     "pull --cert-dir") echo "@none" ;;
     "push --digestfile") echo "@none" ;;
+    "push --format"|"push -f") echo "json" ;;
     "push --tls-verify") echo "@none" ;;
     "push --creds") echo "@none" ;;
     "push --authfile") echo "@none" ;;
@@ -653,6 +654,7 @@ _hutch_option_values() {
     "image pull --authfile") echo "@none" ;;
     "image pull --cert-dir") echo "@none" ;;
     "image push --digestfile") echo "@none" ;;
+    "image push --format"|"image push -f") echo "json" ;;
     "image push --tls-verify") echo "@none" ;;
     "image push --creds") echo "@none" ;;
     "image push --authfile") echo "@none" ;;

@@ -99,3 +99,32 @@ def test_buildah_format_variable_picks_the_default(
     assert inspect(hutch, "envfmt")["Config"]["Shell"] == ["/bin/sh", "-ec"]
     bad = build(hutch, context, "--format", "v2s2", check=False)
     assert bad.returncode == 125 and "invalid --format" in bad.stderr
+
+
+def test_push_format_chooses_the_manifest_type(
+    hutch: Hutch, base_image: str, tmp_path: Path, registry: Registry
+) -> None:
+    context = write_context(tmp_path / "ctx", {}, containerfile="FROM base\nRUN echo x > /x\n")
+    build(hutch, context, "-t", "plain")  # an OCI image
+    ref = registry.ref("test/fmt:v2s2")
+    hutch("push", "--tls-verify=false", "--format", "v2s2", "plain", ref)
+    as_docker = json.loads(get_manifest(registry, "test/fmt", "v2s2"))
+    assert as_docker["mediaType"] == DOCKER_MANIFEST
+    assert {layer["mediaType"] for layer in as_docker["layers"]} == {
+        "application/vnd.docker.image.rootfs.diff.tar.gzip"
+    }
+    # and back: the image pushed as OCI names the same config
+    hutch("pull", "--tls-verify=false", ref)
+    back = registry.ref("test/fmt:oci")
+    hutch("push", "--tls-verify=false", "-f", "oci", ref, back)
+    as_oci = json.loads(get_manifest(registry, "test/fmt", "oci"))
+    assert as_oci["mediaType"] == "application/vnd.oci.image.manifest.v1+json"
+    assert as_oci["config"]["mediaType"] == "application/vnd.oci.image.config.v1+json"
+    assert as_oci["config"]["digest"] == as_docker["config"]["digest"]
+    # (the pull found the image it already had: its layers go as they are stored)
+    assert all(
+        x["mediaType"].startswith("application/vnd.oci.image.layer.v1.tar")
+        for x in as_oci["layers"]
+    )
+    bad = hutch("push", "--tls-verify=false", "--format", "v2s1", "plain", ref, check=False)
+    assert bad.returncode == 125 and "use oci or v2s2" in bad.stderr

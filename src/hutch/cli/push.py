@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from hutch.cli import flags_registry as fr
 from hutch.cli.state import state_of
-
-if TYPE_CHECKING:
-    pass
 
 
 def register(app: typer.Typer, image_app: typer.Typer) -> None:
@@ -27,6 +24,12 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
         digestfile: Annotated[
             str | None,
             typer.Option("--digestfile", help="Write the pushed manifest's digest to this file."),
+        ] = None,
+        format_: Annotated[
+            str | None,
+            typer.Option(
+                "--format", "-f", help="Manifest type to push: oci or v2s2 (Docker schema 2)."
+            ),
         ] = None,
         quiet: fr.Quiet = False,
         tls_verify: fr.TlsVerify = None,
@@ -46,6 +49,7 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
                     destination=destination,
                     quiet=quiet,
                     access=fr.access(tls_verify, creds, authfile, cert_dir),
+                    format=format_,
                 )
             )
         )

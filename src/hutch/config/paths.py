@@ -63,17 +63,24 @@ def default_paths(root: str | None = None, runroot: str | None = None) -> Paths:
     """Resolve the directories from the environment (XDG variables, podman-style flags)."""
     import platformdirs
 
-    data = Path(root) if root else platformdirs.user_data_path("hutch")
-    config = platformdirs.user_config_path("hutch")
+    # Every path is absolute: the monitor and the cleanup run from "/". A
+    # relative XDG variable is ignored, as the XDG base directory spec says.
+    data = Path(root).absolute() if root else _absolute(platformdirs.user_data_path("hutch"))
+    config = _absolute(platformdirs.user_config_path("hutch"), ".config")
     if runroot:
-        runtime = Path(runroot)
+        runtime = Path(runroot).absolute()
     else:
         xdg_runtime = os.environ.get("XDG_RUNTIME_DIR")
-        if xdg_runtime and os.path.isdir(xdg_runtime):
+        if xdg_runtime and os.path.isabs(xdg_runtime) and os.path.isdir(xdg_runtime):
             runtime = Path(xdg_runtime) / "hutch"
         else:
             runtime = Path(f"/tmp/hutch-{os.getuid()}")
     return Paths(data=data, runtime=runtime, config=config)
+
+
+def _absolute(path: Path, base: str = ".local/share") -> Path:
+    """``path``, or the default under the home directory when an XDG variable made it relative."""
+    return path if path.is_absolute() else Path.home() / base / "hutch"
 
 
 def ensure_private_dir(path: Path) -> None:

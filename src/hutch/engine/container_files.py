@@ -171,7 +171,7 @@ class ContainerFilesService:
 
     def commit(self, options: CommitOptions) -> CommitReport:
         from hutch.engine.changes import apply_changes
-        from hutch.engine.imagewrite import store_image_raw
+        from hutch.engine.imagewrite import docker_manifest, store_image_raw
         from hutch.oci.reference import parse_reference
 
         if options.format not in ("oci", "docker"):
@@ -215,7 +215,7 @@ class ContainerFilesService:
             history=(*history, entry),
         )
         config_raw = config.to_bytes()
-        manifest = _docker_manifest(config_raw, layers) if options.format == "docker" else None
+        manifest = docker_manifest(config_raw, layers) if options.format == "docker" else None
         record = store_image_raw(self._ctx, config_raw, layers, names, manifest_raw=manifest)
         if options.iidfile:
             with open(options.iidfile, "w") as f:
@@ -314,35 +314,6 @@ def _created_by(container: cs.Container) -> str:
 
 def _rfc3339(ts: float) -> str:
     return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def _docker_manifest(config_raw: bytes, layers: list[LayerInfo]) -> bytes:
-    from hutch.oci import mediatypes as mt
-    from hutch.oci.digest import sha256_of
-
-    to_docker = {
-        mt.OCI_LAYER_TAR: mt.DOCKER_LAYER_TAR,
-        mt.OCI_LAYER_GZIP: mt.DOCKER_LAYER_GZIP,
-        mt.OCI_LAYER_ZSTD: mt.DOCKER_LAYER_ZSTD,
-    }
-    manifest = {
-        "schemaVersion": 2,
-        "mediaType": mt.DOCKER_MANIFEST,
-        "config": {
-            "mediaType": mt.DOCKER_CONFIG,
-            "digest": str(sha256_of(config_raw)),
-            "size": len(config_raw),
-        },
-        "layers": [
-            {
-                "mediaType": to_docker.get(layer.media_type, layer.media_type),
-                "digest": layer.blob_digest,
-                "size": layer.blob_size,
-            }
-            for layer in layers
-        ],
-    }
-    return json.dumps(manifest, separators=(",", ":"), sort_keys=True).encode()
 
 
 def _require_overlay(container: cs.Container, verb: str) -> None:

@@ -337,7 +337,10 @@ class Distribution:
     # ---------------------------------------------------------------- push
 
     def push(self, options: PushOptions) -> PushReport:
+        from hutch.engine.pushconvert import as_manifest_type
         from hutch.engine.resolve import find_image
+
+        as_manifest_type(b"{}", options.format)  # a bad --format fails before anything
 
         image = find_image(self._ctx.images, options.source)
         destination = (options.destination or options.source).removeprefix("docker://")
@@ -354,10 +357,11 @@ class Distribution:
         from hutch.engine.pushconvert import gzip_plain_layers
         from hutch.store.layers import remove_tree
 
+        manifest_raw = as_manifest_type(image.manifest_raw, options.format)
         convert_dir = self._ctx.layers.new_tmp()
         try:
             # a Docker schema 2 image: its plain-tar layers travel gzipped
-            converted = gzip_plain_layers(image.manifest_raw, self._ctx.layers, convert_dir)
+            converted = gzip_plain_layers(manifest_raw, self._ctx.layers, convert_dir)
             return self._push_manifest(options, image, ref, client, progress, converted)
         finally:
             remove_tree(convert_dir)

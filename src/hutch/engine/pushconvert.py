@@ -17,6 +17,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from hutch.api.errors import InvalidArgument
 from hutch.oci import mediatypes as mt
 from hutch.store.compression import HashingReader
 from hutch.store.layers import LayerStore
@@ -28,6 +29,43 @@ _CHUNK = 1 << 20
 class Converted:
     manifest_raw: bytes
     blobs: dict[str, Path] = field(default_factory=dict)  # digest → file outside the store
+
+
+# podman's --format names: the manifest type a push sends.
+FORMATS = {"oci": mt.OCI_MANIFEST, "v2s2": mt.DOCKER_MANIFEST, "docker": mt.DOCKER_MANIFEST}
+_TO_DOCKER = {
+    mt.OCI_CONFIG: mt.DOCKER_CONFIG,
+    mt.OCI_LAYER_TAR: mt.DOCKER_LAYER_TAR,
+    mt.OCI_LAYER_GZIP: mt.DOCKER_LAYER_GZIP,
+    mt.OCI_LAYER_ZSTD: mt.DOCKER_LAYER_ZSTD,
+    mt.OCI_LAYER_NONDIST_TAR: mt.DOCKER_FOREIGN_LAYER_TAR,
+    mt.OCI_LAYER_NONDIST_GZIP: mt.DOCKER_FOREIGN_LAYER_GZIP,
+}
+_TO_OCI = {docker: oci for oci, docker in _TO_DOCKER.items()}
+
+
+def as_manifest_type(manifest_raw: bytes, fmt: str | None) -> bytes:
+    """``push --format``: the image's manifest rewritten as the other type.
+
+    The config and layer blobs are the same bytes in both (Docker's schema 2
+    and OCI's image spec describe one format); only the media types change,
+    so the digests the manifest names stay valid.
+    """
+    if fmt is None:
+        return manifest_raw
+    if fmt not in FORMATS:
+        raise InvalidArgument(f"invalid --format {fmt!r}: use oci or v2s2")
+    doc = json.loads(manifest_raw)
+    want = FORMATS[fmt]
+    if doc.get("mediaType") == want:
+        return manifest_raw
+    table = _TO_DOCKER if want == mt.DOCKER_MANIFEST else _TO_OCI
+    doc["mediaType"] = want
+    config = doc.get("config", {})
+    config["mediaType"] = table.get(config.get("mediaType", ""), config.get("mediaType"))
+    for entry in doc.get("layers", []):
+        entry["mediaType"] = table.get(entry.get("mediaType", ""), entry.get("mediaType"))
+    return json.dumps(doc, separators=(",", ":"), sort_keys=True).encode()
 
 
 def gzip_plain_layers(manifest_raw: bytes, layers: LayerStore, tmp: Path) -> Converted:

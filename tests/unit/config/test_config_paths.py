@@ -81,3 +81,22 @@ def test_ensure_private_dir_refuses_another_users_dir(tmp_path: Path) -> None:
         theirs = Path("/")  # owned by root, never by the unprivileged test user
     with pytest.raises(PermissionError, match="is owned by uid"):
         ensure_private_dir(theirs)
+
+
+def test_relative_paths_become_absolute_or_are_ignored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_DATA_HOME", "rel/data")
+    monkeypatch.setenv("XDG_CONFIG_HOME", "rel/config")
+    (tmp_path / "rel" / "run").mkdir(parents=True)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", "rel/run")
+    paths = default_paths()
+    # The XDG spec: a relative value is ignored (the monitor runs from "/").
+    assert paths.data == tmp_path / "home" / ".local" / "share" / "hutch"
+    assert paths.config == tmp_path / "home" / ".config" / "hutch"
+    assert paths.runtime == Path(f"/tmp/hutch-{os.getuid()}")
+    # Flags are taken relative to the working directory, made absolute.
+    flagged = default_paths("store", "state")
+    assert (flagged.data, flagged.runtime) == (tmp_path / "store", tmp_path / "state")
