@@ -7,8 +7,10 @@ container's status). Verb modules only parse, call the engine and render.
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -18,41 +20,121 @@ from typer._click import exceptions as click_exceptions
 
 from hutch import __version__
 from hutch.api.errors import EXIT_ENGINE, HutchError
-from hutch.cli import (
-    cleanup,
-    commit,
-    container_admin,
-    cp,
-    diff,
-    events,
-    export,
-    images,
-    import_,
-    info,
-    inspect,
-    kill,
-    lazy,
-    logs,
-    ps,
-    rm,
-    rmi,
-    run,
-    start,
-    stop,
-    system,
-    unshare,
-    wait,
-)
+from hutch.cli import lazy
 from hutch.cli.state import AppState
 
 if TYPE_CHECKING:
     from hutch.api.protocols import Engine
 
+# Every verb module, in the order of ``hutch --help``, with the typers its
+# ``register`` takes: the top-level app, or the container, image, system or
+# buildx group.
+MODULES: dict[str, tuple[str, ...]] = {
+    "images": ("app", "image"),
+    "import_": ("app", "image"),
+    "rmi": ("app", "image"),
+    "pull": ("app", "image"),
+    "push": ("app", "image"),
+    "tag": ("app", "image"),
+    "untag": ("app", "image"),
+    "history": ("app", "image"),
+    "save": ("app", "image"),
+    "load": ("app", "image"),
+    "login": ("app",),
+    "image_prune": ("image",),
+    "image_exists": ("image",),
+    "manifest": ("app",),
+    "run": ("app", "container"),
+    "start": ("app", "container"),
+    "stop": ("app", "container"),
+    "kill": ("app", "container"),
+    "rm": ("app", "container"),
+    "wait": ("app", "container"),
+    "ps": ("app", "container"),
+    "logs": ("app", "container"),
+    "inspect": ("app", "container"),
+    "container_admin": ("app", "container"),
+    "events": ("app",),
+    "cp": ("app", "container"),
+    "diff": ("app", "container"),
+    "commit": ("app", "container"),
+    "export": ("app", "container"),
+    "cleanup": ("container",),
+    "exec": ("app", "container"),
+    "attach": ("app", "container"),
+    "top": ("app", "container"),
+    "pause": ("app", "container"),
+    "healthcheck": ("app",),
+    "update": ("app", "container"),
+    "stats": ("app", "container"),
+    "build": ("app", "image", "buildx"),
+    "volume": ("app",),
+    "network": ("app",),
+    "port": ("app", "container"),
+    "info": ("app", "system"),
+    "unshare": ("app",),
+    "system": ("system",),
+}
+
+# A top-level verb → the one module that registers it. ``hutch ps`` imports
+# only cli/ps.py instead of every verb module (about 20 ms of each start);
+# listings, groups and unknown words import them all.
+# tests/unit/cli/test_cli_app_modules.py checks this table against MODULES.
+VERBS: dict[str, str] = {
+    "attach": "attach",
+    "build": "build",
+    "commit": "commit",
+    "cp": "cp",
+    "create": "run",
+    "diff": "diff",
+    "events": "events",
+    "exec": "exec",
+    "export": "export",
+    "healthcheck": "healthcheck",
+    "history": "history",
+    "images": "images",
+    "import": "import_",
+    "info": "info",
+    "inspect": "inspect",
+    "kill": "kill",
+    "load": "load",
+    "login": "login",
+    "logout": "login",
+    "logs": "logs",
+    "manifest": "manifest",
+    "network": "network",
+    "pause": "pause",
+    "port": "port",
+    "ps": "ps",
+    "pull": "pull",
+    "push": "push",
+    "rename": "container_admin",
+    "restart": "stop",
+    "rm": "rm",
+    "rmi": "rmi",
+    "run": "run",
+    "save": "save",
+    "start": "start",
+    "stats": "stats",
+    "stop": "stop",
+    "tag": "tag",
+    "top": "top",
+    "unpause": "pause",
+    "unshare": "unshare",
+    "untag": "untag",
+    "update": "update",
+    "volume": "volume",
+    "wait": "wait",
+}
+
 CONTEXT = {"help_option_names": ["--help"]}
 
 
-def build_app(engine: Engine | None = None) -> typer.Typer:
-    """The typer app; ``engine`` replaces the local one (tests, the REST API)."""
+def build_app(engine: Engine | None = None, only: Sequence[str] | None = None) -> typer.Typer:
+    """The typer app; ``engine`` replaces the local one (tests, the REST API).
+
+    ``only`` names the verb modules to register (default: all of MODULES).
+    """
     app = typer.Typer(
         name="hutch",
         help="Rootless, daemonless containers: build, pull, run.",
@@ -100,52 +182,22 @@ def build_app(engine: Engine | None = None) -> typer.Typer:
         context_settings=CONTEXT,
         rich_markup_mode=None,
     )
-    for module in (images, import_, rmi):
-        module.register(app, image_app)
-    # Registry and image-toolbox verbs (images issue), registered as one group.
-    from hutch.cli import image_verbs
-
-    image_verbs.register(app, image_app)
-    for verb in (run, start, stop, kill, rm, wait, ps, logs, inspect):
-        verb.register(app, container_app)
-    container_admin.register(app, container_app)
-    events.register(app)
-    for files_verb in (cp, diff, commit, export):
-        files_verb.register(app, container_app)
-    cleanup.register(container_app)
-    # Life-cycle verbs of running containers (lifecycle issue).
-    from hutch.cli import attach, exec, healthcheck, pause, top
-
-    for verb in (exec, attach, top, pause):
-        verb.register(app, container_app)
-    healthcheck.register(app)
-    # Resource limits of running containers (cgroups issue).
-    from hutch.cli import stats, update
-
-    for verb in (update, stats):
-        verb.register(app, container_app)
-    # Building images (build issue); "buildx build" is docker's spelling.
-    from hutch.cli import build
-
     buildx_app = typer.Typer(
         help="Build images (docker buildx compatibility).",
         no_args_is_help=True,
         context_settings=CONTEXT,
         rich_markup_mode=None,
     )
-    build.register(app, image_app, buildx_app)
-    # Volumes (volumes issue): the "volume" group.
-    from hutch.cli import volume
-
-    volume.register(app)
-    # Networks and published ports (networking issue).
-    from hutch.cli import network, port
-
-    network.register(app)
-    port.register(app, container_app)
-    info.register(app, system_app)
-    unshare.register(app)
-    system.register(system_app)
+    apps = {
+        "app": app,
+        "image": image_app,
+        "container": container_app,
+        "system": system_app,
+        "buildx": buildx_app,
+    }
+    for name in MODULES if only is None else only:
+        module = importlib.import_module(f"hutch.cli.{name}")
+        module.register(*(apps[group] for group in MODULES[name]))
 
     @app.command("version", help="Show the hutch version.")
     def version_cmd() -> None:
@@ -159,8 +211,10 @@ def build_app(engine: Engine | None = None) -> typer.Typer:
 
 
 def main(argv: list[str] | None = None, *, engine: Engine | None = None) -> None:
-    app = build_app(engine)
     args = sys.argv[1:] if argv is None else argv
+    word, _rest = lazy.first_word(args)
+    verb = VERBS.get(word) if word is not None else None
+    app = build_app(engine, None if verb is None else (verb,))
     lazy.prune(app, args)
     try:
         result = app(args=args, prog_name="hutch", standalone_mode=False)

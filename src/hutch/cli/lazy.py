@@ -21,7 +21,7 @@ from typer.models import CommandInfo
 _VALUED = ("--root", "--runroot", "--log-level")
 
 
-def _first_word(args: Sequence[str]) -> tuple[str | None, Sequence[str]]:
+def first_word(args: Sequence[str]) -> tuple[str | None, Sequence[str]]:
     i = 0
     while i < len(args):
         arg = args[i]
@@ -58,7 +58,7 @@ def _stub(info: CommandInfo) -> CommandInfo:
 
 def prune(app: typer.Typer, args: Sequence[str]) -> None:
     """Keep only what ``args`` reaches; stub the rest for help listings."""
-    word, rest = _first_word(args)
+    word, rest = first_word(args)
     commands = [c for c in app.registered_commands if _name(c) == word]
     groups = [g for g in app.registered_groups if g.name == word]
     if word is None or (not commands and not groups):
