@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import os
 import pwd
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
-from guest import GuestResult, Kernel, build_initrd, find_kernel, missing_tools, run_in_guest
+from guest import Kernel, build_initrd, find_kernel, missing_tools
 
 _HERE = Path(__file__).resolve().parent
 
@@ -45,16 +43,6 @@ def guest_user() -> str:
     if os.geteuid() != 0:
         return pwd.getpwuid(os.getuid()).pw_name
     return "hutch-test"
-
-
-@pytest.fixture
-def in_guest(
-    guest_kernel: Kernel, guest_initrd: Path, guest_user: str, tmp_path: Path
-) -> Callable[..., GuestResult]:
-    def run(job: str, **kwargs: Any) -> GuestResult:
-        return run_in_guest(guest_kernel, guest_initrd, tmp_path, job, user=guest_user, **kwargs)
-
-    return run
 
 
 @pytest.fixture(scope="session")

@@ -21,7 +21,17 @@ export XDG_DATA_HOME=/tmp/d XDG_CONFIG_HOME=/tmp/c XDG_RUNTIME_DIR=/tmp/r
 mkdir -p -m 700 /tmp/r
 O=/run/out
 CG=/sys/fs/cgroup/user-$(id -u)/hutch
+
+# The lane itself: an unprivileged job in a v2 subtree it owns, controllers on.
+id -u > $O/uid
+cat /proc/self/cgroup > $O/self_cgroup
+parent=/sys/fs/cgroup$(dirname $(cut -d: -f3 /proc/self/cgroup))
+cat $parent/cgroup.controllers > $O/controllers
+mkdir $parent/probe && echo made > $O/probe && rmdir $parent/probe
+echo +memory > $parent/cgroup.subtree_control && echo delegated >> $O/probe
+
 $H import $O/rootfs.tar base >/dev/null
+$H run --rm --network none base sh -c 'echo hello from $(hostname)' > $O/hello 2>&1
 
 # A memory hog is killed at --memory. (Its init joined the cgroup before
 # unsharing the cgroup namespace, whose root it therefore is.)
@@ -108,6 +118,17 @@ def out(guest: GuestResult, name: str) -> str:
     path = guest.out / name
     assert path.exists(), f"{name} missing; stderr: {guest.stderr[-2000:]}"
     return path.read_text().strip()
+
+
+def test_the_job_is_unprivileged_in_a_delegated_v2_subtree(guest: GuestResult) -> None:
+    assert out(guest, "uid") != "0"
+    assert out(guest, "self_cgroup").startswith("0::/user-")
+    assert {"cpu", "memory", "pids", "io"} <= set(out(guest, "controllers").split())
+    assert out(guest, "probe").split() == ["made", "delegated"]
+
+
+def test_hutch_runs_in_the_guest(guest: GuestResult) -> None:
+    assert out(guest, "hello").startswith("hello from ")
 
 
 def test_container_is_the_root_of_its_cgroup_namespace(guest: GuestResult) -> None:
