@@ -321,6 +321,9 @@ def start_iperf_server(bench: Bench, side: str) -> None:
             raise BenchError(f"{side}: iperf3 -s did not start in the container")
         time.sleep(0.1)
     wait_listening(port)
+    # The probe above is a client that hangs up at once; iperf3 -s (one test at
+    # a time) needs a moment to give up on it before the measured client comes.
+    time.sleep(1.0)
 
 
 def iperf_in(bench: Bench, side: str) -> Sample:

@@ -224,6 +224,16 @@ def test_network_host_sees_host_interfaces(hutch: Hutch, base_image: str) -> Non
     assert _link_names(out) == host_links
 
 
+def test_host_sys_is_read_only_all_the_way_down(hutch: Hutch, base_image: str) -> None:
+    """--network host binds the host's /sys: every mount under it is read-only too."""
+    script = "awk '$5 ~ \"^/sys\" {print $5, $6}' /proc/self/mountinfo"
+    out = hutch("run", "--rm", "--network", "host", base_image, "sh", "-c", script).stdout
+    mounts = [line.split() for line in out.splitlines()]
+    assert len(mounts) > 1, out  # /sys and the mounts below it (cgroups on this host)
+    writable = [point for point, opts in mounts if "ro" not in opts.split(",")]
+    assert not writable, out
+
+
 def test_bogus_network_is_refused(hutch: Hutch, base_image: str) -> None:
     """An unknown --network mode is refused with exit 125 and a one-line error."""
     result = hutch("run", "--rm", "--network", "bogus", base_image, "true", check=False)

@@ -172,6 +172,7 @@ OPEN_TREE_CLONE = 1
 OPEN_TREE_CLOEXEC = os.O_CLOEXEC
 MOVE_MOUNT_F_EMPTY_PATH = 0x4
 MOUNT_ATTR_IDMAP = 0x00100000
+MOUNT_ATTR_RDONLY = 0x00000001
 
 
 class _MountAttr(ctypes.Structure):
@@ -209,6 +210,20 @@ def mount_setattr_idmap(fd: int, userns_fd: int, recursive: bool = True) -> None
         ctypes.c_size_t(ctypes.sizeof(attr)),
     )
     _check(result, "mount_setattr(MOUNT_ATTR_IDMAP)")
+
+
+def mount_setattr_readonly(path: str) -> None:
+    """Make the mount at ``path`` and every mount below it read-only (Linux 5.12+)."""
+    attr = _MountAttr(MOUNT_ATTR_RDONLY, 0, 0, 0)
+    result = _syscall(
+        _NR_MOUNT_SETATTR,
+        ctypes.c_int(AT_FDCWD),
+        ctypes.c_char_p(_b(path)),
+        ctypes.c_uint(AT_RECURSIVE),
+        ctypes.byref(attr),
+        ctypes.c_size_t(ctypes.sizeof(attr)),
+    )
+    _check(result, "mount_setattr(MOUNT_ATTR_RDONLY)", path)
 
 
 def move_mount(fd: int, target: str) -> None:

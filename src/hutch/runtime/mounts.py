@@ -7,6 +7,7 @@ relative to the rootfs it is given.
 
 from __future__ import annotations
 
+import errno
 import os
 from dataclasses import dataclass
 
@@ -81,6 +82,8 @@ class Step:
             sc.mount(self.source, target, None, sc.MS_BIND | recursive)
             if flags & sc.MS_RDONLY or flags & (sc.MS_NOSUID | sc.MS_NODEV | sc.MS_NOEXEC):
                 remount_bind(target, flags & _REMOUNT_FLAGS)
+            if recursive and flags & sc.MS_RDONLY:
+                _readonly_below(target)
             for opt in self.options:
                 if opt in _PROPAGATION:
                     sc.mount(None, target, None, _PROPAGATION[opt])
@@ -103,6 +106,21 @@ class Symlink:
         path = os.path.join(resolve_in_root(root, parent or "/"), name)
         if not os.path.lexists(path):
             os.symlink(self.target, path)
+
+
+def _readonly_below(target: str) -> None:
+    """A read-only recursive bind is read-only all the way down.
+
+    The remount above changes only the top mount; the mounts under it (the
+    host's cgroup hierarchies under a bound /sys, a volume's submounts) would
+    stay writable. A kernel before 5.12 has no mount_setattr: the top stays
+    read-only, as before.
+    """
+    try:
+        sc.mount_setattr_readonly(target)
+    except OSError as exc:
+        if exc.errno not in (errno.ENOSYS, errno.EINVAL):
+            raise
 
 
 def remount_bind(target: str, extra: int) -> None:

@@ -10,6 +10,7 @@ before anything is written for it.
 from __future__ import annotations
 
 import errno
+import io
 import os
 import shutil
 import stat
@@ -83,7 +84,9 @@ def extract_layer(
     try:
         with sniff(counted) as (compression, stream):
             tar_bytes = HashingReader(stream)
-            end = _extract_members(tar_bytes, extractor)
+            # tarfile reads 10 KiB at a time: a C buffer in between keeps
+            # the Python readers below to one call per MiB.
+            end = _extract_members(io.BufferedReader(tar_bytes, _CHUNK), extractor)
             # tarfile stops at the end-of-archive blocks; the diff id covers
             # the padding after them too.
             tar_bytes.drain()

@@ -100,3 +100,54 @@ def children() -> list[int]:
             if int(fields[1]) == os.getpid():
                 found.append(int(entry))
     return found
+
+
+class Trickle(io.RawIOBase):
+    """A source that hands out at most ``step`` bytes per read (a slow network)."""
+
+    def __init__(self, data: bytes, step: int) -> None:
+        self._data, self._pos, self._step = data, 0, step
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        n = self._step if size < 0 else min(size, self._step)
+        chunk = self._data[self._pos : self._pos + n]
+        self._pos += len(chunk)
+        return chunk
+
+
+def _decoded(given: bytes, step: int = 1 << 30) -> bytes:
+    with open_decompressed(Trickle(given, step)) as stream:  # type: ignore[arg-type]
+        return stream.read()
+
+
+@pytest.mark.parametrize("step", [1, 7, 4096, 1 << 30])
+def test_gzip_members_and_zero_padding_in_any_pieces(step: int) -> None:
+    small = PAYLOAD[:3000]
+    members = gzip.compress(small[:1000]) + b"\0" * 700 + gzip.compress(small[1000:]) + b"\0" * 9
+    assert _decoded(members, step) == small
+
+
+def test_gzip_of_a_highly_compressible_layer_stays_bounded() -> None:
+    zeros = bytes(64 << 20)  # 64 MiB of zeros: a few KiB compressed
+    with open_decompressed(io.BytesIO(gzip.compress(zeros))) as stream:
+        sizes = []
+        while chunk := stream.read(1 << 20):
+            sizes.append(len(chunk))
+    assert sum(sizes) == len(zeros) and max(sizes) <= 1 << 20
+
+
+@pytest.mark.parametrize(
+    ("damage", "needle"),
+    [
+        (lambda b: b[: len(b) // 2], "ended before"),  # cut short
+        (lambda b: b + b"garbage", "gzip"),  # not another member after the end
+        (lambda b: b[:-8] + bytes([b[-8] ^ 1]) + b[-7:], "gzip"),  # CRC of the member wrong
+    ],
+)
+def test_damaged_gzip_is_refused(damage: object, needle: str) -> None:
+    given = damage(gzip.compress(PAYLOAD))  # type: ignore[operator]
+    with pytest.raises(HutchError, match=needle):
+        _decoded(given)
