@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import typer
@@ -11,12 +10,20 @@ if TYPE_CHECKING:
     from hutch.api.protocols import Engine
 
 
-@dataclass
 class AppState:
-    root: str | None = None
-    runroot: str | None = None
-    log_level: str = "warn"
-    _engine: Engine | None = field(default=None, repr=False)
+    # A plain class, not a dataclass: ``hutch --help`` then defines no
+    # dataclass at all and never reads the code cache (util/codecache.py).
+    def __init__(
+        self,
+        root: str | None = None,
+        runroot: str | None = None,
+        log_level: str = "warn",
+        _engine: Engine | None = None,
+    ) -> None:
+        self.root = root
+        self.runroot = runroot
+        self.log_level = log_level
+        self._engine = _engine
 
     def engine(self) -> Engine:
         """Build the engine on first use: ``--help`` never imports it."""

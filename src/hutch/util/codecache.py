@@ -103,7 +103,7 @@ class CodeCache:
 PROFILE_ENV = "HUTCH_CODE_CACHE_PROFILE"
 
 
-def default_path(environ: Mapping[str, str] | None = None) -> str | None:
+def default_path(environ: Mapping[str, str] | None = None, release: str = "") -> str | None:
     """``$XDG_CACHE_HOME/hutch/dataclass-code-<version>[-<profile>].bin``, or None.
 
     A process started with ``HUTCH_CODE_CACHE_PROFILE=monitor`` gets a file of
@@ -117,7 +117,9 @@ def default_path(environ: Mapping[str, str] | None = None) -> str | None:
             return None
         base = os.path.join(home, ".cache")
     version = "-".join(str(part) for part in sys.version_info[:3])
-    tag = f"{sys.implementation.name}-{version}"
+    # The release too: an upgrade starts a fresh file instead of piling new
+    # classes onto the old ones' entries.
+    tag = f"{sys.implementation.name}-{version}" + (f"-{release}" if release else "")
     profile = env.get(PROFILE_ENV, "")
     suffix = f"-{profile}" if profile.isalnum() else ""
     return os.path.join(base, "hutch", f"dataclass-code-{tag}{suffix}.bin")
@@ -156,11 +158,11 @@ def make_create_fn(cache: CodeCache) -> Callable[..., Any]:
     return _create_fn
 
 
-def install(path: str | None = None) -> CodeCache | None:
+def install(path: str | None = None, release: str = "") -> CodeCache | None:
     """Route dataclass code through a cache at ``path``; None where unsupported."""
     if sys.version_info[:2] not in SUPPORTED or os.environ.get("HUTCH_NO_CODE_CACHE"):
         return None
-    path = path or default_path()
+    path = path or default_path(release=release)
     if path is None:
         return None
     import atexit

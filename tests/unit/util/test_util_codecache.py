@@ -141,3 +141,9 @@ def test_the_file_is_read_at_the_first_compile(cached: codecache.CodeCache) -> N
     assert not lazy.loaded and lazy.codes == {}
     lazy.compile(next(iter(cached.codes)))
     assert lazy.loaded and (lazy.hits, lazy.added) == (1, 0)
+
+
+def test_the_release_is_part_of_the_name() -> None:
+    old = codecache.default_path({"HOME": "/h"}, release="0.1.0")
+    new = codecache.default_path({"HOME": "/h"}, release="0.2.0")
+    assert old is not None and new is not None and old != new and "0.2.0" in new
