@@ -47,7 +47,8 @@ def test_max_size_rotates_and_logs_reads_the_kept_files(hutch: Hutch, base_image
 
 def test_logs_follow_goes_on_across_a_rotation(hutch: Hutch, base_image: str) -> None:
     script = "sleep 1; for i in $(seq 100 399); do echo line-$i; done"
-    hutch("run", "-d", "--name", "f", "--log-opt", "max-size=2k", "--log-opt", "max-file=5",
+    # max-file large enough that no file is dropped before the follower reads it
+    hutch("run", "-d", "--name", "f", "--log-opt", "max-size=2k", "--log-opt", "max-file=20",
           base_image, "sh", "-c", script)  # fmt: skip
     followed = hutch("logs", "-f", "f", timeout=30).stdout.splitlines()
     assert followed == [f"line-{i}" for i in range(100, 400)]

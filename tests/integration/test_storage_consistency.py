@@ -126,7 +126,9 @@ def test_parallel_runs(hutch: Hutch, base_image: str) -> None:
                 range(8),
             )
         )
-    assert [(r.returncode, r.stdout) for r in results] == [(0, f"{i}\n") for i in range(8)]
+    assert [(r.returncode, r.stdout) for r in results] == [(0, f"{i}\n") for i in range(8)], [
+        r.stderr for r in results
+    ]
     assert _entries(_storage(hutch.env) / "containers") == []
     assert _entries(_storage(hutch.env) / "tmp") == []
 

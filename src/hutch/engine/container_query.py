@@ -153,10 +153,14 @@ class ContainerQueries:
                     pending += f.read()
                     yield from parsed(pending.split(b"\n"))
                     pending = b""
-                    for name in _rotated_after(f, log.path, log.max_files):
-                        yield from parsed(_read_lines(name))
+                    # The live file first: what rotates after this moment is
+                    # read through it, what rotated before, by name.
+                    live = open(log.path, "rb")  # noqa: SIM115 - closed in finally
+                    between = _rotated_between(f, live, log.path, log.max_files)
                     f.close()
-                    f = open(log.path, "rb")  # noqa: SIM115 - closed in finally
+                    f = live
+                    for name in between:
+                        yield from parsed(_read_lines(name))
                     continue
                 if not cs.load(self._ctx, container.record).running:
                     # One last read: the monitor may have written after our check.
@@ -184,20 +188,24 @@ def _rotated(f: BinaryIO, path: str) -> bool:
         return False
 
 
-def _rotated_after(f: BinaryIO, path: str, max_files: int) -> list[str]:
-    """The rotated files newer than the one ``f`` reads, oldest first.
+def _rotated_between(old: BinaryIO, live: BinaryIO, path: str, max_files: int) -> list[str]:
+    """The rotated files newer than ``old`` and older than ``live``, oldest first.
 
-    When ours is no longer among them it was rotated away: all are newer.
+    When ``old`` is no longer among them it was rotated away: every file up
+    to ``live`` is newer. ``live`` may itself have been rotated meanwhile;
+    the files from it on are read through its handle, not by name.
     """
-    ours = os.fstat(f.fileno()).st_ino
-    older = logfile.kept_files(path, max_files)[:-1]
-    for i, name in enumerate(older):
+    ours, newest = os.fstat(old.fileno()).st_ino, os.fstat(live.fileno()).st_ino
+    found: list[tuple[str, int]] = []
+    for name in logfile.kept_files(path, max_files)[:-1]:
         try:
-            if os.stat(name).st_ino == ours:
-                return older[i + 1 :]
+            found.append((name, os.stat(name).st_ino))
         except FileNotFoundError:
             continue
-    return older
+    inodes = [ino for _, ino in found]
+    start = inodes.index(ours) + 1 if ours in inodes else 0
+    end = inodes.index(newest) if newest in inodes else len(found)
+    return [name for name, _ in found[start:end]]
 
 
 def parse_log_line(raw: bytes, driver: str = logfile.K8S_FILE) -> LogLine | None:

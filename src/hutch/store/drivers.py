@@ -16,6 +16,7 @@ from pathlib import Path
 from hutch.api.errors import InvalidArgument
 from hutch.config.paths import Paths
 from hutch.linux import syscalls
+from hutch.util.atomic import write_atomic
 
 DRIVERS = ("overlay", "fuse-overlayfs", "vfs")
 
@@ -90,9 +91,9 @@ def choose_driver(paths: Paths, override: str | None) -> DriverChoice:
         pass
     choice = _probe(paths)
     paths.storage.mkdir(parents=True, exist_ok=True)
-    tmp = record.with_suffix(".tmp")
-    tmp.write_text(f"{choice.name}\n{choice.reason}\n")
-    os.replace(tmp, record)
+    # Several first commands may probe at once: each writes its own temp file
+    # (they agree on the answer; the last rename wins).
+    write_atomic(record, f"{choice.name}\n{choice.reason}\n".encode())
     return choice
 
 

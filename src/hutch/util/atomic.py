@@ -8,7 +8,9 @@ from pathlib import Path
 
 def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
     """Replace ``path`` with ``data`` so that readers see old or new, never half."""
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+    # Unique per writer: the pid alone repeats across pid namespaces (every
+    # container monitor is pid 1 of its own).
+    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}-{os.urandom(6).hex()}")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, mode)
     try:
         view = memoryview(data)

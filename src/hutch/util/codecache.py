@@ -86,7 +86,8 @@ class CodeCache:
             return
         codes = self.codes if len(self.codes) <= _LIMIT else {}
         directory = os.path.dirname(self.path)
-        tmp = f"{self.path}.{os.getpid()}.tmp"
+        # Not the pid alone: every monitor is pid 1 of its own pid namespace.
+        tmp = f"{self.path}.{os.getpid()}-{os.urandom(6).hex()}.tmp"
         try:
             os.makedirs(directory, mode=0o700, exist_ok=True)
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
