@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import os
 import pwd
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
-from guest import Kernel, build_initrd, find_kernel, missing_tools
+from guest import GuestResult, Kernel, build_initrd, find_kernel, missing_tools, run_in_guest
 
 _HERE = Path(__file__).resolve().parent
 
@@ -54,3 +56,35 @@ def rootfs_tar(tmp_path_factory: pytest.TempPathFactory) -> Path:
     script = _HERE.parents[1] / "contrib" / "make-rootfs.sh"
     subprocess.run(["bash", str(script), str(out)], check=True, capture_output=True)
     return out
+
+
+@pytest.fixture(scope="session")
+def boot_job(
+    guest_kernel: Kernel,
+    guest_initrd: Path,
+    guest_user: str,
+    rootfs_tar: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Callable[..., GuestResult]:
+    """Boot the guest for one module's job (the busybox rootfs is /run/out/rootfs.tar).
+
+    A job of a few dozen hutch commands takes minutes under TCG on an idle
+    machine and far more under load (TCG shares the host's cores), hence the
+    long timeout. The job must succeed; its checks are files in /run/out.
+    """
+
+    def boot(name: str, job: str, **kwargs: Any) -> GuestResult:
+        result = run_in_guest(
+            guest_kernel,
+            guest_initrd,
+            tmp_path_factory.mktemp(name),
+            job,
+            user=guest_user,
+            files={"rootfs.tar": rootfs_tar},
+            timeout=1800,
+            **kwargs,
+        )
+        assert result.rc == 0, result.console[-3000:] + result.stderr
+        return result
+
+    return boot

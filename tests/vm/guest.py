@@ -137,3 +137,10 @@ def run_in_guest(
         console=proc.stdout + proc.stderr,
         out=out,
     )
+
+
+def out(result: GuestResult, name: str) -> str:
+    """What the job wrote to /run/out/NAME (stripped); a clear failure when missing."""
+    path = result.out / name
+    assert path.exists(), f"{name} missing; stderr: {result.stderr[-2000:]}"
+    return path.read_text().strip()

@@ -8,10 +8,11 @@ those files. Booting costs 10 s to over a minute under TCG, hence one boot.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from guest import GuestResult, Kernel, run_in_guest
+from guest import GuestResult, out
 
 HUTCH = Path(sys.executable).parent / "hutch"
 
@@ -92,32 +93,8 @@ true
 
 
 @pytest.fixture(scope="module")
-def guest(
-    guest_kernel: Kernel,
-    guest_initrd: Path,
-    guest_user: str,
-    rootfs_tar: Path,
-    tmp_path_factory: pytest.TempPathFactory,
-) -> GuestResult:
-    result = run_in_guest(
-        guest_kernel,
-        guest_initrd,
-        tmp_path_factory.mktemp("limits"),
-        JOB.format(hutch=HUTCH),
-        user=guest_user,
-        files={"rootfs.tar": rootfs_tar},
-        # About 25 hutch commands: 3 minutes on an idle machine, far more
-        # under load, since TCG shares the host's cores with everything else.
-        timeout=1800,
-    )
-    assert result.rc == 0, result.console[-3000:] + result.stderr
-    return result
-
-
-def out(guest: GuestResult, name: str) -> str:
-    path = guest.out / name
-    assert path.exists(), f"{name} missing; stderr: {guest.stderr[-2000:]}"
-    return path.read_text().strip()
+def guest(boot_job: Callable[..., GuestResult]) -> GuestResult:
+    return boot_job("limits", JOB.format(hutch=HUTCH))
 
 
 def test_the_job_is_unprivileged_in_a_delegated_v2_subtree(guest: GuestResult) -> None:

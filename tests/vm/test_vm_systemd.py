@@ -11,10 +11,11 @@ Each container then gets a transient ``hutch-<id>.scope`` with
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from guest import GuestResult, Kernel, run_in_guest
+from guest import GuestResult, out
 
 HUTCH = Path(sys.executable).parent / "hutch"
 
@@ -75,31 +76,8 @@ true
 
 
 @pytest.fixture(scope="module")
-def guest(
-    guest_kernel: Kernel,
-    guest_initrd: Path,
-    guest_user: str,
-    rootfs_tar: Path,
-    tmp_path_factory: pytest.TempPathFactory,
-) -> GuestResult:
-    result = run_in_guest(
-        guest_kernel,
-        guest_initrd,
-        tmp_path_factory.mktemp("systemd"),
-        JOB.format(hutch=HUTCH),
-        user=guest_user,
-        files={"rootfs.tar": rootfs_tar},
-        systemd=True,
-        timeout=1800,
-    )
-    assert result.rc == 0, result.console[-3000:] + result.stderr
-    return result
-
-
-def out(guest: GuestResult, name: str) -> str:
-    path = guest.out / name
-    assert path.exists(), f"{name} missing; stderr: {guest.stderr[-2000:]}"
-    return path.read_text().strip()
+def guest(boot_job: Callable[..., GuestResult]) -> GuestResult:
+    return boot_job("systemd", JOB.format(hutch=HUTCH), systemd=True)
 
 
 def test_the_job_runs_under_the_user_manager(guest: GuestResult) -> None:
