@@ -66,19 +66,28 @@ SCRIPT = "trap 'echo got-int; exit 3' INT; echo ready; while :; do sleep 0.1; do
 
 
 def _interrupt(hutch: Hutch, *flags: str) -> tuple[int, str]:
+    # faulthandler: should hutch hang, SIGABRT makes it print where (below).
+    env = {**hutch.env.environ(), "PYTHONFAULTHANDLER": "1"}
     proc = subprocess.Popen(
         [str(hutch.binary), "run", *flags, "--name", "sig", "base", "sh", "-c", SCRIPT],
-        env=hutch.env.environ(),
+        env=env,
         cwd=hutch.env.home,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
     )
     try:
-        assert proc.stdout is not None
+        assert proc.stdout is not None and proc.stderr is not None
         assert proc.stdout.readline() == "ready\n"
         proc.send_signal(signal.SIGINT)
-        code = proc.wait(timeout=20)
+        try:
+            code = proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.send_signal(signal.SIGABRT)
+            _, stderr = proc.communicate(timeout=10)
+            where = f"hutch did not exit after SIGINT; where it was:\n{stderr}"
+            raise AssertionError(where) from None
         return code, proc.stdout.read()
     finally:
         if proc.poll() is None:
