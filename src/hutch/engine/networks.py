@@ -81,9 +81,9 @@ def prepare(ctx: EngineContext, options: RunOptions, net: NetworkSpec) -> Networ
         return net
     records = [_find(ctx, name) for name in netconfig.user_networks(mode)]
     if options.net.ip is not None:
-        _check_ip(records[0], options.net.ip)
+        _check_address(records[0], options.net.ip, 4)
     if options.net.ip6 is not None:
-        _check_ip6(records[0], options.net.ip6)
+        _check_address(records[0], options.net.ip6, 6)
     return replace(net, runtime_dir=str(rundir(ctx)))
 
 
@@ -94,32 +94,27 @@ def _find(ctx: EngineContext, name: str) -> NetworkRecord:
         raise InvalidArgument(str(exc)) from exc
 
 
-def _check_ip(record: NetworkRecord, ip: str) -> None:
-    subnet = subnet_of(record, 4) or record.subnets[0]
-    address = ipaddress.ip_address(ip)
-    net = ipaddress.ip_network(subnet.subnet)
-    if address not in net or address in (net.network_address, net.broadcast_address):
-        raise InvalidArgument(f"--ip {ip} is not a host address of {record.name} ({net})")
-    if ip == subnet.gateway:
-        raise InvalidArgument(f"--ip {ip} is the gateway of {record.name}")
-
-
-def _check_ip6(record: NetworkRecord, ip: str) -> None:
-    """``--ip6``: a host address of the network's IPv6 subnet, not its gateway."""
-    subnet = subnet_of(record, 6)
+def _check_address(record: NetworkRecord, ip: str, version: int) -> None:
+    """``--ip`` (4) or ``--ip6`` (6): a host address of the network's subnet of
+    that family, not its network, broadcast or gateway address."""
+    flag = "--ip" if version == 4 else "--ip6"
+    subnet = subnet_of(record, version) or (record.subnets[0] if version == 4 else None)
     if subnet is None:
         raise InvalidArgument(
-            f"--ip6 {ip}: network {record.name} has no IPv6 subnet (create it with --ipv6)"
+            f"{flag} {ip}: network {record.name} has no IPv6 subnet (create it with --ipv6)"
         )
     try:
-        address = ipaddress.IPv6Address(ip)
-    except ValueError as exc:
-        raise InvalidArgument(f"invalid --ip6 {ip!r}: not an IPv6 address") from exc
-    net = ipaddress.IPv6Network(subnet.subnet)
-    if address not in net or address == net.network_address:
-        raise InvalidArgument(f"--ip6 {ip} is not a host address of {record.name} ({net})")
-    if address == ipaddress.IPv6Address(subnet.gateway):
-        raise InvalidArgument(f"--ip6 {ip} is the gateway of {record.name}")
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        address = None
+    if address is None or address.version != version:
+        raise InvalidArgument(f"invalid {flag} {ip!r}: not an IPv{version} address")
+    net = ipaddress.ip_network(subnet.subnet)
+    ends = (net.network_address, net.broadcast_address) if version == 4 else (net.network_address,)
+    if address not in net or address in ends:
+        raise InvalidArgument(f"{flag} {ip} is not a host address of {record.name} ({net})")
+    if address == ipaddress.ip_address(subnet.gateway):
+        raise InvalidArgument(f"{flag} {ip} is the gateway of {record.name}")
 
 
 def _attachment(record: NetworkRecord, a: AttachmentRecord, default_route: bool) -> Attachment:
@@ -552,13 +547,9 @@ class NetworkService:
             if not valid_name(alias):
                 raise InvalidArgument(f"invalid alias {alias!r}")
         if options.ip is not None:
-            try:
-                ipaddress.IPv4Address(options.ip)
-            except ValueError as exc:
-                raise InvalidArgument(f"invalid --ip {options.ip!r}: not an IPv4 address") from exc
-            _check_ip(record, options.ip)
+            _check_address(record, options.ip, 4)
         if options.ip6 is not None:
-            _check_ip6(record, options.ip6)
+            _check_address(record, options.ip6, 6)
         a = store(ctx).attach(
             container.record.id,
             record,

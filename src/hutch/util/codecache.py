@@ -20,13 +20,15 @@ only costs the compile, never a failure.
 
 from __future__ import annotations
 
-import contextlib
 import marshal
 import os
 import sys
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from types import CodeType
 from typing import Any
+
+from hutch.util.atomic import write_atomic
 
 # Versions whose dataclasses._create_fn this module reproduces line for line.
 SUPPORTED = ((3, 11),)
@@ -85,18 +87,10 @@ class CodeCache:
         if not self.added or self.closed:
             return
         codes = self.codes if len(self.codes) <= _LIMIT else {}
-        directory = os.path.dirname(self.path)
-        # Not the pid alone: every monitor is pid 1 of its own pid namespace.
-        tmp = f"{self.path}.{os.getpid()}-{os.urandom(6).hex()}.tmp"
         try:
-            os.makedirs(directory, mode=0o700, exist_ok=True)
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
-            with os.fdopen(fd, "wb") as f:
-                marshal.dump(codes, f)
-            os.replace(tmp, self.path)
+            os.makedirs(os.path.dirname(self.path), mode=0o700, exist_ok=True)
+            write_atomic(Path(self.path), marshal.dumps(codes), mode=0o600)
         except OSError:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
             return
         self.added = 0
 

@@ -16,7 +16,7 @@ from hutch.api.options_network import NetworkOptions
 from hutch.api.options_networks import NetworkCreateOptions, PortReport, PublishedPort
 from hutch.cli.port import lines_of
 from hutch.engine import netconfig
-from hutch.engine.networks import _check_ip6, _subnets
+from hutch.engine.networks import _check_address, _subnets
 from hutch.net import dns, nftrules
 from hutch.net.rootlessd import Responder, upstream_servers
 from hutch.store import db
@@ -288,6 +288,22 @@ def test_ip6_is_taken_as_given_and_once(networks: NetworkStore) -> None:
 )
 def test_ip6_checks(ip6: str, needle: str) -> None:
     with pytest.raises(InvalidArgument, match=needle):
-        _check_ip6(_dual("d"), ip6)
+        _check_address(_dual("d"), ip6, 6)
     with pytest.raises(InvalidArgument, match="no IPv6 subnet"):
-        _check_ip6(_net("v4"), "fd00:5::9")
+        _check_address(_net("v4"), "fd00:5::9", 6)
+
+
+@pytest.mark.parametrize(
+    ("ip", "needle"),
+    [
+        ("10.89.5.255", "not a host address"),
+        ("10.89.6.2", "not a host address"),
+        ("10.89.5.1", "gateway"),
+        ("fd00:5::9", "not an IPv4 address"),
+        ("10.89.5", "not an IPv4 address"),
+    ],
+)
+def test_ip_checks(ip: str, needle: str) -> None:
+    with pytest.raises(InvalidArgument, match=needle):
+        _check_address(_dual("d"), ip, 4)
+    _check_address(_dual("d"), "10.89.5.9", 4)  # a host address passes
