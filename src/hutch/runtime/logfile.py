@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Iterator
 
 K8S_FILE = "k8s-file"
 JSON_FILE = "json-file"
@@ -130,17 +129,3 @@ class LogWriter:
         else:
             os.unlink(self.path)
         self._open()
-
-
-def read_records(driver: str, path: str, max_files: int) -> Iterator[tuple[str, str, bytes, bool]]:
-    """Every record of a log, oldest first, across its rotated files."""
-    for name in kept_files(path, max_files):
-        try:
-            with open(name, "rb") as f:
-                data = f.read()
-        except FileNotFoundError:
-            continue
-        for raw in data.splitlines():
-            record = parse_line(driver, raw)
-            if record is not None:
-                yield record

@@ -683,7 +683,6 @@ def main(argv: list[str]) -> None:
     if "--deferred" in argv:
         # Started ahead of its container (spawn.prespawn): every import above
         # is done; now wait for the container to exist.
-        _close_inherited({0, 1, 2, int(argv[argv.index("--sync-fd") + 1])})
         given = deferred_args(argv)
         if given is None:
             os._exit(0)

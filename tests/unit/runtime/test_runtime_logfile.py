@@ -38,7 +38,14 @@ def test_garbage_is_not_a_record() -> None:
 
 
 def _texts(driver: str, path: Path, files: int) -> list[bytes]:
-    return [r[2] for r in logfile.read_records(driver, str(path), files)]
+    """The texts of every record, oldest first, across the kept files."""
+    texts = []
+    for name in logfile.kept_files(str(path), files):
+        for raw in Path(name).read_bytes().splitlines():
+            record = logfile.parse_line(driver, raw)
+            assert record is not None, raw
+            texts.append(record[2])
+    return texts
 
 
 def test_writer_splits_lines_and_flushes_the_rest(tmp_path: Path) -> None:
