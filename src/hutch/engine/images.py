@@ -14,7 +14,6 @@ from hutch.api.options import ImportOptions, RemoveImageOptions
 from hutch.api.reports import ImageSummary, ImportReport, RemoveReport
 from hutch.engine.context import EngineContext
 from hutch.engine.resolve import find_image
-from hutch.oci.digest import sha256_of
 from hutch.oci.image import ContainerConfig, HistoryEntry, ImageConfig
 from hutch.oci.platform import host_platform
 from hutch.oci.reference import parse_reference
@@ -22,28 +21,10 @@ from hutch.store.images import ImageRecord
 from hutch.store.layers import LayerInfo
 
 OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
-OCI_CONFIG = "application/vnd.oci.image.config.v1+json"
 
 
 def rfc3339(ts: float) -> str:
     return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def build_manifest(config_raw: bytes, layers: Sequence[LayerInfo]) -> bytes:
-    manifest = {
-        "schemaVersion": 2,
-        "mediaType": OCI_MANIFEST,
-        "config": {
-            "mediaType": OCI_CONFIG,
-            "digest": str(sha256_of(config_raw)),
-            "size": len(config_raw),
-        },
-        "layers": [
-            {"mediaType": layer.media_type, "digest": layer.blob_digest, "size": layer.blob_size}
-            for layer in layers
-        ],
-    }
-    return json.dumps(manifest, separators=(",", ":"), sort_keys=True).encode()
 
 
 class ImageService:

@@ -64,8 +64,7 @@ def docker_manifest(config_raw: bytes, layers: Sequence[LayerInfo]) -> bytes:
 
 
 def oci_manifest(config_raw: bytes, layers: Sequence[LayerInfo]) -> bytes:
-    """An OCI image manifest (the same bytes as ``engine.images.build_manifest``,
-    made here so that storing a build's image does not import the image service)."""
+    """An OCI image manifest (compact JSON, sorted keys: the bytes of every stored image)."""
     return _manifest(mt.OCI_MANIFEST, mt.OCI_CONFIG, config_raw, layers, {})
 
 
