@@ -95,10 +95,15 @@ class Prespawned:
 
 
 def prespawn() -> Prespawned:
+    return _spawn_monitor(None, detached=False)
+
+
+def _spawn_monitor(config: MonitorConfig | None, detached: bool) -> Prespawned:
+    """A monitor and our end of its sync socket (``config`` None: it waits for one)."""
     caller, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     theirs.set_inheritable(True)
     try:
-        pid = _spawn(monitor_argv(None, theirs.fileno(), detached=False))
+        pid = _spawn(monitor_argv(config, theirs.fileno(), detached))
     except BaseException:
         caller.close()
         raise
@@ -123,19 +128,8 @@ def start(
 ) -> Started:
     """Spawn the monitor (or hand a prespawned one its options) and wait
     until the command runs (or failed to)."""
-    if prespawned is None:
-        caller, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        theirs.set_inheritable(True)
-        argv = monitor_argv(config, theirs.fileno(), detached=not attach)
-        try:
-            monitor = _spawn(argv)
-        except BaseException:
-            caller.close()
-            raise
-        finally:
-            theirs.close()
-    else:
-        caller, monitor = prespawned.caller, prespawned.pid
+    spawned = prespawned or _spawn_monitor(config, detached=not attach)
+    caller, monitor = spawned.caller, spawned.pid
     output: socket.socket | None = None
     try:
         if prespawned is not None:
