@@ -106,6 +106,8 @@ def default_path(environ: Mapping[str, str] | None = None, release: str = "") ->
     """
     env = os.environ if environ is None else environ
     base = env.get("XDG_CACHE_HOME") or ""
+    if not os.path.isabs(base):  # unset, or relative: ignored, as config/paths.py does
+        base = ""
     if not base:
         home = env.get("HOME") or ""
         if not home:

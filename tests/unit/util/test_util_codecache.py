@@ -103,6 +103,8 @@ def test_default_path_follows_xdg_and_home() -> None:
     assert codecache.default_path({"XDG_CACHE_HOME": "/c"}) == f"/c/hutch/dataclass-code-{tag}.bin"
     assert codecache.default_path({"HOME": "/h"}) == f"/h/.cache/hutch/dataclass-code-{tag}.bin"
     assert codecache.default_path({}) is None
+    relative = codecache.default_path({"XDG_CACHE_HOME": "rel", "HOME": "/h"})
+    assert relative == f"/h/.cache/hutch/dataclass-code-{tag}.bin"
 
 
 def test_install_is_off_when_asked(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
