@@ -47,20 +47,13 @@ def store_image(
     return record
 
 
-_DOCKER_LAYER = {
-    mt.OCI_LAYER_GZIP: mt.DOCKER_LAYER_GZIP,
-    mt.OCI_LAYER_ZSTD: mt.DOCKER_LAYER_ZSTD,
-    mt.OCI_LAYER_TAR: mt.DOCKER_LAYER_TAR,
-}
-
-
 def docker_manifest(config_raw: bytes, layers: Sequence[LayerInfo]) -> bytes:
     """A Docker image manifest v2 schema 2 for ``config_raw`` and ``layers``.
 
     Stored uncompressed layers are named ``rootfs.diff.tar`` here; a push
     gzips them and names them ``rootfs.diff.tar.gzip`` (``engine/pushconvert.py``).
     """
-    return _manifest(mt.DOCKER_MANIFEST, mt.DOCKER_CONFIG, config_raw, layers, _DOCKER_LAYER)
+    return _manifest(mt.DOCKER_MANIFEST, mt.DOCKER_CONFIG, config_raw, layers, mt.OCI_TO_DOCKER)
 
 
 def oci_manifest(config_raw: bytes, layers: Sequence[LayerInfo]) -> bytes:

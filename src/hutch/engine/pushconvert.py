@@ -33,15 +33,6 @@ class Converted:
 
 # podman's --format names: the manifest type a push sends.
 FORMATS = {"oci": mt.OCI_MANIFEST, "v2s2": mt.DOCKER_MANIFEST, "docker": mt.DOCKER_MANIFEST}
-_TO_DOCKER = {
-    mt.OCI_CONFIG: mt.DOCKER_CONFIG,
-    mt.OCI_LAYER_TAR: mt.DOCKER_LAYER_TAR,
-    mt.OCI_LAYER_GZIP: mt.DOCKER_LAYER_GZIP,
-    mt.OCI_LAYER_ZSTD: mt.DOCKER_LAYER_ZSTD,
-    mt.OCI_LAYER_NONDIST_TAR: mt.DOCKER_FOREIGN_LAYER_TAR,
-    mt.OCI_LAYER_NONDIST_GZIP: mt.DOCKER_FOREIGN_LAYER_GZIP,
-}
-_TO_OCI = {docker: oci for oci, docker in _TO_DOCKER.items()}
 
 
 def as_manifest_type(manifest_raw: bytes, fmt: str | None) -> bytes:
@@ -59,7 +50,7 @@ def as_manifest_type(manifest_raw: bytes, fmt: str | None) -> bytes:
     want = FORMATS[fmt]
     if doc.get("mediaType") == want:
         return manifest_raw
-    table = _TO_DOCKER if want == mt.DOCKER_MANIFEST else _TO_OCI
+    table = mt.OCI_TO_DOCKER if want == mt.DOCKER_MANIFEST else mt.DOCKER_TO_OCI
     doc["mediaType"] = want
     config = doc.get("config", {})
     config["mediaType"] = table.get(config.get("mediaType", ""), config.get("mediaType"))

@@ -60,6 +60,18 @@ NONDISTRIBUTABLE_LAYER_TYPES: Final = frozenset(
     }
 )
 
+# The same blobs under Docker schema 2's names and back (config and layers):
+# the two formats describe one image layout, only the media types differ.
+OCI_TO_DOCKER: Final = {
+    OCI_CONFIG: DOCKER_CONFIG,
+    OCI_LAYER_TAR: DOCKER_LAYER_TAR,
+    OCI_LAYER_GZIP: DOCKER_LAYER_GZIP,
+    OCI_LAYER_ZSTD: DOCKER_LAYER_ZSTD,
+    OCI_LAYER_NONDIST_TAR: DOCKER_FOREIGN_LAYER_TAR,
+    OCI_LAYER_NONDIST_GZIP: DOCKER_FOREIGN_LAYER_GZIP,
+}
+DOCKER_TO_OCI: Final = {docker: oci for oci, docker in OCI_TO_DOCKER.items()}
+
 # What a registry client sends in ``Accept`` when fetching a manifest: every
 # kind we can parse, indexes first so that a multi-arch tag yields its index.
 MANIFEST_ACCEPT: Final = (OCI_INDEX, DOCKER_MANIFEST_LIST, OCI_MANIFEST, DOCKER_MANIFEST)
