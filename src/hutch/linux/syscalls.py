@@ -199,31 +199,29 @@ def open_tree(path: str, flags: int, dirfd: int = AT_FDCWD) -> int:
 
 def mount_setattr_idmap(fd: int, userns_fd: int, recursive: bool = True) -> None:
     """Make the detached mount ``fd`` idmapped with the maps of user namespace ``userns_fd``."""
-    attr = _MountAttr(MOUNT_ATTR_IDMAP, 0, 0, userns_fd)
     flags = AT_EMPTY_PATH | (AT_RECURSIVE if recursive else 0)
-    result = _syscall(
-        _NR_MOUNT_SETATTR,
-        ctypes.c_int(fd),
-        ctypes.c_char_p(b""),
-        ctypes.c_uint(flags),
-        ctypes.byref(attr),
-        ctypes.c_size_t(ctypes.sizeof(attr)),
-    )
-    _check(result, "mount_setattr(MOUNT_ATTR_IDMAP)")
+    attr = _MountAttr(MOUNT_ATTR_IDMAP, 0, 0, userns_fd)
+    _mount_setattr(fd, "", flags, attr, "mount_setattr(MOUNT_ATTR_IDMAP)")
 
 
 def mount_setattr_readonly(path: str) -> None:
     """Make the mount at ``path`` and every mount below it read-only (Linux 5.12+)."""
     attr = _MountAttr(MOUNT_ATTR_RDONLY, 0, 0, 0)
+    _mount_setattr(AT_FDCWD, path, AT_RECURSIVE, attr, "mount_setattr(MOUNT_ATTR_RDONLY)", path)
+
+
+def _mount_setattr(
+    dirfd: int, path: str, flags: int, attr: _MountAttr, call: str, shown: str | None = None
+) -> None:
     result = _syscall(
         _NR_MOUNT_SETATTR,
-        ctypes.c_int(AT_FDCWD),
+        ctypes.c_int(dirfd),
         ctypes.c_char_p(_b(path)),
-        ctypes.c_uint(AT_RECURSIVE),
+        ctypes.c_uint(flags),
         ctypes.byref(attr),
         ctypes.c_size_t(ctypes.sizeof(attr)),
     )
-    _check(result, "mount_setattr(MOUNT_ATTR_RDONLY)", path)
+    _check(result, call, shown)
 
 
 def move_mount(fd: int, target: str) -> None:
