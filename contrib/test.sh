@@ -11,6 +11,8 @@
 # pyproject.toml is unchanged), `ruff check`, `ruff format --check`, `mypy --strict`
 # and pytest with HUTCH_REQUIRE_ALL=1 (a skipped test counts as a failure).
 # Exits non-zero when any step fails; the last line printed is pytest's summary.
+# HUTCH_TEST_LANE=NAME stages to ~hutch-test/hutch-src-NAME with its own venv, so that
+# several checkouts (git worktrees) can be tested at once without sharing a copy.
 set -euo pipefail
 
 HUTCH_SCRIPT=test.sh
@@ -18,6 +20,7 @@ HUTCH_SCRIPT=test.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 readonly TEST_USER=hutch-test
+lane_suffix="${HUTCH_TEST_LANE:+-$HUTCH_TEST_LANE}"
 
 # ---- second half: runs as the test user inside the staged copy ----------------
 inner() {
@@ -73,7 +76,7 @@ become_root "$0" "$@"
 
 # Paths given on the command line refer to this checkout; map them to the copy.
 home_dir="$(getent passwd "$TEST_USER" | cut -d: -f6 || true)"
-dest="${home_dir:-/home/$TEST_USER}/hutch-src"
+dest="${home_dir:-/home/$TEST_USER}/hutch-src$lane_suffix"
 pytest_args=()
 add_default_paths=1
 for arg in "$@"; do
@@ -93,14 +96,14 @@ done
 
 bash "$HUTCH_REPO/contrib/setup-host.sh" "$TEST_USER"
 home_dir="$(user_home "$TEST_USER")"
-dest="$home_dir/hutch-src"
+dest="$home_dir/hutch-src$lane_suffix"
 say "staging the working tree in $dest"
 stage_repo "$HUTCH_REPO" "$dest" "$TEST_USER"
 say "running the checks as $TEST_USER"
 log="$(mktemp)"
 rc=0
 run_as "$TEST_USER" -- bash "$dest/contrib/test.sh" --inner \
-    "$dest" "$home_dir/hutch-venv" "$add_default_paths" "${pytest_args[@]}" 2>&1 | tee "$log" ||
+    "$dest" "$home_dir/hutch-venv$lane_suffix" "$add_default_paths" "${pytest_args[@]}" 2>&1 | tee "$log" ||
     rc=$?
 
 # hutch also works as the real root (no session namespace, no mapping tools):
@@ -124,7 +127,7 @@ root_smoke() {
 }
 if [[ $add_default_paths == 1 ]]; then
     printf '\n== root mode ==\n'
-    if root_smoke "$home_dir/hutch-venv"; then echo "ok      root mode"; else
+    if root_smoke "$home_dir/hutch-venv$lane_suffix"; then echo "ok      root mode"; else
         echo "FAILED  root mode"
         rc=1
     fi
