@@ -1,4 +1,4 @@
-"""An in-memory engine for CLI tests: implements ``hutch.api.protocols.Engine``.
+"""An in-memory engine for CLI tests: implements ``hutch.api.engine.Engine``.
 
 It records every call (method name and arguments) and answers with canned
 reports set by the test, or raises the exception the test asked for, so
@@ -18,54 +18,60 @@ from typing import Any, BinaryIO
 import pytest
 
 from hutch.api.build import BuildOptions, BuildReport
-from hutch.api.events import Event, EventsOptions
-from hutch.api.options import (
-    ImportOptions,
+from hutch.api.container_config import ResourceOptions, RunOptions
+from hutch.api.containers import (
+    ActionReport,
+    AttachOptions,
+    Change,
+    CommitOptions,
+    CommitReport,
+    ContainerSummary,
+    CopyOptions,
+    ExecOptions,
+    ExecReport,
+    ExportOptions,
+    HealthReport,
     ListContainersOptions,
+    LogLine,
     LogsOptions,
     RemoveContainerOptions,
-    RemoveImageOptions,
-    RunOptions,
+    RunReport,
+    StatsReport,
     StopOptions,
+    TopReport,
 )
-from hutch.api.options_files import CommitOptions, CopyOptions, ExportOptions
-from hutch.api.options_images import (
+from hutch.api.engine import Engine
+from hutch.api.events import Event, EventsOptions
+from hutch.api.images import (
+    HistoryLine,
+    ImageSummary,
+    ImportOptions,
+    ImportReport,
     LoginOptions,
     LogoutOptions,
+    PruneReport,
     PullOptions,
+    PullReport,
     PushOptions,
+    PushReport,
     RegistryAccess,
+    RemoveImageOptions,
+    RemoveReport,
     SaveOptions,
 )
-from hutch.api.options_lifecycle import AttachOptions, ExecOptions
-from hutch.api.options_networks import (
+from hutch.api.networks import (
     NetworkConnectOptions,
     NetworkCreateOptions,
     NetworkSummary,
     PortReport,
 )
-from hutch.api.options_resources import ResourceOptions
-from hutch.api.options_volumes import (
+from hutch.api.system import InfoReport
+from hutch.api.volumes import (
     VolumeCreateOptions,
     VolumeListOptions,
     VolumeRemoveOptions,
     VolumeSummary,
 )
-from hutch.api.protocols import Engine
-from hutch.api.reports import (
-    ActionReport,
-    ContainerSummary,
-    ImageSummary,
-    ImportReport,
-    InfoReport,
-    LogLine,
-    RemoveReport,
-    RunReport,
-)
-from hutch.api.reports_files import Change, CommitReport
-from hutch.api.reports_images import HistoryLine, PruneReport, PullReport, PushReport
-from hutch.api.reports_lifecycle import ExecReport, HealthReport, TopReport
-from hutch.api.reports_resources import StatsReport
 
 
 @dataclass

@@ -184,7 +184,7 @@ def test_every_package_on_disk_is_in_the_table() -> None:
 
 def test_scanner_sees_lazy_type_checking_and_submodule_imports() -> None:
     found = {(i.imported, i.lazy) for i in imports_of(SRC / "cli" / "state.py")}
-    assert ("hutch.api.protocols", False) in found  # under ``if TYPE_CHECKING:``
+    assert ("hutch.api.engine", False) in found  # under ``if TYPE_CHECKING:``
     assert ("hutch.engine.engine", True) in found  # inside AppState.engine
     app = {i.imported for i in imports_of(SRC / "cli" / "app.py")}
     # ``from hutch import __version__`` is the root module; ``from hutch.cli import
@@ -210,7 +210,7 @@ def test_relative_imports_are_resolved() -> None:
         ("hutch.cli.state", "hutch.engine.engine", True, False),
         ("hutch.cli.state", "hutch.config.paths", True, False),
         ("hutch.cli.run", "hutch.oci.reference", False, True),
-        ("hutch.oci.image", "hutch.api.protocols", False, True),  # layer 1: errors only
+        ("hutch.oci.image", "hutch.api.engine", False, True),  # layer 1: errors only
         ("hutch.oci.digest", "hutch.api.errors", False, False),
         ("hutch.api.errors", "hutch.util.ids", False, True),  # layer 0: stdlib only
         ("hutch.util.ids", "hutch.api.errors", False, True),

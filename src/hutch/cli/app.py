@@ -24,7 +24,7 @@ from hutch.cli import lazy
 from hutch.cli.state import AppState
 
 if TYPE_CHECKING:
-    from hutch.api.protocols import Engine
+    from hutch.api.engine import Engine
 
 # Every verb module, in the order of ``hutch --help``, with the typers its
 # ``register`` takes: the top-level app, or the container, image, system or

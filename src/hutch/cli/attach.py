@@ -36,7 +36,7 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         ] = True,
     ) -> None:
         """Attach to a running container's input and output."""
-        from hutch.api.options_lifecycle import AttachOptions
+        from hutch.api.containers import AttachOptions
 
         options = AttachOptions(container, no_stdin, detach_keys, sig_proxy)
         raise typer.Exit(state_of(ctx).engine().attach(options))

@@ -52,7 +52,7 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """Create a new image from a container's changes."""
-        from hutch.api.options_files import CommitOptions
+        from hutch.api.containers import CommitOptions
 
         options = CommitOptions(
             container,

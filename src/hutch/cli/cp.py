@@ -39,7 +39,7 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """Copy files and directories between a container and the host, or two containers."""
-        from hutch.api.options_files import CopyOptions
+        from hutch.api.containers import CopyOptions
 
         state_of(ctx).engine().copy(CopyOptions(source, destination, archive, overwrite))
 

@@ -11,7 +11,7 @@ from hutch.cli import render
 from hutch.cli.state import state_of
 
 if TYPE_CHECKING:
-    from hutch.api.reports_files import Change
+    from hutch.api.containers import Change
 
 _JSON_KEYS = {"A": "added", "C": "changed", "D": "deleted"}
 

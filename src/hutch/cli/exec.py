@@ -51,7 +51,7 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Run a process in a running container."""
-        from hutch.api.options_lifecycle import ExecOptions
+        from hutch.api.containers import ExecOptions
 
         options = ExecOptions(
             container=container,

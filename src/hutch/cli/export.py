@@ -24,7 +24,7 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Export a container's file system as a tar archive."""
-        from hutch.api.options_files import ExportOptions
+        from hutch.api.containers import ExportOptions
 
         options = ExportOptions(container, output)
         if output is None:

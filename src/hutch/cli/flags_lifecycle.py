@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
-    from hutch.api.options_lifecycle import LifecycleOptions
+    from hutch.api.container_config import LifecycleOptions
 
 
 Init = Annotated[
@@ -70,7 +70,7 @@ def to_options(
     detach_keys: str | None,
     sig_proxy: bool,
 ) -> LifecycleOptions:
-    from hutch.api.options_lifecycle import HealthOptions, LifecycleOptions
+    from hutch.api.container_config import HealthOptions, LifecycleOptions
 
     return LifecycleOptions(
         init=init,

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
-    from hutch.api.options_log import LogOptions
+    from hutch.api.container_config import LogOptions
 
 LogDriver = Annotated[
     str | None,
@@ -26,6 +26,6 @@ LogOpt = Annotated[
 
 
 def to_options(log_driver: str | None = None, log_opt: list[str] | None = None) -> LogOptions:
-    from hutch.api.options_log import LogOptions
+    from hutch.api.container_config import LogOptions
 
     return LogOptions(driver=log_driver or "", opts=tuple(log_opt or ()))

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
-    from hutch.api.options_network import NetworkOptions
+    from hutch.api.container_config import NetworkOptions
 
 
 Publish = Annotated[
@@ -59,7 +59,7 @@ def to_options(
     no_hosts: bool,
     ip6: str | None = None,
 ) -> NetworkOptions:
-    from hutch.api.options_network import NetworkOptions
+    from hutch.api.container_config import NetworkOptions
 
     return NetworkOptions(
         publish=tuple(publish or ()),

@@ -9,7 +9,7 @@ import typer
 from hutch.api.errors import InvalidArgument
 
 if TYPE_CHECKING:
-    from hutch.api.options_pull import ImagePullOptions
+    from hutch.api.container_config import ImagePullOptions
 
 Pull = Annotated[
     str,
@@ -41,7 +41,7 @@ def to_options(
     variant: str | None,
     quiet: bool,
 ) -> ImagePullOptions:
-    from hutch.api.options_pull import PULL_POLICIES, ImagePullOptions
+    from hutch.api.container_config import PULL_POLICIES, ImagePullOptions
 
     policy = pull.lower()
     if policy == "true":

@@ -9,7 +9,7 @@ import typer
 from hutch.api.errors import InvalidArgument
 
 if TYPE_CHECKING:
-    from hutch.api.options_images import RegistryAccess
+    from hutch.api.images import RegistryAccess
 
 TlsVerify = Annotated[
     str | None,
@@ -53,7 +53,7 @@ def parse_bool(flag: str, text: str | None) -> bool | None:
 def access(
     tls_verify: str | None, creds: str | None, authfile: str | None, cert_dir: str | None
 ) -> RegistryAccess:
-    from hutch.api.options_images import RegistryAccess
+    from hutch.api.images import RegistryAccess
 
     return RegistryAccess(
         tls_verify=parse_bool("--tls-verify", tls_verify),

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
-    from hutch.api.options_resources import ResourceOptions
+    from hutch.api.container_config import ResourceOptions
 
 
 Memory = Annotated[
@@ -109,7 +109,7 @@ def to_options(
     cgroups: str | None = None,
     cgroup_parent: str | None = None,
 ) -> ResourceOptions:
-    from hutch.api.options_resources import ResourceOptions
+    from hutch.api.container_config import ResourceOptions
 
     return ResourceOptions(
         memory=memory,

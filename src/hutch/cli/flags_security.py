@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
-    from hutch.api.options_security import SecurityOptions
+    from hutch.api.container_config import SecurityOptions
 
 
 CapAdd = Annotated[
@@ -111,7 +111,7 @@ def to_options(
     subuidname: str | None,
     subgidname: str | None,
 ) -> SecurityOptions:
-    from hutch.api.options_security import SecurityOptions
+    from hutch.api.container_config import SecurityOptions
 
     return SecurityOptions(
         cap_add=tuple(cap_add or ()),

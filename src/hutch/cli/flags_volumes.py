@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
-    from hutch.api.options_volumes import VolumeOptions
+    from hutch.api.container_config import VolumeOptions
 
 
 Volume = Annotated[
@@ -45,7 +45,7 @@ def to_options(
     tmpfs: list[str] | None,
     volumes_from: list[str] | None,
 ) -> VolumeOptions:
-    from hutch.api.options_volumes import VolumeOptions
+    from hutch.api.container_config import VolumeOptions
 
     return VolumeOptions(
         volumes=tuple(volume or ()),

@@ -12,7 +12,7 @@ from hutch.cli import render
 from hutch.cli.state import state_of
 
 if TYPE_CHECKING:
-    from hutch.api.reports_images import HistoryLine
+    from hutch.api.images import HistoryLine
 
 HEADERS = {
     "ID": "ID",

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from hutch.api.errors import InvalidArgument
-from hutch.api.reports import ImageSummary
+from hutch.api.images import ImageSummary
 
 SORT_KEYS = ("created", "id", "repository", "size", "tag")
 Predicate = Callable[[ImageSummary], bool]

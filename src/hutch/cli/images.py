@@ -12,7 +12,7 @@ from hutch.cli import render
 from hutch.cli.state import state_of
 
 if TYPE_CHECKING:
-    from hutch.api.reports import ImageSummary
+    from hutch.api.images import ImageSummary
 
 HEADERS = {
     "Repository": "REPOSITORY",

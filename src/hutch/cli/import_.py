@@ -33,7 +33,7 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the id.")] = False,
     ) -> None:
         """Import a tarball as a new single-layer image."""
-        from hutch.api.options import ImportOptions
+        from hutch.api.images import ImportOptions
 
         report = (
             state_of(ctx)

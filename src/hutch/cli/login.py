@@ -36,7 +36,7 @@ def register(app: typer.Typer) -> None:
         cert_dir: fr.CertDir = None,
     ) -> None:
         """Log in to a registry and store the credentials."""
-        from hutch.api.options_images import LoginOptions
+        from hutch.api.images import LoginOptions
 
         if password_stdin and password is not None:
             raise InvalidArgument("--password and --password-stdin are mutually exclusive")
@@ -76,7 +76,7 @@ def register(app: typer.Typer) -> None:
         authfile: fr.Authfile = None,
     ) -> None:
         """Remove the stored credentials of a registry."""
-        from hutch.api.options_images import LogoutOptions
+        from hutch.api.images import LogoutOptions
 
         for line in state_of(ctx).engine().logout(LogoutOptions(registry, all_, authfile)):
             print(line)

@@ -40,7 +40,7 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """Print the logs of one or more containers."""
-        from hutch.api.options import LogsOptions
+        from hutch.api.containers import LogsOptions
 
         if tail is not None and tail < 0:
             tail = None  # podman: a negative tail means all lines

@@ -15,9 +15,7 @@ from hutch.cli.reports import print_reports
 from hutch.cli.state import state_of
 
 if TYPE_CHECKING:
-    from hutch.api.options_networks import (
-        NetworkSummary,
-    )
+    from hutch.api.networks import NetworkSummary
 
 CONTEXT = {"help_option_names": ["--help"]}
 HEADERS = {"ID": "NETWORK ID", "Name": "NAME", "Driver": "DRIVER"}
@@ -126,7 +124,7 @@ def register(app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """Create a network and print its name."""
-        from hutch.api.options_networks import NetworkCreateOptions
+        from hutch.api.networks import NetworkCreateOptions
 
         options = NetworkCreateOptions(
             name=name,
@@ -247,7 +245,7 @@ def register(app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Connect a container to a network (a running one at once)."""
-        from hutch.api.options_networks import NetworkConnectOptions
+        from hutch.api.networks import NetworkConnectOptions
 
         options = NetworkConnectOptions(network, container, ip, tuple(alias or ()), ip6)
         state_of(ctx).engine().connect_network(options)

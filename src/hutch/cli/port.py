@@ -10,7 +10,7 @@ from hutch.api.errors import HutchError, InvalidArgument
 from hutch.cli.state import state_of
 
 if TYPE_CHECKING:
-    from hutch.api.options_networks import PortReport
+    from hutch.api.networks import PortReport
 
 
 def _wanted(text: str) -> tuple[int, str]:

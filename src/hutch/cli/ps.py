@@ -12,7 +12,7 @@ from hutch.cli import render
 from hutch.cli.state import state_of
 
 if TYPE_CHECKING:
-    from hutch.api.reports import ContainerSummary
+    from hutch.api.containers import ContainerSummary
 
 HEADERS = {
     "ID": "CONTAINER ID",
@@ -143,7 +143,7 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """List containers (running ones unless --all)."""
-        from hutch.api.options import ListContainersOptions
+        from hutch.api.containers import ListContainersOptions
 
         if latest:
             last = 1

@@ -38,7 +38,7 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
         cert_dir: fr.CertDir = None,
     ) -> None:
         """Pull an image from a registry into local storage; print its id."""
-        from hutch.api.options_images import PullOptions
+        from hutch.api.images import PullOptions
 
         report = (
             state_of(ctx)

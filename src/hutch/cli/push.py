@@ -38,7 +38,7 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
         cert_dir: fr.CertDir = None,
     ) -> None:
         """Push an image to a registry or an archive."""
-        from hutch.api.options_images import PushOptions
+        from hutch.api.images import PushOptions
 
         report = (
             state_of(ctx)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from hutch.api.reports import ActionReport
+    from hutch.api.containers import ActionReport
 
 
 def print_reports(reports: Sequence[ActionReport], *, show: bool = True) -> int:

@@ -36,7 +36,7 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """Remove one or more containers."""
-        from hutch.api.options import RemoveContainerOptions
+        from hutch.api.containers import RemoveContainerOptions
 
         if not names and not all_:
             raise InvalidArgument("you must provide at least one container name or id")

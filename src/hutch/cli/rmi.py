@@ -29,7 +29,7 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """Remove one or more images from local storage."""
-        from hutch.api.options import RemoveImageOptions
+        from hutch.api.images import RemoveImageOptions
 
         if not names and not all_:
             raise InvalidArgument("image name or ID must be specified")

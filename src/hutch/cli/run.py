@@ -21,7 +21,7 @@ from hutch.cli.boolflags import BoolValueCommand
 from hutch.cli.state import state_of
 
 if TYPE_CHECKING:
-    from hutch.api.options import RunOptions
+    from hutch.api.container_config import RunOptions
 
 RUN_CONTEXT = {"allow_interspersed_args": False, "help_option_names": ["--help"]}
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
-    from hutch.api.options import RunOptions
+    from hutch.api.container_config import RunOptions
 
 
 Image = Annotated[str, typer.Argument(help="Image to run.")]
@@ -100,7 +100,7 @@ def run_options(
     detach: bool,
     tz: str | None = None,
 ) -> RunOptions:
-    from hutch.api.options import RunOptions
+    from hutch.api.container_config import RunOptions
 
     return RunOptions(
         image=image,

@@ -30,7 +30,7 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing.")] = False,
     ) -> None:
         """Save images to an archive (docker-archive, oci-archive) or a directory."""
-        from hutch.api.options_images import SaveOptions
+        from hutch.api.images import SaveOptions
 
         if output is None:
             if sys.stdout.isatty():

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import typer
 
 if TYPE_CHECKING:
-    from hutch.api.protocols import Engine
+    from hutch.api.engine import Engine
 
 
 class AppState:

@@ -13,7 +13,7 @@ from hutch.cli import render
 from hutch.cli.state import state_of
 
 if TYPE_CHECKING:
-    from hutch.api.reports_resources import StatsReport
+    from hutch.api.containers import StatsReport
 
 HEADERS = ("ID", "NAME", "CPU %", "MEM USAGE / LIMIT", "MEM %", "NET IO", "BLOCK IO", "PIDS")
 TEMPLATE_HEADERS = {
@@ -30,7 +30,7 @@ TEMPLATE_HEADERS = {
 
 def row(report: StatsReport, previous: StatsReport | None, no_trunc: bool) -> dict[str, Any]:
     """The template fields of one sample (podman's names, plus raw numbers)."""
-    from hutch.api.reports_resources import cpu_percent
+    from hutch.api.containers import cpu_percent
 
     cpu = cpu_percent(report, previous)
     size = render.human_size

@@ -11,7 +11,7 @@ from hutch.cli.reports import print_reports
 from hutch.cli.state import state_of
 
 if TYPE_CHECKING:
-    from hutch.api.options import StopOptions
+    from hutch.api.containers import StopOptions
 
 Names = Annotated[list[str] | None, typer.Argument(help="Containers.")]
 Time = Annotated[
@@ -25,7 +25,7 @@ Ignore = Annotated[
 
 
 def _options(names: list[str] | None, time: int | None, all_: bool, ignore: bool) -> StopOptions:
-    from hutch.api.options import StopOptions
+    from hutch.api.containers import StopOptions
 
     if not names and not all_:
         raise InvalidArgument("you must provide at least one container name or id")

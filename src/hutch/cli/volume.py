@@ -15,9 +15,7 @@ from hutch.cli.reports import print_reports
 from hutch.cli.state import state_of
 
 if TYPE_CHECKING:
-    from hutch.api.options_volumes import (
-        VolumeSummary,
-    )
+    from hutch.api.volumes import VolumeSummary
 
 CONTEXT = {"help_option_names": ["--help"]}
 HEADERS = {"Name": "VOLUME NAME", "Driver": "DRIVER", "Mountpoint": "MOUNTPOINT"}
@@ -71,7 +69,7 @@ def register(app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """Create a volume and print its name."""
-        from hutch.api.options_volumes import VolumeCreateOptions
+        from hutch.api.volumes import VolumeCreateOptions
 
         options = VolumeCreateOptions(name, driver, tuple(opt or ()), tuple(label or ()), ignore)
         print(state_of(ctx).engine().create_volume(options))
@@ -97,7 +95,7 @@ def register(app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """List volumes."""
-        from hutch.api.options_volumes import VolumeListOptions
+        from hutch.api.volumes import VolumeListOptions
 
         found = state_of(ctx).engine().list_volumes(VolumeListOptions(tuple(filters or ())))
         rows = [json_of(v) for v in found]
@@ -148,7 +146,7 @@ def register(app: typer.Typer) -> None:
         all_: Annotated[bool, typer.Option("--all", "-a", help="Remove all volumes.")] = False,
     ) -> None:
         """Remove volumes (a volume in use only with --force)."""
-        from hutch.api.options_volumes import VolumeRemoveOptions
+        from hutch.api.volumes import VolumeRemoveOptions
 
         if not names and not all_:
             raise InvalidArgument("provide one or more volume names or use --all")

@@ -90,7 +90,7 @@ class LocalBuildHost:
 
     def _pull(self, name: str, policy: str) -> ImageRecord:
         try:
-            from hutch.api.options_images import PullOptions
+            from hutch.api.images import PullOptions
             from hutch.engine.distribution import Distribution
         except ImportError:
             raise NoSuchObject(

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+from hutch.api.containers import ActionReport, RemoveContainerOptions
 from hutch.api.errors import Conflict, InvalidArgument, NoSuchObject
-from hutch.api.options import RemoveContainerOptions
-from hutch.api.reports import ActionReport
 from hutch.engine import container_state as cs
 from hutch.engine.context import EngineContext
 from hutch.util.ids import valid_name

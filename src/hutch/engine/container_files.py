@@ -19,9 +19,8 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import BinaryIO
 
+from hutch.api.containers import Change, CommitOptions, CommitReport, CopyOptions, ExportOptions
 from hutch.api.errors import HutchError, InvalidArgument
-from hutch.api.options_files import CommitOptions, CopyOptions, ExportOptions
-from hutch.api.reports_files import Change, CommitReport
 from hutch.engine import container_state as cs
 from hutch.engine.context import EngineContext
 from hutch.oci.image import ContainerConfig, HistoryEntry

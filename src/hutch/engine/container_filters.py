@@ -13,8 +13,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from hutch.api.containers import ContainerSummary
 from hutch.api.errors import InvalidArgument
-from hutch.api.reports import ContainerSummary
 
 STATUSES = ("created", "exited", "paused", "running", "stopping", "unknown")
 SORT_KEYS: dict[str, Callable[[ContainerSummary], Any]] = {

@@ -10,9 +10,8 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, BinaryIO
 
+from hutch.api.containers import ContainerSummary, ListContainersOptions, LogLine, LogsOptions
 from hutch.api.errors import HutchError, InvalidArgument
-from hutch.api.options import ListContainersOptions, LogsOptions
-from hutch.api.reports import ContainerSummary, LogLine
 from hutch.engine import container_state as cs
 from hutch.engine import logconfig
 from hutch.engine.container_filters import parse_filters, sort_key, tree_size

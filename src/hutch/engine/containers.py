@@ -11,9 +11,9 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, replace
 
+from hutch.api.container_config import RunOptions
+from hutch.api.containers import ActionReport, RemoveContainerOptions, RunReport, StopOptions
 from hutch.api.errors import Conflict, HutchError, InvalidArgument, NoSuchObject
-from hutch.api.options import RemoveContainerOptions, RunOptions, StopOptions
-from hutch.api.reports import ActionReport, RunReport
 from hutch.engine import container_state as cs
 from hutch.engine import events as engine_events
 from hutch.engine import lifecycle, logconfig, netconfig, security, specbuild_lifecycle, timezone

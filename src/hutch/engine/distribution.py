@@ -18,14 +18,15 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, BinaryIO
 
 from hutch.api.errors import HutchError, InvalidArgument, NoSuchObject
-from hutch.api.options_images import (
+from hutch.api.images import (
     LoginOptions,
     LogoutOptions,
     PullOptions,
+    PullReport,
     PushOptions,
+    PushReport,
     RegistryAccess,
 )
-from hutch.api.reports_images import PullReport, PushReport
 from hutch.engine.context import EngineContext
 from hutch.oci import mediatypes as mt
 from hutch.oci.digest import Digest, sha256_of

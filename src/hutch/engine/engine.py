@@ -12,53 +12,59 @@ from hutch.engine.context import EngineContext
 
 if TYPE_CHECKING:
     from hutch.api.build import BuildOptions, BuildReport
-    from hutch.api.events import Event, EventsOptions
-    from hutch.api.options import (
-        ImportOptions,
+    from hutch.api.container_config import ResourceOptions, RunOptions
+    from hutch.api.containers import (
+        ActionReport,
+        AttachOptions,
+        Change,
+        CommitOptions,
+        CommitReport,
+        ContainerSummary,
+        CopyOptions,
+        ExecOptions,
+        ExecReport,
+        ExportOptions,
+        HealthReport,
         ListContainersOptions,
+        LogLine,
         LogsOptions,
         RemoveContainerOptions,
-        RemoveImageOptions,
-        RunOptions,
+        RunReport,
+        StatsReport,
         StopOptions,
+        TopReport,
     )
-    from hutch.api.options_files import CommitOptions, CopyOptions, ExportOptions
-    from hutch.api.options_images import (
+    from hutch.api.events import Event, EventsOptions
+    from hutch.api.images import (
+        HistoryLine,
+        ImageSummary,
+        ImportOptions,
+        ImportReport,
         LoginOptions,
         LogoutOptions,
+        PruneReport,
         PullOptions,
+        PullReport,
         PushOptions,
+        PushReport,
         RegistryAccess,
+        RemoveImageOptions,
+        RemoveReport,
         SaveOptions,
     )
-    from hutch.api.options_lifecycle import AttachOptions, ExecOptions
-    from hutch.api.options_networks import (
+    from hutch.api.networks import (
         NetworkConnectOptions,
         NetworkCreateOptions,
         NetworkSummary,
         PortReport,
     )
-    from hutch.api.options_resources import ResourceOptions
-    from hutch.api.options_volumes import (
+    from hutch.api.system import InfoReport
+    from hutch.api.volumes import (
         VolumeCreateOptions,
         VolumeListOptions,
         VolumeRemoveOptions,
         VolumeSummary,
     )
-    from hutch.api.reports import (
-        ActionReport,
-        ContainerSummary,
-        ImageSummary,
-        ImportReport,
-        InfoReport,
-        LogLine,
-        RemoveReport,
-        RunReport,
-    )
-    from hutch.api.reports_files import Change, CommitReport
-    from hutch.api.reports_images import HistoryLine, PruneReport, PullReport, PushReport
-    from hutch.api.reports_lifecycle import ExecReport, HealthReport, TopReport
-    from hutch.api.reports_resources import StatsReport
     from hutch.engine.build import BuildService
     from hutch.engine.container_admin import ContainerAdmin
     from hutch.engine.container_files import ContainerFilesService
@@ -74,7 +80,7 @@ if TYPE_CHECKING:
 
 
 class LocalEngine:
-    """Implements ``hutch.api.protocols.Engine`` in this process (no daemon).
+    """Implements ``hutch.api.engine.Engine`` in this process (no daemon).
 
     Services are built on first use so that each command imports only the
     modules of the work it does (start-up time is a feature).
@@ -329,7 +335,7 @@ class LocalEngine:
         from hutch.engine.volumes import VolumeService
 
         def remove_users(ids: Sequence[str]) -> list[ActionReport]:
-            from hutch.api.options import RemoveContainerOptions
+            from hutch.api.containers import RemoveContainerOptions
 
             return self.remove_containers(RemoveContainerOptions(tuple(ids), force=True))
 
@@ -365,7 +371,7 @@ class LocalEngine:
         from hutch.engine.networks import NetworkService
 
         def remove_users(ids: Sequence[str]) -> list[ActionReport]:
-            from hutch.api.options import RemoveContainerOptions
+            from hutch.api.containers import RemoveContainerOptions
 
             return self.remove_containers(RemoveContainerOptions(tuple(ids), force=True))
 

@@ -12,8 +12,8 @@ import os
 import sys
 from dataclasses import replace
 
+from hutch.api.containers import ExecOptions
 from hutch.api.errors import CannotInvoke, CommandNotFound, Conflict, HutchError, InvalidArgument
-from hutch.api.options_lifecycle import ExecOptions
 from hutch.engine import container_state as cs
 from hutch.engine.context import EngineContext
 from hutch.engine.specbuild import _apply_env, _read_env_file

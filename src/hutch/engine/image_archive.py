@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import IO, Any, BinaryIO
 
 from hutch.api.errors import InvalidArgument
-from hutch.api.reports_images import PushReport
+from hutch.api.images import PushReport
 from hutch.engine.context import EngineContext
 from hutch.engine.resolve import find_image
 from hutch.oci import mediatypes as mt

@@ -6,9 +6,7 @@ import json
 from collections.abc import Sequence
 
 from hutch.api.errors import InvalidArgument, NoSuchObject
-from hutch.api.options import RemoveImageOptions
-from hutch.api.options_images import RegistryAccess
-from hutch.api.reports_images import HistoryLine, PruneReport
+from hutch.api.images import HistoryLine, PruneReport, RegistryAccess, RemoveImageOptions
 from hutch.engine.context import EngineContext
 from hutch.engine.resolve import find_image
 from hutch.oci.reference import parse_reference

@@ -10,8 +10,13 @@ from datetime import UTC, datetime
 from typing import Any, BinaryIO
 
 from hutch.api.errors import HutchError, InvalidArgument, NoSuchObject
-from hutch.api.options import ImportOptions, RemoveImageOptions
-from hutch.api.reports import ImageSummary, ImportReport, RemoveReport
+from hutch.api.images import (
+    ImageSummary,
+    ImportOptions,
+    ImportReport,
+    RemoveImageOptions,
+    RemoveReport,
+)
 from hutch.engine.context import EngineContext
 from hutch.engine.resolve import find_image
 from hutch.oci.image import ContainerConfig, HistoryEntry, ImageConfig

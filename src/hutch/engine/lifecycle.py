@@ -16,10 +16,15 @@ from collections.abc import Sequence
 from types import FrameType
 from typing import Any
 
+from hutch.api.containers import (
+    ActionReport,
+    AttachOptions,
+    ExecOptions,
+    ExecReport,
+    HealthReport,
+    TopReport,
+)
 from hutch.api.errors import Conflict, HutchError, InvalidArgument
-from hutch.api.options_lifecycle import AttachOptions, ExecOptions
-from hutch.api.reports import ActionReport
-from hutch.api.reports_lifecycle import ExecReport, HealthReport, TopReport
 from hutch.engine import container_state as cs
 from hutch.engine.context import EngineContext
 from hutch.engine.exec import ExecService, container_spec, running_container

@@ -8,8 +8,8 @@ import socket
 from dataclasses import replace
 from pathlib import Path
 
+from hutch.api.container_config import RunOptions
 from hutch.api.errors import HostNotReady, InvalidArgument
-from hutch.api.options import RunOptions
 from hutch.config.settings import Settings
 from hutch.engine import ports
 from hutch.net.backend import choose_backend, pasta_loses_loopback_udp

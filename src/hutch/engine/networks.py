@@ -22,16 +22,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from hutch.api.container_config import RunOptions
+from hutch.api.containers import ActionReport
 from hutch.api.errors import Conflict, HostNotReady, HutchError, InvalidArgument, NoSuchObject
-from hutch.api.options import RunOptions
-from hutch.api.options_networks import (
+from hutch.api.networks import (
     NetworkConnectOptions,
     NetworkCreateOptions,
     NetworkMember,
     NetworkSubnet,
     NetworkSummary,
 )
-from hutch.api.reports import ActionReport
 from hutch.engine import container_state as cs
 from hutch.engine import netconfig
 from hutch.engine.context import EngineContext

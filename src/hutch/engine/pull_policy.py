@@ -8,9 +8,9 @@ the local image when the registry cannot be asked).
 
 from __future__ import annotations
 
+from hutch.api.container_config import ImagePullOptions
 from hutch.api.errors import HutchError, NoSuchObject
-from hutch.api.options_images import PullOptions
-from hutch.api.options_pull import ImagePullOptions
+from hutch.api.images import PullOptions
 from hutch.engine.context import EngineContext
 from hutch.engine.resolve import find_image
 from hutch.store.images import ImageRecord
@@ -50,7 +50,7 @@ def image_for_run(ctx: EngineContext, name: str, pull: ImagePullOptions) -> Imag
 
 
 def _remote_differs(ctx: EngineContext, name: str, local: ImageRecord) -> bool:
-    from hutch.api.options_images import RegistryAccess
+    from hutch.api.images import RegistryAccess
     from hutch.engine.distribution import Distribution
     from hutch.oci.platform import host_platform
     from hutch.oci.reference import parse_reference

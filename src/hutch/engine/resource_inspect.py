@@ -16,8 +16,8 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
+from hutch.api.container_config import ResourceOptions
 from hutch.api.errors import HutchError
-from hutch.api.options_resources import ResourceOptions
 from hutch.engine.resources import parse_limits, shares_to_weight
 from hutch.runtime.spec_resources import DeviceLimit, ResourceSpec
 

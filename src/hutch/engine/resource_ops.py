@@ -16,9 +16,9 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from hutch.api.container_config import ResourceOptions
+from hutch.api.containers import StatsReport
 from hutch.api.errors import Conflict, HutchError, InvalidArgument
-from hutch.api.options_resources import ResourceOptions
-from hutch.api.reports_resources import StatsReport
 from hutch.engine import container_state as cs
 from hutch.engine.context import EngineContext
 from hutch.engine.exec import container_spec

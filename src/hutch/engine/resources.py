@@ -17,9 +17,9 @@ import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from hutch.api.container_config import ResourceOptions
 from hutch.api.errors import HostNotReady, InvalidArgument
-from hutch.api.options_resources import ResourceOptions
-from hutch.api.reports import HostFact
+from hutch.api.system import HostFact
 from hutch.config.settings import Settings
 from hutch.runtime import cgroupfs
 from hutch.runtime.cgroup_manager import DISABLED, FIX, SYSTEMD, CgroupHost, probe

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hutch import __version__
+from hutch.api.container_config import SecurityOptions
 from hutch.api.errors import InvalidArgument
-from hutch.api.options_security import SecurityOptions
 from hutch.linux import syscalls as sc
 from hutch.runtime import capsets, sysctls, ulimits
 from hutch.runtime.mounts import DEVICES

@@ -8,8 +8,8 @@ import os
 import socket
 from pathlib import Path
 
+from hutch.api.container_config import RunOptions
 from hutch.api.errors import InvalidArgument
-from hutch.api.options import RunOptions
 from hutch.engine import netconfig, security
 from hutch.engine.specbuild_lifecycle import lifecycle_spec
 from hutch.linux.caps import DEFAULT_CAPABILITIES

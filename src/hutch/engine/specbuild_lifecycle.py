@@ -7,8 +7,8 @@ disables the check.
 
 from __future__ import annotations
 
+from hutch.api.container_config import HealthOptions, LifecycleOptions
 from hutch.api.errors import InvalidArgument
-from hutch.api.options_lifecycle import HealthOptions, LifecycleOptions
 from hutch.oci.image import Healthcheck
 from hutch.runtime.detachkeys import parse_detach_keys
 from hutch.runtime.health import command_of, parse_health_cmd

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from hutch import __version__
 from hutch.api.errors import CannotInvoke, CommandNotFound
-from hutch.api.reports import HostFact, InfoReport
+from hutch.api.system import HostFact, InfoReport
 from hutch.engine.context import EngineContext
 from hutch.runtime.session import Session, host_ranges
 from hutch.store.layers import remove_tree

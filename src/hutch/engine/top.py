@@ -16,8 +16,8 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from hutch.api.containers import TopReport
 from hutch.api.errors import InvalidArgument
-from hutch.api.reports_lifecycle import TopReport
 from hutch.runtime import freeze
 from hutch.runtime.paths_in_root import resolve_in_root
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
+from hutch.api.container_config import SecurityOptions
 from hutch.api.errors import InvalidArgument
-from hutch.api.options_security import SecurityOptions
 from hutch.runtime.ids import IdMapEntry, IdRange
 
 MODES = ("", "host", "keep-id", "nomap", "auto")

@@ -15,9 +15,9 @@ import shutil
 from dataclasses import replace
 from pathlib import Path
 
+from hutch.api.container_config import SecurityOptions
 from hutch.api.errors import InvalidArgument
-from hutch.api.options_security import SecurityOptions
-from hutch.api.reports import HostFact
+from hutch.api.system import HostFact
 from hutch.engine import userns as um
 from hutch.engine import userns_auto
 from hutch.engine.context import EngineContext

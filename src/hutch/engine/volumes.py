@@ -17,15 +17,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
 from typing import Any, BinaryIO
 
+from hutch.api.container_config import VolumeOptions
+from hutch.api.containers import ActionReport
 from hutch.api.errors import Conflict, HutchError, InvalidArgument, NoSuchObject
-from hutch.api.options_volumes import (
+from hutch.api.volumes import (
     VolumeCreateOptions,
     VolumeListOptions,
-    VolumeOptions,
     VolumeRemoveOptions,
     VolumeSummary,
 )
-from hutch.api.reports import ActionReport
 from hutch.engine import container_state as cs
 from hutch.engine.context import EngineContext
 from hutch.engine.volume_copyup import copy_up

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from hutch.api.errors import InvalidArgument, NoSuchObject
-from hutch.api.options_volumes import VolumeSummary
+from hutch.api.volumes import VolumeSummary
 from hutch.util.durations import parse_time
 
 KEYS = (

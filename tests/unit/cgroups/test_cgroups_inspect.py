@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from hutch.api.options_resources import ResourceOptions
+from hutch.api.container_config import ResourceOptions
 from hutch.engine.resource_inspect import (
     host_config_limits,
     inspect_limits,

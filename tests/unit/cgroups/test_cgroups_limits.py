@@ -6,8 +6,8 @@ import os
 
 import pytest
 
+from hutch.api.container_config import ResourceOptions
 from hutch.api.errors import HostNotReady, InvalidArgument
-from hutch.api.options_resources import ResourceOptions
 from hutch.engine import resources as r
 from hutch.runtime import cgroupfs
 from hutch.runtime.cgroup_manager import CGROUPFS, DISABLED, CgroupHost

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from hutch.api.reports_resources import StatsReport, cpu_percent
+from hutch.api.containers import StatsReport, cpu_percent
 from hutch.cli.stats import render_rows, row
 
 SAMPLE = StatsReport(

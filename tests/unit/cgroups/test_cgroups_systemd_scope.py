@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from hutch.api.container_config import ResourceOptions
 from hutch.api.errors import InvalidArgument
-from hutch.api.options_resources import ResourceOptions
 from hutch.engine import resources as r
 from hutch.runtime.cgroup_manager import CgroupHost, scope_call, start_scope
 

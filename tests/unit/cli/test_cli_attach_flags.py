@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from hutch.api.container_config import RunOptions
+from hutch.api.containers import ActionReport
 from hutch.api.errors import InvalidArgument
-from hutch.api.options import RunOptions
-from hutch.api.reports import ActionReport
 from hutch.cli.boolflags import rewrite
 from unit.fakes import FakeEngine, run_cli
 

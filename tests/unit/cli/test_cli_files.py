@@ -6,8 +6,7 @@ import json
 
 import pytest
 
-from hutch.api.options_files import CommitOptions, CopyOptions
-from hutch.api.reports_files import Change
+from hutch.api.containers import Change, CommitOptions, CopyOptions
 from unit.fakes import FakeEngine, run_cli
 
 

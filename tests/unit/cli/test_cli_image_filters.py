@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from hutch.api.errors import InvalidArgument
-from hutch.api.reports import ImageSummary
+from hutch.api.images import ImageSummary
 from hutch.cli.image_filters import apply_filters, sort_rows
 
 A = ImageSummary("a" * 64, ("localhost/base:latest",), "d", 100.0, 10, 0, (("team", "x"),))

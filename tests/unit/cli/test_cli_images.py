@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from hutch.api.reports import ImageSummary
+from hutch.api.images import ImageSummary
 from unit.fakes import FakeEngine, run_cli
 
 ID_A = "a" * 12 + "1" * 52

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hutch.api.options_images import PullOptions, PushOptions, RegistryAccess, SaveOptions
-from hutch.api.reports_images import HistoryLine
+from hutch.api.images import HistoryLine, PullOptions, PushOptions, RegistryAccess, SaveOptions
 from unit.fakes import FakeEngine, run_cli
 
 Mp = pytest.MonkeyPatch

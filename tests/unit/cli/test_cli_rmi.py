@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from hutch.api.options import ImportOptions, RemoveImageOptions
-from hutch.api.reports import HostFact, ImportReport, InfoReport, RemoveReport
+from hutch.api.images import ImportOptions, ImportReport, RemoveImageOptions, RemoveReport
+from hutch.api.system import HostFact, InfoReport
 from unit.fakes import FakeEngine, run_cli
 
 ID = "c" * 64

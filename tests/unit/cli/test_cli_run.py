@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hutch.api.options import RunOptions
+from hutch.api.container_config import RunOptions
 from unit.fakes import FakeEngine, run_cli
 
 

@@ -6,9 +6,8 @@ import socket
 
 import pytest
 
+from hutch.api.container_config import NetworkOptions, RunOptions
 from hutch.api.errors import InvalidArgument
-from hutch.api.options import RunOptions
-from hutch.api.options_network import NetworkOptions
 from hutch.engine import netconfig, ports
 from hutch.runtime.spec_network import NetworkSpec, PortMapping
 

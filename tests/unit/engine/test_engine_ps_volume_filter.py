@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from hutch.api.containers import ContainerSummary
 from hutch.api.errors import InvalidArgument
-from hutch.api.reports import ContainerSummary
 from hutch.engine.container_filters import parse_filters
 
 

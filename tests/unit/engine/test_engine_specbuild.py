@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from hutch.api.container_config import RunOptions
 from hutch.api.errors import InvalidArgument
-from hutch.api.options import RunOptions
 from hutch.engine import specbuild
 from hutch.oci.image import ContainerConfig, ImageConfig
 from hutch.runtime.spec import NAMESPACES, Rootfs, Spec

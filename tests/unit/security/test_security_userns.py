@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from hutch.api.container_config import SecurityOptions
 from hutch.api.errors import InvalidArgument
-from hutch.api.options_security import SecurityOptions
 from hutch.engine.userns import check_within, parse_map, parse_mode, parse_userns_options
 from hutch.runtime.ids import IdMapEntry
 

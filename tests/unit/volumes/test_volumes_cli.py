@@ -7,15 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from hutch.api.options import RunOptions
-from hutch.api.options_volumes import (
+from hutch.api.container_config import RunOptions, VolumeOptions
+from hutch.api.containers import ActionReport
+from hutch.api.volumes import (
     VolumeCreateOptions,
     VolumeListOptions,
-    VolumeOptions,
     VolumeRemoveOptions,
     VolumeSummary,
 )
-from hutch.api.reports import ActionReport
 from unit.fakes import FakeEngine, run_cli
 
 Fixtures = tuple[pytest.MonkeyPatch, pytest.CaptureFixture[str]]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from hutch.api.errors import InvalidArgument, NoSuchObject
-from hutch.api.options_volumes import VolumeSummary
+from hutch.api.volumes import VolumeSummary
 from hutch.volumes.filters import parse_volume_filters
 from unit.fakes import FakeEngine, run_cli
 

@@ -1,22 +1,12 @@
-"""Volume options: the mount flags of ``run``/``create`` and the ``volume`` verbs.
-
-The mount flags are kept as the user typed them; the engine parses them
-(``hutch.volumes.specs``) and refuses bad ones before anything is created.
-"""
+"""Volumes: the options, reports and protocol of the ``volume`` verbs."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import BinaryIO, Protocol
 
-
-@dataclass(frozen=True)
-class VolumeOptions:
-    """``-v``, ``--mount``, ``--tmpfs`` and ``--volumes-from`` of run/create."""
-
-    volumes: tuple[str, ...] = ()
-    mounts: tuple[str, ...] = ()
-    tmpfs: tuple[str, ...] = ()
-    volumes_from: tuple[str, ...] = ()
+from hutch.api.containers import ActionReport
 
 
 @dataclass(frozen=True)
@@ -53,3 +43,21 @@ class VolumeSummary:
     anonymous: bool = False
     needs_copy_up: bool = False
     users: tuple[str, ...] = ()  # ids of the containers that mount it
+
+
+class VolumeEngine(Protocol):
+    def create_volume(self, options: VolumeCreateOptions) -> str: ...
+
+    def list_volumes(self, options: VolumeListOptions) -> list[VolumeSummary]: ...
+
+    def inspect_volumes(self, names: Sequence[str], all: bool) -> list[VolumeSummary]: ...
+
+    def remove_volumes(self, options: VolumeRemoveOptions) -> list[ActionReport]: ...
+
+    def prune_volumes(self, filters: Sequence[str] = ()) -> list[str]: ...
+
+    def volume_exists(self, name: str) -> bool: ...
+
+    def export_volume(self, name: str, out: BinaryIO) -> None: ...
+
+    def import_volume(self, name: str, source: BinaryIO) -> None: ...

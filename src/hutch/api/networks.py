@@ -1,8 +1,12 @@
-"""User-defined networks and published ports: options and reports of ``hutch network``/``port``."""
+"""Networks: the options, reports and protocol of the ``network`` and ``port`` verbs."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
+
+from hutch.api.containers import ActionReport
 
 
 @dataclass(frozen=True)
@@ -78,3 +82,27 @@ class PortReport:
     id: str
     name: str
     ports: tuple[PublishedPort, ...]
+
+
+class NetworkEngine(Protocol):
+    def container_ports(self, names: Sequence[str], all: bool) -> list[PortReport]: ...
+
+    def create_network(self, options: NetworkCreateOptions) -> NetworkSummary: ...
+
+    def list_networks(self, filters: Sequence[str]) -> list[NetworkSummary]: ...
+
+    def inspect_networks(self, names: Sequence[str]) -> list[NetworkSummary]: ...
+
+    def remove_networks(
+        self, names: Sequence[str], force: bool, timeout: int | None
+    ) -> list[ActionReport]: ...
+
+    def prune_networks(self, filters: Sequence[str]) -> list[str]: ...
+
+    def network_exists(self, name: str) -> bool: ...
+
+    def connect_network(self, options: NetworkConnectOptions) -> None: ...
+
+    def disconnect_network(self, network: str, container: str, force: bool) -> None: ...
+
+    def reload_networks(self, names: Sequence[str], all: bool) -> list[ActionReport]: ...

@@ -1,0 +1,160 @@
+"""The configuration of a new container: ``run``/``create`` options and their parts.
+
+Each part groups the flags of one concern (lifecycle, logging, network, pull,
+resources, security, volumes); ``RunOptions`` holds them all. Flags are kept
+as the user typed them: the engine parses and checks them (``engine/resources.py``,
+``hutch.volumes.specs``) and refuses bad ones before anything is created; ``None``
+and empty tuples mean "not given".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+
+DEFAULT_DETACH_KEYS = "ctrl-p,ctrl-q"
+
+
+@dataclass(frozen=True)
+class HealthOptions:
+    """``--health-*`` flags; None leaves the image's value (or the default)."""
+
+    cmd: str | None = None  # a shell command, or a JSON array (CMD form)
+    interval: str | None = None  # Go durations
+    timeout: str | None = None
+    start_period: str | None = None
+    retries: int | None = None
+    disabled: bool = False  # --no-healthcheck
+
+
+@dataclass(frozen=True)
+class LifecycleOptions:
+    init: bool = False
+    health: HealthOptions = field(default_factory=HealthOptions)
+    detach_keys: str | None = None  # None: the default (ctrl-p,ctrl-q)
+    sig_proxy: bool = True
+
+
+@dataclass(frozen=True)
+class LogOptions:
+    driver: str = ""  # "": the default (k8s-file, podman's for rootless containers)
+    opts: tuple[str, ...] = ()  # KEY=VALUE: max-size, max-file, path, tag
+
+
+@dataclass(frozen=True)
+class NetworkOptions:
+    publish: tuple[str, ...] = ()  # -p [IP:][HOSTPORT:]CTRPORT[/PROTO]
+    publish_all: bool = False  # -P: every port the image exposes, on random host ports
+    aliases: tuple[str, ...] = ()
+    ip: str | None = None
+    ip6: str | None = None  # on a network with an IPv6 subnet
+    add_hosts: tuple[str, ...] = ()  # HOST:IP
+    dns: tuple[str, ...] = ()
+    dns_search: tuple[str, ...] = ()
+    dns_options: tuple[str, ...] = ()
+    no_hosts: bool = False
+
+
+PULL_POLICIES = ("missing", "always", "never", "newer")
+
+
+@dataclass(frozen=True)
+class ImagePullOptions:
+    policy: str = "missing"  # missing, always, never, newer (podman's --pull)
+    platform: str | None = None
+    arch: str | None = None
+    os: str | None = None
+    variant: str | None = None
+    quiet: bool = False
+
+
+@dataclass(frozen=True)
+class ResourceOptions:
+    memory: str | None = None  # 64m, 1g, bytes
+    memory_reservation: str | None = None
+    memory_swap: str | None = None  # memory + swap; -1: unlimited swap
+    cpus: str | None = None  # 0.5
+    cpu_shares: int | None = None
+    cpu_weight: int | None = None
+    cpu_quota: int | None = None
+    cpu_period: int | None = None
+    cpuset_cpus: str | None = None
+    cpuset_mems: str | None = None
+    pids_limit: int | None = None  # -1 or 0: unlimited
+    blkio_weight: int | None = None
+    device_read_bps: tuple[str, ...] = ()
+    device_write_bps: tuple[str, ...] = ()
+    device_read_iops: tuple[str, ...] = ()
+    device_write_iops: tuple[str, ...] = ()
+    cgroups: str | None = None  # enabled, disabled, no-conmon, split
+    cgroup_parent: str | None = None
+
+    def given_limits(self) -> tuple[str, ...]:
+        """The limit flags given, as ``--flag-name`` (for messages)."""
+        out = []
+        for f in fields(self):
+            if f.name in ("cgroups", "cgroup_parent"):
+                continue
+            value = getattr(self, f.name)
+            if value is not None and value != ():
+                out.append("--" + f.name.replace("_", "-"))
+        return tuple(out)
+
+
+@dataclass(frozen=True)
+class SecurityOptions:
+    cap_add: tuple[str, ...] = ()
+    cap_drop: tuple[str, ...] = ()
+    privileged: bool = False
+    security_opt: tuple[str, ...] = ()  # seccomp=, no-new-privileges, mask=, unmask=, label=
+    read_only: bool = False
+    read_only_tmpfs: bool = True
+    sysctl: tuple[str, ...] = ()
+    ulimit: tuple[str, ...] = ()
+    device: tuple[str, ...] = ()
+    group_add: tuple[str, ...] = ()
+    userns: str | None = None
+    uidmap: tuple[str, ...] = ()
+    gidmap: tuple[str, ...] = ()
+    subuidname: str | None = None
+    subgidname: str | None = None
+
+
+@dataclass(frozen=True)
+class VolumeOptions:
+    """``-v``, ``--mount``, ``--tmpfs`` and ``--volumes-from`` of run/create."""
+
+    volumes: tuple[str, ...] = ()
+    mounts: tuple[str, ...] = ()
+    tmpfs: tuple[str, ...] = ()
+    volumes_from: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    image: str
+    command: tuple[str, ...] = ()
+    remove: bool = False
+    interactive: bool = False
+    tty: bool = False
+    env: tuple[str, ...] = ()
+    env_files: tuple[str, ...] = ()
+    workdir: str | None = None
+    user: str | None = None
+    entrypoint: str | None = None
+    hostname: str | None = None
+    name: str | None = None
+    network: str = ""  # "" is the [network] default setting (private unless set)
+    detach: bool = False
+    restart: str = "no"
+    labels: tuple[str, ...] = ()
+    stop_signal: str | None = None
+    stop_timeout: int | None = None
+    cidfile: str | None = None
+    timezone: str | None = None  # --tz: local or a zone name (Europe/Paris)
+    net: NetworkOptions = field(default_factory=NetworkOptions)
+    security: SecurityOptions = field(default_factory=SecurityOptions)
+    lifecycle: LifecycleOptions = field(default_factory=LifecycleOptions)
+    pull: ImagePullOptions = field(default_factory=ImagePullOptions)
+    volumes: VolumeOptions = field(default_factory=VolumeOptions)
+    resources: ResourceOptions = field(default_factory=ResourceOptions)
+    log: LogOptions = field(default_factory=LogOptions)

@@ -1,0 +1,178 @@
+"""Images: the options, reports and protocol of the image verbs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    source: str  # a path, or "-" for standard input
+    reference: str | None = None
+    changes: tuple[str, ...] = ()
+    message: str | None = None
+
+
+@dataclass(frozen=True)
+class RemoveImageOptions:
+    names: tuple[str, ...]
+    force: bool = False
+    all: bool = False
+    ignore: bool = False
+
+
+@dataclass(frozen=True)
+class RegistryAccess:
+    """How to reach and authenticate to a registry (shared by pull, push, login)."""
+
+    tls_verify: bool | None = None  # None: verify unless registries.conf says insecure
+    creds: str | None = None  # USER[:PASSWORD]
+    authfile: str | None = None
+    cert_dir: str | None = None
+
+
+@dataclass(frozen=True)
+class PullOptions:
+    reference: str
+    platform: str | None = None  # os/arch[/variant]
+    arch: str | None = None
+    os: str | None = None
+    variant: str | None = None
+    quiet: bool = False
+    all_tags: bool = False
+    access: RegistryAccess = RegistryAccess()
+    policy: str = "always"  # always, missing, newer, never (run --pull)
+
+
+@dataclass(frozen=True)
+class PushOptions:
+    source: str
+    destination: str | None = None  # a reference or TRANSPORT:PATH; None: the source name
+    quiet: bool = False
+    access: RegistryAccess = RegistryAccess()
+    format: str | None = None  # oci, v2s2 (manifest type of the pushed image)
+
+
+@dataclass(frozen=True)
+class LoginOptions:
+    registry: str
+    username: str | None = None
+    password: str | None = None
+    get_login: bool = False
+    access: RegistryAccess = RegistryAccess()
+
+
+@dataclass(frozen=True)
+class LogoutOptions:
+    registry: str | None = None
+    all: bool = False
+    authfile: str | None = None
+
+
+@dataclass(frozen=True)
+class SaveOptions:
+    names: tuple[str, ...]
+    output: str
+    format: str = "docker-archive"  # docker-archive, oci-archive, oci-dir, docker-dir
+    quiet: bool = False
+
+
+@dataclass(frozen=True)
+class ListImagesOptions:
+    all: bool = False
+    filters: tuple[str, ...] = ()
+    sort: str = "created"
+
+
+@dataclass(frozen=True)
+class ImageSummary:
+    id: str
+    names: tuple[str, ...]
+    digest: str
+    created: float
+    size: int
+    containers: int = 0
+    labels: tuple[tuple[str, str], ...] = ()
+    intermediate: bool = False  # an untagged build step result (listed with -a only)
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    id: str
+    names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RemoveReport:
+    """One per name asked for: what was untagged and deleted, or why not."""
+
+    name: str
+    untagged: tuple[str, ...] = ()
+    deleted: tuple[str, ...] = ()
+    error: str | None = None
+    exit_code: int = 0
+
+
+@dataclass(frozen=True)
+class PullReport:
+    ids: tuple[str, ...]  # image ids (hex), one per pulled tag
+    names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PushReport:
+    destination: str
+    digest: str  # the manifest digest the registry now holds
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    id: str  # image id for the top entry, "<missing>" for the others
+    created: str | None
+    created_by: str
+    size: int
+    comment: str
+    empty_layer: bool
+
+
+@dataclass(frozen=True)
+class PruneReport:
+    deleted: tuple[str, ...]
+    reclaimed: int
+
+
+class ImageEngine(Protocol):
+    def import_image(self, options: ImportOptions) -> ImportReport: ...
+
+    def list_images(self) -> list[ImageSummary]: ...
+
+    def remove_images(self, options: RemoveImageOptions) -> list[RemoveReport]: ...
+
+    def inspect_images(self, names: Sequence[str]) -> list[dict[str, Any]]: ...
+
+    # distribution and the image toolbox (engine/distribution.py, engine/image_tools.py)
+    def pull(self, options: PullOptions) -> PullReport: ...
+
+    def push(self, options: PushOptions) -> PushReport: ...
+
+    def login(self, options: LoginOptions) -> str: ...
+
+    def logout(self, options: LogoutOptions) -> list[str]: ...
+
+    def tag_image(self, source: str, targets: Sequence[str]) -> None: ...
+
+    def untag_image(self, source: str, targets: Sequence[str]) -> None: ...
+
+    def image_history(self, name: str) -> list[HistoryLine]: ...
+
+    def image_exists(self, name: str) -> bool: ...
+
+    def prune_images(self, all: bool) -> PruneReport: ...
+
+    def manifest_inspect(self, name: str, access: RegistryAccess) -> str: ...
+
+    def save_images(self, options: SaveOptions) -> None: ...
+
+    def load_images(self, source: str) -> list[str]: ...
