@@ -2,7 +2,10 @@
 
 Every ``hutch.*`` import counts: module level, inside functions (lazy imports
 are still dependencies), and under ``if TYPE_CHECKING:``. Each package may
-import itself, and otherwise only what its row of the table allows.
+import itself, and otherwise only what its row of the table allows. Layers 1
+and 2 take only ``api.errors`` from ``api``, and no two modules import each
+other, directly or round a longer loop (the same graph, lazy imports included:
+a lazy import defers the loading, not the dependency).
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ import ast
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,14 +60,15 @@ ALLOWED: dict[str, set[str]] = {
     "systemd": {"api"},
     "engine": {p for p, layer in LAYERS.items() if layer < 4},
     "build": {"api", "oci", "store", "runtime"},
+    # Layers 1 and 2 may use api's errors only (InvalidArgument for bad input):
+    # the rest of api is the engine's contract with its callers, not theirs.
     **{p: {"oci", "linux", "config", "util", "api"} for p in LAYER_2},
-    # Layer 1 may use util, and api's errors only (InvalidArgument for bad input).
     "oci": {"util", "api"},
     "config": {"util", "api"},
     **{p: set() for p in LAYER_0},
     "": {"util"},
 }
-LAYER_1_API = {"hutch.api.errors"}
+LOW_LAYER_API = {"hutch.api.errors"}
 
 # cli builds the engine lazily in exactly one place.
 CLI_ENGINE_FACTORY = "hutch.cli.state"
@@ -160,8 +164,8 @@ def violation(imp: Import) -> str | None:
         return None if imp.lazy else _describe(imp, "the engine must be imported lazily")
     if dst not in ALLOWED[src]:
         return _describe(imp, "not allowed by the table")
-    if LAYERS[src] == 1 and dst == "api" and imp.imported not in LAYER_1_API:
-        return _describe(imp, "layer 1 may use only hutch.api.errors")
+    if LAYERS[src] in (1, 2) and dst == "api" and imp.imported not in LOW_LAYER_API:
+        return _describe(imp, f"layer {LAYERS[src]} may use only hutch.api.errors")
     return None
 
 
@@ -212,6 +216,8 @@ def test_relative_imports_are_resolved() -> None:
         ("hutch.cli.run", "hutch.oci.reference", False, True),
         ("hutch.oci.image", "hutch.api.engine", False, True),  # layer 1: errors only
         ("hutch.oci.digest", "hutch.api.errors", False, False),
+        ("hutch.volumes.filters", "hutch.api.volumes", False, True),  # layer 2 too
+        ("hutch.store.db", "hutch.api.errors", True, False),
         ("hutch.api.errors", "hutch.util.ids", False, True),  # layer 0: stdlib only
         ("hutch.util.ids", "hutch.api.errors", False, True),
         ("hutch.build.parser", "hutch.linux.syscalls", False, True),  # not in build's row
@@ -254,6 +260,75 @@ def test_known_violations_are_fixed() -> None:
     found = current_violations()
     still = sorted(v for key, v in found.items() if key in KNOWN_VIOLATIONS)
     assert not still, "layering violations:\n" + "\n".join(still)
+
+
+# --- no import cycles ----------------------------------------------------------
+
+
+def import_cycles(edges: Iterable[tuple[str, str]]) -> list[list[str]]:
+    """The strongly connected groups of more than one module (Tarjan, iteratively)."""
+    graph: dict[str, set[str]] = {}
+    for src, dst in edges:
+        if src != dst:
+            graph.setdefault(src, set()).add(dst)
+            graph.setdefault(dst, set())
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    groups: list[list[str]] = []
+    for root in sorted(graph):
+        if root in index:
+            continue
+        work = [(root, iter(sorted(graph[root])))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, successors = work[-1]
+            nxt = next(successors, None)
+            if nxt is not None:
+                if nxt not in index:
+                    index[nxt] = low[nxt] = len(index)
+                    stack.append(nxt)
+                    on_stack.add(nxt)
+                    work.append((nxt, iter(sorted(graph[nxt]))))
+                elif nxt in on_stack:
+                    low[node] = min(low[node], index[nxt])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                group = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    group.append(member)
+                    if member == node:
+                        break
+                if len(group) > 1:
+                    groups.append(sorted(group))
+    return sorted(groups)
+
+
+def test_cycle_finder_finds_loops_and_only_loops() -> None:
+    edges = [("a", "b"), ("b", "c"), ("c", "a"), ("c", "d"), ("d", "e"), ("e", "d"), ("f", "f")]
+    assert import_cycles(edges) == [["a", "b", "c"], ["d", "e"]]
+    assert import_cycles([("a", "b"), ("b", "c"), ("a", "c")]) == []
+
+
+# Cycles awaiting their fix (the cgroups package replaces both modules).
+KNOWN_CYCLES: list[list[str]] = [["hutch.runtime.cgroup_manager", "hutch.runtime.cgroupfs"]]
+
+
+def test_no_import_cycles() -> None:
+    # Importing hutch.x.y runs hutch/x/__init__.py first; that implicit edge is
+    # not a line of code and is left out, so a package's __init__ may re-export.
+    cycles = import_cycles((i.importer, i.imported) for i in hutch_imports())
+    new = [c for c in cycles if c not in KNOWN_CYCLES]
+    assert not new, "import cycles:\n" + "\n".join(" <-> ".join(c) for c in new)
+    assert all(c in cycles for c in KNOWN_CYCLES), "a known cycle is gone: drop it from the list"
 
 
 @pytest.mark.parametrize("package", [*sorted(LAYER_0), ""])

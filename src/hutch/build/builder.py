@@ -15,19 +15,18 @@ import contextlib
 import os
 import sys
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TextIO
 
-from hutch.api.errors import HutchError, InvalidArgument
+from hutch.api.errors import InvalidArgument
 from hutch.build import instructions as ins
 from hutch.build import metadata, stages
 from hutch.build.cache import CacheIndex, step_key
 from hutch.build.fssteps import FsSteps
 from hutch.build.host import BuildHost
-from hutch.build.ignore import IgnoreMatcher
 from hutch.build.parser import parse
+from hutch.build.stepstate import BuildRequest, Progress, StageState
 from hutch.build.substitute import substitute
 from hutch.build.workroot import is_empty
 from hutch.oci.image import ContainerConfig, HistoryEntry, ImageConfig
@@ -48,66 +47,6 @@ _METADATA = (
     ins.Healthcheck,
     ins.OnBuild,
 )
-
-
-class StepFailed(HutchError):
-    """A RUN step exited non-zero: the build stops with that status (as podman)."""
-
-    def __init__(self, message: str, code: int) -> None:
-        super().__init__(message)
-        self.exit_code = code
-
-
-@dataclass(frozen=True)
-class BuildRequest:
-    containerfile: ins.Containerfile
-    context_dir: Path
-    ignore: IgnoreMatcher | None
-    build_args: Mapping[str, str]
-    names: tuple[str, ...] = ()
-    target: str | None = None
-    use_cache: bool = True
-    layers: bool = True  # False: one layer per stage (--layers=false, --squash)
-    pull: str = "missing"
-    labels: Mapping[str, str] = field(default_factory=dict)
-    timestamp: int | None = None
-    secrets: Mapping[str, Path] = field(default_factory=dict)
-    platform: tuple[str, str, str | None] = ("linux", "amd64", None)
-    quiet: bool = False
-    format: str = "oci"  # the final image's manifest: oci or docker (schema 2)
-
-
-@dataclass
-class StageState:
-    parent: str  # the cache parent: an image id, or "scratch"
-    config: ImageConfig
-    layers: list[LayerInfo]
-    args: dict[str, str] = field(default_factory=dict)
-    cmd_set: bool = False  # a CMD in this stage survives a later ENTRYPOINT
-    upper: Path | None = None  # the shared upper dir when layers are off
-
-    def env(self) -> dict[str, str]:
-        """Variables for substitution: ARG values, overridden by ENV."""
-        return {**self.args, **metadata.env_dict(self.config.config)}
-
-
-class Progress:
-    """podman's build output: steps on stdout (nothing of it with -q)."""
-
-    def __init__(self, quiet: bool, out: TextIO | None = None) -> None:
-        self.quiet = quiet
-        self.out = out or sys.stdout
-
-    def say(self, text: str) -> None:
-        if not self.quiet:
-            self.out.write(text + "\n")
-            self.out.flush()
-
-    @property
-    def run_fds(self) -> tuple[int, int]:
-        """Where RUN output goes: stdout, or stderr with -q (stdout is only the id)."""
-        self.out.flush()
-        return (2, 2) if self.quiet else (1, 2)
 
 
 class Builder:
@@ -400,14 +339,6 @@ def _stands_on(found: ImageConfig, parent: ImageConfig, config: ContainerConfig)
         and len(found.diff_ids) == len(parent.diff_ids) + added
         and found.diff_ids[: len(parent.diff_ids)] == parent.diff_ids
     )
-
-
-def run_environment(state: StageState) -> tuple[str, ...]:
-    """A RUN step's environment: ENV, then ARG values ENV does not set."""
-    env = metadata.env_dict(state.config.config)
-    for key, value in state.args.items():
-        env.setdefault(key, value)
-    return tuple(f"{k}={v}" for k, v in env.items())
 
 
 def environ_timestamp() -> int | None:

@@ -28,6 +28,13 @@ from hutch.build.gitsource import Checkout, is_git_url
 from hutch.build.host import BuildHost
 from hutch.build.ignore import IgnoreMatcher
 from hutch.build.sources import Source, clean_source, digest_sources, has_magic, resolve_sources
+from hutch.build.stepstate import (
+    BuildRequest,
+    StageState,
+    StepFailed,
+    StepRunner,
+    run_environment,
+)
 from hutch.build.values import parse_mount
 from hutch.build.workroot import WorkRoot, is_empty, work_root
 from hutch.oci.image import ContainerConfig
@@ -35,7 +42,6 @@ from hutch.runtime.paths_in_root import resolve_in_root
 from hutch.store.layers import LayerInfo
 
 if TYPE_CHECKING:
-    from hutch.build.builder import Builder, BuildRequest, StageState
     from hutch.runtime.spec import Mount
 
 _HEREDOC_ONLY = re.compile(r"\s*<<-?\s*['\"]?([^'\"\s]+)['\"]?\s*")
@@ -54,7 +60,7 @@ class _Download:
 
 
 class FsSteps:
-    def __init__(self, host: BuildHost, request: BuildRequest, builder: Builder) -> None:
+    def __init__(self, host: BuildHost, request: BuildRequest, builder: StepRunner) -> None:
         self.host = host
         self.request = request
         self.builder = builder
@@ -64,8 +70,6 @@ class FsSteps:
     def run(
         self, state: StageState, instruction: ins.Run, stage: ins.Stage, words: metadata.Words
     ) -> StageState:
-        from hutch.build.builder import StepFailed, run_environment
-
         config = state.config.config
         args, text, script = run_command(instruction, config)
         specs = tuple(words.one(spec, instruction.line) for spec in instruction.mount_specs)

@@ -18,9 +18,10 @@ from typing import TYPE_CHECKING
 
 from hutch.api.build import PULL_POLICIES, BuildOptions, BuildReport
 from hutch.api.errors import InvalidArgument, NoSuchObject
-from hutch.build.builder import Builder, BuildRequest, Progress, environ_timestamp
+from hutch.build.builder import Builder, environ_timestamp
 from hutch.build.ignore import IgnoreMatcher, find_ignore_file
 from hutch.build.instructions import Containerfile
+from hutch.build.stepstate import BuildRequest, Progress
 from hutch.engine.context import EngineContext
 from hutch.engine.resolve import find_image
 from hutch.oci.image import ImageConfig

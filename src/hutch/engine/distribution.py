@@ -31,8 +31,14 @@ from hutch.engine.context import EngineContext
 from hutch.oci import mediatypes as mt
 from hutch.oci.digest import Digest, sha256_of
 from hutch.oci.image import ImageConfig
-from hutch.oci.manifest import Descriptor, ImageIndex, ImageManifest, parse_manifest
-from hutch.oci.platform import Platform, host_platform, normalize, parse_platform, select_manifest
+from hutch.oci.manifest import (
+    Descriptor,
+    ImageIndex,
+    ImageManifest,
+    parse_manifest,
+    select_manifest,
+)
+from hutch.oci.platform import Platform, host_platform, normalize, parse_platform
 from hutch.oci.reference import Reference, parse_reference
 from hutch.store.layers import LayerInfo
 

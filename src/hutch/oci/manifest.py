@@ -15,7 +15,7 @@ from typing import Any, Literal
 from hutch.api.errors import InvalidArgument
 from hutch.oci import mediatypes as mt
 from hutch.oci.digest import Digest, parse_digest, sha256_of
-from hutch.oci.platform import Platform
+from hutch.oci.platform import Platform, choose_platform
 
 Annotations = tuple[tuple[str, str], ...]
 
@@ -114,6 +114,11 @@ class ImageIndex:
     def to_bytes(self) -> bytes:
         """Canonical JSON (sorted keys, no spaces, UTF-8) for indexes hutch writes."""
         return _canonical(self.to_json())
+
+
+def select_manifest(index: ImageIndex, want: Platform) -> Descriptor:
+    """The entry of ``index`` to run on ``want`` (the rules: ``platform.choose_platform``)."""
+    return index.manifests[choose_platform([d.platform for d in index.manifests], want)]
 
 
 def _document_json(doc: ImageManifest | ImageIndex, body: dict[str, Any]) -> dict[str, Any]:

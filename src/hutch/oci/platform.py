@@ -10,16 +10,12 @@ from __future__ import annotations
 
 import platform as _pyplatform
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
 from hutch.api.errors import InvalidArgument, NoSuchObject
-
-if TYPE_CHECKING:
-    # Only for annotations: manifest.py imports Platform at run time.
-    from hutch.oci.manifest import Descriptor, ImageIndex
 
 
 @dataclass(frozen=True)
@@ -126,25 +122,26 @@ def _rank(candidate: Platform | None, want: Platform) -> int | None:
     return None
 
 
-def select_manifest(index: ImageIndex, want: Platform) -> Descriptor:
-    """The entry of ``index`` to run on ``want``.
+def choose_platform(candidates: Sequence[Platform | None], want: Platform) -> int:
+    """The position of the candidate to run on ``want`` (an index's entries, in order).
 
     An exact os/architecture/variant match wins; next an entry that names no
     variant; last, when no entry declares a platform at all, the first entry
     (single-image indexes written by ``save`` tools often omit it). Entries
-    are otherwise taken in index order.
+    are otherwise taken in index order. ``manifest.select_manifest`` applies
+    it to an image index.
     """
     want = normalize(want)
-    best: tuple[int, Descriptor] | None = None
-    for desc in index.manifests:
-        rank = _rank(desc.platform, want)
+    best: tuple[int, int] | None = None
+    for position, candidate in enumerate(candidates):
+        rank = _rank(candidate, want)
         if rank is not None and (best is None or rank < best[0]):
-            best = (rank, desc)
+            best = (rank, position)
     if best is not None:
         return best[1]
-    if index.manifests and all(d.platform is None for d in index.manifests):
-        return index.manifests[0]
+    if candidates and all(c is None for c in candidates):
+        return 0
     # Build attestations are listed as unknown/unknown: they are not images.
-    names = [str(d.platform) for d in index.manifests if d.platform and d.platform.os != "unknown"]
+    names = [str(c) for c in candidates if c and c.os != "unknown"]
     available = ", ".join(names) or "none"
     raise NoSuchObject(f"no image in the index matches platform {want} (available: {available})")

@@ -13,10 +13,31 @@ import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from hutch.api.errors import InvalidArgument, NoSuchObject
-from hutch.api.volumes import VolumeSummary
 from hutch.util.durations import parse_time
+
+
+class FilteredVolume(Protocol):
+    """What the filters read of a volume (the engine's report has these fields):
+    declared here so that this layer needs nothing of ``api`` but its errors."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def driver(self) -> str: ...
+    @property
+    def created(self) -> float: ...
+    @property
+    def labels(self) -> tuple[tuple[str, str], ...]: ...
+    @property
+    def options(self) -> tuple[tuple[str, str], ...]: ...
+    @property
+    def anonymous(self) -> bool: ...
+    @property
+    def users(self) -> tuple[str, ...]: ...
+
 
 KEYS = (
     "after",
@@ -40,7 +61,7 @@ class VolumeFilters:
     until: float | None = None  # created before this time
     after: float | None = None  # created after this time
 
-    def match(self, volume: VolumeSummary) -> bool:
+    def match(self, volume: FilteredVolume) -> bool:
         if self.until is not None and not volume.created < self.until:
             return False
         if self.after is not None and not volume.created > self.after:
@@ -92,7 +113,7 @@ def _after(names: list[str], created_of: Callable[[str], float | None]) -> float
     return min(times) if times else None
 
 
-def _key_matches(volume: VolumeSummary, key: str, values: tuple[str, ...]) -> bool:
+def _key_matches(volume: FilteredVolume, key: str, values: tuple[str, ...]) -> bool:
     if key == "label":
         return _has_labels(volume, values)
     if key == "label!":
@@ -100,7 +121,7 @@ def _key_matches(volume: VolumeSummary, key: str, values: tuple[str, ...]) -> bo
     return any(_value_matches(volume, key, value) for value in values)
 
 
-def _has_labels(volume: VolumeSummary, wanted: tuple[str, ...]) -> bool:
+def _has_labels(volume: FilteredVolume, wanted: tuple[str, ...]) -> bool:
     labels = dict(volume.labels)
     for item in wanted:
         key, has_value, value = item.partition("=")
@@ -109,7 +130,7 @@ def _has_labels(volume: VolumeSummary, wanted: tuple[str, ...]) -> bool:
     return True
 
 
-def _value_matches(volume: VolumeSummary, key: str, value: str) -> bool:
+def _value_matches(volume: FilteredVolume, key: str, value: str) -> bool:
     if key == "name":
         try:
             return re.search(value, volume.name) is not None

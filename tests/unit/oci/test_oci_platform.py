@@ -7,14 +7,8 @@ import pytest
 from hutch.api.errors import InvalidArgument, NoSuchObject
 from hutch.oci import mediatypes as mt
 from hutch.oci.digest import Digest
-from hutch.oci.manifest import Descriptor, ImageIndex
-from hutch.oci.platform import (
-    Platform,
-    host_platform,
-    normalize,
-    parse_platform,
-    select_manifest,
-)
+from hutch.oci.manifest import Descriptor, ImageIndex, select_manifest
+from hutch.oci.platform import Platform, host_platform, normalize, parse_platform
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,120 @@
+"""What the builder and its filesystem steps share: the request, a stage's state,
+the progress printer, and the part of the builder a step calls back into.
+
+A module of its own so that ``fssteps`` (RUN, COPY, ADD) and ``builder``
+(which owns an ``FsSteps``) do not import each other.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol, TextIO
+
+from hutch.api.errors import HutchError
+from hutch.build import instructions as ins
+from hutch.build import metadata
+from hutch.build.ignore import IgnoreMatcher
+from hutch.oci.image import ContainerConfig, ImageConfig
+from hutch.store.layers import LayerInfo
+
+
+class StepFailed(HutchError):
+    """A RUN step exited non-zero: the build stops with that status (as podman)."""
+
+    def __init__(self, message: str, code: int) -> None:
+        super().__init__(message)
+        self.exit_code = code
+
+
+@dataclass(frozen=True)
+class BuildRequest:
+    containerfile: ins.Containerfile
+    context_dir: Path
+    ignore: IgnoreMatcher | None
+    build_args: Mapping[str, str]
+    names: tuple[str, ...] = ()
+    target: str | None = None
+    use_cache: bool = True
+    layers: bool = True  # False: one layer per stage (--layers=false, --squash)
+    pull: str = "missing"
+    labels: Mapping[str, str] = field(default_factory=dict)
+    timestamp: int | None = None
+    secrets: Mapping[str, Path] = field(default_factory=dict)
+    platform: tuple[str, str, str | None] = ("linux", "amd64", None)
+    quiet: bool = False
+    format: str = "oci"  # the final image's manifest: oci or docker (schema 2)
+
+
+@dataclass
+class StageState:
+    parent: str  # the cache parent: an image id, or "scratch"
+    config: ImageConfig
+    layers: list[LayerInfo]
+    args: dict[str, str] = field(default_factory=dict)
+    cmd_set: bool = False  # a CMD in this stage survives a later ENTRYPOINT
+    upper: Path | None = None  # the shared upper dir when layers are off
+
+    def env(self) -> dict[str, str]:
+        """Variables for substitution: ARG values, overridden by ENV."""
+        return {**self.args, **metadata.env_dict(self.config.config)}
+
+
+class Progress:
+    """podman's build output: steps on stdout (nothing of it with -q)."""
+
+    def __init__(self, quiet: bool, out: TextIO | None = None) -> None:
+        self.quiet = quiet
+        self.out = out or sys.stdout
+
+    def say(self, text: str) -> None:
+        if not self.quiet:
+            self.out.write(text + "\n")
+            self.out.flush()
+
+    @property
+    def run_fds(self) -> tuple[int, int]:
+        """Where RUN output goes: stdout, or stderr with -q (stdout is only the id)."""
+        self.out.flush()
+        return (2, 2) if self.quiet else (1, 2)
+
+
+class StepRunner(Protocol):
+    """The builder as a step sees it (``builder.Builder`` is the one implementation)."""
+
+    @property
+    def cf(self) -> ins.Containerfile: ...
+    @property
+    def progress(self) -> Progress: ...
+
+    def scratch_dir(self) -> Path: ...
+
+    def finish(
+        self,
+        state: StageState,
+        text: str,
+        config: ContainerConfig,
+        produce: Callable[[StageState], LayerInfo | None] | None,
+        *,
+        key_args: Mapping[str, str] | None = None,
+        sources: str | None = None,
+        author: str | None = None,
+        link: bool = False,
+    ) -> StageState: ...
+
+    def stage_root_layers(self, ref: str, stage: ins.Stage) -> list[LayerInfo]: ...
+
+    def mounted_layers(
+        self, layers: list[LayerInfo]
+    ) -> contextlib.AbstractContextManager[Path]: ...
+
+
+def run_environment(state: StageState) -> tuple[str, ...]:
+    """A RUN step's environment: ENV, then ARG values ENV does not set."""
+    env = metadata.env_dict(state.config.config)
+    for key, value in state.args.items():
+        env.setdefault(key, value)
+    return tuple(f"{k}={v}" for k, v in env.items())
