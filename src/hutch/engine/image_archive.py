@@ -37,6 +37,8 @@ from hutch.store.layers import LayerInfo
 REF_NAME = "org.opencontainers.image.ref.name"
 IMAGE_NAME = "io.containerd.image.name"
 FORMATS = ("docker-archive", "oci-archive", "oci-dir", "docker-dir")
+# Symlinks followed inside an archive before giving up (Linux's MAXSYMLINKS).
+_MAX_LINKS = 40
 
 
 @dataclass(frozen=True)
@@ -280,23 +282,38 @@ class _Source:
 
     def has(self, name: str) -> bool:
         if self._dir is not None:
-            return (self._dir / name).is_file()
-        return name in self._members
+            path = self._inside(name)
+            return path is not None and path.is_file()
+        return self._member(name) is not None
+
+    def _inside(self, name: str) -> Path | None:
+        """``name`` in the directory, symlinks resolved, if it stays inside it."""
+        assert self._dir is not None
+        root = self._dir.resolve()
+        path = (root / name).resolve()
+        return path if path.is_relative_to(root) and path != root else None
+
+    def _member(self, name: str) -> tarfile.TarInfo | None:
+        """The member ``name`` names, following symlinks inside the archive."""
+        member = self._members.get(name)
+        for _ in range(_MAX_LINKS):
+            if member is None or not member.issym():
+                return member
+            name = os.path.normpath(os.path.join(os.path.dirname(name), member.linkname))
+            member = self._members.get(name)
+        raise InvalidArgument(f"{name} in the archive: too many levels of symbolic links")
 
     @contextmanager
     def open(self, name: str) -> Iterator[BinaryIO]:
         if self._dir is not None:
-            if not (self._dir / name).is_file():
+            path = self._inside(name)
+            if path is None or not path.is_file():
                 raise InvalidArgument(f"the archive has no {name}")
-            with open(self._dir / name, "rb") as fd:
+            with open(path, "rb") as fd:
                 yield fd
             return
         assert self._tar is not None
-        member = self._members.get(name)
-        while member is not None and member.issym():
-            member = self._members.get(
-                os.path.normpath(os.path.join(os.path.dirname(name), member.linkname))
-            )
+        member = self._member(name)
         f = self._tar.extractfile(member) if member is not None else None
         if f is None:
             raise InvalidArgument(f"the archive has no {name}")
@@ -361,22 +378,52 @@ def _spooled(source: str) -> Iterator[Path]:
 _Loaded = tuple[bytes, list[LayerInfo], list[str], bytes | None]
 
 
-def _load_docker(ctx: EngineContext, src: _Source, ignore_chown: bool) -> list[_Loaded]:
+@dataclass(frozen=True)
+class _DockerEntry:
+    """One image of a docker-archive's manifest.json, its types checked."""
+
+    config: str
+    layers: list[str]
+    names: list[str]
+
+
+def _docker_entries(raw: bytes) -> list[_DockerEntry]:
+    """manifest.json's entries; every name parsed before any layer is stored."""
     try:
-        entries = json.loads(src.read("manifest.json"))
-        assert isinstance(entries, list)
-    except (ValueError, AssertionError):
-        raise InvalidArgument("manifest.json of the archive is not a list") from None
+        entries = json.loads(raw)
+    except ValueError:
+        entries = None
+    if not isinstance(entries, list):
+        raise InvalidArgument("manifest.json of the archive is not a list")
+    out = []
+    for i, entry in enumerate(entries):
+        where = f"manifest.json entry {i}"
+        if not isinstance(entry, dict):
+            raise InvalidArgument(f"{where}: not an object")
+        config, layers, tags = entry.get("Config"), entry.get("Layers"), entry.get("RepoTags")
+        if not isinstance(config, str) or not config:
+            raise InvalidArgument(f"{where}: Config is not a file name")
+        if not isinstance(layers, list) or not all(isinstance(n, str) for n in layers):
+            raise InvalidArgument(f"{where}: Layers is not a list of file names")
+        if tags is None:
+            tags = []
+        if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+            raise InvalidArgument(f"{where}: RepoTags is not a list of names")
+        out.append(_DockerEntry(config, layers, [_normal(t) for t in tags]))
+    return out
+
+
+def _load_docker(ctx: EngineContext, src: _Source, ignore_chown: bool) -> list[_Loaded]:
     out: list[_Loaded] = []
-    for entry in entries:
-        config_name = str(entry.get("Config", ""))
+    for entry in _docker_entries(src.read("manifest.json")):
+        config_name = entry.config
         config_raw = src.read(config_name)
         if config_name.removesuffix(".json").split("/")[-1] != sha256_of(config_raw).hex and (
             len(config_name.removesuffix(".json").split("/")[-1]) == 64
         ):
             raise InvalidArgument(f"{config_name}: digest mismatch with its name")
         config = _config(config_raw)
-        layer_names = [str(n) for n in entry.get("Layers") or ()]
+        layer_names = entry.layers
         if len(layer_names) != len(config.diff_ids):
             raise InvalidArgument("the archive lists a different number of layers than the config")
         layers = []
@@ -385,8 +432,7 @@ def _load_docker(ctx: EngineContext, src: _Source, ignore_chown: bool) -> list[_
                 layers.append(
                     ctx.layers.ingest(f, ignore_chown=ignore_chown, expected_diff_id=diff_id)
                 )
-        names = [_normal(t) for t in entry.get("RepoTags") or ()]
-        out.append((config_raw, layers, names, None))
+        out.append((config_raw, layers, entry.names, None))
     return out
 
 

@@ -15,6 +15,7 @@ import os
 import secrets
 import shutil
 import stat
+import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -128,6 +129,14 @@ class LayerStore:
             _check("diff id", expected_diff_id, info.diff_id)
             with self.lock():
                 self._commit(tmp, info)
+            if result.devices_skipped:
+                # As podman rootless: the layer is kept without them, but said so.
+                print(
+                    f"WARN: layer {info.diff_id[:19]}: {result.devices_skipped} device node(s)"
+                    " not created (a user namespace cannot create devices; bind them"
+                    " with --device instead)",
+                    file=sys.stderr,
+                )
             return info
         finally:
             if tmp.exists():

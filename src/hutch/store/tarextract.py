@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import BinaryIO, Literal
+from typing import BinaryIO, Literal, cast
 
 from hutch.api.errors import HostNotReady, HutchError, UnsafeArchive
 from hutch.store.compression import HashingReader, sniff
@@ -61,6 +61,8 @@ class ExtractResult:
     """Sum of the sizes of the regular files written."""
     skipped: tuple[str, ...]
     """``PATH: reason`` for each entry or attribute that could not be created."""
+    devices_skipped: int = 0
+    """Device nodes not created: a user namespace cannot make them (podman skips them too)."""
 
 
 def extract_layer(
@@ -105,6 +107,7 @@ def extract_layer(
         compression=compression,
         size=extractor.size,
         skipped=tuple(extractor.skipped),
+        devices_skipped=extractor.devices_skipped,
     )
 
 
@@ -184,6 +187,7 @@ class _Extractor:
         self._chown = chown
         self.size = 0
         self.skipped: list[str] = []
+        self.devices_skipped = 0
         # Paths this layer wrote, and their ancestors: an opaque marker in
         # "apply" mode removes everything else (whiteouts hide lower layers only).
         self._written: set[str] = set()
@@ -334,7 +338,12 @@ class _Extractor:
         fd = os.open(name, _FILE_CREATE_FLAGS, 0o600, dir_fd=parent_fd)
         try:
             data = archive.extractfile(member)
-            if data is not None:
+            if isinstance(data, io.BufferedReader) and member.sparse is not None:
+                # The raw reader: the buffered one cannot seek on a stream.
+                # typeshed says bytes; tarfile keeps a list of (offset, size).
+                regions = cast("list[tuple[int, int]]", member.sparse)
+                _write_sparse(fd, data.raw, regions, member.size)
+            elif data is not None:
                 while chunk := data.read(_CHUNK):
                     _write_all(fd, chunk)
             # chown clears set-id bits and file capabilities: mode and
@@ -405,6 +414,7 @@ class _Extractor:
             try:
                 os.mknod(name, kind | 0o600, device, dir_fd=parent_fd)
             except PermissionError:
+                self.devices_skipped += 1
                 self.skipped.append(
                     f"{rel}: device {member.devmajor}:{member.devminor} needs privileges "
                     "to be created"
@@ -625,6 +635,23 @@ def _lstat_or_none(name: str, dir_fd: int) -> os.stat_result | None:
         return os.lstat(name, dir_fd=dir_fd)
     except FileNotFoundError:
         return None
+
+
+def _write_sparse(fd: int, data: io.RawIOBase, regions: list[tuple[int, int]], size: int) -> None:
+    """Write only the data regions of a GNU sparse member; the holes stay holes.
+
+    tarfile's reader fills the holes with zeros: copied as they are, a 10 KB
+    archive of a sparse file would take its full apparent size on disk.
+    Regions come in ascending order, so a streamed archive is read forwards.
+    """
+    for offset, length in regions:
+        data.seek(offset)
+        os.lseek(fd, offset, os.SEEK_SET)
+        left = length
+        while left > 0 and (chunk := data.read(min(left, _CHUNK))):
+            _write_all(fd, chunk)
+            left -= len(chunk)
+    os.ftruncate(fd, size)
 
 
 def _write_all(fd: int, data: bytes) -> None:

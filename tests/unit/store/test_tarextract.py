@@ -539,3 +539,34 @@ def test_missing_zstd_command(dest: Path, tmp_path: Path, monkeypatch: pytest.Mo
     with pytest.raises(HostNotReady, match="zstd") as err:
         extract(given, dest)
     assert err.value.hint is not None and "apt-get install zstd" in err.value.hint
+
+
+@pytest.mark.parametrize("fmt", ["gnu", "posix"])
+def test_sparse_members_stay_sparse(dest: Path, tmp_path: Path, fmt: str) -> None:
+    # GNU tar's sparse encodings (old GNU headers, and PAX 1.0): a 1 GiB file
+    # with two small data regions must not be written out in full.
+    src = tmp_path / "src"
+    src.mkdir()
+    apparent = 1 << 30
+    with open(src / "holes", "wb") as f:
+        f.write(b"head")
+        f.seek(apparent // 2)
+        f.write(b"middle")
+        f.truncate(apparent)
+    archive = tmp_path / f"sparse-{fmt}.tar"
+    subprocess.run(
+        ["tar", f"--format={fmt}", "--sparse", "-C", str(src), "-cf", str(archive), "holes"],
+        check=True,
+    )
+    assert archive.stat().st_size < 64 << 10
+    with open(archive, "rb") as f:
+        result = extract_layer(f, dest, whiteouts="overlay", chown="ignore")
+    out = dest / "holes"
+    info = out.stat()
+    assert info.st_size == apparent
+    assert info.st_blocks * 512 < 1 << 20  # not 1 GiB of zeros
+    with open(out, "rb") as f:
+        assert f.read(4) == b"head"
+        f.seek(apparent // 2 - 2)
+        assert f.read(10) == b"\0\0middle\0\0"
+    assert result.size == apparent
