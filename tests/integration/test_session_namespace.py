@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 import pwd
 import shutil
+import signal
+import time
 from pathlib import Path
 
 import pytest
@@ -63,6 +65,68 @@ def test_migrate_replaces_the_holder(hutch: Hutch, base_image: str) -> None:
     new = _holder_pid(hutch.env)
     assert new != old and _alive(new)
     assert _map_rows(Path(f"/proc/{new}/uid_map").read_text()) == _expected_map("uid")
+
+
+def _holders(env: HutchEnv) -> list[int]:
+    """Live processes marked as a holder of this environment's runtime dir."""
+    marker = f"HUTCH_SESSION={env.runtime_dir / 'hutch'}".encode()
+    out = []
+    for entry in os.listdir("/proc"):
+        try:
+            environ = Path(f"/proc/{entry}/environ").read_bytes()
+        except OSError:
+            continue
+        if marker in environ.split(b"\0") and _alive(int(entry)):
+            out.append(int(entry))
+    return out
+
+
+def _kill_holder(env: HutchEnv) -> int:
+    pid = _holder_pid(env)
+    os.kill(pid, signal.SIGKILL)
+    deadline = time.monotonic() + 5
+    while _alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return pid
+
+
+def test_containers_stay_manageable_after_the_holder_dies(hutch: Hutch, base_image: str) -> None:
+    """A new holder joins a live container's namespace: exec, cp and rm -f still work,
+    also for a container whose processes run under a subordinate id."""
+    hutch("run", "-d", "--name", "u", "-u", "1000:1000", base_image, "sleep", "600")
+    hutch("run", "-d", "--name", "r", base_image, "sh", "-c", "echo hi > /f; sleep 600")
+    old = _kill_holder(hutch.env)
+    assert hutch("exec", "u", "id", "-u").stdout == "1000\n"
+    new = _holder_pid(hutch.env)
+    assert new != old and _alive(new)
+    ctr = int(hutch("inspect", "--format", "{{.State.Pid}}", "r").stdout)
+    assert os.readlink(f"/proc/{new}/ns/user") == os.readlink(f"/proc/{ctr}/ns/user")
+    assert _holders(hutch.env) == [new]
+    hutch("cp", "r:/f", str(hutch.env.home / "f"))
+    assert (hutch.env.home / "f").read_text() == "hi\n"
+    _kill_holder(hutch.env)
+    hutch("rm", "-af")
+    assert hutch("ps", "-aq").stdout == ""
+
+
+def test_a_garbled_pid_file_does_not_leak_the_holder(hutch: Hutch, base_image: str) -> None:
+    """The live holder is found again by its mark instead of a second one being made."""
+    pid = _holder_pid(hutch.env)
+    hutch.env.session_pid_file.write_text("garbage\n")
+    assert hutch("run", "--rm", base_image, "true").returncode == 0
+    assert _holder_pid(hutch.env) == pid
+    assert _holders(hutch.env) == [pid]
+
+
+def test_migrate_stops_running_containers(hutch: Hutch, base_image: str) -> None:
+    """As podman's: the containers go with the old namespace, which is not joined again."""
+    hutch("run", "-d", "--name", "c", base_image, "sleep", "600")
+    old = _holder_pid(hutch.env)
+    hutch("system", "migrate")
+    assert hutch("inspect", "--format", "{{.State.Status}}", "c").stdout.strip() == "exited"
+    assert not _alive(old)
+    assert hutch("run", "--rm", base_image, "echo", "new").stdout == "new\n"
+    hutch("rm", "c")
 
 
 def test_unshare_is_root_in_the_session(hutch: Hutch, base_image: str) -> None:

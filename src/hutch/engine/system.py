@@ -123,8 +123,16 @@ class SystemService:
             raise CannotInvoke(f"{args[0]}: {exc.strerror}") from exc
 
     def migrate(self) -> bool:
+        """Stop the running containers and the session, as podman's migrate does.
+
+        A new holder would otherwise join a live container's namespace (see
+        runtime/session.py), and the new subordinate ranges never apply.
+        """
         from hutch.net import rootless
 
+        if any(self._ctx.paths.containers.glob("*/userdata/state.json")):
+            self._ctx.enter_session()  # to kill processes of subordinate ids too
+            _kill_all_containers(self._ctx.paths.containers)
         rootless.stop(self._ctx.paths.runtime / "netns")  # it lives in the old namespace
         return Session(self._ctx.paths).stop()
 

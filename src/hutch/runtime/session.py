@@ -6,10 +6,19 @@ files owned by subordinate ids could not be shared between commands). The
 holder is ``sleep infinity`` exec'd inside the new namespace: under 1 MB of
 memory and nothing to maintain. Its pid and start time are recorded so that a
 recycled pid is never mistaken for it.
+
+Containers outlive a holder that is killed: their monitors stay in the old
+namespace, which a new one could not reach (exec, cp, and rm of files owned
+by subordinate ids would fail with EPERM). So a missing holder is replaced by
+one that *joins* the namespace of a live monitor, as podman joins a conmon's;
+only without any live container is a new namespace made. Each holder carries
+``HUTCH_SESSION=<runtime dir>`` in its environment, so that one whose pid file
+was lost or garbled is found again instead of leaked.
 """
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import pwd
@@ -27,6 +36,8 @@ from hutch.linux import procfs, syscalls
 from hutch.runtime.ids import IdMapEntry, IdRange, parse_map, session_map, subordinate_ranges
 
 SUBUID = Path("/etc/subuid")
+# The holder's one environment variable: the runtime dir it holds the session of.
+_MARKER = "HUTCH_SESSION"
 SUBGID = Path("/etc/subgid")
 
 
@@ -139,11 +150,74 @@ class Session:
             holder = _read_holder(self._paths)
             if holder is not None:
                 return holder
-            holder = self._create()
+            holder = self._find_holder() or self._adopt() or self._create()
             tmp = self._paths.session_pid.with_suffix(".tmp")
             tmp.write_text(f"{holder.pid} {holder.start_time} {holder.mode}\n")
             os.replace(tmp, self._paths.session_pid)
             return holder
+
+    def _find_holder(self) -> _Holder | None:
+        """A live holder of this runtime dir whose pid file was lost or garbled."""
+        uid, marker = os.getuid(), f"{_MARKER}={self._paths.runtime}".encode()
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                if os.stat(f"/proc/{entry}").st_uid != uid:
+                    continue
+                with open(f"/proc/{entry}/environ", "rb") as f:
+                    if marker not in f.read().split(b"\0"):
+                        continue
+            except OSError:
+                continue
+            pid = int(entry)
+            start = _start_time(pid)
+            if start is not None:
+                return _Holder(pid, start, _mode_of(pid))
+        return None
+
+    def _adopt(self) -> _Holder | None:
+        """A new holder in the namespace of a live container's monitor, if any."""
+        from hutch.runtime import state as st
+
+        for state_file in self._paths.containers.glob("*/userdata/state.json"):
+            try:
+                state = st.read_state(state_file)
+            except (OSError, ValueError, TypeError, KeyError):
+                continue  # a broken record is reported by the commands that read it
+            if not st.alive(state.monitor_pid, state.monitor_start):
+                continue
+            try:
+                ns = os.open(f"/proc/{state.monitor_pid}/ns/user", os.O_RDONLY | os.O_CLOEXEC)
+            except OSError:
+                continue
+            try:
+                return self._spawn_holder(ns, _mode_of(state.monitor_pid))
+            except HostNotReady:
+                continue
+            finally:
+                os.close(ns)
+        return None
+
+    def _spawn_holder(self, ns_fd: int, mode: str) -> _Holder:
+        to_parent_r, to_parent_w = os.pipe()
+        sleep = shutil.which("sleep") or "/bin/sleep"
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - runs in the holder
+            os.close(to_parent_r)
+            _joined_holder_main(to_parent_w, ns_fd, sleep, str(self._paths.runtime))
+        os.close(to_parent_w)
+        try:
+            status = os.read(to_parent_r, 4096)
+        finally:
+            os.close(to_parent_r)
+        start = _start_time(pid)
+        if status != b"u" or start is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            raise HostNotReady(f"cannot join a container's user namespace: {status[1:]!r}")
+        return _Holder(pid, start, mode)
 
     def _create(self) -> _Holder:
         uid, gid = os.getuid(), os.getgid()
@@ -157,7 +231,7 @@ class Session:
         if pid == 0:  # pragma: no cover - runs in the holder
             os.close(to_parent_r)
             os.close(to_child_w)
-            _holder_main(to_parent_w, to_child_r, sleep)
+            _holder_main(to_parent_w, to_child_r, sleep, str(self._paths.runtime))
         os.close(to_parent_w)
         os.close(to_child_r)
         try:
@@ -199,9 +273,10 @@ class Session:
         os.setresuid(0, 0, 0)
 
 
-def _holder_main(to_parent: int, from_parent: int, sleep: str) -> None:  # pragma: no cover
+def _holder_main(
+    to_parent: int, from_parent: int, sleep: str, runtime: str
+) -> None:  # pragma: no cover
     """Child: new session, new user namespace, wait for the map, become ``sleep``."""
-    code = 1
     try:
         os.setsid()
         try:
@@ -212,25 +287,56 @@ def _holder_main(to_parent: int, from_parent: int, sleep: str) -> None:  # pragm
         os.write(to_parent, b"u")
         if os.read(from_parent, 1) != b"g":
             os._exit(1)
-        for sig in (
-            signal.SIGINT,
-            signal.SIGHUP,
-            signal.SIGQUIT,
-            signal.SIGTERM,
-            signal.SIGPIPE,
-            signal.SIGTSTP,
-            signal.SIGTTIN,
-            signal.SIGTTOU,
-        ):
-            signal.signal(sig, signal.SIG_IGN)
-        null = os.open("/dev/null", os.O_RDWR)
-        for fd in (0, 1, 2):
-            os.dup2(null, fd)
-        os.closerange(3, 65536)
-        os.chdir("/")
-        os.execv(sleep, [sleep, "infinity"])
+        _become_sleep(sleep, runtime)
     finally:
-        os._exit(code)
+        os._exit(1)
+
+
+def _joined_holder_main(
+    to_parent: int, ns_fd: int, sleep: str, runtime: str
+) -> None:  # pragma: no cover
+    """Child: new session, join an existing user namespace, become ``sleep``."""
+    try:
+        os.setsid()
+        try:
+            syscalls.setns(ns_fd, syscalls.CLONE_NEWUSER)
+        except OSError as exc:
+            os.write(to_parent, b"e" + str(exc).encode())
+            os._exit(1)
+        os.write(to_parent, b"u")
+        _become_sleep(sleep, runtime)
+    finally:
+        os._exit(1)
+
+
+def _become_sleep(sleep: str, runtime: str) -> None:  # pragma: no cover
+    """Exec ``sleep infinity`` immune to the signals of a terminal, marked as the holder."""
+    for sig in (
+        signal.SIGINT,
+        signal.SIGHUP,
+        signal.SIGQUIT,
+        signal.SIGTERM,
+        signal.SIGPIPE,
+        signal.SIGTSTP,
+        signal.SIGTTIN,
+        signal.SIGTTOU,
+    ):
+        signal.signal(sig, signal.SIG_IGN)
+    null = os.open("/dev/null", os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)
+    os.closerange(3, 65536)
+    os.chdir("/")
+    os.execve(sleep, [sleep, "infinity"], {_MARKER: runtime})
+
+
+def _mode_of(pid: int) -> str:
+    """``subids`` or ``single-id``: what the user namespace of ``pid`` maps."""
+    try:
+        entries = parse_map(_read(f"/proc/{pid}/uid_map"))
+    except OSError:
+        return "subids"
+    return "single-id" if sum(e.count for e in entries) <= 1 else "subids"
 
 
 def _run_map_tool(tool: str, pid: int, entries: tuple[IdMapEntry, ...]) -> None:
