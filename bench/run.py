@@ -162,7 +162,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as e:
         raise SystemExit(f"bench: {e}") from e
     selected = [c for c in CASES if c.key in keys]
-    started = datetime.datetime.now(datetime.UTC)
+    started = datetime.datetime.now(datetime.timezone.utc)
     load_before = loadavg()
     # a short path: hutch keeps unix sockets in the runtime dir
     work = Path(tempfile.mkdtemp(prefix="hutch-bench-", dir="/tmp"))

@@ -25,10 +25,13 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 import typer.core
-from typer._click.core import Command
+
+if TYPE_CHECKING:
+    from hutch.cli.clicknames import Command
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUTS = {

@@ -16,7 +16,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 from hutch.api.errors import InvalidArgument
@@ -97,7 +97,11 @@ class Builder:
 
     def created(self) -> str:
         ts = self.request.timestamp
-        when = datetime.fromtimestamp(ts, UTC) if ts is not None else datetime.now(UTC)
+        when = (
+            datetime.fromtimestamp(ts, timezone.utc)
+            if ts is not None
+            else datetime.now(timezone.utc)
+        )
         return when.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
     def _commit(self, final: StageState) -> ImageRecord:

@@ -15,12 +15,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-# typer 0.28 vendors click; its exceptions are only reachable here.
-from typer._click import exceptions as click_exceptions
-
 from hutch import __version__
 from hutch.api.errors import EXIT_ENGINE, HutchError
 from hutch.cli import lazy
+from hutch.cli.clicknames import ClickException
 from hutch.cli.state import AppState
 
 if TYPE_CHECKING:
@@ -225,7 +223,7 @@ def main(argv: list[str] | None = None, *, engine: Engine | None = None) -> None
         sys.exit(exc.exit_code)
     except typer.Abort:
         sys.exit(EXIT_ENGINE)
-    except click_exceptions.ClickException as exc:
+    except ClickException as exc:
         _error(exc.format_message(), None)
         sys.exit(EXIT_ENGINE)
     except KeyboardInterrupt:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any
@@ -49,10 +50,18 @@ def rows_of(lines: list[HistoryLine], no_trunc: bool) -> list[dict[str, Any]]:
 def _ts(text: str | None) -> float | None:
     if not text:
         return None
+    # Go writes up to nine fraction digits and drops trailing zeros; before
+    # Python 3.11 fromisoformat takes exactly three or six.
+    match = re.fullmatch(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)?", text)
+    if match is None:
+        return None
+    main, frac, zone = match.groups()
+    zone = "+00:00" if zone in (None, "Z") else zone
     try:
-        return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+        stamp = datetime.fromisoformat(main + zone).timestamp()
     except ValueError:
         return None
+    return stamp + (float(f"0.{frac}") if frac else 0.0)
 
 
 def register(app: typer.Typer, image_app: typer.Typer) -> None:

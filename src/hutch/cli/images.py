@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -47,7 +47,7 @@ def rows_of(images: list[ImageSummary], no_trunc: bool) -> list[dict[str, Any]]:
                     "Names": list(image.names),
                     "Digest": image.digest,
                     "Created": int(image.created),
-                    "CreatedAt": datetime.fromtimestamp(image.created, UTC).isoformat(),
+                    "CreatedAt": datetime.fromtimestamp(image.created, timezone.utc).isoformat(),
                     "CreatedSince": render.human_ago(image.created, now),
                     "Size": render.human_size(image.size),
                     "VirtualSize": image.size,
@@ -72,7 +72,7 @@ def json_of(image: ImageSummary) -> dict[str, Any]:
         "Names": list(image.names) or None,
         "Digest": image.digest,
         "Created": int(image.created),
-        "CreatedAt": datetime.fromtimestamp(image.created, UTC).isoformat(),
+        "CreatedAt": datetime.fromtimestamp(image.created, timezone.utc).isoformat(),
     }
 
 

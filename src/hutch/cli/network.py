@@ -3,7 +3,7 @@ connect, disconnect, exists, reload)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -28,7 +28,7 @@ def json_of(net: NetworkSummary) -> dict[str, Any]:
         "id": net.id,
         "driver": net.driver,
         "network_interface": net.bridge,
-        "created": datetime.fromtimestamp(net.created, UTC).astimezone().isoformat(),
+        "created": datetime.fromtimestamp(net.created, timezone.utc).astimezone().isoformat(),
         "subnets": [
             {"subnet": s.subnet, "gateway": s.gateway}
             | ({"lease_range": {"start_ip": s.ip_range}} if s.ip_range else {})
@@ -73,7 +73,7 @@ def _row(net: NetworkSummary) -> dict[str, Any]:
         "DNSEnabled": net.dns,
         "NetworkInterface": net.bridge,
         "Subnets": ",".join(s.subnet for s in net.subnets),
-        "Created": datetime.fromtimestamp(net.created, UTC).astimezone().isoformat(),
+        "Created": datetime.fromtimestamp(net.created, timezone.utc).astimezone().isoformat(),
     }
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -56,7 +56,7 @@ def row_of(c: ContainerSummary, now: float, no_trunc: bool) -> dict[str, Any]:
         "ImageID": c.image_id,
         "Command": command,
         "CreatedHuman": render.human_ago(c.created, now),
-        "CreatedAt": datetime.fromtimestamp(c.created, UTC).isoformat(),
+        "CreatedAt": datetime.fromtimestamp(c.created, timezone.utc).isoformat(),
         "Created": int(c.created),
         "Status": status_text(c, now),
         "State": c.status,
@@ -77,7 +77,7 @@ def json_of(c: ContainerSummary) -> dict[str, Any]:
         "ImageID": c.image_id,
         "Command": c.command.split(),
         "Created": int(c.created),
-        "CreatedAt": datetime.fromtimestamp(c.created, UTC).isoformat(),
+        "CreatedAt": datetime.fromtimestamp(c.created, timezone.utc).isoformat(),
         "State": c.status,
         "Status": status_text(c, time.time()),
         "Exited": c.status == "exited",

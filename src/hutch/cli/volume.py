@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import UTC, datetime
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -27,7 +27,7 @@ def json_of(volume: VolumeSummary) -> dict[str, Any]:
         "Name": volume.name,
         "Driver": volume.driver,
         "Mountpoint": volume.mountpoint,
-        "CreatedAt": datetime.fromtimestamp(volume.created, UTC).astimezone().isoformat(),
+        "CreatedAt": datetime.fromtimestamp(volume.created, timezone.utc).astimezone().isoformat(),
         "Labels": dict(volume.labels),
         "Scope": "local",
         "Options": dict(volume.options),

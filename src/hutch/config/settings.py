@@ -8,12 +8,12 @@ ones. Environment variables podman users know override the files.
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from hutch.api.errors import InvalidArgument
+from hutch.config import toml
 
 SYSTEM_FILE = Path("/etc/hutch/hutch.toml")
 
@@ -41,10 +41,10 @@ def _merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
 def _load(path: Path) -> dict[str, Any]:
     try:
         with open(path, "rb") as f:
-            return tomllib.load(f)
+            return toml.load(f)
     except FileNotFoundError:
         return {}
-    except tomllib.TOMLDecodeError as exc:
+    except toml.TOMLDecodeError as exc:
         raise InvalidArgument(f"{path}: {exc}") from exc
 
 

@@ -16,7 +16,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime, timezone
 from typing import BinaryIO
 
 from hutch.api.containers import Change, CommitOptions, CommitReport, CopyOptions, ExportOptions
@@ -312,7 +312,7 @@ def _created_by(container: cs.Container) -> str:
 
 
 def _rfc3339(ts: float) -> str:
-    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return datetime.fromtimestamp(ts, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _require_overlay(container: cs.Container, verb: str) -> None:

@@ -7,7 +7,7 @@ import shlex
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime, timezone
 from typing import Any, BinaryIO
 
 from hutch.api.containers import ContainerSummary, ListContainersOptions, LogLine, LogsOptions
@@ -27,7 +27,7 @@ from hutch.util.durations import parse_time
 def _iso(ts: float) -> str:
     if not ts:
         return "0001-01-01T00:00:00Z"
-    return datetime.fromtimestamp(ts, UTC).isoformat().replace("+00:00", "Z")
+    return datetime.fromtimestamp(ts, timezone.utc).isoformat().replace("+00:00", "Z")
 
 
 def summary(container: cs.Container) -> ContainerSummary:
@@ -219,7 +219,7 @@ def parse_log_line(raw: bytes, driver: str = logfile.K8S_FILE) -> LogLine | None
 def log_time(line: LogLine) -> float:
     stamp = line.timestamp.rstrip("Z")
     main, _, frac = stamp.partition(".")
-    base = datetime.strptime(main, "%Y-%m-%dT%H:%M:%S").replace(tzinfo=UTC).timestamp()
+    base = datetime.strptime(main, "%Y-%m-%dT%H:%M:%S").replace(tzinfo=timezone.utc).timestamp()
     return base + (float(f"0.{frac}") if frac else 0.0)
 
 

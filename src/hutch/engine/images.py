@@ -6,7 +6,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime, timezone
 from typing import Any, BinaryIO
 
 from hutch.api.errors import HutchError, InvalidArgument, NoSuchObject
@@ -29,7 +29,7 @@ OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
 
 
 def rfc3339(ts: float) -> str:
-    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return datetime.fromtimestamp(ts, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 class ImageService:
@@ -52,7 +52,7 @@ class ImageService:
         state = self._ctx.enter_session()
         layer = self._ingest(options.source, ignore_chown=state.mode == "single-id")
         platform = host_platform()
-        now = rfc3339(datetime.now(UTC).timestamp())
+        now = rfc3339(datetime.now(timezone.utc).timestamp())
         config = ImageConfig(
             architecture=platform.architecture,
             os=platform.os,

@@ -12,13 +12,13 @@ in name order. A later file replaces the top-level keys it sets, replaces
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from hutch.api.errors import InvalidArgument
+from hutch.config import toml
 from hutch.oci.reference import Reference, has_registry, parse_reference
 
 SYSTEM_FILE = Path("/etc/containers/registries.conf")
@@ -158,10 +158,10 @@ def load(env: Mapping[str, str] | None = None) -> RegistriesConf:
     for path in config_files(os.environ if env is None else env):
         try:
             with open(path, "rb") as f:
-                data = tomllib.load(f)
+                data = toml.load(f)
         except FileNotFoundError:
             continue
-        except (OSError, tomllib.TOMLDecodeError) as exc:
+        except (OSError, toml.TOMLDecodeError) as exc:
             raise InvalidArgument(f"{path}: {exc}") from None
         conf = merge(conf, data, str(path))
     return conf

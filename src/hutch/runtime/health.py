@@ -19,7 +19,7 @@ import signal
 import socket
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime, timezone
 
 from hutch.runtime import exec as rx
 from hutch.runtime.spec import Spec
@@ -60,7 +60,7 @@ def parse_health_cmd(text: str) -> tuple[str, ...] | None:
 
 
 def _iso(ts: float) -> str:
-    return datetime.fromtimestamp(ts, UTC).isoformat().replace("+00:00", "Z")
+    return datetime.fromtimestamp(ts, timezone.utc).isoformat().replace("+00:00", "Z")
 
 
 def record(

@@ -12,7 +12,6 @@ from __future__ import annotations
 import errno
 import io
 import os
-import shutil
 import stat
 import tarfile
 from collections.abc import Iterator
@@ -117,6 +116,10 @@ def _extract_members(stream: BinaryIO, extractor: _Extractor) -> int:
         with tarfile.open(
             fileobj=stream, mode="r|", encoding="utf-8", errors="surrogateescape"
         ) as archive:
+            # Opening reads the first header: offset 0 after it means no member.
+            # Python 3.10's next() would then seek back on the stream and fail.
+            if archive.offset == 0:
+                return 0
             while (member := archive.next()) is not None:
                 extractor.apply(member, archive)
                 # Streaming mode still remembers every member; a layer can
@@ -503,8 +506,7 @@ class _Extractor:
         if not stat.S_ISDIR(info.st_mode):
             os.unlink(name, dir_fd=parent_fd)
             return
-        # rmtree with dir_fd walks by descriptors and never follows symlinks.
-        shutil.rmtree(name, dir_fd=parent_fd)
+        _rmtree_at(name, parent_fd)
         rel = "/".join(parts)
         prefix = rel + "/"
         for key in [k for k in self._dirs if k == rel or k.startswith(prefix)]:
@@ -628,6 +630,25 @@ def _list_dir(path_fd: int) -> list[str]:
         return sorted(os.listdir(fd))
     finally:
         os.close(fd)
+
+
+def _rmtree_at(name: str, parent_fd: int) -> None:
+    """Remove the directory ``name`` under ``parent_fd`` and all it holds.
+
+    Walks by descriptors and never follows a symlink, so that an archive cannot
+    make it remove anything outside the tree (``shutil.rmtree`` takes
+    ``dir_fd`` only from Python 3.11).
+    """
+    for _top, dirs, files, top_fd in os.fwalk(name, topdown=False, dir_fd=parent_fd):
+        for entry in files:
+            os.unlink(entry, dir_fd=top_fd)
+        for entry in dirs:
+            # fwalk lists a symlink to a directory among the directories.
+            try:
+                os.rmdir(entry, dir_fd=top_fd)
+            except NotADirectoryError:
+                os.unlink(entry, dir_fd=top_fd)
+    os.rmdir(name, dir_fd=parent_fd)
 
 
 def _lstat_or_none(name: str, dir_fd: int) -> os.stat_result | None:

@@ -11,11 +11,18 @@ source text, in one ``marshal`` file per interpreter version under the
 user's cache directory.
 
 Keyed by the full source, a cached entry is exactly what ``exec`` of that
-text would have produced, so the classes behave the same. The hook
-replaces ``dataclasses._create_fn``, a private helper, and is installed
-only on the interpreter versions whose helper it reproduces (3.11): on any
-other version nothing changes. A missing, unreadable or corrupt cache file
-only costs the compile, never a failure.
+text would have produced (compiled without inheriting this module's
+``__future__`` flags, as ``exec`` in ``dataclasses`` does), so the classes
+behave the same. The one private fact used: ``dataclasses`` compiles its
+generated text by calling ``exec`` through a global name lookup (3.10 to 3.12
+once per method in ``_create_fn``, 3.13 once per class in ``_FuncBuilder``).
+The hook is a module global ``exec`` in ``dataclasses`` that shadows the
+builtin; should a version stop calling ``exec`` that way, the hook is simply
+never called and every class is compiled as before (only slower). The unit
+test checks on each interpreter that the hook is called. A missing,
+unreadable or corrupt cache file only costs the compile, never a failure.
+Measured (bench, 3.11): importing the engine and the CLI takes 0.11 s with
+the cache and 0.15 s without.
 """
 
 from __future__ import annotations
@@ -30,8 +37,6 @@ from typing import Any
 
 from hutch.util.atomic import write_atomic
 
-# Versions whose dataclasses._create_fn this module reproduces line for line.
-SUPPORTED = ((3, 11),)
 _LIMIT = 4096  # entries; past it the file starts over (old classes pile up)
 
 
@@ -70,7 +75,9 @@ class CodeCache:
             if isinstance(code, CodeType):
                 self.hits += 1
                 return code
-        code = compile(text, "<string>", "exec")
+        # dont_inherit: this module's ``from __future__ import annotations``
+        # must not turn the generated annotations into strings.
+        code = compile(text, "<string>", "exec", dont_inherit=True)
         if not self.closed:
             self.codes[text] = marshal.dumps(code)
             self.added += 1
@@ -122,42 +129,23 @@ def default_path(environ: Mapping[str, str] | None = None, release: str = "") ->
     return os.path.join(base, "hutch", f"dataclass-code-{tag}{suffix}.bin")
 
 
-def make_create_fn(cache: CodeCache) -> Callable[..., Any]:
-    """A ``dataclasses._create_fn`` (3.11) that compiles through ``cache``."""
-    import dataclasses
+def make_exec(cache: CodeCache) -> Callable[..., None]:
+    """An ``exec`` for ``dataclasses`` that compiles source text through ``cache``."""
 
-    missing = dataclasses.MISSING
-
-    def _create_fn(  # same signature and text as the standard library's
-        name: str,
-        args: list[str],
-        body: list[str],
-        *,
+    def cached_exec(
+        source: str | CodeType,
         globals: dict[str, Any] | None = None,
-        locals: dict[str, Any] | None = None,
-        return_type: Any = missing,
-    ) -> Any:
-        if locals is None:
-            locals = {}
-        return_annotation = ""
-        if return_type is not missing:
-            locals["_return_type"] = return_type
-            return_annotation = "->_return_type"
-        joined = ",".join(args)
-        lines = "\n".join(f"  {b}" for b in body)
-        txt = f" def {name}({joined}){return_annotation}:\n{lines}"
-        local_vars = ", ".join(locals.keys())
-        txt = f"def __create_fn__({local_vars}):\n{txt}\n return {name}"
-        ns: dict[str, Any] = {}
-        exec(cache.compile(txt), globals, ns)
-        return ns["__create_fn__"](**locals)
+        locals: Mapping[str, object] | None = None,
+    ) -> None:
+        code = cache.compile(source) if isinstance(source, str) else source
+        exec(code, globals, locals)
 
-    return _create_fn
+    return cached_exec
 
 
 def install(path: str | None = None, release: str = "") -> CodeCache | None:
-    """Route dataclass code through a cache at ``path``; None where unsupported."""
-    if sys.version_info[:2] not in SUPPORTED or os.environ.get("HUTCH_NO_CODE_CACHE"):
+    """Route dataclass code through a cache at ``path``; None when switched off."""
+    if os.environ.get("HUTCH_NO_CODE_CACHE"):
         return None
     path = path or default_path(release=release)
     if path is None:
@@ -165,9 +153,8 @@ def install(path: str | None = None, release: str = "") -> CodeCache | None:
     import atexit
     import dataclasses
 
-    if not callable(getattr(dataclasses, "_create_fn", None)):
-        return None
     cache = CodeCache(path)
-    dataclasses._create_fn = make_create_fn(cache)  # type: ignore[attr-defined]
+    # A global of the module shadows the builtin for the module's own calls.
+    dataclasses.exec = make_exec(cache)  # type: ignore[attr-defined]
     atexit.register(cache.save)
     return cache

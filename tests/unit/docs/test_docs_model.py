@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import typer
-from typer._click.core import Command
 
 from hutch.cli.app import build_app
+from hutch.cli.clicknames import Command
 
 REPO = Path(__file__).resolve().parents[3]
 MAN_DIR = REPO / "man"

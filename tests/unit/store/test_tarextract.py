@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from hutch.api.errors import HostNotReady, HutchError, UnsafeArchive
-from hutch.store.tarextract import ExtractResult, clean_name, extract_layer
+from hutch.store.tarextract import ExtractResult, _rmtree_at, clean_name, extract_layer
 
 CAP_NET_BIND = b"\x01\x00\x00\x02\x00\x04\x00\x00" + b"\x00" * 12  # VFS_CAP v2, cap 10
 
@@ -570,3 +570,22 @@ def test_sparse_members_stay_sparse(dest: Path, tmp_path: Path, fmt: str) -> Non
         f.seek(apparent // 2 - 2)
         assert f.read(10) == b"\0\0middle\0\0"
     assert result.size == apparent
+
+
+def test_replacing_a_directory_removes_it_without_following_symlinks(tmp_path: Path) -> None:
+    # _rmtree_at stands in for shutil.rmtree(dir_fd=), which Python 3.10 lacks.
+    outside = tmp_path / "outside"
+    (outside / "keep").mkdir(parents=True)
+    (outside / "keep" / "file").write_text("x")
+    victim = tmp_path / "root" / "victim"
+    (victim / "sub" / "deeper").mkdir(parents=True)
+    (victim / "sub" / "f").write_text("y")
+    (victim / "link-dir").symlink_to(outside / "keep")
+    (victim / "sub" / "link-file").symlink_to(outside / "keep" / "file")
+    parent_fd = os.open(tmp_path / "root", os.O_PATH | os.O_DIRECTORY)
+    try:
+        _rmtree_at("victim", parent_fd)
+    finally:
+        os.close(parent_fd)
+    assert not victim.exists()
+    assert (outside / "keep" / "file").read_text() == "x"
