@@ -1,0 +1,95 @@
+"""``load_project``: the one entry point of the compose model."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from hutch.compose import discovery
+from hutch.compose.checks import check
+from hutch.compose.finalise import active_services, finalise
+from hutch.compose.load import Loader
+from hutch.compose.locate import Locator
+
+
+@dataclass(frozen=True)
+class ProjectOptions:
+    """The global options of ``compose`` and the process context, made explicit."""
+
+    cwd: str
+    environ: Mapping[str, str]
+    files: tuple[str, ...] = ()
+    project_name: str | None = None
+    project_directory: str | None = None
+    env_files: tuple[str, ...] = ()
+    profiles: tuple[str, ...] = ()
+    interpolate: bool = True
+    services: tuple[str, ...] = ()  # named on the command line: enabled whatever their profiles
+    read_stdin: Callable[[], str] | None = None
+
+
+@dataclass(frozen=True)
+class Project:
+    name: str
+    working_dir: str
+    config_files: tuple[str, ...]
+    model: Mapping[str, Any]  # normalised: what ``compose config`` prints
+    all_profiles: tuple[str, ...]
+    disabled: tuple[str, ...]  # services its profiles leave out
+    environment: Mapping[str, str] = field(repr=False)
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def services(self) -> Mapping[str, Any]:
+        result: Mapping[str, Any] = self.model["services"]
+        return result
+
+
+def load_project(options: ProjectOptions) -> Project:
+    """Find, read, merge, interpolate, validate and normalise; raise ComposeError."""
+    files, warnings = discovery.find_files(options.files, options.cwd, options.environ)
+    project_dir = discovery.project_directory(options.project_directory, files, options.cwd)
+    environ = discovery.environment(options.env_files, project_dir, options.cwd, options.environ)
+    loader = Loader(environ, options.environ, options.interpolate, options.read_stdin)
+    loaded = loader.load_files(files, project_dir)
+    data = loaded.data
+    if "version" in data:
+        warnings.append("the top-level 'version' is obsolete and ignored")
+    name = discovery.project_name(options.project_name, environ, data.get("name"), project_dir)
+    services = data.get("services") or {}
+    profiles = [*options.profiles]
+    if not options.profiles and environ.get("COMPOSE_PROFILES"):
+        profiles = [p for p in environ["COMPOSE_PROFILES"].split(",") if p]
+    enabled = active_services(services, profiles, options.services)
+    where = Locator(loaded.docs)
+    model = finalise(data, name, environ, options.environ, enabled, where)
+    disabled = set(services) - enabled
+    check(model, disabled, where)
+    every_profile = {p for body in services.values() for p in body.get("profiles") or []}
+    return Project(
+        name=name,
+        working_dir=project_dir,
+        config_files=tuple(files),
+        model=model,
+        all_profiles=tuple(sorted(every_profile)),
+        disabled=tuple(sorted(disabled)),
+        environment=environ,
+        warnings=tuple(warnings),
+    )
+
+
+def config_hash(service: Mapping[str, Any]) -> str:
+    """The hash that decides whether ``up`` recreates a service's containers.
+
+    Scale is left out: changing the number of replicas adds or removes
+    containers but does not change the existing ones.
+    """
+    body = {k: v for k, v in service.items() if k not in ("scale", "deploy")}
+    deploy = {k: v for k, v in (service.get("deploy") or {}).items() if k != "replicas"}
+    if deploy:
+        body["deploy"] = deploy
+    text = json.dumps(body, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
