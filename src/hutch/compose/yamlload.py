@@ -166,8 +166,9 @@ class _Builder:
                     line=key_node.start_mark.line + 1,
                     path=path,
                 )
-            self.lines[(*path, key)] = key_node.start_mark.line + 1
-            explicit[key] = self.build(value_node, (*path, key))
+            key_path = (*path, key)
+            self.lines[key_path] = key_node.start_mark.line + 1
+            explicit[key] = self.build(value_node, key_path)
         return {**merged, **explicit}
 
     def _key(self, node: yaml.Node) -> str:
