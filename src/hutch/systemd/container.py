@@ -1,0 +1,208 @@
+"""``.container`` units: a service whose main process is ``hutch run``.
+
+Shape of the service (decided for hutch, documented in hutch-systemd.unit(5)):
+``hutch run`` stays attached and is the service's main process, so systemd
+supervises it directly: it relays the container's output to the journal,
+says READY=1 when the container runs (``--sdnotify=conmon``, hence
+``Type=notify``) and exits with the container's status, so ``Restart=``
+sees a killed container as a failure. ``--cgroups=split`` keeps the
+container in the service's cgroup (``Delegate=yes``), where systemd's stop
+reaches it; ``ExecStop`` removes it with its stop timeout; ``--replace``
+lets a restart take over the name a dead predecessor left behind.
+"""
+
+from __future__ import annotations
+
+from hutch.systemd import keys
+from hutch.systemd.common import (
+    Context,
+    Service,
+    all_words,
+    check_image,
+    check_keys,
+    entry,
+    exec_line,
+    global_and_extra_args,
+    referenced,
+    render,
+    resource_name,
+    table_flags,
+    words,
+)
+from hutch.systemd.model import Generated, QuadletError, Unit
+from hutch.systemd.unitfile import join_words
+
+AUTOUPDATE_LABEL = "io.containers.autoupdate"
+
+
+def convert(unit: Unit, ctx: Context) -> Generated:
+    check_keys(unit, keys.CONTAINER, keys.CONTAINER_SPECIAL, keys.CONTAINER_UNSUPPORTED)
+    svc = Service(unit)
+    name = unit.file.last("Container", "ContainerName") or default_name(unit)
+    image = _image(unit, ctx, svc)
+    global_args, extra = global_and_extra_args(unit)
+    argv = [ctx.binary, *global_args, "run", f"--name={name}", "--replace", "--rm"]
+    if unit.file.last("Container", "CgroupsMode") is None:
+        argv.append("--cgroups=split")
+    argv.append(f"--sdnotify={_sdnotify(unit)}")
+    argv += table_flags(unit, keys.CONTAINER)
+    argv += _user(unit)
+    argv += [f"--env={w}" for w in all_words(unit, "Environment")]
+    argv += [f"--env-file={unit.resolve_path(v)}" for v in _values(unit, "EnvironmentFile")]
+    argv += [f"--label={w}" for w in all_words(unit, "Label")]
+    argv += _autoupdate(unit)
+    argv += _network(unit, ctx, svc)
+    argv += [f"--volume={_volume(unit, ctx, svc, v)}" for v in _entries(unit, "Volume")]
+    argv += [f"--mount={_mount(unit, ctx, svc, v)}" for v in _entries(unit, "Mount")]
+    argv += extra
+    argv.append(image)
+    argv += all_words(unit, "Exec")
+    svc.service += [
+        "Environment=PODMAN_SYSTEMD_UNIT=%n",
+        "KillMode=mixed",
+        "Delegate=yes",
+        "Type=notify",
+        "NotifyAccess=all",
+        "SyslogIdentifier=%N",
+    ]
+    rm = [ctx.binary, *global_args, "rm", "-v", "-f", "-i", name]
+    lines = [
+        exec_line("ExecStart", argv),
+        exec_line("ExecStop", rm),
+        "ExecStopPost=-" + join_words(rm),
+    ]
+    lines += _reload(unit, ctx, name, global_args)
+    return render(svc, ctx, lines)
+
+
+def default_name(unit: Unit) -> str:
+    """podman's default: ``systemd-%N``; a template's instances ``systemd-%p_%i``
+    (``@`` is not allowed in a container name)."""
+    return "systemd-%p_%i" if unit.is_template else "systemd-%N"
+
+
+def _values(unit: Unit, key: str) -> list[str]:
+    return unit.file.values("Container", key)
+
+
+def _entries(unit: Unit, key: str) -> list[tuple[str, str]]:
+    """(value, file:line) of every assignment of a list key, after resets."""
+    out: list[tuple[str, str]] = []
+    for e in unit.file.in_section("Container"):
+        if e.key == key:
+            out = [] if e.value == "" else [*out, (e.value, e.where)]
+    return out
+
+
+def _image(unit: Unit, ctx: Context, svc: Service) -> str:
+    e = entry(unit, "Image")
+    if e is None or not e.value:
+        raise QuadletError(str(unit.path), "no Image key in [Container]")
+    image = e.value
+    if image.endswith((".image", ".build")):
+        suffix = ".image" if image.endswith(".image") else ".build"
+        target = referenced(ctx, unit, e, image, suffix)
+        svc.requires.append(target.service_name())
+        resolved = resource_name(target)
+        if not resolved:
+            raise QuadletError(e.where, f"Image={image}: {image} names no image")
+        return resolved
+    check_image(e, image)
+    return image
+
+
+def _sdnotify(unit: Unit) -> str:
+    e = entry(unit, "Notify")
+    if e is None or e.value == "" or (keys.is_boolean(e.value) and not keys.is_true(e.value)):
+        return "conmon"
+    # The container's own READY=1 (Notify=true, healthy) needs the notify
+    # socket passed into it: not there yet, so the unit is refused.
+    raise QuadletError(e.where, f"Notify={e.value} is not supported by hutch yet")
+
+
+def _user(unit: Unit) -> list[str]:
+    user = unit.file.last("Container", "User")
+    group = unit.file.last("Container", "Group")
+    if group and not user:
+        e = entry(unit, "Group")
+        assert e is not None
+        raise QuadletError(e.where, "Group= needs User= (hutch run --user USER:GROUP)")
+    if not user:
+        return []
+    return [f"--user={user}:{group}" if group else f"--user={user}"]
+
+
+def _autoupdate(unit: Unit) -> list[str]:
+    e = entry(unit, "AutoUpdate")
+    if e is None or not e.value:
+        return []
+    if e.value not in ("registry", "local"):
+        raise QuadletError(e.where, f"AutoUpdate={e.value}: expected registry or local")
+    return [f"--label={AUTOUPDATE_LABEL}={e.value}"]
+
+
+def _network(unit: Unit, ctx: Context, svc: Service) -> list[str]:
+    names = []
+    for e in unit.file.in_section("Container"):
+        if e.key != "Network":
+            continue
+        if e.value == "":
+            names = []
+            continue
+        value = e.value
+        if value.endswith(".network"):
+            target = referenced(ctx, unit, e, value, ".network")
+            svc.requires.append(target.service_name())
+            value = resource_name(target)
+        names.append(value)
+    return [f"--network={','.join(names)}"] if names else []
+
+
+def _volume(unit: Unit, ctx: Context, svc: Service, item: tuple[str, str]) -> str:
+    value, where = item
+    source, sep, rest = value.partition(":")
+    if not sep:
+        return value  # an anonymous volume: a container path only
+    if source.endswith(".volume"):
+        source = _volume_unit(unit, ctx, svc, source, where, value)
+    elif source.startswith("."):
+        source = unit.resolve_path(source)
+    return f"{source}:{rest}"
+
+
+def _volume_unit(
+    unit: Unit, ctx: Context, svc: Service, name: str, where: str, value: str
+) -> str:
+    target = ctx.units.get(name)
+    if target is None or target.suffix != ".volume":
+        raise QuadletError(where, f"{value}: there is no volume unit {name}")
+    svc.requires.append(target.service_name())
+    return resource_name(target)
+
+
+def _mount(unit: Unit, ctx: Context, svc: Service, item: tuple[str, str]) -> str:
+    value, where = item
+    fields = []
+    for field in value.split(","):
+        key, sep, val = field.partition("=")
+        if sep and key in ("source", "src"):
+            if val.endswith(".volume"):
+                val = _volume_unit(unit, ctx, svc, val, where, value)
+            elif val.startswith("."):
+                val = unit.resolve_path(val)
+        fields.append(f"{key}{sep}{val}")
+    return ",".join(fields)
+
+
+def _reload(unit: Unit, ctx: Context, name: str, global_args: list[str]) -> list[str]:
+    cmd = entry(unit, "ReloadCmd")
+    signal = entry(unit, "ReloadSignal")
+    if cmd is not None and signal is not None and cmd.value and signal.value:
+        raise QuadletError(signal.where, "ReloadCmd= and ReloadSignal= exclude each other")
+    if cmd is not None and cmd.value:
+        argv = [ctx.binary, *global_args, "exec", name, *words(unit, cmd)]
+        return [exec_line("ExecReload", argv)]
+    if signal is not None and signal.value:
+        argv = [ctx.binary, *global_args, "kill", f"--signal={signal.value}", name]
+        return [exec_line("ExecReload", argv)]
+    return []
