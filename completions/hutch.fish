@@ -6,7 +6,7 @@
 function __hutch_subcommands
     switch "$argv[1]"
         case ''
-            printf '%s\n' images import rmi pull push tag untag history save load login logout run create start stop restart kill rm wait ps logs inspect rename events cp diff commit export exec attach top pause unpause update stats build port info unshare version manifest healthcheck volume network container image system buildx
+            printf '%s\n' images import rmi pull push tag untag history save load login logout run create start stop restart kill rm wait ps logs inspect rename events cp diff commit export exec attach top pause unpause update stats build port info unshare version manifest healthcheck volume network quadlet container image system buildx
         case 'manifest'
             printf '%s\n' inspect
         case 'healthcheck'
@@ -15,6 +15,8 @@ function __hutch_subcommands
             printf '%s\n' create ls inspect rm prune exists export import
         case 'network'
             printf '%s\n' create ls inspect rm prune connect disconnect exists reload
+        case 'quadlet'
+            printf '%s\n' install list print rm
         case 'container'
             printf '%s\n' run create start stop restart kill rm wait ls logs inspect rename exists prune cp diff commit export exec attach top pause unpause update stats port
         case 'image'
@@ -115,6 +117,8 @@ function __hutch_value_options
             printf '%s\n' --filter
         case 'network connect'
             printf '%s\n' --ip --ip6 --alias
+        case 'quadlet list'
+            printf '%s\n' --format
         case 'container run'
             printf '%s\n' --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --restart --label -l --stop-signal --stop-timeout --cidfile --tz --publish -p --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt
         case 'container create'
@@ -279,6 +283,7 @@ complete -c hutch -n "__hutch_at ''" -a manifest -d 'Inspect manifests and manif
 complete -c hutch -n "__hutch_at ''" -a healthcheck -d 'Manage health checks of containers'
 complete -c hutch -n "__hutch_at ''" -a volume -d 'Manage volumes'
 complete -c hutch -n "__hutch_at ''" -a network -d 'Manage networks'
+complete -c hutch -n "__hutch_at ''" -a quadlet -d 'Manage Quadlet files (containers as systemd user services)'
 complete -c hutch -n "__hutch_at ''" -a container -d 'Manage containers'
 complete -c hutch -n "__hutch_at ''" -a image -d 'Manage images'
 complete -c hutch -n "__hutch_at ''" -a system -d 'Manage hutch itself'
@@ -925,6 +930,34 @@ complete -c hutch -n "__hutch_arg 'network exists' 1" -f
 complete -c hutch -n "__hutch_at 'network reload'" -l all -s a -d 'All containers'
 complete -c hutch -n "__hutch_at 'network reload'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'network reload' 1+" -F
+
+# hutch quadlet
+complete -c hutch -n "__hutch_at 'quadlet'" -a install -d 'Install Quadlet files into ~/.config/containers/systemd'
+complete -c hutch -n "__hutch_at 'quadlet'" -a list -d 'List the installed Quadlet files and the services they become'
+complete -c hutch -n "__hutch_at 'quadlet'" -a print -d 'Print the contents of an installed Quadlet file'
+complete -c hutch -n "__hutch_at 'quadlet'" -a rm -d 'Remove installed Quadlet files (the services go at the next daemon-reload)'
+complete -c hutch -n "__hutch_at 'quadlet'" -l help -d 'Show the help and exit'
+
+# hutch quadlet install
+complete -c hutch -n "__hutch_at 'quadlet install'" -l replace -d 'Overwrite files already installed'
+complete -c hutch -n "__hutch_at 'quadlet install'" -l reload-systemd -l no-reload-systemd -d 'Run systemctl --user daemon-reload afterwards (default true)'
+complete -c hutch -n "__hutch_at 'quadlet install'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'quadlet install' 1+" -F
+
+# hutch quadlet list
+complete -c hutch -n "__hutch_at 'quadlet list'" -l format -x -a 'json' -d 'json, or a Go template per file'
+complete -c hutch -n "__hutch_at 'quadlet list'" -l noheading -s n -d 'Do not print the header row'
+complete -c hutch -n "__hutch_at 'quadlet list'" -l help -d 'Show the help and exit'
+
+# hutch quadlet print
+complete -c hutch -n "__hutch_at 'quadlet print'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'quadlet print' 1" -f
+
+# hutch quadlet rm
+complete -c hutch -n "__hutch_at 'quadlet rm'" -l ignore -s i -d 'Ignore names that are not installed'
+complete -c hutch -n "__hutch_at 'quadlet rm'" -l reload-systemd -l no-reload-systemd -d 'Run systemctl --user daemon-reload afterwards (default true)'
+complete -c hutch -n "__hutch_at 'quadlet rm'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'quadlet rm' 1+" -F
 
 # hutch container
 complete -c hutch -n "__hutch_at 'container'" -a run -d 'Run a command in a new container'

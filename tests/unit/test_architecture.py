@@ -73,6 +73,9 @@ LOW_LAYER_API = {"hutch.api.errors"}
 # cli builds the engine lazily in exactly one place.
 CLI_ENGINE_FACTORY = "hutch.cli.state"
 CLI_ENGINE_IMPORTS = ("hutch.engine.engine", "hutch.config.")
+# The layer-5 front ends a verb module may call (``hutch quadlet``, ``generate
+# systemd``), lazily: pure text tools that need neither the engine nor the store.
+CLI_FRONT_ENDS = {"systemd"}
 
 
 @dataclass(frozen=True)
@@ -162,6 +165,8 @@ def violation(imp: Import) -> str | None:
         and imp.imported.startswith(CLI_ENGINE_IMPORTS)
     ):
         return None if imp.lazy else _describe(imp, "the engine must be imported lazily")
+    if src == "cli" and dst in CLI_FRONT_ENDS:
+        return None if imp.lazy else _describe(imp, "a front end must be imported lazily")
     if dst not in ALLOWED[src]:
         return _describe(imp, "not allowed by the table")
     if LAYERS[src] in (1, 2) and dst == "api" and imp.imported not in LOW_LAYER_API:

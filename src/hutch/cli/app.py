@@ -72,6 +72,7 @@ MODULES: dict[str, tuple[str, ...]] = {
     "info": ("app", "system"),
     "unshare": ("app",),
     "system": ("system",),
+    "quadlet": ("app",),
 }
 
 # A top-level verb → the one module that registers it. ``hutch ps`` imports
@@ -106,6 +107,7 @@ VERBS: dict[str, str] = {
     "ps": "ps",
     "pull": "pull",
     "push": "push",
+    "quadlet": "quadlet",
     "rename": "container_admin",
     "restart": "stop",
     "rm": "rm",

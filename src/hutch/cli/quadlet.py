@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from hutch.api.errors import InvalidArgument, NotFound
+from hutch.api.errors import InvalidArgument, NoSuchObject
 from hutch.cli import render
 
 CONTEXT = {"help_option_names": ["--help"]}
@@ -89,7 +89,8 @@ def register(app: typer.Typer) -> None:
             print(render.render_template(fmt, rows, HEADERS), end="")
             return
         out = render.table(
-            list(HEADERS.values()), [[r["Name"], r["UnitName"], r["Path"], r["Status"]] for r in rows]
+            list(HEADERS.values()),
+            [[r["Name"], r["UnitName"], r["Path"], r["Status"]] for r in rows],
         )
         if noheading:
             out = "".join(out.splitlines(keepends=True)[1:])
@@ -105,7 +106,7 @@ def register(app: typer.Typer) -> None:
         try:
             item = find(name, os.environ, os.getuid())
         except QuadletFileError as exc:
-            raise NotFound(str(exc)) from None
+            raise NoSuchObject(str(exc)) from None
         with open(item.path, encoding="utf-8") as f:
             print(f.read(), end="")
 
@@ -123,7 +124,7 @@ def register(app: typer.Typer) -> None:
         try:
             done = remove(names, os.environ, os.getuid(), ignore)
         except QuadletFileError as exc:
-            raise NotFound(str(exc)) from None
+            raise NoSuchObject(str(exc)) from None
         for name in done:
             print(name)
         _reload(reload_systemd)

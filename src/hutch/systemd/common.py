@@ -113,9 +113,7 @@ def resource_name(target: Unit) -> str:
     if target.suffix == ".network":
         return target.file.last(section, "NetworkName") or f"systemd-{target.stem}"
     if target.suffix == ".image":
-        return (
-            target.file.last(section, "ImageTag") or target.file.last(section, "Image") or ""
-        )
+        return target.file.last(section, "ImageTag") or target.file.last(section, "Image") or ""
     if target.suffix == ".build":
         tags = target.file.values(section, "ImageTag")
         return tags[0] if tags else ""

@@ -142,7 +142,7 @@ def _autoupdate(unit: Unit) -> list[str]:
 
 
 def _network(unit: Unit, ctx: Context, svc: Service) -> list[str]:
-    names = []
+    names: list[str] = []
     for e in unit.file.in_section("Container"):
         if e.key != "Network":
             continue
@@ -170,9 +170,7 @@ def _volume(unit: Unit, ctx: Context, svc: Service, item: tuple[str, str]) -> st
     return f"{source}:{rest}"
 
 
-def _volume_unit(
-    unit: Unit, ctx: Context, svc: Service, name: str, where: str, value: str
-) -> str:
+def _volume_unit(unit: Unit, ctx: Context, svc: Service, name: str, where: str, value: str) -> str:
     target = ctx.units.get(name)
     if target is None or target.suffix != ".volume":
         raise QuadletError(where, f"{value}: there is no volume unit {name}")

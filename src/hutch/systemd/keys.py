@@ -145,7 +145,9 @@ NETWORK: dict[str, Flag] = {
     "Options": Flag("--opt", "many"),
     "Subnet": Flag("--subnet", "many"),
 }
-NETWORK_SPECIAL = frozenset({"NetworkName", "NetworkDeleteOnStop", "GlobalArgs", "PodmanArgs", "ServiceName"})
+NETWORK_SPECIAL = frozenset(
+    {"NetworkName", "NetworkDeleteOnStop", "GlobalArgs", "PodmanArgs", "ServiceName"}
+)
 NETWORK_UNSUPPORTED = frozenset({"ContainersConfModule", "DNS", "InterfaceName", "IPAMDriver"})
 
 IMAGE: dict[str, Flag] = {
@@ -214,4 +216,17 @@ def is_true(value: str) -> bool:
 
 
 def is_boolean(value: str) -> bool:
-    return value.strip().lower() in ("1", "yes", "y", "true", "t", "on", "0", "no", "n", "false", "f", "off")
+    return value.strip().lower() in (
+        "1",
+        "yes",
+        "y",
+        "true",
+        "t",
+        "on",
+        "0",
+        "no",
+        "n",
+        "false",
+        "f",
+        "off",
+    )

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from hutch.systemd.model import SECTIONS, Unit
+from hutch.systemd.model import Unit
 from hutch.systemd.sources import SUFFIXES, find_units, search_dirs
 from hutch.systemd.unitfile import UnitFile
 
@@ -64,7 +64,9 @@ def install(paths: list[str], env: Mapping[str, str], replace: bool) -> list[Pat
         for f in files:
             dest = target / f.name
             if dest.exists() and not replace:
-                raise QuadletFileError(f"a Quadlet file {f.name} is already installed: use --replace")
+                raise QuadletFileError(
+                    f"a Quadlet file {f.name} is already installed: use --replace"
+                )
             plan.append((f, dest))
     target.mkdir(parents=True, exist_ok=True)
     for source, dest in plan:
@@ -79,7 +81,9 @@ def installed(env: Mapping[str, str], uid: int, with_status: bool) -> list[Insta
         unit = Unit(source.name, source.path, _service_file(source.path))
         service = unit.service_name()
         out.append(
-            Installed(source.name, service, str(source.path), _status(service) if with_status else "")
+            Installed(
+                source.name, service, str(source.path), _status(service) if with_status else ""
+            )
         )
     return out
 
@@ -114,10 +118,6 @@ def remove(names: list[str], env: Mapping[str, str], uid: int, ignore: bool) -> 
     for item in found:
         Path(item.path).unlink(missing_ok=True)
     return [item.name for item in found]
-
-
-def section_of(name: str) -> str:
-    return SECTIONS[os.path.splitext(name)[1]]
 
 
 def reload_systemd() -> str | None:

@@ -10,12 +10,16 @@ keeps warnings off the kernel log, ``-version``.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-USAGE = "usage: hutch-quadlet [-dryrun] [-user] [-v] [-no-kmsg-log] [-version] OUTPUT_DIR [EARLY_DIR] [LATE_DIR]"
+USAGE = (
+    "usage: hutch-quadlet [-dryrun] [-user] [-v] [-no-kmsg-log] [-version] "
+    "OUTPUT_DIR [EARLY_DIR] [LATE_DIR]"
+)
 
 
 @dataclass(frozen=True)
@@ -120,10 +124,9 @@ class _Log:
     def _emit(self, level: int, message: str) -> None:
         print(f"hutch-quadlet: {message}", file=sys.stderr)
         if self._kmsg is not None:
-            try:
-                os.write(self._kmsg, f"<{level}>hutch-quadlet[{os.getpid()}]: {message}\n".encode())
-            except OSError:
-                pass
+            line = f"<{level}>hutch-quadlet[{os.getpid()}]: {message}\n"
+            with contextlib.suppress(OSError):
+                os.write(self._kmsg, line.encode())
 
 
 if __name__ == "__main__":

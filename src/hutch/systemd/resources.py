@@ -71,7 +71,9 @@ def build(unit: Unit, ctx: Context) -> Generated:
     flags = table_flags(unit, keys.BUILD)
     file = unit.file.last("Build", "File")
     if file:
-        flags = [f"--file={unit.resolve_path(file)}" if f.startswith("--file=") else f for f in flags]
+        flags = [
+            f"--file={unit.resolve_path(file)}" if f.startswith("--file=") else f for f in flags
+        ]
     context, workdir = _build_context(unit, file)
     svc = Service(unit, service=list(ONESHOT))
     if workdir and unit.file.last("Service", "WorkingDirectory") is None:

@@ -203,6 +203,8 @@ def _escape(value: str, i: int) -> tuple[str, int]:
     c = value[i]
     if c in _SIMPLE_ESCAPES:
         return _SIMPLE_ESCAPES[c], i + 1
+    if c.isspace():
+        return c, i + 1  # an escaped separator (Exec lines take "a\\ b" as one word)
     widths = {"x": 2, "u": 4, "U": 8}
     if c in widths:
         digits = value[i + 1 : i + 1 + widths[c]]
