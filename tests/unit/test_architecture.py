@@ -59,7 +59,7 @@ ALLOWED: dict[str, set[str]] = {
     "kube": {"api"},
     "systemd": {"api"},
     "engine": {p for p, layer in LAYERS.items() if layer < 4},
-    "build": {"api", "oci", "store", "runtime"},
+    "build": {"api", "oci", "store", "runtime", "util"},
     # Layers 1 and 2 may use api's errors only (InvalidArgument for bad input):
     # the rest of api is the engine's contract with its callers, not theirs.
     **{p: {"oci", "linux", "config", "util", "api"} for p in LAYER_2},

@@ -25,7 +25,7 @@ from types import FrameType
 
 from hutch.build.host import BuildHost
 from hutch.runtime import attachproto as ap
-from hutch.runtime import spawn
+from hutch.runtime import etcfiles, spawn
 from hutch.runtime import state as st
 from hutch.runtime.spec import (
     DEFAULT_MASKED_PATHS,
@@ -37,8 +37,8 @@ from hutch.runtime.spec import (
     Spec,
     User,
 )
+from hutch.util.fdio import write_all
 
-ETC_FILES = ("hostname", "hosts", "resolv.conf")
 _STANDARD_TARGETS = ("/proc", "/sys", "/dev", "/etc/hostname", "/etc/hosts", "/etc/resolv.conf")
 _FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
@@ -57,23 +57,12 @@ class RunRequest:
 
 
 def write_etc_files(directory: Path, hostname: str, network: str) -> tuple[tuple[str, str], ...]:
-    directory.mkdir(parents=True, exist_ok=True)
-    (directory / "hostname").write_text(hostname + "\n")
-    hosts = (
-        "127.0.0.1\tlocalhost localhost.localdomain localhost4 localhost4.localdomain4\n"
-        "::1\tlocalhost localhost.localdomain localhost6 localhost6.localdomain6\n"
-    )
-    if network == "host":
-        with contextlib.suppress(OSError):
-            hosts = Path("/etc/hosts").read_text()
+    """A step's /etc files: the host's names on the host's network, localhost on none."""
+    hosts = etcfiles.host_hosts() if network == "host" else etcfiles.LOCALHOST
     hosts += f"127.0.1.1\t{hostname}\n"
-    (directory / "hosts").write_text(hosts)
-    try:
-        resolv = Path("/etc/resolv.conf").read_text()
-    except OSError:
-        resolv = ""
-    (directory / "resolv.conf").write_text(resolv)
-    return tuple((f"/etc/{name}", str(directory / name)) for name in ETC_FILES)
+    return etcfiles.write_etc_files(
+        directory, hostname, hosts, etcfiles.host_file("/etc/resolv.conf")
+    )
 
 
 def build_spec(request: RunRequest, capabilities: tuple[str, ...]) -> Spec:
@@ -151,20 +140,11 @@ def _pump(conn: socket.socket, out_fd: int, err_fd: int) -> int | None:
             return None
         for kind, payload in reader.feed(data):
             if kind == ap.STDOUT:
-                _write_all(out_fd, payload)
+                write_all(out_fd, payload)
             elif kind == ap.STDERR:
-                _write_all(err_fd, payload)
+                write_all(err_fd, payload)
             elif kind == ap.EXIT:
                 return int(payload)
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        try:
-            view = view[os.write(fd, view) :]
-        except InterruptedError:
-            continue
 
 
 def mount_targets(request_mounts: Sequence[Mount], network: str) -> tuple[str, ...]:

@@ -23,6 +23,7 @@ from hutch.build.ignore import IgnoreMatcher, find_ignore_file
 from hutch.build.instructions import Containerfile
 from hutch.build.stepstate import BuildRequest, Progress
 from hutch.engine.context import EngineContext
+from hutch.engine.environment import assign
 from hutch.engine.resolve import find_image
 from hutch.oci.image import ImageConfig
 from hutch.oci.platform import host_platform
@@ -256,13 +257,7 @@ def _key_value(item: str, flag: str) -> tuple[str, str]:
 def _build_args(items: Sequence[str]) -> dict[str, str]:
     out: dict[str, str] = {}
     for item in items:
-        key, sep, value = item.partition("=")
-        if not key:
-            raise InvalidArgument(f"invalid --build-arg {item!r}: expected KEY=VALUE")
-        if sep:
-            out[key] = value
-        elif key in os.environ:
-            out[key] = os.environ[key]
+        assign(out, item, f"invalid --build-arg {item!r}: expected KEY=VALUE")
     return out
 
 

@@ -16,7 +16,7 @@ from hutch.api.containers import ExecOptions
 from hutch.api.errors import CannotInvoke, CommandNotFound, Conflict, HutchError, InvalidArgument
 from hutch.engine import container_state as cs
 from hutch.engine.context import EngineContext
-from hutch.engine.specbuild import _apply_env, _read_env_file
+from hutch.engine.environment import merge_environment
 from hutch.runtime import exec as rx
 from hutch.runtime import exec_sessions
 from hutch.runtime import state as st
@@ -27,18 +27,7 @@ from hutch.runtime.spec_io import spec_from_json
 
 def exec_environment(base: tuple[str, ...], options: ExecOptions) -> tuple[str, ...]:
     """The container's environment < env files < ``-e`` flags."""
-    env: dict[str, str] = {}
-    for item in base:
-        key, _, value = item.partition("=")
-        env[key] = value
-    if options.tty:
-        env.setdefault("TERM", "xterm")
-    for path in options.env_files:
-        for item in _read_env_file(path):
-            _apply_env(env, item)
-    for item in options.env:
-        _apply_env(env, item)
-    return tuple(f"{k}={v}" for k, v in env.items())
+    return merge_environment(base, tty=options.tty, env_files=options.env_files, env=options.env)
 
 
 def running_container(ctx: EngineContext, name: str, verb: str) -> cs.Container:

@@ -135,9 +135,13 @@ def save(ctx: EngineContext, names: Sequence[str], output: str, fmt: str) -> Non
     if not names:
         raise InvalidArgument("save: name at least one image")
     items = _items(ctx, names)
-    if fmt in ("oci-dir", "docker-dir") and len(items) > 1 and fmt == "docker-dir":
+    if fmt == "docker-dir" and len(items) > 1:
         raise InvalidArgument("save: --format docker-dir holds one image")
-    target = Path(output)
+    _write(ctx, Path(output), fmt, items)
+
+
+def _write(ctx: EngineContext, target: Path, fmt: str, items: Sequence[_Item]) -> None:
+    """Write ``items`` in ``fmt``; an archive appears whole (a temp name, then rename)."""
     archive = fmt in ("docker-archive", "oci-archive")
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp") if archive else target
     sink = _Sink(tmp, archive)
@@ -239,26 +243,7 @@ def write_transport(
     }.get(transport)
     if fmt is None:
         raise InvalidArgument(f"{destination}: unknown transport {transport!r}")
-    target = Path(path)
-    archive = fmt in ("docker-archive", "oci-archive")
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp") if archive else target
-    sink = _Sink(tmp, archive)
-    item = _Item(image, name or _full_name(image, source_name))
-    try:
-        if fmt == "docker-archive":
-            _write_docker_archive(ctx, sink, [item])
-        elif fmt == "docker-dir":
-            _write_dir(ctx, sink, item)
-        else:
-            _write_oci_layout(ctx, sink, [item])
-        sink.close()
-        if archive:
-            os.replace(tmp, target)
-    except BaseException:
-        sink.close()
-        if archive:
-            tmp.unlink(missing_ok=True)
-        raise
+    _write(ctx, Path(path), fmt, [_Item(image, name or _full_name(image, source_name))])
     return PushReport(destination, str(sha256_of(image.manifest_raw)))
 
 

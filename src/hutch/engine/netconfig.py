@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import ipaddress
 import socket
 from dataclasses import replace
@@ -14,15 +13,13 @@ from hutch.config.settings import Settings
 from hutch.engine import ports
 from hutch.net.backend import choose_backend, pasta_loses_loopback_udp
 from hutch.oci.image import ImageConfig
+from hutch.runtime import etcfiles
+from hutch.runtime.etcfiles import LOCALHOST, host_file, host_hosts
 from hutch.runtime.spec_network import PRIVATE_GATEWAY, NetworkSpec, PortMapping
 from hutch.util.ids import valid_name
 
 MODES = ("none", "host", "private")
 HOST_ALIASES = "host.containers.internal host.docker.internal"
-_LOCALHOST = (
-    "127.0.0.1\tlocalhost localhost.localdomain localhost4 localhost4.localdomain4\n"
-    "::1\tlocalhost localhost.localdomain localhost6 localhost6.localdomain6\n"
-)
 
 
 def resolve_mode(options: RunOptions, settings: Settings) -> RunOptions:
@@ -150,21 +147,18 @@ def _mappings(options: RunOptions, image: ImageConfig) -> list[PortMapping]:
 
 def hosts_text(options: RunOptions, net: NetworkSpec, hostname: str, name: str) -> str:
     if net.mode == "host":
-        text = ""
-        with contextlib.suppress(OSError):
-            text = Path("/etc/hosts").read_text()
-        text += f"127.0.1.1\t{socket.gethostname()}\n"
+        text = host_hosts() + f"127.0.1.1\t{socket.gethostname()}\n"
     elif net.mode == "private":
-        text = _LOCALHOST + f"{net.address}\t{hostname} {name}\n"
+        text = LOCALHOST + f"{net.address}\t{hostname} {name}\n"
         text += f"{net.gateway}\t{HOST_ALIASES}\n"
     elif net.mode == "bridge" and net.attachments:
         # the rootless namespace's slirp4netns leads 10.0.2.2 to the host's loopback
-        text = _LOCALHOST + f"{net.attachments[0].address}\t{hostname} {name}\n"
+        text = LOCALHOST + f"{net.attachments[0].address}\t{hostname} {name}\n"
         if net.attachments[0].address6:
             text += f"{net.attachments[0].address6}\t{hostname} {name}\n"
         text += f"{PRIVATE_GATEWAY}\t{HOST_ALIASES}\n"
     else:
-        text = _LOCALHOST + f"127.0.1.1\t{hostname} {name}\n"
+        text = LOCALHOST + f"127.0.1.1\t{hostname} {name}\n"
     for item in options.net.add_hosts:
         host, ip = _parse_add_host(item)
         if ip == "host-gateway":
@@ -212,15 +206,6 @@ def write_etc_files(
     directory: Path, options: RunOptions, net: NetworkSpec, hostname: str, name: str
 ) -> tuple[tuple[str, str], ...]:
     """hostname, hosts (unless --no-hosts) and resolv.conf, as bind-mount sources."""
-    directory.mkdir(parents=True, exist_ok=True)
-    (directory / "hostname").write_text(hostname + "\n")
-    try:
-        host_resolv = Path("/etc/resolv.conf").read_text()
-    except OSError:
-        host_resolv = ""
-    (directory / "resolv.conf").write_text(resolv_text(options, net, host_resolv))
-    names = ["hostname", "resolv.conf"]
-    if not options.net.no_hosts:
-        (directory / "hosts").write_text(hosts_text(options, net, hostname, name))
-        names.insert(1, "hosts")
-    return tuple((f"/etc/{f}", str(directory / f)) for f in names)
+    hosts = None if options.net.no_hosts else hosts_text(options, net, hostname, name)
+    resolv = resolv_text(options, net, host_file("/etc/resolv.conf"))
+    return etcfiles.write_etc_files(directory, hostname, hosts, resolv)

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import socket
-from pathlib import Path
 
 from hutch.api.container_config import RunOptions
 from hutch.api.errors import InvalidArgument
 from hutch.engine import netconfig, security
+from hutch.engine.environment import merge_environment
 from hutch.engine.specbuild_lifecycle import lifecycle_spec
 from hutch.linux.caps import DEFAULT_CAPABILITIES
 from hutch.oci.image import ImageConfig
@@ -53,43 +50,12 @@ def _parse_entrypoint(text: str) -> tuple[str, ...]:
 
 def environment(options: RunOptions, image: ImageConfig, hostname: str) -> tuple[str, ...]:
     """Image env < env files < -e flags; ``-e NAME`` copies the host's value."""
-    env: dict[str, str] = {}
-    for item in image.config.env:
-        key, _, value = item.partition("=")
-        env[key] = value
-    env["container"] = "hutch"
-    env["HOSTNAME"] = hostname
-    if options.tty:
-        env.setdefault("TERM", "xterm")
-    for path in options.env_files:
-        for item in _read_env_file(path):
-            _apply_env(env, item)
-    for item in options.env:
-        _apply_env(env, item)
-    return tuple(f"{k}={v}" for k, v in env.items())
-
-
-def _apply_env(env: dict[str, str], item: str) -> None:
-    key, sep, value = item.partition("=")
-    if not key:
-        raise InvalidArgument(f"invalid environment variable {item!r}: empty name")
-    if sep:
-        env[key] = value
-    elif key in os.environ:
-        env[key] = os.environ[key]
-
-
-def _read_env_file(path: str) -> list[str]:
-    try:
-        text = Path(path).read_text()
-    except OSError as exc:
-        raise InvalidArgument(f"--env-file {path}: {exc.strerror}") from exc
-    items = []
-    for line in text.splitlines():
-        line = line.strip()
-        if line and not line.startswith("#"):
-            items.append(line)
-    return items
+    return merge_environment(
+        (*image.config.env, "container=hutch", f"HOSTNAME={hostname}"),
+        tty=options.tty,
+        env_files=options.env_files,
+        env=options.env,
+    )
 
 
 def validate_network(mode: str) -> None:
@@ -99,40 +65,6 @@ def validate_network(mode: str) -> None:
         raise InvalidArgument(
             f"invalid --network {mode!r}: this version supports {', '.join(NETWORK_MODES)}"
         )
-
-
-def write_etc_files(
-    dirs: ContainerDirs,
-    hostname: str,
-    name: str,
-    network: str,
-    options: RunOptions | None = None,
-    net: NetworkSpec | None = None,
-) -> tuple[tuple[str, str], ...]:
-    """hostname, hosts and resolv.conf for the container, as bind-mount sources."""
-    if options is not None and net is not None:
-        return netconfig.write_etc_files(dirs.userdata, options, net, hostname, name)
-    dirs.userdata.mkdir(parents=True, exist_ok=True)
-    (dirs.userdata / "hostname").write_text(hostname + "\n")
-    hosts = (
-        "127.0.0.1\tlocalhost localhost.localdomain localhost4 localhost4.localdomain4\n"
-        "::1\tlocalhost localhost.localdomain localhost6 localhost6.localdomain6\n"
-    )
-    if network == "host":
-        with contextlib.suppress(OSError):
-            hosts = Path("/etc/hosts").read_text()
-        hosts += f"127.0.1.1\t{socket.gethostname()}\n"
-    else:
-        hosts += f"127.0.1.1\t{hostname} {name}\n"
-    (dirs.userdata / "hosts").write_text(hosts)
-    try:
-        resolv = Path("/etc/resolv.conf").read_text()
-    except OSError:
-        resolv = ""
-    (dirs.userdata / "resolv.conf").write_text(resolv)
-    return tuple(
-        (f"/etc/{f}", str(dirs.userdata / f)) for f in ("hostname", "hosts", "resolv.conf")
-    )
 
 
 def build_spec(
@@ -177,7 +109,7 @@ def build_spec(
         masked_paths=secure.masked_paths,
         readonly_paths=secure.readonly_paths,
         security=secure.spec,
-        etc_files=write_etc_files(dirs, hostname, name, options.network, options, net),
+        etc_files=netconfig.write_etc_files(dirs.userdata, options, net, hostname, name),
         network=net,
         lifecycle=lifecycle_spec(options.lifecycle, image.config.healthcheck),
     )

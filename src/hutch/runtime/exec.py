@@ -37,6 +37,7 @@ from hutch.runtime import container as ctr
 from hutch.runtime import security
 from hutch.runtime.spec import Spec
 from hutch.runtime.users import resolve_user
+from hutch.util.fdio import write_all
 
 # user first: a container with its own user namespace (--userns) owns the
 # others, and joining them needs CAP_SYS_ADMIN there.
@@ -307,23 +308,12 @@ def _pump_terminal(master: int, in_fd: int | None) -> None:
                 raise
             if not data:
                 return
-            _write_all(1, data)
+            write_all(1, data)
         if in_fd is not None and in_fd in ready:
             data = os.read(in_fd, 65536)
             if data:
-                _write_all(master, data)
+                write_all(master, data)
             else:
-                _write_all(master, b"\x04")  # end of input: the terminal's EOF character
+                write_all(master, b"\x04")  # end of input: the terminal's EOF character
                 readers.remove(in_fd)
                 in_fd = None
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        try:
-            view = view[os.write(fd, view) :]
-        except InterruptedError:
-            continue
-        except BlockingIOError:
-            select.select([], [fd], [])

@@ -21,6 +21,7 @@ from types import FrameType
 
 from hutch.runtime import attachproto as ap
 from hutch.runtime.detachkeys import DetachMatcher
+from hutch.util.fdio import write_all
 
 
 class Detached(Exception):
@@ -85,9 +86,9 @@ def _pump(conn: socket.socket, in_fd: int | None, keys: DetachMatcher) -> int | 
                 return None
             for kind, payload in reader.feed(data):
                 if kind == ap.STDOUT:
-                    _write_all(1, payload)
+                    write_all(1, payload)
                 elif kind == ap.STDERR:
-                    _write_all(2, payload)
+                    write_all(2, payload)
                 elif kind == ap.EXIT:
                     return int(payload)
         if in_fd is not None and in_fd in ready:
@@ -101,14 +102,3 @@ def _pump(conn: socket.socket, in_fd: int | None, keys: DetachMatcher) -> int | 
                 ap.send_frame(conn, ap.STDIN_EOF)
                 readers.remove(in_fd)
                 in_fd = None
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        try:
-            view = view[os.write(fd, view) :]
-        except InterruptedError:
-            continue
-        except BlockingIOError:
-            select.select([], [fd], [])

@@ -12,6 +12,7 @@ import errno
 import os
 import subprocess
 import time
+from collections.abc import Sequence
 
 from hutch.linux import syscalls as sc
 from hutch.runtime.spec import Rootfs
@@ -26,18 +27,32 @@ def mount_rootfs(rootfs: Rootfs) -> subprocess.Popen[bytes] | None:
     # Relative lower dirs (resolved against the cwd at mount time) keep the
     # mount data under the kernel's one-page limit for images with many layers.
     os.chdir(rootfs.lower_base)
-    lowers = ":".join(rootfs.lowers)
     if rootfs.kind == "overlay":
+        lowers = ":".join(rootfs.lowers)
         data = f"lowerdir={lowers},upperdir={rootfs.upper},workdir={rootfs.work},userxattr"
         sc.mount("overlay", rootfs.target, "overlay", 0, data)
         return None
     if rootfs.kind == "fuse-overlayfs":
-        return _fuse_overlayfs(rootfs, lowers)
+        return fuse_overlayfs(rootfs)
     raise OSError(errno.EINVAL, f"unsupported rootfs kind {rootfs.kind}")
 
 
-def _fuse_overlayfs(rootfs: Rootfs, lowers: str) -> subprocess.Popen[bytes]:
-    options = f"lowerdir={lowers},upperdir={rootfs.upper},workdir={rootfs.work}"
+def fuse_overlayfs(rootfs: Rootfs, extra: Sequence[str] = ()) -> subprocess.Popen[bytes]:
+    """Start fuse-overlayfs on ``rootfs.target`` and wait until it is mounted.
+
+    The lower dirs are relative: the caller has changed into ``lower_base``.
+    ``extra`` are more ``-o`` options (the id mappings of a shifted rootfs).
+    A helper that exits, or does not mount within 10 s, is an ``OSError``
+    with its errno set (EIO, ETIMEDOUT), which the monitor reports.
+    """
+    options = ",".join(
+        (
+            f"lowerdir={':'.join(rootfs.lowers)}",
+            f"upperdir={rootfs.upper}",
+            f"workdir={rootfs.work}",
+            *extra,
+        )
+    )
     helper = subprocess.Popen(
         ["fuse-overlayfs", "-f", "-o", options, rootfs.target],
         stdin=subprocess.DEVNULL,

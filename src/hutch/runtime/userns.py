@@ -27,13 +27,12 @@ from __future__ import annotations
 import contextlib
 import os
 import subprocess
-import time
 from dataclasses import replace
 
 from hutch.linux import syscalls as sc
 from hutch.runtime import cgroupfs
 from hutch.runtime.ids import IdMapEntry
-from hutch.runtime.rootfs import mount_rootfs
+from hutch.runtime.rootfs import fuse_overlayfs, mount_rootfs
 from hutch.runtime.spec import Rootfs, Spec
 from hutch.runtime.spec_userns import SHIFT_FUSE, UsernsSpec, maps_cover
 
@@ -154,42 +153,18 @@ def mount_shifted_rootfs(rootfs: Rootfs, userns: UsernsSpec) -> subprocess.Popen
     # fuse-overlayfs shows a file owned by id N on disk (the image's N) as
     # the session id the container's N maps to; writes go the other way,
     # so the upper dir keeps image ids, as with every other container.
-    options = ",".join(
+    return fuse_overlayfs(
+        rootfs,
         (
-            f"lowerdir={':'.join(rootfs.lowers)}",
-            f"upperdir={rootfs.upper}",
-            f"workdir={rootfs.work}",
             "uidmapping=" + _fuse_mapping(userns.uid_map),
             "gidmapping=" + _fuse_mapping(userns.gid_map),
             "allow_other",  # the container's ids are not the mounter's
-        )
+        ),
     )
-    helper = subprocess.Popen(
-        ["fuse-overlayfs", "-f", "-o", options, rootfs.target],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        if _is_mountpoint(rootfs.target):
-            return helper
-        if helper.poll() is not None:
-            err = helper.stderr.read().decode(errors="replace") if helper.stderr else ""
-            raise OSError(f"fuse-overlayfs failed: {err.strip()}")
-        time.sleep(0.005)
-    helper.kill()
-    raise OSError("fuse-overlayfs did not mount within 10 s")
 
 
 def _fuse_mapping(entries: tuple[IdMapEntry, ...]) -> str:
     return ":".join(f"{e.inside}:{e.outside}:{e.count}" for e in entries)
-
-
-def _is_mountpoint(path: str) -> bool:
-    with open("/proc/self/mountinfo") as f:
-        return any(line.split()[4] == path for line in f)
 
 
 def relative_paths(spec: Spec) -> Spec:

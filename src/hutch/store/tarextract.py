@@ -23,6 +23,7 @@ from typing import BinaryIO, Literal, cast
 
 from hutch.api.errors import HostNotReady, HutchError, UnsafeArchive
 from hutch.store.compression import HashingReader, sniff
+from hutch.util.fdio import write_all
 
 Whiteouts = Literal["overlay", "apply"]
 Chown = Literal["strict", "ignore"]
@@ -348,7 +349,7 @@ class _Extractor:
                 _write_sparse(fd, data.raw, regions, member.size)
             elif data is not None:
                 while chunk := data.read(_CHUNK):
-                    _write_all(fd, chunk)
+                    write_all(fd, chunk)
             # chown clears set-id bits and file capabilities: mode and
             # xattrs come after it.
             self._set_owner(rel, member, fd=fd)
@@ -670,13 +671,6 @@ def _write_sparse(fd: int, data: io.RawIOBase, regions: list[tuple[int, int]], s
         os.lseek(fd, offset, os.SEEK_SET)
         left = length
         while left > 0 and (chunk := data.read(min(left, _CHUNK))):
-            _write_all(fd, chunk)
+            write_all(fd, chunk)
             left -= len(chunk)
     os.ftruncate(fd, size)
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        written = os.write(fd, view)
-        view = view[written:]

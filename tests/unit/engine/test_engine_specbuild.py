@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from hutch.api.container_config import RunOptions
+from hutch.api.container_config import NetworkOptions, RunOptions
 from hutch.api.errors import InvalidArgument
-from hutch.engine import specbuild
+from hutch.engine import netconfig, specbuild
 from hutch.oci.image import ContainerConfig, ImageConfig
 from hutch.runtime.spec import NAMESPACES, Rootfs, Spec
+from hutch.runtime.spec_network import NetworkSpec
 from hutch.store.containers import ContainerDirs
 
 CID = "0123456789ab" + "c" * 52
@@ -249,9 +250,16 @@ def test_bad_network_is_refused_before_anything_is_written(tmp_path: Path) -> No
 # --- /etc files -----------------------------------------------------------------
 
 
-def test_etc_files_private_network(tmp_path: Path) -> None:
+def _etc_files(
+    dirs: ContainerDirs, mode: str, no_hosts: bool = False
+) -> tuple[tuple[str, str], ...]:
+    options = RunOptions("i", network=mode, net=NetworkOptions(no_hosts=no_hosts))
+    return netconfig.write_etc_files(dirs.userdata, options, NetworkSpec(mode=mode), "box", "web")
+
+
+def test_etc_files_no_network(tmp_path: Path) -> None:
     dirs = ContainerDirs(tmp_path / "c")
-    files = specbuild.write_etc_files(dirs, "box", "web", "none")
+    files = _etc_files(dirs, "none")
     assert files == tuple(
         (f"/etc/{n}", str(dirs.userdata / n)) for n in ("hostname", "hosts", "resolv.conf")
     )
@@ -271,7 +279,7 @@ def test_etc_files_private_network(tmp_path: Path) -> None:
 
 def test_etc_files_resolv_conf_is_the_hosts(tmp_path: Path) -> None:
     dirs = ContainerDirs(tmp_path / "c")
-    specbuild.write_etc_files(dirs, "box", "web", "none")
+    _etc_files(dirs, "none")
     try:
         expected = Path("/etc/resolv.conf").read_text()
     except OSError:
@@ -281,10 +289,17 @@ def test_etc_files_resolv_conf_is_the_hosts(tmp_path: Path) -> None:
 
 def test_etc_files_host_network_uses_the_host_names(tmp_path: Path) -> None:
     dirs = ContainerDirs(tmp_path / "c")
-    specbuild.write_etc_files(dirs, "box", "web", "host")
+    _etc_files(dirs, "host")
     hosts = (dirs.userdata / "hosts").read_text()
     assert hosts.endswith(f"127.0.1.1\t{socket.gethostname()}\n")
     assert "box web" not in hosts
+
+
+def test_etc_files_no_hosts_keeps_the_images(tmp_path: Path) -> None:
+    dirs = ContainerDirs(tmp_path / "c")
+    files = _etc_files(dirs, "none", no_hosts=True)
+    assert [dest for dest, _ in files] == ["/etc/hostname", "/etc/resolv.conf"]
+    assert not (dirs.userdata / "hosts").exists()
 
 
 def test_spec_etc_files_are_written(tmp_path: Path) -> None:

@@ -1,0 +1,63 @@
+"""A process's environment: what it starts from, then env files, then ``-e`` flags.
+
+One merge for ``run``/``create`` (from the image's environment) and ``exec``
+(from the container's), so that both read env files and ``-e NAME`` alike.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from hutch.api.errors import InvalidArgument
+
+
+def merge_environment(
+    base: Iterable[str], *, tty: bool, env_files: Sequence[str], env: Sequence[str]
+) -> tuple[str, ...]:
+    """``base`` (KEY=VALUE, later wins) < TERM=xterm with a terminal < env files < ``env``.
+
+    ``-e NAME`` without a value copies the caller's own value, and is left
+    out when the caller has none (as podman).
+    """
+    merged: dict[str, str] = {}
+    for item in base:
+        key, _, value = item.partition("=")
+        merged[key] = value
+    if tty:
+        merged.setdefault("TERM", "xterm")
+    for path in env_files:
+        for item in _read_env_file(path):
+            assign(merged, item, f"invalid environment variable {item!r}: empty name")
+    for item in env:
+        assign(merged, item, f"invalid environment variable {item!r}: empty name")
+    return tuple(f"{k}={v}" for k, v in merged.items())
+
+
+def assign(env: dict[str, str], item: str, empty_name: str) -> None:
+    """``KEY=VALUE`` sets; ``KEY`` alone copies the caller's value, if it has one.
+
+    ``empty_name`` is the error for an item without a name (the callers'
+    wordings differ: ``-e``, ``--build-arg``).
+    """
+    key, sep, value = item.partition("=")
+    if not key:
+        raise InvalidArgument(empty_name)
+    if sep:
+        env[key] = value
+    elif key in os.environ:
+        env[key] = os.environ[key]
+
+
+def _read_env_file(path: str) -> list[str]:
+    try:
+        text = Path(path).read_text()
+    except OSError as exc:
+        raise InvalidArgument(f"--env-file {path}: {exc.strerror}") from exc
+    items = []
+    for line in text.splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            items.append(line)
+    return items

@@ -1,0 +1,36 @@
+"""The one environment merge of run/create and exec."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hutch.api.errors import InvalidArgument
+from hutch.engine.environment import merge_environment
+
+
+def test_order_base_then_files_then_flags(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    env_file = tmp_path / "env"
+    env_file.write_text("# a comment\n\nA=from-file\nB=from-file\n")
+    monkeypatch.setenv("FROM_HOST", "host-value")
+    monkeypatch.delenv("NOT_ON_HOST", raising=False)
+    got = merge_environment(
+        ("A=base", "PATH=/bin", "TERM=vt100"),
+        tty=True,
+        env_files=[str(env_file)],
+        env=["B=flag", "FROM_HOST", "NOT_ON_HOST"],
+    )
+    assert got == ("A=from-file", "PATH=/bin", "TERM=vt100", "B=flag", "FROM_HOST=host-value")
+
+
+def test_a_terminal_gets_a_term_only_when_none_is_set() -> None:
+    assert merge_environment((), tty=True, env_files=(), env=()) == ("TERM=xterm",)
+    assert merge_environment((), tty=False, env_files=(), env=()) == ()
+
+
+def test_bad_input_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(InvalidArgument, match="empty name"):
+        merge_environment((), tty=False, env_files=(), env=["=x"])
+    with pytest.raises(InvalidArgument, match="--env-file"):
+        merge_environment((), tty=False, env_files=[str(tmp_path / "missing")], env=())
