@@ -5,12 +5,13 @@
 # Subcommands of a command path ("" is hutch).
 _hutch_subcommands() {
     case "$1" in
-    "") echo images import rmi pull push tag untag history save load login logout run create start stop restart kill rm wait ps logs inspect rename events cp diff commit export exec attach top pause unpause update stats build port info unshare version manifest healthcheck volume network quadlet container image system buildx ;;
+    "") echo images import rmi pull push tag untag history save load login logout run create start stop restart kill rm wait ps logs inspect rename events cp diff commit export exec attach top pause unpause update stats build port info unshare version manifest healthcheck volume network quadlet compose container image system buildx ;;
     "manifest") echo inspect ;;
     "healthcheck") echo run ;;
     "volume") echo create ls inspect rm prune exists export import ;;
     "network") echo create ls inspect rm prune connect disconnect exists reload ;;
     "quadlet") echo install list print rm ;;
+    "compose") echo config ;;
     "container") echo run create start stop restart kill rm wait ls logs inspect rename exists prune cp diff commit export exec attach top pause unpause update stats port ;;
     "image") echo ls import rm inspect pull push tag untag history save load prune exists build ;;
     "system") echo info migrate reset ;;
@@ -75,6 +76,8 @@ _hutch_options() {
     "quadlet install") echo --replace --reload-systemd --no-reload-systemd ;;
     "quadlet list") echo --format --noheading -n ;;
     "quadlet rm") echo --ignore -i --reload-systemd --no-reload-systemd ;;
+    "compose") echo --file -f --project-name -p --project-directory --env-file --profile ;;
+    "compose config") echo --format --services --volumes --profiles --images --quiet -q --no-interpolate ;;
     "container run") echo --rm --interactive -i --tty -t --detach -d --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --restart --label -l --stop-signal --stop-timeout --cidfile --tz --publish -p --publish-all -P --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --no-hosts --cap-add --cap-drop --privileged --security-opt --read-only --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --init --health-cmd --health-interval --health-timeout --health-retries --health-start-period --no-healthcheck --detach-keys --sig-proxy --no-sig-proxy --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --quiet -q --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt ;;
     "container create") echo --rm --interactive -i --tty -t --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --restart --label -l --stop-signal --stop-timeout --cidfile --tz --publish -p --publish-all -P --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --no-hosts --cap-add --cap-drop --privileged --security-opt --read-only --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --init --health-cmd --health-interval --health-timeout --health-retries --health-start-period --no-healthcheck --detach-keys --sig-proxy --no-sig-proxy --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --quiet -q --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt ;;
     "container start") echo --attach -a --interactive -i --detach-keys --sig-proxy --no-sig-proxy ;;
@@ -162,6 +165,8 @@ _hutch_value_options() {
     "network prune") echo --filter ;;
     "network connect") echo --ip --ip6 --alias ;;
     "quadlet list") echo --format ;;
+    "compose") echo --file -f --project-name -p --project-directory --env-file --profile ;;
+    "compose config") echo --format ;;
     "container run") echo --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --restart --label -l --stop-signal --stop-timeout --cidfile --tz --publish -p --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt ;;
     "container create") echo --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --restart --label -l --stop-signal --stop-timeout --cidfile --tz --publish -p --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt ;;
     "container start") echo --detach-keys ;;
@@ -460,6 +465,12 @@ _hutch_option_values() {
     "network connect --ip6") echo "@none" ;;
     "network connect --alias") echo "@none" ;;
     "quadlet list --format") echo "json" ;;
+    "compose --file"|"compose -f") echo "@none" ;;
+    "compose --project-name"|"compose -p") echo "@none" ;;
+    "compose --project-directory") echo "@none" ;;
+    "compose --env-file") echo "@file" ;;
+    "compose --profile") echo "@none" ;;
+    "compose config --format") echo "json" ;;
     "container run --env"|"container run -e") echo "@none" ;;
     "container run --env-file") echo "@file" ;;
     "container run --workdir"|"container run -w") echo "@none" ;;
@@ -771,6 +782,7 @@ _hutch_argument() {
     "quadlet install "*) echo @file ;;
     "quadlet print 1") echo @none ;;
     "quadlet rm "*) echo @file ;;
+    "compose config "*) echo @file ;;
     "container run 1") echo @image ;;
     "container run 2") echo @command ;;
     "container run "*) echo @file ;;

@@ -6,7 +6,7 @@
 function __hutch_subcommands
     switch "$argv[1]"
         case ''
-            printf '%s\n' images import rmi pull push tag untag history save load login logout run create start stop restart kill rm wait ps logs inspect rename events cp diff commit export exec attach top pause unpause update stats build port info unshare version manifest healthcheck volume network quadlet container image system buildx
+            printf '%s\n' images import rmi pull push tag untag history save load login logout run create start stop restart kill rm wait ps logs inspect rename events cp diff commit export exec attach top pause unpause update stats build port info unshare version manifest healthcheck volume network quadlet compose container image system buildx
         case 'manifest'
             printf '%s\n' inspect
         case 'healthcheck'
@@ -17,6 +17,8 @@ function __hutch_subcommands
             printf '%s\n' create ls inspect rm prune connect disconnect exists reload
         case 'quadlet'
             printf '%s\n' install list print rm
+        case 'compose'
+            printf '%s\n' config
         case 'container'
             printf '%s\n' run create start stop restart kill rm wait ls logs inspect rename exists prune cp diff commit export exec attach top pause unpause update stats port
         case 'image'
@@ -118,6 +120,10 @@ function __hutch_value_options
         case 'network connect'
             printf '%s\n' --ip --ip6 --alias
         case 'quadlet list'
+            printf '%s\n' --format
+        case 'compose'
+            printf '%s\n' --file -f --project-name -p --project-directory --env-file --profile
+        case 'compose config'
             printf '%s\n' --format
         case 'container run'
             printf '%s\n' --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --restart --label -l --stop-signal --stop-timeout --cidfile --tz --publish -p --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt
@@ -284,6 +290,7 @@ complete -c hutch -n "__hutch_at ''" -a healthcheck -d 'Manage health checks of 
 complete -c hutch -n "__hutch_at ''" -a volume -d 'Manage volumes'
 complete -c hutch -n "__hutch_at ''" -a network -d 'Manage networks'
 complete -c hutch -n "__hutch_at ''" -a quadlet -d 'Manage Quadlet files (containers as systemd user services)'
+complete -c hutch -n "__hutch_at ''" -a compose -d 'Define and run multi-container applications from a compose file'
 complete -c hutch -n "__hutch_at ''" -a container -d 'Manage containers'
 complete -c hutch -n "__hutch_at ''" -a image -d 'Manage images'
 complete -c hutch -n "__hutch_at ''" -a system -d 'Manage hutch itself'
@@ -958,6 +965,26 @@ complete -c hutch -n "__hutch_at 'quadlet rm'" -l ignore -s i -d 'Ignore names t
 complete -c hutch -n "__hutch_at 'quadlet rm'" -l reload-systemd -l no-reload-systemd -d 'Run systemctl --user daemon-reload afterwards (default true)'
 complete -c hutch -n "__hutch_at 'quadlet rm'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'quadlet rm' 1+" -F
+
+# hutch compose
+complete -c hutch -n "__hutch_at 'compose'" -a config -d 'Validate the compose files and print the normalised, merged model'
+complete -c hutch -n "__hutch_at 'compose'" -l file -s f -x -d 'Compose file (several merge in order; - is stdin)'
+complete -c hutch -n "__hutch_at 'compose'" -l project-name -s p -x -d 'Project name'
+complete -c hutch -n "__hutch_at 'compose'" -l project-directory -x -d 'Directory relative paths resolve against (default: the first file\'s)'
+complete -c hutch -n "__hutch_at 'compose'" -l env-file -r -F -d 'Environment file for interpolation (default .env)'
+complete -c hutch -n "__hutch_at 'compose'" -l profile -x -d 'Enable services of this profile'
+complete -c hutch -n "__hutch_at 'compose'" -l help -d 'Show the help and exit'
+
+# hutch compose config
+complete -c hutch -n "__hutch_at 'compose config'" -l format -x -a 'json' -d 'Output format: yaml or json'
+complete -c hutch -n "__hutch_at 'compose config'" -l services -d 'Print the service names, one a line'
+complete -c hutch -n "__hutch_at 'compose config'" -l volumes -d 'Print the volume names, one a line'
+complete -c hutch -n "__hutch_at 'compose config'" -l profiles -d 'Print the profile names, one a line'
+complete -c hutch -n "__hutch_at 'compose config'" -l images -d 'Print the image names, one a line'
+complete -c hutch -n "__hutch_at 'compose config'" -l quiet -s q -d 'Only validate the configuration'
+complete -c hutch -n "__hutch_at 'compose config'" -l no-interpolate -d 'Do not substitute variables'
+complete -c hutch -n "__hutch_at 'compose config'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'compose config' 1+" -F
 
 # hutch container
 complete -c hutch -n "__hutch_at 'container'" -a run -d 'Run a command in a new container'

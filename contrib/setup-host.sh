@@ -23,6 +23,8 @@ readonly PACKAGES=(
     iperf3
     # registry tests: a real registry, a peer client, bcrypt htpasswd files
     docker-registry skopeo apache2-utils
+    # compose: the peer that `compose config` is compared with (docker-compose 1.29)
+    docker-compose
     # the cgroup v2 guest lane (tests/vm): QEMU, a Debian kernel, cpio for its initrd
     qemu-system-x86 linux-image-amd64 cpio
     # the guest's systemd backend test: a real `systemd --user` and its session bus

@@ -70,9 +70,9 @@ ALLOWED: dict[str, set[str]] = {
 }
 LOW_LAYER_API = {"hutch.api.errors"}
 
-# cli builds the engine lazily in exactly one place.
+# cli builds the engine (and the compose front end) lazily in exactly one place.
 CLI_ENGINE_FACTORY = "hutch.cli.state"
-CLI_ENGINE_IMPORTS = ("hutch.engine.engine", "hutch.config.")
+CLI_ENGINE_IMPORTS = ("hutch.engine.engine", "hutch.config.", "hutch.compose.frontend")
 # The layer-5 front ends a verb module may call (``hutch quadlet``, ``generate
 # systemd``), lazily: pure text tools that need neither the engine nor the store.
 CLI_FRONT_ENDS = {"systemd"}

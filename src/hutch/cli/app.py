@@ -73,6 +73,7 @@ MODULES: dict[str, tuple[str, ...]] = {
     "unshare": ("app",),
     "system": ("system",),
     "quadlet": ("app",),
+    "compose": ("app",),
 }
 
 # A top-level verb → the one module that registers it. ``hutch ps`` imports
@@ -83,6 +84,7 @@ VERBS: dict[str, str] = {
     "attach": "attach",
     "build": "build",
     "commit": "commit",
+    "compose": "compose",
     "cp": "cp",
     "create": "run",
     "diff": "diff",

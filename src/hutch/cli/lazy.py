@@ -17,8 +17,14 @@ import typer
 from typer.main import get_command_name
 from typer.models import CommandInfo
 
-# Global options that take a value (the scan for the command name skips it).
-_VALUED = ("--root", "--runroot", "--log-level")
+# Options before a command name that take a value (the scan for the name skips
+# it): hutch's global options, and those of the ``compose`` group.
+_VALUED = (
+    "--root",
+    "--runroot",
+    "--log-level",
+    *("-f", "--file", "-p", "--project-name", "--project-directory", "--env-file", "--profile"),
+)
 
 
 def first_word(args: Sequence[str]) -> tuple[str | None, Sequence[str]]:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import typer
 
 if TYPE_CHECKING:
+    from hutch.api.compose import ComposeFrontEnd
     from hutch.api.engine import Engine
 
 
@@ -35,6 +36,12 @@ class AppState:
             paths = default_paths(self.root, self.runroot)
             self._engine = LocalEngine(paths, load_settings(paths.settings_file))
         return self._engine
+
+    def compose(self) -> ComposeFrontEnd:
+        """The compose front end (layer 5), imported only by ``hutch compose``."""
+        from hutch.compose.frontend import Compose
+
+        return Compose()
 
 
 def state_of(ctx: typer.Context) -> AppState:

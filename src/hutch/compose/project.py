@@ -4,31 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from hutch.api.compose import ComposeProjectOptions
 from hutch.compose import discovery
 from hutch.compose.checks import check
 from hutch.compose.finalise import active_services, finalise
 from hutch.compose.load import Loader
 from hutch.compose.locate import Locator
-
-
-@dataclass(frozen=True)
-class ProjectOptions:
-    """The global options of ``compose`` and the process context, made explicit."""
-
-    cwd: str
-    environ: Mapping[str, str]
-    files: tuple[str, ...] = ()
-    project_name: str | None = None
-    project_directory: str | None = None
-    env_files: tuple[str, ...] = ()
-    profiles: tuple[str, ...] = ()
-    interpolate: bool = True
-    services: tuple[str, ...] = ()  # named on the command line: enabled whatever their profiles
-    read_stdin: Callable[[], str] | None = None
 
 
 @dataclass(frozen=True)
@@ -48,7 +33,7 @@ class Project:
         return result
 
 
-def load_project(options: ProjectOptions) -> Project:
+def load_project(options: ComposeProjectOptions) -> Project:
     """Find, read, merge, interpolate, validate and normalise; raise ComposeError."""
     files, warnings = discovery.find_files(options.files, options.cwd, options.environ)
     project_dir = discovery.project_directory(options.project_directory, files, options.cwd)

@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
+from hutch.api.compose import ComposeProjectOptions
 from hutch.compose.errors import ComposeError
-from hutch.compose.project import Project, ProjectOptions, config_hash, load_project
+from hutch.compose.project import Project, config_hash, load_project
 
 
 def write(path: Path, text: str) -> Path:
@@ -20,7 +21,7 @@ def write(path: Path, text: str) -> Path:
 
 def load(cwd: Path, env: dict[str, str] | None = None, **options: Any) -> Project:
     environ = {"HOME": "/home/u", **(env or {})}
-    return load_project(ProjectOptions(cwd=str(cwd), environ=environ, **options))
+    return load_project(ComposeProjectOptions(cwd=str(cwd), environ=environ, **options))
 
 
 def error_of(cwd: Path, **options: Any) -> ComposeError:
