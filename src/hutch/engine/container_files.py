@@ -115,8 +115,7 @@ class ContainerFilesService:
         return root_access(self._ctx, cs.get(self._ctx, name), writable=writable)
 
     def _user_of(self, name: str) -> str:
-        user = cs.get(self._ctx, name).config.get("user")
-        return user if isinstance(user, str) else ""
+        return cs.get(self._ctx, name).config.user
 
     # -- diff ----------------------------------------------------------------
 
@@ -269,36 +268,33 @@ def root_access(ctx: EngineContext, container: cs.Container, *, writable: bool) 
 
 def effective_config(container: cs.Container, image: ContainerConfig) -> ContainerConfig:
     """The image's config with what the container was created with (podman's commit)."""
-    options = container.options
     config = container.config
+    options = config.options
     entrypoint = image.entrypoint
     cmd = image.cmd
-    if options.get("entrypoint") is not None:
-        text = str(options["entrypoint"])
+    if options.entrypoint is not None:
+        text = options.entrypoint
         entrypoint = tuple(json.loads(text)) if text.startswith("[") else ((text,) if text else ())
         cmd = None
-    if options.get("command"):
-        cmd = tuple(options["command"])
+    if options.command:
+        cmd = options.command
     env = tuple(
         item
-        for item in config.get("env") or image.env
+        for item in config.env or image.env
         if item.partition("=")[0] not in _RUNTIME_ENV
-        and not (item.startswith("TERM=") and options.get("tty") and "TERM" not in _keys(image))
+        and not (item.startswith("TERM=") and options.tty and "TERM" not in _keys(image))
     )
     labels = dict(image.labels)
-    for item in options.get("labels") or ():
-        key, _, value = str(item).partition("=")
-        labels[key] = value
-    user = options.get("user")
+    labels.update(config.labels)
     return replace(
         image,
         entrypoint=entrypoint,
         cmd=cmd,
         env=env,
-        working_dir=options.get("workdir") or image.working_dir,
-        user=user if user is not None else image.user,
+        working_dir=options.workdir or image.working_dir,
+        user=options.user if options.user is not None else image.user,
         labels=tuple(sorted(labels.items())),
-        stop_signal=options.get("stop_signal") or image.stop_signal,
+        stop_signal=options.stop_signal or image.stop_signal,
     )
 
 
@@ -307,7 +303,7 @@ def _keys(config: ContainerConfig) -> set[str]:
 
 
 def _created_by(container: cs.Container) -> str:
-    command = container.config.get("command") or ()
+    command = container.config.command
     return "/bin/sh -c #(nop) " + " ".join(str(a) for a in command) if command else "hutch commit"
 
 
@@ -316,8 +312,7 @@ def _rfc3339(ts: float) -> str:
 
 
 def _require_overlay(container: cs.Container, verb: str) -> None:
-    driver = container.config.get("driver")
-    if driver == "vfs":
+    if container.config.driver == "vfs":
         raise HutchError(
             f"{verb} needs a container on the overlay or fuse-overlayfs storage driver "
             "(this one uses vfs, which keeps no record of its changes)"

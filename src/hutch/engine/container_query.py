@@ -17,8 +17,7 @@ from hutch.engine import logconfig
 from hutch.engine.container_filters import parse_filters, sort_key, tree_size
 from hutch.engine.context import EngineContext
 from hutch.engine.netquery import network_settings
-from hutch.engine.ports import PORTS_KEY
-from hutch.engine.volumes import CONFIG_KEY, inspect_mounts
+from hutch.engine.volumes import inspect_mounts
 from hutch.runtime import exec_sessions, logfile
 from hutch.runtime import state as st
 from hutch.util.durations import parse_time
@@ -32,32 +31,22 @@ def _iso(ts: float) -> str:
 
 def summary(container: cs.Container) -> ContainerSummary:
     config = container.config
-    labels = tuple(
-        tuple(item.split("=", 1)) if "=" in item else (item, "")
-        for item in container.options.get("labels") or ()
-    )
     return ContainerSummary(
         id=container.record.id,
         name=container.record.name,
         image=container.record.image_name,
         image_id=container.record.image_id,
-        command=shlex.join(config.get("command") or ()),
+        command=shlex.join(config.command),
         created=container.record.created,
         status=container.state.status,
         exit_code=container.state.exit_code,
         started_at=container.state.started_at,
         finished_at=container.state.finished_at,
         health=container.state.health.status,
-        labels=labels,
+        labels=config.labels,
         restart_count=container.state.restart_count,
-        mounts=tuple(
-            (m.get("name") or "", m.get("source") or "", m["destination"])
-            for m in config.get(CONFIG_KEY) or ()
-        ),
-        ports=tuple(
-            (str(ip), int(host), int(ctr), str(proto))
-            for ip, host, ctr, proto in config.get(PORTS_KEY) or ()
-        ),
+        mounts=tuple((m.name, m.source, m.destination) for m in config.mounts),
+        ports=tuple((p.host_ip, p.host_port, p.container_port, p.protocol) for p in config.ports),
     )
 
 
@@ -110,7 +99,7 @@ class ContainerQueries:
         options: LogsOptions,
         window: tuple[float | None, float | None],
     ) -> Iterator[LogLine]:
-        log = logconfig.log_spec_of(container.options, container.dirs.userdata)
+        log = logconfig.log_spec_of(container.config.options.log, container.dirs.userdata)
         if log.driver == logfile.NONE:
             raise HutchError(
                 f"container {container.record.name} uses the 'none' log driver: "
@@ -261,19 +250,16 @@ def _limits(container: cs.Container) -> dict[str, Any]:
         resources = container_spec(container).resources
     except (OSError, ValueError, KeyError):
         resources = None  # no bundle (a container being removed): the flags alone
-    return inspect_limits(resources, container.options.get("resources"))
+    return inspect_limits(resources, container.config.options.resources)
 
 
 def inspect_json(container: cs.Container) -> dict[str, Any]:
     """The Docker/podman shape users script against (``.State.Status`` ...)."""
     record, state, config = container.record, container.state, container.config
-    options = container.options
-    command = config.get("command") or []
-    image_config = config.get("image_config") or {}
-    restart = options.get("restart") or "no"
-    restart_name, _, restart_max = restart.partition(":")
+    options = config.options
+    command = list(config.command)
     status = state.status
-    log = logconfig.log_spec_of(options, container.dirs.userdata)
+    log = logconfig.log_spec_of(options.log, container.dirs.userdata)
     return {
         "Id": record.id,
         "Created": _iso(record.created),
@@ -309,35 +295,32 @@ def inspect_json(container: cs.Container) -> dict[str, Any]:
         "LogPath": log.path,
         "Name": record.name,
         "RestartCount": state.restart_count,
-        "Driver": config.get("driver", ""),
+        "Driver": config.driver,
         "MountLabel": "",
         "ProcessLabel": "",
         "ExecIDs": [s.id for s in exec_sessions.live(container.dirs.userdata)],
-        "Mounts": inspect_mounts(config),
+        "Mounts": inspect_mounts(config.mounts),
         "Config": {
-            "Hostname": config.get("hostname", ""),
-            "User": config.get("user", ""),
-            "Env": config.get("env", []),
+            "Hostname": config.hostname,
+            "User": config.user,
+            "Env": list(config.env),
             "Cmd": command,
             "Image": record.image_name,
-            "WorkingDir": config.get("workdir", "/"),
-            "Entrypoint": image_config.get("Entrypoint") or [],
-            "Labels": dict(
-                item.split("=", 1) if "=" in item else (item, "")
-                for item in options.get("labels") or ()
-            ),
-            "StopSignal": options.get("stop_signal") or image_config.get("StopSignal") or "SIGTERM",
-            "StopTimeout": options.get("stop_timeout") or 10,
-            "Tty": bool(options.get("tty")),
-            "OpenStdin": bool(options.get("interactive")),
+            "WorkingDir": config.workdir,
+            "Entrypoint": list(config.image_config.entrypoint or ()),
+            "Labels": dict(config.labels),
+            "StopSignal": config.stop_signal,
+            "StopTimeout": config.stop_timeout,
+            "Tty": options.tty,
+            "OpenStdin": options.interactive,
         },
         "HostConfig": {
             "RestartPolicy": {
-                "Name": restart_name,
-                "MaximumRetryCount": int(restart_max) if restart_max else 0,
+                "Name": config.restart.name,
+                "MaximumRetryCount": config.restart.max_retries or 0,
             },
-            "AutoRemove": bool(options.get("remove")),
-            "NetworkMode": options.get("network", "none"),
+            "AutoRemove": options.remove,
+            "NetworkMode": options.network,
             "LogConfig": {
                 "Type": log.driver,
                 "Path": log.path,

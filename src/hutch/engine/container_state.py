@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import signal
 from dataclasses import dataclass
-from typing import Any
 
 from hutch.api.errors import InvalidArgument, NoSuchObject
+from hutch.engine import container_record
+from hutch.engine.container_record import ContainerConfig
 from hutch.engine.context import EngineContext
 from hutch.runtime import state as st
 from hutch.store.containers import ContainerDirs, ContainerRecord
@@ -20,16 +20,7 @@ class Container:
     record: ContainerRecord
     dirs: ContainerDirs
     state: st.RuntimeState
-
-    @property
-    def config(self) -> dict[str, Any]:
-        data: dict[str, Any] = json.loads(self.record.config)
-        return data
-
-    @property
-    def options(self) -> dict[str, Any]:
-        opts: dict[str, Any] = self.config["options"]
-        return opts
+    config: ContainerConfig
 
     @property
     def running(self) -> bool:
@@ -59,7 +50,7 @@ def load(ctx: EngineContext, record: ContainerRecord) -> Container:
                 os.kill(state.pid, signal.SIGKILL)
         st.write_state(path, fixed)
         state = fixed
-    return Container(record, dirs, state)
+    return Container(record, dirs, state, container_record.decode(record.config))
 
 
 def get(ctx: EngineContext, name: str) -> Container:

@@ -3,31 +3,39 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import signal as signals
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, replace
+from dataclasses import replace
 
 from hutch.api.container_config import RunOptions
 from hutch.api.containers import ActionReport, RemoveContainerOptions, RunReport, StopOptions
 from hutch.api.errors import Conflict, HutchError, InvalidArgument, NoSuchObject
+from hutch.engine import (
+    container_record,
+    lifecycle,
+    logconfig,
+    netconfig,
+    security,
+    specbuild_lifecycle,
+    timezone,
+)
 from hutch.engine import container_state as cs
 from hutch.engine import events as engine_events
-from hutch.engine import lifecycle, logconfig, netconfig, security, specbuild_lifecycle, timezone
 from hutch.engine import networks as engine_networks
 from hutch.engine import resources as engine_resources
 from hutch.engine import volumes as engine_volumes
+from hutch.engine.container_record import ContainerConfig
 from hutch.engine.context import EngineContext
-from hutch.engine.ports import PORTS_KEY
 from hutch.engine.specbuild import build_spec, validate_network
 from hutch.runtime import spawn
 from hutch.runtime import state as st
 from hutch.runtime.ids import map_to_host
 from hutch.runtime.monitor import STOP_MARKER
 from hutch.runtime.relay import Detached, relay, window_size
+from hutch.runtime.restart import RestartPolicy
 from hutch.runtime.signalproxy import SignalProxy
 from hutch.runtime.spec import Rootfs
 from hutch.store.containers import ContainerDirs, ContainerRecord
@@ -35,18 +43,12 @@ from hutch.store.images import ImageRecord
 from hutch.store.layers import remove_tree
 from hutch.util.ids import new_id, random_name, valid_name
 
-DEFAULT_STOP_TIMEOUT = 10
 
-
-def parse_restart(policy: str) -> str:
-    name, _, count = policy.partition(":")
-    if name in ("no", "always", "unless-stopped") and not count:
-        return policy
-    if name == "on-failure" and (not count or (count.isdigit() and int(count) >= 0)):
-        return policy
-    raise InvalidArgument(
-        f"invalid restart policy {policy!r}: use no, always, unless-stopped or on-failure[:N]"
-    )
+def parse_restart(text: str) -> RestartPolicy:
+    try:
+        return RestartPolicy.parse(text)
+    except ValueError as exc:
+        raise InvalidArgument(str(exc)) from exc
 
 
 def parse_signal(text: str) -> signals.Signals:
@@ -77,7 +79,7 @@ class ContainerService:
         netconfig.validate(options)
         security.validate(options.security, options.network)
         specbuild_lifecycle.validate(options.lifecycle)
-        parse_restart(options.restart)
+        restart = parse_restart(options.restart)
         if options.stop_signal:
             parse_signal(options.stop_signal)
         if options.name is not None and not valid_name(options.name):
@@ -85,7 +87,7 @@ class ContainerService:
                 f"invalid container name {options.name!r}: names must match "
                 "[a-zA-Z0-9][a-zA-Z0-9_.-]*"
             )
-        if options.detach and options.remove and options.restart not in ("no", ""):
+        if options.detach and options.remove and restart.enabled:
             raise InvalidArgument("the --rm option conflicts with --restart")
         if options.cidfile and os.path.lexists(options.cidfile):
             raise InvalidArgument(f"container id file {options.cidfile} exists: remove it first")
@@ -104,12 +106,9 @@ class ContainerService:
         driver = self._ctx.driver.name
         container_id = new_id()
         name = options.name or random_name()
+        config = ContainerConfig(options=options, driver=driver, restart=restart)
         record = self._ctx.containers.create(
-            container_id,
-            name,
-            image.id,
-            options.image,
-            json.dumps({"options": asdict(options), "driver": driver}).encode(),
+            container_id, name, image.id, options.image, container_record.encode(config)
         )
         dirs = self._ctx.containers.dirs(record.id)
         try:
@@ -138,18 +137,18 @@ class ContainerService:
             )
             spawn.write_bundle(spec, dirs.userdata)
             st.write_state(dirs.userdata / "state.json", st.RuntimeState())
-            config = json.loads(record.config)
-            config["command"] = list(spec.process.args)
-            config["env"] = list(spec.process.env)
-            config["hostname"] = spec.hostname
-            config["workdir"] = spec.process.cwd
-            config["user"] = spec.process.user.spec
-            config["image_config"] = json.loads(image.config_raw).get("config", {})
-            config[engine_volumes.CONFIG_KEY] = mount_records
-            config[PORTS_KEY] = [
-                [p.host_ip, p.host_port, p.container_port, p.protocol] for p in spec.network.ports
-            ]
-            self._ctx.containers.set_config(record.id, json.dumps(config).encode())
+            config = replace(
+                config,
+                command=spec.process.args,
+                env=spec.process.env,
+                hostname=spec.hostname,
+                workdir=spec.process.cwd,
+                user=spec.process.user.spec,
+                image_config=image.config.config,
+                mounts=mount_records,
+                ports=spec.network.ports,
+            )
+            self._ctx.containers.set_config(record.id, container_record.encode(config))
             if options.cidfile:
                 _write_cidfile(options.cidfile, record.id)
         except BaseException:
@@ -271,7 +270,9 @@ class ContainerService:
         else:
             own_proxy = None
         keys = lifecycle.detach_keys(
-            detach_keys if detach_keys is not None else _own_detach_keys(container)
+            detach_keys
+            if detach_keys is not None
+            else container.config.options.lifecycle.detach_keys
         )
         try:
             return self._start_with(container, attach, interactive, proxy, prespawned, keys)
@@ -290,7 +291,7 @@ class ContainerService:
         prespawned: spawn.Prespawned | None,
         keys: bytes,
     ) -> int | None:
-        options = container.options
+        options = container.config.options
         (container.dirs.userdata / STOP_MARKER).unlink(missing_ok=True)
         if container.state.status == st.EXITED:
             # A fresh run: the state of the previous one goes, the log stays.
@@ -302,15 +303,15 @@ class ContainerService:
             bundle=container.dirs.userdata,
             attach_socket=str(socket_path),
             gid5_mapped=map_to_host(state.gid_map, 5) is not None,
-            restart=options.get("restart") or "no",
-            cleanup=self._cleanup_argv(container.record.id) if options.get("remove") else (),
+            restart=container.config.restart,
+            cleanup=self._cleanup_argv(container.record.id) if options.remove else (),
             events=(
                 str(engine_events.log_path(self._ctx.paths)),
                 container.record.name,
                 container.record.image_name,
             ),
         )
-        terminal = bool(options.get("tty"))
+        terminal = options.tty
         window = window_size(0) if attach and terminal else None
         engine_networks.before_start(self._ctx, container)
         started = spawn.start(config, attach=attach, window=window, prespawned=prespawned)
@@ -417,16 +418,9 @@ class ContainerService:
             return
         (container.dirs.userdata / STOP_MARKER).touch()
         if timeout is None:
-            timeout = container.options.get("stop_timeout")
-        if timeout is None:
-            timeout = DEFAULT_STOP_TIMEOUT
-        sig_name = (
-            container.options.get("stop_signal")
-            or container.config.get("image_config", {}).get("StopSignal")
-            or "SIGTERM"
-        )
+            timeout = container.config.stop_timeout
         if timeout > 0:
-            _signal(container, parse_signal(sig_name))
+            _signal(container, parse_signal(container.config.stop_signal))
             if self._wait_exit(container, float(timeout)):
                 return
         _signal(container, signals.SIGKILL)
@@ -613,9 +607,3 @@ def _attach(
     """Relay output (and input) until the container exits (signals: SignalProxy)."""
     assert started.output is not None
     return relay(started.output, stdin=interactive, terminal=terminal, detach_keys=keys)
-
-
-def _own_detach_keys(container: cs.Container) -> str | None:
-    lifecycle_options = container.options.get("lifecycle") or {}
-    value = lifecycle_options.get("detach_keys")
-    return value if isinstance(value, str) else None

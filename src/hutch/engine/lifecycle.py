@@ -72,15 +72,15 @@ class LifecycleService:
         # The flag, else the container's own --detach-keys, else the default.
         chosen = options.detach_keys
         if chosen is None:
-            chosen = (container.options.get("lifecycle") or {}).get("detach_keys")
+            chosen = container.config.options.lifecycle.detach_keys
         keys = detach_keys(chosen)
         if container.state.status not in (st.RUNNING, st.PAUSED, st.STOPPING):
             raise Conflict(
                 f"you can only attach to running containers: {container.record.id[:12]} "
                 f"is {container.state.status}"
             )
-        stdin = bool(container.options.get("interactive")) and not options.no_stdin
-        terminal = bool(container.options.get("tty"))
+        stdin = container.config.options.interactive and not options.no_stdin
+        terminal = container.config.options.tty
         conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM | socket.SOCK_CLOEXEC)
         try:
             conn.connect(str(self._ctx.paths.attach_socket(container.record.id)))

@@ -14,6 +14,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
+from hutch.api.container_config import LogOptions
 from hutch.api.errors import InvalidArgument
 from hutch.runtime.logfile import DRIVERS, K8S_FILE
 from hutch.runtime.spec_log import LogSpec
@@ -65,18 +66,10 @@ def log_spec(driver: str, opts: Sequence[str], bundle: Path, *, check: bool = Tr
     )
 
 
-def log_spec_of(options: dict[str, object], bundle: Path) -> LogSpec:
+def log_spec_of(log: LogOptions, bundle: Path) -> LogSpec:
     """The LogSpec of a container from its recorded options (valid when it was made)."""
-    log = options.get("log")
-    if not isinstance(log, dict):
-        return LogSpec(path=str(bundle / DEFAULT_FILE))
     try:
-        return log_spec(
-            str(log.get("driver") or ""),
-            [str(o) for o in log.get("opts") or ()],
-            bundle,
-            check=False,
-        )
+        return log_spec(log.driver, log.opts, bundle, check=False)
     except InvalidArgument:
         return LogSpec(path=str(bundle / DEFAULT_FILE))
 

@@ -57,8 +57,7 @@ def ports_json(net: NetworkSpec, exposed: Sequence[str]) -> dict[str, Any]:
 def network_settings(container: cs.Container) -> dict[str, Any]:
     """inspect's ``.NetworkSettings`` (Docker/podman keys)."""
     net = network_of(container)
-    image_config = container.config.get("image_config") or {}
-    exposed = list((image_config.get("ExposedPorts") or {}).keys())
+    exposed = container.config.image_config.exposed_ports
     state = container.state
     networks: dict[str, Any] = {}
     for a in net.attachments:

@@ -536,7 +536,7 @@ class NetworkService:
         if net.mode not in ("bridge",):
             raise InvalidArgument(
                 f"container {container.record.name} is on network mode "
-                f"{container.options.get('network')!r}: only containers on user-defined "
+                f"{container.config.options.network!r}: only containers on user-defined "
                 "networks can be connected to more"
             )
         if any(a.network == record.name for a in net.attachments):

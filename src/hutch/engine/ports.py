@@ -11,9 +11,6 @@ from hutch.api.errors import InvalidArgument
 from hutch.runtime.spec_network import PortMapping
 
 PROTOCOLS = ("tcp", "udp")
-# The published ports in the container's record, written by create, so that
-# ps shows them without opening each container's bundle.
-PORTS_KEY = "ports"
 
 
 def _port(text: str, spec: str) -> int:

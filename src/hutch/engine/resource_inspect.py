@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Mapping
 from typing import Any
 
 from hutch.api.container_config import ResourceOptions
@@ -27,17 +26,6 @@ _DEVICE_KEYS = {
     "riops": ("BlkioDeviceReadIOps", "device_read_iops"),
     "wiops": ("BlkioDeviceWriteIOps", "device_write_iops"),
 }
-
-
-def resource_options(raw: Mapping[str, Any] | None) -> ResourceOptions:
-    """The stored ``options["resources"]`` back as typed options (lists become tuples)."""
-    if not raw:
-        return ResourceOptions()
-    known = ResourceOptions.__dataclass_fields__
-    values: dict[str, Any] = {
-        k: tuple(v) if isinstance(v, list) else v for k, v in raw.items() if k in known
-    }
-    return ResourceOptions(**values)
 
 
 def configured(options: ResourceOptions) -> ResourceSpec:
@@ -123,15 +111,12 @@ def host_config_limits(
     }
 
 
-def inspect_limits(
-    spec_resources: ResourceSpec | None, raw_options: Mapping[str, Any] | None
-) -> dict[str, Any]:
+def inspect_limits(spec_resources: ResourceSpec | None, options: ResourceOptions) -> dict[str, Any]:
     """``.HostConfig`` limits of a container: its spec's when it has a cgroup, else the flags'.
 
     ``Cgroups`` is the mode asked for (podman's "default" when none was),
     ``CgroupManager`` the backend of the container's cgroup ("" without one).
     """
-    options = resource_options(raw_options)
     mode = options.cgroups or "default"
     if spec_resources is not None and spec_resources.has_cgroup:
         return host_config_limits(

@@ -10,11 +10,10 @@ records kept in the container's config (``inspect`` ``.Mounts``).
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import replace
 from typing import Any, BinaryIO
 
 from hutch.api.container_config import VolumeOptions
@@ -26,7 +25,9 @@ from hutch.api.volumes import (
     VolumeRemoveOptions,
     VolumeSummary,
 )
+from hutch.engine import container_record
 from hutch.engine import container_state as cs
+from hutch.engine.container_record import MountRecord
 from hutch.engine.context import EngineContext
 from hutch.engine.volume_copyup import copy_up
 from hutch.runtime.spec import Mount, Rootfs
@@ -36,9 +37,6 @@ from hutch.util.ids import new_id
 from hutch.volumes import specs
 from hutch.volumes.filters import VolumeFilters, parse_volume_filters
 from hutch.volumes.specs import MountRequest
-
-CONFIG_KEY = "mounts"  # where the container's JSON config keeps its resolved mounts
-
 
 # -- the mounts of a new container ----------------------------------------------------
 
@@ -92,16 +90,16 @@ def _volumes_from(ctx: EngineContext, text: str) -> list[MountRequest]:
     name, readonly = specs.parse_volumes_from(text)
     record = cs.find(ctx, name)
     out = []
-    for item in json.loads(record.config).get(CONFIG_KEY) or []:
-        if item["kind"] not in ("bind", "volume"):
+    for item in container_record.decode(record.config).mounts:
+        if item.kind not in ("bind", "volume"):
             continue
         out.append(
             MountRequest(
-                item["kind"],
-                item["destination"],
-                item["name"] if item["kind"] == "volume" else item["source"],
-                readonly=item["readonly"] if readonly is None else readonly,
-                options=tuple(item["options"]),
+                item.kind,
+                item.destination,
+                item.name if item.kind == "volume" else item.source,
+                readonly=item.readonly if readonly is None else readonly,
+                options=item.options,
                 chown=False,
                 copy_up=False,
             )
@@ -109,25 +107,12 @@ def _volumes_from(ctx: EngineContext, text: str) -> list[MountRequest]:
     return out
 
 
-@dataclass(frozen=True)
-class MountRecord:
-    """A mount as the container's config keeps it (for inspect and --volumes-from)."""
-
-    kind: str  # bind, volume, tmpfs, devpts
-    destination: str
-    source: str  # the host path mounted ("" for tmpfs and devpts)
-    name: str = ""  # the volume's name
-    readonly: bool = False
-    options: tuple[str, ...] = ()
-    chown: bool = False
-
-
 def attach_mounts(
     ctx: EngineContext, container_id: str, requests: Sequence[MountRequest], rootfs: Rootfs
-) -> tuple[tuple[Mount, ...], list[dict[str, Any]]]:
+) -> tuple[tuple[Mount, ...], tuple[MountRecord, ...]]:
     """Create what the requests need; return runtime mounts and the records to keep."""
     mounts: list[Mount] = []
-    records: list[dict[str, Any]] = []
+    records: list[MountRecord] = []
     for request in requests:
         ro = ("ro",) if request.readonly else ()
         if request.kind != "volume":
@@ -145,7 +130,7 @@ def attach_mounts(
                 options=request.options,
                 chown=request.chown,
             )
-            records.append(asdict(record))
+            records.append(record)
             continue
         volume = _volume_for(ctx, container_id, request)
         mount = volume_mount(ctx.volumes, volume, request)
@@ -164,8 +149,8 @@ def attach_mounts(
             options=request.options,
             chown=request.chown,
         )
-        records.append(asdict(record))
-    return tuple(mounts), records
+        records.append(record)
+    return tuple(mounts), tuple(records)
 
 
 def _volume_for(ctx: EngineContext, container_id: str, request: MountRequest) -> VolumeRecord:
@@ -221,24 +206,24 @@ def _delete(ctx: EngineContext, name: str) -> None:
         remove_tree(directory)
 
 
-def inspect_mounts(config: dict[str, Any]) -> list[dict[str, Any]]:
+def inspect_mounts(mounts: Sequence[MountRecord]) -> list[dict[str, Any]]:
     """``inspect`` ``.Mounts``: podman's keys for each mount the container has."""
     out = []
-    for item in config.get(CONFIG_KEY) or []:
-        options = list(item["options"])
+    for item in mounts:
+        options = item.options
         propagation = next((o for o in options if o in specs.PROPAGATIONS), "")
-        if item["kind"] in ("bind", "volume") and not propagation:
+        if item.kind in ("bind", "volume") and not propagation:
             propagation = "rprivate"
         out.append(
             {
-                "Type": item["kind"],
-                "Name": item["name"],
-                "Source": item["source"],
-                "Destination": item["destination"],
-                "Driver": "local" if item["kind"] == "volume" else "",
+                "Type": item.kind,
+                "Name": item.name,
+                "Source": item.source,
+                "Destination": item.destination,
+                "Driver": "local" if item.kind == "volume" else "",
                 "Mode": "",
                 "Options": [o for o in options if o not in specs.PROPAGATIONS],
-                "RW": not item["readonly"],
+                "RW": not item.readonly,
                 "Propagation": propagation,
             }
         )

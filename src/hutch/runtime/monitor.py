@@ -39,6 +39,7 @@ from hutch.runtime.container import container_main, send
 from hutch.runtime.events_log import append_event, event_line
 from hutch.runtime.health import STARTING, HealthRunner
 from hutch.runtime.logfile import LogWriter
+from hutch.runtime.restart import RestartPolicy
 from hutch.runtime.rootfs import mount_rootfs
 from hutch.runtime.spec import Spec
 from hutch.runtime.spec_io import spec_from_json
@@ -55,7 +56,7 @@ class MonitorArgs:
     attach: str
     sync_fd: int
     gid5: bool
-    restart: str
+    restart: RestartPolicy
     cleanup: tuple[str, ...]
     detached: bool
     events: tuple[str, ...] = ("", "", "")  # event log path, container name, image
@@ -78,25 +79,11 @@ def parse_args(argv: list[str]) -> MonitorArgs:
         attach=values["attach"],
         sync_fd=int(values.get("sync-fd", "-1")),
         gid5="gid5" in flags,
-        restart=values.get("restart", "no"),
+        restart=RestartPolicy.parse(values.get("restart", "no")),
         cleanup=tuple(json.loads(values.get("cleanup", "[]"))),
         detached=values.get("detached") == "1",
         events=tuple(json.loads(values.get("events", '["", "", ""]'))),
     )
-
-
-def should_restart(policy: str, code: int, restarts: int, stopped: bool) -> bool:
-    """Docker's restart policies: no, always, unless-stopped, on-failure[:N]."""
-    if stopped or policy in ("", "no"):
-        return False
-    if policy in ("always", "unless-stopped"):
-        return True
-    if policy.startswith("on-failure"):
-        _, _, limit = policy.partition(":")
-        if code == 0:
-            return False
-        return not limit or restarts < int(limit)
-    return False
 
 
 class Monitor:
@@ -155,8 +142,8 @@ class Monitor:
         while True:
             code = self._run_once(listener)
             stopped = (self.args.bundle / STOP_MARKER).exists()
-            if self.caller is not None or not should_restart(
-                self.args.restart, code, self.state.restart_count, stopped
+            if self.caller is not None or not self.args.restart.should_restart(
+                code, self.state.restart_count, stopped
             ):
                 break
             delay = min(_MAX_BACKOFF, 0.1 * (2 ** min(self.state.restart_count, 10)))

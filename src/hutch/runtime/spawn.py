@@ -19,10 +19,11 @@ import os
 import socket
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from hutch.api.errors import CannotInvoke, CommandNotFound, HutchError
+from hutch.runtime.restart import RestartPolicy
 from hutch.runtime.spec import Spec
 from hutch.runtime.spec_io import spec_to_json
 
@@ -32,7 +33,7 @@ class MonitorConfig:
     bundle: Path
     attach_socket: str
     gid5_mapped: bool
-    restart: str = "no"
+    restart: RestartPolicy = field(default_factory=RestartPolicy)
     cleanup: tuple[str, ...] = ()
     events: tuple[str, str, str] = ("", "", "")  # event log path, container name, image
 
@@ -60,7 +61,7 @@ def monitor_args(config: MonitorConfig, detached: bool) -> list[str]:
         "--attach",
         config.attach_socket,
         "--restart",
-        config.restart,
+        str(config.restart),
         "--cleanup",
         json.dumps(list(config.cleanup)),
     ]

@@ -6,7 +6,10 @@ import json
 
 import pytest
 
+from hutch.api.container_config import RunOptions
+from hutch.engine import container_record
 from hutch.engine.container_files import CopyEnd, effective_config, parse_copy_end
+from hutch.oci.image import ContainerConfig
 
 
 @pytest.mark.parametrize(
@@ -31,26 +34,17 @@ def test_stream_end() -> None:
 
 
 class _FakeContainer:
-    def __init__(self, options: dict[str, object], env: list[str]) -> None:
-        self.options = options
-        self.config = {"options": options, "env": env}
+    """What effective_config reads of a container: its recorded configuration."""
+
+    def __init__(self, options: RunOptions, env: tuple[str, ...]) -> None:
+        self.config = container_record.ContainerConfig(options=options, env=env)
 
 
 def test_effective_config_takes_the_container_options() -> None:
-    from hutch.oci.image import ContainerConfig
-
     image = ContainerConfig(env=("PATH=/bin",), cmd=("sh",), labels=(("a", "1"),))
     container = _FakeContainer(
-        {
-            "command": ["echo", "x"],
-            "entrypoint": None,
-            "workdir": "/w",
-            "user": "1000",
-            "labels": ["b=2"],
-            "stop_signal": None,
-            "tty": False,
-        },
-        ["PATH=/bin", "container=hutch", "HOSTNAME=abc", "K=v"],
+        RunOptions(image="x", command=("echo", "x"), workdir="/w", user="1000", labels=("b=2",)),
+        ("PATH=/bin", "container=hutch", "HOSTNAME=abc", "K=v"),
     )
     config = effective_config(container, image)  # type: ignore[arg-type]
     assert config.cmd == ("echo", "x")
@@ -62,10 +56,8 @@ def test_effective_config_takes_the_container_options() -> None:
 
 
 def test_effective_config_entrypoint_drops_image_cmd() -> None:
-    from hutch.oci.image import ContainerConfig
-
     image = ContainerConfig(cmd=("sh",), entrypoint=("/e",))
-    container = _FakeContainer({"entrypoint": '["/x", "-y"]', "command": []}, [])
+    container = _FakeContainer(RunOptions(image="x", entrypoint='["/x", "-y"]'), ())
     config = effective_config(container, image)  # type: ignore[arg-type]
     assert config.entrypoint == ("/x", "-y")
     assert config.cmd is None

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from hutch.api.container_config import LogOptions
 from hutch.api.errors import InvalidArgument
 from hutch.engine import logconfig
 
@@ -50,8 +51,7 @@ def test_bad_flags_are_refused(driver: str, opts: tuple[str, ...], needle: str) 
 
 
 def test_recorded_options_give_the_same_spec(tmp_path: Path) -> None:
-    options: dict[str, object] = {"log": {"driver": "json-file", "opts": ["max-size=1k"]}}
-    spec = logconfig.log_spec_of(options, tmp_path)
+    spec = logconfig.log_spec_of(LogOptions("json-file", ("max-size=1k",)), tmp_path)
     assert (spec.driver, spec.max_size) == ("json-file", 1024)
     # Containers made before the log options existed: the default.
-    assert logconfig.log_spec_of({}, tmp_path).driver == "k8s-file"
+    assert logconfig.log_spec_of(LogOptions(), tmp_path).driver == "k8s-file"

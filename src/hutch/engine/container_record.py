@@ -1,0 +1,125 @@
+"""What a container *is*: its typed, versioned configuration, and its one codec.
+
+The ``containers`` table keeps this as a JSON blob (``store/containers.py``
+treats it as bytes); this module is the only one that writes or reads that
+blob. ``options`` are the run flags as ``create`` received them; the other
+fields are what ``create`` resolved from them and the image (the process's
+command line, environment, mounts, ports, the parsed restart policy).
+Readers use fields; defaults live in the dataclasses (and the properties
+below), nowhere else.
+
+Versions: 0 is the untyped dict hutch wrote before this module (no
+``version`` key); 1 is ``to_data`` of ``ContainerConfig``. ``decode`` reads
+both. A change that a missing key's default cannot express (a field renamed
+or moved, a meaning changed) bumps ``VERSION`` and adds a step to
+``_MIGRATIONS``; the literal records in tests/unit/engine/test_container_record.py
+pin what each version looked like.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from hutch.api.container_config import RunOptions
+from hutch.oci.image import ContainerConfig as ImageRunConfig
+from hutch.runtime.restart import RestartPolicy
+from hutch.runtime.spec_network import PortMapping
+from hutch.util.jsondata import from_data, to_data
+
+VERSION = 1
+DEFAULT_STOP_TIMEOUT = 10  # seconds, podman's
+DEFAULT_STOP_SIGNAL = "SIGTERM"
+
+
+@dataclass(frozen=True)
+class MountRecord:
+    """A mount as the container's config keeps it (for inspect and --volumes-from)."""
+
+    kind: str  # bind, volume, tmpfs, devpts
+    destination: str
+    source: str  # the host path mounted ("" for tmpfs and devpts)
+    name: str = ""  # the volume's name
+    readonly: bool = False
+    options: tuple[str, ...] = ()
+    chown: bool = False
+
+
+@dataclass(frozen=True)
+class ContainerConfig:
+    options: RunOptions
+    driver: str = ""  # the storage driver of its rootfs (overlay, fuse-overlayfs, vfs)
+    restart: RestartPolicy = field(default_factory=RestartPolicy)
+    # The container's process, as its runtime spec has it.
+    command: tuple[str, ...] = ()
+    env: tuple[str, ...] = ()
+    hostname: str = ""
+    workdir: str = "/"
+    user: str = ""
+    image_config: ImageRunConfig = field(default_factory=ImageRunConfig)
+    mounts: tuple[MountRecord, ...] = ()
+    ports: tuple[PortMapping, ...] = ()  # published, so that ps needs no bundle
+    version: int = VERSION
+
+    @property
+    def stop_timeout(self) -> int:
+        timeout = self.options.stop_timeout
+        return DEFAULT_STOP_TIMEOUT if timeout is None else timeout
+
+    @property
+    def stop_signal(self) -> str:
+        return self.options.stop_signal or self.image_config.stop_signal or DEFAULT_STOP_SIGNAL
+
+    @property
+    def labels(self) -> tuple[tuple[str, str], ...]:
+        """``--label`` values as pairs (a bare KEY has the value "")."""
+        out = []
+        for item in self.options.labels:
+            key, _, value = item.partition("=")
+            out.append((key, value))
+        return tuple(out)
+
+
+def encode(config: ContainerConfig) -> bytes:
+    return json.dumps(to_data(config), separators=(",", ":")).encode()
+
+
+def decode(raw: bytes) -> ContainerConfig:
+    """The configuration of a record of any version up to ``VERSION``.
+
+    A newer version than ours is read as far as its keys are known (a
+    downgrade keeps ``ps`` working rather than refusing every container).
+    """
+    data = json.loads(raw)
+    version = data.get("version", 0)
+    for step in _MIGRATIONS[version:]:
+        data = step(data)
+    return from_data(ContainerConfig, data)
+
+
+def _from_version_0(old: dict[str, Any]) -> dict[str, Any]:
+    """The untyped dict of hutch before version 1: ``asdict(options)``, ``driver``,
+    and (once create finished) ``command``, ``env``, ``hostname``, ``workdir``,
+    ``user``, ``image_config`` (the image's raw Docker-style ``config``),
+    ``mounts`` and ``ports`` (``[host_ip, host_port, container_port, protocol]``)."""
+    data = dict(old)
+    options = data.get("options") or {}
+    try:
+        restart = RestartPolicy.parse(options.get("restart") or "no")
+    except ValueError:
+        restart = RestartPolicy()  # create checked it; this cannot be, but never fail a read
+    data["restart"] = to_data(restart)
+    data["image_config"] = to_data(ImageRunConfig.from_json(data.get("image_config")))
+    data["ports"] = [
+        to_data(PortMapping(str(ip), int(host), int(ctr), str(proto)))
+        for ip, host, ctr, proto in data.get("ports") or ()
+    ]
+    data["version"] = 1
+    return data
+
+
+# _MIGRATIONS[n] turns a record of version n into one of version n + 1.
+_MIGRATIONS: tuple[Callable[[dict[str, Any]], dict[str, Any]], ...] = (_from_version_0,)
+assert len(_MIGRATIONS) == VERSION

@@ -1,0 +1,55 @@
+"""The restart policy: ``no``, ``always``, ``unless-stopped``, ``on-failure[:N]``.
+
+Parsed once, from the flag, when the container is created; the container's
+record keeps the typed value, ``inspect`` shows it, and the monitor (which
+gets its text form on its command line) applies it. Standard library only:
+the monitor imports it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+NO = "no"
+ALWAYS = "always"
+UNLESS_STOPPED = "unless-stopped"
+ON_FAILURE = "on-failure"
+
+
+@dataclass(frozen=True)
+class RestartPolicy:
+    name: str = NO
+    # on-failure only: restarts allowed (None: no limit; "on-failure:0" never restarts)
+    max_retries: int | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> RestartPolicy:
+        """The policy ``text`` names; ValueError with the message for the user."""
+        name, _, count = text.partition(":")
+        if name in (NO, ALWAYS, UNLESS_STOPPED, ON_FAILURE) and not count:
+            return cls(name)
+        if name == ON_FAILURE and count.isdigit():
+            return cls(name, int(count))
+        raise ValueError(
+            f"invalid restart policy {text!r}: use no, always, unless-stopped or on-failure[:N]"
+        )
+
+    def __str__(self) -> str:
+        """The text ``parse`` reads back."""
+        if self.max_retries is None:
+            return self.name
+        return f"{self.name}:{self.max_retries}"
+
+    @property
+    def enabled(self) -> bool:
+        return self.name != NO
+
+    def should_restart(self, code: int, restarts: int, stopped: bool) -> bool:
+        """Whether a run that ended with ``code`` is followed by another (Docker's rules)."""
+        if stopped or self.name == NO:
+            return False
+        if self.name in (ALWAYS, UNLESS_STOPPED):
+            return True
+        if code == 0:
+            return False
+        return self.max_retries is None or restarts < self.max_retries
