@@ -94,7 +94,7 @@ def test_ps_of_nothing(hutch: Hutch, base_image: str) -> None:
 def test_inspect_has_the_shape_scripts_use(hutch: Hutch, base_image: str) -> None:
     hutch(
         "run", "-d", "--name", "shape", "-e", "FOO=bar", "--restart", "on-failure:2",
-        base_image, "sleep", "1000",
+        "--stop-timeout", "0", base_image, "sleep", "1000",
     )  # fmt: skip
     data = inspect(hutch, "shape")
     assert data["Name"] == "shape" and len(data["Id"]) == 64
@@ -108,6 +108,8 @@ def test_inspect_has_the_shape_scripts_use(hutch: Hutch, base_image: str) -> Non
     assert isinstance(data["Mounts"], list)
     assert isinstance(data["NetworkSettings"], dict) and "Ports" in data["NetworkSettings"]
     assert data["HostConfig"]["RestartPolicy"] == {"Name": "on-failure", "MaximumRetryCount": 2}
+    assert data["Config"]["StopTimeout"] == 0  # not the default 10 (the record's old bug)
+    assert data["Config"]["StopSignal"] == "SIGTERM"
     assert hutch("inspect", "-f", "{{.State.Status}}", "shape").stdout == "running\n"
     assert hutch("container", "inspect", "-f", "{{.Config.Cmd}}", "shape").stdout == (
         "[sleep 1000]\n"

@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
+from collections.abc import Callable
 from functools import cache
 from typing import Any, TypeVar
 
@@ -27,43 +28,55 @@ def to_data(obj: Any) -> Any:
 
 def from_data(cls: type[T], value: Any) -> T:
     """An instance of ``cls`` from the JSON value ``to_data`` gave for it."""
-    built = _build(cls, value)
+    built = _converter(typing.cast(Any, cls))(value)
     if not isinstance(built, cls):
         raise ValueError(f"not a JSON object for {cls.__name__}: {value!r:.80}")
     return built
 
 
-@cache
-def _hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
+Convert = Callable[[Any], Any]
+
+
+def _plain(value: Any) -> Any:
+    return value
 
 
 @cache
-def _init_fields(cls: type) -> tuple[str, ...]:
-    return tuple(f.name for f in dataclasses.fields(cls) if f.init)
-
-
-def _build(tp: Any, value: Any) -> Any:
-    if value is None:
-        return None
+def _converter(tp: Any) -> Convert:
+    """The function that rebuilds a value of type ``tp``, made once per type:
+    ``ps`` decodes every container's record, so the type walk is not repeated."""
     origin = typing.get_origin(tp)
     if origin in (typing.Union, types.UnionType):
         options = [a for a in typing.get_args(tp) if a is not type(None)]
-        return _build(options[0], value) if len(options) == 1 else value
+        if len(options) != 1:
+            return _plain
+        inner = _converter(options[0])
+        return lambda value: None if value is None else inner(value)
     if dataclasses.is_dataclass(tp) and isinstance(tp, type):
-        if not isinstance(value, dict):
-            raise ValueError(f"not a JSON object for {tp.__name__}: {value!r:.80}")
-        hints = _hints(tp)
-        kwargs = {
-            name: _build(hints[name], value[name]) for name in _init_fields(tp) if name in value
-        }
-        return tp(**kwargs)
+        return _dataclass_converter(tp)
     if origin is tuple:
         args = typing.get_args(tp)
         if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(_build(args[0], v) for v in value)
-        return tuple(_build(a, v) for a, v in zip(args, value, strict=False))
+            item = _converter(args[0])
+            return lambda value: tuple(item(v) for v in value)
+        items = [_converter(a) for a in args]
+        return lambda value: tuple(c(v) for c, v in zip(items, value, strict=False))
     if origin is dict:
-        _k, v_tp = typing.get_args(tp)
-        return {k: _build(v_tp, v) for k, v in value.items()}
-    return value
+        convert_value = _converter(typing.get_args(tp)[1])
+        return lambda value: {k: convert_value(v) for k, v in value.items()}
+    return _plain
+
+
+def _dataclass_converter(cls: type) -> Convert:
+    hints = typing.get_type_hints(cls)
+    names = tuple(f.name for f in dataclasses.fields(cls) if f.init)
+    converters: dict[str, Convert] = {}
+
+    def convert(value: Any) -> Any:
+        if not isinstance(value, dict):
+            raise ValueError(f"not a JSON object for {cls.__name__}: {value!r:.80}")
+        if not converters:  # filled at the first use: a dataclass may contain itself
+            converters.update((name, _converter(hints[name])) for name in names)
+        return cls(**{name: converters[name](value[name]) for name in names if name in value})
+
+    return convert

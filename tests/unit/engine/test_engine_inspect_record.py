@@ -1,0 +1,39 @@
+"""inspect renders the container's typed record: the values given, defaults where none."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from hutch.api.container_config import RunOptions
+from hutch.config.paths import Paths
+from hutch.engine import container_record
+from hutch.engine import container_state as cs
+from hutch.engine.container_query import inspect_json
+from hutch.runtime import state as st
+from hutch.runtime.restart import RestartPolicy
+from hutch.store import db
+from hutch.store.containers import ContainerStore
+
+
+def _inspect(tmp_path: Path, config: container_record.ContainerConfig) -> dict[str, Any]:
+    paths = Paths(data=tmp_path / "data", runtime=tmp_path / "run", config=tmp_path / "cfg")
+    store = ContainerStore(db.connect(tmp_path / "h.db"), paths)
+    record = store.create("a" * 64, "c", "sha256:i", "busybox", container_record.encode(config))
+    container = cs.Container(record, store.dirs(record.id), st.RuntimeState(), config)
+    return inspect_json(container)
+
+
+def test_stop_timeout_0_is_shown_as_0(tmp_path: Path) -> None:
+    options = RunOptions(image="busybox", stop_timeout=0, restart="on-failure:2")
+    config = container_record.ContainerConfig(options, restart=RestartPolicy("on-failure", 2))
+    data = _inspect(tmp_path, config)
+    assert data["Config"]["StopTimeout"] == 0
+    assert data["HostConfig"]["RestartPolicy"] == {"Name": "on-failure", "MaximumRetryCount": 2}
+
+
+def test_defaults_when_nothing_was_given(tmp_path: Path) -> None:
+    data = _inspect(tmp_path, container_record.ContainerConfig(RunOptions(image="busybox")))
+    assert data["Config"]["StopTimeout"] == 10
+    assert data["Config"]["StopSignal"] == "SIGTERM"
+    assert data["HostConfig"]["RestartPolicy"] == {"Name": "no", "MaximumRetryCount": 0}

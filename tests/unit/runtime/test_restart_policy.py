@@ -1,0 +1,54 @@
+"""The restart policy: parsed once, applied by the monitor with Docker's rules."""
+
+from __future__ import annotations
+
+import pytest
+
+from hutch.runtime.monitor import parse_args
+from hutch.runtime.restart import RestartPolicy
+
+
+@pytest.mark.parametrize(
+    ("text", "policy"),
+    [
+        ("no", RestartPolicy("no")),
+        ("always", RestartPolicy("always")),
+        ("unless-stopped", RestartPolicy("unless-stopped")),
+        ("on-failure", RestartPolicy("on-failure", None)),
+        ("on-failure:3", RestartPolicy("on-failure", 3)),
+        ("on-failure:0", RestartPolicy("on-failure", 0)),
+    ],
+)
+def test_parse_and_back(text: str, policy: RestartPolicy) -> None:
+    assert RestartPolicy.parse(text) == policy
+    assert str(policy) == text
+
+
+@pytest.mark.parametrize("text", ["", "sometimes", "always:2", "on-failure:-1", "on-failure:x"])
+def test_bad_policies_are_refused(text: str) -> None:
+    with pytest.raises(ValueError, match="invalid restart policy"):
+        RestartPolicy.parse(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "restarts", "stopped", "again"),
+    [
+        ("no", 1, 0, False, False),
+        ("always", 0, 50, False, True),
+        ("unless-stopped", 0, 0, False, True),
+        ("always", 1, 0, True, False),  # hutch stop wins over every policy
+        ("on-failure", 0, 0, False, False),
+        ("on-failure", 3, 1000, False, True),
+        ("on-failure:2", 1, 1, False, True),
+        ("on-failure:2", 1, 2, False, False),
+        ("on-failure:0", 1, 0, False, False),
+    ],
+)
+def test_should_restart(text: str, code: int, restarts: int, stopped: bool, again: bool) -> None:
+    assert RestartPolicy.parse(text).should_restart(code, restarts, stopped) is again
+
+
+def test_the_monitor_reads_the_policy_from_its_command_line() -> None:
+    args = parse_args(["--bundle", "/b", "--attach", "/s", "--restart", "on-failure:4"])
+    assert args.restart == RestartPolicy("on-failure", 4)
+    assert parse_args(["--bundle", "/b", "--attach", "/s"]).restart == RestartPolicy("no")
