@@ -151,6 +151,8 @@ class RunOptions:
     stop_timeout: int | None = None
     cidfile: str | None = None
     timezone: str | None = None  # --tz: local or a zone name (Europe/Paris)
+    replace: bool = False  # remove a container of the same name first
+    sdnotify: str = "conmon"  # conmon (READY=1 once running) or ignore
     net: NetworkOptions = field(default_factory=NetworkOptions)
     security: SecurityOptions = field(default_factory=SecurityOptions)
     lifecycle: LifecycleOptions = field(default_factory=LifecycleOptions)

@@ -77,6 +77,8 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         stop_timeout: f.StopTimeout = None,
         cidfile: f.Cidfile = None,
         tz: f.Tz = None,
+        replace: f.Replace = False,
+        sdnotify: f.Sdnotify = "conmon",
         publish: fn.Publish = None,
         publish_all: fn.PublishAll = False,
         network_alias: fn.NetworkAlias = None,

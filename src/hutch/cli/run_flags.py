@@ -69,6 +69,20 @@ StopTimeout = Annotated[
 Cidfile = Annotated[
     str | None, typer.Option("--cidfile", help="Write the container id to this file.")
 ]
+Replace = Annotated[
+    bool,
+    typer.Option(
+        "--replace", help="Remove a container of the same --name first (a restarted service)."
+    ),
+]
+Sdnotify = Annotated[
+    str,
+    typer.Option(
+        "--sdnotify",
+        help="Under systemd (NOTIFY_SOCKET): conmon says READY=1 once the container runs; "
+        "ignore says nothing.",
+    ),
+]
 Tz = Annotated[
     str | None,
     typer.Option(
@@ -99,6 +113,8 @@ def run_options(
     cidfile: str | None,
     detach: bool,
     tz: str | None = None,
+    replace: bool = False,
+    sdnotify: str = "conmon",
 ) -> RunOptions:
     from hutch.api.container_config import RunOptions
 
@@ -123,4 +139,6 @@ def run_options(
         stop_timeout=stop_timeout,
         cidfile=cidfile,
         timezone=tz,
+        replace=replace,
+        sdnotify=sdnotify,
     )

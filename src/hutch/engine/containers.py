@@ -41,6 +41,7 @@ from hutch.runtime.spec import Rootfs
 from hutch.store.containers import ContainerDirs, ContainerRecord
 from hutch.store.images import ImageRecord
 from hutch.store.layers import remove_tree
+from hutch.util import sdnotify
 from hutch.util.ids import new_id, random_name, valid_name
 
 
@@ -91,6 +92,10 @@ class ContainerService:
             raise InvalidArgument("the --rm option conflicts with --restart")
         if options.cidfile and os.path.lexists(options.cidfile):
             raise InvalidArgument(f"container id file {options.cidfile} exists: remove it first")
+        if options.sdnotify not in SDNOTIFY_MODES:
+            raise InvalidArgument(_sdnotify_error(options.sdnotify))
+        if options.replace:
+            self._replace(options.name)
         localtime = timezone.localtime_mounts(options.timezone)
         logconfig.check(options.log.driver, options.log.opts)
         resources = engine_resources.plan_for_create(options.resources, self._ctx.settings)
@@ -156,6 +161,15 @@ class ContainerService:
             raise
         self._event(record, "create")
         return record.id
+
+    def _replace(self, name: str | None) -> None:
+        """``--replace``: the container that holds the name goes first (podman's rule)."""
+        if not name:
+            raise InvalidArgument("cannot replace container without --name being set")
+        options = RemoveContainerOptions((name,), force=True, ignore=True)
+        for report in self.remove_containers(options):
+            if report.error:
+                raise Conflict(f"cannot replace container {name}: {report.error}")
 
     def run(self, options: RunOptions) -> RunReport:
         # Attached: from the first moment, signals are queued for the container.
@@ -316,6 +330,11 @@ class ContainerService:
         engine_networks.before_start(self._ctx, container)
         started = spawn.start(config, attach=attach, window=window, prespawned=prespawned)
         self._event(container.record, "start")
+        if (options.get("sdnotify") or "conmon") == "conmon":
+            # Attached, this process stays the service's main process; detached,
+            # the monitor takes over (systemd accepts it when it is in the unit).
+            mainpid = "" if attach else f"MAINPID={started.monitor_pid}\n"
+            sdnotify.notify(mainpid + "READY=1")
         if not attach:
             return None
         if proxy is not None:
@@ -590,6 +609,17 @@ def _signal(container: cs.Container, sig: int) -> None:
         return
     with contextlib.suppress(ProcessLookupError):
         os.kill(state.pid, sig)
+
+
+# --sdnotify: container and healthy (the container's own READY=1, passed
+# through a socket in the container) are podman's too, not hutch's yet.
+SDNOTIFY_MODES = ("conmon", "ignore")
+
+
+def _sdnotify_error(mode: str) -> str:
+    if mode in ("container", "healthy"):
+        return f"--sdnotify={mode} is not supported by hutch yet: use conmon or ignore"
+    return f"invalid --sdnotify {mode!r}: expected conmon, container, healthy or ignore"
 
 
 def _write_cidfile(path: str, container_id: str) -> None:
