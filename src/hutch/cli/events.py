@@ -99,7 +99,9 @@ def register(app: typer.Typer) -> None:
             if fmt == "json":
                 line = json.dumps(json_of(event))
             elif fmt:
-                line = render.render_template(fmt, [json_of(event)]).rstrip("\n")
+                line = render.render_template(
+                    fmt, [json_of(event)], name="events", type_name="events.Event"
+                ).rstrip("\n")
             else:
                 line = text_of(event)
             print(line, flush=True)

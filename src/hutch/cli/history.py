@@ -99,7 +99,12 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
             print("".join(r["ID"] + "\n" for r in rows), end="")
             return
         if fmt:
-            print(render.render_template(fmt, rows, HEADERS), end="")
+            print(
+                render.render_template(
+                    fmt, rows, HEADERS, name="history", type_name="images.historyReporter"
+                ),
+                end="",
+            )
             return
         columns = ["ID", "Created", "CreatedBy", "Size", "Comment"]
         print(

@@ -130,7 +130,12 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
             print("\n".join(seen) + ("\n" if seen else ""), end="")
             return
         if fmt:
-            print(render.render_template(fmt, rows, HEADERS), end="")
+            print(
+                render.render_template(
+                    fmt, rows, HEADERS, name="images", type_name="images.imageReporter"
+                ),
+                end="",
+            )
             return
         columns = (
             ["Repository", "Tag"] + (["Digest"] if digests else []) + ["ID", "CreatedSince", "Size"]

@@ -26,7 +26,9 @@ def register(app: typer.Typer, system_app: typer.Typer) -> None:
             render.print_json(data)
             return
         if fmt:
-            print(render.render_template(fmt, [data]), end="")
+            print(
+                render.render_template(fmt, [data], name="info", type_name="*define.Info"), end=""
+            )
             return
         print(f"version: {report.version}")
         print("host:")

@@ -16,7 +16,7 @@ TYPES = ("all", "container", "image")
 def register(app: typer.Typer, container_app: typer.Typer) -> None:
     def _render(data: list[dict[str, Any]], fmt: str | None) -> None:
         if fmt and fmt != "json":
-            print(render.render_template(fmt, data), end="")
+            print(render.render_template(fmt, data, name="inspect"), end="")
         else:
             render.print_json(data)
 

@@ -168,7 +168,12 @@ def register(app: typer.Typer) -> None:
             print("".join(f"{n.name}\n" for n in found), end="")
             return
         if fmt:
-            print(render.render_template(fmt, [_row(n) for n in found], HEADERS), end="")
+            print(
+                render.render_template(
+                    fmt, [_row(n) for n in found], HEADERS, type_name="network.ListPrintReports"
+                ),
+                end="",
+            )
             return
         rows = [[n.id if no_trunc else n.id[:12], n.name, n.driver] for n in found]
         out = render.table(["NETWORK ID", "NAME", "DRIVER"], rows)
@@ -190,7 +195,7 @@ def register(app: typer.Typer) -> None:
         """Show the details of networks as JSON."""
         rows = [json_of(n) for n in state_of(ctx).engine().inspect_networks(names)]
         if fmt and fmt != "json":
-            print(render.render_template(fmt, rows), end="")
+            print(render.render_template(fmt, rows, name="inspect"), end="")
         else:
             render.print_json(rows)
 

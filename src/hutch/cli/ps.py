@@ -158,7 +158,12 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
             print("".join(f"{r['ID']}\n" for r in rows), end="")
             return
         if fmt:
-            print(render.render_template(fmt, rows, HEADERS), end="")
+            print(
+                render.render_template(
+                    fmt, rows, HEADERS, name="ps", type_name="containers.psReporter"
+                ),
+                end="",
+            )
             return
         columns = (*COLUMNS, "Size") if size else COLUMNS
         out = render.table(

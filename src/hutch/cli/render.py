@@ -1,99 +1,165 @@
-"""Rendering reports: tables, JSON, and Go-style ``--format`` templates.
+"""Rendering reports: tables, JSON, and Go ``--format`` templates.
 
-Templates support what scripts use: ``{{.Field}}``, ``{{ .Field }}``,
-``{{json .}}``, ``{{json .Field}}``, ``\\t``/``\\n`` escapes, and a leading
-``table`` that adds a header row.
+Templates are Go's text/template (``hutch.util.gotemplate``), run as podman
+runs them: ``\\t``/``\\n`` written in the format become tab and newline, a
+newline ends the format if it has none, a list is rendered through
+``{{range .}}...{{end}}`` (so error positions are podman's), and a leading
+``table`` adds a header row (the same template executed on the field names'
+headers) and aligns the columns with Go's tabwriter as podman configures it.
+The whole output is built before anything is printed: an error prints nothing.
 """
 
 from __future__ import annotations
 
-import json
-import re
 import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from hutch.api.errors import InvalidArgument
+from hutch.util.gotemplate import Struct, Template, TemplateError, align, gojson
 
-_FIELD = re.compile(r"{{\s*(json\s+)?\.([A-Za-z0-9_.]*)\s*}}")
+# Report fields that are Go maps (keys are data, not field names): a missing key
+# is "<no value>", not an error. Every other JSON object of a report is a struct.
+MAP_FIELDS = frozenset(
+    {
+        "Annotations",
+        "Data",
+        "DriverOpts",
+        "ExposedPorts",
+        "IPAMOptions",
+        "Labels",
+        "Networks",
+        "Options",
+        "Ports",
+        "StorageOpts",
+        "Sysctls",
+        "Tmpfs",
+        "Volumes",
+    }
+)
+# Go's type names of the structs scripts most often reach into, for error messages.
+STRUCT_TYPES = {
+    "State": "*define.InspectContainerState",
+    "Config": "*define.InspectContainerConfig",
+    "HostConfig": "*define.InspectContainerHostConfig",
+    "NetworkSettings": "*define.InspectNetworkSettings",
+    "GraphDriver": "define.DriverData",
+    "Host": "*define.HostInfo",
+    "Store": "*define.StoreInfo",
+    "Client": "*define.Version",
+    "Server": "*define.Version",
+}
 
 
 def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=4) + "\n")
+    """``--format json``: Go's json.MarshalIndent with four spaces, as podman prints."""
+    sys.stdout.write(gojson.dumps(_plain_data(data), indent=4) + "\n")
 
 
-def _lookup(row: Mapping[str, Any], path: str) -> Any:
-    value: Any = row
-    if not path:
+def _plain_data(value: Any) -> Any:
+    """JSON objects of a report are structs (fields in order) unless they are maps."""
+    return _element(value, json=True)
+
+
+def as_struct(row: Mapping[str, Any], type_name: str, json: bool = False) -> Struct:
+    """A report row (JSON-like dict) as the Go struct podman would hand its template.
+
+    For a template a nil map (``None`` in a map field) is an empty map, which is
+    how Go prints and indexes one; JSON keeps it ``null`` as Go marshals it.
+    """
+    return Struct(type_name, {k: _field(k, v, json) for k, v in row.items()})
+
+
+def _field(key: str, value: Any, json: bool) -> Any:
+    if isinstance(value, Struct):
         return value
-    for part in path.split("."):
-        if isinstance(value, Mapping) and part in value:
-            value = value[part]
-        else:
-            raise InvalidArgument(f"template: can't evaluate field {part}")
+    if value is None and key in MAP_FIELDS and not json:
+        return {}
+    if isinstance(value, Mapping):
+        if key in MAP_FIELDS:
+            return {k: _element(v, json) for k, v in value.items()}
+        return as_struct(value, STRUCT_TYPES.get(key, "struct"), json)
+    if isinstance(value, list | tuple):
+        return [_element(v, json) for v in value]
     return value
 
 
-def render_template(
-    template: str, rows: Sequence[Mapping[str, Any]], headers: Mapping[str, str] | None = None
-) -> str:
-    """Render each row through a Go-style template (one line per row)."""
-    table = template.startswith("table")
-    if table:
-        template = template[len("table") :].lstrip()
-    template = template.replace("\\t", "\t").replace("\\n", "\n")
-
-    def fill(row: Mapping[str, Any]) -> str:
-        def sub(m: re.Match[str]) -> str:
-            value = _lookup(row, m.group(2))
-            if m.group(1):
-                return json.dumps(value)
-            return _plain(value)
-
-        return _FIELD.sub(sub, template)
-
-    lines = []
-    if table:
-        head = _FIELD.sub(lambda m: (headers or {}).get(m.group(2), m.group(2).upper()), template)
-        lines.append(head)
-    lines += [fill(r) for r in rows]
-    if table:
-        return _align(lines)
-    return "\n".join(lines) + ("\n" if lines else "")
-
-
-def _plain(value: Any) -> str:
-    if value is None:
-        return "<no value>"
-    if isinstance(value, bool):
-        return "true" if value else "false"  # as Go templates print them
+def _element(value: Any, json: bool = False) -> Any:
+    if isinstance(value, Mapping) and not isinstance(value, Struct):
+        return as_struct(value, "struct", json)
     if isinstance(value, list | tuple):
-        return "[" + " ".join(_plain(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "map[" + " ".join(f"{k}:{_plain(v)}" for k, v in value.items()) + "]"
-    return str(value)
+        return [_element(v, json) for v in value]
+    return value
+
+
+def normalize(template: str) -> tuple[str, bool]:
+    """(template text, is a table) after podman's NormalizeFormat."""
+    table = template == "table" or template.startswith("table ")
+    if table:
+        template = template[len("table") :].lstrip(" ")
+    text = template.replace("\\t", "\t").replace("\\n", "\n")
+    if not text.endswith("\n"):
+        text += "\n"
+    return text, table
+
+
+def render_template(
+    template: str,
+    rows: Sequence[Mapping[str, Any]],
+    headers: Mapping[str, str] | None = None,
+    *,
+    name: str = "ls",
+    type_name: str = "interface {}",
+) -> str:
+    """Render rows through a Go template, as podman's report formatter does."""
+    text, table = normalize(template)
+    try:
+        body = Template(name, "{{range .}}" + text + "{{end}}")
+        data = [as_struct(r, type_name) for r in rows]
+        out = body.execute(data)
+        if table:
+            out = Template(name, text).execute(_Headers(headers or {})) + out
+    except TemplateError as e:
+        raise InvalidArgument(str(e)) from None
+    return align(out) if table else out
+
+
+class _Headers(Mapping[str, str]):
+    """The data a table's header row is rendered from: every field's header name."""
+
+    def __init__(self, overrides: Mapping[str, str]) -> None:
+        self.overrides = overrides
+
+    def __getitem__(self, key: str) -> str:
+        return header_of(key, self.overrides)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.overrides)
+
+    def __len__(self) -> int:
+        return len(self.overrides)
+
+
+def header_of(field: str, headers: Mapping[str, str] | None = None) -> str:
+    """A column header as podman derives it: ``CreatedAt`` -> ``CREATED AT``."""
+    if headers and field in headers:
+        return headers[field]
+    words: list[str] = []
+    for i, c in enumerate(field):
+        nxt = field[i + 1] if i + 1 < len(field) else ""
+        prev = field[i - 1] if i else ""
+        if i and c.isupper() and (prev.islower() or (nxt.islower() and prev.isupper())):
+            words.append(" ")
+        words.append(c)
+    return "".join(words).upper()
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """A human listing: podman's tabwriter columns, without trailing blanks."""
     lines = ["\t".join(headers)] + ["\t".join(r) for r in rows]
-    return _align(lines)
-
-
-def _align(lines: list[str]) -> str:
-    """Column-align tab-separated lines (like Go's tabwriter, padding 2)."""
-    cells = [line.split("\t") for line in lines]
-    widths: dict[int, int] = {}
-    for row in cells:
-        for i, cell in enumerate(row[:-1]):
-            widths[i] = max(widths.get(i, 0), len(cell))
-    out = []
-    for row in cells:
-        parts = [
-            cell.ljust(widths[i] + 2) if i < len(row) - 1 else cell for i, cell in enumerate(row)
-        ]
-        out.append("".join(parts).rstrip())
-    return "\n".join(out) + "\n"
+    aligned = align("\n".join(lines))
+    return "\n".join(line.rstrip() for line in aligned.split("\n")) + "\n"
 
 
 def human_size(size: int) -> str:

@@ -61,7 +61,7 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
         """Show the configuration of one or more images as JSON."""
         data = state_of(ctx).engine().inspect_images(names)
         if fmt and fmt != "json":
-            print(render.render_template(fmt, data), end="")
+            print(render.render_template(fmt, data, name="inspect"), end="")
         else:
             render.print_json(data)
 

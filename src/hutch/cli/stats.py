@@ -63,7 +63,9 @@ def render_rows(rows: Sequence[Mapping[str, Any]], template: str | None) -> str:
 
         return json.dumps(list(rows), indent=4) + "\n"
     if template:
-        return render.render_template(template, rows, TEMPLATE_HEADERS)
+        return render.render_template(
+            template, rows, TEMPLATE_HEADERS, name="stats", type_name="containers.containerStats"
+        )
     keys = ("ID", "Name", "CPUPerc", "MemUsage", "MemPerc", "NetIO", "BlockIO", "PIDs")
     return render.table(HEADERS, [[str(r[k]) for k in keys] for r in rows])
 

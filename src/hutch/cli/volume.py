@@ -106,7 +106,10 @@ def register(app: typer.Typer) -> None:
             print("".join(f"{v.name}\n" for v in found), end="")
             return
         if fmt:
-            print(render.render_template(fmt, rows, HEADERS), end="")
+            print(
+                render.render_template(fmt, rows, HEADERS, type_name="*entities.VolumeListReport"),
+                end="",
+            )
             return
         out = render.table(["DRIVER", "VOLUME NAME"], [[v.driver, v.name] for v in found])
         if noheading:
@@ -132,7 +135,7 @@ def register(app: typer.Typer) -> None:
         found = state_of(ctx).engine().inspect_volumes(tuple(names or ()), all_)
         rows = [json_of(v) for v in found]
         if fmt and fmt != "json":
-            print(render.render_template(fmt, rows), end="")
+            print(render.render_template(fmt, rows, name="inspect"), end="")
         else:
             render.print_json(rows)
 

@@ -154,7 +154,11 @@ def test_template_with_unknown_field_is_125(
 ) -> None:
     result = run_cli(["images", "--format", "{{.Nope}}"], two_images(), monkeypatch, capsys)
     assert result.code == 125
-    assert result.err == "Error: template: can't evaluate field Nope\n"
+    assert result.err == (
+        'Error: template: images:1:13: executing "images" at <.Nope>: '
+        "can't evaluate field Nope in type images.imageReporter\n"
+    )
+    assert result.out == ""
 
 
 @pytest.mark.parametrize("flag", ["--noheading", "-n"])

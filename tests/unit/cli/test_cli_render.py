@@ -102,17 +102,20 @@ def test_template_tab_and_newline_escapes() -> None:
 
 def test_template_values_render_like_go() -> None:
     out = render.render_template("{{.Names}}|{{.Labels}}|{{.Config.User}}", ROWS)
-    assert out == "[a b]|<no value>|\n[]|map[k:v]|nobody\n"
+    # A nil map (Labels None) prints as Go prints it: map[].
+    assert out == "[a b]|map[]|\n[]|map[k:v]|nobody\n"
 
 
 def test_template_json() -> None:
     assert render.render_template("{{json .Config.Env}}", ROWS) == '["A=1"]\n[]\n'
-    assert render.render_template("{{json .}}", [{"a": 1}]) == '{"a": 1}\n'
+    # podman's json function: compact, HTML not escaped, struct fields in order.
+    assert render.render_template("{{json .}}", [{"b": "<", "a": 1}]) == '{"b":"<","a":1}\n'
 
 
 def test_template_table_adds_aligned_header() -> None:
     out = render.render_template("table {{.ID}}\\t{{.Repository}}", ROWS, {"ID": "IMAGE ID"})
-    assert out == "IMAGE ID  REPOSITORY\nabc       localhost/x\ndefghi    r\n"
+    # podman's tabwriter: minimum width 12, padding 2.
+    assert out == "IMAGE ID    REPOSITORY\nabc         localhost/x\ndefghi      r\n"
 
 
 def test_template_table_header_defaults_to_upper_field_name() -> None:
@@ -129,9 +132,23 @@ def test_template_unknown_field_is_an_invalid_argument(template: str) -> None:
         render.render_template(template, ROWS)
 
 
-def test_table_aligns_with_two_spaces_and_no_trailing_blanks() -> None:
-    out = render.table(["A", "LONGER", "C"], [["xxxx", "y", ""], ["1", "2", "3"]])
-    assert out == "A     LONGER  C\nxxxx  y\n1     2       3\n"
+def test_table_aligns_as_podman_and_no_trailing_blanks() -> None:
+    out = render.table(["A", "LONGER", "C"], [["xxxxxxxxxxxxx", "y", ""], ["1", "2", "3"]])
+    assert out == "A              LONGER      C\nxxxxxxxxxxxxx  y\n1              2           3\n"
+
+
+def test_template_table_header_is_the_template_on_headers() -> None:
+    out = render.render_template("table {{upper .Repository}} {{.CreatedAt}}", [])
+    assert out == "REPOSITORY CREATED AT\n"
+
+
+def test_template_error_is_gos_and_positions_are_podmans() -> None:
+    with pytest.raises(InvalidArgument) as err:
+        render.render_template("{{.Nope}}", ROWS, name="images", type_name="images.imageReporter")
+    assert str(err.value) == (
+        'template: images:1:13: executing "images" at <.Nope>: '
+        "can't evaluate field Nope in type images.imageReporter"
+    )
 
 
 def test_print_json_is_indented(capsys: pytest.CaptureFixture[str]) -> None:

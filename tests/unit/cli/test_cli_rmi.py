@@ -117,7 +117,8 @@ def test_image_inspect_template(
         monkeypatch,
         capsys,
     )
-    assert result.out == f'{ID} ["A=1"] <no value>\n'
+    # A nil map prints as Go prints one.
+    assert result.out == f'{ID} ["A=1"] map[]\n'
 
 
 def test_image_inspect_needs_a_name(

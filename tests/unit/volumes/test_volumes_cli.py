@@ -75,7 +75,7 @@ def test_volume_create(io: Fixtures) -> None:
 def test_volume_ls_table_quiet_and_format(io: Fixtures) -> None:
     fake = FakeEngine(volumes=[_volume("v1"), _volume("v2")])
     table = run_cli(["volume", "ls", "--filter", "dangling=true"], fake, *io)
-    assert table.out.splitlines() == ["DRIVER  VOLUME NAME", "local   v1", "local   v2"]
+    assert table.out.splitlines() == ["DRIVER      VOLUME NAME", "local       v1", "local       v2"]
     assert fake.calls[0] == ("list_volumes", VolumeListOptions(("dangling=true",)))
     assert run_cli(["volume", "ls", "-q"], fake, *io).out == "v1\nv2\n"
     out = run_cli(["volume", "ls", "--format", "{{.Name}} {{.Mountpoint}}"], fake, *io).out

@@ -1,0 +1,47 @@
+"""Go's text/tabwriter as podman configures it (minwidth 12, tabwidth 2, padding 2,
+padded with spaces): tab-terminated cells aligned in column blocks."""
+
+from __future__ import annotations
+
+
+def align(text: str, minwidth: int = 12, padding: int = 2) -> str:
+    """Align the tab-terminated cells of ``text`` the way tabwriter.Writer does."""
+    lines = [line.split("\t") for line in text.split("\n")]
+    out: list[str] = []
+    widths: list[int] = []
+
+    def write(first: int, last: int) -> None:
+        for row in lines[first:last]:
+            parts = []
+            for j, cell in enumerate(row):
+                if j < len(row) - 1 and j < len(widths):
+                    parts.append(cell.ljust(widths[j]))
+                else:
+                    parts.append(cell)
+            out.append("".join(parts))
+
+    def fmt(line0: int, line1: int) -> None:
+        column = len(widths)
+        this = line0
+        while this < line1:
+            if column >= len(lines[this]) - 1:
+                this += 1
+                continue
+            # A block of consecutive lines with a cell in this column.
+            write(line0, this)
+            line0 = this
+            width = minwidth
+            discardable = True
+            while this < line1 and column < len(lines[this]) - 1:
+                cell = lines[this][column]
+                width = max(width, len(cell) + padding)
+                discardable = discardable and not cell
+                this += 1
+            widths.append(width)
+            fmt(line0, this)
+            widths.pop()
+            line0 = this
+        write(line0, line1)
+
+    fmt(0, len(lines))
+    return "\n".join(out)

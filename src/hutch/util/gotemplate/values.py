@@ -1,0 +1,138 @@
+"""How Python values stand for Go values in a template: structs, maps, times.
+
+Plain Python data maps onto Go's kinds: ``str`` string, ``bool`` bool, ``int``
+int, ``float`` float64, ``list``/``tuple`` a slice, ``dict`` a map (missing keys
+give "no value", as Go's maps do), ``None`` nil. Two wrappers add what plain
+data cannot say: :class:`Struct` (a fixed set of fields in order: an unknown
+field is an error, as on a Go struct) and :class:`GoTime` (prints as Go's
+``time.Time`` does).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator, Mapping
+from datetime import datetime, timezone
+from typing import Any
+
+
+class _Missing:
+    """Go's invalid reflect.Value: a map's missing key; prints ``<no value>``."""
+
+    _instance: _Missing | None = None
+
+    def __repr__(self) -> str:
+        return "<no value>"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+MISSING: Any = _Missing()
+
+
+class Struct(Mapping[str, Any]):
+    """A Go struct value: named fields in declaration order.
+
+    ``type_name`` is what Go's errors call the type
+    (``*define.InspectContainerData``). A field holding a callable is a method:
+    ``{{.Label "k"}}`` calls it with the arguments.
+    """
+
+    __slots__ = ("_fields", "type_name")
+
+    def __init__(self, type_name: str, fields: Mapping[str, Any]) -> None:
+        self.type_name = type_name
+        self._fields = dict(fields)
+
+    def __getitem__(self, key: str) -> Any:
+        return self._fields[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._fields)
+
+    def __len__(self) -> int:
+        return len(self._fields)
+
+    def __repr__(self) -> str:
+        return f"Struct({self.type_name!r}, {self._fields!r})"
+
+    def data_fields(self) -> Iterator[tuple[str, Any]]:
+        """The fields that are data (methods are not printed or marshalled)."""
+        return ((k, v) for k, v in self._fields.items() if not callable(v))
+
+
+@dataclasses.dataclass(frozen=True)
+class GoTime:
+    """A point in time that prints as Go's ``time.Time`` and marshals as RFC 3339."""
+
+    value: datetime
+
+    def __str__(self) -> str:
+        """``2026-12-03 13:48:37.366114 +0000 UTC`` (Go's Time.String)."""
+        t = self.value if self.value.tzinfo else self.value.replace(tzinfo=timezone.utc)
+        frac = f".{t.microsecond:06d}".rstrip("0").rstrip(".") if t.microsecond else ""
+        offset = t.strftime("%z") or "+0000"
+        zone = t.tzname() or ""
+        if zone in ("", "UTC+00:00"):
+            zone = "UTC"
+        return f"{t:%Y-%m-%d %H:%M:%S}{frac} {offset} {zone}"
+
+    def rfc3339(self) -> str:
+        """``2026-12-03T13:48:37.366114Z`` (Go's JSON form, RFC 3339 with fractions)."""
+        t = self.value if self.value.tzinfo else self.value.replace(tzinfo=timezone.utc)
+        frac = f".{t.microsecond:06d}".rstrip("0") if t.microsecond else ""
+        off = t.utcoffset()
+        if not off:
+            zone = "Z"
+        else:
+            zone = t.strftime("%z")
+            zone = zone[:3] + ":" + zone[3:]
+        return f"{t:%Y-%m-%dT%H:%M:%S}{frac}{zone}"
+
+    @classmethod
+    def from_timestamp(cls, ts: float, local: bool = False) -> GoTime:
+        utc = datetime.fromtimestamp(ts, timezone.utc)
+        return cls(utc.astimezone() if local else utc)
+
+
+def go_type(value: Any) -> str:
+    """The Go type name errors print for a value."""
+    if isinstance(value, Struct):
+        return value.type_name
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "int"
+    if isinstance(value, float):
+        return "float64"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, GoTime):
+        return "time.Time"
+    if isinstance(value, list | tuple):
+        kinds = {go_type(v) for v in value}
+        return f"[]{kinds.pop()}" if len(kinds) == 1 else "[]interface {}"
+    if isinstance(value, Mapping):
+        kinds = {go_type(v) for v in value.values()}
+        elem = kinds.pop() if len(kinds) == 1 else "interface {}"
+        return f"map[string]{elem}"
+    if value is None or value is MISSING:
+        return "<nil>"
+    if callable(value):
+        return "func"
+    return type(value).__name__
+
+
+def is_true(value: Any) -> bool:
+    """Go's truth: false, 0, nil, empty string/slice/map are false; structs are true."""
+    if value is None or value is MISSING:
+        return False
+    if isinstance(value, Struct | GoTime):
+        return True
+    if isinstance(value, bool | int | float | str | list | tuple | Mapping):
+        return bool(value)
+    return True
+
+
+Function = Callable[..., Any]

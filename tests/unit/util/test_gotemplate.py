@@ -1,0 +1,178 @@
+"""The Go text/template engine: Go's own outputs (the table), data shapes, JSON, tabwriter."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+
+from hutch.util.gotemplate import GoTime, Struct, Template, TemplateError, align, gojson
+from unit.util.gotemplate_cases import CASES
+
+
+def run(text: str, data: Any = None, name: str = "version") -> str:
+    try:
+        return Template(name, text).execute(data)
+    except TemplateError as e:
+        return "ERR " + str(e)
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES)
+def test_go_table(text: str, expected: str) -> None:
+    got = run(text + "\n")
+    assert got.removesuffix("\n") == expected
+
+
+def test_table_is_large() -> None:
+    assert len(CASES) >= 150
+
+
+def _container() -> Struct:
+    state = Struct(
+        "define.InspectContainerState",
+        {"Status": "running", "Running": True, "Pid": 42, "ExitCode": 0, "Health": None},
+    )
+    mounts = [
+        Struct("define.InspectMount", {"Destination": "/data", "Source": "/v1", "RW": True}),
+        Struct("define.InspectMount", {"Destination": "/cfg", "Source": "/v2", "RW": False}),
+    ]
+    config = Struct(
+        "define.InspectContainerConfig",
+        {"Labels": {"k": "v", "com.example.x": "y"}, "Env": ["A=1", "B=2"], "StopTimeout": 10},
+    )
+    return Struct(
+        "*define.InspectContainerData",
+        {
+            "Id": "abc123",
+            "Name": "web",
+            "State": state,
+            "Mounts": mounts,
+            "Config": config,
+            "Created": GoTime(datetime(2026, 12, 3, 13, 48, 37, 366114, timezone.utc)),
+            "Label": lambda key: config["Labels"].get(key, ""),
+        },
+    )
+
+
+DATA_CASES = [
+    ("{{.Name}}", "web"),
+    ("{{.State.Status}}", "running"),
+    ("{{if .State.Running}}up{{else}}down{{end}}", "up"),
+    ("{{range .Mounts}}{{.Destination}} {{end}}", "/data /cfg "),
+    ('{{index .Config.Labels "k"}}', "v"),
+    ('{{index .Config.Labels "missing"}}|', "|"),
+    ("{{.Config.Labels.k}}", "v"),
+    ("{{.Config.Labels.missing}}", "<no value>"),
+    ('{{index .Config.Labels "com.example.x"}}', "y"),
+    ("{{json .State}}", '{"Status":"running","Running":true,"Pid":42,"ExitCode":0,"Health":null}'),
+    ("{{json .Config.Labels}}", '{"com.example.x":"y","k":"v"}'),
+    ("{{.Config.Labels}}", "map[com.example.x:y k:v]"),
+    ("{{.Config.Env}}", "[A=1 B=2]"),
+    ('{{join .Config.Env ","}}', "A=1,B=2"),
+    ("{{len .Mounts}}", "2"),
+    ("{{(index .Mounts 1).Source}}", "/v2"),
+    ("{{range $i, $m := .Mounts}}{{$i}}={{$m.RW}};{{end}}", "0=true;1=false;"),
+    ("{{range $k, $v := .Config.Labels}}{{$k}}:{{$v}} {{end}}", "com.example.x:y k:v "),
+    ("{{with .State}}{{.Pid}}{{end}}", "42"),
+    ("{{.State.Health}}", "<nil>"),
+    ("{{if .State.Health}}h{{else}}none{{end}}", "none"),
+    ("{{.Created}}", "2026-12-03 13:48:37.366114 +0000 UTC"),
+    ("{{json .Created}}", '"2026-12-03T13:48:37.366114Z"'),
+    ('{{.Label "k"}}', "v"),
+    ("{{.State}}", "{running true 42 0 <nil>}"),
+    ('{{printf "%+v" .State}}', "{Status:running Running:true Pid:42 ExitCode:0 Health:<nil>}"),
+    ('{{.Id | printf "%.3s"}}', "abc"),
+    ("{{$.Name}}{{range .Mounts}}{{$.Name}}{{end}}", "webwebweb"),
+    ('{{.State.Pid | printf "%05d"}}', "00042"),
+    ('{{eq .State.Status "running" "paused"}}', "true"),
+    ("{{.Config.StopTimeout | gt 20}}", "true"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), DATA_CASES)
+def test_data(text: str, expected: str) -> None:
+    assert run(text, _container(), "inspect") == expected
+
+
+DATA_ERRORS = [
+    (
+        "{{.Foo}}",
+        'template: inspect:1:2: executing "inspect" at <.Foo>: '
+        "can't evaluate field Foo in type *define.InspectContainerData",
+    ),
+    (
+        "{{.State.Nope}}",
+        'template: inspect:1:8: executing "inspect" at <.State.Nope>: '
+        "can't evaluate field Nope in type define.InspectContainerState",
+    ),
+    (
+        "{{.Config.Env.foo}}",
+        'template: inspect:1:9: executing "inspect" at <.Config.Env.foo>: '
+        "can't evaluate field foo in type []string",
+    ),
+    (
+        "{{.State.Health.Status}}",
+        'template: inspect:1:8: executing "inspect" at <.State.Health.Status>: '
+        "nil pointer evaluating interface {}.Status",
+    ),
+    ("{{foo .}}", 'template: inspect:1: function "foo" not defined'),
+    ("{{.Name", "template: inspect:1: unclosed action"),
+    ("{{range .Mounts}}", "template: inspect:1: unexpected EOF"),
+    (
+        "{{range .Name}}{{end}}",
+        'template: inspect:1:8: executing "inspect" at <.Name>: range can\'t iterate over web',
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "message"), DATA_ERRORS)
+def test_data_errors(text: str, message: str) -> None:
+    with pytest.raises(TemplateError) as err:
+        Template("inspect", text).execute(_container())
+    assert str(err.value) == message
+
+
+def test_error_prints_nothing_partial() -> None:
+    # execute() returns the whole text or raises: no half-printed output.
+    with pytest.raises(TemplateError):
+        Template("t", "{{.Name}} then {{.Bad}}").execute(_container())
+
+
+def test_user_function() -> None:
+    from hutch.util.gotemplate import Func
+
+    t = Template("t", '{{twice "ab"}}', {"twice": Func(lambda s: s * 2, ("string",))})
+    assert t.execute(None) == "abab"
+
+
+def test_gotime_forms() -> None:
+    t = GoTime(datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone(timedelta(hours=1), "CET")))
+    assert str(t) == "2026-01-02 03:04:05 +0100 CET"
+    assert t.rfc3339() == "2026-01-02T03:04:05+01:00"
+    assert GoTime(datetime(2026, 1, 2, 3, 4, 5, 500000, timezone.utc)).rfc3339() == (
+        "2026-01-02T03:04:05.5Z"
+    )
+
+
+def test_json_indent_and_html_escape() -> None:
+    data = {"b": [1, 2.5, None], "a": Struct("T", {"Z": "<&>", "A": {}})}
+    assert gojson.dumps(data) == ('{"a":{"Z":"\\u003c\\u0026\\u003e","A":{}},"b":[1,2.5,null]}')
+    assert gojson.dumps([], indent=4) == "[]"
+    assert gojson.dumps({"k": [1]}, indent=4) == '{\n    "k": [\n        1\n    ]\n}'
+
+
+def test_tabwriter_min_width_and_padding() -> None:
+    # podman: tabwriter.NewWriter(w, 12, 2, 2, ' ', 0)
+    text = "REPOSITORY\tTAG\tIMAGE ID\nlocalhost/averyveryverylongname\tlatest\tabc\n"
+    assert align(text) == (
+        "REPOSITORY                       TAG         IMAGE ID\n"
+        "localhost/averyveryverylongname  latest      abc\n"
+    )
+
+
+def test_tabwriter_column_blocks() -> None:
+    # A line without a cell in a column ends that column's block (Go's tabwriter).
+    assert align("a\tb\nno tabs here\nlongerlonger\tc\n", minwidth=0, padding=1) == (
+        "a b\nno tabs here\nlongerlonger c\n"
+    )
