@@ -330,7 +330,7 @@ class ContainerService:
         engine_networks.before_start(self._ctx, container)
         started = spawn.start(config, attach=attach, window=window, prespawned=prespawned)
         self._event(container.record, "start")
-        if (options.get("sdnotify") or "conmon") == "conmon":
+        if options.sdnotify == "conmon":
             # Attached, this process stays the service's main process; detached,
             # the monitor takes over (systemd accepts it when it is in the unit).
             mainpid = "" if attach else f"MAINPID={started.monitor_pid}\n"
