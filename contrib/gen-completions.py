@@ -14,8 +14,10 @@ What a positional argument completes is read from the argument itself: one
 named ``image``/``images`` or whose help starts with "Image" completes image
 names, one named ``command`` a program name, one named ``reference``,
 ``name`` or ``tag`` nothing, and anything else files.
-Option values come from VALUE_HINTS; an option it does not list completes
-nothing after it (the shells still know it takes a value).
+Option values of run, create and update come from their flag table
+(hutch/api/container_flags.py, ``values``), those of the other commands from
+VALUE_HINTS; an option neither lists completes nothing after it (the shells
+still know it takes a value).
 """
 
 from __future__ import annotations
@@ -44,15 +46,16 @@ HEADER = (
 )
 
 # What the value of an option completes, by the option's long name:
-# "dir", "file", or a fixed list of words.
+# "dir", "file", or a fixed list of words (the flags of the table aside).
 VALUE_HINTS: dict[str, str | tuple[str, ...]] = {
     "--root": "dir",
     "--runroot": "dir",
     "--log-level": ("debug", "info", "warn", "error"),
-    "--network": ("none", "host"),
     "--env-file": "file",
     "--format": ("json",),
 }
+# Where the flag table's commands are: at the top and in the container group.
+TABLE_GROUPS = ((), ("container",))
 
 
 @dataclass(frozen=True)
@@ -101,8 +104,18 @@ def _arg_kind(param: typer.core.TyperArgument) -> str:
     return "none" if name in ("reference", "name", "tag") else "file"
 
 
+def _table_hints(path: tuple[str, ...]) -> dict[str, str | tuple[str, ...]]:
+    """Option name -> value hint, from the flag table, for run, create and update."""
+    from hutch.api.container_flags import flags_of
+
+    if not path or path[:-1] not in TABLE_GROUPS:
+        return {}
+    return {name: flag.values for flag in flags_of(path[-1]) for name in flag.names}
+
+
 def command_tree(command: Command, path: tuple[str, ...] = ()) -> Cmd:
     """The visible commands, options and arguments under ``command``."""
+    hints = {**VALUE_HINTS, **_table_hints(path)}
     options: list[Opt] = []
     args: list[Arg] = []
     for param in command.params:
@@ -114,7 +127,7 @@ def command_tree(command: Command, path: tuple[str, ...] = ()) -> Cmd:
                 )
             )
             takes_value = not param.is_flag
-            hint = VALUE_HINTS.get(names[0], ()) if takes_value else ()
+            hint = hints.get(names[0], ()) if takes_value else ()
             options.append(Opt(names, _summary(param.help), takes_value, hint))
         elif isinstance(param, typer.core.TyperArgument):
             args.append(Arg(param.name or "arg", _arg_kind(param), param.nargs == -1))

@@ -24,6 +24,8 @@ from test_docs_model import (
     unescape,
 )
 
+from hutch.api.container_flags import flags_of
+
 COMMANDS = all_commands()
 IDS = [c.label for c in COMMANDS]
 PAGES = sorted(p.name for p in MAN_DIR.glob("*.1"))
@@ -47,6 +49,15 @@ def test_page_documents_exactly_the_command_options(cmd: CommandInfo) -> None:
     stale = documented - cmd.options
     assert not missing, f"{page} does not document {sorted(missing)} of {cmd.label}"
     assert not stale, f"{page} documents {sorted(stale)}, which {cmd.label} does not have"
+
+
+@pytest.mark.parametrize("command", ["run", "create", "update"])
+def test_page_documents_exactly_the_flag_table(command: str) -> None:
+    # The option list of these pages is checked against the table itself
+    # (api/container_flags.py), not only against the typer command built from it.
+    page, text = resolve_page(f"hutch-{command}.1")
+    table = {name for flag in flags_of(command) for name in flag.names}
+    assert documented_options(text) == table, page
 
 
 @pytest.mark.parametrize("cmd", COMMANDS, ids=IDS)

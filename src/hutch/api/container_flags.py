@@ -1,0 +1,365 @@
+"""The table of the flags of ``run``, ``create`` and ``update`` (see api/flags.py).
+
+Add a flag here, with the field of ``RunOptions`` it fills, and implement
+it where that field is read: the typer parameter, the options object, the
+completion and the man page check all follow from this entry. The order is
+the order of ``--help``.
+"""
+
+from __future__ import annotations
+
+from hutch.api.flags import (
+    RUN,
+    RUN_CREATE_UPDATE,
+    Flag,
+    number,
+    or_empty,
+    pull_policy,
+    repeated,
+    switch,
+    text,
+    true_or_false,
+)
+
+# The positional arguments of run/create fill these fields (not flags).
+ARGUMENT_FIELDS = ("image", "command")
+
+FLAGS: tuple[Flag, ...] = (
+    # The container itself.
+    switch("--rm", "remove", "Remove the container when it exits."),
+    switch(
+        "--interactive",
+        "interactive",
+        "Keep stdin open and pass it to the container.",
+        aliases=("-i",),
+    ),
+    switch("--tty", "tty", "Allocate a pseudo-terminal.", aliases=("-t",)),
+    switch(
+        "--detach",
+        "detach",
+        "Run in the background and print the container id.",
+        aliases=("-d",),
+        commands=RUN,
+    ),
+    repeated(
+        "--env",
+        "env",
+        "Set an environment variable (NAME=VALUE, or NAME to copy).",
+        aliases=("-e",),
+    ),
+    repeated("--env-file", "env_files", "Read environment variables from a file.", values="file"),
+    text("--workdir", "workdir", "Working directory inside the container.", aliases=("-w",)),
+    text("--user", "user", "User (name or uid, optionally :group) to run as.", aliases=("-u",)),
+    text("--entrypoint", "entrypoint", "Override the image's entrypoint (string or JSON array)."),
+    text("--hostname", "hostname", "Container host name.", aliases=("-h",)),
+    text("--name", "name", "Name of the container."),
+    text(
+        "--network",
+        "network",
+        "Network: private (default), none, host, container:NAME, ns:PATH or NET[,NET].",
+        aliases=("--net",),
+        default="",
+        values=("none", "host"),
+    ),
+    text(
+        "--restart",
+        "restart",
+        "Restart policy: no, always, unless-stopped, on-failure[:N].",
+        default="no",
+    ),
+    repeated("--label", "labels", "Set a label (KEY=VALUE) on the container.", aliases=("-l",)),
+    text(
+        "--stop-signal",
+        "stop_signal",
+        "Signal that stops the container (default: image's, or SIGTERM).",
+    ),
+    number(
+        "--stop-timeout", "stop_timeout", "Seconds to wait after the stop signal before SIGKILL."
+    ),
+    text("--cidfile", "cidfile", "Write the container id to this file."),
+    text(
+        "--tz",
+        "timezone",
+        "Time zone of the container: local (the host's) or a zone like Europe/Paris.",
+    ),
+    switch(
+        "--replace", "replace", "Remove a container of the same --name first (a restarted service)."
+    ),
+    text(
+        "--sdnotify",
+        "sdnotify",
+        "Under systemd (NOTIFY_SOCKET): conmon says READY=1 once the container runs; "
+        "ignore says nothing.",
+        default="conmon",
+    ),
+    # Network (NetworkOptions).
+    repeated(
+        "--publish",
+        "net.publish",
+        "Publish a port: [IP:][HOSTPORT:]CTRPORT[/tcp|/udp]; ranges; no HOSTPORT: random.",
+        aliases=("-p",),
+    ),
+    switch(
+        "--publish-all",
+        "net.publish_all",
+        "Publish every exposed port on a random host port.",
+        aliases=("-P",),
+    ),
+    repeated("--network-alias", "net.aliases", "Another name of the container on its networks."),
+    text("--ip", "net.ip", "IPv4 address on a user-defined network."),
+    text("--ip6", "net.ip6", "IPv6 address on a dual-stack user-defined network."),
+    repeated("--add-host", "net.add_hosts", "Add HOST:IP to /etc/hosts (IP may be host-gateway)."),
+    repeated("--dns", "net.dns", "DNS server for the container."),
+    repeated("--dns-search", "net.dns_search", "DNS search domain ('.' for none)."),
+    repeated("--dns-option", "net.dns_options", "Option for resolv.conf (e.g. ndots:2)."),
+    switch("--no-hosts", "net.no_hosts", "Do not write /etc/hosts; keep the image's."),
+    # Security (SecurityOptions).
+    repeated("--cap-add", "security.cap_add", "Add Linux capabilities (NAME, CAP_NAME or ALL)."),
+    repeated("--cap-drop", "security.cap_drop", "Drop Linux capabilities (NAME, CAP_NAME or ALL)."),
+    switch(
+        "--privileged",
+        "security.privileged",
+        "All capabilities of the user namespace, no seccomp, no masked paths, host devices.",
+    ),
+    repeated(
+        "--security-opt",
+        "security.security_opt",
+        "seccomp=unconfined|PROFILE.json, no-new-privileges, mask=PATHS, unmask=ALL|PATHS, "
+        "label=disable.",
+    ),
+    switch("--read-only", "security.read_only", "Mount the container's root filesystem read-only."),
+    text(
+        "--read-only-tmpfs",
+        "security.read_only_tmpfs",
+        "With --read-only, mount tmpfs on /tmp, /var/tmp and /run (true or false).",
+        default="true",
+        parse=true_or_false,
+    ),
+    repeated("--sysctl", "security.sysctl", "Set a namespaced kernel parameter (NAME=VALUE)."),
+    repeated(
+        "--ulimit",
+        "security.ulimit",
+        "Set a resource limit (NAME=SOFT[:HARD], e.g. nofile=1024:2048).",
+    ),
+    repeated("--device", "security.device", "Add a host device: HOST[:CONTAINER][:PERMISSIONS]."),
+    repeated(
+        "--group-add",
+        "security.group_add",
+        "Add a supplementary group (name, number or keep-groups).",
+    ),
+    text(
+        "--userns",
+        "security.userns",
+        "User namespace: host (the session), keep-id[:uid=,gid=], nomap, auto[:size=].",
+    ),
+    repeated("--uidmap", "security.uidmap", "Map container uids: CONTAINER:HOST:SIZE."),
+    repeated("--gidmap", "security.gidmap", "Map container gids: CONTAINER:HOST:SIZE."),
+    text("--subuidname", "security.subuidname", "Map uids from this /etc/subuid entry."),
+    text("--subgidname", "security.subgidname", "Map gids from this /etc/subgid entry."),
+    # Init, health check, attach (LifecycleOptions).
+    switch(
+        "--init", "lifecycle.init", "Run an init as PID 1 that forwards signals and reaps zombies."
+    ),
+    text(
+        "--health-cmd",
+        "lifecycle.health.cmd",
+        "Health check command (shell form, or a JSON array for exec form).",
+    ),
+    text(
+        "--health-interval",
+        "lifecycle.health.interval",
+        "Time between health checks (Go duration, 30s).",
+    ),
+    text(
+        "--health-timeout",
+        "lifecycle.health.timeout",
+        "Time a health check may take (Go duration, 30s).",
+    ),
+    number(
+        "--health-retries",
+        "lifecycle.health.retries",
+        "Failures in a row that make it unhealthy (3).",
+    ),
+    text(
+        "--health-start-period",
+        "lifecycle.health.start_period",
+        "Start-up time during which failures do not count (Go duration, 0s).",
+    ),
+    switch(
+        "--no-healthcheck",
+        "lifecycle.health.disabled",
+        "Disable any health check (the image's too).",
+    ),
+    text(
+        "--detach-keys",
+        "lifecycle.detach_keys",
+        'Key sequence that detaches from the container (default ctrl-p,ctrl-q; "" none).',
+    ),
+    switch(
+        "--sig-proxy",
+        "lifecycle.sig_proxy",
+        "Forward the signals hutch receives to the container (attached runs).",
+        default=True,
+        negatable=True,
+    ),
+    # Mounts (VolumeOptions).
+    repeated(
+        "--volume",
+        "volumes.volumes",
+        "Mount a volume or host path: [SOURCE:]DEST[:OPTIONS] (ro, rw, U, z, Z, noexec, "
+        "nosuid, nodev, rbind, bind, nocopy, propagation).",
+        aliases=("-v",),
+    ),
+    repeated(
+        "--mount",
+        "volumes.mounts",
+        "Attach a mount: type=bind|volume|tmpfs|devpts,src=...,dst=...[,ro][,...].",
+    ),
+    repeated(
+        "--tmpfs", "volumes.tmpfs", "Mount a tmpfs: DEST[:OPTIONS] (size=, mode=, ro, exec...)."
+    ),
+    repeated(
+        "--volumes-from",
+        "volumes.volumes_from",
+        "Mount the volumes of another container: CONTAINER[:ro|rw].",
+    ),
+    # Pulling the image (ImagePullOptions).
+    text(
+        "--pull",
+        "pull.policy",
+        "Pull the image: missing (default), always, never, newer.",
+        default="missing",
+        parse=pull_policy,
+    ),
+    text("--platform", "pull.platform", "Platform OS/ARCH[/VARIANT] of the image to pull."),
+    text("--arch", "pull.arch", "Architecture of the image to pull."),
+    text("--os", "pull.os", "Operating system of the image to pull."),
+    text("--variant", "pull.variant", "Architecture variant of the image to pull."),
+    switch("--quiet", "pull.quiet", "Print no progress while pulling the image.", aliases=("-q",)),
+    # Resource limits (ResourceOptions); update changes them later.
+    text(
+        "--memory",
+        "resources.memory",
+        "Memory limit (e.g. 64m, 1g); memory.max.",
+        aliases=("-m",),
+        commands=RUN_CREATE_UPDATE,
+    ),
+    text(
+        "--memory-reservation",
+        "resources.memory_reservation",
+        "Memory soft limit (memory.low).",
+        commands=RUN_CREATE_UPDATE,
+    ),
+    text(
+        "--memory-swap",
+        "resources.memory_swap",
+        "Memory plus swap limit (-1: unlimited swap); needs --memory.",
+        commands=RUN_CREATE_UPDATE,
+    ),
+    text(
+        "--cpus",
+        "resources.cpus",
+        "Number of CPUs (e.g. 0.5: cpu.max 50000 100000).",
+        commands=RUN_CREATE_UPDATE,
+    ),
+    number(
+        "--cpu-shares",
+        "resources.cpu_shares",
+        "CPU shares (relative weight, 2-262144).",
+        aliases=("-c",),
+        commands=RUN_CREATE_UPDATE,
+    ),
+    number(
+        "--cpu-weight",
+        "resources.cpu_weight",
+        "CPU weight (cpu.weight, 1-10000).",
+        commands=RUN_CREATE_UPDATE,
+    ),
+    number(
+        "--cpu-quota",
+        "resources.cpu_quota",
+        "CPU time in microseconds per --cpu-period.",
+        commands=RUN_CREATE_UPDATE,
+    ),
+    number(
+        "--cpu-period",
+        "resources.cpu_period",
+        "CPU period in microseconds (default 100000).",
+        commands=RUN_CREATE_UPDATE,
+    ),
+    text(
+        "--cpuset-cpus",
+        "resources.cpuset_cpus",
+        "CPUs the container may run on (0-3,5).",
+        commands=RUN_CREATE_UPDATE,
+    ),
+    text(
+        "--cpuset-mems",
+        "resources.cpuset_mems",
+        "Memory nodes the container may use (0-1).",
+        commands=RUN_CREATE_UPDATE,
+    ),
+    number(
+        "--pids-limit",
+        "resources.pids_limit",
+        "Maximum number of processes (default 2048; -1: unlimited).",
+        commands=RUN_CREATE_UPDATE,
+    ),
+    number(
+        "--blkio-weight",
+        "resources.blkio_weight",
+        "Block I/O weight (10-1000).",
+        commands=RUN_CREATE_UPDATE,
+    ),
+    repeated(
+        "--device-read-bps",
+        "resources.device_read_bps",
+        "Limit reads from a device (DEVICE:RATE, e.g. 1mb).",
+        commands=RUN_CREATE_UPDATE,
+    ),
+    repeated(
+        "--device-write-bps",
+        "resources.device_write_bps",
+        "Limit writes to a device (DEVICE:RATE).",
+        commands=RUN_CREATE_UPDATE,
+    ),
+    repeated(
+        "--device-read-iops",
+        "resources.device_read_iops",
+        "Limit read operations per second (DEVICE:N).",
+        commands=RUN_CREATE_UPDATE,
+    ),
+    repeated(
+        "--device-write-iops",
+        "resources.device_write_iops",
+        "Limit write operations per second (DEVICE:N).",
+        commands=RUN_CREATE_UPDATE,
+    ),
+    text(
+        "--cgroups",
+        "resources.cgroups",
+        "enabled, disabled (no cgroup: limits only warn), no-conmon or split.",
+    ),
+    text(
+        "--cgroup-parent",
+        "resources.cgroup_parent",
+        "Parent cgroup path (inside your delegated cgroup), or a slice with systemd.",
+    ),
+    # Logging (LogOptions).
+    text(
+        "--log-driver",
+        "log.driver",
+        "Where the output goes: k8s-file (default), json-file (Docker's format) or none.",
+        parse=or_empty,
+    ),
+    repeated(
+        "--log-opt",
+        "log.opts",
+        "Log option KEY=VALUE: max-size=10mb, max-file=N, path=FILE, tag=TEXT (repeatable).",
+    ),
+)
+
+
+def flags_of(command: str) -> tuple[Flag, ...]:
+    """The flags ``command`` (run, create or update) takes, in the order of its help."""
+    return tuple(flag for flag in FLAGS if command in flag.commands)

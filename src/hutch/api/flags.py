@@ -1,0 +1,143 @@
+"""The flags of ``run``, ``create`` and ``update``, each declared once.
+
+A ``Flag`` says everything about one flag: its names, the type of its
+value, its default, its help line, what its value completes, which commands
+take it and which field of ``RunOptions`` it fills (a dotted path such as
+``resources.memory``). The CLI builds its typer parameters from this table
+(``cli/flagparams.py``), ``flagoptions`` builds the options object from the
+parsed values, the completions read the value hints from it
+(contrib/gen-completions.py), and tests check it against the options
+dataclasses and the man pages, so a flag is added or renamed here and in
+the code that implements it, nowhere else. Front ends that take the same
+settings in another spelling (compose keys, the REST API) find the field and
+the value parsing of a flag here.
+
+Pure data and the standard library: importing this module defines no
+dataclass (``hutch --help`` imports it; see util/codecache.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import NamedTuple
+
+from hutch.api.errors import InvalidArgument
+
+RUN = frozenset({"run"})
+RUN_CREATE = frozenset({"run", "create"})
+RUN_CREATE_UPDATE = frozenset({"run", "create", "update"})
+
+# What a value completes: "file", "dir", a fixed list of words, or () for nothing.
+Completion = str | tuple[str, ...]
+# Turns the parsed value into the options field's value; gets the flag's name
+# for messages. None: the value as parsed (a repeated flag's list as a tuple).
+Parser = Callable[[object, str], object]
+
+
+class Flag(NamedTuple):
+    name: str  # the long name: --memory
+    field: str  # the RunOptions field it fills, as a dotted path
+    help: str
+    kind: str  # "str", "int", "bool" (a switch) or "list" (repeatable)
+    aliases: tuple[str, ...] = ()  # other names: -m, --net
+    default: object = None
+    commands: frozenset[str] = RUN_CREATE
+    values: Completion = ()
+    negatable: bool = False  # a switch that also has --no-NAME
+    parse: Parser | None = None
+
+    @property
+    def key(self) -> str:
+        """The Python name of the flag's value (the typer parameter's name)."""
+        return self.name[2:].replace("-", "_")
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        negation = ("--no-" + self.name[2:],) if self.negatable else ()
+        return (self.name, *negation, *self.aliases)
+
+    def value(self, parsed: object) -> object:
+        """The options field's value for the value the command line gave."""
+        if self.parse is not None:
+            return self.parse(parsed, self.name)
+        if self.kind == "list":
+            if parsed is None:
+                return ()
+            if not isinstance(parsed, list | tuple):
+                raise TypeError(f"{self.name} takes a list, not {parsed!r}")
+            return tuple(parsed)
+        return parsed
+
+
+def text(
+    name: str,
+    field: str,
+    help: str,
+    *,
+    aliases: tuple[str, ...] = (),
+    default: str | None = None,
+    commands: frozenset[str] = RUN_CREATE,
+    values: Completion = (),
+    parse: Parser | None = None,
+) -> Flag:
+    return Flag(name, field, help, "str", aliases, default, commands, values, parse=parse)
+
+
+def number(
+    name: str,
+    field: str,
+    help: str,
+    *,
+    aliases: tuple[str, ...] = (),
+    commands: frozenset[str] = RUN_CREATE,
+) -> Flag:
+    return Flag(name, field, help, "int", aliases, None, commands)
+
+
+def switch(
+    name: str,
+    field: str,
+    help: str,
+    *,
+    aliases: tuple[str, ...] = (),
+    default: bool = False,
+    commands: frozenset[str] = RUN_CREATE,
+    negatable: bool = False,
+) -> Flag:
+    return Flag(name, field, help, "bool", aliases, default, commands, negatable=negatable)
+
+
+def repeated(
+    name: str,
+    field: str,
+    help: str,
+    *,
+    aliases: tuple[str, ...] = (),
+    commands: frozenset[str] = RUN_CREATE,
+    values: Completion = (),
+) -> Flag:
+    return Flag(name, field, help, "list", aliases, None, commands, values)
+
+
+def true_or_false(value: object, flag: str) -> bool:
+    """A flag that takes the words true or false (podman's --read-only-tmpfs)."""
+    word = str(value).strip().lower()
+    if word not in ("true", "false"):
+        # click's wording for a bad value, which this check once was
+        raise InvalidArgument(f"Invalid value: {flag} takes true or false, not {value!r}")
+    return word == "true"
+
+
+def pull_policy(value: object, flag: str) -> str:
+    """podman's --pull: missing, always, never, newer; true and false as in Docker."""
+    from hutch.api.container_config import PULL_POLICIES
+
+    policy = {"true": "always", "false": "missing"}.get(str(value).lower(), str(value).lower())
+    if policy not in PULL_POLICIES:
+        raise InvalidArgument(f"{flag} {value!r}: expected one of {', '.join(PULL_POLICIES)}")
+    return policy
+
+
+def or_empty(value: object, flag: str) -> str:
+    """Not given is the empty string (the options' "default" spelling)."""
+    return str(value) if value else ""
