@@ -9,7 +9,7 @@ and empty tuples mean "not given".
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 
 DEFAULT_DETACH_KEYS = "ctrl-p,ctrl-q"
 
@@ -54,9 +54,6 @@ class NetworkOptions:
     no_hosts: bool = False
 
 
-PULL_POLICIES = ("missing", "always", "never", "newer")
-
-
 @dataclass(frozen=True)
 class ImagePullOptions:
     policy: str = "missing"  # missing, always, never, newer (podman's --pull)
@@ -89,14 +86,17 @@ class ResourceOptions:
     cgroup_parent: str | None = None
 
     def given_limits(self) -> tuple[str, ...]:
-        """The limit flags given, as ``--flag-name`` (for messages)."""
+        """The limit flags given, as ``--flag-name`` (for messages).
+
+        The limits are the flags ``update`` takes, named as in the flag table.
+        """
+        from hutch.api.container_flags import flags_of
+
         out = []
-        for f in fields(self):
-            if f.name in ("cgroups", "cgroup_parent"):
-                continue
-            value = getattr(self, f.name)
+        for flag in flags_of("update"):
+            value = getattr(self, flag.field.removeprefix("resources."))
             if value is not None and value != ():
-                out.append("--" + f.name.replace("_", "-"))
+                out.append(flag.name)
         return tuple(out)
 
 

@@ -128,10 +128,12 @@ def true_or_false(value: object, flag: str) -> bool:
     return word == "true"
 
 
+# podman's --pull of run/create (ImagePullOptions.policy)
+PULL_POLICIES = ("missing", "always", "never", "newer")
+
+
 def pull_policy(value: object, flag: str) -> str:
     """podman's --pull: missing, always, never, newer; true and false as in Docker."""
-    from hutch.api.container_config import PULL_POLICIES
-
     policy = {"true": "always", "false": "missing"}.get(str(value).lower(), str(value).lower())
     if policy not in PULL_POLICIES:
         raise InvalidArgument(f"{flag} {value!r}: expected one of {', '.join(PULL_POLICIES)}")
