@@ -11,7 +11,7 @@ _hutch_subcommands() {
     "volume") echo create ls inspect rm prune exists export import ;;
     "network") echo create ls inspect rm prune connect disconnect exists reload ;;
     "quadlet") echo install list print rm ;;
-    "compose") echo config ;;
+    "compose") echo config up down ps logs ;;
     "container") echo run create start stop restart kill rm wait ls logs inspect rename exists prune cp diff commit export exec attach top pause unpause update stats port ;;
     "image") echo ls import rm inspect pull push tag untag history save load prune exists build ;;
     "system") echo info migrate reset ;;
@@ -78,6 +78,10 @@ _hutch_options() {
     "quadlet rm") echo --ignore -i --reload-systemd --no-reload-systemd ;;
     "compose") echo --file -f --project-name -p --project-directory --env-file --profile ;;
     "compose config") echo --format --services --volumes --profiles --images --quiet -q --no-interpolate ;;
+    "compose up") echo --detach -d --force-recreate --no-recreate --no-deps --no-start --remove-orphans --scale --wait --abort-on-container-exit --exit-code-from --timeout -t ;;
+    "compose down") echo --volumes -v --remove-orphans --timeout -t ;;
+    "compose ps") echo --all -a --quiet -q --services --format ;;
+    "compose logs") echo --follow -f --tail --since --until --timestamps -t --no-log-prefix ;;
     "container run") echo --rm --interactive -i --tty -t --detach -d --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --restart --label -l --stop-signal --stop-timeout --cidfile --tz --replace --sdnotify --publish -p --publish-all -P --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --no-hosts --cap-add --cap-drop --privileged --security-opt --read-only --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --init --health-cmd --health-interval --health-timeout --health-retries --health-start-period --no-healthcheck --detach-keys --sig-proxy --no-sig-proxy --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --quiet -q --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt ;;
     "container create") echo --rm --interactive -i --tty -t --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --restart --label -l --stop-signal --stop-timeout --cidfile --tz --replace --sdnotify --publish -p --publish-all -P --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --no-hosts --cap-add --cap-drop --privileged --security-opt --read-only --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --init --health-cmd --health-interval --health-timeout --health-retries --health-start-period --no-healthcheck --detach-keys --sig-proxy --no-sig-proxy --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --quiet -q --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt ;;
     "container start") echo --attach -a --interactive -i --detach-keys --sig-proxy --no-sig-proxy ;;
@@ -167,6 +171,10 @@ _hutch_value_options() {
     "quadlet list") echo --format ;;
     "compose") echo --file -f --project-name -p --project-directory --env-file --profile ;;
     "compose config") echo --format ;;
+    "compose up") echo --scale --exit-code-from --timeout -t ;;
+    "compose down") echo --timeout -t ;;
+    "compose ps") echo --format ;;
+    "compose logs") echo --tail --since --until ;;
     "container run") echo --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --restart --label -l --stop-signal --stop-timeout --cidfile --tz --sdnotify --publish -p --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt ;;
     "container create") echo --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --restart --label -l --stop-signal --stop-timeout --cidfile --tz --sdnotify --publish -p --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt ;;
     "container start") echo --detach-keys ;;
@@ -473,6 +481,14 @@ _hutch_option_values() {
     "compose --env-file") echo "@file" ;;
     "compose --profile") echo "@none" ;;
     "compose config --format") echo "json" ;;
+    "compose up --scale") echo "@none" ;;
+    "compose up --exit-code-from") echo "@none" ;;
+    "compose up --timeout"|"compose up -t") echo "@none" ;;
+    "compose down --timeout"|"compose down -t") echo "@none" ;;
+    "compose ps --format") echo "json" ;;
+    "compose logs --tail") echo "@none" ;;
+    "compose logs --since") echo "@none" ;;
+    "compose logs --until") echo "@none" ;;
     "container run --env"|"container run -e") echo "@none" ;;
     "container run --env-file") echo "@file" ;;
     "container run --workdir"|"container run -w") echo "@none" ;;
@@ -787,6 +803,9 @@ _hutch_argument() {
     "quadlet print 1") echo @none ;;
     "quadlet rm "*) echo @file ;;
     "compose config "*) echo @file ;;
+    "compose up "*) echo @file ;;
+    "compose ps "*) echo @file ;;
+    "compose logs "*) echo @file ;;
     "container run 1") echo @image ;;
     "container run 2") echo @command ;;
     "container run "*) echo @file ;;

@@ -18,7 +18,7 @@ function __hutch_subcommands
         case 'quadlet'
             printf '%s\n' install list print rm
         case 'compose'
-            printf '%s\n' config
+            printf '%s\n' config up down ps logs
         case 'container'
             printf '%s\n' run create start stop restart kill rm wait ls logs inspect rename exists prune cp diff commit export exec attach top pause unpause update stats port
         case 'image'
@@ -125,6 +125,14 @@ function __hutch_value_options
             printf '%s\n' --file -f --project-name -p --project-directory --env-file --profile
         case 'compose config'
             printf '%s\n' --format
+        case 'compose up'
+            printf '%s\n' --scale --exit-code-from --timeout -t
+        case 'compose down'
+            printf '%s\n' --timeout -t
+        case 'compose ps'
+            printf '%s\n' --format
+        case 'compose logs'
+            printf '%s\n' --tail --since --until
         case 'container run'
             printf '%s\n' --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --restart --label -l --stop-signal --stop-timeout --cidfile --tz --sdnotify --publish -p --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt
         case 'container create'
@@ -972,6 +980,10 @@ complete -c hutch -n "__hutch_arg 'quadlet rm' 1+" -F
 
 # hutch compose
 complete -c hutch -n "__hutch_at 'compose'" -a config -d 'Validate the compose files and print the normalised, merged model'
+complete -c hutch -n "__hutch_at 'compose'" -a up -d 'Create and start the project\'s containers (in dependency order)'
+complete -c hutch -n "__hutch_at 'compose'" -a down -d 'Stop and remove the project\'s containers and networks'
+complete -c hutch -n "__hutch_at 'compose'" -a ps -d 'List the project\'s containers'
+complete -c hutch -n "__hutch_at 'compose'" -a logs -d 'Show the output of the project\'s containers'
 complete -c hutch -n "__hutch_at 'compose'" -l file -s f -x -d 'Compose file (several merge in order; - is stdin)'
 complete -c hutch -n "__hutch_at 'compose'" -l project-name -s p -x -d 'Project name'
 complete -c hutch -n "__hutch_at 'compose'" -l project-directory -x -d 'Directory relative paths resolve against (default: the first file\'s)'
@@ -989,6 +1001,45 @@ complete -c hutch -n "__hutch_at 'compose config'" -l quiet -s q -d 'Only valida
 complete -c hutch -n "__hutch_at 'compose config'" -l no-interpolate -d 'Do not substitute variables'
 complete -c hutch -n "__hutch_at 'compose config'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'compose config' 1+" -F
+
+# hutch compose up
+complete -c hutch -n "__hutch_at 'compose up'" -l detach -s d -d 'Start in the background and return'
+complete -c hutch -n "__hutch_at 'compose up'" -l force-recreate -d 'Recreate containers even if unchanged'
+complete -c hutch -n "__hutch_at 'compose up'" -l no-recreate -d 'Keep existing containers even if changed'
+complete -c hutch -n "__hutch_at 'compose up'" -l no-deps -d 'Do not start the services named depend on'
+complete -c hutch -n "__hutch_at 'compose up'" -l no-start -d 'Create the containers, do not start them'
+complete -c hutch -n "__hutch_at 'compose up'" -l remove-orphans -d 'Remove containers of services not in the file'
+complete -c hutch -n "__hutch_at 'compose up'" -l scale -x -d 'SERVICE=NUMBER: run that many replicas'
+complete -c hutch -n "__hutch_at 'compose up'" -l wait -d 'Wait until services are running or healthy'
+complete -c hutch -n "__hutch_at 'compose up'" -l abort-on-container-exit -d 'Stop every container when one exits'
+complete -c hutch -n "__hutch_at 'compose up'" -l exit-code-from -x -d 'Exit with this service\'s exit code'
+complete -c hutch -n "__hutch_at 'compose up'" -l timeout -s t -x -d 'Seconds to wait for a container to stop'
+complete -c hutch -n "__hutch_at 'compose up'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'compose up' 1+" -F
+
+# hutch compose down
+complete -c hutch -n "__hutch_at 'compose down'" -l volumes -s v -d 'Also remove the project\'s named volumes'
+complete -c hutch -n "__hutch_at 'compose down'" -l remove-orphans -d 'Remove containers of services not in the file'
+complete -c hutch -n "__hutch_at 'compose down'" -l timeout -s t -x -d 'Seconds to wait for a container to stop'
+complete -c hutch -n "__hutch_at 'compose down'" -l help -d 'Show the help and exit'
+
+# hutch compose ps
+complete -c hutch -n "__hutch_at 'compose ps'" -l all -s a -d 'Also stopped containers'
+complete -c hutch -n "__hutch_at 'compose ps'" -l quiet -s q -d 'Print ids only'
+complete -c hutch -n "__hutch_at 'compose ps'" -l services -d 'Print the service names only'
+complete -c hutch -n "__hutch_at 'compose ps'" -l format -x -a 'json' -d 'table or json'
+complete -c hutch -n "__hutch_at 'compose ps'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'compose ps' 1+" -F
+
+# hutch compose logs
+complete -c hutch -n "__hutch_at 'compose logs'" -l follow -s f -d 'Follow the output'
+complete -c hutch -n "__hutch_at 'compose logs'" -l tail -x -d 'Lines from the end of each log'
+complete -c hutch -n "__hutch_at 'compose logs'" -l since -x -d 'Only lines after this'
+complete -c hutch -n "__hutch_at 'compose logs'" -l until -x -d 'Only lines before this'
+complete -c hutch -n "__hutch_at 'compose logs'" -l timestamps -s t -d 'Show timestamps'
+complete -c hutch -n "__hutch_at 'compose logs'" -l no-log-prefix -d 'Leave out the service prefix'
+complete -c hutch -n "__hutch_at 'compose logs'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'compose logs' 1+" -F
 
 # hutch container
 complete -c hutch -n "__hutch_at 'container'" -a run -d 'Run a command in a new container'

@@ -50,3 +50,55 @@ class ComposeFrontEnd(Protocol):
     def load(self, options: ComposeProjectOptions) -> ComposeModel:
         """Find, read, merge, interpolate, validate, normalise (ComposeError: exit 125)."""
         ...
+
+    def runner(self, project: ComposeModel) -> ComposeProjectRunner:
+        """The project bound to the engine (built on first use)."""
+        ...
+
+
+@dataclass(frozen=True)
+class ComposeUpOptions:
+    services: tuple[str, ...] = ()  # default: every enabled service
+    detach: bool = True
+    force_recreate: bool = False
+    no_recreate: bool = False
+    no_deps: bool = False
+    no_start: bool = False
+    remove_orphans: bool = False
+    scale: tuple[tuple[str, int], ...] = ()
+    wait: bool = False  # wait until services are running (healthy when they have a check)
+    wait_timeout: float | None = None
+    timeout: int | None = None  # -t: seconds to stop a container that is replaced
+
+
+@dataclass(frozen=True)
+class ComposeDownOptions:
+    volumes: bool = False  # -v: also the named volumes the project declares
+    remove_orphans: bool = False
+    timeout: int | None = None
+
+
+@dataclass(frozen=True)
+class ComposeContainer:
+    """One container of a project, as ``compose ps`` lists it."""
+
+    name: str
+    id: str
+    service: str
+    number: int
+    image: str
+    command: str
+    status: str
+    health: str
+    created: float
+    ports: tuple[str, ...] = ()
+
+
+class ComposeProjectRunner(Protocol):
+    """A loaded project bound to the engine."""
+
+    def up(self, options: ComposeUpOptions, progress: Callable[[str], None]) -> None: ...
+
+    def down(self, options: ComposeDownOptions, progress: Callable[[str], None]) -> None: ...
+
+    def containers(self, all: bool, services: tuple[str, ...] = ()) -> list[ComposeContainer]: ...

@@ -17,32 +17,12 @@ import typer
 
 from hutch.api.compose import ComposeProjectOptions
 from hutch.api.errors import InvalidArgument
-from hutch.cli.state import state_of
+from hutch.cli.compose_project import OPTIONS_KEY, load_model
 
 if TYPE_CHECKING:
     from hutch.api.compose import ComposeModel
 
 CONTEXT = {"help_option_names": ["--help"]}
-_OPTIONS_KEY = "hutch.compose.options"
-
-
-def project_options(ctx: typer.Context, **changes: Any) -> ComposeProjectOptions:
-    """The group's options, with ``changes`` (for example the services named)."""
-    options: ComposeProjectOptions = ctx.meta[_OPTIONS_KEY]
-    if not changes:
-        return options
-    return ComposeProjectOptions(**{**options.__dict__, **changes})
-
-
-def load_model(ctx: typer.Context, **changes: Any) -> ComposeModel:
-    model = state_of(ctx).compose().load(project_options(ctx, **changes))
-    for warning in model.warnings:
-        sys.stderr.write(f"Warning: {warning}\n")
-    return model
-
-
-def _read_stdin() -> str:
-    return sys.stdin.read()
 
 
 def register(app: typer.Typer) -> None:
@@ -78,7 +58,7 @@ def register(app: typer.Typer) -> None:
             list[str] | None, typer.Option("--profile", help="Enable services of this profile.")
         ] = None,
     ) -> None:
-        ctx.meta[_OPTIONS_KEY] = ComposeProjectOptions(
+        ctx.meta[OPTIONS_KEY] = ComposeProjectOptions(
             cwd=os.getcwd(),
             environ=dict(os.environ),
             files=tuple(file or ()),
@@ -86,7 +66,7 @@ def register(app: typer.Typer) -> None:
             project_directory=project_directory,
             env_files=tuple(env_file or ()),
             profiles=tuple(profile or ()),
-            read_stdin=_read_stdin,
+            read_stdin=lambda: sys.stdin.read(),
         )
 
     @compose_app.command("config")
@@ -143,6 +123,9 @@ def register(app: typer.Typer) -> None:
         else:
             sys.stdout.write(_yaml(model))
 
+    from hutch.cli import compose_up
+
+    compose_up.add_commands(compose_app)
     app.add_typer(compose_app, name="compose")
 
 

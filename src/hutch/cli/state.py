@@ -41,7 +41,7 @@ class AppState:
         """The compose front end (layer 5), imported only by ``hutch compose``."""
         from hutch.compose.frontend import Compose
 
-        return Compose()
+        return Compose(self.engine)
 
 
 def state_of(ctx: typer.Context) -> AppState:

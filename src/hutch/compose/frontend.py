@@ -2,10 +2,27 @@
 
 from __future__ import annotations
 
-from hutch.api.compose import ComposeProjectOptions
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from hutch.api.compose import ComposeModel, ComposeProjectOptions
 from hutch.compose.project import Project, load_project
+
+if TYPE_CHECKING:
+    from hutch.api.engine import Engine
+    from hutch.compose.planner import Runner
 
 
 class Compose:
+    def __init__(self, engine: Callable[[], Engine]) -> None:
+        self._engine = engine  # built only when a command needs it (not for config)
+
     def load(self, options: ComposeProjectOptions) -> Project:
         return load_project(options)
+
+    def runner(self, project: ComposeModel) -> Runner:
+        from hutch.compose.planner import Runner
+
+        if not isinstance(project, Project):
+            raise TypeError("a project loaded by this front end is needed")
+        return Runner(self._engine(), project)

@@ -26,6 +26,7 @@ class Project:
     disabled: tuple[str, ...]  # services its profiles leave out
     environment: Mapping[str, str] = field(repr=False)
     warnings: tuple[str, ...] = ()
+    locator: Locator | None = field(default=None, repr=False, compare=False)
 
     @property
     def services(self) -> Mapping[str, Any]:
@@ -63,6 +64,7 @@ def load_project(options: ComposeProjectOptions) -> Project:
         disabled=tuple(sorted(disabled)),
         environment=environ,
         warnings=tuple(warnings),
+        locator=where,
     )
 
 

@@ -1,0 +1,82 @@
+"""Log lines of several containers, interleaved, each with its ``service-N  |`` prefix.
+
+Used by ``compose logs`` and by ``compose up`` in the foreground: one thread
+per container reads the engine's log stream and hands whole lines to the
+main thread, which alone writes to stdout.
+"""
+
+from __future__ import annotations
+
+import queue
+import sys
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING
+
+from hutch.api.containers import LogsOptions
+
+if TYPE_CHECKING:
+    from hutch.api.compose import ComposeContainer
+    from hutch.api.containers import LogLine
+
+_COLOURS = (36, 33, 32, 35, 34, 31)  # cyan, yellow, green, magenta, blue, red
+_DONE = object()
+
+
+def prefixes(containers: Sequence[ComposeContainer], colour: bool) -> dict[str, str]:
+    """``name -> "web-1  | "``, padded to one width, coloured on a terminal."""
+    labels = {c.name: f"{c.service}-{c.number}" for c in containers}
+    width = max((len(v) for v in labels.values()), default=0)
+    out = {}
+    for i, (name, label) in enumerate(labels.items()):
+        text = f"{label.ljust(width)}  | "
+        if colour:
+            text = f"\x1b[{_COLOURS[i % len(_COLOURS)]}m{text}\x1b[0m"
+        out[name] = text
+    return out
+
+
+def multiplex(
+    containers: Sequence[ComposeContainer],
+    stream: Callable[[LogsOptions], Iterator[LogLine]],
+    options: LogsOptions,
+    *,
+    prefix: bool = True,
+    on_exit: Callable[[str], bool] | None = None,
+) -> None:
+    """Print every container's lines until all streams end (or ``on_exit`` says stop)."""
+    colour = sys.stdout.isatty()
+    heads = prefixes(containers, colour) if prefix else {}
+    lines: queue.Queue[tuple[str, object]] = queue.Queue()
+
+    def reader(name: str) -> None:
+        try:
+            for line in stream(_for(options, name)):
+                lines.put((name, line.text.decode(errors="replace")))
+        finally:
+            lines.put((name, _DONE))
+
+    for container in containers:
+        threading.Thread(target=reader, args=(container.name,), daemon=True).start()
+    running = len(containers)
+    while running:
+        name, item = lines.get()
+        if item is _DONE:
+            running -= 1
+            if on_exit is not None and on_exit(name):
+                return
+            continue
+        text = str(item)
+        sys.stdout.write(heads.get(name, "") + text + ("" if text.endswith("\n") else "\n"))
+        sys.stdout.flush()
+
+
+def _for(options: LogsOptions, name: str) -> LogsOptions:
+    return LogsOptions(
+        names=(name,),
+        follow=options.follow,
+        tail=options.tail,
+        since=options.since,
+        until=options.until,
+        timestamps=options.timestamps,
+    )

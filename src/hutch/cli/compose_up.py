@@ -1,0 +1,216 @@
+"""``compose up``, ``down``, ``ps`` and ``logs``: the project bound to the engine."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated
+
+import typer
+
+from hutch.api.compose import ComposeDownOptions, ComposeUpOptions
+from hutch.api.containers import LogsOptions, StopOptions
+from hutch.api.errors import InvalidArgument
+from hutch.cli.compose_logs import multiplex
+from hutch.cli.compose_project import load_model
+from hutch.cli.state import state_of
+
+
+def _progress(line: str) -> None:
+    sys.stderr.write(line + "\n")
+
+
+def _scale(values: list[str] | None) -> tuple[tuple[str, int], ...]:
+    out = []
+    for value in values or []:
+        service, sep, count = value.partition("=")
+        if not sep or not count.isdigit():
+            raise InvalidArgument(f"invalid --scale {value!r}: use SERVICE=NUMBER")
+        out.append((service, int(count)))
+    return tuple(out)
+
+
+def add_commands(compose_app: typer.Typer) -> None:
+    @compose_app.command("up")
+    def up(
+        ctx: typer.Context,
+        services: Annotated[list[str] | None, typer.Argument(help="Services to start.")] = None,
+        detach: Annotated[
+            bool, typer.Option("--detach", "-d", help="Start in the background and return.")
+        ] = False,
+        force_recreate: Annotated[
+            bool, typer.Option("--force-recreate", help="Recreate containers even if unchanged.")
+        ] = False,
+        no_recreate: Annotated[
+            bool, typer.Option("--no-recreate", help="Keep existing containers even if changed.")
+        ] = False,
+        no_deps: Annotated[
+            bool, typer.Option("--no-deps", help="Do not start the services named depend on.")
+        ] = False,
+        no_start: Annotated[
+            bool, typer.Option("--no-start", help="Create the containers, do not start them.")
+        ] = False,
+        remove_orphans: Annotated[
+            bool,
+            typer.Option("--remove-orphans", help="Remove containers of services not in the file."),
+        ] = False,
+        scale: Annotated[
+            list[str] | None,
+            typer.Option("--scale", help="SERVICE=NUMBER: run that many replicas."),
+        ] = None,
+        wait: Annotated[
+            bool, typer.Option("--wait", help="Wait until services are running or healthy.")
+        ] = False,
+        abort_on_container_exit: Annotated[
+            bool,
+            typer.Option("--abort-on-container-exit", help="Stop every container when one exits."),
+        ] = False,
+        exit_code_from: Annotated[
+            str | None,
+            typer.Option("--exit-code-from", help="Exit with this service's exit code."),
+        ] = None,
+        timeout: Annotated[
+            int | None,
+            typer.Option("--timeout", "-t", help="Seconds to wait for a container to stop."),
+        ] = None,
+    ) -> int:
+        """Create and start the project's containers (in dependency order)."""
+        if force_recreate and no_recreate:
+            raise InvalidArgument("--force-recreate and --no-recreate cannot be combined")
+        if detach and (abort_on_container_exit or exit_code_from):
+            raise InvalidArgument("--abort-on-container-exit cannot be combined with --detach")
+        names = tuple(services or ())
+        project = load_model(ctx, services=names)
+        state = state_of(ctx)
+        runner = state.compose().runner(project)
+        runner.up(
+            ComposeUpOptions(
+                services=names,
+                detach=detach,
+                force_recreate=force_recreate,
+                no_recreate=no_recreate,
+                no_deps=no_deps,
+                no_start=no_start,
+                remove_orphans=remove_orphans,
+                scale=_scale(scale),
+                wait=wait,
+                timeout=timeout,
+            ),
+            _progress,
+        )
+        if detach or no_start:
+            return 0
+        engine = state.engine()
+        containers = runner.containers(all=True, services=names)
+        abort = abort_on_container_exit or exit_code_from is not None
+        try:
+            multiplex(
+                containers,
+                engine.logs,
+                LogsOptions(names=(), follow=True),
+                on_exit=lambda name: abort,
+            )
+        except KeyboardInterrupt:
+            _progress("Gracefully stopping... (press Ctrl+C again to force)")
+        names_all = tuple(c.name for c in containers)
+        try:
+            engine.stop(StopOptions(names=names_all, timeout=timeout, ignore=True))
+        except KeyboardInterrupt:
+            engine.kill(list(names_all), "KILL", False)
+        if exit_code_from is not None:
+            target = [c.name for c in containers if c.service == exit_code_from]
+            if not target:
+                raise InvalidArgument(f"no such service: {exit_code_from}")
+            return engine.wait(target[:1], ["exited"])[0].exit_code
+        return 0
+
+    @compose_app.command("down")
+    def down(
+        ctx: typer.Context,
+        volumes: Annotated[
+            bool, typer.Option("--volumes", "-v", help="Also remove the project's named volumes.")
+        ] = False,
+        remove_orphans: Annotated[
+            bool,
+            typer.Option("--remove-orphans", help="Remove containers of services not in the file."),
+        ] = False,
+        timeout: Annotated[
+            int | None,
+            typer.Option("--timeout", "-t", help="Seconds to wait for a container to stop."),
+        ] = None,
+    ) -> None:
+        """Stop and remove the project's containers and networks."""
+        project = load_model(ctx, profiles=("*",))
+        state_of(ctx).compose().runner(project).down(
+            ComposeDownOptions(volumes=volumes, remove_orphans=remove_orphans, timeout=timeout),
+            _progress,
+        )
+
+    @compose_app.command("ps")
+    def ps(
+        ctx: typer.Context,
+        services: Annotated[list[str] | None, typer.Argument(help="Services to list.")] = None,
+        all: Annotated[bool, typer.Option("--all", "-a", help="Also stopped containers.")] = False,
+        quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print ids only.")] = False,
+        list_services: Annotated[
+            bool, typer.Option("--services", help="Print the service names only.")
+        ] = False,
+        output_format: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    ) -> None:
+        """List the project's containers."""
+        project = load_model(ctx, profiles=("*",))
+        found = state_of(ctx).compose().runner(project).containers(all, tuple(services or ()))
+        if quiet:
+            for c in found:
+                print(c.id)
+        elif list_services:
+            for name in dict.fromkeys(c.service for c in found):
+                print(name)
+        elif output_format == "json":
+            print(json.dumps([_json(c) for c in found]))
+        elif output_format == "table":
+            rows = [("NAME", "IMAGE", "COMMAND", "SERVICE", "STATUS", "PORTS")]
+            for c in found:
+                status = c.status + (f" ({c.health})" if c.health else "")
+                rows.append((c.name, c.image, c.command, c.service, status, ", ".join(c.ports)))
+            widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+            for row in rows:
+                print("   ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
+        else:
+            raise InvalidArgument(f"unsupported --format {output_format!r} (table or json)")
+
+    @compose_app.command("logs")
+    def logs(
+        ctx: typer.Context,
+        services: Annotated[list[str] | None, typer.Argument(help="Services to show.")] = None,
+        follow: Annotated[bool, typer.Option("--follow", "-f", help="Follow the output.")] = False,
+        tail: Annotated[
+            int | None, typer.Option("--tail", help="Lines from the end of each log.")
+        ] = None,
+        since: Annotated[str | None, typer.Option("--since", help="Only lines after this.")] = None,
+        until: Annotated[
+            str | None, typer.Option("--until", help="Only lines before this.")
+        ] = None,
+        timestamps: Annotated[
+            bool, typer.Option("--timestamps", "-t", help="Show timestamps.")
+        ] = False,
+        no_log_prefix: Annotated[
+            bool, typer.Option("--no-log-prefix", help="Leave out the service prefix.")
+        ] = False,
+    ) -> None:
+        """Show the output of the project's containers."""
+        project = load_model(ctx, profiles=("*",))
+        state = state_of(ctx)
+        found = state.compose().runner(project).containers(True, tuple(services or ()))
+        options = LogsOptions(
+            names=(), follow=follow, tail=tail, since=since, until=until, timestamps=timestamps
+        )
+        try:
+            multiplex(found, state.engine().logs, options, prefix=not no_log_prefix)
+        except KeyboardInterrupt:
+            return
+
+
+def _json(c: object) -> dict[str, object]:
+    fields = ("name", "id", "service", "number", "image", "command", "status", "health", "ports")
+    return {f.capitalize() if f != "id" else "ID": getattr(c, f) for f in fields}

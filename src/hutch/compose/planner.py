@@ -1,0 +1,378 @@
+"""The model + the project's labelled containers -> engine calls, through ``api`` only.
+
+``up`` creates what is missing (networks, volumes, containers named
+PROJECT-SERVICE-N), recreates the containers whose config hash changed,
+starts services in dependency order and waits for their ``depends_on``
+conditions; ``down`` removes containers, then networks (and volumes with -v).
+Work stops at the first failure, and what started stays running, as with
+``docker compose``; ``down`` cleans up from any such state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from hutch.api.compose import (
+    ComposeContainer,
+    ComposeDownOptions,
+    ComposeUpOptions,
+)
+from hutch.api.containers import (
+    ContainerSummary,
+    ListContainersOptions,
+    RemoveContainerOptions,
+    StopOptions,
+)
+from hutch.api.errors import HutchError, InvalidArgument
+from hutch.api.networks import NetworkCreateOptions
+from hutch.api.volumes import VolumeCreateOptions, VolumeListOptions, VolumeRemoveOptions
+from hutch.compose.checks import dependency_order
+from hutch.compose.errors import ComposeError
+from hutch.compose.project import Project, config_hash
+from hutch.compose.translate import LABEL, pull_policy, run_options, unsupported_keys
+
+if TYPE_CHECKING:
+    from hutch.api.engine import Engine
+
+Progress = Callable[[str], None]
+
+
+def replicas(service: Mapping[str, Any], scale: Mapping[str, int], name: str) -> int:
+    if name in scale:
+        return scale[name]
+    if "scale" in service:
+        return int(service["scale"])
+    return int((service.get("deploy") or {}).get("replicas", 1))
+
+
+def labels_of(summary: ContainerSummary) -> dict[str, str]:
+    return dict(summary.labels)
+
+
+class Runner:
+    def __init__(self, engine: Engine, project: Project) -> None:
+        self.engine = engine
+        self.project = project
+        self.name = project.name
+
+    # --- state -------------------------------------------------------------------
+
+    def _containers(self, one_off: bool = False) -> list[ContainerSummary]:
+        found = self.engine.list_containers(
+            ListContainersOptions(all=True, filters=(f"label={LABEL}.project={self.name}",))
+        )
+        return [c for c in found if (labels_of(c).get(f"{LABEL}.oneoff") == "True") == one_off]
+
+    def containers(self, all: bool, services: tuple[str, ...] = ()) -> list[ComposeContainer]:
+        out = []
+        for summary in self._containers():
+            labels = labels_of(summary)
+            service = labels.get(f"{LABEL}.service", "")
+            if services and service not in services:
+                continue
+            if not all and summary.status != "running":
+                continue
+            out.append(
+                ComposeContainer(
+                    name=summary.name,
+                    id=summary.id,
+                    service=service,
+                    number=int(labels.get(f"{LABEL}.container-number", "0") or 0),
+                    image=summary.image,
+                    command=summary.command,
+                    status=summary.status,
+                    health=summary.health,
+                    created=summary.created,
+                    ports=tuple(
+                        f"{ip or '0.0.0.0'}:{host}->{ctr}/{proto}"
+                        for ip, host, ctr, proto in summary.ports
+                    ),
+                )
+            )
+        return sorted(out, key=lambda c: (c.service, c.number))
+
+    # --- up ------------------------------------------------------------------------
+
+    def _refuse_unsupported(self, services: list[str]) -> None:
+        for name in services:
+            keys = unsupported_keys(self.project.services[name])
+            if keys:
+                path = ("services", name, keys[0].split(".")[0])
+                message = f"{keys[0]} is not implemented by hutch compose"
+                locator = self.project.locator
+                raise locator.error(message, path) if locator else ComposeError(message)
+
+    def _selected(self, names: tuple[str, ...], no_deps: bool) -> list[str]:
+        services = self.project.services
+        for name in names:
+            if name not in services:
+                raise InvalidArgument(f"no such service: {name}")
+        wanted = set(names or services)
+        if not no_deps:
+            pending = list(wanted)
+            while pending:
+                for dependency in services[pending.pop()].get("depends_on") or {}:
+                    if dependency not in wanted:
+                        wanted.add(dependency)
+                        pending.append(dependency)
+        return [s for s in dependency_order(dict(services)) if s in wanted]
+
+    def up(self, options: ComposeUpOptions, progress: Progress) -> None:
+        order = self._selected(options.services, options.no_deps)
+        self._refuse_unsupported(order)
+        self._networks(order, progress)
+        self._volumes(order, progress)
+        existing = self._containers()
+        self._orphans(existing, options.remove_orphans, options.timeout, progress)
+        scale = dict(options.scale)
+        for name in order:
+            self._service(name, existing, scale, options, progress)
+            if options.wait and not options.no_start:
+                self._wait_ready(name, progress)
+
+    def _networks(self, order: list[str], progress: Progress) -> None:
+        declared = self.project.model.get("networks") or {}
+        used = {n for s in order for n in self.project.services[s].get("networks") or {}}
+        for key in sorted(used):
+            body = declared[key]
+            real = body["name"]
+            if self.engine.network_exists(real):
+                continue
+            if body.get("external"):
+                raise ComposeError(f"external network {real!r} not found", path=("networks", key))
+            ipam = (body.get("ipam") or {}).get("config") or []
+            self.engine.create_network(
+                NetworkCreateOptions(
+                    name=real,
+                    driver=body.get("driver", "bridge"),
+                    subnets=tuple(c["subnet"] for c in ipam if c.get("subnet")),
+                    gateways=tuple(c["gateway"] for c in ipam if c.get("gateway")),
+                    ip_ranges=tuple(c["ip_range"] for c in ipam if c.get("ip_range")),
+                    internal=bool(body.get("internal")),
+                    labels=(
+                        f"{LABEL}.project={self.name}",
+                        f"{LABEL}.network={key}",
+                        *(f"{k}={v}" for k, v in (body.get("labels") or {}).items()),
+                    ),
+                    options=tuple(f"{k}={v}" for k, v in (body.get("driver_opts") or {}).items()),
+                )
+            )
+            progress(f" Network {real}  Created")
+
+    def _volumes(self, order: list[str], progress: Progress) -> None:
+        declared = self.project.model.get("volumes") or {}
+        used = {
+            m["source"]
+            for s in order
+            for m in self.project.services[s].get("volumes") or []
+            if m.get("type") == "volume" and m.get("source")
+        }
+        for key in sorted(used):
+            body = declared[key]
+            real = body["name"]
+            if self.engine.volume_exists(real):
+                continue
+            if body.get("external"):
+                raise ComposeError(f"external volume {real!r} not found", path=("volumes", key))
+            self.engine.create_volume(
+                VolumeCreateOptions(
+                    name=real,
+                    driver=body.get("driver", "local"),
+                    options=tuple(f"{k}={v}" for k, v in (body.get("driver_opts") or {}).items()),
+                    labels=(
+                        f"{LABEL}.project={self.name}",
+                        f"{LABEL}.volume={key}",
+                        *(f"{k}={v}" for k, v in (body.get("labels") or {}).items()),
+                    ),
+                    ignore=True,
+                )
+            )
+            progress(f" Volume {real}  Created")
+
+    def _orphans(
+        self,
+        existing: list[ContainerSummary],
+        remove: bool,
+        timeout: int | None,
+        progress: Progress,
+    ) -> None:
+        orphans = [
+            c for c in existing if labels_of(c).get(f"{LABEL}.service") not in self.project.services
+        ]
+        if orphans and not remove:
+            progress(
+                f" Found orphan containers ({', '.join(c.name for c in orphans)}) for this "
+                "project; run with --remove-orphans to clean them up"
+            )
+        elif orphans:
+            self._remove([c.name for c in orphans], timeout, progress)
+
+    def _service(
+        self,
+        name: str,
+        existing: list[ContainerSummary],
+        scale: Mapping[str, int],
+        options: ComposeUpOptions,
+        progress: Progress,
+    ) -> None:
+        service = self.project.services[name]
+        digest = config_hash(service)
+        mine = {
+            int(labels_of(c).get(f"{LABEL}.container-number", "0") or 0): c
+            for c in existing
+            if labels_of(c).get(f"{LABEL}.service") == name
+        }
+        count = replicas(service, scale, name)
+        if count > 1 and "container_name" in service:
+            raise ComposeError(
+                f"service {name!r} has a container_name and cannot have {count} replicas"
+            )
+        extra = [c.name for number, c in sorted(mine.items()) if number > count]
+        if extra:
+            self._remove(extra, options.timeout, progress)
+        to_start = []
+        for number in range(1, count + 1):
+            current = mine.get(number)
+            changed = current is not None and (
+                labels_of(current).get(f"{LABEL}.config-hash") != digest
+            )
+            recreate = (
+                current is not None
+                and not options.no_recreate
+                and (options.force_recreate or changed)
+            )
+            if recreate and current is not None:
+                self._remove([current.name], options.timeout, progress)
+                current = None
+            if current is None:
+                container = self._create(name, service, number, digest, progress)
+                to_start.append(container)
+            elif current.status != "running":
+                to_start.append(current.name)
+            else:
+                progress(f" Container {current.name}  Running")
+        if options.no_start:
+            return
+        self._wait_dependencies(name, progress)
+        for container in to_start:
+            self._check(self.engine.start([container], attach=False, interactive=False))
+            progress(f" Container {container}  Started")
+
+    def _create(
+        self, name: str, service: Mapping[str, Any], number: int, digest: str, progress: Progress
+    ) -> str:
+        container = service.get("container_name") or f"{self.name}-{name}-{number}"
+        image = service["image"]
+        depends = ",".join(
+            f"{dep}:{body.get('condition', 'service_started')}:"
+            f"{str(body.get('restart', False)).lower()}"
+            for dep, body in (service.get("depends_on") or {}).items()
+        )
+        labels = {
+            f"{LABEL}.project": self.name,
+            f"{LABEL}.service": name,
+            f"{LABEL}.container-number": str(number),
+            f"{LABEL}.oneoff": "False",
+            f"{LABEL}.config-hash": digest,
+            f"{LABEL}.project.working_dir": self.project.working_dir,
+            f"{LABEL}.project.config_files": ",".join(self.project.config_files),
+            f"{LABEL}.depends_on": depends,
+            f"{LABEL}.image": image,
+        }
+        options = run_options(
+            self.name,
+            name,
+            service,
+            self.project.model,
+            name=container,
+            image=image,
+            labels=labels,
+        )
+        options = replace(options, pull=replace(options.pull, policy=pull_policy(service)))
+        self.engine.create(options)
+        progress(f" Container {container}  Created")
+        return container
+
+    def _wait_dependencies(self, name: str, progress: Progress) -> None:
+        for dependency, body in (self.project.services[name].get("depends_on") or {}).items():
+            condition = body.get("condition", "service_started")
+            names = [
+                c.name
+                for c in self._containers()
+                if labels_of(c).get(f"{LABEL}.service") == dependency
+            ]
+            if not names or condition == "service_started":
+                continue
+            if condition == "service_healthy":
+                reports = self.engine.wait(names, ["healthy", "unhealthy", "exited"])
+                self._check(reports)
+                states = {c.name: c.health for c in self._containers()}
+                bad = [n for n in names if states.get(n) != "healthy"]
+                if bad:
+                    raise HutchError(f"dependency failed to start: container {bad[0]} is unhealthy")
+                progress(f" Container {names[0]}  Healthy")
+            elif condition == "service_completed_successfully":
+                reports = self.engine.wait(names, ["exited"])
+                self._check(reports)
+                for report in reports:
+                    if report.exit_code != 0:
+                        raise HutchError(
+                            f"service {dependency!r} didn't complete successfully: "
+                            f"exit {report.exit_code}"
+                        )
+                progress(f" Container {names[0]}  Exited")
+
+    def _wait_ready(self, name: str, progress: Progress) -> None:
+        has_check = bool(self.project.services[name].get("healthcheck"))
+        names = [c.name for c in self._containers() if labels_of(c).get(f"{LABEL}.service") == name]
+        if names:
+            self._check(
+                self.engine.wait(names, ["healthy", "unhealthy"] if has_check else ["running"])
+            )
+
+    # --- down -------------------------------------------------------------------------
+
+    def down(self, options: ComposeDownOptions, progress: Progress) -> None:
+        existing = self._containers() + self._containers(one_off=True)
+        keep_orphans = not options.remove_orphans
+        names = [
+            c.name
+            for c in existing
+            if not keep_orphans
+            or labels_of(c).get(f"{LABEL}.service") in self.project.services
+            or labels_of(c).get(f"{LABEL}.service") in self.project.disabled
+        ]
+        if names:
+            self._remove(names, options.timeout, progress)
+        for body in (self.project.model.get("networks") or {}).values():
+            if body.get("external") or not self.engine.network_exists(body["name"]):
+                continue
+            self._check(self.engine.remove_networks([body["name"]], False, options.timeout))
+            progress(f" Network {body['name']}  Removed")
+        if options.volumes:
+            present = {v.name for v in self.engine.list_volumes(VolumeListOptions())}
+            for body in (self.project.model.get("volumes") or {}).values():
+                if body.get("external") or body["name"] not in present:
+                    continue
+                self._check(self.engine.remove_volumes(VolumeRemoveOptions(names=(body["name"],))))
+                progress(f" Volume {body['name']}  Removed")
+
+    def _remove(self, names: list[str], timeout: int | None, progress: Progress) -> None:
+        self._check(self.engine.stop(StopOptions(names=tuple(names), timeout=timeout, ignore=True)))
+        for name in names:
+            progress(f" Container {name}  Stopped")
+        self._check(
+            self.engine.remove_containers(
+                RemoveContainerOptions(names=tuple(names), force=True, ignore=True)
+            )
+        )
+        for name in names:
+            progress(f" Container {name}  Removed")
+
+    @staticmethod
+    def _check(reports: list[Any]) -> None:
+        for report in reports:
+            if getattr(report, "error", None):
+                raise HutchError(f"{report.name}: {report.error}")

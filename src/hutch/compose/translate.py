@@ -1,0 +1,258 @@
+"""One service of the model -> the ``RunOptions`` of one of its containers.
+
+Every service key is either mapped here, handled by the planner (replicas,
+dependencies, networks to create), or refused by name: a key hutch does not
+implement is never silently ignored.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from hutch.api.container_config import (
+    HealthOptions,
+    LifecycleOptions,
+    LogOptions,
+    NetworkOptions,
+    ResourceOptions,
+    RunOptions,
+    SecurityOptions,
+    VolumeOptions,
+)
+
+LABEL = "com.docker.compose"
+
+# Keys the planner handles itself, or that have no effect on one container.
+PLANNER_KEYS = {
+    "depends_on", "profiles", "scale", "networks", "container_name", "image", "expose",
+    "pull_policy", "platform", "extends",
+}  # fmt: skip
+MAPPED_KEYS = {
+    "command", "entrypoint", "environment", "working_dir", "user", "hostname", "labels",
+    "ports", "volumes", "tmpfs", "dns", "dns_search", "dns_opt", "extra_hosts", "restart",
+    "healthcheck", "stop_signal", "stop_grace_period", "init", "read_only", "cap_add",
+    "cap_drop", "security_opt", "privileged", "devices", "ulimits", "sysctls", "group_add",
+    "userns_mode", "tty", "stdin_open", "logging", "mem_limit", "mem_reservation", "cpus",
+    "pids_limit", "deploy", "network_mode", "cpu_shares", "cpuset", "memswap_limit",
+}  # fmt: skip
+_DEPLOY_KEYS = {"replicas", "resources", "labels"}
+_PULL = {"always": "always", "never": "never", "missing": "missing", "if_not_present": "missing"}
+
+
+@dataclass(frozen=True)
+class ContainerPlan:
+    """What to create for replica ``number`` of ``service``."""
+
+    service: str
+    number: int
+    name: str
+    options: RunOptions
+    config_hash: str
+
+
+def unsupported_keys(service: Mapping[str, Any]) -> list[str]:
+    """The keys of ``service`` hutch compose does not implement (``x-`` keys are fine)."""
+    out = [
+        key
+        for key in service
+        if key not in PLANNER_KEYS and key not in MAPPED_KEYS and not key.startswith("x-")
+    ]
+    for key in service.get("deploy") or {}:
+        if key not in _DEPLOY_KEYS and not key.startswith("x-"):
+            out.append(f"deploy.{key}")
+    return out
+
+
+def duration_seconds(text: str) -> int:
+    """A Go-style duration (``1m30s``, ``10s``, ``500ms``) in whole seconds."""
+    total = 0.0
+    units = {"h": 3600.0, "m": 60.0, "s": 1.0, "ms": 0.001, "us": 1e-6, "ns": 1e-9}
+    parts = re.findall(r"(\d+(?:\.\d+)?)(ms|us|ns|h|m|s)", text)
+    if not parts or "".join(n + u for n, u in parts) != text:
+        raise ValueError(f"invalid duration {text!r}")
+    for number, unit in parts:
+        total += float(number) * units[unit]
+    return int(total)
+
+
+def _health(check: Mapping[str, Any]) -> HealthOptions:
+    test = check.get("test")
+    if check.get("disable") in (True, "true") or (test and test[0] == "NONE"):
+        return HealthOptions(disabled=True)
+    cmd = None
+    if test:
+        cmd = test[1] if test[0] == "CMD-SHELL" else json.dumps(list(test[1:]))
+    retries = check.get("retries")
+    return HealthOptions(
+        cmd=cmd,
+        interval=check.get("interval"),
+        timeout=check.get("timeout"),
+        start_period=check.get("start_period"),
+        retries=int(retries) if retries is not None else None,
+    )
+
+
+def _port(entry: Mapping[str, Any]) -> str:
+    text = f"{entry['target']}/{entry.get('protocol', 'tcp')}"
+    if entry.get("published"):
+        text = f"{entry['published']}:{text}"
+        if entry.get("host_ip"):
+            host = entry["host_ip"]
+            text = f"{'[' + host + ']' if ':' in host else host}:{text}"
+    return text
+
+
+def _mount(entry: Mapping[str, Any], volumes: Mapping[str, Any]) -> tuple[str, str]:
+    """("volume" | "tmpfs", the ``-v``/``--tmpfs`` text) of one long-syntax mount."""
+    kind = entry.get("type")
+    target = entry["target"]
+    if kind == "tmpfs":
+        size = (entry.get("tmpfs") or {}).get("size")
+        return "tmpfs", f"{target}:size={size}" if size else target
+    if kind not in ("bind", "volume"):
+        raise ValueError(f"volume type {kind!r} is not implemented by hutch compose")
+    source = entry.get("source")
+    if not source:
+        return "volume", target
+    if kind == "volume":
+        source = volumes[source]["name"]
+    options = []
+    if entry.get("read_only"):
+        options.append("ro")
+    selinux = (entry.get("bind") or {}).get("selinux")
+    if selinux:
+        options.append(selinux)
+    if (entry.get("volume") or {}).get("nocopy"):
+        options.append("nocopy")
+    return "volume", ":".join([source, target, *([",".join(options)] if options else [])])
+
+
+def run_options(
+    project: str,
+    service_name: str,
+    service: Mapping[str, Any],
+    model: Mapping[str, Any],
+    *,
+    name: str,
+    image: str,
+    labels: Mapping[str, str],
+) -> RunOptions:
+    """The ``RunOptions`` of one container of ``service`` (the model is normalised)."""
+    env = tuple(f"{k}={v}" for k, v in (service.get("environment") or {}).items() if v is not None)
+    entrypoint = service.get("entrypoint")
+    mounts = [_mount(m, model.get("volumes") or {}) for m in service.get("volumes") or []]
+    limits = ((service.get("deploy") or {}).get("resources") or {}).get("limits") or {}
+    reservations = ((service.get("deploy") or {}).get("resources") or {}).get("reservations") or {}
+    networks = service.get("networks") or {}
+    declared = model.get("networks") or {}
+    mode = service.get("network_mode")
+    if mode is not None:
+        network = mode
+        if mode.startswith("service:"):
+            network = f"container:{project}-{mode[8:]}-1"
+    else:
+        network = ",".join(declared[n]["name"] for n in networks)
+    aliases = [service_name]
+    for body in networks.values():
+        aliases += [a for a in (body or {}).get("aliases", []) if a not in aliases]
+    first = next(iter(networks.values()), None) or {}
+    logging = service.get("logging") or {}
+    ulimits = []
+    for key, value in (service.get("ulimits") or {}).items():
+        if isinstance(value, dict):
+            ulimits.append(f"{key}={value['soft']}:{value['hard']}")
+        else:
+            ulimits.append(f"{key}={value}")
+    memory = limits.get("memory", service.get("mem_limit"))
+    cpus = limits.get("cpus", service.get("cpus"))
+    pids = limits.get("pids", service.get("pids_limit"))
+    grace = service.get("stop_grace_period")
+    return RunOptions(
+        image=image,
+        command=tuple(service.get("command") or ()),
+        entrypoint=(
+            None
+            if entrypoint is None
+            else entrypoint[0]
+            if len(entrypoint) == 1
+            else json.dumps(list(entrypoint))
+        ),
+        interactive=bool(service.get("stdin_open")),
+        tty=bool(service.get("tty")),
+        env=env,
+        workdir=service.get("working_dir"),
+        user=service.get("user"),
+        hostname=service.get("hostname"),
+        name=name,
+        network=network,
+        detach=True,
+        restart=service.get("restart", "no"),
+        labels=tuple(f"{k}={v}" for k, v in {**(service.get("labels") or {}), **labels}.items()),
+        stop_signal=service.get("stop_signal"),
+        stop_timeout=duration_seconds(grace) if grace else None,
+        net=NetworkOptions(
+            publish=tuple(_port(p) for p in service.get("ports") or []),
+            aliases=tuple(aliases) if mode is None else (),
+            ip=first.get("ipv4_address"),
+            ip6=first.get("ipv6_address"),
+            add_hosts=tuple(
+                f"{host}:{ip}"
+                for host, addresses in (service.get("extra_hosts") or {}).items()
+                for ip in (addresses if isinstance(addresses, list) else [addresses])
+            ),
+            dns=tuple(service.get("dns") or ()),
+            dns_search=tuple(service.get("dns_search") or ()),
+            dns_options=tuple(service.get("dns_opt") or ()),
+        ),
+        security=SecurityOptions(
+            cap_add=tuple(service.get("cap_add") or ()),
+            cap_drop=tuple(service.get("cap_drop") or ()),
+            privileged=bool(service.get("privileged")),
+            security_opt=tuple(service.get("security_opt") or ()),
+            read_only=bool(service.get("read_only")),
+            sysctl=tuple(f"{k}={v}" for k, v in (service.get("sysctls") or {}).items()),
+            ulimit=tuple(ulimits),
+            device=tuple(
+                d if isinstance(d, str) else f"{d['source']}:{d.get('target', d['source'])}"
+                for d in service.get("devices") or []
+            ),
+            group_add=tuple(service.get("group_add") or ()),
+            userns=service.get("userns_mode"),
+        ),
+        lifecycle=LifecycleOptions(
+            init=bool(service.get("init")),
+            health=_health(service.get("healthcheck") or {}),
+        ),
+        volumes=VolumeOptions(
+            volumes=tuple(text for kind, text in mounts if kind == "volume"),
+            tmpfs=tuple(
+                [text for kind, text in mounts if kind == "tmpfs"]
+                + list(service.get("tmpfs") or [])
+            ),
+        ),
+        resources=ResourceOptions(
+            memory=None if memory is None else str(memory),
+            memory_reservation=_text(reservations.get("memory", service.get("mem_reservation"))),
+            memory_swap=_text(service.get("memswap_limit")),
+            cpus=None if cpus is None else str(cpus),
+            pids_limit=None if pids is None else int(pids),
+            cpu_shares=None if service.get("cpu_shares") is None else int(service["cpu_shares"]),
+            cpuset_cpus=service.get("cpuset"),
+        ),
+        log=LogOptions(
+            driver=logging.get("driver", ""),
+            opts=tuple(f"{k}={v}" for k, v in (logging.get("options") or {}).items()),
+        ),
+    )
+
+
+def pull_policy(service: Mapping[str, Any]) -> str:
+    return _PULL.get(str(service.get("pull_policy", "missing")), "missing")
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)

@@ -1,0 +1,90 @@
+"""``hutch compose up/ps/down`` with real containers, rootless: one project, several steps.
+
+The steps share one project to stay lean: up, reach a service by name,
+an unchanged second up, a changed environment, scale, down, down -v.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from harness import Hutch
+
+COMPOSE = """\
+name: shop
+services:
+  db:
+    image: {image}
+    command: ["sh", "-c", "echo ready > /data/state; touch /tmp/ok; exec httpd -f -p 8080 -h /data"]
+    volumes: [data:/data]
+    healthcheck:
+      test: test -f /tmp/ok
+      interval: 1s
+      retries: 30
+  web:
+    image: {image}
+    command: sleep 1000
+    environment: ["GREETING=${{GREETING:-hi}}"]
+    depends_on:
+      db: {{condition: service_healthy}}
+    networks:
+      default:
+        aliases: [shopfront]
+volumes:
+  data: {{}}
+"""
+
+
+def ps(hutch: Hutch, compose: tuple[str, ...]) -> dict[str, str]:
+    rows = json.loads(hutch(*compose, "ps", "--format", "json").stdout)
+    return {row["Name"]: row["ID"] for row in rows}
+
+
+def test_up_ps_recreate_scale_down(hutch: Hutch, base_image: str, tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text(COMPOSE.format(image=base_image))
+    compose = ("compose", "-f", str(tmp_path / "compose.yaml"))
+
+    hutch(*compose, "up", "-d", timeout=120)
+    first = ps(hutch, compose)
+    assert sorted(first) == ["shop-db-1", "shop-web-1"]
+    # service name DNS on the project's default network, and the named volume
+    fetched = hutch("exec", "shop-web-1", "wget", "-q", "-O", "-", "http://db:8080/state")
+    assert fetched.stdout == "ready\n"
+    assert hutch("volume", "exists", "shop_data", check=False).returncode == 0
+    assert hutch("network", "exists", "shop_default", check=False).returncode == 0
+
+    # unchanged: nothing is recreated
+    again = hutch(*compose, "up", "-d", timeout=120)
+    assert "Created" not in again.stderr
+    assert ps(hutch, compose) == first
+
+    # a changed environment recreates only that service
+    hutch(*compose, "up", "-d", env={"GREETING": "bye"}, timeout=120)
+    changed = ps(hutch, compose)
+    assert changed["shop-db-1"] == first["shop-db-1"]
+    assert changed["shop-web-1"] != first["shop-web-1"]
+    env = hutch("exec", "shop-web-1", "sh", "-c", "echo $GREETING").stdout
+    assert env == "bye\n"
+
+    # scale: distinct names, reachable by the alias
+    hutch(*compose, "up", "-d", "--scale", "web=3", env={"GREETING": "bye"}, timeout=120)
+    assert sorted(ps(hutch, compose)) == ["shop-db-1", "shop-web-1", "shop-web-2", "shop-web-3"]
+
+    # down keeps the volume; down -v removes it
+    hutch(*compose, "down", "-t", "1", timeout=120)
+    assert ps(hutch, compose) == {}
+    assert hutch("network", "exists", "shop_default", check=False).returncode != 0
+    assert hutch("volume", "exists", "shop_data", check=False).returncode == 0
+    hutch(*compose, "down", "-v", timeout=60)
+    assert hutch("volume", "exists", "shop_data", check=False).returncode != 0
+
+
+def test_bad_file_creates_nothing(hutch: Hutch, base_image: str, tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text(
+        f"services:\n  a:\n    image: {base_image}\n    networks: [missing]\n"
+    )
+    result = hutch("compose", "-f", str(tmp_path / "compose.yaml"), "up", "-d", check=False)
+    assert result.returncode == 125
+    assert "compose.yaml:4: services.a.networks.missing" in result.stderr
+    assert hutch("ps", "-a", "-q").stdout == ""
