@@ -143,3 +143,12 @@ def test_value_parsers() -> None:
 def test_flags_are_not_dataclasses() -> None:
     # ``hutch --help`` imports the table; it must not compile dataclass code.
     assert not dataclasses.is_dataclass(FLAGS[0])
+
+
+def test_quadlet_writes_only_flags_run_takes() -> None:
+    # The Quadlet generator spells run flags in argv; a renamed flag must fail here.
+    from hutch.systemd.keys import CONTAINER
+
+    names = {name for flag in flags_of("run") for name in flag.names}
+    written = {key.flag.partition("=")[0] for key in CONTAINER.values()}
+    assert written <= names, sorted(written - names)
