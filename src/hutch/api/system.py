@@ -16,9 +16,66 @@ class HostFact:
 
 
 @dataclass(frozen=True)
+class IdMap:
+    container_id: int
+    host_id: int
+    size: int
+
+
+@dataclass(frozen=True)
+class HostInfo:
+    """What podman's ``info`` reports under ``host`` (for scripts: ``.Host.Arch``)."""
+
+    arch: str  # Go's name: amd64, arm64
+    os: str
+    kernel: str
+    hostname: str
+    cpus: int
+    mem_total: int
+    mem_free: int
+    swap_total: int
+    swap_free: int
+    uptime: str  # podman's form: "0h 38m 13.00s"
+    distribution: str
+    distribution_version: str
+    codename: str
+    cgroup_manager: str  # systemd, cgroupfs or disabled
+    cgroup_version: str  # v1 or v2 (v1 also for hybrid hosts, as podman says)
+    cgroup_controllers: tuple[str, ...]
+    oci_runtime: str
+    oci_runtime_path: str
+    network_backend: str
+    slirp4netns: str  # path, "" when missing
+    pasta: str  # path, "" when missing
+    rootless: bool
+    uid_map: tuple[IdMap, ...]
+    gid_map: tuple[IdMap, ...]
+    log_driver: str
+
+
+@dataclass(frozen=True)
+class StoreInfo:
+    """What podman's ``info`` reports under ``store`` (``.Store.GraphRoot``)."""
+
+    config_file: str
+    graph_driver: str
+    graph_root: str
+    run_root: str
+    volume_path: str
+    images: int
+    containers: int
+    running: int
+    paused: int
+    stopped: int
+
+
+@dataclass(frozen=True)
 class InfoReport:
     version: str
     facts: tuple[HostFact, ...] = field(default_factory=tuple)
+    host: HostInfo | None = None
+    store: StoreInfo | None = None
+    search_registries: tuple[str, ...] = ()
 
 
 class SystemEngine(Protocol):

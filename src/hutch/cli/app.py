@@ -202,7 +202,21 @@ def build_app(engine: Engine | None = None, only: Sequence[str] | None = None) -
         module.register(*(apps[group] for group in MODULES[name]))
 
     @app.command("version", help="Show the hutch version.")
-    def version_cmd() -> None:
+    def version_cmd(
+        fmt: Annotated[
+            str | None,
+            typer.Option("--format", "-f", help="json, or a Go template (.Client, .Server)."),
+        ] = None,
+    ) -> None:
+        if fmt:
+            from hutch.cli import info_shape, render
+
+            data = info_shape.client_server(__version__)
+            if fmt == "json":
+                render.print_json(data)
+            else:
+                print(render.render_one(fmt, data, name="version"), end="")
+            return
         print(f"Version:      {__version__}")
 
     app.add_typer(container_app, name="container")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Annotated
 
 import typer
@@ -20,15 +19,15 @@ def register(app: typer.Typer, system_app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Show what hutch found on this host, with the fix for anything missing."""
+        from hutch.cli import info_shape
+
         report = state_of(ctx).engine().info()
-        data = {"version": report.version, "host": [asdict(f) for f in report.facts]}
+        data = info_shape.info(report)
         if fmt == "json":
-            render.print_json(data)
+            render.print_json(data, indent=2)
             return
         if fmt:
-            print(
-                render.render_template(fmt, [data], name="info", type_name="*define.Info"), end=""
-            )
+            print(render.render_one(fmt, data, name="info"), end="")
             return
         print(f"version: {report.version}")
         print("host:")

@@ -52,9 +52,18 @@ STRUCT_TYPES = {
 }
 
 
-def print_json(data: Any) -> None:
-    """``--format json``: Go's json.MarshalIndent with four spaces, as podman prints."""
-    sys.stdout.write(gojson.dumps(_plain_data(data), indent=4) + "\n")
+def print_json(data: Any, indent: int = 4) -> None:
+    """``--format json``: Go's json.MarshalIndent (podman: four spaces; info two)."""
+    sys.stdout.write(gojson.dumps(_plain_data(data), indent=indent) + "\n")
+
+
+def render_one(template: str, data: Any, *, name: str) -> str:
+    """Render one report (``info``, ``version``): no range, as podman runs those."""
+    text, _table = normalize(template)
+    try:
+        return Template(name, text).execute(data)
+    except TemplateError as e:
+        raise InvalidArgument(str(e)) from None
 
 
 def _plain_data(value: Any) -> Any:

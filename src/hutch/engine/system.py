@@ -105,7 +105,16 @@ class SystemService:
         facts.append(_device_fact("/dev/net/tun", "slirp4netns and pasta's tap mode"))
         facts.append(HostFact("data dir", str(self._ctx.paths.data), True))
         facts.append(HostFact("runtime dir", str(self._ctx.paths.runtime), True))
-        return InfoReport(__version__, tuple(facts))
+        from hutch.engine.resolve import search_registries
+        from hutch.engine.system_info import host_info, store_info
+
+        return InfoReport(
+            __version__,
+            tuple(facts),
+            host_info(self._ctx),
+            store_info(self._ctx),
+            search_registries(),
+        )
 
     def unshare(self, command: Sequence[str]) -> int:
         from hutch.linux import syscalls as sc

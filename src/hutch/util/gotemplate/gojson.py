@@ -59,7 +59,7 @@ def _encode(v: Any, indent: int | None, esc: bool, depth: int) -> str:
     if isinstance(v, GoTime):
         return '"' + v.rfc3339() + '"'
     if isinstance(v, Struct):
-        pairs = list(v.data_fields())
+        pairs = [(v.json_names.get(k, k), x) for k, x in v.data_fields()]
     elif isinstance(v, Mapping):
         pairs = sorted(((str(k), x) for k, x in v.items()), key=lambda p: p[0])
     elif isinstance(v, Sequence) and not isinstance(v, bytes):

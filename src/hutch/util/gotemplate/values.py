@@ -39,11 +39,18 @@ class Struct(Mapping[str, Any]):
     ``{{.Label "k"}}`` calls it with the arguments.
     """
 
-    __slots__ = ("_fields", "type_name")
+    __slots__ = ("_fields", "json_names", "type_name")
 
-    def __init__(self, type_name: str, fields: Mapping[str, Any]) -> None:
+    def __init__(
+        self,
+        type_name: str,
+        fields: Mapping[str, Any],
+        json_names: Mapping[str, str] | None = None,
+    ) -> None:
         self.type_name = type_name
         self._fields = dict(fields)
+        # Go's `json:"name"` tags: the key a field marshals under, when not its name.
+        self.json_names = json_names or {}
 
     def __getitem__(self, key: str) -> Any:
         return self._fields[key]

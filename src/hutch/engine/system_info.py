@@ -1,0 +1,131 @@
+"""podman's ``info`` structure (host, store) read from this host and hutch's state.
+
+Every probe is cheap and cannot fail the command: a value that cannot be read
+is left empty (0 or ""), as podman leaves what it cannot find.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import shutil
+from pathlib import Path
+
+from hutch.api.system import HostInfo, IdMap, StoreInfo
+from hutch.engine.context import EngineContext
+from hutch.runtime.ids import IdRange
+from hutch.runtime.session import host_ranges
+
+_GO_ARCH = {"x86_64": "amd64", "aarch64": "arm64", "armv7l": "arm", "i686": "386"}
+
+
+def _meminfo() -> dict[str, int]:
+    out: dict[str, int] = {}
+    try:
+        text = Path("/proc/meminfo").read_text()
+    except OSError:
+        return out
+    for line in text.splitlines():
+        key, _, rest = line.partition(":")
+        fields = rest.split()
+        if fields and fields[0].isdigit():
+            out[key] = int(fields[0]) * (1024 if fields[1:] == ["kB"] else 1)
+    return out
+
+
+def _uptime() -> str:
+    """podman's form: ``0h 38m 13.00s``."""
+    try:
+        seconds = float(Path("/proc/uptime").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return ""
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{int(hours)}h {int(minutes)}m {secs:.2f}s"
+
+
+def _os_release() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for path in ("/etc/os-release", "/usr/lib/os-release"):
+        try:
+            text = Path(path).read_text()
+        except OSError:
+            continue
+        for line in text.splitlines():
+            key, sep, value = line.partition("=")
+            if sep:
+                out[key.strip()] = value.strip().strip('"')
+        break
+    return out
+
+
+def _id_maps(uid: int, gid: int) -> tuple[tuple[IdMap, ...], tuple[IdMap, ...]]:
+    """The session's maps as podman shows them: 0 = the user, 1.. = subordinate ranges."""
+    uid_ranges, gid_ranges = host_ranges(uid)
+
+    def maps(own: int, ranges: tuple[IdRange, ...]) -> tuple[IdMap, ...]:
+        out = [IdMap(0, own, 1)]
+        next_id = 1
+        for r in ranges:
+            out.append(IdMap(next_id, r.start, r.count))
+            next_id += r.count
+        return tuple(out)
+
+    return maps(uid, uid_ranges), maps(gid, gid_ranges)
+
+
+def host_info(ctx: EngineContext) -> HostInfo:
+    from hutch.runtime.cgroup_manager import probe
+
+    uname = os.uname()
+    mem = _meminfo()
+    release = _os_release()
+    cgroups = probe()
+    v2 = Path("/sys/fs/cgroup/cgroup.controllers").exists()
+    pasta = shutil.which("pasta") or ""
+    slirp = shutil.which("slirp4netns") or ""
+    backend = ctx.settings.network_backend or ("pasta" if pasta else "slirp4netns")
+    uid_map, gid_map = _id_maps(os.getuid(), os.getgid())
+    return HostInfo(
+        arch=_GO_ARCH.get(platform.machine(), platform.machine()),
+        os="linux",
+        kernel=uname.release,
+        hostname=uname.nodename,
+        cpus=os.cpu_count() or 0,
+        mem_total=mem.get("MemTotal", 0),
+        mem_free=mem.get("MemFree", 0),
+        swap_total=mem.get("SwapTotal", 0),
+        swap_free=mem.get("SwapFree", 0),
+        uptime=_uptime(),
+        distribution=release.get("ID", ""),
+        distribution_version=release.get("VERSION_ID", ""),
+        codename=release.get("VERSION_CODENAME", ""),
+        cgroup_manager=cgroups.manager,
+        cgroup_version="v2" if v2 else "v1",
+        cgroup_controllers=tuple(cgroups.controllers),
+        oci_runtime="hutch",
+        oci_runtime_path=shutil.which("hutch") or "",
+        network_backend=backend,
+        slirp4netns=slirp,
+        pasta=pasta,
+        rootless=os.geteuid() != 0 or "HUTCH_ROOTLESS_UID" in os.environ,
+        uid_map=uid_map,
+        gid_map=gid_map,
+        log_driver="k8s-file",
+    )
+
+
+def store_info(ctx: EngineContext) -> StoreInfo:
+    states = [c.state for c in ctx.containers.all()]
+    return StoreInfo(
+        config_file=str(ctx.paths.settings_file),
+        graph_driver=ctx.driver.name,
+        graph_root=str(ctx.paths.storage),
+        run_root=str(ctx.paths.runtime),
+        volume_path=str(ctx.paths.storage / "volumes"),
+        images=len(ctx.images.all()),
+        containers=len(states),
+        running=sum(s == "running" for s in states),
+        paused=sum(s == "paused" for s in states),
+        stopped=sum(s not in ("running", "paused") for s in states),
+    )

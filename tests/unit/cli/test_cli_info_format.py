@@ -1,0 +1,142 @@
+"""``info`` and ``version`` in podman's structure: Go names in templates, json tags in JSON."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from unit.fakes import FakeEngine, run_cli
+
+from hutch.api.system import HostFact, HostInfo, IdMap, InfoReport, StoreInfo
+
+HOST = HostInfo(
+    arch="amd64",
+    os="linux",
+    kernel="6.1.0",
+    hostname="box",
+    cpus=2,
+    mem_total=1000,
+    mem_free=500,
+    swap_total=0,
+    swap_free=0,
+    uptime="0h 1m 2.00s",
+    distribution="debian",
+    distribution_version="12",
+    codename="bookworm",
+    cgroup_manager="cgroupfs",
+    cgroup_version="v1",
+    cgroup_controllers=("hugetlb",),
+    oci_runtime="hutch",
+    oci_runtime_path="/usr/bin/hutch",
+    network_backend="pasta",
+    slirp4netns="/usr/bin/slirp4netns",
+    pasta="/usr/bin/pasta",
+    rootless=True,
+    uid_map=(IdMap(0, 1000, 1), IdMap(1, 100000, 65536)),
+    gid_map=(IdMap(0, 1000, 1), IdMap(1, 100000, 65536)),
+    log_driver="k8s-file",
+)
+STORE = StoreInfo(
+    config_file="/home/u/.config/hutch/hutch.toml",
+    graph_driver="overlay",
+    graph_root="/home/u/.local/share/hutch/storage",
+    run_root="/tmp/hutch-1000",
+    volume_path="/home/u/.local/share/hutch/storage/volumes",
+    images=3,
+    containers=2,
+    running=1,
+    paused=0,
+    stopped=1,
+)
+REPORT = InfoReport(
+    "9.9.9", (HostFact("pasta", "/usr/bin/pasta", True),), HOST, STORE, ("docker.io",)
+)
+
+TEMPLATES = [
+    ("{{.Host.Arch}}", "amd64"),
+    ("{{.Host.OCIRuntime.Name}}", "hutch"),
+    ("{{.Host.Security.Rootless}}", "true"),
+    ("{{.Host.CgroupManager}} {{.Host.CgroupVersion}}", "cgroupfs v1"),
+    ("{{.Host.NetworkBackend}}", "pasta"),
+    (
+        "{{.Host.Slirp4NetNS.Executable}} {{.Host.Pasta.Executable}}",
+        "/usr/bin/slirp4netns /usr/bin/pasta",
+    ),
+    (
+        "{{range .Host.IDMappings.UIDMap}}{{.ContainerID}}:{{.HostID}}:{{.Size}} {{end}}",
+        "0:1000:1 1:100000:65536 ",
+    ),
+    ("{{.Store.GraphRoot}}", "/home/u/.local/share/hutch/storage"),
+    ("{{.Store.RunRoot}}", "/tmp/hutch-1000"),
+    ("{{.Store.GraphDriverName}}", "overlay"),
+    ("{{.Store.ImageStore.Number}} {{.Store.ContainerStore.Running}}", "3 1"),
+    ("{{.Registries}}", "map[search:[docker.io]]"),
+    ("{{index .Registries.search 0}}", "docker.io"),
+    ("{{.Version.Version}}", "9.9.9"),
+    (
+        "{{json .Host.Distribution}}",
+        '{"distribution":"debian","version":"12","codename":"bookworm"}',
+    ),
+]
+
+
+@pytest.mark.parametrize(("template", "out"), TEMPLATES)
+def test_info_templates(
+    template: str, out: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    result = run_cli(
+        ["info", "--format", template], FakeEngine(info_report=REPORT), monkeypatch, capsys
+    )
+    assert (result.code, result.out) == (0, out + "\n")
+
+
+def test_info_json_has_podmans_tags(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    result = run_cli(
+        ["info", "--format", "json"], FakeEngine(info_report=REPORT), monkeypatch, capsys
+    )
+    data = json.loads(result.out)
+    assert list(data) == ["host", "store", "registries", "plugins", "version", "diagnostics"]
+    assert data["host"]["ociRuntime"]["name"] == "hutch"
+    assert data["host"]["idMappings"]["uidmap"][1] == {
+        "container_id": 1,
+        "host_id": 100000,
+        "size": 65536,
+    }
+    assert data["store"]["imageStore"] == {"number": 3}
+    assert data["registries"] == {"search": ["docker.io"]}
+    assert result.out.startswith('{\n  "host": {\n    "arch": "amd64",')  # podman's 2 spaces
+
+
+def test_info_unknown_field_is_gos_error(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    result = run_cli(
+        ["info", "-f", "{{.Host.Nope}}"], FakeEngine(info_report=REPORT), monkeypatch, capsys
+    )
+    assert result.code == 125
+    assert result.out == ""
+    assert result.err == (
+        'Error: template: info:1:7: executing "info" at <.Host.Nope>: '
+        "can't evaluate field Nope in type *define.HostInfo\n"
+    )
+
+
+def test_version_format(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from hutch import __version__
+
+    out = run_cli(
+        ["version", "--format", "{{.Client.Version}} {{.Server.Version}} {{.Client.Os}}"],
+        FakeEngine(),
+        monkeypatch,
+        capsys,
+    ).out
+    assert out == f"{__version__} {__version__} linux\n"
+    data = json.loads(
+        run_cli(["version", "--format", "json"], FakeEngine(), monkeypatch, capsys).out
+    )
+    assert set(data) == {"Client", "Server"}
+    assert data["Client"]["APIVersion"] == __version__
