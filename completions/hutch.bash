@@ -58,6 +58,7 @@ _hutch_options() {
     "build") echo --tag -t --file -f --build-arg --target --no-cache --pull --label --layers --squash --iidfile --format --secret --platform --timestamp --quiet -q ;;
     "port") echo --all -a ;;
     "info") echo --format -f ;;
+    "version") echo --format -f ;;
     "manifest inspect") echo --tls-verify --authfile --creds --cert-dir ;;
     "volume create") echo --driver -d --opt -o --label -l --ignore ;;
     "volume ls") echo --filter -f --format --quiet -q --noheading -n ;;
@@ -156,6 +157,7 @@ _hutch_value_options() {
     "stats") echo --format --interval -i ;;
     "build") echo --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp ;;
     "info") echo --format -f ;;
+    "version") echo --format -f ;;
     "manifest inspect") echo --tls-verify --authfile --creds --cert-dir ;;
     "volume create") echo --driver -d --opt -o --label -l ;;
     "volume ls") echo --filter -f --format ;;
@@ -448,6 +450,7 @@ _hutch_option_values() {
     "build --platform") echo "@none" ;;
     "build --timestamp") echo "@none" ;;
     "info --format"|"info -f") echo "json" ;;
+    "version --format"|"version -f") echo "json" ;;
     "manifest inspect --tls-verify") echo "@none" ;;
     "manifest inspect --authfile") echo "@none" ;;
     "manifest inspect --creds") echo "@none" ;;

@@ -95,6 +95,8 @@ function __hutch_value_options
             printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp
         case 'info'
             printf '%s\n' --format -f
+        case 'version'
+            printf '%s\n' --format -f
         case 'manifest inspect'
             printf '%s\n' --tls-verify --authfile --creds --cert-dir
         case 'volume create'
@@ -798,6 +800,7 @@ complete -c hutch -n "__hutch_arg 'unshare' 1" -f -a '(__fish_complete_command)'
 complete -c hutch -n "__hutch_arg 'unshare' 2+" -F
 
 # hutch version
+complete -c hutch -n "__hutch_at 'version'" -l format -s f -x -a 'json' -d 'json, or a Go template (.Client, .Server)'
 complete -c hutch -n "__hutch_at 'version'" -l help -d 'Show the help and exit'
 
 # hutch manifest

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from unit.fakes import FakeEngine, run_cli
 
 from hutch.api.system import HostFact, HostInfo, IdMap, InfoReport, StoreInfo
+from unit.fakes import FakeEngine, run_cli
 
 HOST = HostInfo(
     arch="amd64",
