@@ -134,6 +134,7 @@ class ContainerSummary:
     mounts: tuple[tuple[str, str, str], ...] = ()
     # (host ip, host port, container port, protocol) of each published port
     ports: tuple[tuple[str, int, int, str], ...] = ()
+    pid: int = 0  # of the container's first process while it runs
 
 
 @dataclass(frozen=True)

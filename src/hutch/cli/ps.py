@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from hutch.cli import render
 from hutch.cli.state import state_of
+from hutch.util.gotemplate import GoTime, Struct
 
 if TYPE_CHECKING:
     from hutch.api.containers import ContainerSummary
@@ -48,44 +48,75 @@ def ports_text(c: ContainerSummary) -> str:
 
 
 def row_of(c: ContainerSummary, now: float, no_trunc: bool) -> dict[str, Any]:
+    """The template fields of podman's ps (podman-ps(1) "--format"), with its types."""
     command = c.command if no_trunc or len(c.command) <= 20 else c.command[:17] + "..."
+    created = GoTime.from_timestamp(c.created, local=True)
+    labels = dict(c.labels)
     return {
+        "AutoRemove": False,
+        "Command": command,
+        "Created": created,
+        "CreatedAt": str(created),
+        "CreatedHuman": render.human_ago(c.created, now),
+        "ExitCode": c.exit_code,
+        "Exited": c.status == "exited",
+        "ExitedAt": int(c.finished_at),
+        "ExposedPorts": None,
         "ID": c.id if no_trunc else c.id[:12],
         "Id": c.id,
         "Image": c.image,
         "ImageID": c.image_id,
-        "Command": command,
-        "CreatedHuman": render.human_ago(c.created, now),
-        "CreatedAt": datetime.fromtimestamp(c.created, timezone.utc).isoformat(),
-        "Created": int(c.created),
-        "Status": status_text(c, now),
-        "State": c.status,
-        "Ports": ports_text(c),
+        "IsInfra": False,
+        "Label": lambda key: labels.get(key, ""),
+        "Labels": labels,
+        "Mounts": [m[2] for m in c.mounts],
         "Names": c.name,
-        "ExitCode": c.exit_code,
-        "Labels": dict(c.labels),
+        "Namespaces": _namespaces(),
+        "Networks": [],
+        "Pid": c.pid,
+        "Pod": "",
+        "PodName": "",
+        "Ports": ports_text(c),
         "Restarts": c.restart_count,
+        "RunningFor": render.human_ago(c.created, now),
         "Size": render.human_size(c.size) if c.size is not None else "",
-        "Mounts": ",".join(m[2] for m in c.mounts),
+        "StartedAt": int(c.started_at),
+        "State": c.status,
+        "Status": status_text(c, now),
     }
 
 
+def _namespaces() -> Struct:
+    """podman's ps Namespaces (filled only with --namespace, which hutch lacks)."""
+    return Struct(
+        "shared.Namespace",
+        dict.fromkeys(("Cgroup", "IPC", "MNT", "NET", "PIDNS", "UTS", "User"), ""),
+        {"Cgroup": "cgroup", "IPC": "ipc", "MNT": "mnt", "NET": "net", "PIDNS": "pidns"}
+        | {"UTS": "uts", "User": "user"},
+    )
+
+
 def json_of(c: ContainerSummary) -> dict[str, Any]:
-    out: dict[str, Any] = {
+    """podman's ps --format json entry, keys in podman's order."""
+    return {
+        "AutoRemove": False,
+        "Command": c.command.split(),
+        "CreatedAt": render.human_ago(c.created, time.time()),
+        "Exited": c.status == "exited",
+        "ExitedAt": int(c.finished_at),
+        "ExitCode": c.exit_code,
         "Id": c.id,
         "Image": c.image,
         "ImageID": c.image_id,
-        "Command": c.command.split(),
-        "Created": int(c.created),
-        "CreatedAt": datetime.fromtimestamp(c.created, timezone.utc).isoformat(),
-        "State": c.status,
-        "Status": status_text(c, time.time()),
-        "Exited": c.status == "exited",
-        "ExitCode": c.exit_code,
-        "StartedAt": int(c.started_at),
-        "ExitedAt": int(c.finished_at),
-        "Names": [c.name],
+        "IsInfra": False,
         "Labels": dict(c.labels) or None,
+        "Mounts": [m[2] for m in c.mounts],  # destinations, as podman's
+        "Names": [c.name],
+        "Namespaces": {},
+        "Networks": [],
+        "Pid": c.pid,
+        "Pod": "",
+        "PodName": "",
         "Ports": [
             {
                 "host_ip": ip,
@@ -98,11 +129,12 @@ def json_of(c: ContainerSummary) -> dict[str, Any]:
         ]
         or None,
         "Restarts": c.restart_count,
-        "Mounts": [m[2] for m in c.mounts],  # destinations, as podman's
+        "Size": {"rwSize": c.size} if c.size is not None else None,
+        "StartedAt": int(c.started_at),
+        "State": c.status,
+        "Status": status_text(c, time.time()),
+        "Created": int(c.created),
     }
-    if c.size is not None:
-        out["Size"] = {"rwSize": c.size}  # only with --size, as podman
-    return out
 
 
 def register(app: typer.Typer, container_app: typer.Typer) -> None:

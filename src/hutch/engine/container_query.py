@@ -47,6 +47,7 @@ def summary(container: cs.Container) -> ContainerSummary:
         restart_count=container.state.restart_count,
         mounts=tuple((m.name, m.source, m.destination) for m in config.mounts),
         ports=tuple((p.host_ip, p.host_port, p.container_port, p.protocol) for p in config.ports),
+        pid=container.state.pid if container.running else 0,
     )
 
 
