@@ -46,7 +46,7 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
             try:
                 data += engine.inspect_images([name])
             except NoSuchObject:
-                raise NoSuchObject(f"no such object: {name!r}") from None
+                raise NoSuchObject(f'no such object: "{name}"') from None
         _render(data, fmt)
 
     def container_inspect(

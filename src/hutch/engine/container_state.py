@@ -30,7 +30,7 @@ class Container:
 def find(ctx: EngineContext, name: str) -> ContainerRecord:
     matches = ctx.containers.lookup(name)
     if not matches:
-        raise NoSuchObject(f"no container with name or ID {name!r} found: no such container")
+        raise NoSuchObject(f'no container with name or ID "{name}" found: no such container')
     if len(matches) > 1:
         raise InvalidArgument(f"{name!r}: more than one container matches; give more of the ID")
     return matches[0]

@@ -110,7 +110,8 @@ class ImageService:
             try:
                 reports.append(self._remove_one(name, options.force))
             except NoSuchObject as exc:
-                if not options.ignore:
+                # podman: --force (like --ignore) makes a missing image no error.
+                if not (options.ignore or options.force):
                     reports.append(RemoveReport(name, error=str(exc), exit_code=1))
             except HutchError as exc:
                 reports.append(RemoveReport(name, error=str(exc), exit_code=exc.exit_code))

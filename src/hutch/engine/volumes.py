@@ -331,7 +331,7 @@ class VolumeService:
     def _get(self, name: str) -> VolumeRecord:
         volume = self._ctx.volumes.get(name)
         if volume is None:
-            raise NoSuchObject(f"no volume with name {name!r} found: no such volume")
+            raise NoSuchObject(f'no volume with name "{name}" found: no such volume')
         return volume
 
     def _summary(self, volume: VolumeRecord) -> VolumeSummary:

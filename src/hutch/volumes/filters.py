@@ -108,7 +108,7 @@ def _after(names: list[str], created_of: Callable[[str], float | None]) -> float
     for name in names:
         created = created_of(name)
         if created is None:
-            raise NoSuchObject(f"no volume with name {name!r} found: no such volume")
+            raise NoSuchObject(f'no volume with name "{name}" found: no such volume')
         times.append(created)
     return min(times) if times else None
 
