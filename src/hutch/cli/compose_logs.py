@@ -38,7 +38,7 @@ def prefixes(containers: Sequence[ComposeContainer], colour: bool) -> dict[str, 
 
 def multiplex(
     containers: Sequence[ComposeContainer],
-    stream: Callable[[LogsOptions], Iterator[LogLine]],
+    stream: Callable[[LogsOptions], Iterator[LogLine]],  # called in each reader thread
     options: LogsOptions,
     *,
     prefix: bool = True,

@@ -103,12 +103,21 @@ def add_commands(compose_app: typer.Typer) -> None:
         engine = state.engine()
         containers = runner.containers(all=True, services=names)
         abort = abort_on_container_exit or exit_code_from is not None
+        # a one-shot job others wait for (service_completed_successfully) ends
+        # by design: its exit does not abort the others
+        one_shot = {
+            dep
+            for body in project.services.values()
+            for dep, cond in (body.get("depends_on") or {}).items()
+            if cond.get("condition") == "service_completed_successfully"
+        }
+        service_of = {c.name: c.service for c in containers}
         try:
             multiplex(
                 containers,
-                engine.logs,
+                lambda options: state.new_engine().logs(options),
                 LogsOptions(names=(), follow=True),
-                on_exit=lambda name: abort,
+                on_exit=lambda name: abort and service_of.get(name) not in one_shot,
             )
         except KeyboardInterrupt:
             _progress("Gracefully stopping... (press Ctrl+C again to force)")
@@ -206,7 +215,12 @@ def add_commands(compose_app: typer.Typer) -> None:
             names=(), follow=follow, tail=tail, since=since, until=until, timestamps=timestamps
         )
         try:
-            multiplex(found, state.engine().logs, options, prefix=not no_log_prefix)
+            multiplex(
+                found,
+                lambda one: state.new_engine().logs(one),
+                options,
+                prefix=not no_log_prefix,
+            )
         except KeyboardInterrupt:
             return
 

@@ -25,17 +25,27 @@ class AppState:
         self.runroot = runroot
         self.log_level = log_level
         self._engine = _engine
+        self._injected = _engine is not None
 
     def engine(self) -> Engine:
         """Build the engine on first use: ``--help`` never imports it."""
         if self._engine is None:
-            from hutch.config.paths import default_paths
-            from hutch.config.settings import load_settings
-            from hutch.engine.engine import LocalEngine
-
-            paths = default_paths(self.root, self.runroot)
-            self._engine = LocalEngine(paths, load_settings(paths.settings_file))
+            self._engine = self.new_engine()
         return self._engine
+
+    def new_engine(self) -> Engine:
+        """A separate engine, for another thread (its database connection is its own).
+
+        An engine given from outside (tests, the REST API) is shared instead.
+        """
+        if self._engine is not None and self._injected:
+            return self._engine
+        from hutch.config.paths import default_paths
+        from hutch.config.settings import load_settings
+        from hutch.engine.engine import LocalEngine
+
+        paths = default_paths(self.root, self.runroot)
+        return LocalEngine(paths, load_settings(paths.settings_file))
 
     def compose(self) -> ComposeFrontEnd:
         """The compose front end (layer 5), imported only by ``hutch compose``."""

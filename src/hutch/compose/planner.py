@@ -281,15 +281,20 @@ class Runner:
             f"{LABEL}.depends_on": depends,
             f"{LABEL}.image": image,
         }
-        options = run_options(
-            self.name,
-            name,
-            service,
-            self.project.model,
-            name=container,
-            image=image,
-            labels=labels,
-        )
+        try:
+            options = run_options(
+                self.name,
+                name,
+                service,
+                self.project.model,
+                name=container,
+                image=image,
+                labels=labels,
+            )
+        except ValueError as exc:
+            locator = self.project.locator
+            path = ("services", name)
+            raise locator.error(str(exc), path) if locator else ComposeError(str(exc)) from None
         options = replace(options, pull=replace(options.pull, policy=pull_policy(service)))
         self.engine.create(options)
         progress(f" Container {container}  Created")

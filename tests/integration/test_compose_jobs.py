@@ -1,0 +1,48 @@
+"""``compose up`` in the foreground: a one-shot job, --abort-on-container-exit, --exit-code-from."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from harness import Hutch
+
+COMPOSE = """\
+services:
+  job:
+    image: {image}
+    command: ["sh", "-c", "echo job-done > /shared/mark"]
+    volumes: [shared:/shared]
+  worker:
+    image: {image}
+    command: ["sh", "-c", "cat /shared/mark; exit 3"]
+    volumes: [shared:/shared]
+    depends_on:
+      job: {{condition: service_completed_successfully}}
+  idle:
+    image: {image}
+    command: sleep 1000
+  debug:
+    image: {image}
+    profiles: [debug]
+    command: sleep 1000
+volumes:
+  shared: {{}}
+"""
+
+
+def test_exit_code_from_after_a_one_shot_job(hutch: Hutch, base_image: str, tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text(COMPOSE.format(image=base_image))
+    compose = ("compose", "-p", "jobs", "-f", str(tmp_path / "compose.yaml"))
+    result = hutch(
+        *compose, "up", "--exit-code-from", "worker", "-t", "1", check=False, timeout=120
+    )
+    assert result.returncode == 3, result.stderr
+    # the worker ran after the job completed, and its line carries its prefix
+    assert "worker-1  | job-done" in result.stdout
+    # the long-running service was stopped when the worker exited; the profile's was never made
+    listed = hutch(*compose, "ps", "-a", "--format", "json").stdout
+    assert '"jobs-idle-1"' in listed
+    assert "debug" not in listed
+    assert hutch(*compose, "ps", "-q").stdout == ""
+    hutch(*compose, "down", "-v", timeout=60)
+    assert hutch("ps", "-a", "-q").stdout == ""

@@ -1,0 +1,91 @@
+"""A service of the model -> RunOptions; keys hutch does not implement are named."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hutch.api.compose import ComposeProjectOptions
+from hutch.compose.project import load_project
+from hutch.compose.translate import duration_seconds, run_options, unsupported_keys
+
+COMPOSE = """\
+name: shop
+services:
+  web:
+    image: busybox
+    command: httpd -f
+    entrypoint: ["/bin/sh", "-c"]
+    environment: {A: "1", UNSET: null}
+    ports: ["127.0.0.1:8080:80", "[::1]:53:53/udp", "9000"]
+    volumes: [data:/data:ro, ./site:/site, /anon, {type: tmpfs, target: /t, tmpfs: {size: 1m}}]
+    networks:
+      front: {aliases: [shopfront], ipv4_address: 10.5.0.9}
+    extra_hosts: ["db.local:10.0.0.2"]
+    healthcheck: {test: ["CMD", "true", "x"], interval: 2s, retries: 4}
+    stop_grace_period: 1m30s
+    ulimits: {nofile: {soft: 10, hard: 20}, nproc: 5}
+    deploy: {resources: {limits: {memory: 64m, cpus: "0.5"}}}
+    restart: on-failure
+    read_only: true
+networks:
+  front: {}
+volumes:
+  data: {}
+"""
+
+
+def test_run_options(tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text(COMPOSE)
+    project = load_project(ComposeProjectOptions(cwd=str(tmp_path), environ={}))
+    options = run_options(
+        "shop",
+        "web",
+        project.services["web"],
+        project.model,
+        name="shop-web-1",
+        image="busybox",
+        labels={"com.docker.compose.service": "web"},
+    )
+    assert options.command == ("httpd", "-f")
+    assert options.entrypoint == '["/bin/sh", "-c"]'
+    assert options.env == ("A=1",)
+    assert options.net.publish == ("127.0.0.1:8080:80/tcp", "[::1]:53:53/udp", "9000/tcp")
+    assert options.volumes.volumes == ("shop_data:/data:ro", f"{tmp_path}/site:/site", "/anon")
+    assert options.volumes.tmpfs == ("/t:size=1m",)
+    assert options.network == "shop_front"
+    assert options.net.aliases == ("web", "shopfront")
+    assert options.net.ip == "10.5.0.9"
+    assert options.net.add_hosts == ("db.local:10.0.0.2",)
+    assert options.lifecycle.health.cmd == '["true", "x"]'
+    assert options.lifecycle.health.retries == 4
+    assert options.stop_timeout == 90
+    assert options.security.ulimit == ("nofile=10:20", "nproc=5")
+    assert options.security.read_only is True
+    assert (options.resources.memory, options.resources.cpus) == ("64m", "0.5")
+    assert options.restart == "on-failure"
+    assert "com.docker.compose.service=web" in options.labels
+
+
+@pytest.mark.parametrize(
+    ("service", "expected"),
+    [
+        ({"image": "x", "command": "a"}, []),
+        ({"image": "x", "build": "."}, ["build"]),
+        ({"image": "x", "shm_size": "1g", "x-mine": 1}, ["shm_size"]),
+        ({"image": "x", "deploy": {"replicas": 2, "placement": {}}}, ["deploy.placement"]),
+    ],
+)
+def test_unsupported_keys_are_named(service: dict[str, object], expected: list[str]) -> None:
+    assert unsupported_keys(service) == expected
+
+
+@pytest.mark.parametrize(("text", "seconds"), [("10s", 10), ("1m30s", 90), ("1h", 3600)])
+def test_durations(text: str, seconds: int) -> None:
+    assert duration_seconds(text) == seconds
+
+
+def test_bad_duration() -> None:
+    with pytest.raises(ValueError, match="invalid duration"):
+        duration_seconds("10 parsecs")
