@@ -11,7 +11,7 @@ _hutch_subcommands() {
     "volume") echo create ls inspect rm prune exists export import ;;
     "network") echo create ls inspect rm prune connect disconnect exists reload ;;
     "quadlet") echo install list print rm ;;
-    "compose") echo config up down ps logs ;;
+    "compose") echo config up down ps logs start stop restart kill rm pause unpause create version ;;
     "container") echo run create start stop restart kill rm wait ls logs inspect rename exists prune cp diff commit export exec attach top pause unpause update stats port ;;
     "image") echo ls import rm inspect pull push tag untag history save load prune exists build ;;
     "system") echo info migrate reset ;;
@@ -83,6 +83,12 @@ _hutch_options() {
     "compose down") echo --volumes -v --remove-orphans --timeout -t ;;
     "compose ps") echo --all -a --quiet -q --services --format ;;
     "compose logs") echo --follow -f --tail --since --until --timestamps -t --no-log-prefix ;;
+    "compose stop") echo --timeout -t ;;
+    "compose restart") echo --timeout -t ;;
+    "compose kill") echo --signal -s ;;
+    "compose rm") echo --force -f --stop -s --volumes -v ;;
+    "compose create") echo --force-recreate --no-recreate ;;
+    "compose version") echo --short ;;
     "container run") echo --rm --interactive -i --tty -t --detach -d --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --restart --label -l --stop-signal --stop-timeout --cidfile --tz --replace --sdnotify --publish -p --publish-all -P --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --no-hosts --cap-add --cap-drop --privileged --security-opt --read-only --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --init --health-cmd --health-interval --health-timeout --health-retries --health-start-period --no-healthcheck --detach-keys --sig-proxy --no-sig-proxy --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --quiet -q --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt ;;
     "container create") echo --rm --interactive -i --tty -t --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --restart --label -l --stop-signal --stop-timeout --cidfile --tz --replace --sdnotify --publish -p --publish-all -P --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --no-hosts --cap-add --cap-drop --privileged --security-opt --read-only --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --init --health-cmd --health-interval --health-timeout --health-retries --health-start-period --no-healthcheck --detach-keys --sig-proxy --no-sig-proxy --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --quiet -q --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt ;;
     "container start") echo --attach -a --interactive -i --detach-keys --sig-proxy --no-sig-proxy ;;
@@ -177,6 +183,9 @@ _hutch_value_options() {
     "compose down") echo --timeout -t ;;
     "compose ps") echo --format ;;
     "compose logs") echo --tail --since --until ;;
+    "compose stop") echo --timeout -t ;;
+    "compose restart") echo --timeout -t ;;
+    "compose kill") echo --signal -s ;;
     "container run") echo --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --restart --label -l --stop-signal --stop-timeout --cidfile --tz --sdnotify --publish -p --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt ;;
     "container create") echo --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --restart --label -l --stop-signal --stop-timeout --cidfile --tz --sdnotify --publish -p --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt ;;
     "container start") echo --detach-keys ;;
@@ -492,6 +501,9 @@ _hutch_option_values() {
     "compose logs --tail") echo "@none" ;;
     "compose logs --since") echo "@none" ;;
     "compose logs --until") echo "@none" ;;
+    "compose stop --timeout"|"compose stop -t") echo "@none" ;;
+    "compose restart --timeout"|"compose restart -t") echo "@none" ;;
+    "compose kill --signal"|"compose kill -s") echo "@none" ;;
     "container run --env"|"container run -e") echo "@none" ;;
     "container run --env-file") echo "@file" ;;
     "container run --workdir"|"container run -w") echo "@none" ;;
@@ -809,6 +821,14 @@ _hutch_argument() {
     "compose up "*) echo @file ;;
     "compose ps "*) echo @file ;;
     "compose logs "*) echo @file ;;
+    "compose start "*) echo @file ;;
+    "compose stop "*) echo @file ;;
+    "compose restart "*) echo @file ;;
+    "compose kill "*) echo @file ;;
+    "compose rm "*) echo @file ;;
+    "compose pause "*) echo @file ;;
+    "compose unpause "*) echo @file ;;
+    "compose create "*) echo @file ;;
     "container run 1") echo @image ;;
     "container run 2") echo @command ;;
     "container run "*) echo @file ;;

@@ -18,7 +18,7 @@ function __hutch_subcommands
         case 'quadlet'
             printf '%s\n' install list print rm
         case 'compose'
-            printf '%s\n' config up down ps logs
+            printf '%s\n' config up down ps logs start stop restart kill rm pause unpause create version
         case 'container'
             printf '%s\n' run create start stop restart kill rm wait ls logs inspect rename exists prune cp diff commit export exec attach top pause unpause update stats port
         case 'image'
@@ -135,6 +135,12 @@ function __hutch_value_options
             printf '%s\n' --format
         case 'compose logs'
             printf '%s\n' --tail --since --until
+        case 'compose stop'
+            printf '%s\n' --timeout -t
+        case 'compose restart'
+            printf '%s\n' --timeout -t
+        case 'compose kill'
+            printf '%s\n' --signal -s
         case 'container run'
             printf '%s\n' --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --restart --label -l --stop-signal --stop-timeout --cidfile --tz --sdnotify --publish -p --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt
         case 'container create'
@@ -987,6 +993,15 @@ complete -c hutch -n "__hutch_at 'compose'" -a up -d 'Create and start the proje
 complete -c hutch -n "__hutch_at 'compose'" -a down -d 'Stop and remove the project\'s containers and networks'
 complete -c hutch -n "__hutch_at 'compose'" -a ps -d 'List the project\'s containers'
 complete -c hutch -n "__hutch_at 'compose'" -a logs -d 'Show the output of the project\'s containers'
+complete -c hutch -n "__hutch_at 'compose'" -a start -d 'Start the project\'s existing containers'
+complete -c hutch -n "__hutch_at 'compose'" -a stop -d 'Stop the project\'s running containers'
+complete -c hutch -n "__hutch_at 'compose'" -a restart -d 'Restart the project\'s containers'
+complete -c hutch -n "__hutch_at 'compose'" -a kill -d 'Send a signal to the project\'s running containers'
+complete -c hutch -n "__hutch_at 'compose'" -a rm -d 'Remove the project\'s stopped containers'
+complete -c hutch -n "__hutch_at 'compose'" -a pause -d 'Pause the project\'s running containers'
+complete -c hutch -n "__hutch_at 'compose'" -a unpause -d 'Unpause the project\'s paused containers'
+complete -c hutch -n "__hutch_at 'compose'" -a create -d 'Create the project\'s networks, volumes and containers without starting them'
+complete -c hutch -n "__hutch_at 'compose'" -a version -d 'Show the version of hutch compose'
 complete -c hutch -n "__hutch_at 'compose'" -l file -s f -x -d 'Compose file (several merge in order; - is stdin)'
 complete -c hutch -n "__hutch_at 'compose'" -l project-name -s p -x -d 'Project name'
 complete -c hutch -n "__hutch_at 'compose'" -l project-directory -x -d 'Directory relative paths resolve against (default: the first file\'s)'
@@ -1043,6 +1058,50 @@ complete -c hutch -n "__hutch_at 'compose logs'" -l timestamps -s t -d 'Show tim
 complete -c hutch -n "__hutch_at 'compose logs'" -l no-log-prefix -d 'Leave out the service prefix'
 complete -c hutch -n "__hutch_at 'compose logs'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'compose logs' 1+" -F
+
+# hutch compose start
+complete -c hutch -n "__hutch_at 'compose start'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'compose start' 1+" -F
+
+# hutch compose stop
+complete -c hutch -n "__hutch_at 'compose stop'" -l timeout -s t -x -d 'Seconds to wait before killing'
+complete -c hutch -n "__hutch_at 'compose stop'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'compose stop' 1+" -F
+
+# hutch compose restart
+complete -c hutch -n "__hutch_at 'compose restart'" -l timeout -s t -x -d 'Seconds to wait before killing'
+complete -c hutch -n "__hutch_at 'compose restart'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'compose restart' 1+" -F
+
+# hutch compose kill
+complete -c hutch -n "__hutch_at 'compose kill'" -l signal -s s -x -d 'Signal to send (default KILL)'
+complete -c hutch -n "__hutch_at 'compose kill'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'compose kill' 1+" -F
+
+# hutch compose rm
+complete -c hutch -n "__hutch_at 'compose rm'" -l force -s f -d 'Do not ask (hutch never asks)'
+complete -c hutch -n "__hutch_at 'compose rm'" -l stop -s s -d 'Stop running containers first'
+complete -c hutch -n "__hutch_at 'compose rm'" -l volumes -s v -d 'Remove their anonymous volumes'
+complete -c hutch -n "__hutch_at 'compose rm'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'compose rm' 1+" -F
+
+# hutch compose pause
+complete -c hutch -n "__hutch_at 'compose pause'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'compose pause' 1+" -F
+
+# hutch compose unpause
+complete -c hutch -n "__hutch_at 'compose unpause'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'compose unpause' 1+" -F
+
+# hutch compose create
+complete -c hutch -n "__hutch_at 'compose create'" -l force-recreate -d 'Recreate containers even if unchanged'
+complete -c hutch -n "__hutch_at 'compose create'" -l no-recreate -d 'Keep existing containers even if changed'
+complete -c hutch -n "__hutch_at 'compose create'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'compose create' 1+" -F
+
+# hutch compose version
+complete -c hutch -n "__hutch_at 'compose version'" -l short -d 'Print the number only'
+complete -c hutch -n "__hutch_at 'compose version'" -l help -d 'Show the help and exit'
 
 # hutch container
 complete -c hutch -n "__hutch_at 'container'" -a run -d 'Run a command in a new container'

@@ -44,5 +44,14 @@ def test_exit_code_from_after_a_one_shot_job(hutch: Hutch, base_image: str, tmp_
     assert '"jobs-idle-1"' in listed
     assert "debug" not in listed
     assert hutch(*compose, "ps", "-q").stdout == ""
+    # start, stop and rm act on the labelled containers of the services named
+    hutch(*compose, "start", "idle")
+    assert hutch(*compose, "ps", "--services").stdout == "idle\n"
+    hutch(*compose, "stop", "-t", "1")
+    assert hutch(*compose, "ps", "-q").stdout == ""
+    hutch(*compose, "rm", "worker")
+    names = hutch(*compose, "ps", "-a", "--format", "json").stdout
+    assert "jobs-worker-1" not in names
+    assert "jobs-idle-1" in names
     hutch(*compose, "down", "-v", timeout=60)
     assert hutch("ps", "-a", "-q").stdout == ""

@@ -91,7 +91,9 @@ class Runner:
                     ),
                 )
             )
-        return sorted(out, key=lambda c: (c.service, c.number))
+        # dependencies first: ``start`` and ``restart`` go in this order
+        rank = {name: i for i, name in enumerate(dependency_order(dict(self.project.services)))}
+        return sorted(out, key=lambda c: (rank.get(c.service, len(rank)), c.service, c.number))
 
     # --- up ------------------------------------------------------------------------
 

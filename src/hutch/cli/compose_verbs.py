@@ -1,0 +1,157 @@
+"""``compose start/stop/restart/kill/rm/pause/unpause/create/version``.
+
+Each acts on the project's containers (of the services named, or all), found
+by their labels, through the engine's own verbs; start and restart go in
+dependency order, stop, kill and rm in the reverse order.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from hutch import __version__
+from hutch.api.compose import ComposeUpOptions
+from hutch.api.containers import RemoveContainerOptions, StopOptions
+from hutch.api.errors import HutchError
+from hutch.cli.compose_project import load_model
+from hutch.cli.state import state_of
+
+if TYPE_CHECKING:
+    from hutch.api.compose import ComposeContainer
+    from hutch.api.containers import ActionReport
+
+Services = Annotated[list[str] | None, typer.Argument(help="Services (default: all).")]
+Timeout = Annotated[
+    int | None, typer.Option("--timeout", "-t", help="Seconds to wait before killing.")
+]
+
+
+def _containers(ctx: typer.Context, services: list[str] | None) -> list[ComposeContainer]:
+    project = load_model(ctx, profiles=("*",))
+    return state_of(ctx).compose().runner(project).containers(True, tuple(services or ()))
+
+
+def _progress(line: str) -> None:
+    sys.stderr.write(line + "\n")
+
+
+def _report(reports: list[ActionReport], verb: str) -> None:
+    failed = [r for r in reports if r.error]
+    for report in reports:
+        if not report.error:
+            sys.stderr.write(f" Container {report.name}  {verb}\n")
+    if failed:
+        raise HutchError(f"{failed[0].name}: {failed[0].error}")
+
+
+def add_commands(compose_app: typer.Typer) -> None:
+    @compose_app.command("start")
+    def start(ctx: typer.Context, services: Services = None) -> None:
+        """Start the project's existing containers."""
+        names = [c.name for c in _containers(ctx, services)]
+        engine = state_of(ctx).engine()
+        for name in names:
+            _report(engine.start([name], attach=False, interactive=False), "Started")
+
+    @compose_app.command("stop")
+    def stop(ctx: typer.Context, services: Services = None, timeout: Timeout = None) -> None:
+        """Stop the project's running containers."""
+        names = tuple(reversed([c.name for c in _containers(ctx, services)]))
+        if names:
+            engine = state_of(ctx).engine()
+            _report(engine.stop(StopOptions(names=names, timeout=timeout)), "Stopped")
+
+    @compose_app.command("restart")
+    def restart(ctx: typer.Context, services: Services = None, timeout: Timeout = None) -> None:
+        """Restart the project's containers."""
+        engine = state_of(ctx).engine()
+        for c in _containers(ctx, services):
+            _report(engine.restart(StopOptions(names=(c.name,), timeout=timeout)), "Restarted")
+
+    @compose_app.command("kill")
+    def kill(
+        ctx: typer.Context,
+        services: Services = None,
+        signal: Annotated[
+            str, typer.Option("--signal", "-s", help="Signal to send (default KILL).")
+        ] = "KILL",
+    ) -> None:
+        """Send a signal to the project's running containers."""
+        names = [c.name for c in reversed(_containers(ctx, services)) if c.status == "running"]
+        if names:
+            _report(state_of(ctx).engine().kill(names, signal, False), "Killed")
+
+    @compose_app.command("rm")
+    def rm(
+        ctx: typer.Context,
+        services: Services = None,
+        force: Annotated[
+            bool, typer.Option("--force", "-f", help="Do not ask (hutch never asks).")
+        ] = False,
+        stop_first: Annotated[
+            bool, typer.Option("--stop", "-s", help="Stop running containers first.")
+        ] = False,
+        volumes: Annotated[
+            bool, typer.Option("--volumes", "-v", help="Remove their anonymous volumes.")
+        ] = False,
+    ) -> None:
+        """Remove the project's stopped containers."""
+        found = list(reversed(_containers(ctx, services)))
+        engine = state_of(ctx).engine()
+        running = tuple(c.name for c in found if c.status == "running")
+        if running and stop_first:
+            _report(engine.stop(StopOptions(names=running)), "Stopped")
+            running = ()
+        names = tuple(c.name for c in found if c.name not in running)
+        if names:
+            options = RemoveContainerOptions(names=names, volumes=volumes)
+            _report(engine.remove_containers(options), "Removed")
+        del force  # docker compose asks without -f; hutch removes what is stopped
+
+    @compose_app.command("pause")
+    def pause(ctx: typer.Context, services: Services = None) -> None:
+        """Pause the project's running containers."""
+        names = [c.name for c in _containers(ctx, services) if c.status == "running"]
+        if names:
+            _report(state_of(ctx).engine().pause(names, False), "Paused")
+
+    @compose_app.command("unpause")
+    def unpause(ctx: typer.Context, services: Services = None) -> None:
+        """Unpause the project's paused containers."""
+        names = [c.name for c in _containers(ctx, services) if c.status == "paused"]
+        if names:
+            _report(state_of(ctx).engine().unpause(names, False), "Unpaused")
+
+    @compose_app.command("create")
+    def create(
+        ctx: typer.Context,
+        services: Services = None,
+        force_recreate: Annotated[
+            bool, typer.Option("--force-recreate", help="Recreate containers even if unchanged.")
+        ] = False,
+        no_recreate: Annotated[
+            bool, typer.Option("--no-recreate", help="Keep existing containers even if changed.")
+        ] = False,
+    ) -> None:
+        """Create the project's networks, volumes and containers without starting them."""
+        names = tuple(services or ())
+        project = load_model(ctx, services=names)
+        state_of(ctx).compose().runner(project).up(
+            ComposeUpOptions(
+                services=names,
+                no_start=True,
+                force_recreate=force_recreate,
+                no_recreate=no_recreate,
+            ),
+            _progress,
+        )
+
+    @compose_app.command("version")
+    def version(
+        short: Annotated[bool, typer.Option("--short", help="Print the number only.")] = False,
+    ) -> None:
+        """Show the version of hutch compose."""
+        print(__version__ if short else f"hutch compose version {__version__}")
