@@ -2,6 +2,7 @@
 # Benchmark hutch against podman on this machine (see bench/README.md).
 #
 # Usage: contrib/bench.sh [bench/run.py ARGS...]     e.g. contrib/bench.sh -n 20 --json
+#        contrib/bench.sh --pythons [-n RUNS]         start-up on Python 3.10 to 3.13
 #
 # As root (or through sudo): prepares the host (contrib/setup-host.sh hutch-test,
 # which also configures rootless podman for that user), copies the working tree to
@@ -19,6 +20,21 @@ if [[ ${1:-} == --inner ]]; then
     shift 3
     cd "$src"
     ensure_dev_venv "$src" "$venv"
+    if [[ ${1:-} == --pythons ]]; then
+        shift
+        venvs=()
+        for minor in 3.10 3.11 3.12 3.13; do
+            python="$(matrix_python "$minor")"
+            [[ -n $python ]] || die "no Python $minor (contrib/setup-host.sh copies it to /opt/hutch-pythons)"
+            if [[ $python == "$HUTCH_PYTHON" ]]; then
+                venvs+=("$venv")
+            else
+                ensure_dev_venv "$src" "$venv-py$minor" "$python"
+                venvs+=("$venv-py$minor")
+            fi
+        done
+        exec "$venv/bin/python" bench/pythons.py "${venvs[@]}" "$@"
+    fi
     exec "$venv/bin/python" bench/run.py "$@"
 fi
 

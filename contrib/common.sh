@@ -75,18 +75,32 @@ stage_repo() {
     mv "$tmp" "$dest"
 }
 
-# As the test user: make sure VENV (built from /usr/bin/python3) has SRC installed
-# editable with its test extras. Reused while pyproject.toml is unchanged, which
-# keeps a re-run of the tests fast.
+# As the test user: make sure VENV (built from PYTHON, default /usr/bin/python3) has
+# SRC installed editable with its test extras. Reused while pyproject.toml is
+# unchanged, which keeps a re-run of the tests fast.
 ensure_dev_venv() {
-    local src="$1" venv="$2" want have=""
-    want="$(sha256sum "$src/pyproject.toml" | cut -d' ' -f1)"
+    local src="$1" venv="$2" python="${3:-$HUTCH_PYTHON}" want have=""
+    want="$({ cat "$src/pyproject.toml"; printf '%s\n' "$python"; } | sha256sum | cut -d' ' -f1)"
     [[ -f $venv/.pyproject.sha256 ]] && have="$(cat "$venv/.pyproject.sha256")"
     if [[ ! -x $venv/bin/python || $want != "$have" ]]; then
-        say "creating $venv (pip install -e '.[test]')"
+        say "creating $venv with $python (pip install -e '.[test]')"
         rm -rf "$venv"
-        "$HUTCH_PYTHON" -m venv "$venv"
+        "$python" -m venv "$venv"
         "$venv/bin/pip" install -q --disable-pip-version-check -e "$src[test]"
         printf '%s\n' "$want" >"$venv/.pyproject.sha256"
     fi
+}
+
+# The interpreter of Python MINOR (e.g. 3.10) for the test matrix: /usr/bin/python3
+# when it is that version (Debian 12: 3.11), else the copy that contrib/setup-host.sh
+# makes of the machine image's pyenv build under /opt/hutch-pythons. Empty if none.
+matrix_python() {
+    local minor="$1" found
+    if [[ "$("$HUTCH_PYTHON" -c 'import sys; print("%d.%d" % sys.version_info[:2])')" == "$minor" ]]; then
+        echo "$HUTCH_PYTHON"
+        return
+    fi
+    found="$(find /opt/hutch-pythons -mindepth 3 -maxdepth 3 -path "*/$minor.*/bin/python$minor" 2>/dev/null |
+        sort -V | tail -n 1)"
+    echo "$found"
 }

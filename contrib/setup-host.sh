@@ -8,6 +8,8 @@
 #  - creates USER (with a home) if missing
 #  - gives USER a subordinate id range in /etc/subuid and /etc/subgid
 #  - makes /dev/net/tun and /dev/fuse usable by normal users (they are 0600 here)
+#  - copies the image's pyenv builds of Python 3.10, 3.12 and 3.13 (under /root, which
+#    the test user cannot read) to /opt/hutch-pythons, for the test matrix of contrib/test.sh
 #  - configures rootless podman for USER (overlay storage, runc), the benchmark peer;
 #    HUTCH_SETUP_PODMAN=0 leaves the user's podman configuration alone
 set -euo pipefail
@@ -37,7 +39,13 @@ readonly PACKAGES=(
     tzdata
     # build: ADD of git repositories (clone; git daemon and http-backend in the tests)
     git
+    # the Python matrix: point the copied interpreters at their own libpython;
+    # the README's user install (`pipx install .`), tested on Python 3.10
+    patchelf pipx
 )
+readonly PYENV_VERSIONS=/root/.pyenv/versions
+readonly MATRIX_PYTHONS=/opt/hutch-pythons
+readonly MATRIX_MINORS=(3.10 3.12 3.13)
 
 log() { printf 'setup-host: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -152,7 +160,36 @@ cgroup_manager = "cgroupfs"
 events_logger = "file"'
 }
 
+# The machine image carries pyenv builds of several Pythons under /root (mode 0700).
+# They are shared-library builds whose RUNPATH names their own /root path: the copy
+# gets $ORIGIN/../lib instead, so it runs for any user without LD_LIBRARY_PATH.
+# The test suite (lib/python3.X/test) and installed packages are left out.
+ensure_pythons() {
+    local minor src name dest
+    for minor in "${MATRIX_MINORS[@]}"; do
+        src="$(find "$PYENV_VERSIONS" -mindepth 1 -maxdepth 1 -name "$minor.*" 2>/dev/null | sort -V | tail -n 1)"
+        if [[ -z $src ]]; then
+            log "warning: no Python $minor under $PYENV_VERSIONS; the test matrix will say so"
+            continue
+        fi
+        name="$(basename "$src")"
+        dest="$MATRIX_PYTHONS/$name"
+        [[ -f $dest/.hutch-copied ]] && continue
+        log "copying Python $name to $dest"
+        rm -rf "$dest.new"
+        install -d -m 0755 "$dest.new"
+        tar -C "$src" --exclude="./lib/python$minor/test" --exclude="./lib/python$minor/site-packages/*" \
+            -cf - . | tar -C "$dest.new" -xf - --no-same-owner
+        patchelf --set-rpath '$ORIGIN/../lib' "$dest.new/bin/python$minor"
+        chmod -R a+rX "$dest.new"
+        touch "$dest.new/.hutch-copied"
+        rm -rf "$dest"
+        mv "$dest.new" "$dest"
+    done
+}
+
 install_packages
+ensure_pythons
 ensure_user
 ensure_subids
 ensure_devices

@@ -10,6 +10,10 @@
 # hutch-test: a venv from /usr/bin/python3 (~hutch-test/hutch-venv, reused while
 # pyproject.toml is unchanged), `ruff check`, `ruff format --check`, `mypy --strict`
 # and pytest with HUTCH_REQUIRE_ALL=1 (a skipped test counts as a failure).
+# The full run (no arguments, or HUTCH_TEST_MATRIX=1) adds the Python matrix:
+# `mypy --python-version 3.13` and the unit suite on Python 3.10, 3.12 and 3.13
+# (3.11 is the main run), and tests/integration/test_python_smoke.py on 3.10 and
+# 3.13, each in its own cached venv (~hutch-test/hutch-venv[-LANE]-py3.X).
 # Exits non-zero when any step fails; the last line printed is pytest's summary.
 # HUTCH_TEST_LANE=NAME stages to ~hutch-test/hutch-src-NAME with its own venv, so that
 # several checkouts (git worktrees) can be tested at once without sharing a copy.
@@ -24,12 +28,14 @@ lane_suffix="${HUTCH_TEST_LANE:+-$HUTCH_TEST_LANE}"
 
 # ---- second half: runs as the test user inside the staged copy ----------------
 inner() {
-    local src="$1" venv="$2" add_default_paths="$3"
-    shift 3
+    local src="$1" venv="$2" add_default_paths="$3" run_matrix="$4"
+    shift 4
     cd "$src"
 
     ensure_dev_venv "$src" "$venv"
     export PATH="$venv/bin:$PATH" VIRTUAL_ENV="$venv"
+    # The staged copy is replaced at every run: keep mypy's cache with the venv.
+    export MYPY_CACHE_DIR="$venv/mypy-cache"
 
     local failed=() results=()
     step() {
@@ -54,6 +60,7 @@ inner() {
         results+=("FAILED  pytest (exit $rc)")
         failed+=(pytest)
     fi
+    [[ $run_matrix == 1 ]] && python_matrix "$src" "$venv"
 
     printf '\n== summary ==\n'
     printf '%s\n' "${results[@]}"
@@ -63,6 +70,52 @@ inner() {
     rm -f "$log"
     printf '%s\n' "${summary:-pytest printed no summary (exit $rc)}"
     [[ ${#failed[@]} -eq 0 ]]
+}
+
+# The Python versions hutch supports (pyproject: requires-python >= 3.10), beyond the
+# main run's /usr/bin/python3 (3.11): types for the newest, the unit suite on each,
+# and the integration smoke test on the oldest and the newest.
+python_matrix() {
+    local src="$1" main_venv="$2" minor python venv
+    step "mypy --strict --python-version 3.13" mypy --strict --python-version 3.13
+    for minor in 3.10 3.12 3.13; do
+        python="$(matrix_python "$minor")"
+        if [[ -z $python ]]; then
+            printf '\n== Python %s ==\nnot found: contrib/setup-host.sh copies it from /root/.pyenv/versions\n' "$minor"
+            results+=("FAILED  Python $minor (no interpreter)")
+            failed+=("Python $minor")
+            continue
+        fi
+        venv="$main_venv-py$minor"
+        ensure_dev_venv "$src" "$venv" "$python"
+        step "unit tests on Python $minor" \
+            "$venv/bin/python" -m pytest -q -p no:cacheprovider tests/unit
+        [[ $minor == 3.10 ]] && step "pipx install . on Python $minor" pipx_check "$src" "$python"
+        if [[ $minor == 3.10 || $minor == 3.13 ]]; then
+            step "integration smoke test on Python $minor" env HUTCH_REQUIRE_ALL=1 \
+                "$venv/bin/python" -m pytest -q -p no:cacheprovider tests/integration/test_python_smoke.py
+        fi
+    done
+}
+
+# The README's install for one user: `pipx install` of the checkout, here with the
+# oldest Python (Ubuntu 22.04's), into a throw-away pipx home; the installed hutch runs.
+pipx_check() {
+    local src="$1" python="$2" tmp status=0
+    tmp="$(mktemp -d)"
+    (
+        export PIPX_HOME="$tmp/pipx" PIPX_BIN_DIR="$tmp/bin" XDG_DATA_HOME="$tmp/data" \
+            XDG_CONFIG_HOME="$tmp/config" XDG_CACHE_HOME="$tmp/cache" XDG_RUNTIME_DIR="$tmp/run"
+        install -d -m 0700 "$tmp/run" &&
+            pipx install --python "$python" "$src" >/dev/null &&
+            "$tmp/bin/hutch" --version &&
+            bash "$src/contrib/make-rootfs.sh" "$tmp/rootfs.tar" >/dev/null &&
+            "$tmp/bin/hutch" import "$tmp/rootfs.tar" base >/dev/null &&
+            [[ "$("$tmp/bin/hutch" run --rm --network none base echo ok)" == ok ]] &&
+            "$tmp/bin/hutch" system reset --force >/dev/null
+    ) || status=$?
+    rm -rf "$tmp" 2>/dev/null || true
+    return "$status"
 }
 
 if [[ ${1:-} == --inner ]]; then
@@ -102,8 +155,9 @@ stage_repo "$HUTCH_REPO" "$dest" "$TEST_USER"
 say "running the checks as $TEST_USER"
 log="$(mktemp)"
 rc=0
+run_matrix="${HUTCH_TEST_MATRIX:-$add_default_paths}"
 run_as "$TEST_USER" -- bash "$dest/contrib/test.sh" --inner \
-    "$dest" "$home_dir/hutch-venv$lane_suffix" "$add_default_paths" "${pytest_args[@]}" 2>&1 | tee "$log" ||
+    "$dest" "$home_dir/hutch-venv$lane_suffix" "$add_default_paths" "$run_matrix" "${pytest_args[@]}" 2>&1 | tee "$log" ||
     rc=$?
 
 # hutch also works as the real root (no session namespace, no mapping tools):

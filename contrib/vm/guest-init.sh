@@ -66,11 +66,24 @@ if [ -e /run/out/systemd ]; then
     job_env="XDG_RUNTIME_DIR=$rt DBUS_SESSION_BUS_ADDRESS=unix:path=$rt/bus"
 fi
 
+# Run DIR/job.sh as the user; its output and status go to DIR.
+run_job() {
+    setpriv --reuid="$uid" --regid="$gid" --init-groups \
+        env -i HOME=/tmp/home USER="$user" LOGNAME="$user" PATH=/usr/local/bin:/usr/bin:/bin \
+        HUTCH_VM=1 $job_env $(cat /run/out/env 2>/dev/null) \
+        sh "$1/job.sh" > "$1/stdout" 2> "$1/stderr"
+    echo $? > "$1/rc"
+}
+
 echo "guest: running the job as $user (uid $uid) in $(cut -d: -f3 /proc/self/cgroup)"
-setpriv --reuid="$uid" --regid="$gid" --init-groups \
-    env -i HOME=/tmp/home USER="$user" LOGNAME="$user" PATH=/usr/local/bin:/usr/bin:/bin \
-    HUTCH_VM=1 $job_env $(cat /run/out/env 2>/dev/null) \
-    sh /run/out/job.sh > /run/out/stdout 2> /run/out/stderr
-echo $? > /run/out/rc
+run_job /run/out
+# Host settings that only root can change share one boot as phases: for each
+# /run/out/phases/NAME (in name order) root runs root.sh, then the user job.sh.
+for phase in /run/out/phases/*; do
+    [ -d "$phase" ] || continue
+    echo "guest: phase $(basename "$phase")"
+    [ -f "$phase/root.sh" ] && sh "$phase/root.sh" > "$phase/root.log" 2>&1
+    run_job "$phase"
+done
 sync
 poweroff -f

@@ -77,12 +77,16 @@ def run_in_guest(
     timeout: float = 900,
     memory_mb: int = 2048,
     systemd: bool = False,
+    phases: dict[str, tuple[str, str]] | None = None,
 ) -> GuestResult:
     """Boot the guest, run ``job`` (a shell script) as ``user``, return what it left.
 
     ``systemd``: a systemd user manager runs for ``user`` (with a session
     bus), and the job starts inside its cgroup with XDG_RUNTIME_DIR and
     DBUS_SESSION_BUS_ADDRESS set, as in a desktop session.
+    ``phases``: NAME -> (root script, user job), run in name order after
+    ``job`` in the same boot, for host settings only root can change; each
+    leaves stdout, stderr, rc and root.log in ``out/phases/NAME``.
     """
     out = workdir / "out"
     if out.exists():
@@ -94,6 +98,14 @@ def run_in_guest(
     (out / "env").write_text(" ".join(f"{k}={v}" for k, v in (env or {}).items()))
     if systemd:
         (out / "systemd").write_text("")
+    for name, (root_script, user_job) in (phases or {}).items():
+        phase = out / "phases" / name
+        phase.mkdir(parents=True)
+        phase.chmod(0o777)
+        (phase / "root.sh").write_text(root_script)
+        (phase / "job.sh").write_text(user_job)
+    if phases:
+        (out / "phases").chmod(0o777)
     for name, source in (files or {}).items():
         shutil.copy2(source, out / name)
         (out / name).chmod(0o644)

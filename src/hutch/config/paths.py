@@ -8,8 +8,11 @@ no runtime dir exists, as on machines without logind.
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
+
+from hutch.api.errors import HostNotReady
 
 
 @dataclass(frozen=True)
@@ -70,12 +73,33 @@ def default_paths(root: str | None = None, runroot: str | None = None) -> Paths:
     if runroot:
         runtime = Path(runroot).absolute()
     else:
-        xdg_runtime = os.environ.get("XDG_RUNTIME_DIR")
-        if xdg_runtime and os.path.isabs(xdg_runtime) and os.path.isdir(xdg_runtime):
-            runtime = Path(xdg_runtime) / "hutch"
-        else:
-            runtime = Path(f"/tmp/hutch-{os.getuid()}")
+        runtime = _runtime_dir(os.environ.get("XDG_RUNTIME_DIR") or "")
     return Paths(data=data, runtime=runtime, config=config)
+
+
+def _runtime_dir(xdg_runtime: str) -> Path:
+    """``$XDG_RUNTIME_DIR/hutch``; ``/tmp/hutch-$UID`` when it is unset or does not exist.
+
+    One ``stat``, as ``isdir`` was. A runtime dir of another user (``su`` without
+    ``-``, ``sudo -E``) is refused by name: hutch would fail later on a bare EACCES.
+    """
+    fallback = Path(f"/tmp/hutch-{os.getuid()}")
+    if not xdg_runtime or not os.path.isabs(xdg_runtime):
+        return fallback
+    try:
+        info = os.stat(xdg_runtime)
+    except OSError:
+        return fallback
+    if not stat.S_ISDIR(info.st_mode):
+        return fallback
+    if info.st_uid != os.getuid():
+        raise HostNotReady(
+            f"XDG_RUNTIME_DIR={xdg_runtime} belongs to uid {info.st_uid}, not to you "
+            f"(uid {os.getuid()})",
+            hint=f"fix: unset XDG_RUNTIME_DIR (hutch then uses {fallback}), or log in as this "
+            "user (su - USER, machinectl shell USER@) so that it is your own",
+        )
+    return Path(xdg_runtime) / "hutch"
 
 
 def _absolute(path: Path, base: str = ".local/share") -> Path:

@@ -16,7 +16,7 @@ from hutch.config.settings import Settings
 from hutch.runtime.session import Session, SessionState
 from hutch.store import db
 from hutch.store.containers import ContainerStore
-from hutch.store.drivers import DriverChoice, choose_driver
+from hutch.store.drivers import VFS_NOTE, DriverChoice, choose_driver
 from hutch.store.images import ImageStore
 from hutch.store.layers import LayerStore
 from hutch.store.volumes import VolumeStore
@@ -59,7 +59,14 @@ class EngineContext:
     def layers(self) -> LayerStore:
         return LayerStore(self.paths)
 
+    def driver_known(self) -> bool:
+        """Whether ``driver`` was chosen (it is cached once the session could be entered)."""
+        return "driver" in self.__dict__
+
     @cached_property
     def driver(self) -> DriverChoice:
         self.enter_session()
-        return choose_driver(self.paths, self.settings.storage_driver)
+        choice = choose_driver(self.paths, self.settings.storage_driver)
+        if choice.probed and choice.name == "vfs":
+            print(f"NOTE: {VFS_NOTE.format(reason=choice.reason)}", file=sys.stderr)
+        return choice

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from hutch import __version__
-from hutch.api.errors import CannotInvoke, CommandNotFound
+from hutch.api.errors import CannotInvoke, CommandNotFound, HostNotReady
 from hutch.api.system import HostFact, InfoReport
 from hutch.engine.context import EngineContext
 from hutch.runtime.session import Session, host_ranges
@@ -59,46 +59,49 @@ class SystemService:
         self._ctx = ctx
 
     def info(self) -> InfoReport:
-        facts: list[HostFact] = []
-        try:
-            max_ns = int(Path("/proc/sys/user/max_user_namespaces").read_text())
-        except OSError:
-            max_ns = 0
-        facts.append(
-            HostFact(
-                "user namespaces",
-                f"max {max_ns}",
-                max_ns > 0,
-                "" if max_ns else "as root: sysctl user.max_user_namespaces=15000",
-            )
-        )
-        uid_ranges, gid_ranges = host_ranges(os.getuid())
-        ok = bool(uid_ranges and gid_ranges) or os.geteuid() == 0
-        ranges = ", ".join(f"{r.start}+{r.count}" for r in uid_ranges) or "none"
-        facts.append(
-            HostFact(
-                "subordinate ids",
-                ranges,
-                ok,
-                ""
-                if ok
-                else "as root: usermod --add-subuids 100000-165535 "
-                "--add-subgids 100000-165535 $USER; then hutch system migrate",
-            )
-        )
-        facts.append(_tool_fact("newuidmap", "the session user namespace (package uidmap)"))
-        facts.append(_tool_fact("newgidmap", "the session user namespace (package uidmap)"))
-        driver = self._ctx.driver
-        facts.append(HostFact("storage driver", f"{driver.name} ({driver.reason})", True))
-        facts.append(_tool_fact("fuse-overlayfs", "the fuse-overlayfs storage fallback"))
-        facts.append(_device_fact("/dev/fuse", "fuse-overlayfs"))
-        from hutch.engine.userns_plan import userns_fact
+        from hutch.linux import hostcheck
 
-        facts.append(userns_fact(self._ctx))
+        def fact(finding: hostcheck.Finding) -> HostFact:
+            return HostFact(finding.name, finding.value, finding.ok, finding.fix)
+
+        uid = os.getuid()
+        facts = [fact(hostcheck.userns())]
+        uid_ranges, gid_ranges = host_ranges(uid)
+        if os.geteuid() == 0:
+            facts.append(HostFact("subordinate ids", "not needed (real root)", True))
+        else:
+            user = os.environ.get("USER") or str(uid)
+            for kind, ranges in (("uid", uid_ranges), ("gid", gid_ranges)):
+                counts = tuple(r.count for r in ranges)
+                finding = hostcheck.subid_range(kind, counts, user)
+                shown = ", ".join(f"{r.start}+{r.count}" for r in ranges)
+                if shown and finding.ok:
+                    finding = hostcheck.Finding(finding.name, shown, True)
+                facts.append(fact(finding))
+        facts.append(fact(hostcheck.map_tool("newuidmap")))
+        facts.append(fact(hostcheck.map_tool("newgidmap")))
+        fallback = f"/tmp/hutch-{uid}"
+        facts.append(fact(hostcheck.runtime_dir(os.environ, uid, fallback)))
+        facts.append(fact(hostcheck.storage_location(str(self._ctx.paths.data))))
+        # Probing the storage needs the session namespace: on a host that
+        # refuses it, info still lists everything else (that is when it is read).
+        try:
+            driver = self._ctx.driver
+        except HostNotReady as exc:
+            facts.append(HostFact("storage driver", f"not probed: {exc}", False, exc.hint or ""))
+        else:
+            facts.append(HostFact("storage driver", f"{driver.name} ({driver.reason})", True))
+        facts.append(_tool_fact("fuse-overlayfs", "the fuse-overlayfs storage fallback"))
+        facts.append(fact(hostcheck.fuse_device()))
+        if self._ctx.driver_known():
+            from hutch.engine.userns_plan import userns_fact
+
+            facts.append(userns_fact(self._ctx))
         facts.append(cgroup_fact())
         from hutch.engine.resources import manager_fact
 
         facts.append(manager_fact(self._ctx.settings))
+        facts.append(fact(hostcheck.network_helpers()))
         facts.append(_tool_fact("pasta", "private networks (package passt)"))
         facts.append(_network_backend_fact(self._ctx.settings.network_backend))
         facts.append(_tool_fact("slirp4netns", "private networks without pasta"))

@@ -32,7 +32,7 @@ from pathlib import Path
 
 from hutch.api.errors import HostNotReady
 from hutch.config.paths import Paths, ensure_private_dir
-from hutch.linux import procfs, syscalls
+from hutch.linux import hostcheck, procfs, syscalls
 from hutch.runtime.ids import IdMapEntry, IdRange, parse_map, session_map, subordinate_ranges
 
 SUBUID = Path("/etc/subuid")
@@ -112,16 +112,19 @@ class Session:
 
     @staticmethod
     def _state(holder: _Holder, user: str | None = None) -> SessionState:
-        warning = None
+        name = user or os.environ.get("USER") or "$USER"
+        uid_map = parse_map(_read("/proc/self/uid_map"))
+        gid_map = parse_map(_read("/proc/self/gid_map"))
         if holder.mode == "single-id":
-            warning = _single_id_warning(user or os.environ.get("USER") or "$USER")
-        return SessionState(
-            holder.mode,
-            holder.pid,
-            parse_map(_read("/proc/self/uid_map")),
-            parse_map(_read("/proc/self/gid_map")),
-            warning,
-        )
+            warning: str | None = _single_id_warning(name)
+        else:
+            # The map is 0 -> the user, then the subordinate ids: a range too
+            # small for ``nobody`` is said here, before a pull or run meets it
+            # as a failed chown deep in a layer.
+            warning = hostcheck.small_range_warning(
+                sum(e.count for e in uid_map) - 1, sum(e.count for e in gid_map) - 1, name
+            )
+        return SessionState(holder.mode, holder.pid, uid_map, gid_map, warning)
 
     def stop(self) -> bool:
         """Kill the holder (``system migrate``); the next command makes a new one."""
@@ -222,8 +225,10 @@ class Session:
     def _create(self) -> _Holder:
         uid, gid = os.getuid(), os.getgid()
         uid_ranges, gid_ranges = host_ranges(uid)
-        tools = shutil.which("newuidmap") and shutil.which("newgidmap")
-        mode = "subids" if uid_ranges and gid_ranges and tools else "single-id"
+        # Missing, or present but not setuid (a copy, a nosuid mount): either
+        # way a range cannot be mapped, and the warning of _state names it.
+        tools_ok = hostcheck.map_tools_problem() is None
+        mode = "subids" if uid_ranges and gid_ranges and tools_ok else "single-id"
         sleep = shutil.which("sleep") or "/bin/sleep"
         to_parent_r, to_parent_w = os.pipe()
         to_child_r, to_child_w = os.pipe()
@@ -238,6 +243,12 @@ class Session:
             status = os.read(to_parent_r, 1)
             if status != b"u":
                 err = os.read(to_parent_r, 4096).decode(errors="replace")
+                finding = hostcheck.userns()
+                if not finding.ok:
+                    raise HostNotReady(
+                        f"cannot create a user namespace: {finding.value}",
+                        hint=f"fix: {finding.fix}",
+                    )
                 raise HostNotReady(
                     f"cannot create a user namespace: {err or 'holder failed'}",
                     hint="unprivileged user namespaces may be disabled on this host",
@@ -363,10 +374,16 @@ def _write_single_map(pid: int, uid: int, gid: int) -> None:
 
 
 def _single_id_warning(user: str) -> str:
+    tools = hostcheck.map_tools_problem()
+    if tools is not None:
+        return (
+            f"{tools.name}: {tools.value} (it maps the subordinate ids of {user}): only one "
+            "id is mapped, so images with files owned by other users cannot be used fully; "
+            f"fix: {tools.fix}, then `hutch system migrate`"
+        )
     return (
-        f"no subordinate id range for {user} in /etc/subuid and /etc/subgid "
-        "(or newuidmap/newgidmap missing): only one id is mapped, so images with files "
-        "owned by other users cannot be used fully; fix: "
+        f"no subordinate id range for {user} in /etc/subuid and /etc/subgid: only one id "
+        "is mapped, so images with files owned by other users cannot be used fully; fix: "
         f"`usermod --add-subuids 100000-165535 --add-subgids 100000-165535 {user}` "
         "then `hutch system migrate`"
     )

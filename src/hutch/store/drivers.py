@@ -15,7 +15,7 @@ from pathlib import Path
 
 from hutch.api.errors import InvalidArgument
 from hutch.config.paths import Paths
-from hutch.linux import syscalls
+from hutch.linux import hostcheck, syscalls
 from hutch.util.atomic import write_atomic
 
 DRIVERS = ("overlay", "fuse-overlayfs", "vfs")
@@ -25,6 +25,13 @@ DRIVERS = ("overlay", "fuse-overlayfs", "vfs")
 class DriverChoice:
     name: str
     reason: str
+    probed: bool = False  # chosen by this command (the first): say so once if it is vfs
+
+
+VFS_NOTE = (
+    "storage driver vfs chosen ({reason}): every container and build step copies its "
+    "image's files in full; this note is shown once (hutch info shows the choice)"
+)
 
 
 def overlay_options(lowers: list[str], upper: str, work: str) -> str:
@@ -107,8 +114,11 @@ def _probe(paths: Paths) -> DriverChoice:
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     if failure is None:
-        return DriverChoice("overlay", "native overlay mounts with userxattr")
+        return DriverChoice("overlay", "native overlay mounts with userxattr", True)
+    location = hostcheck.storage_location(str(paths.data))
+    if not location.ok:  # name the cause and the setting rather than the mount error
+        failure = f"{location.value}; fix: {location.fix}"
     fuse_problem = fuse_overlayfs_usable()
     if fuse_problem is None:
-        return DriverChoice("fuse-overlayfs", f"native overlay failed: {failure}")
-    return DriverChoice("vfs", f"native overlay failed: {failure}; {fuse_problem}")
+        return DriverChoice("fuse-overlayfs", f"native overlay failed: {failure}", True)
+    return DriverChoice("vfs", f"native overlay failed: {failure}; {fuse_problem}", True)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from hutch.api.errors import HostNotReady
 from hutch.config.paths import Paths, default_paths, ensure_private_dir
 
 
@@ -100,3 +101,17 @@ def test_relative_paths_become_absolute_or_are_ignored(
     # Flags are taken relative to the working directory, made absolute.
     flagged = default_paths("store", "state")
     assert (flagged.data, flagged.runtime) == (tmp_path / "store", tmp_path / "state")
+
+
+def test_runtime_dir_of_another_user_is_refused_by_name(
+    xdg: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (xdg / "run").mkdir()
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(xdg / "run"))
+    owner = os.getuid()
+    monkeypatch.setattr(os, "getuid", lambda: owner + 4242)
+    with pytest.raises(HostNotReady) as info:
+        default_paths()
+    assert f"belongs to uid {owner}, not to you (uid {owner + 4242})" in str(info.value)
+    assert info.value.hint is not None
+    assert f"unset XDG_RUNTIME_DIR (hutch then uses /tmp/hutch-{owner + 4242})" in info.value.hint
