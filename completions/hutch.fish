@@ -6,7 +6,7 @@
 function __hutch_subcommands
     switch "$argv[1]"
         case ''
-            printf '%s\n' images import rmi pull push tag untag history save load login logout run create start stop restart kill rm wait ps logs inspect rename events cp diff commit export exec attach top pause unpause update stats build port info unshare version manifest healthcheck volume network quadlet compose container image system buildx
+            printf '%s\n' images import rmi pull push tag untag history save load login logout run create start stop restart kill rm wait ps logs inspect rename events cp diff commit export exec attach top pause unpause update stats build port info unshare version manifest healthcheck volume network quadlet compose generate container image system buildx
         case 'manifest'
             printf '%s\n' inspect
         case 'healthcheck'
@@ -19,6 +19,8 @@ function __hutch_subcommands
             printf '%s\n' install list print rm
         case 'compose'
             printf '%s\n' config up down ps logs start stop restart kill rm pause unpause create version
+        case 'generate'
+            printf '%s\n' systemd
         case 'container'
             printf '%s\n' run create start stop restart kill rm wait ls logs inspect rename exists prune cp diff commit export exec attach top pause unpause update stats port
         case 'image'
@@ -141,6 +143,8 @@ function __hutch_value_options
             printf '%s\n' --timeout -t
         case 'compose kill'
             printf '%s\n' --signal -s
+        case 'generate systemd'
+            printf '%s\n' --restart-policy --restart-sec --start-timeout --stop-timeout --wants --after --requires --container-prefix --separator --format
         case 'container run'
             printf '%s\n' --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --restart --label -l --stop-signal --stop-timeout --cidfile --tz --sdnotify --publish -p --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt
         case 'container create'
@@ -307,6 +311,7 @@ complete -c hutch -n "__hutch_at ''" -a volume -d 'Manage volumes'
 complete -c hutch -n "__hutch_at ''" -a network -d 'Manage networks'
 complete -c hutch -n "__hutch_at ''" -a quadlet -d 'Manage Quadlet files (containers as systemd user services)'
 complete -c hutch -n "__hutch_at ''" -a compose -d 'Define and run multi-container applications from a compose file'
+complete -c hutch -n "__hutch_at ''" -a generate -d 'Generate structured data (systemd units) from containers'
 complete -c hutch -n "__hutch_at ''" -a container -d 'Manage containers'
 complete -c hutch -n "__hutch_at ''" -a image -d 'Manage images'
 complete -c hutch -n "__hutch_at ''" -a system -d 'Manage hutch itself'
@@ -1102,6 +1107,28 @@ complete -c hutch -n "__hutch_arg 'compose create' 1+" -F
 # hutch compose version
 complete -c hutch -n "__hutch_at 'compose version'" -l short -d 'Print the number only'
 complete -c hutch -n "__hutch_at 'compose version'" -l help -d 'Show the help and exit'
+
+# hutch generate
+complete -c hutch -n "__hutch_at 'generate'" -a systemd -d 'Generate a systemd service unit that runs a container'
+complete -c hutch -n "__hutch_at 'generate'" -l help -d 'Show the help and exit'
+
+# hutch generate systemd
+complete -c hutch -n "__hutch_at 'generate systemd'" -l name -s n -d 'Use the container\'s name, not its id, in the unit'
+complete -c hutch -n "__hutch_at 'generate systemd'" -l new -d 'The service creates the container anew (run --replace)'
+complete -c hutch -n "__hutch_at 'generate systemd'" -l files -s f -d 'Write NAME.service in this directory'
+complete -c hutch -n "__hutch_at 'generate systemd'" -l restart-policy -x -d 'systemd Restart= (on-failure)'
+complete -c hutch -n "__hutch_at 'generate systemd'" -l restart-sec -x -d 'systemd RestartSec= in seconds'
+complete -c hutch -n "__hutch_at 'generate systemd'" -l start-timeout -x -d 'systemd TimeoutStartSec='
+complete -c hutch -n "__hutch_at 'generate systemd'" -l stop-timeout -x -d 'Seconds for stop (default: the container\'s)'
+complete -c hutch -n "__hutch_at 'generate systemd'" -l wants -x -d 'Add a Wants= dependency'
+complete -c hutch -n "__hutch_at 'generate systemd'" -l after -x -d 'Add an After= dependency'
+complete -c hutch -n "__hutch_at 'generate systemd'" -l requires -x -d 'Add a Requires= dependency'
+complete -c hutch -n "__hutch_at 'generate systemd'" -l container-prefix -x -d 'Unit name prefix (container)'
+complete -c hutch -n "__hutch_at 'generate systemd'" -l separator -x -d 'Between prefix and name (-)'
+complete -c hutch -n "__hutch_at 'generate systemd'" -l no-header -d 'No comment header with version and date'
+complete -c hutch -n "__hutch_at 'generate systemd'" -l format -x -a 'json' -d 'json: the units as a JSON object'
+complete -c hutch -n "__hutch_at 'generate systemd'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'generate systemd' 1" -F
 
 # hutch container
 complete -c hutch -n "__hutch_at 'container'" -a run -d 'Run a command in a new container'

@@ -153,6 +153,9 @@ class RunOptions:
     timezone: str | None = None  # --tz: local or a zone name (Europe/Paris)
     replace: bool = False  # remove a container of the same name first
     sdnotify: str = "conmon"  # conmon (READY=1 once running) or ignore
+    # The command line after "hutch" that made it (podman's CreateCommand),
+    # from which ``generate systemd --new`` writes the service's ``run``.
+    create_command: tuple[str, ...] = ()
     net: NetworkOptions = field(default_factory=NetworkOptions)
     security: SecurityOptions = field(default_factory=SecurityOptions)
     lifecycle: LifecycleOptions = field(default_factory=LifecycleOptions)

@@ -74,6 +74,7 @@ MODULES: dict[str, tuple[str, ...]] = {
     "system": ("system",),
     "quadlet": ("app",),
     "compose": ("app",),
+    "generate": ("app",),
 }
 
 # A top-level verb → the one module that registers it. ``hutch ps`` imports
@@ -91,6 +92,7 @@ VERBS: dict[str, str] = {
     "events": "events",
     "exec": "exec",
     "export": "export",
+    "generate": "generate",
     "healthcheck": "healthcheck",
     "history": "history",
     "images": "images",
@@ -132,10 +134,15 @@ VERBS: dict[str, str] = {
 CONTEXT = {"help_option_names": ["--help"]}
 
 
-def build_app(engine: Engine | None = None, only: Sequence[str] | None = None) -> typer.Typer:
+def build_app(
+    engine: Engine | None = None,
+    only: Sequence[str] | None = None,
+    argv: Sequence[str] = (),
+) -> typer.Typer:
     """The typer app; ``engine`` replaces the local one (tests, the REST API).
 
-    ``only`` names the verb modules to register (default: all of MODULES).
+    ``only`` names the verb modules to register (default: all of MODULES);
+    ``argv`` is the command line, which ``run`` records for ``generate systemd --new``.
     """
     app = typer.Typer(
         name="hutch",
@@ -167,7 +174,9 @@ def build_app(engine: Engine | None = None, only: Sequence[str] | None = None) -
         if version:
             print(f"hutch version {__version__}")
             raise typer.Exit(0)
-        ctx.obj = AppState(root=root, runroot=runroot, log_level=log_level, _engine=engine)
+        ctx.obj = AppState(
+            root=root, runroot=runroot, log_level=log_level, _engine=engine, argv=tuple(argv)
+        )
 
     image_app = typer.Typer(
         help="Manage images.", no_args_is_help=True, context_settings=CONTEXT, rich_markup_mode=None
@@ -230,7 +239,7 @@ def main(argv: list[str] | None = None, *, engine: Engine | None = None) -> None
     args = sys.argv[1:] if argv is None else argv
     word, _rest = lazy.first_word(args)
     verb = VERBS.get(word) if word is not None else None
-    app = build_app(engine, None if verb is None else (verb,))
+    app = build_app(engine, None if verb is None else (verb,), args)
     lazy.prune(app, args)
     try:
         result = app(args=args, prog_name="hutch", standalone_mode=False)

@@ -6,6 +6,7 @@ two positional arguments and what each verb does with the options.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated, Any
 
 import typer
@@ -28,8 +29,10 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
 
     def run(ctx: typer.Context, image: Image, command: Command = None, **values: Any) -> None:
         """Run a command in a new container."""
+        state = state_of(ctx)
         options = run_options("run", values, image=image, command=tuple(command or ()))
-        report = state_of(ctx).engine().run(options)
+        # The command line is recorded for ``generate systemd --new``.
+        report = state.engine().run(replace(options, create_command=state.argv))
         if report.exit_code is None:
             print(report.id)
             return
@@ -40,7 +43,8 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         options = run_options(
             "create", values, image=image, command=tuple(command or ()), detach=True
         )
-        print(state_of(ctx).engine().create(options))
+        state = state_of(ctx)
+        print(state.engine().create(replace(options, create_command=state.argv)))
 
     for name, verb in (("run", run), ("create", create)):
         with_flags(verb, name)

@@ -20,7 +20,9 @@ class AppState:
         runroot: str | None = None,
         log_level: str = "warn",
         _engine: Engine | None = None,
+        argv: tuple[str, ...] = (),
     ) -> None:
+        self.argv = argv  # the command line after "hutch"
         self.root = root
         self.runroot = runroot
         self.log_level = log_level

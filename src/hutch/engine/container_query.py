@@ -312,6 +312,7 @@ def inspect_json(container: cs.Container) -> dict[str, Any]:
             "Labels": dict(config.labels),
             "StopSignal": config.stop_signal,
             "StopTimeout": config.stop_timeout,
+            "CreateCommand": list(options.create_command),
             "Tty": options.tty,
             "OpenStdin": options.interactive,
         },

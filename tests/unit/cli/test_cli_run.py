@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from hutch.api.container_config import RunOptions
@@ -16,7 +18,9 @@ def run_options(
     assert result.code == 0, result.err
     options = fake.only_call("run")
     assert isinstance(options, RunOptions)
-    return options
+    # The command line is recorded for ``generate systemd --new``.
+    assert options.create_command == ("run", *argv)
+    return replace(options, create_command=())
 
 
 def test_defaults(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
@@ -132,7 +136,9 @@ def test_detach_after_the_image_is_part_of_the_command(
     fake = FakeEngine(run_status=4)
     result = run_cli(["run", "base", "-d"], fake, monkeypatch, capsys)
     assert result.code == 4
-    assert fake.only_call("run") == RunOptions("base", command=("-d",))
+    assert fake.only_call("run") == RunOptions(
+        "base", command=("-d",), create_command=("run", "base", "-d")
+    )
 
 
 def test_create_prints_the_id(
@@ -144,7 +150,12 @@ def test_create_prints_the_id(
     )
     assert (result.code, result.out) == (0, "cd" * 32 + "\n")
     assert fake.only_call("create") == RunOptions(
-        "base", command=("ls", "-l"), env=("A=1",), name="c1", detach=True
+        "base",
+        command=("ls", "-l"),
+        env=("A=1",),
+        name="c1",
+        detach=True,
+        create_command=("create", "-e", "A=1", "--name", "c1", "base", "ls", "-l"),
     )
 
 
