@@ -23,6 +23,8 @@ from hutch.api.flags import (
 
 # The positional arguments of run/create fill these fields (not flags).
 ARGUMENT_FIELDS = ("image", "command")
+# Fields the CLI fills from its own command line (for generate systemd --new).
+RECORDED_FIELDS = ("create_command",)
 
 FLAGS: tuple[Flag, ...] = (
     # The container itself.
