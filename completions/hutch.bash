@@ -11,7 +11,7 @@ _hutch_subcommands() {
     "volume") echo create ls inspect rm prune exists export import ;;
     "network") echo create ls inspect rm prune connect disconnect exists reload ;;
     "quadlet") echo install list print rm ;;
-    "compose") echo config up down ps logs start stop restart kill rm pause unpause create version ;;
+    "compose") echo config up down ps logs exec run start stop restart kill rm pause unpause create version ;;
     "generate") echo systemd ;;
     "container") echo run create start stop restart kill rm wait ls logs inspect rename exists prune cp diff commit export exec attach top pause unpause update stats port ;;
     "image") echo ls import rm inspect pull push tag untag history save load prune exists build ;;
@@ -84,6 +84,8 @@ _hutch_options() {
     "compose down") echo --volumes -v --remove-orphans --timeout -t ;;
     "compose ps") echo --all -a --quiet -q --services --format ;;
     "compose logs") echo --follow -f --tail --since --until --timestamps -t --no-log-prefix ;;
+    "compose exec") echo --no-TTY -T --env -e --user -u --workdir -w --index --detach -d ;;
+    "compose run") echo --rm --detach -d --env -e --volume -v --publish -p --service-ports --no-deps --entrypoint --no-TTY -T --name --user -u --workdir -w ;;
     "compose stop") echo --timeout -t ;;
     "compose restart") echo --timeout -t ;;
     "compose kill") echo --signal -s ;;
@@ -185,6 +187,8 @@ _hutch_value_options() {
     "compose down") echo --timeout -t ;;
     "compose ps") echo --format ;;
     "compose logs") echo --tail --since --until ;;
+    "compose exec") echo --env -e --user -u --workdir -w --index ;;
+    "compose run") echo --env -e --volume -v --publish -p --entrypoint --name --user -u --workdir -w ;;
     "compose stop") echo --timeout -t ;;
     "compose restart") echo --timeout -t ;;
     "compose kill") echo --signal -s ;;
@@ -504,6 +508,17 @@ _hutch_option_values() {
     "compose logs --tail") echo "@none" ;;
     "compose logs --since") echo "@none" ;;
     "compose logs --until") echo "@none" ;;
+    "compose exec --env"|"compose exec -e") echo "@none" ;;
+    "compose exec --user"|"compose exec -u") echo "@none" ;;
+    "compose exec --workdir"|"compose exec -w") echo "@none" ;;
+    "compose exec --index") echo "@none" ;;
+    "compose run --env"|"compose run -e") echo "@none" ;;
+    "compose run --volume"|"compose run -v") echo "@none" ;;
+    "compose run --publish"|"compose run -p") echo "@none" ;;
+    "compose run --entrypoint") echo "@none" ;;
+    "compose run --name") echo "@none" ;;
+    "compose run --user"|"compose run -u") echo "@none" ;;
+    "compose run --workdir"|"compose run -w") echo "@none" ;;
     "compose stop --timeout"|"compose stop -t") echo "@none" ;;
     "compose restart --timeout"|"compose restart -t") echo "@none" ;;
     "compose kill --signal"|"compose kill -s") echo "@none" ;;
@@ -834,6 +849,12 @@ _hutch_argument() {
     "compose up "*) echo @file ;;
     "compose ps "*) echo @file ;;
     "compose logs "*) echo @file ;;
+    "compose exec 1") echo @file ;;
+    "compose exec 2") echo @command ;;
+    "compose exec "*) echo @file ;;
+    "compose run 1") echo @file ;;
+    "compose run 2") echo @command ;;
+    "compose run "*) echo @file ;;
     "compose start "*) echo @file ;;
     "compose stop "*) echo @file ;;
     "compose restart "*) echo @file ;;
@@ -905,6 +926,8 @@ _hutch_options_end_at_argument() {
     "exec") return 0 ;;
     "top") return 0 ;;
     "unshare") return 0 ;;
+    "compose exec") return 0 ;;
+    "compose run") return 0 ;;
     "container run") return 0 ;;
     "container create") return 0 ;;
     "container exec") return 0 ;;

@@ -18,7 +18,7 @@ function __hutch_subcommands
         case 'quadlet'
             printf '%s\n' install list print rm
         case 'compose'
-            printf '%s\n' config up down ps logs start stop restart kill rm pause unpause create version
+            printf '%s\n' config up down ps logs exec run start stop restart kill rm pause unpause create version
         case 'generate'
             printf '%s\n' systemd
         case 'container'
@@ -137,6 +137,10 @@ function __hutch_value_options
             printf '%s\n' --format
         case 'compose logs'
             printf '%s\n' --tail --since --until
+        case 'compose exec'
+            printf '%s\n' --env -e --user -u --workdir -w --index
+        case 'compose run'
+            printf '%s\n' --env -e --volume -v --publish -p --entrypoint --name --user -u --workdir -w
         case 'compose stop'
             printf '%s\n' --timeout -t
         case 'compose restart'
@@ -208,7 +212,7 @@ end
 
 # Commands whose options end at the first argument (the rest is argv).
 function __hutch_options_end_at_argument
-    printf '%s\n' run create exec top unshare container run container create container exec container top
+    printf '%s\n' run create exec top unshare compose exec compose run container run container create container exec container top
 end
 
 # The command path typed so far ("", "run", "image rm"), a space, and how many
@@ -998,6 +1002,8 @@ complete -c hutch -n "__hutch_at 'compose'" -a up -d 'Create and start the proje
 complete -c hutch -n "__hutch_at 'compose'" -a down -d 'Stop and remove the project\'s containers and networks'
 complete -c hutch -n "__hutch_at 'compose'" -a ps -d 'List the project\'s containers'
 complete -c hutch -n "__hutch_at 'compose'" -a logs -d 'Show the output of the project\'s containers'
+complete -c hutch -n "__hutch_at 'compose'" -a exec -d 'Run a command in a running container of a service'
+complete -c hutch -n "__hutch_at 'compose'" -a run -d 'Run a one-off container of a service (labelled oneoff=True)'
 complete -c hutch -n "__hutch_at 'compose'" -a start -d 'Start the project\'s existing containers'
 complete -c hutch -n "__hutch_at 'compose'" -a stop -d 'Stop the project\'s running containers'
 complete -c hutch -n "__hutch_at 'compose'" -a restart -d 'Restart the project\'s containers'
@@ -1063,6 +1069,36 @@ complete -c hutch -n "__hutch_at 'compose logs'" -l timestamps -s t -d 'Show tim
 complete -c hutch -n "__hutch_at 'compose logs'" -l no-log-prefix -d 'Leave out the service prefix'
 complete -c hutch -n "__hutch_at 'compose logs'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'compose logs' 1+" -F
+
+# hutch compose exec
+complete -c hutch -n "__hutch_at 'compose exec'" -l no-TTY -s T -d 'Do not allocate a terminal'
+complete -c hutch -n "__hutch_at 'compose exec'" -l env -s e -x -d 'KEY=VALUE for the command'
+complete -c hutch -n "__hutch_at 'compose exec'" -l user -s u -x -d 'Run as this user'
+complete -c hutch -n "__hutch_at 'compose exec'" -l workdir -s w -x -d 'Working directory'
+complete -c hutch -n "__hutch_at 'compose exec'" -l index -x -d 'Which replica of the service (from 1)'
+complete -c hutch -n "__hutch_at 'compose exec'" -l detach -s d -d 'Run the command in the background'
+complete -c hutch -n "__hutch_at 'compose exec'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'compose exec' 1" -F
+complete -c hutch -n "__hutch_arg 'compose exec' 2" -f -a '(__fish_complete_command)'
+complete -c hutch -n "__hutch_arg 'compose exec' 3+" -F
+
+# hutch compose run
+complete -c hutch -n "__hutch_at 'compose run'" -l rm -d 'Remove the container when it exits'
+complete -c hutch -n "__hutch_at 'compose run'" -l detach -s d -d 'Run in the background, print the id'
+complete -c hutch -n "__hutch_at 'compose run'" -l env -s e -x -d 'KEY=VALUE'
+complete -c hutch -n "__hutch_at 'compose run'" -l volume -s v -x -d 'Bind or volume mount'
+complete -c hutch -n "__hutch_at 'compose run'" -l publish -s p -x -d 'Publish a port'
+complete -c hutch -n "__hutch_at 'compose run'" -l service-ports -d 'Publish the service\'s own ports'
+complete -c hutch -n "__hutch_at 'compose run'" -l no-deps -d 'Do not start the services it depends on'
+complete -c hutch -n "__hutch_at 'compose run'" -l entrypoint -x -d 'Override the entrypoint'
+complete -c hutch -n "__hutch_at 'compose run'" -l no-TTY -s T -d 'Do not allocate a terminal'
+complete -c hutch -n "__hutch_at 'compose run'" -l name -x -d 'Container name'
+complete -c hutch -n "__hutch_at 'compose run'" -l user -s u -x -d 'Run as this user'
+complete -c hutch -n "__hutch_at 'compose run'" -l workdir -s w -x -d 'Working directory'
+complete -c hutch -n "__hutch_at 'compose run'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'compose run' 1" -F
+complete -c hutch -n "__hutch_arg 'compose run' 2" -f -a '(__fish_complete_command)'
+complete -c hutch -n "__hutch_arg 'compose run' 3+" -F
 
 # hutch compose start
 complete -c hutch -n "__hutch_at 'compose start'" -l help -d 'Show the help and exit'

@@ -47,6 +47,13 @@ def test_exit_code_from_after_a_one_shot_job(hutch: Hutch, base_image: str, tmp_
     # start, stop and rm act on the labelled containers of the services named
     hutch(*compose, "start", "idle")
     assert hutch(*compose, "ps", "--services").stdout == "idle\n"
+    # exec in a service's container; run --rm leaves nothing behind
+    assert hutch(*compose, "exec", "-T", "idle", "sh", "-c", "exit 4", check=False).returncode == 4
+    one_off = hutch(*compose, "run", "--rm", "-T", "-e", "X=1", "worker", "sh", "-c", "echo $X")
+    assert one_off.stdout == "1\n"
+    every = hutch("ps", "-a", "--format", "{{.Names}}").stdout.split()
+    assert "jobs-idle-1" in every
+    assert not [n for n in every if "-run-" in n]
     hutch(*compose, "stop", "-t", "1")
     assert hutch(*compose, "ps", "-q").stdout == ""
     hutch(*compose, "rm", "worker")

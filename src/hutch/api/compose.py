@@ -10,6 +10,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from hutch.api.container_config import RunOptions
+
 
 @dataclass(frozen=True)
 class ComposeProjectOptions:
@@ -102,3 +104,28 @@ class ComposeProjectRunner(Protocol):
     def down(self, options: ComposeDownOptions, progress: Callable[[str], None]) -> None: ...
 
     def containers(self, all: bool, services: tuple[str, ...] = ()) -> list[ComposeContainer]: ...
+
+    def one_off(self, options: ComposeRunOptions, progress: Callable[[str], None]) -> RunOptions:
+        """Start what the service depends on (unless no_deps); the one-off's RunOptions."""
+        ...
+
+
+@dataclass(frozen=True)
+class ComposeRunOptions:
+    """``compose run``: a one-off container of a service."""
+
+    service: str
+    command: tuple[str, ...] = ()  # empty: the service's command
+    entrypoint: str | None = None
+    env: tuple[str, ...] = ()
+    volumes: tuple[str, ...] = ()
+    publish: tuple[str, ...] = ()
+    service_ports: bool = False  # publish the service's own ports
+    name: str | None = None
+    remove: bool = False
+    user: str | None = None
+    workdir: str | None = None
+    tty: bool = True
+    interactive: bool = True
+    detach: bool = False
+    no_deps: bool = False

@@ -17,8 +17,10 @@ from typing import TYPE_CHECKING, Any
 from hutch.api.compose import (
     ComposeContainer,
     ComposeDownOptions,
+    ComposeRunOptions,
     ComposeUpOptions,
 )
+from hutch.api.container_config import RunOptions
 from hutch.api.containers import (
     ContainerSummary,
     ListContainersOptions,
@@ -338,6 +340,71 @@ class Runner:
             self._check(
                 self.engine.wait(names, ["healthy", "unhealthy"] if has_check else ["running"])
             )
+
+    # --- run ---------------------------------------------------------------------------
+
+    def one_off(self, options: ComposeRunOptions, progress: Progress) -> RunOptions:
+        name = options.service
+        if name not in self.project.services:
+            raise InvalidArgument(f"no such service: {name}")
+        self._refuse_unsupported([name])
+        dependencies = tuple(self.project.services[name].get("depends_on") or {})
+        if dependencies and not options.no_deps:
+            self.up(ComposeUpOptions(services=dependencies), progress)
+        order = [name]
+        self._networks(order, progress)
+        self._volumes(order, progress)
+        service = dict(self.project.services[name])
+        if not options.service_ports:
+            service.pop("ports", None)
+        service.pop("container_name", None)
+        service.pop("restart", None)  # a one-off is never restarted
+        number = 1 + max(
+            (
+                int(labels_of(c).get(f"{LABEL}.container-number", "0") or 0)
+                for c in self._containers(one_off=True)
+                if labels_of(c).get(f"{LABEL}.service") == name
+            ),
+            default=0,
+        )
+        container = options.name or f"{self.name}-{name}-run-{number}"
+        labels = {
+            f"{LABEL}.project": self.name,
+            f"{LABEL}.service": name,
+            f"{LABEL}.container-number": str(number),
+            f"{LABEL}.oneoff": "True",
+            f"{LABEL}.project.working_dir": self.project.working_dir,
+            f"{LABEL}.project.config_files": ",".join(self.project.config_files),
+            f"{LABEL}.image": service["image"],
+        }
+        try:
+            base = run_options(
+                self.name,
+                name,
+                service,
+                self.project.model,
+                name=container,
+                image=service["image"],
+                labels=labels,
+            )
+        except ValueError as exc:
+            raise ComposeError(str(exc), path=("services", name)) from None
+        return replace(
+            base,
+            command=options.command or base.command,
+            entrypoint=options.entrypoint if options.entrypoint is not None else base.entrypoint,
+            env=(*base.env, *options.env),
+            user=options.user or base.user,
+            workdir=options.workdir or base.workdir,
+            tty=options.tty,
+            interactive=options.interactive,
+            detach=options.detach,
+            remove=options.remove,
+            restart="no",
+            net=replace(base.net, publish=(*base.net.publish, *options.publish)),
+            volumes=replace(base.volumes, volumes=(*base.volumes.volumes, *options.volumes)),
+            pull=replace(base.pull, policy=pull_policy(service)),
+        )
 
     # --- down -------------------------------------------------------------------------
 
