@@ -19,12 +19,9 @@ class ContainerRecord:
     image_id: str
     image_name: str
     created: float
-    state: str
-    config: bytes  # JSON written and read by the engine
-    pid: int | None
-    exit_code: int | None
-    started: float | None
-    finished: float | None
+    # The configuration, as engine/container_record.py encodes it; what the
+    # container is doing lives in its monitor's state.json (runtime/state.py).
+    config: bytes
 
 
 @dataclass(frozen=True)
@@ -62,8 +59,8 @@ class ContainerStore:
         try:
             with transaction(self._conn) as c:
                 c.execute(
-                    "INSERT INTO containers (id, name, image_id, image_name, created, state, "
-                    "config) VALUES (?, ?, ?, ?, ?, 'created', ?)",
+                    "INSERT INTO containers (id, name, image_id, image_name, created, config) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
                     (container_id, name, image_id, image_name, time.time(), config),
                 )
         except sqlite3.IntegrityError as exc:
@@ -126,10 +123,5 @@ def _record(row: sqlite3.Row) -> ContainerRecord:
         row["image_id"],
         row["image_name"],
         row["created"],
-        row["state"],
         row["config"],
-        row["pid"],
-        row["exit_code"],
-        row["started"],
-        row["finished"],
     )

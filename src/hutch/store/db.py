@@ -117,6 +117,26 @@ _SCHEMA = (
     CREATE UNIQUE INDEX network_attachments_address6
         ON network_attachments(network, address6) WHERE address6 != '';
     """,
+    # 6: containers lose state, pid, exit_code, started and finished, which
+    # nothing wrote after 'created' nor read: a container's run state is its
+    # monitor's state.json (runtime/state.py). SQLite's way of dropping
+    # columns that works before 3.35: a new table, copied, renamed (run with
+    # foreign keys off, or dropping the old table would cascade to the links).
+    """
+    CREATE TABLE containers_v6 (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        image_id TEXT NOT NULL,
+        image_name TEXT NOT NULL,
+        created REAL NOT NULL,
+        config BLOB NOT NULL
+    );
+    INSERT INTO containers_v6 (id, name, image_id, image_name, created, config)
+        SELECT id, name, image_id, image_name, created, config FROM containers;
+    DROP TABLE containers;
+    ALTER TABLE containers_v6 RENAME TO containers;
+    CREATE INDEX containers_image ON containers(image_id);
+    """,
 )
 
 
@@ -124,19 +144,34 @@ def connect(path: Path) -> sqlite3.Connection:
     """Open (and create or migrate) the database at ``path``."""
     conn = sqlite3.connect(path, timeout=60.0, isolation_level=None)
     conn.row_factory = sqlite3.Row
-    conn.execute("PRAGMA foreign_keys = ON")
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     if version < len(_SCHEMA):
-        with transaction(conn):
-            # Re-read under the write lock: a concurrent command may have migrated.
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            for script in _SCHEMA[version:]:
-                for statement in script.split(";"):
-                    if statement.strip():
-                        conn.execute(statement)
-            conn.execute(f"PRAGMA user_version = {len(_SCHEMA)}")
-        conn.execute("PRAGMA journal_mode = WAL")
+        _migrate(conn)
+    conn.execute("PRAGMA foreign_keys = ON")
     return conn
+
+
+def _migrate(conn: sqlite3.Connection) -> None:
+    """Run the scripts the database has not seen, all in one transaction.
+
+    Foreign keys are off meanwhile (the pragma is ignored inside a
+    transaction, hence before it): a table rebuilt by a script is dropped
+    while others still refer to it; ``foreign_key_check`` then proves that
+    every reference still holds before the commit.
+    """
+    conn.execute("PRAGMA foreign_keys = OFF")
+    with transaction(conn):
+        # Re-read under the write lock: a concurrent command may have migrated.
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        for script in _SCHEMA[version:]:
+            for statement in script.split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+        broken = conn.execute("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise sqlite3.IntegrityError(f"migration broke references: {list(broken[0])}")
+        conn.execute(f"PRAGMA user_version = {len(_SCHEMA)}")
+    conn.execute("PRAGMA journal_mode = WAL")
 
 
 @contextmanager

@@ -86,9 +86,9 @@ def test_nft_rules_isolate_and_masquerade() -> None:
 def networks(tmp_path: Path) -> NetworkStore:
     conn = db.connect(tmp_path / "db.sqlite")
     conn.execute(
-        "INSERT INTO containers (id, name, image_id, image_name, created, state, config) "
-        "VALUES ('c1', 'one', 'i', 'i', 0, 'created', x''), "
-        "('c2', 'two', 'i', 'i', 0, 'created', x'')"
+        "INSERT INTO containers (id, name, image_id, image_name, created, config) "
+        "VALUES ('c1', 'one', 'i', 'i', 0, x''), "
+        "('c2', 'two', 'i', 'i', 0, x'')"
     )
     return NetworkStore(conn)
 
@@ -156,8 +156,8 @@ def test_ipam_under_concurrent_writers(tmp_path: Path) -> None:
     conn = db.connect(path)
     for i in range(8):
         conn.execute(
-            "INSERT INTO containers (id, name, image_id, image_name, created, state, config) "
-            f"VALUES ('c{i}', 'n{i}', 'i', 'i', 0, 'created', x'')"
+            "INSERT INTO containers (id, name, image_id, image_name, created, config) "
+            f"VALUES ('c{i}', 'n{i}', 'i', 'i', 0, x'')"
         )
     NetworkStore(conn).create(_net("n", "10.89.0.0/24"))
     got: list[str] = []

@@ -47,3 +47,52 @@ def test_rows_are_addressable_by_column_name(tmp_path: Path) -> None:
     row = conn.execute("SELECT 1 AS one").fetchone()
     assert isinstance(row, sqlite3.Row) and row["one"] == 1
     conn.close()
+
+
+def _database_of_version_5(path: Path) -> None:
+    """A database as hutch made it before version 6, with a container that has a
+    volume and a network address (both tables refer to ``containers``)."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    for script in db._SCHEMA[:5]:
+        conn.executescript(script)
+    conn.execute("PRAGMA user_version = 5")
+    conn.executescript(
+        """
+        INSERT INTO containers (id, name, image_id, image_name, created, state, config)
+            VALUES ('c1', 'web', 'i1', 'busybox', 1.5, 'created', x'7b7d');
+        INSERT INTO containers (id, name, image_id, image_name, created, state, config)
+            VALUES ('c2', 'db', 'i1', 'busybox', 2.5, 'created', x'7b7d');
+        INSERT INTO volumes VALUES ('v', 'local', 0, '{}', '{}', 0, 0);
+        INSERT INTO container_volumes VALUES ('c1', 'v', '/data');
+        INSERT INTO networks VALUES ('n', 'nid', 'bridge', 'hutch1', '{}', 0);
+        INSERT INTO network_attachments VALUES ('c1', 'n', 0, '10.89.0.2', 'm', '[]', '');
+        """
+    )
+    conn.close()
+
+
+def test_version_6_drops_the_state_columns_and_keeps_the_rest(tmp_path: Path) -> None:
+    path = tmp_path / "h.db"
+    _database_of_version_5(path)
+    conn = db.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == len(db._SCHEMA) >= 6
+    columns = [r["name"] for r in conn.execute("PRAGMA table_info(containers)")]
+    assert columns == ["id", "name", "image_id", "image_name", "created", "config"]
+    rows = conn.execute("SELECT * FROM containers ORDER BY id").fetchall()
+    assert [tuple(r) for r in rows] == [
+        ("c1", "web", "i1", "busybox", 1.5, b"{}"),
+        ("c2", "db", "i1", "busybox", 2.5, b"{}"),
+    ]
+    # The links survived the rebuild, and still follow their container.
+    assert conn.execute("SELECT count(*) FROM container_volumes").fetchone()[0] == 1
+    assert conn.execute("SELECT count(*) FROM network_attachments").fetchone()[0] == 1
+    assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    indexes = {r["name"] for r in conn.execute("PRAGMA index_list(containers)")}
+    assert "containers_image" in indexes
+    with db.transaction(conn):
+        conn.execute("DELETE FROM containers WHERE id = 'c1'")
+    assert conn.execute("SELECT count(*) FROM container_volumes").fetchone()[0] == 0
+    assert conn.execute("SELECT count(*) FROM network_attachments").fetchone()[0] == 0
+    with pytest.raises(sqlite3.IntegrityError):  # unique names hold in the new table
+        conn.execute("INSERT INTO containers VALUES ('c3', 'db', 'i', 'i', 0, x'')")
+    conn.close()
