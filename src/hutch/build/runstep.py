@@ -108,7 +108,7 @@ def run_step(host: BuildHost, request: RunRequest, *, out_fd: int, err_fd: int) 
     finally:
         sock.unlink(missing_ok=True)
     if code is None:
-        code = st.read_state(bundle / "state.json").exit_code
+        code = st.read_state(st.state_path(bundle)).exit_code
     return code
 
 

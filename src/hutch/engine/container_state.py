@@ -37,19 +37,19 @@ def find(ctx: EngineContext, name: str) -> ContainerRecord:
 
 
 def load(ctx: EngineContext, record: ContainerRecord) -> Container:
-    """The container with its state; repairs a state whose monitor died."""
+    """The container with its state, as repaired when its monitor died.
+
+    The repair is derived, not written (the monitor is the one writer of
+    state.json: runtime/state.py).
+    """
     dirs = ctx.containers.dirs(record.id)
-    path = dirs.userdata / "state.json"
-    state = st.read_state(path)
-    fixed = st.reconciled(state)
-    if fixed is not state:
-        # The monitor is gone: nobody else will record this exit. Kill an
-        # orphaned init so that nothing keeps running unsupervised.
-        if st.alive(state.pid, state.pid_start):
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(state.pid, signal.SIGKILL)
-        st.write_state(path, fixed)
-        state = fixed
+    recorded = st.read_state(st.state_path(dirs.userdata))
+    state = st.reconciled(recorded)
+    if state is not recorded and st.alive(recorded.pid, recorded.pid_start):
+        # The monitor is gone: kill an orphaned init so that nothing keeps
+        # running unsupervised (its pid namespace normally took it along).
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(recorded.pid, signal.SIGKILL)
     return Container(record, dirs, state, container_record.decode(record.config))
 
 

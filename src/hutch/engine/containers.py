@@ -141,7 +141,6 @@ class ContainerService:
                 self._ctx, record.id, options.security, options.user is not None, spec, dirs
             )
             spawn.write_bundle(spec, dirs.userdata)
-            st.write_state(dirs.userdata / "state.json", st.RuntimeState())
             config = replace(
                 config,
                 command=spec.process.args,
@@ -307,9 +306,6 @@ class ContainerService:
     ) -> int | None:
         options = container.config.options
         (container.dirs.userdata / STOP_MARKER).unlink(missing_ok=True)
-        if container.state.status == st.EXITED:
-            # A fresh run: the state of the previous one goes, the log stays.
-            st.write_state(container.dirs.userdata / "state.json", st.RuntimeState())
         state = self._ctx.enter_session()
         socket_path = self._ctx.paths.attach_socket(container.record.id)
         socket_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)

@@ -170,7 +170,7 @@ def _kill_all_containers(containers_dir: Path) -> None:
     from hutch.runtime import state as st
 
     pids: list[tuple[int, str]] = []
-    for state_file in containers_dir.glob("*/userdata/state.json"):
+    for state_file in containers_dir.glob(f"*/userdata/{st.STATE_FILE}"):
         state = st.read_state(state_file)
         for pid, start in ((state.monitor_pid, state.monitor_start), (state.pid, state.pid_start)):
             if st.alive(pid, start):

@@ -90,7 +90,7 @@ class Monitor:
     def __init__(self, args: MonitorArgs, spec: Spec) -> None:
         self.args = args
         self.spec = spec
-        self.state_path = args.bundle / "state.json"
+        self.state_path = st.state_path(args.bundle)
         self.caller: socket.socket | None = None
         if args.sync_fd >= 0:
             os.set_inheritable(args.sync_fd, False)
@@ -100,7 +100,9 @@ class Monitor:
             log.driver, log.path or str(args.bundle / "ctr.log"), log.max_size, log.max_files
         )
         self.clients: dict[socket.socket, ap.FrameReader] = {}
-        self.state = st.read_state(self.state_path)
+        # Each start begins afresh (restart count, health, exit code); the
+        # file keeps the previous run's state until the first write below.
+        self.state = st.RuntimeState()
         self.init_pid = 0
         self.cgroup: Path | None = None
         self.net_pids: list[int] = []

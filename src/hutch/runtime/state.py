@@ -1,22 +1,34 @@
-"""A container's runtime state: one small JSON file the monitor owns.
+"""A container's runtime state: one small JSON file, ``state.json`` in its bundle.
 
 The database holds what a container *is* (name, image, configuration); this
 file holds what it is *doing* (pids, times, exit code, restarts, health).
-Only the monitor writes it while it lives, atomically, so readers never see
-half a file and the monitor needs no database. When the monitor is gone
-without having recorded an exit, the next command that reads the state
-notices (the recorded start time no longer matches) and repairs it.
+
+Who writes it: the container's monitor, and nobody else
+(tests/unit/runtime/test_state_writer.py checks that only runtime/monitor.py
+calls ``write_state``). The monitor starts each ``start`` from a fresh state
+and records every transition; pause, unpause and health checks of other
+commands are control frames it acts on (runtime/control.py). A container
+never started has no file (``read_state`` gives the "created" state). Writes
+are atomic and fsync'd (util/atomic.py), so readers never see half a file,
+and the monitor needs no database.
+
+When the monitor died without recording an exit, readers do not write the
+repair either: ``reconciled`` derives it (exited, 255) from the recorded
+monitor's start time, which can never match again, so every reader sees the
+same answer until the next monitor starts over.
 """
 
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from hutch.linux import procfs
+from hutch.util.atomic import write_atomic
+
+STATE_FILE = "state.json"
 
 CREATED = "created"
 RUNNING = "running"
@@ -72,11 +84,13 @@ def alive(pid: int, start: str) -> bool:
     return pid > 0 and bool(start) and process_start_time(pid) == start
 
 
+def state_path(bundle: Path) -> Path:
+    return bundle / STATE_FILE
+
+
 def write_state(path: Path, state: RuntimeState) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}")
-    with open(tmp, "wb") as f:
-        f.write(state.to_json())
-    os.replace(tmp, path)
+    """The monitor's alone (see the module's docstring)."""
+    write_atomic(path, state.to_json())
 
 
 def read_state(path: Path) -> RuntimeState:

@@ -1,0 +1,79 @@
+"""state.json has one writer, the monitor, and its writes are atomic and fsync'd."""
+
+from __future__ import annotations
+
+import ast
+import os
+from pathlib import Path
+
+import pytest
+
+from hutch.runtime import state as st
+
+SRC = Path(__file__).resolve().parents[3] / "src" / "hutch"
+WRITER = "runtime/monitor.py"
+
+
+def _users_of(name: str) -> set[str]:
+    """The modules of src/hutch that name ``name`` (called, imported or passed on)."""
+    found = set()
+    for path in SRC.rglob("*.py"):
+        tree = ast.parse(path.read_text(), str(path))
+        for node in ast.walk(tree):
+            named = (
+                (isinstance(node, ast.Attribute) and node.attr == name)
+                or (isinstance(node, ast.Name) and node.id == name)
+                or (isinstance(node, ast.alias) and node.name == name)
+            )
+            if named:
+                found.add(path.relative_to(SRC).as_posix())
+    return found
+
+
+def test_only_the_monitor_writes_the_run_state() -> None:
+    assert _users_of("write_state") == {WRITER}  # defined in runtime/state.py
+
+
+def test_nothing_else_names_the_state_file_by_hand() -> None:
+    offenders = [
+        path.relative_to(SRC).as_posix()
+        for path in SRC.rglob("*.py")
+        if '"state.json"' in path.read_text() and path.name != "state.py"
+    ]
+    assert offenders == []
+
+
+def test_a_write_is_fsynced_and_replaces_the_file_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    synced: list[int] = []
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        synced.append(fd)
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    path = st.state_path(tmp_path)
+    st.write_state(path, st.RuntimeState(status=st.RUNNING, pid=42))
+    st.write_state(path, st.RuntimeState(status=st.EXITED, exit_code=3))
+    assert len(synced) == 2
+    assert st.read_state(path) == st.RuntimeState(status=st.EXITED, exit_code=3)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["state.json"]  # no temp left
+
+
+def test_a_container_never_started_reads_as_created(tmp_path: Path) -> None:
+    assert st.read_state(st.state_path(tmp_path)) == st.RuntimeState(status=st.CREATED)
+
+
+def test_a_dead_monitor_is_repaired_when_read_not_written(tmp_path: Path) -> None:
+    path = st.state_path(tmp_path)
+    # A monitor whose start time can never match: it is gone.
+    recorded = st.RuntimeState(
+        status=st.RUNNING, monitor_pid=os.getpid(), monitor_start="1", started_at=5.0
+    )
+    st.write_state(path, recorded)
+    seen = st.reconciled(st.read_state(path))
+    assert (seen.status, seen.exit_code, seen.finished_at) == (st.EXITED, 255, 5.0)
+    assert st.reconciled(seen) is seen  # stable: every reader derives the same
+    assert st.read_state(path) == recorded
