@@ -93,6 +93,8 @@ def decode(raw: bytes) -> ContainerConfig:
     downgrade keeps ``ps`` working rather than refusing every container).
     """
     data = json.loads(raw)
+    if not isinstance(data, dict):
+        raise ValueError("the record is not a JSON object")
     version = data.get("version", 0)
     for step in _MIGRATIONS[version:]:
         data = step(data)

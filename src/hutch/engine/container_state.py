@@ -7,7 +7,7 @@ import os
 import signal
 from dataclasses import dataclass
 
-from hutch.api.errors import InvalidArgument, NoSuchObject
+from hutch.api.errors import HutchError, InvalidArgument, NoSuchObject
 from hutch.engine import container_record
 from hutch.engine.container_record import ContainerConfig
 from hutch.engine.context import EngineContext
@@ -50,7 +50,11 @@ def load(ctx: EngineContext, record: ContainerRecord) -> Container:
         # running unsupervised (its pid namespace normally took it along).
         with contextlib.suppress(ProcessLookupError):
             os.kill(recorded.pid, signal.SIGKILL)
-    return Container(record, dirs, state, container_record.decode(record.config))
+    try:
+        config = container_record.decode(record.config)
+    except (ValueError, TypeError, KeyError) as exc:
+        raise HutchError(f"container {record.id[:12]}: its record cannot be read: {exc}") from exc
+    return Container(record, dirs, state, config)
 
 
 def get(ctx: EngineContext, name: str) -> Container:

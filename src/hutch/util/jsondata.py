@@ -77,6 +77,9 @@ def _dataclass_converter(cls: type) -> Convert:
             raise ValueError(f"not a JSON object for {cls.__name__}: {value!r:.80}")
         if not converters:  # filled at the first use: a dataclass may contain itself
             converters.update((name, _converter(hints[name])) for name in names)
-        return cls(**{name: converters[name](value[name]) for name in names if name in value})
+        try:
+            return cls(**{name: converters[name](value[name]) for name in names if name in value})
+        except TypeError as exc:  # a field without default is missing
+            raise ValueError(f"{cls.__name__}: {exc}") from exc
 
     return convert

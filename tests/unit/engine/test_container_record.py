@@ -143,3 +143,11 @@ def test_keys_a_later_hutch_added_are_ignored() -> None:
 def test_a_record_that_is_not_an_object_is_an_error() -> None:
     with pytest.raises(ValueError, match="not a JSON object"):
         container_record.decode(b'{"version": 1, "options": ["x"]}')
+
+
+@pytest.mark.parametrize(
+    "raw", [b"[]", b'{"version": 1}', b'{"version": 1, "options": {"tty": true}}']
+)
+def test_a_broken_record_is_a_value_error(raw: bytes) -> None:
+    with pytest.raises(ValueError):
+        container_record.decode(raw)
