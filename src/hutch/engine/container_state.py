@@ -50,11 +50,14 @@ def load(ctx: EngineContext, record: ContainerRecord) -> Container:
         # running unsupervised (its pid namespace normally took it along).
         with contextlib.suppress(ProcessLookupError):
             os.kill(recorded.pid, signal.SIGKILL)
+    return Container(record, dirs, state, config_of(record))
+
+
+def config_of(record: ContainerRecord) -> ContainerConfig:
     try:
-        config = container_record.decode(record.config)
+        return container_record.decode(record.config)
     except (ValueError, TypeError, KeyError) as exc:
         raise HutchError(f"container {record.id[:12]}: its record cannot be read: {exc}") from exc
-    return Container(record, dirs, state, config)
 
 
 def get(ctx: EngineContext, name: str) -> Container:

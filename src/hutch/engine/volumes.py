@@ -25,7 +25,6 @@ from hutch.api.volumes import (
     VolumeRemoveOptions,
     VolumeSummary,
 )
-from hutch.engine import container_record
 from hutch.engine import container_state as cs
 from hutch.engine.container_record import MountRecord
 from hutch.engine.context import EngineContext
@@ -90,7 +89,7 @@ def _volumes_from(ctx: EngineContext, text: str) -> list[MountRequest]:
     name, readonly = specs.parse_volumes_from(text)
     record = cs.find(ctx, name)
     out = []
-    for item in container_record.decode(record.config).mounts:
+    for item in cs.config_of(record).mounts:
         if item.kind not in ("bind", "volume"):
             continue
         out.append(
