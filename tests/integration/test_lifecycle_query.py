@@ -60,6 +60,11 @@ def test_ps_lists_running_ones_and_all_with_a(hutch: Hutch, three: dict[str, str
     assert names[0].startswith("up Up ")
     assert names[1] == "new Created"
     assert names[2].startswith("done Exited (3) ") and names[2].endswith(" ago")
+    # info counts from the monitors' state, as ps does (not from the database)
+    counts = "{{.Store.ContainerStore.Number}} {{.Store.ContainerStore.Running}} " + (
+        "{{.Store.ContainerStore.Stopped}}"
+    )
+    assert hutch("info", "--format", counts).stdout == "3 1 2\n"
 
 
 def test_ps_quiet_no_trunc_last_latest(hutch: Hutch, three: dict[str, str]) -> None:

@@ -12,6 +12,7 @@ import shutil
 from pathlib import Path
 
 from hutch.api.system import HostInfo, IdMap, StoreInfo
+from hutch.engine import container_state as cs
 from hutch.engine.context import EngineContext
 from hutch.runtime.ids import IdRange
 from hutch.runtime.session import host_ranges
@@ -116,7 +117,8 @@ def host_info(ctx: EngineContext) -> HostInfo:
 
 
 def store_info(ctx: EngineContext) -> StoreInfo:
-    states = [c.state for c in ctx.containers.all()]
+    # The run state is each monitor's state.json (the database has none).
+    states = [cs.load(ctx, r).state.status for r in ctx.containers.all()]
     return StoreInfo(
         config_file=str(ctx.paths.settings_file),
         graph_driver=ctx.driver.name,
