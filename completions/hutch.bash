@@ -11,7 +11,7 @@ _hutch_subcommands() {
     "volume") echo create ls inspect rm prune exists export import ;;
     "network") echo create ls inspect rm prune connect disconnect exists reload ;;
     "quadlet") echo install list print rm ;;
-    "compose") echo config up down ps logs exec run start stop restart kill rm pause unpause create version ;;
+    "compose") echo config up down ps logs exec run ls port top images wait start stop restart kill rm pause unpause create version ;;
     "generate") echo systemd ;;
     "container") echo run create start stop restart kill rm wait ls logs inspect rename exists prune cp diff commit export exec attach top pause unpause update stats port ;;
     "image") echo ls import rm inspect pull push tag untag history save load prune exists build ;;
@@ -86,6 +86,10 @@ _hutch_options() {
     "compose logs") echo --follow -f --tail --since --until --timestamps -t --no-log-prefix ;;
     "compose exec") echo --no-TTY -T --env -e --user -u --workdir -w --index --detach -d ;;
     "compose run") echo --rm --detach -d --env -e --volume -v --publish -p --service-ports --no-deps --entrypoint --no-TTY -T --name --user -u --workdir -w ;;
+    "compose ls") echo --all -a --quiet -q --format ;;
+    "compose port") echo --protocol --index ;;
+    "compose images") echo --quiet -q ;;
+    "compose wait") echo --down-project ;;
     "compose stop") echo --timeout -t ;;
     "compose restart") echo --timeout -t ;;
     "compose kill") echo --signal -s ;;
@@ -189,6 +193,8 @@ _hutch_value_options() {
     "compose logs") echo --tail --since --until ;;
     "compose exec") echo --env -e --user -u --workdir -w --index ;;
     "compose run") echo --env -e --volume -v --publish -p --entrypoint --name --user -u --workdir -w ;;
+    "compose ls") echo --format ;;
+    "compose port") echo --protocol --index ;;
     "compose stop") echo --timeout -t ;;
     "compose restart") echo --timeout -t ;;
     "compose kill") echo --signal -s ;;
@@ -519,6 +525,9 @@ _hutch_option_values() {
     "compose run --name") echo "@none" ;;
     "compose run --user"|"compose run -u") echo "@none" ;;
     "compose run --workdir"|"compose run -w") echo "@none" ;;
+    "compose ls --format") echo "json" ;;
+    "compose port --protocol") echo "@none" ;;
+    "compose port --index") echo "@none" ;;
     "compose stop --timeout"|"compose stop -t") echo "@none" ;;
     "compose restart --timeout"|"compose restart -t") echo "@none" ;;
     "compose kill --signal"|"compose kill -s") echo "@none" ;;
@@ -855,6 +864,11 @@ _hutch_argument() {
     "compose run 1") echo @file ;;
     "compose run 2") echo @command ;;
     "compose run "*) echo @file ;;
+    "compose port 1") echo @file ;;
+    "compose port 2") echo @file ;;
+    "compose top "*) echo @file ;;
+    "compose images "*) echo @file ;;
+    "compose wait "*) echo @file ;;
     "compose start "*) echo @file ;;
     "compose stop "*) echo @file ;;
     "compose restart "*) echo @file ;;

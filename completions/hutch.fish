@@ -18,7 +18,7 @@ function __hutch_subcommands
         case 'quadlet'
             printf '%s\n' install list print rm
         case 'compose'
-            printf '%s\n' config up down ps logs exec run start stop restart kill rm pause unpause create version
+            printf '%s\n' config up down ps logs exec run ls port top images wait start stop restart kill rm pause unpause create version
         case 'generate'
             printf '%s\n' systemd
         case 'container'
@@ -141,6 +141,10 @@ function __hutch_value_options
             printf '%s\n' --env -e --user -u --workdir -w --index
         case 'compose run'
             printf '%s\n' --env -e --volume -v --publish -p --entrypoint --name --user -u --workdir -w
+        case 'compose ls'
+            printf '%s\n' --format
+        case 'compose port'
+            printf '%s\n' --protocol --index
         case 'compose stop'
             printf '%s\n' --timeout -t
         case 'compose restart'
@@ -1004,6 +1008,11 @@ complete -c hutch -n "__hutch_at 'compose'" -a ps -d 'List the project\'s contai
 complete -c hutch -n "__hutch_at 'compose'" -a logs -d 'Show the output of the project\'s containers'
 complete -c hutch -n "__hutch_at 'compose'" -a exec -d 'Run a command in a running container of a service'
 complete -c hutch -n "__hutch_at 'compose'" -a run -d 'Run a one-off container of a service (labelled oneoff=True)'
+complete -c hutch -n "__hutch_at 'compose'" -a ls -d 'List the compose projects (from the labels of their containers)'
+complete -c hutch -n "__hutch_at 'compose'" -a port -d 'Print the host address a service\'s port is published on'
+complete -c hutch -n "__hutch_at 'compose'" -a top -d 'Show the processes of the project\'s running containers'
+complete -c hutch -n "__hutch_at 'compose'" -a images -d 'List the images the project\'s containers use'
+complete -c hutch -n "__hutch_at 'compose'" -a wait -d 'Wait for the services\' containers to exit; exit with the first one\'s code'
 complete -c hutch -n "__hutch_at 'compose'" -a start -d 'Start the project\'s existing containers'
 complete -c hutch -n "__hutch_at 'compose'" -a stop -d 'Stop the project\'s running containers'
 complete -c hutch -n "__hutch_at 'compose'" -a restart -d 'Restart the project\'s containers'
@@ -1099,6 +1108,33 @@ complete -c hutch -n "__hutch_at 'compose run'" -l help -d 'Show the help and ex
 complete -c hutch -n "__hutch_arg 'compose run' 1" -F
 complete -c hutch -n "__hutch_arg 'compose run' 2" -f -a '(__fish_complete_command)'
 complete -c hutch -n "__hutch_arg 'compose run' 3+" -F
+
+# hutch compose ls
+complete -c hutch -n "__hutch_at 'compose ls'" -l all -s a -d 'Also projects with no running container'
+complete -c hutch -n "__hutch_at 'compose ls'" -l quiet -s q -d 'Print names only'
+complete -c hutch -n "__hutch_at 'compose ls'" -l format -x -a 'json' -d 'table or json'
+complete -c hutch -n "__hutch_at 'compose ls'" -l help -d 'Show the help and exit'
+
+# hutch compose port
+complete -c hutch -n "__hutch_at 'compose port'" -l protocol -x -d 'tcp or udp'
+complete -c hutch -n "__hutch_at 'compose port'" -l index -x -d 'Which replica (from 1)'
+complete -c hutch -n "__hutch_at 'compose port'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'compose port' 1" -F
+complete -c hutch -n "__hutch_arg 'compose port' 2" -F
+
+# hutch compose top
+complete -c hutch -n "__hutch_at 'compose top'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'compose top' 1+" -F
+
+# hutch compose images
+complete -c hutch -n "__hutch_at 'compose images'" -l quiet -s q -d 'Print image names only'
+complete -c hutch -n "__hutch_at 'compose images'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'compose images' 1+" -F
+
+# hutch compose wait
+complete -c hutch -n "__hutch_at 'compose wait'" -l down-project -d 'Stop the project when the first exits'
+complete -c hutch -n "__hutch_at 'compose wait'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'compose wait' 1+" -F
 
 # hutch compose start
 complete -c hutch -n "__hutch_at 'compose start'" -l help -d 'Show the help and exit'

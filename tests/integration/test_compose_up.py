@@ -7,6 +7,7 @@ an unchanged second up, a changed environment, scale, down, down -v.
 from __future__ import annotations
 
 import json
+import urllib.request
 from pathlib import Path
 
 from harness import Hutch
@@ -18,6 +19,7 @@ services:
     image: {image}
     command: ["sh", "-c", "echo ready > /data/state; touch /tmp/ok; exec httpd -f -p 8080 -h /data"]
     volumes: [data:/data]
+    ports: ["127.0.0.1:18093:8080"]
     healthcheck:
       test: test -f /tmp/ok
       interval: 1s
@@ -53,6 +55,13 @@ def test_up_ps_recreate_scale_down(hutch: Hutch, base_image: str, tmp_path: Path
     assert fetched.stdout == "ready\n"
     assert hutch("volume", "exists", "shop_data", check=False).returncode == 0
     assert hutch("network", "exists", "shop_default", check=False).returncode == 0
+    # the published port, from the host; the read-only views
+    assert hutch(*compose, "port", "db", "8080").stdout == "127.0.0.1:18093\n"
+    with urllib.request.urlopen("http://127.0.0.1:18093/state", timeout=10) as reply:
+        assert reply.read() == b"ready\n"
+    assert "shop" in hutch("compose", "ls", "-q").stdout.split()
+    assert hutch(*compose, "images", "-q").stdout == f"{base_image}\n"
+    assert "sleep 1000" in hutch(*compose, "top", "web").stdout
 
     # unchanged: nothing is recreated
     again = hutch(*compose, "up", "-d", timeout=120)
