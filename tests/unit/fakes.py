@@ -1,9 +1,10 @@
 """An in-memory engine for CLI tests: implements ``hutch.api.engine.Engine``.
 
-It records every call (method name and arguments) and answers with canned
+It records every call (``noun.verb`` and arguments) and answers with canned
 reports set by the test, or raises the exception the test asked for, so
 that the CLI can be checked for parsing, rendering and exit codes without
-storage, namespaces or privileges.
+storage, namespaces or privileges. ``FakeEngine`` holds the canned answers and
+the calls; one small fake per noun answers from them.
 
 Test files import it as ``unit.fakes`` (``tests/`` is on ``sys.path`` through
 ``tests/conftest.py``); type-check them with ``MYPYPATH=tests``.
@@ -18,6 +19,7 @@ from typing import Any, BinaryIO
 import pytest
 
 from hutch.api.build import BuildOptions, BuildReport
+from hutch.api.common import PruneReport
 from hutch.api.container_config import ResourceOptions, RunOptions
 from hutch.api.containers import (
     ActionReport,
@@ -31,25 +33,32 @@ from hutch.api.containers import (
     ExecReport,
     ExportOptions,
     HealthReport,
+    KillOptions,
     ListContainersOptions,
     LogLine,
     LogsOptions,
+    PauseOptions,
+    PortOptions,
+    PortReport,
     RemoveContainerOptions,
     RunReport,
+    StartOptions,
+    StatsOptions,
     StatsReport,
     StopOptions,
     TopReport,
+    WaitOptions,
 )
 from hutch.api.engine import Engine
 from hutch.api.events import Event, EventsOptions
 from hutch.api.images import (
     HistoryLine,
+    ImagePruneOptions,
     ImageSummary,
     ImportOptions,
     ImportReport,
     LoginOptions,
     LogoutOptions,
-    PruneReport,
     PullOptions,
     PullReport,
     PushOptions,
@@ -62,8 +71,10 @@ from hutch.api.images import (
 from hutch.api.networks import (
     NetworkConnectOptions,
     NetworkCreateOptions,
+    NetworkDisconnectOptions,
+    NetworkReloadOptions,
+    NetworkRemoveOptions,
     NetworkSummary,
-    PortReport,
 )
 from hutch.api.system import InfoReport
 from hutch.api.volumes import (
@@ -78,7 +89,7 @@ from hutch.api.volumes import (
 class FakeEngine:
     """Canned answers in the public fields; ``calls`` records what the CLI asked."""
 
-    images: list[ImageSummary] = field(default_factory=list)
+    image_list: list[ImageSummary] = field(default_factory=list)
     remove_reports: list[RemoveReport] = field(default_factory=list)
     inspect_data: list[dict[str, Any]] = field(default_factory=list)
     info_report: InfoReport = field(default_factory=lambda: InfoReport("0.0-test"))
@@ -86,13 +97,13 @@ class FakeEngine:
     run_status: int = 0
     container_id: str = "f" * 64
     action_reports: list[ActionReport] = field(default_factory=list)
-    containers: list[ContainerSummary] = field(default_factory=list)
+    container_list: list[ContainerSummary] = field(default_factory=list)
     log_lines: list[LogLine] = field(default_factory=list)
     unshare_status: int = 0
     migrated: bool = True
     top_report: TopReport = field(default_factory=lambda: TopReport(("PID",), (("1",),)))
     health_report: HealthReport = field(default_factory=lambda: HealthReport("healthy", 0, ""))
-    volumes: list[VolumeSummary] = field(default_factory=list)
+    volume_list: list[VolumeSummary] = field(default_factory=list)
     port_reports: list[PortReport] = field(default_factory=list)
     network_summaries: list[NetworkSummary] = field(default_factory=list)
     # Raised by the next engine call instead of answering (errors → exit codes).
@@ -105,7 +116,7 @@ class FakeEngine:
     event_list: list[Event] = field(default_factory=list)
     start_attach_flags: tuple[str | None, bool] = (None, True)  # last start's keys, sig-proxy
 
-    def _record(self, method: str, argument: Any) -> None:
+    def record(self, method: str, argument: Any) -> None:
         self.calls.append((method, argument))
         if self.error is not None:
             raise self.error
@@ -115,278 +126,307 @@ class FakeEngine:
         assert [name for name, _ in self.calls] == [method], self.calls
         return self.calls[0][1]
 
-    def import_image(self, options: ImportOptions) -> ImportReport:
-        self._record("import_image", options)
-        return self.import_report
+    @property
+    def containers(self) -> FakeContainers:
+        return FakeContainers(self)
 
-    def build(self, options: BuildOptions) -> BuildReport:
-        self._record("build", options)
-        return BuildReport("b" * 64, tuple(options.tags))
+    @property
+    def images(self) -> FakeImages:
+        return FakeImages(self)
 
-    def list_images(self) -> list[ImageSummary]:
-        self._record("list_images", None)
-        return list(self.images)
+    @property
+    def networks(self) -> FakeNetworks:
+        return FakeNetworks(self)
 
-    def remove_images(self, options: RemoveImageOptions) -> list[RemoveReport]:
-        self._record("remove_images", options)
-        return list(self.remove_reports)
+    @property
+    def volumes(self) -> FakeVolumes:
+        return FakeVolumes(self)
 
-    def inspect_images(self, names: Sequence[str]) -> list[dict[str, Any]]:
-        self._record("inspect_images", tuple(names))
-        return list(self.inspect_data)
+    @property
+    def system(self) -> FakeSystem:
+        return FakeSystem(self)
+
+
+@dataclass
+class FakeContainers:
+    e: FakeEngine
 
     def run(self, options: RunOptions) -> RunReport:
-        self._record("run", options)
-        return RunReport(self.container_id, None if options.detach else self.run_status)
+        self.e.record("containers.run", options)
+        return RunReport(self.e.container_id, None if options.detach else self.e.run_status)
 
     def create(self, options: RunOptions) -> str:
-        self._record("create", options)
-        return self.container_id
+        self.e.record("containers.create", options)
+        return self.e.container_id
 
-    def start(
-        self,
-        names: Sequence[str],
-        *,
-        attach: bool,
-        interactive: bool,
-        detach_keys: str | None = None,
-        sig_proxy: bool = True,
-    ) -> list[ActionReport]:
-        self._record("start", (tuple(names), attach, interactive))
-        self.start_attach_flags = (detach_keys, sig_proxy)
-        return list(self.action_reports)
+    def start(self, names: Sequence[str], options: StartOptions) -> list[ActionReport]:
+        self.e.record("containers.start", (tuple(names), options.attach, options.interactive))
+        self.e.start_attach_flags = (options.detach_keys, options.sig_proxy)
+        return list(self.e.action_reports)
 
-    def stop(self, options: StopOptions) -> list[ActionReport]:
-        self._record("stop", options)
-        return list(self.action_reports)
+    def _act(self, verb: str, names: Sequence[str], options: object) -> list[ActionReport]:
+        self.e.record(f"containers.{verb}", (tuple(names), options))
+        return list(self.e.action_reports)
 
-    def kill(self, names: Sequence[str], signal: str, all: bool) -> list[ActionReport]:
-        self._record("kill", (tuple(names), signal, all))
-        return list(self.action_reports)
+    def stop(self, names: Sequence[str], options: StopOptions) -> list[ActionReport]:
+        return self._act("stop", names, options)
 
-    def restart(self, options: StopOptions) -> list[ActionReport]:
-        self._record("restart", options)
-        return list(self.action_reports)
+    def kill(self, names: Sequence[str], options: KillOptions) -> list[ActionReport]:
+        return self._act("kill", names, options)
 
-    def remove_containers(self, options: RemoveContainerOptions) -> list[ActionReport]:
-        self._record("remove_containers", options)
-        return list(self.action_reports)
+    def restart(self, names: Sequence[str], options: StopOptions) -> list[ActionReport]:
+        return self._act("restart", names, options)
 
-    def wait(self, names: Sequence[str], conditions: Sequence[str]) -> list[ActionReport]:
-        self._record("wait", (tuple(names), tuple(conditions)))
-        return list(self.action_reports)
+    def remove(self, names: Sequence[str], options: RemoveContainerOptions) -> list[ActionReport]:
+        return self._act("remove", names, options)
 
-    def list_containers(self, options: ListContainersOptions) -> list[ContainerSummary]:
-        self._record("list_containers", options)
-        return list(self.containers)
+    def pause(self, names: Sequence[str], options: PauseOptions) -> list[ActionReport]:
+        return self._act("pause", names, options)
+
+    def unpause(self, names: Sequence[str], options: PauseOptions) -> list[ActionReport]:
+        return self._act("unpause", names, options)
+
+    def wait(self, names: Sequence[str], options: WaitOptions) -> list[ActionReport]:
+        return self._act("wait", names, options)
+
+    def prune(self) -> list[ActionReport]:
+        self.e.record("containers.prune", None)
+        return list(self.e.action_reports)
+
+    def rename(self, name: str, new_name: str) -> str:
+        self.e.record("containers.rename", (name, new_name))
+        return self.e.container_id
+
+    def exists(self, name: str) -> bool:
+        self.e.record("containers.exists", name)
+        return name in self.e.existing_images
+
+    def ls(self, options: ListContainersOptions) -> list[ContainerSummary]:
+        self.e.record("containers.ls", options)
+        return list(self.e.container_list)
+
+    def inspect(self, names: Sequence[str]) -> list[dict[str, Any]]:
+        self.e.record("containers.inspect", tuple(names))
+        return list(self.e.inspect_data)
 
     def logs(self, options: LogsOptions) -> Iterator[LogLine]:
-        self._record("logs", options)
-        return iter(self.log_lines)
+        self.e.record("containers.logs", options)
+        return iter(self.e.log_lines)
 
-    def inspect_containers(self, names: Sequence[str]) -> list[dict[str, Any]]:
-        self._record("inspect_containers", tuple(names))
-        return list(self.inspect_data)
+    def cleanup(self, container_id: str) -> None:
+        self.e.record("containers.cleanup", container_id)
 
-    def container_cleanup(self, container_id: str) -> None:
-        self._record("container_cleanup", container_id)
-
-    def exec_container(self, options: ExecOptions) -> ExecReport:
-        self._record("exec_container", options)
-        return ExecReport("e" * 64, None if options.detach else self.run_status)
+    def exec(self, options: ExecOptions) -> ExecReport:
+        self.e.record("containers.exec", options)
+        return ExecReport("e" * 64, None if options.detach else self.e.run_status)
 
     def attach(self, options: AttachOptions) -> int:
-        self._record("attach", options)
-        return self.run_status
+        self.e.record("containers.attach", options)
+        return self.e.run_status
 
     def top(self, name: str, descriptors: Sequence[str]) -> TopReport:
-        self._record("top", (name, tuple(descriptors)))
-        return self.top_report
+        self.e.record("containers.top", (name, tuple(descriptors)))
+        return self.e.top_report
 
-    def pause(self, names: Sequence[str], all: bool) -> list[ActionReport]:
-        self._record("pause", (tuple(names), all))
-        return list(self.action_reports)
+    def healthcheck(self, name: str) -> HealthReport:
+        self.e.record("containers.healthcheck", name)
+        return self.e.health_report
 
-    def unpause(self, names: Sequence[str], all: bool) -> list[ActionReport]:
-        self._record("unpause", (tuple(names), all))
-        return list(self.action_reports)
+    def port(self, names: Sequence[str], options: PortOptions) -> list[PortReport]:
+        self.e.record("containers.port", (tuple(names), options))
+        return list(self.e.port_reports)
 
     def update(self, name: str, options: ResourceOptions) -> str:
-        self._record("update", (name, options))
+        self.e.record("containers.update", (name, options))
         return name
 
-    def stats(self, names: Sequence[str], all: bool) -> list[StatsReport]:
-        self._record("stats", (tuple(names), all))
+    def stats(self, names: Sequence[str], options: StatsOptions) -> list[StatsReport]:
+        self.e.record("containers.stats", (tuple(names), options))
         return []
 
-    def healthcheck_run(self, name: str) -> HealthReport:
-        self._record("healthcheck_run", name)
-        return self.health_report
-
-    def info(self) -> InfoReport:
-        self._record("info", None)
-        return self.info_report
-
-    def unshare(self, command: Sequence[str]) -> int:
-        self._record("unshare", tuple(command))
-        return self.unshare_status
-
-    def migrate(self) -> bool:
-        self._record("migrate", None)
-        return self.migrated
-
-    def reset(self) -> None:
-        self._record("reset", None)
-
     def copy(self, options: CopyOptions) -> None:
-        self._record("copy", options)
+        self.e.record("containers.copy", options)
 
     def diff(self, name: str) -> list[Change]:
-        self._record("diff", name)
-        return list(self.changes)
+        self.e.record("containers.diff", name)
+        return list(self.e.changes)
 
     def commit(self, options: CommitOptions) -> CommitReport:
-        self._record("commit", options)
+        self.e.record("containers.commit", options)
         return CommitReport("c" * 64, ())
 
     def export(self, options: ExportOptions, out: BinaryIO) -> None:
-        self._record("export", options)
-        out.write(self.export_bytes)
+        self.e.record("containers.export", options)
+        out.write(self.e.export_bytes)
 
-    # volumes
-    def create_volume(self, options: VolumeCreateOptions) -> str:
-        self._record("create_volume", options)
-        return options.name or "v" * 64
 
-    def list_volumes(self, options: VolumeListOptions) -> list[VolumeSummary]:
-        self._record("list_volumes", options)
-        return list(self.volumes)
+@dataclass
+class FakeImages:
+    e: FakeEngine
 
-    def inspect_volumes(self, names: Sequence[str], all: bool) -> list[VolumeSummary]:
-        self._record("inspect_volumes", (tuple(names), all))
-        return [v for v in self.volumes if all or v.name in names]
+    def import_(self, options: ImportOptions) -> ImportReport:
+        self.e.record("images.import_", options)
+        return self.e.import_report
 
-    def remove_volumes(self, options: VolumeRemoveOptions) -> list[ActionReport]:
-        self._record("remove_volumes", options)
-        return list(self.action_reports)
+    def ls(self) -> list[ImageSummary]:
+        self.e.record("images.ls", None)
+        return list(self.e.image_list)
 
-    def prune_volumes(self, filters: Sequence[str] = ()) -> list[str]:
-        self._record("prune_volumes", tuple(filters))
-        return [v.name for v in self.volumes]
+    def remove(self, names: Sequence[str], options: RemoveImageOptions) -> list[RemoveReport]:
+        self.e.record("images.remove", (tuple(names), options))
+        return list(self.e.remove_reports)
 
-    def volume_exists(self, name: str) -> bool:
-        self._record("volume_exists", name)
-        return any(v.name == name for v in self.volumes)
+    def inspect(self, names: Sequence[str]) -> list[dict[str, Any]]:
+        self.e.record("images.inspect", tuple(names))
+        return list(self.e.inspect_data)
 
-    def export_volume(self, name: str, out: BinaryIO) -> None:
-        self._record("export_volume", name)
-        out.write(self.export_bytes)
+    def tag(self, source: str, targets: Sequence[str]) -> None:
+        self.e.record("images.tag", (source, list(targets)))
 
-    def import_volume(self, name: str, source: BinaryIO) -> None:
-        self._record("import_volume", (name, source.read()))
+    def untag(self, source: str, targets: Sequence[str]) -> None:
+        self.e.record("images.untag", (source, list(targets)))
 
-    # networking issue: hutch port, hutch network ...
-    def container_ports(self, names: Sequence[str], all: bool) -> list[PortReport]:
-        self._record("container_ports", (tuple(names), all))
-        return list(self.port_reports)
+    def history(self, name: str) -> list[HistoryLine]:
+        self.e.record("images.history", name)
+        return list(self.e.history_lines)
 
-    def create_network(self, options: NetworkCreateOptions) -> NetworkSummary:
-        self._record("create_network", options)
-        return self.network_summaries[0]
+    def exists(self, name: str) -> bool:
+        self.e.record("images.exists", name)
+        return name in self.e.existing_images
 
-    def list_networks(self, filters: Sequence[str]) -> list[NetworkSummary]:
-        self._record("list_networks", tuple(filters))
-        return list(self.network_summaries)
+    def prune(self, options: ImagePruneOptions) -> list[PruneReport]:
+        self.e.record("images.prune", options)
+        return [PruneReport("3" * 64, 10)]
 
-    def inspect_networks(self, names: Sequence[str]) -> list[NetworkSummary]:
-        self._record("inspect_networks", tuple(names))
-        return [n for n in self.network_summaries if n.name in names]
-
-    def remove_networks(
-        self, names: Sequence[str], force: bool, timeout: int | None
-    ) -> list[ActionReport]:
-        self._record("remove_networks", (tuple(names), force, timeout))
-        return [ActionReport(n, n) for n in names]
-
-    def prune_networks(self, filters: Sequence[str]) -> list[str]:
-        self._record("prune_networks", tuple(filters))
-        return []
-
-    def network_exists(self, name: str) -> bool:
-        self._record("network_exists", name)
-        return any(n.name == name for n in self.network_summaries)
-
-    def connect_network(self, options: NetworkConnectOptions) -> None:
-        self._record("connect_network", options)
-
-    def disconnect_network(self, network: str, container: str, force: bool) -> None:
-        self._record("disconnect_network", (network, container, force))
-
-    def reload_networks(self, names: Sequence[str], all: bool) -> list[ActionReport]:
-        self._record("reload_networks", (tuple(names), all))
-        return [ActionReport(n, n) for n in names]
-
-    # images issue: distribution and the image toolbox
     def pull(self, options: PullOptions) -> PullReport:
-        self._record("pull", options)
+        self.e.record("images.pull", options)
         return PullReport(("1" * 64,), (options.reference,))
 
     def push(self, options: PushOptions) -> PushReport:
-        self._record("push", options)
+        self.e.record("images.push", options)
         return PushReport(options.destination or options.source, "sha256:" + "2" * 64)
 
     def login(self, options: LoginOptions) -> str:
-        self._record("login", options)
+        self.e.record("images.login", options)
         return "Login Succeeded!"
 
     def logout(self, options: LogoutOptions) -> list[str]:
-        self._record("logout", options)
+        self.e.record("images.logout", options)
         return [f"Removed login credentials for {options.registry}"]
 
-    def tag_image(self, source: str, targets: Sequence[str]) -> None:
-        self._record("tag_image", (source, list(targets)))
-
-    def untag_image(self, source: str, targets: Sequence[str]) -> None:
-        self._record("untag_image", (source, list(targets)))
-
-    def image_history(self, name: str) -> list[HistoryLine]:
-        self._record("image_history", name)
-        return list(self.history_lines)
-
-    def rename_container(self, name: str, new_name: str) -> str:
-        self._record("rename_container", (name, new_name))
-        return self.container_id
-
-    def container_exists(self, name: str) -> bool:
-        self._record("container_exists", name)
-        return name in self.existing_images
-
-    def prune_containers(self) -> list[ActionReport]:
-        self._record("prune_containers", None)
-        return list(self.action_reports)
-
-    def events(self, options: EventsOptions) -> Iterator[Event]:
-        self._record("events", options)
-        return iter(self.event_list)
-
-    def image_exists(self, name: str) -> bool:
-        self._record("image_exists", name)
-        return name in self.existing_images
-
-    def prune_images(self, all: bool) -> PruneReport:
-        self._record("prune_images", all)
-        return PruneReport(("3" * 64,), 10)
-
     def manifest_inspect(self, name: str, access: RegistryAccess) -> str:
-        self._record("manifest_inspect", (name, access))
+        self.e.record("images.manifest_inspect", (name, access))
         return "{}"
 
-    def save_images(self, options: SaveOptions) -> None:
-        self._record("save_images", options)
+    def save(self, options: SaveOptions) -> None:
+        self.e.record("images.save", options)
 
-    def load_images(self, source: str) -> list[str]:
-        self._record("load_images", source)
+    def load(self, source: str) -> list[str]:
+        self.e.record("images.load", source)
         return ["localhost/loaded:latest"]
+
+    def build(self, options: BuildOptions) -> BuildReport:
+        self.e.record("images.build", options)
+        return BuildReport("b" * 64, tuple(options.tags))
+
+
+@dataclass
+class FakeNetworks:
+    e: FakeEngine
+
+    def create(self, options: NetworkCreateOptions) -> NetworkSummary:
+        self.e.record("networks.create", options)
+        return self.e.network_summaries[0]
+
+    def ls(self, filters: Sequence[str]) -> list[NetworkSummary]:
+        self.e.record("networks.ls", tuple(filters))
+        return list(self.e.network_summaries)
+
+    def inspect(self, names: Sequence[str]) -> list[NetworkSummary]:
+        self.e.record("networks.inspect", tuple(names))
+        return [n for n in self.e.network_summaries if n.name in names]
+
+    def remove(self, names: Sequence[str], options: NetworkRemoveOptions) -> list[ActionReport]:
+        self.e.record("networks.remove", (tuple(names), options))
+        return [ActionReport(n, n) for n in names]
+
+    def prune(self, filters: Sequence[str]) -> list[PruneReport]:
+        self.e.record("networks.prune", tuple(filters))
+        return []
+
+    def exists(self, name: str) -> bool:
+        self.e.record("networks.exists", name)
+        return any(n.name == name for n in self.e.network_summaries)
+
+    def connect(self, options: NetworkConnectOptions) -> None:
+        self.e.record("networks.connect", options)
+
+    def disconnect(self, network: str, options: NetworkDisconnectOptions) -> None:
+        self.e.record("networks.disconnect", (network, options))
+
+    def reload(self, names: Sequence[str], options: NetworkReloadOptions) -> list[ActionReport]:
+        self.e.record("networks.reload", (tuple(names), options))
+        return [ActionReport(n, n) for n in names]
+
+
+@dataclass
+class FakeVolumes:
+    e: FakeEngine
+
+    def create(self, options: VolumeCreateOptions) -> str:
+        self.e.record("volumes.create", options)
+        return options.name or "v" * 64
+
+    def ls(self, options: VolumeListOptions) -> list[VolumeSummary]:
+        self.e.record("volumes.ls", options)
+        return list(self.e.volume_list)
+
+    def inspect(self, names: Sequence[str], all: bool) -> list[VolumeSummary]:
+        self.e.record("volumes.inspect", (tuple(names), all))
+        return [v for v in self.e.volume_list if all or v.name in names]
+
+    def remove(self, names: Sequence[str], options: VolumeRemoveOptions) -> list[ActionReport]:
+        self.e.record("volumes.remove", (tuple(names), options))
+        return list(self.e.action_reports)
+
+    def prune(self, filters: Sequence[str]) -> list[PruneReport]:
+        self.e.record("volumes.prune", tuple(filters))
+        return [PruneReport(v.name) for v in self.e.volume_list]
+
+    def exists(self, name: str) -> bool:
+        self.e.record("volumes.exists", name)
+        return any(v.name == name for v in self.e.volume_list)
+
+    def export(self, name: str, out: BinaryIO) -> None:
+        self.e.record("volumes.export", name)
+        out.write(self.e.export_bytes)
+
+    def import_(self, name: str, source: BinaryIO) -> None:
+        self.e.record("volumes.import_", (name, source.read()))
+
+
+@dataclass
+class FakeSystem:
+    e: FakeEngine
+
+    def info(self) -> InfoReport:
+        self.e.record("system.info", None)
+        return self.e.info_report
+
+    def unshare(self, command: Sequence[str]) -> int:
+        self.e.record("system.unshare", tuple(command))
+        return self.e.unshare_status
+
+    def migrate(self) -> bool:
+        self.e.record("system.migrate", None)
+        return self.e.migrated
+
+    def reset(self) -> None:
+        self.e.record("system.reset", None)
+
+    def events(self, options: EventsOptions) -> Iterator[Event]:
+        self.e.record("system.events", options)
+        return iter(self.e.event_list)
 
 
 def as_engine(fake: FakeEngine) -> Engine:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
 
 PULL_POLICIES = ("always", "missing", "never", "newer")
 
@@ -32,7 +31,3 @@ class BuildOptions:
 class BuildReport:
     id: str  # the image id (hex of the config digest)
     names: tuple[str, ...]
-
-
-class BuildEngine(Protocol):
-    def build(self, options: BuildOptions) -> BuildReport: ...

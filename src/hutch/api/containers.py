@@ -7,12 +7,20 @@ from dataclasses import dataclass
 from typing import Any, BinaryIO, Protocol
 
 from hutch.api.container_config import ResourceOptions, RunOptions
-from hutch.api.events import Event, EventsOptions
+
+
+@dataclass(frozen=True)
+class StartOptions:
+    attach: bool = False
+    interactive: bool = False
+    detach_keys: str | None = None  # attached: None is the container's own keys
+    sig_proxy: bool = True
 
 
 @dataclass(frozen=True)
 class StopOptions:
-    names: tuple[str, ...]
+    """``stop`` and ``restart``."""
+
     timeout: int | None = None  # seconds; None: the container's own stop timeout
     all: bool = False
     ignore: bool = False
@@ -20,12 +28,39 @@ class StopOptions:
 
 @dataclass(frozen=True)
 class RemoveContainerOptions:
-    names: tuple[str, ...]
     force: bool = False
     all: bool = False
     ignore: bool = False
     timeout: int | None = None
     volumes: bool = False
+
+
+@dataclass(frozen=True)
+class KillOptions:
+    signal: str = "KILL"
+    all: bool = False
+
+
+@dataclass(frozen=True)
+class PauseOptions:
+    """``pause`` and ``unpause``."""
+
+    all: bool = False
+
+
+@dataclass(frozen=True)
+class WaitOptions:
+    conditions: tuple[str, ...] = ()  # empty: stopped or exited
+
+
+@dataclass(frozen=True)
+class StatsOptions:
+    all: bool = False  # with no names: every running container
+
+
+@dataclass(frozen=True)
+class PortOptions:
+    all: bool = False  # every container with published ports
 
 
 @dataclass(frozen=True)
@@ -219,63 +254,82 @@ def cpu_percent(current: StatsReport, previous: StatsReport | None = None) -> fl
     return 100.0 * used / 1e6 / elapsed
 
 
-class ContainerEngine(Protocol):
+@dataclass(frozen=True)
+class PublishedPort:
+    host_ip: str
+    host_port: int
+    container_port: int
+    protocol: str
+
+
+@dataclass(frozen=True)
+class PortReport:
+    """The published ports of one container (``hutch port``)."""
+
+    id: str
+    name: str
+    ports: tuple[PublishedPort, ...]
+
+
+class Containers(Protocol):
+    """``engine.containers``: verbs on many containers take names and options and
+    answer one report per name (podman's shape); errors of one name are in its report."""
+
     def run(self, options: RunOptions) -> RunReport: ...
 
     def create(self, options: RunOptions) -> str: ...
 
-    def start(
-        self,
-        names: Sequence[str],
-        *,
-        attach: bool,
-        interactive: bool,
-        detach_keys: str | None = None,  # attached: None is the container's own keys
-        sig_proxy: bool = True,
+    def start(self, names: Sequence[str], options: StartOptions) -> list[ActionReport]: ...
+
+    def stop(self, names: Sequence[str], options: StopOptions) -> list[ActionReport]: ...
+
+    def kill(self, names: Sequence[str], options: KillOptions) -> list[ActionReport]: ...
+
+    def restart(self, names: Sequence[str], options: StopOptions) -> list[ActionReport]: ...
+
+    def remove(
+        self, names: Sequence[str], options: RemoveContainerOptions
     ) -> list[ActionReport]: ...
 
-    def stop(self, options: StopOptions) -> list[ActionReport]: ...
+    def pause(self, names: Sequence[str], options: PauseOptions) -> list[ActionReport]: ...
 
-    def kill(self, names: Sequence[str], signal: str, all: bool) -> list[ActionReport]: ...
+    def unpause(self, names: Sequence[str], options: PauseOptions) -> list[ActionReport]: ...
 
-    def restart(self, options: StopOptions) -> list[ActionReport]: ...
+    def wait(self, names: Sequence[str], options: WaitOptions) -> list[ActionReport]: ...
 
-    def remove_containers(self, options: RemoveContainerOptions) -> list[ActionReport]: ...
+    def prune(self) -> list[ActionReport]: ...
 
-    def rename_container(self, name: str, new_name: str) -> str: ...
+    def rename(self, name: str, new_name: str) -> str: ...
 
-    def container_exists(self, name: str) -> bool: ...
+    def exists(self, name: str) -> bool: ...
 
-    def prune_containers(self) -> list[ActionReport]: ...
+    def ls(self, options: ListContainersOptions) -> list[ContainerSummary]: ...
 
-    def events(self, options: EventsOptions) -> Iterator[Event]: ...
-
-    def wait(self, names: Sequence[str], conditions: Sequence[str]) -> list[ActionReport]: ...
-
-    def list_containers(self, options: ListContainersOptions) -> list[ContainerSummary]: ...
+    def inspect(self, names: Sequence[str]) -> list[dict[str, Any]]: ...
 
     def logs(self, options: LogsOptions) -> Iterator[LogLine]: ...
 
-    def inspect_containers(self, names: Sequence[str]) -> list[dict[str, Any]]: ...
+    def cleanup(self, container_id: str) -> None: ...
 
-    def container_cleanup(self, container_id: str) -> None: ...
-
-    def exec_container(self, options: ExecOptions) -> ExecReport: ...
+    def exec(self, options: ExecOptions) -> ExecReport: ...
 
     def attach(self, options: AttachOptions) -> int: ...
 
     def top(self, name: str, descriptors: Sequence[str]) -> TopReport: ...
 
-    def pause(self, names: Sequence[str], all: bool) -> list[ActionReport]: ...
+    def healthcheck(self, name: str) -> HealthReport: ...
 
-    def unpause(self, names: Sequence[str], all: bool) -> list[ActionReport]: ...
+    def port(self, names: Sequence[str], options: PortOptions) -> list[PortReport]: ...
 
-    def healthcheck_run(self, name: str) -> HealthReport: ...
+    def update(self, name: str, options: ResourceOptions) -> str:
+        """Change the limits of a container (applied at once when it runs); its id."""
+        ...
 
+    def stats(self, names: Sequence[str], options: StatsOptions) -> list[StatsReport]:
+        """One sample of each running container with a cgroup (all running ones when empty)."""
+        ...
 
-class ContainerFilesEngine(Protocol):
-    """A container's file system: cp, diff, commit, export."""
-
+    # a container's file system: cp, diff, commit, export
     def copy(self, options: CopyOptions) -> None: ...
 
     def diff(self, name: str) -> list[Change]: ...
@@ -283,13 +337,3 @@ class ContainerFilesEngine(Protocol):
     def commit(self, options: CommitOptions) -> CommitReport: ...
 
     def export(self, options: ExportOptions, out: BinaryIO) -> None: ...
-
-
-class ResourceEngine(Protocol):
-    def update(self, name: str, options: ResourceOptions) -> str:
-        """Change the limits of a container (applied at once when it runs); its id."""
-        ...
-
-    def stats(self, names: Sequence[str], all: bool) -> list[StatsReport]:
-        """One sample of each running container with a cgroup (all running ones when empty)."""
-        ...

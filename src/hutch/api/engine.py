@@ -1,26 +1,30 @@
-"""The whole engine: every noun's protocol in one, what the CLI is given."""
+"""The whole engine, grouped by noun as podman's is: what the CLI is given."""
 
 from __future__ import annotations
 
 from typing import Protocol
 
-from hutch.api.build import BuildEngine
-from hutch.api.containers import ContainerEngine, ContainerFilesEngine, ResourceEngine
-from hutch.api.images import ImageEngine
-from hutch.api.networks import NetworkEngine
-from hutch.api.system import SystemEngine
-from hutch.api.volumes import VolumeEngine
+from hutch.api.containers import Containers
+from hutch.api.images import Images
+from hutch.api.networks import Networks
+from hutch.api.system import System
+from hutch.api.volumes import Volumes
 
 
-class Engine(
-    ImageEngine,
-    ContainerEngine,
-    ContainerFilesEngine,
-    SystemEngine,
-    BuildEngine,
-    VolumeEngine,
-    NetworkEngine,
-    ResourceEngine,
-    Protocol,
-):
-    """Everything the CLI needs, built once per command."""
+class Engine(Protocol):
+    """Everything the CLI needs, built once per command; each noun on first use."""
+
+    @property
+    def containers(self) -> Containers: ...
+
+    @property
+    def images(self) -> Images: ...
+
+    @property
+    def networks(self) -> Networks: ...
+
+    @property
+    def volumes(self) -> Volumes: ...
+
+    @property
+    def system(self) -> System: ...

@@ -6,6 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from hutch.api.build import BuildOptions, BuildReport
+from hutch.api.common import PruneReport
+
 
 @dataclass(frozen=True)
 class ImportOptions:
@@ -17,7 +20,6 @@ class ImportOptions:
 
 @dataclass(frozen=True)
 class RemoveImageOptions:
-    names: tuple[str, ...]
     force: bool = False
     all: bool = False
     ignore: bool = False
@@ -87,6 +89,11 @@ class ListImagesOptions:
 
 
 @dataclass(frozen=True)
+class ImagePruneOptions:
+    all: bool = False  # every image no container uses, not only dangling ones
+
+
+@dataclass(frozen=True)
 class ImageSummary:
     id: str
     names: tuple[str, ...]
@@ -137,22 +144,27 @@ class HistoryLine:
     empty_layer: bool
 
 
-@dataclass(frozen=True)
-class PruneReport:
-    deleted: tuple[str, ...]
-    reclaimed: int
+class Images(Protocol):
+    """``engine.images``: the local store, the registries and builds."""
 
+    def import_(self, options: ImportOptions) -> ImportReport: ...
 
-class ImageEngine(Protocol):
-    def import_image(self, options: ImportOptions) -> ImportReport: ...
+    def ls(self) -> list[ImageSummary]: ...
 
-    def list_images(self) -> list[ImageSummary]: ...
+    def remove(self, names: Sequence[str], options: RemoveImageOptions) -> list[RemoveReport]: ...
 
-    def remove_images(self, options: RemoveImageOptions) -> list[RemoveReport]: ...
+    def inspect(self, names: Sequence[str]) -> list[dict[str, Any]]: ...
 
-    def inspect_images(self, names: Sequence[str]) -> list[dict[str, Any]]: ...
+    def tag(self, source: str, targets: Sequence[str]) -> None: ...
 
-    # distribution and the image toolbox (engine/distribution.py, engine/image_tools.py)
+    def untag(self, source: str, targets: Sequence[str]) -> None: ...
+
+    def history(self, name: str) -> list[HistoryLine]: ...
+
+    def exists(self, name: str) -> bool: ...
+
+    def prune(self, options: ImagePruneOptions) -> list[PruneReport]: ...
+
     def pull(self, options: PullOptions) -> PullReport: ...
 
     def push(self, options: PushOptions) -> PushReport: ...
@@ -161,18 +173,10 @@ class ImageEngine(Protocol):
 
     def logout(self, options: LogoutOptions) -> list[str]: ...
 
-    def tag_image(self, source: str, targets: Sequence[str]) -> None: ...
-
-    def untag_image(self, source: str, targets: Sequence[str]) -> None: ...
-
-    def image_history(self, name: str) -> list[HistoryLine]: ...
-
-    def image_exists(self, name: str) -> bool: ...
-
-    def prune_images(self, all: bool) -> PruneReport: ...
-
     def manifest_inspect(self, name: str, access: RegistryAccess) -> str: ...
 
-    def save_images(self, options: SaveOptions) -> None: ...
+    def save(self, options: SaveOptions) -> None: ...
 
-    def load_images(self, source: str) -> list[str]: ...
+    def load(self, source: str) -> list[str]: ...
+
+    def build(self, options: BuildOptions) -> BuildReport: ...

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from hutch.api.common import PruneReport
 from hutch.api.containers import ActionReport
 
 
@@ -68,41 +69,39 @@ class NetworkConnectOptions:
 
 
 @dataclass(frozen=True)
-class PublishedPort:
-    host_ip: str
-    host_port: int
-    container_port: int
-    protocol: str
+class NetworkRemoveOptions:
+    force: bool = False  # remove the containers that use it first
+    timeout: int | None = None  # their stop timeout
 
 
 @dataclass(frozen=True)
-class PortReport:
-    """The published ports of one container (``hutch port``)."""
-
-    id: str
-    name: str
-    ports: tuple[PublishedPort, ...]
+class NetworkDisconnectOptions:
+    container: str
+    force: bool = False
 
 
-class NetworkEngine(Protocol):
-    def container_ports(self, names: Sequence[str], all: bool) -> list[PortReport]: ...
+@dataclass(frozen=True)
+class NetworkReloadOptions:
+    all: bool = False
 
-    def create_network(self, options: NetworkCreateOptions) -> NetworkSummary: ...
 
-    def list_networks(self, filters: Sequence[str]) -> list[NetworkSummary]: ...
+class Networks(Protocol):
+    """``engine.networks``."""
 
-    def inspect_networks(self, names: Sequence[str]) -> list[NetworkSummary]: ...
+    def create(self, options: NetworkCreateOptions) -> NetworkSummary: ...
 
-    def remove_networks(
-        self, names: Sequence[str], force: bool, timeout: int | None
-    ) -> list[ActionReport]: ...
+    def ls(self, filters: Sequence[str]) -> list[NetworkSummary]: ...
 
-    def prune_networks(self, filters: Sequence[str]) -> list[str]: ...
+    def inspect(self, names: Sequence[str]) -> list[NetworkSummary]: ...
 
-    def network_exists(self, name: str) -> bool: ...
+    def remove(self, names: Sequence[str], options: NetworkRemoveOptions) -> list[ActionReport]: ...
 
-    def connect_network(self, options: NetworkConnectOptions) -> None: ...
+    def prune(self, filters: Sequence[str]) -> list[PruneReport]: ...
 
-    def disconnect_network(self, network: str, container: str, force: bool) -> None: ...
+    def exists(self, name: str) -> bool: ...
 
-    def reload_networks(self, names: Sequence[str], all: bool) -> list[ActionReport]: ...
+    def connect(self, options: NetworkConnectOptions) -> None: ...
+
+    def disconnect(self, network: str, options: NetworkDisconnectOptions) -> None: ...
+
+    def reload(self, names: Sequence[str], options: NetworkReloadOptions) -> list[ActionReport]: ...

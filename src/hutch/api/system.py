@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
+
+from hutch.api.events import Event, EventsOptions
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,9 @@ class InfoReport:
     search_registries: tuple[str, ...] = ()
 
 
-class SystemEngine(Protocol):
+class System(Protocol):
+    """``engine.system``: the host, the user namespace and the whole store."""
+
     def info(self) -> InfoReport: ...
 
     def unshare(self, command: Sequence[str]) -> int: ...
@@ -86,3 +90,5 @@ class SystemEngine(Protocol):
     def migrate(self) -> bool: ...
 
     def reset(self) -> None: ...
+
+    def events(self, options: EventsOptions) -> Iterator[Event]: ...

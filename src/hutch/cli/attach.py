@@ -39,7 +39,7 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         from hutch.api.containers import AttachOptions
 
         options = AttachOptions(container, no_stdin, detach_keys, sig_proxy)
-        raise typer.Exit(state_of(ctx).engine().attach(options))
+        raise typer.Exit(state_of(ctx).engine().containers.attach(options))
 
     app.command("attach", cls=BoolValueCommand)(attach)
     container_app.command("attach", cls=BoolValueCommand)(attach)

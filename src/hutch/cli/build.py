@@ -138,7 +138,7 @@ def register(app: typer.Typer, image_app: typer.Typer, buildx_app: typer.Typer) 
             timestamp=timestamp,
             quiet=quiet,
         )
-        report = state_of(ctx).engine().build(options)
+        report = state_of(ctx).engine().images.build(options)
         print(report.id)
 
     app.command("build", cls=_BuildCommand)(build)

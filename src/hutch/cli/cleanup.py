@@ -16,4 +16,4 @@ def register(container_app: typer.Typer) -> None:
         container_id: Annotated[str, typer.Argument(help="Container id.")],
     ) -> None:
         """Remove an exited --rm container (run by its monitor)."""
-        state_of(ctx).engine().container_cleanup(container_id)
+        state_of(ctx).engine().containers.cleanup(container_id)

@@ -67,7 +67,7 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         )
         if not quiet:
             print("Getting image source signatures", file=sys.stderr)
-        report = state_of(ctx).engine().commit(options)
+        report = state_of(ctx).engine().containers.commit(options)
         print(report.id)
 
     app.command("commit")(commit)

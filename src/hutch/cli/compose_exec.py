@@ -53,7 +53,7 @@ def add_commands(compose_app: typer.Typer) -> None:
         report = (
             state_of(ctx)
             .engine()
-            .exec_container(
+            .containers.exec(
                 ExecOptions(
                     container=match[0].name,
                     command=tuple(command),
@@ -134,7 +134,7 @@ def add_commands(compose_app: typer.Typer) -> None:
                 _progress,
             )
         )
-        report = state.engine().run(options)
+        report = state.engine().containers.run(options)
         if report.exit_code is None:
             print(report.id)
             return

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from hutch.api.compose import ComposeDownOptions
-from hutch.api.containers import ListContainersOptions
+from hutch.api.containers import ListContainersOptions, PortOptions, WaitOptions
 from hutch.api.errors import InvalidArgument
 from hutch.cli.compose_project import load_model
 from hutch.cli.state import state_of
@@ -30,7 +30,7 @@ def add_commands(compose_app: typer.Typer) -> None:
         found = (
             state_of(ctx)
             .engine()
-            .list_containers(ListContainersOptions(all=True, filters=(f"label={PROJECT_LABEL}",)))
+            .containers.ls(ListContainersOptions(all=True, filters=(f"label={PROJECT_LABEL}",)))
         )
         projects: dict[str, dict[str, int]] = {}
         files: dict[str, str] = {}
@@ -76,7 +76,7 @@ def add_commands(compose_app: typer.Typer) -> None:
         match = [c.name for c in found if c.number == index]
         if not match:
             raise InvalidArgument(f"service {service!r} has no container number {index}")
-        for report in state_of(ctx).engine().container_ports(match, False):
+        for report in state_of(ctx).engine().containers.port(match, PortOptions()):
             for p in report.ports:
                 if p.container_port == private_port and p.protocol == protocol:
                     print(f"{p.host_ip or '0.0.0.0'}:{p.host_port}")
@@ -93,7 +93,7 @@ def add_commands(compose_app: typer.Typer) -> None:
         found = state_of(ctx).compose().runner(project).containers(False, tuple(services or ()))
         engine = state_of(ctx).engine()
         for c in found:
-            report = engine.top(c.name, ())
+            report = engine.containers.top(c.name, ())
             print(c.name)
             rows = [report.headers, *report.rows]
             widths = [max(len(r[i]) for r in rows) for i in range(len(report.headers))]
@@ -135,7 +135,11 @@ def add_commands(compose_app: typer.Typer) -> None:
         found = runner.containers(True, tuple(services))
         if not found:
             raise InvalidArgument("no containers for the services named")
-        reports = state_of(ctx).engine().wait([c.name for c in found], ["exited"])
+        reports = (
+            state_of(ctx)
+            .engine()
+            .containers.wait([c.name for c in found], WaitOptions(("exited",)))
+        )
         if down_project:
             runner.down(ComposeDownOptions(), lambda line: None)
         return reports[0].exit_code

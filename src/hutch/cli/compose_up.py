@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from hutch.api.compose import ComposeDownOptions, ComposeUpOptions
-from hutch.api.containers import LogsOptions, StopOptions
+from hutch.api.containers import KillOptions, LogsOptions, StopOptions, WaitOptions
 from hutch.api.errors import InvalidArgument
 from hutch.cli.compose_logs import multiplex
 from hutch.cli.compose_project import load_model
@@ -115,7 +115,7 @@ def add_commands(compose_app: typer.Typer) -> None:
         try:
             multiplex(
                 containers,
-                lambda options: state.new_engine().logs(options),
+                lambda options: state.new_engine().containers.logs(options),
                 LogsOptions(names=(), follow=True),
                 on_exit=lambda name: abort and service_of.get(name) not in one_shot,
             )
@@ -123,14 +123,14 @@ def add_commands(compose_app: typer.Typer) -> None:
             _progress("Gracefully stopping... (press Ctrl+C again to force)")
         names_all = tuple(c.name for c in containers)
         try:
-            engine.stop(StopOptions(names=names_all, timeout=timeout, ignore=True))
+            engine.containers.stop(names_all, StopOptions(timeout=timeout, ignore=True))
         except KeyboardInterrupt:
-            engine.kill(list(names_all), "KILL", False)
+            engine.containers.kill(names_all, KillOptions("KILL"))
         if exit_code_from is not None:
             target = [c.name for c in containers if c.service == exit_code_from]
             if not target:
                 raise InvalidArgument(f"no such service: {exit_code_from}")
-            return engine.wait(target[:1], ["exited"])[0].exit_code
+            return engine.containers.wait(target[:1], WaitOptions(("exited",)))[0].exit_code
         return 0
 
     @compose_app.command("down")
@@ -217,7 +217,7 @@ def add_commands(compose_app: typer.Typer) -> None:
         try:
             multiplex(
                 found,
-                lambda one: state.new_engine().logs(one),
+                lambda one: state.new_engine().containers.logs(one),
                 options,
                 prefix=not no_log_prefix,
             )

@@ -14,7 +14,13 @@ import typer
 
 from hutch import __version__
 from hutch.api.compose import ComposeUpOptions
-from hutch.api.containers import RemoveContainerOptions, StopOptions
+from hutch.api.containers import (
+    KillOptions,
+    PauseOptions,
+    RemoveContainerOptions,
+    StartOptions,
+    StopOptions,
+)
 from hutch.api.errors import HutchError
 from hutch.cli.compose_project import load_model
 from hutch.cli.state import state_of
@@ -54,7 +60,7 @@ def add_commands(compose_app: typer.Typer) -> None:
         names = [c.name for c in _containers(ctx, services)]
         engine = state_of(ctx).engine()
         for name in names:
-            _report(engine.start([name], attach=False, interactive=False), "Started")
+            _report(engine.containers.start([name], StartOptions()), "Started")
 
     @compose_app.command("stop")
     def stop(ctx: typer.Context, services: Services = None, timeout: Timeout = None) -> None:
@@ -62,14 +68,15 @@ def add_commands(compose_app: typer.Typer) -> None:
         names = tuple(reversed([c.name for c in _containers(ctx, services)]))
         if names:
             engine = state_of(ctx).engine()
-            _report(engine.stop(StopOptions(names=names, timeout=timeout)), "Stopped")
+            _report(engine.containers.stop(names, StopOptions(timeout=timeout)), "Stopped")
 
     @compose_app.command("restart")
     def restart(ctx: typer.Context, services: Services = None, timeout: Timeout = None) -> None:
         """Restart the project's containers."""
         engine = state_of(ctx).engine()
         for c in _containers(ctx, services):
-            _report(engine.restart(StopOptions(names=(c.name,), timeout=timeout)), "Restarted")
+            reports = engine.containers.restart([c.name], StopOptions(timeout=timeout))
+            _report(reports, "Restarted")
 
     @compose_app.command("kill")
     def kill(
@@ -82,7 +89,7 @@ def add_commands(compose_app: typer.Typer) -> None:
         """Send a signal to the project's running containers."""
         names = [c.name for c in reversed(_containers(ctx, services)) if c.status == "running"]
         if names:
-            _report(state_of(ctx).engine().kill(names, signal, False), "Killed")
+            _report(state_of(ctx).engine().containers.kill(names, KillOptions(signal)), "Killed")
 
     @compose_app.command("rm")
     def rm(
@@ -103,12 +110,12 @@ def add_commands(compose_app: typer.Typer) -> None:
         engine = state_of(ctx).engine()
         running = tuple(c.name for c in found if c.status == "running")
         if running and stop_first:
-            _report(engine.stop(StopOptions(names=running)), "Stopped")
+            _report(engine.containers.stop(running, StopOptions()), "Stopped")
             running = ()
         names = tuple(c.name for c in found if c.name not in running)
         if names:
-            options = RemoveContainerOptions(names=names, volumes=volumes)
-            _report(engine.remove_containers(options), "Removed")
+            options = RemoveContainerOptions(volumes=volumes)
+            _report(engine.containers.remove(names, options), "Removed")
         del force  # docker compose asks without -f; hutch removes what is stopped
 
     @compose_app.command("pause")
@@ -116,14 +123,15 @@ def add_commands(compose_app: typer.Typer) -> None:
         """Pause the project's running containers."""
         names = [c.name for c in _containers(ctx, services) if c.status == "running"]
         if names:
-            _report(state_of(ctx).engine().pause(names, False), "Paused")
+            _report(state_of(ctx).engine().containers.pause(names, PauseOptions()), "Paused")
 
     @compose_app.command("unpause")
     def unpause(ctx: typer.Context, services: Services = None) -> None:
         """Unpause the project's paused containers."""
         names = [c.name for c in _containers(ctx, services) if c.status == "paused"]
         if names:
-            _report(state_of(ctx).engine().unpause(names, False), "Unpaused")
+            reports = state_of(ctx).engine().containers.unpause(names, PauseOptions())
+            _report(reports, "Unpaused")
 
     @compose_app.command("create")
     def create(

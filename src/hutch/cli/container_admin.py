@@ -18,14 +18,14 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         new_name: Annotated[str, typer.Argument(help="Its new name.")],
     ) -> None:
         """Rename a container."""
-        state_of(ctx).engine().rename_container(container, new_name)
+        state_of(ctx).engine().containers.rename(container, new_name)
 
     def exists(
         ctx: typer.Context,
         container: Annotated[str, typer.Argument(help="Container name, id or id prefix.")],
     ) -> None:
         """Check whether a container exists (exit 0) or not (exit 1)."""
-        raise typer.Exit(0 if state_of(ctx).engine().container_exists(container) else 1)
+        raise typer.Exit(0 if state_of(ctx).engine().containers.exists(container) else 1)
 
     def prune(
         ctx: typer.Context,
@@ -36,7 +36,7 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         """Remove all stopped containers and print their ids."""
         if not force and not confirmed("This will remove all stopped containers."):
             return
-        reports = state_of(ctx).engine().prune_containers()
+        reports = state_of(ctx).engine().containers.prune()
         code = print_reports([r for r in reports if r.error is not None])
         for report in reports:
             if report.error is None:

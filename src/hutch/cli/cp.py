@@ -41,7 +41,7 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         """Copy files and directories between a container and the host, or two containers."""
         from hutch.api.containers import CopyOptions
 
-        state_of(ctx).engine().copy(CopyOptions(source, destination, archive, overwrite))
+        state_of(ctx).engine().containers.copy(CopyOptions(source, destination, archive, overwrite))
 
     app.command("cp")(cp)
     container_app.command("cp")(cp)

@@ -35,7 +35,7 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         """Show files added (A), changed (C) and deleted (D) in a container."""
         if fmt not in (None, "json"):
             raise InvalidArgument(f"invalid --format {fmt!r}: only json is supported")
-        changes = state_of(ctx).engine().diff(container)
+        changes = state_of(ctx).engine().containers.diff(container)
         if fmt == "json":
             render.print_json(as_json(changes))
             return

@@ -95,7 +95,7 @@ def register(app: typer.Typer) -> None:
         from hutch.api.events import EventsOptions
 
         options = EventsOptions(tuple(filters or ()), since, until, _bool(stream))
-        for event in state_of(ctx).engine().events(options):
+        for event in state_of(ctx).engine().system.events(options):
             if fmt == "json":
                 line = json.dumps(json_of(event))
             elif fmt:

@@ -65,7 +65,7 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
             detach=detach,
             detach_keys=detach_keys,
         )
-        report = state_of(ctx).engine().exec_container(options)
+        report = state_of(ctx).engine().containers.exec(options)
         if report.exit_code is None:
             print(report.session_id)  # as podman exec -d
             return

@@ -33,7 +33,7 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
                     "refusing to write a tar archive to a terminal: "
                     "redirect the output or use -o FILE"
                 )
-            state_of(ctx).engine().export(options, sys.stdout.buffer)
+            state_of(ctx).engine().containers.export(options, sys.stdout.buffer)
             return
         out: BinaryIO
         try:
@@ -41,7 +41,7 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         except OSError as exc:
             raise InvalidArgument(f"cannot write {output}: {exc.strerror}") from exc
         with out:
-            state_of(ctx).engine().export(options, out)
+            state_of(ctx).engine().containers.export(options, out)
 
     app.command("export")(export)
     container_app.command("export")(export)

@@ -119,7 +119,7 @@ def register(app: typer.Typer) -> None:
             separator=separator,
             header=not no_header,
         )
-        (info,) = state_of(ctx).engine().inspect_containers([container])
+        (info,) = state_of(ctx).engine().containers.inspect([container])
         try:
             unit = container_unit(
                 info,

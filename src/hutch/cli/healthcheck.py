@@ -25,7 +25,7 @@ def register(app: typer.Typer) -> None:
         container: Annotated[str, typer.Argument(help="Container.")],
     ) -> None:
         """Run the container's health check; exit 0 when healthy, 1 when not."""
-        report = state_of(ctx).engine().healthcheck_run(container)
+        report = state_of(ctx).engine().containers.healthcheck(container)
         if report.exit_code == 0:
             raise typer.Exit(0)
         print("unhealthy")

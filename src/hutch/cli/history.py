@@ -79,7 +79,7 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
     ) -> None:
         """Show the history of an image, newest layer first."""
         del human
-        lines = state_of(ctx).engine().image_history(image)
+        lines = state_of(ctx).engine().images.history(image)
         if fmt == "json":
             render.print_json(
                 [

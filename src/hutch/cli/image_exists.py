@@ -16,4 +16,4 @@ def register(image_app: typer.Typer) -> None:
         image: Annotated[str, typer.Argument(help="Image name, id or id prefix.")],
     ) -> None:
         """Check whether an image exists in local storage (exit 0) or not (exit 1)."""
-        raise typer.Exit(0 if state_of(ctx).engine().image_exists(image) else 1)
+        raise typer.Exit(0 if state_of(ctx).engine().images.exists(image) else 1)

@@ -25,6 +25,7 @@ def register(image_app: typer.Typer) -> None:
         what = "all images not used by a container" if all_ else "all dangling images"
         if not force and not confirmed(f"This command removes {what}."):
             return
-        report = state_of(ctx).engine().prune_images(all_)
-        for image_id in report.deleted:
-            print(image_id)
+        from hutch.api.images import ImagePruneOptions
+
+        for report in state_of(ctx).engine().images.prune(ImagePruneOptions(all_)):
+            print(report.id)

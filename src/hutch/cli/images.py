@@ -112,7 +112,7 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
         """List images in local storage."""
         from hutch.cli.image_filters import apply_filters, sort_rows
 
-        listed = state_of(ctx).engine().list_images()
+        listed = state_of(ctx).engine().images.ls()
         if not all_:
             listed = [i for i in listed if not i.intermediate]
         found = apply_filters(listed, filters or ())

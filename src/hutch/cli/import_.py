@@ -38,7 +38,7 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
         report = (
             state_of(ctx)
             .engine()
-            .import_image(ImportOptions(source, reference, tuple(change or ()), message))
+            .images.import_(ImportOptions(source, reference, tuple(change or ()), message))
         )
         print(f"sha256:{report.id}" if not quiet else report.id)
 

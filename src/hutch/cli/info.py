@@ -21,7 +21,7 @@ def register(app: typer.Typer, system_app: typer.Typer) -> None:
         """Show what hutch found on this host, with the fix for anything missing."""
         from hutch.cli import info_shape
 
-        report = state_of(ctx).engine().info()
+        report = state_of(ctx).engine().system.info()
         data = info_shape.info(report)
         if fmt == "json":
             render.print_json(data, indent=2)

@@ -38,13 +38,13 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         for name in names:
             if type_ in ("all", "container"):
                 try:
-                    data += engine.inspect_containers([name])
+                    data += engine.containers.inspect([name])
                     continue
                 except NoSuchObject:
                     if type_ == "container":
                         raise
             try:
-                data += engine.inspect_images([name])
+                data += engine.images.inspect([name])
             except NoSuchObject:
                 raise NoSuchObject(f'no such object: "{name}"') from None
         _render(data, fmt)
@@ -57,7 +57,7 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Show details of containers as JSON."""
-        _render(state_of(ctx).engine().inspect_containers(names), fmt)
+        _render(state_of(ctx).engine().containers.inspect(names), fmt)
 
     app.command("inspect")(inspect)
     container_app.command("inspect")(container_inspect)

@@ -21,9 +21,11 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         all_: Annotated[bool, typer.Option("--all", "-a", help="All containers.")] = False,
     ) -> None:
         """Send a signal (SIGKILL by default) to the main process of containers."""
+        from hutch.api.containers import KillOptions
+
         if not names and not all_:
             raise InvalidArgument("you must provide at least one container name or id")
-        reports = state_of(ctx).engine().kill(names or [], signal, all_)
+        reports = state_of(ctx).engine().containers.kill(names or [], KillOptions(signal, all_))
         raise typer.Exit(print_reports(reports))
 
     app.command("kill")(kill)

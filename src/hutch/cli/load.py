@@ -19,7 +19,7 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing.")] = False,
     ) -> None:
         """Load images from a docker-archive, an oci-archive or an OCI layout directory."""
-        names = state_of(ctx).engine().load_images(input_)
+        names = state_of(ctx).engine().images.load(input_)
         if not quiet:
             for name in names:
                 print(f"Loaded image: {name}")

@@ -54,7 +54,7 @@ def register(app: typer.Typer) -> None:
         result = (
             state_of(ctx)
             .engine()
-            .login(
+            .images.login(
                 LoginOptions(
                     registry=registry,
                     username=username,
@@ -78,5 +78,5 @@ def register(app: typer.Typer) -> None:
         """Remove the stored credentials of a registry."""
         from hutch.api.images import LogoutOptions
 
-        for line in state_of(ctx).engine().logout(LogoutOptions(registry, all_, authfile)):
+        for line in state_of(ctx).engine().images.logout(LogoutOptions(registry, all_, authfile)):
             print(line)

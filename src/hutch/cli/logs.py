@@ -46,7 +46,7 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
             tail = None  # podman: a negative tail means all lines
         options = LogsOptions(tuple(names), follow, tail, since, until, timestamps)
         out = {"stdout": sys.stdout.buffer, "stderr": sys.stderr.buffer}
-        for line in state_of(ctx).engine().logs(options):
+        for line in state_of(ctx).engine().containers.logs(options):
             stream = out.get(line.stream, sys.stdout.buffer)
             prefix = f"{line.timestamp} ".encode() if timestamps else b""
             stream.write(prefix + line.text + (b"" if line.partial else b"\n"))

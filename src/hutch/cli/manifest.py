@@ -31,6 +31,6 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Print the manifest or index of an image: from its registry, else local storage."""
         access = fr.access(tls_verify, creds, authfile, cert_dir)
-        print(state_of(ctx).engine().manifest_inspect(image, access))
+        print(state_of(ctx).engine().images.manifest_inspect(image, access))
 
     app.add_typer(manifest_app, name="manifest")

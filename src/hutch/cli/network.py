@@ -139,7 +139,7 @@ def register(app: typer.Typer) -> None:
             disable_dns=disable_dns,
             ignore=ignore,
         )
-        print(state_of(ctx).engine().create_network(options).name)
+        print(state_of(ctx).engine().networks.create(options).name)
 
     def ls(
         ctx: typer.Context,
@@ -160,7 +160,7 @@ def register(app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """List networks."""
-        found = state_of(ctx).engine().list_networks(tuple(filters or ()))
+        found = state_of(ctx).engine().networks.ls(tuple(filters or ()))
         if fmt == "json":
             render.print_json([json_of(n) for n in found])
             return
@@ -193,7 +193,7 @@ def register(app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Show the details of networks as JSON."""
-        rows = [json_of(n) for n in state_of(ctx).engine().inspect_networks(names)]
+        rows = [json_of(n) for n in state_of(ctx).engine().networks.inspect(names)]
         if fmt and fmt != "json":
             print(render.render_template(fmt, rows, name="inspect"), end="")
         else:
@@ -212,7 +212,10 @@ def register(app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Remove networks (a network in use only with --force)."""
-        reports = state_of(ctx).engine().remove_networks(names, force, time)
+        from hutch.api.networks import NetworkRemoveOptions
+
+        options = NetworkRemoveOptions(force, time)
+        reports = state_of(ctx).engine().networks.remove(names, options)
         raise typer.Exit(print_reports(reports))
 
     network_app.command("rm")(rm)
@@ -233,8 +236,8 @@ def register(app: typer.Typer) -> None:
             "This will remove all networks not used by at least one container."
         ):
             return
-        for name in state_of(ctx).engine().prune_networks(tuple(filters or ())):
-            print(name)
+        for report in state_of(ctx).engine().networks.prune(tuple(filters or ())):
+            print(report.id)
 
     @network_app.command("connect")
     def connect(
@@ -253,7 +256,7 @@ def register(app: typer.Typer) -> None:
         from hutch.api.networks import NetworkConnectOptions
 
         options = NetworkConnectOptions(network, container, ip, tuple(alias or ()), ip6)
-        state_of(ctx).engine().connect_network(options)
+        state_of(ctx).engine().networks.connect(options)
 
     @network_app.command("disconnect")
     def disconnect(
@@ -265,14 +268,17 @@ def register(app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """Disconnect a container from a network."""
-        state_of(ctx).engine().disconnect_network(network, container, force)
+        from hutch.api.networks import NetworkDisconnectOptions
+
+        options = NetworkDisconnectOptions(container, force)
+        state_of(ctx).engine().networks.disconnect(network, options)
 
     @network_app.command("exists")
     def exists(
         ctx: typer.Context, name: Annotated[str, typer.Argument(help="Network name or ID.")]
     ) -> None:
         """Exit 0 if the network exists, 1 if it does not."""
-        raise typer.Exit(0 if state_of(ctx).engine().network_exists(name) else 1)
+        raise typer.Exit(0 if state_of(ctx).engine().networks.exists(name) else 1)
 
     @network_app.command("reload")
     def reload(
@@ -283,6 +289,9 @@ def register(app: typer.Typer) -> None:
         """Re-apply the firewall rules and name records of containers' networks."""
         if not names and not all_:
             raise InvalidArgument("give container names or --all")
-        raise typer.Exit(print_reports(state_of(ctx).engine().reload_networks(names or (), all_)))
+        from hutch.api.networks import NetworkReloadOptions
+
+        reports = state_of(ctx).engine().networks.reload(names or (), NetworkReloadOptions(all_))
+        raise typer.Exit(print_reports(reports))
 
     app.add_typer(network_app, name="network")

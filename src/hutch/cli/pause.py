@@ -20,9 +20,13 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """Pause all processes in one or more containers."""
+        from hutch.api.containers import PauseOptions
+
         if not names and not all_:
             raise InvalidArgument("you must provide at least one container name or id")
-        raise typer.Exit(print_reports(state_of(ctx).engine().pause(names or [], all_)))
+        raise typer.Exit(
+            print_reports(state_of(ctx).engine().containers.pause(names or [], PauseOptions(all_)))
+        )
 
     def unpause(
         ctx: typer.Context,
@@ -32,9 +36,15 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """Unpause all processes in one or more containers."""
+        from hutch.api.containers import PauseOptions
+
         if not names and not all_:
             raise InvalidArgument("you must provide at least one container name or id")
-        raise typer.Exit(print_reports(state_of(ctx).engine().unpause(names or [], all_)))
+        raise typer.Exit(
+            print_reports(
+                state_of(ctx).engine().containers.unpause(names or [], PauseOptions(all_))
+            )
+        )
 
     for target in (app, container_app):
         target.command("pause")(pause)

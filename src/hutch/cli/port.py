@@ -10,7 +10,7 @@ from hutch.api.errors import HutchError, InvalidArgument
 from hutch.cli.state import state_of
 
 if TYPE_CHECKING:
-    from hutch.api.networks import PortReport
+    from hutch.api.containers import PortReport
 
 
 def _wanted(text: str) -> tuple[int, str]:
@@ -46,17 +46,19 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """List the port mappings of a container, or look up one private port."""
+        from hutch.api.containers import PortOptions
+
         args = list(args or ())
         if all_:
             if len(args) > 1:
                 raise InvalidArgument("--all takes at most a PRIVATE_PORT, no container")
             wanted = args[0] if args else None
-            reports = state_of(ctx).engine().container_ports((), True)
+            reports = state_of(ctx).engine().containers.port((), PortOptions(all=True))
         else:
             if not args or len(args) > 2:
                 raise InvalidArgument("give a container and, optionally, a PRIVATE_PORT[/PROTO]")
             wanted = args[1] if len(args) == 2 else None
-            reports = state_of(ctx).engine().container_ports(args[:1], False)
+            reports = state_of(ctx).engine().containers.port(args[:1], PortOptions())
         for report in reports:
             prefix = f"{report.id[:12]}\t" if all_ else ""
             if (

@@ -180,7 +180,7 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         if latest:
             last = 1
         options = ListContainersOptions(all_, last, tuple(filters or ()), sort, size)
-        found = state_of(ctx).engine().list_containers(options)
+        found = state_of(ctx).engine().containers.ls(options)
         if fmt == "json":
             render.print_json([json_of(c) for c in found])
             return

@@ -43,7 +43,7 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
         report = (
             state_of(ctx)
             .engine()
-            .pull(
+            .images.pull(
                 PullOptions(
                     reference=reference,
                     platform=platform,

@@ -43,7 +43,7 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
         report = (
             state_of(ctx)
             .engine()
-            .push(
+            .images.push(
                 PushOptions(
                     source=source,
                     destination=destination,

@@ -43,8 +43,8 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         reports = (
             state_of(ctx)
             .engine()
-            .remove_containers(
-                RemoveContainerOptions(tuple(names or ()), force, all_, ignore, time, volumes)
+            .containers.remove(
+                names or (), RemoveContainerOptions(force, all_, ignore, time, volumes)
             )
         )
         raise typer.Exit(print_reports(reports))

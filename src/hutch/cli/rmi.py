@@ -38,7 +38,7 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
         reports = (
             state_of(ctx)
             .engine()
-            .remove_images(RemoveImageOptions(tuple(names or ()), force, all_, ignore))
+            .images.remove(names or (), RemoveImageOptions(force, all_, ignore))
         )
         code = 0
         for report in reports:
@@ -59,7 +59,7 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Show the configuration of one or more images as JSON."""
-        data = state_of(ctx).engine().inspect_images(names)
+        data = state_of(ctx).engine().images.inspect(names)
         if fmt and fmt != "json":
             print(render.render_template(fmt, data, name="inspect"), end="")
         else:

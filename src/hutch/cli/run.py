@@ -32,7 +32,7 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         state = state_of(ctx)
         options = run_options("run", values, image=image, command=tuple(command or ()))
         # The command line is recorded for ``generate systemd --new``.
-        report = state.engine().run(replace(options, create_command=state.argv))
+        report = state.engine().containers.run(replace(options, create_command=state.argv))
         if report.exit_code is None:
             print(report.id)
             return
@@ -44,7 +44,7 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
             "create", values, image=image, command=tuple(command or ()), detach=True
         )
         state = state_of(ctx)
-        print(state.engine().create(replace(options, create_command=state.argv)))
+        print(state.engine().containers.create(replace(options, create_command=state.argv)))
 
     for name, verb in (("run", run), ("create", create)):
         with_flags(verb, name)

@@ -36,7 +36,7 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
             if sys.stdout.isatty():
                 raise InvalidArgument("refusing to write an archive to a terminal; use -o FILE")
             output = "/dev/stdout"
-        state_of(ctx).engine().save_images(SaveOptions(tuple(names), output, fmt, quiet))
+        state_of(ctx).engine().images.save(SaveOptions(tuple(names), output, fmt, quiet))
 
     app.command("save")(save)
     image_app.command("save")(save)

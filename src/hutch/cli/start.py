@@ -47,14 +47,10 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         """Start one or more containers."""
         if attach and len(names) > 1:
             raise InvalidArgument("you cannot start and attach multiple containers at once")
-        engine = state_of(ctx).engine()
-        reports = engine.start(
-            names,
-            attach=attach,
-            interactive=interactive,
-            detach_keys=detach_keys,
-            sig_proxy=sig_proxy,
-        )
+        from hutch.api.containers import StartOptions
+
+        options = StartOptions(attach, interactive, detach_keys, sig_proxy)
+        reports = state_of(ctx).engine().containers.start(names, options)
         if attach:
             report = reports[0]
             if report.error is not None:

@@ -92,10 +92,12 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         ] = 5.0,
     ) -> None:
         """Show the resource use (CPU, memory, network, block I/O, pids) of containers."""
+        from hutch.api.containers import StatsOptions
+
         engine = state_of(ctx).engine()
         previous: dict[str, StatsReport] = {}
         while True:
-            reports = engine.stats(names or [], all_)
+            reports = engine.containers.stats(names or [], StatsOptions(all_))
             rows = [row(r, previous.get(r.id), no_trunc) for r in reports]
             if not no_stream and sys.stdout.isatty():
                 sys.stdout.write("\033[2J\033[H")  # redraw in place, as podman does

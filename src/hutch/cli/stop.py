@@ -31,7 +31,7 @@ def _options(names: list[str] | None, time: int | None, all_: bool, ignore: bool
         raise InvalidArgument("you must provide at least one container name or id")
     if time is not None and time < 0:
         raise InvalidArgument(f"invalid --time {time}: it must not be negative")
-    return StopOptions(tuple(names or ()), time, all_, ignore)
+    return StopOptions(time, all_, ignore)
 
 
 def register(app: typer.Typer, container_app: typer.Typer) -> None:
@@ -43,14 +43,16 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         ignore: Ignore = False,
     ) -> None:
         """Stop running containers: the stop signal, then SIGKILL after the timeout."""
-        reports = state_of(ctx).engine().stop(_options(names, time, all_, ignore))
+        options = _options(names, time, all_, ignore)
+        reports = state_of(ctx).engine().containers.stop(names or (), options)
         raise typer.Exit(print_reports(reports))
 
     def restart(
         ctx: typer.Context, names: Names = None, time: Time = None, all_: All = False
     ) -> None:
         """Stop and start containers again."""
-        reports = state_of(ctx).engine().restart(_options(names, time, all_, False))
+        options = _options(names, time, all_, False)
+        reports = state_of(ctx).engine().containers.restart(names or (), options)
         raise typer.Exit(print_reports(reports))
 
     for target in (app, container_app):

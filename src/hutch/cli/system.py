@@ -15,7 +15,7 @@ def register(system_app: typer.Typer) -> None:
     def migrate(ctx: typer.Context) -> None:
         """Stop the session namespace so that the next command rebuilds it
         (after /etc/subuid or /etc/subgid changed)."""
-        stopped = state_of(ctx).engine().migrate()
+        stopped = state_of(ctx).engine().system.migrate()
         if stopped:
             print(
                 "stopped the session namespace; the next command creates a new one", file=sys.stderr
@@ -31,4 +31,4 @@ def register(system_app: typer.Typer) -> None:
             answer = input("This removes all images and containers. Continue? [y/N] ")
             if answer.strip().lower() not in ("y", "yes"):
                 raise typer.Exit(0)
-        state_of(ctx).engine().reset()
+        state_of(ctx).engine().system.reset()

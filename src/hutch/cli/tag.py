@@ -16,7 +16,7 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
         targets: Annotated[list[str], typer.Argument(help="New names (NAME[:TAG]).")],
     ) -> None:
         """Add one or more names to a local image."""
-        state_of(ctx).engine().tag_image(image, targets)
+        state_of(ctx).engine().images.tag(image, targets)
 
     app.command("tag")(tag)
     image_app.command("tag")(tag)

@@ -22,7 +22,7 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Show the running processes of a container."""
-        report = state_of(ctx).engine().top(container, descriptors or [])
+        report = state_of(ctx).engine().containers.top(container, descriptors or [])
         print(render.table(list(report.headers), [list(r) for r in report.rows]), end="")
 
     app.command("top", context_settings=TOP_CONTEXT)(top)

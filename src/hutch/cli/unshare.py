@@ -21,4 +21,4 @@ def register(app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Run a command in the user namespace hutch uses for storage and containers."""
-        raise typer.Exit(state_of(ctx).engine().unshare(command or []))
+        raise typer.Exit(state_of(ctx).engine().system.unshare(command or []))

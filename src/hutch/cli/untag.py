@@ -18,7 +18,7 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Remove names from a local image; the image itself stays."""
-        state_of(ctx).engine().untag_image(image, names or [])
+        state_of(ctx).engine().images.untag(image, names or [])
 
     app.command("untag")(untag)
     image_app.command("untag")(untag)

@@ -23,7 +23,7 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
     ) -> None:
         """Update the resource limits of a container (at once when it is running)."""
         options = resource_options(values)
-        print(state_of(ctx).engine().update(container, options))
+        print(state_of(ctx).engine().containers.update(container, options))
 
     with_flags(update, "update")
     app.command("update")(update)

@@ -72,7 +72,7 @@ def register(app: typer.Typer) -> None:
         from hutch.api.volumes import VolumeCreateOptions
 
         options = VolumeCreateOptions(name, driver, tuple(opt or ()), tuple(label or ()), ignore)
-        print(state_of(ctx).engine().create_volume(options))
+        print(state_of(ctx).engine().volumes.create(options))
 
     def ls(
         ctx: typer.Context,
@@ -97,7 +97,7 @@ def register(app: typer.Typer) -> None:
         """List volumes."""
         from hutch.api.volumes import VolumeListOptions
 
-        found = state_of(ctx).engine().list_volumes(VolumeListOptions(tuple(filters or ())))
+        found = state_of(ctx).engine().volumes.ls(VolumeListOptions(tuple(filters or ())))
         rows = [json_of(v) for v in found]
         if fmt == "json":
             render.print_json(rows)
@@ -132,7 +132,7 @@ def register(app: typer.Typer) -> None:
         """Show the details of volumes as JSON."""
         if not names and not all_:
             raise InvalidArgument("provide one or more volume names or use --all")
-        found = state_of(ctx).engine().inspect_volumes(tuple(names or ()), all_)
+        found = state_of(ctx).engine().volumes.inspect(tuple(names or ()), all_)
         rows = [json_of(v) for v in found]
         if fmt and fmt != "json":
             print(render.render_template(fmt, rows, name="inspect"), end="")
@@ -155,8 +155,8 @@ def register(app: typer.Typer) -> None:
             raise InvalidArgument("provide one or more volume names or use --all")
         if names and all_:
             raise InvalidArgument("--all and volume names cannot be used together")
-        options = VolumeRemoveOptions(tuple(names or ()), force, all_)
-        raise typer.Exit(print_reports(state_of(ctx).engine().remove_volumes(options)))
+        options = VolumeRemoveOptions(force, all_)
+        raise typer.Exit(print_reports(state_of(ctx).engine().volumes.remove(names or (), options)))
 
     volume_app.command("rm")(rm)
     volume_app.command("remove", hidden=True)(rm)
@@ -180,15 +180,15 @@ def register(app: typer.Typer) -> None:
             "This will remove all volumes not used by at least one container."
         ):
             return
-        for name in state_of(ctx).engine().prune_volumes(tuple(filters or ())):
-            print(name)
+        for report in state_of(ctx).engine().volumes.prune(tuple(filters or ())):
+            print(report.id)
 
     @volume_app.command("exists")
     def exists(
         ctx: typer.Context, name: Annotated[str, typer.Argument(help="Volume name.")]
     ) -> None:
         """Exit 0 if the volume exists, 1 if not."""
-        raise typer.Exit(0 if state_of(ctx).engine().volume_exists(name) else 1)
+        raise typer.Exit(0 if state_of(ctx).engine().volumes.exists(name) else 1)
 
     @volume_app.command("export")
     def export(
@@ -206,10 +206,10 @@ def register(app: typer.Typer) -> None:
                 raise InvalidArgument(
                     "cannot write a tar archive to a terminal: redirect the output or use --output"
                 )
-            engine.export_volume(name, sys.stdout.buffer)
+            engine.volumes.export(name, sys.stdout.buffer)
             return
         with open(output, "wb") as f:
-            engine.export_volume(name, f)
+            engine.volumes.export(name, f)
 
     @volume_app.command("import")
     def import_(
@@ -220,13 +220,13 @@ def register(app: typer.Typer) -> None:
         """Extract a tar archive into an existing volume."""
         engine = state_of(ctx).engine()
         if source == "-":
-            engine.import_volume(name, sys.stdin.buffer)
+            engine.volumes.import_(name, sys.stdin.buffer)
             return
         try:
             f = open(source, "rb")  # noqa: SIM115 - closed below
         except OSError as exc:
             raise InvalidArgument(f"{source}: {exc.strerror}") from exc
         with f:
-            engine.import_volume(name, f)
+            engine.volumes.import_(name, f)
 
     app.add_typer(volume_app, name="volume")

@@ -20,7 +20,10 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Wait for containers to stop and print their exit codes."""
-        reports = state_of(ctx).engine().wait(names, condition or [])
+        from hutch.api.containers import WaitOptions
+
+        options = WaitOptions(tuple(condition or ()))
+        reports = state_of(ctx).engine().containers.wait(names, options)
         code = 0
         for report in reports:
             if report.error is not None:

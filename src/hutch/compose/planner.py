@@ -25,10 +25,12 @@ from hutch.api.containers import (
     ContainerSummary,
     ListContainersOptions,
     RemoveContainerOptions,
+    StartOptions,
     StopOptions,
+    WaitOptions,
 )
 from hutch.api.errors import HutchError, InvalidArgument
-from hutch.api.networks import NetworkCreateOptions
+from hutch.api.networks import NetworkCreateOptions, NetworkRemoveOptions
 from hutch.api.volumes import VolumeCreateOptions, VolumeListOptions, VolumeRemoveOptions
 from hutch.compose.checks import dependency_order
 from hutch.compose.errors import ComposeError
@@ -62,7 +64,7 @@ class Runner:
     # --- state -------------------------------------------------------------------
 
     def _containers(self, one_off: bool = False) -> list[ContainerSummary]:
-        found = self.engine.list_containers(
+        found = self.engine.containers.ls(
             ListContainersOptions(all=True, filters=(f"label={LABEL}.project={self.name}",))
         )
         return [c for c in found if (labels_of(c).get(f"{LABEL}.oneoff") == "True") == one_off]
@@ -142,12 +144,12 @@ class Runner:
         for key in sorted(used):
             body = declared[key]
             real = body["name"]
-            if self.engine.network_exists(real):
+            if self.engine.networks.exists(real):
                 continue
             if body.get("external"):
                 raise ComposeError(f"external network {real!r} not found", path=("networks", key))
             ipam = (body.get("ipam") or {}).get("config") or []
-            self.engine.create_network(
+            self.engine.networks.create(
                 NetworkCreateOptions(
                     name=real,
                     driver=body.get("driver", "bridge"),
@@ -176,11 +178,11 @@ class Runner:
         for key in sorted(used):
             body = declared[key]
             real = body["name"]
-            if self.engine.volume_exists(real):
+            if self.engine.volumes.exists(real):
                 continue
             if body.get("external"):
                 raise ComposeError(f"external volume {real!r} not found", path=("volumes", key))
-            self.engine.create_volume(
+            self.engine.volumes.create(
                 VolumeCreateOptions(
                     name=real,
                     driver=body.get("driver", "local"),
@@ -261,7 +263,7 @@ class Runner:
             return
         self._wait_dependencies(name, progress)
         for container in to_start:
-            self._check(self.engine.start([container], attach=False, interactive=False))
+            self._check(self.engine.containers.start([container], StartOptions()))
             progress(f" Container {container}  Started")
 
     def _create(
@@ -300,7 +302,7 @@ class Runner:
             path = ("services", name)
             raise locator.error(str(exc), path) if locator else ComposeError(str(exc)) from None
         options = replace(options, pull=replace(options.pull, policy=pull_policy(service)))
-        self.engine.create(options)
+        self.engine.containers.create(options)
         progress(f" Container {container}  Created")
         return container
 
@@ -315,7 +317,9 @@ class Runner:
             if not names or condition == "service_started":
                 continue
             if condition == "service_healthy":
-                reports = self.engine.wait(names, ["healthy", "unhealthy", "exited"])
+                reports = self.engine.containers.wait(
+                    names, WaitOptions(("healthy", "unhealthy", "exited"))
+                )
                 self._check(reports)
                 states = {c.name: c.health for c in self._containers()}
                 bad = [n for n in names if states.get(n) != "healthy"]
@@ -323,7 +327,7 @@ class Runner:
                     raise HutchError(f"dependency failed to start: container {bad[0]} is unhealthy")
                 progress(f" Container {names[0]}  Healthy")
             elif condition == "service_completed_successfully":
-                reports = self.engine.wait(names, ["exited"])
+                reports = self.engine.containers.wait(names, WaitOptions(("exited",)))
                 self._check(reports)
                 for report in reports:
                     if report.exit_code != 0:
@@ -338,7 +342,9 @@ class Runner:
         names = [c.name for c in self._containers() if labels_of(c).get(f"{LABEL}.service") == name]
         if names:
             self._check(
-                self.engine.wait(names, ["healthy", "unhealthy"] if has_check else ["running"])
+                self.engine.containers.wait(
+                    names, WaitOptions(("healthy", "unhealthy") if has_check else ("running",))
+                )
             )
 
     # --- run ---------------------------------------------------------------------------
@@ -421,26 +427,25 @@ class Runner:
         if names:
             self._remove(names, options.timeout, progress)
         for body in (self.project.model.get("networks") or {}).values():
-            if body.get("external") or not self.engine.network_exists(body["name"]):
+            if body.get("external") or not self.engine.networks.exists(body["name"]):
                 continue
-            self._check(self.engine.remove_networks([body["name"]], False, options.timeout))
+            removal = NetworkRemoveOptions(force=False, timeout=options.timeout)
+            self._check(self.engine.networks.remove([body["name"]], removal))
             progress(f" Network {body['name']}  Removed")
         if options.volumes:
-            present = {v.name for v in self.engine.list_volumes(VolumeListOptions())}
+            present = {v.name for v in self.engine.volumes.ls(VolumeListOptions())}
             for body in (self.project.model.get("volumes") or {}).values():
                 if body.get("external") or body["name"] not in present:
                     continue
-                self._check(self.engine.remove_volumes(VolumeRemoveOptions(names=(body["name"],))))
+                self._check(self.engine.volumes.remove([body["name"]], VolumeRemoveOptions()))
                 progress(f" Volume {body['name']}  Removed")
 
     def _remove(self, names: list[str], timeout: int | None, progress: Progress) -> None:
-        self._check(self.engine.stop(StopOptions(names=tuple(names), timeout=timeout, ignore=True)))
+        self._check(self.engine.containers.stop(names, StopOptions(timeout=timeout, ignore=True)))
         for name in names:
             progress(f" Container {name}  Stopped")
         self._check(
-            self.engine.remove_containers(
-                RemoveContainerOptions(names=tuple(names), force=True, ignore=True)
-            )
+            self.engine.containers.remove(names, RemoveContainerOptions(force=True, ignore=True))
         )
         for name in names:
             progress(f" Container {name}  Removed")

@@ -42,5 +42,5 @@ class ContainerAdmin:
         self._ctx.enter_session()
         ids = [r.id for r in self._ctx.containers.all() if not cs.load(self._ctx, r).running]
         # Without force: one that started meanwhile is reported, not stopped.
-        options = RemoveContainerOptions(tuple(ids), force=False, ignore=True)
-        return ContainerService(self._ctx).remove_containers(options)
+        options = RemoveContainerOptions(force=False, ignore=True)
+        return ContainerService(self._ctx).remove(ids, options)

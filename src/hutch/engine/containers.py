@@ -11,7 +11,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from hutch.api.container_config import RunOptions
-from hutch.api.containers import ActionReport, RemoveContainerOptions, RunReport, StopOptions
+from hutch.api.containers import (
+    ActionReport,
+    KillOptions,
+    RemoveContainerOptions,
+    RunReport,
+    StartOptions,
+    StopOptions,
+    WaitOptions,
+)
 from hutch.api.errors import Conflict, HutchError, InvalidArgument, NoSuchObject
 from hutch.engine import (
     container_record,
@@ -165,8 +173,8 @@ class ContainerService:
         """``--replace``: the container that holds the name goes first (podman's rule)."""
         if not name:
             raise InvalidArgument("cannot replace container without --name being set")
-        options = RemoveContainerOptions((name,), force=True, ignore=True)
-        for report in self.remove_containers(options):
+        options = RemoveContainerOptions(force=True, ignore=True)
+        for report in self.remove((name,), options):
             if report.error:
                 raise Conflict(f"cannot replace container {name}: {report.error}")
 
@@ -221,17 +229,10 @@ class ContainerService:
         except HutchError:
             return None  # the usual path will meet (and report) the same problem
 
-    def start(
-        self,
-        names: Sequence[str],
-        *,
-        attach: bool,
-        interactive: bool,
-        detach_keys: str | None = None,
-        sig_proxy: bool = True,
-    ) -> list[ActionReport]:
+    def start(self, names: Sequence[str], options: StartOptions) -> list[ActionReport]:
+        attach = options.attach
         if attach:
-            lifecycle.detach_keys(detach_keys)  # a bad flag fails before anything starts
+            lifecycle.detach_keys(options.detach_keys)  # a bad flag fails before anything starts
         self._ctx.enter_session()
         reports = []
         for name in names:
@@ -246,9 +247,9 @@ class ContainerService:
                     code = self._start(
                         container,
                         attach=attach,
-                        interactive=interactive,
-                        sig_proxy=sig_proxy,
-                        detach_keys=detach_keys,
+                        interactive=options.interactive,
+                        sig_proxy=options.sig_proxy,
+                        detach_keys=options.detach_keys,
                     )
                 except Detached:
                     code = 0
@@ -386,15 +387,15 @@ class ContainerService:
 
     # -- stop / kill / restart ----------------------------------------------
 
-    def stop(self, options: StopOptions) -> list[ActionReport]:
+    def stop(self, names: Sequence[str], options: StopOptions) -> list[ActionReport]:
         def one(container: cs.Container) -> None:
             self._stop(container, options.timeout)
             self._event(container.record, "stop")
 
-        return self._each(options.names, options.all, options.ignore, one)
+        return self._each(names, options.all, options.ignore, one)
 
-    def kill(self, names: Sequence[str], signal: str, all: bool) -> list[ActionReport]:
-        sig = parse_signal(signal)
+    def kill(self, names: Sequence[str], options: KillOptions) -> list[ActionReport]:
+        sig = parse_signal(options.signal)
 
         def one(container: cs.Container) -> None:
             if not container.running:
@@ -406,15 +407,15 @@ class ContainerService:
             self._event(container.record, "kill", signal=sig.name)
             _signal(container, sig)
 
-        return self._each(names, all, False, one)
+        return self._each(names, options.all, False, one)
 
-    def restart(self, options: StopOptions) -> list[ActionReport]:
+    def restart(self, names: Sequence[str], options: StopOptions) -> list[ActionReport]:
         def one(container: cs.Container) -> None:
             self._stop(container, options.timeout)
             self._start(cs.get(self._ctx, container.record.id), attach=False, interactive=False)
             self._event(container.record, "restart")
 
-        return self._each(options.names, options.all, options.ignore, one)
+        return self._each(names, options.all, options.ignore, one)
 
     def _event(self, record: ContainerRecord, action: str, **attributes: str) -> None:
         engine_events.record(
@@ -471,7 +472,7 @@ class ContainerService:
 
     # -- remove / cleanup ------------------------------------------------------
 
-    def remove_containers(self, options: RemoveContainerOptions) -> list[ActionReport]:
+    def remove(self, names: Sequence[str], options: RemoveContainerOptions) -> list[ActionReport]:
         self._ctx.enter_session()
 
         def one(container: cs.Container) -> None:
@@ -490,9 +491,9 @@ class ContainerService:
             self._event(container.record, "remove")
 
         # podman rm: 1 when a container does not exist (and nothing else failed)
-        return self._each(options.names, options.all, options.ignore, one, missing_code=1)
+        return self._each(names, options.all, options.ignore, one, missing_code=1)
 
-    def container_cleanup(self, container_id: str) -> None:
+    def cleanup(self, container_id: str) -> None:
         """Run by a detached monitor after its container exits with --rm."""
         self._ctx.enter_session()
         try:
@@ -528,8 +529,8 @@ class ContainerService:
 
     # -- wait ------------------------------------------------------------------
 
-    def wait(self, names: Sequence[str], conditions: Sequence[str]) -> list[ActionReport]:
-        wanted = set(conditions or ("stopped",))
+    def wait(self, names: Sequence[str], options: WaitOptions) -> list[ActionReport]:
+        wanted = set(options.conditions or ("stopped",))
         known = {
             "configured",
             "created",

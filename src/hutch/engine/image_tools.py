@@ -1,4 +1,4 @@
-"""The image toolbox: tag, untag, history, exists, prune, manifest inspect."""
+"""The image toolbox: tag, untag, history, exists, manifest inspect."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 
 from hutch.api.errors import InvalidArgument, NoSuchObject
-from hutch.api.images import HistoryLine, PruneReport, RegistryAccess, RemoveImageOptions
+from hutch.api.images import HistoryLine, RegistryAccess
 from hutch.engine.context import EngineContext
 from hutch.engine.resolve import find_image
 from hutch.oci.reference import parse_reference
@@ -90,31 +90,6 @@ class ImageTools:
                 image.id, top.created, top.created_by, top.size, top.comment, top.empty_layer
             )
         return lines
-
-    def prune(self, all_images: bool) -> PruneReport:
-        """Remove dangling images (every unused one with ``all_images``), repeatedly."""
-        from hutch.engine.images import ImageService
-
-        self._ctx.enter_session()
-        service = ImageService(self._ctx)
-        deleted: list[str] = []
-        reclaimed = 0
-        while True:
-            used = {c.image_id for c in self._ctx.containers.all()}
-            doomed = [
-                r
-                for r in self._ctx.images.all()
-                if r.id not in used and r.id not in deleted and (all_images or not r.names)
-            ]
-            if not doomed:
-                break
-            for record in doomed:
-                reports = service.remove_images(RemoveImageOptions((record.id,), force=True))
-                if any(r.error for r in reports):
-                    continue
-                deleted.append(record.id)
-                reclaimed += record.size
-        return PruneReport(tuple(deleted), reclaimed)
 
     def manifest_inspect(self, name: str, access: RegistryAccess) -> str:
         """The manifest (or index) of ``name`` as JSON: from the registry, else local."""

@@ -1,4 +1,6 @@
-"""Image operations of the engine: import, list, remove, inspect."""
+"""``engine.images``: import, list, remove, inspect here; the other image verbs in
+the modules that do them (distribution, image_tools, image_archive, build), loaded
+on first use."""
 
 from __future__ import annotations
 
@@ -7,15 +9,28 @@ import os
 import sys
 from collections.abc import Sequence
 from datetime import datetime, timezone
-from typing import Any, BinaryIO
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, BinaryIO
 
+from hutch.api.build import BuildOptions, BuildReport
+from hutch.api.common import PruneReport
 from hutch.api.errors import HutchError, InvalidArgument, NoSuchObject
 from hutch.api.images import (
+    HistoryLine,
+    ImagePruneOptions,
     ImageSummary,
     ImportOptions,
     ImportReport,
+    LoginOptions,
+    LogoutOptions,
+    PullOptions,
+    PullReport,
+    PushOptions,
+    PushReport,
+    RegistryAccess,
     RemoveImageOptions,
     RemoveReport,
+    SaveOptions,
 )
 from hutch.engine.context import EngineContext
 from hutch.engine.resolve import find_image
@@ -25,6 +40,10 @@ from hutch.oci.reference import parse_reference
 from hutch.store.images import ImageRecord
 from hutch.store.layers import LayerInfo
 
+if TYPE_CHECKING:
+    from hutch.engine.distribution import Distribution
+    from hutch.engine.image_tools import ImageTools
+
 OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
 
 
@@ -33,10 +52,34 @@ def rfc3339(ts: float) -> str:
 
 
 class ImageService:
+    """``engine.images`` (``hutch.api.images.Images``)."""
+
     def __init__(self, ctx: EngineContext) -> None:
         self._ctx = ctx
 
-    def import_image(self, options: ImportOptions) -> ImportReport:
+    @cached_property
+    def _tools(self) -> ImageTools:
+        from hutch.engine.image_tools import ImageTools
+
+        return ImageTools(self._ctx)
+
+    @cached_property
+    def _distribution(self) -> Distribution:
+        from hutch.engine.distribution import Distribution
+
+        return Distribution(self._ctx)
+
+    def _event(self, action: str, image_id: str, name: str, **attributes: str) -> None:
+        from hutch.engine.events import record
+
+        record(self._ctx.paths, "image", action, image_id, name, **attributes)
+
+    def import_(self, options: ImportOptions) -> ImportReport:
+        report = self._import(options)
+        self._event("import", report.id, report.names[0] if report.names else "")
+        return report
+
+    def _import(self, options: ImportOptions) -> ImportReport:
         names: tuple[str, ...] = ()
         if options.reference:
             names = (str(parse_reference(options.reference, default_registry="localhost")),)
@@ -79,7 +122,7 @@ class ImageService:
         with stream:
             return self._ctx.layers.ingest(stream, ignore_chown=ignore_chown)
 
-    def list_images(self) -> list[ImageSummary]:
+    def ls(self) -> list[ImageSummary]:
         in_use: dict[str, int] = {}
         for c in self._ctx.containers.all():
             in_use[c.image_id] = in_use.get(c.image_id, 0) + 1
@@ -100,9 +143,21 @@ class ImageService:
             for r in self._ctx.images.all()
         ]
 
-    def remove_images(self, options: RemoveImageOptions) -> list[RemoveReport]:
+    def remove(self, names: Sequence[str], options: RemoveImageOptions) -> list[RemoveReport]:
+        reports = self._remove_quietly(names, options)
+        for report in reports:
+            for name in report.untagged:
+                self._event("untag", report.deleted[0] if report.deleted else "", name)
+            for image_id in report.deleted:
+                self._event("remove", image_id, report.name)
+        return reports
+
+    def _remove_quietly(
+        self, names: Sequence[str], options: RemoveImageOptions
+    ) -> list[RemoveReport]:
+        """``remove`` without events (prune, which records none)."""
         self._ctx.enter_session()
-        targets: list[str] = list(options.names)
+        targets: list[str] = list(names)
         if options.all:
             targets = [r.id for r in self._ctx.images.all()]
         reports = []
@@ -153,8 +208,73 @@ class ImageService:
                 self._ctx.layers.remove(diff_id, blob)
         return RemoveReport(name, untagged=image.names, deleted=(image.id,))
 
-    def inspect_images(self, names: Sequence[str]) -> list[dict[str, Any]]:
+    def inspect(self, names: Sequence[str]) -> list[dict[str, Any]]:
         return [inspect_json(find_image(self._ctx.images, n), self._ctx) for n in names]
+
+    def tag(self, source: str, targets: Sequence[str]) -> None:
+        self._tools.tag(source, targets)
+        for target in targets:
+            self._event("tag", "", target, source=source)
+
+    def untag(self, source: str, targets: Sequence[str]) -> None:
+        self._tools.untag(source, targets)
+
+    def history(self, name: str) -> list[HistoryLine]:
+        return self._tools.history(name)
+
+    def exists(self, name: str) -> bool:
+        return self._tools.exists(name)
+
+    def prune(self, options: ImagePruneOptions) -> list[PruneReport]:
+        """Remove dangling images (every unused one with ``all``), repeatedly."""
+        self._ctx.enter_session()
+        deleted: list[PruneReport] = []
+        while True:
+            used = {c.image_id for c in self._ctx.containers.all()}
+            gone = {d.id for d in deleted}
+            doomed = [
+                r
+                for r in self._ctx.images.all()
+                if r.id not in used and r.id not in gone and (options.all or not r.names)
+            ]
+            if not doomed:
+                break
+            for record in doomed:
+                reports = self._remove_quietly((record.id,), RemoveImageOptions(force=True))
+                if any(r.error for r in reports):
+                    continue
+                deleted.append(PruneReport(record.id, record.size))
+        return deleted
+
+    def manifest_inspect(self, name: str, access: RegistryAccess) -> str:
+        return self._tools.manifest_inspect(name, access)
+
+    def pull(self, options: PullOptions) -> PullReport:
+        return self._distribution.pull(options)
+
+    def push(self, options: PushOptions) -> PushReport:
+        return self._distribution.push(options)
+
+    def login(self, options: LoginOptions) -> str:
+        return self._distribution.login(options)
+
+    def logout(self, options: LogoutOptions) -> list[str]:
+        return self._distribution.logout(options)
+
+    def save(self, options: SaveOptions) -> None:
+        from hutch.engine.image_archive import save
+
+        save(self._ctx, options.names, options.output, options.format)
+
+    def load(self, source: str) -> list[str]:
+        from hutch.engine.image_archive import load
+
+        return load(self._ctx, source)
+
+    def build(self, options: BuildOptions) -> BuildReport:
+        from hutch.engine.build import BuildService
+
+        return BuildService(self._ctx).build(options)
 
 
 def _labels(image: ImageRecord) -> tuple[tuple[str, str], ...]:

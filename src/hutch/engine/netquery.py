@@ -7,8 +7,8 @@ import contextlib
 from collections.abc import Sequence
 from typing import Any
 
+from hutch.api.containers import PortReport, PublishedPort
 from hutch.api.errors import InvalidArgument
-from hutch.api.networks import PortReport, PublishedPort
 from hutch.engine import container_state as cs
 from hutch.engine.context import EngineContext
 from hutch.runtime.spec_io import spec_from_json

@@ -22,13 +22,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from hutch.api.common import PruneReport
 from hutch.api.container_config import RunOptions
 from hutch.api.containers import ActionReport
 from hutch.api.errors import Conflict, HostNotReady, HutchError, InvalidArgument, NoSuchObject
 from hutch.api.networks import (
     NetworkConnectOptions,
     NetworkCreateOptions,
+    NetworkDisconnectOptions,
     NetworkMember,
+    NetworkReloadOptions,
+    NetworkRemoveOptions,
     NetworkSubnet,
     NetworkSummary,
 )
@@ -401,13 +405,15 @@ def _match(record: NetworkRecord, filters: Sequence[str]) -> bool:
 
 
 class NetworkService:
+    """``engine.networks`` (``hutch.api.networks.Networks``)."""
+
     def __init__(
         self, ctx: EngineContext, remove_users: Callable[[Sequence[str]], list[ActionReport]]
     ) -> None:
         self._ctx = ctx
         self._remove_users = remove_users
 
-    def create_network(self, options: NetworkCreateOptions) -> NetworkSummary:
+    def create(self, options: NetworkCreateOptions) -> NetworkSummary:
         ctx = self._ctx
         if options.driver not in ("bridge", ""):
             raise InvalidArgument(f"unsupported network driver {options.driver!r}: use bridge")
@@ -454,28 +460,26 @@ class NetworkService:
             publish_dns(ctx)
         return summary(ctx, created)
 
-    def list_networks(self, filters: Sequence[str]) -> list[NetworkSummary]:
+    def ls(self, filters: Sequence[str]) -> list[NetworkSummary]:
         return [summary(self._ctx, r) for r in store(self._ctx).all() if _match(r, filters)]
 
-    def inspect_networks(self, names: Sequence[str]) -> list[NetworkSummary]:
+    def inspect(self, names: Sequence[str]) -> list[NetworkSummary]:
         return [summary(self._ctx, store(self._ctx).find(n)) for n in names]
 
-    def network_exists(self, name: str) -> bool:
+    def exists(self, name: str) -> bool:
         try:
             store(self._ctx).find(name)
         except NoSuchObject:
             return False
         return True
 
-    def remove_networks(
-        self, names: Sequence[str], force: bool, timeout: int | None
-    ) -> list[ActionReport]:
+    def remove(self, names: Sequence[str], options: NetworkRemoveOptions) -> list[ActionReport]:
         reports = []
         for name in names:
             try:
                 record = store(self._ctx).find(name)
                 users = [a.container_id for a in store(self._ctx).attachments(network=record.name)]
-                if users and not force:
+                if users and not options.force:
                     raise Conflict(
                         f"network {record.name} is being used by {len(users)} container(s): "
                         "remove them first or use --force"
@@ -510,7 +514,7 @@ class NetworkService:
         )
         publish_dns(self._ctx)
 
-    def prune_networks(self, filters: Sequence[str]) -> list[str]:
+    def prune(self, filters: Sequence[str]) -> list[PruneReport]:
         removed = []
         for record in store(self._ctx).all():
             if not _match(record, filters):
@@ -522,12 +526,12 @@ class NetworkService:
             except Conflict:
                 continue
             self._teardown(record)
-            removed.append(record.name)
+            removed.append(PruneReport(record.name))
         return removed
 
     # -- connect / disconnect ------------------------------------------------------
 
-    def connect_network(self, options: NetworkConnectOptions) -> None:
+    def connect(self, options: NetworkConnectOptions) -> None:
         ctx = self._ctx
         ctx.enter_session()
         record = store(ctx).find(options.network)
@@ -578,11 +582,11 @@ class NetworkService:
         _rewrite_network(container, replace(net, attachments=(*net.attachments, attachment)))
         publish_dns(ctx)
 
-    def disconnect_network(self, network: str, container_name: str, force: bool) -> None:
+    def disconnect(self, network: str, options: NetworkDisconnectOptions) -> None:
         ctx = self._ctx
         ctx.enter_session()
         record = store(ctx).find(network)
-        container = cs.get(ctx, container_name)
+        container = cs.get(ctx, options.container)
         net = network_of(container)
         mine = [a for a in net.attachments if a.network == record.name]
         if not mine:
@@ -599,13 +603,13 @@ class NetworkService:
         _rewrite_network(container, replace(net, attachments=rest))
         publish_dns(ctx)
 
-    def reload_networks(self, names: Sequence[str], all_: bool) -> list[ActionReport]:
+    def reload(self, names: Sequence[str], options: NetworkReloadOptions) -> list[ActionReport]:
         """Re-apply each network's firewall rules and the name server's records."""
         from hutch.net import nftrules
 
         ctx = self._ctx
         ctx.enter_session()
-        if all_:
+        if options.all:
             names = [r.id for r in ctx.containers.all()]
         reports = []
         directory = rundir(ctx)

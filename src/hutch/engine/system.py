@@ -1,15 +1,16 @@
-"""System operations: info, unshare, migrate, reset."""
+"""``engine.system``: info, unshare, migrate, reset, events."""
 
 from __future__ import annotations
 
 import contextlib
 import os
 import shutil
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from hutch import __version__
 from hutch.api.errors import CannotInvoke, CommandNotFound, HostNotReady
+from hutch.api.events import Event, EventsOptions
 from hutch.api.system import HostFact, InfoReport
 from hutch.engine.context import EngineContext
 from hutch.runtime.session import Session, host_ranges
@@ -55,8 +56,15 @@ def _tool_fact(name: str, purpose: str) -> HostFact:
 
 
 class SystemService:
+    """``engine.system`` (``hutch.api.system.System``)."""
+
     def __init__(self, ctx: EngineContext) -> None:
         self._ctx = ctx
+
+    def events(self, options: EventsOptions) -> Iterator[Event]:
+        from hutch.engine.events import EventReader
+
+        return EventReader(self._ctx.paths).events(options)
 
     def info(self) -> InfoReport:
         from hutch.linux import hostcheck

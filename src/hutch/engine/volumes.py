@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any, BinaryIO
 
+from hutch.api.common import PruneReport
 from hutch.api.container_config import VolumeOptions
 from hutch.api.containers import ActionReport
 from hutch.api.errors import Conflict, HutchError, InvalidArgument, NoSuchObject
@@ -233,13 +234,15 @@ def inspect_mounts(mounts: Sequence[MountRecord]) -> list[dict[str, Any]]:
 
 
 class VolumeService:
+    """``engine.volumes`` (``hutch.api.volumes.Volumes``)."""
+
     def __init__(
         self, ctx: EngineContext, remove_containers: Callable[[Sequence[str]], list[ActionReport]]
     ) -> None:
         self._ctx = ctx
         self._remove_containers = remove_containers
 
-    def create_volume(self, options: VolumeCreateOptions) -> str:
+    def create(self, options: VolumeCreateOptions) -> str:
         if options.driver != "local":
             raise InvalidArgument(f"volume driver {options.driver!r} is not available: use local")
         name = options.name or new_id()
@@ -255,22 +258,22 @@ class VolumeService:
         self._ctx.volumes.create(name, driver=options.driver, labels=labels, options=parsed)
         return name
 
-    def list_volumes(self, options: VolumeListOptions) -> list[VolumeSummary]:
+    def ls(self, options: VolumeListOptions) -> list[VolumeSummary]:
         wanted = self._filters(options.filters)
         summaries = (self._summary(v) for v in self._ctx.volumes.all())
         return [s for s in summaries if wanted.match(s)]
 
-    def inspect_volumes(self, names: Sequence[str], all: bool) -> list[VolumeSummary]:
+    def inspect(self, names: Sequence[str], all: bool) -> list[VolumeSummary]:
         if all:
             return [self._summary(v) for v in self._ctx.volumes.all()]
         return [self._summary(self._get(n)) for n in names]
 
-    def volume_exists(self, name: str) -> bool:
+    def exists(self, name: str) -> bool:
         return self._ctx.volumes.get(name) is not None
 
-    def remove_volumes(self, options: VolumeRemoveOptions) -> list[ActionReport]:
+    def remove(self, names: Sequence[str], options: VolumeRemoveOptions) -> list[ActionReport]:
         self._ctx.enter_session()
-        names = [v.name for v in self._ctx.volumes.all()] if options.all else options.names
+        names = [v.name for v in self._ctx.volumes.all()] if options.all else names
         reports = []
         for name in names:
             try:
@@ -291,7 +294,7 @@ class VolumeService:
                 reports.append(ActionReport(name, error=str(exc), exit_code=exc.exit_code))
         return reports
 
-    def prune_volumes(self, filters: Sequence[str] = ()) -> list[str]:
+    def prune(self, filters: Sequence[str]) -> list[PruneReport]:
         wanted = self._filters(filters)  # bad input fails before anything is removed
         self._ctx.enter_session()
         removed = []
@@ -299,7 +302,7 @@ class VolumeService:
             if self._ctx.volumes.users(volume.name) or not wanted.match(self._summary(volume)):
                 continue
             _delete(self._ctx, volume.name)
-            removed.append(volume.name)
+            removed.append(PruneReport(volume.name))
         return removed
 
     def _filters(self, items: Sequence[str]) -> VolumeFilters:
@@ -309,7 +312,7 @@ class VolumeService:
 
         return parse_volume_filters(items, created_of)
 
-    def export_volume(self, name: str, out: BinaryIO) -> None:
+    def export(self, name: str, out: BinaryIO) -> None:
         from hutch.store.tarwrite import write_layer_tar
 
         volume = self._get(name)
@@ -317,7 +320,7 @@ class VolumeService:
         write_layer_tar(self._ctx.volumes.data_dir(volume.name), out)
         out.flush()
 
-    def import_volume(self, name: str, source: BinaryIO) -> None:
+    def import_(self, name: str, source: BinaryIO) -> None:
         from hutch.store.tarextract import extract_layer
 
         volume = self._get(name)

@@ -41,7 +41,7 @@ def _run(argv: list[str], mp: pytest.MonkeyPatch, cap: pytest.CaptureFixture[str
     fake = FakeEngine()
     result = run_cli(["run", *argv], fake, mp, cap)
     assert result.code == 0, result.err
-    options = fake.only_call("run")
+    options = fake.only_call("containers.run")
     assert isinstance(options, RunOptions)
     return options
 

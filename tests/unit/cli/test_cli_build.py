@@ -14,7 +14,7 @@ def _options(
     engine = FakeEngine()
     result = run_cli(argv, engine, monkeypatch, capsys)
     assert result.code == 0, result.err
-    options = engine.only_call("build")
+    options = engine.only_call("images.build")
     assert isinstance(options, BuildOptions)
     return options, result.out
 

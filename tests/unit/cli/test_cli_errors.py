@@ -129,4 +129,4 @@ def test_system_migrate_and_reset(
     assert result.code == 0 and "stopped the session namespace" in result.err
     fake = FakeEngine()
     assert run_cli(["system", "reset", "--force"], fake, monkeypatch, capsys).code == 0
-    assert fake.only_call("reset") is None
+    assert fake.only_call("system.reset") is None

@@ -16,13 +16,17 @@ def test_cp_flags(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
         ["cp", "--no-archive", "--overwrite", "a", "c:/b"], engine, monkeypatch, capsys
     )
     assert result.code == 0
-    assert engine.only_call("copy") == CopyOptions("a", "c:/b", archive=False, overwrite=True)
+    assert engine.only_call("containers.copy") == CopyOptions(
+        "a", "c:/b", archive=False, overwrite=True
+    )
 
 
 def test_cp_defaults(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     engine = FakeEngine()
     run_cli(["container", "cp", "-a", "c:/x", "-"], engine, monkeypatch, capsys)
-    assert engine.only_call("copy") == CopyOptions("c:/x", "-", archive=True, overwrite=False)
+    assert engine.only_call("containers.copy") == CopyOptions(
+        "c:/x", "-", archive=True, overwrite=False
+    )
 
 
 def test_diff_lines_and_json(
@@ -43,7 +47,7 @@ def test_commit_options(
     argv = ["commit", "-q", "-c", "CMD x", "--change", "ENV a=b", "-m", "msg", "-a", "me"]
     result = run_cli([*argv, "--no-pause", "-f", "docker", "c", "img"], engine, monkeypatch, capsys)
     assert result.out == "c" * 64 + "\n"
-    assert engine.only_call("commit") == CommitOptions(
+    assert engine.only_call("containers.commit") == CommitOptions(
         "c", "img", ("CMD x", "ENV a=b"), "msg", "me", False, "docker", False, None
     )
 

@@ -84,7 +84,7 @@ def test_each_run_flag_reaches_its_field(
     fake = FakeEngine()
     result = run_cli(["run", *_argv_for(flag), "img"], fake, monkeypatch, capsys)
     assert result.code == 0, result.err
-    options = fake.only_call("run")
+    options = fake.only_call("containers.run")
     assert _get(options, flag.field) != _get(RunOptions(image="img"), flag.field)
 
 
@@ -95,7 +95,7 @@ def test_each_update_flag_reaches_its_field(
     fake = FakeEngine()
     result = run_cli(["update", *_argv_for(flag), "c"], fake, monkeypatch, capsys)
     assert result.code == 0, result.err
-    name, options = fake.only_call("update")
+    name, options = fake.only_call("containers.update")
     assert name == "c"
     field = flag.field.removeprefix("resources.")
     assert getattr(options, field) != getattr(ResourceOptions(), field)

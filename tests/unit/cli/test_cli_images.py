@@ -35,7 +35,7 @@ JSON_KEYS = [
 def two_images() -> FakeEngine:
     now = time.time()
     return FakeEngine(
-        images=[
+        image_list=[
             ImageSummary(
                 ID_A,
                 ("localhost/base:latest", "docker.io/library/busybox:1.36"),
@@ -116,7 +116,7 @@ def test_json_values(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixt
         f"docker.io/library/busybox@{DIGEST_A}",
     ]
     assert (first["Size"], first["VirtualSize"], first["Containers"]) == (4_321_000, 4_321_000, 2)
-    assert first["Created"] == int(engine.images[0].created)
+    assert first["Created"] == int(engine.image_list[0].created)
     assert first["CreatedAt"].endswith("+00:00")
     assert second["RepoTags"] is None and second["Names"] is None
     assert second["RepoDigests"] == []

@@ -9,10 +9,10 @@ import pytest
 from unit.fakes import FakeEngine, run_cli
 
 VERBS = {
-    ("volume", "prune"): ("prune_volumes", "all volumes not used by at least one container"),
-    ("network", "prune"): ("prune_networks", "all networks not used by at least one container"),
-    ("container", "prune"): ("prune_containers", "all stopped containers"),
-    ("image", "prune"): ("prune_images", "all dangling images"),
+    ("volume", "prune"): ("volumes.prune", "all volumes not used by at least one container"),
+    ("network", "prune"): ("networks.prune", "all networks not used by at least one container"),
+    ("container", "prune"): ("containers.prune", "all stopped containers"),
+    ("image", "prune"): ("images.prune", "all dangling images"),
 }
 
 

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from hutch.api.images import HistoryLine, PullOptions, PushOptions, RegistryAccess, SaveOptions
+from hutch.api.images import (
+    HistoryLine,
+    ImagePruneOptions,
+    PullOptions,
+    PushOptions,
+    RegistryAccess,
+    SaveOptions,
+)
 from unit.fakes import FakeEngine, run_cli
 
 Mp = pytest.MonkeyPatch
@@ -18,7 +25,7 @@ def test_pull_flags(monkeypatch: Mp, capsys: Cap) -> None:
     result = run_cli(argv, engine, monkeypatch, capsys)
     assert result.code == 0
     assert result.out == "1" * 64 + "\n"
-    options = engine.only_call("pull")
+    options = engine.only_call("images.pull")
     assert options == PullOptions(
         reference="reg:5000/x:1",
         platform="linux/arm64",
@@ -30,7 +37,7 @@ def test_pull_flags(monkeypatch: Mp, capsys: Cap) -> None:
 def test_image_pull_alias_and_arch(monkeypatch: Mp, capsys: Cap) -> None:
     engine = FakeEngine()
     run_cli(["image", "pull", "--arch", "arm", "--variant", "v7", "x"], engine, monkeypatch, capsys)
-    options = engine.only_call("pull")
+    options = engine.only_call("images.pull")
     assert (options.arch, options.variant, options.access.tls_verify) == ("arm", "v7", None)
 
 
@@ -43,7 +50,7 @@ def test_bad_tls_verify_value(monkeypatch: Mp, capsys: Cap) -> None:
 def test_push_destination(monkeypatch: Mp, capsys: Cap, tmp_path: object) -> None:
     engine = FakeEngine()
     run_cli(["push", "--tls-verify=true", "app", "oci:/tmp/x"], engine, monkeypatch, capsys)
-    assert engine.only_call("push") == PushOptions(
+    assert engine.only_call("images.push") == PushOptions(
         "app", "oci:/tmp/x", access=RegistryAccess(tls_verify=True)
     )
 
@@ -57,7 +64,7 @@ def test_login_password_stdin(monkeypatch: Mp, capsys: Cap) -> None:
         ["login", "-u", "me", "--password-stdin", "reg:5000"], engine, monkeypatch, capsys
     )
     assert result.out == "Login Succeeded!\n"
-    options = engine.only_call("login")
+    options = engine.only_call("images.login")
     assert (options.registry, options.username, options.password) == ("reg:5000", "me", "pw")
 
 
@@ -69,9 +76,9 @@ def test_login_refuses_both_password_flags(monkeypatch: Mp, capsys: Cap) -> None
 def test_tag_untag_exists(monkeypatch: Mp, capsys: Cap) -> None:
     engine = FakeEngine(existing_images=("base",))
     run_cli(["tag", "base", "a:1", "b"], engine, monkeypatch, capsys)
-    assert engine.calls[-1] == ("tag_image", ("base", ["a:1", "b"]))
+    assert engine.calls[-1] == ("images.tag", ("base", ["a:1", "b"]))
     run_cli(["image", "untag", "base"], engine, monkeypatch, capsys)
-    assert engine.calls[-1] == ("untag_image", ("base", []))
+    assert engine.calls[-1] == ("images.untag", ("base", []))
     assert run_cli(["image", "exists", "base"], engine, monkeypatch, capsys).code == 0
     assert run_cli(["image", "exists", "nope"], engine, monkeypatch, capsys).code == 1
 
@@ -98,13 +105,13 @@ def test_save_load_prune(monkeypatch: Mp, capsys: Cap) -> None:
     run_cli(
         ["save", "--format", "oci-archive", "-o", "/x.tar", "a", "b"], engine, monkeypatch, capsys
     )
-    assert engine.calls[-1] == ("save_images", SaveOptions(("a", "b"), "/x.tar", "oci-archive"))
+    assert engine.calls[-1] == ("images.save", SaveOptions(("a", "b"), "/x.tar", "oci-archive"))
     out = run_cli(["load", "-i", "/x.tar"], engine, monkeypatch, capsys).out
     assert out == "Loaded image: localhost/loaded:latest\n"
     assert (
         run_cli(["image", "prune", "-f", "-a"], engine, monkeypatch, capsys).out == "3" * 64 + "\n"
     )
-    assert engine.calls[-1] == ("prune_images", True)
+    assert engine.calls[-1] == ("images.prune", ImagePruneOptions(True))
     monkeypatch.setattr("sys.stdin", io.StringIO("n\n"))
     before = len(engine.calls)
     run_cli(["image", "prune"], engine, monkeypatch, capsys)
@@ -119,7 +126,7 @@ def test_run_pull_policy(monkeypatch: Mp, capsys: Cap) -> None:
         monkeypatch,
         capsys,
     )
-    options = engine.only_call("run")
+    options = engine.only_call("containers.run")
     assert (options.pull.policy, options.pull.platform) == ("never", "linux/arm64")
     bad = run_cli(["create", "--pull=sometimes", "img"], FakeEngine(), monkeypatch, capsys)
     assert bad.code == 125

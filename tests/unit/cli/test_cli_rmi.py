@@ -31,7 +31,7 @@ def test_rmi_untagged_and_deleted_lines(
         f"Deleted: {ID}\n"
     )
     assert result.err == ""
-    assert fake.only_call("remove_images") == RemoveImageOptions(("a", "b"))
+    assert fake.only_call("images.remove") == (("a", "b"), RemoveImageOptions())
 
 
 def test_rmi_flags_reach_the_options(
@@ -39,10 +39,10 @@ def test_rmi_flags_reach_the_options(
 ) -> None:
     fake = FakeEngine()
     assert run_cli(["rmi", "-f", "-i", "x"], fake, monkeypatch, capsys).code == 0
-    assert fake.only_call("remove_images") == RemoveImageOptions(("x",), force=True, ignore=True)
+    assert fake.only_call("images.remove") == (("x",), RemoveImageOptions(force=True, ignore=True))
     fake = FakeEngine()
     assert run_cli(["image", "rm", "--all"], fake, monkeypatch, capsys).code == 0
-    assert fake.only_call("remove_images") == RemoveImageOptions((), all=True)
+    assert fake.only_call("images.remove") == ((), RemoveImageOptions(all=True))
 
 
 @pytest.mark.parametrize(
@@ -104,7 +104,7 @@ def test_image_inspect_prints_json_list(
     result = run_cli(["image", "inspect", "a"], fake, monkeypatch, capsys)
     assert result.code == 0
     assert json.loads(result.out) == INSPECT
-    assert fake.only_call("inspect_images") == ("a",)
+    assert fake.only_call("images.inspect") == ("a",)
 
 
 def test_image_inspect_template(
@@ -182,6 +182,6 @@ def test_import_prints_the_id(
         ["import", "-m", "msg", "-c", "ENV A=1", "r.tar", "x"], fake, monkeypatch, capsys
     )
     assert (result.code, result.out) == (0, f"sha256:{ID}\n")
-    assert fake.only_call("import_image") == ImportOptions("r.tar", "x", ("ENV A=1",), "msg")
+    assert fake.only_call("images.import_") == ImportOptions("r.tar", "x", ("ENV A=1",), "msg")
     fake = FakeEngine(import_report=ImportReport(ID, ()))
     assert run_cli(["image", "import", "-q", "-"], fake, monkeypatch, capsys).out == f"{ID}\n"

@@ -16,7 +16,7 @@ def run_options(
     fake = FakeEngine()
     result = run_cli(["run", *argv], fake, monkeypatch, capsys)
     assert result.code == 0, result.err
-    options = fake.only_call("run")
+    options = fake.only_call("containers.run")
     assert isinstance(options, RunOptions)
     # The command line is recorded for ``generate systemd --new``.
     assert options.create_command == ("run", *argv)
@@ -126,7 +126,7 @@ def test_detach_prints_the_id_and_exits_0(
     fake = FakeEngine(container_id="ab" * 32, run_status=9)
     result = run_cli(["run", flag, "base", "sleep", "9"], fake, monkeypatch, capsys)
     assert (result.code, result.out) == (0, "ab" * 32 + "\n")
-    options = fake.only_call("run")
+    options = fake.only_call("containers.run")
     assert options.detach and options.command == ("sleep", "9")
 
 
@@ -136,7 +136,7 @@ def test_detach_after_the_image_is_part_of_the_command(
     fake = FakeEngine(run_status=4)
     result = run_cli(["run", "base", "-d"], fake, monkeypatch, capsys)
     assert result.code == 4
-    assert fake.only_call("run") == RunOptions(
+    assert fake.only_call("containers.run") == RunOptions(
         "base", command=("-d",), create_command=("run", "base", "-d")
     )
 
@@ -149,7 +149,7 @@ def test_create_prints_the_id(
         ["create", "-e", "A=1", "--name", "c1", "base", "ls", "-l"], fake, monkeypatch, capsys
     )
     assert (result.code, result.out) == (0, "cd" * 32 + "\n")
-    assert fake.only_call("create") == RunOptions(
+    assert fake.only_call("containers.create") == RunOptions(
         "base",
         command=("ls", "-l"),
         env=("A=1",),
@@ -175,4 +175,4 @@ def test_unshare_passes_flags_through(
     fake = FakeEngine(unshare_status=3)
     result = run_cli(["unshare", "ls", "-l"], fake, monkeypatch, capsys)
     assert result.code == 3
-    assert fake.only_call("unshare") == ("ls", "-l")
+    assert fake.only_call("system.unshare") == ("ls", "-l")

@@ -14,4 +14,4 @@ def test_main_accepts_an_engine(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exc_info:
         app.main(["images", "-q"], engine=fake)
     assert exc_info.value.code == 0
-    assert fake.only_call("list_images") is None
+    assert fake.only_call("images.ls") is None

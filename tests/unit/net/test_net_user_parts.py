@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from hutch.api.container_config import NetworkOptions, RunOptions
+from hutch.api.containers import PortReport, PublishedPort
 from hutch.api.errors import Conflict, InvalidArgument, NoSuchObject
-from hutch.api.networks import NetworkCreateOptions, PortReport, PublishedPort
+from hutch.api.networks import NetworkCreateOptions
 from hutch.cli.port import lines_of
 from hutch.engine import netconfig
 from hutch.engine.networks import _check_address, _subnets

@@ -48,7 +48,7 @@ def test_run_mount_flags_reach_the_engine(io: Fixtures) -> None:
         "base",
     ]
     assert run_cli(argv, fake, *io).code == 0
-    options = fake.only_call("run")
+    options = fake.only_call("containers.run")
     assert isinstance(options, RunOptions)
     assert options.volumes == VolumeOptions(
         ("data:/d", "/srv:/s:ro"), ("type=tmpfs,dst=/t",), ("/run:size=1m",), ("web:ro",)
@@ -58,7 +58,7 @@ def test_run_mount_flags_reach_the_engine(io: Fixtures) -> None:
 def test_create_takes_the_same_flags(io: Fixtures) -> None:
     fake = FakeEngine()
     assert run_cli(["create", "-v", "/x", "base"], fake, *io).code == 0
-    options = fake.only_call("create")
+    options = fake.only_call("containers.create")
     assert options.volumes.volumes == ("/x",)
 
 
@@ -67,23 +67,23 @@ def test_volume_create(io: Fixtures) -> None:
     argv = ["volume", "create", "--opt", "type=tmpfs", "-l", "a=b", "--ignore", "v1"]
     result = run_cli(argv, fake, *io)
     assert result.code == 0 and result.out == "v1\n"
-    assert fake.only_call("create_volume") == VolumeCreateOptions(
+    assert fake.only_call("volumes.create") == VolumeCreateOptions(
         "v1", "local", ("type=tmpfs",), ("a=b",), True
     )
 
 
 def test_volume_ls_table_quiet_and_format(io: Fixtures) -> None:
-    fake = FakeEngine(volumes=[_volume("v1"), _volume("v2")])
+    fake = FakeEngine(volume_list=[_volume("v1"), _volume("v2")])
     table = run_cli(["volume", "ls", "--filter", "dangling=true"], fake, *io)
     assert table.out.splitlines() == ["DRIVER      VOLUME NAME", "local       v1", "local       v2"]
-    assert fake.calls[0] == ("list_volumes", VolumeListOptions(("dangling=true",)))
+    assert fake.calls[0] == ("volumes.ls", VolumeListOptions(("dangling=true",)))
     assert run_cli(["volume", "ls", "-q"], fake, *io).out == "v1\nv2\n"
     out = run_cli(["volume", "ls", "--format", "{{.Name}} {{.Mountpoint}}"], fake, *io).out
     assert out.splitlines()[0] == "v1 /data/volumes/v1/_data"
 
 
 def test_volume_inspect_json(io: Fixtures) -> None:
-    fake = FakeEngine(volumes=[_volume("v1", ("c" * 64,))])
+    fake = FakeEngine(volume_list=[_volume("v1", ("c" * 64,))])
     data = json.loads(run_cli(["volume", "inspect", "v1"], fake, *io).out)
     assert data[0]["Name"] == "v1"
     assert data[0]["Labels"] == {"k": "v"}
@@ -101,17 +101,17 @@ def test_volume_rm_reports(io: Fixtures) -> None:
     assert result.code == 125
     assert result.out == "v1\n"
     assert "busy" in result.err
-    assert fake.calls[0] == ("remove_volumes", VolumeRemoveOptions(("v1", "v2"), True, False))
+    assert fake.calls[0] == ("volumes.remove", (("v1", "v2"), VolumeRemoveOptions(True, False)))
 
 
 def test_volume_exists_exit_codes(io: Fixtures) -> None:
-    fake = FakeEngine(volumes=[_volume("v1")])
+    fake = FakeEngine(volume_list=[_volume("v1")])
     assert run_cli(["volume", "exists", "v1"], fake, *io).code == 0
     assert run_cli(["volume", "exists", "nope"], fake, *io).code == 1
 
 
 def test_volume_prune_force(io: Fixtures) -> None:
-    fake = FakeEngine(volumes=[_volume("v1")])
+    fake = FakeEngine(volume_list=[_volume("v1")])
     assert run_cli(["volume", "prune", "-f"], fake, *io).out == "v1\n"
 
 
@@ -121,7 +121,7 @@ def test_volume_export_to_file_and_import(io: Fixtures, tmp_path: Path) -> None:
     assert run_cli(["volume", "export", "v1", "-o", target], fake, *io).code == 0
     assert Path(target).read_bytes() == b"TAR"
     assert run_cli(["volume", "import", "v1", target], fake, *io).code == 0
-    assert fake.calls[-1] == ("import_volume", ("v1", b"TAR"))
+    assert fake.calls[-1] == ("volumes.import_", ("v1", b"TAR"))
 
 
 def test_volume_import_missing_file(io: Fixtures) -> None:

@@ -125,10 +125,10 @@ def test_until_takes_one_value_only() -> None:
 def test_prune_passes_its_filters_to_the_engine(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    fake = FakeEngine(volumes=[OLD])
+    fake = FakeEngine(volume_list=[OLD])
     argv = ["volume", "prune", "-f", "--filter", "label!=keep", "--filter", "until=10m"]
     result = run_cli(argv, fake, monkeypatch, capsys)
     assert (result.code, result.out) == (0, "old\n")
-    assert fake.only_call("prune_volumes") == ("label!=keep", "until=10m")
+    assert fake.only_call("volumes.prune") == ("label!=keep", "until=10m")
     run_cli(["volume", "prune", "-f"], fake, monkeypatch, capsys)
-    assert fake.calls[-1] == ("prune_volumes", ())
+    assert fake.calls[-1] == ("volumes.prune", ())
