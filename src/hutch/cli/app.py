@@ -25,8 +25,8 @@ if TYPE_CHECKING:
     from hutch.api.engine import Engine
 
 # Every verb module, in the order of ``hutch --help``, with the typers its
-# ``register`` takes: the top-level app, or the container, image, system or
-# buildx group.
+# ``register`` takes: the top-level app, or the container, image, system,
+# buildx, volume or network group.
 MODULES: dict[str, tuple[str, ...]] = {
     "images": ("app", "image"),
     "import_": ("app", "image"),
@@ -66,8 +66,23 @@ MODULES: dict[str, tuple[str, ...]] = {
     "update": ("app", "container"),
     "stats": ("app", "container"),
     "build": ("app", "image", "buildx"),
-    "volume": ("app",),
-    "network": ("app",),
+    "volume_create": ("volume",),
+    "volume_ls": ("volume",),
+    "volume_inspect": ("volume",),
+    "volume_rm": ("volume",),
+    "volume_prune": ("volume",),
+    "volume_exists": ("volume",),
+    "volume_export": ("volume",),
+    "volume_import": ("volume",),
+    "network_create": ("network",),
+    "network_ls": ("network",),
+    "network_inspect": ("network",),
+    "network_rm": ("network",),
+    "network_prune": ("network",),
+    "network_connect": ("network",),
+    "network_disconnect": ("network",),
+    "network_exists": ("network",),
+    "network_reload": ("network",),
     "port": ("app", "container"),
     "info": ("app", "system"),
     "unshare": ("app",),
@@ -79,7 +94,9 @@ MODULES: dict[str, tuple[str, ...]] = {
 
 # A top-level verb → the one module that registers it. ``hutch ps`` imports
 # only cli/ps.py instead of every verb module (about 20 ms of each start);
-# listings, groups and unknown words import them all.
+# A group whose verbs have modules of their own (``hutch volume ls``) imports
+# that group's modules only; listings, other groups and unknown words import
+# them all.
 # tests/unit/cli/test_cli_app_modules.py checks this table against MODULES.
 VERBS: dict[str, str] = {
     "attach": "attach",
@@ -105,7 +122,6 @@ VERBS: dict[str, str] = {
     "logout": "login",
     "logs": "logs",
     "manifest": "manifest",
-    "network": "network",
     "pause": "pause",
     "port": "port",
     "ps": "ps",
@@ -127,7 +143,6 @@ VERBS: dict[str, str] = {
     "unshare": "unshare",
     "untag": "untag",
     "update": "update",
-    "volume": "volume",
     "wait": "wait",
 }
 
@@ -193,6 +208,18 @@ def build_app(
         context_settings=CONTEXT,
         rich_markup_mode=None,
     )
+    volume_app = typer.Typer(
+        help="Manage volumes.",
+        no_args_is_help=True,
+        context_settings=CONTEXT,
+        rich_markup_mode=None,
+    )
+    network_app = typer.Typer(
+        help="Manage networks.",
+        no_args_is_help=True,
+        context_settings=CONTEXT,
+        rich_markup_mode=None,
+    )
     buildx_app = typer.Typer(
         help="Build images (docker buildx compatibility).",
         no_args_is_help=True,
@@ -205,6 +232,8 @@ def build_app(
         "container": container_app,
         "system": system_app,
         "buildx": buildx_app,
+        "volume": volume_app,
+        "network": network_app,
     }
     for name in MODULES if only is None else only:
         module = importlib.import_module(f"hutch.cli.{name}")
@@ -228,6 +257,10 @@ def build_app(
             return
         print(f"Version:      {__version__}")
 
+    # The order of ``hutch --help``: volume and network came first when their
+    # modules added them.
+    app.add_typer(volume_app, name="volume")
+    app.add_typer(network_app, name="network")
     app.add_typer(container_app, name="container")
     app.add_typer(image_app, name="image")
     app.add_typer(system_app, name="system")
@@ -235,11 +268,22 @@ def build_app(
     return app
 
 
+GROUPS_WITH_MODULES = ("volume", "network")
+
+
+def _modules_for(word: str | None) -> Sequence[str] | None:
+    """The verb modules ``hutch WORD ...`` needs (None: all of them)."""
+    if word in VERBS:
+        return (VERBS[word],)
+    if word in GROUPS_WITH_MODULES:
+        return [m for m, groups in MODULES.items() if groups == (word,)]
+    return None
+
+
 def main(argv: list[str] | None = None, *, engine: Engine | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     word, _rest = lazy.first_word(args)
-    verb = VERBS.get(word) if word is not None else None
-    app = build_app(engine, None if verb is None else (verb,), args)
+    app = build_app(engine, _modules_for(word), args)
     lazy.prune(app, args)
     try:
         result = app(args=args, prog_name="hutch", standalone_mode=False)

@@ -11,7 +11,7 @@ import typer
 from hutch.cli import app as cli_app
 from hutch.cli.lazy import _name
 
-GROUPS = ("app", "image", "container", "system", "buildx")
+GROUPS = ("app", "image", "container", "system", "buildx", "volume", "network")
 
 
 def _top_level_words(module: str) -> list[str]:
@@ -48,3 +48,17 @@ def test_a_verb_builds_only_its_module(word: str) -> None:
     }
     assert word in names
     assert "images" not in names or word == "images"
+
+
+@pytest.mark.parametrize("group", cli_app.GROUPS_WITH_MODULES)
+def test_a_group_with_verb_modules_builds_only_its_own(group: str) -> None:
+    modules = cli_app._modules_for(group)
+    assert modules and all(m.startswith(f"{group}_") for m in modules)
+    app = cli_app.build_app(only=modules)
+    # no top-level verb module was loaded (``version`` is app.py's own)
+    assert {_name(c) for c in app.registered_commands} == {"version"}
+    sub = next(g for g in app.registered_groups if g.name == group).typer_instance
+    assert sub is not None
+    assert {"create", "ls", "inspect", "rm", "prune", "exists"} <= {
+        _name(c) for c in sub.registered_commands
+    }

@@ -1,0 +1,67 @@
+"""``hutch network create``: create a network and print its name."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from hutch.cli.state import state_of
+
+
+def register(network_app: typer.Typer) -> None:
+    @network_app.command("create")
+    def create(
+        ctx: typer.Context,
+        name: Annotated[str | None, typer.Argument(help="Network name (default: hutchN).")] = None,
+        driver: Annotated[
+            str, typer.Option("--driver", "-d", help="Network driver (only bridge).")
+        ] = "bridge",
+        subnet: Annotated[
+            list[str] | None,
+            typer.Option("--subnet", help="Subnet in CIDR form (one IPv4, one IPv6)."),
+        ] = None,
+        gateway: Annotated[
+            list[str] | None, typer.Option("--gateway", help="Gateway address of the subnet.")
+        ] = None,
+        ip_range: Annotated[
+            list[str] | None,
+            typer.Option("--ip-range", help="Allocate container addresses from this CIDR."),
+        ] = None,
+        internal: Annotated[
+            bool, typer.Option("--internal", help="No route out of the network.")
+        ] = False,
+        ipv6: Annotated[
+            bool,
+            typer.Option("--ipv6", help="Dual stack: an IPv6 subnet too (a ULA /64 by default)."),
+        ] = False,
+        label: Annotated[
+            list[str] | None, typer.Option("--label", help="Set a label (KEY=VALUE).")
+        ] = None,
+        opt: Annotated[
+            list[str] | None, typer.Option("--opt", "-o", help="Driver option: mtu=N.")
+        ] = None,
+        disable_dns: Annotated[
+            bool, typer.Option("--disable-dns", help="No name server on the network.")
+        ] = False,
+        ignore: Annotated[
+            bool, typer.Option("--ignore", help="Do nothing if the network already exists.")
+        ] = False,
+    ) -> None:
+        """Create a network and print its name."""
+        from hutch.api.networks import NetworkCreateOptions
+
+        options = NetworkCreateOptions(
+            name=name,
+            driver=driver,
+            subnets=tuple(subnet or ()),
+            gateways=tuple(gateway or ()),
+            ip_ranges=tuple(ip_range or ()),
+            internal=internal,
+            ipv6=ipv6,
+            labels=tuple(label or ()),
+            options=tuple(opt or ()),
+            disable_dns=disable_dns,
+            ignore=ignore,
+        )
+        print(state_of(ctx).engine().networks.create(options).name)

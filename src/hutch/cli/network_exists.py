@@ -1,0 +1,18 @@
+"""``hutch network exists``: exit 0 if the network exists, 1 if it does not."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from hutch.cli.state import state_of
+
+
+def register(network_app: typer.Typer) -> None:
+    @network_app.command("exists")
+    def exists(
+        ctx: typer.Context, name: Annotated[str, typer.Argument(help="Network name or ID.")]
+    ) -> None:
+        """Exit 0 if the network exists, 1 if it does not."""
+        raise typer.Exit(0 if state_of(ctx).engine().networks.exists(name) else 1)

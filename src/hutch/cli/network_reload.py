@@ -1,0 +1,27 @@
+"""``hutch network reload``: re-apply the firewall rules and name records of networks."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from hutch.api.errors import InvalidArgument
+from hutch.cli.reports import print_reports
+from hutch.cli.state import state_of
+
+
+def register(network_app: typer.Typer) -> None:
+    @network_app.command("reload")
+    def reload(
+        ctx: typer.Context,
+        names: Annotated[list[str] | None, typer.Argument(help="Containers.")] = None,
+        all_: Annotated[bool, typer.Option("--all", "-a", help="All containers.")] = False,
+    ) -> None:
+        """Re-apply the firewall rules and name records of containers' networks."""
+        if not names and not all_:
+            raise InvalidArgument("give container names or --all")
+        from hutch.api.networks import NetworkReloadOptions
+
+        reports = state_of(ctx).engine().networks.reload(names or (), NetworkReloadOptions(all_))
+        raise typer.Exit(print_reports(reports))

@@ -1,0 +1,37 @@
+"""``hutch volume create``: create a volume and print its name."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from hutch.cli.state import state_of
+
+
+def register(volume_app: typer.Typer) -> None:
+    @volume_app.command("create")
+    def create(
+        ctx: typer.Context,
+        name: Annotated[str | None, typer.Argument(help="Volume name (default: random).")] = None,
+        driver: Annotated[
+            str, typer.Option("--driver", "-d", help="Volume driver (only local).")
+        ] = "local",
+        opt: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--opt", "-o", help="Driver option: type=tmpfs, o=MOUNT-OPTIONS, device=PATH."
+            ),
+        ] = None,
+        label: Annotated[
+            list[str] | None, typer.Option("--label", "-l", help="Set a label (KEY=VALUE).")
+        ] = None,
+        ignore: Annotated[
+            bool, typer.Option("--ignore", help="Do nothing if the volume already exists.")
+        ] = False,
+    ) -> None:
+        """Create a volume and print its name."""
+        from hutch.api.volumes import VolumeCreateOptions
+
+        options = VolumeCreateOptions(name, driver, tuple(opt or ()), tuple(label or ()), ignore)
+        print(state_of(ctx).engine().volumes.create(options))

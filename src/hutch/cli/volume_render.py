@@ -1,0 +1,30 @@
+"""What several ``hutch volume`` verbs show: the JSON and ``--format`` fields."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from hutch.api.volumes import VolumeSummary
+
+HEADERS = {"Name": "VOLUME NAME", "Driver": "DRIVER", "Mountpoint": "MOUNTPOINT"}
+
+
+def json_of(volume: VolumeSummary) -> dict[str, Any]:
+    """``volume inspect`` (and ``ls --format json``): podman's keys."""
+    return {
+        "Name": volume.name,
+        "Driver": volume.driver,
+        "Mountpoint": volume.mountpoint,
+        "CreatedAt": datetime.fromtimestamp(volume.created, timezone.utc).astimezone().isoformat(),
+        "Labels": dict(volume.labels),
+        "Scope": "local",
+        "Options": dict(volume.options),
+        "UID": 0,
+        "GID": 0,
+        "Anonymous": volume.anonymous,
+        "MountCount": len(volume.users),
+        "NeedsCopyUp": volume.needs_copy_up,
+        "NeedsChown": False,
+    }
