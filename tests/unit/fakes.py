@@ -27,6 +27,7 @@ from hutch.api.containers import (
     Change,
     CommitOptions,
     CommitReport,
+    ContainerInspect,
     ContainerSummary,
     CopyOptions,
     ExecOptions,
@@ -53,6 +54,7 @@ from hutch.api.engine import Engine
 from hutch.api.events import Event, EventsOptions
 from hutch.api.images import (
     HistoryLine,
+    ImageInspect,
     ImagePruneOptions,
     ImageSummary,
     ImportOptions,
@@ -91,7 +93,8 @@ class FakeEngine:
 
     image_list: list[ImageSummary] = field(default_factory=list)
     remove_reports: list[RemoveReport] = field(default_factory=list)
-    inspect_data: list[dict[str, Any]] = field(default_factory=list)
+    container_inspects: list[ContainerInspect] = field(default_factory=list)
+    image_inspects: list[ImageInspect] = field(default_factory=list)
     info_report: InfoReport = field(default_factory=lambda: InfoReport("0.0-test"))
     import_report: ImportReport = field(default_factory=lambda: ImportReport("0" * 64, ()))
     run_status: int = 0
@@ -205,9 +208,9 @@ class FakeContainers:
         self.e.record("containers.ls", options)
         return list(self.e.container_list)
 
-    def inspect(self, names: Sequence[str]) -> list[dict[str, Any]]:
+    def inspect(self, names: Sequence[str]) -> list[ContainerInspect]:
         self.e.record("containers.inspect", tuple(names))
-        return list(self.e.inspect_data)
+        return list(self.e.container_inspects)
 
     def logs(self, options: LogsOptions) -> Iterator[LogLine]:
         self.e.record("containers.logs", options)
@@ -276,9 +279,9 @@ class FakeImages:
         self.e.record("images.remove", (tuple(names), options))
         return list(self.e.remove_reports)
 
-    def inspect(self, names: Sequence[str]) -> list[dict[str, Any]]:
+    def inspect(self, names: Sequence[str]) -> list[ImageInspect]:
         self.e.record("images.inspect", tuple(names))
-        return list(self.e.inspect_data)
+        return list(self.e.image_inspects)
 
     def tag(self, source: str, targets: Sequence[str]) -> None:
         self.e.record("images.tag", (source, list(targets)))

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, BinaryIO, Protocol
 
 from hutch.api.container_config import ResourceOptions, RunOptions
+from hutch.api.podman_json import inline, key
 
 
 @dataclass(frozen=True)
@@ -271,6 +272,192 @@ class PortReport:
     ports: tuple[PublishedPort, ...]
 
 
+# -- inspect: podman's keys, in its order (rendered by api.podman_json.to_json) --
+
+
+@dataclass(frozen=True)
+class InspectHealth:
+    status: str = field(metadata=key("Status"))
+    failing_streak: int = field(metadata=key("FailingStreak"))
+    log: tuple[dict[str, Any], ...] = field(metadata=key("Log"))  # the monitor's entries
+
+
+@dataclass(frozen=True)
+class InspectState:
+    oci_version: str = field(metadata=key("OciVersion"))
+    status: str = field(metadata=key("Status"))
+    running: bool = field(metadata=key("Running"))
+    paused: bool = field(metadata=key("Paused"))
+    restarting: bool = field(metadata=key("Restarting"))
+    oom_killed: bool = field(metadata=key("OOMKilled"))
+    dead: bool = field(metadata=key("Dead"))
+    pid: int = field(metadata=key("Pid"))
+    conmon_pid: int = field(metadata=key("ConmonPid"))
+    exit_code: int = field(metadata=key("ExitCode"))
+    error: str = field(metadata=key("Error"))
+    started_at: str = field(metadata=key("StartedAt"))
+    finished_at: str = field(metadata=key("FinishedAt"))
+    health: InspectHealth = field(metadata=key("Health"))
+    pause_method: str = field(metadata=key("PauseMethod"))
+
+
+@dataclass(frozen=True)
+class InspectMount:
+    type: str = field(metadata=key("Type"))
+    name: str = field(metadata=key("Name"))
+    source: str = field(metadata=key("Source"))
+    destination: str = field(metadata=key("Destination"))
+    driver: str = field(metadata=key("Driver"))
+    mode: str = field(metadata=key("Mode"))
+    options: tuple[str, ...] = field(metadata=key("Options"))
+    rw: bool = field(metadata=key("RW"))
+    propagation: str = field(metadata=key("Propagation"))
+
+
+@dataclass(frozen=True)
+class InspectConfig:
+    hostname: str = field(metadata=key("Hostname"))
+    user: str = field(metadata=key("User"))
+    env: tuple[str, ...] = field(metadata=key("Env"))
+    cmd: tuple[str, ...] = field(metadata=key("Cmd"))
+    image: str = field(metadata=key("Image"))
+    working_dir: str = field(metadata=key("WorkingDir"))
+    entrypoint: tuple[str, ...] = field(metadata=key("Entrypoint"))
+    labels: dict[str, str] = field(metadata=key("Labels"))
+    stop_signal: str = field(metadata=key("StopSignal"))
+    stop_timeout: int = field(metadata=key("StopTimeout"))
+    create_command: tuple[str, ...] = field(metadata=key("CreateCommand"))
+    tty: bool = field(metadata=key("Tty"))
+    open_stdin: bool = field(metadata=key("OpenStdin"))
+
+
+@dataclass(frozen=True)
+class InspectRestartPolicy:
+    name: str = field(metadata=key("Name"))
+    maximum_retry_count: int = field(metadata=key("MaximumRetryCount"))
+
+
+@dataclass(frozen=True)
+class InspectLogConfig:
+    type: str = field(metadata=key("Type"))
+    path: str = field(metadata=key("Path"))
+    tag: str = field(metadata=key("Tag"))
+    size: str = field(metadata=key("Size"))
+    config: dict[str, str] | None = field(metadata=key("Config"))
+
+
+@dataclass(frozen=True)
+class InspectDeviceRate:
+    path: str = field(metadata=key("Path"))
+    rate: int = field(metadata=key("Rate"))
+
+
+@dataclass(frozen=True)
+class InspectLimits:
+    """The limit keys of ``.HostConfig`` (Docker's cgroup v1 names and units)."""
+
+    cgroups: str = field(metadata=key("Cgroups"))
+    cgroup_manager: str = field(metadata=key("CgroupManager"))
+    cgroup_parent: str = field(metadata=key("CgroupParent"))
+    memory: int = field(metadata=key("Memory"))
+    memory_reservation: int = field(metadata=key("MemoryReservation"))
+    memory_swap: int = field(metadata=key("MemorySwap"))
+    memory_swappiness: int = field(metadata=key("MemorySwappiness"))
+    oom_kill_disable: bool = field(metadata=key("OomKillDisable"))
+    nano_cpus: int = field(metadata=key("NanoCpus"))
+    cpu_shares: int = field(metadata=key("CpuShares"))
+    cpu_period: int = field(metadata=key("CpuPeriod"))
+    cpu_quota: int = field(metadata=key("CpuQuota"))
+    cpu_realtime_period: int = field(metadata=key("CpuRealtimePeriod"))
+    cpu_realtime_runtime: int = field(metadata=key("CpuRealtimeRuntime"))
+    cpuset_cpus: str = field(metadata=key("CpusetCpus"))
+    cpuset_mems: str = field(metadata=key("CpusetMems"))
+    cpu_count: int = field(metadata=key("CpuCount"))
+    cpu_percent: int = field(metadata=key("CpuPercent"))
+    pids_limit: int = field(metadata=key("PidsLimit"))
+    blkio_weight: int = field(metadata=key("BlkioWeight"))
+    blkio_weight_device: tuple[InspectDeviceRate, ...] = field(metadata=key("BlkioWeightDevice"))
+    device_read_bps: tuple[InspectDeviceRate, ...] = field(metadata=key("BlkioDeviceReadBps"))
+    device_write_bps: tuple[InspectDeviceRate, ...] = field(metadata=key("BlkioDeviceWriteBps"))
+    device_read_iops: tuple[InspectDeviceRate, ...] = field(metadata=key("BlkioDeviceReadIOps"))
+    device_write_iops: tuple[InspectDeviceRate, ...] = field(metadata=key("BlkioDeviceWriteIOps"))
+
+
+@dataclass(frozen=True)
+class InspectHostConfig:
+    restart_policy: InspectRestartPolicy = field(metadata=key("RestartPolicy"))
+    auto_remove: bool = field(metadata=key("AutoRemove"))
+    network_mode: str = field(metadata=key("NetworkMode"))
+    log_config: InspectLogConfig = field(metadata=key("LogConfig"))
+    limits: InspectLimits = field(metadata=inline())  # its keys sit in HostConfig itself
+
+
+@dataclass(frozen=True)
+class InspectPortBinding:
+    host_ip: str = field(metadata=key("HostIp"))
+    host_port: str = field(metadata=key("HostPort"))
+
+
+@dataclass(frozen=True)
+class InspectEndpoint:
+    """One network of ``.NetworkSettings.Networks``."""
+
+    endpoint_id: str = field(metadata=key("EndpointID"))
+    gateway: str = field(metadata=key("Gateway"))
+    ip_address: str = field(metadata=key("IPAddress"))
+    ip_prefix_len: int = field(metadata=key("IPPrefixLen"))
+    ipv6_gateway: str = field(metadata=key("IPv6Gateway"))
+    global_ipv6_address: str = field(metadata=key("GlobalIPv6Address"))
+    global_ipv6_prefix_len: int = field(metadata=key("GlobalIPv6PrefixLen"))
+    mac_address: str = field(metadata=key("MacAddress"))
+    network_id: str = field(metadata=key("NetworkID"))
+    aliases: tuple[str, ...] = field(metadata=key("Aliases"))
+    interface_name: str = field(metadata=key("InterfaceName"))
+
+
+@dataclass(frozen=True)
+class InspectNetworkSettings:
+    endpoint_id: str = field(metadata=key("EndpointID"))
+    gateway: str = field(metadata=key("Gateway"))
+    ip_address: str = field(metadata=key("IPAddress"))
+    ip_prefix_len: int = field(metadata=key("IPPrefixLen"))
+    mac_address: str = field(metadata=key("MacAddress"))
+    bridge: str = field(metadata=key("Bridge"))
+    networks: dict[str, InspectEndpoint] = field(metadata=key("Networks"))
+    # "80/tcp" -> its bindings; None: exposed by the image, not published
+    ports: dict[str, tuple[InspectPortBinding, ...] | None] = field(metadata=key("Ports"))
+    sandbox_id: str = field(metadata=key("SandboxID"))
+    sandbox_key: str = field(metadata=key("SandboxKey"))
+
+
+@dataclass(frozen=True)
+class ContainerInspect:
+    """``container inspect``: the Docker/podman shape users script against."""
+
+    id: str = field(metadata=key("Id"))
+    created: str = field(metadata=key("Created"))
+    path: str = field(metadata=key("Path"))
+    args: tuple[str, ...] = field(metadata=key("Args"))
+    state: InspectState = field(metadata=key("State"))
+    image: str = field(metadata=key("Image"))
+    image_name: str = field(metadata=key("ImageName"))
+    rootfs: str = field(metadata=key("Rootfs"))
+    resolv_conf_path: str = field(metadata=key("ResolvConfPath"))
+    hostname_path: str = field(metadata=key("HostnamePath"))
+    hosts_path: str = field(metadata=key("HostsPath"))
+    log_path: str = field(metadata=key("LogPath"))
+    name: str = field(metadata=key("Name"))
+    restart_count: int = field(metadata=key("RestartCount"))
+    driver: str = field(metadata=key("Driver"))
+    mount_label: str = field(metadata=key("MountLabel"))
+    process_label: str = field(metadata=key("ProcessLabel"))
+    exec_ids: tuple[str, ...] = field(metadata=key("ExecIDs"))
+    mounts: tuple[InspectMount, ...] = field(metadata=key("Mounts"))
+    config: InspectConfig = field(metadata=key("Config"))
+    host_config: InspectHostConfig = field(metadata=key("HostConfig"))
+    network_settings: InspectNetworkSettings = field(metadata=key("NetworkSettings"))
+
+
 class Containers(Protocol):
     """``engine.containers``: verbs on many containers take names and options and
     answer one report per name (podman's shape); errors of one name are in its report."""
@@ -305,7 +492,7 @@ class Containers(Protocol):
 
     def ls(self, options: ListContainersOptions) -> list[ContainerSummary]: ...
 
-    def inspect(self, names: Sequence[str]) -> list[dict[str, Any]]: ...
+    def inspect(self, names: Sequence[str]) -> list[ContainerInspect]: ...
 
     def logs(self, options: LogsOptions) -> Iterator[LogLine]: ...
 

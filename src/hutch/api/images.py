@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from hutch.api.build import BuildOptions, BuildReport
 from hutch.api.common import PruneReport
+from hutch.api.podman_json import key
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,46 @@ class HistoryLine:
     empty_layer: bool
 
 
+@dataclass(frozen=True)
+class ImageGraphDriver:
+    name: str = field(metadata=key("Name"))
+    data: dict[str, str] = field(metadata=key("Data"))
+
+
+@dataclass(frozen=True)
+class ImageRootFS:
+    type: str = field(metadata=key("Type"))
+    layers: tuple[str, ...] = field(metadata=key("Layers"))
+
+
+@dataclass(frozen=True)
+class ImageInspect:
+    """``image inspect``: podman's keys, in its order (``api.podman_json.to_json``)."""
+
+    id: str = field(metadata=key("Id"))
+    digest: str = field(metadata=key("Digest"))
+    repo_tags: tuple[str, ...] = field(metadata=key("RepoTags"))
+    repo_digests: tuple[str, ...] = field(metadata=key("RepoDigests"))
+    parent: str = field(metadata=key("Parent"))
+    comment: str = field(metadata=key("Comment"))
+    created: str = field(metadata=key("Created"))
+    config: dict[str, Any] = field(metadata=key("Config"))  # the image config's, as stored
+    version: str = field(metadata=key("Version"))
+    author: str = field(metadata=key("Author"))
+    architecture: str = field(metadata=key("Architecture"))
+    os: str = field(metadata=key("Os"))
+    size: int = field(metadata=key("Size"))
+    virtual_size: int = field(metadata=key("VirtualSize"))
+    graph_driver: ImageGraphDriver = field(metadata=key("GraphDriver"))
+    root_fs: ImageRootFS = field(metadata=key("RootFS"))
+    labels: dict[str, str] | None = field(metadata=key("Labels"))
+    annotations: dict[str, str] = field(metadata=key("Annotations"))
+    manifest_type: str = field(metadata=key("ManifestType"))
+    user: str = field(metadata=key("User"))
+    history: tuple[dict[str, Any], ...] = field(metadata=key("History"))  # as stored
+    names_history: tuple[str, ...] = field(metadata=key("NamesHistory"))
+
+
 class Images(Protocol):
     """``engine.images``: the local store, the registries and builds."""
 
@@ -153,7 +194,7 @@ class Images(Protocol):
 
     def remove(self, names: Sequence[str], options: RemoveImageOptions) -> list[RemoveReport]: ...
 
-    def inspect(self, names: Sequence[str]) -> list[dict[str, Any]]: ...
+    def inspect(self, names: Sequence[str]) -> list[ImageInspect]: ...
 
     def tag(self, source: str, targets: Sequence[str]) -> None: ...
 

@@ -235,8 +235,15 @@ def build_app(
         "volume": volume_app,
         "network": network_app,
     }
+    added: set[str] = set()
     for name in MODULES if only is None else only:
         module = importlib.import_module(f"hutch.cli.{name}")
+        for group in GROUPS_WITH_MODULES:
+            # A group of verb modules joins the app with its first module: the
+            # place (and the presence) ``hutch --help`` had for it.
+            if MODULES[name] == (group,) and group not in added:
+                app.add_typer(apps[group], name=group)
+                added.add(group)
         module.register(*(apps[group] for group in MODULES[name]))
 
     @app.command("version", help="Show the hutch version.")
@@ -257,10 +264,6 @@ def build_app(
             return
         print(f"Version:      {__version__}")
 
-    # The order of ``hutch --help``: volume and network came first when their
-    # modules added them.
-    app.add_typer(volume_app, name="volume")
-    app.add_typer(network_app, name="network")
     app.add_typer(container_app, name="container")
     app.add_typer(image_app, name="image")
     app.add_typer(system_app, name="system")

@@ -119,7 +119,10 @@ def register(app: typer.Typer) -> None:
             separator=separator,
             header=not no_header,
         )
-        (info,) = state_of(ctx).engine().containers.inspect([container])
+        from hutch.api.podman_json import to_json
+
+        (report,) = state_of(ctx).engine().containers.inspect([container])
+        info = to_json(report)
         try:
             unit = container_unit(
                 info,

@@ -33,18 +33,20 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         """Show details of containers or images as JSON."""
         if type_ not in TYPES:
             raise InvalidArgument(f"invalid --type {type_!r}: use container, image or all")
+        from hutch.api.podman_json import to_json
+
         engine = state_of(ctx).engine()
-        data = []
+        data: list[dict[str, Any]] = []
         for name in names:
             if type_ in ("all", "container"):
                 try:
-                    data += engine.containers.inspect([name])
+                    data += [to_json(r) for r in engine.containers.inspect([name])]
                     continue
                 except NoSuchObject:
                     if type_ == "container":
                         raise
             try:
-                data += engine.images.inspect([name])
+                data += [to_json(r) for r in engine.images.inspect([name])]
             except NoSuchObject:
                 raise NoSuchObject(f'no such object: "{name}"') from None
         _render(data, fmt)
@@ -57,7 +59,9 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Show details of containers as JSON."""
-        _render(state_of(ctx).engine().containers.inspect(names), fmt)
+        from hutch.api.podman_json import to_json
+
+        _render([to_json(r) for r in state_of(ctx).engine().containers.inspect(names)], fmt)
 
     app.command("inspect")(inspect)
     container_app.command("inspect")(container_inspect)

@@ -59,7 +59,9 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Show the configuration of one or more images as JSON."""
-        data = state_of(ctx).engine().images.inspect(names)
+        from hutch.api.podman_json import to_json
+
+        data = [to_json(r) for r in state_of(ctx).engine().images.inspect(names)]
         if fmt and fmt != "json":
             print(render.render_template(fmt, data, name="inspect"), end="")
         else:

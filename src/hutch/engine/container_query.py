@@ -8,9 +8,22 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime, timezone
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
-from hutch.api.containers import ContainerSummary, ListContainersOptions, LogLine, LogsOptions
+from hutch.api.containers import (
+    ContainerInspect,
+    ContainerSummary,
+    InspectConfig,
+    InspectHealth,
+    InspectHostConfig,
+    InspectLimits,
+    InspectLogConfig,
+    InspectRestartPolicy,
+    InspectState,
+    ListContainersOptions,
+    LogLine,
+    LogsOptions,
+)
 from hutch.api.errors import HutchError, InvalidArgument
 from hutch.engine import container_state as cs
 from hutch.engine import logconfig
@@ -77,8 +90,8 @@ class ContainerQueries:
             out.append(item)
         return sorted(out, key=order)
 
-    def inspect_containers(self, names: Sequence[str]) -> list[dict[str, Any]]:
-        return [inspect_json(cs.get(self._ctx, n)) for n in names]
+    def inspect_containers(self, names: Sequence[str]) -> list[ContainerInspect]:
+        return [inspect_report(cs.get(self._ctx, n)) for n in names]
 
     def logs(self, options: LogsOptions) -> Iterator[LogLine]:
         window = (_time("--since", options.since), _time("--until", options.until))
@@ -242,7 +255,7 @@ def _human_size(size: int) -> str:
     return f"{size}B"
 
 
-def _limits(container: cs.Container) -> dict[str, Any]:
+def _limits(container: cs.Container) -> InspectLimits:
     """Memory, NanoCpus, PidsLimit, ... (engine/resource_inspect.py)."""
     from hutch.engine.exec import container_spec
     from hutch.engine.resource_inspect import inspect_limits
@@ -254,83 +267,83 @@ def _limits(container: cs.Container) -> dict[str, Any]:
     return inspect_limits(resources, container.config.options.resources)
 
 
-def inspect_json(container: cs.Container) -> dict[str, Any]:
+def inspect_report(container: cs.Container) -> ContainerInspect:
     """The Docker/podman shape users script against (``.State.Status`` ...)."""
     record, state, config = container.record, container.state, container.config
     options = config.options
-    command = list(config.command)
+    command = tuple(config.command)
     status = state.status
     log = logconfig.log_spec_of(options.log, container.dirs.userdata)
-    return {
-        "Id": record.id,
-        "Created": _iso(record.created),
-        "Path": command[0] if command else "",
-        "Args": command[1:],
-        "State": {
-            "OciVersion": "1.1.0",
-            "Status": status,
-            "Running": status in (st.RUNNING, st.STOPPING),
-            "Paused": status == st.PAUSED,
-            "Restarting": False,
-            "OOMKilled": state.oom_killed,
-            "Dead": False,
-            "Pid": state.pid if status in (st.RUNNING, st.PAUSED, st.STOPPING) else 0,
-            "ConmonPid": state.monitor_pid if status != st.EXITED else 0,
-            "ExitCode": state.exit_code,
-            "Error": state.error,
-            "StartedAt": _iso(state.started_at),
-            "FinishedAt": _iso(state.finished_at),
-            "Health": {
-                "Status": state.health.status,
-                "FailingStreak": state.health.failing_streak,
-                "Log": list(state.health.log),
-            },
-            "PauseMethod": state.pause_method,
-        },
-        "Image": record.image_id,
-        "ImageName": record.image_name,
-        "Rootfs": "",
-        "ResolvConfPath": os.fspath(container.dirs.userdata / "resolv.conf"),
-        "HostnamePath": os.fspath(container.dirs.userdata / "hostname"),
-        "HostsPath": os.fspath(container.dirs.userdata / "hosts"),
-        "LogPath": log.path,
-        "Name": record.name,
-        "RestartCount": state.restart_count,
-        "Driver": config.driver,
-        "MountLabel": "",
-        "ProcessLabel": "",
-        "ExecIDs": [s.id for s in exec_sessions.live(container.dirs.userdata)],
-        "Mounts": inspect_mounts(config.mounts),
-        "Config": {
-            "Hostname": config.hostname,
-            "User": config.user,
-            "Env": list(config.env),
-            "Cmd": command,
-            "Image": record.image_name,
-            "WorkingDir": config.workdir,
-            "Entrypoint": list(config.image_config.entrypoint or ()),
-            "Labels": dict(config.labels),
-            "StopSignal": config.stop_signal,
-            "StopTimeout": config.stop_timeout,
-            "CreateCommand": list(options.create_command),
-            "Tty": options.tty,
-            "OpenStdin": options.interactive,
-        },
-        "HostConfig": {
-            "RestartPolicy": {
-                "Name": config.restart.name,
-                "MaximumRetryCount": config.restart.max_retries or 0,
-            },
-            "AutoRemove": options.remove,
-            "NetworkMode": options.network,
-            "LogConfig": {
-                "Type": log.driver,
-                "Path": log.path,
-                "Tag": log.tag,
-                "Size": _human_size(log.max_size) if log.max_size else "0B",
-                "Config": None,
-            },
-            **_limits(container),
-        },
-        "NetworkSettings": network_settings(container),
-    }
+    return ContainerInspect(
+        id=record.id,
+        created=_iso(record.created),
+        path=command[0] if command else "",
+        args=command[1:],
+        state=InspectState(
+            oci_version="1.1.0",
+            status=status,
+            running=status in (st.RUNNING, st.STOPPING),
+            paused=status == st.PAUSED,
+            restarting=False,
+            oom_killed=state.oom_killed,
+            dead=False,
+            pid=state.pid if status in (st.RUNNING, st.PAUSED, st.STOPPING) else 0,
+            conmon_pid=state.monitor_pid if status != st.EXITED else 0,
+            exit_code=state.exit_code,
+            error=state.error,
+            started_at=_iso(state.started_at),
+            finished_at=_iso(state.finished_at),
+            health=InspectHealth(
+                status=state.health.status,
+                failing_streak=state.health.failing_streak,
+                log=tuple(state.health.log),
+            ),
+            pause_method=state.pause_method,
+        ),
+        image=record.image_id,
+        image_name=record.image_name,
+        rootfs="",
+        resolv_conf_path=os.fspath(container.dirs.userdata / "resolv.conf"),
+        hostname_path=os.fspath(container.dirs.userdata / "hostname"),
+        hosts_path=os.fspath(container.dirs.userdata / "hosts"),
+        log_path=log.path,
+        name=record.name,
+        restart_count=state.restart_count,
+        driver=config.driver,
+        mount_label="",
+        process_label="",
+        exec_ids=tuple(s.id for s in exec_sessions.live(container.dirs.userdata)),
+        mounts=inspect_mounts(config.mounts),
+        config=InspectConfig(
+            hostname=config.hostname,
+            user=config.user,
+            env=tuple(config.env),
+            cmd=command,
+            image=record.image_name,
+            working_dir=config.workdir,
+            entrypoint=tuple(config.image_config.entrypoint or ()),
+            labels=dict(config.labels),
+            stop_signal=config.stop_signal,
+            stop_timeout=config.stop_timeout,
+            create_command=options.create_command,
+            tty=options.tty,
+            open_stdin=options.interactive,
+        ),
+        host_config=InspectHostConfig(
+            restart_policy=InspectRestartPolicy(
+                name=config.restart.name,
+                maximum_retry_count=config.restart.max_retries or 0,
+            ),
+            auto_remove=options.remove,
+            network_mode=options.network,
+            log_config=InspectLogConfig(
+                type=log.driver,
+                path=log.path,
+                tag=log.tag,
+                size=_human_size(log.max_size) if log.max_size else "0B",
+                config=None,
+            ),
+            limits=_limits(container),
+        ),
+        network_settings=network_settings(container),
+    )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from hutch.config.paths import Paths
 from hutch.config.settings import Settings
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
         Change,
         CommitOptions,
         CommitReport,
+        ContainerInspect,
         ContainerSummary,
         CopyOptions,
         ExecOptions,
@@ -180,7 +181,7 @@ class LocalContainers:
     def ls(self, options: ListContainersOptions) -> list[ContainerSummary]:
         return self._queries.list_containers(options)
 
-    def inspect(self, names: Sequence[str]) -> list[dict[str, Any]]:
+    def inspect(self, names: Sequence[str]) -> list[ContainerInspect]:
         return self._queries.inspect_containers(names)
 
     def logs(self, options: LogsOptions) -> Iterator[LogLine]:

@@ -10,14 +10,17 @@ import sys
 from collections.abc import Sequence
 from datetime import datetime, timezone
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from hutch.api.build import BuildOptions, BuildReport
 from hutch.api.common import PruneReport
 from hutch.api.errors import HutchError, InvalidArgument, NoSuchObject
 from hutch.api.images import (
     HistoryLine,
+    ImageGraphDriver,
+    ImageInspect,
     ImagePruneOptions,
+    ImageRootFS,
     ImageSummary,
     ImportOptions,
     ImportReport,
@@ -208,8 +211,8 @@ class ImageService:
                 self._ctx.layers.remove(diff_id, blob)
         return RemoveReport(name, untagged=image.names, deleted=(image.id,))
 
-    def inspect(self, names: Sequence[str]) -> list[dict[str, Any]]:
-        return [inspect_json(find_image(self._ctx.images, n), self._ctx) for n in names]
+    def inspect(self, names: Sequence[str]) -> list[ImageInspect]:
+        return [inspect_report(find_image(self._ctx.images, n), self._ctx) for n in names]
 
     def tag(self, source: str, targets: Sequence[str]) -> None:
         self._tools.tag(source, targets)
@@ -295,42 +298,36 @@ def _matching_name(image: ImageRecord, text: str) -> str | None:
     return next((n for n in image.names if n in wanted), None)
 
 
-def inspect_json(image: ImageRecord, ctx: EngineContext) -> dict[str, Any]:
+def inspect_report(image: ImageRecord, ctx: EngineContext) -> ImageInspect:
     """The shape of ``podman image inspect`` that users script against."""
     config = image.config
     raw_config = json.loads(image.config_raw)
-    repo_digests = [
+    repo_digests = tuple(
         f"{n.rsplit(':', 1)[0] if ':' in n.rsplit('/', 1)[-1] else n}@{image.digest}"
         for n in image.names
-    ]
-    return {
-        "Id": image.id,
-        "Digest": image.digest,
-        "RepoTags": list(image.names),
-        "RepoDigests": repo_digests,
-        "Parent": "",
-        "Comment": config.history[-1].comment or "" if config.history else "",
-        "Created": config.created or rfc3339(image.created),
-        "Config": raw_config.get("config", {}),
-        "Version": "",
-        "Author": config.author or "",
-        "Architecture": config.architecture,
-        "Os": config.os,
-        "Size": image.size,
-        "VirtualSize": image.size,
-        "GraphDriver": {
-            "Name": "overlay",
-            "Data": {
-                "LowerDir": ":".join(
-                    os.fspath(ctx.layers.layer_dir(d)) for d in reversed(image.diff_ids)
-                )
-            },
-        },
-        "RootFS": {"Type": "layers", "Layers": list(config.diff_ids)},
-        "Labels": dict(config.config.labels) or None,
-        "Annotations": {},
-        "ManifestType": OCI_MANIFEST,
-        "User": config.config.user,
-        "History": raw_config.get("history", []),
-        "NamesHistory": list(image.names),
-    }
+    )
+    lower = ":".join(os.fspath(ctx.layers.layer_dir(d)) for d in reversed(image.diff_ids))
+    return ImageInspect(
+        id=image.id,
+        digest=image.digest,
+        repo_tags=image.names,
+        repo_digests=repo_digests,
+        parent="",
+        comment=config.history[-1].comment or "" if config.history else "",
+        created=config.created or rfc3339(image.created),
+        config=raw_config.get("config", {}),
+        version="",
+        author=config.author or "",
+        architecture=config.architecture,
+        os=config.os,
+        size=image.size,
+        virtual_size=image.size,
+        graph_driver=ImageGraphDriver("overlay", {"LowerDir": lower}),
+        root_fs=ImageRootFS("layers", tuple(config.diff_ids)),
+        labels=dict(config.config.labels) or None,
+        annotations={},
+        manifest_type=OCI_MANIFEST,
+        user=config.config.user,
+        history=tuple(raw_config.get("history", [])),
+        names_history=image.names,
+    )

@@ -5,9 +5,14 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Sequence
-from typing import Any
 
-from hutch.api.containers import PortReport, PublishedPort
+from hutch.api.containers import (
+    InspectEndpoint,
+    InspectNetworkSettings,
+    InspectPortBinding,
+    PortReport,
+    PublishedPort,
+)
 from hutch.api.errors import InvalidArgument
 from hutch.engine import container_state as cs
 from hutch.engine.context import EngineContext
@@ -42,50 +47,53 @@ def container_ports(ctx: EngineContext, names: Sequence[str], all_: bool) -> lis
     return [port_report(cs.get(ctx, n)) for n in names]
 
 
-def ports_json(net: NetworkSpec, exposed: Sequence[str]) -> dict[str, Any]:
+def port_bindings(
+    net: NetworkSpec, exposed: Sequence[str]
+) -> dict[str, tuple[InspectPortBinding, ...] | None]:
     """``{"80/tcp": [{"HostIp": "", "HostPort": "8080"}], "443/tcp": null}``."""
-    out: dict[str, Any] = {}
+    out: dict[str, tuple[InspectPortBinding, ...] | None] = {}
     for item in exposed:
         port, _, proto = item.partition("/")
         out[f"{port}/{proto or 'tcp'}"] = None
     for p in net.ports:
         key = f"{p.container_port}/{p.protocol}"
-        out[key] = (out.get(key) or []) + [{"HostIp": p.host_ip, "HostPort": str(p.host_port)}]
+        out[key] = (*(out.get(key) or ()), InspectPortBinding(p.host_ip, str(p.host_port)))
     return out
 
 
-def network_settings(container: cs.Container) -> dict[str, Any]:
+def network_settings(container: cs.Container) -> InspectNetworkSettings:
     """inspect's ``.NetworkSettings`` (Docker/podman keys)."""
     net = network_of(container)
     exposed = container.config.image_config.exposed_ports
     state = container.state
-    networks: dict[str, Any] = {}
-    for a in net.attachments:
-        networks[a.network] = {
-            "EndpointID": "",
-            "Gateway": a.gateway,
-            "IPAddress": a.address,
-            "IPPrefixLen": a.prefix,
-            "IPv6Gateway": "",
-            "GlobalIPv6Address": "",
-            "GlobalIPv6PrefixLen": 0,
-            "MacAddress": a.mac,
-            "NetworkID": a.network,
-            "Aliases": list(a.aliases),
-            "InterfaceName": a.interface,
-        }
+    networks = {
+        a.network: InspectEndpoint(
+            endpoint_id="",
+            gateway=a.gateway,
+            ip_address=a.address,
+            ip_prefix_len=a.prefix,
+            ipv6_gateway="",
+            global_ipv6_address="",
+            global_ipv6_prefix_len=0,
+            mac_address=a.mac,
+            network_id=a.network,
+            aliases=tuple(a.aliases),
+            interface_name=a.interface,
+        )
+        for a in net.attachments
+    }
     first = net.attachments[0] if net.attachments else None
     address = first.address if first else (net.address if net.mode == "private" else "")
     gateway = first.gateway if first else (net.gateway if net.mode == "private" else "")
-    return {
-        "EndpointID": "",
-        "Gateway": gateway,
-        "IPAddress": address,
-        "IPPrefixLen": first.prefix if first else (24 if net.mode == "private" else 0),
-        "MacAddress": first.mac if first else "",
-        "Bridge": first.bridge if first else "",
-        "Networks": networks,
-        "Ports": ports_json(net, exposed),
-        "SandboxID": "",
-        "SandboxKey": f"/proc/{state.pid}/ns/net" if state.pid else "",
-    }
+    return InspectNetworkSettings(
+        endpoint_id="",
+        gateway=gateway,
+        ip_address=address,
+        ip_prefix_len=first.prefix if first else (24 if net.mode == "private" else 0),
+        mac_address=first.mac if first else "",
+        bridge=first.bridge if first else "",
+        networks=networks,
+        ports=port_bindings(net, exposed),
+        sandbox_id="",
+        sandbox_key=f"/proc/{state.pid}/ns/net" if state.pid else "",
+    )

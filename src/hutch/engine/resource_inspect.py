@@ -13,19 +13,15 @@ from __future__ import annotations
 
 import contextlib
 import os
-from typing import Any
 
 from hutch.api.container_config import ResourceOptions
+from hutch.api.containers import InspectDeviceRate, InspectLimits
 from hutch.api.errors import HutchError
 from hutch.engine.resources import parse_limits, shares_to_weight
 from hutch.runtime.spec_resources import DeviceLimit, ResourceSpec
 
-_DEVICE_KEYS = {
-    "rbps": ("BlkioDeviceReadBps", "device_read_bps"),
-    "wbps": ("BlkioDeviceWriteBps", "device_write_bps"),
-    "riops": ("BlkioDeviceReadIOps", "device_read_iops"),
-    "wiops": ("BlkioDeviceWriteIOps", "device_write_iops"),
-}
+# The options that name a device for a limit.
+_DEVICE_FLAGS = ("device_read_bps", "device_write_bps", "device_read_iops", "device_write_iops")
 
 
 def configured(options: ResourceOptions) -> ResourceSpec:
@@ -53,8 +49,8 @@ def _shares(res: ResourceSpec, options: ResourceOptions) -> int:
 def _device_paths(options: ResourceOptions) -> dict[str, str]:
     """MAJOR:MINOR -> the path the user typed for it (still a block device)."""
     out: dict[str, str] = {}
-    for _, field in _DEVICE_KEYS.values():
-        for item in getattr(options, field):
+    for flag in _DEVICE_FLAGS:
+        for item in getattr(options, flag):
             path = item.rpartition(":")[0]
             with contextlib.suppress(OSError):
                 st = os.stat(path)
@@ -62,13 +58,15 @@ def _device_paths(options: ResourceOptions) -> dict[str, str]:
     return out
 
 
-def _devices(limits: tuple[DeviceLimit, ...], options: ResourceOptions) -> dict[str, Any]:
+def _devices(
+    limits: tuple[DeviceLimit, ...], options: ResourceOptions, kind: str
+) -> tuple[InspectDeviceRate, ...]:
     paths = _device_paths(options) if limits else {}
-    out: dict[str, list[dict[str, Any]]] = {key: [] for key, _ in _DEVICE_KEYS.values()}
-    for limit in limits:
-        path = paths.get(limit.device, f"/dev/block/{limit.device}")
-        out[_DEVICE_KEYS[limit.kind][0]].append({"Path": path, "Rate": limit.value})
-    return out
+    return tuple(
+        InspectDeviceRate(paths.get(limit.device, f"/dev/block/{limit.device}"), limit.value)
+        for limit in limits
+        if limit.kind == kind
+    )
 
 
 def _memory_swap(res: ResourceSpec) -> int:
@@ -81,37 +79,40 @@ def _memory_swap(res: ResourceSpec) -> int:
 
 def host_config_limits(
     res: ResourceSpec, options: ResourceOptions, *, cgroups: str, manager: str
-) -> dict[str, Any]:
+) -> InspectLimits:
     """The limit keys of ``.HostConfig`` for limits ``res`` set from ``options``."""
     period = res.cpu_period or (100000 if res.cpu_quota > 0 else 0)
     nano = res.cpu_quota * 1_000_000_000 // period if res.cpu_quota > 0 else 0
-    return {
-        "Cgroups": cgroups,
-        "CgroupManager": manager,
-        "CgroupParent": options.cgroup_parent or "",
-        "Memory": res.memory_max,
-        "MemoryReservation": res.memory_low,
-        "MemorySwap": _memory_swap(res),
-        "MemorySwappiness": 0,
-        "OomKillDisable": False,
-        "NanoCpus": nano,
-        "CpuShares": _shares(res, options),
-        "CpuPeriod": period,
-        "CpuQuota": res.cpu_quota,
-        "CpuRealtimePeriod": 0,
-        "CpuRealtimeRuntime": 0,
-        "CpusetCpus": res.cpuset_cpus,
-        "CpusetMems": res.cpuset_mems,
-        "CpuCount": 0,
-        "CpuPercent": 0,
-        "PidsLimit": res.pids_max,
-        "BlkioWeight": res.io_weight,
-        "BlkioWeightDevice": [],
-        **_devices(res.devices, options),
-    }
+    return InspectLimits(
+        cgroups=cgroups,
+        cgroup_manager=manager,
+        cgroup_parent=options.cgroup_parent or "",
+        memory=res.memory_max,
+        memory_reservation=res.memory_low,
+        memory_swap=_memory_swap(res),
+        memory_swappiness=0,
+        oom_kill_disable=False,
+        nano_cpus=nano,
+        cpu_shares=_shares(res, options),
+        cpu_period=period,
+        cpu_quota=res.cpu_quota,
+        cpu_realtime_period=0,
+        cpu_realtime_runtime=0,
+        cpuset_cpus=res.cpuset_cpus,
+        cpuset_mems=res.cpuset_mems,
+        cpu_count=0,
+        cpu_percent=0,
+        pids_limit=res.pids_max,
+        blkio_weight=res.io_weight,
+        blkio_weight_device=(),
+        device_read_bps=_devices(res.devices, options, "rbps"),
+        device_write_bps=_devices(res.devices, options, "wbps"),
+        device_read_iops=_devices(res.devices, options, "riops"),
+        device_write_iops=_devices(res.devices, options, "wiops"),
+    )
 
 
-def inspect_limits(spec_resources: ResourceSpec | None, options: ResourceOptions) -> dict[str, Any]:
+def inspect_limits(spec_resources: ResourceSpec | None, options: ResourceOptions) -> InspectLimits:
     """``.HostConfig`` limits of a container: its spec's when it has a cgroup, else the flags'.
 
     ``Cgroups`` is the mode asked for (podman's "default" when none was),

@@ -14,11 +14,11 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 from hutch.api.common import PruneReport
 from hutch.api.container_config import VolumeOptions
-from hutch.api.containers import ActionReport
+from hutch.api.containers import ActionReport, InspectMount
 from hutch.api.errors import Conflict, HutchError, InvalidArgument, NoSuchObject
 from hutch.api.volumes import (
     VolumeCreateOptions,
@@ -206,7 +206,7 @@ def _delete(ctx: EngineContext, name: str) -> None:
         remove_tree(directory)
 
 
-def inspect_mounts(mounts: Sequence[MountRecord]) -> list[dict[str, Any]]:
+def inspect_mounts(mounts: Sequence[MountRecord]) -> tuple[InspectMount, ...]:
     """``inspect`` ``.Mounts``: podman's keys for each mount the container has."""
     out = []
     for item in mounts:
@@ -215,19 +215,19 @@ def inspect_mounts(mounts: Sequence[MountRecord]) -> list[dict[str, Any]]:
         if item.kind in ("bind", "volume") and not propagation:
             propagation = "rprivate"
         out.append(
-            {
-                "Type": item.kind,
-                "Name": item.name,
-                "Source": item.source,
-                "Destination": item.destination,
-                "Driver": "local" if item.kind == "volume" else "",
-                "Mode": "",
-                "Options": [o for o in options if o not in specs.PROPAGATIONS],
-                "RW": not item.readonly,
-                "Propagation": propagation,
-            }
+            InspectMount(
+                type=item.kind,
+                name=item.name,
+                source=item.source,
+                destination=item.destination,
+                driver="local" if item.kind == "volume" else "",
+                mode="",
+                options=tuple(o for o in options if o not in specs.PROPAGATIONS),
+                rw=not item.readonly,
+                propagation=propagation,
+            )
         )
-    return out
+    return tuple(out)
 
 
 # -- the volume verbs ------------------------------------------------------------------

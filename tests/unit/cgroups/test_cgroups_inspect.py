@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from hutch.api.container_config import ResourceOptions
+from hutch.api.podman_json import to_json
 from hutch.engine.resource_inspect import (
     host_config_limits,
     inspect_limits,
@@ -21,7 +22,7 @@ def test_memory_and_cpu_flags_in_podman_units() -> None:
         memory="64m", memory_reservation="32m", cpus="0.5", cpu_shares=512, cpuset_cpus="0"
     )
     res = dataclasses.replace(parse_limits(options), backend="cgroupfs", pids_max=2048)
-    got = inspect_limits(res, options)
+    got = to_json(inspect_limits(res, options))
     assert got["Memory"] == 64 * MIB
     assert got["MemoryReservation"] == 32 * MIB
     assert got["MemorySwap"] == 128 * MIB  # podman: swap defaults to the memory limit
@@ -34,7 +35,7 @@ def test_memory_and_cpu_flags_in_podman_units() -> None:
 
 
 def test_no_limits_are_zero_and_empty_lists() -> None:
-    got = inspect_limits(ResourceSpec(), ResourceOptions())
+    got = to_json(inspect_limits(ResourceSpec(), ResourceOptions()))
     for key in ("Memory", "MemorySwap", "NanoCpus", "CpuShares", "CpuQuota", "PidsLimit"):
         assert got[key] == 0, key
     assert got["BlkioDeviceReadBps"] == [] and got["BlkioDeviceWriteIOps"] == []
@@ -44,11 +45,14 @@ def test_no_limits_are_zero_and_empty_lists() -> None:
 def test_swap_unlimited_and_explicit() -> None:
     unlimited = parse_limits(ResourceOptions(memory="64m", memory_swap="-1"))
     assert (
-        host_config_limits(unlimited, ResourceOptions(), cgroups="", manager="")["MemorySwap"] == -1
+        to_json(host_config_limits(unlimited, ResourceOptions(), cgroups="", manager=""))[
+            "MemorySwap"
+        ]
+        == -1
     )
     total = parse_limits(ResourceOptions(memory="64m", memory_swap="100m"))
     assert (
-        host_config_limits(total, ResourceOptions(), cgroups="", manager="")["MemorySwap"]
+        to_json(host_config_limits(total, ResourceOptions(), cgroups="", manager=""))["MemorySwap"]
         == 100 * MIB
     )
 
@@ -57,7 +61,7 @@ def test_update_is_shown_from_the_spec() -> None:
     options = ResourceOptions(memory="64m", cpu_shares=512, pids_limit=100)
     spec = dataclasses.replace(parse_limits(options), backend="systemd")
     updated = merge_update(spec, ResourceOptions(memory="128m", cpu_shares=2048, pids_limit=50))
-    got = inspect_limits(updated, options)
+    got = to_json(inspect_limits(updated, options))
     assert got["Memory"] == 128 * MIB
     assert got["PidsLimit"] == 50
     # Not the 512 typed at create: the weight in the spec is 2048's.
@@ -67,7 +71,7 @@ def test_update_is_shown_from_the_spec() -> None:
 
 def test_without_a_cgroup_the_flags_are_shown_and_cgroups_disabled() -> None:
     options = ResourceOptions(memory="64m", cpus="1", pids_limit=-1, cgroups="disabled")
-    got = inspect_limits(ResourceSpec(), options)
+    got = to_json(inspect_limits(ResourceSpec(), options))
     assert got["Memory"] == 64 * MIB
     assert got["NanoCpus"] == 1_000_000_000
     assert got["PidsLimit"] == -1
@@ -85,7 +89,7 @@ def test_device_limits_keep_the_path_typed(tmp_path: object) -> None:
     options = ResourceOptions(
         device_read_bps=(f"{dev}:1mb",), device_write_iops=(f"{dev}:100",), blkio_weight=300
     )
-    got = inspect_limits(parse_limits(options), options)
+    got = to_json(inspect_limits(parse_limits(options), options))
     assert got["BlkioDeviceReadBps"] == [{"Path": dev, "Rate": MIB}]
     assert got["BlkioDeviceWriteIOps"] == [{"Path": dev, "Rate": 100}]
     assert got["BlkioDeviceWriteBps"] == []
@@ -94,13 +98,13 @@ def test_device_limits_keep_the_path_typed(tmp_path: object) -> None:
 
 def test_a_device_no_longer_named_is_shown_by_number() -> None:
     res = ResourceSpec(backend="cgroupfs", devices=(DeviceLimit("254:0", "wbps", 5),))
-    got = host_config_limits(res, ResourceOptions(), cgroups="default", manager="cgroupfs")
+    got = to_json(host_config_limits(res, ResourceOptions(), cgroups="default", manager="cgroupfs"))
     assert got["BlkioDeviceWriteBps"] == [{"Path": "/dev/block/254:0", "Rate": 5}]
 
 
 def test_a_gone_device_in_the_flags_does_not_break_inspect() -> None:
     options = ResourceOptions(memory="64m", device_read_bps=("/dev/no-such-disk:1mb",))
-    got = inspect_limits(None, options)
+    got = to_json(inspect_limits(None, options))
     assert got["Memory"] == 0  # the flags no longer parse: nothing is claimed
 
 

@@ -6,7 +6,15 @@ import json
 
 import pytest
 
-from hutch.api.images import ImportOptions, ImportReport, RemoveImageOptions, RemoveReport
+from hutch.api.images import (
+    ImageGraphDriver,
+    ImageInspect,
+    ImageRootFS,
+    ImportOptions,
+    ImportReport,
+    RemoveImageOptions,
+    RemoveReport,
+)
 from hutch.api.system import HostFact, InfoReport
 from unit.fakes import FakeEngine, run_cli
 
@@ -92,25 +100,55 @@ def test_rmi_argument_errors(
     assert fake.calls == []
 
 
-INSPECT = [
-    {"Id": ID, "RepoTags": ["localhost/a:latest"], "Config": {"Env": ["A=1"]}, "Labels": None},
-]
+INSPECT = ImageInspect(
+    id=ID,
+    digest="sha256:" + "d" * 64,
+    repo_tags=("localhost/a:latest",),
+    repo_digests=(),
+    parent="",
+    comment="",
+    created="2026-01-01T00:00:00Z",
+    config={"Env": ["A=1"]},
+    version="",
+    author="",
+    architecture="amd64",
+    os="linux",
+    size=5,
+    virtual_size=5,
+    graph_driver=ImageGraphDriver("overlay", {"LowerDir": "/l"}),
+    root_fs=ImageRootFS("layers", ("sha256:" + "e" * 64,)),
+    labels=None,
+    annotations={},
+    manifest_type="application/vnd.oci.image.manifest.v1+json",
+    user="",
+    history=({"created_by": "x"},),
+    names_history=("localhost/a:latest",),
+)
 
 
 def test_image_inspect_prints_json_list(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    fake = FakeEngine(inspect_data=INSPECT)
+    fake = FakeEngine(image_inspects=[INSPECT])
     result = run_cli(["image", "inspect", "a"], fake, monkeypatch, capsys)
     assert result.code == 0
-    assert json.loads(result.out) == INSPECT
+    [shown] = json.loads(result.out)
+    assert list(shown) == [  # podman's keys, in its order
+        "Id", "Digest", "RepoTags", "RepoDigests", "Parent", "Comment", "Created", "Config",
+        "Version", "Author", "Architecture", "Os", "Size", "VirtualSize", "GraphDriver",
+        "RootFS", "Labels", "Annotations", "ManifestType", "User", "History", "NamesHistory",
+    ]  # fmt: skip
+    assert shown["RepoTags"] == ["localhost/a:latest"] and shown["Labels"] is None
+    assert shown["GraphDriver"] == {"Name": "overlay", "Data": {"LowerDir": "/l"}}
+    assert shown["RootFS"] == {"Type": "layers", "Layers": ["sha256:" + "e" * 64]}
+    assert shown["History"] == [{"created_by": "x"}]
     assert fake.only_call("images.inspect") == ("a",)
 
 
 def test_image_inspect_template(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    fake = FakeEngine(inspect_data=INSPECT)
+    fake = FakeEngine(image_inspects=[INSPECT])
     result = run_cli(
         ["image", "inspect", "--format", "{{.Id}} {{json .Config.Env}} {{.Labels}}", "a"],
         fake,

@@ -6,10 +6,11 @@ from pathlib import Path
 from typing import Any
 
 from hutch.api.container_config import RunOptions
+from hutch.api.podman_json import to_json
 from hutch.config.paths import Paths
 from hutch.engine import container_record
 from hutch.engine import container_state as cs
-from hutch.engine.container_query import inspect_json
+from hutch.engine.container_query import inspect_report
 from hutch.runtime import state as st
 from hutch.runtime.restart import RestartPolicy
 from hutch.store import db
@@ -21,7 +22,8 @@ def _inspect(tmp_path: Path, config: container_record.ContainerConfig) -> dict[s
     store = ContainerStore(db.connect(tmp_path / "h.db"), paths)
     record = store.create("a" * 64, "c", "sha256:i", "busybox", container_record.encode(config))
     container = cs.Container(record, store.dirs(record.id), st.RuntimeState(), config)
-    return inspect_json(container)
+    data: dict[str, Any] = to_json(inspect_report(container))
+    return data
 
 
 def test_stop_timeout_0_is_shown_as_0(tmp_path: Path) -> None:

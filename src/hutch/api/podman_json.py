@@ -1,0 +1,44 @@
+"""Typed reports rendered to podman's JSON by one function.
+
+A report field names its JSON key once, where it is declared::
+
+    repo_tags: tuple[str, ...] = field(metadata=key("RepoTags"))
+
+so adding a key to ``inspect`` is one line in the report (and the engine
+filling it in). ``to_json`` walks a report in field order, which is the key
+order podman prints; tuples become lists, nested reports objects, and plain
+JSON values (dicts kept as stored, such as an image's own config) pass through.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields, is_dataclass
+from typing import Any
+
+
+def key(name: str) -> dict[str, str]:
+    """The metadata of a report field: its key in podman's JSON."""
+    return {"json": name}
+
+
+def inline() -> dict[str, bool]:
+    """The metadata of a nested report whose keys sit in its parent (Go's embedding)."""
+    return {"inline": True}
+
+
+def to_json(value: Any) -> Any:
+    """``value`` (a report, or a list of them) as podman's JSON values."""
+    if is_dataclass(value) and not isinstance(value, type):
+        out: dict[str, Any] = {}
+        for f in fields(value):
+            item = to_json(getattr(value, f.name))
+            if f.metadata.get("inline"):
+                out.update(item)
+            else:
+                out[f.metadata.get("json", f.name)] = item
+        return out
+    if isinstance(value, (list, tuple)):
+        return [to_json(v) for v in value]
+    if isinstance(value, dict):
+        return {k: to_json(v) for k, v in value.items()}
+    return value
