@@ -5,7 +5,7 @@
 # Subcommands of a command path ("" is hutch).
 _hutch_subcommands() {
     case "$1" in
-    "") echo images import rmi pull push tag untag history save load login logout run create start stop restart kill rm wait ps logs inspect rename events cp diff commit export exec attach top pause unpause update stats build port info unshare version manifest healthcheck volume network quadlet compose generate container image system buildx ;;
+    "") echo images import rmi pull push tag untag history save load login logout run create start stop restart kill rm wait ps logs inspect rename events cp diff commit export exec attach top pause unpause update stats build port info unshare version help manifest healthcheck volume network quadlet compose generate container image system buildx ;;
     "manifest") echo inspect ;;
     "healthcheck") echo run ;;
     "volume") echo create ls inspect rm prune exists export import ;;
@@ -23,7 +23,7 @@ _hutch_subcommands() {
 # Options of a command path (--help is everywhere).
 _hutch_options() {
     case "$1" in
-    "") echo --root --runroot --log-level --version -v ;;
+    "") echo --root --runroot --log-level --storage-driver --storage-opt --tmpdir --noout --out --url --connection -c --remote -r --version -v ;;
     "images") echo --quiet -q --format --no-trunc --noheading -n --digests --all -a --filter -f --sort ;;
     "import") echo --change -c --message -m --quiet -q ;;
     "rmi") echo --force -f --all -a --ignore -i ;;
@@ -140,7 +140,7 @@ _hutch_options() {
 # Options that take a value.
 _hutch_value_options() {
     case "$1" in
-    "") echo --root --runroot --log-level ;;
+    "") echo --root --runroot --log-level --storage-driver --storage-opt --tmpdir --out --url --connection -c ;;
     "images") echo --format --filter -f --sort ;;
     "import") echo --change -c --message -m ;;
     "pull") echo --platform --arch --os --variant --tls-verify --creds --authfile --cert-dir ;;
@@ -236,7 +236,13 @@ _hutch_option_values() {
     case "$1 $2" in
     " --root") echo "@dir" ;;
     " --runroot") echo "@dir" ;;
-    " --log-level") echo "debug info warn error" ;;
+    " --log-level") echo "trace debug info warn warning error fatal panic" ;;
+    " --storage-driver") echo "overlay fuse-overlayfs vfs" ;;
+    " --storage-opt") echo "@none" ;;
+    " --tmpdir") echo "@dir" ;;
+    " --out") echo "@file" ;;
+    " --url") echo "@none" ;;
+    " --connection"|" -c") echo "@none" ;;
     "images --format") echo "json" ;;
     "images --filter"|"images -f") echo "@none" ;;
     "images --sort") echo "@none" ;;
@@ -833,6 +839,7 @@ _hutch_argument() {
     "port "*) echo @file ;;
     "unshare 1") echo @command ;;
     "unshare "*) echo @file ;;
+    "help "*) echo @file ;;
     "manifest inspect 1") echo @image ;;
     "healthcheck run 1") echo @file ;;
     "volume create 1") echo @none ;;

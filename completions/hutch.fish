@@ -6,7 +6,7 @@
 function __hutch_subcommands
     switch "$argv[1]"
         case ''
-            printf '%s\n' images import rmi pull push tag untag history save load login logout run create start stop restart kill rm wait ps logs inspect rename events cp diff commit export exec attach top pause unpause update stats build port info unshare version manifest healthcheck volume network quadlet compose generate container image system buildx
+            printf '%s\n' images import rmi pull push tag untag history save load login logout run create start stop restart kill rm wait ps logs inspect rename events cp diff commit export exec attach top pause unpause update stats build port info unshare version help manifest healthcheck volume network quadlet compose generate container image system buildx
         case 'manifest'
             printf '%s\n' inspect
         case 'healthcheck'
@@ -36,7 +36,7 @@ end
 function __hutch_value_options
     switch "$argv[1]"
         case ''
-            printf '%s\n' --root --runroot --log-level
+            printf '%s\n' --root --runroot --log-level --storage-driver --storage-opt --tmpdir --out --url --connection -c
         case 'images'
             printf '%s\n' --format --filter -f --sort
         case 'import'
@@ -313,6 +313,7 @@ complete -c hutch -n "__hutch_at ''" -a port -d 'List the port mappings of a con
 complete -c hutch -n "__hutch_at ''" -a info -d 'Show what hutch found on this host, with the fix for anything missing'
 complete -c hutch -n "__hutch_at ''" -a unshare -d 'Run a command in the user namespace hutch uses for storage and containers'
 complete -c hutch -n "__hutch_at ''" -a version -d 'Show the hutch version'
+complete -c hutch -n "__hutch_at ''" -a help -d 'Help about any command'
 complete -c hutch -n "__hutch_at ''" -a manifest -d 'Inspect manifests and manifest lists'
 complete -c hutch -n "__hutch_at ''" -a healthcheck -d 'Manage health checks of containers'
 complete -c hutch -n "__hutch_at ''" -a volume -d 'Manage volumes'
@@ -326,7 +327,15 @@ complete -c hutch -n "__hutch_at ''" -a system -d 'Manage hutch itself'
 complete -c hutch -n "__hutch_at ''" -a buildx -d 'Build images (docker buildx compatibility)'
 complete -c hutch -n "__hutch_at ''" -l root -x -a '(__fish_complete_directories)' -d 'Storage root directory (default ~/.local/share/hutch)'
 complete -c hutch -n "__hutch_at ''" -l runroot -x -a '(__fish_complete_directories)' -d 'Runtime state directory'
-complete -c hutch -n "__hutch_at ''" -l log-level -x -a 'debug info warn error' -d 'Log level: debug, info, warn, error'
+complete -c hutch -n "__hutch_at ''" -l log-level -x -a 'trace debug info warn warning error fatal panic' -d 'Log level: trace, debug, info, warn, warning, error, fatal, panic'
+complete -c hutch -n "__hutch_at ''" -l storage-driver -x -a 'overlay fuse-overlayfs vfs' -d 'Storage driver (overlay, fuse-overlayfs, vfs)'
+complete -c hutch -n "__hutch_at ''" -l storage-opt -x -d 'Storage driver option (only "" is accepted)'
+complete -c hutch -n "__hutch_at ''" -l tmpdir -x -a '(__fish_complete_directories)' -d 'Directory for hutch\'s temporary files (TMPDIR)'
+complete -c hutch -n "__hutch_at ''" -l noout -d 'Send hutch\'s own output to /dev/null'
+complete -c hutch -n "__hutch_at ''" -l out -r -F -d 'Write hutch\'s own output to FILE (not containers\')'
+complete -c hutch -n "__hutch_at ''" -l url -x -d 'Refused: hutch has no remote mode'
+complete -c hutch -n "__hutch_at ''" -l connection -s c -x -d 'Refused: hutch has no remote mode'
+complete -c hutch -n "__hutch_at ''" -l remote -s r -d 'Refused: hutch has no remote mode'
 complete -c hutch -n "__hutch_at ''" -l version -s v -d 'Print the version and exit'
 complete -c hutch -n "__hutch_at ''" -l help -d 'Show the help and exit'
 
@@ -821,6 +830,10 @@ complete -c hutch -n "__hutch_arg 'unshare' 2+" -F
 # hutch version
 complete -c hutch -n "__hutch_at 'version'" -l format -s f -x -a 'json' -d 'json, or a Go template (.Client, .Server)'
 complete -c hutch -n "__hutch_at 'version'" -l help -d 'Show the help and exit'
+
+# hutch help
+complete -c hutch -n "__hutch_at 'help'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'help' 1+" -F
 
 # hutch manifest
 complete -c hutch -n "__hutch_at 'manifest'" -a inspect -d 'Print the manifest or index of an image: from its registry, else local storage'

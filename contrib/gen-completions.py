@@ -50,7 +50,10 @@ HEADER = (
 VALUE_HINTS: dict[str, str | tuple[str, ...]] = {
     "--root": "dir",
     "--runroot": "dir",
-    "--log-level": ("debug", "info", "warn", "error"),
+    "--log-level": ("trace", "debug", "info", "warn", "warning", "error", "fatal", "panic"),
+    "--storage-driver": ("overlay", "fuse-overlayfs", "vfs"),
+    "--tmpdir": "dir",
+    "--out": "file",
     "--env-file": "file",
     "--format": ("json",),
 }

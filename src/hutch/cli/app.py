@@ -17,7 +17,7 @@ import typer
 
 from hutch import __version__
 from hutch.api.errors import EXIT_ENGINE, HutchError
-from hutch.cli import lazy
+from hutch.cli import globals_, lazy, pflag
 from hutch.cli.clicknames import ClickException
 from hutch.cli.state import AppState
 
@@ -180,8 +180,41 @@ def build_app(
             str | None, typer.Option("--runroot", help="Runtime state directory.")
         ] = None,
         log_level: Annotated[
-            str, typer.Option("--log-level", help="Log level: debug, info, warn, error.")
+            str,
+            typer.Option(
+                "--log-level",
+                help="Log level: trace, debug, info, warn, warning, error, fatal, panic.",
+            ),
         ] = "warn",
+        storage_driver: Annotated[
+            str | None,
+            typer.Option("--storage-driver", help="Storage driver (overlay, fuse-overlayfs, vfs)."),
+        ] = None,
+        storage_opt: Annotated[
+            list[str] | None,
+            typer.Option("--storage-opt", help='Storage driver option (only "" is accepted).'),
+        ] = None,
+        tmpdir: Annotated[
+            str | None,
+            typer.Option("--tmpdir", help="Directory for hutch's temporary files (TMPDIR)."),
+        ] = None,
+        noout: Annotated[
+            bool, typer.Option("--noout", help="Send hutch's own output to /dev/null.")
+        ] = False,
+        out: Annotated[
+            str | None,
+            typer.Option("--out", help="Write hutch's own output to FILE (not containers')."),
+        ] = None,
+        url: Annotated[
+            str | None, typer.Option("--url", help="Refused: hutch has no remote mode.")
+        ] = None,
+        connection: Annotated[
+            str | None,
+            typer.Option("--connection", "-c", help="Refused: hutch has no remote mode."),
+        ] = None,
+        remote: Annotated[
+            bool, typer.Option("--remote", "-r", help="Refused: hutch has no remote mode.")
+        ] = False,
         version: Annotated[
             bool, typer.Option("--version", "-v", help="Print the version and exit.")
         ] = False,
@@ -189,8 +222,20 @@ def build_app(
         if version:
             print(f"hutch version {__version__}")
             raise typer.Exit(0)
+        globals_.check_log_level(log_level)
+        globals_.refuse_remote(url=url, connection=connection, remote=remote)
+        globals_.check_storage_opts(storage_opt or ())
+        if tmpdir is not None:
+            globals_.use_tmpdir(tmpdir)
+        if noout or out is not None:
+            globals_.redirect_stdout(os.devnull if noout else str(out))
         ctx.obj = AppState(
-            root=root, runroot=runroot, log_level=log_level, _engine=engine, argv=tuple(argv)
+            root=root,
+            runroot=runroot,
+            log_level=log_level,
+            storage_driver=storage_driver,
+            _engine=engine,
+            argv=tuple(argv),
         )
 
     image_app = typer.Typer(
@@ -264,6 +309,14 @@ def build_app(
             return
         print(f"Version:      {__version__}")
 
+    @app.command("help", help="Help about any command.")
+    def help_cmd(
+        ctx: typer.Context, words: Annotated[list[str] | None, typer.Argument()] = None
+    ) -> None:
+        # main() turns ``help WORDS`` into ``WORDS --help`` before click runs:
+        # this command is reached only without main() (tests, the listing).
+        print(ctx.find_root().get_help())
+
     app.add_typer(container_app, name="container")
     app.add_typer(image_app, name="image")
     app.add_typer(system_app, name="system")
@@ -284,12 +337,15 @@ def _modules_for(word: str | None) -> Sequence[str] | None:
 
 
 def main(argv: list[str] | None = None, *, engine: Engine | None = None) -> None:
-    args = sys.argv[1:] if argv is None else argv
+    args = help_words(sys.argv[1:] if argv is None else argv)
     word, _rest = lazy.first_word(args)
     app = build_app(engine, _modules_for(word), args)
     lazy.prune(app, args)
     try:
-        result = app(args=args, prog_name="hutch", standalone_mode=False)
+        command = typer.main.get_command(app)
+        result = command.main(
+            args=pflag.prepare(command, args), prog_name="hutch", standalone_mode=False
+        )
     except HutchError as exc:
         _error(str(exc), exc.hint)
         sys.exit(exc.exit_code)
@@ -312,6 +368,15 @@ def main(argv: list[str] | None = None, *, engine: Engine | None = None) -> None
         _error(str(exc), None)
         sys.exit(EXIT_ENGINE)
     sys.exit(result if isinstance(result, int) else 0)
+
+
+def help_words(args: list[str]) -> list[str]:
+    """``hutch [OPTIONS] help [CMD...]`` is ``hutch [OPTIONS] [CMD...] --help`` (podman)."""
+    word, rest = lazy.first_word(args)
+    if word != "help":
+        return args
+    prefix = args[: len(args) - len(rest) - 1]
+    return [*prefix, *rest, "--help"]
 
 
 def _error(message: str, hint: str | None) -> None:

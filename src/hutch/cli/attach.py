@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from hutch.cli.boolflags import BoolValueCommand
 from hutch.cli.state import state_of
 
 if TYPE_CHECKING:
@@ -41,5 +40,5 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         options = AttachOptions(container, no_stdin, detach_keys, sig_proxy)
         raise typer.Exit(state_of(ctx).engine().containers.attach(options))
 
-    app.command("attach", cls=BoolValueCommand)(attach)
-    container_app.command("attach", cls=BoolValueCommand)(attach)
+    app.command("attach")(attach)
+    container_app.command("attach")(attach)

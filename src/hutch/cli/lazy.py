@@ -23,6 +23,7 @@ _VALUED = (
     "--root",
     "--runroot",
     "--log-level",
+    *("--storage-driver", "--storage-opt", "--tmpdir", "--out", "--url", "--connection", "-c"),
     *("-f", "--file", "-p", "--project-name", "--project-directory", "--env-file", "--profile"),
 )
 

@@ -11,7 +11,6 @@ from typing import Annotated, Any
 
 import typer
 
-from hutch.cli.boolflags import BoolValueCommand
 from hutch.cli.flagparams import with_flags
 from hutch.cli.state import state_of
 
@@ -49,4 +48,4 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
     for name, verb in (("run", run), ("create", create)):
         with_flags(verb, name)
         for target in (app, container_app):
-            target.command(name, cls=BoolValueCommand, context_settings=RUN_CONTEXT)(verb)
+            target.command(name, context_settings=RUN_CONTEXT)(verb)

@@ -7,7 +7,6 @@ from typing import Annotated
 import typer
 
 from hutch.api.errors import InvalidArgument
-from hutch.cli.boolflags import BoolValueCommand
 from hutch.cli.reports import print_reports
 from hutch.cli.state import state_of
 
@@ -58,5 +57,5 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
             raise typer.Exit(report.exit_code)
         raise typer.Exit(print_reports(reports))
 
-    app.command("start", cls=BoolValueCommand)(start)
-    container_app.command("start", cls=BoolValueCommand)(start)
+    app.command("start")(start)
+    container_app.command("start")(start)

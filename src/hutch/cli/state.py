@@ -19,6 +19,7 @@ class AppState:
         root: str | None = None,
         runroot: str | None = None,
         log_level: str = "warn",
+        storage_driver: str | None = None,
         _engine: Engine | None = None,
         argv: tuple[str, ...] = (),
     ) -> None:
@@ -26,6 +27,7 @@ class AppState:
         self.root = root
         self.runroot = runroot
         self.log_level = log_level
+        self.storage_driver = storage_driver
         self._engine = _engine
         self._injected = _engine is not None
 
@@ -47,7 +49,12 @@ class AppState:
         from hutch.engine.engine import LocalEngine
 
         paths = default_paths(self.root, self.runroot)
-        return LocalEngine(paths, load_settings(paths.settings_file))
+        settings = load_settings(paths.settings_file)
+        if self.storage_driver:  # --storage-driver wins over files and HUTCH_STORAGE_DRIVER
+            from dataclasses import replace
+
+            settings = replace(settings, storage_driver=self.storage_driver)
+        return LocalEngine(paths, settings)
 
     def compose(self) -> ComposeFrontEnd:
         """The compose front end (layer 5), imported only by ``hutch compose``."""

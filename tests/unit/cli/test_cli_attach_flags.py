@@ -6,35 +6,7 @@ import pytest
 
 from hutch.api.container_config import RunOptions
 from hutch.api.containers import ActionReport
-from hutch.api.errors import InvalidArgument
-from hutch.cli.boolflags import rewrite
 from unit.fakes import FakeEngine, run_cli
-
-TAKES_VALUE = {"--name": True, "-e": True, "-i": False, "-t": False, "--rm": False}
-
-
-@pytest.mark.parametrize(
-    ("argv", "want"),
-    [
-        (["--sig-proxy=false", "img"], ["--no-sig-proxy", "img"]),
-        (["--sig-proxy=TRUE", "img"], ["--sig-proxy", "img"]),
-        (["--sig-proxy", "img"], ["--sig-proxy", "img"]),
-        # a value of an option is skipped, not taken for the image
-        (["--name", "x", "--sig-proxy=0", "img"], ["--name", "x", "--no-sig-proxy", "img"]),
-        (["-ite", "A=1", "--sig-proxy=f", "i"], ["-ite", "A=1", "--no-sig-proxy", "i"]),
-        (["-eA=1", "--sig-proxy=f", "i"], ["-eA=1", "--no-sig-proxy", "i"]),
-        # after the image everything is the container's command
-        (["img", "prog", "--sig-proxy=false"], ["img", "prog", "--sig-proxy=false"]),
-        (["--", "--sig-proxy=false"], ["--", "--sig-proxy=false"]),
-    ],
-)
-def test_rewrite(argv: list[str], want: list[str]) -> None:
-    assert rewrite(argv, TAKES_VALUE) == want
-
-
-def test_rewrite_refuses_other_values() -> None:
-    with pytest.raises(InvalidArgument, match="--sig-proxy 'maybe'"):
-        rewrite(["--sig-proxy=maybe", "img"], TAKES_VALUE)
 
 
 def _run(argv: list[str], mp: pytest.MonkeyPatch, cap: pytest.CaptureFixture[str]) -> RunOptions:

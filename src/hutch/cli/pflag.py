@@ -1,0 +1,139 @@
+"""podman's flag habits (Go's pflag) applied to the click tree before it parses.
+
+Two habits, for every command on the path the arguments name:
+
+- every boolean flag takes an optional value: ``--rm=false``, ``-a=1``
+  (pflag's ``strconv.ParseBool`` spellings); click refuses a value on a flag,
+  so ``--NAME=VALUE`` becomes ``--NAME``, ``--no-NAME`` or nothing;
+- ``-h`` is ``--help`` wherever the command has no ``-h`` of its own
+  (``run`` and ``create`` keep it for ``--hostname``).
+
+Only a command's own options are rewritten: on a command that stops at its
+first positional argument (``run IMAGE CMD...``, ``exec CTR CMD...``) the
+walk stops there too, and nothing after ``--`` is touched, so a container
+command's own ``--flag=false`` reaches it unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from hutch.api.errors import InvalidArgument
+
+# Go's strconv.ParseBool, exactly (it is case-sensitive in this way).
+_TRUE = frozenset(("1", "t", "T", "TRUE", "true", "True"))
+_FALSE = frozenset(("0", "f", "F", "FALSE", "false", "False"))
+HELP_NAMES = ["-h", "--help"]
+
+
+@dataclass(frozen=True)
+class _Bool:
+    on: str  # the spelling that sets it
+    off: str  # the spelling that clears it ("" when leaving it out clears it)
+    label: str  # pflag's name of the flag in messages: "-a, --all"
+
+
+@dataclass(frozen=True)
+class _Options:
+    takes_value: frozenset[str]
+    bools: dict[str, _Bool]
+
+
+def _options(command: Any) -> _Options:
+    takes_value: set[str] = set()
+    bools: dict[str, _Bool] = {}
+    for param in command.params:
+        if param.param_type_name != "option":  # typer's click has no public import
+            continue
+        if getattr(param, "is_bool_flag", False):
+            shorts = [o for o in param.opts if not o.startswith("--")]
+            longs = [o for o in param.opts if o.startswith("--")]
+            label = ", ".join([*shorts[:1], *longs[:1]])
+            off = param.secondary_opts[0] if param.secondary_opts else ""
+            for name in param.opts:
+                bools[name] = _Bool(on=name, off=off, label=label)
+        elif not getattr(param, "is_flag", False) and not getattr(param, "count", False):
+            takes_value.update((*param.opts, *param.secondary_opts))
+    return _Options(frozenset(takes_value), bools)
+
+
+def parse_bool(value: str, label: str) -> bool:
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise InvalidArgument(
+        f'invalid argument "{value}" for "{label}" flag: '
+        f'strconv.ParseBool: parsing "{value}": invalid syntax'
+    )
+
+
+def _bool_arg(flag: _Bool, value: str) -> list[str]:
+    if parse_bool(value, flag.label):
+        return [flag.on]
+    return [flag.off] if flag.off else []
+
+
+def _short_needs_next(arg: str, options: _Options) -> bool:
+    """``-abc``: flags until one that takes a value; the rest of the word is its value."""
+    for position, letter in enumerate(arg[1:], start=1):
+        if "-" + letter in options.takes_value:
+            return position == len(arg) - 1
+    return False
+
+
+def _use_short_help(command: Any) -> None:
+    for param in command.params:
+        if "-h" in param.opts or "-h" in param.secondary_opts:
+            return
+    command.context_settings = {**command.context_settings, "help_option_names": HELP_NAMES}
+
+
+def prepare(root: Any, args: Sequence[str]) -> list[str]:
+    """``args`` with pflag's spellings made click's, and ``-h`` set up as help."""
+    out: list[str] = []
+    index = 0
+    command = root
+    while True:
+        _use_short_help(command)
+        options = _options(command)
+        subcommands: dict[str, Any] | None = getattr(command, "commands", None)
+        interspersed = command.context_settings.get(
+            "allow_interspersed_args", command.allow_interspersed_args
+        )
+        descend: Any = None
+        while index < len(args):
+            arg = args[index]
+            index += 1
+            if arg == "--":
+                return [*out, arg, *args[index:]]
+            if arg == "-" or not arg.startswith("-"):
+                out.append(arg)
+                if subcommands is not None:
+                    descend = subcommands.get(arg)
+                    if descend is None:
+                        return [*out, *args[index:]]  # click names the unknown command
+                    break
+                if not interspersed:
+                    return [*out, *args[index:]]
+                continue
+            name, eq, value = arg.partition("=")
+            if eq and name in options.bools:
+                out.extend(_bool_arg(options.bools[name], value))
+                continue
+            out.append(arg)
+            if eq:
+                continue
+            needs_next = (
+                arg in options.takes_value
+                if arg.startswith("--")
+                else _short_needs_next(arg, options)
+            )
+            if needs_next and index < len(args):
+                out.append(args[index])
+                index += 1
+        if descend is None:
+            return out
+        command = descend

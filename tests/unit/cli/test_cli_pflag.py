@@ -1,0 +1,170 @@
+"""pflag's habits on the real command tree: ``--flag=VALUE`` for booleans, ``-h`` as help,
+``hutch help CMD``, and the global options that act before a command."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import typer
+
+from hutch.api.errors import InvalidArgument
+from hutch.cli import app as cli_app
+from hutch.cli import pflag
+from unit.fakes import FakeEngine, run_cli
+
+
+def _prepare(argv: list[str]) -> list[str]:
+    word = next(a for a in argv if not a.startswith("-"))
+    verb = cli_app.VERBS.get(word)
+    command = typer.main.get_command(cli_app.build_app(only=None if verb is None else (verb,)))
+    return pflag.prepare(command, argv)
+
+
+@pytest.mark.parametrize(
+    ("argv", "want"),
+    [
+        (["ps", "--all=false"], ["ps"]),
+        (["ps", "-a=1", "-q"], ["ps", "-a", "-q"]),
+        (["ps", "--all=True"], ["ps", "--all"]),
+        (["container", "ls", "--all=t"], ["container", "ls", "--all"]),
+        # a --x/--no-x pair: false is the --no- spelling
+        (["run", "--sig-proxy=false", "img"], ["run", "--no-sig-proxy", "img"]),
+        # a value of an option is skipped, not taken for the image
+        (["run", "--name", "x", "--rm=0", "img"], ["run", "--name", "x", "img"]),
+        (["run", "-ite", "A=1", "--rm=F", "i"], ["run", "-ite", "A=1", "i"]),
+        (["run", "-eA=1", "--rm=TRUE", "i"], ["run", "-eA=1", "--rm", "i"]),
+        # after the image everything is the container's command
+        (["run", "img", "prog", "--rm=false"], ["run", "img", "prog", "--rm=false"]),
+        (["exec", "c", "prog", "-i=false"], ["exec", "c", "prog", "-i=false"]),
+        # interspersed commands: options after a positional are still ours
+        (["rm", "c1", "--force=true", "c2"], ["rm", "c1", "--force", "c2"]),
+        (["rm", "--", "--force=true"], ["rm", "--", "--force=true"]),
+        # a global boolean before the command
+        (["--noout=false", "ps"], ["ps"]),
+    ],
+)
+def test_bool_values_become_click_flags(argv: list[str], want: list[str]) -> None:
+    assert _prepare(argv) == want
+
+
+@pytest.mark.parametrize("value", ["maybe", "yes", "tRUE", ""])
+def test_other_bool_values_are_refused_with_podmans_message(value: str) -> None:
+    with pytest.raises(InvalidArgument) as info:
+        _prepare(["ps", f"--all={value}"])
+    assert str(info.value) == (
+        f'invalid argument "{value}" for "-a, --all" flag: '
+        f'strconv.ParseBool: parsing "{value}": invalid syntax'
+    )
+
+
+def test_bool_value_error_exits_125(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    result = run_cli(["rm", "--force=maybe", "c"], FakeEngine(), monkeypatch, capsys)
+    assert result.code == 125
+    assert result.err.startswith('Error: invalid argument "maybe" for "-f, --force" flag')
+
+
+def test_bool_value_reaches_the_command(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake = FakeEngine()
+    result = run_cli(["ps", "-a=true", "--noheading=1"], fake, monkeypatch, capsys)
+    assert result.code == 0, result.err
+    assert result.out == ""  # no containers, no heading
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["ps", "-h"], ["container", "-h"], ["-h"], ["help", "ps"], ["help", "container", "ls"]],
+)
+def test_short_h_and_help_command_print_usage(
+    argv: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    result = run_cli(argv, FakeEngine(), monkeypatch, capsys)
+    assert result.code == 0, result.err
+    assert result.out.startswith("Usage: hutch")
+    words = [a for a in argv if a not in ("-h", "help")]
+    assert result.out.startswith("Usage: hutch " + " ".join(words))
+
+
+def test_run_keeps_h_for_hostname() -> None:
+    assert _prepare(["run", "-h", "box", "img"]) == ["run", "-h", "box", "img"]
+    command = typer.main.get_command(cli_app.build_app(only=("run",)))
+    pflag.prepare(command, ["run", "img"])
+    run = command.commands["run"]  # type: ignore[attr-defined]
+    assert run.context_settings["help_option_names"] == ["--help"]
+
+
+def test_help_words() -> None:
+    assert cli_app.help_words(["help"]) == ["--help"]
+    assert cli_app.help_words(["--root", "r", "help", "ps"]) == ["--root", "r", "ps", "--help"]
+    assert cli_app.help_words(["ps", "help"]) == ["ps", "help"]
+
+
+def test_log_level_checked_as_podman(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    result = run_cli(["--log-level", "foo", "ps"], FakeEngine(), monkeypatch, capsys)
+    assert result.code == 1
+    assert result.err == (
+        'Log Level "foo" is not supported, choose from: '
+        "trace, debug, info, warn, warning, error, fatal, panic\n"
+    )
+    assert run_cli(["--log-level", "WARNING", "ps"], FakeEngine(), monkeypatch, capsys).code == 0
+
+
+@pytest.mark.parametrize(
+    ("argv", "flag"),
+    [
+        (["--url", "unix:///x", "ps"], "--url"),
+        (["--connection", "x", "ps"], "--connection"),
+        (["-r", "ps"], "--remote"),
+    ],
+)
+def test_remote_mode_is_refused(
+    argv: list[str],
+    flag: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    result = run_cli(argv, FakeEngine(), monkeypatch, capsys)
+    assert result.code == 125
+    assert result.err.startswith(f"Error: {flag} is not supported: hutch is daemonless")
+
+
+def test_storage_opt_only_empty(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run_cli(["--storage-opt", "", "ps"], FakeEngine(), monkeypatch, capsys).code == 0
+    bad = run_cli(
+        ["--storage-opt", "overlay.mountopt=nodev", "ps"], FakeEngine(), monkeypatch, capsys
+    )
+    assert bad.code == 125 and "take no options" in bad.err
+
+
+def test_out_and_noout_take_hutchs_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sys
+
+    out = tmp_path / "out.txt"
+    monkeypatch.setattr(sys, "stdout", sys.stdout)  # restored after the test
+    result = run_cli(["--out", str(out), "version"], FakeEngine(), monkeypatch, capsys)
+    assert result.code == 0 and result.out == ""
+    sys.stdout.flush()
+    assert out.read_text().startswith("Version:")
+    result = run_cli(["--noout", "version"], FakeEngine(), monkeypatch, capsys)
+    assert result.code == 0 and result.out == ""
+
+
+def test_tmpdir_is_made_and_exported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("TMPDIR", "/tmp")
+    target = tmp_path / "t" / "u"
+    assert run_cli(["--tmpdir", str(target), "ps"], FakeEngine(), monkeypatch, capsys).code == 0
+    import os
+
+    assert target.is_dir() and os.environ["TMPDIR"] == str(target)
