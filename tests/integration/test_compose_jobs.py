@@ -60,5 +60,14 @@ def test_exit_code_from_after_a_one_shot_job(hutch: Hutch, base_image: str, tmp_
     names = hutch(*compose, "ps", "-a", "--format", "json").stdout
     assert "jobs-worker-1" not in names
     assert "jobs-idle-1" in names
-    hutch(*compose, "down", "-v", timeout=60)
+    # a second project from the same file: same service names, no collision
+    other = ("compose", "-p", "jobs2", "-f", str(tmp_path / "compose.yaml"))
+    hutch(*other, "up", "-d", "idle", timeout=60)
+    names = hutch("ps", "-a", "--format", "{{.Names}}").stdout.split()
+    assert {"jobs-idle-1", "jobs2-idle-1"} <= set(names)  # jobs-idle-1 is stopped
+    hutch(*other, "down", "-v", "-t", "1", timeout=60)
+    names = hutch("ps", "-a", "--format", "{{.Names}}").stdout.split()
+    assert "jobs-idle-1" in names
+    assert "jobs2-idle-1" not in names
+    hutch(*compose, "down", "-v", "-t", "1", timeout=60)
     assert hutch("ps", "-a", "-q").stdout == ""
