@@ -17,8 +17,8 @@ import os
 from hutch.api.container_config import ResourceOptions
 from hutch.api.containers import InspectDeviceRate, InspectLimits
 from hutch.api.errors import HutchError
+from hutch.cgroups.limits import DeviceLimit, ResourceSpec
 from hutch.engine.resources import parse_limits, shares_to_weight
-from hutch.runtime.spec_resources import DeviceLimit, ResourceSpec
 
 # The options that name a device for a limit.
 _DEVICE_FLAGS = ("device_read_bps", "device_write_bps", "device_read_iops", "device_write_iops")

@@ -19,11 +19,12 @@ from pathlib import Path
 from hutch.api.container_config import ResourceOptions
 from hutch.api.containers import StatsReport
 from hutch.api.errors import Conflict, HutchError, InvalidArgument
+from hutch.cgroups import v2
 from hutch.engine import container_state as cs
 from hutch.engine.context import EngineContext
 from hutch.engine.exec import container_spec
 from hutch.engine.resources import merge_update, only_changed
-from hutch.runtime import cgroupfs, spawn
+from hutch.runtime import spawn
 from hutch.runtime import state as st
 
 _NO_CGROUP = (
@@ -38,10 +39,10 @@ def running_cgroup(container: cs.Container) -> Path | None:
         return None
     if not st.alive(container.state.pid, container.state.pid_start):
         return None
-    mount = cgroupfs.mount_point()
+    mount = v2.mount_point()
     if mount is None:
         return None
-    cgroup = cgroupfs.cgroup_of_pid(container.state.pid, mount)
+    cgroup = v2.cgroup_of_pid(container.state.pid, mount)
     if cgroup is None or cgroup.name != container.record.id:
         return None
     return cgroup
@@ -74,7 +75,7 @@ class ResourceService:
         cgroup = running_cgroup(container)
         if cgroup is not None:
             try:
-                cgroupfs.write_limits(cgroup, only_changed(spec.resources, new))
+                v2.write_limits(cgroup, only_changed(spec.resources, new))
             except OSError as exc:
                 raise HutchError(f"cannot update container {short}: {exc}") from exc
         # Kept for the next start (and for restarts by the monitor's next read).
@@ -103,8 +104,8 @@ class ResourceService:
 
     @staticmethod
     def _sample(container: cs.Container, cgroup: Path) -> StatsReport:
-        raw = cgroupfs.read_stats(cgroup)
-        received, sent = cgroupfs.net_counters(container.state.pid)
+        raw = v2.read_stats(cgroup)
+        received, sent = v2.net_counters(container.state.pid)
         limit = raw.get("memory_max", -1)
         return StatsReport(
             id=container.record.id,
@@ -122,5 +123,5 @@ class ResourceService:
             block_output=raw.get("io_write_bytes", 0),
             throttled_usec=raw.get("cpu_throttled_usec", 0),
             nr_throttled=raw.get("cpu_nr_throttled", 0),
-            oom_kills=cgroupfs.oom_kills(cgroup),
+            oom_kills=v2.oom_kills(cgroup),
         )

@@ -15,23 +15,21 @@ import re
 import stat
 import sys
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 from hutch.api.container_config import ResourceOptions
-from hutch.api.errors import HostNotReady, InvalidArgument
+from hutch.api.errors import InvalidArgument
 from hutch.api.system import HostFact
+from hutch.cgroups import v2
+from hutch.cgroups.host import DISABLED, FIX, CgroupHost, probe
+from hutch.cgroups.limits import DeviceLimit, ResourceSpec
+from hutch.cgroups.manager import Placement, disabled, is_slice, manager_for
 from hutch.config.settings import Settings
-from hutch.runtime import cgroupfs
-from hutch.runtime.cgroup_manager import DISABLED, FIX, SYSTEMD, CgroupHost, probe
-from hutch.runtime.spec_resources import CGROUPFS, DeviceLimit, ResourceSpec
 
 CGROUP_MODES = ("enabled", "disabled", "no-conmon", "split")
-DEFAULT_PIDS_LIMIT = 2048
 MIN_MEMORY = 6 * 1024 * 1024  # podman's floor: below it a container cannot even start
 _UNITS = {"": 1, "b": 1, "k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4}
 _SIZE = re.compile(r"^(\d+(?:\.\d+)?)\s*([bkmgt]?)b?$", re.IGNORECASE)
 _CPUSET = re.compile(r"^\d+(-\d+)?(,\d+(-\d+)?)*$")
-_SLICE = re.compile(r"^[A-Za-z0-9:_.-]+\.slice$")
 
 
 def parse_size(text: str, flag: str) -> int:
@@ -48,7 +46,7 @@ def shares_to_weight(shares: int) -> int:
     return 1 + (shares - 2) * 9999 // 262142
 
 
-def cpus_to_quota(cpus: float, period: int = cgroupfs.DEFAULT_CPU_PERIOD) -> tuple[int, int]:
+def cpus_to_quota(cpus: float, period: int = v2.DEFAULT_CPU_PERIOD) -> tuple[int, int]:
     """--cpus as (quota, period) microseconds: 0.5 -> (50000, 100000)."""
     return round(cpus * period), period
 
@@ -193,13 +191,6 @@ def cgroup_mode(options: ResourceOptions, setting: str) -> str:
     return mode
 
 
-def refusal(flag: str, host: CgroupHost) -> HostNotReady:
-    return HostNotReady(
-        f"{flag} cannot be enforced: {host.reason}; to fix it, {FIX}; "
-        "or run with --cgroups=disabled to start without limits"
-    )
-
-
 def plan(options: ResourceOptions, setting: str, host: CgroupHost) -> ResourcePlan:
     """The container's resources on this host, or a refusal."""
     limits = parse_limits(options)
@@ -216,54 +207,8 @@ def plan(options: ResourceOptions, setting: str, host: CgroupHost) -> ResourcePl
         if given:
             warning = f"cgroups are disabled: {', '.join(given)} will not be enforced"
         return ResourcePlan(ResourceSpec(), warning)
-    requests = given + (("--cgroup-parent",) if options.cgroup_parent else ())
-    if host.manager == DISABLED:
-        if requests:
-            raise refusal(requests[0], host)
-        return ResourcePlan(ResourceSpec())
-    missing = cgroupfs.controllers_for(limits) - set(host.controllers)
-    if missing:
-        raise HostNotReady(
-            f"{given[0]} cannot be enforced: the {', '.join(sorted(missing))} controller(s) "
-            f"are not delegated to {host.root}; to fix it, {FIX}; "
-            "or run with --cgroups=disabled to start without limits"
-        )
-    if limits.pids_max == 0 and "pids" in host.controllers:
-        limits = replace(limits, pids_max=DEFAULT_PIDS_LIMIT)
-    if host.manager == SYSTEMD:
-        if options.cgroup_parent and not is_slice(options.cgroup_parent):
-            raise InvalidArgument(
-                f"invalid --cgroup-parent {options.cgroup_parent!r}: the systemd cgroup manager "
-                "puts each container in a scope of a slice; name one, such as batch.slice"
-            )
-        return ResourcePlan(replace(limits, backend=SYSTEMD, slice=options.cgroup_parent or ""))
-    if options.cgroup_parent and is_slice(options.cgroup_parent):
-        raise InvalidArgument(
-            f"invalid --cgroup-parent {options.cgroup_parent!r}: a slice needs the systemd "
-            f"cgroup manager (this host's is {host.manager}); use an absolute cgroup path"
-        )
-    parent = parent_dir(host, mode, options)
-    return ResourcePlan(replace(limits, backend=CGROUPFS, parent=str(parent), root=host.root))
-
-
-def is_slice(name: str) -> bool:
-    """A systemd slice unit name (batch.slice, user-batch.slice): no path, no template."""
-    return bool(_SLICE.match(name))
-
-
-def parent_dir(host: CgroupHost, mode: str, options: ResourceOptions) -> Path:
-    root = Path(host.root)
-    if options.cgroup_parent:
-        parent = Path(host.mount) / options.cgroup_parent.lstrip("/")
-        if not parent.is_relative_to(root) or ".." in parent.parts:
-            raise InvalidArgument(
-                f"invalid --cgroup-parent {options.cgroup_parent!r}: it must lie inside "
-                f"your delegated cgroup {root}"
-            )
-        return parent
-    if mode == "split" and host.own:
-        return Path(host.own)
-    return root / "hutch"
+    placement = Placement(limits, given, options.cgroup_parent, split=mode == "split")
+    return ResourcePlan(manager_for(host).place(placement))
 
 
 def merge_update(current: ResourceSpec, options: ResourceOptions) -> ResourceSpec:
@@ -315,7 +260,7 @@ def only_changed(old: ResourceSpec, new: ResourceSpec) -> ResourceSpec:
 def plan_for_create(options: ResourceOptions, settings: Settings) -> ResourceSpec:
     """The plan on this host, its warning printed (stderr), or a refusal."""
     mode = cgroup_mode(options, settings.cgroups)
-    host = CgroupHost(DISABLED, "", (), "cgroups are disabled") if mode == "disabled" else probe()
+    host = disabled("cgroups are disabled").host if mode == "disabled" else probe()
     result = plan(options, settings.cgroups, host)
     if result.warning:
         print(f"WARN: {result.warning}", file=sys.stderr)
@@ -326,8 +271,9 @@ def manager_fact(settings: Settings) -> HostFact:
     """The cgroup manager chosen for this user, for ``hutch info``."""
     if settings.cgroups == "disabled":
         return HostFact("cgroup manager", "disabled (by the [containers] cgroups setting)", True)
-    host = probe()
-    if host.manager == DISABLED:
+    manager = manager_for(probe())
+    host = manager.host
+    if manager.name == DISABLED:
         return HostFact(
             "cgroup manager",
             f"disabled: {host.reason}",
@@ -335,4 +281,4 @@ def manager_fact(settings: Settings) -> HostFact:
             f"limits (--memory, --cpus, ...) are refused; to enforce them, {FIX}",
         )
     controllers = " ".join(host.controllers)
-    return HostFact("cgroup manager", f"{host.manager} ({host.reason}; {controllers})", True)
+    return HostFact("cgroup manager", f"{manager.name} ({host.reason}; {controllers})", True)

@@ -76,12 +76,13 @@ def _id_maps(uid: int, gid: int) -> tuple[tuple[IdMap, ...], tuple[IdMap, ...]]:
 
 
 def host_info(ctx: EngineContext) -> HostInfo:
-    from hutch.runtime.cgroup_manager import probe
+    from hutch.cgroups.host import probe
+    from hutch.cgroups.manager import manager_for
 
     uname = os.uname()
     mem = _meminfo()
     release = _os_release()
-    cgroups = probe()
+    cgroups = manager_for(probe())
     v2 = Path("/sys/fs/cgroup/cgroup.controllers").exists()
     pasta = shutil.which("pasta") or ""
     slirp = shutil.which("slirp4netns") or ""
@@ -101,9 +102,9 @@ def host_info(ctx: EngineContext) -> HostInfo:
         distribution=release.get("ID", ""),
         distribution_version=release.get("VERSION_ID", ""),
         codename=release.get("VERSION_CODENAME", ""),
-        cgroup_manager=cgroups.manager,
+        cgroup_manager=cgroups.name,
         cgroup_version="v2" if v2 else "v1",
-        cgroup_controllers=tuple(cgroups.controllers),
+        cgroup_controllers=tuple(cgroups.host.controllers),
         oci_runtime="hutch",
         oci_runtime_path=shutil.which("hutch") or "",
         network_backend=backend,

@@ -17,8 +17,9 @@ import struct
 import termios
 from typing import Any, NoReturn
 
+from hutch.cgroups import v2
 from hutch.linux import syscalls as sc
-from hutch.runtime import cgroupfs, mounts, security, userns, volume_chown
+from hutch.runtime import mounts, security, userns, volume_chown
 from hutch.runtime.paths_in_root import resolve_in_root
 from hutch.runtime.spec import Spec
 from hutch.runtime.tinyinit import run_as_init  # imported now: after pivot_root it is out of reach
@@ -73,10 +74,10 @@ def _report(sock: socket.socket, code: int, message: str) -> NoReturn:
 def _setup_and_exec(spec: Spec, sock: socket.socket, gid5_mapped: bool) -> None:
     if spec.userns.enabled:
         spec = userns.relative_paths(spec)  # the storage above may be closed to us
-    cgroup = cgroupfs.container_cgroup(spec.resources, spec.id)
+    cgroup = v2.container_cgroup(spec.resources, spec.id)
     if cgroup is not None and not spec.userns.enabled:  # else joined by runtime/userns.py
         # Before unsharing the cgroup namespace, whose root is then this cgroup.
-        cgroupfs.join(cgroup)
+        v2.join(cgroup)
     if spec.network.join:
         _join_network(spec.network.join)  # container:NAME, ns:PATH ("net" is then not unshared)
     flags = 0

@@ -16,7 +16,7 @@ import signal
 import time
 from pathlib import Path
 
-from hutch.runtime import cgroupfs
+from hutch.cgroups import v2
 
 FREEZER = "freezer"
 SIGNAL = "signal"
@@ -91,7 +91,7 @@ def pause(init_pid: int, cgroup_dir: str | None = None) -> str:
     """Stop every process of the container; returns the method used."""
     freeze = freezer_file(cgroup_dir)
     if freeze is not None:
-        cgroupfs.freeze(freeze.parent, True)  # waits until cgroup.events says frozen
+        v2.freeze(freeze.parent, True)  # waits until cgroup.events says frozen
         return FREEZER
     for _ in range(_ROUNDS):
         running = [
@@ -110,7 +110,7 @@ def resume(init_pid: int, method: str, cgroup_dir: str | None = None) -> None:
     if method == FREEZER:
         freeze = freezer_file(cgroup_dir)
         if freeze is not None:
-            cgroupfs.freeze(freeze.parent, False)
+            v2.freeze(freeze.parent, False)
         return
     for pid in local_pids(processes_in_pidns(init_pid)):
         with contextlib.suppress(ProcessLookupError):

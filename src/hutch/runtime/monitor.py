@@ -31,9 +31,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from hutch.cgroups import v2
+from hutch.cgroups.manager import manager_of
 from hutch.linux import syscalls as sc
 from hutch.runtime import attachproto as ap
-from hutch.runtime import cgroupfs, freeze
+from hutch.runtime import freeze
 from hutch.runtime import state as st
 from hutch.runtime.container import container_main, send
 from hutch.runtime.events_log import append_event, event_line
@@ -182,7 +184,7 @@ class Monitor:
     def _setup_cgroup(self) -> None:
         """The container's cgroup and limits, made before the init exists (it joins it)."""
         res = self.spec.resources
-        self.cgroup = cgroupfs.setup(res, self.spec.id, self.host_pid)
+        self.cgroup = manager_of(res).create(res, self.spec.id, self.host_pid)
         if self.cgroup is not None and res.parent != str(self.cgroup.parent):
             # A systemd scope: tell the init where its cgroup is.
             resources = replace(res, parent=str(self.cgroup.parent))
@@ -217,10 +219,10 @@ class Monitor:
     def _remove_cgroup(self) -> None:
         if self.cgroup is not None:
             with contextlib.suppress(OSError):
-                cgroupfs.remove(self.cgroup)
+                v2.remove(self.cgroup)
 
     def _oom_kills(self) -> int:
-        return cgroupfs.oom_kills(self.cgroup) if self.cgroup is not None else 0
+        return v2.oom_kills(self.cgroup) if self.cgroup is not None else 0
 
     def _finish(self, helper: object) -> None:
         self._remove_cgroup()

@@ -11,8 +11,8 @@ import errno
 import os
 from dataclasses import dataclass
 
+from hutch.cgroups import v2
 from hutch.linux import syscalls as sc
-from hutch.runtime import cgroupfs
 from hutch.runtime.paths_in_root import resolve_in_root
 from hutch.runtime.spec import Mount, Spec
 
@@ -159,7 +159,7 @@ def base_plan(spec: Spec, *, gid5_mapped: bool) -> list[Step | Symlink]:
         # sysfs may only be mounted by the owner of the network namespace;
         # with the host network, bind the host's /sys read-only instead.
         plan.append(Step("bind", "/sys", "/sys", ("ro", "nosuid", "nodev", "noexec")))
-    cgroup = cgroupfs.inner_mount_options(
+    cgroup = v2.inner_mount_options(
         spec.resources, "cgroup" in spec.namespaces, spec.security.privileged
     )
     if cgroup is not None:

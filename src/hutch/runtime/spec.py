@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from hutch.cgroups.limits import ResourceSpec
 from hutch.runtime.spec_lifecycle import LifecycleSpec
 from hutch.runtime.spec_log import LogSpec
 from hutch.runtime.spec_network import NetworkSpec
-from hutch.runtime.spec_resources import ResourceSpec
 from hutch.runtime.spec_security import SecuritySpec
 from hutch.runtime.spec_userns import UsernsSpec
 

@@ -29,8 +29,8 @@ import os
 import subprocess
 from dataclasses import replace
 
+from hutch.cgroups import v2
 from hutch.linux import syscalls as sc
-from hutch.runtime import cgroupfs
 from hutch.runtime.ids import IdMapEntry
 from hutch.runtime.rootfs import fuse_overlayfs, mount_rootfs
 from hutch.runtime.spec import Rootfs, Spec
@@ -97,9 +97,9 @@ def fork_init(spec: Spec, userns_fd: int) -> int:
     if forker == 0:  # pragma: no cover - the forker
         os.close(pid_r)
         try:
-            cgroup = cgroupfs.container_cgroup(spec.resources, spec.id)
+            cgroup = v2.container_cgroup(spec.resources, spec.id)
             if cgroup is not None:
-                cgroupfs.join(cgroup)  # while the cgroup files are still ours to write
+                v2.join(cgroup)  # while the cgroup files are still ours to write
             # The init reaches its rootfs relative to this directory (see
             # ``relative_paths``): the storage above it may be closed to ids
             # the container's maps lack.

@@ -6,10 +6,10 @@ from dataclasses import replace
 
 import pytest
 
-from hutch.runtime.cgroupfs import inner_mount_options
+from hutch.cgroups.limits import ResourceSpec
+from hutch.cgroups.v2 import inner_mount_options
 from hutch.runtime.mounts import Step, base_plan
 from hutch.runtime.spec import NAMESPACES, Process, Rootfs, Spec
-from hutch.runtime.spec_resources import ResourceSpec
 from hutch.runtime.spec_security import SecuritySpec
 
 V2 = ResourceSpec(backend="cgroupfs", parent="/sys/fs/cgroup/user-1000/hutch", memory_max=1 << 26)

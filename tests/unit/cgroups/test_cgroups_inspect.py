@@ -6,13 +6,13 @@ import dataclasses
 
 from hutch.api.container_config import ResourceOptions
 from hutch.api.podman_json import to_json
+from hutch.cgroups.limits import DeviceLimit, ResourceSpec
 from hutch.engine.resource_inspect import (
     host_config_limits,
     inspect_limits,
     weight_to_shares,
 )
 from hutch.engine.resources import merge_update, parse_limits, shares_to_weight
-from hutch.runtime.spec_resources import DeviceLimit, ResourceSpec
 
 MIB = 1024 * 1024
 

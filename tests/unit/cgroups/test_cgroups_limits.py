@@ -8,10 +8,11 @@ import pytest
 
 from hutch.api.container_config import ResourceOptions
 from hutch.api.errors import HostNotReady, InvalidArgument
+from hutch.cgroups import v2 as cgroupfs
+from hutch.cgroups.host import DISABLED, CgroupHost
+from hutch.cgroups.limits import CGROUPFS, DeviceLimit, ResourceSpec
+from hutch.cgroups.manager import DEFAULT_PIDS_LIMIT
 from hutch.engine import resources as r
-from hutch.runtime import cgroupfs
-from hutch.runtime.cgroup_manager import CGROUPFS, DISABLED, CgroupHost
-from hutch.runtime.spec_resources import DeviceLimit, ResourceSpec
 
 MIB = 1024 * 1024
 
@@ -169,7 +170,7 @@ def test_plan_without_flags_runs_everywhere() -> None:
     assert r.plan(ResourceOptions(), "", NONE).spec == ResourceSpec()
     # Where a cgroup exists, the default pids limit is applied silently.
     spec = r.plan(ResourceOptions(), "", HOST).spec
-    assert spec.pids_max == r.DEFAULT_PIDS_LIMIT
+    assert spec.pids_max == DEFAULT_PIDS_LIMIT
     assert spec.backend == "cgroupfs"
     assert spec.parent == "/sys/fs/cgroup/user-1000/hutch"
     assert spec.root == "/sys/fs/cgroup/user-1000"

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from hutch.runtime import cgroup_manager as cm
-from hutch.runtime import cgroupfs
-from hutch.runtime.spec_resources import ResourceSpec
+from hutch.cgroups import host as cm
+from hutch.cgroups import v2 as cgroupfs
+from hutch.cgroups.limits import ResourceSpec
 
 
 def fake_cgroup(path: Path, controllers: str = "", procs: str = "") -> Path:

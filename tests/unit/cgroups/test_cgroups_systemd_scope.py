@@ -10,8 +10,10 @@ import pytest
 
 from hutch.api.container_config import ResourceOptions
 from hutch.api.errors import InvalidArgument
+from hutch.cgroups.host import CgroupHost
+from hutch.cgroups.manager import is_slice
+from hutch.cgroups.systemd import scope_call, start_scope
 from hutch.engine import resources as r
-from hutch.runtime.cgroup_manager import CgroupHost, scope_call, start_scope
 
 CID = "ab" * 32
 SYSTEMD = CgroupHost(
@@ -57,12 +59,12 @@ def test_a_slice_parent_is_refused_with_cgroupfs() -> None:
 
 @pytest.mark.parametrize("name", ["batch.slice", "user-batch.slice", "a_b.c.slice"])
 def test_slice_names(name: str) -> None:
-    assert r.is_slice(name)
+    assert is_slice(name)
 
 
 @pytest.mark.parametrize("name", ["batch", "a/b.slice", "../x.slice", ".slice", "x.slice/y"])
 def test_not_slice_names(name: str) -> None:
-    assert not r.is_slice(name)
+    assert not is_slice(name)
 
 
 def test_update_never_writes_the_slice() -> None:

@@ -31,9 +31,9 @@ def _drain(fd: int, want: int, out: bytearray) -> None:
         out += chunk
 
 
-def _write_through(w: int, r: int, data: bytes, queued: int = 0) -> bytes:
+def _write_through(w: int, r: int, data: bytes) -> bytes:
     got = bytearray()
-    reader = threading.Thread(target=_drain, args=(r, queued + len(data), got))
+    reader = threading.Thread(target=_drain, args=(r, len(data), got))
     reader.start()
     fdio.write_all(w, data)
     reader.join(timeout=30)
@@ -56,17 +56,24 @@ def test_a_full_non_blocking_pipe_is_waited_for(
     with pytest.raises(BlockingIOError):  # what a plain os.write meets: EAGAIN
         while True:
             filled += os.write(w, b"f" * PIPE_SIZE)
+    data = os.urandom(3 * PIPE_SIZE + 7)
+    got = bytearray()
+    reader = threading.Thread(target=_drain, args=(r, filled + len(data), got))
     waits: list[int] = []
     real_wait = fdio.wait_writable
 
     def counted_wait(fd: int) -> None:
+        # The reader starts only once the writer has met the full pipe.
+        if not waits:
+            reader.start()
         waits.append(fd)
         real_wait(fd)
 
     monkeypatch.setattr(fdio, "wait_writable", counted_wait)
-    data = os.urandom(3 * PIPE_SIZE + 7)
-    got = _write_through(w, r, data, queued=filled)
-    assert got == b"f" * filled + data
+    fdio.write_all(w, data)
+    reader.join(timeout=30)
+    assert not reader.is_alive()
+    assert bytes(got) == b"f" * filled + data
     assert waits and set(waits) == {w}
 
 

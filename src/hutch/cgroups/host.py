@@ -1,8 +1,8 @@
-"""Choosing where containers' cgroups live: systemd, cgroupfs or disabled, once per command.
+"""What this host offers a user's containers: which cgroup manager, below which cgroup.
 
 - **systemd**: a systemd user session is there; each container gets a
-  transient scope with ``Delegate=yes`` (``StartTransientUnit`` over the
-  user bus, as podman does), and its cgroup is made inside that scope.
+  transient scope with ``Delegate=yes`` (``cgroups/systemd.py``), and its
+  cgroup is made inside that scope.
 - **cgroupfs**: no systemd, but part of the cgroup v2 tree the caller sits
   in is the user's own (an admin delegated it, or a guest like the test
   lane's): containers go below the highest ancestor the user owns, in
@@ -10,23 +10,23 @@
 - **disabled**: neither; containers run without a cgroup of their own, and
   a limit asked for is refused with the reason and the fix.
 
-Standard library only (the monitor uses the systemd half).
+``probe`` runs once per command; ``cgroups/manager.py`` turns its answer
+into the one manager object the command then uses.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from hutch.runtime import cgroupfs
+from hutch.cgroups import v2
+from hutch.cgroups.limits import CGROUPFS, SYSTEMD
 
-SYSTEMD = "systemd"
-CGROUPFS = "cgroupfs"
 DISABLED = "disabled"
 
+# How a user gets limits where there are none: said with every refusal.
 FIX = (
     "enable the unified cgroup hierarchy (boot with systemd.unified_cgroup_hierarchy=1 "
     "or cgroup_no_v1=all) and delegate the controllers to your user (systemd: Delegate=yes "
@@ -95,7 +95,7 @@ def detect(
         else:
             why = f"no part of your cgroup {own_path} is delegated to you"
         return CgroupHost(DISABLED, "", (), why, str(mount), str(own))
-    available = tuple(sorted(cgroupfs.controllers(root)))
+    available = tuple(sorted(v2.controllers(root)))
     if not available:
         why = f"no cgroup v2 controllers are available in your cgroup {root}"
         if hybrid:
@@ -118,14 +118,18 @@ def systemd_user_session(env: Mapping[str, str], own_path: str) -> bool:
         bool(runtime) and Path(runtime, "bus").exists()
     )
     has_manager = bool(runtime) and Path(runtime, "systemd", "private").exists()
+    # Here, not at the top: shutil loads bz2 and lzma, and the monitor (which
+    # imports this module through the manager) never probes.
+    import shutil
+
     return has_bus and has_manager and "/user@" in own_path and shutil.which("busctl") is not None
 
 
 def probe() -> CgroupHost:
     """The manager for this process on this host."""
-    mount = cgroupfs.mount_point()
+    mount = v2.mount_point()
     try:
-        own_path = cgroupfs.unified_path(Path("/proc/self/cgroup").read_text())
+        own_path = v2.unified_path(Path("/proc/self/cgroup").read_text())
     except OSError:
         own_path = ""
     return detect(
@@ -133,57 +137,3 @@ def probe() -> CgroupHost:
         own_path=own_path,
         systemd_session=systemd_user_session(os.environ, own_path),
     )
-
-
-def scope_call(container_id: str, pid: int, slice_: str = "") -> list[str]:
-    """The ``busctl`` argv of StartTransientUnit for a container's scope."""
-    properties = [
-        ["PIDs", "au", "1", str(pid)],
-        ["Delegate", "b", "true"],
-        ["CollectMode", "s", "inactive-or-failed"],
-    ]
-    if slice_:
-        properties.append(["Slice", "s", slice_])
-    return [
-        "busctl",
-        "--user",
-        "call",
-        "--quiet",
-        "org.freedesktop.systemd1",
-        "/org/freedesktop/systemd1",
-        "org.freedesktop.systemd1.Manager",
-        "StartTransientUnit",
-        "ssa(sv)a(sa(sv))",
-        f"hutch-{container_id[:12]}.scope",
-        "fail",
-        str(len(properties)),
-        *(item for prop in properties for item in prop),
-        "0",
-    ]
-
-
-def start_scope(container_id: str, pid: int, slice_: str = "") -> Path:
-    """Put ``pid`` into a new transient scope with Delegate=yes; the scope's cgroup.
-
-    Through ``busctl`` on the user bus (no D-Bus library in the monitor).
-    """
-    import subprocess  # only the systemd path pays for it
-
-    unit = f"hutch-{container_id[:12]}.scope"
-    try:
-        done = subprocess.run(
-            scope_call(container_id, pid, slice_), capture_output=True, text=True, timeout=30
-        )
-    except subprocess.TimeoutExpired:
-        raise OSError(f"systemd did not answer for scope {unit} within 30 s") from None
-    if done.returncode != 0:
-        raise OSError(f"systemd refused scope {unit}: {done.stderr.strip() or done.returncode}")
-    mount = cgroupfs.mount_point() or Path("/sys/fs/cgroup")
-    for _ in range(500):  # systemd moves the pid asynchronously
-        scope = cgroupfs.cgroup_of_pid(pid, mount)
-        if scope is not None and scope.name == unit:
-            return scope
-        import time
-
-        time.sleep(0.01)
-    raise OSError(f"systemd did not move the monitor into {unit}")

@@ -1,8 +1,9 @@
-"""The resources part of the runtime spec: where the container's cgroup goes, and its limits.
+"""A container's resources: where its cgroup goes, and its limits (the spec's ``resources``).
 
-Plain data built by the engine (``engine/resources.py``), which has already
-decided that every limit here can be enforced; the monitor turns it into
-cgroup v2 files (``runtime/cgroupfs.py``).
+Plain data built by the engine (``engine/resources.py`` and the manager's
+``place``), which has already decided that every limit here can be
+enforced; the monitor turns it into cgroup v2 files (``cgroups/v2.py``)
+through the manager the spec names (``cgroups/manager.py``).
 """
 
 from __future__ import annotations

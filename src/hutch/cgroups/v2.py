@@ -2,7 +2,7 @@
 
 Standard library only: the monitor (a small process per container) and the
 container init import it. Every path here is an absolute directory under
-the cgroup2 mount; the backend that chose it is ``runtime/cgroup_manager.py``.
+the cgroup2 mount; the manager that chose it is in ``cgroups/manager.py``.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from hutch.runtime.spec_resources import ResourceSpec
+from hutch.cgroups.limits import ResourceSpec
 
 DEFAULT_CPU_PERIOD = 100000
 # The leaf a non-leaf cgroup's own processes move to before controllers can
@@ -314,27 +314,3 @@ def inner_mount_options(
     if parent.startswith("/sys/fs/cgroup/unified/") or parent == "/sys/fs/cgroup/unified":
         return None
     return ("rw" if privileged else "ro", "nosuid", "nodev", "noexec")
-
-
-def setup(res: ResourceSpec, container_id: str, host_pid: int) -> Path | None:
-    """Make the container's cgroup with its limits (the monitor, before the init starts).
-
-    Returns the cgroup, and the spec's parent is where it was made. With
-    systemd, the monitor itself first moves into a new scope; the scope then
-    holds the monitor in a leaf and the container's cgroup beside it.
-    """
-    if not res.has_cgroup:
-        return None
-    # The usual controllers too, even without a limit of theirs: stats reads them.
-    wanted = controllers_for(res) | {"memory", "cpu", "io", "pids"}
-    if res.backend == "systemd":
-        from hutch.runtime.cgroup_manager import start_scope
-
-        scope = start_scope(container_id, host_pid, res.slice)
-        prepare_parent(scope, scope, wanted)
-        cgroup = scope / container_id
-    else:
-        prepare_parent(Path(res.root or res.parent), Path(res.parent), wanted)
-        cgroup = Path(res.parent) / container_id
-    create(cgroup, res)
-    return cgroup
