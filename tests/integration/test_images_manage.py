@@ -24,6 +24,7 @@ IMAGES_JSON_KEYS = {
     "Containers",
     "Names",
     "Digest",
+    "History",
     "Created",
     "CreatedAt",
 }

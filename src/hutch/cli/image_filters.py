@@ -73,8 +73,10 @@ def sort_rows(rows: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
     if key not in SORT_KEYS:
         raise InvalidArgument(f"--sort {key!r}: expected one of {', '.join(SORT_KEYS)}")
     if key == "created":
-        return sorted(rows, key=lambda r: -int(str(r["Created"])))
+        return sorted(rows, key=lambda r: r["CreatedAt"].value, reverse=True)
     if key == "size":
         return sorted(rows, key=lambda r: -int(str(r["VirtualSize"])))
-    field = {"id": "Id", "repository": "Repository", "tag": "Tag"}[key]
+    if key == "repository":  # podman: by repository, then tag
+        return sorted(rows, key=lambda r: (str(r["Repository"]), str(r["Tag"])))
+    field = {"id": "Id", "tag": "Tag"}[key]
     return sorted(rows, key=lambda r: str(r[field]))

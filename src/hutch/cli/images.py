@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from hutch.cli import render
 from hutch.cli.state import state_of
+from hutch.util.gotemplate import GoTime
 
 if TYPE_CHECKING:
     from hutch.api.images import ImageSummary
@@ -32,29 +32,45 @@ def split_name(name: str) -> tuple[str, str]:
 
 
 def rows_of(images: list[ImageSummary], no_trunc: bool) -> list[dict[str, Any]]:
+    """The template fields of podman's images (podman-images(1) "--format"), its types."""
     now = time.time()
     rows = []
     for image in images:
         names = image.names or ("<none>:<none>",)
+        created = GoTime.from_timestamp(image.created, local=True)
         for name in names:
             repo, tag = split_name(name)
             rows.append(
                 {
                     "ID": f"sha256:{image.id}" if no_trunc else image.id[:12],
                     "Id": image.id,
+                    "ParentId": "",
                     "Repository": repo,
                     "Tag": tag,
-                    "Names": list(image.names),
                     "Digest": image.digest,
-                    "Created": int(image.created),
-                    "CreatedAt": datetime.fromtimestamp(image.created, timezone.utc).isoformat(),
+                    "Created": render.human_ago(image.created, now),  # podman 4.3.1
+                    "CreatedAt": created,
                     "CreatedSince": render.human_ago(image.created, now),
+                    "CreatedTime": created,
                     "Size": render.human_size(image.size),
                     "VirtualSize": image.size,
+                    "SharedSize": 0,
+                    "Labels": dict(image.labels),
+                    "Names": list(image.names),
+                    "History": ", ".join(image.names),
+                    "ReadOnly": False,
+                    "IsReadOnly": False,
                     "Containers": image.containers,
+                    "Dangling": not image.names,
+                    "RepoTags": list(image.names),
+                    "RepoDigests": _repo_digests(image),
                 }
             )
     return rows
+
+
+def _repo_digests(image: ImageSummary) -> list[str]:
+    return [f"{split_name(n)[0]}@{image.digest}" for n in image.names]
 
 
 def json_of(image: ImageSummary) -> dict[str, Any]:
@@ -63,7 +79,7 @@ def json_of(image: ImageSummary) -> dict[str, Any]:
         "Id": image.id,
         "ParentId": "",
         "RepoTags": list(image.names) or None,
-        "RepoDigests": [f"{split_name(n)[0]}@{image.digest}" for n in image.names],
+        "RepoDigests": _repo_digests(image),
         "Size": image.size,
         "SharedSize": 0,
         "VirtualSize": image.size,
@@ -71,8 +87,9 @@ def json_of(image: ImageSummary) -> dict[str, Any]:
         "Containers": image.containers,
         "Names": list(image.names) or None,
         "Digest": image.digest,
+        "History": list(image.names) or None,
         "Created": int(image.created),
-        "CreatedAt": datetime.fromtimestamp(image.created, timezone.utc).isoformat(),
+        "CreatedAt": GoTime.from_timestamp(image.created),
     }
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
+
+from hutch.util.gotemplate import GoTime
 
 if TYPE_CHECKING:
     from hutch.api.networks import NetworkSummary
@@ -18,7 +19,7 @@ def json_of(net: NetworkSummary) -> dict[str, Any]:
         "id": net.id,
         "driver": net.driver,
         "network_interface": net.bridge,
-        "created": datetime.fromtimestamp(net.created, timezone.utc).astimezone().isoformat(),
+        "created": GoTime.from_timestamp(net.created, local=True),
         "subnets": [
             {"subnet": s.subnet, "gateway": s.gateway}
             | ({"lease_range": {"start_ip": s.ip_range}} if s.ip_range else {})
@@ -63,5 +64,5 @@ def row(net: NetworkSummary) -> dict[str, Any]:
         "DNSEnabled": net.dns,
         "NetworkInterface": net.bridge,
         "Subnets": ",".join(s.subnet for s in net.subnets),
-        "Created": datetime.fromtimestamp(net.created, timezone.utc).astimezone().isoformat(),
+        "Created": GoTime.from_timestamp(net.created, local=True),
     }

@@ -72,7 +72,7 @@ def row_of(c: ContainerSummary, now: float, no_trunc: bool) -> dict[str, Any]:
         "Mounts": [m[2] for m in c.mounts],
         "Names": c.name,
         "Namespaces": _namespaces(),
-        "Networks": [],
+        "Networks": "",  # podman 4.3.1: the names joined by commas
         "Pid": c.pid,
         "Pod": "",
         "PodName": "",
@@ -81,7 +81,7 @@ def row_of(c: ContainerSummary, now: float, no_trunc: bool) -> dict[str, Any]:
         "RunningFor": render.human_ago(c.created, now),
         "Size": render.human_size(c.size) if c.size is not None else "",
         "StartedAt": int(c.started_at),
-        "State": c.status,
+        "State": status_text(c, now),  # podman: State() is the human status too
         "Status": status_text(c, now),
     }
 

@@ -17,7 +17,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from hutch.api.errors import InvalidArgument
-from hutch.util.gotemplate import Struct, Template, TemplateError, align, gojson
+from hutch.util.gotemplate import GoTime, Struct, Template, TemplateError, align, gojson
 
 # Report fields that are Go maps (keys are data, not field names): a missing key
 # is "<no value>", not an error. Every other JSON object of a report is a struct.
@@ -52,6 +52,25 @@ STRUCT_TYPES = {
 }
 
 
+# Report fields that are Go time.Time values: JSON carries them as RFC 3339 text,
+# a template prints them as Go does (``2026-12-03 13:48:37.366114 +0000 UTC``).
+TIME_FIELDS = frozenset({"Created", "CreatedAt", "StartedAt", "FinishedAt", "ExitedAt"})
+
+
+def _go_time(text: str) -> Any:
+    """RFC 3339 text as a GoTime (nanoseconds cut to microseconds); else the text."""
+    from datetime import datetime
+
+    head, dot, rest = text.partition(".")
+    if dot:
+        digits = rest[: len(rest) - len(rest.lstrip("0123456789"))]
+        text = head + "." + digits[:6].ljust(6, "0") + rest[len(digits) :]
+    try:
+        return GoTime(datetime.fromisoformat(text.replace("Z", "+00:00")))
+    except ValueError:
+        return text
+
+
 def print_json(data: Any, indent: int = 4) -> None:
     """``--format json``: Go's json.MarshalIndent (podman: four spaces; info two)."""
     sys.stdout.write(gojson.dumps(_plain_data(data), indent=indent) + "\n")
@@ -83,6 +102,8 @@ def as_struct(row: Mapping[str, Any], type_name: str, json: bool = False) -> Str
 def _field(key: str, value: Any, json: bool) -> Any:
     if isinstance(value, Struct):
         return value
+    if not json and key in TIME_FIELDS and isinstance(value, str):
+        return _go_time(value)
     if value is None and key in MAP_FIELDS and not json:
         return {}
     if isinstance(value, Mapping):
@@ -103,13 +124,17 @@ def _element(value: Any, json: bool = False) -> Any:
 
 
 def normalize(template: str) -> tuple[str, bool]:
-    """(template text, is a table) after podman's NormalizeFormat."""
+    """(template text, is a table) after podman's NormalizeFormat.
+
+    The newline podman adds to a format without one is a ``{{println}}`` after
+    it, so that an unclosed action sees ``{`` next, as podman's parser does.
+    """
     table = template == "table" or template.startswith("table ")
     if table:
         template = template[len("table") :].lstrip(" ")
     text = template.replace("\\t", "\t").replace("\\n", "\n")
     if not text.endswith("\n"):
-        text += "\n"
+        text += "{{println}}"
     return text, table
 
 

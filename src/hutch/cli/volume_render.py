@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
+
+from hutch.util.gotemplate import GoTime
 
 if TYPE_CHECKING:
     from hutch.api.volumes import VolumeSummary
@@ -17,7 +18,7 @@ def json_of(volume: VolumeSummary) -> dict[str, Any]:
         "Name": volume.name,
         "Driver": volume.driver,
         "Mountpoint": volume.mountpoint,
-        "CreatedAt": datetime.fromtimestamp(volume.created, timezone.utc).astimezone().isoformat(),
+        "CreatedAt": GoTime.from_timestamp(volume.created, local=True),
         "Labels": dict(volume.labels),
         "Scope": "local",
         "Options": dict(volume.options),

@@ -120,8 +120,11 @@ class ContainerService:
         container_id = new_id()
         name = options.name or random_name()
         config = ContainerConfig(options=options, driver=driver, restart=restart)
+        from hutch.engine.resolve import resolved_name
+
+        image_name = resolved_name(image.names, options.image)
         record = self._ctx.containers.create(
-            container_id, name, image.id, options.image, container_record.encode(config)
+            container_id, name, image.id, image_name, container_record.encode(config)
         )
         dirs = self._ctx.containers.dirs(record.id)
         try:

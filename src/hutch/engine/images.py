@@ -137,7 +137,7 @@ class ImageService:
                 r.id,
                 r.names,
                 r.digest,
-                r.created,
+                image_created(r),
                 r.size,
                 in_use.get(r.id, 0),
                 _labels(r),
@@ -278,6 +278,20 @@ class ImageService:
         from hutch.engine.build import BuildService
 
         return BuildService(self._ctx).build(options)
+
+
+def image_created(image: ImageRecord) -> float:
+    """The image's own creation time (its config's ``created``), as podman lists it;
+    the time it was stored only when the config has none."""
+    from hutch.util.durations import parse_time
+
+    try:
+        created = json.loads(image.config_raw).get("created")
+        if isinstance(created, str) and created:
+            return parse_time(created)
+    except (ValueError, AttributeError):
+        pass
+    return image.created
 
 
 def _labels(image: ImageRecord) -> tuple[tuple[str, str], ...]:

@@ -59,3 +59,16 @@ def find_image(store: ImageStore, text: str) -> ImageRecord:
             if any(n.endswith(suffix) for n in image.names):
                 return image
     raise NoSuchObject(f"{text}: image not known")
+
+
+def resolved_name(names: tuple[str, ...] | list[str], text: str) -> str:
+    """The image name a container records for the ``text`` it was created from, as
+    podman records it: the full name that text resolved to (``base`` ->
+    ``localhost/base:latest``); the text itself when it is an id or matched no name."""
+    if text in names:
+        return text
+    try:
+        candidates = candidate_names(text)
+    except InvalidArgument:
+        return text
+    return next((c for c in candidates if c in names), text)

@@ -5,6 +5,7 @@ import pytest
 from hutch.api.errors import InvalidArgument
 from hutch.api.images import ImageSummary
 from hutch.cli.image_filters import apply_filters, sort_rows
+from hutch.util.gotemplate import GoTime
 
 A = ImageSummary("a" * 64, ("localhost/base:latest",), "d", 100.0, 10, 0, (("team", "x"),))
 B = ImageSummary("b" * 64, ("quay.io/ns/app:1", "quay.io/ns/app:2"), "d", 200.0, 30)
@@ -45,8 +46,10 @@ def test_bad_filters(spec: str) -> None:
 
 def test_sort() -> None:
     rows = [
-        {"Created": 1, "VirtualSize": 5, "Id": "b", "Repository": "z", "Tag": "1"},
-        {"Created": 3, "VirtualSize": 9, "Id": "a", "Repository": "y", "Tag": "2"},
+        {"CreatedAt": GoTime.from_timestamp(1), "VirtualSize": 5, "Id": "b", "Repository": "z"}
+        | {"Tag": "1"},
+        {"CreatedAt": GoTime.from_timestamp(3), "VirtualSize": 9, "Id": "a", "Repository": "y"}
+        | {"Tag": "2"},
     ]
     assert [r["Id"] for r in sort_rows(rows, "created")] == ["a", "b"]
     assert [r["Id"] for r in sort_rows(rows, "id")] == ["a", "b"]
@@ -54,3 +57,11 @@ def test_sort() -> None:
     assert [r["Id"] for r in sort_rows(rows, "size")] == ["a", "b"]
     with pytest.raises(InvalidArgument):
         sort_rows(rows, "colour")
+
+
+def test_sort_repository_then_tag() -> None:
+    rows = [
+        {"Id": i, "Repository": repo, "Tag": tag}
+        for i, repo, tag in (("1", "b", "2"), ("2", "a", "9"), ("3", "b", "1"), ("4", "a", "10"))
+    ]
+    assert [r["Id"] for r in sort_rows(rows, "repository")] == ["4", "2", "3", "1"]

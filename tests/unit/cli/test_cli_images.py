@@ -27,6 +27,7 @@ JSON_KEYS = [
     "Containers",
     "Names",
     "Digest",
+    "History",
     "Created",
     "CreatedAt",
 ]
@@ -117,7 +118,7 @@ def test_json_values(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixt
     ]
     assert (first["Size"], first["VirtualSize"], first["Containers"]) == (4_321_000, 4_321_000, 2)
     assert first["Created"] == int(engine.image_list[0].created)
-    assert first["CreatedAt"].endswith("+00:00")
+    assert first["CreatedAt"].endswith("Z")  # Go's RFC 3339 in UTC
     assert second["RepoTags"] is None and second["Names"] is None
     assert second["RepoDigests"] == []
 

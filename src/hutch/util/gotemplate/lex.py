@@ -194,6 +194,7 @@ class _Lexer:
                 self.pos += 1
                 self._word()
                 self.emit(Kind.VARIABLE, start, self.pos)
+                self._check_terminator()
             elif c == ".":
                 nxt = text[start + 1 : start + 2]
                 if nxt.isdigit():
@@ -202,6 +203,8 @@ class _Lexer:
                     self.pos += 1
                     self._word()
                     self.emit(Kind.FIELD if self.pos > start + 1 else Kind.DOT, start, self.pos)
+                    if self.pos > start + 1:
+                        self._check_terminator()
             elif c in "+-" or c.isdigit():
                 self._number(start)
             elif _is_alnum(c):

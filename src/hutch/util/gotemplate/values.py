@@ -83,7 +83,7 @@ class GoTime:
         zone = t.tzname() or ""
         if zone in ("", "UTC+00:00"):
             zone = "UTC"
-        return f"{t:%Y-%m-%d %H:%M:%S}{frac} {offset} {zone}"
+        return f"{t.year:04d}-{t:%m-%d %H:%M:%S}{frac} {offset} {zone}"
 
     def rfc3339(self) -> str:
         """``2026-12-03T13:48:37.366114Z`` (Go's JSON form, RFC 3339 with fractions)."""
@@ -95,7 +95,7 @@ class GoTime:
         else:
             zone = t.strftime("%z")
             zone = zone[:3] + ":" + zone[3:]
-        return f"{t:%Y-%m-%dT%H:%M:%S}{frac}{zone}"
+        return f"{t.year:04d}-{t:%m-%dT%H:%M:%S}{frac}{zone}"
 
     @classmethod
     def from_timestamp(cls, ts: float, local: bool = False) -> GoTime:

@@ -1,0 +1,134 @@
+"""Differential: the same image, container and templates through hutch and Debian's
+podman 4.3.1 (the peer, rootless with its own --root), compared output for output.
+
+The templates are the issue's examples; the JSON reports are compared by field
+name and JSON type. Known differences are listed where they are allowed.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from harness import Hutch
+
+Run = Callable[..., subprocess.CompletedProcess[str]]
+
+
+@pytest.fixture
+def podman(tmp_path: Path) -> Iterator[Run]:
+    binary = shutil.which("podman")
+    if binary is None:
+        pytest.skip("podman (the peer) is not installed: contrib/setup-host.sh installs it")
+    root = tmp_path / "podman-storage"
+    runroot = Path(tempfile.mkdtemp(prefix="hutch-it-podman-", dir="/tmp"))
+
+    def call(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        argv = [binary, "--root", str(root), "--runroot", str(runroot), *args]
+        proc = subprocess.run(argv, capture_output=True, text=True, timeout=120)
+        # podman warns about / not being a shared mount on every command here
+        noise = ("time=", "Getting image", "Copying", "Writing", "Storing")
+        err = "".join(line for line in proc.stderr.splitlines(True) if not line.startswith(noise))
+        proc = subprocess.CompletedProcess(argv, proc.returncode, proc.stdout, err)
+        if check and proc.returncode:
+            raise AssertionError(f"{' '.join(argv)}: {proc.returncode}\n{proc.stderr}")
+        return proc
+
+    yield call
+    call("rm", "-af", check=False)
+    call("volume", "rm", "-af", check=False)
+    call("unshare", "rm", "-rf", str(root), check=False)
+    shutil.rmtree(runroot, ignore_errors=True)
+
+
+CREATE = ("create", "--name", "fmt", "--label", "k=v", "--label", "com.example.x=y")
+
+INSPECT_TEMPLATES = [
+    "{{range .Mounts}}{{.Destination}} {{end}}",
+    '{{index .Config.Labels "k"}}',
+    '{{index .Config.Labels "missing"}}|',
+    "{{.Config.Labels.k}} {{.Config.Labels.missing}}",
+    "{{json .State.Status}}",
+    "{{.State.Status}} {{.State.Running}} {{.State.Paused}}",
+    "{{if .State.Running}}up{{else}}down{{end}}",
+    "{{.Name}} {{len .Name}} {{upper .Name}}",
+    "{{range $k, $v := .Config.Labels}}{{$k}}={{$v}};{{end}}",
+    "{{.ImageName}}",
+]
+PS_TEMPLATES = [
+    "table {{.Names}}\\t{{.Status}}",
+    "{{.Names}} {{.State}} {{.Mounts}} {{.Labels}} {{.Exited}}",
+    "{{.Image}}",
+]
+IMAGES_TEMPLATES = [
+    "{{.Repository}}:{{.Tag}}",
+    "table {{.Repository}}\\t{{.Tag}}",
+    "{{.Names}} {{.Dangling}} {{.Labels}}",
+]
+ERRORS = [
+    ("ps", "-a", "--format", "{{.Nope}}"),
+    ("ps", "-a", "--format", "{{nope .}}"),
+    ("ps", "-a", "--format", "{{.Names"),
+    ("images", "--format", "{{.Names.foo}}"),
+    ("inspect", "--format", "{{.Nope}}", "fmt"),
+    ("inspect", "--format", "{{.State.Nope}}", "fmt"),
+    ("stop", "nosuch"),
+    ("volume", "rm", "nosuch"),
+    ("rmi", "nosuch"),
+]
+
+
+def _types(entry: dict[str, object]) -> dict[str, str]:
+    return {k: type(v).__name__ for k, v in entry.items()}
+
+
+def test_templates_errors_and_json_match_podman(
+    hutch: Hutch, podman: Run, rootfs_tar: Path
+) -> None:
+    hutch("import", "-q", str(rootfs_tar), "base")
+    podman("import", str(rootfs_tar), "base")
+    for tool in (hutch, podman):
+        tool(*CREATE, "-v", "vol1:/data", "base", "sleep", "100")
+
+    def both(*args: str) -> tuple[str, str]:
+        return hutch(*args).stdout, podman(*args).stdout
+
+    for template in INSPECT_TEMPLATES:
+        mine, theirs = both("inspect", "--format", template, "fmt")
+        assert mine == theirs, template
+    for template in PS_TEMPLATES:
+        mine, theirs = both("ps", "-a", "--format", template)
+        assert mine == theirs, template
+    for template in IMAGES_TEMPLATES:
+        mine, theirs = both("images", "--format", template)
+        assert mine == theirs, template
+
+    for argv in ERRORS:
+        mine_p, theirs_p = hutch(*argv, check=False), podman(*argv, check=False)
+        assert mine_p.returncode == theirs_p.returncode, argv
+        assert mine_p.stdout == "", argv  # nothing printed before the error
+        # podman's inspect prefixes its own context ("inspecting object: ..."):
+        # the message itself, from "template:" or the object on, is the same.
+        mine_err = mine_p.stderr.splitlines()[0].removeprefix("Error: ")
+        theirs_err = theirs_p.stderr.splitlines()[0].removeprefix("Error: ")
+        theirs_err = theirs_err.removeprefix("inspecting object: printing inspect output: ")
+        assert mine_err == theirs_err, argv
+
+    # rmi --force of a missing image is no error in either
+    assert hutch("rmi", "--force", "nosuch").returncode == 0
+    assert podman("rmi", "--force", "nosuch").returncode == 0
+
+    # JSON reports: podman's field names, each with the same JSON type
+    for argv in (("ps", "-a", "--format", "json"), ("images", "--format", "json")):
+        (mine_json,) = json.loads(hutch(*argv).stdout)
+        (theirs_json,) = json.loads(podman(*argv).stdout)
+        assert set(theirs_json) <= set(mine_json), argv
+        mine_types, theirs_types = _types(mine_json), _types(theirs_json)
+        differing = {k for k in theirs_types if mine_types[k] != theirs_types[k]}
+        # podman 4.3.1 leaves RepoTags null for an imported image; hutch lists its name
+        assert differing <= {"RepoTags"}, (argv, differing)
