@@ -34,6 +34,15 @@ PS_JSON_KEYS = {
     "Ports",
     "Restarts",
     "Mounts",  # the mounts' destinations, as podman
+    # and the rest of podman 4.3.1's keys
+    "AutoRemove",
+    "IsInfra",
+    "Namespaces",
+    "Networks",
+    "Pid",
+    "Pod",
+    "PodName",
+    "Size",
 }
 
 
