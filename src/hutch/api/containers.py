@@ -384,12 +384,22 @@ class InspectLimits:
 
 
 @dataclass(frozen=True)
+class InspectUlimit:
+    """One ``--ulimit`` as podman shows it (``RLIMIT_NOFILE``; -1 is unlimited)."""
+
+    name: str = field(metadata=key("Name"))
+    soft: int = field(metadata=key("Soft"))
+    hard: int = field(metadata=key("Hard"))
+
+
+@dataclass(frozen=True)
 class InspectHostConfig:
     restart_policy: InspectRestartPolicy = field(metadata=key("RestartPolicy"))
     auto_remove: bool = field(metadata=key("AutoRemove"))
     network_mode: str = field(metadata=key("NetworkMode"))
     log_config: InspectLogConfig = field(metadata=key("LogConfig"))
     limits: InspectLimits = field(metadata=inline())  # its keys sit in HostConfig itself
+    ulimits: tuple[InspectUlimit, ...] = field(default=(), metadata=key("Ulimits"))
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from hutch.api.containers import (
     InspectLogConfig,
     InspectRestartPolicy,
     InspectState,
+    InspectUlimit,
     ListContainersOptions,
     LogLine,
     LogsOptions,
@@ -40,6 +41,17 @@ def _iso(ts: float) -> str:
     if not ts:
         return "0001-01-01T00:00:00Z"
     return datetime.fromtimestamp(ts, timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+def _ulimits(values: tuple[str, ...]) -> tuple[InspectUlimit, ...]:
+    """podman's HostConfig.Ulimits: the --ulimit items as RLIMIT_ names (-1 unlimited)."""
+    from hutch.runtime import ulimits
+
+    try:
+        parsed = ulimits.parse(values)
+    except HutchError:  # a record of an older hutch: show nothing rather than fail
+        return ()
+    return tuple(InspectUlimit(f"RLIMIT_{name.upper()}", soft, hard) for name, soft, hard in parsed)
 
 
 def summary(container: cs.Container) -> ContainerSummary:
@@ -344,6 +356,7 @@ def inspect_report(container: cs.Container) -> ContainerInspect:
                 config=None,
             ),
             limits=_limits(container),
+            ulimits=_ulimits(options.security.ulimit),
         ),
         network_settings=network_settings(container),
     )
