@@ -143,4 +143,5 @@ def test_bad_input_is_refused_and_creates_nothing(hutch: Hutch, base_image: str)
     assert hutch("ps", "-a", "-q").stdout == ""
     bad = hutch("volume", "create", "no/slash", check=False)
     assert bad.returncode == 125 and "invalid volume name" in bad.stderr
-    assert hutch("volume", "rm", "nothing", check=False).returncode == 125
+    # podman 4.3.1: 1 for a volume that is not there (as rm and rmi)
+    assert hutch("volume", "rm", "nothing", check=False).returncode == 1

@@ -290,6 +290,8 @@ class VolumeService:
                             raise HutchError(report.error)
                 _delete(self._ctx, name)
                 reports.append(ActionReport(name, name))
+            except NoSuchObject as exc:  # podman volume rm: 1 for a volume that is not there
+                reports.append(ActionReport(name, error=str(exc), exit_code=1))
             except HutchError as exc:
                 reports.append(ActionReport(name, error=str(exc), exit_code=exc.exit_code))
         return reports
