@@ -95,9 +95,11 @@ def test_container_inspect_has_podmans_keys_in_its_order() -> None:
     host = out["HostConfig"]
     assert list(host)[:5] == ["RestartPolicy", "AutoRemove", "NetworkMode", "LogConfig", "Cgroups"]
     assert host["BlkioDeviceReadBps"] == [{"Path": "/dev/sda", "Rate": 1048576}]
-    assert list(host)[-4:] == [
+    assert list(host)[-5:] == [
         "BlkioDeviceReadBps", "BlkioDeviceWriteBps", "BlkioDeviceReadIOps", "BlkioDeviceWriteIOps",
+        "Ulimits",
     ]  # fmt: skip
+    assert host["Ulimits"] == []
     assert out["Config"]["StopTimeout"] == 0
     assert out["NetworkSettings"]["Ports"] == {
         "80/tcp": [{"HostIp": "", "HostPort": "8080"}],
