@@ -25,55 +25,27 @@ from hutch.engine import (
     container_record,
     lifecycle,
     logconfig,
-    netconfig,
-    security,
-    specbuild_lifecycle,
-    timezone,
 )
 from hutch.engine import container_state as cs
 from hutch.engine import events as engine_events
 from hutch.engine import networks as engine_networks
-from hutch.engine import resources as engine_resources
 from hutch.engine import volumes as engine_volumes
-from hutch.engine.container_record import ContainerConfig
 from hutch.engine.context import EngineContext
-from hutch.engine.specbuild import build_spec, validate_network
+from hutch.engine.create_plan import CreatePlan, parse_create, parse_signal, plan_create
+from hutch.engine.specbuild import build_spec
 from hutch.runtime import spawn
 from hutch.runtime import state as st
 from hutch.runtime.ids import map_to_host
 from hutch.runtime.monitor import STOP_MARKER
 from hutch.runtime.relay import Detached, relay, window_size
-from hutch.runtime.restart import RestartPolicy
 from hutch.runtime.signalproxy import SignalProxy
 from hutch.runtime.spec import Rootfs
 from hutch.store.containers import ContainerDirs, ContainerRecord
 from hutch.store.images import ImageRecord
 from hutch.store.layers import remove_tree
 from hutch.util import sdnotify
-from hutch.util.ids import new_id, random_name, valid_name
-
-
-def parse_restart(text: str) -> RestartPolicy:
-    try:
-        return RestartPolicy.parse(text)
-    except ValueError as exc:
-        raise InvalidArgument(str(exc)) from exc
-
-
-def parse_signal(text: str) -> signals.Signals:
-    name = text.upper()
-    if name.isdigit():
-        try:
-            return signals.Signals(int(name))
-        except ValueError:
-            pass
-    else:
-        name = name if name.startswith("SIG") else f"SIG{name}"
-        try:
-            return signals.Signals[name]
-        except KeyError:
-            pass
-    raise InvalidArgument(f"invalid signal {text!r}")
+from hutch.util.ids import new_id
+from hutch.volumes.specs import MountRequest
 
 
 class ContainerService:
@@ -83,30 +55,10 @@ class ContainerService:
     # -- create / start / run ------------------------------------------------
 
     def create(self, options: RunOptions) -> str:
-        options = netconfig.resolve_mode(options, self._ctx.settings)
-        validate_network(options.network)
-        netconfig.validate(options)
-        security.validate(options.security, options.network)
-        specbuild_lifecycle.validate(options.lifecycle)
-        restart = parse_restart(options.restart)
-        if options.stop_signal:
-            parse_signal(options.stop_signal)
-        if options.name is not None and not valid_name(options.name):
-            raise InvalidArgument(
-                f"invalid container name {options.name!r}: names must match "
-                "[a-zA-Z0-9][a-zA-Z0-9_.-]*"
-            )
-        if options.detach and options.remove and restart.enabled:
-            raise InvalidArgument("the --rm option conflicts with --restart")
-        if options.cidfile and os.path.lexists(options.cidfile):
-            raise InvalidArgument(f"container id file {options.cidfile} exists: remove it first")
-        if options.sdnotify not in SDNOTIFY_MODES:
-            raise InvalidArgument(_sdnotify_error(options.sdnotify))
-        if options.replace:
+        request = parse_create(options, self._ctx.settings)
+        options = request.options
+        if options.replace and options.name:  # parse_create refused it without --name
             self._replace(options.name)
-        localtime = timezone.localtime_mounts(options.timezone)
-        logconfig.check(options.log.driver, options.log.opts)
-        resources = engine_resources.plan_for_create(options.resources, self._ctx.settings)
         self._ctx.enter_session()
         from hutch.engine.pull_policy import image_for_run  # registry code only when needed
 
@@ -114,12 +66,18 @@ class ContainerService:
         mount_requests = engine_volumes.plan_mounts(
             self._ctx, options.volumes, image.config.config.volumes
         )
-        network = netconfig.network_spec(options, image.config, self._ctx.settings)
-        network = engine_networks.prepare(self._ctx, options, network)
-        driver = self._ctx.driver.name
+        plan = plan_create(request, image.config, self._ctx.settings, self._ctx.driver.name)
+        return self._execute(plan, image, mount_requests)
+
+    def _execute(
+        self, plan: CreatePlan, image: ImageRecord, mount_requests: list[MountRequest]
+    ) -> str:
+        """Store the planned container: record, addresses, rootfs, bundle, volumes."""
+        options, name, config = plan.request.options, plan.name, plan.config
+        localtime, resources = plan.request.localtime, plan.request.resources
+        network = engine_networks.prepare(self._ctx, options, plan.network)
+        driver = config.driver
         container_id = new_id()
-        name = options.name or random_name()
-        config = ContainerConfig(options=options, driver=driver, restart=restart)
         from hutch.engine.resolve import resolved_name
 
         image_name = resolved_name(image.names, options.image)
@@ -172,10 +130,8 @@ class ContainerService:
         self._event(record, "create")
         return record.id
 
-    def _replace(self, name: str | None) -> None:
+    def _replace(self, name: str) -> None:
         """``--replace``: the container that holds the name goes first (podman's rule)."""
-        if not name:
-            raise InvalidArgument("cannot replace container without --name being set")
         options = RemoveContainerOptions(force=True, ignore=True)
         for report in self.remove((name,), options):
             if report.error:
@@ -609,17 +565,6 @@ def _signal(container: cs.Container, sig: int) -> None:
         return
     with contextlib.suppress(ProcessLookupError):
         os.kill(state.pid, sig)
-
-
-# --sdnotify: container and healthy (the container's own READY=1, passed
-# through a socket in the container) are podman's too, not hutch's yet.
-SDNOTIFY_MODES = ("conmon", "ignore")
-
-
-def _sdnotify_error(mode: str) -> str:
-    if mode in ("container", "healthy"):
-        return f"--sdnotify={mode} is not supported by hutch yet: use conmon or ignore"
-    return f"invalid --sdnotify {mode!r}: expected conmon, container, healthy or ignore"
 
 
 def _write_cidfile(path: str, container_id: str) -> None:

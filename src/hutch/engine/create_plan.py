@@ -1,0 +1,123 @@
+"""``create`` in two pure steps, before the execution that stores anything.
+
+``parse_create`` checks the flags (everything that can be refused before the
+image is there, so a bad flag never pulls), ``plan_create`` adds what the
+image decides (its volumes, its exposed ports, the network the monitor will
+attach) and the record to store. Neither touches the store: both are tested
+without one (tests/unit/engine/test_create_plan.py). ``ContainerService.create``
+executes the plan: the record, the rootfs, the bundle, the volumes.
+"""
+
+from __future__ import annotations
+
+import os
+import signal as signals
+from dataclasses import dataclass
+
+from hutch.api.container_config import RunOptions
+from hutch.api.errors import InvalidArgument
+from hutch.cgroups.limits import ResourceSpec
+from hutch.config.settings import Settings
+from hutch.engine import logconfig, netconfig, security, specbuild_lifecycle, timezone
+from hutch.engine import resources as engine_resources
+from hutch.engine.container_record import ContainerConfig
+from hutch.engine.specbuild import validate_network
+from hutch.oci.image import ImageConfig
+from hutch.runtime.restart import RestartPolicy
+from hutch.runtime.spec import Mount
+from hutch.runtime.spec_network import NetworkSpec
+from hutch.util.ids import random_name, valid_name
+
+# --sdnotify: container and healthy (the container's own READY=1, passed
+# through a socket in the container) are podman's too, not hutch's yet.
+SDNOTIFY_MODES = ("conmon", "ignore")
+
+
+@dataclass(frozen=True)
+class CreateRequest:
+    """The flags of a create, checked."""
+
+    options: RunOptions  # the default network filled in
+    restart: RestartPolicy
+    localtime: tuple[Mount, ...]  # --tz: the zone file at /etc/localtime
+    resources: ResourceSpec  # the limits, as this host's cgroups can apply them
+
+
+@dataclass(frozen=True)
+class CreatePlan:
+    """What ``create`` makes of the flags and the image; executed by ContainerService."""
+
+    request: CreateRequest
+    name: str
+    config: ContainerConfig  # the record, before the spec's fields are filled in
+    network: NetworkSpec  # published ports have their host port
+
+
+def parse_signal(text: str) -> signals.Signals:
+    name = text.upper()
+    if name.isdigit():
+        try:
+            return signals.Signals(int(name))
+        except ValueError:
+            pass
+    else:
+        name = name if name.startswith("SIG") else f"SIG{name}"
+        try:
+            return signals.Signals[name]
+        except KeyError:
+            pass
+    raise InvalidArgument(f"invalid signal {text!r}")
+
+
+def parse_restart(text: str) -> RestartPolicy:
+    try:
+        return RestartPolicy.parse(text)
+    except ValueError as exc:
+        raise InvalidArgument(str(exc)) from exc
+
+
+def _sdnotify_error(mode: str) -> str:
+    if mode in ("container", "healthy"):
+        return f"--sdnotify={mode} is not supported by hutch yet: use conmon or ignore"
+    return f"invalid --sdnotify {mode!r}: expected conmon, container, healthy or ignore"
+
+
+def parse_create(options: RunOptions, settings: Settings) -> CreateRequest:
+    """Refuse bad flags (InvalidArgument) before anything is pulled or stored."""
+    options = netconfig.resolve_mode(options, settings)
+    validate_network(options.network)
+    netconfig.validate(options)
+    security.validate(options.security, options.network)
+    specbuild_lifecycle.validate(options.lifecycle)
+    restart = parse_restart(options.restart)
+    if options.stop_signal:
+        parse_signal(options.stop_signal)
+    if options.name is not None and not valid_name(options.name):
+        raise InvalidArgument(
+            f"invalid container name {options.name!r}: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*"
+        )
+    if options.detach and options.remove and restart.enabled:
+        raise InvalidArgument("the --rm option conflicts with --restart")
+    if options.cidfile and os.path.lexists(options.cidfile):
+        raise InvalidArgument(f"container id file {options.cidfile} exists: remove it first")
+    if options.sdnotify not in SDNOTIFY_MODES:
+        raise InvalidArgument(_sdnotify_error(options.sdnotify))
+    if options.replace and not options.name:
+        raise InvalidArgument("cannot replace container without --name being set")
+    localtime = timezone.localtime_mounts(options.timezone)
+    logconfig.check(options.log.driver, options.log.opts)
+    resources = engine_resources.plan_for_create(options.resources, settings)
+    return CreateRequest(options, restart, localtime, resources)
+
+
+def plan_create(
+    request: CreateRequest, image: ImageConfig, settings: Settings, driver: str
+) -> CreatePlan:
+    """The container ``request`` makes of ``image`` with the storage ``driver``."""
+    options = request.options
+    return CreatePlan(
+        request=request,
+        name=options.name or random_name(),
+        config=ContainerConfig(options=options, driver=driver, restart=request.restart),
+        network=netconfig.network_spec(options, image, settings),
+    )

@@ -1,0 +1,76 @@
+"""create's pure steps: the flags checked and planned with an image, without a store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hutch.api.container_config import NetworkOptions, RunOptions
+from hutch.api.errors import InvalidArgument
+from hutch.config.settings import Settings
+from hutch.engine.create_plan import parse_create, parse_signal, plan_create
+from hutch.oci.image import ContainerConfig, ImageConfig
+from hutch.runtime.restart import RestartPolicy
+
+SETTINGS = Settings(default_network="none", cgroups="disabled")
+IMAGE = ImageConfig("amd64", "linux", (), ContainerConfig(exposed_ports=("80/tcp", "53/udp")))
+
+
+def test_the_default_network_and_the_restart_policy_are_filled_in() -> None:
+    request = parse_create(RunOptions("busybox", restart="on-failure:3"), SETTINGS)
+    assert request.options.network == "none"  # the [network] default setting
+    assert request.restart == RestartPolicy("on-failure", 3)
+    assert request.localtime == ()  # no --tz
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (RunOptions("b", name="-bad"), "invalid container name '-bad'"),
+        (RunOptions("b", stop_signal="SIGNOPE"), "invalid signal 'SIGNOPE'"),
+        (RunOptions("b", restart="sometimes"), "sometimes"),
+        (
+            RunOptions("b", detach=True, remove=True, restart="always"),
+            "the --rm option conflicts with --restart",
+        ),
+        (RunOptions("b", sdnotify="healthy"), "--sdnotify=healthy is not supported"),
+        (RunOptions("b", replace=True), "cannot replace container without --name"),
+    ],
+)
+def test_bad_flags_are_refused_before_anything_is_made(options: RunOptions, message: str) -> None:
+    with pytest.raises(InvalidArgument) as exc:
+        parse_create(options, SETTINGS)
+    assert message in str(exc.value)
+
+
+def test_an_existing_cidfile_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "cid").write_text("x")
+    with pytest.raises(InvalidArgument, match="exists: remove it first"):
+        parse_create(RunOptions("b", cidfile=str(tmp_path / "cid")), SETTINGS)
+
+
+def test_the_plan_holds_the_record_to_store_and_the_network() -> None:
+    request = parse_create(RunOptions("busybox", name="web", restart="always"), SETTINGS)
+    plan = plan_create(request, IMAGE, SETTINGS, "overlay")
+    assert plan.name == "web"
+    assert plan.config.options is request.options
+    assert (plan.config.driver, plan.config.restart) == ("overlay", RestartPolicy("always"))
+    assert plan.network.mode == "none" and plan.network.ports == ()
+
+
+def test_publish_all_takes_the_ports_the_image_exposes() -> None:
+    options = RunOptions("busybox", network="somenet", net=NetworkOptions(publish_all=True))
+    plan = plan_create(parse_create(options, SETTINGS), IMAGE, SETTINGS, "vfs")
+    assert plan.network.mode == "bridge"
+    assert sorted((p.container_port, p.protocol) for p in plan.network.ports) == [
+        (53, "udp"),
+        (80, "tcp"),
+    ]
+    assert all(p.host_port > 0 for p in plan.network.ports)  # chosen free on the host
+    assert plan.name  # a random one when none was given
+
+
+def test_signals_by_name_or_number() -> None:
+    assert parse_signal("term").name == "SIGTERM"
+    assert parse_signal("9").name == "SIGKILL"
