@@ -130,6 +130,11 @@ class Hutch:
         )
         if check and result.returncode != 0:
             raise HutchCommandFailed(argv, result)
+        # Whatever a command does, a Python traceback never reaches its user.
+        if "Traceback (most recent call last)" in result.stderr and "--log-level" not in args:
+            raise AssertionError(
+                f"{' '.join(args)}: a traceback reached the user:\n{result.stderr}"
+            )
         return result
 
 

@@ -365,7 +365,12 @@ def main(argv: list[str] | None = None, *, engine: Engine | None = None) -> None
         os.dup2(devnull, sys.stdout.fileno())
         sys.exit(141)
     except OSError as exc:
-        _error(str(exc), None)
+        _os_error(exc)
+        sys.exit(EXIT_ENGINE)
+    except Exception as exc:
+        # The one place where an unexpected error becomes a message: no
+        # traceback reaches a user unless asked for with --log-level=debug.
+        _unexpected(exc, args)
         sys.exit(EXIT_ENGINE)
     sys.exit(result if isinstance(result, int) else 0)
 
@@ -377,6 +382,38 @@ def help_words(args: list[str]) -> list[str]:
         return args
     prefix = args[: len(args) - len(rest) - 1]
     return [*prefix, *rest, "--help"]
+
+
+def _os_error(exc: OSError) -> None:
+    import errno
+
+    if exc.errno == errno.ENOSPC:
+        where = f" under {exc.filename}" if exc.filename else ""
+        _error(
+            f"no space left on device{where}",
+            "free space there (hutch system prune, hutch rmi, hutch volume prune) "
+            "or move the store with --root",
+        )
+        return
+    _error(str(exc), None)
+
+
+def _unexpected(exc: Exception, args: Sequence[str]) -> None:
+    if type(exc).__module__ == "sqlite3":
+        _error(f"the store's database: {exc}", "hutch system check finds what is damaged")
+    else:
+        _error(
+            f"internal error: {type(exc).__name__}: {exc}",
+            "this is a bug of hutch; run again with --log-level=debug for the traceback",
+        )
+    import itertools
+
+    if "--log-level=debug" in args or any(
+        a == "--log-level" and b == "debug" for a, b in itertools.pairwise(args)
+    ):
+        import traceback
+
+        traceback.print_exception(exc, file=sys.stderr)
 
 
 def _error(message: str, hint: str | None) -> None:

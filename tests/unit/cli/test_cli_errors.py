@@ -130,3 +130,31 @@ def test_system_migrate_and_reset(
     fake = FakeEngine()
     assert run_cli(["system", "reset", "--force"], fake, monkeypatch, capsys).code == 0
     assert fake.only_call("system.reset") is None
+
+    assert fake.only_call("reset") is None
+
+
+def test_a_full_disk_names_the_place_and_a_way_out(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake = FakeEngine(error=OSError(28, "No space left on device", "/store/layers/x"))
+    result = run_cli(["images"], fake, monkeypatch, capsys)
+    assert result.code == 125
+    first, hint = result.err.splitlines()
+    assert first == "Error: no space left on device under /store/layers/x"
+    assert hint.startswith("Hint: free space there")
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_an_unexpected_error_is_one_line_and_a_hint_never_a_traceback(
+    debug: bool, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake = FakeEngine(error=KeyError("state"))
+    args = ["--log-level=debug", "images"] if debug else ["images"]
+    result = run_cli(args, fake, monkeypatch, capsys)
+    assert result.code == 125
+    assert result.out == ""
+    lines = result.err.splitlines()
+    assert lines[0] == "Error: internal error: KeyError: 'state'"
+    assert lines[1].startswith("Hint: this is a bug of hutch")
+    assert ("Traceback (most recent call last):" in result.err) is debug
