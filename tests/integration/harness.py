@@ -299,6 +299,11 @@ def teardown(env: HutchEnv, hutch: Hutch) -> list[str]:
             problems.append(
                 f"hutch system reset --force exited with {reset.returncode}: {reset.stderr.strip()}"
             )
+        else:
+            runtime = env.runtime_dir / "hutch"
+            left_files = sorted(p.name for p in runtime.iterdir()) if runtime.is_dir() else []
+            if left_files:
+                problems.append(f"files left in the runtime dir after reset: {left_files}")
     except subprocess.TimeoutExpired:
         problems.append("hutch system reset --force timed out")
     except OSError as e:

@@ -165,8 +165,14 @@ class SystemService:
         if self._ctx.paths.storage.exists():
             remove_tree(self._ctx.paths.storage)
         Session(self._ctx.paths).stop()
-        for leftover in ("session.lock",):
-            (self._ctx.paths.runtime / leftover).unlink(missing_ok=True)
+        # Everything else of the runtime dir goes too: attach sockets, the
+        # rootless network's files, locks; the directory itself stays (0700).
+        runtime = self._ctx.paths.runtime
+        for entry in runtime.iterdir() if runtime.is_dir() else ():
+            if entry.is_dir() and not entry.is_symlink():
+                remove_tree(entry)
+            else:
+                entry.unlink(missing_ok=True)
 
 
 def _kill_all_containers(containers_dir: Path) -> None:
