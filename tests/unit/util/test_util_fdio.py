@@ -61,12 +61,19 @@ def test_a_full_non_blocking_pipe_is_waited_for(
     reader = threading.Thread(target=_drain, args=(r, filled + len(data), got))
     waits: list[int] = []
     real_wait = fdio.wait_writable
+    data = os.urandom(3 * PIPE_SIZE + 7)
+    got = bytearray()
+    # The reader starts only once write_all waits: the pipe is certainly full
+    # then, however the threads are scheduled on a loaded machine.
+    reader = threading.Thread(target=_drain, args=(r, filled + len(data), got))
 
     def counted_wait(fd: int) -> None:
         # The reader starts only once the writer has met the full pipe.
         if not waits:
             reader.start()
         waits.append(fd)
+        if reader.ident is None:  # not started yet
+            reader.start()
         real_wait(fd)
 
     monkeypatch.setattr(fdio, "wait_writable", counted_wait)
