@@ -131,8 +131,6 @@ def test_system_migrate_and_reset(
     assert run_cli(["system", "reset", "--force"], fake, monkeypatch, capsys).code == 0
     assert fake.only_call("system.reset") is None
 
-    assert fake.only_call("reset") is None
-
 
 def test_a_full_disk_names_the_place_and_a_way_out(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
