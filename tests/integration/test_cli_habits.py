@@ -9,6 +9,7 @@ import os
 import shutil
 import signal
 import subprocess
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -100,3 +101,48 @@ def test_noout_and_out_keep_container_output(hutch: Hutch, base_image: str, tmp_
     assert hutch("--out", str(out), "ps", "-a", "--format", "{{.Names}}").stdout == ""
     assert out.read_text() == "quiet\n"
     assert hutch("rm", "--force=1", "quiet").stdout == "quiet\n"
+
+
+@pytest.mark.parametrize("spelling", ["-s=TERM", "-s15", "-sSIGTERM", "-s-1", "-s+15", "-sRTMIN+2"])
+def test_kill_signal_spellings_as_podman(
+    hutch: Hutch, podman: Callable[..., Completed], spelling: str
+) -> None:
+    args = ("kill", spelling, "nosuch")  # the signal is checked before the container
+    ours, theirs = hutch(*args, check=False), podman(*args)
+    assert (ours.returncode, _messages(ours.stderr)) == (
+        theirs.returncode,
+        _messages(theirs.stderr),
+    )
+
+
+@pytest.mark.parametrize("spelling", ["-s0", "-s99", "-s--1", "-sFOO", "-s="])
+def test_kill_bad_signals_as_podman(
+    hutch: Hutch, podman: Callable[..., Completed], spelling: str
+) -> None:
+    args = ("kill", spelling, "nosuch")
+    ours, theirs = hutch(*args, check=False), podman(*args)
+    assert ours.returncode == theirs.returncode == 125
+    assert _messages(ours.stderr) == _messages(theirs.stderr)
+
+
+def test_kill_delivers_each_spelling(hutch: Hutch, base_image: str) -> None:
+    script = "trap 'echo usr1' USR1; echo ready; while true; do sleep 0.1; done"
+    hutch("run", "-d", "--name", "trapper", base_image, "sh", "-c", script)
+    wait_for_log(hutch, "trapper", "ready\n")
+    want = "ready\n"
+    for spelling in (("-s=USR1",), ("-s", "-10"), ("-s", "SIGUSR1"), ("--signal=usr1",)):
+        hutch("kill", *spelling, "trapper")
+        want += "usr1\n"
+        wait_for_log(hutch, "trapper", want)
+    hutch("rm", "-f", "-t0", "trapper")
+
+
+def wait_for_log(hutch: Hutch, name: str, want: str, timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    logs = ""
+    while time.monotonic() < deadline:
+        logs = hutch("logs", name).stdout
+        if logs == want:
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"logs of {name}: {logs!r}, not {want!r}")

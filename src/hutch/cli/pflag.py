@@ -76,12 +76,26 @@ def _bool_arg(flag: _Bool, value: str) -> list[str]:
     return [flag.off] if flag.off else []
 
 
-def _short_needs_next(arg: str, options: _Options) -> bool:
-    """``-abc``: flags until one that takes a value; the rest of the word is its value."""
-    for position, letter in enumerate(arg[1:], start=1):
-        if "-" + letter in options.takes_value:
-            return position == len(arg) - 1
-    return False
+def _short(arg: str, options: _Options) -> tuple[list[str], bool]:
+    """A ``-abc`` word for click, and whether its last letter takes the next word.
+
+    Letters are flags until one that takes a value: the rest of the word is
+    that value (``-eA=1``). pflag also takes ``-s=TERM`` and ``-a=false``: an
+    ``=`` right after a letter gives that letter its value.
+    """
+    for position in range(1, len(arg)):
+        letter = "-" + arg[position]
+        rest = arg[position + 1 :]
+        if rest.startswith("=") and rest != "=":  # pflag: "-s=" gives -s the value "="
+            head = [arg[:position]] if position > 1 else []
+            if letter in options.bools:
+                return [*head, *_bool_arg(options.bools[letter], rest[1:])], False
+            if letter in options.takes_value:
+                return [*head, letter, rest[1:]], False
+            return [arg], False  # click names the unknown option
+        if letter in options.takes_value:
+            return [arg], rest == ""
+    return [arg], False
 
 
 def _use_short_help(command: Any) -> None:
@@ -119,18 +133,15 @@ def prepare(root: Any, args: Sequence[str]) -> list[str]:
                 if not interspersed:
                     return [*out, *args[index:]]
                 continue
-            name, eq, value = arg.partition("=")
-            if eq and name in options.bools:
-                out.extend(_bool_arg(options.bools[name], value))
-                continue
-            out.append(arg)
-            if eq:
-                continue
-            needs_next = (
-                arg in options.takes_value
-                if arg.startswith("--")
-                else _short_needs_next(arg, options)
-            )
+            if arg.startswith("--"):
+                name, eq, value = arg.partition("=")
+                words = (
+                    _bool_arg(options.bools[name], value) if eq and name in options.bools else [arg]
+                )
+                needs_next = not eq and arg in options.takes_value
+            else:
+                words, needs_next = _short(arg, options)
+            out.extend(words)
             if needs_next and index < len(args):
                 out.append(args[index])
                 index += 1

@@ -43,7 +43,7 @@ from hutch.runtime.spec import Rootfs
 from hutch.store.containers import ContainerDirs, ContainerRecord
 from hutch.store.images import ImageRecord
 from hutch.store.layers import remove_tree
-from hutch.util import sdnotify
+from hutch.util import sdnotify, signames
 from hutch.util.ids import new_id
 from hutch.volumes.specs import MountRequest
 
@@ -354,7 +354,7 @@ class ContainerService:
         return self._each(names, options.all, options.ignore, one)
 
     def kill(self, names: Sequence[str], options: KillOptions) -> list[ActionReport]:
-        sig = parse_signal(options.signal)
+        sig = parse_signal(options.signal, kill=True)
 
         def one(container: cs.Container) -> None:
             if not container.running:
@@ -363,7 +363,7 @@ class ContainerService:
                     f"is in state {container.state.status}: container state improper"
                 )
             # Recorded first: the monitor logs "died" as soon as the signal lands.
-            self._event(container.record, "kill", signal=sig.name)
+            self._event(container.record, "kill", signal=signames.name(sig))
             _signal(container, sig)
 
         return self._each(names, options.all, False, one)

@@ -11,7 +11,6 @@ executes the plan: the record, the rootfs, the bundle, the volumes.
 from __future__ import annotations
 
 import os
-import signal as signals
 from dataclasses import dataclass
 
 from hutch.api.container_config import RunOptions
@@ -26,6 +25,7 @@ from hutch.oci.image import ImageConfig
 from hutch.runtime.restart import RestartPolicy
 from hutch.runtime.spec import Mount
 from hutch.runtime.spec_network import NetworkSpec
+from hutch.util import signames
 from hutch.util.ids import random_name, valid_name
 
 # --sdnotify: container and healthy (the container's own READY=1, passed
@@ -53,20 +53,12 @@ class CreatePlan:
     network: NetworkSpec  # published ports have their host port
 
 
-def parse_signal(text: str) -> signals.Signals:
-    name = text.upper()
-    if name.isdigit():
-        try:
-            return signals.Signals(int(name))
-        except ValueError:
-            pass
-    else:
-        name = name if name.startswith("SIG") else f"SIG{name}"
-        try:
-            return signals.Signals[name]
-        except KeyError:
-            pass
-    raise InvalidArgument(f"invalid signal {text!r}")
+def parse_signal(text: str, *, kill: bool = False) -> int:
+    """A signal as podman's ``--stop-signal`` (or ``kill --signal``) takes it."""
+    try:
+        return signames.parse_for_kill(text) if kill else signames.parse(text)
+    except ValueError as exc:
+        raise InvalidArgument(str(exc)) from exc
 
 
 def parse_restart(text: str) -> RestartPolicy:

@@ -40,6 +40,12 @@ def _prepare(argv: list[str]) -> list[str]:
         # interspersed commands: options after a positional are still ours
         (["rm", "c1", "--force=true", "c2"], ["rm", "c1", "--force", "c2"]),
         (["rm", "--", "--force=true"], ["rm", "--", "--force=true"]),
+        # pflag's "=" right after a short letter: the letter's value
+        (["kill", "-s=TERM", "c"], ["kill", "-s", "TERM", "c"]),
+        (["kill", "-as=9"], ["kill", "-a", "-s", "9"]),
+        (["kill", "-s=", "c"], ["kill", "-s=", "c"]),
+        (["kill", "-a=false", "-s", "-1", "c"], ["kill", "-s", "-1", "c"]),
+        (["run", "-eA=1", "i"], ["run", "-eA=1", "i"]),
         # a global boolean before the command
         (["--noout=false", "ps"], ["ps"]),
     ],
