@@ -37,6 +37,12 @@ class Conflict(HutchError):
     """The object exists but is in a state that forbids the operation."""
 
 
+class ImageInUse(Conflict):
+    """``rmi`` of an image a container or a running build stands on (podman: exit 2)."""
+
+    exit_code = 2
+
+
 class HostNotReady(HutchError):
     """The host lacks something hutch needs (subordinate ids, a device, a tool)."""
 

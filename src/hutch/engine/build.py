@@ -25,10 +25,12 @@ from hutch.build.stepstate import BuildRequest, Progress
 from hutch.engine.context import EngineContext
 from hutch.engine.environment import assign
 from hutch.engine.resolve import find_image
+from hutch.linux import procfs
 from hutch.oci.image import ImageConfig
 from hutch.oci.platform import host_platform
 from hutch.store.images import ImageRecord
 from hutch.store.layers import LayerInfo, LayerStore, remove_tree
+from hutch.util import testpoint
 
 if TYPE_CHECKING:
     from hutch.runtime.spec import Rootfs
@@ -82,6 +84,23 @@ class LocalBuildHost:
         return DEFAULT_CAPABILITIES
 
     def find_image(self, name: str, pull: str) -> ImageRecord:
+        """The image ``name``, held by this build's lease until the build ends.
+
+        Found and leased are two steps: an rmi that ran between them makes
+        the lease fail, and the image is looked up (or pulled) once more."""
+        for attempt in (1, 2):
+            record = self._find_unleased(name, pull)
+            try:
+                self._hold(record.id)
+            except NoSuchObject:
+                if attempt == 2:
+                    raise
+                continue
+            testpoint.pause("build-after-base")
+            return record
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _find_unleased(self, name: str, pull: str) -> ImageRecord:
         if pull in ("missing", "never"):
             try:
                 return find_image(self._ctx.images, name)
@@ -89,6 +108,15 @@ class LocalBuildHost:
                 if pull == "never":
                     raise
         return self._pull(name, pull)
+
+    def _hold(self, image_id: str) -> None:
+        pid = os.getpid()
+        self._ctx.images.lease(image_id, pid, procfs.start_time(pid))
+
+    def release(self) -> None:
+        """Drop this build's leases (a killed build's lapse with its process)."""
+        pid = os.getpid()
+        self._ctx.images.release(pid, procfs.start_time(pid))
 
     def _pull(self, name: str, policy: str) -> ImageRecord:
         try:
@@ -131,7 +159,10 @@ class LocalBuildHost:
     ) -> ImageRecord:
         from hutch.engine.imagewrite import store_image
 
-        return store_image(self._ctx, config, layers, names, manifest_format=manifest_format)
+        record = store_image(self._ctx, config, layers, names, manifest_format=manifest_format)
+        # A later step or stage stands on it: no prune may take it meanwhile.
+        self._hold(record.id)
+        return record
 
     def attach_socket(self, container_id: str) -> Path:
         return self._ctx.paths.attach_socket(container_id)
@@ -200,7 +231,10 @@ class BuildService:
                 format=image_format,
             )
             host = LocalBuildHost(self._ctx, options.quiet)
-            record = Builder(host, request, Progress(options.quiet)).build()
+            try:
+                record = Builder(host, request, Progress(options.quiet)).build()
+            finally:
+                host.release()
         finally:
             for path in scratch:
                 with contextlib.suppress(OSError):

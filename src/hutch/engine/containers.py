@@ -43,7 +43,7 @@ from hutch.runtime.spec import Rootfs
 from hutch.store.containers import ContainerDirs, ContainerRecord
 from hutch.store.images import ImageRecord
 from hutch.store.layers import remove_tree
-from hutch.util import sdnotify, signames
+from hutch.util import sdnotify, signames, testpoint
 from hutch.util.ids import new_id
 from hutch.volumes.specs import MountRequest
 
@@ -81,6 +81,7 @@ class ContainerService:
         from hutch.engine.resolve import resolved_name
 
         image_name = resolved_name(image.names, options.image)
+        testpoint.pause("create-before-record")
         record = self._ctx.containers.create(
             container_id, name, image.id, image_name, container_record.encode(config)
         )

@@ -41,6 +41,7 @@ from hutch.oci.manifest import (
 from hutch.oci.platform import Platform, host_platform, normalize, parse_platform
 from hutch.oci.reference import Reference, parse_reference
 from hutch.store.layers import LayerInfo
+from hutch.util import testpoint
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -53,6 +54,9 @@ if TYPE_CHECKING:
 
 WORKERS = 4
 BLOB_ATTEMPTS = 3
+# Recording the image, each time after fetching again the layers a concurrent
+# rmi removed: more than one loss in a row means something else is wrong.
+RECORD_ATTEMPTS = 3
 
 
 class _Transient(Exception):
@@ -254,19 +258,38 @@ class Distribution:
                 f"{len(config.diff_ids)}"
             )
         progress.line("Getting image source signatures")
-        layers = self._fetch_layers(
-            client, remote.repository, doc.layers, config.diff_ids, progress, ignore_chown
-        )
-        blob = progress.start("config", str(doc.config.digest), len(config_raw))
-        progress.advance(blob, len(config_raw))
-        progress.finish(blob)
-        progress.line("Writing manifest to image destination")
         from hutch.engine.imagewrite import store_image_raw
+        from hutch.store.layers import LayersMissing
 
         names = [str(ref)] if ref.tag and not ref.digest else []
-        record = store_image_raw(self._ctx, config_raw, layers, names, manifest_raw=raw)
-        progress.line("Storing signatures")
-        return record.id
+        refetch: frozenset[str] = frozenset()
+        for attempt in range(1, RECORD_ATTEMPTS + 1):
+            layers = self._fetch_layers(
+                client,
+                remote.repository,
+                doc.layers,
+                config.diff_ids,
+                progress,
+                ignore_chown,
+                refetch,
+            )
+            if attempt == 1:
+                blob = progress.start("config", str(doc.config.digest), len(config_raw))
+                progress.advance(blob, len(config_raw))
+                progress.finish(blob)
+                progress.line("Writing manifest to image destination")
+            testpoint.pause("pull-before-record")
+            try:
+                record = store_image_raw(self._ctx, config_raw, layers, names, manifest_raw=raw)
+            except LayersMissing as exc:
+                # An rmi removed a layer we had found in the store: fetch it after all.
+                if attempt == RECORD_ATTEMPTS:
+                    raise
+                refetch = refetch | frozenset(exc.diff_ids)
+                continue
+            progress.line("Storing signatures")
+            return record.id
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def _fetch_layers(
         self,
@@ -276,7 +299,9 @@ class Distribution:
         diff_ids: Sequence[str],
         progress: Progress,
         ignore_chown: bool,
+        refetch: frozenset[str] = frozenset(),
     ) -> list[LayerInfo]:
+        """The layers, fetched unless the store has them (those in ``refetch`` always)."""
         wanted: dict[str, tuple[Descriptor, str]] = {}
         for desc, diff_id in zip(descs, diff_ids, strict=True):
             wanted.setdefault(diff_id, (desc, diff_id))
@@ -287,7 +312,7 @@ class Distribution:
         def one(item: tuple[Descriptor, str]) -> tuple[str, LayerInfo]:
             desc, diff_id = item
             known = have[diff_id]
-            if known is not None and self._ctx.layers.layer_dir(diff_id).is_dir():
+            if known is not None and diff_id not in refetch and self._ctx.layers.present(known):
                 progress.skipped("blob", str(desc.digest), "skipped: already exists")
                 return diff_id, known
             return diff_id, self._fetch_layer(

@@ -190,14 +190,8 @@ class ImageService:
                 f"unable to delete image {image.id[:12]} by ID with more than one tag "
                 f"({', '.join(image.names)}): please force removal",
             )
-        users = self._ctx.containers.users_of_image(image.id)
-        if users and not force:
-            err = HutchError(
-                f"image used by {users[0].id}: image is in use by a container: "
-                "consider removing the container first or use --force"
-            )
-            err.exit_code = 2
-            raise err
+        users = self._ctx.containers.users_of_image(image.id) if force else []
+        # podman's -f: the containers go first (the store refuses, exit 2, without it).
         for c in users:
             self._ctx.containers.delete(c.id)
             from hutch.store.layers import remove_tree
@@ -205,6 +199,9 @@ class ImageService:
             dirs = self._ctx.containers.dirs(c.id)
             if dirs.root.exists():
                 remove_tree(dirs.root)
+        # Under the layer lock: an image being recorded checks its layers'
+        # files under the same lock (engine/imagewrite.py), so it either sees
+        # them gone and fetches them again or is recorded before this runs.
         with self._ctx.layers.lock():
             orphans = self._ctx.images.remove(image.id)
             for diff_id, blob in orphans:

@@ -14,7 +14,7 @@ from hutch.oci import mediatypes as mt
 from hutch.oci.digest import sha256_of
 from hutch.oci.image import ImageConfig
 from hutch.store.images import ImageRecord
-from hutch.store.layers import LayerInfo
+from hutch.store.layers import LayerInfo, LayersMissing
 
 
 def store_image(
@@ -100,13 +100,26 @@ def store_image_raw(
     if manifest_raw is None:
         manifest_raw = oci_manifest(config_raw, layers)
     image_id = sha256_of(config_raw).hex
-    existing = ctx.images.get(image_id)
-    if (
-        existing is not None
-        and existing.manifest_raw == manifest_raw
-        and set(names) <= set(existing.names)
-    ):
-        return existing  # nothing to write (a fully cached build, a repeated import)
-    return ctx.images.add(
-        image_id, config_raw, manifest_raw, str(sha256_of(manifest_raw)), list(layers), list(names)
-    )
+    # The layer lock is what rmi holds while it deletes a layer's row and
+    # files: under it, a layer whose directory and blob exist stays until
+    # our rows name it. A layer found gone (an rmi of another image that
+    # shared it ran since we looked) is refused here, never recorded.
+    with ctx.layers.lock():
+        missing = tuple(layer.diff_id for layer in layers if not ctx.layers.present(layer))
+        if missing:
+            raise LayersMissing(missing)
+        existing = ctx.images.get(image_id)
+        if (
+            existing is not None
+            and existing.manifest_raw == manifest_raw
+            and set(names) <= set(existing.names)
+        ):
+            return existing  # nothing to write (a fully cached build, a repeated import)
+        return ctx.images.add(
+            image_id,
+            config_raw,
+            manifest_raw,
+            str(sha256_of(manifest_raw)),
+            list(layers),
+            list(names),
+        )

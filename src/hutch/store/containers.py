@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from hutch.api.errors import Conflict
+from hutch.api.errors import Conflict, NoSuchObject
 from hutch.config.paths import Paths
 from hutch.store.db import transaction
 
@@ -58,6 +58,12 @@ class ContainerStore:
     ) -> ContainerRecord:
         try:
             with transaction(self._conn) as c:
+                # In the transaction that inserts: rmi checks for users and
+                # deletes the image in one too, so one of the two loses cleanly.
+                if c.execute("SELECT 1 FROM images WHERE id = ?", (image_id,)).fetchone() is None:
+                    raise NoSuchObject(
+                        f"{image_name}: the image was removed while the container was created"
+                    )
                 c.execute(
                     "INSERT INTO containers (id, name, image_id, image_name, created, config) "
                     "VALUES (?, ?, ?, ?, ?, ?)",

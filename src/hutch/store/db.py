@@ -137,6 +137,17 @@ _SCHEMA = (
     ALTER TABLE containers_v6 RENAME TO containers;
     CREATE INDEX containers_image ON containers(image_id);
     """,
+    # 7: leases: a running build holds its base images (store/images.py) so
+    # that rmi refuses them; a lease whose process (pid + start time, a pid
+    # alone may be recycled) is gone counts for nothing.
+    """
+    CREATE TABLE image_leases (
+        image_id TEXT NOT NULL REFERENCES images(id) ON DELETE CASCADE,
+        pid INTEGER NOT NULL,
+        start TEXT NOT NULL,
+        PRIMARY KEY (image_id, pid, start)
+    );
+    """,
 )
 
 

@@ -7,6 +7,8 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from hutch.api.errors import ImageInUse, NoSuchObject
+from hutch.linux import procfs
 from hutch.oci.image import ImageConfig
 from hutch.store.db import transaction
 from hutch.store.layers import LayerInfo
@@ -128,8 +130,31 @@ class ImageStore:
             return c.execute("DELETE FROM image_names WHERE name = ?", (name,)).rowcount > 0
 
     def remove(self, image_id: str) -> list[tuple[str, str]]:
-        """Delete the image; return (diff_id, blob_digest) of layers no image uses now."""
+        """Delete the image; return (diff_id, blob_digest) of layers no image uses now.
+
+        Refused (``ImageInUse``) when a container stands on the image or a live
+        build holds a lease on it: checked in the same write transaction as
+        the delete, and ``ContainerStore.create`` and ``lease`` check that the
+        image exists in theirs, so no container or build can slip in between.
+        The caller holds the layer lock and deletes the returned layers' files
+        before releasing it."""
         with transaction(self._conn) as c:
+            user = c.execute(
+                "SELECT id FROM containers WHERE image_id = ? LIMIT 1", (image_id,)
+            ).fetchone()
+            if user is not None:
+                raise ImageInUse(
+                    f"image used by {user[0]}: image is in use by a container: "
+                    "consider removing the container first or use --force"
+                )
+            for pid, start in c.execute(
+                "SELECT pid, start FROM image_leases WHERE image_id = ?", (image_id,)
+            ).fetchall():
+                if procfs.start_time(pid) == start:
+                    raise ImageInUse(
+                        f"image used by a build (process {pid}): image is in use: "
+                        "wait for the build to finish or stop it"
+                    )
             c.execute("DELETE FROM images WHERE id = ?", (image_id,))
             orphans = c.execute(
                 "SELECT diff_id, blob_digest FROM layers WHERE diff_id NOT IN "
@@ -139,6 +164,26 @@ class ImageStore:
                 "DELETE FROM layers WHERE diff_id = ?", [(r["diff_id"],) for r in orphans]
             )
         return [(r["diff_id"], r["blob_digest"]) for r in orphans]
+
+    def lease(self, image_id: str, pid: int, start: str) -> None:
+        """Hold the image for process ``pid`` (started at ``start``) until ``release``.
+
+        Raises NoSuchObject when the image was removed meanwhile. Leases of
+        processes that are gone are dropped here, so they never pile up."""
+        with transaction(self._conn) as c:
+            if c.execute("SELECT 1 FROM images WHERE id = ?", (image_id,)).fetchone() is None:
+                raise NoSuchObject(f"image {image_id[:12]} was removed while being used")
+            for row in c.execute("SELECT DISTINCT pid, start FROM image_leases").fetchall():
+                if procfs.start_time(row[0]) != row[1]:
+                    c.execute(
+                        "DELETE FROM image_leases WHERE pid = ? AND start = ?", (row[0], row[1])
+                    )
+            c.execute("INSERT OR IGNORE INTO image_leases VALUES (?, ?, ?)", (image_id, pid, start))
+
+    def release(self, pid: int, start: str) -> None:
+        """Drop every lease of process ``pid``."""
+        with transaction(self._conn) as c:
+            c.execute("DELETE FROM image_leases WHERE pid = ? AND start = ?", (pid, start))
 
     def layer_blobs(self, diff_ids: Sequence[str]) -> list[tuple[str, str, str]]:
         """(diff_id, blob_digest, media_type) in the given order."""

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from hutch.api.errors import InvalidArgument
+from hutch.api.errors import HutchError, InvalidArgument
 from hutch.config.paths import Paths
 
 
@@ -42,6 +42,18 @@ _MEDIA_TYPES = {
     "zstd": "application/vnd.oci.image.layer.v1.tar+zstd",
     "none": "application/vnd.oci.image.layer.v1.tar",
 }
+
+
+class LayersMissing(HutchError):
+    """An image was about to be recorded on layers whose files are gone
+    (removed by a concurrent ``rmi``): pull fetches them again, others fail."""
+
+    def __init__(self, diff_ids: tuple[str, ...]) -> None:
+        super().__init__(
+            f"layer {diff_ids[0][:19]} was removed while this image was being stored",
+            hint="run the command again",
+        )
+        self.diff_ids = diff_ids
 
 
 class _Tee:
@@ -229,6 +241,11 @@ class LayerStore:
             target.parent.mkdir(parents=True, exist_ok=True)
             (tmp / "blob").unlink(missing_ok=True)
             os.replace(tmp, target)
+
+    def present(self, layer: LayerInfo) -> bool:
+        """Both the layer's tree and its blob are on disk (check under ``lock()``)."""
+        tree = self.layer_dir(layer.diff_id)
+        return tree.is_dir() and self.blob_path(layer.blob_digest).is_file()
 
     def remove(self, diff_id: str, blob_digest: str | None) -> None:
         """Delete a layer's tree and blob (caller decided nothing uses them)."""

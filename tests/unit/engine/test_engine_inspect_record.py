@@ -15,11 +15,14 @@ from hutch.runtime import state as st
 from hutch.runtime.restart import RestartPolicy
 from hutch.store import db
 from hutch.store.containers import ContainerStore
+from unit.storerows import image_row
 
 
 def _inspect(tmp_path: Path, config: container_record.ContainerConfig) -> dict[str, Any]:
     paths = Paths(data=tmp_path / "data", runtime=tmp_path / "run", config=tmp_path / "cfg")
-    store = ContainerStore(db.connect(tmp_path / "h.db"), paths)
+    conn = db.connect(tmp_path / "h.db")
+    image_row(conn, "sha256:i")
+    store = ContainerStore(conn, paths)
     record = store.create("a" * 64, "c", "sha256:i", "busybox", container_record.encode(config))
     container = cs.Container(record, store.dirs(record.id), st.RuntimeState(), config)
     data: dict[str, Any] = to_json(inspect_report(container))

@@ -12,6 +12,7 @@ from hutch.api.errors import Conflict
 from hutch.config.paths import Paths
 from hutch.store import db
 from hutch.store.containers import ContainerStore
+from unit.storerows import image_row
 
 ID_1 = "1a" + "0" * 62
 ID_2 = "1b" + "0" * 62
@@ -29,6 +30,7 @@ def conn(tmp_path: Path) -> Iterator[sqlite3.Connection]:
 def store(conn: sqlite3.Connection, tmp_path: Path) -> ContainerStore:
     paths = Paths(data=tmp_path / "data", runtime=tmp_path / "run", config=tmp_path / "cfg")
     s = ContainerStore(conn, paths)
+    image_row(conn, "img1", "img2")
     s.create(ID_1, "web", "img1", "localhost/a:1", b'{"x":1}')
     s.create(ID_2, "db", "img1", "localhost/a:1", b"{}")
     s.create(ID_3, "cache", "img2", "localhost/b:1", b"{}")
@@ -68,7 +70,7 @@ def test_ambiguous_prefix_returns_both(store: ContainerStore) -> None:
 
 
 def test_exact_name_wins_over_an_id_prefix(store: ContainerStore) -> None:
-    store.create("5" * 64, "1a", "img3", "x", b"{}")
+    store.create("5" * 64, "1a", "img2", "x", b"{}")
     assert [r.id for r in store.lookup("1a")] == ["5" * 64]
 
 

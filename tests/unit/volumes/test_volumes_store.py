@@ -13,6 +13,7 @@ from hutch.config.paths import Paths
 from hutch.store import db
 from hutch.store.containers import ContainerStore
 from hutch.store.volumes import VolumeStore
+from unit.storerows import image_row
 
 CTR = "c" * 64
 
@@ -46,6 +47,7 @@ def test_links_block_deletion_until_the_container_goes(
 ) -> None:
     volumes = VolumeStore(conn, paths)
     containers = ContainerStore(conn, paths)
+    image_row(conn, "img")
     containers.create(CTR, "web", "img", "img", b"{}")
     volumes.create("v1", anonymous=True)
     volumes.link(CTR, [("v1", "/data")])
