@@ -11,7 +11,7 @@ executes the plan: the record, the rootfs, the bundle, the volumes.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from hutch.api.container_config import RunOptions
 from hutch.api.errors import InvalidArgument
@@ -84,6 +84,10 @@ def parse_create(options: RunOptions, settings: Settings) -> CreateRequest:
     restart = parse_restart(options.restart)
     if options.stop_signal:
         parse_signal(options.stop_signal)
+    if options.name and options.name.startswith("/"):
+        # docker's names carry a leading "/" (its inspect shows "/web"); podman
+        # and docker take "--name /web" as "web"
+        options = replace(options, name=options.name[1:])
     if options.name is not None and not valid_name(options.name):
         raise InvalidArgument(
             f"invalid container name {options.name!r}: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*"

@@ -74,3 +74,10 @@ def test_publish_all_takes_the_ports_the_image_exposes() -> None:
 def test_signals_by_name_or_number() -> None:
     assert parse_signal("term") == 15
     assert parse_signal("9") == 9
+
+
+def test_a_leading_slash_of_the_name_is_dropped() -> None:
+    request = parse_create(RunOptions("b", name="/web"), Settings())
+    assert request.options.name == "web"
+    with pytest.raises(InvalidArgument, match="invalid container name '/web'"):
+        parse_create(RunOptions("b", name="//web"), Settings())
