@@ -132,6 +132,7 @@ def test_inspect_has_the_shape_scripts_use(hutch: Hutch, base_image: str) -> Non
         "sleep",
         "1000",
     ]
+    assert state["StoppedByUser"] is False
     hutch("stop", "-t", "0", "shape")
     state = inspect(hutch, "shape")["State"]
     assert (state["Status"], state["Running"], state["ExitCode"], state["Pid"]) == (
@@ -140,6 +141,13 @@ def test_inspect_has_the_shape_scripts_use(hutch: Hutch, base_image: str) -> Non
         137,
         0,
     )
+    assert hutch("inspect", "-f", "{{.State.StoppedByUser}}", "shape").stdout == "true\n"
+    # a run that ends by itself was not stopped by a user
+    assert (
+        hutch("run", "--name", "self", base_image, "sh", "-c", "exit 3", check=False).returncode
+        == 3
+    )
+    assert hutch("inspect", "-f", "{{.State.StoppedByUser}}", "self").stdout == "false\n"
 
 
 def test_inspect_type_chooses_container_or_image(hutch: Hutch, base_image: str) -> None:

@@ -299,6 +299,8 @@ class InspectState:
     finished_at: str = field(metadata=key("FinishedAt"))
     health: InspectHealth = field(metadata=key("Health"))
     pause_method: str = field(metadata=key("PauseMethod"))
+    # True once `stop` ended the run (podman's flag; a fresh start clears it).
+    stopped_by_user: bool = field(default=False, metadata=key("StoppedByUser"))
 
 
 @dataclass(frozen=True)

@@ -311,6 +311,7 @@ def inspect_report(container: cs.Container) -> ContainerInspect:
                 log=tuple(state.health.log),
             ),
             pause_method=state.pause_method,
+            stopped_by_user=state.stopped_by_user,
         ),
         image=record.image_id,
         image_name=record.image_name,

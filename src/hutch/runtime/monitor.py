@@ -333,6 +333,9 @@ class Monitor:
             pid=0,
             pause_method="",
             oom_killed=self._oom_kills() > oom_before,
+            # `hutch stop` leaves the marker before it signals, so it is there
+            # when the run ends by that stop (and never when it ends by itself).
+            stopped_by_user=(self.args.bundle / STOP_MARKER).exists(),
         )
         path, name, image = self.args.events
         if self.state.oom_killed:  # Docker's order: oom, then the death

@@ -61,6 +61,7 @@ class RuntimeState:
     oom_killed: bool = False
     error: str = ""
     pause_method: str = ""
+    stopped_by_user: bool = False  # the run ended after `hutch stop` left the stop marker
     health: Health = field(default_factory=Health)
 
     def to_json(self) -> bytes:

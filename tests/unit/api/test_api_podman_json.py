@@ -92,6 +92,8 @@ def test_container_inspect_has_podmans_keys_in_its_order() -> None:
         "NetworkSettings",
     ]  # fmt: skip
     assert out["State"]["OOMKilled"] is False and out["State"]["Health"]["Log"] == []
+    assert list(out["State"])[-2:] == ["PauseMethod", "StoppedByUser"]
+    assert out["State"]["StoppedByUser"] is False
     host = out["HostConfig"]
     assert list(host)[:5] == ["RestartPolicy", "AutoRemove", "NetworkMode", "LogConfig", "Cgroups"]
     assert host["BlkioDeviceReadBps"] == [{"Path": "/dev/sda", "Rate": 1048576}]
