@@ -88,6 +88,10 @@ def parse_create(options: RunOptions, settings: Settings) -> CreateRequest:
         # docker's names carry a leading "/" (its inspect shows "/web"); podman
         # and docker take "--name /web" as "web"
         options = replace(options, name=options.name[1:])
+    memory = options.resources.memory
+    if memory is not None and engine_resources.parse_size(memory, "--memory") == 0:
+        # podman sets a limit only for a size above 0: --memory=0 is no limit
+        options = replace(options, resources=replace(options.resources, memory=None))
     if options.name is not None and not valid_name(options.name):
         raise InvalidArgument(
             f"invalid container name {options.name!r}: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*"

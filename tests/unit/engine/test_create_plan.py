@@ -81,3 +81,14 @@ def test_a_leading_slash_of_the_name_is_dropped() -> None:
     assert request.options.name == "web"
     with pytest.raises(InvalidArgument, match="invalid container name '/web'"):
         parse_create(RunOptions("b", name="//web"), Settings())
+
+
+def test_memory_zero_is_no_limit() -> None:
+    from hutch.api.container_config import ResourceOptions
+
+    options = RunOptions("b", resources=ResourceOptions(memory="0"))
+    request = parse_create(options, Settings(cgroups="disabled"))
+    assert request.options.resources.memory is None
+    assert request.options.resources.given_limits() == ()
+    with pytest.raises(InvalidArgument, match="the minimum is 6m"):
+        parse_create(RunOptions("b", resources=ResourceOptions(memory="1k")), Settings())
