@@ -146,3 +146,11 @@ def wait_for_log(hutch: Hutch, name: str, want: str, timeout: float = 20) -> Non
             return
         time.sleep(0.1)
     raise AssertionError(f"logs of {name}: {logs!r}, not {want!r}")
+
+
+def test_name_slash_and_memory_zero(hutch: Hutch, base_image: str) -> None:
+    # --memory=0 is no limit: it runs on a host without usable cgroups (as here)
+    hutch("create", "--name", "/web", "--memory=0", base_image, "true")
+    assert hutch("ps", "-a", "--format", "{{.Names}}").stdout == "web\n"
+    assert hutch("inspect", "--format", "{{.HostConfig.Memory}}", "web").stdout == "0\n"
+    hutch("rm", "web")
