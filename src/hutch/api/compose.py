@@ -71,6 +71,18 @@ class ComposeUpOptions:
     wait: bool = False  # wait until services are running (healthy when they have a check)
     wait_timeout: float | None = None
     timeout: int | None = None  # -t: seconds to stop a container that is replaced
+    build: bool = False  # --build: build every service with a build section first
+    no_build: bool = False  # --no-build: never build, even an image that is missing
+
+
+@dataclass(frozen=True)
+class ComposeBuildOptions:
+    """``compose build``: the images of the services with a ``build`` section."""
+
+    services: tuple[str, ...] = ()  # default: every enabled service
+    no_cache: bool = False
+    pull: bool = False  # --pull: always pull the base images
+    build_args: tuple[str, ...] = ()  # KEY=VALUE, over the file's args
 
 
 @dataclass(frozen=True)
@@ -102,6 +114,8 @@ class ComposeProjectRunner(Protocol):
     def up(self, options: ComposeUpOptions, progress: Callable[[str], None]) -> None: ...
 
     def down(self, options: ComposeDownOptions, progress: Callable[[str], None]) -> None: ...
+
+    def build(self, options: ComposeBuildOptions, progress: Callable[[str], None]) -> None: ...
 
     def containers(self, all: bool, services: tuple[str, ...] = ()) -> list[ComposeContainer]: ...
 

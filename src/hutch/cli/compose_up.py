@@ -73,8 +73,16 @@ def add_commands(compose_app: typer.Typer) -> None:
             int | None,
             typer.Option("--timeout", "-t", help="Seconds to wait for a container to stop."),
         ] = None,
+        build: Annotated[
+            bool, typer.Option("--build", help="Build images before starting the containers.")
+        ] = False,
+        no_build: Annotated[
+            bool, typer.Option("--no-build", help="Do not build an image, even if missing.")
+        ] = False,
     ) -> int:
         """Create and start the project's containers (in dependency order)."""
+        if build and no_build:
+            raise InvalidArgument("--build and --no-build cannot be combined")
         if force_recreate and no_recreate:
             raise InvalidArgument("--force-recreate and --no-recreate cannot be combined")
         if detach and (abort_on_container_exit or exit_code_from):
@@ -95,6 +103,8 @@ def add_commands(compose_app: typer.Typer) -> None:
                 scale=_scale(scale),
                 wait=wait,
                 timeout=timeout,
+                build=build,
+                no_build=no_build,
             ),
             _progress,
         )

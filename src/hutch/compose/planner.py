@@ -10,11 +10,13 @@ Work stops at the first failure, and what started stays running, as with
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from hutch.api.compose import (
+    ComposeBuildOptions,
     ComposeContainer,
     ComposeDownOptions,
     ComposeRunOptions,
@@ -32,6 +34,7 @@ from hutch.api.containers import (
 from hutch.api.errors import HutchError, InvalidArgument
 from hutch.api.networks import NetworkCreateOptions, NetworkRemoveOptions
 from hutch.api.volumes import VolumeCreateOptions, VolumeListOptions, VolumeRemoveOptions
+from hutch.compose.build import build_options, image_name, unsupported_build_keys
 from hutch.compose.checks import dependency_order
 from hutch.compose.errors import ComposeError
 from hutch.compose.project import Project, config_hash
@@ -49,6 +52,10 @@ def replicas(service: Mapping[str, Any], scale: Mapping[str, int], name: str) ->
     if "scale" in service:
         return int(service["scale"])
     return int((service.get("deploy") or {}).get("replicas", 1))
+
+
+def _bare(image_id: str) -> str:
+    return image_id.removeprefix("sha256:")
 
 
 def labels_of(summary: ContainerSummary) -> dict[str, str]:
@@ -103,7 +110,8 @@ class Runner:
 
     def _refuse_unsupported(self, services: list[str]) -> None:
         for name in services:
-            keys = unsupported_keys(self.project.services[name])
+            service = self.project.services[name]
+            keys = unsupported_keys(service) + unsupported_build_keys(service)
             if keys:
                 path = ("services", name, keys[0].split(".")[0])
                 message = f"{keys[0]} is not implemented by hutch compose"
@@ -128,6 +136,7 @@ class Runner:
     def up(self, options: ComposeUpOptions, progress: Progress) -> None:
         order = self._selected(options.services, options.no_deps)
         self._refuse_unsupported(order)
+        self._build_missing(order, options, progress)
         self._networks(order, progress)
         self._volumes(order, progress)
         existing = self._containers()
@@ -197,6 +206,52 @@ class Runner:
             )
             progress(f" Volume {real}  Created")
 
+    def _build_missing(
+        self, order: list[str], options: ComposeUpOptions, progress: Progress
+    ) -> None:
+        """--build builds every service with a build section; else only missing images."""
+        if options.no_build:
+            return
+        wanted = []
+        for name in order:
+            service = self.project.services[name]
+            if "build" not in service:
+                continue
+            image = image_name(self.name, name, service)
+            always = options.build or service.get("pull_policy") == "build"
+            if always or not self.engine.images.exists(image):
+                wanted.append(name)
+        if wanted:
+            self._build_services(wanted, ComposeBuildOptions(), progress)
+
+    def build(self, options: ComposeBuildOptions, progress: Progress) -> None:
+        services = self.project.services
+        for name in options.services:
+            if name not in services:
+                raise InvalidArgument(f"no such service: {name}")
+        names = [n for n in options.services or services if "build" in services[n]]
+        self._refuse_unsupported(names)
+        self._build_services(names, options, progress)
+
+    def _build_services(
+        self, names: list[str], options: ComposeBuildOptions, progress: Progress
+    ) -> None:
+        import tempfile
+
+        for name in names:
+            service = self.project.services[name]
+            progress(f" Service {name}  Building")
+            with tempfile.TemporaryDirectory(prefix="hutch-compose-") as scratch:
+                inline = None
+                if "dockerfile_inline" in service["build"]:
+                    inline = os.path.join(scratch, "Dockerfile")
+                    with open(inline, "w", encoding="utf-8") as out:
+                        out.write(str(service["build"]["dockerfile_inline"]))
+                report = self.engine.images.build(
+                    build_options(self.name, name, service, options, inline)
+                )
+            progress(f" Service {name}  Built {', '.join(report.names) or report.id[:12]}")
+
     def _orphans(
         self,
         existing: list[ContainerSummary],
@@ -239,10 +294,12 @@ class Runner:
         if extra:
             self._remove(extra, options.timeout, progress)
         to_start = []
+        built = self._built_id(name, service)
         for number in range(1, count + 1):
             current = mine.get(number)
             changed = current is not None and (
                 labels_of(current).get(f"{LABEL}.config-hash") != digest
+                or (built is not None and _bare(current.image_id) != built)
             )
             recreate = (
                 current is not None
@@ -266,11 +323,21 @@ class Runner:
             self._check(self.engine.containers.start([container], StartOptions()))
             progress(f" Container {container}  Started")
 
+    def _built_id(self, name: str, service: Mapping[str, Any]) -> str | None:
+        """A built image's id: a container made from an older build is recreated."""
+        if "build" not in service:
+            return None
+        try:
+            found = self.engine.images.inspect([image_name(self.name, name, service)])
+        except HutchError:
+            return None  # --no-build and missing: create reports it
+        return _bare(found[0].id) if found else None
+
     def _create(
         self, name: str, service: Mapping[str, Any], number: int, digest: str, progress: Progress
     ) -> str:
         container = service.get("container_name") or f"{self.name}-{name}-{number}"
-        image = service["image"]
+        image = image_name(self.name, name, service)
         depends = ",".join(
             f"{dep}:{body.get('condition', 'service_started')}:"
             f"{str(body.get('restart', False)).lower()}"
@@ -358,6 +425,7 @@ class Runner:
         if dependencies and not options.no_deps:
             self.up(ComposeUpOptions(services=dependencies), progress)
         order = [name]
+        self._build_missing(order, ComposeUpOptions(), progress)
         self._networks(order, progress)
         self._volumes(order, progress)
         service = dict(self.project.services[name])
@@ -381,7 +449,7 @@ class Runner:
             f"{LABEL}.oneoff": "True",
             f"{LABEL}.project.working_dir": self.project.working_dir,
             f"{LABEL}.project.config_files": ",".join(self.project.config_files),
-            f"{LABEL}.image": service["image"],
+            f"{LABEL}.image": image_name(self.name, name, service),
         }
         try:
             base = run_options(
@@ -390,7 +458,7 @@ class Runner:
                 service,
                 self.project.model,
                 name=container,
-                image=service["image"],
+                image=image_name(self.name, name, service),
                 labels=labels,
             )
         except ValueError as exc:

@@ -29,7 +29,7 @@ LABEL = "com.docker.compose"
 # Keys the planner handles itself, or that have no effect on one container.
 PLANNER_KEYS = {
     "depends_on", "profiles", "scale", "networks", "container_name", "image", "expose",
-    "pull_policy", "platform", "extends",
+    "pull_policy", "platform", "extends", "build",
 }  # fmt: skip
 MAPPED_KEYS = {
     "command", "entrypoint", "environment", "working_dir", "user", "hostname", "labels",

@@ -72,7 +72,7 @@ def test_run_options(tmp_path: Path) -> None:
     ("service", "expected"),
     [
         ({"image": "x", "command": "a"}, []),
-        ({"image": "x", "build": "."}, ["build"]),
+        ({"image": "x", "build": {"context": "."}}, []),
         ({"image": "x", "shm_size": "1g", "x-mine": 1}, ["shm_size"]),
         ({"image": "x", "deploy": {"replicas": 2, "placement": {}}}, ["deploy.placement"]),
     ],

@@ -1,0 +1,68 @@
+"""``compose build`` and ``up`` building the images of services with a build section."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from harness import Hutch
+
+COMPOSE = """\
+services:
+  app:
+    build:
+      context: .
+      dockerfile_inline: |
+        FROM {image}
+        ARG GREETING=none
+        ENV GREETING=$GREETING
+      args: {{GREETING: hello}}
+      labels: {{team: blue}}
+    command: sleep 1000
+  tagged:
+    image: localhost/cbuild-tagged:1
+    build:
+      context: ./sub
+      dockerfile: Containerfile
+      target: final
+    command: sleep 1000
+"""
+
+STAGES = """\
+FROM {image} AS final
+ENV STAGE=final
+FROM {image} AS other
+ENV STAGE=other
+"""
+
+
+def test_up_builds_missing_images_and_build_rebuilds(
+    hutch: Hutch, base_image: str, tmp_path: Path
+) -> None:
+    (tmp_path / "compose.yaml").write_text(COMPOSE.format(image=base_image))
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "Containerfile").write_text(STAGES.format(image=base_image))
+    compose = ("compose", "-p", "cbuild", "-f", str(tmp_path / "compose.yaml"))
+    bad = hutch(*compose, "up", "--build", "--no-build", check=False)
+    assert bad.returncode == 125 and bad.stderr.startswith("Error: ")
+    # the images are missing: up builds them (PROJECT-SERVICE, or the image key)
+    first = hutch(*compose, "up", "-d", timeout=180)
+    assert "Service app  Building" in first.stderr
+    app = json.loads(hutch("image", "inspect", "cbuild-app").stdout)[0]
+    assert app["Config"]["Labels"]["team"] == "blue"
+    assert hutch("image", "exists", "localhost/cbuild-tagged:1").returncode == 0
+    assert hutch(*compose, "exec", "-T", "app", "sh", "-c", "echo $GREETING").stdout == "hello\n"
+    assert hutch(*compose, "exec", "-T", "tagged", "sh", "-c", "echo $STAGE").stdout == "final\n"
+    # present images are not built again; nothing is recreated
+    again = hutch(*compose, "up", "-d", timeout=60)
+    assert "Building" not in again.stderr
+    assert "Created" not in again.stderr
+    # compose build with a --build-arg; up recreates only the container of the new image
+    built = hutch(*compose, "build", "--build-arg", "GREETING=bye", "app", timeout=180)
+    assert "Service tagged" not in built.stderr
+    third = hutch(*compose, "up", "-d", timeout=60)
+    assert "Container cbuild-app-1  Created" in third.stderr
+    assert "cbuild-tagged-1  Created" not in third.stderr
+    assert hutch(*compose, "exec", "-T", "app", "sh", "-c", "echo $GREETING").stdout == "bye\n"
+    hutch(*compose, "down", "-t", "1", timeout=60)
+    hutch("rmi", "cbuild-app", "localhost/cbuild-tagged:1")

@@ -1,0 +1,52 @@
+"""A service's build section -> BuildOptions, and the image name rules."""
+
+from __future__ import annotations
+
+import pytest
+
+from hutch.api.compose import ComposeBuildOptions
+from hutch.compose.build import build_options, image_name, unsupported_build_keys
+
+
+def test_image_name_is_the_image_key_else_project_dash_service() -> None:
+    assert image_name("shop", "web", {"image": "reg/web:1", "build": {}}) == "reg/web:1"
+    assert image_name("shop", "web", {"build": {"context": "/x"}}) == "shop-web"
+
+
+def test_build_options_from_the_section_and_the_command_line() -> None:
+    service = {
+        "build": {
+            "context": "/src/app",
+            "dockerfile": "Containerfile.dev",
+            "args": {"A": "1", "B": None},
+            "target": "final",
+            "labels": {"team": "x"},
+        }
+    }
+    options = build_options(
+        "shop", "web", service, ComposeBuildOptions(no_cache=True, pull=True, build_args=("A=2",))
+    )
+    assert options.context == "/src/app"
+    assert options.containerfile == "/src/app/Containerfile.dev"  # relative to the context
+    assert options.tags == ("shop-web",)
+    assert options.build_args == ("A=2", "B")  # the command line wins; B from the environment
+    assert options.target == "final"
+    assert options.labels == ("team=x",)
+    assert options.no_cache and options.pull == "always"
+
+
+def test_absolute_dockerfile_and_inline() -> None:
+    absolute = {"build": {"context": "/c", "dockerfile": "/elsewhere/Dockerfile"}}
+    options = build_options("p", "s", absolute, ComposeBuildOptions())
+    assert options.containerfile == "/elsewhere/Dockerfile"
+    assert options.pull == "missing"
+    inline = {"build": {"context": "/c", "dockerfile_inline": "FROM x\n"}}
+    assert build_options("p", "s", inline, ComposeBuildOptions(), "/t/D").containerfile == "/t/D"
+    with pytest.raises(ValueError, match="dockerfile_inline"):
+        build_options("p", "s", inline, ComposeBuildOptions())
+
+
+def test_build_keys_hutch_does_not_implement_are_named() -> None:
+    service = {"build": {"context": ".", "ssh": ["default"], "cache_from": ["x"], "x-a": 1}}
+    assert unsupported_build_keys(service) == ["build.ssh", "build.cache_from"]
+    assert unsupported_build_keys({"image": "x"}) == []
