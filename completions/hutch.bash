@@ -11,7 +11,7 @@ _hutch_subcommands() {
     "volume") echo create ls inspect rm prune exists export import ;;
     "network") echo create ls inspect rm prune connect disconnect exists reload ;;
     "quadlet") echo install list print rm ;;
-    "compose") echo config up down ps logs exec run ls port top images wait start stop restart kill rm pause unpause create version ;;
+    "compose") echo config up down ps logs build exec run ls port top images wait start stop restart kill rm pause unpause create version ;;
     "generate") echo systemd ;;
     "container") echo run create start stop restart kill rm wait ls logs inspect rename exists prune cp diff commit export exec attach top pause unpause update stats port ;;
     "image") echo ls import rm inspect pull push tag untag history save load prune exists build ;;
@@ -80,10 +80,11 @@ _hutch_options() {
     "quadlet rm") echo --ignore -i --reload-systemd --no-reload-systemd ;;
     "compose") echo --file -f --project-name -p --project-directory --env-file --profile ;;
     "compose config") echo --format --services --volumes --profiles --images --quiet -q --no-interpolate ;;
-    "compose up") echo --detach -d --force-recreate --no-recreate --no-deps --no-start --remove-orphans --scale --wait --abort-on-container-exit --exit-code-from --timeout -t ;;
+    "compose up") echo --detach -d --force-recreate --no-recreate --no-deps --no-start --remove-orphans --scale --wait --abort-on-container-exit --exit-code-from --timeout -t --build --no-build ;;
     "compose down") echo --volumes -v --remove-orphans --timeout -t ;;
     "compose ps") echo --all -a --quiet -q --services --format ;;
     "compose logs") echo --follow -f --tail --since --until --timestamps -t --no-log-prefix ;;
+    "compose build") echo --no-cache --pull --build-arg ;;
     "compose exec") echo --no-TTY -T --env -e --user -u --workdir -w --index --detach -d ;;
     "compose run") echo --rm --detach -d --env -e --volume -v --publish -p --service-ports --no-deps --entrypoint --no-TTY -T --name --user -u --workdir -w ;;
     "compose ls") echo --all -a --quiet -q --format ;;
@@ -191,6 +192,7 @@ _hutch_value_options() {
     "compose down") echo --timeout -t ;;
     "compose ps") echo --format ;;
     "compose logs") echo --tail --since --until ;;
+    "compose build") echo --build-arg ;;
     "compose exec") echo --env -e --user -u --workdir -w --index ;;
     "compose run") echo --env -e --volume -v --publish -p --entrypoint --name --user -u --workdir -w ;;
     "compose ls") echo --format ;;
@@ -520,6 +522,7 @@ _hutch_option_values() {
     "compose logs --tail") echo "@none" ;;
     "compose logs --since") echo "@none" ;;
     "compose logs --until") echo "@none" ;;
+    "compose build --build-arg") echo "@none" ;;
     "compose exec --env"|"compose exec -e") echo "@none" ;;
     "compose exec --user"|"compose exec -u") echo "@none" ;;
     "compose exec --workdir"|"compose exec -w") echo "@none" ;;
@@ -865,6 +868,7 @@ _hutch_argument() {
     "compose up "*) echo @file ;;
     "compose ps "*) echo @file ;;
     "compose logs "*) echo @file ;;
+    "compose build "*) echo @file ;;
     "compose exec 1") echo @file ;;
     "compose exec 2") echo @command ;;
     "compose exec "*) echo @file ;;

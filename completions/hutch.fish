@@ -18,7 +18,7 @@ function __hutch_subcommands
         case 'quadlet'
             printf '%s\n' install list print rm
         case 'compose'
-            printf '%s\n' config up down ps logs exec run ls port top images wait start stop restart kill rm pause unpause create version
+            printf '%s\n' config up down ps logs build exec run ls port top images wait start stop restart kill rm pause unpause create version
         case 'generate'
             printf '%s\n' systemd
         case 'container'
@@ -137,6 +137,8 @@ function __hutch_value_options
             printf '%s\n' --format
         case 'compose logs'
             printf '%s\n' --tail --since --until
+        case 'compose build'
+            printf '%s\n' --build-arg
         case 'compose exec'
             printf '%s\n' --env -e --user -u --workdir -w --index
         case 'compose run'
@@ -1019,6 +1021,7 @@ complete -c hutch -n "__hutch_at 'compose'" -a up -d 'Create and start the proje
 complete -c hutch -n "__hutch_at 'compose'" -a down -d 'Stop and remove the project\'s containers and networks'
 complete -c hutch -n "__hutch_at 'compose'" -a ps -d 'List the project\'s containers'
 complete -c hutch -n "__hutch_at 'compose'" -a logs -d 'Show the output of the project\'s containers'
+complete -c hutch -n "__hutch_at 'compose'" -a build -d 'Build or rebuild the images of the services with a build section'
 complete -c hutch -n "__hutch_at 'compose'" -a exec -d 'Run a command in a running container of a service'
 complete -c hutch -n "__hutch_at 'compose'" -a run -d 'Run a one-off container of a service (labelled oneoff=True)'
 complete -c hutch -n "__hutch_at 'compose'" -a ls -d 'List the compose projects (from the labels of their containers)'
@@ -1065,6 +1068,8 @@ complete -c hutch -n "__hutch_at 'compose up'" -l wait -d 'Wait until services a
 complete -c hutch -n "__hutch_at 'compose up'" -l abort-on-container-exit -d 'Stop every container when one exits'
 complete -c hutch -n "__hutch_at 'compose up'" -l exit-code-from -x -d 'Exit with this service\'s exit code'
 complete -c hutch -n "__hutch_at 'compose up'" -l timeout -s t -x -d 'Seconds to wait for a container to stop'
+complete -c hutch -n "__hutch_at 'compose up'" -l build -d 'Build images before starting the containers'
+complete -c hutch -n "__hutch_at 'compose up'" -l no-build -d 'Do not build an image, even if missing'
 complete -c hutch -n "__hutch_at 'compose up'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'compose up' 1+" -F
 
@@ -1091,6 +1096,13 @@ complete -c hutch -n "__hutch_at 'compose logs'" -l timestamps -s t -d 'Show tim
 complete -c hutch -n "__hutch_at 'compose logs'" -l no-log-prefix -d 'Leave out the service prefix'
 complete -c hutch -n "__hutch_at 'compose logs'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'compose logs' 1+" -F
+
+# hutch compose build
+complete -c hutch -n "__hutch_at 'compose build'" -l no-cache -d 'Do not use the layer cache'
+complete -c hutch -n "__hutch_at 'compose build'" -l pull -d 'Always pull a newer version of the base images'
+complete -c hutch -n "__hutch_at 'compose build'" -l build-arg -x -d 'KEY=VALUE over the file\'s build args (repeatable)'
+complete -c hutch -n "__hutch_at 'compose build'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'compose build' 1+" -F
 
 # hutch compose exec
 complete -c hutch -n "__hutch_at 'compose exec'" -l no-TTY -s T -d 'Do not allocate a terminal'

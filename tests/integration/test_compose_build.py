@@ -15,7 +15,7 @@ services:
       dockerfile_inline: |
         FROM {image}
         ARG GREETING=none
-        ENV GREETING=$GREETING
+        ENV GREETING=$$GREETING
       args: {{GREETING: hello}}
       labels: {{team: blue}}
     command: sleep 1000
