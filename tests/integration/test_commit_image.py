@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 
 from harness import Hutch
+from pausepoint import Paused
 
 
 def test_commit_then_run_shows_file_and_changes(hutch: Hutch, base_image: str) -> None:
@@ -81,3 +83,22 @@ def test_import_with_change(hutch: Hutch, base_image: str, rootfs_tar: object) -
     assert hutch("run", "--rm", "imp", "x").stdout == "x\n"
     config = json.loads(hutch("image", "inspect", "imp").stdout)[0]["Config"]
     assert "A=1" in config["Env"]
+
+
+def test_a_killed_commit_leaves_its_container_running(
+    hutch: Hutch, base_image: str, tmp_path: Path
+) -> None:
+    """commit pauses through the monitor with itself as holder; killed, it is resumed."""
+    hutch("run", "-d", "--name", "busy", base_image, "sleep", "1000")
+    commit = Paused(hutch, "commit-paused", tmp_path / "gate", "commit", "busy", "snap")
+    state = hutch("inspect", "--format", "{{.State.Status}}", "busy").stdout.strip()
+    assert state == "paused"
+    commit.process.kill()
+    commit.process.wait()
+    deadline = time.monotonic() + 30
+    # The monitor looks at the holder twice a second; allow a loaded machine.
+    while hutch("inspect", "--format", "{{.State.Status}}", "busy").stdout.strip() != "running":
+        assert time.monotonic() < deadline, "the container stayed paused"
+        time.sleep(0.2)
+    assert hutch("exec", "busy", "echo", "alive").stdout == "alive\n"
+    hutch("rm", "-f", "-t", "0", "busy")

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import signal
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -29,6 +28,7 @@ from hutch.runtime.rootaccess import Child, RootAccess, run_in_root
 from hutch.runtime.users import resolve_user
 from hutch.store import copytar
 from hutch.store.layers import LayerInfo
+from hutch.util import testpoint
 
 _Half = Callable[[BinaryIO], None]
 
@@ -186,7 +186,7 @@ class ContainerFilesService:
         container_config = apply_changes(effective_config(container, base.config), options.changes)
         if not options.squash:
             _require_overlay(container, "commit")
-        with _paused(container, options.pause):
+        with _paused(self._ctx, container, options.pause):
             if options.squash:
                 layers = [self._squashed_layer(container)]
             else:
@@ -407,52 +407,32 @@ def _through_pipe(
 
 
 @contextlib.contextmanager
-def _paused(container: cs.Container, pause: bool) -> Iterator[None]:
-    """Stop the container's processes while committing (SIGSTOP, then SIGCONT)."""
+def _paused(ctx: EngineContext, container: cs.Container, pause: bool) -> Iterator[None]:
+    """Pause the container while committing, through its monitor as ``pause`` does.
+
+    The pause is recorded in state with this process as its holder (pid +
+    start time): if the commit is killed, the monitor sees the holder gone
+    and resumes the container; nothing stays frozen."""
+    from hutch.linux import procfs
+    from hutch.runtime import attachproto as ap
+    from hutch.runtime import control
+
     state = container.state
     if not pause or state.status != st.RUNNING or not st.alive(state.pid, state.pid_start):
         yield
         return
-    stopped = _stop_tree(state.pid)
+    path = str(ctx.paths.attach_socket(container.record.id))
+    holder = f"{os.getpid()} {procfs.start_time(os.getpid())}".encode()
+    short = container.record.id[:12]
     try:
+        answer = control.request(path, ap.PAUSE, payload=holder)
+    except OSError as exc:
+        raise HutchError(f"cannot pause container {short} to commit it: {exc}") from exc
+    if "error" in answer:
+        raise HutchError(f"cannot pause container {short} to commit it: {answer['error']}")
+    try:
+        testpoint.pause("commit-paused")
         yield
     finally:
-        for pid in stopped:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGCONT)
-
-
-def _stop_tree(root: int) -> list[int]:
-    """SIGSTOP ``root`` and its descendants until no new one appears."""
-    stopped: list[int] = []
-    for _ in range(5):
-        fresh = [p for p in _descendants(root) if p not in stopped]
-        if not fresh:
-            break
-        for pid in fresh:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGSTOP)
-                stopped.append(pid)
-    return stopped
-
-
-def _descendants(root: int) -> list[int]:
-    parents: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        parents[int(entry)] = int(fields[1])
-    out = [root]
-    frontier = [root]
-    while frontier:
-        current = frontier.pop()
-        for pid, ppid in parents.items():
-            if ppid == current:
-                out.append(pid)
-                frontier.append(pid)
-    return out
+        with contextlib.suppress(OSError):
+            control.request(path, ap.UNPAUSE)

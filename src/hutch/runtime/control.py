@@ -15,12 +15,17 @@ from typing import Any
 from hutch.runtime import attachproto as ap
 
 
-def request(socket_path: str, kind: int, timeout: float = 120.0) -> dict[str, Any]:
-    """Send one control request; the monitor's JSON reply (OSError if it is gone)."""
+def request(
+    socket_path: str, kind: int, timeout: float = 120.0, payload: bytes = b""
+) -> dict[str, Any]:
+    """Send one control request; the monitor's JSON reply (OSError if it is gone).
+
+    A PAUSE whose payload is "PID START" is held by that process: the
+    monitor resumes the container when the process is gone."""
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM | socket.SOCK_CLOEXEC) as conn:
         conn.settimeout(timeout)
         conn.connect(socket_path)
-        ap.send_frame(conn, kind)
+        ap.send_frame(conn, kind, payload)
         reader = ap.FrameReader()
         while True:
             data = conn.recv(65536)

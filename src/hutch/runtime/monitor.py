@@ -50,6 +50,8 @@ from hutch.util.fdio import write_all
 
 STOP_MARKER = "stop-requested"
 _MAX_BACKOFF = 60.0
+# How often the monitor looks whether the command holding a pause (commit) still lives.
+HOLDER_POLL = 0.5
 
 
 @dataclass(frozen=True)
@@ -437,6 +439,7 @@ class Monitor:
                 ready, _, _ = select.select(readers, [], [], self._select_timeout(exit_code))
             except InterruptedError:
                 continue
+            self._release_dead_holder()
             if self.caller is not None and self.caller in ready:
                 self._caller_input()
             if listener in ready:
@@ -522,14 +525,14 @@ class Monitor:
                 elif stdin_w >= 0:
                     os.close(stdin_w)
             elif kind in ap.CONTROL:
-                self._control(client, kind)
+                self._control(client, kind, payload)
             elif kind == ap.RESIZE and master is not None:
                 rows, cols = (int(x) for x in payload.split())
                 fcntl.ioctl(master, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
 
     # -- pause and health checks: control frames (runtime/control.py) -------
 
-    def _control(self, client: socket.socket, kind: int) -> None:
+    def _control(self, client: socket.socket, kind: int, payload: bytes = b"") -> None:
         status = self.state.status
         if kind == ap.HEALTHCHECK:
             if self.health is None:
@@ -546,13 +549,29 @@ class Monitor:
             self._reply(client, {"error": f"cannot {verb}: the container is {status}"})
             return
         if kind == ap.PAUSE:
+            holder, holder_start = _holder(payload)
             cgroup = str(self.cgroup) if self.cgroup is not None else None
-            self._set(status=st.PAUSED, pause_method=freeze.pause(self.state.pid, cgroup))
+            self._set(
+                status=st.PAUSED,
+                pause_method=freeze.pause(self.state.pid, cgroup),
+                paused_by=holder,
+                paused_by_start=holder_start,
+            )
         else:
-            cgroup = str(self.cgroup) if self.cgroup is not None else None
-            freeze.resume(self.state.pid, self.state.pause_method, cgroup)
-            self._set(status=st.RUNNING, pause_method="")
+            self._resume()
         self._reply(client, {"status": self.state.status})
+
+    def _resume(self) -> None:
+        cgroup = str(self.cgroup) if self.cgroup is not None else None
+        freeze.resume(self.state.pid, self.state.pause_method, cgroup)
+        self._set(status=st.RUNNING, pause_method="", paused_by=0, paused_by_start="")
+
+    def _release_dead_holder(self) -> None:
+        """Resume a pause whose holding command died (a killed commit)."""
+        state = self.state
+        held = state.status == st.PAUSED and state.paused_by
+        if held and not st.alive(state.paused_by, state.paused_by_start):
+            self._resume()
 
     def _reply(self, client: socket.socket, answer: dict[str, object]) -> None:
         self._send(client, ap.REPLY, json.dumps(answer).encode())
@@ -560,7 +579,11 @@ class Monitor:
     def _select_timeout(self, exit_code: int | None) -> float | None:
         if exit_code is not None:
             return 0.2
-        return self.health.timeout(time.time()) if self.health is not None else None
+        timeout = self.health.timeout(time.time()) if self.health is not None else None
+        if self.state.paused_by:
+            # A held pause: look at its holder every half second.
+            timeout = HOLDER_POLL if timeout is None else min(timeout, HOLDER_POLL)
+        return timeout
 
     def _health_begin(self, host_pid: int) -> None:
         if self.health is not None:
@@ -693,6 +716,14 @@ def main(argv: list[str]) -> None:
             traceback.print_exc(file=f)
     finally:
         os._exit(code)
+
+
+def _holder(payload: bytes) -> tuple[int, str]:
+    """The process a PAUSE frame says holds the pause ("PID START"), or (0, "")."""
+    pid_text, _, start = payload.decode(errors="replace").partition(" ")
+    if not pid_text.isdigit() or not start:
+        return 0, ""
+    return int(pid_text), start
 
 
 if __name__ == "__main__":

@@ -62,6 +62,10 @@ class RuntimeState:
     error: str = ""
     pause_method: str = ""
     stopped_by_user: bool = False  # the run ended after `hutch stop` left the stop marker
+    # A pause held by a command for its own duration (commit): that process
+    # (pid + start time). The monitor resumes the container if it dies first.
+    paused_by: int = 0
+    paused_by_start: str = ""
     health: Health = field(default_factory=Health)
 
     def to_json(self) -> bytes:
