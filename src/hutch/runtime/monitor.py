@@ -334,6 +334,8 @@ class Monitor:
             finished_at=time.time(),
             pid=0,
             pause_method="",
+            paused_by=0,
+            paused_by_start="",
             oom_killed=self._oom_kills() > oom_before,
             # `hutch stop` leaves the marker before it signals, so it is there
             # when the run ends by that stop (and never when it ends by itself).
