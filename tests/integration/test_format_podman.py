@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import socket
 import subprocess
 import tempfile
 from collections.abc import Callable, Iterator
@@ -132,3 +133,35 @@ def test_templates_errors_and_json_match_podman(
         differing = {k for k in theirs_types if mine_types[k] != theirs_types[k]}
         # podman 4.3.1 leaves RepoTags null for an imported image; hutch lists its name
         assert differing <= {"RepoTags"}, (argv, differing)
+
+
+def _first_line(proc: subprocess.CompletedProcess[str]) -> str:
+    return proc.stderr.splitlines()[0] if proc.stderr else ""
+
+
+def test_run_failures_have_podmans_code_and_first_line(
+    hutch: Hutch, podman: Run, rootfs_tar: Path
+) -> None:
+    hutch("import", "-q", str(rootfs_tar), "base")
+    podman("import", str(rootfs_tar), "base")
+
+    # a missing --workdir of a non-root user: 126, podman's words (the id differs)
+    argv = ("run", "--name", "wd", "--user", "1000", "--workdir", "/nonexistent", "base", "true")
+    mine, theirs = hutch(*argv, check=False), podman(*argv, check=False)
+    assert (mine.returncode, theirs.returncode) == (126, 126), (mine.stderr, theirs.stderr)
+    for tool, proc in ((hutch, mine), (podman, theirs)):
+        cid = tool("inspect", "--format", "{{.Id}}", "wd").stdout.strip()
+        assert (
+            _first_line(proc) == f'Error: workdir "/nonexistent" does not exist on container {cid}'
+        )
+    assert mine.stdout == ""
+
+    # a published port already in use on the host
+    with socket.socket() as busy:
+        busy.bind(("0.0.0.0", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        argv = ("run", "--rm", "-p", f"{port}:80", "base", "true")
+        mine, theirs = hutch(*argv, check=False), podman(*argv, check=False)
+    assert mine.returncode == theirs.returncode == 126, (mine.stderr, theirs.stderr)
+    assert _first_line(mine) == _first_line(theirs), (mine.stderr, theirs.stderr)

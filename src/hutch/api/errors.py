@@ -53,6 +53,12 @@ class CannotInvoke(HutchError):
     exit_code = EXIT_CANNOT_INVOKE
 
 
+class PortInUse(HutchError):
+    """A published host port cannot be bound (podman fails the start: exit 126)."""
+
+    exit_code = EXIT_CANNOT_INVOKE
+
+
 class CommandNotFound(HutchError):
     """The container's command does not exist (exit 127)."""
 

@@ -7,7 +7,7 @@ import ipaddress
 import socket
 from collections.abc import Iterable, Sequence
 
-from hutch.api.errors import InvalidArgument
+from hutch.api.errors import InvalidArgument, PortInUse
 from hutch.runtime.spec_network import PortMapping
 
 PROTOCOLS = ("tcp", "udp")
@@ -109,11 +109,23 @@ def check_free(mappings: Sequence[PortMapping]) -> None:
         try:
             _probe(m.host_ip, m.host_port, m.protocol)
         except OSError as exc:
-            where = f"{m.host_ip}:" if m.host_ip else ""
-            raise InvalidArgument(
-                f"cannot publish {where}{m.host_port}/{m.protocol}: "
-                f"the host port is in use or not allowed ({exc.strerror})"
-            ) from exc
+            raise PortInUse(_podman_bind_error(m, exc), hint=_bind_hint(m, exc)) from exc
+
+
+def _podman_bind_error(m: PortMapping, exc: OSError) -> str:
+    """podman's first line (its rootless port forwarder's Go error), for scripts."""
+    ip = m.host_ip or "0.0.0.0"
+    host = f"[{ip}]" if ":" in ip else ip
+    reason = (exc.strerror or str(exc)).lower()  # Go spells errno text in lower case
+    return f"rootlessport listen {m.protocol} {host}:{m.host_port}: bind: {reason}"
+
+
+def _bind_hint(m: PortMapping, exc: OSError) -> str:
+    where = f"{m.host_ip}:" if m.host_ip else ""
+    return (
+        f"cannot publish {where}{m.host_port}/{m.protocol}: the host port is in use or not "
+        f"allowed ({exc.strerror}); choose another host port, or free this one"
+    )
 
 
 def allocate(mappings: Sequence[PortMapping]) -> tuple[PortMapping, ...]:

@@ -93,6 +93,7 @@ def build_spec(
         args=args,
         env=environment(options, image, hostname),
         cwd=options.workdir or image.config.working_dir or "/",
+        create_cwd=not options.workdir,
         user=User(options.user if options.user is not None else image.config.user),
         terminal=options.tty,
         stdin=options.interactive,

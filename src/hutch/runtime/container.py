@@ -43,6 +43,15 @@ class _ExecFailure(Exception):
         self.code = code
 
 
+def _make_workdir(spec: Spec, root: str, cwd: str, uid: int) -> None:
+    """Create a missing working directory, as podman does, except one a non-root
+    user named with --workdir: podman refuses that one (exit 126, its words)."""
+    path = resolve_in_root(root, cwd)
+    if not spec.process.create_cwd and uid != 0 and not os.path.isdir(path):
+        raise _ExecFailure(126, f'workdir "{cwd}" does not exist on container {spec.id}')
+    os.makedirs(path, exist_ok=True)
+
+
 def send(sock: socket.socket, message: dict[str, Any], fds: list[int] | None = None) -> None:
     data = json.dumps(message).encode()
     if fds:
@@ -101,7 +110,7 @@ def _setup_and_exec(spec: Spec, sock: socket.socket, gid5_mapped: bool) -> None:
     user = resolve_user(root, spec.process.user.spec)
     volume_chown.chown_mounts(root, spec.mounts, user.uid, user.gid)
     cwd = spec.process.cwd or "/"
-    os.makedirs(resolve_in_root(root, cwd), exist_ok=True)
+    _make_workdir(spec, root, cwd, user.uid)
     if spec.rootfs.readonly:
         mounts.remount_bind(root, sc.MS_RDONLY)
 

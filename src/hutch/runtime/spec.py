@@ -30,6 +30,9 @@ class Process:
     args: tuple[str, ...]
     env: tuple[str, ...]
     cwd: str = "/"
+    # False when the user named the directory (--workdir): podman creates only
+    # an image's (or the default) working directory, so a typo is not hidden.
+    create_cwd: bool = True
     user: User = field(default_factory=User)
     terminal: bool = False
     stdin: bool = False

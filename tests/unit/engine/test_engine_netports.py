@@ -7,7 +7,7 @@ import socket
 import pytest
 
 from hutch.api.container_config import NetworkOptions, RunOptions
-from hutch.api.errors import InvalidArgument
+from hutch.api.errors import InvalidArgument, PortInUse
 from hutch.engine import netconfig, ports
 from hutch.runtime.spec_network import NetworkSpec, PortMapping
 
@@ -40,8 +40,14 @@ def test_allocate_picks_free_ports_and_refuses_busy_ones() -> None:
         busy.bind(("127.0.0.1", 0))
         busy.listen(1)
         port = busy.getsockname()[1]
-        with pytest.raises(InvalidArgument, match=f"{port}/tcp"):
+        with pytest.raises(PortInUse) as caught:
             ports.allocate([PortMapping("127.0.0.1", port, 80)])
+    # podman's first line and exit code; hutch's explanation is the hint
+    assert caught.value.exit_code == 126
+    assert str(caught.value) == (
+        f"rootlessport listen tcp 127.0.0.1:{port}: bind: address already in use"
+    )
+    assert caught.value.hint is not None and f"{port}/tcp" in caught.value.hint
 
 
 def test_exposed_ports() -> None:
