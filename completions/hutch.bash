@@ -11,7 +11,7 @@ _hutch_subcommands() {
     "volume") echo create ls inspect rm prune exists export import ;;
     "network") echo create ls inspect rm prune connect disconnect exists reload ;;
     "quadlet") echo install list print rm ;;
-    "compose") echo config up down ps logs build exec run ls port top images wait start stop restart kill rm pause unpause create version ;;
+    "compose") echo config up down ps logs build pull push exec run ls port top images wait start stop restart kill rm pause unpause create version ;;
     "generate") echo systemd ;;
     "container") echo run create start stop restart kill rm wait ls logs inspect rename exists prune cp diff commit export exec attach top pause unpause update stats port ;;
     "image") echo ls import rm inspect pull push tag untag history save load prune exists build ;;
@@ -80,11 +80,13 @@ _hutch_options() {
     "quadlet rm") echo --ignore -i --reload-systemd --no-reload-systemd ;;
     "compose") echo --file -f --project-name -p --project-directory --env-file --profile ;;
     "compose config") echo --format --services --volumes --profiles --images --quiet -q --no-interpolate ;;
-    "compose up") echo --detach -d --force-recreate --no-recreate --no-deps --no-start --remove-orphans --scale --wait --abort-on-container-exit --exit-code-from --timeout -t --build --no-build ;;
+    "compose up") echo --detach -d --force-recreate --no-recreate --no-deps --no-start --remove-orphans --scale --wait --abort-on-container-exit --exit-code-from --timeout -t --build --no-build --pull ;;
     "compose down") echo --volumes -v --remove-orphans --timeout -t ;;
     "compose ps") echo --all -a --quiet -q --services --format ;;
     "compose logs") echo --follow -f --tail --since --until --timestamps -t --no-log-prefix ;;
     "compose build") echo --no-cache --pull --build-arg ;;
+    "compose pull") echo --ignore-pull-failures --quiet -q ;;
+    "compose push") echo --ignore-push-failures --quiet -q ;;
     "compose exec") echo --no-TTY -T --env -e --user -u --workdir -w --index --detach -d ;;
     "compose run") echo --rm --detach -d --env -e --volume -v --publish -p --service-ports --no-deps --entrypoint --no-TTY -T --name --user -u --workdir -w ;;
     "compose ls") echo --all -a --quiet -q --format ;;
@@ -188,7 +190,7 @@ _hutch_value_options() {
     "quadlet list") echo --format ;;
     "compose") echo --file -f --project-name -p --project-directory --env-file --profile ;;
     "compose config") echo --format ;;
-    "compose up") echo --scale --exit-code-from --timeout -t ;;
+    "compose up") echo --scale --exit-code-from --timeout -t --pull ;;
     "compose down") echo --timeout -t ;;
     "compose ps") echo --format ;;
     "compose logs") echo --tail --since --until ;;
@@ -517,6 +519,7 @@ _hutch_option_values() {
     "compose up --scale") echo "@none" ;;
     "compose up --exit-code-from") echo "@none" ;;
     "compose up --timeout"|"compose up -t") echo "@none" ;;
+    "compose up --pull") echo "@none" ;;
     "compose down --timeout"|"compose down -t") echo "@none" ;;
     "compose ps --format") echo "json" ;;
     "compose logs --tail") echo "@none" ;;
@@ -869,6 +872,8 @@ _hutch_argument() {
     "compose ps "*) echo @file ;;
     "compose logs "*) echo @file ;;
     "compose build "*) echo @file ;;
+    "compose pull "*) echo @file ;;
+    "compose push "*) echo @file ;;
     "compose exec 1") echo @file ;;
     "compose exec 2") echo @command ;;
     "compose exec "*) echo @file ;;

@@ -18,7 +18,7 @@ function __hutch_subcommands
         case 'quadlet'
             printf '%s\n' install list print rm
         case 'compose'
-            printf '%s\n' config up down ps logs build exec run ls port top images wait start stop restart kill rm pause unpause create version
+            printf '%s\n' config up down ps logs build pull push exec run ls port top images wait start stop restart kill rm pause unpause create version
         case 'generate'
             printf '%s\n' systemd
         case 'container'
@@ -130,7 +130,7 @@ function __hutch_value_options
         case 'compose config'
             printf '%s\n' --format
         case 'compose up'
-            printf '%s\n' --scale --exit-code-from --timeout -t
+            printf '%s\n' --scale --exit-code-from --timeout -t --pull
         case 'compose down'
             printf '%s\n' --timeout -t
         case 'compose ps'
@@ -1022,6 +1022,8 @@ complete -c hutch -n "__hutch_at 'compose'" -a down -d 'Stop and remove the proj
 complete -c hutch -n "__hutch_at 'compose'" -a ps -d 'List the project\'s containers'
 complete -c hutch -n "__hutch_at 'compose'" -a logs -d 'Show the output of the project\'s containers'
 complete -c hutch -n "__hutch_at 'compose'" -a build -d 'Build or rebuild the images of the services with a build section'
+complete -c hutch -n "__hutch_at 'compose'" -a pull -d 'Pull the images of the services that name one'
+complete -c hutch -n "__hutch_at 'compose'" -a push -d 'Push the images of the services with both an image and a build section'
 complete -c hutch -n "__hutch_at 'compose'" -a exec -d 'Run a command in a running container of a service'
 complete -c hutch -n "__hutch_at 'compose'" -a run -d 'Run a one-off container of a service (labelled oneoff=True)'
 complete -c hutch -n "__hutch_at 'compose'" -a ls -d 'List the compose projects (from the labels of their containers)'
@@ -1070,6 +1072,7 @@ complete -c hutch -n "__hutch_at 'compose up'" -l exit-code-from -x -d 'Exit wit
 complete -c hutch -n "__hutch_at 'compose up'" -l timeout -s t -x -d 'Seconds to wait for a container to stop'
 complete -c hutch -n "__hutch_at 'compose up'" -l build -d 'Build images before starting the containers'
 complete -c hutch -n "__hutch_at 'compose up'" -l no-build -d 'Do not build an image, even if missing'
+complete -c hutch -n "__hutch_at 'compose up'" -l pull -x -d 'Pull images: always, missing, never or build'
 complete -c hutch -n "__hutch_at 'compose up'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'compose up' 1+" -F
 
@@ -1103,6 +1106,18 @@ complete -c hutch -n "__hutch_at 'compose build'" -l pull -d 'Always pull a newe
 complete -c hutch -n "__hutch_at 'compose build'" -l build-arg -x -d 'KEY=VALUE over the file\'s build args (repeatable)'
 complete -c hutch -n "__hutch_at 'compose build'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'compose build' 1+" -F
+
+# hutch compose pull
+complete -c hutch -n "__hutch_at 'compose pull'" -l ignore-pull-failures -d 'Warn about a failed pull and go on'
+complete -c hutch -n "__hutch_at 'compose pull'" -l quiet -s q -d 'Print no progress lines'
+complete -c hutch -n "__hutch_at 'compose pull'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'compose pull' 1+" -F
+
+# hutch compose push
+complete -c hutch -n "__hutch_at 'compose push'" -l ignore-push-failures -d 'Warn about a failed push and go on'
+complete -c hutch -n "__hutch_at 'compose push'" -l quiet -s q -d 'Print no progress lines'
+complete -c hutch -n "__hutch_at 'compose push'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'compose push' 1+" -F
 
 # hutch compose exec
 complete -c hutch -n "__hutch_at 'compose exec'" -l no-TTY -s T -d 'Do not allocate a terminal'

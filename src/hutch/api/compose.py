@@ -73,6 +73,7 @@ class ComposeUpOptions:
     timeout: int | None = None  # -t: seconds to stop a container that is replaced
     build: bool = False  # --build: build every service with a build section first
     no_build: bool = False  # --no-build: never build, even an image that is missing
+    pull: str | None = None  # --pull always|missing|never|build, over each pull_policy
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,24 @@ class ComposeBuildOptions:
     no_cache: bool = False
     pull: bool = False  # --pull: always pull the base images
     build_args: tuple[str, ...] = ()  # KEY=VALUE, over the file's args
+
+
+@dataclass(frozen=True)
+class ComposePullOptions:
+    """``compose pull``: the images of the services that name one."""
+
+    services: tuple[str, ...] = ()
+    ignore_failures: bool = False  # --ignore-pull-failures: warn and go on
+    quiet: bool = False
+
+
+@dataclass(frozen=True)
+class ComposePushOptions:
+    """``compose push``: the images of the services with both ``image`` and ``build``."""
+
+    services: tuple[str, ...] = ()
+    ignore_failures: bool = False  # --ignore-push-failures: warn and go on
+    quiet: bool = False
 
 
 @dataclass(frozen=True)
@@ -116,6 +135,10 @@ class ComposeProjectRunner(Protocol):
     def down(self, options: ComposeDownOptions, progress: Callable[[str], None]) -> None: ...
 
     def build(self, options: ComposeBuildOptions, progress: Callable[[str], None]) -> None: ...
+
+    def pull(self, options: ComposePullOptions, progress: Callable[[str], None]) -> None: ...
+
+    def push(self, options: ComposePushOptions, progress: Callable[[str], None]) -> None: ...
 
     def containers(self, all: bool, services: tuple[str, ...] = ()) -> list[ComposeContainer]: ...
 

@@ -79,8 +79,14 @@ def add_commands(compose_app: typer.Typer) -> None:
         no_build: Annotated[
             bool, typer.Option("--no-build", help="Do not build an image, even if missing.")
         ] = False,
+        pull: Annotated[
+            str | None,
+            typer.Option("--pull", help="Pull images: always, missing, never or build."),
+        ] = None,
     ) -> int:
         """Create and start the project's containers (in dependency order)."""
+        if pull is not None and pull not in ("always", "missing", "never", "build"):
+            raise InvalidArgument(f"invalid --pull {pull!r}: use always, missing, never or build")
         if build and no_build:
             raise InvalidArgument("--build and --no-build cannot be combined")
         if force_recreate and no_recreate:
@@ -105,6 +111,7 @@ def add_commands(compose_app: typer.Typer) -> None:
                 timeout=timeout,
                 build=build,
                 no_build=no_build,
+                pull=pull,
             ),
             _progress,
         )

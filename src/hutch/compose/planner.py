@@ -19,6 +19,8 @@ from hutch.api.compose import (
     ComposeBuildOptions,
     ComposeContainer,
     ComposeDownOptions,
+    ComposePullOptions,
+    ComposePushOptions,
     ComposeRunOptions,
     ComposeUpOptions,
 )
@@ -56,6 +58,15 @@ def replicas(service: Mapping[str, Any], scale: Mapping[str, int], name: str) ->
 
 def _bare(image_id: str) -> str:
     return image_id.removeprefix("sha256:")
+
+
+def _policy(service: Mapping[str, Any], override: str | None) -> str:
+    """The create's pull policy: a service that builds its image never pulls it."""
+    if "build" in service:
+        return "missing"
+    if override in ("always", "missing", "never"):
+        return override
+    return pull_policy(service)
 
 
 def labels_of(summary: ContainerSummary) -> dict[str, str]:
@@ -212,6 +223,8 @@ class Runner:
         """--build builds every service with a build section; else only missing images."""
         if options.no_build:
             return
+        if options.pull == "build":
+            options = replace(options, build=True)
         wanted = []
         for name in order:
             service = self.project.services[name]
@@ -232,6 +245,16 @@ class Runner:
         names = [n for n in options.services or services if "build" in services[n]]
         self._refuse_unsupported(names)
         self._build_services(names, options, progress)
+
+    def pull(self, options: ComposePullOptions, progress: Progress) -> None:
+        from hutch.compose.distribute import pull
+
+        pull(self.engine, self.project.services, options, progress)
+
+    def push(self, options: ComposePushOptions, progress: Progress) -> None:
+        from hutch.compose.distribute import push
+
+        push(self.engine, self.project.services, options, progress)
 
     def _build_services(
         self, names: list[str], options: ComposeBuildOptions, progress: Progress
@@ -310,7 +333,8 @@ class Runner:
                 self._remove([current.name], options.timeout, progress)
                 current = None
             if current is None:
-                container = self._create(name, service, number, digest, progress)
+                policy = _policy(service, options.pull)
+                container = self._create(name, service, number, digest, policy, progress)
                 to_start.append(container)
             elif current.status != "running":
                 to_start.append(current.name)
@@ -334,7 +358,13 @@ class Runner:
         return _bare(found[0].id) if found else None
 
     def _create(
-        self, name: str, service: Mapping[str, Any], number: int, digest: str, progress: Progress
+        self,
+        name: str,
+        service: Mapping[str, Any],
+        number: int,
+        digest: str,
+        policy: str,
+        progress: Progress,
     ) -> str:
         container = service.get("container_name") or f"{self.name}-{name}-{number}"
         image = image_name(self.name, name, service)
@@ -368,7 +398,7 @@ class Runner:
             locator = self.project.locator
             path = ("services", name)
             raise locator.error(str(exc), path) if locator else ComposeError(str(exc)) from None
-        options = replace(options, pull=replace(options.pull, policy=pull_policy(service)))
+        options = replace(options, pull=replace(options.pull, policy=policy))
         self.engine.containers.create(options)
         progress(f" Container {container}  Created")
         return container
@@ -477,7 +507,7 @@ class Runner:
             restart="no",
             net=replace(base.net, publish=(*base.net.publish, *options.publish)),
             volumes=replace(base.volumes, volumes=(*base.volumes.volumes, *options.volumes)),
-            pull=replace(base.pull, policy=pull_policy(service)),
+            pull=replace(base.pull, policy=_policy(service, None)),
         )
 
     # --- down -------------------------------------------------------------------------

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from hutch.api.compose import ComposeBuildOptions
+from hutch.api.compose import ComposeBuildOptions, ComposePullOptions, ComposePushOptions
+from hutch.api.errors import HutchError, InvalidArgument
 from hutch.compose.build import build_options, image_name, unsupported_build_keys
+from hutch.compose.distribute import pull, push
+from unit.fakes import FakeEngine, as_engine
 
 
 def test_image_name_is_the_image_key_else_project_dash_service() -> None:
@@ -50,3 +53,37 @@ def test_build_keys_hutch_does_not_implement_are_named() -> None:
     service = {"build": {"context": ".", "ssh": ["default"], "cache_from": ["x"], "x-a": 1}}
     assert unsupported_build_keys(service) == ["build.ssh", "build.cache_from"]
     assert unsupported_build_keys({"image": "x"}) == []
+
+
+SERVICES = {
+    "made": {"image": "reg/made:1", "build": {"context": "/c"}},
+    "user": {"image": "reg/made:1"},
+    "local": {"build": {"context": "/c"}},
+    "skip": {"image": "reg/skip", "pull_policy": "never"},
+}
+
+
+def test_pull_takes_services_that_name_an_image_push_those_that_also_build() -> None:
+    engine = FakeEngine()
+    lines: list[str] = []
+    pull(as_engine(engine), SERVICES, ComposePullOptions(), lines.append)
+    assert [(m, o.reference) for m, o in engine.calls] == [
+        ("images.pull", "reg/made:1"),
+        ("images.pull", "reg/made:1"),
+    ]
+    engine = FakeEngine()
+    push(as_engine(engine), SERVICES, ComposePushOptions(quiet=True), lines.append)
+    assert [(m, o.source) for m, o in engine.calls] == [("images.push", "reg/made:1")]
+    with pytest.raises(InvalidArgument, match="no such service: nope"):
+        pull(as_engine(engine), SERVICES, ComposePullOptions(services=("nope",)), lines.append)
+
+
+def test_a_failed_pull_stops_unless_ignored_or_the_service_builds() -> None:
+    engine = FakeEngine(error=HutchError("manifest unknown"))
+    lines: list[str] = []
+    with pytest.raises(HutchError):
+        pull(as_engine(engine), SERVICES, ComposePullOptions(services=("user",)), lines.append)
+    pull(as_engine(engine), SERVICES, ComposePullOptions(services=("made",)), lines.append)
+    options = ComposePullOptions(services=("user",), ignore_failures=True)
+    pull(as_engine(engine), SERVICES, options, lines.append)
+    assert lines[-1] == " Service user  Warning: manifest unknown"
