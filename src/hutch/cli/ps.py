@@ -39,6 +39,8 @@ def status_text(c: ContainerSummary, now: float) -> str:
         return f"Up {_since(c.started_at, now)} (Paused)"
     if c.status == "exited":
         return f"Exited ({c.exit_code}) {render.human_ago(c.finished_at, now)}"
+    if c.status == "unknown":
+        return "Unknown"
     return "Created"
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shlex
+import sys
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
@@ -92,6 +93,12 @@ class ContainerQueries:
         out = []
         for record in records:
             container = cs.load(self._ctx, record)
+            if container.state.status == st.UNKNOWN:
+                print(
+                    f"WARN: container {record.id[:12]}: {container.state.error}; "
+                    f"`hutch rm -f {record.id[:12]}` removes it",
+                    file=sys.stderr,
+                )
             if not (show_all or container.running):
                 continue
             item = summary(container)

@@ -35,6 +35,9 @@ RUNNING = "running"
 PAUSED = "paused"
 STOPPING = "stopping"
 EXITED = "exited"
+# state.json exists but cannot be decoded (truncated, garbage): shown as is,
+# for that container only; `rm -f` removes it.
+UNKNOWN = "unknown"
 
 # The exit code recorded when the monitor vanished without seeing the exit.
 LOST_EXIT_CODE = 255
@@ -103,6 +106,9 @@ def read_state(path: Path) -> RuntimeState:
         return RuntimeState.from_json(path.read_bytes())
     except FileNotFoundError:
         return RuntimeState()
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        # Empty or not our JSON: say so for this container, never fail the listing.
+        return RuntimeState(status=UNKNOWN, error=f"{path} cannot be read ({exc})")
 
 
 def reconciled(state: RuntimeState) -> RuntimeState:

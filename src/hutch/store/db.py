@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from hutch.api.errors import HutchError
+
 _SCHEMA = (
     """
     CREATE TABLE layers (
@@ -152,14 +154,47 @@ _SCHEMA = (
 
 
 def connect(path: Path) -> sqlite3.Connection:
-    """Open (and create or migrate) the database at ``path``."""
-    conn = sqlite3.connect(path, timeout=60.0, isolation_level=None)
-    conn.row_factory = sqlite3.Row
-    version = conn.execute("PRAGMA user_version").fetchone()[0]
-    if version < len(_SCHEMA):
-        _migrate(conn)
-    conn.execute("PRAGMA foreign_keys = ON")
+    """Open (and create or migrate) the database at ``path``.
+
+    A database that cannot be read is an error naming it, never an empty
+    store: SQLite would take a zero-length file for a new database, so one
+    next to stored layers or containers (it had records) is refused too."""
+    if _emptied(path):
+        raise HutchError(
+            f"the database {path} is empty (0 bytes) but the store beside it holds "
+            "layers or containers: its records are lost",
+            hint=_DB_HINT,
+        )
+    try:
+        conn = sqlite3.connect(path, timeout=60.0, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version < len(_SCHEMA):
+            _migrate(conn)
+        conn.execute("PRAGMA foreign_keys = ON")
+    except sqlite3.OperationalError:
+        raise  # locked, I/O, no space: the caller's errors say those
+    except sqlite3.DatabaseError as exc:
+        raise HutchError(f"the database {path} cannot be read: {exc}", hint=_DB_HINT) from None
     return conn
+
+
+_DB_HINT = (
+    "restore the file from a backup, or remove the whole store with "
+    "`hutch system reset -f` (every image, container and volume goes)"
+)
+
+
+def _emptied(path: Path) -> bool:
+    try:
+        if path.stat().st_size != 0:
+            return False
+    except OSError:
+        return False
+    return any(
+        (path.parent / part).is_dir() and any((path.parent / part).iterdir())
+        for part in ("layers", "containers")
+    )
 
 
 def _migrate(conn: sqlite3.Connection) -> None:
