@@ -11,6 +11,7 @@ import typer
 from hutch.api.errors import InvalidArgument
 from hutch.cli import render
 from hutch.cli.state import state_of
+from hutch.util.gotemplate import GoTime, Struct
 
 if TYPE_CHECKING:
     from hutch.api.events import Event
@@ -42,12 +43,42 @@ def json_of(event: Event) -> dict[str, Any]:
     return out
 
 
-def text_of(event: Event) -> str:
+def template_of(event: Event) -> Struct:
+    """The ``*events.Event`` podman hands a ``--format`` template: the fields its
+    man page lists (.Details embeds .ID, .PodID, .Attributes as Go prints it)."""
+    attributes = dict(event.attributes)
+    code = attributes.get("exitCode", "0") if event.action == "died" else "0"
+    return Struct(
+        "*events.Event",
+        {
+            "ContainerExitCode": int(code) if code.lstrip("-").isdigit() else 0,
+            "ContainerInspectData": "",
+            "Error": "",
+            "HealthStatus": attributes.get("health_status", ""),
+            "ID": event.id,
+            "Image": event.image if event.type == "container" else event.name,
+            "Name": event.name,
+            "Network": attributes.get("network", ""),
+            "Status": event.action,
+            "Time": GoTime.from_ns(event.time_ns, local=True),
+            "TimeNano": event.time_ns,
+            "Type": event.type,
+            "Details": Struct("events.Details", {"ID": "", "PodID": "", "Attributes": attributes}),
+            "PodID": "",
+            "Attributes": attributes,
+            "ToHumanReadable": lambda truncate: text_of(event, truncate=bool(truncate)),
+        },
+    )
+
+
+def text_of(event: Event, truncate: bool = False) -> str:
     attrs = dict(event.attributes)
     if event.type == "container":
         attrs = {"image": event.image, "name": event.name, **attrs}
     shown = ", ".join(f"{k}={v}" for k, v in sorted(attrs.items()))
     target = event.id if event.type == "container" else (event.id or event.name)
+    if truncate:
+        target = target[:12]
     tail = f" ({shown})" if shown else ""
     if event.type == "image":
         tail = f" {event.name}" if event.id and event.name else ""
@@ -99,9 +130,7 @@ def register(app: typer.Typer) -> None:
             if fmt == "json":
                 line = json.dumps(json_of(event))
             elif fmt:
-                line = render.render_template(
-                    fmt, [json_of(event)], name="events", type_name="events.Event"
-                ).rstrip("\n")
+                line = render.render_one(fmt, template_of(event), name="events").rstrip("\n")
             else:
                 line = text_of(event)
             print(line, flush=True)

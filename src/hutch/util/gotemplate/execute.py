@@ -6,6 +6,7 @@ Output is collected and returned whole: an error part-way prints nothing.
 from __future__ import annotations
 
 import contextlib
+import inspect
 from collections.abc import Mapping
 from typing import Any
 
@@ -272,6 +273,11 @@ class State:
                     values = [self.eval_arg(dot, "any", a) for a in args[1:]]
                     if final is not MISSING:
                         values.append(final)
+                    want = _arity(value)
+                    if want is not None and want != len(values):
+                        raise self.fail(
+                            f"wrong number of args for {name}: want {want} got {len(values)}"
+                        )
                     try:
                         return value(*values)
                     except FuncError as e:
@@ -394,3 +400,14 @@ class State:
 
 def _go_param(typ: str) -> str:
     return "interface {}" if typ == "any" else typ
+
+
+def _arity(method: Any) -> int | None:
+    """How many arguments a method takes (None: any number), for Go's message."""
+    try:
+        params = inspect.signature(method).parameters.values()
+    except (TypeError, ValueError):
+        return None
+    if any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in params):
+        return None
+    return len(params)

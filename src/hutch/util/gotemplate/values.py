@@ -74,11 +74,17 @@ class GoTime:
     """A point in time that prints as Go's ``time.Time`` and marshals as RFC 3339."""
 
     value: datetime
+    # Go keeps nanoseconds, datetime stops at microseconds: the 0-999 below them
+    extra_ns: int = 0
+
+    def _fraction(self, t: datetime) -> str:
+        nanos = t.microsecond * 1000 + self.extra_ns
+        return f".{nanos:09d}".rstrip("0") if nanos else ""
 
     def __str__(self) -> str:
         """``2026-12-03 13:48:37.366114 +0000 UTC`` (Go's Time.String)."""
         t = self.value if self.value.tzinfo else self.value.replace(tzinfo=timezone.utc)
-        frac = f".{t.microsecond:06d}".rstrip("0").rstrip(".") if t.microsecond else ""
+        frac = self._fraction(t)
         offset = t.strftime("%z") or "+0000"
         zone = t.tzname() or ""
         if zone in ("", "UTC+00:00"):
@@ -88,7 +94,7 @@ class GoTime:
     def rfc3339(self) -> str:
         """``2026-12-03T13:48:37.366114Z`` (Go's JSON form, RFC 3339 with fractions)."""
         t = self.value if self.value.tzinfo else self.value.replace(tzinfo=timezone.utc)
-        frac = f".{t.microsecond:06d}".rstrip("0") if t.microsecond else ""
+        frac = self._fraction(t)
         off = t.utcoffset()
         if not off:
             zone = "Z"
@@ -96,6 +102,15 @@ class GoTime:
             zone = t.strftime("%z")
             zone = zone[:3] + ":" + zone[3:]
         return f"{t.year:04d}-{t:%m-%dT%H:%M:%S}{frac}{zone}"
+
+    @classmethod
+    def from_ns(cls, time_ns: int, local: bool = False) -> GoTime:
+        """A time in nanoseconds since the epoch, every digit kept."""
+        micros, extra = divmod(time_ns, 1000)
+        utc = datetime.fromtimestamp(micros // 1_000_000, timezone.utc).replace(
+            microsecond=micros % 1_000_000
+        )
+        return cls(utc.astimezone() if local else utc, extra)
 
     @classmethod
     def from_timestamp(cls, ts: float, local: bool = False) -> GoTime:
