@@ -3,6 +3,7 @@ database, an error that names it (never a silently empty store) (issue 21 item 5
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from harness import Hutch
@@ -22,6 +23,21 @@ def test_a_corrupt_state_file_is_one_unknown_container(hutch: Hutch, base_image:
     assert any(line.startswith("good Exited (0)") for line in listing.stdout.splitlines())
     assert f"WARN: container {bad_id[:12]}:" in listing.stderr
     assert "rm -f" in listing.stderr
+    hutch("rm", "-f", "bad")
+    assert hutch("ps", "-a", "--format", "{{.Names}}").stdout == "good\n"
+
+
+def test_a_garbage_config_row_is_one_unknown_container(hutch: Hutch, base_image: str) -> None:
+    hutch("create", "--name", "good", base_image, "true")
+    hutch("create", "--name", "bad", base_image, "true")
+    with sqlite3.connect(_storage(hutch) / "hutch.db") as conn:
+        conn.execute("UPDATE containers SET config = x'00ff7b' WHERE name = 'bad'")
+    conn.close()
+    listing = hutch("ps", "-a", "--format", "{{.Names}} {{.Status}}")
+    assert sorted(listing.stdout.splitlines()) == ["bad Unknown", "good Created"]
+    assert "its record cannot be read" in listing.stderr
+    inspect = hutch("inspect", "bad", check=False)  # one Error line, no traceback
+    assert inspect.returncode == 125 and inspect.stderr.startswith("Error: ")
     hutch("rm", "-f", "bad")
     assert hutch("ps", "-a", "--format", "{{.Names}}").stdout == "good\n"
 

@@ -92,7 +92,7 @@ class ContainerQueries:
         show_all = options.all or options.last is not None or filters.implies_all
         out = []
         for record in records:
-            container = cs.load(self._ctx, record)
+            container = cs.load(self._ctx, record, lenient=True)
             if container.state.status == st.UNKNOWN:
                 print(
                     f"WARN: container {record.id[:12]}: {container.state.error}; "

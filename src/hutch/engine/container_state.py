@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from hutch.api.errors import HutchError, InvalidArgument, NoSuchObject
 from hutch.engine import container_record
@@ -36,11 +36,14 @@ def find(ctx: EngineContext, name: str) -> ContainerRecord:
     return matches[0]
 
 
-def load(ctx: EngineContext, record: ContainerRecord) -> Container:
+def load(ctx: EngineContext, record: ContainerRecord, *, lenient: bool = False) -> Container:
     """The container with its state, as repaired when its monitor died.
 
     The repair is derived, not written (the monitor is the one writer of
-    state.json: runtime/state.py).
+    state.json: runtime/state.py). ``lenient`` (listing, removal): a
+    config row that cannot be decoded gives status unknown and a bare
+    config naming the image, instead of an error, so that one bad row
+    neither hides the others nor stays for ever.
     """
     dirs = ctx.containers.dirs(record.id)
     recorded = st.read_state(st.state_path(dirs.userdata))
@@ -50,7 +53,16 @@ def load(ctx: EngineContext, record: ContainerRecord) -> Container:
         # running unsupervised (its pid namespace normally took it along).
         with contextlib.suppress(ProcessLookupError):
             os.kill(recorded.pid, signal.SIGKILL)
-    return Container(record, dirs, state, config_of(record))
+    try:
+        config = config_of(record)
+    except HutchError as exc:
+        if not lenient:
+            raise
+        from hutch.api.container_config import RunOptions
+
+        bare = ContainerConfig(RunOptions(image=record.image_name))
+        return Container(record, dirs, replace(state, status=st.UNKNOWN, error=str(exc)), bare)
+    return Container(record, dirs, state, config)
 
 
 def config_of(record: ContainerRecord) -> ContainerConfig:

@@ -446,12 +446,12 @@ class ContainerService:
                     err.exit_code = 2
                     raise err
                 self._stop(container, options.timeout)
-            self._wait_monitor_gone(cs.load(self._ctx, container.record))
+            self._wait_monitor_gone(cs.load(self._ctx, container.record, lenient=True))
             self._discard(container.record.id, container.dirs, volumes=options.volumes)
             self._event(container.record, "remove")
 
         # podman rm: 1 when a container does not exist (and nothing else failed)
-        return self._each(names, options.all, options.ignore, one, missing_code=1)
+        return self._each(names, options.all, options.ignore, one, missing_code=1, lenient=True)
 
     def cleanup(self, container_id: str) -> None:
         """Run by a detached monitor after its container exits with --rm."""
@@ -542,13 +542,14 @@ class ContainerService:
         ignore: bool,
         action: Callable[[cs.Container], None],
         missing_code: int | None = None,
+        lenient: bool = False,
     ) -> list[ActionReport]:
         if all_:
             names = [r.id for r in self._ctx.containers.all()]
         reports = []
         for name in names:
             try:
-                container = cs.get(self._ctx, name)
+                container = cs.load(self._ctx, cs.find(self._ctx, name), lenient=lenient)
                 action(container)
                 reports.append(ActionReport(name, container.record.id))
             except NoSuchObject as exc:
