@@ -18,7 +18,7 @@ function __hutch_subcommands
         case 'quadlet'
             printf '%s\n' install list print rm
         case 'compose'
-            printf '%s\n' config up down ps logs build pull push exec run ls port top images wait start stop restart kill rm pause unpause create version
+            printf '%s\n' config up down logs build pull push ps exec run ls port top images wait start stop restart kill rm pause unpause create version
         case 'generate'
             printf '%s\n' systemd
         case 'container'
@@ -133,12 +133,12 @@ function __hutch_value_options
             printf '%s\n' --scale --exit-code-from --timeout -t --pull
         case 'compose down'
             printf '%s\n' --timeout -t
-        case 'compose ps'
-            printf '%s\n' --format
         case 'compose logs'
             printf '%s\n' --tail --since --until
         case 'compose build'
             printf '%s\n' --build-arg
+        case 'compose ps'
+            printf '%s\n' --status --filter --format
         case 'compose exec'
             printf '%s\n' --env -e --user -u --workdir -w --index
         case 'compose run'
@@ -1019,11 +1019,11 @@ complete -c hutch -n "__hutch_arg 'quadlet rm' 1+" -F
 complete -c hutch -n "__hutch_at 'compose'" -a config -d 'Validate the compose files and print the normalised, merged model'
 complete -c hutch -n "__hutch_at 'compose'" -a up -d 'Create and start the project\'s containers (in dependency order)'
 complete -c hutch -n "__hutch_at 'compose'" -a down -d 'Stop and remove the project\'s containers and networks'
-complete -c hutch -n "__hutch_at 'compose'" -a ps -d 'List the project\'s containers'
 complete -c hutch -n "__hutch_at 'compose'" -a logs -d 'Show the output of the project\'s containers'
 complete -c hutch -n "__hutch_at 'compose'" -a build -d 'Build or rebuild the images of the services with a build section'
 complete -c hutch -n "__hutch_at 'compose'" -a pull -d 'Pull the images of the services that name one'
 complete -c hutch -n "__hutch_at 'compose'" -a push -d 'Push the images of the services with both an image and a build section'
+complete -c hutch -n "__hutch_at 'compose'" -a ps -d 'List the project\'s containers'
 complete -c hutch -n "__hutch_at 'compose'" -a exec -d 'Run a command in a running container of a service'
 complete -c hutch -n "__hutch_at 'compose'" -a run -d 'Run a one-off container of a service (labelled oneoff=True)'
 complete -c hutch -n "__hutch_at 'compose'" -a ls -d 'List the compose projects (from the labels of their containers)'
@@ -1082,14 +1082,6 @@ complete -c hutch -n "__hutch_at 'compose down'" -l remove-orphans -d 'Remove co
 complete -c hutch -n "__hutch_at 'compose down'" -l timeout -s t -x -d 'Seconds to wait for a container to stop'
 complete -c hutch -n "__hutch_at 'compose down'" -l help -d 'Show the help and exit'
 
-# hutch compose ps
-complete -c hutch -n "__hutch_at 'compose ps'" -l all -s a -d 'Also stopped containers'
-complete -c hutch -n "__hutch_at 'compose ps'" -l quiet -s q -d 'Print ids only'
-complete -c hutch -n "__hutch_at 'compose ps'" -l services -d 'Print the service names only'
-complete -c hutch -n "__hutch_at 'compose ps'" -l format -x -a 'json' -d 'table or json'
-complete -c hutch -n "__hutch_at 'compose ps'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'compose ps' 1+" -F
-
 # hutch compose logs
 complete -c hutch -n "__hutch_at 'compose logs'" -l follow -s f -d 'Follow the output'
 complete -c hutch -n "__hutch_at 'compose logs'" -l tail -x -d 'Lines from the end of each log'
@@ -1118,6 +1110,16 @@ complete -c hutch -n "__hutch_at 'compose push'" -l ignore-push-failures -d 'War
 complete -c hutch -n "__hutch_at 'compose push'" -l quiet -s q -d 'Print no progress lines'
 complete -c hutch -n "__hutch_at 'compose push'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'compose push' 1+" -F
+
+# hutch compose ps
+complete -c hutch -n "__hutch_at 'compose ps'" -l all -s a -d 'Also stopped containers'
+complete -c hutch -n "__hutch_at 'compose ps'" -l quiet -s q -d 'Print ids only'
+complete -c hutch -n "__hutch_at 'compose ps'" -l services -d 'Print the service names only'
+complete -c hutch -n "__hutch_at 'compose ps'" -l status -x -d 'Only containers in this state (repeatable)'
+complete -c hutch -n "__hutch_at 'compose ps'" -l filter -x -d 'status=STATE: only containers in that state'
+complete -c hutch -n "__hutch_at 'compose ps'" -l format -x -a 'json' -d 'table, json, or a Go template'
+complete -c hutch -n "__hutch_at 'compose ps'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'compose ps' 1+" -F
 
 # hutch compose exec
 complete -c hutch -n "__hutch_at 'compose exec'" -l no-TTY -s T -d 'Do not allocate a terminal'

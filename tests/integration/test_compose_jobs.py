@@ -47,6 +47,14 @@ def test_exit_code_from_after_a_one_shot_job(hutch: Hutch, base_image: str, tmp_
     # start, stop and rm act on the labelled containers of the services named
     hutch(*compose, "start", "idle")
     assert hutch(*compose, "ps", "--services").stdout == "idle\n"
+    # ps by status (stopped ones included), and a Go template (table adds the header)
+    running = hutch(*compose, "ps", "--status", "running", "--format", "{{.Name}} {{.State}}")
+    assert running.stdout == "jobs-idle-1 running\n"
+    exited = hutch(*compose, "ps", "--filter", "status=exited", "--format", "{{.Service}}")
+    assert sorted(exited.stdout.split()) == ["job", "worker"]
+    assert hutch(*compose, "ps", "--format", "table {{.Service}}").stdout == "SERVICE\nidle\n"
+    bad = hutch(*compose, "ps", "--status", "sleeping", check=False)
+    assert bad.returncode == 125 and bad.stderr.startswith("Error: invalid status")
     # exec in a service's container; run --rm leaves nothing behind
     assert hutch(*compose, "exec", "-T", "idle", "sh", "-c", "exit 4", check=False).returncode == 4
     one_off = hutch(*compose, "run", "--rm", "-T", "-e", "X=1", "worker", "sh", "-c", "echo $X")

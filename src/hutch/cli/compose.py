@@ -123,10 +123,18 @@ def register(app: typer.Typer) -> None:
         else:
             sys.stdout.write(_yaml(model))
 
-    from hutch.cli import compose_build, compose_exec, compose_info, compose_up, compose_verbs
+    from hutch.cli import (
+        compose_build,
+        compose_exec,
+        compose_info,
+        compose_ps,
+        compose_up,
+        compose_verbs,
+    )
 
     compose_up.add_commands(compose_app)
     compose_build.add_commands(compose_app)
+    compose_ps.add_commands(compose_app)
     compose_exec.add_commands(compose_app)
     compose_info.add_commands(compose_app)
     compose_verbs.add_commands(compose_app)

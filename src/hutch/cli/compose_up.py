@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import Annotated
 
@@ -172,39 +171,6 @@ def add_commands(compose_app: typer.Typer) -> None:
             _progress,
         )
 
-    @compose_app.command("ps")
-    def ps(
-        ctx: typer.Context,
-        services: Annotated[list[str] | None, typer.Argument(help="Services to list.")] = None,
-        all: Annotated[bool, typer.Option("--all", "-a", help="Also stopped containers.")] = False,
-        quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print ids only.")] = False,
-        list_services: Annotated[
-            bool, typer.Option("--services", help="Print the service names only.")
-        ] = False,
-        output_format: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
-    ) -> None:
-        """List the project's containers."""
-        project = load_model(ctx, profiles=("*",))
-        found = state_of(ctx).compose().runner(project).containers(all, tuple(services or ()))
-        if quiet:
-            for c in found:
-                print(c.id)
-        elif list_services:
-            for name in dict.fromkeys(c.service for c in found):
-                print(name)
-        elif output_format == "json":
-            print(json.dumps([_json(c) for c in found]))
-        elif output_format == "table":
-            rows = [("NAME", "IMAGE", "COMMAND", "SERVICE", "STATUS", "PORTS")]
-            for c in found:
-                status = c.status + (f" ({c.health})" if c.health else "")
-                rows.append((c.name, c.image, c.command, c.service, status, ", ".join(c.ports)))
-            widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-            for row in rows:
-                print("   ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
-        else:
-            raise InvalidArgument(f"unsupported --format {output_format!r} (table or json)")
-
     @compose_app.command("logs")
     def logs(
         ctx: typer.Context,
@@ -240,8 +206,3 @@ def add_commands(compose_app: typer.Typer) -> None:
             )
         except KeyboardInterrupt:
             return
-
-
-def _json(c: object) -> dict[str, object]:
-    fields = ("name", "id", "service", "number", "image", "command", "status", "health", "ports")
-    return {f.capitalize() if f != "id" else "ID": getattr(c, f) for f in fields}

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from hutch.api.compose import ComposeBuildOptions, ComposePullOptions, ComposePushOptions
+from hutch.api.compose import (
+    ComposeBuildOptions,
+    ComposeContainer,
+    ComposePullOptions,
+    ComposePushOptions,
+)
 from hutch.api.errors import HutchError, InvalidArgument
+from hutch.cli.compose_ps import row, wanted_statuses
+from hutch.cli.render import render_template
 from hutch.compose.build import build_options, image_name, unsupported_build_keys
 from hutch.compose.distribute import pull, push
 from unit.fakes import FakeEngine, as_engine
@@ -87,3 +94,24 @@ def test_a_failed_pull_stops_unless_ignored_or_the_service_builds() -> None:
     options = ComposePullOptions(services=("user",), ignore_failures=True)
     pull(as_engine(engine), SERVICES, options, lines.append)
     assert lines[-1] == " Service user  Warning: manifest unknown"
+
+
+def test_ps_statuses_from_status_and_filter() -> None:
+    assert wanted_statuses(["running"], ["status=exited"]) == {"running", "exited"}
+    assert wanted_statuses([], []) == set()
+    with pytest.raises(InvalidArgument, match="only status=VALUE"):
+        wanted_statuses([], ["name=x"])
+    with pytest.raises(InvalidArgument, match="invalid status 'sleeping'"):
+        wanted_statuses(["sleeping"], [])
+
+
+def test_ps_rows_render_through_a_go_template() -> None:
+    container = ComposeContainer(
+        name="p-web-1", id="abc", service="web", number=1, image="img", command="sh",
+        status="running", health="", created=0.0, ports=("0.0.0.0:80->80/tcp",),
+    )  # fmt: skip
+    text = render_template("table {{.Service}}\t{{.State}}\t{{.Ports}}", [row(container)])
+    assert text.splitlines() == [
+        "SERVICE     STATE       PORTS",
+        "web         running     0.0.0.0:80->80/tcp",
+    ]
