@@ -60,7 +60,8 @@ def test_up_ps_recreate_scale_down(hutch: Hutch, base_image: str, tmp_path: Path
     with urllib.request.urlopen("http://127.0.0.1:18093/state", timeout=10) as reply:
         assert reply.read() == b"ready\n"
     assert "shop" in hutch("compose", "ls", "-q").stdout.split()
-    assert hutch(*compose, "images", "-q").stdout == f"{base_image}\n"
+    # the name the image reference resolved to, as the container records it
+    assert hutch(*compose, "images", "-q").stdout == f"localhost/{base_image}:latest\n"
     assert "sleep 1000" in hutch(*compose, "top", "web").stdout
 
     # unchanged: nothing is recreated
