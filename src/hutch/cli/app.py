@@ -238,39 +238,12 @@ def build_app(
             argv=tuple(argv),
         )
 
-    image_app = typer.Typer(
-        help="Manage images.", no_args_is_help=True, context_settings=CONTEXT, rich_markup_mode=None
-    )
-    system_app = typer.Typer(
-        help="Manage hutch itself.",
-        no_args_is_help=True,
-        context_settings=CONTEXT,
-        rich_markup_mode=None,
-    )
-    container_app = typer.Typer(
-        help="Manage containers.",
-        no_args_is_help=True,
-        context_settings=CONTEXT,
-        rich_markup_mode=None,
-    )
-    volume_app = typer.Typer(
-        help="Manage volumes.",
-        no_args_is_help=True,
-        context_settings=CONTEXT,
-        rich_markup_mode=None,
-    )
-    network_app = typer.Typer(
-        help="Manage networks.",
-        no_args_is_help=True,
-        context_settings=CONTEXT,
-        rich_markup_mode=None,
-    )
-    buildx_app = typer.Typer(
-        help="Build images (docker buildx compatibility).",
-        no_args_is_help=True,
-        context_settings=CONTEXT,
-        rich_markup_mode=None,
-    )
+    image_app = _group("Manage images.")
+    system_app = _group("Manage hutch itself.")
+    container_app = _group("Manage containers.")
+    volume_app = _group("Manage volumes.")
+    network_app = _group("Manage networks.")
+    buildx_app = _group("Build images (docker buildx compatibility).")
     apps = {
         "app": app,
         "image": image_app,
@@ -334,6 +307,13 @@ def _modules_for(word: str | None) -> Sequence[str] | None:
     if word in GROUPS_WITH_MODULES:
         return [m for m, groups in MODULES.items() if groups == (word,)]
     return None
+
+
+def _group(help_text: str) -> typer.Typer:
+    """A command group: help without arguments, hutch's context settings."""
+    return typer.Typer(
+        help=help_text, no_args_is_help=True, context_settings=CONTEXT, rich_markup_mode=None
+    )
 
 
 def main(argv: list[str] | None = None, *, engine: Engine | None = None) -> None:
