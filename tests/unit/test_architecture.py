@@ -73,8 +73,9 @@ ALLOWED: dict[str, set[str]] = {
 }
 LOW_LAYER_API = {"hutch.api.errors"}
 # The Go template engine (pure standard library) is shared by every front end
-# that renders --format: the one util package layers 5-6 may use.
-FRONT_END_UTIL = "hutch.util.gotemplate"
+# that renders --format, and Docker's human durations by the CLI and the Docker
+# API: the util modules layers 5-6 may use.
+FRONT_END_UTIL = ("hutch.util.gotemplate", "hutch.util.humantime")
 
 # cli builds the engine (and the compose front end) lazily in exactly one place.
 CLI_ENGINE_FACTORY = "hutch.cli.state"
@@ -174,7 +175,8 @@ def violation(imp: Import) -> str | None:
     if src == "cli" and dst in CLI_FRONT_ENDS:
         return None if imp.lazy else _describe(imp, "a front end must be imported lazily")
     if LAYERS[src] >= 5 and (
-        imp.imported == FRONT_END_UTIL or imp.imported.startswith(FRONT_END_UTIL + ".")
+        imp.imported in FRONT_END_UTIL
+        or imp.imported.startswith(tuple(u + "." for u in FRONT_END_UTIL))
     ):
         return None
     if dst not in ALLOWED[src]:

@@ -210,27 +210,6 @@ def human_size(size: int) -> str:
 
 def human_ago(ts: float, now: float | None = None) -> str:
     """Docker's HumanDuration, with " ago"."""
-    seconds = int((now if now is not None else time.time()) - ts)
-    if seconds < 1:
-        return "Less than a second ago"
-    if seconds == 1:
-        return "1 second ago"
-    if seconds < 60:
-        return f"{seconds} seconds ago"
-    minutes = seconds // 60
-    if minutes == 1:
-        return "About a minute ago"
-    if minutes < 60:
-        return f"{minutes} minutes ago"
-    hours = int(seconds / 3600 + 0.5)  # Docker rounds halves up
-    if hours == 1:
-        return "About an hour ago"
-    if hours < 48:
-        return f"{hours} hours ago"
-    if hours < 24 * 7 * 2:
-        return f"{hours // 24} days ago"
-    if hours < 24 * 30 * 2:
-        return f"{hours // 24 // 7} weeks ago"
-    if hours < 24 * 365 * 2:
-        return f"{hours // 24 // 30} months ago"
-    return f"{hours // 24 // 365} years ago"
+    from hutch.util.humantime import human_duration
+
+    return f"{human_duration((now if now is not None else time.time()) - ts)} ago"

@@ -1,0 +1,274 @@
+"""Containers as Docker shows them: ``GET /containers/json`` items and
+``GET /containers/{id}/json``, built from the engine's typed reports.
+
+Docker's names carry a leading ``/``, image ids are ``sha256:``-prefixed,
+and its states are created, running, paused, restarting, removing, exited
+and dead: hutch's ``stopping`` is still running, and a container whose state
+cannot be read is dead.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hutch.api.containers import (
+    ContainerInspect,
+    ContainerSummary,
+    InspectEndpoint,
+    InspectMount,
+)
+from hutch.api.podman_json import to_json
+from hutch.util.humantime import human_duration
+
+JSON = dict[str, Any]
+_STATES = {"stopping": "running", "unknown": "dead"}
+
+
+def image_id(value: str) -> str:
+    """``sha256:HEX`` (hutch keeps the hex)."""
+    return value if not value or value.startswith("sha256:") else f"sha256:{value}"
+
+
+def docker_state(status: str) -> str:
+    return _STATES.get(status, status)
+
+
+def status_text(summary: ContainerSummary, now: float) -> str:
+    """The ``Status`` column: ``Up 5 minutes (healthy)``, ``Exited (0) 2 hours ago``."""
+    state = docker_state(summary.status)
+    if state in ("running", "paused"):
+        text = f"Up {human_duration(now - summary.started_at)}"
+        if state == "paused":
+            return f"{text} (Paused)"
+        if summary.health == "starting":
+            return f"{text} (health: starting)"
+        return f"{text} ({summary.health})" if summary.health else text
+    if state == "exited":
+        if not summary.finished_at:
+            return f"Exited ({summary.exit_code})"
+        ago = human_duration(now - summary.finished_at)
+        return f"Exited ({summary.exit_code}) {ago} ago"
+    return state.capitalize()
+
+
+def network_mode(mode: str) -> str:
+    """hutch's ``--network`` text as Docker's NetworkMode (private is Docker's default)."""
+    if mode in ("", "private"):
+        return "default"
+    return mode.split(",")[0]
+
+
+def container_list_item(
+    summary: ContainerSummary, now: float, inspect: ContainerInspect | None = None
+) -> JSON:
+    """One item of ``GET /containers/json``; ``inspect`` adds the networks when given."""
+    item: JSON = {
+        "Id": summary.id,
+        "Names": [f"/{summary.name}"],
+        "Image": summary.image,
+        "ImageID": image_id(summary.image_id),
+        "Command": summary.command,
+        "Created": int(summary.created),
+        "Ports": [
+            {"IP": ip or "0.0.0.0", "PrivatePort": inner, "PublicPort": outer, "Type": proto}
+            for ip, outer, inner, proto in summary.ports
+        ],
+        "Labels": dict(summary.labels),
+        "State": docker_state(summary.status),
+        "Status": status_text(summary, now),
+        "HostConfig": {
+            "NetworkMode": network_mode(inspect.host_config.network_mode) if inspect else "default"
+        },
+        "NetworkSettings": {
+            "Networks": _networks(inspect.network_settings.networks) if inspect else {}
+        },
+        "Mounts": [
+            {
+                "Type": "volume" if name else "bind",
+                **({"Name": name, "Driver": "local"} if name else {}),
+                "Source": source,
+                "Destination": destination,
+                "Mode": "",
+                "RW": True,
+                "Propagation": "" if name else "rprivate",
+            }
+            for name, source, destination in summary.mounts
+        ],
+    }
+    if summary.size is not None:
+        item["SizeRw"] = summary.size
+    return item
+
+
+def _endpoint(endpoint: InspectEndpoint) -> JSON:
+    return {
+        "IPAMConfig": None,
+        "Links": None,
+        "Aliases": list(endpoint.aliases) or None,
+        "NetworkID": endpoint.network_id,
+        "EndpointID": endpoint.endpoint_id,
+        "Gateway": endpoint.gateway,
+        "IPAddress": endpoint.ip_address,
+        "IPPrefixLen": endpoint.ip_prefix_len,
+        "IPv6Gateway": endpoint.ipv6_gateway,
+        "GlobalIPv6Address": endpoint.global_ipv6_address,
+        "GlobalIPv6PrefixLen": endpoint.global_ipv6_prefix_len,
+        "MacAddress": endpoint.mac_address,
+        "DriverOpts": None,
+    }
+
+
+def _networks(networks: dict[str, InspectEndpoint]) -> JSON:
+    return {name: _endpoint(e) for name, e in networks.items()}
+
+
+def _mount(mount: InspectMount) -> JSON:
+    out: JSON = {"Type": mount.type}
+    if mount.type == "volume":
+        out["Name"] = mount.name
+    out.update(Source=mount.source, Destination=mount.destination)
+    if mount.type == "volume":
+        out["Driver"] = mount.driver
+    out.update(Mode=mount.mode, RW=mount.rw, Propagation=mount.propagation)
+    return out
+
+
+def _binds(mounts: tuple[InspectMount, ...]) -> list[str] | None:
+    """HostConfig.Binds as Docker lists them (``SOURCE:DEST[:ro]``)."""
+    out = [
+        f"{m.name or m.source}:{m.destination}{'' if m.rw else ':ro'}"
+        for m in mounts
+        if m.type in ("bind", "volume") and (m.name or m.source)
+    ]
+    return out or None
+
+
+def _split_command(report: ContainerInspect) -> tuple[list[str] | None, list[str]]:
+    """(Entrypoint, Cmd): hutch records the whole command; the image's entrypoint
+    is its head when it is there."""
+    entry = list(report.config.entrypoint)
+    command = [report.path, *report.args] if report.path else []
+    if entry and command[: len(entry)] == entry:
+        return entry, command[len(entry) :]
+    return (entry or None), command
+
+
+def container_inspect(report: ContainerInspect) -> JSON:
+    """``GET /containers/{id}/json``: Docker's keys, in its order."""
+    state, config, host = report.state, report.config, report.host_config
+    entrypoint, cmd = _split_command(report)
+    status = docker_state(state.status)
+    ports = {
+        port: None if bindings is None else [to_json(b) for b in bindings]
+        for port, bindings in report.network_settings.ports.items()
+    }
+    limits = to_json(host.limits)
+    for key in ("Cgroups", "CgroupManager"):
+        limits.pop(key, None)  # podman's, not Docker's
+    health = None
+    if state.health.status:
+        health = {
+            "Status": state.health.status,
+            "FailingStreak": state.health.failing_streak,
+            "Log": list(state.health.log),
+        }
+    net = report.network_settings
+    return {
+        "Id": report.id,
+        "Created": report.created,
+        "Path": report.path,
+        "Args": list(report.args),
+        "State": {
+            "Status": status,
+            "Running": status in ("running", "paused"),
+            "Paused": state.paused,
+            "Restarting": state.restarting,
+            "OOMKilled": state.oom_killed,
+            "Dead": status == "dead",
+            "Pid": state.pid,
+            "ExitCode": state.exit_code,
+            "Error": state.error,
+            "StartedAt": state.started_at,
+            "FinishedAt": state.finished_at,
+            **({"Health": health} if health else {}),
+        },
+        "Image": image_id(report.image),
+        "ResolvConfPath": report.resolv_conf_path,
+        "HostnamePath": report.hostname_path,
+        "HostsPath": report.hosts_path,
+        "LogPath": report.log_path,
+        "Name": f"/{report.name}",
+        "RestartCount": report.restart_count,
+        "Driver": report.driver,
+        "Platform": "linux",
+        "MountLabel": report.mount_label,
+        "ProcessLabel": report.process_label,
+        "AppArmorProfile": "",
+        "ExecIDs": list(report.exec_ids) or None,
+        "HostConfig": {
+            "Binds": _binds(report.mounts),
+            "ContainerIDFile": "",
+            "LogConfig": {
+                "Type": host.log_config.type,
+                "Config": host.log_config.config or {},
+            },
+            "NetworkMode": network_mode(host.network_mode),
+            "PortBindings": {k: v for k, v in ports.items() if v is not None},
+            "RestartPolicy": {
+                "Name": "" if host.restart_policy.name == "no" else host.restart_policy.name,
+                "MaximumRetryCount": host.restart_policy.maximum_retry_count,
+            },
+            "AutoRemove": host.auto_remove,
+            "VolumeDriver": "",
+            "VolumesFrom": None,
+            "Privileged": False,
+            "PublishAllPorts": False,
+            "ReadonlyRootfs": False,
+            **limits,
+            "Ulimits": [to_json(u) for u in host.ulimits] or None,
+        },
+        "GraphDriver": {"Data": None, "Name": report.driver},
+        "Mounts": [_mount(m) for m in report.mounts],
+        "Config": {
+            "Hostname": config.hostname,
+            "Domainname": "",
+            "User": config.user,
+            "AttachStdin": False,
+            "AttachStdout": False,
+            "AttachStderr": False,
+            "ExposedPorts": {port: {} for port in ports} or None,
+            "Tty": config.tty,
+            "OpenStdin": config.open_stdin,
+            "StdinOnce": False,
+            "Env": list(config.env),
+            "Cmd": cmd,
+            "Image": config.image,
+            "Volumes": None,
+            "WorkingDir": config.working_dir,
+            "Entrypoint": entrypoint,
+            "OnBuild": None,
+            "Labels": dict(config.labels),
+            "StopSignal": config.stop_signal,
+            "StopTimeout": config.stop_timeout,
+        },
+        "NetworkSettings": {
+            "Bridge": net.bridge,
+            "SandboxID": net.sandbox_id,
+            "HairpinMode": False,
+            "LinkLocalIPv6Address": "",
+            "LinkLocalIPv6PrefixLen": 0,
+            "Ports": ports,
+            "SandboxKey": net.sandbox_key,
+            "SecondaryIPAddresses": None,
+            "SecondaryIPv6Addresses": None,
+            "EndpointID": net.endpoint_id,
+            "Gateway": net.gateway,
+            "GlobalIPv6Address": "",
+            "GlobalIPv6PrefixLen": 0,
+            "IPAddress": net.ip_address,
+            "IPPrefixLen": net.ip_prefix_len,
+            "IPv6Gateway": "",
+            "MacAddress": net.mac_address,
+            "Networks": _networks(net.networks),
+        },
+    }

@@ -1,0 +1,188 @@
+"""Containers in Docker's shapes: the list item and inspect (keys and values as the
+Docker Engine API v1.41 documents them)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import pytest
+
+from hutch.api.containers import (
+    ContainerInspect,
+    ContainerSummary,
+    InspectConfig,
+    InspectEndpoint,
+    InspectHealth,
+    InspectHostConfig,
+    InspectLimits,
+    InspectLogConfig,
+    InspectMount,
+    InspectNetworkSettings,
+    InspectPortBinding,
+    InspectRestartPolicy,
+    InspectState,
+)
+from hutch.service.docker.container_json import (
+    container_inspect,
+    container_list_item,
+    status_text,
+)
+from hutch.service.docker.timefmt import rfc3339
+from hutch.util.humantime import human_duration
+
+NOW = 1_800_000_000.0
+SUMMARY = ContainerSummary(
+    id="c" * 64, name="web", image="docker.io/library/busybox:latest", image_id="a" * 64,
+    command="sh -c 'sleep 1'", created=NOW - 7200, status="running", exit_code=0,
+    started_at=NOW - 300, finished_at=0, labels=(("x", "y"),),
+    mounts=(("data", "/store/data", "/data"), ("", "/tmp", "/host")),
+    ports=(("", 8080, 80, "tcp"), ("127.0.0.1", 5353, 53, "udp")),
+)  # fmt: skip
+
+
+def _inspect(status: str = "running", health: str = "") -> ContainerInspect:
+    limits = InspectLimits(
+        "default", "cgroupfs", "", 67108864, 0, 0, 0, False, 0, 0, 0, 0, 0, 0, "", "", 0, 0,
+        2048, 0, (), (), (), (), (),
+    )  # fmt: skip
+    return ContainerInspect(
+        id="c" * 64, created="2026-12-03T18:00:00Z", path="/bin/sh", args=("-c", "sleep 1"),
+        state=InspectState(
+            "1.1.0", status, status == "running", False, False, False, False, 42, 41, 0, "",
+            "2026-12-03T18:00:01Z", "0001-01-01T00:00:00Z", InspectHealth(health, 0, ()), "",
+        ),
+        image="a" * 64, image_name="busybox", rootfs="", resolv_conf_path="/r",
+        hostname_path="/h", hosts_path="/hs", log_path="/l", name="web", restart_count=0,
+        driver="overlay", mount_label="", process_label="", exec_ids=(),
+        mounts=(
+            InspectMount("volume", "data", "/s/data", "/data", "local", "", (), True, "rprivate"),
+            InspectMount("bind", "", "/tmp", "/host", "", "", (), False, "rprivate"),
+        ),
+        config=InspectConfig(
+            "web", "", ("PATH=/bin",), ("/bin/sh", "-c", "sleep 1"), "busybox", "/",
+            ("/bin/sh",), {"x": "y"}, "SIGTERM", 10, ("run",), False, False,
+        ),
+        host_config=InspectHostConfig(
+            InspectRestartPolicy("no", 0), False, "front,back",
+            InspectLogConfig("k8s-file", "/l", "", "0B", None), limits,
+        ),
+        network_settings=InspectNetworkSettings(
+            "", "10.89.0.1", "10.89.0.2", 24, "m", "br0",
+            {"front": InspectEndpoint("", "10.89.0.1", "10.89.0.2", 24, "", "", 0, "m", "front",
+                                      ("web",), "eth0")},
+            {"80/tcp": (InspectPortBinding("", "8080"),), "443/tcp": None}, "", "/proc/42/ns/net",
+        ),
+    )  # fmt: skip
+
+
+def test_list_item_has_dockers_keys_and_values() -> None:
+    item = container_list_item(SUMMARY, NOW)
+    assert list(item) == [
+        "Id", "Names", "Image", "ImageID", "Command", "Created", "Ports", "Labels", "State",
+        "Status", "HostConfig", "NetworkSettings", "Mounts",
+    ]  # fmt: skip
+    assert item["Names"] == ["/web"] and item["ImageID"] == "sha256:" + "a" * 64
+    assert item["Created"] == int(NOW - 7200) and isinstance(item["Created"], int)
+    assert item["Ports"] == [
+        {"IP": "0.0.0.0", "PrivatePort": 80, "PublicPort": 8080, "Type": "tcp"},
+        {"IP": "127.0.0.1", "PrivatePort": 53, "PublicPort": 5353, "Type": "udp"},
+    ]
+    assert (item["State"], item["Status"]) == ("running", "Up 5 minutes")
+    assert item["Labels"] == {"x": "y"}
+    assert item["Mounts"][0]["Type"] == "volume" and item["Mounts"][0]["Name"] == "data"
+    assert item["Mounts"][1]["Type"] == "bind" and "Name" not in item["Mounts"][1]
+    assert item["HostConfig"] == {"NetworkMode": "default"}
+    assert "SizeRw" not in item
+    assert container_list_item(replace(SUMMARY, size=4096), NOW)["SizeRw"] == 4096
+    json.dumps(item)
+
+
+def test_list_item_with_inspect_shows_the_networks() -> None:
+    item = container_list_item(SUMMARY, NOW, _inspect())
+    assert item["HostConfig"] == {"NetworkMode": "front"}
+    front = item["NetworkSettings"]["Networks"]["front"]
+    assert (front["IPAddress"], front["Aliases"], front["NetworkID"]) == (
+        "10.89.0.2", ["web"], "front",
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({"status": "created"}, "Created"),
+        ({"status": "running", "health": "healthy"}, "Up 5 minutes (healthy)"),
+        ({"status": "running", "health": "starting"}, "Up 5 minutes (health: starting)"),
+        ({"status": "paused"}, "Up 5 minutes (Paused)"),
+        ({"status": "stopping"}, "Up 5 minutes"),
+        (
+            {"status": "exited", "exit_code": 137, "finished_at": NOW - 3 * 3600},
+            "Exited (137) 3 hours ago",
+        ),
+        ({"status": "unknown"}, "Dead"),
+    ],
+)
+def test_status_text(changes: dict[str, object], expected: str) -> None:
+    assert status_text(replace(SUMMARY, **changes), NOW) == expected  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        (0.5, "Less than a second"), (1, "1 second"), (59, "59 seconds"), (60, "About a minute"),
+        (3000, "50 minutes"), (3600, "About an hour"), (47 * 3600, "47 hours"),
+        (3 * 86400, "3 days"), (20 * 86400, "2 weeks"), (90 * 86400, "3 months"),
+        (800 * 86400, "2 years"),
+    ],
+)  # fmt: skip
+def test_human_duration_is_go_units(seconds: float, text: str) -> None:
+    assert human_duration(seconds) == text
+
+
+def test_rfc3339_nanoseconds() -> None:
+    assert rfc3339(0) == "0001-01-01T00:00:00Z"
+    assert rfc3339(1_800_000_000.5) == "2027-01-15T08:00:00.5Z"
+    assert rfc3339(1_800_000_000) == "2027-01-15T08:00:00Z"
+
+
+def test_inspect_has_dockers_keys_in_its_order() -> None:
+    out = container_inspect(_inspect())
+    assert list(out) == [
+        "Id", "Created", "Path", "Args", "State", "Image", "ResolvConfPath", "HostnamePath",
+        "HostsPath", "LogPath", "Name", "RestartCount", "Driver", "Platform", "MountLabel",
+        "ProcessLabel", "AppArmorProfile", "ExecIDs", "HostConfig", "GraphDriver", "Mounts",
+        "Config", "NetworkSettings",
+    ]  # fmt: skip
+    assert out["Name"] == "/web" and out["Image"] == "sha256:" + "a" * 64
+    assert out["ExecIDs"] is None
+    state = out["State"]
+    assert (state["Status"], state["Running"], state["Pid"]) == ("running", True, 42)
+    assert "Health" not in state  # no health check configured
+    config = out["Config"]
+    assert (config["Entrypoint"], config["Cmd"]) == (["/bin/sh"], ["-c", "sleep 1"])
+    assert config["ExposedPorts"] == {"80/tcp": {}, "443/tcp": {}}
+    assert config["Labels"] == {"x": "y"} and config["StopTimeout"] == 10
+    host = out["HostConfig"]
+    assert host["Binds"] == ["data:/data", "/tmp:/host:ro"]
+    assert host["PortBindings"] == {"80/tcp": [{"HostIp": "", "HostPort": "8080"}]}
+    assert host["RestartPolicy"] == {"Name": "", "MaximumRetryCount": 0}
+    assert host["NetworkMode"] == "front" and host["Memory"] == 67108864
+    assert host["PidsLimit"] == 2048 and "Cgroups" not in host
+    assert host["LogConfig"] == {"Type": "k8s-file", "Config": {}}
+    net = out["NetworkSettings"]
+    assert net["Ports"]["443/tcp"] is None
+    assert net["Networks"]["front"]["IPPrefixLen"] == 24
+    assert out["Mounts"][0] == {
+        "Type": "volume", "Name": "data", "Source": "/s/data", "Destination": "/data",
+        "Driver": "local", "Mode": "", "RW": True, "Propagation": "rprivate",
+    }  # fmt: skip
+    assert "Name" not in out["Mounts"][1]
+    json.dumps(out)
+
+
+def test_inspect_state_and_health_in_dockers_words() -> None:
+    out = container_inspect(_inspect("stopping", health="healthy"))
+    assert out["State"]["Status"] == "running" and out["State"]["Running"] is True
+    assert out["State"]["Health"] == {"Status": "healthy", "FailingStreak": 0, "Log": []}
+    dead = container_inspect(_inspect("unknown"))["State"]
+    assert (dead["Status"], dead["Dead"], dead["Running"]) == ("dead", True, False)
