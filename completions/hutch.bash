@@ -15,7 +15,7 @@ _hutch_subcommands() {
     "generate") echo systemd ;;
     "container") echo run create start stop restart kill rm wait ls logs inspect rename exists prune cp diff commit export exec attach top pause unpause update stats port ;;
     "image") echo ls import rm inspect pull push tag untag history save load prune exists build ;;
-    "system") echo info migrate reset ;;
+    "system") echo info migrate reset service ;;
     "buildx") echo build ;;
     esac
 }
@@ -136,6 +136,7 @@ _hutch_options() {
     "image build") echo --tag -t --file -f --build-arg --target --no-cache --pull --label --layers --squash --iidfile --format --secret --platform --timestamp --quiet -q ;;
     "system info") echo --format -f ;;
     "system reset") echo --force -f ;;
+    "system service") echo --time -t ;;
     "buildx build") echo --tag -t --file -f --build-arg --target --no-cache --pull --label --layers --squash --iidfile --format --secret --platform --timestamp --quiet -q ;;
     esac
 }
@@ -231,6 +232,7 @@ _hutch_value_options() {
     "image load") echo --input -i ;;
     "image build") echo --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp ;;
     "system info") echo --format -f ;;
+    "system service") echo --time -t ;;
     "buildx build") echo --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp ;;
     esac
 }
@@ -779,6 +781,7 @@ _hutch_option_values() {
     "image build --platform") echo "@none" ;;
     "image build --timestamp") echo "@none" ;;
     "system info --format"|"system info -f") echo "json" ;;
+    "system service --time"|"system service -t") echo "@none" ;;
     "buildx build --tag"|"buildx build -t") echo "@none" ;;
     "buildx build --file"|"buildx build -f") echo "@none" ;;
     "buildx build --build-arg") echo "@none" ;;
@@ -945,6 +948,7 @@ _hutch_argument() {
     "image save "*) echo @image ;;
     "image exists 1") echo @image ;;
     "image build 1") echo @file ;;
+    "system service 1") echo @file ;;
     "buildx build 1") echo @file ;;
     *) echo @none ;;
     esac

@@ -26,7 +26,7 @@ function __hutch_subcommands
         case 'image'
             printf '%s\n' ls import rm inspect pull push tag untag history save load prune exists build
         case 'system'
-            printf '%s\n' info migrate reset
+            printf '%s\n' info migrate reset service
         case 'buildx'
             printf '%s\n' build
     end
@@ -211,6 +211,8 @@ function __hutch_value_options
             printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp
         case 'system info'
             printf '%s\n' --format -f
+        case 'system service'
+            printf '%s\n' --time -t
         case 'buildx build'
             printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp
     end
@@ -1769,6 +1771,7 @@ complete -c hutch -n "__hutch_arg 'image build' 1" -F
 complete -c hutch -n "__hutch_at 'system'" -a info -d 'Show what hutch found on this host, with the fix for anything missing'
 complete -c hutch -n "__hutch_at 'system'" -a migrate -d 'Stop the session namespace so that the next command rebuilds it (after /etc/subuid or /etc/subgid changed)'
 complete -c hutch -n "__hutch_at 'system'" -a reset -d 'Remove all images, containers and storage, and stop the session namespace'
+complete -c hutch -n "__hutch_at 'system'" -a service -d 'Serve the Docker Engine API (v1.41) on a socket, for docker CLI, docker-py, docker-compose and the like; socket activation through LISTEN_FDS'
 complete -c hutch -n "__hutch_at 'system'" -l help -d 'Show the help and exit'
 
 # hutch system info
@@ -1781,6 +1784,11 @@ complete -c hutch -n "__hutch_at 'system migrate'" -l help -d 'Show the help and
 # hutch system reset
 complete -c hutch -n "__hutch_at 'system reset'" -l force -s f -d 'Do not ask'
 complete -c hutch -n "__hutch_at 'system reset'" -l help -d 'Show the help and exit'
+
+# hutch system service
+complete -c hutch -n "__hutch_at 'system service'" -l time -s t -x -d 'Seconds without a request before exiting (0: never)'
+complete -c hutch -n "__hutch_at 'system service'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'system service' 1" -F
 
 # hutch buildx
 complete -c hutch -n "__hutch_at 'buildx'" -a build -d 'Build an image from a Containerfile and a context'

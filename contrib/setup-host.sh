@@ -31,6 +31,9 @@ readonly PACKAGES=(
     qemu-system-x86 linux-image-amd64 cpio
     # the guest's systemd backend test: a real `systemd --user` and its session bus
     systemd dbus dbus-user-session
+    # the API service: the real docker client (20.10, API 1.41) against hutch's socket;
+    # only the client is used (nothing starts dockerd)
+    docker.io
     # man page checks (tests/unit/docs)
     groff-base
     # user-defined networks: firewall rules inside the rootless network namespace

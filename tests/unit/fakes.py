@@ -431,6 +431,9 @@ class FakeSystem:
         self.e.record("system.events", options)
         return iter(self.e.event_list)
 
+    def enter_session(self) -> None:
+        self.e.record("system.enter_session", None)
+
 
 def as_engine(fake: FakeEngine) -> Engine:
     """Typed view: mypy checks here that the fake satisfies the protocol."""

@@ -81,8 +81,10 @@ FRONT_END_UTIL = ("hutch.util.gotemplate", "hutch.util.humantime")
 CLI_ENGINE_FACTORY = "hutch.cli.state"
 CLI_ENGINE_IMPORTS = ("hutch.engine.engine", "hutch.config.", "hutch.compose.frontend")
 # The layer-5 front ends a verb module may call (``hutch quadlet``, ``generate
-# systemd``), lazily: pure text tools that need neither the engine nor the store.
-CLI_FRONT_ENDS = {"systemd"}
+# systemd``), lazily: pure text tools that need neither the engine nor the store;
+# and the API service (layer 6, ``hutch system service``), which is given the
+# CLI's engine factory and imports its HTTP library only when it runs.
+CLI_FRONT_ENDS = {"systemd", "service"}
 
 
 @dataclass(frozen=True)

@@ -92,3 +92,7 @@ class System(Protocol):
     def reset(self) -> None: ...
 
     def events(self, options: EventsOptions) -> Iterator[Event]: ...
+
+    def enter_session(self) -> None:
+        """Join the session user namespace now (a threaded server must, before its
+        first thread: ``setns`` of a user namespace needs a single-threaded process)."""

@@ -1,4 +1,4 @@
-"""``hutch system migrate`` and ``hutch system reset``."""
+"""``hutch system migrate``, ``hutch system reset`` and ``hutch system service``."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from hutch import __version__
+from hutch.api.errors import InvalidArgument
 from hutch.cli.state import state_of
 
 
@@ -32,3 +34,29 @@ def register(system_app: typer.Typer) -> None:
             if answer.strip().lower() not in ("y", "yes"):
                 raise typer.Exit(0)
         state_of(ctx).engine().system.reset()
+
+    @system_app.command("service")
+    def service(
+        ctx: typer.Context,
+        uri: Annotated[
+            str | None,
+            typer.Argument(
+                help="unix:///PATH or tcp://HOST:PORT "
+                "(default unix://$XDG_RUNTIME_DIR/hutch/hutch.sock)."
+            ),
+        ] = None,
+        time: Annotated[
+            int,
+            typer.Option(
+                "--time", "-t", help="Seconds without a request before exiting (0: never)."
+            ),
+        ] = 5,
+    ) -> None:
+        """Serve the Docker Engine API (v1.41) on a socket, for docker CLI, docker-py,
+        docker-compose and the like; socket activation through LISTEN_FDS."""
+        if time < 0:
+            raise InvalidArgument(f"invalid --time {time}: it must be 0 (never) or more seconds")
+        # The HTTP server and its library load only here (hutch --help pays nothing).
+        from hutch.service.main import run_service
+
+        run_service(uri, time, state_of(ctx).new_engine, __version__)

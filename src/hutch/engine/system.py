@@ -61,6 +61,9 @@ class SystemService:
     def __init__(self, ctx: EngineContext) -> None:
         self._ctx = ctx
 
+    def enter_session(self) -> None:
+        self._ctx.enter_session()
+
     def events(self, options: EventsOptions) -> Iterator[Event]:
         from hutch.engine.events import EventReader
 

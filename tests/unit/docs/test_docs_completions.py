@@ -162,6 +162,7 @@ def test_bash_completes_subcommands_after_global_options(fake_bin: Path) -> None
         "info",
         "migrate",
         "reset",
+        "service",
     ]
     assert complete(fake_bin, "hutch", "image", "i") == ["import", "inspect"]
 

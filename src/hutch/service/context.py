@@ -1,0 +1,54 @@
+"""What every handler is given: this thread's engine, the service's settings,
+and the state that lives as long as the service (exec instances, attaches
+waiting for their container's start).
+
+Why threads: the engine is blocking code (SQLite, files, fork/exec, waiting
+on processes), so each connection runs in a thread of its own and a long
+pull does not hold up a ``ps``. Each thread builds its own engine on first
+use because an engine's SQLite connection belongs to the thread that opened
+it; the session user namespace was joined by the main thread before any
+other thread existed (``setns`` of a user namespace needs a single thread).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from hutch.api.engine import Engine
+    from hutch.service.sessions import Sessions
+
+
+@dataclass(frozen=True)
+class ServiceConfig:
+    # A JSON body (create, update, exec) larger than this is refused with 413;
+    # uploads (archive PUT, build contexts, loads) stream to disk and are not held.
+    max_body: int = 4 * 1024 * 1024
+    # An upload larger than this is refused with 413 (a full disk is not an answer).
+    max_upload: int = 64 * 1024 * 1024 * 1024
+    version: str = ""  # hutch's version, for /version and the Server header
+
+
+class ServiceContext:
+    def __init__(
+        self, new_engine: Callable[[], Engine], config: ServiceConfig, sessions: Sessions
+    ) -> None:
+        self._new_engine = new_engine
+        self._local = threading.local()
+        self.config = config
+        self.sessions = sessions
+
+    def engine(self) -> Engine:
+        """This thread's engine (built on first use; see the module's doc)."""
+        engine: Engine | None = getattr(self._local, "engine", None)
+        if engine is None:
+            engine = self._new_engine()
+            self._local.engine = engine
+        return engine
+
+    def release_engine(self) -> None:
+        """Drop this thread's engine (its thread ends: the database closes with it)."""
+        self._local.engine = None

@@ -1,0 +1,108 @@
+"""Routes: a method and a path pattern to a handler.
+
+Patterns are Docker's paths without the version prefix: ``{id}`` matches one
+segment, ``{name:path}`` the rest of the path (image names hold slashes:
+``/images/{name:path}/json``). ``/vX.Y`` in front of a path selects the API
+version (1.24 to 1.41); a path without it speaks 1.41.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from hutch.service.errors import ApiError
+from hutch.service.request import API_VERSION, MIN_API_VERSION
+
+if TYPE_CHECKING:
+    from hutch.service.context import ServiceContext
+    from hutch.service.reply import Answer
+    from hutch.service.request import Request
+
+Handler = Callable[["ServiceContext", "Request"], "Answer"]
+
+_PARAM = re.compile(r"\{(\w+)(:path)?\}")
+_VERSION = re.compile(r"^/v(\d+)\.(\d+)(/.*)$")
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    pattern: str
+    regex: re.Pattern[str]
+    handler: Handler
+
+
+def compile_pattern(pattern: str) -> re.Pattern[str]:
+    out = []
+    pos = 0
+    for match in _PARAM.finditer(pattern):
+        out.append(re.escape(pattern[pos : match.start()]))
+        out.append(
+            f"(?P<{match.group(1)}>.+)" if match.group(2) else f"(?P<{match.group(1)}>[^/]+)"
+        )
+        pos = match.end()
+    out.append(re.escape(pattern[pos:]))
+    return re.compile("^" + "".join(out) + "$")
+
+
+def split_version(path: str) -> tuple[tuple[int, int], str]:
+    """(API version, path without the prefix); a version outside 1.24..1.41 is a 400."""
+    match = _VERSION.match(path)
+    if match is None:
+        return API_VERSION, path
+    version = (int(match.group(1)), int(match.group(2)))
+    if version < MIN_API_VERSION:
+        raise ApiError(
+            400,
+            f"client version {version[0]}.{version[1]} is too old. Minimum supported "
+            f"API version is {MIN_API_VERSION[0]}.{MIN_API_VERSION[1]}, please upgrade "
+            "your client to a newer version",
+        )
+    if version > API_VERSION:
+        raise ApiError(
+            400,
+            f"client version {version[0]}.{version[1]} is too new. Maximum supported "
+            f"API version is {API_VERSION[0]}.{API_VERSION[1]}",
+        )
+    return version, match.group(3)
+
+
+class Router:
+    def __init__(self) -> None:
+        self._routes: list[Route] = []
+
+    def add(self, method: str, pattern: str, handler: Handler) -> None:
+        self._routes.append(Route(method, pattern, compile_pattern(pattern), handler))
+
+    def get(self, pattern: str, handler: Handler) -> None:
+        self.add("GET", pattern, handler)
+        self.add("HEAD", pattern, handler)
+
+    def post(self, pattern: str, handler: Handler) -> None:
+        self.add("POST", pattern, handler)
+
+    def put(self, pattern: str, handler: Handler) -> None:
+        self.add("PUT", pattern, handler)
+
+    def delete(self, pattern: str, handler: Handler) -> None:
+        self.add("DELETE", pattern, handler)
+
+    def routes(self) -> list[Route]:
+        return list(self._routes)
+
+    def match(self, method: str, path: str) -> tuple[Handler, dict[str, str]]:
+        """The handler for ``path`` (no version prefix) and its parameters."""
+        allowed = False
+        for route in self._routes:
+            found = route.regex.match(path)
+            if found is None:
+                continue
+            if route.method == method:
+                return route.handler, found.groupdict()
+            allowed = True
+        if allowed:
+            raise ApiError(405, f"method {method} not allowed on {path}")
+        raise ApiError(404, "page not found")

@@ -1,0 +1,50 @@
+"""System endpoints: /_ping, /version, /info, /system/df, /events, /auth."""
+
+from __future__ import annotations
+
+import platform
+
+from hutch.service.context import ServiceContext
+from hutch.service.reply import Reply, json_reply
+from hutch.service.request import API_VERSION, MIN_API_VERSION, Request
+from hutch.service.router import Router
+
+_PING_HEADERS = (
+    ("Builder-Version", "1"),  # the classic builder: clients send a tar context to /build
+    ("Cache-Control", "no-cache, no-store, must-revalidate"),
+    ("Pragma", "no-cache"),
+)
+
+
+def ping(ctx: ServiceContext, req: Request) -> Reply:
+    return Reply(200, b"OK", content_type="text/plain; charset=utf-8", headers=_PING_HEADERS)
+
+
+def version(ctx: ServiceContext, req: Request) -> Reply:
+    api = f"{API_VERSION[0]}.{API_VERSION[1]}"
+    minimum = f"{MIN_API_VERSION[0]}.{MIN_API_VERSION[1]}"
+    arch = {"x86_64": "amd64", "aarch64": "arm64"}.get(platform.machine(), platform.machine())
+    details = {
+        "ApiVersion": api,
+        "MinAPIVersion": minimum,
+        "Os": "linux",
+        "Arch": arch,
+        "KernelVersion": platform.release(),
+        "GitCommit": "",
+        "GoVersion": f"python{platform.python_version()}",
+        "BuildTime": "",
+        "Experimental": "false",
+    }
+    return json_reply(
+        {
+            "Platform": {"Name": "hutch"},
+            "Components": [{"Name": "Engine", "Version": ctx.config.version, "Details": details}],
+            "Version": ctx.config.version,
+            **{k: v for k, v in details.items() if k != "Experimental"},
+        }
+    )
+
+
+def register(router: Router) -> None:
+    router.get("/_ping", ping)
+    router.get("/version", version)

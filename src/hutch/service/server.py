@@ -1,0 +1,82 @@
+"""The accept loop: one thread per connection, and the idle timer.
+
+The main thread accepts; each connection runs in a daemon thread
+(``http11.Connection``). ``--time`` seconds without a request in progress
+(and no stream or hijacked connection open) end the service, as podman's
+does: started by socket activation, the next client starts it again.
+"""
+
+from __future__ import annotations
+
+import select
+import signal
+import socket
+import sys
+import threading
+import time
+from collections.abc import Sequence
+from types import FrameType
+from typing import TYPE_CHECKING
+
+from hutch.service.http11 import Activity, Connection
+
+if TYPE_CHECKING:
+    from hutch.service.context import ServiceContext
+    from hutch.service.router import Router
+
+TICK = 0.25  # how often the idle timer looks
+
+
+class Stopped(Exception):
+    """SIGTERM or SIGINT: leave the accept loop."""
+
+
+def serve(
+    listeners: Sequence[socket.socket],
+    ctx: ServiceContext,
+    router: Router,
+    idle_timeout: float,
+) -> None:
+    """Serve until ``idle_timeout`` seconds pass idle (0: never) or a signal ends it."""
+    activity = Activity(time.monotonic)
+
+    def on_signal(_sig: int, _frame: FrameType | None) -> None:
+        raise Stopped()
+
+    previous = {s: signal.signal(s, on_signal) for s in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        for sock in listeners:
+            sock.setblocking(False)
+        while True:
+            try:
+                ready, _, _ = select.select(list(listeners), [], [], TICK)
+            except InterruptedError:
+                continue
+            for sock in ready:
+                _accept(sock, ctx, router, activity)
+            if idle_timeout > 0 and activity.idle_for() >= idle_timeout:
+                return
+    except Stopped:
+        return
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+
+
+def _accept(
+    listener: socket.socket, ctx: ServiceContext, router: Router, activity: Activity
+) -> None:
+    try:
+        conn, _addr = listener.accept()
+    except (BlockingIOError, InterruptedError):
+        return
+    except OSError as exc:  # EMFILE and the like: say it, keep serving the others
+        print(f"WARN: accept: {exc}", file=sys.stderr)
+        time.sleep(TICK)
+        return
+    activity.touch()  # the idle timer gives a new connection time to speak
+    conn.setblocking(True)
+    if conn.family in (socket.AF_INET, socket.AF_INET6):
+        conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    connection = Connection(conn, ctx, router, activity)
+    threading.Thread(target=connection.serve, daemon=True, name="conn").start()
