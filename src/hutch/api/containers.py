@@ -470,9 +470,8 @@ class ContainerInspect:
     network_settings: InspectNetworkSettings = field(metadata=key("NetworkSettings"))
 
 
-class Containers(Protocol):
-    """``engine.containers``: verbs on many containers take names and options and
-    answer one report per name (podman's shape); errors of one name are in its report."""
+class LifecycleVerbs(Protocol):
+    """Make, start, stop and remove containers (``engine/containers.py``)."""
 
     def run(self, options: RunOptions) -> RunReport: ...
 
@@ -490,11 +489,13 @@ class Containers(Protocol):
         self, names: Sequence[str], options: RemoveContainerOptions
     ) -> list[ActionReport]: ...
 
-    def pause(self, names: Sequence[str], options: PauseOptions) -> list[ActionReport]: ...
-
-    def unpause(self, names: Sequence[str], options: PauseOptions) -> list[ActionReport]: ...
-
     def wait(self, names: Sequence[str], options: WaitOptions) -> list[ActionReport]: ...
+
+    def cleanup(self, container_id: str) -> None: ...
+
+
+class AdminVerbs(Protocol):
+    """Names and leftovers (``engine/container_admin.py``)."""
 
     def prune(self) -> list[ActionReport]: ...
 
@@ -502,13 +503,21 @@ class Containers(Protocol):
 
     def exists(self, name: str) -> bool: ...
 
+
+class QueryVerbs(Protocol):
+    """What the records, logs and published ports say (``engine/container_query.py``)."""
+
     def ls(self, options: ListContainersOptions) -> list[ContainerSummary]: ...
 
     def inspect(self, names: Sequence[str]) -> list[ContainerInspect]: ...
 
     def logs(self, options: LogsOptions) -> Iterator[LogLine]: ...
 
-    def cleanup(self, container_id: str) -> None: ...
+    def port(self, names: Sequence[str], options: PortOptions) -> list[PortReport]: ...
+
+
+class ProcessVerbs(Protocol):
+    """The processes of running containers (``engine/lifecycle.py``)."""
 
     def exec(self, options: ExecOptions) -> ExecReport: ...
 
@@ -516,9 +525,15 @@ class Containers(Protocol):
 
     def top(self, name: str, descriptors: Sequence[str]) -> TopReport: ...
 
+    def pause(self, names: Sequence[str], options: PauseOptions) -> list[ActionReport]: ...
+
+    def unpause(self, names: Sequence[str], options: PauseOptions) -> list[ActionReport]: ...
+
     def healthcheck(self, name: str) -> HealthReport: ...
 
-    def port(self, names: Sequence[str], options: PortOptions) -> list[PortReport]: ...
+
+class ResourceVerbs(Protocol):
+    """Limits and usage (``engine/resource_ops.py``)."""
 
     def update(self, name: str, options: ResourceOptions) -> str:
         """Change the limits of a container (applied at once when it runs); its id."""
@@ -528,7 +543,10 @@ class Containers(Protocol):
         """One sample of each running container with a cgroup (all running ones when empty)."""
         ...
 
-    # a container's file system: cp, diff, commit, export
+
+class FileVerbs(Protocol):
+    """A container's file system: cp, diff, commit, export (``engine/container_files.py``)."""
+
     def copy(self, options: CopyOptions) -> None: ...
 
     def diff(self, name: str) -> list[Change]: ...
@@ -536,3 +554,16 @@ class Containers(Protocol):
     def commit(self, options: CommitOptions) -> CommitReport: ...
 
     def export(self, options: ExportOptions, out: BinaryIO) -> None: ...
+
+
+class Containers(
+    LifecycleVerbs, AdminVerbs, QueryVerbs, ProcessVerbs, ResourceVerbs, FileVerbs, Protocol
+):
+    """``engine.containers``: verbs on many containers take names and options and
+    answer one report per name (podman's shape); errors of one name are in its report.
+
+    The verbs are declared in the slices above, one per engine module that does
+    the work, so the engine builds only the part a command uses; a new verb goes
+    into the slice of the module that implements it (declared here it would have
+    no implementation: tests/unit/engine/test_engine_nouns.py checks).
+    """

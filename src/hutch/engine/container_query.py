@@ -25,6 +25,8 @@ from hutch.api.containers import (
     ListContainersOptions,
     LogLine,
     LogsOptions,
+    PortOptions,
+    PortReport,
 )
 from hutch.api.errors import HutchError, InvalidArgument
 from hutch.engine import container_state as cs
@@ -81,7 +83,7 @@ class ContainerQueries:
     def __init__(self, ctx: EngineContext) -> None:
         self._ctx = ctx
 
-    def list_containers(self, options: ListContainersOptions) -> list[ContainerSummary]:
+    def ls(self, options: ListContainersOptions) -> list[ContainerSummary]:
         filters = parse_filters(options.filters)
         order = sort_key(options.sort)
         if options.size:
@@ -109,8 +111,13 @@ class ContainerQueries:
             out.append(item)
         return sorted(out, key=order)
 
-    def inspect_containers(self, names: Sequence[str]) -> list[ContainerInspect]:
+    def inspect(self, names: Sequence[str]) -> list[ContainerInspect]:
         return [inspect_report(cs.get(self._ctx, n)) for n in names]
+
+    def port(self, names: Sequence[str], options: PortOptions) -> list[PortReport]:
+        from hutch.engine.netquery import container_ports
+
+        return container_ports(self._ctx, names, options.all)
 
     def logs(self, options: LogsOptions) -> Iterator[LogLine]:
         window = (_time("--since", options.since), _time("--until", options.until))

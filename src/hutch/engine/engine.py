@@ -2,56 +2,32 @@
 
 Images, networks, volumes and the system are each one service; the container
 verbs live in several modules by the work they do (create/start/stop, queries,
-exec and attach, files, resources), gathered here behind ``engine.containers``.
+exec and attach, files, resources), each implementing one slice of
+``hutch.api.containers.Containers``, and ``engine.containers`` answers each verb
+from the part of its slice.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, Any
 
+from hutch.api.containers import (
+    AdminVerbs,
+    FileVerbs,
+    LifecycleVerbs,
+    ProcessVerbs,
+    QueryVerbs,
+    ResourceVerbs,
+)
 from hutch.config.paths import Paths
 from hutch.config.settings import Settings
 from hutch.engine.context import EngineContext
 
 if TYPE_CHECKING:
-    from hutch.api.container_config import ResourceOptions, RunOptions
-    from hutch.api.containers import (
-        ActionReport,
-        AttachOptions,
-        Change,
-        CommitOptions,
-        CommitReport,
-        ContainerInspect,
-        ContainerSummary,
-        CopyOptions,
-        ExecOptions,
-        ExecReport,
-        ExportOptions,
-        HealthReport,
-        KillOptions,
-        ListContainersOptions,
-        LogLine,
-        LogsOptions,
-        PauseOptions,
-        PortOptions,
-        PortReport,
-        RemoveContainerOptions,
-        RunReport,
-        StartOptions,
-        StatsOptions,
-        StatsReport,
-        StopOptions,
-        TopReport,
-        WaitOptions,
-    )
-    from hutch.engine.container_admin import ContainerAdmin
-    from hutch.engine.container_files import ContainerFilesService
-    from hutch.engine.container_query import ContainerQueries
-    from hutch.engine.containers import ContainerService
+    from hutch.api.containers import ActionReport, Containers
     from hutch.engine.images import ImageService
-    from hutch.engine.lifecycle import LifecycleService
     from hutch.engine.networks import NetworkService
     from hutch.engine.system import SystemService
     from hutch.engine.volumes import VolumeService
@@ -69,7 +45,7 @@ class LocalEngine:
         self._ctx = EngineContext(paths, settings)
 
     @cached_property
-    def containers(self) -> LocalContainers:
+    def containers(self) -> Containers:
         return LocalContainers(self._ctx)
 
     @cached_property
@@ -103,134 +79,76 @@ class LocalEngine:
         return self.containers.remove(ids, RemoveContainerOptions(force=True))
 
 
+# The part that implements each slice of the container verbs; the return type
+# makes mypy check the part against its slice.
+
+
+def _lifecycle(ctx: EngineContext) -> LifecycleVerbs:
+    from hutch.engine.containers import ContainerService
+
+    return ContainerService(ctx)
+
+
+def _admin(ctx: EngineContext) -> AdminVerbs:
+    from hutch.engine.container_admin import ContainerAdmin
+
+    return ContainerAdmin(ctx)
+
+
+def _queries(ctx: EngineContext) -> QueryVerbs:
+    from hutch.engine.container_query import ContainerQueries
+
+    return ContainerQueries(ctx)
+
+
+def _processes(ctx: EngineContext) -> ProcessVerbs:
+    from hutch.engine.lifecycle import LifecycleService
+
+    return LifecycleService(ctx)
+
+
+def _resources(ctx: EngineContext) -> ResourceVerbs:
+    from hutch.engine.resource_ops import ResourceService
+
+    return ResourceService(ctx)
+
+
+def _files(ctx: EngineContext) -> FileVerbs:
+    from hutch.engine.container_files import ContainerFilesService
+
+    return ContainerFilesService(ctx)
+
+
+PARTS: dict[type[Any], Callable[[EngineContext], object]] = {
+    LifecycleVerbs: _lifecycle,
+    AdminVerbs: _admin,
+    QueryVerbs: _queries,
+    ProcessVerbs: _processes,
+    ResourceVerbs: _resources,
+    FileVerbs: _files,
+}
+
+
+def verbs_of(slice_: type[Any]) -> frozenset[str]:
+    """The verbs a slice of ``Containers`` declares."""
+    return frozenset(name for name in vars(slice_) if not name.startswith("_"))
+
+
 class LocalContainers:
-    """``engine.containers`` (``hutch.api.containers.Containers``)."""
+    """``engine.containers`` (``hutch.api.containers.Containers``): a verb is looked up
+    in the slices, and the part implementing that slice answers it (built on first use,
+    once per command). No verb is written twice: the part's method is the verb."""
 
     def __init__(self, ctx: EngineContext) -> None:
         self._ctx = ctx
 
-    @cached_property
-    def _service(self) -> ContainerService:
-        from hutch.engine.containers import ContainerService
-
-        return ContainerService(self._ctx)
-
-    @cached_property
-    def _admin(self) -> ContainerAdmin:
-        from hutch.engine.container_admin import ContainerAdmin
-
-        return ContainerAdmin(self._ctx)
-
-    @cached_property
-    def _queries(self) -> ContainerQueries:
-        from hutch.engine.container_query import ContainerQueries
-
-        return ContainerQueries(self._ctx)
-
-    @cached_property
-    def _lifecycle(self) -> LifecycleService:
-        from hutch.engine.lifecycle import LifecycleService
-
-        return LifecycleService(self._ctx)
-
-    @cached_property
-    def _files(self) -> ContainerFilesService:
-        from hutch.engine.container_files import ContainerFilesService
-
-        return ContainerFilesService(self._ctx)
-
-    # create, start, stop, remove (engine/containers.py)
-    def run(self, options: RunOptions) -> RunReport:
-        return self._service.run(options)
-
-    def create(self, options: RunOptions) -> str:
-        return self._service.create(options)
-
-    def start(self, names: Sequence[str], options: StartOptions) -> list[ActionReport]:
-        return self._service.start(names, options)
-
-    def stop(self, names: Sequence[str], options: StopOptions) -> list[ActionReport]:
-        return self._service.stop(names, options)
-
-    def kill(self, names: Sequence[str], options: KillOptions) -> list[ActionReport]:
-        return self._service.kill(names, options)
-
-    def restart(self, names: Sequence[str], options: StopOptions) -> list[ActionReport]:
-        return self._service.restart(names, options)
-
-    def remove(self, names: Sequence[str], options: RemoveContainerOptions) -> list[ActionReport]:
-        return self._service.remove(names, options)
-
-    def wait(self, names: Sequence[str], options: WaitOptions) -> list[ActionReport]:
-        return self._service.wait(names, options)
-
-    def cleanup(self, container_id: str) -> None:
-        self._service.cleanup(container_id)
-
-    # rename, exists, prune (engine/container_admin.py)
-    def rename(self, name: str, new_name: str) -> str:
-        return self._admin.rename(name, new_name)
-
-    def exists(self, name: str) -> bool:
-        return self._admin.exists(name)
-
-    def prune(self) -> list[ActionReport]:
-        return self._admin.prune()
-
-    # list, inspect, logs (engine/container_query.py)
-    def ls(self, options: ListContainersOptions) -> list[ContainerSummary]:
-        return self._queries.list_containers(options)
-
-    def inspect(self, names: Sequence[str]) -> list[ContainerInspect]:
-        return self._queries.inspect_containers(names)
-
-    def logs(self, options: LogsOptions) -> Iterator[LogLine]:
-        return self._queries.logs(options)
-
-    # exec, attach, top, pause, health (engine/lifecycle.py)
-    def exec(self, options: ExecOptions) -> ExecReport:
-        return self._lifecycle.exec_container(options)
-
-    def attach(self, options: AttachOptions) -> int:
-        return self._lifecycle.attach(options)
-
-    def top(self, name: str, descriptors: Sequence[str]) -> TopReport:
-        return self._lifecycle.top(name, descriptors)
-
-    def pause(self, names: Sequence[str], options: PauseOptions) -> list[ActionReport]:
-        return self._lifecycle.pause(names, options.all)
-
-    def unpause(self, names: Sequence[str], options: PauseOptions) -> list[ActionReport]:
-        return self._lifecycle.unpause(names, options.all)
-
-    def healthcheck(self, name: str) -> HealthReport:
-        return self._lifecycle.healthcheck_run(name)
-
-    # published ports (engine/netquery.py), limits and stats (engine/resource_ops.py)
-    def port(self, names: Sequence[str], options: PortOptions) -> list[PortReport]:
-        from hutch.engine.netquery import container_ports
-
-        return container_ports(self._ctx, names, options.all)
-
-    def update(self, name: str, options: ResourceOptions) -> str:
-        from hutch.engine.resource_ops import ResourceService
-
-        return ResourceService(self._ctx).update(name, options)
-
-    def stats(self, names: Sequence[str], options: StatsOptions) -> list[StatsReport]:
-        from hutch.engine.resource_ops import ResourceService
-
-        return ResourceService(self._ctx).stats(names, options.all)
-
-    # a container's file system (engine/container_files.py)
-    def copy(self, options: CopyOptions) -> None:
-        self._files.copy(options)
-
-    def diff(self, name: str) -> list[Change]:
-        return self._files.diff(name)
-
-    def commit(self, options: CommitOptions) -> CommitReport:
-        return self._files.commit(options)
-
-    def export(self, options: ExportOptions, out: BinaryIO) -> None:
-        self._files.export(options, out)
+    def __getattr__(self, verb: str) -> Any:
+        for slice_, load in PARTS.items():
+            if verb in verbs_of(slice_):
+                part = self.__dict__.get(slice_.__name__)
+                if part is None:
+                    part = self.__dict__[slice_.__name__] = load(self._ctx)
+                method = getattr(part, verb)
+                setattr(self, verb, method)  # later calls find it directly
+                return method
+        raise AttributeError(f"engine.containers has no verb {verb!r}")

@@ -22,6 +22,7 @@ from hutch.api.containers import (
     ExecOptions,
     ExecReport,
     HealthReport,
+    PauseOptions,
     TopReport,
 )
 from hutch.api.errors import Conflict, HutchError, InvalidArgument
@@ -58,7 +59,7 @@ class LifecycleService:
     def __init__(self, ctx: EngineContext) -> None:
         self._ctx = ctx
 
-    def exec_container(self, options: ExecOptions) -> ExecReport:
+    def exec(self, options: ExecOptions) -> ExecReport:
         # Every session gets podman's kind of id; exec -d prints it, inspect lists it.
         session_id = new_id()
         return ExecReport(session_id, ExecService(self._ctx).exec(options, session_id))
@@ -127,11 +128,11 @@ class LifecycleService:
 
     # -- pause / unpause -----------------------------------------------------------
 
-    def pause(self, names: Sequence[str], all: bool) -> list[ActionReport]:
-        return self._each(names, all, ap.PAUSE, st.RUNNING)
+    def pause(self, names: Sequence[str], options: PauseOptions) -> list[ActionReport]:
+        return self._each(names, options.all, ap.PAUSE, st.RUNNING)
 
-    def unpause(self, names: Sequence[str], all: bool) -> list[ActionReport]:
-        return self._each(names, all, ap.UNPAUSE, st.PAUSED)
+    def unpause(self, names: Sequence[str], options: PauseOptions) -> list[ActionReport]:
+        return self._each(names, options.all, ap.UNPAUSE, st.PAUSED)
 
     def _each(self, names: Sequence[str], all_: bool, kind: int, wanted: str) -> list[ActionReport]:
         self._ctx.enter_session()
@@ -173,7 +174,7 @@ class LifecycleService:
 
     # -- health checks -----------------------------------------------------------
 
-    def healthcheck_run(self, name: str) -> HealthReport:
+    def healthcheck(self, name: str) -> HealthReport:
         self._ctx.enter_session()
         container = running_container(self._ctx, name, "run the health check of")
         if container_spec(container).lifecycle.health is None:

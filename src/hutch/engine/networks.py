@@ -40,10 +40,11 @@ from hutch.engine import container_state as cs
 from hutch.engine import netconfig
 from hutch.engine.context import EngineContext
 from hutch.engine.netquery import network_of
+from hutch.engine.network_record import decode, encode, pools, subnet_of
 from hutch.net import rootless
 from hutch.runtime.spec_io import spec_from_json, spec_to_json
 from hutch.runtime.spec_network import Attachment, NetworkSpec
-from hutch.store.networks import AttachmentRecord, NetworkRecord, NetworkStore, Subnet, subnet_of
+from hutch.store.networks import AttachmentRecord, NetworkStore
 from hutch.util.durations import parse_time
 from hutch.util.ids import new_id, valid_name
 from hutch.util.tools import find_tool
@@ -91,14 +92,19 @@ def prepare(ctx: EngineContext, options: RunOptions, net: NetworkSpec) -> Networ
     return replace(net, runtime_dir=str(rundir(ctx)))
 
 
-def _find(ctx: EngineContext, name: str) -> NetworkRecord:
+def find(ctx: EngineContext, name: str) -> NetworkSummary:
+    """The network (without its members); ``NoSuchObject`` when there is none."""
+    return decode(store(ctx).find(name))
+
+
+def _find(ctx: EngineContext, name: str) -> NetworkSummary:
     try:
-        return store(ctx).find(name)
+        return find(ctx, name)
     except NoSuchObject as exc:
         raise InvalidArgument(str(exc)) from exc
 
 
-def _check_address(record: NetworkRecord, ip: str, version: int) -> None:
+def _check_address(record: NetworkSummary, ip: str, version: int) -> None:
     """``--ip`` (4) or ``--ip6`` (6): a host address of the network's subnet of
     that family, not its network, broadcast or gateway address."""
     flag = "--ip" if version == 4 else "--ip6"
@@ -121,9 +127,8 @@ def _check_address(record: NetworkRecord, ip: str, version: int) -> None:
         raise InvalidArgument(f"{flag} {ip} is the gateway of {record.name}")
 
 
-def _attachment(record: NetworkRecord, a: AttachmentRecord, default_route: bool) -> Attachment:
-    subnet = subnet_of(record, 4) or record.subnets[0]
-    subnet6 = subnet_of(record, 6)
+def _attachment(record: NetworkSummary, a: AttachmentRecord, default_route: bool) -> Attachment:
+    subnet, subnet6 = pools(record)
     return Attachment(
         network=record.name,
         bridge=record.bridge,
@@ -155,7 +160,8 @@ def allocate(
         record = _find(ctx, name)
         a = store(ctx).attach(
             container_id,
-            record,
+            record.name,
+            pools(record),
             address=options.net.ip if i == 0 else None,
             aliases=options.net.aliases,
             address6=options.net.ip6 if i == 0 else None,
@@ -205,7 +211,7 @@ def _rewrite_network(container: cs.Container, net: NetworkSpec) -> None:
 def publish_dns(ctx: EngineContext) -> None:
     names = {r.id: r.name for r in ctx.containers.all()}
     networks: list[dict[str, object]] = []
-    for record in store(ctx).all():
+    for record in (decode(r) for r in store(ctx).all()):
         entries: dict[str, list[str]] = {}
         members: dict[str, str] = {}
         for a in store(ctx).attachments(network=record.name):
@@ -246,7 +252,8 @@ def _helper(action: str, request: dict[str, object]) -> None:
 # -- hutch network ... -----------------------------------------------------------------
 
 
-def summary(ctx: EngineContext, record: NetworkRecord) -> NetworkSummary:
+def summary(ctx: EngineContext, record: NetworkSummary) -> NetworkSummary:
+    """The network with its members."""
     names = {r.id: r.name for r in ctx.containers.all()}
     members = tuple(
         NetworkMember(
@@ -260,20 +267,7 @@ def summary(ctx: EngineContext, record: NetworkRecord) -> NetworkSummary:
         )
         for a in store(ctx).attachments(network=record.name)
     )
-    return NetworkSummary(
-        name=record.name,
-        id=record.id,
-        driver=record.driver,
-        bridge=record.bridge,
-        subnets=tuple(NetworkSubnet(s.subnet, s.gateway, s.ip_range) for s in record.subnets),
-        internal=record.internal,
-        ipv6=record.ipv6,
-        dns=record.dns,
-        labels=record.labels,
-        options=record.options,
-        created=record.created,
-        members=members,
-    )
+    return replace(record, members=members)
 
 
 def _pairs(items: Sequence[str], flag: str) -> tuple[tuple[str, str], ...]:
@@ -286,7 +280,7 @@ def _pairs(items: Sequence[str], flag: str) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
-def _subnets(options: NetworkCreateOptions, used: list[str]) -> tuple[Subnet, ...]:
+def _subnets(options: NetworkCreateOptions, used: list[str]) -> tuple[NetworkSubnet, ...]:
     """The IPv4 subnet (given or the first free /24 of the pool) and, with ``--ipv6`` or
     an IPv6 ``--subnet``, the IPv6 one (given, or a random ULA /64): gateways and ranges
     pair with the ``--subnet`` of the same position."""
@@ -294,7 +288,7 @@ def _subnets(options: NetworkCreateOptions, used: list[str]) -> tuple[Subnet, ..
         raise InvalidArgument("--gateway needs a --subnet (one gateway per subnet)")
     if len(options.ip_ranges) > len(options.subnets):
         raise InvalidArgument("--ip-range needs a --subnet (one range per subnet)")
-    given: dict[int, Subnet] = {}
+    given: dict[int, NetworkSubnet] = {}
     for i, text in enumerate(options.subnets):
         gateway = options.gateways[i] if i < len(options.gateways) else ""
         ip_range = options.ip_ranges[i] if i < len(options.ip_ranges) else ""
@@ -314,14 +308,14 @@ def _subnets(options: NetworkCreateOptions, used: list[str]) -> tuple[Subnet, ..
     return tuple(out)
 
 
-def _free_ipv4(taken: list[ipaddress.IPv4Network | ipaddress.IPv6Network]) -> Subnet:
+def _free_ipv4(taken: list[ipaddress.IPv4Network | ipaddress.IPv6Network]) -> NetworkSubnet:
     for candidate in DEFAULT_POOL.subnets(new_prefix=24):
         if not any(candidate.overlaps(t) for t in taken if t.version == 4):
-            return Subnet(str(candidate), str(next(candidate.hosts())))
+            return NetworkSubnet(str(candidate), str(next(candidate.hosts())))
     raise InvalidArgument("no free subnet left in 10.89.0.0/16: give --subnet")
 
 
-def _free_ula(taken: list[ipaddress.IPv4Network | ipaddress.IPv6Network]) -> Subnet:
+def _free_ula(taken: list[ipaddress.IPv4Network | ipaddress.IPv6Network]) -> NetworkSubnet:
     """A random unique local /64 (RFC 4193: fd00::/8 and a 40-bit global id)."""
     import secrets
 
@@ -329,11 +323,11 @@ def _free_ula(taken: list[ipaddress.IPv4Network | ipaddress.IPv6Network]) -> Sub
         prefix = (0xFD << 120) | (secrets.randbits(40) << 80)
         candidate = ipaddress.IPv6Network((prefix, 64))
         if not any(candidate.overlaps(t) for t in taken if t.version == 6):
-            return Subnet(str(candidate), str(candidate.network_address + 1))
+            return NetworkSubnet(str(candidate), str(candidate.network_address + 1))
     raise InvalidArgument("no free IPv6 subnet found: give --subnet")
 
 
-def _given_subnet(text: str, gateway: str, ip_range: str) -> Subnet:
+def _given_subnet(text: str, gateway: str, ip_range: str) -> NetworkSubnet:
     try:
         net = ipaddress.ip_network(text, strict=True)
     except ValueError as exc:
@@ -370,10 +364,10 @@ def _given_subnet(text: str, gateway: str, ip_range: str) -> Subnet:
             raise InvalidArgument(f"invalid --ip-range {ip_range!r}: {exc}") from exc
         if pool.version != net.version or not pool.subnet_of(net):  # type: ignore[arg-type]
             raise InvalidArgument(f"--ip-range {ip_range} is not inside subnet {net}")
-    return Subnet(str(net), gateway, ip_range)
+    return NetworkSubnet(str(net), gateway, ip_range)
 
 
-def _match(record: NetworkRecord, filters: Sequence[str]) -> bool:
+def _match(record: NetworkSummary, filters: Sequence[str]) -> bool:
     for item in filters:
         key, sep, value = item.partition("=")
         if not sep:
@@ -438,11 +432,11 @@ class NetworkService:
                 f"invalid network name {name!r}: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*"
             )
         if name in existing and options.ignore:
-            return summary(ctx, store(ctx).find(name))
+            return summary(ctx, find(ctx, name))
         if name in netconfig.MODES or name in netconfig.UNSUPPORTED:
             raise InvalidArgument(f"network name {name} is reserved")
         subnets = _subnets(options, store(ctx).used_subnets())
-        record = NetworkRecord(
+        record = NetworkSummary(
             name=name,
             id=new_id(),
             driver="bridge",
@@ -455,16 +449,17 @@ class NetworkService:
             options=opts,
             created=time.time(),
         )
-        created = store(ctx).create(record)
+        created = decode(store(ctx).create(encode(record), [s.subnet for s in subnets]))
         if (rundir(ctx) / "dns.json").exists():
             publish_dns(ctx)
         return summary(ctx, created)
 
     def ls(self, filters: Sequence[str]) -> list[NetworkSummary]:
-        return [summary(self._ctx, r) for r in store(self._ctx).all() if _match(r, filters)]
+        records = [decode(r) for r in store(self._ctx).all()]
+        return [summary(self._ctx, r) for r in records if _match(r, filters)]
 
     def inspect(self, names: Sequence[str]) -> list[NetworkSummary]:
-        return [summary(self._ctx, store(self._ctx).find(n)) for n in names]
+        return [summary(self._ctx, find(self._ctx, n)) for n in names]
 
     def exists(self, name: str) -> bool:
         try:
@@ -477,7 +472,7 @@ class NetworkService:
         reports = []
         for name in names:
             try:
-                record = store(self._ctx).find(name)
+                record = find(self._ctx, name)
                 users = [a.container_id for a in store(self._ctx).attachments(network=record.name)]
                 if users and not options.force:
                     raise Conflict(
@@ -498,7 +493,7 @@ class NetworkService:
                 reports.append(ActionReport(name, error=str(exc), exit_code=exc.exit_code))
         return reports
 
-    def _teardown(self, record: NetworkRecord) -> None:
+    def _teardown(self, record: NetworkSummary) -> None:
         """The bridge and the rules of a removed network go from the rootless namespace."""
         from hutch.net import nftrules
 
@@ -516,7 +511,7 @@ class NetworkService:
 
     def prune(self, filters: Sequence[str]) -> list[PruneReport]:
         removed = []
-        for record in store(self._ctx).all():
+        for record in (decode(r) for r in store(self._ctx).all()):
             if not _match(record, filters):
                 continue
             if store(self._ctx).attachments(network=record.name):
@@ -534,7 +529,7 @@ class NetworkService:
     def connect(self, options: NetworkConnectOptions) -> None:
         ctx = self._ctx
         ctx.enter_session()
-        record = store(ctx).find(options.network)
+        record = find(ctx, options.network)
         container = cs.get(ctx, options.container)
         net = network_of(container)
         if net.mode not in ("bridge",):
@@ -556,7 +551,8 @@ class NetworkService:
             _check_address(record, options.ip6, 6)
         a = store(ctx).attach(
             container.record.id,
-            record,
+            record.name,
+            pools(record),
             address=options.ip,
             aliases=options.aliases,
             address6=options.ip6,
@@ -585,7 +581,7 @@ class NetworkService:
     def disconnect(self, network: str, options: NetworkDisconnectOptions) -> None:
         ctx = self._ctx
         ctx.enter_session()
-        record = store(ctx).find(network)
+        record = find(ctx, network)
         container = cs.get(ctx, options.container)
         net = network_of(container)
         mine = [a for a in net.attachments if a.network == record.name]

@@ -17,7 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from hutch.api.container_config import ResourceOptions
-from hutch.api.containers import StatsReport
+from hutch.api.containers import StatsOptions, StatsReport
 from hutch.api.errors import Conflict, HutchError, InvalidArgument
 from hutch.cgroups import v2
 from hutch.engine import container_state as cs
@@ -82,7 +82,7 @@ class ResourceService:
         spawn.write_bundle(replace(spec, resources=new), container.dirs.userdata)
         return container.record.id
 
-    def stats(self, names: Sequence[str], all_: bool) -> list[StatsReport]:
+    def stats(self, names: Sequence[str], options: StatsOptions) -> list[StatsReport]:
         self._ctx.enter_session()
         if names:
             containers = [cs.get(self._ctx, n) for n in names]

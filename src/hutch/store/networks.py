@@ -13,33 +13,39 @@ import ipaddress
 import json
 import sqlite3
 import time
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from hutch.api.errors import Conflict, InvalidArgument, NoSuchObject
 from hutch.store.db import transaction
 
 
 @dataclass(frozen=True)
-class Subnet:
-    subnet: str
-    gateway: str
-    ip_range: str = ""
+class NetworkRow:
+    """A row of ``networks``. ``config`` is the engine's JSON (``engine/network_record.py``
+    owns the typed network); of it the store reads only the ``subnet`` of each entry of
+    ``subnets``, to refuse overlapping networks."""
 
-
-@dataclass(frozen=True)
-class NetworkRecord:
     name: str
     id: str
     driver: str
-    bridge: str
-    subnets: tuple[Subnet, ...]
-    internal: bool
-    ipv6: bool
-    dns: bool
-    labels: tuple[tuple[str, str], ...]
-    options: tuple[tuple[str, str], ...]
+    bridge: str  # hutchN, picked by create
+    config: str
     created: float
+
+
+class Pool(Protocol):
+    """A subnet as IPAM reads it (``hutch.api.networks.NetworkSubnet`` is one)."""
+
+    @property
+    def subnet(self) -> str: ...  # "10.89.0.0/24"
+
+    @property
+    def gateway(self) -> str: ...
+
+    @property
+    def ip_range(self) -> str: ...  # addresses come from here when set
 
 
 @dataclass(frozen=True)
@@ -53,21 +59,14 @@ class AttachmentRecord:
     address6: str = ""  # on a network with an IPv6 subnet
 
 
-def _record(row: sqlite3.Row) -> NetworkRecord:
-    cfg = json.loads(row["config"])
-    return NetworkRecord(
-        name=row["name"],
-        id=row["id"],
-        driver=row["driver"],
-        bridge=row["bridge"],
-        subnets=tuple(Subnet(**s) for s in cfg["subnets"]),
-        internal=bool(cfg.get("internal")),
-        ipv6=bool(cfg.get("ipv6")),
-        dns=bool(cfg.get("dns", True)),
-        labels=tuple((k, v) for k, v in cfg.get("labels", [])),
-        options=tuple((k, v) for k, v in cfg.get("options", [])),
-        created=row["created"],
+def _row(row: sqlite3.Row) -> NetworkRow:
+    return NetworkRow(
+        row["name"], row["id"], row["driver"], row["bridge"], row["config"], row["created"]
     )
+
+
+def subnets_of(row: NetworkRow) -> list[str]:
+    return [s["subnet"] for s in json.loads(row.config)["subnets"]]
 
 
 def _attachment(row: sqlite3.Row) -> AttachmentRecord:
@@ -82,14 +81,6 @@ def _attachment(row: sqlite3.Row) -> AttachmentRecord:
     )
 
 
-def subnet_of(network: NetworkRecord, version: int) -> Subnet | None:
-    """The network's IPv4 (4) or IPv6 (6) subnet, if it has one."""
-    for s in network.subnets:
-        if ipaddress.ip_network(s.subnet).version == version:
-            return s
-    return None
-
-
 def mac_for(address: str) -> str:
     """A stable locally administered MAC from the IPv4 address (as Docker does)."""
     packed = ipaddress.ip_address(address).packed[-4:]
@@ -102,11 +93,11 @@ class NetworkStore:
 
     # -- networks ------------------------------------------------------------
 
-    def all(self) -> list[NetworkRecord]:
+    def all(self) -> list[NetworkRow]:
         rows = self._conn.execute("SELECT * FROM networks ORDER BY created, name").fetchall()
-        return [_record(r) for r in rows]
+        return [_row(r) for r in rows]
 
-    def find(self, name_or_id: str) -> NetworkRecord:
+    def find(self, name_or_id: str) -> NetworkRow:
         row = self._conn.execute("SELECT * FROM networks WHERE name = ?", (name_or_id,)).fetchone()
         if row is None and name_or_id:
             rows = self._conn.execute(
@@ -119,28 +110,21 @@ class NetworkStore:
             raise NoSuchObject(
                 f"unable to find network with name or ID {name_or_id}: network not found"
             )
-        return _record(row)
+        return _row(row)
 
-    def create(self, record: NetworkRecord, overlaps: Iterable[str] = ()) -> NetworkRecord:
-        """Insert; the bridge name ``hutchN`` is picked here (N the lowest free)."""
-        config = {
-            "subnets": [s.__dict__ for s in record.subnets],
-            "internal": record.internal,
-            "ipv6": record.ipv6,
-            "dns": record.dns,
-            "labels": list(record.labels),
-            "options": list(record.options),
-        }
+    def create(self, row: NetworkRow, subnets: Sequence[str]) -> NetworkRow:
+        """Insert (``row.bridge`` is ignored: ``hutchN`` is picked here, N the lowest free)
+        unless one of ``subnets`` overlaps another network's."""
         with transaction(self._conn) as c:
-            if c.execute("SELECT 1 FROM networks WHERE name = ?", (record.name,)).fetchone():
-                raise Conflict(f"network name {record.name} already used: network already exists")
+            if c.execute("SELECT 1 FROM networks WHERE name = ?", (row.name,)).fetchone():
+                raise Conflict(f"network name {row.name} already used: network already exists")
             taken_nets = [
-                ipaddress.ip_network(s.subnet)
-                for other in (_record(r) for r in c.execute("SELECT * FROM networks"))
-                for s in other.subnets
+                ipaddress.ip_network(s)
+                for other in c.execute("SELECT * FROM networks")
+                for s in subnets_of(_row(other))
             ]
-            for s in record.subnets:
-                net = ipaddress.ip_network(s.subnet)
+            for s in subnets:
+                net = ipaddress.ip_network(s)
                 for other in taken_nets:
                     if net.version == other.version and net.overlaps(other):
                         raise InvalidArgument(
@@ -153,19 +137,12 @@ class NetworkStore:
             c.execute(
                 "INSERT INTO networks (name, id, driver, bridge, config, created) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
-                (
-                    record.name,
-                    record.id,
-                    record.driver,
-                    f"hutch{n}",
-                    json.dumps(config),
-                    record.created or time.time(),
-                ),
+                (row.name, row.id, row.driver, f"hutch{n}", row.config, row.created or time.time()),
             )
-        return self.find(record.name)
+        return self.find(row.name)
 
     def used_subnets(self) -> list[str]:
-        return [s.subnet for r in self.all() for s in r.subnets]
+        return [s for r in self.all() for s in subnets_of(r)]
 
     def delete(self, name: str) -> None:
         with transaction(self._conn) as c:
@@ -194,31 +171,32 @@ class NetworkStore:
     def attach(
         self,
         container_id: str,
-        network: NetworkRecord,
+        network: str,
+        pools: tuple[Pool, Pool | None],
         *,
         address: str | None = None,
         aliases: tuple[str, ...] = (),
         address6: str | None = None,
     ) -> AttachmentRecord:
-        """Give the container an address on the network (``address``, else the first free),
-        and one of its IPv6 subnet too when it has one (``address6``, else the first free)."""
-        subnet = subnet_of(network, 4) or network.subnets[0]
-        subnet6 = subnet_of(network, 6)
+        """Give the container an address on the network from its IPv4 pool (``address``,
+        else the first free), and one from its IPv6 pool too when it has one
+        (``address6``, else the first free)."""
+        subnet, subnet6 = pools
         with transaction(self._conn) as c:
             if c.execute(
                 "SELECT 1 FROM network_attachments WHERE container_id = ? AND network = ?",
-                (container_id, network.name),
+                (container_id, network),
             ).fetchone():
-                raise Conflict(f"the container is already connected to network {network.name}")
+                raise Conflict(f"the container is already connected to network {network}")
             used = {
                 r[0]
                 for r in c.execute(
-                    "SELECT address FROM network_attachments WHERE network = ?", (network.name,)
+                    "SELECT address FROM network_attachments WHERE network = ?", (network,)
                 )
             }
             if address is not None:
                 if address in used:
-                    raise Conflict(f"IP address {address} is already in use on {network.name}")
+                    raise Conflict(f"IP address {address} is already in use on {network}")
                 chosen = address
             else:
                 chosen = _first_free(subnet, used)
@@ -228,13 +206,13 @@ class NetworkStore:
                     r[0]
                     for r in c.execute(
                         "SELECT address6 FROM network_attachments WHERE network = ?",
-                        (network.name,),
+                        (network,),
                     )
                 }
                 if address6 is not None:
                     address6 = str(ipaddress.ip_address(address6))  # one spelling per address
                     if address6 in used6:
-                        raise Conflict(f"IP address {address6} is already in use on {network.name}")
+                        raise Conflict(f"IP address {address6} is already in use on {network}")
                     chosen6 = address6
                 else:
                     chosen6 = _first_free(subnet6, used6)
@@ -251,7 +229,7 @@ class NetworkStore:
                 "mac, aliases, address6) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
                     container_id,
-                    network.name,
+                    network,
                     position,
                     chosen,
                     mac_for(chosen),
@@ -260,7 +238,7 @@ class NetworkStore:
                 ),
             )
         return AttachmentRecord(
-            container_id, network.name, position, chosen, mac_for(chosen), aliases, chosen6
+            container_id, network, position, chosen, mac_for(chosen), aliases, chosen6
         )
 
     def detach(self, container_id: str, network: str) -> None:
@@ -271,7 +249,7 @@ class NetworkStore:
             )
 
 
-def _first_free(subnet: Subnet, used: set[str]) -> str:
+def _first_free(subnet: Pool, used: set[str]) -> str:
     net = ipaddress.ip_network(subnet.subnet)
     pool = ipaddress.ip_network(subnet.ip_range) if subnet.ip_range else net
     skip = used | {subnet.gateway}

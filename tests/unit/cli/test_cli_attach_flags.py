@@ -40,9 +40,11 @@ def test_start_passes_detach_keys_and_sig_proxy(
     fake = FakeEngine(action_reports=[ActionReport("c", "c" * 64)])
     argv = ["start", "-a", "--detach-keys", "ctrl-x", "--sig-proxy=false", "c"]
     run_cli(argv, fake, monkeypatch, capsys)
-    assert fake.start_attach_flags == ("ctrl-x", False)
+    _, options = fake.calls[-1][1]
+    assert (options.detach_keys, options.sig_proxy) == ("ctrl-x", False)
     run_cli(["start", "c"], fake, monkeypatch, capsys)
-    assert fake.start_attach_flags == (None, True)
+    _, options = fake.calls[-1][1]
+    assert (options.detach_keys, options.sig_proxy) == (None, True)
 
 
 def test_exec_detach_prints_the_session_id(

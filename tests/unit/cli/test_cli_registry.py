@@ -76,9 +76,9 @@ def test_login_refuses_both_password_flags(monkeypatch: Mp, capsys: Cap) -> None
 def test_tag_untag_exists(monkeypatch: Mp, capsys: Cap) -> None:
     engine = FakeEngine(existing_images=("base",))
     run_cli(["tag", "base", "a:1", "b"], engine, monkeypatch, capsys)
-    assert engine.calls[-1] == ("images.tag", ("base", ["a:1", "b"]))
+    assert engine.calls[-1] == ("images.tag", ("base", ("a:1", "b")))
     run_cli(["image", "untag", "base"], engine, monkeypatch, capsys)
-    assert engine.calls[-1] == ("images.untag", ("base", []))
+    assert engine.calls[-1] == ("images.untag", ("base", ()))
     assert run_cli(["image", "exists", "base"], engine, monkeypatch, capsys).code == 0
     assert run_cli(["image", "exists", "nope"], engine, monkeypatch, capsys).code == 1
 

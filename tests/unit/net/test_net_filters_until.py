@@ -7,17 +7,17 @@ import time
 import pytest
 
 from hutch.api.errors import InvalidArgument
+from hutch.api.networks import NetworkSubnet, NetworkSummary
 from hutch.engine.networks import _match
-from hutch.store.networks import NetworkRecord, Subnet
 
 
-def _record(created: float) -> NetworkRecord:
-    return NetworkRecord(
+def _record(created: float) -> NetworkSummary:
+    return NetworkSummary(
         name="n",
         id="f" * 64,
         driver="bridge",
         bridge="hutch0",
-        subnets=(Subnet("10.89.0.0/24", "10.89.0.1", ""),),
+        subnets=(NetworkSubnet("10.89.0.0/24", "10.89.0.1", ""),),
         internal=False,
         ipv6=False,
         dns=True,

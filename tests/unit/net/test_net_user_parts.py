@@ -13,14 +13,16 @@ import pytest
 from hutch.api.container_config import NetworkOptions, RunOptions
 from hutch.api.containers import PortReport, PublishedPort
 from hutch.api.errors import Conflict, InvalidArgument, NoSuchObject
-from hutch.api.networks import NetworkCreateOptions
+from hutch.api.networks import NetworkCreateOptions, NetworkSummary
+from hutch.api.networks import NetworkSubnet as Subnet
 from hutch.cli.port import lines_of
 from hutch.engine import netconfig
+from hutch.engine.network_record import decode, encode, pools
 from hutch.engine.networks import _check_address, _subnets
 from hutch.net import dns, nftrules
 from hutch.net.rootlessd import Responder, upstream_servers
 from hutch.store import db
-from hutch.store.networks import NetworkRecord, NetworkStore, Subnet, mac_for
+from hutch.store.networks import AttachmentRecord, NetworkStore, mac_for
 
 
 def _query(name: str, qtype: int = dns.TYPE_A) -> bytes:
@@ -94,9 +96,9 @@ def networks(tmp_path: Path) -> NetworkStore:
     return NetworkStore(conn)
 
 
-def _net(name: str, subnet: str = "10.89.0.0/29", ip_range: str = "") -> NetworkRecord:
+def _net(name: str, subnet: str = "10.89.0.0/29", ip_range: str = "") -> NetworkSummary:
     gw = subnet.rsplit(".", 1)[0] + ".1"
-    return NetworkRecord(
+    return NetworkSummary(
         name,
         name * 8,
         "bridge",
@@ -111,45 +113,73 @@ def _net(name: str, subnet: str = "10.89.0.0/29", ip_range: str = "") -> Network
     )
 
 
+def _create(networks: NetworkStore, net: NetworkSummary) -> NetworkSummary:
+    return decode(networks.create(encode(net), [s.subnet for s in net.subnets]))
+
+
+def _attach(
+    networks: NetworkStore,
+    container_id: str,
+    net: NetworkSummary,
+    address: str | None = None,
+    address6: str | None = None,
+) -> AttachmentRecord:
+    return networks.attach(container_id, net.name, pools(net), address=address, address6=address6)
+
+
+def test_a_network_reads_back_as_written(networks: NetworkStore) -> None:
+    """The engine's codec (engine/network_record.py) over the store's row and IPAM."""
+    net = replace(
+        _dual("d"),
+        internal=True,
+        dns=False,
+        labels=(("team", "a"),),
+        options=(("mtu", "1400"),),
+        created=5.0,
+    )
+    assert _create(networks, net) == replace(net, bridge="hutch1")
+    assert networks.used_subnets() == ["10.89.5.0/24", "fd00:5::/64"]
+
+
 def test_ipam_hands_out_distinct_addresses_and_positions(networks: NetworkStore) -> None:
-    net = networks.create(_net("n"))
+    net = _create(networks, _net("n"))
     assert net.bridge == "hutch1"
-    assert networks.create(_net("m", "10.89.1.0/24")).bridge == "hutch2"
-    a = networks.attach("c1", net)
-    b = networks.attach("c2", net)
+    assert _create(networks, _net("m", "10.89.1.0/24")).bridge == "hutch2"
+    a = _attach(networks, "c1", net)
+    b = _attach(networks, "c2", net)
     assert (a.address, b.address) == ("10.89.0.2", "10.89.0.3")
-    assert networks.attach("c1", networks.find("m")).position == 1
+    assert _attach(networks, "c1", decode(networks.find("m"))).position == 1
     with pytest.raises(Conflict):
-        networks.attach("c1", net)
+        _attach(networks, "c1", net)
     with pytest.raises(Conflict):
         networks.delete("n")
     networks.detach("c2", "n")
-    assert networks.attach("c2", net, address="10.89.0.6").address == "10.89.0.6"
+    assert _attach(networks, "c2", net, address="10.89.0.6").address == "10.89.0.6"
     assert mac_for("10.89.0.6") == "02:42:0a:59:00:06"
 
 
 def test_ipam_pool_runs_out_and_overlaps_are_refused(networks: NetworkStore) -> None:
-    net = networks.create(_net("n", "10.89.0.0/30"))
-    networks.attach("c1", net)
+    net = _create(networks, _net("n", "10.89.0.0/30"))
+    _attach(networks, "c1", net)
     with pytest.raises(Conflict, match="no free IP"):
-        networks.attach("c2", net)
+        _attach(networks, "c2", net)
     with pytest.raises(InvalidArgument, match="already used"):
-        networks.create(_net("o", "10.89.0.0/24"))
+        _create(networks, _net("o", "10.89.0.0/24"))
     with pytest.raises(NoSuchObject):
         networks.find("nosuch")
 
 
 def test_ipam_dual_stack_gives_both_addresses(networks: NetworkStore) -> None:
     six = Subnet("fd00:9::/64", "fd00:9::1")
-    net = networks.create(replace(_net("d"), subnets=(*_net("d").subnets, six), ipv6=True))
-    a = networks.attach("c1", net)
-    b = networks.attach("c2", net)
+    net = _create(networks, replace(_net("d"), subnets=(*_net("d").subnets, six), ipv6=True))
+    a = _attach(networks, "c1", net)
+    b = _attach(networks, "c2", net)
     assert (a.address, a.address6) == ("10.89.0.2", "fd00:9::2")
     assert b.address6 == "fd00:9::3"
     assert [x.address6 for x in networks.attachments(network="d")] == ["fd00:9::2", "fd00:9::3"]
-    assert networks.attach("c1", networks.create(_net("v4only", "10.89.1.0/24"))).address6 == ""
+    assert _attach(networks, "c1", _create(networks, _net("v4only", "10.89.1.0/24"))).address6 == ""
     with pytest.raises(InvalidArgument, match="already used"):
-        networks.create(replace(_net("o", "10.89.2.0/24"), subnets=(Subnet("fd00:9::/80", ""),)))
+        _create(networks, replace(_net("o", "10.89.2.0/24"), subnets=(Subnet("fd00:9::/80", ""),)))
 
 
 def test_ipam_under_concurrent_writers(tmp_path: Path) -> None:
@@ -160,12 +190,12 @@ def test_ipam_under_concurrent_writers(tmp_path: Path) -> None:
             "INSERT INTO containers (id, name, image_id, image_name, created, config) "
             f"VALUES ('c{i}', 'n{i}', 'i', 'i', 0, x'')"
         )
-    NetworkStore(conn).create(_net("n", "10.89.0.0/24"))
+    _create(NetworkStore(conn), _net("n", "10.89.0.0/24"))
     got: list[str] = []
 
     def one(i: int) -> None:
         store = NetworkStore(db.connect(path))
-        got.append(store.attach(f"c{i}", store.find("n")).address)
+        got.append(_attach(store, f"c{i}", decode(store.find("n"))).address)
 
     threads = [threading.Thread(target=one, args=(i,)) for i in range(8)]
     for t in threads:
@@ -262,19 +292,19 @@ def test_port_lines() -> None:
         lines_of(report, "x/sctp", "")
 
 
-def _dual(name: str) -> NetworkRecord:
+def _dual(name: str) -> NetworkSummary:
     v4 = Subnet("10.89.5.0/24", "10.89.5.1", "")
     v6 = Subnet("fd00:5::/64", "fd00:5::1", "")
     return replace(_net(name), subnets=(v4, v6), ipv6=True)
 
 
 def test_ip6_is_taken_as_given_and_once(networks: NetworkStore) -> None:
-    net = networks.create(_dual("d"))
-    a = networks.attach("c1", net, address6="fd00:5:0:0::0042")
+    net = _create(networks, _dual("d"))
+    a = _attach(networks, "c1", net, address6="fd00:5:0:0::0042")
     assert a.address6 == "fd00:5::42"  # one spelling, whatever was typed
     with pytest.raises(Conflict, match="fd00:5::42"):
-        networks.attach("c2", net, address6="fd00:5::42")
-    assert networks.attach("c2", net).address6 not in ("", "fd00:5::42")
+        _attach(networks, "c2", net, address6="fd00:5::42")
+    assert _attach(networks, "c2", net).address6 not in ("", "fd00:5::42")
 
 
 @pytest.mark.parametrize(

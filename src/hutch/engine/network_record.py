@@ -1,0 +1,57 @@
+"""The typed network (``hutch.api.networks.NetworkSummary``) to and from its database row.
+
+The store keeps the columns, the JSON of the settings and the addresses
+(IPAM, ``store/networks.py``); what the settings mean is decided here only.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+from dataclasses import asdict
+
+from hutch.api.networks import NetworkSubnet, NetworkSummary
+from hutch.store.networks import NetworkRow, Pool
+
+
+def decode(row: NetworkRow) -> NetworkSummary:
+    """The network of a row, without its members (``engine/networks.summary`` adds them)."""
+    cfg = json.loads(row.config)
+    return NetworkSummary(
+        name=row.name,
+        id=row.id,
+        driver=row.driver,
+        bridge=row.bridge,
+        subnets=tuple(NetworkSubnet(**s) for s in cfg["subnets"]),
+        internal=bool(cfg.get("internal")),
+        ipv6=bool(cfg.get("ipv6")),
+        dns=bool(cfg.get("dns", True)),
+        labels=tuple((k, v) for k, v in cfg.get("labels", [])),
+        options=tuple((k, v) for k, v in cfg.get("options", [])),
+        created=row.created,
+    )
+
+
+def encode(net: NetworkSummary) -> NetworkRow:
+    config = {
+        "subnets": [asdict(s) for s in net.subnets],
+        "internal": net.internal,
+        "ipv6": net.ipv6,
+        "dns": net.dns,
+        "labels": list(net.labels),
+        "options": list(net.options),
+    }
+    return NetworkRow(net.name, net.id, net.driver, net.bridge, json.dumps(config), net.created)
+
+
+def subnet_of(net: NetworkSummary, version: int) -> NetworkSubnet | None:
+    """The network's IPv4 (4) or IPv6 (6) subnet, if it has one."""
+    for s in net.subnets:
+        if ipaddress.ip_network(s.subnet).version == version:
+            return s
+    return None
+
+
+def pools(net: NetworkSummary) -> tuple[Pool, Pool | None]:
+    """What IPAM hands addresses out of: the IPv4 subnet (else the first) and the IPv6 one."""
+    return subnet_of(net, 4) or net.subnets[0], subnet_of(net, 6)

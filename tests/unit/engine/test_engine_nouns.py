@@ -1,0 +1,54 @@
+"""engine.containers answers every verb of the Containers protocol from the part of its slice."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hutch.api.containers import Containers
+from hutch.config.paths import Paths
+from hutch.config.settings import Settings
+from hutch.engine.context import EngineContext
+from hutch.engine.engine import PARTS, LocalContainers, verbs_of
+
+
+def test_containers_declares_no_verb_of_its_own() -> None:
+    """A verb declared on Containers itself would have no part to answer it."""
+    assert verbs_of(Containers) == frozenset()
+    assert [b for b in Containers.__bases__ if b in PARTS] == list(PARTS)
+
+
+def test_each_verb_is_in_exactly_one_slice() -> None:
+    seen: dict[str, str] = {}
+    for slice_ in PARTS:
+        for verb in verbs_of(slice_):
+            assert verb not in seen, f"{verb} in {seen.get(verb)} and {slice_.__name__}"
+            seen[verb] = slice_.__name__
+    assert len(seen) >= 27
+
+
+def _ctx(tmp_path: Path) -> EngineContext:
+    paths = Paths(tmp_path / "data", tmp_path / "run", tmp_path / "config")
+    return EngineContext(paths, Settings())
+
+
+@pytest.mark.parametrize("slice_", list(PARTS), ids=lambda s: s.__name__)
+def test_every_verb_is_a_method_of_its_part(slice_: type, tmp_path: Path) -> None:
+    part = PARTS[slice_](_ctx(tmp_path))
+    for verb in verbs_of(slice_):
+        assert callable(getattr(type(part), verb, None)), f"{type(part).__name__}.{verb}"
+
+
+def test_a_verb_builds_only_its_part(tmp_path: Path) -> None:
+    containers = LocalContainers(_ctx(tmp_path))
+    method = containers.rename
+    assert type(method.__self__).__name__ == "ContainerAdmin"
+    assert containers.rename is method  # kept for the next call
+    assert containers.exists.__self__ is method.__self__  # one part per slice
+    assert [k for k in vars(containers) if k.endswith("Verbs")] == ["AdminVerbs"]
+
+
+def test_an_unknown_verb_is_an_attribute_error(tmp_path: Path) -> None:
+    with pytest.raises(AttributeError, match="no verb 'frobnicate'"):
+        _ = LocalContainers(_ctx(tmp_path)).frobnicate
