@@ -28,7 +28,7 @@ from hutch.service.docker.container_json import (
     container_list_item,
     status_text,
 )
-from hutch.service.docker.timefmt import rfc3339
+from hutch.service.docker.timefmt import rfc3339, seconds_of
 from hutch.util.humantime import human_duration
 
 NOW = 1_800_000_000.0
@@ -143,6 +143,9 @@ def test_rfc3339_nanoseconds() -> None:
     assert rfc3339(0) == "0001-01-01T00:00:00Z"
     assert rfc3339(1_800_000_000.5) == "2027-01-15T08:00:00.5Z"
     assert rfc3339(1_800_000_000) == "2027-01-15T08:00:00Z"
+    assert seconds_of("2027-01-15T08:00:00.123456789Z") == 1_800_000_000
+    assert seconds_of("2027-01-15T09:00:00+01:00") == 1_800_000_000
+    assert seconds_of("yesterday") == 0 and seconds_of(None) == 0
 
 
 def test_inspect_has_dockers_keys_in_its_order() -> None:
