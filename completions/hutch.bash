@@ -5,14 +5,15 @@
 # Subcommands of a command path ("" is hutch).
 _hutch_subcommands() {
     case "$1" in
-    "") echo images import rmi pull push tag untag history save load login logout run create start stop restart kill rm wait ps logs inspect rename events cp diff commit export exec attach top pause unpause update stats build port info unshare version help manifest healthcheck volume network quadlet compose generate container image system buildx ;;
+    "") echo images import rmi pull push tag untag history save load login logout run create start stop restart kill rm wait ps logs inspect rename events cp diff commit export exec attach top pause unpause update stats build port info unshare version help manifest healthcheck volume network quadlet compose generate kube container image system buildx ;;
     "manifest") echo inspect ;;
     "healthcheck") echo run ;;
     "volume") echo create ls inspect rm prune exists export import ;;
     "network") echo create ls inspect rm prune connect disconnect exists reload ;;
     "quadlet") echo install list print rm ;;
     "compose") echo config up down logs build pull push ps exec run ls port top images wait start stop restart kill rm pause unpause create version ;;
-    "generate") echo systemd ;;
+    "generate") echo kube systemd ;;
+    "kube") echo generate ;;
     "container") echo run create start stop restart kill rm wait ls logs inspect rename exists prune cp diff commit export exec attach top pause unpause update stats port ;;
     "image") echo ls import rm inspect pull push tag untag history save load prune exists build ;;
     "system") echo info migrate reset service ;;
@@ -99,7 +100,9 @@ _hutch_options() {
     "compose rm") echo --force -f --stop -s --volumes -v ;;
     "compose create") echo --force-recreate --no-recreate ;;
     "compose version") echo --short ;;
+    "generate kube") echo --filename -f --service -s --type -t --replicas -r ;;
     "generate systemd") echo --name -n --new --files -f --restart-policy --restart-sec --start-timeout --stop-timeout --wants --after --requires --container-prefix --separator --no-header --format ;;
+    "kube generate") echo --filename -f --service -s --type -t --replicas -r ;;
     "container run") echo --rm --interactive -i --tty -t --detach -d --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --restart --label -l --stop-signal --stop-timeout --cidfile --tz --replace --sdnotify --publish -p --publish-all -P --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --no-hosts --cap-add --cap-drop --privileged --security-opt --read-only --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --init --health-cmd --health-interval --health-timeout --health-retries --health-start-period --no-healthcheck --detach-keys --sig-proxy --no-sig-proxy --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --quiet -q --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt ;;
     "container create") echo --rm --interactive -i --tty -t --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --restart --label -l --stop-signal --stop-timeout --cidfile --tz --replace --sdnotify --publish -p --publish-all -P --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --no-hosts --cap-add --cap-drop --privileged --security-opt --read-only --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --init --health-cmd --health-interval --health-timeout --health-retries --health-start-period --no-healthcheck --detach-keys --sig-proxy --no-sig-proxy --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --quiet -q --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt ;;
     "container start") echo --attach -a --interactive -i --detach-keys --sig-proxy --no-sig-proxy ;;
@@ -203,7 +206,9 @@ _hutch_value_options() {
     "compose stop") echo --timeout -t ;;
     "compose restart") echo --timeout -t ;;
     "compose kill") echo --signal -s ;;
+    "generate kube") echo --filename -f --type -t --replicas -r ;;
     "generate systemd") echo --restart-policy --restart-sec --start-timeout --stop-timeout --wants --after --requires --container-prefix --separator --format ;;
+    "kube generate") echo --filename -f --type -t --replicas -r ;;
     "container run") echo --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --restart --label -l --stop-signal --stop-timeout --cidfile --tz --sdnotify --publish -p --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt ;;
     "container create") echo --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --restart --label -l --stop-signal --stop-timeout --cidfile --tz --sdnotify --publish -p --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt ;;
     "container start") echo --detach-keys ;;
@@ -547,6 +552,9 @@ _hutch_option_values() {
     "compose stop --timeout"|"compose stop -t") echo "@none" ;;
     "compose restart --timeout"|"compose restart -t") echo "@none" ;;
     "compose kill --signal"|"compose kill -s") echo "@none" ;;
+    "generate kube --filename"|"generate kube -f") echo "@file" ;;
+    "generate kube --type"|"generate kube -t") echo "@none" ;;
+    "generate kube --replicas"|"generate kube -r") echo "@none" ;;
     "generate systemd --restart-policy") echo "@none" ;;
     "generate systemd --restart-sec") echo "@none" ;;
     "generate systemd --start-timeout") echo "@none" ;;
@@ -557,6 +565,9 @@ _hutch_option_values() {
     "generate systemd --container-prefix") echo "@none" ;;
     "generate systemd --separator") echo "@none" ;;
     "generate systemd --format") echo "json" ;;
+    "kube generate --filename"|"kube generate -f") echo "@file" ;;
+    "kube generate --type"|"kube generate -t") echo "@none" ;;
+    "kube generate --replicas"|"kube generate -r") echo "@none" ;;
     "container run --env"|"container run -e") echo "@none" ;;
     "container run --env-file") echo "@file" ;;
     "container run --workdir"|"container run -w") echo "@none" ;;
@@ -898,7 +909,9 @@ _hutch_argument() {
     "compose pause "*) echo @file ;;
     "compose unpause "*) echo @file ;;
     "compose create "*) echo @file ;;
+    "generate kube "*) echo @file ;;
     "generate systemd 1") echo @file ;;
+    "kube generate "*) echo @file ;;
     "container run 1") echo @image ;;
     "container run 2") echo @command ;;
     "container run "*) echo @file ;;

@@ -6,7 +6,7 @@
 function __hutch_subcommands
     switch "$argv[1]"
         case ''
-            printf '%s\n' images import rmi pull push tag untag history save load login logout run create start stop restart kill rm wait ps logs inspect rename events cp diff commit export exec attach top pause unpause update stats build port info unshare version help manifest healthcheck volume network quadlet compose generate container image system buildx
+            printf '%s\n' images import rmi pull push tag untag history save load login logout run create start stop restart kill rm wait ps logs inspect rename events cp diff commit export exec attach top pause unpause update stats build port info unshare version help manifest healthcheck volume network quadlet compose generate kube container image system buildx
         case 'manifest'
             printf '%s\n' inspect
         case 'healthcheck'
@@ -20,7 +20,9 @@ function __hutch_subcommands
         case 'compose'
             printf '%s\n' config up down logs build pull push ps exec run ls port top images wait start stop restart kill rm pause unpause create version
         case 'generate'
-            printf '%s\n' systemd
+            printf '%s\n' kube systemd
+        case 'kube'
+            printf '%s\n' generate
         case 'container'
             printf '%s\n' run create start stop restart kill rm wait ls logs inspect rename exists prune cp diff commit export exec attach top pause unpause update stats port
         case 'image'
@@ -153,8 +155,12 @@ function __hutch_value_options
             printf '%s\n' --timeout -t
         case 'compose kill'
             printf '%s\n' --signal -s
+        case 'generate kube'
+            printf '%s\n' --filename -f --type -t --replicas -r
         case 'generate systemd'
             printf '%s\n' --restart-policy --restart-sec --start-timeout --stop-timeout --wants --after --requires --container-prefix --separator --format
+        case 'kube generate'
+            printf '%s\n' --filename -f --type -t --replicas -r
         case 'container run'
             printf '%s\n' --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --restart --label -l --stop-signal --stop-timeout --cidfile --tz --sdnotify --publish -p --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt
         case 'container create'
@@ -324,7 +330,8 @@ complete -c hutch -n "__hutch_at ''" -a volume -d 'Manage volumes'
 complete -c hutch -n "__hutch_at ''" -a network -d 'Manage networks'
 complete -c hutch -n "__hutch_at ''" -a quadlet -d 'Manage Quadlet files (containers as systemd user services)'
 complete -c hutch -n "__hutch_at ''" -a compose -d 'Define and run multi-container applications from a compose file'
-complete -c hutch -n "__hutch_at ''" -a generate -d 'Generate structured data (systemd units) from containers'
+complete -c hutch -n "__hutch_at ''" -a generate -d 'Generate structured data (systemd units, Kubernetes YAML) from containers'
+complete -c hutch -n "__hutch_at ''" -a kube -d 'Play, generate and remove Kubernetes YAML'
 complete -c hutch -n "__hutch_at ''" -a container -d 'Manage containers'
 complete -c hutch -n "__hutch_at ''" -a image -d 'Manage images'
 complete -c hutch -n "__hutch_at ''" -a system -d 'Manage hutch itself'
@@ -1225,8 +1232,17 @@ complete -c hutch -n "__hutch_at 'compose version'" -l short -d 'Print the numbe
 complete -c hutch -n "__hutch_at 'compose version'" -l help -d 'Show the help and exit'
 
 # hutch generate
+complete -c hutch -n "__hutch_at 'generate'" -a kube -d 'Generate Kubernetes YAML from containers, pods or volumes'
 complete -c hutch -n "__hutch_at 'generate'" -a systemd -d 'Generate a systemd service unit that runs a container'
 complete -c hutch -n "__hutch_at 'generate'" -l help -d 'Show the help and exit'
+
+# hutch generate kube
+complete -c hutch -n "__hutch_at 'generate kube'" -l filename -s f -r -F -d 'Write the YAML to FILE (it must not exist)'
+complete -c hutch -n "__hutch_at 'generate kube'" -l service -s s -d 'Add a NodePort Service for published ports'
+complete -c hutch -n "__hutch_at 'generate kube'" -l type -s t -x -d 'pod, deployment, daemonset or job'
+complete -c hutch -n "__hutch_at 'generate kube'" -l replicas -s r -x -d 'Replicas of a deployment (default 1)'
+complete -c hutch -n "__hutch_at 'generate kube'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'generate kube' 1+" -F
 
 # hutch generate systemd
 complete -c hutch -n "__hutch_at 'generate systemd'" -l name -s n -d 'Use the container\'s name, not its id, in the unit'
@@ -1245,6 +1261,18 @@ complete -c hutch -n "__hutch_at 'generate systemd'" -l no-header -d 'No comment
 complete -c hutch -n "__hutch_at 'generate systemd'" -l format -x -a 'json' -d 'json: the units as a JSON object'
 complete -c hutch -n "__hutch_at 'generate systemd'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'generate systemd' 1" -F
+
+# hutch kube
+complete -c hutch -n "__hutch_at 'kube'" -a generate -d 'Generate Kubernetes YAML from containers, pods or volumes'
+complete -c hutch -n "__hutch_at 'kube'" -l help -d 'Show the help and exit'
+
+# hutch kube generate
+complete -c hutch -n "__hutch_at 'kube generate'" -l filename -s f -r -F -d 'Write the YAML to FILE (it must not exist)'
+complete -c hutch -n "__hutch_at 'kube generate'" -l service -s s -d 'Add a NodePort Service for published ports'
+complete -c hutch -n "__hutch_at 'kube generate'" -l type -s t -x -d 'pod, deployment, daemonset or job'
+complete -c hutch -n "__hutch_at 'kube generate'" -l replicas -s r -x -d 'Replicas of a deployment (default 1)'
+complete -c hutch -n "__hutch_at 'kube generate'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'kube generate' 1+" -F
 
 # hutch container
 complete -c hutch -n "__hutch_at 'container'" -a run -d 'Run a command in a new container'

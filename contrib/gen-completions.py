@@ -56,6 +56,9 @@ VALUE_HINTS: dict[str, str | tuple[str, ...]] = {
     "--out": "file",
     "--env-file": "file",
     "--format": ("json",),
+    "--configmap": "file",  # kube play
+    "--context-dir": "dir",
+    "--filename": "file",  # kube generate
 }
 # Where the flag table's commands are: at the top and in the container group.
 TABLE_GROUPS = ((), ("container",))

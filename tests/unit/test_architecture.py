@@ -79,7 +79,12 @@ FRONT_END_UTIL = ("hutch.util.gotemplate", "hutch.util.humantime")
 
 # cli builds the engine (and the compose front end) lazily in exactly one place.
 CLI_ENGINE_FACTORY = "hutch.cli.state"
-CLI_ENGINE_IMPORTS = ("hutch.engine.engine", "hutch.config.", "hutch.compose.frontend")
+CLI_ENGINE_IMPORTS = (
+    "hutch.engine.engine",
+    "hutch.config.",
+    "hutch.compose.frontend",
+    "hutch.kube.frontend",
+)
 # The layer-5 front ends a verb module may call (``hutch quadlet``, ``generate
 # systemd``), lazily: pure text tools that need neither the engine nor the store;
 # and the API service (layer 6, ``hutch system service``), which is given the

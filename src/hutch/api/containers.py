@@ -317,6 +317,17 @@ class InspectMount:
 
 
 @dataclass(frozen=True)
+class InspectHealthcheck:
+    """``.Config.Healthcheck``: the check the container runs (durations in ns)."""
+
+    test: tuple[str, ...] = field(metadata=key("Test"))
+    interval: int = field(metadata=key("Interval"))
+    timeout: int = field(metadata=key("Timeout"))
+    start_period: int = field(metadata=key("StartPeriod"))
+    retries: int = field(metadata=key("Retries"))
+
+
+@dataclass(frozen=True)
 class InspectConfig:
     hostname: str = field(metadata=key("Hostname"))
     user: str = field(metadata=key("User"))
@@ -331,6 +342,9 @@ class InspectConfig:
     create_command: tuple[str, ...] = field(metadata=key("CreateCommand"))
     tty: bool = field(metadata=key("Tty"))
     open_stdin: bool = field(metadata=key("OpenStdin"))
+    healthcheck: InspectHealthcheck | None = field(
+        default=None, metadata=key("Healthcheck", omitempty=True)
+    )
 
 
 @dataclass(frozen=True)
@@ -402,6 +416,11 @@ class InspectHostConfig:
     log_config: InspectLogConfig = field(metadata=key("LogConfig"))
     limits: InspectLimits = field(metadata=inline())  # its keys sit in HostConfig itself
     ulimits: tuple[InspectUlimit, ...] = field(default=(), metadata=key("Ulimits"))
+    cap_add: tuple[str, ...] = field(default=(), metadata=key("CapAdd"))
+    cap_drop: tuple[str, ...] = field(default=(), metadata=key("CapDrop"))
+    privileged: bool = field(default=False, metadata=key("Privileged"))
+    readonly_rootfs: bool = field(default=False, metadata=key("ReadonlyRootfs"))
+    security_opt: tuple[str, ...] = field(default=(), metadata=key("SecurityOpt"))
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,10 @@ from dataclasses import fields, is_dataclass
 from typing import Any
 
 
-def key(name: str) -> dict[str, str]:
-    """The metadata of a report field: its key in podman's JSON."""
-    return {"json": name}
+def key(name: str, omitempty: bool = False) -> dict[str, Any]:
+    """The metadata of a report field: its key in podman's JSON (left out when None and
+    ``omitempty``, as Go's ``json:",omitempty"`` does)."""
+    return {"json": name, "omitempty": omitempty}
 
 
 def inline() -> dict[str, bool]:
@@ -31,7 +32,10 @@ def to_json(value: Any) -> Any:
     if is_dataclass(value) and not isinstance(value, type):
         out: dict[str, Any] = {}
         for f in fields(value):
-            item = to_json(getattr(value, f.name))
+            raw = getattr(value, f.name)
+            if raw is None and f.metadata.get("omitempty"):
+                continue
+            item = to_json(raw)
             if f.metadata.get("inline"):
                 out.update(item)
             else:

@@ -90,6 +90,7 @@ MODULES: dict[str, tuple[str, ...]] = {
     "quadlet": ("app",),
     "compose": ("app",),
     "generate": ("app",),
+    "kube": ("app",),
 }
 
 # A top-level verb → the one module that registers it. ``hutch ps`` imports
@@ -117,6 +118,7 @@ VERBS: dict[str, str] = {
     "info": "info",
     "inspect": "inspect",
     "kill": "kill",
+    "kube": "kube",
     "load": "load",
     "login": "login",
     "logout": "login",

@@ -42,12 +42,15 @@ def hutch_binary() -> str:
 
 def register(app: typer.Typer) -> None:
     generate_app = typer.Typer(
-        help="Generate structured data (systemd units) from containers.",
+        help="Generate structured data (systemd units, Kubernetes YAML) from containers.",
         no_args_is_help=True,
         context_settings=CONTEXT,
         rich_markup_mode=None,
     )
     app.add_typer(generate_app, name="generate")
+    from hutch.cli.kube import add_generate
+
+    add_generate(generate_app, "kube")
 
     @generate_app.command("systemd")
     def systemd(

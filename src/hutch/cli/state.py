@@ -9,6 +9,7 @@ import typer
 if TYPE_CHECKING:
     from hutch.api.compose import ComposeFrontEnd
     from hutch.api.engine import Engine
+    from hutch.api.kube import KubeFrontEnd
 
 
 class AppState:
@@ -61,6 +62,12 @@ class AppState:
         from hutch.compose.frontend import Compose
 
         return Compose(self.engine)
+
+    def kube(self) -> KubeFrontEnd:
+        """The Kubernetes YAML front end (layer 5), imported only by ``kube``/``play``."""
+        from hutch.kube.frontend import Kube
+
+        return Kube(self.engine)
 
 
 def state_of(ctx: typer.Context) -> AppState:

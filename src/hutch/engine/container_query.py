@@ -16,6 +16,7 @@ from hutch.api.containers import (
     ContainerSummary,
     InspectConfig,
     InspectHealth,
+    InspectHealthcheck,
     InspectHostConfig,
     InspectLimits,
     InspectLogConfig,
@@ -32,6 +33,7 @@ from hutch.api.errors import HutchError, InvalidArgument
 from hutch.engine import container_state as cs
 from hutch.engine import logconfig
 from hutch.engine.container_filters import parse_filters, sort_key, tree_size
+from hutch.engine.container_record import ContainerConfig
 from hutch.engine.context import EngineContext
 from hutch.engine.netquery import network_settings
 from hutch.engine.volumes import inspect_mounts
@@ -293,6 +295,41 @@ def _limits(container: cs.Container) -> InspectLimits:
     return inspect_limits(resources, container.config.options.resources)
 
 
+def _entrypoint(config: ContainerConfig) -> tuple[str, ...]:
+    """The entrypoint the container runs: ``--entrypoint``, else the image's (podman)."""
+    text = config.options.entrypoint
+    if text is None:
+        return tuple(config.image_config.entrypoint or ())
+    if text.startswith("["):
+        import json
+
+        try:
+            value = json.loads(text)
+        except ValueError:
+            return (text,)
+        return tuple(str(v) for v in value) if isinstance(value, list) else (text,)
+    return (text,) if text else ()
+
+
+def _healthcheck(config: ContainerConfig) -> InspectHealthcheck | None:
+    """The check the monitor runs (flags over the image's), podman's ``.Config.Healthcheck``."""
+    from hutch.engine.specbuild_lifecycle import health_check
+
+    try:
+        check = health_check(config.options.lifecycle.health, config.image_config.healthcheck)
+    except HutchError:
+        return None  # create refused such flags: this cannot be, and inspect never fails
+    if check is None:
+        return None
+    return InspectHealthcheck(
+        test=("CMD", *check.command),
+        interval=int(check.interval * 1e9),
+        timeout=int(check.timeout * 1e9),
+        start_period=int(check.start_period * 1e9),
+        retries=check.retries,
+    )
+
+
 def inspect_report(container: cs.Container) -> ContainerInspect:
     """The Docker/podman shape users script against (``.State.Status`` ...)."""
     record, state, config = container.record, container.state, container.config
@@ -348,13 +385,14 @@ def inspect_report(container: cs.Container) -> ContainerInspect:
             cmd=command,
             image=record.image_name,
             working_dir=config.workdir,
-            entrypoint=tuple(config.image_config.entrypoint or ()),
+            entrypoint=_entrypoint(config),
             labels=dict(config.labels),
             stop_signal=config.stop_signal,
             stop_timeout=config.stop_timeout,
             create_command=options.create_command,
             tty=options.tty,
             open_stdin=options.interactive,
+            healthcheck=_healthcheck(config),
         ),
         host_config=InspectHostConfig(
             restart_policy=InspectRestartPolicy(
@@ -372,6 +410,11 @@ def inspect_report(container: cs.Container) -> ContainerInspect:
             ),
             limits=_limits(container),
             ulimits=_ulimits(options.security.ulimit),
+            cap_add=options.security.cap_add,
+            cap_drop=options.security.cap_drop,
+            privileged=options.security.privileged,
+            readonly_rootfs=options.security.read_only,
+            security_opt=options.security.security_opt,
         ),
         network_settings=network_settings(container),
     )

@@ -97,10 +97,11 @@ def test_container_inspect_has_podmans_keys_in_its_order() -> None:
     host = out["HostConfig"]
     assert list(host)[:5] == ["RestartPolicy", "AutoRemove", "NetworkMode", "LogConfig", "Cgroups"]
     assert host["BlkioDeviceReadBps"] == [{"Path": "/dev/sda", "Rate": 1048576}]
-    assert list(host)[-5:] == [
+    assert list(host)[-10:] == [
         "BlkioDeviceReadBps", "BlkioDeviceWriteBps", "BlkioDeviceReadIOps", "BlkioDeviceWriteIOps",
-        "Ulimits",
+        "Ulimits", "CapAdd", "CapDrop", "Privileged", "ReadonlyRootfs", "SecurityOpt",
     ]  # fmt: skip
+    assert "Healthcheck" not in out["Config"]  # omitempty, as podman
     assert host["Ulimits"] == []
     assert out["Config"]["StopTimeout"] == 0
     assert out["NetworkSettings"]["Ports"] == {

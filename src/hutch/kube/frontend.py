@@ -1,0 +1,95 @@
+"""``KubeFrontEnd`` (api.kube): what the CLI calls."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from hutch import __version__
+from hutch.api.errors import InvalidArgument, NoSuchObject
+from hutch.api.kube import (
+    KubeDownOptions,
+    KubeDownReport,
+    KubeGenerateOptions,
+    KubeGenerateReport,
+    KubePlayOptions,
+    KubePlayReport,
+)
+
+if TYPE_CHECKING:
+    from hutch.api.containers import ContainerInspect
+    from hutch.api.engine import Engine
+    from hutch.api.volumes import VolumeSummary
+    from hutch.kube.generate import PodSource
+
+
+class Kube:
+    def __init__(self, engine: Callable[[], Engine]) -> None:
+        self._engine = engine
+
+    def generate(self, options: KubeGenerateOptions) -> KubeGenerateReport:
+        from hutch.kube.emit import render
+        from hutch.kube.generate import TYPES, GenerateOptions, generate
+
+        if options.type not in TYPES:
+            raise InvalidArgument(
+                f"invalid type {options.type!r}: expected one of {', '.join(TYPES)}"
+            )
+        if options.replicas is not None and options.type != "deployment":
+            raise InvalidArgument("--replicas is only used with --type deployment")
+        replicas = 1 if options.replicas is None else options.replicas
+        if replicas < 0:
+            raise InvalidArgument("--replicas must not be negative")
+        if not options.names:
+            raise InvalidArgument("at least one container, pod or volume name is required")
+        pods, volumes = self._sources(options.names)
+        out = generate(pods, volumes, GenerateOptions(options.type, options.service, replicas))
+        return KubeGenerateReport(render(out.objects, out.notes, __version__), out.notes)
+
+    def _sources(self, names: tuple[str, ...]) -> tuple[list[PodSource], list[VolumeSummary]]:
+        from hutch.kube.generate import PodSource
+
+        engine = self._engine()
+        containers: list[ContainerInspect] = []
+        volumes: list[VolumeSummary] = []
+        pods: list[PodSource] = []
+        for name in names:
+            if engine.containers.exists(name):
+                containers.extend(engine.containers.inspect([name]))
+            elif engine.volumes.exists(name):
+                volumes.extend(engine.volumes.inspect([name], all=False))
+            else:
+                raise NoSuchObject(f"{name} is not a container, pod or volume: no such object")
+        if containers:
+            pods.insert(
+                0,
+                PodSource(
+                    name=f"{containers[0].name}-pod",
+                    containers=tuple(containers),
+                    image_env=self._image_env(containers),
+                ),
+            )
+        return pods, volumes
+
+    def _image_env(self, containers: list[ContainerInspect]) -> dict[str, tuple[str, ...]]:
+        """Each image's own Env: generate leaves out what the image sets anyway."""
+        out: dict[str, tuple[str, ...]] = {}
+        images = self._engine().images
+        for info in containers:
+            image = info.config.image
+            if image in out:
+                continue
+            try:
+                (report,) = images.inspect([info.image or image])
+            except (NoSuchObject, ValueError):
+                out[image] = ()
+                continue
+            env = report.config.get("Env") or ()
+            out[image] = tuple(str(e) for e in env)
+        return out
+
+    def play(self, options: KubePlayOptions, progress: Callable[[str], None]) -> KubePlayReport:
+        raise InvalidArgument("kube play needs pods, which this hutch does not have yet")
+
+    def down(self, options: KubeDownOptions) -> KubeDownReport:
+        raise InvalidArgument("kube down needs pods, which this hutch does not have yet")
