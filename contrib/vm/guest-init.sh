@@ -18,6 +18,14 @@ mount -t tmpfs -o mode=1777 tmpfs /dev/shm
 for m in overlay fuse tun veth bridge; do modprobe "$m" 2>/dev/null; done
 chmod 0666 /dev/fuse /dev/net/tun 2>/dev/null
 hostname hutch-vm
+# Loopback, and QEMU's default user-mode NIC with its fixed addresses: pasta
+# needs an interface with a default route to copy, and a published port is
+# reached through 127.0.0.1.
+ip link set lo up 2>/dev/null
+modprobe e1000 2>/dev/null
+if ip link show eth0 >/dev/null 2>&1; then
+    ip link set eth0 up && ip addr add 10.0.2.15/24 dev eth0 && ip route add default via 10.0.2.2
+fi
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=524288 out /run/out || {
     echo "guest: cannot mount the out share"; poweroff -f; }
 
@@ -45,6 +53,9 @@ if [ -e /run/out/systemd ]; then
     mkdir -p "$mgr" && mkdir -p -m 700 "$rt" && chown "$uid:$gid" "$rt"
     # sd_booted(): a user manager refuses to start on a system not booted with systemd.
     mkdir -p /run/systemd/system
+    # systemd has no per-user generator directory: an administrator links
+    # hutch-quadlet into one of the system's (README); here the job may.
+    mkdir -p /run/systemd/user-generators && chown "$uid:$gid" /run/systemd/user-generators
     for c in $controllers; do
         echo "+$c" > /sys/fs/cgroup/user.slice/cgroup.subtree_control 2>/dev/null
         echo "+$c" > "$slice/cgroup.subtree_control" 2>/dev/null

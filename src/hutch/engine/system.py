@@ -99,7 +99,9 @@ class SystemService:
         try:
             driver = self._ctx.driver
         except HostNotReady as exc:
-            facts.append(HostFact("storage driver", f"not probed: {exc}", False, exc.hint or ""))
+            # The hint reads "fix: ..." as an error's hint; info prints "fix:" itself.
+            fix = (exc.hint or "").removeprefix("fix: ")
+            facts.append(HostFact("storage driver", f"not probed: {exc}", False, fix))
         else:
             facts.append(HostFact("storage driver", f"{driver.name} ({driver.reason})", True))
         facts.append(_tool_fact("fuse-overlayfs", "the fuse-overlayfs storage fallback"))

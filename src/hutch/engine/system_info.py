@@ -122,7 +122,9 @@ def store_info(ctx: EngineContext) -> StoreInfo:
     states = [cs.load(ctx, r).state.status for r in ctx.containers.all()]
     return StoreInfo(
         config_file=str(ctx.paths.settings_file),
-        graph_driver=ctx.driver.name,
+        # Probing the driver needs the session namespace; info already says
+        # why that failed (its storage driver fact), so it reports the rest.
+        graph_driver=ctx.driver.name if ctx.driver_known() else "",
         graph_root=str(ctx.paths.storage),
         run_root=str(ctx.paths.runtime),
         volume_path=str(ctx.paths.storage / "volumes"),
