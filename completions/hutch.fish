@@ -6,7 +6,7 @@
 function __hutch_subcommands
     switch "$argv[1]"
         case ''
-            printf '%s\n' images import rmi pull push tag untag history save load login logout run create start stop restart kill rm wait ps logs inspect rename events cp diff commit export exec attach top pause unpause update stats build port info unshare version help manifest healthcheck volume network quadlet compose generate kube container image system buildx
+            printf '%s\n' images import rmi pull push tag untag history save load login logout run create start stop restart kill rm wait ps logs inspect rename events cp diff commit export exec attach top pause unpause update stats build port info unshare version help manifest healthcheck volume network pod quadlet compose generate kube container image system buildx
         case 'manifest'
             printf '%s\n' inspect
         case 'healthcheck'
@@ -15,6 +15,8 @@ function __hutch_subcommands
             printf '%s\n' create ls inspect rm prune exists export import
         case 'network'
             printf '%s\n' create ls inspect rm prune connect disconnect exists reload
+        case 'pod'
+            printf '%s\n' create ps inspect start stop restart kill rm prune exists
         case 'quadlet'
             printf '%s\n' install list print rm
         case 'compose'
@@ -58,9 +60,9 @@ function __hutch_value_options
         case 'logout'
             printf '%s\n' --authfile
         case 'run'
-            printf '%s\n' --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --restart --label -l --stop-signal --stop-timeout --cidfile --tz --sdnotify --publish -p --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt
+            printf '%s\n' --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --stop-signal --stop-timeout --cidfile --tz --sdnotify --publish -p --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt
         case 'create'
-            printf '%s\n' --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --restart --label -l --stop-signal --stop-timeout --cidfile --tz --sdnotify --publish -p --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt
+            printf '%s\n' --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --stop-signal --stop-timeout --cidfile --tz --sdnotify --publish -p --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt
         case 'start'
             printf '%s\n' --detach-keys
         case 'stop'
@@ -125,6 +127,18 @@ function __hutch_value_options
             printf '%s\n' --filter
         case 'network connect'
             printf '%s\n' --ip --ip6 --alias
+        case 'pod create'
+            printf '%s\n' --name -n --publish -p --network --net --share --infra-command --infra-name --hostname --add-host --dns --dns-search --dns-option --label -l --exit-policy --restart --volume -v --userns --memory -m --cpus --pod-id-file
+        case 'pod ps'
+            printf '%s\n' --filter -f --format --sort
+        case 'pod inspect'
+            printf '%s\n' --format -f
+        case 'pod stop'
+            printf '%s\n' --time -t
+        case 'pod kill'
+            printf '%s\n' --signal -s
+        case 'pod rm'
+            printf '%s\n' --time -t
         case 'quadlet list'
             printf '%s\n' --format
         case 'compose'
@@ -162,9 +176,9 @@ function __hutch_value_options
         case 'kube generate'
             printf '%s\n' --filename -f --type -t --replicas -r
         case 'container run'
-            printf '%s\n' --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --restart --label -l --stop-signal --stop-timeout --cidfile --tz --sdnotify --publish -p --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt
+            printf '%s\n' --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --stop-signal --stop-timeout --cidfile --tz --sdnotify --publish -p --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt
         case 'container create'
-            printf '%s\n' --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --restart --label -l --stop-signal --stop-timeout --cidfile --tz --sdnotify --publish -p --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt
+            printf '%s\n' --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --stop-signal --stop-timeout --cidfile --tz --sdnotify --publish -p --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt
         case 'container start'
             printf '%s\n' --detach-keys
         case 'container stop'
@@ -328,6 +342,7 @@ complete -c hutch -n "__hutch_at ''" -a manifest -d 'Inspect manifests and manif
 complete -c hutch -n "__hutch_at ''" -a healthcheck -d 'Manage health checks of containers'
 complete -c hutch -n "__hutch_at ''" -a volume -d 'Manage volumes'
 complete -c hutch -n "__hutch_at ''" -a network -d 'Manage networks'
+complete -c hutch -n "__hutch_at ''" -a pod -d 'Manage pods'
 complete -c hutch -n "__hutch_at ''" -a quadlet -d 'Manage Quadlet files (containers as systemd user services)'
 complete -c hutch -n "__hutch_at ''" -a compose -d 'Define and run multi-container applications from a compose file'
 complete -c hutch -n "__hutch_at ''" -a generate -d 'Generate structured data (systemd units, Kubernetes YAML) from containers'
@@ -462,6 +477,7 @@ complete -c hutch -n "__hutch_at 'run'" -l entrypoint -x -d 'Override the image\
 complete -c hutch -n "__hutch_at 'run'" -l hostname -s h -x -d 'Container host name'
 complete -c hutch -n "__hutch_at 'run'" -l name -x -d 'Name of the container'
 complete -c hutch -n "__hutch_at 'run'" -l network -l net -x -a 'none host' -d 'Network: private (default), none, host, container:NAME, ns:PATH or NET[,NET]'
+complete -c hutch -n "__hutch_at 'run'" -l pod -x -d 'Join a pod (NAME or ID), or create it first: new:NAME'
 complete -c hutch -n "__hutch_at 'run'" -l restart -x -d 'Restart policy: no, always, unless-stopped, on-failure[:N]'
 complete -c hutch -n "__hutch_at 'run'" -l label -s l -x -d 'Set a label (KEY=VALUE) on the container'
 complete -c hutch -n "__hutch_at 'run'" -l stop-signal -x -d 'Signal that stops the container (default: image\'s, or SIGTERM)'
@@ -551,6 +567,7 @@ complete -c hutch -n "__hutch_at 'create'" -l entrypoint -x -d 'Override the ima
 complete -c hutch -n "__hutch_at 'create'" -l hostname -s h -x -d 'Container host name'
 complete -c hutch -n "__hutch_at 'create'" -l name -x -d 'Name of the container'
 complete -c hutch -n "__hutch_at 'create'" -l network -l net -x -a 'none host' -d 'Network: private (default), none, host, container:NAME, ns:PATH or NET[,NET]'
+complete -c hutch -n "__hutch_at 'create'" -l pod -x -d 'Join a pod (NAME or ID), or create it first: new:NAME'
 complete -c hutch -n "__hutch_at 'create'" -l restart -x -d 'Restart policy: no, always, unless-stopped, on-failure[:N]'
 complete -c hutch -n "__hutch_at 'create'" -l label -s l -x -d 'Set a label (KEY=VALUE) on the container'
 complete -c hutch -n "__hutch_at 'create'" -l stop-signal -x -d 'Signal that stops the container (default: image\'s, or SIGTERM)'
@@ -996,6 +1013,101 @@ complete -c hutch -n "__hutch_at 'network reload'" -l all -s a -d 'All container
 complete -c hutch -n "__hutch_at 'network reload'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'network reload' 1+" -F
 
+# hutch pod
+complete -c hutch -n "__hutch_at 'pod'" -a create -d 'Create a pod'
+complete -c hutch -n "__hutch_at 'pod'" -a ps -d 'List pods'
+complete -c hutch -n "__hutch_at 'pod'" -a inspect -d 'Show the details of pods as JSON'
+complete -c hutch -n "__hutch_at 'pod'" -a start -d 'Start every container of pods (the infra first)'
+complete -c hutch -n "__hutch_at 'pod'" -a stop -d 'Stop every container of pods (the infra last)'
+complete -c hutch -n "__hutch_at 'pod'" -a restart -d 'Restart every container of pods'
+complete -c hutch -n "__hutch_at 'pod'" -a kill -d 'Send a signal to every running container of pods'
+complete -c hutch -n "__hutch_at 'pod'" -a rm -d 'Remove pods and their containers'
+complete -c hutch -n "__hutch_at 'pod'" -a prune -d 'Remove every stopped pod and its containers'
+complete -c hutch -n "__hutch_at 'pod'" -a exists -d 'Exit 0 if the pod exists, 1 if it does not'
+complete -c hutch -n "__hutch_at 'pod'" -l help -d 'Show the help and exit'
+
+# hutch pod create
+complete -c hutch -n "__hutch_at 'pod create'" -l name -s n -x -d 'Name of the pod'
+complete -c hutch -n "__hutch_at 'pod create'" -l publish -s p -x -d 'Publish a port of the pod: [IP:][HOSTPORT:]CTRPORT'
+complete -c hutch -n "__hutch_at 'pod create'" -l network -l net -x -d 'The pod\'s network: private (default), none, host, NET'
+complete -c hutch -n "__hutch_at 'pod create'" -l share -x -d 'Namespaces the members share: cgroup, ipc, net, uts (default ipc,net,uts; +NS adds to it; none)'
+complete -c hutch -n "__hutch_at 'pod create'" -l share-parent -d 'Put the members\' cgroups below the pod\'s'
+complete -c hutch -n "__hutch_at 'pod create'" -l infra -l no-infra -d 'Make an infra container (default: yes)'
+complete -c hutch -n "__hutch_at 'pod create'" -l infra-command -x -d 'The infra\'s command (default: catatonit -P)'
+complete -c hutch -n "__hutch_at 'pod create'" -l infra-name -x -d 'Name of the infra container'
+complete -c hutch -n "__hutch_at 'pod create'" -l hostname -x -d 'Host name of the pod (default: its name)'
+complete -c hutch -n "__hutch_at 'pod create'" -l add-host -x -d 'Add HOST:IP to /etc/hosts'
+complete -c hutch -n "__hutch_at 'pod create'" -l dns -x -d 'DNS server'
+complete -c hutch -n "__hutch_at 'pod create'" -l dns-search -x -d 'DNS search domain of the pod'
+complete -c hutch -n "__hutch_at 'pod create'" -l dns-option -x -d 'Option for the pod\'s resolv.conf'
+complete -c hutch -n "__hutch_at 'pod create'" -l no-hosts -d 'Do not write /etc/hosts for the pod'
+complete -c hutch -n "__hutch_at 'pod create'" -l label -s l -x -d 'Set a label (KEY=VALUE)'
+complete -c hutch -n "__hutch_at 'pod create'" -l exit-policy -x -d 'continue, or stop: the pod stops after its last member'
+complete -c hutch -n "__hutch_at 'pod create'" -l restart -x -d 'Restart policy of the members that name none'
+complete -c hutch -n "__hutch_at 'pod create'" -l volume -s v -x -d 'Mount a volume in every member (as run -v)'
+complete -c hutch -n "__hutch_at 'pod create'" -l userns -x -d 'User namespace of the pod'
+complete -c hutch -n "__hutch_at 'pod create'" -l memory -s m -x -d 'Memory limit of the whole pod'
+complete -c hutch -n "__hutch_at 'pod create'" -l cpus -x -d 'CPUs of the whole pod (e.g. 1.5)'
+complete -c hutch -n "__hutch_at 'pod create'" -l replace -d 'Remove a pod of the same --name first'
+complete -c hutch -n "__hutch_at 'pod create'" -l pod-id-file -x -d 'Write the pod id to this file'
+complete -c hutch -n "__hutch_at 'pod create'" -l help -d 'Show the help and exit'
+
+# hutch pod ps
+complete -c hutch -n "__hutch_at 'pod ps'" -l filter -s f -x -d 'id=, name=, label=KEY[=VALUE], status=, network=, ctr-names=, ctr-ids=, ctr-number=, ctr-status='
+complete -c hutch -n "__hutch_at 'pod ps'" -l format -x -a 'json' -d 'json, or a Go template such as \'{{.Name}}\''
+complete -c hutch -n "__hutch_at 'pod ps'" -l quiet -s q -d 'Print pod ids only'
+complete -c hutch -n "__hutch_at 'pod ps'" -l noheading -d 'Do not print the header row'
+complete -c hutch -n "__hutch_at 'pod ps'" -l no-trunc -d 'Do not truncate ids'
+complete -c hutch -n "__hutch_at 'pod ps'" -l ctr-names -d 'Show the names of the containers'
+complete -c hutch -n "__hutch_at 'pod ps'" -l ctr-ids -d 'Show the container ids'
+complete -c hutch -n "__hutch_at 'pod ps'" -l ctr-status -d 'Show the status of each container'
+complete -c hutch -n "__hutch_at 'pod ps'" -l sort -x -d 'created (default), id, name, number or status'
+complete -c hutch -n "__hutch_at 'pod ps'" -l help -d 'Show the help and exit'
+
+# hutch pod inspect
+complete -c hutch -n "__hutch_at 'pod inspect'" -l format -s f -x -a 'json' -d 'json, or a Go template, e.g. \'{{.Name}}\''
+complete -c hutch -n "__hutch_at 'pod inspect'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'pod inspect' 1+" -F
+
+# hutch pod start
+complete -c hutch -n "__hutch_at 'pod start'" -l all -s a -d 'Every pod'
+complete -c hutch -n "__hutch_at 'pod start'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'pod start' 1+" -F
+
+# hutch pod stop
+complete -c hutch -n "__hutch_at 'pod stop'" -l all -s a -d 'Every pod'
+complete -c hutch -n "__hutch_at 'pod stop'" -l time -s t -x -d 'Seconds to wait for a stop before SIGKILL'
+complete -c hutch -n "__hutch_at 'pod stop'" -l ignore -s i -d 'A missing pod is no error'
+complete -c hutch -n "__hutch_at 'pod stop'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'pod stop' 1+" -F
+
+# hutch pod restart
+complete -c hutch -n "__hutch_at 'pod restart'" -l all -s a -d 'Every pod'
+complete -c hutch -n "__hutch_at 'pod restart'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'pod restart' 1+" -F
+
+# hutch pod kill
+complete -c hutch -n "__hutch_at 'pod kill'" -l all -s a -d 'Every pod'
+complete -c hutch -n "__hutch_at 'pod kill'" -l signal -s s -x -d 'Signal to send (default KILL)'
+complete -c hutch -n "__hutch_at 'pod kill'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'pod kill' 1+" -F
+
+# hutch pod rm
+complete -c hutch -n "__hutch_at 'pod rm'" -l force -s f -d 'Stop running containers first'
+complete -c hutch -n "__hutch_at 'pod rm'" -l all -s a -d 'Remove every pod'
+complete -c hutch -n "__hutch_at 'pod rm'" -l ignore -s i -d 'A missing pod is no error'
+complete -c hutch -n "__hutch_at 'pod rm'" -l time -s t -x -d 'Seconds to wait for a stop before SIGKILL'
+complete -c hutch -n "__hutch_at 'pod rm'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'pod rm' 1+" -F
+
+# hutch pod prune
+complete -c hutch -n "__hutch_at 'pod prune'" -l force -s f -d 'Do not ask for confirmation'
+complete -c hutch -n "__hutch_at 'pod prune'" -l help -d 'Show the help and exit'
+
+# hutch pod exists
+complete -c hutch -n "__hutch_at 'pod exists'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'pod exists' 1" -f
+
 # hutch quadlet
 complete -c hutch -n "__hutch_at 'quadlet'" -a install -d 'Install Quadlet files into ~/.config/containers/systemd'
 complete -c hutch -n "__hutch_at 'quadlet'" -a list -d 'List the installed Quadlet files and the services they become'
@@ -1316,6 +1428,7 @@ complete -c hutch -n "__hutch_at 'container run'" -l entrypoint -x -d 'Override 
 complete -c hutch -n "__hutch_at 'container run'" -l hostname -s h -x -d 'Container host name'
 complete -c hutch -n "__hutch_at 'container run'" -l name -x -d 'Name of the container'
 complete -c hutch -n "__hutch_at 'container run'" -l network -l net -x -a 'none host' -d 'Network: private (default), none, host, container:NAME, ns:PATH or NET[,NET]'
+complete -c hutch -n "__hutch_at 'container run'" -l pod -x -d 'Join a pod (NAME or ID), or create it first: new:NAME'
 complete -c hutch -n "__hutch_at 'container run'" -l restart -x -d 'Restart policy: no, always, unless-stopped, on-failure[:N]'
 complete -c hutch -n "__hutch_at 'container run'" -l label -s l -x -d 'Set a label (KEY=VALUE) on the container'
 complete -c hutch -n "__hutch_at 'container run'" -l stop-signal -x -d 'Signal that stops the container (default: image\'s, or SIGTERM)'
@@ -1405,6 +1518,7 @@ complete -c hutch -n "__hutch_at 'container create'" -l entrypoint -x -d 'Overri
 complete -c hutch -n "__hutch_at 'container create'" -l hostname -s h -x -d 'Container host name'
 complete -c hutch -n "__hutch_at 'container create'" -l name -x -d 'Name of the container'
 complete -c hutch -n "__hutch_at 'container create'" -l network -l net -x -a 'none host' -d 'Network: private (default), none, host, container:NAME, ns:PATH or NET[,NET]'
+complete -c hutch -n "__hutch_at 'container create'" -l pod -x -d 'Join a pod (NAME or ID), or create it first: new:NAME'
 complete -c hutch -n "__hutch_at 'container create'" -l restart -x -d 'Restart policy: no, always, unless-stopped, on-failure[:N]'
 complete -c hutch -n "__hutch_at 'container create'" -l label -s l -x -d 'Set a label (KEY=VALUE) on the container'
 complete -c hutch -n "__hutch_at 'container create'" -l stop-signal -x -d 'Signal that stops the container (default: image\'s, or SIGTERM)'

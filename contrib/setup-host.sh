@@ -19,6 +19,8 @@ readonly SUBID_COUNT=65536
 readonly SUBID_FIRST=100000
 readonly PACKAGES=(
     uidmap fuse-overlayfs slirp4netns passt busybox-static zstd python3-venv iproute2
+    # pods: the infra container's init (bind-mounted from the host, never pulled)
+    catatonit
     # the benchmark peer and its timer
     podman runc hyperfine
     # bench/: TCP throughput inside and outside containers

@@ -55,6 +55,7 @@ from hutch.api.images import (
     RemoveReport,
 )
 from hutch.api.networks import Networks, NetworkSummary
+from hutch.api.pods import PodInspect, Pods, PodSummary
 from hutch.api.system import InfoReport, System
 from hutch.api.volumes import Volumes, VolumeSummary
 
@@ -89,6 +90,8 @@ class FakeEngine:
     existing_images: tuple[str, ...] = ()
     calls: list[tuple[str, Any]] = field(default_factory=list)
     event_list: list[Event] = field(default_factory=list)
+    pod_summaries: list[PodSummary] = field(default_factory=list)
+    pod_inspects: list[PodInspect] = field(default_factory=list)
 
     def record(self, method: str, argument: Any) -> None:
         self.calls.append((method, argument))
@@ -119,6 +122,10 @@ class FakeEngine:
     @property
     def system(self) -> Any:
         return FakeNoun(self, "system", System)
+
+    @property
+    def pods(self) -> Any:
+        return FakeNoun(self, "pods", Pods)
 
 
 # What a verb answers, from the engine and the call's arguments. Verbs not listed
@@ -165,6 +172,11 @@ ANSWERS: dict[str, Callable[..., Any]] = {
     "volumes.inspect": lambda e, names, all: [v for v in e.volume_list if all or v.name in names],
     "volumes.prune": lambda e, filters: [PruneReport(v.name) for v in e.volume_list],
     "volumes.exists": lambda e, name: any(v.name == name for v in e.volume_list),
+    "pods.create": lambda e, o: "p" * 64,
+    "pods.exists": lambda e, name: any(p.name == name for p in e.pod_summaries),
+    "pods.ls": lambda e, o: list(e.pod_summaries),
+    "pods.inspect": lambda e, names: list(e.pod_inspects),
+    "pods.prune": lambda e: [PruneReport(p.id) for p in e.pod_summaries],
     "system.info": lambda e: e.info_report,
     "system.unshare": lambda e, command: e.unshare_status,
     "system.migrate": lambda e: e.migrated,

@@ -144,6 +144,7 @@ class RunOptions:
     hostname: str | None = None
     name: str | None = None
     network: str = ""  # "" is the [network] default setting (private unless set)
+    pod: str | None = None  # --pod: join the pod NAME or ID, or make it first: new:NAME
     detach: bool = False
     restart: str = "no"
     labels: tuple[str, ...] = ()

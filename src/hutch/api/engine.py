@@ -7,6 +7,7 @@ from typing import Protocol
 from hutch.api.containers import Containers
 from hutch.api.images import Images
 from hutch.api.networks import Networks
+from hutch.api.pods import Pods
 from hutch.api.system import System
 from hutch.api.volumes import Volumes
 
@@ -25,6 +26,9 @@ class Engine(Protocol):
 
     @property
     def volumes(self) -> Volumes: ...
+
+    @property
+    def pods(self) -> Pods: ...
 
     @property
     def system(self) -> System: ...

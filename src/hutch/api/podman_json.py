@@ -16,6 +16,18 @@ from dataclasses import fields, is_dataclass
 from typing import Any
 
 
+def go_time(ts: float) -> str:
+    """Unix time ``ts`` as Go marshals a UTC time.Time: nine fraction digits."""
+    from datetime import datetime, timezone
+
+    whole = int(ts)
+    nanos = round((ts - whole) * 1e9)
+    if nanos >= 1_000_000_000:
+        whole, nanos = whole + 1, 0
+    moment = datetime.fromtimestamp(whole, timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{nanos:09d}Z"
+
+
 def key(name: str, omitempty: bool = False) -> dict[str, Any]:
     """The metadata of a report field: its key in podman's JSON (left out when None and
     ``omitempty``, as Go's ``json:",omitempty"`` does)."""

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 # Every verb module, in the order of ``hutch --help``, with the typers its
 # ``register`` takes: the top-level app, or the container, image, system,
-# buildx, volume or network group.
+# buildx, volume, network or pod group.
 MODULES: dict[str, tuple[str, ...]] = {
     "images": ("app", "image"),
     "import_": ("app", "image"),
@@ -83,6 +83,13 @@ MODULES: dict[str, tuple[str, ...]] = {
     "network_disconnect": ("network",),
     "network_exists": ("network",),
     "network_reload": ("network",),
+    "pod_create": ("pod",),
+    "pod_ls": ("pod",),
+    "pod_inspect": ("pod",),
+    "pod_lifecycle": ("pod",),
+    "pod_rm": ("pod",),
+    "pod_prune": ("pod",),
+    "pod_exists": ("pod",),
     "port": ("app", "container"),
     "info": ("app", "system"),
     "unshare": ("app",),
@@ -245,6 +252,7 @@ def build_app(
     container_app = _group("Manage containers.")
     volume_app = _group("Manage volumes.")
     network_app = _group("Manage networks.")
+    pod_app = _group("Manage pods.")
     buildx_app = _group("Build images (docker buildx compatibility).")
     apps = {
         "app": app,
@@ -254,6 +262,7 @@ def build_app(
         "buildx": buildx_app,
         "volume": volume_app,
         "network": network_app,
+        "pod": pod_app,
     }
     added: set[str] = set()
     for name in MODULES if only is None else only:
@@ -299,7 +308,7 @@ def build_app(
     return app
 
 
-GROUPS_WITH_MODULES = ("volume", "network")
+GROUPS_WITH_MODULES = ("volume", "network", "pod")
 
 
 def _modules_for(word: str | None) -> Sequence[str] | None:

@@ -21,3 +21,10 @@ def print_reports(reports: Sequence[ActionReport], *, show: bool = True) -> int:
         elif show:
             print(report.name)
     return code
+
+
+def by_id(reports: Sequence[ActionReport]) -> list[ActionReport]:
+    """Reports that print the full id rather than the name given (podman's pod verbs)."""
+    from dataclasses import replace
+
+    return [r if r.error is not None else replace(r, name=r.id) for r in reports]

@@ -25,6 +25,7 @@ from hutch.engine import (
     container_record,
     lifecycle,
     logconfig,
+    pod_member,
 )
 from hutch.engine import container_state as cs
 from hutch.engine import events as engine_events
@@ -55,6 +56,31 @@ class ContainerService:
     # -- create / start / run ------------------------------------------------
 
     def create(self, options: RunOptions) -> str:
+        pod = options.pod or ""
+        if not pod.startswith("new:"):
+            return self._create(options)
+        # new:NAME: the pod first (with the ports, which belong to it), then the
+        # member; a member that cannot be made takes its new pod with it.
+        from hutch.api.pods import PodCreateOptions, PodRemoveOptions
+        from hutch.engine.pods import PodService
+
+        pods = PodService(self._ctx, self)
+        pod_id = pods.create(PodCreateOptions(name=pod[4:], publish=options.net.publish))
+        member = replace(options, pod=pod_id, net=replace(options.net, publish=()))
+        try:
+            return self._create(member)
+        except BaseException:
+            pods.remove([pod_id], PodRemoveOptions(force=True, ignore=True))
+            raise
+
+    def create_infra(self, options: RunOptions, pod_id: str) -> str:
+        """The infra container of ``pod_id`` (engine/pods.py): in the pod, joining nothing."""
+        return self._create(options, infra_of=pod_id)
+
+    def _create(self, options: RunOptions, infra_of: str = "") -> str:
+        member = None
+        if not infra_of:
+            options, member = pod_member.join_options(self._ctx, options)
         request = parse_create(options, self._ctx.settings)
         options = request.options
         if options.replace and options.name:  # parse_create refused it without --name
@@ -67,10 +93,16 @@ class ContainerService:
             self._ctx, options.volumes, image.config.config.volumes
         )
         plan = plan_create(request, image.config, self._ctx.settings, self._ctx.driver.name)
-        return self._execute(plan, image, mount_requests)
+        pod_id = infra_of or (member.pod_id if member else "")
+        return self._execute(plan, image, mount_requests, pod_id, member)
 
     def _execute(
-        self, plan: CreatePlan, image: ImageRecord, mount_requests: list[MountRequest]
+        self,
+        plan: CreatePlan,
+        image: ImageRecord,
+        mount_requests: list[MountRequest],
+        pod_id: str = "",
+        member: pod_member.Membership | None = None,
     ) -> str:
         """Store the planned container: record, addresses, rootfs, bundle, volumes."""
         options, name, config = plan.request.options, plan.name, plan.config
@@ -83,7 +115,7 @@ class ContainerService:
         image_name = resolved_name(image.names, options.image)
         testpoint.pause("create-before-record")
         record = self._ctx.containers.create(
-            container_id, name, image.id, image_name, container_record.encode(config)
+            container_id, name, image.id, image_name, container_record.encode(config), pod_id
         )
         dirs = self._ctx.containers.dirs(record.id)
         try:
@@ -98,6 +130,9 @@ class ContainerService:
                 dirs=dirs,
                 network=network,
             )
+            if member is not None:
+                infra_dirs = self._ctx.containers.dirs(member.infra_id) if member.infra_id else None
+                spec = pod_member.member_spec(spec, member, infra_dirs)
             mounts, mount_records = engine_volumes.attach_mounts(
                 self._ctx, record.id, mount_requests, rootfs
             )
@@ -284,6 +319,8 @@ class ContainerService:
         )
         terminal = options.tty
         window = window_size(0) if attach and terminal else None
+        if container.record.pod_id:
+            self._start_pod_infra(container)
         engine_networks.before_start(self._ctx, container)
         started = spawn.start(config, attach=attach, window=window, prespawned=prespawned)
         self._event(container.record, "start")
@@ -307,6 +344,19 @@ class ContainerService:
         if code is None:
             code = cs.get(self._ctx, container.record.id).state.exit_code
         return code
+
+    def _start_pod_infra(self, container: cs.Container) -> None:
+        """A member's pod: its infra runs (started first, as podman), its namespaces renewed."""
+        pod = self._ctx.pods.get(container.record.pod_id)
+        if pod is None or not pod.infra_id or pod.infra_id == container.record.id:
+            return
+        infra = cs.get(self._ctx, pod.infra_id)
+        if not infra.running:
+            self._start(infra, attach=False, interactive=False)
+            infra = cs.get(self._ctx, pod.infra_id)
+            if not infra.running:
+                raise Conflict(f"the infra container of pod {pod.name} did not start")
+        pod_member.renew_joins(container.dirs, infra.state.pid)
 
     def _cleanup_argv(self, container_id: str) -> tuple[str, ...]:
         paths = self._ctx.paths
@@ -433,9 +483,17 @@ class ContainerService:
     # -- remove / cleanup ------------------------------------------------------
 
     def remove(self, names: Sequence[str], options: RemoveContainerOptions) -> list[ActionReport]:
+        return self.remove_containers(names, options, infra=False)
+
+    def remove_containers(
+        self, names: Sequence[str], options: RemoveContainerOptions, *, infra: bool
+    ) -> list[ActionReport]:
+        """``rm``; ``infra``: a pod's infra may go too (``pod rm``, after its members)."""
         self._ctx.enter_session()
 
         def one(container: cs.Container) -> None:
+            if not infra and container.record.pod_id:
+                _refuse_infra(self._ctx, container)
             if container.running:
                 if not options.force:
                     err = Conflict(
@@ -559,6 +617,15 @@ class ContainerService:
             except HutchError as exc:
                 reports.append(ActionReport(name, error=str(exc), exit_code=exc.exit_code))
         return reports
+
+
+def _refuse_infra(ctx: EngineContext, container: cs.Container) -> None:
+    pod = ctx.pods.get(container.record.pod_id)
+    if pod is not None and pod.infra_id == container.record.id:
+        raise Conflict(
+            f"container {container.record.id} is the infra container of pod {pod.id} "
+            "and cannot be removed without removing the pod"
+        )
 
 
 def _signal(container: cs.Container, sig: int) -> None:

@@ -19,6 +19,7 @@ from hutch.store.containers import ContainerStore
 from hutch.store.drivers import VFS_NOTE, DriverChoice, choose_driver
 from hutch.store.images import ImageStore
 from hutch.store.layers import LayerStore
+from hutch.store.pods import PodStore
 from hutch.store.volumes import VolumeStore
 
 
@@ -50,6 +51,10 @@ class EngineContext:
     @cached_property
     def containers(self) -> ContainerStore:
         return ContainerStore(self.conn, self.paths)
+
+    @cached_property
+    def pods(self) -> PodStore:
+        return PodStore(self.conn)
 
     @cached_property
     def volumes(self) -> VolumeStore:

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from hutch.api.containers import ActionReport, Containers
     from hutch.engine.images import ImageService
     from hutch.engine.networks import NetworkService
+    from hutch.engine.pods import PodService
     from hutch.engine.system import SystemService
     from hutch.engine.volumes import VolumeService
 
@@ -47,6 +48,13 @@ class LocalEngine:
     @cached_property
     def containers(self) -> Containers:
         return LocalContainers(self._ctx)
+
+    @cached_property
+    def pods(self) -> PodService:
+        from hutch.engine.containers import ContainerService
+        from hutch.engine.pods import PodService
+
+        return PodService(self._ctx, ContainerService(self._ctx))
 
     @cached_property
     def images(self) -> ImageService:

@@ -87,6 +87,8 @@ def _setup_and_exec(spec: Spec, sock: socket.socket, gid5_mapped: bool) -> None:
     if cgroup is not None and not spec.userns.enabled:  # else joined by runtime/userns.py
         # Before unsharing the cgroup namespace, whose root is then this cgroup.
         v2.join(cgroup)
+    for ns, path in spec.joins:  # a pod's namespaces (then not in spec.namespaces)
+        _join(ns, path)
     if spec.network.join:
         _join_network(spec.network.join)  # container:NAME, ns:PATH ("net" is then not unshared)
     flags = 0
@@ -145,6 +147,19 @@ def _setup_and_exec(spec: Spec, sock: socket.socket, gid5_mapped: bool) -> None:
     if spec.lifecycle.init:
         run_as_init(lambda: _exec(spec.process.args, env), sock, spec.process.terminal)
     _exec(spec.process.args, env)
+
+
+def _join(ns: str, path: str) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+        try:
+            sc.setns(fd, _NS_FLAGS[ns])
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        raise _ExecFailure(
+            125, f"cannot join the pod's {ns} namespace {path}: {exc.strerror}"
+        ) from exc
 
 
 def _join_network(path: str) -> None:

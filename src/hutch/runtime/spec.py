@@ -78,6 +78,11 @@ class Spec:
     rootfs: Rootfs
     mounts: tuple[Mount, ...] = ()
     namespaces: tuple[str, ...] = NAMESPACES
+    # A pod member: (namespace, path) pairs setns()'d into instead of new ones
+    # (ipc, uts, cgroup; the network's join is ``network.join``). The paths
+    # name the infra's init, whose pid changes: rewritten before each start.
+    joins: tuple[tuple[str, str], ...] = ()
+    join_container: str = ""  # the container (a pod's infra) whose namespaces are joined
     masked_paths: tuple[str, ...] = ()
     readonly_paths: tuple[str, ...] = ()
     etc_files: tuple[tuple[str, str], ...] = ()  # (container path, host file) bind-mounted

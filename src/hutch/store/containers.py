@@ -22,6 +22,7 @@ class ContainerRecord:
     # The configuration, as engine/container_record.py encodes it; what the
     # container is doing lives in its monitor's state.json (runtime/state.py).
     config: bytes
+    pod_id: str = ""  # the pod it belongs to ("" for none; store/pods.py)
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,13 @@ class ContainerStore:
         return ContainerDirs(self._paths.containers / container_id)
 
     def create(
-        self, container_id: str, name: str, image_id: str, image_name: str, config: bytes
+        self,
+        container_id: str,
+        name: str,
+        image_id: str,
+        image_name: str,
+        config: bytes,
+        pod_id: str = "",
     ) -> ContainerRecord:
         try:
             with transaction(self._conn) as c:
@@ -64,10 +71,21 @@ class ContainerStore:
                     raise NoSuchObject(
                         f"{image_name}: the image was removed while the container was created"
                     )
+                # So does `pod rm` with its pod (the reference refuses it too).
+                if (
+                    pod_id
+                    and c.execute("SELECT 1 FROM pods WHERE id = ?", (pod_id,)).fetchone() is None
+                ):
+                    raise NoSuchObject(
+                        f"the pod {pod_id[:12]} was removed while the container was created"
+                    )
+                if c.execute("SELECT 1 FROM pods WHERE name = ?", (name,)).fetchone() is not None:
+                    raise Conflict(f'name "{name}" is in use: pod already exists')
                 c.execute(
-                    "INSERT INTO containers (id, name, image_id, image_name, created, config) "
-                    "VALUES (?, ?, ?, ?, ?, ?)",
-                    (container_id, name, image_id, image_name, time.time(), config),
+                    "INSERT INTO containers "
+                    "(id, name, image_id, image_name, created, config, pod_id) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (container_id, name, image_id, image_name, time.time(), config, pod_id or None),
                 )
         except sqlite3.IntegrityError as exc:
             raise Conflict(
@@ -106,6 +124,12 @@ class ContainerStore:
         ).fetchall()
         return [_record(r) for r in rows]
 
+    def of_pod(self, pod_id: str) -> list[ContainerRecord]:
+        rows = self._conn.execute(
+            "SELECT * FROM containers WHERE pod_id = ? ORDER BY created", (pod_id,)
+        ).fetchall()
+        return [_record(r) for r in rows]
+
     def set_config(self, container_id: str, config: bytes) -> None:
         with transaction(self._conn) as c:
             c.execute("UPDATE containers SET config = ? WHERE id = ?", (config, container_id))
@@ -130,4 +154,5 @@ def _record(row: sqlite3.Row) -> ContainerRecord:
         row["image_name"],
         row["created"],
         row["config"],
+        row["pod_id"] or "",
     )

@@ -150,6 +150,21 @@ _SCHEMA = (
         PRIMARY KEY (image_id, pid, start)
     );
     """,
+    # 8: pods (store/pods.py) and the pod each container belongs to. A pod
+    # cannot be deleted while a container names it (the reference), and a
+    # member is inserted only in a transaction that finds its pod, so `pod rm`
+    # and `run --pod` never leave a member of a deleted pod.
+    """
+    CREATE TABLE pods (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        created REAL NOT NULL,
+        infra_id TEXT NOT NULL,
+        config BLOB NOT NULL
+    );
+    ALTER TABLE containers ADD COLUMN pod_id TEXT REFERENCES pods(id);
+    CREATE INDEX containers_pod ON containers(pod_id);
+    """,
 )
 
 

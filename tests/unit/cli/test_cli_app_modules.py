@@ -11,7 +11,7 @@ import typer
 from hutch.cli import app as cli_app
 from hutch.cli.lazy import _name
 
-GROUPS = ("app", "image", "container", "system", "buildx", "volume", "network")
+GROUPS = ("app", "image", "container", "system", "buildx", "volume", "network", "pod")
 
 
 def _top_level_words(module: str) -> list[str]:

@@ -77,9 +77,10 @@ def test_version_6_drops_the_state_columns_and_keeps_the_rest(tmp_path: Path) ->
     conn = db.connect(path)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == len(db._SCHEMA) >= 6
     columns = [r["name"] for r in conn.execute("PRAGMA table_info(containers)")]
-    assert columns == ["id", "name", "image_id", "image_name", "created", "config"]
+    # (version 8 adds pod_id after them)
+    assert columns[:6] == ["id", "name", "image_id", "image_name", "created", "config"]
     rows = conn.execute("SELECT * FROM containers ORDER BY id").fetchall()
-    assert [tuple(r) for r in rows] == [
+    assert [tuple(r)[:6] for r in rows] == [
         ("c1", "web", "i1", "busybox", 1.5, b"{}"),
         ("c2", "db", "i1", "busybox", 2.5, b"{}"),
     ]
@@ -94,5 +95,45 @@ def test_version_6_drops_the_state_columns_and_keeps_the_rest(tmp_path: Path) ->
     assert conn.execute("SELECT count(*) FROM container_volumes").fetchone()[0] == 0
     assert conn.execute("SELECT count(*) FROM network_attachments").fetchone()[0] == 0
     with pytest.raises(sqlite3.IntegrityError):  # unique names hold in the new table
-        conn.execute("INSERT INTO containers VALUES ('c3', 'db', 'i', 'i', 0, x'')")
+        conn.execute(
+            "INSERT INTO containers (id, name, image_id, image_name, created, config) "
+            "VALUES ('c3', 'db', 'i', 'i', 0, x'')"
+        )
+    conn.close()
+
+
+def _database_of_version_7(path: Path) -> None:
+    """A database as hutch made it before pods (version 8): one container."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    for script in db._SCHEMA[:7]:
+        conn.executescript(script)
+    conn.execute("PRAGMA user_version = 7")
+    conn.executescript(
+        """
+        INSERT INTO containers (id, name, image_id, image_name, created, config)
+            VALUES ('c1', 'web', 'i1', 'busybox', 1.5, x'7b7d');
+        """
+    )
+    conn.close()
+
+
+def test_version_8_adds_pods_and_keeps_the_containers_out_of_any(tmp_path: Path) -> None:
+    path = tmp_path / "h.db"
+    _database_of_version_7(path)
+    conn = db.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == len(db._SCHEMA) >= 8
+    row = conn.execute("SELECT * FROM containers WHERE id = 'c1'").fetchone()
+    assert row["name"] == "web" and row["pod_id"] is None
+    with db.transaction(conn):
+        conn.execute("INSERT INTO pods VALUES ('p1', 'pod', 2.0, '', x'7b7d')")
+        conn.execute("UPDATE containers SET pod_id = 'p1' WHERE id = 'c1'")
+    # A pod with a member cannot go; a member of a pod that does not exist cannot be.
+    with pytest.raises(sqlite3.IntegrityError), db.transaction(conn):
+        conn.execute("DELETE FROM pods WHERE id = 'p1'")
+    with pytest.raises(sqlite3.IntegrityError), db.transaction(conn):
+        conn.execute("UPDATE containers SET pod_id = 'nope' WHERE id = 'c1'")
+    with pytest.raises(sqlite3.IntegrityError), db.transaction(conn):  # names are unique
+        conn.execute("INSERT INTO pods VALUES ('p2', 'pod', 2.0, '', x'7b7d')")
+    indexes = {r["name"] for r in conn.execute("PRAGMA index_list(containers)")}
+    assert "containers_pod" in indexes
     conn.close()

@@ -1,0 +1,203 @@
+"""Pods: the options, reports and protocol of the ``pod`` verbs.
+
+A pod is a group of containers that share namespaces (by default net, ipc
+and uts, as Kubernetes and podman do) held open by its *infra* container.
+Containers join a pod with ``RunOptions.pod`` (``run --pod NAME``); ports are
+published on the pod, never on a member.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from hutch.api.common import PruneReport
+from hutch.api.container_config import ResourceOptions
+from hutch.api.containers import ActionReport
+from hutch.api.podman_json import key
+
+# podman's default --share, Kubernetes' pod namespaces
+DEFAULT_SHARE = ("ipc", "net", "uts")
+SHAREABLE = ("cgroup", "ipc", "net", "pid", "uts")
+
+
+@dataclass(frozen=True)
+class PodCreateOptions:
+    """``pod create`` (and ``run --pod new:NAME``, ``kube play``)."""
+
+    name: str | None = None  # None: a generated name
+    publish: tuple[str, ...] = ()  # -p, published by the infra container
+    network: str = ""  # "" the default network; none, host, private, NET[,NET]
+    # None: DEFAULT_SHARE; "" shares nothing (and makes no infra unless infra=True
+    # was asked for); "+pid" adds to the default; "net,pid" replaces it
+    share: str | None = None
+    share_parent: bool = True  # members' cgroups below the pod's (where cgroups exist)
+    infra: bool | None = None  # None: an infra exists when something is shared
+    infra_command: str | None = None  # the infra's command (a JSON array or one word)
+    infra_name: str | None = None  # default: the first 12 of the pod id + "-infra"
+    hostname: str | None = None  # default: the pod's name
+    add_hosts: tuple[str, ...] = ()
+    dns: tuple[str, ...] = ()
+    dns_search: tuple[str, ...] = ()
+    dns_options: tuple[str, ...] = ()
+    no_hosts: bool = False
+    labels: tuple[str, ...] = ()  # KEY=VALUE
+    exit_policy: str = "continue"  # continue, or stop: the pod stops when its last member exits
+    restart: str = ""  # the members' restart policy when they name none ("" podman's "no")
+    volumes: tuple[str, ...] = ()  # -v given to every member
+    userns: str | None = None  # --userns of the pod (the infra and its members)
+    resources: ResourceOptions = field(default_factory=ResourceOptions)
+    create_command: tuple[str, ...] = ()  # the command line after "hutch" (CreateCommand)
+    replace: bool = False  # --replace: a pod of the same name goes first
+
+
+@dataclass(frozen=True)
+class PodRemoveOptions:
+    force: bool = False  # stop running members first
+    all: bool = False
+    ignore: bool = False  # a missing pod is no error
+    timeout: int | None = None  # the members' stop timeout (-t)
+
+
+@dataclass(frozen=True)
+class PodStopOptions:
+    """``pod stop`` and ``pod restart``."""
+
+    timeout: int | None = None
+    all: bool = False
+    ignore: bool = False
+
+
+@dataclass(frozen=True)
+class PodKillOptions:
+    signal: str = "KILL"
+    all: bool = False
+
+
+@dataclass(frozen=True)
+class PodSelectOptions:
+    """``pod start``, ``pause``, ``unpause``: which pods."""
+
+    all: bool = False
+
+
+@dataclass(frozen=True)
+class ListPodsOptions:
+    filters: tuple[str, ...] = ()  # KEY=VALUE: id, name, label, status, ctr-names, ...
+    sort: str = "created"  # created (newest first), id, name, number, status
+
+
+@dataclass(frozen=True)
+class PodLogsOptions:
+    name: str
+    container: str | None = None  # -c: only this member
+    follow: bool = False
+    tail: int | None = None
+    since: str | None = None
+    until: str | None = None
+    timestamps: bool = False
+
+
+@dataclass(frozen=True)
+class PodCloneOptions:
+    name: str | None = None  # the clone's name (default: NAME-clone)
+    destroy: bool = False  # remove the original
+    start: bool = False
+
+
+@dataclass(frozen=True)
+class PodMember:
+    """One container of a pod (the infra included)."""
+
+    id: str = field(metadata=key("Id"))
+    name: str = field(metadata=key("Name"))
+    state: str = field(metadata=key("State"))  # created, running, exited, paused
+
+
+@dataclass(frozen=True)
+class PodSummary:
+    """One row of ``pod ps``."""
+
+    id: str
+    name: str
+    status: str  # Created, Running, Degraded, Paused, Exited, Stopped
+    created: float
+    infra_id: str
+    labels: tuple[tuple[str, str], ...]
+    members: tuple[PodMember, ...]
+    networks: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PodPortBinding:
+    host_ip: str = field(metadata=key("HostIp"))
+    host_port: str = field(metadata=key("HostPort"))
+
+
+@dataclass(frozen=True)
+class PodInfraConfig:
+    """``.InfraConfig`` of pod inspect: the network side, kept by the infra."""
+
+    port_bindings: dict[str, tuple[PodPortBinding, ...]] = field(metadata=key("PortBindings"))
+    host_network: bool = field(metadata=key("HostNetwork"))
+    static_ip: str = field(metadata=key("StaticIP"))
+    static_mac: str = field(metadata=key("StaticMAC"))
+    no_manage_resolv_conf: bool = field(metadata=key("NoManageResolvConf"))
+    dns_server: tuple[str, ...] | None = field(metadata=key("DNSServer"))
+    dns_search: tuple[str, ...] | None = field(metadata=key("DNSSearch"))
+    dns_option: tuple[str, ...] | None = field(metadata=key("DNSOption"))
+    no_manage_hosts: bool = field(metadata=key("NoManageHosts"))
+    host_add: tuple[str, ...] | None = field(metadata=key("HostAdd"))
+    networks: tuple[str, ...] | None = field(metadata=key("Networks"))
+    network_options: dict[str, Any] | None = field(metadata=key("NetworkOptions"))
+    pid_ns: str = field(metadata=key("pid_ns"))
+    userns: str = field(metadata=key("userns"))
+    uts_ns: str = field(metadata=key("uts_ns"))
+
+
+@dataclass(frozen=True)
+class PodInspect:
+    """``pod inspect``, in podman's key order (``api/podman_json.to_json``)."""
+
+    id: str = field(metadata=key("Id"))
+    name: str = field(metadata=key("Name"))
+    created: str = field(metadata=key("Created"))  # RFC 3339 with nanoseconds
+    create_command: tuple[str, ...] = field(metadata=key("CreateCommand"))
+    exit_policy: str = field(metadata=key("ExitPolicy"))
+    state: str = field(metadata=key("State"))
+    hostname: str = field(metadata=key("Hostname"))
+    labels: dict[str, str] = field(metadata=key("Labels"))
+    create_cgroup: bool = field(metadata=key("CreateCgroup"))
+    cgroup_parent: str = field(metadata=key("CgroupParent"))
+    cgroup_path: str = field(metadata=key("CgroupPath"))
+    create_infra: bool = field(metadata=key("CreateInfra"))
+    infra_container_id: str = field(metadata=key("InfraContainerID"))
+    infra_config: PodInfraConfig | None = field(metadata=key("InfraConfig"))
+    shared_namespaces: tuple[str, ...] = field(metadata=key("SharedNamespaces"))
+    num_containers: int = field(metadata=key("NumContainers"))
+    containers: tuple[PodMember, ...] = field(metadata=key("Containers"))
+
+
+class Pods(Protocol):
+    """``engine.pods``: each verb on several pods answers one report per pod."""
+
+    def create(self, options: PodCreateOptions) -> str: ...
+
+    def exists(self, name: str) -> bool: ...
+
+    def ls(self, options: ListPodsOptions) -> list[PodSummary]: ...
+
+    def inspect(self, names: Sequence[str]) -> list[PodInspect]: ...
+
+    def remove(self, names: Sequence[str], options: PodRemoveOptions) -> list[ActionReport]: ...
+
+    def start(self, names: Sequence[str], options: PodSelectOptions) -> list[ActionReport]: ...
+
+    def stop(self, names: Sequence[str], options: PodStopOptions) -> list[ActionReport]: ...
+
+    def restart(self, names: Sequence[str], options: PodStopOptions) -> list[ActionReport]: ...
+
+    def kill(self, names: Sequence[str], options: PodKillOptions) -> list[ActionReport]: ...
+
+    def prune(self) -> list[PruneReport]: ...

@@ -1,0 +1,137 @@
+"""``hutch pod create``: make a pod (its infra container holds the shared namespaces)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from hutch.cli.state import state_of
+
+
+def register(pod_app: typer.Typer) -> None:
+    @pod_app.command("create")
+    def create(
+        ctx: typer.Context,
+        name: Annotated[str | None, typer.Option("--name", "-n", help="Name of the pod.")] = None,
+        publish: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--publish",
+                "-p",
+                help="Publish a port of the pod: [IP:][HOSTPORT:]CTRPORT.",
+            ),
+        ] = None,
+        network: Annotated[
+            str,
+            typer.Option(
+                "--network", "--net", help="The pod's network: private (default), none, host, NET."
+            ),
+        ] = "",
+        share: Annotated[
+            str | None,
+            typer.Option(
+                "--share",
+                help="Namespaces the members share: cgroup, ipc, net, uts (default ipc,net,uts; "
+                "+NS adds to it; none).",
+            ),
+        ] = None,
+        share_parent: Annotated[
+            bool,
+            typer.Option("--share-parent", help="Put the members' cgroups below the pod's."),
+        ] = True,
+        infra: Annotated[
+            bool | None,
+            typer.Option("--infra/--no-infra", help="Make an infra container (default: yes)."),
+        ] = None,
+        infra_command: Annotated[
+            str | None,
+            typer.Option("--infra-command", help="The infra's command (default: catatonit -P)."),
+        ] = None,
+        infra_name: Annotated[
+            str | None, typer.Option("--infra-name", help="Name of the infra container.")
+        ] = None,
+        hostname: Annotated[
+            str | None, typer.Option("--hostname", help="Host name of the pod (default: its name).")
+        ] = None,
+        add_host: Annotated[
+            list[str] | None,
+            typer.Option("--add-host", help="Add HOST:IP to /etc/hosts."),
+        ] = None,
+        dns: Annotated[list[str] | None, typer.Option("--dns", help="DNS server.")] = None,
+        dns_search: Annotated[
+            list[str] | None, typer.Option("--dns-search", help="DNS search domain of the pod.")
+        ] = None,
+        dns_option: Annotated[
+            list[str] | None, typer.Option("--dns-option", help="Option for the pod's resolv.conf.")
+        ] = None,
+        no_hosts: Annotated[
+            bool, typer.Option("--no-hosts", help="Do not write /etc/hosts for the pod.")
+        ] = False,
+        label: Annotated[
+            list[str] | None, typer.Option("--label", "-l", help="Set a label (KEY=VALUE).")
+        ] = None,
+        exit_policy: Annotated[
+            str,
+            typer.Option(
+                "--exit-policy", help="continue, or stop: the pod stops after its last member."
+            ),
+        ] = "continue",
+        restart: Annotated[
+            str | None,
+            typer.Option("--restart", help="Restart policy of the members that name none."),
+        ] = None,
+        volume: Annotated[
+            list[str] | None,
+            typer.Option("--volume", "-v", help="Mount a volume in every member (as run -v)."),
+        ] = None,
+        userns: Annotated[
+            str | None, typer.Option("--userns", help="User namespace of the pod.")
+        ] = None,
+        memory: Annotated[
+            str | None, typer.Option("--memory", "-m", help="Memory limit of the whole pod.")
+        ] = None,
+        cpus: Annotated[
+            str | None, typer.Option("--cpus", help="CPUs of the whole pod (e.g. 1.5).")
+        ] = None,
+        replace: Annotated[
+            bool, typer.Option("--replace", help="Remove a pod of the same --name first.")
+        ] = False,
+        pod_id_file: Annotated[
+            str | None, typer.Option("--pod-id-file", help="Write the pod id to this file.")
+        ] = None,
+    ) -> None:
+        """Create a pod."""
+        from hutch.api.container_config import ResourceOptions
+        from hutch.api.pods import PodCreateOptions
+
+        state = state_of(ctx)
+        options = PodCreateOptions(
+            name=name,
+            publish=tuple(publish or ()),
+            network=network,
+            share=share,
+            share_parent=share_parent,
+            infra=infra,
+            infra_command=infra_command,
+            infra_name=infra_name,
+            hostname=hostname,
+            add_hosts=tuple(add_host or ()),
+            dns=tuple(dns or ()),
+            dns_search=tuple(dns_search or ()),
+            dns_options=tuple(dns_option or ()),
+            no_hosts=no_hosts,
+            labels=tuple(label or ()),
+            exit_policy=exit_policy,
+            restart=restart or "",
+            volumes=tuple(volume or ()),
+            userns=userns,
+            resources=ResourceOptions(memory=memory, cpus=cpus),
+            create_command=state.argv,
+            replace=replace,
+        )
+        pod_id = state.engine().pods.create(options)
+        if pod_id_file:
+            with open(pod_id_file, "w") as f:
+                f.write(pod_id)
+        print(pod_id)

@@ -1,0 +1,76 @@
+"""``hutch pod ps`` (ls, list): list pods."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from hutch.cli import render
+from hutch.cli.pod_render import HEADERS, json_of, row
+from hutch.cli.state import state_of
+
+
+def register(pod_app: typer.Typer) -> None:
+    def ps(
+        ctx: typer.Context,
+        filters: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--filter",
+                "-f",
+                help="id=, name=, label=KEY[=VALUE], status=, network=, ctr-names=, ctr-ids=, "
+                "ctr-number=, ctr-status=.",
+            ),
+        ] = None,
+        fmt: Annotated[
+            str | None,
+            typer.Option("--format", help="json, or a Go template such as '{{.Name}}'."),
+        ] = None,
+        quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print pod ids only.")] = False,
+        noheading: Annotated[
+            bool, typer.Option("--noheading", help="Do not print the header row.")
+        ] = False,
+        no_trunc: Annotated[bool, typer.Option("--no-trunc", help="Do not truncate ids.")] = False,
+        ctr_names: Annotated[
+            bool, typer.Option("--ctr-names", help="Show the names of the containers.")
+        ] = False,
+        ctr_ids: Annotated[bool, typer.Option("--ctr-ids", help="Show the container ids.")] = False,
+        ctr_status: Annotated[
+            bool, typer.Option("--ctr-status", help="Show the status of each container.")
+        ] = False,
+        sort: Annotated[
+            str,
+            typer.Option("--sort", help="created (default), id, name, number or status."),
+        ] = "created",
+    ) -> None:
+        """List pods."""
+        from hutch.api.pods import ListPodsOptions
+
+        options = ListPodsOptions(filters=tuple(filters or ()), sort=sort)
+        found = state_of(ctx).engine().pods.ls(options)
+        if fmt == "json":
+            render.print_json([json_of(p) for p in found], indent=2)
+            return
+        if quiet:
+            print("".join(f"{p.id if no_trunc else p.id[:12]}\n" for p in found), end="")
+            return
+        rows = [row(p, no_trunc=no_trunc) for p in found]
+        if not fmt:
+            columns = ["ID", "Name", "Status", "Created", "InfraID"]
+            columns += [c for c, on in _CTR_COLUMNS(ctr_ids, ctr_names, ctr_status) if on]
+            if not (ctr_ids or ctr_names or ctr_status):
+                columns.append("NumberOfContainers")
+            fmt = "table " + "\\t".join(f"{{{{.{c}}}}}" for c in columns)
+        out = render.render_template(fmt, rows, HEADERS, type_name="entities.ListPodReporter")
+        if noheading and fmt.startswith("table"):
+            out = "".join(out.splitlines(keepends=True)[1:])
+        print(out, end="")
+
+    pod_app.command("ps")(ps)
+    pod_app.command("ls", hidden=True)(ps)
+    pod_app.command("list", hidden=True)(ps)
+
+
+def _CTR_COLUMNS(ids: bool, names: bool, status: bool) -> list[tuple[str, bool]]:
+    return [("ContainerIds", ids), ("ContainerNames", names), ("ContainerStatuses", status)]

@@ -1,0 +1,109 @@
+"""The infra container of a pod: the process that holds the pod's namespaces.
+
+Its image is made here, never pulled: one layer with the mount points and an
+empty ``/catatonit``, over which Debian's statically linked
+``/usr/bin/catatonit`` (package ``catatonit``, also what podman's own pause
+image is built from) is bind-mounted read-only. Why a bind mount rather than
+a copy inside the image: the host's binary gets its security updates with
+the package, the image stays a few hundred bytes with the same digest on
+every machine, and nothing needs a build step. ``catatonit -P`` only waits
+for signals as PID 1 and reaps; it is 0.7 MB of static code with no library.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import tarfile
+from dataclasses import replace
+
+from hutch import __version__
+from hutch.api.container_config import ImagePullOptions, NetworkOptions, RunOptions, VolumeOptions
+from hutch.api.errors import HostNotReady
+from hutch.api.pods import PodCreateOptions
+from hutch.engine.context import EngineContext
+from hutch.oci.image import ContainerConfig, HistoryEntry, ImageConfig
+from hutch.oci.platform import host_platform
+
+CATATONIT = "/usr/bin/catatonit"
+IMAGE = f"localhost/hutch-pause:{__version__}"
+COMMAND = ("/catatonit", "-P")
+# A fixed time, so that the image (and its id) is the same wherever it is made.
+CREATED = "1970-01-01T00:00:00Z"
+_DIRS = ("dev", "etc", "proc", "sys", "tmp")
+
+
+def layer_tar() -> bytes:
+    """The infra image's one layer: mount points and the catatonit mount target."""
+    out = io.BytesIO()
+    with tarfile.open(fileobj=out, mode="w", format=tarfile.PAX_FORMAT) as tar:
+        for name in _DIRS:
+            info = tarfile.TarInfo(name)
+            info.type = tarfile.DIRTYPE
+            info.mode = 0o1777 if name == "tmp" else 0o755
+            tar.addfile(info)
+        target = tarfile.TarInfo("catatonit")
+        target.mode = 0o755
+        tar.addfile(target, io.BytesIO(b""))
+    return out.getvalue()
+
+
+def image_config(diff_id: str) -> ImageConfig:
+    platform = host_platform()
+    return ImageConfig(
+        architecture=platform.architecture,
+        os=platform.os,
+        variant=platform.variant,
+        diff_ids=(diff_id,),
+        config=ContainerConfig(
+            entrypoint=COMMAND,
+            env=("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",),
+            labels=(("io.hutch.infra", "true"),),
+        ),
+        created=CREATED,
+        history=(HistoryEntry(created=CREATED, created_by=f"hutch pod infra ({CATATONIT})"),),
+    )
+
+
+def ensure_image(ctx: EngineContext) -> str:
+    """The infra image's name, made in the store on first use."""
+    if not os.access(CATATONIT, os.X_OK):
+        raise HostNotReady(
+            f"a pod's infra container needs {CATATONIT}, which is missing",
+            hint="install the Debian package catatonit, or create the pod with --infra=false",
+        )
+    if ctx.images.by_name(IMAGE) is not None:
+        return IMAGE
+    state = ctx.enter_session()
+    layer = ctx.layers.ingest(io.BytesIO(layer_tar()), ignore_chown=state.mode == "single-id")
+    from hutch.engine.imagewrite import store_image
+
+    store_image(ctx, image_config(layer.diff_id), [layer], [IMAGE])
+    return IMAGE
+
+
+def infra_options(
+    options: PodCreateOptions, *, name: str, hostname: str, network: str, share_net: bool
+) -> RunOptions:
+    """The ``run`` options of the infra container of a pod made with ``options``."""
+    net = NetworkOptions()
+    if share_net:
+        net = replace(
+            net,
+            publish=options.publish,
+            add_hosts=options.add_hosts,
+            dns=options.dns,
+            dns_search=options.dns_search,
+            dns_options=options.dns_options,
+            no_hosts=options.no_hosts,
+        )
+    return RunOptions(
+        image=IMAGE,
+        entrypoint=options.infra_command,
+        name=name,
+        hostname=hostname,
+        network=network,
+        net=net,
+        pull=ImagePullOptions(policy="never"),
+        volumes=VolumeOptions(volumes=(f"{CATATONIT}:/catatonit:ro",)),
+    )

@@ -1,0 +1,110 @@
+"""A container in a pod (``run --pod``): its options checked against the pod, its
+spec joining the infra's namespaces, and those paths renewed at each start.
+
+The network is joined as ``container:INFRA`` (``engine/networks.py`` renews
+that path); ipc, uts and cgroup through ``Spec.joins``. A member publishes
+no port and configures no network of its own: the pod's infra holds them,
+and the member's /etc/hosts and /etc/resolv.conf are the infra's files.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+
+from hutch.api.container_config import RunOptions
+from hutch.api.errors import InvalidArgument, NoSuchObject
+from hutch.engine import pod_record
+from hutch.engine.context import EngineContext
+from hutch.runtime.spec import Spec
+from hutch.runtime.spec_io import spec_from_json, spec_to_json
+from hutch.store.containers import ContainerDirs
+
+# The namespaces a member joins through Spec.joins (net goes through the network)
+JOINABLE = ("cgroup", "ipc", "uts")
+_NET_SHARED = "invalid config provided: network cannot be configured when it is shared with a pod"
+
+
+@dataclass(frozen=True)
+class Membership:
+    pod_id: str
+    infra_id: str  # "" for a pod without an infra
+    shared: tuple[str, ...]
+
+
+def join_options(ctx: EngineContext, options: RunOptions) -> tuple[RunOptions, Membership | None]:
+    """``options`` of a member of ``options.pod``, refused where they clash with the pod."""
+    if not options.pod:
+        return options, None
+    try:
+        pod = ctx.pods.find(options.pod)
+    except NoSuchObject as exc:
+        raise InvalidArgument(str(exc)) from exc
+    config = pod_record.decode(pod.config)
+    shared = config.shared if pod.infra_id else ()
+    net = options.net
+    if "net" in shared:
+        if net.publish or net.publish_all:
+            raise InvalidArgument(
+                "invalid config provided: published or exposed ports must be defined when the "
+                "pod is created: network cannot be configured when it is shared with a pod"
+            )
+        if (
+            options.network
+            or net.ip
+            or net.ip6
+            or net.aliases
+            or net.add_hosts
+            or net.dns
+            or net.dns_search
+            or net.dns_options
+            or net.no_hosts
+        ):
+            raise InvalidArgument(_NET_SHARED)
+        options = replace(options, network=f"container:{pod.infra_id}")
+    if "uts" in shared:
+        if options.hostname:
+            raise InvalidArgument(
+                "invalid config provided: cannot set hostname when joining the pod UTS namespace"
+            )
+        options = replace(options, hostname=config.hostname)
+    pod_options = config.options
+    if options.restart == "no" and pod_options.restart:
+        options = replace(options, restart=pod_options.restart)
+    if pod_options.volumes:
+        volumes = replace(options.volumes, volumes=pod_options.volumes + options.volumes.volumes)
+        options = replace(options, volumes=volumes)
+    return options, Membership(pod.id, pod.infra_id, shared)
+
+
+def member_spec(spec: Spec, member: Membership, infra_dirs: ContainerDirs | None) -> Spec:
+    """``spec`` joining the pod's namespaces instead of making its own."""
+    joins = tuple(ns for ns in member.shared if ns in JOINABLE)
+    namespaces = tuple(ns for ns in spec.namespaces if ns not in joins)
+    etc_files = spec.etc_files
+    if "net" in member.shared and infra_dirs is not None:
+        shared_files = {
+            dest: str(infra_dirs.userdata / os.path.basename(dest))
+            for dest in ("/etc/hosts", "/etc/resolv.conf")
+            if (infra_dirs.userdata / os.path.basename(dest)).exists()
+        }
+        etc_files = tuple((dest, shared_files.get(dest, src)) for dest, src in etc_files)
+    return replace(
+        spec,
+        namespaces=namespaces,
+        joins=tuple((ns, "") for ns in joins),
+        join_container=member.infra_id if joins else "",
+        etc_files=etc_files,
+    )
+
+
+def renew_joins(bundle: ContainerDirs, infra_pid: int) -> None:
+    """Before a start: the infra's namespaces by its current pid."""
+    path = bundle.userdata / "config.json"
+    spec = spec_from_json(path.read_bytes())
+    if not spec.joins:
+        return
+    joins = tuple((ns, f"/proc/{infra_pid}/ns/{ns}") for ns, _old in spec.joins)
+    tmp = path.with_name(".config.json.pod")
+    tmp.write_bytes(spec_to_json(replace(spec, joins=joins)))
+    os.replace(tmp, path)

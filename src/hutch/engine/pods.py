@@ -1,0 +1,441 @@
+"""``engine.pods``: create, list, inspect, remove, and the verbs on all members.
+
+A pod is a row of ``pods`` (``store/pods.py``) with its typed config
+(``engine/pod_record.py``) and an infra container (``engine/pod_infra.py``)
+made through the container service like any other, in the pod and joining
+nothing. Members join its namespaces (``engine/pod_member.py``). Verbs on a
+pod act on its members: the infra starts first and stops last.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from hutch.api.common import PruneReport
+from hutch.api.container_config import RunOptions
+from hutch.api.containers import (
+    ActionReport,
+    KillOptions,
+    RemoveContainerOptions,
+    StartOptions,
+    StopOptions,
+)
+from hutch.api.errors import Conflict, HutchError, InvalidArgument, NoSuchObject
+from hutch.api.podman_json import go_time
+from hutch.api.pods import (
+    DEFAULT_SHARE,
+    SHAREABLE,
+    ListPodsOptions,
+    PodCreateOptions,
+    PodInfraConfig,
+    PodInspect,
+    PodKillOptions,
+    PodMember,
+    PodPortBinding,
+    PodRemoveOptions,
+    PodSelectOptions,
+    PodStopOptions,
+    PodSummary,
+)
+from hutch.engine import container_state as cs
+from hutch.engine import events as engine_events
+from hutch.engine import pod_infra, pod_record
+from hutch.engine.context import EngineContext
+from hutch.engine.pod_record import PodConfig
+from hutch.runtime.restart import RestartPolicy
+from hutch.store.pods import PodRecord
+from hutch.util.ids import new_id, random_name, valid_name
+
+
+class PodContainers(Protocol):
+    """What pods ask of the container service (``engine/containers.py``), which
+    imports this module for ``run --pod new:NAME``, hence a protocol here."""
+
+    def create_infra(self, options: RunOptions, pod_id: str) -> str: ...
+
+    def remove_containers(
+        self, names: Sequence[str], options: RemoveContainerOptions, *, infra: bool
+    ) -> list[ActionReport]: ...
+
+    def start(self, names: Sequence[str], options: StartOptions) -> list[ActionReport]: ...
+
+    def stop(self, names: Sequence[str], options: StopOptions) -> list[ActionReport]: ...
+
+    def kill(self, names: Sequence[str], options: KillOptions) -> list[ActionReport]: ...
+
+
+EXIT_POLICIES = ("continue", "stop")
+
+
+def parse_share(text: str | None) -> tuple[str, ...]:
+    """``--share``: None the default, ``+ns`` added to it, a list replacing it."""
+    if text is None:
+        return DEFAULT_SHARE
+    text = text.strip()
+    if text in ("", "none"):
+        return ()
+    base: list[str] = list(DEFAULT_SHARE) if text.startswith("+") else []
+    for item in text.removeprefix("+").split(","):
+        item = item.strip()
+        if item not in SHAREABLE:
+            raise InvalidArgument(
+                f"invalid kernel namespace to share: {item}: use {', '.join(SHAREABLE)} or none"
+            )
+        if item == "pid":
+            raise InvalidArgument("--share pid is not supported by hutch yet")
+        if item not in base:
+            base.append(item)
+    return tuple(ns for ns in SHAREABLE if ns in base)
+
+
+@dataclass(frozen=True)
+class PodPlan:
+    """What ``pod create`` makes of its options, before anything is stored."""
+
+    name: str
+    config: PodConfig
+    infra: bool
+
+
+def plan_pod(options: PodCreateOptions) -> PodPlan:
+    """Refuse bad options (InvalidArgument) before anything exists."""
+    name = options.name or random_name()
+    if not valid_name(name):
+        raise InvalidArgument(
+            f"invalid pod name {name!r}: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*"
+        )
+    if options.exit_policy not in EXIT_POLICIES:
+        raise InvalidArgument(
+            f'invalid pod exit policy: "{options.exit_policy}": use continue or stop'
+        )
+    if options.restart:
+        try:
+            RestartPolicy.parse(options.restart)
+        except ValueError as exc:
+            raise InvalidArgument(str(exc)) from exc
+    shared = parse_share(options.share)
+    infra = options.infra if options.infra is not None else bool(shared)
+    if not infra:
+        if options.publish:
+            raise InvalidArgument(
+                "you must have an infra container to publish port bindings to the host"
+            )
+        if options.network or options.dns or options.add_hosts or options.hostname:
+            raise InvalidArgument("the pod's network and host name need an infra container")
+        shared = ()
+    if options.infra_command is not None and not infra:
+        raise InvalidArgument("--infra-command needs an infra container")
+    given = options.resources.given_limits()
+    if given:
+        raise InvalidArgument(f"{given[0]} on a pod is not supported by hutch yet")
+    if options.userns:
+        raise InvalidArgument("--userns on a pod is not supported by hutch yet")
+    hostname = options.hostname or name
+    config = PodConfig(options, hostname, shared, options.exit_policy)
+    return PodPlan(name, config, infra)
+
+
+def pod_status(states: Sequence[str]) -> str:
+    """The pod's status from its members' (podman's rule)."""
+    n = len(states)
+    running = sum(s == "running" for s in states)
+    paused = sum(s == "paused" for s in states)
+    stopped = sum(s in ("exited", "stopped") for s in states)
+    if n == 0:
+        return "Created"
+    if running == n:
+        return "Running"
+    if running:
+        return "Degraded"
+    if paused == n:
+        return "Paused"
+    if stopped == n:
+        return "Exited"
+    if stopped:
+        return "Stopped"
+    return "Created"
+
+
+class PodService:
+    """``engine.pods`` (``hutch.api.pods.Pods``)."""
+
+    def __init__(self, ctx: EngineContext, containers: PodContainers) -> None:
+        self._ctx = ctx
+        self._containers = containers
+
+    # -- create ------------------------------------------------------------
+
+    def create(self, options: PodCreateOptions) -> str:
+        plan = plan_pod(options)
+        if options.replace and options.name:
+            self.remove([options.name], PodRemoveOptions(force=True, ignore=True))
+        pod_id = new_id()
+        record = self._ctx.pods.create(pod_id, plan.name, pod_record.encode(plan.config))
+        try:
+            if plan.infra:
+                self._make_infra(record, plan)
+        except BaseException:
+            self._discard(record)
+            raise
+        self._event(record, "create")
+        return pod_id
+
+    def _make_infra(self, record: PodRecord, plan: PodPlan) -> None:
+        options = plan.config.options
+        self._ctx.enter_session()
+        pod_infra.ensure_image(self._ctx)
+        share_net = "net" in plan.config.shared
+        run = pod_infra.infra_options(
+            options,
+            name=options.infra_name or f"{record.id[:12]}-infra",
+            hostname=plan.config.hostname,
+            network=options.network if share_net else "none",
+            share_net=share_net,
+        )
+        infra_id = self._containers.create_infra(run, record.id)
+        self._ctx.pods.set_infra(record.id, infra_id)
+
+    def _discard(self, record: PodRecord) -> None:
+        """A failed create: whatever of the pod exists goes."""
+        ids = [c.id for c in self._ctx.containers.of_pod(record.id)]
+        if ids:
+            self._containers.remove_containers(ids, RemoveContainerOptions(force=True), infra=True)
+        self._ctx.pods.delete(record.id)
+
+    # -- queries -------------------------------------------------------------
+
+    def exists(self, name: str) -> bool:
+        try:
+            self._ctx.pods.find(name)
+        except (NoSuchObject, Conflict):
+            return False
+        return True
+
+    def _members(self, record: PodRecord) -> list[cs.Container]:
+        return [cs.load(self._ctx, r, lenient=True) for r in self._ctx.containers.of_pod(record.id)]
+
+    def _summary(self, record: PodRecord) -> PodSummary:
+        config = pod_record.decode(record.config)
+        members = self._members(record)
+        networks: tuple[str, ...] = ()
+        infra = next((m for m in members if m.record.id == record.infra_id), None)
+        if infra is not None:
+            from hutch.engine import netconfig
+
+            networks = tuple(netconfig.user_networks(infra.config.options.network))
+        return PodSummary(
+            id=record.id,
+            name=record.name,
+            status=pod_status([m.state.status for m in members]),
+            created=record.created,
+            infra_id=record.infra_id,
+            labels=config.labels,
+            members=tuple(PodMember(m.record.id, m.record.name, m.state.status) for m in members),
+            networks=networks,
+        )
+
+    def ls(self, options: ListPodsOptions) -> list[PodSummary]:
+        from hutch.engine.pod_filters import matcher
+
+        keep = matcher(options.filters)
+        summaries = [s for s in (self._summary(r) for r in self._ctx.pods.all()) if keep(s)]
+        return _sorted(summaries, options.sort)
+
+    def inspect(self, names: Sequence[str]) -> list[PodInspect]:
+        return [self._inspect(self._ctx.pods.find(name)) for name in names]
+
+    def _inspect(self, record: PodRecord) -> PodInspect:
+        config = pod_record.decode(record.config)
+        summary = self._summary(record)
+        infra_config = None
+        if record.infra_id:
+            infra_config = self._infra_config(record, config)
+        return PodInspect(
+            id=record.id,
+            name=record.name,
+            created=go_time(record.created),
+            create_command=config.options.create_command,
+            exit_policy=config.exit_policy,
+            state=summary.status,
+            hostname=config.options.hostname or "",
+            labels=dict(config.labels),
+            create_cgroup=False,
+            cgroup_parent="",
+            cgroup_path="",
+            create_infra=bool(record.infra_id),
+            infra_container_id=record.infra_id,
+            infra_config=infra_config,
+            shared_namespaces=_podman_order(config.shared),
+            num_containers=len(summary.members),
+            containers=summary.members,
+        )
+
+    def _infra_config(self, record: PodRecord, config: PodConfig) -> PodInfraConfig:
+        options = config.options
+        bindings: dict[str, tuple[PodPortBinding, ...]] = {}
+        try:
+            infra = cs.get(self._ctx, record.infra_id)
+            ports = infra.config.ports
+            network = infra.config.options.network
+        except HutchError:
+            ports, network = (), ""
+        for port in ports:
+            key = f"{port.container_port}/{port.protocol}"
+            binding = PodPortBinding(port.host_ip, str(port.host_port))
+            bindings[key] = (*bindings.get(key, ()), binding)
+        from hutch.engine import netconfig
+
+        networks = tuple(netconfig.user_networks(network)) if network else ()
+        return PodInfraConfig(
+            port_bindings=bindings,
+            host_network=network == "host",
+            static_ip="",
+            static_mac="",
+            no_manage_resolv_conf=False,
+            dns_server=options.dns or None,
+            dns_search=options.dns_search or None,
+            dns_option=options.dns_options or None,
+            no_manage_hosts=options.no_hosts,
+            host_add=options.add_hosts or None,
+            networks=networks or None,
+            network_options=None,
+            pid_ns="private",
+            userns="host",
+            uts_ns="private",
+        )
+
+    # -- verbs on every member ---------------------------------------------------
+
+    def _each(
+        self,
+        names: Sequence[str],
+        all_: bool,
+        action: Callable[[PodRecord], None],
+        *,
+        ignore: bool = False,
+        missing_code: int | None = None,
+    ) -> list[ActionReport]:
+        if all_:
+            names = [r.id for r in self._ctx.pods.all()]
+        reports = []
+        for name in names:
+            try:
+                record = self._ctx.pods.find(name)
+                action(record)
+                reports.append(ActionReport(name, record.id))
+            except NoSuchObject as exc:
+                if not ignore:
+                    code = exc.exit_code if missing_code is None else missing_code
+                    reports.append(ActionReport(name, error=str(exc), exit_code=code))
+            except HutchError as exc:
+                reports.append(ActionReport(name, error=str(exc), exit_code=exc.exit_code))
+        return reports
+
+    def _ordered(self, record: PodRecord) -> list[str]:
+        """Member ids, the infra first."""
+        ids = [c.id for c in self._ctx.containers.of_pod(record.id)]
+        return sorted(ids, key=lambda i: i != record.infra_id)
+
+    def remove(self, names: Sequence[str], options: PodRemoveOptions) -> list[ActionReport]:
+        self._ctx.enter_session()
+
+        def one(record: PodRecord) -> None:
+            members = self._members(record)
+            running = [m for m in members if m.running or m.state.status == "paused"]
+            if running and not options.force:
+                first = next((m for m in running if m.record.id != record.infra_id), running[0])
+                err = Conflict(
+                    f"pod {record.id} has running containers: cannot remove container "
+                    f"{first.record.id} as it is {first.state.status} - running or paused "
+                    "containers cannot be removed without force: container state improper"
+                )
+                err.exit_code = 2
+                raise err
+            ids = list(reversed(self._ordered(record)))  # the infra last
+            rm = RemoveContainerOptions(force=True, timeout=options.timeout)
+            for report in self._containers.remove_containers(ids, rm, infra=True):
+                if report.error:
+                    raise HutchError(report.error)
+            self._ctx.pods.delete(record.id)
+            self._event(record, "remove")
+
+        # podman pod rm: 1 when a pod does not exist
+        return self._each(names, options.all, one, ignore=options.ignore, missing_code=1)
+
+    def start(self, names: Sequence[str], options: PodSelectOptions) -> list[ActionReport]:
+        def one(record: PodRecord) -> None:
+            ids = self._ordered(record)
+            if not ids:
+                raise Conflict(f"no containers in pod {record.id} have no dependencies")
+            self._check(self._containers.start(ids, StartOptions()))
+            self._event(record, "start")
+
+        return self._each(names, options.all, one)
+
+    def stop(self, names: Sequence[str], options: PodStopOptions) -> list[ActionReport]:
+        def one(record: PodRecord) -> None:
+            ids = list(reversed(self._ordered(record)))
+            self._check(self._containers.stop(ids, StopOptions(timeout=options.timeout)))
+            self._event(record, "stop")
+
+        return self._each(names, options.all, one, ignore=options.ignore)
+
+    def restart(self, names: Sequence[str], options: PodStopOptions) -> list[ActionReport]:
+        def one(record: PodRecord) -> None:
+            ids = self._ordered(record)
+            self._check(self._containers.stop(ids[::-1], StopOptions(timeout=options.timeout)))
+            self._check(self._containers.start(ids, StartOptions()))
+            self._event(record, "restart")
+
+        return self._each(names, options.all, one, ignore=options.ignore)
+
+    def kill(self, names: Sequence[str], options: PodKillOptions) -> list[ActionReport]:
+        def one(record: PodRecord) -> None:
+            running = [m.record.id for m in self._members(record) if m.running]
+            if not running:
+                raise Conflict(f"no containers in pod {record.id} are running")
+            self._check(self._containers.kill(running, KillOptions(signal=options.signal)))
+            self._event(record, "kill")
+
+        return self._each(names, options.all, one)
+
+    def prune(self) -> list[PruneReport]:
+        """Every pod none of whose containers runs or is paused goes (podman's rule)."""
+        stopped = [
+            s.id
+            for s in (self._summary(r) for r in self._ctx.pods.all())
+            if not any(m.state in ("running", "paused") for m in s.members)
+        ]
+        reports = self.remove(stopped, PodRemoveOptions())
+        return [PruneReport(r.id or r.name, error=r.error) for r in reports]
+
+    @staticmethod
+    def _check(reports: list[ActionReport]) -> None:
+        errors = [r.error for r in reports if r.error]
+        if errors:
+            raise HutchError("; ".join(errors))
+
+    def _event(self, record: PodRecord, action: str) -> None:
+        engine_events.record(self._ctx.paths, "pod", action, record.id, record.name)
+
+
+def _podman_order(shared: tuple[str, ...]) -> tuple[str, ...]:
+    # podman 4.3.1 lists uts, ipc, net (then cgroup, pid) in pod inspect
+    order = ("uts", "ipc", "net", "cgroup", "pid")
+    return tuple(ns for ns in order if ns in shared)
+
+
+def _sorted(summaries: list[PodSummary], sort: str) -> list[PodSummary]:
+    keys: dict[str, Callable[[PodSummary], Any]] = {
+        "id": lambda s: s.id,
+        "name": lambda s: s.name,
+        "number": lambda s: len(s.members),
+        "status": lambda s: s.status,
+    }
+    if sort == "created":
+        return sorted(summaries, key=lambda s: s.created, reverse=True)
+    if sort not in keys:
+        raise InvalidArgument(f"invalid --sort {sort!r}: use created, id, name, number or status")
+    return sorted(summaries, key=keys[sort])

@@ -1,0 +1,185 @@
+"""Pods without a store: --share, the checks of pod create, the status rule, filters."""
+
+from __future__ import annotations
+
+import io
+import tarfile
+
+import pytest
+
+from hutch.api.container_config import ResourceOptions
+from hutch.api.errors import InvalidArgument
+from hutch.api.pods import PodCreateOptions, PodMember, PodSummary
+from hutch.engine import pod_infra, pod_record
+from hutch.engine.pod_filters import matcher
+from hutch.engine.pod_member import Membership, member_spec
+from hutch.engine.pods import parse_share, plan_pod, pod_status
+from hutch.runtime.spec import NAMESPACES, Process, Rootfs, Spec
+from hutch.store.containers import ContainerDirs
+
+
+@pytest.mark.parametrize(
+    ("text", "shared"),
+    [
+        (None, ("ipc", "net", "uts")),
+        ("", ()),
+        ("none", ()),
+        ("net", ("net",)),
+        ("+cgroup", ("cgroup", "ipc", "net", "uts")),
+        ("uts,net", ("net", "uts")),
+    ],
+)
+def test_share_is_the_default_a_list_or_an_addition(
+    text: str | None, shared: tuple[str, ...]
+) -> None:
+    assert parse_share(text) == shared
+
+
+def test_share_refuses_an_unknown_namespace_by_name() -> None:
+    with pytest.raises(InvalidArgument, match="invalid kernel namespace to share: mnt"):
+        parse_share("net,mnt")
+
+
+def test_plan_names_the_pod_and_defaults_its_hostname() -> None:
+    plan = plan_pod(PodCreateOptions(name="web", labels=("a=b", "c")))
+    assert plan.name == "web" and plan.infra
+    assert plan.config.hostname == "web"
+    assert plan.config.shared == ("ipc", "net", "uts")
+    assert plan.config.labels == (("a", "b"), ("c", ""))
+    assert plan_pod(PodCreateOptions(name="web", hostname="h")).config.hostname == "h"
+
+
+def test_plan_without_sharing_makes_no_infra_unless_asked() -> None:
+    assert not plan_pod(PodCreateOptions(share="none")).infra
+    assert plan_pod(PodCreateOptions(share="none", infra=True)).infra
+    no_infra = plan_pod(PodCreateOptions(infra=False))
+    assert not no_infra.infra and no_infra.config.shared == ()
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (PodCreateOptions(name="bad name"), "invalid pod name 'bad name'"),
+        (PodCreateOptions(exit_policy="later"), 'invalid pod exit policy: "later"'),
+        (PodCreateOptions(restart="sometimes"), "sometimes"),
+        (
+            PodCreateOptions(infra=False, publish=("80",)),
+            "you must have an infra container to publish port bindings to the host",
+        ),
+        (PodCreateOptions(infra=False, infra_command="/x"), "--infra-command needs an infra"),
+        (PodCreateOptions(resources=ResourceOptions(memory="64m")), "--memory on a pod"),
+        (PodCreateOptions(share="+pid"), "--share pid is not supported"),
+    ],
+)
+def test_plan_refuses_bad_options_before_anything_exists(
+    options: PodCreateOptions, message: str
+) -> None:
+    with pytest.raises(InvalidArgument, match=message.replace("(", r"\(")):
+        plan_pod(options)
+
+
+@pytest.mark.parametrize(
+    ("states", "status"),
+    [
+        ((), "Created"),
+        (("created", "created"), "Created"),
+        (("running", "running"), "Running"),
+        (("running", "exited"), "Degraded"),
+        (("paused", "paused"), "Paused"),
+        (("exited", "exited"), "Exited"),
+        (("exited", "created"), "Stopped"),
+    ],
+)
+def test_pod_status_follows_its_members(states: tuple[str, ...], status: str) -> None:
+    assert pod_status(states) == status
+
+
+def test_pod_record_round_trips() -> None:
+    config = plan_pod(PodCreateOptions(name="web", publish=("8080:80",))).config
+    assert pod_record.decode(pod_record.encode(config)) == config
+
+
+def _summary(**changes: object) -> PodSummary:
+    base = PodSummary(
+        id="abc123",
+        name="web",
+        status="Running",
+        created=1.0,
+        infra_id="i" * 64,
+        labels=(("app", "web"),),
+        members=(PodMember("i" * 64, "abc-infra", "running"), PodMember("d" * 64, "db", "exited")),
+    )
+    return PodSummary(**{**base.__dict__, **changes})  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("filters", "kept"),
+    [
+        (("name=^we",), True),
+        (("name=db",), False),
+        (("id=abc",), True),
+        (("label=app=web",), True),
+        (("label=app=db",), False),
+        (("status=running",), True),
+        (("ctr-names=db",), True),
+        (("ctr-status=exited",), True),
+        (("ctr-status=paused",), False),
+        (("ctr-number=2",), True),
+        (("name=nope", "name=web"), True),
+        (("name=web", "status=exited"), False),
+    ],
+)
+def test_filters_follow_podman_rules(filters: tuple[str, ...], kept: bool) -> None:
+    assert matcher(filters)(_summary()) is kept
+
+
+def test_a_bad_filter_is_refused() -> None:
+    with pytest.raises(InvalidArgument, match="invalid filter 'colour'"):
+        matcher(("colour=red",))
+    with pytest.raises(InvalidArgument, match="invalid pod status"):
+        matcher(("status=sleepy",))
+
+
+def test_infra_layer_holds_mount_points_and_the_catatonit_target() -> None:
+    raw = pod_infra.layer_tar()
+    assert raw == pod_infra.layer_tar()  # the same bytes, so the same image everywhere
+    with tarfile.open(fileobj=io.BytesIO(raw)) as tar:
+        members = {m.name: m for m in tar.getmembers()}
+    assert {"dev", "proc", "sys", "etc", "tmp", "catatonit"} == set(members)
+    assert members["catatonit"].isfile() and members["catatonit"].size == 0
+    config = pod_infra.image_config("sha256:" + "0" * 64)
+    assert config.config.entrypoint == ("/catatonit", "-P")
+
+
+def test_infra_options_carry_the_pods_network_and_catatonit() -> None:
+    options = PodCreateOptions(publish=("8080:80",), dns=("1.1.1.1",), infra_command="/bin/x")
+    run = pod_infra.infra_options(options, name="p-infra", hostname="p", network="", share_net=True)
+    assert run.net.publish == ("8080:80",) and run.net.dns == ("1.1.1.1",)
+    assert run.volumes.volumes == ("/usr/bin/catatonit:/catatonit:ro",)
+    assert run.entrypoint == "/bin/x" and run.hostname == "p"
+    alone = pod_infra.infra_options(
+        options, name="p", hostname="p", network="none", share_net=False
+    )
+    assert alone.net.publish == ()
+
+
+def test_a_member_spec_joins_the_shared_namespaces(tmp_path: object) -> None:
+    from pathlib import Path
+
+    infra = ContainerDirs(Path(str(tmp_path)) / "infra")
+    infra.userdata.mkdir(parents=True)
+    (infra.userdata / "hosts").write_text("127.0.0.1 localhost\n")
+    spec = Spec(
+        id="m",
+        hostname="web",
+        process=Process(args=("sh",), env=()),
+        rootfs=Rootfs(kind="overlay", target="/x"),
+        etc_files=(("/etc/hostname", "/m/hostname"), ("/etc/hosts", "/m/hosts")),
+    )
+    member = Membership("p", "i" * 64, ("cgroup", "ipc", "net", "uts"))
+    joined = member_spec(spec, member, infra)
+    assert joined.namespaces == tuple(ns for ns in NAMESPACES if ns not in ("cgroup", "ipc", "uts"))
+    assert joined.joins == (("cgroup", ""), ("ipc", ""), ("uts", ""))
+    assert joined.join_container == "i" * 64
+    assert dict(joined.etc_files)["/etc/hosts"] == str(infra.userdata / "hosts")
+    assert dict(joined.etc_files)["/etc/hostname"] == "/m/hostname"
