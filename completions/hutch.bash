@@ -58,7 +58,7 @@ _hutch_options() {
     "unpause") echo --all -a ;;
     "update") echo --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops ;;
     "stats") echo --all -a --no-stream --format --no-trunc --interval -i ;;
-    "build") echo --tag -t --file -f --build-arg --target --no-cache --pull --label --layers --squash --iidfile --format --secret --platform --timestamp --quiet -q ;;
+    "build") echo --tag -t --file -f --build-arg --target --no-cache --pull --label --layers --squash --iidfile --format --secret --platform --timestamp --quiet -q --logfile ;;
     "port") echo --all -a ;;
     "info") echo --format -f ;;
     "version") echo --format -f ;;
@@ -146,11 +146,11 @@ _hutch_options() {
     "image save") echo --output -o --format --quiet -q ;;
     "image load") echo --input -i --quiet -q ;;
     "image prune") echo --all -a --force -f ;;
-    "image build") echo --tag -t --file -f --build-arg --target --no-cache --pull --label --layers --squash --iidfile --format --secret --platform --timestamp --quiet -q ;;
+    "image build") echo --tag -t --file -f --build-arg --target --no-cache --pull --label --layers --squash --iidfile --format --secret --platform --timestamp --quiet -q --logfile ;;
     "system info") echo --format -f ;;
     "system reset") echo --force -f ;;
     "system service") echo --time -t ;;
-    "buildx build") echo --tag -t --file -f --build-arg --target --no-cache --pull --label --layers --squash --iidfile --format --secret --platform --timestamp --quiet -q ;;
+    "buildx build") echo --tag -t --file -f --build-arg --target --no-cache --pull --label --layers --squash --iidfile --format --secret --platform --timestamp --quiet -q --logfile ;;
     esac
 }
 
@@ -186,7 +186,7 @@ _hutch_value_options() {
     "attach") echo --detach-keys ;;
     "update") echo --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops ;;
     "stats") echo --format --interval -i ;;
-    "build") echo --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp ;;
+    "build") echo --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp --logfile ;;
     "info") echo --format -f ;;
     "version") echo --format -f ;;
     "manifest inspect") echo --tls-verify --authfile --creds --cert-dir ;;
@@ -251,10 +251,10 @@ _hutch_value_options() {
     "image history") echo --format ;;
     "image save") echo --output -o --format ;;
     "image load") echo --input -i ;;
-    "image build") echo --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp ;;
+    "image build") echo --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp --logfile ;;
     "system info") echo --format -f ;;
     "system service") echo --time -t ;;
-    "buildx build") echo --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp ;;
+    "buildx build") echo --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp --logfile ;;
     esac
 }
 
@@ -506,6 +506,7 @@ _hutch_option_values() {
     "build --secret") echo "@none" ;;
     "build --platform") echo "@none" ;;
     "build --timestamp") echo "@none" ;;
+    "build --logfile") echo "@none" ;;
     "info --format"|"info -f") echo "json" ;;
     "version --format"|"version -f") echo "json" ;;
     "manifest inspect --tls-verify") echo "@none" ;;
@@ -837,6 +838,7 @@ _hutch_option_values() {
     "image build --secret") echo "@none" ;;
     "image build --platform") echo "@none" ;;
     "image build --timestamp") echo "@none" ;;
+    "image build --logfile") echo "@none" ;;
     "system info --format"|"system info -f") echo "json" ;;
     "system service --time"|"system service -t") echo "@none" ;;
     "buildx build --tag"|"buildx build -t") echo "@none" ;;
@@ -851,6 +853,7 @@ _hutch_option_values() {
     "buildx build --secret") echo "@none" ;;
     "buildx build --platform") echo "@none" ;;
     "buildx build --timestamp") echo "@none" ;;
+    "buildx build --logfile") echo "@none" ;;
     esac
 }
 

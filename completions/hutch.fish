@@ -98,7 +98,7 @@ function __hutch_value_options
         case 'stats'
             printf '%s\n' --format --interval -i
         case 'build'
-            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp
+            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp --logfile
         case 'info'
             printf '%s\n' --format -f
         case 'version'
@@ -228,13 +228,13 @@ function __hutch_value_options
         case 'image load'
             printf '%s\n' --input -i
         case 'image build'
-            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp
+            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp --logfile
         case 'system info'
             printf '%s\n' --format -f
         case 'system service'
             printf '%s\n' --time -t
         case 'buildx build'
-            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp
+            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp --logfile
     end
 end
 
@@ -838,6 +838,7 @@ complete -c hutch -n "__hutch_at 'build'" -l secret -x -d 'A secret for RUN --mo
 complete -c hutch -n "__hutch_at 'build'" -l platform -x -d 'Target platform (the host\'s only)'
 complete -c hutch -n "__hutch_at 'build'" -l timestamp -x -d 'Set every time in the image to these epoch seconds'
 complete -c hutch -n "__hutch_at 'build'" -l quiet -s q -d 'Print only the image id'
+complete -c hutch -n "__hutch_at 'build'" -l logfile -x -d 'Write the steps and RUN\'s output to this file'
 complete -c hutch -n "__hutch_at 'build'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'build' 1" -F
 
@@ -1906,6 +1907,7 @@ complete -c hutch -n "__hutch_at 'image build'" -l secret -x -d 'A secret for RU
 complete -c hutch -n "__hutch_at 'image build'" -l platform -x -d 'Target platform (the host\'s only)'
 complete -c hutch -n "__hutch_at 'image build'" -l timestamp -x -d 'Set every time in the image to these epoch seconds'
 complete -c hutch -n "__hutch_at 'image build'" -l quiet -s q -d 'Print only the image id'
+complete -c hutch -n "__hutch_at 'image build'" -l logfile -x -d 'Write the steps and RUN\'s output to this file'
 complete -c hutch -n "__hutch_at 'image build'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'image build' 1" -F
 
@@ -1952,5 +1954,6 @@ complete -c hutch -n "__hutch_at 'buildx build'" -l secret -x -d 'A secret for R
 complete -c hutch -n "__hutch_at 'buildx build'" -l platform -x -d 'Target platform (the host\'s only)'
 complete -c hutch -n "__hutch_at 'buildx build'" -l timestamp -x -d 'Set every time in the image to these epoch seconds'
 complete -c hutch -n "__hutch_at 'buildx build'" -l quiet -s q -d 'Print only the image id'
+complete -c hutch -n "__hutch_at 'buildx build'" -l logfile -x -d 'Write the steps and RUN\'s output to this file'
 complete -c hutch -n "__hutch_at 'buildx build'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'buildx build' 1" -F

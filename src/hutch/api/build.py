@@ -9,7 +9,9 @@ PULL_POLICIES = ("always", "missing", "never", "newer")
 
 @dataclass(frozen=True)
 class BuildOptions:
-    context: str  # a directory, or "-" for a tar stream on standard input
+    # a directory, a tar archive of one (the Docker API's upload), or "-" for a
+    # tar stream on standard input
+    context: str
     containerfile: str | None = None  # a path, "-" for standard input, None: look in the context
     tags: tuple[str, ...] = ()
     build_args: tuple[str, ...] = ()  # "KEY=VALUE" or "KEY" (the value of the environment)
@@ -25,6 +27,7 @@ class BuildOptions:
     platform: str | None = None
     timestamp: int | None = None  # seconds since the epoch; SOURCE_DATE_EPOCH otherwise
     quiet: bool = False
+    logfile: str | None = None  # the steps and RUN's output go here (appended), not stdout
 
 
 @dataclass(frozen=True)

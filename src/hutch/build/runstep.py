@@ -18,6 +18,7 @@ import select
 import signal
 import socket
 import stat
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -114,7 +115,14 @@ def run_step(host: BuildHost, request: RunRequest, *, out_fd: int, err_fd: int) 
 
 @contextlib.contextmanager
 def _forwarding(pid: int) -> Iterator[None]:
-    """^C during a RUN stops the command, and then the build."""
+    """^C during a RUN stops the command, and then the build.
+
+    Only the main thread can catch signals: a build run by a thread of the API
+    service has no caller's ^C to forward (the service's signals are its own).
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
 
     def forward(sig: int, _frame: FrameType | None) -> None:
         with contextlib.suppress(ProcessLookupError):

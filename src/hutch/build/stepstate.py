@@ -64,11 +64,16 @@ class StageState:
 
 
 class Progress:
-    """podman's build output: steps on stdout (nothing of it with -q)."""
+    """podman's build output: steps on stdout (nothing of it with -q).
 
-    def __init__(self, quiet: bool, out: TextIO | None = None) -> None:
+    With ``log_fd`` (``--logfile``), the steps and the output of RUN go to
+    that file instead, as podman's ``--logfile`` sends them.
+    """
+
+    def __init__(self, quiet: bool, out: TextIO | None = None, log_fd: int | None = None) -> None:
         self.quiet = quiet
         self.out = out or sys.stdout
+        self.log_fd = log_fd
 
     def say(self, text: str) -> None:
         if not self.quiet:
@@ -79,6 +84,8 @@ class Progress:
     def run_fds(self) -> tuple[int, int]:
         """Where RUN output goes: stdout, or stderr with -q (stdout is only the id)."""
         self.out.flush()
+        if self.log_fd is not None:
+            return (self.log_fd, self.log_fd)
         return (2, 2) if self.quiet else (1, 2)
 
 

@@ -116,6 +116,10 @@ def register(app: typer.Typer, image_app: typer.Typer, buildx_app: typer.Typer) 
         quiet: Annotated[
             bool, typer.Option("--quiet", "-q", help="Print only the image id.")
         ] = False,
+        logfile: Annotated[
+            str | None,
+            typer.Option("--logfile", help="Write the steps and RUN's output to this file."),
+        ] = None,
     ) -> None:
         """Build an image from a Containerfile and a context."""
         from hutch.api.build import BuildOptions
@@ -137,6 +141,7 @@ def register(app: typer.Typer, image_app: typer.Typer, buildx_app: typer.Typer) 
             platform=platform,
             timestamp=timestamp,
             quiet=quiet,
+            logfile=logfile,
         )
         report = state_of(ctx).engine().images.build(options)
         print(report.id)

@@ -127,7 +127,8 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """List images in local storage."""
-        from hutch.cli.image_filters import apply_filters, sort_rows
+        from hutch.api.image_filters import apply_filters
+        from hutch.cli.image_filters import sort_rows
 
         listed = state_of(ctx).engine().images.ls()
         if not all_:

@@ -209,7 +209,9 @@ class BuildService:
         scratch: list[Path] = []
         try:
             context_dir = self._context(options.context, scratch)
-            cf = _read_containerfile(options.containerfile, context_dir, stdin_text)
+            # A relative Containerfile of an uploaded context is one of its files.
+            uploaded = options.context == "-" or Path(options.context).is_file()
+            cf = _read_containerfile(options.containerfile, context_dir, stdin_text, uploaded)
             ignore = _ignore(context_dir, options.containerfile)
             secrets = _secrets(options.secrets, self._ctx.layers, scratch)
             platform = host_platform()
@@ -231,10 +233,14 @@ class BuildService:
                 format=image_format,
             )
             host = LocalBuildHost(self._ctx, options.quiet)
+            log = open(options.logfile, "a") if options.logfile else None  # noqa: SIM115
             try:
-                record = Builder(host, request, Progress(options.quiet)).build()
+                progress = Progress(options.quiet, log, log.fileno() if log else None)
+                record = Builder(host, request, progress).build()
             finally:
                 host.release()
+                if log is not None:
+                    log.close()
         finally:
             for path in scratch:
                 with contextlib.suppress(OSError):
@@ -244,18 +250,23 @@ class BuildService:
         return BuildReport(record.id, names)
 
     def _context(self, context: str, scratch: list[Path]) -> Path:
-        if context != "-":
-            path = Path(context)
-            if not path.is_dir():
-                raise InvalidArgument(f"build context {context}: not a directory")
+        path = Path(context)
+        if context != "-" and path.is_dir():
             return path.resolve()
+        if context != "-" and not path.is_file():
+            raise InvalidArgument(f"build context {context}: not a directory or a tar archive")
         from hutch.store.tarextract import extract_layer
 
         tmp = self._ctx.layers.new_tmp()
         scratch.append(tmp)
         directory = tmp / "context"
         directory.mkdir()
-        extract_layer(sys.stdin.buffer, directory, whiteouts="apply", chown="ignore")
+        # An entry that would land outside the context is refused (UnsafeArchive).
+        if context == "-":
+            extract_layer(sys.stdin.buffer, directory, whiteouts="apply", chown="ignore")
+        else:
+            with path.open("rb") as archive:
+                extract_layer(archive, directory, whiteouts="apply", chown="ignore")
         return directory
 
 
@@ -296,7 +307,7 @@ def _build_args(items: Sequence[str]) -> dict[str, str]:
 
 
 def _read_containerfile(
-    name: str | None, context_dir: Path, stdin_text: str | None
+    name: str | None, context_dir: Path, stdin_text: str | None, uploaded: bool = False
 ) -> Containerfile:
     from hutch.build.parser import parse
 
@@ -313,7 +324,9 @@ def _read_containerfile(
             )
     else:
         path = Path(name)
-        if not path.is_absolute() and not path.exists():
+        if uploaded and not (context_dir / name).resolve().is_relative_to(context_dir.resolve()):
+            raise InvalidArgument(f"the Containerfile {name!r} is not inside the build context")
+        if not path.is_absolute() and (uploaded or not path.exists()):
             path = context_dir / name
     try:
         text = path.read_text()

@@ -3,8 +3,9 @@ from __future__ import annotations
 import pytest
 
 from hutch.api.errors import InvalidArgument
+from hutch.api.image_filters import apply_filters
 from hutch.api.images import ImageSummary
-from hutch.cli.image_filters import apply_filters, sort_rows
+from hutch.cli.image_filters import sort_rows
 from hutch.util.gotemplate import GoTime
 
 A = ImageSummary("a" * 64, ("localhost/base:latest",), "d", 100.0, 10, 0, (("team", "x"),))

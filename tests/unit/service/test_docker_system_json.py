@@ -11,8 +11,8 @@ from hutch.api.images import ImageSummary
 from hutch.api.system import HostFact, HostInfo, InfoReport, StoreInfo
 from hutch.api.volumes import VolumeSummary
 from hutch.service.docker.event_json import EVENT_FILTER_KEYS, EVENT_FILTER_VALUES, event_json
-from hutch.service.docker.filters import filter_texts, parse_filters
-from hutch.service.docker.system_json import info_json, system_df, version_json
+from hutch.service.docker.filters import filter_texts
+from hutch.service.docker.system_json import info_json, system_df
 
 HOST = HostInfo(
     arch="amd64", os="linux", kernel="6.18.0", hostname="box", cpus=2, mem_total=1 << 34,
@@ -23,12 +23,6 @@ HOST = HostInfo(
     rootless=True, uid_map=(), gid_map=(), log_driver="k8s-file",
 )  # fmt: skip
 STORE = StoreInfo("/c", "overlay", "/g", "/r", "/v", 3, 4, 1, 0, 3)
-
-
-def test_version_answers_the_api_version_clients_negotiate_with() -> None:
-    out = version_json("0.1.0", "6.18.0", "amd64", "3.11.7")
-    assert (out["ApiVersion"], out["MinAPIVersion"], out["Version"]) == ("1.41", "1.24", "0.1.0")
-    assert out["Components"][0]["Name"] == "Engine" and out["Os"] == "linux"
 
 
 def test_info() -> None:
@@ -75,21 +69,12 @@ def test_events_in_dockers_words() -> None:
     assert removed["Action"] == "delete" and "from" not in removed
 
 
-def test_filters_parameter() -> None:
-    assert parse_filters(None) == {}
-    assert parse_filters('{"label": {"a=b": true, "c": false}, "dangling": ["true"]}') == {
-        "label": ["a=b"],
-        "dangling": ["true"],
-    }
+def test_filter_texts_check_keys_and_rename_values() -> None:
     texts = filter_texts(
-        parse_filters('{"event": ["die", "start"], "type": ["container"]}'),
+        {"event": ["die", "start"], "type": ["container"]},
         EVENT_FILTER_KEYS,
         EVENT_FILTER_VALUES,
     )
     assert texts == ("event=died", "event=start", "type=container")
     with pytest.raises(InvalidArgument, match="invalid filter 'bogus'"):
         filter_texts({"bogus": ["1"]}, ("label",))
-    with pytest.raises(InvalidArgument, match="invalid filters"):
-        parse_filters("{not json")
-    with pytest.raises(InvalidArgument, match="must be a list"):
-        parse_filters('{"label": 3}')

@@ -1,39 +1,11 @@
-"""Docker's ``filters`` query parameter -> hutch's ``KEY=VALUE`` filter texts.
-
-Docker sends a JSON object of lists (``{"label": ["a=b"], "dangling": ["true"]}``)
-or, from older clients, of sets (``{"label": {"a=b": true}}``).
-"""
+"""Docker's filters (``Request.filters()``: ``{key: [values]}``) -> hutch's
+``KEY=VALUE`` filter texts, with the keys an endpoint takes checked by name."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 
 from hutch.api.errors import InvalidArgument
-
-
-def parse_filters(raw: str | None) -> dict[str, list[str]]:
-    """The ``filters`` parameter as ``{key: [values]}`` (empty or absent: no filter)."""
-    if not raw:
-        return {}
-    try:
-        data = json.loads(raw)
-    except ValueError as exc:
-        raise InvalidArgument(f"invalid filters: {exc}") from exc
-    if not isinstance(data, dict):
-        raise InvalidArgument("invalid filters: expected a JSON object")
-    out: dict[str, list[str]] = {}
-    for key, values in data.items():
-        if isinstance(values, dict):
-            chosen = [str(v) for v, on in values.items() if on]
-        elif isinstance(values, list):
-            chosen = [str(v) for v in values]
-        elif isinstance(values, str):
-            chosen = [values]
-        else:
-            raise InvalidArgument(f"invalid filters: the values of {key!r} must be a list")
-        out[str(key)] = chosen
-    return out
 
 
 def filter_texts(

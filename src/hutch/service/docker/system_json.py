@@ -1,4 +1,4 @@
-"""The system answers in Docker's shapes: ``/version``, ``/info``, ``/system/df``."""
+"""The system answers in Docker's shapes: ``/info`` and ``/system/df``."""
 
 from __future__ import annotations
 
@@ -14,39 +14,9 @@ from hutch.service.docker.image_json import image_list_item
 from hutch.service.docker.volume_json import volume_json
 
 JSON = dict[str, Any]
-API_VERSION = "1.41"  # what docker CLI 20.10 speaks
-MIN_API_VERSION = "1.24"
 # Go's GOARCH -> uname's machine (Docker's /info Architecture is uname's).
 _MACHINE = {"amd64": "x86_64", "arm64": "aarch64", "386": "i686", "arm": "armv7l"}
 LOG_DRIVERS = ("k8s-file", "json-file", "none")
-
-
-def version_json(version: str, kernel: str, arch: str, python: str) -> JSON:
-    """``GET /version``: ``arch`` is Go's name (amd64), ``python`` the interpreter's version."""
-    details = {
-        "ApiVersion": API_VERSION,
-        "Arch": arch,
-        "BuildTime": "",
-        "Experimental": "false",
-        "GitCommit": "",
-        "GoVersion": f"python{python}",
-        "KernelVersion": kernel,
-        "MinAPIVersion": MIN_API_VERSION,
-        "Os": "linux",
-    }
-    return {
-        "Platform": {"Name": f"hutch {version}"},
-        "Components": [{"Name": "Engine", "Version": version, "Details": details}],
-        "Version": version,
-        "ApiVersion": API_VERSION,
-        "MinAPIVersion": MIN_API_VERSION,
-        "GitCommit": "",
-        "GoVersion": f"python{python}",
-        "Os": "linux",
-        "Arch": arch,
-        "KernelVersion": kernel,
-        "BuildTime": "",
-    }
 
 
 def info_json(info: InfoReport, system_time: str) -> JSON:

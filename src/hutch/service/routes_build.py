@@ -1,0 +1,192 @@
+"""``POST /build`` (the classic builder: a tar context in the body) and ``POST /commit``.
+
+The context is written to a private temporary file and handed to the
+engine's build as an archive (``hutch build CONTEXT.tar``): the engine
+extracts it and refuses an entry that would land outside it (400). The
+build's steps and RUN output go to a log file (``--logfile``) that the
+answer follows line by line as Docker's ``{"stream": ...}`` lines, ending
+with ``Successfully built ID`` and ``Successfully tagged NAME``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from hutch.api.build import BuildOptions
+from hutch.api.containers import CommitOptions
+from hutch.service.background import background, json_line, streamed
+from hutch.service.docker.jsonread import Body
+from hutch.service.docker.names import familiar, split_tag
+from hutch.service.errors import bad_request
+from hutch.service.reply import Reply, Stream, json_reply
+from hutch.service.request import Request
+from hutch.service.uploads import discard, save_upload
+
+if TYPE_CHECKING:
+    from hutch.service.context import ServiceContext
+    from hutch.service.router import Router
+
+# Query parameters of /build hutch cannot honour when they are set: why.
+_REFUSED = {
+    "remote": "a remote context (URL or Git) is not supported: send the context as a tar",
+    "extrahosts": "build-time extra hosts are not supported",
+    "memory": "build-time resource limits are not supported",
+    "memswap": "build-time resource limits are not supported",
+    "cpushares": "build-time resource limits are not supported",
+    "cpusetcpus": "build-time resource limits are not supported",
+    "cpuperiod": "build-time resource limits are not supported",
+    "cpuquota": "build-time resource limits are not supported",
+    "outputs": "build outputs other than an image are not supported",
+}
+_ZERO = ("", "0", "[]", "{}", "null")
+
+
+def _json_map(req: Request, name: str) -> dict[str, str]:
+    """A query parameter holding a JSON object of strings (``buildargs``, ``labels``);
+    null values (an argument declared but not set) are left out."""
+    text = req.arg(name)
+    if not text:
+        return {}
+    try:
+        value: Any = json.loads(text)
+    except ValueError as exc:
+        raise bad_request(f"invalid {name}: {exc}") from None
+    if not isinstance(value, dict):
+        raise bad_request(f"invalid {name}: expected a JSON object")
+    return {str(k): str(v) for k, v in value.items() if v is not None}
+
+
+def build_options(req: Request, context: str, logfile: str) -> BuildOptions:
+    """The query of ``POST /build`` as hutch's build options (pure; unit-tested)."""
+    for name, why in _REFUSED.items():
+        if (req.arg(name) or "") not in _ZERO:
+            raise bad_request(f"{name}: {why}")
+    mode = req.arg("networkmode") or "default"
+    if mode not in ("default", "bridge"):
+        raise bad_request(f"networkmode {mode!r}: builds use the default network only")
+    return BuildOptions(
+        context=context,
+        containerfile=req.arg("dockerfile") or None,
+        tags=tuple(t for t in req.args("t") if t),
+        build_args=tuple(f"{k}={v}" for k, v in _json_map(req, "buildargs").items()),
+        target=req.arg("target") or None,
+        no_cache=req.flag("nocache"),
+        pull="always" if req.flag("pull") else "missing",
+        labels=tuple(f"{k}={v}" for k, v in _json_map(req, "labels").items()),
+        squash=req.flag("squash"),
+        platform=req.arg("platform") or None,
+        quiet=req.flag("q"),
+        logfile=logfile,
+        format="docker",  # Docker's images keep HEALTHCHECK, SHELL, ...
+    )
+
+
+class _Follow:
+    """The lines the build appended to its log since the last look."""
+
+    def __init__(self, path: Path) -> None:
+        self._file = path.open("rb")
+        self._partial = b""
+
+    def lines(self, final: bool = False) -> bytes:
+        data = self._partial + self._file.read()
+        if final:
+            complete, self._partial = data, b""
+        else:
+            cut = data.rfind(b"\n") + 1
+            complete, self._partial = data[:cut], data[cut:]
+        if not complete:
+            return b""
+        text = complete.decode(errors="replace")
+        return b"".join(json_line({"stream": line}) for line in text.splitlines(keepends=True))
+
+    def close(self) -> None:
+        self._file.close()
+
+
+def build(ctx: ServiceContext, req: Request) -> Stream:
+    context = save_upload(req, ctx.config.max_upload, "context.tar")
+    log = context.with_name("build.log")
+    try:
+        options = build_options(req, str(context), str(log))
+        log.touch()
+    except BaseException:
+        discard(context)
+        raise
+
+    def chunks() -> Iterator[bytes]:
+        follow = _Follow(log)
+        try:
+            report = yield from background(
+                ctx, lambda e: e.images.build(options), poll=follow.lines
+            )
+            yield follow.lines(final=True)
+            yield json_line({"aux": {"ID": f"sha256:{report.id}"}})
+            if options.quiet:
+                yield json_line({"stream": f"sha256:{report.id}\n"})
+                return
+            yield json_line({"stream": f"Successfully built {report.id[:12]}\n"})
+            for tag in options.tags:
+                repo, version = split_tag(familiar(tag))
+                yield json_line({"stream": f"Successfully tagged {repo}:{version or 'latest'}\n"})
+        finally:
+            follow.close()
+            discard(context)
+
+    return Stream(streamed(chunks()))
+
+
+# -- commit ---------------------------------------------------------------------------------
+
+
+def commit_changes(body: object) -> tuple[str, ...]:
+    """The container config of a commit body as ``--change`` instructions."""
+    config = Body(body, "")
+    changes = []
+    for key, instruction in (("Cmd", "CMD"), ("Entrypoint", "ENTRYPOINT")):
+        words = config.optional_texts(key)
+        if words is not None:
+            changes.append(f"{instruction} {json.dumps(list(words))}")
+    changes += [f"ENV {item}" for item in config.texts("Env") if "=" in item]
+    changes += [
+        f"LABEL {json.dumps(k)}={json.dumps(v)}" for k, v in config.text_map("Labels").items()
+    ]
+    changes += [f"EXPOSE {port}" for port in config.keys_of("ExposedPorts")]
+    changes += [f"VOLUME {json.dumps(path)}" for path in config.keys_of("Volumes")]
+    for key, instruction in (
+        ("WorkingDir", "WORKDIR"),
+        ("User", "USER"),
+        ("StopSignal", "STOPSIGNAL"),
+    ):
+        if config.text(key):
+            changes.append(f"{instruction} {config.text(key)}")
+    return tuple(changes)
+
+
+def commit(ctx: ServiceContext, req: Request) -> Reply:
+    container = req.arg("container")
+    if not container:
+        raise bad_request("container is required")
+    repo = req.arg("repo")
+    image = None
+    if repo:
+        image = f"{repo}:{req.arg('tag') or 'latest'}"
+    options = CommitOptions(
+        container=container,
+        image=image,
+        changes=tuple(req.args("changes")) + commit_changes(req.json() or None),
+        message=req.arg("comment") or None,
+        author=req.arg("author") or None,
+        pause=req.flag("pause", True),
+        format="docker",
+    )
+    report = ctx.engine().containers.commit(options)
+    return json_reply({"Id": f"sha256:{report.id}"}, status=201)
+
+
+def register(router: Router) -> None:
+    router.post("/build", build)
+    router.post("/commit", commit)

@@ -1,0 +1,196 @@
+"""The image, build and commit handlers over a fake engine: what they ask the engine,
+and what they answer (status, Docker's JSON, streamed lines)."""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+import pytest
+
+from hutch.api.errors import NoSuchObject
+from hutch.api.images import ImageGraphDriver, ImageInspect, ImageRootFS, ImageSummary, RemoveReport
+from hutch.service.context import ServiceConfig, ServiceContext
+from hutch.service.errors import ApiError
+from hutch.service.reply import Reply, Stream
+from hutch.service.request import Request
+from hutch.service.routes_build import build, build_options, commit, commit_changes
+from hutch.service.routes_images import (
+    create_image,
+    delete,
+    inspect_image,
+    list_images,
+    prune,
+    push,
+    tag,
+)
+from hutch.service.sessions import Sessions
+from unit.fakes import FakeEngine
+
+DIGEST = "sha256:" + "d" * 64
+
+
+def _inspect(name: str = "docker.io/library/busybox:latest") -> ImageInspect:
+    return ImageInspect(
+        id="a" * 64, digest=DIGEST, repo_tags=(name,), repo_digests=(), parent="", comment="",
+        created="2023-11-14T22:13:20Z", config={}, version="", author="", architecture="amd64",
+        os="linux", size=1, virtual_size=1, graph_driver=ImageGraphDriver("overlay", {}),
+        root_fs=ImageRootFS("layers", ()), labels=None, annotations={}, manifest_type="",
+        user="", history=(), names_history=(),
+    )  # fmt: skip
+
+
+def _ctx(engine: FakeEngine) -> ServiceContext:
+    return ServiceContext(lambda: engine, ServiceConfig(), Sessions())  # type: ignore[arg-type,return-value]
+
+
+def _req(
+    query: dict[str, list[str]] | None = None,
+    params: dict[str, str] | None = None,
+    body: bytes = b"",
+    headers: dict[str, str] | None = None,
+) -> Request:
+    pieces = [body]
+
+    def read() -> bytes:
+        return pieces.pop() if pieces else b""
+
+    return Request("POST", "/x", query or {}, headers or {}, params=params or {}, read_body=read)
+
+
+def _lines(answer: Any) -> list[dict[str, Any]]:
+    assert isinstance(answer, Stream)
+    data = b"".join(answer.chunks)
+    return [json.loads(line) for line in data.splitlines() if line.strip()]
+
+
+def _json(answer: Any) -> Any:
+    assert isinstance(answer, Reply)
+    return json.loads(answer.body)
+
+
+def test_list_drops_intermediates_unless_all_and_applies_filters() -> None:
+    engine = FakeEngine(
+        image_list=[
+            ImageSummary("a" * 64, ("docker.io/library/busybox:latest",), DIGEST, 2.0, 1),
+            ImageSummary("b" * 64, (), "", 1.0, 1, intermediate=True),
+            ImageSummary("c" * 64, (), "", 1.0, 1),
+        ]
+    )
+    assert [i["Id"][7] for i in _json(list_images(_ctx(engine), _req()))] == ["a", "c"]
+    everything = _json(list_images(_ctx(engine), _req({"all": ["1"]})))
+    assert len(everything) == 3
+    dangling = _req({"filters": ['{"dangling": ["true"]}'], "all": ["true"]})
+    assert [i["Id"][7] for i in _json(list_images(_ctx(engine), dangling))] == ["b", "c"]
+    with pytest.raises(Exception, match="invalid filter 'bogus'"):
+        list_images(_ctx(engine), _req({"filters": ['{"bogus": ["x"]}']}))
+
+
+def test_pull_streams_dockers_progress_and_asks_for_the_loopback_registry_without_tls() -> None:
+    engine = FakeEngine(image_inspects=[_inspect("127.0.0.1:5000/app:1")])
+    auth = base64.urlsafe_b64encode(json.dumps({"username": "u", "password": "p"}).encode())
+    answer = create_image(
+        _ctx(engine),
+        _req({"fromImage": ["127.0.0.1:5000/app"], "tag": ["1"]},
+             headers={"x-registry-auth": auth.decode().rstrip("=")}),
+    )  # fmt: skip
+    lines = _lines(answer)
+    assert lines[0] == {"status": "Pulling from 127.0.0.1:5000/app", "id": "1"}
+    assert lines[-2:] == [
+        {"status": f"Digest: {DIGEST}"},
+        {"status": "Status: Downloaded newer image for 127.0.0.1:5000/app:1"},
+    ]
+    options = dict(engine.calls)["images.pull"]
+    assert options.reference == "127.0.0.1:5000/app:1" and options.quiet
+    assert (options.access.tls_verify, options.access.creds) == (False, "u:p")
+
+
+def test_a_failed_pull_ends_the_stream_with_dockers_error_line() -> None:
+    engine = FakeEngine(error=NoSuchObject("manifest unknown"))
+    lines = _lines(create_image(_ctx(engine), _req({"fromImage": ["busybox"], "tag": ["latest"]})))
+    assert lines[-1] == {
+        "errorDetail": {"message": "manifest unknown"},
+        "error": "manifest unknown",
+    }
+
+
+def test_inspect_tag_delete_and_prune() -> None:
+    engine = FakeEngine(image_inspects=[_inspect()])
+    out = _json(inspect_image(_ctx(engine), _req(params={"name": "busybox"})))
+    assert out["RepoTags"] == ["busybox:latest"]
+    answer = tag(_ctx(engine), _req({"repo": ["me/app"], "tag": ["2"]}, {"name": "busybox"}))
+    assert isinstance(answer, Reply) and answer.status == 201
+    assert dict(engine.calls)["images.tag"] == ("busybox", ("me/app:2",))
+    engine.remove_reports = [RemoveReport("busybox", error="image is in use", exit_code=2)]
+    with pytest.raises(ApiError) as exc:
+        delete(_ctx(engine), _req(params={"name": "busybox"}))
+    assert exc.value.status == 409
+    assert _json(prune(_ctx(engine), _req({"filters": ['{"dangling": ["false"]}']}))) == {
+        "ImagesDeleted": [{"Deleted": "sha256:" + "3" * 64}],
+        "SpaceReclaimed": 10,
+    }
+    assert dict(engine.calls)["images.prune"].all is True
+
+
+def test_a_missing_image_is_404_before_any_stream() -> None:
+    engine = FakeEngine(error=NoSuchObject("image not known"))
+    with pytest.raises(ApiError) as exc:
+        inspect_image(_ctx(engine), _req(params={"name": "nothere"}))
+    assert (exc.value.status, exc.value.message) == (404, "No such image: nothere")
+    with pytest.raises(ApiError):
+        push(_ctx(engine), _req(params={"name": "nothere"}))
+
+
+def test_build_query_becomes_build_options_and_refuses_what_it_cannot_do() -> None:
+    req = _req({
+        "t": ["app:1", "app:latest"], "dockerfile": ["sub/Dockerfile"], "q": ["0"],
+        "buildargs": ['{"A": "1", "UNSET": null}'], "labels": ['{"l": "v"}'],
+        "nocache": ["1"], "pull": ["1"], "rm": ["1"], "target": ["final"], "memory": ["0"],
+    })  # fmt: skip
+    options = build_options(req, "/ctx.tar", "/log")
+    assert (options.context, options.containerfile, options.tags) == (
+        "/ctx.tar", "sub/Dockerfile", ("app:1", "app:latest"),
+    )  # fmt: skip
+    assert options.build_args == ("A=1",) and options.labels == ("l=v",)
+    assert (options.no_cache, options.pull, options.target) == (True, "always", "final")
+    assert options.logfile == "/log" and options.format == "docker"
+    for query, message in (
+        ({"remote": ["https://x/y.git"]}, "remote: a remote context"),
+        ({"memory": ["1000"]}, "memory: build-time resource limits"),
+        ({"networkmode": ["host"]}, "networkmode 'host'"),
+        ({"buildargs": ["[1]"]}, "invalid buildargs"),
+    ):
+        with pytest.raises(ApiError, match=message):
+            build_options(_req(query), "/c", "/l")
+
+
+def test_build_streams_the_log_and_dockers_final_lines() -> None:
+    engine = FakeEngine()
+    answer = build(_ctx(engine), _req({"t": ["app"]}, body=b"tar bytes"))
+    lines = _lines(answer)
+    assert lines[-3:] == [
+        {"aux": {"ID": "sha256:" + "b" * 64}},
+        {"stream": f"Successfully built {'b' * 12}\n"},
+        {"stream": "Successfully tagged app:latest\n"},
+    ]
+    options = dict(engine.calls)["images.build"]
+    assert options.context.endswith("context.tar") and options.tags == ("app",)
+
+
+def test_commit_maps_the_query_and_the_config_body() -> None:
+    engine = FakeEngine()
+    body = json.dumps({"Cmd": ["sh"], "Env": ["A=1"], "Labels": {"k": "v"}, "WorkingDir": "/w"})
+    answer = commit(
+        _ctx(engine),
+        _req({"container": ["web"], "repo": ["snap"], "comment": ["c"], "pause": ["0"]},
+             body=body.encode()),
+    )  # fmt: skip
+    assert isinstance(answer, Reply) and answer.status == 201
+    assert _json(answer) == {"Id": "sha256:" + "c" * 64}
+    options = dict(engine.calls)["containers.commit"]
+    assert (options.container, options.image, options.message, options.pause) == (
+        "web", "snap:latest", "c", False,
+    )  # fmt: skip
+    assert options.changes == ('CMD ["sh"]', "ENV A=1", 'LABEL "k"="v"', "WORKDIR /w")
+    assert commit_changes(None) == ()
