@@ -14,6 +14,7 @@ from hutch.api.containers import (
     InspectConfig,
     InspectEndpoint,
     InspectHealth,
+    InspectHealthcheck,
     InspectHostConfig,
     InspectLimits,
     InspectLogConfig,
@@ -172,6 +173,8 @@ def test_inspect_has_dockers_keys_in_its_order() -> None:
     assert host["NetworkMode"] == "front" and host["Memory"] == 67108864
     assert host["PidsLimit"] == 2048 and "Cgroups" not in host
     assert host["LogConfig"] == {"Type": "k8s-file", "Config": {}}
+    assert (host["CapAdd"], host["Privileged"], host["SecurityOpt"]) == (None, False, None)
+    assert "Healthcheck" not in config
     net = out["NetworkSettings"]
     assert net["Ports"]["443/tcp"] is None
     assert net["Networks"]["front"]["IPPrefixLen"] == 24
@@ -181,6 +184,23 @@ def test_inspect_has_dockers_keys_in_its_order() -> None:
     }  # fmt: skip
     assert "Name" not in out["Mounts"][1]
     json.dumps(out)
+
+
+def test_inspect_security_and_healthcheck() -> None:
+    report = _inspect()
+    report = replace(
+        report,
+        config=replace(
+            report.config, healthcheck=InspectHealthcheck(("CMD", "true"), 5 * 10**9, 0, 0, 3)
+        ),
+        host_config=replace(report.host_config, cap_add=("NET_ADMIN",), readonly_rootfs=True),
+    )
+    out = container_inspect(report)
+    assert out["Config"]["Healthcheck"] == {
+        "Test": ["CMD", "true"], "Interval": 5 * 10**9, "Timeout": 0, "StartPeriod": 0,
+        "Retries": 3,
+    }  # fmt: skip
+    assert out["HostConfig"]["CapAdd"] == ["NET_ADMIN"] and out["HostConfig"]["ReadonlyRootfs"]
 
 
 def test_inspect_state_and_health_in_dockers_words() -> None:
