@@ -40,7 +40,12 @@ class ContainerAdmin:
         from hutch.engine.containers import ContainerService
 
         self._ctx.enter_session()
-        ids = [r.id for r in self._ctx.containers.all() if not cs.load(self._ctx, r).running]
+        infras = self._ctx.pods.infra_ids()  # they go with their pods (pod prune)
+        ids = [
+            r.id
+            for r in self._ctx.containers.all()
+            if r.id not in infras and not cs.load(self._ctx, r).running
+        ]
         # Without force: one that started meanwhile is reported, not stopped.
         options = RemoveContainerOptions(force=False, ignore=True)
         return ContainerService(self._ctx).remove(ids, options)

@@ -207,6 +207,7 @@ class ContainerService:
                 proxy.close()
         if options.detach:
             return RunReport(container_id, None)
+        self._after_member_exit(container_id)
         if options.remove:
             self._remove_quietly(container_id)
         return RunReport(container_id, code)
@@ -310,7 +311,9 @@ class ContainerService:
             attach_socket=str(socket_path),
             gid5_mapped=map_to_host(state.gid_map, 5) is not None,
             restart=container.config.restart,
-            cleanup=self._cleanup_argv(container.record.id) if options.remove else (),
+            cleanup=self._cleanup_argv(container.record.id)
+            if options.remove or pod_member.stops_pod(self._ctx, container.record)
+            else (),
             events=(
                 str(engine_events.log_path(self._ctx.paths)),
                 container.record.name,
@@ -492,7 +495,8 @@ class ContainerService:
         self._ctx.enter_session()
 
         def one(container: cs.Container) -> None:
-            if not infra and container.record.pod_id:
+            if not infra and not options.all and container.record.pod_id:
+                # rm -a takes the infras too, after their members (podman's order)
                 _refuse_infra(self._ctx, container)
             if container.running:
                 if not options.force:
@@ -512,13 +516,53 @@ class ContainerService:
         return self._each(names, options.all, options.ignore, one, missing_code=1, lenient=True)
 
     def cleanup(self, container_id: str) -> None:
-        """Run by a detached monitor after its container exits with --rm."""
+        """Run by a detached monitor after its container exits for good: removes an
+        --rm container, and stops a pod with ``--exit-policy stop`` after its last member."""
         self._ctx.enter_session()
+        try:
+            container = cs.load(self._ctx, cs.find(self._ctx, container_id), lenient=True)
+        except NoSuchObject:
+            return
+        self._after_member_exit(container.record.id)
+        if container.config.options.remove:
+            self._discard(container.record.id, container.dirs, volumes=True)
+
+    def _after_member_exit(self, container_id: str) -> None:
+        """``--exit-policy stop``: the last member of the pod to exit stops its infra."""
         try:
             record = cs.find(self._ctx, container_id)
         except NoSuchObject:
             return
-        self._discard(record.id, self._ctx.containers.dirs(record.id), volumes=True)
+        if not pod_member.stops_pod(self._ctx, record):
+            return
+        pod = self._ctx.pods.get(record.pod_id)
+        assert pod is not None  # stops_pod found it
+        others = [
+            cs.load(self._ctx, r, lenient=True)
+            for r in self._ctx.containers.of_pod(pod.id)
+            if r.id not in (pod.infra_id, record.id)
+        ]
+        if any(c.running or c.state.status == "paused" for c in others):
+            return
+        with contextlib.suppress(HutchError, OSError):
+            infra = cs.get(self._ctx, pod.infra_id)
+            if infra.running:
+                self._stop_through_monitor(infra)
+                self._event(infra.record, "stop")
+
+    def _stop_through_monitor(self, container: cs.Container) -> None:
+        """``stop`` from a monitor's cleanup, whose pid namespace cannot see the init's
+        host pid: the container's own monitor sends the signals."""
+        from hutch.runtime import attachproto as ap
+        from hutch.runtime import control
+
+        path = str(self._ctx.paths.attach_socket(container.record.id))
+        (container.dirs.userdata / STOP_MARKER).touch()
+        sig = parse_signal(container.config.stop_signal)
+        control.request(path, ap.SIGNAL, timeout=10, payload=str(sig).encode())
+        if not self._wait_exit(container, float(container.config.stop_timeout)):
+            control.request(path, ap.SIGNAL, timeout=10, payload=str(int(signals.SIGKILL)).encode())
+            self._wait_exit(container, 30.0)
 
     def _remove_quietly(self, container_id: str) -> None:
         try:
@@ -539,6 +583,7 @@ class ContainerService:
         # Anonymous volumes go with the container (rm -v, --rm); named ones never.
         anonymous = engine_volumes.release_anonymous(self._ctx, container_id) if volumes else []
         self._ctx.containers.delete(container_id)
+        self._ctx.pods.forget_infra(container_id)  # rm -a: its pod has none now
         engine_networks.after_remove(self._ctx)  # its addresses went with it
         self._ctx.paths.attach_socket(container_id).unlink(missing_ok=True)
         if dirs.root.exists():

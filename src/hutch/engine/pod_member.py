@@ -18,7 +18,7 @@ from hutch.engine import pod_record
 from hutch.engine.context import EngineContext
 from hutch.runtime.spec import Spec
 from hutch.runtime.spec_io import spec_from_json, spec_to_json
-from hutch.store.containers import ContainerDirs
+from hutch.store.containers import ContainerDirs, ContainerRecord
 
 # The namespaces a member joins through Spec.joins (net goes through the network)
 JOINABLE = ("cgroup", "ipc", "uts")
@@ -75,6 +75,16 @@ def join_options(ctx: EngineContext, options: RunOptions) -> tuple[RunOptions, M
         volumes = replace(options.volumes, volumes=pod_options.volumes + options.volumes.volumes)
         options = replace(options, volumes=volumes)
     return options, Membership(pod.id, pod.infra_id, shared)
+
+
+def stops_pod(ctx: EngineContext, record: ContainerRecord) -> bool:
+    """A member (not the infra) of a pod made with ``--exit-policy stop``."""
+    if not record.pod_id:
+        return False
+    pod = ctx.pods.get(record.pod_id)
+    if pod is None or pod.infra_id in ("", record.id):
+        return False
+    return pod_record.decode(pod.config).exit_policy == "stop"
 
 
 def member_spec(spec: Spec, member: Membership, infra_dirs: ContainerDirs | None) -> Spec:

@@ -23,7 +23,11 @@ PAUSE = 20
 UNPAUSE = 21
 HEALTHCHECK = 22
 REPLY = 23
-CONTROL = (PAUSE, UNPAUSE, HEALTHCHECK)
+# A signal (its number as text) for the init, sent by the monitor in its own pid
+# namespace: asked by a command that cannot reach the init's host pid, such as
+# another container's cleanup (each monitor is PID 1 of a namespace of its own).
+SIGNAL = 24
+CONTROL = (PAUSE, UNPAUSE, HEALTHCHECK, SIGNAL)
 
 _HEADER = struct.Struct(">BI")
 

@@ -545,6 +545,12 @@ class Monitor:
                 self.health_waiters.append(client)  # answered when the check ends
                 self.health.run_now(time.time())
             return
+        if kind == ap.SIGNAL:
+            if self.init_pid and status in (st.RUNNING, st.PAUSED):
+                with contextlib.suppress(ProcessLookupError, ValueError):
+                    os.kill(self.init_pid, int(payload))
+            self._reply(client, {"status": status})
+            return
         want = st.RUNNING if kind == ap.PAUSE else st.PAUSED
         if status != want:
             verb = "pause" if kind == ap.PAUSE else "unpause"

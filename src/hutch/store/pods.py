@@ -76,6 +76,17 @@ class PodStore:
         with transaction(self._conn) as c:
             c.execute("UPDATE pods SET infra_id = ? WHERE id = ?", (infra_id, pod_id))
 
+    def forget_infra(self, container_id: str) -> None:
+        """The container removed was a pod's infra: the pod has none any more."""
+        if container_id not in self.infra_ids():  # a read: no write lock for most containers
+            return
+        with transaction(self._conn) as c:
+            c.execute("UPDATE pods SET infra_id = '' WHERE infra_id = ?", (container_id,))
+
+    def infra_ids(self) -> set[str]:
+        rows = self._conn.execute("SELECT infra_id FROM pods WHERE infra_id != ''").fetchall()
+        return {r[0] for r in rows}
+
     def delete(self, pod_id: str) -> None:
         """Delete the pod; its containers must be gone (the reference refuses otherwise)."""
         try:

@@ -1,0 +1,232 @@
+"""Pods for real (issue 18): members talk over localhost, ports are published on the
+pod, pod stop/start/rm -f act on every member, --exit-policy stop, and pod inspect
+in the shape of Debian's podman 4.3.1 (the peer, rootless with its own store).
+
+One hutch environment and one pod serve the module (the CI budget): the tests run
+in file order, each leaving the pod as the next one expects it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from harness import Hutch, HutchEnv, build_rootfs, rootless_problems, teardown
+
+Completed = subprocess.CompletedProcess[str]
+HTTPD = "echo member-says-hi > /tmp/index.html && exec httpd -f -p 80 -h /tmp"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _get(url: str, timeout: float = 15.0) -> str:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=3) as r:
+                return str(r.read().decode())
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
+@pytest.fixture(scope="module")
+def hutch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hutch]:
+    problems = rootless_problems()
+    if problems:
+        pytest.skip("cannot run hutch rootless: " + "; ".join(problems))
+    env = HutchEnv.create(tmp_path_factory.mktemp("pods"))
+    h = Hutch(env)
+    rootfs = build_rootfs(tmp_path_factory.mktemp("rootfs") / "busybox.tar")
+    h("import", str(rootfs), "base")
+    yield h
+    left = teardown(env, h)
+    if left:
+        pytest.fail("teardown:\n  " + "\n  ".join(left), pytrace=False)
+
+
+@pytest.fixture(scope="module")
+def port() -> int:
+    return _free_port()
+
+
+@pytest.fixture(scope="module")
+def pod(hutch: Hutch, port: int) -> str:
+    """Pod "web" publishing PORT:80, with member "srv" (busybox httpd on port 80)."""
+    hutch("pod", "create", "--name", "web", "-p", f"{port}:80", "--label", "app=web")
+    hutch("run", "-d", "--pod", "web", "--name", "srv", "base", "sh", "-c", HTTPD)
+    return "web"
+
+
+def _states(hutch: Hutch, pod: str) -> dict[str, str]:
+    out = hutch(
+        "pod", "inspect", "--format", "{{range .Containers}}{{.Name}}={{.State}} {{end}}", pod
+    )
+    return dict(item.split("=") for item in out.stdout.split())
+
+
+def test_members_talk_over_localhost_and_share_the_pod(hutch: Hutch, pod: str) -> None:
+    got = hutch("run", "--rm", "--pod", pod, "base", "wget", "-qO-", "http://localhost:80/")
+    assert got.stdout == "member-says-hi\n"
+    # uts and ipc are the pod's too: the host name is the pod's, the ipc namespace one
+    assert hutch("run", "--rm", "--pod", pod, "base", "hostname").stdout == "web\n"
+    ipc = "readlink /proc/self/ns/ipc"
+    theirs = hutch("exec", "srv", "sh", "-c", ipc).stdout
+    ours = hutch("run", "--rm", "--pod", pod, "base", "sh", "-c", ipc).stdout
+    assert ours == theirs and ours.startswith("ipc:[")
+    alone = hutch("run", "--rm", "base", "sh", "-c", ipc).stdout
+    assert alone != ours
+
+
+def test_the_pods_published_port_reaches_the_member_that_listens(port: int, pod: str) -> None:
+    assert _get(f"http://127.0.0.1:{port}/") == "member-says-hi\n"
+
+
+def test_a_member_cannot_publish_nor_the_infra_go_alone(hutch: Hutch, pod: str) -> None:
+    before = hutch("ps", "-aq").stdout
+    bad = hutch("run", "--pod", pod, "-p", "9999:80", "base", "true", check=False)
+    assert bad.returncode == 125
+    assert bad.stderr == (
+        "Error: invalid config provided: published or exposed ports must be defined when "
+        "the pod is created: network cannot be configured when it is shared with a pod\n"
+    )
+    assert hutch("ps", "-aq").stdout == before  # nothing half-created
+    infra = hutch("pod", "inspect", "--format", "{{.InfraContainerID}}", pod).stdout.strip()
+    refused = hutch("rm", "-f", infra, check=False)
+    assert refused.returncode == 125
+    pod_id = hutch("pod", "inspect", "--format", "{{.Id}}", pod).stdout.strip()
+    assert f"{infra} is the infra container of pod {pod_id}" in refused.stderr
+    taken = hutch("pod", "create", "--name", "srv", check=False)
+    assert (taken.returncode, taken.stderr) == (
+        125,
+        'Error: name "srv" is in use: container already exists\n',
+    )
+    assert hutch("pod", "ps", "-q").stdout.count("\n") == 1
+
+
+def test_pod_stop_and_start_act_on_every_member(hutch: Hutch, port: int, pod: str) -> None:
+    pod_id = hutch("pod", "stop", "-t", "0", pod).stdout.strip()
+    assert len(pod_id) == 64
+    assert set(_states(hutch, pod).values()) == {"exited"}
+    assert hutch("pod", "ps", "--format", "{{.Status}}").stdout == "Exited\n"
+    assert hutch("pod", "start", pod).stdout.strip() == pod_id
+    assert set(_states(hutch, pod).values()) == {"running"}
+    assert _get(f"http://127.0.0.1:{port}/") == "member-says-hi\n"
+
+
+def test_exit_policy_stop_stops_the_pod_after_its_last_member(hutch: Hutch) -> None:
+    hutch("pod", "create", "--name", "job", "--exit-policy", "stop")
+    hutch("run", "-d", "--pod", "job", "--name", "short", "base", "sleep", "1")
+    hutch("run", "-d", "--pod", "job", "--name", "long", "base", "sleep", "300")
+    deadline = time.monotonic() + 20
+    while _states(hutch, "job")["short"] != "exited" and time.monotonic() < deadline:
+        time.sleep(0.2)
+    states = _states(hutch, "job")
+    assert states["short"] == "exited" and states["long"] == "running"
+    assert hutch("pod", "inspect", "--format", "{{.State}}", "job").stdout == "Degraded\n"
+    hutch("kill", "long")  # the last member: the pod stops
+    deadline = time.monotonic() + 30
+    while hutch("pod", "inspect", "--format", "{{.State}}", "job").stdout != "Exited\n":
+        assert time.monotonic() < deadline, _states(hutch, "job")
+        time.sleep(0.2)
+    assert hutch("pod", "rm", "job").returncode == 0  # nothing runs: no -f needed
+
+
+def test_pod_rm_refuses_running_members_then_force_removes_them_all(hutch: Hutch, pod: str) -> None:
+    refused = hutch("pod", "rm", pod, check=False)
+    assert refused.returncode == 2 and "cannot be removed without force" in refused.stderr
+    assert len(hutch("ps", "-aq").stdout.split()) == 2
+    hutch("pod", "rm", "-f", "-t", "0", pod)
+    assert hutch("ps", "-aq").stdout == "" and hutch("pod", "ps", "-q").stdout == ""
+    missing = hutch("pod", "rm", pod, check=False)
+    assert (missing.returncode, missing.stderr) == (
+        1,
+        "Error: no pod with name or ID web found: no such pod\n",
+    )
+    assert hutch("pod", "exists", pod, check=False).returncode == 1
+
+
+def test_a_failed_pod_create_leaves_nothing(hutch: Hutch) -> None:
+    bad = hutch("pod", "create", "--name", "broken", "-p", "notaport", check=False)
+    assert bad.returncode == 125 and bad.stderr.startswith("Error: ")
+    assert len(bad.stderr.splitlines()) <= 2
+    assert hutch("pod", "ps", "-q").stdout == "" and hutch("ps", "-aq").stdout == ""
+
+
+# ---- pod inspect next to podman 4.3.1 ------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def podman(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., Completed]]:
+    binary = shutil.which("podman")
+    assert binary is not None, "podman not found (contrib/setup-host.sh installs it)"
+    home = tmp_path_factory.mktemp("podman-home")
+    runtime = home / "run"
+    runtime.mkdir(mode=0o700)
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(home),
+        "XDG_RUNTIME_DIR": str(runtime),
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "XDG_DATA_HOME": str(home / ".local" / "share"),
+        "LC_ALL": "C.UTF-8",
+    }
+
+    def run(*args: str) -> Completed:
+        return subprocess.run(
+            [binary, *args], capture_output=True, text=True, timeout=120, env=env, check=True
+        )
+
+    yield run
+    with contextlib.suppress(subprocess.CalledProcessError, subprocess.TimeoutExpired):
+        run("pod", "rm", "-af")
+    pause = runtime / "libpod" / "tmp" / "pause.pid"
+    if pause.exists():
+        with contextlib.suppress(ProcessLookupError, ValueError):
+            os.kill(int(pause.read_text().strip()), signal.SIGKILL)
+    subprocess.run(["chmod", "-R", "u+rwX", str(home)], check=False)
+
+
+def _shape(value: Any) -> Any:
+    """Keys and JSON types, recursively (values differ between the tools)."""
+    if isinstance(value, dict):
+        return {k: _shape(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_shape(value[0])] if value else []
+    return type(value).__name__
+
+
+def test_pod_inspect_has_podmans_shape(
+    hutch: Hutch, podman: Callable[..., Completed], tmp_path: Path
+) -> None:
+    args = ("pod", "create", "--name", "shape", "-p", "8089:80", "--label", "a=b")
+    hutch(*args)
+    podman(*args)
+    ours = json.loads(hutch("pod", "inspect", "shape").stdout)
+    theirs = json.loads(podman("pod", "inspect", "shape").stdout)
+    # podman fills its cgroup parent; hutch has no pod cgroup on this host (empty strings)
+    assert list(ours) == list(theirs)
+    assert _shape(ours) == _shape(theirs)
+    for key in ("Name", "ExitPolicy", "State", "Hostname", "Labels", "SharedNamespaces"):
+        assert ours[key] == theirs[key], key
+    assert ours["InfraConfig"]["PortBindings"] == theirs["InfraConfig"]["PortBindings"]
+    assert [c["Name"] for c in ours["Containers"]] == [f"{ours['Id'][:12]}-infra"]
+    ps_keys = json.loads(hutch("pod", "ps", "--format", "json").stdout)[0].keys()
+    assert list(ps_keys) == list(json.loads(podman("pod", "ps", "--format", "json").stdout)[0])
+    hutch("pod", "rm", "shape")
