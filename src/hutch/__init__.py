@@ -1,6 +1,18 @@
-"""hutch: a rootless, daemonless container tool."""
+"""hutch: a rootless, daemonless container tool.
+
+``hutch.Client`` is its Python API (``hutch/client``, docs/python-api.md),
+imported on first use so that ``import hutch`` (which every command does)
+stays cheap.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from hutch.util import codecache as _codecache
+
+if TYPE_CHECKING:
+    from hutch.client import Client
 
 __version__ = "0.1.0"
 
@@ -8,3 +20,14 @@ __version__ = "0.1.0"
 # come from a disk cache instead of being compiled at every start
 # (util/codecache.py says why and how).
 CODE_CACHE = _codecache.install(release=__version__)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "Client":
+        from hutch.client import Client
+
+        return Client
+    raise AttributeError(f"module 'hutch' has no attribute {name!r}")
+
+
+__all__ = ["CODE_CACHE", "Client", "__version__"]

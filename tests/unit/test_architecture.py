@@ -29,6 +29,7 @@ LAYERS: dict[str, int] = {
     "cli": 6,
     "service": 6,
     "compose": 5,
+    "client": 5,
     "kube": 5,
     "systemd": 5,
     "engine": 4,
@@ -56,6 +57,7 @@ ALLOWED: dict[str, set[str]] = {
     "cli": {"api"},
     "service": {"api"},
     "compose": {"api"},
+    "client": {"api"},
     "kube": {"api"},
     "systemd": {"api"},
     "engine": {p for p, layer in LAYERS.items() if layer < 4},
@@ -76,6 +78,12 @@ LOW_LAYER_API = {"hutch.api.errors"}
 # that renders --format, and Docker's human durations by the CLI and the Docker
 # API: the util modules layers 5-6 may use.
 FRONT_END_UTIL = ("hutch.util.gotemplate", "hutch.util.humantime")
+
+# The Python API (``hutch.Client``) builds the engine lazily in one place too.
+CLIENT_ENGINE_FACTORY = "hutch.client.local"
+# The root module re-exports ``Client`` from its module ``__getattr__``: a lazy
+# edge that runs only when a script touches ``hutch.Client``.
+ROOT_REEXPORT = "hutch.client"
 
 # cli builds the engine (and the compose front end) lazily in exactly one place.
 CLI_ENGINE_FACTORY = "hutch.cli.state"
@@ -98,6 +106,7 @@ class Import:
     imported: str  # dotted module name
     lazy: bool  # inside a function body
     line: int
+    typing_only: bool = False  # under ``if TYPE_CHECKING:`` (never run)
 
 
 def module_name(path: Path) -> str:
@@ -133,21 +142,37 @@ def _walk(node: ast.AST, in_function: bool) -> Iterator[tuple[ast.AST, bool]]:
         yield from _walk(child, inside)
 
 
+def _typing_only_lines(tree: ast.AST) -> set[int]:
+    """The lines of the bodies of ``if TYPE_CHECKING:`` blocks."""
+    lines: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and ast.unparse(node.test).endswith("TYPE_CHECKING"):
+            for statement in node.body:
+                lines.update(range(statement.lineno, (statement.end_lineno or 0) + 1))
+    return lines
+
+
 def imports_of(path: Path) -> list[Import]:
     importer = module_name(path)
     is_package = path.name == "__init__.py"
     found: list[Import] = []
-    for node, lazy in _walk(ast.parse(path.read_text(), str(path)), False):
+    tree = ast.parse(path.read_text(), str(path))
+    typing_only = _typing_only_lines(tree)
+    for node, lazy in _walk(tree, False):
         if isinstance(node, ast.Import):
             for alias in node.names:
-                found.append(Import(importer, alias.name, lazy, node.lineno))
+                found.append(
+                    Import(importer, alias.name, lazy, node.lineno, node.lineno in typing_only)
+                )
         elif isinstance(node, ast.ImportFrom):
             base = _absolute(importer, is_package, node.module, node.level)
             for alias in node.names:
                 # ``from hutch.cli import render`` imports the module hutch.cli.render.
                 candidate = f"{base}.{alias.name}"
                 target = candidate if base.startswith("hutch") and is_module(candidate) else base
-                found.append(Import(importer, target, lazy, node.lineno))
+                found.append(
+                    Import(importer, target, lazy, node.lineno, node.lineno in typing_only)
+                )
     return found
 
 
@@ -173,6 +198,12 @@ def violation(imp: Import) -> str | None:
         return _describe(imp, f"package {dst!r} is not in the layer table")
     if src == dst or (dst == "" and src != ""):
         return None
+    if imp.importer == "hutch" and imp.imported == ROOT_REEXPORT:
+        if imp.lazy or imp.typing_only:
+            return None
+        return _describe(imp, "the Python API must be imported lazily")
+    if imp.importer == CLIENT_ENGINE_FACTORY and imp.imported.startswith(CLI_ENGINE_IMPORTS[:2]):
+        return None if imp.lazy else _describe(imp, "the engine must be imported lazily")
     if (
         src == "cli"
         and imp.importer == CLI_ENGINE_FACTORY
@@ -222,6 +253,11 @@ def test_scanner_sees_lazy_type_checking_and_submodule_imports() -> None:
     assert "hutch.cli" not in app
 
 
+def test_scanner_marks_type_checking_imports() -> None:
+    found = {(i.imported, i.typing_only) for i in imports_of(SRC / "__init__.py")}
+    assert ("hutch.client", True) in found and ("hutch.util.codecache", False) in found
+
+
 def test_relative_imports_are_resolved() -> None:
     assert _absolute("hutch.store.layers", False, "db", 1) == "hutch.store.db"
     assert _absolute("hutch.store", True, "db", 1) == "hutch.store.db"
@@ -255,6 +291,11 @@ def test_relative_imports_are_resolved() -> None:
         ("hutch.store.layers", "hutch.config.paths", False, False),
         ("hutch.cli.app", "hutch", False, False),  # __version__
         ("hutch", "hutch.cli.app", False, True),
+        ("hutch", "hutch.client", True, False),  # the lazy re-export of Client
+        ("hutch", "hutch.client", False, True),  # at import time: no
+        ("hutch.client.local", "hutch.engine.engine", True, False),
+        ("hutch.client.client", "hutch.engine.engine", True, True),  # only local.py may
+        ("hutch.client.images", "hutch.store.db", False, True),
     ],
 )
 def test_rules_catch_what_they_should(importer: str, imported: str, lazy: bool, bad: bool) -> None:
@@ -348,7 +389,14 @@ def test_cycle_finder_finds_loops_and_only_loops() -> None:
 def test_no_import_cycles() -> None:
     # Importing hutch.x.y runs hutch/x/__init__.py first; that implicit edge is
     # not a line of code and is left out, so a package's __init__ may re-export.
-    cycles = import_cycles((i.importer, i.imported) for i in hutch_imports())
+    # The root's lazy re-export of ``Client`` is left out too: every module that
+    # imports the root takes ``__version__``, and the re-export runs only when a
+    # script touches ``hutch.Client``, never while the root itself is loading.
+    cycles = import_cycles(
+        (i.importer, i.imported)
+        for i in hutch_imports()
+        if not (i.importer == "hutch" and i.imported == ROOT_REEXPORT)
+    )
     assert not cycles, "import cycles:\n" + "\n".join(" <-> ".join(c) for c in cycles)
 
 
@@ -365,6 +413,8 @@ def test_layer_0_uses_only_the_standard_library(package: str) -> None:
                 continue
             if not package and imp.imported.startswith("hutch.util"):
                 continue  # the root module installs util's code cache
+            if not package and imp.imported == ROOT_REEXPORT and (imp.lazy or imp.typing_only):
+                continue  # hutch.Client, loaded on first use
             if top not in sys.stdlib_module_names:
                 bad.append(f"{imp.importer} -> {imp.imported} (line {imp.line})")
     assert not bad, "non-standard-library imports:\n" + "\n".join(bad)
@@ -415,6 +465,13 @@ def test_help_loads_no_heavy_module() -> None:
         "            assert e.code == 0, (argv, e.code)\n"
     )
     assert _loaded_after(code) == []
+
+
+def test_import_hutch_stays_cheap_and_client_comes_on_first_use() -> None:
+    assert _loaded_after("import hutch\nassert 'hutch.client' not in sys.modules") == []
+    # the client's engine is built on its first call, not by the constructor
+    assert _loaded_after("import hutch\nhutch.Client()") == []
+    assert hutch.Client.__module__ == "hutch.client.client"
 
 
 def test_probe_would_notice_a_heavy_import() -> None:

@@ -1,0 +1,135 @@
+"""``client.images``: the local store, registries and builds."""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Mapping, Sequence
+
+from hutch.api.build import BuildOptions, BuildReport
+from hutch.api.common import PruneReport
+from hutch.api.errors import NoSuchObject
+from hutch.api.image_filters import apply_filters
+from hutch.api.images import (
+    HistoryLine,
+    ImageInspect,
+    ImagePruneOptions,
+    Images,
+    ImageSummary,
+    ImportOptions,
+    ImportReport,
+    PullOptions,
+    PullReport,
+    PushOptions,
+    PushReport,
+    RegistryAccess,
+    RemoveImageOptions,
+    RemoveReport,
+    SaveOptions,
+)
+from hutch.client.reports import checked_removals
+
+
+class ImageClient:
+    """Images: list, pull, push, build, tag, remove, save and load."""
+
+    def __init__(self, engine: Images) -> None:
+        self._engine = engine
+
+    def list(self, all: bool = False, filters: Sequence[str] = ()) -> builtins.list[ImageSummary]:
+        """``hutch images`` (``all``: untagged build steps too; ``filters`` as ``--filter``:
+        reference, label, dangling, before, since, id)."""
+        images = self._engine.ls()
+        if not all:
+            images = [i for i in images if not i.intermediate]
+        return apply_filters(images, filters)
+
+    def inspect(self, name: str) -> ImageInspect:
+        found = self._engine.inspect([name])
+        if not found:
+            raise NoSuchObject(f"{name}: image not known")
+        return found[0]
+
+    def exists(self, name: str) -> bool:
+        return self._engine.exists(name)
+
+    def history(self, name: str) -> builtins.list[HistoryLine]:
+        return self._engine.history(name)
+
+    def pull(
+        self,
+        reference: str,
+        *,
+        platform: str | None = None,
+        creds: str | None = None,
+        tls_verify: bool | None = None,
+    ) -> PullReport:
+        """Pull ``reference`` (``creds``: ``USER:PASSWORD``; ``tls_verify=False`` for a
+        registry without TLS); the ids and names pulled."""
+        access = RegistryAccess(tls_verify=tls_verify, creds=creds)
+        options = PullOptions(reference, platform=platform, quiet=True, access=access)
+        return self._engine.pull(options)
+
+    def push(
+        self,
+        source: str,
+        destination: str | None = None,
+        *,
+        creds: str | None = None,
+        tls_verify: bool | None = None,
+    ) -> PushReport:
+        access = RegistryAccess(tls_verify=tls_verify, creds=creds)
+        return self._engine.push(PushOptions(source, destination, quiet=True, access=access))
+
+    def tag(self, source: str, *targets: str) -> None:
+        self._engine.tag(source, targets)
+
+    def untag(self, source: str, *targets: str) -> None:
+        self._engine.untag(source, targets)
+
+    def remove(self, *names: str, force: bool = False) -> builtins.list[RemoveReport]:
+        """Untag and delete; what each name untagged and deleted."""
+        return checked_removals(self._engine.remove(names, RemoveImageOptions(force=force)))
+
+    def prune(self, all: bool = False) -> builtins.list[PruneReport]:
+        """Remove dangling images (``all``: every image no container uses)."""
+        return self._engine.prune(ImagePruneOptions(all=all))
+
+    def build(
+        self,
+        context: str,
+        tags: Sequence[str] = (),
+        *,
+        containerfile: str | None = None,
+        build_args: Mapping[str, str] | None = None,
+        labels: Mapping[str, str] | None = None,
+        target: str | None = None,
+        no_cache: bool = False,
+        pull: str = "missing",
+        logfile: str | None = None,
+    ) -> BuildReport:
+        """``hutch build CONTEXT`` (a directory or a tar archive of one); the steps are
+        written to ``logfile`` when given, else to standard output."""
+        options = BuildOptions(
+            context=context,
+            containerfile=containerfile,
+            tags=tuple(tags),
+            build_args=tuple(f"{k}={v}" for k, v in (build_args or {}).items()),
+            labels=tuple(f"{k}={v}" for k, v in (labels or {}).items()),
+            target=target,
+            no_cache=no_cache,
+            pull=pull,
+            logfile=logfile,
+        )
+        return self._engine.build(options)
+
+    def save(self, names: Sequence[str], output: str, format: str = "docker-archive") -> None:
+        """Write the images to ``output`` (docker-archive, oci-archive, oci-dir, docker-dir)."""
+        self._engine.save(SaveOptions(tuple(names), output, format=format, quiet=True))
+
+    def load(self, path: str) -> builtins.list[str]:
+        """Load every image of an archive; their names (or ids)."""
+        return self._engine.load(path)
+
+    def import_(self, path: str, reference: str | None = None) -> ImportReport:
+        """Make an image of a root file system tarball (``hutch import``)."""
+        return self._engine.import_(ImportOptions(path, reference=reference))

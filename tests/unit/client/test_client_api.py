@@ -1,0 +1,114 @@
+"""``hutch.Client`` over a fake engine: each verb asks the engine what the CLI would,
+and a failed report is an exception."""
+
+from __future__ import annotations
+
+import pytest
+
+import hutch
+from hutch.api.containers import ActionReport
+from hutch.api.errors import Conflict, HutchError, NoSuchObject
+from hutch.api.images import ImageSummary, RemoveReport
+from hutch.api.networks import NetworkSummary
+from hutch.api.volumes import VolumeSummary
+from hutch.client import Client
+from hutch.client.containers import run_options
+from unit.fakes import FakeEngine, as_engine
+
+
+def _client(engine: FakeEngine) -> Client:
+    return Client.from_engine(as_engine(engine))
+
+
+def test_the_root_module_gives_the_client() -> None:
+    assert hutch.Client is Client
+    with pytest.raises(AttributeError, match="no attribute 'Nope'"):
+        hutch.Nope  # noqa: B018
+
+
+def test_run_and_create_take_the_options_of_hutch_run() -> None:
+    engine = FakeEngine(run_status=3)
+    client = _client(engine)
+    options = run_options(
+        "busybox", ["echo", "hi"], name="web", env={"A": "1"}, labels={"x": "y"},
+        publish=["8080:80"], volumes=["data:/data"], network="front", remove=True,
+    )  # fmt: skip
+    assert client.containers.run(options).exit_code == 3
+    recorded = dict(engine.calls)["containers.run"]
+    assert (recorded.image, recorded.command, recorded.name) == ("busybox", ("echo", "hi"), "web")
+    assert (recorded.env, recorded.labels, recorded.network) == (("A=1",), ("x=y",), "front")
+    assert recorded.net.publish == ("8080:80",) and recorded.volumes.volumes == ("data:/data",)
+    assert client.containers.create(run_options("busybox")) == "f" * 64
+
+
+def test_verbs_on_one_container_raise_its_error() -> None:
+    engine = FakeEngine(action_reports=[ActionReport("web", "c" * 64)])
+    client = _client(engine)
+    assert client.containers.stop("web", timeout=3) == "c" * 64
+    names, options = dict(engine.calls)["containers.stop"]
+    assert names == ("web",) and options.timeout == 3
+    engine.action_reports = [ActionReport("x", error="no such container x", exit_code=125)]
+    with pytest.raises(NoSuchObject, match="no such container x"):
+        client.containers.start("x")
+    engine.action_reports = [ActionReport("x", error="container x is running", exit_code=125)]
+    with pytest.raises(Conflict):
+        client.containers.remove("x")
+    engine.action_reports = [ActionReport("x", error="it broke", exit_code=125)]
+    with pytest.raises(HutchError, match="it broke"):
+        client.containers.kill("x", signal="TERM")
+    engine.action_reports = [ActionReport("x", "c" * 64, exit_code=7)]
+    assert client.containers.wait("x") == 7
+
+
+def test_inspect_of_nothing_is_no_such_object() -> None:
+    client = _client(FakeEngine())
+    with pytest.raises(NoSuchObject):
+        client.containers.inspect("ghost")
+    with pytest.raises(NoSuchObject):
+        client.images.inspect("ghost")
+    with pytest.raises(NoSuchObject):
+        client.networks.inspect("ghost")
+    with pytest.raises(NoSuchObject):
+        client.volumes.inspect("ghost")
+
+
+def test_images() -> None:
+    engine = FakeEngine(
+        image_list=[
+            ImageSummary("a" * 64, ("localhost/base:latest",), "", 2.0, 1),
+            ImageSummary("b" * 64, (), "", 1.0, 1, intermediate=True),
+        ]
+    )
+    client = _client(engine)
+    assert [i.id[0] for i in client.images.list()] == ["a"]
+    assert [i.id[0] for i in client.images.list(all=True, filters=["dangling=true"])] == ["b"]
+    report = client.images.pull("127.0.0.1:5000/app:1", creds="u:p", tls_verify=False)
+    assert report.names == ("127.0.0.1:5000/app:1",)
+    pulled = dict(engine.calls)["images.pull"]
+    assert (pulled.access.creds, pulled.access.tls_verify, pulled.quiet) == ("u:p", False, True)
+    client.images.tag("base", "a:1", "b:2")
+    assert dict(engine.calls)["images.tag"] == ("base", ("a:1", "b:2"))
+    built = client.images.build("/ctx", ["app"], build_args={"V": "1"}, logfile="/tmp/log")
+    assert built.names == ("app",)
+    options = dict(engine.calls)["images.build"]
+    assert (options.build_args, options.logfile) == (("V=1",), "/tmp/log")
+    engine.remove_reports = [RemoveReport("base", error="image is in use", exit_code=2)]
+    with pytest.raises(Conflict):
+        client.images.remove("base")
+
+
+def test_networks_volumes_and_the_system() -> None:
+    net = NetworkSummary("front", "f" * 64, "bridge", "b", (), False, False, True, (), (), 1.0)
+    volume = VolumeSummary("data", "local", "/m", 1.0)
+    engine = FakeEngine(network_summaries=[net], volume_list=[volume])
+    client = _client(engine)
+    assert client.networks.create("front", subnets=["10.9.0.0/24"]).name == "front"
+    assert dict(engine.calls)["networks.create"].subnets == ("10.9.0.0/24",)
+    client.networks.connect("front", "web", aliases=["w"])
+    assert dict(engine.calls)["networks.connect"].aliases == ("w",)
+    assert client.networks.remove("front") == "front"
+    assert client.volumes.create("data", labels={"k": "v"}).name == "data"
+    assert dict(engine.calls)["volumes.create"].labels == ("k=v",)
+    assert client.volumes.prune() == ["data"]
+    assert client.info().version == "0.0-test"
+    assert list(client.events()) == []
