@@ -47,6 +47,19 @@ def podman(tmp_path: Path) -> Iterator[Run]:
     shutil.rmtree(runroot, ignore_errors=True)
 
 
+GOLDEN = json.loads((Path(__file__).parents[1] / "data" / "podman_fields.json").read_text())
+# Where hutch follows current podman rather than 4.3.1 (Entrypoint became a list in
+# podman 5), or shows a name where 4.3.1 shows a number, or empty lists for nulls.
+CONTAINER_TYPE_DIFFERENCES = {
+    "Config.Entrypoint",
+    "Config.StopSignal",
+    "HostConfig.BlkioDeviceReadBps",
+    "HostConfig.BlkioDeviceReadIOps",
+    "HostConfig.BlkioDeviceWriteBps",
+    "HostConfig.BlkioDeviceWriteIOps",
+    "HostConfig.BlkioWeightDevice",
+}
+
 CREATE = ("create", "--name", "fmt", "--label", "k=v", "--label", "com.example.x=y")
 
 INSPECT_TEMPLATES = [
@@ -134,6 +147,34 @@ def test_templates_errors_and_json_match_podman(
         # podman 4.3.1 leaves RepoTags null for an imported image; hutch lists its name
         assert differing <= {"RepoTags"}, (argv, differing)
 
+    # container and image inspect: podman's keys (bar the golden file's not-yet list)
+    # with podman's JSON types, bar the documented differences
+    not_yet = set(GOLDEN["container_inspect_not_yet"])
+    (mine_c,), (theirs_c,) = (
+        json.loads(t("container", "inspect", "fmt").stdout) for t in (hutch, podman)
+    )
+    for section in ("", "State", "Config", "HostConfig", "NetworkSettings"):
+        mine_s = mine_c[section] if section else mine_c
+        theirs_s = theirs_c[section] if section else theirs_c
+        prefix = f"{section}." if section else ""
+        wanted = {k for k in theirs_s if prefix + k not in not_yet}
+        assert wanted <= set(mine_s), (section, wanted - set(mine_s))
+        differing = {prefix + k for k in wanted if _types(mine_s)[k] != _types(theirs_s)[k]}
+        assert differing <= CONTAINER_TYPE_DIFFERENCES, differing
+    (mine_i,), (theirs_i,) = (
+        json.loads(t("image", "inspect", "base").stdout) for t in (hutch, podman)
+    )
+    assert list(mine_i) == list(theirs_i)
+    differing = {k for k in theirs_i if _types(mine_i)[k] != _types(theirs_i)[k]}
+    assert differing <= {"RepoTags"}, differing
+    assert set(mine_i["GraphDriver"]["Data"]) <= set(theirs_i["GraphDriver"]["Data"])
+    # the same image has the same size by podman's definition (layers + its own data)
+    assert abs(mine_i["Size"] - theirs_i["Size"]) < 2000, (mine_i["Size"], theirs_i["Size"])
+    assert (
+        hutch("images", "--format", "{{.Size}}").stdout
+        == podman("images", "--format", "{{.Size}}").stdout
+    )
+
 
 def _first_line(proc: subprocess.CompletedProcess[str]) -> str:
     return proc.stderr.splitlines()[0] if proc.stderr else ""
@@ -145,16 +186,21 @@ def test_run_failures_have_podmans_code_and_first_line(
     hutch("import", "-q", str(rootfs_tar), "base")
     podman("import", str(rootfs_tar), "base")
 
-    # a missing --workdir of a non-root user: 126, podman's words (the id differs)
-    argv = ("run", "--name", "wd", "--user", "1000", "--workdir", "/nonexistent", "base", "true")
-    mine, theirs = hutch(*argv, check=False), podman(*argv, check=False)
-    assert (mine.returncode, theirs.returncode) == (126, 126), (mine.stderr, theirs.stderr)
-    for tool, proc in ((hutch, mine), (podman, theirs)):
-        cid = tool("inspect", "--format", "{{.Id}}", "wd").stdout.strip()
-        assert (
-            _first_line(proc) == f'Error: workdir "/nonexistent" does not exist on container {cid}'
-        )
-    assert mine.stdout == ""
+    # a missing --workdir, of a non-root user or of root: 126, podman's words (the id
+    # differs); under a volume it is made
+    for name, user in (("wd", "1000"), ("wdroot", "0")):
+        argv = ("run", "--name", name, "--user", user, "--workdir", "/nonexistent", "base", "true")
+        mine, theirs = hutch(*argv, check=False), podman(*argv, check=False)
+        assert (mine.returncode, theirs.returncode) == (126, 126), (mine.stderr, theirs.stderr)
+        for tool, proc in ((hutch, mine), (podman, theirs)):
+            cid = tool("inspect", "--format", "{{.Id}}", name).stdout.strip()
+            assert (
+                _first_line(proc)
+                == f'Error: workdir "/nonexistent" does not exist on container {cid}'
+            )
+        assert mine.stdout == ""
+    argv = ("run", "--rm", "-v", "wdvol:/data", "-w", "/data/sub", "base", "pwd")
+    assert hutch(*argv).stdout == podman(*argv).stdout == "/data/sub\n"
 
     # a published port already in use on the host
     with socket.socket() as busy:

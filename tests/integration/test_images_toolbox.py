@@ -44,11 +44,12 @@ def test_tag_untag_exists(hutch: Hutch, base_image: str) -> None:
 def test_history(hutch: Hutch, base_image: str) -> None:
     out = hutch("history", base_image).stdout.splitlines()
     assert out[0].split()[:2] == ["ID", "CREATED"]
-    assert "hutch import" in out[1]
+    assert "/bin/sh -c #(nop) ADD file:" in out[1] and "imported from tarball" in out[1]
     image_id = str(inspect(hutch, base_image)["Id"])
     assert hutch("history", "-q", "--no-trunc", base_image).stdout == image_id + "\n"
     data = json.loads(hutch("history", "--format", "json", base_image).stdout)
-    assert data[0]["createdBy"] == "hutch import" and data[0]["size"] > 0
+    assert data[0]["CreatedBy"].startswith("/bin/sh -c #(nop) ADD file:")
+    assert data[0]["comment"] == "imported from tarball" and data[0]["size"] > 0
 
 
 @pytest.mark.parametrize("fmt", ["docker-archive", "oci-archive", "oci-dir"])

@@ -27,7 +27,8 @@ def registry(tmp_path: Path) -> Iterator[Registry]:
 
 def _layers_of(hutch: Hutch, name: str) -> list[str]:
     data = json.loads(hutch("image", "inspect", name).stdout)[0]
-    return [d for d in data["GraphDriver"]["Data"]["LowerDir"].split(":") if d]
+    dirs = data["GraphDriver"]["Data"]  # the top layer is UpperDir, as podman shows it
+    return [d for d in (dirs["UpperDir"], *dirs.get("LowerDir", "").split(":")) if d]
 
 
 def test_pull_sharing_a_layer_that_rmi_removes_fetches_it_again(

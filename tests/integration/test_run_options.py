@@ -49,19 +49,26 @@ def test_env_flags(hutch: Hutch, base_image: str, tmp_path: Path) -> None:
     assert "# a comment" not in out
 
 
-def test_workdir_is_created_and_entered(hutch: Hutch, base_image: str) -> None:
-    """-w /some/dir that the image lacks is created, and the command starts in it."""
-    out = hutch(
-        "run",
-        "--rm",
-        "-w",
-        "/some/dir",
-        base_image,
-        "sh",
-        "-c",
-        "pwd; test -d /some/dir && echo exists",
-    ).stdout
-    assert out == "/some/dir\nexists\n"
+def test_workdir_rules(hutch: Hutch, base_image: str, rootfs_tar: Path) -> None:
+    """As current podman (and 4.3.1): the image's WORKDIR is created when missing; a
+    --workdir must exist (exit 126, podman's words, root or not) unless it lies under a
+    mount; a --workdir that is a file is refused too."""
+    hutch("import", "-q", "--change", "WORKDIR /some/dir", str(rootfs_tar), "wdimg")
+    out = hutch("run", "--rm", "wdimg", "sh", "-c", "pwd; test -d /some/dir && echo exists")
+    assert out.stdout == "/some/dir\nexists\n"
+    assert hutch(
+        "run", "--rm", "-v", "wdvol:/data", "-w", "/data/sub", base_image, "pwd"
+    ).stdout == ("/data/sub\n")
+    missing = hutch("run", "--name", "wd", "-w", "/some/dir", base_image, "pwd", check=False)
+    cid = hutch("inspect", "--format", "{{.Id}}", "wd").stdout.strip()
+    assert missing.returncode == 126 and missing.stdout == ""
+    assert missing.stderr.splitlines()[0] == (
+        f'Error: workdir "/some/dir" does not exist on container {cid}'
+    )
+    a_file = hutch("run", "--rm", "-w", "/etc/passwd", base_image, "pwd", check=False)
+    assert a_file.returncode == 126
+    assert 'workdir "/etc/passwd" exists on container ' in a_file.stderr
+    assert "but is not a directory" in a_file.stderr
 
 
 def test_user_by_name(hutch: Hutch, base_image: str) -> None:

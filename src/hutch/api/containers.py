@@ -236,6 +236,7 @@ class StatsReport:
     throttled_usec: int = 0
     nr_throttled: int = 0
     oom_kills: int = 0
+    cpu_system_usec: int = 0  # cpu.stat system_usec
 
     @property
     def mem_percent(self) -> float:
@@ -484,9 +485,9 @@ class ContainerInspect:
     process_label: str = field(metadata=key("ProcessLabel"))
     exec_ids: tuple[str, ...] = field(metadata=key("ExecIDs"))
     mounts: tuple[InspectMount, ...] = field(metadata=key("Mounts"))
+    network_settings: InspectNetworkSettings = field(metadata=key("NetworkSettings"))
     config: InspectConfig = field(metadata=key("Config"))
     host_config: InspectHostConfig = field(metadata=key("HostConfig"))
-    network_settings: InspectNetworkSettings = field(metadata=key("NetworkSettings"))
 
 
 class LifecycleVerbs(Protocol):

@@ -39,12 +39,28 @@ def rows_of(lines: list[HistoryLine], no_trunc: bool) -> list[dict[str, Any]]:
                 "Created": render.human_ago(created, now) if created else "",
                 "CreatedAt": line.created or "",
                 "CreatedBy": created_by,
+                "CreatedSince": render.human_ago(created, now) if created else "",
                 "Size": render.human_size(line.size),
                 "Comment": line.comment,
                 "Tags": None,
             }
         )
     return rows
+
+
+def json_of(line: HistoryLine) -> dict[str, Any]:
+    """podman's JSON of one layer: its ImageHistoryLayer (``CreatedBy`` and ``comment``
+    left out when empty, as Go's omitempty does) and ``Created`` in seconds."""
+    out: dict[str, Any] = {"id": line.id, "created": line.created}
+    if line.created_by:
+        out["CreatedBy"] = line.created_by
+    out["size"] = line.size
+    if line.comment:
+        out["comment"] = line.comment
+    stamp = _ts(line.created)
+    if stamp is not None:
+        out["Created"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(stamp))
+    return out
 
 
 def _ts(text: str | None) -> float | None:
@@ -81,18 +97,7 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
         del human
         lines = state_of(ctx).engine().images.history(image)
         if fmt == "json":
-            render.print_json(
-                [
-                    {
-                        "id": line.id,
-                        "created": line.created,
-                        "createdBy": line.created_by,
-                        "size": line.size,
-                        "comment": line.comment,
-                    }
-                    for line in lines
-                ]
-            )
+            render.print_json([json_of(line) for line in lines])
             return
         rows = rows_of(lines, no_trunc)
         if quiet:

@@ -65,4 +65,6 @@ def row(net: NetworkSummary) -> dict[str, Any]:
         "NetworkInterface": net.bridge,
         "Subnets": ",".join(s.subnet for s in net.subnets),
         "Created": GoTime.from_timestamp(net.created, local=True),
+        "Options": dict(net.options),
+        "IPAMOptions": {"driver": "host-local"},
     }

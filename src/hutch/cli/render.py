@@ -34,6 +34,7 @@ MAP_FIELDS = frozenset(
         "Networks",
         "Options",
         "Ports",
+        "Status",  # a volume's plugin status (a string in ps rows, never a map there)
         "StorageOpts",
         "Sysctls",
         "Tmpfs",

@@ -31,14 +31,27 @@ TEMPLATE_HEADERS = {
 def row(report: StatsReport, previous: StatsReport | None, no_trunc: bool) -> dict[str, Any]:
     """The template fields of one sample (podman's names, plus raw numbers)."""
     from hutch.api.containers import cpu_percent
+    from hutch.util.humantime import go_duration
 
     cpu = cpu_percent(report, previous)
+    average = cpu_percent(report)  # since the start, whatever the previous sample
     size = render.human_size
-    return {
+    nano = report.cpu_usec * 1000
+    row = {
         "ID": report.id if no_trunc else report.id[:12],
+        "ContainerID": report.id,
         "Name": report.name,
         "CPU": cpu,
         "CPUPerc": f"{cpu:.2f}%",
+        "AvgCPU": average,
+        "AVGCPU": f"{average:.2f}%",
+        "CPUNano": nano,
+        "CPUSystemNano": report.cpu_system_usec * 1000,
+        "Duration": nano,
+        "Up": go_duration(nano),
+        "UpTime": go_duration(nano),
+        "SystemNano": int(report.sampled_at * 1e9),
+        "PerCPU": [],  # cgroup v2 keeps no per-CPU usage (podman's is empty there too)
         "CPUUsec": report.cpu_usec,
         "ThrottledUsec": report.throttled_usec,
         "NrThrottled": report.nr_throttled,
@@ -53,8 +66,25 @@ def row(report: StatsReport, previous: StatsReport | None, no_trunc: bool) -> di
         "BlockInput": report.block_input,
         "BlockOutput": report.block_output,
         "PIDs": report.pids,
+        "PIDS": report.pids,
         "OOMKills": report.oom_kills,
     }
+    # podman's define.ContainerStats, the raw sample under the names it has there
+    raw = ("ContainerID", "Name", "PerCPU", "CPU", "CPUNano", "CPUSystemNano", "SystemNano")
+    row["ContainerStats"] = {
+        **{k: row[k] for k in raw},
+        "MemUsage": report.mem_usage,
+        "MemLimit": report.mem_limit,
+        "MemPerc": report.mem_percent,
+        "NetInput": report.net_input,
+        "NetOutput": report.net_output,
+        "BlockInput": report.block_input,
+        "BlockOutput": report.block_output,
+        "PIDs": report.pids,
+        "UpTime": nano,
+        "Duration": nano,
+    }
+    return row
 
 
 def render_rows(rows: Sequence[Mapping[str, Any]], template: str | None) -> str:

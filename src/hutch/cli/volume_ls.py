@@ -8,7 +8,7 @@ import typer
 
 from hutch.cli import render
 from hutch.cli.state import state_of
-from hutch.cli.volume_render import HEADERS, json_of
+from hutch.cli.volume_render import HEADERS, json_of, ls_row
 
 
 def register(volume_app: typer.Typer) -> None:
@@ -45,7 +45,9 @@ def register(volume_app: typer.Typer) -> None:
             return
         if fmt:
             print(
-                render.render_template(fmt, rows, HEADERS, type_name="*entities.VolumeListReport"),
+                render.render_template(
+                    fmt, [ls_row(r) for r in rows], HEADERS, type_name="*entities.VolumeListReport"
+                ),
                 end="",
             )
             return

@@ -29,3 +29,10 @@ def json_of(volume: VolumeSummary) -> dict[str, Any]:
         "NeedsCopyUp": volume.needs_copy_up,
         "NeedsChown": False,
     }
+
+
+def ls_row(data: dict[str, Any]) -> dict[str, Any]:
+    """A ``volume ls --format`` row: podman's VolumeListReport embeds the inspect data,
+    so its fields are there twice (flat and as ``.InspectVolumeData``), with the two
+    fields a volume plugin would fill (``Status``, ``Timeout``)."""
+    return {**data, "Status": None, "Timeout": 0, "InspectVolumeData": data}

@@ -106,8 +106,13 @@ class ImageService:
             diff_ids=(layer.diff_id,),
             config=container_config,
             created=now,
+            # podman's words for an imported layer, so history reads the same in both
             history=(
-                HistoryEntry(created=now, created_by="hutch import", comment=options.message),
+                HistoryEntry(
+                    created=now,
+                    created_by=f"/bin/sh -c #(nop) ADD file:{layer.diff_id.split(':')[-1]} in /",
+                    comment=options.message or "imported from tarball",
+                ),
             ),
         )
         from hutch.engine.imagewrite import store_image
@@ -317,7 +322,11 @@ def inspect_report(image: ImageRecord, ctx: EngineContext) -> ImageInspect:
         f"{n.rsplit(':', 1)[0] if ':' in n.rsplit('/', 1)[-1] else n}@{image.digest}"
         for n in image.names
     )
-    lower = ":".join(os.fspath(ctx.layers.layer_dir(d)) for d in reversed(image.diff_ids))
+    # As podman: the top layer is UpperDir, the ones below it LowerDir (top first).
+    dirs = [os.fspath(ctx.layers.layer_dir(d)) for d in reversed(image.diff_ids)]
+    driver_data = {"LowerDir": ":".join(dirs[1:])} if len(dirs) > 1 else {}
+    if dirs:
+        driver_data["UpperDir"] = dirs[0]
     return ImageInspect(
         id=image.id,
         digest=image.digest,
@@ -333,7 +342,7 @@ def inspect_report(image: ImageRecord, ctx: EngineContext) -> ImageInspect:
         os=config.os,
         size=image.size,
         virtual_size=image.size,
-        graph_driver=ImageGraphDriver("overlay", {"LowerDir": lower}),
+        graph_driver=ImageGraphDriver("overlay", driver_data),
         root_fs=ImageRootFS("layers", tuple(config.diff_ids)),
         labels=dict(config.config.labels) or None,
         annotations={},

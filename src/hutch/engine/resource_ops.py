@@ -124,4 +124,5 @@ class ResourceService:
             throttled_usec=raw.get("cpu_throttled_usec", 0),
             nr_throttled=raw.get("cpu_nr_throttled", 0),
             oom_kills=v2.oom_kills(cgroup),
+            cpu_system_usec=raw.get("cpu_system_usec", 0),
         )

@@ -43,11 +43,19 @@ class _ExecFailure(Exception):
         self.code = code
 
 
-def _make_workdir(spec: Spec, root: str, cwd: str, uid: int) -> None:
-    """Create a missing working directory, as podman does, except one a non-root
-    user named with --workdir: podman refuses that one (exit 126, its words)."""
+def _make_workdir(spec: Spec, root: str, cwd: str) -> None:
+    """Create a missing working directory the image named, as podman does. One named
+    with --workdir must exist (podman refuses it with exit 126, in its words, whoever
+    the user), unless it lies under a mount, where podman's runtime creates it."""
     path = resolve_in_root(root, cwd)
-    if not spec.process.create_cwd and uid != 0 and not os.path.isdir(path):
+    if os.path.lexists(path) and not os.path.isdir(path):
+        raise _ExecFailure(
+            126, f'workdir "{cwd}" exists on container {spec.id}, but is not a directory'
+        )
+    under_mount = any(
+        cwd == m.destination or cwd.startswith(m.destination.rstrip("/") + "/") for m in spec.mounts
+    )
+    if not spec.process.create_cwd and not under_mount and not os.path.isdir(path):
         raise _ExecFailure(126, f'workdir "{cwd}" does not exist on container {spec.id}')
     os.makedirs(path, exist_ok=True)
 
@@ -112,7 +120,7 @@ def _setup_and_exec(spec: Spec, sock: socket.socket, gid5_mapped: bool) -> None:
     user = resolve_user(root, spec.process.user.spec)
     volume_chown.chown_mounts(root, spec.mounts, user.uid, user.gid)
     cwd = spec.process.cwd or "/"
-    _make_workdir(spec, root, cwd, user.uid)
+    _make_workdir(spec, root, cwd)
     if spec.rootfs.readonly:
         mounts.remount_bind(root, sc.MS_RDONLY)
 

@@ -30,6 +30,13 @@ class ImageRecord:
         return ImageConfig.from_bytes(self.config_raw)
 
 
+def image_size(layers: Sequence[LayerInfo], config_raw: bytes, manifest_raw: bytes) -> int:
+    """An image's ``Size`` as podman's storage counts it: each layer's uncompressed tar
+    plus the image's own data, where the manifest is kept twice (under its digest and
+    as the default manifest), so that the same image shows the same size in both tools."""
+    return sum(layer.size for layer in layers) + len(config_raw) + 2 * len(manifest_raw)
+
+
 class ImageStore:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
@@ -68,7 +75,7 @@ class ImageStore:
                         manifest_raw,
                         digest,
                         created,
-                        sum(layer.size for layer in layers),
+                        image_size(layers, config_raw, manifest_raw),
                     ),
                 )
                 c.executemany(

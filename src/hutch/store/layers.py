@@ -14,7 +14,6 @@ import fcntl
 import os
 import secrets
 import shutil
-import stat
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -33,7 +32,7 @@ class LayerInfo:
     blob_digest: str
     media_type: str
     blob_size: int
-    size: int
+    size: int  # the uncompressed tar's length, as containers/storage's UncompressedSize
 
 
 _OPAQUE_XATTR = "user.overlay.opaque"
@@ -135,7 +134,7 @@ class LayerStore:
                 result.compressed_digest,
                 _MEDIA_TYPES[result.compression],
                 tee.count,
-                result.size,
+                result.tar_size,
             )
             _check("blob digest", expected_digest, info.blob_digest)
             _check("diff id", expected_diff_id, info.diff_id)
@@ -220,9 +219,9 @@ class LayerStore:
                 raise
             diff = tmp / "diff"
             os.chmod(diff, 0o755)  # as an unpacked layer's top directory
-            content = _settle_tree(diff, clamp_mtime)
+            _settle_tree(diff, clamp_mtime)
             info = LayerInfo(
-                result.diff_id, result.diff_id, _MEDIA_TYPES["none"], result.size, content
+                result.diff_id, result.diff_id, _MEDIA_TYPES["none"], result.size, result.size
             )
             with self.lock():
                 self._commit(tmp, info)
@@ -279,20 +278,13 @@ class LayerStore:
             remove_tree(entry)
 
 
-def _settle_tree(root: Path, clamp_mtime: int | None) -> int:
+def _settle_tree(root: Path, clamp_mtime: int | None) -> None:
     """Make a moved upper dir look as its tar unpacked would: overlay's own
-    bookkeeping xattrs (all but the opaque marker) go, times are clamped.
-    Returns the size of its content (regular files, a hard link once), as
-    an unpack counts it."""
-    size = 0
-    seen: set[tuple[int, int]] = set()
+    bookkeeping xattrs (all but the opaque marker) go, times are clamped."""
     for top, dirs, files in os.walk(root):
         for name in (*dirs, *files):
             path = os.path.join(top, name)
             info = os.lstat(path)
-            if stat.S_ISREG(info.st_mode) and (info.st_dev, info.st_ino) not in seen:
-                seen.add((info.st_dev, info.st_ino))
-                size += info.st_size
             try:
                 attrs = os.listxattr(path, follow_symlinks=False)
             except OSError:
@@ -303,7 +295,6 @@ def _settle_tree(root: Path, clamp_mtime: int | None) -> int:
                         os.removexattr(path, attr, follow_symlinks=False)
             if clamp_mtime is not None and info.st_mtime > clamp_mtime:
                 os.utime(path, (clamp_mtime, clamp_mtime), follow_symlinks=False)
-    return size
 
 
 def _check(what: str, expected: str | None, actual: str) -> None:

@@ -59,6 +59,8 @@ class ExtractResult:
     """``gzip``, ``zstd`` or ``none``."""
     size: int
     """Sum of the sizes of the regular files written."""
+    tar_size: int
+    """Bytes of the whole uncompressed tar stream (containers/storage's UncompressedSize)."""
     skipped: tuple[str, ...]
     """``PATH: reason`` for each entry or attribute that could not be created."""
     devices_skipped: int = 0
@@ -106,6 +108,7 @@ def extract_layer(
         compressed_digest=counted.digest,
         compression=compression,
         size=extractor.size,
+        tar_size=tar_bytes.count,
         skipped=tuple(extractor.skipped),
         devices_skipped=extractor.devices_skipped,
     )

@@ -88,8 +88,8 @@ def test_container_inspect_has_podmans_keys_in_its_order() -> None:
     assert list(out) == [
         "Id", "Created", "Path", "Args", "State", "Image", "ImageName", "Rootfs",
         "ResolvConfPath", "HostnamePath", "HostsPath", "LogPath", "Name", "RestartCount",
-        "Driver", "MountLabel", "ProcessLabel", "ExecIDs", "Mounts", "Config", "HostConfig",
-        "NetworkSettings",
+        "Driver", "MountLabel", "ProcessLabel", "ExecIDs", "Mounts", "NetworkSettings",
+        "Config", "HostConfig",
     ]  # fmt: skip
     assert out["State"]["OOMKilled"] is False and out["State"]["Health"]["Log"] == []
     assert list(out["State"])[-2:] == ["PauseMethod", "StoppedByUser"]

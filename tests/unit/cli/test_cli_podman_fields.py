@@ -11,14 +11,32 @@ from typing import Any
 import pytest
 import typer
 
-from hutch.api.containers import ContainerSummary
+from hutch.api.container_config import RunOptions
+from hutch.api.containers import ContainerSummary, StatsReport
 from hutch.api.errors import InvalidArgument
 from hutch.api.events import Event
-from hutch.api.images import ImageSummary
+from hutch.api.images import HistoryLine, ImageSummary
+from hutch.api.networks import NetworkSubnet, NetworkSummary
+from hutch.api.podman_json import to_json
 from hutch.api.volumes import VolumeSummary
-from hutch.cli import events, images, info_shape, port, ps, render, top, volume_render
+from hutch.cli import (
+    events,
+    history,
+    images,
+    info_shape,
+    network_render,
+    port,
+    ps,
+    render,
+    stats,
+    top,
+    volume_render,
+)
+from hutch.engine.container_record import ContainerConfig
 from hutch.util.gotemplate import GoTime, Template, gojson
 from unit.cli.test_cli_info_format import REPORT
+from unit.cli.test_cli_rmi import INSPECT
+from unit.engine.test_engine_inspect_record import _inspect
 
 FIELDS: dict[str, Any] = json.loads(
     (Path(__file__).parents[2] / "data" / "podman_fields.json").read_text()
@@ -170,3 +188,78 @@ def test_commands_podman_gives_no_format_have_none(command: str) -> None:
     cmd = typer.main.get_command(app)
     assert cmd.name == command or cmd.name is None or command in str(cmd.callback)
     assert cmd.params and all("--format" not in p.opts for p in cmd.params)
+
+
+# -- container and image inspect, history, network ls, volume ls, stats --------------
+
+
+def test_container_inspect_keys(tmp_path: Path) -> None:
+    """podman's keys, in its order, except the ones listed as not yet shown (and a
+    field that appears must leave that list, so it only shrinks)."""
+    data = _inspect(tmp_path, ContainerConfig(RunOptions(image="busybox")))
+    golden, not_yet = FIELDS["container_inspect_json"], set(FIELDS["container_inspect_not_yet"])
+    assert [k for k in data if k in golden["top"]] == [k for k in golden["top"] if k not in not_yet]
+    for section in ("State", "Config", "HostConfig", "NetworkSettings"):
+        wanted = [k for k in golden[section] if f"{section}.{k}" not in not_yet]
+        assert set(wanted) <= set(data[section]), section
+        assert not {f"{section}.{k}" for k in data[section]} & not_yet, section
+    assert not set(data) & not_yet
+
+
+def test_image_inspect_keys_in_podmans_order() -> None:
+    assert list(to_json(INSPECT)) == FIELDS["image_inspect_json"]
+
+
+HISTORY = HistoryLine(
+    "h" * 64, "2026-12-03T18:47:25.95063154Z", "/bin/sh -c x", 2_140_160, "c", False
+)
+
+
+def test_history_json_and_template_fields() -> None:
+    assert list(history.json_of(HISTORY)) == FIELDS["history_json"]
+    assert history.json_of(HISTORY)["Created"] == "2026-12-03T18:47:25Z"
+    # podman leaves an empty command and comment out (Go's omitempty)
+    bare = history.json_of(HistoryLine("h" * 64, None, "", 0, "", True))
+    assert list(bare) == ["id", "created", "size"]
+    (row,) = history.rows_of([HISTORY], no_trunc=False)
+    assert set(FIELDS["history_template"]) <= set(row)
+    for field in FIELDS["history_template"]:
+        render.render_template("{{." + field + "}}", [row], name="history")  # no error
+
+
+NETWORK = NetworkSummary(
+    "n1", "9" * 64, "bridge", "hutch1", (NetworkSubnet("10.89.0.0/24", "10.89.0.1"),),
+    False, False, True, (), (), NOW,
+)  # fmt: skip
+
+
+def test_network_ls_json_and_template_fields() -> None:
+    keys = [k for k in network_render.json_of(NETWORK) if k in FIELDS["network_ls_json"]]
+    assert keys == FIELDS["network_ls_json"]
+    row = network_render.row(NETWORK)
+    assert set(FIELDS["network_ls_template"]) <= set(row)
+    out = render.render_template("{{.IPAMOptions}}|{{.Options}}", [row], name="network")
+    assert out == "map[driver:host-local]|map[]\n"  # podman 4.3.1's output
+
+
+def test_volume_ls_template_fields() -> None:
+    row = volume_render.ls_row(volume_render.json_of(VolumeSummary("v2", "local", "/m", NOW)))
+    assert set(FIELDS["volume_ls_template"]) <= set(row)
+    out = render.render_template(
+        "{{.Status}}|{{.Timeout}}|{{.InspectVolumeData.Name}}", [row], name="volume"
+    )
+    assert out == "map[]|0|v2\n"  # podman 4.3.1's output
+
+
+def test_stats_template_fields() -> None:
+    report = StatsReport(
+        "s" * 64, "st", 2_500_000, NOW, NOW - 10, 2, 1 << 20, 1 << 30, 3, 1, 2, 3, 4
+    )
+    row = stats.row(report, None, no_trunc=False)
+    assert set(FIELDS["stats_template"]) <= set(row)
+    out = render.render_template(
+        "{{.Up}} {{.AVGCPU}} {{.CPUNano}} {{.PIDS}} {{.ContainerStats.MemUsage}}",
+        [row],
+        name="stats",
+    )
+    assert out == "2.5s 25.00% 2500000000 3 1048576\n"

@@ -59,7 +59,7 @@ def test_ingest_plain_tar(store: LayerStore, paths: Paths) -> None:
     assert info.blob_digest == sha256(data)
     assert info.media_type == "application/vnd.oci.image.layer.v1.tar"
     assert info.blob_size == len(data)
-    assert info.size == len(b"box\n") + len(b"#!/bin/sh\n")
+    assert info.size == len(data)  # the uncompressed tar, as podman's storage counts a layer
     tree = store.layer_dir(info.diff_id)
     assert tree == paths.layers / hashlib.sha256(data).hexdigest() / "diff"
     assert (tree / "etc" / "hostname").read_bytes() == b"box\n"
