@@ -17,7 +17,7 @@ _hutch_subcommands() {
     "kube") echo generate ;;
     "container") echo run create start stop restart kill rm wait ls logs inspect rename exists prune cp diff commit export exec attach top pause unpause update stats port ;;
     "image") echo ls import rm inspect pull push tag untag history save load prune exists build ;;
-    "system") echo info migrate reset service ;;
+    "system") echo info migrate reset service check ;;
     "buildx") echo build ;;
     esac
 }
@@ -150,6 +150,7 @@ _hutch_options() {
     "system info") echo --format -f ;;
     "system reset") echo --force -f ;;
     "system service") echo --time -t ;;
+    "system check") echo --repair -r --force -f --max -m --quick -q ;;
     "buildx build") echo --tag -t --file -f --build-arg --target --no-cache --pull --label --layers --squash --iidfile --format --secret --platform --timestamp --quiet -q --logfile ;;
     esac
 }
@@ -254,6 +255,7 @@ _hutch_value_options() {
     "image build") echo --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp --logfile ;;
     "system info") echo --format -f ;;
     "system service") echo --time -t ;;
+    "system check") echo --max -m ;;
     "buildx build") echo --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp --logfile ;;
     esac
 }
@@ -841,6 +843,7 @@ _hutch_option_values() {
     "image build --logfile") echo "@none" ;;
     "system info --format"|"system info -f") echo "json" ;;
     "system service --time"|"system service -t") echo "@none" ;;
+    "system check --max"|"system check -m") echo "@none" ;;
     "buildx build --tag"|"buildx build -t") echo "@none" ;;
     "buildx build --file"|"buildx build -f") echo "@none" ;;
     "buildx build --build-arg") echo "@none" ;;

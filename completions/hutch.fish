@@ -30,7 +30,7 @@ function __hutch_subcommands
         case 'image'
             printf '%s\n' ls import rm inspect pull push tag untag history save load prune exists build
         case 'system'
-            printf '%s\n' info migrate reset service
+            printf '%s\n' info migrate reset service check
         case 'buildx'
             printf '%s\n' build
     end
@@ -233,6 +233,8 @@ function __hutch_value_options
             printf '%s\n' --format -f
         case 'system service'
             printf '%s\n' --time -t
+        case 'system check'
+            printf '%s\n' --max -m
         case 'buildx build'
             printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp --logfile
     end
@@ -1916,6 +1918,7 @@ complete -c hutch -n "__hutch_at 'system'" -a info -d 'Show what hutch found on 
 complete -c hutch -n "__hutch_at 'system'" -a migrate -d 'Stop the session namespace so that the next command rebuilds it (after /etc/subuid or /etc/subgid changed)'
 complete -c hutch -n "__hutch_at 'system'" -a reset -d 'Remove all images, containers and storage, and stop the session namespace'
 complete -c hutch -n "__hutch_at 'system'" -a service -d 'Serve the Docker Engine API (v1.41) on a socket, for docker CLI, docker-py, docker-compose and the like; socket activation through LISTEN_FDS'
+complete -c hutch -n "__hutch_at 'system'" -a check -d 'Check the consistency of image and container storage'
 complete -c hutch -n "__hutch_at 'system'" -l help -d 'Show the help and exit'
 
 # hutch system info
@@ -1933,6 +1936,13 @@ complete -c hutch -n "__hutch_at 'system reset'" -l help -d 'Show the help and e
 complete -c hutch -n "__hutch_at 'system service'" -l time -s t -x -d 'Seconds without a request before exiting (0: never)'
 complete -c hutch -n "__hutch_at 'system service'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'system service' 1" -F
+
+# hutch system check
+complete -c hutch -n "__hutch_at 'system check'" -l repair -s r -d 'Remove what is damaged or orphaned (and safe to remove)'
+complete -c hutch -n "__hutch_at 'system check'" -l force -s f -d 'With --repair: also remove containers on damaged images'
+complete -c hutch -n "__hutch_at 'system check'" -l max -s m -x -d 'Treat unrecorded layers older than DURATION as orphans even while the process that stored them runs'
+complete -c hutch -n "__hutch_at 'system check'" -l quick -s q -d 'Accepted for podman; every check is quick'
+complete -c hutch -n "__hutch_at 'system check'" -l help -d 'Show the help and exit'
 
 # hutch buildx
 complete -c hutch -n "__hutch_at 'buildx'" -a build -d 'Build an image from a Containerfile and a context'

@@ -80,6 +80,46 @@ class InfoReport:
     search_registries: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class CheckOptions:
+    """``system check``: ``repair`` removes what is safe to remove; ``force`` also
+    removes containers on damaged images; ``max_age`` (a Go duration) treats a stored
+    layer that no image records and that is older as left by a killed pull even
+    when the process that stored it still lives."""
+
+    repair: bool = False
+    force: bool = False
+    max_age: str | None = None
+
+
+@dataclass(frozen=True)
+class CheckFinding:
+    """One problem: ``kind`` is what is damaged (layer, blob, image, container,
+    temp, socket), ``name`` which one, ``problem`` what is wrong with it."""
+
+    kind: str
+    name: str
+    problem: str
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    findings: tuple[CheckFinding, ...] = ()
+    removed: tuple[CheckFinding, ...] = ()  # what ``repair`` deleted
+
+
+@dataclass(frozen=True)
+class DiskUsage:
+    """One line of ``system df``: a kind of object, how many, how many in use,
+    their bytes and the bytes a prune would free."""
+
+    type: str
+    total: int
+    active: int
+    size: int
+    reclaimable: int
+
+
 class System(Protocol):
     """``engine.system``: the host, the user namespace and the whole store."""
 
@@ -90,6 +130,8 @@ class System(Protocol):
     def migrate(self) -> bool: ...
 
     def reset(self) -> None: ...
+
+    def check(self, options: CheckOptions) -> CheckReport: ...
 
     def events(self, options: EventsOptions) -> Iterator[Event]: ...
 

@@ -94,6 +94,7 @@ MODULES: dict[str, tuple[str, ...]] = {
     "info": ("app", "system"),
     "unshare": ("app",),
     "system": ("system",),
+    "system_check": ("system",),
     "quadlet": ("app",),
     "compose": ("app",),
     "generate": ("app",),

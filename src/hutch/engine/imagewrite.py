@@ -15,6 +15,7 @@ from hutch.oci.digest import sha256_of
 from hutch.oci.image import ImageConfig
 from hutch.store.images import ImageRecord
 from hutch.store.layers import LayerInfo, LayersMissing
+from hutch.util import testpoint
 
 
 def store_image(
@@ -100,6 +101,7 @@ def store_image_raw(
     if manifest_raw is None:
         manifest_raw = oci_manifest(config_raw, layers)
     image_id = sha256_of(config_raw).hex
+    testpoint.pause("store-before-record")  # layers stored, no row yet (system check tests)
     # The layer lock is what rmi holds while it deletes a layer's row and
     # files: under it, a layer whose directory and blob exist stays until
     # our rows name it. A layer found gone (an rmi of another image that

@@ -11,7 +11,7 @@ from pathlib import Path
 from hutch import __version__
 from hutch.api.errors import CannotInvoke, CommandNotFound, HostNotReady
 from hutch.api.events import Event, EventsOptions
-from hutch.api.system import HostFact, InfoReport
+from hutch.api.system import CheckOptions, CheckReport, HostFact, InfoReport
 from hutch.engine.context import EngineContext
 from hutch.runtime.session import Session, host_ranges
 from hutch.store.layers import remove_tree
@@ -160,6 +160,11 @@ class SystemService:
             _kill_all_containers(self._ctx.paths.containers)
         rootless.stop(self._ctx.paths.runtime / "netns")  # it lives in the old namespace
         return Session(self._ctx.paths).stop()
+
+    def check(self, options: CheckOptions) -> CheckReport:
+        from hutch.engine.system_check import check
+
+        return check(self._ctx, options)
 
     def reset(self) -> None:
         self._ctx.enter_session()

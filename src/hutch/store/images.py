@@ -192,6 +192,21 @@ class ImageStore:
         with transaction(self._conn) as c:
             c.execute("DELETE FROM image_leases WHERE pid = ? AND start = ?", (pid, start))
 
+    def layer_rows(self) -> dict[str, str]:
+        """Every recorded layer: diff id -> blob digest."""
+        return {r[0]: r[1] for r in self._conn.execute("SELECT diff_id, blob_digest FROM layers")}
+
+    def drop_unused_layers(self) -> list[tuple[str, str]]:
+        """Delete the layer rows no image names; return their (diff_id, blob_digest).
+        The caller holds the layer lock and deletes their files."""
+        with transaction(self._conn) as c:
+            rows = c.execute(
+                "SELECT diff_id, blob_digest FROM layers WHERE diff_id NOT IN "
+                "(SELECT diff_id FROM image_layers)"
+            ).fetchall()
+            c.executemany("DELETE FROM layers WHERE diff_id = ?", [(r[0],) for r in rows])
+        return [(r[0], r[1]) for r in rows]
+
     def layer_blobs(self, diff_ids: Sequence[str]) -> list[tuple[str, str, str]]:
         """(diff_id, blob_digest, media_type) in the given order."""
         out = []

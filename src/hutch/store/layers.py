@@ -24,6 +24,11 @@ from typing import BinaryIO
 
 from hutch.api.errors import HutchError, InvalidArgument
 from hutch.config.paths import Paths
+from hutch.linux import procfs
+from hutch.util.atomic import write_atomic
+
+# The file beside a layer's ``diff`` that names the process that stored it.
+PENDING = "pending"
 
 
 @dataclass(frozen=True)
@@ -231,15 +236,54 @@ class LayerStore:
                 remove_tree(tmp)
 
     def _commit(self, tmp: Path, info: LayerInfo) -> None:
+        # The intent record: until an image row names this layer, PENDING says
+        # which process stored it (and its blob). ``system check`` removes a
+        # layer without a row only when that process is gone (a killed pull).
+        intent = f"{os.getpid()} {procfs.start_time(os.getpid())} {info.blob_digest}\n"
         blob = self.blob_path(info.blob_digest)
+        target = self._paths.layers / _hex(info.diff_id)
+        if target.exists():
+            write_atomic(target / PENDING, intent.encode())
+        else:
+            (tmp / PENDING).write_text(intent)
         if not blob.exists():
             blob.parent.mkdir(parents=True, exist_ok=True)
             os.replace(tmp / "blob", blob)
-        target = self._paths.layers / _hex(info.diff_id)
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
             (tmp / "blob").unlink(missing_ok=True)
             os.replace(tmp, target)
+
+    def stored_layers(self) -> list[str]:
+        """The diff ids of the layer trees on disk (recorded or not)."""
+        root = self._paths.layers
+        names = sorted(os.listdir(root)) if root.is_dir() else []
+        return [f"sha256:{n}" for n in names if _is_hex(n)]
+
+    def stored_blobs(self) -> list[str]:
+        """The digests of the blobs on disk."""
+        root = self._paths.blobs / "sha256"
+        names = sorted(os.listdir(root)) if root.is_dir() else []
+        return [f"sha256:{n}" for n in names if _is_hex(n)]
+
+    def pending_owner(self, diff_id: str) -> tuple[bool, str]:
+        """(the process that stored this layer still runs, the blob it stored)
+        from the layer's intent record; (False, "") without one."""
+        try:
+            fields = (self._paths.layers / _hex(diff_id) / PENDING).read_text().split()
+        except OSError:
+            return False, ""
+        if len(fields) != 3 or not fields[0].isdigit():
+            return False, ""
+        pid, start, blob = int(fields[0]), fields[1], fields[2]
+        return bool(start) and procfs.start_time(pid) == start, blob
+
+    def layer_age(self, diff_id: str) -> float:
+        """Seconds since the layer was stored (0 when it is gone)."""
+        try:
+            return time.time() - (self._paths.layers / _hex(diff_id)).stat().st_mtime
+        except OSError:
+            return 0.0
 
     def present(self, layer: LayerInfo) -> bool:
         """Both the layer's tree and its blob are on disk (check under ``lock()``)."""
@@ -266,16 +310,25 @@ class LayerStore:
         path.mkdir()
         return path
 
-    def clean_stale_tmp(self) -> None:
-        """Remove temp dirs whose creating process is gone (interrupted commands)."""
+    def stale_tmp(self) -> list[Path]:
+        """Temp dirs whose creating process is gone (interrupted commands)."""
         base = self._paths.tmp
         if not base.is_dir():
-            return
-        for entry in base.iterdir():
+            return []
+        stale = []
+        for entry in sorted(base.iterdir()):
             pid_text = entry.name.split("-", 1)[0]
-            if pid_text.isdigit() and _alive(int(pid_text)):
-                continue
-            remove_tree(entry)
+            if not (pid_text.isdigit() and _alive(int(pid_text))):
+                stale.append(entry)
+        return stale
+
+    def clean_stale_tmp(self) -> None:
+        """Remove temp dirs whose creating process is gone (every command does)."""
+        for entry in self.stale_tmp():
+            if entry.is_dir() and not entry.is_symlink():
+                remove_tree(entry)
+            else:
+                entry.unlink(missing_ok=True)
 
 
 def _settle_tree(root: Path, clamp_mtime: int | None) -> None:
@@ -300,6 +353,10 @@ def _settle_tree(root: Path, clamp_mtime: int | None) -> None:
 def _check(what: str, expected: str | None, actual: str) -> None:
     if expected is not None and expected != actual:
         raise InvalidArgument(f"layer {what} mismatch: expected {expected}, got {actual}")
+
+
+def _is_hex(name: str) -> bool:
+    return len(name) == 64 and all(c in "0123456789abcdef" for c in name)
 
 
 def _hex(digest: str) -> str:

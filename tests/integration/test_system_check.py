@@ -1,0 +1,110 @@
+"""``system check [--repair] [--force]``: what killed commands leave is found, and
+repaired where that is safe (issue 21). Kills are real (SIGKILL of a command held
+at a named pause point), never simulated files, except where no command writes
+the leftover on purpose (a stray attach socket, a container dir without a row)."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import signal
+import tarfile
+from pathlib import Path
+
+from harness import Hutch
+from pausepoint import Paused
+
+
+def _tar(path: Path, text: str) -> Path:
+    """A one-file layer tar, different for each ``text`` (a layer of its own)."""
+    data = text.encode()
+    with tarfile.open(path, "w") as tar:
+        info = tarfile.TarInfo("marker")
+        info.size = len(data)
+        tar.addfile(info, io.BytesIO(data))
+    return path
+
+
+def _storage(hutch: Hutch) -> Path:
+    return hutch.env.data_home / "hutch" / "storage"
+
+
+def _kill_at_record(hutch: Hutch, tmp_path: Path, name: str) -> None:
+    """``import`` killed with SIGKILL after it stored its layer, before the image row."""
+    paused = Paused(
+        hutch, "store-before-record", tmp_path / f"gate-{name}", "import",
+        str(_tar(tmp_path / f"{name}.tar", name)), name,
+    )  # fmt: skip
+    pid = int(Path(f"{paused.gate}.reached").read_text())
+    os.kill(pid, signal.SIGKILL)
+    paused.process.wait(timeout=30)
+
+
+def test_check_finds_and_repairs_what_killed_commands_leave(
+    hutch: Hutch, base_image: str, tmp_path: Path
+) -> None:
+    clean = hutch("system", "check")
+    assert (clean.stdout, clean.stderr) == ("", "")
+
+    _kill_at_record(hutch, tmp_path, "killed")
+    # A command of the same kind still running (held before its row): not an orphan.
+    live = Paused(
+        hutch, "store-before-record", tmp_path / "gate-live", "import",
+        str(_tar(tmp_path / "live.tar", "live")), "live",
+    )  # fmt: skip
+    stray_socket = hutch.env.runtime_dir / "hutch" / "a" / ("ab" * 12)
+    stray_socket.parent.mkdir(parents=True, exist_ok=True)
+    stray_socket.touch()
+    stray_dir = _storage(hutch) / "containers" / ("cd" * 32)
+    (stray_dir / "userdata").mkdir(parents=True)
+
+    found = hutch("system", "check", check=False)
+    assert found.returncode == 125, found
+    assert found.stderr.startswith("Error: damage detected in local storage\n")
+    damaged = [line for line in found.stdout.splitlines() if line.startswith("Damaged ")]
+    kinds = sorted(line.split()[1] for line in damaged)
+    assert kinds == ["blob", "container", "layer", "socket"], found.stdout
+    assert f"container {stray_dir.name}:" in found.stdout
+    assert str(stray_socket) in found.stdout
+
+    repaired = hutch("system", "check", "--repair")
+    assert sorted(line.split()[1] for line in repaired.stdout.splitlines()) == [
+        "blob:", "container:", "layer:", "socket:",
+    ], repaired.stdout  # fmt: skip
+    assert not stray_dir.exists() and not stray_socket.exists()
+
+    code, _out, err = live.release()
+    assert code == 0, err
+    assert hutch("system", "check").stdout == ""
+    names = hutch("images", "--format", "{{.Repository}}").stdout.split()
+    assert sorted(names) == ["localhost/base", "localhost/live"]
+    assert hutch("run", "--rm", base_image, "echo", "ok").stdout == "ok\n"
+    # The killed import can be done again (its layer was removed whole).
+    hutch("import", str(tmp_path / "killed.tar"), "killed")
+    assert hutch("system", "check").stdout == ""
+
+
+def test_damaged_image_is_removed_only_with_its_containers_under_force(
+    hutch: Hutch, base_image: str, tmp_path: Path
+) -> None:
+    hutch("import", str(_tar(tmp_path / "dmg.tar", "damaged")), "dmg")
+    hutch("create", "--name", "onit", "dmg", "/marker")
+    diff_id = hutch("image", "inspect", "--format", "{{index .RootFS.Layers 0}}", "dmg").stdout
+    layer = _storage(hutch) / "layers" / diff_id.strip().split(":", 1)[1]
+    shutil.rmtree(layer)
+
+    found = hutch("system", "check", check=False)
+    assert found.returncode == 125
+    assert "Damaged image " in found.stdout and "directory is missing" in found.stdout
+
+    kept = hutch("system", "check", "--repair", check=False)
+    assert kept.returncode == 125
+    assert "still present after repair attempt" in kept.stderr
+    assert "onit" in hutch("ps", "-a", "--format", "{{.Names}}").stdout
+
+    forced = hutch("system", "check", "--repair", "--force")
+    assert "Deleted image: " in forced.stdout
+    assert hutch("ps", "-a", "--format", "{{.Names}}").stdout == ""
+    assert hutch("images", "--format", "{{.Repository}}").stdout.split() == ["localhost/base"]
+    assert hutch("system", "check").stdout == ""
