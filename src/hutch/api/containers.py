@@ -16,6 +16,9 @@ class StartOptions:
     interactive: bool = False
     detach_keys: str | None = None  # attached: None is the container's own keys
     sig_proxy: bool = True
+    # Attached: the descriptors that stand for stdin, stdout and stderr (an API
+    # server's pipes; never put in raw mode, no SIGWINCH); None: this process's own.
+    stdio: tuple[int, int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,14 @@ class ExecOptions:
     workdir: str | None = None
     detach: bool = False
     detach_keys: str | None = None
+    # The process's stdin, stdout and stderr (an API server's pipes); with a
+    # terminal, the terminal is relayed to stdio[0] and stdio[1]. No signal is
+    # proxied then (a server's signals are its own). None: this process's own.
+    stdio: tuple[int, int, int] | None = None
+    session_id: str | None = None  # the exec session's id (None: a new one)
+    # With a terminal and stdio: a pipe of "ROWS COLS" lines, the window size.
+    resize_fd: int | None = None
+    window: tuple[int, int] | None = None  # the terminal's first size (rows, columns)
 
 
 @dataclass(frozen=True)
@@ -103,6 +114,7 @@ class AttachOptions:
     no_stdin: bool = False
     detach_keys: str | None = None
     sig_proxy: bool = True
+    stdio: tuple[int, int, int] | None = None  # as StartOptions.stdio
 
 
 @dataclass(frozen=True)
@@ -113,6 +125,9 @@ class CopyOptions:
     destination: str
     archive: bool = True  # chown what lands in a container to its primary user (podman)
     overwrite: bool = False
+    # The tar stream that ``-`` stands for (an API server's request or answer);
+    # None: standard input or output.
+    stream: BinaryIO | None = None
 
 
 @dataclass(frozen=True)
@@ -548,6 +563,10 @@ class ProcessVerbs(Protocol):
     def pause(self, names: Sequence[str], options: PauseOptions) -> list[ActionReport]: ...
 
     def unpause(self, names: Sequence[str], options: PauseOptions) -> list[ActionReport]: ...
+
+    def resize(self, name: str, rows: int, cols: int) -> None:
+        """Set the window size of a running container's terminal (an API client's
+        resize; an attached CLI sends its own)."""
 
     def healthcheck(self, name: str) -> HealthReport: ...
 

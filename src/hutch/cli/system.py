@@ -59,4 +59,6 @@ def register(system_app: typer.Typer) -> None:
         # The HTTP server and its library load only here (hutch --help pays nothing).
         from hutch.service.main import run_service
 
-        run_service(uri, time, state_of(ctx).new_engine, __version__)
+        state = state_of(ctx)
+        verbose = state.log_level in ("trace", "debug", "info")
+        run_service(uri, time, state.new_engine, __version__, log_requests=verbose)

@@ -85,8 +85,9 @@ class ContainerFilesService:
 
         def consume(stream: BinaryIO) -> None:
             if dst.stream:
-                _pump(stream, sys.stdout.buffer)
-                sys.stdout.buffer.flush()
+                out = options.stream or sys.stdout.buffer
+                _pump(stream, out)
+                out.flush()
                 return
             owner: copytar.Owner | None = here
             if dst_root is not None:
@@ -104,7 +105,7 @@ class ContainerFilesService:
 
         def produce(stream: BinaryIO) -> None:
             if src.stream:
-                _pump(sys.stdin.buffer, stream)
+                _pump(options.stream or sys.stdin.buffer, stream)
                 return
             top = "." if dst.stream and source.contents_only else None
             copytar.write_source_tar(source, stream, top_name=top)

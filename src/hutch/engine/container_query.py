@@ -35,6 +35,8 @@ from hutch.engine import logconfig
 from hutch.engine.container_filters import parse_filters, sort_key, tree_size
 from hutch.engine.container_record import ContainerConfig
 from hutch.engine.context import EngineContext
+from hutch.engine.netquery import network_settings
+from hutch.engine.volumes import inspect_mounts
 from hutch.runtime import exec_sessions, logfile
 from hutch.runtime import state as st
 from hutch.util.durations import parse_time
@@ -330,9 +332,6 @@ def _healthcheck(config: ContainerConfig) -> InspectHealthcheck | None:
 
 def inspect_report(container: cs.Container) -> ContainerInspect:
     """The Docker/podman shape users script against (``.State.Status`` ...)."""
-    # inspect's own parts, not ps's (the volume and network code is a third of ps's start)
-    from hutch.engine import netquery, volumes
-
     record, state, config = container.record, container.state, container.config
     options = config.options
     command = tuple(config.command)
@@ -378,7 +377,7 @@ def inspect_report(container: cs.Container) -> ContainerInspect:
         mount_label="",
         process_label="",
         exec_ids=tuple(s.id for s in exec_sessions.live(container.dirs.userdata)),
-        mounts=volumes.inspect_mounts(config.mounts),
+        mounts=inspect_mounts(config.mounts),
         config=InspectConfig(
             hostname=config.hostname,
             user=config.user,
@@ -417,5 +416,5 @@ def inspect_report(container: cs.Container) -> ContainerInspect:
             readonly_rootfs=options.security.read_only,
             security_opt=options.security.security_opt,
         ),
-        network_settings=netquery.network_settings(container),
+        network_settings=network_settings(container),
     )

@@ -246,7 +246,11 @@ class ContainerService:
                         interactive=options.interactive,
                         sig_proxy=options.sig_proxy,
                         detach_keys=options.detach_keys,
+                        stdio=options.stdio,
                     )
+                    if attach and container.config.options.remove:
+                        # Attached, the monitor leaves the exit to us (as in run).
+                        self._remove_quietly(container.record.id)
                 except Detached:
                     code = 0
                 reports.append(
@@ -268,6 +272,7 @@ class ContainerService:
         prespawned: spawn.Prespawned | None = None,
         sig_proxy: bool = True,
         detach_keys: str | None = None,
+        stdio: tuple[int, int, int] | None = None,
     ) -> int | None:
         """Start the container; attached, relay until it exits (its exit code).
 
@@ -285,7 +290,7 @@ class ContainerService:
             else container.config.options.lifecycle.detach_keys
         )
         try:
-            return self._start_with(container, attach, interactive, proxy, prespawned, keys)
+            return self._start_with(container, attach, interactive, proxy, prespawned, keys, stdio)
         finally:
             if prespawned is not None:
                 spawn.abandon(prespawned)  # after an early failure: let it go
@@ -300,6 +305,7 @@ class ContainerService:
         proxy: SignalProxy | None,
         prespawned: spawn.Prespawned | None,
         keys: bytes,
+        stdio: tuple[int, int, int] | None = None,
     ) -> int | None:
         options = container.config.options
         (container.dirs.userdata / STOP_MARKER).unlink(missing_ok=True)
@@ -321,7 +327,7 @@ class ContainerService:
             ),
         )
         terminal = options.tty
-        window = window_size(0) if attach and terminal else None
+        window = window_size(0) if attach and terminal and stdio is None else None
         if container.record.pod_id:
             self._start_pod_infra(container)
         engine_networks.before_start(self._ctx, container)
@@ -337,7 +343,9 @@ class ContainerService:
         if proxy is not None:
             proxy.target(started.init_pid)
         try:
-            code = _attach(started, interactive=interactive, terminal=terminal, keys=keys)
+            code = _attach(
+                started, interactive=interactive, terminal=terminal, keys=keys, stdio=stdio
+            )
         except BaseException:
             # Detached, or interrupted (^C without --sig-proxy): leave the
             # container to its monitor rather than wait for its end.
@@ -526,6 +534,7 @@ class ContainerService:
         self._after_member_exit(container.record.id)
         if container.config.options.remove:
             self._discard(container.record.id, container.dirs, volumes=True)
+            self._event(container.record, "remove")  # as podman records the removal of --rm
 
     def _after_member_exit(self, container_id: str) -> None:
         """``--exit-policy stop``: the last member of the pod to exit stops its infra."""
@@ -570,6 +579,7 @@ class ContainerService:
         except NoSuchObject:
             return
         self._discard(record.id, self._ctx.containers.dirs(record.id), volumes=True)
+        self._event(record, "remove")  # as podman records the removal of --rm
 
     def _wait_monitor_gone(self, container: cs.Container) -> None:
         deadline = time.monotonic() + 10
@@ -691,8 +701,19 @@ def _write_cidfile(path: str, container_id: str) -> None:
 
 
 def _attach(
-    started: spawn.Started, *, interactive: bool, terminal: bool, keys: bytes
+    started: spawn.Started,
+    *,
+    interactive: bool,
+    terminal: bool,
+    keys: bytes,
+    stdio: tuple[int, int, int] | None = None,
 ) -> int | None:
     """Relay output (and input) until the container exits (signals: SignalProxy)."""
     assert started.output is not None
-    return relay(started.output, stdin=interactive, terminal=terminal, detach_keys=keys)
+    return relay(
+        started.output,
+        stdin=interactive,
+        terminal=terminal,
+        detach_keys=keys,
+        stdio=stdio or (0, 1, 2),
+    )

@@ -79,14 +79,15 @@ class ExecService:
             init_pid=container.state.pid,
             spec=replace(spec, process=process),
             detach=options.detach,
-            window=(rx.window_of(0) or rx.window_of(1) or (24, 80)) if options.tty else (24, 80),
+            window=_window(options),
         )
         null = os.open(os.devnull, os.O_RDWR | os.O_CLOEXEC)
         try:
             if options.detach:
                 stdio = (null, null, null)
             else:
-                stdio = (0 if options.interactive else null, 1, 2)
+                given = options.stdio or (0, 1, 2)
+                stdio = (given[0] if options.interactive else null, given[1], given[2])
             try:
                 handle = rx.start_exec(request, stdio)
             except OSError as exc:
@@ -112,7 +113,10 @@ class ExecService:
     def _attached(
         self, handle: rx.ExecHandle, options: ExecOptions, container: cs.Container, session_id: str
     ) -> int:
-        proxy = SignalProxy()  # before the process exists: no signal is lost
+        # Before the process exists: no signal is lost. Not for a server's
+        # session (stdio given): its signals are its own, and only its main
+        # thread could take them.
+        proxy = SignalProxy() if options.stdio is None else None
         userdata = container.dirs.userdata
         try:
             try:
@@ -120,17 +124,39 @@ class ExecService:
             except rx.ExecFailed as exc:
                 _reap(handle.joiner)
                 raise _error_of(exc) from None
-            proxy.target(started.pid)
+            if proxy is not None:
+                proxy.target(started.pid)
             _record(container, session_id, started.pid)
             if started.master is not None:
                 try:
-                    rx.relay_terminal(started.master, stdin=options.interactive)
+                    rx.relay_terminal(
+                        started.master,
+                        stdin=options.interactive,
+                        stdio=options.stdio[:2] if options.stdio else (0, 1),
+                        resize_fd=options.resize_fd,
+                    )
+                except OSError:
+                    if options.stdio is None:
+                        raise
+                    # A server's client went away: closing the terminal hangs
+                    # the process up, and it is reaped below, not leaked.
                 finally:
                     os.close(started.master)
             return _reap(handle.joiner)
         finally:
             exec_sessions.remove(userdata, session_id)
-            proxy.close()
+            if proxy is not None:
+                proxy.close()
+
+
+def _window(options: ExecOptions) -> tuple[int, int]:
+    if not options.tty:
+        return (24, 80)
+    if options.window is not None:
+        return options.window
+    if options.stdio is not None:
+        return (24, 80)  # a server's client sends its size through resize_fd
+    return rx.window_of(0) or rx.window_of(1) or (24, 80)
 
 
 def _record(container: cs.Container, session_id: str, pid: int) -> None:

@@ -61,8 +61,24 @@ class LifecycleService:
 
     def exec(self, options: ExecOptions) -> ExecReport:
         # Every session gets podman's kind of id; exec -d prints it, inspect lists it.
-        session_id = new_id()
+        session_id = options.session_id or new_id()
         return ExecReport(session_id, ExecService(self._ctx).exec(options, session_id))
+
+    def resize(self, name: str, rows: int, cols: int) -> None:
+        if rows <= 0 or cols <= 0 or rows > 0xFFFF or cols > 0xFFFF:
+            raise InvalidArgument(f"invalid window size {rows}x{cols}")
+        self._ctx.enter_session()
+        container = running_container(self._ctx, name, "resize the terminal of")
+        if not container.config.options.tty:
+            return  # no terminal: nothing to size (Docker answers 200 all the same)
+        conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM | socket.SOCK_CLOEXEC)
+        try:
+            conn.connect(str(self._ctx.paths.attach_socket(container.record.id)))
+            ap.send_frame(conn, ap.RESIZE, f"{rows} {cols}".encode())
+        except OSError as exc:
+            raise HutchError(f"cannot resize {container.record.id[:12]}: {exc}") from exc
+        finally:
+            conn.close()
 
     # -- attach ------------------------------------------------------------------
 
@@ -89,7 +105,7 @@ class LifecycleService:
             conn.close()
             raise HutchError(f"cannot attach to {container.record.id[:12]}: {exc}") from exc
         previous = {}
-        if options.sig_proxy and not terminal:
+        if options.sig_proxy and not terminal and options.stdio is None:
             pid = container.state.pid
 
             def forward(sig: int, _frame: FrameType | None) -> None:
@@ -98,7 +114,13 @@ class LifecycleService:
 
             previous = {sig: signals.signal(sig, forward) for sig in FORWARDED_SIGNALS}
         try:
-            code = relay(conn, stdin=stdin, terminal=terminal, detach_keys=keys)
+            code = relay(
+                conn,
+                stdin=stdin,
+                terminal=terminal,
+                detach_keys=keys,
+                stdio=options.stdio or (0, 1, 2),
+            )
         except Detached:
             return 0
         finally:

@@ -264,13 +264,21 @@ def copy_window_size(src: int, master: int) -> None:
             fcntl.ioctl(master, termios.TIOCSWINSZ, struct.pack("HHHH", *size, 0, 0))
 
 
-def relay_terminal(master: int, *, stdin: bool) -> None:
+def relay_terminal(
+    master: int,
+    *,
+    stdin: bool,
+    stdio: tuple[int, int] = (0, 1),
+    resize_fd: int | None = None,
+) -> None:
     """Copy the terminal master to stdout (and stdin to it) until it hangs up.
 
     The local terminal goes to raw mode while stdin is relayed, so that ^C
     reaches the process as a byte; its window size follows SIGWINCH.
+    ``stdio`` (input, output) are other descriptors than ours (an API
+    server's pipes); ``resize_fd`` gives window sizes then ("ROWS COLS" lines).
     """
-    in_fd = 0
+    in_fd = stdio[0]
     local_tty = os.isatty(in_fd)
     saved = termios.tcgetattr(in_fd) if (stdin and local_tty) else None
     previous = None
@@ -284,7 +292,7 @@ def relay_terminal(master: int, *, stdin: bool) -> None:
     try:
         if saved is not None:
             tty.setraw(in_fd)
-        _pump_terminal(master, in_fd if stdin else None)
+        _pump_terminal(master, in_fd if stdin else None, stdio[1], resize_fd)
     finally:
         if previous is not None:
             signal.signal(signal.SIGWINCH, previous)
@@ -292,8 +300,21 @@ def relay_terminal(master: int, *, stdin: bool) -> None:
             termios.tcsetattr(in_fd, termios.TCSADRAIN, saved)
 
 
-def _pump_terminal(master: int, in_fd: int | None) -> None:
+def _set_window(master: int, line: bytes) -> None:
+    try:
+        rows, cols = (int(x) for x in line.split())
+        fcntl.ioctl(master, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+    except (ValueError, OSError, struct.error):
+        pass  # a bad size from the client changes nothing
+
+
+def _pump_terminal(
+    master: int, in_fd: int | None, out_fd: int = 1, resize_fd: int | None = None
+) -> None:
     readers = [master] if in_fd is None else [master, in_fd]
+    if resize_fd is not None:
+        readers.append(resize_fd)
+    sizes = b""
     while True:
         try:
             ready, _, _ = select.select(readers, [], [])
@@ -308,7 +329,16 @@ def _pump_terminal(master: int, in_fd: int | None) -> None:
                 raise
             if not data:
                 return
-            write_all(1, data)
+            write_all(out_fd, data)
+        if resize_fd is not None and resize_fd in ready:
+            data = os.read(resize_fd, 4096)
+            if not data:
+                readers.remove(resize_fd)
+                resize_fd = None
+            sizes += data
+            *lines, sizes = sizes.split(b"\n")
+            for line in lines:
+                _set_window(master, line)
         if in_fd is not None and in_fd in ready:
             data = os.read(in_fd, 65536)
             if data:

@@ -44,9 +44,15 @@ def send_size(conn: socket.socket, fd: int) -> None:
 
 
 def relay(
-    conn: socket.socket, *, stdin: bool, terminal: bool, detach_keys: bytes = b""
+    conn: socket.socket,
+    *,
+    stdin: bool,
+    terminal: bool,
+    detach_keys: bytes = b"",
+    stdio: tuple[int, int, int] = (0, 1, 2),
 ) -> int | None:
-    in_fd = 0
+    """``stdio``: the descriptors of input, output and errors (ours by default)."""
+    in_fd = stdio[0]
     raw_mode = terminal and stdin and os.isatty(in_fd)
     saved = termios.tcgetattr(in_fd) if raw_mode else None
     previous = None
@@ -62,7 +68,7 @@ def relay(
             # TCSANOW: TCSAFLUSH (the default) would discard what the user
             # typed ahead while the container was starting.
             tty.setraw(in_fd, termios.TCSANOW)
-        return _pump(conn, in_fd if stdin else None, DetachMatcher(detach_keys))
+        return _pump(conn, in_fd if stdin else None, DetachMatcher(detach_keys), stdio[1:])
     finally:
         if previous is not None:
             signal.signal(signal.SIGWINCH, previous)
@@ -70,7 +76,9 @@ def relay(
             termios.tcsetattr(in_fd, termios.TCSADRAIN, saved)
 
 
-def _pump(conn: socket.socket, in_fd: int | None, keys: DetachMatcher) -> int | None:
+def _pump(
+    conn: socket.socket, in_fd: int | None, keys: DetachMatcher, out: tuple[int, int] = (1, 2)
+) -> int | None:
     reader = ap.FrameReader()
     readers: list[int | socket.socket] = [conn]
     if in_fd is not None:
@@ -86,9 +94,9 @@ def _pump(conn: socket.socket, in_fd: int | None, keys: DetachMatcher) -> int | 
                 return None
             for kind, payload in reader.feed(data):
                 if kind == ap.STDOUT:
-                    write_all(1, payload)
+                    write_all(out[0], payload)
                 elif kind == ap.STDERR:
-                    write_all(2, payload)
+                    write_all(out[1], payload)
                 elif kind == ap.EXIT:
                     return int(payload)
         if in_fd is not None and in_fd in ready:

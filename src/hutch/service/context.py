@@ -30,6 +30,7 @@ class ServiceConfig:
     # An upload larger than this is refused with 413 (a full disk is not an answer).
     max_upload: int = 64 * 1024 * 1024 * 1024
     version: str = ""  # hutch's version, for /version and the Server header
+    log_requests: bool = False  # --log-level debug/info: one line per request on stderr
 
 
 class ServiceContext:

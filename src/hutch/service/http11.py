@@ -115,7 +115,11 @@ class Connection:
         self.activity.begin()
         try:
             request = self._request(event)
+            target = event.target.decode("latin-1")
             answer = self._dispatch(request)
+            if self.ctx.config.log_requests:
+                status = answer.status if isinstance(answer, Reply | Stream) else 101
+                print(f"INFO: {request.method} {target} {status}", file=sys.stderr, flush=True)
             if isinstance(answer, Hijack):
                 self._hijack(request, answer)
                 return False

@@ -20,7 +20,11 @@ if TYPE_CHECKING:
 
 
 def run_service(
-    uri: str | None, idle_seconds: float, new_engine: Callable[[], Engine], version: str
+    uri: str | None,
+    idle_seconds: float,
+    new_engine: Callable[[], Engine],
+    version: str,
+    log_requests: bool = False,
 ) -> None:
     activated = listen.activated_sockets()
     created: str | None = None
@@ -37,7 +41,9 @@ def run_service(
     try:
         # Before any thread exists (context.py says why).
         new_engine().system.enter_session()
-        ctx = ServiceContext(new_engine, ServiceConfig(version=version), Sessions())
+        ctx = ServiceContext(
+            new_engine, ServiceConfig(version=version, log_requests=log_requests), Sessions()
+        )
         serve(listeners, ctx, build_router(), idle_seconds)
     finally:
         for sock in listeners:

@@ -137,6 +137,15 @@ def create_request(body: object, name: str = "", platform: str = "") -> CreateRe
     )
 
 
+def update_request(body: object) -> tuple[ResourceOptions, tuple[str, ...]]:
+    """``POST /containers/{id}/update``: the limits of its HostConfig-shaped body."""
+    host = Body(body, "")
+    warnings: list[str] = []
+    if host.obj("RestartPolicy").text("Name"):
+        warnings.append("RestartPolicy: a restart policy cannot be changed by update here")
+    return _resources(host, warnings), tuple(warnings)
+
+
 def _refuse(config: Body, host: Body, warnings: list[str]) -> None:
     for key, why in REFUSED.items():
         if host.given(key) and not (key == "Isolation" and host.text(key) == "default"):

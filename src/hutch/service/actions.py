@@ -1,0 +1,69 @@
+"""Engine reports as Docker's answers: one container looked up, one action's
+report turned into a status, waits on the event log.
+
+The engine acts on names and answers one ``ActionReport`` per name, its
+error as text; the container is looked up first (``inspect``), so a missing
+one is the engine's own NoSuchObject (404) and a report's error is about the
+action (409 for a state that forbids it, as Docker answers).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from hutch.api.containers import ActionReport, ContainerInspect
+from hutch.api.events import EventsOptions
+from hutch.service.errors import ApiError
+
+if TYPE_CHECKING:
+    from hutch.api.engine import Engine
+
+_CONFLICT_WORDS = ("running", "paused", "not running", "already", "in use", "is stopped")
+
+
+def inspect_one(engine: Engine, name: str) -> ContainerInspect:
+    """The container (NoSuchObject, a 404, when there is none)."""
+    return engine.containers.inspect([name])[0]
+
+
+def check(reports: list[ActionReport]) -> ActionReport:
+    """The one report, or its error as Docker's status."""
+    report = reports[0]
+    if report.error is None:
+        return report
+    lowered = report.error.lower()
+    if "no such" in lowered:
+        raise ApiError(404, report.error)
+    if any(word in lowered for word in _CONFLICT_WORDS):
+        raise ApiError(409, report.error)
+    raise ApiError(500, report.error)
+
+
+def exits(engine: Engine, container_id: str, since_ns: int) -> Iterator[tuple[str, int]]:
+    """The container's exits (``("died", code)``) and its removal (``("remove", 0)``)
+    recorded from ``since_ns`` on, as they come."""
+    since = str(max(0, since_ns // 1_000_000_000 - 1))
+    options = EventsOptions(filters=(f"container={container_id}",), since=since, stream=True)
+    for event in engine.system.events(options):
+        if event.time_ns < since_ns or event.action not in ("died", "remove"):
+            continue
+        try:
+            code = int(event.attributes.get("exitCode", "0"))
+        except ValueError:
+            code = 0
+        yield event.action, code
+
+
+def wait_state(
+    engine: Engine, container_id: str, until: tuple[str, ...], timeout: float
+) -> str | None:
+    """Poll until the container's status is one of ``until``; the status, or None."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        status = inspect_one(engine, container_id).state.status
+        if status in until:
+            return status
+        time.sleep(0.02)
+    return None

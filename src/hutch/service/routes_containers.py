@@ -1,0 +1,240 @@
+"""Containers: list, create, inspect, the lifecycle verbs, wait, rename,
+update, top, changes, prune and DELETE."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+
+from hutch.api.containers import (
+    KillOptions,
+    ListContainersOptions,
+    PauseOptions,
+    RemoveContainerOptions,
+    StartOptions,
+    StopOptions,
+)
+from hutch.service.actions import check, exits, inspect_one
+from hutch.service.context import ServiceContext
+from hutch.service.docker.container_json import container_inspect, container_list_item
+from hutch.service.docker.create_body import create_request, update_request
+from hutch.service.errors import ApiError, bad_request
+from hutch.service.reply import Reply, Stream, json_reply, no_content
+from hutch.service.request import Request
+from hutch.service.router import Router
+
+_NOT_MODIFIED = Reply(304, b"", content_type="")
+
+
+def list_containers(ctx: ServiceContext, req: Request) -> Reply:
+    engine = ctx.engine()
+    limit = req.int_arg("limit")
+    filters = req.filter_args()
+    options = ListContainersOptions(
+        all=req.flag("all") or bool(limit and limit > 0),
+        last=limit if limit and limit > 0 else None,
+        filters=filters,
+        size=req.flag("size"),
+    )
+    summaries = engine.containers.ls(options)
+    inspected = {i.id: i for i in engine.containers.inspect([s.id for s in summaries])}
+    now = time.time()
+    return json_reply([container_list_item(s, now, inspected.get(s.id)) for s in summaries])
+
+
+def create(ctx: ServiceContext, req: Request) -> Reply:
+    body = req.json(required=True)
+    request = create_request(body, name=req.arg("name") or "", platform=req.arg("platform") or "")
+    container_id = ctx.engine().containers.create(request.options)
+    return json_reply({"Id": container_id, "Warnings": list(request.warnings)}, 201)
+
+
+def inspect(ctx: ServiceContext, req: Request) -> Reply:
+    report = inspect_one(ctx.engine(), req.params["id"])
+    shaped = container_inspect(report)
+    if req.flag("size"):
+        sizes = ctx.engine().containers.ls(
+            ListContainersOptions(all=True, filters=(f"id={report.id}",), size=True)
+        )
+        shaped["SizeRw"] = sizes[0].size if sizes and sizes[0].size is not None else 0
+        shaped["SizeRootFs"] = shaped["SizeRw"]
+    return json_reply(shaped)
+
+
+def start(ctx: ServiceContext, req: Request) -> Reply:
+    engine = ctx.engine()
+    report = inspect_one(engine, req.params["id"])
+    if report.state.running:
+        return _NOT_MODIFIED
+    pending = ctx.sessions.claim_attach(report.id)
+    if pending is not None:
+        # docker run attached first: the attach's thread starts the container
+        # with its pipes, so that no output is lost (routes_attach.py).
+        pending.go(req.arg("detachKeys"))
+        pending.wait_started(engine)
+        return no_content()
+    check(engine.containers.start([report.id], StartOptions()))
+    return no_content()
+
+
+def stop(ctx: ServiceContext, req: Request) -> Reply:
+    engine = ctx.engine()
+    report = inspect_one(engine, req.params["id"])
+    if not report.state.running and not report.state.paused:
+        return _NOT_MODIFIED
+    check(engine.containers.stop([report.id], StopOptions(timeout=req.int_arg("t"))))
+    return no_content()
+
+
+def restart(ctx: ServiceContext, req: Request) -> Reply:
+    engine = ctx.engine()
+    report = inspect_one(engine, req.params["id"])
+    check(engine.containers.restart([report.id], StopOptions(timeout=req.int_arg("t"))))
+    return no_content()
+
+
+def kill(ctx: ServiceContext, req: Request) -> Reply:
+    engine = ctx.engine()
+    report = inspect_one(engine, req.params["id"])
+    if not report.state.running:
+        raise ApiError(409, f"Container {report.id} is not running")
+    signal = req.arg("signal") or "KILL"
+    check(engine.containers.kill([report.id], KillOptions(signal=signal)))
+    return no_content()
+
+
+def pause(ctx: ServiceContext, req: Request) -> Reply:
+    engine = ctx.engine()
+    report = inspect_one(engine, req.params["id"])
+    check(engine.containers.pause([report.id], PauseOptions()))
+    return no_content()
+
+
+def unpause(ctx: ServiceContext, req: Request) -> Reply:
+    engine = ctx.engine()
+    report = inspect_one(engine, req.params["id"])
+    check(engine.containers.unpause([report.id], PauseOptions()))
+    return no_content()
+
+
+def wait(ctx: ServiceContext, req: Request) -> Reply | Stream:
+    """Docker's conditions: not-running (default), next-exit, removed.
+
+    The status line goes out at once and the body when the condition is met,
+    as Docker does: docker run waits for the answer's head before it starts
+    the container. Exits are read from the event log (the monitor records
+    each with its code), so an exit that happens while this request is on its
+    way is not missed, and ``removed`` still knows the code of a container
+    gone with --rm.
+    """
+    condition = req.arg("condition") or "not-running"
+    if condition not in ("not-running", "next-exit", "removed"):
+        raise bad_request(f"invalid condition {condition!r}: use not-running, next-exit or removed")
+    engine = ctx.engine()
+    asked = time.time_ns()
+    report = inspect_one(engine, req.params["id"])
+    status = report.state.status
+    if condition == "not-running" and status not in ("running", "paused", "stopping"):
+        return json_reply({"StatusCode": report.state.exit_code, "Error": None})
+    # A created container's next exit is its first: any exit since its creation.
+    since = 0 if status == "created" else asked
+    container_id = report.id
+
+    def body() -> Iterator[bytes]:
+        code = report.state.exit_code
+        for action, value in exits(ctx.engine(), container_id, since):
+            if action == "died":
+                code = value
+                if condition != "removed":
+                    break
+            elif condition == "removed":
+                break
+        yield json.dumps({"StatusCode": code, "Error": None}).encode() + b"\n"
+
+    return Stream(body())
+
+
+def rename(ctx: ServiceContext, req: Request) -> Reply:
+    new_name = req.arg("name")
+    if not new_name:
+        raise bad_request("the new name is required (?name=NEW)")
+    ctx.engine().containers.rename(req.params["id"], new_name)
+    return no_content()
+
+
+def update(ctx: ServiceContext, req: Request) -> Reply:
+    resources, warnings = update_request(req.json(required=True))
+    ctx.engine().containers.update(req.params["id"], resources)
+    return json_reply({"Warnings": list(warnings)})
+
+
+def top(ctx: ServiceContext, req: Request) -> Reply:
+    descriptors = (req.arg("ps_args") or "").split()
+    report = ctx.engine().containers.top(req.params["id"], descriptors)
+    return json_reply({"Titles": list(report.headers), "Processes": [list(r) for r in report.rows]})
+
+
+_CHANGE_KINDS = {"C": 0, "A": 1, "D": 2}
+
+
+def changes(ctx: ServiceContext, req: Request) -> Reply:
+    found = ctx.engine().containers.diff(req.params["id"])
+    return json_reply([{"Path": c.path, "Kind": _CHANGE_KINDS.get(c.kind, 0)} for c in found])
+
+
+def prune(ctx: ServiceContext, req: Request) -> Reply:
+    if req.filters():
+        raise bad_request("container prune filters are not supported")
+    reports = ctx.engine().containers.prune()
+    return json_reply(
+        {
+            "ContainersDeleted": [r.id or r.name for r in reports if r.error is None] or None,
+            "SpaceReclaimed": 0,
+        }
+    )
+
+
+def remove(ctx: ServiceContext, req: Request) -> Reply:
+    engine = ctx.engine()
+    report = inspect_one(engine, req.params["id"])
+    force = req.flag("force")
+    if report.state.running and not force:
+        raise ApiError(
+            409,
+            f"You cannot remove a running container {report.id}. "
+            "Stop the container before attempting removal or force remove",
+        )
+    options = RemoveContainerOptions(force=force, volumes=req.flag("v"))
+    check(engine.containers.remove([report.id], options))
+    return no_content()
+
+
+def resize(ctx: ServiceContext, req: Request) -> Reply:
+    rows, cols = req.int_arg("h", 0) or 0, req.int_arg("w", 0) or 0
+    engine = ctx.engine()
+    report = inspect_one(engine, req.params["id"])
+    if not report.state.running:
+        raise ApiError(409, f"Container {report.id} is not running")
+    engine.containers.resize(report.id, rows, cols)
+    return Reply(200, b"", content_type="text/plain; charset=utf-8")
+
+
+def register(router: Router) -> None:
+    router.get("/containers/json", list_containers)
+    router.post("/containers/create", create)
+    router.post("/containers/prune", prune)
+    router.get("/containers/{id}/json", inspect)
+    router.post("/containers/{id}/start", start)
+    router.post("/containers/{id}/stop", stop)
+    router.post("/containers/{id}/restart", restart)
+    router.post("/containers/{id}/kill", kill)
+    router.post("/containers/{id}/pause", pause)
+    router.post("/containers/{id}/unpause", unpause)
+    router.post("/containers/{id}/wait", wait)
+    router.post("/containers/{id}/rename", rename)
+    router.post("/containers/{id}/update", update)
+    router.post("/containers/{id}/resize", resize)
+    router.get("/containers/{id}/top", top)
+    router.get("/containers/{id}/changes", changes)
+    router.delete("/containers/{id}", remove)

@@ -1,0 +1,205 @@
+"""The real docker client (20.10, API 1.41) against ``hutch system service``.
+
+One service for the module; each test names its own containers and removes
+them. What docker prints comes from the service's answers, so each check is
+on the client's own output.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from harness import run_in_pty
+from service_helpers import Service, running_service
+
+DOCKER_28 = Path("/usr/local/bin/docker")  # a newer client: it negotiates down to 1.41
+
+
+@pytest.fixture(scope="module")
+def service(
+    require_rootless: None, rootfs_tar: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Service]:
+    with running_service(tmp_path_factory.mktemp("svc-cli"), rootfs_tar, "--time", "0") as svc:
+        yield svc
+
+
+def test_version_and_info(service: Service) -> None:
+    out = service.docker("version", "--format", "{{.Server.APIVersion}} {{.Server.Os}}").stdout
+    assert out.strip() == "1.41 linux"
+    info = json.loads(service.docker("info", "--format", "{{json .}}").stdout)
+    assert info["Images"] == 1 and info["OSType"] == "linux"
+    if DOCKER_28.exists():
+        newer = subprocess.run(
+            [str(DOCKER_28), "version", "--format", "{{.Client.APIVersion}}"],
+            env=service.env.environ(),
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=True,
+        )
+        assert newer.stdout.strip() == "1.41"  # negotiated down through /_ping
+
+
+def test_run_rm_output_streams_and_exit_code(service: Service) -> None:
+    assert service.docker("run", "--rm", "base", "echo", "hi").stdout == "hi\n"
+    done = service.docker(
+        "run", "--rm", "base", "sh", "-c", "echo out; echo err >&2; exit 3", check=False
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (3, "out\n", "err\n")
+    assert service.docker("ps", "-aq").stdout == ""  # --rm removed both
+
+
+def test_detached_ps_logs_inspect_stop_rm(service: Service) -> None:
+    docker = service.docker
+    script = "echo one; echo two; sleep 1; echo three"
+    cid = docker(
+        "run", "-d", "--name", "web", "-p", "127.0.0.1:18431:80", "base", "sh", "-c", script
+    )
+    cid_text = cid.stdout.strip()
+    assert len(cid_text) == 64
+    ps = docker("ps", "--format", "{{.Names}} {{.Ports}}").stdout
+    assert "web 127.0.0.1:18431->80/tcp" in ps
+    # -f follows until the container ends: all three lines, in order.
+    assert docker("logs", "-f", "web", timeout=30).stdout == "one\ntwo\nthree\n"
+    state = docker("inspect", "-f", "{{.State.Status}} {{.State.ExitCode}} {{.Name}}", "web")
+    assert state.stdout.strip() == "exited 0 /web"
+    docker("rm", "web")
+    gone = docker("inspect", "web", check=False)
+    assert gone.returncode != 0 and "No such" in gone.stderr + gone.stdout
+
+
+def test_exec_tty_attach_stop(service: Service) -> None:
+    docker = service.docker
+    docker("run", "-d", "--name", "box", "base", "sleep", "300")
+    try:
+        assert docker("exec", "box", "sh", "-c", "echo in-$((6*7))").stdout == "in-42\n"
+        assert docker("exec", "box", "sh", "-c", "exit 7", check=False).returncode == 7
+        code, out = run_in_pty(
+            service.docker,
+            ["exec", "-it", "box", "sh"],
+            # The client sends its size just after the start: give it a moment.
+            steps=(
+                (
+                    b"#",
+                    b'for i in 1 2 3 4 5 6; do [ "$(stty size)" = "30 100" ] && break; '
+                    b"sleep 0.5; done; tty; stty size; echo x-$((2+3)); exit 5\n",
+                ),
+            ),
+            rows=30,
+            cols=100,
+        )
+        assert code == 5, out
+        assert "x-5" in out and "/dev/pts/" in out
+        assert "30 100" in out  # the client's window size reached the terminal
+        started = time.monotonic()
+        docker("stop", "-t", "1", "box")
+        assert time.monotonic() - started < 15
+        assert docker("inspect", "-f", "{{.State.Running}}", "box").stdout.strip() == "false"
+    finally:
+        docker("rm", "-f", "box", check=False)
+
+
+def test_attach_to_a_running_container(service: Service) -> None:
+    docker = service.docker
+    docker("run", "-d", "--name", "talker", "base", "sh", "-c", "sleep 2; echo late; exit 4")
+    try:
+        attached = docker("attach", "talker", check=False, timeout=30)
+        assert attached.stdout == "late\n"
+        assert attached.returncode == 4
+    finally:
+        docker("rm", "-f", "talker", check=False)
+
+
+def test_cp_both_ways(service: Service, tmp_path: Path) -> None:
+    docker = service.docker
+    docker("run", "-d", "--name", "files", "base", "sleep", "300")
+    try:
+        src = service.env.home / "in.txt"
+        src.write_text("from the host\n")
+        docker("cp", str(src), "files:/tmp/")
+        assert docker("exec", "files", "cat", "/tmp/in.txt").stdout == "from the host\n"
+        docker("exec", "files", "sh", "-c", "mkdir /tmp/d && echo deep > /tmp/d/f")
+        out = service.env.home / "out"
+        docker("cp", "files:/tmp/d", str(out))
+        assert (out / "f").read_text() == "deep\n"
+        missing = docker("cp", "files:/nope", str(out / "x"), check=False)
+        assert missing.returncode != 0 and "/nope" in missing.stderr
+    finally:
+        docker("rm", "-f", "files", check=False)
+
+
+def test_network_by_name_and_volume(service: Service) -> None:
+    docker = service.docker
+    docker("network", "create", "svcnet")
+    docker("volume", "create", "svcvol")
+    try:
+        docker(
+            "run",
+            "-d",
+            "--name",
+            "srv",
+            "--network",
+            "svcnet",
+            "base",
+            "sh",
+            "-c",
+            "while true; do echo pong | nc -l -p 7000; done",
+        )
+        reply = docker(
+            "run",
+            "--rm",
+            "--network",
+            "svcnet",
+            "base",
+            "sh",
+            "-c",
+            "for i in 1 2 3 4 5; do nc srv 7000 </dev/null && break; sleep 1; done",
+        )
+        assert reply.stdout.strip() == "pong"
+        docker("run", "--rm", "-v", "svcvol:/data", "base", "sh", "-c", "echo kept > /data/f")
+        assert (
+            docker("run", "--rm", "-v", "svcvol:/data", "base", "cat", "/data/f").stdout == "kept\n"
+        )
+    finally:
+        docker("rm", "-f", "srv", check=False)
+        docker("network", "rm", "svcnet", check=False)
+        docker("volume", "rm", "svcvol", check=False)
+
+
+def test_events_stats_df(service: Service) -> None:
+    docker = service.docker
+    env = service.env.environ()
+    watcher = subprocess.Popen(
+        [
+            str(docker.binary),
+            "events",
+            "--format",
+            "{{.Type}} {{.Action}} {{.Actor.Attributes.name}}",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        time.sleep(1)
+        docker("run", "--rm", "--name", "evt", "base", "true")
+        docker("run", "-d", "--name", "measured", "base", "sleep", "300")
+        stats = docker("stats", "--no-stream", "--format", "{{.Name}} {{.PIDs}}", "measured")
+        assert stats.stdout.split()[0] == "measured"
+        df = docker("system", "df", "--format", "{{.Type}} {{.TotalCount}}").stdout
+        assert "Images 1" in df and "Containers 1" in df
+    finally:
+        docker("rm", "-f", "measured", check=False)
+        time.sleep(1)
+        watcher.terminate()
+        out, _ = watcher.communicate(timeout=10)
+    lines = out.splitlines()
+    for wanted in ("create evt", "start evt", "die evt", "destroy evt"):
+        assert f"container {wanted}" in lines, out
+    assert "image import" not in out  # no past events without --since
