@@ -10,7 +10,7 @@ _hutch_subcommands() {
     "healthcheck") echo run ;;
     "volume") echo create ls inspect rm prune exists export import ;;
     "network") echo create ls inspect rm prune connect disconnect exists reload ;;
-    "pod") echo create ps inspect start stop restart kill rm prune exists ;;
+    "pod") echo create ps inspect start stop restart kill pause unpause rm prune top logs stats clone exists ;;
     "quadlet") echo install list print rm ;;
     "compose") echo config up down logs build pull push ps exec run ls port top images wait start stop restart kill rm pause unpause create version ;;
     "generate") echo kube systemd ;;
@@ -44,7 +44,7 @@ _hutch_options() {
     "kill") echo --signal -s --all -a ;;
     "rm") echo --force -f --all -a --ignore -i --time -t --volumes -v ;;
     "wait") echo --condition ;;
-    "ps") echo --all -a --quiet -q --last -n --latest -l --format --no-trunc --noheading --filter -f --sort --size -s ;;
+    "ps") echo --all -a --quiet -q --last -n --latest -l --format --no-trunc --noheading --filter -f --sort --size -s --pod -p ;;
     "logs") echo --follow -f --tail --since --until --timestamps -t ;;
     "inspect") echo --format -f --type -t ;;
     "events") echo --filter -f --since --until --format --stream ;;
@@ -84,8 +84,13 @@ _hutch_options() {
     "pod stop") echo --all -a --time -t --ignore -i ;;
     "pod restart") echo --all -a ;;
     "pod kill") echo --all -a --signal -s ;;
+    "pod pause") echo --all -a ;;
+    "pod unpause") echo --all -a ;;
     "pod rm") echo --force -f --all -a --ignore -i --time -t ;;
     "pod prune") echo --force -f ;;
+    "pod logs") echo --container -c --follow -f --names -n --tail --since --until --timestamps -t ;;
+    "pod stats") echo --all -a --no-stream --format --no-trunc ;;
+    "pod clone") echo --name -n --destroy --start --label -l --hostname ;;
     "quadlet install") echo --replace --reload-systemd --no-reload-systemd ;;
     "quadlet list") echo --format --noheading -n ;;
     "quadlet rm") echo --ignore -i --reload-systemd --no-reload-systemd ;;
@@ -121,7 +126,7 @@ _hutch_options() {
     "container kill") echo --signal -s --all -a ;;
     "container rm") echo --force -f --all -a --ignore -i --time -t --volumes -v ;;
     "container wait") echo --condition ;;
-    "container ls") echo --all -a --quiet -q --last -n --latest -l --format --no-trunc --noheading --filter -f --sort --size -s ;;
+    "container ls") echo --all -a --quiet -q --last -n --latest -l --format --no-trunc --noheading --filter -f --sort --size -s --pod -p ;;
     "container logs") echo --follow -f --tail --since --until --timestamps -t ;;
     "container inspect") echo --format -f ;;
     "container prune") echo --force -f ;;
@@ -208,6 +213,9 @@ _hutch_value_options() {
     "pod stop") echo --time -t ;;
     "pod kill") echo --signal -s ;;
     "pod rm") echo --time -t ;;
+    "pod logs") echo --container -c --tail --since --until ;;
+    "pod stats") echo --format ;;
+    "pod clone") echo --name -n --label -l --hostname ;;
     "quadlet list") echo --format ;;
     "compose") echo --file -f --project-name -p --project-directory --env-file --profile ;;
     "compose config") echo --format ;;
@@ -260,7 +268,7 @@ _hutch_value_options() {
     esac
 }
 
-# What an option's value completes: @dir, @file, @none or a word list.
+# What an option's value completes: @dir, @file, @pod, @none or a word list.
 _hutch_option_values() {
     case "$1 $2" in
     " --root") echo "@dir" ;;
@@ -309,7 +317,7 @@ _hutch_option_values() {
     "run --hostname"|"run -h") echo "@none" ;;
     "run --name") echo "@none" ;;
     "run --network"|"run --net") echo "none host" ;;
-    "run --pod") echo "@none" ;;
+    "run --pod") echo "@pod" ;;
     "run --restart") echo "@none" ;;
     "run --label"|"run -l") echo "@none" ;;
     "run --stop-signal") echo "@none" ;;
@@ -381,7 +389,7 @@ _hutch_option_values() {
     "create --hostname"|"create -h") echo "@none" ;;
     "create --name") echo "@none" ;;
     "create --network"|"create --net") echo "none host" ;;
-    "create --pod") echo "@none" ;;
+    "create --pod") echo "@pod" ;;
     "create --restart") echo "@none" ;;
     "create --label"|"create -l") echo "@none" ;;
     "create --stop-signal") echo "@none" ;;
@@ -563,6 +571,14 @@ _hutch_option_values() {
     "pod stop --time"|"pod stop -t") echo "@none" ;;
     "pod kill --signal"|"pod kill -s") echo "@none" ;;
     "pod rm --time"|"pod rm -t") echo "@none" ;;
+    "pod logs --container"|"pod logs -c") echo "@none" ;;
+    "pod logs --tail") echo "@none" ;;
+    "pod logs --since") echo "@none" ;;
+    "pod logs --until") echo "@none" ;;
+    "pod stats --format") echo "json" ;;
+    "pod clone --name"|"pod clone -n") echo "@none" ;;
+    "pod clone --label"|"pod clone -l") echo "@none" ;;
+    "pod clone --hostname") echo "@none" ;;
     "quadlet list --format") echo "json" ;;
     "compose --file"|"compose -f") echo "@none" ;;
     "compose --project-name"|"compose -p") echo "@none" ;;
@@ -623,7 +639,7 @@ _hutch_option_values() {
     "container run --hostname"|"container run -h") echo "@none" ;;
     "container run --name") echo "@none" ;;
     "container run --network"|"container run --net") echo "none host" ;;
-    "container run --pod") echo "@none" ;;
+    "container run --pod") echo "@pod" ;;
     "container run --restart") echo "@none" ;;
     "container run --label"|"container run -l") echo "@none" ;;
     "container run --stop-signal") echo "@none" ;;
@@ -695,7 +711,7 @@ _hutch_option_values() {
     "container create --hostname"|"container create -h") echo "@none" ;;
     "container create --name") echo "@none" ;;
     "container create --network"|"container create --net") echo "none host" ;;
-    "container create --pod") echo "@none" ;;
+    "container create --pod") echo "@pod" ;;
     "container create --restart") echo "@none" ;;
     "container create --label"|"container create -l") echo "@none" ;;
     "container create --stop-signal") echo "@none" ;;
@@ -860,7 +876,7 @@ _hutch_option_values() {
     esac
 }
 
-# What positional argument N (from 1) completes: @image, @command, @file.
+# What positional argument N (from 1) completes: @image, @pod, @command, @file.
 _hutch_argument() {
     case "$1 $2" in
     "import 1") echo @file ;;
@@ -932,13 +948,20 @@ _hutch_argument() {
     "network disconnect 2") echo @file ;;
     "network exists 1") echo @none ;;
     "network reload "*) echo @file ;;
-    "pod inspect "*) echo @file ;;
-    "pod start "*) echo @file ;;
-    "pod stop "*) echo @file ;;
-    "pod restart "*) echo @file ;;
-    "pod kill "*) echo @file ;;
-    "pod rm "*) echo @file ;;
-    "pod exists 1") echo @none ;;
+    "pod inspect "*) echo @pod ;;
+    "pod start "*) echo @pod ;;
+    "pod stop "*) echo @pod ;;
+    "pod restart "*) echo @pod ;;
+    "pod kill "*) echo @pod ;;
+    "pod pause "*) echo @pod ;;
+    "pod unpause "*) echo @pod ;;
+    "pod rm "*) echo @pod ;;
+    "pod top 1") echo @pod ;;
+    "pod top "*) echo @file ;;
+    "pod logs 1") echo @pod ;;
+    "pod stats "*) echo @pod ;;
+    "pod clone 1") echo @pod ;;
+    "pod exists 1") echo @pod ;;
     "quadlet install "*) echo @file ;;
     "quadlet print 1") echo @none ;;
     "quadlet rm "*) echo @file ;;
@@ -1034,6 +1057,7 @@ _hutch_options_end_at_argument() {
     "exec") return 0 ;;
     "top") return 0 ;;
     "unshare") return 0 ;;
+    "pod top") return 0 ;;
     "compose exec") return 0 ;;
     "compose run") return 0 ;;
     "container run") return 0 ;;
@@ -1077,10 +1101,17 @@ _hutch_image_names() {
         2>/dev/null | grep -v '<none>')" -- "$1"))
 }
 
+_hutch_pod_names() {
+    local IFS=$'\n'
+    COMPREPLY+=($(compgen -W "$("${_hutch_cmd[@]}" pod ps --format '{{.Name}}' 2>/dev/null)" \
+        -- "$1"))
+}
+
 _hutch_complete_kind() {
     local kind=$1 cur=$2
     case $kind in
     @image) _hutch_image_names "$cur" ;;
+    @pod) _hutch_pod_names "$cur" ;;
     @command) COMPREPLY=($(compgen -c -- "$cur")) ;;
     @dir) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "$cur")) ;;
     @file) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")) ;;

@@ -16,7 +16,7 @@ function __hutch_subcommands
         case 'network'
             printf '%s\n' create ls inspect rm prune connect disconnect exists reload
         case 'pod'
-            printf '%s\n' create ps inspect start stop restart kill rm prune exists
+            printf '%s\n' create ps inspect start stop restart kill pause unpause rm prune top logs stats clone exists
         case 'quadlet'
             printf '%s\n' install list print rm
         case 'compose'
@@ -139,6 +139,12 @@ function __hutch_value_options
             printf '%s\n' --signal -s
         case 'pod rm'
             printf '%s\n' --time -t
+        case 'pod logs'
+            printf '%s\n' --container -c --tail --since --until
+        case 'pod stats'
+            printf '%s\n' --format
+        case 'pod clone'
+            printf '%s\n' --name -n --label -l --hostname
         case 'quadlet list'
             printf '%s\n' --format
         case 'compose'
@@ -242,7 +248,7 @@ end
 
 # Commands whose options end at the first argument (the rest is argv).
 function __hutch_options_end_at_argument
-    printf '%s\n' run create exec top unshare compose exec compose run container run container create container exec container top
+    printf '%s\n' run create exec top unshare pod top compose exec compose run container run container create container exec container top
 end
 
 # The command path typed so far ("", "run", "image rm"), a space, and how many
@@ -293,6 +299,11 @@ end
 function __hutch_image_names
     set -l cmd (commandline -opc)[1]
     $cmd images --format '{{.Repository}}:{{.Tag}}' 2>/dev/null | string match -v -- '*<none>*'
+end
+
+function __hutch_pod_names
+    set -l cmd (commandline -opc)[1]
+    $cmd pod ps --format '{{.Name}}' 2>/dev/null
 end
 
 complete -c hutch -f
@@ -479,7 +490,7 @@ complete -c hutch -n "__hutch_at 'run'" -l entrypoint -x -d 'Override the image\
 complete -c hutch -n "__hutch_at 'run'" -l hostname -s h -x -d 'Container host name'
 complete -c hutch -n "__hutch_at 'run'" -l name -x -d 'Name of the container'
 complete -c hutch -n "__hutch_at 'run'" -l network -l net -x -a 'none host' -d 'Network: private (default), none, host, container:NAME, ns:PATH or NET[,NET]'
-complete -c hutch -n "__hutch_at 'run'" -l pod -x -d 'Join a pod (NAME or ID), or create it first: new:NAME'
+complete -c hutch -n "__hutch_at 'run'" -l pod -x -a '(__hutch_pod_names)' -d 'Join a pod (NAME or ID), or create it first: new:NAME'
 complete -c hutch -n "__hutch_at 'run'" -l restart -x -d 'Restart policy: no, always, unless-stopped, on-failure[:N]'
 complete -c hutch -n "__hutch_at 'run'" -l label -s l -x -d 'Set a label (KEY=VALUE) on the container'
 complete -c hutch -n "__hutch_at 'run'" -l stop-signal -x -d 'Signal that stops the container (default: image\'s, or SIGTERM)'
@@ -569,7 +580,7 @@ complete -c hutch -n "__hutch_at 'create'" -l entrypoint -x -d 'Override the ima
 complete -c hutch -n "__hutch_at 'create'" -l hostname -s h -x -d 'Container host name'
 complete -c hutch -n "__hutch_at 'create'" -l name -x -d 'Name of the container'
 complete -c hutch -n "__hutch_at 'create'" -l network -l net -x -a 'none host' -d 'Network: private (default), none, host, container:NAME, ns:PATH or NET[,NET]'
-complete -c hutch -n "__hutch_at 'create'" -l pod -x -d 'Join a pod (NAME or ID), or create it first: new:NAME'
+complete -c hutch -n "__hutch_at 'create'" -l pod -x -a '(__hutch_pod_names)' -d 'Join a pod (NAME or ID), or create it first: new:NAME'
 complete -c hutch -n "__hutch_at 'create'" -l restart -x -d 'Restart policy: no, always, unless-stopped, on-failure[:N]'
 complete -c hutch -n "__hutch_at 'create'" -l label -s l -x -d 'Set a label (KEY=VALUE) on the container'
 complete -c hutch -n "__hutch_at 'create'" -l stop-signal -x -d 'Signal that stops the container (default: image\'s, or SIGTERM)'
@@ -696,9 +707,10 @@ complete -c hutch -n "__hutch_at 'ps'" -l latest -s l -d 'Show the most recently
 complete -c hutch -n "__hutch_at 'ps'" -l format -x -a 'json' -d 'json, or a Go template such as \'{{.ID}} {{.Names}}\''
 complete -c hutch -n "__hutch_at 'ps'" -l no-trunc -d 'Do not truncate output'
 complete -c hutch -n "__hutch_at 'ps'" -l noheading -d 'Do not print the header row'
-complete -c hutch -n "__hutch_at 'ps'" -l filter -s f -x -d 'KEY=VALUE: id, name, label, status, ancestor, exited or volume (repeatable)'
+complete -c hutch -n "__hutch_at 'ps'" -l filter -s f -x -d 'KEY=VALUE: id, name, label, status, ancestor, exited, volume, pod'
 complete -c hutch -n "__hutch_at 'ps'" -l sort -x -d 'Sort by created, id, image, names or status'
 complete -c hutch -n "__hutch_at 'ps'" -l size -s s -d 'Show the size of each writable layer'
+complete -c hutch -n "__hutch_at 'ps'" -l pod -s p -d 'Show the pod of each container'
 complete -c hutch -n "__hutch_at 'ps'" -l help -d 'Show the help and exit'
 
 # hutch logs
@@ -1024,8 +1036,14 @@ complete -c hutch -n "__hutch_at 'pod'" -a start -d 'Start every container of po
 complete -c hutch -n "__hutch_at 'pod'" -a stop -d 'Stop every container of pods (the infra last)'
 complete -c hutch -n "__hutch_at 'pod'" -a restart -d 'Restart every container of pods'
 complete -c hutch -n "__hutch_at 'pod'" -a kill -d 'Send a signal to every running container of pods'
+complete -c hutch -n "__hutch_at 'pod'" -a pause -d 'Pause every running container of pods'
+complete -c hutch -n "__hutch_at 'pod'" -a unpause -d 'Resume every paused container of pods'
 complete -c hutch -n "__hutch_at 'pod'" -a rm -d 'Remove pods and their containers'
 complete -c hutch -n "__hutch_at 'pod'" -a prune -d 'Remove every stopped pod and its containers'
+complete -c hutch -n "__hutch_at 'pod'" -a top -d 'Show the running processes of the containers of a pod'
+complete -c hutch -n "__hutch_at 'pod'" -a logs -d 'Print the logs of the containers of a pod, each line after its container\'s id'
+complete -c hutch -n "__hutch_at 'pod'" -a stats -d 'Show the resource use of the containers of pods'
+complete -c hutch -n "__hutch_at 'pod'" -a clone -d 'Create a copy of a pod and of its containers'
 complete -c hutch -n "__hutch_at 'pod'" -a exists -d 'Exit 0 if the pod exists, 1 if it does not'
 complete -c hutch -n "__hutch_at 'pod'" -l help -d 'Show the help and exit'
 
@@ -1070,30 +1088,40 @@ complete -c hutch -n "__hutch_at 'pod ps'" -l help -d 'Show the help and exit'
 # hutch pod inspect
 complete -c hutch -n "__hutch_at 'pod inspect'" -l format -s f -x -a 'json' -d 'json, or a Go template, e.g. \'{{.Name}}\''
 complete -c hutch -n "__hutch_at 'pod inspect'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'pod inspect' 1+" -F
+complete -c hutch -n "__hutch_arg 'pod inspect' 1+" -f -a '(__hutch_pod_names)'
 
 # hutch pod start
 complete -c hutch -n "__hutch_at 'pod start'" -l all -s a -d 'Every pod'
 complete -c hutch -n "__hutch_at 'pod start'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'pod start' 1+" -F
+complete -c hutch -n "__hutch_arg 'pod start' 1+" -f -a '(__hutch_pod_names)'
 
 # hutch pod stop
 complete -c hutch -n "__hutch_at 'pod stop'" -l all -s a -d 'Every pod'
 complete -c hutch -n "__hutch_at 'pod stop'" -l time -s t -x -d 'Seconds to wait for a stop before SIGKILL'
 complete -c hutch -n "__hutch_at 'pod stop'" -l ignore -s i -d 'A missing pod is no error'
 complete -c hutch -n "__hutch_at 'pod stop'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'pod stop' 1+" -F
+complete -c hutch -n "__hutch_arg 'pod stop' 1+" -f -a '(__hutch_pod_names)'
 
 # hutch pod restart
 complete -c hutch -n "__hutch_at 'pod restart'" -l all -s a -d 'Every pod'
 complete -c hutch -n "__hutch_at 'pod restart'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'pod restart' 1+" -F
+complete -c hutch -n "__hutch_arg 'pod restart' 1+" -f -a '(__hutch_pod_names)'
 
 # hutch pod kill
 complete -c hutch -n "__hutch_at 'pod kill'" -l all -s a -d 'Every pod'
 complete -c hutch -n "__hutch_at 'pod kill'" -l signal -s s -x -d 'Signal to send (default KILL)'
 complete -c hutch -n "__hutch_at 'pod kill'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'pod kill' 1+" -F
+complete -c hutch -n "__hutch_arg 'pod kill' 1+" -f -a '(__hutch_pod_names)'
+
+# hutch pod pause
+complete -c hutch -n "__hutch_at 'pod pause'" -l all -s a -d 'Every pod'
+complete -c hutch -n "__hutch_at 'pod pause'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'pod pause' 1+" -f -a '(__hutch_pod_names)'
+
+# hutch pod unpause
+complete -c hutch -n "__hutch_at 'pod unpause'" -l all -s a -d 'Every pod'
+complete -c hutch -n "__hutch_at 'pod unpause'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'pod unpause' 1+" -f -a '(__hutch_pod_names)'
 
 # hutch pod rm
 complete -c hutch -n "__hutch_at 'pod rm'" -l force -s f -d 'Stop running containers first'
@@ -1101,15 +1129,48 @@ complete -c hutch -n "__hutch_at 'pod rm'" -l all -s a -d 'Remove every pod'
 complete -c hutch -n "__hutch_at 'pod rm'" -l ignore -s i -d 'A missing pod is no error'
 complete -c hutch -n "__hutch_at 'pod rm'" -l time -s t -x -d 'Seconds to wait for a stop before SIGKILL'
 complete -c hutch -n "__hutch_at 'pod rm'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'pod rm' 1+" -F
+complete -c hutch -n "__hutch_arg 'pod rm' 1+" -f -a '(__hutch_pod_names)'
 
 # hutch pod prune
 complete -c hutch -n "__hutch_at 'pod prune'" -l force -s f -d 'Do not ask for confirmation'
 complete -c hutch -n "__hutch_at 'pod prune'" -l help -d 'Show the help and exit'
 
+# hutch pod top
+complete -c hutch -n "__hutch_at 'pod top'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'pod top' 1" -f -a '(__hutch_pod_names)'
+complete -c hutch -n "__hutch_arg 'pod top' 2+" -F
+
+# hutch pod logs
+complete -c hutch -n "__hutch_at 'pod logs'" -l container -s c -x -d 'Only the logs of this container of the pod'
+complete -c hutch -n "__hutch_at 'pod logs'" -l follow -s f -d 'Keep printing new output until all exit'
+complete -c hutch -n "__hutch_at 'pod logs'" -l names -s n -d 'Prefix lines with container names, not ids'
+complete -c hutch -n "__hutch_at 'pod logs'" -l tail -x -d 'Print only the last N lines of each'
+complete -c hutch -n "__hutch_at 'pod logs'" -l since -x -d 'Only lines after this time (RFC 3339, unix, or duration)'
+complete -c hutch -n "__hutch_at 'pod logs'" -l until -x -d 'Only lines before this time'
+complete -c hutch -n "__hutch_at 'pod logs'" -l timestamps -s t -d 'Show each line\'s time too'
+complete -c hutch -n "__hutch_at 'pod logs'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'pod logs' 1" -f -a '(__hutch_pod_names)'
+
+# hutch pod stats
+complete -c hutch -n "__hutch_at 'pod stats'" -l all -s a -d 'Every pod (the default)'
+complete -c hutch -n "__hutch_at 'pod stats'" -l no-stream -d 'Print one sample and exit'
+complete -c hutch -n "__hutch_at 'pod stats'" -l format -x -a 'json' -d 'json, or a Go template such as \'{{.MemUsage}}\''
+complete -c hutch -n "__hutch_at 'pod stats'" -l no-trunc -d 'Do not truncate ids'
+complete -c hutch -n "__hutch_at 'pod stats'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'pod stats' 1+" -f -a '(__hutch_pod_names)'
+
+# hutch pod clone
+complete -c hutch -n "__hutch_at 'pod clone'" -l name -s n -x -d 'Name of the clone (POD-clone)'
+complete -c hutch -n "__hutch_at 'pod clone'" -l destroy -d 'Remove the original pod (and its containers)'
+complete -c hutch -n "__hutch_at 'pod clone'" -l start -d 'Start the clone'
+complete -c hutch -n "__hutch_at 'pod clone'" -l label -s l -x -d 'Add a label (KEY=VALUE)'
+complete -c hutch -n "__hutch_at 'pod clone'" -l hostname -x -d 'Host name of the clone'
+complete -c hutch -n "__hutch_at 'pod clone'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'pod clone' 1" -f -a '(__hutch_pod_names)'
+
 # hutch pod exists
 complete -c hutch -n "__hutch_at 'pod exists'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'pod exists' 1" -f
+complete -c hutch -n "__hutch_arg 'pod exists' 1" -f -a '(__hutch_pod_names)'
 
 # hutch quadlet
 complete -c hutch -n "__hutch_at 'quadlet'" -a install -d 'Install Quadlet files into ~/.config/containers/systemd'
@@ -1431,7 +1492,7 @@ complete -c hutch -n "__hutch_at 'container run'" -l entrypoint -x -d 'Override 
 complete -c hutch -n "__hutch_at 'container run'" -l hostname -s h -x -d 'Container host name'
 complete -c hutch -n "__hutch_at 'container run'" -l name -x -d 'Name of the container'
 complete -c hutch -n "__hutch_at 'container run'" -l network -l net -x -a 'none host' -d 'Network: private (default), none, host, container:NAME, ns:PATH or NET[,NET]'
-complete -c hutch -n "__hutch_at 'container run'" -l pod -x -d 'Join a pod (NAME or ID), or create it first: new:NAME'
+complete -c hutch -n "__hutch_at 'container run'" -l pod -x -a '(__hutch_pod_names)' -d 'Join a pod (NAME or ID), or create it first: new:NAME'
 complete -c hutch -n "__hutch_at 'container run'" -l restart -x -d 'Restart policy: no, always, unless-stopped, on-failure[:N]'
 complete -c hutch -n "__hutch_at 'container run'" -l label -s l -x -d 'Set a label (KEY=VALUE) on the container'
 complete -c hutch -n "__hutch_at 'container run'" -l stop-signal -x -d 'Signal that stops the container (default: image\'s, or SIGTERM)'
@@ -1521,7 +1582,7 @@ complete -c hutch -n "__hutch_at 'container create'" -l entrypoint -x -d 'Overri
 complete -c hutch -n "__hutch_at 'container create'" -l hostname -s h -x -d 'Container host name'
 complete -c hutch -n "__hutch_at 'container create'" -l name -x -d 'Name of the container'
 complete -c hutch -n "__hutch_at 'container create'" -l network -l net -x -a 'none host' -d 'Network: private (default), none, host, container:NAME, ns:PATH or NET[,NET]'
-complete -c hutch -n "__hutch_at 'container create'" -l pod -x -d 'Join a pod (NAME or ID), or create it first: new:NAME'
+complete -c hutch -n "__hutch_at 'container create'" -l pod -x -a '(__hutch_pod_names)' -d 'Join a pod (NAME or ID), or create it first: new:NAME'
 complete -c hutch -n "__hutch_at 'container create'" -l restart -x -d 'Restart policy: no, always, unless-stopped, on-failure[:N]'
 complete -c hutch -n "__hutch_at 'container create'" -l label -s l -x -d 'Set a label (KEY=VALUE) on the container'
 complete -c hutch -n "__hutch_at 'container create'" -l stop-signal -x -d 'Signal that stops the container (default: image\'s, or SIGTERM)'
@@ -1648,9 +1709,10 @@ complete -c hutch -n "__hutch_at 'container ls'" -l latest -s l -d 'Show the mos
 complete -c hutch -n "__hutch_at 'container ls'" -l format -x -a 'json' -d 'json, or a Go template such as \'{{.ID}} {{.Names}}\''
 complete -c hutch -n "__hutch_at 'container ls'" -l no-trunc -d 'Do not truncate output'
 complete -c hutch -n "__hutch_at 'container ls'" -l noheading -d 'Do not print the header row'
-complete -c hutch -n "__hutch_at 'container ls'" -l filter -s f -x -d 'KEY=VALUE: id, name, label, status, ancestor, exited or volume (repeatable)'
+complete -c hutch -n "__hutch_at 'container ls'" -l filter -s f -x -d 'KEY=VALUE: id, name, label, status, ancestor, exited, volume, pod'
 complete -c hutch -n "__hutch_at 'container ls'" -l sort -x -d 'Sort by created, id, image, names or status'
 complete -c hutch -n "__hutch_at 'container ls'" -l size -s s -d 'Show the size of each writable layer'
+complete -c hutch -n "__hutch_at 'container ls'" -l pod -s p -d 'Show the pod of each container'
 complete -c hutch -n "__hutch_at 'container ls'" -l help -d 'Show the help and exit'
 
 # hutch container logs

@@ -12,7 +12,8 @@ part: the scripts ask `hutch images` for them when they are needed.
 
 What a positional argument completes is read from the argument itself: one
 named ``image``/``images`` or whose help starts with "Image" completes image
-names, one named ``command`` a program name, one named ``reference``,
+names, one named ``pod``/``pods`` or whose help starts with "Pod" pod names
+(``hutch pod ps``), one named ``command`` a program name, one named ``reference``,
 ``name`` or ``tag`` nothing, and anything else files.
 Option values of run, create and update come from their flag table
 (hutch/api/container_flags.py, ``values``), those of the other commands from
@@ -105,6 +106,8 @@ def _arg_kind(param: typer.core.TyperArgument) -> str:
     name = param.name or ""
     if name in ("image", "images") or re.match(r"Images?\b", param.help or ""):
         return "image"
+    if name in ("pod", "pods") or re.match(r"Pods?\b", param.help or ""):
+        return "pod"
     if name == "command":
         return "command"
     return "none" if name in ("reference", "name", "tag") else "file"
@@ -204,10 +207,17 @@ _hutch_image_names() {
         2>/dev/null | grep -v '<none>')" -- "$1"))
 }
 
+_hutch_pod_names() {
+    local IFS=$'\n'
+    COMPREPLY+=($(compgen -W "$("${_hutch_cmd[@]}" pod ps --format '{{.Name}}' 2>/dev/null)" \
+        -- "$1"))
+}
+
 _hutch_complete_kind() {
     local kind=$1 cur=$2
     case $kind in
     @image) _hutch_image_names "$cur" ;;
+    @pod) _hutch_pod_names "$cur" ;;
     @command) COMPREPLY=($(compgen -c -- "$cur")) ;;
     @dir) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "$cur")) ;;
     @file) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")) ;;
@@ -320,13 +330,13 @@ def render_bash(tree: Cmd) -> str:
         _bash_case("_hutch_value_options", "Options that take a value.", '"$1"', value_opts),
         _bash_case(
             "_hutch_option_values",
-            "What an option's value completes: @dir, @file, @none or a word list.",
+            "What an option's value completes: @dir, @file, @pod, @none or a word list.",
             '"$1 $2"',
             values,
         ),
         _bash_case(
             "_hutch_argument",
-            "What positional argument N (from 1) completes: @image, @command, @file.",
+            "What positional argument N (from 1) completes: @image, @pod, @command, @file.",
             '"$1 $2"',
             [*arguments, ("*", "echo @none")],
         ),
@@ -360,6 +370,7 @@ def _zsh_action(kind: str | tuple[str, ...]) -> str:
         "dir": "_files -/",
         "file": "_files",
         "image": "__hutch_image_names",
+        "pod": "__hutch_pod_names",
         "command": "_command_names -e",
         "none": " ",
     }[kind]
@@ -431,6 +442,13 @@ __hutch_image_names() {
         2>/dev/null)"})
     images=(${images:#*\<none\>*})
     _wanted images expl image compadd -a images
+}
+
+# Pod names (hutch pod ps), the same way.
+__hutch_pod_names() {
+    local -a pods hutch=(${_hutch_bin:-hutch} $_hutch_storage)
+    pods=(${(f)"$(_call_program pods $hutch pod ps --format '{{.Name}}' 2>/dev/null)"})
+    _wanted pods expl pod compadd -a pods
 }
 """
 
@@ -520,6 +538,11 @@ function __hutch_image_names
     set -l cmd (commandline -opc)[1]
     $cmd images --format '{{.Repository}}:{{.Tag}}' 2>/dev/null | string match -v -- '*<none>*'
 end
+
+function __hutch_pod_names
+    set -l cmd (commandline -opc)[1]
+    $cmd pod ps --format '{{.Name}}' 2>/dev/null
+end
 """
 
 
@@ -544,6 +567,8 @@ def _fish_option(cmd: Cmd, opt: Opt) -> str:
             parts.append("-r -F")
         elif opt.values == "dir":
             parts.append("-x -a '(__fish_complete_directories)'")
+        elif opt.values == "pod":
+            parts.append("-x -a '(__hutch_pod_names)'")
         elif isinstance(opt.values, tuple):
             parts.append("-x")
             if opt.values:
@@ -555,6 +580,7 @@ def _fish_option(cmd: Cmd, opt: Opt) -> str:
 def _fish_arg(cmd: Cmd, index: int, arg: Arg) -> list[str]:
     action = {
         "image": "-f -a '(__hutch_image_names)'",
+        "pod": "-f -a '(__hutch_pod_names)'",
         "command": "-f -a '(__fish_complete_command)'",
         "file": "-F",
         "none": "-f",

@@ -98,6 +98,23 @@ def test_the_pods_published_port_reaches_the_member_that_listens(port: int, pod:
     assert _get(f"http://127.0.0.1:{port}/") == "member-says-hi\n"
 
 
+def test_ps_top_logs_and_pause_see_the_pods_members(hutch: Hutch, pod: str) -> None:
+    fmt = "{{.Names}} {{.PodName}} {{.IsInfra}}"
+    rows = hutch("ps", "--pod", "--filter", f"pod={pod}", "--format", fmt).stdout.splitlines()
+    assert sorted(rows)[-1] == "srv web false" and any(r.endswith("web true") for r in rows)
+    top = hutch("pod", "top", pod, "args").stdout.splitlines()
+    assert top[0].split() == ["COMMAND"]
+    assert {"/catatonit -P", "httpd -f -p 80 -h /tmp"} <= {line.strip() for line in top[1:]}
+    srv = hutch("inspect", "--format", "{{.Id}}", "srv").stdout.strip()
+    hutch("exec", "srv", "sh", "-c", "echo to-the-log > /proc/1/fd/1")
+    assert f"{srv[:12]} to-the-log" in hutch("pod", "logs", pod).stdout.splitlines()
+    assert "srv to-the-log" in hutch("pod", "logs", "--names", pod).stdout.splitlines()
+    hutch("pod", "pause", pod)
+    assert set(_states(hutch, pod).values()) == {"paused"}
+    hutch("pod", "unpause", pod)
+    assert set(_states(hutch, pod).values()) == {"running"}
+
+
 def test_a_member_cannot_publish_nor_the_infra_go_alone(hutch: Hutch, pod: str) -> None:
     before = hutch("ps", "-aq").stdout
     bad = hutch("run", "--pod", pod, "-p", "9999:80", "base", "true", check=False)

@@ -63,7 +63,7 @@ FLAGS: tuple[Flag, ...] = (
         default="",
         values=("none", "host"),
     ),
-    text("--pod", "pod", "Join a pod (NAME or ID), or create it first: new:NAME."),
+    text("--pod", "pod", "Join a pod (NAME or ID), or create it first: new:NAME.", values="pod"),
     text(
         "--restart",
         "restart",

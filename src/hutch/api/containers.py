@@ -186,6 +186,9 @@ class ContainerSummary:
     # (host ip, host port, container port, protocol) of each published port
     ports: tuple[tuple[str, int, int, str], ...] = ()
     pid: int = 0  # of the container's first process while it runs
+    pod: str = ""  # the id of its pod ("" for none)
+    pod_name: str = ""
+    is_infra: bool = False  # the infra container of its pod
 
 
 @dataclass(frozen=True)

@@ -8,13 +8,13 @@ published on the pod, never on a member.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from hutch.api.common import PruneReport
 from hutch.api.container_config import ResourceOptions
-from hutch.api.containers import ActionReport
+from hutch.api.containers import ActionReport, LogLine, StatsReport, TopReport
 from hutch.api.podman_json import key
 
 # podman's default --share, Kubernetes' pod namespaces
@@ -102,8 +102,27 @@ class PodLogsOptions:
 @dataclass(frozen=True)
 class PodCloneOptions:
     name: str | None = None  # the clone's name (default: NAME-clone)
-    destroy: bool = False  # remove the original
-    start: bool = False
+    destroy: bool = False  # remove the original (stopped first)
+    start: bool = False  # start the clone
+    # changes to the pod's create options, as podman's clone takes them
+    labels: tuple[str, ...] = ()  # added to the original's
+    hostname: str | None = None
+
+
+@dataclass(frozen=True)
+class PodLogLine:
+    """One line of ``pod logs``: the member it came from, and the line."""
+
+    container_id: str
+    container_name: str
+    line: LogLine
+
+
+@dataclass(frozen=True)
+class PodStatsReport:
+    pod_id: str
+    pod_name: str
+    stats: StatsReport
 
 
 @dataclass(frozen=True)
@@ -201,3 +220,15 @@ class Pods(Protocol):
     def kill(self, names: Sequence[str], options: PodKillOptions) -> list[ActionReport]: ...
 
     def prune(self) -> list[PruneReport]: ...
+
+    def pause(self, names: Sequence[str], options: PodSelectOptions) -> list[ActionReport]: ...
+
+    def unpause(self, names: Sequence[str], options: PodSelectOptions) -> list[ActionReport]: ...
+
+    def top(self, name: str, descriptors: Sequence[str]) -> TopReport: ...
+
+    def stats(self, names: Sequence[str], options: PodSelectOptions) -> list[PodStatsReport]: ...
+
+    def logs(self, options: PodLogsOptions) -> Iterator[PodLogLine]: ...
+
+    def clone(self, name: str, options: PodCloneOptions) -> str: ...

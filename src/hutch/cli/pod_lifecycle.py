@@ -1,4 +1,4 @@
-"""``hutch pod start|stop|restart|kill``: act on every container of pods.
+"""``hutch pod start|stop|restart|kill|pause|unpause``: act on every container of pods.
 
 The infra container starts first and stops last; each verb prints the id of
 each pod it acted on, as podman does.
@@ -79,4 +79,22 @@ def register(pod_app: typer.Typer) -> None:
 
         pods = state_of(ctx).engine().pods
         reports = pods.kill(_names(names, all_), PodKillOptions(signal=signal, all=all_))
+        raise typer.Exit(print_reports(by_id(reports)))
+
+    @pod_app.command("pause")
+    def pause(ctx: typer.Context, names: Names = None, all_: All = False) -> None:
+        """Pause every running container of pods."""
+        from hutch.api.pods import PodSelectOptions
+
+        pods = state_of(ctx).engine().pods
+        reports = pods.pause(_names(names, all_), PodSelectOptions(all=all_))
+        raise typer.Exit(print_reports(by_id(reports)))
+
+    @pod_app.command("unpause")
+    def unpause(ctx: typer.Context, names: Names = None, all_: All = False) -> None:
+        """Resume every paused container of pods."""
+        from hutch.api.pods import PodSelectOptions
+
+        pods = state_of(ctx).engine().pods
+        reports = pods.unpause(_names(names, all_), PodSelectOptions(all=all_))
         raise typer.Exit(print_reports(by_id(reports)))

@@ -23,6 +23,8 @@ HEADERS = {
     "Ports": "PORTS",
     "Names": "NAMES",
     "Size": "SIZE",
+    "Pod": "POD ID",
+    "PodName": "PODNAME",
 }
 COLUMNS = ("ID", "Image", "Command", "CreatedHuman", "Status", "Ports", "Names")
 
@@ -49,7 +51,7 @@ def ports_text(c: ContainerSummary) -> str:
     return ", ".join(f"{ip or '0.0.0.0'}:{host}->{ctr}/{proto}" for ip, host, ctr, proto in c.ports)
 
 
-def row_of(c: ContainerSummary, now: float, no_trunc: bool) -> dict[str, Any]:
+def row_of(c: ContainerSummary, now: float, no_trunc: bool, pods: bool = False) -> dict[str, Any]:
     """The template fields of podman's ps (podman-ps(1) "--format"), with its types."""
     command = c.command if no_trunc or len(c.command) <= 20 else c.command[:17] + "..."
     created = GoTime.from_timestamp(c.created, local=True)
@@ -68,7 +70,7 @@ def row_of(c: ContainerSummary, now: float, no_trunc: bool) -> dict[str, Any]:
         "Id": c.id,
         "Image": c.image,
         "ImageID": c.image_id,
-        "IsInfra": False,
+        "IsInfra": c.is_infra,
         "Label": lambda key: labels.get(key, ""),
         "Labels": labels,
         "Mounts": [m[2] for m in c.mounts],
@@ -76,8 +78,8 @@ def row_of(c: ContainerSummary, now: float, no_trunc: bool) -> dict[str, Any]:
         "Namespaces": _namespaces(),
         "Networks": "",  # podman 4.3.1: the names joined by commas
         "Pid": c.pid,
-        "Pod": "",
-        "PodName": "",
+        "Pod": c.pod if no_trunc else c.pod[:12],
+        "PodName": c.pod_name if pods else "",  # podman 4.3.1 fills it with --pod only
         "Ports": ports_text(c),
         "Restarts": c.restart_count,
         "RunningFor": render.human_ago(c.created, now),
@@ -110,15 +112,15 @@ def json_of(c: ContainerSummary) -> dict[str, Any]:
         "Id": c.id,
         "Image": c.image,
         "ImageID": c.image_id,
-        "IsInfra": False,
+        "IsInfra": c.is_infra,
         "Labels": dict(c.labels) or None,
         "Mounts": [m[2] for m in c.mounts],  # destinations, as podman's
         "Names": [c.name],
         "Namespaces": {},
         "Networks": [],
         "Pid": c.pid,
-        "Pod": "",
-        "PodName": "",
+        "Pod": c.pod,
+        "PodName": c.pod_name,
         "Ports": [
             {
                 "host_ip": ip,
@@ -166,7 +168,7 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
             typer.Option(
                 "--filter",
                 "-f",
-                help="KEY=VALUE: id, name, label, status, ancestor, exited or volume (repeatable).",
+                help="KEY=VALUE: id, name, label, status, ancestor, exited, volume, pod.",
             ),
         ] = None,
         sort: Annotated[
@@ -174,6 +176,9 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         ] = "created",
         size: Annotated[
             bool, typer.Option("--size", "-s", help="Show the size of each writable layer.")
+        ] = False,
+        pod: Annotated[
+            bool, typer.Option("--pod", "-p", help="Show the pod of each container.")
         ] = False,
     ) -> None:
         """List containers (running ones unless --all)."""
@@ -187,7 +192,7 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
             render.print_json([json_of(c) for c in found])
             return
         now = time.time()
-        rows = [row_of(c, now, no_trunc) for c in found]
+        rows = [row_of(c, now, no_trunc, pod) for c in found]
         if quiet:
             print("".join(f"{r['ID']}\n" for r in rows), end="")
             return
@@ -200,6 +205,8 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
             )
             return
         columns = (*COLUMNS, "Size") if size else COLUMNS
+        if pod:
+            columns = (*columns, "Pod", "PodName")
         out = render.table(
             [HEADERS[c] for c in columns], [[str(r[c]) for c in columns] for r in rows]
         )

@@ -92,6 +92,8 @@ _MATCHERS: dict[str, Callable[[ContainerSummary, str], bool]] = {
     "ancestor": _ancestor,
     "exited": lambda c, v: c.status == "exited" and str(c.exit_code) == v,
     "volume": _volume,
+    # podman's pod=NAME|ID: the container's pod, by name or id prefix
+    "pod": lambda c, v: bool(c.pod) and (c.pod_name == v or c.pod.startswith(v)),
 }
 
 

@@ -39,6 +39,7 @@ from hutch.engine.netquery import network_settings
 from hutch.engine.volumes import inspect_mounts
 from hutch.runtime import exec_sessions, logfile
 from hutch.runtime import state as st
+from hutch.store.pods import PodRecord
 from hutch.util.durations import parse_time
 
 
@@ -59,7 +60,7 @@ def _ulimits(values: tuple[str, ...]) -> tuple[InspectUlimit, ...]:
     return tuple(InspectUlimit(f"RLIMIT_{name.upper()}", soft, hard) for name, soft, hard in parsed)
 
 
-def summary(container: cs.Container) -> ContainerSummary:
+def summary(container: cs.Container, pod: PodRecord | None = None) -> ContainerSummary:
     config = container.config
     return ContainerSummary(
         id=container.record.id,
@@ -78,6 +79,9 @@ def summary(container: cs.Container) -> ContainerSummary:
         mounts=tuple((m.name, m.source, m.destination) for m in config.mounts),
         ports=tuple((p.host_ip, p.host_port, p.container_port, p.protocol) for p in config.ports),
         pid=container.state.pid if container.running else 0,
+        pod=pod.id if pod else "",
+        pod_name=pod.name if pod else "",
+        is_infra=pod is not None and pod.infra_id == container.record.id,
     )
 
 
@@ -94,6 +98,8 @@ class ContainerQueries:
         if options.last is not None:
             records = records[: options.last]
         show_all = options.all or options.last is not None or filters.implies_all
+        # one more query only where pods exist
+        pods = {p.id: p for p in self._ctx.pods.all()} if any(r.pod_id for r in records) else {}
         out = []
         for record in records:
             container = cs.load(self._ctx, record, lenient=True)
@@ -105,7 +111,7 @@ class ContainerQueries:
                 )
             if not (show_all or container.running):
                 continue
-            item = summary(container)
+            item = summary(container, pods.get(record.pod_id))
             if not filters.match(item):
                 continue
             if options.size:

@@ -54,7 +54,7 @@ class LocalEngine:
         from hutch.engine.containers import ContainerService
         from hutch.engine.pods import PodService
 
-        return PodService(self._ctx, ContainerService(self._ctx))
+        return PodService(self._ctx, ContainerService(self._ctx), self.containers)
 
     @cached_property
     def images(self) -> ImageService:

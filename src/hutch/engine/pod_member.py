@@ -16,6 +16,7 @@ from hutch.api.container_config import RunOptions
 from hutch.api.errors import InvalidArgument, NoSuchObject
 from hutch.engine import pod_record
 from hutch.engine.context import EngineContext
+from hutch.engine.pod_record import PodConfig
 from hutch.runtime.spec import Spec
 from hutch.runtime.spec_io import spec_from_json, spec_to_json
 from hutch.store.containers import ContainerDirs, ContainerRecord
@@ -75,6 +76,20 @@ def join_options(ctx: EngineContext, options: RunOptions) -> tuple[RunOptions, M
         volumes = replace(options.volumes, volumes=pod_options.volumes + options.volumes.volumes)
         options = replace(options, volumes=volumes)
     return options, Membership(pod.id, pod.infra_id, shared)
+
+
+def own_options(options: RunOptions, pod: PodConfig) -> RunOptions:
+    """A member's recorded options without what ``join_options`` took from its pod
+    (``pod clone`` makes the member again in another pod)."""
+    if "net" in pod.shared:
+        options = replace(options, network="")
+    if "uts" in pod.shared:
+        options = replace(options, hostname=None)
+    given = pod.options.volumes
+    if given and options.volumes.volumes[: len(given)] == given:
+        volumes = replace(options.volumes, volumes=options.volumes.volumes[len(given) :])
+        options = replace(options, volumes=volumes)
+    return options
 
 
 def stops_pod(ctx: EngineContext, record: ContainerRecord) -> bool:

@@ -9,18 +9,22 @@ pod act on its members: the infra starts first and stops last.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from hutch.api.common import PruneReport
 from hutch.api.container_config import RunOptions
 from hutch.api.containers import (
     ActionReport,
+    Containers,
     KillOptions,
+    PauseOptions,
     RemoveContainerOptions,
     StartOptions,
+    StatsOptions,
     StopOptions,
+    TopReport,
 )
 from hutch.api.errors import Conflict, HutchError, InvalidArgument, NoSuchObject
 from hutch.api.podman_json import go_time
@@ -28,20 +32,24 @@ from hutch.api.pods import (
     DEFAULT_SHARE,
     SHAREABLE,
     ListPodsOptions,
+    PodCloneOptions,
     PodCreateOptions,
     PodInfraConfig,
     PodInspect,
     PodKillOptions,
+    PodLogLine,
+    PodLogsOptions,
     PodMember,
     PodPortBinding,
     PodRemoveOptions,
     PodSelectOptions,
+    PodStatsReport,
     PodStopOptions,
     PodSummary,
 )
 from hutch.engine import container_state as cs
 from hutch.engine import events as engine_events
-from hutch.engine import pod_infra, pod_record
+from hutch.engine import pod_infra, pod_member, pod_record
 from hutch.engine.context import EngineContext
 from hutch.engine.pod_record import PodConfig
 from hutch.runtime.restart import RestartPolicy
@@ -161,9 +169,17 @@ def pod_status(states: Sequence[str]) -> str:
 class PodService:
     """``engine.pods`` (``hutch.api.pods.Pods``)."""
 
-    def __init__(self, ctx: EngineContext, containers: PodContainers) -> None:
+    def __init__(
+        self, ctx: EngineContext, containers: PodContainers, verbs: Containers | None = None
+    ) -> None:
         self._ctx = ctx
         self._containers = containers
+        self._verbs = verbs  # engine.containers: pause, top, logs, stats, create
+
+    @property
+    def _all_verbs(self) -> Containers:
+        assert self._verbs is not None, "built without engine.containers"
+        return self._verbs
 
     # -- create ------------------------------------------------------------
 
@@ -410,6 +426,104 @@ class PodService:
         ]
         reports = self.remove(stopped, PodRemoveOptions())
         return [PruneReport(r.id or r.name, error=r.error) for r in reports]
+
+    def pause(self, names: Sequence[str], options: PodSelectOptions) -> list[ActionReport]:
+        def one(record: PodRecord) -> None:
+            running = [m.record.id for m in self._members(record) if m.running]
+            if not running:
+                raise Conflict(f"no containers in pod {record.id} are running")
+            self._check(self._all_verbs.pause(running, PauseOptions()))
+            self._event(record, "pause")
+
+        return self._each(names, options.all, one)
+
+    def unpause(self, names: Sequence[str], options: PodSelectOptions) -> list[ActionReport]:
+        def one(record: PodRecord) -> None:
+            paused = [m.record.id for m in self._members(record) if m.state.status == "paused"]
+            if not paused:
+                raise Conflict(f"no containers in pod {record.id} are paused")
+            self._check(self._all_verbs.unpause(paused, PauseOptions()))
+            self._event(record, "unpause")
+
+        return self._each(names, options.all, one)
+
+    def top(self, name: str, descriptors: Sequence[str]) -> TopReport:
+        """The processes of every running member, as one table (podman's pod top)."""
+        record = self._ctx.pods.find(name)
+        running = [m for m in self._members(record) if m.running]
+        if not running:
+            raise Conflict(f"no containers in pod {record.id} are running")
+        reports = [self._all_verbs.top(m.record.id, descriptors) for m in running]
+        rows = tuple(row for report in reports for row in report.rows)
+        return TopReport(reports[0].headers, rows)
+
+    def stats(self, names: Sequence[str], options: PodSelectOptions) -> list[PodStatsReport]:
+        records = self._ctx.pods.all() if options.all or not names else []
+        if names and not options.all:
+            records = [self._ctx.pods.find(n) for n in names]
+        out = []
+        for record in records:
+            running = [m.record.id for m in self._members(record) if m.running]
+            if not running:
+                continue
+            for report in self._all_verbs.stats(running, StatsOptions()):
+                out.append(PodStatsReport(record.id, record.name, report))
+        return out
+
+    def logs(self, options: PodLogsOptions) -> Iterator[PodLogLine]:
+        """The logs of the pod's members (not the infra), oldest first; with
+        ``follow``, as they come, until every member has stopped."""
+        record = self._ctx.pods.find(options.name)
+        members = [m for m in self._members(record) if m.record.id != record.infra_id]
+        if options.container is not None:
+            wanted = cs.find(self._ctx, options.container)
+            if wanted.pod_id != record.id:
+                raise InvalidArgument(f"container {options.container} is not in pod {record.name}")
+            members = [m for m in members if m.record.id == wanted.id]
+        from hutch.engine.pod_logs import Reader, merged_logs
+
+        def new_reader() -> Reader:
+            from hutch.engine.container_query import ContainerQueries
+
+            return ContainerQueries(EngineContext(self._ctx.paths, self._ctx.settings)).logs
+
+        return merged_logs(new_reader, [(m.record.id, m.record.name) for m in members], options)
+
+    def clone(self, name: str, options: PodCloneOptions) -> str:
+        """A new pod made with the same options (and changes), and each member made
+        again from its recorded options in it (named NAME-clone, as podman)."""
+        record = self._ctx.pods.find(name)
+        config = pod_record.decode(record.config)
+        new_name = options.name or f"{record.name}-clone"
+        pod_options = replace(
+            config.options,
+            name=new_name,
+            labels=config.options.labels + options.labels,
+            hostname=options.hostname or config.options.hostname,
+            infra_name=None,
+            replace=False,
+        )
+        members = [m for m in self._members(record) if m.record.id != record.infra_id]
+        if options.destroy:
+            self.remove([record.id], PodRemoveOptions(force=True))
+        pod_id = self.create(pod_options)
+        try:
+            for member in members:
+                run = replace(
+                    pod_member.own_options(member.config.options, config),
+                    name=member.record.name if options.destroy else f"{member.record.name}-clone",
+                    pod=pod_id,
+                    detach=True,
+                    replace=False,
+                    cidfile=None,
+                )
+                self._all_verbs.create(run)
+        except BaseException:
+            self.remove([pod_id], PodRemoveOptions(force=True, ignore=True))
+            raise
+        if options.start:
+            self._check(self.start([pod_id], PodSelectOptions()))
+        return pod_id
 
     @staticmethod
     def _check(reports: list[ActionReport]) -> None:

@@ -146,3 +146,33 @@ def test_run_pod_reaches_the_options(
     fake = FakeEngine()
     assert run_cli(["create", "--pod", "new:web", "busybox"], fake, monkeypatch, capsys).code == 0
     assert fake.only_call("containers.create").pod == "new:web"
+
+
+def test_ps_pod_adds_the_pod_columns(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from hutch.api.containers import ContainerSummary
+
+    c = ContainerSummary(
+        "c" * 64, "db", "img", "i", "sh", 0.0, "created", 0, 0.0, 0.0, pod="a" * 64, pod_name="web"
+    )
+    fake = FakeEngine(container_list=[c])
+    out = run_cli(["ps", "-a", "--pod"], fake, monkeypatch, capsys).out
+    header, line = out.splitlines()
+    assert header.split()[-3:] == ["POD", "ID", "PODNAME"]
+    assert line.split()[-2:] == ["a" * 12, "web"]
+    fmt = "{{.Pod}}|{{.PodName}}|{{.IsInfra}}"
+    assert run_cli(["ps", "-a", "--format", fmt], fake, monkeypatch, capsys).out == (
+        "a" * 12 + "||false\n"  # podman 4.3.1 fills PodName with --pod only
+    )
+    entry = json.loads(run_cli(["ps", "-a", "--format", "json"], fake, monkeypatch, capsys).out)[0]
+    assert (entry["Pod"], entry["PodName"], entry["IsInfra"]) == ("a" * 64, "web", False)
+
+
+def test_pod_logs_prefix_each_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake = FakeEngine()
+    assert run_cli(["pod", "logs", "-n", "web"], fake, monkeypatch, capsys).code == 0
+    options = fake.only_call("pods.logs")
+    assert options.name == "web" and options.follow is False

@@ -183,3 +183,67 @@ def test_a_member_spec_joins_the_shared_namespaces(tmp_path: object) -> None:
     assert joined.join_container == "i" * 64
     assert dict(joined.etc_files)["/etc/hosts"] == str(infra.userdata / "hosts")
     assert dict(joined.etc_files)["/etc/hostname"] == "/m/hostname"
+
+
+def test_pod_logs_merge_members_by_time() -> None:
+    from collections.abc import Iterator
+
+    from hutch.api.containers import LogLine, LogsOptions
+    from hutch.api.pods import PodLogsOptions
+    from hutch.engine.pod_logs import merged_logs
+
+    lines = {
+        "a": [LogLine("2026-01-01T00:00:01Z", "stdout", b"a1", False)],
+        "b": [
+            LogLine("2026-01-01T00:00:00Z", "stdout", b"b0", False),
+            LogLine("2026-01-01T00:00:02Z", "stderr", b"b2", False),
+        ],
+    }
+
+    def reader() -> object:
+        def read(options: LogsOptions) -> Iterator[LogLine]:
+            assert options.tail == 5
+            return iter(lines[options.names[0]])
+
+        return read
+
+    got = merged_logs(reader, [("a", "web"), ("b", "db")], PodLogsOptions("p", tail=5))  # type: ignore[arg-type]
+    assert [(e.container_name, e.line.text) for e in got] == [
+        ("db", b"b0"),
+        ("web", b"a1"),
+        ("db", b"b2"),
+    ]
+    followed = merged_logs(
+        reader, [("a", "web"), ("b", "db")], PodLogsOptions("p", follow=True, tail=5)
+    )  # type: ignore[arg-type]
+    assert sorted(e.line.text for e in followed) == [b"a1", b"b0", b"b2"]
+
+
+def test_a_members_own_options_leave_out_what_the_pod_gave() -> None:
+    from hutch.api.container_config import RunOptions, VolumeOptions
+    from hutch.engine.pod_member import own_options
+
+    config = plan_pod(PodCreateOptions(name="p", volumes=("/a:/a",))).config
+    recorded = RunOptions(
+        image="x",
+        network="container:" + "i" * 64,
+        hostname="p",
+        volumes=VolumeOptions(volumes=("/a:/a", "/b:/b")),
+    )
+    own = own_options(recorded, config)
+    assert own.network == "" and own.hostname is None
+    assert own.volumes.volumes == ("/b:/b",)
+
+
+def test_ps_filter_pod_takes_a_name_or_an_id_prefix() -> None:
+    from hutch.api.containers import ContainerSummary
+    from hutch.engine.container_filters import parse_filters
+
+    c = ContainerSummary("c1", "app", "img", "i", "sh", 0.0, "running", 0, 0.0, 0.0)
+    member = ContainerSummary(
+        "c2", "db", "img", "i", "sh", 0.0, "running", 0, 0.0, 0.0, pod="abc123", pod_name="web"
+    )
+    for value in ("web", "abc"):
+        keep = parse_filters([f"pod={value}"])
+        assert keep.match(member) and not keep.match(c)
+    assert not parse_filters(["pod=other"]).match(member)

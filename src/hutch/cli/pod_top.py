@@ -1,0 +1,27 @@
+"""``hutch pod top``: the processes of every running container of a pod."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from hutch.cli import render
+from hutch.cli.state import state_of
+
+TOP_CONTEXT = {"allow_interspersed_args": False, "help_option_names": ["--help"]}
+
+
+def register(pod_app: typer.Typer) -> None:
+    @pod_app.command("top", context_settings=TOP_CONTEXT)
+    def top(
+        ctx: typer.Context,
+        pod: Annotated[str, typer.Argument(help="Pod.")],
+        descriptors: Annotated[
+            list[str] | None,
+            typer.Argument(help="Format descriptors (user pid ppid pcpu etime tty time args...)."),
+        ] = None,
+    ) -> None:
+        """Show the running processes of the containers of a pod."""
+        report = state_of(ctx).engine().pods.top(pod, descriptors or [])
+        print(render.table(list(report.headers), [list(r) for r in report.rows]), end="")
