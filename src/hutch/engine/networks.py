@@ -12,6 +12,7 @@ container until it is removed, as in podman. The name server reads
 from __future__ import annotations
 
 import dataclasses
+import fcntl
 import ipaddress
 import json
 import os
@@ -209,6 +210,17 @@ def _rewrite_network(container: cs.Container, net: NetworkSpec) -> None:
 
 
 def publish_dns(ctx: EngineContext) -> None:
+    """Rewrite the name server's records from the store. Under a lock: two creates
+    at once (two commands, or the API service's threads, as compose sends them)
+    must not rename an older list over a newer one."""
+    directory = rundir(ctx)
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with open(directory / "dns.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        rootless.write_dns(directory, _dns_records(ctx))
+
+
+def _dns_records(ctx: EngineContext) -> list[dict[str, object]]:
     names = {r.id: r.name for r in ctx.containers.all()}
     networks: list[dict[str, object]] = []
     for record in (decode(r) for r in store(ctx).all()):
@@ -231,7 +243,7 @@ def publish_dns(ctx: EngineContext) -> None:
                 "members": members,
             }
         )
-    rootless.write_dns(rundir(ctx), networks)
+    return networks
 
 
 def _helper(action: str, request: dict[str, object]) -> None:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hutch.linux import procfs
+from hutch.util.atomic import write_atomic
 
 if TYPE_CHECKING:
     import subprocess
@@ -151,9 +152,8 @@ def notify(rundir: Path) -> None:
 
 def write_dns(rundir: Path, networks: list[dict[str, object]]) -> None:
     rundir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    tmp = rundir / f"dns.json.{os.getpid()}"
-    tmp.write_text(json.dumps({"networks": networks}))
-    os.replace(tmp, rundir / "dns.json")
+    # A unique temp name: threads of one process (the API service) share the pid.
+    write_atomic(rundir / "dns.json", json.dumps({"networks": networks}).encode())
     notify(rundir)
 
 

@@ -74,6 +74,7 @@ def test_the_zero_values_of_a_bare_docker_create_mean_nothing_given() -> None:
     assert o.entrypoint is None and o.command == () and o.restart == "no"
     assert o.volumes.volumes == () and o.net.publish == ()
     assert o.lifecycle.health.cmd is None and not o.lifecycle.health.disabled
+    assert o.log.driver == "json-file"  # Docker's default driver, not hutch's k8s-file
 
 
 def test_docker_py_lists_its_bind_destinations_as_volumes_which_are_not_anonymous() -> None:

@@ -232,8 +232,11 @@ def _health(check: Body) -> HealthOptions:
 
 
 def _log(config: Body) -> LogOptions:
+    """``LogConfig``; without a type, Docker's default ``json-file`` (hutch writes the
+    real Docker format), which clients such as docker-py check before they read
+    a container's output through ``logs``."""
     return LogOptions(
-        driver=config.text("Type"),
+        driver=config.text("Type") or "json-file",
         opts=tuple(f"{k}={v}" for k, v in config.text_map("Config").items()),
     )
 
