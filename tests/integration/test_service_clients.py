@@ -1,0 +1,168 @@
+"""Real Docker clients against ``hutch system service``: docker-py 7 (its high-level
+API, ``version='auto'``), docker-compose 1.29 (Debian's, on docker-py 5) and
+Testcontainers for Python. One service for the module; a loopback registry
+for pull and push."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import docker
+import pytest
+from registry_helpers import Registry, running_registry
+from service_helpers import Service, running_service, which
+
+
+@pytest.fixture(scope="module")
+def service(
+    require_rootless: None, rootfs_tar: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Service]:
+    with running_service(tmp_path_factory.mktemp("svc-clients"), rootfs_tar, "--time", "0") as svc:
+        yield svc
+
+
+@pytest.fixture(scope="module")
+def registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Registry]:
+    with running_registry(tmp_path_factory.mktemp("clients-registry"), "plain") as found:
+        yield found
+
+
+@pytest.fixture
+def client(service: Service) -> Iterator[docker.DockerClient]:
+    found = docker.DockerClient(base_url=f"unix://{service.socket_path}", version="auto")
+    yield found
+    found.close()
+
+
+def test_docker_py_images_push_pull_build(
+    client: docker.DockerClient, registry: Registry, tmp_path: Path
+) -> None:
+    assert client.version()["ApiVersion"] == "1.41"
+    base = client.images.get("base")
+    assert base.id.startswith("sha256:")
+    ref = registry.ref("py/base")
+    assert base.tag(ref, "1")
+    pushed = client.images.push(ref, tag="1")
+    assert '"error"' not in pushed and "digest: sha256:" in pushed
+    client.images.remove(f"{ref}:1")
+    pulled = client.images.pull(ref, tag="1")
+    assert f"{ref}:1" in pulled.tags and pulled.id == base.id
+    assert any(f"{ref}:1" in image.tags for image in client.images.list())
+    (tmp_path / "Dockerfile").write_text(
+        'FROM base\nARG WHO=nobody\nRUN echo "built by $WHO" > /built\nCMD ["cat", "/built"]\n'
+    )
+    image, logs = client.images.build(path=str(tmp_path), tag="pybuilt", buildargs={"WHO": "py"})
+    lines = "".join(item.get("stream", "") for item in logs)
+    # hutch names an unqualified tag localhost/NAME, as podman (and its API) do
+    assert "Successfully built" in lines and image.tags == ["localhost/pybuilt:latest"]
+    assert client.containers.run("pybuilt", remove=True) == b"built by py\n"
+
+
+def test_docker_py_run_network_volume(client: docker.DockerClient) -> None:
+    network = client.networks.create("pynet")
+    volume = client.volumes.create("pyvol", labels={"by": "docker-py"})
+    try:
+        assert client.containers.run("base", ["echo", "hi"], remove=True) == b"hi\n"
+        writer = client.containers.run(
+            "base", ["sh", "-c", "echo kept > /v/f"], volumes={"pyvol": {"bind": "/v"}},
+            network="pynet", name="pywriter", detach=True,
+        )  # fmt: skip
+        assert writer.wait(timeout=60)["StatusCode"] == 0
+        writer.reload()
+        assert writer.status == "exited" and writer.attrs["Config"]["Cmd"][-1].endswith("/v/f")
+        assert "pynet" in writer.attrs["NetworkSettings"]["Networks"]
+        out = client.containers.run(
+            "base", ["cat", "/v/f"], volumes={"pyvol": {"bind": "/v", "mode": "ro"}}, remove=True
+        )
+        assert out == b"kept\n"
+        writer.remove()
+        assert client.volumes.get("pyvol").attrs["Labels"] == {"by": "docker-py"}
+        assert [n.name for n in client.networks.list(names=["pynet"])] == ["pynet"]
+    finally:
+        volume.remove(force=True)
+        network.remove()
+    assert "pyvol" not in [v.name for v in client.volumes.list()]
+
+
+# A shell as PID 1 ignores SIGTERM unless it traps it: stop would wait out its timeout.
+IDLE = "trap 'exit 0' TERM; sleep 600 & wait"
+
+COMPOSE = """\
+version: "3.8"
+services:
+  db:
+    image: base
+    command: ["sh", "-c", "echo db-ready > /data/ready; IDLE"]
+    volumes: [dbdata:/data]
+  web:
+    image: base
+    command: ["sh", "-c", "IDLE"]
+    depends_on: [db]
+    ports: ["18080:80"]
+  worker:
+    image: base
+    command: ["sh", "-c", "IDLE"]
+    depends_on: [db]
+    environment: {ROLE: worker}
+volumes:
+  dbdata: {}
+"""
+
+
+def test_docker_compose_brings_three_services_up_and_down(
+    service: Service, client: docker.DockerClient, tmp_path: Path
+) -> None:
+    (tmp_path / "docker-compose.yml").write_text(COMPOSE.replace("IDLE", IDLE))
+    env = service.env.environ()
+    compose = [which("docker-compose"), "-p", "trio", "--no-ansi"]
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        done = subprocess.run([*compose, *args], cwd=tmp_path, env=env, capture_output=True,
+                              text=True, timeout=120, check=False)  # fmt: skip
+        assert done.returncode == 0, done.stdout + done.stderr
+        return done
+
+    run("up", "-d")
+    try:
+        running = client.containers.list(filters={"label": "com.docker.compose.project=trio"})
+        assert sorted(c.labels["com.docker.compose.service"] for c in running) == [
+            "db", "web", "worker",
+        ]  # fmt: skip
+        assert all(c.status == "running" for c in running)
+        worker = next(c for c in running if c.labels["com.docker.compose.service"] == "worker")
+        assert "ROLE=worker" in worker.attrs["Config"]["Env"]
+        assert "trio_default" in worker.attrs["NetworkSettings"]["Networks"]
+        assert "Up" in run("ps").stdout
+    finally:
+        run("down", "-v")
+    assert (
+        client.containers.list(all=True, filters={"label": "com.docker.compose.project=trio"}) == []
+    )
+    assert "trio_default" not in [n.name for n in client.networks.list()]
+
+
+def test_testcontainers_generic_container_waited_for_by_log_line(
+    service: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DOCKER_HOST", f"unix://{service.socket_path}")
+    monkeypatch.setenv("TESTCONTAINERS_RYUK_DISABLED", "true")  # its reaper image is not local
+    from testcontainers.core.container import DockerContainer
+    from testcontainers.core.wait_strategies import LogMessageWaitStrategy
+
+    container = (
+        DockerContainer("base")
+        .with_command(["sh", "-c", f"echo starting; sleep 1; echo ready; {IDLE}"])
+        .waiting_for(LogMessageWaitStrategy("ready").with_startup_timeout(60))
+    )
+    with container:  # started, and waited for until its log says "ready"
+        assert b"ready" in container.get_logs()[0]
+        wrapped = container.get_wrapped_container()
+        wrapped.reload()
+        assert wrapped.status == "running"
+        name = wrapped.name
+    docker_client = docker.DockerClient(base_url=os.environ["DOCKER_HOST"], version="auto")
+    assert name not in [c.name for c in docker_client.containers.list(all=True)]
+    docker_client.close()
