@@ -17,7 +17,7 @@ _hutch_subcommands() {
     "kube") echo generate ;;
     "container") echo run create start stop restart kill rm wait ls logs inspect rename exists prune cp diff commit export exec attach top pause unpause update stats port ;;
     "image") echo ls import rm inspect pull push tag untag history save load prune exists build ;;
-    "system") echo info migrate reset service check ;;
+    "system") echo info migrate reset service check df prune ;;
     "buildx") echo build ;;
     esac
 }
@@ -156,6 +156,8 @@ _hutch_options() {
     "system reset") echo --force -f ;;
     "system service") echo --time -t ;;
     "system check") echo --repair -r --force -f --max -m --quick -q ;;
+    "system df") echo --verbose -v --format ;;
+    "system prune") echo --all -a --force -f --volumes ;;
     "buildx build") echo --tag -t --file -f --build-arg --target --no-cache --pull --label --layers --squash --iidfile --format --secret --platform --timestamp --quiet -q --logfile ;;
     esac
 }
@@ -264,6 +266,7 @@ _hutch_value_options() {
     "system info") echo --format -f ;;
     "system service") echo --time -t ;;
     "system check") echo --max -m ;;
+    "system df") echo --format ;;
     "buildx build") echo --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp --logfile ;;
     esac
 }
@@ -860,6 +863,7 @@ _hutch_option_values() {
     "system info --format"|"system info -f") echo "json" ;;
     "system service --time"|"system service -t") echo "@none" ;;
     "system check --max"|"system check -m") echo "@none" ;;
+    "system df --format") echo "json" ;;
     "buildx build --tag"|"buildx build -t") echo "@none" ;;
     "buildx build --file"|"buildx build -f") echo "@none" ;;
     "buildx build --build-arg") echo "@none" ;;

@@ -30,7 +30,7 @@ function __hutch_subcommands
         case 'image'
             printf '%s\n' ls import rm inspect pull push tag untag history save load prune exists build
         case 'system'
-            printf '%s\n' info migrate reset service check
+            printf '%s\n' info migrate reset service check df prune
         case 'buildx'
             printf '%s\n' build
     end
@@ -241,6 +241,8 @@ function __hutch_value_options
             printf '%s\n' --time -t
         case 'system check'
             printf '%s\n' --max -m
+        case 'system df'
+            printf '%s\n' --format
         case 'buildx build'
             printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp --logfile
     end
@@ -1981,6 +1983,8 @@ complete -c hutch -n "__hutch_at 'system'" -a migrate -d 'Stop the session names
 complete -c hutch -n "__hutch_at 'system'" -a reset -d 'Remove all images, containers and storage, and stop the session namespace'
 complete -c hutch -n "__hutch_at 'system'" -a service -d 'Serve the Docker Engine API (v1.41) on a socket, for docker CLI, docker-py, docker-compose and the like; socket activation through LISTEN_FDS'
 complete -c hutch -n "__hutch_at 'system'" -a check -d 'Check the consistency of image and container storage'
+complete -c hutch -n "__hutch_at 'system'" -a df -d 'Show hutch\'s disk usage'
+complete -c hutch -n "__hutch_at 'system'" -a prune -d 'Remove stopped containers, unused pods and networks, dangling images (with -a every unused image) and, with --volumes, unused volumes'
 complete -c hutch -n "__hutch_at 'system'" -l help -d 'Show the help and exit'
 
 # hutch system info
@@ -2005,6 +2009,17 @@ complete -c hutch -n "__hutch_at 'system check'" -l force -s f -d 'With --repair
 complete -c hutch -n "__hutch_at 'system check'" -l max -s m -x -d 'Treat unrecorded layers older than DURATION as orphans even while the process that stored them runs'
 complete -c hutch -n "__hutch_at 'system check'" -l quick -s q -d 'Accepted for podman; every check is quick'
 complete -c hutch -n "__hutch_at 'system check'" -l help -d 'Show the help and exit'
+
+# hutch system df
+complete -c hutch -n "__hutch_at 'system df'" -l verbose -s v -d 'Show each image, container and volume'
+complete -c hutch -n "__hutch_at 'system df'" -l format -x -a 'json' -d 'json, or a Go template (.Type .Total .Active .Size .Reclaimable .RawSize .RawReclaimable)'
+complete -c hutch -n "__hutch_at 'system df'" -l help -d 'Show the help and exit'
+
+# hutch system prune
+complete -c hutch -n "__hutch_at 'system prune'" -l all -s a -d 'Remove every image no container uses'
+complete -c hutch -n "__hutch_at 'system prune'" -l force -s f -d 'Do not ask for confirmation'
+complete -c hutch -n "__hutch_at 'system prune'" -l volumes -d 'Also remove volumes no container uses'
+complete -c hutch -n "__hutch_at 'system prune'" -l help -d 'Show the help and exit'
 
 # hutch buildx
 complete -c hutch -n "__hutch_at 'buildx'" -a build -d 'Build an image from a Containerfile and a context'

@@ -6,6 +6,7 @@ the leftover on purpose (a stray attach socket, a container dir without a row)."
 from __future__ import annotations
 
 import io
+import json
 import os
 import shutil
 import signal
@@ -107,4 +108,37 @@ def test_damaged_image_is_removed_only_with_its_containers_under_force(
     assert "Deleted image: " in forced.stdout
     assert hutch("ps", "-a", "--format", "{{.Names}}").stdout == ""
     assert hutch("images", "--format", "{{.Repository}}").stdout.split() == ["localhost/base"]
+    assert hutch("system", "check").stdout == ""
+
+
+def test_df_and_prune(hutch: Hutch, base_image: str, tmp_path: Path) -> None:
+    """``system df`` counts what is there and what a prune frees; ``system prune``
+    frees it, in podman's words (verbose and format refused together, exit 125)."""
+    hutch("import", str(_tar(tmp_path / "spare.tar", "x" * 5000)), "spare")
+    hutch("untag", "spare")  # a dangling image
+    hutch("volume", "create", "unused")
+    hutch("run", "--name", "done", base_image, "sh", "-c", "head -c 3000 /dev/zero > /f")
+    rows = {r["Type"]: r for r in json.loads(hutch("system", "df", "--format", "json").stdout)}
+    assert (rows["Images"]["Total"], rows["Images"]["Active"]) == (2, 1)
+    assert 5000 <= rows["Images"]["RawReclaimable"] < rows["Images"]["RawSize"]
+    assert (rows["Containers"]["Total"], rows["Containers"]["Active"]) == (1, 0)
+    assert rows["Containers"]["RawSize"] == rows["Containers"]["RawReclaimable"] == 3000
+    assert (rows["Local Volumes"]["Total"], rows["Local Volumes"]["Active"]) == (1, 0)
+    verbose = hutch("system", "df", "-v").stdout
+    assert "Images space usage:" in verbose and "done" in verbose and "unused" in verbose
+    both = hutch("system", "df", "-v", "--format", "json", check=False)
+    assert (both.returncode, both.stderr) == (
+        125, "Error: cannot combine --format and --verbose flags\n",
+    )  # fmt: skip
+
+    asked = hutch("system", "prune", input="n\n")
+    assert asked.stdout == "" and "all dangling images" in asked.stderr
+    pruned = hutch("system", "prune", "-f", "--volumes").stdout.splitlines()
+    assert pruned[0] == "Deleted Containers" and "Deleted Volumes" in pruned
+    assert "unused" in pruned and "Deleted Images" in pruned
+    assert pruned[-1].startswith("Total reclaimed space: ")
+    after = json.loads(hutch("system", "df", "--format", "json").stdout)
+    assert [(r["Type"], r["Total"]) for r in after] == [
+        ("Images", 1), ("Containers", 0), ("Local Volumes", 0),
+    ]  # fmt: skip
     assert hutch("system", "check").stdout == ""

@@ -113,11 +113,49 @@ class DiskUsage:
     """One line of ``system df``: a kind of object, how many, how many in use,
     their bytes and the bytes a prune would free."""
 
-    type: str
+    type: str  # Images, Containers, Local Volumes (podman's words)
     total: int
     active: int
     size: int
     reclaimable: int
+
+
+@dataclass(frozen=True)
+class ImageUsage:
+    id: str
+    names: tuple[str, ...]
+    created: float
+    size: int
+    shared_size: int  # bytes of layers that other images use too
+    unique_size: int
+    containers: int
+
+
+@dataclass(frozen=True)
+class ContainerUsage:
+    id: str
+    image_id: str
+    command: str
+    local_volumes: int
+    size: int  # the writable layer
+    created: float
+    status: str
+    name: str
+
+
+@dataclass(frozen=True)
+class VolumeUsage:
+    name: str
+    links: int
+    size: int
+
+
+@dataclass(frozen=True)
+class DiskUsageReport:
+    summary: tuple[DiskUsage, ...]
+    images: tuple[ImageUsage, ...] = ()
+    containers: tuple[ContainerUsage, ...] = ()
+    volumes: tuple[VolumeUsage, ...] = ()
 
 
 class System(Protocol):
@@ -132,6 +170,8 @@ class System(Protocol):
     def reset(self) -> None: ...
 
     def check(self, options: CheckOptions) -> CheckReport: ...
+
+    def df(self) -> DiskUsageReport: ...
 
     def events(self, options: EventsOptions) -> Iterator[Event]: ...
 

@@ -99,6 +99,8 @@ MODULES: dict[str, tuple[str, ...]] = {
     "unshare": ("app",),
     "system": ("system",),
     "system_check": ("system",),
+    "system_df": ("system",),
+    "system_prune": ("system",),
     "quadlet": ("app",),
     "compose": ("app",),
     "generate": ("app",),

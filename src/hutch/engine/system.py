@@ -11,7 +11,13 @@ from pathlib import Path
 from hutch import __version__
 from hutch.api.errors import CannotInvoke, CommandNotFound, HostNotReady
 from hutch.api.events import Event, EventsOptions
-from hutch.api.system import CheckOptions, CheckReport, HostFact, InfoReport
+from hutch.api.system import (
+    CheckOptions,
+    CheckReport,
+    DiskUsageReport,
+    HostFact,
+    InfoReport,
+)
 from hutch.engine.context import EngineContext
 from hutch.runtime.session import Session, host_ranges
 from hutch.store.layers import remove_tree
@@ -165,6 +171,11 @@ class SystemService:
         from hutch.engine.system_check import check
 
         return check(self._ctx, options)
+
+    def df(self) -> DiskUsageReport:
+        from hutch.engine.system_df import disk_usage
+
+        return disk_usage(self._ctx)
 
     def reset(self) -> None:
         self._ctx.enter_session()

@@ -196,6 +196,10 @@ class ImageStore:
         """Every recorded layer: diff id -> blob digest."""
         return {r[0]: r[1] for r in self._conn.execute("SELECT diff_id, blob_digest FROM layers")}
 
+    def layer_sizes(self) -> dict[str, int]:
+        """Every recorded layer: diff id -> bytes unpacked."""
+        return {r[0]: r[1] for r in self._conn.execute("SELECT diff_id, size FROM layers")}
+
     def drop_unused_layers(self) -> list[tuple[str, str]]:
         """Delete the layer rows no image names; return their (diff_id, blob_digest).
         The caller holds the layer lock and deletes their files."""

@@ -1,0 +1,68 @@
+"""``hutch system prune``: remove unused pods, containers, networks, images (and volumes)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from hutch.cli import render
+from hutch.cli.confirm import confirmed
+from hutch.cli.reports import print_reports
+from hutch.cli.state import state_of
+
+
+def register(system_app: typer.Typer) -> None:
+    @system_app.command("prune")
+    def prune(
+        ctx: typer.Context,
+        all_: Annotated[
+            bool, typer.Option("--all", "-a", help="Remove every image no container uses.")
+        ] = False,
+        force: Annotated[
+            bool, typer.Option("--force", "-f", help="Do not ask for confirmation.")
+        ] = False,
+        volumes: Annotated[
+            bool, typer.Option("--volumes", help="Also remove volumes no container uses.")
+        ] = False,
+    ) -> None:
+        """Remove stopped containers, unused pods and networks, dangling images
+        (with -a every unused image) and, with --volumes, unused volumes."""
+        what = [
+            "all stopped containers",
+            "all networks not used by at least one container",
+            *(["all volumes not used by at least one container"] if volumes else []),
+            "all images without at least one container associated to them"
+            if all_
+            else "all dangling images",
+            "all dangling build cache",
+        ]
+        warning = "This command removes:\n" + "".join(f"\t- {w}\n" for w in what)
+        if not force and not confirmed(warning):
+            return
+        from hutch.api.images import ImagePruneOptions
+
+        engine = state_of(ctx).engine()
+        reclaimed = 0
+        pods = engine.pods.prune()
+        _section("Pods", [p.id for p in pods if p.error is None])
+        containers = engine.containers.prune()
+        code = print_reports([r for r in containers if r.error is not None])
+        _section("Containers", [r.id for r in containers if r.error is None])
+        _section("Networks", [n.id for n in engine.networks.prune(())])
+        if volumes:
+            gone = engine.volumes.prune(())
+            reclaimed += sum(v.size for v in gone)
+            _section("Volumes", [v.id for v in gone])
+        images = engine.images.prune(ImagePruneOptions(all_))
+        reclaimed += sum(i.size for i in images if i.error is None)
+        _section("Images", [i.id for i in images if i.error is None])
+        print(f"Total reclaimed space: {render.go_size(reclaimed)}")
+        raise typer.Exit(code)
+
+
+def _section(title: str, names: list[str]) -> None:
+    """podman's ``Deleted Containers`` and its ids; nothing when nothing went."""
+    if names:
+        print(f"Deleted {title}")
+        print("".join(f"{n}\n" for n in names), end="")
