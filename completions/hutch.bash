@@ -5,7 +5,7 @@
 # Subcommands of a command path ("" is hutch).
 _hutch_subcommands() {
     case "$1" in
-    "") echo images import rmi pull push tag untag history save load login logout run create start stop restart kill rm wait ps logs inspect rename events cp diff commit export exec attach top pause unpause update stats build port info unshare version help manifest healthcheck volume network pod quadlet compose generate kube container image system buildx ;;
+    "") echo images import rmi pull push tag untag history save load login logout run create start stop restart kill rm wait ps logs inspect rename events cp diff commit export exec attach top pause unpause update stats build port info unshare version help manifest healthcheck volume network pod quadlet compose generate kube play container image system buildx ;;
     "manifest") echo inspect ;;
     "healthcheck") echo run ;;
     "volume") echo create ls inspect rm prune exists export import ;;
@@ -14,7 +14,8 @@ _hutch_subcommands() {
     "quadlet") echo install list print rm ;;
     "compose") echo config up down logs build pull push ps exec run ls port top images wait start stop restart kill rm pause unpause create version ;;
     "generate") echo kube systemd ;;
-    "kube") echo generate ;;
+    "kube") echo generate play down ;;
+    "play") echo kube ;;
     "container") echo run create start stop restart kill rm wait ls logs inspect rename exists prune cp diff commit export exec attach top pause unpause update stats port ;;
     "image") echo ls import rm inspect pull push tag untag history save load prune exists build ;;
     "system") echo info migrate reset service check df prune ;;
@@ -118,6 +119,9 @@ _hutch_options() {
     "generate kube") echo --filename -f --service -s --type -t --replicas -r ;;
     "generate systemd") echo --name -n --new --files -f --restart-policy --restart-sec --start-timeout --stop-timeout --wants --after --requires --container-prefix --separator --no-header --format ;;
     "kube generate") echo --filename -f --service -s --type -t --replicas -r ;;
+    "kube play") echo --configmap --network --publish --replace --start --no-start --build --context-dir --log-driver --log-opt --userns --quiet -q ;;
+    "kube down") echo --force ;;
+    "play kube") echo --configmap --network --publish --replace --start --no-start --build --context-dir --log-driver --log-opt --userns --quiet -q ;;
     "container run") echo --rm --interactive -i --tty -t --detach -d --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --stop-signal --stop-timeout --cidfile --tz --replace --sdnotify --publish -p --publish-all -P --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --no-hosts --cap-add --cap-drop --privileged --security-opt --read-only --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --init --health-cmd --health-interval --health-timeout --health-retries --health-start-period --no-healthcheck --detach-keys --sig-proxy --no-sig-proxy --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --quiet -q --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt ;;
     "container create") echo --rm --interactive -i --tty -t --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --stop-signal --stop-timeout --cidfile --tz --replace --sdnotify --publish -p --publish-all -P --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --no-hosts --cap-add --cap-drop --privileged --security-opt --read-only --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --init --health-cmd --health-interval --health-timeout --health-retries --health-start-period --no-healthcheck --detach-keys --sig-proxy --no-sig-proxy --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --quiet -q --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt ;;
     "container start") echo --attach -a --interactive -i --detach-keys --sig-proxy --no-sig-proxy ;;
@@ -236,6 +240,8 @@ _hutch_value_options() {
     "generate kube") echo --filename -f --type -t --replicas -r ;;
     "generate systemd") echo --restart-policy --restart-sec --start-timeout --stop-timeout --wants --after --requires --container-prefix --separator --format ;;
     "kube generate") echo --filename -f --type -t --replicas -r ;;
+    "kube play") echo --configmap --network --publish --context-dir --log-driver --log-opt --userns ;;
+    "play kube") echo --configmap --network --publish --context-dir --log-driver --log-opt --userns ;;
     "container run") echo --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --stop-signal --stop-timeout --cidfile --tz --sdnotify --publish -p --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt ;;
     "container create") echo --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --stop-signal --stop-timeout --cidfile --tz --sdnotify --publish -p --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt ;;
     "container start") echo --detach-keys ;;
@@ -634,6 +640,20 @@ _hutch_option_values() {
     "kube generate --filename"|"kube generate -f") echo "@file" ;;
     "kube generate --type"|"kube generate -t") echo "@none" ;;
     "kube generate --replicas"|"kube generate -r") echo "@none" ;;
+    "kube play --configmap") echo "@file" ;;
+    "kube play --network") echo "@none" ;;
+    "kube play --publish") echo "@none" ;;
+    "kube play --context-dir") echo "@dir" ;;
+    "kube play --log-driver") echo "@none" ;;
+    "kube play --log-opt") echo "@none" ;;
+    "kube play --userns") echo "@none" ;;
+    "play kube --configmap") echo "@file" ;;
+    "play kube --network") echo "@none" ;;
+    "play kube --publish") echo "@none" ;;
+    "play kube --context-dir") echo "@dir" ;;
+    "play kube --log-driver") echo "@none" ;;
+    "play kube --log-opt") echo "@none" ;;
+    "play kube --userns") echo "@none" ;;
     "container run --env"|"container run -e") echo "@none" ;;
     "container run --env-file") echo "@file" ;;
     "container run --workdir"|"container run -w") echo "@none" ;;
@@ -998,6 +1018,9 @@ _hutch_argument() {
     "generate kube "*) echo @file ;;
     "generate systemd 1") echo @file ;;
     "kube generate "*) echo @file ;;
+    "kube play 1") echo @file ;;
+    "kube down 1") echo @file ;;
+    "play kube 1") echo @file ;;
     "container run 1") echo @image ;;
     "container run 2") echo @command ;;
     "container run "*) echo @file ;;

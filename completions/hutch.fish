@@ -6,7 +6,7 @@
 function __hutch_subcommands
     switch "$argv[1]"
         case ''
-            printf '%s\n' images import rmi pull push tag untag history save load login logout run create start stop restart kill rm wait ps logs inspect rename events cp diff commit export exec attach top pause unpause update stats build port info unshare version help manifest healthcheck volume network pod quadlet compose generate kube container image system buildx
+            printf '%s\n' images import rmi pull push tag untag history save load login logout run create start stop restart kill rm wait ps logs inspect rename events cp diff commit export exec attach top pause unpause update stats build port info unshare version help manifest healthcheck volume network pod quadlet compose generate kube play container image system buildx
         case 'manifest'
             printf '%s\n' inspect
         case 'healthcheck'
@@ -24,7 +24,9 @@ function __hutch_subcommands
         case 'generate'
             printf '%s\n' kube systemd
         case 'kube'
-            printf '%s\n' generate
+            printf '%s\n' generate play down
+        case 'play'
+            printf '%s\n' kube
         case 'container'
             printf '%s\n' run create start stop restart kill rm wait ls logs inspect rename exists prune cp diff commit export exec attach top pause unpause update stats port
         case 'image'
@@ -181,6 +183,10 @@ function __hutch_value_options
             printf '%s\n' --restart-policy --restart-sec --start-timeout --stop-timeout --wants --after --requires --container-prefix --separator --format
         case 'kube generate'
             printf '%s\n' --filename -f --type -t --replicas -r
+        case 'kube play'
+            printf '%s\n' --configmap --network --publish --context-dir --log-driver --log-opt --userns
+        case 'play kube'
+            printf '%s\n' --configmap --network --publish --context-dir --log-driver --log-opt --userns
         case 'container run'
             printf '%s\n' --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --stop-signal --stop-timeout --cidfile --tz --sdnotify --publish -p --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt
         case 'container create'
@@ -362,6 +368,7 @@ complete -c hutch -n "__hutch_at ''" -a quadlet -d 'Manage Quadlet files (contai
 complete -c hutch -n "__hutch_at ''" -a compose -d 'Define and run multi-container applications from a compose file'
 complete -c hutch -n "__hutch_at ''" -a generate -d 'Generate structured data (systemd units, Kubernetes YAML) from containers'
 complete -c hutch -n "__hutch_at ''" -a kube -d 'Play, generate and remove Kubernetes YAML'
+complete -c hutch -n "__hutch_at ''" -a play -d 'Play containers, pods or volumes from a structured file'
 complete -c hutch -n "__hutch_at ''" -a container -d 'Manage containers'
 complete -c hutch -n "__hutch_at ''" -a image -d 'Manage images'
 complete -c hutch -n "__hutch_at ''" -a system -d 'Manage hutch itself'
@@ -1442,6 +1449,8 @@ complete -c hutch -n "__hutch_arg 'generate systemd' 1" -F
 
 # hutch kube
 complete -c hutch -n "__hutch_at 'kube'" -a generate -d 'Generate Kubernetes YAML from containers, pods or volumes'
+complete -c hutch -n "__hutch_at 'kube'" -a play -d 'Create pods, containers and volumes from Kubernetes YAML'
+complete -c hutch -n "__hutch_at 'kube'" -a down -d 'Remove the pods (and with --force the volumes) Kubernetes YAML made'
 complete -c hutch -n "__hutch_at 'kube'" -l help -d 'Show the help and exit'
 
 # hutch kube generate
@@ -1451,6 +1460,45 @@ complete -c hutch -n "__hutch_at 'kube generate'" -l type -s t -x -d 'pod, deplo
 complete -c hutch -n "__hutch_at 'kube generate'" -l replicas -s r -x -d 'Replicas of a deployment (default 1)'
 complete -c hutch -n "__hutch_at 'kube generate'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'kube generate' 1+" -F
+
+# hutch kube play
+complete -c hutch -n "__hutch_at 'kube play'" -l configmap -r -F -d 'A YAML file of more ConfigMaps (repeatable)'
+complete -c hutch -n "__hutch_at 'kube play'" -l network -x -d 'Connect the pods to this network or mode'
+complete -c hutch -n "__hutch_at 'kube play'" -l publish -x -d 'Publish a port of the pods: [IP:]HOST:CTR[/PROTO]'
+complete -c hutch -n "__hutch_at 'kube play'" -l replace -d 'Remove pods of the same names first'
+complete -c hutch -n "__hutch_at 'kube play'" -l start -l no-start -d 'Start the pods (--start=false: create only)'
+complete -c hutch -n "__hutch_at 'kube play'" -l build -d 'Build images named after a directory with a Containerfile'
+complete -c hutch -n "__hutch_at 'kube play'" -l context-dir -x -a '(__fish_complete_directories)' -d 'Where --build looks (default: the file\'s)'
+complete -c hutch -n "__hutch_at 'kube play'" -l log-driver -x -d 'Log driver of the containers'
+complete -c hutch -n "__hutch_at 'kube play'" -l log-opt -x -d 'Log driver option KEY=VALUE'
+complete -c hutch -n "__hutch_at 'kube play'" -l userns -x -d 'User namespace of the pods'
+complete -c hutch -n "__hutch_at 'kube play'" -l quiet -s q -d 'No pull progress'
+complete -c hutch -n "__hutch_at 'kube play'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'kube play' 1" -F
+
+# hutch kube down
+complete -c hutch -n "__hutch_at 'kube down'" -l force -d 'Also remove the volumes of PersistentVolumeClaims'
+complete -c hutch -n "__hutch_at 'kube down'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'kube down' 1" -F
+
+# hutch play
+complete -c hutch -n "__hutch_at 'play'" -a kube -d 'Create pods, containers and volumes from Kubernetes YAML'
+complete -c hutch -n "__hutch_at 'play'" -l help -d 'Show the help and exit'
+
+# hutch play kube
+complete -c hutch -n "__hutch_at 'play kube'" -l configmap -r -F -d 'A YAML file of more ConfigMaps (repeatable)'
+complete -c hutch -n "__hutch_at 'play kube'" -l network -x -d 'Connect the pods to this network or mode'
+complete -c hutch -n "__hutch_at 'play kube'" -l publish -x -d 'Publish a port of the pods: [IP:]HOST:CTR[/PROTO]'
+complete -c hutch -n "__hutch_at 'play kube'" -l replace -d 'Remove pods of the same names first'
+complete -c hutch -n "__hutch_at 'play kube'" -l start -l no-start -d 'Start the pods (--start=false: create only)'
+complete -c hutch -n "__hutch_at 'play kube'" -l build -d 'Build images named after a directory with a Containerfile'
+complete -c hutch -n "__hutch_at 'play kube'" -l context-dir -x -a '(__fish_complete_directories)' -d 'Where --build looks (default: the file\'s)'
+complete -c hutch -n "__hutch_at 'play kube'" -l log-driver -x -d 'Log driver of the containers'
+complete -c hutch -n "__hutch_at 'play kube'" -l log-opt -x -d 'Log driver option KEY=VALUE'
+complete -c hutch -n "__hutch_at 'play kube'" -l userns -x -d 'User namespace of the pods'
+complete -c hutch -n "__hutch_at 'play kube'" -l quiet -s q -d 'No pull progress'
+complete -c hutch -n "__hutch_at 'play kube'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'play kube' 1" -F
 
 # hutch container
 complete -c hutch -n "__hutch_at 'container'" -a run -d 'Run a command in a new container'

@@ -139,6 +139,7 @@ VERBS: dict[str, str] = {
     "logs": "logs",
     "manifest": "manifest",
     "pause": "pause",
+    "play": "kube",
     "port": "port",
     "ps": "ps",
     "pull": "pull",

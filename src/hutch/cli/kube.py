@@ -28,7 +28,12 @@ def _group(help_text: str) -> typer.Typer:
 def register(app: typer.Typer) -> None:
     kube_app = _group("Play, generate and remove Kubernetes YAML.")
     add_generate(kube_app, "generate")
+    add_play(kube_app, "play")
+    add_down(kube_app, "down")
     app.add_typer(kube_app, name="kube")
+    play_app = _group("Play containers, pods or volumes from a structured file.")
+    add_play(play_app, "kube")
+    app.add_typer(play_app, name="play")
 
 
 def add_generate(group: typer.Typer, name: str) -> None:
@@ -99,7 +104,8 @@ def add_play(group: typer.Typer, name: str) -> None:
             bool, typer.Option("--replace", help="Remove pods of the same names first.")
         ] = False,
         start: Annotated[
-            bool, typer.Option("--start", help="Start the pods (--start=false: create only).")
+            bool,
+            typer.Option("--start/--no-start", help="Start the pods (--start=false: create only)."),
         ] = True,
         build: Annotated[
             bool,
@@ -143,10 +149,7 @@ def add_play(group: typer.Typer, name: str) -> None:
         if report.volumes:
             lines += ["Volumes:", *report.volumes]
         for pod in report.pods:
-            lines += ["Pod:", pod.id, "Containers:", *pod.containers]
-            if pod.init_containers:
-                lines += ["Init Containers:", *pod.init_containers]
-            lines.append("")
+            lines += ["Pod:", pod.id, "Containers:", *pod.containers, ""]
         for job in report.jobs:
             lines.append(f"Job {job.name} (pod {job.pod}) exited with code {job.exit_code}")
         print("\n".join(lines))

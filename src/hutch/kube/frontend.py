@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from hutch import __version__
@@ -54,7 +55,9 @@ class Kube:
         volumes: list[VolumeSummary] = []
         pods: list[PodSource] = []
         for name in names:
-            if engine.containers.exists(name):
+            if engine.pods.exists(name):
+                pods.append(self._pod_source(name))
+            elif engine.containers.exists(name):
                 containers.extend(engine.containers.inspect([name]))
             elif engine.volumes.exists(name):
                 volumes.extend(engine.volumes.inspect([name], all=False))
@@ -70,6 +73,33 @@ class Kube:
                 ),
             )
         return pods, volumes
+
+    def _pod_source(self, name: str) -> PodSource:
+        from hutch.kube.generate import PodSource
+        from hutch.kube.plan import INIT_LABEL, POD_LABEL
+
+        engine = self._engine()
+        (pod,) = engine.pods.inspect([name])
+        members = [m.id for m in pod.containers if m.id != pod.infra_container_id]
+        infos = engine.containers.inspect(members) if members else []
+        ports: list[tuple[str, int, int, str]] = []
+        config = pod.infra_config
+        for key, bindings in (config.port_bindings if config else {}).items():
+            port, _, proto = key.partition("/")
+            for binding in bindings:
+                ports.append((binding.host_ip, int(binding.host_port), int(port), proto or "tcp"))
+        prefix = f"{pod.name}-"
+        named = [replace(i, name=i.name.removeprefix(prefix) or i.name) for i in infos]
+        return PodSource(
+            name=pod.name,
+            containers=tuple(i for i in named if INIT_LABEL not in i.config.labels),
+            init_containers=tuple(i for i in named if INIT_LABEL in i.config.labels),
+            labels={k: v for k, v in pod.labels.items() if k != POD_LABEL},
+            hostname=pod.hostname if pod.hostname != pod.name else "",
+            ports=tuple(ports),
+            add_hosts=tuple(config.host_add or ()) if config else (),
+            image_env=self._image_env(infos),
+        )
 
     def _image_env(self, containers: list[ContainerInspect]) -> dict[str, tuple[str, ...]]:
         """Each image's own Env: generate leaves out what the image sets anyway."""
@@ -89,7 +119,11 @@ class Kube:
         return out
 
     def play(self, options: KubePlayOptions, progress: Callable[[str], None]) -> KubePlayReport:
-        raise InvalidArgument("kube play needs pods, which this hutch does not have yet")
+        from hutch.kube.play import Player
+
+        return Player(self._engine(), progress).play(options)
 
     def down(self, options: KubeDownOptions) -> KubeDownReport:
-        raise InvalidArgument("kube down needs pods, which this hutch does not have yet")
+        from hutch.kube.play import down
+
+        return down(self._engine(), options)

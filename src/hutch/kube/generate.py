@@ -56,6 +56,7 @@ from hutch.kube.model import (
 TYPES = ("pod", "deployment", "daemonset", "job")
 # variables every container gets from hutch itself, never the user's
 _IMPLICIT_ENV = ("container", "HOSTNAME", "TERM")
+_OWN_LABELS = "io.hutch.kube."  # what play marks its pods and containers with
 _LABEL_KEY = re.compile(
     r"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"
 )
@@ -81,6 +82,7 @@ class PodSource:
 
     name: str
     containers: tuple[ContainerInspect, ...]
+    init_containers: tuple[ContainerInspect, ...] = ()
     labels: dict[str, str] = field(default_factory=dict)
     hostname: str = ""
     # (host ip, host port, container port, protocol) published on the pod itself; None:
@@ -182,6 +184,8 @@ def _pod(
         ctr_notes = _Notes(f"container {info.name}", notes)
         containers.append(_container(info, source, volumes, host_path_type, ctr_notes))
         for key, value in info.config.labels.items():
+            if key.startswith(_OWN_LABELS):
+                continue
             if _valid_label(key, value, f"container {info.name}", notes):
                 labels.setdefault(key, value)
         policy = _RESTART.get(info.host_config.restart_policy.name or "no", "Never")
@@ -203,14 +207,21 @@ def _pod(
         mode = info.host_config.network_mode
         if mode == "host":
             host_network = True
+        elif mode.startswith("container:") and source.ports is not None:
+            pass  # a pod member joins its infra's network: the pod is the Kubernetes pod
         elif mode not in ("", "private", "bridge", "slirp4netns", "pasta", "default"):
             ctr_notes.add(f"--network {mode} (a cluster has its own networks)")
+    init = tuple(
+        _container(i, source, volumes, host_path_type, _Notes(f"container {i.name}", notes))
+        for i in source.init_containers
+    )
     aliases = []
     for item in source.add_hosts:
         host, _, ip = item.rpartition(":")
         aliases.append(HostAlias(ip=ip, hostnames=(host,)))
     spec = PodSpec(
         containers=tuple(containers),
+        init_containers=init,
         volumes=tuple(volumes.values()),
         restart_policy=restart,
         hostname=hostname or None,
@@ -362,7 +373,7 @@ def _mount(
             break
     else:
         volumes[name] = volume
-    kept = {"rw", "ro", "rbind", "bind", "size", "z", "Z"}
+    kept = {"rw", "ro", "rbind", "bind", "size", "z", "Z", "nodev", "nosuid", "rprivate"}
     dropped = [o for o in mount.options if o.partition("=")[0] not in kept]
     if dropped:
         notes.add(f"mount options {','.join(dropped)} on {mount.destination}")

@@ -1,0 +1,232 @@
+"""Kubernetes objects -> the play plan: run options, volumes and pods, and every
+refusal before anything is created."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from hutch.kube.errors import KubeError
+from hutch.kube.parse import parse_documents
+from hutch.kube.plan import POD_LABEL, PlayFlags, PlayPlan, plan_play
+
+CONFIG = """\
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: cfg}
+data: {greeting: hello, settings.ini: "a=1\\n"}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: sec}
+data: {password: aHVudGVyMg==}
+---
+"""
+
+POD = """\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+  labels: {app: web}
+  annotations: {note: hi}
+spec:
+  restartPolicy: OnFailure
+  hostAliases: [{ip: 10.0.0.1, hostnames: [db]}]
+  securityContext: {runAsUser: 1000, runAsGroup: 100, supplementalGroups: [5]}
+  initContainers:
+  - {name: first, image: base, command: [/bin/true]}
+  - {name: second, image: base, args: [x]}
+  containers:
+  - name: app
+    image: base
+    imagePullPolicy: Never
+    command: [/bin/sh, -c]
+    args: [sleep 100]
+    workingDir: /srv
+    envFrom: [{configMapRef: {name: cfg}, prefix: CFG_}]
+    env:
+    - {name: A, value: "1"}
+    - name: PASSWORD
+      valueFrom: {secretKeyRef: {name: sec, key: password}}
+    - name: GREETING
+      valueFrom: {configMapKeyRef: {name: cfg, key: greeting}}
+    - name: POD
+      valueFrom: {fieldRef: {fieldPath: metadata.name}}
+    - name: APP
+      valueFrom: {fieldRef: {fieldPath: "metadata.labels['app']"}}
+    ports:
+    - {containerPort: 80, hostPort: 8080, name: http}
+    - {containerPort: 53, hostPort: 5353, protocol: UDP}
+    resources:
+      limits: {memory: 64Mi, cpu: 500m}
+      requests: {memory: 32Mi, cpu: "0.25"}
+    securityContext:
+      runAsUser: 2000
+      capabilities: {add: [NET_ADMIN], drop: [ALL]}
+      readOnlyRootFilesystem: true
+      allowPrivilegeEscalation: false
+    livenessProbe:
+      httpGet: {path: /health, port: http}
+      periodSeconds: 10
+      failureThreshold: 2
+    volumeMounts:
+    - {name: data, mountPath: /data}
+    - {name: conf, mountPath: /etc/app, readOnly: true}
+    - {name: secret, mountPath: /run/secret}
+    - {name: info, mountPath: /etc/podinfo}
+    - {name: scratch, mountPath: /scratch}
+    - {name: shared, mountPath: /shared}
+    - {name: host, mountPath: /host, subPath: sub}
+  - name: side
+    image: base
+    ports: [{containerPort: 8080, name: alt}]
+    livenessProbe: {exec: {command: [/bin/true]}}
+  volumes:
+  - {name: data, persistentVolumeClaim: {claimName: data}}
+  - {name: conf, configMap: {name: cfg, items: [{key: settings.ini, path: app/settings.ini}]}}
+  - {name: secret, secret: {secretName: sec, defaultMode: 0400}}
+  - name: info
+    downwardAPI: {items: [{path: name, fieldRef: {fieldPath: metadata.name}}]}
+  - {name: scratch, emptyDir: {medium: Memory, sizeLimit: 1Mi}}
+  - {name: shared, emptyDir: {}}
+  - {name: host, hostPath: {path: /srv/h, type: DirectoryOrCreate}}
+"""
+
+
+def plan(text: str, flags: PlayFlags | None = None) -> PlayPlan:
+    return plan_play(parse_documents(text, "k.yaml"), "k.yaml", flags or PlayFlags())
+
+
+def refused(text: str) -> str:
+    with pytest.raises(KubeError) as err:
+        plan(text)
+    return str(err.value)
+
+
+def test_a_pod_becomes_run_options_joined_to_its_pod() -> None:
+    (pod,) = plan(CONFIG + POD, PlayFlags(log_driver="journald", userns="auto")).pods
+    assert pod.name == "web" and pod.kind == "Pod" and pod.document == 3
+    assert pod.labels == ("app=web", f"{POD_LABEL}=web")
+    assert pod.publish == ("8080:80/tcp", "5353:53/udp")
+    assert pod.add_hosts == ("db:10.0.0.1",) and pod.restart == "on-failure"
+    assert [c.name for c in pod.init_containers] == ["web-first", "web-second"]
+    assert all(c.options.restart == "no" for c in pod.init_containers)
+    app, side = (c.options for c in pod.containers)
+    assert app.name == "web-app" and app.pod == "web" and app.detach
+    assert app.entrypoint is not None and json.loads(app.entrypoint) == ["/bin/sh", "-c"]
+    assert app.command == ("sleep 100",) and app.workdir == "/srv"
+    assert pod.init_containers[1].options.entrypoint is None  # args alone: the image's entrypoint
+    assert app.env == (
+        "CFG_greeting=hello", "CFG_settings.ini=a=1\n", "A=1", "PASSWORD=hunter2",
+        "GREETING=hello", "POD=web", "APP=web",
+    )  # fmt: skip
+    assert app.pull.policy == "never" and side.pull.policy == "missing"
+    assert app.user == "2000:100" and side.user == "1000:100"  # the container's over the pod's
+    assert app.security.cap_add == ("NET_ADMIN",) and app.security.cap_drop == ("ALL",)
+    assert app.security.read_only and app.security.security_opt == ("no-new-privileges",)
+    assert app.security.group_add == ("5",) and app.security.userns == "auto"
+    assert app.resources.memory == str(64 << 20) and app.resources.cpus == "0.5"
+    assert app.resources.memory_reservation == str(32 << 20) and app.resources.cpu_shares == 256
+    assert app.lifecycle.health.cmd == "curl -f http://localhost:80/health || exit 1"
+    assert side.lifecycle.health.cmd == '["CMD", "/bin/true"]'
+    assert app.lifecycle.health.interval == "10s" and app.lifecycle.health.retries == 2
+    assert app.log.driver == "journald"
+    assert app.volumes.volumes == (
+        "data:/data", "web-conf:/etc/app:ro", "web-secret:/run/secret", "web-info:/etc/podinfo",
+        "web-shared:/shared", "/srv/h/sub:/host",
+    )  # fmt: skip
+    assert app.volumes.tmpfs == (f"/scratch:size={1 << 20}",)
+    files = {v.name: v.files for v in pod.volumes}
+    assert files["web-conf"] == (("app/settings.ini", b"a=1\n", 0o644),)
+    assert files["web-secret"] == (("password", b"hunter2", 0o400),)
+    assert files["web-info"] == (("name", b"web", 0o644),)
+    assert files["web-shared"] == ()
+
+
+def test_a_named_port_of_another_container_is_not_found() -> None:
+    # the probe's named port is looked up in its own container: "alt" is side's
+    text = CONFIG + POD.replace("port: http}", "port: alt}")
+    assert "livenessProbe.httpGet.port: no container port named 'alt'" in refused(text)
+
+
+def test_deployment_replicas_make_that_many_pods_and_jobs_never_restart() -> None:
+    text = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, labels: {tier: front}}
+spec:
+  replicas: 3
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: app, image: base}]
+---
+apiVersion: batch/v1
+kind: Job
+metadata: {name: once}
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{name: app, image: base}]
+"""
+    pods = plan(text).pods
+    assert [p.name for p in pods] == ["web-pod-0", "web-pod-1", "web-pod-2", "once-pod"]
+    assert pods[0].labels == ("tier=front", "app=web", f"{POD_LABEL}=web-pod-0")
+    assert pods[0].restart == "always" and pods[3].restart == "no"
+    assert pods[3].kind == "Job" and pods[3].workload == "once"
+    one = plan(text.replace("replicas: 3", "replicas: 1")).pods
+    assert one[0].name == "web-pod"
+
+
+SMALL = """\
+apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers:
+  - name: a
+    image: base
+    ports: [{containerPort: 80, hostPort: 8080}]
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (SMALL.replace("image: base", "image: base\n    envFrom: [{configMapRef: {name: x}}]"),
+         "k.yaml document 1: spec.containers[0].envFrom[0].configMapRef: ConfigMap 'x' not found"),
+        (SMALL.replace("image: base", "image: base\n    env: [{name: A, valueFrom: "
+                       "{secretKeyRef: {name: s, key: k}}}]"),
+         "spec.containers[0].env[0].valueFrom.secretKeyRef: Secret 's' not found"),
+        (SMALL + "---\n" + SMALL.replace("name: p}", "name: q}"),
+         "k.yaml document 2: hostPort clash: 8080:80/tcp is published by pod 'p' and pod 'q'"),
+        (SMALL + "---\n" + SMALL, "document 2: metadata.name: pod name 'p' is also made by"),
+        (SMALL.replace("image: base", "image: base\n    env: [{name: A, valueFrom: "
+                       "{fieldRef: {fieldPath: status.podIP}}}]"),
+         "fieldRef.fieldPath: unsupported fieldPath 'status.podIP'"),
+        (SMALL.replace("image: base", "image: base\n    resources: {limits: {nvidia.com/gpu: 1}}"),
+         "spec.containers[0].resources.limits.nvidia.com/gpu: unsupported resource"),
+        (SMALL.replace("image: base", "image: base\n    resources: {limits: {memory: lots}}"),
+         "resources.limits.memory: invalid quantity 'lots'"),
+    ],
+)  # fmt: skip
+def test_what_play_refuses_before_creating_anything(text: str, message: str) -> None:
+    assert message in refused(text)
+
+
+def test_optional_references_may_be_missing_and_configmap_files_count() -> None:
+    text = SMALL.replace(
+        "image: base",
+        "image: base\n    env: [{name: A, valueFrom: {configMapKeyRef: "
+        "{name: extra, key: k, optional: true}}}]\n"
+        "    envFrom: [{configMapRef: {name: more}}]",
+    )
+    from hutch.kube.model import ConfigMap, ObjectMeta
+
+    extra = ConfigMap("v1", "ConfigMap", ObjectMeta(name="more"), data={"K": "v"})
+    docs = parse_documents(text, "k.yaml")
+    (pod,) = plan_play(docs, "k.yaml", PlayFlags(), [extra]).pods
+    assert pod.containers[0].options.env == ("K=v",)
