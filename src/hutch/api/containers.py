@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, BinaryIO, Protocol
 
 from hutch.api.container_config import ResourceOptions, RunOptions
+from hutch.api.images import ImageGraphDriver
 from hutch.api.podman_json import inline, key
 
 
@@ -294,6 +295,9 @@ class PortReport:
 # -- inspect: podman's keys, in its order (rendered by api.podman_json.to_json) --
 
 
+GO_ZERO_TIME = "0001-01-01T00:00:00Z"  # Go's time.Time{} in JSON
+
+
 @dataclass(frozen=True)
 class InspectHealth:
     status: str = field(metadata=key("Status"))
@@ -317,6 +321,10 @@ class InspectState:
     started_at: str = field(metadata=key("StartedAt"))
     finished_at: str = field(metadata=key("FinishedAt"))
     health: InspectHealth = field(metadata=key("Health"))
+    # hutch has no checkpoint/restore: Go's zero time, as podman shows for a container
+    # never checkpointed (podman's place for them: after Health)
+    checkpointed_at: str = field(default=GO_ZERO_TIME, kw_only=True, metadata=key("CheckpointedAt"))
+    restored_at: str = field(default=GO_ZERO_TIME, kw_only=True, metadata=key("RestoredAt"))
     pause_method: str = field(metadata=key("PauseMethod"))
     # True once `stop` ended the run (podman's flag; a fresh start clears it).
     stopped_by_user: bool = field(default=False, metadata=key("StoppedByUser"))
@@ -364,6 +372,17 @@ class InspectConfig:
     healthcheck: InspectHealthcheck | None = field(
         default=None, metadata=key("Healthcheck", omitempty=True)
     )
+    domainname: str = field(default="", metadata=key("Domainname"))
+    volumes: dict[str, dict[str, str]] | None = field(default=None, metadata=key("Volumes"))
+    on_build: tuple[str, ...] | None = field(default=None, metadata=key("OnBuild"))
+    annotations: dict[str, str] = field(default_factory=dict, metadata=key("Annotations"))
+    healthcheck_on_failure_action: str = field(
+        default="none", metadata=key("HealthcheckOnFailureAction")
+    )
+    umask: str = field(default="0022", metadata=key("Umask"))
+    timeout: int = field(default=0, metadata=key("Timeout"))  # --timeout: none in hutch
+    passwd: bool = field(default=True, metadata=key("Passwd"))
+    sd_notify_mode: str = field(default="conmon", metadata=key("sdNotifyMode"))
 
 
 @dataclass(frozen=True)
@@ -440,6 +459,51 @@ class InspectHostConfig:
     privileged: bool = field(default=False, metadata=key("Privileged"))
     readonly_rootfs: bool = field(default=False, metadata=key("ReadonlyRootfs"))
     security_opt: tuple[str, ...] = field(default=(), metadata=key("SecurityOpt"))
+    extras: InspectHostExtras | None = field(default=None, metadata=inline())
+
+
+@dataclass(frozen=True)
+class InspectDevice:
+    path_on_host: str = field(metadata=key("PathOnHost"))
+    path_in_container: str = field(metadata=key("PathInContainer"))
+    cgroup_permissions: str = field(metadata=key("CgroupPermissions"))
+
+
+@dataclass(frozen=True)
+class InspectHostExtras:
+    """The rest of podman's ``.HostConfig``: namespaces, DNS, binds, devices, ... as
+    given at create (hutch's namespaces are always private ones)."""
+
+    binds: tuple[str, ...] = field(metadata=key("Binds"))
+    cgroup_mode: str = field(metadata=key("CgroupMode"))
+    container_id_file: str = field(metadata=key("ContainerIDFile"))
+    port_bindings: dict[str, tuple[InspectPortBinding, ...]] = field(metadata=key("PortBindings"))
+    volumes_from: tuple[str, ...] | None = field(metadata=key("VolumesFrom"))
+    dns: tuple[str, ...] = field(metadata=key("Dns"))
+    dns_options: tuple[str, ...] = field(metadata=key("DnsOptions"))
+    dns_search: tuple[str, ...] = field(metadata=key("DnsSearch"))
+    extra_hosts: tuple[str, ...] = field(metadata=key("ExtraHosts"))
+    group_add: tuple[str, ...] = field(metadata=key("GroupAdd"))
+    userns_mode: str = field(metadata=key("UsernsMode"))
+    publish_all_ports: bool = field(metadata=key("PublishAllPorts"))
+    tmpfs: dict[str, str] = field(metadata=key("Tmpfs"))
+    devices: tuple[InspectDevice, ...] = field(metadata=key("Devices"))
+    volume_driver: str = field(default="", metadata=key("VolumeDriver"))
+    ipc_mode: str = field(default="shareable", metadata=key("IpcMode"))
+    cgroup: str = field(default="", metadata=key("Cgroup"))
+    links: None = field(default=None, metadata=key("Links"))
+    oom_score_adj: int = field(default=0, metadata=key("OomScoreAdj"))
+    pid_mode: str = field(default="private", metadata=key("PidMode"))
+    uts_mode: str = field(default="private", metadata=key("UTSMode"))
+    shm_size: int = field(default=65536 * 1024, metadata=key("ShmSize"))  # runtime/mounts.py
+    runtime: str = field(default="oci", metadata=key("Runtime"))
+    console_size: tuple[int, int] = field(default=(0, 0), metadata=key("ConsoleSize"))
+    isolation: str = field(default="", metadata=key("Isolation"))
+    disk_quota: int = field(default=0, metadata=key("DiskQuota"))
+    kernel_memory: int = field(default=0, metadata=key("KernelMemory"))
+    io_maximum_iops: int = field(default=0, metadata=key("IOMaximumIOps"))
+    io_maximum_bandwidth: int = field(default=0, metadata=key("IOMaximumBandwidth"))
+    cgroup_conf: None = field(default=None, metadata=key("CgroupConf"))
 
 
 @dataclass(frozen=True)
@@ -478,6 +542,12 @@ class InspectNetworkSettings:
     ports: dict[str, tuple[InspectPortBinding, ...] | None] = field(metadata=key("Ports"))
     sandbox_id: str = field(metadata=key("SandboxID"))
     sandbox_key: str = field(metadata=key("SandboxKey"))
+    ipv6_gateway: str = field(default="", metadata=key("IPv6Gateway"))
+    global_ipv6_address: str = field(default="", metadata=key("GlobalIPv6Address"))
+    global_ipv6_prefix_len: int = field(default=0, metadata=key("GlobalIPv6PrefixLen"))
+    hairpin_mode: bool = field(default=False, metadata=key("HairpinMode"))
+    link_local_ipv6_address: str = field(default="", metadata=key("LinkLocalIPv6Address"))
+    link_local_ipv6_prefix_len: int = field(default=0, metadata=key("LinkLocalIPv6PrefixLen"))
 
 
 @dataclass(frozen=True)
@@ -490,20 +560,32 @@ class ContainerInspect:
     args: tuple[str, ...] = field(metadata=key("Args"))
     state: InspectState = field(metadata=key("State"))
     image: str = field(metadata=key("Image"))
+    image_digest: str = field(default="", kw_only=True, metadata=key("ImageDigest"))
     image_name: str = field(metadata=key("ImageName"))
     rootfs: str = field(metadata=key("Rootfs"))
     resolv_conf_path: str = field(metadata=key("ResolvConfPath"))
     hostname_path: str = field(metadata=key("HostnamePath"))
     hosts_path: str = field(metadata=key("HostsPath"))
     log_path: str = field(metadata=key("LogPath"))
+    static_dir: str = field(default="", kw_only=True, metadata=key("StaticDir"))
+    # the runtime is hutch's own (runtime/), not an OCI runtime binary
+    oci_runtime: str = field(default="hutch", kw_only=True, metadata=key("OCIRuntime"))
     name: str = field(metadata=key("Name"))
     restart_count: int = field(metadata=key("RestartCount"))
     driver: str = field(metadata=key("Driver"))
     mount_label: str = field(metadata=key("MountLabel"))
     process_label: str = field(metadata=key("ProcessLabel"))
+    app_armor_profile: str = field(default="", kw_only=True, metadata=key("AppArmorProfile"))
+    effective_caps: tuple[str, ...] = field(default=(), kw_only=True, metadata=key("EffectiveCaps"))
+    bounding_caps: tuple[str, ...] = field(default=(), kw_only=True, metadata=key("BoundingCaps"))
     exec_ids: tuple[str, ...] = field(metadata=key("ExecIDs"))
+    graph_driver: ImageGraphDriver | None = field(
+        default=None, kw_only=True, metadata=key("GraphDriver", omitempty=True)
+    )
     mounts: tuple[InspectMount, ...] = field(metadata=key("Mounts"))
     network_settings: InspectNetworkSettings = field(metadata=key("NetworkSettings"))
+    namespace: str = field(default="", kw_only=True, metadata=key("Namespace"))
+    is_service: bool = field(default=False, kw_only=True, metadata=key("IsService"))
     config: InspectConfig = field(metadata=key("Config"))
     host_config: InspectHostConfig = field(metadata=key("HostConfig"))
 

@@ -49,7 +49,7 @@ def to_json(value: Any) -> Any:
                 continue
             item = to_json(raw)
             if f.metadata.get("inline"):
-                out.update(item)
+                out.update(item or {})
             else:
                 out[f.metadata.get("json", f.name)] = item
         return out

@@ -9,7 +9,7 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime, timezone
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from hutch.api.containers import (
     ContainerInspect,
@@ -41,6 +41,9 @@ from hutch.runtime import exec_sessions, logfile
 from hutch.runtime import state as st
 from hutch.store.pods import PodRecord
 from hutch.util.durations import parse_time
+
+if TYPE_CHECKING:
+    from hutch.runtime.spec import Spec
 
 
 def _iso(ts: float) -> str:
@@ -120,7 +123,15 @@ class ContainerQueries:
         return sorted(out, key=order)
 
     def inspect(self, names: Sequence[str]) -> list[ContainerInspect]:
-        return [inspect_report(cs.get(self._ctx, n)) for n in names]
+        return [self._inspect(cs.get(self._ctx, n)) for n in names]
+
+    def _inspect(self, container: cs.Container) -> ContainerInspect:
+        """With what the image's record adds: its digest and its layers' dirs."""
+        image = self._ctx.images.get(container.record.image_id)
+        if image is None:
+            return inspect_report(container)
+        lower = [os.fspath(self._ctx.layers.layer_dir(d)) for d in reversed(image.diff_ids)]
+        return inspect_report(container, image_digest=image.digest, lower=lower)
 
     def port(self, names: Sequence[str], options: PortOptions) -> list[PortReport]:
         from hutch.engine.netquery import container_ports
@@ -289,15 +300,11 @@ def _human_size(size: int) -> str:
     return f"{size}B"
 
 
-def _limits(container: cs.Container) -> InspectLimits:
+def _limits(container: cs.Container, spec: Spec | None) -> InspectLimits:
     """Memory, NanoCpus, PidsLimit, ... (engine/resource_inspect.py)."""
-    from hutch.engine.exec import container_spec
     from hutch.engine.resource_inspect import inspect_limits
 
-    try:
-        resources = container_spec(container).resources
-    except (OSError, ValueError, KeyError):
-        resources = None  # no bundle (a container being removed): the flags alone
+    resources = spec.resources if spec is not None else None
     return inspect_limits(resources, container.config.options.resources)
 
 
@@ -336,13 +343,23 @@ def _healthcheck(config: ContainerConfig) -> InspectHealthcheck | None:
     )
 
 
-def inspect_report(container: cs.Container) -> ContainerInspect:
+def inspect_report(
+    container: cs.Container, *, image_digest: str = "", lower: Sequence[str] = ()
+) -> ContainerInspect:
     """The Docker/podman shape users script against (``.State.Status`` ...)."""
+    from hutch.engine import inspect_extras as extras
+    from hutch.engine.exec import container_spec
+
     record, state, config = container.record, container.state, container.config
     options = config.options
     command = tuple(config.command)
     status = state.status
     log = logconfig.log_spec_of(options.log, container.dirs.userdata)
+    try:
+        spec: Spec | None = container_spec(container)
+    except (OSError, ValueError, KeyError):
+        spec = None  # no bundle (a container being removed): the flags alone
+    effective, bounding = extras.capabilities(spec, config.user)
     return ContainerInspect(
         id=record.id,
         created=_iso(record.created),
@@ -371,18 +388,23 @@ def inspect_report(container: cs.Container) -> ContainerInspect:
             stopped_by_user=state.stopped_by_user,
         ),
         image=record.image_id,
+        image_digest=image_digest,
         image_name=record.image_name,
         rootfs="",
         resolv_conf_path=os.fspath(container.dirs.userdata / "resolv.conf"),
         hostname_path=os.fspath(container.dirs.userdata / "hostname"),
         hosts_path=os.fspath(container.dirs.userdata / "hosts"),
         log_path=log.path,
+        static_dir=os.fspath(container.dirs.userdata),
         name=record.name,
         restart_count=state.restart_count,
         driver=config.driver,
         mount_label="",
         process_label="",
+        effective_caps=effective,
+        bounding_caps=bounding,
         exec_ids=tuple(s.id for s in exec_sessions.live(container.dirs.userdata)),
+        graph_driver=extras.graph_driver(container, lower),
         mounts=inspect_mounts(config.mounts),
         config=InspectConfig(
             hostname=config.hostname,
@@ -399,6 +421,10 @@ def inspect_report(container: cs.Container) -> ContainerInspect:
             tty=options.tty,
             open_stdin=options.interactive,
             healthcheck=_healthcheck(config),
+            volumes={v: {} for v in config.image_config.volumes} or None,
+            on_build=config.image_config.on_build or None,
+            annotations=extras.podman_annotations(options),
+            sd_notify_mode=options.sdnotify,
         ),
         host_config=InspectHostConfig(
             restart_policy=InspectRestartPolicy(
@@ -414,13 +440,14 @@ def inspect_report(container: cs.Container) -> ContainerInspect:
                 size=_human_size(log.max_size) if log.max_size else "0B",
                 config=None,
             ),
-            limits=_limits(container),
+            limits=_limits(container, spec),
             ulimits=_ulimits(options.security.ulimit),
             cap_add=options.security.cap_add,
             cap_drop=options.security.cap_drop,
             privileged=options.security.privileged,
             readonly_rootfs=options.security.read_only,
             security_opt=options.security.security_opt,
+            extras=extras.host_extras(options, container),
         ),
         network_settings=network_settings(container),
     )

@@ -1,0 +1,89 @@
+"""The parts of podman's container inspect that come straight from the create flags and
+the bundle: ``.HostConfig``'s namespaces, DNS, binds and devices, the capability sets,
+the annotations podman derives from the flags, and ``.GraphDriver``."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+
+from hutch.api.container_config import RunOptions
+from hutch.api.containers import InspectDevice, InspectHostExtras, InspectPortBinding
+from hutch.api.errors import HutchError
+from hutch.api.images import ImageGraphDriver
+from hutch.engine import container_state as cs
+from hutch.runtime.spec import Spec
+
+
+def host_extras(options: RunOptions, container: cs.Container) -> InspectHostExtras:
+    from hutch.engine.security import parse_device
+
+    bindings: dict[str, list[InspectPortBinding]] = {}
+    for port in container.config.ports:
+        binding = InspectPortBinding(port.host_ip, str(port.host_port))
+        bindings.setdefault(f"{port.container_port}/{port.protocol}", []).append(binding)
+    devices = []
+    for item in options.security.device:
+        try:
+            device = parse_device(item)
+        except HutchError:  # checked at create; a host that changed since shows none
+            continue
+        devices.append(InspectDevice(device.source, device.destination, device.permissions))
+    return InspectHostExtras(
+        binds=options.volumes.volumes,  # as given, as Docker's HostConfig.Binds
+        # hutch gives every container its own cgroup namespace
+        cgroup_mode="private",
+        container_id_file=options.cidfile or "",
+        port_bindings={k: tuple(v) for k, v in bindings.items()},
+        volumes_from=options.volumes.volumes_from or None,
+        dns=options.net.dns,
+        dns_options=options.net.dns_options,
+        dns_search=options.net.dns_search,
+        extra_hosts=options.net.add_hosts,
+        group_add=options.security.group_add,
+        userns_mode=options.security.userns or "",
+        publish_all_ports=options.net.publish_all,
+        tmpfs=dict(_tmpfs(options.volumes.tmpfs)),
+        devices=tuple(devices),
+    )
+
+
+def _tmpfs(items: Sequence[str]) -> list[tuple[str, str]]:
+    """``--tmpfs /run:size=64m`` as podman's ``{"/run": "size=64m"}``."""
+    return [(dest, opts) for dest, _, opts in (item.partition(":") for item in items)]
+
+
+def podman_annotations(options: RunOptions) -> dict[str, str]:
+    """The annotations podman records for every container, from its flags."""
+
+    def flag(value: bool) -> str:
+        return "TRUE" if value else "FALSE"
+
+    return {
+        "io.kubernetes.cri-o.TTY": str(options.tty).lower(),
+        "io.podman.annotations.autoremove": flag(options.remove),
+        "io.podman.annotations.init": flag(options.lifecycle.init),
+        "io.podman.annotations.privileged": flag(options.security.privileged),
+        "io.podman.annotations.publish-all": flag(options.net.publish_all),
+    }
+
+
+def capabilities(spec: Spec | None, user: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(effective, bounding): the sets the container's user gets, from its bundle."""
+    if spec is None:
+        return (), ()
+    root = user in ("", "0", "root") or user.startswith(("0:", "root:"))
+    caps = spec.security.root_capabilities if root else spec.security.user_capabilities
+    return caps.effective, caps.bounding
+
+
+def graph_driver(container: cs.Container, lower: Sequence[str]) -> ImageGraphDriver:
+    """podman's ``.GraphDriver``: the image's layers (top first) under the container's
+    upper and work dirs; vfs has only the copied tree."""
+    dirs = container.dirs
+    if container.config.driver == "vfs":
+        return ImageGraphDriver("vfs", {"Dir": os.fspath(dirs.merged)})
+    data = {"UpperDir": os.fspath(dirs.upper), "WorkDir": os.fspath(dirs.work)}
+    if lower:
+        data = {"LowerDir": ":".join(lower), **data}
+    return ImageGraphDriver(container.config.driver or "overlay", data)
