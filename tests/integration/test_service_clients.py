@@ -5,8 +5,11 @@ for pull and push."""
 
 from __future__ import annotations
 
+import io
+import json
 import os
 import subprocess
+import tarfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -59,6 +62,23 @@ def test_docker_py_images_push_pull_build(
     # hutch names an unqualified tag localhost/NAME, as podman (and its API) do
     assert "Successfully built" in lines and image.tags == ["localhost/pybuilt:latest"]
     assert client.containers.run("pybuilt", remove=True) == b"built by py\n"
+
+
+def test_a_build_context_entry_outside_the_context_is_400(
+    service: Service, client: docker.DockerClient
+) -> None:
+    out = io.BytesIO()
+    with tarfile.open(fileobj=out, mode="w") as archive:
+        for name, data in (("Dockerfile", b"FROM base\n"), ("../../escaped", b"x")):
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    status, _, body = service.request(
+        "POST", "/v1.41/build?t=evil", out.getvalue(), {"Content-Type": "application/x-tar"}
+    )
+    assert status == 400
+    assert "outside the context" in json.loads(body)["message"]
+    assert client.images.list(name="evil") == []
 
 
 def test_docker_py_run_network_volume(client: docker.DockerClient) -> None:

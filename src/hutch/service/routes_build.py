@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from hutch.api.build import BuildOptions
 from hutch.api.containers import CommitOptions
 from hutch.service.background import background, json_line, streamed
+from hutch.service.docker.context_tar import check_context
 from hutch.service.docker.jsonread import Body
 from hutch.service.docker.names import familiar, split_tag
 from hutch.service.errors import bad_request
@@ -112,6 +113,7 @@ def build(ctx: ServiceContext, req: Request) -> Stream:
     log = context.with_name("build.log")
     try:
         options = build_options(req, str(context), str(log))
+        check_context(context)  # an entry outside the context: 400 before anything runs
         log.touch()
     except BaseException:
         discard(context)

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from hutch.api.errors import NoSuchObject
+from hutch.api.errors import NoSuchObject, UnsafeArchive
 from hutch.api.images import ImageGraphDriver, ImageInspect, ImageRootFS, ImageSummary, RemoveReport
 from hutch.service.context import ServiceConfig, ServiceContext
 from hutch.service.errors import ApiError
@@ -27,6 +27,7 @@ from hutch.service.routes_images import (
 )
 from hutch.service.sessions import Sessions
 from unit.fakes import FakeEngine
+from unit.service.tarfixtures import context_tar
 
 DIGEST = "sha256:" + "d" * 64
 
@@ -167,7 +168,8 @@ def test_build_query_becomes_build_options_and_refuses_what_it_cannot_do() -> No
 
 def test_build_streams_the_log_and_dockers_final_lines() -> None:
     engine = FakeEngine()
-    answer = build(_ctx(engine), _req({"t": ["app"]}, body=b"tar bytes"))
+    tar = context_tar(("Dockerfile", "file"))
+    answer = build(_ctx(engine), _req({"t": ["app"]}, body=tar))
     lines = _lines(answer)
     assert lines[-3:] == [
         {"aux": {"ID": "sha256:" + "b" * 64}},
@@ -176,6 +178,14 @@ def test_build_streams_the_log_and_dockers_final_lines() -> None:
     ]
     options = dict(engine.calls)["images.build"]
     assert options.context.endswith("context.tar") and options.tags == ("app",)
+
+
+def test_a_context_entry_outside_the_context_is_400_before_any_build() -> None:
+    engine = FakeEngine()
+    tar = context_tar(("Dockerfile", "file"), ("../../evil", "file"))
+    with pytest.raises(UnsafeArchive):  # the errors table answers it 400
+        build(_ctx(engine), _req({"t": ["app"]}, body=tar))
+    assert engine.calls == []
 
 
 def test_commit_maps_the_query_and_the_config_body() -> None:
