@@ -96,7 +96,7 @@ def run_step(host: BuildHost, request: RunRequest, *, out_fd: int, err_fd: int) 
     sock = host.attach_socket(request.step_id)
     sock.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     config = spawn.MonitorConfig(
-        bundle=bundle, attach_socket=str(sock), gid5_mapped=host.gid5_mapped
+        bundle=bundle, attach_socket=str(sock), gid5_mapped=host.gid5_mapped, tied=True
     )
     try:
         started = spawn.start(config, attach=True)

@@ -17,7 +17,7 @@ import shutil
 import tarfile
 import tempfile
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, BinaryIO
@@ -144,6 +144,8 @@ def _write(ctx: EngineContext, target: Path, fmt: str, items: Sequence[_Item]) -
     """Write ``items`` in ``fmt``; an archive appears whole (a temp name, then rename)."""
     archive = fmt in ("docker-archive", "oci-archive")
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp") if archive else target
+    if archive:
+        _remove_stale_partials(target)
     sink = _Sink(tmp, archive)
     try:
         if fmt == "docker-archive":
@@ -160,6 +162,23 @@ def _write(ctx: EngineContext, target: Path, fmt: str, items: Sequence[_Item]) -
         if archive:
             tmp.unlink(missing_ok=True)
         raise
+
+
+def _remove_stale_partials(target: Path) -> None:
+    """The partial archives (``.NAME.PID.tmp``) of earlier saves to the same
+    file whose process is gone (killed): a save never leaves them, a kill can."""
+    from hutch.linux import procfs
+
+    prefix = f".{target.name}."
+    try:
+        names = os.listdir(target.parent)
+    except OSError:
+        return
+    for name in names:
+        pid = name[len(prefix) : -len(".tmp")] if name.startswith(prefix) else ""
+        if name.endswith(".tmp") and pid.isdigit() and not procfs.start_time(int(pid)):
+            with suppress(OSError):
+                os.unlink(target.parent / name)
 
 
 def _write_docker_archive(ctx: EngineContext, sink: _Sink, items: Sequence[_Item]) -> None:

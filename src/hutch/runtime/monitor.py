@@ -64,6 +64,7 @@ class MonitorArgs:
     cleanup: tuple[str, ...]
     detached: bool
     events: tuple[str, ...] = ("", "", "")  # event log path, container name, image
+    tied: bool = False  # the container dies when its attached caller does (a build's RUN)
 
 
 def parse_args(argv: list[str]) -> MonitorArgs:
@@ -87,6 +88,7 @@ def parse_args(argv: list[str]) -> MonitorArgs:
         cleanup=tuple(json.loads(values.get("cleanup", "[]"))),
         detached=values.get("detached") == "1",
         events=tuple(json.loads(values.get("events", '["", "", ""]'))),
+        tied=values.get("tied") == "1",
     )
 
 
@@ -443,7 +445,7 @@ class Monitor:
                 continue
             self._release_dead_holder()
             if self.caller is not None and self.caller in ready:
-                self._caller_input()
+                self._caller_input(pid)
             if listener in ready:
                 self._accept(listener)
             for client in [c for c in self.clients if c in ready]:
@@ -471,11 +473,13 @@ class Monitor:
         self._close_fds(list(pipes), stdin_w, master)
         return exit_code
 
-    def _caller_input(self) -> None:
+    def _caller_input(self, pid: int) -> None:
         """The attached caller said nothing until the exit: a hang-up is a detach.
 
         Then the container is on its own, as after ``run -d``: the restart
         policy applies and ``--rm`` is done by our cleanup, not the caller.
+        A tied container (a build's RUN step) is killed instead: its build
+        is gone (killed), and nobody would list or stop the step.
         """
         assert self.caller is not None
         try:
@@ -485,6 +489,9 @@ class Monitor:
         if not data:
             self.caller.close()
             self.caller = None
+            if self.args.tied:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
 
     def _relay(self, fd: int, stream: str) -> bool:
         try:

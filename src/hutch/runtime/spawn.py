@@ -36,6 +36,7 @@ class MonitorConfig:
     restart: RestartPolicy = field(default_factory=RestartPolicy)
     cleanup: tuple[str, ...] = ()
     events: tuple[str, str, str] = ("", "", "")  # event log path, container name, image
+    tied: bool = False  # killed when the attached caller dies (a build's RUN step)
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,8 @@ def monitor_args(config: MonitorConfig, detached: bool) -> list[str]:
         args += ["--detached", "1"]
     if config.events[0]:
         args += ["--events", json.dumps(list(config.events))]
+    if config.tied:
+        args += ["--tied", "1"]
     return args
 
 
