@@ -372,6 +372,31 @@ def first_byte_after_run(bench: Bench, side: str) -> Sample:
         bench.tools.quiet(side, ("rm", "-f", "-t", "0", name))
 
 
+# --- pods and Kubernetes YAML -------------------------------------------------------------
+
+KUBE_POD = """\
+apiVersion: v1
+kind: Pod
+metadata: {{name: bench-kube}}
+spec:
+  terminationGracePeriodSeconds: 0
+  containers:
+  - {{name: a, image: "{img}", command: [/bin/sleep, infinity]}}
+  - {{name: b, image: "{img}", command: [/bin/sleep, infinity]}}
+"""
+
+
+def kube_play_down(bench: Bench, side: str) -> Sample:
+    """``kube play`` + ``kube down`` of a two-container pod (the same YAML for both; absolute
+    paths: podman 4.3.1 finds no command by name in an image without PATH)."""
+    path = bench.work / f"kube-{side}.yaml"
+    path.write_text(KUBE_POD.format(img=bench.tools.subst[side]["img"]))
+    start = time.perf_counter()
+    bench.tools.ok(side, ("kube", "play", str(path)))
+    bench.tools.ok(side, ("kube", "down", str(path)))
+    return (time.perf_counter() - start,)
+
+
 def remove_container(name: str) -> Callable[[Bench, str], None]:
     def teardown(bench: Bench, side: str) -> None:
         bench.tools.quiet(side, ("rm", "-f", "-t", "0", name))
@@ -432,6 +457,9 @@ CASES: tuple[Case, ...] = (
          needs=("base", "iperf")),
     Case("ttfb", "network", seconds("run -d httpd -p: time to first byte", R),
          first_byte_after_run, max_runs=5, max_warmup=1),
+    # pods and Kubernetes YAML
+    Case("kube", "pods", seconds("kube play + kube down, 2-container pod", R), kube_play_down,
+         max_runs=5, max_warmup=1),
 )  # fmt: skip
 
 AREAS: dict[str, tuple[str, ...]] = {}

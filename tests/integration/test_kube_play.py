@@ -173,15 +173,20 @@ spec:
   template:
     spec:
       restartPolicy: Never
-      containers: [{{name: work, image: {IMAGE}, command: [/bin/sh, -c, "exit 3"]}}]
+      containers:
+      - name: work
+        image: localhost/built:latest  # made by --build from ./built/Containerfile
+        command: [/bin/sh, -c, 'test "$BUILT" = yes && exit 3; exit 1']
 """
 
 
-def test_replicas_make_pods_and_a_jobs_exit_code_is_reported(
+def test_replicas_make_pods_and_a_built_jobs_exit_code_is_reported(
     hutch: Hutch, base_image: str, tmp_path: Path
 ) -> None:
     yaml_file = write(tmp_path, "deploy.yaml", DEPLOY_AND_JOB)
-    result = hutch("kube", "play", yaml_file, check=False)
+    (tmp_path / "built").mkdir()
+    write(tmp_path, "built/Containerfile", f"FROM {IMAGE}\nENV BUILT=yes\n")
+    result = hutch("kube", "play", "--build", yaml_file, check=False)
     assert result.returncode == 3
     assert "Job once (pod once-pod) exited with code 3" in result.stdout
     assert pods(hutch) == ["once-pod", "web-pod-0", "web-pod-1"]

@@ -230,3 +230,11 @@ def test_optional_references_may_be_missing_and_configmap_files_count() -> None:
     docs = parse_documents(text, "k.yaml")
     (pod,) = plan_play(docs, "k.yaml", PlayFlags(), [extra]).pods
     assert pod.containers[0].options.env == ("K=v",)
+
+
+def test_play_flags_reach_every_pod() -> None:
+    flags = PlayFlags(networks=("n1", "n2"), publish=("9000:80",))
+    (pod,) = plan(SMALL, flags).pods
+    assert pod.publish == ("8080:80/tcp", "9000:80") and pod.network == "n1,n2"
+    host = SMALL.replace("spec:\n", "spec:\n  hostNetwork: true\n")
+    assert plan(host).pods[0].network == "host"
