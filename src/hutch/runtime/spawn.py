@@ -23,9 +23,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hutch.api.errors import CannotInvoke, CommandNotFound, HutchError
+from hutch.linux import procfs
+from hutch.runtime import state as st
 from hutch.runtime.restart import RestartPolicy
 from hutch.runtime.spec import Spec
 from hutch.runtime.spec_io import spec_to_json
+from hutch.util import testpoint
+
+TYPE_CHECKING = False  # no typing import on run's path (cli/fast.py)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 @dataclass(frozen=True)
@@ -140,10 +147,7 @@ def start(
             caller.send(json.dumps(monitor_args(config, not attach)).encode())
         init_pid = 0
         while True:
-            data = caller.recv(65536)
-            if not data:
-                raise HutchError("the container monitor exited before the container started")
-            message = json.loads(data)
+            message = _receive(caller, monitor)
             if "pid" in message:
                 init_pid = int(message["pid"])
                 if on_pid is not None:
@@ -151,10 +155,14 @@ def start(
             elif message.get("stage") == "namespaces":
                 if on_namespaces is not None:
                     on_namespaces(init_pid)
-                if attach:
-                    output = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-                    output.connect(config.attach_socket)
-                caller.send(_go(window))
+                testpoint.pause("start-before-go")
+                try:
+                    if attach:
+                        output = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                        output.connect(config.attach_socket)
+                    caller.send(_go(window))
+                except OSError as exc:
+                    raise _monitor_died(monitor, exc) from None
             elif message.get("exec"):
                 break
             elif "error" in message:
@@ -165,6 +173,10 @@ def start(
             output.close()
         caller.close()
         raise
+    testpoint.pause("start-after-exec")
+    if not attach and _killed_after_start(monitor, config.bundle):
+        caller.close()
+        raise _monitor_died(monitor, None)
     if not attach:
         caller.close()
         return Started(monitor, init_pid, None, None)
@@ -190,6 +202,37 @@ def _go(window: tuple[int, int] | None) -> bytes:
     if window is None or not all(window):
         return b"go"
     return f"go {window[0]} {window[1]}".encode()
+
+
+def _receive(caller: socket.socket, monitor: int) -> dict[str, Any]:
+    """The monitor's next start-up message; its death (a hang-up, a reset, a
+    message cut short) is an error that says so, never a bare errno."""
+    try:
+        data = caller.recv(65536)
+        message = json.loads(data) if data else None
+    except (OSError, ValueError) as exc:
+        raise _monitor_died(monitor, exc) from None
+    if not isinstance(message, dict):
+        raise _monitor_died(monitor, None)
+    return message
+
+
+def _monitor_died(monitor: int, exc: BaseException | None) -> HutchError:
+    how = f" ({exc.strerror or exc})" if isinstance(exc, OSError) else ""
+    return HutchError(
+        f"the container monitor (pid {monitor}) exited while the container was starting{how}",
+        hint="it was killed or crashed: the container is not running; "
+        "see hutch ps -a, then hutch start or hutch rm it",
+    )
+
+
+def _killed_after_start(monitor: int, bundle: Path) -> bool:
+    """A detached start: the monitor was killed after the command ran (its state
+    still says running, and it is gone), so the id would name a dead container."""
+    if procfs.start_time(monitor):
+        return False
+    state = st.read_state(st.state_path(bundle))
+    return state.status == st.RUNNING
 
 
 def _error_of(code: int, text: str) -> HutchError:
