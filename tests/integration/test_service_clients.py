@@ -64,6 +64,28 @@ def test_docker_py_images_push_pull_build(
     assert client.containers.run("pybuilt", remove=True) == b"built by py\n"
 
 
+def test_docker_py_save_load_import_history_prune(
+    client: docker.DockerClient, rootfs_tar: Path
+) -> None:
+    base = client.images.get("base")
+    archive = b"".join(base.save(named=True))
+    with tarfile.open(fileobj=io.BytesIO(archive)) as saved:
+        assert saved.getmember("manifest.json").isfile()
+    base.tag("saved/copy", "1")
+    client.images.remove("saved/copy:1")
+    loaded = client.images.load(archive)
+    assert [image.id for image in loaded] == [base.id]
+    out = client.api.import_image(src=rootfs_tar.read_bytes(), repository="imported", tag="2")
+    imported_id = json.loads(out.splitlines()[-1])["status"]
+    imported = client.images.get("imported:2")
+    assert imported.id == imported_id and "localhost/imported:2" in imported.tags
+    assert imported.history()[0]["Id"] == imported_id
+    client.images.remove("imported:2")
+    with pytest.raises(docker.errors.ImageNotFound):
+        client.images.get("imported:2")
+    assert client.images.prune(filters={"dangling": True})["SpaceReclaimed"] >= 0
+
+
 def test_a_build_context_entry_outside_the_context_is_400(
     service: Service, client: docker.DockerClient
 ) -> None:
