@@ -54,6 +54,8 @@ def test_docker_py_images_push_pull_build(
     pulled = client.images.pull(ref, tag="1")
     assert f"{ref}:1" in pulled.tags and pulled.id == base.id
     assert any(f"{ref}:1" in image.tags for image in client.images.list())
+    found = client.images.search(f"{registry.host}/py")  # the registry's catalog
+    assert [r["name"] for r in found] == [ref] and found[0]["is_official"] is False
     (tmp_path / "Dockerfile").write_text(
         'FROM base\nARG WHO=nobody\nRUN echo "built by $WHO" > /built\nCMD ["cat", "/built"]\n'
     )

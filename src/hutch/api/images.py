@@ -83,6 +83,26 @@ class SaveOptions:
 
 
 @dataclass(frozen=True)
+class SearchOptions:
+    """Repositories whose name holds ``term``; a term naming a registry
+    (``127.0.0.1:5000/app``) searches that one, else the search registries."""
+
+    term: str
+    limit: int = 25
+    access: RegistryAccess = RegistryAccess()
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    name: str  # registry/repository
+    registry: str
+    description: str = ""
+    stars: int = 0
+    official: bool = False
+    automated: bool = False
+
+
+@dataclass(frozen=True)
 class ListImagesOptions:
     all: bool = False
     filters: tuple[str, ...] = ()
@@ -215,6 +235,10 @@ class Images(Protocol):
     def logout(self, options: LogoutOptions) -> list[str]: ...
 
     def manifest_inspect(self, name: str, access: RegistryAccess) -> str: ...
+
+    def search(self, options: SearchOptions) -> list[SearchResult]:
+        """Repositories of registries (their ``/v2/_catalog``) whose name holds the term."""
+        ...
 
     def save(self, options: SaveOptions) -> None: ...
 

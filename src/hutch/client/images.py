@@ -25,6 +25,8 @@ from hutch.api.images import (
     RemoveImageOptions,
     RemoveReport,
     SaveOptions,
+    SearchOptions,
+    SearchResult,
 )
 from hutch.client.reports import checked_removals
 
@@ -68,6 +70,19 @@ class ImageClient:
         access = RegistryAccess(tls_verify=tls_verify, creds=creds)
         options = PullOptions(reference, platform=platform, quiet=True, access=access)
         return self._engine.pull(options)
+
+    def search(
+        self,
+        term: str,
+        limit: int = 25,
+        *,
+        creds: str | None = None,
+        tls_verify: bool | None = None,
+    ) -> builtins.list[SearchResult]:
+        """Repositories whose name holds ``term`` (``REGISTRY/TERM`` searches that registry,
+        else the search registries), from each registry's catalog."""
+        access = RegistryAccess(tls_verify=tls_verify, creds=creds)
+        return self._engine.search(SearchOptions(term, limit=limit, access=access))
 
     def push(
         self,

@@ -26,6 +26,8 @@ from hutch.api.images import (
     PushOptions,
     PushReport,
     RegistryAccess,
+    SearchOptions,
+    SearchResult,
 )
 from hutch.engine.context import EngineContext
 from hutch.oci import mediatypes as mt
@@ -170,6 +172,33 @@ class Distribution:
         if len(errors) == 1:
             raise NoSuchObject(errors[0])
         raise NoSuchObject(f"{options.reference}: not found in any registry: " + "; ".join(errors))
+
+    def search(self, options: SearchOptions) -> list[SearchResult]:
+        """The repositories whose name holds the term, from each registry's catalog
+        (``GET /v2/_catalog``; Docker Hub's own search API is not spoken)."""
+        from hutch.registry.errors import RegistryError
+
+        first, sep, rest = options.term.partition("/")
+        if sep and ("." in first or ":" in first or first == "localhost"):
+            registries: Sequence[str] = (first,)
+            term = rest
+        else:
+            registries, term = self.conf.search_registries or ("docker.io",), options.term
+        results: list[SearchResult] = []
+        errors: list[str] = []
+        for registry in registries:
+            if registry in ("docker.io", "index.docker.io", "registry-1.docker.io"):
+                errors.append(f"{registry}: Docker Hub's search is not supported")
+                continue
+            try:
+                names = self.client(registry, options.access).catalog()
+            except RegistryError as exc:
+                errors.append(str(exc))
+                continue
+            results += [SearchResult(f"{registry}/{n}", registry) for n in names if term in n]
+        if errors and not results and len(errors) == len(registries):
+            raise HutchError("searching: " + "; ".join(errors))
+        return results[: options.limit] if options.limit > 0 else results
 
     def _expand_tags(self, ref: Reference, options: PullOptions) -> list[Reference]:
         client = self.client(ref.registry, options.access)

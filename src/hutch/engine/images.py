@@ -34,6 +34,8 @@ from hutch.api.images import (
     RemoveImageOptions,
     RemoveReport,
     SaveOptions,
+    SearchOptions,
+    SearchResult,
 )
 from hutch.engine.context import EngineContext
 from hutch.engine.resolve import find_image
@@ -253,6 +255,9 @@ class ImageService:
 
     def manifest_inspect(self, name: str, access: RegistryAccess) -> str:
         return self._tools.manifest_inspect(name, access)
+
+    def search(self, options: SearchOptions) -> list[SearchResult]:
+        return self._distribution.search(options)
 
     def pull(self, options: PullOptions) -> PullReport:
         return self._distribution.pull(options)

@@ -385,6 +385,22 @@ class RegistryClient:
             path = _next_link(resp.headers.get("Link"))
         return tags
 
+    def catalog(self, limit: int = 0) -> list[str]:
+        """The repositories of the registry (``GET /v2/_catalog``, page by page; at most
+        ``limit`` when it is above 0)."""
+        names: list[str] = []
+        path: str | None = "/v2/_catalog" + (f"?n={limit}" if limit > 0 else "")
+        while path and (limit <= 0 or len(names) < limit):
+            resp = self.request("GET", path, ["registry:catalog:*"])
+            if resp.status != 200:
+                raise self._fail(resp, "listing repositories")
+            try:
+                names += [str(r) for r in json.loads(resp.data).get("repositories") or ()]
+            except (ValueError, AttributeError):
+                raise RegistryError(f"registry {self.endpoint.host}: bad catalog") from None
+            path = _next_link(resp.headers.get("Link"))
+        return names[:limit] if limit > 0 else names
+
     # ------------------------------------------------------------ blobs
 
     def blob_exists(self, repository: str, digest: Digest, scopes: Sequence[str]) -> bool:

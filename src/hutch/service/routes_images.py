@@ -23,6 +23,7 @@ from hutch.api.images import (
     PushOptions,
     RemoveImageOptions,
     SaveOptions,
+    SearchOptions,
 )
 from hutch.service.background import (
     background,
@@ -38,6 +39,7 @@ from hutch.service.docker.image_json import (
     image_inspect,
     image_list_item,
     image_prune,
+    search_result,
 )
 from hutch.service.docker.names import familiar, split_tag
 from hutch.service.errors import ApiError, bad_request
@@ -242,7 +244,26 @@ def load(ctx: ServiceContext, req: Request) -> Stream:
 
 
 def search(ctx: ServiceContext, req: Request) -> Reply:
-    raise ApiError(501, "hutch cannot search registries (it has no search command)")
+    """Repositories of the registry the term names (or the search registries) whose
+    name holds the term; filters: is-official, is-automated, stars."""
+    term = req.arg("term")
+    if not term:
+        raise bad_request("term is required")
+    filters = req.filters()
+    unknown = set(filters) - {"is-official", "is-automated", "stars"}
+    if unknown:
+        raise bad_request(f"invalid filter {sorted(unknown)[0]!r}")
+    access = registry_access(req.headers.get("x-registry-auth"), registry_of(term))
+    options = SearchOptions(term, limit=req.int_arg("limit", 25) or 25, access=access)
+    found = [search_result(r) for r in ctx.engine().images.search(options)]
+    for key, field in (("is-official", "is_official"), ("is-automated", "is_automated")):
+        for value in filters.get(key, []):
+            found = [r for r in found if r[field] == (value.lower() in ("1", "true"))]
+    for value in filters.get("stars", []):
+        if not value.isdigit():
+            raise bad_request(f"invalid filter stars={value!r}: a number")
+        found = [r for r in found if r["star_count"] >= int(value)]
+    return json_reply(found)
 
 
 def register(router: Router) -> None:

@@ -12,6 +12,7 @@ from hutch.api.images import (
     ImageRootFS,
     ImageSummary,
     RemoveReport,
+    SearchResult,
 )
 from hutch.service.docker.image_json import (
     image_delete,
@@ -19,6 +20,7 @@ from hutch.service.docker.image_json import (
     image_inspect,
     image_list_item,
     image_prune,
+    search_result,
 )
 from hutch.service.docker.names import familiar, repo_digest, split_tag
 
@@ -106,3 +108,10 @@ def test_delete_and_prune_answers() -> None:
     pruned = image_prune([PruneReport("a" * 64, 100), PruneReport("b" * 64, 5, error="in use")])
     assert pruned == {"ImagesDeleted": [{"Deleted": "sha256:" + "a" * 64}], "SpaceReclaimed": 100}
     assert image_prune([]) == {"ImagesDeleted": None, "SpaceReclaimed": 0}
+
+
+def test_search_result() -> None:
+    assert search_result(SearchResult("127.0.0.1:5000/app", "127.0.0.1:5000")) == {
+        "description": "", "is_official": False, "is_automated": False,
+        "name": "127.0.0.1:5000/app", "star_count": 0,
+    }  # fmt: skip

@@ -23,6 +23,7 @@ from hutch.service.routes_images import (
     list_images,
     prune,
     push,
+    search,
     tag,
 )
 from hutch.service.sessions import Sessions
@@ -132,6 +133,21 @@ def test_inspect_tag_delete_and_prune() -> None:
         "SpaceReclaimed": 10,
     }
     assert dict(engine.calls)["images.prune"].all is True
+
+
+def test_search_asks_the_engine_and_checks_its_query() -> None:
+    engine = FakeEngine()
+    req = _req({"term": ["127.0.0.1:5000/app"], "limit": ["5"]})
+    assert _json(search(_ctx(engine), req)) == []
+    options = dict(engine.calls)["images.search"]
+    assert (options.term, options.limit, options.access.tls_verify) == (
+        "127.0.0.1:5000/app", 5, False,
+    )  # fmt: skip
+    for query, message in (({}, "term is required"), (
+        {"term": ["a"], "filters": ['{"bogus": ["1"]}']}, "invalid filter 'bogus'"
+    )):  # fmt: skip
+        with pytest.raises(ApiError, match=message):
+            search(_ctx(engine), _req(query))
 
 
 def test_a_missing_image_is_404_before_any_stream() -> None:

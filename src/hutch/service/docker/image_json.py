@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from hutch.api.common import PruneReport
-from hutch.api.images import HistoryLine, ImageInspect, ImageSummary, RemoveReport
+from hutch.api.images import HistoryLine, ImageInspect, ImageSummary, RemoveReport, SearchResult
 from hutch.service.docker.container_json import image_id
 from hutch.service.docker.names import familiar, repo_digest
 from hutch.service.docker.timefmt import seconds_of
@@ -96,4 +96,15 @@ def image_prune(reports: Sequence[PruneReport]) -> JSON:
     return {
         "ImagesDeleted": [{"Deleted": image_id(r.id)} for r in done] or None,
         "SpaceReclaimed": sum(r.size for r in done),
+    }
+
+
+def search_result(result: SearchResult) -> JSON:
+    """One item of ``GET /images/search``."""
+    return {
+        "description": result.description,
+        "is_official": result.official,
+        "is_automated": result.automated,
+        "name": result.name,
+        "star_count": result.stars,
     }
