@@ -66,17 +66,17 @@ function __hutch_value_options
         case 'create'
             printf '%s\n' --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --stop-signal --stop-timeout --cidfile --tz --sdnotify --publish -p --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt
         case 'start'
-            printf '%s\n' --detach-keys
+            printf '%s\n' --detach-keys --filter -f
         case 'stop'
-            printf '%s\n' --time -t
+            printf '%s\n' --time -t --filter -f --cidfile
         case 'restart'
-            printf '%s\n' --time -t
+            printf '%s\n' --time -t --filter -f --cidfile
         case 'kill'
-            printf '%s\n' --signal -s
+            printf '%s\n' --signal -s --cidfile
         case 'rm'
-            printf '%s\n' --time -t
+            printf '%s\n' --time -t --filter --cidfile
         case 'wait'
-            printf '%s\n' --condition
+            printf '%s\n' --condition --interval -i
         case 'ps'
             printf '%s\n' --last -n --format --filter -f --sort
         case 'logs'
@@ -95,6 +95,10 @@ function __hutch_value_options
             printf '%s\n' --env -e --env-file --user -u --workdir -w --detach-keys
         case 'attach'
             printf '%s\n' --detach-keys
+        case 'pause'
+            printf '%s\n' --filter -f --cidfile
+        case 'unpause'
+            printf '%s\n' --filter -f --cidfile
         case 'update'
             printf '%s\n' --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops
         case 'stats'
@@ -192,17 +196,17 @@ function __hutch_value_options
         case 'container create'
             printf '%s\n' --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --stop-signal --stop-timeout --cidfile --tz --sdnotify --publish -p --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt
         case 'container start'
-            printf '%s\n' --detach-keys
+            printf '%s\n' --detach-keys --filter -f
         case 'container stop'
-            printf '%s\n' --time -t
+            printf '%s\n' --time -t --filter -f --cidfile
         case 'container restart'
-            printf '%s\n' --time -t
+            printf '%s\n' --time -t --filter -f --cidfile
         case 'container kill'
-            printf '%s\n' --signal -s
+            printf '%s\n' --signal -s --cidfile
         case 'container rm'
-            printf '%s\n' --time -t
+            printf '%s\n' --time -t --filter --cidfile
         case 'container wait'
-            printf '%s\n' --condition
+            printf '%s\n' --condition --interval -i
         case 'container ls'
             printf '%s\n' --last -n --format --filter -f --sort
         case 'container logs'
@@ -219,6 +223,10 @@ function __hutch_value_options
             printf '%s\n' --env -e --env-file --user -u --workdir -w --detach-keys
         case 'container attach'
             printf '%s\n' --detach-keys
+        case 'container pause'
+            printf '%s\n' --filter -f --cidfile
+        case 'container unpause'
+            printf '%s\n' --filter -f --cidfile
         case 'container update'
             printf '%s\n' --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops
         case 'container stats'
@@ -336,7 +344,7 @@ complete -c hutch -n "__hutch_at ''" -a stop -d 'Stop running containers: the st
 complete -c hutch -n "__hutch_at ''" -a restart -d 'Stop and start containers again'
 complete -c hutch -n "__hutch_at ''" -a kill -d 'Send a signal (SIGKILL by default) to the main process of containers'
 complete -c hutch -n "__hutch_at ''" -a rm -d 'Remove one or more containers'
-complete -c hutch -n "__hutch_at ''" -a wait -d 'Wait for containers to stop and print their exit codes'
+complete -c hutch -n "__hutch_at ''" -a wait -d 'Wait for containers to stop (or meet a condition) and print their exit codes'
 complete -c hutch -n "__hutch_at ''" -a ps -d 'List containers (running ones unless --all)'
 complete -c hutch -n "__hutch_at ''" -a logs -d 'Print the logs of one or more containers'
 complete -c hutch -n "__hutch_at ''" -a inspect -d 'Show details of containers or images as JSON'
@@ -672,39 +680,58 @@ complete -c hutch -n "__hutch_at 'start'" -l attach -s a -d 'Attach to the conta
 complete -c hutch -n "__hutch_at 'start'" -l interactive -s i -d 'Pass stdin to the container (with --attach)'
 complete -c hutch -n "__hutch_at 'start'" -l detach-keys -x -d 'Keys that detach (with --attach; default: the container\'s own, else ctrl-p,ctrl-q; "" none)'
 complete -c hutch -n "__hutch_at 'start'" -l sig-proxy -l no-sig-proxy -d 'Forward the signals hutch receives to the container (with --attach)'
+complete -c hutch -n "__hutch_at 'start'" -l all -d 'Start all containers, whatever their state'
+complete -c hutch -n "__hutch_at 'start'" -l latest -s l -d 'Act on the container created last'
+complete -c hutch -n "__hutch_at 'start'" -l filter -s f -x -d 'Act on the containers this filter of ps matches (KEY=VALUE, repeatable)'
 complete -c hutch -n "__hutch_at 'start'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'start' 1+" -F
 
 # hutch stop
-complete -c hutch -n "__hutch_at 'stop'" -l time -s t -x -d 'Seconds to wait for the stop signal before SIGKILL'
-complete -c hutch -n "__hutch_at 'stop'" -l all -s a -d 'All containers'
+complete -c hutch -n "__hutch_at 'stop'" -l time -s t -x -d 'Seconds to wait for the stop signal before SIGKILL (-1: no limit)'
+complete -c hutch -n "__hutch_at 'stop'" -l all -s a -d 'Stop all containers'
 complete -c hutch -n "__hutch_at 'stop'" -l ignore -s i -d 'Ignore containers that do not exist'
+complete -c hutch -n "__hutch_at 'stop'" -l latest -s l -d 'Act on the container created last'
+complete -c hutch -n "__hutch_at 'stop'" -l filter -s f -x -d 'Act on the containers this filter of ps matches (KEY=VALUE, repeatable)'
+complete -c hutch -n "__hutch_at 'stop'" -l cidfile -x -d 'Read the container id from this file (repeatable)'
 complete -c hutch -n "__hutch_at 'stop'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'stop' 1+" -F
 
 # hutch restart
-complete -c hutch -n "__hutch_at 'restart'" -l time -s t -x -d 'Seconds to wait for the stop signal before SIGKILL'
-complete -c hutch -n "__hutch_at 'restart'" -l all -s a -d 'All containers'
+complete -c hutch -n "__hutch_at 'restart'" -l time -s t -x -d 'Seconds to wait for the stop signal before SIGKILL (-1: no limit)'
+complete -c hutch -n "__hutch_at 'restart'" -l all -s a -d 'Restart all containers'
+complete -c hutch -n "__hutch_at 'restart'" -l running -d 'With --all: only the running containers'
+complete -c hutch -n "__hutch_at 'restart'" -l latest -s l -d 'Act on the container created last'
+complete -c hutch -n "__hutch_at 'restart'" -l filter -s f -x -d 'Act on the containers this filter of ps matches (KEY=VALUE, repeatable)'
+complete -c hutch -n "__hutch_at 'restart'" -l cidfile -x -d 'Read the container id from this file (repeatable)'
 complete -c hutch -n "__hutch_at 'restart'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'restart' 1+" -F
 
 # hutch kill
 complete -c hutch -n "__hutch_at 'kill'" -l signal -s s -x -d 'Signal to send (name or number)'
-complete -c hutch -n "__hutch_at 'kill'" -l all -s a -d 'All containers'
+complete -c hutch -n "__hutch_at 'kill'" -l all -s a -d 'Signal all running containers'
+complete -c hutch -n "__hutch_at 'kill'" -l latest -s l -d 'Act on the container created last'
+complete -c hutch -n "__hutch_at 'kill'" -l cidfile -x -d 'Read the container id from this file (repeatable)'
 complete -c hutch -n "__hutch_at 'kill'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'kill' 1+" -F
 
 # hutch rm
 complete -c hutch -n "__hutch_at 'rm'" -l force -s f -d 'Stop running containers first'
-complete -c hutch -n "__hutch_at 'rm'" -l all -s a -d 'All containers'
+complete -c hutch -n "__hutch_at 'rm'" -l all -s a -d 'Remove all containers'
 complete -c hutch -n "__hutch_at 'rm'" -l ignore -s i -d 'Ignore containers that do not exist'
-complete -c hutch -n "__hutch_at 'rm'" -l time -s t -x -d 'Seconds to wait for a stop before SIGKILL (with -f)'
+complete -c hutch -n "__hutch_at 'rm'" -l time -s t -x -d 'Seconds to wait for a stop before SIGKILL (with -f; -1: no limit)'
 complete -c hutch -n "__hutch_at 'rm'" -l volumes -s v -d 'Remove the container\'s anonymous volumes'
+complete -c hutch -n "__hutch_at 'rm'" -l latest -s l -d 'Act on the container created last'
+complete -c hutch -n "__hutch_at 'rm'" -l filter -x -d 'Act on the containers this filter of ps matches (KEY=VALUE, repeatable)'
+complete -c hutch -n "__hutch_at 'rm'" -l cidfile -x -d 'Read the container id from this file (repeatable)'
+complete -c hutch -n "__hutch_at 'rm'" -l depend -d 'Remove the containers that depend on these ones first'
 complete -c hutch -n "__hutch_at 'rm'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'rm' 1+" -F
 
 # hutch wait
-complete -c hutch -n "__hutch_at 'wait'" -l condition -x -d 'Condition to wait for (default: stopped)'
+complete -c hutch -n "__hutch_at 'wait'" -l condition -x -d 'State or condition to wait for (repeatable, any one ends the wait): configured, created, exited, healthy, initialized, paused, removing, running, stopped (default), stopping, unhealthy'
+complete -c hutch -n "__hutch_at 'wait'" -l interval -s i -x -d 'Time between two polls (a duration; bare: ms)'
+complete -c hutch -n "__hutch_at 'wait'" -l ignore -d 'A missing container is no error: its code is -1'
+complete -c hutch -n "__hutch_at 'wait'" -l latest -s l -d 'Act on the container created last'
 complete -c hutch -n "__hutch_at 'wait'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'wait' 1+" -F
 
@@ -808,11 +835,17 @@ complete -c hutch -n "__hutch_arg 'top' 2+" -F
 
 # hutch pause
 complete -c hutch -n "__hutch_at 'pause'" -l all -s a -d 'Pause all running containers'
+complete -c hutch -n "__hutch_at 'pause'" -l latest -s l -d 'Act on the container created last'
+complete -c hutch -n "__hutch_at 'pause'" -l filter -s f -x -d 'Act on the containers this filter of ps matches (KEY=VALUE, repeatable)'
+complete -c hutch -n "__hutch_at 'pause'" -l cidfile -x -d 'Read the container id from this file (repeatable)'
 complete -c hutch -n "__hutch_at 'pause'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'pause' 1+" -F
 
 # hutch unpause
 complete -c hutch -n "__hutch_at 'unpause'" -l all -s a -d 'Unpause all paused containers'
+complete -c hutch -n "__hutch_at 'unpause'" -l latest -s l -d 'Act on the container created last'
+complete -c hutch -n "__hutch_at 'unpause'" -l filter -s f -x -d 'Act on the containers this filter of ps matches (KEY=VALUE, repeatable)'
+complete -c hutch -n "__hutch_at 'unpause'" -l cidfile -x -d 'Read the container id from this file (repeatable)'
 complete -c hutch -n "__hutch_at 'unpause'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'unpause' 1+" -F
 
@@ -1508,7 +1541,7 @@ complete -c hutch -n "__hutch_at 'container'" -a stop -d 'Stop running container
 complete -c hutch -n "__hutch_at 'container'" -a restart -d 'Stop and start containers again'
 complete -c hutch -n "__hutch_at 'container'" -a kill -d 'Send a signal (SIGKILL by default) to the main process of containers'
 complete -c hutch -n "__hutch_at 'container'" -a rm -d 'Remove one or more containers'
-complete -c hutch -n "__hutch_at 'container'" -a wait -d 'Wait for containers to stop and print their exit codes'
+complete -c hutch -n "__hutch_at 'container'" -a wait -d 'Wait for containers to stop (or meet a condition) and print their exit codes'
 complete -c hutch -n "__hutch_at 'container'" -a ls -d 'List containers (running ones unless --all)'
 complete -c hutch -n "__hutch_at 'container'" -a logs -d 'Print the logs of one or more containers'
 complete -c hutch -n "__hutch_at 'container'" -a inspect -d 'Show details of containers as JSON'
@@ -1715,39 +1748,58 @@ complete -c hutch -n "__hutch_at 'container start'" -l attach -s a -d 'Attach to
 complete -c hutch -n "__hutch_at 'container start'" -l interactive -s i -d 'Pass stdin to the container (with --attach)'
 complete -c hutch -n "__hutch_at 'container start'" -l detach-keys -x -d 'Keys that detach (with --attach; default: the container\'s own, else ctrl-p,ctrl-q; "" none)'
 complete -c hutch -n "__hutch_at 'container start'" -l sig-proxy -l no-sig-proxy -d 'Forward the signals hutch receives to the container (with --attach)'
+complete -c hutch -n "__hutch_at 'container start'" -l all -d 'Start all containers, whatever their state'
+complete -c hutch -n "__hutch_at 'container start'" -l latest -s l -d 'Act on the container created last'
+complete -c hutch -n "__hutch_at 'container start'" -l filter -s f -x -d 'Act on the containers this filter of ps matches (KEY=VALUE, repeatable)'
 complete -c hutch -n "__hutch_at 'container start'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'container start' 1+" -F
 
 # hutch container stop
-complete -c hutch -n "__hutch_at 'container stop'" -l time -s t -x -d 'Seconds to wait for the stop signal before SIGKILL'
-complete -c hutch -n "__hutch_at 'container stop'" -l all -s a -d 'All containers'
+complete -c hutch -n "__hutch_at 'container stop'" -l time -s t -x -d 'Seconds to wait for the stop signal before SIGKILL (-1: no limit)'
+complete -c hutch -n "__hutch_at 'container stop'" -l all -s a -d 'Stop all containers'
 complete -c hutch -n "__hutch_at 'container stop'" -l ignore -s i -d 'Ignore containers that do not exist'
+complete -c hutch -n "__hutch_at 'container stop'" -l latest -s l -d 'Act on the container created last'
+complete -c hutch -n "__hutch_at 'container stop'" -l filter -s f -x -d 'Act on the containers this filter of ps matches (KEY=VALUE, repeatable)'
+complete -c hutch -n "__hutch_at 'container stop'" -l cidfile -x -d 'Read the container id from this file (repeatable)'
 complete -c hutch -n "__hutch_at 'container stop'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'container stop' 1+" -F
 
 # hutch container restart
-complete -c hutch -n "__hutch_at 'container restart'" -l time -s t -x -d 'Seconds to wait for the stop signal before SIGKILL'
-complete -c hutch -n "__hutch_at 'container restart'" -l all -s a -d 'All containers'
+complete -c hutch -n "__hutch_at 'container restart'" -l time -s t -x -d 'Seconds to wait for the stop signal before SIGKILL (-1: no limit)'
+complete -c hutch -n "__hutch_at 'container restart'" -l all -s a -d 'Restart all containers'
+complete -c hutch -n "__hutch_at 'container restart'" -l running -d 'With --all: only the running containers'
+complete -c hutch -n "__hutch_at 'container restart'" -l latest -s l -d 'Act on the container created last'
+complete -c hutch -n "__hutch_at 'container restart'" -l filter -s f -x -d 'Act on the containers this filter of ps matches (KEY=VALUE, repeatable)'
+complete -c hutch -n "__hutch_at 'container restart'" -l cidfile -x -d 'Read the container id from this file (repeatable)'
 complete -c hutch -n "__hutch_at 'container restart'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'container restart' 1+" -F
 
 # hutch container kill
 complete -c hutch -n "__hutch_at 'container kill'" -l signal -s s -x -d 'Signal to send (name or number)'
-complete -c hutch -n "__hutch_at 'container kill'" -l all -s a -d 'All containers'
+complete -c hutch -n "__hutch_at 'container kill'" -l all -s a -d 'Signal all running containers'
+complete -c hutch -n "__hutch_at 'container kill'" -l latest -s l -d 'Act on the container created last'
+complete -c hutch -n "__hutch_at 'container kill'" -l cidfile -x -d 'Read the container id from this file (repeatable)'
 complete -c hutch -n "__hutch_at 'container kill'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'container kill' 1+" -F
 
 # hutch container rm
 complete -c hutch -n "__hutch_at 'container rm'" -l force -s f -d 'Stop running containers first'
-complete -c hutch -n "__hutch_at 'container rm'" -l all -s a -d 'All containers'
+complete -c hutch -n "__hutch_at 'container rm'" -l all -s a -d 'Remove all containers'
 complete -c hutch -n "__hutch_at 'container rm'" -l ignore -s i -d 'Ignore containers that do not exist'
-complete -c hutch -n "__hutch_at 'container rm'" -l time -s t -x -d 'Seconds to wait for a stop before SIGKILL (with -f)'
+complete -c hutch -n "__hutch_at 'container rm'" -l time -s t -x -d 'Seconds to wait for a stop before SIGKILL (with -f; -1: no limit)'
 complete -c hutch -n "__hutch_at 'container rm'" -l volumes -s v -d 'Remove the container\'s anonymous volumes'
+complete -c hutch -n "__hutch_at 'container rm'" -l latest -s l -d 'Act on the container created last'
+complete -c hutch -n "__hutch_at 'container rm'" -l filter -x -d 'Act on the containers this filter of ps matches (KEY=VALUE, repeatable)'
+complete -c hutch -n "__hutch_at 'container rm'" -l cidfile -x -d 'Read the container id from this file (repeatable)'
+complete -c hutch -n "__hutch_at 'container rm'" -l depend -d 'Remove the containers that depend on these ones first'
 complete -c hutch -n "__hutch_at 'container rm'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'container rm' 1+" -F
 
 # hutch container wait
-complete -c hutch -n "__hutch_at 'container wait'" -l condition -x -d 'Condition to wait for (default: stopped)'
+complete -c hutch -n "__hutch_at 'container wait'" -l condition -x -d 'State or condition to wait for (repeatable, any one ends the wait): configured, created, exited, healthy, initialized, paused, removing, running, stopped (default), stopping, unhealthy'
+complete -c hutch -n "__hutch_at 'container wait'" -l interval -s i -x -d 'Time between two polls (a duration; bare: ms)'
+complete -c hutch -n "__hutch_at 'container wait'" -l ignore -d 'A missing container is no error: its code is -1'
+complete -c hutch -n "__hutch_at 'container wait'" -l latest -s l -d 'Act on the container created last'
 complete -c hutch -n "__hutch_at 'container wait'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'container wait' 1+" -F
 
@@ -1850,11 +1902,17 @@ complete -c hutch -n "__hutch_arg 'container top' 2+" -F
 
 # hutch container pause
 complete -c hutch -n "__hutch_at 'container pause'" -l all -s a -d 'Pause all running containers'
+complete -c hutch -n "__hutch_at 'container pause'" -l latest -s l -d 'Act on the container created last'
+complete -c hutch -n "__hutch_at 'container pause'" -l filter -s f -x -d 'Act on the containers this filter of ps matches (KEY=VALUE, repeatable)'
+complete -c hutch -n "__hutch_at 'container pause'" -l cidfile -x -d 'Read the container id from this file (repeatable)'
 complete -c hutch -n "__hutch_at 'container pause'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'container pause' 1+" -F
 
 # hutch container unpause
 complete -c hutch -n "__hutch_at 'container unpause'" -l all -s a -d 'Unpause all paused containers'
+complete -c hutch -n "__hutch_at 'container unpause'" -l latest -s l -d 'Act on the container created last'
+complete -c hutch -n "__hutch_at 'container unpause'" -l filter -s f -x -d 'Act on the containers this filter of ps matches (KEY=VALUE, repeatable)'
+complete -c hutch -n "__hutch_at 'container unpause'" -l cidfile -x -d 'Read the container id from this file (repeatable)'
 complete -c hutch -n "__hutch_at 'container unpause'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'container unpause' 1+" -F
 
