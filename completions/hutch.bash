@@ -5,7 +5,7 @@
 # Subcommands of a command path ("" is hutch).
 _hutch_subcommands() {
     case "$1" in
-    "") echo images import rmi pull push tag untag history save load login logout run create start stop restart kill rm wait ps logs inspect rename events cp diff commit export exec attach top pause unpause update stats build port info unshare version help manifest healthcheck volume network pod quadlet compose generate kube play container image system buildx ;;
+    "") echo images import rmi pull push tag untag history save load login logout run create start stop restart kill rm wait ps logs inspect init rename events cp diff commit export exec attach top pause unpause update stats build port info unshare version help manifest healthcheck volume network pod quadlet compose generate kube play container image system buildx ;;
     "manifest") echo inspect ;;
     "healthcheck") echo run ;;
     "volume") echo create ls inspect rm prune exists export import ;;
@@ -16,7 +16,7 @@ _hutch_subcommands() {
     "generate") echo kube systemd ;;
     "kube") echo generate play down ;;
     "play") echo kube ;;
-    "container") echo run create start stop restart kill rm wait ls logs inspect rename exists prune cp diff commit export exec attach top pause unpause update stats port ;;
+    "container") echo run create start stop restart kill rm wait ls logs inspect init clone rename exists prune cp diff commit export exec attach top pause unpause update stats port ;;
     "image") echo ls import rm inspect pull push tag untag history save load prune exists build ;;
     "system") echo info migrate reset service check df prune ;;
     "buildx") echo build ;;
@@ -46,15 +46,17 @@ _hutch_options() {
     "rm") echo --force -f --all -a --ignore -i --time -t --volumes -v --latest -l --filter --cidfile --depend ;;
     "wait") echo --condition --interval -i --ignore --latest -l ;;
     "ps") echo --all -a --quiet -q --last -n --latest -l --format --no-trunc --noheading --filter -f --sort --size -s --pod -p ;;
-    "logs") echo --follow -f --tail --since --until --timestamps -t ;;
-    "inspect") echo --format -f --type -t ;;
+    "logs") echo --follow -f --tail --since --until --timestamps -t --latest -l ;;
+    "inspect") echo --format -f --type -t --latest -l ;;
+    "init") echo --all -a --latest -l ;;
     "events") echo --filter -f --since --until --format --stream ;;
     "cp") echo --archive --no-archive -a --overwrite ;;
-    "diff") echo --format ;;
+    "diff") echo --format --latest -l ;;
     "commit") echo --change -c --message -m --author -a --pause --no-pause -p --format -f --squash -s --iidfile --quiet -q ;;
     "export") echo --output -o ;;
-    "exec") echo --interactive -i --tty -t --env -e --env-file --user -u --workdir -w --detach -d --detach-keys ;;
-    "attach") echo --no-stdin --detach-keys --sig-proxy --no-sig-proxy ;;
+    "exec") echo --interactive -i --tty -t --env -e --env-file --user -u --workdir -w --detach -d --detach-keys --latest -l ;;
+    "attach") echo --no-stdin --detach-keys --sig-proxy --no-sig-proxy --latest -l ;;
+    "top") echo --latest -l ;;
     "pause") echo --all -a --latest -l --filter -f --cidfile ;;
     "unpause") echo --all -a --latest -l --filter -f --cidfile ;;
     "update") echo --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops ;;
@@ -131,15 +133,18 @@ _hutch_options() {
     "container rm") echo --force -f --all -a --ignore -i --time -t --volumes -v --latest -l --filter --cidfile --depend ;;
     "container wait") echo --condition --interval -i --ignore --latest -l ;;
     "container ls") echo --all -a --quiet -q --last -n --latest -l --format --no-trunc --noheading --filter -f --sort --size -s --pod -p ;;
-    "container logs") echo --follow -f --tail --since --until --timestamps -t ;;
-    "container inspect") echo --format -f ;;
+    "container logs") echo --follow -f --tail --since --until --timestamps -t --latest -l ;;
+    "container inspect") echo --format -f --latest -l ;;
+    "container init") echo --all -a --latest -l ;;
+    "container clone") echo --name --destroy --force -f --run --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops ;;
     "container prune") echo --force -f ;;
     "container cp") echo --archive --no-archive -a --overwrite ;;
-    "container diff") echo --format ;;
+    "container diff") echo --format --latest -l ;;
     "container commit") echo --change -c --message -m --author -a --pause --no-pause -p --format -f --squash -s --iidfile --quiet -q ;;
     "container export") echo --output -o ;;
-    "container exec") echo --interactive -i --tty -t --env -e --env-file --user -u --workdir -w --detach -d --detach-keys ;;
-    "container attach") echo --no-stdin --detach-keys --sig-proxy --no-sig-proxy ;;
+    "container exec") echo --interactive -i --tty -t --env -e --env-file --user -u --workdir -w --detach -d --detach-keys --latest -l ;;
+    "container attach") echo --no-stdin --detach-keys --sig-proxy --no-sig-proxy --latest -l ;;
+    "container top") echo --latest -l ;;
     "container pause") echo --all -a --latest -l --filter -f --cidfile ;;
     "container unpause") echo --all -a --latest -l --filter -f --cidfile ;;
     "container update") echo --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops ;;
@@ -255,6 +260,7 @@ _hutch_value_options() {
     "container ls") echo --last -n --format --filter -f --sort ;;
     "container logs") echo --tail --since --until ;;
     "container inspect") echo --format -f ;;
+    "container clone") echo --name --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops ;;
     "container diff") echo --format ;;
     "container commit") echo --change -c --message -m --author -a --format -f --iidfile ;;
     "container export") echo --output -o ;;
@@ -838,6 +844,23 @@ _hutch_option_values() {
     "container logs --since") echo "@none" ;;
     "container logs --until") echo "@none" ;;
     "container inspect --format"|"container inspect -f") echo "json" ;;
+    "container clone --name") echo "@none" ;;
+    "container clone --memory"|"container clone -m") echo "@none" ;;
+    "container clone --memory-reservation") echo "@none" ;;
+    "container clone --memory-swap") echo "@none" ;;
+    "container clone --cpus") echo "@none" ;;
+    "container clone --cpu-shares"|"container clone -c") echo "@none" ;;
+    "container clone --cpu-weight") echo "@none" ;;
+    "container clone --cpu-quota") echo "@none" ;;
+    "container clone --cpu-period") echo "@none" ;;
+    "container clone --cpuset-cpus") echo "@none" ;;
+    "container clone --cpuset-mems") echo "@none" ;;
+    "container clone --pids-limit") echo "@none" ;;
+    "container clone --blkio-weight") echo "@none" ;;
+    "container clone --device-read-bps") echo "@none" ;;
+    "container clone --device-write-bps") echo "@none" ;;
+    "container clone --device-read-iops") echo "@none" ;;
+    "container clone --device-write-iops") echo "@none" ;;
     "container diff --format") echo "json" ;;
     "container commit --change"|"container commit -c") echo "@none" ;;
     "container commit --message"|"container commit -m") echo "@none" ;;
@@ -961,6 +984,7 @@ _hutch_argument() {
     "wait "*) echo @file ;;
     "logs "*) echo @file ;;
     "inspect "*) echo @file ;;
+    "init "*) echo @file ;;
     "rename 1") echo @file ;;
     "rename 2") echo @file ;;
     "cp 1") echo @file ;;
@@ -1065,6 +1089,10 @@ _hutch_argument() {
     "container wait "*) echo @file ;;
     "container logs "*) echo @file ;;
     "container inspect "*) echo @file ;;
+    "container init "*) echo @file ;;
+    "container clone 1") echo @file ;;
+    "container clone 2") echo @file ;;
+    "container clone 3") echo @image ;;
     "container rename 1") echo @file ;;
     "container rename 2") echo @file ;;
     "container exists 1") echo @file ;;

@@ -213,3 +213,23 @@ def test_target_flags_act_on_the_containers_chosen(
     assert len(removed) == 2 and removed[1] == cid.read_text().strip()
     assert hutch("start", "--all").stdout.count("\n") == 2
     assert hutch("rm", "-af", "-t", "0").stdout.count("\n") == 2
+
+
+def test_init_clone_and_latest(hutch: Hutch, base_image: str) -> None:
+    hutch("create", "--name", "orig", "-e", "FROM=orig", base_image, "sleep", "60")
+    assert hutch("init", "orig").stdout == "orig\n"
+    clone_id = hutch("container", "clone", "--run", "orig").stdout.strip()
+    # the clone is the latest: -l reaches it from exec, inspect, logs
+    assert hutch("exec", "-l", "sh", "-c", "echo $FROM").stdout == "orig\n"
+    assert hutch("inspect", "-l", "--format", "{{.Name}}").stdout == "orig-clone\n"
+    assert hutch("inspect", "--format", "{{.Id}}", "orig-clone").stdout.strip() == clone_id
+    refused = hutch("init", "orig-clone", check=False)
+    assert refused.returncode == 125
+    assert refused.stderr == (
+        f"Error: container {clone_id} has already been created in runtime: "
+        "container state improper\n"
+    )
+    hutch("container", "clone", "--destroy", "orig", "copy")
+    names = hutch("ps", "-a", "--format", "{{.Names}}").stdout.split()
+    assert sorted(names) == ["copy", "orig-clone"]
+    hutch("rm", "-af", "-t", "0")

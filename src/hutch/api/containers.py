@@ -52,6 +52,19 @@ class RemoveContainerOptions:
 
 
 @dataclass(frozen=True)
+class CloneOptions:
+    """``container clone``: a new container made with the options of another."""
+
+    container: str
+    name: str | None = None  # None: NAME-clone, NAME-clone1, ... (podman's names)
+    image: str | None = None  # None: the original's image
+    resources: ResourceOptions = field(default_factory=ResourceOptions)  # set ones override
+    destroy: bool = False  # remove the original (with force: also when it runs)
+    force: bool = False
+    run: bool = False  # start the clone
+
+
+@dataclass(frozen=True)
 class KillOptions:
     signal: str = "KILL"
     all: bool = False
@@ -633,7 +646,15 @@ class LifecycleVerbs(Protocol):
 
 
 class AdminVerbs(Protocol):
-    """Names and leftovers (``engine/container_admin.py``)."""
+    """Names, leftovers, init and clone (``engine/container_admin.py``)."""
+
+    def init(self, names: Sequence[str], options: PauseOptions) -> list[ActionReport]:
+        """Make created containers ready to start (hutch prepares them at create)."""
+        ...
+
+    def clone(self, options: CloneOptions) -> str:
+        """A copy of a container's configuration as a new container; its id."""
+        ...
 
     def prune(self) -> list[ActionReport]: ...
 

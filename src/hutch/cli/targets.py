@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
-from hutch.api.errors import InvalidArgument
+from hutch.api.errors import InvalidArgument, NoSuchObject
 
 
 def all_option(help: str) -> Any:
@@ -77,3 +77,46 @@ def read_cidfiles(paths: Sequence[str], ignore: bool = False) -> list[str]:
             raise InvalidArgument(f"reading CIDFile: open {path}: {reason}") from None
         ids.append(text.split("\n", 1)[0].strip())
     return ids
+
+
+def latest_id(ctx: typer.Context) -> str:
+    """The id of the container created last, for the verbs on one container."""
+    from hutch.api.containers import ListContainersOptions
+    from hutch.cli.state import state_of
+
+    found = state_of(ctx).engine().containers.ls(ListContainersOptions(all=True, last=1))
+    if not found:
+        raise NoSuchObject("no such container")
+    return found[0].id
+
+
+def one(ctx: typer.Context, name: str | None, latest: bool, command: str) -> str:
+    """The container of a verb on one: its name, or ``--latest`` (podman's IDOrLatestArgs)."""
+    if name and latest:
+        raise InvalidArgument("--latest and containers cannot be used together")
+    if latest:
+        return latest_id(ctx)
+    if not name:
+        raise InvalidArgument(f'"hutch {command}" requires a name, id, or the "--latest" flag')
+    return name
+
+
+def shifted(
+    ctx: typer.Context, first: str | None, rest: Sequence[str] | None, latest: bool
+) -> tuple[str | None, list[str]]:
+    """With ``--latest``, the first argument is not a container but the start of the
+    rest (``exec -l CMD``, ``top -l DESCRIPTORS``): (container, rest)."""
+    if not latest:
+        return first, list(rest or ())
+    return latest_id(ctx), [*([first] if first else []), *(rest or ())]
+
+
+def many(ctx: typer.Context, names: Sequence[str] | None, latest: bool, command: str) -> list[str]:
+    """The containers of a verb on one or more: the names, or ``--latest``."""
+    if names and latest:
+        raise InvalidArgument("--latest and containers cannot be used together")
+    if latest:
+        return [latest_id(ctx)]
+    if not names:
+        raise InvalidArgument(f'"hutch {command}" requires a name, id, or the "--latest" flag')
+    return list(names)

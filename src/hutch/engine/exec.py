@@ -60,7 +60,9 @@ class ExecService:
         While the command runs, ``inspect`` lists ``session_id`` in ``.ExecIDs``.
         """
         if not options.command:
-            raise InvalidArgument("exec requires a command to run in the container")
+            raise InvalidArgument(
+                "must provide a non-empty command to start an exec session: invalid argument"
+            )
         if options.workdir is not None and not options.workdir.startswith("/"):
             raise InvalidArgument(f"invalid --workdir {options.workdir!r}: it must be absolute")
         self._ctx.enter_session()

@@ -121,3 +121,37 @@ def test_start_rules(
     assert _main(fake, *args) == 125
     assert message in capsys.readouterr().err
     assert fake.calls == []
+
+
+def test_clone_takes_the_update_flags_and_podmans_arguments() -> None:
+    from hutch.api.containers import CloneOptions, ResourceOptions
+
+    fake = FakeEngine()
+    args = ("container", "clone", "--destroy", "-f", "--run", "--cpus", "0.5", "web", "web2")
+    assert _main(fake, *args) == 0
+    assert fake.only_call("containers.clone") == CloneOptions(
+        "web", "web2", None, ResourceOptions(cpus="0.5"), destroy=True, force=True, run=True
+    )
+
+
+def test_init_all_and_latest_rules(capsys: pytest.CaptureFixture[str]) -> None:
+    fake = FakeEngine()
+    assert _main(fake, "init", "--all", "x") == 125
+    assert "no arguments are needed with --all" in capsys.readouterr().err
+    assert fake.calls == []
+    assert _main(fake, "container", "init", "x") == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("top",), '"hutch top" requires a name, id, or the "--latest" flag'),
+        (("logs", "-l", "x"), "--latest and containers cannot be used together"),
+        (("diff",), '"hutch diff" requires a name, id, or the "--latest" flag'),
+    ],
+)
+def test_verbs_on_one_container_take_latest(
+    capsys: pytest.CaptureFixture[str], args: tuple[str, ...], message: str
+) -> None:
+    assert _main(FakeEngine(), *args) == 125
+    assert message in capsys.readouterr().err
