@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal as signals
 import sys
@@ -595,6 +596,14 @@ class ContainerService:
         if not self._wait_exit(container, float(container.config.stop_timeout)):
             control.request(path, ap.SIGNAL, timeout=10, payload=str(int(signals.SIGKILL)).encode())
             self._wait_exit(container, 30.0)
+
+    def _wait_exit(self, container: cs.Container, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        while cs.load(self._ctx, container.record).running:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(stopping.POLL)
+        return True
 
     def _remove_quietly(self, container_id: str) -> None:
         try:
