@@ -502,6 +502,8 @@ class ContainerService:
             going = {c.record.id for c in containers}
             blocked: dict[str, HutchError] = {}
             for c in containers:
+                if c.record.pod_id:  # a pod's members and infra: the pod's rules (``one``)
+                    continue
                 others = container_select.dependents(self._ctx, c.record.id)
                 if any(d not in going for d in others):
                     blocked[c.record.id] = Conflict(
