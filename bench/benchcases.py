@@ -17,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+import benchapi
 from benchcore import Metric, Target, iperf_bits_per_second, kb_to_mb
 from benchfixtures import (
     HostIperf,
@@ -460,6 +461,19 @@ CASES: tuple[Case, ...] = (
     # pods and Kubernetes YAML
     Case("kube", "pods", seconds("kube play + kube down, 2-container pod", R), kube_play_down,
          max_runs=5, max_warmup=1),
+    # the Docker API (docker 20.10 client -> hutch system service / podman system service)
+    Case("api-ps", "api", seconds("docker ps through the API socket", R),
+         benchapi.docker_timed("ps"), setup=benchapi.start_service,
+         teardown=benchapi.stop_service),
+    Case("api-run", "api", seconds("docker run --rm IMG true through the API socket", R),
+         benchapi.docker_timed("run", "--rm", "{img}", "true"), setup=benchapi.start_service,
+         teardown=benchapi.stop_service),
+    Case("api-memory", "api",
+         (Metric("API service idle RSS", "MB", R), Metric("API service idle PSS", "MB", R)),
+         benchapi.service_memory, setup=benchapi.start_service, teardown=benchapi.stop_service,
+         max_runs=3, max_warmup=1),
+    Case("api-activation", "api", seconds("socket activation to first answer", R),
+         benchapi.activation, max_runs=5, max_warmup=1),
 )  # fmt: skip
 
 AREAS: dict[str, tuple[str, ...]] = {}

@@ -1,3 +1,3 @@
-from hutch.cli.main import entry
+from hutch.cli.app import main
 
-entry()
+main()

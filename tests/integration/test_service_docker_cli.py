@@ -203,3 +203,15 @@ def test_events_stats_df(service: Service) -> None:
     for wanted in ("create evt", "start evt", "die evt", "destroy evt"):
         assert f"container {wanted}" in lines, out
     assert "image import" not in out  # no past events without --since
+
+
+def test_build_and_run_the_result(service: Service) -> None:
+    context = service.env.home / "ctx"
+    context.mkdir()
+    (context / "Dockerfile").write_text("FROM base\nCOPY note /note\nRUN echo built >> /note\n")
+    (context / "note").write_text("copied\n")
+    out = service.docker("build", "-t", "svcbuilt", str(context), timeout=120)
+    assert "Successfully tagged" in out.stdout + out.stderr
+    ran = service.docker("run", "--rm", "svcbuilt", "cat", "/note")
+    assert ran.stdout == "copied\nbuilt\n"
+    service.docker("rmi", "svcbuilt")

@@ -134,7 +134,6 @@ class FakeEngine:
 ANSWERS: dict[str, Callable[..., Any]] = {
     "containers.run": lambda e, o: RunReport(e.container_id, None if o.detach else e.run_status),
     "containers.create": lambda e, o: e.container_id,
-    "containers.clone": lambda e, o: e.container_id,
     "containers.rename": lambda e, name, new: e.container_id,
     "containers.exists": lambda e, name: name in e.existing_images,
     "containers.ls": lambda e, o: list(e.container_list),
@@ -261,16 +260,13 @@ def run_cli(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> CliResult:
-    """Run ``hutch ARGV`` in-process against ``engine``; the exit code comes from SystemExit.
-
-    Through the entry point: the fast path (cli/fast.py) where it takes ARGV, else typer.
-    """
-    from hutch.cli import main
+    """Run ``hutch ARGV`` in-process against ``engine``; the exit code comes from SystemExit."""
+    from hutch.cli import app
 
     del monkeypatch  # kept in the signature: callers pass it
     capsys.readouterr()  # drop anything printed before this command
     with pytest.raises(SystemExit) as exc_info:
-        main.main(argv, engine=engine)
+        app.main(argv, engine=engine)
     captured = capsys.readouterr()
     code = exc_info.value.code
     assert isinstance(code, int), f"exit code {code!r} is not an int"

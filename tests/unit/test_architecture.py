@@ -430,6 +430,9 @@ HEAVY = (
     "hutch.store",
     "hutch.runtime",
     "hutch.registry",
+    # the API service and its HTTP library load only in ``hutch system service``
+    "h11",
+    "hutch.service",
 )
 
 

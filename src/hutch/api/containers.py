@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO, Protocol
 
@@ -20,23 +20,15 @@ class StartOptions:
     # Attached: the descriptors that stand for stdin, stdout and stderr (an API
     # server's pipes; never put in raw mode, no SIGWINCH); None: this process's own.
     stdio: tuple[int, int, int] | None = None
-    # Beyond the names: every container, the latest created, or those the
-    # filters of ps match (each options class of a verb on many has them).
-    all: bool = False
-    latest: bool = False
-    filters: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class StopOptions:
     """``stop`` and ``restart``."""
 
-    timeout: int | None = None  # seconds; None: the container's own; negative: no limit
+    timeout: int | None = None  # seconds; None: the container's own stop timeout
     all: bool = False
     ignore: bool = False
-    latest: bool = False
-    filters: tuple[str, ...] = ()
-    running: bool = False  # restart --running: only the running ones of --all
 
 
 @dataclass(frozen=True)
@@ -46,30 +38,12 @@ class RemoveContainerOptions:
     ignore: bool = False
     timeout: int | None = None
     volumes: bool = False
-    latest: bool = False
-    filters: tuple[str, ...] = ()
-    depend: bool = False  # first the containers that depend on it (their namespaces)
-
-
-@dataclass(frozen=True)
-class CloneOptions:
-    """``container clone``: a new container made with the options of another."""
-
-    container: str
-    name: str | None = None  # None: NAME-clone, NAME-clone1, ... (podman's names)
-    image: str | None = None  # None: the original's image
-    resources: ResourceOptions = field(default_factory=ResourceOptions)  # set ones override
-    destroy: bool = False  # remove the original (with force: also when it runs)
-    force: bool = False
-    run: bool = False  # start the clone
 
 
 @dataclass(frozen=True)
 class KillOptions:
     signal: str = "KILL"
     all: bool = False
-    latest: bool = False
-    ignore: bool = False
 
 
 @dataclass(frozen=True)
@@ -77,16 +51,11 @@ class PauseOptions:
     """``pause`` and ``unpause``."""
 
     all: bool = False
-    latest: bool = False
-    filters: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class WaitOptions:
     conditions: tuple[str, ...] = ()  # empty: stopped or exited
-    interval: str = "250ms"  # between two looks at the state: a Go duration, bare is ms
-    ignore: bool = False  # a missing container: exit code -1, no error
-    latest: bool = False
 
 
 @dataclass(frozen=True)
@@ -138,6 +107,9 @@ class ExecOptions:
     # With a terminal and stdio: a pipe of "ROWS COLS" lines, the window size.
     resize_fd: int | None = None
     window: tuple[int, int] | None = None  # the terminal's first size (rows, columns)
+    # Called with the process's pid once it runs (a server's Pid of the exec, and
+    # the process to hang up when its client leaves).
+    on_start: Callable[[int], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -646,15 +618,7 @@ class LifecycleVerbs(Protocol):
 
 
 class AdminVerbs(Protocol):
-    """Names, leftovers, init and clone (``engine/container_admin.py``)."""
-
-    def init(self, names: Sequence[str], options: PauseOptions) -> list[ActionReport]:
-        """Make created containers ready to start (hutch prepares them at create)."""
-        ...
-
-    def clone(self, options: CloneOptions) -> str:
-        """A copy of a container's configuration as a new container; its id."""
-        ...
+    """Names and leftovers (``engine/container_admin.py``)."""
 
     def prune(self) -> list[ActionReport]: ...
 

@@ -17,6 +17,7 @@ import contextlib
 import os
 import select
 import threading
+from collections.abc import Callable
 
 from hutch.service import mux
 from hutch.service.reply import Hijacked
@@ -66,28 +67,53 @@ class Plumbing:
             with contextlib.suppress(OSError):
                 os.write(self.resize_w, f"{rows} {cols}\n".encode())
 
-    def pump_output(self) -> None:
-        """Copy stdout and stderr to the client until both are at end of file."""
+    def pump_output(self, on_gone: Callable[[], None] | None = None) -> None:
+        """Copy stdout and stderr to the client until both are at end of file.
+
+        A client that closed its connection (POLLHUP: gone both ways, not the
+        half-close of a client whose input ended) ends the copy at once and
+        calls ``on_gone`` (an exec hangs its process up).
+        """
         streams = {self.out_r: mux.STDOUT, self.err_r: mux.STDERR}
+        poller = select.poll()
+        for fd in streams:
+            poller.register(fd, select.POLLIN)
+        client = self.conn.sock.fileno()
+        poller.register(client, 0)  # POLLHUP and POLLERR are always reported
         while streams:
             try:
-                ready, _, _ = select.select(list(streams), [], [])
+                events = poller.poll()
             except InterruptedError:
                 continue
+            ready = []
+            for fd, mask in events:
+                if fd == client:
+                    if mask & (select.POLLHUP | select.POLLERR):
+                        self._gone(on_gone)
+                        return
+                    continue
+                ready.append(fd)
             for fd in ready:
                 data = os.read(fd, 65536)
                 if not data:
                     del streams[fd]
+                    poller.unregister(fd)
                     continue
                 if self.client_gone:
                     continue
                 piece = data if self.tty else mux.frame(streams[fd], data)
                 if not self.conn.send(piece):
-                    self.client_gone = True
-                    # Nobody reads any more: the engine's writes fail from now on.
-                    for name in ("out_r", "err_r"):
-                        self._close(name)
+                    self._gone(on_gone)
                     return
+
+    def _gone(self, on_gone: Callable[[], None] | None) -> None:
+        self.client_gone = True
+        # Nobody reads any more: the engine's writes fail from now on.
+        for name in ("out_r", "err_r"):
+            self._close(name)
+        self._close("in_w")
+        if on_gone is not None:
+            on_gone()
 
     def close(self) -> None:
         for name in ("in_r", "in_w", "out_r", "out_w", "err_r", "err_w", "resize_r", "resize_w"):

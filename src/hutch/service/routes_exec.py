@@ -9,8 +9,10 @@ detached start runs the same way with /dev/null as its stdio.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
+import signal
 import sys
 import threading
 from dataclasses import replace
@@ -110,7 +112,15 @@ def start(ctx: ServiceContext, req: Request) -> Reply | Hijack:
 
 def _attached(ctx: ServiceContext, instance: ExecInstance, plumbing: Plumbing, tty: bool) -> None:
     stdio = plumbing.stdio()
-    options = replace(instance.options, tty=tty, stdio=stdio, resize_fd=plumbing.resize_r)
+    pids: list[int] = []
+
+    def on_start(pid: int) -> None:
+        pids.append(pid)
+        ctx.sessions.update_exec(instance.id, pid=pid)
+
+    options = replace(
+        instance.options, tty=tty, stdio=stdio, resize_fd=plumbing.resize_r, on_start=on_start
+    )
     ctx.sessions.set_resizer(instance.id, plumbing)
     plumbing.start_input()
 
@@ -134,10 +144,26 @@ def _attached(ctx: ServiceContext, instance: ExecInstance, plumbing: Plumbing, t
             plumbing.writers_done()
             ctx.release_engine()
 
+    def on_gone() -> None:
+        # The client hung up: so is its process (a terminal's hang-up), rather
+        # than left running with nobody to read it.
+        for pid in pids:
+            hang_up(pid, worker)
+
     worker = threading.Thread(target=engine_work, daemon=True, name="exec")
     worker.start()
-    plumbing.pump_output()
+    plumbing.pump_output(on_gone)
     worker.join()
+
+
+def hang_up(pid: int, worker: threading.Thread, grace: float = 5.0) -> None:
+    """SIGHUP, then SIGKILL if the process is still there after ``grace`` seconds
+    (the engine's thread reaps it and ends)."""
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGHUP)
+        worker.join(grace)
+        if worker.is_alive():
+            os.kill(pid, signal.SIGKILL)
 
 
 def _run_detached(ctx: ServiceContext, instance: ExecInstance) -> None:

@@ -62,3 +62,11 @@ def test_a_group_with_verb_modules_builds_only_its_own(group: str) -> None:
     assert {"create", "ls", "inspect", "rm", "prune", "exists"} <= {
         _name(c) for c in sub.registered_commands
     }
+
+
+def test_system_service_builds_only_the_system_module() -> None:
+    assert cli_app._modules_for("system", ["service", "--time", "0"]) == ("system",)
+    assert cli_app._modules_for("system", ["info"]) is None
+    app = cli_app.build_app(only=("system",))
+    sub = next(g for g in app.registered_groups if g.name == "system").typer_instance
+    assert sub is not None and "service" in {_name(c) for c in sub.registered_commands}
