@@ -14,7 +14,7 @@ from hutch.cli.state import state_of
 if TYPE_CHECKING:
     from hutch.api.engine import Engine
 
-TYPES = ("all", "container", "image", "volume", "network")
+TYPES = ("all", "container", "image", "volume", "network", "pod")
 
 
 def register(app: typer.Typer, container_app: typer.Typer) -> None:
@@ -32,16 +32,16 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         ] = None,
         type_: Annotated[
             str,
-            typer.Option("--type", "-t", help="container, image, volume, network or all."),
+            typer.Option("--type", "-t", help="container, image, volume, network, pod or all."),
         ] = "all",
         size: Annotated[
             bool, typer.Option("--size", "-s", help="Containers: add SizeRw and SizeRootFs.")
         ] = False,
     ) -> None:
-        """Show details of containers, images, volumes or networks as JSON."""
+        """Show details of containers, images, volumes, networks or pods as JSON."""
         if type_ not in TYPES:
             raise InvalidArgument(
-                f"invalid --type {type_!r}: use container, image, volume, network or all"
+                f"invalid --type {type_!r}: use container, image, volume, network, pod or all"
             )
         engine = state_of(ctx).engine()
         data: list[dict[str, Any]] = []
@@ -71,6 +71,7 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
                 "network",
                 lambda: [network_render.json_of(n) for n in engine.networks.inspect([name])],
             ),
+            ("pod", lambda: [to_json(p) for p in engine.pods.inspect([name])]),
         ]
         for kind, fetch in kinds:
             if type_ in ("all", kind):
