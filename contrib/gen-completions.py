@@ -7,8 +7,11 @@ Usage (from the repository root, with the project's venv):
 
 The committed scripts are static (no Python at completion time) and are
 checked against this generator by tests/unit/docs, so a new command or
-option only needs this script run once. Image names are the one dynamic
-part: the scripts ask `hutch images` for them when they are needed.
+option only needs this script run once. It also writes
+src/hutch/cli/fastspec.py, the table of the start-up fast path (``hutch
+--help`` and the options of ``ps`` and ``images``, see hutch/cli/fastgen.py).
+Image names are the one dynamic part: the scripts ask `hutch images` for
+them when they are needed.
 
 What a positional argument completes is read from the argument itself: one
 named ``image``/``images`` or whose help starts with "Image" completes image
@@ -37,6 +40,9 @@ if TYPE_CHECKING:
     from hutch.cli.clicknames import Command
 
 ROOT = Path(__file__).resolve().parent.parent
+# This checkout's hutch, whichever one the venv has installed (a shared venv may
+# point at another worktree).
+sys.path.insert(0, str(ROOT / "src"))
 OUTPUTS = {
     "bash": "completions/hutch.bash",
     "zsh": "completions/_hutch",
@@ -636,8 +642,14 @@ RENDERERS = {"bash": render_bash, "zsh": render_zsh, "fish": render_fish}
 
 
 def render_all(tree: Cmd) -> dict[str, str]:
-    """Relative output path -> content, for every shell."""
-    return {OUTPUTS[shell]: render(tree) for shell, render in RENDERERS.items()}
+    """Relative output path -> content, for every shell, and the fast path's table."""
+    from hutch.cli import fastgen
+
+    outputs = {OUTPUTS[shell]: render(tree) for shell, render in RENDERERS.items()}
+    # Derived from the same command tree: hutch --help and the options of the
+    # verbs that start without typer (hutch/cli/fast.py).
+    outputs[fastgen.OUTPUT] = fastgen.render()
+    return outputs
 
 
 def main(argv: list[str] | None = None) -> int:

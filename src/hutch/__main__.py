@@ -1,3 +1,3 @@
-from hutch.cli.app import main
+from hutch.cli.main import main
 
 main()

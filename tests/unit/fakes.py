@@ -260,13 +260,16 @@ def run_cli(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> CliResult:
-    """Run ``hutch ARGV`` in-process against ``engine``; the exit code comes from SystemExit."""
-    from hutch.cli import app
+    """Run ``hutch ARGV`` in-process against ``engine``; the exit code comes from SystemExit.
+
+    Through the entry point: the fast path (cli/fast.py) where it takes ARGV, else typer.
+    """
+    from hutch.cli import main
 
     del monkeypatch  # kept in the signature: callers pass it
     capsys.readouterr()  # drop anything printed before this command
     with pytest.raises(SystemExit) as exc_info:
-        app.main(argv, engine=engine)
+        main.main(argv, engine=engine)
     captured = capsys.readouterr()
     code = exc_info.value.code
     assert isinstance(code, int), f"exit code {code!r} is not an int"

@@ -1,6 +1,6 @@
 """Errors hutch raises, each carrying the exit code podman would give.
 
-The CLI maps errors to exit codes in exactly one place (``hutch.cli.app``):
+The CLI maps errors to exit codes in exactly one place (``hutch.cli.exits``):
 everything else raises one of these and never calls ``sys.exit`` itself.
 """
 

@@ -1,8 +1,8 @@
 """The hutch command line: builds the typer app and maps errors to exit codes.
 
-This is the one place where exceptions become exit codes (podman's rules:
-125 for hutch's own errors, 126 cannot invoke, 127 not found, otherwise the
-container's status). Verb modules only parse, call the engine and render.
+Exceptions become exit codes in cli/exits.py, for this typer path and the
+fast path (cli/fast.py) alike. Verb modules only parse, call the engine and
+render.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from hutch import __version__
-from hutch.api.errors import EXIT_ENGINE, HutchError
-from hutch.cli import globals_, lazy, pflag
+from hutch.api.errors import EXIT_ENGINE
+from hutch.cli import exits, globals_, lazy, pflag, words
 from hutch.cli.clicknames import ClickException
 from hutch.cli.state import AppState
 
@@ -340,8 +340,13 @@ def _group(help_text: str) -> typer.Typer:
 
 
 def main(argv: list[str] | None = None, *, engine: Engine | None = None) -> None:
-    args = help_words(sys.argv[1:] if argv is None else argv)
-    word, rest = lazy.first_word(args)
+    """``hutch ARGV`` through typer always (the entry point, cli/main.py, tries the fast path)."""
+    run_typer(words.help_words(sys.argv[1:] if argv is None else list(argv)), engine)
+
+
+def run_typer(args: list[str], engine: Engine | None = None) -> None:
+    """``hutch ARGS`` (``help`` words already turned into ``--help``) through typer."""
+    word, rest = words.first_word(args)
     app = build_app(engine, _modules_for(word, rest), args)
     lazy.prune(app, args)
     try:
@@ -349,77 +354,18 @@ def main(argv: list[str] | None = None, *, engine: Engine | None = None) -> None
         result = command.main(
             args=pflag.prepare(command, args), prog_name="hutch", standalone_mode=False
         )
-    except HutchError as exc:
-        _error(str(exc), exc.hint)
-        sys.exit(exc.exit_code)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except typer.Abort:
         sys.exit(EXIT_ENGINE)
     except ClickException as exc:
-        _error(exc.format_message(), None)
-        sys.exit(EXIT_ENGINE)
-    except KeyboardInterrupt:
-        sys.exit(130)
-    except BrokenPipeError:
-        # The reader went away (``hutch export | head``): stop quietly, as a
-        # program killed by SIGPIPE would, without a traceback or message.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(141)
-    except OSError as exc:
-        _os_error(exc)
+        exits.error(exc.format_message(), None)
         sys.exit(EXIT_ENGINE)
     except Exception as exc:
-        # The one place where an unexpected error becomes a message: no
-        # traceback reaches a user unless asked for with --log-level=debug.
-        _unexpected(exc, args)
-        sys.exit(EXIT_ENGINE)
+        sys.exit(exits.code_of(exc, args))
+    except KeyboardInterrupt as exc:
+        sys.exit(exits.code_of(exc, args))
     sys.exit(result if isinstance(result, int) else 0)
 
 
-def help_words(args: list[str]) -> list[str]:
-    """``hutch [OPTIONS] help [CMD...]`` is ``hutch [OPTIONS] [CMD...] --help`` (podman)."""
-    word, rest = lazy.first_word(args)
-    if word != "help":
-        return args
-    prefix = args[: len(args) - len(rest) - 1]
-    return [*prefix, *rest, "--help"]
-
-
-def _os_error(exc: OSError) -> None:
-    import errno
-
-    if exc.errno == errno.ENOSPC:
-        where = f" under {exc.filename}" if exc.filename else ""
-        _error(
-            f"no space left on device{where}",
-            "free space there (hutch system prune, hutch rmi, hutch volume prune) "
-            "or move the store with --root",
-        )
-        return
-    _error(str(exc), None)
-
-
-def _unexpected(exc: Exception, args: Sequence[str]) -> None:
-    if type(exc).__module__ == "sqlite3":
-        _error(f"the store's database: {exc}", "hutch system check finds what is damaged")
-    else:
-        _error(
-            f"internal error: {type(exc).__name__}: {exc}",
-            "this is a bug of hutch; run again with --log-level=debug for the traceback",
-        )
-    import itertools
-
-    if "--log-level=debug" in args or any(
-        a == "--log-level" and b == "debug" for a, b in itertools.pairwise(args)
-    ):
-        import traceback
-
-        traceback.print_exception(exc, file=sys.stderr)
-
-
-def _error(message: str, hint: str | None) -> None:
-    sys.stderr.write(f"Error: {message}\n")
-    if hint:
-        sys.stderr.write(f"Hint: {hint}\n")
+help_words = words.help_words

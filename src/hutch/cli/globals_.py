@@ -6,8 +6,6 @@ import os
 import sys
 from collections.abc import Sequence
 
-import typer
-
 from hutch.api.errors import InvalidArgument
 
 # podman's (logrus's) levels, in podman's order for its message.
@@ -24,6 +22,8 @@ def check_log_level(level: str) -> None:
         sys.stderr.write(
             f'Log Level "{level}" is not supported, choose from: {", ".join(LOG_LEVELS)}\n'
         )
+        import typer
+
         raise typer.Exit(1)
 
 

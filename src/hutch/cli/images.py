@@ -1,18 +1,22 @@
-"""``hutch images`` / ``hutch image ls``: list local images."""
+"""``hutch images`` / ``hutch image ls``: list local images.
 
-from __future__ import annotations
+``images_command`` does the work; the fast path (cli/fast.py) calls it
+without typer, the typer command of ``register`` with the same values. No
+``from __future__ import annotations``, as in cli/ps.py: register's typer
+annotations are evaluated inside register, which imports typer.
+"""
 
 import time
 from typing import TYPE_CHECKING, Annotated, Any
 
-import typer
-
 from hutch.cli import render
-from hutch.cli.state import state_of
 from hutch.util.gotemplate import GoTime
 
 if TYPE_CHECKING:
+    import typer
+
     from hutch.api.images import ImageSummary
+    from hutch.cli.state import AppState
 
 HEADERS = {
     "Repository": "REPOSITORY",
@@ -31,7 +35,7 @@ def split_name(name: str) -> tuple[str, str]:
     return repo, tag
 
 
-def rows_of(images: list[ImageSummary], no_trunc: bool) -> list[dict[str, Any]]:
+def rows_of(images: "list[ImageSummary]", no_trunc: bool) -> list[dict[str, Any]]:
     """The template fields of podman's images (podman-images(1) "--format"), its types."""
     now = time.time()
     rows = []
@@ -69,11 +73,11 @@ def rows_of(images: list[ImageSummary], no_trunc: bool) -> list[dict[str, Any]]:
     return rows
 
 
-def _repo_digests(image: ImageSummary) -> list[str]:
+def _repo_digests(image: "ImageSummary") -> list[str]:
     return [f"{split_name(n)[0]}@{image.digest}" for n in image.names]
 
 
-def json_of(image: ImageSummary) -> dict[str, Any]:
+def json_of(image: "ImageSummary") -> dict[str, Any]:
     """``podman images --format json`` keys, pinned by a contract test."""
     return {
         "Id": image.id,
@@ -93,7 +97,61 @@ def json_of(image: ImageSummary) -> dict[str, Any]:
     }
 
 
-def register(app: typer.Typer, image_app: typer.Typer) -> None:
+def images_command(
+    state: "AppState",
+    *,
+    quiet: bool,
+    fmt: str | None,
+    no_trunc: bool,
+    noheading: bool,
+    digests: bool,
+    all_: bool,
+    filters: list[str] | None,
+    sort: str | None,
+) -> None:
+    """List images in local storage."""
+    from hutch.api.image_filters import apply_filters
+    from hutch.cli.image_filters import sort_rows
+
+    listed = state.engine().images.ls()
+    if not all_:
+        listed = [i for i in listed if not i.intermediate]
+    found = apply_filters(listed, filters or ())
+    if fmt == "json":
+        render.print_json([json_of(i) for i in found])
+        return
+    rows = rows_of(found, no_trunc)
+    if sort is not None:  # the engine lists newest first already
+        rows = sort_rows(rows, sort)
+    if quiet:
+        seen: list[str] = []
+        for r in rows:
+            if r["ID"] not in seen:
+                seen.append(r["ID"])
+        print("\n".join(seen) + ("\n" if seen else ""), end="")
+        return
+    if fmt:
+        print(
+            render.render_template(
+                fmt, rows, HEADERS, name="images", type_name="images.imageReporter"
+            ),
+            end="",
+        )
+        return
+    columns = (
+        ["Repository", "Tag"] + (["Digest"] if digests else []) + ["ID", "CreatedSince", "Size"]
+    )
+    out = render.table([HEADERS[c] for c in columns], [[str(r[c]) for c in columns] for r in rows])
+    if noheading:
+        out = "".join(out.splitlines(keepends=True)[1:])
+    print(out, end="")
+
+
+def register(app: "typer.Typer", image_app: "typer.Typer") -> None:
+    import typer
+
+    from hutch.cli.state import state_of
+
     def images(
         ctx: typer.Context,
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print image ids only.")] = False,
@@ -127,43 +185,17 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """List images in local storage."""
-        from hutch.api.image_filters import apply_filters
-        from hutch.cli.image_filters import sort_rows
-
-        listed = state_of(ctx).engine().images.ls()
-        if not all_:
-            listed = [i for i in listed if not i.intermediate]
-        found = apply_filters(listed, filters or ())
-        if fmt == "json":
-            render.print_json([json_of(i) for i in found])
-            return
-        rows = rows_of(found, no_trunc)
-        if sort is not None:  # the engine lists newest first already
-            rows = sort_rows(rows, sort)
-        if quiet:
-            seen: list[str] = []
-            for r in rows:
-                if r["ID"] not in seen:
-                    seen.append(r["ID"])
-            print("\n".join(seen) + ("\n" if seen else ""), end="")
-            return
-        if fmt:
-            print(
-                render.render_template(
-                    fmt, rows, HEADERS, name="images", type_name="images.imageReporter"
-                ),
-                end="",
-            )
-            return
-        columns = (
-            ["Repository", "Tag"] + (["Digest"] if digests else []) + ["ID", "CreatedSince", "Size"]
+        images_command(
+            state_of(ctx),
+            quiet=quiet,
+            fmt=fmt,
+            no_trunc=no_trunc,
+            noheading=noheading,
+            digests=digests,
+            all_=all_,
+            filters=filters,
+            sort=sort,
         )
-        out = render.table(
-            [HEADERS[c] for c in columns], [[str(r[c]) for c in columns] for r in rows]
-        )
-        if noheading:
-            out = "".join(out.splitlines(keepends=True)[1:])
-        print(out, end="")
 
     app.command("images", context_settings={"help_option_names": ["--help"]})(images)
     image_app.command("ls")(images)

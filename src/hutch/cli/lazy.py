@@ -17,28 +17,7 @@ import typer
 from typer.main import get_command_name
 from typer.models import CommandInfo
 
-# Options before a command name that take a value (the scan for the name skips
-# it): hutch's global options, and those of the ``compose`` group.
-_VALUED = (
-    "--root",
-    "--runroot",
-    "--log-level",
-    *("--storage-driver", "--storage-opt", "--tmpdir", "--out", "--url", "--connection", "-c"),
-    *("-f", "--file", "-p", "--project-name", "--project-directory", "--env-file", "--profile"),
-)
-
-
-def first_word(args: Sequence[str]) -> tuple[str | None, Sequence[str]]:
-    i = 0
-    while i < len(args):
-        arg = args[i]
-        if arg == "--":
-            return None, ()
-        if arg.startswith("-"):
-            i += 2 if arg in _VALUED else 1
-            continue
-        return arg, args[i + 1 :]
-    return None, ()
+from hutch.cli.words import first_word
 
 
 def _name(info: CommandInfo) -> str:

@@ -1,18 +1,23 @@
-"""``hutch ps`` / ``hutch container ls``: list containers."""
+"""``hutch ps`` / ``hutch container ls``: list containers.
 
-from __future__ import annotations
+``ps_command`` does the work; the fast path (cli/fast.py) calls it without
+typer, the typer command of ``register`` with the same values. So that this
+module imports without typer, it has no ``from __future__ import
+annotations``: register's parameter annotations are evaluated where they
+are written, inside register, which imports typer.
+"""
 
 import time
 from typing import TYPE_CHECKING, Annotated, Any
 
-import typer
-
 from hutch.cli import render
-from hutch.cli.state import state_of
 from hutch.util.gotemplate import GoTime, Struct
 
 if TYPE_CHECKING:
+    import typer
+
     from hutch.api.containers import ContainerSummary
+    from hutch.cli.state import AppState
 
 HEADERS = {
     "ID": "CONTAINER ID",
@@ -33,7 +38,7 @@ def _since(ts: float, now: float) -> str:
     return render.human_ago(ts, now).removesuffix(" ago")
 
 
-def status_text(c: ContainerSummary, now: float) -> str:
+def status_text(c: "ContainerSummary", now: float) -> str:
     if c.status in ("running", "stopping"):
         health = f" ({c.health})" if c.health else ""
         return f"Up {_since(c.started_at, now)}{health}"
@@ -46,12 +51,12 @@ def status_text(c: ContainerSummary, now: float) -> str:
     return "Created"
 
 
-def ports_text(c: ContainerSummary) -> str:
+def ports_text(c: "ContainerSummary") -> str:
     """podman's PORTS column: ``0.0.0.0:8080->80/tcp, 127.0.0.1:53->53/udp``."""
     return ", ".join(f"{ip or '0.0.0.0'}:{host}->{ctr}/{proto}" for ip, host, ctr, proto in c.ports)
 
 
-def row_of(c: ContainerSummary, now: float, no_trunc: bool, pods: bool = False) -> dict[str, Any]:
+def row_of(c: "ContainerSummary", now: float, no_trunc: bool, pods: bool = False) -> dict[str, Any]:
     """The template fields of podman's ps (podman-ps(1) "--format"), with its types."""
     command = c.command if no_trunc or len(c.command) <= 20 else c.command[:17] + "..."
     created = GoTime.from_timestamp(c.created, local=True)
@@ -100,7 +105,7 @@ def _namespaces() -> Struct:
     )
 
 
-def json_of(c: ContainerSummary) -> dict[str, Any]:
+def json_of(c: "ContainerSummary") -> dict[str, Any]:
     """podman's ps --format json entry, keys in podman's order."""
     return {
         "AutoRemove": False,
@@ -141,7 +146,58 @@ def json_of(c: ContainerSummary) -> dict[str, Any]:
     }
 
 
-def register(app: typer.Typer, container_app: typer.Typer) -> None:
+def ps_command(
+    state: "AppState",
+    *,
+    all_: bool,
+    quiet: bool,
+    last: int | None,
+    latest: bool,
+    fmt: str | None,
+    no_trunc: bool,
+    noheading: bool,
+    filters: list[str] | None,
+    sort: str,
+    size: bool,
+    pod: bool,
+) -> None:
+    """List containers (running ones unless --all)."""
+    from hutch.api.containers import ListContainersOptions
+
+    if latest:
+        last = 1
+    options = ListContainersOptions(all_, last, tuple(filters or ()), sort, size)
+    found = state.engine().containers.ls(options)
+    if fmt == "json":
+        render.print_json([json_of(c) for c in found])
+        return
+    now = time.time()
+    rows = [row_of(c, now, no_trunc, pod) for c in found]
+    if quiet:
+        print("".join(f"{r['ID']}\n" for r in rows), end="")
+        return
+    if fmt:
+        print(
+            render.render_template(
+                fmt, rows, HEADERS, name="ps", type_name="containers.psReporter"
+            ),
+            end="",
+        )
+        return
+    columns = (*COLUMNS, "Size") if size else COLUMNS
+    if pod:
+        columns = (*columns, "Pod", "PodName")
+    out = render.table([HEADERS[c] for c in columns], [[str(r[c]) for c in columns] for r in rows])
+    if noheading:
+        out = "".join(out.splitlines(keepends=True)[1:])
+    print(out, end="")
+
+
+def register(app: "typer.Typer", container_app: "typer.Typer") -> None:
+    import typer
+
+    from hutch.cli.state import state_of
+
     def ps(
         ctx: typer.Context,
         all_: Annotated[bool, typer.Option("--all", "-a", help="Show all containers.")] = False,
@@ -182,37 +238,20 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """List containers (running ones unless --all)."""
-        from hutch.api.containers import ListContainersOptions
-
-        if latest:
-            last = 1
-        options = ListContainersOptions(all_, last, tuple(filters or ()), sort, size)
-        found = state_of(ctx).engine().containers.ls(options)
-        if fmt == "json":
-            render.print_json([json_of(c) for c in found])
-            return
-        now = time.time()
-        rows = [row_of(c, now, no_trunc, pod) for c in found]
-        if quiet:
-            print("".join(f"{r['ID']}\n" for r in rows), end="")
-            return
-        if fmt:
-            print(
-                render.render_template(
-                    fmt, rows, HEADERS, name="ps", type_name="containers.psReporter"
-                ),
-                end="",
-            )
-            return
-        columns = (*COLUMNS, "Size") if size else COLUMNS
-        if pod:
-            columns = (*columns, "Pod", "PodName")
-        out = render.table(
-            [HEADERS[c] for c in columns], [[str(r[c]) for c in columns] for r in rows]
+        ps_command(
+            state_of(ctx),
+            all_=all_,
+            quiet=quiet,
+            last=last,
+            latest=latest,
+            fmt=fmt,
+            no_trunc=no_trunc,
+            noheading=noheading,
+            filters=filters,
+            sort=sort,
+            size=size,
+            pod=pod,
         )
-        if noheading:
-            out = "".join(out.splitlines(keepends=True)[1:])
-        print(out, end="")
 
     app.command("ps")(ps)
     container_app.command("ls")(ps)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import typer
-
 if TYPE_CHECKING:
+    import typer
+
     from hutch.api.compose import ComposeFrontEnd
     from hutch.api.engine import Engine
     from hutch.api.kube import KubeFrontEnd

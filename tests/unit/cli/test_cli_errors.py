@@ -1,4 +1,4 @@
-"""Errors become exit codes in one place (``hutch.cli.app.main``), as podman's."""
+"""Errors become exit codes in one place (``hutch.cli.exits``), as podman's."""
 
 from __future__ import annotations
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import marshal
+import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -160,3 +162,21 @@ def test_the_release_is_part_of_the_name() -> None:
     old = codecache.default_path({"HOME": "/h"}, release="0.1.0")
     new = codecache.default_path({"HOME": "/h"}, release="0.2.0")
     assert old is not None and new is not None and old != new and "0.2.0" in new
+
+
+def test_the_hook_waits_for_dataclasses_to_be_imported() -> None:
+    # ``import hutch`` alone must not pay for dataclasses (inspect, re, ast);
+    # the first import of it gets the hook, and its source stays readable.
+    probe = (
+        "import sys, hutch\n"
+        "before = 'dataclasses' in sys.modules\n"
+        "import dataclasses, inspect\n"
+        "print(before, dataclasses.exec.__module__, dataclasses.__spec__.loader is not None,"
+        " bool(inspect.getsource(dataclasses)))\n"
+    )
+    env = {**os.environ, "HOME": "/nonexistent", "XDG_CACHE_HOME": ""}
+    env.pop("HUTCH_NO_CODE_CACHE", None)
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True
+    )
+    assert done.stdout.split() == ["False", "hutch.util.codecache", "True", "True"]

@@ -1,0 +1,80 @@
+"""Exceptions to exit codes and messages: the one place (podman's rules).
+
+125 for hutch's own errors, 126 cannot invoke, 127 not found, otherwise the
+container's status. Both ways a command runs, through typer (cli/app.py) and
+through the fast path (cli/fast.py), end here, so they fail alike.
+Typer-free: the fast path imports it.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from hutch.api.errors import EXIT_ENGINE, HutchError
+
+TYPE_CHECKING = False  # typing costs an import on the fast path; mypy reads the name alike
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+
+def code_of(exc: BaseException, args: Sequence[str]) -> int:
+    """Report ``exc`` on stderr as podman would; the exit code that goes with it."""
+    if isinstance(exc, HutchError):
+        error(str(exc), exc.hint)
+        return exc.exit_code
+    if isinstance(exc, KeyboardInterrupt):
+        return 130
+    if isinstance(exc, BrokenPipeError):
+        # The reader went away (``hutch export | head``): stop quietly, as a
+        # program killed by SIGPIPE would, without a traceback or message.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
+    if isinstance(exc, OSError):
+        _os_error(exc)
+        return EXIT_ENGINE
+    if isinstance(exc, Exception):
+        # The one place where an unexpected error becomes a message: no
+        # traceback reaches a user unless asked for with --log-level=debug.
+        _unexpected(exc, args)
+        return EXIT_ENGINE
+    raise exc  # SystemExit and the like go on as they are
+
+
+def _os_error(exc: OSError) -> None:
+    import errno
+
+    if exc.errno == errno.ENOSPC:
+        where = f" under {exc.filename}" if exc.filename else ""
+        error(
+            f"no space left on device{where}",
+            "free space there (hutch system prune, hutch rmi, hutch volume prune) "
+            "or move the store with --root",
+        )
+        return
+    error(str(exc), None)
+
+
+def _unexpected(exc: Exception, args: Sequence[str]) -> None:
+    if type(exc).__module__ == "sqlite3":
+        error(f"the store's database: {exc}", "hutch system check finds what is damaged")
+    else:
+        error(
+            f"internal error: {type(exc).__name__}: {exc}",
+            "this is a bug of hutch; run again with --log-level=debug for the traceback",
+        )
+    import itertools
+
+    if "--log-level=debug" in args or any(
+        a == "--log-level" and b == "debug" for a, b in itertools.pairwise(args)
+    ):
+        import traceback
+
+        traceback.print_exception(exc, file=sys.stderr)
+
+
+def error(message: str, hint: str | None) -> None:
+    sys.stderr.write(f"Error: {message}\n")
+    if hint:
+        sys.stderr.write(f"Hint: {hint}\n")

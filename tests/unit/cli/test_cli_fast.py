@@ -1,0 +1,217 @@
+"""The fast path (cli/fast.py): what it takes, it takes exactly as typer would.
+
+Its table (cli/fastspec.py) is derived from the typer app and must be current;
+for a set of command lines, the values it calls a verb's body with are the
+values typer calls it with; what it does not know it leaves to typer; and
+``--version``/``--help`` print what typer prints. The import budget of these
+commands (modules, not seconds) is checked in a fresh interpreter.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from hutch.cli import app as cli_app
+from hutch.cli import fast, fastgen, fastspec
+from hutch.cli import main as cli_main
+from unit.fakes import FakeEngine
+
+
+def test_the_table_is_what_the_generator_writes() -> None:
+    # stale: run contrib/gen-completions.py (it writes cli/fastspec.py too)
+    assert Path(fastspec.__file__).read_text() == fastgen.render()
+
+
+def _typer_values(verb: str, argv: list[str], monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    module, function = fastgen.FAST_VERBS[verb]
+    seen: list[dict[str, Any]] = []
+
+    def record(state: object, **values: Any) -> None:
+        seen.append(values)
+
+    monkeypatch.setattr(f"hutch.cli.{module}.{function}", record)
+    with pytest.raises(SystemExit) as exc_info:
+        cli_app.run_typer(argv, FakeEngine())
+    assert exc_info.value.code == 0, argv
+    assert len(seen) == 1
+    return seen[0]
+
+
+TAKEN = [
+    ["ps"],
+    ["ps", "-a"],
+    ["ps", "-aq"],
+    ["ps", "--all", "--quiet", "--no-trunc", "--noheading", "--size"],
+    ["ps", "-n", "3"],
+    ["ps", "-n3"],
+    ["ps", "--last=-2"],
+    ["ps", "--last", "4", "--last", "5"],
+    ["ps", "-l"],
+    ["ps", "--format", "{{.ID}}"],
+    ["ps", "--format={{.Names}} x"],
+    ["ps", "--format", "--all"],  # a value that looks like an option is still the value
+    ["ps", "-f", "status=exited", "--filter", "name=a", "-fid=b"],
+    ["ps", "--sort", "names"],
+    ["ps", "--all=false", "-q"],
+    ["ps", "--all=true"],
+    ["ps", "--"],
+    ["ps", "-af", "x=-y"],
+    ["ps", "-s", "--all=0", "-a"],
+    ["--root", "/r", "ps"],
+    ["--root=/r", "--runroot", "/rr", "--log-level", "DEBUG", "--storage-driver", "vfs", "ps"],
+    ["images"],
+    ["images", "-qa", "--digests"],
+    ["images", "-n", "--no-trunc", "--format", "json"],
+    ["images", "--filter", "dangling=true", "-f", "label=x", "--sort", "size"],
+    ["images", "--noheading=true", "--quiet=F"],
+]
+
+
+@pytest.mark.parametrize("argv", TAKEN, ids=[" ".join(a) for a in TAKEN])
+def test_what_it_takes_it_takes_as_typer(argv: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    parsed = fast.parse(argv)
+    assert parsed is not None, "the fast path should take this"
+    assert parsed.values == _typer_values(parsed.verb, argv, monkeypatch)
+
+
+LEFT = [
+    [],
+    ["ps", "--help"],
+    ["ps", "-h"],
+    ["ps", "--bogus"],
+    ["ps", "-x"],
+    ["ps", "-n", "x"],
+    ["ps", "-n", "1_0"],
+    ["ps", "-n"],
+    ["ps", "extra"],
+    ["ps", "--all=maybe"],
+    ["ps", "-a=false"],
+    ["ps", "-qa=1"],
+    ["--tmpdir", "/t", "ps"],
+    ["--log-level", "loud", "ps"],
+    ["--root"],
+    ["--noout", "images"],
+    ["-v", "ps"],
+    ["images", "busybox"],
+    ["image", "ls"],
+    ["container", "ps"],
+    ["run", "--rm", "base", "true"],
+    ["pod", "ps"],  # a verb the table does not know (another helper's) goes to typer
+]
+
+
+@pytest.mark.parametrize("argv", LEFT, ids=[" ".join(a) or "(none)" for a in LEFT])
+def test_what_it_does_not_know_is_left_to_typer(argv: list[str]) -> None:
+    assert fast.parse(argv) is None
+
+
+def _out(argv: list[str], *, typer_only: bool, capsys: pytest.CaptureFixture[str]) -> str:
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as exc_info:
+        if typer_only:
+            cli_app.run_typer(argv)
+        else:
+            cli_main.main(argv)
+    assert exc_info.value.code == 0
+    return capsys.readouterr().out
+
+
+@pytest.mark.parametrize("argv", [["--version"], ["-v"], ["--help"], ["-h"], ["help"]])
+@pytest.mark.parametrize("columns", ["80", "200"])
+def test_version_and_help_print_what_typer_prints(
+    argv: list[str],
+    columns: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("COLUMNS", columns)
+    typer_args = cli_main.words.help_words(argv)
+    expected = _out(typer_args, typer_only=True, capsys=capsys)
+    assert fast.run(typer_args) == 0
+    assert capsys.readouterr().out == expected
+    assert _out(argv, typer_only=False, capsys=capsys) == expected
+
+
+def test_a_narrow_terminal_gets_typer_s_help(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "60")  # click wraps to the width: not the stored text
+    assert fast.run(["--help"]) is None
+
+
+def test_errors_of_a_fast_verb_map_as_typer_s(capsys: pytest.CaptureFixture[str]) -> None:
+    from hutch.api.errors import CommandNotFound
+
+    for argv in (["ps"], ["images"]):
+        assert fast.parse(argv) is not None
+        assert fast.run(argv, FakeEngine(error=CommandNotFound("gone"))) == 127
+        assert capsys.readouterr().err == "Error: gone\n"
+
+
+def test_every_fast_verb_has_its_body() -> None:
+    import importlib
+    import inspect
+
+    for verb, (module, function) in fastgen.FAST_VERBS.items():
+        body = getattr(importlib.import_module(f"hutch.cli.{module}"), function)
+        params = list(inspect.signature(body).parameters)
+        assert params[0] == "state"
+        assert set(params[1:]) == set(fastspec.VERBS[verb][2]["defaults"]), verb
+
+
+# What the hot commands may import (modules, not seconds): typer and click never;
+# --version and --help not even dataclasses, typing or the engine.
+NEVER = ("typer", "click", "hutch.cli.app", "hutch.cli.lazy", "hutch.cli.pflag")
+NOT_FOR_START = (*NEVER, "dataclasses", "typing", "sqlite3", "hutch.engine", "hutch.api.containers")
+
+
+def _imported(argv: list[str], tmp_path: Path) -> list[str]:
+    probe = (
+        "import sys, json\n"
+        "from hutch.cli.main import main\n"
+        "try:\n"
+        f"    main({argv!r})\n"
+        "except SystemExit as e:\n"
+        "    code = e.code\n"
+        "print(json.dumps([code, sorted(sys.modules)]), file=sys.stderr)\n"
+    )
+    env = {
+        **os.environ,
+        "HOME": str(tmp_path),
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "XDG_CACHE_HOME": str(tmp_path / "cache"),
+        "XDG_RUNTIME_DIR": str(tmp_path / "run"),
+        "COLUMNS": "100",
+    }
+    (tmp_path / "run").mkdir(mode=0o700, exist_ok=True)
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=60
+    )
+    code, modules = json.loads(done.stderr.strip().splitlines()[-1])
+    assert code == 0, done.stderr
+    return list(modules)
+
+
+def _matching(modules: list[str], names: tuple[str, ...]) -> list[str]:
+    return [m for m in modules if any(m == n or m.startswith(n + ".") for n in names)]
+
+
+@pytest.mark.parametrize("argv", [["--version"], ["--help"]])
+def test_start_up_imports_almost_nothing(argv: list[str], tmp_path: Path) -> None:
+    modules = _imported(argv, tmp_path)
+    assert _matching(modules, NOT_FOR_START) == []
+    hutch = [m for m in modules if m.split(".")[0] == "hutch"]
+    assert len(hutch) <= 8, hutch
+
+
+@pytest.mark.parametrize("argv", [["ps"], ["ps", "-a", "--format", "{{.ID}}"], ["images"]])
+def test_everyday_verbs_import_no_typer(argv: list[str], tmp_path: Path) -> None:
+    modules = _imported(argv, tmp_path)
+    assert _matching(modules, NEVER) == []
+    assert "hutch.cli.fast" in modules
