@@ -1,3 +1,3 @@
-from hutch.cli.main import main
+from hutch.cli.main import entry
 
-main()
+entry()

@@ -24,6 +24,8 @@ from hutch.cli.clicknames import Command
 FAST_VERBS: dict[str, tuple[str, str]] = {
     "ps": ("ps", "ps_command"),
     "images": ("images", "images_command"),
+    "run": ("run", "run_command"),
+    "create": ("run", "create_command"),
 }
 OUTPUT = "src/hutch/cli/fastspec.py"
 # click wraps help to min(terminal columns, 80) - 2: from 80 columns on it is this text

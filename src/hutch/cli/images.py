@@ -10,7 +10,7 @@ import time
 from typing import TYPE_CHECKING, Annotated, Any
 
 from hutch.cli import render
-from hutch.util.gotemplate import GoTime
+from hutch.util import gotemplate
 
 if TYPE_CHECKING:
     import typer
@@ -41,7 +41,7 @@ def rows_of(images: "list[ImageSummary]", no_trunc: bool) -> list[dict[str, Any]
     rows = []
     for image in images:
         names = image.names or ("<none>:<none>",)
-        created = GoTime.from_timestamp(image.created, local=True)
+        created = gotemplate.GoTime.from_timestamp(image.created, local=True)
         for name in names:
             repo, tag = split_name(name)
             rows.append(
@@ -93,7 +93,7 @@ def json_of(image: "ImageSummary") -> dict[str, Any]:
         "Digest": image.digest,
         "History": list(image.names) or None,
         "Created": int(image.created),
-        "CreatedAt": GoTime.from_timestamp(image.created),
+        "CreatedAt": gotemplate.GoTime.from_timestamp(image.created),
     }
 
 

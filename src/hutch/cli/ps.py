@@ -11,7 +11,7 @@ import time
 from typing import TYPE_CHECKING, Annotated, Any
 
 from hutch.cli import render
-from hutch.util.gotemplate import GoTime, Struct
+from hutch.util import gotemplate
 
 if TYPE_CHECKING:
     import typer
@@ -59,7 +59,7 @@ def ports_text(c: "ContainerSummary") -> str:
 def row_of(c: "ContainerSummary", now: float, no_trunc: bool, pods: bool = False) -> dict[str, Any]:
     """The template fields of podman's ps (podman-ps(1) "--format"), with its types."""
     command = c.command if no_trunc or len(c.command) <= 20 else c.command[:17] + "..."
-    created = GoTime.from_timestamp(c.created, local=True)
+    created = gotemplate.GoTime.from_timestamp(c.created, local=True)
     labels = dict(c.labels)
     return {
         "AutoRemove": False,
@@ -95,9 +95,9 @@ def row_of(c: "ContainerSummary", now: float, no_trunc: bool, pods: bool = False
     }
 
 
-def _namespaces() -> Struct:
+def _namespaces() -> gotemplate.Struct:
     """podman's ps Namespaces (filled only with --namespace, which hutch lacks)."""
-    return Struct(
+    return gotemplate.Struct(
         "shared.Namespace",
         dict.fromkeys(("Cgroup", "IPC", "MNT", "NET", "PIDNS", "UTS", "User"), ""),
         {"Cgroup": "cgroup", "IPC": "ipc", "MNT": "mnt", "NET": "net", "PIDNS": "pidns"}

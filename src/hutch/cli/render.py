@@ -17,7 +17,9 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from hutch.api.errors import InvalidArgument
-from hutch.util.gotemplate import GoTime, Struct, Template, TemplateError, align, gojson
+
+# the package imports a name when it is first used: a table needs only align
+from hutch.util import gotemplate
 
 # Report fields that are Go maps (keys are data, not field names): a missing key
 # is "<no value>", not an error. Every other JSON object of a report is a struct.
@@ -67,22 +69,22 @@ def _go_time(text: str) -> Any:
         digits = rest[: len(rest) - len(rest.lstrip("0123456789"))]
         text = head + "." + digits[:6].ljust(6, "0") + rest[len(digits) :]
     try:
-        return GoTime(datetime.fromisoformat(text.replace("Z", "+00:00")))
+        return gotemplate.GoTime(datetime.fromisoformat(text.replace("Z", "+00:00")))
     except ValueError:
         return text
 
 
 def print_json(data: Any, indent: int = 4) -> None:
     """``--format json``: Go's json.MarshalIndent (podman: four spaces; info two)."""
-    sys.stdout.write(gojson.dumps(_plain_data(data), indent=indent) + "\n")
+    sys.stdout.write(gotemplate.gojson.dumps(_plain_data(data), indent=indent) + "\n")
 
 
 def render_one(template: str, data: Any, *, name: str) -> str:
     """Render one report (``info``, ``version``): no range, as podman runs those."""
     text, _table = normalize(template)
     try:
-        return Template(name, text).execute(data)
-    except TemplateError as e:
+        return gotemplate.Template(name, text).execute(data)
+    except gotemplate.TemplateError as e:
         raise InvalidArgument(str(e)) from None
 
 
@@ -91,17 +93,17 @@ def _plain_data(value: Any) -> Any:
     return _element(value, json=True)
 
 
-def as_struct(row: Mapping[str, Any], type_name: str, json: bool = False) -> Struct:
+def as_struct(row: Mapping[str, Any], type_name: str, json: bool = False) -> gotemplate.Struct:
     """A report row (JSON-like dict) as the Go struct podman would hand its template.
 
     For a template a nil map (``None`` in a map field) is an empty map, which is
     how Go prints and indexes one; JSON keeps it ``null`` as Go marshals it.
     """
-    return Struct(type_name, {k: _field(k, v, json) for k, v in row.items()})
+    return gotemplate.Struct(type_name, {k: _field(k, v, json) for k, v in row.items()})
 
 
 def _field(key: str, value: Any, json: bool) -> Any:
-    if isinstance(value, Struct):
+    if isinstance(value, gotemplate.Struct):
         return value
     if not json and key in TIME_FIELDS and isinstance(value, str):
         return _go_time(value)
@@ -117,7 +119,7 @@ def _field(key: str, value: Any, json: bool) -> Any:
 
 
 def _element(value: Any, json: bool = False) -> Any:
-    if isinstance(value, Mapping) and not isinstance(value, Struct):
+    if isinstance(value, Mapping) and not isinstance(value, gotemplate.Struct):
         return as_struct(value, "struct", json)
     if isinstance(value, list | tuple):
         return [_element(v, json) for v in value]
@@ -150,14 +152,14 @@ def render_template(
     """Render rows through a Go template, as podman's report formatter does."""
     text, table = normalize(template)
     try:
-        body = Template(name, "{{range .}}" + text + "{{end}}")
+        body = gotemplate.Template(name, "{{range .}}" + text + "{{end}}")
         data = [as_struct(r, type_name) for r in rows]
         out = body.execute(data)
         if table:
-            out = Template(name, text).execute(_Headers(headers or {})) + out
-    except TemplateError as e:
+            out = gotemplate.Template(name, text).execute(_Headers(headers or {})) + out
+    except gotemplate.TemplateError as e:
         raise InvalidArgument(str(e)) from None
-    return align(out) if table else out
+    return gotemplate.align(out) if table else out
 
 
 class _Headers(Mapping[str, str]):
@@ -193,7 +195,7 @@ def header_of(field: str, headers: Mapping[str, str] | None = None) -> str:
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     """A human listing: podman's tabwriter columns, without trailing blanks."""
     lines = ["\t".join(headers)] + ["\t".join(r) for r in rows]
-    aligned = align("\n".join(lines))
+    aligned = gotemplate.align("\n".join(lines))
     return "\n".join(line.rstrip() for line in aligned.split("\n")) + "\n"
 
 

@@ -2,48 +2,69 @@
 
 Their flags are declared in api/container_flags.py; this module adds the
 two positional arguments and what each verb does with the options.
+``run_command`` and ``create_command`` do the work: the fast path
+(cli/fast.py) calls them without typer, the typer commands of ``register``
+with the same values. No ``from __future__ import annotations`` (as in
+cli/ps.py): register's typer annotations are evaluated inside register,
+which imports typer.
 """
 
-from __future__ import annotations
+from typing import TYPE_CHECKING, Any
 
-from dataclasses import replace
-from typing import Annotated, Any
+if TYPE_CHECKING:
+    import typer
 
-import typer
-
-from hutch.cli.flagparams import with_flags
-from hutch.cli.state import state_of
+    from hutch.cli.state import AppState
 
 RUN_CONTEXT = {"allow_interspersed_args": False, "help_option_names": ["--help"]}
 
-Image = Annotated[str, typer.Argument(help="Image to run.")]
-Command = Annotated[
-    list[str] | None,
-    typer.Argument(help="Command and arguments (default: the image's Entrypoint and Cmd)."),
-]
 
+def run_command(state: "AppState", image: str, command: list[str] | None, **values: Any) -> int:
+    """Run a command in a new container: its exit code (0 detached, the id printed)."""
+    from dataclasses import replace
 
-def register(app: typer.Typer, container_app: typer.Typer) -> None:
     from hutch.api.flagoptions import run_options
+
+    options = run_options("run", values, image=image, command=tuple(command or ()))
+    # The command line is recorded for ``generate systemd --new``.
+    report = state.engine().containers.run(replace(options, create_command=state.argv))
+    if report.exit_code is None:
+        print(report.id)
+        return 0
+    return report.exit_code
+
+
+def create_command(state: "AppState", image: str, command: list[str] | None, **values: Any) -> None:
+    """Create a container without starting it; print its id."""
+    from dataclasses import replace
+
+    from hutch.api.flagoptions import run_options
+
+    options = run_options("create", values, image=image, command=tuple(command or ()), detach=True)
+    print(state.engine().containers.create(replace(options, create_command=state.argv)))
+
+
+def register(app: "typer.Typer", container_app: "typer.Typer") -> None:
+    from typing import Annotated
+
+    import typer
+
+    from hutch.cli.flagparams import with_flags
+    from hutch.cli.state import state_of
+
+    Image = Annotated[str, typer.Argument(help="Image to run.")]
+    Command = Annotated[
+        list[str] | None,
+        typer.Argument(help="Command and arguments (default: the image's Entrypoint and Cmd)."),
+    ]
 
     def run(ctx: typer.Context, image: Image, command: Command = None, **values: Any) -> None:
         """Run a command in a new container."""
-        state = state_of(ctx)
-        options = run_options("run", values, image=image, command=tuple(command or ()))
-        # The command line is recorded for ``generate systemd --new``.
-        report = state.engine().containers.run(replace(options, create_command=state.argv))
-        if report.exit_code is None:
-            print(report.id)
-            return
-        raise typer.Exit(report.exit_code)
+        raise typer.Exit(run_command(state_of(ctx), image=image, command=command, **values))
 
     def create(ctx: typer.Context, image: Image, command: Command = None, **values: Any) -> None:
         """Create a container without starting it; print its id."""
-        options = run_options(
-            "create", values, image=image, command=tuple(command or ()), detach=True
-        )
-        state = state_of(ctx)
-        print(state.engine().containers.create(replace(options, create_command=state.argv)))
+        create_command(state_of(ctx), image=image, command=command, **values)
 
     for name, verb in (("run", run), ("create", create)):
         with_flags(verb, name)

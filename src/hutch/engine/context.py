@@ -7,20 +7,25 @@ first use, so ``hutch images`` never pays for a namespace it does not need.
 
 from __future__ import annotations
 
-import sqlite3
 import sys
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-from hutch.config.paths import Paths
-from hutch.config.settings import Settings
-from hutch.runtime.session import Session, SessionState
-from hutch.store import db
-from hutch.store.containers import ContainerStore
-from hutch.store.drivers import VFS_NOTE, DriverChoice, choose_driver
-from hutch.store.images import ImageStore
-from hutch.store.layers import LayerStore
-from hutch.store.pods import PodStore
-from hutch.store.volumes import VolumeStore
+# Each part is imported where it is first used: ``hutch ps`` needs the
+# database and the container store, not the session namespace (ctypes), the
+# layer store (hashing) or the image store.
+if TYPE_CHECKING:
+    import sqlite3
+
+    from hutch.config.paths import Paths
+    from hutch.config.settings import Settings
+    from hutch.runtime.session import SessionState
+    from hutch.store.containers import ContainerStore
+    from hutch.store.drivers import DriverChoice
+    from hutch.store.images import ImageStore
+    from hutch.store.layers import LayerStore
+    from hutch.store.pods import PodStore
+    from hutch.store.volumes import VolumeStore
 
 
 class EngineContext:
@@ -32,6 +37,8 @@ class EngineContext:
     def enter_session(self) -> SessionState:
         """Join the session user namespace (once) before touching storage."""
         if self._session_state is None:
+            from hutch.runtime.session import Session
+
             state = Session(self.paths).enter()
             if state.warning:
                 print(f"WARN: {state.warning}", file=sys.stderr)
@@ -41,27 +48,39 @@ class EngineContext:
 
     @cached_property
     def conn(self) -> sqlite3.Connection:
+        from hutch.store import db
+
         self.paths.storage.mkdir(parents=True, exist_ok=True, mode=0o700)
         return db.connect(self.paths.database)
 
     @cached_property
     def images(self) -> ImageStore:
+        from hutch.store.images import ImageStore
+
         return ImageStore(self.conn)
 
     @cached_property
     def containers(self) -> ContainerStore:
+        from hutch.store.containers import ContainerStore
+
         return ContainerStore(self.conn, self.paths)
 
     @cached_property
     def pods(self) -> PodStore:
+        from hutch.store.pods import PodStore
+
         return PodStore(self.conn)
 
     @cached_property
     def volumes(self) -> VolumeStore:
+        from hutch.store.volumes import VolumeStore
+
         return VolumeStore(self.conn, self.paths)
 
     @cached_property
     def layers(self) -> LayerStore:
+        from hutch.store.layers import LayerStore
+
         return LayerStore(self.paths)
 
     def driver_known(self) -> bool:
@@ -70,6 +89,8 @@ class EngineContext:
 
     @cached_property
     def driver(self) -> DriverChoice:
+        from hutch.store.drivers import VFS_NOTE, choose_driver
+
         self.enter_session()
         choice = choose_driver(self.paths, self.settings.storage_driver)
         if choice.probed and choice.name == "vfs":

@@ -8,7 +8,7 @@ variant is ``arm64/v8``, an ``arm`` without a variant is ``arm/v7``.
 
 from __future__ import annotations
 
-import platform as _pyplatform
+import os
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -99,7 +99,8 @@ def parse_platform(text: str) -> Platform:
 
 def host_platform(machine: str | None = None, system: str | None = None) -> Platform:
     """The platform of this host (``machine``/``system`` override uname for tests)."""
-    machine = (machine or _pyplatform.machine()).lower()
+    # os.uname, what platform.machine() reads on POSIX, without that module's import
+    machine = (machine or os.uname().machine).lower()
     os_name = (system or sys.platform).lower()
     if os_name.startswith("linux"):
         os_name = "linux"

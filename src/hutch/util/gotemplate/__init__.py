@@ -5,21 +5,24 @@ scoping, Go's fmt verbs and its error messages), so hutch carries its own;
 it uses the standard library only, so every front end may import it. Values
 are plain Python data plus :class:`Struct` and :class:`GoTime`
 (see ``values.py`` for how they stand for Go's types).
+
+The package's names are imported on first use (``__getattr__``): ``hutch ps``
+needs only ``align`` for its table, not the lexer, parser and evaluator
+(about a third of the command's start).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+import importlib
 
-from hutch.util.gotemplate import gojson
-from hutch.util.gotemplate.errors import TemplateError
-from hutch.util.gotemplate.execute import State
-from hutch.util.gotemplate.funcs import Func, FuncError, builtins
-from hutch.util.gotemplate.nodes import ListNode
-from hutch.util.gotemplate.parse import parse
-from hutch.util.gotemplate.tabwriter import align
-from hutch.util.gotemplate.values import MISSING, GoTime, Struct
+TYPE_CHECKING = False  # mypy reads the name as typing's
+if TYPE_CHECKING:
+    from hutch.util.gotemplate import gojson
+    from hutch.util.gotemplate.errors import TemplateError
+    from hutch.util.gotemplate.funcs import Func, FuncError
+    from hutch.util.gotemplate.tabwriter import align
+    from hutch.util.gotemplate.template import Template
+    from hutch.util.gotemplate.values import MISSING, GoTime, Struct
 
 __all__ = [
     "MISSING",
@@ -33,24 +36,25 @@ __all__ = [
     "gojson",
 ]
 
+# name -> the module that defines it
+_WHERE = {
+    "MISSING": "values",
+    "GoTime": "values",
+    "Struct": "values",
+    "Func": "funcs",
+    "FuncError": "funcs",
+    "Template": "template",
+    "TemplateError": "errors",
+    "align": "tabwriter",
+    "gojson": "gojson",
+}
 
-class Template:
-    """A parsed template; :meth:`execute` renders it to a string (or raises)."""
 
-    def __init__(self, name: str, text: str, funcs: Mapping[str, Func] | None = None) -> None:
-        self.name = name
-        self.text = text
-        self.funcs = builtins()
-        if funcs:
-            self.funcs.update(funcs)
-        self.root: ListNode
-        self.root, self.defines = parse(name, text, self.funcs)
-
-    def execute(self, data: Any) -> str:
-        state = State(self.name, self.text, self.funcs, self.defines)
-        state.push("$", data)
-        try:
-            state.walk(data, self.root)
-        except RecursionError:
-            raise state.fail("exceeded maximum template depth") from None
-        return "".join(state.out)
+def __getattr__(name: str) -> object:
+    where = _WHERE.get(name)
+    if where is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module = importlib.import_module(f"{__name__}.{where}")
+    value = module if where == name else getattr(module, name)
+    globals()[name] = value
+    return value
