@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from hutch.api.errors import InvalidArgument
-from hutch.config import toml
 
 SYSTEM_FILE = Path("/etc/hutch/hutch.toml")
 
@@ -39,6 +38,9 @@ def _merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
 
 
 def _load(path: Path) -> dict[str, Any]:
+    # Only when a settings file exists: most commands on most machines read none.
+    from hutch.config import toml
+
     try:
         with open(path, "rb") as f:
             return toml.load(f)
