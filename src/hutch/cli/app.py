@@ -323,7 +323,7 @@ def _modules_for(word: str | None, rest: Sequence[str] = ()) -> Sequence[str] | 
     """The verb modules ``hutch WORD ...`` needs (None: all of them)."""
     if word in VERBS:
         return (VERBS[word],)
-    if word == "system" and lazy.first_word(rest)[0] == "service":
+    if word == "system" and words.first_word(rest)[0] == "service":
         # Started on demand by socket activation: its start-up is the first
         # client's wait, so it loads its own module only.
         return ("system",)
