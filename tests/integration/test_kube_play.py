@@ -130,11 +130,12 @@ def test_round_trip_generate_down_play_gives_a_working_pod(
         "/bin/sleep",
         "1000",
     )
-    generated = write(tmp_path, "rt.yaml", hutch("kube", "generate", "rt").stdout)
+    generated = write(tmp_path, "rt.yaml", hutch("kube", "generate", "rt", "site").stdout)
     assert "terminationGracePeriodSeconds: 0" in Path(generated).read_text()
     hutch("kube", "down", generated)
     assert pods(hutch) == [] and "site" in hutch("volume", "ls", "-q").stdout  # data kept
-    hutch("kube", "play", generated)
+    played = hutch("kube", "play", generated).stdout
+    assert not played.startswith("Volumes:")  # the claim binds the volume that is there
     names = hutch("ps", "--format", "{{.Names}}").stdout.split()
     assert {"rt-web", "rt-side"} <= set(names)
     env = hutch("exec", "rt-web", "/bin/sh", "-c", "echo $MODE").stdout
@@ -149,8 +150,9 @@ def test_round_trip_generate_down_play_gives_a_working_pod(
     )
     assert mounts.stdout == "site:/www\n"
     assert fetch("http://127.0.0.1:18471/hostname") == b"rt\n"
-    hutch("kube", "down", "--force", generated)
-    assert pods(hutch) == []
+    down = hutch("kube", "down", "--force", generated).stdout
+    assert down.splitlines()[-2:] == ["Volumes removed:", "site"]
+    assert pods(hutch) == [] and hutch("volume", "ls", "-q").stdout == ""
 
 
 DEPLOY_AND_JOB = f"""\
