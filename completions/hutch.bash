@@ -47,7 +47,7 @@ _hutch_options() {
     "wait") echo --condition ;;
     "ps") echo --all -a --quiet -q --last -n --latest -l --format --no-trunc --noheading --filter -f --sort --size -s --pod -p ;;
     "logs") echo --follow -f --tail --since --until --timestamps -t ;;
-    "inspect") echo --format -f --type -t --size -s ;;
+    "inspect") echo --format -f --type -t ;;
     "events") echo --filter -f --since --until --format --stream ;;
     "cp") echo --archive --no-archive -a --overwrite ;;
     "diff") echo --format ;;
@@ -132,7 +132,7 @@ _hutch_options() {
     "container wait") echo --condition ;;
     "container ls") echo --all -a --quiet -q --last -n --latest -l --format --no-trunc --noheading --filter -f --sort --size -s --pod -p ;;
     "container logs") echo --follow -f --tail --since --until --timestamps -t ;;
-    "container inspect") echo --format -f --size -s ;;
+    "container inspect") echo --format -f ;;
     "container prune") echo --force -f ;;
     "container cp") echo --archive --no-archive -a --overwrite ;;
     "container diff") echo --format ;;

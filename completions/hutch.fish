@@ -339,7 +339,7 @@ complete -c hutch -n "__hutch_at ''" -a rm -d 'Remove one or more containers'
 complete -c hutch -n "__hutch_at ''" -a wait -d 'Wait for containers to stop and print their exit codes'
 complete -c hutch -n "__hutch_at ''" -a ps -d 'List containers (running ones unless --all)'
 complete -c hutch -n "__hutch_at ''" -a logs -d 'Print the logs of one or more containers'
-complete -c hutch -n "__hutch_at ''" -a inspect -d 'Show details of containers, images, volumes, networks or pods as JSON'
+complete -c hutch -n "__hutch_at ''" -a inspect -d 'Show details of containers or images as JSON'
 complete -c hutch -n "__hutch_at ''" -a rename -d 'Rename a container'
 complete -c hutch -n "__hutch_at ''" -a events -d 'Show events of containers and images'
 complete -c hutch -n "__hutch_at ''" -a cp -d 'Copy files and directories between a container and the host, or two containers'
@@ -733,8 +733,7 @@ complete -c hutch -n "__hutch_arg 'logs' 1+" -F
 
 # hutch inspect
 complete -c hutch -n "__hutch_at 'inspect'" -l format -s f -x -a 'json' -d 'json (default) or a Go template'
-complete -c hutch -n "__hutch_at 'inspect'" -l type -s t -x -d 'container, image, volume, network, pod or all'
-complete -c hutch -n "__hutch_at 'inspect'" -l size -s s -d 'Containers: add SizeRw and SizeRootFs'
+complete -c hutch -n "__hutch_at 'inspect'" -l type -s t -x -d 'container, image or all'
 complete -c hutch -n "__hutch_at 'inspect'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'inspect' 1+" -F
 
@@ -1777,7 +1776,6 @@ complete -c hutch -n "__hutch_arg 'container logs' 1+" -F
 
 # hutch container inspect
 complete -c hutch -n "__hutch_at 'container inspect'" -l format -s f -x -a 'json' -d 'json (default) or a Go template'
-complete -c hutch -n "__hutch_at 'container inspect'" -l size -s s -d 'Add SizeRw and SizeRootFs'
 complete -c hutch -n "__hutch_at 'container inspect'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'container inspect' 1+" -F
 

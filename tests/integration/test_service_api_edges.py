@@ -132,11 +132,14 @@ def test_clients_leaving_mid_stream_leak_nothing(service: Service) -> None:
     try:
         time.sleep(0.5)
         baseline = service.threads()
-        for _ in range(3):  # logs -f, then gone
+        streams = (
+            b"GET /v1.41/containers/chatty/logs?follow=1&stdout=1",  # output flowing
+            b"GET /v1.41/events",  # nothing happening
+            b"POST /v1.41/containers/chatty/wait?condition=next-exit",  # no exit coming
+        )
+        for request_line in streams * 2:  # each left by its client after the head
             sock = connect(service.socket_path)
-            sock.sendall(
-                b"GET /v1.41/containers/chatty/logs?follow=1&stdout=1 HTTP/1.1\r\nHost: d\r\n\r\n"
-            )
+            sock.sendall(request_line + b" HTTP/1.1\r\nHost: d\r\nContent-Length: 0\r\n\r\n")
             assert b"200 OK" in sock.recv(4096)
             sock.close()
         # an exec whose client goes away: its process is hung up, the session ends

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 
@@ -11,6 +12,8 @@ class EventsOptions:
     since: str | None = None  # RFC 3339, unix seconds, or a duration before now
     until: str | None = None
     stream: bool = True  # keep waiting for new events (until --until, if given)
+    # Asked while waiting: True ends the stream (an API client that went away).
+    cancelled: Callable[[], bool] | None = None
 
 
 @dataclass(frozen=True)

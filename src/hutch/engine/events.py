@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -119,10 +119,15 @@ class EventReader:
         filters = parse_filters(options.filters)
         since = _time("--since", options.since)
         until = _time("--until", options.until)
-        return self._read(filters, since, until, options.stream)
+        return self._read(filters, since, until, options.stream, options.cancelled)
 
     def _read(
-        self, filters: _Filters, since: float | None, until: float | None, stream: bool
+        self,
+        filters: _Filters,
+        since: float | None,
+        until: float | None,
+        stream: bool,
+        cancelled: Callable[[], bool] | None = None,
     ) -> Iterator[Event]:
         pending = b""
         offset = 0
@@ -147,5 +152,7 @@ class EventReader:
                     return
                 yield event
             if not stream or (until is not None and time.time() > until):
+                return
+            if cancelled is not None and cancelled():
                 return
             time.sleep(0.1)

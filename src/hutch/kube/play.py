@@ -219,7 +219,6 @@ class Player:
                 dns_options=pod.dns_options,
                 labels=pod.labels,
                 userns=pod.userns,
-                share=pod.share,
             )
         )
         self.pods.append(pod.name)

@@ -10,7 +10,7 @@ action (409 for a state that forbids it, as Docker answers).
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from hutch.api.containers import ActionReport, ContainerInspect
@@ -41,11 +41,15 @@ def check(reports: list[ActionReport]) -> ActionReport:
     raise ApiError(500, report.error)
 
 
-def exits(engine: Engine, container_id: str, since_ns: int) -> Iterator[tuple[str, int]]:
+def exits(
+    engine: Engine, container_id: str, since_ns: int, cancelled: Callable[[], bool] | None = None
+) -> Iterator[tuple[str, int]]:
     """The container's exits (``("died", code)``) and its removal (``("remove", 0)``)
-    recorded from ``since_ns`` on, as they come."""
+    recorded from ``since_ns`` on, as they come (until ``cancelled()``)."""
     since = str(max(0, since_ns // 1_000_000_000 - 1))
-    options = EventsOptions(filters=(f"container={container_id}",), since=since, stream=True)
+    options = EventsOptions(
+        filters=(f"container={container_id}",), since=since, stream=True, cancelled=cancelled
+    )
     for event in engine.system.events(options):
         if event.time_ns < since_ns or event.action not in ("died", "remove"):
             continue

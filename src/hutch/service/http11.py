@@ -268,6 +268,7 @@ class Connection:
             return self.h11.their_state is h11.DONE
         finally:
             stop.set()
+            request.gone.set()
 
     def _hijack(self, request: Request, answer: Hijack) -> None:
         while self.h11.their_state is h11.SEND_BODY:
@@ -329,10 +330,15 @@ def _close(chunks: Iterator[bytes]) -> None:
         close()
 
 
-def peer_gone(sock: socket.socket) -> bool:
-    """Whether the client closed its side (or the connection broke)."""
+def peer_gone(sock: socket.socket, *, half_close: bool = True) -> bool:
+    """Whether the client closed its side (or the connection broke).
+
+    ``half_close=False``: only a connection closed both ways counts (POLLHUP);
+    a hijacked client half-closes when it has no input to send (docker run
+    without -i), and is still reading.
+    """
     poller = select.poll()
-    poller.register(sock, select.POLLRDHUP)
+    poller.register(sock, select.POLLRDHUP if half_close else 0)
     for _fd, events in poller.poll(0):
         if events & (select.POLLRDHUP | select.POLLHUP | select.POLLERR):
             return True

@@ -8,6 +8,7 @@ PUT, build contexts, image loads), decoded from chunked transfer by h11.
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,6 +34,9 @@ class Request:
     body_limit: int = 0
     read_body: BodyReader = field(default=lambda: b"", repr=False)
     consumed: bool = False
+    # Set when the answer ended: a streamed answer's client went away, or the
+    # stream is over. Engine waits that can be cancelled ask it (events, wait).
+    gone: threading.Event = field(default_factory=threading.Event, repr=False)
 
     # -- query -----------------------------------------------------------------
 

@@ -123,7 +123,7 @@ def _wait_for_start(
     """True when the start request handed us the start; False when the container
     was started otherwise, removed, or the client left."""
     while not pending.wait_go(0.25):
-        if peer_gone(plumbing.conn.sock):
+        if peer_gone(plumbing.conn.sock, half_close=False):
             plumbing.client_gone = True
             return False
         try:

@@ -143,7 +143,7 @@ def wait(ctx: ServiceContext, req: Request) -> Reply | Stream:
 
     def body() -> Iterator[bytes]:
         code = report.state.exit_code
-        for action, value in exits(ctx.engine(), container_id, since):
+        for action, value in exits(ctx.engine(), container_id, since, req.gone.is_set):
             if action == "died":
                 code = value
                 if condition != "removed":

@@ -86,7 +86,9 @@ def events(ctx: ServiceContext, req: Request) -> Stream:
     filters = filter_texts(req.filters(), EVENT_FILTER_KEYS, EVENT_FILTER_VALUES)
     # Without since, Docker streams the events from now on (the log holds older ones).
     since = _unix_time(req, "since") or str(int(time.time()))
-    options = EventsOptions(filters=filters, since=since, until=_unix_time(req, "until"))
+    options = EventsOptions(
+        filters=filters, since=since, until=_unix_time(req, "until"), cancelled=req.gone.is_set
+    )
     # Checked here, before the status line: a bad filter or time is a 400.
     ctx.engine().system.events(EventsOptions(filters=filters, since=options.since, stream=False))
 
