@@ -193,10 +193,21 @@ ensure_pythons() {
     done
 }
 
+# The full-disk test (tests/integration/test_full_disk.py): a small file system
+# the test user owns and fills. tmpfs (user xattrs work on it from kernel 6.6)
+# costs no memory until it is filled, and the test empties it again.
+readonly SMALL_FS=/mnt/hutch-small
+ensure_small_fs() {
+    mkdir -p "$SMALL_FS"
+    mountpoint -q "$SMALL_FS" || mount -t tmpfs -o size=64m,mode=0755 hutch-small "$SMALL_FS"
+    chown "$USER_NAME:" "$SMALL_FS"
+}
+
 install_packages
 ensure_pythons
 ensure_user
 ensure_subids
 ensure_devices
+ensure_small_fs
 [[ ${HUTCH_SETUP_PODMAN:-1} == 0 ]] || configure_podman
 log "host ready for $USER_NAME ($(grep -E "^$USER_NAME:" /etc/subuid | head -n1))"

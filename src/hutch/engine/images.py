@@ -201,6 +201,7 @@ class ImageService:
         # podman's -f: the containers go first (the store refuses, exit 2, without it).
         for c in users:
             self._ctx.containers.delete(c.id)
+            self._ctx.paths.attach_socket(c.id).unlink(missing_ok=True)  # (system check found it)
             from hutch.store.layers import remove_tree
 
             dirs = self._ctx.containers.dirs(c.id)

@@ -6,6 +6,7 @@ WAL mode lets any number of readers run beside one writer; writers take
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -180,18 +181,65 @@ def connect(path: Path) -> sqlite3.Connection:
             "layers or containers: its records are lost",
             hint=_DB_HINT,
         )
+    reserve = path.parent / RESERVE
+    if full(path.parent):
+        # The space kept in RESERVE is given up for this moment: rm, rmi and
+        # prune can record what they remove, and free the rest. Before the
+        # first write, not after one failed: a commit that found no room
+        # cannot be run again.
+        reserve.unlink(missing_ok=True)
     try:
-        conn = sqlite3.connect(path, timeout=60.0, isolation_level=None)
-        conn.row_factory = sqlite3.Row
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        if version < len(_SCHEMA):
-            _migrate(conn)
-        conn.execute("PRAGMA foreign_keys = ON")
-    except sqlite3.OperationalError:
-        raise  # locked, I/O, no space: the caller's errors say those
+        try:
+            conn = _open(path)
+        except sqlite3.OperationalError:
+            # A full disk without a reserve left: WAL readers need room for the
+            # shared-memory index, so even `ps` would fail. The file is read as
+            # it is (the WAL is empty once every command closed it): listings
+            # work, and a write says what is full.
+            if not full(path.parent) or not path.exists():
+                raise  # locked, I/O: the caller's errors say those
+            conn = sqlite3.connect(
+                f"{path.as_uri()}?mode=ro&immutable=1", uri=True, isolation_level=None
+            )
+            conn.row_factory = sqlite3.Row
+        else:
+            _keep_reserve(reserve)
     except sqlite3.DatabaseError as exc:
         raise HutchError(f"the database {path} cannot be read: {exc}", hint=_DB_HINT) from None
     return conn
+
+
+def _open(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, timeout=60.0, isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version < len(_SCHEMA):
+        _migrate(conn)
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+# Space set aside in the store for a full disk: the database needs some to
+# open and to record what rm, rmi and prune remove (they free the rest).
+RESERVE = "reserve"
+_RESERVE_SIZE = 1 << 20
+
+
+def _keep_reserve(reserve: Path) -> None:
+    """Put the reserve back once there is room for it (one stat when it is there)."""
+    if reserve.exists():
+        return
+    try:
+        info = os.statvfs(reserve.parent)
+        if info.f_bavail * info.f_frsize < 16 * _RESERVE_SIZE:
+            return
+        fd = os.open(reserve, os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        try:
+            os.posix_fallocate(fd, 0, _RESERVE_SIZE)
+        finally:
+            os.close(fd)
+    except OSError:
+        return  # no reserve this time; the next command tries again
 
 
 _DB_HINT = (
@@ -238,10 +286,31 @@ def _migrate(conn: sqlite3.Connection) -> None:
 @contextmanager
 def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """A write transaction: all of it is applied, or none of it."""
-    conn.execute("BEGIN IMMEDIATE")
     try:
-        yield conn
-    except BaseException:
-        conn.execute("ROLLBACK")
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+    except sqlite3.OperationalError as exc:
+        where = Path(conn.execute("PRAGMA database_list").fetchone()[2]).parent
+        if full(where):
+            raise HutchError(f"no space left on device under {where}", hint=NO_SPACE_HINT) from exc
         raise
-    conn.execute("COMMIT")
+
+
+NO_SPACE_HINT = (
+    "free space there (hutch rm, hutch rmi, hutch system prune, hutch volume prune "
+    "work on a full disk) or move the store with --root"
+)
+
+
+def full(directory: Path) -> bool:
+    """No block left for us on the file system of ``directory``."""
+    try:
+        info = os.statvfs(directory)
+    except OSError:
+        return False
+    return info.f_bavail * info.f_frsize < 65536

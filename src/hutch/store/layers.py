@@ -25,6 +25,7 @@ from typing import BinaryIO
 from hutch.api.errors import HutchError, InvalidArgument
 from hutch.config.paths import Paths
 from hutch.linux import procfs
+from hutch.store.db import NO_SPACE_HINT
 from hutch.util.atomic import write_atomic
 
 # The file beside a layer's ``diff`` that names the process that stored it.
@@ -111,6 +112,24 @@ class LayerStore:
         ignore_chown: bool = False,
         expected_digest: str | None = None,
         expected_diff_id: str | None = None,
+    ) -> LayerInfo:
+        """``_ingest`` (below); a full disk is an error naming the store."""
+        try:
+            return self._ingest(src, whiteouts, ignore_chown, expected_digest, expected_diff_id)
+        except OSError as exc:
+            if exc.errno != errno.ENOSPC:
+                raise
+            raise HutchError(
+                f"no space left on device under {self._paths.storage}", hint=NO_SPACE_HINT
+            ) from None
+
+    def _ingest(
+        self,
+        src: BinaryIO,
+        whiteouts: str,
+        ignore_chown: bool,
+        expected_digest: str | None,
+        expected_diff_id: str | None,
     ) -> LayerInfo:
         """Unpack one layer blob; returns its identity. Caller holds ``lock()``
         only around the final commit (done here) — extraction runs unlocked.

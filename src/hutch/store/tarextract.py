@@ -270,6 +270,8 @@ class _Extractor:
         except HutchError:
             raise
         except OSError as exc:
+            if exc.errno == errno.ENOSPC:
+                raise  # the store is full, not the entry wrong: the caller names the store
             raise HutchError(f"cannot extract {member.name!r}: {exc.strerror or exc}") from exc
 
     def _apply(
