@@ -6,7 +6,7 @@
 function __hutch_subcommands
     switch "$argv[1]"
         case ''
-            printf '%s\n' images import rmi pull push tag untag history save load login logout run create start stop restart kill rm wait ps logs inspect rename events cp diff commit export exec attach top pause unpause update stats build port info unshare version help manifest healthcheck volume network pod quadlet compose generate kube play container image system buildx
+            printf '%s\n' images import rmi pull push tag untag history save load login logout run create start stop restart kill rm wait ps logs inspect init rename events cp diff commit export exec attach top pause unpause update stats build port info unshare version help manifest healthcheck volume network pod quadlet compose generate kube play container image system buildx
         case 'manifest'
             printf '%s\n' inspect
         case 'healthcheck'
@@ -28,7 +28,7 @@ function __hutch_subcommands
         case 'play'
             printf '%s\n' kube
         case 'container'
-            printf '%s\n' run create start stop restart kill rm wait ls logs inspect rename exists prune cp diff commit export exec attach top pause unpause update stats port
+            printf '%s\n' run create start stop restart kill rm wait ls logs inspect init clone rename exists prune cp diff commit export exec attach top pause unpause update stats port
         case 'image'
             printf '%s\n' ls import rm inspect pull push tag untag history save load prune exists build
         case 'system'
@@ -66,17 +66,17 @@ function __hutch_value_options
         case 'create'
             printf '%s\n' --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --stop-signal --stop-timeout --cidfile --tz --sdnotify --publish -p --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt
         case 'start'
-            printf '%s\n' --detach-keys
+            printf '%s\n' --detach-keys --filter -f
         case 'stop'
-            printf '%s\n' --time -t
+            printf '%s\n' --time -t --filter -f --cidfile
         case 'restart'
-            printf '%s\n' --time -t
+            printf '%s\n' --time -t --filter -f --cidfile
         case 'kill'
-            printf '%s\n' --signal -s
+            printf '%s\n' --signal -s --cidfile
         case 'rm'
-            printf '%s\n' --time -t
+            printf '%s\n' --time -t --filter --cidfile
         case 'wait'
-            printf '%s\n' --condition
+            printf '%s\n' --condition --interval -i
         case 'ps'
             printf '%s\n' --last -n --format --filter -f --sort
         case 'logs'
@@ -95,6 +95,10 @@ function __hutch_value_options
             printf '%s\n' --env -e --env-file --user -u --workdir -w --detach-keys
         case 'attach'
             printf '%s\n' --detach-keys
+        case 'pause'
+            printf '%s\n' --filter -f --cidfile
+        case 'unpause'
+            printf '%s\n' --filter -f --cidfile
         case 'update'
             printf '%s\n' --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops
         case 'stats'
@@ -192,23 +196,25 @@ function __hutch_value_options
         case 'container create'
             printf '%s\n' --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --stop-signal --stop-timeout --cidfile --tz --sdnotify --publish -p --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt
         case 'container start'
-            printf '%s\n' --detach-keys
+            printf '%s\n' --detach-keys --filter -f
         case 'container stop'
-            printf '%s\n' --time -t
+            printf '%s\n' --time -t --filter -f --cidfile
         case 'container restart'
-            printf '%s\n' --time -t
+            printf '%s\n' --time -t --filter -f --cidfile
         case 'container kill'
-            printf '%s\n' --signal -s
+            printf '%s\n' --signal -s --cidfile
         case 'container rm'
-            printf '%s\n' --time -t
+            printf '%s\n' --time -t --filter --cidfile
         case 'container wait'
-            printf '%s\n' --condition
+            printf '%s\n' --condition --interval -i
         case 'container ls'
             printf '%s\n' --last -n --format --filter -f --sort
         case 'container logs'
             printf '%s\n' --tail --since --until
         case 'container inspect'
             printf '%s\n' --format -f
+        case 'container clone'
+            printf '%s\n' --name --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops
         case 'container diff'
             printf '%s\n' --format
         case 'container commit'
@@ -219,6 +225,10 @@ function __hutch_value_options
             printf '%s\n' --env -e --env-file --user -u --workdir -w --detach-keys
         case 'container attach'
             printf '%s\n' --detach-keys
+        case 'container pause'
+            printf '%s\n' --filter -f --cidfile
+        case 'container unpause'
+            printf '%s\n' --filter -f --cidfile
         case 'container update'
             printf '%s\n' --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops
         case 'container stats'
@@ -336,10 +346,11 @@ complete -c hutch -n "__hutch_at ''" -a stop -d 'Stop running containers: the st
 complete -c hutch -n "__hutch_at ''" -a restart -d 'Stop and start containers again'
 complete -c hutch -n "__hutch_at ''" -a kill -d 'Send a signal (SIGKILL by default) to the main process of containers'
 complete -c hutch -n "__hutch_at ''" -a rm -d 'Remove one or more containers'
-complete -c hutch -n "__hutch_at ''" -a wait -d 'Wait for containers to stop and print their exit codes'
+complete -c hutch -n "__hutch_at ''" -a wait -d 'Wait for containers to stop (or meet a condition) and print their exit codes'
 complete -c hutch -n "__hutch_at ''" -a ps -d 'List containers (running ones unless --all)'
 complete -c hutch -n "__hutch_at ''" -a logs -d 'Print the logs of one or more containers'
 complete -c hutch -n "__hutch_at ''" -a inspect -d 'Show details of containers or images as JSON'
+complete -c hutch -n "__hutch_at ''" -a init -d 'Initialize created containers (hutch prepares them at create: a check)'
 complete -c hutch -n "__hutch_at ''" -a rename -d 'Rename a container'
 complete -c hutch -n "__hutch_at ''" -a events -d 'Show events of containers and images'
 complete -c hutch -n "__hutch_at ''" -a cp -d 'Copy files and directories between a container and the host, or two containers'
@@ -672,39 +683,58 @@ complete -c hutch -n "__hutch_at 'start'" -l attach -s a -d 'Attach to the conta
 complete -c hutch -n "__hutch_at 'start'" -l interactive -s i -d 'Pass stdin to the container (with --attach)'
 complete -c hutch -n "__hutch_at 'start'" -l detach-keys -x -d 'Keys that detach (with --attach; default: the container\'s own, else ctrl-p,ctrl-q; "" none)'
 complete -c hutch -n "__hutch_at 'start'" -l sig-proxy -l no-sig-proxy -d 'Forward the signals hutch receives to the container (with --attach)'
+complete -c hutch -n "__hutch_at 'start'" -l all -d 'Start all containers, whatever their state'
+complete -c hutch -n "__hutch_at 'start'" -l latest -s l -d 'Act on the container created last'
+complete -c hutch -n "__hutch_at 'start'" -l filter -s f -x -d 'Act on the containers this filter of ps matches (KEY=VALUE, repeatable)'
 complete -c hutch -n "__hutch_at 'start'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'start' 1+" -F
 
 # hutch stop
-complete -c hutch -n "__hutch_at 'stop'" -l time -s t -x -d 'Seconds to wait for the stop signal before SIGKILL'
-complete -c hutch -n "__hutch_at 'stop'" -l all -s a -d 'All containers'
+complete -c hutch -n "__hutch_at 'stop'" -l time -s t -x -d 'Seconds to wait for the stop signal before SIGKILL (-1: no limit)'
+complete -c hutch -n "__hutch_at 'stop'" -l all -s a -d 'Stop all containers'
 complete -c hutch -n "__hutch_at 'stop'" -l ignore -s i -d 'Ignore containers that do not exist'
+complete -c hutch -n "__hutch_at 'stop'" -l latest -s l -d 'Act on the container created last'
+complete -c hutch -n "__hutch_at 'stop'" -l filter -s f -x -d 'Act on the containers this filter of ps matches (KEY=VALUE, repeatable)'
+complete -c hutch -n "__hutch_at 'stop'" -l cidfile -x -d 'Read the container id from this file (repeatable)'
 complete -c hutch -n "__hutch_at 'stop'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'stop' 1+" -F
 
 # hutch restart
-complete -c hutch -n "__hutch_at 'restart'" -l time -s t -x -d 'Seconds to wait for the stop signal before SIGKILL'
-complete -c hutch -n "__hutch_at 'restart'" -l all -s a -d 'All containers'
+complete -c hutch -n "__hutch_at 'restart'" -l time -s t -x -d 'Seconds to wait for the stop signal before SIGKILL (-1: no limit)'
+complete -c hutch -n "__hutch_at 'restart'" -l all -s a -d 'Restart all containers'
+complete -c hutch -n "__hutch_at 'restart'" -l running -d 'With --all: only the running containers'
+complete -c hutch -n "__hutch_at 'restart'" -l latest -s l -d 'Act on the container created last'
+complete -c hutch -n "__hutch_at 'restart'" -l filter -s f -x -d 'Act on the containers this filter of ps matches (KEY=VALUE, repeatable)'
+complete -c hutch -n "__hutch_at 'restart'" -l cidfile -x -d 'Read the container id from this file (repeatable)'
 complete -c hutch -n "__hutch_at 'restart'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'restart' 1+" -F
 
 # hutch kill
 complete -c hutch -n "__hutch_at 'kill'" -l signal -s s -x -d 'Signal to send (name or number)'
-complete -c hutch -n "__hutch_at 'kill'" -l all -s a -d 'All containers'
+complete -c hutch -n "__hutch_at 'kill'" -l all -s a -d 'Signal all running containers'
+complete -c hutch -n "__hutch_at 'kill'" -l latest -s l -d 'Act on the container created last'
+complete -c hutch -n "__hutch_at 'kill'" -l cidfile -x -d 'Read the container id from this file (repeatable)'
 complete -c hutch -n "__hutch_at 'kill'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'kill' 1+" -F
 
 # hutch rm
 complete -c hutch -n "__hutch_at 'rm'" -l force -s f -d 'Stop running containers first'
-complete -c hutch -n "__hutch_at 'rm'" -l all -s a -d 'All containers'
+complete -c hutch -n "__hutch_at 'rm'" -l all -s a -d 'Remove all containers'
 complete -c hutch -n "__hutch_at 'rm'" -l ignore -s i -d 'Ignore containers that do not exist'
-complete -c hutch -n "__hutch_at 'rm'" -l time -s t -x -d 'Seconds to wait for a stop before SIGKILL (with -f)'
+complete -c hutch -n "__hutch_at 'rm'" -l time -s t -x -d 'Seconds to wait for a stop before SIGKILL (with -f; -1: no limit)'
 complete -c hutch -n "__hutch_at 'rm'" -l volumes -s v -d 'Remove the container\'s anonymous volumes'
+complete -c hutch -n "__hutch_at 'rm'" -l latest -s l -d 'Act on the container created last'
+complete -c hutch -n "__hutch_at 'rm'" -l filter -x -d 'Act on the containers this filter of ps matches (KEY=VALUE, repeatable)'
+complete -c hutch -n "__hutch_at 'rm'" -l cidfile -x -d 'Read the container id from this file (repeatable)'
+complete -c hutch -n "__hutch_at 'rm'" -l depend -d 'Remove the containers that depend on these ones first'
 complete -c hutch -n "__hutch_at 'rm'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'rm' 1+" -F
 
 # hutch wait
-complete -c hutch -n "__hutch_at 'wait'" -l condition -x -d 'Condition to wait for (default: stopped)'
+complete -c hutch -n "__hutch_at 'wait'" -l condition -x -d 'State or condition to wait for (repeatable, any one ends the wait): configured, created, exited, healthy, initialized, paused, removing, running, stopped (default), stopping, unhealthy'
+complete -c hutch -n "__hutch_at 'wait'" -l interval -s i -x -d 'Time between two polls (a duration; bare: ms)'
+complete -c hutch -n "__hutch_at 'wait'" -l ignore -d 'A missing container is no error: its code is -1'
+complete -c hutch -n "__hutch_at 'wait'" -l latest -s l -d 'Act on the container created last'
 complete -c hutch -n "__hutch_at 'wait'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'wait' 1+" -F
 
@@ -728,14 +758,22 @@ complete -c hutch -n "__hutch_at 'logs'" -l tail -x -d 'Print only the last N li
 complete -c hutch -n "__hutch_at 'logs'" -l since -x -d 'Only lines after this time (RFC 3339, unix, or duration)'
 complete -c hutch -n "__hutch_at 'logs'" -l until -x -d 'Only lines before this time'
 complete -c hutch -n "__hutch_at 'logs'" -l timestamps -s t -d 'Prefix each line with its time'
+complete -c hutch -n "__hutch_at 'logs'" -l latest -s l -d 'Act on the container created last'
 complete -c hutch -n "__hutch_at 'logs'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'logs' 1+" -F
 
 # hutch inspect
 complete -c hutch -n "__hutch_at 'inspect'" -l format -s f -x -a 'json' -d 'json (default) or a Go template'
 complete -c hutch -n "__hutch_at 'inspect'" -l type -s t -x -d 'container, image or all'
+complete -c hutch -n "__hutch_at 'inspect'" -l latest -s l -d 'Inspect the container created last'
 complete -c hutch -n "__hutch_at 'inspect'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'inspect' 1+" -F
+
+# hutch init
+complete -c hutch -n "__hutch_at 'init'" -l all -s a -d 'Initialize all containers'
+complete -c hutch -n "__hutch_at 'init'" -l latest -s l -d 'Act on the container created last'
+complete -c hutch -n "__hutch_at 'init'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'init' 1+" -F
 
 # hutch rename
 complete -c hutch -n "__hutch_at 'rename'" -l help -d 'Show the help and exit'
@@ -759,6 +797,7 @@ complete -c hutch -n "__hutch_arg 'cp' 2" -F
 
 # hutch diff
 complete -c hutch -n "__hutch_at 'diff'" -l format -x -a 'json' -d 'json, or lines of KIND PATH (default)'
+complete -c hutch -n "__hutch_at 'diff'" -l latest -s l -d 'Act on the container created last'
 complete -c hutch -n "__hutch_at 'diff'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'diff' 1" -F
 
@@ -789,6 +828,7 @@ complete -c hutch -n "__hutch_at 'exec'" -l user -s u -x -d 'User (name or uid, 
 complete -c hutch -n "__hutch_at 'exec'" -l workdir -s w -x -d 'Working directory of the command'
 complete -c hutch -n "__hutch_at 'exec'" -l detach -s d -d 'Run the command in the background'
 complete -c hutch -n "__hutch_at 'exec'" -l detach-keys -x -d 'Accepted for compatibility (exec does not detach)'
+complete -c hutch -n "__hutch_at 'exec'" -l latest -s l -d 'Act on the container created last'
 complete -c hutch -n "__hutch_at 'exec'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'exec' 1" -F
 complete -c hutch -n "__hutch_arg 'exec' 2" -f -a '(__fish_complete_command)'
@@ -798,21 +838,29 @@ complete -c hutch -n "__hutch_arg 'exec' 3+" -F
 complete -c hutch -n "__hutch_at 'attach'" -l no-stdin -d 'Do not attach standard input'
 complete -c hutch -n "__hutch_at 'attach'" -l detach-keys -x -d 'Key sequence that detaches (default ctrl-p,ctrl-q; "" disables)'
 complete -c hutch -n "__hutch_at 'attach'" -l sig-proxy -l no-sig-proxy -d 'Forward the signals hutch receives to the container (not with a tty)'
+complete -c hutch -n "__hutch_at 'attach'" -l latest -s l -d 'Act on the container created last'
 complete -c hutch -n "__hutch_at 'attach'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'attach' 1" -F
 
 # hutch top
+complete -c hutch -n "__hutch_at 'top'" -l latest -s l -d 'Act on the container created last'
 complete -c hutch -n "__hutch_at 'top'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'top' 1" -F
 complete -c hutch -n "__hutch_arg 'top' 2+" -F
 
 # hutch pause
 complete -c hutch -n "__hutch_at 'pause'" -l all -s a -d 'Pause all running containers'
+complete -c hutch -n "__hutch_at 'pause'" -l latest -s l -d 'Act on the container created last'
+complete -c hutch -n "__hutch_at 'pause'" -l filter -s f -x -d 'Act on the containers this filter of ps matches (KEY=VALUE, repeatable)'
+complete -c hutch -n "__hutch_at 'pause'" -l cidfile -x -d 'Read the container id from this file (repeatable)'
 complete -c hutch -n "__hutch_at 'pause'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'pause' 1+" -F
 
 # hutch unpause
 complete -c hutch -n "__hutch_at 'unpause'" -l all -s a -d 'Unpause all paused containers'
+complete -c hutch -n "__hutch_at 'unpause'" -l latest -s l -d 'Act on the container created last'
+complete -c hutch -n "__hutch_at 'unpause'" -l filter -s f -x -d 'Act on the containers this filter of ps matches (KEY=VALUE, repeatable)'
+complete -c hutch -n "__hutch_at 'unpause'" -l cidfile -x -d 'Read the container id from this file (repeatable)'
 complete -c hutch -n "__hutch_at 'unpause'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'unpause' 1+" -F
 
@@ -1508,10 +1556,12 @@ complete -c hutch -n "__hutch_at 'container'" -a stop -d 'Stop running container
 complete -c hutch -n "__hutch_at 'container'" -a restart -d 'Stop and start containers again'
 complete -c hutch -n "__hutch_at 'container'" -a kill -d 'Send a signal (SIGKILL by default) to the main process of containers'
 complete -c hutch -n "__hutch_at 'container'" -a rm -d 'Remove one or more containers'
-complete -c hutch -n "__hutch_at 'container'" -a wait -d 'Wait for containers to stop and print their exit codes'
+complete -c hutch -n "__hutch_at 'container'" -a wait -d 'Wait for containers to stop (or meet a condition) and print their exit codes'
 complete -c hutch -n "__hutch_at 'container'" -a ls -d 'List containers (running ones unless --all)'
 complete -c hutch -n "__hutch_at 'container'" -a logs -d 'Print the logs of one or more containers'
 complete -c hutch -n "__hutch_at 'container'" -a inspect -d 'Show details of containers as JSON'
+complete -c hutch -n "__hutch_at 'container'" -a init -d 'Initialize created containers (hutch prepares them at create: a check)'
+complete -c hutch -n "__hutch_at 'container'" -a clone -d 'Create a copy of a container, with other limits if given; print its id'
 complete -c hutch -n "__hutch_at 'container'" -a rename -d 'Rename a container'
 complete -c hutch -n "__hutch_at 'container'" -a exists -d 'Check whether a container exists (exit 0) or not (exit 1)'
 complete -c hutch -n "__hutch_at 'container'" -a prune -d 'Remove all stopped containers and print their ids'
@@ -1715,39 +1765,58 @@ complete -c hutch -n "__hutch_at 'container start'" -l attach -s a -d 'Attach to
 complete -c hutch -n "__hutch_at 'container start'" -l interactive -s i -d 'Pass stdin to the container (with --attach)'
 complete -c hutch -n "__hutch_at 'container start'" -l detach-keys -x -d 'Keys that detach (with --attach; default: the container\'s own, else ctrl-p,ctrl-q; "" none)'
 complete -c hutch -n "__hutch_at 'container start'" -l sig-proxy -l no-sig-proxy -d 'Forward the signals hutch receives to the container (with --attach)'
+complete -c hutch -n "__hutch_at 'container start'" -l all -d 'Start all containers, whatever their state'
+complete -c hutch -n "__hutch_at 'container start'" -l latest -s l -d 'Act on the container created last'
+complete -c hutch -n "__hutch_at 'container start'" -l filter -s f -x -d 'Act on the containers this filter of ps matches (KEY=VALUE, repeatable)'
 complete -c hutch -n "__hutch_at 'container start'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'container start' 1+" -F
 
 # hutch container stop
-complete -c hutch -n "__hutch_at 'container stop'" -l time -s t -x -d 'Seconds to wait for the stop signal before SIGKILL'
-complete -c hutch -n "__hutch_at 'container stop'" -l all -s a -d 'All containers'
+complete -c hutch -n "__hutch_at 'container stop'" -l time -s t -x -d 'Seconds to wait for the stop signal before SIGKILL (-1: no limit)'
+complete -c hutch -n "__hutch_at 'container stop'" -l all -s a -d 'Stop all containers'
 complete -c hutch -n "__hutch_at 'container stop'" -l ignore -s i -d 'Ignore containers that do not exist'
+complete -c hutch -n "__hutch_at 'container stop'" -l latest -s l -d 'Act on the container created last'
+complete -c hutch -n "__hutch_at 'container stop'" -l filter -s f -x -d 'Act on the containers this filter of ps matches (KEY=VALUE, repeatable)'
+complete -c hutch -n "__hutch_at 'container stop'" -l cidfile -x -d 'Read the container id from this file (repeatable)'
 complete -c hutch -n "__hutch_at 'container stop'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'container stop' 1+" -F
 
 # hutch container restart
-complete -c hutch -n "__hutch_at 'container restart'" -l time -s t -x -d 'Seconds to wait for the stop signal before SIGKILL'
-complete -c hutch -n "__hutch_at 'container restart'" -l all -s a -d 'All containers'
+complete -c hutch -n "__hutch_at 'container restart'" -l time -s t -x -d 'Seconds to wait for the stop signal before SIGKILL (-1: no limit)'
+complete -c hutch -n "__hutch_at 'container restart'" -l all -s a -d 'Restart all containers'
+complete -c hutch -n "__hutch_at 'container restart'" -l running -d 'With --all: only the running containers'
+complete -c hutch -n "__hutch_at 'container restart'" -l latest -s l -d 'Act on the container created last'
+complete -c hutch -n "__hutch_at 'container restart'" -l filter -s f -x -d 'Act on the containers this filter of ps matches (KEY=VALUE, repeatable)'
+complete -c hutch -n "__hutch_at 'container restart'" -l cidfile -x -d 'Read the container id from this file (repeatable)'
 complete -c hutch -n "__hutch_at 'container restart'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'container restart' 1+" -F
 
 # hutch container kill
 complete -c hutch -n "__hutch_at 'container kill'" -l signal -s s -x -d 'Signal to send (name or number)'
-complete -c hutch -n "__hutch_at 'container kill'" -l all -s a -d 'All containers'
+complete -c hutch -n "__hutch_at 'container kill'" -l all -s a -d 'Signal all running containers'
+complete -c hutch -n "__hutch_at 'container kill'" -l latest -s l -d 'Act on the container created last'
+complete -c hutch -n "__hutch_at 'container kill'" -l cidfile -x -d 'Read the container id from this file (repeatable)'
 complete -c hutch -n "__hutch_at 'container kill'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'container kill' 1+" -F
 
 # hutch container rm
 complete -c hutch -n "__hutch_at 'container rm'" -l force -s f -d 'Stop running containers first'
-complete -c hutch -n "__hutch_at 'container rm'" -l all -s a -d 'All containers'
+complete -c hutch -n "__hutch_at 'container rm'" -l all -s a -d 'Remove all containers'
 complete -c hutch -n "__hutch_at 'container rm'" -l ignore -s i -d 'Ignore containers that do not exist'
-complete -c hutch -n "__hutch_at 'container rm'" -l time -s t -x -d 'Seconds to wait for a stop before SIGKILL (with -f)'
+complete -c hutch -n "__hutch_at 'container rm'" -l time -s t -x -d 'Seconds to wait for a stop before SIGKILL (with -f; -1: no limit)'
 complete -c hutch -n "__hutch_at 'container rm'" -l volumes -s v -d 'Remove the container\'s anonymous volumes'
+complete -c hutch -n "__hutch_at 'container rm'" -l latest -s l -d 'Act on the container created last'
+complete -c hutch -n "__hutch_at 'container rm'" -l filter -x -d 'Act on the containers this filter of ps matches (KEY=VALUE, repeatable)'
+complete -c hutch -n "__hutch_at 'container rm'" -l cidfile -x -d 'Read the container id from this file (repeatable)'
+complete -c hutch -n "__hutch_at 'container rm'" -l depend -d 'Remove the containers that depend on these ones first'
 complete -c hutch -n "__hutch_at 'container rm'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'container rm' 1+" -F
 
 # hutch container wait
-complete -c hutch -n "__hutch_at 'container wait'" -l condition -x -d 'Condition to wait for (default: stopped)'
+complete -c hutch -n "__hutch_at 'container wait'" -l condition -x -d 'State or condition to wait for (repeatable, any one ends the wait): configured, created, exited, healthy, initialized, paused, removing, running, stopped (default), stopping, unhealthy'
+complete -c hutch -n "__hutch_at 'container wait'" -l interval -s i -x -d 'Time between two polls (a duration; bare: ms)'
+complete -c hutch -n "__hutch_at 'container wait'" -l ignore -d 'A missing container is no error: its code is -1'
+complete -c hutch -n "__hutch_at 'container wait'" -l latest -s l -d 'Act on the container created last'
 complete -c hutch -n "__hutch_at 'container wait'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'container wait' 1+" -F
 
@@ -1771,13 +1840,47 @@ complete -c hutch -n "__hutch_at 'container logs'" -l tail -x -d 'Print only the
 complete -c hutch -n "__hutch_at 'container logs'" -l since -x -d 'Only lines after this time (RFC 3339, unix, or duration)'
 complete -c hutch -n "__hutch_at 'container logs'" -l until -x -d 'Only lines before this time'
 complete -c hutch -n "__hutch_at 'container logs'" -l timestamps -s t -d 'Prefix each line with its time'
+complete -c hutch -n "__hutch_at 'container logs'" -l latest -s l -d 'Act on the container created last'
 complete -c hutch -n "__hutch_at 'container logs'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'container logs' 1+" -F
 
 # hutch container inspect
 complete -c hutch -n "__hutch_at 'container inspect'" -l format -s f -x -a 'json' -d 'json (default) or a Go template'
+complete -c hutch -n "__hutch_at 'container inspect'" -l latest -s l -d 'Act on the container created last'
 complete -c hutch -n "__hutch_at 'container inspect'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'container inspect' 1+" -F
+
+# hutch container init
+complete -c hutch -n "__hutch_at 'container init'" -l all -s a -d 'Initialize all containers'
+complete -c hutch -n "__hutch_at 'container init'" -l latest -s l -d 'Act on the container created last'
+complete -c hutch -n "__hutch_at 'container init'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'container init' 1+" -F
+
+# hutch container clone
+complete -c hutch -n "__hutch_at 'container clone'" -l name -x -d 'Name of the clone (default NAME-clone)'
+complete -c hutch -n "__hutch_at 'container clone'" -l destroy -d 'Remove the original container'
+complete -c hutch -n "__hutch_at 'container clone'" -l force -s f -d 'With --destroy: also when it runs'
+complete -c hutch -n "__hutch_at 'container clone'" -l run -d 'Start the clone'
+complete -c hutch -n "__hutch_at 'container clone'" -l memory -s m -x -d 'Memory limit (e.g. 64m, 1g); memory.max'
+complete -c hutch -n "__hutch_at 'container clone'" -l memory-reservation -x -d 'Memory soft limit (memory.low)'
+complete -c hutch -n "__hutch_at 'container clone'" -l memory-swap -x -d 'Memory plus swap limit (-1: unlimited swap); needs --memory'
+complete -c hutch -n "__hutch_at 'container clone'" -l cpus -x -d 'Number of CPUs (e.g. 0.5: cpu.max 50000 100000)'
+complete -c hutch -n "__hutch_at 'container clone'" -l cpu-shares -s c -x -d 'CPU shares (relative weight, 2-262144)'
+complete -c hutch -n "__hutch_at 'container clone'" -l cpu-weight -x -d 'CPU weight (cpu.weight, 1-10000)'
+complete -c hutch -n "__hutch_at 'container clone'" -l cpu-quota -x -d 'CPU time in microseconds per --cpu-period'
+complete -c hutch -n "__hutch_at 'container clone'" -l cpu-period -x -d 'CPU period in microseconds (default 100000)'
+complete -c hutch -n "__hutch_at 'container clone'" -l cpuset-cpus -x -d 'CPUs the container may run on (0-3,5)'
+complete -c hutch -n "__hutch_at 'container clone'" -l cpuset-mems -x -d 'Memory nodes the container may use (0-1)'
+complete -c hutch -n "__hutch_at 'container clone'" -l pids-limit -x -d 'Maximum number of processes (default 2048; -1: unlimited)'
+complete -c hutch -n "__hutch_at 'container clone'" -l blkio-weight -x -d 'Block I/O weight (10-1000)'
+complete -c hutch -n "__hutch_at 'container clone'" -l device-read-bps -x -d 'Limit reads from a device (DEVICE:RATE, e.g. 1mb)'
+complete -c hutch -n "__hutch_at 'container clone'" -l device-write-bps -x -d 'Limit writes to a device (DEVICE:RATE)'
+complete -c hutch -n "__hutch_at 'container clone'" -l device-read-iops -x -d 'Limit read operations per second (DEVICE:N)'
+complete -c hutch -n "__hutch_at 'container clone'" -l device-write-iops -x -d 'Limit write operations per second (DEVICE:N)'
+complete -c hutch -n "__hutch_at 'container clone'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'container clone' 1" -F
+complete -c hutch -n "__hutch_arg 'container clone' 2" -F
+complete -c hutch -n "__hutch_arg 'container clone' 3" -f -a '(__hutch_image_names)'
 
 # hutch container rename
 complete -c hutch -n "__hutch_at 'container rename'" -l help -d 'Show the help and exit'
@@ -1801,6 +1904,7 @@ complete -c hutch -n "__hutch_arg 'container cp' 2" -F
 
 # hutch container diff
 complete -c hutch -n "__hutch_at 'container diff'" -l format -x -a 'json' -d 'json, or lines of KIND PATH (default)'
+complete -c hutch -n "__hutch_at 'container diff'" -l latest -s l -d 'Act on the container created last'
 complete -c hutch -n "__hutch_at 'container diff'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'container diff' 1" -F
 
@@ -1831,6 +1935,7 @@ complete -c hutch -n "__hutch_at 'container exec'" -l user -s u -x -d 'User (nam
 complete -c hutch -n "__hutch_at 'container exec'" -l workdir -s w -x -d 'Working directory of the command'
 complete -c hutch -n "__hutch_at 'container exec'" -l detach -s d -d 'Run the command in the background'
 complete -c hutch -n "__hutch_at 'container exec'" -l detach-keys -x -d 'Accepted for compatibility (exec does not detach)'
+complete -c hutch -n "__hutch_at 'container exec'" -l latest -s l -d 'Act on the container created last'
 complete -c hutch -n "__hutch_at 'container exec'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'container exec' 1" -F
 complete -c hutch -n "__hutch_arg 'container exec' 2" -f -a '(__fish_complete_command)'
@@ -1840,21 +1945,29 @@ complete -c hutch -n "__hutch_arg 'container exec' 3+" -F
 complete -c hutch -n "__hutch_at 'container attach'" -l no-stdin -d 'Do not attach standard input'
 complete -c hutch -n "__hutch_at 'container attach'" -l detach-keys -x -d 'Key sequence that detaches (default ctrl-p,ctrl-q; "" disables)'
 complete -c hutch -n "__hutch_at 'container attach'" -l sig-proxy -l no-sig-proxy -d 'Forward the signals hutch receives to the container (not with a tty)'
+complete -c hutch -n "__hutch_at 'container attach'" -l latest -s l -d 'Act on the container created last'
 complete -c hutch -n "__hutch_at 'container attach'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'container attach' 1" -F
 
 # hutch container top
+complete -c hutch -n "__hutch_at 'container top'" -l latest -s l -d 'Act on the container created last'
 complete -c hutch -n "__hutch_at 'container top'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'container top' 1" -F
 complete -c hutch -n "__hutch_arg 'container top' 2+" -F
 
 # hutch container pause
 complete -c hutch -n "__hutch_at 'container pause'" -l all -s a -d 'Pause all running containers'
+complete -c hutch -n "__hutch_at 'container pause'" -l latest -s l -d 'Act on the container created last'
+complete -c hutch -n "__hutch_at 'container pause'" -l filter -s f -x -d 'Act on the containers this filter of ps matches (KEY=VALUE, repeatable)'
+complete -c hutch -n "__hutch_at 'container pause'" -l cidfile -x -d 'Read the container id from this file (repeatable)'
 complete -c hutch -n "__hutch_at 'container pause'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'container pause' 1+" -F
 
 # hutch container unpause
 complete -c hutch -n "__hutch_at 'container unpause'" -l all -s a -d 'Unpause all paused containers'
+complete -c hutch -n "__hutch_at 'container unpause'" -l latest -s l -d 'Act on the container created last'
+complete -c hutch -n "__hutch_at 'container unpause'" -l filter -s f -x -d 'Act on the containers this filter of ps matches (KEY=VALUE, repeatable)'
+complete -c hutch -n "__hutch_at 'container unpause'" -l cidfile -x -d 'Read the container id from this file (repeatable)'
 complete -c hutch -n "__hutch_at 'container unpause'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'container unpause' 1+" -F
 

@@ -154,3 +154,82 @@ def test_name_slash_and_memory_zero(hutch: Hutch, base_image: str) -> None:
     assert hutch("ps", "-a", "--format", "{{.Names}}").stdout == "web\n"
     assert hutch("inspect", "--format", "{{.HostConfig.Memory}}", "web").stdout == "0\n"
     hutch("rm", "web")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("stop", "--filter", "name=a", "a"),
+        ("stop", "--all", "a"),
+        ("rm", "-l", "--all"),
+        ("kill", "-l", "a"),
+        ("pause", "-l", "--cidfile", "x"),
+        ("restart", "--cidfile", "x", "a"),
+        ("stop", "--cidfile", "/nonexistent/cid"),
+        ("start",),
+        ("start", "--all", "a"),
+        ("wait", "--condition", "foo", "a"),
+        ("stop", "-l"),
+    ],
+)
+def test_target_flags_as_podman(
+    hutch: Hutch, podman: Callable[..., Completed], args: tuple[str, ...]
+) -> None:
+    ours, theirs = hutch(*args, check=False), podman(*args)
+    assert (ours.returncode, ours.stdout) == (theirs.returncode, theirs.stdout), ours.stderr
+    assert _messages(ours.stderr)[:1] == _messages(theirs.stderr)[:1]
+
+
+def test_target_flags_act_on_the_containers_chosen(
+    hutch: Hutch, base_image: str, tmp_path: Path
+) -> None:
+    stubborn = "trap '' TERM; echo up; while true; do sleep 0.1; done"
+    cid = tmp_path / "cid"
+    for name in ("t1", "t2"):
+        hutch("run", "-d", "--name", name, "--label", "grp=x", base_image, "sh", "-c", stubborn)
+        wait_for_log(hutch, name, "up\n")
+    hutch("create", "--name", "t3", "--cidfile", str(cid), base_image, "sleep", "60")
+    # both ignore SIGTERM: one shared wait of 1 s, one warning each (podman's words)
+    began = time.monotonic()
+    stopped = hutch("stop", "-t", "1", "--filter", "label=grp=x")
+    assert time.monotonic() - began < 6, "the two stops did not share their wait"
+    warned = [line for line in stopped.stderr.splitlines() if "resorting to SIGKILL" in line]
+    assert sorted(warned) == [
+        f"WARN: StopSignal SIGTERM failed to stop container {n} in 1 seconds, resorting to SIGKILL"
+        for n in ("t1", "t2")
+    ]
+    assert len(stopped.stdout.split()) == 2
+    # --latest is t3, the container created last; --cidfile names it too
+    assert hutch("start", "-l").stdout.strip() == cid.read_text().strip()
+    assert hutch("wait", "--condition", "running", "t3").stdout == "-1\n"
+    assert hutch("kill", "--cidfile", str(cid)).stdout.strip() == cid.read_text().strip()
+    assert hutch("wait", "--ignore", "nosuch", "t3").stdout == "-1\n137\n"
+    # a container that joins t3's network goes first with --depend, else t3 stays
+    hutch("create", "--name", "t4", "--network", "container:t3", base_image, "true")
+    refused = hutch("rm", "t3", check=False)
+    assert refused.returncode == 125
+    assert "has dependent containers which must be removed before it" in refused.stderr
+    removed = hutch("rm", "--depend", "t3").stdout.split()
+    assert len(removed) == 2 and removed[1] == cid.read_text().strip()
+    assert hutch("start", "--all").stdout.count("\n") == 2
+    assert hutch("rm", "-af", "-t", "0").stdout.count("\n") == 2
+
+
+def test_init_clone_and_latest(hutch: Hutch, base_image: str) -> None:
+    hutch("create", "--name", "orig", "-e", "FROM=orig", base_image, "sleep", "60")
+    assert hutch("init", "orig").stdout == "orig\n"
+    clone_id = hutch("container", "clone", "--run", "orig").stdout.strip()
+    # the clone is the latest: -l reaches it from exec, inspect, logs
+    assert hutch("exec", "-l", "sh", "-c", "echo $FROM").stdout == "orig\n"
+    assert hutch("inspect", "-l", "--format", "{{.Name}}").stdout == "orig-clone\n"
+    assert hutch("inspect", "--format", "{{.Id}}", "orig-clone").stdout.strip() == clone_id
+    refused = hutch("init", "orig-clone", check=False)
+    assert refused.returncode == 125
+    assert refused.stderr == (
+        f"Error: container {clone_id} has already been created in runtime: "
+        "container state improper\n"
+    )
+    hutch("container", "clone", "--destroy", "orig", "copy")
+    names = hutch("ps", "-a", "--format", "{{.Names}}").stdout.split()
+    assert sorted(names) == ["copy", "orig-clone"]
+    hutch("rm", "-af", "-t", "0")

@@ -134,6 +134,7 @@ class FakeEngine:
 ANSWERS: dict[str, Callable[..., Any]] = {
     "containers.run": lambda e, o: RunReport(e.container_id, None if o.detach else e.run_status),
     "containers.create": lambda e, o: e.container_id,
+    "containers.clone": lambda e, o: e.container_id,
     "containers.rename": lambda e, name, new: e.container_id,
     "containers.exists": lambda e, name: name in e.existing_images,
     "containers.ls": lambda e, o: list(e.container_list),

@@ -20,15 +20,23 @@ class StartOptions:
     # Attached: the descriptors that stand for stdin, stdout and stderr (an API
     # server's pipes; never put in raw mode, no SIGWINCH); None: this process's own.
     stdio: tuple[int, int, int] | None = None
+    # Beyond the names: every container, the latest created, or those the
+    # filters of ps match (each options class of a verb on many has them).
+    all: bool = False
+    latest: bool = False
+    filters: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class StopOptions:
     """``stop`` and ``restart``."""
 
-    timeout: int | None = None  # seconds; None: the container's own stop timeout
+    timeout: int | None = None  # seconds; None: the container's own; negative: no limit
     all: bool = False
     ignore: bool = False
+    latest: bool = False
+    filters: tuple[str, ...] = ()
+    running: bool = False  # restart --running: only the running ones of --all
 
 
 @dataclass(frozen=True)
@@ -38,12 +46,30 @@ class RemoveContainerOptions:
     ignore: bool = False
     timeout: int | None = None
     volumes: bool = False
+    latest: bool = False
+    filters: tuple[str, ...] = ()
+    depend: bool = False  # first the containers that depend on it (their namespaces)
+
+
+@dataclass(frozen=True)
+class CloneOptions:
+    """``container clone``: a new container made with the options of another."""
+
+    container: str
+    name: str | None = None  # None: NAME-clone, NAME-clone1, ... (podman's names)
+    image: str | None = None  # None: the original's image
+    resources: ResourceOptions = field(default_factory=ResourceOptions)  # set ones override
+    destroy: bool = False  # remove the original (with force: also when it runs)
+    force: bool = False
+    run: bool = False  # start the clone
 
 
 @dataclass(frozen=True)
 class KillOptions:
     signal: str = "KILL"
     all: bool = False
+    latest: bool = False
+    ignore: bool = False
 
 
 @dataclass(frozen=True)
@@ -51,11 +77,16 @@ class PauseOptions:
     """``pause`` and ``unpause``."""
 
     all: bool = False
+    latest: bool = False
+    filters: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class WaitOptions:
     conditions: tuple[str, ...] = ()  # empty: stopped or exited
+    interval: str = "250ms"  # between two looks at the state: a Go duration, bare is ms
+    ignore: bool = False  # a missing container: exit code -1, no error
+    latest: bool = False
 
 
 @dataclass(frozen=True)
@@ -618,7 +649,15 @@ class LifecycleVerbs(Protocol):
 
 
 class AdminVerbs(Protocol):
-    """Names and leftovers (``engine/container_admin.py``)."""
+    """Names, leftovers, init and clone (``engine/container_admin.py``)."""
+
+    def init(self, names: Sequence[str], options: PauseOptions) -> list[ActionReport]:
+        """Make created containers ready to start (hutch prepares them at create)."""
+        ...
+
+    def clone(self, options: CloneOptions) -> str:
+        """A copy of a container's configuration as a new container; its id."""
+        ...
 
     def prune(self) -> list[ActionReport]: ...
 

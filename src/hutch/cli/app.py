@@ -130,6 +130,7 @@ VERBS: dict[str, str] = {
     "images": "images",
     "import": "import_",
     "info": "info",
+    "init": "container_admin",
     "inspect": "inspect",
     "kill": "kill",
     "kube": "kube",

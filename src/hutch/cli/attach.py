@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from hutch.cli import targets as t
 from hutch.cli.state import state_of
 
 if TYPE_CHECKING:
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
 def register(app: typer.Typer, container_app: typer.Typer) -> None:
     def attach(
         ctx: typer.Context,
-        container: Annotated[str, typer.Argument(help="Container to attach to.")],
+        container: Annotated[str | None, typer.Argument(help="Container to attach to.")] = None,
         no_stdin: Annotated[
             bool, typer.Option("--no-stdin", help="Do not attach standard input.")
         ] = False,
@@ -33,11 +34,13 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
                 help="Forward the signals hutch receives to the container (not with a tty).",
             ),
         ] = True,
+        latest: t.Latest = False,
     ) -> None:
         """Attach to a running container's input and output."""
         from hutch.api.containers import AttachOptions
 
-        options = AttachOptions(container, no_stdin, detach_keys, sig_proxy)
+        name = t.one(ctx, container, latest, "attach")
+        options = AttachOptions(name, no_stdin, detach_keys, sig_proxy)
         raise typer.Exit(state_of(ctx).engine().containers.attach(options))
 
     app.command("attach")(attach)

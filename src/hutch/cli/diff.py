@@ -8,6 +8,7 @@ import typer
 
 from hutch.api.errors import InvalidArgument
 from hutch.cli import render
+from hutch.cli import targets as t
 from hutch.cli.state import state_of
 
 if TYPE_CHECKING:
@@ -27,12 +28,14 @@ def as_json(changes: list[Change]) -> dict[str, list[str]]:
 def register(app: typer.Typer, container_app: typer.Typer) -> None:
     def diff(
         ctx: typer.Context,
-        container: Annotated[str, typer.Argument(help="Container.")],
+        container: Annotated[str | None, typer.Argument(help="Container.")] = None,
         fmt: Annotated[
             str | None, typer.Option("--format", help="json, or lines of KIND PATH (default).")
         ] = None,
+        latest: t.Latest = False,
     ) -> None:
         """Show files added (A), changed (C) and deleted (D) in a container."""
+        container = t.one(ctx, container, latest, "diff")
         if fmt not in (None, "json"):
             raise InvalidArgument(f"invalid --format {fmt!r}: only json is supported")
         changes = state_of(ctx).engine().containers.diff(container)

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from hutch.cli import targets as t
 from hutch.cli.state import state_of
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
     def exec_(
         ctx: typer.Context,
         container: Annotated[str, typer.Argument(help="Container to run the command in.")],
-        command: Annotated[list[str], typer.Argument(help="Command and arguments.")],
+        command: Annotated[list[str] | None, typer.Argument(help="Command and arguments.")] = None,
         interactive: Annotated[
             bool, typer.Option("--interactive", "-i", help="Pass stdin to the command.")
         ] = False,
@@ -49,13 +50,15 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
                 "--detach-keys", help="Accepted for compatibility (exec does not detach)."
             ),
         ] = None,
+        latest: t.Latest = False,
     ) -> None:
         """Run a process in a running container."""
         from hutch.api.containers import ExecOptions
 
+        name, argv = t.shifted(ctx, container, command, latest)
         options = ExecOptions(
-            container=container,
-            command=tuple(command),
+            container=name or container,
+            command=tuple(argv),
             interactive=interactive,
             tty=tty,
             env=tuple(env or ()),

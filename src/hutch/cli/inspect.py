@@ -8,6 +8,7 @@ import typer
 
 from hutch.api.errors import InvalidArgument, NoSuchObject
 from hutch.cli import render
+from hutch.cli import targets as t
 from hutch.cli.state import state_of
 
 TYPES = ("all", "container", "image")
@@ -22,15 +23,19 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
 
     def inspect(
         ctx: typer.Context,
-        names: Annotated[list[str], typer.Argument(help="Containers or images.")],
+        names: Annotated[list[str] | None, typer.Argument(help="Containers or images.")] = None,
         fmt: Annotated[
             str | None, typer.Option("--format", "-f", help="json (default) or a Go template.")
         ] = None,
         type_: Annotated[
             str, typer.Option("--type", "-t", help="container, image or all.")
         ] = "all",
+        latest: Annotated[
+            bool, typer.Option("--latest", "-l", help="Inspect the container created last.")
+        ] = False,
     ) -> None:
         """Show details of containers or images as JSON."""
+        names = t.many(ctx, names, latest, "inspect")
         if type_ not in TYPES:
             raise InvalidArgument(f"invalid --type {type_!r}: use container, image or all")
         from hutch.api.podman_json import to_json
@@ -53,12 +58,14 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
 
     def container_inspect(
         ctx: typer.Context,
-        names: Annotated[list[str], typer.Argument(help="Containers.")],
+        names: t.Names = None,
         fmt: Annotated[
             str | None, typer.Option("--format", "-f", help="json (default) or a Go template.")
         ] = None,
+        latest: t.Latest = False,
     ) -> None:
         """Show details of containers as JSON."""
+        names = t.many(ctx, names, latest, "container inspect")
         from hutch.api.podman_json import to_json
 
         _render([to_json(r) for r in state_of(ctx).engine().containers.inspect(names)], fmt)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from hutch.cli import targets as t
 from hutch.cli.state import state_of
 
 if TYPE_CHECKING:
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
 def register(app: typer.Typer, container_app: typer.Typer) -> None:
     def logs(
         ctx: typer.Context,
-        names: Annotated[list[str], typer.Argument(help="Containers.")],
+        names: t.Names = None,
         follow: Annotated[
             bool,
             typer.Option(
@@ -38,10 +39,12 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         timestamps: Annotated[
             bool, typer.Option("--timestamps", "-t", help="Prefix each line with its time.")
         ] = False,
+        latest: t.Latest = False,
     ) -> None:
         """Print the logs of one or more containers."""
         from hutch.api.containers import LogsOptions
 
+        names = t.many(ctx, names, latest, "logs")
         if tail is not None and tail < 0:
             tail = None  # podman: a negative tail means all lines
         options = LogsOptions(tuple(names), follow, tail, since, until, timestamps)

@@ -2,51 +2,55 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-from hutch.api.errors import InvalidArgument
+from hutch.cli import targets as t
 from hutch.cli.reports import print_reports
 from hutch.cli.state import state_of
-
-if TYPE_CHECKING:
-    pass
 
 
 def register(app: typer.Typer, container_app: typer.Typer) -> None:
     def rm(
         ctx: typer.Context,
-        names: Annotated[list[str] | None, typer.Argument(help="Containers.")] = None,
+        names: t.Names = None,
         force: Annotated[
             bool, typer.Option("--force", "-f", help="Stop running containers first.")
         ] = False,
-        all_: Annotated[bool, typer.Option("--all", "-a", help="All containers.")] = False,
-        ignore: Annotated[
-            bool, typer.Option("--ignore", "-i", help="Ignore containers that do not exist.")
-        ] = False,
+        all_: Annotated[bool, t.all_option("Remove all containers.")] = False,
+        ignore: t.Ignore = False,
         time: Annotated[
             int | None,
             typer.Option(
-                "--time", "-t", help="Seconds to wait for a stop before SIGKILL (with -f)."
+                "--time",
+                "-t",
+                help="Seconds to wait for a stop before SIGKILL (with -f; -1: no limit).",
             ),
         ] = None,
         volumes: Annotated[
             bool, typer.Option("--volumes", "-v", help="Remove the container's anonymous volumes.")
         ] = False,
+        latest: t.Latest = False,
+        # -f is --force here, as in podman
+        filters: Annotated[list[str] | None, typer.Option("--filter", help=t.FILTER_HELP)] = None,
+        cidfiles: t.Cidfiles = None,
+        depend: Annotated[
+            bool,
+            typer.Option("--depend", help="Remove the containers that depend on these ones first."),
+        ] = False,
     ) -> None:
         """Remove one or more containers."""
         from hutch.api.containers import RemoveContainerOptions
 
-        if not names and not all_:
-            raise InvalidArgument("you must provide at least one container name or id")
-        reports = (
-            state_of(ctx)
-            .engine()
-            .containers.remove(
-                names or (), RemoveContainerOptions(force, all_, ignore, time, volumes)
-            )
+        t.check(
+            names or (), all_=all_, latest=latest, filters=filters or (), cidfiles=cidfiles or ()
         )
+        names = [*(names or ()), *t.read_cidfiles(cidfiles or (), ignore)]
+        options = RemoveContainerOptions(
+            force, all_, ignore, time, volumes, latest, tuple(filters or ()), depend
+        )
+        reports = state_of(ctx).engine().containers.remove(names, options)
         raise typer.Exit(print_reports(reports))
 
     app.command("rm")(rm)

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from hutch.api.errors import InvalidArgument
+from hutch.cli import targets as t
 from hutch.cli.reports import print_reports
 from hutch.cli.state import state_of
 
@@ -14,7 +15,7 @@ from hutch.cli.state import state_of
 def register(app: typer.Typer, container_app: typer.Typer) -> None:
     def start(
         ctx: typer.Context,
-        names: Annotated[list[str], typer.Argument(help="Containers to start.")],
+        names: Annotated[list[str] | None, typer.Argument(help="Containers to start.")] = None,
         attach: Annotated[
             bool,
             typer.Option(
@@ -42,13 +43,26 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
                 help="Forward the signals hutch receives to the container (with --attach).",
             ),
         ] = True,
+        all_: Annotated[
+            bool, typer.Option("--all", help="Start all containers, whatever their state.")
+        ] = False,
+        latest: t.Latest = False,
+        filters: t.Filters = None,
     ) -> None:
         """Start one or more containers."""
-        if attach and len(names) > 1:
-            raise InvalidArgument("you cannot start and attach multiple containers at once")
+        names = names or []
+        _check(names, attach, all_, latest, bool(filters))
         from hutch.api.containers import StartOptions
 
-        options = StartOptions(attach, interactive, detach_keys, sig_proxy)
+        options = StartOptions(
+            attach,
+            interactive,
+            detach_keys,
+            sig_proxy,
+            all=all_,
+            latest=latest,
+            filters=tuple(filters or ()),
+        )
         reports = state_of(ctx).engine().containers.start(names, options)
         if attach:
             report = reports[0]
@@ -59,3 +73,21 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
 
     app.command("start")(start)
     container_app.command("start")(start)
+
+
+def _check(names: list[str], attach: bool, all_: bool, latest: bool, filters: bool) -> None:
+    """podman's checks of start's arguments, in its order and words."""
+    if not (names or latest or all_ or filters):
+        raise InvalidArgument("start requires at least one argument")
+    if all_ and latest:
+        raise InvalidArgument("--all and --latest cannot be used together")
+    if names and latest:
+        raise InvalidArgument("--latest and containers cannot be used together")
+    if len(names) > 1 and attach:
+        raise InvalidArgument("you cannot start and attach multiple containers at once")
+    if (names or latest) and all_:
+        raise InvalidArgument(
+            "either start all containers or the container(s) provided in the arguments"
+        )
+    if attach and (all_ or filters):
+        raise InvalidArgument("you cannot start and attach all containers at once")

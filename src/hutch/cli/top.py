@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from hutch.cli import render
+from hutch.cli import targets as t
 from hutch.cli.state import state_of
 
 TOP_CONTEXT = {"allow_interspersed_args": False, "help_option_names": ["--help"]}
@@ -15,14 +16,18 @@ TOP_CONTEXT = {"allow_interspersed_args": False, "help_option_names": ["--help"]
 def register(app: typer.Typer, container_app: typer.Typer) -> None:
     def top(
         ctx: typer.Context,
-        container: Annotated[str, typer.Argument(help="Container.")],
+        container: Annotated[str | None, typer.Argument(help="Container.")] = None,
         descriptors: Annotated[
             list[str] | None,
             typer.Argument(help="Format descriptors (user pid ppid pcpu etime tty time args...)."),
         ] = None,
+        latest: t.Latest = False,
     ) -> None:
         """Show the running processes of a container."""
-        report = state_of(ctx).engine().containers.top(container, descriptors or [])
+        name, wanted = t.shifted(ctx, container, descriptors, latest)
+        if name is None:
+            name = t.one(ctx, None, False, "top")
+        report = state_of(ctx).engine().containers.top(name, wanted)
         print(render.table(list(report.headers), [list(r) for r in report.rows]), end="")
 
     app.command("top", context_settings=TOP_CONTEXT)(top)

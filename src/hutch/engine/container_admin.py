@@ -1,11 +1,22 @@
-"""Small container verbs: rename, exists, prune."""
+"""Small container verbs: rename, exists, prune, init, clone."""
 
 from __future__ import annotations
 
-from hutch.api.containers import ActionReport, RemoveContainerOptions
-from hutch.api.errors import Conflict, InvalidArgument, NoSuchObject
+from collections.abc import Sequence
+from dataclasses import fields, replace
+
+from hutch.api.containers import (
+    ActionReport,
+    CloneOptions,
+    PauseOptions,
+    RemoveContainerOptions,
+    StartOptions,
+)
+from hutch.api.errors import Conflict, HutchError, InvalidArgument, NoSuchObject
+from hutch.engine import container_select
 from hutch.engine import container_state as cs
 from hutch.engine.context import EngineContext
+from hutch.runtime import state as st
 from hutch.util.ids import valid_name
 
 
@@ -49,3 +60,64 @@ class ContainerAdmin:
         # Without force: one that started meanwhile is reported, not stopped.
         options = RemoveContainerOptions(force=False, ignore=True)
         return ContainerService(self._ctx).remove(ids, options)
+
+    def init(self, names: Sequence[str], options: PauseOptions) -> list[ActionReport]:
+        """podman's ``init``: hutch writes a container's bundle when it creates it, so a
+        created container is ready already; one that ran is refused as podman does
+        (``--all`` reports only what could not be found)."""
+        names = container_select.targets(
+            self._ctx, names, all_=options.all, latest=options.latest, filters=options.filters
+        )
+        reports = []
+        for name in names:
+            try:
+                container = cs.get(self._ctx, name)
+                if container.state.status != st.CREATED and not options.all:
+                    raise Conflict(
+                        f"container {container.record.id} has already been created in "
+                        "runtime: container state improper"
+                    )
+                reports.append(ActionReport(name, container.record.id))
+            except HutchError as exc:
+                reports.append(ActionReport(name, error=str(exc), exit_code=exc.exit_code))
+        return reports
+
+    def clone(self, options: CloneOptions) -> str:
+        from hutch.engine.containers import ContainerService
+
+        record = cs.find(self._ctx, options.container)
+        given = cs.config_of(record).options
+        changed = {
+            f.name: getattr(options.resources, f.name)
+            for f in fields(options.resources)
+            if getattr(options.resources, f.name) is not None
+        }
+        service = ContainerService(self._ctx)
+        clone = replace(
+            given,
+            name=options.name or self._clone_name(record.name),
+            image=options.image or record.image_name,
+            resources=replace(given.resources, **changed),
+            cidfile=None,
+            replace=False,
+            detach=True,
+        )
+        new_id = service.create(clone)
+        if options.destroy:  # after the clone exists: a failed clone loses nothing
+            removal = RemoveContainerOptions(force=options.force)
+            for report in service.remove([record.id], removal):
+                if report.error:
+                    raise Conflict(report.error)
+        if options.run:
+            for report in service.start([new_id], StartOptions()):
+                if report.error:
+                    raise HutchError(report.error)
+        return new_id
+
+    def _clone_name(self, name: str) -> str:
+        taken = {r.name for r in self._ctx.containers.all()}
+        candidate, n = f"{name}-clone", 0
+        while candidate in taken:
+            n += 1
+            candidate = f"{name}-clone{n}"
+        return candidate

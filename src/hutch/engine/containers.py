@@ -23,9 +23,12 @@ from hutch.api.containers import (
 from hutch.api.errors import Conflict, HutchError, InvalidArgument, NoSuchObject
 from hutch.engine import (
     container_record,
+    container_select,
     lifecycle,
     logconfig,
     pod_member,
+    stopping,
+    waiting,
 )
 from hutch.engine import container_state as cs
 from hutch.engine import events as engine_events
@@ -230,6 +233,7 @@ class ContainerService:
         if attach:
             lifecycle.detach_keys(options.detach_keys)  # a bad flag fails before anything starts
         self._ctx.enter_session()
+        names = self._targets(names, options.all, options.latest, options.filters)
         reports = []
         for name in names:
             try:
@@ -409,14 +413,19 @@ class ContainerService:
     # -- stop / kill / restart ----------------------------------------------
 
     def stop(self, names: Sequence[str], options: StopOptions) -> list[ActionReport]:
+        names = self._targets(names, options.all, options.latest, options.filters)
+
+        def stop_all(containers: list[cs.Container]) -> dict[str, HutchError]:
+            return stopping.stop_many(self._ctx, containers, options.timeout)
+
         def one(container: cs.Container) -> None:
-            self._stop(container, options.timeout)
             self._event(container.record, "stop")
 
-        return self._each(names, options.all, options.ignore, one)
+        return self._each(names, options.ignore, one, before=stop_all)
 
     def kill(self, names: Sequence[str], options: KillOptions) -> list[ActionReport]:
         sig = parse_signal(options.signal, kill=True)
+        names = self._targets(names, options.all, options.latest, (), keep=_is_running)
 
         def one(container: cs.Container) -> None:
             if not container.running:
@@ -426,17 +435,34 @@ class ContainerService:
                 )
             # Recorded first: the monitor logs "died" as soon as the signal lands.
             self._event(container.record, "kill", signal=signames.name(sig))
-            _signal(container, sig)
+            stopping.send(container, sig)
 
-        return self._each(names, options.all, False, one)
+        return self._each(names, options.ignore, one)
 
     def restart(self, names: Sequence[str], options: StopOptions) -> list[ActionReport]:
+        keep = _is_running if options.running else None
+        names = self._targets(names, options.all, options.latest, options.filters, keep=keep)
+
+        def stop_all(containers: list[cs.Container]) -> dict[str, HutchError]:
+            return stopping.stop_many(self._ctx, containers, options.timeout)
+
         def one(container: cs.Container) -> None:
-            self._stop(container, options.timeout)
             self._start(cs.get(self._ctx, container.record.id), attach=False, interactive=False)
             self._event(container.record, "restart")
 
-        return self._each(names, options.all, options.ignore, one)
+        return self._each(names, options.ignore, one, before=stop_all)
+
+    def _targets(
+        self,
+        names: Sequence[str],
+        all_: bool,
+        latest: bool,
+        filters: Sequence[str],
+        keep: container_select.Keep | None = None,
+    ) -> list[str]:
+        return container_select.targets(
+            self._ctx, names, all_=all_, latest=latest, filters=filters, keep=keep
+        )
 
     def _event(self, record: ContainerRecord, action: str, **attributes: str) -> None:
         engine_events.record(
@@ -450,46 +476,9 @@ class ContainerService:
         )
 
     def _stop(self, container: cs.Container, timeout: int | None) -> None:
-        if not container.running:
-            self._stop_between_runs(container, timeout)
-            return
-        (container.dirs.userdata / STOP_MARKER).touch()
-        if timeout is None:
-            timeout = container.config.stop_timeout
-        if timeout > 0:
-            _signal(container, parse_signal(container.config.stop_signal))
-            if self._wait_exit(container, float(timeout)):
-                return
-        _signal(container, signals.SIGKILL)
-        if not self._wait_exit(container, 30.0):
-            raise HutchError(f"container {container.record.id[:12]} did not stop")
-
-    def _stop_between_runs(self, container: cs.Container, timeout: int | None) -> None:
-        """A monitor in a restart back-off: keep it from starting another run.
-
-        It sees the marker within 50 ms and exits; should it have started the
-        next run just before, that run is stopped like any other.
-        """
-        state = container.state
-        if not st.alive(state.monitor_pid, state.monitor_start):
-            return
-        (container.dirs.userdata / STOP_MARKER).touch()
-        deadline = time.monotonic() + 5
-        while st.alive(state.monitor_pid, state.monitor_start) and time.monotonic() < deadline:
-            current = cs.load(self._ctx, container.record)
-            if current.running:
-                self._stop(current, timeout)
-                return
-            time.sleep(0.02)
-
-    def _wait_exit(self, container: cs.Container, timeout: float) -> bool:
-        deadline = time.monotonic() + timeout
-        while True:
-            if not cs.load(self._ctx, container.record).running:
-                return True
-            if time.monotonic() >= deadline:
-                return False
-            time.sleep(0.02)
+        error = stopping.stop_many(self._ctx, [container], timeout).get(container.record.id)
+        if error is not None:
+            raise error
 
     # -- remove / cleanup ------------------------------------------------------
 
@@ -501,27 +490,64 @@ class ContainerService:
     ) -> list[ActionReport]:
         """``rm``; ``infra``: a pod's infra may go too (``pod rm``, after its members)."""
         self._ctx.enter_session()
+        try:
+            names = self._targets(names, options.all, options.latest, options.filters)
+        except NoSuchObject as exc:  # --latest of no container: podman's exit code 1
+            return [ActionReport("", error=str(exc), exit_code=1)]
+        if options.depend:
+            names = self._with_dependents(names)
+
+        def stop_all(containers: list[cs.Container]) -> dict[str, HutchError]:
+            # podman's refusal: a container whose namespaces others join goes last
+            going = {c.record.id for c in containers}
+            blocked: dict[str, HutchError] = {}
+            for c in containers:
+                if c.record.pod_id:  # a pod's members and infra: the pod's rules (``one``)
+                    continue
+                others = container_select.dependents(self._ctx, c.record.id)
+                if any(d not in going for d in others):
+                    blocked[c.record.id] = Conflict(
+                        f"container {c.record.id} has dependent containers which must be "
+                        f"removed before it: {','.join(others)}: container already exists"
+                    )
+            running = [c for c in containers if c.running and options.force]
+            stopped = [c for c in running if c.record.id not in blocked]
+            return {**blocked, **stopping.stop_many(self._ctx, stopped, options.timeout)}
 
         def one(container: cs.Container) -> None:
             if not infra and not options.all and container.record.pod_id:
                 # rm -a takes the infras too, after their members (podman's order)
                 _refuse_infra(self._ctx, container)
+            container = cs.load(self._ctx, container.record, lenient=True)
             if container.running:
-                if not options.force:
-                    err = Conflict(
-                        f"cannot remove container {container.record.id} as it is "
-                        f"{container.state.status} - running or paused containers cannot be "
-                        "removed without force: container state improper"
-                    )
-                    err.exit_code = 2
-                    raise err
-                self._stop(container, options.timeout)
-            self._wait_monitor_gone(cs.load(self._ctx, container.record, lenient=True))
+                err = Conflict(
+                    f"cannot remove container {container.record.id} as it is "
+                    f"{container.state.status} - running or paused containers cannot be "
+                    "removed without force: container state improper"
+                )
+                err.exit_code = 2
+                raise err
+            self._wait_monitor_gone(container)
             self._discard(container.record.id, container.dirs, volumes=options.volumes)
             self._event(container.record, "remove")
 
         # podman rm: 1 when a container does not exist (and nothing else failed)
-        return self._each(names, options.all, options.ignore, one, missing_code=1, lenient=True)
+        return self._each(names, options.ignore, one, missing_code=1, lenient=True, before=stop_all)
+
+    def _with_dependents(self, names: Sequence[str]) -> list[str]:
+        """``rm --depend``: each container after those that join its namespaces."""
+        out: list[str] = []
+        for name in names:
+            try:
+                record = cs.find(self._ctx, name)
+            except HutchError:
+                out.append(name)  # reported as missing by the removal itself
+                continue
+            for dependent in container_select.dependents(self._ctx, record.id):
+                if dependent not in out:
+                    out.append(dependent)
+            out.append(record.id)  # podman prints the ids of what --depend removed
+        return out
 
     def cleanup(self, container_id: str) -> None:
         """Run by a detached monitor after its container exits for good: removes an
@@ -573,6 +599,14 @@ class ContainerService:
             control.request(path, ap.SIGNAL, timeout=10, payload=str(int(signals.SIGKILL)).encode())
             self._wait_exit(container, 30.0)
 
+    def _wait_exit(self, container: cs.Container, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        while cs.load(self._ctx, container.record).running:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(stopping.POLL)
+        return True
+
     def _remove_quietly(self, container_id: str) -> None:
         try:
             record = cs.find(self._ctx, container_id)
@@ -603,47 +637,24 @@ class ContainerService:
     # -- wait ------------------------------------------------------------------
 
     def wait(self, names: Sequence[str], options: WaitOptions) -> list[ActionReport]:
-        wanted = set(options.conditions or ("stopped",))
-        known = {
-            "configured",
-            "created",
-            "exited",
-            "paused",
-            "running",
-            "stopped",
-            "stopping",
-            "healthy",
-            "unhealthy",
-        }
-        bad = wanted - known
-        if bad:
-            raise InvalidArgument(
-                f"invalid condition {sorted(bad)[0]!r}: use one of {', '.join(sorted(known))}"
-            )
-
-        def one(container: cs.Container) -> int:
-            while True:
-                current = cs.load(self._ctx, container.record)
-                status = current.state.status
-                names_now = {status}
-                if status in (st.EXITED, st.CREATED):
-                    names_now.add("stopped")
-                if status == st.CREATED:
-                    names_now.add("configured")
-                if current.state.health.status:
-                    names_now.add(current.state.health.status)
-                if names_now & wanted:
-                    return current.state.exit_code
-                time.sleep(0.05)
-
+        wanted = waiting.conditions(options.conditions)
+        pause = waiting.interval(options.interval)
+        names = self._targets(names, False, options.latest, ())
         reports = []
         for name in names:
             try:
                 container = cs.get(self._ctx, name)
-                code = one(container)
-                reports.append(ActionReport(name, container.record.id, exit_code=code))
+            except NoSuchObject as exc:
+                if options.ignore:  # podman: -1 for a container that is not there
+                    reports.append(ActionReport(name, exit_code=-1))
+                else:
+                    reports.append(ActionReport(name, error=str(exc), exit_code=exc.exit_code))
+                continue
             except HutchError as exc:
                 reports.append(ActionReport(name, error=str(exc), exit_code=exc.exit_code))
+                continue
+            code = waiting.until(self._ctx, container, wanted, pause)
+            reports.append(ActionReport(name, container.record.id, exit_code=code))
         return reports
 
     # -- helpers -----------------------------------------------------------------
@@ -651,24 +662,40 @@ class ContainerService:
     def _each(
         self,
         names: Sequence[str],
-        all_: bool,
         ignore: bool,
         action: Callable[[cs.Container], None],
         missing_code: int | None = None,
         lenient: bool = False,
+        before: Callable[[list[cs.Container]], dict[str, HutchError]] | None = None,
     ) -> list[ActionReport]:
-        if all_:
-            names = [r.id for r in self._ctx.containers.all()]
-        reports = []
+        """``action`` on each container, one report per name in order.
+
+        ``before`` works on all the containers found at once (the stop of
+        stop, restart and rm -f) and answers the errors by container id.
+        """
+        found: list[tuple[str, cs.Container | ActionReport]] = []
         for name in names:
             try:
-                container = cs.load(self._ctx, cs.find(self._ctx, name), lenient=lenient)
-                action(container)
-                reports.append(ActionReport(name, container.record.id))
+                found.append((name, cs.load(self._ctx, cs.find(self._ctx, name), lenient=lenient)))
             except NoSuchObject as exc:
                 if not ignore:
                     code = exc.exit_code if missing_code is None else missing_code
-                    reports.append(ActionReport(name, error=str(exc), exit_code=code))
+                    found.append((name, ActionReport(name, error=str(exc), exit_code=code)))
+            except HutchError as exc:
+                found.append((name, ActionReport(name, error=str(exc), exit_code=exc.exit_code)))
+        containers = [item for _, item in found if isinstance(item, cs.Container)]
+        failed = before(containers) if before is not None else {}
+        reports = []
+        for name, item in found:
+            if isinstance(item, ActionReport):
+                reports.append(item)
+                continue
+            try:
+                error = failed.get(item.record.id)
+                if error is not None:
+                    raise error
+                action(item)
+                reports.append(ActionReport(name, item.record.id))
             except HutchError as exc:
                 reports.append(ActionReport(name, error=str(exc), exit_code=exc.exit_code))
         return reports
@@ -683,12 +710,8 @@ def _refuse_infra(ctx: EngineContext, container: cs.Container) -> None:
         )
 
 
-def _signal(container: cs.Container, sig: int) -> None:
-    state = container.state
-    if not st.alive(state.pid, state.pid_start):
-        return
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(state.pid, sig)
+def _is_running(container: cs.Container) -> bool:
+    return container.running
 
 
 def _write_cidfile(path: str, container_id: str) -> None:

@@ -60,7 +60,9 @@ class ExecService:
         While the command runs, ``inspect`` lists ``session_id`` in ``.ExecIDs``.
         """
         if not options.command:
-            raise InvalidArgument("exec requires a command to run in the container")
+            raise InvalidArgument(
+                "must provide a non-empty command to start an exec session: invalid argument"
+            )
         if options.workdir is not None and not options.workdir.startswith("/"):
             raise InvalidArgument(f"invalid --workdir {options.workdir!r}: it must be absolute")
         self._ctx.enter_session()
@@ -107,6 +109,8 @@ class ExecService:
                 os.close(started.master)
             # Dropped by the first reader that finds the process gone.
             _record(container, session_id, started.pid)
+            if options.on_start is not None:
+                options.on_start(started.pid)
             return None
         return self._attached(handle, options, container, session_id)
 
@@ -127,8 +131,6 @@ class ExecService:
             if proxy is not None:
                 proxy.target(started.pid)
             _record(container, session_id, started.pid)
-            if options.on_start is not None:
-                options.on_start(started.pid)
             if started.master is not None:
                 try:
                     rx.relay_terminal(

@@ -26,6 +26,7 @@ from hutch.api.containers import (
     TopReport,
 )
 from hutch.api.errors import Conflict, HutchError, InvalidArgument
+from hutch.engine import container_select
 from hutch.engine import container_state as cs
 from hutch.engine.context import EngineContext
 from hutch.engine.exec import ExecService, container_spec, running_container
@@ -151,19 +152,23 @@ class LifecycleService:
     # -- pause / unpause -----------------------------------------------------------
 
     def pause(self, names: Sequence[str], options: PauseOptions) -> list[ActionReport]:
-        return self._each(names, options.all, ap.PAUSE, st.RUNNING)
+        return self._each(names, options, ap.PAUSE, st.RUNNING)
 
     def unpause(self, names: Sequence[str], options: PauseOptions) -> list[ActionReport]:
-        return self._each(names, options.all, ap.UNPAUSE, st.PAUSED)
+        return self._each(names, options, ap.UNPAUSE, st.PAUSED)
 
-    def _each(self, names: Sequence[str], all_: bool, kind: int, wanted: str) -> list[ActionReport]:
+    def _each(
+        self, names: Sequence[str], options: PauseOptions, kind: int, wanted: str
+    ) -> list[ActionReport]:
         self._ctx.enter_session()
-        if all_:
-            names = [
-                r.id
-                for r in self._ctx.containers.all()
-                if cs.load(self._ctx, r).state.status == wanted
-            ]
+        names = container_select.targets(
+            self._ctx,
+            names,
+            all_=options.all,
+            latest=options.latest,
+            filters=options.filters,
+            keep=lambda c: c.state.status == wanted,
+        )
         reports = []
         for name in names:
             try:

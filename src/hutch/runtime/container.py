@@ -242,13 +242,12 @@ def _exec(args: tuple[str, ...], env: dict[str, str]) -> NoReturn:
             denied = exc
             if "/" in program:
                 break
+    # The words after the last colon are podman's (what scripts grep for).
     if denied is not None:
-        raise _ExecFailure(
-            126,
-            f"{program}: {denied.strerror}: permission denied or "
-            "not executable (the command cannot be invoked)",
-        )
+        raise _ExecFailure(126, f"{program}: {denied.strerror}: OCI permission denied")
     where = "" if "/" in program else " in $PATH"
     raise _ExecFailure(
-        127, f"executable file `{program}` not found{where}: No such file or directory"
+        127,
+        f"executable file `{program}` not found{where}: No such file or directory: "
+        "OCI runtime attempted to invoke a command that was not found",
     )

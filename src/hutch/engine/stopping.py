@@ -1,0 +1,118 @@
+"""Stopping containers: the stop signal, a grace period, then SIGKILL; several at once.
+
+All containers of one ``stop``/``rm -f``/``restart`` get their stop signal
+first and then share one wait, so that three containers that ignore SIGTERM
+take one timeout, not three (podman works on them in parallel too). A
+container still running when its timeout ends is killed with podman's
+warning, so that a long wait is never silent.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal as signals
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from hutch.api.errors import HutchError
+from hutch.engine import container_state as cs
+from hutch.engine.context import EngineContext
+from hutch.engine.create_plan import parse_signal
+from hutch.runtime import state as st
+from hutch.runtime.monitor import STOP_MARKER
+from hutch.util import signames
+
+KILL_GRACE = 30.0  # seconds a killed container has to be gone before it is an error
+POLL = 0.02
+
+
+@dataclass
+class _Pending:
+    container: cs.Container
+    deadline: float  # when the stop signal's grace period ends (inf: never)
+    timeout: int
+    killed: bool = False
+
+
+def stop_many(
+    ctx: EngineContext, containers: Sequence[cs.Container], timeout: int | None
+) -> dict[str, HutchError]:
+    """Stop each container (its own stop timeout when ``timeout`` is None; a
+    negative one waits for ever); the errors, by container id."""
+    errors: dict[str, HutchError] = {}
+    pending: list[_Pending] = []
+    now = time.monotonic()
+    for container in containers:
+        if not container.running:
+            try:
+                _stop_between_runs(ctx, container, timeout)
+            except HutchError as exc:
+                errors[container.record.id] = exc
+            continue
+        (container.dirs.userdata / STOP_MARKER).touch()
+        wait = container.config.stop_timeout if timeout is None else timeout
+        item = _Pending(container, now + wait if wait >= 0 else float("inf"), wait)
+        if wait != 0:
+            send(container, parse_signal(container.config.stop_signal))
+        pending.append(item)
+    while pending:
+        now = time.monotonic()
+        for item in list(pending):
+            if not cs.load(ctx, item.container.record).running:
+                pending.remove(item)
+            elif now >= item.deadline and not item.killed:
+                _kill(item)
+                item.killed, item.deadline = True, now + KILL_GRACE
+            elif now >= item.deadline:
+                pending.remove(item)
+                short = item.container.record.id[:12]
+                errors[item.container.record.id] = HutchError(f"container {short} did not stop")
+        if pending:
+            time.sleep(POLL)
+    return errors
+
+
+def _kill(item: _Pending) -> None:
+    container = item.container
+    if item.timeout > 0:
+        sig = signames.name(parse_signal(container.config.stop_signal))
+        print(
+            f"WARN: StopSignal {sig} failed to stop container {container.record.name} "
+            f"in {item.timeout} seconds, resorting to SIGKILL",
+            file=sys.stderr,
+            flush=True,
+        )
+    send(container, signals.SIGKILL)
+
+
+def _stop_between_runs(ctx: EngineContext, container: cs.Container, timeout: int | None) -> None:
+    """A monitor in a restart back-off: keep it from starting another run.
+
+    It sees the marker within 50 ms and exits; should it have started the
+    next run just before, that run is stopped like any other.
+    """
+    state = container.state
+    if not st.alive(state.monitor_pid, state.monitor_start):
+        return
+    (container.dirs.userdata / STOP_MARKER).touch()
+    deadline = time.monotonic() + 5
+    while st.alive(state.monitor_pid, state.monitor_start) and time.monotonic() < deadline:
+        current = cs.load(ctx, container.record)
+        if current.running:
+            error = stop_many(ctx, [current], timeout).get(current.record.id)
+            if error is not None:
+                raise error
+            return
+        time.sleep(POLL)
+
+
+def send(container: cs.Container, sig: int) -> None:
+    """The signal to the container's init, if it still runs."""
+    state = container.state
+    if not st.alive(state.pid, state.pid_start):
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(state.pid, sig)
