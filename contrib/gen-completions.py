@@ -60,6 +60,8 @@ VALUE_HINTS: dict[str, str | tuple[str, ...]] = {
     "--log-level": ("trace", "debug", "info", "warn", "warning", "error", "fatal", "panic"),
     "--storage-driver": ("overlay", "fuse-overlayfs", "vfs"),
     "--tmpdir": "dir",
+    "--cgroup-manager": ("cgroupfs", "systemd"),
+    "--events-backend": ("file", "journald", "none"),
     "--out": "file",
     "--env-file": "file",
     "--format": ("json",),

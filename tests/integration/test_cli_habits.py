@@ -233,3 +233,48 @@ def test_init_clone_and_latest(hutch: Hutch, base_image: str) -> None:
     names = hutch("ps", "-a", "--format", "{{.Names}}").stdout.split()
     assert sorted(names) == ["copy", "orig-clone"]
     hutch("rm", "-af", "-t", "0")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--cgroup-manager", "foo", "ps"),
+        ("--events-backend", "foo", "ps"),
+        ("--cgroup-manager", "cgroupfs", "--events-backend", "none", "ps", "-q"),
+    ],
+)
+def test_engine_flags_as_podman(
+    hutch: Hutch, podman: Callable[..., Completed], args: tuple[str, ...]
+) -> None:
+    ours, theirs = hutch(*args, check=False), podman(*args)
+    assert (ours.returncode, ours.stdout) == (theirs.returncode, theirs.stdout), ours.stderr
+    # podman says where it met the value ("configuring runtime: "); the message is the same
+    mine = _messages(ours.stderr)[:1]
+    assert [line.removeprefix("Error: ") for line in mine] == [
+        line.removeprefix("Error: configuring runtime: ") for line in _messages(theirs.stderr)[:1]
+    ]
+
+
+def test_network_bridge_is_the_default_network_where_ping_works(
+    hutch: Hutch, base_image: str
+) -> None:
+    hutch("create", "--name", "br", "--network", "bridge", base_image, "true")
+    assert hutch("inspect", "--format", "{{.HostConfig.NetworkMode}}", "br").stdout == "private\n"
+    hutch("rm", "br")
+    # ICMP echo sockets for the container's groups, as podman allows on every network
+    ranges = hutch("run", "--rm", base_image, "cat", "/proc/sys/net/ipv4/ping_group_range")
+    low, high = ranges.stdout.split()
+    assert low == "0" and int(high) > 0
+
+
+def test_rmi_takes_the_builds_step_images_along(
+    hutch: Hutch, base_image: str, tmp_path: Path
+) -> None:
+    (tmp_path / "Containerfile").write_text(f"FROM {base_image}\nRUN touch /a\nRUN touch /b\n")
+    hutch("build", "-q", "-t", "built", str(tmp_path))
+    before = set(hutch("images", "-a", "-q").stdout.split())
+    assert len(before) == 3  # base, the step of RUN touch /a, built
+    removed = hutch("rmi", "built").stdout.splitlines()
+    assert removed[0] == "Untagged: localhost/built:latest"
+    assert len([line for line in removed if line.startswith("Deleted: ")]) == 2
+    assert hutch("images", "-a", "--format", "{{.Repository}}").stdout == "localhost/base\n"

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from hutch.cgroups import v2
@@ -137,3 +137,20 @@ def probe() -> CgroupHost:
         own_path=own_path,
         systemd_session=systemd_user_session(os.environ, own_path),
     )
+
+
+def preferred(host: CgroupHost, manager: str) -> tuple[CgroupHost, tuple[str, ...]]:
+    """The host with ``--cgroup-manager`` applied, and podman's warnings when the
+    manager asked for cannot be had. cgroupfs works wherever systemd would (the
+    same delegated subtree, without transient scopes); systemd needs a user session."""
+    if manager == CGROUPFS and host.manager == SYSTEMD:
+        return replace(
+            host, manager=CGROUPFS, reason=f"{host.reason} (--cgroup-manager cgroupfs)"
+        ), ()
+    if manager == SYSTEMD and host.manager == CGROUPFS:
+        return host, (
+            "The cgroupv2 manager is set to systemd but there is no systemd user session available",
+            "For using systemd, you may need to login using an user session",
+            "Falling back to --cgroup-manager=cgroupfs",
+        )
+    return host, ()

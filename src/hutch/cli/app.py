@@ -216,6 +216,16 @@ def build_app(
             str | None,
             typer.Option("--tmpdir", help="Directory for hutch's temporary files (TMPDIR)."),
         ] = None,
+        cgroup_manager: Annotated[
+            str | None,
+            typer.Option("--cgroup-manager", help="Cgroup manager: cgroupfs or systemd."),
+        ] = None,
+        events_backend: Annotated[
+            str | None,
+            typer.Option(
+                "--events-backend", help="Where events go: file, journald (the file) or none."
+            ),
+        ] = None,
         noout: Annotated[
             bool, typer.Option("--noout", help="Send hutch's own output to /dev/null.")
         ] = False,
@@ -252,6 +262,8 @@ def build_app(
             runroot=runroot,
             log_level=log_level,
             storage_driver=storage_driver,
+            cgroup_manager=cgroup_manager,
+            events_backend=events_backend,
             _engine=engine,
             argv=tuple(argv),
         )

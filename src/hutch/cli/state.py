@@ -21,6 +21,8 @@ class AppState:
         runroot: str | None = None,
         log_level: str = "warn",
         storage_driver: str | None = None,
+        cgroup_manager: str | None = None,
+        events_backend: str | None = None,
         _engine: Engine | None = None,
         argv: tuple[str, ...] = (),
     ) -> None:
@@ -29,6 +31,8 @@ class AppState:
         self.runroot = runroot
         self.log_level = log_level
         self.storage_driver = storage_driver
+        self.cgroup_manager = cgroup_manager
+        self.events_backend = events_backend
         self._engine = _engine
         self._injected = _engine is not None
 
@@ -55,6 +59,17 @@ class AppState:
             from dataclasses import replace
 
             settings = replace(settings, storage_driver=self.storage_driver)
+        if self.cgroup_manager is not None or self.events_backend is not None:
+            from dataclasses import replace
+
+            from hutch.config.settings import check_cgroup_manager, check_events_backend
+
+            if self.cgroup_manager is not None:
+                manager = check_cgroup_manager(self.cgroup_manager)
+                settings = replace(settings, cgroup_manager=manager)
+            if self.events_backend is not None:
+                backend = check_events_backend(self.events_backend)
+                settings = replace(settings, events_logger=backend)
         return LocalEngine(paths, settings)
 
     def compose(self) -> ComposeFrontEnd:

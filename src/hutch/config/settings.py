@@ -23,6 +23,11 @@ class Settings:
     default_network: str = "private"
     network_backend: str = ""  # pasta or slirp4netns; "" picks pasta when installed
     cgroups: str = ""  # [containers] cgroups: "" (enabled) or disabled (limits only warn)
+    # [engine] cgroup_manager (podman's key, --cgroup-manager): "" is what the host offers
+    cgroup_manager: str = ""
+    # [engine] events_logger (--events-backend): file (hutch's log), journald (the same
+    # file: hutch writes no journal), none (no events recorded)
+    events_logger: str = "file"
     # [registry] chunk_size: blobs larger than this are pushed in PATCH chunks of this size
     push_chunk_size: int = 64 << 20
 
@@ -79,7 +84,7 @@ def load_settings(user_file: Path) -> Settings:
     for path in files:
         if path.exists():
             data = _load(path)
-            for name in ("storage", "network", "containers", "registry"):
+            for name in ("storage", "network", "containers", "registry", "engine"):
                 if name in data and not isinstance(data[name], dict):
                     raise InvalidArgument(f"{path}: [{name}] must be a table")
             merged = _merge(merged, data)
@@ -87,11 +92,33 @@ def load_settings(user_file: Path) -> Settings:
     network = _table(merged, "network")
     containers = _table(merged, "containers")
     registry = _table(merged, "registry")
+    engine = _table(merged, "engine")
     driver = os.environ.get("HUTCH_STORAGE_DRIVER") or storage.get("driver")
     return Settings(
         storage_driver=str(driver) if driver else None,
         default_network=str(network.get("default", "private")),
         network_backend=str(network.get("backend", "")),
         cgroups=str(containers.get("cgroups", "")),
+        cgroup_manager=check_cgroup_manager(str(engine.get("cgroup_manager", ""))),
+        events_logger=check_events_backend(str(engine.get("events_logger", "file"))),
         push_chunk_size=_size(registry.get("chunk_size", 64 << 20), "[registry] chunk_size"),
     )
+
+
+CGROUP_MANAGERS = ("cgroupfs", "systemd")
+EVENTS_BACKENDS = ("file", "journald", "none")
+
+
+def check_cgroup_manager(value: str) -> str:
+    """podman's values and words (its runtime configuration check)."""
+    if value and value not in CGROUP_MANAGERS:
+        raise InvalidArgument(
+            "cgroup manager must be one of cgroupfs and systemd: invalid argument"
+        )
+    return value
+
+
+def check_events_backend(value: str) -> str:
+    if value not in EVENTS_BACKENDS:
+        raise InvalidArgument(f'"{value}" is not a valid events backend: invalid argument')
+    return value

@@ -325,7 +325,7 @@ class ContainerService:
             if options.remove or pod_member.stops_pod(self._ctx, container.record)
             else (),
             events=(
-                str(engine_events.log_path(self._ctx.paths)),
+                engine_events.log_file(self._ctx.paths, self._ctx.settings),
                 container.record.name,
                 container.record.image_name,
             ),
@@ -466,7 +466,7 @@ class ContainerService:
 
     def _event(self, record: ContainerRecord, action: str, **attributes: str) -> None:
         engine_events.record(
-            self._ctx.paths,
+            self._ctx.paths if self._ctx.settings.events_logger != "none" else None,
             "container",
             action,
             record.id,

@@ -18,6 +18,7 @@ from typing import Any
 from hutch.api.errors import InvalidArgument
 from hutch.api.events import Event, EventsOptions
 from hutch.config.paths import Paths
+from hutch.config.settings import Settings
 from hutch.runtime.events_log import append_event, event_line
 from hutch.util.durations import parse_time
 
@@ -29,8 +30,13 @@ def log_path(paths: Paths) -> Path:
     return paths.runtime / "events" / "events.log"
 
 
+def log_file(paths: Paths, settings: Settings) -> str:
+    """Where events go ("" with ``--events-backend none``: nowhere)."""
+    return "" if settings.events_logger == "none" else str(log_path(paths))
+
+
 def record(
-    paths: Paths,
+    paths: Paths | None,
     type_: str,
     action: str,
     id_: str,
@@ -38,6 +44,8 @@ def record(
     image: str = "",
     **attributes: Any,
 ) -> None:
+    if paths is None:  # --events-backend none
+        return
     line = event_line(type_, action, id_, name, image, {k: str(v) for k, v in attributes.items()})
     append_event(str(log_path(paths)), line)
 

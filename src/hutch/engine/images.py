@@ -210,11 +210,40 @@ class ImageService:
         # Under the layer lock: an image being recorded checks its layers'
         # files under the same lock (engine/imagewrite.py), so it either sees
         # them gone and fetches them again or is recorded before this runs.
+        parents = self._unused_intermediates(image)
         with self._ctx.layers.lock():
-            orphans = self._ctx.images.remove(image.id)
-            for diff_id, blob in orphans:
-                self._ctx.layers.remove(diff_id, blob)
-        return RemoveReport(name, untagged=image.names, deleted=(image.id,))
+            for image_id in (image.id, *parents):
+                for diff_id, blob in self._ctx.images.remove(image_id):
+                    self._ctx.layers.remove(diff_id, blob)
+        return RemoveReport(name, untagged=image.names, deleted=(image.id, *parents))
+
+    def _unused_intermediates(self, image: ImageRecord) -> list[str]:
+        """The build's nameless step images below ``image`` that nothing else needs:
+        podman removes them with the image built from them (its parent chain)."""
+        steps = {
+            row[0] for row in self._ctx.conn.execute("SELECT DISTINCT image_id FROM build_cache")
+        }
+        others = [r for r in self._ctx.images.all() if r.id != image.id]
+        chain = tuple(image.diff_ids)
+        out: list[str] = []
+        # nearest first: a parent goes only once no image but those removed builds on it
+        for parent in sorted(others, key=lambda r: -len(r.diff_ids)):
+            layers = tuple(parent.diff_ids)
+            if parent.names or parent.id not in steps or chain[: len(layers)] != layers:
+                continue
+            if len(layers) >= len(chain) or self._ctx.containers.users_of_image(parent.id):
+                continue
+            children = [
+                r
+                for r in others
+                if r.id != parent.id
+                and r.id not in out
+                and len(r.diff_ids) > len(layers)
+                and tuple(r.diff_ids[: len(layers)]) == layers
+            ]
+            if not children:
+                out.append(parent.id)
+        return out
 
     def inspect(self, names: Sequence[str]) -> list[ImageInspect]:
         return [inspect_report(find_image(self._ctx.images, n), self._ctx) for n in names]

@@ -22,9 +22,14 @@ MODES = ("none", "host", "private")
 HOST_ALIASES = "host.containers.internal host.docker.internal"
 
 
+# podman's name for its default network, which rootless is hutch's private one
+DEFAULT_ALIASES = ("bridge",)
+
+
 def resolve_mode(options: RunOptions, settings: Settings) -> RunOptions:
-    """Fill in the default network (the ``[network] default`` setting)."""
-    if options.network:
+    """Fill in the default network (the ``[network] default`` setting); podman's
+    ``--network bridge`` is that default network too, as it is for rootless podman."""
+    if options.network and options.network not in DEFAULT_ALIASES:
         return options
     return replace(options, network=settings.default_network or "private")
 

@@ -532,7 +532,13 @@ class PodService:
             raise HutchError("; ".join(errors))
 
     def _event(self, record: PodRecord, action: str) -> None:
-        engine_events.record(self._ctx.paths, "pod", action, record.id, record.name)
+        engine_events.record(
+            self._ctx.paths if self._ctx.settings.events_logger != "none" else None,
+            "pod",
+            action,
+            record.id,
+            record.name,
+        )
 
 
 def _podman_order(shared: tuple[str, ...]) -> tuple[str, ...]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import ipaddress
 import socket
 from collections.abc import Iterable, Sequence
@@ -117,10 +118,30 @@ def _podman_bind_error(m: PortMapping, exc: OSError) -> str:
     ip = m.host_ip or "0.0.0.0"
     host = f"[{ip}]" if ":" in ip else ip
     reason = (exc.strerror or str(exc)).lower()  # Go spells errno text in lower case
-    return f"rootlessport listen {m.protocol} {host}:{m.host_port}: bind: {reason}"
+    listen = f"listen {m.protocol} {host}:{m.host_port}: bind: {reason}"
+    start = unprivileged_port_start()
+    if exc.errno == errno.EACCES and m.host_port < start:
+        # podman's words, with the sysctl that lets an unprivileged user bind it
+        return (
+            f"rootlessport cannot expose privileged port {m.host_port}, you can add "
+            f"'net.ipv4.ip_unprivileged_port_start={m.host_port}' to /etc/sysctl.conf "
+            f"(currently {start}), or choose a larger port number (>= {start}): {listen}"
+        )
+    return f"rootlessport {listen}"
 
 
-def _bind_hint(m: PortMapping, exc: OSError) -> str:
+def unprivileged_port_start() -> int:
+    """The first port an unprivileged user may bind (the kernel's default: 1024)."""
+    try:
+        with open("/proc/sys/net/ipv4/ip_unprivileged_port_start") as f:
+            return int(f.read().strip())
+    except (OSError, ValueError):
+        return 1024
+
+
+def _bind_hint(m: PortMapping, exc: OSError) -> str | None:
+    if exc.errno == errno.EACCES and m.host_port < unprivileged_port_start():
+        return None  # the message says it all
     where = f"{m.host_ip}:" if m.host_ip else ""
     return (
         f"cannot publish {where}{m.host_port}/{m.protocol}: the host port is in use or not "

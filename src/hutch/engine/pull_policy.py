@@ -33,16 +33,21 @@ def image_for_run(ctx: EngineContext, name: str, pull: ImagePullOptions) -> Imag
         return local
     from hutch.engine.distribution import Distribution
 
-    report = Distribution(ctx).pull(
-        PullOptions(
-            reference=name,
-            platform=pull.platform,
-            arch=pull.arch,
-            os=pull.os,
-            variant=pull.variant,
-            quiet=pull.quiet,
+    try:
+        report = Distribution(ctx).pull(
+            PullOptions(
+                reference=name,
+                platform=pull.platform,
+                arch=pull.arch,
+                os=pull.os,
+                variant=pull.variant,
+                quiet=pull.quiet,
+            )
         )
-    )
+    except HutchError as exc:
+        if local is None:  # podman says first that it has no such image here
+            exc.message = f"{name}: image not known locally; pulling it failed: {exc.message}"
+        raise
     record = ctx.images.get(report.ids[0])
     if record is None:  # pragma: no cover - just stored
         raise NoSuchObject(f"{name}: image not known after pulling it")

@@ -83,6 +83,8 @@ class ResourceService:
         return container.record.id
 
     def stats(self, names: Sequence[str], options: StatsOptions) -> list[StatsReport]:
+        if not names:
+            self._refuse_without_cgroups()
         self._ctx.enter_session()
         if names:
             containers = [cs.get(self._ctx, n) for n in names]
@@ -101,6 +103,18 @@ class ResourceService:
                 raise Conflict(f"no stats for container {short}: it {_NO_CGROUP}")
             reports.append(self._sample(container, cgroup))
         return reports
+
+    def _refuse_without_cgroups(self) -> None:
+        """podman's refusal (not an empty table) when this host gives no cgroups."""
+        from hutch.cgroups.host import DISABLED
+        from hutch.engine.resources import cgroup_host
+
+        host = cgroup_host(self._ctx.settings)
+        if host.manager == DISABLED:
+            raise HutchError(
+                "stats is not supported in rootless mode without cgroups v2",
+                hint=f"{host.reason}; `hutch info` says how to fix it",
+            )
 
     @staticmethod
     def _sample(container: cs.Container, cgroup: Path) -> StatsReport:

@@ -20,7 +20,7 @@ from hutch.api.container_config import ResourceOptions
 from hutch.api.errors import InvalidArgument
 from hutch.api.system import HostFact
 from hutch.cgroups import v2
-from hutch.cgroups.host import DISABLED, FIX, CgroupHost, probe
+from hutch.cgroups.host import DISABLED, FIX, CgroupHost, preferred, probe
 from hutch.cgroups.limits import DeviceLimit, ResourceSpec
 from hutch.cgroups.manager import Placement, disabled, is_slice, manager_for
 from hutch.config.settings import Settings
@@ -257,10 +257,18 @@ def only_changed(old: ResourceSpec, new: ResourceSpec) -> ResourceSpec:
     return replace(blank, **changes)
 
 
+def cgroup_host(settings: Settings) -> CgroupHost:
+    """This host's cgroups with ``--cgroup-manager`` applied (podman's warnings printed)."""
+    host, warnings = preferred(probe(), settings.cgroup_manager)
+    for warning in warnings:
+        print(f"WARN: {warning}", file=sys.stderr)
+    return host
+
+
 def plan_for_create(options: ResourceOptions, settings: Settings) -> ResourceSpec:
     """The plan on this host, its warning printed (stderr), or a refusal."""
     mode = cgroup_mode(options, settings.cgroups)
-    host = disabled("cgroups are disabled").host if mode == "disabled" else probe()
+    host = disabled("cgroups are disabled").host if mode == "disabled" else cgroup_host(settings)
     result = plan(options, settings.cgroups, host)
     if result.warning:
         print(f"WARN: {result.warning}", file=sys.stderr)
@@ -271,7 +279,7 @@ def manager_fact(settings: Settings) -> HostFact:
     """The cgroup manager chosen for this user, for ``hutch info``."""
     if settings.cgroups == "disabled":
         return HostFact("cgroup manager", "disabled (by the [containers] cgroups setting)", True)
-    manager = manager_for(probe())
+    manager = manager_for(cgroup_host(settings))
     host = manager.host
     if manager.name == DISABLED:
         return HostFact(

@@ -76,13 +76,13 @@ def _id_maps(uid: int, gid: int) -> tuple[tuple[IdMap, ...], tuple[IdMap, ...]]:
 
 
 def host_info(ctx: EngineContext) -> HostInfo:
-    from hutch.cgroups.host import probe
     from hutch.cgroups.manager import manager_for
+    from hutch.engine.resources import cgroup_host
 
     uname = os.uname()
     mem = _meminfo()
     release = _os_release()
-    cgroups = manager_for(probe())
+    cgroups = manager_for(cgroup_host(ctx.settings))
     v2 = Path("/sys/fs/cgroup/cgroup.controllers").exists()
     pasta = shutil.which("pasta") or ""
     slirp = shutil.which("slirp4netns") or ""

@@ -19,3 +19,17 @@ def start_time(pid: int) -> str:
     if len(fields) < 20 or fields[0] in ("Z", "X"):
         return ""
     return fields[19]
+
+
+def allow_ping() -> None:
+    """ICMP echo sockets for every group of this user namespace, in the current
+    network namespace, as podman sets ``net.ipv4.ping_group_range`` on every
+    network: ``ping`` works without CAP_NET_RAW. Best effort: a /proc that
+    refuses it leaves the kernel's default."""
+    try:
+        with open("/proc/self/gid_map") as gid_map:
+            mapped = sum(int(line.split()[2]) for line in gid_map)
+        with open("/proc/sys/net/ipv4/ping_group_range", "w") as f:
+            f.write(f"0 {mapped - 1}\n")
+    except (OSError, ValueError, IndexError):
+        pass

@@ -30,6 +30,7 @@ from pathlib import Path
 from socket import AF_INET6
 from typing import Any
 
+from hutch.linux import procfs
 from hutch.linux import syscalls as sc
 from hutch.net import nftrules, rootless
 from hutch.net.rootlessd import SLIRP_ADDRESS
@@ -198,11 +199,7 @@ def attach(req: dict[str, Any]) -> None:
         _publish(rundir, req["container_id"], attachments[0]["address"], ports)
     sc.setns(ctr_fd, sc.CLONE_NEWNET)
     _inner(req["container_id"], attachments)
-    # ICMP echo sockets for every group, as podman does: ping without CAP_NET_RAW
-    with contextlib.suppress(OSError, ValueError):
-        with open("/proc/self/gid_map") as gid_map:
-            mapped = sum(int(line.split()[2]) for line in gid_map)
-        Path("/proc/sys/net/ipv4/ping_group_range").write_text(f"0 {mapped - 1}\n")
+    procfs.allow_ping()
 
 
 def detach(req: dict[str, Any]) -> None:

@@ -147,7 +147,12 @@ class RegistryClient:
         if isinstance(exc, SSLError):
             return RegistryError(
                 f"TLS connection to registry {host} failed: {_short(exc)}",
-                hint="add its CA to certs.d/<host:port>/ or use --tls-verify=false",
+                # run and create have no --tls-verify: registries.conf is their way
+                hint=(
+                    "add its CA to certs.d/<host:port>/, use --tls-verify=false (pull, "
+                    "push, login), or mark it insecure for every command in "
+                    f'registries.conf: [[registry]] location = "{host}" insecure = true'
+                ),
             )
         if isinstance(exc, NewConnectionError):
             return RegistryError(f"cannot reach registry {host}: {_short(exc)}")

@@ -18,6 +18,7 @@ import termios
 from typing import Any, NoReturn
 
 from hutch.cgroups import v2
+from hutch.linux import procfs
 from hutch.linux import syscalls as sc
 from hutch.runtime import mounts, security, userns, volume_chown
 from hutch.runtime.paths_in_root import resolve_in_root
@@ -128,6 +129,8 @@ def _setup_and_exec(spec: Spec, sock: socket.socket, gid5_mapped: bool) -> None:
     sc.pivot_root(".", ".")
     sc.umount2(".", sc.MNT_DETACH)
     os.chdir("/")
+    if "net" in spec.namespaces:  # its own network (a --sysctl of the user still wins)
+        procfs.allow_ping()
     security.apply_sysctls(spec.security)
     mounts.mask_paths(spec.masked_paths)
     mounts.readonly_paths(spec.readonly_paths)

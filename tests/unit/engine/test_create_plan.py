@@ -24,6 +24,12 @@ def test_the_default_network_and_the_restart_policy_are_filled_in() -> None:
     assert request.localtime == ()  # no --tz
 
 
+def test_network_bridge_is_the_default_network_as_for_rootless_podman() -> None:
+    assert parse_create(RunOptions("b", network="bridge"), SETTINGS).options.network == "none"
+    default = parse_create(RunOptions("b", network="bridge"), Settings(cgroups="disabled"))
+    assert default.options.network == "private"
+
+
 @pytest.mark.parametrize(
     ("options", "message"),
     [
