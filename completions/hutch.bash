@@ -16,9 +16,9 @@ _hutch_subcommands() {
     "generate") echo kube systemd ;;
     "kube") echo generate play down ;;
     "play") echo kube ;;
-    "container") echo run create start stop restart kill rm wait ls logs inspect init clone rename exists prune cp diff commit export exec attach top pause unpause update stats port ;;
+    "container") echo run create start stop restart kill rm wait ls logs inspect checkpoint restore init clone rename exists prune cp diff commit export exec attach top pause unpause update stats port ;;
     "image") echo ls import rm inspect pull push tag untag history save load prune exists build ;;
-    "system") echo info migrate reset service check df prune ;;
+    "system") echo info connection migrate reset service check df prune ;;
     "buildx") echo build ;;
     esac
 }
@@ -1091,6 +1091,8 @@ _hutch_argument() {
     "container wait "*) echo @file ;;
     "container logs "*) echo @file ;;
     "container inspect "*) echo @file ;;
+    "container checkpoint "*) echo @file ;;
+    "container restore "*) echo @file ;;
     "container init "*) echo @file ;;
     "container clone 1") echo @file ;;
     "container clone 2") echo @file ;;
@@ -1130,6 +1132,7 @@ _hutch_argument() {
     "image save "*) echo @image ;;
     "image exists 1") echo @image ;;
     "image build 1") echo @file ;;
+    "system connection "*) echo @file ;;
     "system service 1") echo @file ;;
     "buildx build 1") echo @file ;;
     *) echo @none ;;

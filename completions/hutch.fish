@@ -28,11 +28,11 @@ function __hutch_subcommands
         case 'play'
             printf '%s\n' kube
         case 'container'
-            printf '%s\n' run create start stop restart kill rm wait ls logs inspect init clone rename exists prune cp diff commit export exec attach top pause unpause update stats port
+            printf '%s\n' run create start stop restart kill rm wait ls logs inspect checkpoint restore init clone rename exists prune cp diff commit export exec attach top pause unpause update stats port
         case 'image'
             printf '%s\n' ls import rm inspect pull push tag untag history save load prune exists build
         case 'system'
-            printf '%s\n' info migrate reset service check df prune
+            printf '%s\n' info connection migrate reset service check df prune
         case 'buildx'
             printf '%s\n' build
     end
@@ -1562,6 +1562,8 @@ complete -c hutch -n "__hutch_at 'container'" -a wait -d 'Wait for containers to
 complete -c hutch -n "__hutch_at 'container'" -a ls -d 'List containers (running ones unless --all)'
 complete -c hutch -n "__hutch_at 'container'" -a logs -d 'Print the logs of one or more containers'
 complete -c hutch -n "__hutch_at 'container'" -a inspect -d 'Show details of containers as JSON'
+complete -c hutch -n "__hutch_at 'container'" -a checkpoint -d 'Refused: checkpointing needs CRIU and root (podman\'s rootless refusal)'
+complete -c hutch -n "__hutch_at 'container'" -a restore -d 'Refused: restoring needs CRIU and root (podman\'s rootless refusal)'
 complete -c hutch -n "__hutch_at 'container'" -a init -d 'Initialize created containers (hutch prepares them at create: a check)'
 complete -c hutch -n "__hutch_at 'container'" -a clone -d 'Create a copy of a container, with other limits if given; print its id'
 complete -c hutch -n "__hutch_at 'container'" -a rename -d 'Rename a container'
@@ -1851,6 +1853,14 @@ complete -c hutch -n "__hutch_at 'container inspect'" -l format -s f -x -a 'json
 complete -c hutch -n "__hutch_at 'container inspect'" -l latest -s l -d 'Act on the container created last'
 complete -c hutch -n "__hutch_at 'container inspect'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'container inspect' 1+" -F
+
+# hutch container checkpoint
+complete -c hutch -n "__hutch_at 'container checkpoint'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'container checkpoint' 1+" -F
+
+# hutch container restore
+complete -c hutch -n "__hutch_at 'container restore'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'container restore' 1+" -F
 
 # hutch container init
 complete -c hutch -n "__hutch_at 'container init'" -l all -s a -d 'Initialize all containers'
@@ -2142,6 +2152,7 @@ complete -c hutch -n "__hutch_arg 'image build' 1" -F
 
 # hutch system
 complete -c hutch -n "__hutch_at 'system'" -a info -d 'Show what hutch found on this host, with the fix for anything missing'
+complete -c hutch -n "__hutch_at 'system'" -a connection -d 'Refused: hutch has no remote mode (podman\'s remote connections)'
 complete -c hutch -n "__hutch_at 'system'" -a migrate -d 'Stop the session namespace so that the next command rebuilds it (after /etc/subuid or /etc/subgid changed)'
 complete -c hutch -n "__hutch_at 'system'" -a reset -d 'Remove all images, containers and storage, and stop the session namespace'
 complete -c hutch -n "__hutch_at 'system'" -a service -d 'Serve the Docker Engine API (v1.41) on a socket, for docker CLI, docker-py, docker-compose and the like; socket activation through LISTEN_FDS'
@@ -2153,6 +2164,10 @@ complete -c hutch -n "__hutch_at 'system'" -l help -d 'Show the help and exit'
 # hutch system info
 complete -c hutch -n "__hutch_at 'system info'" -l format -s f -x -a 'json' -d 'json, or a Go template over the report'
 complete -c hutch -n "__hutch_at 'system info'" -l help -d 'Show the help and exit'
+
+# hutch system connection
+complete -c hutch -n "__hutch_at 'system connection'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'system connection' 1+" -F
 
 # hutch system migrate
 complete -c hutch -n "__hutch_at 'system migrate'" -l help -d 'Show the help and exit'

@@ -1,4 +1,4 @@
-"""``hutch system migrate``, ``hutch system reset`` and ``hutch system service``."""
+"""``hutch system migrate``, ``reset``, ``service``, and ``connection`` (refused)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,17 @@ from hutch.cli.state import state_of
 
 
 def register(system_app: typer.Typer) -> None:
+    @system_app.command(
+        "connection", context_settings={"ignore_unknown_options": True, "allow_extra_args": True}
+    )
+    def connection(
+        words: Annotated[list[str] | None, typer.Argument(help="Refused.")] = None,
+    ) -> None:
+        """Refused: hutch has no remote mode (podman's remote connections)."""
+        from hutch.cli.globals_ import REMOTE_HINT
+
+        raise InvalidArgument(f"system connection is not supported: {REMOTE_HINT}")
+
     @system_app.command("migrate")
     def migrate(ctx: typer.Context) -> None:
         """Stop the session namespace so that the next command rebuilds it

@@ -155,3 +155,21 @@ def test_verbs_on_one_container_take_latest(
 ) -> None:
     assert _main(FakeEngine(), *args) == 125
     assert message in capsys.readouterr().err
+
+
+def test_the_verb_scan_skips_the_value_of_every_global_option() -> None:
+    import typer
+
+    from hutch.cli import app, words
+
+    root = typer.main.get_command(app.build_app(FakeEngine(), only=()))
+    valued = {
+        name
+        for param in root.params
+        if not getattr(param, "is_flag", False)
+        for name in getattr(param, "opts", ())
+    }
+    assert valued <= set(words.VALUED)
+    fake = FakeEngine()
+    assert _main(fake, "--cgroup-manager", "cgroupfs", "--events-backend", "none", "ps") == 0
+    assert fake.calls and fake.calls[0][0] == "containers.ls"

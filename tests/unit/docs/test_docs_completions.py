@@ -160,6 +160,7 @@ def test_bash_completes_top_level_commands(fake_bin: Path) -> None:
 def test_bash_completes_subcommands_after_global_options(fake_bin: Path) -> None:
     assert complete(fake_bin, "hutch", "--root", "/x", "system", "") == [
         "check",
+        "connection",
         "df",
         "info",
         "migrate",
