@@ -32,7 +32,7 @@ _hutch_options() {
     "rmi") echo --force -f --all -a --ignore -i ;;
     "pull") echo --platform --arch --os --variant --all-tags -a --quiet -q --tls-verify --creds --authfile --cert-dir ;;
     "push") echo --digestfile --format -f --quiet -q --tls-verify --creds --authfile --cert-dir ;;
-    "history") echo --no-trunc --quiet -q --format --human -H ;;
+    "history") echo --no-trunc --quiet -q --format --human --no-human -H ;;
     "save") echo --output -o --format --quiet -q ;;
     "load") echo --input -i --quiet -q ;;
     "login") echo --username -u --password -p --password-stdin --get-login --authfile --tls-verify --cert-dir ;;
@@ -156,7 +156,7 @@ _hutch_options() {
     "image inspect") echo --format -f ;;
     "image pull") echo --platform --arch --os --variant --all-tags -a --quiet -q --tls-verify --creds --authfile --cert-dir ;;
     "image push") echo --digestfile --format -f --quiet -q --tls-verify --creds --authfile --cert-dir ;;
-    "image history") echo --no-trunc --quiet -q --format --human -H ;;
+    "image history") echo --no-trunc --quiet -q --format --human --no-human -H ;;
     "image save") echo --output -o --format --quiet -q ;;
     "image load") echo --input -i --quiet -q ;;
     "image prune") echo --all -a --force -f ;;

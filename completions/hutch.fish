@@ -466,7 +466,7 @@ complete -c hutch -n "__hutch_arg 'untag' 2+" -F
 complete -c hutch -n "__hutch_at 'history'" -l no-trunc -d 'Do not truncate ids and commands'
 complete -c hutch -n "__hutch_at 'history'" -l quiet -s q -d 'Print ids only'
 complete -c hutch -n "__hutch_at 'history'" -l format -x -a 'json' -d 'json, or a Go template'
-complete -c hutch -n "__hutch_at 'history'" -l human -s H -d 'Sizes and dates for humans (default)'
+complete -c hutch -n "__hutch_at 'history'" -l human -l no-human -s H -d 'Dates for humans (default); false: RFC 3339 times'
 complete -c hutch -n "__hutch_at 'history'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'history' 1" -f -a '(__hutch_image_names)'
 
@@ -2105,7 +2105,7 @@ complete -c hutch -n "__hutch_arg 'image untag' 2+" -F
 complete -c hutch -n "__hutch_at 'image history'" -l no-trunc -d 'Do not truncate ids and commands'
 complete -c hutch -n "__hutch_at 'image history'" -l quiet -s q -d 'Print ids only'
 complete -c hutch -n "__hutch_at 'image history'" -l format -x -a 'json' -d 'json, or a Go template'
-complete -c hutch -n "__hutch_at 'image history'" -l human -s H -d 'Sizes and dates for humans (default)'
+complete -c hutch -n "__hutch_at 'image history'" -l human -l no-human -s H -d 'Dates for humans (default); false: RFC 3339 times'
 complete -c hutch -n "__hutch_at 'image history'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'image history' 1" -f -a '(__hutch_image_names)'
 

@@ -24,7 +24,7 @@ HEADERS = {
 }
 
 
-def rows_of(lines: list[HistoryLine], no_trunc: bool) -> list[dict[str, Any]]:
+def rows_of(lines: list[HistoryLine], no_trunc: bool, human: bool = True) -> list[dict[str, Any]]:
     now = time.time()
     rows = []
     for line in lines:
@@ -36,7 +36,7 @@ def rows_of(lines: list[HistoryLine], no_trunc: bool) -> list[dict[str, Any]]:
         rows.append(
             {
                 "ID": ident,
-                "Created": render.human_ago(created, now) if created else "",
+                "Created": _created(created, now, human),
                 "CreatedAt": line.created or "",
                 "CreatedBy": created_by,
                 "CreatedSince": render.human_ago(created, now) if created else "",
@@ -46,6 +46,15 @@ def rows_of(lines: list[HistoryLine], no_trunc: bool) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def _created(stamp: float | None, now: float, human: bool) -> str:
+    """podman's CREATED: how long ago, or with --human=false the time (RFC 3339)."""
+    if stamp is None:
+        return ""
+    if human:
+        return render.human_ago(stamp, now)
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(stamp))
 
 
 def json_of(line: HistoryLine) -> dict[str, Any]:
@@ -90,16 +99,20 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print ids only.")] = False,
         fmt: Annotated[str | None, typer.Option("--format", help="json, or a Go template.")] = None,
         human: Annotated[
-            bool, typer.Option("--human", "-H", help="Sizes and dates for humans (default).")
+            bool,
+            typer.Option(
+                "--human/--no-human",
+                "-H",
+                help="Dates for humans (default); false: RFC 3339 times.",
+            ),
         ] = True,
     ) -> None:
         """Show the history of an image, newest layer first."""
-        del human
         lines = state_of(ctx).engine().images.history(image)
         if fmt == "json":
             render.print_json([json_of(line) for line in lines])
             return
-        rows = rows_of(lines, no_trunc)
+        rows = rows_of(lines, no_trunc, human)
         if quiet:
             print("".join(r["ID"] + "\n" for r in rows), end="")
             return

@@ -280,7 +280,16 @@ class _Source:
             try:
                 self._tar = tarfile.open(path, "r:*")  # noqa: SIM115 - closed by close()
             except (tarfile.TarError, OSError) as exc:
-                raise InvalidArgument(f"{path}: not an image archive ({exc})") from None
+                # podman's first words; the reason without tarfile's repr of each method
+                why = (
+                    exc.strerror
+                    if isinstance(exc, OSError) and exc.strerror
+                    else "not a tar archive"
+                )
+                raise InvalidArgument(
+                    "payload does not match any of the supported image formats "
+                    f"(oci-archive, docker-archive, oci, dir): {path}: {why.lower()}"
+                ) from None
             for member in self._tar.getmembers():
                 self._members[member.name.removeprefix("./")] = member
 

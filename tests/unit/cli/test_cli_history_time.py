@@ -25,3 +25,12 @@ def test_created_times_parse(text: str, expected: float) -> None:
 @pytest.mark.parametrize("text", ["", None, "garbage", "2024-13-45T00:00:00Z"])
 def test_bad_times_are_none(text: str | None) -> None:
     assert _ts(text) is None
+
+
+def test_human_false_prints_the_time_itself_as_podman() -> None:
+    from hutch.api.images import HistoryLine
+    from hutch.cli.history import rows_of
+
+    line = HistoryLine("a" * 64, "2026-12-03T18:35:58.123Z", "hutch import", 10, "", False)
+    assert rows_of([line], False, human=False)[0]["Created"] == "2026-12-03T18:35:58Z"
+    assert rows_of([line], False)[0]["Created"].endswith("ago")
