@@ -159,17 +159,13 @@ def test_name_slash_and_memory_zero(hutch: Hutch, base_image: str) -> None:
 @pytest.mark.parametrize(
     "args",
     [
+        # the rest of podman's combination rules: tests/unit/cli/test_cli_targets.py
         ("stop", "--filter", "name=a", "a"),
-        ("stop", "--all", "a"),
         ("rm", "-l", "--all"),
-        ("kill", "-l", "a"),
         ("pause", "-l", "--cidfile", "x"),
-        ("restart", "--cidfile", "x", "a"),
         ("stop", "--cidfile", "/nonexistent/cid"),
-        ("start",),
         ("start", "--all", "a"),
         ("wait", "--condition", "foo", "a"),
-        ("stop", "-l"),
     ],
 )
 def test_target_flags_as_podman(

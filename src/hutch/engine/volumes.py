@@ -280,10 +280,12 @@ class VolumeService:
                 self._get(name)
                 users = self._ctx.volumes.users(name)
                 if users and not options.force:
-                    raise Conflict(
+                    in_use = Conflict(
                         f"volume {name} is being used by the following container(s): "
                         f"{', '.join(users)}: volume is being used"
                     )
+                    in_use.exit_code = 2  # podman's status for a volume in use
+                    raise in_use
                 if users:
                     for report in self._remove_containers(users):
                         if report.error:
