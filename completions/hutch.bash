@@ -958,6 +958,7 @@ _hutch_option_values() {
 # What positional argument N (from 1) completes: @image, @pod, @command, @file.
 _hutch_argument() {
     case "$1 $2" in
+    "images 1") echo @image ;;
     "import 1") echo @file ;;
     "import 2") echo @none ;;
     "rmi "*) echo @image ;;
@@ -1117,6 +1118,7 @@ _hutch_argument() {
     "container update 1") echo @file ;;
     "container stats "*) echo @file ;;
     "container port "*) echo @file ;;
+    "image ls 1") echo @image ;;
     "image import 1") echo @file ;;
     "image import 2") echo @none ;;
     "image rm "*) echo @image ;;

@@ -410,6 +410,7 @@ complete -c hutch -n "__hutch_at 'images'" -l all -s a -d 'Show intermediate ima
 complete -c hutch -n "__hutch_at 'images'" -l filter -s f -x -d 'Keep images matching KEY=VALUE: reference, label, dangling, before, since, id'
 complete -c hutch -n "__hutch_at 'images'" -l sort -x -d 'Sort by created (default), id, repository, size, tag'
 complete -c hutch -n "__hutch_at 'images'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'images' 1" -f -a '(__hutch_image_names)'
 
 # hutch import
 complete -c hutch -n "__hutch_at 'import'" -l change -s c -x -d 'Apply a Containerfile instruction to the config'
@@ -2044,6 +2045,7 @@ complete -c hutch -n "__hutch_at 'image ls'" -l all -s a -d 'Show intermediate i
 complete -c hutch -n "__hutch_at 'image ls'" -l filter -s f -x -d 'Keep images matching KEY=VALUE: reference, label, dangling, before, since, id'
 complete -c hutch -n "__hutch_at 'image ls'" -l sort -x -d 'Sort by created (default), id, repository, size, tag'
 complete -c hutch -n "__hutch_at 'image ls'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'image ls' 1" -f -a '(__hutch_image_names)'
 
 # hutch image import
 complete -c hutch -n "__hutch_at 'image import'" -l change -s c -x -d 'Apply a Containerfile instruction to the config'

@@ -23,8 +23,8 @@ VERBS: dict[str, tuple[str, str, dict[str, Any]]] = {
     }),
     'images': ('images', 'images_command', {
         'options': {'--quiet': ('quiet', 'flag', (True, '')), '-q': ('quiet', 'flag', (True, '')), '--format': ('fmt', 'str', None), '--no-trunc': ('no_trunc', 'flag', (True, '')), '--noheading': ('noheading', 'flag', (True, '')), '-n': ('noheading', 'flag', (True, '')), '--digests': ('digests', 'flag', (True, '')), '--all': ('all_', 'flag', (True, '')), '-a': ('all_', 'flag', (True, '')), '--filter': ('filters', 'list', None), '-f': ('filters', 'list', None), '--sort': ('sort', 'str', None)},
-        'defaults': {'quiet': False, 'fmt': None, 'no_trunc': False, 'noheading': False, 'digests': False, 'all_': False, 'filters': None, 'sort': None},
-        'arguments': (),
+        'defaults': {'image': None, 'quiet': False, 'fmt': None, 'no_trunc': False, 'noheading': False, 'digests': False, 'all_': False, 'filters': None, 'sort': None},
+        'arguments': (('image', 1, False),),
         'interspersed': True,
     }),
     'run': ('run', 'run_command', {

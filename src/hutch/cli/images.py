@@ -108,15 +108,17 @@ def images_command(
     all_: bool,
     filters: list[str] | None,
     sort: str | None,
+    image: str | None = None,
 ) -> None:
-    """List images in local storage."""
+    """List images in local storage (``image``: podman's reference filter argument)."""
     from hutch.api.image_filters import apply_filters
     from hutch.cli.image_filters import sort_rows
 
     listed = state.engine().images.ls()
     if not all_:
         listed = [i for i in listed if not i.intermediate]
-    found = apply_filters(listed, filters or ())
+    wanted = [*(filters or ()), *([f"reference={image}"] if image else [])]
+    found = apply_filters(listed, wanted)
     if fmt == "json":
         render.print_json([json_of(i) for i in found])
         return
@@ -154,6 +156,10 @@ def register(app: "typer.Typer", image_app: "typer.Typer") -> None:
 
     def images(
         ctx: typer.Context,
+        image: Annotated[
+            str | None,
+            typer.Argument(help="Image to list: a reference filter (a name, name:tag, glob)."),
+        ] = None,
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print image ids only.")] = False,
         fmt: Annotated[
             str | None,
@@ -195,6 +201,7 @@ def register(app: "typer.Typer", image_app: "typer.Typer") -> None:
             all_=all_,
             filters=filters,
             sort=sort,
+            image=image,
         )
 
     app.command("images", context_settings={"help_option_names": ["--help"]})(images)

@@ -76,7 +76,7 @@ def test_keyboard_interrupt_is_130(
         ["rmi", "--no-such-flag", "x"],
         ["no-such-verb"],
         ["image", "no-such-verb"],
-        ["images", "extra-argument"],
+        ["images", "one-image", "extra-argument"],
     ],
 )
 def test_usage_errors_are_125_with_one_line(

@@ -113,7 +113,7 @@ LEFT = [
     ["--root"],
     ["--noout", "images"],
     ["-v", "ps"],
-    ["images", "busybox"],
+    ["images", "busybox", "extra"],  # one image is a reference filter
     ["image", "ls"],
     ["container", "ps"],
     ["run", "--help"],

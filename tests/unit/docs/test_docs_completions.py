@@ -224,6 +224,6 @@ def test_bash_stops_completing_options_after_the_image_of_run(fake_bin: Path) ->
 
 
 def test_bash_offers_no_images_where_none_belong(fake_bin: Path) -> None:
-    assert complete(fake_bin, "hutch", "images", "") == []
+    assert complete(fake_bin, "hutch", "images", "", "") == []  # after its one image
     assert complete(fake_bin, "hutch", "system", "migrate", "") == []
     assert not (fake_bin / "calls").exists()
