@@ -11,6 +11,7 @@ import os
 import shutil
 import signal
 import tarfile
+import time
 from pathlib import Path
 
 from harness import Hutch
@@ -59,6 +60,8 @@ def test_check_finds_and_repairs_what_killed_commands_leave(
     stray_socket.touch()
     stray_dir = _storage(hutch) / "containers" / ("cd" * 32)
     (stray_dir / "userdata").mkdir(parents=True)
+    old = time.time() - 60  # (a dir changed in the last seconds may be an rm at work)
+    os.utime(stray_dir, (old, old))
 
     found = hutch("system", "check", check=False)
     assert found.returncode == 125, found

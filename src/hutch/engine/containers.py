@@ -631,7 +631,20 @@ class ContainerService:
         engine_networks.after_remove(self._ctx)  # its addresses went with it
         self._ctx.paths.attach_socket(container_id).unlink(missing_ok=True)
         if dirs.root.exists():
-            remove_tree(dirs.root)
+            # Out of containers/ in one rename, then deleted: `system check`
+            # never meets a half-deleted directory without its row, and a
+            # kill mid-delete leaves a temp dir that the next command removes.
+            # (Not from a monitor's cleanup, pid 1 of its namespace: a temp dir
+            # named by pid 1 would never be seen as stale.)
+            if os.getpid() == 1:
+                remove_tree(dirs.root)
+            else:
+                doomed = self._ctx.layers.new_tmp()
+                with contextlib.suppress(OSError):
+                    os.replace(dirs.root, doomed / "container")
+                remove_tree(doomed)
+                if dirs.root.exists():
+                    remove_tree(dirs.root)
         engine_volumes.remove_unused(self._ctx, anonymous)
 
     # -- wait ------------------------------------------------------------------

@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import time
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
@@ -35,6 +36,7 @@ from hutch.store.layers import remove_tree
 from hutch.util.durations import parse_duration
 
 _TEMP = "a temporary file of a command that is gone"
+_CREATING = 10.0  # seconds a container row may stand without its directory
 
 
 class _Scan:
@@ -180,22 +182,31 @@ def _containers(scan: _Scan) -> None:
     records = ctx.containers.all()
     fix_forced = scan.options.force
     for c in records:
-        problems = []
-        if c.image_id not in images:
-            problems.append(f"its image {c.image_id[:12]} is missing")
         if not ctx.containers.dirs(c.id).root.is_dir():
-            problems.append("its directory is missing")
-        if problems:
+            # The row is written first, its directory just after: a young row
+            # without one is being created; an older one is what a create killed
+            # in between left, holding nothing, so it goes without --force.
+            if time.time() - c.created > _CREATING:
+                scan.found(
+                    "container",
+                    c.id,
+                    "its directory is missing (left by a killed create or run)",
+                    partial(_remove_container, ctx, c.id),
+                )
+            continue
+        if c.image_id not in images:
             fix = partial(_remove_container, ctx, c.id) if fix_forced else None
-            problem = "; ".join(problems) + ("" if fix_forced else " (--force removes it)")
+            problem = f"its image {c.image_id[:12]} is missing"
+            if not fix_forced:
+                problem += " (--force removes it)"
             scan.found("container", c.id, problem, fix)
     known = {c.id for c in records}
     for entry in _entries(ctx.paths.containers):
         if entry.name in known:
             continue
         state = st.read_state(entry / "userdata" / st.STATE_FILE)
-        if st.alive(state.monitor_pid, state.monitor_start):
-            continue
+        if st.alive(state.monitor_pid, state.monitor_start) or _age(entry) < _CREATING:
+            continue  # its monitor runs, or an rm is deleting it right now
         scan.found(
             "container",
             entry.name,
@@ -231,6 +242,13 @@ def _entries(path: Path) -> Iterable[Path]:
         return sorted(path.iterdir())
     except OSError:
         return ()
+
+
+def _age(path: Path) -> float:
+    try:
+        return time.time() - path.stat().st_mtime
+    except OSError:
+        return 0.0
 
 
 def _remove(path: Path) -> None:
