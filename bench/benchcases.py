@@ -166,6 +166,17 @@ def cycle(bench: Bench, side: str) -> Sample:
     return (time.perf_counter() - start,)
 
 
+def pod_cycle(bench: Bench, side: str) -> Sample:
+    """A pod, two containers in it, and its removal (issue 18)."""
+    name = bench.unique("bench-pod")
+    start = time.perf_counter()
+    bench.tools.ok(side, ("pod", "create", "--name", name))
+    for _ in range(2):
+        bench.tools.ok(side, ("run", "-d", "--pod", name, "{img}", "sleep", "infinity"))
+    bench.tools.ok(side, ("pod", "rm", "-f", "-t", "0", name))
+    return (time.perf_counter() - start,)
+
+
 def start_idle(bench: Bench, side: str) -> None:
     bench.tools.ok(side, ("run", "-d", "--name", "bench-idle", "{img}", "sleep", "infinity"))
 
@@ -422,6 +433,8 @@ CASES: tuple[Case, ...] = (
     Case("exec", "lifecycle", seconds("exec CTR true", R), timed("exec", "bench-idle", "true"),
          setup=start_idle_no_network, teardown=remove_container("bench-idle")),
     Case("ps", "lifecycle", seconds("ps (0 running)", R), timed("ps")),
+    Case("pod", "lifecycle", seconds("pod create + 2 run -d + pod rm -f", R),
+         pod_cycle, max_runs=5, max_warmup=1),
     Case("ps100", "lifecycle", seconds(f"ps ({MANY_CONTAINERS} running)", R), timed("ps"),
          setup=start_many, teardown=stop_all),
     Case("memory", "lifecycle",

@@ -349,7 +349,7 @@ complete -c hutch -n "__hutch_at ''" -a rm -d 'Remove one or more containers'
 complete -c hutch -n "__hutch_at ''" -a wait -d 'Wait for containers to stop (or meet a condition) and print their exit codes'
 complete -c hutch -n "__hutch_at ''" -a ps -d 'List containers (running ones unless --all)'
 complete -c hutch -n "__hutch_at ''" -a logs -d 'Print the logs of one or more containers'
-complete -c hutch -n "__hutch_at ''" -a inspect -d 'Show details of containers or images as JSON'
+complete -c hutch -n "__hutch_at ''" -a inspect -d 'Show details of containers, images, volumes, networks or pods as JSON'
 complete -c hutch -n "__hutch_at ''" -a init -d 'Initialize created containers (hutch prepares them at create: a check)'
 complete -c hutch -n "__hutch_at ''" -a rename -d 'Rename a container'
 complete -c hutch -n "__hutch_at ''" -a events -d 'Show events of containers and images'
@@ -767,8 +767,9 @@ complete -c hutch -n "__hutch_arg 'logs' 1+" -F
 
 # hutch inspect
 complete -c hutch -n "__hutch_at 'inspect'" -l format -s f -x -a 'json' -d 'json (default) or a Go template'
-complete -c hutch -n "__hutch_at 'inspect'" -l type -s t -x -d 'container, image or all'
+complete -c hutch -n "__hutch_at 'inspect'" -l type -s t -x -d 'container, image, volume, network, pod or all'
 complete -c hutch -n "__hutch_at 'inspect'" -l latest -s l -d 'Inspect the container created last'
+complete -c hutch -n "__hutch_at 'inspect'" -l size -s s -d 'Containers: add SizeRw and SizeRootFs'
 complete -c hutch -n "__hutch_at 'inspect'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'inspect' 1+" -F
 
@@ -1852,6 +1853,7 @@ complete -c hutch -n "__hutch_arg 'container logs' 1+" -F
 # hutch container inspect
 complete -c hutch -n "__hutch_at 'container inspect'" -l format -s f -x -a 'json' -d 'json (default) or a Go template'
 complete -c hutch -n "__hutch_at 'container inspect'" -l latest -s l -d 'Act on the container created last'
+complete -c hutch -n "__hutch_at 'container inspect'" -l size -s s -d 'Add SizeRw and SizeRootFs'
 complete -c hutch -n "__hutch_at 'container inspect'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'container inspect' 1+" -F
 

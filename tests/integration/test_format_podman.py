@@ -161,6 +161,11 @@ def test_templates_errors_and_json_match_podman(
         assert wanted <= set(mine_s), (section, wanted - set(mine_s))
         differing = {prefix + k for k in wanted if _types(mine_s)[k] != _types(theirs_s)[k]}
         assert differing <= CONTAINER_TYPE_DIFFERENCES, differing
+    # inspect -s counts files as podman does; generic inspect finds a volume too
+    mine, theirs = both("inspect", "-s", "--format", "{{.SizeRw}} {{.SizeRootFs}}", "fmt")
+    assert mine == theirs
+    (mine_v,), (theirs_v,) = (json.loads(t("inspect", "vol1").stdout) for t in (hutch, podman))
+    assert set(theirs_v) <= set(mine_v)
     (mine_i,), (theirs_i,) = (
         json.loads(t("image", "inspect", "base").stdout) for t in (hutch, podman)
     )

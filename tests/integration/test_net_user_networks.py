@@ -106,8 +106,12 @@ def test_rm_of_a_network_in_use_is_refused(hutch: Hutch, base_image: str) -> Non
     hutch("network", "create", "busy")
     hutch("create", "--name", "user", "--network", "busy", base_image, "true")
     refused = hutch("network", "rm", "busy", check=False)
-    assert refused.returncode == 125
-    assert "busy" in refused.stderr
+    assert refused.returncode == 2  # podman's code and words
+    assert refused.stderr.splitlines()[0] == (
+        'Error: "busy" has associated containers with it. Use -f to forcibly delete '
+        "containers and pods: network is being used"
+    )
+    assert hutch("network", "rm", "nosuch", check=False).returncode == 1
     assert hutch("network", "exists", "busy", check=False).returncode == 0
     hutch("network", "rm", "-f", "busy")
     assert hutch("network", "exists", "busy", check=False).returncode == 1

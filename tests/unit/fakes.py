@@ -138,7 +138,7 @@ ANSWERS: dict[str, Callable[..., Any]] = {
     "containers.rename": lambda e, name, new: e.container_id,
     "containers.exists": lambda e, name: name in e.existing_images,
     "containers.ls": lambda e, o: list(e.container_list),
-    "containers.inspect": lambda e, names: list(e.container_inspects),
+    "containers.inspect": lambda e, names, o: list(e.container_inspects),
     "containers.logs": lambda e, o: iter(e.log_lines),
     "containers.exec": lambda e, o: ExecReport("e" * 64, None if o.detach else e.run_status),
     "containers.attach": lambda e, o: e.run_status,

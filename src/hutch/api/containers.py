@@ -65,6 +65,11 @@ class CloneOptions:
 
 
 @dataclass(frozen=True)
+class InspectOptions:
+    size: bool = False  # --size: SizeRw and SizeRootFs (walks the container's files)
+
+
+@dataclass(frozen=True)
 class KillOptions:
     signal: str = "KILL"
     all: bool = False
@@ -616,6 +621,11 @@ class ContainerInspect:
     graph_driver: ImageGraphDriver | None = field(
         default=None, kw_only=True, metadata=key("GraphDriver", omitempty=True)
     )
+    # with --size only: the container's own files, and those with the image's under them
+    size_rw: int | None = field(default=None, kw_only=True, metadata=key("SizeRw", omitempty=True))
+    size_root_fs: int | None = field(
+        default=None, kw_only=True, metadata=key("SizeRootFs", omitempty=True)
+    )
     mounts: tuple[InspectMount, ...] = field(metadata=key("Mounts"))
     network_settings: InspectNetworkSettings = field(metadata=key("NetworkSettings"))
     namespace: str = field(default="", kw_only=True, metadata=key("Namespace"))
@@ -671,7 +681,9 @@ class QueryVerbs(Protocol):
 
     def ls(self, options: ListContainersOptions) -> list[ContainerSummary]: ...
 
-    def inspect(self, names: Sequence[str]) -> list[ContainerInspect]: ...
+    def inspect(
+        self, names: Sequence[str], options: InspectOptions | None = None
+    ) -> list[ContainerInspect]: ...
 
     def logs(self, options: LogsOptions) -> Iterator[LogLine]: ...
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -11,7 +12,10 @@ from hutch.cli import render
 from hutch.cli import targets as t
 from hutch.cli.state import state_of
 
-TYPES = ("all", "container", "image")
+if TYPE_CHECKING:
+    from hutch.api.engine import Engine
+
+TYPES = ("all", "container", "image", "volume", "network", "pod")
 
 
 def register(app: typer.Typer, container_app: typer.Typer) -> None:
@@ -28,33 +32,63 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
             str | None, typer.Option("--format", "-f", help="json (default) or a Go template.")
         ] = None,
         type_: Annotated[
-            str, typer.Option("--type", "-t", help="container, image or all.")
+            str,
+            typer.Option("--type", "-t", help="container, image, volume, network, pod or all."),
         ] = "all",
         latest: Annotated[
             bool, typer.Option("--latest", "-l", help="Inspect the container created last.")
         ] = False,
+        size: Annotated[
+            bool, typer.Option("--size", "-s", help="Containers: add SizeRw and SizeRootFs.")
+        ] = False,
     ) -> None:
-        """Show details of containers or images as JSON."""
+        """Show details of containers, images, volumes, networks or pods as JSON."""
         names = t.many(ctx, names, latest, "inspect")
         if type_ not in TYPES:
-            raise InvalidArgument(f"invalid --type {type_!r}: use container, image or all")
-        from hutch.api.podman_json import to_json
-
+            raise InvalidArgument(
+                f"invalid --type {type_!r}: use container, image, volume, network, pod or all"
+            )
         engine = state_of(ctx).engine()
         data: list[dict[str, Any]] = []
         for name in names:
-            if type_ in ("all", "container"):
-                try:
-                    data += [to_json(r) for r in engine.containers.inspect([name])]
-                    continue
-                except NoSuchObject:
-                    if type_ == "container":
-                        raise
-            try:
-                data += [to_json(r) for r in engine.images.inspect([name])]
-            except NoSuchObject:
-                raise NoSuchObject(f'no such object: "{name}"') from None
+            data += _one(engine, name, type_, size)
         _render(data, fmt)
+
+    def _one(engine: Engine, name: str, type_: str, size: bool) -> list[dict[str, Any]]:
+        """The first kind of object (podman's order) that has ``name``."""
+        from hutch.api.containers import InspectOptions
+        from hutch.api.podman_json import to_json
+        from hutch.cli import network_render, volume_render
+
+        kinds: list[tuple[str, Callable[[], list[dict[str, Any]]]]] = [
+            (
+                "container",
+                lambda: [
+                    to_json(r) for r in engine.containers.inspect([name], InspectOptions(size))
+                ],
+            ),
+            ("image", lambda: [to_json(r) for r in engine.images.inspect([name])]),
+            (
+                "volume",
+                lambda: [volume_render.json_of(v) for v in engine.volumes.inspect([name], False)],
+            ),
+            (
+                "network",
+                lambda: [network_render.json_of(n) for n in engine.networks.inspect([name])],
+            ),
+            ("pod", lambda: [to_json(p) for p in engine.pods.inspect([name])]),
+        ]
+        for kind, fetch in kinds:
+            if type_ in ("all", kind):
+                try:
+                    found = fetch()
+                except NoSuchObject:
+                    if type_ == kind:
+                        raise
+                    continue
+                if found:
+                    return found
+        raise NoSuchObject(f'no such object: "{name}"')
 
     def container_inspect(
         ctx: typer.Context,
@@ -63,12 +97,17 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
             str | None, typer.Option("--format", "-f", help="json (default) or a Go template.")
         ] = None,
         latest: t.Latest = False,
+        size: Annotated[
+            bool, typer.Option("--size", "-s", help="Add SizeRw and SizeRootFs.")
+        ] = False,
     ) -> None:
         """Show details of containers as JSON."""
         names = t.many(ctx, names, latest, "container inspect")
+        from hutch.api.containers import InspectOptions
         from hutch.api.podman_json import to_json
 
-        _render([to_json(r) for r in state_of(ctx).engine().containers.inspect(names)], fmt)
+        found = state_of(ctx).engine().containers.inspect(names, InspectOptions(size))
+        _render([to_json(r) for r in found], fmt)
 
     app.command("inspect")(inspect)
     container_app.command("inspect")(container_inspect)

@@ -20,6 +20,7 @@ from hutch.api.containers import (
     InspectHostConfig,
     InspectLimits,
     InspectLogConfig,
+    InspectOptions,
     InspectRestartPolicy,
     InspectState,
     InspectUlimit,
@@ -120,16 +121,26 @@ class ContainerQueries:
             out.append(item)
         return sorted(out, key=order)
 
-    def inspect(self, names: Sequence[str]) -> list[ContainerInspect]:
-        return [self._inspect(cs.get(self._ctx, n)) for n in names]
+    def inspect(
+        self, names: Sequence[str], options: InspectOptions | None = None
+    ) -> list[ContainerInspect]:
+        size = options is not None and options.size
+        if size:
+            self._ctx.enter_session()  # upper dirs hold files of subordinate ids
+        return [self._inspect(cs.get(self._ctx, n), size) for n in names]
 
-    def _inspect(self, container: cs.Container) -> ContainerInspect:
+    def _inspect(self, container: cs.Container, size: bool) -> ContainerInspect:
         """With what the image's record adds: its digest and its layers' dirs."""
         image = self._ctx.images.get(container.record.image_id)
         if image is None:
             return inspect_report(container)
         lower = [os.fspath(self._ctx.layers.layer_dir(d)) for d in reversed(image.diff_ids)]
-        return inspect_report(container, image_digest=image.digest, lower=lower)
+        report = inspect_report(container, image_digest=image.digest, lower=lower)
+        if not size:
+            return report
+        # as podman: file sizes (symlinks by their own length), hard links once
+        rw = tree_size(os.fspath(container.dirs.upper))
+        return replace(report, size_rw=rw, size_root_fs=rw + sum(tree_size(d) for d in lower))
 
     def port(self, names: Sequence[str], options: PortOptions) -> list[PortReport]:
         from hutch.engine.netquery import container_ports

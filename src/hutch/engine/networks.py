@@ -487,10 +487,16 @@ class NetworkService:
                 record = find(self._ctx, name)
                 users = [a.container_id for a in store(self._ctx).attachments(network=record.name)]
                 if users and not options.force:
-                    raise Conflict(
-                        f"network {record.name} is being used by {len(users)} container(s): "
-                        "remove them first or use --force"
+                    # podman's words and exit code (2) for a network in use
+                    reports.append(
+                        ActionReport(
+                            name,
+                            error=f'"{record.name}" has associated containers with it. Use -f to '
+                            "forcibly delete containers and pods: network is being used",
+                            exit_code=2,
+                        )
                     )
+                    continue
                 if users:
                     self._ctx.enter_session()
                     failed = [r for r in self._remove_users(users) if r.error]
@@ -501,6 +507,8 @@ class NetworkService:
                 store(self._ctx).delete(record.name)
                 self._teardown(record)
                 reports.append(ActionReport(name, record.name))
+            except NoSuchObject as exc:  # podman network rm: 1 for a network that is not there
+                reports.append(ActionReport(name, error=str(exc), exit_code=1))
             except HutchError as exc:
                 reports.append(ActionReport(name, error=str(exc), exit_code=exc.exit_code))
         return reports

@@ -135,9 +135,6 @@ def plan_pod(options: PodCreateOptions) -> PodPlan:
         shared = ()
     if options.infra_command is not None and not infra:
         raise InvalidArgument("--infra-command needs an infra container")
-    given = options.resources.given_limits()
-    if given:
-        raise InvalidArgument(f"{given[0]} on a pod is not supported by hutch yet")
     if options.userns:
         raise InvalidArgument("--userns on a pod is not supported by hutch yet")
     hostname = options.hostname or name
@@ -185,6 +182,7 @@ class PodService:
 
     def create(self, options: PodCreateOptions) -> str:
         plan = plan_pod(options)
+        _check_limits(options, self._ctx)
         if options.replace and options.name:
             self.remove([options.name], PodRemoveOptions(force=True, ignore=True))
         pod_id = new_id()
@@ -370,6 +368,8 @@ class PodService:
                 err.exit_code = 2
                 raise err
             ids = list(reversed(self._ordered(record)))  # the infra last
+            if running:
+                self._stop_members(record, ids, options.timeout)
             rm = RemoveContainerOptions(force=True, timeout=options.timeout)
             for report in self._containers.remove_containers(ids, rm, infra=True):
                 if report.error:
@@ -393,7 +393,7 @@ class PodService:
     def stop(self, names: Sequence[str], options: PodStopOptions) -> list[ActionReport]:
         def one(record: PodRecord) -> None:
             ids = list(reversed(self._ordered(record)))
-            self._check(self._containers.stop(ids, StopOptions(timeout=options.timeout)))
+            self._stop_members(record, ids, options.timeout)
             self._event(record, "stop")
 
         return self._each(names, options.all, one, ignore=options.ignore)
@@ -401,7 +401,7 @@ class PodService:
     def restart(self, names: Sequence[str], options: PodStopOptions) -> list[ActionReport]:
         def one(record: PodRecord) -> None:
             ids = self._ordered(record)
-            self._check(self._containers.stop(ids[::-1], StopOptions(timeout=options.timeout)))
+            self._stop_members(record, ids[::-1], options.timeout)
             self._check(self._containers.start(ids, StartOptions()))
             self._event(record, "restart")
 
@@ -525,6 +525,15 @@ class PodService:
             self._check(self.start([pod_id], PodSelectOptions()))
         return pod_id
 
+    def _stop_members(self, record: PodRecord, ids: Sequence[str], timeout: int | None) -> None:
+        """The members (``stop`` stops several together), then the infra, which holds
+        their namespaces."""
+        members = [i for i in ids if i != record.infra_id]
+        if members:
+            self._check(self._containers.stop(members, StopOptions(timeout=timeout)))
+        if record.infra_id in ids:
+            self._check(self._containers.stop([record.infra_id], StopOptions(timeout=timeout)))
+
     @staticmethod
     def _check(reports: list[ActionReport]) -> None:
         errors = [r.error for r in reports if r.error]
@@ -539,6 +548,20 @@ class PodService:
             record.id,
             record.name,
         )
+
+
+def _check_limits(options: PodCreateOptions, ctx: EngineContext) -> None:
+    """Pod-level limits: where this host cannot enforce limits, the reason ``run``
+    gives (the same check); where it can, not yet (a shared parent cgroup)."""
+    given = options.resources.given_limits()
+    if not given:
+        return
+    from hutch.engine.resources import plan_for_create
+
+    plan_for_create(options.resources, ctx.settings)  # refuses as run does
+    raise InvalidArgument(
+        f"{given[0]} on a pod is not supported by hutch yet: set the limits on each container"
+    )
 
 
 def _podman_order(shared: tuple[str, ...]) -> tuple[str, ...]:

@@ -97,6 +97,7 @@ class Kube:
             labels={k: v for k, v in pod.labels.items() if k != POD_LABEL},
             hostname=pod.hostname if pod.hostname != pod.name else "",
             ports=tuple(ports),
+            share_pid="pid" in pod.shared_namespaces,
             add_hosts=tuple(config.host_add or ()) if config else (),
             image_env=self._image_env(infos),
         )

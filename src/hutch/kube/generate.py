@@ -91,6 +91,7 @@ class PodSource:
     add_hosts: tuple[str, ...] = ()  # HOST:IP
     image_env: dict[str, tuple[str, ...]] = field(default_factory=dict)  # image -> its Env
     infra_name: str = ""
+    share_pid: bool = False  # the pod shares its pid namespace (--share +pid)
 
 
 @dataclass(frozen=True)
@@ -228,6 +229,7 @@ def _pod(
         host_network=True if host_network else None,
         host_aliases=tuple(aliases),
         termination_grace_period_seconds=grace,
+        share_process_namespace=True if source.share_pid else None,
         automount_service_account_token=False,
         enable_service_links=False,
     )

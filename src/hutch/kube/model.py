@@ -291,6 +291,7 @@ class PodSpec:
     dns_config: PodDNSConfig | None = None
     security_context: PodSecurityContext | None = None
     termination_grace_period_seconds: int | None = None
+    share_process_namespace: bool | None = None  # the pod shares its pid namespace
     # what podman writes: no service account and no service links exist here
     automount_service_account_token: bool | None = None
     enable_service_links: bool | None = None

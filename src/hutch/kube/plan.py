@@ -88,6 +88,7 @@ class PodPlan:
     dns_search: tuple[str, ...] = ()
     dns_options: tuple[str, ...] = ()
     userns: str | None = None
+    share: str | None = None  # pod create --share: "+pid" for shareProcessNamespace
     restart: str = "always"
     volumes: tuple[DataVolume, ...] = ()
     init_containers: tuple[ContainerPlan, ...] = ()
@@ -302,6 +303,7 @@ def _pod(
             for o in (dns.options if dns else ())
         ),
         userns=flags.userns,
+        share="+pid" if spec.share_process_namespace else None,
         restart=restart,
         volumes=tuple(data),
         init_containers=init,

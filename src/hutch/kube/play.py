@@ -219,6 +219,7 @@ class Player:
                 dns_options=pod.dns_options,
                 labels=pod.labels,
                 userns=pod.userns,
+                share=pod.share,
             )
         )
         self.pods.append(pod.name)

@@ -7,7 +7,6 @@ import tarfile
 
 import pytest
 
-from hutch.api.container_config import ResourceOptions
 from hutch.api.errors import InvalidArgument
 from hutch.api.pods import PodCreateOptions, PodMember, PodSummary
 from hutch.engine import pod_infra, pod_record
@@ -67,7 +66,6 @@ def test_plan_without_sharing_makes_no_infra_unless_asked() -> None:
             "you must have an infra container to publish port bindings to the host",
         ),
         (PodCreateOptions(infra=False, infra_command="/x"), "--infra-command needs an infra"),
-        (PodCreateOptions(resources=ResourceOptions(memory="64m")), "--memory on a pod"),
         (PodCreateOptions(share="+pid"), "--share pid is not supported"),
     ],
 )

@@ -238,3 +238,5 @@ def test_play_flags_reach_every_pod() -> None:
     assert pod.publish == ("8080:80/tcp", "9000:80") and pod.network == "n1,n2"
     host = SMALL.replace("spec:\n", "spec:\n  hostNetwork: true\n")
     assert plan(host).pods[0].network == "host"
+    pid = SMALL.replace("spec:\n", "spec:\n  shareProcessNamespace: true\n")
+    assert plan(pid).pods[0].share == "+pid" and pod.share is None

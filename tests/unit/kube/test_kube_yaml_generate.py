@@ -172,6 +172,13 @@ def test_controllers_wrap_the_pod() -> None:
     assert "pod web-pod: restart policy Always is not allowed in a Job: Never" in notes
 
 
+def test_a_pod_that_shares_its_pids_says_so() -> None:
+    source = PodSource(name="p", containers=(container(),), ports=(), share_pid=True)
+    (pod,) = generate([source], [], GenerateOptions()).objects
+    assert isinstance(pod, Pod) and pod.spec.share_process_namespace is True
+    _strict_validate(render([pod], (), "0"))
+
+
 def test_two_containers_share_one_pod_and_one_volume() -> None:
     a = container("a", mounts=(mount("volume", "/v", "/data", name="data"),))
     b = container("b", mounts=(mount("volume", "/v", "/other", name="data"),))
