@@ -158,9 +158,14 @@ def test_clients_leaving_mid_stream_leak_nothing(service: Service) -> None:
             % (exec_id.encode(), len(body), body)
         )
         assert b"101" in sock.recv(4096)
-        deadline = time.monotonic() + 10
-        while service.json("GET", f"/v1.41/exec/{exec_id}/json")[1]["Pid"] == 0:
-            assert time.monotonic() < deadline
+        deadline = time.monotonic() + 30  # a loaded machine
+        while (state := service.json("GET", f"/v1.41/exec/{exec_id}/json")[1])["Pid"] == 0:
+            assert state["Running"], (
+                f"the exec ended before it started: {state}; {service.log_text()[-3000:]}"
+            )
+            assert time.monotonic() < deadline, (
+                f"no exec process: {state}; {service.log_text()[-3000:]}"
+            )
             time.sleep(0.1)
         sock.close()
         deadline = time.monotonic() + 15

@@ -131,6 +131,8 @@ class ExecService:
             if proxy is not None:
                 proxy.target(started.pid)
             _record(container, session_id, started.pid)
+            if options.on_start is not None:  # a server hangs it up when its client leaves
+                options.on_start(started.pid)
             if started.master is not None:
                 try:
                     rx.relay_terminal(
