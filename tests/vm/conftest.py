@@ -1,7 +1,12 @@
 """Fixtures of the guest lane: a kernel, an initrd, and a way to run jobs in it.
 
 Every test here gets the ``vm`` marker. Booting takes seconds to a minute
-under TCG, so tests group their checks into few guest runs.
+under TCG, and the first commands of a boot read Python and hutch over 9p,
+so the lane boots twice in all: each module names its boot (``GUEST_BOOT``:
+``plain``, or ``systemd`` for a user manager) and gives either the boot's
+main job (``GUEST_JOB``) or phases that run after it (``GUEST_PHASES``:
+NAME -> (root script, user job)); ``guest_boot(NAME)`` boots once with the
+parts of every collected module of that boot.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ import os
 import pwd
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -73,7 +79,7 @@ def boot_job(
     long timeout. The job must succeed; its checks are files in /run/out.
     """
 
-    def boot(name: str, job: str, **kwargs: Any) -> GuestResult:
+    def boot(name: str, job: str, timeout: float = 1800, **kwargs: Any) -> GuestResult:
         result = run_in_guest(
             guest_kernel,
             guest_initrd,
@@ -81,10 +87,43 @@ def boot_job(
             job,
             user=guest_user,
             files={"rootfs.tar": rootfs_tar},
-            timeout=1800,
+            timeout=timeout,
             **kwargs,
         )
         assert result.rc == 0, result.console[-3000:] + result.stderr
         return result
 
     return boot
+
+
+def _parts(request: pytest.FixtureRequest, name: str) -> list[ModuleType]:
+    modules = {item.module for item in request.session.items if item.module is not None}
+    mine = [m for m in modules if getattr(m, "GUEST_BOOT", None) == name]
+    return sorted(mine, key=lambda m: m.__name__)
+
+
+@pytest.fixture(scope="session")
+def guest_boot(
+    request: pytest.FixtureRequest, boot_job: Callable[..., GuestResult]
+) -> Callable[[str], GuestResult]:
+    """The result of boot NAME, booted on first use with every collected module's part."""
+    booted: dict[str, GuestResult] = {}
+
+    def get(name: str) -> GuestResult:
+        if name not in booted:
+            modules = _parts(request, name)
+            jobs = [m.GUEST_JOB for m in modules if getattr(m, "GUEST_JOB", None)]
+            assert len(jobs) <= 1, f"boot {name}: more than one main job"
+            phases: dict[str, tuple[str, str]] = {}
+            for module in modules:
+                phases.update(getattr(module, "GUEST_PHASES", {}))
+            booted[name] = boot_job(
+                name,
+                jobs[0] if jobs else "true\n",
+                phases=phases,
+                systemd=name == "systemd",
+                timeout=3000,
+            )
+        return booted[name]
+
+    return get

@@ -15,7 +15,7 @@ import glob
 import os
 import shutil
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -156,3 +156,21 @@ def out(result: GuestResult, name: str) -> str:
     path = result.out / name
     assert path.exists(), f"{name} missing; stderr: {result.stderr[-2000:]}"
     return path.read_text().strip()
+
+
+def phase_result(result: GuestResult, name: str) -> GuestResult:
+    """A phase of a boot seen as a boot of its own (its files, status and output)."""
+    phase = result.out / "phases" / name
+    rc_file = phase / "rc"
+
+    def text(file: str) -> str:
+        path = phase / file
+        return path.read_text(errors="replace") if path.exists() else ""
+
+    return replace(
+        result,
+        rc=int(rc_file.read_text()) if rc_file.exists() else -1,
+        stdout=text("stdout"),
+        stderr=text("stderr"),
+        out=phase,
+    )

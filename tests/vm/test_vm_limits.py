@@ -2,7 +2,8 @@
 
 The job (``JOB``) runs hutch rootless in the test user's delegated subtree
 and writes what it saw to /run/out/<check>; each test below reads one of
-those files. Booting costs 10 s to over a minute under TCG, hence one boot.
+those files. Booting costs 10 s to over a minute under TCG, hence one boot,
+which test_vm_hosts.py's phases share after this job.
 """
 
 from __future__ import annotations
@@ -92,9 +93,13 @@ true
 """
 
 
+GUEST_BOOT = "plain"  # the main job of the plain boot (conftest.guest_boot)
+GUEST_JOB = JOB.format(hutch=HUTCH)
+
+
 @pytest.fixture(scope="module")
-def guest(boot_job: Callable[..., GuestResult]) -> GuestResult:
-    return boot_job("limits", JOB.format(hutch=HUTCH))
+def guest(guest_boot: Callable[[str], GuestResult]) -> GuestResult:
+    return guest_boot(GUEST_BOOT)
 
 
 def test_the_job_is_unprivileged_in_a_delegated_v2_subtree(guest: GuestResult) -> None:

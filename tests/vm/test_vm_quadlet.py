@@ -8,8 +8,8 @@ accepts them; ``start`` brings the container up (Type=notify: READY=1 from
 hutch) and its published port answers; killing the container makes systemd
 restart the service (Restart=on-failure); ``stop`` removes the container; a
 ``.network``, a ``.volume`` and a ``.build`` are made by their own services
-before the containers that use them. The services log to files in /run/out
-(the guest has no journal), which the assertions show when they fail.
+before the containers that use them. The services log to files in the phase's
+directory (the guest has no journal), which the assertions show when they fail.
 """
 
 from __future__ import annotations
@@ -20,19 +20,19 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from guest import GuestResult, out
+from guest import GuestResult, out, phase_result
 
 BIN = Path(sys.executable).parent
 HUTCH = BIN / "hutch"
 QUADLET = BIN / "hutch-quadlet"
 
 JOB = r"""
-O=/run/out
+O=/run/out/phases/quadlet  # a phase of the systemd boot
 if [ -z "$IN_SCOPE" ]; then
-    IN_SCOPE=1 exec systemd-run --user --scope --quiet --unit=job sh "$0"
+    IN_SCOPE=1 exec systemd-run --user --scope --quiet --unit=quadlet-job sh "$0"
 fi
 H={hutch}
-$H import $O/rootfs.tar base > /dev/null 2> $O/import_err
+$H import /run/out/rootfs.tar base > /dev/null 2> $O/import_err
 
 U=$HOME/.config/containers/systemd
 mkdir -p $U/app
@@ -51,8 +51,8 @@ Exec=sh -c 'echo hello from quadlet > /www/index.html; exec httpd -f -p 8080 -h 
 Restart=on-failure
 RestartSec=1
 TimeoutStartSec=600
-StandardOutput=append:/run/out/web.log
-StandardError=append:/run/out/web.log
+StandardOutput=append:/run/out/phases/quadlet/web.log
+StandardError=append:/run/out/phases/quadlet/web.log
 EOF
 cat > $U/site.volume <<'EOF'
 [Volume]
@@ -69,8 +69,8 @@ File=app/Containerfile
 
 [Service]
 TimeoutStartSec=600
-StandardOutput=append:/run/out/app-build.log
-StandardError=append:/run/out/app-build.log
+StandardOutput=append:/run/out/phases/quadlet/app-build.log
+StandardError=append:/run/out/phases/quadlet/app-build.log
 EOF
 printf 'FROM base\nCOPY msg /msg\n' > $U/app/Containerfile
 echo built by a build unit > $U/app/msg
@@ -82,8 +82,8 @@ Exec=sleep 1000
 
 [Service]
 TimeoutStartSec=600
-StandardOutput=append:/run/out/app.log
-StandardError=append:/run/out/app.log
+StandardOutput=append:/run/out/phases/quadlet/app.log
+StandardError=append:/run/out/phases/quadlet/app.log
 EOF
 cat > $U/broken.container <<'EOF'
 [Container]
@@ -164,9 +164,17 @@ true
 """
 
 
+# A phase of the boot with a user manager, after test_vm_systemd.py's job
+# (conftest.guest_boot); its scope has a name of its own for that reason.
+GUEST_BOOT = "systemd"
+GUEST_PHASES = {"quadlet": ("", JOB.format(hutch=HUTCH, quadlet=QUADLET))}
+
+
 @pytest.fixture(scope="module")
-def guest(boot_job: Callable[..., GuestResult]) -> GuestResult:
-    return boot_job("quadlet", JOB.format(hutch=HUTCH, quadlet=QUADLET), systemd=True)
+def guest(guest_boot: Callable[[str], GuestResult]) -> GuestResult:
+    result = phase_result(guest_boot(GUEST_BOOT), "quadlet")
+    assert result.rc == 0, result.console[-3000:] + result.stderr
+    return result
 
 
 def logs(guest: GuestResult, *names: str) -> str:

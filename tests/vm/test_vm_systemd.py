@@ -75,9 +75,13 @@ true
 """
 
 
+GUEST_BOOT = "systemd"  # the main job of the boot with a user manager
+GUEST_JOB = JOB.format(hutch=HUTCH)
+
+
 @pytest.fixture(scope="module")
-def guest(boot_job: Callable[..., GuestResult]) -> GuestResult:
-    return boot_job("systemd", JOB.format(hutch=HUTCH), systemd=True)
+def guest(guest_boot: Callable[[str], GuestResult]) -> GuestResult:
+    return guest_boot(GUEST_BOOT)
 
 
 def test_the_job_runs_under_the_user_manager(guest: GuestResult) -> None:
