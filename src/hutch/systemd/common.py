@@ -106,8 +106,10 @@ def referenced(ctx: Context, unit: Unit, e: Entry, name: str, suffix: str) -> Un
 
 
 def resource_name(target: Unit) -> str:
-    """The hutch object a volume, network, image or build unit makes."""
+    """The hutch object a volume, network, pod, image or build unit makes."""
     section = target.section
+    if target.suffix == ".pod":
+        return target.file.last(section, "PodName") or _pod_default(target)
     if target.suffix == ".volume":
         return target.file.last(section, "VolumeName") or f"systemd-{target.stem}"
     if target.suffix == ".network":
@@ -118,6 +120,23 @@ def resource_name(target: Unit) -> str:
         tags = target.file.values(section, "ImageTag")
         return tags[0] if tags else ""
     return f"systemd-{target.stem}"
+
+
+def default_name(unit: Unit) -> str:
+    """podman's default name of a container or pod: ``systemd-%N``; a template's
+    ``systemd-%p_%i`` (``@`` is not allowed in a name)."""
+    return "systemd-%p_%i" if unit.is_template else "systemd-%N"
+
+
+def _pod_default(unit: Unit) -> str:
+    """``systemd-NAME`` spelt out, not ``%N``: the containers of the pod name it in
+    their own services, where %N is theirs (and the pod's own %N ends in -pod).
+    An instance ``foo@x.pod`` makes ``systemd-foo_x``; the bare template leaves
+    its instance to systemd (``%i``)."""
+    prefix, at, instance = unit.stem.partition("@")
+    if not at:
+        return f"systemd-{prefix}"
+    return f"systemd-{prefix}_{instance or '%i'}"
 
 
 # A reference as ``pull`` takes it: [host[:port]/]path[:tag][@digest], or an id.
@@ -207,6 +226,54 @@ def install_links(unit: Unit, service: str) -> tuple[tuple[str, str], ...]:
         for alias in value.split():
             links.append((alias, service))
     return tuple(links)
+
+
+def entries(unit: Unit, key: str) -> list[tuple[str, str]]:
+    """(value, file:line) of every assignment of a list key, after resets."""
+    out: list[tuple[str, str]] = []
+    for e in unit.file.in_section(unit.section):
+        if e.key == key:
+            out = [] if e.value == "" else [*out, (e.value, e.where)]
+    return out
+
+
+def network_flags(unit: Unit, ctx: Context, svc: Service) -> list[str]:
+    """``--network=A,B`` from the Network keys; NAME.network needs that unit's service."""
+    names: list[str] = []
+    for e in unit.file.in_section(unit.section):
+        if e.key != "Network":
+            continue
+        if e.value == "":
+            names = []
+            continue
+        value = e.value
+        if value.endswith(".network"):
+            target = referenced(ctx, unit, e, value, ".network")
+            svc.requires.append(target.service_name())
+            value = resource_name(target)
+        names.append(value)
+    return [f"--network={','.join(names)}"] if names else []
+
+
+def volume_value(unit: Unit, ctx: Context, svc: Service, item: tuple[str, str]) -> str:
+    """A Volume value with NAME.volume made that unit's volume and ./path made absolute."""
+    value, where = item
+    source, sep, rest = value.partition(":")
+    if not sep:
+        return value  # an anonymous volume: a container path only
+    if source.endswith(".volume"):
+        source = volume_unit(unit, ctx, svc, source, where, value)
+    elif source.startswith("."):
+        source = unit.resolve_path(source)
+    return f"{source}:{rest}"
+
+
+def volume_unit(unit: Unit, ctx: Context, svc: Service, name: str, where: str, value: str) -> str:
+    target = ctx.units.get(name)
+    if target is None or target.suffix != ".volume":
+        raise QuadletError(where, f"{value}: there is no volume unit {name}")
+    svc.requires.append(target.service_name())
+    return resource_name(target)
 
 
 def global_and_extra_args(unit: Unit) -> tuple[list[str], list[str]]:

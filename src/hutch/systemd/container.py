@@ -20,13 +20,18 @@ from hutch.systemd.common import (
     all_words,
     check_image,
     check_keys,
+    default_name,
+    entries,
     entry,
     exec_line,
     global_and_extra_args,
+    network_flags,
     referenced,
     render,
     resource_name,
     table_flags,
+    volume_unit,
+    volume_value,
     words,
 )
 from hutch.systemd.model import Generated, QuadletError, Unit
@@ -51,9 +56,10 @@ def convert(unit: Unit, ctx: Context) -> Generated:
     argv += [f"--env-file={unit.resolve_path(v)}" for v in _values(unit, "EnvironmentFile")]
     argv += [f"--label={w}" for w in all_words(unit, "Label")]
     argv += _autoupdate(unit)
-    argv += _network(unit, ctx, svc)
-    argv += [f"--volume={_volume(unit, ctx, svc, v)}" for v in _entries(unit, "Volume")]
-    argv += [f"--mount={_mount(unit, ctx, svc, v)}" for v in _entries(unit, "Mount")]
+    argv += _pod(unit, ctx, svc)
+    argv += network_flags(unit, ctx, svc)
+    argv += [f"--volume={volume_value(unit, ctx, svc, v)}" for v in entries(unit, "Volume")]
+    argv += [f"--mount={_mount(unit, ctx, svc, v)}" for v in entries(unit, "Mount")]
     argv += extra
     argv.append(image)
     argv += all_words(unit, "Exec")
@@ -75,23 +81,8 @@ def convert(unit: Unit, ctx: Context) -> Generated:
     return render(svc, ctx, lines)
 
 
-def default_name(unit: Unit) -> str:
-    """podman's default: ``systemd-%N``; a template's instances ``systemd-%p_%i``
-    (``@`` is not allowed in a container name)."""
-    return "systemd-%p_%i" if unit.is_template else "systemd-%N"
-
-
 def _values(unit: Unit, key: str) -> list[str]:
     return unit.file.values("Container", key)
-
-
-def _entries(unit: Unit, key: str) -> list[tuple[str, str]]:
-    """(value, file:line) of every assignment of a list key, after resets."""
-    out: list[tuple[str, str]] = []
-    for e in unit.file.in_section("Container"):
-        if e.key == key:
-            out = [] if e.value == "" else [*out, (e.value, e.where)]
-    return out
 
 
 def _image(unit: Unit, ctx: Context, svc: Service) -> str:
@@ -109,6 +100,23 @@ def _image(unit: Unit, ctx: Context, svc: Service) -> str:
         return resolved
     check_image(e, image)
     return image
+
+
+def _pod(unit: Unit, ctx: Context, svc: Service) -> list[str]:
+    """``Pod=NAME.pod``: a member of the pod that unit makes, bound to its service
+    (stopped with it, started after it), as podman's Quadlet does."""
+    start = entry(unit, "StartWithPod")
+    if start is not None and start.value and not keys.is_boolean(start.value):
+        raise QuadletError(start.where, f"StartWithPod: {start.value!r} is not a boolean")
+    e = entry(unit, "Pod")
+    if e is None or not e.value:
+        return []
+    if not e.value.endswith(".pod"):
+        raise QuadletError(e.where, f"Pod={e.value}: not a Quadlet pod (NAME.pod)")
+    target = referenced(ctx, unit, e, e.value, ".pod")
+    service = target.service_name()
+    svc.unit_extra += [f"BindsTo={service}", f"After={service}"]
+    return [f"--pod={resource_name(target)}"]
 
 
 def _sdnotify(unit: Unit) -> str:
@@ -141,43 +149,6 @@ def _autoupdate(unit: Unit) -> list[str]:
     return [f"--label={AUTOUPDATE_LABEL}={e.value}"]
 
 
-def _network(unit: Unit, ctx: Context, svc: Service) -> list[str]:
-    names: list[str] = []
-    for e in unit.file.in_section("Container"):
-        if e.key != "Network":
-            continue
-        if e.value == "":
-            names = []
-            continue
-        value = e.value
-        if value.endswith(".network"):
-            target = referenced(ctx, unit, e, value, ".network")
-            svc.requires.append(target.service_name())
-            value = resource_name(target)
-        names.append(value)
-    return [f"--network={','.join(names)}"] if names else []
-
-
-def _volume(unit: Unit, ctx: Context, svc: Service, item: tuple[str, str]) -> str:
-    value, where = item
-    source, sep, rest = value.partition(":")
-    if not sep:
-        return value  # an anonymous volume: a container path only
-    if source.endswith(".volume"):
-        source = _volume_unit(unit, ctx, svc, source, where, value)
-    elif source.startswith("."):
-        source = unit.resolve_path(source)
-    return f"{source}:{rest}"
-
-
-def _volume_unit(unit: Unit, ctx: Context, svc: Service, name: str, where: str, value: str) -> str:
-    target = ctx.units.get(name)
-    if target is None or target.suffix != ".volume":
-        raise QuadletError(where, f"{value}: there is no volume unit {name}")
-    svc.requires.append(target.service_name())
-    return resource_name(target)
-
-
 def _mount(unit: Unit, ctx: Context, svc: Service, item: tuple[str, str]) -> str:
     value, where = item
     fields = []
@@ -185,7 +156,7 @@ def _mount(unit: Unit, ctx: Context, svc: Service, item: tuple[str, str]) -> str
         key, sep, val = field.partition("=")
         if sep and key in ("source", "src"):
             if val.endswith(".volume"):
-                val = _volume_unit(unit, ctx, svc, val, where, value)
+                val = volume_unit(unit, ctx, svc, val, where, value)
             elif val.startswith("."):
                 val = unit.resolve_path(val)
         fields.append(f"{key}{sep}{val}")

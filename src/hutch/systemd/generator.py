@@ -14,7 +14,7 @@ import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from hutch.systemd import container, resources
+from hutch.systemd import container, pod, resources
 from hutch.systemd.common import Context
 from hutch.systemd.model import Generated, QuadletError, Result, Unit
 from hutch.systemd.sources import Source, dropins
@@ -26,7 +26,7 @@ CONVERTERS: dict[str, Callable[[Unit, Context], Generated]] = {
     ".network": resources.network,
     ".image": resources.image,
     ".build": resources.build,
-    ".pod": resources.refused,
+    ".pod": pod.convert,
     ".kube": resources.refused,
 }
 

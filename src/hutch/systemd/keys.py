@@ -90,10 +90,12 @@ CONTAINER_SPECIAL = frozenset(
         "Mount",
         "Network",
         "Notify",
+        "Pod",
         "PodmanArgs",
         "ReloadCmd",
         "ReloadSignal",
         "ServiceName",
+        "StartWithPod",
         "User",
         "Volume",
     }
@@ -114,14 +116,12 @@ CONTAINER_UNSUPPORTED = frozenset(
         "HealthStartupRetries",
         "HealthStartupSuccess",
         "HealthStartupTimeout",
-        "Pod",
         "Retry",
         "RetryDelay",
         "Rootfs",
         "Secret",
         "SecurityLabelNested",
         "ShmSize",
-        "StartWithPod",
     }
 )
 
@@ -149,6 +149,33 @@ NETWORK_SPECIAL = frozenset(
     {"NetworkName", "NetworkDeleteOnStop", "GlobalArgs", "PodmanArgs", "ServiceName"}
 )
 NETWORK_UNSUPPORTED = frozenset({"ContainersConfModule", "DNS", "InterfaceName", "IPAMDriver"})
+
+POD: dict[str, Flag] = {
+    "AddHost": Flag("--add-host", "many"),
+    "DNS": Flag("--dns", "many"),
+    "DNSOption": Flag("--dns-option", "many"),
+    "DNSSearch": Flag("--dns-search", "many"),
+    "HostName": Flag("--hostname", "one"),
+    "Label": Flag("--label", "words"),
+    "PublishPort": Flag("--publish", "words"),
+    "UserNS": Flag("--userns", "one"),
+}
+POD_SPECIAL = frozenset(
+    {"ExitPolicy", "Network", "PodName", "Volume", "GlobalArgs", "PodmanArgs", "ServiceName"}
+)
+POD_UNSUPPORTED = frozenset(
+    {
+        "ContainersConfModule",
+        "GIDMap",
+        "IP",
+        "IP6",
+        "NetworkAlias",
+        "ShmSize",
+        "SubGIDMap",
+        "SubUIDMap",
+        "UIDMap",
+    }
+)
 
 IMAGE: dict[str, Flag] = {
     "AllTags": Flag("--all-tags", "bool"),

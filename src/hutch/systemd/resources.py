@@ -101,6 +101,5 @@ def _build_context(unit: Unit, file: str | None) -> tuple[str, str | None]:
 
 
 def refused(unit: Unit, ctx: Context) -> Generated:
-    """Pods and Kubernetes YAML do not exist in hutch yet: say so, make nothing."""
-    what = {".pod": "pods are", ".kube": "kube units (kube play) are"}[unit.suffix]
-    raise QuadletError(str(unit.path), f"{what} not supported by hutch yet")
+    """A unit type hutch cannot make yet: say so, make nothing."""
+    raise QuadletError(str(unit.path), "kube units (kube play) are not supported by hutch yet")
