@@ -5,7 +5,7 @@
 # Subcommands of a command path ("" is hutch).
 _hutch_subcommands() {
     case "$1" in
-    "") echo images import rmi pull push tag untag history save load login logout run create start stop restart kill rm wait ps logs inspect init rename events cp diff commit export exec attach top pause unpause update stats build port info unshare version help manifest healthcheck volume network pod quadlet compose generate kube play container image system buildx ;;
+    "") echo images import rmi pull push tag untag history save load login logout run create start stop restart kill rm wait ps logs inspect init rename events cp diff commit export exec attach top pause unpause update stats build port info unshare completion version help manifest healthcheck volume network pod quadlet compose generate kube play container image system buildx ;;
     "manifest") echo inspect ;;
     "healthcheck") echo run ;;
     "volume") echo create ls inspect rm prune exists export import ;;
@@ -64,6 +64,7 @@ _hutch_options() {
     "build") echo --tag -t --file -f --build-arg --target --no-cache --pull --label --layers --squash --iidfile --format --secret --platform --timestamp --quiet -q --logfile ;;
     "port") echo --all -a ;;
     "info") echo --format -f ;;
+    "completion") echo --file -f --no-desc ;;
     "version") echo --format -f ;;
     "manifest inspect") echo --tls-verify --authfile --creds --cert-dir ;;
     "volume create") echo --driver -d --opt -o --label -l --ignore ;;
@@ -207,6 +208,7 @@ _hutch_value_options() {
     "stats") echo --format --interval -i ;;
     "build") echo --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp --logfile ;;
     "info") echo --format -f ;;
+    "completion") echo --file -f ;;
     "version") echo --format -f ;;
     "manifest inspect") echo --tls-verify --authfile --creds --cert-dir ;;
     "volume create") echo --driver -d --opt -o --label -l ;;
@@ -552,6 +554,7 @@ _hutch_option_values() {
     "build --timestamp") echo "@none" ;;
     "build --logfile") echo "@none" ;;
     "info --format"|"info -f") echo "json" ;;
+    "completion --file"|"completion -f") echo "@none" ;;
     "version --format"|"version -f") echo "json" ;;
     "manifest inspect --tls-verify") echo "@none" ;;
     "manifest inspect --authfile") echo "@none" ;;
@@ -1010,6 +1013,7 @@ _hutch_argument() {
     "port "*) echo @file ;;
     "unshare 1") echo @command ;;
     "unshare "*) echo @file ;;
+    "completion "*) echo @none ;;
     "help "*) echo @file ;;
     "manifest inspect 1") echo @image ;;
     "healthcheck run 1") echo @file ;;

@@ -6,7 +6,7 @@
 function __hutch_subcommands
     switch "$argv[1]"
         case ''
-            printf '%s\n' images import rmi pull push tag untag history save load login logout run create start stop restart kill rm wait ps logs inspect init rename events cp diff commit export exec attach top pause unpause update stats build port info unshare version help manifest healthcheck volume network pod quadlet compose generate kube play container image system buildx
+            printf '%s\n' images import rmi pull push tag untag history save load login logout run create start stop restart kill rm wait ps logs inspect init rename events cp diff commit export exec attach top pause unpause update stats build port info unshare completion version help manifest healthcheck volume network pod quadlet compose generate kube play container image system buildx
         case 'manifest'
             printf '%s\n' inspect
         case 'healthcheck'
@@ -107,6 +107,8 @@ function __hutch_value_options
             printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp --logfile
         case 'info'
             printf '%s\n' --format -f
+        case 'completion'
+            printf '%s\n' --file -f
         case 'version'
             printf '%s\n' --format -f
         case 'manifest inspect'
@@ -368,6 +370,7 @@ complete -c hutch -n "__hutch_at ''" -a build -d 'Build an image from a Containe
 complete -c hutch -n "__hutch_at ''" -a port -d 'List the port mappings of a container, or look up one private port'
 complete -c hutch -n "__hutch_at ''" -a info -d 'Show what hutch found on this host, with the fix for anything missing'
 complete -c hutch -n "__hutch_at ''" -a unshare -d 'Run a command in the user namespace hutch uses for storage and containers'
+complete -c hutch -n "__hutch_at ''" -a completion -d 'Print the shell completion script for bash, zsh or fish'
 complete -c hutch -n "__hutch_at ''" -a version -d 'Show the hutch version'
 complete -c hutch -n "__hutch_at ''" -a help -d 'Help about any command'
 complete -c hutch -n "__hutch_at ''" -a manifest -d 'Inspect manifests and manifest lists'
@@ -930,6 +933,12 @@ complete -c hutch -n "__hutch_at 'info'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_at 'unshare'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'unshare' 1" -f -a '(__fish_complete_command)'
 complete -c hutch -n "__hutch_arg 'unshare' 2+" -F
+
+# hutch completion
+complete -c hutch -n "__hutch_at 'completion'" -l file -s f -x -d 'Write the script to FILE instead of stdout'
+complete -c hutch -n "__hutch_at 'completion'" -l no-desc -d 'Leave the descriptions out of the completions'
+complete -c hutch -n "__hutch_at 'completion'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'completion' 1+" -f
 
 # hutch version
 complete -c hutch -n "__hutch_at 'version'" -l format -s f -x -a 'json' -d 'json, or a Go template (.Client, .Server)'

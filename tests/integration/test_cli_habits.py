@@ -274,3 +274,28 @@ def test_rmi_takes_the_builds_step_images_along(
     assert removed[0] == "Untagged: localhost/built:latest"
     assert len([line for line in removed if line.startswith("Deleted: ")]) == 2
     assert hutch("images", "-a", "--format", "{{.Repository}}").stdout == "localhost/base\n"
+
+
+@pytest.mark.parametrize(
+    "args", [("completion",), ("completion", "ksh"), ("completion", "bash", "zsh")]
+)
+def test_completion_arguments_as_podman(
+    hutch: Hutch, podman: Callable[..., Completed], args: tuple[str, ...]
+) -> None:
+    ours, theirs = hutch(*args, check=False), podman(*args)
+    assert (ours.returncode, ours.stdout) == (theirs.returncode, theirs.stdout)
+    assert _messages(ours.stderr)[:1] == [
+        line.replace("podman", "hutch") for line in _messages(theirs.stderr)[:1]
+    ]
+
+
+def test_completion_file_is_a_script_bash_loads(hutch: Hutch, tmp_path: Path) -> None:
+    target = tmp_path / "hutch.bash"
+    hutch("completion", "--file", str(target), "bash")
+    check = subprocess.run(
+        ["bash", "-c", 'source "$1" && complete -p hutch', "_", str(target)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert check.stdout.strip() == "complete -F _hutch hutch", check.stderr

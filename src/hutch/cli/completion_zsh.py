@@ -1,0 +1,138 @@
+"""The zsh completion script, from the command tree (cli/completion_tree.py)."""
+
+from __future__ import annotations
+
+from hutch.cli.completion_tree import HEADER, Cmd, Opt
+
+
+def _zsh_escape(text: str) -> str:
+    return (
+        text.replace("\\", "\\\\")
+        .replace("'", "'\\''")
+        .replace("[", "\\[")
+        .replace("]", "\\]")
+        .replace(":", "\\:")
+    )
+
+
+def _zsh_action(kind: str | tuple[str, ...]) -> str:
+    if isinstance(kind, tuple):
+        return f"({' '.join(kind)})" if kind else " "
+    return {
+        "dir": "_files -/",
+        "file": "_files",
+        "image": "__hutch_image_names",
+        "pod": "__hutch_pod_names",
+        "command": "_command_names -e",
+        "none": " ",
+    }[kind]
+
+
+def _zsh_option(opt: Opt) -> list[str]:
+    desc = _zsh_escape(opt.help)
+    value = ""
+    if opt.takes_value:
+        metavar = opt.names[0].lstrip("-")
+        value = f":{metavar}:{_zsh_action(opt.values or 'none')}"
+    repeat = "*" if opt.takes_value and opt.names[0] in ("--env", "--env-file", "--change") else ""
+    if len(opt.names) == 1:
+        return [f"'{repeat}{opt.names[0]}[{desc}]{value}'"]
+    exclusive = f"({' '.join(opt.names)})" if not repeat else ""
+    return [f"'{exclusive}{repeat}'{{{','.join(opt.names)}}}'[{desc}]{value}'"]
+
+
+def _zsh_function(cmd: Cmd) -> str:
+    name = "_hutch" + "".join(f"_{p}" for p in cmd.path)
+    context = "-".join(("hutch", *cmd.path))
+    specs: list[str] = []
+    for opt in cmd.options:
+        specs += _zsh_option(opt)
+    specs.append("'--help[Show the help and exit]'")
+    flags = "-C -S -A '-*'" if cmd.options_end_at_argument else "-C -S"
+    if cmd.subcommands:
+        specs += ["'1: :->command'", "'*:: :->arguments'"]
+    for i, arg in enumerate(cmd.args, start=1):
+        if arg.kind == "command":
+            specs.append(f"'*::{arg.name}:_normal'")
+        elif arg.variadic:
+            specs.append(f"'*:{arg.name}:{_zsh_action(arg.kind)}'")
+        else:
+            specs.append(f"'{i}:{arg.name}:{_zsh_action(arg.kind)}'")
+    lines = [
+        f"{name}() {{",
+        "    local curcontext=$curcontext state line ret=1",
+        "    typeset -A opt_args",
+        f"    _arguments {flags} \\",
+    ]
+    lines += [f"        {s} \\" for s in specs]
+    lines[-1] = lines[-1].removesuffix(" \\") + " && ret=0"
+    if cmd.subcommands:
+        described = [f"        '{s.path[-1]}:{_zsh_escape(s.help)}'" for s in cmd.subcommands]
+        lines += [
+            "    case $state in",
+            "    command)",
+            "        local -a subcommands=(",
+            *described,
+            "        )",
+            f"        _describe -t commands '{cmd.key or 'hutch'} command' subcommands && ret=0",
+            "        ;;",
+            "    arguments)",
+            f'        curcontext="${{curcontext%:*:*}}:{context}-$words[1]:"',
+            f"        _call_function ret {name}_$words[1]",
+            "        ;;",
+            "    esac",
+        ]
+    lines += ["    return ret", "}"]
+    return "\n".join(lines)
+
+
+ZSH_IMAGES = r"""
+# Image names, from the binary and storage flags of the command line (set by _hutch).
+__hutch_image_names() {
+    local -a images hutch=(${_hutch_bin:-hutch} $_hutch_storage)
+    images=(${(f)"$(_call_program images $hutch images --format '{{.Repository}}:{{.Tag}}' \
+        2>/dev/null)"})
+    images=(${images:#*\<none\>*})
+    _wanted images expl image compadd -a images
+}
+
+# Pod names (hutch pod ps), the same way.
+__hutch_pod_names() {
+    local -a pods hutch=(${_hutch_bin:-hutch} $_hutch_storage)
+    pods=(${(f)"$(_call_program pods $hutch pod ps --format '{{.Name}}' 2>/dev/null)"})
+    _wanted pods expl pod compadd -a pods
+}
+"""
+
+
+ZSH_STORAGE = """\
+    local -a _hutch_storage
+    [[ -n $opt_args[--root] ]] && _hutch_storage+=(--root $opt_args[--root])
+    [[ -n $opt_args[--runroot] ]] && _hutch_storage+=(--runroot $opt_args[--runroot])
+"""
+
+
+def render_zsh(tree: Cmd) -> str:
+    functions = [_zsh_function(c) for c in tree.walk()]
+    # The top-level function remembers the binary for _hutch_images.
+    functions[0] = functions[0].replace(
+        "    local curcontext", "    local _hutch_bin=$words[1]\n    local curcontext", 1
+    )
+    functions[0] = functions[0].replace("    case $state in", ZSH_STORAGE + "    case $state in", 1)
+    return "\n".join(
+        [
+            "#compdef hutch",
+            "# zsh completion for hutch(1)",
+            f"# {HEADER}.",
+            "# Install: copy it as _hutch into a directory of $fpath.",
+            ZSH_IMAGES,
+            "\n\n".join(functions),
+            "",
+            "if [[ $zsh_eval_context[-1] == loadautofunc ]]; then",
+            '    _hutch "$@"',
+            "else",
+            "    compdef _hutch hutch",
+            "fi",
+            "",
+        ]
+    )
