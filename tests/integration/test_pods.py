@@ -94,6 +94,19 @@ def test_members_talk_over_localhost_and_share_the_pod(hutch: Hutch, pod: str) -
     assert alone != ours
 
 
+def test_members_reach_each_other_by_name(hutch: Hutch, pod: str) -> None:
+    # as podman 4.3.1: the pod's /etc/hosts lists each running member as 127.0.0.1
+    script = "wget -qO- http://srv:80/ && grep -cx '127.0.0.1.peer' /etc/hosts"
+    got = hutch("run", "--rm", "--pod", pod, "--name", "peer", "base", "sh", "-c", script)
+    assert got.stdout == "member-says-hi\n1\n"
+    # and takes a member out when it exits (its monitor does, after run has returned)
+    deadline = time.monotonic() + 30
+    while "127.0.0.1\tpeer" in (hosts := hutch("exec", "srv", "cat", "/etc/hosts").stdout):
+        assert time.monotonic() < deadline, hosts
+        time.sleep(0.1)
+    assert "127.0.0.1\tsrv" in hosts.splitlines()
+
+
 def test_the_pods_published_port_reaches_the_member_that_listens(port: int, pod: str) -> None:
     assert _get(f"http://127.0.0.1:{port}/") == "member-says-hi\n"
 
@@ -163,6 +176,16 @@ def test_exit_policy_stop_stops_the_pod_after_its_last_member(hutch: Hutch) -> N
         assert time.monotonic() < deadline, _states(hutch, "job")
         time.sleep(0.2)
     assert hutch("pod", "rm", "job").returncode == 0  # nothing runs: no -f needed
+
+
+def test_a_pod_on_the_hosts_network_runs_its_members(hutch: Hutch) -> None:
+    # the member asks for the host's network itself: it cannot join it through the infra
+    hutch("pod", "create", "--name", "onhost", "--network", "host")
+    args = ("run", "--rm", "--pod", "onhost", "--name", "on-host", "base", "cat", "/etc/hosts")
+    got = hutch(*args, check=False)
+    assert got.returncode == 0, got.stderr
+    assert "on-host" not in got.stdout  # podman lists no member on the host's network
+    hutch("pod", "rm", "-f", "-t", "0", "onhost")
 
 
 def test_pod_rm_refuses_running_members_then_force_removes_them_all(hutch: Hutch, pod: str) -> None:

@@ -135,7 +135,7 @@ class ContainerService:
             )
             if member is not None:
                 infra_dirs = self._ctx.containers.dirs(member.infra_id) if member.infra_id else None
-                spec = pod_member.member_spec(spec, member, infra_dirs)
+                spec = pod_member.member_spec(spec, member, infra_dirs, name)
             mounts, mount_records = engine_volumes.attach_mounts(
                 self._ctx, record.id, mount_requests, rootfs
             )
@@ -371,7 +371,7 @@ class ContainerService:
             infra = cs.get(self._ctx, pod.infra_id)
             if not infra.running:
                 raise Conflict(f"the infra container of pod {pod.name} did not start")
-        pod_member.renew_joins(container.dirs, infra.state.pid)
+        pod_member.before_start(self._ctx, container.record, pod.infra_id, infra.state.pid)
 
     def _cleanup_argv(self, container_id: str) -> tuple[str, ...]:
         paths = self._ctx.paths

@@ -14,10 +14,12 @@ from dataclasses import dataclass, replace
 
 from hutch.api.container_config import RunOptions
 from hutch.api.errors import InvalidArgument, NoSuchObject
+from hutch.engine import container_state as cs
 from hutch.engine import pod_record
 from hutch.engine.context import EngineContext
 from hutch.engine.pod_record import PodConfig
-from hutch.runtime.spec import Spec
+from hutch.runtime import etcfiles
+from hutch.runtime.spec import PodHosts, Spec
 from hutch.runtime.spec_io import spec_from_json, spec_to_json
 from hutch.store.containers import ContainerDirs, ContainerRecord
 
@@ -31,6 +33,9 @@ class Membership:
     pod_id: str
     infra_id: str  # "" for a pod without an infra
     shared: tuple[str, ...]
+    # on the pod's own network (not the host's): members are listed by name in
+    # the pod's /etc/hosts while they run
+    lists_names: bool = False
 
 
 def join_options(ctx: EngineContext, options: RunOptions) -> tuple[RunOptions, Membership | None]:
@@ -62,7 +67,11 @@ def join_options(ctx: EngineContext, options: RunOptions) -> tuple[RunOptions, M
             or net.no_hosts
         ):
             raise InvalidArgument(_NET_SHARED)
-        options = replace(options, network=f"container:{pod.infra_id}")
+        # The host's network namespace belongs to the host's user namespace: a
+        # member cannot setns() into it through the infra, but is on it as well
+        # by asking for it itself.
+        on_host = config.options.network == "host"
+        options = replace(options, network="host" if on_host else f"container:{pod.infra_id}")
     if "uts" in shared:
         if options.hostname:
             raise InvalidArgument(
@@ -75,7 +84,8 @@ def join_options(ctx: EngineContext, options: RunOptions) -> tuple[RunOptions, M
     if pod_options.volumes:
         volumes = replace(options.volumes, volumes=pod_options.volumes + options.volumes.volumes)
         options = replace(options, volumes=volumes)
-    return options, Membership(pod.id, pod.infra_id, shared)
+    lists_names = "net" in shared and config.options.network != "host"
+    return options, Membership(pod.id, pod.infra_id, shared, lists_names)
 
 
 def own_options(options: RunOptions, pod: PodConfig) -> RunOptions:
@@ -102,11 +112,14 @@ def stops_pod(ctx: EngineContext, record: ContainerRecord) -> bool:
     return pod_record.decode(pod.config).exit_policy == "stop"
 
 
-def member_spec(spec: Spec, member: Membership, infra_dirs: ContainerDirs | None) -> Spec:
+def member_spec(
+    spec: Spec, member: Membership, infra_dirs: ContainerDirs | None, name: str
+) -> Spec:
     """``spec`` joining the pod's namespaces instead of making its own."""
     joins = tuple(ns for ns in member.shared if ns in JOINABLE)
     namespaces = tuple(ns for ns in spec.namespaces if ns not in joins)
     etc_files = spec.etc_files
+    pod_hosts = PodHosts()
     if "net" in member.shared and infra_dirs is not None:
         shared_files = {
             dest: str(infra_dirs.userdata / os.path.basename(dest))
@@ -114,22 +127,48 @@ def member_spec(spec: Spec, member: Membership, infra_dirs: ContainerDirs | None
             if (infra_dirs.userdata / os.path.basename(dest)).exists()
         }
         etc_files = tuple((dest, shared_files.get(dest, src)) for dest, src in etc_files)
+        if member.lists_names and "/etc/hosts" in shared_files:
+            pod_hosts = PodHosts(shared_files["/etc/hosts"], name)
     return replace(
         spec,
         namespaces=namespaces,
         joins=tuple((ns, "") for ns in joins),
         join_container=member.infra_id if joins else "",
         etc_files=etc_files,
+        pod_hosts=pod_hosts,
     )
 
 
-def renew_joins(bundle: ContainerDirs, infra_pid: int) -> None:
-    """Before a start: the infra's namespaces by its current pid."""
-    path = bundle.userdata / "config.json"
+def before_start(
+    ctx: EngineContext, record: ContainerRecord, infra_id: str, infra_pid: int
+) -> None:
+    """Before a member starts: the infra's namespaces by its current pid, and the
+    member's name listed in the pod's /etc/hosts beside the running members'."""
+    path = ctx.containers.dirs(record.id).userdata / "config.json"
     spec = spec_from_json(path.read_bytes())
-    if not spec.joins:
-        return
-    joins = tuple((ns, f"/proc/{infra_pid}/ns/{ns}") for ns, _old in spec.joins)
-    tmp = path.with_name(".config.json.pod")
-    tmp.write_bytes(spec_to_json(replace(spec, joins=joins)))
-    os.replace(tmp, path)
+    if spec.joins:
+        joins = tuple((ns, f"/proc/{infra_pid}/ns/{ns}") for ns, _old in spec.joins)
+        tmp = path.with_name(".config.json.pod")
+        tmp.write_bytes(spec_to_json(replace(spec, joins=joins)))
+        os.replace(tmp, path)
+    if spec.pod_hosts.path:
+        running = [
+            other.name
+            for other in ctx.containers.of_pod(record.pod_id)
+            if other.id not in (infra_id, record.id) and cs.load(ctx, other, lenient=True).running
+        ]
+        names = member_names(
+            etcfiles.listed_members(spec.pod_hosts.path), running, spec.pod_hosts.name
+        )
+        etcfiles.list_pod_members(spec.pod_hosts.path, names)
+
+
+def member_names(listed: list[str], running: list[str], starting: str) -> list[str]:
+    """The names a pod's /etc/hosts lists: those already listed that still run, in
+    their order (start order, as podman appends), then the other running ones, then
+    the one starting; a name of a member that is no longer running goes."""
+    names = [n for n in listed if n in running]
+    names += [n for n in running if n not in names]
+    if starting not in names:
+        names.append(starting)
+    return names

@@ -8,7 +8,11 @@ caller's: the engine derives it from the network and the flags
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import os
 from pathlib import Path
+from typing import IO
 
 LOCALHOST = (
     "127.0.0.1\tlocalhost localhost.localdomain localhost4 localhost4.localdomain4\n"
@@ -45,3 +49,64 @@ def write_etc_files(
             (directory / name).write_text(text)
             out.append((f"/etc/{name}", str(directory / name)))
     return tuple(out)
+
+
+# A pod's members reach each other by name: the pod's shared /etc/hosts lists
+# each running member as "127.0.0.1<TAB>NAME" after what create wrote, as
+# podman 4.3.1 does (added when the member starts, taken out when it exits).
+# The file is bind-mounted into every member, so it is edited in place (a new
+# inode would not be seen), under a lock, as several monitors may exit at once.
+POD_BASE_SUFFIX = ".pod-base"
+
+
+def member_line(name: str) -> str:
+    return f"127.0.0.1\t{name}\n"
+
+
+def list_pod_members(path: str, names: list[str]) -> None:
+    """Rewrite the pod's hosts file: what create wrote, then ``names`` in order.
+
+    What create wrote is kept aside (``hosts.pod-base``) the first time, so
+    that stale lines (a member whose monitor was killed) go at each start.
+    """
+    base_path = path + POD_BASE_SUFFIX
+    with open(path, "r+", encoding="utf-8") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            base = Path(base_path).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            base = f.read()
+            tmp = base_path + ".tmp"
+            Path(tmp).write_text(base, encoding="utf-8")
+            os.replace(tmp, base_path)
+        _rewrite(f, base + "".join(member_line(n) for n in names))
+
+
+def unlist_pod_member(path: str, name: str) -> None:
+    """Take ``name``'s line out of the pod's hosts file (its member exited)."""
+    with contextlib.suppress(FileNotFoundError), open(path, "r+", encoding="utf-8") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        text = f.read()
+        line = member_line(name)
+        lines = text.splitlines(keepends=True)
+        if line in lines:
+            _rewrite(f, "".join(x for x in lines if x != line))
+
+
+def listed_members(path: str) -> list[str]:
+    """The names listed after what create wrote (empty before any member started)."""
+    try:
+        base = Path(path + POD_BASE_SUFFIX).read_text(encoding="utf-8")
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return []
+    if not text.startswith(base):
+        return []
+    return [line.partition("\t")[2] for line in text[len(base) :].splitlines()]
+
+
+def _rewrite(f: IO[str], text: str) -> None:
+    f.seek(0)
+    f.write(text)
+    f.truncate()
+    f.flush()

@@ -179,7 +179,16 @@ class Monitor:
             time.sleep(min(left, 0.05))
         return True
 
+    def _unlist_pod_member(self) -> None:
+        """A pod member's name leaves the pod's /etc/hosts when it exits (as podman)."""
+        if self.spec.pod_hosts.path:
+            from hutch.runtime.etcfiles import unlist_pod_member  # pod members only
+
+            with contextlib.suppress(OSError):
+                unlist_pod_member(self.spec.pod_hosts.path, self.spec.pod_hosts.name)
+
     def _fail_before_start(self, message: str) -> int:
+        self._unlist_pod_member()
         self._set(status=st.EXITED, exit_code=125, error=message, finished_at=time.time())
         if self.caller is not None:
             send(self.caller, {"error": message, "code": 125})
@@ -230,6 +239,7 @@ class Monitor:
 
     def _finish(self, helper: object) -> None:
         self._remove_cgroup()
+        self._unlist_pod_member()
         if helper is not None:
             helper.terminate()  # type: ignore[attr-defined]
             helper.wait()  # type: ignore[attr-defined]

@@ -71,6 +71,15 @@ class Mount:
 
 
 @dataclass(frozen=True)
+class PodHosts:
+    """A member on its pod's network: ``name`` is listed in the pod's shared
+    /etc/hosts (``path``, on the host) while it runs; its monitor takes it out."""
+
+    path: str = ""
+    name: str = ""
+
+
+@dataclass(frozen=True)
 class Spec:
     id: str
     hostname: str
@@ -86,6 +95,7 @@ class Spec:
     masked_paths: tuple[str, ...] = ()
     readonly_paths: tuple[str, ...] = ()
     etc_files: tuple[tuple[str, str], ...] = ()  # (container path, host file) bind-mounted
+    pod_hosts: PodHosts = field(default_factory=PodHosts)
     network: NetworkSpec = field(default_factory=NetworkSpec)
     lifecycle: LifecycleSpec = field(default_factory=LifecycleSpec)
     security: SecuritySpec = field(default_factory=SecuritySpec)

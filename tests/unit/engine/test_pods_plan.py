@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import tarfile
+from dataclasses import replace
 
 import pytest
 
@@ -11,9 +12,9 @@ from hutch.api.errors import InvalidArgument
 from hutch.api.pods import PodCreateOptions, PodMember, PodSummary
 from hutch.engine import pod_infra, pod_record
 from hutch.engine.pod_filters import matcher
-from hutch.engine.pod_member import Membership, member_spec
+from hutch.engine.pod_member import Membership, member_names, member_spec
 from hutch.engine.pods import parse_share, plan_pod, pod_status
-from hutch.runtime.spec import NAMESPACES, Process, Rootfs, Spec
+from hutch.runtime.spec import NAMESPACES, PodHosts, Process, Rootfs, Spec
 from hutch.store.containers import ContainerDirs
 
 
@@ -174,13 +175,25 @@ def test_a_member_spec_joins_the_shared_namespaces(tmp_path: object) -> None:
         rootfs=Rootfs(kind="overlay", target="/x"),
         etc_files=(("/etc/hostname", "/m/hostname"), ("/etc/hosts", "/m/hosts")),
     )
-    member = Membership("p", "i" * 64, ("cgroup", "ipc", "net", "uts"))
-    joined = member_spec(spec, member, infra)
+    member = Membership("p", "i" * 64, ("cgroup", "ipc", "net", "uts"), lists_names=True)
+    joined = member_spec(spec, member, infra, "web-1")
     assert joined.namespaces == tuple(ns for ns in NAMESPACES if ns not in ("cgroup", "ipc", "uts"))
     assert joined.joins == (("cgroup", ""), ("ipc", ""), ("uts", ""))
     assert joined.join_container == "i" * 64
     assert dict(joined.etc_files)["/etc/hosts"] == str(infra.userdata / "hosts")
     assert dict(joined.etc_files)["/etc/hostname"] == "/m/hostname"
+    assert joined.pod_hosts == PodHosts(str(infra.userdata / "hosts"), "web-1")
+    # a pod on the host's network lists no member (podman's hosts there are the host's)
+    on_host = member_spec(spec, replace(member, lists_names=False), infra, "web-1")
+    assert on_host.pod_hosts == PodHosts()
+
+
+def test_a_pods_hosts_lists_running_members_in_start_order() -> None:
+    assert member_names([], [], "a") == ["a"]
+    assert member_names(["a", "b"], ["b", "a"], "c") == ["a", "b", "c"]
+    # a member that exited without its monitor taking its name out is dropped
+    assert member_names(["gone", "a"], ["a"], "c") == ["a", "c"]
+    assert member_names(["a"], ["a", "z"], "a") == ["a", "z"]
 
 
 def test_pod_logs_merge_members_by_time() -> None:
