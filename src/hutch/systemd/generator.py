@@ -14,7 +14,7 @@ import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from hutch.systemd import container, pod, resources
+from hutch.systemd import container, kube, pod, resources
 from hutch.systemd.common import Context
 from hutch.systemd.model import Generated, QuadletError, Result, Unit
 from hutch.systemd.sources import Source, dropins
@@ -27,7 +27,7 @@ CONVERTERS: dict[str, Callable[[Unit, Context], Generated]] = {
     ".image": resources.image,
     ".build": resources.build,
     ".pod": pod.convert,
-    ".kube": resources.refused,
+    ".kube": kube.convert,
 }
 
 

@@ -177,6 +177,26 @@ POD_UNSUPPORTED = frozenset(
     }
 )
 
+KUBE: dict[str, Flag] = {
+    "LogDriver": Flag("--log-driver", "one"),
+    "PublishPort": Flag("--publish", "words"),
+    "UserNS": Flag("--userns", "one"),
+}
+KUBE_SPECIAL = frozenset(
+    {
+        "ConfigMap",
+        "KubeDownForce",
+        "Network",
+        "SetWorkingDirectory",
+        "Yaml",
+        "GlobalArgs",
+        "PodmanArgs",
+        "ServiceName",
+    }
+)
+# AutoUpdate needs kube play --annotation, ExitCodePropagation a service container.
+KUBE_UNSUPPORTED = frozenset({"AutoUpdate", "ContainersConfModule", "ExitCodePropagation"})
+
 IMAGE: dict[str, Flag] = {
     "AllTags": Flag("--all-tags", "bool"),
     "Arch": Flag("--arch", "one"),

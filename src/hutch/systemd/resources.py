@@ -98,8 +98,3 @@ def _build_context(unit: Unit, file: str | None) -> tuple[str, str | None]:
     if file:
         return os.path.dirname(unit.resolve_path(file)), None
     raise QuadletError(str(unit.path), "a .build unit needs File= or SetWorkingDirectory=")
-
-
-def refused(unit: Unit, ctx: Context) -> Generated:
-    """A unit type hutch cannot make yet: say so, make nothing."""
-    raise QuadletError(str(unit.path), "kube units (kube play) are not supported by hutch yet")

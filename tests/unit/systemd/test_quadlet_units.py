@@ -204,7 +204,6 @@ def test_a_bad_unit_is_skipped_with_file_and_line(
     ("name", "text", "message"),
     [
         ("a.container", "[Container]\nPublishPort=80\n", "no Image key"),
-        ("k.kube", "[Kube]\nYaml=k.yaml\n", "kube units (kube play) are not supported"),
         ("b.build", "[Build]\nFile=Containerfile\n", "no ImageTag"),
         ("b.build", "[Build]\nImageTag=x\n", "needs File= or SetWorkingDirectory="),
     ],

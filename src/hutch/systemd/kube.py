@@ -1,0 +1,106 @@
+"""``.kube`` units: a service that plays Kubernetes YAML and takes it down.
+
+Shape of the service (decided for hutch, documented in hutch-systemd.unit(5)):
+``ExecStart`` is ``hutch kube play --replace YAML`` and ``ExecStop`` ``hutch
+kube down YAML`` (again as ``ExecStopPost``, ignoring failure, to clean up
+after a start that failed half way; a second ``down`` finds nothing).
+podman's service is ``Type=notify`` with a *service container* as its main
+process, which it stops after the last container of the YAML exits. hutch's
+``kube play`` returns once the pods run and leaves no process that could be
+the main pid (each container's monitor moves into a scope of its own under
+the systemd cgroup manager), so the service is ``Type=oneshot`` with
+``RemainAfterExit=yes``: active once every pod runs. ``ExecStop`` comes
+before systemd signals what is left in the service's cgroup, so ``kube
+down`` stops the containers in order rather than racing a SIGTERM to their
+monitors. The YAML's ``restartPolicy`` is what restarts its containers.
+"""
+
+from __future__ import annotations
+
+import os
+
+from hutch.systemd import keys
+from hutch.systemd.common import (
+    Context,
+    Service,
+    check_keys,
+    entry,
+    exec_line,
+    global_and_extra_args,
+    referenced,
+    render,
+    resource_name,
+    table_flags,
+)
+from hutch.systemd.model import Generated, QuadletError, Unit
+from hutch.systemd.unitfile import join_words
+
+
+def convert(unit: Unit, ctx: Context) -> Generated:
+    check_keys(unit, keys.KUBE, keys.KUBE_SPECIAL, keys.KUBE_UNSUPPORTED)
+    e = entry(unit, "Yaml")
+    if e is None or not e.value:
+        raise QuadletError(str(unit.path), "no Yaml key in [Kube]")
+    yaml = unit.resolve_path(e.value)
+    svc = Service(unit)
+    global_args, extra = global_and_extra_args(unit)
+    play = [ctx.binary, *global_args, "kube", "play", "--replace"]
+    play += [f"--configmap={unit.resolve_path(v)}" for v in unit.file.values("Kube", "ConfigMap")]
+    play += table_flags(unit, keys.KUBE)
+    play += _networks(unit, ctx, svc)
+    play += [*extra, yaml]
+    down = [ctx.binary, *global_args, "kube", "down"]
+    force = entry(unit, "KubeDownForce")
+    if force is not None and force.value:
+        if not keys.is_boolean(force.value):
+            raise QuadletError(force.where, f"KubeDownForce: {force.value!r} is not a boolean")
+        if keys.is_true(force.value):
+            down.append("--force")
+    down.append(yaml)
+    svc.service += [
+        "Environment=PODMAN_SYSTEMD_UNIT=%n",
+        "Type=oneshot",
+        "RemainAfterExit=yes",
+        "SyslogIdentifier=%N",
+    ]
+    workdir = _working_directory(unit, yaml)
+    if workdir:
+        svc.service.append(f"WorkingDirectory={workdir}")
+    lines = [
+        exec_line("ExecStart", play),
+        exec_line("ExecStop", down),
+        "ExecStopPost=-" + join_words(down),
+    ]
+    return render(svc, ctx, lines)
+
+
+def _networks(unit: Unit, ctx: Context, svc: Service) -> list[str]:
+    """One ``--network`` per value (kube play takes several); NAME.network is that
+    unit's network, and its service comes first."""
+    names: list[str] = []
+    for e in unit.file.in_section("Kube"):
+        if e.key != "Network":
+            continue
+        if e.value == "":
+            names = []
+            continue
+        value = e.value
+        if value.endswith(".network"):
+            target = referenced(ctx, unit, e, value, ".network")
+            svc.requires.append(target.service_name())
+            value = resource_name(target)
+        names.append(value)
+    return [f"--network={n}" for n in names]
+
+
+def _working_directory(unit: Unit, yaml: str) -> str | None:
+    """SetWorkingDirectory=yaml|unit, unless [Service] sets WorkingDirectory itself."""
+    e = entry(unit, "SetWorkingDirectory")
+    if e is None or not e.value or unit.file.last("Service", "WorkingDirectory"):
+        return None
+    setting = e.value.lower()
+    if setting == "yaml":
+        return os.path.dirname(yaml)
+    if setting == "unit":
+        return str(unit.path.parent)
+    raise QuadletError(e.where, f"SetWorkingDirectory={e.value}: expected yaml or unit")
