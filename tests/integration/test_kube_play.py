@@ -101,6 +101,15 @@ def test_configmaps_secrets_init_containers_and_down(
     hutch("kube", "play", "--replace", "--start=false", yaml_file)
     created = hutch("inspect", "--format", "{{.State.Status}}", app).stdout
     assert created == "created\n"
+    # pod start runs the init containers first, in order and to completion, as play does
+    hutch("pod", "start", "demo")
+    status = ("inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}")
+    assert hutch(*status, "demo-first", "demo-second").stdout == "exited 0\nexited 0\n"
+    assert hutch("exec", app, "/bin/cat", "/shared/order").stdout == "first\nsecond\n"
+    # ... once, as podman's: a restart of the pod starts the app alone
+    hutch("exec", app, "/bin/sh", "-c", "echo app > /shared/order")
+    hutch("pod", "restart", "demo")
+    assert hutch("exec", app, "/bin/cat", "/shared/order").stdout == "app\n"
     down = hutch("kube", "down", yaml_file).stdout.splitlines()
     assert down[0] == "Pods stopped:" and down[2] == "Pods removed:"
     assert pods(hutch) == [] and hutch("ps", "-aq").stdout == ""

@@ -18,6 +18,9 @@ from hutch.api.containers import ActionReport, LogLine, StatsReport, TopReport
 from hutch.api.podman_json import key
 
 # podman's default --share, Kubernetes' pod namespaces
+# A member made from a Kubernetes initContainer (``kube play``): ``pod start`` runs
+# it, one at a time in creation order and to completion, before the others.
+INIT_CONTAINER_LABEL = "io.hutch.kube.init-container"
 DEFAULT_SHARE = ("ipc", "net", "uts")
 SHAREABLE = ("cgroup", "ipc", "net", "pid", "uts")
 

@@ -25,11 +25,13 @@ from hutch.api.containers import (
     StatsOptions,
     StopOptions,
     TopReport,
+    WaitOptions,
 )
 from hutch.api.errors import Conflict, HutchError, InvalidArgument, NoSuchObject
 from hutch.api.podman_json import go_time
 from hutch.api.pods import (
     DEFAULT_SHARE,
+    INIT_CONTAINER_LABEL,
     SHAREABLE,
     ListPodsOptions,
     PodCloneOptions,
@@ -70,6 +72,8 @@ class PodContainers(Protocol):
     def start(self, names: Sequence[str], options: StartOptions) -> list[ActionReport]: ...
 
     def stop(self, names: Sequence[str], options: StopOptions) -> list[ActionReport]: ...
+
+    def wait(self, names: Sequence[str], options: WaitOptions) -> list[ActionReport]: ...
 
     def kill(self, names: Sequence[str], options: KillOptions) -> list[ActionReport]: ...
 
@@ -347,6 +351,28 @@ class PodService:
                 reports.append(ActionReport(name, error=str(exc), exit_code=exc.exit_code))
         return reports
 
+    def _start_members(self, record: PodRecord) -> None:
+        """The init containers that have not yet completed first, one at a time in
+        the order they were made, each to a zero exit (as ``kube play`` runs them),
+        then the infra and the other members. One that completed stays done, as
+        podman's "once" init containers (removed once they have run) do."""
+        members = self._members(record)
+        inits = [m for m in members if m.record.id != record.infra_id and _is_init(m)]
+        for init in inits:
+            if init.state.status == "exited" and init.state.exit_code == 0:
+                continue
+            self._check(self._containers.start([init.record.id], StartOptions()))
+            (done,) = self._containers.wait([init.record.id], WaitOptions())
+            if done.error:
+                raise HutchError(f"init container {init.record.name}: {done.error}")
+            if done.exit_code:
+                raise HutchError(
+                    f"init container {init.record.name} exited with code {done.exit_code}"
+                )
+        skip = {m.record.id for m in inits}
+        ids = [i for i in self._ordered(record) if i not in skip]
+        self._check(self._containers.start(ids, StartOptions()))
+
     def _ordered(self, record: PodRecord) -> list[str]:
         """Member ids, the infra first."""
         ids = [c.id for c in self._ctx.containers.of_pod(record.id)]
@@ -382,10 +408,9 @@ class PodService:
 
     def start(self, names: Sequence[str], options: PodSelectOptions) -> list[ActionReport]:
         def one(record: PodRecord) -> None:
-            ids = self._ordered(record)
-            if not ids:
+            if not self._ordered(record):
                 raise Conflict(f"no containers in pod {record.id} have no dependencies")
-            self._check(self._containers.start(ids, StartOptions()))
+            self._start_members(record)
             self._event(record, "start")
 
         return self._each(names, options.all, one)
@@ -402,7 +427,7 @@ class PodService:
         def one(record: PodRecord) -> None:
             ids = self._ordered(record)
             self._stop_members(record, ids[::-1], options.timeout)
-            self._check(self._containers.start(ids, StartOptions()))
+            self._start_members(record)
             self._event(record, "restart")
 
         return self._each(names, options.all, one, ignore=options.ignore)
@@ -582,3 +607,7 @@ def _sorted(summaries: list[PodSummary], sort: str) -> list[PodSummary]:
     if sort not in keys:
         raise InvalidArgument(f"invalid --sort {sort!r}: use created, id, name, number or status")
     return sorted(summaries, key=keys[sort])
+
+
+def _is_init(member: cs.Container) -> bool:
+    return any(key == INIT_CONTAINER_LABEL for key, _ in member.config.labels)

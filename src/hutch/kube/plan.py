@@ -23,6 +23,7 @@ from hutch.api.container_config import (
     SecurityOptions,
     VolumeOptions,
 )
+from hutch.api.pods import INIT_CONTAINER_LABEL
 from hutch.kube.errors import FieldError, KeyPath, KubeError
 from hutch.kube.model import (
     ConfigMap,
@@ -42,7 +43,7 @@ from hutch.kube.values import cpus, field_value, memory_bytes, probe_command, se
 
 # labels hutch puts on what play makes, so that down finds it
 POD_LABEL = "io.hutch.kube.pod"
-INIT_LABEL = "io.hutch.kube.init-container"  # generate writes it back as an initContainer
+INIT_LABEL = INIT_CONTAINER_LABEL  # pod start runs it first; generate writes an initContainer
 _RESTART = {"Always": "always", "OnFailure": "on-failure", "Never": "no"}
 _PULL = {"Always": "always", "IfNotPresent": "missing", "Never": "never"}
 
