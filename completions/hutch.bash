@@ -37,8 +37,8 @@ _hutch_options() {
     "load") echo --input -i --quiet -q ;;
     "login") echo --username -u --password -p --password-stdin --get-login --authfile --tls-verify --cert-dir ;;
     "logout") echo --all -a --authfile ;;
-    "run") echo --rm --interactive -i --tty -t --detach -d --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --stop-signal --stop-timeout --cidfile --tz --replace --sdnotify --publish -p --publish-all -P --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --no-hosts --cap-add --cap-drop --privileged --security-opt --read-only --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --init --health-cmd --health-interval --health-timeout --health-retries --health-start-period --no-healthcheck --detach-keys --sig-proxy --no-sig-proxy --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --quiet -q --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt ;;
-    "create") echo --rm --interactive -i --tty -t --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --stop-signal --stop-timeout --cidfile --tz --replace --sdnotify --publish -p --publish-all -P --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --no-hosts --cap-add --cap-drop --privileged --security-opt --read-only --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --init --health-cmd --health-interval --health-timeout --health-retries --health-start-period --no-healthcheck --detach-keys --sig-proxy --no-sig-proxy --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --quiet -q --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt ;;
+    "run") echo --rm --interactive -i --tty -t --detach -d --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --stop-signal --stop-timeout --cidfile --tz --replace --sdnotify --publish -p --publish-all -P --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --no-hosts --cap-add --cap-drop --privileged --security-opt --read-only --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --init --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --no-healthcheck --detach-keys --sig-proxy --no-sig-proxy --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --quiet -q --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt ;;
+    "create") echo --rm --interactive -i --tty -t --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --stop-signal --stop-timeout --cidfile --tz --replace --sdnotify --publish -p --publish-all -P --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --no-hosts --cap-add --cap-drop --privileged --security-opt --read-only --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --init --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --no-healthcheck --detach-keys --sig-proxy --no-sig-proxy --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --quiet -q --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt ;;
     "start") echo --attach -a --interactive -i --detach-keys --sig-proxy --no-sig-proxy --all --latest -l --filter -f ;;
     "stop") echo --time -t --all -a --ignore -i --latest -l --filter -f --cidfile ;;
     "restart") echo --time -t --all -a --running --latest -l --filter -f --cidfile ;;
@@ -54,7 +54,7 @@ _hutch_options() {
     "diff") echo --format --latest -l ;;
     "commit") echo --change -c --message -m --author -a --pause --no-pause -p --format -f --squash -s --iidfile --quiet -q ;;
     "export") echo --output -o ;;
-    "exec") echo --interactive -i --tty -t --env -e --env-file --user -u --workdir -w --detach -d --detach-keys --latest -l ;;
+    "exec") echo --interactive -i --tty -t --env -e --env-file --user -u --workdir -w --detach -d --detach-keys --privileged --preserve-fds --latest -l ;;
     "attach") echo --no-stdin --detach-keys --sig-proxy --no-sig-proxy --latest -l ;;
     "top") echo --latest -l ;;
     "pause") echo --all -a --latest -l --filter -f --cidfile ;;
@@ -125,8 +125,8 @@ _hutch_options() {
     "kube play") echo --configmap --network --publish --replace --start --no-start --build --context-dir --log-driver --log-opt --userns --quiet -q ;;
     "kube down") echo --force ;;
     "play kube") echo --configmap --network --publish --replace --start --no-start --build --context-dir --log-driver --log-opt --userns --quiet -q ;;
-    "container run") echo --rm --interactive -i --tty -t --detach -d --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --stop-signal --stop-timeout --cidfile --tz --replace --sdnotify --publish -p --publish-all -P --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --no-hosts --cap-add --cap-drop --privileged --security-opt --read-only --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --init --health-cmd --health-interval --health-timeout --health-retries --health-start-period --no-healthcheck --detach-keys --sig-proxy --no-sig-proxy --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --quiet -q --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt ;;
-    "container create") echo --rm --interactive -i --tty -t --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --stop-signal --stop-timeout --cidfile --tz --replace --sdnotify --publish -p --publish-all -P --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --no-hosts --cap-add --cap-drop --privileged --security-opt --read-only --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --init --health-cmd --health-interval --health-timeout --health-retries --health-start-period --no-healthcheck --detach-keys --sig-proxy --no-sig-proxy --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --quiet -q --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt ;;
+    "container run") echo --rm --interactive -i --tty -t --detach -d --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --stop-signal --stop-timeout --cidfile --tz --replace --sdnotify --publish -p --publish-all -P --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --no-hosts --cap-add --cap-drop --privileged --security-opt --read-only --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --init --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --no-healthcheck --detach-keys --sig-proxy --no-sig-proxy --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --quiet -q --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt ;;
+    "container create") echo --rm --interactive -i --tty -t --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --stop-signal --stop-timeout --cidfile --tz --replace --sdnotify --publish -p --publish-all -P --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --no-hosts --cap-add --cap-drop --privileged --security-opt --read-only --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --init --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --no-healthcheck --detach-keys --sig-proxy --no-sig-proxy --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --quiet -q --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt ;;
     "container start") echo --attach -a --interactive -i --detach-keys --sig-proxy --no-sig-proxy --all --latest -l --filter -f ;;
     "container stop") echo --time -t --all -a --ignore -i --latest -l --filter -f --cidfile ;;
     "container restart") echo --time -t --all -a --running --latest -l --filter -f --cidfile ;;
@@ -143,7 +143,7 @@ _hutch_options() {
     "container diff") echo --format --latest -l ;;
     "container commit") echo --change -c --message -m --author -a --pause --no-pause -p --format -f --squash -s --iidfile --quiet -q ;;
     "container export") echo --output -o ;;
-    "container exec") echo --interactive -i --tty -t --env -e --env-file --user -u --workdir -w --detach -d --detach-keys --latest -l ;;
+    "container exec") echo --interactive -i --tty -t --env -e --env-file --user -u --workdir -w --detach -d --detach-keys --privileged --preserve-fds --latest -l ;;
     "container attach") echo --no-stdin --detach-keys --sig-proxy --no-sig-proxy --latest -l ;;
     "container top") echo --latest -l ;;
     "container pause") echo --all -a --latest -l --filter -f --cidfile ;;
@@ -185,8 +185,8 @@ _hutch_value_options() {
     "load") echo --input -i ;;
     "login") echo --username -u --password -p --authfile --tls-verify --cert-dir ;;
     "logout") echo --authfile ;;
-    "run") echo --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --stop-signal --stop-timeout --cidfile --tz --sdnotify --publish -p --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt ;;
-    "create") echo --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --stop-signal --stop-timeout --cidfile --tz --sdnotify --publish -p --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt ;;
+    "run") echo --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --stop-signal --stop-timeout --cidfile --tz --sdnotify --publish -p --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt ;;
+    "create") echo --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --stop-signal --stop-timeout --cidfile --tz --sdnotify --publish -p --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt ;;
     "start") echo --detach-keys --filter -f ;;
     "stop") echo --time -t --filter -f --cidfile ;;
     "restart") echo --time -t --filter -f --cidfile ;;
@@ -200,7 +200,7 @@ _hutch_value_options() {
     "diff") echo --format ;;
     "commit") echo --change -c --message -m --author -a --format -f --iidfile ;;
     "export") echo --output -o ;;
-    "exec") echo --env -e --env-file --user -u --workdir -w --detach-keys ;;
+    "exec") echo --env -e --env-file --user -u --workdir -w --detach-keys --preserve-fds ;;
     "attach") echo --detach-keys ;;
     "pause") echo --filter -f --cidfile ;;
     "unpause") echo --filter -f --cidfile ;;
@@ -251,8 +251,8 @@ _hutch_value_options() {
     "kube generate") echo --filename -f --type -t --replicas -r ;;
     "kube play") echo --configmap --network --publish --context-dir --log-driver --log-opt --userns ;;
     "play kube") echo --configmap --network --publish --context-dir --log-driver --log-opt --userns ;;
-    "container run") echo --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --stop-signal --stop-timeout --cidfile --tz --sdnotify --publish -p --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt ;;
-    "container create") echo --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --stop-signal --stop-timeout --cidfile --tz --sdnotify --publish -p --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt ;;
+    "container run") echo --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --stop-signal --stop-timeout --cidfile --tz --sdnotify --publish -p --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt ;;
+    "container create") echo --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --stop-signal --stop-timeout --cidfile --tz --sdnotify --publish -p --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt ;;
     "container start") echo --detach-keys --filter -f ;;
     "container stop") echo --time -t --filter -f --cidfile ;;
     "container restart") echo --time -t --filter -f --cidfile ;;
@@ -266,7 +266,7 @@ _hutch_value_options() {
     "container diff") echo --format ;;
     "container commit") echo --change -c --message -m --author -a --format -f --iidfile ;;
     "container export") echo --output -o ;;
-    "container exec") echo --env -e --env-file --user -u --workdir -w --detach-keys ;;
+    "container exec") echo --env -e --env-file --user -u --workdir -w --detach-keys --preserve-fds ;;
     "container attach") echo --detach-keys ;;
     "container pause") echo --filter -f --cidfile ;;
     "container unpause") echo --filter -f --cidfile ;;
@@ -369,6 +369,7 @@ _hutch_option_values() {
     "run --gidmap") echo "@none" ;;
     "run --subuidname") echo "@none" ;;
     "run --subgidname") echo "@none" ;;
+    "run --timeout") echo "@none" ;;
     "run --health-cmd") echo "@none" ;;
     "run --health-interval") echo "@none" ;;
     "run --health-timeout") echo "@none" ;;
@@ -441,6 +442,7 @@ _hutch_option_values() {
     "create --gidmap") echo "@none" ;;
     "create --subuidname") echo "@none" ;;
     "create --subgidname") echo "@none" ;;
+    "create --timeout") echo "@none" ;;
     "create --health-cmd") echo "@none" ;;
     "create --health-interval") echo "@none" ;;
     "create --health-timeout") echo "@none" ;;
@@ -517,6 +519,7 @@ _hutch_option_values() {
     "exec --user"|"exec -u") echo "@none" ;;
     "exec --workdir"|"exec -w") echo "@none" ;;
     "exec --detach-keys") echo "@none" ;;
+    "exec --preserve-fds") echo "@none" ;;
     "attach --detach-keys") echo "@none" ;;
     "pause --filter"|"pause -f") echo "@none" ;;
     "pause --cidfile") echo "@none" ;;
@@ -719,6 +722,7 @@ _hutch_option_values() {
     "container run --gidmap") echo "@none" ;;
     "container run --subuidname") echo "@none" ;;
     "container run --subgidname") echo "@none" ;;
+    "container run --timeout") echo "@none" ;;
     "container run --health-cmd") echo "@none" ;;
     "container run --health-interval") echo "@none" ;;
     "container run --health-timeout") echo "@none" ;;
@@ -791,6 +795,7 @@ _hutch_option_values() {
     "container create --gidmap") echo "@none" ;;
     "container create --subuidname") echo "@none" ;;
     "container create --subgidname") echo "@none" ;;
+    "container create --timeout") echo "@none" ;;
     "container create --health-cmd") echo "@none" ;;
     "container create --health-interval") echo "@none" ;;
     "container create --health-timeout") echo "@none" ;;
@@ -878,6 +883,7 @@ _hutch_option_values() {
     "container exec --user"|"container exec -u") echo "@none" ;;
     "container exec --workdir"|"container exec -w") echo "@none" ;;
     "container exec --detach-keys") echo "@none" ;;
+    "container exec --preserve-fds") echo "@none" ;;
     "container attach --detach-keys") echo "@none" ;;
     "container pause --filter"|"container pause -f") echo "@none" ;;
     "container pause --cidfile") echo "@none" ;;

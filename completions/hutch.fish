@@ -62,9 +62,9 @@ function __hutch_value_options
         case 'logout'
             printf '%s\n' --authfile
         case 'run'
-            printf '%s\n' --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --stop-signal --stop-timeout --cidfile --tz --sdnotify --publish -p --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt
+            printf '%s\n' --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --stop-signal --stop-timeout --cidfile --tz --sdnotify --publish -p --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt
         case 'create'
-            printf '%s\n' --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --stop-signal --stop-timeout --cidfile --tz --sdnotify --publish -p --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt
+            printf '%s\n' --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --stop-signal --stop-timeout --cidfile --tz --sdnotify --publish -p --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt
         case 'start'
             printf '%s\n' --detach-keys --filter -f
         case 'stop'
@@ -92,7 +92,7 @@ function __hutch_value_options
         case 'export'
             printf '%s\n' --output -o
         case 'exec'
-            printf '%s\n' --env -e --env-file --user -u --workdir -w --detach-keys
+            printf '%s\n' --env -e --env-file --user -u --workdir -w --detach-keys --preserve-fds
         case 'attach'
             printf '%s\n' --detach-keys
         case 'pause'
@@ -194,9 +194,9 @@ function __hutch_value_options
         case 'play kube'
             printf '%s\n' --configmap --network --publish --context-dir --log-driver --log-opt --userns
         case 'container run'
-            printf '%s\n' --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --stop-signal --stop-timeout --cidfile --tz --sdnotify --publish -p --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt
+            printf '%s\n' --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --stop-signal --stop-timeout --cidfile --tz --sdnotify --publish -p --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt
         case 'container create'
-            printf '%s\n' --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --stop-signal --stop-timeout --cidfile --tz --sdnotify --publish -p --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt
+            printf '%s\n' --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --stop-signal --stop-timeout --cidfile --tz --sdnotify --publish -p --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt
         case 'container start'
             printf '%s\n' --detach-keys --filter -f
         case 'container stop'
@@ -224,7 +224,7 @@ function __hutch_value_options
         case 'container export'
             printf '%s\n' --output -o
         case 'container exec'
-            printf '%s\n' --env -e --env-file --user -u --workdir -w --detach-keys
+            printf '%s\n' --env -e --env-file --user -u --workdir -w --detach-keys --preserve-fds
         case 'container attach'
             printf '%s\n' --detach-keys
         case 'container pause'
@@ -551,6 +551,7 @@ complete -c hutch -n "__hutch_at 'run'" -l gidmap -x -d 'Map container gids: CON
 complete -c hutch -n "__hutch_at 'run'" -l subuidname -x -d 'Map uids from this /etc/subuid entry'
 complete -c hutch -n "__hutch_at 'run'" -l subgidname -x -d 'Map gids from this /etc/subgid entry'
 complete -c hutch -n "__hutch_at 'run'" -l init -d 'Run an init as PID 1 that forwards signals and reaps zombies'
+complete -c hutch -n "__hutch_at 'run'" -l timeout -x -d 'Seconds the container may run before it is killed (SIGKILL; 0: no limit)'
 complete -c hutch -n "__hutch_at 'run'" -l health-cmd -x -d 'Health check command (shell form, or a JSON array for exec form)'
 complete -c hutch -n "__hutch_at 'run'" -l health-interval -x -d 'Time between health checks (Go duration, 30s)'
 complete -c hutch -n "__hutch_at 'run'" -l health-timeout -x -d 'Time a health check may take (Go duration, 30s)'
@@ -641,6 +642,7 @@ complete -c hutch -n "__hutch_at 'create'" -l gidmap -x -d 'Map container gids: 
 complete -c hutch -n "__hutch_at 'create'" -l subuidname -x -d 'Map uids from this /etc/subuid entry'
 complete -c hutch -n "__hutch_at 'create'" -l subgidname -x -d 'Map gids from this /etc/subgid entry'
 complete -c hutch -n "__hutch_at 'create'" -l init -d 'Run an init as PID 1 that forwards signals and reaps zombies'
+complete -c hutch -n "__hutch_at 'create'" -l timeout -x -d 'Seconds the container may run before it is killed (SIGKILL; 0: no limit)'
 complete -c hutch -n "__hutch_at 'create'" -l health-cmd -x -d 'Health check command (shell form, or a JSON array for exec form)'
 complete -c hutch -n "__hutch_at 'create'" -l health-interval -x -d 'Time between health checks (Go duration, 30s)'
 complete -c hutch -n "__hutch_at 'create'" -l health-timeout -x -d 'Time a health check may take (Go duration, 30s)'
@@ -835,6 +837,8 @@ complete -c hutch -n "__hutch_at 'exec'" -l user -s u -x -d 'User (name or uid, 
 complete -c hutch -n "__hutch_at 'exec'" -l workdir -s w -x -d 'Working directory of the command'
 complete -c hutch -n "__hutch_at 'exec'" -l detach -s d -d 'Run the command in the background'
 complete -c hutch -n "__hutch_at 'exec'" -l detach-keys -x -d 'Accepted for compatibility (exec does not detach)'
+complete -c hutch -n "__hutch_at 'exec'" -l privileged -d 'Give the process every capability'
+complete -c hutch -n "__hutch_at 'exec'" -l preserve-fds -x -d 'Pass descriptors 3 to 3+N-1 down to the process (besides 0, 1, 2)'
 complete -c hutch -n "__hutch_at 'exec'" -l latest -s l -d 'Act on the container created last'
 complete -c hutch -n "__hutch_at 'exec'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'exec' 1" -F
@@ -1642,6 +1646,7 @@ complete -c hutch -n "__hutch_at 'container run'" -l gidmap -x -d 'Map container
 complete -c hutch -n "__hutch_at 'container run'" -l subuidname -x -d 'Map uids from this /etc/subuid entry'
 complete -c hutch -n "__hutch_at 'container run'" -l subgidname -x -d 'Map gids from this /etc/subgid entry'
 complete -c hutch -n "__hutch_at 'container run'" -l init -d 'Run an init as PID 1 that forwards signals and reaps zombies'
+complete -c hutch -n "__hutch_at 'container run'" -l timeout -x -d 'Seconds the container may run before it is killed (SIGKILL; 0: no limit)'
 complete -c hutch -n "__hutch_at 'container run'" -l health-cmd -x -d 'Health check command (shell form, or a JSON array for exec form)'
 complete -c hutch -n "__hutch_at 'container run'" -l health-interval -x -d 'Time between health checks (Go duration, 30s)'
 complete -c hutch -n "__hutch_at 'container run'" -l health-timeout -x -d 'Time a health check may take (Go duration, 30s)'
@@ -1732,6 +1737,7 @@ complete -c hutch -n "__hutch_at 'container create'" -l gidmap -x -d 'Map contai
 complete -c hutch -n "__hutch_at 'container create'" -l subuidname -x -d 'Map uids from this /etc/subuid entry'
 complete -c hutch -n "__hutch_at 'container create'" -l subgidname -x -d 'Map gids from this /etc/subgid entry'
 complete -c hutch -n "__hutch_at 'container create'" -l init -d 'Run an init as PID 1 that forwards signals and reaps zombies'
+complete -c hutch -n "__hutch_at 'container create'" -l timeout -x -d 'Seconds the container may run before it is killed (SIGKILL; 0: no limit)'
 complete -c hutch -n "__hutch_at 'container create'" -l health-cmd -x -d 'Health check command (shell form, or a JSON array for exec form)'
 complete -c hutch -n "__hutch_at 'container create'" -l health-interval -x -d 'Time between health checks (Go duration, 30s)'
 complete -c hutch -n "__hutch_at 'container create'" -l health-timeout -x -d 'Time a health check may take (Go duration, 30s)'
@@ -1959,6 +1965,8 @@ complete -c hutch -n "__hutch_at 'container exec'" -l user -s u -x -d 'User (nam
 complete -c hutch -n "__hutch_at 'container exec'" -l workdir -s w -x -d 'Working directory of the command'
 complete -c hutch -n "__hutch_at 'container exec'" -l detach -s d -d 'Run the command in the background'
 complete -c hutch -n "__hutch_at 'container exec'" -l detach-keys -x -d 'Accepted for compatibility (exec does not detach)'
+complete -c hutch -n "__hutch_at 'container exec'" -l privileged -d 'Give the process every capability'
+complete -c hutch -n "__hutch_at 'container exec'" -l preserve-fds -x -d 'Pass descriptors 3 to 3+N-1 down to the process (besides 0, 1, 2)'
 complete -c hutch -n "__hutch_at 'container exec'" -l latest -s l -d 'Act on the container created last'
 complete -c hutch -n "__hutch_at 'container exec'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'container exec' 1" -F

@@ -299,3 +299,34 @@ def test_completion_file_is_a_script_bash_loads(hutch: Hutch, tmp_path: Path) ->
         timeout=30,
     )
     assert check.stdout.strip() == "complete -F _hutch hutch", check.stderr
+
+
+def test_run_timeout_kills_the_container_as_podman(hutch: Hutch, base_image: str) -> None:
+    # podman 4.3.1 (conmon --timeout): killed, recorded as exit -1, run exits 255
+    ran = hutch("run", "--name", "tmo", "--timeout", "1", base_image, "sleep", "60", check=False)
+    assert ran.returncode == 255, ran.stderr
+    shown = hutch("inspect", "--format", "{{.State.ExitCode}} {{.Config.Timeout}}", "tmo")
+    assert shown.stdout == "-1 1\n"
+    assert hutch("ps", "-a", "--format", "{{.Status}}").stdout.startswith("Exited (-1)")
+    hutch("rm", "tmo")
+
+
+def test_exec_privileged_and_preserve_fds(hutch: Hutch, base_image: str, tmp_path: Path) -> None:
+    hutch("run", "-d", "--name", "ex", base_image, "sleep", "60")
+    caps = hutch("exec", "--privileged", "ex", "grep", "CapEff", "/proc/self/status").stdout
+    last = int(Path("/proc/sys/kernel/cap_last_cap").read_text())
+    assert int(caps.split()[1], 16) == (1 << (last + 1)) - 1
+    passed = tmp_path / "passed"
+    passed.write_text("through fd 3\n")
+    # the shell opens the file as fd 3 of hutch, as a podman user's shell would
+    command = [str(hutch.binary), "exec", "--preserve-fds", "1", "ex", "cat", "/proc/self/fd/3"]
+    got = subprocess.run(
+        ["sh", "-c", 'exec "$@" 3<"$0"', str(passed), *command],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=hutch.env.environ(),
+        stdin=subprocess.DEVNULL,
+    )
+    assert (got.returncode, got.stdout) == (0, "through fd 3\n"), got.stderr
+    hutch("rm", "-f", "-t", "0", "ex")

@@ -29,6 +29,8 @@ class HealthOptions:
 @dataclass(frozen=True)
 class LifecycleOptions:
     init: bool = False
+    # --timeout: seconds from each start until the monitor kills the container (0: never)
+    timeout: int = 0
     health: HealthOptions = field(default_factory=HealthOptions)
     detach_keys: str | None = None  # None: the default (ctrl-p,ctrl-q)
     sig_proxy: bool = True

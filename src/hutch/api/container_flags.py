@@ -19,6 +19,7 @@ from hutch.api.flags import (
     switch,
     text,
     true_or_false,
+    unsigned,
 )
 
 # The positional arguments of run/create fill these fields (not flags).
@@ -162,6 +163,12 @@ FLAGS: tuple[Flag, ...] = (
     # Init, health check, attach (LifecycleOptions).
     switch(
         "--init", "lifecycle.init", "Run an init as PID 1 that forwards signals and reaps zombies."
+    ),
+    text(
+        "--timeout",
+        "lifecycle.timeout",
+        "Seconds the container may run before it is killed (SIGKILL; 0: no limit).",
+        parse=unsigned,
     ),
     text(
         "--health-cmd",

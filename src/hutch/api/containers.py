@@ -135,6 +135,9 @@ class ExecOptions:
     workdir: str | None = None
     detach: bool = False
     detach_keys: str | None = None
+    privileged: bool = False  # every capability, as podman exec --privileged
+    # Our descriptors 3 .. 3+N-1 become the process's (podman's --preserve-fds N)
+    preserve_fds: int = 0
     # The process's stdin, stdout and stderr (an API server's pipes); with a
     # terminal, the terminal is relayed to stdio[0] and stdio[1]. No signal is
     # proxied then (a server's signals are its own). None: this process's own.
@@ -419,7 +422,7 @@ class InspectConfig:
         default="none", metadata=key("HealthcheckOnFailureAction")
     )
     umask: str = field(default="0022", metadata=key("Umask"))
-    timeout: int = field(default=0, metadata=key("Timeout"))  # --timeout: none in hutch
+    timeout: int = field(default=0, metadata=key("Timeout"))  # run/create --timeout
     passwd: bool = field(default=True, metadata=key("Passwd"))
     sd_notify_mode: str = field(default="conmon", metadata=key("sdNotifyMode"))
 

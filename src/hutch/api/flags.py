@@ -140,6 +140,24 @@ def pull_policy(value: object, flag: str) -> str:
     return policy
 
 
+def unsigned(value: object, flag: str) -> int:
+    """A number as podman's uint flags take it (``--timeout``, ``--preserve-fds``); None is 0."""
+    if value is None:
+        return 0
+    word = str(value)
+    # pflag's uint: strconv.ParseUint with base 0 (decimal, 0x, 0o, 0b; no sign)
+    try:
+        number = int(word, 0) if word[:1].isdigit() else -1
+    except ValueError:
+        number = -1
+    if number < 0:
+        raise InvalidArgument(
+            f'invalid argument "{word}" for "{flag}" flag: '
+            f'strconv.ParseUint: parsing "{word}": invalid syntax'
+        )
+    return number
+
+
 def or_empty(value: object, flag: str) -> str:
     """Not given is the empty string (the options' "default" spelling)."""
     return str(value) if value else ""

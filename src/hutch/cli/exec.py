@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -13,6 +14,20 @@ if TYPE_CHECKING:
     pass
 
 EXEC_CONTEXT = {"allow_interspersed_args": False, "help_option_names": ["--help"]}
+
+
+def check_passed(count: int) -> None:
+    """--preserve-fds N: our descriptors 3 .. 3+N-1 must be open (podman's client checks)."""
+    from hutch.api.errors import InvalidArgument
+
+    for fd in range(3, 3 + count):
+        try:
+            os.fstat(fd)
+        except OSError:
+            raise InvalidArgument(
+                f"file descriptor {fd} is not available - the preserve-fds option requires "
+                "that file descriptors must be passed"
+            ) from None
 
 
 def register(app: typer.Typer, container_app: typer.Typer) -> None:
@@ -50,11 +65,26 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
                 "--detach-keys", help="Accepted for compatibility (exec does not detach)."
             ),
         ] = None,
+        privileged: Annotated[
+            bool,
+            typer.Option("--privileged", help="Give the process every capability."),
+        ] = False,
+        preserve_fds: Annotated[
+            str | None,
+            typer.Option(
+                "--preserve-fds",
+                metavar="N",
+                help="Pass descriptors 3 to 3+N-1 down to the process (besides 0, 1, 2).",
+            ),
+        ] = None,
         latest: t.Latest = False,
     ) -> None:
         """Run a process in a running container."""
         from hutch.api.containers import ExecOptions
+        from hutch.api.flags import unsigned
 
+        fds = unsigned(preserve_fds, "--preserve-fds")
+        check_passed(fds)
         name, argv = t.shifted(ctx, container, command, latest)
         options = ExecOptions(
             container=name or container,
@@ -67,6 +97,8 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
             workdir=workdir,
             detach=detach,
             detach_keys=detach_keys,
+            privileged=privileged,
+            preserve_fds=fds,
         )
         report = state_of(ctx).engine().containers.exec(options)
         if report.exit_code is None:

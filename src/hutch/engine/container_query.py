@@ -428,6 +428,7 @@ def inspect_report(
             labels=dict(config.labels),
             stop_signal=config.stop_signal,
             stop_timeout=config.stop_timeout,
+            timeout=options.lifecycle.timeout,
             create_command=options.create_command,
             tty=options.tty,
             open_stdin=options.interactive,

@@ -17,6 +17,7 @@ from hutch.api.errors import CannotInvoke, CommandNotFound, Conflict, HutchError
 from hutch.engine import container_state as cs
 from hutch.engine.context import EngineContext
 from hutch.engine.environment import merge_environment
+from hutch.engine.security import privileged_security
 from hutch.runtime import exec as rx
 from hutch.runtime import exec_sessions
 from hutch.runtime import state as st
@@ -77,11 +78,14 @@ class ExecService:
             terminal=options.tty,
             stdin=options.interactive,
         )
+        if options.privileged:
+            spec = replace(spec, security=privileged_security(spec.security))
         request = rx.ExecRequest(
             init_pid=container.state.pid,
             spec=replace(spec, process=process),
             detach=options.detach,
             window=_window(options),
+            preserve_fds=options.preserve_fds,
         )
         null = os.open(os.devnull, os.O_RDWR | os.O_CLOEXEC)
         try:

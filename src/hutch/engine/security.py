@@ -200,6 +200,21 @@ def _caps(sets: capsets.CapabilitySets) -> Capabilities:
     )
 
 
+def privileged_security(spec: SecuritySpec) -> SecuritySpec:
+    """``exec --privileged``: every capability the kernel knows, as podman gives.
+
+    The container's seccomp filter and masked paths stay (they belong to the
+    container, as runc keeps them for an exec).
+    """
+    root, user = (
+        capsets.compute(
+            cap_add=(), cap_drop=(), privileged=True, non_root=non_root, last_cap=sc.last_cap()
+        )
+        for non_root in (False, True)
+    )
+    return replace(spec, root_capabilities=_caps(root), user_capabilities=_caps(user))
+
+
 def seccomp_program(opts: SecurityOpts, bounding: tuple[str, ...], privileged: bool) -> str:
     """The base64 BPF for the container, or "" for none."""
     if privileged or opts.seccomp == "unconfined":

@@ -32,7 +32,11 @@ def validate(options: LifecycleOptions) -> None:
 
 
 def lifecycle_spec(options: LifecycleOptions, image: Healthcheck | None) -> LifecycleSpec:
-    return LifecycleSpec(init=options.init, health=health_check(options.health, image))
+    return LifecycleSpec(
+        init=options.init,
+        health=health_check(options.health, image),
+        timeout=float(options.timeout),
+    )
 
 
 def health_check(flags: HealthOptions, image: Healthcheck | None) -> HealthCheck | None:

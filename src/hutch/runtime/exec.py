@@ -79,6 +79,7 @@ class ExecRequest:
     detach: bool = False  # the joiner does not wait: the process outlives it
     kill_with_joiner: bool = False  # health checks: killing the joiner kills it
     window: tuple[int, int] = (24, 80)  # the caller's terminal size, with a terminal
+    preserve_fds: int = 0  # the caller's 3 .. 3+N-1 stay open in the process (--preserve-fds)
 
 
 @dataclass(frozen=True)
@@ -183,7 +184,8 @@ def _joiner(
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     for target, fd in enumerate(stdio):
         os.dup2(fd, target)
-    keep = {0, 1, 2, sock.fileno(), *(fd for fd, _ in namespaces)}
+    passed = range(3, 3 + request.preserve_fds)
+    keep = {0, 1, 2, *passed, sock.fileno(), *(fd for fd, _ in namespaces)}
     _close_except(keep)  # a monitor's pipes and sockets must not stay open here
     for fd, flag in namespaces:
         sc.setns(fd, flag)
@@ -218,7 +220,9 @@ def _process_main(request: ExecRequest, sock: socket.socket) -> NoReturn:
             sc.prctl(sc.PR_SET_PDEATHSIG, signal.SIGKILL)
             if os.getppid() == 1:
                 os._exit(137)
-        ctr.mark_cloexec_above(2)
+        ctr.mark_cloexec_above(2 + request.preserve_fds)
+        for fd in range(3, 3 + request.preserve_fds):
+            os.set_inheritable(fd, True)  # a descriptor hutch got may be close-on-exec
         env = ctr._environment(spec.process.env, user)
         cwd = spec.process.cwd or "/"
         try:

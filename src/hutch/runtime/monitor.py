@@ -52,6 +52,8 @@ STOP_MARKER = "stop-requested"
 _MAX_BACKOFF = 60.0
 # How often the monitor looks whether the command holding a pause (commit) still lives.
 HOLDER_POLL = 0.5
+# The exit code of a run --timeout ended: conmon's, podman shows it as "Exited (-1)"
+TIMED_OUT_EXIT_CODE = -1
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,9 @@ class Monitor:
         check = spec.lifecycle.health
         self.health = HealthRunner(check, spec) if check is not None else None
         self.health_waiters: list[socket.socket] = []
+        # --timeout: when (time.monotonic()) the current run is killed, and whether it was
+        self.deadline: float | None = None
+        self.timed_out = False
 
     # -- life cycle --------------------------------------------------------
 
@@ -329,6 +334,9 @@ class Monitor:
             finished_at=0.0,
         )
         self._health_begin(host_pid)
+        limit = self.spec.lifecycle.timeout
+        self.deadline = time.monotonic() + limit if limit > 0 else None
+        self.timed_out = False
         oom_before = self._oom_kills()
         if self.caller is not None:
             send(self.caller, {"exec": True})
@@ -337,6 +345,9 @@ class Monitor:
                 self.caller.close()
                 self.caller = None
         code = self._pump(listener, pid, pipes, stdin_w, master)
+        if self.timed_out:
+            code = TIMED_OUT_EXIT_CODE
+        self.deadline = None
         self._detach_network()
         self.log.flush()
         self._health_end()
@@ -472,6 +483,7 @@ class Monitor:
                     os.read(self.wake_r, 512)
             if exit_code is None:
                 self._health_poll(ready)
+                self._kill_when_timed_out(pid)
             if exit_code is None:
                 done, status = os.waitpid(pid, os.WNOHANG)
                 if done:
@@ -482,6 +494,14 @@ class Monitor:
                 break  # output drained (the pid namespace is gone, writers too)
         self._close_fds(list(pipes), stdin_w, master)
         return exit_code
+
+    def _kill_when_timed_out(self, pid: int) -> None:
+        """--timeout: the run's time is up, SIGKILL its init (the pid namespace goes with it)."""
+        if self.deadline is None or self.timed_out or time.monotonic() < self.deadline:
+            return
+        self.timed_out = True
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
 
     def _caller_input(self, pid: int) -> None:
         """The attached caller said nothing until the exit: a hang-up is a detach.
@@ -605,6 +625,9 @@ class Monitor:
         if exit_code is not None:
             return 0.2
         timeout = self.health.timeout(time.time()) if self.health is not None else None
+        if self.deadline is not None and not self.timed_out:
+            left = max(0.0, self.deadline - time.monotonic())
+            timeout = left if timeout is None else min(timeout, left)
         if self.state.paused_by:
             # A held pause: look at its holder every half second.
             timeout = HOLDER_POLL if timeout is None else min(timeout, HOLDER_POLL)

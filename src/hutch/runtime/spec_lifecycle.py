@@ -24,3 +24,5 @@ class HealthCheck:
 class LifecycleSpec:
     init: bool = False  # the forked init stays PID 1: reaps zombies, forwards signals
     health: HealthCheck | None = None
+    # --timeout: seconds from each start until SIGKILL (0: none), conmon's --timeout
+    timeout: float = 0.0
