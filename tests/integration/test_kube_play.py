@@ -95,6 +95,11 @@ def test_configmaps_secrets_init_containers_and_down(
     assert ro.returncode != 0  # a configMap volume mounted readOnly
     states = hutch("inspect", "--format", "{{.Name}} {{.State.Status}}", "demo-first", app)
     assert states.stdout.splitlines() == ["demo-first exited", "demo-app running"]
+    # generate writes the volumes play filled back as what they were, not as claims
+    generated = hutch("kube", "generate", "demo").stdout
+    for line in ("emptyDir: {}", "name: cfg", "secretName: sec", "downwardAPI:"):
+        assert line in generated
+    assert "persistentVolumeClaim" not in generated
     # a pod name in use is refused by name (exit 125) unless --replace
     again = hutch("kube", "play", yaml_file, check=False)
     assert again.returncode == 125 and "pod 'demo' already exists" in again.stderr

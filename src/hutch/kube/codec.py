@@ -38,6 +38,10 @@ def k8s(name: str) -> dict[str, str]:
     return {"k8s": name}
 
 
+# The metadata of a field whose empty object means something (``emptyDir: {}``)
+KEEP_EMPTY = {"keep_empty": "yes"}
+
+
 def key_of(f: Field[Any]) -> str:
     name = str(f.metadata.get("k8s") or "")
     if name:
@@ -156,7 +160,12 @@ def encode(obj: Any) -> Any:
             if isinstance(value, bool) and f.default is value:
                 continue  # a plain bool at its default says nothing
             item = encode(value)
-            if isinstance(item, dict) and not item and is_dataclass(value):
+            if (
+                isinstance(item, dict)
+                and not item
+                and is_dataclass(value)
+                and not f.metadata.get("keep_empty")
+            ):
                 continue  # a sub-object with nothing set
             out[key_of(f)] = item
         return out

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from hutch.api.engine import Engine
     from hutch.api.volumes import VolumeSummary
     from hutch.kube.generate import PodSource
+    from hutch.kube.model import Volume
 
 
 class Kube:
@@ -100,7 +101,32 @@ class Kube:
             share_pid="pid" in pod.shared_namespaces,
             add_hosts=tuple(config.host_add or ()) if config else (),
             image_env=self._image_env(infos),
+            played_volumes=self._played_volumes(pod.name, infos),
         )
+
+    def _played_volumes(self, pod: str, infos: list[ContainerInspect]) -> dict[str, Volume]:
+        """The volumes play filled for ``pod`` (its label says from what pod volume)."""
+        from hutch.kube.plan import POD_LABEL, SOURCE_LABEL, volume_from_label
+
+        prefix = f"{pod}-"
+        names = sorted(
+            {
+                m.name
+                for info in infos
+                for m in info.mounts
+                if m.type == "volume" and m.name.startswith(prefix)
+            }
+        )
+        out: dict[str, Volume] = {}
+        for summary in self._engine().volumes.inspect(names, all=False) if names else []:
+            labels = dict(summary.labels)
+            text = labels.get(SOURCE_LABEL)
+            if labels.get(POD_LABEL) != pod or not text:
+                continue
+            volume = volume_from_label(summary.name.removeprefix(prefix), text)
+            if volume is not None:
+                out[summary.name] = volume
+        return out
 
     def _image_env(self, containers: list[ContainerInspect]) -> dict[str, tuple[str, ...]]:
         """Each image's own Env: generate leaves out what the image sets anyway."""

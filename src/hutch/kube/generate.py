@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import zlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from hutch.api.containers import ContainerInspect, InspectMount
 from hutch.api.volumes import VolumeSummary
@@ -92,6 +92,9 @@ class PodSource:
     image_env: dict[str, tuple[str, ...]] = field(default_factory=dict)  # image -> its Env
     infra_name: str = ""
     share_pid: bool = False  # the pod shares its pid namespace (--share +pid)
+    # the volumes kube play filled (named POD-VOLUME): the pod volume each was made
+    # from (emptyDir, configMap, secret, downwardAPI), written back as it was
+    played_volumes: dict[str, Volume] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -276,6 +279,10 @@ def _container(
     _more_notes(info, notes)
     mounts = []
     for mount in info.mounts:
+        played = source.played_volumes.get(mount.name) if mount.type == "volume" else None
+        if played is not None:
+            mounts.append(_played_mount(mount, played, volumes))
+            continue
         volume_mount = _mount(mount, volumes, host_path_type, notes)
         if volume_mount is not None:
             mounts.append(volume_mount)
@@ -379,6 +386,19 @@ def _mount(
     dropped = [o for o in mount.options if o.partition("=")[0] not in kept]
     if dropped:
         notes.add(f"mount options {','.join(dropped)} on {mount.destination}")
+    return VolumeMount(
+        name=name, mount_path=mount.destination, read_only=None if mount.rw else True
+    )
+
+
+def _played_mount(mount: InspectMount, played: Volume, volumes: dict[str, Volume]) -> VolumeMount:
+    """A volume play filled, as the pod's volume it was made from (one for every
+    container that mounts it), not a claim: its data came from the YAML."""
+    name = played.name
+    if volumes.get(name) != played:
+        if name in volumes:
+            name = _unique(name, volumes)
+        volumes[name] = replace(played, name=name)
     return VolumeMount(
         name=name, mount_path=mount.destination, read_only=None if mount.rw else True
     )

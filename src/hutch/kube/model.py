@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from hutch.kube.codec import Quantity, k8s
+from hutch.kube.codec import KEEP_EMPTY, Quantity, k8s
 
 # -- metadata --------------------------------------------------------------------------
 
@@ -241,7 +241,7 @@ class DownwardAPIVolumeSource:
 class Volume:
     name: str
     host_path: HostPathVolumeSource | None = None
-    empty_dir: EmptyDirVolumeSource | None = None
+    empty_dir: EmptyDirVolumeSource | None = field(default=None, metadata=KEEP_EMPTY)
     persistent_volume_claim: PVCVolumeSource | None = None
     config_map: ConfigMapVolumeSource | None = None
     secret: SecretVolumeSource | None = None

@@ -43,6 +43,8 @@ from hutch.kube.values import cpus, field_value, memory_bytes, probe_command, se
 
 # labels hutch puts on what play makes, so that down finds it
 POD_LABEL = "io.hutch.kube.pod"
+# on a volume play fills: the YAML's volume source (JSON), which generate writes back
+SOURCE_LABEL = "io.hutch.kube.volume-source"
 INIT_LABEL = INIT_CONTAINER_LABEL  # pod start runs it first; generate writes an initContainer
 _RESTART = {"Always": "always", "OnFailure": "on-failure", "Never": "no"}
 _PULL = {"Always": "always", "IfNotPresent": "missing", "Never": "never"}
@@ -65,6 +67,7 @@ class DataVolume:
 
     name: str
     files: tuple[tuple[str, bytes, int], ...] = ()  # (relative path, content, mode)
+    source: str = ""  # the pod's volume as the YAML gave it (SOURCE_LABEL's value)
 
 
 @dataclass(frozen=True)
@@ -265,7 +268,7 @@ def _pod(
         kind_source, files = _volume(volume, name, meta, (*path, "volumes", i), ctx)
         mounts[volume.name] = kind_source
         if files is not None:
-            data.append(DataVolume(kind_source[1], files))
+            data.append(DataVolume(kind_source[1], files, source_label(volume)))
     publish: list[str] = []
     init = tuple(
         _container(c, name, meta, spec, mounts, (*path, "initContainers", i), flags, ctx, "no")
@@ -310,6 +313,32 @@ def _pod(
         init_containers=init,
         containers=tuple(containers),
     )
+
+
+def source_label(volume: Volume) -> str:
+    """The volume's source (``{"configMap": {...}}``) as compact JSON, without its name."""
+    from dataclasses import fields
+
+    from hutch.kube.codec import encode, key_of
+
+    for f in fields(Volume):
+        value = getattr(volume, f.name)
+        if f.name != "name" and value is not None:
+            return json.dumps({key_of(f): encode(value)}, separators=(",", ":"), sort_keys=True)
+    return ""
+
+
+def volume_from_label(name: str, text: str) -> Volume | None:
+    """The pod volume ``name`` of a ``source_label`` text (None when it is not one)."""
+    from hutch.kube.codec import decode
+
+    try:
+        data = json.loads(text)
+        if not isinstance(data, dict) or len(data) != 1:
+            return None
+        return decode(Volume, {"name": name, **data})
+    except (ValueError, KubeError):
+        return None
 
 
 def _volume(

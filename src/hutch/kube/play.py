@@ -31,6 +31,7 @@ from hutch.kube.model import ConfigMap, DaemonSet, Deployment, Job, PersistentVo
 from hutch.kube.parse import parse_documents
 from hutch.kube.plan import (
     POD_LABEL,
+    SOURCE_LABEL,
     ClaimPlan,
     ContainerPlan,
     DataVolume,
@@ -260,7 +261,10 @@ class Player:
         if self.engine.volumes.exists(volume.name):
             self.engine.volumes.remove([volume.name], VolumeRemoveOptions(force=True))
         self.engine.volumes.create(
-            VolumeCreateOptions(name=volume.name, labels=(f"{POD_LABEL}={pod}",))
+            VolumeCreateOptions(
+                name=volume.name,
+                labels=(f"{POD_LABEL}={pod}", f"{SOURCE_LABEL}={volume.source}"),
+            )
         )
         self.volumes.append(volume.name)
         if volume.files:

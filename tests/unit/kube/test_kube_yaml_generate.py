@@ -220,3 +220,44 @@ def test_the_validator_catches_what_it_should() -> None:
     data["spec"]["containers"][0]["bogus"] = 1
     with pytest.raises(kv.ValidationError):
         kv.validate(data, kv.latest_version(), strict=True)
+
+
+def test_volumes_play_filled_come_back_as_what_they_were() -> None:
+    from hutch.kube.model import ConfigMapVolumeSource, EmptyDirVolumeSource, Volume
+    from hutch.kube.plan import source_label, volume_from_label
+
+    shared = Volume(name="shared", empty_dir=EmptyDirVolumeSource())
+    conf = Volume(name="conf", config_map=ConfigMapVolumeSource(name="cfg"))
+    assert source_label(shared) == '{"emptyDir":{}}'
+    played = {
+        "p-shared": volume_from_label("shared", source_label(shared)),
+        "p-conf": volume_from_label("conf", source_label(conf)),
+    }
+    assert played == {"p-shared": shared, "p-conf": conf}
+    assert volume_from_label("x", "not json") is None
+    assert volume_from_label("x", '{"configMap": {"name": 3}}') is None
+    a = container(
+        "a",
+        mounts=(
+            mount("volume", "/v1", "/shared", name="p-shared"),
+            mount("volume", "/v2", "/etc/app", name="p-conf", rw=False),
+            mount("volume", "/v3", "/data", name="data"),
+        ),
+    )
+    b = container("b", mounts=(mount("volume", "/v1", "/in", name="p-shared"),))
+    source = PodSource(
+        name="p",
+        containers=(a, b),
+        ports=(),
+        played_volumes={k: v for k, v in played.items() if v is not None},
+    )
+    out = generate([source], [], GenerateOptions())
+    (pod,) = out.objects
+    assert isinstance(pod, Pod)
+    assert pod.spec.volumes[0] == shared and pod.spec.volumes[1] == conf
+    assert [v.name for v in pod.spec.volumes] == ["shared", "conf", "data-pvc"]
+    assert [m.name for m in pod.spec.containers[1].volume_mounts] == ["shared"]
+    text = render(out.objects, (), "0")
+    assert "emptyDir: {}" in text and "configMap:\n      name: cfg" in text
+    assert parse_documents(text, "g")[0].obj == pod
+    _strict_validate(text)
