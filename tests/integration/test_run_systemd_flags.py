@@ -55,6 +55,7 @@ def test_replace_needs_a_name_and_sdnotify_a_known_mode(hutch: Hutch, base_image
         (["--replace"], "cannot replace container without --name being set"),
         (["--sdnotify=container"], "--sdnotify=container is not supported by hutch yet"),
         (["--sdnotify=bogus"], "invalid --sdnotify 'bogus'"),
+        (["--sdnotify=healthy"], "--sdnotify=healthy needs a health check"),
     ):
         result = hutch("run", "--rm", *argv, base_image, "true", check=False)
         assert result.returncode == 125
@@ -80,4 +81,26 @@ def test_sdnotify_conmon_says_ready_once_running(
     assert b"hutch.runtime.monitor" in cmdline
     # ignore: nothing is said.
     hutch("run", "--rm", "--sdnotify=ignore", base_image, "true", env=env)
+    assert received(s) == []
+
+
+def test_sdnotify_healthy_says_ready_once_the_check_passes(
+    hutch: Hutch, base_image: str, notify_socket: tuple[socket.socket, str]
+) -> None:
+    s, path = notify_socket
+    env = {"NOTIFY_SOCKET": path}
+    check = ["--sdnotify=healthy", "--health-cmd=true", "--health-interval=1s"]
+    # Attached: READY=1 comes from a thread while hutch relays the output.
+    hutch("run", "--rm", *check, base_image, "sleep", "3", env=env)
+    assert received(s) == ["READY=1"]
+    # Detached: run returns once the container is healthy, handing over to the monitor.
+    hutch("run", "-d", "--name", "h", *check, base_image, "sleep", "1000", env=env)
+    assert hutch("inspect", "--format", "{{.State.Health.Status}}", "h").stdout.strip() == (
+        "healthy"
+    )
+    (message,) = received(s)
+    assert message.startswith("MAINPID=") and message.endswith("\nREADY=1")
+    # A check that never passes: no READY=1 before the container exits.
+    hutch("run", "--rm", "--sdnotify=healthy", "--health-cmd=false", "--health-interval=1s",
+          base_image, "sleep", "2", env=env)  # fmt: skip
     assert received(s) == []

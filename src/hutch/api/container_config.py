@@ -155,7 +155,7 @@ class RunOptions:
     cidfile: str | None = None
     timezone: str | None = None  # --tz: local or a zone name (Europe/Paris)
     replace: bool = False  # remove a container of the same name first
-    sdnotify: str = "conmon"  # conmon (READY=1 once running) or ignore
+    sdnotify: str = "conmon"  # conmon (READY=1 once running), healthy (once healthy), ignore
     # The command line after "hutch" that made it (podman's CreateCommand),
     # from which ``generate systemd --new`` writes the service's ``run``.
     create_command: tuple[str, ...] = ()

@@ -93,7 +93,7 @@ FLAGS: tuple[Flag, ...] = (
         "--sdnotify",
         "sdnotify",
         "Under systemd (NOTIFY_SOCKET): conmon says READY=1 once the container runs; "
-        "ignore says nothing.",
+        "healthy once its health check first passes; ignore says nothing.",
         default="conmon",
     ),
     # Network (NetworkOptions).

@@ -24,6 +24,7 @@ from hutch.api.errors import Conflict, HutchError, InvalidArgument, NoSuchObject
 from hutch.engine import (
     container_record,
     container_select,
+    health_notify,
     lifecycle,
     logconfig,
     pod_member,
@@ -337,11 +338,17 @@ class ContainerService:
         engine_networks.before_start(self._ctx, container)
         started = spawn.start(config, attach=attach, window=window, prespawned=prespawned)
         self._event(container.record, "start")
+        # Attached, this process stays the service's main process; detached,
+        # the monitor takes over (systemd accepts it when it is in the unit).
+        mainpid = "" if attach else f"MAINPID={started.monitor_pid}\n"
+        notifier = None
         if options.sdnotify == "conmon":
-            # Attached, this process stays the service's main process; detached,
-            # the monitor takes over (systemd accepts it when it is in the unit).
-            mainpid = "" if attach else f"MAINPID={started.monitor_pid}\n"
             sdnotify.notify(mainpid + "READY=1")
+        elif options.sdnotify == "healthy" and not attach:
+            if health_notify.wait_healthy(st.state_path(container.dirs.userdata)):
+                sdnotify.notify(mainpid + "READY=1")
+        elif options.sdnotify == "healthy":
+            notifier = health_notify.Notifier(st.state_path(container.dirs.userdata))
         if not attach:
             return None
         if proxy is not None:
@@ -355,6 +362,9 @@ class ContainerService:
             # container to its monitor rather than wait for its end.
             spawn.release(started)
             raise
+        finally:
+            if notifier is not None:
+                notifier.close()
         spawn.finish(started)
         if code is None:
             code = cs.get(self._ctx, container.record.id).state.exit_code

@@ -28,9 +28,9 @@ from hutch.runtime.spec_network import NetworkSpec
 from hutch.util import signames
 from hutch.util.ids import random_name, valid_name
 
-# --sdnotify: container and healthy (the container's own READY=1, passed
-# through a socket in the container) are podman's too, not hutch's yet.
-SDNOTIFY_MODES = ("conmon", "ignore")
+# --sdnotify: container (the container's own READY=1, passed through a
+# socket in the container) is podman's too, not hutch's yet.
+SDNOTIFY_MODES = ("conmon", "healthy", "ignore")
 
 
 @dataclass(frozen=True)
@@ -69,8 +69,8 @@ def parse_restart(text: str) -> RestartPolicy:
 
 
 def _sdnotify_error(mode: str) -> str:
-    if mode in ("container", "healthy"):
-        return f"--sdnotify={mode} is not supported by hutch yet: use conmon or ignore"
+    if mode == "container":
+        return f"--sdnotify={mode} is not supported by hutch yet: use conmon, healthy or ignore"
     return f"invalid --sdnotify {mode!r}: expected conmon, container, healthy or ignore"
 
 

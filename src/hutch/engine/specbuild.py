@@ -101,6 +101,11 @@ def build_spec(
     )
     if not process.cwd.startswith("/"):
         raise InvalidArgument(f"invalid --workdir {process.cwd!r}: it must be an absolute path")
+    lifecycle = lifecycle_spec(options.lifecycle, image.config.healthcheck)
+    if options.sdnotify == "healthy" and lifecycle.health is None:
+        raise InvalidArgument(
+            "--sdnotify=healthy needs a health check: --health-cmd, or an image that has one"
+        )
     return Spec(
         id=container_id,
         hostname=hostname,
@@ -112,5 +117,5 @@ def build_spec(
         security=secure.spec,
         etc_files=netconfig.write_etc_files(dirs.userdata, options, net, hostname, name),
         network=net,
-        lifecycle=lifecycle_spec(options.lifecycle, image.config.healthcheck),
+        lifecycle=lifecycle,
     )

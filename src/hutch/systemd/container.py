@@ -123,8 +123,10 @@ def _sdnotify(unit: Unit) -> str:
     e = entry(unit, "Notify")
     if e is None or e.value == "" or (keys.is_boolean(e.value) and not keys.is_true(e.value)):
         return "conmon"
-    # The container's own READY=1 (Notify=true, healthy) needs the notify
-    # socket passed into it: not there yet, so the unit is refused.
+    if e.value == "healthy":
+        return "healthy"  # READY=1 once the health check first passes (run checks HealthCmd)
+    # The container's own READY=1 (Notify=true) needs the notify socket
+    # passed into it: not there yet, so the unit is refused.
     raise QuadletError(e.where, f"Notify={e.value} is not supported by hutch yet")
 
 

@@ -110,7 +110,13 @@ def container_unit(
     lines.append(f"TimeoutStopSec={stop + 60}")
     if options.new:
         target = name  # run --replace takes the name over
-        start = new_command(config.get("CreateCommand") or [], binary, name, value_flags)
+        start = new_command(
+            config.get("CreateCommand") or [],
+            binary,
+            name,
+            value_flags,
+            sdnotify=str(config.get("sdNotifyMode") or "conmon"),
+        )
         stop_argv = [binary, "stop", "--ignore", "-t", str(stop), target]
         post = [binary, "rm", "-f", "--ignore", "-t", str(stop), target]
     else:
@@ -132,9 +138,18 @@ def container_unit(
 
 
 def new_command(
-    recorded: Sequence[str], binary: str, name: str, value_flags: frozenset[str]
+    recorded: Sequence[str],
+    binary: str,
+    name: str,
+    value_flags: frozenset[str],
+    *,
+    sdnotify: str = "conmon",
 ) -> list[str]:
-    """The recorded ``run``/``create`` line with the service's own flags in front."""
+    """The recorded ``run``/``create`` line with the service's own flags in front.
+
+    The container's ``--sdnotify`` is kept when it is ``healthy``; any other
+    mode becomes ``conmon``, as podman's does (the service is Type=notify).
+    """
     words = list(recorded)
     if not words:
         raise GenerateError(
@@ -154,7 +169,8 @@ def new_command(
     # ``container run`` spells the verb in two words.
     rest = words[i + 1 :]
     kept = _without_service_flags(rest, value_flags)
-    head = [binary, *globals_, "run", f"--name={name}", "--replace", "--rm", "--sdnotify=conmon"]
+    mode = "healthy" if sdnotify == "healthy" else "conmon"
+    head = [binary, *globals_, "run", f"--name={name}", "--replace", "--rm", f"--sdnotify={mode}"]
     return head + kept
 
 

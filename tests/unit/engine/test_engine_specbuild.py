@@ -310,3 +310,13 @@ def test_spec_etc_files_are_written(tmp_path: Path) -> None:
         "/etc/resolv.conf",
     ]
     assert Path(spec.etc_files[0][1]).read_text() == "h1\n"
+
+
+def test_sdnotify_healthy_needs_a_health_check(tmp_path: Path) -> None:
+    from hutch.api.container_config import HealthOptions, LifecycleOptions
+
+    with pytest.raises(InvalidArgument, match="--sdnotify=healthy needs a health check"):
+        build(tmp_path, RunOptions("i", sdnotify="healthy"))
+    checked = LifecycleOptions(health=HealthOptions(cmd="true"))
+    spec = build(tmp_path, RunOptions("i", sdnotify="healthy", lifecycle=checked))
+    assert spec.lifecycle.health is not None

@@ -89,6 +89,13 @@ def test_exec_words_follow_the_image(tmp_path: Path) -> None:
     assert argv == [*RUN_PREFIX, IMAGE, "sh", "-c", 'echo "hi there"', "%i"]
 
 
+def test_notify_healthy_waits_for_the_health_check(tmp_path: Path) -> None:
+    argv = run_argv(tmp_path, f"Image={IMAGE}\nNotify=healthy\nHealthCmd=test -e /ok")
+    assert argv == [
+        *RUN_PREFIX[:-1], "--sdnotify=healthy", "--health-cmd=test -e /ok", IMAGE,
+    ]  # fmt: skip
+
+
 def test_container_name_replaces_the_default(tmp_path: Path) -> None:
     argv = run_argv(tmp_path, f"Image={IMAGE}\nContainerName=web1")
     assert argv[2] == "--name=web1"
