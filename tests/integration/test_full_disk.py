@@ -74,6 +74,18 @@ def test_full_disk_lets_space_be_freed(hutch: Hutch, rootfs_tar: Path) -> None:
         assert h("run", "--rm", "base", "echo", "ok") == "ok\n"
         assert (root / "storage" / "reserve").stat().st_size == 1 << 20
         assert h("system", "check") == ""
+
+        # A second fill: the reserve put back is given up again, and a run that
+        # finds no room leaves no container behind.
+        _fill(filler)
+        refused = h("run", "--name", "nope", "base", "echo", "no", check=False).splitlines()
+        assert refused[0] == f"Error: no space left on device under {root / 'storage'}"
+        assert h("ps", "-aq") == ""
+        assert h("system", "check") == ""
+        assert h("rmi", "base").startswith("Untagged: localhost/base:latest")
+        filler.unlink()
+        assert h("images", "-q") == ""  # the first command with room puts the reserve back
+        assert (root / "storage" / "reserve").stat().st_size == 1 << 20
     finally:
         filler.unlink(missing_ok=True)
         hutch("--root", str(root), "system", "reset", "-f", check=False)

@@ -46,6 +46,7 @@ from hutch.runtime.relay import Detached, relay, window_size
 from hutch.runtime.signalproxy import SignalProxy
 from hutch.runtime.spec import Rootfs
 from hutch.store.containers import ContainerDirs, ContainerRecord
+from hutch.store.db import ensure_room
 from hutch.store.images import ImageRecord
 from hutch.store.layers import remove_tree
 from hutch.util import sdnotify, signames, testpoint
@@ -118,6 +119,8 @@ class ContainerService:
 
         image_name = resolved_name(image.names, options.image)
         testpoint.pause("create-before-record")
+        # Before the record: a run that finds no room leaves nothing behind.
+        ensure_room(self._ctx.paths.storage)
         record = self._ctx.containers.create(
             container_id, name, image.id, image_name, container_record.encode(config), pod_id
         )

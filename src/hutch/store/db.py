@@ -307,6 +307,20 @@ NO_SPACE_HINT = (
 )
 
 
+def ensure_room(directory: Path) -> None:
+    """Refuse to store something new when no more than the reserve's room is left.
+
+    Once a full disk made a command give the reserve up, its megabyte is free
+    again: a small ``run`` or ``import`` would take it and leave rm and rmi
+    without it. What creates checks here first and fails before it writes."""
+    try:
+        info = os.statvfs(directory)
+    except OSError:
+        return
+    if info.f_bavail * info.f_frsize < 2 * _RESERVE_SIZE:
+        raise HutchError(f"no space left on device under {directory}", hint=NO_SPACE_HINT)
+
+
 def full(directory: Path) -> bool:
     """No block left for us on the file system of ``directory``."""
     try:

@@ -25,7 +25,7 @@ from typing import BinaryIO
 from hutch.api.errors import HutchError, InvalidArgument
 from hutch.config.paths import Paths
 from hutch.linux import procfs
-from hutch.store.db import NO_SPACE_HINT
+from hutch.store.db import NO_SPACE_HINT, ensure_room
 from hutch.util.atomic import write_atomic
 
 # The file beside a layer's ``diff`` that names the process that stored it.
@@ -114,6 +114,7 @@ class LayerStore:
         expected_diff_id: str | None = None,
     ) -> LayerInfo:
         """``_ingest`` (below); a full disk is an error naming the store."""
+        ensure_room(self._paths.storage)
         try:
             return self._ingest(src, whiteouts, ignore_chown, expected_digest, expected_diff_id)
         except OSError as exc:
@@ -229,6 +230,7 @@ class LayerStore:
         """
         from hutch.store.tarwrite import write_layer_tar
 
+        ensure_room(self._paths.storage)
         tmp = self.new_tmp()
         try:
             with open(tmp / "blob", "wb") as out:
