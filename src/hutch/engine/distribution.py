@@ -455,6 +455,7 @@ class Distribution:
         config_raw = image.config_raw
         self._push_bytes(client, ref.repository, manifest.config.digest, config_raw, progress)
         progress.line("Writing manifest to image destination")
+        testpoint.pause("push-before-manifest")  # blobs uploaded, no manifest yet
         client.put_manifest(ref.repository, ref.tag or "latest", manifest_raw, manifest.media_type)
         progress.line("Storing signatures")
         return PushReport(str(ref), str(sha256_of(manifest_raw)))
@@ -597,6 +598,7 @@ class _BlobReader:
         self._resp = resp
         self._left = size
         self._advance = advance
+        self._started = False
 
     def read(self, n: int = -1) -> bytes:
         from urllib3.exceptions import HTTPError
@@ -615,6 +617,9 @@ class _BlobReader:
             raise InvalidArgument("blob is larger than its descriptor says: refused")
         if data:
             self._advance(len(data))
+            if not self._started:
+                self._started = True
+                testpoint.pause("pull-blob-started")  # a partial blob in a temp dir
         return data
 
     def readable(self) -> bool:
