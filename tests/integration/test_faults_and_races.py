@@ -15,11 +15,16 @@ import signal
 import subprocess
 import tarfile
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pytest
 from build_helpers import write_context
 from harness import Hutch
+from registry_helpers import Registry, running_registry
+
+INSECURE = "--tls-verify=false"
 
 
 def _tar(path: Path, text: str) -> Path:
@@ -51,7 +56,15 @@ def _consistent(hutch: Hutch, seed: int, what: str) -> None:
     assert (clean.returncode, clean.stdout) == (0, ""), f"seed {seed}, after {what}: {clean}"
 
 
-def test_kill_9_at_random_points(hutch: Hutch, base_image: str, tmp_path: Path) -> None:
+@pytest.fixture
+def registry(tmp_path: Path) -> Iterator[Registry]:
+    with running_registry(tmp_path / "registry", "plain") as reg:
+        yield reg
+
+
+def test_kill_9_at_random_points(
+    hutch: Hutch, base_image: str, registry: Registry, tmp_path: Path
+) -> None:
     seed = int(os.environ.get("HUTCH_FAULT_SEED") or random.randrange(1 << 30))
     rounds = int(os.environ.get("HUTCH_SOAK_FAULTS") or 7)
     rng = random.Random(seed)
@@ -63,6 +76,8 @@ def test_kill_9_at_random_points(hutch: Hutch, base_image: str, tmp_path: Path) 
     hutch("create", "--name", "src", base_image, "true")
     archive = tmp_path / "base.tar"
     hutch("save", "-o", str(archive), base_image)
+    remote = registry.ref("faults/base:1")
+    hutch("push", "-q", INSECURE, base_image, remote)
     commands = {
         "import": lambda i: ("import", str(_tar(tmp_path / f"t{i}.tar", f"{seed}-{i}")), f"imp{i}"),
         "build": lambda i: ("build", "--no-cache", "-t", f"built{i}", str(context)),
@@ -71,6 +86,9 @@ def test_kill_9_at_random_points(hutch: Hutch, base_image: str, tmp_path: Path) 
         "load": lambda i: ("load", "-i", str(archive)),
         "rmi": lambda i: ("rmi", "-f", f"imp{i - 1}", f"built{i - 1}", f"committed{i - 1}"),
         "run -d": lambda i: ("run", "-d", "--name", f"r{i}", base_image, "sleep", "60"),
+        "run --rm": lambda i: ("run", "--rm", base_image, "sleep", "0.3"),
+        "push": lambda i: ("push", INSECURE, base_image, registry.ref(f"faults/p{i}:1")),
+        "pull": lambda i: ("pull", INSECURE, remote),
     }
     injected = survived = 0
     for i in range(rounds):
@@ -89,6 +107,10 @@ def test_kill_9_at_random_points(hutch: Hutch, base_image: str, tmp_path: Path) 
             if not image.startswith(("localhost/imp", "<none>")):
                 ran = hutch("run", "--rm", image, "true", check=False)
                 assert ran.returncode == 0, f"seed {seed}, round {i}: {image}: {ran.stderr}"
+        if name in ("push", "pull"):  # the registry is consistent: the same command completes
+            again = hutch(*commands[name](i), check=False)
+            assert again.returncode == 0, f"seed {seed}, round {i}: {name}: {again.stderr}"
+            hutch("rmi", remote, check=False)
         survived += 1
         hutch("rm", "-a", "-f", check=False)
         hutch("create", "--name", "src", base_image, "true")
