@@ -167,7 +167,7 @@ _hutch_options() {
     "system service") echo --time -t ;;
     "system check") echo --repair -r --force -f --max -m --quick -q ;;
     "system df") echo --verbose -v --format ;;
-    "system prune") echo --all -a --force -f --volumes ;;
+    "system prune") echo --all -a --filter --force -f --volumes ;;
     "buildx build") echo --tag -t --file -f --build-arg --target --no-cache --pull --label --layers --squash --iidfile --format --secret --platform --timestamp --quiet -q --logfile ;;
     esac
 }
@@ -285,6 +285,7 @@ _hutch_value_options() {
     "system service") echo --time -t ;;
     "system check") echo --max -m ;;
     "system df") echo --format ;;
+    "system prune") echo --filter ;;
     "buildx build") echo --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp --logfile ;;
     esac
 }
@@ -948,6 +949,7 @@ _hutch_option_values() {
     "system service --time"|"system service -t") echo "@none" ;;
     "system check --max"|"system check -m") echo "@none" ;;
     "system df --format") echo "json" ;;
+    "system prune --filter") echo "@none" ;;
     "buildx build --tag"|"buildx build -t") echo "@none" ;;
     "buildx build --file"|"buildx build -f") echo "@none" ;;
     "buildx build --build-arg") echo "@none" ;;

@@ -261,6 +261,8 @@ function __hutch_value_options
             printf '%s\n' --max -m
         case 'system df'
             printf '%s\n' --format
+        case 'system prune'
+            printf '%s\n' --filter
         case 'buildx build'
             printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp --logfile
     end
@@ -2216,6 +2218,7 @@ complete -c hutch -n "__hutch_at 'system df'" -l help -d 'Show the help and exit
 
 # hutch system prune
 complete -c hutch -n "__hutch_at 'system prune'" -l all -s a -d 'Remove every image no container uses'
+complete -c hutch -n "__hutch_at 'system prune'" -l filter -x -d 'Remove only what matches: until=TIME, label=KEY[=VALUE], label!=KEY[=VALUE] (repeatable)'
 complete -c hutch -n "__hutch_at 'system prune'" -l force -s f -d 'Do not ask for confirmation'
 complete -c hutch -n "__hutch_at 'system prune'" -l volumes -d 'Also remove volumes no container uses'
 complete -c hutch -n "__hutch_at 'system prune'" -l help -d 'Show the help and exit'

@@ -145,3 +145,20 @@ def test_df_and_prune(hutch: Hutch, base_image: str, tmp_path: Path) -> None:
         ("Images", 1), ("Containers", 0), ("Local Volumes", 0),
     ]  # fmt: skip
     assert hutch("system", "check").stdout == ""
+
+
+def test_prune_filters(hutch: Hutch, base_image: str) -> None:
+    """``system prune --filter``: label, label! and until choose the containers,
+    volumes, networks and images that go; a bad filter fails before anything."""
+    hutch("create", "--name", "keep", "--label", "keep=1", base_image, "true")
+    hutch("create", "--name", "drop", "--label", "tmp=1", base_image, "true")
+    hutch("volume", "create", "--label", "keep=1", "vkeep")
+    hutch("volume", "create", "--label", "tmp=1", "vdrop")
+    bad = hutch("system", "prune", "-f", "--filter", "dangling=true", check=False)
+    assert bad.returncode == 125 and bad.stderr.startswith("Error: dangling is an invalid filter")
+    old = hutch("system", "prune", "-f", "--volumes", "--filter", "until=1h").stdout
+    assert "Deleted" not in old  # everything was created just now
+    out = hutch("system", "prune", "-f", "--volumes", "--filter", "label!=keep").stdout
+    assert "Deleted Containers" in out and "vdrop" in out
+    assert hutch("ps", "-a", "--format", "{{.Names}}").stdout.split() == ["keep"]
+    assert hutch("volume", "ls", "-q").stdout.split() == ["vkeep"]

@@ -112,6 +112,7 @@ class ListImagesOptions:
 @dataclass(frozen=True)
 class ImagePruneOptions:
     all: bool = False  # every image no container uses, not only dangling ones
+    filters: tuple[str, ...] = ()  # system prune --filter: until=, label=, label!=
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from hutch.api.common import PruneReport
+from hutch.api.containers import ActionReport
 from hutch.api.events import Event, EventsOptions
 
 
@@ -158,6 +160,28 @@ class DiskUsageReport:
     volumes: tuple[VolumeUsage, ...] = ()
 
 
+@dataclass(frozen=True)
+class SystemPruneOptions:
+    """``system prune``: ``all`` images no container uses (not only dangling ones),
+    unused ``volumes`` too; ``filters`` (until=, label=, label!=) choose among the
+    containers, networks, volumes and images, as podman's do."""
+
+    all: bool = False
+    volumes: bool = False
+    filters: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SystemPruneReport:
+    """What each prune removed, in podman's order (an entry with ``error`` stayed)."""
+
+    pods: tuple[PruneReport, ...]
+    containers: tuple[ActionReport, ...]
+    networks: tuple[PruneReport, ...]
+    volumes: tuple[PruneReport, ...]
+    images: tuple[PruneReport, ...]
+
+
 class System(Protocol):
     """``engine.system``: the host, the user namespace and the whole store."""
 
@@ -172,6 +196,8 @@ class System(Protocol):
     def check(self, options: CheckOptions) -> CheckReport: ...
 
     def df(self) -> DiskUsageReport: ...
+
+    def prune(self, options: SystemPruneOptions) -> SystemPruneReport: ...
 
     def events(self, options: EventsOptions) -> Iterator[Event]: ...
 

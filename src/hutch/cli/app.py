@@ -18,7 +18,7 @@ import typer
 from hutch import __version__
 from hutch.api.errors import EXIT_ENGINE
 from hutch.cli import exits, globals_, lazy, pflag, words
-from hutch.cli.clicknames import ClickException
+from hutch.cli.clicknames import ClickException, NoSuchOption
 from hutch.cli.state import AppState
 
 if TYPE_CHECKING:
@@ -372,6 +372,15 @@ def run_typer(args: list[str], engine: Engine | None = None) -> None:
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except typer.Abort:
+        sys.exit(EXIT_ENGINE)
+    except NoSuchOption as exc:
+        # podman's (cobra's) words for a flag the command does not have; its
+        # "See '... --help'" line is left out: a usage error is one line here
+        name = exc.option_name
+        if name.startswith("--") or len(name) < 2:
+            exits.error(f"unknown flag: {name}", None)
+        else:
+            exits.error(f"unknown shorthand flag: {name[1]!r} in {name}", None)
         sys.exit(EXIT_ENGINE)
     except ClickException as exc:
         exits.error(exc.format_message(), None)

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 try:
     from typer._click.core import Command
-    from typer._click.exceptions import ClickException
+    from typer._click.exceptions import ClickException, NoSuchOption
 except ImportError:  # pragma: no cover - a typer that depends on click itself
     from click.core import Command  # type: ignore[no-redef,import-not-found,unused-ignore]
     from click.exceptions import (  # type: ignore[no-redef,import-not-found,unused-ignore]
         ClickException,
+        NoSuchOption,
     )
 
-__all__ = ["ClickException", "Command"]
+__all__ = ["ClickException", "Command", "NoSuchOption"]

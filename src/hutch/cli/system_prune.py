@@ -19,6 +19,14 @@ def register(system_app: typer.Typer) -> None:
         all_: Annotated[
             bool, typer.Option("--all", "-a", help="Remove every image no container uses.")
         ] = False,
+        filters: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--filter",
+                help="Remove only what matches: until=TIME, label=KEY[=VALUE], "
+                "label!=KEY[=VALUE] (repeatable).",
+            ),
+        ] = None,
         force: Annotated[
             bool, typer.Option("--force", "-f", help="Do not ask for confirmation.")
         ] = False,
@@ -40,23 +48,18 @@ def register(system_app: typer.Typer) -> None:
         warning = "This command removes:\n" + "".join(f"\t- {w}\n" for w in what)
         if not force and not confirmed(warning):
             return
-        from hutch.api.images import ImagePruneOptions
+        from hutch.api.system import SystemPruneOptions
 
-        engine = state_of(ctx).engine()
-        reclaimed = 0
-        pods = engine.pods.prune()
-        _section("Pods", [p.id for p in pods if p.error is None])
-        containers = engine.containers.prune()
-        code = print_reports([r for r in containers if r.error is not None])
-        _section("Containers", [r.id for r in containers if r.error is None])
-        _section("Networks", [n.id for n in engine.networks.prune(())])
-        if volumes:
-            gone = engine.volumes.prune(())
-            reclaimed += sum(v.size for v in gone)
-            _section("Volumes", [v.id for v in gone])
-        images = engine.images.prune(ImagePruneOptions(all_))
-        reclaimed += sum(i.size for i in images if i.error is None)
-        _section("Images", [i.id for i in images if i.error is None])
+        options = SystemPruneOptions(all_, volumes, tuple(filters or ()))
+        report = state_of(ctx).engine().system.prune(options)
+        _section("Pods", [p.id for p in report.pods if p.error is None])
+        code = print_reports([r for r in report.containers if r.error is not None])
+        _section("Containers", [r.id for r in report.containers if r.error is None])
+        _section("Networks", [n.id for n in report.networks])
+        _section("Volumes", [v.id for v in report.volumes])
+        _section("Images", [i.id for i in report.images if i.error is None])
+        reclaimed = sum(v.size for v in report.volumes)
+        reclaimed += sum(i.size for i in report.images if i.error is None)
         print(f"Total reclaimed space: {render.go_size(reclaimed)}")
         raise typer.Exit(code)
 

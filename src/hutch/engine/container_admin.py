@@ -46,16 +46,21 @@ class ContainerAdmin:
             return False
         return True
 
-    def prune(self) -> list[ActionReport]:
-        """Remove every container that is not running (created or exited)."""
+    def prune(self, filters: Sequence[str] = ()) -> list[ActionReport]:
+        """Remove every container that is not running (created or exited) and that
+        ``filters`` (system prune --filter) select."""
         from hutch.engine.containers import ContainerService
+        from hutch.engine.prune_filters import parse_prune_filters
 
+        chosen = parse_prune_filters(filters)
         self._ctx.enter_session()
         infras = self._ctx.pods.infra_ids()  # they go with their pods (pod prune)
         ids = [
             r.id
             for r in self._ctx.containers.all()
-            if r.id not in infras and not cs.load(self._ctx, r).running
+            if r.id not in infras
+            and not (c := cs.load(self._ctx, r)).running
+            and chosen.match(r.created, c.config.labels)
         ]
         # Without force: one that started meanwhile is reported, not stopped.
         options = RemoveContainerOptions(force=False, ignore=True)

@@ -78,7 +78,7 @@ class LocalEngine:
     def system(self) -> SystemService:
         from hutch.engine.system import SystemService
 
-        return SystemService(self._ctx)
+        return SystemService(self._ctx, self)
 
     def _remove_users(self, ids: Sequence[str]) -> list[ActionReport]:
         """``--force`` of volume and network rm: the containers that use them go first."""

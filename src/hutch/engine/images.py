@@ -264,6 +264,9 @@ class ImageService:
 
     def prune(self, options: ImagePruneOptions) -> list[PruneReport]:
         """Remove dangling images (every unused one with ``all``), repeatedly."""
+        from hutch.engine.prune_filters import parse_prune_filters
+
+        chosen = parse_prune_filters(options.filters)
         self._ctx.enter_session()
         deleted: list[PruneReport] = []
         while True:
@@ -272,7 +275,10 @@ class ImageService:
             doomed = [
                 r
                 for r in self._ctx.images.all()
-                if r.id not in used and r.id not in gone and (options.all or not r.names)
+                if r.id not in used
+                and r.id not in gone
+                and (options.all or not r.names)
+                and chosen.match(r.created, r.config.config.labels)
             ]
             if not doomed:
                 break

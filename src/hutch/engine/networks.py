@@ -393,10 +393,10 @@ def _match(record: NetworkSummary, filters: Sequence[str]) -> bool:
         elif key == "driver":
             if record.driver != value:
                 return False
-        elif key == "label":
+        elif key in ("label", "label!"):
             k, has_value, v = value.partition("=")
             labels = dict(record.labels)
-            if k not in labels or (has_value and labels[k] != v):
+            if (k in labels and (not has_value or labels[k] == v)) != (key == "label"):
                 return False
         elif key == "until":
             try:
@@ -406,7 +406,9 @@ def _match(record: NetworkSummary, filters: Sequence[str]) -> bool:
             if record.created >= limit:
                 return False
         else:
-            raise InvalidArgument(f"invalid filter {key!r}: use name, id, driver, label or until")
+            raise InvalidArgument(
+                f"invalid filter {key!r}: use name, id, driver, label, label! or until"
+            )
     return True
 
 

@@ -7,6 +7,7 @@ import os
 import shutil
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hutch import __version__
 from hutch.api.errors import CannotInvoke, CommandNotFound, HostNotReady
@@ -17,8 +18,13 @@ from hutch.api.system import (
     DiskUsageReport,
     HostFact,
     InfoReport,
+    SystemPruneOptions,
+    SystemPruneReport,
 )
 from hutch.engine.context import EngineContext
+
+if TYPE_CHECKING:
+    from hutch.api.engine import Engine
 from hutch.runtime.session import Session, host_ranges
 from hutch.store.layers import remove_tree
 
@@ -64,8 +70,9 @@ def _tool_fact(name: str, purpose: str) -> HostFact:
 class SystemService:
     """``engine.system`` (``hutch.api.system.System``)."""
 
-    def __init__(self, ctx: EngineContext) -> None:
+    def __init__(self, ctx: EngineContext, engine: Engine) -> None:
         self._ctx = ctx
+        self._engine = engine  # system prune runs the prune of every noun
 
     def enter_session(self) -> None:
         self._ctx.enter_session()
@@ -176,6 +183,22 @@ class SystemService:
         from hutch.engine.system_df import disk_usage
 
         return disk_usage(self._ctx)
+
+    def prune(self, options: SystemPruneOptions) -> SystemPruneReport:
+        """podman's order: pods, containers, networks, volumes, images (which the
+        containers removed before may have freed). The filters are checked before
+        anything goes; pods go by their members' state only, as podman's do."""
+        from hutch.api.images import ImagePruneOptions
+        from hutch.engine.prune_filters import parse_prune_filters
+
+        parse_prune_filters(options.filters)
+        engine, filters = self._engine, options.filters
+        pods = tuple(engine.pods.prune())
+        containers = tuple(engine.containers.prune(filters))
+        networks = tuple(engine.networks.prune(filters))
+        volumes = tuple(engine.volumes.prune(filters)) if options.volumes else ()
+        images = tuple(engine.images.prune(ImagePruneOptions(options.all, filters)))
+        return SystemPruneReport(pods, containers, networks, volumes, images)
 
     def reset(self) -> None:
         self._ctx.enter_session()

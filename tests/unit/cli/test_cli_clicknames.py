@@ -30,6 +30,8 @@ def test_usage_errors_are_the_named_click_exception() -> None:
     with pytest.raises(clicknames.ClickException) as info:
         _app()(args=["hello", "--no-such-flag"], prog_name="t", standalone_mode=False)
     assert "--no-such-flag" in info.value.format_message()
+    assert isinstance(info.value, clicknames.NoSuchOption)
+    assert info.value.option_name == "--no-such-flag"
 
 
 def test_the_command_tree_is_made_of_the_named_command() -> None:

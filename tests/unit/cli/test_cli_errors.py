@@ -96,6 +96,12 @@ def test_unknown_flag_is_named(
 ) -> None:
     result = run_cli(["run", "--bogus", "base"], FakeEngine(), monkeypatch, capsys)
     assert "--bogus" in result.err
+    assert result.err == "Error: unknown flag: --bogus\n"  # podman's (cobra's) words
+    short = run_cli(["images", "-Z"], FakeEngine(), monkeypatch, capsys)
+    assert short.err == "Error: unknown shorthand flag: 'Z' in -Z\n"
+    for flag in ("--external", "--build"):  # podman 5's system prune flags, not 4.3.1's
+        newer = run_cli(["system", "prune", "-f", flag], FakeEngine(), monkeypatch, capsys)
+        assert (newer.code, newer.err) == (125, f"Error: unknown flag: {flag}\n")
 
 
 @pytest.mark.parametrize("argv", [["--version"], ["-v"]])

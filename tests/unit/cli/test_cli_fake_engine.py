@@ -30,7 +30,7 @@ def test_a_call_is_recorded_and_answered() -> None:
     fake.images.tag("base", ["x"])
     assert fake.calls == [
         ("containers.stop", (("a",), StopOptions())),
-        ("containers.prune", None),
+        ("containers.prune", ()),  # its filters, none given
         ("containers.stats", (("a",), None)),
         ("images.tag", ("base", ("x",))),
     ]
