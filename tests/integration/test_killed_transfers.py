@@ -64,7 +64,6 @@ def test_killed_pull_is_completed_by_the_next_pull(
         pulled = hutch("pull", INSECURE, ref, check=False)
         assert pulled.returncode == 0, f"after a pull killed at {point}: {pulled.stderr}"
         assert hutch("system", "check").stdout == ""
-        assert hutch("run", "--rm", ref, "/bin/true", check=False).returncode != 0  # no shell
         hutch("rmi", ref)
         assert hutch("system", "check").stdout == ""
 
