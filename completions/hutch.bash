@@ -100,9 +100,9 @@ _hutch_options() {
     "quadlet rm") echo --ignore -i --reload-systemd --no-reload-systemd ;;
     "compose") echo --file -f --project-name -p --project-directory --env-file --profile ;;
     "compose config") echo --format --services --volumes --profiles --images --quiet -q --no-interpolate ;;
-    "compose up") echo --detach -d --force-recreate --no-recreate --no-deps --no-start --remove-orphans --scale --wait --abort-on-container-exit --exit-code-from --timeout -t --build --no-build --pull ;;
+    "compose up") echo --detach -d --force-recreate --no-recreate --no-deps --no-start --remove-orphans --scale --wait --wait-timeout --attach --no-attach --timestamps --no-color --no-log-prefix --abort-on-container-exit --exit-code-from --timeout -t --build --no-build --pull ;;
     "compose down") echo --volumes -v --remove-orphans --timeout -t ;;
-    "compose logs") echo --follow -f --tail --since --until --timestamps -t --no-log-prefix ;;
+    "compose logs") echo --follow -f --tail --since --until --timestamps -t --no-log-prefix --no-color ;;
     "compose build") echo --no-cache --pull --build-arg ;;
     "compose pull") echo --ignore-pull-failures --quiet -q ;;
     "compose push") echo --ignore-push-failures --quiet -q ;;
@@ -234,7 +234,7 @@ _hutch_value_options() {
     "quadlet list") echo --format ;;
     "compose") echo --file -f --project-name -p --project-directory --env-file --profile ;;
     "compose config") echo --format ;;
-    "compose up") echo --scale --exit-code-from --timeout -t --pull ;;
+    "compose up") echo --scale --wait-timeout --attach --no-attach --exit-code-from --timeout -t --pull ;;
     "compose down") echo --timeout -t ;;
     "compose logs") echo --tail --since --until ;;
     "compose build") echo --build-arg ;;
@@ -628,6 +628,9 @@ _hutch_option_values() {
     "compose --profile") echo "@none" ;;
     "compose config --format") echo "json" ;;
     "compose up --scale") echo "@none" ;;
+    "compose up --wait-timeout") echo "@none" ;;
+    "compose up --attach") echo "@none" ;;
+    "compose up --no-attach") echo "@none" ;;
     "compose up --exit-code-from") echo "@none" ;;
     "compose up --timeout"|"compose up -t") echo "@none" ;;
     "compose up --pull") echo "@none" ;;

@@ -160,7 +160,7 @@ function __hutch_value_options
         case 'compose config'
             printf '%s\n' --format
         case 'compose up'
-            printf '%s\n' --scale --exit-code-from --timeout -t --pull
+            printf '%s\n' --scale --wait-timeout --attach --no-attach --exit-code-from --timeout -t --pull
         case 'compose down'
             printf '%s\n' --timeout -t
         case 'compose logs'
@@ -1327,7 +1327,13 @@ complete -c hutch -n "__hutch_at 'compose up'" -l no-deps -d 'Do not start the s
 complete -c hutch -n "__hutch_at 'compose up'" -l no-start -d 'Create the containers, do not start them'
 complete -c hutch -n "__hutch_at 'compose up'" -l remove-orphans -d 'Remove containers of services not in the file'
 complete -c hutch -n "__hutch_at 'compose up'" -l scale -x -d 'SERVICE=NUMBER: run that many replicas'
-complete -c hutch -n "__hutch_at 'compose up'" -l wait -d 'Wait until services are running or healthy'
+complete -c hutch -n "__hutch_at 'compose up'" -l wait -d 'Wait until services are running or healthy (implies --detach)'
+complete -c hutch -n "__hutch_at 'compose up'" -l wait-timeout -x -d 'Longest --wait, in seconds (default: none)'
+complete -c hutch -n "__hutch_at 'compose up'" -l attach -x -d 'Show the output of this service only (repeatable)'
+complete -c hutch -n "__hutch_at 'compose up'" -l no-attach -x -d 'Do not show the output of this service'
+complete -c hutch -n "__hutch_at 'compose up'" -l timestamps -d 'Show the time of each output line'
+complete -c hutch -n "__hutch_at 'compose up'" -l no-color -d 'Print the service prefixes without colour'
+complete -c hutch -n "__hutch_at 'compose up'" -l no-log-prefix -d 'Leave out the service prefix'
 complete -c hutch -n "__hutch_at 'compose up'" -l abort-on-container-exit -d 'Stop every container when one exits'
 complete -c hutch -n "__hutch_at 'compose up'" -l exit-code-from -x -d 'Exit with this service\'s exit code'
 complete -c hutch -n "__hutch_at 'compose up'" -l timeout -s t -x -d 'Seconds to wait for a container to stop'
@@ -1350,6 +1356,7 @@ complete -c hutch -n "__hutch_at 'compose logs'" -l since -x -d 'Only lines afte
 complete -c hutch -n "__hutch_at 'compose logs'" -l until -x -d 'Only lines before this'
 complete -c hutch -n "__hutch_at 'compose logs'" -l timestamps -s t -d 'Show timestamps'
 complete -c hutch -n "__hutch_at 'compose logs'" -l no-log-prefix -d 'Leave out the service prefix'
+complete -c hutch -n "__hutch_at 'compose logs'" -l no-color -d 'Print the service prefixes without colour'
 complete -c hutch -n "__hutch_at 'compose logs'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'compose logs' 1+" -F
 

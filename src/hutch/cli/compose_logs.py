@@ -10,7 +10,7 @@ from __future__ import annotations
 import queue
 import sys
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from hutch.api.containers import LogsOptions
@@ -42,17 +42,29 @@ def multiplex(
     options: LogsOptions,
     *,
     prefix: bool = True,
+    colour: bool = True,
     on_exit: Callable[[str], bool] | None = None,
+    shown: Collection[str] | None = None,
 ) -> None:
-    """Print every container's lines until all streams end (or ``on_exit`` says stop)."""
-    colour = sys.stdout.isatty()
+    """Print every container's lines until all streams end (or ``on_exit`` says stop).
+
+    ``colour`` is honoured on a terminal only; the lines of containers not in
+    ``shown`` (``up --no-attach``) are read, so that their exit is seen, but
+    not printed.
+    """
+    colour = colour and sys.stdout.isatty()
     heads = prefixes(containers, colour) if prefix else {}
     lines: queue.Queue[tuple[str, object]] = queue.Queue()
 
     def reader(name: str) -> None:
+        quiet = shown is not None and name not in shown
         try:
             for line in stream(_for(options, name)):
-                lines.put((name, line.text.decode(errors="replace")))
+                if quiet:
+                    continue
+                text = line.text.decode(errors="replace")
+                # docker compose: the prefix first, then the time
+                lines.put((name, f"{line.timestamp} {text}" if options.timestamps else text))
         finally:
             lines.put((name, _DONE))
 

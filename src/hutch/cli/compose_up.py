@@ -58,7 +58,31 @@ def add_commands(compose_app: typer.Typer) -> None:
             typer.Option("--scale", help="SERVICE=NUMBER: run that many replicas."),
         ] = None,
         wait: Annotated[
-            bool, typer.Option("--wait", help="Wait until services are running or healthy.")
+            bool,
+            typer.Option(
+                "--wait", help="Wait until services are running or healthy (implies --detach)."
+            ),
+        ] = False,
+        wait_timeout: Annotated[
+            int | None,
+            typer.Option("--wait-timeout", help="Longest --wait, in seconds (default: none)."),
+        ] = None,
+        attach: Annotated[
+            list[str] | None,
+            typer.Option("--attach", help="Show the output of this service only (repeatable)."),
+        ] = None,
+        no_attach: Annotated[
+            list[str] | None,
+            typer.Option("--no-attach", help="Do not show the output of this service."),
+        ] = None,
+        timestamps: Annotated[
+            bool, typer.Option("--timestamps", help="Show the time of each output line.")
+        ] = False,
+        no_color: Annotated[
+            bool, typer.Option("--no-color", help="Print the service prefixes without colour.")
+        ] = False,
+        no_log_prefix: Annotated[
+            bool, typer.Option("--no-log-prefix", help="Leave out the service prefix.")
         ] = False,
         abort_on_container_exit: Annotated[
             bool,
@@ -90,10 +114,21 @@ def add_commands(compose_app: typer.Typer) -> None:
             raise InvalidArgument("--build and --no-build cannot be combined")
         if force_recreate and no_recreate:
             raise InvalidArgument("--force-recreate and --no-recreate cannot be combined")
+        if wait and (abort_on_container_exit or exit_code_from or attach):
+            raise InvalidArgument(
+                "--wait cannot be combined with --abort-on-container-exit, --exit-code-from "
+                "or --attach"
+            )
         if detach and (abort_on_container_exit or exit_code_from):
             raise InvalidArgument("--abort-on-container-exit cannot be combined with --detach")
+        if wait_timeout is not None and wait_timeout < 0:
+            raise InvalidArgument(f"invalid --wait-timeout {wait_timeout}: must not be negative")
+        detach = detach or wait  # docker compose: --wait implies --detach
         names = tuple(services or ())
         project = load_model(ctx, services=names)
+        for service in (*(attach or ()), *(no_attach or ())):
+            if service not in project.services:
+                raise InvalidArgument(f"no such service: {service}")
         state = state_of(ctx)
         runner = state.compose().runner(project)
         runner.up(
@@ -107,6 +142,7 @@ def add_commands(compose_app: typer.Typer) -> None:
                 remove_orphans=remove_orphans,
                 scale=_scale(scale),
                 wait=wait,
+                wait_timeout=wait_timeout,
                 timeout=timeout,
                 build=build,
                 no_build=no_build,
@@ -128,12 +164,16 @@ def add_commands(compose_app: typer.Typer) -> None:
             if cond.get("condition") == "service_completed_successfully"
         }
         service_of = {c.name: c.service for c in containers}
+        attached = set(attach or service_of.values()) - set(no_attach or ())
         try:
             multiplex(
                 containers,
                 lambda options: state.new_engine().containers.logs(options),
-                LogsOptions(names=(), follow=True),
+                LogsOptions(names=(), follow=True, timestamps=timestamps),
+                prefix=not no_log_prefix,
+                colour=not no_color,
                 on_exit=lambda name: abort and service_of.get(name) not in one_shot,
+                shown={c.name for c in containers if c.service in attached},
             )
         except KeyboardInterrupt:
             _progress("Gracefully stopping... (press Ctrl+C again to force)")
@@ -189,6 +229,9 @@ def add_commands(compose_app: typer.Typer) -> None:
         no_log_prefix: Annotated[
             bool, typer.Option("--no-log-prefix", help="Leave out the service prefix.")
         ] = False,
+        no_color: Annotated[
+            bool, typer.Option("--no-color", help="Print the service prefixes without colour.")
+        ] = False,
     ) -> None:
         """Show the output of the project's containers."""
         project = load_model(ctx, profiles=("*",))
@@ -203,6 +246,7 @@ def add_commands(compose_app: typer.Typer) -> None:
                 lambda one: state.new_engine().containers.logs(one),
                 options,
                 prefix=not no_log_prefix,
+                colour=not no_color,
             )
         except KeyboardInterrupt:
             return

@@ -11,6 +11,7 @@ Work stops at the first failure, and what started stays running, as with
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -71,6 +72,17 @@ def _policy(service: Mapping[str, Any], override: str | None) -> str:
 
 def labels_of(summary: ContainerSummary) -> dict[str, str]:
     return dict(summary.labels)
+
+
+def _ready(container: ContainerSummary, one_shot: bool) -> bool:
+    """Running (and healthy, with a check) for ``up --wait``; HutchError when it cannot be."""
+    if container.status in ("exited", "stopped"):
+        if one_shot and container.exit_code == 0:
+            return True
+        raise HutchError(f"container {container.name} exited ({container.exit_code})")
+    if container.health == "unhealthy":
+        raise HutchError(f"container {container.name} is unhealthy")
+    return container.status == "running" and container.health in ("", "healthy")
 
 
 class Runner:
@@ -155,8 +167,8 @@ class Runner:
         scale = dict(options.scale)
         for name in order:
             self._service(name, existing, scale, options, progress)
-            if options.wait and not options.no_start:
-                self._wait_ready(name, progress)
+        if options.wait and not options.no_start:
+            self._wait_ready(order, options.wait_timeout, progress)
 
     def _networks(self, order: list[str], progress: Progress) -> None:
         declared = self.project.model.get("networks") or {}
@@ -434,15 +446,38 @@ class Runner:
                         )
                 progress(f" Container {names[0]}  Exited")
 
-    def _wait_ready(self, name: str, progress: Progress) -> None:
-        has_check = bool(self.project.services[name].get("healthcheck"))
-        names = [c.name for c in self._containers() if labels_of(c).get(f"{LABEL}.service") == name]
-        if names:
-            self._check(
-                self.engine.containers.wait(
-                    names, WaitOptions(("healthy", "unhealthy") if has_check else ("running",))
+    def _wait_ready(self, order: list[str], timeout: float | None, progress: Progress) -> None:
+        """``up --wait``: until every container runs (healthy when it has a check).
+
+        A container that exits fails the wait, unless it is a one-shot job
+        another service waits for (``service_completed_successfully``) and
+        exited 0; so does an unhealthy one; ``timeout`` (seconds) bounds it.
+        """
+        deadline = None if timeout is None else time.monotonic() + timeout
+        one_shot = {
+            dependency
+            for name in order
+            for dependency, body in (self.project.services[name].get("depends_on") or {}).items()
+            if body.get("condition") == "service_completed_successfully"
+        }
+        pending = set(order)
+        while pending:
+            found: dict[str, list[ContainerSummary]] = {}
+            for c in self._containers():
+                found.setdefault(labels_of(c).get(f"{LABEL}.service", ""), []).append(c)
+            for name in sorted(pending):
+                if all(_ready(c, name in one_shot) for c in found.get(name, [])):
+                    pending.discard(name)
+                    for c in found.get(name, []):
+                        state = "Healthy" if c.health else c.status.capitalize()
+                        progress(f" Container {c.name}  {state}")
+            if pending and deadline is not None and time.monotonic() > deadline:
+                raise HutchError(
+                    f"timed out after {timeout:g} s waiting for {', '.join(sorted(pending))} "
+                    "to be running or healthy"
                 )
-            )
+            if pending:
+                time.sleep(0.25)
 
     # --- run ---------------------------------------------------------------------------
 

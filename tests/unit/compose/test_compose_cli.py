@@ -96,3 +96,26 @@ def test_errors_exit_125_with_one_line(
     code, _, err = compose(["config", "--format", "toml"], monkeypatch, capsys)
     assert code == 125
     assert "unsupported --format" in err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["up", "--wait", "--attach", "web"], "--wait cannot be combined"),
+        (["up", "--wait", "--abort-on-container-exit"], "--wait cannot be combined"),
+        (["up", "--wait", "--wait-timeout", "-1"], "invalid --wait-timeout"),
+        (["up", "--no-attach", "nosuch"], "no such service: nosuch"),
+    ],
+)
+def test_up_flags_refused_before_anything_is_made(
+    args: list[str],
+    message: str,
+    project: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    fake = FakeEngine()
+    result = run_cli(["compose", *args], fake, monkeypatch, capsys)
+    assert result.code == 125
+    assert message in result.err
+    assert not [c for c, _ in fake.calls if c.endswith((".create", ".start"))]

@@ -1,0 +1,97 @@
+"""``compose logs`` and ``compose up``: the multiplexed lines (from a fake stream), --wait."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+
+from hutch.api.compose import ComposeContainer
+from hutch.api.containers import ContainerSummary, LogLine, LogsOptions
+from hutch.api.errors import HutchError
+from hutch.cli.compose_logs import multiplex
+from hutch.compose.planner import _ready
+
+
+def _container(service: str, number: int = 1) -> ComposeContainer:
+    return ComposeContainer(
+        name=f"p-{service}-{number}",
+        id=service,
+        service=service,
+        number=number,
+        image="img",
+        command="",
+        status="running",
+        health="",
+        created=0.0,
+    )
+
+
+def _stream(options: LogsOptions) -> Iterator[LogLine]:
+    (name,) = options.names
+    yield LogLine("2026-12-04T00:00:00Z", "stdout", f"hello from {name}\n".encode(), False)
+
+
+CONTAINERS = [_container("db"), _container("web")]
+
+
+def test_prefixes_padded_and_no_colour_off_a_terminal(capsys: pytest.CaptureFixture[str]) -> None:
+    multiplex(CONTAINERS, _stream, LogsOptions(names=()))
+    lines = sorted(capsys.readouterr().out.splitlines())
+    assert lines == ["db-1   | hello from p-db-1", "web-1  | hello from p-web-1"]
+
+
+def test_timestamps_after_the_prefix_and_no_prefix(capsys: pytest.CaptureFixture[str]) -> None:
+    multiplex(CONTAINERS[:1], _stream, LogsOptions(names=(), timestamps=True))
+    assert capsys.readouterr().out == "db-1  | 2026-12-04T00:00:00Z hello from p-db-1\n"
+    multiplex(CONTAINERS[:1], _stream, LogsOptions(names=(), timestamps=True), prefix=False)
+    assert capsys.readouterr().out == "2026-12-04T00:00:00Z hello from p-db-1\n"
+
+
+def test_only_the_shown_containers_are_printed_all_are_waited_for(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    ended: list[str] = []
+    multiplex(
+        CONTAINERS,
+        _stream,
+        LogsOptions(names=()),
+        shown={"p-web-1"},
+        on_exit=lambda name: ended.append(name) is not None,
+    )
+    assert capsys.readouterr().out == "web-1  | hello from p-web-1\n"
+    assert sorted(ended) == ["p-db-1", "p-web-1"]
+
+
+def _summary(status: str, health: str = "", code: int = 0) -> ContainerSummary:
+    return ContainerSummary(
+        "i", "p-web-1", "img", "sha256:1", "", 0.0, status, code, 0.0, 0.0, health
+    )
+
+
+@pytest.mark.parametrize(
+    ("summary", "one_shot", "ready"),
+    [
+        (_summary("running"), False, True),
+        (_summary("running", "starting"), False, False),
+        (_summary("running", "healthy"), False, True),
+        (_summary("created"), False, False),
+        (_summary("exited", code=0), True, True),
+    ],
+)
+def test_up_wait_readiness(summary: ContainerSummary, one_shot: bool, ready: bool) -> None:
+    assert _ready(summary, one_shot) is ready
+
+
+@pytest.mark.parametrize(
+    ("summary", "message"),
+    [
+        (_summary("exited", code=3), "container p-web-1 exited (3)"),
+        (_summary("exited", code=0), "container p-web-1 exited (0)"),
+        (_summary("running", "unhealthy"), "container p-web-1 is unhealthy"),
+    ],
+)
+def test_up_wait_fails_on_exit_or_unhealthy(summary: ContainerSummary, message: str) -> None:
+    with pytest.raises(HutchError, match=re.escape(message)):
+        _ready(summary, one_shot=False)
