@@ -12,7 +12,7 @@ _hutch_subcommands() {
     "network") echo create ls inspect rm prune connect disconnect exists reload ;;
     "pod") echo create ps inspect start stop restart kill pause unpause rm prune top logs stats clone exists ;;
     "quadlet") echo install list print rm ;;
-    "compose") echo config up down logs build pull push ps exec run ls port top images wait start stop restart kill rm pause unpause create version ;;
+    "compose") echo config up down logs build pull push ps exec run ls port top images wait start stop restart kill rm pause unpause create version cp events ;;
     "generate") echo kube systemd ;;
     "kube") echo generate play down ;;
     "play") echo kube ;;
@@ -119,6 +119,8 @@ _hutch_options() {
     "compose rm") echo --force -f --stop -s --volumes -v ;;
     "compose create") echo --force-recreate --no-recreate ;;
     "compose version") echo --short ;;
+    "compose cp") echo --all --archive -a --index ;;
+    "compose events") echo --json --since --until ;;
     "generate kube") echo --filename -f --service -s --type -t --replicas -r ;;
     "generate systemd") echo --name -n --new --files -f --restart-policy --restart-sec --start-timeout --stop-timeout --wants --after --requires --container-prefix --separator --no-header --format ;;
     "kube generate") echo --filename -f --service -s --type -t --replicas -r ;;
@@ -246,6 +248,8 @@ _hutch_value_options() {
     "compose stop") echo --timeout -t ;;
     "compose restart") echo --timeout -t ;;
     "compose kill") echo --signal -s ;;
+    "compose cp") echo --index ;;
+    "compose events") echo --since --until ;;
     "generate kube") echo --filename -f --type -t --replicas -r ;;
     "generate systemd") echo --restart-policy --restart-sec --start-timeout --stop-timeout --wants --after --requires --container-prefix --separator --format ;;
     "kube generate") echo --filename -f --type -t --replicas -r ;;
@@ -659,6 +663,9 @@ _hutch_option_values() {
     "compose stop --timeout"|"compose stop -t") echo "@none" ;;
     "compose restart --timeout"|"compose restart -t") echo "@none" ;;
     "compose kill --signal"|"compose kill -s") echo "@none" ;;
+    "compose cp --index") echo "@none" ;;
+    "compose events --since") echo "@none" ;;
+    "compose events --until") echo "@none" ;;
     "generate kube --filename"|"generate kube -f") echo "@file" ;;
     "generate kube --type"|"generate kube -t") echo "@none" ;;
     "generate kube --replicas"|"generate kube -r") echo "@none" ;;
@@ -1087,6 +1094,9 @@ _hutch_argument() {
     "compose pause "*) echo @file ;;
     "compose unpause "*) echo @file ;;
     "compose create "*) echo @file ;;
+    "compose cp 1") echo @file ;;
+    "compose cp 2") echo @file ;;
+    "compose events "*) echo @file ;;
     "generate kube "*) echo @file ;;
     "generate systemd 1") echo @file ;;
     "kube generate "*) echo @file ;;

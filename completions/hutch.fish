@@ -20,7 +20,7 @@ function __hutch_subcommands
         case 'quadlet'
             printf '%s\n' install list print rm
         case 'compose'
-            printf '%s\n' config up down logs build pull push ps exec run ls port top images wait start stop restart kill rm pause unpause create version
+            printf '%s\n' config up down logs build pull push ps exec run ls port top images wait start stop restart kill rm pause unpause create version cp events
         case 'generate'
             printf '%s\n' kube systemd
         case 'kube'
@@ -183,6 +183,10 @@ function __hutch_value_options
             printf '%s\n' --timeout -t
         case 'compose kill'
             printf '%s\n' --signal -s
+        case 'compose cp'
+            printf '%s\n' --index
+        case 'compose events'
+            printf '%s\n' --since --until
         case 'generate kube'
             printf '%s\n' --filename -f --type -t --replicas -r
         case 'generate systemd'
@@ -1301,6 +1305,8 @@ complete -c hutch -n "__hutch_at 'compose'" -a pause -d 'Pause the project\'s ru
 complete -c hutch -n "__hutch_at 'compose'" -a unpause -d 'Unpause the project\'s paused containers'
 complete -c hutch -n "__hutch_at 'compose'" -a create -d 'Create the project\'s networks, volumes and containers without starting them'
 complete -c hutch -n "__hutch_at 'compose'" -a version -d 'Show the version of hutch compose'
+complete -c hutch -n "__hutch_at 'compose'" -a cp -d 'Copy files between a service\'s containers and the host'
+complete -c hutch -n "__hutch_at 'compose'" -a events -d 'Show the events of the project\'s containers as they happen'
 complete -c hutch -n "__hutch_at 'compose'" -l file -s f -x -d 'Compose file (several merge in order; - is stdin)'
 complete -c hutch -n "__hutch_at 'compose'" -l project-name -s p -x -d 'Project name'
 complete -c hutch -n "__hutch_at 'compose'" -l project-directory -x -d 'Directory relative paths resolve against (default: the first file\'s)'
@@ -1489,6 +1495,21 @@ complete -c hutch -n "__hutch_arg 'compose create' 1+" -F
 # hutch compose version
 complete -c hutch -n "__hutch_at 'compose version'" -l short -d 'Print the number only'
 complete -c hutch -n "__hutch_at 'compose version'" -l help -d 'Show the help and exit'
+
+# hutch compose cp
+complete -c hutch -n "__hutch_at 'compose cp'" -l all -d 'Include the one-off containers of compose run'
+complete -c hutch -n "__hutch_at 'compose cp'" -l archive -s a -d 'Keep the uid/gid of the source (default: the container\'s)'
+complete -c hutch -n "__hutch_at 'compose cp'" -l index -x -d 'Only this replica (from 1; default: all/first)'
+complete -c hutch -n "__hutch_at 'compose cp'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'compose cp' 1" -F
+complete -c hutch -n "__hutch_arg 'compose cp' 2" -F
+
+# hutch compose events
+complete -c hutch -n "__hutch_at 'compose events'" -l json -d 'One JSON object a line'
+complete -c hutch -n "__hutch_at 'compose events'" -l since -x -d 'Also events after this time (default: from now)'
+complete -c hutch -n "__hutch_at 'compose events'" -l until -x -d 'Stop at this time'
+complete -c hutch -n "__hutch_at 'compose events'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'compose events' 1+" -F
 
 # hutch generate
 complete -c hutch -n "__hutch_at 'generate'" -a kube -d 'Generate Kubernetes YAML from containers, pods or volumes'

@@ -125,6 +125,7 @@ class ComposeContainer:
     health: str
     created: float
     ports: tuple[str, ...] = ()
+    one_off: bool = False  # made by ``compose run``
 
 
 class ComposeProjectRunner(Protocol):
@@ -140,7 +141,12 @@ class ComposeProjectRunner(Protocol):
 
     def push(self, options: ComposePushOptions, progress: Callable[[str], None]) -> None: ...
 
-    def containers(self, all: bool, services: tuple[str, ...] = ()) -> list[ComposeContainer]: ...
+    def containers(
+        self, all: bool, services: tuple[str, ...] = (), one_off: bool = False
+    ) -> list[ComposeContainer]:
+        """The project's containers (running only unless ``all``), dependencies first;
+        ``one_off`` adds those ``compose run`` made."""
+        ...
 
     def one_off(self, options: ComposeRunOptions, progress: Callable[[str], None]) -> RunOptions:
         """Start what the service depends on (unless no_deps); the one-off's RunOptions."""

@@ -128,6 +128,7 @@ def register(app: typer.Typer) -> None:
         compose_exec,
         compose_info,
         compose_ps,
+        compose_transfer,
         compose_up,
         compose_verbs,
     )
@@ -138,6 +139,7 @@ def register(app: typer.Typer) -> None:
     compose_exec.add_commands(compose_app)
     compose_info.add_commands(compose_app)
     compose_verbs.add_commands(compose_app)
+    compose_transfer.add_commands(compose_app)
     app.add_typer(compose_app, name="compose")
 
 

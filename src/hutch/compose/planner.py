@@ -99,9 +99,12 @@ class Runner:
         )
         return [c for c in found if (labels_of(c).get(f"{LABEL}.oneoff") == "True") == one_off]
 
-    def containers(self, all: bool, services: tuple[str, ...] = ()) -> list[ComposeContainer]:
+    def containers(
+        self, all: bool, services: tuple[str, ...] = (), one_off: bool = False
+    ) -> list[ComposeContainer]:
+        found = self._containers() + (self._containers(one_off=True) if one_off else [])
         out = []
-        for summary in self._containers():
+        for summary in found:
             labels = labels_of(summary)
             service = labels.get(f"{LABEL}.service", "")
             if services and service not in services:
@@ -123,11 +126,14 @@ class Runner:
                         f"{ip or '0.0.0.0'}:{host}->{ctr}/{proto}"
                         for ip, host, ctr, proto in summary.ports
                     ),
+                    one_off=labels.get(f"{LABEL}.oneoff") == "True",
                 )
             )
         # dependencies first: ``start`` and ``restart`` go in this order
         rank = {name: i for i, name in enumerate(dependency_order(dict(self.project.services)))}
-        return sorted(out, key=lambda c: (rank.get(c.service, len(rank)), c.service, c.number))
+        return sorted(
+            out, key=lambda c: (rank.get(c.service, len(rank)), c.service, c.one_off, c.number)
+        )
 
     # --- up ------------------------------------------------------------------------
 
