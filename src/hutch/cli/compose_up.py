@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from typing import Annotated
 
@@ -13,6 +14,10 @@ from hutch.api.errors import InvalidArgument
 from hutch.cli.compose_logs import multiplex
 from hutch.cli.compose_project import load_model
 from hutch.cli.state import state_of
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _progress(line: str) -> None:
@@ -165,6 +170,8 @@ def add_commands(compose_app: typer.Typer) -> None:
         }
         service_of = {c.name: c.service for c in containers}
         attached = set(attach or service_of.values()) - set(no_attach or ())
+        # docker compose: SIGTERM stops the project as Ctrl-C does
+        previous = signal.signal(signal.SIGTERM, _interrupt)
         try:
             multiplex(
                 containers,
@@ -182,6 +189,8 @@ def add_commands(compose_app: typer.Typer) -> None:
             engine.containers.stop(names_all, StopOptions(timeout=timeout, ignore=True))
         except KeyboardInterrupt:
             engine.containers.kill(names_all, KillOptions("KILL"))
+        finally:
+            signal.signal(signal.SIGTERM, previous)
         if exit_code_from is not None:
             target = [c.name for c in containers if c.service == exit_code_from]
             if not target:

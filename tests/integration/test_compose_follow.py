@@ -1,0 +1,128 @@
+"""``compose up`` in the foreground stopped by Ctrl-C, ``logs -f`` and ``events`` across
+services, ``cp`` in and out of a service, and ``down`` after an ``up`` failed half-way.
+
+The services print a line and wait for a file that the test copies in, so
+that what the followers print after they started is known exactly.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import socket
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+from harness import Hutch
+
+WAITERS = """\
+services:
+  a:
+    image: {image}
+    command: ["sh", "-c", "echo a-start; while [ ! -f /tmp/go ]; do sleep 0.1; done; echo a-done"]
+  b:
+    image: {image}
+    command: ["sh", "-c", "echo b-start; while [ ! -f /tmp/go ]; do sleep 0.1; done; echo b-done"]
+"""
+
+
+class Follower:
+    """A hutch command left running, its stdout lines collected by a thread."""
+
+    def __init__(self, hutch: Hutch, *args: str) -> None:
+        self.lines: list[str] = []
+        self.process = subprocess.Popen(
+            [str(hutch.binary), *args],
+            env=hutch.env.environ(),
+            cwd=hutch.env.home,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.lines.append(line.rstrip("\n"))
+
+    def wait_for(self, *wanted: str, deadline: float = 60) -> None:
+        end = time.monotonic() + deadline
+        while time.monotonic() < end:
+            if all(any(w in line for line in self.lines) for w in wanted):
+                return
+            time.sleep(0.1)
+        raise AssertionError(f"{wanted} not all seen in {self.lines}")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+        self.process.wait(timeout=30)
+
+
+def test_ctrl_c_stops_a_foreground_up(hutch: Hutch, base_image: str, tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text(WAITERS.format(image=base_image))
+    compose = ("compose", "-p", "sig", "-f", str(tmp_path / "compose.yaml"))
+    up = Follower(hutch, *compose, "up", "--no-color", "-t", "1")
+    up.wait_for("a-1  | a-start", "b-1  | b-start")
+    # Ctrl-C on a terminal: SIGINT to hutch (the containers are in sessions of their own)
+    up.process.send_signal(signal.SIGINT)
+    assert up.process.wait(timeout=60) == 0
+    assert up.process.stderr is not None
+    assert "Gracefully stopping" in up.process.stderr.read()
+    assert hutch(*compose, "ps", "-q").stdout == ""
+    stopped = hutch(*compose, "ps", "-a", "--format", "{{.Name}} {{.State}}").stdout
+    assert sorted(stopped.splitlines()) == ["sig-a-1 exited", "sig-b-1 exited"]
+    hutch(*compose, "down", timeout=60)
+
+
+def test_logs_follow_events_and_cp(hutch: Hutch, base_image: str, tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text(WAITERS.format(image=base_image))
+    compose = ("compose", "-p", "fol", "-f", str(tmp_path / "compose.yaml"))
+    events = Follower(hutch, *compose, "events", "--json", "--since", f"{time.time():.3f}")
+    try:
+        hutch(*compose, "up", "-d", timeout=120)
+        logs = Follower(hutch, *compose, "logs", "-f")
+        logs.wait_for("a-1  | a-start", "b-1  | b-start")
+        # out of the service's container, then into each service: they finish
+        hutch(*compose, "cp", "a:/etc/hostname", str(tmp_path / "hostname"))
+        assert (tmp_path / "hostname").read_text().strip()
+        (tmp_path / "go").write_text("go\n")
+        hutch(*compose, "cp", str(tmp_path / "go"), "a:/tmp/go")
+        hutch(*compose, "cp", str(tmp_path / "go"), "b:/tmp/go")
+        # logs -f printed what came after it started, and ended with the containers
+        assert logs.process.wait(timeout=60) == 0
+        logs.wait_for("a-1  | a-done", "b-1  | b-done", deadline=5)
+        events.wait_for('"action": "died"')
+        seen = {(e["service"], e["action"]) for e in map(json.loads, events.lines)}
+        assert {("a", "start"), ("b", "start"), ("a", "died"), ("b", "died")} <= seen
+    finally:
+        events.stop()
+    hutch(*compose, "down", timeout=60)
+
+
+def test_down_after_an_up_that_failed_half_way(
+    hutch: Hutch, base_image: str, tmp_path: Path
+) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        (tmp_path / "compose.yaml").write_text(
+            f"services:\n"
+            f"  ok:\n    image: {base_image}\n    command: sleep 1000\n"
+            f"  clash:\n    image: {base_image}\n    command: sleep 1000\n"
+            f"    ports: ['127.0.0.1:{port}:80']\n    depends_on: [ok]\n"
+        )
+        compose = ("compose", "-p", "half", "-f", str(tmp_path / "compose.yaml"))
+        failed = hutch(*compose, "up", "-d", check=False, timeout=120)
+        assert failed.returncode == 125
+        assert "clash" in failed.stderr and "already in use" in failed.stderr
+        # what started keeps running, as with docker compose
+        assert hutch(*compose, "ps", "--format", "{{.Name}}").stdout == "half-ok-1\n"
+    hutch(*compose, "down", "-t", "1", timeout=60)
+    assert hutch("ps", "-a", "-q").stdout == ""
+    assert hutch("network", "exists", "half_default", check=False).returncode == 1
