@@ -38,7 +38,11 @@ MAPPED_KEYS = {
     "cap_drop", "security_opt", "privileged", "devices", "ulimits", "sysctls", "group_add",
     "userns_mode", "tty", "stdin_open", "logging", "mem_limit", "mem_reservation", "cpus",
     "pids_limit", "deploy", "network_mode", "cpu_shares", "cpuset", "memswap_limit",
+    "cgroup_parent",
 }  # fmt: skip
+# Refused by name until ``run`` has their flags (--shm-size, --pid, --ipc,
+# --domainname, --mac-address, --label-file): shm_size, pid, ipc, domainname,
+# mac_address, label_file.
 _DEPLOY_KEYS = {"replicas", "resources", "labels"}
 _PULL = {"always": "always", "never": "never", "missing": "missing", "if_not_present": "missing"}
 
@@ -242,6 +246,7 @@ def run_options(
             pids_limit=None if pids is None else int(pids),
             cpu_shares=None if service.get("cpu_shares") is None else int(service["cpu_shares"]),
             cpuset_cpus=service.get("cpuset"),
+            cgroup_parent=service.get("cgroup_parent"),
         ),
         log=LogOptions(
             driver=logging.get("driver", ""),

@@ -29,6 +29,7 @@ services:
     deploy: {resources: {limits: {memory: 64m, cpus: "0.5"}}}
     restart: on-failure
     read_only: true
+    cgroup_parent: /shop.slice
 networks:
   front: {}
 volumes:
@@ -65,6 +66,7 @@ def test_run_options(tmp_path: Path) -> None:
     assert options.security.read_only is True
     assert (options.resources.memory, options.resources.cpus) == ("64m", "0.5")
     assert options.restart == "on-failure"
+    assert options.resources.cgroup_parent == "/shop.slice"
     assert "com.docker.compose.service=web" in options.labels
 
 
@@ -74,6 +76,7 @@ def test_run_options(tmp_path: Path) -> None:
         ({"image": "x", "command": "a"}, []),
         ({"image": "x", "build": {"context": "."}}, []),
         ({"image": "x", "shm_size": "1g", "x-mine": 1}, ["shm_size"]),
+        ({"image": "x", "cgroup_parent": "/a", "pid": "host", "ipc": "host"}, ["pid", "ipc"]),
         ({"image": "x", "deploy": {"replicas": 2, "placement": {}}}, ["deploy.placement"]),
     ],
 )
