@@ -76,7 +76,8 @@ class AppState:
         """The compose front end (layer 5), imported only by ``hutch compose``."""
         from hutch.compose.frontend import Compose
 
-        return Compose(self.engine)
+        # an engine given from outside is shared, never used from two threads
+        return Compose(self.engine, None if self._injected else self.new_engine)
 
     def kube(self) -> KubeFrontEnd:
         """The Kubernetes YAML front end (layer 5), imported only by ``kube``/``play``."""

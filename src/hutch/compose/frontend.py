@@ -14,8 +14,11 @@ if TYPE_CHECKING:
 
 
 class Compose:
-    def __init__(self, engine: Callable[[], Engine]) -> None:
+    def __init__(
+        self, engine: Callable[[], Engine], new_engine: Callable[[], Engine] | None = None
+    ) -> None:
         self._engine = engine  # built only when a command needs it (not for config)
+        self._new_engine = new_engine  # None: one engine only, services in turn
 
     def load(self, options: ComposeProjectOptions) -> Project:
         return load_project(options)
@@ -25,4 +28,4 @@ class Compose:
 
         if not isinstance(project, Project):
             raise TypeError("a project loaded by this front end is needed")
-        return Runner(self._engine(), project)
+        return Runner(self._engine(), project, self._new_engine)

@@ -11,10 +11,11 @@ Work stops at the first failure, and what started stays running, as with
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from hutch.api.compose import (
     ComposeBuildOptions,
@@ -41,6 +42,7 @@ from hutch.compose.build import build_options, image_name, unsupported_build_key
 from hutch.compose.checks import dependency_order
 from hutch.compose.errors import ComposeError
 from hutch.compose.project import Project, config_hash
+from hutch.compose.schedule import Failure, run_graph
 from hutch.compose.translate import LABEL, pull_policy, run_options, unsupported_keys
 
 if TYPE_CHECKING:
@@ -74,6 +76,18 @@ def labels_of(summary: ContainerSummary) -> dict[str, str]:
     return dict(summary.labels)
 
 
+def _raise_first(failures: list[Failure], progress: Progress) -> NoReturn:
+    """Each failed service on a line of its own; the first one's error, naming it."""
+    for failure in failures:
+        progress(f" Service {failure.service}  Error: {failure.error}")
+    first = failures[0].error
+    if isinstance(first, ComposeError) or not isinstance(first, HutchError):
+        raise first  # a file's error names its line and key path; a bug shows as one
+    error = HutchError(f"service {failures[0].service!r}: {first}", hint=first.hint)
+    error.exit_code = first.exit_code
+    raise error from first
+
+
 def _ready(container: ContainerSummary, one_shot: bool) -> bool:
     """Running (and healthy, with a check) for ``up --wait``; HutchError when it cannot be."""
     if container.status in ("exited", "stopped"):
@@ -86,10 +100,28 @@ def _ready(container: ContainerSummary, one_shot: bool) -> bool:
 
 
 class Runner:
-    def __init__(self, engine: Engine, project: Project) -> None:
-        self.engine = engine
+    def __init__(
+        self,
+        engine: Engine,
+        project: Project,
+        new_engine: Callable[[], Engine] | None = None,
+    ) -> None:
+        """``new_engine`` builds the engine of another thread: with it, independent
+        services are created and started at once (schedule.py); without, in turn."""
+        self._local = threading.local()
+        self._local.engine = engine
+        self._new_engine = new_engine
         self.project = project
         self.name = project.name
+
+    @property
+    def engine(self) -> Engine:
+        """This thread's engine (an engine's database connection is its own thread's)."""
+        engine: Engine | None = getattr(self._local, "engine", None)
+        if engine is None:
+            assert self._new_engine is not None, "threads only run with new_engine"
+            engine = self._local.engine = self._new_engine()
+        return engine
 
     # --- state -------------------------------------------------------------------
 
@@ -171,8 +203,21 @@ class Runner:
         existing = self._containers()
         self._orphans(existing, options.remove_orphans, options.timeout, progress)
         scale = dict(options.scale)
-        for name in order:
-            self._service(name, existing, scale, options, progress)
+        lock = threading.Lock()
+
+        def said(line: str) -> None:  # one whole line at a time from the threads
+            with lock:
+                progress(line)
+
+        needs = {name: set(self.project.services[name].get("depends_on") or {}) for name in order}
+        failures = run_graph(
+            order,
+            needs,
+            lambda name: self._service(name, existing, scale, options, said),
+            workers=4 if self._new_engine is not None else 1,
+        )
+        if failures:
+            _raise_first(failures, progress)
         if options.wait and not options.no_start:
             self._wait_ready(order, options.wait_timeout, progress)
 

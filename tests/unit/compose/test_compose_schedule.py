@@ -1,0 +1,64 @@
+"""Independent services at once, dependents after their dependencies, failures by name."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from hutch.compose.schedule import run_graph
+
+NEEDS = {"db": set(), "cache": set(), "web": {"db", "cache"}, "job": {"web"}}
+ORDER = ["cache", "db", "web", "job"]
+
+
+def test_independent_services_run_at_once_dependents_after() -> None:
+    both = threading.Barrier(2, timeout=30)  # db and cache must be running together
+    seen: list[str] = []
+    lock = threading.Lock()
+
+    def task(service: str) -> None:
+        if service in ("db", "cache"):
+            both.wait()
+        with lock:
+            seen.append(service)
+
+    assert run_graph(ORDER, NEEDS, task, workers=4) == []
+    assert sorted(seen[:2]) == ["cache", "db"]
+    assert seen[2:] == ["web", "job"]
+
+
+def test_a_failure_starts_nothing_new_and_names_the_service() -> None:
+    started: list[str] = []
+
+    def task(service: str) -> None:
+        started.append(service)
+        if service == "db":
+            raise RuntimeError("port taken")
+
+    failures = run_graph(ORDER, NEEDS, task, workers=4)
+    assert [(f.service, str(f.error)) for f in failures] == [("db", "port taken")]
+    assert sorted(started) == ["cache", "db"]  # web and job never started
+
+
+@pytest.mark.parametrize("workers", [1, 4])
+def test_services_outside_the_selection_are_not_waited_for(workers: int) -> None:
+    seen: list[str] = []
+    assert run_graph(["web"], NEEDS, seen.append, workers=workers) == []  # --no-deps
+    assert seen == ["web"]
+
+
+def test_one_worker_runs_in_order_in_this_thread() -> None:
+    threads: set[str] = set()
+    seen: list[str] = []
+
+    def task(service: str) -> None:
+        threads.add(threading.current_thread().name)
+        seen.append(service)
+        if service == "web":
+            raise ValueError("bad")
+
+    failures = run_graph(ORDER, NEEDS, task, workers=1)
+    assert seen == ["cache", "db", "web"]
+    assert [f.service for f in failures] == ["web"]
+    assert threads == {threading.current_thread().name}
