@@ -6,7 +6,10 @@ import threading
 
 import pytest
 
-from hutch.compose.schedule import run_graph
+from hutch.api.errors import HutchError, PortInUse
+from hutch.compose.errors import ComposeError
+from hutch.compose.planner import _raise_first
+from hutch.compose.schedule import Failure, run_graph
 
 NEEDS = {"db": set(), "cache": set(), "web": {"db", "cache"}, "job": {"web"}}
 ORDER = ["cache", "db", "web", "job"]
@@ -62,3 +65,18 @@ def test_one_worker_runs_in_order_in_this_thread() -> None:
     assert seen == ["cache", "db", "web"]
     assert [f.service for f in failures] == ["web"]
     assert threads == {threading.current_thread().name}
+
+
+def test_the_first_failure_is_raised_naming_its_service_with_its_exit_code() -> None:
+    lines: list[str] = []
+    failures = [Failure("web", PortInUse("port 80 taken")), Failure("db", HutchError("full"))]
+    with pytest.raises(HutchError) as caught:
+        _raise_first(failures, lines.append)
+    assert str(caught.value) == "service 'web': port 80 taken"
+    assert caught.value.exit_code == PortInUse.exit_code
+    assert lines == [" Service web  Error: port 80 taken", " Service db  Error: full"]
+    # a file's error already names its line and key path; it goes through as it is
+    bad = ComposeError("no such network", path=("services", "web", "networks"))
+    with pytest.raises(ComposeError) as same:
+        _raise_first([Failure("web", bad)], lines.append)
+    assert same.value is bad
