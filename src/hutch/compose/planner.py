@@ -210,11 +210,17 @@ class Runner:
                 progress(line)
 
         needs = {name: set(self.project.services[name].get("depends_on") or {}) for name in order}
+        parallel = self._new_engine is not None and len(order) > 1
+        if parallel:
+            # setns(CLONE_NEWUSER) needs a single-threaded process: join the
+            # session's user namespace now; the threads' engines then find
+            # themselves inside it already (as the API service's threads do)
+            self.engine.system.enter_session()
         failures = run_graph(
             order,
             needs,
             lambda name: self._service(name, existing, scale, options, said),
-            workers=4 if self._new_engine is not None else 1,
+            workers=4 if parallel else 1,
         )
         if failures:
             _raise_first(failures, progress)
