@@ -80,7 +80,7 @@ def test_configmaps_secrets_init_containers_and_down(
 ) -> None:
     yaml_file = write(tmp_path, "demo.yaml", CONFIG_POD)
     out = hutch("kube", "play", yaml_file).stdout.splitlines()
-    assert out[0] == "Pod:" and len(out[1]) == 64 and out[2] == "Containers:"
+    assert out[0] == "Pod:" and len(out[1]) == 64 and out[2] == "Container:"  # podman's
     assert len(out[3]) == 64 and out[4:] == [""]
     app = "demo-app"
     env = hutch("exec", app, "/bin/sh", "-c", "env").stdout
@@ -170,6 +170,14 @@ def test_round_trip_generate_down_play_gives_a_working_pod(
 
 
 DEPLOY_AND_JOB = f"""\
+apiVersion: v1
+kind: Service  # read and checked, creates nothing (nodePort included), as podman 4.3.1
+metadata: {{name: web}}
+spec:
+  type: NodePort
+  selector: {{app: web}}
+  ports: [{{name: http, port: 80, targetPort: 8080, nodePort: 30888, protocol: TCP}}]
+---
 apiVersion: apps/v1
 kind: Deployment
 metadata: {{name: web}}
@@ -205,6 +213,9 @@ def test_replicas_make_pods_and_a_built_jobs_exit_code_is_reported(
     result = hutch("kube", "play", "--build", yaml_file, check=False)
     assert result.returncode == 3
     assert "Job once (pod once-pod) exited with code 3" in result.stdout
+    played = result.stdout[result.stdout.index("Pod:\n") :]  # after the build's lines
+    blocks = played.split("\n\n")[:3]  # podman 4.3.1's lines, one block per pod
+    assert [b.splitlines()[::2] for b in blocks] == [["Pod:", "Container:"]] * 3
     assert pods(hutch) == ["once-pod", "web-pod-0", "web-pod-1"]
     hutch("kube", "down", yaml_file)
     assert pods(hutch) == []

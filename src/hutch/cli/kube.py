@@ -149,7 +149,11 @@ def add_play(group: typer.Typer, name: str) -> None:
         if report.volumes:
             lines += ["Volumes:", *report.volumes]
         for pod in report.pods:
-            lines += ["Pod:", pod.id, "Containers:", *pod.containers, ""]
+            lines += ["Pod:", pod.id]
+            if not pod.containers:
+                continue  # podman 4.3.1's lines: no heading, no blank line
+            heading = "Container:" if len(pod.containers) == 1 else "Containers:"
+            lines += [heading, *pod.containers, ""]
         for job in report.jobs:
             lines.append(f"Job {job.name} (pod {job.pod}) exited with code {job.exit_code}")
         print("\n".join(lines))
