@@ -47,7 +47,10 @@ def test_up_ps_recreate_scale_down(hutch: Hutch, base_image: str, tmp_path: Path
     (tmp_path / "compose.yaml").write_text(COMPOSE.format(image=base_image))
     compose = ("compose", "-f", str(tmp_path / "compose.yaml"))
 
-    hutch(*compose, "up", "-d", timeout=120)
+    # --wait: detached, back once db is healthy and web running
+    started = hutch(*compose, "up", "--wait", "--wait-timeout", "100", timeout=120)
+    assert " Container shop-db-1  Healthy" in started.stderr
+    assert " Container shop-web-1  Running" in started.stderr
     first = ps(hutch, compose)
     assert sorted(first) == ["shop-db-1", "shop-web-1"]
     # service name DNS on the project's default network, and the named volume
