@@ -38,12 +38,14 @@ MAPPED_KEYS = {
     "cap_drop", "security_opt", "privileged", "devices", "ulimits", "sysctls", "group_add",
     "userns_mode", "tty", "stdin_open", "logging", "mem_limit", "mem_reservation", "cpus",
     "pids_limit", "deploy", "network_mode", "cpu_shares", "cpuset", "memswap_limit",
-    "cgroup_parent",
+    "cgroup_parent", "cpu_period", "cpu_quota", "blkio_config",
 }  # fmt: skip
 # Refused by name until ``run`` has their flags (--shm-size, --pid, --ipc,
 # --domainname, --mac-address, --label-file): shm_size, pid, ipc, domainname,
 # mac_address, label_file.
 _DEPLOY_KEYS = {"replicas", "resources", "labels"}
+# blkio_config keys with a run flag (weight_device has none: refused by name)
+_BLKIO = ("weight", "device_read_bps", "device_write_bps", "device_read_iops", "device_write_iops")
 _PULL = {"always": "always", "never": "never", "missing": "missing", "if_not_present": "missing"}
 
 
@@ -68,6 +70,7 @@ def unsupported_keys(service: Mapping[str, Any]) -> list[str]:
     for key in service.get("deploy") or {}:
         if key not in _DEPLOY_KEYS and not key.startswith("x-"):
             out.append(f"deploy.{key}")
+    out += [f"blkio_config.{k}" for k in service.get("blkio_config") or {} if k not in _BLKIO]
     return out
 
 
@@ -175,6 +178,7 @@ def run_options(
     cpus = limits.get("cpus", service.get("cpus"))
     pids = limits.get("pids", service.get("pids_limit"))
     grace = service.get("stop_grace_period")
+    blkio = service.get("blkio_config") or {}
     return RunOptions(
         image=image,
         command=tuple(service.get("command") or ()),
@@ -247,6 +251,13 @@ def run_options(
             cpu_shares=None if service.get("cpu_shares") is None else int(service["cpu_shares"]),
             cpuset_cpus=service.get("cpuset"),
             cgroup_parent=service.get("cgroup_parent"),
+            cpu_period=_int(service.get("cpu_period")),
+            cpu_quota=_int(service.get("cpu_quota")),
+            blkio_weight=_int(blkio.get("weight")),
+            device_read_bps=_rates(blkio.get("device_read_bps")),
+            device_write_bps=_rates(blkio.get("device_write_bps")),
+            device_read_iops=_rates(blkio.get("device_read_iops")),
+            device_write_iops=_rates(blkio.get("device_write_iops")),
         ),
         log=LogOptions(
             driver=logging.get("driver", ""),
@@ -261,3 +272,12 @@ def pull_policy(service: Mapping[str, Any]) -> str:
 
 def _text(value: Any) -> str | None:
     return None if value is None else str(value)
+
+
+def _int(value: Any) -> int | None:
+    return None if value is None else int(value)
+
+
+def _rates(entries: Any) -> tuple[str, ...]:
+    """blkio_config's ``[{path, rate}]`` as run's ``--device-read-bps PATH:RATE``."""
+    return tuple(f"{e['path']}:{e['rate']}" for e in entries or ())

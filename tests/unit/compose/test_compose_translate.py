@@ -30,6 +30,12 @@ services:
     restart: on-failure
     read_only: true
     cgroup_parent: /shop.slice
+    cpu_period: 100000
+    cpu_quota: 50000
+    blkio_config:
+      weight: 300
+      device_read_bps: [{path: /dev/sda, rate: 12mb}]
+      device_write_iops: [{path: /dev/sda, rate: 40}]
 networks:
   front: {}
 volumes:
@@ -67,6 +73,11 @@ def test_run_options(tmp_path: Path) -> None:
     assert (options.resources.memory, options.resources.cpus) == ("64m", "0.5")
     assert options.restart == "on-failure"
     assert options.resources.cgroup_parent == "/shop.slice"
+    assert (options.resources.cpu_period, options.resources.cpu_quota) == (100000, 50000)
+    assert options.resources.blkio_weight == 300
+    assert options.resources.device_read_bps == ("/dev/sda:12mb",)
+    assert options.resources.device_write_iops == ("/dev/sda:40",)
+    assert options.resources.device_write_bps == ()
     assert "com.docker.compose.service=web" in options.labels
 
 
@@ -77,6 +88,10 @@ def test_run_options(tmp_path: Path) -> None:
         ({"image": "x", "build": {"context": "."}}, []),
         ({"image": "x", "shm_size": "1g", "x-mine": 1}, ["shm_size"]),
         ({"image": "x", "cgroup_parent": "/a", "pid": "host", "ipc": "host"}, ["pid", "ipc"]),
+        (
+            {"image": "x", "blkio_config": {"weight": 10, "weight_device": []}},
+            ["blkio_config.weight_device"],
+        ),
         ({"image": "x", "deploy": {"replicas": 2, "placement": {}}}, ["deploy.placement"]),
     ],
 )
