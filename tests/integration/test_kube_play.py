@@ -169,6 +169,41 @@ def test_round_trip_generate_down_play_gives_a_working_pod(
     assert pods(hutch) == [] and hutch("volume", "ls", "-q").stdout == ""
 
 
+PROBED = f"""\
+apiVersion: v1
+kind: Pod
+metadata: {{name: probed}}
+spec:
+  terminationGracePeriodSeconds: 0
+  containers:
+  - name: web  # without wget and nc, as the image is without curl
+    image: {IMAGE}
+    command:
+    - /bin/sh
+    - -c
+    - rm -f /bin/wget /bin/nc /usr/bin/wget /usr/bin/nc; exec httpd -f -p 8080 -h /etc
+    ports: [{{name: http, containerPort: 8080}}]
+    livenessProbe: {{httpGet: {{path: /hostname, port: http}}, periodSeconds: 300}}
+  - name: side
+    image: {IMAGE}
+    command: [/bin/sleep, "1000"]
+    livenessProbe: {{tcpSocket: {{port: 8080}}, periodSeconds: 300}}
+"""
+
+
+def test_http_and_tcp_probes_need_no_client_in_the_image(
+    hutch: Hutch, base_image: str, tmp_path: Path
+) -> None:
+    # podman's curl/nc commands are kept for inspect, but hutch probes by itself
+    yaml_file = write(tmp_path, "probed.yaml", PROBED)
+    hutch("kube", "play", yaml_file)
+    test = hutch("inspect", "--format", "{{.Config.Healthcheck.Test}}", "probed-web").stdout
+    assert "curl -f http://localhost:8080/hostname" in test
+    assert hutch("healthcheck", "run", "probed-web").returncode == 0
+    assert hutch("healthcheck", "run", "probed-side").returncode == 0
+    hutch("kube", "down", yaml_file)
+
+
 DEPLOY_AND_JOB = f"""\
 apiVersion: v1
 kind: Service  # read and checked, creates nothing (nodePort included), as podman 4.3.1

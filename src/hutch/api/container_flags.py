@@ -26,6 +26,8 @@ from hutch.api.flags import (
 ARGUMENT_FIELDS = ("image", "command")
 # Fields the CLI fills from its own command line (for generate systemd --new).
 RECORDED_FIELDS = ("create_command",)
+# Fields only another front end fills: kube play's httpGet/tcpSocket probe target.
+FRONT_END_FIELDS = ("lifecycle.health.probe",)
 
 FLAGS: tuple[Flag, ...] = (
     # The container itself.

@@ -66,6 +66,7 @@ def health_check(flags: HealthOptions, image: Healthcheck | None) -> HealthCheck
         timeout=timeout or DEFAULT_TIMEOUT,
         start_period=start,
         retries=retries or DEFAULT_RETRIES,
+        probe=flags.probe if flags.cmd is not None else "",
     )
 
 

@@ -39,7 +39,14 @@ from hutch.kube.model import (
     Volume,
 )
 from hutch.kube.parse import Document
-from hutch.kube.values import cpus, field_value, memory_bytes, probe_command, seconds
+from hutch.kube.values import (
+    cpus,
+    field_value,
+    memory_bytes,
+    probe_command,
+    probe_target,
+    seconds,
+)
 
 # labels hutch puts on what play makes, so that down finds it
 POD_LABEL = "io.hutch.kube.pod"
@@ -589,6 +596,7 @@ def _health(container: Container, path: KeyPath) -> HealthOptions:
     ports = {p.name: p.container_port for p in container.ports if p.name}
     return HealthOptions(
         cmd=probe_command(probe, ports, (*path, "livenessProbe")),
+        probe=probe_target(probe, ports, (*path, "livenessProbe")),
         interval=seconds(probe.period_seconds),
         timeout=seconds(probe.timeout_seconds),
         start_period=seconds(probe.initial_delay_seconds),

@@ -76,6 +76,30 @@ def probe_command(probe: Probe, ports: dict[str, int], path: KeyPath) -> str:
     return f"nc -z -v {probe.tcp_socket.host or 'localhost'} {port} || exit 1"
 
 
+def probe_target(probe: Probe, ports: dict[str, int], path: KeyPath) -> str:
+    """An httpGet/tcpSocket probe as the target the monitor probes itself ("" for exec)."""
+    if probe.http_get is not None:
+        get = probe.http_get
+        port = _port(get.port, ports, (*path, "httpGet", "port"))
+        scheme = (get.scheme or "HTTP").lower()
+        if scheme not in ("http", "https"):
+            raise FieldError(
+                (*path, "httpGet", "scheme"), f"unsupported value {get.scheme!r}: HTTP or HTTPS"
+            )
+        target = f"/{get.path or ''}" if not (get.path or "").startswith("/") else get.path
+        return f"{scheme}://{_host(get.host)}:{port}{target}"
+    if probe.tcp_socket is not None:
+        port = _port(probe.tcp_socket.port, ports, (*path, "tcpSocket", "port"))
+        return f"tcp://{_host(probe.tcp_socket.host)}:{port}"
+    return ""
+
+
+def _host(host: str | None) -> str:
+    if not host:
+        return "localhost"
+    return f"[{host}]" if ":" in host else host
+
+
 def _port(value: int | str, ports: dict[str, int], path: KeyPath) -> int:
     if isinstance(value, int):
         return value

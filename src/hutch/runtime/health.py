@@ -20,6 +20,7 @@ import socket
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
+from typing import NoReturn
 
 from hutch.runtime import exec as rx
 from hutch.runtime.spec import Spec
@@ -94,9 +95,9 @@ class Result:
 
 @dataclass
 class _Check:
-    joiner: int
+    joiner: int  # the joiner, or the probe's child (pid in our namespace)
     out: int
-    sock: socket.socket
+    sock: socket.socket | None  # the joiner's handshake (None for a probe)
     start: float
     deadline: float
     output: bytes = b""
@@ -130,7 +131,8 @@ class HealthRunner:
             with contextlib.suppress(ChildProcessError):
                 os.waitpid(self.current.joiner, 0)
             os.close(self.current.out)
-            self.current.sock.close()
+            if self.current.sock is not None:
+                self.current.sock.close()
             self.current = None
         self.due = None
 
@@ -168,7 +170,8 @@ class HealthRunner:
         self._read(check)
         os.close(check.out)
         _drain(check)
-        check.sock.close()
+        if check.sock is not None:
+            check.sock.close()
         self.current = None
         self.due = now + self.check.interval
         if check.timed_out:
@@ -190,6 +193,9 @@ class HealthRunner:
         return Result(new, code, output)
 
     def _start(self, now: float) -> None:
+        if self.check.probe:
+            self._start_probe(now)
+            return
         out_r, out_w = os.pipe2(os.O_CLOEXEC)
         null = os.open(os.devnull, os.O_RDONLY | os.O_CLOEXEC)
         request = rx.ExecRequest(self.init_pid, self.spec, kill_with_joiner=True)
@@ -207,6 +213,32 @@ class HealthRunner:
         self.current = _Check(handle.joiner, out_r, handle.sock, now, now + self.check.timeout)
         self.due = None
 
+    def _start_probe(self, now: float) -> None:
+        """Fork a child that probes from the container's network namespace only."""
+        out_r, out_w = os.pipe2(os.O_CLOEXEC)
+        try:
+            netns = os.open(f"/proc/{self.init_pid}/ns/net", os.O_RDONLY | os.O_CLOEXEC)
+        except OSError:
+            os.close(out_r)
+            os.close(out_w)
+            self.due = now + self.check.interval
+            return
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(out_r)
+            os.close(out_w)
+            os.close(netns)
+            self.due = now + self.check.interval
+            return
+        if pid == 0:  # pragma: no cover - the probe's child
+            _probe_child(netns, out_w, self.check)
+        os.close(out_w)
+        os.close(netns)
+        os.set_blocking(out_r, False)
+        self.current = _Check(pid, out_r, None, now, now + self.check.timeout)
+        self.due = None
+
     @staticmethod
     def _read(check: _Check) -> None:
         while True:
@@ -220,8 +252,39 @@ class HealthRunner:
                 check.output = (check.output + data)[:OUTPUT_LIMIT]
 
 
+def _probe_child(netns: int, out: int, check: HealthCheck) -> NoReturn:
+    """In the forked child: join the container's network, probe, exit with the result."""
+    code, text = 1, ""
+    try:
+        with contextlib.suppress(ValueError):
+            signal.set_wakeup_fd(-1)  # the monitor's, inherited by fork
+        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGCHLD):
+            signal.signal(sig, signal.SIG_DFL)
+        # the monitor's sockets and pipes: a client waiting for their end must not wait
+        # for the probe too
+        for name in os.listdir("/proc/self/fd"):
+            if int(name) > 2 and int(name) not in (out, netns):
+                with contextlib.suppress(OSError):
+                    os.close(int(name))
+        theirs, ours = os.fstat(netns), os.stat("/proc/self/ns/net")
+        if (theirs.st_dev, theirs.st_ino) != (ours.st_dev, ours.st_ino):
+            from hutch.linux import syscalls as sc
+
+            sc.setns(netns, sc.CLONE_NEWNET)
+        from hutch.runtime import probe
+
+        code, text = probe.run(probe.parse(check.probe), check.timeout)
+    except BaseException as exc:  # the child must exit, whatever happened
+        text = f"probe {check.probe}: {exc}\n"
+    with contextlib.suppress(OSError):
+        os.write(out, text.encode(errors="replace")[:OUTPUT_LIMIT])
+    os._exit(code)
+
+
 def _drain(check: _Check) -> None:
     """Read the handshake messages there are: the process's pid, its setup error."""
+    if check.sock is None:
+        return
     while True:
         try:
             data, fds, _f, _a = socket.recv_fds(check.sock, 65536, 1)

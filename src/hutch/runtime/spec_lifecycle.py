@@ -18,6 +18,9 @@ class HealthCheck:
     timeout: float = DEFAULT_TIMEOUT
     start_period: float = 0.0
     retries: int = DEFAULT_RETRIES
+    # a Kubernetes httpGet/tcpSocket probe (runtime/probe.py) the monitor runs itself
+    # from the container's network namespace instead of ``command`` (podman's curl/nc)
+    probe: str = ""
 
 
 @dataclass(frozen=True)

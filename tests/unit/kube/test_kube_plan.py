@@ -130,7 +130,9 @@ def test_a_pod_becomes_run_options_joined_to_its_pod() -> None:
     assert app.resources.memory == str(64 << 20) and app.resources.cpus == "0.5"
     assert app.resources.memory_reservation == str(32 << 20) and app.resources.cpu_shares == 256
     assert app.lifecycle.health.cmd == "curl -f http://localhost:80/health || exit 1"
+    assert app.lifecycle.health.probe == "http://localhost:80/health"  # hutch runs it itself
     assert side.lifecycle.health.cmd == '["CMD", "/bin/true"]'
+    assert side.lifecycle.health.probe == ""
     assert app.lifecycle.health.interval == "10s" and app.lifecycle.health.retries == 2
     assert app.log.driver == "journald"
     assert app.volumes.volumes == (
@@ -149,6 +151,11 @@ def test_a_named_port_of_another_container_is_not_found() -> None:
     # the probe's named port is looked up in its own container: "alt" is side's
     text = CONFIG + POD.replace("port: http}", "port: alt}")
     assert "livenessProbe.httpGet.port: no container port named 'alt'" in refused(text)
+
+
+def test_a_probe_scheme_other_than_http_is_refused_by_name() -> None:
+    text = CONFIG + POD.replace("port: http}", "port: http, scheme: FTP}")
+    assert "livenessProbe.httpGet.scheme: unsupported value 'FTP'" in refused(text)
 
 
 def test_deployment_replicas_make_that_many_pods_and_jobs_never_restart() -> None:
