@@ -17,7 +17,7 @@ _hutch_subcommands() {
     "kube") echo generate play down ;;
     "play") echo kube ;;
     "container") echo run create start stop restart kill rm wait ls logs inspect checkpoint restore init clone rename exists prune cp diff commit export exec attach top pause unpause update stats port ;;
-    "image") echo ls import rm inspect pull push tag untag history save load prune exists build ;;
+    "image") echo ls import rm inspect pull push tag untag history save load prune exists tree diff build ;;
     "system") echo info connection migrate reset service check df prune ;;
     "buildx") echo build ;;
     esac
@@ -33,7 +33,7 @@ _hutch_options() {
     "pull") echo --platform --arch --os --variant --all-tags -a --quiet -q --tls-verify --creds --authfile --cert-dir ;;
     "push") echo --digestfile --format -f --quiet -q --tls-verify --creds --authfile --cert-dir ;;
     "history") echo --no-trunc --quiet -q --format --human --no-human -H ;;
-    "save") echo --output -o --format --quiet -q ;;
+    "save") echo --output -o --format --quiet -q --multi-image-archive -m --uncompressed ;;
     "load") echo --input -i --quiet -q ;;
     "login") echo --username -u --password -p --password-stdin --get-login --authfile --tls-verify --cert-dir ;;
     "logout") echo --all -a --authfile ;;
@@ -160,9 +160,11 @@ _hutch_options() {
     "image pull") echo --platform --arch --os --variant --all-tags -a --quiet -q --tls-verify --creds --authfile --cert-dir ;;
     "image push") echo --digestfile --format -f --quiet -q --tls-verify --creds --authfile --cert-dir ;;
     "image history") echo --no-trunc --quiet -q --format --human --no-human -H ;;
-    "image save") echo --output -o --format --quiet -q ;;
+    "image save") echo --output -o --format --quiet -q --multi-image-archive -m --uncompressed ;;
     "image load") echo --input -i --quiet -q ;;
     "image prune") echo --all -a --force -f ;;
+    "image tree") echo --whatrequires ;;
+    "image diff") echo --format ;;
     "image build") echo --tag -t --file -f --build-arg --target --no-cache --pull --label --layers --squash --iidfile --format --secret --platform --timestamp --quiet -q --logfile ;;
     "system info") echo --format -f ;;
     "system reset") echo --force -f ;;
@@ -284,6 +286,7 @@ _hutch_value_options() {
     "image history") echo --format ;;
     "image save") echo --output -o --format ;;
     "image load") echo --input -i ;;
+    "image diff") echo --format ;;
     "image build") echo --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp --logfile ;;
     "system info") echo --format -f ;;
     "system service") echo --time -t ;;
@@ -942,6 +945,7 @@ _hutch_option_values() {
     "image save --output"|"image save -o") echo "@none" ;;
     "image save --format") echo "json" ;;
     "image load --input"|"image load -i") echo "@none" ;;
+    "image diff --format") echo "json" ;;
     "image build --tag"|"image build -t") echo "@none" ;;
     "image build --file"|"image build -f") echo "@none" ;;
     "image build --build-arg") echo "@none" ;;
@@ -1158,6 +1162,9 @@ _hutch_argument() {
     "image history 1") echo @image ;;
     "image save "*) echo @image ;;
     "image exists 1") echo @image ;;
+    "image tree 1") echo @image ;;
+    "image diff 1") echo @image ;;
+    "image diff 2") echo @image ;;
     "image build 1") echo @file ;;
     "system connection "*) echo @file ;;
     "system service 1") echo @file ;;

@@ -30,7 +30,7 @@ function __hutch_subcommands
         case 'container'
             printf '%s\n' run create start stop restart kill rm wait ls logs inspect checkpoint restore init clone rename exists prune cp diff commit export exec attach top pause unpause update stats port
         case 'image'
-            printf '%s\n' ls import rm inspect pull push tag untag history save load prune exists build
+            printf '%s\n' ls import rm inspect pull push tag untag history save load prune exists tree diff build
         case 'system'
             printf '%s\n' info connection migrate reset service check df prune
         case 'buildx'
@@ -255,6 +255,8 @@ function __hutch_value_options
             printf '%s\n' --output -o --format
         case 'image load'
             printf '%s\n' --input -i
+        case 'image diff'
+            printf '%s\n' --format
         case 'image build'
             printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp --logfile
         case 'system info'
@@ -484,6 +486,8 @@ complete -c hutch -n "__hutch_arg 'history' 1" -f -a '(__hutch_image_names)'
 complete -c hutch -n "__hutch_at 'save'" -l output -s o -x -d 'File (or directory) to write'
 complete -c hutch -n "__hutch_at 'save'" -l format -x -a 'json' -d 'docker-archive (default), oci-archive, oci-dir, docker-dir'
 complete -c hutch -n "__hutch_at 'save'" -l quiet -s q -d 'Print nothing'
+complete -c hutch -n "__hutch_at 'save'" -l multi-image-archive -s m -d 'Each name is an image (docker-archive); without it the others are tags'
+complete -c hutch -n "__hutch_at 'save'" -l uncompressed -d 'Accepted: hutch writes the layers as they are stored'
 complete -c hutch -n "__hutch_at 'save'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'save' 1+" -f -a '(__hutch_image_names)'
 
@@ -2081,6 +2085,8 @@ complete -c hutch -n "__hutch_at 'image'" -a save -d 'Save images to an archive 
 complete -c hutch -n "__hutch_at 'image'" -a load -d 'Load images from a docker-archive, an oci-archive or an OCI layout directory'
 complete -c hutch -n "__hutch_at 'image'" -a prune -d 'Remove images without a name (with -a: every image no container uses)'
 complete -c hutch -n "__hutch_at 'image'" -a exists -d 'Check whether an image exists in local storage (exit 0) or not (exit 1)'
+complete -c hutch -n "__hutch_at 'image'" -a tree -d 'Show an image\'s layers as a tree'
+complete -c hutch -n "__hutch_at 'image'" -a diff -d 'Show the files an image\'s top layer adds (A), changes (C) and deletes (D)'
 complete -c hutch -n "__hutch_at 'image'" -a build -d 'Build an image from a Containerfile and a context'
 complete -c hutch -n "__hutch_at 'image'" -l help -d 'Show the help and exit'
 
@@ -2164,6 +2170,8 @@ complete -c hutch -n "__hutch_arg 'image history' 1" -f -a '(__hutch_image_names
 complete -c hutch -n "__hutch_at 'image save'" -l output -s o -x -d 'File (or directory) to write'
 complete -c hutch -n "__hutch_at 'image save'" -l format -x -a 'json' -d 'docker-archive (default), oci-archive, oci-dir, docker-dir'
 complete -c hutch -n "__hutch_at 'image save'" -l quiet -s q -d 'Print nothing'
+complete -c hutch -n "__hutch_at 'image save'" -l multi-image-archive -s m -d 'Each name is an image (docker-archive); without it the others are tags'
+complete -c hutch -n "__hutch_at 'image save'" -l uncompressed -d 'Accepted: hutch writes the layers as they are stored'
 complete -c hutch -n "__hutch_at 'image save'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'image save' 1+" -f -a '(__hutch_image_names)'
 
@@ -2180,6 +2188,17 @@ complete -c hutch -n "__hutch_at 'image prune'" -l help -d 'Show the help and ex
 # hutch image exists
 complete -c hutch -n "__hutch_at 'image exists'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'image exists' 1" -f -a '(__hutch_image_names)'
+
+# hutch image tree
+complete -c hutch -n "__hutch_at 'image tree'" -l whatrequires -d 'Show the layers of the images built on this one'
+complete -c hutch -n "__hutch_at 'image tree'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'image tree' 1" -f -a '(__hutch_image_names)'
+
+# hutch image diff
+complete -c hutch -n "__hutch_at 'image diff'" -l format -x -a 'json' -d 'json, or lines of KIND PATH (default)'
+complete -c hutch -n "__hutch_at 'image diff'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'image diff' 1" -f -a '(__hutch_image_names)'
+complete -c hutch -n "__hutch_arg 'image diff' 2" -f -a '(__hutch_image_names)'
 
 # hutch image build
 complete -c hutch -n "__hutch_at 'image build'" -l tag -s t -x -d 'Name the image (repeatable)'

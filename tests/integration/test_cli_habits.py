@@ -5,10 +5,12 @@ and ``--noout``/``--out``, which take hutch's own output but not a container's."
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import signal
 import subprocess
+import tarfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -330,3 +332,38 @@ def test_exec_privileged_and_preserve_fds(hutch: Hutch, base_image: str, tmp_pat
     )
     assert (got.returncode, got.stdout) == (0, "through fd 3\n"), got.stderr
     hutch("rm", "-f", "-t", "0", "ex")
+
+
+def test_save_to_a_pipe_and_multi_image(hutch: Hutch, base_image: str, tmp_path: Path) -> None:
+    hutch("tag", base_image, "second:1")
+    # no -o: standard output, here a pipe (the archive once went to a temp file in /dev)
+    piped = subprocess.run(
+        ["sh", "-c", '"$0" save "$1" second:1 | tar -xO manifest.json', hutch.binary, base_image],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=hutch.env.environ(),
+        stdin=subprocess.DEVNULL,
+    )
+    assert piped.returncode == 0, piped.stderr
+    # podman without -m: one image, the other names are more tags for it
+    [entry] = json.loads(piped.stdout)
+    assert entry["RepoTags"] == ["localhost/base:latest", "localhost/second:1"]
+    archive = tmp_path / "two.tar"
+    hutch("save", "-m", "-o", str(archive), base_image, "second:1")
+    with tarfile.open(archive) as tar:
+        member = tar.extractfile("manifest.json")
+        assert member is not None
+        entries = json.loads(member.read())
+    assert [e["RepoTags"] for e in entries] == [["localhost/base:latest"], ["localhost/second:1"]]
+
+
+def test_image_tree_and_diff(hutch: Hutch, base_image: str) -> None:
+    tree = hutch("image", "tree", base_image).stdout.splitlines()
+    assert tree[1] == "Tags:     [localhost/base:latest]"
+    assert tree[3] == "Image Layers"
+    assert tree[4].startswith("└── ID: ")
+    assert tree[4].endswith(" Top Layer of: [localhost/base:latest]")
+    changes = hutch("image", "diff", base_image).stdout.splitlines()
+    assert "A /bin/busybox" in changes
+    assert all(line.startswith("A /") for line in changes)  # one layer: all added

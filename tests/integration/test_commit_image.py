@@ -18,7 +18,7 @@ def test_commit_then_run_shows_file_and_changes(hutch: Hutch, base_image: str) -
         "-c", "ENV GREETING=hello",
         "-c", "LABEL purpose=test",
         "-c", "WORKDIR /tmp",
-        "-m", "a message", "-a", "someone",
+        "-m", "a message", "-a", "someone", "-f", "docker",  # podman: -m needs docker
         "c", "committed:v1",
     ).stdout  # fmt: skip
     image_id = out.strip()

@@ -80,6 +80,9 @@ class SaveOptions:
     output: str
     format: str = "docker-archive"  # docker-archive, oci-archive, oci-dir, docker-dir
     quiet: bool = False
+    # Each name an image (docker save, podman save -m); False: podman save without
+    # -m, the names after the first are more tags for the first image
+    multi_image: bool = True
 
 
 @dataclass(frozen=True)
@@ -206,6 +209,36 @@ class ImageInspect:
     names_history: tuple[str, ...] = field(metadata=key("NamesHistory"))
 
 
+@dataclass(frozen=True)
+class TreeLayer:
+    """One layer of ``image tree``: its storage id (the chain id), bytes unpacked, and
+    the names of the images whose top layer it is."""
+
+    id: str
+    size: int
+    top_of: tuple[str, ...]
+    image_top: bool  # the top layer of some image (named or not)
+
+
+@dataclass(frozen=True)
+class ImageTree:
+    """``image tree IMAGE``: the image and its layers, base first (with
+    ``--whatrequires``: its top layer, then the layers of the images built on it)."""
+
+    id: str
+    names: tuple[str, ...]
+    size: int
+    layers: tuple[TreeLayer, ...]
+
+
+@dataclass(frozen=True)
+class ImageChange:
+    """One line of ``image diff``: ``kind`` is A (added), C (changed) or D (deleted)."""
+
+    kind: str
+    path: str
+
+
 class Images(Protocol):
     """``engine.images``: the local store, the registries and builds."""
 
@@ -222,6 +255,10 @@ class Images(Protocol):
     def untag(self, source: str, targets: Sequence[str]) -> None: ...
 
     def history(self, name: str) -> list[HistoryLine]: ...
+
+    def tree(self, name: str, whatrequires: bool = False) -> ImageTree: ...
+
+    def diff(self, name: str, other: str | None = None) -> list[ImageChange]: ...
 
     def exists(self, name: str) -> bool: ...
 

@@ -41,6 +41,7 @@ MODULES: dict[str, tuple[str, ...]] = {
     "login": ("app",),
     "image_prune": ("image",),
     "image_exists": ("image",),
+    "image_layers": ("image",),
     "manifest": ("app",),
     "run": ("app", "container"),
     "start": ("app", "container"),

@@ -53,7 +53,13 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
     ) -> None:
         """Create a new image from a container's changes."""
         from hutch.api.containers import CommitOptions
+        from hutch.api.errors import InvalidArgument
 
+        if message is not None and fmt != "docker":
+            # podman's refusal: an OCI image config has no field for the message
+            raise InvalidArgument(
+                "messages are only compatible with the docker image format (-f docker)"
+            )
         options = CommitOptions(
             container,
             image,

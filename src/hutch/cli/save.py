@@ -28,15 +28,31 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
             ),
         ] = "docker-archive",
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing.")] = False,
+        multi: Annotated[
+            bool,
+            typer.Option(
+                "--multi-image-archive",
+                "-m",
+                help="Each name is an image (docker-archive); without it the others are tags.",
+            ),
+        ] = False,
+        uncompressed: Annotated[
+            bool,
+            typer.Option(
+                "--uncompressed", help="Accepted: hutch writes the layers as they are stored."
+            ),
+        ] = False,
     ) -> None:
         """Save images to an archive (docker-archive, oci-archive) or a directory."""
         from hutch.api.images import SaveOptions
 
-        if output is None:
+        del uncompressed  # layers are written as stored, compressed or not
+        if output is None or output == "-":
             if sys.stdout.isatty():
-                raise InvalidArgument("refusing to write an archive to a terminal; use -o FILE")
-            output = "/dev/stdout"
-        state_of(ctx).engine().images.save(SaveOptions(tuple(names), output, fmt, quiet))
+                raise InvalidArgument("refusing to save to terminal. Use -o flag or redirect")
+            output = "-"
+        options = SaveOptions(tuple(names), output, fmt, quiet, multi_image=multi)
+        state_of(ctx).engine().images.save(options)
 
     app.command("save")(save)
     image_app.command("save")(save)

@@ -14,10 +14,12 @@ import io
 import json
 import os
 import shutil
+import stat
+import sys
 import tarfile
 import tempfile
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, BinaryIO
@@ -45,6 +47,8 @@ _MAX_LINKS = 40
 class _Item:
     image: ImageRecord
     name: str | None  # the name asked for, when it is a name (not an id)
+    # podman save without -m: the other names given, as more tags (docker-archive)
+    extra_tags: tuple[str, ...] = ()
 
 
 # ------------------------------------------------------------------ writers
@@ -53,12 +57,14 @@ class _Item:
 class _Sink:
     """Files of an archive or a directory, added by relative path."""
 
-    def __init__(self, target: Path, archive: bool) -> None:
+    def __init__(self, target: Path, archive: bool, stream: BinaryIO | None = None) -> None:
         self._archive = archive
         self._target = target
         self._written: set[str] = set()
         self._tar: tarfile.TarFile | None = None
-        if archive:
+        if stream is not None:  # a pipe or a device: written in order, never sought
+            self._tar = tarfile.open(fileobj=stream, mode="w|", format=tarfile.PAX_FORMAT)  # noqa: SIM115 - closed by close()
+        elif archive:
             self._tar = tarfile.open(target, "w", format=tarfile.PAX_FORMAT)  # noqa: SIM115 - closed by close()
         else:
             target.mkdir(parents=True, exist_ok=True)
@@ -129,15 +135,73 @@ def _manifest_of(image: ImageRecord) -> ImageManifest:
     return doc
 
 
-def save(ctx: EngineContext, names: Sequence[str], output: str, fmt: str) -> None:
+def save(
+    ctx: EngineContext, names: Sequence[str], output: str, fmt: str, multi_image: bool = True
+) -> None:
+    """Save the images ``names`` to ``output`` ("-": standard output).
+
+    ``multi_image`` False is podman's save without -m: the first name is the
+    image, the others are more tags for it in a docker-archive (and ignored by
+    the other formats, as podman ignores them).
+    """
     if fmt not in FORMATS:
         raise InvalidArgument(f"--format {fmt!r}: expected one of {', '.join(FORMATS)}")
     if not names:
         raise InvalidArgument("save: name at least one image")
-    items = _items(ctx, names)
-    if fmt == "docker-dir" and len(items) > 1:
-        raise InvalidArgument("save: --format docker-dir holds one image")
+    if multi_image and len(names) > 1 and fmt != "docker-archive":
+        # podman's words (its -m); a docker-dir holds one image, an OCI layout
+        # could hold several but podman writes them only as a docker-archive
+        raise InvalidArgument(
+            f'unsupported format "{fmt}" for saving multiple images (only docker-archive)'
+        )
+    if multi_image:
+        items = _items(ctx, names)
+    else:
+        first = _items(ctx, names[:1])[0]
+        extra = tuple(extra_tag(n) for n in names[1:]) if fmt == "docker-archive" else ()
+        items = [_Item(first.image, first.name, extra)]
+    if output == "-" or _special_file(output):
+        if fmt not in ("docker-archive", "oci-archive"):
+            raise InvalidArgument(f"--format {fmt} writes a directory: give it with -o DIR")
+        _stream(ctx, output, fmt, items)
+        return
     _write(ctx, Path(output), fmt, items)
+
+
+def extra_tag(text: str) -> str:
+    """A tag given after the image (podman save without -m), named as podman writes it."""
+    return str(parse_reference(text, default_registry="localhost"))
+
+
+def _special_file(output: str) -> bool:
+    """An existing output that is no regular file or directory (/dev/stdout, a fifo, a
+    device): written in place, since a temporary file next to it would replace it."""
+    try:
+        mode = os.stat(output).st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
+def _stream(ctx: EngineContext, output: str, fmt: str, items: Sequence[_Item]) -> None:
+    """An archive to standard output ("-") or into a pipe or device, in one pass."""
+    with ExitStack() as stack:
+        if output == "-":
+            sys.stdout.flush()
+            stream: BinaryIO = sys.stdout.buffer
+        elif os.path.samestat(os.stat(output), os.fstat(1)):
+            # -o /dev/stdout: our descriptor, which reopening a pipe through
+            # /proc may be refused (a pipe made by another user)
+            stream = stack.enter_context(open(os.dup(1), "wb"))
+        else:
+            stream = stack.enter_context(open(output, "wb"))
+        sink = _Sink(Path(output), True, stream)
+        if fmt == "docker-archive":
+            _write_docker_archive(ctx, sink, items)
+        else:
+            _write_oci_layout(ctx, sink, items)
+        sink.close()
+        stream.flush()
 
 
 def _write(ctx: EngineContext, target: Path, fmt: str, items: Sequence[_Item]) -> None:
@@ -196,6 +260,8 @@ def _write_docker_archive(ctx: EngineContext, sink: _Sink, items: Sequence[_Item
         tags = [item.name] if item.name else []
         if item.name is None and len(items) == 1:
             tags = list(image.names)
+        if item.extra_tags:
+            tags = sorted({*tags, *item.extra_tags})  # podman lists them sorted
         entries.append({"Config": f"{image.id}.json", "RepoTags": tags, "Layers": layer_files})
         for tag in tags:
             repo, _, version = tag.rpartition(":")

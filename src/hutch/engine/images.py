@@ -17,11 +17,13 @@ from hutch.api.common import PruneReport
 from hutch.api.errors import HutchError, InvalidArgument, NoSuchObject
 from hutch.api.images import (
     HistoryLine,
+    ImageChange,
     ImageGraphDriver,
     ImageInspect,
     ImagePruneOptions,
     ImageRootFS,
     ImageSummary,
+    ImageTree,
     ImportOptions,
     ImportReport,
     LoginOptions,
@@ -259,6 +261,16 @@ class ImageService:
     def history(self, name: str) -> list[HistoryLine]:
         return self._tools.history(name)
 
+    def tree(self, name: str, whatrequires: bool = False) -> ImageTree:
+        from hutch.engine.image_layers import tree
+
+        return tree(self._ctx, name, whatrequires)
+
+    def diff(self, name: str, other: str | None = None) -> list[ImageChange]:
+        from hutch.engine.image_layers import diff
+
+        return diff(self._ctx, name, other)
+
     def exists(self, name: str) -> bool:
         return self._tools.exists(name)
 
@@ -310,7 +322,7 @@ class ImageService:
     def save(self, options: SaveOptions) -> None:
         from hutch.engine.image_archive import save
 
-        save(self._ctx, options.names, options.output, options.format)
+        save(self._ctx, options.names, options.output, options.format, options.multi_image)
 
     def load(self, source: str) -> list[str]:
         from hutch.engine.image_archive import load

@@ -105,7 +105,10 @@ def test_save_load_prune(monkeypatch: Mp, capsys: Cap) -> None:
     run_cli(
         ["save", "--format", "oci-archive", "-o", "/x.tar", "a", "b"], engine, monkeypatch, capsys
     )
-    assert engine.calls[-1] == ("images.save", SaveOptions(("a", "b"), "/x.tar", "oci-archive"))
+    assert engine.calls[-1] == (
+        "images.save",
+        SaveOptions(("a", "b"), "/x.tar", "oci-archive", multi_image=False),
+    )
     out = run_cli(["load", "-i", "/x.tar"], engine, monkeypatch, capsys).out
     assert out == "Loaded image: localhost/loaded:latest\n"
     assert (

@@ -1,0 +1,79 @@
+"""``hutch image tree`` and ``hutch image diff``: an image's layers and their changes."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from hutch.api.errors import InvalidArgument
+from hutch.cli import render
+from hutch.cli.state import state_of
+
+if TYPE_CHECKING:
+    from hutch.api.images import ImageTree
+
+_JSON_KEYS = {"A": "added", "C": "changed", "D": "deleted"}
+
+
+def go_size(size: float, precision: int) -> str:
+    """go-units' HumanSizeWithPrecision: decimal units, no space (podman's tree)."""
+    for unit in ("B", "kB", "MB", "GB", "TB"):
+        if size < 1000 or unit == "TB":
+            return f"{size:.{precision}g}{unit}"
+        size /= 1000
+    return f"{size}B"  # pragma: no cover - the loop returns
+
+
+def tree_text(tree: ImageTree) -> str:
+    """podman's ``image tree``: a header, then one branch per layer."""
+    lines = [
+        f"Image ID: {tree.id[:12]}",
+        f"Tags:     [{' '.join(tree.names)}]",
+        f"Size:     {go_size(tree.size, 4)}",
+        "Image Layers",
+    ]
+    for i, layer in enumerate(tree.layers):
+        branch = "└── " if i == len(tree.layers) - 1 else "├── "
+        top = f" Top Layer of: [{' '.join(layer.top_of)}]" if layer.top_of else ""
+        short = layer.id.split(":", 1)[-1][:12]
+        lines.append(f"{branch}ID: {short} Size: {go_size(layer.size, 3):>7}{top}")
+    return "\n".join(lines) + "\n\n"
+
+
+def register(image_app: typer.Typer) -> None:
+    @image_app.command("tree")
+    def tree(
+        ctx: typer.Context,
+        image: Annotated[str, typer.Argument(help="Image.")],
+        whatrequires: Annotated[
+            bool,
+            typer.Option("--whatrequires", help="Show the layers of the images built on this one."),
+        ] = False,
+    ) -> None:
+        """Show an image's layers as a tree."""
+        print(tree_text(state_of(ctx).engine().images.tree(image, whatrequires)), end="")
+
+    @image_app.command("diff")
+    def diff(
+        ctx: typer.Context,
+        image: Annotated[str, typer.Argument(help="Image.")],
+        other: Annotated[
+            str | None, typer.Argument(help="Image to compare with (default: its parent layers).")
+        ] = None,
+        fmt: Annotated[
+            str | None, typer.Option("--format", help="json, or lines of KIND PATH (default).")
+        ] = None,
+    ) -> None:
+        """Show the files an image's top layer adds (A), changes (C) and deletes (D)."""
+        if fmt not in (None, "json"):
+            raise InvalidArgument(f"invalid --format {fmt!r}: only json is supported")
+        changes = state_of(ctx).engine().images.diff(image, other)
+        if fmt == "json":
+            out: dict[str, list[str]] = {}
+            for change in changes:
+                out.setdefault(_JSON_KEYS[change.kind], []).append(change.path)
+            render.print_json(out)
+            return
+        for change in changes:
+            print(f"{change.kind} {change.path}")

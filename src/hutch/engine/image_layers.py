@@ -1,0 +1,104 @@
+"""``image tree`` and ``image diff``: an image's layers, and what its layers change.
+
+Layers are stored by diff id; the ids shown are chain ids (the layer ids of
+containers/storage, so ``image tree`` names a layer as podman does): the first
+layer's is its diff id, each next one the digest of "PARENT-CHAIN DIFF-ID".
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+
+from hutch.api.errors import InvalidArgument
+from hutch.api.images import ImageChange, ImageTree, TreeLayer
+from hutch.engine.context import EngineContext
+from hutch.engine.resolve import find_image
+from hutch.store.images import ImageRecord
+from hutch.store.overlaydiff import ADDED, CHANGED, DELETED
+
+
+def chain_ids(diff_ids: Sequence[str]) -> list[str]:
+    """The chain id of each layer (OCI image spec, "Layer ChainID")."""
+    out: list[str] = []
+    for diff_id in diff_ids:
+        if not out:
+            out.append(diff_id)
+        else:
+            text = f"{out[-1]} {diff_id}".encode()
+            out.append("sha256:" + hashlib.sha256(text).hexdigest())
+    return out
+
+
+def tree(ctx: EngineContext, name: str, whatrequires: bool) -> ImageTree:
+    image = find_image(ctx.images, name)
+    images = ctx.images.all()
+    sizes = ctx.images.layer_sizes()
+    chains = chain_ids(image.diff_ids)
+    # chain id of an image's top layer -> the images standing on it there
+    tops: dict[str, list[ImageRecord]] = {}
+    for other in images:
+        if other.diff_ids:
+            tops.setdefault(chain_ids(other.diff_ids)[-1], []).append(other)
+
+    def layer(chain: str, diff_id: str) -> TreeLayer:
+        owners = tops.get(chain, [])
+        names = tuple(n for o in owners for n in o.names)
+        return TreeLayer(chain, sizes.get(diff_id, 0), names, bool(owners))
+
+    if whatrequires and image.diff_ids:
+        # the image's top layer, then the layers of the images built on it
+        depth = len(image.diff_ids)
+        entries = [layer(chains[-1], image.diff_ids[-1])]
+        seen = set(chains)
+        for other in sorted(images, key=lambda r: (len(r.diff_ids), r.id)):
+            if len(other.diff_ids) <= depth or other.diff_ids[:depth] != image.diff_ids:
+                continue
+            for chain, diff_id in zip(chain_ids(other.diff_ids), other.diff_ids, strict=True):
+                if chain not in seen:
+                    seen.add(chain)
+                    entries.append(layer(chain, diff_id))
+        layers = tuple(entries)
+    else:
+        layers = tuple(layer(c, d) for c, d in zip(chains, image.diff_ids, strict=True))
+    size = sum(sizes.get(d, 0) for d in image.diff_ids)
+    return ImageTree(image.id, image.names, size, layers)
+
+
+def diff(ctx: EngineContext, name: str, other: str | None) -> list[ImageChange]:
+    """What the image's top layer changes (``other`` None), or its layers above ``other``'s."""
+    from hutch.store.overlaydiff import upper_changes
+
+    image = find_image(ctx.images, name)
+    if not image.diff_ids:
+        return []
+    if other is None:
+        base: tuple[str, ...] = image.diff_ids[:-1]
+    else:
+        base = find_image(ctx.images, other).diff_ids
+        if image.diff_ids[: len(base)] != base:
+            raise InvalidArgument(
+                f"image diff: {other} is not an image {name} was built on "
+                "(hutch compares an image with its parents only)"
+            )
+    ctx.enter_session()  # layer files belong to the user namespace's ids
+    kinds: dict[str, str] = {}
+    for depth in range(len(base), len(image.diff_ids)):
+        upper = str(ctx.layers.layer_dir(image.diff_ids[depth]))
+        lowers = [str(ctx.layers.layer_dir(d)) for d in reversed(image.diff_ids[:depth])]
+        for change in upper_changes(upper, lowers):
+            _fold(kinds, change.kind, change.path)
+    return [ImageChange(kinds[p], p) for p in sorted(kinds)]
+
+
+def _fold(kinds: dict[str, str], kind: str, path: str) -> None:
+    """One layer's change of ``path`` on top of the layers' changes so far (vs the base)."""
+    before = kinds.get(path)
+    if kind == ADDED:
+        kinds[path] = CHANGED if before == DELETED else ADDED
+    elif kind == CHANGED:
+        kinds[path] = ADDED if before == ADDED else CHANGED
+    elif before == ADDED:  # added above the base, then deleted: no change
+        del kinds[path]
+    else:
+        kinds[path] = DELETED
