@@ -1,0 +1,77 @@
+#!/bin/bash
+# Install hutch's man pages and shell completions for the user who runs it.
+#
+# Usage: contrib/install.sh              (as the user, from a checkout; no root needed)
+#        contrib/install.sh --uninstall  (remove what it installed)
+#
+# It installs nothing else (hutch itself: `pipx install .`, see README "Install"):
+#   man pages    ${XDG_DATA_HOME:-~/.local/share}/man/man1, man5, man7
+#                (man-db searches DIR/../share/man for each DIR of $PATH, so
+#                `man hutch` finds them while ~/.local/bin is on PATH)
+#   bash         ${XDG_DATA_HOME:-~/.local/share}/bash-completion/completions/hutch
+#                (bash-completion loads it on first use of hutch)
+#   zsh          ${XDG_DATA_HOME:-~/.local/share}/zsh/site-functions/_hutch
+#                (a directory zsh searches once it is in $fpath: see the hint printed)
+#   fish         ${XDG_CONFIG_HOME:-~/.config}/fish/completions/hutch.fish
+set -Eeuo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+data="${XDG_DATA_HOME:-$HOME/.local/share}"
+config="${XDG_CONFIG_HOME:-$HOME/.config}"
+man_dir="$data/man"
+bash_file="$data/bash-completion/completions/hutch"
+zsh_dir="$data/zsh/site-functions"
+fish_file="$config/fish/completions/hutch.fish"
+
+pages() {
+    local page
+    for page in "$repo"/man/hutch*.[157]; do
+        printf '%s\n' "$page"
+    done
+}
+
+uninstall() {
+    local page
+    while IFS= read -r page; do
+        rm -f "$man_dir/man${page##*.}/$(basename "$page")"
+    done < <(pages)
+    rm -f "$man_dir"/cat?/hutch*  # man-db's cached renderings
+    rm -f "$bash_file" "$zsh_dir/_hutch" "$fish_file"
+    printf 'removed hutch man pages and completions for %s\n' "$(id -un)"
+}
+
+install_all() {
+    local page count=0
+    while IFS= read -r page; do
+        # alias pages (.so man1/PAGE) resolve inside man1, where their target is
+        install -D -m 0644 "$page" "$man_dir/man${page##*.}/$(basename "$page")"
+        count=$((count + 1))
+    done < <(pages)
+    install -D -m 0644 "$repo/completions/hutch.bash" "$bash_file"
+    install -D -m 0644 "$repo/completions/_hutch" "$zsh_dir/_hutch"
+    install -D -m 0644 "$repo/completions/hutch.fish" "$fish_file"
+    printf 'installed %d man pages in %s\n' "$count" "$man_dir"
+    printf 'installed completions: %s, %s, %s\n' "$bash_file" "$zsh_dir/_hutch" "$fish_file"
+    case ":$PATH:" in
+    *":$HOME/.local/bin:"*) ;;
+    *) printf 'hint: man finds the pages once ~/.local/bin is on PATH, or with MANPATH=%s:\n' \
+        "$man_dir" ;;
+    esac
+    if [[ ! -f /usr/share/bash-completion/bash_completion ]]; then
+        printf 'hint (bash): install bash-completion (Debian: apt install bash-completion),\n'
+        printf '             or add  source %s  to ~/.bashrc\n' "$bash_file"
+    fi
+    if [[ -f $HOME/.zshrc ]] && ! grep -qs "$zsh_dir" "$HOME/.zshrc"; then
+        printf 'hint (zsh): add  fpath=(%s $fpath)  before compinit in ~/.zshrc\n' "$zsh_dir"
+    fi
+}
+
+case "${1:-}" in
+"") install_all ;;
+--uninstall) uninstall ;;
+-h | --help) sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' ;;
+*)
+    printf 'install.sh: unknown argument %s (see --help)\n' "$1" >&2
+    exit 2
+    ;;
+esac
