@@ -119,7 +119,7 @@ def images_command(
         listed = [i for i in listed if not i.intermediate]
     wanted = [*(filters or ()), *([f"reference={image}"] if image else [])]
     found = apply_filters(listed, wanted)
-    if fmt == "json":
+    if render.is_json(fmt):
         render.print_json([json_of(i) for i in found])
         return
     rows = rows_of(found, no_trunc)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from hutch.api.errors import InvalidArgument, NoSuchObject
-from hutch.cli import render
+from hutch.cli import inspecting
 from hutch.cli import targets as t
 from hutch.cli.state import state_of
 
@@ -16,15 +16,16 @@ if TYPE_CHECKING:
     from hutch.api.engine import Engine
 
 TYPES = ("all", "container", "image", "volume", "network", "pod")
+_MISSING = {
+    "container": inspecting.no_such_container,
+    "image": inspecting.no_such_image,
+    "volume": inspecting.no_such_volume,
+    "network": inspecting.no_such_network,
+    "pod": inspecting.no_such_pod,
+}
 
 
 def register(app: typer.Typer, container_app: typer.Typer) -> None:
-    def _render(data: list[dict[str, Any]], fmt: str | None) -> None:
-        if fmt and fmt != "json":
-            print(render.render_template(fmt, data, name="inspect"), end="")
-        else:
-            render.print_json(data)
-
     def inspect(
         ctx: typer.Context,
         names: Annotated[list[str] | None, typer.Argument(help="Containers or images.")] = None,
@@ -46,13 +47,14 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         names = t.many(ctx, names, latest, "inspect")
         if type_ not in TYPES:
             raise InvalidArgument(
-                f"invalid --type {type_!r}: use container, image, volume, network, pod or all"
+                f'invalid type "{type_}": must be "image", "container", "pod", "network", '
+                '"volume", or "all"'
             )
         engine = state_of(ctx).engine()
-        data: list[dict[str, Any]] = []
-        for name in names:
-            data += _one(engine, name, type_, size)
-        _render(data, fmt)
+        rows, errors = inspecting.collect(
+            names, lambda name: _one(engine, name, type_, size), lambda _n, message: message
+        )
+        inspecting.report(rows, errors, fmt)
 
     def _one(engine: Engine, name: str, type_: str, size: bool) -> list[dict[str, Any]]:
         """The first kind of object (podman's order) that has ``name``."""
@@ -82,12 +84,18 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
             if type_ in ("all", kind):
                 try:
                     found = fetch()
-                except NoSuchObject:
+                except NoSuchObject as e:
                     if type_ == kind:
-                        raise
+                        raise NoSuchObject(_MISSING[kind](name, str(e))) from None
                     continue
                 if found:
                     return found
+        if type_ != "all":  # the engine found none without an error
+            engine_words = {
+                "image": f"{name}: image not known",
+                "network": f"unable to find network with name or ID {name}: network not found",
+            }
+            raise NoSuchObject(_MISSING[type_](name, engine_words.get(type_, "")))
         raise NoSuchObject(f'no such object: "{name}"')
 
     def container_inspect(
@@ -106,8 +114,15 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         from hutch.api.containers import InspectOptions
         from hutch.api.podman_json import to_json
 
-        found = state_of(ctx).engine().containers.inspect(names, InspectOptions(size))
-        _render([to_json(r) for r in found], fmt)
+        engine = state_of(ctx).engine()
+        rows, errors = inspecting.collect(
+            names,
+            lambda name: [
+                to_json(r) for r in engine.containers.inspect([name], InspectOptions(size))
+            ],
+            inspecting.no_such_container,
+        )
+        inspecting.report(rows, errors, fmt)
 
     app.command("inspect")(inspect)
     container_app.command("inspect")(container_inspect)

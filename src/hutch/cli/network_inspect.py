@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from hutch.cli import render
+from hutch.cli import inspecting
 from hutch.cli.network_render import json_of
 from hutch.cli.state import state_of
 
@@ -21,8 +21,10 @@ def register(network_app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Show the details of networks as JSON."""
-        rows = [json_of(n) for n in state_of(ctx).engine().networks.inspect(names)]
-        if fmt and fmt != "json":
-            print(render.render_template(fmt, rows, name="inspect"), end="")
-        else:
-            render.print_json(rows)
+        networks = state_of(ctx).engine().networks
+        rows, errors = inspecting.collect(
+            names,
+            lambda name: [json_of(n) for n in networks.inspect([name])],
+            inspecting.no_such_network,
+        )
+        inspecting.report(rows, errors, fmt)

@@ -32,7 +32,7 @@ def register(network_app: typer.Typer) -> None:
     ) -> None:
         """List networks."""
         found = state_of(ctx).engine().networks.ls(tuple(filters or ()))
-        if fmt == "json":
+        if render.is_json(fmt):
             render.print_json([json_of(n) for n in found])
             return
         if quiet:

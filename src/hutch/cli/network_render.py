@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import ipaddress
 from typing import TYPE_CHECKING, Any
 
-from hutch.util.gotemplate import GoTime
+from hutch.util.gotemplate import Addressed, GoTime, Struct
 
 if TYPE_CHECKING:
-    from hutch.api.networks import NetworkSummary
+    from hutch.api.networks import NetworkSubnet, NetworkSummary
 
 HEADERS = {"ID": "NETWORK ID", "Name": "NAME", "Driver": "DRIVER"}
 
@@ -28,8 +29,9 @@ def json_of(net: NetworkSummary) -> dict[str, Any]:
         "ipv6_enabled": net.ipv6,
         "internal": net.internal,
         "dns_enabled": net.dns,
-        "labels": dict(net.labels),
-        "options": dict(net.options),
+        # omitempty in podman's types.Network
+        **({"labels": dict(net.labels)} if net.labels else {}),
+        **({"options": dict(net.options)} if net.options else {}),
         "ipam_options": {"driver": "host-local"},
         "containers": {
             m.container_id: {
@@ -58,13 +60,44 @@ def row(net: NetworkSummary) -> dict[str, Any]:
         "ID": net.id[:12],
         "Name": net.name,
         "Driver": net.driver,
-        "Labels": dict(net.labels),
+        # podman's ListPrintReports.Labels method: "k=v,k2=v2" (over the map's field)
+        "Labels": ",".join(f"{k}={v}" for k, v in sorted(net.labels)),
         "Internal": net.internal,
         "IPv6Enabled": net.ipv6,
         "DNSEnabled": net.dns,
         "NetworkInterface": net.bridge,
-        "Subnets": ",".join(s.subnet for s in net.subnets),
+        "Subnets": [subnet_struct(s) for s in net.subnets],
         "Created": GoTime.from_timestamp(net.created, local=True),
         "Options": dict(net.options),
         "IPAMOptions": {"driver": "host-local"},
     }
+
+
+def subnet_struct(subnet: NetworkSubnet) -> Struct:
+    """One of ``.Subnets`` as podman's ``types.Subnet``: ``{{.Subnet}}`` prints
+    ``10.89.0.0/24`` and ``{{.Gateway}}`` the address, ``{{.Subnets}}`` shows Go's
+    fields (``[{{{10.89.0.0 ffffff00}} 10.89.0.1 <nil>}]``), ``{{json .Subnets}}``
+    has netavark's keys."""
+    net = ipaddress.ip_network(subnet.subnet, strict=False)
+    mask = net.netmask.packed.hex()
+    ipnet = Struct("net.IPNet", {"IP": str(net.network_address), "Mask": mask})
+    lease = (
+        Struct(
+            "*types.LeaseRange",
+            {"StartIP": subnet.ip_range, "EndIP": None},
+            {"StartIP": "start_ip,omitempty", "EndIP": "end_ip,omitempty"},
+        )
+        if subnet.ip_range
+        else None
+    )
+    return Struct(
+        "types.Subnet",
+        {
+            "Subnet": Addressed(
+                "types.IPNet", subnet.subnet, Struct("types.IPNet", {"IPNet": ipnet})
+            ),
+            "Gateway": subnet.gateway or None,  # a nil net.IP prints <nil>
+            "LeaseRange": lease,
+        },
+        {"Subnet": "subnet", "Gateway": "gateway,omitempty", "LeaseRange": "lease_range,omitempty"},
+    )

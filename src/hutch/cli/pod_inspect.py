@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from hutch.cli import render
+from hutch.cli import inspecting, render
 from hutch.cli.state import state_of
 
 
@@ -23,10 +23,11 @@ def register(pod_app: typer.Typer) -> None:
         """Show the details of pods as JSON."""
         from hutch.api.podman_json import to_json
 
-        rows = [to_json(p) for p in state_of(ctx).engine().pods.inspect(names)]
-        if fmt and fmt != "json":
-            print(render.render_template(fmt, rows, name="inspect"), end="")
-        elif len(rows) == 1:
+        pods = state_of(ctx).engine().pods
+        rows, errors = inspecting.collect(
+            names, lambda name: [to_json(p) for p in pods.inspect([name])], inspecting.no_such_pod
+        )
+        if len(rows) == 1 and not errors and (not fmt or render.is_json(fmt)):
             render.print_json(rows[0], indent=5)  # podman 4.3.1 prints one pod as an object
-        else:
-            render.print_json(rows, indent=5)
+            return
+        inspecting.report(rows, errors, fmt, indent=5)

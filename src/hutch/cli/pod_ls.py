@@ -49,7 +49,7 @@ def register(pod_app: typer.Typer) -> None:
 
         options = ListPodsOptions(filters=tuple(filters or ()), sort=sort)
         found = state_of(ctx).engine().pods.ls(options)
-        if fmt == "json":
+        if render.is_json(fmt):
             render.print_json([json_of(p) for p in found], indent=2)
             return
         if quiet:

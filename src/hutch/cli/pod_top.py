@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from hutch.api.errors import NoSuchObject
 from hutch.cli import render
 from hutch.cli.state import state_of
 
@@ -23,5 +24,8 @@ def register(pod_app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Show the running processes of the containers of a pod."""
-        report = state_of(ctx).engine().pods.top(pod, descriptors or [])
+        try:
+            report = state_of(ctx).engine().pods.top(pod, descriptors or [])
+        except NoSuchObject as e:  # podman 4.3.1 says "container" for the pod too
+            raise NoSuchObject(f"unable to look up requested container: {e}") from None
         print(render.table(list(report.headers), [list(r) for r in report.rows]), end="")

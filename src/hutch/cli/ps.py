@@ -168,7 +168,7 @@ def ps_command(
         last = 1
     options = ListContainersOptions(all_, last, tuple(filters or ()), sort, size)
     found = state.engine().containers.ls(options)
-    if fmt == "json":
+    if render.is_json(fmt):
         render.print_json([json_of(c) for c in found])
         return
     now = time.time()

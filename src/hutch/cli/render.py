@@ -74,6 +74,20 @@ def _go_time(text: str) -> Any:
         return text
 
 
+def is_json(fmt: str | None) -> bool:
+    """``json`` or ``{{json .}}`` (podman's report.IsJSON): both print the JSON listing,
+    an array, not one object per line."""
+    if fmt is None:
+        return False
+    text = fmt.strip()
+    if text == "json":
+        return True
+    if not (text.startswith("{{") and text.endswith("}}")):
+        return False
+    words = text[2:-2].split()
+    return words in (["json"], ["json", "."])
+
+
 def print_json(data: Any, indent: int = 4) -> None:
     """``--format json``: Go's json.MarshalIndent (podman: four spaces; info two)."""
     sys.stdout.write(gotemplate.gojson.dumps(_plain_data(data), indent=indent) + "\n")

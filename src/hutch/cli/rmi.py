@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from hutch.api.errors import InvalidArgument
-from hutch.cli import render
+from hutch.cli import inspecting
 from hutch.cli.state import state_of
 
 if TYPE_CHECKING:
@@ -41,14 +41,20 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
             .images.remove(names or (), RemoveImageOptions(force, all_, ignore))
         )
         code = 0
+        errors: list[str] = []
         for report in reports:
             for name in report.untagged:
                 print(f"Untagged: {name}")
             for image_id in report.deleted:
                 print(f"Deleted: {image_id}")
             if report.error:
-                sys.stderr.write(f"Error: {report.error}\n")
+                errors.append(report.error)
                 code = report.exit_code if code in (0, 1) else code
+        if len(errors) == 1:
+            sys.stderr.write(f"Error: {errors[0]}\n")
+        elif errors:  # podman's multierror
+            listed = "".join(f"\t* {e}\n" for e in errors)
+            sys.stderr.write(f"Error: {len(errors)} errors occurred:\n{listed}")
         raise typer.Exit(code)
 
     def inspect(
@@ -61,11 +67,13 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
         """Show the configuration of one or more images as JSON."""
         from hutch.api.podman_json import to_json
 
-        data = [to_json(r) for r in state_of(ctx).engine().images.inspect(names)]
-        if fmt and fmt != "json":
-            print(render.render_template(fmt, data, name="inspect"), end="")
-        else:
-            render.print_json(data)
+        images = state_of(ctx).engine().images
+        rows, errors = inspecting.collect(
+            names,
+            lambda name: [to_json(r) for r in images.inspect([name])],
+            inspecting.no_such_image,
+        )
+        inspecting.report(rows, errors, fmt)
 
     app.command("rmi")(rmi)
     image_app.command("rm")(rmi)

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from hutch.api.errors import NoSuchObject
 from hutch.cli import render
 from hutch.cli import targets as t
 from hutch.cli.state import state_of
@@ -27,7 +28,10 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         name, wanted = t.shifted(ctx, container, descriptors, latest)
         if name is None:
             name = t.one(ctx, None, False, "top")
-        report = state_of(ctx).engine().containers.top(name, wanted)
+        try:
+            report = state_of(ctx).engine().containers.top(name, wanted)
+        except NoSuchObject as e:  # podman's words before the lookup's
+            raise NoSuchObject(f"unable to look up requested container: {e}") from None
         print(render.table(list(report.headers), [list(r) for r in report.rows]), end="")
 
     app.command("top", context_settings=TOP_CONTEXT)(top)

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from hutch.api.errors import InvalidArgument
-from hutch.cli import render
+from hutch.cli import inspecting
 from hutch.cli.state import state_of
 from hutch.cli.volume_render import json_of
 
@@ -26,9 +26,14 @@ def register(volume_app: typer.Typer) -> None:
         """Show the details of volumes as JSON."""
         if not names and not all_:
             raise InvalidArgument("provide one or more volume names or use --all")
-        found = state_of(ctx).engine().volumes.inspect(tuple(names or ()), all_)
-        rows = [json_of(v) for v in found]
-        if fmt and fmt != "json":
-            print(render.render_template(fmt, rows, name="inspect"), end="")
+        volumes = state_of(ctx).engine().volumes
+        errors: list[str] = []
+        if all_:
+            rows = [json_of(v) for v in volumes.inspect((), True)]
         else:
-            render.print_json(rows)
+            rows, errors = inspecting.collect(
+                names or (),
+                lambda name: [json_of(v) for v in volumes.inspect((name,), False)],
+                inspecting.no_such_volume,
+            )
+        inspecting.report(rows, errors, fmt)

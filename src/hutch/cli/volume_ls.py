@@ -37,7 +37,7 @@ def register(volume_app: typer.Typer) -> None:
 
         found = state_of(ctx).engine().volumes.ls(VolumeListOptions(tuple(filters or ())))
         rows = [json_of(v) for v in found]
-        if fmt == "json":
+        if render.is_json(fmt):
             render.print_json(rows)
             return
         if quiet:

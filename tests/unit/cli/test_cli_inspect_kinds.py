@@ -61,4 +61,8 @@ def test_nothing_of_that_name(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     result = run_cli(["inspect", "ghost"], FakeEngine(), monkeypatch, capsys)
-    assert (result.code, result.err) == (125, 'Error: no such object: "ghost"\n')
+    assert (result.code, result.out) == (125, "[]\n")
+    assert result.err == 'Error: inspecting object: no such object: "ghost"\n'
+    argv = ["inspect", "--type", "container", "ghost"]
+    result = run_cli(argv, FakeEngine(), monkeypatch, capsys)
+    assert result.err == "Error: inspecting object: no such container ghost\n"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -240,6 +241,49 @@ def test_network_ls_json_and_template_fields() -> None:
     assert set(FIELDS["network_ls_template"]) <= set(row)
     out = render.render_template("{{.IPAMOptions}}|{{.Options}}", [row], name="network")
     assert out == "map[driver:host-local]|map[]\n"  # podman 4.3.1's output
+
+
+def test_network_ls_subnets_are_podmans_structs() -> None:
+    """podman 4.3.1's outputs (network create, then these templates) for the same network."""
+    labelled = replace(NETWORK, labels=(("c", "d"), ("a", "b")))
+    row = network_render.row(labelled)
+    template = (
+        "{{range .Subnets}}{{.Subnet}} {{.Gateway}}{{end}}|{{json .Subnets}}|{{.Subnets}}"
+        "|{{range .Subnets}}{{.LeaseRange}}{{print .Subnet}}{{end}}|{{.Labels}}"
+    )
+    assert render.render_template(template, [row], name="network") == (
+        '10.89.0.0/24 10.89.0.1|[{"subnet":"10.89.0.0/24","gateway":"10.89.0.1"}]'
+        "|[{{{10.89.0.0 ffffff00}} 10.89.0.1 <nil>}]|<nil>{{10.89.0.0 ffffff00}}|a=b,c=d\n"
+    )
+    v6 = network_render.subnet_struct(NetworkSubnet("fd00:1::/64", ""))
+    assert Template("t", "{{.Subnet}}|{{.}}|{{json .}}").execute(v6) == (
+        "fd00:1::/64|{{{fd00:1:: ffffffffffffffff0000000000000000}} <nil> <nil>}"
+        '|{"subnet":"fd00:1::/64"}'
+    )
+
+
+def test_network_json_leaves_out_empty_labels_and_options() -> None:
+    assert "labels" not in network_render.json_of(NETWORK)  # omitempty, as podman
+    assert "options" not in network_render.json_of(NETWORK)
+    labelled = network_render.json_of(replace(NETWORK, labels=(("a", "b"),)))
+    assert labelled["labels"] == {"a": "b"}
+
+
+@pytest.mark.parametrize(
+    ("fmt", "expected"),
+    [
+        ("json", True),
+        ("{{json .}}", True),
+        (" {{ json . }} ", True),
+        ("{{json}}", True),
+        ("{{json .Names}}", False),
+        ("{{.ID}} {{json .}}", False),
+        ("table", False),
+        (None, False),
+    ],
+)
+def test_is_json_as_podman(fmt: str | None, expected: bool) -> None:
+    assert render.is_json(fmt) is expected
 
 
 def test_volume_ls_template_fields() -> None:

@@ -78,7 +78,12 @@ def test_rmi_exit_code_from_reports(
     result = run_cli(["rmi", "ok", *[r.name for r in reports[1:]]], fake, monkeypatch, capsys)
     assert result.code == expected
     assert result.out == f"Deleted: {ID}\n", "what could be removed is still reported"
-    assert result.err.splitlines() == [f"Error: problem {i}" for i in range(len(codes))]
+    if len(codes) == 1:
+        assert result.err == "Error: problem 0\n"
+    else:  # podman's multierror
+        assert result.err.splitlines() == [f"Error: {len(codes)} errors occurred:"] + [
+            f"\t* problem {i}" for i in range(len(codes))
+        ]
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,15 @@ from typing import Any
 
 import pytest
 
-from hutch.util.gotemplate import GoTime, Struct, Template, TemplateError, align, gojson
+from hutch.util.gotemplate import (
+    Addressed,
+    GoTime,
+    Struct,
+    Template,
+    TemplateError,
+    align,
+    gojson,
+)
 from unit.util.gotemplate_cases import CASES
 
 
@@ -176,3 +184,23 @@ def test_tabwriter_column_blocks() -> None:
     assert align("a\tb\nno tabs here\nlongerlonger\tc\n", minwidth=0, padding=1) == (
         "a b\nno tabs here\nlongerlonger c\n"
     )
+
+
+def test_addressed_prints_its_string_only_where_go_takes_its_address() -> None:
+    """A pointer-receiver String (podman's types.IPNet): the template's own print of
+    the field uses it; fmt (print, printf, a value inside a struct) shows the fields."""
+    ipnet = Addressed("types.IPNet", "10.1.0.0/16", Struct("types.IPNet", {"IP": "10.1.0.0"}))
+    data = Struct("s", {"Net": ipnet, "List": [ipnet]})
+    out = Template("t", '{{.Net}}|{{print .Net}}|{{printf "%v" .Net}}|{{.List}}|{{json .}}')
+    assert out.execute(data) == (
+        '10.1.0.0/16|{10.1.0.0}|{10.1.0.0}|[{10.1.0.0}]|{"Net":"10.1.0.0/16","List":["10.1.0.0/16"]}'
+    )
+    assert Template("t", "{{if .Net}}y{{end}}").execute(data) == "y"
+
+
+def test_json_omitempty_tags() -> None:
+    tags = {"A": "a,omitempty", "B": "b,omitempty", "C": "c"}
+    empty = Struct("s", {"A": None, "B": [], "C": ""}, tags)
+    assert gojson.dumps(empty) == '{"c":""}'
+    full = Struct("s", {"A": 0.5, "B": [1], "C": "x"}, tags)
+    assert gojson.dumps(full) == '{"a":0.5,"b":[1],"c":"x"}'

@@ -22,10 +22,11 @@ if TYPE_CHECKING:
     from hutch.util.gotemplate.funcs import Func, FuncError
     from hutch.util.gotemplate.tabwriter import align
     from hutch.util.gotemplate.template import Template
-    from hutch.util.gotemplate.values import MISSING, GoTime, Struct
+    from hutch.util.gotemplate.values import MISSING, Addressed, GoTime, Struct
 
 __all__ = [
     "MISSING",
+    "Addressed",
     "Func",
     "FuncError",
     "GoTime",
@@ -39,6 +40,7 @@ __all__ = [
 # name -> the module that defines it
 _WHERE = {
     "MISSING": "values",
+    "Addressed": "values",
     "GoTime": "values",
     "Struct": "values",
     "Func": "funcs",

@@ -14,7 +14,7 @@ from hutch.util.gotemplate import gofmt
 from hutch.util.gotemplate import nodes as n
 from hutch.util.gotemplate.errors import TemplateError
 from hutch.util.gotemplate.funcs import Func, FuncError
-from hutch.util.gotemplate.values import MISSING, Struct, go_type, is_true
+from hutch.util.gotemplate.values import MISSING, Addressed, Struct, go_type, is_true
 
 _MAX_DEPTH = 100_000
 
@@ -176,6 +176,8 @@ class State:
         self.at(node)
         if callable(value) and not isinstance(value, type):
             raise self.fail(f"can't print {node} of type func")
+        if isinstance(value, Addressed):
+            value = value.text  # its String, through the address text/template takes
         self.out.append(gofmt.value(value))
 
     # --- evaluation

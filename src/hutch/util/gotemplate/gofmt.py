@@ -6,7 +6,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from hutch.util.gotemplate.values import MISSING, GoTime, Struct, go_type
+from hutch.util.gotemplate.values import MISSING, Addressed, GoTime, Struct, go_type
 
 
 def float_g(f: float, exp_limit: int = 6) -> str:
@@ -54,6 +54,8 @@ def value(v: Any, plus: bool = False) -> str:
         return v
     if isinstance(v, GoTime):
         return str(v)
+    if isinstance(v, Addressed):
+        return value(v.inner, plus)
     if isinstance(v, Struct):
         if plus:
             return "{" + " ".join(f"{k}:{value(x, plus)}" for k, x in v.data_fields()) + "}"
@@ -238,6 +240,8 @@ def format_one(verb: str, arg: Any, spec: _Spec) -> str:
         return _str(verb, arg, spec)
     if isinstance(arg, GoTime):
         return _str(verb, str(arg), spec)
+    if isinstance(arg, Addressed):
+        return format_one(verb, arg.inner, spec)
     if isinstance(arg, Struct):
         return "{" + " ".join(format_one(verb, x, spec) for _, x in arg.data_fields()) + "}"
     if isinstance(arg, Mapping):

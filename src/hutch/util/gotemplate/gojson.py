@@ -8,7 +8,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from hutch.util.gotemplate.values import MISSING, GoTime, Struct
+from hutch.util.gotemplate.values import MISSING, Addressed, GoTime, Struct
 
 
 def _float(f: float) -> str:
@@ -58,8 +58,15 @@ def _encode(v: Any, indent: int | None, esc: bool, depth: int) -> str:
         return _string(v, esc)
     if isinstance(v, GoTime):
         return '"' + v.rfc3339() + '"'
+    if isinstance(v, Addressed):
+        return _string(v.text, esc)
     if isinstance(v, Struct):
-        pairs = [(v.json_names.get(k, k), x) for k, x in v.data_fields()]
+        pairs = []
+        for k, x in v.data_fields():
+            name, _, opts = v.json_names.get(k, k).partition(",")
+            if opts == "omitempty" and _empty(x):
+                continue
+            pairs.append((name, x))
     elif isinstance(v, Mapping):
         pairs = sorted(((str(k), x) for k, x in v.items()), key=lambda p: p[0])
     elif isinstance(v, Sequence) and not isinstance(v, bytes):
@@ -72,6 +79,17 @@ def _encode(v: Any, indent: int | None, esc: bool, depth: int) -> str:
         for k, x in pairs
     ]
     return _wrap("{", "}", items, indent, depth)
+
+
+def _empty(v: Any) -> bool:
+    """encoding/json's empty value for omitempty: nil, false, 0, "", an empty list or map."""
+    if v is None or v is MISSING:
+        return True
+    if isinstance(v, bool | int | float | str | list | tuple) or (
+        isinstance(v, Mapping) and not isinstance(v, Struct)
+    ):
+        return not v
+    return False
 
 
 def _wrap(open_: str, close: str, items: list[str], indent: int | None, depth: int) -> str:

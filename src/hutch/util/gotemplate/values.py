@@ -49,7 +49,8 @@ class Struct(Mapping[str, Any]):
     ) -> None:
         self.type_name = type_name
         self._fields = dict(fields)
-        # Go's `json:"name"` tags: the key a field marshals under, when not its name.
+        # Go's `json:"name"` tags: the key a field marshals under, when not its name
+        # (",omitempty" after it: left out when empty, as encoding/json does).
         self.json_names = json_names or {}
 
     def __getitem__(self, key: str) -> Any:
@@ -67,6 +68,21 @@ class Struct(Mapping[str, Any]):
     def data_fields(self) -> Iterator[tuple[str, Any]]:
         """The fields that are data (methods are not printed or marshalled)."""
         return ((k, v) for k, v in self._fields.items() if not callable(v))
+
+
+@dataclasses.dataclass(frozen=True)
+class Addressed:
+    """A Go value whose String method has a pointer receiver (podman's ``types.IPNet``).
+
+    A template prints such a field through String (text/template takes the address
+    of what it prints): ``text``. fmt, printing it inside another value or as an
+    operand of ``print``, cannot, and shows its fields: ``inner``. JSON has ``text``
+    (its MarshalText).
+    """
+
+    type_name: str
+    text: str
+    inner: Any
 
 
 @dataclasses.dataclass(frozen=True)
@@ -120,7 +136,7 @@ class GoTime:
 
 def go_type(value: Any) -> str:
     """The Go type name errors print for a value."""
-    if isinstance(value, Struct):
+    if isinstance(value, Struct | Addressed):
         return value.type_name
     if isinstance(value, bool):
         return "bool"
@@ -150,7 +166,7 @@ def is_true(value: Any) -> bool:
     """Go's truth: false, 0, nil, empty string/slice/map are false; structs are true."""
     if value is None or value is MISSING:
         return False
-    if isinstance(value, Struct | GoTime):
+    if isinstance(value, Struct | GoTime | Addressed):
         return True
     if isinstance(value, bool | int | float | str | list | tuple | Mapping):
         return bool(value)

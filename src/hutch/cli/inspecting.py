@@ -1,0 +1,75 @@
+"""What every ``inspect`` verb does with what it found and what it did not, as podman.
+
+podman inspects each name on its own and prints what it found (``[]`` for
+nothing) before it reports the names it could not find: the first in its
+``Error: inspecting object: ...`` line (exit 125), the others each on an
+``error inspecting object: ...`` line before it. A template error comes first,
+as ``printing inspect output: ...``. Scripts read the JSON of the found
+objects even when one name is missing, so nothing found is thrown away.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from hutch.api.errors import HutchError, InvalidArgument, NoSuchObject
+from hutch.cli import render
+
+Row = dict[str, Any]
+
+
+def collect(
+    names: Iterable[str], fetch: Callable[[str], list[Row]], missing: Callable[[str, str], str]
+) -> tuple[list[Row], list[str]]:
+    """The rows of the names found, and podman's message for each name not found
+    (``missing(name, hutch's own message)``)."""
+    rows: list[Row] = []
+    errors: list[str] = []
+    for name in names:
+        try:
+            rows += fetch(name)
+        except NoSuchObject as e:
+            errors.append(missing(name, str(e)))
+    return rows, errors
+
+
+def report(rows: list[Row], errors: list[str], fmt: str | None, *, indent: int = 4) -> None:
+    """Print the rows (JSON or the template), then fail for the names not found."""
+    if fmt and not render.is_json(fmt):
+        try:
+            out = render.render_template(fmt, rows, name="inspect")
+        except InvalidArgument as e:
+            errors = [f"printing inspect output: {e}", *errors]
+            out = ""
+        print(out, end="")
+    else:
+        render.print_json(rows, indent=indent)
+    if errors:
+        sys.stdout.flush()  # podman's JSON comes before its errors
+        for extra in errors[1:]:
+            sys.stderr.write(f"error inspecting object: {extra}\n")
+        raise HutchError(f"inspecting object: {errors[0]}")
+
+
+# podman's words for a missing object of each kind (its inspect's own, not the
+# "no container with name or ID" of other verbs)
+def no_such_container(name: str, _message: str) -> str:
+    return f"no such container {name}"
+
+
+def no_such_volume(name: str, _message: str) -> str:
+    return f"no such volume {name}"
+
+
+def no_such_pod(name: str, _message: str) -> str:
+    return f"no such pod {name}"
+
+
+def no_such_image(_name: str, message: str) -> str:
+    return message  # "NAME: image not known", as podman's
+
+
+def no_such_network(name: str, message: str) -> str:
+    return f"network {name}: {message}"  # "... unable to find network with name or ID"
