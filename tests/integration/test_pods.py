@@ -119,6 +119,15 @@ def test_ps_top_logs_and_pause_see_the_pods_members(hutch: Hutch, pod: str) -> N
     assert top[0].split() == ["COMMAND"]
     assert {"/catatonit -P", "httpd -f -p 80 -h /tmp"} <= {line.strip() for line in top[1:]}
     srv = hutch("inspect", "--format", "{{.Id}}", "srv").stdout.strip()
+    # container inspect's pod fields as podman's: the pod, the infra as a dependency
+    pod_id, infra = hutch(
+        "pod", "inspect", "--format", "{{.Id}} {{.InfraContainerID}}", pod
+    ).stdout.split()
+    fmt = "{{.Pod}} {{json .Dependencies}} {{.IsInfra}}"
+    assert hutch("inspect", "--format", fmt, "srv", infra).stdout.splitlines() == [
+        f'{pod_id} ["{infra}"] false',
+        f"{pod_id} [] true",
+    ]
     hutch("exec", "srv", "sh", "-c", "echo to-the-log > /proc/1/fd/1")
     assert f"{srv[:12]} to-the-log" in hutch("pod", "logs", pod).stdout.splitlines()
     assert "srv to-the-log" in hutch("pod", "logs", "--names", pod).stdout.splitlines()

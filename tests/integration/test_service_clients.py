@@ -118,6 +118,14 @@ def test_docker_py_run_network_volume(client: docker.DockerClient) -> None:
         writer.reload()
         assert writer.status == "exited" and writer.attrs["Config"]["Cmd"][-1].endswith("/v/f")
         assert "pynet" in writer.attrs["NetworkSettings"]["Networks"]
+        # ?size=1 in both: the container's own files, and those with the image's (~2 MB)
+        api = client.api
+        url = api._url("/containers/{0}/json", "pywriter")
+        sized = api._result(api._get(url, params={"size": 1}), True)
+        assert sized["SizeRootFs"] > 1_000_000 and sized["SizeRootFs"] >= sized["SizeRw"] >= 0
+        (listed,) = api.containers(all=True, size=True, filters={"name": "pywriter"})
+        assert listed["SizeRootFs"] == sized["SizeRootFs"]
+        assert listed.get("SizeRw", 0) == sized["SizeRw"]  # omitempty, as Docker's list
         out = client.containers.run(
             "base", ["cat", "/v/f"], volumes={"pyvol": {"bind": "/v", "mode": "ro"}}, remove=True
         )

@@ -605,6 +605,7 @@ class ContainerInspect:
     image_digest: str = field(default="", kw_only=True, metadata=key("ImageDigest"))
     image_name: str = field(metadata=key("ImageName"))
     rootfs: str = field(metadata=key("Rootfs"))
+    pod: str = field(default="", kw_only=True, metadata=key("Pod"))  # its pod's id, or ""
     resolv_conf_path: str = field(metadata=key("ResolvConfPath"))
     hostname_path: str = field(metadata=key("HostnamePath"))
     hosts_path: str = field(metadata=key("HostsPath"))
@@ -630,8 +631,11 @@ class ContainerInspect:
         default=None, kw_only=True, metadata=key("SizeRootFs", omitempty=True)
     )
     mounts: tuple[InspectMount, ...] = field(metadata=key("Mounts"))
+    # the containers it needs started first: a pod member its pod's infra
+    dependencies: tuple[str, ...] = field(default=(), kw_only=True, metadata=key("Dependencies"))
     network_settings: InspectNetworkSettings = field(metadata=key("NetworkSettings"))
     namespace: str = field(default="", kw_only=True, metadata=key("Namespace"))
+    is_infra: bool = field(default=False, kw_only=True, metadata=key("IsInfra"))
     is_service: bool = field(default=False, kw_only=True, metadata=key("IsService"))
     config: InspectConfig = field(metadata=key("Config"))
     host_config: InspectHostConfig = field(metadata=key("HostConfig"))

@@ -133,14 +133,27 @@ class ContainerQueries:
         """With what the image's record adds: its digest and its layers' dirs."""
         image = self._ctx.images.get(container.record.image_id)
         if image is None:
-            return inspect_report(container)
+            return self._with_pod(container, inspect_report(container))
         lower = [os.fspath(self._ctx.layers.layer_dir(d)) for d in reversed(image.diff_ids)]
-        report = inspect_report(container, image_digest=image.digest, lower=lower)
+        report = self._with_pod(
+            container, inspect_report(container, image_digest=image.digest, lower=lower)
+        )
         if not size:
             return report
         # as podman: file sizes (symlinks by their own length), hard links once
         rw = tree_size(os.fspath(container.dirs.upper))
         return replace(report, size_rw=rw, size_root_fs=rw + sum(tree_size(d) for d in lower))
+
+    def _with_pod(self, container: cs.Container, report: ContainerInspect) -> ContainerInspect:
+        """podman's pod fields: the pod's id, whether this is its infra, and the infra
+        as the one dependency of a member (started before it)."""
+        pod_id = container.record.pod_id
+        pod = self._ctx.pods.get(pod_id) if pod_id else None
+        if pod is None:
+            return report
+        infra = pod.infra_id == container.record.id
+        needs = (pod.infra_id,) if pod.infra_id and not infra else ()
+        return replace(report, pod=pod.id, is_infra=infra, dependencies=needs)
 
     def port(self, names: Sequence[str], options: PortOptions) -> list[PortReport]:
         from hutch.engine.netquery import container_ports

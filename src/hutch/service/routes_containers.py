@@ -8,6 +8,7 @@ import time
 from collections.abc import Iterator
 
 from hutch.api.containers import (
+    InspectOptions,
     KillOptions,
     ListContainersOptions,
     PauseOptions,
@@ -35,10 +36,11 @@ def list_containers(ctx: ServiceContext, req: Request) -> Reply:
         all=req.flag("all") or bool(limit and limit > 0),
         last=limit if limit and limit > 0 else None,
         filters=filters,
-        size=req.flag("size"),
     )
     summaries = engine.containers.ls(options)
-    inspected = {i.id: i for i in engine.containers.inspect([s.id for s in summaries])}
+    # inspect measures SizeRw and SizeRootFs (size=1) as it does for `inspect --size`
+    sizes = InspectOptions(size=req.flag("size"))
+    inspected = {i.id: i for i in engine.containers.inspect([s.id for s in summaries], sizes)}
     now = time.time()
     return json_reply([container_list_item(s, now, inspected.get(s.id)) for s in summaries])
 
@@ -51,14 +53,16 @@ def create(ctx: ServiceContext, req: Request) -> Reply:
 
 
 def inspect(ctx: ServiceContext, req: Request) -> Reply:
-    report = inspect_one(ctx.engine(), req.params["id"])
+    engine = ctx.engine()
+    report = inspect_one(engine, req.params["id"])
     shaped = container_inspect(report)
     if req.flag("size"):
-        sizes = ctx.engine().containers.ls(
-            ListContainersOptions(all=True, filters=(f"id={report.id}",), size=True)
-        )
-        shaped["SizeRw"] = sizes[0].size if sizes and sizes[0].size is not None else 0
-        shaped["SizeRootFs"] = shaped["SizeRw"]
+        # Docker's *int64 fields: present (0 too) when asked for
+        (measured,) = engine.containers.inspect([report.id], InspectOptions(size=True))
+        sizes = {"SizeRw": measured.size_rw or 0, "SizeRootFs": measured.size_root_fs or 0}
+        at = list(shaped).index("Mounts") if "Mounts" in shaped else len(shaped)
+        items = list(shaped.items())
+        shaped = dict(items[:at] + list(sizes.items()) + items[at:])  # Docker's place
     return json_reply(shaped)
 
 

@@ -87,10 +87,10 @@ def test_container_inspect_has_podmans_keys_in_its_order() -> None:
     out = to_json(report)
     assert list(out) == [
         "Id", "Created", "Path", "Args", "State", "Image", "ImageDigest", "ImageName", "Rootfs",
-        "ResolvConfPath", "HostnamePath", "HostsPath", "LogPath", "StaticDir", "OCIRuntime",
-        "Name", "RestartCount", "Driver", "MountLabel", "ProcessLabel", "AppArmorProfile",
-        "EffectiveCaps", "BoundingCaps", "ExecIDs", "Mounts", "NetworkSettings", "Namespace",
-        "IsService", "Config", "HostConfig",
+        "Pod", "ResolvConfPath", "HostnamePath", "HostsPath", "LogPath", "StaticDir",
+        "OCIRuntime", "Name", "RestartCount", "Driver", "MountLabel", "ProcessLabel",
+        "AppArmorProfile", "EffectiveCaps", "BoundingCaps", "ExecIDs", "Mounts", "Dependencies",
+        "NetworkSettings", "Namespace", "IsInfra", "IsService", "Config", "HostConfig",
     ]  # fmt: skip
     assert out["State"]["OOMKilled"] is False and out["State"]["Health"]["Log"] == []
     assert list(out["State"])[-2:] == ["PauseMethod", "StoppedByUser"]

@@ -99,6 +99,16 @@ def test_list_item_has_dockers_keys_and_values() -> None:
     json.dumps(item)
 
 
+def test_list_item_sizes_as_docker() -> None:
+    """?size=1: inspect's measures; Docker's omitempty leaves out a SizeRw of 0."""
+    measured = replace(_inspect(), size_rw=4096, size_root_fs=2_000_000)
+    item = container_list_item(SUMMARY, NOW, measured)
+    assert (item["SizeRw"], item["SizeRootFs"]) == (4096, 2_000_000)
+    untouched = container_list_item(SUMMARY, NOW, replace(measured, size_rw=0))
+    assert "SizeRw" not in untouched and untouched["SizeRootFs"] == 2_000_000
+    assert "SizeRootFs" not in container_list_item(SUMMARY, NOW, _inspect())
+
+
 def test_list_item_with_inspect_shows_the_networks() -> None:
     item = container_list_item(SUMMARY, NOW, _inspect())
     assert item["HostConfig"] == {"NetworkMode": "front"}

@@ -95,8 +95,15 @@ def container_list_item(
             for name, source, destination in summary.mounts
         ],
     }
-    if summary.size is not None:
-        item["SizeRw"] = summary.size
+    # ?size=1: Docker's int64 fields with omitempty (a container that wrote nothing
+    # has no SizeRw); SizeRootFs counts the image's files under the container's
+    size_rw = summary.size
+    if inspect is not None and inspect.size_rw is not None:
+        size_rw = inspect.size_rw
+    if size_rw:
+        item["SizeRw"] = size_rw
+    if inspect is not None and inspect.size_root_fs:
+        item["SizeRootFs"] = inspect.size_root_fs
     return item
 
 
