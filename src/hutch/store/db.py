@@ -166,6 +166,19 @@ _SCHEMA = (
     ALTER TABLE containers ADD COLUMN pod_id TEXT REFERENCES pods(id);
     CREATE INDEX containers_pod ON containers(pod_id);
     """,
+    # 9: one image size for every record (store/images.py image_size: the layers'
+    # uncompressed tars, the config, the manifest twice, as podman counts them).
+    # Records written before that counted only the files in the layers. An
+    # uncompressed layer's tar is its blob, so its blob size is exact; a
+    # compressed one pulled before keeps its file count (its tar is not kept).
+    """
+    UPDATE layers SET size = blob_size
+        WHERE media_type = 'application/vnd.oci.image.layer.v1.tar' AND size != blob_size;
+    UPDATE images SET size = length(config) + 2 * length(manifest) + (
+        SELECT COALESCE(SUM(l.size), 0) FROM image_layers il
+        JOIN layers l ON l.diff_id = il.diff_id WHERE il.image_id = images.id
+    );
+    """,
 )
 
 

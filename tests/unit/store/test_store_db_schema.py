@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from hutch.store import db
+from hutch.store.images import ImageStore, image_size
+from hutch.store.layers import LayerInfo
 
 
 def test_connect_creates_the_schema_in_wal_mode(tmp_path: Path) -> None:
@@ -136,4 +138,41 @@ def test_version_8_adds_pods_and_keeps_the_containers_out_of_any(tmp_path: Path)
         conn.execute("INSERT INTO pods VALUES ('p2', 'pod', 2.0, '', x'7b7d')")
     indexes = {r["name"] for r in conn.execute("PRAGMA index_list(containers)")}
     assert "containers_pod" in indexes
+    conn.close()
+
+
+TAR = "application/vnd.oci.image.layer.v1.tar"
+GZIP = "application/vnd.oci.image.layer.v1.tar+gzip"
+
+
+def test_version_9_gives_old_images_todays_size(tmp_path: Path) -> None:
+    """An image recorded before sizes were counted as podman counts them (its layers'
+    files only) gets the size the store records today for the same image."""
+    path = tmp_path / "h.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    for script in db._SCHEMA[:8]:
+        conn.executescript(script)
+    conn.execute("PRAGMA user_version = 8")
+    conn.executescript(
+        f"""
+        INSERT INTO layers VALUES ('l1', 'l1', '{TAR}', 10240, 7000, 1.0);
+        INSERT INTO layers VALUES ('l2', 'b2', '{GZIP}', 300, 900, 1.0);
+        INSERT INTO images VALUES ('i1', x'7b7d', x'7b2261223a317d', 'sha256:d', 1.0, 7900);
+        INSERT INTO image_layers VALUES ('i1', 0, 'l1');
+        INSERT INTO image_layers VALUES ('i1', 1, 'l2');
+        INSERT INTO images VALUES ('i0', x'7b7d', x'7b7d', 'sha256:e', 1.0, 0);
+        """
+    )
+    conn.close()
+    conn = db.connect(path)
+    store = ImageStore(conn)
+    # the uncompressed layer's tar is its blob; the compressed one keeps its count
+    layers = [LayerInfo("l1", "l1", TAR, 10240, 10240), LayerInfo("l2", "b2", GZIP, 300, 900)]
+    old = store.get("i1")
+    assert old is not None and old.size == image_size(layers, b"{}", b'{"a":1}') == 11156
+    empty = store.get("i0")
+    assert empty is not None and empty.size == image_size([], b"{}", b"{}") == 6
+    # what the store records for a new image, by the same formula
+    new = store.add("i2", b"{}", b'{"a":1}', "sha256:f", layers, ["x"])
+    assert new.size == old.size
     conn.close()
