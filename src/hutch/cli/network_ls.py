@@ -31,7 +31,10 @@ def register(network_app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """List networks."""
-        found = state_of(ctx).engine().networks.ls(tuple(filters or ()))
+        # by name, as podman lists them (json too)
+        found = sorted(
+            state_of(ctx).engine().networks.ls(tuple(filters or ())), key=lambda n: n.name
+        )
         if render.is_json(fmt):
             render.print_json([json_of(n) for n in found])
             return

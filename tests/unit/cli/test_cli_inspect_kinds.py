@@ -4,6 +4,7 @@ image, volume, network, then pod; --type narrows it."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
@@ -66,3 +67,14 @@ def test_nothing_of_that_name(
     argv = ["inspect", "--type", "container", "ghost"]
     result = run_cli(argv, FakeEngine(), monkeypatch, capsys)
     assert result.err == "Error: inspecting object: no such container ghost\n"
+
+
+def test_network_ls_by_name_as_podman(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    zeta = replace(NETWORK, name="zeta", id="1" * 64)
+    fake = FakeEngine(network_summaries=[zeta, NETWORK])  # created in this order
+    result = run_cli(["network", "ls", "--format", "{{.Name}}"], fake, monkeypatch, capsys)
+    assert result.out == "n1\nzeta\n"
+    result = run_cli(["network", "ls", "--format", "{{json .}}"], fake, monkeypatch, capsys)
+    assert [n["name"] for n in json.loads(result.out)] == ["n1", "zeta"]
