@@ -17,7 +17,7 @@ _hutch_subcommands() {
     "kube") echo generate play down ;;
     "play") echo kube ;;
     "container") echo run create start stop restart kill rm wait ls logs inspect checkpoint restore init clone rename exists prune cp diff commit export exec attach top pause unpause update stats port ;;
-    "image") echo ls import rm inspect pull push tag untag history save load prune exists tree diff build ;;
+    "image") echo ls import rm inspect pull push tag untag history save load prune exists tree diff mount unmount build ;;
     "system") echo info connection migrate reset service check df prune ;;
     "buildx") echo build ;;
     esac
@@ -165,6 +165,8 @@ _hutch_options() {
     "image prune") echo --all -a --force -f ;;
     "image tree") echo --whatrequires ;;
     "image diff") echo --format ;;
+    "image mount") echo --all -a --format ;;
+    "image unmount") echo --all -a --force -f ;;
     "image build") echo --tag -t --file -f --build-arg --target --no-cache --pull --label --layers --squash --iidfile --format --secret --platform --timestamp --quiet -q --logfile ;;
     "system info") echo --format -f ;;
     "system reset") echo --force -f ;;
@@ -287,6 +289,7 @@ _hutch_value_options() {
     "image save") echo --output -o --format ;;
     "image load") echo --input -i ;;
     "image diff") echo --format ;;
+    "image mount") echo --format ;;
     "image build") echo --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp --logfile ;;
     "system info") echo --format -f ;;
     "system service") echo --time -t ;;
@@ -946,6 +949,7 @@ _hutch_option_values() {
     "image save --format") echo "json" ;;
     "image load --input"|"image load -i") echo "@none" ;;
     "image diff --format") echo "json" ;;
+    "image mount --format") echo "json" ;;
     "image build --tag"|"image build -t") echo "@none" ;;
     "image build --file"|"image build -f") echo "@none" ;;
     "image build --build-arg") echo "@none" ;;
@@ -1165,6 +1169,8 @@ _hutch_argument() {
     "image tree 1") echo @image ;;
     "image diff 1") echo @image ;;
     "image diff 2") echo @image ;;
+    "image mount "*) echo @image ;;
+    "image unmount "*) echo @image ;;
     "image build 1") echo @file ;;
     "system connection "*) echo @file ;;
     "system service 1") echo @file ;;

@@ -30,7 +30,7 @@ function __hutch_subcommands
         case 'container'
             printf '%s\n' run create start stop restart kill rm wait ls logs inspect checkpoint restore init clone rename exists prune cp diff commit export exec attach top pause unpause update stats port
         case 'image'
-            printf '%s\n' ls import rm inspect pull push tag untag history save load prune exists tree diff build
+            printf '%s\n' ls import rm inspect pull push tag untag history save load prune exists tree diff mount unmount build
         case 'system'
             printf '%s\n' info connection migrate reset service check df prune
         case 'buildx'
@@ -256,6 +256,8 @@ function __hutch_value_options
         case 'image load'
             printf '%s\n' --input -i
         case 'image diff'
+            printf '%s\n' --format
+        case 'image mount'
             printf '%s\n' --format
         case 'image build'
             printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp --logfile
@@ -2087,6 +2089,8 @@ complete -c hutch -n "__hutch_at 'image'" -a prune -d 'Remove images without a n
 complete -c hutch -n "__hutch_at 'image'" -a exists -d 'Check whether an image exists in local storage (exit 0) or not (exit 1)'
 complete -c hutch -n "__hutch_at 'image'" -a tree -d 'Show an image\'s layers as a tree'
 complete -c hutch -n "__hutch_at 'image'" -a diff -d 'Show the files an image\'s top layer adds (A), changes (C) and deletes (D)'
+complete -c hutch -n "__hutch_at 'image'" -a mount -d 'Mount images\' file systems read-only and print where (inside hutch unshare)'
+complete -c hutch -n "__hutch_at 'image'" -a unmount -d 'Unmount images mounted with hutch image mount'
 complete -c hutch -n "__hutch_at 'image'" -a build -d 'Build an image from a Containerfile and a context'
 complete -c hutch -n "__hutch_at 'image'" -l help -d 'Show the help and exit'
 
@@ -2199,6 +2203,18 @@ complete -c hutch -n "__hutch_at 'image diff'" -l format -x -a 'json' -d 'json, 
 complete -c hutch -n "__hutch_at 'image diff'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'image diff' 1" -f -a '(__hutch_image_names)'
 complete -c hutch -n "__hutch_arg 'image diff' 2" -f -a '(__hutch_image_names)'
+
+# hutch image mount
+complete -c hutch -n "__hutch_at 'image mount'" -l all -s a -d 'Mount every image'
+complete -c hutch -n "__hutch_at 'image mount'" -l format -x -a 'json' -d 'json: the mounted images as JSON'
+complete -c hutch -n "__hutch_at 'image mount'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'image mount' 1+" -f -a '(__hutch_image_names)'
+
+# hutch image unmount
+complete -c hutch -n "__hutch_at 'image unmount'" -l all -s a -d 'Unmount every mounted image'
+complete -c hutch -n "__hutch_at 'image unmount'" -l force -s f -d 'Accepted (hutch keeps no mount count)'
+complete -c hutch -n "__hutch_at 'image unmount'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'image unmount' 1+" -f -a '(__hutch_image_names)'
 
 # hutch image build
 complete -c hutch -n "__hutch_at 'image build'" -l tag -s t -x -d 'Name the image (repeatable)'

@@ -367,3 +367,17 @@ def test_image_tree_and_diff(hutch: Hutch, base_image: str) -> None:
     changes = hutch("image", "diff", base_image).stdout.splitlines()
     assert "A /bin/busybox" in changes
     assert all(line.startswith("A /") for line in changes)  # one layer: all added
+
+
+def test_image_mount_in_unshare_as_podman(hutch: Hutch, base_image: str) -> None:
+    refused = hutch("image", "mount", base_image, check=False)
+    assert refused.returncode == 125
+    assert refused.stderr.strip() == (
+        'Error: cannot run command "hutch image mount" in rootless mode, '
+        "must execute `hutch unshare` first"
+    )
+    script = (
+        'p=$("$0" image mount "$1") && cat "$p/etc/passwd" >/dev/null && "$0" image unmount "$1"'
+    )
+    inside = hutch("unshare", "sh", "-c", script, str(hutch.binary), base_image)
+    assert len(inside.stdout.split()) == 1 and len(inside.stdout.strip()) == 64

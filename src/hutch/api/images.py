@@ -239,6 +239,15 @@ class ImageChange:
     path: str
 
 
+@dataclass(frozen=True)
+class ImageMount:
+    """An image mounted with ``image mount``: its id, names and mount point."""
+
+    id: str
+    names: tuple[str, ...]
+    mountpoint: str
+
+
 class Images(Protocol):
     """``engine.images``: the local store, the registries and builds."""
 
@@ -259,6 +268,14 @@ class Images(Protocol):
     def tree(self, name: str, whatrequires: bool = False) -> ImageTree: ...
 
     def diff(self, name: str, other: str | None = None) -> list[ImageChange]: ...
+
+    def mount(self, names: Sequence[str]) -> list[str]: ...
+
+    def mounted(self) -> list[ImageMount]: ...
+
+    def unmount(
+        self, names: Sequence[str], all: bool = False, force: bool = False
+    ) -> list[str]: ...
 
     def exists(self, name: str) -> bool: ...
 

@@ -42,6 +42,7 @@ MODULES: dict[str, tuple[str, ...]] = {
     "image_prune": ("image",),
     "image_exists": ("image",),
     "image_layers": ("image",),
+    "image_mount": ("image",),
     "manifest": ("app",),
     "run": ("app", "container"),
     "start": ("app", "container"),

@@ -83,7 +83,11 @@ def _runtime_dir(xdg_runtime: str) -> Path:
     One ``stat``, as ``isdir`` was. A runtime dir of another user (``su`` without
     ``-``, ``sudo -E``) is refused by name: hutch would fail later on a bare EACCES.
     """
-    fallback = Path(f"/tmp/hutch-{os.getuid()}")
+    uid = os.getuid()
+    if uid == 0 and os.environ.get("HUTCH_ROOTLESS_UID", "").isdigit():
+        # under hutch unshare: the user's own directory, not root's
+        uid = int(os.environ["HUTCH_ROOTLESS_UID"])
+    fallback = Path(f"/tmp/hutch-{uid}")
     if not xdg_runtime or not os.path.isabs(xdg_runtime):
         return fallback
     try:

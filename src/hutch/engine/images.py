@@ -20,6 +20,7 @@ from hutch.api.images import (
     ImageChange,
     ImageGraphDriver,
     ImageInspect,
+    ImageMount,
     ImagePruneOptions,
     ImageRootFS,
     ImageSummary,
@@ -270,6 +271,21 @@ class ImageService:
         from hutch.engine.image_layers import diff
 
         return diff(self._ctx, name, other)
+
+    def mount(self, names: Sequence[str]) -> list[str]:
+        from hutch.engine.image_mount import mount
+
+        return mount(self._ctx, names)
+
+    def mounted(self) -> list[ImageMount]:
+        from hutch.engine.image_mount import mounted_images
+
+        return mounted_images(self._ctx)
+
+    def unmount(self, names: Sequence[str], all: bool = False, force: bool = False) -> list[str]:
+        from hutch.engine.image_mount import unmount
+
+        return unmount(self._ctx, names, all, force)
 
     def exists(self, name: str) -> bool:
         return self._tools.exists(name)

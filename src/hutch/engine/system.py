@@ -148,11 +148,14 @@ class SystemService:
     def unshare(self, command: Sequence[str]) -> int:
         from hutch.linux import syscalls as sc
 
+        # our uid outside the namespace (podman's _CONTAINERS_ROOTLESS_UID): inside,
+        # where we are 0, hutch finds its runtime dir (/tmp/hutch-UID) by it
+        outside = os.environ.get("HUTCH_ROOTLESS_UID") or str(os.getuid())
         self._ctx.enter_session()
         sc.unshare(sc.CLONE_NEWNS)
         sc.mount(None, "/", None, sc.MS_REC | sc.MS_SLAVE)
         args = list(command) or [os.environ.get("SHELL", "/bin/sh")]
-        os.environ["HUTCH_ROOTLESS_UID"] = str(os.stat(self._ctx.paths.runtime).st_uid)
+        os.environ["HUTCH_ROOTLESS_UID"] = outside
         try:
             os.execvp(args[0], args)
         except FileNotFoundError as exc:

@@ -92,6 +92,13 @@ class Session:
     def __init__(self, paths: Paths) -> None:
         self._paths = paths
 
+    def inside(self) -> bool:
+        """Already in the session namespace (``hutch unshare``), or root without one."""
+        if os.geteuid() == 0 and not _in_user_namespace():
+            return True
+        holder = _read_holder(self._paths)
+        return holder is not None and _same_user_namespace(holder.pid)
+
     def enter(self) -> SessionState:
         """Join the session namespace, creating it first if needed."""
         holder = _read_holder(self._paths)

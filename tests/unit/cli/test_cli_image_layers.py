@@ -122,3 +122,38 @@ def test_commit_message_with_docker(
     assert run_cli(argv, fake, monkeypatch, capsys).code == 0
     options = fake.only_call("containers.commit")
     assert isinstance(options, CommitOptions) and options.message == "msg"
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["image", "unmount"], "image name or ID must be specified"),
+        (
+            ["image", "unmount", "-a", "x"],
+            "when using the --all switch, you may not pass any image names or IDs",
+        ),
+        (
+            ["image", "mount", "-a", "x"],
+            "when using the --all switch, you may not pass any image names or IDs",
+        ),
+    ],
+)
+def test_image_mount_arguments_in_podman_words(
+    argv: list[str],
+    message: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    fake = FakeEngine()
+    result = run_cli(argv, fake, monkeypatch, capsys)
+    assert result.code == 125
+    assert f"Error: {message}" in result.err
+    assert fake.calls == []
+
+
+def test_runtime_dir_under_unshare_is_the_users(monkeypatch: pytest.MonkeyPatch) -> None:
+    from hutch.config import paths
+
+    monkeypatch.setattr("os.getuid", lambda: 0)
+    monkeypatch.setenv("HUTCH_ROOTLESS_UID", "1234")
+    assert str(paths._runtime_dir("")) == "/tmp/hutch-1234"
