@@ -8,7 +8,7 @@ _hutch_subcommands() {
     "") echo images import rmi pull push tag untag history save load login logout run create start stop restart kill rm wait ps logs inspect init rename events cp diff commit export exec attach top pause unpause update stats build port info unshare completion version help manifest healthcheck volume network pod quadlet compose generate kube play container image system buildx ;;
     "manifest") echo inspect ;;
     "healthcheck") echo run ;;
-    "volume") echo create ls inspect rm prune exists export import ;;
+    "volume") echo create ls inspect rm prune exists export import mount unmount ;;
     "network") echo create ls inspect rm prune connect disconnect exists reload ;;
     "pod") echo create ps inspect start stop restart kill pause unpause rm prune top logs stats clone exists ;;
     "quadlet") echo install list print rm ;;
@@ -16,7 +16,7 @@ _hutch_subcommands() {
     "generate") echo kube systemd ;;
     "kube") echo generate play down ;;
     "play") echo kube ;;
-    "container") echo run create start stop restart kill rm wait ls logs inspect checkpoint restore init clone rename exists prune cp diff commit export exec attach top pause unpause update stats port ;;
+    "container") echo run create start stop restart kill rm wait ls logs inspect checkpoint restore init clone rename exists prune cp diff commit export runlabel exec attach top pause unpause update stats port ;;
     "image") echo ls import rm inspect pull push tag untag history save load prune exists tree diff mount unmount build ;;
     "system") echo info connection migrate reset service check df prune ;;
     "buildx") echo build ;;
@@ -145,6 +145,7 @@ _hutch_options() {
     "container diff") echo --format --latest -l ;;
     "container commit") echo --change -c --message -m --author -a --pause --no-pause -p --format -f --squash -s --iidfile --quiet -q ;;
     "container export") echo --output -o ;;
+    "container runlabel") echo --display --name -n --quiet -q --replace ;;
     "container exec") echo --interactive -i --tty -t --env -e --env-file --user -u --workdir -w --detach -d --detach-keys --privileged --preserve-fds --latest -l ;;
     "container attach") echo --no-stdin --detach-keys --sig-proxy --no-sig-proxy --latest -l ;;
     "container top") echo --latest -l ;;
@@ -274,6 +275,7 @@ _hutch_value_options() {
     "container diff") echo --format ;;
     "container commit") echo --change -c --message -m --author -a --format -f --iidfile ;;
     "container export") echo --output -o ;;
+    "container runlabel") echo --name -n ;;
     "container exec") echo --env -e --env-file --user -u --workdir -w --detach-keys --preserve-fds ;;
     "container attach") echo --detach-keys ;;
     "container pause") echo --filter -f --cidfile ;;
@@ -895,6 +897,7 @@ _hutch_option_values() {
     "container commit --format"|"container commit -f") echo "json" ;;
     "container commit --iidfile") echo "@none" ;;
     "container export --output"|"container export -o") echo "@none" ;;
+    "container runlabel --name"|"container runlabel -n") echo "@none" ;;
     "container exec --env"|"container exec -e") echo "@none" ;;
     "container exec --env-file") echo "@file" ;;
     "container exec --user"|"container exec -u") echo "@none" ;;
@@ -1050,6 +1053,8 @@ _hutch_argument() {
     "volume export 1") echo @none ;;
     "volume import 1") echo @none ;;
     "volume import 2") echo @file ;;
+    "volume mount 1") echo @none ;;
+    "volume unmount 1") echo @none ;;
     "network create 1") echo @none ;;
     "network inspect "*) echo @file ;;
     "network rm "*) echo @file ;;
@@ -1140,6 +1145,9 @@ _hutch_argument() {
     "container commit 1") echo @file ;;
     "container commit 2") echo @image ;;
     "container export 1") echo @file ;;
+    "container runlabel 1") echo @file ;;
+    "container runlabel 2") echo @image ;;
+    "container runlabel "*) echo @file ;;
     "container exec 1") echo @file ;;
     "container exec 2") echo @command ;;
     "container exec "*) echo @file ;;
@@ -1192,6 +1200,7 @@ _hutch_options_end_at_argument() {
     "compose run") return 0 ;;
     "container run") return 0 ;;
     "container create") return 0 ;;
+    "container runlabel") return 0 ;;
     "container exec") return 0 ;;
     "container top") return 0 ;;
     esac

@@ -12,7 +12,7 @@ function __hutch_subcommands
         case 'healthcheck'
             printf '%s\n' run
         case 'volume'
-            printf '%s\n' create ls inspect rm prune exists export import
+            printf '%s\n' create ls inspect rm prune exists export import mount unmount
         case 'network'
             printf '%s\n' create ls inspect rm prune connect disconnect exists reload
         case 'pod'
@@ -28,7 +28,7 @@ function __hutch_subcommands
         case 'play'
             printf '%s\n' kube
         case 'container'
-            printf '%s\n' run create start stop restart kill rm wait ls logs inspect checkpoint restore init clone rename exists prune cp diff commit export exec attach top pause unpause update stats port
+            printf '%s\n' run create start stop restart kill rm wait ls logs inspect checkpoint restore init clone rename exists prune cp diff commit export runlabel exec attach top pause unpause update stats port
         case 'image'
             printf '%s\n' ls import rm inspect pull push tag untag history save load prune exists tree diff mount unmount build
         case 'system'
@@ -227,6 +227,8 @@ function __hutch_value_options
             printf '%s\n' --change -c --message -m --author -a --format -f --iidfile
         case 'container export'
             printf '%s\n' --output -o
+        case 'container runlabel'
+            printf '%s\n' --name -n
         case 'container exec'
             printf '%s\n' --env -e --env-file --user -u --workdir -w --detach-keys --preserve-fds
         case 'container attach'
@@ -278,7 +280,7 @@ end
 
 # Commands whose options end at the first argument (the rest is argv).
 function __hutch_options_end_at_argument
-    printf '%s\n' run create exec top unshare pod top compose exec compose run container run container create container exec container top
+    printf '%s\n' run create exec top unshare pod top compose exec compose run container run container create container runlabel container exec container top
 end
 
 # The command path typed so far ("", "run", "image rm"), a space, and how many
@@ -993,6 +995,8 @@ complete -c hutch -n "__hutch_at 'volume'" -a prune -d 'Remove every volume that
 complete -c hutch -n "__hutch_at 'volume'" -a exists -d 'Exit 0 if the volume exists, 1 if not'
 complete -c hutch -n "__hutch_at 'volume'" -a export -d 'Write the content of a volume as a tar archive (to standard output by default)'
 complete -c hutch -n "__hutch_at 'volume'" -a import -d 'Extract a tar archive into an existing volume'
+complete -c hutch -n "__hutch_at 'volume'" -a mount -d 'Print the path of a volume\'s files (inside hutch unshare, as podman)'
+complete -c hutch -n "__hutch_at 'volume'" -a unmount -d 'Undo volume mount (nothing is mounted for a local volume); prints the name'
 complete -c hutch -n "__hutch_at 'volume'" -l help -d 'Show the help and exit'
 
 # hutch volume create
@@ -1040,6 +1044,14 @@ complete -c hutch -n "__hutch_arg 'volume export' 1" -f
 complete -c hutch -n "__hutch_at 'volume import'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'volume import' 1" -f
 complete -c hutch -n "__hutch_arg 'volume import' 2" -F
+
+# hutch volume mount
+complete -c hutch -n "__hutch_at 'volume mount'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'volume mount' 1" -f
+
+# hutch volume unmount
+complete -c hutch -n "__hutch_at 'volume unmount'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'volume unmount' 1" -f
 
 # hutch network
 complete -c hutch -n "__hutch_at 'network'" -a create -d 'Create a network and print its name'
@@ -1624,6 +1636,7 @@ complete -c hutch -n "__hutch_at 'container'" -a cp -d 'Copy files and directori
 complete -c hutch -n "__hutch_at 'container'" -a diff -d 'Show files added (A), changed (C) and deleted (D) in a container'
 complete -c hutch -n "__hutch_at 'container'" -a commit -d 'Create a new image from a container\'s changes'
 complete -c hutch -n "__hutch_at 'container'" -a export -d 'Export a container\'s file system as a tar archive'
+complete -c hutch -n "__hutch_at 'container'" -a runlabel -d 'Run the command held in an image\'s label, as podman container runlabel'
 complete -c hutch -n "__hutch_at 'container'" -a exec -d 'Run a process in a running container'
 complete -c hutch -n "__hutch_at 'container'" -a attach -d 'Attach to a running container\'s input and output'
 complete -c hutch -n "__hutch_at 'container'" -a top -d 'Show the running processes of a container'
@@ -1991,6 +2004,16 @@ complete -c hutch -n "__hutch_arg 'container commit' 2" -f -a '(__hutch_image_na
 complete -c hutch -n "__hutch_at 'container export'" -l output -s o -x -d 'Write to FILE, not stdout'
 complete -c hutch -n "__hutch_at 'container export'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'container export' 1" -F
+
+# hutch container runlabel
+complete -c hutch -n "__hutch_at 'container runlabel'" -l display -d 'Print the command instead of running it'
+complete -c hutch -n "__hutch_at 'container runlabel'" -l name -s n -x -d 'The container name (NAME)'
+complete -c hutch -n "__hutch_at 'container runlabel'" -l quiet -s q -d 'Print no pull progress'
+complete -c hutch -n "__hutch_at 'container runlabel'" -l replace -d 'Remove a container of that name first'
+complete -c hutch -n "__hutch_at 'container runlabel'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'container runlabel' 1" -F
+complete -c hutch -n "__hutch_arg 'container runlabel' 2" -f -a '(__hutch_image_names)'
+complete -c hutch -n "__hutch_arg 'container runlabel' 3+" -F
 
 # hutch container exec
 complete -c hutch -n "__hutch_at 'container exec'" -l interactive -s i -d 'Pass stdin to the command'

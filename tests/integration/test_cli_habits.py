@@ -381,3 +381,27 @@ def test_image_mount_in_unshare_as_podman(hutch: Hutch, base_image: str) -> None
     )
     inside = hutch("unshare", "sh", "-c", script, str(hutch.binary), base_image)
     assert len(inside.stdout.split()) == 1 and len(inside.stdout.strip()) == 64
+
+
+def test_container_runlabel_as_podman(hutch: Hutch, base_image: str) -> None:
+    hutch("create", "--name", "labelled", base_image, "true")
+    label = 'LABEL run="podman run --rm --name NAME IMAGE echo hi NAME"'
+    hutch("commit", "-q", "-c", label, "labelled", "rl")
+    hutch("rm", "labelled")
+    shown = hutch("container", "runlabel", "--display", "-n", "web", "run", "rl", "x")
+    assert shown.stdout == "command: hutch run --rm --name web localhost/rl:latest echo hi web x\n"
+    assert hutch("container", "runlabel", "run", "rl", "x").stdout == "hi rl x\n"
+    missing = hutch("container", "runlabel", "install", "rl", check=False)
+    assert missing.returncode == 125
+    assert "Error: cannot find the value of label: install in image: rl" in missing.stderr
+
+
+def test_volume_mount_in_unshare_as_podman(hutch: Hutch) -> None:
+    hutch("volume", "create", "vm")
+    refused = hutch("volume", "mount", "vm", check=False)
+    assert refused.returncode == 125
+    assert "must execute `hutch unshare` first" in refused.stderr
+    path = hutch("volume", "inspect", "--format", "{{.Mountpoint}}", "vm").stdout
+    script = '"$0" volume mount vm && "$0" volume unmount vm'
+    assert hutch("unshare", "sh", "-c", script, str(hutch.binary)).stdout == path + "vm\n"
+    hutch("volume", "rm", "vm")

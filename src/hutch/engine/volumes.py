@@ -271,6 +271,21 @@ class VolumeService:
     def exists(self, name: str) -> bool:
         return self._ctx.volumes.get(name) is not None
 
+    def mount(self, name: str) -> str:
+        """``volume mount``: where the volume's files are (podman: rootless only in
+        ``unshare``, where the files' owners map to the user). A local volume is a
+        directory already; nothing is mounted, so unmount has nothing to undo."""
+        from hutch.engine.image_mount import require_session
+
+        require_session(self._ctx, "volume mount")
+        return self._summary(self._get(name)).mountpoint
+
+    def unmount(self, name: str) -> str:
+        from hutch.engine.image_mount import require_session
+
+        require_session(self._ctx, "volume unmount")
+        return self._get(name).name
+
     def remove(self, names: Sequence[str], options: VolumeRemoveOptions) -> list[ActionReport]:
         self._ctx.enter_session()
         names = [v.name for v in self._ctx.volumes.all()] if options.all else names
