@@ -9,7 +9,9 @@
 # copies the working tree to ~hutch-test/hutch-src, then as the unprivileged user
 # hutch-test: a venv from /usr/bin/python3 (~hutch-test/hutch-venv, reused while
 # pyproject.toml is unchanged), `ruff check`, `ruff format --check`, `mypy --strict`
-# and pytest with HUTCH_REQUIRE_ALL=1 (a skipped test counts as a failure).
+# and pytest with HUTCH_REQUIRE_ALL=1 (a skipped test counts as a failure); the full
+# run starts the guest lane (tests/vm) as a second pytest session beside the unit and
+# integration tests and ends with one summary line of both.
 # The full run (no arguments, or HUTCH_TEST_MATRIX=1) adds the Python matrix:
 # `mypy --python-version 3.13` and the unit suite on Python 3.10, 3.12 and 3.13
 # (3.11 is the main run), and tests/integration/test_python_smoke.py on 3.10 and
@@ -51,11 +53,31 @@ inner() {
     step "ruff format --check" ruff format --check src tests
     step "mypy --strict" mypy --strict
 
-    local args=("$@") log rc=0
-    [[ $add_default_paths == 1 ]] && args=(tests/unit tests/integration tests/vm "${args[@]}")
+    local args=("$@") log rc=0 vm_pid="" vm_log="" vm_tmp="" vm_rc=0 started
+    if [[ $add_default_paths == 1 ]]; then
+        # The guest lane runs beside the rest: its QEMU guest mostly computes
+        # while the integration tests mostly wait on processes, so together they
+        # take far less than one after the other (CI's time budget). Its own
+        # basetemp keeps the two pytest sessions' temp dirs apart.
+        vm_log="$(mktemp)"
+        vm_tmp="$(mktemp -d)"
+        HUTCH_REQUIRE_ALL=1 pytest -q -p no:cacheprovider --basetemp="$vm_tmp/pytest" \
+            tests/vm "${args[@]}" >"$vm_log" 2>&1 &
+        vm_pid=$!
+        args=(tests/unit tests/integration "${args[@]}")
+    fi
     log="$(mktemp)"
+    started=$SECONDS
     printf '\n== pytest -q %s ==\n' "${args[*]}"
     HUTCH_REQUIRE_ALL=1 pytest -q -p no:cacheprovider "${args[@]}" 2>&1 | tee "$log" || rc=$?
+    if [[ -n $vm_pid ]]; then
+        printf '\n== pytest -q tests/vm (ran beside the above) ==\n'
+        wait "$vm_pid" || vm_rc=$?
+        cat "$vm_log"
+        merge_summaries "$log" "$vm_log" $((SECONDS - started)) >>"$log"
+        rm -rf "$vm_log" "$vm_tmp"
+        [[ $rc -eq 0 ]] && rc=$vm_rc
+    fi
     if [[ $rc -eq 0 ]]; then results+=("ok      pytest"); else
         results+=("FAILED  pytest (exit $rc)")
         failed+=(pytest)
@@ -70,6 +92,26 @@ inner() {
     rm -f "$log"
     printf '%s\n' "${summary:-pytest printed no summary (exit $rc)}"
     [[ ${#failed[@]} -eq 0 ]]
+}
+
+# One pytest-style summary line for two sessions that ran side by side: their
+# counts added up, and the wall time of the two together.
+merge_summaries() {
+    local first="$1" second="$2" seconds="$3"
+    python3 - "$first" "$second" "$seconds" <<'PY'
+import re, sys
+pattern = re.compile(r"(\d+) (passed|failed|errors?|skipped|deselected|xfailed|xpassed)\b")
+counts: dict[str, int] = {}
+for path in sys.argv[1:3]:
+    lines = [l for l in open(path, errors="replace") if re.search(r" in [0-9.]+s", l)]
+    for number, word in pattern.findall(lines[-1] if lines else ""):
+        word = "errors" if word.startswith("error") else word
+        counts[word] = counts.get(word, 0) + int(number)
+order = ["failed", "passed", "skipped", "deselected", "xfailed", "xpassed", "errors"]
+parts = [f"{counts[w]} {'error' if w == 'errors' and counts[w] == 1 else w}"
+         for w in order if counts.get(w)]
+print(f"{', '.join(parts) or 'no tests ran'} in {float(sys.argv[3]):.2f}s (both sessions)")
+PY
 }
 
 # The Python versions hutch supports (pyproject: requires-python >= 3.10), beyond the
