@@ -43,6 +43,11 @@ def apply_changes(config: ContainerConfig, changes: Sequence[str]) -> ContainerC
 
 def _instruction(change: str) -> ins.Instruction:
     text = change.strip()
+    if text and len(text.split(None, 1)) == 1 and "=" in text:
+        # podman's other spelling, KEY=VALUE, taken when the change has no blank
+        # (ENV=A=b is ENV A=b; CMD=/bin/sh -c date stays an unknown instruction)
+        keyword, _, value = text.partition("=")
+        text = f"{keyword} {value}"
     keyword = text.split(None, 1)[0].upper() if text else ""
     if keyword not in SUPPORTED:
         raise InvalidArgument(

@@ -53,3 +53,11 @@ def test_env_overrides_in_place() -> None:
 def test_refused(change: str) -> None:
     with pytest.raises(InvalidArgument, match="--change"):
         apply_changes(BASE, [change])
+
+
+def test_key_equals_value_spelling_as_podman() -> None:
+    # podman splits at the first blank, else at the first "="
+    config = apply_changes(ContainerConfig(), ["ENV=A=b", "WORKDIR=/srv", "USER=app"])
+    assert (config.env, config.working_dir, config.user) == (("A=b",), "/srv", "app")
+    with pytest.raises(InvalidArgument):
+        apply_changes(ContainerConfig(), ["CMD=/bin/sh -c date"])
