@@ -123,26 +123,40 @@ def test_kill_9_at_random_points(
     print(f"faults: seed {seed}, {injected} injected, {survived} rounds survived of {rounds}")
 
 
-def test_twenty_parallel_loops(hutch: Hutch, base_image: str, tmp_path: Path) -> None:
+def test_twenty_parallel_loops(
+    hutch: Hutch, base_image: str, registry: Registry, tmp_path: Path
+) -> None:
     seed = int(os.environ.get("HUTCH_FAULT_SEED") or random.randrange(1 << 30))
     rounds = int(os.environ.get("HUTCH_SOAK_RACES") or 1)
     tars = [_tar(tmp_path / f"s{i}.tar", f"shared-{i % 3}") for i in range(20)]
+    # Pulls and builds share the base image's layer; the rmi loops remove
+    # imported, pulled and built images while the others make them.
+    remote = registry.ref("races/base:1")
+    hutch("push", "-q", INSECURE, base_image, remote)
+    context = write_context(
+        tmp_path / "ctx", {}, containerfile=f"FROM {base_image}\nRUN echo built > /b\n"
+    )
 
     def loop(n: int) -> list[str]:
         rng = random.Random(seed + n)
         problems = []
         for r in range(rounds):
-            kind = n % 4
+            kind = n % 6
             if kind == 0:
                 args: tuple[str, ...] = ("run", "--rm", base_image, "true")
             elif kind == 1:  # imports of layers the others share, then their removal
                 args = ("import", str(tars[n]), f"shared{n}")
             elif kind == 2:
-                args = ("rmi", "-f", f"shared{(n + 1 + r) % 20}")
-            else:
+                victim = (f"shared{(n + 1 + r) % 20}", remote, f"built{(n + 2 + r) % 20}")
+                args = ("rmi", "-f", victim[(n // 6 + r) % 3])
+            elif kind == 3:
                 args = ("run", "-d", "--rm", base_image, "sleep", "0.5")
+            elif kind == 4:
+                args = ("pull", "-q", INSECURE, remote)
+            else:
+                args = ("build", "-q", "--no-cache", "-t", f"built{n}", str(context))
             time.sleep(rng.uniform(0, 0.2))  # stagger the starts: the order is random
-            result = hutch(*args, check=False, timeout=120)
+            result = hutch(*args, check=False, timeout=180)
             if result.returncode != 0 and not (kind == 2 and "not known" in result.stderr):
                 problems.append(f"{' '.join(args)}: {result.returncode} {result.stderr.strip()}")
         return problems
