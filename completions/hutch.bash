@@ -8,7 +8,7 @@ _hutch_subcommands() {
     "") echo images import rmi pull push tag untag history save load login logout run create start stop restart kill rm wait ps logs inspect init rename events cp diff commit export exec attach top pause unpause update stats build port info unshare completion version help manifest healthcheck volume network pod quadlet compose generate kube play container image system buildx ;;
     "manifest") echo inspect ;;
     "healthcheck") echo run ;;
-    "volume") echo create ls inspect rm prune exists export import mount unmount ;;
+    "volume") echo create ls inspect rm prune exists export import mount unmount reload ;;
     "network") echo create ls inspect rm prune connect disconnect exists reload ;;
     "pod") echo create ps inspect start stop restart kill pause unpause rm prune top logs stats clone exists ;;
     "quadlet") echo install list print rm ;;
@@ -17,7 +17,7 @@ _hutch_subcommands() {
     "kube") echo generate play down ;;
     "play") echo kube ;;
     "container") echo run create start stop restart kill rm wait ls logs inspect checkpoint restore init clone rename exists prune cp diff commit export runlabel exec attach top pause unpause update stats port ;;
-    "image") echo ls import rm inspect pull push tag untag history save load prune exists tree diff mount unmount build ;;
+    "image") echo ls import rm inspect pull push tag untag history save load prune exists tree diff mount unmount sign trust build ;;
     "system") echo info connection migrate reset service check df prune ;;
     "buildx") echo build ;;
     esac
@@ -1179,6 +1179,8 @@ _hutch_argument() {
     "image diff 2") echo @image ;;
     "image mount "*) echo @image ;;
     "image unmount "*) echo @image ;;
+    "image sign "*) echo @file ;;
+    "image trust "*) echo @file ;;
     "image build 1") echo @file ;;
     "system connection "*) echo @file ;;
     "system service 1") echo @file ;;

@@ -12,7 +12,7 @@ function __hutch_subcommands
         case 'healthcheck'
             printf '%s\n' run
         case 'volume'
-            printf '%s\n' create ls inspect rm prune exists export import mount unmount
+            printf '%s\n' create ls inspect rm prune exists export import mount unmount reload
         case 'network'
             printf '%s\n' create ls inspect rm prune connect disconnect exists reload
         case 'pod'
@@ -30,7 +30,7 @@ function __hutch_subcommands
         case 'container'
             printf '%s\n' run create start stop restart kill rm wait ls logs inspect checkpoint restore init clone rename exists prune cp diff commit export runlabel exec attach top pause unpause update stats port
         case 'image'
-            printf '%s\n' ls import rm inspect pull push tag untag history save load prune exists tree diff mount unmount build
+            printf '%s\n' ls import rm inspect pull push tag untag history save load prune exists tree diff mount unmount sign trust build
         case 'system'
             printf '%s\n' info connection migrate reset service check df prune
         case 'buildx'
@@ -997,6 +997,7 @@ complete -c hutch -n "__hutch_at 'volume'" -a export -d 'Write the content of a 
 complete -c hutch -n "__hutch_at 'volume'" -a import -d 'Extract a tar archive into an existing volume'
 complete -c hutch -n "__hutch_at 'volume'" -a mount -d 'Print the path of a volume\'s files (inside hutch unshare, as podman)'
 complete -c hutch -n "__hutch_at 'volume'" -a unmount -d 'Undo volume mount (nothing is mounted for a local volume); prints the name'
+complete -c hutch -n "__hutch_at 'volume'" -a reload -d 'Check volume plugins for volumes (hutch has no plugins: nothing to do)'
 complete -c hutch -n "__hutch_at 'volume'" -l help -d 'Show the help and exit'
 
 # hutch volume create
@@ -1052,6 +1053,9 @@ complete -c hutch -n "__hutch_arg 'volume mount' 1" -f
 # hutch volume unmount
 complete -c hutch -n "__hutch_at 'volume unmount'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'volume unmount' 1" -f
+
+# hutch volume reload
+complete -c hutch -n "__hutch_at 'volume reload'" -l help -d 'Show the help and exit'
 
 # hutch network
 complete -c hutch -n "__hutch_at 'network'" -a create -d 'Create a network and print its name'
@@ -2114,6 +2118,8 @@ complete -c hutch -n "__hutch_at 'image'" -a tree -d 'Show an image\'s layers as
 complete -c hutch -n "__hutch_at 'image'" -a diff -d 'Show the files an image\'s top layer adds (A), changes (C) and deletes (D)'
 complete -c hutch -n "__hutch_at 'image'" -a mount -d 'Mount images\' file systems read-only and print where (inside hutch unshare)'
 complete -c hutch -n "__hutch_at 'image'" -a unmount -d 'Unmount images mounted with hutch image mount'
+complete -c hutch -n "__hutch_at 'image'" -a sign -d 'Refused: hutch does not sign images (no signature store or keys)'
+complete -c hutch -n "__hutch_at 'image'" -a trust -d 'Refused: hutch has no image trust policy to show or set'
 complete -c hutch -n "__hutch_at 'image'" -a build -d 'Build an image from a Containerfile and a context'
 complete -c hutch -n "__hutch_at 'image'" -l help -d 'Show the help and exit'
 
@@ -2238,6 +2244,14 @@ complete -c hutch -n "__hutch_at 'image unmount'" -l all -s a -d 'Unmount every 
 complete -c hutch -n "__hutch_at 'image unmount'" -l force -s f -d 'Accepted (hutch keeps no mount count)'
 complete -c hutch -n "__hutch_at 'image unmount'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'image unmount' 1+" -f -a '(__hutch_image_names)'
+
+# hutch image sign
+complete -c hutch -n "__hutch_at 'image sign'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'image sign' 1+" -F
+
+# hutch image trust
+complete -c hutch -n "__hutch_at 'image trust'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'image trust' 1+" -F
 
 # hutch image build
 complete -c hutch -n "__hutch_at 'image build'" -l tag -s t -x -d 'Name the image (repeatable)'

@@ -43,6 +43,7 @@ MODULES: dict[str, tuple[str, ...]] = {
     "image_exists": ("image",),
     "image_layers": ("image",),
     "image_mount": ("image",),
+    "image_trust": ("image",),
     "manifest": ("app",),
     "run": ("app", "container"),
     "start": ("app", "container"),

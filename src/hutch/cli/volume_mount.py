@@ -1,4 +1,5 @@
-"""``hutch volume mount`` / ``unmount``: where a volume's files are (in ``hutch unshare``)."""
+"""``hutch volume mount`` / ``unmount``: where a volume's files are (in ``hutch unshare``);
+``volume reload``, which has no plugins to ask."""
 
 from __future__ import annotations
 
@@ -21,3 +22,12 @@ def register(volume_app: typer.Typer) -> None:
         print(state_of(ctx).engine().volumes.unmount(name))
 
     volume_app.command("umount", hidden=True)(unmount)  # podman's alias
+    register_reload(volume_app)
+
+
+def register_reload(volume_app: typer.Typer) -> None:
+    @volume_app.command("reload")
+    def reload() -> None:
+        """Check volume plugins for volumes (hutch has no plugins: nothing to do)."""
+        # podman prints Added:/Removed: lists only for plugin volumes; with none
+        # (always the case here) it prints nothing and exits 0, as 4.3.1 does here

@@ -157,3 +157,30 @@ def test_runtime_dir_under_unshare_is_the_users(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr("os.getuid", lambda: 0)
     monkeypatch.setenv("HUTCH_ROOTLESS_UID", "1234")
     assert str(paths._runtime_dir("")) == "/tmp/hutch-1234"
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["image", "sign", "--sign-by", "me", "img"], "hutch does not sign images"),
+        (["image", "trust", "show"], "hutch has no image trust policy"),
+    ],
+)
+def test_sign_and_trust_refused_with_the_reason(
+    argv: list[str],
+    message: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    result = run_cli(argv, FakeEngine(), monkeypatch, capsys)
+    assert result.code == 125
+    assert f"Error: {message}" in result.err
+    assert "trust policy (containers-policy.json)" in result.err
+
+
+def test_volume_reload_has_no_plugins(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake = FakeEngine()
+    result = run_cli(["volume", "reload"], fake, monkeypatch, capsys)
+    assert (result.code, result.out, fake.calls) == (0, "", [])
