@@ -34,6 +34,11 @@ echo +memory > $parent/cgroup.subtree_control && echo delegated >> $O/probe
 
 $H import $O/rootfs.tar base >/dev/null
 $H run --rm --network none base sh -c 'echo hello from $(hostname)' > $O/hello 2>&1
+# The host's network binds the host's /sys, where the kernel refuses the
+# container's cgroup2 mount over the host's (EBUSY): the run goes on.
+$H run --rm --network host base sh -c 'echo up; test -d /sys/fs/cgroup && echo cgroup' \
+    > $O/host_net 2>&1
+echo $? > $O/host_net_rc
 
 # A memory hog is killed at --memory. (Its init joined the cgroup before
 # unsharing the cgroup namespace, whose root it therefore is.)
@@ -181,3 +186,8 @@ def test_pause_freezes_and_unpause_thaws(guest: GuestResult) -> None:
     assert a > 0
     assert b == a  # nothing printed while frozen
     assert c > b  # and it goes on after the thaw
+
+
+def test_host_network_runs_on_a_pure_v2_host(guest: GuestResult) -> None:
+    assert out(guest, "host_net_rc") == "0", out(guest, "host_net")
+    assert out(guest, "host_net").split() == ["up", "cgroup"]

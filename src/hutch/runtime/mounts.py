@@ -67,6 +67,9 @@ class Step:
     source: str = ""
     options: tuple[str, ...] = ()
     is_file: bool = False
+    # errnos after which the mount is left out and what is already at the
+    # destination stays (a fallback the plan chose, never a silent failure)
+    keep_on: tuple[int, ...] = ()
 
     def describe(self) -> str:
         opts = ",".join(self.options)
@@ -88,7 +91,11 @@ class Step:
                 if opt in _PROPAGATION:
                     sc.mount(None, target, None, _PROPAGATION[opt])
         else:
-            sc.mount(self.kind, target, self.kind, flags, data or None)
+            try:
+                sc.mount(self.kind, target, self.kind, flags, data or None)
+            except OSError as exc:
+                if exc.errno not in self.keep_on:
+                    raise
 
 
 @dataclass(frozen=True)
@@ -163,7 +170,11 @@ def base_plan(spec: Spec, *, gid5_mapped: bool) -> list[Step | Symlink]:
         spec.resources, "cgroup" in spec.namespaces, spec.security.privileged
     )
     if cgroup is not None:
-        plan.append(Step("cgroup2", "/sys/fs/cgroup", "cgroup2", cgroup))
+        # Under the host's bound /sys the kernel may refuse a cgroup2 mount
+        # over the host's own (EBUSY on a pure v2 host): the container then
+        # keeps the host's hierarchy, read-only like the rest of that /sys.
+        keep = () if "net" in spec.namespaces else (errno.EBUSY, errno.EPERM)
+        plan.append(Step("cgroup2", "/sys/fs/cgroup", "cgroup2", cgroup, keep_on=keep))
     plan += [Step("bind", dest, src, (), True) for dest, src in spec.etc_files]
     plan += [_user_mount(m) for m in spec.mounts]
     return plan

@@ -73,3 +73,12 @@ def test_nothing_is_mounted_without_a_v2_cgroup_of_its_own(res: ResourceSpec) ->
 def test_nothing_without_a_cgroup_namespace() -> None:
     namespaces = tuple(ns for ns in NAMESPACES if ns != "cgroup")
     assert cgroup_steps(spec(V2, namespaces=namespaces)) == []
+
+
+def test_under_the_hosts_bound_sys_a_refused_mount_keeps_the_hosts_view() -> None:
+    import errno
+
+    own_net = cgroup_steps(spec(V2))
+    host_net = cgroup_steps(spec(V2, namespaces=tuple(n for n in NAMESPACES if n != "net")))
+    assert [s.keep_on for s in own_net] == [()]
+    assert [s.keep_on for s in host_net] == [(errno.EBUSY, errno.EPERM)]
