@@ -425,6 +425,13 @@ class InspectConfig:
     timeout: int = field(default=0, metadata=key("Timeout"))  # run/create --timeout
     passwd: bool = field(default=True, metadata=key("Passwd"))
     sd_notify_mode: str = field(default="conmon", metadata=key("sdNotifyMode"))
+    # podman 4.3.1 reports these false whatever the create or run asked for
+    # (checked with -i, -t, -it, -a stdout, -a stdin -a stdout -i, an attached
+    # run, run -i and run -d): scripts read them, so they are there, as podman's.
+    attach_stdin: bool = field(default=False, metadata=key("AttachStdin"))
+    attach_stdout: bool = field(default=False, metadata=key("AttachStdout"))
+    attach_stderr: bool = field(default=False, metadata=key("AttachStderr"))
+    stdin_once: bool = field(default=False, metadata=key("StdinOnce"))
 
 
 @dataclass(frozen=True)
