@@ -154,7 +154,7 @@ def test_a_member_cannot_publish_nor_the_infra_go_alone(hutch: Hutch, pod: str) 
     taken = hutch("pod", "create", "--name", "srv", check=False)
     assert (taken.returncode, taken.stderr) == (
         125,
-        'Error: name "srv" is in use: container already exists\n',
+        'Error: adding pod to state: name "srv" is in use: container already exists\n',
     )
     assert hutch("pod", "ps", "-q").stdout.count("\n") == 1
 

@@ -88,9 +88,14 @@ class ContainerStore:
                     (container_id, name, image_id, image_name, time.time(), config, pod_id or None),
                 )
         except sqlite3.IntegrityError as exc:
+            holder = self._conn.execute(
+                "SELECT id FROM containers WHERE name = ?", (name,)
+            ).fetchone()
+            # podman 4.3.1's words (scripts match them), with the holder's id
             raise Conflict(
-                f"the container name {name!r} is already in use; "
-                "remove that container or choose another name"
+                f'creating container storage: the container name "{name}" is already in use '
+                f"by {holder[0] if holder else 'another container'}. You have to remove that "
+                "container to be able to reuse that name: that name is already in use"
             ) from exc
         record = self.get(container_id)
         assert record is not None

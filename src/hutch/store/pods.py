@@ -32,14 +32,19 @@ class PodStore:
         try:
             with transaction(self._conn) as c:
                 if c.execute("SELECT 1 FROM containers WHERE name = ?", (name,)).fetchone():
-                    raise Conflict(f'name "{name}" is in use: container already exists')
+                    raise Conflict(
+                        f'adding pod to state: name "{name}" is in use: container already exists'
+                    )
                 c.execute(
                     "INSERT INTO pods (id, name, created, infra_id, config) "
                     "VALUES (?, ?, ?, '', ?)",
                     (pod_id, name, time.time(), config),
                 )
         except sqlite3.IntegrityError as exc:
-            raise Conflict(f'name "{name}" is in use: pod already exists') from exc
+            # podman 4.3.1's words (scripts match them)
+            raise Conflict(
+                f'adding pod to state: name "{name}" is in use: pod already exists'
+            ) from exc
         record = self.get(pod_id)
         assert record is not None
         return record

@@ -45,7 +45,7 @@ def test_create_records_the_container(store: ContainerStore) -> None:
 
 
 def test_duplicate_name_is_a_conflict(store: ContainerStore) -> None:
-    with pytest.raises(Conflict, match="the container name 'web' is already in use"):
+    with pytest.raises(Conflict, match='the container name "web" is already in use by '):
         store.create("9" * 64, "web", "img2", "x", b"{}")
     assert store.get("9" * 64) is None
     assert len(store.all()) == 3
