@@ -30,7 +30,8 @@ def test_unknown_container_is_125_and_one_line(
     result = hutch(*argv, check=False)
     assert result.returncode == 125, result.stderr
     assert "nope" in one_line_error(result.stderr)
-    assert result.stdout == ""
+    # podman's inspect prints what it found, an empty list here, before its error
+    assert result.stdout == ("[]\n" if "inspect" in argv else "")
 
 
 def test_rm_of_an_unknown_container_is_1(hutch: Hutch, base_image: str) -> None:
