@@ -239,6 +239,13 @@ def entries(unit: Unit, key: str) -> list[tuple[str, str]]:
 
 def network_flags(unit: Unit, ctx: Context, svc: Service) -> list[str]:
     """``--network=A,B`` from the Network keys; NAME.network needs that unit's service."""
+    names = network_names(unit, ctx, svc)
+    return [f"--network={','.join(names)}"] if names else []
+
+
+def network_names(unit: Unit, ctx: Context, svc: Service) -> list[str]:
+    """The networks the unit's Network keys name (an empty value resets the list);
+    NAME.network is that unit's network, and its service comes first."""
     names: list[str] = []
     for e in unit.file.in_section(unit.section):
         if e.key != "Network":
@@ -252,7 +259,7 @@ def network_flags(unit: Unit, ctx: Context, svc: Service) -> list[str]:
             svc.requires.append(target.service_name())
             value = resource_name(target)
         names.append(value)
-    return [f"--network={','.join(names)}"] if names else []
+    return names
 
 
 def volume_value(unit: Unit, ctx: Context, svc: Service, item: tuple[str, str]) -> str:

@@ -27,9 +27,8 @@ from hutch.systemd.common import (
     entry,
     exec_line,
     global_and_extra_args,
-    referenced,
+    network_names,
     render,
-    resource_name,
     table_flags,
 )
 from hutch.systemd.model import Generated, QuadletError, Unit
@@ -75,22 +74,8 @@ def convert(unit: Unit, ctx: Context) -> Generated:
 
 
 def _networks(unit: Unit, ctx: Context, svc: Service) -> list[str]:
-    """One ``--network`` per value (kube play takes several); NAME.network is that
-    unit's network, and its service comes first."""
-    names: list[str] = []
-    for e in unit.file.in_section("Kube"):
-        if e.key != "Network":
-            continue
-        if e.value == "":
-            names = []
-            continue
-        value = e.value
-        if value.endswith(".network"):
-            target = referenced(ctx, unit, e, value, ".network")
-            svc.requires.append(target.service_name())
-            value = resource_name(target)
-        names.append(value)
-    return [f"--network={n}" for n in names]
+    """One ``--network`` per value (kube play takes several)."""
+    return [f"--network={n}" for n in network_names(unit, ctx, svc)]
 
 
 def _working_directory(unit: Unit, yaml: str) -> str | None:
