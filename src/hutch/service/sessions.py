@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from hutch.api.containers import ExecOptions
+from hutch.api.errors import NoSuchObject
 from hutch.service.errors import ApiError
 
 if TYPE_CHECKING:
@@ -72,7 +73,12 @@ class PendingAttach:
                 if self.error is not None:
                     raise self.error
                 return
-            status = engine.containers.inspect([self.container_id])[0].state.status
+            try:
+                status = engine.containers.inspect([self.container_id])[0].state.status
+            except NoSuchObject:
+                # It ran, exited and went with --rm between two looks: it did
+                # start (a short command can beat this 20 ms poll).
+                return
             if status != "created":
                 return
         raise ApiError(500, f"container {self.container_id[:12]} did not start in time")
