@@ -62,9 +62,9 @@ function __hutch_value_options
         case 'logout'
             printf '%s\n' --authfile
         case 'run'
-            printf '%s\n' --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --stop-signal --stop-timeout --cidfile --tz --sdnotify --publish -p --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt
+            printf '%s\n' --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --stop-signal --stop-timeout --cidfile --tz --sdnotify --publish -p --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt
         case 'create'
-            printf '%s\n' --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --stop-signal --stop-timeout --cidfile --tz --sdnotify --publish -p --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt
+            printf '%s\n' --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --stop-signal --stop-timeout --cidfile --tz --sdnotify --publish -p --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt
         case 'start'
             printf '%s\n' --detach-keys --filter -f
         case 'stop'
@@ -198,9 +198,9 @@ function __hutch_value_options
         case 'play kube'
             printf '%s\n' --configmap --network --publish --context-dir --log-driver --log-opt --userns
         case 'container run'
-            printf '%s\n' --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --stop-signal --stop-timeout --cidfile --tz --sdnotify --publish -p --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt
+            printf '%s\n' --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --stop-signal --stop-timeout --cidfile --tz --sdnotify --publish -p --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt
         case 'container create'
-            printf '%s\n' --env -e --env-file --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --stop-signal --stop-timeout --cidfile --tz --sdnotify --publish -p --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt
+            printf '%s\n' --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --stop-signal --stop-timeout --cidfile --tz --sdnotify --publish -p --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt
         case 'container start'
             printf '%s\n' --detach-keys --filter -f
         case 'container stop'
@@ -524,6 +524,10 @@ complete -c hutch -n "__hutch_at 'run'" -l tty -s t -d 'Allocate a pseudo-termin
 complete -c hutch -n "__hutch_at 'run'" -l detach -s d -d 'Run in the background and print the container id'
 complete -c hutch -n "__hutch_at 'run'" -l env -s e -x -d 'Set an environment variable (NAME=VALUE, or NAME to copy)'
 complete -c hutch -n "__hutch_at 'run'" -l env-file -r -F -d 'Read environment variables from a file'
+complete -c hutch -n "__hutch_at 'run'" -l env-host -d 'Start from hutch\'s own environment (then the flags)'
+complete -c hutch -n "__hutch_at 'run'" -l env-merge -x -d 'Set a variable from the others: NAME=VALUE with ${VAR} expanded (PATH=/x:${PATH})'
+complete -c hutch -n "__hutch_at 'run'" -l unsetenv -x -d 'Drop a variable the image or hutch sets by default (not one of -e)'
+complete -c hutch -n "__hutch_at 'run'" -l unsetenv-all -d 'Drop every variable the image or hutch sets by default (not those of -e)'
 complete -c hutch -n "__hutch_at 'run'" -l workdir -s w -x -d 'Working directory inside the container'
 complete -c hutch -n "__hutch_at 'run'" -l user -s u -x -d 'User (name or uid, optionally :group) to run as'
 complete -c hutch -n "__hutch_at 'run'" -l entrypoint -x -d 'Override the image\'s entrypoint (string or JSON array)'
@@ -615,6 +619,10 @@ complete -c hutch -n "__hutch_at 'create'" -l interactive -s i -d 'Keep stdin op
 complete -c hutch -n "__hutch_at 'create'" -l tty -s t -d 'Allocate a pseudo-terminal'
 complete -c hutch -n "__hutch_at 'create'" -l env -s e -x -d 'Set an environment variable (NAME=VALUE, or NAME to copy)'
 complete -c hutch -n "__hutch_at 'create'" -l env-file -r -F -d 'Read environment variables from a file'
+complete -c hutch -n "__hutch_at 'create'" -l env-host -d 'Start from hutch\'s own environment (then the flags)'
+complete -c hutch -n "__hutch_at 'create'" -l env-merge -x -d 'Set a variable from the others: NAME=VALUE with ${VAR} expanded (PATH=/x:${PATH})'
+complete -c hutch -n "__hutch_at 'create'" -l unsetenv -x -d 'Drop a variable the image or hutch sets by default (not one of -e)'
+complete -c hutch -n "__hutch_at 'create'" -l unsetenv-all -d 'Drop every variable the image or hutch sets by default (not those of -e)'
 complete -c hutch -n "__hutch_at 'create'" -l workdir -s w -x -d 'Working directory inside the container'
 complete -c hutch -n "__hutch_at 'create'" -l user -s u -x -d 'User (name or uid, optionally :group) to run as'
 complete -c hutch -n "__hutch_at 'create'" -l entrypoint -x -d 'Override the image\'s entrypoint (string or JSON array)'
@@ -1658,6 +1666,10 @@ complete -c hutch -n "__hutch_at 'container run'" -l tty -s t -d 'Allocate a pse
 complete -c hutch -n "__hutch_at 'container run'" -l detach -s d -d 'Run in the background and print the container id'
 complete -c hutch -n "__hutch_at 'container run'" -l env -s e -x -d 'Set an environment variable (NAME=VALUE, or NAME to copy)'
 complete -c hutch -n "__hutch_at 'container run'" -l env-file -r -F -d 'Read environment variables from a file'
+complete -c hutch -n "__hutch_at 'container run'" -l env-host -d 'Start from hutch\'s own environment (then the flags)'
+complete -c hutch -n "__hutch_at 'container run'" -l env-merge -x -d 'Set a variable from the others: NAME=VALUE with ${VAR} expanded (PATH=/x:${PATH})'
+complete -c hutch -n "__hutch_at 'container run'" -l unsetenv -x -d 'Drop a variable the image or hutch sets by default (not one of -e)'
+complete -c hutch -n "__hutch_at 'container run'" -l unsetenv-all -d 'Drop every variable the image or hutch sets by default (not those of -e)'
 complete -c hutch -n "__hutch_at 'container run'" -l workdir -s w -x -d 'Working directory inside the container'
 complete -c hutch -n "__hutch_at 'container run'" -l user -s u -x -d 'User (name or uid, optionally :group) to run as'
 complete -c hutch -n "__hutch_at 'container run'" -l entrypoint -x -d 'Override the image\'s entrypoint (string or JSON array)'
@@ -1749,6 +1761,10 @@ complete -c hutch -n "__hutch_at 'container create'" -l interactive -s i -d 'Kee
 complete -c hutch -n "__hutch_at 'container create'" -l tty -s t -d 'Allocate a pseudo-terminal'
 complete -c hutch -n "__hutch_at 'container create'" -l env -s e -x -d 'Set an environment variable (NAME=VALUE, or NAME to copy)'
 complete -c hutch -n "__hutch_at 'container create'" -l env-file -r -F -d 'Read environment variables from a file'
+complete -c hutch -n "__hutch_at 'container create'" -l env-host -d 'Start from hutch\'s own environment (then the flags)'
+complete -c hutch -n "__hutch_at 'container create'" -l env-merge -x -d 'Set a variable from the others: NAME=VALUE with ${VAR} expanded (PATH=/x:${PATH})'
+complete -c hutch -n "__hutch_at 'container create'" -l unsetenv -x -d 'Drop a variable the image or hutch sets by default (not one of -e)'
+complete -c hutch -n "__hutch_at 'container create'" -l unsetenv-all -d 'Drop every variable the image or hutch sets by default (not those of -e)'
 complete -c hutch -n "__hutch_at 'container create'" -l workdir -s w -x -d 'Working directory inside the container'
 complete -c hutch -n "__hutch_at 'container create'" -l user -s u -x -d 'User (name or uid, optionally :group) to run as'
 complete -c hutch -n "__hutch_at 'container create'" -l entrypoint -x -d 'Override the image\'s entrypoint (string or JSON array)'

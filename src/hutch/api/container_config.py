@@ -144,6 +144,10 @@ class RunOptions:
     tty: bool = False
     env: tuple[str, ...] = ()
     env_files: tuple[str, ...] = ()
+    env_host: bool = False  # the caller's environment under env files and -e
+    env_merge: tuple[str, ...] = ()  # NAME=VALUE, ${VAR} expanded in the final environment
+    unsetenv: tuple[str, ...] = ()  # names dropped from the image's and hutch's defaults
+    unsetenv_all: bool = False  # all of those dropped
     workdir: str | None = None
     user: str | None = None
     entrypoint: str | None = None

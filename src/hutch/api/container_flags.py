@@ -53,6 +53,22 @@ FLAGS: tuple[Flag, ...] = (
         aliases=("-e",),
     ),
     repeated("--env-file", "env_files", "Read environment variables from a file.", values="file"),
+    switch("--env-host", "env_host", "Start from hutch's own environment (then the flags)."),
+    repeated(
+        "--env-merge",
+        "env_merge",
+        "Set a variable from the others: NAME=VALUE with ${VAR} expanded (PATH=/x:${PATH}).",
+    ),
+    repeated(
+        "--unsetenv",
+        "unsetenv",
+        "Drop a variable the image or hutch sets by default (not one of -e).",
+    ),
+    switch(
+        "--unsetenv-all",
+        "unsetenv_all",
+        "Drop every variable the image or hutch sets by default (not those of -e).",
+    ),
     text("--workdir", "workdir", "Working directory inside the container.", aliases=("-w",)),
     text("--user", "user", "User (name or uid, optionally :group) to run as.", aliases=("-u",)),
     text("--entrypoint", "entrypoint", "Override the image's entrypoint (string or JSON array)."),

@@ -17,7 +17,14 @@ from hutch.api.container_config import RunOptions
 from hutch.api.errors import InvalidArgument
 from hutch.cgroups.limits import ResourceSpec
 from hutch.config.settings import Settings
-from hutch.engine import logconfig, netconfig, security, specbuild_lifecycle, timezone
+from hutch.engine import (
+    logconfig,
+    netconfig,
+    run_flags,
+    security,
+    specbuild_lifecycle,
+    timezone,
+)
 from hutch.engine import resources as engine_resources
 from hutch.engine.container_record import ContainerConfig
 from hutch.engine.specbuild import validate_network
@@ -81,6 +88,7 @@ def parse_create(options: RunOptions, settings: Settings) -> CreateRequest:
     netconfig.validate(options)
     security.validate(options.security, options.network)
     specbuild_lifecycle.validate(options.lifecycle)
+    run_flags.check(options)
     restart = parse_restart(options.restart)
     if options.stop_signal:
         parse_signal(options.stop_signal)

@@ -61,3 +61,32 @@ def _read_env_file(path: str) -> list[str]:
         if line and not line.startswith("#"):
             items.append(line)
     return items
+
+
+def unset_defaults(
+    defaults: Iterable[str], names: Sequence[str], *, everything: bool
+) -> tuple[str, ...]:
+    """``defaults`` (KEY=VALUE) without ``names`` (``--unsetenv``), or none (``--unsetenv-all``)."""
+    if everything:
+        return ()
+    drop = set(names)
+    return tuple(item for item in defaults if item.partition("=")[0] not in drop)
+
+
+def merge_variables(env: tuple[str, ...], items: Sequence[str]) -> tuple[str, ...]:
+    """``--env-merge NAME=VALUE``: VALUE's ``$VAR``/``${VAR}`` from ``env``, in order.
+
+    The words are expanded as a Containerfile's (podman runs imagebuilder's
+    ProcessWord over them): a variable that is not set is empty.
+    """
+    if not items:
+        return env
+    from hutch.build.substitute import substitute
+
+    merged: dict[str, str] = dict(item.partition("=")[::2] for item in env)
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not key or not sep:
+            raise InvalidArgument(f"--env-merge {item!r}: expected NAME=VALUE")
+        merged[key] = substitute(value, dict(merged), filename="--env-merge")
+    return tuple(f"{k}={v}" for k, v in merged.items())

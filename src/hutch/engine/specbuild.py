@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 
 from hutch.api.container_config import RunOptions
 from hutch.api.errors import InvalidArgument
 from hutch.engine import netconfig, security
-from hutch.engine.environment import merge_environment
+from hutch.engine.environment import merge_environment, merge_variables, unset_defaults
 from hutch.engine.specbuild_lifecycle import lifecycle_spec
 from hutch.linux.caps import DEFAULT_CAPABILITIES
 from hutch.oci.image import ImageConfig
@@ -49,13 +50,24 @@ def _parse_entrypoint(text: str) -> tuple[str, ...]:
 
 
 def environment(options: RunOptions, image: ImageConfig, hostname: str) -> tuple[str, ...]:
-    """Image env < env files < -e flags; ``-e NAME`` copies the host's value."""
-    return merge_environment(
-        (*image.config.env, "container=hutch", f"HOSTNAME={hostname}"),
-        tty=options.tty,
+    """Image env < host env (--env-host) < env files < -e flags < --env-merge.
+
+    ``-e NAME`` copies the host's value. ``--unsetenv`` and ``--unsetenv-all``
+    drop only defaults (the image's and hutch's own), never what the flags set,
+    and HOSTNAME stays (podman's runtime adds it after them).
+    """
+    defaults = unset_defaults(
+        (*image.config.env, "container=hutch"), options.unsetenv, everything=options.unsetenv_all
+    )
+    host = tuple(f"{k}={v}" for k, v in os.environ.items()) if options.env_host else ()
+    merged = merge_environment(
+        (*defaults, *host, f"HOSTNAME={hostname}"),
+        # TERM=xterm of a terminal is one of the defaults (podman's containers.conf has it)
+        tty=options.tty and not options.unsetenv_all and "TERM" not in options.unsetenv,
         env_files=options.env_files,
         env=options.env,
     )
+    return merge_variables(merged, options.env_merge)
 
 
 def validate_network(mode: str) -> None:
