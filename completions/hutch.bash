@@ -5,7 +5,7 @@
 # Subcommands of a command path ("" is hutch).
 _hutch_subcommands() {
     case "$1" in
-    "") echo images import rmi pull push tag untag history save load login logout run create start stop restart kill rm wait ps logs inspect init rename events cp diff commit export exec attach top pause unpause update stats build port info unshare completion version help manifest healthcheck volume network pod quadlet compose generate kube play container image system buildx ;;
+    "") echo images import rmi pull push search tag untag history save load login logout run create start stop restart kill rm wait ps logs inspect init rename events cp diff commit export exec attach top pause unpause update stats build port info unshare completion version help manifest healthcheck volume network pod quadlet compose generate kube play container image system buildx ;;
     "manifest") echo inspect ;;
     "healthcheck") echo run ;;
     "volume") echo create ls inspect rm prune exists export import mount unmount reload ;;
@@ -17,7 +17,7 @@ _hutch_subcommands() {
     "kube") echo generate play down ;;
     "play") echo kube ;;
     "container") echo run create start stop restart kill rm wait ls logs inspect checkpoint restore init clone rename exists prune cp diff commit export runlabel exec attach top pause unpause update stats port ;;
-    "image") echo ls import rm inspect pull push tag untag history save load prune exists tree diff mount unmount sign trust build ;;
+    "image") echo ls import rm inspect pull push search tag untag history save load prune exists tree diff mount unmount sign trust build ;;
     "system") echo info connection migrate reset service check df prune ;;
     "buildx") echo build ;;
     esac
@@ -32,6 +32,7 @@ _hutch_options() {
     "rmi") echo --force -f --all -a --ignore -i ;;
     "pull") echo --platform --arch --os --variant --all-tags -a --quiet -q --tls-verify --creds --authfile --cert-dir ;;
     "push") echo --digestfile --format -f --quiet -q --tls-verify --creds --authfile --cert-dir ;;
+    "search") echo --filter -f --format --limit --list-tags --no-trunc --compatible --tls-verify --creds --authfile --cert-dir ;;
     "history") echo --no-trunc --quiet -q --format --human --no-human -H ;;
     "save") echo --output -o --format --quiet -q --multi-image-archive -m --uncompressed ;;
     "load") echo --input -i --quiet -q ;;
@@ -160,6 +161,7 @@ _hutch_options() {
     "image inspect") echo --format -f ;;
     "image pull") echo --platform --arch --os --variant --all-tags -a --quiet -q --tls-verify --creds --authfile --cert-dir ;;
     "image push") echo --digestfile --format -f --quiet -q --tls-verify --creds --authfile --cert-dir ;;
+    "image search") echo --filter -f --format --limit --list-tags --no-trunc --compatible --tls-verify --creds --authfile --cert-dir ;;
     "image history") echo --no-trunc --quiet -q --format --human --no-human -H ;;
     "image save") echo --output -o --format --quiet -q --multi-image-archive -m --uncompressed ;;
     "image load") echo --input -i --quiet -q ;;
@@ -187,6 +189,7 @@ _hutch_value_options() {
     "import") echo --change -c --message -m ;;
     "pull") echo --platform --arch --os --variant --tls-verify --creds --authfile --cert-dir ;;
     "push") echo --digestfile --format -f --tls-verify --creds --authfile --cert-dir ;;
+    "search") echo --filter -f --format --limit --tls-verify --creds --authfile --cert-dir ;;
     "history") echo --format ;;
     "save") echo --output -o --format ;;
     "load") echo --input -i ;;
@@ -287,6 +290,7 @@ _hutch_value_options() {
     "image inspect") echo --format -f ;;
     "image pull") echo --platform --arch --os --variant --tls-verify --creds --authfile --cert-dir ;;
     "image push") echo --digestfile --format -f --tls-verify --creds --authfile --cert-dir ;;
+    "image search") echo --filter -f --format --limit --tls-verify --creds --authfile --cert-dir ;;
     "image history") echo --format ;;
     "image save") echo --output -o --format ;;
     "image load") echo --input -i ;;
@@ -335,6 +339,13 @@ _hutch_option_values() {
     "push --creds") echo "@none" ;;
     "push --authfile") echo "@none" ;;
     "push --cert-dir") echo "@none" ;;
+    "search --filter"|"search -f") echo "@none" ;;
+    "search --format") echo "json" ;;
+    "search --limit") echo "@none" ;;
+    "search --tls-verify") echo "@none" ;;
+    "search --creds") echo "@none" ;;
+    "search --authfile") echo "@none" ;;
+    "search --cert-dir") echo "@none" ;;
     "history --format") echo "json" ;;
     "save --output"|"save -o") echo "@none" ;;
     "save --format") echo "json" ;;
@@ -955,6 +966,13 @@ _hutch_option_values() {
     "image push --creds") echo "@none" ;;
     "image push --authfile") echo "@none" ;;
     "image push --cert-dir") echo "@none" ;;
+    "image search --filter"|"image search -f") echo "@none" ;;
+    "image search --format") echo "json" ;;
+    "image search --limit") echo "@none" ;;
+    "image search --tls-verify") echo "@none" ;;
+    "image search --creds") echo "@none" ;;
+    "image search --authfile") echo "@none" ;;
+    "image search --cert-dir") echo "@none" ;;
     "image history --format") echo "json" ;;
     "image save --output"|"image save -o") echo "@none" ;;
     "image save --format") echo "json" ;;
@@ -1005,6 +1023,7 @@ _hutch_argument() {
     "pull 1") echo @image ;;
     "push 1") echo @file ;;
     "push 2") echo @file ;;
+    "search 1") echo @file ;;
     "tag 1") echo @image ;;
     "tag "*) echo @file ;;
     "untag 1") echo @image ;;
@@ -1175,6 +1194,7 @@ _hutch_argument() {
     "image pull 1") echo @image ;;
     "image push 1") echo @file ;;
     "image push 2") echo @file ;;
+    "image search 1") echo @file ;;
     "image tag 1") echo @image ;;
     "image tag "*) echo @file ;;
     "image untag 1") echo @image ;;

@@ -6,7 +6,7 @@
 function __hutch_subcommands
     switch "$argv[1]"
         case ''
-            printf '%s\n' images import rmi pull push tag untag history save load login logout run create start stop restart kill rm wait ps logs inspect init rename events cp diff commit export exec attach top pause unpause update stats build port info unshare completion version help manifest healthcheck volume network pod quadlet compose generate kube play container image system buildx
+            printf '%s\n' images import rmi pull push search tag untag history save load login logout run create start stop restart kill rm wait ps logs inspect init rename events cp diff commit export exec attach top pause unpause update stats build port info unshare completion version help manifest healthcheck volume network pod quadlet compose generate kube play container image system buildx
         case 'manifest'
             printf '%s\n' inspect
         case 'healthcheck'
@@ -30,7 +30,7 @@ function __hutch_subcommands
         case 'container'
             printf '%s\n' run create start stop restart kill rm wait ls logs inspect checkpoint restore init clone rename exists prune cp diff commit export runlabel exec attach top pause unpause update stats port
         case 'image'
-            printf '%s\n' ls import rm inspect pull push tag untag history save load prune exists tree diff mount unmount sign trust build
+            printf '%s\n' ls import rm inspect pull push search tag untag history save load prune exists tree diff mount unmount sign trust build
         case 'system'
             printf '%s\n' info connection migrate reset service check df prune
         case 'buildx'
@@ -51,6 +51,8 @@ function __hutch_value_options
             printf '%s\n' --platform --arch --os --variant --tls-verify --creds --authfile --cert-dir
         case 'push'
             printf '%s\n' --digestfile --format -f --tls-verify --creds --authfile --cert-dir
+        case 'search'
+            printf '%s\n' --filter -f --format --limit --tls-verify --creds --authfile --cert-dir
         case 'history'
             printf '%s\n' --format
         case 'save'
@@ -251,6 +253,8 @@ function __hutch_value_options
             printf '%s\n' --platform --arch --os --variant --tls-verify --creds --authfile --cert-dir
         case 'image push'
             printf '%s\n' --digestfile --format -f --tls-verify --creds --authfile --cert-dir
+        case 'image search'
+            printf '%s\n' --filter -f --format --limit --tls-verify --creds --authfile --cert-dir
         case 'image history'
             printf '%s\n' --format
         case 'image save'
@@ -346,6 +350,7 @@ complete -c hutch -n "__hutch_at ''" -a import -d 'Import a tarball as a new sin
 complete -c hutch -n "__hutch_at ''" -a rmi -d 'Remove one or more images from local storage'
 complete -c hutch -n "__hutch_at ''" -a pull -d 'Pull an image from a registry into local storage; print its id'
 complete -c hutch -n "__hutch_at ''" -a push -d 'Push an image to a registry or an archive'
+complete -c hutch -n "__hutch_at ''" -a search -d 'Search registries\' catalogs for repositories whose name holds TERM'
 complete -c hutch -n "__hutch_at ''" -a tag -d 'Add one or more names to a local image'
 complete -c hutch -n "__hutch_at ''" -a untag -d 'Remove names from a local image; the image itself stays'
 complete -c hutch -n "__hutch_at ''" -a history -d 'Show the history of an image, newest layer first'
@@ -467,6 +472,20 @@ complete -c hutch -n "__hutch_at 'push'" -l cert-dir -x -d 'Directory with CA ce
 complete -c hutch -n "__hutch_at 'push'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'push' 1" -F
 complete -c hutch -n "__hutch_arg 'push' 2" -F
+
+# hutch search
+complete -c hutch -n "__hutch_at 'search'" -l filter -s f -x -d 'stars=N, is-official[=BOOL] or is-automated[=BOOL] (repeatable)'
+complete -c hutch -n "__hutch_at 'search'" -l format -x -a 'json' -d 'json, or a Go template'
+complete -c hutch -n "__hutch_at 'search'" -l limit -x -d 'Results per registry (default 25)'
+complete -c hutch -n "__hutch_at 'search'" -l list-tags -d 'List the tags of the repository TERM names'
+complete -c hutch -n "__hutch_at 'search'" -l no-trunc -d 'Do not truncate descriptions'
+complete -c hutch -n "__hutch_at 'search'" -l compatible -d 'Also show stars, official and automated, as docker does'
+complete -c hutch -n "__hutch_at 'search'" -l tls-verify -x -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); false also allows plain HTTP'
+complete -c hutch -n "__hutch_at 'search'" -l creds -x -d 'Credentials USERNAME[:PASSWORD] for the registry'
+complete -c hutch -n "__hutch_at 'search'" -l authfile -x -d 'Path of the authentication file (auth.json)'
+complete -c hutch -n "__hutch_at 'search'" -l cert-dir -x -d 'Directory with CA certificates (*.crt) and client certificates for the registry'
+complete -c hutch -n "__hutch_at 'search'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'search' 1" -F
 
 # hutch tag
 complete -c hutch -n "__hutch_at 'tag'" -l help -d 'Show the help and exit'
@@ -2123,6 +2142,7 @@ complete -c hutch -n "__hutch_at 'image'" -a rm -d 'Remove one or more images fr
 complete -c hutch -n "__hutch_at 'image'" -a inspect -d 'Show the configuration of one or more images as JSON'
 complete -c hutch -n "__hutch_at 'image'" -a pull -d 'Pull an image from a registry into local storage; print its id'
 complete -c hutch -n "__hutch_at 'image'" -a push -d 'Push an image to a registry or an archive'
+complete -c hutch -n "__hutch_at 'image'" -a search -d 'Search registries\' catalogs for repositories whose name holds TERM'
 complete -c hutch -n "__hutch_at 'image'" -a tag -d 'Add one or more names to a local image'
 complete -c hutch -n "__hutch_at 'image'" -a untag -d 'Remove names from a local image; the image itself stays'
 complete -c hutch -n "__hutch_at 'image'" -a history -d 'Show the history of an image, newest layer first'
@@ -2196,6 +2216,20 @@ complete -c hutch -n "__hutch_at 'image push'" -l cert-dir -x -d 'Directory with
 complete -c hutch -n "__hutch_at 'image push'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'image push' 1" -F
 complete -c hutch -n "__hutch_arg 'image push' 2" -F
+
+# hutch image search
+complete -c hutch -n "__hutch_at 'image search'" -l filter -s f -x -d 'stars=N, is-official[=BOOL] or is-automated[=BOOL] (repeatable)'
+complete -c hutch -n "__hutch_at 'image search'" -l format -x -a 'json' -d 'json, or a Go template'
+complete -c hutch -n "__hutch_at 'image search'" -l limit -x -d 'Results per registry (default 25)'
+complete -c hutch -n "__hutch_at 'image search'" -l list-tags -d 'List the tags of the repository TERM names'
+complete -c hutch -n "__hutch_at 'image search'" -l no-trunc -d 'Do not truncate descriptions'
+complete -c hutch -n "__hutch_at 'image search'" -l compatible -d 'Also show stars, official and automated, as docker does'
+complete -c hutch -n "__hutch_at 'image search'" -l tls-verify -x -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); false also allows plain HTTP'
+complete -c hutch -n "__hutch_at 'image search'" -l creds -x -d 'Credentials USERNAME[:PASSWORD] for the registry'
+complete -c hutch -n "__hutch_at 'image search'" -l authfile -x -d 'Path of the authentication file (auth.json)'
+complete -c hutch -n "__hutch_at 'image search'" -l cert-dir -x -d 'Directory with CA certificates (*.crt) and client certificates for the registry'
+complete -c hutch -n "__hutch_at 'image search'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'image search' 1" -F
 
 # hutch image tag
 complete -c hutch -n "__hutch_at 'image tag'" -l help -d 'Show the help and exit'

@@ -405,3 +405,29 @@ def test_volume_mount_in_unshare_as_podman(hutch: Hutch) -> None:
     script = '"$0" volume mount vm && "$0" volume unmount vm'
     assert hutch("unshare", "sh", "-c", script, str(hutch.binary)).stdout == path + "vm\n"
     hutch("volume", "rm", "vm")
+
+
+def test_search_a_registrys_catalog_as_podman(
+    hutch: Hutch, podman: Callable[..., Completed], base_image: str, tmp_path: Path
+) -> None:
+    from registry_helpers import running_registry
+
+    with running_registry(tmp_path / "registry") as registry:
+        for name in ("alpha/app:1", "alpha/app:2", "tools/alphabet:v1"):
+            hutch("push", "-q", "--tls-verify=false", base_image, registry.ref(name))
+        insecure = "--tls-verify=false"
+        for args in (
+            (registry.ref("alpha"),),
+            ("--limit", "1", registry.ref("")),
+            ("--format", "json", registry.ref("alpha")),
+            ("--format", "{{.Index}}|{{.Name}}|{{.Stars}}|{{.Official}}", registry.ref("a")),
+            ("--list-tags", "--format", "json", registry.ref("alpha/app")),
+            ("--filter", "is-official", registry.ref("alpha")),
+            (registry.ref("zzz"),),
+        ):
+            ours, theirs = hutch("search", insecure, *args), podman("search", insecure, *args)
+            assert (ours.stdout, ours.returncode) == (theirs.stdout, theirs.returncode), args
+        tags = hutch("image", "search", insecure, "--list-tags", registry.ref("alpha/app"))
+        assert sorted(tags.stdout.split()[3::2]) == ["1", "2"]
+        missing = hutch("search", insecure, "--list-tags", registry.ref("alpha"), check=False)
+        assert missing.returncode == 125 and "Error: getting repository tags: " in missing.stderr

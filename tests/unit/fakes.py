@@ -53,6 +53,7 @@ from hutch.api.images import (
     PullReport,
     PushReport,
     RemoveReport,
+    SearchResult,
 )
 from hutch.api.networks import Networks, NetworkSummary
 from hutch.api.pods import PodInspect, Pods, PodSummary
@@ -92,6 +93,7 @@ class FakeEngine:
     event_list: list[Event] = field(default_factory=list)
     pod_summaries: list[PodSummary] = field(default_factory=list)
     pod_inspects: list[PodInspect] = field(default_factory=list)
+    search_results: list[SearchResult] = field(default_factory=list)
 
     def record(self, method: str, argument: Any) -> None:
         self.calls.append((method, argument))
@@ -161,6 +163,7 @@ ANSWERS: dict[str, Callable[..., Any]] = {
     "images.logout": lambda e, o: [f"Removed login credentials for {o.registry}"],
     "images.manifest_inspect": lambda e, name, access: "{}",
     "images.load": lambda e, source: ["localhost/loaded:latest"],
+    "images.search": lambda e, o: list(e.search_results),
     "images.build": lambda e, o: BuildReport("b" * 64, tuple(o.tags)),
     "networks.create": lambda e, o: e.network_summaries[0],
     "networks.ls": lambda e, filters: list(e.network_summaries),

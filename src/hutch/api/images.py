@@ -91,8 +91,9 @@ class SearchOptions:
     (``127.0.0.1:5000/app``) searches that one, else the search registries."""
 
     term: str
-    limit: int = 25
+    limit: int = 25  # per registry; 0: 25, below 0: nothing (podman)
     access: RegistryAccess = RegistryAccess()
+    list_tags: bool = False  # the tags of the one repository the term names
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,7 @@ class SearchResult:
     stars: int = 0
     official: bool = False
     automated: bool = False
+    tag: str = ""  # search --list-tags: one result per tag
 
 
 @dataclass(frozen=True)

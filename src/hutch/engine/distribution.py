@@ -56,6 +56,7 @@ if TYPE_CHECKING:
 
 WORKERS = 4
 BLOB_ATTEMPTS = 3
+SEARCH_LIMIT = 25  # podman's results per registry when --limit is not given
 # Recording the image, each time after fetching again the layers a concurrent
 # rmi removed: more than one loss in a row means something else is wrong.
 RECORD_ATTEMPTS = 3
@@ -175,30 +176,59 @@ class Distribution:
 
     def search(self, options: SearchOptions) -> list[SearchResult]:
         """The repositories whose name holds the term, from each registry's catalog
-        (``GET /v2/_catalog``; Docker Hub's own search API is not spoken)."""
+        (``GET /v2/_catalog``; Docker Hub's own search API is not spoken), at most
+        ``limit`` from each registry (0: podman's 25; below 0: none, as podman).
+        With ``list_tags`` the term names one repository and the answer is its tags."""
         from hutch.registry.errors import RegistryError
 
+        limit = SEARCH_LIMIT if options.limit == 0 else max(options.limit, 0)
+        if options.list_tags:
+            return self._search_tags(options, limit)
         first, sep, rest = options.term.partition("/")
         if sep and ("." in first or ":" in first or first == "localhost"):
             registries: Sequence[str] = (first,)
             term = rest
         else:
-            registries, term = self.conf.search_registries or ("docker.io",), options.term
+            # an empty unqualified-search-registries list searches nothing (podman)
+            registries, term = self.conf.search_registries, options.term
         results: list[SearchResult] = []
         errors: list[str] = []
         for registry in registries:
             if registry in ("docker.io", "index.docker.io", "registry-1.docker.io"):
-                errors.append(f"{registry}: Docker Hub's search is not supported")
+                errors.append(
+                    f'couldn\'t search registry "{registry}": '
+                    "Docker Hub's search API is not supported (only registries' catalogs)"
+                )
                 continue
             try:
                 names = self.client(registry, options.access).catalog()
             except RegistryError as exc:
-                errors.append(str(exc))
+                errors.append(f'couldn\'t search registry "{registry}": {exc}')
                 continue
-            results += [SearchResult(f"{registry}/{n}", registry) for n in names if term in n]
-        if errors and not results and len(errors) == len(registries):
-            raise HutchError("searching: " + "; ".join(errors))
-        return results[: options.limit] if options.limit > 0 else results
+            found = [SearchResult(f"{registry}/{n}", registry) for n in names if term in n]
+            results += found[:limit]
+        # podman: one registry that answered is taken to hold what the user looks for
+        if errors and not results:
+            raise HutchError("; ".join(errors))
+        return results
+
+    def _search_tags(self, options: SearchOptions, limit: int) -> list[SearchResult]:
+        """``search --list-tags``: the tags of the repository the term names (podman
+        reads a name without a registry as Docker Hub's)."""
+        from hutch.registry.errors import ManifestUnknown, RegistryError
+
+        try:
+            ref = parse_reference(options.term)
+        except InvalidArgument:
+            raise InvalidArgument(
+                f"reference {options.term!r} must be a docker reference"
+            ) from None
+        try:
+            tags = self.client(ref.registry, options.access).list_tags(ref.repository)
+        except (RegistryError, ManifestUnknown) as exc:
+            raise HutchError(f"getting repository tags: {exc}") from None
+        name = f"{ref.registry}/{ref.repository}"
+        return [SearchResult(name, ref.registry, tag=t) for t in tags[:limit]]
 
     def _expand_tags(self, ref: Reference, options: PullOptions) -> list[Reference]:
         client = self.client(ref.registry, options.access)
