@@ -38,8 +38,8 @@ _hutch_options() {
     "load") echo --input -i --quiet -q ;;
     "login") echo --username -u --password -p --password-stdin --get-login --authfile --tls-verify --cert-dir ;;
     "logout") echo --all -a --authfile ;;
-    "run") echo --rm --interactive -i --tty -t --detach -d --env -e --env-file --env-host --env-merge --unsetenv --unsetenv-all --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --stop-signal --stop-timeout --cidfile --tz --replace --sdnotify --publish -p --publish-all -P --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --no-hosts --cap-add --cap-drop --privileged --security-opt --read-only --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --init --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --no-healthcheck --detach-keys --sig-proxy --no-sig-proxy --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --quiet -q --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt ;;
-    "create") echo --rm --interactive -i --tty -t --env -e --env-file --env-host --env-merge --unsetenv --unsetenv-all --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --stop-signal --stop-timeout --cidfile --tz --replace --sdnotify --publish -p --publish-all -P --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --no-hosts --cap-add --cap-drop --privileged --security-opt --read-only --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --init --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --no-healthcheck --detach-keys --sig-proxy --no-sig-proxy --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --quiet -q --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt ;;
+    "run") echo --rm --interactive -i --tty -t --detach -d --env -e --env-file --env-host --env-merge --unsetenv --unsetenv-all --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --tz --replace --sdnotify --publish -p --publish-all -P --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --no-hosts --cap-add --cap-drop --privileged --security-opt --read-only --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --no-healthcheck --detach-keys --sig-proxy --no-sig-proxy --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --quiet -q --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --log-driver --log-opt ;;
+    "create") echo --rm --interactive -i --tty -t --env -e --env-file --env-host --env-merge --unsetenv --unsetenv-all --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --tz --replace --sdnotify --publish -p --publish-all -P --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --no-hosts --cap-add --cap-drop --privileged --security-opt --read-only --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --no-healthcheck --detach-keys --sig-proxy --no-sig-proxy --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --quiet -q --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --log-driver --log-opt ;;
     "start") echo --attach -a --interactive -i --detach-keys --sig-proxy --no-sig-proxy --all --latest -l --filter -f ;;
     "stop") echo --time -t --all -a --ignore -i --latest -l --filter -f --cidfile ;;
     "restart") echo --time -t --all -a --running --latest -l --filter -f --cidfile ;;
@@ -128,8 +128,8 @@ _hutch_options() {
     "kube play") echo --configmap --network --publish --replace --start --no-start --build --context-dir --log-driver --log-opt --userns --quiet -q ;;
     "kube down") echo --force ;;
     "play kube") echo --configmap --network --publish --replace --start --no-start --build --context-dir --log-driver --log-opt --userns --quiet -q ;;
-    "container run") echo --rm --interactive -i --tty -t --detach -d --env -e --env-file --env-host --env-merge --unsetenv --unsetenv-all --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --stop-signal --stop-timeout --cidfile --tz --replace --sdnotify --publish -p --publish-all -P --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --no-hosts --cap-add --cap-drop --privileged --security-opt --read-only --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --init --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --no-healthcheck --detach-keys --sig-proxy --no-sig-proxy --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --quiet -q --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt ;;
-    "container create") echo --rm --interactive -i --tty -t --env -e --env-file --env-host --env-merge --unsetenv --unsetenv-all --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --stop-signal --stop-timeout --cidfile --tz --replace --sdnotify --publish -p --publish-all -P --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --no-hosts --cap-add --cap-drop --privileged --security-opt --read-only --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --init --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --no-healthcheck --detach-keys --sig-proxy --no-sig-proxy --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --quiet -q --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt ;;
+    "container run") echo --rm --interactive -i --tty -t --detach -d --env -e --env-file --env-host --env-merge --unsetenv --unsetenv-all --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --tz --replace --sdnotify --publish -p --publish-all -P --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --no-hosts --cap-add --cap-drop --privileged --security-opt --read-only --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --no-healthcheck --detach-keys --sig-proxy --no-sig-proxy --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --quiet -q --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --log-driver --log-opt ;;
+    "container create") echo --rm --interactive -i --tty -t --env -e --env-file --env-host --env-merge --unsetenv --unsetenv-all --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --tz --replace --sdnotify --publish -p --publish-all -P --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --no-hosts --cap-add --cap-drop --privileged --security-opt --read-only --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --no-healthcheck --detach-keys --sig-proxy --no-sig-proxy --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --quiet -q --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --log-driver --log-opt ;;
     "container start") echo --attach -a --interactive -i --detach-keys --sig-proxy --no-sig-proxy --all --latest -l --filter -f ;;
     "container stop") echo --time -t --all -a --ignore -i --latest -l --filter -f --cidfile ;;
     "container restart") echo --time -t --all -a --running --latest -l --filter -f --cidfile ;;
@@ -195,8 +195,8 @@ _hutch_value_options() {
     "load") echo --input -i ;;
     "login") echo --username -u --password -p --authfile --tls-verify --cert-dir ;;
     "logout") echo --authfile ;;
-    "run") echo --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --stop-signal --stop-timeout --cidfile --tz --sdnotify --publish -p --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt ;;
-    "create") echo --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --stop-signal --stop-timeout --cidfile --tz --sdnotify --publish -p --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt ;;
+    "run") echo --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --tz --sdnotify --publish -p --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --log-driver --log-opt ;;
+    "create") echo --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --tz --sdnotify --publish -p --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --log-driver --log-opt ;;
     "start") echo --detach-keys --filter -f ;;
     "stop") echo --time -t --filter -f --cidfile ;;
     "restart") echo --time -t --filter -f --cidfile ;;
@@ -263,8 +263,8 @@ _hutch_value_options() {
     "kube generate") echo --filename -f --type -t --replicas -r ;;
     "kube play") echo --configmap --network --publish --context-dir --log-driver --log-opt --userns ;;
     "play kube") echo --configmap --network --publish --context-dir --log-driver --log-opt --userns ;;
-    "container run") echo --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --stop-signal --stop-timeout --cidfile --tz --sdnotify --publish -p --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt ;;
-    "container create") echo --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --stop-signal --stop-timeout --cidfile --tz --sdnotify --publish -p --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt ;;
+    "container run") echo --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --tz --sdnotify --publish -p --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --log-driver --log-opt ;;
+    "container create") echo --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --tz --sdnotify --publish -p --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --log-driver --log-opt ;;
     "container start") echo --detach-keys --filter -f ;;
     "container stop") echo --time -t --filter -f --cidfile ;;
     "container restart") echo --time -t --filter -f --cidfile ;;
@@ -369,6 +369,9 @@ _hutch_option_values() {
     "run --pod") echo "@pod" ;;
     "run --restart") echo "@none" ;;
     "run --label"|"run -l") echo "@none" ;;
+    "run --label-file") echo "@file" ;;
+    "run --annotation") echo "@none" ;;
+    "run --umask") echo "@none" ;;
     "run --stop-signal") echo "@none" ;;
     "run --stop-timeout") echo "@none" ;;
     "run --cidfile") echo "@none" ;;
@@ -389,6 +392,7 @@ _hutch_option_values() {
     "run --sysctl") echo "@none" ;;
     "run --ulimit") echo "@none" ;;
     "run --device") echo "@none" ;;
+    "run --device-cgroup-rule") echo "@none" ;;
     "run --group-add") echo "@none" ;;
     "run --userns") echo "@none" ;;
     "run --uidmap") echo "@none" ;;
@@ -427,6 +431,7 @@ _hutch_option_values() {
     "run --device-write-bps") echo "@none" ;;
     "run --device-read-iops") echo "@none" ;;
     "run --device-write-iops") echo "@none" ;;
+    "run --kernel-memory") echo "@none" ;;
     "run --cgroups") echo "@none" ;;
     "run --cgroup-parent") echo "@none" ;;
     "run --log-driver") echo "@none" ;;
@@ -444,6 +449,9 @@ _hutch_option_values() {
     "create --pod") echo "@pod" ;;
     "create --restart") echo "@none" ;;
     "create --label"|"create -l") echo "@none" ;;
+    "create --label-file") echo "@file" ;;
+    "create --annotation") echo "@none" ;;
+    "create --umask") echo "@none" ;;
     "create --stop-signal") echo "@none" ;;
     "create --stop-timeout") echo "@none" ;;
     "create --cidfile") echo "@none" ;;
@@ -464,6 +472,7 @@ _hutch_option_values() {
     "create --sysctl") echo "@none" ;;
     "create --ulimit") echo "@none" ;;
     "create --device") echo "@none" ;;
+    "create --device-cgroup-rule") echo "@none" ;;
     "create --group-add") echo "@none" ;;
     "create --userns") echo "@none" ;;
     "create --uidmap") echo "@none" ;;
@@ -502,6 +511,7 @@ _hutch_option_values() {
     "create --device-write-bps") echo "@none" ;;
     "create --device-read-iops") echo "@none" ;;
     "create --device-write-iops") echo "@none" ;;
+    "create --kernel-memory") echo "@none" ;;
     "create --cgroups") echo "@none" ;;
     "create --cgroup-parent") echo "@none" ;;
     "create --log-driver") echo "@none" ;;
@@ -732,6 +742,9 @@ _hutch_option_values() {
     "container run --pod") echo "@pod" ;;
     "container run --restart") echo "@none" ;;
     "container run --label"|"container run -l") echo "@none" ;;
+    "container run --label-file") echo "@file" ;;
+    "container run --annotation") echo "@none" ;;
+    "container run --umask") echo "@none" ;;
     "container run --stop-signal") echo "@none" ;;
     "container run --stop-timeout") echo "@none" ;;
     "container run --cidfile") echo "@none" ;;
@@ -752,6 +765,7 @@ _hutch_option_values() {
     "container run --sysctl") echo "@none" ;;
     "container run --ulimit") echo "@none" ;;
     "container run --device") echo "@none" ;;
+    "container run --device-cgroup-rule") echo "@none" ;;
     "container run --group-add") echo "@none" ;;
     "container run --userns") echo "@none" ;;
     "container run --uidmap") echo "@none" ;;
@@ -790,6 +804,7 @@ _hutch_option_values() {
     "container run --device-write-bps") echo "@none" ;;
     "container run --device-read-iops") echo "@none" ;;
     "container run --device-write-iops") echo "@none" ;;
+    "container run --kernel-memory") echo "@none" ;;
     "container run --cgroups") echo "@none" ;;
     "container run --cgroup-parent") echo "@none" ;;
     "container run --log-driver") echo "@none" ;;
@@ -807,6 +822,9 @@ _hutch_option_values() {
     "container create --pod") echo "@pod" ;;
     "container create --restart") echo "@none" ;;
     "container create --label"|"container create -l") echo "@none" ;;
+    "container create --label-file") echo "@file" ;;
+    "container create --annotation") echo "@none" ;;
+    "container create --umask") echo "@none" ;;
     "container create --stop-signal") echo "@none" ;;
     "container create --stop-timeout") echo "@none" ;;
     "container create --cidfile") echo "@none" ;;
@@ -827,6 +845,7 @@ _hutch_option_values() {
     "container create --sysctl") echo "@none" ;;
     "container create --ulimit") echo "@none" ;;
     "container create --device") echo "@none" ;;
+    "container create --device-cgroup-rule") echo "@none" ;;
     "container create --group-add") echo "@none" ;;
     "container create --userns") echo "@none" ;;
     "container create --uidmap") echo "@none" ;;
@@ -865,6 +884,7 @@ _hutch_option_values() {
     "container create --device-write-bps") echo "@none" ;;
     "container create --device-read-iops") echo "@none" ;;
     "container create --device-write-iops") echo "@none" ;;
+    "container create --kernel-memory") echo "@none" ;;
     "container create --cgroups") echo "@none" ;;
     "container create --cgroup-parent") echo "@none" ;;
     "container create --log-driver") echo "@none" ;;

@@ -64,9 +64,9 @@ function __hutch_value_options
         case 'logout'
             printf '%s\n' --authfile
         case 'run'
-            printf '%s\n' --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --stop-signal --stop-timeout --cidfile --tz --sdnotify --publish -p --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt
+            printf '%s\n' --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --tz --sdnotify --publish -p --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --log-driver --log-opt
         case 'create'
-            printf '%s\n' --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --stop-signal --stop-timeout --cidfile --tz --sdnotify --publish -p --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt
+            printf '%s\n' --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --tz --sdnotify --publish -p --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --log-driver --log-opt
         case 'start'
             printf '%s\n' --detach-keys --filter -f
         case 'stop'
@@ -200,9 +200,9 @@ function __hutch_value_options
         case 'play kube'
             printf '%s\n' --configmap --network --publish --context-dir --log-driver --log-opt --userns
         case 'container run'
-            printf '%s\n' --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --stop-signal --stop-timeout --cidfile --tz --sdnotify --publish -p --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt
+            printf '%s\n' --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --tz --sdnotify --publish -p --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --log-driver --log-opt
         case 'container create'
-            printf '%s\n' --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --stop-signal --stop-timeout --cidfile --tz --sdnotify --publish -p --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --group-add --userns --uidmap --gidmap --subuidname --subgidname --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --cgroups --cgroup-parent --log-driver --log-opt
+            printf '%s\n' --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --tz --sdnotify --publish -p --network-alias --ip --ip6 --add-host --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --detach-keys --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --log-driver --log-opt
         case 'container start'
             printf '%s\n' --detach-keys --filter -f
         case 'container stop'
@@ -556,6 +556,9 @@ complete -c hutch -n "__hutch_at 'run'" -l network -l net -x -a 'none host' -d '
 complete -c hutch -n "__hutch_at 'run'" -l pod -x -a '(__hutch_pod_names)' -d 'Join a pod (NAME or ID), or create it first: new:NAME'
 complete -c hutch -n "__hutch_at 'run'" -l restart -x -d 'Restart policy: no, always, unless-stopped, on-failure[:N]'
 complete -c hutch -n "__hutch_at 'run'" -l label -s l -x -d 'Set a label (KEY=VALUE) on the container'
+complete -c hutch -n "__hutch_at 'run'" -l label-file -r -F -d 'Read labels from a file (KEY=VALUE lines, # comments)'
+complete -c hutch -n "__hutch_at 'run'" -l annotation -x -d 'Add an annotation (KEY=VALUE) to the container'
+complete -c hutch -n "__hutch_at 'run'" -l umask -x -d 'The umask of the container\'s process (default 0022)'
 complete -c hutch -n "__hutch_at 'run'" -l stop-signal -x -d 'Signal that stops the container (default: image\'s, or SIGTERM)'
 complete -c hutch -n "__hutch_at 'run'" -l stop-timeout -x -d 'Seconds to wait after the stop signal before SIGKILL'
 complete -c hutch -n "__hutch_at 'run'" -l cidfile -x -d 'Write the container id to this file'
@@ -581,6 +584,7 @@ complete -c hutch -n "__hutch_at 'run'" -l read-only-tmpfs -x -d 'With --read-on
 complete -c hutch -n "__hutch_at 'run'" -l sysctl -x -d 'Set a namespaced kernel parameter (NAME=VALUE)'
 complete -c hutch -n "__hutch_at 'run'" -l ulimit -x -d 'Set a resource limit (NAME=SOFT[:HARD], e.g. nofile=1024:2048)'
 complete -c hutch -n "__hutch_at 'run'" -l device -x -d 'Add a host device: HOST[:CONTAINER][:PERMISSIONS]'
+complete -c hutch -n "__hutch_at 'run'" -l device-cgroup-rule -x -d 'A device cgroup rule (\'c 1:3 rwm\'): refused, rootless (as podman)'
 complete -c hutch -n "__hutch_at 'run'" -l group-add -x -d 'Add a supplementary group (name, number or keep-groups)'
 complete -c hutch -n "__hutch_at 'run'" -l userns -x -d 'User namespace: host (the session), keep-id[:uid=,gid=], nomap, auto[:size=]'
 complete -c hutch -n "__hutch_at 'run'" -l uidmap -x -d 'Map container uids: CONTAINER:HOST:SIZE'
@@ -623,6 +627,7 @@ complete -c hutch -n "__hutch_at 'run'" -l device-read-bps -x -d 'Limit reads fr
 complete -c hutch -n "__hutch_at 'run'" -l device-write-bps -x -d 'Limit writes to a device (DEVICE:RATE)'
 complete -c hutch -n "__hutch_at 'run'" -l device-read-iops -x -d 'Limit read operations per second (DEVICE:N)'
 complete -c hutch -n "__hutch_at 'run'" -l device-write-iops -x -d 'Limit write operations per second (DEVICE:N)'
+complete -c hutch -n "__hutch_at 'run'" -l kernel-memory -x -d 'Accepted for compatibility, with podman\'s warning: kernel memory limits are gone'
 complete -c hutch -n "__hutch_at 'run'" -l cgroups -x -d 'enabled, disabled (no cgroup: limits only warn), no-conmon or split'
 complete -c hutch -n "__hutch_at 'run'" -l cgroup-parent -x -d 'Parent cgroup path (inside your delegated cgroup), or a slice with systemd'
 complete -c hutch -n "__hutch_at 'run'" -l log-driver -x -d 'Where the output goes: k8s-file (default), json-file (Docker\'s format) or none'
@@ -651,6 +656,9 @@ complete -c hutch -n "__hutch_at 'create'" -l network -l net -x -a 'none host' -
 complete -c hutch -n "__hutch_at 'create'" -l pod -x -a '(__hutch_pod_names)' -d 'Join a pod (NAME or ID), or create it first: new:NAME'
 complete -c hutch -n "__hutch_at 'create'" -l restart -x -d 'Restart policy: no, always, unless-stopped, on-failure[:N]'
 complete -c hutch -n "__hutch_at 'create'" -l label -s l -x -d 'Set a label (KEY=VALUE) on the container'
+complete -c hutch -n "__hutch_at 'create'" -l label-file -r -F -d 'Read labels from a file (KEY=VALUE lines, # comments)'
+complete -c hutch -n "__hutch_at 'create'" -l annotation -x -d 'Add an annotation (KEY=VALUE) to the container'
+complete -c hutch -n "__hutch_at 'create'" -l umask -x -d 'The umask of the container\'s process (default 0022)'
 complete -c hutch -n "__hutch_at 'create'" -l stop-signal -x -d 'Signal that stops the container (default: image\'s, or SIGTERM)'
 complete -c hutch -n "__hutch_at 'create'" -l stop-timeout -x -d 'Seconds to wait after the stop signal before SIGKILL'
 complete -c hutch -n "__hutch_at 'create'" -l cidfile -x -d 'Write the container id to this file'
@@ -676,6 +684,7 @@ complete -c hutch -n "__hutch_at 'create'" -l read-only-tmpfs -x -d 'With --read
 complete -c hutch -n "__hutch_at 'create'" -l sysctl -x -d 'Set a namespaced kernel parameter (NAME=VALUE)'
 complete -c hutch -n "__hutch_at 'create'" -l ulimit -x -d 'Set a resource limit (NAME=SOFT[:HARD], e.g. nofile=1024:2048)'
 complete -c hutch -n "__hutch_at 'create'" -l device -x -d 'Add a host device: HOST[:CONTAINER][:PERMISSIONS]'
+complete -c hutch -n "__hutch_at 'create'" -l device-cgroup-rule -x -d 'A device cgroup rule (\'c 1:3 rwm\'): refused, rootless (as podman)'
 complete -c hutch -n "__hutch_at 'create'" -l group-add -x -d 'Add a supplementary group (name, number or keep-groups)'
 complete -c hutch -n "__hutch_at 'create'" -l userns -x -d 'User namespace: host (the session), keep-id[:uid=,gid=], nomap, auto[:size=]'
 complete -c hutch -n "__hutch_at 'create'" -l uidmap -x -d 'Map container uids: CONTAINER:HOST:SIZE'
@@ -718,6 +727,7 @@ complete -c hutch -n "__hutch_at 'create'" -l device-read-bps -x -d 'Limit reads
 complete -c hutch -n "__hutch_at 'create'" -l device-write-bps -x -d 'Limit writes to a device (DEVICE:RATE)'
 complete -c hutch -n "__hutch_at 'create'" -l device-read-iops -x -d 'Limit read operations per second (DEVICE:N)'
 complete -c hutch -n "__hutch_at 'create'" -l device-write-iops -x -d 'Limit write operations per second (DEVICE:N)'
+complete -c hutch -n "__hutch_at 'create'" -l kernel-memory -x -d 'Accepted for compatibility, with podman\'s warning: kernel memory limits are gone'
 complete -c hutch -n "__hutch_at 'create'" -l cgroups -x -d 'enabled, disabled (no cgroup: limits only warn), no-conmon or split'
 complete -c hutch -n "__hutch_at 'create'" -l cgroup-parent -x -d 'Parent cgroup path (inside your delegated cgroup), or a slice with systemd'
 complete -c hutch -n "__hutch_at 'create'" -l log-driver -x -d 'Where the output goes: k8s-file (default), json-file (Docker\'s format) or none'
@@ -1698,6 +1708,9 @@ complete -c hutch -n "__hutch_at 'container run'" -l network -l net -x -a 'none 
 complete -c hutch -n "__hutch_at 'container run'" -l pod -x -a '(__hutch_pod_names)' -d 'Join a pod (NAME or ID), or create it first: new:NAME'
 complete -c hutch -n "__hutch_at 'container run'" -l restart -x -d 'Restart policy: no, always, unless-stopped, on-failure[:N]'
 complete -c hutch -n "__hutch_at 'container run'" -l label -s l -x -d 'Set a label (KEY=VALUE) on the container'
+complete -c hutch -n "__hutch_at 'container run'" -l label-file -r -F -d 'Read labels from a file (KEY=VALUE lines, # comments)'
+complete -c hutch -n "__hutch_at 'container run'" -l annotation -x -d 'Add an annotation (KEY=VALUE) to the container'
+complete -c hutch -n "__hutch_at 'container run'" -l umask -x -d 'The umask of the container\'s process (default 0022)'
 complete -c hutch -n "__hutch_at 'container run'" -l stop-signal -x -d 'Signal that stops the container (default: image\'s, or SIGTERM)'
 complete -c hutch -n "__hutch_at 'container run'" -l stop-timeout -x -d 'Seconds to wait after the stop signal before SIGKILL'
 complete -c hutch -n "__hutch_at 'container run'" -l cidfile -x -d 'Write the container id to this file'
@@ -1723,6 +1736,7 @@ complete -c hutch -n "__hutch_at 'container run'" -l read-only-tmpfs -x -d 'With
 complete -c hutch -n "__hutch_at 'container run'" -l sysctl -x -d 'Set a namespaced kernel parameter (NAME=VALUE)'
 complete -c hutch -n "__hutch_at 'container run'" -l ulimit -x -d 'Set a resource limit (NAME=SOFT[:HARD], e.g. nofile=1024:2048)'
 complete -c hutch -n "__hutch_at 'container run'" -l device -x -d 'Add a host device: HOST[:CONTAINER][:PERMISSIONS]'
+complete -c hutch -n "__hutch_at 'container run'" -l device-cgroup-rule -x -d 'A device cgroup rule (\'c 1:3 rwm\'): refused, rootless (as podman)'
 complete -c hutch -n "__hutch_at 'container run'" -l group-add -x -d 'Add a supplementary group (name, number or keep-groups)'
 complete -c hutch -n "__hutch_at 'container run'" -l userns -x -d 'User namespace: host (the session), keep-id[:uid=,gid=], nomap, auto[:size=]'
 complete -c hutch -n "__hutch_at 'container run'" -l uidmap -x -d 'Map container uids: CONTAINER:HOST:SIZE'
@@ -1765,6 +1779,7 @@ complete -c hutch -n "__hutch_at 'container run'" -l device-read-bps -x -d 'Limi
 complete -c hutch -n "__hutch_at 'container run'" -l device-write-bps -x -d 'Limit writes to a device (DEVICE:RATE)'
 complete -c hutch -n "__hutch_at 'container run'" -l device-read-iops -x -d 'Limit read operations per second (DEVICE:N)'
 complete -c hutch -n "__hutch_at 'container run'" -l device-write-iops -x -d 'Limit write operations per second (DEVICE:N)'
+complete -c hutch -n "__hutch_at 'container run'" -l kernel-memory -x -d 'Accepted for compatibility, with podman\'s warning: kernel memory limits are gone'
 complete -c hutch -n "__hutch_at 'container run'" -l cgroups -x -d 'enabled, disabled (no cgroup: limits only warn), no-conmon or split'
 complete -c hutch -n "__hutch_at 'container run'" -l cgroup-parent -x -d 'Parent cgroup path (inside your delegated cgroup), or a slice with systemd'
 complete -c hutch -n "__hutch_at 'container run'" -l log-driver -x -d 'Where the output goes: k8s-file (default), json-file (Docker\'s format) or none'
@@ -1793,6 +1808,9 @@ complete -c hutch -n "__hutch_at 'container create'" -l network -l net -x -a 'no
 complete -c hutch -n "__hutch_at 'container create'" -l pod -x -a '(__hutch_pod_names)' -d 'Join a pod (NAME or ID), or create it first: new:NAME'
 complete -c hutch -n "__hutch_at 'container create'" -l restart -x -d 'Restart policy: no, always, unless-stopped, on-failure[:N]'
 complete -c hutch -n "__hutch_at 'container create'" -l label -s l -x -d 'Set a label (KEY=VALUE) on the container'
+complete -c hutch -n "__hutch_at 'container create'" -l label-file -r -F -d 'Read labels from a file (KEY=VALUE lines, # comments)'
+complete -c hutch -n "__hutch_at 'container create'" -l annotation -x -d 'Add an annotation (KEY=VALUE) to the container'
+complete -c hutch -n "__hutch_at 'container create'" -l umask -x -d 'The umask of the container\'s process (default 0022)'
 complete -c hutch -n "__hutch_at 'container create'" -l stop-signal -x -d 'Signal that stops the container (default: image\'s, or SIGTERM)'
 complete -c hutch -n "__hutch_at 'container create'" -l stop-timeout -x -d 'Seconds to wait after the stop signal before SIGKILL'
 complete -c hutch -n "__hutch_at 'container create'" -l cidfile -x -d 'Write the container id to this file'
@@ -1818,6 +1836,7 @@ complete -c hutch -n "__hutch_at 'container create'" -l read-only-tmpfs -x -d 'W
 complete -c hutch -n "__hutch_at 'container create'" -l sysctl -x -d 'Set a namespaced kernel parameter (NAME=VALUE)'
 complete -c hutch -n "__hutch_at 'container create'" -l ulimit -x -d 'Set a resource limit (NAME=SOFT[:HARD], e.g. nofile=1024:2048)'
 complete -c hutch -n "__hutch_at 'container create'" -l device -x -d 'Add a host device: HOST[:CONTAINER][:PERMISSIONS]'
+complete -c hutch -n "__hutch_at 'container create'" -l device-cgroup-rule -x -d 'A device cgroup rule (\'c 1:3 rwm\'): refused, rootless (as podman)'
 complete -c hutch -n "__hutch_at 'container create'" -l group-add -x -d 'Add a supplementary group (name, number or keep-groups)'
 complete -c hutch -n "__hutch_at 'container create'" -l userns -x -d 'User namespace: host (the session), keep-id[:uid=,gid=], nomap, auto[:size=]'
 complete -c hutch -n "__hutch_at 'container create'" -l uidmap -x -d 'Map container uids: CONTAINER:HOST:SIZE'
@@ -1860,6 +1879,7 @@ complete -c hutch -n "__hutch_at 'container create'" -l device-read-bps -x -d 'L
 complete -c hutch -n "__hutch_at 'container create'" -l device-write-bps -x -d 'Limit writes to a device (DEVICE:RATE)'
 complete -c hutch -n "__hutch_at 'container create'" -l device-read-iops -x -d 'Limit read operations per second (DEVICE:N)'
 complete -c hutch -n "__hutch_at 'container create'" -l device-write-iops -x -d 'Limit write operations per second (DEVICE:N)'
+complete -c hutch -n "__hutch_at 'container create'" -l kernel-memory -x -d 'Accepted for compatibility, with podman\'s warning: kernel memory limits are gone'
 complete -c hutch -n "__hutch_at 'container create'" -l cgroups -x -d 'enabled, disabled (no cgroup: limits only warn), no-conmon or split'
 complete -c hutch -n "__hutch_at 'container create'" -l cgroup-parent -x -d 'Parent cgroup path (inside your delegated cgroup), or a slice with systemd'
 complete -c hutch -n "__hutch_at 'container create'" -l log-driver -x -d 'Where the output goes: k8s-file (default), json-file (Docker\'s format) or none'

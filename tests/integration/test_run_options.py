@@ -129,3 +129,45 @@ def test_name_conflict(hutch: Hutch, base_image: str) -> None:
     assert len(lines) == 1 and "web" in lines[0] and "already in use" in lines[0]
     containers = hutch.env.data_home / "hutch" / "storage" / "containers"
     assert len(list(containers.iterdir())) == 1
+
+
+def test_podman_process_flags(hutch: Hutch, base_image: str, tmp_path: Path) -> None:
+    """One run for issue 15's process flags: --umask reaches the process (podman's
+    default 0022 otherwise), --env-merge expands the image's PATH, --unsetenv drops a
+    default, --env-host passes the caller's variables, --label-file and --annotation
+    show in inspect."""
+    labels = tmp_path / "labels"
+    labels.write_text("# labels\nfrom.file=yes\n")
+    out = hutch(
+        "run",
+        "--name",
+        "procflags",
+        "--umask",
+        "077",
+        "--env-merge",
+        "PATH=/opt/x:${PATH}",
+        "--unsetenv",
+        "container",
+        "--env-host",
+        "--label-file",
+        str(labels),
+        "--annotation",
+        "it.note=kept",
+        base_image,
+        "sh",
+        "-c",
+        "umask; touch /tmp/f; stat -c %a /tmp/f; env",
+        env={"IT_HOST_VAR": "from host"},
+    ).stdout
+    lines = out.splitlines()
+    assert lines[:2] == ["0077", "600"]
+    env = _env_of(out)
+    assert env["PATH"].startswith("/opt/x:/") and env["PATH"] != "/opt/x:"
+    assert "container" not in env
+    assert env["IT_HOST_VAR"] == "from host"
+    data = json.loads(hutch("inspect", "procflags").stdout)[0]
+    assert data["Config"]["Umask"] == "077"
+    assert data["Config"]["Labels"]["from.file"] == "yes"
+    assert data["Config"]["Annotations"]["it.note"] == "kept"
+    hutch("rm", "procflags")
+    assert hutch("run", "--rm", base_image, "sh", "-c", "umask").stdout == "0022\n"

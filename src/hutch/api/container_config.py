@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 DEFAULT_DETACH_KEYS = "ctrl-p,ctrl-q"
+DEFAULT_UMASK = "0022"  # podman's (containers.conf), whatever hutch's own umask is
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,7 @@ class SecurityOptions:
     sysctl: tuple[str, ...] = ()
     ulimit: tuple[str, ...] = ()
     device: tuple[str, ...] = ()
+    device_cgroup_rules: tuple[str, ...] = ()  # checked, then refused (rootless)
     group_add: tuple[str, ...] = ()
     userns: str | None = None
     uidmap: tuple[str, ...] = ()
@@ -158,6 +160,10 @@ class RunOptions:
     detach: bool = False
     restart: str = "no"
     labels: tuple[str, ...] = ()
+    label_files: tuple[str, ...] = ()  # read by create, under the --label values
+    annotations: tuple[str, ...] = ()  # KEY=VALUE
+    umask: str | None = None  # octal; None: DEFAULT_UMASK
+    kernel_memory: str | None = None  # a no-op, as in podman (a warning)
     stop_signal: str | None = None
     stop_timeout: int | None = None
     cidfile: str | None = None

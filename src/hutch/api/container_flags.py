@@ -90,6 +90,14 @@ FLAGS: tuple[Flag, ...] = (
         default="no",
     ),
     repeated("--label", "labels", "Set a label (KEY=VALUE) on the container.", aliases=("-l",)),
+    repeated(
+        "--label-file",
+        "label_files",
+        "Read labels from a file (KEY=VALUE lines, # comments).",
+        values="file",
+    ),
+    repeated("--annotation", "annotations", "Add an annotation (KEY=VALUE) to the container."),
+    text("--umask", "umask", "The umask of the container's process (default 0022)."),
     text(
         "--stop-signal",
         "stop_signal",
@@ -164,6 +172,11 @@ FLAGS: tuple[Flag, ...] = (
         "Set a resource limit (NAME=SOFT[:HARD], e.g. nofile=1024:2048).",
     ),
     repeated("--device", "security.device", "Add a host device: HOST[:CONTAINER][:PERMISSIONS]."),
+    repeated(
+        "--device-cgroup-rule",
+        "security.device_cgroup_rules",
+        "A device cgroup rule ('c 1:3 rwm'): refused, rootless (as podman).",
+    ),
     repeated(
         "--group-add",
         "security.group_add",
@@ -362,6 +375,11 @@ FLAGS: tuple[Flag, ...] = (
         "resources.device_write_iops",
         "Limit write operations per second (DEVICE:N).",
         commands=RUN_CREATE_UPDATE,
+    ),
+    text(
+        "--kernel-memory",
+        "kernel_memory",
+        "Accepted for compatibility, with podman's warning: kernel memory limits are gone.",
     ),
     text(
         "--cgroups",

@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, BinaryIO
 
+from hutch.api.container_config import DEFAULT_UMASK
 from hutch.api.containers import (
     ContainerInspect,
     ContainerSummary,
@@ -450,6 +451,7 @@ def inspect_report(
             on_build=config.image_config.on_build or None,
             annotations=extras.podman_annotations(options),
             sd_notify_mode=options.sdnotify,
+            umask=options.umask or DEFAULT_UMASK,
         ),
         host_config=InspectHostConfig(
             restart_policy=InspectRestartPolicy(

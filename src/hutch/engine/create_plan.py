@@ -88,7 +88,7 @@ def parse_create(options: RunOptions, settings: Settings) -> CreateRequest:
     netconfig.validate(options)
     security.validate(options.security, options.network)
     specbuild_lifecycle.validate(options.lifecycle)
-    run_flags.check(options)
+    options = run_flags.check(options)
     restart = parse_restart(options.restart)
     if options.stop_signal:
         parse_signal(options.stop_signal)

@@ -54,18 +54,23 @@ def _tmpfs(items: Sequence[str]) -> list[tuple[str, str]]:
 
 
 def podman_annotations(options: RunOptions) -> dict[str, str]:
-    """The annotations podman records for every container, from its flags."""
+    """``--annotation`` and those podman records for every container, from its flags."""
 
     def flag(value: bool) -> str:
         return "TRUE" if value else "FALSE"
 
-    return {
+    own = {
         "io.kubernetes.cri-o.TTY": str(options.tty).lower(),
         "io.podman.annotations.autoremove": flag(options.remove),
         "io.podman.annotations.init": flag(options.lifecycle.init),
         "io.podman.annotations.privileged": flag(options.security.privileged),
         "io.podman.annotations.publish-all": flag(options.net.publish_all),
     }
+    # --annotation, under podman's own keys (they win, as in podman); a Go
+    # map's JSON is in key order
+    given = dict(item.partition("=")[::2] for item in options.annotations)
+    merged = given | own
+    return {k: merged[k] for k in sorted(merged)}
 
 
 def capabilities(spec: Spec | None, user: str) -> tuple[tuple[str, ...], tuple[str, ...]]:

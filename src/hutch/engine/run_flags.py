@@ -1,17 +1,112 @@
 """Checks of the run/create flags that only podman's rules decide (issue 15).
 
 ``check`` runs in ``parse_create``, before the image is looked up or pulled,
-so a bad value fails with exit 125 and podman's words and never pulls.
+so a bad value fails with exit 125 in podman's words and never pulls; it
+answers the options with ``--label-file`` read into the labels.
 """
 
 from __future__ import annotations
 
-from hutch.api.container_config import RunOptions
+import os
+import re
+import sys
+from dataclasses import replace
+
+from hutch.api.container_config import DEFAULT_UMASK, RunOptions
 from hutch.api.errors import InvalidArgument
 
+# libpod's define.UmaskRegex
+_UMASK = re.compile(r"[0-7]{1,4}")
+_WHITESPACE = " \t"
 
-def check(options: RunOptions) -> None:
+
+def check(options: RunOptions) -> RunOptions:
     for item in options.env_merge:
         key, sep, _value = item.partition("=")
         if not key or not sep:
             raise InvalidArgument(f"--env-merge {item!r}: expected NAME=VALUE")
+    for item in options.annotations:
+        if "=" not in item:
+            raise InvalidArgument("annotations must be formatted KEY=VALUE")
+    if options.umask is not None and not _UMASK.fullmatch(options.umask):
+        raise InvalidArgument(
+            f"running container create option: invalid umask string {options.umask}: "
+            "invalid argument"
+        )
+    for rule in options.security.device_cgroup_rules:
+        check_device_cgroup_rule(rule)
+    if options.security.device_cgroup_rules:
+        # cgroup device rules need a cgroup v1 devices controller or an eBPF
+        # program, neither of which an unprivileged user may set
+        raise InvalidArgument(
+            "device cgroup rules are not supported in rootless mode or in a user namespace"
+        )
+    if options.kernel_memory:
+        print(
+            "WARN: The --kernel-memory flag is no longer supported. This flag is a noop.",
+            file=sys.stderr,
+        )
+    if options.label_files:
+        labels = tuple(item for path in options.label_files for item in read_label_file(path))
+        options = replace(options, labels=labels + options.labels)
+    return options
+
+
+def umask(options: RunOptions) -> int:
+    """The umask of the container's process."""
+    return int(options.umask or DEFAULT_UMASK, 8)
+
+
+def check_device_cgroup_rule(rule: str) -> None:
+    """``TYPE MAJOR:MINOR ACCESS`` as podman parses it (its messages)."""
+    parts = rule.split(" ")
+    if len(parts) != 3:
+        raise InvalidArgument(
+            f'invalid device cgroup rule requires type, major:Minor, and access rules: "{rule}"'
+        )
+    kind, numbers, access = parts
+    if kind not in ("a", "b", "c"):
+        raise InvalidArgument(f"invalid device type in device-access-add: {kind}")
+    for number in numbers.split(":", 1):
+        if number != "*" and not (number.isascii() and number.isdigit()):
+            raise InvalidArgument(f'strconv.ParseUint: parsing "{number}": invalid syntax')
+    for char in access:
+        if char not in "rwm":
+            raise InvalidArgument(f"invalid device access in device-access-add: {char}")
+
+
+def read_label_file(path: str) -> list[str]:
+    """The KEY=VALUE lines of a ``--label-file``, as podman reads it.
+
+    Lines are trimmed on the left only (a value keeps its trailing spaces and
+    quotes); empty lines and ``#`` comments are skipped; a bare KEY takes
+    hutch's own environment's value, and is skipped when that is not set.
+    """
+    try:
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+    except OSError as exc:
+        raise InvalidArgument(f"unable to process labels: open {path}: {_strerror(exc)}") from exc
+    out = []
+    for raw in text.splitlines():
+        line = raw.lstrip(_WHITESPACE)
+        if not line or line.startswith("#"):
+            continue
+        name, sep, value = line.partition("=")
+        if not name:
+            raise InvalidArgument(
+                f'unable to process labels: invalid environment variable: "{line}"'
+            )
+        if any(c in name for c in _WHITESPACE):
+            raise InvalidArgument(
+                f'unable to process labels: name "{name}" has white spaces, poorly formatted name'
+            )
+        if sep:
+            out.append(f"{name}={value}")
+        elif name in os.environ:
+            out.append(f"{name}={os.environ[name]}")
+    return out
+
+
+def _strerror(exc: OSError) -> str:
+    return (exc.strerror or str(exc)).lower()

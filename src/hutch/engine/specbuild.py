@@ -7,7 +7,7 @@ import os
 
 from hutch.api.container_config import RunOptions
 from hutch.api.errors import InvalidArgument
-from hutch.engine import netconfig, security
+from hutch.engine import netconfig, run_flags, security
 from hutch.engine.environment import merge_environment, merge_variables, unset_defaults
 from hutch.engine.specbuild_lifecycle import lifecycle_spec
 from hutch.linux.caps import DEFAULT_CAPABILITIES
@@ -110,6 +110,7 @@ def build_spec(
         terminal=options.tty,
         stdin=options.interactive,
         capabilities=DEFAULT_CAPABILITIES,
+        umask=run_flags.umask(options),
     )
     if not process.cwd.startswith("/"):
         raise InvalidArgument(f"invalid --workdir {process.cwd!r}: it must be an absolute path")

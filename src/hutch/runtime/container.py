@@ -155,6 +155,7 @@ def _setup_and_exec(spec: Spec, sock: socket.socket, gid5_mapped: bool) -> None:
     # Python ignores these at start-up, and an ignored signal survives exec.
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     signal.signal(signal.SIGXFSZ, signal.SIG_DFL)
+    os.umask(spec.process.umask)
     if spec.lifecycle.init:
         run_as_init(lambda: _exec(spec.process.args, env), sock, spec.process.terminal)
     _exec(spec.process.args, env)

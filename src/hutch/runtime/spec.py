@@ -38,6 +38,7 @@ class Process:
     stdin: bool = False
     capabilities: tuple[str, ...] = ()
     no_new_privileges: bool = False
+    umask: int = 0o022  # --umask (podman's default, whatever hutch's own is)
 
 
 @dataclass(frozen=True)

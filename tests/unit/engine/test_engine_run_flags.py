@@ -1,0 +1,126 @@
+"""The run/create flags podman's rules decide (engine/run_flags.py), with podman
+4.3.1's words: --umask, --annotation, --label-file, --device-cgroup-rule,
+--kernel-memory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hutch.api.container_config import RunOptions, SecurityOptions
+from hutch.api.errors import InvalidArgument
+from hutch.config.settings import Settings
+from hutch.engine import container_record, run_flags
+from hutch.engine.create_plan import parse_create
+from unit.engine.test_engine_inspect_record import _inspect
+
+
+def parsed(options: RunOptions) -> RunOptions:
+    return parse_create(options, Settings()).options
+
+
+@pytest.mark.parametrize(
+    ("text", "mask"), [(None, 0o022), ("0077", 0o077), ("77", 0o077), ("7777", 0o7777), ("0", 0)]
+)
+def test_umask_values(text: str | None, mask: int) -> None:
+    assert run_flags.umask(parsed(RunOptions("i", umask=text))) == mask
+
+
+@pytest.mark.parametrize("text", ["999", "abc", "01777", "", "-1"])
+def test_a_bad_umask_is_refused_in_podmans_words(text: str) -> None:
+    with pytest.raises(InvalidArgument) as info:
+        parsed(RunOptions("i", umask=text))
+    assert info.value.message == (
+        f"running container create option: invalid umask string {text}: invalid argument"
+    )
+    assert info.value.exit_code == 125
+
+
+def test_inspect_shows_the_umask_and_the_annotations(tmp_path: Path) -> None:
+    options = RunOptions("i", umask="077", annotations=("z=1=2", "io.podman.annotations.init=x"))
+    data = _inspect(tmp_path, container_record.ContainerConfig(options))
+    assert data["Config"]["Umask"] == "077"
+    annotations = data["Config"]["Annotations"]
+    # podman's own keys win over --annotation; a Go map's JSON is in key order
+    assert annotations["z"] == "1=2"
+    assert annotations["io.podman.annotations.init"] == "FALSE"
+    assert list(annotations) == sorted(annotations)
+    (tmp_path / "d").mkdir()
+    default = _inspect(tmp_path / "d", container_record.ContainerConfig(RunOptions("i")))
+    assert default["Config"]["Umask"] == "0022"
+
+
+def test_an_annotation_needs_a_value() -> None:
+    with pytest.raises(InvalidArgument, match=r"^annotations must be formatted KEY=VALUE$"):
+        parsed(RunOptions("i", annotations=("foo",)))
+
+
+def test_label_files_are_read_under_the_label_flags(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HUTCH_T_FROM_ENV", "env")
+    monkeypatch.delenv("HUTCH_T_UNSET", raising=False)
+    (tmp_path / "a").write_text(
+        '# comment\nA=1\n\n  B=2 \n  # indented\nD="q"\nE=x=y\nHUTCH_T_FROM_ENV\nHUTCH_T_UNSET\n'
+    )
+    (tmp_path / "b").write_text("A=2\nF=f\n")
+    options = parsed(
+        RunOptions("i", labels=("A=9",), label_files=(str(tmp_path / "a"), str(tmp_path / "b")))
+    )
+    labels = container_record.ContainerConfig(options).labels
+    assert dict(labels) == {
+        "A": "9",
+        "B": "2 ",
+        "D": '"q"',
+        "E": "x=y",
+        "HUTCH_T_FROM_ENV": "env",
+        "F": "f",
+    }
+
+
+def test_bad_label_files(tmp_path: Path) -> None:
+    with pytest.raises(InvalidArgument) as info:
+        parsed(RunOptions("i", label_files=(str(tmp_path / "nope"),)))
+    assert info.value.message == (
+        f"unable to process labels: open {tmp_path / 'nope'}: no such file or directory"
+    )
+    (tmp_path / "l").write_text("B =2\n")
+    with pytest.raises(InvalidArgument) as info:
+        parsed(RunOptions("i", label_files=(str(tmp_path / "l"),)))
+    assert info.value.message == (
+        'unable to process labels: name "B " has white spaces, poorly formatted name'
+    )
+
+
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        ("bad", 'invalid device cgroup rule requires type, major:Minor, and access rules: "bad"'),
+        ("x 1:3 rwm", "invalid device type in device-access-add: x"),
+        ("c 1:3 rwx", "invalid device access in device-access-add: x"),
+        ("c a:3 r", 'strconv.ParseUint: parsing "a": invalid syntax'),
+        # well formed: refused all the same, rootless (current podman's words)
+        (
+            "c 1:3 rwm",
+            "device cgroup rules are not supported in rootless mode or in a user namespace",
+        ),
+        (
+            "c *:* m",
+            "device cgroup rules are not supported in rootless mode or in a user namespace",
+        ),
+        ("b 8 r", "device cgroup rules are not supported in rootless mode or in a user namespace"),
+    ],
+)
+def test_device_cgroup_rules_are_checked_then_refused(rule: str, message: str) -> None:
+    options = RunOptions("i", security=SecurityOptions(device_cgroup_rules=(rule,)))
+    with pytest.raises(InvalidArgument) as info:
+        parsed(options)
+    assert info.value.message == message
+
+
+def test_kernel_memory_is_a_no_op_with_podmans_warning(capsys: pytest.CaptureFixture[str]) -> None:
+    assert parsed(RunOptions("i", kernel_memory="10m")).kernel_memory == "10m"
+    assert capsys.readouterr().err == (
+        "WARN: The --kernel-memory flag is no longer supported. This flag is a noop.\n"
+    )
