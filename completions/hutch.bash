@@ -5,7 +5,7 @@
 # Subcommands of a command path ("" is hutch).
 _hutch_subcommands() {
     case "$1" in
-    "") echo images import rmi pull push search tag untag history save load login logout run create start stop restart kill rm wait ps logs inspect init rename events cp diff commit export exec attach top pause unpause update stats build port info unshare completion version help manifest healthcheck volume network pod quadlet compose generate kube play container image system buildx ;;
+    "") echo images import rmi pull push search tag untag history save load login logout run create start stop restart kill rm wait ps logs inspect init rename events cp mount unmount diff commit export exec attach top pause unpause update stats build port info unshare completion version help manifest healthcheck volume network pod quadlet compose generate kube play container image system buildx ;;
     "manifest") echo inspect ;;
     "healthcheck") echo run ;;
     "volume") echo create ls inspect rm prune exists export import mount unmount reload ;;
@@ -16,7 +16,7 @@ _hutch_subcommands() {
     "generate") echo kube systemd ;;
     "kube") echo generate play down ;;
     "play") echo kube ;;
-    "container") echo run create start stop restart kill rm wait ls logs inspect checkpoint restore init clone rename exists prune cp diff commit export runlabel exec attach top pause unpause update stats port ;;
+    "container") echo run create start stop restart kill rm wait ls logs inspect checkpoint restore init clone rename exists prune cp mount unmount diff commit export runlabel exec attach top pause unpause update stats port ;;
     "image") echo ls import rm inspect pull push search tag untag history save load prune exists tree diff mount unmount sign trust build ;;
     "system") echo info connection migrate reset service check df prune ;;
     "buildx") echo build ;;
@@ -52,6 +52,8 @@ _hutch_options() {
     "init") echo --all -a --latest -l ;;
     "events") echo --filter -f --since --until --format --stream ;;
     "cp") echo --archive --no-archive -a --overwrite ;;
+    "mount") echo --all -a --format --latest -l --no-trunc ;;
+    "unmount") echo --all -a --force -f --latest -l ;;
     "diff") echo --format --latest -l ;;
     "commit") echo --change -c --message -m --author -a --pause --no-pause -p --format -f --squash -s --iidfile --quiet -q ;;
     "export") echo --output -o ;;
@@ -143,6 +145,8 @@ _hutch_options() {
     "container clone") echo --name --destroy --force -f --run --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops ;;
     "container prune") echo --force -f ;;
     "container cp") echo --archive --no-archive -a --overwrite ;;
+    "container mount") echo --all -a --format --latest -l --no-trunc ;;
+    "container unmount") echo --all -a --force -f --latest -l ;;
     "container diff") echo --format --latest -l ;;
     "container commit") echo --change -c --message -m --author -a --pause --no-pause -p --format -f --squash -s --iidfile --quiet -q ;;
     "container export") echo --output -o ;;
@@ -207,6 +211,7 @@ _hutch_value_options() {
     "logs") echo --tail --since --until ;;
     "inspect") echo --format -f --type -t ;;
     "events") echo --filter -f --since --until --format --stream ;;
+    "mount") echo --format ;;
     "diff") echo --format ;;
     "commit") echo --change -c --message -m --author -a --format -f --iidfile ;;
     "export") echo --output -o ;;
@@ -275,6 +280,7 @@ _hutch_value_options() {
     "container logs") echo --tail --since --until ;;
     "container inspect") echo --format -f ;;
     "container clone") echo --name --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops ;;
+    "container mount") echo --format ;;
     "container diff") echo --format ;;
     "container commit") echo --change -c --message -m --author -a --format -f --iidfile ;;
     "container export") echo --output -o ;;
@@ -545,6 +551,7 @@ _hutch_option_values() {
     "events --until") echo "@none" ;;
     "events --format") echo "json" ;;
     "events --stream") echo "@none" ;;
+    "mount --format") echo "json" ;;
     "diff --format") echo "json" ;;
     "commit --change"|"commit -c") echo "@none" ;;
     "commit --message"|"commit -m") echo "@none" ;;
@@ -929,6 +936,7 @@ _hutch_option_values() {
     "container clone --device-write-bps") echo "@none" ;;
     "container clone --device-read-iops") echo "@none" ;;
     "container clone --device-write-iops") echo "@none" ;;
+    "container mount --format") echo "json" ;;
     "container diff --format") echo "json" ;;
     "container commit --change"|"container commit -c") echo "@none" ;;
     "container commit --message"|"container commit -m") echo "@none" ;;
@@ -1071,6 +1079,8 @@ _hutch_argument() {
     "rename 2") echo @file ;;
     "cp 1") echo @file ;;
     "cp 2") echo @file ;;
+    "mount "*) echo @file ;;
+    "unmount "*) echo @file ;;
     "diff 1") echo @file ;;
     "commit 1") echo @file ;;
     "commit 2") echo @image ;;
@@ -1188,6 +1198,8 @@ _hutch_argument() {
     "container exists 1") echo @file ;;
     "container cp 1") echo @file ;;
     "container cp 2") echo @file ;;
+    "container mount "*) echo @file ;;
+    "container unmount "*) echo @file ;;
     "container diff 1") echo @file ;;
     "container commit 1") echo @file ;;
     "container commit 2") echo @image ;;

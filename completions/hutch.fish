@@ -6,7 +6,7 @@
 function __hutch_subcommands
     switch "$argv[1]"
         case ''
-            printf '%s\n' images import rmi pull push search tag untag history save load login logout run create start stop restart kill rm wait ps logs inspect init rename events cp diff commit export exec attach top pause unpause update stats build port info unshare completion version help manifest healthcheck volume network pod quadlet compose generate kube play container image system buildx
+            printf '%s\n' images import rmi pull push search tag untag history save load login logout run create start stop restart kill rm wait ps logs inspect init rename events cp mount unmount diff commit export exec attach top pause unpause update stats build port info unshare completion version help manifest healthcheck volume network pod quadlet compose generate kube play container image system buildx
         case 'manifest'
             printf '%s\n' inspect
         case 'healthcheck'
@@ -28,7 +28,7 @@ function __hutch_subcommands
         case 'play'
             printf '%s\n' kube
         case 'container'
-            printf '%s\n' run create start stop restart kill rm wait ls logs inspect checkpoint restore init clone rename exists prune cp diff commit export runlabel exec attach top pause unpause update stats port
+            printf '%s\n' run create start stop restart kill rm wait ls logs inspect checkpoint restore init clone rename exists prune cp mount unmount diff commit export runlabel exec attach top pause unpause update stats port
         case 'image'
             printf '%s\n' ls import rm inspect pull push search tag untag history save load prune exists tree diff mount unmount sign trust build
         case 'system'
@@ -87,6 +87,8 @@ function __hutch_value_options
             printf '%s\n' --format -f --type -t
         case 'events'
             printf '%s\n' --filter -f --since --until --format --stream
+        case 'mount'
+            printf '%s\n' --format
         case 'diff'
             printf '%s\n' --format
         case 'commit'
@@ -223,6 +225,8 @@ function __hutch_value_options
             printf '%s\n' --format -f
         case 'container clone'
             printf '%s\n' --name --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops
+        case 'container mount'
+            printf '%s\n' --format
         case 'container diff'
             printf '%s\n' --format
         case 'container commit'
@@ -373,6 +377,8 @@ complete -c hutch -n "__hutch_at ''" -a init -d 'Initialize created containers (
 complete -c hutch -n "__hutch_at ''" -a rename -d 'Rename a container'
 complete -c hutch -n "__hutch_at ''" -a events -d 'Show events of containers and images'
 complete -c hutch -n "__hutch_at ''" -a cp -d 'Copy files and directories between a container and the host, or two containers'
+complete -c hutch -n "__hutch_at ''" -a mount -d 'Mount containers\' root filesystems and print where (inside hutch unshare)'
+complete -c hutch -n "__hutch_at ''" -a unmount -d 'Unmount containers\' root filesystems mounted with hutch mount'
 complete -c hutch -n "__hutch_at ''" -a diff -d 'Show files added (A), changed (C) and deleted (D) in a container'
 complete -c hutch -n "__hutch_at ''" -a commit -d 'Create a new image from a container\'s changes'
 complete -c hutch -n "__hutch_at ''" -a export -d 'Export a container\'s file system as a tar archive'
@@ -854,6 +860,21 @@ complete -c hutch -n "__hutch_at 'cp'" -l overwrite -d 'Allow directories to rep
 complete -c hutch -n "__hutch_at 'cp'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'cp' 1" -F
 complete -c hutch -n "__hutch_arg 'cp' 2" -F
+
+# hutch mount
+complete -c hutch -n "__hutch_at 'mount'" -l all -s a -d 'Mount every container'
+complete -c hutch -n "__hutch_at 'mount'" -l format -x -a 'json' -d 'json: the mounted containers as JSON'
+complete -c hutch -n "__hutch_at 'mount'" -l latest -s l -d 'Act on the container created last'
+complete -c hutch -n "__hutch_at 'mount'" -l no-trunc -d 'Do not truncate ids in the listing'
+complete -c hutch -n "__hutch_at 'mount'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'mount' 1+" -F
+
+# hutch unmount
+complete -c hutch -n "__hutch_at 'unmount'" -l all -s a -d 'Unmount every mounted container'
+complete -c hutch -n "__hutch_at 'unmount'" -l force -s f -d 'Accepted (hutch keeps no mount count)'
+complete -c hutch -n "__hutch_at 'unmount'" -l latest -s l -d 'Act on the container created last'
+complete -c hutch -n "__hutch_at 'unmount'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'unmount' 1+" -F
 
 # hutch diff
 complete -c hutch -n "__hutch_at 'diff'" -l format -x -a 'json' -d 'json, or lines of KIND PATH (default)'
@@ -1674,6 +1695,8 @@ complete -c hutch -n "__hutch_at 'container'" -a rename -d 'Rename a container'
 complete -c hutch -n "__hutch_at 'container'" -a exists -d 'Check whether a container exists (exit 0) or not (exit 1)'
 complete -c hutch -n "__hutch_at 'container'" -a prune -d 'Remove all stopped containers and print their ids'
 complete -c hutch -n "__hutch_at 'container'" -a cp -d 'Copy files and directories between a container and the host, or two containers'
+complete -c hutch -n "__hutch_at 'container'" -a mount -d 'Mount containers\' root filesystems and print where (inside hutch unshare)'
+complete -c hutch -n "__hutch_at 'container'" -a unmount -d 'Unmount containers\' root filesystems mounted with hutch mount'
 complete -c hutch -n "__hutch_at 'container'" -a diff -d 'Show files added (A), changed (C) and deleted (D) in a container'
 complete -c hutch -n "__hutch_at 'container'" -a commit -d 'Create a new image from a container\'s changes'
 complete -c hutch -n "__hutch_at 'container'" -a export -d 'Export a container\'s file system as a tar archive'
@@ -2039,6 +2062,21 @@ complete -c hutch -n "__hutch_at 'container cp'" -l overwrite -d 'Allow director
 complete -c hutch -n "__hutch_at 'container cp'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'container cp' 1" -F
 complete -c hutch -n "__hutch_arg 'container cp' 2" -F
+
+# hutch container mount
+complete -c hutch -n "__hutch_at 'container mount'" -l all -s a -d 'Mount every container'
+complete -c hutch -n "__hutch_at 'container mount'" -l format -x -a 'json' -d 'json: the mounted containers as JSON'
+complete -c hutch -n "__hutch_at 'container mount'" -l latest -s l -d 'Act on the container created last'
+complete -c hutch -n "__hutch_at 'container mount'" -l no-trunc -d 'Do not truncate ids in the listing'
+complete -c hutch -n "__hutch_at 'container mount'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'container mount' 1+" -F
+
+# hutch container unmount
+complete -c hutch -n "__hutch_at 'container unmount'" -l all -s a -d 'Unmount every mounted container'
+complete -c hutch -n "__hutch_at 'container unmount'" -l force -s f -d 'Accepted (hutch keeps no mount count)'
+complete -c hutch -n "__hutch_at 'container unmount'" -l latest -s l -d 'Act on the container created last'
+complete -c hutch -n "__hutch_at 'container unmount'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'container unmount' 1+" -F
 
 # hutch container diff
 complete -c hutch -n "__hutch_at 'container diff'" -l format -x -a 'json' -d 'json, or lines of KIND PATH (default)'

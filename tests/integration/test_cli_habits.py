@@ -431,3 +431,25 @@ def test_search_a_registrys_catalog_as_podman(
         assert sorted(tags.stdout.split()[3::2]) == ["1", "2"]
         missing = hutch("search", insecure, "--list-tags", registry.ref("alpha"), check=False)
         assert missing.returncode == 125 and "Error: getting repository tags: " in missing.stderr
+
+
+def test_container_mount_in_unshare_as_podman(hutch: Hutch, base_image: str) -> None:
+    hutch("create", "--name", "still", base_image, "true")
+    hutch("run", "-d", "--name", "live", base_image, "sleep", "1000")
+    refused = hutch("mount", "still", check=False)
+    assert refused.returncode == 125
+    assert refused.stderr.strip() == (
+        'Error: cannot run command "hutch mount" in rootless mode, '
+        "must execute `hutch unshare` first"
+    )
+    # a stopped container's files, and a running one's (a second overlay on its upper)
+    script = (
+        'h="$0"; p=$("$h" mount still) && echo hi > "$p/hello" && "$h" mount && '
+        'q=$("$h" container mount live) && echo there > "$q/tmp/x" && '
+        '"$h" exec live cat /tmp/x && "$h" umount -a'
+    )
+    out = hutch("unshare", "sh", "-c", script, str(hutch.binary)).stdout.splitlines()
+    assert out[0].startswith(hutch("inspect", "-f", "{{.Id}}", "still").stdout.strip()[:12] + "  ")
+    assert out[0].endswith("/merged") and out[1] == "there" and len(out) == 4
+    assert hutch("diff", "still").stdout == "A /hello\n"
+    hutch("rm", "-f", "-t", "0", "live", "still")

@@ -33,6 +33,7 @@ from hutch.api.containers import (
     Change,
     CommitReport,
     ContainerInspect,
+    ContainerMount,
     Containers,
     ContainerSummary,
     ExecReport,
@@ -94,6 +95,7 @@ class FakeEngine:
     pod_summaries: list[PodSummary] = field(default_factory=list)
     pod_inspects: list[PodInspect] = field(default_factory=list)
     search_results: list[SearchResult] = field(default_factory=list)
+    container_mounts: list[ContainerMount] = field(default_factory=list)
 
     def record(self, method: str, argument: Any) -> None:
         self.calls.append((method, argument))
@@ -150,6 +152,8 @@ ANSWERS: dict[str, Callable[..., Any]] = {
     "containers.update": lambda e, name, o: name,
     "containers.diff": lambda e, name: list(e.changes),
     "containers.commit": lambda e, o: CommitReport("c" * 64, ()),
+    "containers.mount": lambda e, names, all: [f"/m/{n}" for n in names],
+    "containers.mounted": lambda e: list(e.container_mounts),
     "images.import_": lambda e, o: e.import_report,
     "images.ls": lambda e: list(e.image_list),
     "images.remove": lambda e, names, o: list(e.remove_reports),

@@ -738,6 +738,15 @@ class ResourceVerbs(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class ContainerMount:
+    """A container whose root filesystem ``mount`` mounted: id, names, mount point."""
+
+    id: str
+    names: tuple[str, ...]
+    mountpoint: str
+
+
 class FileVerbs(Protocol):
     """A container's file system: cp, diff, commit, export (``engine/container_files.py``)."""
 
@@ -748,6 +757,16 @@ class FileVerbs(Protocol):
     def commit(self, options: CommitOptions) -> CommitReport: ...
 
     def export(self, options: ExportOptions, out: BinaryIO) -> None: ...
+
+    def mount(self, names: Sequence[str], all: bool = False) -> list[str]:
+        """Mount the root filesystems (inside ``hutch unshare``); answer the mount points."""
+        ...
+
+    def mounted(self) -> list[ContainerMount]: ...
+
+    def unmount(
+        self, names: Sequence[str], all: bool = False, force: bool = False
+    ) -> list[str]: ...
 
 
 class Containers(

@@ -13,12 +13,19 @@ import json
 import os
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import BinaryIO
 
-from hutch.api.containers import Change, CommitOptions, CommitReport, CopyOptions, ExportOptions
+from hutch.api.containers import (
+    Change,
+    CommitOptions,
+    CommitReport,
+    ContainerMount,
+    CopyOptions,
+    ExportOptions,
+)
 from hutch.api.errors import HutchError, InvalidArgument
 from hutch.engine import container_state as cs
 from hutch.engine.context import EngineContext
@@ -117,6 +124,23 @@ class ContainerFilesService:
 
     def _user_of(self, name: str) -> str:
         return cs.get(self._ctx, name).config.user
+
+    # -- mount / unmount ------------------------------------------------------
+
+    def mount(self, names: Sequence[str], all: bool = False) -> list[str]:
+        from hutch.engine.container_mount import mount
+
+        return mount(self._ctx, names, all)
+
+    def mounted(self) -> list[ContainerMount]:
+        from hutch.engine.container_mount import mounted
+
+        return mounted(self._ctx)
+
+    def unmount(self, names: Sequence[str], all: bool = False, force: bool = False) -> list[str]:
+        from hutch.engine.container_mount import unmount
+
+        return unmount(self._ctx, names, all, force)
 
     # -- diff ----------------------------------------------------------------
 
