@@ -333,6 +333,7 @@ class ContainerService:
                 container.record.name,
                 container.record.image_name,
             ),
+            own_pidns=spawn.bundle_own_pidns(container.dirs.userdata),
         )
         terminal = options.tty
         window = window_size(0) if attach and terminal and stdio is None else None

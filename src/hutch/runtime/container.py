@@ -1,6 +1,7 @@
 """What runs inside the container's init process, between fork and execve.
 
-This code runs in the forked child (PID 1 of the new pid namespace). It
+This code runs in the forked child (PID 1 of the new pid namespace, or a
+process of the pid namespace it joins: ``runtime/pidshare.py``). It
 never returns: it either execs the container command or reports the failure
 to the parent over the sync socket and exits with 125, 126 or 127.
 """
@@ -20,7 +21,7 @@ from typing import Any, NoReturn
 from hutch.cgroups import v2
 from hutch.linux import procfs
 from hutch.linux import syscalls as sc
-from hutch.runtime import mounts, security, userns, volume_chown
+from hutch.runtime import mounts, pidshare, security, userns, volume_chown
 from hutch.runtime.paths_in_root import resolve_in_root
 from hutch.runtime.spec import Spec
 from hutch.runtime.tinyinit import run_as_init  # imported now: after pivot_root it is out of reach
@@ -97,7 +98,8 @@ def _setup_and_exec(spec: Spec, sock: socket.socket, gid5_mapped: bool) -> None:
         # Before unsharing the cgroup namespace, whose root is then this cgroup.
         v2.join(cgroup)
     for ns, path in spec.joins:  # a pod's namespaces (then not in spec.namespaces)
-        _join(ns, path)
+        if ns != "pid":  # the pid namespace was entered by our forker (pidshare)
+            _join(ns, path)
     if spec.network.join:
         _join_network(spec.network.join)  # container:NAME, ns:PATH ("net" is then not unshared)
     flags = 0
@@ -109,6 +111,11 @@ def _setup_and_exec(spec: Spec, sock: socket.socket, gid5_mapped: bool) -> None:
     if not go or go[0] != b"go":
         os._exit(125)
     window = (int(go[1]), int(go[2])) if len(go) == 3 else (24, 80)
+    shares_pid = not pidshare.own_pidns(spec.namespaces)
+    if shares_pid:
+        # No pid namespace dies with the monitor: we must. (Our forker has gone
+        # and we are the monitor's child by now: it waited for the forker.)
+        pidshare.die_with_parent()
 
     root = spec.rootfs.target  # mounted by the monitor, inherited with the mount table
     if spec.userns.enabled:
@@ -146,6 +153,10 @@ def _setup_and_exec(spec: Spec, sock: socket.socket, gid5_mapped: bool) -> None:
             os.dup2(null, 0)
             os.close(null)
     security.switch_identity(spec, user)  # capabilities, no_new_privs, seccomp
+    if shares_pid:
+        pidshare.die_with_parent()  # again: a change of identity cleared it
+        if pidshare.monitor_gone(sock):
+            os._exit(137)  # as the SIGKILL it missed would have ended it
     mark_cloexec_above(2)
     env = _environment(spec.process.env, user)
     try:

@@ -4,7 +4,9 @@ The freezer stops a cgroup atomically and invisibly; it needs the container
 to have a cgroup of its own (the cgroups work adds that; on a host with hybrid
 cgroups there is none). Without it, every process of the container's pid
 namespace gets SIGSTOP (and SIGCONT on resume), repeated until no running
-process is left, since a process may fork while we go through the list.
+process is left, since a process may fork while we go through the list. A
+container that shares its pid namespace (a pod's) is the processes of its
+mount namespace instead (``runtime/pidshare.py``).
 Stopped processes show state ``T``; the monitor records which method it used.
 """
 
@@ -40,6 +42,18 @@ def processes_in_pidns(init_pid: int, proc: str = "/proc") -> list[int]:
         except OSError:
             continue  # gone, or not ours
     return out
+
+
+def container_processes(init_pid: int) -> list[int]:
+    """Pids (as /proc shows them) of the container whose init is ``init_pid``."""
+    from hutch.runtime import pidshare
+
+    try:
+        if pidshare.is_pidns_init(init_pid):
+            return processes_in_pidns(init_pid)
+        return pidshare.processes_in_mntns(pidshare.mntns_of(init_pid))
+    except OSError:
+        return []  # the init is gone
 
 
 def _nspids(pid: int | str) -> list[int]:
@@ -95,7 +109,7 @@ def pause(init_pid: int, cgroup_dir: str | None = None) -> str:
         return FREEZER
     for _ in range(_ROUNDS):
         running = [
-            p for p in processes_in_pidns(init_pid) if process_state(p) not in ("T", "t", "Z", "")
+            p for p in container_processes(init_pid) if process_state(p) not in ("T", "t", "Z", "")
         ]
         if not running:
             break
@@ -112,6 +126,6 @@ def resume(init_pid: int, method: str, cgroup_dir: str | None = None) -> None:
         if freeze is not None:
             v2.freeze(freeze.parent, False)
         return
-    for pid in local_pids(processes_in_pidns(init_pid)):
+    for pid in local_pids(container_processes(init_pid)):
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGCONT)

@@ -3,7 +3,8 @@
     python -S -m hutch.runtime.monitor --bundle DIR --attach SOCK [...]
 
 It mounts the rootfs in a mount namespace of its own, forks the container
-init into a new pid namespace, and then, for the container's whole life:
+init into a new pid namespace (or into the one it joins, a pod's:
+``runtime/pidshare.py``), and then, for the container's whole life:
 owns its stdio (pipes, or the terminal master), writes the log in
 k8s-file format, serves attach clients on a unix socket, records state
 transitions in ``state.json``, applies the restart policy, and finally runs
@@ -35,7 +36,7 @@ from hutch.cgroups import v2
 from hutch.cgroups.manager import manager_of
 from hutch.linux import syscalls as sc
 from hutch.runtime import attachproto as ap
-from hutch.runtime import freeze
+from hutch.runtime import freeze, pidshare
 from hutch.runtime import state as st
 from hutch.runtime.container import container_main, send
 from hutch.runtime.events_log import append_event, event_line
@@ -115,6 +116,10 @@ class Monitor:
         self.cgroup: Path | None = None
         self.net_pids: list[int] = []
         self.userns_fd = -1  # the container's own user namespace (--userns), if any
+        # No pid namespace of our own: the init joins another's (or stays in ours)
+        self.shares_pid = not pidshare.own_pidns(spec.namespaces)
+        self.own_pidns = -1
+        self.init_mntns: tuple[int, int] | None = None  # this run's, with shares_pid
         self.wake_r, self.wake_w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
         check = spec.lifecycle.health
         self.health = HealthRunner(check, spec) if check is not None else None
@@ -133,11 +138,15 @@ class Monitor:
         for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
             signal.signal(sig, self._forward)
         sc.unshare(sc.CLONE_NEWNS)
-        # We are PID 1 of a pid namespace the caller made for us (owned by the
-        # session user namespace). Each run of the container gets a fresh
-        # namespace below ours: a pid namespace whose init has exited accepts
-        # no new processes, so a restart could not reuse it.
-        self.own_pidns = os.open("/proc/self/ns/pid", os.O_RDONLY | os.O_CLOEXEC)
+        if self.shares_pid:
+            # In the caller's pid namespace: the inits our forkers leave are ours.
+            pidshare.become_subreaper()
+        else:
+            # We are PID 1 of a pid namespace the caller made for us (owned by
+            # the session user namespace). Each run of the container gets a
+            # fresh namespace below ours: a pid namespace whose init has exited
+            # accepts no new processes, so a restart could not reuse it.
+            self.own_pidns = os.open("/proc/self/ns/pid", os.O_RDONLY | os.O_CLOEXEC)
         self.host_pid = host_pid_of_self()
         try:
             self._setup_cgroup()
@@ -219,7 +228,12 @@ class Monitor:
         return userns.mount_shifted_rootfs(self.spec.rootfs, self.spec.userns)
 
     def _fork_init(self) -> int:
-        """Fork the init into a new pid namespace (and the container's user namespace)."""
+        """Fork the init into a new pid namespace (and the container's user namespace),
+        or into the pid namespace it joins."""
+        if self.shares_pid:
+            if self.userns_fd >= 0:
+                raise OSError("a container with its own user namespace cannot join a pid namespace")
+            return pidshare.fork_init(pidshare.joined_pidns(self.spec.joins))
         if self.userns_fd < 0:
             sc.unshare(sc.CLONE_NEWPID)
             return os.fork()
@@ -294,7 +308,9 @@ class Monitor:
             if proc.stdin:
                 in_r, stdin_w = os.pipe2(os.O_CLOEXEC)
                 child_fds.append((in_r, 0))
-        sc.setns(self.own_pidns, sc.CLONE_NEWPID)
+        if self.own_pidns >= 0:
+            sc.setns(self.own_pidns, sc.CLONE_NEWPID)
+        self.init_mntns = None
         try:
             pid = self._fork_init()
         except OSError as exc:
@@ -314,7 +330,8 @@ class Monitor:
         for src, _dst in child_fds:
             os.close(src)
         self.init_pid = pid
-        host_pid = host_pid_of_child(self.host_pid, pid)
+        # A forker's init (shares_pid) is numbered in our namespace, the host's.
+        host_pid = pid if self.shares_pid else host_pid_of_child(self.host_pid, pid)
         master, error = self._handshake(a, host_pid)
         a.close()
         if error is not None:
@@ -391,7 +408,8 @@ class Monitor:
                 self.spec = replace(self.spec, network=fresh.network)
 
         # The helper belongs in our pid namespace, not in the container's.
-        sc.setns(self.own_pidns, sc.CLONE_NEWPID)
+        if self.own_pidns >= 0:
+            sc.setns(self.own_pidns, sc.CLONE_NEWPID)
         try:
             self.net_pids = nethelper.attach(
                 self.spec.network, host_pid, self.args.bundle, self.args.attach + ".net"
@@ -423,6 +441,7 @@ class Monitor:
                 return master, None
             message = json.loads(data)
             if message.get("stage") == "namespaces":
+                self._note_mntns(pid)
                 failure = self._attach_network(pid)
                 if failure is not None:
                     os.kill(self.init_pid, signal.SIGKILL)
@@ -488,12 +507,28 @@ class Monitor:
                 done, status = os.waitpid(pid, os.WNOHANG)
                 if done:
                     exit_code = exit_code_of(status)
+                    self._kill_the_rest()
             if exit_code is not None and not pipes and master is None:
                 break
             if exit_code is not None and not ready:
                 break  # output drained (the pid namespace is gone, writers too)
         self._close_fds(list(pipes), stdin_w, master)
         return exit_code
+
+    def _note_mntns(self, host_pid: int) -> None:
+        """Sharing a pid namespace: the init's mount namespace (final once it said
+        "namespaces") is what tells the container's processes from the pod's."""
+        if not self.shares_pid:
+            return
+        with contextlib.suppress(OSError):
+            theirs = pidshare.mntns_of(host_pid)
+            if theirs != pidshare.mntns_of(self.host_pid):  # never ourselves
+                self.init_mntns = theirs
+
+    def _kill_the_rest(self) -> None:
+        """The init exited: its processes go too, as with the end of a pid namespace."""
+        if self.init_mntns is not None:
+            pidshare.kill_all(self.init_mntns)
 
     def _kill_when_timed_out(self, pid: int) -> None:
         """--timeout: the run's time is up, SIGKILL its init (the pid namespace goes with it)."""

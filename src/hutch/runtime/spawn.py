@@ -4,6 +4,10 @@
                                new pid + mount namespaces, mounts the rootfs)
                                └──fork──▶ init (PID 1: namespaces, mounts, exec)
 
+A container that joins another's pid namespace (a pod's) has a monitor in
+the caller's pid namespace instead (``MonitorConfig.own_pidns``,
+``runtime/pidshare.py``).
+
 The caller and the monitor talk over one SOCK_SEQPACKET pair: the monitor
 reports the init's host pid, forwards each stage of the init (the caller
 answers "go" once it has done its part: attached to the output, attached a
@@ -44,6 +48,9 @@ class MonitorConfig:
     cleanup: tuple[str, ...] = ()
     events: tuple[str, str, str] = ("", "", "")  # event log path, container name, image
     tied: bool = False  # killed when the attached caller dies (a build's RUN step)
+    # The monitor is PID 1 of a pid namespace of its own; False when the spec has
+    # no "pid" namespace (it joins one): then it stays in ours (bundle_own_pidns).
+    own_pidns: bool = True
 
 
 @dataclass(frozen=True)
@@ -59,6 +66,13 @@ def write_bundle(spec: Spec, bundle: Path) -> None:
     tmp = bundle / ".config.json.tmp"
     tmp.write_bytes(spec_to_json(spec))
     os.replace(tmp, bundle / "config.json")
+
+
+def bundle_own_pidns(bundle: Path) -> bool:
+    """Whether the container's spec asks for a pid namespace of its own (the
+    namespaces list of its config.json, read without building the spec)."""
+    namespaces = json.loads((bundle / "config.json").read_bytes()).get("namespaces", ["pid"])
+    return "pid" in namespaces  # pidshare.own_pidns, whose imports run's path skips
 
 
 def monitor_args(config: MonitorConfig, detached: bool) -> list[str]:
@@ -113,8 +127,9 @@ def _spawn_monitor(config: MonitorConfig | None, detached: bool) -> Prespawned:
     """A monitor and our end of its sync socket (``config`` None: it waits for one)."""
     caller, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     theirs.set_inheritable(True)
+    new_pidns = config is None or config.own_pidns
     try:
-        pid = _spawn(monitor_argv(config, theirs.fileno(), detached))
+        pid = _spawn(monitor_argv(config, theirs.fileno(), detached), new_pidns)
     except BaseException:
         caller.close()
         raise
@@ -139,6 +154,11 @@ def start(
 ) -> Started:
     """Spawn the monitor (or hand a prespawned one its options) and wait
     until the command runs (or failed to)."""
+    if prespawned is not None and not config.own_pidns:
+        # Prespawned in a pid namespace of its own, which cannot reach the one
+        # this container joins: a monitor of the right kind instead.
+        abandon(prespawned)
+        prespawned = None
     spawned = prespawned or _spawn_monitor(config, detached=not attach)
     caller, monitor = spawned.caller, spawned.pid
     output: socket.socket | None = None
@@ -243,11 +263,12 @@ def _error_of(code: int, text: str) -> HutchError:
     return HutchError(text)
 
 
-def _spawn(argv: Sequence[str]) -> int:
+def _spawn(argv: Sequence[str], new_pidns: bool = True) -> int:
     """Start the monitor as PID 1 of a new pid namespace; return its host pid.
 
     A short-lived child unshares the pid namespace (which affects only its
-    children) and posix_spawns the monitor with /dev/null as stdio: the
+    children; not with ``new_pidns`` False, the monitor of a container that
+    joins another's) and posix_spawns the monitor with /dev/null as stdio: the
     monitor must not hold our stdout, or a caller reading it would never
     see EOF while the container lives.
     """
@@ -270,7 +291,8 @@ def _spawn(argv: Sequence[str]) -> int:
         code = 1
         try:
             os.close(read_fd)
-            sc.unshare(sc.CLONE_NEWPID)
+            if new_pidns:
+                sc.unshare(sc.CLONE_NEWPID)
             pid = os.posix_spawn(argv[0], list(argv), env, file_actions=actions, setsid=True)
             os.write(write_fd, str(pid).encode())
             code = 0
