@@ -197,6 +197,41 @@ def test_a_pod_on_the_hosts_network_runs_its_members(hutch: Hutch) -> None:
     hutch("pod", "rm", "-f", "-t", "0", "onhost")
 
 
+def _commands(hutch: Hutch, member: str) -> dict[str, int]:
+    """The processes ``ps`` shows in a member: command line -> pid."""
+    lines = hutch("exec", member, "ps", "-o", "pid,args").stdout.splitlines()[1:]
+    return {line.split(None, 1)[1]: int(line.split()[0]) for line in lines}
+
+
+def test_a_pod_sharing_pid_shows_each_member_the_others(hutch: Hutch) -> None:
+    hutch("pod", "create", "--name", "pids", "--share", "+pid")
+    hutch("run", "-d", "--pod", "pids", "--name", "one", "base", "sleep", "1001")
+    hutch("run", "-d", "--pod", "pids", "--name", "two", "base", "sleep", "1002")
+    hutch("exec", "-d", "one", "sleep", "1003")  # exec'd: one's too
+    seen = _commands(hutch, "two")
+    # the infra's catatonit is PID 1 of the pod (podman 4.3.1 shows the same)
+    assert seen["/catatonit -P"] == 1
+    assert {"sleep 1001", "sleep 1002", "sleep 1003"} <= set(seen)
+    # a member with a user namespace of its own could not join it (podman's words)
+    refused = hutch(
+        "run", "--rm", "--pod", "pids", "--userns", "keep-id", "base", "true", check=False
+    )
+    assert (refused.returncode, refused.stderr) == (
+        125,
+        "Error: --userns and --pod cannot be set together\n",
+    )
+    # stop ends one's processes, exec'd ones included (its pid namespace does not
+    # take them along: its monitor kills them); the other member runs on
+    hutch("stop", "-t", "0", "one")
+    seen = _commands(hutch, "two")
+    assert "sleep 1002" in seen and not {"sleep 1001", "sleep 1003"} & set(seen)
+    assert _states(hutch, "pids")["two"] == "running"
+    hutch("pod", "stop", "-t", "0", "pids")
+    assert set(_states(hutch, "pids").values()) == {"exited"}
+    hutch("pod", "rm", "pids")
+    assert hutch("ps", "-a", "--filter", "name=one", "-q").stdout == ""
+
+
 def test_pod_rm_refuses_running_members_then_force_removes_them_all(hutch: Hutch, pod: str) -> None:
     refused = hutch("pod", "rm", pod, check=False)
     assert refused.returncode == 2 and "cannot be removed without force" in refused.stderr

@@ -2,7 +2,8 @@
 spec joining the infra's namespaces, and those paths renewed at each start.
 
 The network is joined as ``container:INFRA`` (``engine/networks.py`` renews
-that path); ipc, uts and cgroup through ``Spec.joins``. A member publishes
+that path); ipc, uts, cgroup and pid through ``Spec.joins`` (the pid
+namespace by the member's monitor, ``runtime/pidshare.py``). A member publishes
 no port and configures no network of its own: the pod's infra holds them,
 and the member's /etc/hosts and /etc/resolv.conf are the infra's files.
 """
@@ -24,7 +25,7 @@ from hutch.runtime.spec_io import spec_from_json, spec_to_json
 from hutch.store.containers import ContainerDirs, ContainerRecord
 
 # The namespaces a member joins through Spec.joins (net goes through the network)
-JOINABLE = ("cgroup", "ipc", "uts")
+JOINABLE = ("cgroup", "ipc", "uts", "pid")
 _NET_SHARED = "invalid config provided: network cannot be configured when it is shared with a pod"
 
 
@@ -78,6 +79,7 @@ def join_options(ctx: EngineContext, options: RunOptions) -> tuple[RunOptions, M
                 "invalid config provided: cannot set hostname when joining the pod UTS namespace"
             )
         options = replace(options, hostname=config.hostname)
+    refuse_own_userns(options, shared)
     pod_options = config.options
     if options.restart == "no" and pod_options.restart:
         options = replace(options, restart=pod_options.restart)
@@ -86,6 +88,17 @@ def join_options(ctx: EngineContext, options: RunOptions) -> tuple[RunOptions, M
         options = replace(options, volumes=volumes)
     lists_names = "net" in shared and config.options.network != "host"
     return options, Membership(pod.id, pod.infra_id, shared, lists_names)
+
+
+def refuse_own_userns(options: RunOptions, shared: tuple[str, ...]) -> None:
+    """A member with a user namespace of its own cannot join the pod's pid
+    namespace: that belongs to the session's user namespace, over which the
+    member's init could not mount its /proc. (podman refuses ``--userns`` in
+    every pod, in these words.)"""
+    sec = options.security
+    maps = sec.uidmap or sec.gidmap or sec.subuidname or sec.subgidname
+    if "pid" in shared and (sec.userns not in (None, "", "host") or maps):
+        raise InvalidArgument("--userns and --pod cannot be set together")
 
 
 def own_options(options: RunOptions, pod: PodConfig) -> RunOptions:

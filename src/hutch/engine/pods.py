@@ -95,8 +95,6 @@ def parse_share(text: str | None) -> tuple[str, ...]:
             raise InvalidArgument(
                 f"invalid kernel namespace to share: {item}: use {', '.join(SHAREABLE)} or none"
             )
-        if item == "pid":
-            raise InvalidArgument("--share pid is not supported by hutch yet")
         if item not in base:
             base.append(item)
     return tuple(ns for ns in SHAREABLE if ns in base)

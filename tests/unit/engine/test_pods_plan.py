@@ -8,12 +8,14 @@ from dataclasses import replace
 
 import pytest
 
+from hutch.api.container_config import RunOptions, SecurityOptions
 from hutch.api.errors import InvalidArgument
 from hutch.api.pods import PodCreateOptions, PodMember, PodSummary
 from hutch.engine import pod_infra, pod_record
 from hutch.engine.pod_filters import matcher
-from hutch.engine.pod_member import Membership, member_names, member_spec
+from hutch.engine.pod_member import Membership, member_names, member_spec, refuse_own_userns
 from hutch.engine.pods import parse_share, plan_pod, pod_status
+from hutch.runtime import pidshare
 from hutch.runtime.spec import NAMESPACES, PodHosts, Process, Rootfs, Spec
 from hutch.store.containers import ContainerDirs
 
@@ -27,6 +29,8 @@ from hutch.store.containers import ContainerDirs
         ("net", ("net",)),
         ("+cgroup", ("cgroup", "ipc", "net", "uts")),
         ("uts,net", ("net", "uts")),
+        ("+pid", ("ipc", "net", "pid", "uts")),
+        ("pid", ("pid",)),
     ],
 )
 def test_share_is_the_default_a_list_or_an_addition(
@@ -67,7 +71,6 @@ def test_plan_without_sharing_makes_no_infra_unless_asked() -> None:
             "you must have an infra container to publish port bindings to the host",
         ),
         (PodCreateOptions(infra=False, infra_command="/x"), "--infra-command needs an infra"),
-        (PodCreateOptions(share="+pid"), "--share pid is not supported"),
     ],
 )
 def test_plan_refuses_bad_options_before_anything_exists(
@@ -188,6 +191,44 @@ def test_a_member_spec_joins_the_shared_namespaces(tmp_path: object) -> None:
     assert on_host.pod_hosts == PodHosts()
 
 
+def test_a_member_of_a_pod_sharing_pid_joins_the_infras_pid_namespace() -> None:
+    spec = Spec(
+        id="m",
+        hostname="web",
+        process=Process(args=("sh",), env=()),
+        rootfs=Rootfs(kind="overlay", target="/x"),
+    )
+    member = Membership("p", "i" * 64, ("ipc", "net", "pid", "uts"))
+    joined = member_spec(spec, member, None, "web-1")
+    # no pid namespace of its own: its monitor forks the init into the joined one
+    assert "pid" not in joined.namespaces and "mount" in joined.namespaces
+    assert ("pid", "") in joined.joins and joined.join_container == "i" * 64
+    assert pidshare.joined_pidns(joined.joins) == ""
+    assert not pidshare.own_pidns(joined.namespaces)
+    renewed = replace(joined, joins=tuple((ns, f"/proc/42/ns/{ns}") for ns, _ in joined.joins))
+    assert pidshare.joined_pidns(renewed.joins) == "/proc/42/ns/pid"
+
+
+@pytest.mark.parametrize(
+    "security",
+    [
+        SecurityOptions(userns="keep-id"),
+        SecurityOptions(userns="auto"),
+        SecurityOptions(uidmap=("0:1:1000",)),
+        SecurityOptions(subuidname="u"),
+    ],
+)
+def test_a_member_with_its_own_userns_is_refused_where_the_pod_shares_pid(
+    security: SecurityOptions,
+) -> None:
+    options = RunOptions(image="x", security=security)
+    with pytest.raises(InvalidArgument, match="--userns and --pod cannot be set together"):
+        refuse_own_userns(options, ("ipc", "net", "pid", "uts"))
+    refuse_own_userns(options, ("ipc", "net", "uts"))  # its own pid namespace: as before
+    refuse_own_userns(RunOptions(image="x"), ("pid",))
+    refuse_own_userns(RunOptions(image="x", security=SecurityOptions(userns="host")), ("pid",))
+
+
 def test_a_pods_hosts_lists_running_members_in_start_order() -> None:
     assert member_names([], [], "a") == ["a"]
     assert member_names(["a", "b"], ["b", "a"], "c") == ["a", "b", "c"]
@@ -231,7 +272,7 @@ def test_pod_logs_merge_members_by_time() -> None:
 
 
 def test_a_members_own_options_leave_out_what_the_pod_gave() -> None:
-    from hutch.api.container_config import RunOptions, VolumeOptions
+    from hutch.api.container_config import VolumeOptions
     from hutch.engine.pod_member import own_options
 
     config = plan_pod(PodCreateOptions(name="p", volumes=("/a:/a",))).config
