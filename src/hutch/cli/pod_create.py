@@ -32,8 +32,8 @@ def register(pod_app: typer.Typer) -> None:
             str | None,
             typer.Option(
                 "--share",
-                help="Namespaces the members share: cgroup, ipc, net, uts (default ipc,net,uts; "
-                "+NS adds to it; none).",
+                help="Namespaces the members share: cgroup, ipc, net, pid, uts (default "
+                "ipc,net,uts; +NS adds to it; none).",
             ),
         ] = None,
         share_parent: Annotated[
