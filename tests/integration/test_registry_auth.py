@@ -61,7 +61,12 @@ def test_tls_cert_dir_flag(hutch: Hutch, base_image: str, tls_registry: Registry
 def test_tls_verify_false_accepts_an_unknown_ca(
     hutch: Hutch, base_image: str, tls_registry: Registry
 ) -> None:
-    hutch("push", "-q", "--tls-verify=false", base_image, tls_registry.ref("t/base:1"))
+    ref = tls_registry.ref("t/base:1")
+    hutch("push", "-q", "--tls-verify=false", base_image, ref)
+    # run and create pull with the same flags (issue 15)
+    refused = hutch("create", "--pull=always", ref, "true", check=False)
+    assert "certificate verify failed" in one_line_error(refused)
+    hutch("run", "--rm", "-q", "--pull=always", "--tls-verify=false", ref, "true")
 
 
 def test_plain_http_needs_tls_verify_false(hutch: Hutch, base_image: str, tmp_path: Path) -> None:
@@ -102,6 +107,7 @@ def test_basic_auth_creds_flag_and_wrong_creds(
     install_ca(hutch.env.config_home, basic_registry)
     ref = basic_registry.ref("secret/base:2")
     hutch("push", "-q", "--creds", f"{USER}:{PASSWORD}", base_image, ref)
+    hutch("run", "--rm", "-q", "--pull=always", "--creds", f"{USER}:{PASSWORD}", ref, "true")
     bad = hutch("pull", "--creds", f"{USER}:nope", ref, check=False)
     assert "credentials were refused" in one_line_error(bad)
 

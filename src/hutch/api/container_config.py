@@ -69,6 +69,11 @@ class ImagePullOptions:
     os: str | None = None
     variant: str | None = None
     quiet: bool = False
+    # how to reach the registry (api/images.py RegistryAccess, as pull's flags)
+    tls_verify: bool | None = None  # None: verify unless registries.conf says insecure
+    authfile: str | None = None
+    cert_dir: str | None = None
+    creds: str | None = None  # USER[:PASSWORD]
 
 
 @dataclass(frozen=True)

@@ -277,6 +277,27 @@ FLAGS: tuple[Flag, ...] = (
     text("--os", "pull.os", "Operating system of the image to pull."),
     text("--variant", "pull.variant", "Architecture variant of the image to pull."),
     switch("--quiet", "pull.quiet", "Print no progress while pulling the image.", aliases=("-q",)),
+    switch(
+        "--tls-verify",
+        "pull.tls_verify",
+        "Pulling: require HTTPS and verify certificates (default: true, unless "
+        "registries.conf marks the registry insecure).",
+        default=None,
+        negatable=True,
+    ),
+    text(
+        "--authfile",
+        "pull.authfile",
+        "Pulling: the authentication file (auth.json).",
+        values="file",
+    ),
+    text(
+        "--cert-dir",
+        "pull.cert_dir",
+        "Pulling: directory with CA and client certificates for the registry.",
+        values="dir",
+    ),
+    text("--creds", "pull.creds", "Pulling: credentials USERNAME[:PASSWORD] for the registry."),
     # Resource limits (ResourceOptions); update changes them later.
     text(
         "--memory",

@@ -100,7 +100,7 @@ def switch(
     help: str,
     *,
     aliases: tuple[str, ...] = (),
-    default: bool = False,
+    default: bool | None = False,  # None: not given (a negatable switch's third state)
     commands: frozenset[str] = RUN_CREATE,
     negatable: bool = False,
 ) -> Flag:

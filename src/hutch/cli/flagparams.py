@@ -23,6 +23,7 @@ _TYPES: dict[tuple[str, bool], Any] = {
     ("str", False): str,
     ("int", True): int | None,
     ("bool", False): bool,
+    ("bool", True): bool | None,  # a negatable switch that may be left unsaid
     ("list", True): list[str] | None,
 }
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from hutch.api.container_config import ImagePullOptions
 from hutch.api.errors import HutchError, NoSuchObject
-from hutch.api.images import PullOptions
+from hutch.api.images import PullOptions, RegistryAccess
 from hutch.engine.context import EngineContext
 from hutch.engine.resolve import find_image
 from hutch.store.images import ImageRecord
@@ -29,7 +29,7 @@ def image_for_run(ctx: EngineContext, name: str, pull: ImagePullOptions) -> Imag
         if local is None:
             raise NoSuchObject(f"{name}: image not known (and --pull=never)")
         return local
-    if pull.policy == "newer" and local is not None and not _remote_differs(ctx, name, local):
+    if pull.policy == "newer" and local is not None and not _remote_differs(ctx, name, local, pull):
         return local
     from hutch.engine.distribution import Distribution
 
@@ -42,6 +42,7 @@ def image_for_run(ctx: EngineContext, name: str, pull: ImagePullOptions) -> Imag
                 os=pull.os,
                 variant=pull.variant,
                 quiet=pull.quiet,
+                access=access(pull),
             )
         )
     except HutchError as exc:
@@ -54,8 +55,16 @@ def image_for_run(ctx: EngineContext, name: str, pull: ImagePullOptions) -> Imag
     return record
 
 
-def _remote_differs(ctx: EngineContext, name: str, local: ImageRecord) -> bool:
-    from hutch.api.images import RegistryAccess
+def access(pull: ImagePullOptions) -> RegistryAccess:
+    """The registry flags of run/create (--tls-verify, --authfile, --cert-dir, --creds)."""
+    return RegistryAccess(
+        tls_verify=pull.tls_verify, creds=pull.creds, authfile=pull.authfile, cert_dir=pull.cert_dir
+    )
+
+
+def _remote_differs(
+    ctx: EngineContext, name: str, local: ImageRecord, pull: ImagePullOptions
+) -> bool:
     from hutch.engine.distribution import Distribution
     from hutch.oci.platform import host_platform
     from hutch.oci.reference import parse_reference
@@ -63,7 +72,7 @@ def _remote_differs(ctx: EngineContext, name: str, local: ImageRecord) -> bool:
     dist = Distribution(ctx)
     try:
         ref = parse_reference(next((n for n in local.names if n.endswith(name)), name))
-        client = dist.client(ref.registry, RegistryAccess())
+        client = dist.client(ref.registry, access(pull))
         _raw, digest, _doc = dist.resolve_manifest(client, ref, host_platform())
     except HutchError:
         return False
