@@ -160,6 +160,8 @@ def _platform_to_json(p: Platform) -> dict[str, Any]:
         out["os.features"] = list(p.os_features)
     if p.variant is not None:
         out["variant"] = p.variant
+    if p.features:
+        out["features"] = list(p.features)
     return out
 
 
@@ -209,6 +211,7 @@ def _parse_platform(value: object, where: str) -> Platform:
         variant=_opt_str(obj, "variant", where) or None,
         os_version=_opt_str(obj, "os.version", where),
         os_features=_str_list(obj, "os.features", where),
+        features=_str_list(obj, "features", where),
     )
 
 

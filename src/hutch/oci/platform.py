@@ -25,6 +25,7 @@ class Platform:
     variant: str | None = None
     os_version: str | None = None
     os_features: tuple[str, ...] = ()
+    features: tuple[str, ...] = ()  # Docker manifest lists' platform.features (OCI reserves it)
 
     def __str__(self) -> str:
         text = f"{self.os}/{self.architecture}"

@@ -179,6 +179,15 @@ _SCHEMA = (
         JOIN layers l ON l.diff_id = il.diff_id WHERE il.image_id = images.id
     );
     """,
+    # 10: manifest lists (store/images.py add_list): the list is an image row whose
+    # manifest is the index (no layers); this row marks it and keeps where each
+    # entry was added from (a registry reference, for push --all), as JSON.
+    """
+    CREATE TABLE manifest_lists (
+        image_id TEXT PRIMARY KEY REFERENCES images(id) ON DELETE CASCADE,
+        sources TEXT NOT NULL
+    );
+    """,
 )
 
 

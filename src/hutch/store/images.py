@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from hutch.api.errors import ImageInUse, NoSuchObject
+from hutch.api.errors import Conflict, ImageInUse, NoSuchObject
 from hutch.linux import procfs
+from hutch.oci import mediatypes as mt
+from hutch.oci.digest import sha256_of
 from hutch.oci.image import ImageConfig
 from hutch.store.db import transaction
 from hutch.store.layers import LayerInfo
@@ -28,6 +31,25 @@ class ImageRecord:
     @property
     def config(self) -> ImageConfig:
         return ImageConfig.from_bytes(self.config_raw)
+
+    @property
+    def is_list(self) -> bool:
+        """A manifest list (``add_list``): its manifest is an image index."""
+        if b"manifests" not in self.manifest_raw:
+            return False  # the cheap answer for every image's manifest
+        try:
+            doc = json.loads(self.manifest_raw)
+        except ValueError:
+            return False
+        return isinstance(doc, dict) and doc.get("mediaType") in mt.INDEX_TYPES
+
+
+# A list has no config: its row holds an empty JSON object, so that the listing's
+# readers of created time and labels find nothing rather than fail.
+LIST_CONFIG = b"{}"
+
+# Edits a list: (index, sources) -> (index, sources), run inside the write transaction.
+ListEdit = Callable[[bytes, dict[str, str]], tuple[bytes, dict[str, str]]]
 
 
 def image_size(layers: Sequence[LayerInfo], config_raw: bytes, manifest_raw: bytes) -> int:
@@ -101,6 +123,61 @@ class ImageStore:
         assert record is not None
         return record
 
+    def add_list(
+        self, list_id: str, index_raw: bytes, digest: str, name: str, sources: Mapping[str, str]
+    ) -> ImageRecord:
+        """Record a new manifest list under ``name`` (a name in use is refused, as podman does)."""
+        with transaction(self._conn) as c:
+            owner = c.execute("SELECT image_id FROM image_names WHERE name = ?", (name,)).fetchone()
+            if owner is not None:
+                raise Conflict(
+                    f'creating image to hold manifest list: image name "{name}" is already '
+                    f'associated with image "{owner[0]}": that name is already in use'
+                )
+            now = time.time()
+            c.execute(
+                "INSERT INTO images VALUES (?, ?, ?, ?, ?, ?)",
+                (list_id, LIST_CONFIG, index_raw, digest, now, len(index_raw)),
+            )
+            c.execute(
+                "INSERT INTO manifest_lists VALUES (?, ?)", (list_id, json.dumps(dict(sources)))
+            )
+            c.execute("INSERT INTO image_names VALUES (?, ?, ?)", (name, list_id, now))
+        record = self.get(list_id)
+        assert record is not None
+        return record
+
+    def edit_list(self, list_id: str, edit: ListEdit) -> ImageRecord:
+        """Change a list: read, ``edit`` and write in one write transaction, so that two
+        commands editing the same list never lose each other's entries."""
+        with transaction(self._conn) as c:
+            row = c.execute(
+                "SELECT images.manifest, manifest_lists.sources FROM images JOIN manifest_lists "
+                "ON manifest_lists.image_id = images.id WHERE images.id = ?",
+                (list_id,),
+            ).fetchone()
+            if row is None:
+                raise NoSuchObject(f"{list_id}: image not known")
+            index_raw, sources = edit(row[0], json.loads(row[1]))
+            c.execute(
+                "UPDATE images SET manifest = ?, digest = ?, size = ? WHERE id = ?",
+                (index_raw, str(sha256_of(index_raw)), len(index_raw), list_id),
+            )
+            c.execute(
+                "UPDATE manifest_lists SET sources = ? WHERE image_id = ?",
+                (json.dumps(sources), list_id),
+            )
+        record = self.get(list_id)
+        assert record is not None
+        return record
+
+    def list_sources(self, list_id: str) -> dict[str, str]:
+        """Where each entry of a list was added from: digest -> registry reference."""
+        row = self._conn.execute(
+            "SELECT sources FROM manifest_lists WHERE image_id = ?", (list_id,)
+        ).fetchone()
+        return {} if row is None else dict(json.loads(row[0]))
+
     def get(self, image_id: str) -> ImageRecord | None:
         row = self._conn.execute("SELECT * FROM images WHERE id = ?", (image_id,)).fetchone()
         return self._record(row) if row else None
@@ -110,6 +187,13 @@ class ImageStore:
             "SELECT images.* FROM images JOIN image_names ON images.id = image_names.image_id "
             "WHERE image_names.name = ?",
             (name,),
+        ).fetchone()
+        return self._record(row) if row else None
+
+    def by_digest(self, digest: str) -> ImageRecord | None:
+        """The image whose manifest has this digest (a manifest list's entry)."""
+        row = self._conn.execute(
+            "SELECT * FROM images WHERE digest = ? ORDER BY created LIMIT 1", (digest,)
         ).fetchone()
         return self._record(row) if row else None
 
