@@ -8,7 +8,7 @@ function __hutch_subcommands
         case ''
             printf '%s\n' images import rmi pull push search tag untag history save load login logout run create start stop restart kill rm wait ps logs inspect init rename events cp mount unmount diff commit export exec attach top pause unpause update stats build port info unshare completion version help manifest healthcheck volume network pod quadlet compose generate kube play container image system buildx
         case 'manifest'
-            printf '%s\n' inspect
+            printf '%s\n' inspect create add annotate remove exists rm push
         case 'healthcheck'
             printf '%s\n' run
         case 'volume'
@@ -117,6 +117,14 @@ function __hutch_value_options
             printf '%s\n' --format -f
         case 'manifest inspect'
             printf '%s\n' --tls-verify --authfile --creds --cert-dir
+        case 'manifest create'
+            printf '%s\n' --annotation --tls-verify
+        case 'manifest add'
+            printf '%s\n' --arch --os --variant --os-version --os-features --features --annotation --tls-verify --authfile --creds --cert-dir
+        case 'manifest annotate'
+            printf '%s\n' --arch --os --variant --os-version --os-features --features --annotation
+        case 'manifest push'
+            printf '%s\n' --format -f --digestfile --tls-verify --authfile --creds --cert-dir
         case 'volume create'
             printf '%s\n' --driver -d --opt -o --label -l
         case 'volume ls'
@@ -396,7 +404,7 @@ complete -c hutch -n "__hutch_at ''" -a unshare -d 'Run a command in the user na
 complete -c hutch -n "__hutch_at ''" -a completion -d 'Print the shell completion script for bash, zsh or fish'
 complete -c hutch -n "__hutch_at ''" -a version -d 'Show the hutch version'
 complete -c hutch -n "__hutch_at ''" -a help -d 'Help about any command'
-complete -c hutch -n "__hutch_at ''" -a manifest -d 'Inspect manifests and manifest lists'
+complete -c hutch -n "__hutch_at ''" -a manifest -d 'Manipulate manifest lists and image indexes'
 complete -c hutch -n "__hutch_at ''" -a healthcheck -d 'Manage health checks of containers'
 complete -c hutch -n "__hutch_at ''" -a volume -d 'Manage volumes'
 complete -c hutch -n "__hutch_at ''" -a network -d 'Manage networks'
@@ -1033,7 +1041,14 @@ complete -c hutch -n "__hutch_at 'help'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'help' 1+" -F
 
 # hutch manifest
-complete -c hutch -n "__hutch_at 'manifest'" -a inspect -d 'Print the manifest or index of an image: from its registry, else local storage'
+complete -c hutch -n "__hutch_at 'manifest'" -a inspect -d 'Print a manifest list or image index (local, else from its registry), as JSON'
+complete -c hutch -n "__hutch_at 'manifest'" -a create -d 'Create a manifest list and store it as an image in local storage'
+complete -c hutch -n "__hutch_at 'manifest'" -a add -d 'Add an image (or the entries of a list, with --all) to a manifest list'
+complete -c hutch -n "__hutch_at 'manifest'" -a annotate -d 'Set the platform and annotations of an entry of a manifest list'
+complete -c hutch -n "__hutch_at 'manifest'" -a remove -d 'Remove an entry from a manifest list'
+complete -c hutch -n "__hutch_at 'manifest'" -a exists -d 'Check whether a manifest list exists in local storage (exit 0) or not (exit 1)'
+complete -c hutch -n "__hutch_at 'manifest'" -a rm -d 'Remove manifest lists from local storage (not the images they name)'
+complete -c hutch -n "__hutch_at 'manifest'" -a push -d 'Push a manifest list (and, with --all, its images) to a registry'
 complete -c hutch -n "__hutch_at 'manifest'" -l help -d 'Show the help and exit'
 
 # hutch manifest inspect
@@ -1043,6 +1058,72 @@ complete -c hutch -n "__hutch_at 'manifest inspect'" -l creds -x -d 'Credentials
 complete -c hutch -n "__hutch_at 'manifest inspect'" -l cert-dir -x -d 'Directory with CA certificates (*.crt) and client certificates for the registry'
 complete -c hutch -n "__hutch_at 'manifest inspect'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'manifest inspect' 1" -f -a '(__hutch_image_names)'
+
+# hutch manifest create
+complete -c hutch -n "__hutch_at 'manifest create'" -l all -d 'Add every entry of an image that is a list'
+complete -c hutch -n "__hutch_at 'manifest create'" -l amend -s a -d 'Modify the list if it already exists'
+complete -c hutch -n "__hutch_at 'manifest create'" -l annotation -x -d 'Annotation KEY=VALUE of the index (repeatable)'
+complete -c hutch -n "__hutch_at 'manifest create'" -l tls-verify -x -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); false also allows plain HTTP'
+complete -c hutch -n "__hutch_at 'manifest create'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'manifest create' 1" -f
+complete -c hutch -n "__hutch_arg 'manifest create' 2+" -f -a '(__hutch_image_names)'
+
+# hutch manifest add
+complete -c hutch -n "__hutch_at 'manifest add'" -l all -d 'Add every entry of an image that is a list'
+complete -c hutch -n "__hutch_at 'manifest add'" -l arch -x -d 'Architecture of the entry'
+complete -c hutch -n "__hutch_at 'manifest add'" -l os -x -d 'Operating system of the entry'
+complete -c hutch -n "__hutch_at 'manifest add'" -l variant -x -d 'Architecture variant of the entry (v7, v8)'
+complete -c hutch -n "__hutch_at 'manifest add'" -l os-version -x -d 'Operating system version of the entry'
+complete -c hutch -n "__hutch_at 'manifest add'" -l os-features -x -d 'Operating system features the entry needs (repeatable)'
+complete -c hutch -n "__hutch_at 'manifest add'" -l features -x -d 'Features the entry needs (Docker\'s, repeatable)'
+complete -c hutch -n "__hutch_at 'manifest add'" -l annotation -x -d 'Annotation KEY=VALUE of the entry (repeatable)'
+complete -c hutch -n "__hutch_at 'manifest add'" -l tls-verify -x -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); false also allows plain HTTP'
+complete -c hutch -n "__hutch_at 'manifest add'" -l authfile -x -d 'Path of the authentication file (auth.json)'
+complete -c hutch -n "__hutch_at 'manifest add'" -l creds -x -d 'Credentials USERNAME[:PASSWORD] for the registry'
+complete -c hutch -n "__hutch_at 'manifest add'" -l cert-dir -x -d 'Directory with CA certificates (*.crt) and client certificates for the registry'
+complete -c hutch -n "__hutch_at 'manifest add'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'manifest add' 1" -F
+complete -c hutch -n "__hutch_arg 'manifest add' 2" -f -a '(__hutch_image_names)'
+
+# hutch manifest annotate
+complete -c hutch -n "__hutch_at 'manifest annotate'" -l arch -x -d 'Architecture of the entry'
+complete -c hutch -n "__hutch_at 'manifest annotate'" -l os -x -d 'Operating system of the entry'
+complete -c hutch -n "__hutch_at 'manifest annotate'" -l variant -x -d 'Architecture variant of the entry (v7, v8)'
+complete -c hutch -n "__hutch_at 'manifest annotate'" -l os-version -x -d 'Operating system version of the entry'
+complete -c hutch -n "__hutch_at 'manifest annotate'" -l os-features -x -d 'Operating system features the entry needs (repeatable)'
+complete -c hutch -n "__hutch_at 'manifest annotate'" -l features -x -d 'Features the entry needs (Docker\'s, repeatable)'
+complete -c hutch -n "__hutch_at 'manifest annotate'" -l annotation -x -d 'Annotation KEY=VALUE of the entry (repeatable)'
+complete -c hutch -n "__hutch_at 'manifest annotate'" -l index -d 'Set the --annotation values on the index itself'
+complete -c hutch -n "__hutch_at 'manifest annotate'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'manifest annotate' 1" -F
+complete -c hutch -n "__hutch_arg 'manifest annotate' 2" -F
+
+# hutch manifest remove
+complete -c hutch -n "__hutch_at 'manifest remove'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'manifest remove' 1" -F
+complete -c hutch -n "__hutch_arg 'manifest remove' 2" -F
+
+# hutch manifest exists
+complete -c hutch -n "__hutch_at 'manifest exists'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'manifest exists' 1" -f
+
+# hutch manifest rm
+complete -c hutch -n "__hutch_at 'manifest rm'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'manifest rm' 1+" -F
+
+# hutch manifest push
+complete -c hutch -n "__hutch_at 'manifest push'" -l all -l no-all -d 'Also push the images in the list (default true)'
+complete -c hutch -n "__hutch_at 'manifest push'" -l rm -d 'Remove the local list once it is pushed'
+complete -c hutch -n "__hutch_at 'manifest push'" -l format -s f -x -a 'json' -d 'List type to push: oci or v2s2 (default: as stored)'
+complete -c hutch -n "__hutch_at 'manifest push'" -l digestfile -x -d 'Write the digest of the pushed list to this file'
+complete -c hutch -n "__hutch_at 'manifest push'" -l quiet -s q -d 'Print no progress information'
+complete -c hutch -n "__hutch_at 'manifest push'" -l tls-verify -x -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); false also allows plain HTTP'
+complete -c hutch -n "__hutch_at 'manifest push'" -l authfile -x -d 'Path of the authentication file (auth.json)'
+complete -c hutch -n "__hutch_at 'manifest push'" -l creds -x -d 'Credentials USERNAME[:PASSWORD] for the registry'
+complete -c hutch -n "__hutch_at 'manifest push'" -l cert-dir -x -d 'Directory with CA certificates (*.crt) and client certificates for the registry'
+complete -c hutch -n "__hutch_at 'manifest push'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'manifest push' 1" -F
+complete -c hutch -n "__hutch_arg 'manifest push' 2" -F
 
 # hutch healthcheck
 complete -c hutch -n "__hutch_at 'healthcheck'" -a run -d 'Run the container\'s health check; exit 0 when healthy, 1 when not'

@@ -59,6 +59,58 @@ class PushOptions:
 
 
 @dataclass(frozen=True)
+class ManifestPlatform:
+    """What ``manifest add`` and ``manifest annotate`` set on a list's entry; None keeps."""
+
+    arch: str | None = None
+    os: str | None = None
+    variant: str | None = None
+    os_version: str | None = None
+    os_features: tuple[str, ...] | None = None
+    features: tuple[str, ...] | None = None
+    annotations: tuple[str, ...] = ()  # KEY=VALUE
+
+
+@dataclass(frozen=True)
+class ManifestCreateOptions:
+    name: str
+    images: tuple[str, ...] = ()
+    all: bool = False  # every entry of an image that is itself a list
+    amend: bool = False
+    annotations: tuple[str, ...] = ()  # of the index itself, KEY=VALUE
+    access: RegistryAccess = RegistryAccess()
+
+
+@dataclass(frozen=True)
+class ManifestAddOptions:
+    list: str
+    image: str  # a local image, or [docker://]REFERENCE at a registry
+    all: bool = False
+    platform: ManifestPlatform = ManifestPlatform()
+    access: RegistryAccess = RegistryAccess()
+
+
+@dataclass(frozen=True)
+class ManifestAnnotateOptions:
+    list: str
+    digest: str | None  # None with index: the index itself
+    platform: ManifestPlatform = ManifestPlatform()
+    index: bool = False
+
+
+@dataclass(frozen=True)
+class ManifestPushOptions:
+    list: str
+    destination: str | None = None  # None: the list's own name
+    all: bool = True  # also the images the list names (podman's default)
+    rm: bool = False
+    quiet: bool = False
+    format: str | None = None  # oci, v2s2; None: as stored
+    digestfile: str | None = None
+    access: RegistryAccess = RegistryAccess()
+
+
+@dataclass(frozen=True)
 class LoginOptions:
     registry: str
     username: str | None = None
@@ -292,6 +344,24 @@ class Images(Protocol):
     def logout(self, options: LogoutOptions) -> list[str]: ...
 
     def manifest_inspect(self, name: str, access: RegistryAccess) -> str: ...
+
+    def manifest_create(self, options: ManifestCreateOptions) -> str:
+        """The id of the new (or amended) list."""
+        ...
+
+    def manifest_add(self, options: ManifestAddOptions) -> str: ...
+
+    def manifest_remove(self, list: str, digest: str) -> str: ...
+
+    def manifest_annotate(self, options: ManifestAnnotateOptions) -> str: ...
+
+    def manifest_exists(self, name: str) -> bool: ...
+
+    def manifest_push(self, options: ManifestPushOptions) -> str:
+        """The digest of the index written to the registry."""
+        ...
+
+    def manifest_rm(self, names: Sequence[str]) -> list[RemoveReport]: ...
 
     def search(self, options: SearchOptions) -> list[SearchResult]:
         """Repositories of registries (their ``/v2/_catalog``) whose name holds the term."""

@@ -1,7 +1,8 @@
-"""``hutch manifest inspect``: the manifest or index of an image, as JSON."""
+"""``hutch manifest``: manifest lists (image indexes) in local storage, and pushing them."""
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
@@ -11,10 +12,38 @@ from hutch.cli.state import state_of
 
 CONTEXT = {"help_option_names": ["--help"]}
 
+Arch = Annotated[str | None, typer.Option("--arch", help="Architecture of the entry.")]
+Os = Annotated[str | None, typer.Option("--os", help="Operating system of the entry.")]
+Variant = Annotated[
+    str | None, typer.Option("--variant", help="Architecture variant of the entry (v7, v8).")
+]
+OsVersion = Annotated[
+    str | None, typer.Option("--os-version", help="Operating system version of the entry.")
+]
+OsFeatures = Annotated[
+    list[str] | None,
+    typer.Option("--os-features", help="Operating system features the entry needs (repeatable)."),
+]
+Features = Annotated[
+    list[str] | None,
+    typer.Option("--features", help="Features the entry needs (Docker's, repeatable)."),
+]
+Annotation = Annotated[
+    list[str] | None,
+    typer.Option("--annotation", help="Annotation KEY=VALUE of the entry (repeatable)."),
+]
+
+
+def _split(values: list[str] | None) -> tuple[str, ...] | None:
+    """podman's string-slice flags: repeated, or comma-separated."""
+    if values is None:
+        return None
+    return tuple(part for value in values for part in value.split(",") if part)
+
 
 def register(app: typer.Typer) -> None:
     manifest_app = typer.Typer(
-        help="Inspect manifests and manifest lists.",
+        help="Manipulate manifest lists and image indexes.",
         no_args_is_help=True,
         context_settings=CONTEXT,
         rich_markup_mode=None,
@@ -23,14 +52,206 @@ def register(app: typer.Typer) -> None:
     @manifest_app.command("inspect")
     def inspect(
         ctx: typer.Context,
-        image: Annotated[str, typer.Argument(help="Image reference (registry, else local).")],
+        image: Annotated[
+            str, typer.Argument(help="Manifest list or image (local, else at its registry).")
+        ],
         tls_verify: fr.TlsVerify = None,
         authfile: fr.Authfile = None,
         creds: fr.Creds = None,
         cert_dir: fr.CertDir = None,
     ) -> None:
-        """Print the manifest or index of an image: from its registry, else local storage."""
+        """Print a manifest list or image index (local, else from its registry), as JSON."""
         access = fr.access(tls_verify, creds, authfile, cert_dir)
         print(state_of(ctx).engine().images.manifest_inspect(image, access))
+
+    @manifest_app.command("create")
+    def create(
+        ctx: typer.Context,
+        name: Annotated[str, typer.Argument(help="Name of the new list.")],
+        images: Annotated[
+            list[str] | None, typer.Argument(help="Images to add (local, or docker://...).")
+        ] = None,
+        all_: Annotated[
+            bool, typer.Option("--all", help="Add every entry of an image that is a list.")
+        ] = False,
+        amend: Annotated[
+            bool, typer.Option("--amend", "-a", help="Modify the list if it already exists.")
+        ] = False,
+        annotation: Annotated[
+            list[str] | None,
+            typer.Option("--annotation", help="Annotation KEY=VALUE of the index (repeatable)."),
+        ] = None,
+        tls_verify: fr.TlsVerify = None,
+    ) -> None:
+        """Create a manifest list and store it as an image in local storage."""
+        from hutch.api.images import ManifestCreateOptions
+
+        options = ManifestCreateOptions(
+            name,
+            tuple(images or ()),
+            all_,
+            amend,
+            tuple(annotation or ()),
+            fr.access(tls_verify, None, None, None),
+        )
+        print(state_of(ctx).engine().images.manifest_create(options))
+
+    @manifest_app.command("add")
+    def add(
+        ctx: typer.Context,
+        list_: Annotated[str, typer.Argument(metavar="LIST", help="The manifest list.")],
+        image: Annotated[str, typer.Argument(help="Image to add (local, or docker://...).")],
+        all_: Annotated[
+            bool, typer.Option("--all", help="Add every entry of an image that is a list.")
+        ] = False,
+        arch: Arch = None,
+        os_: Os = None,
+        variant: Variant = None,
+        os_version: OsVersion = None,
+        os_features: OsFeatures = None,
+        features: Features = None,
+        annotation: Annotation = None,
+        tls_verify: fr.TlsVerify = None,
+        authfile: fr.Authfile = None,
+        creds: fr.Creds = None,
+        cert_dir: fr.CertDir = None,
+    ) -> None:
+        """Add an image (or the entries of a list, with --all) to a manifest list."""
+        from hutch.api.images import ManifestAddOptions, ManifestPlatform
+
+        platform = ManifestPlatform(
+            arch,
+            os_,
+            variant,
+            os_version,
+            _split(os_features),
+            _split(features),
+            tuple(annotation or ()),
+        )
+        options = ManifestAddOptions(
+            list_, image, all_, platform, fr.access(tls_verify, creds, authfile, cert_dir)
+        )
+        print(state_of(ctx).engine().images.manifest_add(options))
+
+    @manifest_app.command("annotate")
+    def annotate(
+        ctx: typer.Context,
+        list_: Annotated[str, typer.Argument(metavar="LIST", help="The manifest list.")],
+        digest: Annotated[str | None, typer.Argument(help="Digest of the entry to change.")] = None,
+        arch: Arch = None,
+        os_: Os = None,
+        variant: Variant = None,
+        os_version: OsVersion = None,
+        os_features: OsFeatures = None,
+        features: Features = None,
+        annotation: Annotation = None,
+        index: Annotated[
+            bool,
+            typer.Option("--index", help="Set the --annotation values on the index itself."),
+        ] = False,
+    ) -> None:
+        """Set the platform and annotations of an entry of a manifest list."""
+        from hutch.api.errors import InvalidArgument
+        from hutch.api.images import ManifestAnnotateOptions, ManifestPlatform
+
+        if digest is None and not index:
+            raise InvalidArgument("accepts 2 arg(s), received 1")
+        platform = ManifestPlatform(
+            arch,
+            os_,
+            variant,
+            os_version,
+            _split(os_features),
+            _split(features),
+            tuple(annotation or ()),
+        )
+        options = ManifestAnnotateOptions(list_, digest, platform, index)
+        print(state_of(ctx).engine().images.manifest_annotate(options))
+
+    @manifest_app.command("remove")
+    def remove(
+        ctx: typer.Context,
+        list_: Annotated[str, typer.Argument(metavar="LIST", help="The manifest list.")],
+        digest: Annotated[str, typer.Argument(help="Digest of the entry to remove.")],
+    ) -> None:
+        """Remove an entry from a manifest list."""
+        print(state_of(ctx).engine().images.manifest_remove(list_, digest))
+
+    @manifest_app.command("exists")
+    def exists(
+        ctx: typer.Context,
+        name: Annotated[str, typer.Argument(help="The manifest list.")],
+    ) -> None:
+        """Check whether a manifest list exists in local storage (exit 0) or not (exit 1)."""
+        raise typer.Exit(0 if state_of(ctx).engine().images.manifest_exists(name) else 1)
+
+    @manifest_app.command("rm")
+    def rm(
+        ctx: typer.Context,
+        names: Annotated[list[str], typer.Argument(help="Manifest lists to remove.")],
+    ) -> None:
+        """Remove manifest lists from local storage (not the images they name)."""
+        reports = state_of(ctx).engine().images.manifest_rm(names)
+        # podman prints every untag, then every deletion, then the errors.
+        for report in reports:
+            for name in report.untagged:
+                print(f"Untagged: {name}")
+        for report in reports:
+            for image_id in report.deleted:
+                print(f"Deleted: {image_id}")
+        errors = [r for r in reports if r.error]
+        if len(errors) == 1:
+            sys.stderr.write(f"Error: {errors[0].error}\n")
+        elif errors:
+            listed = "".join(f"\t* {r.error}\n" for r in errors)
+            sys.stderr.write(f"Error: {len(errors)} errors occurred:\n{listed}")
+        codes = [r.exit_code for r in errors]
+        raise typer.Exit(0 if not codes else (1 if all(c == 1 for c in codes) else 125))
+
+    @manifest_app.command("push")
+    def push(
+        ctx: typer.Context,
+        list_: Annotated[str, typer.Argument(metavar="LIST", help="The manifest list.")],
+        destination: Annotated[
+            str | None,
+            typer.Argument(help="Registry reference [docker://]NAME[:TAG] (default: LIST)."),
+        ] = None,
+        all_: Annotated[
+            bool,
+            typer.Option("--all/--no-all", help="Also push the images in the list (default true)."),
+        ] = True,
+        rm_: Annotated[
+            bool, typer.Option("--rm", help="Remove the local list once it is pushed.")
+        ] = False,
+        format_: Annotated[
+            str | None,
+            typer.Option(
+                "--format", "-f", help="List type to push: oci or v2s2 (default: as stored)."
+            ),
+        ] = None,
+        digestfile: Annotated[
+            str | None,
+            typer.Option("--digestfile", help="Write the digest of the pushed list to this file."),
+        ] = None,
+        quiet: fr.Quiet = False,
+        tls_verify: fr.TlsVerify = None,
+        authfile: fr.Authfile = None,
+        creds: fr.Creds = None,
+        cert_dir: fr.CertDir = None,
+    ) -> None:
+        """Push a manifest list (and, with --all, its images) to a registry."""
+        from hutch.api.images import ManifestPushOptions
+
+        options = ManifestPushOptions(
+            list_,
+            destination,
+            all_,
+            rm_,
+            quiet,
+            format_,
+            digestfile,
+            fr.access(tls_verify, creds, authfile, cert_dir),
+        )
+        state_of(ctx).engine().images.manifest_push(options)
 
     app.add_typer(manifest_app, name="manifest")

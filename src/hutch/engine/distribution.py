@@ -138,7 +138,7 @@ class Distribution:
             self._clients[key] = RegistryClient(endpoint, creds, self._env)
         return self._clients[key]
 
-    def _progress(self, quiet: bool) -> Progress:
+    def progress(self, quiet: bool) -> Progress:
         from hutch.registry.progress import Progress, choose_mode
 
         return Progress(choose_mode(quiet))
@@ -155,7 +155,7 @@ class Distribution:
             if given.tag is not None or given.digest is not None:
                 raise InvalidArgument("tag can't be used with --all-tags/-a")
         candidates = resolve_short_name(options.reference, self.conf)
-        progress = self._progress(options.quiet)
+        progress = self.progress(options.quiet)
         state = self._ctx.enter_session()  # before any thread starts (setns needs one)
         ignore_chown = state.mode == "single-id"
         errors: list[str] = []
@@ -443,7 +443,7 @@ class Distribution:
         ref = parse_reference(destination)
         if ref.digest is not None:
             raise InvalidArgument(f"{destination}: cannot push to a digest reference")
-        progress = self._progress(options.quiet)
+        progress = self.progress(options.quiet)
         client = self.client(ref.registry, options.access)
         from hutch.engine.pushconvert import gzip_plain_layers
         from hutch.store.layers import remove_tree
@@ -478,19 +478,19 @@ class Distribution:
 
         def push_layer(desc: Descriptor) -> None:
             path = converted.blobs.get(str(desc.digest))
-            self._push_blob(client, ref.repository, desc, "blob", progress, sources, path)
+            self.push_blob(client, ref.repository, desc, "blob", progress, sources, path)
 
         with ThreadPoolExecutor(max_workers=WORKERS) as pool:
             list(pool.map(push_layer, manifest.layers))
         config_raw = image.config_raw
-        self._push_bytes(client, ref.repository, manifest.config.digest, config_raw, progress)
+        self.push_bytes(client, ref.repository, manifest.config.digest, config_raw, progress)
         progress.line("Writing manifest to image destination")
         testpoint.pause("push-before-manifest")  # blobs uploaded, no manifest yet
         client.put_manifest(ref.repository, ref.tag or "latest", manifest_raw, manifest.media_type)
         progress.line("Storing signatures")
         return PushReport(str(ref), str(sha256_of(manifest_raw)))
 
-    def _push_blob(
+    def push_blob(
         self,
         client: RegistryClient,
         repository: str,
@@ -537,7 +537,7 @@ class Distribution:
         )
         progress.finish(blob)
 
-    def _push_bytes(
+    def push_bytes(
         self,
         client: RegistryClient,
         repository: str,

@@ -27,13 +27,13 @@ class ImageTools:
     def tag(self, source: str, targets: Sequence[str]) -> None:
         if not targets:
             raise InvalidArgument("tag: give at least one new name")
-        image = find_image(self._ctx.images, source)
+        image = find_image(self._ctx.images, source, lists=True)
         names = [local_name(t) for t in targets]  # all valid before any is written
         for name in names:
             self._ctx.images.tag(name, image.id)
 
     def untag(self, source: str, targets: Sequence[str]) -> None:
-        image = find_image(self._ctx.images, source)
+        image = find_image(self._ctx.images, source, lists=True)
         if not targets:
             for name in image.names:
                 self._ctx.images.untag(name)
@@ -50,7 +50,7 @@ class ImageTools:
 
     def exists(self, name: str) -> bool:
         try:
-            find_image(self._ctx.images, name)
+            find_image(self._ctx.images, name, lists=True)
         except NoSuchObject:
             return False
         return True
@@ -96,9 +96,13 @@ class ImageTools:
         from hutch.engine.distribution import Distribution
 
         try:
-            local = find_image(self._ctx.images, name)
+            local = find_image(self._ctx.images, name, lists=True)
         except (NoSuchObject, InvalidArgument):
             local = None
+        if local is not None and local.is_list:
+            from hutch.oci.manifest_list import parse_index, render_index
+
+            return render_index(parse_index(local.manifest_raw))
         if local is not None:
             return json.dumps(json.loads(local.manifest_raw), indent=4)
         dist = Distribution(self._ctx)

@@ -29,6 +29,10 @@ from hutch.api.images import (
     ImportReport,
     LoginOptions,
     LogoutOptions,
+    ManifestAddOptions,
+    ManifestAnnotateOptions,
+    ManifestCreateOptions,
+    ManifestPushOptions,
     PullOptions,
     PullReport,
     PushOptions,
@@ -51,6 +55,7 @@ from hutch.store.layers import LayerInfo
 if TYPE_CHECKING:
     from hutch.engine.distribution import Distribution
     from hutch.engine.image_tools import ImageTools
+    from hutch.engine.manifests import Manifests
 
 OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
 
@@ -76,6 +81,12 @@ class ImageService:
         from hutch.engine.distribution import Distribution
 
         return Distribution(self._ctx)
+
+    @cached_property
+    def _manifests(self) -> Manifests:
+        from hutch.engine.manifests import Manifests
+
+        return Manifests(self._ctx, self._distribution)
 
     def _event(self, action: str, image_id: str, name: str, **attributes: str) -> None:
         from hutch.engine.events import record
@@ -186,7 +197,7 @@ class ImageService:
         return reports
 
     def _remove_one(self, name: str, force: bool) -> RemoveReport:
-        image = find_image(self._ctx.images, name)
+        image = find_image(self._ctx.images, name, lists=True)
         by_id = image.id.startswith(name.removeprefix("sha256:"))
         named = None if by_id else next((n for n in image.names if n == name), None)
         if named is None and not by_id:
@@ -319,6 +330,33 @@ class ImageService:
 
     def manifest_inspect(self, name: str, access: RegistryAccess) -> str:
         return self._tools.manifest_inspect(name, access)
+
+    def manifest_create(self, options: ManifestCreateOptions) -> str:
+        return self._manifests.create(options)
+
+    def manifest_add(self, options: ManifestAddOptions) -> str:
+        return self._manifests.add(options)
+
+    def manifest_remove(self, list: str, digest: str) -> str:
+        return self._manifests.remove(list, digest)
+
+    def manifest_annotate(self, options: ManifestAnnotateOptions) -> str:
+        return self._manifests.annotate(options)
+
+    def manifest_exists(self, name: str) -> bool:
+        return self._manifests.exists(name)
+
+    def manifest_push(self, options: ManifestPushOptions) -> str:
+        from hutch.engine.manifest_push import push_list
+
+        return push_list(self._ctx, self._distribution, self._manifests, options)
+
+    def manifest_rm(self, names: Sequence[str]) -> list[RemoveReport]:
+        reports = self._manifests.rm(names)
+        for report in reports:
+            for image_id in report.deleted:
+                self._event("remove", image_id, report.name)
+        return reports
 
     def search(self, options: SearchOptions) -> list[SearchResult]:
         return self._distribution.search(options)

@@ -27,8 +27,42 @@ def candidate_names(text: str, search: tuple[str, ...] | None = None) -> list[st
     return names
 
 
-def find_image(store: ImageStore, text: str) -> ImageRecord:
-    """The image ``text`` names; NoSuchObject when there is none."""
+def find_image(store: ImageStore, text: str, *, lists: bool = False) -> ImageRecord:
+    """The image ``text`` names; NoSuchObject when there is none.
+
+    A manifest list stands for its entry for this host, as in podman: the image
+    stored under that entry's digest (``run LIST``, ``image inspect LIST``).
+    ``lists`` returns the list itself (rmi, tag, the manifest verbs)."""
+    record = _find(store, text)
+    if record.is_list and not lists:
+        return list_instance(store, record)
+    return record
+
+
+def list_instance(store: ImageStore, record: ImageRecord) -> ImageRecord:
+    """The local image a manifest list gives this host (podman's words when none)."""
+    from hutch.oci import mediatypes as mt
+    from hutch.oci.manifest import ImageIndex, parse_manifest
+    from hutch.oci.platform import choose_platform, host_platform
+
+    index = parse_manifest(record.manifest_raw)
+    want = host_platform()
+    entries = index.manifests if isinstance(index, ImageIndex) else ()
+    try:
+        entry = entries[choose_platform([d.platform for d in entries], want)]
+    except (NoSuchObject, IndexError):
+        entry = None
+    found = store.by_digest(str(entry.digest)) if entry is not None else None
+    if found is None:
+        kind = "manifest list" if index.media_type == mt.DOCKER_MANIFEST_LIST else "image index"
+        raise NoSuchObject(
+            f"no image found in {kind} for architecture {want.architecture}, "
+            f'variant "{want.variant or ""}", OS {want.os}: image not known'
+        )
+    return found
+
+
+def _find(store: ImageStore, text: str) -> ImageRecord:
     record = store.by_name(text)
     if record is not None:
         return record

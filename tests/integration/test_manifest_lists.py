@@ -1,0 +1,92 @@
+"""manifest create/add/annotate/inspect/remove/push/rm/exists: a list of two local
+images pushed with its images to the loopback registry, an entry added from there
+copied by push to another repository, and the copy pulled back by digest."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from harness import Hutch
+from registry_helpers import Registry, get_manifest, running_registry
+
+INSECURE = "--tls-verify=false"
+OCI_INDEX = "application/vnd.oci.image.index.v1+json"
+
+
+@pytest.fixture
+def registry(tmp_path: Path) -> Iterator[Registry]:
+    with running_registry(tmp_path / "registry", "plain") as reg:
+        yield reg
+
+
+def digest_of(registry: Registry) -> str:
+    """The digest of the index at m/copy:2, as the registry computes it."""
+    from hashlib import sha256
+
+    return "sha256:" + sha256(get_manifest(registry, "m/copy", "2")).hexdigest()
+
+
+def image_id(hutch: Hutch, name: str) -> str:
+    return str(json.loads(hutch("image", "inspect", name).stdout)[0]["Id"])
+
+
+def test_list_pushed_with_its_images_copied_and_pulled_back_by_digest(
+    hutch: Hutch, base_image: str, rootfs_tar: Path, registry: Registry, tmp_path: Path
+) -> None:
+    hutch("import", "--message", "the second one", str(rootfs_tar), "second")
+    first_id = image_id(hutch, base_image)
+    list_id = hutch("manifest", "create", "mylist", base_image, "second").stdout.strip()
+    assert len(list_id) == 64
+    listed = hutch("images", "--format", "{{.Repository}} {{.ID}}").stdout.splitlines()
+    assert f"localhost/mylist {list_id[:12]}" in listed
+    entries = json.loads(hutch("manifest", "inspect", "mylist").stdout)["manifests"]
+    assert [e["platform"]["architecture"] for e in entries] == ["amd64", "amd64"]
+    second = entries[1]["digest"]
+    out = hutch(
+        "manifest", "annotate", "--arch", "arm64", "--variant", "v8",
+        "--annotation", "org.example=two", "mylist", second,
+    ).stdout  # fmt: skip
+    assert out.strip() == list_id
+    # the list stands for this host's entry where an image is wanted
+    assert image_id(hutch, "mylist") == first_id
+
+    digestfile = tmp_path / "digest"
+    hutch(
+        "manifest", "push", "-q", INSECURE, "--all", "--digestfile", str(digestfile),
+        "mylist", registry.ref("m/list:1"),
+    )  # fmt: skip
+    doc = json.loads(get_manifest(registry, "m/list", "1"))
+    assert doc == json.loads(get_manifest(registry, "m/list", digestfile.read_text()))
+    assert doc["mediaType"] == OCI_INDEX
+    assert [m["digest"] for m in doc["manifests"]] == [e["digest"] for e in entries]
+    assert doc["manifests"][1]["platform"] == {
+        "architecture": "arm64",
+        "os": "linux",
+        "variant": "v8",
+    }
+    assert doc["manifests"][1]["annotations"] == {"org.example": "two"}
+
+    # an entry added from the registry (this host's entry of the pushed index) ...
+    hutch("manifest", "create", "remote")
+    hutch(
+        "manifest", "add", INSECURE, "--os-version", "1.0", "remote",
+        f"docker://{registry.ref('m/list:1')}",
+    )  # fmt: skip
+    rm = hutch("manifest", "rm", "mylist")
+    assert rm.stdout == f"Untagged: localhost/mylist:latest\nDeleted: {list_id}\n"
+    hutch("rmi", base_image, "second")
+    # ... is copied from there by push --all (no local image has it now)
+    hutch(
+        "manifest", "push", "-q", INSECURE, "--rm", "remote", f"docker://{registry.ref('m/copy:2')}"
+    )
+    copied = json.loads(get_manifest(registry, "m/copy", "2"))["manifests"]
+    assert [(e["digest"], e["platform"]["os.version"]) for e in copied] == [
+        (doc["manifests"][0]["digest"], "1.0")
+    ]
+    assert hutch("manifest", "exists", "remote", check=False).returncode == 1  # --rm
+
+    hutch("pull", "-q", INSECURE, f"{registry.ref('m/copy')}@{digest_of(registry)}")
+    assert image_id(hutch, f"{registry.ref('m/copy')}@{copied[0]['digest']}") == first_id
