@@ -64,7 +64,7 @@ _hutch_options() {
     "unpause") echo --all -a --latest -l --filter -f --cidfile ;;
     "update") echo --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops ;;
     "stats") echo --all -a --no-stream --format --no-trunc --interval -i ;;
-    "build") echo --tag -t --file -f --build-arg --target --no-cache --pull --label --layers --squash --iidfile --format --secret --platform --timestamp --quiet -q --logfile ;;
+    "build") echo --tag -t --file -f --build-arg --target --no-cache --pull --label --layers --squash --iidfile --format --secret --platform --timestamp --quiet -q --logfile --manifest ;;
     "port") echo --all -a ;;
     "info") echo --format -f ;;
     "completion") echo --file -f --no-desc ;;
@@ -178,14 +178,14 @@ _hutch_options() {
     "image diff") echo --format ;;
     "image mount") echo --all -a --format ;;
     "image unmount") echo --all -a --force -f ;;
-    "image build") echo --tag -t --file -f --build-arg --target --no-cache --pull --label --layers --squash --iidfile --format --secret --platform --timestamp --quiet -q --logfile ;;
+    "image build") echo --tag -t --file -f --build-arg --target --no-cache --pull --label --layers --squash --iidfile --format --secret --platform --timestamp --quiet -q --logfile --manifest ;;
     "system info") echo --format -f ;;
     "system reset") echo --force -f ;;
     "system service") echo --time -t ;;
     "system check") echo --repair -r --force -f --max -m --quick -q ;;
     "system df") echo --verbose -v --format ;;
     "system prune") echo --all -a --filter --force -f --volumes ;;
-    "buildx build") echo --tag -t --file -f --build-arg --target --no-cache --pull --label --layers --squash --iidfile --format --secret --platform --timestamp --quiet -q --logfile ;;
+    "buildx build") echo --tag -t --file -f --build-arg --target --no-cache --pull --label --layers --squash --iidfile --format --secret --platform --timestamp --quiet -q --logfile --manifest ;;
     esac
 }
 
@@ -225,7 +225,7 @@ _hutch_value_options() {
     "unpause") echo --filter -f --cidfile ;;
     "update") echo --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops ;;
     "stats") echo --format --interval -i ;;
-    "build") echo --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp --logfile ;;
+    "build") echo --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp --logfile --manifest ;;
     "info") echo --format -f ;;
     "completion") echo --file -f ;;
     "version") echo --format -f ;;
@@ -310,13 +310,13 @@ _hutch_value_options() {
     "image load") echo --input -i ;;
     "image diff") echo --format ;;
     "image mount") echo --format ;;
-    "image build") echo --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp --logfile ;;
+    "image build") echo --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp --logfile --manifest ;;
     "system info") echo --format -f ;;
     "system service") echo --time -t ;;
     "system check") echo --max -m ;;
     "system df") echo --format ;;
     "system prune") echo --filter ;;
-    "buildx build") echo --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp --logfile ;;
+    "buildx build") echo --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp --logfile --manifest ;;
     esac
 }
 
@@ -615,6 +615,7 @@ _hutch_option_values() {
     "build --platform") echo "@none" ;;
     "build --timestamp") echo "@none" ;;
     "build --logfile") echo "@none" ;;
+    "build --manifest") echo "@none" ;;
     "info --format"|"info -f") echo "json" ;;
     "completion --file"|"completion -f") echo "@none" ;;
     "version --format"|"version -f") echo "json" ;;
@@ -1066,6 +1067,7 @@ _hutch_option_values() {
     "image build --platform") echo "@none" ;;
     "image build --timestamp") echo "@none" ;;
     "image build --logfile") echo "@none" ;;
+    "image build --manifest") echo "@none" ;;
     "system info --format"|"system info -f") echo "json" ;;
     "system service --time"|"system service -t") echo "@none" ;;
     "system check --max"|"system check -m") echo "@none" ;;
@@ -1084,6 +1086,7 @@ _hutch_option_values() {
     "buildx build --platform") echo "@none" ;;
     "buildx build --timestamp") echo "@none" ;;
     "buildx build --logfile") echo "@none" ;;
+    "buildx build --manifest") echo "@none" ;;
     esac
 }
 

@@ -108,7 +108,7 @@ function __hutch_value_options
         case 'stats'
             printf '%s\n' --format --interval -i
         case 'build'
-            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp --logfile
+            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp --logfile --manifest
         case 'info'
             printf '%s\n' --format -f
         case 'completion'
@@ -278,7 +278,7 @@ function __hutch_value_options
         case 'image mount'
             printf '%s\n' --format
         case 'image build'
-            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp --logfile
+            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp --logfile --manifest
         case 'system info'
             printf '%s\n' --format -f
         case 'system service'
@@ -290,7 +290,7 @@ function __hutch_value_options
         case 'system prune'
             printf '%s\n' --filter
         case 'buildx build'
-            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp --logfile
+            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp --logfile --manifest
     end
 end
 
@@ -1009,6 +1009,7 @@ complete -c hutch -n "__hutch_at 'build'" -l platform -x -d 'Target platform (th
 complete -c hutch -n "__hutch_at 'build'" -l timestamp -x -d 'Set every time in the image to these epoch seconds'
 complete -c hutch -n "__hutch_at 'build'" -l quiet -s q -d 'Print only the image id'
 complete -c hutch -n "__hutch_at 'build'" -l logfile -x -d 'Write the steps and RUN\'s output to this file'
+complete -c hutch -n "__hutch_at 'build'" -l manifest -x -d 'Add the image to this manifest list (created if missing)'
 complete -c hutch -n "__hutch_at 'build'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'build' 1" -F
 
@@ -2475,6 +2476,7 @@ complete -c hutch -n "__hutch_at 'image build'" -l platform -x -d 'Target platfo
 complete -c hutch -n "__hutch_at 'image build'" -l timestamp -x -d 'Set every time in the image to these epoch seconds'
 complete -c hutch -n "__hutch_at 'image build'" -l quiet -s q -d 'Print only the image id'
 complete -c hutch -n "__hutch_at 'image build'" -l logfile -x -d 'Write the steps and RUN\'s output to this file'
+complete -c hutch -n "__hutch_at 'image build'" -l manifest -x -d 'Add the image to this manifest list (created if missing)'
 complete -c hutch -n "__hutch_at 'image build'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'image build' 1" -F
 
@@ -2549,5 +2551,6 @@ complete -c hutch -n "__hutch_at 'buildx build'" -l platform -x -d 'Target platf
 complete -c hutch -n "__hutch_at 'buildx build'" -l timestamp -x -d 'Set every time in the image to these epoch seconds'
 complete -c hutch -n "__hutch_at 'buildx build'" -l quiet -s q -d 'Print only the image id'
 complete -c hutch -n "__hutch_at 'buildx build'" -l logfile -x -d 'Write the steps and RUN\'s output to this file'
+complete -c hutch -n "__hutch_at 'buildx build'" -l manifest -x -d 'Add the image to this manifest list (created if missing)'
 complete -c hutch -n "__hutch_at 'buildx build'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'buildx build' 1" -F

@@ -28,6 +28,7 @@ class BuildOptions:
     timestamp: int | None = None  # seconds since the epoch; SOURCE_DATE_EPOCH otherwise
     quiet: bool = False
     logfile: str | None = None  # the steps and RUN's output go here (appended), not stdout
+    manifest: str | None = None  # a manifest list the image is added to (created if missing)
 
 
 @dataclass(frozen=True)

@@ -120,6 +120,12 @@ def register(app: typer.Typer, image_app: typer.Typer, buildx_app: typer.Typer) 
             str | None,
             typer.Option("--logfile", help="Write the steps and RUN's output to this file."),
         ] = None,
+        manifest: Annotated[
+            str | None,
+            typer.Option(
+                "--manifest", help="Add the image to this manifest list (created if missing)."
+            ),
+        ] = None,
     ) -> None:
         """Build an image from a Containerfile and a context."""
         from hutch.api.build import BuildOptions
@@ -142,6 +148,7 @@ def register(app: typer.Typer, image_app: typer.Typer, buildx_app: typer.Typer) 
             timestamp=timestamp,
             quiet=quiet,
             logfile=logfile,
+            manifest=manifest,
         )
         report = state_of(ctx).engine().images.build(options)
         print(report.id)

@@ -386,7 +386,10 @@ class ImageService:
     def build(self, options: BuildOptions) -> BuildReport:
         from hutch.engine.build import BuildService
 
-        return BuildService(self._ctx).build(options)
+        report = BuildService(self._ctx).build(options)
+        if options.manifest:
+            self._manifests.add_image(options.manifest, report.id)
+        return report
 
 
 def image_created(image: ImageRecord) -> float:

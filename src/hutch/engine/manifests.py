@@ -142,6 +142,14 @@ class Manifests:
             return self._ctx.images.add_list(list_id, raw, str(sha256_of(raw)), name, sources).id
         return self._edit(existing.id, entries, annotations).id
 
+    def add_image(self, list_name: str, image_id: str) -> str:
+        """``build --manifest``: add a stored image to the list, created when missing."""
+        try:
+            record = self.find_list(list_name)
+        except NoSuchObject:
+            return self.create(ManifestCreateOptions(list_name, (image_id,)))
+        return self._edit(record.id, self.entries(image_id, False, RegistryAccess())).id
+
     def add(self, options: ManifestAddOptions) -> str:
         record = self.find_list(options.list)
         change = _change(options.platform)

@@ -31,7 +31,7 @@ def test_every_flag(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixtu
         "--target", "stage", "--no-cache", "--pull=never", "--label", "l=1",
         "--layers=false", "--squash", "--iidfile", "/tmp/iid", "--format", "docker",
         "--secret", "id=s,src=/f", "--platform", "linux/amd64", "--timestamp", "5", "-q",
-        "ctx",
+        "--manifest", "multi", "ctx",
     ]  # fmt: skip
     options, _ = _options(argv, monkeypatch, capsys)
     assert options == BuildOptions(
@@ -51,6 +51,7 @@ def test_every_flag(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixtu
         platform="linux/amd64",
         timestamp=5,
         quiet=True,
+        manifest="multi",
     )
 
 

@@ -148,3 +148,16 @@ def test_podmans_errors(ctx: EngineContext, manifests: Manifests) -> None:
         manifests.annotate(
             ManifestAnnotateOptions("l", None, ManifestPlatform(annotations=("x",)), index=True)
         )
+
+
+def test_build_manifest_creates_the_list_then_adds_to_it(
+    ctx: EngineContext, manifests: Manifests
+) -> None:
+    first = _image(ctx, 1, "localhost/one:latest")
+    second = _image(ctx, 2, "localhost/two:latest", arch="arm64")
+    one = find_image(ctx.images, "one").id
+    list_id = manifests.add_image("multi", one)
+    assert manifests.add_image("multi", find_image(ctx.images, "two").id) == list_id
+    assert [e["digest"] for e in entries(ctx, "multi")] == [first, second]
+    with pytest.raises(InvalidArgument, match="one: image is not a manifest list"):
+        manifests.add_image("one", one)
