@@ -4,6 +4,8 @@ entrypoint, and container names."""
 from __future__ import annotations
 
 import json
+import os
+import socket
 from pathlib import Path
 
 from harness import Hutch
@@ -171,3 +173,37 @@ def test_podman_process_flags(hutch: Hutch, base_image: str, tmp_path: Path) -> 
     assert data["Config"]["Annotations"]["it.note"] == "kept"
     hutch("rm", "procflags")
     assert hutch("run", "--rm", base_image, "sh", "-c", "umask").stdout == "0022\n"
+
+
+def test_namespace_modes_and_kernel_flags(hutch: Hutch, base_image: str) -> None:
+    """One run with the host's UTS and cgroup namespaces, a 10m /dev/shm, no
+    /etc/hostname, LINUX32 and an OOM score; --ipc none has no /dev/shm; a second
+    container joins a running one's IPC and UTS namespaces (issue 15)."""
+    script = (
+        "df -k /dev/shm | tail -1; hostname; cat /etc/hostname 2>/dev/null || echo none; "
+        "uname -m; cat /proc/self/oom_score_adj; readlink /proc/self/ns/uts"
+    )
+    out = hutch(
+        "run", "--rm", "--shm-size", "10m", "--no-hostname", "--uts", "host",
+        "--cgroupns", "host", "--personality", "LINUX32", "--oom-score-adj", "100",
+        base_image, "sh", "-c", script,
+    ).stdout.splitlines()  # fmt: skip
+    assert out[0].split()[1] == "10240", out
+    assert out[1] == socket.gethostname()
+    assert out[2] == "none"  # the image has none, and none was written
+    assert out[3] == "i686"
+    assert out[4] == "100"
+    assert out[5] == os.readlink("/proc/self/ns/uts")
+    none = hutch("run", "--rm", "--ipc", "none", base_image, "ls", "/dev/shm", check=False)
+    assert none.returncode != 0, none.stdout
+    hutch("run", "-d", "--name", "nsowner", "--hostname", "owner", base_image, "sleep", "60")
+    try:
+        theirs = hutch("exec", "nsowner", "readlink", "/proc/self/ns/ipc").stdout
+        hutch("exec", "nsowner", "touch", "/dev/shm/mark")
+        ours = hutch(
+            "run", "--rm", "--ipc", "container:nsowner", "--uts", "container:nsowner",
+            base_image, "sh", "-c", "readlink /proc/self/ns/ipc; hostname; ls /dev/shm",
+        ).stdout  # fmt: skip
+        assert ours == f"{theirs}owner\nmark\n"
+    finally:
+        hutch("rm", "-f", "-t", "0", "nsowner")

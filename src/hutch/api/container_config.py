@@ -59,6 +59,7 @@ class NetworkOptions:
     dns_search: tuple[str, ...] = ()
     dns_options: tuple[str, ...] = ()
     no_hosts: bool = False
+    no_hostname: bool = False  # write no /etc/hostname: keep the image's
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,28 @@ class VolumeOptions:
 
 
 @dataclass(frozen=True)
+class NamespaceOptions:
+    """``--pid``, ``--ipc``, ``--uts``, ``--cgroupns``: "" (the default: a private
+    namespace), host, private, container:NAME or ns:PATH; ``--ipc`` also none and
+    shareable (podman's words for a private one, without and with /dev/shm)."""
+
+    pid: str = ""
+    ipc: str = ""
+    uts: str = ""
+    cgroupns: str = ""
+
+
+@dataclass(frozen=True)
+class KernelOptions:
+    """What the container's processes get from the kernel besides namespaces."""
+
+    shm_size: str | None = None  # /dev/shm's size (podman's default 64m); 0: no limit
+    shm_size_systemd: str | None = None  # the tmpfs mounts of --systemd
+    personality: str | None = None  # LINUX or LINUX32 (personality(2))
+    oom_score_adj: int | None = None  # -1000..1000, never below the caller's own
+
+
+@dataclass(frozen=True)
 class RunOptions:
     image: str
     command: tuple[str, ...] = ()
@@ -185,3 +208,5 @@ class RunOptions:
     volumes: VolumeOptions = field(default_factory=VolumeOptions)
     resources: ResourceOptions = field(default_factory=ResourceOptions)
     log: LogOptions = field(default_factory=LogOptions)
+    namespaces: NamespaceOptions = field(default_factory=NamespaceOptions)
+    kernel: KernelOptions = field(default_factory=KernelOptions)

@@ -143,6 +143,7 @@ FLAGS: tuple[Flag, ...] = (
     repeated("--dns-search", "net.dns_search", "DNS search domain ('.' for none)."),
     repeated("--dns-option", "net.dns_options", "Option for resolv.conf (e.g. ndots:2)."),
     switch("--no-hosts", "net.no_hosts", "Do not write /etc/hosts; keep the image's."),
+    switch("--no-hostname", "net.no_hostname", "Do not write /etc/hostname; keep the image's."),
     # Security (SecurityOptions).
     repeated("--cap-add", "security.cap_add", "Add Linux capabilities (NAME, CAP_NAME or ALL)."),
     repeated("--cap-drop", "security.cap_drop", "Drop Linux capabilities (NAME, CAP_NAME or ALL)."),
@@ -411,6 +412,54 @@ FLAGS: tuple[Flag, ...] = (
         "--cgroup-parent",
         "resources.cgroup_parent",
         "Parent cgroup path (inside your delegated cgroup), or a slice with systemd.",
+    ),
+    # Namespaces (NamespaceOptions).
+    text(
+        "--pid",
+        "namespaces.pid",
+        "PID namespace: private (default); host, container:NAME, ns:PATH are refused.",
+        default="",
+        values=("private", "host"),
+    ),
+    text(
+        "--ipc",
+        "namespaces.ipc",
+        "IPC namespace: private (default), shareable, none (no /dev/shm), host, "
+        "container:NAME, ns:PATH.",
+        default="",
+        values=("private", "shareable", "none", "host"),
+    ),
+    text(
+        "--uts",
+        "namespaces.uts",
+        "UTS namespace: private (default), host, container:NAME, ns:PATH.",
+        default="",
+        values=("private", "host"),
+    ),
+    text(
+        "--cgroupns",
+        "namespaces.cgroupns",
+        "Cgroup namespace: private (default), host, container:NAME, ns:PATH.",
+        default="",
+        values=("private", "host"),
+    ),
+    # The kernel's view of the processes (KernelOptions).
+    text("--shm-size", "kernel.shm_size", "Size of /dev/shm (default 64m; 0: no limit)."),
+    text(
+        "--shm-size-systemd",
+        "kernel.shm_size_systemd",
+        "Size of the tmpfs mounts of --systemd (/run, /run/lock, /tmp, /var/log/journal).",
+    ),
+    text(
+        "--personality",
+        "kernel.personality",
+        "Execution domain (personality(2)): LINUX or LINUX32.",
+        values=("LINUX", "LINUX32"),
+    ),
+    number(
+        "--oom-score-adj",
+        "kernel.oom_score_adj",
+        "OOM killer preference, -1000 to 1000 (rootless: not below hutch's own).",
     ),
     # Logging (LogOptions).
     text(

@@ -474,7 +474,7 @@ def inspect_report(
             privileged=options.security.privileged,
             readonly_rootfs=options.security.read_only,
             security_opt=options.security.security_opt,
-            extras=extras.host_extras(options, container),
+            extras=extras.host_extras(options, container, spec),
         ),
         network_settings=netquery.network_settings(container),
     )

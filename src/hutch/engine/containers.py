@@ -27,6 +27,7 @@ from hutch.engine import (
     health_notify,
     lifecycle,
     logconfig,
+    nsmodes,
     pod_member,
     stopping,
     waiting,
@@ -128,15 +129,18 @@ class ContainerService:
         try:
             network = engine_networks.allocate(self._ctx, record.id, options, network)
             rootfs = self._prepare_rootfs(image, dirs, driver)
+            joined = nsmodes.resolve(self._ctx, options.namespaces)
+            hostname = options.hostname or nsmodes.hostname(options, joined)
             spec = build_spec(
                 container_id=record.id,
                 name=name,
-                options=options,
+                options=replace(options, hostname=hostname),
                 image=image.config,
                 rootfs=rootfs,
                 dirs=dirs,
                 network=network,
             )
+            spec = nsmodes.apply(spec, options, joined)
             if member is not None:
                 infra_dirs = self._ctx.containers.dirs(member.infra_id) if member.infra_id else None
                 spec = pod_member.member_spec(spec, member, infra_dirs, name)
@@ -340,6 +344,7 @@ class ContainerService:
         if container.record.pod_id:
             self._start_pod_infra(container)
         engine_networks.before_start(self._ctx, container)
+        nsmodes.before_start(self._ctx, container)
         started = spawn.start(config, attach=attach, window=window, prespawned=prespawned)
         self._event(container.record, "start")
         # Attached, this process stays the service's main process; detached,

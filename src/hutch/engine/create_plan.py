@@ -13,13 +13,14 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, replace
 
-from hutch.api.container_config import RunOptions
+from hutch.api.container_config import KernelOptions, RunOptions
 from hutch.api.errors import InvalidArgument
 from hutch.cgroups.limits import ResourceSpec
 from hutch.config.settings import Settings
 from hutch.engine import (
     logconfig,
     netconfig,
+    nsmodes,
     run_flags,
     security,
     specbuild_lifecycle,
@@ -81,6 +82,21 @@ def _sdnotify_error(mode: str) -> str:
     return f"invalid --sdnotify {mode!r}: expected conmon, container, healthy or ignore"
 
 
+PERSONALITIES = ("LINUX", "LINUX32")  # the OCI spec's execution domains
+
+
+def _check_kernel(kernel: KernelOptions) -> None:
+    if kernel.shm_size_systemd is not None:
+        engine_resources.parse_size(kernel.shm_size_systemd, "--shm-size-systemd")
+    if kernel.personality is not None and kernel.personality not in PERSONALITIES:
+        raise InvalidArgument(
+            f"invalid --personality {kernel.personality!r}: expected LINUX or LINUX32"
+        )
+    score = kernel.oom_score_adj
+    if score is not None and not -1000 <= score <= 1000:
+        raise InvalidArgument(f"invalid --oom-score-adj {score}: it must be between -1000 and 1000")
+
+
 def parse_create(options: RunOptions, settings: Settings) -> CreateRequest:
     """Refuse bad flags (InvalidArgument) before anything is pulled or stored."""
     options = netconfig.resolve_mode(options, settings)
@@ -112,6 +128,8 @@ def parse_create(options: RunOptions, settings: Settings) -> CreateRequest:
         raise InvalidArgument(_sdnotify_error(options.sdnotify))
     if options.replace and not options.name:
         raise InvalidArgument("cannot replace container without --name being set")
+    nsmodes.check(options)
+    _check_kernel(options.kernel)
     localtime = timezone.localtime_mounts(options.timezone)
     logconfig.check(options.log.driver, options.log.opts)
     resources = engine_resources.plan_for_create(options.resources, settings)

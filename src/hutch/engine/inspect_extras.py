@@ -12,10 +12,13 @@ from hutch.api.containers import InspectDevice, InspectHostExtras, InspectPortBi
 from hutch.api.errors import HutchError
 from hutch.api.images import ImageGraphDriver
 from hutch.engine import container_state as cs
-from hutch.runtime.spec import Spec
+from hutch.engine import nsmodes
+from hutch.runtime.spec import DEFAULT_SHM_SIZE, Spec
 
 
-def host_extras(options: RunOptions, container: cs.Container) -> InspectHostExtras:
+def host_extras(
+    options: RunOptions, container: cs.Container, spec: Spec | None = None
+) -> InspectHostExtras:
     from hutch.engine.security import parse_device
 
     bindings: dict[str, list[InspectPortBinding]] = {}
@@ -29,10 +32,11 @@ def host_extras(options: RunOptions, container: cs.Container) -> InspectHostExtr
         except HutchError:  # checked at create; a host that changed since shows none
             continue
         devices.append(InspectDevice(device.source, device.destination, device.permissions))
+    ns, shm = options.namespaces, options.kernel.shm_size
+    ids = _joined_ids(spec)
     return InspectHostExtras(
         binds=options.volumes.volumes,  # as given, as Docker's HostConfig.Binds
-        # hutch gives every container its own cgroup namespace
-        cgroup_mode="private",
+        cgroup_mode=nsmodes.inspect_mode(ns.cgroupns, ids.get("cgroupns", "")),
         container_id_file=options.cidfile or "",
         port_bindings={k: tuple(v) for k, v in bindings.items()},
         volumes_from=options.volumes.volumes_from or None,
@@ -45,7 +49,18 @@ def host_extras(options: RunOptions, container: cs.Container) -> InspectHostExtr
         publish_all_ports=options.net.publish_all,
         tmpfs=dict(_tmpfs(options.volumes.tmpfs)),
         devices=tuple(devices),
+        ipc_mode=nsmodes.inspect_mode(ns.ipc, ids.get("ipc", ""), default="shareable"),
+        oom_score_adj=options.kernel.oom_score_adj or 0,
+        pid_mode=nsmodes.inspect_mode(ns.pid, ids.get("pid", "")),
+        uts_mode=nsmodes.inspect_mode(ns.uts, ids.get("uts", "")),
+        shm_size=DEFAULT_SHM_SIZE if shm is None else nsmodes.shm_size(shm),
     )
+
+
+def _joined_ids(spec: Spec | None) -> dict[str, str]:
+    """flag -> the id of the container whose namespace ``--FLAG container:`` joins."""
+    flags = {"ipc": "ipc", "uts": "uts", "cgroup": "cgroupns", "pid": "pid"}
+    return {flags[ns]: cid for ns, cid in spec.join_ids if cid} if spec is not None else {}
 
 
 def _tmpfs(items: Sequence[str]) -> list[tuple[str, str]]:

@@ -210,7 +210,9 @@ def resolv_text(options: RunOptions, net: NetworkSpec, host_resolv: str) -> str:
 def write_etc_files(
     directory: Path, options: RunOptions, net: NetworkSpec, hostname: str, name: str
 ) -> tuple[tuple[str, str], ...]:
-    """hostname, hosts (unless --no-hosts) and resolv.conf, as bind-mount sources."""
+    """hostname (unless --no-hostname), hosts (unless --no-hosts) and resolv.conf, as
+    bind-mount sources."""
     hosts = None if options.net.no_hosts else hosts_text(options, net, hostname, name)
     resolv = resolv_text(options, net, host_file("/etc/resolv.conf"))
-    return etcfiles.write_etc_files(directory, hostname, hosts, resolv)
+    etc_hostname = None if options.net.no_hostname else hostname
+    return etcfiles.write_etc_files(directory, etc_hostname, hosts, resolv)

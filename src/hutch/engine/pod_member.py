@@ -18,6 +18,7 @@ from hutch.api.errors import InvalidArgument, NoSuchObject
 from hutch.engine import container_state as cs
 from hutch.engine import pod_record
 from hutch.engine.context import EngineContext
+from hutch.engine.nsmodes import modes
 from hutch.engine.pod_record import PodConfig
 from hutch.runtime import etcfiles
 from hutch.runtime.spec import PodHosts, Spec
@@ -73,6 +74,12 @@ def join_options(ctx: EngineContext, options: RunOptions) -> tuple[RunOptions, M
         # by asking for it itself.
         on_host = config.options.network == "host"
         options = replace(options, network="host" if on_host else f"container:{pod.infra_id}")
+    for flag, mode in modes(options.namespaces):
+        if mode not in ("", "private") and flag.removesuffix("ns") in shared:
+            raise InvalidArgument(
+                f"invalid config provided: --{flag} {mode} cannot be used when the pod "
+                f"shares the {flag.removesuffix('ns')} namespace"
+            )
     if "uts" in shared:
         if options.hostname:
             raise InvalidArgument(
@@ -160,7 +167,12 @@ def before_start(
     path = ctx.containers.dirs(record.id).userdata / "config.json"
     spec = spec_from_json(path.read_bytes())
     if spec.joins:
-        joins = tuple((ns, f"/proc/{infra_pid}/ns/{ns}") for ns, _old in spec.joins)
+        # the pod's namespaces only: the member's own --ipc/--uts/--cgroupns joins
+        # (ns:PATH, container:NAME) are listed in join_ids
+        own = dict(spec.join_ids)
+        joins = tuple(
+            (ns, old if ns in own else f"/proc/{infra_pid}/ns/{ns}") for ns, old in spec.joins
+        )
         tmp = path.with_name(".config.json.pod")
         tmp.write_bytes(spec_to_json(replace(spec, joins=joins)))
         os.replace(tmp, path)

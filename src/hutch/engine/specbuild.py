@@ -7,7 +7,7 @@ import os
 
 from hutch.api.container_config import RunOptions
 from hutch.api.errors import InvalidArgument
-from hutch.engine import netconfig, run_flags, security
+from hutch.engine import netconfig, nsmodes, run_flags, security
 from hutch.engine.environment import merge_environment, merge_variables, unset_defaults
 from hutch.engine.specbuild_lifecycle import lifecycle_spec
 from hutch.linux.caps import DEFAULT_CAPABILITIES
@@ -100,6 +100,8 @@ def build_spec(
         )
     shared_net = options.network == "host" or net.mode == "join"  # no new net namespace
     namespaces = tuple(ns for ns in NAMESPACES if not (ns == "net" and shared_net))
+    others = nsmodes.not_made(options.namespaces)  # --ipc/--uts/--cgroupns host, joins
+    namespaces = tuple(ns for ns in namespaces if ns not in others)
     secure = security.build(options.security, namespaces)
     process = Process(
         args=args,
@@ -111,6 +113,8 @@ def build_spec(
         stdin=options.interactive,
         capabilities=DEFAULT_CAPABILITIES,
         umask=run_flags.umask(options),
+        personality=options.kernel.personality or "",
+        oom_score_adj=options.kernel.oom_score_adj,
     )
     if not process.cwd.startswith("/"):
         raise InvalidArgument(f"invalid --workdir {process.cwd!r}: it must be an absolute path")

@@ -99,6 +99,18 @@ def setns(fd: int, nstype: int) -> None:
     _check(_libc().setns(fd, nstype), "setns")
 
 
+# personality(2) execution domains (linux/personality.h), by their OCI names
+PER_LINUX = 0x0000
+PER_LINUX32 = 0x0008
+
+
+def personality(persona: int) -> None:
+    """Set the calling process's execution domain; it is kept across execve."""
+    lib = _libc()
+    lib.personality.argtypes = [ctypes.c_ulong]
+    _check(lib.personality(persona), "personality")
+
+
 def mount(
     source: str | None, target: str, fstype: str | None, flags: int = 0, data: str | None = None
 ) -> None:

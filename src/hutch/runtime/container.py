@@ -23,13 +23,14 @@ from hutch.linux import procfs
 from hutch.linux import syscalls as sc
 from hutch.runtime import mounts, pidshare, security, userns, volume_chown
 from hutch.runtime.paths_in_root import resolve_in_root
-from hutch.runtime.spec import Spec
+from hutch.runtime.spec import Process, Spec
 from hutch.runtime.tinyinit import run_as_init  # imported now: after pivot_root it is out of reach
 from hutch.runtime.users import ResolvedUser, resolve_user
 
 DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 _TIOCGPTN = 0x80045430
 _TIOCSPTLCK = 0x40045431
+_PERSONAS = {"LINUX": sc.PER_LINUX, "LINUX32": sc.PER_LINUX32}
 _NS_FLAGS = {
     "mount": sc.CLONE_NEWNS,
     "uts": sc.CLONE_NEWUTS,
@@ -152,6 +153,7 @@ def _setup_and_exec(spec: Spec, sock: socket.socket, gid5_mapped: bool) -> None:
             null = os.open("/dev/null", os.O_RDONLY)
             os.dup2(null, 0)
             os.close(null)
+    _set_persona(spec.process)  # before the seccomp filter, which limits personality(2)
     security.switch_identity(spec, user)  # capabilities, no_new_privs, seccomp
     if shares_pid:
         pidshare.die_with_parent()  # again: a change of identity cleared it
@@ -172,6 +174,26 @@ def _setup_and_exec(spec: Spec, sock: socket.socket, gid5_mapped: bool) -> None:
     _exec(spec.process.args, env)
 
 
+def _set_persona(process: Process) -> None:
+    """--personality and --oom-score-adj: both are kept across execve."""
+    if process.personality:
+        sc.personality(_PERSONAS[process.personality])
+    if process.oom_score_adj is not None:
+        write_oom_score_adj(process.oom_score_adj)
+
+
+def write_oom_score_adj(value: int, path: str = "/proc/self/oom_score_adj") -> int:
+    """Write ``value``, clamped as rootless podman does: lowering the score needs
+    CAP_SYS_RESOURCE in the host's user namespace, so a value below the current
+    one becomes the current one. Returns the value written."""
+    with open(path) as f:
+        current = int(f.read())
+    value = max(value, current)
+    with open(path, "w") as f:
+        f.write(str(value))
+    return value
+
+
 def _join(ns: str, path: str) -> None:
     try:
         fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
@@ -180,9 +202,7 @@ def _join(ns: str, path: str) -> None:
         finally:
             os.close(fd)
     except OSError as exc:
-        raise _ExecFailure(
-            125, f"cannot join the pod's {ns} namespace {path}: {exc.strerror}"
-        ) from exc
+        raise _ExecFailure(125, f"cannot join the {ns} namespace {path}: {exc.strerror}") from exc
 
 
 def _join_network(path: str) -> None:

@@ -34,15 +34,17 @@ def host_hosts() -> str:
 
 
 def write_etc_files(
-    directory: Path, hostname: str, hosts: str | None, resolv: str
+    directory: Path, hostname: str | None, hosts: str | None, resolv: str
 ) -> tuple[tuple[str, str], ...]:
-    """Write the files; ``hosts`` None leaves the image's /etc/hosts (``--no-hosts``).
+    """Write the files; ``hosts`` None leaves the image's /etc/hosts (``--no-hosts``),
+    ``hostname`` None its /etc/hostname (``--no-hostname``).
 
     Returns (destination in the container, source on the host) pairs, in the
     order they are mounted.
     """
     directory.mkdir(parents=True, exist_ok=True)
-    files = [("hostname", hostname + "\n"), ("hosts", hosts), ("resolv.conf", resolv)]
+    etc_hostname = None if hostname is None else hostname + "\n"
+    files = [("hostname", etc_hostname), ("hosts", hosts), ("resolv.conf", resolv)]
     out = []
     for name, text in files:
         if text is not None:

@@ -80,7 +80,9 @@ class Step:
         target = resolve_in_root(root, self.destination)
         _ensure_target(target, self.is_file)
         flags, data = _split_options(self.options)
-        if self.kind == "bind":
+        if self.kind == "borrow":
+            _borrow(self.source, self.destination, target)
+        elif self.kind == "bind":
             recursive = 0 if "bind" in self.options else sc.MS_REC
             sc.mount(self.source, target, None, sc.MS_BIND | recursive)
             if flags & sc.MS_RDONLY or flags & (sc.MS_NOSUID | sc.MS_NODEV | sc.MS_NOEXEC):
@@ -96,6 +98,31 @@ class Step:
             except OSError as exc:
                 if exc.errno not in self.keep_on:
                     raise
+
+
+def _borrow(mnt_ns: str, path: str, target: str) -> None:
+    """Mount at ``target`` a copy of the mount at ``path`` in the mount namespace
+    ``mnt_ns`` (another container's /dev/shm, for --ipc container:NAME).
+
+    A bind mount cannot reach into another mount namespace, nor can open_tree
+    through /proc/PID/root; so the clone is made from inside that namespace and
+    attached here after coming back (setns resets the root to each namespace's).
+    """
+    own = os.open("/proc/self/ns/mnt", os.O_RDONLY | os.O_CLOEXEC)
+    other = os.open(mnt_ns, os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        sc.setns(other, sc.CLONE_NEWNS)
+        try:
+            tree = sc.open_tree(path, sc.OPEN_TREE_CLONE | sc.OPEN_TREE_CLOEXEC | sc.AT_RECURSIVE)
+        finally:
+            sc.setns(own, sc.CLONE_NEWNS)
+        try:
+            sc.move_mount(tree, target)
+        finally:
+            os.close(tree)
+    finally:
+        os.close(other)
+        os.close(own)
 
 
 @dataclass(frozen=True)
@@ -156,10 +183,7 @@ def base_plan(spec: Spec, *, gid5_mapped: bool) -> list[Step | Symlink]:
         pts_opts.append("gid=5")
     plan.append(Step("devpts", "/dev/pts", "devpts", tuple(pts_opts)))
     plan += [Symlink(f"/dev/{name}", target) for name, target in _DEV_LINKS]
-    plan += [
-        Step("tmpfs", "/dev/shm", "shm", ("nosuid", "nodev", "noexec", "mode=1777", "size=65536k")),
-        Step("mqueue", "/dev/mqueue", "mqueue", ("nosuid", "nodev", "noexec")),
-    ]
+    plan += _ipc_plan(spec)
     if "net" in spec.namespaces:
         plan.append(Step("sysfs", "/sys", "sysfs", ("ro", "nosuid", "nodev", "noexec")))
     else:
@@ -178,6 +202,26 @@ def base_plan(spec: Spec, *, gid5_mapped: bool) -> list[Step | Symlink]:
     plan += [Step("bind", dest, src, (), True) for dest, src in spec.etc_files]
     plan += [_user_mount(m) for m in spec.mounts]
     return plan
+
+
+def _ipc_plan(spec: Spec) -> list[Step | Symlink]:
+    """/dev/shm and /dev/mqueue as the IPC namespace mode wants them."""
+    mqueue = Step("mqueue", "/dev/mqueue", "mqueue", ("nosuid", "nodev", "noexec"))
+    if "ipc" not in spec.namespaces and not any(ns == "ipc" for ns, _ in spec.joins):
+        # --ipc host: the host's IPC namespace belongs to the host's user
+        # namespace, where no mqueue may be mounted; its own files are bound.
+        shm = Step("bind", "/dev/shm", "/dev/shm", ("rbind", "nosuid", "nodev", "noexec"))
+        mq = Step("bind", "/dev/mqueue", "/dev/mqueue", ("rbind", "nosuid", "nodev", "noexec"))
+        return [shm, mq] if os.path.isdir("/dev/mqueue") else [shm]
+    if spec.shm == "none":
+        return [mqueue]
+    if spec.shm != "private":  # another container's /dev/shm (--ipc container:NAME)
+        return [Step("borrow", "/dev/shm", spec.shm), mqueue]
+    options: tuple[str, ...] = ("nosuid", "nodev", "noexec", "mode=1777")
+    if spec.shm_size > 0:
+        size = spec.shm_size
+        options += (f"size={size // 1024}k" if size % 1024 == 0 else f"size={size}",)
+    return [Step("tmpfs", "/dev/shm", "shm", options), mqueue]
 
 
 def _user_mount(m: Mount) -> Step:

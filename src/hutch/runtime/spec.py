@@ -16,6 +16,8 @@ from hutch.runtime.spec_security import SecuritySpec
 from hutch.runtime.spec_userns import UsernsSpec
 
 NAMESPACES = ("mount", "pid", "uts", "ipc", "net", "cgroup")
+# /dev/shm's size when --shm-size is not given (64m, as podman's default)
+DEFAULT_SHM_SIZE = 64 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,8 @@ class Process:
     capabilities: tuple[str, ...] = ()
     no_new_privileges: bool = False
     umask: int = 0o022  # --umask (podman's default, whatever hutch's own is)
+    personality: str = ""  # --personality: LINUX or LINUX32 ("" leaves the caller's)
+    oom_score_adj: int | None = None  # never set below the init's own (rootless)
 
 
 @dataclass(frozen=True)
@@ -93,6 +97,15 @@ class Spec:
     # name the infra's init, whose pid changes: rewritten before each start.
     joins: tuple[tuple[str, str], ...] = ()
     join_container: str = ""  # the container (a pod's infra) whose namespaces are joined
+    # The joins of --ipc/--uts/--cgroupns (not a pod's): (namespace, container id)
+    # for container:NAME, whose ``joins`` path is rewritten before each start as a
+    # pod member's is; (namespace, "") for ns:PATH.
+    join_ids: tuple[tuple[str, str], ...] = ()
+    # /dev/shm: "private" (a tmpfs of ``shm_size`` bytes, 0: no limit), "none"
+    # (--ipc none: not mounted) or the mount namespace whose /dev/shm is cloned
+    # there (--ipc container:NAME; rewritten with the joins before each start).
+    shm: str = "private"
+    shm_size: int = DEFAULT_SHM_SIZE
     masked_paths: tuple[str, ...] = ()
     readonly_paths: tuple[str, ...] = ()
     etc_files: tuple[tuple[str, str], ...] = ()  # (container path, host file) bind-mounted
