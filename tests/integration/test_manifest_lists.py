@@ -54,10 +54,20 @@ def test_list_pushed_with_its_images_copied_and_pulled_back_by_digest(
     assert image_id(hutch, "mylist") == first_id
 
     digestfile = tmp_path / "digest"
-    hutch(
-        "manifest", "push", "-q", INSECURE, "--all", "--digestfile", str(digestfile),
+    pushed = hutch(
+        "manifest", "push", INSECURE, "--all", "--digestfile", str(digestfile),
         "mylist", registry.ref("m/list:1"),
     )  # fmt: skip
+    # podman's progress lines, on standard error; nothing on standard output
+    assert pushed.stdout == ""
+    lines = [line for line in pushed.stderr.splitlines() if not line.startswith("Copying blob")]
+    assert lines[:4] == [
+        "Getting image list signatures",
+        "Copying 2 of 2 images in list",
+        f"Copying image {entries[0]['digest']} (1/2)",
+        "Getting image source signatures",
+    ]
+    assert lines[-2:] == ["Writing manifest list to image destination", "Storing list signatures"]
     doc = json.loads(get_manifest(registry, "m/list", "1"))
     assert doc == json.loads(get_manifest(registry, "m/list", digestfile.read_text()))
     assert doc["mediaType"] == OCI_INDEX

@@ -44,13 +44,17 @@ def push_list(
     progress = dist.progress(options.quiet)
     if options.all:
         sources = ctx.images.list_sources(record.id)
-        progress.line(
-            f"Getting image list signatures\nCopying {len(index.manifests)} images generated "
-            f"from {len(index.manifests)} images in list"
-        )
-        for entry in index.manifests:
+        count = len(index.manifests)
+        # podman's lines, around each image's own (as push prints them)
+        progress.line("Getting image list signatures")
+        progress.line(f"Copying {count} of {count} images in list")
+        for n, entry in enumerate(index.manifests, 1):
+            progress.line(f"Copying image {entry.digest} ({n}/{count})")
+            progress.line("Getting image source signatures")
             source = sources.get(str(entry.digest))
             _push_entry(ctx, dist, client, ref, entry, source, progress, options.access)
+            progress.line("Writing manifest to image destination")
+            progress.line("Storing signatures")
     raw = record.manifest_raw if index == stored else index.to_bytes()
     progress.line("Writing manifest list to image destination")
     client.put_manifest(ref.repository, ref.tag or "latest", raw, index.media_type)
@@ -144,20 +148,23 @@ def _copy_remote(
     if isinstance(doc, ImageIndex):
         raise InvalidArgument(f"{source}: a list inside a list is not supported")
     scopes = [repository_scope(ref.repository, ["pull", "push"])]
-    blobs: Sequence[Descriptor] = (doc.config, *doc.layers)
-    for blob in blobs:
+    blobs: Sequence[tuple[str, Descriptor]] = (
+        *(("blob", layer) for layer in doc.layers),
+        ("config", doc.config),
+    )
+    for kind, blob in blobs:
         if client.blob_exists(ref.repository, blob.digest, scopes):
-            progress.skipped("blob", str(blob.digest), "skipped: already exists")
+            progress.skipped(kind, str(blob.digest), "skipped: already exists")
             continue
         location = None
         if src_client is client and src.repository != ref.repository:
             location = client.mount_blob(ref.repository, blob.digest, src.repository)
             if location is None:
-                progress.skipped(
-                    "blob", str(blob.digest), f"skipped: mounted from {src.repository}"
-                )
+                progress.skipped(kind, str(blob.digest), f"skipped: mounted from {src.repository}")
                 continue
-        _relay_blob(src_client, src.repository, client, ref.repository, blob, location, progress)
+        _relay_blob(
+            src_client, src.repository, client, ref.repository, kind, blob, location, progress
+        )
     client.put_manifest(ref.repository, str(digest), fetched.data, doc.media_type)
 
 
@@ -166,6 +173,7 @@ def _relay_blob(
     src_repository: str,
     client: RegistryClient,
     repository: str,
+    kind: str,
     blob: Descriptor,
     location: str | None,
     progress: Progress,
@@ -187,7 +195,7 @@ def _relay_blob(
         if f"sha256:{hasher.hexdigest()}" != str(blob.digest):
             raise InvalidArgument(f"blob {blob.digest} from {src_repository}: digest mismatch")
         size = path.stat().st_size
-        bar = progress.start("blob", str(blob.digest), size)
+        bar = progress.start(kind, str(blob.digest), size)
 
         def opener() -> BinaryIO:
             return open(path, "rb")
