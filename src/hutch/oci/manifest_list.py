@@ -5,10 +5,12 @@ in the store or at a registry). The functions here are the edits ``manifest
 add/remove/annotate`` make, and the one rule that picks the document's media
 type when it is written, so that the store, ``inspect`` and ``push`` agree.
 
-The media type follows current podman (buildah's ``manifests`` package): a list
-starts as a Docker manifest list; anything only the OCI index can say
-(annotations, an artifact type) or an OCI image manifest among the entries
-makes it an OCI image index. ``push --format`` converts to either.
+The media type follows current podman (the ``manifests`` package of
+containers/common): anything only the OCI index can say (annotations, an
+artifact type, a subject, urls) makes it an OCI image index; else anything only
+a Docker list can say (an entry's ``platform.features``) a Docker manifest
+list; else an empty list is a Docker manifest list and any other an OCI image
+index. ``push --format`` converts to either.
 """
 
 from __future__ import annotations
@@ -45,15 +47,17 @@ def parse_index(raw: bytes) -> ImageIndex:
 def settle(index: ImageIndex) -> ImageIndex:
     """The index with the media type its content calls for (the module's rule)."""
     oci_only = bool(index.annotations) or index.artifact_type is not None
-    oci_only = oci_only or any(d.annotations or d.artifact_type for d in index.manifests)
-    oci_entries = any(d.media_type != mt.DOCKER_MANIFEST for d in index.manifests)
-    media_type = mt.OCI_INDEX if oci_only or oci_entries else mt.DOCKER_MANIFEST_LIST
-    return replace(index, media_type=media_type)
+    oci_only = oci_only or index.subject is not None
+    oci_only = oci_only or any(d.annotations or d.artifact_type or d.urls for d in index.manifests)
+    docker_only = any(d.platform is not None and d.platform.features for d in index.manifests)
+    if oci_only or (index.manifests and not docker_only):
+        return replace(index, media_type=mt.OCI_INDEX)
+    return replace(index, media_type=mt.DOCKER_MANIFEST_LIST)
 
 
 def as_format(index: ImageIndex, fmt: str | None) -> ImageIndex:
     """The index as ``push --format`` asks (None: as it is). A Docker list cannot
-    carry annotations, and refuses OCI-only entries, as podman's conversion does."""
+    carry annotations: they are left out, as podman's conversion does."""
     if fmt is None or fmt == "":
         return index
     if fmt not in LIST_FORMATS:
@@ -63,12 +67,6 @@ def as_format(index: ImageIndex, fmt: str | None) -> ImageIndex:
     media_type = LIST_FORMATS[fmt]
     if media_type == mt.OCI_INDEX:
         return replace(index, media_type=media_type)
-    for entry in index.manifests:
-        if entry.media_type == mt.OCI_MANIFEST:
-            raise InvalidArgument(
-                f"instance {entry.digest} is an OCI image manifest: a Docker manifest list "
-                "(--format v2s2) cannot refer to it"
-            )
     return replace(
         index,
         media_type=media_type,
