@@ -5,7 +5,7 @@
 # Subcommands of a command path ("" is hutch).
 _hutch_subcommands() {
     case "$1" in
-    "") echo images import rmi pull push search tag untag history save load login logout run create start stop restart kill rm wait ps logs inspect init rename events cp mount unmount diff commit export exec attach top pause unpause update stats build port info unshare completion version help manifest healthcheck volume network pod quadlet compose generate kube play container image system buildx ;;
+    "") echo images import rmi pull push search tag untag history save load login logout run create start stop restart kill rm wait ps logs inspect init rename events cp mount unmount diff commit export exec attach top pause unpause update stats build port info unshare completion auto-update version help manifest healthcheck volume network pod quadlet compose generate kube play container image system buildx ;;
     "manifest") echo inspect create add annotate remove exists rm push ;;
     "healthcheck") echo run ;;
     "volume") echo create ls inspect rm prune exists export import mount unmount reload ;;
@@ -68,6 +68,7 @@ _hutch_options() {
     "port") echo --all -a ;;
     "info") echo --format -f ;;
     "completion") echo --file -f --no-desc ;;
+    "auto-update") echo --dry-run --rollback --no-rollback --format --authfile --tls-verify ;;
     "version") echo --format -f ;;
     "manifest inspect") echo --tls-verify --authfile --creds --cert-dir ;;
     "manifest create") echo --all --amend -a --annotation --tls-verify ;;
@@ -228,6 +229,7 @@ _hutch_value_options() {
     "build") echo --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp --logfile --manifest ;;
     "info") echo --format -f ;;
     "completion") echo --file -f ;;
+    "auto-update") echo --format --authfile --tls-verify ;;
     "version") echo --format -f ;;
     "manifest inspect") echo --tls-verify --authfile --creds --cert-dir ;;
     "manifest create") echo --annotation --tls-verify ;;
@@ -634,6 +636,9 @@ _hutch_option_values() {
     "build --manifest") echo "@none" ;;
     "info --format"|"info -f") echo "json" ;;
     "completion --file"|"completion -f") echo "@none" ;;
+    "auto-update --format") echo "json" ;;
+    "auto-update --authfile") echo "@none" ;;
+    "auto-update --tls-verify") echo "@none" ;;
     "version --format"|"version -f") echo "json" ;;
     "manifest inspect --tls-verify") echo "@none" ;;
     "manifest inspect --authfile") echo "@none" ;;

@@ -6,7 +6,7 @@
 function __hutch_subcommands
     switch "$argv[1]"
         case ''
-            printf '%s\n' images import rmi pull push search tag untag history save load login logout run create start stop restart kill rm wait ps logs inspect init rename events cp mount unmount diff commit export exec attach top pause unpause update stats build port info unshare completion version help manifest healthcheck volume network pod quadlet compose generate kube play container image system buildx
+            printf '%s\n' images import rmi pull push search tag untag history save load login logout run create start stop restart kill rm wait ps logs inspect init rename events cp mount unmount diff commit export exec attach top pause unpause update stats build port info unshare completion auto-update version help manifest healthcheck volume network pod quadlet compose generate kube play container image system buildx
         case 'manifest'
             printf '%s\n' inspect create add annotate remove exists rm push
         case 'healthcheck'
@@ -113,6 +113,8 @@ function __hutch_value_options
             printf '%s\n' --format -f
         case 'completion'
             printf '%s\n' --file -f
+        case 'auto-update'
+            printf '%s\n' --format --authfile --tls-verify
         case 'version'
             printf '%s\n' --format -f
         case 'manifest inspect'
@@ -402,6 +404,7 @@ complete -c hutch -n "__hutch_at ''" -a port -d 'List the port mappings of a con
 complete -c hutch -n "__hutch_at ''" -a info -d 'Show what hutch found on this host, with the fix for anything missing'
 complete -c hutch -n "__hutch_at ''" -a unshare -d 'Run a command in the user namespace hutch uses for storage and containers'
 complete -c hutch -n "__hutch_at ''" -a completion -d 'Print the shell completion script for bash, zsh or fish'
+complete -c hutch -n "__hutch_at ''" -a auto-update -d 'Restart the systemd units of containers whose image was updated'
 complete -c hutch -n "__hutch_at ''" -a version -d 'Show the hutch version'
 complete -c hutch -n "__hutch_at ''" -a help -d 'Help about any command'
 complete -c hutch -n "__hutch_at ''" -a manifest -d 'Manipulate manifest lists and image indexes'
@@ -1050,6 +1053,14 @@ complete -c hutch -n "__hutch_at 'completion'" -l file -s f -x -d 'Write the scr
 complete -c hutch -n "__hutch_at 'completion'" -l no-desc -d 'Leave the descriptions out of the completions'
 complete -c hutch -n "__hutch_at 'completion'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'completion' 1+" -f
+
+# hutch auto-update
+complete -c hutch -n "__hutch_at 'auto-update'" -l dry-run -d 'Check for updates and report them as pending; change nothing'
+complete -c hutch -n "__hutch_at 'auto-update'" -l rollback -l no-rollback -d 'Restart a unit that fails on its new image on the previous image'
+complete -c hutch -n "__hutch_at 'auto-update'" -l format -x -a 'json' -d 'json, or a Go template such as \'{{.Unit}}\''
+complete -c hutch -n "__hutch_at 'auto-update'" -l authfile -x -d 'Path of the authentication file (auth.json)'
+complete -c hutch -n "__hutch_at 'auto-update'" -l tls-verify -x -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); false also allows plain HTTP'
+complete -c hutch -n "__hutch_at 'auto-update'" -l help -d 'Show the help and exit'
 
 # hutch version
 complete -c hutch -n "__hutch_at 'version'" -l format -s f -x -a 'json' -d 'json, or a Go template (.Client, .Server)'

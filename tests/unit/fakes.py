@@ -58,7 +58,7 @@ from hutch.api.images import (
 )
 from hutch.api.networks import Networks, NetworkSummary
 from hutch.api.pods import PodInspect, Pods, PodSummary
-from hutch.api.system import InfoReport, System
+from hutch.api.system import AutoUpdateResult, InfoReport, System
 from hutch.api.volumes import Volumes, VolumeSummary
 
 
@@ -96,6 +96,7 @@ class FakeEngine:
     pod_inspects: list[PodInspect] = field(default_factory=list)
     search_results: list[SearchResult] = field(default_factory=list)
     container_mounts: list[ContainerMount] = field(default_factory=list)
+    auto_update_result: AutoUpdateResult = field(default_factory=AutoUpdateResult)
 
     def record(self, method: str, argument: Any) -> None:
         self.calls.append((method, argument))
@@ -199,6 +200,7 @@ ANSWERS: dict[str, Callable[..., Any]] = {
     "system.unshare": lambda e, command: e.unshare_status,
     "system.migrate": lambda e: e.migrated,
     "system.events": lambda e, o: iter(e.event_list),
+    "system.auto_update": lambda e, o: e.auto_update_result,
 }
 
 

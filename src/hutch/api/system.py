@@ -182,6 +182,40 @@ class SystemPruneReport:
     images: tuple[PruneReport, ...]
 
 
+@dataclass(frozen=True)
+class AutoUpdateOptions:
+    """``auto-update``: ``dry_run`` checks without pulling or restarting; ``rollback``
+    restarts a unit that failed on its new image with the image it had before;
+    ``authfile`` and ``tls_verify`` are for the registries (a container's
+    ``io.containers.autoupdate.authfile`` label wins, as in podman)."""
+
+    dry_run: bool = False
+    rollback: bool = True
+    authfile: str | None = None
+    tls_verify: bool | None = None  # None: verify unless registries.conf says insecure
+
+
+@dataclass(frozen=True)
+class AutoUpdateReport:
+    """One container of an auto-update; ``updated``: podman's true, false, pending
+    (dry run), failed or rolled back."""
+
+    unit: str
+    container_id: str
+    container_name: str
+    image: str  # the name the container was created from
+    policy: str  # registry or local
+    updated: str
+
+
+@dataclass(frozen=True)
+class AutoUpdateResult:
+    """The reports, and the errors met on the way (podman prints both, then exits 125)."""
+
+    reports: tuple[AutoUpdateReport, ...] = ()
+    errors: tuple[str, ...] = ()
+
+
 class System(Protocol):
     """``engine.system``: the host, the user namespace and the whole store."""
 
@@ -200,6 +234,8 @@ class System(Protocol):
     def prune(self, options: SystemPruneOptions) -> SystemPruneReport: ...
 
     def events(self, options: EventsOptions) -> Iterator[Event]: ...
+
+    def auto_update(self, options: AutoUpdateOptions) -> AutoUpdateResult: ...
 
     def enter_session(self) -> None:
         """Join the session user namespace now (a threaded server must, before its

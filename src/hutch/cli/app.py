@@ -110,6 +110,7 @@ MODULES: dict[str, tuple[str, ...]] = {
     "system_df": ("system",),
     "system_prune": ("system",),
     "quadlet": ("app",),
+    "auto_update": ("app",),
     "compose": ("app",),
     "generate": ("app",),
     "kube": ("app",),
@@ -123,6 +124,7 @@ MODULES: dict[str, tuple[str, ...]] = {
 # tests/unit/cli/test_cli_app_modules.py checks this table against MODULES.
 VERBS: dict[str, str] = {
     "attach": "attach",
+    "auto-update": "auto_update",
     "build": "build",
     "commit": "commit",
     "completion": "completion",

@@ -9,14 +9,28 @@ cli/ps.py): register's typer annotations are evaluated inside register,
 which imports typer.
 """
 
+import os
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     import typer
 
     from hutch.cli.state import AppState
 
 RUN_CONTEXT = {"allow_interspersed_args": False, "help_option_names": ["--help"]}
+UNIT_VARIABLE = "PODMAN_SYSTEMD_UNIT"
+
+
+def unit_labels(labels: tuple[str, ...], environ: "Mapping[str, str]") -> tuple[str, ...]:
+    """The labels with the unit that runs this command, as podman's create keeps it:
+    the units hutch generates set PODMAN_SYSTEMD_UNIT=%n, and auto-update restarts
+    the unit this label names."""
+    unit = environ.get(UNIT_VARIABLE)
+    if unit is None:
+        return labels
+    return (*labels, f"{UNIT_VARIABLE}={unit}")
 
 
 def run_command(state: "AppState", image: str, command: list[str] | None, **values: Any) -> int:
@@ -26,8 +40,10 @@ def run_command(state: "AppState", image: str, command: list[str] | None, **valu
     from hutch.api.flagoptions import run_options
 
     options = run_options("run", values, image=image, command=tuple(command or ()))
+    labels = unit_labels(options.labels, os.environ)
     # The command line is recorded for ``generate systemd --new``.
-    report = state.engine().containers.run(replace(options, create_command=state.argv))
+    options = replace(options, create_command=state.argv, labels=labels)
+    report = state.engine().containers.run(options)
     if report.exit_code is None:
         print(report.id)
         return 0
@@ -41,7 +57,9 @@ def create_command(state: "AppState", image: str, command: list[str] | None, **v
     from hutch.api.flagoptions import run_options
 
     options = run_options("create", values, image=image, command=tuple(command or ()), detach=True)
-    print(state.engine().containers.create(replace(options, create_command=state.argv)))
+    labels = unit_labels(options.labels, os.environ)
+    options = replace(options, create_command=state.argv, labels=labels)
+    print(state.engine().containers.create(options))
 
 
 def register(app: "typer.Typer", container_app: "typer.Typer") -> None:

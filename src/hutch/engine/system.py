@@ -13,6 +13,8 @@ from hutch import __version__
 from hutch.api.errors import CannotInvoke, CommandNotFound, HostNotReady
 from hutch.api.events import Event, EventsOptions
 from hutch.api.system import (
+    AutoUpdateOptions,
+    AutoUpdateResult,
     CheckOptions,
     CheckReport,
     DiskUsageReport,
@@ -202,6 +204,13 @@ class SystemService:
         volumes = tuple(engine.volumes.prune(filters)) if options.volumes else ()
         images = tuple(engine.images.prune(ImagePruneOptions(options.all, filters)))
         return SystemPruneReport(pods, containers, networks, volumes, images)
+
+    def auto_update(self, options: AutoUpdateOptions) -> AutoUpdateResult:
+        from hutch.api.containers import ListContainersOptions
+        from hutch.engine.autoupdate import auto_update
+
+        running = self._engine.containers.ls(ListContainersOptions())
+        return auto_update(self._ctx, running, options)
 
     def reset(self) -> None:
         self._ctx.enter_session()
