@@ -1,5 +1,5 @@
 #!/bin/bash
-# Install hutch's man pages and shell completions for the user who runs it.
+# Install hutch's man pages, shell completions and systemd user units for the user who runs it.
 #
 # Usage: contrib/install.sh              (as the user, from a checkout; no root needed)
 #        contrib/install.sh --uninstall  (remove what it installed)
@@ -13,6 +13,9 @@
 #   zsh          ${XDG_DATA_HOME:-~/.local/share}/zsh/site-functions/_hutch
 #                (a directory zsh searches once it is in $fpath: see the hint printed)
 #   fish         ${XDG_CONFIG_HOME:-~/.config}/fish/completions/hutch.fish
+#   user units   ${XDG_CONFIG_HOME:-~/.config}/systemd/user/ (contrib/systemd: hutch.socket,
+#                hutch.service, hutch-restart.service, hutch-auto-update.service and .timer;
+#                installed, not enabled: see the hint printed)
 set -Eeuo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -22,6 +25,7 @@ man_dir="$data/man"
 bash_file="$data/bash-completion/completions/hutch"
 zsh_dir="$data/zsh/site-functions"
 fish_file="$config/fish/completions/hutch.fish"
+unit_dir="$config/systemd/user"
 
 pages() {
     local page
@@ -37,7 +41,10 @@ uninstall() {
     done < <(pages)
     rm -f "$man_dir"/cat?/hutch*  # man-db's cached renderings
     rm -f "$bash_file" "$zsh_dir/_hutch" "$fish_file"
-    printf 'removed hutch man pages and completions for %s\n' "$(id -un)"
+    for unit in "$repo"/contrib/systemd/*; do
+        rm -f "$unit_dir/$(basename "$unit")"
+    done
+    printf 'removed hutch man pages, completions and user units for %s\n' "$(id -un)"
 }
 
 install_all() {
@@ -52,6 +59,16 @@ install_all() {
     install -D -m 0644 "$repo/completions/hutch.fish" "$fish_file"
     printf 'installed %d man pages in %s\n' "$count" "$man_dir"
     printf 'installed completions: %s, %s, %s\n' "$bash_file" "$zsh_dir/_hutch" "$fish_file"
+    local unit units=()
+    for unit in "$repo"/contrib/systemd/*; do
+        install -D -m 0644 "$unit" "$unit_dir/$(basename "$unit")"
+        units+=("$(basename "$unit")")
+    done
+    printf 'installed user units in %s: %s\n' "$unit_dir" "${units[*]}"
+    printf 'hint (systemd): systemctl --user daemon-reload, then enable what you want:\n'
+    printf '  systemctl --user enable hutch-restart.service           # --restart=always at login\n'
+    printf '  systemctl --user enable --now hutch-auto-update.timer   # hutch auto-update daily\n'
+    printf '  systemctl --user enable --now hutch.socket              # the Docker API socket\n'
     case ":$PATH:" in
     *":$HOME/.local/bin:"*) ;;
     *) printf 'hint: man finds the pages once ~/.local/bin is on PATH, or with MANPATH=%s:\n' \
@@ -69,7 +86,7 @@ install_all() {
 case "${1:-}" in
 "") install_all ;;
 --uninstall) uninstall ;;
--h | --help) sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' ;;
+-h | --help) sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' ;;
 *)
     printf 'install.sh: unknown argument %s (see --help)\n' "$1" >&2
     exit 2

@@ -232,6 +232,7 @@ class ContainerSummary:
     pod: str = ""  # the id of its pod ("" for none)
     pod_name: str = ""
     is_infra: bool = False  # the infra container of its pod
+    restart_policy: str = "no"  # its --restart policy's name (ps --filter restart-policy)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,9 @@ from hutch.api.containers import ContainerSummary
 from hutch.api.errors import InvalidArgument
 
 STATUSES = ("created", "exited", "paused", "running", "stopping", "unknown")
+# podman's names of restart policies for restart-policy= ("none" is podman's unset one,
+# which hutch records as "no")
+RESTART_POLICIES = ("always", "no", "none", "on-failure", "unless-stopped")
 SORT_KEYS: dict[str, Callable[[ContainerSummary], Any]] = {
     "created": lambda c: -c.created,
     "id": lambda c: c.id,
@@ -94,6 +97,7 @@ _MATCHERS: dict[str, Callable[[ContainerSummary, str], bool]] = {
     "volume": _volume,
     # podman's pod=NAME|ID: the container's pod, by name or id prefix
     "pod": lambda c, v: bool(c.pod) and (c.pod_name == v or c.pod.startswith(v)),
+    "restart-policy": lambda c, v: c.restart_policy == ("no" if v == "none" else v),
 }
 
 
@@ -109,6 +113,8 @@ def parse_filters(items: Sequence[str]) -> Filters:
             )
         if key == "status" and value not in STATUSES:
             raise InvalidArgument(f"invalid status {value!r}: use one of {', '.join(STATUSES)}")
+        if key == "restart-policy" and value not in RESTART_POLICIES:
+            raise InvalidArgument(f"{value} is an invalid restart policy")
         if key == "exited" and not value.isdigit():
             raise InvalidArgument(f"invalid exited filter {value!r}: use an exit code")
         by_key.setdefault(key, []).append(value)
