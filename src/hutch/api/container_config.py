@@ -25,6 +25,7 @@ class HealthOptions:
     start_period: str | None = None
     retries: int | None = None
     disabled: bool = False  # --no-healthcheck
+    on_failure: str = "none"  # --health-on-failure: none, kill, restart, stop
     # kube play's httpGet/tcpSocket probe (``http://HOST:PORT/PATH``, ``tcp://HOST:PORT``),
     # run by hutch itself, so the image needs no curl or nc; ``cmd`` keeps podman's
     # command for inspect. No flag sets it.

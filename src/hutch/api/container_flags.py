@@ -233,6 +233,13 @@ FLAGS: tuple[Flag, ...] = (
         "Disable any health check (the image's too).",
     ),
     text(
+        "--health-on-failure",
+        "lifecycle.health.on_failure",
+        "What the monitor does when the container turns unhealthy: none, kill, restart, stop.",
+        default="none",
+        values=("none", "kill", "restart", "stop"),
+    ),
+    text(
         "--detach-keys",
         "lifecycle.detach_keys",
         'Key sequence that detaches from the container (default ctrl-p,ctrl-q; "" none).',

@@ -448,6 +448,7 @@ def inspect_report(
             tty=options.tty,
             open_stdin=options.interactive,
             healthcheck=_healthcheck(config),
+            healthcheck_on_failure_action=options.lifecycle.health.on_failure,
             volumes={v: {} for v in config.image_config.volumes} or None,
             on_build=config.image_config.on_build or None,
             annotations=extras.podman_annotations(options),

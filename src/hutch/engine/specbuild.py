@@ -21,6 +21,7 @@ from hutch.runtime.spec import (
 )
 from hutch.runtime.spec_network import NetworkSpec
 from hutch.store.containers import ContainerDirs
+from hutch.util import signames
 
 NETWORK_MODES = ("none", "host", "private")
 
@@ -118,7 +119,15 @@ def build_spec(
     )
     if not process.cwd.startswith("/"):
         raise InvalidArgument(f"invalid --workdir {process.cwd!r}: it must be an absolute path")
-    lifecycle = lifecycle_spec(options.lifecycle, image.config.healthcheck)
+    # The monitor stops the container itself for --health-on-failure=stop|restart.
+    try:  # the flag was checked before; an image's odd StopSignal is ignored
+        stop_signal = signames.parse(options.stop_signal or image.config.stop_signal or "SIGTERM")
+    except ValueError:
+        stop_signal = signames.parse("SIGTERM")
+    stop_timeout = 10.0 if options.stop_timeout is None else float(options.stop_timeout)
+    lifecycle = lifecycle_spec(
+        options.lifecycle, image.config.healthcheck, stop_signal, stop_timeout
+    )
     if options.sdnotify == "healthy" and lifecycle.health is None:
         raise InvalidArgument(
             "--sdnotify=healthy needs a health check: --health-cmd, or an image that has one"

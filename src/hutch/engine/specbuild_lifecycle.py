@@ -21,6 +21,8 @@ from hutch.runtime.spec_lifecycle import (
 )
 from hutch.util.durations import parse_duration
 
+ON_FAILURE_ACTIONS = ("none", "kill", "restart", "stop")
+
 
 def validate(options: LifecycleOptions) -> None:
     """Flag errors, before anything is created."""
@@ -31,15 +33,33 @@ def validate(options: LifecycleOptions) -> None:
     health_check(options.health, None)
 
 
-def lifecycle_spec(options: LifecycleOptions, image: Healthcheck | None) -> LifecycleSpec:
+def lifecycle_spec(
+    options: LifecycleOptions,
+    image: Healthcheck | None,
+    stop_signal: int = 15,
+    stop_timeout: float = 10.0,
+) -> LifecycleSpec:
+    health = health_check(options.health, image)
+    action = options.health.on_failure
+    if action != "none" and health is None:
+        # podman's words; the image's check counts, so only here, with the image
+        raise InvalidArgument(f"cannot set on-failure action to {action} without a health check")
     return LifecycleSpec(
         init=options.init,
-        health=health_check(options.health, image),
+        health=health,
         timeout=float(options.timeout),
+        stop_signal=stop_signal,
+        stop_timeout=stop_timeout,
     )
 
 
 def health_check(flags: HealthOptions, image: Healthcheck | None) -> HealthCheck | None:
+    if flags.on_failure not in ON_FAILURE_ACTIONS:
+        valid = " ".join(ON_FAILURE_ACTIONS)
+        raise InvalidArgument(
+            f'invalid on-failure action "{flags.on_failure}" for health check: '
+            f"valid options are [{valid}]"
+        )
     if flags.disabled:
         return None
     if flags.cmd is not None:
@@ -67,6 +87,7 @@ def health_check(flags: HealthOptions, image: Healthcheck | None) -> HealthCheck
         start_period=start,
         retries=retries or DEFAULT_RETRIES,
         probe=flags.probe if flags.cmd is not None else "",
+        on_failure=flags.on_failure,
     )
 
 

@@ -40,7 +40,7 @@ from hutch.runtime import freeze, pidshare
 from hutch.runtime import state as st
 from hutch.runtime.container import container_main, send
 from hutch.runtime.events_log import append_event, event_line
-from hutch.runtime.health import STARTING, HealthRunner
+from hutch.runtime.health import STARTING, UNHEALTHY, HealthRunner
 from hutch.runtime.logfile import LogWriter
 from hutch.runtime.restart import RestartPolicy
 from hutch.runtime.rootfs import mount_rootfs
@@ -127,6 +127,9 @@ class Monitor:
         # --timeout: when (time.monotonic()) the current run is killed, and whether it was
         self.deadline: float | None = None
         self.timed_out = False
+        # --health-on-failure=stop|restart: when the run's stop signal turns into SIGKILL
+        self.kill_at: float | None = None
+        self.health_restart = False  # the run ends by the restart action: start it again
 
     # -- life cycle --------------------------------------------------------
 
@@ -164,8 +167,9 @@ class Monitor:
         while True:
             code = self._run_once(listener)
             stopped = (self.args.bundle / STOP_MARKER).exists()
-            if self.caller is not None or not self.args.restart.should_restart(
-                code, self.state.restart_count, stopped
+            forced, self.health_restart = self.health_restart and not stopped, False
+            if self.caller is not None or not (
+                forced or self.args.restart.should_restart(code, self.state.restart_count, stopped)
             ):
                 break
             delay = min(_MAX_BACKOFF, 0.1 * (2 ** min(self.state.restart_count, 10)))
@@ -354,6 +358,7 @@ class Monitor:
         limit = self.spec.lifecycle.timeout
         self.deadline = time.monotonic() + limit if limit > 0 else None
         self.timed_out = False
+        self.kill_at = None
         oom_before = self._oom_kills()
         if self.caller is not None:
             send(self.caller, {"exec": True})
@@ -503,6 +508,7 @@ class Monitor:
             if exit_code is None:
                 self._health_poll(ready)
                 self._kill_when_timed_out(pid)
+                self._kill_when_stop_overdue(pid)
             if exit_code is None:
                 done, status = os.waitpid(pid, os.WNOHANG)
                 if done:
@@ -535,6 +541,14 @@ class Monitor:
         if self.deadline is None or self.timed_out or time.monotonic() < self.deadline:
             return
         self.timed_out = True
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+
+    def _kill_when_stop_overdue(self, pid: int) -> None:
+        """The stop timeout of a health action's stop has passed: SIGKILL, as ``hutch stop``."""
+        if self.kill_at is None or time.monotonic() < self.kill_at:
+            return
+        self.kill_at = None
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
 
@@ -663,6 +677,9 @@ class Monitor:
         if self.deadline is not None and not self.timed_out:
             left = max(0.0, self.deadline - time.monotonic())
             timeout = left if timeout is None else min(timeout, left)
+        if self.kill_at is not None:
+            left = max(0.0, self.kill_at - time.monotonic())
+            timeout = left if timeout is None else min(timeout, left)
         if self.state.paused_by:
             # A held pause: look at its holder every half second.
             timeout = HOLDER_POLL if timeout is None else min(timeout, HOLDER_POLL)
@@ -677,14 +694,39 @@ class Monitor:
         if self.health is None:
             return
         paused = self.state.status == st.PAUSED
+        before = self.state.health.status
         result = self.health.poll(time.time(), ready, self.state.health, paused)
         if result is None:
             return
         self._set(health=result.health)
+        if result.health.status == UNHEALTHY and before != UNHEALTHY:
+            self._on_unhealthy()
         answer = {"status": result.health.status, "exit_code": result.exit_code}
         for client in self.health_waiters:
             self._reply(client, {**answer, "output": result.output})
         self.health_waiters.clear()
+
+    def _on_unhealthy(self) -> None:
+        """--health-on-failure, on the turn to unhealthy: kill (the restart policy
+        applies, as after ``hutch kill``), stop (as ``hutch stop``: no restart), or
+        restart (a stop, then a new run whatever the policy, counted in RestartCount,
+        as podman's). An attached caller owns the run: it ends, and is not restarted."""
+        assert self.health is not None
+        action = self.health.check.on_failure
+        if action == "none" or not self.init_pid or self.kill_at is not None:
+            return
+        if action == "kill":
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.init_pid, signal.SIGKILL)
+            return
+        if action == "stop":
+            (self.args.bundle / STOP_MARKER).touch()
+        else:
+            self.health_restart = True
+        lifecycle = self.spec.lifecycle
+        self.kill_at = time.monotonic() + lifecycle.stop_timeout
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.init_pid, lifecycle.stop_signal)
 
     def _health_end(self) -> None:
         if self.health is not None:

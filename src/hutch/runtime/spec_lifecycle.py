@@ -21,6 +21,8 @@ class HealthCheck:
     # a Kubernetes httpGet/tcpSocket probe (runtime/probe.py) the monitor runs itself
     # from the container's network namespace instead of ``command`` (podman's curl/nc)
     probe: str = ""
+    # --health-on-failure: what the monitor does when the status turns unhealthy
+    on_failure: str = "none"  # none, kill, restart, stop
 
 
 @dataclass(frozen=True)
@@ -29,3 +31,7 @@ class LifecycleSpec:
     health: HealthCheck | None = None
     # --timeout: seconds from each start until SIGKILL (0: none), conmon's --timeout
     timeout: float = 0.0
+    # how the monitor stops the container itself (--health-on-failure=stop|restart):
+    # the stop signal, then SIGKILL after the stop timeout, as ``hutch stop``
+    stop_signal: int = 15
+    stop_timeout: float = 10.0

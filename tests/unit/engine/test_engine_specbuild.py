@@ -320,3 +320,21 @@ def test_sdnotify_healthy_needs_a_health_check(tmp_path: Path) -> None:
     checked = LifecycleOptions(health=HealthOptions(cmd="true"))
     spec = build(tmp_path, RunOptions("i", sdnotify="healthy", lifecycle=checked))
     assert spec.lifecycle.health is not None
+
+
+def test_health_on_failure_reaches_the_check_and_needs_one() -> None:
+    from hutch.api.container_config import HealthOptions, LifecycleOptions
+    from hutch.engine.specbuild_lifecycle import lifecycle_spec
+
+    flags = LifecycleOptions(health=HealthOptions(cmd="true", on_failure="restart"))
+    spec = lifecycle_spec(flags, None, stop_signal=2, stop_timeout=3.0)
+    assert spec.health is not None and spec.health.on_failure == "restart"
+    assert (spec.stop_signal, spec.stop_timeout) == (2, 3.0)
+    with pytest.raises(InvalidArgument, match="cannot set on-failure action to kill without"):
+        lifecycle_spec(LifecycleOptions(health=HealthOptions(on_failure="kill")), None)
+    disabled = HealthOptions(cmd="true", disabled=True, on_failure="stop")
+    with pytest.raises(InvalidArgument, match="to stop without a health check"):
+        lifecycle_spec(LifecycleOptions(health=disabled), None)
+    assert lifecycle_spec(LifecycleOptions(), None).health is None  # none needs nothing
+    with pytest.raises(InvalidArgument, match=r"valid options are \[none kill restart stop\]"):
+        lifecycle_spec(LifecycleOptions(health=HealthOptions(on_failure="x")), None)

@@ -23,6 +23,7 @@ CASES: list[tuple[str, list[str]]] = [
     ("GroupAdd=wheel", ["--group-add=wheel"]),
     ("HealthCmd=test -e /ok", ["--health-cmd=test -e /ok"]),
     ("HealthInterval=2m", ["--health-interval=2m"]),
+    ("HealthOnFailure=kill", ["--health-on-failure=kill"]),
     ("HealthRetries=5", ["--health-retries=5"]),
     ("HealthStartPeriod=1m", ["--health-start-period=1m"]),
     ("HealthTimeout=20s", ["--health-timeout=20s"]),
