@@ -57,12 +57,3 @@ def test_restart_starts_it_again_healthy(hutch: Hutch, base_image: str) -> None:
     _wait(hutch, "hr", "{{.RestartCount}}", "1")
     _wait(hutch, "hr", "{{.State.Status}}", "running")
     assert hutch("healthcheck", "run", "hr").returncode == 0  # the new run removed /sick
-
-
-def test_an_action_needs_a_health_check(hutch: Hutch, base_image: str) -> None:
-    done = hutch("create", "--health-on-failure=kill", base_image, "true", check=False)
-    assert done.returncode == 125
-    assert "Error: cannot set on-failure action to kill without a health check" in done.stderr
-    done = hutch("create", "--health-on-failure=sometimes", base_image, "true", check=False)
-    assert done.returncode == 125 and 'invalid on-failure action "sometimes"' in done.stderr
-    assert hutch("ps", "-aq").stdout == ""
