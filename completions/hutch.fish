@@ -1114,7 +1114,7 @@ complete -c hutch -n "__hutch_at 'manifest add'" -l authfile -x -d 'Path of the 
 complete -c hutch -n "__hutch_at 'manifest add'" -l creds -x -d 'Credentials USERNAME[:PASSWORD] for the registry'
 complete -c hutch -n "__hutch_at 'manifest add'" -l cert-dir -x -d 'Directory with CA certificates (*.crt) and client certificates for the registry'
 complete -c hutch -n "__hutch_at 'manifest add'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'manifest add' 1" -F
+complete -c hutch -n "__hutch_arg 'manifest add' 1" -f -a '(__hutch_image_names)'
 complete -c hutch -n "__hutch_arg 'manifest add' 2" -f -a '(__hutch_image_names)'
 
 # hutch manifest annotate
@@ -1127,21 +1127,21 @@ complete -c hutch -n "__hutch_at 'manifest annotate'" -l features -x -d 'Feature
 complete -c hutch -n "__hutch_at 'manifest annotate'" -l annotation -x -d 'Annotation KEY=VALUE of the entry (repeatable)'
 complete -c hutch -n "__hutch_at 'manifest annotate'" -l index -d 'Set the --annotation values on the index itself'
 complete -c hutch -n "__hutch_at 'manifest annotate'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'manifest annotate' 1" -F
-complete -c hutch -n "__hutch_arg 'manifest annotate' 2" -F
+complete -c hutch -n "__hutch_arg 'manifest annotate' 1" -f -a '(__hutch_image_names)'
+complete -c hutch -n "__hutch_arg 'manifest annotate' 2" -f
 
 # hutch manifest remove
 complete -c hutch -n "__hutch_at 'manifest remove'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'manifest remove' 1" -F
-complete -c hutch -n "__hutch_arg 'manifest remove' 2" -F
+complete -c hutch -n "__hutch_arg 'manifest remove' 1" -f -a '(__hutch_image_names)'
+complete -c hutch -n "__hutch_arg 'manifest remove' 2" -f
 
 # hutch manifest exists
 complete -c hutch -n "__hutch_at 'manifest exists'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'manifest exists' 1" -f
+complete -c hutch -n "__hutch_arg 'manifest exists' 1" -f -a '(__hutch_image_names)'
 
 # hutch manifest rm
 complete -c hutch -n "__hutch_at 'manifest rm'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'manifest rm' 1+" -F
+complete -c hutch -n "__hutch_arg 'manifest rm' 1+" -f -a '(__hutch_image_names)'
 
 # hutch manifest push
 complete -c hutch -n "__hutch_at 'manifest push'" -l all -l no-all -d 'Also push the images in the list (default true)'
@@ -1154,8 +1154,8 @@ complete -c hutch -n "__hutch_at 'manifest push'" -l authfile -x -d 'Path of the
 complete -c hutch -n "__hutch_at 'manifest push'" -l creds -x -d 'Credentials USERNAME[:PASSWORD] for the registry'
 complete -c hutch -n "__hutch_at 'manifest push'" -l cert-dir -x -d 'Directory with CA certificates (*.crt) and client certificates for the registry'
 complete -c hutch -n "__hutch_at 'manifest push'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'manifest push' 1" -F
-complete -c hutch -n "__hutch_arg 'manifest push' 2" -F
+complete -c hutch -n "__hutch_arg 'manifest push' 1" -f -a '(__hutch_image_names)'
+complete -c hutch -n "__hutch_arg 'manifest push' 2" -f
 
 # hutch healthcheck
 complete -c hutch -n "__hutch_at 'healthcheck'" -a run -d 'Run the container\'s health check; exit 0 when healthy, 1 when not'

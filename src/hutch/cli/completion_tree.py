@@ -6,7 +6,7 @@ the fast path's table. What a positional argument completes is read from the
 argument itself: one named ``image``/``images`` or whose help starts with "Image"
 completes image names, one named ``pod``/``pods`` or whose help starts with "Pod"
 pod names (``hutch pod ps``), one named ``command`` a program name, one named
-``reference``, ``name`` or ``tag`` nothing, and anything else files. Option values
+``reference``, ``name``, ``tag`` or ``digest`` nothing, and anything else files. Option values
 of run, create and update come from their flag table (hutch/api/container_flags.py,
 ``values``), those of the other commands from VALUE_HINTS; an option neither lists
 completes nothing after it (the shells still know it takes a value).
@@ -96,7 +96,7 @@ def _arg_kind(param: typer.core.TyperArgument) -> str:
         return "pod"
     if name == "command":
         return "command"
-    return "none" if name in ("reference", "name", "tag", "shells") else "file"
+    return "none" if name in ("reference", "name", "tag", "shells", "digest") else "file"
 
 
 def _table_hints(path: tuple[str, ...]) -> dict[str, str | tuple[str, ...]]:

@@ -99,7 +99,9 @@ def register(app: typer.Typer) -> None:
     @manifest_app.command("add")
     def add(
         ctx: typer.Context,
-        list_: Annotated[str, typer.Argument(metavar="LIST", help="The manifest list.")],
+        list_: Annotated[
+            str, typer.Argument(metavar="LIST", help="Image name of the manifest list.")
+        ],
         image: Annotated[str, typer.Argument(help="Image to add (local, or docker://...).")],
         all_: Annotated[
             bool, typer.Option("--all", help="Add every entry of an image that is a list.")
@@ -136,7 +138,9 @@ def register(app: typer.Typer) -> None:
     @manifest_app.command("annotate")
     def annotate(
         ctx: typer.Context,
-        list_: Annotated[str, typer.Argument(metavar="LIST", help="The manifest list.")],
+        list_: Annotated[
+            str, typer.Argument(metavar="LIST", help="Image name of the manifest list.")
+        ],
         digest: Annotated[str | None, typer.Argument(help="Digest of the entry to change.")] = None,
         arch: Arch = None,
         os_: Os = None,
@@ -171,7 +175,9 @@ def register(app: typer.Typer) -> None:
     @manifest_app.command("remove")
     def remove(
         ctx: typer.Context,
-        list_: Annotated[str, typer.Argument(metavar="LIST", help="The manifest list.")],
+        list_: Annotated[
+            str, typer.Argument(metavar="LIST", help="Image name of the manifest list.")
+        ],
         digest: Annotated[str, typer.Argument(help="Digest of the entry to remove.")],
     ) -> None:
         """Remove an entry from a manifest list."""
@@ -180,7 +186,7 @@ def register(app: typer.Typer) -> None:
     @manifest_app.command("exists")
     def exists(
         ctx: typer.Context,
-        name: Annotated[str, typer.Argument(help="The manifest list.")],
+        name: Annotated[str, typer.Argument(help="Image name of the manifest list.")],
     ) -> None:
         """Check whether a manifest list exists in local storage (exit 0) or not (exit 1)."""
         raise typer.Exit(0 if state_of(ctx).engine().images.manifest_exists(name) else 1)
@@ -188,7 +194,9 @@ def register(app: typer.Typer) -> None:
     @manifest_app.command("rm")
     def rm(
         ctx: typer.Context,
-        names: Annotated[list[str], typer.Argument(help="Manifest lists to remove.")],
+        names: Annotated[
+            list[str], typer.Argument(help="Image names of the manifest lists to remove.")
+        ],
     ) -> None:
         """Remove manifest lists from local storage (not the images they name)."""
         reports = state_of(ctx).engine().images.manifest_rm(names)
@@ -211,10 +219,15 @@ def register(app: typer.Typer) -> None:
     @manifest_app.command("push")
     def push(
         ctx: typer.Context,
-        list_: Annotated[str, typer.Argument(metavar="LIST", help="The manifest list.")],
-        destination: Annotated[
+        list_: Annotated[
+            str, typer.Argument(metavar="LIST", help="Image name of the manifest list.")
+        ],
+        reference: Annotated[
             str | None,
-            typer.Argument(help="Registry reference [docker://]NAME[:TAG] (default: LIST)."),
+            typer.Argument(
+                metavar="[DESTINATION]",
+                help="Registry reference [docker://]NAME[:TAG] (default: LIST).",
+            ),
         ] = None,
         all_: Annotated[
             bool,
@@ -244,7 +257,7 @@ def register(app: typer.Typer) -> None:
 
         options = ManifestPushOptions(
             list_,
-            destination,
+            reference,
             all_,
             rm_,
             quiet,
