@@ -188,9 +188,8 @@ def changes(ctx: ServiceContext, req: Request) -> Reply:
 
 
 def prune(ctx: ServiceContext, req: Request) -> Reply:
-    if req.filters():
-        raise bad_request("container prune filters are not supported")
-    reports = ctx.engine().containers.prune()
+    """``filters``: until, label, label! (the engine's prune filters; a bad one is a 400)."""
+    reports = ctx.engine().containers.prune(req.filter_args())
     return json_reply(
         {
             "ContainersDeleted": [r.id or r.name for r in reports if r.error is None] or None,

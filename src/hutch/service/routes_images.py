@@ -185,13 +185,14 @@ def delete(ctx: ServiceContext, req: Request) -> Reply:
 
 
 def prune(ctx: ServiceContext, req: Request) -> Reply:
+    """``filters``: dangling (false: every unused image), and the engine's prune
+    filters until, label, label! (a bad one is a 400, before anything goes)."""
     filters = req.filters()
-    unknown = set(filters) - {"dangling"}
-    if unknown:
-        raise bad_request(f"invalid filter {sorted(unknown)[0]!r}: image prune takes dangling")
-    dangling = filters.get("dangling", ["true"])
+    dangling = filters.pop("dangling", ["true"])
     everything = any(v.lower() in ("false", "0") for v in dangling)
-    return json_reply(image_prune(ctx.engine().images.prune(ImagePruneOptions(all=everything))))
+    texts = tuple(f"{k}={v}" for k, values in filters.items() for v in values)
+    options = ImagePruneOptions(all=everything, filters=texts)
+    return json_reply(image_prune(ctx.engine().images.prune(options)))
 
 
 def save_one(ctx: ServiceContext, req: Request) -> Stream:
