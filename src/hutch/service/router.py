@@ -4,10 +4,17 @@ Patterns are Docker's paths without the version prefix: ``{id}`` matches one
 segment, ``{name:path}`` the rest of the path (image names hold slashes:
 ``/images/{name:path}/json``). ``/vX.Y`` in front of a path selects the API
 version (1.24 to 1.41); a path without it speaks 1.41.
+
+A route's handler may be named instead of given (``"routes_images:push"``, a
+module of ``hutch.service`` and its function): the module is imported when
+one of its routes is first matched, so a service started by socket
+activation answers its first ``/_ping`` without loading every family of
+endpoints (and what they import from the engine's API).
 """
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,6 +29,7 @@ if TYPE_CHECKING:
     from hutch.service.request import Request
 
 Handler = Callable[["ServiceContext", "Request"], "Answer"]
+PACKAGE = "hutch.service"
 
 _PARAM = re.compile(r"\{(\w+)(:path)?\}")
 _VERSION = re.compile(r"^/v(\d+)\.(\d+)(/.*)$")
@@ -32,7 +40,7 @@ class Route:
     method: str
     pattern: str
     regex: re.Pattern[str]
-    handler: Handler
+    handler: Handler | str  # the function, or "MODULE:FUNCTION" to import on first use
 
 
 def compile_pattern(pattern: str) -> re.Pattern[str]:
@@ -70,24 +78,35 @@ def split_version(path: str) -> tuple[tuple[int, int], str]:
     return version, match.group(3)
 
 
+def load_handler(target: str) -> Handler:
+    """``"MODULE:FUNCTION"`` (a module of hutch.service) as its function."""
+    module_name, _, function_name = target.partition(":")
+    module = importlib.import_module(f"{PACKAGE}.{module_name}")
+    handler: Handler = getattr(module, function_name)
+    return handler
+
+
 class Router:
     def __init__(self) -> None:
         self._routes: list[Route] = []
+        # Connections match in threads of their own: two may load the same module
+        # at once, which Python's import lock makes safe (both get one function).
+        self._loaded: dict[str, Handler] = {}
 
-    def add(self, method: str, pattern: str, handler: Handler) -> None:
+    def add(self, method: str, pattern: str, handler: Handler | str) -> None:
         self._routes.append(Route(method, pattern, compile_pattern(pattern), handler))
 
-    def get(self, pattern: str, handler: Handler) -> None:
+    def get(self, pattern: str, handler: Handler | str) -> None:
         self.add("GET", pattern, handler)
         self.add("HEAD", pattern, handler)
 
-    def post(self, pattern: str, handler: Handler) -> None:
+    def post(self, pattern: str, handler: Handler | str) -> None:
         self.add("POST", pattern, handler)
 
-    def put(self, pattern: str, handler: Handler) -> None:
+    def put(self, pattern: str, handler: Handler | str) -> None:
         self.add("PUT", pattern, handler)
 
-    def delete(self, pattern: str, handler: Handler) -> None:
+    def delete(self, pattern: str, handler: Handler | str) -> None:
         self.add("DELETE", pattern, handler)
 
     def routes(self) -> list[Route]:
@@ -101,8 +120,16 @@ class Router:
             if found is None:
                 continue
             if route.method == method:
-                return route.handler, found.groupdict()
+                return self._handler(route.handler), found.groupdict()
             allowed = True
         if allowed:
             raise ApiError(405, f"method {method} not allowed on {path}")
         raise ApiError(404, "page not found")
+
+    def _handler(self, handler: Handler | str) -> Handler:
+        if not isinstance(handler, str):
+            return handler
+        loaded = self._loaded.get(handler)
+        if loaded is None:
+            loaded = self._loaded[handler] = load_handler(handler)
+        return loaded

@@ -23,7 +23,6 @@ from hutch.service.http11 import peer_gone
 from hutch.service.plumbing import Plumbing
 from hutch.service.reply import MULTIPLEXED_STREAM, RAW_STREAM, Hijack, Hijacked
 from hutch.service.request import Request
-from hutch.service.router import Router
 from hutch.service.sessions import PendingAttach
 
 _RUNNING = ("running", "paused", "stopping")
@@ -148,7 +147,3 @@ def _send_logs(ctx: ServiceContext, report: ContainerInspect, conn: Hijacked, tt
         stream = mux.STDERR if line.stream == "stderr" else mux.STDOUT
         if not conn.send(data if tty else mux.frame(stream, data)):
             return
-
-
-def register(router: Router) -> None:
-    router.post("/containers/{id}/attach", attach)

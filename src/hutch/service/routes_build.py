@@ -28,7 +28,6 @@ from hutch.service.uploads import discard, save_upload
 
 if TYPE_CHECKING:
     from hutch.service.context import ServiceContext
-    from hutch.service.router import Router
 
 # Query parameters of /build hutch cannot honour when they are set: why.
 _REFUSED = {
@@ -187,8 +186,3 @@ def commit(ctx: ServiceContext, req: Request) -> Reply:
     )
     report = ctx.engine().containers.commit(options)
     return json_reply({"Id": f"sha256:{report.id}"}, status=201)
-
-
-def register(router: Router) -> None:
-    router.post("/build", build)
-    router.post("/commit", commit)

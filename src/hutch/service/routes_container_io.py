@@ -32,7 +32,6 @@ from hutch.service.reply import (
     json_reply,
 )
 from hutch.service.request import Request
-from hutch.service.router import Router
 
 _TAR = "application/x-tar"
 STATS_INTERVAL = 1.0  # seconds between samples (Docker's collector ticks each second)
@@ -252,11 +251,3 @@ class _BodyReader(io.RawIOBase):
         buffer[:n] = self._pending[:n]
         self._pending = self._pending[n:]
         return n
-
-
-def register(router: Router) -> None:
-    router.get("/containers/{id}/logs", logs)
-    router.get("/containers/{id}/stats", stats)
-    router.get("/containers/{id}/archive", archive_get)
-    router.put("/containers/{id}/archive", archive_put)
-    router.get("/containers/{id}/export", export)

@@ -23,7 +23,6 @@ from hutch.service.docker.create_body import create_request, update_request
 from hutch.service.errors import ApiError, bad_request
 from hutch.service.reply import Reply, Stream, json_reply, no_content
 from hutch.service.request import Request
-from hutch.service.router import Router
 
 _NOT_MODIFIED = Reply(304, b"", content_type="")
 
@@ -221,23 +220,3 @@ def resize(ctx: ServiceContext, req: Request) -> Reply:
         raise ApiError(409, f"Container {report.id} is not running")
     engine.containers.resize(report.id, rows, cols)
     return Reply(200, b"", content_type="text/plain; charset=utf-8")
-
-
-def register(router: Router) -> None:
-    router.get("/containers/json", list_containers)
-    router.post("/containers/create", create)
-    router.post("/containers/prune", prune)
-    router.get("/containers/{id}/json", inspect)
-    router.post("/containers/{id}/start", start)
-    router.post("/containers/{id}/stop", stop)
-    router.post("/containers/{id}/restart", restart)
-    router.post("/containers/{id}/kill", kill)
-    router.post("/containers/{id}/pause", pause)
-    router.post("/containers/{id}/unpause", unpause)
-    router.post("/containers/{id}/wait", wait)
-    router.post("/containers/{id}/rename", rename)
-    router.post("/containers/{id}/update", update)
-    router.post("/containers/{id}/resize", resize)
-    router.get("/containers/{id}/top", top)
-    router.get("/containers/{id}/changes", changes)
-    router.delete("/containers/{id}", remove)

@@ -34,7 +34,6 @@ from hutch.service.reply import (
     json_reply,
 )
 from hutch.service.request import Request
-from hutch.service.router import Router
 from hutch.service.sessions import ExecInstance
 
 _RUNNING = ("running", "stopping")
@@ -226,10 +225,3 @@ def _running(ctx: ServiceContext, container_id: str) -> bool:
         return inspect_one(ctx.engine(), container_id).state.status in _RUNNING
     except HutchError:
         return False
-
-
-def register(router: Router) -> None:
-    router.post("/containers/{id}/exec", create)
-    router.post("/exec/{id}/start", start)
-    router.post("/exec/{id}/resize", resize)
-    router.get("/exec/{id}/json", inspect)

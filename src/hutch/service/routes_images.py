@@ -50,7 +50,6 @@ from hutch.service.uploads import discard, save_upload, scratch_file
 if TYPE_CHECKING:
     from hutch.api.engine import Engine
     from hutch.service.context import ServiceContext
-    from hutch.service.router import Router
 
 TAR = "application/x-tar"
 CHUNK = 1 << 20
@@ -265,18 +264,3 @@ def search(ctx: ServiceContext, req: Request) -> Reply:
             raise bad_request(f"invalid filter stars={value!r}: a number")
         found = [r for r in found if r["star_count"] >= int(value)]
     return json_reply(found)
-
-
-def register(router: Router) -> None:
-    router.get("/images/json", list_images)
-    router.post("/images/create", create_image)
-    router.post("/images/load", load)
-    router.get("/images/get", save_many)
-    router.get("/images/search", search)
-    router.post("/images/prune", prune)
-    router.get("/images/{name:path}/json", inspect_image)
-    router.get("/images/{name:path}/history", history)
-    router.get("/images/{name:path}/get", save_one)
-    router.post("/images/{name:path}/push", push)
-    router.post("/images/{name:path}/tag", tag)
-    router.delete("/images/{name:path}", delete)

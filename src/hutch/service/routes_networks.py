@@ -25,7 +25,6 @@ from hutch.service.request import Request
 
 if TYPE_CHECKING:
     from hutch.service.context import ServiceContext
-    from hutch.service.router import Router
 
 _ENGINE_KEYS = ("name", "id", "driver", "label", "until")
 
@@ -116,13 +115,3 @@ def delete(ctx: ServiceContext, req: Request) -> Reply:
 def prune(ctx: ServiceContext, req: Request) -> Reply:
     reports = ctx.engine().networks.prune(req.filter_args())
     return json_reply(network_prune([r.id for r in reports if r.error is None]))
-
-
-def register(router: Router) -> None:
-    router.get("/networks", list_networks)
-    router.post("/networks/create", create_network)
-    router.post("/networks/prune", prune)
-    router.get("/networks/{id}", inspect_network)
-    router.post("/networks/{id}/connect", connect)
-    router.post("/networks/{id}/disconnect", disconnect)
-    router.delete("/networks/{id}", delete)

@@ -1,8 +1,7 @@
-"""System endpoints: /_ping, /version, /info, /system/df, /events, /auth."""
+"""System endpoints: /info, /system/df, /events, /auth (/_ping and /version: routes_ping)."""
 
 from __future__ import annotations
 
-import platform
 import time
 from collections.abc import Iterator
 
@@ -19,43 +18,7 @@ from hutch.service.docker.system_json import info_json, system_df
 from hutch.service.docker.timefmt import rfc3339
 from hutch.service.errors import ApiError, bad_request
 from hutch.service.reply import Reply, Stream, json_lines, json_reply
-from hutch.service.request import API_VERSION, MIN_API_VERSION, Request
-from hutch.service.router import Router
-
-_PING_HEADERS = (
-    ("Builder-Version", "1"),  # the classic builder: clients send a tar context to /build
-    ("Cache-Control", "no-cache, no-store, must-revalidate"),
-    ("Pragma", "no-cache"),
-)
-
-
-def ping(ctx: ServiceContext, req: Request) -> Reply:
-    return Reply(200, b"OK", content_type="text/plain; charset=utf-8", headers=_PING_HEADERS)
-
-
-def version(ctx: ServiceContext, req: Request) -> Reply:
-    api = f"{API_VERSION[0]}.{API_VERSION[1]}"
-    minimum = f"{MIN_API_VERSION[0]}.{MIN_API_VERSION[1]}"
-    arch = {"x86_64": "amd64", "aarch64": "arm64"}.get(platform.machine(), platform.machine())
-    details = {
-        "ApiVersion": api,
-        "MinAPIVersion": minimum,
-        "Os": "linux",
-        "Arch": arch,
-        "KernelVersion": platform.release(),
-        "GitCommit": "",
-        "GoVersion": f"python{platform.python_version()}",
-        "BuildTime": "",
-        "Experimental": "false",
-    }
-    return json_reply(
-        {
-            "Platform": {"Name": "hutch"},
-            "Components": [{"Name": "Engine", "Version": ctx.config.version, "Details": details}],
-            "Version": ctx.config.version,
-            **{k: v for k, v in details.items() if k != "Experimental"},
-        }
-    )
+from hutch.service.request import Request
 
 
 def info(ctx: ServiceContext, req: Request) -> Reply:
@@ -120,12 +83,3 @@ def auth(ctx: ServiceContext, req: Request) -> Reply:
     except Exception as exc:
         raise ApiError(401, f"login to {server} failed: {exc}") from None
     return json_reply({"Status": "Login Succeeded", "IdentityToken": ""})
-
-
-def register(router: Router) -> None:
-    router.get("/_ping", ping)
-    router.get("/version", version)
-    router.get("/info", info)
-    router.get("/system/df", df)
-    router.get("/events", events)
-    router.post("/auth", auth)

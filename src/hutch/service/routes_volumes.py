@@ -17,7 +17,6 @@ from hutch.service.request import Request
 
 if TYPE_CHECKING:
     from hutch.service.context import ServiceContext
-    from hutch.service.router import Router
 
 
 def list_volumes(ctx: ServiceContext, req: Request) -> Reply:
@@ -58,11 +57,3 @@ def prune(ctx: ServiceContext, req: Request) -> Reply:
     filters.pop("all", None)
     texts = tuple(f"{k}={v}" for k, values in filters.items() for v in values)
     return json_reply(volume_prune(ctx.engine().volumes.prune(texts)))
-
-
-def register(router: Router) -> None:
-    router.get("/volumes", list_volumes)
-    router.post("/volumes/create", create_volume)
-    router.post("/volumes/prune", prune)
-    router.get("/volumes/{name}", inspect_volume)
-    router.delete("/volumes/{name}", delete)

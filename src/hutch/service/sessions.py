@@ -15,11 +15,11 @@ import time
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from hutch.api.containers import ExecOptions
 from hutch.api.errors import NoSuchObject
 from hutch.service.errors import ApiError
 
 if TYPE_CHECKING:
+    from hutch.api.containers import ExecOptions
     from hutch.api.engine import Engine
     from hutch.service.plumbing import Plumbing
 

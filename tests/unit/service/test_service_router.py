@@ -66,3 +66,41 @@ def test_versions_outside_the_range_are_refused(path: str, word: str) -> None:
     with pytest.raises(ApiError) as refused:
         split_version(path)
     assert refused.value.status == 400 and f"too {word}" in refused.value.message
+
+
+def test_a_named_handler_is_imported_on_first_match() -> None:
+    from hutch.service import routes_ping
+
+    router = Router()
+    router.get("/_ping", "routes_ping:ping")
+    handler, _ = router.match("HEAD", "/_ping")
+    assert handler is routes_ping.ping
+    assert router.match("GET", "/_ping")[0] is handler
+
+
+def test_every_route_of_the_table_names_a_function() -> None:
+    from hutch.service.app import ROUTES
+    from hutch.service.router import load_handler
+
+    assert len({(method, pattern) for method, pattern, _ in ROUTES}) == len(ROUTES)
+    for _method, _pattern, target in ROUTES:
+        assert callable(load_handler(target)), target
+
+
+def test_the_first_ping_loads_no_other_family_of_endpoints() -> None:
+    """What socket activation waits for: the router and /_ping's own module only."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from hutch.service.app import build_router\n"
+        "router = build_router()\n"
+        "router.match('GET', '/_ping')\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('hutch.service.routes', "
+        "'hutch.api.containers', 'hutch.api.images'))))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "['hutch.service.routes_ping']"

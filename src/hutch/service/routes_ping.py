@@ -1,0 +1,53 @@
+"""``/_ping`` and ``/version``: what every client asks first (version negotiation).
+
+A module of their own that imports nothing of the engine's API: a service
+started by socket activation answers them before loading any other family of
+endpoints (router.py says how).
+"""
+
+from __future__ import annotations
+
+import platform
+from typing import TYPE_CHECKING
+
+from hutch.service.reply import Reply, json_reply
+from hutch.service.request import API_VERSION, MIN_API_VERSION
+
+if TYPE_CHECKING:
+    from hutch.service.context import ServiceContext
+    from hutch.service.request import Request
+
+_PING_HEADERS = (
+    ("Builder-Version", "1"),  # the classic builder: clients send a tar context to /build
+    ("Cache-Control", "no-cache, no-store, must-revalidate"),
+    ("Pragma", "no-cache"),
+)
+
+
+def ping(ctx: ServiceContext, req: Request) -> Reply:
+    return Reply(200, b"OK", content_type="text/plain; charset=utf-8", headers=_PING_HEADERS)
+
+
+def version(ctx: ServiceContext, req: Request) -> Reply:
+    api = f"{API_VERSION[0]}.{API_VERSION[1]}"
+    minimum = f"{MIN_API_VERSION[0]}.{MIN_API_VERSION[1]}"
+    arch = {"x86_64": "amd64", "aarch64": "arm64"}.get(platform.machine(), platform.machine())
+    details = {
+        "ApiVersion": api,
+        "MinAPIVersion": minimum,
+        "Os": "linux",
+        "Arch": arch,
+        "KernelVersion": platform.release(),
+        "GitCommit": "",
+        "GoVersion": f"python{platform.python_version()}",
+        "BuildTime": "",
+        "Experimental": "false",
+    }
+    return json_reply(
+        {
+            "Platform": {"Name": "hutch"},
+            "Components": [{"Name": "Engine", "Version": ctx.config.version, "Details": details}],
+            "Version": ctx.config.version,
+            **{k: v for k, v in details.items() if k != "Experimental"},
+        }
+    )
