@@ -494,7 +494,7 @@ class Monitor:
             if listener in ready:
                 self._accept(listener)
             for client in [c for c in self.clients if c in ready]:
-                self._client_input(client, stdin_w, master)
+                stdin_w = self._client_input(client, stdin_w, master)
             for fd in [fd for fd in pipes if fd in ready]:
                 if not self._relay(fd, pipes[fd]):
                     os.close(fd)
@@ -594,7 +594,10 @@ class Monitor:
         client.setblocking(True)
         self.clients[client] = ap.FrameReader()
 
-    def _client_input(self, client: socket.socket, stdin_w: int, master: int | None) -> None:
+    def _client_input(self, client: socket.socket, stdin_w: int, master: int | None) -> int:
+        """Serve one client's frames; the container's stdin pipe afterwards (-1 once
+        closed: a later client's input or end of input must not reach the number,
+        which the next descriptor the monitor opens takes)."""
         try:
             data = client.recv(65536)
         except OSError:
@@ -602,7 +605,7 @@ class Monitor:
         if not data:
             client.close()
             del self.clients[client]
-            return
+            return stdin_w
         for kind, payload in self.clients[client].feed(data):
             target = master if master is not None else stdin_w
             if kind == ap.STDIN and target is not None and target >= 0:
@@ -612,11 +615,13 @@ class Monitor:
                     _write_input(master, b"\x04")
                 elif stdin_w >= 0:
                     os.close(stdin_w)
+                    stdin_w = -1
             elif kind in ap.CONTROL:
                 self._control(client, kind, payload)
             elif kind == ap.RESIZE and master is not None:
                 rows, cols = (int(x) for x in payload.split())
                 fcntl.ioctl(master, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+        return stdin_w
 
     # -- pause and health checks: control frames (runtime/control.py) -------
 
