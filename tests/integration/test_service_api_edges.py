@@ -129,6 +129,8 @@ def test_clients_leaving_mid_stream_leak_nothing(service: Service) -> None:
         "-c",
         "while true; do echo x; sleep 0.2; done",
     )
+    # A container that says nothing: an attach's relay waits on it, not on output.
+    service.docker("run", "-d", "-i", "--name", "quiet", "base", "sleep", "900")
     try:
         time.sleep(0.5)
         baseline = service.threads()
@@ -141,6 +143,17 @@ def test_clients_leaving_mid_stream_leak_nothing(service: Service) -> None:
             sock = connect(service.socket_path)
             sock.sendall(request_line + b" HTTP/1.1\r\nHost: d\r\nContent-Length: 0\r\n\r\n")
             assert b"200 OK" in sock.recv(4096)
+            sock.close()
+        # attach (hijacked, with stdin) to the silent one, left at once: its relay
+        # is hung up, and the container runs on
+        for _ in range(2):
+            sock = connect(service.socket_path)
+            sock.sendall(
+                b"POST /v1.41/containers/quiet/attach?stream=1&stdin=1&stdout=1&stderr=1 "
+                b"HTTP/1.1\r\nHost: d\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n"
+                b"Content-Length: 0\r\n\r\n"
+            )
+            assert b"101" in sock.recv(4096)
             sock.close()
         # an exec whose client goes away: its process is hung up, the session ends
         status, created = service.json(
@@ -175,8 +188,10 @@ def test_clients_leaving_mid_stream_leak_nothing(service: Service) -> None:
         top = service.docker("top", "chatty").stdout
         assert "sleep 1000" not in top
         assert _settle(service, baseline) <= baseline, "the server kept threads of gone clients"
+        state = service.docker("inspect", "-f", "{{.State.Status}} {{json .State}}", "quiet")
+        assert state.stdout.startswith("running "), state.stdout + service.log_text()[-3000:]
     finally:
-        service.docker("rm", "-f", "chatty", check=False)
+        service.docker("rm", "-f", "chatty", "quiet", check=False)
 
 
 def _sent_in_background(sock: socket.socket, data: bytes) -> threading.Thread:

@@ -20,6 +20,9 @@ class StartOptions:
     # Attached: the descriptors that stand for stdin, stdout and stderr (an API
     # server's pipes; never put in raw mode, no SIGWINCH); None: this process's own.
     stdio: tuple[int, int, int] | None = None
+    # With stdio: a descriptor that becomes readable when the server's client has
+    # gone; the relay then ends as a detach does (the container runs on).
+    hangup_fd: int | None = None
     # Beyond the names: every container, the latest created, or those the
     # filters of ps match (each options class of a verb on many has them).
     all: bool = False
@@ -158,6 +161,7 @@ class AttachOptions:
     detach_keys: str | None = None
     sig_proxy: bool = True
     stdio: tuple[int, int, int] | None = None  # as StartOptions.stdio
+    hangup_fd: int | None = None  # as StartOptions.hangup_fd
 
 
 @dataclass(frozen=True)

@@ -259,6 +259,7 @@ class ContainerService:
                         sig_proxy=options.sig_proxy,
                         detach_keys=options.detach_keys,
                         stdio=options.stdio,
+                        hangup=options.hangup_fd,
                     )
                     if attach and container.config.options.remove:
                         # Attached, the monitor leaves the exit to us (as in run).
@@ -285,6 +286,7 @@ class ContainerService:
         sig_proxy: bool = True,
         detach_keys: str | None = None,
         stdio: tuple[int, int, int] | None = None,
+        hangup: int | None = None,
     ) -> int | None:
         """Start the container; attached, relay until it exits (its exit code).
 
@@ -302,7 +304,9 @@ class ContainerService:
             else container.config.options.lifecycle.detach_keys
         )
         try:
-            return self._start_with(container, attach, interactive, proxy, prespawned, keys, stdio)
+            return self._start_with(
+                container, attach, interactive, proxy, prespawned, keys, stdio, hangup
+            )
         finally:
             if prespawned is not None:
                 spawn.abandon(prespawned)  # after an early failure: let it go
@@ -318,6 +322,7 @@ class ContainerService:
         prespawned: spawn.Prespawned | None,
         keys: bytes,
         stdio: tuple[int, int, int] | None = None,
+        hangup: int | None = None,
     ) -> int | None:
         options = container.config.options
         (container.dirs.userdata / STOP_MARKER).unlink(missing_ok=True)
@@ -364,7 +369,12 @@ class ContainerService:
             proxy.target(started.init_pid)
         try:
             code = _attach(
-                started, interactive=interactive, terminal=terminal, keys=keys, stdio=stdio
+                started,
+                interactive=interactive,
+                terminal=terminal,
+                keys=keys,
+                stdio=stdio,
+                hangup=hangup,
             )
         except BaseException:
             # Detached, or interrupted (^C without --sig-proxy): leave the
@@ -762,6 +772,7 @@ def _attach(
     terminal: bool,
     keys: bytes,
     stdio: tuple[int, int, int] | None = None,
+    hangup: int | None = None,
 ) -> int | None:
     """Relay output (and input) until the container exits (signals: SignalProxy)."""
     assert started.output is not None
@@ -771,4 +782,5 @@ def _attach(
         terminal=terminal,
         detach_keys=keys,
         stdio=stdio or (0, 1, 2),
+        hangup=hangup,
     )

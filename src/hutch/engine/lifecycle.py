@@ -121,6 +121,7 @@ class LifecycleService:
                 terminal=terminal,
                 detach_keys=keys,
                 stdio=options.stdio or (0, 1, 2),
+                hangup=options.hangup_fd,
             )
         except Detached:
             return 0

@@ -4,7 +4,10 @@ Output frames go to stdout/stderr; standard input (with ``-i``) goes to the
 container as input frames; with a terminal, the local one is put in raw
 mode (so ^C reaches the container as a byte) and window sizes follow
 SIGWINCH. Returns the exit code from the monitor's final frame, or None if
-the monitor hung up without one.
+the monitor hung up without one. A caller that relays for someone else (the
+API service, for a client on a socket) may give a ``hangup`` descriptor: once
+it is readable (that client left) the relay ends as a detach does, without
+waiting for the container's next output.
 """
 
 from __future__ import annotations
@@ -50,8 +53,10 @@ def relay(
     terminal: bool,
     detach_keys: bytes = b"",
     stdio: tuple[int, int, int] = (0, 1, 2),
+    hangup: int | None = None,
 ) -> int | None:
-    """``stdio``: the descriptors of input, output and errors (ours by default)."""
+    """``stdio``: the descriptors of input, output and errors (ours by default);
+    ``hangup``: readable when the caller's client has gone (raises ``Detached``)."""
     in_fd = stdio[0]
     raw_mode = terminal and stdin and os.isatty(in_fd)
     saved = termios.tcgetattr(in_fd) if raw_mode else None
@@ -68,7 +73,8 @@ def relay(
             # TCSANOW: TCSAFLUSH (the default) would discard what the user
             # typed ahead while the container was starting.
             tty.setraw(in_fd, termios.TCSANOW)
-        return _pump(conn, in_fd if stdin else None, DetachMatcher(detach_keys), stdio[1:])
+        matcher = DetachMatcher(detach_keys)
+        return _pump(conn, in_fd if stdin else None, matcher, stdio[1:], hangup)
     finally:
         if previous is not None:
             signal.signal(signal.SIGWINCH, previous)
@@ -77,17 +83,27 @@ def relay(
 
 
 def _pump(
-    conn: socket.socket, in_fd: int | None, keys: DetachMatcher, out: tuple[int, int] = (1, 2)
+    conn: socket.socket,
+    in_fd: int | None,
+    keys: DetachMatcher,
+    out: tuple[int, int] = (1, 2),
+    hangup: int | None = None,
 ) -> int | None:
     reader = ap.FrameReader()
     readers: list[int | socket.socket] = [conn]
     if in_fd is not None:
         readers.append(in_fd)
+    if hangup is not None:
+        readers.append(hangup)
     while True:
         try:
             ready, _, _ = select.select(readers, [], [])
         except InterruptedError:
             continue
+        if hangup is not None and hangup in ready:
+            # Before the input: the client's end of input, seen in the same
+            # round, is its leaving, not an end of file to pass on.
+            raise Detached()
         if conn in ready:
             data = conn.recv(65536)
             if not data:

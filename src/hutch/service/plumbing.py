@@ -8,7 +8,9 @@ input closes the pipe: the container sees end of file), and ``pump_output``
 copies stdout and stderr to the client, each piece in a Docker frame when
 there is no terminal, raw when there is. A client that went away closes
 the read ends, so the engine's next write fails (EPIPE) and its relay ends
-instead of blocking on a full pipe.
+instead of blocking on a full pipe; and it closes the write end of the
+hang-up pipe (``hangup_fd``), so a relay waiting for a container that says
+nothing (an attach to ``sleep``) ends at once rather than at its next output.
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ class Plumbing:
         self.out_r, self.out_w = os.pipe()
         self.err_r, self.err_w = os.pipe()
         self.resize_r, self.resize_w = os.pipe() if tty else (-1, -1)
+        # Readable (end of file) once the client has gone: the engine's relay ends.
+        self.hangup_fd, self._hangup_w = os.pipe()
         self.client_gone = False
         self._lock = threading.Lock()
 
@@ -108,6 +112,9 @@ class Plumbing:
 
     def _gone(self, on_gone: Callable[[], None] | None) -> None:
         self.client_gone = True
+        # First the hang-up, then the input's end: the relay sees the client's
+        # leaving, not an end of input to pass on to the container.
+        self._close("_hangup_w")
         # Nobody reads any more: the engine's writes fail from now on.
         for name in ("out_r", "err_r"):
             self._close(name)
@@ -117,6 +124,8 @@ class Plumbing:
 
     def close(self) -> None:
         for name in ("in_r", "in_w", "out_r", "out_w", "err_r", "err_w", "resize_r", "resize_w"):
+            self._close(name)
+        for name in ("hangup_fd", "_hangup_w"):
             self._close(name)
         with contextlib.suppress(OSError):
             os.close(self._null)

@@ -5,7 +5,8 @@ Running container: the engine's attach relays its streams to our pipes
 attach waits, registered with the service's sessions, until the start
 request hands it the start (``sessions.py``), then starts the container
 attached to its pipes. The relay ends with the container, with the client's
-detach keys, or when the client has gone; the container runs on then.
+detach keys, or when the client has gone (the plumbing's hang-up pipe ends
+the engine's relay at once); the container runs on then.
 """
 
 from __future__ import annotations
@@ -84,6 +85,7 @@ def _relay(
                     detach_keys=pending.detach_keys or keys,
                     sig_proxy=False,
                     stdio=plumbing.stdio(),
+                    hangup_fd=plumbing.hangup_fd,
                 )
                 try:
                     check(ctx.engine().containers.start([report.id], options))
@@ -100,6 +102,7 @@ def _relay(
                     detach_keys=keys,
                     sig_proxy=False,
                     stdio=plumbing.stdio(),
+                    hangup_fd=plumbing.hangup_fd,
                 )
                 ctx.engine().containers.attach(attach_options)
         except (HutchError, OSError) as exc:
