@@ -207,7 +207,10 @@ def remove(ctx: ServiceContext, req: Request) -> Reply:
             f"You cannot remove a running container {report.id}. "
             "Stop the container before attempting removal or force remove",
         )
-    options = RemoveContainerOptions(force=force, volumes=req.flag("v"))
+    # Docker's force kills (SIGKILL at once); it does not wait out a stop timeout.
+    options = RemoveContainerOptions(
+        force=force, volumes=req.flag("v"), timeout=0 if force else None
+    )
     check(engine.containers.remove([report.id], options))
     return no_content()
 
