@@ -8,6 +8,7 @@ on the client's own output.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import time
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from harness import run_in_pty
+from registry_helpers import Registry, running_registry
 from service_helpers import Service, running_service
 
 DOCKER_28 = Path("/usr/local/bin/docker")  # a newer client: it negotiates down to 1.41
@@ -215,3 +217,35 @@ def test_build_and_run_the_result(service: Service) -> None:
     ran = service.docker("run", "--rm", "svcbuilt", "cat", "/note")
     assert ran.stdout == "copied\nbuilt\n"
     service.docker("rmi", "svcbuilt")
+
+
+@pytest.fixture(scope="module")
+def registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Registry]:
+    with running_registry(tmp_path_factory.mktemp("cli-registry"), "plain") as found:
+        yield found
+
+
+# Last in the module: it removes the base image for a while (its layer must be
+# fetched again for the pull to show one), and tags it back.
+def test_push_and_pull_show_each_layer(
+    service: Service, registry: Registry, rootfs_tar: Path
+) -> None:
+    docker = service.docker
+    ref = registry.ref("cli/base:1")
+    docker("tag", "base", ref)
+    try:
+        pushed = docker("push", ref, timeout=120).stdout
+        layers = re.findall(r"^([0-9a-f]{12}): Pushed$", pushed, re.M)
+        assert len(layers) == 1, pushed
+        assert f"The push refers to repository [{registry.host}/cli/base]" in pushed
+        assert re.search(r"^1: digest: sha256:[0-9a-f]{64}", pushed, re.M), pushed
+        docker("rmi", ref, "base")  # the layer goes with the last image that has it
+        pulled = docker("pull", ref, timeout=120).stdout
+        assert f"{layers[0]}: Pull complete" in pulled.splitlines(), pulled
+        assert f"Status: Downloaded newer image for {ref}" in pulled
+        again = docker("push", ref, timeout=120).stdout
+        assert f"{layers[0]}: Layer already exists" in again.splitlines(), again
+    finally:
+        if docker("tag", ref, "base", check=False).returncode != 0:
+            service.hutch("import", str(rootfs_tar), "base")
+        docker("rmi", ref, check=False)

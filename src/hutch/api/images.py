@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -37,6 +37,22 @@ class RegistryAccess:
 
 
 @dataclass(frozen=True)
+class TransferEvent:
+    """One step of a blob's transfer, for a caller that shows progress its own way
+    (the API service's per-layer lines); called from the transfer's threads."""
+
+    action: str  # start, advance, done, retry, skipped (not transferred: ``note`` says why)
+    kind: str  # blob (a layer) or config
+    digest: str
+    done: int = 0  # bytes so far
+    total: int = 0
+    note: str = ""  # skipped: "already exists", "mounted from REPOSITORY"
+
+
+ProgressCallback = Callable[[TransferEvent], None]
+
+
+@dataclass(frozen=True)
 class PullOptions:
     reference: str
     platform: str | None = None  # os/arch[/variant]
@@ -47,6 +63,7 @@ class PullOptions:
     all_tags: bool = False
     access: RegistryAccess = RegistryAccess()
     policy: str = "always"  # always, missing, newer, never (run --pull)
+    on_progress: ProgressCallback | None = None  # each blob's steps (beside ``quiet``'s)
 
 
 @dataclass(frozen=True)
@@ -56,6 +73,7 @@ class PushOptions:
     quiet: bool = False
     access: RegistryAccess = RegistryAccess()
     format: str | None = None  # oci, v2s2 (manifest type of the pushed image)
+    on_progress: ProgressCallback | None = None  # as PullOptions.on_progress
 
 
 @dataclass(frozen=True)

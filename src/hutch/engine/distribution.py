@@ -21,6 +21,7 @@ from hutch.api.errors import HutchError, InvalidArgument, NoSuchObject
 from hutch.api.images import (
     LoginOptions,
     LogoutOptions,
+    ProgressCallback,
     PullOptions,
     PullReport,
     PushOptions,
@@ -28,6 +29,7 @@ from hutch.api.images import (
     RegistryAccess,
     SearchOptions,
     SearchResult,
+    TransferEvent,
 )
 from hutch.engine.context import EngineContext
 from hutch.oci import mediatypes as mt
@@ -138,10 +140,19 @@ class Distribution:
             self._clients[key] = RegistryClient(endpoint, creds, self._env)
         return self._clients[key]
 
-    def progress(self, quiet: bool) -> Progress:
+    def progress(self, quiet: bool, on_progress: ProgressCallback | None = None) -> Progress:
         from hutch.registry.progress import Progress, choose_mode
 
-        return Progress(choose_mode(quiet))
+        listener = None
+        if on_progress is not None:
+            callback = on_progress
+
+            def listener(
+                action: str, kind: str, digest: str, done: int, total: int, note: str
+            ) -> None:
+                callback(TransferEvent(action, kind, digest, done, total, note))
+
+        return Progress(choose_mode(quiet), listener=listener)
 
     # ---------------------------------------------------------------- pull
 
@@ -155,7 +166,7 @@ class Distribution:
             if given.tag is not None or given.digest is not None:
                 raise InvalidArgument("tag can't be used with --all-tags/-a")
         candidates = resolve_short_name(options.reference, self.conf)
-        progress = self.progress(options.quiet)
+        progress = self.progress(options.quiet, options.on_progress)
         state = self._ctx.enter_session()  # before any thread starts (setns needs one)
         ignore_chown = state.mode == "single-id"
         errors: list[str] = []
@@ -443,7 +454,7 @@ class Distribution:
         ref = parse_reference(destination)
         if ref.digest is not None:
             raise InvalidArgument(f"{destination}: cannot push to a digest reference")
-        progress = self.progress(options.quiet)
+        progress = self.progress(options.quiet, options.on_progress)
         client = self.client(ref.registry, options.access)
         from hutch.engine.pushconvert import gzip_plain_layers
         from hutch.store.layers import remove_tree

@@ -13,6 +13,11 @@ Three modes, chosen once per command:
 - ``quiet`` (``-q``): nothing at all.
 
 Transfers run in threads: the drawing is done under one lock.
+
+Whatever the mode, a ``listener`` (the engine's adapter to a caller's
+``on_progress``, e.g. the API service's per-layer JSON) hears every step:
+``listener(action, kind, digest, done, total, note)`` with action start,
+advance, done, retry or skipped, from the transfer's own thread.
 """
 
 from __future__ import annotations
@@ -21,10 +26,12 @@ import os
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal, TextIO
 
 Mode = Literal["quiet", "plain", "tty"]
+Listener = Callable[[str, str, str, int, int, str], None]
 REDRAW = 0.1  # seconds between redraws of the bars
 _BAR_MAX = 40
 _LABEL = len("Copying blob ") + 12  # podman cuts every label to this width
@@ -77,8 +84,11 @@ class Blob:
 
 
 class Progress:
-    def __init__(self, mode: Mode, stream: TextIO | None = None) -> None:
+    def __init__(
+        self, mode: Mode, stream: TextIO | None = None, listener: Listener | None = None
+    ) -> None:
         self.mode = mode
+        self._listener = listener
         self._out = stream or sys.stderr
         self._lock = threading.Lock()
         self._blobs: list[Blob] = []
@@ -95,6 +105,8 @@ class Progress:
     def start(self, kind: str, digest: str, total: int) -> Blob:
         """A transfer begins: a bar on a terminal, podman's line otherwise."""
         blob = Blob(kind, digest, total)
+        if self._listener is not None:
+            self._listener("start", kind, digest, 0, total, "")
         if self.mode == "quiet":
             return blob
         with self._lock:
@@ -107,6 +119,8 @@ class Progress:
 
     def advance(self, blob: Blob, n: int) -> None:
         blob.done += n
+        if self._listener is not None:
+            self._listener("advance", blob.kind, blob.digest, blob.done, blob.total, "")
         if self.mode != "tty" or time.monotonic() - self._last < REDRAW:
             return
         with self._lock:
@@ -115,6 +129,9 @@ class Progress:
     def finish(self, blob: Blob, status: str = "done") -> None:
         """The transfer ended: its final line on a terminal; in plain mode only
         an unusual ending (a retry) is worth a line."""
+        if self._listener is not None:
+            action = "done" if status == "done" else "retry"
+            self._listener(action, blob.kind, blob.digest, blob.done, blob.total, status)
         if self.mode == "quiet":
             return
         with self._lock:
@@ -128,6 +145,8 @@ class Progress:
 
     def skipped(self, kind: str, digest: str, why: str) -> None:
         """A blob that needs no transfer (already there, mounted)."""
+        if self._listener is not None:
+            self._listener("skipped", kind, digest, 0, 0, why.removeprefix("skipped: "))
         if self.mode == "quiet":
             return
         with self._lock:

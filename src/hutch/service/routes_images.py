@@ -3,9 +3,9 @@ push, tag, delete, prune, save (``get``), load, search.
 
 Shapes come from ``service/docker``; the work is the engine's
 (``engine.images``), as the CLI's ``pull``, ``push``, ``save`` and ``load`` do it.
-Pull and push answer Docker's JSON progress lines (the status is sent
-first, so a failure is the last line's ``error``); archives travel through
-private temporary files.
+Pull and push answer Docker's JSON progress lines, one ``id`` per layer
+(``docker/progress_json.py``; the status is sent first, so a failure is the
+last line's ``error``); archives travel through private temporary files.
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ from hutch.service.docker.image_json import (
     search_result,
 )
 from hutch.service.docker.names import familiar, split_tag
+from hutch.service.docker.progress_json import LayerProgress
 from hutch.service.errors import ApiError, bad_request
 from hutch.service.reply import Reply, Stream, json_reply
 from hutch.service.request import Request
@@ -79,8 +80,9 @@ def create_image(ctx: ServiceContext, req: Request) -> Stream:
         raise bad_request("fromImage or fromSrc is required")
     reference = _reference(image, req.arg("tag"))
     access = registry_access(req.headers.get("x-registry-auth"), registry_of(reference))
+    progress = LayerProgress(push=False)
     options = PullOptions(reference, platform=req.arg("platform") or None, quiet=True,
-                          access=access)  # fmt: skip
+                          access=access, on_progress=progress)  # fmt: skip
     repo, tag = split_tag(familiar(reference))
 
     def chunks() -> Iterator[bytes]:
@@ -92,7 +94,10 @@ def create_image(ctx: ServiceContext, req: Request) -> Stream:
             return name, engine.images.inspect([name])[0].digest
 
         name, digest = yield from background(
-            ctx, pull, lambda: json_line({"status": "Downloading", "id": tag or "latest"})
+            ctx,
+            pull,
+            lambda: json_line({"status": "Downloading", "id": tag or "latest"}),
+            poll=progress.lines,
         )
         if digest:
             yield json_line({"status": f"Digest: {digest}"})
@@ -147,13 +152,17 @@ def push(ctx: ServiceContext, req: Request) -> Stream:
     reference = _reference(name, req.arg("tag"))
     _one(ctx, reference)  # 404 before the stream starts
     access = registry_access(req.headers.get("x-registry-auth"), registry_of(reference))
-    options = PushOptions(reference, quiet=True, access=access)
+    progress = LayerProgress(push=True)
+    options = PushOptions(reference, quiet=True, access=access, on_progress=progress)
     repo, tag = split_tag(reference)
 
     def chunks() -> Iterator[bytes]:
         yield json_line({"status": f"The push refers to repository [{repo}]"})
         report = yield from background(
-            ctx, lambda e: e.images.push(options), lambda: json_line({"status": "Pushing"})
+            ctx,
+            lambda e: e.images.push(options),
+            lambda: json_line({"status": "Pushing"}),
+            poll=progress.lines,
         )
         yield json_line({"status": f"{tag}: digest: {report.digest}"})
         yield json_line({"progressDetail": {}, "aux": {"Tag": tag, "Digest": report.digest}})

@@ -74,6 +74,25 @@ def test_quiet_prints_nothing() -> None:
     assert out.getvalue() == ""
 
 
+def test_a_listener_hears_every_step_even_when_quiet() -> None:
+    heard: list[tuple[str, str, str, int, int, str]] = []
+    p = Progress("quiet", Tty(), listener=lambda *step: heard.append(step))
+    blob = p.start("blob", DIGEST, 10)
+    p.advance(blob, 4)
+    p.advance(blob, 6)
+    p.finish(blob, "interrupted (reset); retrying")
+    p.finish(blob)
+    p.skipped("blob", DIGEST, "skipped: mounted from team/app")
+    assert heard == [
+        ("start", "blob", DIGEST, 0, 10, ""),
+        ("advance", "blob", DIGEST, 4, 10, ""),
+        ("advance", "blob", DIGEST, 10, 10, ""),
+        ("retry", "blob", DIGEST, 10, 10, "interrupted (reset); retrying"),
+        ("done", "blob", DIGEST, 10, 10, "done"),
+        ("skipped", "blob", DIGEST, 0, 0, "mounted from team/app"),
+    ]
+
+
 def screen(text: str) -> list[str]:
     """Replay the output on a tiny terminal model: lines, cursor up (F), erase below (J)."""
     lines: list[str] = []
