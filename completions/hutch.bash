@@ -64,7 +64,7 @@ _hutch_options() {
     "unpause") echo --all -a --latest -l --filter -f --cidfile ;;
     "update") echo --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops ;;
     "stats") echo --all -a --no-stream --format --no-trunc --interval -i ;;
-    "build") echo --tag -t --file -f --build-arg --target --no-cache --pull --label --layers --squash --iidfile --format --secret --platform --timestamp --quiet -q --logfile --manifest ;;
+    "build") echo --tag -t --file -f --build-arg --target --no-cache --pull --label --layers --squash --iidfile --format --secret --platform --timestamp --quiet -q --logfile --manifest --add-host ;;
     "port") echo --all -a ;;
     "info") echo --format -f ;;
     "completion") echo --file -f --no-desc ;;
@@ -179,14 +179,14 @@ _hutch_options() {
     "image diff") echo --format ;;
     "image mount") echo --all -a --format ;;
     "image unmount") echo --all -a --force -f ;;
-    "image build") echo --tag -t --file -f --build-arg --target --no-cache --pull --label --layers --squash --iidfile --format --secret --platform --timestamp --quiet -q --logfile --manifest ;;
+    "image build") echo --tag -t --file -f --build-arg --target --no-cache --pull --label --layers --squash --iidfile --format --secret --platform --timestamp --quiet -q --logfile --manifest --add-host ;;
     "system info") echo --format -f ;;
     "system reset") echo --force -f ;;
     "system service") echo --time -t ;;
     "system check") echo --repair -r --force -f --max -m --quick -q ;;
     "system df") echo --verbose -v --format ;;
     "system prune") echo --all -a --filter --force -f --volumes ;;
-    "buildx build") echo --tag -t --file -f --build-arg --target --no-cache --pull --label --layers --squash --iidfile --format --secret --platform --timestamp --quiet -q --logfile --manifest ;;
+    "buildx build") echo --tag -t --file -f --build-arg --target --no-cache --pull --label --layers --squash --iidfile --format --secret --platform --timestamp --quiet -q --logfile --manifest --add-host ;;
     esac
 }
 
@@ -226,7 +226,7 @@ _hutch_value_options() {
     "unpause") echo --filter -f --cidfile ;;
     "update") echo --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops ;;
     "stats") echo --format --interval -i ;;
-    "build") echo --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp --logfile --manifest ;;
+    "build") echo --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp --logfile --manifest --add-host ;;
     "info") echo --format -f ;;
     "completion") echo --file -f ;;
     "auto-update") echo --format --authfile --tls-verify ;;
@@ -312,13 +312,13 @@ _hutch_value_options() {
     "image load") echo --input -i ;;
     "image diff") echo --format ;;
     "image mount") echo --format ;;
-    "image build") echo --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp --logfile --manifest ;;
+    "image build") echo --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp --logfile --manifest --add-host ;;
     "system info") echo --format -f ;;
     "system service") echo --time -t ;;
     "system check") echo --max -m ;;
     "system df") echo --format ;;
     "system prune") echo --filter ;;
-    "buildx build") echo --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp --logfile --manifest ;;
+    "buildx build") echo --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp --logfile --manifest --add-host ;;
     esac
 }
 
@@ -636,6 +636,7 @@ _hutch_option_values() {
     "build --timestamp") echo "@none" ;;
     "build --logfile") echo "@none" ;;
     "build --manifest") echo "@none" ;;
+    "build --add-host") echo "@none" ;;
     "info --format"|"info -f") echo "json" ;;
     "completion --file"|"completion -f") echo "@none" ;;
     "auto-update --format") echo "json" ;;
@@ -1109,6 +1110,7 @@ _hutch_option_values() {
     "image build --timestamp") echo "@none" ;;
     "image build --logfile") echo "@none" ;;
     "image build --manifest") echo "@none" ;;
+    "image build --add-host") echo "@none" ;;
     "system info --format"|"system info -f") echo "json" ;;
     "system service --time"|"system service -t") echo "@none" ;;
     "system check --max"|"system check -m") echo "@none" ;;
@@ -1128,6 +1130,7 @@ _hutch_option_values() {
     "buildx build --timestamp") echo "@none" ;;
     "buildx build --logfile") echo "@none" ;;
     "buildx build --manifest") echo "@none" ;;
+    "buildx build --add-host") echo "@none" ;;
     esac
 }
 

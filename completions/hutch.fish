@@ -108,7 +108,7 @@ function __hutch_value_options
         case 'stats'
             printf '%s\n' --format --interval -i
         case 'build'
-            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp --logfile --manifest
+            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp --logfile --manifest --add-host
         case 'info'
             printf '%s\n' --format -f
         case 'completion'
@@ -280,7 +280,7 @@ function __hutch_value_options
         case 'image mount'
             printf '%s\n' --format
         case 'image build'
-            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp --logfile --manifest
+            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp --logfile --manifest --add-host
         case 'system info'
             printf '%s\n' --format -f
         case 'system service'
@@ -292,7 +292,7 @@ function __hutch_value_options
         case 'system prune'
             printf '%s\n' --filter
         case 'buildx build'
-            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp --logfile --manifest
+            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp --logfile --manifest --add-host
     end
 end
 
@@ -1033,6 +1033,7 @@ complete -c hutch -n "__hutch_at 'build'" -l timestamp -x -d 'Set every time in 
 complete -c hutch -n "__hutch_at 'build'" -l quiet -s q -d 'Print only the image id'
 complete -c hutch -n "__hutch_at 'build'" -l logfile -x -d 'Write the steps and RUN\'s output to this file'
 complete -c hutch -n "__hutch_at 'build'" -l manifest -x -d 'Add the image to this manifest list (created if missing)'
+complete -c hutch -n "__hutch_at 'build'" -l add-host -x -d 'Add HOST:IP to RUN\'s /etc/hosts (IP may be host-gateway; repeatable)'
 complete -c hutch -n "__hutch_at 'build'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'build' 1" -F
 
@@ -2528,6 +2529,7 @@ complete -c hutch -n "__hutch_at 'image build'" -l timestamp -x -d 'Set every ti
 complete -c hutch -n "__hutch_at 'image build'" -l quiet -s q -d 'Print only the image id'
 complete -c hutch -n "__hutch_at 'image build'" -l logfile -x -d 'Write the steps and RUN\'s output to this file'
 complete -c hutch -n "__hutch_at 'image build'" -l manifest -x -d 'Add the image to this manifest list (created if missing)'
+complete -c hutch -n "__hutch_at 'image build'" -l add-host -x -d 'Add HOST:IP to RUN\'s /etc/hosts (IP may be host-gateway; repeatable)'
 complete -c hutch -n "__hutch_at 'image build'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'image build' 1" -F
 
@@ -2603,5 +2605,6 @@ complete -c hutch -n "__hutch_at 'buildx build'" -l timestamp -x -d 'Set every t
 complete -c hutch -n "__hutch_at 'buildx build'" -l quiet -s q -d 'Print only the image id'
 complete -c hutch -n "__hutch_at 'buildx build'" -l logfile -x -d 'Write the steps and RUN\'s output to this file'
 complete -c hutch -n "__hutch_at 'buildx build'" -l manifest -x -d 'Add the image to this manifest list (created if missing)'
+complete -c hutch -n "__hutch_at 'buildx build'" -l add-host -x -d 'Add HOST:IP to RUN\'s /etc/hosts (IP may be host-gateway; repeatable)'
 complete -c hutch -n "__hutch_at 'buildx build'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'buildx build' 1" -F

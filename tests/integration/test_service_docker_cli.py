@@ -210,12 +210,17 @@ def test_events_stats_df(service: Service) -> None:
 def test_build_and_run_the_result(service: Service) -> None:
     context = service.env.home / "ctx"
     context.mkdir()
-    (context / "Dockerfile").write_text("FROM base\nCOPY note /note\nRUN echo built >> /note\n")
+    (context / "Dockerfile").write_text(
+        "FROM base\nCOPY note /note\nRUN echo built >> /note && grep -w db /etc/hosts >> /note\n"
+    )
     (context / "note").write_text("copied\n")
-    out = service.docker("build", "-t", "svcbuilt", str(context), timeout=120)
+    # --add-host: the API's extrahosts, in RUN's /etc/hosts
+    out = service.docker(
+        "build", "--add-host", "db:10.1.2.3", "-t", "svcbuilt", str(context), timeout=120
+    )
     assert "Successfully tagged" in out.stdout + out.stderr
     ran = service.docker("run", "--rm", "svcbuilt", "cat", "/note")
-    assert ran.stdout == "copied\nbuilt\n"
+    assert ran.stdout == "copied\nbuilt\n10.1.2.3\tdb\n"
     service.docker("rmi", "svcbuilt")
 
 

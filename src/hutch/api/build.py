@@ -29,6 +29,7 @@ class BuildOptions:
     quiet: bool = False
     logfile: str | None = None  # the steps and RUN's output go here (appended), not stdout
     manifest: str | None = None  # a manifest list the image is added to (created if missing)
+    add_hosts: tuple[str, ...] = ()  # "HOST:IP" lines of RUN's /etc/hosts (IP may be host-gateway)
 
 
 @dataclass(frozen=True)

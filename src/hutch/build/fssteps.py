@@ -108,6 +108,7 @@ class FsSteps:
                     rootfs=root.rootfs(self.host.driver),
                     mounts=tuple(spec_mounts),
                     workdir=tmp,
+                    hosts=self.request.hosts,
                 )
                 out_fd, err_fd = self.builder.progress.run_fds
                 code = runstep.run_step(self.host, request, out_fd=out_fd, err_fd=err_fd)

@@ -55,12 +55,17 @@ class RunRequest:
     rootfs: Rootfs
     mounts: tuple[Mount, ...]
     workdir: Path  # private scratch dir of this step (bundle, etc files)
+    hosts: tuple[tuple[str, str], ...] = ()  # build --add-host: (name, address)
 
 
-def write_etc_files(directory: Path, hostname: str, network: str) -> tuple[tuple[str, str], ...]:
-    """A step's /etc files: the host's names on the host's network, localhost on none."""
+def write_etc_files(
+    directory: Path, hostname: str, network: str, extra: tuple[tuple[str, str], ...] = ()
+) -> tuple[tuple[str, str], ...]:
+    """A step's /etc files: the host's names on the host's network, localhost on
+    none; then the build's --add-host names (not in the layer: /etc/hosts is a mount)."""
     hosts = etcfiles.host_hosts() if network == "host" else etcfiles.LOCALHOST
     hosts += f"127.0.1.1\t{hostname}\n"
+    hosts += "".join(f"{address}\t{name}\n" for name, address in extra)
     return etcfiles.write_etc_files(
         directory, hostname, hosts, etcfiles.host_file("/etc/resolv.conf")
     )
@@ -84,7 +89,9 @@ def build_spec(request: RunRequest, capabilities: tuple[str, ...]) -> Spec:
         namespaces=namespaces,
         masked_paths=DEFAULT_MASKED_PATHS,
         readonly_paths=DEFAULT_READONLY_PATHS,
-        etc_files=write_etc_files(request.workdir / "etc", hostname, request.network),
+        etc_files=write_etc_files(
+            request.workdir / "etc", hostname, request.network, request.hosts
+        ),
     )
 
 

@@ -47,6 +47,7 @@ class BuildRequest:
     platform: tuple[str, str, str | None] = ("linux", "amd64", None)
     quiet: bool = False
     format: str = "oci"  # the final image's manifest: oci or docker (schema 2)
+    hosts: tuple[tuple[str, str], ...] = ()  # (name, address) more in RUN's /etc/hosts
 
 
 @dataclass

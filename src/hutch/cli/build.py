@@ -126,6 +126,13 @@ def register(app: typer.Typer, image_app: typer.Typer, buildx_app: typer.Typer) 
                 "--manifest", help="Add the image to this manifest list (created if missing)."
             ),
         ] = None,
+        add_host: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--add-host",
+                help="Add HOST:IP to RUN's /etc/hosts (IP may be host-gateway; repeatable).",
+            ),
+        ] = None,
     ) -> None:
         """Build an image from a Containerfile and a context."""
         from hutch.api.build import BuildOptions
@@ -149,6 +156,7 @@ def register(app: typer.Typer, image_app: typer.Typer, buildx_app: typer.Typer) 
             quiet=quiet,
             logfile=logfile,
             manifest=manifest,
+            add_hosts=tuple(add_host or ()),
         )
         report = state_of(ctx).engine().images.build(options)
         print(report.id)

@@ -201,6 +201,7 @@ class BuildService:
         names = tuple(_full_name(tag) for tag in options.tags)
         build_args = _build_args(options.build_args)
         labels = dict(_key_value(item, "--label") for item in options.labels)
+        hosts = _hosts(options.add_hosts)  # a bad one fails before anything runs
         timestamp = options.timestamp if options.timestamp is not None else environ_timestamp()
         if options.context == "-" and options.containerfile == "-":
             raise InvalidArgument("the context and the Containerfile cannot both come from stdin")
@@ -231,6 +232,7 @@ class BuildService:
                 platform=(platform.os, platform.architecture, platform.variant),
                 quiet=options.quiet,
                 format=image_format,
+                hosts=hosts,
             )
             host = LocalBuildHost(self._ctx, options.quiet)
             log = open(options.logfile, "a") if options.logfile else None  # noqa: SIM115
@@ -284,6 +286,18 @@ def _validate(options: BuildOptions) -> None:
             raise InvalidArgument(
                 f"--platform {options.platform}: only the host's platform ({host}) can be built"
             )
+
+
+def _hosts(items: Sequence[str]) -> tuple[tuple[str, str], ...]:
+    """--add-host HOST:IP as run's; RUN shares the host's network (or has none),
+    so host-gateway is the host's own loopback."""
+    from hutch.engine.netconfig import parse_add_host
+
+    hosts = []
+    for item in items:
+        name, address = parse_add_host(item)
+        hosts.append((name, "127.0.0.1" if address == "host-gateway" else address))
+    return tuple(hosts)
 
 
 def _full_name(tag: str) -> str:

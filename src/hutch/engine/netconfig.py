@@ -87,7 +87,7 @@ def validate(options: RunOptions) -> None:
     if net.aliases and what != "bridge":
         raise InvalidArgument("--network-alias needs a user-defined network")
     for item in net.add_hosts:
-        _parse_add_host(item)
+        parse_add_host(item)
     for server in net.dns:
         try:
             ipaddress.ip_address(server)
@@ -95,7 +95,7 @@ def validate(options: RunOptions) -> None:
             raise InvalidArgument(f"invalid --dns {server!r}: not an IP address") from exc
 
 
-def _parse_add_host(item: str) -> tuple[str, str]:
+def parse_add_host(item: str) -> tuple[str, str]:
     name, sep, ip = item.partition(":")
     if not sep or not name or not ip:
         raise InvalidArgument(f"invalid --add-host {item!r}: use HOST:IP")
@@ -165,7 +165,7 @@ def hosts_text(options: RunOptions, net: NetworkSpec, hostname: str, name: str) 
     else:
         text = LOCALHOST + f"127.0.1.1\t{hostname} {name}\n"
     for item in options.net.add_hosts:
-        host, ip = _parse_add_host(item)
+        host, ip = parse_add_host(item)
         if ip == "host-gateway":
             ip = net.gateway if net.mode in ("private", "bridge") else "127.0.0.1"
         text += f"{ip}\t{host}\n"

@@ -32,7 +32,6 @@ if TYPE_CHECKING:
 # Query parameters of /build hutch cannot honour when they are set: why.
 _REFUSED = {
     "remote": "a remote context (URL or Git) is not supported: send the context as a tar",
-    "extrahosts": "build-time extra hosts are not supported",
     "memory": "build-time resource limits are not supported",
     "memswap": "build-time resource limits are not supported",
     "cpushares": "build-time resource limits are not supported",
@@ -59,6 +58,14 @@ def _json_map(req: Request, name: str) -> dict[str, str]:
     return {str(k): str(v) for k, v in value.items() if v is not None}
 
 
+def _extra_hosts(req: Request) -> tuple[str, ...]:
+    """``extrahosts``: ``HOST:IP`` items, one per parameter (docker CLI, docker-py)
+    or several in one, comma-separated."""
+    return tuple(
+        item.strip() for text in req.args("extrahosts") for item in text.split(",") if item.strip()
+    )
+
+
 def build_options(req: Request, context: str, logfile: str) -> BuildOptions:
     """The query of ``POST /build`` as hutch's build options (pure; unit-tested)."""
     for name, why in _REFUSED.items():
@@ -81,6 +88,7 @@ def build_options(req: Request, context: str, logfile: str) -> BuildOptions:
         quiet=req.flag("q"),
         logfile=logfile,
         format="docker",  # Docker's images keep HEALTHCHECK, SHELL, ...
+        add_hosts=_extra_hosts(req),
     )
 
 

@@ -31,7 +31,8 @@ def test_every_flag(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixtu
         "--target", "stage", "--no-cache", "--pull=never", "--label", "l=1",
         "--layers=false", "--squash", "--iidfile", "/tmp/iid", "--format", "docker",
         "--secret", "id=s,src=/f", "--platform", "linux/amd64", "--timestamp", "5", "-q",
-        "--manifest", "multi", "ctx",
+        "--manifest", "multi",
+        "--add-host", "db:10.0.0.5", "ctx",
     ]  # fmt: skip
     options, _ = _options(argv, monkeypatch, capsys)
     assert options == BuildOptions(
@@ -52,6 +53,7 @@ def test_every_flag(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixtu
         timestamp=5,
         quiet=True,
         manifest="multi",
+        add_hosts=("db:10.0.0.5",),
     )
 
 

@@ -38,3 +38,16 @@ def test_a_log_file_takes_the_steps_and_runs_output(tmp_path: Path) -> None:
         os.write(log.fileno(), b"run output\n")
     assert (tmp_path / "log").read_text() == "STEP 1/1: RUN true\nrun output\n"
     assert Progress(True).run_fds == (2, 2) and Progress(False).run_fds == (1, 2)
+
+
+def test_add_host_lines_reach_runs_etc_hosts(tmp_path: Path) -> None:
+    from hutch.build.runstep import write_etc_files
+    from hutch.engine.build import _hosts
+
+    hosts = _hosts(("db:10.0.0.5", "gw:host-gateway", "v6:[::1]"))
+    assert hosts == (("db", "10.0.0.5"), ("gw", "127.0.0.1"), ("v6", "::1"))
+    files = dict(write_etc_files(tmp_path, "step", "none", hosts))
+    text = Path(files["/etc/hosts"]).read_text()
+    assert text.endswith("127.0.1.1\tstep\n10.0.0.5\tdb\n127.0.0.1\tgw\n::1\tv6\n")
+    with pytest.raises(InvalidArgument, match="invalid --add-host 'db'"):
+        _hosts(("db",))

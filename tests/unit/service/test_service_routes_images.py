@@ -172,6 +172,12 @@ def test_build_query_becomes_build_options_and_refuses_what_it_cannot_do() -> No
     assert options.build_args == ("A=1",) and options.labels == ("l=v",)
     assert (options.no_cache, options.pull, options.target) == (True, "always", "final")
     assert options.logfile == "/log" and options.format == "docker"
+    hosts = _req({"extrahosts": ["db:10.0.0.5", "gw:host-gateway,x:1.2.3.4"]})
+    assert build_options(hosts, "/c", "/l").add_hosts == (
+        "db:10.0.0.5",
+        "gw:host-gateway",
+        "x:1.2.3.4",
+    )
     for query, message in (
         ({"remote": ["https://x/y.git"]}, "remote: a remote context"),
         ({"memory": ["1000"]}, "memory: build-time resource limits"),
