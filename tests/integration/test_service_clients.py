@@ -15,7 +15,7 @@ from pathlib import Path
 
 import docker
 import pytest
-from registry_helpers import Registry, running_registry
+from registry_helpers import PASSWORD, USER, Registry, running_registry
 from service_helpers import Service, running_service, which
 
 
@@ -86,6 +86,47 @@ def test_docker_py_save_load_import_history_prune(
     with pytest.raises(docker.errors.ImageNotFound):
         client.images.get("imported:2")
     assert client.images.prune(filters={"dangling": True})["SpaceReclaimed"] >= 0
+
+
+def test_docker_py_login_checks_the_registry_and_stores_as_hutch_login(
+    service: Service, client: docker.DockerClient, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """POST /auth: the credentials are tried against the registry (htpasswd behind
+    TLS; a loopback registry is reached without verifying its certificate, as
+    Docker's insecure range allows) and kept in hutch's auth file."""
+    with running_registry(tmp_path_factory.mktemp("auth-registry"), "htpasswd") as registry:
+        with pytest.raises(docker.errors.APIError) as refused:
+            client.login(USER, "wrong", registry=registry.host, reauth=True)
+        assert refused.value.status_code == 401
+        unknown = service.hutch("login", "--get-login", registry.host, check=False)
+        assert unknown.returncode == 125, unknown.stderr
+        answer = client.login(USER, PASSWORD, registry=registry.host, reauth=True)
+        assert answer["Status"] == "Login Succeeded"
+        stored = service.hutch("login", "--get-login", registry.host).stdout
+        assert stored == f"{USER}\n"
+        service.hutch("logout", registry.host)
+
+
+def test_prune_filters_through_docker_py(client: docker.DockerClient) -> None:
+    kept = client.containers.create("base", ["true"], labels={"tier": "keep"})
+    doomed = client.containers.create("base", ["true"], labels={"tier": "web"})
+    client.volumes.create("prunevol", labels={"tier": "web"})
+    client.networks.create("prunenet", labels={"tier": "web"})
+    try:
+        # until: only what was made before the time goes (all of this is newer)
+        assert client.containers.prune(filters={"until": "1h"})["ContainersDeleted"] is None
+        pruned = client.containers.prune(filters={"label": "tier=web"})
+        assert pruned["ContainersDeleted"] == [doomed.id]
+        assert [c.id for c in client.containers.list(all=True)] == [kept.id]
+        assert client.networks.prune(filters={"label": ["tier=web"]})["NetworksDeleted"] == [
+            "prunenet"
+        ]
+        assert client.volumes.prune(filters={"label": "tier=web"})["VolumesDeleted"] == ["prunevol"]
+        with pytest.raises(docker.errors.APIError) as bad:
+            client.images.prune(filters={"until": "not-a-time"})
+        assert bad.value.status_code == 400
+    finally:
+        kept.remove(force=True)
 
 
 def test_a_build_context_entry_outside_the_context_is_400(
