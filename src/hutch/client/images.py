@@ -17,6 +17,7 @@ from hutch.api.images import (
     ImageSummary,
     ImportOptions,
     ImportReport,
+    ProgressCallback,
     PullOptions,
     PullReport,
     PushOptions,
@@ -64,11 +65,16 @@ class ImageClient:
         platform: str | None = None,
         creds: str | None = None,
         tls_verify: bool | None = None,
+        on_progress: ProgressCallback | None = None,
     ) -> PullReport:
         """Pull ``reference`` (``creds``: ``USER:PASSWORD``; ``tls_verify=False`` for a
-        registry without TLS); the ids and names pulled."""
+        registry without TLS); the ids and names pulled. ``on_progress`` is called
+        with each step of each layer's transfer (a ``TransferEvent``), from the
+        transfer's threads."""
         access = RegistryAccess(tls_verify=tls_verify, creds=creds)
-        options = PullOptions(reference, platform=platform, quiet=True, access=access)
+        options = PullOptions(
+            reference, platform=platform, quiet=True, access=access, on_progress=on_progress
+        )
         return self._engine.pull(options)
 
     def search(
@@ -91,9 +97,14 @@ class ImageClient:
         *,
         creds: str | None = None,
         tls_verify: bool | None = None,
+        on_progress: ProgressCallback | None = None,
     ) -> PushReport:
+        """Push ``source`` (to ``destination``); ``on_progress`` as ``pull``'s."""
         access = RegistryAccess(tls_verify=tls_verify, creds=creds)
-        return self._engine.push(PushOptions(source, destination, quiet=True, access=access))
+        options = PushOptions(
+            source, destination, quiet=True, access=access, on_progress=on_progress
+        )
+        return self._engine.push(options)
 
     def tag(self, source: str, *targets: str) -> None:
         self._engine.tag(source, targets)
@@ -121,9 +132,11 @@ class ImageClient:
         no_cache: bool = False,
         pull: str = "missing",
         logfile: str | None = None,
+        add_hosts: Sequence[str] = (),
     ) -> BuildReport:
         """``hutch build CONTEXT`` (a directory or a tar archive of one); the steps are
-        written to ``logfile`` when given, else to standard output."""
+        written to ``logfile`` when given, else to standard output; ``add_hosts``:
+        ``HOST:IP`` lines of RUN's /etc/hosts."""
         options = BuildOptions(
             context=context,
             containerfile=containerfile,
@@ -134,6 +147,7 @@ class ImageClient:
             no_cache=no_cache,
             pull=pull,
             logfile=logfile,
+            add_hosts=tuple(add_hosts),
         )
         return self._engine.build(options)
 

@@ -82,16 +82,23 @@ def test_images() -> None:
     client = _client(engine)
     assert [i.id[0] for i in client.images.list()] == ["a"]
     assert [i.id[0] for i in client.images.list(all=True, filters=["dangling=true"])] == ["b"]
-    report = client.images.pull("127.0.0.1:5000/app:1", creds="u:p", tls_verify=False)
+    heard: list[object] = []
+    report = client.images.pull(
+        "127.0.0.1:5000/app:1", creds="u:p", tls_verify=False, on_progress=heard.append
+    )
     assert report.names == ("127.0.0.1:5000/app:1",)
     pulled = dict(engine.calls)["images.pull"]
     assert (pulled.access.creds, pulled.access.tls_verify, pulled.quiet) == ("u:p", False, True)
+    assert pulled.on_progress == heard.append
     client.images.tag("base", "a:1", "b:2")
     assert dict(engine.calls)["images.tag"] == ("base", ("a:1", "b:2"))
-    built = client.images.build("/ctx", ["app"], build_args={"V": "1"}, logfile="/tmp/log")
+    built = client.images.build(
+        "/ctx", ["app"], build_args={"V": "1"}, logfile="/tmp/log", add_hosts=["db:10.0.0.5"]
+    )
     assert built.names == ("app",)
     options = dict(engine.calls)["images.build"]
     assert (options.build_args, options.logfile) == (("V=1",), "/tmp/log")
+    assert options.add_hosts == ("db:10.0.0.5",)
     engine.remove_reports = [RemoveReport("base", error="image is in use", exit_code=2)]
     with pytest.raises(Conflict):
         client.images.remove("base")
