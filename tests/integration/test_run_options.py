@@ -136,8 +136,8 @@ def test_name_conflict(hutch: Hutch, base_image: str) -> None:
 def test_podman_process_flags(hutch: Hutch, base_image: str, tmp_path: Path) -> None:
     """One run for issue 15's process flags: --umask reaches the process (podman's
     default 0022 otherwise), --env-merge expands the image's PATH, --unsetenv drops a
-    default, --env-host passes the caller's variables, --label-file and --annotation
-    show in inspect."""
+    default, --env-host passes the caller's variables, --label-file, --annotation and
+    --expose show in inspect."""
     labels = tmp_path / "labels"
     labels.write_text("# labels\nfrom.file=yes\n")
     out = hutch(
@@ -155,6 +155,8 @@ def test_podman_process_flags(hutch: Hutch, base_image: str, tmp_path: Path) -> 
         str(labels),
         "--annotation",
         "it.note=kept",
+        "--expose",
+        "9000/udp",
         base_image,
         "sh",
         "-c",
@@ -171,6 +173,7 @@ def test_podman_process_flags(hutch: Hutch, base_image: str, tmp_path: Path) -> 
     assert data["Config"]["Umask"] == "077"
     assert data["Config"]["Labels"]["from.file"] == "yes"
     assert data["Config"]["Annotations"]["it.note"] == "kept"
+    assert data["HostConfig"]["PortBindings"]["9000/udp"] is None
     hutch("rm", "procflags")
     assert hutch("run", "--rm", base_image, "sh", "-c", "umask").stdout == "0022\n"
 

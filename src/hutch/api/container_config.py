@@ -52,6 +52,7 @@ class LogOptions:
 class NetworkOptions:
     publish: tuple[str, ...] = ()  # -p [IP:][HOSTPORT:]CTRPORT[/PROTO]
     publish_all: bool = False  # -P: every port the image exposes, on random host ports
+    expose: tuple[str, ...] = ()  # PORT[-END][/PROTO]: exposed beside the image's ports
     aliases: tuple[str, ...] = ()
     ip: str | None = None
     ip6: str | None = None  # on a network with an IPv6 subnet

@@ -135,6 +135,11 @@ FLAGS: tuple[Flag, ...] = (
         "Publish every exposed port on a random host port.",
         aliases=("-P",),
     ),
+    repeated(
+        "--expose",
+        "net.expose",
+        "Expose a port or range: PORT[-END][/tcp|/udp] (published by -P; shown in inspect).",
+    ),
     repeated("--network-alias", "net.aliases", "Another name of the container on its networks."),
     text("--ip", "net.ip", "IPv4 address on a user-defined network."),
     text("--ip6", "net.ip6", "IPv6 address on a dual-stack user-defined network."),

@@ -531,7 +531,10 @@ class InspectHostExtras:
     binds: tuple[str, ...] = field(metadata=key("Binds"))
     cgroup_mode: str = field(metadata=key("CgroupMode"))
     container_id_file: str = field(metadata=key("ContainerIDFile"))
-    port_bindings: dict[str, tuple[InspectPortBinding, ...]] = field(metadata=key("PortBindings"))
+    # the same as .NetworkSettings.Ports: exposed ports without a binding are null
+    port_bindings: dict[str, tuple[InspectPortBinding, ...] | None] = field(
+        metadata=key("PortBindings")
+    )
     volumes_from: tuple[str, ...] | None = field(metadata=key("VolumesFrom"))
     dns: tuple[str, ...] = field(metadata=key("Dns"))
     dns_options: tuple[str, ...] = field(metadata=key("DnsOptions"))

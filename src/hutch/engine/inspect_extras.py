@@ -8,7 +8,7 @@ import os
 from collections.abc import Sequence
 
 from hutch.api.container_config import RunOptions
-from hutch.api.containers import InspectDevice, InspectHostExtras, InspectPortBinding
+from hutch.api.containers import InspectDevice, InspectHostExtras
 from hutch.api.errors import HutchError
 from hutch.api.images import ImageGraphDriver
 from hutch.engine import container_state as cs
@@ -19,12 +19,9 @@ from hutch.runtime.spec import DEFAULT_SHM_SIZE, Spec
 def host_extras(
     options: RunOptions, container: cs.Container, spec: Spec | None = None
 ) -> InspectHostExtras:
+    from hutch.engine.netquery import port_bindings
     from hutch.engine.security import parse_device
 
-    bindings: dict[str, list[InspectPortBinding]] = {}
-    for port in container.config.ports:
-        binding = InspectPortBinding(port.host_ip, str(port.host_port))
-        bindings.setdefault(f"{port.container_port}/{port.protocol}", []).append(binding)
     devices = []
     for item in options.security.device:
         try:
@@ -38,7 +35,7 @@ def host_extras(
         binds=options.volumes.volumes,  # as given, as Docker's HostConfig.Binds
         cgroup_mode=nsmodes.inspect_mode(ns.cgroupns, ids.get("cgroupns", "")),
         container_id_file=options.cidfile or "",
-        port_bindings={k: tuple(v) for k, v in bindings.items()},
+        port_bindings=port_bindings(container, container.config.ports),
         volumes_from=options.volumes.volumes_from or None,
         dns=options.net.dns,
         dns_options=options.net.dns_options,

@@ -144,7 +144,9 @@ def _mappings(options: RunOptions, image: ImageConfig) -> list[PortMapping]:
         taken = {(m.container_port, m.protocol) for m in mappings}
         mappings += [
             m
-            for m in ports.exposed(image.config.exposed_ports)
+            for m in ports.exposed(
+                ports.exposed_keys(image.config.exposed_ports, options.net.expose)
+            )
             if (m.container_port, m.protocol) not in taken
         ]
     return mappings

@@ -16,8 +16,9 @@ from hutch.api.containers import (
 from hutch.api.errors import InvalidArgument
 from hutch.engine import container_state as cs
 from hutch.engine.context import EngineContext
+from hutch.engine.ports import exposed_keys
 from hutch.runtime.spec_io import spec_from_json
-from hutch.runtime.spec_network import NetworkSpec
+from hutch.runtime.spec_network import NetworkSpec, PortMapping
 
 
 def network_of(container: cs.Container) -> NetworkSpec:
@@ -48,23 +49,27 @@ def container_ports(ctx: EngineContext, names: Sequence[str], all_: bool) -> lis
 
 
 def port_bindings(
-    net: NetworkSpec, exposed: Sequence[str]
+    container: cs.Container, published: Sequence[PortMapping]
 ) -> dict[str, tuple[InspectPortBinding, ...] | None]:
-    """``{"80/tcp": [{"HostIp": "", "HostPort": "8080"}], "443/tcp": null}``."""
+    """``{"443/tcp": null, "80/tcp": [{"HostIp": "", "HostPort": "8080"}]}``.
+
+    The ports the image and ``--expose`` expose have null until published; the
+    keys are in order, as in the JSON of podman's Go map.
+    """
     out: dict[str, tuple[InspectPortBinding, ...] | None] = {}
-    for item in exposed:
-        port, _, proto = item.partition("/")
-        out[f"{port}/{proto or 'tcp'}"] = None
-    for p in net.ports:
+    expose = container.config.options.net.expose
+    with contextlib.suppress(InvalidArgument):  # checked at create
+        for key in exposed_keys(container.config.image_config.exposed_ports, expose):
+            out[key] = None
+    for p in published:
         key = f"{p.container_port}/{p.protocol}"
         out[key] = (*(out.get(key) or ()), InspectPortBinding(p.host_ip, str(p.host_port)))
-    return out
+    return {key: out[key] for key in sorted(out)}
 
 
 def network_settings(container: cs.Container) -> InspectNetworkSettings:
     """inspect's ``.NetworkSettings`` (Docker/podman keys)."""
     net = network_of(container)
-    exposed = container.config.image_config.exposed_ports
     state = container.state
     networks = {
         a.network: InspectEndpoint(
@@ -93,7 +98,7 @@ def network_settings(container: cs.Container) -> InspectNetworkSettings:
         mac_address=first.mac if first else "",
         bridge=first.bridge if first else "",
         networks=networks,
-        ports=port_bindings(net, exposed),
+        ports=port_bindings(container, net.ports),
         sandbox_id="",
         sandbox_key=f"/proc/{state.pid}/ns/net" if state.pid else "",
         ipv6_gateway=first.gateway6 if first else "",

@@ -78,6 +78,66 @@ def parse_publish(spec: str) -> list[PortMapping]:
     return [PortMapping(ip, host[0] + i, ctr[0] + i, proto) for i in range(count)]
 
 
+def parse_expose(item: str) -> list[str]:
+    """``--expose PORT[-END][/PROTO]`` as the keys it exposes ("80/tcp"), podman's checks.
+
+    podman 4.3.1's words: Docker's port range parse first (its strconv errors),
+    then the range rules, then the protocol (tcp or udp, any case; empty is tcp).
+    """
+    ports, *protos = item.split("/")
+    if len(protos) > 1:
+        raise InvalidArgument("invalid expose format - protocol can only be specified once")
+    first, sep, last = ports.partition("-")
+    start = _uint16(first, ports)
+    end = _uint16(last, ports) if sep else start
+    if end < start:
+        raise InvalidArgument(
+            f"invalid range format for --expose: {ports}: Invalid range specified for the Port: "
+            f"{ports}"
+        )
+    if start == 0:
+        raise InvalidArgument("port numbers must be between 1 and 65535 (inclusive), got 0")
+    if sep and end == start:
+        raise InvalidArgument(
+            "the end port of a range must be higher than the start port - "
+            f"{end} is not higher than {start}"
+        )
+    proto = (protos[0] if protos else "").lower() or "tcp"
+    if proto not in PROTOCOLS:
+        reason = (
+            "protocol SCTP is not allowed for exposed ports"
+            if proto == "sctp"
+            else f'unrecognized protocol "{protos[0]}" in port mapping'
+        )
+        raise InvalidArgument(f"validating protocols for exposed port {start}: {reason}")
+    return [f"{port}/{proto}" for port in range(start, end + 1)]
+
+
+def _uint16(text: str, ports: str) -> int:
+    """Go's strconv.ParseUint(text, 10, 16), with its errors."""
+    if not (text.isascii() and text.isdigit()):
+        problem = "invalid syntax"
+    elif int(text) > 65535:
+        problem = "value out of range"
+    else:
+        return int(text)
+    raise InvalidArgument(
+        f'invalid range format for --expose: {ports}: strconv.ParseUint: parsing "{text}": '
+        f"{problem}"
+    )
+
+
+def exposed_keys(image_ports: Iterable[str], expose: Iterable[str]) -> list[str]:
+    """The image's exposed ports and those of ``--expose``, as "80/tcp" keys, once each."""
+    keys = []
+    for item in image_ports:
+        port, _, proto = item.partition("/")
+        keys.append(f"{port}/{proto or 'tcp'}")
+    for item in expose:
+        keys += parse_expose(item)
+    return list(dict.fromkeys(keys))
+
+
 def exposed(image_ports: Iterable[str]) -> list[PortMapping]:
     """``-P``: every port the image exposes ("80/tcp"), on a random host port."""
     out = []

@@ -14,6 +14,7 @@ from dataclasses import replace
 
 from hutch.api.container_config import DEFAULT_UMASK, RunOptions
 from hutch.api.errors import InvalidArgument
+from hutch.engine import ports
 
 # libpod's define.UmaskRegex
 _UMASK = re.compile(r"[0-7]{1,4}")
@@ -33,6 +34,8 @@ def check(options: RunOptions) -> RunOptions:
             f"running container create option: invalid umask string {options.umask}: "
             "invalid argument"
         )
+    for item in options.net.expose:
+        ports.parse_expose(item)
     for rule in options.security.device_cgroup_rules:
         check_device_cgroup_rule(rule)
     if options.security.device_cgroup_rules:
