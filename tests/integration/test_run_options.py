@@ -180,14 +180,16 @@ def test_podman_process_flags(hutch: Hutch, base_image: str, tmp_path: Path) -> 
 
 def test_namespace_modes_and_kernel_flags(hutch: Hutch, base_image: str) -> None:
     """One run with the host's UTS and cgroup namespaces, a 10m /dev/shm, no
-    /etc/hostname, LINUX32 and an OOM score; --ipc none has no /dev/shm; a second
-    container joins a running one's IPC and UTS namespaces (issue 15)."""
+    /etc/hostname, LINUX32 and an OOM score, in the host's PID namespace; --ipc none
+    has no /dev/shm; a second container joins a running one's IPC, UTS and PID
+    namespaces (issue 15)."""
     script = (
         "df -k /dev/shm | tail -1; hostname; cat /etc/hostname 2>/dev/null || echo none; "
-        "uname -m; cat /proc/self/oom_score_adj; readlink /proc/self/ns/uts"
+        "uname -m; cat /proc/self/oom_score_adj; readlink /proc/self/ns/uts; "
+        "readlink /proc/self/ns/pid"
     )
     out = hutch(
-        "run", "--rm", "--shm-size", "10m", "--no-hostname", "--uts", "host",
+        "run", "--rm", "--shm-size", "10m", "--no-hostname", "--uts", "host", "--pid", "host",
         "--cgroupns", "host", "--personality", "LINUX32", "--oom-score-adj", "100",
         base_image, "sh", "-c", script,
     ).stdout.splitlines()  # fmt: skip
@@ -197,16 +199,21 @@ def test_namespace_modes_and_kernel_flags(hutch: Hutch, base_image: str) -> None
     assert out[3] == "i686"
     assert out[4] == "100"
     assert out[5] == os.readlink("/proc/self/ns/uts")
+    assert out[6] == os.readlink("/proc/self/ns/pid")  # and its /proc is the host's
     none = hutch("run", "--rm", "--ipc", "none", base_image, "ls", "/dev/shm", check=False)
     assert none.returncode != 0, none.stdout
     hutch("run", "-d", "--name", "nsowner", "--hostname", "owner", base_image, "sleep", "60")
     try:
-        theirs = hutch("exec", "nsowner", "readlink", "/proc/self/ns/ipc").stdout
-        hutch("exec", "nsowner", "touch", "/dev/shm/mark")
+        theirs = hutch(
+            "exec", "nsowner", "sh", "-c",
+            "touch /dev/shm/mark; readlink /proc/self/ns/ipc; readlink /proc/self/ns/pid",
+        ).stdout  # fmt: skip
         ours = hutch(
             "run", "--rm", "--ipc", "container:nsowner", "--uts", "container:nsowner",
-            base_image, "sh", "-c", "readlink /proc/self/ns/ipc; hostname; ls /dev/shm",
+            "--pid", "container:nsowner", base_image, "sh", "-c",
+            "readlink /proc/self/ns/ipc; readlink /proc/self/ns/pid; hostname; ls /dev/shm; "
+            "echo $(tr '\\0' ' ' < /proc/1/cmdline)",
         ).stdout  # fmt: skip
-        assert ours == f"{theirs}owner\nmark\n"
+        assert ours == f"{theirs}owner\nmark\nsleep 60\n"
     finally:
         hutch("rm", "-f", "-t", "0", "nsowner")

@@ -429,7 +429,7 @@ FLAGS: tuple[Flag, ...] = (
     text(
         "--pid",
         "namespaces.pid",
-        "PID namespace: private (default); host, container:NAME, ns:PATH are refused.",
+        "PID namespace: private (default), host, container:NAME, ns:PATH.",
         default="",
         values=("private", "host"),
     ),

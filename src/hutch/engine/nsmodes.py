@@ -10,10 +10,10 @@ pids change at each of their starts (as a pod member's are renewed).
 
 Rootless limits: the host's namespaces belong to the host's user namespace,
 so "host" means not unsharing (the init still runs in the session's user
-namespace, where it may not mount an mqueue or set the host name); a pid
-namespace can be joined only from an ancestor, and each monitor is PID 1 of a
-pid namespace of its own, so ``--pid`` other than private is refused (see
-docs/architecture.md, pods: ``--share pid``).
+namespace, where it may not mount an mqueue or a procfs, or set the host name).
+A container without a pid namespace of its own gets a monitor in the caller's
+pid namespace, which forks its init into the one joined (``runtime/pidshare.py``):
+``--pid host`` stays there, with the host's /proc bound.
 """
 
 from __future__ import annotations
@@ -58,15 +58,18 @@ def check(options: RunOptions) -> None:
             raise InvalidArgument(
                 'must provide name or ID or a container when specifying "container:"'
             )
-        if flag == "pid":
-            raise InvalidArgument(
-                f"--pid {mode} is not supported by hutch yet: each container's processes "
-                "live in a PID namespace below its monitor's, which cannot enter the host's "
-                "or another container's; only --pid private is"
-            )
         if kind == "ns":
             _check_path(_NAMESPACES[flag][1], target)
-    ipc, uts = options.namespaces.ipc, options.namespaces.uts
+    ipc, uts, pid = options.namespaces.ipc, options.namespaces.uts, options.namespaces.pid
+    sec = options.security
+    own_userns = sec.userns not in (None, "", "host") or sec.uidmap or sec.gidmap
+    if pid not in _PRIVATE and (own_userns or sec.subuidname or sec.subgidname):
+        # the init of a user namespace of its own could not mount the /proc of a
+        # pid namespace that belongs to the session's (as in a pod sharing pid)
+        raise InvalidArgument(
+            f"--pid {pid} cannot be used with a user namespace of the container's own "
+            "(--userns, --uidmap, --gidmap, --subuidname, --subgidname)"
+        )
     if options.kernel.shm_size is not None:
         shm_size(options.kernel.shm_size)
         if ipc in ("host", "none"):

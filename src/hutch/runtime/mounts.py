@@ -174,7 +174,7 @@ def remount_bind(target: str, extra: int) -> None:
 def base_plan(spec: Spec, *, gid5_mapped: bool) -> list[Step | Symlink]:
     """The standard mounts every container gets, in order."""
     plan: list[Step | Symlink] = [
-        Step("proc", "/proc", "proc", ("nosuid", "nodev", "noexec")),
+        _proc(spec),
         Step("tmpfs", "/dev", "tmpfs", ("nosuid", "strictatime", "mode=755", "size=65536k")),
     ]
     plan += [Step("bind", f"/dev/{name}", f"/dev/{name}", (), True) for name in DEVICES]
@@ -202,6 +202,16 @@ def base_plan(spec: Spec, *, gid5_mapped: bool) -> list[Step | Symlink]:
     plan += [Step("bind", dest, src, (), True) for dest, src in spec.etc_files]
     plan += [_user_mount(m) for m in spec.mounts]
     return plan
+
+
+def _proc(spec: Spec) -> Step:
+    """A procfs of the container's pid namespace; with --pid host the host's, bound:
+    that namespace belongs to the host's user namespace, where no procfs may be
+    mounted (rootless podman binds it too)."""
+    on_host = "pid" not in spec.namespaces and not any(ns == "pid" for ns, _ in spec.joins)
+    if on_host:
+        return Step("bind", "/proc", "/proc", ("rbind", "nosuid", "nodev", "noexec"))
+    return Step("proc", "/proc", "proc", ("nosuid", "nodev", "noexec"))
 
 
 def _ipc_plan(spec: Spec) -> list[Step | Symlink]:

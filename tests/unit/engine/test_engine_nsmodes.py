@@ -9,7 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from hutch.api.container_config import KernelOptions, NamespaceOptions, NetworkOptions, RunOptions
+from hutch.api.container_config import (
+    KernelOptions,
+    NamespaceOptions,
+    NetworkOptions,
+    RunOptions,
+    SecurityOptions,
+)
 from hutch.api.errors import InvalidArgument
 from hutch.config.settings import Settings
 from hutch.engine import nsmodes, specbuild
@@ -42,8 +48,10 @@ def kernel(**values: object) -> RunOptions:
             ns(ipc="container:"),
             'must provide name or ID or a container when specifying "container:"',
         ),
-        (ns(pid="host"), "--pid host is not supported by hutch yet"),
-        (ns(pid="container:db"), "--pid container:db is not supported by hutch yet"),
+        (
+            replace(ns(pid="host"), security=SecurityOptions(userns="keep-id")),
+            "--pid host cannot be used with a user namespace of the container's own",
+        ),
         (
             ns(uts="ns:/nonexistent"),
             "cannot find specified UTS namespace path: stat /nonexistent: "
@@ -79,7 +87,8 @@ def test_bad_modes_and_values_are_refused_at_create(options: RunOptions, message
     "options",
     [
         ns(pid="private", ipc="shareable", uts="private", cgroupns="private"),
-        ns(ipc="none", uts="host", cgroupns="host"),
+        ns(ipc="none", uts="host", cgroupns="host", pid="host"),
+        ns(pid="container:db"),
         ns(ipc="ns:/proc/self/ns/ipc", uts="container:web"),
         kernel(shm_size="0", personality="LINUX32", oom_score_adj=-1000),
     ],
@@ -138,6 +147,20 @@ def test_ns_paths_are_joined_and_container_modes_wait_for_their_pid(tmp_path: Pa
     shm = _step(with_path, "/dev/shm")
     assert (shm.kind, shm.source) == ("borrow", "/proc/7/ns/mnt")
     assert "/dev/mqueue" in [s.destination for s in base_plan(with_path, gid5_mapped=True)]
+
+
+def test_pid_host_binds_the_hosts_proc_and_a_joined_pid_namespace_mounts_its_own(
+    tmp_path: Path,
+) -> None:
+    host = build(tmp_path, ns(pid="host"))
+    assert "pid" not in host.namespaces and host.joins == ()
+    proc = _step(host, "/proc")
+    assert (proc.kind, proc.source, proc.options[0]) == ("bind", "/proc", "rbind")
+    joined = build(tmp_path, ns(pid="container:db"), nsmodes.Joined((("pid", OTHER),)))
+    assert "pid" not in joined.namespaces
+    assert (joined.joins, joined.join_ids) == ((("pid", ""),), (("pid", OTHER),))
+    assert _step(joined, "/proc").kind == "proc"
+    assert _step(build(tmp_path, RunOptions("b")), "/proc").kind == "proc"
 
 
 def test_ipc_none_has_no_shm_and_shm_size_sets_its_size(tmp_path: Path) -> None:
