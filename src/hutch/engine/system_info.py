@@ -11,6 +11,7 @@ import platform
 import shutil
 from pathlib import Path
 
+from hutch.api.errors import HostNotReady
 from hutch.api.system import HostInfo, IdMap, StoreInfo
 from hutch.engine import container_state as cs
 from hutch.engine.context import EngineContext
@@ -119,7 +120,13 @@ def host_info(ctx: EngineContext) -> HostInfo:
 
 def store_info(ctx: EngineContext) -> StoreInfo:
     # The run state is each monitor's state.json (the database has none).
-    states = [cs.load(ctx, r).state.status for r in ctx.containers.all()]
+    try:
+        states = [cs.load(ctx, r).state.status for r in ctx.containers.all()]
+        images = len(ctx.images.all())
+    except HostNotReady:
+        # A store the host cannot keep (on a network filesystem): the host
+        # facts above say why and what to set; the counts stay at zero.
+        states, images = [], 0
     return StoreInfo(
         config_file=str(ctx.paths.settings_file),
         # Probing the driver needs the session namespace; info already says
@@ -128,7 +135,7 @@ def store_info(ctx: EngineContext) -> StoreInfo:
         graph_root=str(ctx.paths.storage),
         run_root=str(ctx.paths.runtime),
         volume_path=str(ctx.paths.storage / "volumes"),
-        images=len(ctx.images.all()),
+        images=images,
         containers=len(states),
         running=sum(s == "running" for s in states),
         paused=sum(s == "paused" for s in states),

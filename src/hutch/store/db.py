@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from hutch.api.errors import HutchError
+from hutch.api.errors import HostNotReady, HutchError
 
 _SCHEMA = (
     """
@@ -203,6 +203,10 @@ def connect(path: Path) -> sqlite3.Connection:
             "layers or containers: its records are lost",
             hint=_DB_HINT,
         )
+    if not os.path.lexists(path):
+        # A new store: the one moment to look at its filesystem (SQLite on a
+        # network filesystem can hang on its locks rather than fail).
+        _refuse_network_filesystem(path)
     reserve = path.parent / RESERVE
     if full(path.parent):
         # The space kept in RESERVE is given up for this moment: rm, rmi and
@@ -219,6 +223,7 @@ def connect(path: Path) -> sqlite3.Connection:
             # it is (the WAL is empty once every command closed it): listings
             # work, and a write says what is full.
             if not full(path.parent) or not path.exists():
+                _refuse_network_filesystem(path)
                 raise  # locked, I/O: the caller's errors say those
             conn = sqlite3.connect(
                 f"{path.as_uri()}?mode=ro&immutable=1", uri=True, isolation_level=None
@@ -229,6 +234,23 @@ def connect(path: Path) -> sqlite3.Connection:
     except sqlite3.DatabaseError as exc:
         raise HutchError(f"the database {path} cannot be read: {exc}", hint=_DB_HINT) from None
     return conn
+
+
+def _refuse_network_filesystem(path: Path, mountinfo: str = "/proc/self/mountinfo") -> None:
+    """A store on NFS, CIFS, 9p...: name that, and the setting that moves it.
+
+    SQLite's WAL needs shared memory and POSIX locks that such filesystems do
+    not give (its error is a bare "disk I/O error"); overlay cannot keep upper
+    directories there either, so the whole store belongs on a local disk.
+    """
+    from hutch.linux import hostcheck
+
+    location = hostcheck.storage_location(str(path.parent), mountinfo)
+    if not location.ok:
+        raise HostNotReady(
+            f"the store's database {path} cannot be opened: {location.value}",
+            hint=location.fix,
+        )
 
 
 def _open(path: Path) -> sqlite3.Connection:
