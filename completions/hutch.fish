@@ -1350,7 +1350,7 @@ complete -c hutch -n "__hutch_at 'pod create'" -l label -s l -x -d 'Set a label 
 complete -c hutch -n "__hutch_at 'pod create'" -l exit-policy -x -d 'continue, or stop: the pod stops after its last member'
 complete -c hutch -n "__hutch_at 'pod create'" -l restart -x -d 'Restart policy of the members that name none'
 complete -c hutch -n "__hutch_at 'pod create'" -l volume -s v -x -d 'Mount a volume in every member (as run -v)'
-complete -c hutch -n "__hutch_at 'pod create'" -l userns -x -d 'User namespace of the pod'
+complete -c hutch -n "__hutch_at 'pod create'" -l userns -x -d 'User namespace of the pod (keep-id, auto, nomap; host): the infra\'s, joined by every member'
 complete -c hutch -n "__hutch_at 'pod create'" -l memory -s m -x -d 'Memory limit of the whole pod'
 complete -c hutch -n "__hutch_at 'pod create'" -l cpus -x -d 'CPUs of the whole pod (e.g. 1.5)'
 complete -c hutch -n "__hutch_at 'pod create'" -l replace -d 'Remove a pod of the same --name first'

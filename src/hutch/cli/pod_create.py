@@ -86,7 +86,12 @@ def register(pod_app: typer.Typer) -> None:
             typer.Option("--volume", "-v", help="Mount a volume in every member (as run -v)."),
         ] = None,
         userns: Annotated[
-            str | None, typer.Option("--userns", help="User namespace of the pod.")
+            str | None,
+            typer.Option(
+                "--userns",
+                help="User namespace of the pod (keep-id, auto, nomap; host): the infra's, "
+                "joined by every member.",
+            ),
         ] = None,
         memory: Annotated[
             str | None, typer.Option("--memory", "-m", help="Memory limit of the whole pod.")

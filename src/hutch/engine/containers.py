@@ -153,8 +153,13 @@ class ContainerService:
             )
             from hutch.engine import userns_plan  # --userns, --uidmap, --subuidname
 
+            security, pod_userns = options.security, None
+            if member is not None and member.userns:
+                # the pod's user namespace: the infra's maps, its --userns for keep-id's user
+                security = replace(security, userns=member.userns)
+                pod_userns = pod_member.infra_userns(self._ctx, member)
             spec = userns_plan.apply(
-                self._ctx, record.id, options.security, options.user is not None, spec, dirs
+                self._ctx, record.id, security, options.user is not None, spec, dirs, pod_userns
             )
             spawn.write_bundle(spec, dirs.userdata)
             config = replace(

@@ -18,7 +18,13 @@ import tarfile
 from dataclasses import replace
 
 from hutch import __version__
-from hutch.api.container_config import ImagePullOptions, NetworkOptions, RunOptions, VolumeOptions
+from hutch.api.container_config import (
+    ImagePullOptions,
+    NetworkOptions,
+    RunOptions,
+    SecurityOptions,
+    VolumeOptions,
+)
 from hutch.api.errors import HostNotReady
 from hutch.api.pods import PodCreateOptions
 from hutch.engine.context import EngineContext
@@ -106,4 +112,6 @@ def infra_options(
         net=net,
         pull=ImagePullOptions(policy="never"),
         volumes=VolumeOptions(volumes=(f"{CATATONIT}:/catatonit:ro",)),
+        # the pod's user namespace is the infra's, which the members join
+        security=SecurityOptions(userns=options.userns),
     )

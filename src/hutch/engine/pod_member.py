@@ -23,6 +23,7 @@ from hutch.engine.pod_record import PodConfig
 from hutch.runtime import etcfiles
 from hutch.runtime.spec import PodHosts, Spec
 from hutch.runtime.spec_io import spec_from_json, spec_to_json
+from hutch.runtime.spec_userns import UsernsSpec
 from hutch.store.containers import ContainerDirs, ContainerRecord
 
 # The namespaces a member joins through Spec.joins (net goes through the network)
@@ -38,6 +39,7 @@ class Membership:
     # on the pod's own network (not the host's): members are listed by name in
     # the pod's /etc/hosts while they run
     lists_names: bool = False
+    userns: str = ""  # the pod's --userns, when it has a user namespace (the infra's)
 
 
 def join_options(ctx: EngineContext, options: RunOptions) -> tuple[RunOptions, Membership | None]:
@@ -86,7 +88,8 @@ def join_options(ctx: EngineContext, options: RunOptions) -> tuple[RunOptions, M
                 "invalid config provided: cannot set hostname when joining the pod UTS namespace"
             )
         options = replace(options, hostname=config.hostname)
-    refuse_own_userns(options, shared)
+    userns = config.options.userns if pod.infra_id and pod_userns(config.options.userns) else ""
+    refuse_own_userns(options, shared, bool(userns))
     pod_options = config.options
     if options.restart == "no" and pod_options.restart:
         options = replace(options, restart=pod_options.restart)
@@ -94,18 +97,34 @@ def join_options(ctx: EngineContext, options: RunOptions) -> tuple[RunOptions, M
         volumes = replace(options.volumes, volumes=pod_options.volumes + options.volumes.volumes)
         options = replace(options, volumes=volumes)
     lists_names = "net" in shared and config.options.network != "host"
-    return options, Membership(pod.id, pod.infra_id, shared, lists_names)
+    return options, Membership(pod.id, pod.infra_id, shared, lists_names, userns or "")
 
 
-def refuse_own_userns(options: RunOptions, shared: tuple[str, ...]) -> None:
+def pod_userns(text: str | None) -> bool:
+    """Whether a pod's ``--userns`` gives it a user namespace of its own, which
+    its infra makes and every member joins (host, or none: the session's)."""
+    return (text or "") not in ("", "host")
+
+
+def refuse_own_userns(options: RunOptions, shared: tuple[str, ...], pod_userns: bool) -> None:
     """A member with a user namespace of its own cannot join the pod's pid
-    namespace: that belongs to the session's user namespace, over which the
-    member's init could not mount its /proc. (podman refuses ``--userns`` in
-    every pod, in these words.)"""
+    namespace: that belongs to the pod's user namespace, over which the
+    member's init could not mount its /proc; nor can it be in two user
+    namespaces when the pod has one. (podman refuses ``--userns`` in every
+    pod, in these words.)"""
     sec = options.security
     maps = sec.uidmap or sec.gidmap or sec.subuidname or sec.subgidname
-    if "pid" in shared and (sec.userns not in (None, "", "host") or maps):
+    if ("pid" in shared or pod_userns) and (sec.userns not in (None, "", "host") or maps):
         raise InvalidArgument("--userns and --pod cannot be set together")
+
+
+def infra_userns(ctx: EngineContext, member: Membership) -> UsernsSpec | None:
+    """The pod's user namespace (the infra's maps), which the member joins; None
+    when the pod has none."""
+    if not member.userns or not member.infra_id:
+        return None
+    path = ctx.containers.dirs(member.infra_id).userdata / "config.json"
+    return spec_from_json(path.read_bytes()).userns
 
 
 def own_options(options: RunOptions, pod: PodConfig) -> RunOptions:
@@ -138,6 +157,9 @@ def member_spec(
     """``spec`` joining the pod's namespaces instead of making its own."""
     joins = tuple(ns for ns in member.shared if ns in JOINABLE)
     namespaces = tuple(ns for ns in spec.namespaces if ns not in joins)
+    if member.userns:
+        # first: the other namespaces of the pod belong to it (runtime/userns.py)
+        joins = ("user", *joins)
     etc_files = spec.etc_files
     pod_hosts = PodHosts()
     if "net" in member.shared and infra_dirs is not None:

@@ -137,8 +137,13 @@ def plan_pod(options: PodCreateOptions) -> PodPlan:
         shared = ()
     if options.infra_command is not None and not infra:
         raise InvalidArgument("--infra-command needs an infra container")
-    if options.userns:
-        raise InvalidArgument("--userns on a pod is not supported by hutch yet")
+    if pod_member.pod_userns(options.userns):
+        from hutch.engine import userns as um
+
+        um.parse_mode(options.userns)  # its syntax, before anything exists
+        if not infra:
+            # members share the infra's user namespace: without one there is none
+            raise InvalidArgument("--userns on a pod needs an infra container")
     hostname = options.hostname or name
     config = PodConfig(options, hostname, shared, options.exit_policy)
     return PodPlan(name, config, infra)
@@ -318,7 +323,7 @@ class PodService:
             networks=networks or None,
             network_options=None,
             pid_ns="private",
-            userns="host",
+            userns="private" if pod_member.pod_userns(options.userns) else "host",
             uts_ns="private",
         )
 

@@ -43,12 +43,17 @@ def apply(
     user_given: bool,
     spec: Spec,
     dirs: ContainerDirs,
+    joined: UsernsSpec | None = None,
 ) -> Spec:
-    """``spec`` with the container's own user namespace, when one is asked for."""
-    if not requested(options):
+    """``spec`` with the container's own user namespace, when one is asked for;
+    with ``joined`` (a pod member), the maps of the namespace it joins."""
+    if joined is None and not requested(options):
         return spec
     state = ctx.enter_session()
-    uid_map, gid_map, mode = _maps(ctx, container_id, options, state.uid_map, state.gid_map)
+    if joined is not None:
+        uid_map, gid_map, mode = joined.uid_map, joined.gid_map, joined.mode
+    else:
+        uid_map, gid_map, mode = _maps(ctx, container_id, options, state.uid_map, state.gid_map)
     userns = UsernsSpec(mode=mode, uid_map=uid_map, gid_map=gid_map)
     if mode == "keep-id":
         userns, spec = _keep_id(options, user_given, state.uid_map, state.gid_map, userns, spec)

@@ -99,7 +99,7 @@ def _setup_and_exec(spec: Spec, sock: socket.socket, gid5_mapped: bool) -> None:
         # Before unsharing the cgroup namespace, whose root is then this cgroup.
         v2.join(cgroup)
     for ns, path in spec.joins:  # a pod's namespaces (then not in spec.namespaces)
-        if ns != "pid":  # the pid namespace was entered by our forker (pidshare)
+        if ns not in ("pid", "user"):  # entered by our forker (pidshare, userns)
             _join(ns, path)
     if spec.network.join:
         _join_network(spec.network.join)  # container:NAME, ns:PATH ("net" is then not unshared)

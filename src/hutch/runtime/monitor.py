@@ -28,7 +28,7 @@ import struct
 import sys
 import termios
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -228,16 +228,23 @@ class Monitor:
             return mount_rootfs(self.spec.rootfs)
         from hutch.runtime import userns  # only containers with their own namespace
 
-        self.userns_fd = userns.make_userns(self.spec.userns)
+        self.userns_fd = userns.open_userns(self.spec)
         return userns.mount_shifted_rootfs(self.spec.rootfs, self.spec.userns)
 
     def _fork_init(self) -> int:
         """Fork the init into a new pid namespace (and the container's user namespace),
         or into the pid namespace it joins."""
         if self.shares_pid:
-            if self.userns_fd >= 0:
-                raise OSError("a container with its own user namespace cannot join a pid namespace")
-            return pidshare.fork_init(pidshare.joined_pidns(self.spec.joins))
+            enter: Callable[[], None] | None = None
+            if self.userns_fd >= 0:  # a pod's user namespace, which owns its pid namespace
+                from hutch.runtime import userns
+
+                spec, fd = self.spec, self.userns_fd
+
+                def enter() -> None:
+                    userns.enter(spec, fd)
+
+            return pidshare.fork_init(pidshare.joined_pidns(self.spec.joins), enter)
         if self.userns_fd < 0:
             sc.unshare(sc.CLONE_NEWPID)
             return os.fork()

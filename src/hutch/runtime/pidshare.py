@@ -35,6 +35,7 @@ import os
 import signal
 import socket
 import time
+from collections.abc import Callable
 
 from hutch.linux import syscalls as sc
 
@@ -60,12 +61,15 @@ def become_subreaper() -> None:
     sc.prctl(sc.PR_SET_CHILD_SUBREAPER, 1)
 
 
-def fork_init(path: str) -> int:
+def fork_init(path: str, enter: Callable[[], None] | None = None) -> int:
     """Fork the container init into the pid namespace at ``path`` (ours if "").
 
     Like ``os.fork``: 0 in the init, the init's pid (in our namespace) in the
     caller, which must be a child subreaper. The forker has exited (and been
     waited for) when this returns, so the init is already the caller's child.
+    ``enter`` runs in the forker after the pid namespace's ``setns`` (which
+    needs the caller's capabilities), before the fork: it enters a pod's user
+    namespace (``runtime/userns.enter``).
     """
     pid_r, pid_w = os.pipe2(os.O_CLOEXEC)
     forker = os.fork()
@@ -78,6 +82,8 @@ def fork_init(path: str) -> int:
                     sc.setns(fd, sc.CLONE_NEWPID)
                 finally:
                     os.close(fd)
+            if enter is not None:
+                enter()
             init = os.fork()
         except OSError as exc:
             os.write(pid_w, b"e" + str(exc).encode())

@@ -85,6 +85,33 @@ def _write(path: str, text: str) -> None:
         ) from None
 
 
+def open_userns(spec: Spec) -> int:
+    """The container's user namespace: the one it joins (a pod's, the infra's:
+    ``("user", PATH)`` in ``Spec.joins``) or a new one with its maps."""
+    for ns, path in spec.joins:
+        if ns == "user":
+            try:
+                return os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+            except OSError as exc:
+                raise OSError(
+                    exc.errno, f"joining the pod's user namespace {path}: {exc.strerror}"
+                ) from None
+    return make_userns(spec.userns)
+
+
+def enter(spec: Spec, userns_fd: int) -> None:
+    """In a forker: join the container's cgroup and user namespace, as its root."""
+    cgroup = v2.container_cgroup(spec.resources, spec.id)
+    if cgroup is not None:
+        v2.join(cgroup)  # while the cgroup files are still ours to write
+    # The init reaches its rootfs relative to this directory (see
+    # ``relative_paths``): the storage above it may be closed to ids
+    # the container's maps lack.
+    os.chdir(os.path.dirname(spec.rootfs.target))
+    sc.setns(userns_fd, sc.CLONE_NEWUSER)
+    _become_namespace_root(spec.userns)
+
+
 def fork_init(spec: Spec, userns_fd: int) -> int:
     """Fork the container init inside the container's user and a new pid namespace.
 
@@ -97,15 +124,7 @@ def fork_init(spec: Spec, userns_fd: int) -> int:
     if forker == 0:  # pragma: no cover - the forker
         os.close(pid_r)
         try:
-            cgroup = v2.container_cgroup(spec.resources, spec.id)
-            if cgroup is not None:
-                v2.join(cgroup)  # while the cgroup files are still ours to write
-            # The init reaches its rootfs relative to this directory (see
-            # ``relative_paths``): the storage above it may be closed to ids
-            # the container's maps lack.
-            os.chdir(os.path.dirname(spec.rootfs.target))
-            sc.setns(userns_fd, sc.CLONE_NEWUSER)
-            _become_namespace_root(spec.userns)
+            enter(spec, userns_fd)
             sc.unshare(sc.CLONE_NEWPID)
             init = os.fork()
         except OSError as exc:

@@ -13,7 +13,13 @@ from hutch.api.errors import InvalidArgument
 from hutch.api.pods import PodCreateOptions, PodMember, PodSummary
 from hutch.engine import pod_infra, pod_record
 from hutch.engine.pod_filters import matcher
-from hutch.engine.pod_member import Membership, member_names, member_spec, refuse_own_userns
+from hutch.engine.pod_member import (
+    Membership,
+    member_names,
+    member_spec,
+    pod_userns,
+    refuse_own_userns,
+)
 from hutch.engine.pods import parse_share, plan_pod, pod_status
 from hutch.runtime import pidshare
 from hutch.runtime.spec import NAMESPACES, PodHosts, Process, Rootfs, Spec
@@ -71,6 +77,8 @@ def test_plan_without_sharing_makes_no_infra_unless_asked() -> None:
             "you must have an infra container to publish port bindings to the host",
         ),
         (PodCreateOptions(infra=False, infra_command="/x"), "--infra-command needs an infra"),
+        (PodCreateOptions(userns="keep-id", infra=False), "--userns on a pod needs an infra"),
+        (PodCreateOptions(userns="bogus"), "invalid --userns 'bogus'"),
     ],
 )
 def test_plan_refuses_bad_options_before_anything_exists(
@@ -223,10 +231,39 @@ def test_a_member_with_its_own_userns_is_refused_where_the_pod_shares_pid(
 ) -> None:
     options = RunOptions(image="x", security=security)
     with pytest.raises(InvalidArgument, match="--userns and --pod cannot be set together"):
-        refuse_own_userns(options, ("ipc", "net", "pid", "uts"))
-    refuse_own_userns(options, ("ipc", "net", "uts"))  # its own pid namespace: as before
-    refuse_own_userns(RunOptions(image="x"), ("pid",))
-    refuse_own_userns(RunOptions(image="x", security=SecurityOptions(userns="host")), ("pid",))
+        refuse_own_userns(options, ("ipc", "net", "pid", "uts"), False)
+    with pytest.raises(InvalidArgument, match="--userns and --pod cannot be set together"):
+        refuse_own_userns(options, ("ipc", "net", "uts"), True)  # the pod has one
+    refuse_own_userns(options, ("ipc", "net", "uts"), False)  # its own pid namespace: as before
+    refuse_own_userns(RunOptions(image="x"), ("pid",), True)
+    refuse_own_userns(
+        RunOptions(image="x", security=SecurityOptions(userns="host")), ("pid",), True
+    )
+
+
+@pytest.mark.parametrize("userns", ["keep-id", "keep-id:uid=5", "auto", "nomap"])
+def test_a_pod_with_a_user_namespace_has_its_infra_make_it(userns: str) -> None:
+    plan = plan_pod(PodCreateOptions(userns=userns))
+    assert plan.infra and pod_userns(userns)
+    run = pod_infra.infra_options(
+        plan.config.options, name="p-infra", hostname="p", network="", share_net=True
+    )
+    assert run.security.userns == userns
+    assert not pod_userns("host") and not pod_userns(None) and not pod_userns("")
+
+
+def test_a_member_of_a_pod_with_a_user_namespace_joins_it_first() -> None:
+    spec = Spec(
+        id="m",
+        hostname="web",
+        process=Process(args=("sh",), env=()),
+        rootfs=Rootfs(kind="overlay", target="/x"),
+    )
+    member = Membership("p", "i" * 64, ("ipc", "net", "uts"), userns="keep-id")
+    joined = member_spec(spec, member, None, "web-1")
+    # the pod's other namespaces belong to its user namespace: that one first
+    assert joined.joins[0] == ("user", "") and ("ipc", "") in joined.joins
+    assert "user" not in joined.namespaces and "pid" in joined.namespaces
 
 
 def test_a_pods_hosts_lists_running_members_in_start_order() -> None:

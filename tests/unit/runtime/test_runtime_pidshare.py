@@ -75,15 +75,21 @@ def test_a_container_with_its_own_pid_namespace_is_found_as_before() -> None:
     assert freeze.container_processes(2**22 + 1) == []  # gone: nothing to pause
 
 
-def test_the_forker_leaves_the_init_to_the_subreaper() -> None:
+def test_the_forker_leaves_the_init_to_the_subreaper(tmp_path: Path) -> None:
     """fork_init("") in a child that is a subreaper: the init is its child once
-    fork_init returns (the forker is gone), so waitpid() gets its status."""
+    fork_init returns (the forker is gone), so waitpid() gets its status; the
+    forker ran ``enter`` (a pod's user namespace) before it forked."""
+    entered = tmp_path / "entered"
+
+    def enter() -> None:
+        entered.write_text(str(os.getpid()))
+
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the would-be monitor
         code = 1
         try:
             pidshare.become_subreaper()
-            init = pidshare.fork_init("")
+            init = pidshare.fork_init("", enter)
             if init == 0:
                 os._exit(7)
             _, status = os.waitpid(init, 0)
@@ -92,6 +98,21 @@ def test_the_forker_leaves_the_init_to_the_subreaper() -> None:
             os._exit(code)
     _, status = os.waitpid(pid, 0)
     assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+    assert int(entered.read_text()) not in (pid, os.getpid())  # in the forker
+
+
+def test_a_pods_user_namespace_is_opened_by_its_path(tmp_path: Path) -> None:
+    from hutch.runtime import userns
+
+    spec = Spec(
+        id="c",
+        hostname="h",
+        process=Process(args=("sh",), env=()),
+        rootfs=Rootfs("bind", "/x"),
+        joins=(("user", str(tmp_path / "gone")),),
+    )
+    with pytest.raises(OSError, match=r"joining the pod's user namespace .*/gone"):
+        userns.open_userns(spec)
 
 
 def test_the_forker_says_which_namespace_it_could_not_join(tmp_path: Path) -> None:
