@@ -27,7 +27,7 @@ _hutch_subcommands() {
 _hutch_options() {
     case "$1" in
     "") echo --root --runroot --log-level --storage-driver --storage-opt --tmpdir --cgroup-manager --events-backend --noout --out --url --connection -c --remote -r --version -v ;;
-    "images") echo --quiet -q --format --no-trunc --noheading -n --digests --all -a --filter -f --sort ;;
+    "images") echo --quiet -q --format --no-trunc --noheading -n --digests --all -a --filter -f --sort --history ;;
     "import") echo --change -c --message -m --quiet -q ;;
     "rmi") echo --force -f --all -a --ignore -i ;;
     "pull") echo --platform --arch --os --variant --all-tags -a --quiet -q --tls-verify --creds --authfile --cert-dir ;;
@@ -164,7 +164,7 @@ _hutch_options() {
     "container update") echo --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops ;;
     "container stats") echo --all -a --no-stream --format --no-trunc --interval -i ;;
     "container port") echo --all -a ;;
-    "image ls") echo --quiet -q --format --no-trunc --noheading -n --digests --all -a --filter -f --sort ;;
+    "image ls") echo --quiet -q --format --no-trunc --noheading -n --digests --all -a --filter -f --sort --history ;;
     "image import") echo --change -c --message -m --quiet -q ;;
     "image rm") echo --force -f --all -a --ignore -i ;;
     "image inspect") echo --format -f ;;

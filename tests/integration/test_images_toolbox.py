@@ -35,7 +35,12 @@ def test_tag_untag_exists(hutch: Hutch, base_image: str) -> None:
     hutch("untag", base_image, "other:2")
     assert hutch("image", "exists", "other:2", check=False).returncode == 1
     image_id = str(inspect(hutch, base_image)["Id"])
+    # containers/storage's rule, as podman 4.3.1 shows it: the names first, then the rest
+    history = ["quay.io/team/app:latest", "localhost/base:latest", "localhost/other:2"]
+    assert inspect(hutch, base_image)["NamesHistory"] == history
     hutch("untag", image_id)
+    listed = hutch("images", "--history", "--format", "table {{.ID}} {{.History}}").stdout
+    assert listed.splitlines()[1] == f"{image_id[:12]} {', '.join(history)}"
     assert hutch("images", "--format", "{{.Repository}}:{{.Tag}}").stdout == "<none>:<none>\n"
     bad = hutch("tag", image_id, "UPPER", check=False)
     assert bad.returncode == 125

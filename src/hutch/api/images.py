@@ -200,6 +200,7 @@ class ImageSummary:
     containers: int = 0
     labels: tuple[tuple[str, str], ...] = ()
     intermediate: bool = False  # an untagged build step result (listed with -a only)
+    history: tuple[str, ...] = ()  # every name it has had, latest first (NamesHistory)
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,8 @@ VERBS: dict[str, tuple[str, str, dict[str, Any]]] = {
         'interspersed': True,
     }),
     'images': ('images', 'images_command', {
-        'options': {'--quiet': ('quiet', 'flag', (True, '')), '-q': ('quiet', 'flag', (True, '')), '--format': ('fmt', 'str', None), '--no-trunc': ('no_trunc', 'flag', (True, '')), '--noheading': ('noheading', 'flag', (True, '')), '-n': ('noheading', 'flag', (True, '')), '--digests': ('digests', 'flag', (True, '')), '--all': ('all_', 'flag', (True, '')), '-a': ('all_', 'flag', (True, '')), '--filter': ('filters', 'list', None), '-f': ('filters', 'list', None), '--sort': ('sort', 'str', None)},
-        'defaults': {'image': None, 'quiet': False, 'fmt': None, 'no_trunc': False, 'noheading': False, 'digests': False, 'all_': False, 'filters': None, 'sort': None},
+        'options': {'--quiet': ('quiet', 'flag', (True, '')), '-q': ('quiet', 'flag', (True, '')), '--format': ('fmt', 'str', None), '--no-trunc': ('no_trunc', 'flag', (True, '')), '--noheading': ('noheading', 'flag', (True, '')), '-n': ('noheading', 'flag', (True, '')), '--digests': ('digests', 'flag', (True, '')), '--all': ('all_', 'flag', (True, '')), '-a': ('all_', 'flag', (True, '')), '--filter': ('filters', 'list', None), '-f': ('filters', 'list', None), '--sort': ('sort', 'str', None), '--history': ('history', 'flag', (True, ''))},
+        'defaults': {'image': None, 'quiet': False, 'fmt': None, 'no_trunc': False, 'noheading': False, 'digests': False, 'all_': False, 'filters': None, 'sort': None, 'history': False},
         'arguments': (('image', 1, False),),
         'interspersed': True,
     }),

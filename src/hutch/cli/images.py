@@ -25,6 +25,7 @@ HEADERS = {
     "CreatedSince": "CREATED",
     "Size": "SIZE",
     "Digest": "DIGEST",
+    "History": "HISTORY",
 }
 
 
@@ -61,7 +62,7 @@ def rows_of(images: "list[ImageSummary]", no_trunc: bool) -> list[dict[str, Any]
                     "SharedSize": 0,
                     "Labels": dict(image.labels),
                     "Names": list(image.names),
-                    "History": ", ".join(image.names),
+                    "History": ", ".join(image.history),
                     "ReadOnly": False,
                     "IsReadOnly": False,
                     "Containers": image.containers,
@@ -91,7 +92,7 @@ def json_of(image: "ImageSummary") -> dict[str, Any]:
         "Containers": image.containers,
         "Names": list(image.names) or None,
         "Digest": image.digest,
-        "History": list(image.names) or None,
+        "History": list(image.history) or None,
         "Created": int(image.created),
         "CreatedAt": gotemplate.GoTime.from_timestamp(image.created),
     }
@@ -109,6 +110,7 @@ def images_command(
     filters: list[str] | None,
     sort: str | None,
     image: str | None = None,
+    history: bool = False,
 ) -> None:
     """List images in local storage (``image``: podman's reference filter argument)."""
     from hutch.api.image_filters import apply_filters
@@ -141,7 +143,10 @@ def images_command(
         )
         return
     columns = (
-        ["Repository", "Tag"] + (["Digest"] if digests else []) + ["ID", "CreatedSince", "Size"]
+        ["Repository", "Tag"]
+        + (["Digest"] if digests else [])
+        + ["ID", "CreatedSince", "Size"]
+        + (["History"] if history else [])
     )
     out = render.table([HEADERS[c] for c in columns], [[str(r[c]) for c in columns] for r in rows])
     if noheading:
@@ -189,6 +194,10 @@ def register(app: "typer.Typer", image_app: "typer.Typer") -> None:
             str | None,
             typer.Option("--sort", help="Sort by created (default), id, repository, size, tag."),
         ] = None,
+        history: Annotated[
+            bool,
+            typer.Option("--history", help="Add a HISTORY column: every name the image has had."),
+        ] = False,
     ) -> None:
         """List images in local storage."""
         images_command(
@@ -202,6 +211,7 @@ def register(app: "typer.Typer", image_app: "typer.Typer") -> None:
             filters=filters,
             sort=sort,
             image=image,
+            history=history,
         )
 
     app.command("images", context_settings={"help_option_names": ["--help"]})(images)

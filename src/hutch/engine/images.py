@@ -163,6 +163,7 @@ class ImageService:
                 in_use.get(r.id, 0),
                 _labels(r),
                 intermediate=not r.names and r.id in steps,
+                history=r.names_history,
             )
             for r in self._ctx.images.all()
         ]
@@ -459,5 +460,5 @@ def inspect_report(image: ImageRecord, ctx: EngineContext) -> ImageInspect:
         manifest_type=OCI_MANIFEST,
         user=config.config.user,
         history=tuple(raw_config.get("history", [])),
-        names_history=image.names,
+        names_history=image.names_history,
     )

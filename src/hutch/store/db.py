@@ -188,6 +188,17 @@ _SCHEMA = (
         sources TEXT NOT NULL
     );
     """,
+    # 11: each image's name history (podman's NamesHistory, store/images.py
+    # _note_names): the names it has had, latest first, one a line. An image
+    # recorded before starts with its names, the last added first.
+    """
+    ALTER TABLE images ADD COLUMN names_history TEXT NOT NULL DEFAULT '';
+    UPDATE images SET names_history = COALESCE((
+        SELECT group_concat(name, char(10)) FROM (
+            SELECT name FROM image_names WHERE image_id = images.id ORDER BY added DESC
+        )
+    ), '');
+    """,
 )
 
 

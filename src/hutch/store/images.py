@@ -27,6 +27,8 @@ class ImageRecord:
     size: int
     names: tuple[str, ...]
     diff_ids: tuple[str, ...]
+    # every name it has had, latest first (podman's NamesHistory): kept when a name goes
+    names_history: tuple[str, ...] = ()
 
     @property
     def config(self) -> ImageConfig:
@@ -90,7 +92,8 @@ class ImageStore:
             exists = c.execute("SELECT 1 FROM images WHERE id = ?", (image_id,)).fetchone()
             if not exists:
                 c.execute(
-                    "INSERT INTO images VALUES (?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO images (id, config, manifest, digest, created, size) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
                     (
                         image_id,
                         config_raw,
@@ -108,6 +111,8 @@ class ImageStore:
                 c.execute(
                     "INSERT OR REPLACE INTO image_names VALUES (?, ?, ?)", (name, image_id, created)
                 )
+            if names:
+                _note_names(c, image_id)
         record = self.get(image_id)
         assert record is not None
         return record
@@ -136,13 +141,15 @@ class ImageStore:
                 )
             now = time.time()
             c.execute(
-                "INSERT INTO images VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO images (id, config, manifest, digest, created, size) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
                 (list_id, LIST_CONFIG, index_raw, digest, now, len(index_raw)),
             )
             c.execute(
                 "INSERT INTO manifest_lists VALUES (?, ?)", (list_id, json.dumps(dict(sources)))
             )
             c.execute("INSERT INTO image_names VALUES (?, ?, ?)", (name, list_id, now))
+            _note_names(c, list_id)
         record = self.get(list_id)
         assert record is not None
         return record
@@ -215,10 +222,16 @@ class ImageStore:
             c.execute(
                 "INSERT OR REPLACE INTO image_names VALUES (?, ?, ?)", (name, image_id, time.time())
             )
+            _note_names(c, image_id)
 
     def untag(self, name: str) -> bool:
         with transaction(self._conn) as c:
-            return c.execute("DELETE FROM image_names WHERE name = ?", (name,)).rowcount > 0
+            row = c.execute("SELECT image_id FROM image_names WHERE name = ?", (name,)).fetchone()
+            if row is None:
+                return False
+            c.execute("DELETE FROM image_names WHERE name = ?", (name,))
+            _note_names(c, row[0])
+            return True
 
     def remove(self, image_id: str) -> list[tuple[str, str]]:
         """Delete the image; return (diff_id, blob_digest) of layers no image uses now.
@@ -362,4 +375,30 @@ class ImageStore:
             row["size"],
             names,
             diff_ids,
+            _split(row["names_history"]),
         )
+
+
+def _split(history: str) -> tuple[str, ...]:
+    return tuple(history.split("\n")) if history else ()
+
+
+def _note_names(c: sqlite3.Connection, image_id: str) -> None:
+    """After the image's names changed: each name it has now moves to the front of
+    its history, in the order of its names, as containers/storage records them, so the
+    history is the names (latest first) and then the names it had before. A name
+    taken to another image stays in this one's history (podman: the same)."""
+    names = [
+        r[0]
+        for r in c.execute(
+            "SELECT name FROM image_names WHERE image_id = ? ORDER BY added", (image_id,)
+        )
+    ]
+    row = c.execute("SELECT names_history FROM images WHERE id = ?", (image_id,)).fetchone()
+    if row is None:
+        return
+    old = [h for h in _split(row[0]) if h not in names]
+    c.execute(
+        "UPDATE images SET names_history = ? WHERE id = ?",
+        ("\n".join([*reversed(names), *old]), image_id),
+    )

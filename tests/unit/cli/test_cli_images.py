@@ -77,6 +77,31 @@ def test_digests_column(
     assert DIGEST_A in result.out.splitlines()[1]
 
 
+def test_history_column_and_field(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """podman's --history: a last column with every name the image has had."""
+    fake = FakeEngine(
+        image_list=[
+            ImageSummary(
+                ID_A,
+                ("localhost/a:1",),
+                DIGEST_A,
+                time.time(),
+                1,
+                history=("localhost/a:1", "localhost/gone:2"),
+            )
+        ]
+    )
+    lines = run_cli(["images", "--history"], fake, monkeypatch, capsys).out.splitlines()
+    assert lines[0].split()[-1] == "HISTORY"
+    assert lines[1].endswith("  localhost/a:1, localhost/gone:2")
+    out = run_cli(["images", "--format", "{{.History}}"], fake, monkeypatch, capsys).out
+    assert out == "localhost/a:1, localhost/gone:2\n"
+    data = json.loads(run_cli(["images", "--format", "json"], fake, monkeypatch, capsys).out)
+    assert data[0]["History"] == ["localhost/a:1", "localhost/gone:2"]
+
+
 def test_quiet_prints_each_id_once(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -176,3 +176,24 @@ def test_version_9_gives_old_images_todays_size(tmp_path: Path) -> None:
     new = store.add("i2", b"{}", b'{"a":1}', "sha256:f", layers, ["x"])
     assert new.size == old.size
     conn.close()
+
+
+def test_version_11_starts_each_history_with_its_names(tmp_path: Path) -> None:
+    path = tmp_path / "h.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    for script in db._SCHEMA[:10]:
+        conn.executescript(script)
+    conn.execute("PRAGMA user_version = 10")
+    conn.executescript(
+        """
+        INSERT INTO images VALUES ('i1', x'7b7d', x'7b7d', 'sha256:d', 1.0, 6);
+        INSERT INTO images VALUES ('i2', x'7b7d', x'7b7d', 'sha256:e', 1.0, 6);
+        INSERT INTO image_names VALUES ('localhost/a:1', 'i1', 1.0);
+        INSERT INTO image_names VALUES ('localhost/b:1', 'i1', 2.0);
+        """
+    )
+    conn.close()
+    store = ImageStore(db.connect(path))
+    one, two = store.get("i1"), store.get("i2")
+    assert one is not None and one.names_history == ("localhost/b:1", "localhost/a:1")
+    assert two is not None and two.names_history == ()

@@ -138,3 +138,24 @@ def test_config_is_parsed_from_the_raw_bytes(store: ImageStore) -> None:
     raw = b'{"architecture":"arm64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}}'
     record = store.add(ID_A, raw, b"{}", "sha256:x", [L1], [])
     assert (record.config.architecture, record.config.os) == ("arm64", "linux")
+
+
+def test_names_history_as_containers_storage_keeps_it(tmp_path: Path) -> None:
+    """podman 4.3.1, seen: each change of an image's names moves its names (in their
+    order) to the front of its history; a name untagged or moved away stays in it."""
+    store = ImageStore(db.connect(tmp_path / "h.db"))
+    store.add("i1", b"{}", b"{}", "sha256:d", [], ["base"])
+    store.add("i1", b"{}", b"{}", "sha256:d", [], ["base2"])
+    store.tag("other:1", "i1")
+    store.tag("extra", "i1")
+    record = store.get("i1")
+    assert record is not None
+    assert record.names_history == ("extra", "other:1", "base2", "base")
+    assert store.untag("base2") and not store.untag("nothing")
+    record = store.get("i1")
+    assert record is not None and record.names_history == ("extra", "other:1", "base", "base2")
+    store.add("i2", b"{}", b"{}", "sha256:e", [], ["base"])  # the name moves to i2
+    record = store.get("i1")
+    assert record is not None and record.names == ("other:1", "extra")
+    assert record.names_history == ("extra", "other:1", "base", "base2")
+    assert [r.names_history for r in store.all() if r.id == "i2"] == [("base",)]

@@ -17,7 +17,10 @@ from hutch.store.pods import PodStore
 def stores(tmp_path: Path) -> tuple[PodStore, ContainerStore]:
     conn = db.connect(tmp_path / "h.db")
     with db.transaction(conn):
-        conn.execute("INSERT INTO images VALUES ('i1', x'', x'', 'd', 0, 0)")
+        conn.execute(
+            "INSERT INTO images (id, config, manifest, digest, created, size) "
+            "VALUES ('i1', x'', x'', 'd', 0, 0)"
+        )
     paths = Paths(data=tmp_path / "data", runtime=tmp_path / "run", config=tmp_path / "c")
     return PodStore(conn), ContainerStore(conn, paths)
 
