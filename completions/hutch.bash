@@ -51,7 +51,7 @@ _hutch_options() {
     "inspect") echo --format -f --type -t --latest -l --size -s ;;
     "init") echo --all -a --latest -l ;;
     "events") echo --filter -f --since --until --format --stream ;;
-    "cp") echo --archive --no-archive -a --overwrite ;;
+    "cp") echo --archive --no-archive -a --overwrite --follow-link -L ;;
     "mount") echo --all -a --format --latest -l --no-trunc ;;
     "unmount") echo --all -a --force -f --latest -l ;;
     "diff") echo --format --latest -l ;;
@@ -127,7 +127,7 @@ _hutch_options() {
     "compose rm") echo --force -f --stop -s --volumes -v ;;
     "compose create") echo --force-recreate --no-recreate ;;
     "compose version") echo --short ;;
-    "compose cp") echo --all --archive -a --index ;;
+    "compose cp") echo --all --archive -a --index --follow-link -L ;;
     "compose events") echo --json --since --until ;;
     "generate kube") echo --filename -f --service -s --type -t --replicas -r ;;
     "generate systemd") echo --name -n --new --files -f --restart-policy --restart-sec --start-timeout --stop-timeout --wants --after --requires --container-prefix --separator --no-header --format ;;
@@ -149,7 +149,7 @@ _hutch_options() {
     "container init") echo --all -a --latest -l ;;
     "container clone") echo --name --destroy --force -f --run --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops ;;
     "container prune") echo --force -f ;;
-    "container cp") echo --archive --no-archive -a --overwrite ;;
+    "container cp") echo --archive --no-archive -a --overwrite --follow-link -L ;;
     "container mount") echo --all -a --format --latest -l --no-trunc ;;
     "container unmount") echo --all -a --force -f --latest -l ;;
     "container diff") echo --format --latest -l ;;

@@ -899,6 +899,7 @@ complete -c hutch -n "__hutch_at 'events'" -l help -d 'Show the help and exit'
 # hutch cp
 complete -c hutch -n "__hutch_at 'cp'" -l archive -l no-archive -s a -d 'Files copied into a container belong to its primary user (--no-archive keeps the ids of the source). Default: true'
 complete -c hutch -n "__hutch_at 'cp'" -l overwrite -d 'Allow directories to replace non-directories and the reverse'
+complete -c hutch -n "__hutch_at 'cp'" -l follow-link -s L -d 'Copy a symlink source as its target (docker\'s flag; always so, as podman)'
 complete -c hutch -n "__hutch_at 'cp'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'cp' 1" -F
 complete -c hutch -n "__hutch_arg 'cp' 2" -F
@@ -1705,6 +1706,7 @@ complete -c hutch -n "__hutch_at 'compose version'" -l help -d 'Show the help an
 complete -c hutch -n "__hutch_at 'compose cp'" -l all -d 'Include the one-off containers of compose run'
 complete -c hutch -n "__hutch_at 'compose cp'" -l archive -s a -d 'Keep the uid/gid of the source (default: the container\'s)'
 complete -c hutch -n "__hutch_at 'compose cp'" -l index -x -d 'Only this replica (from 1; default: all/first)'
+complete -c hutch -n "__hutch_at 'compose cp'" -l follow-link -s L -d 'Copy a symlink source as its target, not the link'
 complete -c hutch -n "__hutch_at 'compose cp'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'compose cp' 1" -F
 complete -c hutch -n "__hutch_arg 'compose cp' 2" -F
@@ -2214,6 +2216,7 @@ complete -c hutch -n "__hutch_at 'container prune'" -l help -d 'Show the help an
 # hutch container cp
 complete -c hutch -n "__hutch_at 'container cp'" -l archive -l no-archive -s a -d 'Files copied into a container belong to its primary user (--no-archive keeps the ids of the source). Default: true'
 complete -c hutch -n "__hutch_at 'container cp'" -l overwrite -d 'Allow directories to replace non-directories and the reverse'
+complete -c hutch -n "__hutch_at 'container cp'" -l follow-link -s L -d 'Copy a symlink source as its target (docker\'s flag; always so, as podman)'
 complete -c hutch -n "__hutch_at 'container cp'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'container cp' 1" -F
 complete -c hutch -n "__hutch_arg 'container cp' 2" -F

@@ -175,6 +175,9 @@ class CopyOptions:
     # The tar stream that ``-`` stands for (an API server's request or answer);
     # None: standard input or output.
     stream: BinaryIO | None = None
+    # A source that is a symlink is copied as its target (podman; docker's -L);
+    # False copies the link itself (docker's and compose's default).
+    follow_link: bool = True
 
 
 @dataclass(frozen=True)

@@ -163,6 +163,12 @@ def add_commands(compose_app: typer.Typer) -> None:
         index: Annotated[
             int, typer.Option("--index", help="Only this replica (from 1; default: all/first).")
         ] = 0,
+        follow_link: Annotated[
+            bool,
+            typer.Option(
+                "--follow-link", "-L", help="Copy a symlink source as its target, not the link."
+            ),
+        ] = False,
     ) -> None:
         """Copy files between a service's containers and the host."""
         from hutch.api.containers import CopyOptions
@@ -179,7 +185,8 @@ def add_commands(compose_app: typer.Typer) -> None:
             pair = (plan.other, inside) if plan.into else (inside, plan.other)
             # docker's -a keeps the source's ids; podman's --archive (hutch's
             # default) gives the files to the container's user: the opposite
-            engine.containers.copy(CopyOptions(*pair, archive=not archive))
+            # and, as docker, a symlink source is copied as a link unless -L
+            engine.containers.copy(CopyOptions(*pair, archive=not archive, follow_link=follow_link))
 
     @compose_app.command("events")
     def events(

@@ -37,10 +37,19 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
                 help="Allow directories to replace non-directories and the reverse.",
             ),
         ] = False,
+        follow_link: Annotated[
+            bool,
+            typer.Option(
+                "--follow-link",
+                "-L",
+                help="Copy a symlink source as its target (docker's flag; always so, as podman).",
+            ),
+        ] = False,
     ) -> None:
         """Copy files and directories between a container and the host, or two containers."""
         from hutch.api.containers import CopyOptions
 
+        del follow_link  # podman's cp always follows a source that is a symlink
         state_of(ctx).engine().containers.copy(CopyOptions(source, destination, archive, overwrite))
 
     app.command("cp")(cp)

@@ -115,7 +115,7 @@ class ContainerFilesService:
                 _pump(options.stream or sys.stdin.buffer, stream)
                 return
             top = "." if dst.stream and source.contents_only else None
-            copytar.write_source_tar(source, stream, top_name=top)
+            copytar.write_source_tar(source, stream, top_name=top, follow_link=options.follow_link)
 
         _through_pipe(produce, src_root, consume, dst_root)
 

@@ -107,21 +107,28 @@ def write_source_tar(
     *,
     top_name: str | None = None,
     skip_below: Collection[str] = (),
+    follow_link: bool = True,
 ) -> None:
     """Archive ``source`` to ``out``; the top entry is named ``top_name`` or its base name.
 
-    The final component is followed when it is a symlink (as ``cp`` does);
-    nothing below it is. ``skip_below`` lists directories whose contents are
-    left out (mount points of a running container, for ``export``).
+    The final component is followed when it is a symlink (as podman's ``cp``
+    does; docker's only with ``-L``: ``follow_link`` False archives the link
+    itself); nothing below it is. ``skip_below`` lists directories whose
+    contents are left out (mount points of a running container, for ``export``).
     """
     path = source.path
+    keep_link = not follow_link and not source.contents_only and os.path.islink(path)
     try:
-        info = os.stat(path)
+        info = os.lstat(path) if keep_link else os.stat(path)
     except FileNotFoundError as exc:
         raise InvalidArgument(f"{path}: no such file or directory") from exc
     if source.contents_only and not stat.S_ISDIR(info.st_mode):
         raise InvalidArgument(f"{path}: not a directory (a source ending in /. must be one)")
-    real = os.path.realpath(path)
+    if keep_link:  # the link's own directory may be a symlink: resolve only that
+        parent, base = posixpath.split(path.rstrip("/"))
+        real = posixpath.join(os.path.realpath(parent or "."), base)
+    else:
+        real = os.path.realpath(path)
     given = posixpath.basename(path.rstrip("/")) or posixpath.basename(real) or "."
     name = top_name if top_name is not None else given
     with tarfile.open(fileobj=out, mode="w|", format=tarfile.PAX_FORMAT) as archive:

@@ -29,6 +29,16 @@ def test_cp_defaults(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixt
     )
 
 
+@pytest.mark.parametrize("flag", ["-L", "--follow-link"])
+def test_cp_follow_link_is_podmans_default(
+    flag: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    engine = FakeEngine()
+    assert run_cli(["cp", flag, "c:/link", "/tmp/x"], engine, monkeypatch, capsys).code == 0
+    assert engine.only_call("containers.copy") == CopyOptions("c:/link", "/tmp/x")
+    assert CopyOptions("a", "b").follow_link
+
+
 def test_diff_lines_and_json(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

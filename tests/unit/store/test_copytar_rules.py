@@ -213,3 +213,18 @@ def test_skip_below_keeps_the_mount_point_only(tmp_path: Path) -> None:
     buf.seek(0)
     with tarfile.open(fileobj=buf) as tar:
         assert sorted(tar.getnames()) == ["etc", "proc"]
+
+
+def test_a_symlink_source_is_followed_unless_told_not_to(tmp_path: Path) -> None:
+    """podman's cp (and docker's -L) copy the link's target; docker's default the link."""
+    (tmp_path / "f").write_text("data\n")
+    (tmp_path / "l").symlink_to("f")
+    (tmp_path / "d").symlink_to(tmp_path)  # a parent that is a link is still resolved
+    for follow, kind in ((True, tarfile.REGTYPE), (False, tarfile.SYMTYPE)):
+        out = io.BytesIO()
+        write_source_tar(SourcePath.parse(str(tmp_path / "d" / "l")), out, follow_link=follow)
+        out.seek(0)
+        with tarfile.open(fileobj=out) as tar:
+            [entry] = tar.getmembers()
+        assert (entry.name, entry.type) == ("l", kind)
+        assert entry.linkname == ("" if follow else "f")
