@@ -7,6 +7,7 @@ first, so a restarted run is healthy again.
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 from harness import Hutch
 from lifecycle_helpers import remove_containers
@@ -57,3 +58,19 @@ def test_restart_starts_it_again_healthy(hutch: Hutch, base_image: str) -> None:
     _wait(hutch, "hr", "{{.RestartCount}}", "1")
     _wait(hutch, "hr", "{{.State.Status}}", "running")
     assert hutch("healthcheck", "run", "hr").returncode == 0  # the new run removed /sick
+
+
+def test_a_startup_check_gates_the_health_check_and_restarts(
+    hutch: Hutch, base_image: str, tmp_path: Path
+) -> None:
+    hutch("run", "-d", "--name", "hsu", "--stop-timeout", "1", "-v", f"{tmp_path}:/r",
+          "--health-cmd", "true", "--health-interval", "300ms",
+          "--health-startup-cmd", "test -e /r/ready", "--health-startup-interval", "300ms",
+          "--health-startup-retries", "2", base_image, "sleep", "300")  # fmt: skip
+    deadline = time.monotonic() + 60
+    while int(_inspect(hutch, "hsu", "{{.RestartCount}}") or 0) < 1:  # two failed startups
+        assert time.monotonic() < deadline, "the failing startup check restarted nothing"
+        time.sleep(0.2)
+    assert _inspect(hutch, "hsu", "{{.State.Health.Status}}") != "healthy"
+    (tmp_path / "ready").touch()
+    _wait(hutch, "hsu", "{{.State.Health.Status}}", "healthy")

@@ -26,6 +26,12 @@ class HealthOptions:
     retries: int | None = None
     disabled: bool = False  # --no-healthcheck
     on_failure: str = "none"  # --health-on-failure: none, kill, restart, stop
+    # --health-startup-*: a check that gates the regular one (None: not given)
+    startup_cmd: str | None = None
+    startup_interval: str | None = None
+    startup_timeout: str | None = None
+    startup_retries: int | None = None
+    startup_success: int | None = None
     # kube play's httpGet/tcpSocket probe (``http://HOST:PORT/PATH``, ``tcp://HOST:PORT``),
     # run by hutch itself, so the image needs no curl or nc; ``cmd`` keeps podman's
     # command for inspect. No flag sets it.

@@ -238,6 +238,31 @@ FLAGS: tuple[Flag, ...] = (
         "Disable any health check (the image's too).",
     ),
     text(
+        "--health-startup-cmd",
+        "lifecycle.health.startup_cmd",
+        "Startup check: runs before the health check, which begins once it passes.",
+    ),
+    text(
+        "--health-startup-interval",
+        "lifecycle.health.startup_interval",
+        "Time between startup checks (Go duration, 30s).",
+    ),
+    number(
+        "--health-startup-retries",
+        "lifecycle.health.startup_retries",
+        "Startup check failures that restart the container (0: never).",
+    ),
+    number(
+        "--health-startup-success",
+        "lifecycle.health.startup_success",
+        "Startup check passes needed before the health check begins (0: one).",
+    ),
+    text(
+        "--health-startup-timeout",
+        "lifecycle.health.startup_timeout",
+        "Time a startup check may take (Go duration, 30s).",
+    ),
+    text(
         "--health-on-failure",
         "lifecycle.health.on_failure",
         "What the monitor does when the container turns unhealthy: none, kill, restart, stop.",

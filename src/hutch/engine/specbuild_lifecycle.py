@@ -18,6 +18,7 @@ from hutch.runtime.spec_lifecycle import (
     DEFAULT_TIMEOUT,
     HealthCheck,
     LifecycleSpec,
+    StartupCheck,
 )
 from hutch.util.durations import parse_duration
 
@@ -78,7 +79,10 @@ def health_check(flags: HealthOptions, image: Healthcheck | None) -> HealthCheck
     retries = flags.retries if flags.retries is not None else base.retries
     if retries < 0:
         raise InvalidArgument("--health-retries must be at least 0")
+    startup = _startup(flags)
     if command is None:
+        if startup is not None:
+            raise InvalidArgument("a startup healthcheck needs a regular healthcheck")
         return None
     return HealthCheck(
         command=command,
@@ -88,6 +92,31 @@ def health_check(flags: HealthOptions, image: Healthcheck | None) -> HealthCheck
         retries=retries or DEFAULT_RETRIES,
         probe=flags.probe if flags.cmd is not None else "",
         on_failure=flags.on_failure,
+        startup=startup,
+    )
+
+
+def _startup(flags: HealthOptions) -> StartupCheck | None:
+    """--health-startup-*: podman's defaults (30s, 30s, never restart, one pass)."""
+    interval = _duration("--health-startup-interval", flags.startup_interval, 0)
+    timeout = _duration("--health-startup-timeout", flags.startup_timeout, 0)
+    for name, value in (("retries", flags.startup_retries), ("success", flags.startup_success)):
+        if value is not None and value < 0:
+            raise InvalidArgument(f"--health-startup-{name} must be at least 0")
+    if flags.startup_cmd is None:
+        return None
+    try:
+        command = parse_health_cmd(flags.startup_cmd)
+    except ValueError as exc:
+        raise InvalidArgument(f"--health-startup-cmd: {exc}") from exc
+    if command is None:
+        return None
+    return StartupCheck(
+        command=command,
+        interval=interval or DEFAULT_INTERVAL,
+        timeout=timeout or DEFAULT_TIMEOUT,
+        retries=flags.startup_retries or 0,
+        success=flags.startup_success or 0,
     )
 
 

@@ -86,11 +86,23 @@ def record(
     return Health(UNHEALTHY if streak >= retries else current, streak, log)
 
 
+def record_startup(
+    health: Health, *, exit_code: int, output: str, start: float, end: float
+) -> Health:
+    """The health after one startup check: logged, the status and streak left as they are
+    (``starting``) until the regular check begins."""
+    entry = {"Start": _iso(start), "End": _iso(end), "ExitCode": exit_code, "Output": output}
+    log = (*health.log, entry)[-LOG_LIMIT:]
+    return Health(health.status or STARTING, health.failing_streak, log)
+
+
 @dataclass(frozen=True)
 class Result:
     health: Health
     exit_code: int
     output: str
+    # the startup check failed --health-startup-retries times: restart the container
+    startup_failed: bool = False
 
 
 @dataclass
@@ -111,19 +123,35 @@ class HealthRunner:
 
     def __init__(self, check: HealthCheck, spec: Spec) -> None:
         self.check = check
-        process = replace(spec.process, args=check.command, terminal=False, stdin=False)
-        self.spec = replace(spec, process=process)
+        self.spec = _spec_for(spec, check.command)
+        startup = check.startup
+        self.startup_spec = _spec_for(spec, startup.command) if startup is not None else None
         self.init_pid = 0
         self.started_at = 0.0
         self.due: float | None = None
         self.current: _Check | None = None
+        # --health-startup-*: the startup check runs first, until it has passed
+        self.in_startup = False
+        self.startup_passes = 0
+        self.startup_failures = 0
+
+    def _interval(self) -> float:
+        startup = self.check.startup
+        return startup.interval if self.in_startup and startup is not None else self.check.interval
+
+    def _timeout(self) -> float:
+        startup = self.check.startup
+        return startup.timeout if self.in_startup and startup is not None else self.check.timeout
 
     def begin(self, init_pid: int, now: float) -> None:
-        """The container (re)started: first check after one interval."""
+        """The container (re)started: first check after one interval (the startup
+        check's, when there is one)."""
         self.end()
         self.init_pid = init_pid
         self.started_at = now
-        self.due = now + self.check.interval
+        self.in_startup = self.check.startup is not None
+        self.startup_passes = self.startup_failures = 0
+        self.due = now + self._interval()
 
     def end(self) -> None:
         if self.current is not None:
@@ -173,13 +201,15 @@ class HealthRunner:
         if check.sock is not None:
             check.sock.close()
         self.current = None
-        self.due = now + self.check.interval
         if check.timed_out:
             code = TIMEOUT_EXIT
-            output = f"Health check exceeded timeout of {self.check.timeout:g}s"
+            output = f"Health check exceeded timeout of {self._timeout():g}s"
         else:
             code = rx.exit_code_of(status)
             output = check.failure or check.output.decode(errors="replace")
+        if self.in_startup:
+            return self._startup_result(now, check, health, code, output)
+        self.due = now + self.check.interval
         in_start = now - self.started_at < self.check.start_period
         new = record(
             health,
@@ -192,25 +222,44 @@ class HealthRunner:
         )
         return Result(new, code, output)
 
+    def _startup_result(
+        self, now: float, check: _Check, health: Health, code: int, output: str
+    ) -> Result:
+        """A startup check's end: the regular check begins after enough passes; enough
+        failures (``retries`` above 0) ask the monitor to restart the container."""
+        startup = self.check.startup
+        assert startup is not None
+        new = record_startup(health, exit_code=code, output=output, start=check.start, end=now)
+        failed = False
+        if code == 0:
+            self.startup_passes += 1
+            self.in_startup = self.startup_passes < max(startup.success, 1)
+        else:
+            self.startup_failures += 1
+            failed = 0 < startup.retries <= self.startup_failures
+        self.due = None if failed else now + self._interval()
+        return Result(new, code, output, startup_failed=failed)
+
     def _start(self, now: float) -> None:
-        if self.check.probe:
+        if self.check.probe and not self.in_startup:
             self._start_probe(now)
             return
         out_r, out_w = os.pipe2(os.O_CLOEXEC)
         null = os.open(os.devnull, os.O_RDONLY | os.O_CLOEXEC)
-        request = rx.ExecRequest(self.init_pid, self.spec, kill_with_joiner=True)
+        spec = self.startup_spec if self.in_startup and self.startup_spec else self.spec
+        request = rx.ExecRequest(self.init_pid, spec, kill_with_joiner=True)
         try:
             handle = rx.start_exec(request, (null, out_w, out_w))
         except OSError:
             os.close(out_r)
-            self.due = now + self.check.interval
+            self.due = now + self._interval()
             return
         finally:
             os.close(out_w)
             os.close(null)
         os.set_blocking(out_r, False)
         handle.sock.setblocking(False)
-        self.current = _Check(handle.joiner, out_r, handle.sock, now, now + self.check.timeout)
+        self.current = _Check(handle.joiner, out_r, handle.sock, now, now + self._timeout())
         self.due = None
 
     def _start_probe(self, now: float) -> None:
@@ -250,6 +299,12 @@ class HealthRunner:
                 return
             if len(check.output) < OUTPUT_LIMIT:
                 check.output = (check.output + data)[:OUTPUT_LIMIT]
+
+
+def _spec_for(spec: Spec, command: tuple[str, ...]) -> Spec:
+    """The container's spec with a check's command as its process (no terminal, no stdin)."""
+    process = replace(spec.process, args=command, terminal=False, stdin=False)
+    return replace(spec, process=process)
 
 
 def _probe_child(netns: int, out: int, check: HealthCheck) -> NoReturn:

@@ -711,20 +711,21 @@ class Monitor:
         if result is None:
             return
         self._set(health=result.health)
-        if result.health.status == UNHEALTHY and before != UNHEALTHY:
-            self._on_unhealthy()
+        if result.startup_failed:
+            self._health_action("restart")  # --health-startup-retries ran out
+        elif result.health.status == UNHEALTHY and before != UNHEALTHY:
+            self._health_action(self.health.check.on_failure)
         answer = {"status": result.health.status, "exit_code": result.exit_code}
         for client in self.health_waiters:
             self._reply(client, {**answer, "output": result.output})
         self.health_waiters.clear()
 
-    def _on_unhealthy(self) -> None:
+    def _health_action(self, action: str) -> None:
         """--health-on-failure, on the turn to unhealthy: kill (the restart policy
         applies, as after ``hutch kill``), stop (as ``hutch stop``: no restart), or
         restart (a stop, then a new run whatever the policy, counted in RestartCount,
-        as podman's). An attached caller owns the run: it ends, and is not restarted."""
-        assert self.health is not None
-        action = self.health.check.on_failure
+        as podman's; also when the startup check has failed its retries). An attached
+        caller owns the run: it ends, and is not restarted."""
         if action == "none" or not self.init_pid or self.kill_at is not None:
             return
         if action == "kill":

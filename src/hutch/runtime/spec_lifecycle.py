@@ -10,6 +10,17 @@ DEFAULT_RETRIES = 3
 
 
 @dataclass(frozen=True)
+class StartupCheck:
+    """--health-startup-*: the check that runs before the regular one, until it passes."""
+
+    command: tuple[str, ...]
+    interval: float = DEFAULT_INTERVAL
+    timeout: float = DEFAULT_TIMEOUT
+    retries: int = 0  # failures that restart the container (0: never)
+    success: int = 0  # passes needed before the regular check begins (0: one)
+
+
+@dataclass(frozen=True)
 class HealthCheck:
     """What the monitor runs in the container, and how often (seconds)."""
 
@@ -23,6 +34,7 @@ class HealthCheck:
     probe: str = ""
     # --health-on-failure: what the monitor does when the status turns unhealthy
     on_failure: str = "none"  # none, kill, restart, stop
+    startup: StartupCheck | None = None
 
 
 @dataclass(frozen=True)

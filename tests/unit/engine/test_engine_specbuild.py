@@ -338,3 +338,24 @@ def test_health_on_failure_reaches_the_check_and_needs_one() -> None:
     assert lifecycle_spec(LifecycleOptions(), None).health is None  # none needs nothing
     with pytest.raises(InvalidArgument, match=r"valid options are \[none kill restart stop\]"):
         lifecycle_spec(LifecycleOptions(health=HealthOptions(on_failure="x")), None)
+
+
+def test_startup_check_flags_need_a_regular_check() -> None:
+    from hutch.api.container_config import HealthOptions
+    from hutch.engine.specbuild_lifecycle import health_check
+
+    flags = HealthOptions(cmd="true", startup_cmd="test -e /ready", startup_interval="2s",
+                          startup_retries=3, startup_success=2)  # fmt: skip
+    check = health_check(flags, None)
+    assert check is not None and check.startup is not None
+    startup = check.startup
+    assert startup.command == ("/bin/sh", "-c", "test -e /ready")
+    assert (startup.interval, startup.timeout, startup.retries, startup.success) == (
+        2.0, 30.0, 3, 2
+    )  # fmt: skip
+    with pytest.raises(InvalidArgument, match="a startup healthcheck needs a regular"):
+        health_check(HealthOptions(startup_cmd="true"), None)
+    with pytest.raises(InvalidArgument, match="--health-startup-retries must be at least 0"):
+        health_check(HealthOptions(cmd="true", startup_cmd="true", startup_retries=-1), None)
+    with pytest.raises(InvalidArgument, match="--health-startup-timeout"):
+        health_check(HealthOptions(cmd="true", startup_timeout="soon"), None)

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from hutch.runtime.health import command_of, parse_health_cmd, record
+from hutch.runtime.health import (
+    HealthRunner,
+    Result,
+    _Check,
+    command_of,
+    parse_health_cmd,
+    record,
+)
+from hutch.runtime.spec import Process, Rootfs, Spec
+from hutch.runtime.spec_lifecycle import HealthCheck, StartupCheck
 from hutch.runtime.state import Health
 
 
@@ -59,3 +68,57 @@ def test_command_forms() -> None:
     assert parse_health_cmd("none") is None
     with pytest.raises(ValueError):
         parse_health_cmd("[1, 2]")
+
+
+def _runner(retries: int = 0, success: int = 0) -> HealthRunner:
+    startup = StartupCheck(("/bin/ready",), interval=2.0, timeout=3.0, retries=retries,
+                           success=success)  # fmt: skip
+    check = HealthCheck(("/bin/check",), interval=10.0, timeout=5.0, startup=startup)
+    spec = Spec(id="c", hostname="h", process=Process(args=("sh",), env=()),
+                rootfs=Rootfs("bind", "/x"))  # fmt: skip
+    runner = HealthRunner(check, spec)
+    runner.begin(1234, 100.0)
+    return runner
+
+
+def _startup(runner: HealthRunner, code: int, now: float, health: Health) -> Result:
+    return runner._startup_result(now, _Check(0, 0, None, now - 1, now + 3), health, code, "x")
+
+
+def test_the_startup_check_runs_first_with_its_own_command_and_times() -> None:
+    runner = _runner()
+    assert runner.in_startup and runner.due == 102.0  # the startup interval
+    assert runner.startup_spec is not None
+    assert runner.startup_spec.process.args == ("/bin/ready",)
+    assert runner.spec.process.args == ("/bin/check",)
+    assert runner._timeout() == 3.0
+
+
+def test_a_startup_pass_hands_over_to_the_regular_check_status_unchanged() -> None:
+    runner = _runner()
+    health = _startup(runner, 1, 102.0, Health("starting")).health
+    assert (health.status, health.failing_streak, len(health.log)) == ("starting", 0, 1)
+    assert runner.in_startup and runner.due == 104.0
+    health = _startup(runner, 0, 104.0, health).health
+    assert (health.status, health.failing_streak, len(health.log)) == ("starting", 0, 2)
+    assert not runner.in_startup and runner.due == 114.0  # the regular interval from now
+    assert runner._timeout() == 5.0
+
+
+def test_success_asks_for_that_many_passes() -> None:
+    runner = _runner(success=2)
+    health = _startup(runner, 0, 102.0, Health("starting")).health
+    assert runner.in_startup
+    _startup(runner, 0, 104.0, health)
+    assert not runner.in_startup
+
+
+def test_retries_failures_ask_for_a_restart() -> None:
+    runner = _runner(retries=2)
+    result = _startup(runner, 1, 102.0, Health("starting"))
+    assert not result.startup_failed
+    result = _startup(runner, 1, 104.0, result.health)
+    assert result.startup_failed and runner.due is None
+    never = _runner(retries=0)
+    for n in range(5):
+        assert not _startup(never, 1, 102.0 + n, Health("starting")).startup_failed
