@@ -572,7 +572,7 @@ def _security(
         read_only=bool(ctx and ctx.read_only_root_filesystem),
         security_opt=tuple(opts),
         group_add=groups,
-        userns=flags.userns,
+        # --userns is the pod's (PodPlan.userns): its members join the infra's
     )
 
 

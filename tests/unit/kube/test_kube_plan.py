@@ -126,7 +126,8 @@ def test_a_pod_becomes_run_options_joined_to_its_pod() -> None:
     assert app.user == "2000:100" and side.user == "1000:100"  # the container's over the pod's
     assert app.security.cap_add == ("NET_ADMIN",) and app.security.cap_drop == ("ALL",)
     assert app.security.read_only and app.security.security_opt == ("no-new-privileges",)
-    assert app.security.group_add == ("5",) and app.security.userns == "auto"
+    assert app.security.group_add == ("5",) and app.security.userns is None
+    assert pod.userns == "auto"  # the pod's user namespace, which its members join
     assert app.resources.memory == str(64 << 20) and app.resources.cpus == "0.5"
     assert app.resources.memory_reservation == str(32 << 20) and app.resources.cpu_shares == 256
     assert app.lifecycle.health.cmd == "curl -f http://localhost:80/health || exit 1"
