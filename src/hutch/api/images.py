@@ -28,7 +28,7 @@ class RemoveImageOptions:
 
 @dataclass(frozen=True)
 class RegistryAccess:
-    """How to reach and authenticate to a registry (shared by pull, push, login)."""
+    """How to reach and authenticate to a registry (shared by pull, push, login, search)."""
 
     tls_verify: bool | None = None  # None: verify unless registries.conf says insecure
     creds: str | None = None  # USER[:PASSWORD]

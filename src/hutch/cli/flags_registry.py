@@ -1,4 +1,4 @@
-"""Flags shared by the commands that talk to a registry (pull, push, login)."""
+"""Flags shared by the commands that talk to a registry (pull, push, login, search)."""
 
 from __future__ import annotations
 

@@ -204,6 +204,7 @@ class Distribution:
             registries, term = self.conf.search_registries, options.term
         results: list[SearchResult] = []
         errors: list[str] = []
+        hints: list[str] = []  # the TLS one names --tls-verify=false and registries.conf
         for registry in registries:
             if registry in ("docker.io", "index.docker.io", "registry-1.docker.io"):
                 errors.append(
@@ -215,12 +216,13 @@ class Distribution:
                 names = self.client(registry, options.access).catalog()
             except RegistryError as exc:
                 errors.append(f'couldn\'t search registry "{registry}": {exc}')
+                hints += [exc.hint] if exc.hint else []
                 continue
             found = [SearchResult(f"{registry}/{n}", registry) for n in names if term in n]
             results += found[:limit]
         # podman: one registry that answered is taken to hold what the user looks for
         if errors and not results:
-            raise HutchError("; ".join(errors))
+            raise HutchError("; ".join(errors), hint="; ".join(dict.fromkeys(hints)) or None)
         return results
 
     def _search_tags(self, options: SearchOptions, limit: int) -> list[SearchResult]:
@@ -237,7 +239,7 @@ class Distribution:
         try:
             tags = self.client(ref.registry, options.access).list_tags(ref.repository)
         except (RegistryError, ManifestUnknown) as exc:
-            raise HutchError(f"getting repository tags: {exc}") from None
+            raise HutchError(f"getting repository tags: {exc}", hint=exc.hint) from None
         name = f"{ref.registry}/{ref.repository}"
         return [SearchResult(name, ref.registry, tag=t) for t in tags[:limit]]
 

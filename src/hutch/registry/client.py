@@ -150,7 +150,7 @@ class RegistryClient:
                 # run and create have no --tls-verify: registries.conf is their way
                 hint=(
                     "add its CA to certs.d/<host:port>/, use --tls-verify=false (pull, "
-                    "push, login), or mark it insecure for every command in "
+                    "push, login, search), or mark it insecure for every command in "
                     f'registries.conf: [[registry]] location = "{host}" insecure = true'
                 ),
             )
