@@ -197,3 +197,19 @@ def test_events_bad_input(hutch: Hutch, base_image: str, argv: tuple[str, ...]) 
     result = hutch("events", "--stream=false", *argv, check=False)
     assert result.returncode == 125 and result.stdout == ""
     one_line_error(result.stderr)
+
+
+def test_requires_and_rmi(hutch: Hutch, base_image: str) -> None:
+    """--requires starts the required container first and shows in .Dependencies (rm's
+    refusal: unit-tested dependents); run --rmi removes the image after the run (and so
+    the container first: --rmi implies --rm)."""
+    first = hutch("create", "--name", "req-a", base_image, "sleep", "60").stdout.strip()
+    hutch("create", "--name", "req-b", "--requires", "req-a", base_image, "true")
+    hutch("start", "req-b")
+    a, b = json.loads(hutch("inspect", "req-a", "req-b").stdout)
+    assert a["State"]["Running"] is True
+    assert b["Dependencies"] == [first]
+    hutch("rm", "-f", "-t", "0", "--depend", "req-a")
+    hutch("tag", base_image, "localhost/rmi-me:1")
+    assert hutch("run", "--rmi", "localhost/rmi-me:1", "true").stdout == ""
+    assert hutch("image", "exists", "localhost/rmi-me:1", check=False).returncode == 1

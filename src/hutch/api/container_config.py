@@ -178,6 +178,7 @@ class RunOptions:
     image: str
     command: tuple[str, ...] = ()
     remove: bool = False
+    remove_image: bool = False  # run --rmi: the image goes after the container (with --rm)
     interactive: bool = False
     tty: bool = False
     env: tuple[str, ...] = ()
@@ -203,6 +204,8 @@ class RunOptions:
     stop_signal: str | None = None
     stop_timeout: int | None = None
     cidfile: str | None = None
+    # --requires: names as given (comma lists too); create records the full ids
+    requires: tuple[str, ...] = ()
     timezone: str | None = None  # --tz: local or a zone name (Europe/Paris)
     replace: bool = False  # remove a container of the same name first
     sdnotify: str = "conmon"  # conmon (READY=1 once running), healthy (once healthy), ignore

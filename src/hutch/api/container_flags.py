@@ -33,6 +33,13 @@ FLAGS: tuple[Flag, ...] = (
     # The container itself.
     switch("--rm", "remove", "Remove the container when it exits."),
     switch(
+        "--rmi",
+        "remove_image",
+        "Remove the image after the container exits, unless another container uses it "
+        "(implies --rm).",
+        commands=RUN,
+    ),
+    switch(
         "--interactive",
         "interactive",
         "Keep stdin open and pass it to the container.",
@@ -107,6 +114,11 @@ FLAGS: tuple[Flag, ...] = (
         "--stop-timeout", "stop_timeout", "Seconds to wait after the stop signal before SIGKILL."
     ),
     text("--cidfile", "cidfile", "Write the container id to this file."),
+    repeated(
+        "--requires",
+        "requires",
+        "Containers (NAME[,NAME...]) started before this one whenever it starts.",
+    ),
     text(
         "--tz",
         "timezone",

@@ -151,11 +151,12 @@ class ContainerQueries:
         as the one dependency of a member (started before it)."""
         pod_id = container.record.pod_id
         pod = self._ctx.pods.get(pod_id) if pod_id else None
+        requires = container.config.options.requires  # --requires
         if pod is None:
-            return report
+            return replace(report, dependencies=requires) if requires else report
         infra = pod.infra_id == container.record.id
         needs = (pod.infra_id,) if pod.infra_id and not infra else ()
-        return replace(report, pod=pod.id, is_infra=infra, dependencies=needs)
+        return replace(report, pod=pod.id, is_infra=infra, dependencies=needs + requires)
 
     def port(self, names: Sequence[str], options: PortOptions) -> list[PortReport]:
         from hutch.engine.netquery import container_ports

@@ -54,23 +54,27 @@ def _loaded(ctx: EngineContext) -> list[cs.Container]:
 
 
 def dependents(ctx: EngineContext, container_id: str) -> list[str]:
-    """Containers that join ``container_id``'s namespaces (``--network container:``),
-    those that depend on them first: the order in which ``rm --depend`` removes them."""
+    """Containers that join ``container_id``'s namespaces (``--network container:``) or
+    require it (``--requires``), those that depend on them first: the order in which
+    ``rm --depend`` removes them."""
     out: list[str] = []
     for record in ctx.containers.all():
         if record.id == container_id or record.id in out:
             continue
         try:
-            mode = cs.config_of(record).options.network
+            options = cs.config_of(record).options
         except HutchError:  # an unreadable record depends on nothing we can tell
             continue
-        if not mode.startswith("container:"):
-            continue
-        try:
-            joined = cs.find(ctx, mode.partition(":")[2]).id
-        except HutchError:
-            continue
-        if joined == container_id:
+        if container_id in options.requires or _joins(ctx, options.network, container_id):
             out += [d for d in dependents(ctx, record.id) if d not in out]
             out.append(record.id)
     return out
+
+
+def _joins(ctx: EngineContext, mode: str, container_id: str) -> bool:
+    if not mode.startswith("container:"):
+        return False
+    try:
+        return cs.find(ctx, mode.partition(":")[2]).id == container_id
+    except HutchError:
+        return False

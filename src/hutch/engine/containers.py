@@ -88,6 +88,9 @@ class ContainerService:
         if not infra_of:
             options, member = pod_member.join_options(self._ctx, options)
         request = parse_create(options, self._ctx.settings)
+        if request.options.requires:
+            required = _required_ids(self._ctx, request.options.requires)
+            request = replace(request, options=replace(request.options, requires=required))
         options = request.options
         if options.replace and options.name:  # parse_create refused it without --name
             self._replace(options.name)
@@ -190,6 +193,23 @@ class ContainerService:
                 raise Conflict(f"cannot replace container {name}: {report.error}")
 
     def run(self, options: RunOptions) -> RunReport:
+        if options.remove_image:  # --rmi implies --rm (current podman)
+            options = replace(options, remove=True)
+        report = self._run(options)
+        if options.remove_image:
+            self._remove_image(options.image)
+        return report
+
+    def _remove_image(self, name: str) -> None:
+        """``--rmi``: the image goes unless another container uses it (a warning then)."""
+        from hutch.api.images import RemoveImageOptions
+        from hutch.engine.images import ImageService
+
+        for report in ImageService(self._ctx).remove([name], RemoveImageOptions(ignore=True)):
+            if report.error:
+                print(f"WARN: --rmi: {report.error}", file=sys.stderr)
+
+    def _run(self, options: RunOptions) -> RunReport:
         # Attached: from the first moment, signals are queued for the container.
         proxied = not options.detach and options.lifecycle.sig_proxy
         proxy = SignalProxy() if proxied else None
@@ -351,6 +371,7 @@ class ContainerService:
         )
         terminal = options.tty
         window = window_size(0) if attach and terminal and stdio is None else None
+        self._start_required(container)
         if container.record.pod_id:
             self._start_pod_infra(container)
         engine_networks.before_start(self._ctx, container)
@@ -393,6 +414,13 @@ class ContainerService:
         if code is None:
             code = cs.get(self._ctx, container.record.id).state.exit_code
         return code
+
+    def _start_required(self, container: cs.Container) -> None:
+        """``--requires``: those containers run first (each its own requirements first)."""
+        for required_id in container.config.options.requires:
+            required = cs.get(self._ctx, required_id)
+            if not required.running:
+                self._start(required, attach=False, interactive=False)
 
     def _start_pod_infra(self, container: cs.Container) -> None:
         """A member's pod: its infra runs (started first, as podman), its namespaces renewed."""
@@ -542,7 +570,7 @@ class ContainerService:
                 if any(d not in going for d in others):
                     blocked[c.record.id] = Conflict(
                         f"container {c.record.id} has dependent containers which must be "
-                        f"removed before it: {','.join(others)}: container already exists"
+                        f"removed before it: {', '.join(others)}: container already exists"
                     )
             running = [c for c in containers if c.running and options.force]
             stopped = [c for c in running if c.record.id not in blocked]
@@ -755,6 +783,21 @@ def _refuse_infra(ctx: EngineContext, container: cs.Container) -> None:
             f"container {container.record.id} is the infra container of pod {pod.id} "
             "and cannot be removed without removing the pod"
         )
+
+
+def _required_ids(ctx: EngineContext, names: Sequence[str]) -> tuple[str, ...]:
+    """The full ids of ``--requires`` (each value may be a comma list), podman's refusal."""
+    ids: list[str] = []
+    for name in (n for item in names for n in item.split(",") if n):
+        try:
+            record = cs.find(ctx, name)
+        except HutchError as exc:
+            raise InvalidArgument(
+                f'"{name}" is not a valid container, cannot be used as a dependency: {exc}'
+            ) from exc
+        if record.id not in ids:
+            ids.append(record.id)
+    return tuple(ids)
 
 
 def _is_running(container: cs.Container) -> bool:
