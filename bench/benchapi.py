@@ -43,10 +43,10 @@ def docker_env(bench: Bench, side: str) -> dict[str, str]:
 
 def _ping(path: Path, timeout: float = 30) -> float:
     """Seconds from connecting to the end of the /_ping answer."""
-    start = time.perf_counter()
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
         sock.settimeout(timeout)
-        sock.connect(str(path))
+        _connect(sock, path)
+        start = time.perf_counter()
         sock.sendall(b"GET /_ping HTTP/1.1\r\nHost: d\r\nConnection: close\r\n\r\n")
         data = b""
         while chunk := sock.recv(4096):
@@ -54,6 +54,20 @@ def _ping(path: Path, timeout: float = 30) -> float:
     if b" 200 " not in data.split(b"\r\n", 1)[0] + b" ":
         raise BenchError(f"/_ping answered {data[:60]!r}")
     return time.perf_counter() - start
+
+
+def _connect(sock: socket.socket, path: Path, patience: float = 2.0) -> None:
+    """Connect, waiting out the moment between the activator's bind (the path
+    appears) and its listen (a connection is refused until then)."""
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            sock.connect(str(path))
+            return
+        except ConnectionRefusedError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.005)
 
 
 def start_service(bench: Bench, side: str) -> None:

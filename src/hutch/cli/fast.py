@@ -127,9 +127,15 @@ def parse(args: Sequence[str]) -> Parsed | None:
             return None
         globals_[field] = value
         i += 1
-    if i >= len(args) or args[i] not in fastspec.VERBS:
+    if i >= len(args):
         return None
-    verb = args[i]
+    verb = " ".join(args[i : i + 2])  # a group's command (system service) first
+    if verb in fastspec.VERBS and len(args) > i + 1:
+        i += 1
+    elif args[i] in fastspec.VERBS:
+        verb = args[i]
+    else:
+        return None
     values = parse_verb(fastspec.VERBS[verb][2], args[i + 1 :])
     return None if values is None else Parsed(globals_, verb, values)
 

@@ -26,6 +26,8 @@ FAST_VERBS: dict[str, tuple[str, str]] = {
     "images": ("images", "images_command"),
     "run": ("run", "run_command"),
     "create": ("run", "create_command"),
+    # socket activation: the service's start-up is its first client's wait
+    "system service": ("system_service", "service_command"),
 }
 OUTPUT = "src/hutch/cli/fastspec.py"
 # click wraps help to min(terminal columns, 80) - 2: from 80 columns on it is this text
@@ -54,16 +56,22 @@ def top_help() -> str:
 
 
 def verb_command(verb: str) -> Command:
-    """The click command typer builds for ``hutch VERB``."""
+    """The click command typer builds for ``hutch VERB`` (``VERB`` may be a group's
+    command: ``system service``)."""
     import typer.main
 
     from hutch.cli import app as cli_app
     from hutch.cli import lazy
 
-    app = cli_app.build_app(only=(cli_app.VERBS[verb],))
-    lazy.prune(app, [verb])
-    group: Any = typer.main.get_command(app)
-    command: Command = group.commands[verb]
+    words = verb.split()
+    modules = cli_app._modules_for(words[0], words[1:])
+    assert modules is not None, verb
+    app = cli_app.build_app(only=tuple(modules))
+    lazy.prune(app, words)
+    found: Any = typer.main.get_command(app)
+    for word in words:
+        found = found.commands[word]
+    command: Command = found
     return command
 
 

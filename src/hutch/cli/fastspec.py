@@ -39,4 +39,10 @@ VERBS: dict[str, tuple[str, str, dict[str, Any]]] = {
         'arguments': (('image', 1, True), ('command', -1, False)),
         'interspersed': False,
     }),
+    'system service': ('system_service', 'service_command', {
+        'options': {'--time': ('time', 'int', None), '-t': ('time', 'int', None)},
+        'defaults': {'uri': None, 'time': 5},
+        'arguments': (('uri', 1, False),),
+        'interspersed': True,
+    }),
 }

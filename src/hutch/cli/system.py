@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from hutch import __version__
 from hutch.api.errors import InvalidArgument
 from hutch.cli.state import state_of
 
@@ -65,11 +64,7 @@ def register(system_app: typer.Typer) -> None:
     ) -> None:
         """Serve the Docker Engine API (v1.41) on a socket, for docker CLI, docker-py,
         docker-compose and the like; socket activation through LISTEN_FDS."""
-        if time < 0:
-            raise InvalidArgument(f"invalid --time {time}: it must be 0 (never) or more seconds")
-        # The HTTP server and its library load only here (hutch --help pays nothing).
-        from hutch.service.main import run_service
+        # The body is typer-free: the fast path runs it too (cli/system_service.py).
+        from hutch.cli import system_service
 
-        state = state_of(ctx)
-        verbose = state.log_level in ("trace", "debug", "info")
-        run_service(uri, time, state.new_engine, __version__, log_requests=verbose)
+        system_service.service_command(state_of(ctx), uri=uri, time=time)

@@ -85,6 +85,9 @@ TAKEN = [
     ["--root", "/r", "run", "--pull", "never", "--stop-timeout", "3", "base"],
     ["create", "--name", "c", "base", "true"],
     ["create", "-e", "X=1", "base"],
+    ["system", "service"],
+    ["system", "service", "--time", "0", "unix:///tmp/x.sock"],
+    ["--log-level", "info", "system", "service", "-t", "3"],
 ]
 
 
@@ -122,6 +125,10 @@ LEFT = [
     ["run", "--no-such-flag", "base"],
     ["create", "-h"],  # --hostname without its value
     ["pod", "ps"],  # a verb the table does not know (another helper's) goes to typer
+    ["system"],
+    ["system", "df"],
+    ["system", "service", "--help"],
+    ["system", "service", "--time", "x"],
 ]
 
 
@@ -231,6 +238,20 @@ def test_start_up_imports_almost_nothing(argv: list[str], tmp_path: Path) -> Non
     assert _matching(modules, NOT_FOR_START) == []
     hutch = [m for m in modules if m.split(".")[0] == "hutch"]
     assert len(hutch) <= 8, hutch
+
+
+def test_the_api_service_starts_without_typer() -> None:
+    """Socket activation waits for the service's start-up: its body and the
+    server load neither typer nor click."""
+    probe = (
+        "import sys\n"
+        "from hutch.cli import fast\n"
+        "assert fast.parse(['system', 'service', '--time', '0']).verb == 'system service'\n"
+        "import hutch.cli.system_service, hutch.service.main\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('typer', 'click')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
 
 
 @pytest.mark.parametrize("argv", [["ps"], ["ps", "-a", "--format", "{{.ID}}"], ["images"]])
