@@ -17,8 +17,6 @@ TYPE_CHECKING = False  # typing costs an import on the fast path; mypy reads the
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from hutch.linux import hostcheck
-
 
 def code_of(exc: BaseException, args: Sequence[str]) -> int:
     """Report ``exc`` on stderr as podman would; the exit code that goes with it."""
@@ -48,10 +46,6 @@ def _os_error(exc: OSError) -> None:
     import errno
 
     if exc.errno == errno.ENOSPC:
-        runtime = _full_runtime_dir()
-        if runtime is not None:
-            error(f"no space left on device: {runtime.value}", runtime.fix)
-            return
         where = f" under {exc.filename}" if exc.filename else ""
         error(
             f"no space left on device{where}",
@@ -60,20 +54,6 @@ def _os_error(exc: OSError) -> None:
         )
         return
     error(str(exc), None)
-
-
-def _full_runtime_dir() -> hostcheck.Finding | None:
-    """XDG_RUNTIME_DIR's finding when that small tmpfs is what filled up.
-
-    Only on this error path: every command writes its session and lock files
-    there, so a full runtime dir is a likelier cause than the store's disk,
-    and its fix (free it, or a larger tmpfs) is a different one.
-    """
-    from hutch.linux import hostcheck
-
-    uid = os.getuid()
-    finding = hostcheck.runtime_dir(os.environ, uid, f"/tmp/hutch-{uid}")
-    return None if finding.ok or " is full " not in finding.value else finding
 
 
 def _unexpected(exc: Exception, args: Sequence[str]) -> None:

@@ -19,6 +19,7 @@ was lost or garbled is found again instead of leaked.
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import os
 import pwd
@@ -155,6 +156,20 @@ class Session:
         return holder.pid if holder else None
 
     def _create_locked(self) -> _Holder:
+        try:
+            return self._create_locked_in_runtime()
+        except OSError as exc:
+            # The first write of a command into the runtime dir: when that
+            # small tmpfs is full, name it and its fix (not the store's disk).
+            if exc.errno == errno.ENOSPC:
+                full = _full_runtime_dir()
+                if full is not None:
+                    raise HostNotReady(
+                        f"no space left on device: {full.value}", hint=f"fix: {full.fix}"
+                    ) from None
+            raise
+
+    def _create_locked_in_runtime(self) -> _Holder:
         ensure_private_dir(self._paths.runtime)
         with _flock(self._paths.session_lock):
             holder = _read_holder(self._paths)
@@ -422,3 +437,10 @@ def _flock(path: Path) -> Iterator[None]:
         yield
     finally:
         os.close(fd)
+
+
+def _full_runtime_dir() -> hostcheck.Finding | None:
+    """XDG_RUNTIME_DIR's finding when it is the filesystem that is full."""
+    uid = os.getuid()
+    finding = hostcheck.runtime_dir(os.environ, uid, f"/tmp/hutch-{uid}")
+    return None if finding.ok or " is full " not in finding.value else finding
