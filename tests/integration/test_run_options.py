@@ -180,17 +180,18 @@ def test_podman_process_flags(hutch: Hutch, base_image: str, tmp_path: Path) -> 
 
 def test_namespace_modes_and_kernel_flags(hutch: Hutch, base_image: str) -> None:
     """One run with the host's UTS and cgroup namespaces, a 10m /dev/shm, no
-    /etc/hostname, LINUX32 and an OOM score, in the host's PID namespace; --ipc none
+    /etc/hostname, LINUX32, an OOM score and systemd mode, in the host's PID namespace; --ipc none
     has no /dev/shm; a second container joins a running one's IPC, UTS and PID
     namespaces (issue 15)."""
     script = (
         "df -k /dev/shm | tail -1; hostname; cat /etc/hostname 2>/dev/null || echo none; "
         "uname -m; cat /proc/self/oom_score_adj; readlink /proc/self/ns/uts; "
-        "readlink /proc/self/ns/pid"
+        "readlink /proc/self/ns/pid; df -k /run/lock | tail -1; echo $container_uuid"
     )
     out = hutch(
         "run", "--rm", "--shm-size", "10m", "--no-hostname", "--uts", "host", "--pid", "host",
         "--cgroupns", "host", "--personality", "LINUX32", "--oom-score-adj", "100",
+        "--systemd", "always", "--shm-size-systemd", "8m",
         base_image, "sh", "-c", script,
     ).stdout.splitlines()  # fmt: skip
     assert out[0].split()[1] == "10240", out
@@ -200,6 +201,8 @@ def test_namespace_modes_and_kernel_flags(hutch: Hutch, base_image: str) -> None
     assert out[4] == "100"
     assert out[5] == os.readlink("/proc/self/ns/uts")
     assert out[6] == os.readlink("/proc/self/ns/pid")  # and its /proc is the host's
+    assert out[7].split()[1] == "8192"  # --systemd's tmpfs, --shm-size-systemd's size
+    assert len(out[8]) == 32
     none = hutch("run", "--rm", "--ipc", "none", base_image, "ls", "/dev/shm", check=False)
     assert none.returncode != 0, none.stdout
     hutch("run", "-d", "--name", "nsowner", "--hostname", "owner", base_image, "sleep", "60")

@@ -46,6 +46,7 @@ class LifecycleOptions:
     health: HealthOptions = field(default_factory=HealthOptions)
     detach_keys: str | None = None  # None: the default (ctrl-p,ctrl-q)
     sig_proxy: bool = True
+    systemd: str = "true"  # --systemd: true (when the command is an init), false, always
 
 
 @dataclass(frozen=True)

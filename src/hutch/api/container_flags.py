@@ -17,6 +17,7 @@ from hutch.api.flags import (
     pull_policy,
     repeated,
     switch,
+    systemd_mode,
     text,
     true_or_false,
     unsigned,
@@ -292,6 +293,15 @@ FLAGS: tuple[Flag, ...] = (
         "Forward the signals hutch receives to the container (attached runs).",
         default=True,
         negatable=True,
+    ),
+    text(
+        "--systemd",
+        "lifecycle.systemd",
+        "Systemd mode (tmpfs on /run, /run/lock, /tmp, /var/log/journal; stop signal "
+        "SIGRTMIN+3): true (when the command is an init), false, always.",
+        default="true",
+        values=("true", "false", "always"),
+        parse=systemd_mode,
     ),
     # Mounts (VolumeOptions).
     repeated(

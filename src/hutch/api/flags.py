@@ -158,6 +158,17 @@ def unsigned(value: object, flag: str) -> int:
     return number
 
 
+def systemd_mode(value: object, flag: str) -> str:
+    """podman's --systemd: true, false or always (case as given is not folded)."""
+    word = str(value)
+    if word not in ("true", "false", "always"):
+        raise InvalidArgument(
+            'invalid config provided: --systemd values must be one of "true, false, always": '
+            "invalid configuration"
+        )
+    return word
+
+
 def or_empty(value: object, flag: str) -> str:
     """Not given is the empty string (the options' "default" spelling)."""
     return str(value) if value else ""

@@ -32,6 +32,7 @@ from hutch.util.jsondata import from_data, to_data
 VERSION = 1
 DEFAULT_STOP_TIMEOUT = 10  # seconds, podman's
 DEFAULT_STOP_SIGNAL = "SIGTERM"
+SYSTEMD_STOP_SIGNAL = "SIGRTMIN+3"  # systemd's signal to shut down (--systemd)
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ class ContainerConfig:
     image_config: ImageRunConfig = field(default_factory=ImageRunConfig)
     mounts: tuple[MountRecord, ...] = ()
     ports: tuple[PortMapping, ...] = ()  # published, so that ps needs no bundle
+    systemd: bool = False  # in podman's systemd mode (engine/systemd_mode.py)
     version: int = VERSION
 
     @property
@@ -70,7 +72,8 @@ class ContainerConfig:
 
     @property
     def stop_signal(self) -> str:
-        return self.options.stop_signal or self.image_config.stop_signal or DEFAULT_STOP_SIGNAL
+        default = SYSTEMD_STOP_SIGNAL if self.systemd else DEFAULT_STOP_SIGNAL
+        return self.options.stop_signal or self.image_config.stop_signal or default
 
     @property
     def labels(self) -> tuple[tuple[str, str], ...]:

@@ -30,6 +30,7 @@ from hutch.engine import (
     nsmodes,
     pod_member,
     stopping,
+    systemd_mode,
     waiting,
 )
 from hutch.engine import container_state as cs
@@ -154,6 +155,7 @@ class ContainerService:
             spec = replace(
                 spec, mounts=spec.mounts + localtime + mounts, resources=resources, log=log
             )
+            spec, systemd = systemd_mode.apply(spec, options)
             from hutch.engine import userns_plan  # --userns, --uidmap, --subuidname
 
             security, pod_userns = options.security, None
@@ -170,6 +172,7 @@ class ContainerService:
                 command=spec.process.args,
                 env=spec.process.env,
                 hostname=spec.hostname,
+                systemd=systemd,
                 workdir=spec.process.cwd,
                 user=spec.process.user.spec,
                 image_config=image.config.config,

@@ -82,6 +82,7 @@ def _argv_for(flag: Flag) -> list[str]:
     if flag.kind == "bool":
         return ["--no-" + flag.name[2:]] if flag.default else [flag.name]
     given = {"--pull": "always", "--read-only-tmpfs": "false", "--log-driver": "none"}
+    given["--systemd"] = "always"
     return [flag.name, given.get(flag.name, "7")]
 
 
