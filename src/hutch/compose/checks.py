@@ -39,7 +39,7 @@ def _references(
                 f"network {network!r} is not declared in the top-level networks",
                 (*base, "networks", network),
             )
-    for key in ("network_mode", "ipc", "pid"):
+    for key in ("network_mode", "ipc", "pid"):  # service:NAME joins NAME's first container
         value = svc.get(key) or ""
         if value.startswith("service:") and value[8:] not in services:
             raise where.error(f"refers to undefined service {value[8:]!r}", (*base, key))

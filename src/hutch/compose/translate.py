@@ -15,8 +15,10 @@ from typing import Any
 
 from hutch.api.container_config import (
     HealthOptions,
+    KernelOptions,
     LifecycleOptions,
     LogOptions,
+    NamespaceOptions,
     NetworkOptions,
     ResourceOptions,
     RunOptions,
@@ -38,11 +40,11 @@ MAPPED_KEYS = {
     "cap_drop", "security_opt", "privileged", "devices", "ulimits", "sysctls", "group_add",
     "userns_mode", "tty", "stdin_open", "logging", "mem_limit", "mem_reservation", "cpus",
     "pids_limit", "deploy", "network_mode", "cpu_shares", "cpuset", "memswap_limit",
-    "cgroup_parent", "cpu_period", "cpu_quota", "blkio_config",
+    "cgroup_parent", "cpu_period", "cpu_quota", "blkio_config", "shm_size", "pid", "ipc",
+    "uts", "cgroup", "oom_score_adj",
 }  # fmt: skip
-# Refused by name until ``run`` has their flags (--shm-size, --pid, --ipc,
-# --domainname, --mac-address, --label-file): shm_size, pid, ipc, domainname,
-# mac_address, label_file.
+# Refused by name until ``run`` has their flags (--domainname, --mac-address,
+# --label-file): domainname, mac_address, label_file.
 _DEPLOY_KEYS = {"replicas", "resources", "labels"}
 # blkio_config keys with a run flag (weight_device has none: refused by name)
 _BLKIO = ("weight", "device_read_bps", "device_write_bps", "device_read_iops", "device_write_iops")
@@ -158,9 +160,7 @@ def run_options(
     declared = model.get("networks") or {}
     mode = service.get("network_mode")
     if mode is not None:
-        network = mode
-        if mode.startswith("service:"):
-            network = f"container:{project}-{mode[8:]}-1"
+        network = _service_mode(project, mode)
     else:
         network = ",".join(declared[n]["name"] for n in networks)
     aliases = [service_name]
@@ -263,7 +263,25 @@ def run_options(
             driver=logging.get("driver", ""),
             opts=tuple(f"{k}={v}" for k, v in (logging.get("options") or {}).items()),
         ),
+        namespaces=NamespaceOptions(
+            pid=_service_mode(project, service.get("pid") or ""),
+            ipc=_service_mode(project, service.get("ipc") or ""),
+            uts=service.get("uts") or "",
+            cgroupns=service.get("cgroup") or "",
+        ),
+        kernel=KernelOptions(
+            shm_size=_text(service.get("shm_size")),
+            oom_score_adj=_int(service.get("oom_score_adj")),
+        ),
     )
+
+
+def _service_mode(project: str, mode: str) -> str:
+    """A namespace mode of the compose file: ``service:NAME`` is that service's
+    first container (as podman-compose and docker compose join it)."""
+    if mode.startswith("service:"):
+        return f"container:{project}-{mode[8:]}-1"
+    return mode
 
 
 def pull_policy(service: Mapping[str, Any]) -> str:

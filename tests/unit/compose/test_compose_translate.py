@@ -36,6 +36,14 @@ services:
       weight: 300
       device_read_bps: [{path: /dev/sda, rate: 12mb}]
       device_write_iops: [{path: /dev/sda, rate: 40}]
+    shm_size: 256m
+    pid: host
+    ipc: service:db
+    uts: host
+    cgroup: host
+    oom_score_adj: 200
+  db:
+    image: busybox
 networks:
   front: {}
 volumes:
@@ -78,6 +86,13 @@ def test_run_options(tmp_path: Path) -> None:
     assert options.resources.device_read_bps == ("/dev/sda:12mb",)
     assert options.resources.device_write_iops == ("/dev/sda:40",)
     assert options.resources.device_write_bps == ()
+    assert (options.kernel.shm_size, options.kernel.oom_score_adj) in (
+        ("256m", 200),
+        (str(256 << 20), 200),
+    )
+    assert options.namespaces.pid == "host"
+    assert options.namespaces.ipc == "container:shop-db-1"  # service:db, its first container
+    assert (options.namespaces.uts, options.namespaces.cgroupns) == ("host", "host")
     assert "com.docker.compose.service=web" in options.labels
 
 
@@ -86,8 +101,12 @@ def test_run_options(tmp_path: Path) -> None:
     [
         ({"image": "x", "command": "a"}, []),
         ({"image": "x", "build": {"context": "."}}, []),
-        ({"image": "x", "shm_size": "1g", "x-mine": 1}, ["shm_size"]),
-        ({"image": "x", "cgroup_parent": "/a", "pid": "host", "ipc": "host"}, ["pid", "ipc"]),
+        ({"image": "x", "shm_size": "1g", "x-mine": 1}, []),
+        ({"image": "x", "cgroup_parent": "/a", "pid": "host", "ipc": "host"}, []),
+        (
+            {"image": "x", "mac_address": "02:42:ac:11:00:02", "domainname": "d"},
+            ["mac_address", "domainname"],
+        ),
         (
             {"image": "x", "blkio_config": {"weight": 10, "weight_device": []}},
             ["blkio_config.weight_device"],
