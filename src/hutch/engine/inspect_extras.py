@@ -31,9 +31,16 @@ def host_extras(
         devices.append(InspectDevice(device.source, device.destination, device.permissions))
     ns, shm = options.namespaces, options.kernel.shm_size
     ids = _joined_ids(spec)
+    pod = pod_joins(spec)
+
+    def mode(flag: str, given: str, default: str = "private") -> str:
+        if flag in pod and given in ("", "private"):
+            return f"container:{pod[flag]}"  # as podman shows a pod member's
+        return nsmodes.inspect_mode(given, ids.get(flag, ""), default=default)
+
     return InspectHostExtras(
         binds=options.volumes.volumes,  # as given, as Docker's HostConfig.Binds
-        cgroup_mode=nsmodes.inspect_mode(ns.cgroupns, ids.get("cgroupns", "")),
+        cgroup_mode=mode("cgroupns", ns.cgroupns),
         container_id_file=options.cidfile or "",
         port_bindings=port_bindings(container, container.config.ports),
         volumes_from=options.volumes.volumes_from or None,
@@ -42,14 +49,14 @@ def host_extras(
         dns_search=options.net.dns_search,
         extra_hosts=options.net.add_hosts,
         group_add=options.security.group_add,
-        userns_mode=options.security.userns or "",
+        userns_mode=mode("userns", options.security.userns or "", default=""),
         publish_all_ports=options.net.publish_all,
         tmpfs=dict(_tmpfs(options.volumes.tmpfs)),
         devices=tuple(devices),
-        ipc_mode=nsmodes.inspect_mode(ns.ipc, ids.get("ipc", ""), default="shareable"),
+        ipc_mode=mode("ipc", ns.ipc, default="shareable"),
         oom_score_adj=options.kernel.oom_score_adj or 0,
-        pid_mode=nsmodes.inspect_mode(ns.pid, ids.get("pid", "")),
-        uts_mode=nsmodes.inspect_mode(ns.uts, ids.get("uts", "")),
+        pid_mode=mode("pid", ns.pid),
+        uts_mode=mode("uts", ns.uts),
         shm_size=DEFAULT_SHM_SIZE if shm is None else nsmodes.shm_size(shm),
     )
 
@@ -58,6 +65,16 @@ def _joined_ids(spec: Spec | None) -> dict[str, str]:
     """flag -> the id of the container whose namespace ``--FLAG container:`` joins."""
     flags = {"ipc": "ipc", "uts": "uts", "cgroup": "cgroupns", "pid": "pid"}
     return {flags[ns]: cid for ns, cid in spec.join_ids if cid} if spec is not None else {}
+
+
+def pod_joins(spec: Spec | None) -> dict[str, str]:
+    """flag -> the infra's id, for the namespaces a pod member joins through its pod
+    (``Spec.joins`` beside ``join_container``; a member's own joins are in join_ids)."""
+    if spec is None or not spec.join_container:
+        return {}
+    flags = {"ipc": "ipc", "uts": "uts", "cgroup": "cgroupns", "pid": "pid", "user": "userns"}
+    own = {ns for ns, _ in spec.join_ids}
+    return {flags[ns]: spec.join_container for ns, _ in spec.joins if ns in flags and ns not in own}
 
 
 def _tmpfs(items: Sequence[str]) -> list[tuple[str, str]]:

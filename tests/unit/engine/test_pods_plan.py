@@ -266,6 +266,23 @@ def test_a_member_of_a_pod_with_a_user_namespace_joins_it_first() -> None:
     assert "user" not in joined.namespaces and "pid" in joined.namespaces
 
 
+def test_inspect_shows_the_namespaces_a_member_joins_as_the_infras() -> None:
+    from hutch.engine.inspect_extras import pod_joins
+
+    spec = Spec(
+        id="m",
+        hostname="web",
+        process=Process(args=("sh",), env=()),
+        rootfs=Rootfs(kind="overlay", target="/x"),
+    )
+    infra = "i" * 64
+    member = Membership("p", infra, ("ipc", "net", "pid", "uts"), userns="keep-id")
+    joined = pod_joins(member_spec(spec, member, None, "web-1"))
+    # podman 4.3.1: container:INFRA for each (net is the network's own report)
+    assert joined == {"userns": infra, "ipc": infra, "pid": infra, "uts": infra}
+    assert pod_joins(spec) == {} and pod_joins(None) == {}
+
+
 def test_a_pods_hosts_lists_running_members_in_start_order() -> None:
     assert member_names([], [], "a") == ["a"]
     assert member_names(["a", "b"], ["b", "a"], "c") == ["a", "b", "c"]
