@@ -74,6 +74,11 @@ class ComposeUpOptions:
     build: bool = False  # --build: build every service with a build section first
     no_build: bool = False  # --no-build: never build, even an image that is missing
     pull: str | None = None  # --pull always|missing|never|build, over each pull_policy
+    # -V: new anonymous volumes for recreated containers (default: the old ones, kept)
+    renew_anon_volumes: bool = False
+    # recreate the services pulled in as dependencies (default: only when changed)
+    always_recreate_deps: bool = False
+    quiet_pull: bool = False  # pull images without progress
 
 
 @dataclass(frozen=True)
@@ -150,6 +155,10 @@ class ComposeProjectRunner(Protocol):
 
     def one_off(self, options: ComposeRunOptions, progress: Callable[[str], None]) -> RunOptions:
         """Start what the service depends on (unless no_deps); the one-off's RunOptions."""
+        ...
+
+    def pre_stop(self, names: list[str] | tuple[str, ...], progress: Callable[[str], None]) -> None:
+        """Run the ``pre_stop`` hooks of those of ``names`` that run (before a stop)."""
         ...
 
 

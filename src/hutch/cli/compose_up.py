@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import signal
 import sys
 from typing import Annotated
 
 import typer
 
 from hutch.api.compose import ComposeDownOptions, ComposeUpOptions
-from hutch.api.containers import KillOptions, LogsOptions, StopOptions, WaitOptions
+from hutch.api.containers import LogsOptions
 from hutch.api.errors import InvalidArgument
+from hutch.cli.compose_attach import Foreground
 from hutch.cli.compose_logs import multiplex
 from hutch.cli.compose_project import load_model
 from hutch.cli.state import state_of
-
-
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
 
 
 def _progress(line: str) -> None:
@@ -93,10 +89,41 @@ def add_commands(compose_app: typer.Typer) -> None:
             bool,
             typer.Option("--abort-on-container-exit", help="Stop every container when one exits."),
         ] = False,
+        abort_on_container_failure: Annotated[
+            bool,
+            typer.Option(
+                "--abort-on-container-failure",
+                help="Stop every container when one exits with a failure.",
+            ),
+        ] = False,
         exit_code_from: Annotated[
             str | None,
             typer.Option("--exit-code-from", help="Exit with this service's exit code."),
         ] = None,
+        attach_dependencies: Annotated[
+            bool,
+            typer.Option(
+                "--attach-dependencies", help="Also show the output of the services depended on."
+            ),
+        ] = False,
+        always_recreate_deps: Annotated[
+            bool,
+            typer.Option(
+                "--always-recreate-deps",
+                help="Recreate the containers of the services depended on.",
+            ),
+        ] = False,
+        renew_anon_volumes: Annotated[
+            bool,
+            typer.Option(
+                "--renew-anon-volumes",
+                "-V",
+                help="New anonymous volumes for recreated containers, not the old ones.",
+            ),
+        ] = False,
+        quiet_pull: Annotated[
+            bool, typer.Option("--quiet-pull", help="Pull images without showing progress.")
+        ] = False,
         timeout: Annotated[
             int | None,
             typer.Option("--timeout", "-t", help="Seconds to wait for a container to stop."),
@@ -119,19 +146,31 @@ def add_commands(compose_app: typer.Typer) -> None:
             raise InvalidArgument("--build and --no-build cannot be combined")
         if force_recreate and no_recreate:
             raise InvalidArgument("--force-recreate and --no-recreate cannot be combined")
-        if wait and (abort_on_container_exit or exit_code_from or attach):
+        if always_recreate_deps and no_recreate:
+            raise InvalidArgument("--always-recreate-deps and --no-recreate cannot be combined")
+        if abort_on_container_exit and abort_on_container_failure:
             raise InvalidArgument(
-                "--wait cannot be combined with --abort-on-container-exit, --exit-code-from "
-                "or --attach"
+                "--abort-on-container-exit and --abort-on-container-failure cannot be combined"
             )
-        if detach and (abort_on_container_exit or exit_code_from):
-            raise InvalidArgument("--abort-on-container-exit cannot be combined with --detach")
+        aborts = abort_on_container_exit or abort_on_container_failure or exit_code_from
+        if wait and (aborts or attach or attach_dependencies):
+            raise InvalidArgument(
+                "--wait cannot be combined with --abort-on-container-exit, "
+                "--abort-on-container-failure, --exit-code-from, --attach or "
+                "--attach-dependencies"
+            )
+        if detach and aborts:
+            raise InvalidArgument(
+                "--abort-on-container-exit, --abort-on-container-failure and --exit-code-from "
+                "cannot be combined with --detach"
+            )
         if wait_timeout is not None and wait_timeout < 0:
             raise InvalidArgument(f"invalid --wait-timeout {wait_timeout}: must not be negative")
         detach = detach or wait  # docker compose: --wait implies --detach
         names = tuple(services or ())
         project = load_model(ctx, services=names)
-        for service in (*(attach or ()), *(no_attach or ())):
+        named = [*(attach or ()), *(no_attach or ()), *([exit_code_from] if exit_code_from else [])]
+        for service in named:
             if service not in project.services:
                 raise InvalidArgument(f"no such service: {service}")
         state = state_of(ctx)
@@ -152,51 +191,32 @@ def add_commands(compose_app: typer.Typer) -> None:
                 build=build,
                 no_build=no_build,
                 pull=pull,
+                renew_anon_volumes=renew_anon_volumes,
+                always_recreate_deps=always_recreate_deps,
+                quiet_pull=quiet_pull,
             ),
             _progress,
         )
         if detach or no_start:
             return 0
-        engine = state.engine()
-        containers = runner.containers(all=True, services=names)
-        abort = abort_on_container_exit or exit_code_from is not None
-        # a one-shot job others wait for (service_completed_successfully) ends
-        # by design: its exit does not abort the others
-        one_shot = {
-            dep
-            for body in project.services.values()
-            for dep, cond in (body.get("depends_on") or {}).items()
-            if cond.get("condition") == "service_completed_successfully"
-        }
-        service_of = {c.name: c.service for c in containers}
-        attached = set(attach or service_of.values()) - set(no_attach or ())
-        # docker compose: SIGTERM stops the project as Ctrl-C does
-        previous = signal.signal(signal.SIGTERM, _interrupt)
-        try:
-            multiplex(
-                containers,
-                lambda options: state.new_engine().containers.logs(options),
-                LogsOptions(names=(), follow=True, timestamps=timestamps),
-                prefix=not no_log_prefix,
-                colour=not no_color,
-                on_exit=lambda name: abort and service_of.get(name) not in one_shot,
-                shown={c.name for c in containers if c.service in attached},
-            )
-        except KeyboardInterrupt:
-            _progress("Gracefully stopping... (press Ctrl+C again to force)")
-        names_all = tuple(c.name for c in containers)
-        try:
-            engine.containers.stop(names_all, StopOptions(timeout=timeout, ignore=True))
-        except KeyboardInterrupt:
-            engine.containers.kill(names_all, KillOptions("KILL"))
-        finally:
-            signal.signal(signal.SIGTERM, previous)
-        if exit_code_from is not None:
-            target = [c.name for c in containers if c.service == exit_code_from]
-            if not target:
-                raise InvalidArgument(f"no such service: {exit_code_from}")
-            return engine.containers.wait(target[:1], WaitOptions(("exited",)))[0].exit_code
-        return 0
+        followed = Foreground(
+            project.services,
+            names,
+            attach=tuple(attach or ()),
+            no_attach=tuple(no_attach or ()),
+            dependencies=attach_dependencies,
+            exit_code_from=exit_code_from,
+        )
+        return followed.run(
+            state,
+            runner,
+            runner.containers(all=True, services=followed.services()),
+            timeout=timeout,
+            abort="failure" if abort_on_container_failure else "exit" if aborts else "",
+            logs=LogsOptions(names=(), follow=True, timestamps=timestamps),
+            prefix=not no_log_prefix,
+            colour=not no_color,
+        )
 
     @compose_app.command("down")
     def down(

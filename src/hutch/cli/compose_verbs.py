@@ -65,8 +65,12 @@ def add_commands(compose_app: typer.Typer) -> None:
     @compose_app.command("stop")
     def stop(ctx: typer.Context, services: Services = None, timeout: Timeout = None) -> None:
         """Stop the project's running containers."""
-        names = tuple(reversed([c.name for c in _containers(ctx, services)]))
+        project = load_model(ctx, profiles=("*",))
+        runner = state_of(ctx).compose().runner(project)
+        found = runner.containers(True, tuple(services or ()))
+        names = tuple(reversed([c.name for c in found]))
         if names:
+            runner.pre_stop(names, _progress)
             engine = state_of(ctx).engine()
             _report(engine.containers.stop(names, StopOptions(timeout=timeout)), "Stopped")
 

@@ -14,7 +14,16 @@ from hutch.api.build import BuildOptions
 from hutch.api.compose import ComposeBuildOptions
 
 # the keys of ``build`` hutch implements; any other is refused by name
-BUILD_KEYS = {"context", "dockerfile", "dockerfile_inline", "args", "target", "labels"}
+BUILD_KEYS = {
+    "context", "dockerfile", "dockerfile_inline", "args", "target", "labels", "cache_from",
+    "secrets",
+}  # fmt: skip
+# refused with the reason
+BUILD_REASONS = {
+    "ssh": "hutch build has no --ssh (no SSH agent forwarding into RUN)",
+    "network": "hutch build has no --network",
+    "extra_hosts": "hutch build has no --add-host",
+}
 
 
 def image_name(project: str, name: str, service: Mapping[str, Any]) -> str:
@@ -25,6 +34,35 @@ def image_name(project: str, name: str, service: Mapping[str, Any]) -> str:
 def unsupported_build_keys(service: Mapping[str, Any]) -> list[str]:
     build = service.get("build") or {}
     return [f"build.{k}" for k in build if k not in BUILD_KEYS and not k.startswith("x-")]
+
+
+def build_reason(key: str) -> str:
+    """Why ``build.KEY`` is refused ("" when only its name can be given)."""
+    return BUILD_REASONS.get(key.removeprefix("build."), "")
+
+
+def build_warnings(name: str, service: Mapping[str, Any]) -> list[str]:
+    """What ``build`` accepts but does not do, said once per build."""
+    if (service.get("build") or {}).get("cache_from"):
+        return [f"service {name!r}: build.cache_from is ignored: hutch build has no --cache-from"]
+    return []
+
+
+def _secrets(build: Mapping[str, Any], model: Mapping[str, Any]) -> tuple[str, ...]:
+    """build.secrets as build's ``--secret id=ID,src=FILE`` (or ``env=VAR``)."""
+    out = []
+    for ref in build.get("secrets") or ():
+        ref = {"source": ref} if isinstance(ref, str) else ref
+        source = ref["source"]
+        body = (model.get("secrets") or {}).get(source) or {}
+        ident = ref.get("target") or source
+        if "file" in body:
+            out.append(f"id={ident},src={body['file']}")
+        elif "environment" in body:
+            out.append(f"id={ident},env={body['environment']}")
+        else:
+            raise ValueError(f"build secret {source!r} needs a file or environment source")
+    return tuple(out)
 
 
 def _pairs(values: Mapping[str, Any]) -> tuple[str, ...]:
@@ -38,6 +76,7 @@ def build_options(
     service: Mapping[str, Any],
     options: ComposeBuildOptions,
     inline_file: str | None = None,
+    model: Mapping[str, Any] | None = None,
 ) -> BuildOptions:
     """``inline_file``: where the caller wrote ``dockerfile_inline`` (it owns the file)."""
     build = service["build"]
@@ -62,5 +101,6 @@ def build_options(
         no_cache=options.no_cache,
         pull="always" if options.pull else "missing",
         labels=_pairs(build.get("labels") or {}),
+        secrets=_secrets(build, model or {}),
         quiet=True,
     )

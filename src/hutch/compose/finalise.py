@@ -97,10 +97,28 @@ def _service(
     build = out.get("build")
     if build is not None and "dockerfile" not in build and "dockerfile_inline" not in build:
         out["build"] = {**build, "dockerfile": "Dockerfile"}
+    implied = _implied_dependencies(out)
+    if implied:
+        # as compose-go: links, volumes_from and network_mode service:X start X first
+        started = {"condition": "service_started", "required": True, "restart": True}
+        out["depends_on"] = {**dict.fromkeys(implied, started), **(out.get("depends_on") or {})}
     for dependency, condition in list((out.get("depends_on") or {}).items()):
         if dependency not in enabled and not condition.get("required", True):
             del out["depends_on"][dependency]
     return dict(sorted(out.items()))
+
+
+def _implied_dependencies(service: Mapping[str, Any]) -> list[str]:
+    out = [str(link).partition(":")[0] for link in service.get("links") or ()]
+    out += [
+        str(entry).partition(":")[0]
+        for entry in service.get("volumes_from") or ()
+        if not str(entry).startswith("container:")
+    ]
+    mode = str(service.get("network_mode") or "")
+    if mode.startswith("service:"):
+        out.append(mode[len("service:") :])
+    return list(dict.fromkeys(out))
 
 
 def _env_files(

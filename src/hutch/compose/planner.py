@@ -10,6 +10,7 @@ Work stops at the first failure, and what started stays running, as with
 
 from __future__ import annotations
 
+import io
 import os
 import threading
 import time
@@ -29,6 +30,7 @@ from hutch.api.compose import (
 from hutch.api.container_config import RunOptions
 from hutch.api.containers import (
     ContainerSummary,
+    CopyOptions,
     ListContainersOptions,
     RemoveContainerOptions,
     StartOptions,
@@ -38,12 +40,20 @@ from hutch.api.containers import (
 from hutch.api.errors import HutchError, InvalidArgument
 from hutch.api.networks import NetworkCreateOptions, NetworkRemoveOptions
 from hutch.api.volumes import VolumeCreateOptions, VolumeListOptions, VolumeRemoveOptions
-from hutch.compose.build import build_options, image_name, unsupported_build_keys
+from hutch.compose.build import (
+    build_options,
+    build_reason,
+    build_warnings,
+    image_name,
+    unsupported_build_keys,
+)
 from hutch.compose.checks import dependency_order
 from hutch.compose.errors import ComposeError
+from hutch.compose.hooks import run_hooks
 from hutch.compose.project import Project, config_hash
 from hutch.compose.schedule import Failure, run_graph
-from hutch.compose.translate import LABEL, pull_policy, run_options, unsupported_keys
+from hutch.compose.secrets import secret_files, tar_of
+from hutch.compose.translate import LABEL, REASONS, pull_policy, run_options, unsupported_keys
 
 if TYPE_CHECKING:
     from hutch.api.engine import Engine
@@ -86,6 +96,17 @@ def _raise_first(failures: list[Failure], progress: Progress) -> NoReturn:
     error = HutchError(f"service {failures[0].service!r}: {first}", hint=first.hint)
     error.exit_code = first.exit_code
     raise error from first
+
+
+def _with_volumes(options: RunOptions, kept: Mapping[str, str]) -> RunOptions:
+    """``options`` mounting the volumes of ``kept`` (destination -> volume) at their
+    destinations, in place of new anonymous volumes there."""
+    own = tuple(v for v in options.volumes.volumes if v not in kept)
+    # a destination the service now mounts something else at keeps that
+    taken = {v.split(":")[1] for v in own if ":" in v} | set(own)
+    taken |= {t.split(":")[0] for t in options.volumes.tmpfs}
+    reused = tuple(f"{volume}:{dest}" for dest, volume in kept.items() if dest not in taken)
+    return replace(options, volumes=replace(options.volumes, volumes=own + reused))
 
 
 def _ready(container: ContainerSummary, one_shot: bool) -> bool:
@@ -176,6 +197,9 @@ class Runner:
             if keys:
                 path = ("services", name, keys[0].split(".")[0])
                 message = f"{keys[0]} is not implemented by hutch compose"
+                reason = REASONS.get(keys[0]) or build_reason(keys[0])
+                if reason:
+                    message += f": {reason}"
                 locator = self.project.locator
                 raise locator.error(message, path) if locator else ComposeError(message)
 
@@ -333,15 +357,21 @@ class Runner:
         for name in names:
             service = self.project.services[name]
             progress(f" Service {name}  Building")
+            for warning in build_warnings(name, service):
+                progress(f" WARN {warning}")
             with tempfile.TemporaryDirectory(prefix="hutch-compose-") as scratch:
                 inline = None
                 if "dockerfile_inline" in service["build"]:
                     inline = os.path.join(scratch, "Dockerfile")
                     with open(inline, "w", encoding="utf-8") as out:
                         out.write(str(service["build"]["dockerfile_inline"]))
-                report = self.engine.images.build(
-                    build_options(self.name, name, service, options, inline)
-                )
+                try:
+                    built = build_options(
+                        self.name, name, service, options, inline, self.project.model
+                    )
+                except ValueError as exc:
+                    raise ComposeError(str(exc), path=("services", name, "build")) from None
+                report = self.engine.images.build(built)
             progress(f" Service {name}  Built {', '.join(report.names) or report.id[:12]}")
 
     def _orphans(
@@ -387,23 +417,30 @@ class Runner:
             self._remove(extra, options.timeout, progress)
         to_start = []
         built = self._built_id(name, service)
+        # docker compose: --force-recreate applies to the services named (all when
+        # none is), --always-recreate-deps to the dependencies they pull in
+        named = not options.services or name in options.services
+        force = options.force_recreate if named else options.always_recreate_deps
         for number in range(1, count + 1):
             current = mine.get(number)
             changed = current is not None and (
                 labels_of(current).get(f"{LABEL}.config-hash") != digest
                 or (built is not None and _bare(current.image_id) != built)
             )
-            recreate = (
-                current is not None
-                and not options.no_recreate
-                and (options.force_recreate or changed)
-            )
+            recreate = current is not None and not options.no_recreate and (force or changed)
+            kept: dict[str, str] = {}
             if recreate and current is not None:
-                self._remove([current.name], options.timeout, progress)
+                if not options.renew_anon_volumes:
+                    kept = self._anonymous_volumes(current.name)
+                self._remove(
+                    [current.name], options.timeout, progress, volumes=options.renew_anon_volumes
+                )
                 current = None
             if current is None:
                 policy = _policy(service, options.pull)
-                container = self._create(name, service, number, digest, policy, progress)
+                container = self._create(
+                    name, service, number, digest, policy, progress, kept, options.quiet_pull
+                )
                 to_start.append(container)
             elif current.status != "running":
                 to_start.append(current.name)
@@ -415,6 +452,7 @@ class Runner:
         for container in to_start:
             self._check(self.engine.containers.start([container], StartOptions()))
             progress(f" Container {container}  Started")
+            run_hooks(self.engine, container, service, "post_start")
 
     def _built_id(self, name: str, service: Mapping[str, Any]) -> str | None:
         """A built image's id: a container made from an older build is recreated."""
@@ -426,6 +464,54 @@ class Runner:
             return None  # --no-build and missing: create reports it
         return _bare(found[0].id) if found else None
 
+    def _external_links(
+        self, name: str, service: Mapping[str, Any], networks: str
+    ) -> tuple[str, ...]:
+        """``external_links`` (CONTAINER[:ALIAS]) as ``--add-host ALIAS:IP`` entries.
+
+        The address is the container's on a network this service joins (else
+        its first one), looked up now: a link to a container outside the
+        project, as docker compose's legacy links give.
+        """
+        joined = set(networks.split(","))
+        out = []
+        for index, link in enumerate(service["external_links"]):
+            target, _, alias = str(link).partition(":")
+            try:
+                found = self.engine.containers.inspect([target])
+            except HutchError:
+                found = []
+            endpoints = found[0].network_settings.networks if found else {}
+            addresses = [e.ip_address for n, e in endpoints.items() if n in joined and e.ip_address]
+            addresses += [e.ip_address for e in endpoints.values() if e.ip_address]
+            if not addresses:
+                message = f"external link {target!r}: no such container with an address"
+                path = ("services", name, "external_links", index)
+                locator = self.project.locator
+                raise locator.error(message, path) if locator else ComposeError(message)
+            out.append(f"{alias or target}:{addresses[0]}")
+        return tuple(out)
+
+    def _anonymous_volumes(self, container: str) -> dict[str, str]:
+        """``destination -> volume`` of the anonymous volumes ``container`` mounts.
+
+        docker compose hands them to the container that replaces it (``-V``
+        does not), so that a recreate keeps their data.
+        """
+        anonymous = {
+            v.name for v in self.engine.volumes.ls(VolumeListOptions(filters=("anonymous=true",)))
+        }
+        try:
+            found = self.engine.containers.inspect([container])
+        except HutchError:
+            return {}
+        return {
+            m.destination: m.name
+            for c in found
+            for m in c.mounts
+            if m.type == "volume" and m.name in anonymous
+        }
+
     def _create(
         self,
         name: str,
@@ -434,6 +520,8 @@ class Runner:
         digest: str,
         policy: str,
         progress: Progress,
+        kept: Mapping[str, str] | None = None,
+        quiet_pull: bool = False,
     ) -> str:
         container = service.get("container_name") or f"{self.name}-{name}-{number}"
         image = image_name(self.name, name, service)
@@ -462,13 +550,39 @@ class Runner:
                 name=container,
                 image=image,
                 labels=labels,
+                environ=self.project.environment,
             )
+            files = secret_files(service, self.project.model, self.project.environment)
         except ValueError as exc:
             locator = self.project.locator
             path = ("services", name)
             raise locator.error(str(exc), path) if locator else ComposeError(str(exc)) from None
-        options = replace(options, pull=replace(options.pull, policy=policy))
+        options = replace(options, pull=replace(options.pull, policy=policy, quiet=quiet_pull))
+        if service.get("external_links"):
+            hosts = self._external_links(name, service, options.network)
+            options = replace(
+                options, net=replace(options.net, add_hosts=options.net.add_hosts + hosts)
+            )
+        if kept:
+            options = _with_volumes(options, kept)
+        for item in files:
+            if item.source is not None and item.owned:
+                progress(
+                    f" WARN {item.kind[:-1]} {item.name!r} of service {name!r} is a bound file: "
+                    "its uid, gid and mode are ignored"
+                )
         self.engine.containers.create(options)
+        written = tar_of(files)
+        if written is not None:
+            # docker compose writes them into the created container, before it starts
+            self.engine.containers.copy(
+                CopyOptions(
+                    source="-",
+                    destination=f"{container}:/",
+                    archive=False,
+                    stream=io.BytesIO(written),
+                )
+            )
         progress(f" Container {container}  Created")
         return container
 
@@ -582,9 +696,17 @@ class Runner:
                 name=container,
                 image=image_name(self.name, name, service),
                 labels=labels,
+                environ=self.project.environment,
             )
+            written = tar_of(secret_files(service, self.project.model, self.project.environment))
         except ValueError as exc:
             raise ComposeError(str(exc), path=("services", name)) from None
+        if written is not None:
+            raise ComposeError(
+                "secrets and configs from environment or content are not implemented by "
+                "hutch compose run (only file ones)",
+                path=("services", name),
+            )
         return replace(
             base,
             command=options.command or base.command,
@@ -615,7 +737,8 @@ class Runner:
             or labels_of(c).get(f"{LABEL}.service") in self.project.disabled
         ]
         if names:
-            self._remove(names, options.timeout, progress)
+            # docker compose: -v removes the containers' anonymous volumes too
+            self._remove(names, options.timeout, progress, volumes=options.volumes)
         for body in (self.project.model.get("networks") or {}).values():
             if body.get("external") or not self.engine.networks.exists(body["name"]):
                 continue
@@ -630,15 +753,37 @@ class Runner:
                 self._check(self.engine.volumes.remove([body["name"]], VolumeRemoveOptions()))
                 progress(f" Volume {body['name']}  Removed")
 
-    def _remove(self, names: list[str], timeout: int | None, progress: Progress) -> None:
+    def _remove(
+        self, names: list[str], timeout: int | None, progress: Progress, volumes: bool = False
+    ) -> None:
+        """Stop and remove ``names``; ``volumes``: their anonymous volumes with them."""
+        self.pre_stop(names, progress)
         self._check(self.engine.containers.stop(names, StopOptions(timeout=timeout, ignore=True)))
         for name in names:
             progress(f" Container {name}  Stopped")
-        self._check(
-            self.engine.containers.remove(names, RemoveContainerOptions(force=True, ignore=True))
-        )
+        removal = RemoveContainerOptions(force=True, ignore=True, volumes=volumes)
+        self._check(self.engine.containers.remove(names, removal))
         for name in names:
             progress(f" Container {name}  Removed")
+
+    def pre_stop(self, names: list[str] | tuple[str, ...], progress: Progress) -> None:
+        """Run the ``pre_stop`` hooks of those of ``names`` that run; a failure is a warning."""
+        services = self.project.services
+        if not any(body.get("pre_stop") for body in services.values()):
+            return
+        running = {
+            c.name: labels_of(c).get(f"{LABEL}.service", "")
+            for c in self._containers()
+            if c.status == "running"
+        }
+        for name in names:
+            service = services.get(running.get(name, ""))
+            if service is None:
+                continue
+            try:
+                run_hooks(self.engine, name, service, "pre_stop")
+            except HutchError as exc:
+                progress(f" WARN {exc}")
 
     @staticmethod
     def _check(reports: list[Any]) -> None:

@@ -25,13 +25,15 @@ from hutch.api.container_config import (
     SecurityOptions,
     VolumeOptions,
 )
+from hutch.compose.secrets import bind_volumes, secret_files
 
 LABEL = "com.docker.compose"
 
 # Keys the planner handles itself, or that have no effect on one container.
 PLANNER_KEYS = {
     "depends_on", "profiles", "scale", "networks", "container_name", "image", "expose",
-    "pull_policy", "platform", "extends", "build",
+    "pull_policy", "platform", "extends", "build", "attach", "links", "post_start", "pre_stop",
+    "external_links",
 }  # fmt: skip
 MAPPED_KEYS = {
     "command", "entrypoint", "environment", "working_dir", "user", "hostname", "labels",
@@ -41,8 +43,17 @@ MAPPED_KEYS = {
     "userns_mode", "tty", "stdin_open", "logging", "mem_limit", "mem_reservation", "cpus",
     "pids_limit", "deploy", "network_mode", "cpu_shares", "cpuset", "memswap_limit",
     "cgroup_parent", "cpu_period", "cpu_quota", "blkio_config", "shm_size", "pid", "ipc",
-    "uts", "cgroup", "oom_score_adj",
+    "uts", "cgroup", "oom_score_adj", "volumes_from", "annotations", "device_cgroup_rules",
+    "secrets", "configs",
 }  # fmt: skip
+# Refused with the reason, not just by name
+REASONS = {
+    "oom_kill_disable": "cgroup v2 cannot disable the OOM killer (hutch run has no "
+    "--oom-kill-disable)",
+    "mem_swappiness": "cgroup v2 has no swappiness setting (hutch run has no --memory-swappiness)",
+    "cpu_count": "it is a Windows setting (hutch run has no --cpu-count)",
+    "cpu_percent": "it is a Windows setting (hutch run has no --cpu-percent)",
+}
 # Refused by name until ``run`` has their flags (--domainname, --mac-address,
 # --label-file): domainname, mac_address, label_file.
 _DEPLOY_KEYS = {"replicas", "resources", "labels"}
@@ -149,9 +160,11 @@ def run_options(
     name: str,
     image: str,
     labels: Mapping[str, str],
+    environ: Mapping[str, str] | None = None,
 ) -> RunOptions:
     """The ``RunOptions`` of one container of ``service`` (the model is normalised)."""
     env = tuple(f"{k}={v}" for k, v in (service.get("environment") or {}).items() if v is not None)
+    secrets = secret_files(service, model, environ or {})
     entrypoint = service.get("entrypoint")
     mounts = [_mount(m, model.get("volumes") or {}) for m in service.get("volumes") or []]
     limits = ((service.get("deploy") or {}).get("resources") or {}).get("limits") or {}
@@ -166,6 +179,7 @@ def run_options(
     aliases = [service_name]
     for body in networks.values():
         aliases += [a for a in (body or {}).get("aliases", []) if a not in aliases]
+    aliases += [a for a in link_aliases(service_name, model) if a not in aliases]
     first = next(iter(networks.values()), None) or {}
     logging = service.get("logging") or {}
     ulimits = []
@@ -200,6 +214,7 @@ def run_options(
         detach=True,
         restart=service.get("restart", "no"),
         labels=tuple(f"{k}={v}" for k, v in {**(service.get("labels") or {}), **labels}.items()),
+        annotations=tuple(f"{k}={v}" for k, v in (service.get("annotations") or {}).items()),
         stop_signal=service.get("stop_signal"),
         stop_timeout=duration_seconds(grace) if grace else None,
         net=NetworkOptions(
@@ -229,6 +244,7 @@ def run_options(
                 for d in service.get("devices") or []
             ),
             group_add=tuple(service.get("group_add") or ()),
+            device_cgroup_rules=tuple(service.get("device_cgroup_rules") or ()),
             userns=service.get("userns_mode"),
         ),
         lifecycle=LifecycleOptions(
@@ -236,7 +252,11 @@ def run_options(
             health=_health(service.get("healthcheck") or {}),
         ),
         volumes=VolumeOptions(
-            volumes=tuple(text for kind, text in mounts if kind == "volume"),
+            volumes=tuple(text for kind, text in mounts if kind == "volume")
+            + bind_volumes(secrets),
+            volumes_from=tuple(
+                _volumes_from(project, entry, model) for entry in service.get("volumes_from") or ()
+            ),
             tmpfs=tuple(
                 [text for kind, text in mounts if kind == "tmpfs"]
                 + list(service.get("tmpfs") or [])
@@ -282,6 +302,31 @@ def _service_mode(project: str, mode: str) -> str:
     if mode.startswith("service:"):
         return f"container:{project}-{mode[8:]}-1"
     return mode
+
+
+def link_aliases(service_name: str, model: Mapping[str, Any]) -> list[str]:
+    """The names other services give ``service_name`` in their ``links`` (SERVICE:ALIAS).
+
+    A link is an alias of the linked service on the project's networks, as
+    docker compose's links are on a user-defined network.
+    """
+    out = []
+    for body in (model.get("services") or {}).values():
+        for link in body.get("links") or ():
+            target, _, alias = str(link).partition(":")
+            if target == service_name and alias and alias not in out:
+                out.append(alias)
+    return out
+
+
+def _volumes_from(project: str, entry: str, model: Mapping[str, Any]) -> str:
+    """``SERVICE[:ro|rw]`` or ``container:NAME[:ro|rw]`` as run's ``--volumes-from``."""
+    if entry.startswith("container:"):
+        return entry[len("container:") :]
+    service, sep, mode = entry.partition(":")
+    body = (model.get("services") or {}).get(service) or {}
+    name = body.get("container_name") or f"{project}-{service}-1"
+    return f"{name}{sep}{mode}"
 
 
 def pull_policy(service: Mapping[str, Any]) -> str:

@@ -5,7 +5,7 @@ its start mark); we construct the values ourselves so that each key path gets
 its line, merge keys (``<<``) are applied with their precedence, duplicate keys
 are refused, and compose's ``!reset`` / ``!override`` tags survive as markers
 for the merge. Scalars are resolved the YAML 1.2 way, as compose does (Go's
-yaml.v3): ``80:80`` and ``yes`` stay strings, ``0o17`` is octal.
+yaml.v3): ``80:80`` and ``yes`` stay strings, ``0o17`` and ``017`` are octal.
 """
 
 from __future__ import annotations
@@ -59,6 +59,7 @@ _FLOAT = re.compile(
     r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
     r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
 )
+_LEADING_ZERO = re.compile(r"^[-+]?0[0-7]+$")
 _BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
 _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
 
@@ -82,6 +83,9 @@ def _loader_class() -> type[yaml.SafeLoader]:
 
     def construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
         text = str(loader.construct_scalar(node))
+        if _LEADING_ZERO.match(text):
+            # yaml.v3 parses with Go's base 0: ``mode: 0440`` is octal there too
+            return int(text, 8)
         return int(text, 0) if text[:2] in ("0o", "0x") else int(text, 10)
 
     Loader.add_constructor("tag:yaml.org,2002:int", construct_int)

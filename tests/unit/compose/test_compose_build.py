@@ -13,7 +13,13 @@ from hutch.api.compose import (
 from hutch.api.errors import HutchError, InvalidArgument
 from hutch.cli.compose_ps import row, wanted_statuses
 from hutch.cli.render import render_template
-from hutch.compose.build import build_options, image_name, unsupported_build_keys
+from hutch.compose.build import (
+    build_options,
+    build_reason,
+    build_warnings,
+    image_name,
+    unsupported_build_keys,
+)
 from hutch.compose.distribute import pull, push
 from unit.fakes import FakeEngine, as_engine
 
@@ -57,9 +63,35 @@ def test_absolute_dockerfile_and_inline() -> None:
 
 
 def test_build_keys_hutch_does_not_implement_are_named() -> None:
-    service = {"build": {"context": ".", "ssh": ["default"], "cache_from": ["x"], "x-a": 1}}
-    assert unsupported_build_keys(service) == ["build.ssh", "build.cache_from"]
+    service = {"build": {"context": ".", "ssh": ["default"], "network": "host", "x-a": 1}}
+    assert unsupported_build_keys(service) == ["build.ssh", "build.network"]
     assert unsupported_build_keys({"image": "x"}) == []
+    assert (
+        build_reason("build.ssh") == "hutch build has no --ssh (no SSH agent forwarding into RUN)"
+    )
+    assert build_reason("build.extra_hosts") == "hutch build has no --add-host"
+
+
+def test_build_secrets_and_cache_from() -> None:
+    service = {
+        "build": {
+            "context": "/c",
+            "dockerfile": "Dockerfile",
+            "cache_from": ["reg/app:cache"],
+            "secrets": [{"source": "npm", "target": "npmrc"}, {"source": "token"}],
+        }
+    }
+    model = {"secrets": {"npm": {"file": "/s/npmrc"}, "token": {"environment": "TOKEN"}}}
+    options = build_options("p", "s", service, ComposeBuildOptions(), model=model)
+    assert options.secrets == ("id=npmrc,src=/s/npmrc", "id=token,env=TOKEN")
+    assert unsupported_build_keys(service) == []
+    assert build_warnings("s", service) == [
+        "service 's': build.cache_from is ignored: hutch build has no --cache-from"
+    ]
+    with pytest.raises(ValueError, match="build secret 'x' needs a file or environment"):
+        build_options(
+            "p", "s", {"build": {"secrets": ["x"]}}, ComposeBuildOptions(), model={"secrets": {}}
+        )
 
 
 SERVICES = {

@@ -105,6 +105,14 @@ def test_errors_exit_125_with_one_line(
         (["up", "--wait", "--abort-on-container-exit"], "--wait cannot be combined"),
         (["up", "--wait", "--wait-timeout", "-1"], "invalid --wait-timeout"),
         (["up", "--no-attach", "nosuch"], "no such service: nosuch"),
+        (["up", "--exit-code-from", "nosuch"], "no such service: nosuch"),
+        (["up", "--always-recreate-deps", "--no-recreate"], "cannot be combined"),
+        (
+            ["up", "--abort-on-container-exit", "--abort-on-container-failure"],
+            "cannot be combined",
+        ),
+        (["up", "-d", "--abort-on-container-failure"], "cannot be combined with --detach"),
+        (["up", "--wait", "--attach-dependencies"], "--wait cannot be combined"),
     ],
 )
 def test_up_flags_refused_before_anything_is_made(

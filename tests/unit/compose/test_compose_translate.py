@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import io
+import tarfile
 from pathlib import Path
 
 import pytest
 
 from hutch.api.compose import ComposeProjectOptions
-from hutch.compose.project import load_project
+from hutch.api.container_config import RunOptions
+from hutch.compose.project import Project, load_project
+from hutch.compose.secrets import secret_files, tar_of
 from hutch.compose.translate import duration_seconds, run_options, unsupported_keys
 
 COMPOSE = """\
@@ -112,6 +116,17 @@ def test_run_options(tmp_path: Path) -> None:
             ["blkio_config.weight_device"],
         ),
         ({"image": "x", "deploy": {"replicas": 2, "placement": {}}}, ["deploy.placement"]),
+        (
+            {"image": "x", "links": ["a"], "volumes_from": ["a"], "attach": False},
+            [],
+        ),
+        (
+            {"image": "x", "oom_kill_disable": True, "mem_swappiness": 1},
+            [
+                "oom_kill_disable",
+                "mem_swappiness",
+            ],
+        ),
     ],
 )
 def test_unsupported_keys_are_named(service: dict[str, object], expected: list[str]) -> None:
@@ -126,3 +141,79 @@ def test_durations(text: str, seconds: int) -> None:
 def test_bad_duration() -> None:
     with pytest.raises(ValueError, match="invalid duration"):
         duration_seconds("10 parsecs")
+
+
+LINKED = """\
+name: shop
+services:
+  db:
+    image: busybox
+    annotations: {team: data}
+    device_cgroup_rules: ["c 1:3 mr"]
+    secrets: [token, {source: cert, mode: 0400}]
+    configs: [site, {source: motd, target: etc/motd, uid: "7", mode: 0440}]
+  web:
+    image: busybox
+    links: ["db:database", "db"]
+    volumes_from: ["db:ro", "container:other:rw"]
+  side:
+    image: busybox
+    network_mode: "service:web"
+secrets:
+  token: {file: ./token.txt}
+  cert: {environment: CERT}
+configs:
+  site: {file: ./site.conf}
+  motd: {content: "hello $${USER}"}
+"""
+
+
+def _linked(tmp_path: Path) -> tuple[Project, dict[str, RunOptions]]:
+    (tmp_path / "compose.yaml").write_text(LINKED)
+    environ = {"CERT": "PEM"}
+    project = load_project(ComposeProjectOptions(cwd=str(tmp_path), environ=environ))
+    options = {
+        name: run_options(
+            "shop", name, body, project.model, name=f"shop-{name}-1", image="busybox",
+            labels={}, environ=project.environment,
+        )
+        for name, body in project.services.items()
+    }  # fmt: skip
+    return project, options
+
+
+def test_links_volumes_from_annotations_and_implied_dependencies(tmp_path: Path) -> None:
+    project, options = _linked(tmp_path)
+    # a link is an alias of the linked service; it and volumes_from start it first
+    assert options["db"].net.aliases == ("db", "database")
+    assert options["web"].volumes.volumes_from == ("shop-db-1:ro", "other:rw")
+    assert project.services["web"]["depends_on"] == {
+        "db": {"condition": "service_started", "required": True, "restart": True}
+    }
+    assert list(project.services["side"]["depends_on"]) == ["web"]
+    assert options["db"].annotations == ("team=data",)
+    assert options["db"].security.device_cgroup_rules == ("c 1:3 mr",)
+
+
+def test_secrets_and_configs(tmp_path: Path) -> None:
+    project, options = _linked(tmp_path)
+    assert options["db"].volumes.volumes == (
+        f"{tmp_path}/token.txt:/run/secrets/token:ro",
+        f"{tmp_path}/site.conf:/site:ro",
+    )
+    files = secret_files(project.services["db"], project.model, {"CERT": "PEM"})
+    written = tar_of(files)
+    assert written is not None
+    with tarfile.open(fileobj=io.BytesIO(written)) as tar:
+        members = {m.name: m for m in tar.getmembers()}
+        assert list(members) == ["etc", "run", "run/secrets", "run/secrets/cert", "etc/motd"]
+        cert, motd = members["run/secrets/cert"], members["etc/motd"]
+        assert (cert.mode, cert.uid) == (0o400, 0)
+        assert (motd.mode, motd.uid) == (0o440, 7)
+        reader = tar.extractfile(motd)
+        assert reader is not None and reader.read() == b"hello ${USER}"
+    with pytest.raises(ValueError, match="environment variable CERT is not set"):
+        secret_files(project.services["db"], project.model, {})
+    model = {"secrets": {"s": {"external": True}}}
+    with pytest.raises(ValueError, match="external secrets need a swarm"):
+        secret_files({"secrets": [{"source": "s"}]}, model, {})
