@@ -39,6 +39,9 @@ def test_exit_code_from_after_a_one_shot_job(hutch: Hutch, base_image: str, tmp_
     assert result.returncode == 3, result.stderr
     # the worker ran after the job completed, and its line carries its prefix
     assert "worker-1  | job-done" in result.stdout
+    # as docker compose: each exit is said, and the abort
+    assert "worker-1 exited with code 3\n" in result.stdout
+    assert "Aborting on container exit..." in result.stderr
     # the long-running service was stopped when the worker exited; the profile's was never made
     listed = hutch(*compose, "ps", "-a", "--format", "json").stdout
     assert '"jobs-idle-1"' in listed

@@ -33,8 +33,17 @@ services:
     networks:
       default:
         aliases: [shopfront]
+    links: ["db:database"]
+    volumes: [/cache]
+    secrets: [token]
+    configs: [{{source: motd, target: /etc/motd, mode: 0440}}]
+    post_start: [{{command: ["sh", "-c", "echo hooked > /tmp/hook"]}}]
 volumes:
   data: {{}}
+secrets:
+  token: {{file: ./token.txt}}
+configs:
+  motd: {{content: "welcome $${{USER}}"}}
 """
 
 
@@ -45,6 +54,7 @@ def ps(hutch: Hutch, compose: tuple[str, ...]) -> dict[str, str]:
 
 def test_up_ps_recreate_scale_down(hutch: Hutch, base_image: str, tmp_path: Path) -> None:
     (tmp_path / "compose.yaml").write_text(COMPOSE.format(image=base_image))
+    (tmp_path / "token.txt").write_text("s3cret\n")
     compose = ("compose", "-f", str(tmp_path / "compose.yaml"))
 
     # --wait: detached, back once db is healthy and web running
@@ -56,6 +66,16 @@ def test_up_ps_recreate_scale_down(hutch: Hutch, base_image: str, tmp_path: Path
     # service name DNS on the project's default network, and the named volume
     fetched = hutch("exec", "shop-web-1", "wget", "-q", "-O", "-", "http://db:8080/state")
     assert fetched.stdout == "ready\n"
+    # a link is an alias of db; a file secret is bound, a content config written
+    # with its mode; the post_start hook ran; a file in the anonymous volume
+    # outlives a recreate (below)
+    script = (
+        "wget -q -O - http://database:8080/state; cat /run/secrets/token /etc/motd; echo; "
+        "stat -c %a /etc/motd; cat /tmp/hook; echo kept > /cache/f"
+    )
+    assert hutch("exec", "shop-web-1", "sh", "-c", script).stdout == (
+        "ready\ns3cret\nwelcome ${USER}\n440\nhooked\n"
+    )
     assert hutch("volume", "exists", "shop_data", check=False).returncode == 0
     assert hutch("network", "exists", "shop_default", check=False).returncode == 0
     # the published port, from the host; the read-only views
@@ -77,8 +97,8 @@ def test_up_ps_recreate_scale_down(hutch: Hutch, base_image: str, tmp_path: Path
     changed = ps(hutch, compose)
     assert changed["shop-db-1"] == first["shop-db-1"]
     assert changed["shop-web-1"] != first["shop-web-1"]
-    env = hutch("exec", "shop-web-1", "sh", "-c", "echo $GREETING").stdout
-    assert env == "bye\n"
+    env = hutch("exec", "shop-web-1", "sh", "-c", "echo $GREETING; cat /cache/f").stdout
+    assert env == "bye\nkept\n"
 
     # scale: distinct names, reachable by the alias
     hutch(*compose, "up", "-d", "--scale", "web=3", env={"GREETING": "bye"}, timeout=120)
