@@ -108,7 +108,7 @@ _hutch_options() {
     "quadlet rm") echo --ignore -i --reload-systemd --no-reload-systemd ;;
     "compose") echo --file -f --project-name -p --project-directory --env-file --profile ;;
     "compose config") echo --format --services --volumes --profiles --images --quiet -q --no-interpolate ;;
-    "compose up") echo --detach -d --force-recreate --no-recreate --no-deps --no-start --remove-orphans --scale --wait --wait-timeout --attach --no-attach --timestamps --no-color --no-log-prefix --abort-on-container-exit --exit-code-from --timeout -t --build --no-build --pull ;;
+    "compose up") echo --detach -d --force-recreate --no-recreate --no-deps --no-start --remove-orphans --scale --wait --wait-timeout --attach --no-attach --timestamps --no-color --no-log-prefix --abort-on-container-exit --abort-on-container-failure --exit-code-from --attach-dependencies --always-recreate-deps --renew-anon-volumes -V --quiet-pull --timeout -t --build --no-build --pull ;;
     "compose down") echo --volumes -v --remove-orphans --timeout -t ;;
     "compose logs") echo --follow -f --tail --since --until --timestamps -t --no-log-prefix --no-color ;;
     "compose build") echo --no-cache --pull --build-arg ;;
@@ -322,7 +322,7 @@ _hutch_value_options() {
     esac
 }
 
-# What an option's value completes: @dir, @file, @pod, @none or a word list.
+# What an option's value completes: @dir, @file, @pod, @service, @none or words.
 _hutch_option_values() {
     case "$1 $2" in
     " --root") echo "@dir" ;;
@@ -754,9 +754,9 @@ _hutch_option_values() {
     "compose config --format") echo "json" ;;
     "compose up --scale") echo "@none" ;;
     "compose up --wait-timeout") echo "@none" ;;
-    "compose up --attach") echo "@none" ;;
-    "compose up --no-attach") echo "@none" ;;
-    "compose up --exit-code-from") echo "@none" ;;
+    "compose up --attach") echo "@service" ;;
+    "compose up --no-attach") echo "@service" ;;
+    "compose up --exit-code-from") echo "@service" ;;
     "compose up --timeout"|"compose up -t") echo "@none" ;;
     "compose up --pull") echo "@none" ;;
     "compose down --timeout"|"compose down -t") echo "@none" ;;
@@ -1166,7 +1166,7 @@ _hutch_option_values() {
     esac
 }
 
-# What positional argument N (from 1) completes: @image, @pod, @command, @file.
+# What argument N (from 1) completes: @image, @pod, @service, @command, @file.
 _hutch_argument() {
     case "$1 $2" in
     "images 1") echo @image ;;
@@ -1275,35 +1275,35 @@ _hutch_argument() {
     "quadlet install "*) echo @file ;;
     "quadlet print 1") echo @none ;;
     "quadlet rm "*) echo @file ;;
-    "compose config "*) echo @file ;;
-    "compose up "*) echo @file ;;
-    "compose logs "*) echo @file ;;
-    "compose build "*) echo @file ;;
-    "compose pull "*) echo @file ;;
-    "compose push "*) echo @file ;;
-    "compose ps "*) echo @file ;;
-    "compose exec 1") echo @file ;;
+    "compose config "*) echo @service ;;
+    "compose up "*) echo @service ;;
+    "compose logs "*) echo @service ;;
+    "compose build "*) echo @service ;;
+    "compose pull "*) echo @service ;;
+    "compose push "*) echo @service ;;
+    "compose ps "*) echo @service ;;
+    "compose exec 1") echo @service ;;
     "compose exec 2") echo @command ;;
     "compose exec "*) echo @file ;;
-    "compose run 1") echo @file ;;
+    "compose run 1") echo @service ;;
     "compose run 2") echo @command ;;
     "compose run "*) echo @file ;;
-    "compose port 1") echo @file ;;
+    "compose port 1") echo @service ;;
     "compose port 2") echo @file ;;
-    "compose top "*) echo @file ;;
-    "compose images "*) echo @file ;;
-    "compose wait "*) echo @file ;;
-    "compose start "*) echo @file ;;
-    "compose stop "*) echo @file ;;
-    "compose restart "*) echo @file ;;
-    "compose kill "*) echo @file ;;
-    "compose rm "*) echo @file ;;
-    "compose pause "*) echo @file ;;
-    "compose unpause "*) echo @file ;;
-    "compose create "*) echo @file ;;
+    "compose top "*) echo @service ;;
+    "compose images "*) echo @service ;;
+    "compose wait "*) echo @service ;;
+    "compose start "*) echo @service ;;
+    "compose stop "*) echo @service ;;
+    "compose restart "*) echo @service ;;
+    "compose kill "*) echo @service ;;
+    "compose rm "*) echo @service ;;
+    "compose pause "*) echo @service ;;
+    "compose unpause "*) echo @service ;;
+    "compose create "*) echo @service ;;
     "compose cp 1") echo @file ;;
     "compose cp 2") echo @file ;;
-    "compose events "*) echo @file ;;
+    "compose events "*) echo @service ;;
     "generate kube "*) echo @file ;;
     "generate systemd 1") echo @file ;;
     "kube generate "*) echo @file ;;
@@ -1445,11 +1445,18 @@ _hutch_pod_names() {
         -- "$1"))
 }
 
+_hutch_service_names() {
+    local IFS=$'\n'
+    COMPREPLY+=($(compgen -W "$("${_hutch_cmd[@]}" compose config --services 2>/dev/null)" \
+        -- "$1"))
+}
+
 _hutch_complete_kind() {
     local kind=$1 cur=$2
     case $kind in
     @image) _hutch_image_names "$cur" ;;
     @pod) _hutch_pod_names "$cur" ;;
+    @service) _hutch_service_names "$cur" ;;
     @command) COMPREPLY=($(compgen -c -- "$cur")) ;;
     @dir) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "$cur")) ;;
     @file) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")) ;;

@@ -356,6 +356,11 @@ function __hutch_pod_names
     $cmd pod ps --format '{{.Name}}' 2>/dev/null
 end
 
+function __hutch_service_names
+    set -l cmd (commandline -opc)[1]
+    $cmd compose config --services 2>/dev/null
+end
+
 complete -c hutch -f
 
 # hutch
@@ -1544,7 +1549,7 @@ complete -c hutch -n "__hutch_at 'compose config'" -l images -d 'Print the image
 complete -c hutch -n "__hutch_at 'compose config'" -l quiet -s q -d 'Only validate the configuration'
 complete -c hutch -n "__hutch_at 'compose config'" -l no-interpolate -d 'Do not substitute variables'
 complete -c hutch -n "__hutch_at 'compose config'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'compose config' 1+" -F
+complete -c hutch -n "__hutch_arg 'compose config' 1+" -f -a '(__hutch_service_names)'
 
 # hutch compose up
 complete -c hutch -n "__hutch_at 'compose up'" -l detach -s d -d 'Start in the background and return'
@@ -1556,19 +1561,24 @@ complete -c hutch -n "__hutch_at 'compose up'" -l remove-orphans -d 'Remove cont
 complete -c hutch -n "__hutch_at 'compose up'" -l scale -x -d 'SERVICE=NUMBER: run that many replicas'
 complete -c hutch -n "__hutch_at 'compose up'" -l wait -d 'Wait until services are running or healthy (implies --detach)'
 complete -c hutch -n "__hutch_at 'compose up'" -l wait-timeout -x -d 'Longest --wait, in seconds (default: none)'
-complete -c hutch -n "__hutch_at 'compose up'" -l attach -x -d 'Show the output of this service only (repeatable)'
-complete -c hutch -n "__hutch_at 'compose up'" -l no-attach -x -d 'Do not show the output of this service'
+complete -c hutch -n "__hutch_at 'compose up'" -l attach -x -a '(__hutch_service_names)' -d 'Show the output of this service only (repeatable)'
+complete -c hutch -n "__hutch_at 'compose up'" -l no-attach -x -a '(__hutch_service_names)' -d 'Do not show the output of this service'
 complete -c hutch -n "__hutch_at 'compose up'" -l timestamps -d 'Show the time of each output line'
 complete -c hutch -n "__hutch_at 'compose up'" -l no-color -d 'Print the service prefixes without colour'
 complete -c hutch -n "__hutch_at 'compose up'" -l no-log-prefix -d 'Leave out the service prefix'
 complete -c hutch -n "__hutch_at 'compose up'" -l abort-on-container-exit -d 'Stop every container when one exits'
-complete -c hutch -n "__hutch_at 'compose up'" -l exit-code-from -x -d 'Exit with this service\'s exit code'
+complete -c hutch -n "__hutch_at 'compose up'" -l abort-on-container-failure -d 'Stop every container when one exits with a failure'
+complete -c hutch -n "__hutch_at 'compose up'" -l exit-code-from -x -a '(__hutch_service_names)' -d 'Exit with this service\'s exit code'
+complete -c hutch -n "__hutch_at 'compose up'" -l attach-dependencies -d 'Also show the output of the services depended on'
+complete -c hutch -n "__hutch_at 'compose up'" -l always-recreate-deps -d 'Recreate the containers of the services depended on'
+complete -c hutch -n "__hutch_at 'compose up'" -l renew-anon-volumes -s V -d 'New anonymous volumes for recreated containers, not the old ones'
+complete -c hutch -n "__hutch_at 'compose up'" -l quiet-pull -d 'Pull images without showing progress'
 complete -c hutch -n "__hutch_at 'compose up'" -l timeout -s t -x -d 'Seconds to wait for a container to stop'
 complete -c hutch -n "__hutch_at 'compose up'" -l build -d 'Build images before starting the containers'
 complete -c hutch -n "__hutch_at 'compose up'" -l no-build -d 'Do not build an image, even if missing'
 complete -c hutch -n "__hutch_at 'compose up'" -l pull -x -d 'Pull images: always, missing, never or build'
 complete -c hutch -n "__hutch_at 'compose up'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'compose up' 1+" -F
+complete -c hutch -n "__hutch_arg 'compose up' 1+" -f -a '(__hutch_service_names)'
 
 # hutch compose down
 complete -c hutch -n "__hutch_at 'compose down'" -l volumes -s v -d 'Also remove the project\'s named volumes'
@@ -1585,26 +1595,26 @@ complete -c hutch -n "__hutch_at 'compose logs'" -l timestamps -s t -d 'Show tim
 complete -c hutch -n "__hutch_at 'compose logs'" -l no-log-prefix -d 'Leave out the service prefix'
 complete -c hutch -n "__hutch_at 'compose logs'" -l no-color -d 'Print the service prefixes without colour'
 complete -c hutch -n "__hutch_at 'compose logs'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'compose logs' 1+" -F
+complete -c hutch -n "__hutch_arg 'compose logs' 1+" -f -a '(__hutch_service_names)'
 
 # hutch compose build
 complete -c hutch -n "__hutch_at 'compose build'" -l no-cache -d 'Do not use the layer cache'
 complete -c hutch -n "__hutch_at 'compose build'" -l pull -d 'Always pull a newer version of the base images'
 complete -c hutch -n "__hutch_at 'compose build'" -l build-arg -x -d 'KEY=VALUE over the file\'s build args (repeatable)'
 complete -c hutch -n "__hutch_at 'compose build'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'compose build' 1+" -F
+complete -c hutch -n "__hutch_arg 'compose build' 1+" -f -a '(__hutch_service_names)'
 
 # hutch compose pull
 complete -c hutch -n "__hutch_at 'compose pull'" -l ignore-pull-failures -d 'Warn about a failed pull and go on'
 complete -c hutch -n "__hutch_at 'compose pull'" -l quiet -s q -d 'Print no progress lines'
 complete -c hutch -n "__hutch_at 'compose pull'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'compose pull' 1+" -F
+complete -c hutch -n "__hutch_arg 'compose pull' 1+" -f -a '(__hutch_service_names)'
 
 # hutch compose push
 complete -c hutch -n "__hutch_at 'compose push'" -l ignore-push-failures -d 'Warn about a failed push and go on'
 complete -c hutch -n "__hutch_at 'compose push'" -l quiet -s q -d 'Print no progress lines'
 complete -c hutch -n "__hutch_at 'compose push'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'compose push' 1+" -F
+complete -c hutch -n "__hutch_arg 'compose push' 1+" -f -a '(__hutch_service_names)'
 
 # hutch compose ps
 complete -c hutch -n "__hutch_at 'compose ps'" -l all -s a -d 'Also stopped containers'
@@ -1614,7 +1624,7 @@ complete -c hutch -n "__hutch_at 'compose ps'" -l status -x -d 'Only containers 
 complete -c hutch -n "__hutch_at 'compose ps'" -l filter -x -d 'status=STATE: only containers in that state'
 complete -c hutch -n "__hutch_at 'compose ps'" -l format -x -a 'json' -d 'table, json, or a Go template'
 complete -c hutch -n "__hutch_at 'compose ps'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'compose ps' 1+" -F
+complete -c hutch -n "__hutch_arg 'compose ps' 1+" -f -a '(__hutch_service_names)'
 
 # hutch compose exec
 complete -c hutch -n "__hutch_at 'compose exec'" -l no-TTY -s T -d 'Do not allocate a terminal'
@@ -1624,7 +1634,7 @@ complete -c hutch -n "__hutch_at 'compose exec'" -l workdir -s w -x -d 'Working 
 complete -c hutch -n "__hutch_at 'compose exec'" -l index -x -d 'Which replica of the service (from 1)'
 complete -c hutch -n "__hutch_at 'compose exec'" -l detach -s d -d 'Run the command in the background'
 complete -c hutch -n "__hutch_at 'compose exec'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'compose exec' 1" -F
+complete -c hutch -n "__hutch_arg 'compose exec' 1" -f -a '(__hutch_service_names)'
 complete -c hutch -n "__hutch_arg 'compose exec' 2" -f -a '(__fish_complete_command)'
 complete -c hutch -n "__hutch_arg 'compose exec' 3+" -F
 
@@ -1642,7 +1652,7 @@ complete -c hutch -n "__hutch_at 'compose run'" -l name -x -d 'Container name'
 complete -c hutch -n "__hutch_at 'compose run'" -l user -s u -x -d 'Run as this user'
 complete -c hutch -n "__hutch_at 'compose run'" -l workdir -s w -x -d 'Working directory'
 complete -c hutch -n "__hutch_at 'compose run'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'compose run' 1" -F
+complete -c hutch -n "__hutch_arg 'compose run' 1" -f -a '(__hutch_service_names)'
 complete -c hutch -n "__hutch_arg 'compose run' 2" -f -a '(__fish_complete_command)'
 complete -c hutch -n "__hutch_arg 'compose run' 3+" -F
 
@@ -1656,62 +1666,62 @@ complete -c hutch -n "__hutch_at 'compose ls'" -l help -d 'Show the help and exi
 complete -c hutch -n "__hutch_at 'compose port'" -l protocol -x -d 'tcp or udp'
 complete -c hutch -n "__hutch_at 'compose port'" -l index -x -d 'Which replica (from 1)'
 complete -c hutch -n "__hutch_at 'compose port'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'compose port' 1" -F
+complete -c hutch -n "__hutch_arg 'compose port' 1" -f -a '(__hutch_service_names)'
 complete -c hutch -n "__hutch_arg 'compose port' 2" -F
 
 # hutch compose top
 complete -c hutch -n "__hutch_at 'compose top'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'compose top' 1+" -F
+complete -c hutch -n "__hutch_arg 'compose top' 1+" -f -a '(__hutch_service_names)'
 
 # hutch compose images
 complete -c hutch -n "__hutch_at 'compose images'" -l quiet -s q -d 'Print image names only'
 complete -c hutch -n "__hutch_at 'compose images'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'compose images' 1+" -F
+complete -c hutch -n "__hutch_arg 'compose images' 1+" -f -a '(__hutch_service_names)'
 
 # hutch compose wait
 complete -c hutch -n "__hutch_at 'compose wait'" -l down-project -d 'Stop the project when the first exits'
 complete -c hutch -n "__hutch_at 'compose wait'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'compose wait' 1+" -F
+complete -c hutch -n "__hutch_arg 'compose wait' 1+" -f -a '(__hutch_service_names)'
 
 # hutch compose start
 complete -c hutch -n "__hutch_at 'compose start'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'compose start' 1+" -F
+complete -c hutch -n "__hutch_arg 'compose start' 1+" -f -a '(__hutch_service_names)'
 
 # hutch compose stop
 complete -c hutch -n "__hutch_at 'compose stop'" -l timeout -s t -x -d 'Seconds to wait before killing'
 complete -c hutch -n "__hutch_at 'compose stop'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'compose stop' 1+" -F
+complete -c hutch -n "__hutch_arg 'compose stop' 1+" -f -a '(__hutch_service_names)'
 
 # hutch compose restart
 complete -c hutch -n "__hutch_at 'compose restart'" -l timeout -s t -x -d 'Seconds to wait before killing'
 complete -c hutch -n "__hutch_at 'compose restart'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'compose restart' 1+" -F
+complete -c hutch -n "__hutch_arg 'compose restart' 1+" -f -a '(__hutch_service_names)'
 
 # hutch compose kill
 complete -c hutch -n "__hutch_at 'compose kill'" -l signal -s s -x -d 'Signal to send (default KILL)'
 complete -c hutch -n "__hutch_at 'compose kill'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'compose kill' 1+" -F
+complete -c hutch -n "__hutch_arg 'compose kill' 1+" -f -a '(__hutch_service_names)'
 
 # hutch compose rm
 complete -c hutch -n "__hutch_at 'compose rm'" -l force -s f -d 'Do not ask (hutch never asks)'
 complete -c hutch -n "__hutch_at 'compose rm'" -l stop -s s -d 'Stop running containers first'
 complete -c hutch -n "__hutch_at 'compose rm'" -l volumes -s v -d 'Remove their anonymous volumes'
 complete -c hutch -n "__hutch_at 'compose rm'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'compose rm' 1+" -F
+complete -c hutch -n "__hutch_arg 'compose rm' 1+" -f -a '(__hutch_service_names)'
 
 # hutch compose pause
 complete -c hutch -n "__hutch_at 'compose pause'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'compose pause' 1+" -F
+complete -c hutch -n "__hutch_arg 'compose pause' 1+" -f -a '(__hutch_service_names)'
 
 # hutch compose unpause
 complete -c hutch -n "__hutch_at 'compose unpause'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'compose unpause' 1+" -F
+complete -c hutch -n "__hutch_arg 'compose unpause' 1+" -f -a '(__hutch_service_names)'
 
 # hutch compose create
 complete -c hutch -n "__hutch_at 'compose create'" -l force-recreate -d 'Recreate containers even if unchanged'
 complete -c hutch -n "__hutch_at 'compose create'" -l no-recreate -d 'Keep existing containers even if changed'
 complete -c hutch -n "__hutch_at 'compose create'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'compose create' 1+" -F
+complete -c hutch -n "__hutch_arg 'compose create' 1+" -f -a '(__hutch_service_names)'
 
 # hutch compose version
 complete -c hutch -n "__hutch_at 'compose version'" -l short -d 'Print the number only'
@@ -1731,7 +1741,7 @@ complete -c hutch -n "__hutch_at 'compose events'" -l json -d 'One JSON object a
 complete -c hutch -n "__hutch_at 'compose events'" -l since -x -d 'Also events after this time (default: from now)'
 complete -c hutch -n "__hutch_at 'compose events'" -l until -x -d 'Stop at this time'
 complete -c hutch -n "__hutch_at 'compose events'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'compose events' 1+" -F
+complete -c hutch -n "__hutch_arg 'compose events' 1+" -f -a '(__hutch_service_names)'
 
 # hutch generate
 complete -c hutch -n "__hutch_at 'generate'" -a kube -d 'Generate Kubernetes YAML from containers, pods or volumes'

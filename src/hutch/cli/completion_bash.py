@@ -44,11 +44,18 @@ _hutch_pod_names() {
         -- "$1"))
 }
 
+_hutch_service_names() {
+    local IFS=$'\n'
+    COMPREPLY+=($(compgen -W "$("${_hutch_cmd[@]}" compose config --services 2>/dev/null)" \
+        -- "$1"))
+}
+
 _hutch_complete_kind() {
     local kind=$1 cur=$2
     case $kind in
     @image) _hutch_image_names "$cur" ;;
     @pod) _hutch_pod_names "$cur" ;;
+    @service) _hutch_service_names "$cur" ;;
     @command) COMPREPLY=($(compgen -c -- "$cur")) ;;
     @dir) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "$cur")) ;;
     @file) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")) ;;
@@ -161,13 +168,13 @@ def render_bash(tree: Cmd) -> str:
         _bash_case("_hutch_value_options", "Options that take a value.", '"$1"', value_opts),
         _bash_case(
             "_hutch_option_values",
-            "What an option's value completes: @dir, @file, @pod, @none or a word list.",
+            "What an option's value completes: @dir, @file, @pod, @service, @none or words.",
             '"$1 $2"',
             values,
         ),
         _bash_case(
             "_hutch_argument",
-            "What positional argument N (from 1) completes: @image, @pod, @command, @file.",
+            "What argument N (from 1) completes: @image, @pod, @service, @command, @file.",
             '"$1 $2"',
             [*arguments, ("*", "echo @none")],
         ),

@@ -59,6 +59,11 @@ function __hutch_pod_names
     set -l cmd (commandline -opc)[1]
     $cmd pod ps --format '{{.Name}}' 2>/dev/null
 end
+
+function __hutch_service_names
+    set -l cmd (commandline -opc)[1]
+    $cmd compose config --services 2>/dev/null
+end
 """
 
 
@@ -85,6 +90,8 @@ def _fish_option(cmd: Cmd, opt: Opt) -> str:
             parts.append("-x -a '(__fish_complete_directories)'")
         elif opt.values == "pod":
             parts.append("-x -a '(__hutch_pod_names)'")
+        elif opt.values == "service":
+            parts.append("-x -a '(__hutch_service_names)'")
         elif isinstance(opt.values, tuple):
             parts.append("-x")
             if opt.values:
@@ -98,6 +105,7 @@ def _fish_arg(cmd: Cmd, index: int, arg: Arg) -> list[str]:
     action = {
         "image": "-f -a '(__hutch_image_names)'",
         "pod": "-f -a '(__hutch_pod_names)'",
+        "service": "-f -a '(__hutch_service_names)'",
         "command": "-f -a '(__fish_complete_command)'",
         "file": "-F",
         "none": "-f",

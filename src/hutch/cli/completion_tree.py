@@ -5,7 +5,9 @@ and by contrib/gen-completions.py, which commits them under completions/ and wri
 the fast path's table. What a positional argument completes is read from the
 argument itself: one named ``image``/``images`` or whose help starts with "Image"
 completes image names, one named ``pod``/``pods`` or whose help starts with "Pod"
-pod names (``hutch pod ps``), one named ``command`` a program name, one named
+pod names (``hutch pod ps``), a compose command's ``service``/``services``
+the project's services (``hutch compose config --services``, in the current
+directory), one named ``command`` a program name, one named
 ``reference``, ``name``, ``tag`` or ``digest`` nothing, and anything else files. Option values
 of run, create and update come from their flag table (hutch/api/container_flags.py,
 ``values``), those of the other commands from VALUE_HINTS; an option neither lists
@@ -47,6 +49,10 @@ VALUE_HINTS: dict[str, str | tuple[str, ...]] = {
     "--context-dir": "dir",
     "--filename": "file",  # kube generate
 }
+# Options of the compose commands whose value is one of the project's services
+COMPOSE_HINTS: dict[str, str | tuple[str, ...]] = dict.fromkeys(
+    ("--attach", "--no-attach", "--exit-code-from"), "service"
+)
 # Where the flag table's commands are: at the top and in the container group.
 TABLE_GROUPS = ((), ("container",))
 
@@ -88,8 +94,10 @@ def _summary(text: str | None) -> str:
     return " ".join(first.split()).rstrip(".")
 
 
-def _arg_kind(param: typer.core.TyperArgument) -> str:
+def _arg_kind(param: typer.core.TyperArgument, path: tuple[str, ...] = ()) -> str:
     name = param.name or ""
+    if path[:1] == ("compose",) and name in ("service", "services"):
+        return "service"
     if name in ("image", "images") or re.match(r"Images?\b", param.help or ""):
         return "image"
     if name in ("pod", "pods") or re.match(r"Pods?\b", param.help or ""):
@@ -111,6 +119,8 @@ def _table_hints(path: tuple[str, ...]) -> dict[str, str | tuple[str, ...]]:
 def command_tree(command: Command, path: tuple[str, ...] = ()) -> Cmd:
     """The visible commands, options and arguments under ``command``."""
     hints = {**VALUE_HINTS, **_table_hints(path)}
+    if path[:1] == ("compose",):
+        hints.update(COMPOSE_HINTS)
     options: list[Opt] = []
     args: list[Arg] = []
     for param in command.params:
@@ -125,7 +135,7 @@ def command_tree(command: Command, path: tuple[str, ...] = ()) -> Cmd:
             hint = hints.get(names[0], ()) if takes_value else ()
             options.append(Opt(names, _summary(param.help), takes_value, hint))
         elif isinstance(param, typer.core.TyperArgument):
-            args.append(Arg(param.name or "arg", _arg_kind(param), param.nargs == -1))
+            args.append(Arg(param.name or "arg", _arg_kind(param, path), param.nargs == -1))
     subs = getattr(command, "commands", {})
     children = tuple(
         command_tree(sub, (*path, name)) for name, sub in subs.items() if not sub.hidden

@@ -23,6 +23,7 @@ def _zsh_action(kind: str | tuple[str, ...]) -> str:
         "file": "_files",
         "image": "__hutch_image_names",
         "pod": "__hutch_pod_names",
+        "service": "__hutch_service_names",
         "command": "_command_names -e",
         "none": " ",
     }[kind]
@@ -101,6 +102,13 @@ __hutch_pod_names() {
     local -a pods hutch=(${_hutch_bin:-hutch} $_hutch_storage)
     pods=(${(f)"$(_call_program pods $hutch pod ps --format '{{.Name}}' 2>/dev/null)"})
     _wanted pods expl pod compadd -a pods
+}
+
+# The services of the compose project here (hutch compose config --services).
+__hutch_service_names() {
+    local -a services hutch=(${_hutch_bin:-hutch} $_hutch_storage)
+    services=(${(f)"$(_call_program services $hutch compose config --services 2>/dev/null)"})
+    _wanted services expl service compadd -a services
 }
 """
 

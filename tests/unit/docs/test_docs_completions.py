@@ -227,3 +227,19 @@ def test_bash_offers_no_images_where_none_belong(fake_bin: Path) -> None:
     assert complete(fake_bin, "hutch", "images", "", "") == []  # after its one image
     assert complete(fake_bin, "hutch", "system", "migrate", "") == []
     assert not (fake_bin / "calls").exists()
+
+
+@pytest.mark.parametrize(
+    "words",
+    [("compose", "up", ""), ("compose", "up", "--exit-code-from", ""), ("compose", "logs", "")],
+    ids=" ".join,
+)
+def test_bash_completes_compose_services(fake_bin: Path, words: tuple[str, ...]) -> None:
+    # the fake answers every call with its three lines: here, as the project's services
+    assert complete(fake_bin, "hutch", *words) == [
+        "<none>:<none>",
+        "docker.io/library/alpine:latest",
+        "localhost/base:1",
+    ]
+    calls = (fake_bin / "calls").read_text().splitlines()
+    assert calls == ["compose config --services"]
