@@ -16,13 +16,12 @@ from hutch.api.compose import ComposeBuildOptions
 # the keys of ``build`` hutch implements; any other is refused by name
 BUILD_KEYS = {
     "context", "dockerfile", "dockerfile_inline", "args", "target", "labels", "cache_from",
-    "secrets",
+    "secrets", "extra_hosts",
 }  # fmt: skip
 # refused with the reason
 BUILD_REASONS = {
     "ssh": "hutch build has no --ssh (no SSH agent forwarding into RUN)",
     "network": "hutch build has no --network",
-    "extra_hosts": "hutch build has no --add-host",
 }
 
 
@@ -102,5 +101,10 @@ def build_options(
         pull="always" if options.pull else "missing",
         labels=_pairs(build.get("labels") or {}),
         secrets=_secrets(build, model or {}),
+        add_hosts=tuple(
+            f"{host}:{ip}"
+            for host, addresses in (build.get("extra_hosts") or {}).items()
+            for ip in (addresses if isinstance(addresses, list) else [addresses])
+        ),
         quiet=True,
     )

@@ -69,7 +69,7 @@ def test_build_keys_hutch_does_not_implement_are_named() -> None:
     assert (
         build_reason("build.ssh") == "hutch build has no --ssh (no SSH agent forwarding into RUN)"
     )
-    assert build_reason("build.extra_hosts") == "hutch build has no --add-host"
+    assert build_reason("build.network") == "hutch build has no --network"
 
 
 def test_build_secrets_and_cache_from() -> None:
@@ -79,11 +79,13 @@ def test_build_secrets_and_cache_from() -> None:
             "dockerfile": "Dockerfile",
             "cache_from": ["reg/app:cache"],
             "secrets": [{"source": "npm", "target": "npmrc"}, {"source": "token"}],
+            "extra_hosts": {"mirror": "10.0.0.5", "twice": ["10.0.0.6", "::1"]},
         }
     }
     model = {"secrets": {"npm": {"file": "/s/npmrc"}, "token": {"environment": "TOKEN"}}}
     options = build_options("p", "s", service, ComposeBuildOptions(), model=model)
     assert options.secrets == ("id=npmrc,src=/s/npmrc", "id=token,env=TOKEN")
+    assert options.add_hosts == ("mirror:10.0.0.5", "twice:10.0.0.6", "twice:::1")
     assert unsupported_build_keys(service) == []
     assert build_warnings("s", service) == [
         "service 's': build.cache_from is ignored: hutch build has no --cache-from"
