@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from hutch.api.compose import ComposeProjectOptions, ComposeUpOptions
+from hutch.api.compose import ComposeProjectOptions, ComposeRunOptions, ComposeUpOptions
 from hutch.api.container_config import RunOptions, VolumeOptions
 from hutch.api.containers import ContainerSummary, ExecOptions, InspectEndpoint
 from hutch.api.errors import HutchError
@@ -167,3 +167,25 @@ def test_external_links_become_hosts_entries(tmp_path: Path) -> None:
     engine.container_inspects = []
     with pytest.raises(ComposeError, match=r"compose.yaml:5: .*external link 'legacy-db'"):
         runner._external_links("web", service, "p_default")
+
+
+def test_compose_run_refuses_written_secrets_but_binds_file_ones(tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text(
+        "name: p\nservices:\n  job:\n    image: busybox\n    secrets: [key]\n"
+        "    configs: [motd]\nsecrets:\n  key: {file: ./key}\n"
+        "configs:\n  motd: {content: hi}\n"
+    )
+    project = load_project(ComposeProjectOptions(cwd=str(tmp_path), environ={}))
+    network = NetworkSummary("p_default", "n", "bridge", "", (), False, False, True, (), (), 0.0)
+    runner = Runner(as_engine(FakeEngine(network_summaries=[network])), project)
+    with pytest.raises(ComposeError, match="not implemented by hutch compose run"):
+        runner.one_off(ComposeRunOptions(service="job"), lambda line: None)
+    text = (tmp_path / "compose.yaml").read_text()
+    (tmp_path / "compose.yaml").write_text(text.replace("{content: hi}", "{file: ./motd}"))
+    project = load_project(ComposeProjectOptions(cwd=str(tmp_path), environ={}))
+    runner = Runner(as_engine(FakeEngine(network_summaries=[network])), project)
+    options = runner.one_off(ComposeRunOptions(service="job"), lambda line: None)
+    assert options.volumes.volumes == (
+        f"{tmp_path}/key:/run/secrets/key:ro",
+        f"{tmp_path}/motd:/motd:ro",
+    )
