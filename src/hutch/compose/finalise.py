@@ -99,7 +99,7 @@ def _service(
         out["build"] = {**build, "dockerfile": "Dockerfile"}
     implied = _implied_dependencies(out)
     if implied:
-        # as compose-go: links, volumes_from and network_mode service:X start X first
+        # as compose-go: links, volumes_from and namespace modes service:X start X first
         started = {"condition": "service_started", "required": True, "restart": True}
         out["depends_on"] = {**dict.fromkeys(implied, started), **(out.get("depends_on") or {})}
     for dependency, condition in list((out.get("depends_on") or {}).items()):
@@ -115,9 +115,10 @@ def _implied_dependencies(service: Mapping[str, Any]) -> list[str]:
         for entry in service.get("volumes_from") or ()
         if not str(entry).startswith("container:")
     ]
-    mode = str(service.get("network_mode") or "")
-    if mode.startswith("service:"):
-        out.append(mode[len("service:") :])
+    for key in ("network_mode", "ipc", "pid", "uts", "cgroup"):
+        mode = str(service.get(key) or "")
+        if mode.startswith("service:"):
+            out.append(mode[len("service:") :])
     return list(dict.fromkeys(out))
 
 

@@ -159,6 +159,7 @@ services:
   side:
     image: busybox
     network_mode: "service:web"
+    ipc: "service:db"
 secrets:
   token: {file: ./token.txt}
   cert: {environment: CERT}
@@ -190,7 +191,7 @@ def test_links_volumes_from_annotations_and_implied_dependencies(tmp_path: Path)
     assert project.services["web"]["depends_on"] == {
         "db": {"condition": "service_started", "required": True, "restart": True}
     }
-    assert list(project.services["side"]["depends_on"]) == ["web"]
+    assert list(project.services["side"]["depends_on"]) == ["web", "db"]
     assert options["db"].annotations == ("team=data",)
     assert options["db"].security.device_cgroup_rules == ("c 1:3 mr",)
 
