@@ -70,12 +70,12 @@ def _connect(sock: socket.socket, path: Path, patience: float = 2.0) -> None:
             time.sleep(0.005)
 
 
-def start_service(bench: Bench, side: str) -> None:
+def start_service(bench: Bench, side: str, extra_env: dict[str, str] | None = None) -> None:
     path = socket_path(bench, side)
     path.unlink(missing_ok=True)
     argv = bench.tools.argv(side, ("system", "service", "--time", "0", f"unix://{path}"))
     SERVICES[side] = subprocess.Popen(
-        argv, env=bench.tools.env(side), stdin=subprocess.DEVNULL,
+        argv, env={**bench.tools.env(side), **(extra_env or {})}, stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )  # fmt: skip
     deadline = time.monotonic() + 30
@@ -87,6 +87,25 @@ def start_service(bench: Bench, side: str) -> None:
             if time.monotonic() > deadline or SERVICES[side].poll() is not None:
                 raise BenchError(f"{side} system service did not answer on {path}") from None
             time.sleep(0.05)
+
+
+def start_service_for_registry(bench: Bench, side: str) -> None:
+    """The service, told that the bench's loopback registry speaks plain HTTP.
+
+    A pull through the API has no --tls-verify: both services read the
+    registries.conf that CONTAINERS_REGISTRIES_CONF names (podman's variable,
+    which hutch honours too), with the registry marked insecure.
+    """
+    conf = bench.work / "api-registries.conf"
+    host = bench.tools.subst[side]["big"].split("/", 1)[0]
+    conf.write_text(f'[[registry]]\nlocation = "{host}"\ninsecure = true\n')
+    start_service(bench, side, {"CONTAINERS_REGISTRIES_CONF": str(conf)})
+
+
+def docker_pull(bench: Bench, side: str) -> Sample:
+    """``docker pull`` of the 100 MB loopback image, removed first (by the tool itself)."""
+    bench.tools.quiet(side, ("rmi", "-f", "{big}"))
+    return docker_timed("pull", "-q", "{big}")(bench, side)
 
 
 def stop_service(bench: Bench, side: str) -> None:
@@ -102,10 +121,12 @@ def stop_service(bench: Bench, side: str) -> None:
 
 
 def docker_timed(*args: str) -> Callable[[Bench, str], Sample]:
-    """A sample: the docker client with ``args`` ({img} is the side's image name)."""
+    """A sample: the docker client with ``args`` ({img}, {big}, {ctx}: the side's names)."""
 
     def sample(bench: Bench, side: str) -> Sample:
-        words = [a.replace("{img}", bench.tools.subst[side].get("img", "")) for a in args]
+        words = list(args)
+        for key, value in bench.tools.subst[side].items():
+            words = [w.replace("{" + key + "}", value) for w in words]
         start = time.perf_counter()
         done = subprocess.run(
             [str(DOCKER), *words], env=docker_env(bench, side), stdin=subprocess.DEVNULL,
