@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import pwd
 import socket
 from pathlib import Path
 
@@ -203,6 +204,15 @@ def test_namespace_modes_and_kernel_flags(hutch: Hutch, base_image: str) -> None
     assert out[6] == os.readlink("/proc/self/ns/pid")  # and its /proc is the host's
     assert out[7].split()[1] == "8192"  # --systemd's tmpfs, --shm-size-systemd's size
     assert len(out[8]) == 32
+    me = pwd.getpwuid(os.getuid())
+    entries = hutch(
+        "run", "--rm", "--user", "1234:555", "--hostuser", me.pw_name, base_image,
+        "sh", "-c", "tail -2 /etc/passwd; tail -1 /etc/group",
+    ).stdout  # fmt: skip
+    assert entries == (
+        f"{me.pw_name}:*:{me.pw_uid}:{me.pw_gid}:{me.pw_gecos}:/:/bin/sh\n"
+        "1234:*:1234:555:container user:/:/bin/sh\n555:x:555:1234\n"
+    )
     none = hutch("run", "--rm", "--ipc", "none", base_image, "ls", "/dev/shm", check=False)
     assert none.returncode != 0, none.stdout
     hutch("run", "-d", "--name", "nsowner", "--hostname", "owner", base_image, "sleep", "60")

@@ -165,6 +165,17 @@ class NamespaceOptions:
 
 
 @dataclass(frozen=True)
+class PasswdOptions:
+    """``--passwd``, ``--passwd-entry``, ``--group-entry``, ``--hostuser``: the
+    entries added to the image's /etc/passwd and /etc/group at start."""
+
+    add: bool = True
+    entry: str | None = None
+    group_entry: str | None = None
+    hostuser: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class KernelOptions:
     """What the container's processes get from the kernel besides namespaces."""
 
@@ -222,3 +233,4 @@ class RunOptions:
     log: LogOptions = field(default_factory=LogOptions)
     namespaces: NamespaceOptions = field(default_factory=NamespaceOptions)
     kernel: KernelOptions = field(default_factory=KernelOptions)
+    passwd: PasswdOptions = field(default_factory=PasswdOptions)

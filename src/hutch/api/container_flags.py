@@ -502,6 +502,27 @@ FLAGS: tuple[Flag, ...] = (
         default="",
         values=("private", "host"),
     ),
+    # /etc/passwd and /etc/group entries (PasswdOptions).
+    switch(
+        "--passwd",
+        "passwd.add",
+        "Add /etc/passwd and /etc/group entries for a --user the image lacks (=false: none).",
+        default=True,
+        negatable=True,
+    ),
+    text(
+        "--passwd-entry",
+        "passwd.entry",
+        "Template of the added /etc/passwd entry ($USERNAME $UID $GID $NAME $HOME).",
+    ),
+    text(
+        "--group-entry",
+        "passwd.group_entry",
+        "Template of the added /etc/group entry ($GROUPNAME $GID $USERLIST).",
+    ),
+    repeated(
+        "--hostuser", "passwd.hostuser", "Copy a host user's entry (name or uid) to /etc/passwd."
+    ),
     # The kernel's view of the processes (KernelOptions).
     text("--shm-size", "kernel.shm_size", "Size of /dev/shm (default 64m; 0: no limit)."),
     text(

@@ -28,7 +28,7 @@ from hutch.engine import (
 )
 from hutch.engine import resources as engine_resources
 from hutch.engine.container_record import ContainerConfig
-from hutch.engine.specbuild import validate_network
+from hutch.engine.specbuild import host_user, validate_network
 from hutch.oci.image import ImageConfig
 from hutch.runtime.restart import RestartPolicy
 from hutch.runtime.spec import Mount
@@ -129,6 +129,8 @@ def parse_create(options: RunOptions, settings: Settings) -> CreateRequest:
     if options.replace and not options.name:
         raise InvalidArgument("cannot replace container without --name being set")
     nsmodes.check(options)
+    for name in options.passwd.hostuser:
+        host_user(name)  # the host must know it
     _check_kernel(options.kernel)
     localtime = timezone.localtime_mounts(options.timezone)
     logconfig.check(options.log.driver, options.log.opts)

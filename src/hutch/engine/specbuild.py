@@ -14,6 +14,7 @@ from hutch.linux.caps import DEFAULT_CAPABILITIES
 from hutch.oci.image import ImageConfig
 from hutch.runtime.spec import (
     NAMESPACES,
+    PasswdSpec,
     Process,
     Rootfs,
     Spec,
@@ -80,6 +81,28 @@ def validate_network(mode: str) -> None:
         )
 
 
+def passwd_spec(options: RunOptions) -> PasswdSpec:
+    """--passwd, --passwd-entry, --group-entry, and --hostuser's host entries."""
+    return PasswdSpec(
+        add=options.passwd.add,
+        entry=options.passwd.entry or "",
+        group_entry=options.passwd.group_entry or "",
+        host_users=tuple(host_user(name) for name in options.passwd.hostuser),
+    )
+
+
+def host_user(name: str) -> str:
+    """The host's passwd line of a user name or uid (podman: unknown user)."""
+    import pwd
+
+    try:
+        entry = pwd.getpwuid(int(name)) if name.isdigit() else pwd.getpwnam(name)
+    except KeyError:
+        raise InvalidArgument(f"--hostuser: user: unknown user {name}") from None
+    fields = (entry.pw_name, "x", entry.pw_uid, entry.pw_gid, entry.pw_gecos, entry.pw_dir)
+    return ":".join(map(str, fields)) + ":" + entry.pw_shell
+
+
 def build_spec(
     *,
     container_id: str,
@@ -144,4 +167,5 @@ def build_spec(
         etc_files=netconfig.write_etc_files(dirs.userdata, options, net, hostname, name),
         network=net,
         lifecycle=lifecycle,
+        passwd=passwd_spec(options),
     )

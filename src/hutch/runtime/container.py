@@ -21,11 +21,11 @@ from typing import Any, NoReturn
 from hutch.cgroups import v2
 from hutch.linux import procfs
 from hutch.linux import syscalls as sc
-from hutch.runtime import mounts, pidshare, security, userns, volume_chown
+from hutch.runtime import mounts, passwd, pidshare, security, userns, volume_chown
 from hutch.runtime.paths_in_root import resolve_in_root
 from hutch.runtime.spec import Process, Spec
 from hutch.runtime.tinyinit import run_as_init  # imported now: after pivot_root it is out of reach
-from hutch.runtime.users import ResolvedUser, resolve_user
+from hutch.runtime.users import ResolvedUser, read_db, resolve_user
 
 DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 _TIOCGPTN = 0x80045430
@@ -126,6 +126,9 @@ def _setup_and_exec(spec: Spec, sock: socket.socket, gid5_mapped: bool) -> None:
     security.setup_mounts(spec, root)
     if spec.userns.enabled:
         userns.add_identity_entries(root, spec.userns)
+    passwd.add_entries(
+        root, spec, read_db(root, "/etc/passwd"), read_db(root, "/etc/group")
+    )  # --user UID the image lacks, --hostuser, --passwd-entry, --group-entry
     user = resolve_user(root, spec.process.user.spec)
     volume_chown.chown_mounts(root, spec.mounts, user.uid, user.gid)
     cwd = spec.process.cwd or "/"

@@ -76,6 +76,16 @@ class Mount:
 
 
 @dataclass(frozen=True)
+class PasswdSpec:
+    """What the init adds to the image's /etc/passwd and /etc/group (runtime/passwd.py)."""
+
+    add: bool = True  # --passwd: an entry for a --user uid the image lacks
+    entry: str = ""  # --passwd-entry template ($USERNAME $UID $GID $NAME $HOME)
+    group_entry: str = ""  # --group-entry template ($GROUPNAME $GID $USERLIST)
+    host_users: tuple[str, ...] = ()  # --hostuser: the host's passwd lines
+
+
+@dataclass(frozen=True)
 class PodHosts:
     """A member on its pod's network: ``name`` is listed in the pod's shared
     /etc/hosts (``path``, on the host) while it runs; its monitor takes it out."""
@@ -110,6 +120,7 @@ class Spec:
     readonly_paths: tuple[str, ...] = ()
     etc_files: tuple[tuple[str, str], ...] = ()  # (container path, host file) bind-mounted
     pod_hosts: PodHosts = field(default_factory=PodHosts)
+    passwd: PasswdSpec = field(default_factory=PasswdSpec)
     network: NetworkSpec = field(default_factory=NetworkSpec)
     lifecycle: LifecycleSpec = field(default_factory=LifecycleSpec)
     security: SecuritySpec = field(default_factory=SecuritySpec)

@@ -16,6 +16,11 @@ class ResolvedUser:
     home: str
 
 
+def read_db(root: str, path: str) -> list[list[str]]:
+    """The image's /etc/passwd or /etc/group as fields ([] when missing)."""
+    return _read_db(root, path)
+
+
 def _read_db(root: str, path: str) -> list[list[str]]:
     try:
         with open(resolve_in_root(root, path), errors="replace") as f:
