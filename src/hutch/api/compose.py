@@ -157,6 +157,11 @@ class ComposeProjectRunner(Protocol):
         """Start what the service depends on (unless no_deps); the one-off's RunOptions."""
         ...
 
+    def start(self, services: tuple[str, ...], progress: Callable[[str], None]) -> None:
+        """Start the existing containers of ``services`` (all: empty), dependencies first,
+        each stopped one's ``post_start`` hooks after it."""
+        ...
+
     def pre_stop(self, names: list[str] | tuple[str, ...], progress: Callable[[str], None]) -> None:
         """Run the ``pre_stop`` hooks of those of ``names`` that run (before a stop)."""
         ...

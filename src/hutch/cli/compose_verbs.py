@@ -18,7 +18,6 @@ from hutch.api.containers import (
     KillOptions,
     PauseOptions,
     RemoveContainerOptions,
-    StartOptions,
     StopOptions,
 )
 from hutch.api.errors import HutchError
@@ -57,10 +56,8 @@ def add_commands(compose_app: typer.Typer) -> None:
     @compose_app.command("start")
     def start(ctx: typer.Context, services: Services = None) -> None:
         """Start the project's existing containers."""
-        names = [c.name for c in _containers(ctx, services)]
-        engine = state_of(ctx).engine()
-        for name in names:
-            _report(engine.containers.start([name], StartOptions()), "Started")
+        project = load_model(ctx, profiles=("*",))
+        state_of(ctx).compose().runner(project).start(tuple(services or ()), _progress)
 
     @compose_app.command("stop")
     def stop(ctx: typer.Context, services: Services = None, timeout: Timeout = None) -> None:

@@ -766,6 +766,16 @@ class Runner:
         for name in names:
             progress(f" Container {name}  Removed")
 
+    def start(self, services: tuple[str, ...], progress: Progress) -> None:
+        """``compose start``: as docker compose, a container that was not running
+        runs its service's ``post_start`` hooks once started."""
+        for container in self.containers(True, services):
+            self._check(self.engine.containers.start([container.name], StartOptions()))
+            progress(f" Container {container.name}  Started")
+            service = self.project.services.get(container.service)
+            if container.status != "running" and service is not None:
+                run_hooks(self.engine, container.name, service, "post_start")
+
     def pre_stop(self, names: list[str] | tuple[str, ...], progress: Progress) -> None:
         """Run the ``pre_stop`` hooks of those of ``names`` that run; a failure is a warning."""
         services = self.project.services

@@ -10,7 +10,7 @@ import pytest
 
 from hutch.api.compose import ComposeProjectOptions, ComposeRunOptions, ComposeUpOptions
 from hutch.api.container_config import RunOptions, VolumeOptions
-from hutch.api.containers import ContainerSummary, ExecOptions, InspectEndpoint
+from hutch.api.containers import ContainerSummary, ExecOptions, InspectEndpoint, StartOptions
 from hutch.api.errors import HutchError
 from hutch.api.networks import NetworkSummary
 from hutch.cli.compose_attach import Foreground
@@ -189,3 +189,17 @@ def test_compose_run_refuses_written_secrets_but_binds_file_ones(tmp_path: Path)
         f"{tmp_path}/key:/run/secrets/key:ro",
         f"{tmp_path}/motd:/motd:ro",
     )
+
+
+def test_compose_start_runs_post_start_of_the_stopped_ones(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    stopped = replace(_existing(project, "web"), status="exited")
+    engine = FakeEngine(container_list=[_existing(project, "db"), stopped])
+    lines: list[str] = []
+    Runner(as_engine(engine), project).start((), lines.append)
+    assert [(c, getattr(o, "container", o)) for c, o in engine.calls if c != "containers.ls"] == [
+        ("containers.start", (("p-db-1",), StartOptions())),
+        ("containers.start", (("p-web-1",), StartOptions())),
+        ("containers.exec", "p-web-1"),
+    ]
+    assert lines == [" Container p-db-1  Started", " Container p-web-1  Started"]
