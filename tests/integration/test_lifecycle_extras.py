@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 
 import pytest
 from harness import Hutch
@@ -199,15 +200,19 @@ def test_events_bad_input(hutch: Hutch, base_image: str, argv: tuple[str, ...]) 
     one_line_error(result.stderr)
 
 
-def test_requires_and_rmi(hutch: Hutch, base_image: str) -> None:
+def test_requires_pidfile_and_rmi(hutch: Hutch, base_image: str, tmp_path: Path) -> None:
     """--requires starts the required container first and shows in .Dependencies (rm's
-    refusal: unit-tested dependents); run --rmi removes the image after the run (and so
-    the container first: --rmi implies --rm)."""
-    first = hutch("create", "--name", "req-a", base_image, "sleep", "60").stdout.strip()
+    refusal: unit-tested dependents); --pidfile holds the init's pid; run --rmi removes
+    the image after the run (and so the container first: --rmi implies --rm)."""
+    pidfile = tmp_path / "a.pid"
+    first = hutch(
+        "create", "--name", "req-a", "--pidfile", str(pidfile), base_image, "sleep", "60"
+    ).stdout.strip()
     hutch("create", "--name", "req-b", "--requires", "req-a", base_image, "true")
     hutch("start", "req-b")
     a, b = json.loads(hutch("inspect", "req-a", "req-b").stdout)
     assert a["State"]["Running"] is True
+    assert (a["PidFile"], pidfile.read_text()) == (str(pidfile), str(a["State"]["Pid"]))
     assert b["Dependencies"] == [first]
     hutch("rm", "-f", "-t", "0", "--depend", "req-a")
     hutch("tag", base_image, "localhost/rmi-me:1")

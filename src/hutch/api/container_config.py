@@ -216,6 +216,7 @@ class RunOptions:
     stop_signal: str | None = None
     stop_timeout: int | None = None
     cidfile: str | None = None
+    pidfile: str | None = None  # absolute once created; None: userdata/pidfile
     # --requires: names as given (comma lists too); create records the full ids
     requires: tuple[str, ...] = ()
     timezone: str | None = None  # --tz: local or a zone name (Europe/Paris)

@@ -115,6 +115,12 @@ FLAGS: tuple[Flag, ...] = (
         "--stop-timeout", "stop_timeout", "Seconds to wait after the stop signal before SIGKILL."
     ),
     text("--cidfile", "cidfile", "Write the container id to this file."),
+    text(
+        "--pidfile",
+        "pidfile",
+        "Write the container's init pid to this file at each start.",
+        values="file",
+    ),
     repeated(
         "--requires",
         "requires",

@@ -631,6 +631,8 @@ class ContainerInspect:
     static_dir: str = field(default="", kw_only=True, metadata=key("StaticDir"))
     # the runtime is hutch's own (runtime/), not an OCI runtime binary
     oci_runtime: str = field(default="hutch", kw_only=True, metadata=key("OCIRuntime"))
+    conmon_pid_file: str = field(default="", kw_only=True, metadata=key("ConmonPidFile"))
+    pid_file: str = field(default="", kw_only=True, metadata=key("PidFile"))  # --pidfile
     name: str = field(metadata=key("Name"))
     restart_count: int = field(metadata=key("RestartCount"))
     driver: str = field(metadata=key("Driver"))

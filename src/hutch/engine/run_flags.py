@@ -49,6 +49,8 @@ def check(options: RunOptions) -> RunOptions:
             "WARN: The --kernel-memory flag is no longer supported. This flag is a noop.",
             file=sys.stderr,
         )
+    if options.pidfile:  # the monitor writes it, from another working directory
+        options = replace(options, pidfile=os.path.abspath(options.pidfile))
     if options.label_files:
         labels = tuple(item for path in options.label_files for item in read_label_file(path))
         options = replace(options, labels=labels + options.labels)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import replace
 
 from hutch.api.container_config import RunOptions
 from hutch.api.errors import InvalidArgument
@@ -70,6 +71,11 @@ def environment(options: RunOptions, image: ImageConfig, hostname: str) -> tuple
         env=options.env,
     )
     return merge_variables(merged, options.env_merge)
+
+
+def pidfile_of(options: RunOptions, dirs: ContainerDirs) -> str:
+    """Where the init's pid goes: --pidfile, else podman's userdata/pidfile."""
+    return options.pidfile or os.fspath(dirs.pidfile)
 
 
 def validate_network(mode: str) -> None:
@@ -148,8 +154,10 @@ def build_spec(
     except ValueError:
         stop_signal = signames.parse("SIGTERM")
     stop_timeout = 10.0 if options.stop_timeout is None else float(options.stop_timeout)
-    lifecycle = lifecycle_spec(
-        options.lifecycle, image.config.healthcheck, stop_signal, stop_timeout
+    lifecycle = replace(
+        lifecycle_spec(options.lifecycle, image.config.healthcheck, stop_signal, stop_timeout),
+        conmon_pidfile=os.fspath(dirs.conmon_pidfile),
+        pidfile=pidfile_of(options, dirs),
     )
     if options.sdnotify == "healthy" and lifecycle.health is None:
         raise InvalidArgument(

@@ -163,6 +163,7 @@ class Monitor:
         os.chdir("/")
         listener = self._listen()
         self._set(monitor_pid=self.host_pid, monitor_start=st.process_start_time(self.host_pid))
+        _write_pid(self.spec.lifecycle.conmon_pidfile, self.host_pid)
         code = 0
         while True:
             code = self._run_once(listener)
@@ -361,6 +362,7 @@ class Monitor:
             error="",
             finished_at=0.0,
         )
+        _write_pid(self.spec.lifecycle.pidfile, host_pid)
         self._health_begin(host_pid)
         limit = self.spec.lifecycle.timeout
         self.deadline = time.monotonic() + limit if limit > 0 else None
@@ -862,6 +864,15 @@ def _holder(payload: bytes) -> tuple[int, str]:
     if not pid_text.isdigit() or not start:
         return 0, ""
     return int(pid_text), start
+
+
+def _write_pid(path: str, pid: int) -> None:
+    """conmon's pid files: the number alone; one that cannot be written is no failure
+    of the container (podman's conmon only logs it)."""
+    if not path:
+        return
+    with contextlib.suppress(OSError), open(path, "w") as f:
+        f.write(str(pid))
 
 
 if __name__ == "__main__":

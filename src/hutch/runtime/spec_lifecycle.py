@@ -47,3 +47,7 @@ class LifecycleSpec:
     # the stop signal, then SIGKILL after the stop timeout, as ``hutch stop``
     stop_signal: int = 15
     stop_timeout: float = 10.0
+    # the files the monitor writes its own pid to (once) and the init's host pid to
+    # (at each start), conmon's --conmon-pidfile and --container-pidfile
+    conmon_pidfile: str = ""
+    pidfile: str = ""

@@ -45,6 +45,15 @@ class ContainerDirs:
     def userdata(self) -> Path:
         return self.root / "userdata"
 
+    # podman's names: the monitor's pid (conmon's) and the init's, unless --pidfile
+    @property
+    def conmon_pidfile(self) -> Path:
+        return self.userdata / "conmon.pid"
+
+    @property
+    def pidfile(self) -> Path:
+        return self.userdata / "pidfile"
+
 
 class ContainerStore:
     def __init__(self, conn: sqlite3.Connection, paths: Paths) -> None:

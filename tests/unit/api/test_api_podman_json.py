@@ -88,7 +88,8 @@ def test_container_inspect_has_podmans_keys_in_its_order() -> None:
     assert list(out) == [
         "Id", "Created", "Path", "Args", "State", "Image", "ImageDigest", "ImageName", "Rootfs",
         "Pod", "ResolvConfPath", "HostnamePath", "HostsPath", "LogPath", "StaticDir",
-        "OCIRuntime", "Name", "RestartCount", "Driver", "MountLabel", "ProcessLabel",
+        "OCIRuntime", "ConmonPidFile", "PidFile", "Name", "RestartCount", "Driver", "MountLabel",
+        "ProcessLabel",
         "AppArmorProfile", "EffectiveCaps", "BoundingCaps", "ExecIDs", "Mounts", "Dependencies",
         "NetworkSettings", "Namespace", "IsInfra", "IsService", "Config", "HostConfig",
     ]  # fmt: skip
