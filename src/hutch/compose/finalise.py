@@ -92,6 +92,10 @@ def _service(
     env.update({k: (v if v is not None else environ.get(k)) for k, v in declared.items()})
     if env:
         out["environment"] = env
+    labels = _label_files(name, out.pop("label_file", []), shell, where)
+    labels.update(out.get("labels") or {})  # the service's labels win, as compose-go's
+    if labels:
+        out["labels"] = labels
     if "network_mode" not in out and not out.get("networks"):
         out["networks"] = {"default": None}
     build = out.get("build")
@@ -133,3 +137,17 @@ def _env_files(
             raise where.error(f"env file {path} not found", ("services", service, "env_file"))
         env.update(read_env_file(path, shell, missing_ok=not required) or {})
     return env
+
+
+def _label_files(
+    service: str, paths: list[str], shell: Mapping[str, str], where: Locator
+) -> dict[str, str]:
+    """``label_file``: KEY=VALUE lines read as env files are (compose-go's rule)."""
+    labels: dict[str, str] = {}
+    for path in paths:
+        if not os.path.exists(path):
+            raise where.error(f"label file {path} not found", ("services", service, "label_file"))
+        labels.update(
+            {k: v for k, v in (read_env_file(path, shell) or {}).items() if v is not None}
+        )
+    return labels

@@ -168,6 +168,7 @@ _RULES: dict[str, Callable[[Any, Context], Any]] = {
     "sysctls": lambda v, c: syntax.key_values(v),
     "extra_hosts": _extra_hosts,
     "env_file": _env_file,
+    "label_file": lambda v, c: [syntax.host_path(p, c.base_dir, c.home) for p in _as_list(v, c)],
     "ports": _ports,
     "expose": lambda v, c: [str(p) for p in v],
     "volumes": lambda v, c: [syntax.volume(item, c.base_dir, c.home) for item in v],

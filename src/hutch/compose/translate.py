@@ -54,8 +54,8 @@ REASONS = {
     "cpu_count": "it is a Windows setting (hutch run has no --cpu-count)",
     "cpu_percent": "it is a Windows setting (hutch run has no --cpu-percent)",
 }
-# Refused by name until ``run`` has their flags (--domainname, --mac-address,
-# --label-file): domainname, mac_address, label_file.
+# Refused by name until ``run`` has their flags (--domainname, --mac-address):
+# domainname, mac_address. (label_file is read into labels by compose/finalise.py.)
 _DEPLOY_KEYS = {"replicas", "resources", "labels"}
 # blkio_config keys with a run flag (weight_device has none: refused by name)
 _BLKIO = ("weight", "device_read_bps", "device_write_bps", "device_read_iops", "device_write_iops")
