@@ -252,15 +252,15 @@ def test_ip_and_ls_filters(hutch: Hutch, base_image: str) -> None:
         "fixed",
         "--ip",
         "10.95.0.77",
+        "--mac-address",
+        "92:D0:C6:0A:29:33",
         base_image,
-        "ip",
-        "-o",
-        "-4",
-        "addr",
-        "show",
-        "eth0",
+        "sh",
+        "-c",
+        "ip -o -4 addr show eth0; cat /sys/class/net/eth0/address",
     ).stdout
     assert "10.95.0.77/24" in out
+    assert out.endswith("\n92:d0:c6:0a:29:33\n")  # --mac-address (issue 15)
     assert hutch("network", "ls", "-q", "--filter", "label=team=a").stdout == "fixed\n"
     assert hutch("network", "ls", "--format", "{{.Name}}", "--filter", "name=^oth").stdout == (
         "other\n"

@@ -69,6 +69,7 @@ class NetworkOptions:
     dns_options: tuple[str, ...] = ()
     no_hosts: bool = False
     no_hostname: bool = False  # write no /etc/hostname: keep the image's
+    mac_address: str | None = None  # on the first user-defined network
 
 
 @dataclass(frozen=True)

@@ -162,6 +162,7 @@ FLAGS: tuple[Flag, ...] = (
     repeated("--network-alias", "net.aliases", "Another name of the container on its networks."),
     text("--ip", "net.ip", "IPv4 address on a user-defined network."),
     text("--ip6", "net.ip6", "IPv6 address on a dual-stack user-defined network."),
+    text("--mac-address", "net.mac_address", "MAC address on a user-defined network."),
     repeated("--add-host", "net.add_hosts", "Add HOST:IP to /etc/hosts (IP may be host-gateway)."),
     repeated("--dns", "net.dns", "DNS server for the container."),
     repeated("--dns-search", "net.dns_search", "DNS search domain ('.' for none)."),

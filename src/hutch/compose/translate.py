@@ -44,7 +44,7 @@ MAPPED_KEYS = {
     "pids_limit", "deploy", "network_mode", "cpu_shares", "cpuset", "memswap_limit",
     "cgroup_parent", "cpu_period", "cpu_quota", "blkio_config", "shm_size", "pid", "ipc",
     "uts", "cgroup", "oom_score_adj", "volumes_from", "annotations", "device_cgroup_rules",
-    "secrets", "configs",
+    "secrets", "configs", "mac_address",
 }  # fmt: skip
 # Refused with the reason, not just by name
 REASONS = {
@@ -54,8 +54,8 @@ REASONS = {
     "cpu_count": "it is a Windows setting (hutch run has no --cpu-count)",
     "cpu_percent": "it is a Windows setting (hutch run has no --cpu-percent)",
 }
-# Refused by name until ``run`` has their flags (--domainname, --mac-address):
-# domainname, mac_address. (label_file is read into labels by compose/finalise.py.)
+# Refused by name until ``run`` has its flag (--domainname): domainname.
+# (label_file is read into labels by compose/finalise.py.)
 _DEPLOY_KEYS = {"replicas", "resources", "labels"}
 # blkio_config keys with a run flag (weight_device has none: refused by name)
 _BLKIO = ("weight", "device_read_bps", "device_write_bps", "device_read_iops", "device_write_iops")
@@ -222,6 +222,7 @@ def run_options(
             aliases=tuple(aliases) if mode is None else (),
             ip=first.get("ipv4_address"),
             ip6=first.get("ipv6_address"),
+            mac_address=service.get("mac_address") or first.get("mac_address"),
             add_hosts=tuple(
                 f"{host}:{ip}"
                 for host, addresses in (service.get("extra_hosts") or {}).items()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 import socket
 from dataclasses import replace
 from pathlib import Path
@@ -84,6 +85,8 @@ def validate(options: RunOptions) -> None:
             ipaddress.IPv4Address(net.ip)
         except ValueError as exc:
             raise InvalidArgument(f"invalid --ip {net.ip!r}: not an IPv4 address") from exc
+    if net.mac_address is not None:
+        check_mac(net.mac_address, what)
     if net.aliases and what != "bridge":
         raise InvalidArgument("--network-alias needs a user-defined network")
     for item in net.add_hosts:
@@ -93,6 +96,30 @@ def validate(options: RunOptions) -> None:
             ipaddress.ip_address(server)
         except ValueError as exc:
             raise InvalidArgument(f"invalid --dns {server!r}: not an IP address") from exc
+
+
+_MAC = re.compile(r"[0-9a-fA-F]{2}([:-])[0-9a-fA-F]{2}(\1[0-9a-fA-F]{2}){4}")
+
+
+def check_mac(mac: str, what: str) -> None:
+    """--mac-address, refused as podman 4.3.1 does: only on a user-defined network
+    (a bridge; pasta and slirp4netns have their own fixed layout)."""
+    if what == "private":
+        raise InvalidArgument(
+            "invalid config provided: networks and static ip/mac address can only be used "
+            "with Bridge mode networking"
+        )
+    if what != "bridge":
+        raise InvalidArgument(
+            "--mac-address can only be set when the network mode is bridge: invalid argument"
+        )
+    if not _MAC.fullmatch(mac):
+        raise InvalidArgument(f"address {mac}: invalid MAC address")
+
+
+def normal_mac(mac: str) -> str:
+    """A MAC address as the kernel prints it: lower case, colons."""
+    return mac.lower().replace("-", ":")
 
 
 def parse_add_host(item: str) -> tuple[str, str]:

@@ -166,6 +166,9 @@ def allocate(
             address=options.net.ip if i == 0 else None,
             aliases=options.net.aliases,
             address6=options.net.ip6 if i == 0 else None,
+            mac=netconfig.normal_mac(options.net.mac_address)
+            if i == 0 and options.net.mac_address
+            else None,
         )
         route = not routed and not record.internal
         routed = routed or route

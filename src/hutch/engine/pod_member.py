@@ -63,6 +63,7 @@ def join_options(ctx: EngineContext, options: RunOptions) -> tuple[RunOptions, M
             options.network
             or net.ip
             or net.ip6
+            or net.mac_address
             or net.aliases
             or net.add_hosts
             or net.dns

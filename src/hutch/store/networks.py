@@ -177,6 +177,7 @@ class NetworkStore:
         address: str | None = None,
         aliases: tuple[str, ...] = (),
         address6: str | None = None,
+        mac: str | None = None,
     ) -> AttachmentRecord:
         """Give the container an address on the network from its IPv4 pool (``address``,
         else the first free), and one from its IPv6 pool too when it has one
@@ -232,13 +233,13 @@ class NetworkStore:
                     network,
                     position,
                     chosen,
-                    mac_for(chosen),
+                    mac or mac_for(chosen),
                     json.dumps(list(aliases)),
                     chosen6,
                 ),
             )
         return AttachmentRecord(
-            container_id, network, position, chosen, mac_for(chosen), aliases, chosen6
+            container_id, network, position, chosen, mac or mac_for(chosen), aliases, chosen6
         )
 
     def detach(self, container_id: str, network: str) -> None:

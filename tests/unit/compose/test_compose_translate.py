@@ -46,6 +46,7 @@ services:
     uts: host
     cgroup: host
     oom_score_adj: 200
+    mac_address: 02:42:ac:11:00:02
   db:
     image: busybox
 networks:
@@ -95,6 +96,7 @@ def test_run_options(tmp_path: Path) -> None:
         (str(256 << 20), 200),
     )
     assert options.namespaces.pid == "host"
+    assert options.net.mac_address == "02:42:ac:11:00:02"
     assert options.namespaces.ipc == "container:shop-db-1"  # service:db, its first container
     assert (options.namespaces.uts, options.namespaces.cgroupns) == ("host", "host")
     assert "com.docker.compose.service=web" in options.labels
@@ -109,7 +111,7 @@ def test_run_options(tmp_path: Path) -> None:
         ({"image": "x", "cgroup_parent": "/a", "pid": "host", "ipc": "host"}, []),
         (
             {"image": "x", "mac_address": "02:42:ac:11:00:02", "domainname": "d"},
-            ["mac_address", "domainname"],
+            ["domainname"],
         ),
         (
             {"image": "x", "blkio_config": {"weight": 10, "weight_device": []}},

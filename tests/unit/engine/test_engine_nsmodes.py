@@ -71,6 +71,19 @@ def kernel(**values: object) -> RunOptions:
             "namespace: invalid configuration",
         ),
         (kernel(shm_size="abc"), "unable to translate --shm-size: invalid size: 'abc'"),
+        (
+            RunOptions("b", network="private", net=NetworkOptions(mac_address="92:d0:c6:0a:29:33")),
+            "invalid config provided: networks and static ip/mac address can only be used "
+            "with Bridge mode networking",
+        ),
+        (
+            RunOptions("b", network="host", net=NetworkOptions(mac_address="92:d0:c6:0a:29:33")),
+            "--mac-address can only be set when the network mode is bridge: invalid argument",
+        ),
+        (
+            RunOptions("b", network="front", net=NetworkOptions(mac_address="zz")),
+            "address zz: invalid MAC address",
+        ),
         (kernel(shm_size_systemd="abc"), "invalid --shm-size-systemd 'abc'"),
         (kernel(personality="LINUX64"), "invalid --personality 'LINUX64': expected LINUX or"),
         (kernel(oom_score_adj=1001), "invalid --oom-score-adj 1001: it must be between -1000"),
