@@ -29,12 +29,15 @@ CONTAINER: dict[str, Flag] = {
     "AddCapability": Flag("--cap-add", "words"),
     "AddDevice": Flag("--device", "many"),
     "AddHost": Flag("--add-host", "many"),
+    "Annotation": Flag("--annotation", "words"),
     "CgroupsMode": Flag("--cgroups", "one"),
     "DNS": Flag("--dns", "many"),
     "DNSOption": Flag("--dns-option", "many"),
     "DNSSearch": Flag("--dns-search", "many"),
     "DropCapability": Flag("--cap-drop", "words"),
     "Entrypoint": Flag("--entrypoint", "one"),
+    "EnvironmentHost": Flag("--env-host", "bool"),
+    "ExposeHostPort": Flag("--expose", "many"),
     "GIDMap": Flag("--gidmap", "many"),
     "GroupAdd": Flag("--group-add", "many"),
     "HealthCmd": Flag("--health-cmd", "one"),
@@ -109,10 +112,7 @@ CONTAINER_SPECIAL = frozenset(
 
 CONTAINER_UNSUPPORTED = frozenset(
     {
-        "Annotation",
         "ContainersConfModule",
-        "EnvironmentHost",
-        "ExposeHostPort",
         "HealthLogDestination",
         "HealthMaxLogCount",
         "HealthMaxLogSize",
