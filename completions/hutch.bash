@@ -64,7 +64,7 @@ _hutch_options() {
     "unpause") echo --all -a --latest -l --filter -f --cidfile ;;
     "update") echo --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops ;;
     "stats") echo --all -a --no-stream --format --no-trunc --interval -i ;;
-    "build") echo --tag -t --file -f --build-arg --target --no-cache --pull --label --layers --squash --iidfile --format --secret --platform --timestamp --quiet -q --logfile --manifest --add-host ;;
+    "build") echo --tag -t --file -f --build-arg --target --no-cache --pull --label --layers --squash --iidfile --format --secret --platform --timestamp --quiet -q --logfile --manifest --add-host --env --unsetenv --annotation --omit-history --pull-always --pull-never --ignorefile --cache-ttl --cache-from --cache-to --rm --force-rm --progress --jobs --retry --retry-delay --tls-verify --creds --authfile --cert-dir ;;
     "port") echo --all -a ;;
     "info") echo --format -f ;;
     "completion") echo --file -f --no-desc ;;
@@ -179,14 +179,14 @@ _hutch_options() {
     "image diff") echo --format ;;
     "image mount") echo --all -a --format ;;
     "image unmount") echo --all -a --force -f ;;
-    "image build") echo --tag -t --file -f --build-arg --target --no-cache --pull --label --layers --squash --iidfile --format --secret --platform --timestamp --quiet -q --logfile --manifest --add-host ;;
+    "image build") echo --tag -t --file -f --build-arg --target --no-cache --pull --label --layers --squash --iidfile --format --secret --platform --timestamp --quiet -q --logfile --manifest --add-host --env --unsetenv --annotation --omit-history --pull-always --pull-never --ignorefile --cache-ttl --cache-from --cache-to --rm --force-rm --progress --jobs --retry --retry-delay --tls-verify --creds --authfile --cert-dir ;;
     "system info") echo --format -f ;;
     "system reset") echo --force -f ;;
     "system service") echo --time -t ;;
     "system check") echo --repair -r --force -f --max -m --quick -q ;;
     "system df") echo --verbose -v --format ;;
     "system prune") echo --all -a --filter --force -f --volumes ;;
-    "buildx build") echo --tag -t --file -f --build-arg --target --no-cache --pull --label --layers --squash --iidfile --format --secret --platform --timestamp --quiet -q --logfile --manifest --add-host ;;
+    "buildx build") echo --tag -t --file -f --build-arg --target --no-cache --pull --label --layers --squash --iidfile --format --secret --platform --timestamp --quiet -q --logfile --manifest --add-host --env --unsetenv --annotation --omit-history --pull-always --pull-never --ignorefile --cache-ttl --cache-from --cache-to --rm --force-rm --progress --jobs --retry --retry-delay --tls-verify --creds --authfile --cert-dir ;;
     esac
 }
 
@@ -226,7 +226,7 @@ _hutch_value_options() {
     "unpause") echo --filter -f --cidfile ;;
     "update") echo --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops ;;
     "stats") echo --format --interval -i ;;
-    "build") echo --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp --logfile --manifest --add-host ;;
+    "build") echo --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --tls-verify --creds --authfile --cert-dir ;;
     "info") echo --format -f ;;
     "completion") echo --file -f ;;
     "auto-update") echo --format --authfile --tls-verify ;;
@@ -312,13 +312,13 @@ _hutch_value_options() {
     "image load") echo --input -i ;;
     "image diff") echo --format ;;
     "image mount") echo --format ;;
-    "image build") echo --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp --logfile --manifest --add-host ;;
+    "image build") echo --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --tls-verify --creds --authfile --cert-dir ;;
     "system info") echo --format -f ;;
     "system service") echo --time -t ;;
     "system check") echo --max -m ;;
     "system df") echo --format ;;
     "system prune") echo --filter ;;
-    "buildx build") echo --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp --logfile --manifest --add-host ;;
+    "buildx build") echo --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --tls-verify --creds --authfile --cert-dir ;;
     esac
 }
 
@@ -663,6 +663,21 @@ _hutch_option_values() {
     "build --logfile") echo "@none" ;;
     "build --manifest") echo "@none" ;;
     "build --add-host") echo "@none" ;;
+    "build --env") echo "@none" ;;
+    "build --unsetenv") echo "@none" ;;
+    "build --annotation") echo "@none" ;;
+    "build --ignorefile") echo "@none" ;;
+    "build --cache-ttl") echo "@none" ;;
+    "build --cache-from") echo "@none" ;;
+    "build --cache-to") echo "@none" ;;
+    "build --progress") echo "@none" ;;
+    "build --jobs") echo "@none" ;;
+    "build --retry") echo "@none" ;;
+    "build --retry-delay") echo "@none" ;;
+    "build --tls-verify") echo "@none" ;;
+    "build --creds") echo "@none" ;;
+    "build --authfile") echo "@none" ;;
+    "build --cert-dir") echo "@none" ;;
     "info --format"|"info -f") echo "json" ;;
     "completion --file"|"completion -f") echo "@none" ;;
     "auto-update --format") echo "json" ;;
@@ -1163,6 +1178,21 @@ _hutch_option_values() {
     "image build --logfile") echo "@none" ;;
     "image build --manifest") echo "@none" ;;
     "image build --add-host") echo "@none" ;;
+    "image build --env") echo "@none" ;;
+    "image build --unsetenv") echo "@none" ;;
+    "image build --annotation") echo "@none" ;;
+    "image build --ignorefile") echo "@none" ;;
+    "image build --cache-ttl") echo "@none" ;;
+    "image build --cache-from") echo "@none" ;;
+    "image build --cache-to") echo "@none" ;;
+    "image build --progress") echo "@none" ;;
+    "image build --jobs") echo "@none" ;;
+    "image build --retry") echo "@none" ;;
+    "image build --retry-delay") echo "@none" ;;
+    "image build --tls-verify") echo "@none" ;;
+    "image build --creds") echo "@none" ;;
+    "image build --authfile") echo "@none" ;;
+    "image build --cert-dir") echo "@none" ;;
     "system info --format"|"system info -f") echo "json" ;;
     "system service --time"|"system service -t") echo "@none" ;;
     "system check --max"|"system check -m") echo "@none" ;;
@@ -1183,6 +1213,21 @@ _hutch_option_values() {
     "buildx build --logfile") echo "@none" ;;
     "buildx build --manifest") echo "@none" ;;
     "buildx build --add-host") echo "@none" ;;
+    "buildx build --env") echo "@none" ;;
+    "buildx build --unsetenv") echo "@none" ;;
+    "buildx build --annotation") echo "@none" ;;
+    "buildx build --ignorefile") echo "@none" ;;
+    "buildx build --cache-ttl") echo "@none" ;;
+    "buildx build --cache-from") echo "@none" ;;
+    "buildx build --cache-to") echo "@none" ;;
+    "buildx build --progress") echo "@none" ;;
+    "buildx build --jobs") echo "@none" ;;
+    "buildx build --retry") echo "@none" ;;
+    "buildx build --retry-delay") echo "@none" ;;
+    "buildx build --tls-verify") echo "@none" ;;
+    "buildx build --creds") echo "@none" ;;
+    "buildx build --authfile") echo "@none" ;;
+    "buildx build --cert-dir") echo "@none" ;;
     esac
 }
 

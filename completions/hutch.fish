@@ -108,7 +108,7 @@ function __hutch_value_options
         case 'stats'
             printf '%s\n' --format --interval -i
         case 'build'
-            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp --logfile --manifest --add-host
+            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --tls-verify --creds --authfile --cert-dir
         case 'info'
             printf '%s\n' --format -f
         case 'completion'
@@ -280,7 +280,7 @@ function __hutch_value_options
         case 'image mount'
             printf '%s\n' --format
         case 'image build'
-            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp --logfile --manifest --add-host
+            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --tls-verify --creds --authfile --cert-dir
         case 'system info'
             printf '%s\n' --format -f
         case 'system service'
@@ -292,7 +292,7 @@ function __hutch_value_options
         case 'system prune'
             printf '%s\n' --filter
         case 'buildx build'
-            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp --logfile --manifest --add-host
+            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --tls-verify --creds --authfile --cert-dir
     end
 end
 
@@ -1070,6 +1070,26 @@ complete -c hutch -n "__hutch_at 'build'" -l quiet -s q -d 'Print only the image
 complete -c hutch -n "__hutch_at 'build'" -l logfile -x -d 'Write the steps and RUN\'s output to this file'
 complete -c hutch -n "__hutch_at 'build'" -l manifest -x -d 'Add the image to this manifest list (created if missing)'
 complete -c hutch -n "__hutch_at 'build'" -l add-host -x -d 'Add HOST:IP to RUN\'s /etc/hosts (IP may be host-gateway; repeatable)'
+complete -c hutch -n "__hutch_at 'build'" -l env -x -d 'Set KEY=VALUE (or KEY: its value here) in the image (repeatable)'
+complete -c hutch -n "__hutch_at 'build'" -l unsetenv -x -d 'Remove this variable from the image (repeatable)'
+complete -c hutch -n "__hutch_at 'build'" -l annotation -x -d 'Add KEY=VALUE to the image\'s manifest (repeatable)'
+complete -c hutch -n "__hutch_at 'build'" -l omit-history -d 'Store no history in the image'
+complete -c hutch -n "__hutch_at 'build'" -l pull-always -d 'As --pull=always'
+complete -c hutch -n "__hutch_at 'build'" -l pull-never -d 'As --pull=never'
+complete -c hutch -n "__hutch_at 'build'" -l ignorefile -x -d 'Read the ignore patterns from this file'
+complete -c hutch -n "__hutch_at 'build'" -l cache-ttl -x -d 'Use only cached steps younger than this (1h30m)'
+complete -c hutch -n "__hutch_at 'build'" -l cache-from -x -d 'Accepted; hutch reads only its local cache (warns)'
+complete -c hutch -n "__hutch_at 'build'" -l cache-to -x -d 'Accepted; hutch writes only its local cache (warns)'
+complete -c hutch -n "__hutch_at 'build'" -l rm -d 'Accepted: step containers are always removed'
+complete -c hutch -n "__hutch_at 'build'" -l force-rm -d 'Accepted: step containers are always removed'
+complete -c hutch -n "__hutch_at 'build'" -l progress -x -d 'Accepted (docker\'s): the output is always plain'
+complete -c hutch -n "__hutch_at 'build'" -l jobs -x -d 'Accepted: stages are built one after the other'
+complete -c hutch -n "__hutch_at 'build'" -l retry -x -d 'Accepted: pulls retry as hutch pull does'
+complete -c hutch -n "__hutch_at 'build'" -l retry-delay -x -d 'Accepted: pulls retry as hutch pull does'
+complete -c hutch -n "__hutch_at 'build'" -l tls-verify -x -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); false also allows plain HTTP'
+complete -c hutch -n "__hutch_at 'build'" -l creds -x -d 'Credentials USERNAME[:PASSWORD] for the registry'
+complete -c hutch -n "__hutch_at 'build'" -l authfile -x -d 'Path of the authentication file (auth.json)'
+complete -c hutch -n "__hutch_at 'build'" -l cert-dir -x -d 'Directory with CA certificates (*.crt) and client certificates for the registry'
 complete -c hutch -n "__hutch_at 'build'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'build' 1" -F
 
@@ -2603,6 +2623,26 @@ complete -c hutch -n "__hutch_at 'image build'" -l quiet -s q -d 'Print only the
 complete -c hutch -n "__hutch_at 'image build'" -l logfile -x -d 'Write the steps and RUN\'s output to this file'
 complete -c hutch -n "__hutch_at 'image build'" -l manifest -x -d 'Add the image to this manifest list (created if missing)'
 complete -c hutch -n "__hutch_at 'image build'" -l add-host -x -d 'Add HOST:IP to RUN\'s /etc/hosts (IP may be host-gateway; repeatable)'
+complete -c hutch -n "__hutch_at 'image build'" -l env -x -d 'Set KEY=VALUE (or KEY: its value here) in the image (repeatable)'
+complete -c hutch -n "__hutch_at 'image build'" -l unsetenv -x -d 'Remove this variable from the image (repeatable)'
+complete -c hutch -n "__hutch_at 'image build'" -l annotation -x -d 'Add KEY=VALUE to the image\'s manifest (repeatable)'
+complete -c hutch -n "__hutch_at 'image build'" -l omit-history -d 'Store no history in the image'
+complete -c hutch -n "__hutch_at 'image build'" -l pull-always -d 'As --pull=always'
+complete -c hutch -n "__hutch_at 'image build'" -l pull-never -d 'As --pull=never'
+complete -c hutch -n "__hutch_at 'image build'" -l ignorefile -x -d 'Read the ignore patterns from this file'
+complete -c hutch -n "__hutch_at 'image build'" -l cache-ttl -x -d 'Use only cached steps younger than this (1h30m)'
+complete -c hutch -n "__hutch_at 'image build'" -l cache-from -x -d 'Accepted; hutch reads only its local cache (warns)'
+complete -c hutch -n "__hutch_at 'image build'" -l cache-to -x -d 'Accepted; hutch writes only its local cache (warns)'
+complete -c hutch -n "__hutch_at 'image build'" -l rm -d 'Accepted: step containers are always removed'
+complete -c hutch -n "__hutch_at 'image build'" -l force-rm -d 'Accepted: step containers are always removed'
+complete -c hutch -n "__hutch_at 'image build'" -l progress -x -d 'Accepted (docker\'s): the output is always plain'
+complete -c hutch -n "__hutch_at 'image build'" -l jobs -x -d 'Accepted: stages are built one after the other'
+complete -c hutch -n "__hutch_at 'image build'" -l retry -x -d 'Accepted: pulls retry as hutch pull does'
+complete -c hutch -n "__hutch_at 'image build'" -l retry-delay -x -d 'Accepted: pulls retry as hutch pull does'
+complete -c hutch -n "__hutch_at 'image build'" -l tls-verify -x -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); false also allows plain HTTP'
+complete -c hutch -n "__hutch_at 'image build'" -l creds -x -d 'Credentials USERNAME[:PASSWORD] for the registry'
+complete -c hutch -n "__hutch_at 'image build'" -l authfile -x -d 'Path of the authentication file (auth.json)'
+complete -c hutch -n "__hutch_at 'image build'" -l cert-dir -x -d 'Directory with CA certificates (*.crt) and client certificates for the registry'
 complete -c hutch -n "__hutch_at 'image build'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'image build' 1" -F
 
@@ -2679,5 +2719,25 @@ complete -c hutch -n "__hutch_at 'buildx build'" -l quiet -s q -d 'Print only th
 complete -c hutch -n "__hutch_at 'buildx build'" -l logfile -x -d 'Write the steps and RUN\'s output to this file'
 complete -c hutch -n "__hutch_at 'buildx build'" -l manifest -x -d 'Add the image to this manifest list (created if missing)'
 complete -c hutch -n "__hutch_at 'buildx build'" -l add-host -x -d 'Add HOST:IP to RUN\'s /etc/hosts (IP may be host-gateway; repeatable)'
+complete -c hutch -n "__hutch_at 'buildx build'" -l env -x -d 'Set KEY=VALUE (or KEY: its value here) in the image (repeatable)'
+complete -c hutch -n "__hutch_at 'buildx build'" -l unsetenv -x -d 'Remove this variable from the image (repeatable)'
+complete -c hutch -n "__hutch_at 'buildx build'" -l annotation -x -d 'Add KEY=VALUE to the image\'s manifest (repeatable)'
+complete -c hutch -n "__hutch_at 'buildx build'" -l omit-history -d 'Store no history in the image'
+complete -c hutch -n "__hutch_at 'buildx build'" -l pull-always -d 'As --pull=always'
+complete -c hutch -n "__hutch_at 'buildx build'" -l pull-never -d 'As --pull=never'
+complete -c hutch -n "__hutch_at 'buildx build'" -l ignorefile -x -d 'Read the ignore patterns from this file'
+complete -c hutch -n "__hutch_at 'buildx build'" -l cache-ttl -x -d 'Use only cached steps younger than this (1h30m)'
+complete -c hutch -n "__hutch_at 'buildx build'" -l cache-from -x -d 'Accepted; hutch reads only its local cache (warns)'
+complete -c hutch -n "__hutch_at 'buildx build'" -l cache-to -x -d 'Accepted; hutch writes only its local cache (warns)'
+complete -c hutch -n "__hutch_at 'buildx build'" -l rm -d 'Accepted: step containers are always removed'
+complete -c hutch -n "__hutch_at 'buildx build'" -l force-rm -d 'Accepted: step containers are always removed'
+complete -c hutch -n "__hutch_at 'buildx build'" -l progress -x -d 'Accepted (docker\'s): the output is always plain'
+complete -c hutch -n "__hutch_at 'buildx build'" -l jobs -x -d 'Accepted: stages are built one after the other'
+complete -c hutch -n "__hutch_at 'buildx build'" -l retry -x -d 'Accepted: pulls retry as hutch pull does'
+complete -c hutch -n "__hutch_at 'buildx build'" -l retry-delay -x -d 'Accepted: pulls retry as hutch pull does'
+complete -c hutch -n "__hutch_at 'buildx build'" -l tls-verify -x -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); false also allows plain HTTP'
+complete -c hutch -n "__hutch_at 'buildx build'" -l creds -x -d 'Credentials USERNAME[:PASSWORD] for the registry'
+complete -c hutch -n "__hutch_at 'buildx build'" -l authfile -x -d 'Path of the authentication file (auth.json)'
+complete -c hutch -n "__hutch_at 'buildx build'" -l cert-dir -x -d 'Directory with CA certificates (*.crt) and client certificates for the registry'
 complete -c hutch -n "__hutch_at 'buildx build'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'buildx build' 1" -F

@@ -51,6 +51,20 @@ def test_oci_format_drops_docker_only_fields_with_podmans_warnings(
     assert not config.get("OnBuild")
     assert config["StopSignal"] == "SIGUSR1"  # the OCI config has this one
 
+    # the same steps from the cache, with the final image's own settings (issue 15)
+    ignore = tmp_path / "ignore"
+    ignore.write_text("nothing\n")
+    flags = ["--env", "E1=v1", "--unsetenv", "PATH", "--annotation", "a.b=c", "--omit-history"]
+    again = build(
+        hutch, context, "-t", "ocimg2", *flags, "--ignorefile", str(ignore), "--cache-ttl", "1h"
+    )
+    assert cache_hits(again) == 5
+    data = inspect(hutch, "ocimg2")
+    assert "E1=v1" in data["Config"]["Env"]
+    assert not any(item.startswith("PATH=") for item in data["Config"]["Env"])
+    assert data["Annotations"] == {"a.b": "c"}
+    assert not data["History"]
+
 
 def test_docker_format_keeps_them_and_pushes_schema_2(
     hutch: Hutch, base_image: str, tmp_path: Path, registry: Registry

@@ -30,6 +30,18 @@ class BuildOptions:
     logfile: str | None = None  # the steps and RUN's output go here (appended), not stdout
     manifest: str | None = None  # a manifest list the image is added to (created if missing)
     add_hosts: tuple[str, ...] = ()  # "HOST:IP" lines of RUN's /etc/hosts (IP may be host-gateway)
+    # the final image's config: "KEY=VALUE", or "KEY" for the caller's value
+    env: tuple[str, ...] = ()
+    unsetenv: tuple[str, ...] = ()  # names removed from the final image's environment
+    annotations: tuple[str, ...] = ()  # "KEY=VALUE" in the image's manifest
+    omit_history: bool = False  # no history entries in the final image's config
+    ignorefile: str | None = None  # instead of the .containerignore/.dockerignore found
+    cache_ttl: str | None = None  # a duration (1h30m): older cache entries are not used
+    # for the pulls of FROM images, as RegistryAccess's (api.images imports this module)
+    tls_verify: bool | None = None
+    creds: str | None = None
+    authfile: str | None = None
+    cert_dir: str | None = None
 
 
 @dataclass(frozen=True)

@@ -55,7 +55,7 @@ class Builder:
         self.request = request
         self.cf = request.containerfile
         self.progress = progress
-        self.cache = CacheIndex(host.conn)
+        self.cache = CacheIndex(host.conn, request.cache_ttl)
         self.results: dict[int, StageState] = {}
         self.consumed: set[str] = set()
         self.fs = FsSteps(host, request, self)
@@ -114,9 +114,14 @@ class Builder:
             config = replace(
                 config, config=replace(config.config, labels=tuple(sorted(labels.items())))
             )
+        config = _final_env(config, self.request.env, self.request.unsetenv)
+        if self.request.omit_history:
+            config = replace(config, history=())
         if self.request.format == "oci":
             config = replace(config, config=_drop_docker_only(config.config))
-        record = self.host.store_image(config, final.layers, names, self.request.format)
+        record = self.host.store_image(
+            config, final.layers, names, self.request.format, self.request.annotations
+        )
         self.progress.say(f"--> {record.id[:12]}")
         for name in names:
             self.progress.say(f"Successfully tagged {name}")
@@ -313,6 +318,18 @@ class Builder:
         root = work_root(tmp, self.host.layers_dir, layers)
         with self.host.mounted(root.rootfs(self.host.driver)):
             yield root.merged
+
+
+def _final_env(config: ImageConfig, env: Mapping[str, str], unset: tuple[str, ...]) -> ImageConfig:
+    """build --env and --unsetenv on the final image (a RUN does not see them, as podman)."""
+    if not env and not unset:
+        return config
+    merged = metadata.env_dict(config.config)
+    merged.update(env)
+    for name in unset:
+        merged.pop(name, None)
+    items = tuple(f"{k}={v}" for k, v in merged.items())
+    return replace(config, config=replace(config.config, env=items))
 
 
 def _drop_docker_only(config: ContainerConfig) -> ContainerConfig:

@@ -37,12 +37,14 @@ def step_key(
 
 
 class CacheIndex:
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, ttl: float | None = None) -> None:
         self._conn = conn
+        self._ttl = ttl  # build --cache-ttl: older entries are not used (nor removed)
 
     def lookup(self, key: str) -> str | None:
+        oldest = time.time() - self._ttl if self._ttl is not None else float("-inf")
         row = self._conn.execute(
-            "SELECT image_id FROM build_cache WHERE key = ?", (key,)
+            "SELECT image_id FROM build_cache WHERE key = ? AND created >= ?", (key, oldest)
         ).fetchone()
         return str(row[0]) if row else None
 

@@ -8,7 +8,7 @@ object with these few capabilities (``hutch.engine.build.LocalBuildHost``).
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -65,8 +65,10 @@ class BuildHost(Protocol):
         layers: Sequence[LayerInfo],
         names: Sequence[str],
         manifest_format: str = "oci",
+        annotations: Mapping[str, str] | None = None,
     ) -> ImageRecord:
-        """Record an image (``manifest_format``: ``oci`` or ``docker`` schema 2)."""
+        """Record an image (``manifest_format``: ``oci`` or ``docker`` schema 2;
+        ``annotations`` in its manifest)."""
         ...
 
     def attach_socket(self, container_id: str) -> Path: ...

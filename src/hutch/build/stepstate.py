@@ -48,6 +48,12 @@ class BuildRequest:
     quiet: bool = False
     format: str = "oci"  # the final image's manifest: oci or docker (schema 2)
     hosts: tuple[tuple[str, str], ...] = ()  # (name, address) more in RUN's /etc/hosts
+    # the final image only (podman's --env does not reach RUN): set, then removed
+    env: Mapping[str, str] = field(default_factory=dict)
+    unsetenv: tuple[str, ...] = ()
+    annotations: Mapping[str, str] = field(default_factory=dict)  # the final manifest's
+    omit_history: bool = False
+    cache_ttl: float | None = None  # seconds: an older cache entry is a miss
 
 
 @dataclass

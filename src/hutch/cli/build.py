@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperCommand
 
 from hutch.api.errors import InvalidArgument
+from hutch.cli import flags_registry as fr
 from hutch.cli.state import state_of
 
 if TYPE_CHECKING:
@@ -15,7 +17,7 @@ if TYPE_CHECKING:
 
 # Flags that podman accepts bare or with ``=VALUE`` (pflag's NoOptDefVal):
 # bare, they mean this value; a following word is never taken as their value.
-_BARE_VALUES = {"--pull": "always", "--layers": "true"}
+_BARE_VALUES = {"--pull": "always", "--layers": "true", "--tls-verify": "true"}
 _TRUE = ("true", "1", "t", "yes")
 _FALSE = ("false", "0", "f", "no")
 
@@ -47,6 +49,20 @@ def _boolean(text: str, flag: str) -> bool:
     if lowered in _FALSE:
         return False
     raise InvalidArgument(f"invalid {flag} {text!r}: use true or false")
+
+
+def _pull_flags(pull: str, always: bool, never: bool) -> str:
+    """--pull-always and --pull-never (podman's older spellings) override --pull."""
+    if always and never:
+        raise InvalidArgument("--pull-always and --pull-never cannot be used together")
+    return "always" if always else "never" if never else _pull_policy(pull)
+
+
+def _warn_registry_cache(flag: str, repos: list[str] | None) -> None:
+    # podman pushes/pulls step images to/from a registry repository here;
+    # hutch's cache is the local build_cache table only.
+    for repo in repos or ():
+        print(f"WARN: {flag} {repo}: hutch uses its local build cache only", file=sys.stderr)
 
 
 def register(app: typer.Typer, image_app: typer.Typer, buildx_app: typer.Typer) -> None:
@@ -133,10 +149,86 @@ def register(app: typer.Typer, image_app: typer.Typer, buildx_app: typer.Typer) 
                 help="Add HOST:IP to RUN's /etc/hosts (IP may be host-gateway; repeatable).",
             ),
         ] = None,
+        env: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--env", help="Set KEY=VALUE (or KEY: its value here) in the image (repeatable)."
+            ),
+        ] = None,
+        unsetenv: Annotated[
+            list[str] | None,
+            typer.Option("--unsetenv", help="Remove this variable from the image (repeatable)."),
+        ] = None,
+        annotation: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--annotation", help="Add KEY=VALUE to the image's manifest (repeatable)."
+            ),
+        ] = None,
+        omit_history: Annotated[
+            bool, typer.Option("--omit-history", help="Store no history in the image.")
+        ] = False,
+        pull_always: Annotated[
+            bool, typer.Option("--pull-always", help="As --pull=always.")
+        ] = False,
+        pull_never: Annotated[bool, typer.Option("--pull-never", help="As --pull=never.")] = False,
+        ignorefile: Annotated[
+            str | None,
+            typer.Option("--ignorefile", help="Read the ignore patterns from this file."),
+        ] = None,
+        cache_ttl: Annotated[
+            str | None,
+            typer.Option("--cache-ttl", help="Use only cached steps younger than this (1h30m)."),
+        ] = None,
+        cache_from: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--cache-from", help="Accepted; hutch reads only its local cache (warns)."
+            ),
+        ] = None,
+        cache_to: Annotated[
+            list[str] | None,
+            typer.Option("--cache-to", help="Accepted; hutch writes only its local cache (warns)."),
+        ] = None,
+        rm: Annotated[
+            bool,
+            typer.Option("--rm", help="Accepted: step containers are always removed."),
+        ] = True,
+        force_rm: Annotated[
+            bool,
+            typer.Option("--force-rm", help="Accepted: step containers are always removed."),
+        ] = True,
+        progress: Annotated[
+            str | None,
+            typer.Option("--progress", help="Accepted (docker's): the output is always plain."),
+        ] = None,
+        jobs: Annotated[
+            int | None,
+            typer.Option("--jobs", help="Accepted: stages are built one after the other."),
+        ] = None,
+        retry: Annotated[
+            int | None,
+            typer.Option("--retry", help="Accepted: pulls retry as hutch pull does."),
+        ] = None,
+        retry_delay: Annotated[
+            str | None,
+            typer.Option("--retry-delay", help="Accepted: pulls retry as hutch pull does."),
+        ] = None,
+        tls_verify: fr.TlsVerify = None,
+        creds: fr.Creds = None,
+        authfile: fr.Authfile = None,
+        cert_dir: fr.CertDir = None,
     ) -> None:
         """Build an image from a Containerfile and a context."""
         from hutch.api.build import BuildOptions
 
+        del rm, force_rm, progress, retry_delay  # accepted for podman's and docker's scripts
+        if jobs is not None and jobs < 0:
+            raise InvalidArgument(f"invalid --jobs {jobs}: must be 0 or more")
+        if retry is not None and retry < 0:
+            raise InvalidArgument(f"invalid --retry {retry}: must be 0 or more")
+        _warn_registry_cache("--cache-from", cache_from)
+        _warn_registry_cache("--cache-to", cache_to)
         options = BuildOptions(
             context=context,
             containerfile=file,
@@ -144,7 +236,7 @@ def register(app: typer.Typer, image_app: typer.Typer, buildx_app: typer.Typer) 
             build_args=tuple(build_arg or ()),
             target=target,
             no_cache=no_cache,
-            pull=_pull_policy(pull),
+            pull=_pull_flags(pull, pull_always, pull_never),
             labels=tuple(label or ()),
             layers=_boolean(layers, "--layers"),
             squash=squash,
@@ -157,6 +249,16 @@ def register(app: typer.Typer, image_app: typer.Typer, buildx_app: typer.Typer) 
             logfile=logfile,
             manifest=manifest,
             add_hosts=tuple(add_host or ()),
+            env=tuple(env or ()),
+            unsetenv=tuple(unsetenv or ()),
+            annotations=tuple(annotation or ()),
+            omit_history=omit_history,
+            ignorefile=ignorefile,
+            cache_ttl=cache_ttl,
+            tls_verify=fr.parse_bool("--tls-verify", tls_verify),
+            creds=creds,
+            authfile=authfile,
+            cert_dir=cert_dir,
         )
         report = state_of(ctx).engine().images.build(options)
         print(report.id)

@@ -12,12 +12,13 @@ import contextlib
 import os
 import sqlite3
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hutch.api.build import PULL_POLICIES, BuildOptions, BuildReport
 from hutch.api.errors import InvalidArgument, NoSuchObject
+from hutch.api.images import RegistryAccess
 from hutch.build.builder import Builder, environ_timestamp
 from hutch.build.ignore import IgnoreMatcher, find_ignore_file
 from hutch.build.instructions import Containerfile
@@ -41,9 +42,12 @@ _DEFAULT_FILES = ("Containerfile", "Dockerfile")
 class LocalBuildHost:
     """Implements ``hutch.build.host.BuildHost`` over the engine context."""
 
-    def __init__(self, ctx: EngineContext, quiet: bool) -> None:
+    def __init__(
+        self, ctx: EngineContext, quiet: bool, access: RegistryAccess | None = None
+    ) -> None:
         self._ctx = ctx
         self._quiet = quiet
+        self._access = access
         self._own_mount_ns = False
 
     @property
@@ -127,7 +131,12 @@ class LocalBuildHost:
                 f"{name}: image not known locally (pulling is not available in this version)"
             ) from None
         report = Distribution(self._ctx).pull(
-            PullOptions(reference=name, quiet=self._quiet, policy=policy)
+            PullOptions(
+                reference=name,
+                quiet=self._quiet,
+                policy=policy,
+                access=self._access or RegistryAccess(),
+            )
         )
         record = self._ctx.images.get(report.ids[0]) if report.ids else None
         if record is None:
@@ -156,10 +165,18 @@ class LocalBuildHost:
         layers: Sequence[LayerInfo],
         names: Sequence[str],
         manifest_format: str = "oci",
+        annotations: Mapping[str, str] | None = None,
     ) -> ImageRecord:
         from hutch.engine.imagewrite import store_image
 
-        record = store_image(self._ctx, config, layers, names, manifest_format=manifest_format)
+        record = store_image(
+            self._ctx,
+            config,
+            layers,
+            names,
+            manifest_format=manifest_format,
+            annotations=annotations,
+        )
         # A later step or stage stands on it: no prune may take it meanwhile.
         self._hold(record.id)
         return record
@@ -201,6 +218,10 @@ class BuildService:
         names = tuple(_full_name(tag) for tag in options.tags)
         build_args = _build_args(options.build_args)
         labels = dict(_key_value(item, "--label") for item in options.labels)
+        annotations = dict(_key_value(item, "--annotation") for item in options.annotations)
+        env: dict[str, str] = {}
+        for item in options.env:
+            assign(env, item, f"invalid --env {item!r}: expected KEY=VALUE")
         hosts = _hosts(options.add_hosts)  # a bad one fails before anything runs
         timestamp = options.timestamp if options.timestamp is not None else environ_timestamp()
         if options.context == "-" and options.containerfile == "-":
@@ -213,7 +234,7 @@ class BuildService:
             # A relative Containerfile of an uploaded context is one of its files.
             uploaded = options.context == "-" or Path(options.context).is_file()
             cf = _read_containerfile(options.containerfile, context_dir, stdin_text, uploaded)
-            ignore = _ignore(context_dir, options.containerfile)
+            ignore = _ignore(context_dir, options.containerfile, options.ignorefile)
             secrets = _secrets(options.secrets, self._ctx.layers, scratch)
             platform = host_platform()
             request = BuildRequest(
@@ -233,8 +254,16 @@ class BuildService:
                 quiet=options.quiet,
                 format=image_format,
                 hosts=hosts,
+                env=env,
+                unsetenv=options.unsetenv,
+                annotations=annotations,
+                omit_history=options.omit_history,
+                cache_ttl=_duration(options.cache_ttl, "--cache-ttl"),
             )
-            host = LocalBuildHost(self._ctx, options.quiet)
+            access = RegistryAccess(
+                options.tls_verify, options.creds, options.authfile, options.cert_dir
+            )
+            host = LocalBuildHost(self._ctx, options.quiet, access)
             log = open(options.logfile, "a") if options.logfile else None  # noqa: SIM115
             try:
                 progress = Progress(options.quiet, log, log.fileno() if log else None)
@@ -277,6 +306,7 @@ def _validate(options: BuildOptions) -> None:
         raise InvalidArgument(
             f"invalid --pull {options.pull!r}: use {', '.join(PULL_POLICIES)} (or true/false)"
         )
+    _duration(options.cache_ttl, "--cache-ttl")  # refused before anything runs
     if options.format is not None and options.format not in ("oci", "docker"):
         raise InvalidArgument(f"invalid --format {options.format!r}: use oci or docker")
     if options.platform:
@@ -286,6 +316,19 @@ def _validate(options: BuildOptions) -> None:
             raise InvalidArgument(
                 f"--platform {options.platform}: only the host's platform ({host}) can be built"
             )
+
+
+def _duration(text: str | None, flag: str) -> float | None:
+    from hutch.util.durations import parse_duration
+
+    if text is None:
+        return None
+    try:
+        return parse_duration(text)
+    except ValueError:
+        raise InvalidArgument(
+            f"invalid {flag} {text!r}: expected a duration such as 30m or 1h30m"
+        ) from None
 
 
 def _hosts(items: Sequence[str]) -> tuple[tuple[str, str], ...]:
@@ -349,7 +392,14 @@ def _read_containerfile(
     return parse(text, str(name or path.name))
 
 
-def _ignore(context_dir: Path, containerfile: str | None) -> IgnoreMatcher | None:
+def _ignore(
+    context_dir: Path, containerfile: str | None, ignorefile: str | None = None
+) -> IgnoreMatcher | None:
+    if ignorefile is not None:
+        try:
+            return IgnoreMatcher.from_file_text(Path(ignorefile).read_text())
+        except OSError as exc:
+            raise InvalidArgument(f"--ignorefile {ignorefile}: {exc.strerror}") from None
     found = find_ignore_file(context_dir, containerfile or "Containerfile")
     if found is None and containerfile is None:
         found = find_ignore_file(context_dir, "Dockerfile")

@@ -425,6 +425,15 @@ def _matching_name(image: ImageRecord, text: str) -> str | None:
     return next((n for n in image.names if n in wanted), None)
 
 
+def _manifest_annotations(raw: bytes | None) -> dict[str, str]:
+    """The manifest's annotations (``build --annotation``), as podman's inspect shows them."""
+    try:
+        found = json.loads(raw or b"{}").get("annotations")
+    except (ValueError, AttributeError):
+        return {}
+    return {str(k): str(v) for k, v in found.items()} if isinstance(found, dict) else {}
+
+
 def inspect_report(image: ImageRecord, ctx: EngineContext) -> ImageInspect:
     """The shape of ``podman image inspect`` that users script against."""
     config = image.config
@@ -456,7 +465,7 @@ def inspect_report(image: ImageRecord, ctx: EngineContext) -> ImageInspect:
         graph_driver=ImageGraphDriver("overlay", driver_data),
         root_fs=ImageRootFS("layers", tuple(config.diff_ids)),
         labels=dict(config.config.labels) or None,
-        annotations={},
+        annotations=_manifest_annotations(image.manifest_raw),
         manifest_type=OCI_MANIFEST,
         user=config.config.user,
         history=tuple(raw_config.get("history", [])),

@@ -7,7 +7,7 @@ the same way (an OCI manifest naming each layer's blob).
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from hutch.engine.context import EngineContext
 from hutch.oci import mediatypes as mt
@@ -26,6 +26,7 @@ def store_image(
     *,
     manifest_raw: bytes | None = None,
     manifest_format: str = "oci",
+    annotations: Mapping[str, str] | None = None,
 ) -> ImageRecord:
     """Store an image whose layers are already in the layer store.
 
@@ -34,32 +35,39 @@ def store_image(
     Docker schema 2 one with ``manifest_format="docker"`` (``build --format
     docker``). A made manifest replaces the one of an image stored before with
     the same config: the last build of an image decides its format.
+    ``annotations`` go into a made manifest (``build --annotation``).
     """
     config_raw = config.to_bytes()
     if manifest_raw is not None:
         return store_image_raw(ctx, config_raw, layers, names, manifest_raw=manifest_raw)
     if manifest_format == "docker":
-        made = docker_manifest(config_raw, layers)
+        made = docker_manifest(config_raw, layers, annotations)
     else:
-        made = oci_manifest(config_raw, layers)
+        made = oci_manifest(config_raw, layers, annotations)
     record = store_image_raw(ctx, config_raw, layers, names, manifest_raw=made)
     if record.manifest_raw != made:
         record = ctx.images.set_manifest(record.id, made, str(sha256_of(made)))
     return record
 
 
-def docker_manifest(config_raw: bytes, layers: Sequence[LayerInfo]) -> bytes:
+def docker_manifest(
+    config_raw: bytes, layers: Sequence[LayerInfo], annotations: Mapping[str, str] | None = None
+) -> bytes:
     """A Docker image manifest v2 schema 2 for ``config_raw`` and ``layers``.
 
     Stored uncompressed layers are named ``rootfs.diff.tar`` here; a push
     gzips them and names them ``rootfs.diff.tar.gzip`` (``engine/pushconvert.py``).
     """
-    return _manifest(mt.DOCKER_MANIFEST, mt.DOCKER_CONFIG, config_raw, layers, mt.OCI_TO_DOCKER)
+    return _manifest(
+        mt.DOCKER_MANIFEST, mt.DOCKER_CONFIG, config_raw, layers, mt.OCI_TO_DOCKER, annotations
+    )
 
 
-def oci_manifest(config_raw: bytes, layers: Sequence[LayerInfo]) -> bytes:
+def oci_manifest(
+    config_raw: bytes, layers: Sequence[LayerInfo], annotations: Mapping[str, str] | None = None
+) -> bytes:
     """An OCI image manifest (compact JSON, sorted keys: the bytes of every stored image)."""
-    return _manifest(mt.OCI_MANIFEST, mt.OCI_CONFIG, config_raw, layers, {})
+    return _manifest(mt.OCI_MANIFEST, mt.OCI_CONFIG, config_raw, layers, {}, annotations)
 
 
 def _manifest(
@@ -68,8 +76,9 @@ def _manifest(
     config_raw: bytes,
     layers: Sequence[LayerInfo],
     layer_types: dict[str, str],
+    annotations: Mapping[str, str] | None = None,
 ) -> bytes:
-    manifest = {
+    manifest: dict[str, object] = {
         "schemaVersion": 2,
         "mediaType": kind,
         "config": {
@@ -86,6 +95,8 @@ def _manifest(
             for layer in layers
         ],
     }
+    if annotations:
+        manifest["annotations"] = dict(annotations)
     return json.dumps(manifest, separators=(",", ":"), sort_keys=True).encode()
 
 

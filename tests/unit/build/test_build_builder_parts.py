@@ -9,14 +9,15 @@ import pytest
 
 from hutch.api.errors import InvalidArgument
 from hutch.build import metadata, stages
-from hutch.build.cache import step_key
+from hutch.build.builder import _final_env
+from hutch.build.cache import CacheIndex, step_key
 from hutch.build.copying import container_dest, parse_chmod, parse_chown, plan_targets
 from hutch.build.fssteps import SCRIPT_PATH, run_command
 from hutch.build.ignore import IgnoreMatcher
 from hutch.build.instructions import Instruction, Run
 from hutch.build.parser import parse
 from hutch.build.sources import clean_source, digest_sources, resolve_sources
-from hutch.oci.image import ContainerConfig
+from hutch.oci.image import ContainerConfig, ImageConfig
 
 # -- cache keys ---------------------------------------------------------------------
 
@@ -34,6 +35,30 @@ def test_step_key_is_stable_and_sensitive_to_each_input() -> None:
 
 def test_step_key_ignores_argument_order() -> None:
     assert step_key("p", "t", {"A": "1", "B": "2"}) == step_key("p", "t", {"B": "2", "A": "1"})
+
+
+def test_cache_ttl_skips_older_entries() -> None:
+    import sqlite3
+    import time
+
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE TABLE build_cache (key TEXT PRIMARY KEY, image_id TEXT, created REAL)")
+    conn.execute("INSERT INTO build_cache VALUES ('old', 'i1', ?)", (time.time() - 7200,))
+    conn.execute("INSERT INTO build_cache VALUES ('new', 'i2', ?)", (time.time() - 60,))
+    assert CacheIndex(conn).lookup("old") == "i1"
+    assert CacheIndex(conn, 3600).lookup("old") is None
+    assert CacheIndex(conn, 3600).lookup("new") == "i2"
+
+
+# -- build --env / --unsetenv -------------------------------------------------------
+
+
+def test_final_env_sets_then_unsets() -> None:
+    env = ("PATH=/bin", "A=old", "KEEP=1")
+    config = ImageConfig("amd64", "linux", (), config=ContainerConfig(env=env))
+    out = _final_env(config, {"A": "new", "B": "2"}, ("PATH", "MISSING"))
+    assert out.config.env == ("A=new", "KEEP=1", "B=2")
+    assert _final_env(config, {}, ()) is config
 
 
 # -- sources ------------------------------------------------------------------------

@@ -85,3 +85,85 @@ def test_aliases(
 ) -> None:
     options, _ = _options([*prefix, "-t", "x", "ctx"], monkeypatch, capsys)
     assert options.tags == ("x",) and options.context == "ctx"
+
+
+def test_image_and_registry_flags(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = [
+        "build", "--env", "A=1", "--env", "B", "--unsetenv", "PATH", "--annotation", "k=v",
+        "--omit-history", "--ignorefile", "/x/ign", "--cache-ttl", "1h30m",
+        "--tls-verify=false", "--creds", "u:p", "--authfile", "/a.json", "--cert-dir", "/c",
+        "ctx",
+    ]  # fmt: skip
+    options, _ = _options(argv, monkeypatch, capsys)
+    assert options == BuildOptions(
+        context="ctx",
+        env=("A=1", "B"),
+        unsetenv=("PATH",),
+        annotations=("k=v",),
+        omit_history=True,
+        ignorefile="/x/ign",
+        cache_ttl="1h30m",
+        tls_verify=False,
+        creds="u:p",
+        authfile="/a.json",
+        cert_dir="/c",
+    )
+
+
+def test_bare_tls_verify_takes_no_word(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    options, _ = _options(["build", "--tls-verify", "ctx"], monkeypatch, capsys)
+    assert options.tls_verify is True and options.context == "ctx"
+
+
+def test_compatibility_flags_are_accepted(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = [
+        "build", "--rm", "--force-rm=false", "--rm=true", "--progress", "plain", "--jobs", "4",
+        "--retry", "5", "--retry-delay", "3s", "ctx",
+    ]  # fmt: skip
+    options, _ = _options(argv, monkeypatch, capsys)
+    assert options == BuildOptions(context="ctx")
+
+
+def test_registry_cache_flags_warn(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    engine = FakeEngine()
+    argv = ["build", "--cache-from", "quay.io/x/cache", "--cache-to", "quay.io/x/c2", "ctx"]
+    result = run_cli(argv, engine, monkeypatch, capsys)
+    assert result.code == 0
+    assert "WARN: --cache-from quay.io/x/cache: hutch uses its local build cache only" in result.err
+    assert "--cache-to quay.io/x/c2" in result.err
+
+
+@pytest.mark.parametrize(
+    ("flags", "pull"),
+    [(["--pull-always"], "always"), (["--pull-never"], "never"),
+     (["--pull=missing", "--pull-always"], "always")],
+)  # fmt: skip
+def test_pull_always_and_never(
+    flags: list[str],
+    pull: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert _options(["build", *flags, "ctx"], monkeypatch, capsys)[0].pull == pull
+
+
+@pytest.mark.parametrize(
+    "flags",
+    [["--jobs", "-1"], ["--retry", "-2"],
+     ["--pull-always", "--pull-never"]],
+)  # fmt: skip
+def test_bad_values_exit_125(
+    flags: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    engine = FakeEngine()
+    result = run_cli(["build", *flags, "ctx"], engine, monkeypatch, capsys)
+    assert result.code == 125, result.err
+    assert not engine.calls

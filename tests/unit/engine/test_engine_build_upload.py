@@ -51,3 +51,27 @@ def test_add_host_lines_reach_runs_etc_hosts(tmp_path: Path) -> None:
     assert text.endswith("127.0.1.1\tstep\n10.0.0.5\tdb\n127.0.0.1\tgw\n::1\tv6\n")
     with pytest.raises(InvalidArgument, match="invalid --add-host 'db'"):
         _hosts(("db",))
+
+
+def test_ignorefile_replaces_the_ignore_file_found(tmp_path: Path) -> None:
+    from hutch.engine.build import _ignore
+
+    (tmp_path / ".dockerignore").write_text("a.txt\n")
+    (tmp_path / "other").write_text("b.txt\n")
+    found = _ignore(tmp_path, None)
+    given = _ignore(tmp_path, None, str(tmp_path / "other"))
+    assert found is not None and given is not None
+    assert found.matches("a.txt") and not found.matches("b.txt")
+    assert given.matches("b.txt") and not given.matches("a.txt")
+    with pytest.raises(InvalidArgument, match=r"--ignorefile .*missing: No such file"):
+        _ignore(tmp_path, None, str(tmp_path / "missing"))
+
+
+def test_a_bad_cache_ttl_is_refused_before_anything_runs() -> None:
+    from hutch.api.build import BuildOptions
+    from hutch.engine.build import _duration, _validate
+
+    with pytest.raises(InvalidArgument, match="invalid --cache-ttl 'soon'"):
+        _validate(BuildOptions(context=".", cache_ttl="soon"))
+    assert _duration("1h30m", "--cache-ttl") == 5400.0
+    assert _duration(None, "--cache-ttl") is None

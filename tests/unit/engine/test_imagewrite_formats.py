@@ -67,3 +67,11 @@ def test_push_gzips_plain_layers_of_a_docker_manifest_only(tmp_path: Path) -> No
     assert gzip.decompress(data) == plain
     again = gzip_plain_layers(docker_manifest(b"{}", layers), store, tmp_path)
     assert again.manifest_raw == converted.manifest_raw  # reproducible: no name, no time
+
+
+def test_annotations_go_into_a_made_manifest() -> None:
+    import json
+
+    for make in (oci_manifest, docker_manifest):
+        assert json.loads(make(b"{}", _layers(), {"k": "v"}))["annotations"] == {"k": "v"}
+        assert "annotations" not in json.loads(make(b"{}", _layers()))
