@@ -77,9 +77,12 @@ if [ -e /run/out/systemd ]; then
     job_env="XDG_RUNTIME_DIR=$rt DBUS_SESSION_BUS_ADDRESS=unix:path=$rt/bus"
 fi
 
-# Run DIR/job.sh as the user; its output and status go to DIR.
+# Run DIR/job.sh as the user; its output and status go to DIR. A phase's root
+# script may leave DIR/prefix: a command (and its arguments) that runs the job
+# (as root, before setpriv), such as one that installs a seccomp filter the job
+# then inherits.
 run_job() {
-    setpriv --reuid="$uid" --regid="$gid" --init-groups \
+    $(cat "$1/prefix" 2>/dev/null) setpriv --reuid="$uid" --regid="$gid" --init-groups \
         env -i HOME=/tmp/home USER="$user" LOGNAME="$user" PATH=/usr/local/bin:/usr/bin:/bin \
         HUTCH_VM=1 $job_env $(cat /run/out/env 2>/dev/null) \
         sh "$1/job.sh" > "$1/stdout" 2> "$1/stderr"

@@ -70,6 +70,55 @@ $H import /run/out/rootfs.tar base > /dev/null 2> $P/import_err
 $H run --rm --network none base cat /proc/self/uid_map > $P/run 2> $P/run_err
 """
 
+# A bare host: no newuidmap at all, no cgroup delegated to the user, an
+# XDG_RUNTIME_DIR on a full tmpfs, the storage on a network filesystem (the
+# out share is 9p, as an NFS home would be), and a kernel without the new mount
+# API (open_tree, move_mount, mount_setattr answer ENOSYS, as before 5.2/5.12):
+# a seccomp filter that root installs without no_new_privs, so the setuid map
+# tools of later phases would still work under it, and the job inherits it.
+BARE_ROOT = r"""
+user=$(cat /run/out/user); uid=$(id -u "$user")
+umount /usr/bin/newuidmap  # the previous phase's copy without setuid
+mount --bind /dev/null /usr/bin/newuidmap  # which() skips it: missing
+chown -R root:root /sys/fs/cgroup/user-$uid
+mkdir -p /tmp/fullrt
+mount -t tmpfs -o size=256k,mode=700,uid=$uid tmpfs /tmp/fullrt
+dd if=/dev/zero of=/tmp/fullrt/fill bs=4k 2>/dev/null
+df -k /tmp/fullrt
+cat > /run/out/phases/2b-bare/enosys.py <<'PY'
+import ctypes, os, struct, sys
+ENOSYS, ALLOW, ERRNO = 38, 0x7FFF0000, 0x00050000
+X86_64 = 0xC000003E
+NEW_MOUNT_API = (428, 429, 442)  # open_tree, move_mount, mount_setattr
+code = [(0x20, 0, 0, 4), (0x15, 1, 0, X86_64), (0x06, 0, 0, ALLOW), (0x20, 0, 0, 0)]
+for nr in NEW_MOUNT_API:
+    code += [(0x15, 0, 1, nr), (0x06, 0, 0, ERRNO | ENOSYS)]
+code.append((0x06, 0, 0, ALLOW))
+insns = ctypes.create_string_buffer(b"".join(struct.pack("HBBI", *i) for i in code))
+prog = struct.pack("HxxxxxxP", len(code), ctypes.addressof(insns))
+libc = ctypes.CDLL(None, use_errno=True)
+if libc.prctl(22, 2, ctypes.c_char_p(prog), 0, 0) != 0:  # PR_SET_SECCOMP, FILTER
+    sys.exit(f"seccomp: {os.strerror(ctypes.get_errno())}")
+os.execvp(sys.argv[1], sys.argv[1:])
+PY
+echo "python3 /run/out/phases/2b-bare/enosys.py" > /run/out/phases/2b-bare/prefix
+"""
+
+BARE_JOB = r"""
+python3 -c 'import ctypes, os
+libc = ctypes.CDLL(None, use_errno=True)  # mount_setattr(-1, ...): EBADF if it exists
+print(libc.syscall(442, -1, 0, 0, 0, 0), os.strerror(ctypes.get_errno()))' > $P/probe 2>&1
+$H import /run/out/rootfs.tar base > /dev/null 2> $P/import_err
+$H run --rm --network none base cat /proc/self/uid_map > $P/run 2> $P/run_err
+$H run --rm --network none --memory 64m base true > $P/memory 2>&1; echo $? > $P/memory_rc
+$H info > $P/info 2>&1
+XDG_RUNTIME_DIR=/tmp/fullrt $H run --rm --network none base true > $P/fullrt 2>&1
+echo $? > $P/fullrt_rc
+export XDG_DATA_HOME=$P/nfs
+timeout 600 $H info > $P/nfs_info 2>&1; echo $? > $P/nfs_info_rc
+timeout 600 $H import /run/out/rootfs.tar base > $P/nfs_import 2>&1; echo $? > $P/nfs_import_rc
+"""
+
 USERNS_JOB = r"""
 $H import /run/out/rootfs.tar base > $P/run 2>&1; echo $? > $P/run_rc
 $H info > $P/info 2>&1; echo $? > $P/info_rc
@@ -99,6 +148,7 @@ GUEST_BOOT = "plain"
 GUEST_PHASES = {
     "1-degraded": _phase("1-degraded", DEGRADED_ROOT, DEGRADED_JOB),
     "2-maptools": _phase("2-maptools", MAPTOOLS_ROOT, MAPTOOLS_JOB),
+    "2b-bare": _phase("2b-bare", BARE_ROOT, BARE_JOB),
     "3-clone-off": _phase("3-clone-off", CLONE_OFF_ROOT, USERNS_JOB),
     "4-max-off": _phase("4-max-off", MAX_OFF_ROOT, USERNS_JOB),
 }
@@ -167,6 +217,64 @@ def test_map_tool_without_setuid_falls_back_to_one_id_and_says_why(guest: GuestR
     err = read(guest, "2-maptools", "run_err")
     assert "newuidmap: /usr/bin/newuidmap is neither setuid root nor has file capabilities" in err
     assert "chmod u+s /usr/bin/newuidmap" in err
+
+
+def _bare(guest: GuestResult, name: str) -> str:
+    return read(guest, "2b-bare", name)
+
+
+def test_kernel_without_the_new_mount_api_runs_and_info_says_so(guest: GuestResult) -> None:
+    assert "Function not implemented" in _bare(guest, "probe")  # the filter held
+    assert _bare(guest, "run").split() == ["0", str(_uid(guest)), "1"]
+    info = _bare(guest, "info")
+    assert "no idmapped layers (open_tree(" in info
+    assert "Function not implemented)" in info
+
+
+def test_without_newuidmap_one_id_is_mapped_and_the_package_named(guest: GuestResult) -> None:
+    warning = (
+        "WARN: newuidmap: missing (it maps the subordinate ids of "
+        f"{(guest.out / 'user').read_text().strip()}): only one id is mapped"
+    )
+    assert _bare(guest, "run_err").startswith(warning)
+    assert "fix: as root: apt-get install uidmap" in _bare(guest, "run_err")
+    assert "  newuidmap: missing  [missing]" in _bare(guest, "info")
+
+
+def test_without_delegation_limits_are_refused_by_name(guest: GuestResult) -> None:
+    assert _bare(guest, "memory_rc").strip() == "125"
+    error = _bare(guest, "memory").splitlines()[-1]
+    assert error.startswith("Error: --memory cannot be enforced: no part of your cgroup ")
+    assert "Delegate=yes" in error
+    assert "--cgroups=disabled" in error
+    assert "cgroup manager: disabled: no part of your cgroup" in _bare(guest, "info")
+
+
+def test_full_runtime_dir_is_one_error_with_its_fix(guest: GuestResult) -> None:
+    assert "100% /tmp/fullrt" in _bare(guest, "root.log")
+    assert _bare(guest, "fullrt_rc").strip() == "125"
+    lines = [line for line in _bare(guest, "fullrt").splitlines() if line.startswith(("E", "H"))]
+    assert lines[0].startswith("Error: no space left on device: /tmp/fullrt is full (")
+    assert lines[1].endswith("mount -o remount,size=64M /tmp/fullrt")
+
+
+def test_storage_on_a_network_filesystem_is_refused_naming_the_setting(
+    guest: GuestResult,
+) -> None:
+    # The out share is 9p: what an NFS home is to the store.
+    info = _bare(guest, "nfs_info")
+    assert _bare(guest, "nfs_info_rc").strip() == "0", info
+    assert "/nfs/hutch is on 9p (/run/out): overlay cannot keep container layers" in info
+    assert _bare(guest, "nfs_import_rc").strip() == "125"
+    error = [line for line in _bare(guest, "nfs_import").splitlines() if line.startswith("E")]
+    assert error[0].startswith("Error: the store's database ")
+    assert "cannot be opened: " in error[0]
+    assert "is on 9p (/run/out)" in error[0]
+    assert "export XDG_DATA_HOME=" in _bare(guest, "nfs_import")
+
+
+def _uid(guest: GuestResult) -> int:
+    return int(read(guest, "1-degraded", "uid").strip())
 
 
 @pytest.mark.parametrize(
