@@ -206,12 +206,13 @@ def test_namespace_modes_and_kernel_flags(hutch: Hutch, base_image: str) -> None
     assert len(out[8]) == 32
     me = pwd.getpwuid(os.getuid())
     entries = hutch(
-        "run", "--rm", "--user", "1234:555", "--hostuser", me.pw_name, base_image,
-        "sh", "-c", "tail -2 /etc/passwd; tail -1 /etc/group",
+        "run", "--rm", "--user", "1234:555", "--hostuser", me.pw_name, "--chrootdirs",
+        "/srv/jail", base_image, "sh", "-c",
+        "tail -2 /etc/passwd; tail -1 /etc/group; cmp /etc/hosts /srv/jail/etc/hosts && echo same",
     ).stdout  # fmt: skip
     assert entries == (
         f"{me.pw_name}:*:{me.pw_uid}:{me.pw_gid}:{me.pw_gecos}:/:/bin/sh\n"
-        "1234:*:1234:555:container user:/:/bin/sh\n555:x:555:1234\n"
+        "1234:*:1234:555:container user:/:/bin/sh\n555:x:555:1234\nsame\n"
     )
     none = hutch("run", "--rm", "--ipc", "none", base_image, "ls", "/dev/shm", check=False)
     assert none.returncode != 0, none.stdout

@@ -70,6 +70,7 @@ class NetworkOptions:
     no_hosts: bool = False
     no_hostname: bool = False  # write no /etc/hostname: keep the image's
     mac_address: str | None = None  # on the first user-defined network
+    chrootdirs: tuple[str, ...] = ()  # also get /etc/hosts and /etc/resolv.conf (DIR[,DIR])
 
 
 @dataclass(frozen=True)

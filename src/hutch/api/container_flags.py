@@ -169,6 +169,11 @@ FLAGS: tuple[Flag, ...] = (
     repeated("--dns-option", "net.dns_options", "Option for resolv.conf (e.g. ndots:2)."),
     switch("--no-hosts", "net.no_hosts", "Do not write /etc/hosts; keep the image's."),
     switch("--no-hostname", "net.no_hostname", "Do not write /etc/hostname; keep the image's."),
+    repeated(
+        "--chrootdirs",
+        "net.chrootdirs",
+        "Chroot directories (DIR[,DIR]) that get the container's /etc/hosts and resolv.conf too.",
+    ),
     # Security (SecurityOptions).
     repeated("--cap-add", "security.cap_add", "Add Linux capabilities (NAME, CAP_NAME or ALL)."),
     repeated("--cap-drop", "security.cap_drop", "Drop Linux capabilities (NAME, CAP_NAME or ALL)."),

@@ -91,6 +91,7 @@ def validate(options: RunOptions) -> None:
         raise InvalidArgument("--network-alias needs a user-defined network")
     for item in net.add_hosts:
         parse_add_host(item)
+    chrootdirs(options)
     for server in net.dns:
         try:
             ipaddress.ip_address(server)
@@ -244,4 +245,27 @@ def write_etc_files(
     hosts = None if options.net.no_hosts else hosts_text(options, net, hostname, name)
     resolv = resolv_text(options, net, host_file("/etc/resolv.conf"))
     etc_hostname = None if options.net.no_hostname else hostname
-    return etcfiles.write_etc_files(directory, etc_hostname, hosts, resolv)
+    files = etcfiles.write_etc_files(directory, etc_hostname, hosts, resolv)
+    return files + chroot_files(chrootdirs(options), files)
+
+
+def chrootdirs(options: RunOptions) -> tuple[str, ...]:
+    """--chrootdirs, comma-separated lists and repeated flags alike."""
+    dirs = tuple(d for item in options.net.chrootdirs for d in item.split(",") if d)
+    for d in dirs:
+        if not d.startswith("/"):
+            raise InvalidArgument(f"invalid --chrootdirs {d!r}: it must be an absolute path")
+    return dirs
+
+
+def chroot_files(
+    dirs: tuple[str, ...], files: tuple[tuple[str, str], ...]
+) -> tuple[tuple[str, str], ...]:
+    """/etc/hosts and /etc/resolv.conf bound into each chroot directory too (as podman
+    4.3.1 does; not /etc/hostname)."""
+    return tuple(
+        (d.rstrip("/") + dest, src)
+        for d in dirs
+        for dest, src in files
+        if dest in ("/etc/hosts", "/etc/resolv.conf")
+    )

@@ -198,6 +198,17 @@ def test_no_hostname_writes_no_etc_hostname(tmp_path: Path) -> None:
     assert spec.hostname == CID[:12]  # the name itself is still set
 
 
+def test_chrootdirs_get_hosts_and_resolv_conf_too(tmp_path: Path) -> None:
+    spec = build(tmp_path, RunOptions("b", net=NetworkOptions(chrootdirs=("/srv/ch/,/other",))))
+    files = dict(spec.etc_files)
+    assert files["/srv/ch/etc/hosts"] == files["/etc/hosts"]
+    assert files["/other/etc/resolv.conf"] == files["/etc/resolv.conf"]
+    assert "/srv/ch/etc/hostname" not in files  # as podman 4.3.1
+    with pytest.raises(InvalidArgument) as exc:
+        parse_create(RunOptions("b", net=NetworkOptions(chrootdirs=("rel",))), SETTINGS)
+    assert str(exc.value) == "invalid --chrootdirs 'rel': it must be an absolute path"
+
+
 def test_inspect_shows_podmans_mode_words() -> None:
     assert nsmodes.inspect_mode("", default="shareable") == "shareable"
     assert nsmodes.inspect_mode("host") == "host"
