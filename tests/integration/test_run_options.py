@@ -231,3 +231,13 @@ def test_namespace_modes_and_kernel_flags(hutch: Hutch, base_image: str) -> None
         assert ours == f"{theirs}owner\nmark\nsleep 60\n"
     finally:
         hutch("rm", "-f", "-t", "0", "nsowner")
+
+
+def test_init_path_runs_that_init(hutch: Hutch, base_image: str) -> None:
+    """--init --init-path: podman's catatonit (installed with podman on the test hosts)
+    is PID 1 at /run/podman-init and runs the command."""
+    out = hutch(
+        "run", "--rm", "--init", "--init-path", "/usr/libexec/podman/catatonit", base_image,
+        "sh", "-c", "tr '\\0' ' ' < /proc/1/cmdline",
+    ).stdout  # fmt: skip
+    assert out.startswith("/run/podman-init -- sh -c ")

@@ -41,6 +41,7 @@ class HealthOptions:
 @dataclass(frozen=True)
 class LifecycleOptions:
     init: bool = False
+    init_path: str | None = None  # --init-path: a host binary run as the init (with --init)
     # --timeout: seconds from each start until the monitor kills the container (0: never)
     timeout: int = 0
     health: HealthOptions = field(default_factory=HealthOptions)

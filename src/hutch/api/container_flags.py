@@ -227,6 +227,12 @@ FLAGS: tuple[Flag, ...] = (
         "--init", "lifecycle.init", "Run an init as PID 1 that forwards signals and reaps zombies."
     ),
     text(
+        "--init-path",
+        "lifecycle.init_path",
+        "With --init: this init binary (mounted at /run/podman-init) instead of hutch's own.",
+        values="file",
+    ),
+    text(
         "--timeout",
         "lifecycle.timeout",
         "Seconds the container may run before it is killed (SIGKILL; 0: no limit).",

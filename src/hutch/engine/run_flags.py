@@ -49,6 +49,12 @@ def check(options: RunOptions) -> RunOptions:
             "WARN: The --kernel-memory flag is no longer supported. This flag is a noop.",
             file=sys.stderr,
         )
+    init_path = options.lifecycle.init_path
+    if init_path:
+        if not os.path.isfile(init_path):
+            raise InvalidArgument(f"--init-path {init_path}: no such file")
+        lifecycle = replace(options.lifecycle, init_path=os.path.abspath(init_path))
+        options = replace(options, lifecycle=lifecycle)
     if options.pidfile:  # the monitor writes it, from another working directory
         options = replace(options, pidfile=os.path.abspath(options.pidfile))
     if options.label_files:

@@ -15,6 +15,7 @@ from hutch.linux.caps import DEFAULT_CAPABILITIES
 from hutch.oci.image import ImageConfig
 from hutch.runtime.spec import (
     NAMESPACES,
+    Mount,
     PasswdSpec,
     Process,
     Rootfs,
@@ -26,6 +27,7 @@ from hutch.store.containers import ContainerDirs
 from hutch.util import signames
 
 NETWORK_MODES = ("none", "host", "private")
+INIT_PATH = "/run/podman-init"  # where --init-path's binary appears (podman's path)
 
 
 def command_line(options: RunOptions, image: ImageConfig) -> tuple[str, ...]:
@@ -163,7 +165,15 @@ def build_spec(
         raise InvalidArgument(
             "--sdnotify=healthy needs a health check: --health-cmd, or an image that has one"
         )
+    init_mounts: tuple[Mount, ...] = ()
+    if options.lifecycle.init and options.lifecycle.init_path:
+        # podman's --init-path: the binary, mounted where podman mounts it, is PID 1
+        # and runs the command after "--"; hutch's own init then stays out
+        init_mounts = (Mount("bind", INIT_PATH, options.lifecycle.init_path, ("ro",)),)
+        process = replace(process, args=(INIT_PATH, "--", *process.args))
+        lifecycle = replace(lifecycle, init=False)
     return Spec(
+        mounts=init_mounts,
         id=container_id,
         hostname=hostname,
         process=process,
