@@ -241,3 +241,9 @@ def test_init_path_runs_that_init(hutch: Hutch, base_image: str) -> None:
         "sh", "-c", "tr '\\0' ' ' < /proc/1/cmdline",
     ).stdout  # fmt: skip
     assert out.startswith("/run/podman-init -- sh -c ")
+
+
+def test_attach_relays_only_the_streams_named(hutch: Hutch, base_image: str) -> None:
+    """run -a stderr: stdout is not relayed (it still goes to the log), stderr is."""
+    result = hutch("run", "--rm", "-a", "stderr", base_image, "sh", "-c", "echo out; echo err >&2")
+    assert (result.stdout, result.stderr) == ("", "err\n")

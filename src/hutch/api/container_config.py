@@ -196,6 +196,7 @@ class RunOptions:
     remove_image: bool = False  # run --rmi: the image goes after the container (with --rm)
     interactive: bool = False
     tty: bool = False
+    attach: tuple[str, ...] = ()  # -a stdin|stdout|stderr: the streams relayed; (): all
     env: tuple[str, ...] = ()
     env_files: tuple[str, ...] = ()
     env_host: bool = False  # the caller's environment under env files and -e

@@ -47,6 +47,13 @@ FLAGS: tuple[Flag, ...] = (
         aliases=("-i",),
     ),
     switch("--tty", "tty", "Allocate a pseudo-terminal.", aliases=("-t",)),
+    repeated(
+        "--attach",
+        "attach",
+        "Streams an attached run relays: stdin, stdout, stderr (default: all).",
+        aliases=("-a",),
+        values=("stdin", "stdout", "stderr"),
+    ),
     switch(
         "--detach",
         "detach",

@@ -7,7 +7,7 @@ import os
 import signal as signals
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 
 from hutch.api.container_config import RunOptions
@@ -29,6 +29,7 @@ from hutch.engine import (
     logconfig,
     nsmodes,
     pod_member,
+    run_flags,
     stopping,
     systemd_mode,
     waiting,
@@ -224,15 +225,18 @@ class ContainerService:
                 if prespawned is not None:
                     spawn.abandon(prespawned)
                 raise
+            stdin, stdout, stderr = run_flags.attached(options)
             try:
-                code = self._start(
-                    cs.get(self._ctx, container_id),
-                    attach=not options.detach,
-                    interactive=options.interactive,
-                    proxy=proxy,
-                    prespawned=prespawned,
-                    sig_proxy=proxied,
-                )
+                with _streams(stdout, stderr) as stdio:
+                    code = self._start(
+                        cs.get(self._ctx, container_id),
+                        attach=not options.detach,
+                        interactive=options.interactive and stdin,
+                        proxy=proxy,
+                        prespawned=prespawned,
+                        sig_proxy=proxied,
+                        stdio=stdio,
+                    )
             except Detached:
                 # The detach keys: the container runs on, as after run -d, but
                 # podman prints nothing and exits 0.
@@ -786,6 +790,20 @@ def _refuse_infra(ctx: EngineContext, container: cs.Container) -> None:
             f"container {container.record.id} is the infra container of pod {pod.id} "
             "and cannot be removed without removing the pod"
         )
+
+
+@contextlib.contextmanager
+def _streams(stdout: bool, stderr: bool) -> Iterator[tuple[int, int, int] | None]:
+    """The fds an attached run relays to: /dev/null for a stream -a leaves out (it
+    still goes to the log); None (the caller's own, the terminal's size) for all."""
+    if stdout and stderr:
+        yield None
+        return
+    null = os.open(os.devnull, os.O_WRONLY | os.O_CLOEXEC)
+    try:
+        yield 0, 1 if stdout else null, 2 if stderr else null
+    finally:
+        os.close(null)
 
 
 def _required_ids(ctx: EngineContext, names: Sequence[str]) -> tuple[str, ...]:

@@ -19,6 +19,7 @@ from hutch.engine import ports
 # libpod's define.UmaskRegex
 _UMASK = re.compile(r"[0-7]{1,4}")
 _WHITESPACE = " \t"
+STREAMS = ("stdin", "stdout", "stderr")
 
 
 def check(options: RunOptions) -> RunOptions:
@@ -34,6 +35,12 @@ def check(options: RunOptions) -> RunOptions:
             f"running container create option: invalid umask string {options.umask}: "
             "invalid argument"
         )
+    for stream in options.attach:
+        if stream.lower() not in STREAMS:
+            raise InvalidArgument(
+                f'invalid stream "{stream}" for --attach - must be one of stdin, stdout, '
+                "or stderr: invalid argument"
+            )
     for item in options.net.expose:
         ports.parse_expose(item)
     for rule in options.security.device_cgroup_rules:
@@ -121,3 +128,11 @@ def read_label_file(path: str) -> list[str]:
 
 def _strerror(exc: OSError) -> str:
     return (exc.strerror or str(exc)).lower()
+
+
+def attached(options: RunOptions) -> tuple[bool, bool, bool]:
+    """Which of stdin, stdout, stderr an attached run relays (-a; none given: all)."""
+    if not options.attach:
+        return True, True, True
+    given = {stream.lower() for stream in options.attach}
+    return ("stdin" in given, "stdout" in given, "stderr" in given)

@@ -34,6 +34,7 @@ BOTH_PATHS = [
     ["run", "--umask", "077", "--annotation", "a=b", "--label-file", "/l", "base"],
     ["run", "--env-host", "--unsetenv", "A", "--unsetenv-all", "--env-merge", "P=${P}", "base"],
     ["create", "--kernel-memory", "1g", "--device-cgroup-rule", "c 1:3 r", "base"],
+    ["run", "-a", "stdout", "--attach=stderr", "-a", "STDIN", "base"],
 ]
 
 
@@ -98,3 +99,5 @@ def test_the_other_flags_fill_their_fields(
     assert options.security.device_cgroup_rules == ("c 1:3 r",)
     assert (options.env_host, options.unsetenv, options.unsetenv_all) == (True, ("A",), True)
     assert options.env_merge == ("P=/x:${P}",)
+    attach = options_of(["run", "-a", "stdout", "--attach=stderr", "base"], monkeypatch, capsys)
+    assert attach.attach == ("stdout", "stderr")

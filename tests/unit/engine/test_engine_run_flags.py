@@ -124,3 +124,24 @@ def test_kernel_memory_is_a_no_op_with_podmans_warning(capsys: pytest.CaptureFix
     assert capsys.readouterr().err == (
         "WARN: The --kernel-memory flag is no longer supported. This flag is a noop.\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("streams", "expected"),
+    [
+        ((), (True, True, True)),
+        (("stdout",), (False, True, False)),
+        (("STDERR", "stdin"), (True, False, True)),
+    ],
+)
+def test_attach_streams(streams: tuple[str, ...], expected: tuple[bool, bool, bool]) -> None:
+    assert run_flags.attached(parsed(RunOptions("i", attach=streams))) == expected
+
+
+def test_a_bad_attach_stream_is_refused_in_podmans_words() -> None:
+    with pytest.raises(InvalidArgument) as info:
+        parsed(RunOptions("i", attach=("foo",)))
+    assert info.value.message == (
+        'invalid stream "foo" for --attach - must be one of stdin, stdout, or stderr: '
+        "invalid argument"
+    )
