@@ -108,7 +108,7 @@ function __hutch_value_options
         case 'stats'
             printf '%s\n' --format --interval -i
         case 'build'
-            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --tls-verify --creds --authfile --cert-dir
+            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --tls-verify --creds --authfile --cert-dir
         case 'info'
             printf '%s\n' --format -f
         case 'completion'
@@ -280,7 +280,7 @@ function __hutch_value_options
         case 'image mount'
             printf '%s\n' --format
         case 'image build'
-            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --tls-verify --creds --authfile --cert-dir
+            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --tls-verify --creds --authfile --cert-dir
         case 'system info'
             printf '%s\n' --format -f
         case 'system service'
@@ -292,7 +292,7 @@ function __hutch_value_options
         case 'system prune'
             printf '%s\n' --filter
         case 'buildx build'
-            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --tls-verify --creds --authfile --cert-dir
+            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --tls-verify --creds --authfile --cert-dir
     end
 end
 
@@ -1092,6 +1092,14 @@ complete -c hutch -n "__hutch_at 'build'" -l progress -x -d 'Accepted (docker\'s
 complete -c hutch -n "__hutch_at 'build'" -l jobs -x -d 'Accepted: stages are built one after the other'
 complete -c hutch -n "__hutch_at 'build'" -l retry -x -d 'Accepted: pulls retry as hutch pull does'
 complete -c hutch -n "__hutch_at 'build'" -l retry-delay -x -d 'Accepted: pulls retry as hutch pull does'
+complete -c hutch -n "__hutch_at 'build'" -l network -x -d 'RUN\'s network: host (default) or none'
+complete -c hutch -n "__hutch_at 'build'" -l volume -s v -x -d 'Bind SRC:DST[:ro] into every RUN (repeatable)'
+complete -c hutch -n "__hutch_at 'build'" -l dns -x -d 'A nameserver for RUN\'s resolv.conf (repeatable)'
+complete -c hutch -n "__hutch_at 'build'" -l dns-search -x -d 'A search domain for RUN (repeatable)'
+complete -c hutch -n "__hutch_at 'build'" -l dns-option -x -d 'A resolv.conf option for RUN (repeatable)'
+complete -c hutch -n "__hutch_at 'build'" -l cap-add -x -d 'Add a capability to RUN\'s (repeatable)'
+complete -c hutch -n "__hutch_at 'build'" -l cap-drop -x -d 'Drop a capability from RUN\'s (repeatable)'
+complete -c hutch -n "__hutch_at 'build'" -l no-hostname -d 'RUN sees the image\'s own /etc/hostname'
 complete -c hutch -n "__hutch_at 'build'" -l tls-verify -x -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); false also allows plain HTTP'
 complete -c hutch -n "__hutch_at 'build'" -l creds -x -d 'Credentials USERNAME[:PASSWORD] for the registry'
 complete -c hutch -n "__hutch_at 'build'" -l authfile -x -d 'Path of the authentication file (auth.json)'
@@ -2651,6 +2659,14 @@ complete -c hutch -n "__hutch_at 'image build'" -l progress -x -d 'Accepted (doc
 complete -c hutch -n "__hutch_at 'image build'" -l jobs -x -d 'Accepted: stages are built one after the other'
 complete -c hutch -n "__hutch_at 'image build'" -l retry -x -d 'Accepted: pulls retry as hutch pull does'
 complete -c hutch -n "__hutch_at 'image build'" -l retry-delay -x -d 'Accepted: pulls retry as hutch pull does'
+complete -c hutch -n "__hutch_at 'image build'" -l network -x -d 'RUN\'s network: host (default) or none'
+complete -c hutch -n "__hutch_at 'image build'" -l volume -s v -x -d 'Bind SRC:DST[:ro] into every RUN (repeatable)'
+complete -c hutch -n "__hutch_at 'image build'" -l dns -x -d 'A nameserver for RUN\'s resolv.conf (repeatable)'
+complete -c hutch -n "__hutch_at 'image build'" -l dns-search -x -d 'A search domain for RUN (repeatable)'
+complete -c hutch -n "__hutch_at 'image build'" -l dns-option -x -d 'A resolv.conf option for RUN (repeatable)'
+complete -c hutch -n "__hutch_at 'image build'" -l cap-add -x -d 'Add a capability to RUN\'s (repeatable)'
+complete -c hutch -n "__hutch_at 'image build'" -l cap-drop -x -d 'Drop a capability from RUN\'s (repeatable)'
+complete -c hutch -n "__hutch_at 'image build'" -l no-hostname -d 'RUN sees the image\'s own /etc/hostname'
 complete -c hutch -n "__hutch_at 'image build'" -l tls-verify -x -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); false also allows plain HTTP'
 complete -c hutch -n "__hutch_at 'image build'" -l creds -x -d 'Credentials USERNAME[:PASSWORD] for the registry'
 complete -c hutch -n "__hutch_at 'image build'" -l authfile -x -d 'Path of the authentication file (auth.json)'
@@ -2747,6 +2763,14 @@ complete -c hutch -n "__hutch_at 'buildx build'" -l progress -x -d 'Accepted (do
 complete -c hutch -n "__hutch_at 'buildx build'" -l jobs -x -d 'Accepted: stages are built one after the other'
 complete -c hutch -n "__hutch_at 'buildx build'" -l retry -x -d 'Accepted: pulls retry as hutch pull does'
 complete -c hutch -n "__hutch_at 'buildx build'" -l retry-delay -x -d 'Accepted: pulls retry as hutch pull does'
+complete -c hutch -n "__hutch_at 'buildx build'" -l network -x -d 'RUN\'s network: host (default) or none'
+complete -c hutch -n "__hutch_at 'buildx build'" -l volume -s v -x -d 'Bind SRC:DST[:ro] into every RUN (repeatable)'
+complete -c hutch -n "__hutch_at 'buildx build'" -l dns -x -d 'A nameserver for RUN\'s resolv.conf (repeatable)'
+complete -c hutch -n "__hutch_at 'buildx build'" -l dns-search -x -d 'A search domain for RUN (repeatable)'
+complete -c hutch -n "__hutch_at 'buildx build'" -l dns-option -x -d 'A resolv.conf option for RUN (repeatable)'
+complete -c hutch -n "__hutch_at 'buildx build'" -l cap-add -x -d 'Add a capability to RUN\'s (repeatable)'
+complete -c hutch -n "__hutch_at 'buildx build'" -l cap-drop -x -d 'Drop a capability from RUN\'s (repeatable)'
+complete -c hutch -n "__hutch_at 'buildx build'" -l no-hostname -d 'RUN sees the image\'s own /etc/hostname'
 complete -c hutch -n "__hutch_at 'buildx build'" -l tls-verify -x -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); false also allows plain HTTP'
 complete -c hutch -n "__hutch_at 'buildx build'" -l creds -x -d 'Credentials USERNAME[:PASSWORD] for the registry'
 complete -c hutch -n "__hutch_at 'buildx build'" -l authfile -x -d 'Path of the authentication file (auth.json)'

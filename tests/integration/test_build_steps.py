@@ -270,6 +270,34 @@ def test_run_mount_secret_and_network_none(hutch: Hutch, base_image: str, tmp_pa
     assert "s3cr3t" not in out
 
 
+def test_build_flags_shape_every_run(hutch: Hutch, base_image: str, tmp_path: Path) -> None:
+    """-v, --network, --dns*, --cap-drop reach each RUN's container (issue 15)."""
+    vol = tmp_path / "vol"
+    vol.mkdir()
+    (vol / "in").write_text("from host\n")
+    containerfile = (
+        "FROM base\n"
+        "RUN cat /vol/in > /got && echo made > /vol/out && ls /sys/class/net > /nets"
+        " && grep -E '^(nameserver|search)' /etc/resolv.conf > /dns"
+        " && grep CapEff /proc/self/status > /caps\n"
+    )
+    context = write_context(tmp_path / "ctx", {}, containerfile=containerfile)
+    flags = ["-v", f"{vol}:/vol", "--network", "none", "--dns", "192.0.2.53"]
+    build(hutch, context, *flags, "--dns-search", "corp.test", "--cap-drop", "ALL", "-t", "runf")
+    assert (vol / "out").read_text() == "made\n"
+    out = hutch(
+        "run",
+        "--rm",
+        "runf",
+        "sh",
+        "-c",
+        "cat /got /nets /dns /caps; test -e /vol && echo HASVOL; true",
+    ).stdout
+    assert out.startswith("from host\nlo\nnameserver 192.0.2.53\nsearch corp.test\n")
+    assert "CapEff:\t0000000000000000" in out
+    assert "HASVOL" not in out  # the mount point is not in the image
+
+
 def test_quiet_prints_only_the_id_and_iidfile(
     hutch: Hutch, base_image: str, tmp_path: Path
 ) -> None:

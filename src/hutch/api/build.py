@@ -42,6 +42,15 @@ class BuildOptions:
     creds: str | None = None
     authfile: str | None = None
     cert_dir: str | None = None
+    # every RUN step's container
+    network: str | None = None  # host (default) or none; RUN --network=none still wins
+    volumes: tuple[str, ...] = ()  # "SRC:DST[:ro|rw]" bind mounts, never in a layer
+    dns: tuple[str, ...] = ()
+    dns_search: tuple[str, ...] = ()
+    dns_options: tuple[str, ...] = ()
+    cap_add: tuple[str, ...] = ()
+    cap_drop: tuple[str, ...] = ()
+    no_hostname: bool = False  # no /etc/hostname mount: the image's own file is seen
 
 
 @dataclass(frozen=True)

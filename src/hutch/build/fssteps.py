@@ -81,7 +81,8 @@ class FsSteps:
                 raise InvalidArgument(
                     f"{self._where(instruction)}: invalid --mount: {exc}"
                 ) from None
-        network = "none" if instruction.network == "none" else "host"
+        settings = self.request.run
+        network = "none" if instruction.network == "none" else settings.network
         key_text = json.dumps([text, list(specs), instruction.network or ""])
 
         def produce(current: StageState) -> LayerInfo | None:
@@ -92,6 +93,10 @@ class FsSteps:
             root = work_root(tmp, self.host.layers_dir, current.layers, current.upper)
             with contextlib.ExitStack() as stack:
                 spec_mounts, extra_env = self._mounts(mounts, stage, stack, instruction)
+                spec_mounts.extend(
+                    Mount("bind", dst, src, ("rbind", "ro" if ro else "rw"))
+                    for src, dst, ro in settings.volumes
+                )
                 if script is not None:
                     script_file = tmp / "script"
                     script_file.write_text(script)
@@ -109,6 +114,7 @@ class FsSteps:
                     mounts=tuple(spec_mounts),
                     workdir=tmp,
                     hosts=self.request.hosts,
+                    settings=settings,
                 )
                 out_fd, err_fd = self.builder.progress.run_fds
                 code = runstep.run_step(self.host, request, out_fd=out_fd, err_fd=err_fd)

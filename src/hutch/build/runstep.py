@@ -20,11 +20,12 @@ import socket
 import stat
 import threading
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 
 from hutch.build.host import BuildHost
+from hutch.build.stepstate import RunSettings
 from hutch.runtime import attachproto as ap
 from hutch.runtime import etcfiles, spawn
 from hutch.runtime import state as st
@@ -56,19 +57,43 @@ class RunRequest:
     mounts: tuple[Mount, ...]
     workdir: Path  # private scratch dir of this step (bundle, etc files)
     hosts: tuple[tuple[str, str], ...] = ()  # build --add-host: (name, address)
+    settings: RunSettings = field(default_factory=RunSettings)  # build --dns, --cap-add, ...
 
 
 def write_etc_files(
-    directory: Path, hostname: str, network: str, extra: tuple[tuple[str, str], ...] = ()
+    directory: Path,
+    hostname: str,
+    network: str,
+    extra: tuple[tuple[str, str], ...] = (),
+    settings: RunSettings | None = None,
 ) -> tuple[tuple[str, str], ...]:
     """A step's /etc files: the host's names on the host's network, localhost on
     none; then the build's --add-host names (not in the layer: /etc/hosts is a mount)."""
     hosts = etcfiles.host_hosts() if network == "host" else etcfiles.LOCALHOST
     hosts += f"127.0.1.1\t{hostname}\n"
     hosts += "".join(f"{address}\t{name}\n" for name, address in extra)
+    settings = settings or RunSettings()
+    resolv = resolv_text(etcfiles.host_file("/etc/resolv.conf"), settings)
     return etcfiles.write_etc_files(
-        directory, hostname, hosts, etcfiles.host_file("/etc/resolv.conf")
+        directory, None if settings.no_hostname else hostname, hosts, resolv
     )
+
+
+def resolv_text(host: str, settings: RunSettings) -> str:
+    """The host's resolv.conf with the lines build's --dns, --dns-search and
+    --dns-option give replacing the host's lines of that kind."""
+    given = {
+        "nameserver": [f"nameserver {s}" for s in settings.dns],
+        "search": [f"search {' '.join(settings.dns_search)}"] if settings.dns_search else [],
+        "options": [f"options {' '.join(settings.dns_options)}"] if settings.dns_options else [],
+    }
+    kept = [
+        line
+        for line in host.splitlines()
+        if not (line.split() and line.split()[0] in given and given[line.split()[0]])
+    ]
+    added = [line for lines in given.values() for line in lines]
+    return "".join(f"{line}\n" for line in kept + added)
 
 
 def build_spec(request: RunRequest, capabilities: tuple[str, ...]) -> Spec:
@@ -82,7 +107,11 @@ def build_spec(request: RunRequest, capabilities: tuple[str, ...]) -> Spec:
             env=request.env,
             cwd=request.cwd or "/",
             user=User(request.user),
-            capabilities=capabilities,
+            capabilities=(
+                capabilities
+                if request.settings.capabilities is None
+                else request.settings.capabilities
+            ),
         ),
         rootfs=request.rootfs,
         mounts=request.mounts,
@@ -90,7 +119,7 @@ def build_spec(request: RunRequest, capabilities: tuple[str, ...]) -> Spec:
         masked_paths=DEFAULT_MASKED_PATHS,
         readonly_paths=DEFAULT_READONLY_PATHS,
         etc_files=write_etc_files(
-            request.workdir / "etc", hostname, request.network, request.hosts
+            request.workdir / "etc", hostname, request.network, request.hosts, request.settings
         ),
     )
 

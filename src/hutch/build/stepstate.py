@@ -31,6 +31,19 @@ class StepFailed(HutchError):
 
 
 @dataclass(frozen=True)
+class RunSettings:
+    """What build's flags set on every RUN step's container."""
+
+    network: str = "host"  # or none (RUN --network=none wins over host)
+    volumes: tuple[tuple[str, str, bool], ...] = ()  # (host source, destination, read-only)
+    dns: tuple[str, ...] = ()
+    dns_search: tuple[str, ...] = ()
+    dns_options: tuple[str, ...] = ()
+    capabilities: tuple[str, ...] | None = None  # --cap-add/--cap-drop's; None: the default
+    no_hostname: bool = False
+
+
+@dataclass(frozen=True)
 class BuildRequest:
     containerfile: ins.Containerfile
     context_dir: Path
@@ -54,6 +67,7 @@ class BuildRequest:
     annotations: Mapping[str, str] = field(default_factory=dict)  # the final manifest's
     omit_history: bool = False
     cache_ttl: float | None = None  # seconds: an older cache entry is a miss
+    run: RunSettings = RunSettings()
 
 
 @dataclass

@@ -214,6 +214,38 @@ def register(app: typer.Typer, image_app: typer.Typer, buildx_app: typer.Typer) 
             str | None,
             typer.Option("--retry-delay", help="Accepted: pulls retry as hutch pull does."),
         ] = None,
+        network: Annotated[
+            str | None,
+            typer.Option("--network", help="RUN's network: host (default) or none."),
+        ] = None,
+        volume: Annotated[
+            list[str] | None,
+            typer.Option("--volume", "-v", help="Bind SRC:DST[:ro] into every RUN (repeatable)."),
+        ] = None,
+        dns: Annotated[
+            list[str] | None,
+            typer.Option("--dns", help="A nameserver for RUN's resolv.conf (repeatable)."),
+        ] = None,
+        dns_search: Annotated[
+            list[str] | None,
+            typer.Option("--dns-search", help="A search domain for RUN (repeatable)."),
+        ] = None,
+        dns_option: Annotated[
+            list[str] | None,
+            typer.Option("--dns-option", help="A resolv.conf option for RUN (repeatable)."),
+        ] = None,
+        cap_add: Annotated[
+            list[str] | None,
+            typer.Option("--cap-add", help="Add a capability to RUN's (repeatable)."),
+        ] = None,
+        cap_drop: Annotated[
+            list[str] | None,
+            typer.Option("--cap-drop", help="Drop a capability from RUN's (repeatable)."),
+        ] = None,
+        no_hostname: Annotated[
+            bool,
+            typer.Option("--no-hostname", help="RUN sees the image's own /etc/hostname."),
+        ] = False,
         tls_verify: fr.TlsVerify = None,
         creds: fr.Creds = None,
         authfile: fr.Authfile = None,
@@ -259,6 +291,14 @@ def register(app: typer.Typer, image_app: typer.Typer, buildx_app: typer.Typer) 
             creds=creds,
             authfile=authfile,
             cert_dir=cert_dir,
+            network=network,
+            volumes=tuple(volume or ()),
+            dns=tuple(dns or ()),
+            dns_search=tuple(dns_search or ()),
+            dns_options=tuple(dns_option or ()),
+            cap_add=tuple(cap_add or ()),
+            cap_drop=tuple(cap_drop or ()),
+            no_hostname=no_hostname,
         )
         report = state_of(ctx).engine().images.build(options)
         print(report.id)

@@ -22,7 +22,7 @@ from hutch.api.images import RegistryAccess
 from hutch.build.builder import Builder, environ_timestamp
 from hutch.build.ignore import IgnoreMatcher, find_ignore_file
 from hutch.build.instructions import Containerfile
-from hutch.build.stepstate import BuildRequest, Progress
+from hutch.build.stepstate import BuildRequest, Progress, RunSettings
 from hutch.engine.context import EngineContext
 from hutch.engine.environment import assign
 from hutch.engine.resolve import find_image
@@ -259,6 +259,7 @@ class BuildService:
                 annotations=annotations,
                 omit_history=options.omit_history,
                 cache_ttl=_duration(options.cache_ttl, "--cache-ttl"),
+                run=_run_settings(options),
             )
             access = RegistryAccess(
                 options.tls_verify, options.creds, options.authfile, options.cert_dir
@@ -307,6 +308,7 @@ def _validate(options: BuildOptions) -> None:
             f"invalid --pull {options.pull!r}: use {', '.join(PULL_POLICIES)} (or true/false)"
         )
     _duration(options.cache_ttl, "--cache-ttl")  # refused before anything runs
+    _run_settings(options)
     if options.format is not None and options.format not in ("oci", "docker"):
         raise InvalidArgument(f"invalid --format {options.format!r}: use oci or docker")
     if options.platform:
@@ -316,6 +318,53 @@ def _validate(options: BuildOptions) -> None:
             raise InvalidArgument(
                 f"--platform {options.platform}: only the host's platform ({host}) can be built"
             )
+
+
+def _run_settings(options: BuildOptions) -> RunSettings:
+    network = options.network or "host"
+    if network not in ("host", "none"):
+        raise InvalidArgument(
+            f"--network {network}: a build's RUN steps use the host's network or none"
+        )
+    return RunSettings(
+        network=network,
+        volumes=tuple(_volume(item) for item in options.volumes),
+        dns=options.dns,
+        dns_search=options.dns_search,
+        dns_options=options.dns_options,
+        capabilities=_capabilities(options.cap_add, options.cap_drop),
+        no_hostname=options.no_hostname,
+    )
+
+
+def _capabilities(add: tuple[str, ...], drop: tuple[str, ...]) -> tuple[str, ...] | None:
+    """RUN's set: --cap-add and --cap-drop on podman's default one (ALL: every known)."""
+    from hutch.linux.caps import CAPABILITIES, DEFAULT_CAPABILITIES
+    from hutch.runtime.capsets import parse_names
+
+    added = parse_names(add, "--cap-add")
+    dropped = parse_names(drop, "--cap-drop")
+    if not added and not dropped:
+        return None
+    names = set(DEFAULT_CAPABILITIES)
+    names |= set(CAPABILITIES) if "ALL" in added else set(added)
+    names -= set(CAPABILITIES) if "ALL" in dropped else set(dropped)
+    return tuple(sorted(names, key=lambda n: CAPABILITIES[n]))
+
+
+def _volume(item: str) -> tuple[str, str, bool]:
+    """-v SRC:DST[:OPTS] for RUN: a bind mount of a host path (ro, rw, z, Z)."""
+    parts = item.split(":")
+    if len(parts) not in (2, 3) or not parts[0] or not parts[1].startswith("/"):
+        raise InvalidArgument(f"invalid --volume {item!r}: expected SRC:DST[:ro|rw]")
+    opts = parts[2].split(",") if len(parts) == 3 else []
+    unknown = [o for o in opts if o not in ("ro", "rw", "z", "Z")]
+    if unknown:
+        raise InvalidArgument(f"invalid --volume {item!r}: unknown option {unknown[0]!r}")
+    source = Path(parts[0])
+    if not source.exists():
+        raise InvalidArgument(f"--volume {item}: {source}: no such file or directory")
+    return str(source.resolve()), parts[1], "ro" in opts
 
 
 def _duration(text: str | None, flag: str) -> float | None:

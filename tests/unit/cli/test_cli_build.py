@@ -167,3 +167,23 @@ def test_bad_values_exit_125(
     result = run_cli(["build", *flags, "ctx"], engine, monkeypatch, capsys)
     assert result.code == 125, result.err
     assert not engine.calls
+
+
+def test_run_flags(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    argv = [
+        "build", "--network", "none", "-v", "/a:/b", "--volume", "/c:/d:ro", "--dns", "1.1.1.1",
+        "--dns-search", "x.test", "--dns-option", "ndots:2", "--cap-add", "NET_ADMIN",
+        "--cap-drop", "CHOWN", "--no-hostname", "ctx",
+    ]  # fmt: skip
+    options, _ = _options(argv, monkeypatch, capsys)
+    assert options == BuildOptions(
+        context="ctx",
+        network="none",
+        volumes=("/a:/b", "/c:/d:ro"),
+        dns=("1.1.1.1",),
+        dns_search=("x.test",),
+        dns_options=("ndots:2",),
+        cap_add=("NET_ADMIN",),
+        cap_drop=("CHOWN",),
+        no_hostname=True,
+    )

@@ -4,6 +4,7 @@ Containerfile is one of its files, never one beside the service; --logfile takes
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -75,3 +76,81 @@ def test_a_bad_cache_ttl_is_refused_before_anything_runs() -> None:
         _validate(BuildOptions(context=".", cache_ttl="soon"))
     assert _duration("1h30m", "--cache-ttl") == 5400.0
     assert _duration(None, "--cache-ttl") is None
+
+
+def test_run_settings_from_the_flags(tmp_path: Path) -> None:
+    from hutch.api.build import BuildOptions
+    from hutch.engine.build import _run_settings
+
+    options = BuildOptions(
+        context=".",
+        network="none",
+        volumes=(f"{tmp_path}:/data:ro,z", f"{tmp_path}:/rw"),
+        cap_add=("net_admin",),
+        cap_drop=("CAP_CHOWN,mknod",),
+        no_hostname=True,
+    )
+    settings = _run_settings(options)
+    assert settings.network == "none" and settings.no_hostname
+    assert settings.volumes == ((str(tmp_path), "/data", True), (str(tmp_path), "/rw", False))
+    assert settings.capabilities is not None
+    assert "CAP_NET_ADMIN" in settings.capabilities and "CAP_KILL" in settings.capabilities
+    assert "CAP_CHOWN" not in settings.capabilities and "CAP_MKNOD" not in settings.capabilities
+    default = _run_settings(BuildOptions(context="."))
+    assert default.network == "host" and default.capabilities is None
+    assert _run_settings(BuildOptions(context=".", cap_drop=("all",))).capabilities == ()
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [({"network": "private"}, "--network private: a build's RUN steps use the host's network"),
+     ({"volumes": ("/nonexistent-h15:/x",)}, "no such file or directory"),
+     ({"volumes": ("/tmp",)}, "invalid --volume '/tmp': expected SRC:DST"),
+     ({"volumes": ("/tmp:/x:exec",)}, "unknown option 'exec'"),
+     ({"cap_add": ("CAP_NOPE",)}, "CAP_NOPE")],
+)  # fmt: skip
+def test_bad_run_settings_are_refused(options: dict[str, object], message: str) -> None:
+    from hutch.api.build import BuildOptions
+    from hutch.engine.build import _validate
+
+    with pytest.raises(InvalidArgument, match=re.escape(message)):
+        _validate(BuildOptions(context=".", **options))  # type: ignore[arg-type]
+
+
+def test_run_settings_reach_the_step_spec(tmp_path: Path) -> None:
+    from hutch.build.runstep import RunRequest, build_spec, resolv_text
+    from hutch.build.stepstate import RunSettings
+    from hutch.runtime.spec import Rootfs
+
+    settings = RunSettings(
+        dns=("192.0.2.1",),
+        dns_search=("a.test", "b.test"),
+        dns_options=("ndots:2",),
+        capabilities=("CAP_KILL", "CAP_NET_ADMIN"),
+        no_hostname=True,
+    )
+    request = RunRequest(
+        step_id="ab" * 32,
+        args=("true",),
+        env=(),
+        cwd="/",
+        user="",
+        network="none",
+        rootfs=Rootfs("bind", str(tmp_path / "root")),
+        mounts=(),
+        workdir=tmp_path,
+        settings=settings,
+    )
+    spec = build_spec(request, ("CAP_CHOWN", "CAP_KILL"))
+    assert spec.process.capabilities == ("CAP_KILL", "CAP_NET_ADMIN")
+    files = dict(spec.etc_files)
+    assert "/etc/hostname" not in files
+    assert (
+        Path(files["/etc/resolv.conf"])
+        .read_text()
+        .endswith("nameserver 192.0.2.1\nsearch a.test b.test\noptions ndots:2\n")
+    )
+    host = "nameserver 10.0.0.1\nsearch x.test\noptions edns0\n"
+    only_search = RunSettings(dns_search=("y.test",))
+    assert resolv_text(host, only_search) == "nameserver 10.0.0.1\noptions edns0\nsearch y.test\n"
+    assert resolv_text(host, RunSettings()) == host
