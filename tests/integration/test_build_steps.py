@@ -271,7 +271,7 @@ def test_run_mount_secret_and_network_none(hutch: Hutch, base_image: str, tmp_pa
 
 
 def test_build_flags_shape_every_run(hutch: Hutch, base_image: str, tmp_path: Path) -> None:
-    """-v, --network, --dns*, --cap-drop reach each RUN's container (issue 15)."""
+    """-v, --network, --dns*, --cap-drop, --security-opt, --ulimit reach each RUN (issue 15)."""
     vol = tmp_path / "vol"
     vol.mkdir()
     (vol / "in").write_text("from host\n")
@@ -279,10 +279,11 @@ def test_build_flags_shape_every_run(hutch: Hutch, base_image: str, tmp_path: Pa
         "FROM base\n"
         "RUN cat /vol/in > /got && echo made > /vol/out && ls /sys/class/net > /nets"
         " && grep -E '^(nameserver|search)' /etc/resolv.conf > /dns"
-        " && grep CapEff /proc/self/status > /caps\n"
+        " && grep -E 'CapEff|NoNewPrivs' /proc/self/status > /caps && ulimit -n > /nofile\n"
     )
     context = write_context(tmp_path / "ctx", {}, containerfile=containerfile)
     flags = ["-v", f"{vol}:/vol", "--network", "none", "--dns", "192.0.2.53"]
+    flags += ["--security-opt", "no-new-privileges", "--ulimit", "nofile=100:200"]
     build(hutch, context, *flags, "--dns-search", "corp.test", "--cap-drop", "ALL", "-t", "runf")
     assert (vol / "out").read_text() == "made\n"
     out = hutch(
@@ -291,10 +292,11 @@ def test_build_flags_shape_every_run(hutch: Hutch, base_image: str, tmp_path: Pa
         "runf",
         "sh",
         "-c",
-        "cat /got /nets /dns /caps; test -e /vol && echo HASVOL; true",
+        "cat /got /nets /dns /caps /nofile; test -e /vol && echo HASVOL; true",
     ).stdout
     assert out.startswith("from host\nlo\nnameserver 192.0.2.53\nsearch corp.test\n")
     assert "CapEff:\t0000000000000000" in out
+    assert "NoNewPrivs:\t1" in out and out.endswith("\n100\n")
     assert "HASVOL" not in out  # the mount point is not in the image
 
 

@@ -51,6 +51,8 @@ class BuildOptions:
     cap_add: tuple[str, ...] = ()
     cap_drop: tuple[str, ...] = ()
     no_hostname: bool = False  # no /etc/hostname mount: the image's own file is seen
+    security_opts: tuple[str, ...] = ()  # no-new-privileges, mask=, unmask=, label=
+    ulimits: tuple[str, ...] = ()  # "NAME=SOFT[:HARD]" as run's
 
 
 @dataclass(frozen=True)

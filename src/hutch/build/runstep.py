@@ -39,6 +39,7 @@ from hutch.runtime.spec import (
     Spec,
     User,
 )
+from hutch.runtime.spec_security import SecuritySpec
 from hutch.util.fdio import write_all
 
 _STANDARD_TARGETS = ("/proc", "/sys", "/dev", "/etc/hostname", "/etc/hosts", "/etc/resolv.conf")
@@ -107,6 +108,7 @@ def build_spec(request: RunRequest, capabilities: tuple[str, ...]) -> Spec:
             env=request.env,
             cwd=request.cwd or "/",
             user=User(request.user),
+            no_new_privileges=request.settings.no_new_privileges,
             capabilities=(
                 capabilities
                 if request.settings.capabilities is None
@@ -116,12 +118,22 @@ def build_spec(request: RunRequest, capabilities: tuple[str, ...]) -> Spec:
         rootfs=request.rootfs,
         mounts=request.mounts,
         namespaces=namespaces,
-        masked_paths=DEFAULT_MASKED_PATHS,
+        masked_paths=_masked(request.settings),
         readonly_paths=DEFAULT_READONLY_PATHS,
         etc_files=write_etc_files(
             request.workdir / "etc", hostname, request.network, request.hosts, request.settings
         ),
+        security=SecuritySpec(ulimits=request.settings.ulimits),
     )
+
+
+def _masked(settings: RunSettings) -> tuple[str, ...]:
+    """podman's masked paths, less --security-opt unmask=, plus mask=."""
+    if "ALL" in settings.unmask:
+        kept: tuple[str, ...] = ()
+    else:
+        kept = tuple(p for p in DEFAULT_MASKED_PATHS if p not in settings.unmask)
+    return kept + tuple(p for p in settings.mask if p not in kept)
 
 
 def run_step(host: BuildHost, request: RunRequest, *, out_fd: int, err_fd: int) -> int:

@@ -19,6 +19,7 @@ from hutch.build import instructions as ins
 from hutch.build import metadata
 from hutch.build.ignore import IgnoreMatcher
 from hutch.oci.image import ContainerConfig, ImageConfig
+from hutch.runtime.spec_security import Ulimit
 from hutch.store.layers import LayerInfo
 
 
@@ -41,6 +42,10 @@ class RunSettings:
     dns_options: tuple[str, ...] = ()
     capabilities: tuple[str, ...] | None = None  # --cap-add/--cap-drop's; None: the default
     no_hostname: bool = False
+    no_new_privileges: bool = False
+    mask: tuple[str, ...] = ()  # --security-opt mask=: masked besides podman's defaults
+    unmask: tuple[str, ...] = ()  # paths of the defaults not masked (ALL: none)
+    ulimits: tuple[Ulimit, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -246,6 +246,17 @@ def register(app: typer.Typer, image_app: typer.Typer, buildx_app: typer.Typer) 
             bool,
             typer.Option("--no-hostname", help="RUN sees the image's own /etc/hostname."),
         ] = False,
+        security_opt: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--security-opt",
+                help="For RUN: no-new-privileges, mask=PATHS, unmask=PATHS (repeatable).",
+            ),
+        ] = None,
+        ulimit: Annotated[
+            list[str] | None,
+            typer.Option("--ulimit", help="A limit for RUN: NAME=SOFT[:HARD] (repeatable)."),
+        ] = None,
         tls_verify: fr.TlsVerify = None,
         creds: fr.Creds = None,
         authfile: fr.Authfile = None,
@@ -299,6 +310,8 @@ def register(app: typer.Typer, image_app: typer.Typer, buildx_app: typer.Typer) 
             cap_add=tuple(cap_add or ()),
             cap_drop=tuple(cap_drop or ()),
             no_hostname=no_hostname,
+            security_opts=tuple(security_opt or ()),
+            ulimits=tuple(ulimit or ()),
         )
         report = state_of(ctx).engine().images.build(options)
         print(report.id)

@@ -321,6 +321,14 @@ def _validate(options: BuildOptions) -> None:
 
 
 def _run_settings(options: BuildOptions) -> RunSettings:
+    from hutch.engine.security import parse_security_opts, parse_ulimits
+
+    security = parse_security_opts(options.security_opts)
+    if security.seccomp not in ("", "unconfined"):
+        raise InvalidArgument(
+            f"--security-opt seccomp={security.seccomp}: "
+            "a build's RUN steps take no seccomp profile"
+        )
     network = options.network or "host"
     if network not in ("host", "none"):
         raise InvalidArgument(
@@ -334,6 +342,10 @@ def _run_settings(options: BuildOptions) -> RunSettings:
         dns_options=options.dns_options,
         capabilities=_capabilities(options.cap_add, options.cap_drop),
         no_hostname=options.no_hostname,
+        no_new_privileges=security.no_new_privileges,
+        mask=security.mask,
+        unmask=security.unmask,
+        ulimits=parse_ulimits(options.ulimits),
     )
 
 

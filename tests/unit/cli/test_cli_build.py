@@ -173,7 +173,8 @@ def test_run_flags(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixtur
     argv = [
         "build", "--network", "none", "-v", "/a:/b", "--volume", "/c:/d:ro", "--dns", "1.1.1.1",
         "--dns-search", "x.test", "--dns-option", "ndots:2", "--cap-add", "NET_ADMIN",
-        "--cap-drop", "CHOWN", "--no-hostname", "ctx",
+        "--cap-drop", "CHOWN", "--no-hostname", "--security-opt", "no-new-privileges",
+        "--ulimit", "nofile=10:20", "ctx",
     ]  # fmt: skip
     options, _ = _options(argv, monkeypatch, capsys)
     assert options == BuildOptions(
@@ -186,4 +187,6 @@ def test_run_flags(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixtur
         cap_add=("NET_ADMIN",),
         cap_drop=("CHOWN",),
         no_hostname=True,
+        security_opts=("no-new-privileges",),
+        ulimits=("nofile=10:20",),
     )

@@ -154,3 +154,40 @@ def test_run_settings_reach_the_step_spec(tmp_path: Path) -> None:
     only_search = RunSettings(dns_search=("y.test",))
     assert resolv_text(host, only_search) == "nameserver 10.0.0.1\noptions edns0\nsearch y.test\n"
     assert resolv_text(host, RunSettings()) == host
+
+
+def test_security_opts_and_ulimits_reach_the_step_spec(tmp_path: Path) -> None:
+    from hutch.api.build import BuildOptions
+    from hutch.build.runstep import RunRequest, build_spec
+    from hutch.engine.build import _run_settings
+    from hutch.runtime.spec import DEFAULT_MASKED_PATHS, Rootfs
+    from hutch.runtime.spec_security import Ulimit
+
+    options = BuildOptions(
+        context=".",
+        security_opts=("no-new-privileges", "mask=/opt/x", "unmask=/proc/kcore", "label=disable"),
+        ulimits=("nofile=100:200",),
+    )
+    settings = _run_settings(options)
+    assert settings.ulimits == (Ulimit("nofile", 100, 200),)
+    request = RunRequest(
+        step_id="cd" * 32,
+        args=("true",),
+        env=(),
+        cwd="/",
+        user="",
+        network="host",
+        rootfs=Rootfs("bind", str(tmp_path / "root")),
+        mounts=(),
+        workdir=tmp_path,
+        settings=settings,
+    )
+    spec = build_spec(request, ())
+    assert spec.process.no_new_privileges
+    assert spec.security.ulimits == (Ulimit("nofile", 100, 200),)
+    assert "/proc/kcore" not in spec.masked_paths and "/opt/x" in spec.masked_paths
+    assert set(DEFAULT_MASKED_PATHS) - {"/proc/kcore"} <= set(spec.masked_paths)
+    with pytest.raises(InvalidArgument, match="take no seccomp profile"):
+        _run_settings(BuildOptions(context=".", security_opts=("seccomp=/p.json",)))
+    with pytest.raises(InvalidArgument, match="invalid --security-opt 'bogus'"):
+        _run_settings(BuildOptions(context=".", security_opts=("bogus",)))
