@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import socket
 import subprocess
 import tarfile
 from collections.abc import Iterator
@@ -150,7 +151,14 @@ def test_docker_py_run_network_volume(client: docker.DockerClient) -> None:
     network = client.networks.create("pynet")
     volume = client.volumes.create("pyvol", labels={"by": "docker-py"})
     try:
-        assert client.containers.run("base", ["echo", "hi"], remove=True) == b"hi\n"
+        # HostConfig's ShmSize, OomScoreAdj and UTSMode reach run's --shm-size,
+        # --oom-score-adj and --uts.
+        probe = "df -k /dev/shm | awk 'NR==2 {print $2}'; cat /proc/self/oom_score_adj; hostname"
+        out = client.containers.run(
+            "base", ["sh", "-c", probe], shm_size="128m", oom_score_adj=200, uts_mode="host",
+            remove=True,
+        )  # fmt: skip
+        assert out.decode().split() == ["131072", "200", socket.gethostname()]
         writer = client.containers.run(
             "base", ["sh", "-c", "echo kept > /v/f"], volumes={"pyvol": {"bind": "/v"}},
             network="pynet", name="pywriter", detach=True,

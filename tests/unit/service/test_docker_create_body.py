@@ -85,16 +85,41 @@ def test_docker_py_lists_its_bind_destinations_as_volumes_which_are_not_anonymou
     assert o.net.publish == ("8080:80/tcp",)
 
 
+def test_namespace_modes_shm_size_and_oom_score_adj_reach_run_options() -> None:
+    host = {
+        "PidMode": "host",
+        "IpcMode": "container:abc",
+        "UTSMode": "host",
+        "CgroupnsMode": "private",
+        "ShmSize": 1 << 30,
+        "OomScoreAdj": 500,
+    }
+    o = create_request({"Image": "busybox", "HostConfig": host}).options
+    assert (o.namespaces.pid, o.namespaces.ipc, o.namespaces.uts, o.namespaces.cgroupns) == (
+        "host",
+        "container:abc",
+        "host",
+        "private",
+    )
+    assert o.kernel.shm_size == str(1 << 30)
+    assert o.kernel.oom_score_adj == 500
+
+
+def test_go_zero_values_leave_the_defaults() -> None:
+    host = {"PidMode": "", "IpcMode": "", "ShmSize": 0, "OomScoreAdj": 0}
+    o = create_request({"Image": "busybox", "HostConfig": host}).options
+    assert o.namespaces.pid == "" and o.namespaces.ipc == ""
+    assert o.kernel.shm_size is None and o.kernel.oom_score_adj is None
+
+
 @pytest.mark.parametrize(
     ("host", "message"),
     [
         ({"Links": ["db:db"]}, "HostConfig.Links: legacy links"),
         ({"OomKillDisable": True}, "HostConfig.OomKillDisable"),
         ({"DeviceRequests": [{"Driver": "nvidia"}]}, "HostConfig.DeviceRequests"),
-        ({"PidMode": "host"}, "HostConfig.PidMode 'host'"),
-        ({"IpcMode": "container:x"}, "HostConfig.IpcMode"),
         ({"VolumeDriver": "nfs"}, "HostConfig.VolumeDriver 'nfs'"),
-        ({"ShmSize": 1 << 30}, "HostConfig.ShmSize"),
+        ({"ShmSize": -1}, "HostConfig.ShmSize: cannot be negative"),
         ({"Memory": "64m"}, "HostConfig.Memory: expected an integer, got a string"),
         ({"Binds": "x"}, None),  # a lone string is one item (Go's StrSlice)
         ({"Mounts": [{"Type": "npipe", "Target": "/x"}]}, "HostConfig.Mounts[0].Type 'npipe'"),

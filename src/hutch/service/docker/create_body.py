@@ -22,8 +22,10 @@ from dataclasses import dataclass
 from hutch.api.container_config import (
     HealthOptions,
     ImagePullOptions,
+    KernelOptions,
     LifecycleOptions,
     LogOptions,
+    NamespaceOptions,
     NetworkOptions,
     ResourceOptions,
     RunOptions,
@@ -40,7 +42,6 @@ DEFAULT_MODES = ("", "default", "bridge")
 REFUSED = {
     "Links": "legacy links are not supported: use a user-defined network (names resolve there)",
     "OomKillDisable": "the OOM killer cannot be disabled by a rootless container",
-    "OomScoreAdj": "hutch has no --oom-score-adj",
     "CpuRealtimePeriod": "real-time CPU scheduling is not available rootless",
     "CpuRealtimeRuntime": "real-time CPU scheduling is not available rootless",
     "CpuCount": "a Windows-only limit",
@@ -56,20 +57,12 @@ REFUSED = {
     "Runtime": "hutch is its own runtime",
     "BlkioWeightDevice": "per-device weights are not supported (BlkioWeight is)",
 }
-# Namespace modes: the ones hutch gives every container are fine, others refused.
-_NAMESPACE_MODES = {
-    "PidMode": ("", "private"),
-    "IpcMode": ("", "private", "shareable"),
-    "UTSMode": ("", "private"),
-    "CgroupnsMode": ("", "private"),
-}
 # Set but without effect here: reported in the answer's Warnings.
 _IGNORED = {
     "KernelMemory": "kernel memory limits are deprecated and ignored",
     "KernelMemoryTCP": "kernel memory limits are deprecated and ignored",
     "ContainerIDFile": "the client writes the container id file, not the server",
 }
-_DEFAULT_SHM = 64 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -132,6 +125,20 @@ def create_request(body: object, name: str = "", platform: str = "") -> CreateRe
             ),
             resources=_resources(host, warnings),
             log=_log(host.obj("LogConfig")),
+            # Docker's modes are podman's words (host, private, shareable,
+            # container:ID): run's --pid/--ipc/--uts/--cgroupns take them as
+            # they are and refuse the rest in podman's words.
+            namespaces=NamespaceOptions(
+                pid=host.text("PidMode"),
+                ipc=host.text("IpcMode"),
+                uts=host.text("UTSMode"),
+                cgroupns=host.text("CgroupnsMode"),
+            ),
+            kernel=KernelOptions(
+                # 0 (Go's zero value, what every client sends) is "the default".
+                shm_size=str(host.number("ShmSize")) if host.number("ShmSize") else None,
+                oom_score_adj=host.optional_number("OomScoreAdj") or None,
+            ),
         ),
         tuple(warnings),
     )
@@ -150,19 +157,13 @@ def _refuse(config: Body, host: Body, warnings: list[str]) -> None:
     for key, why in REFUSED.items():
         if host.given(key) and not (key == "Isolation" and host.text(key) == "default"):
             raise InvalidArgument(f"HostConfig.{key}: {why}")
-    for key, allowed in _NAMESPACE_MODES.items():
-        if host.text(key) not in allowed:
-            raise InvalidArgument(
-                f"HostConfig.{key} {host.text(key)!r}: hutch gives each container its own "
-                "namespace (sharing one is not supported)"
-            )
     for key, why in _IGNORED.items():
         if host.given(key):
             warnings.append(f"HostConfig.{key}: {why}")
     if host.text("VolumeDriver") not in ("", "local"):
         raise InvalidArgument(f"HostConfig.VolumeDriver {host.text('VolumeDriver')!r}: use local")
-    if host.given("ShmSize") and host.number("ShmSize") != _DEFAULT_SHM:
-        raise InvalidArgument("HostConfig.ShmSize: hutch's /dev/shm is always 64 MiB")
+    if host.given("ShmSize") and host.number("ShmSize") < 0:
+        raise InvalidArgument("HostConfig.ShmSize: cannot be negative")
     if config.given("MacAddress"):
         raise InvalidArgument("MacAddress: hutch cannot set a container's MAC address")
     if config.given("Domainname"):
