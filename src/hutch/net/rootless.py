@@ -24,7 +24,10 @@ from hutch.util.atomic import write_atomic
 if TYPE_CHECKING:
     import subprocess
 
-_START_TIMEOUT = 15.0
+# The holder is a Python process that starts slirp4netns before it answers: a
+# second on an idle machine, but the cgroup v2 guest under load (TCG) took more
+# than 15 s, which failed whole runs with no word of why.
+_START_TIMEOUT = 60.0
 
 
 class RootlessNetError(Exception):
@@ -94,29 +97,56 @@ def _start(rundir: Path) -> int:
     finally:
         os.close(w)
         log.close()
-    data = b""
-    try:
-        while b"\n" not in data:
-            ready, _, _ = select.select([r], [], [], _START_TIMEOUT)
-            chunk = os.read(r, 64) if ready else b""
-            if not chunk:
-                break
-            data += chunk
-    finally:
-        os.close(r)
+    data, timed_out = _read_ready_line(r, _START_TIMEOUT)
     if b"\n" not in data:
         with contextlib.suppress(ProcessLookupError):
             proc.kill()
-        proc.wait()
+        status = proc.wait()
         text = (rundir / "rootless.log").read_text(errors="replace").strip().splitlines()
         raise RootlessNetError(
-            "cannot start the rootless network namespace: " + (text[-1] if text else "no message")
+            "cannot start the rootless network namespace: "
+            + _start_failure(text, timed_out, status, _START_TIMEOUT)
         )
     start = _start_time(proc.pid)
     tmp = rundir / "rootless.pid.tmp"
     tmp.write_text(f"{proc.pid} {start} {data.decode().strip()}\n")
     os.replace(tmp, rundir / "rootless.pid")
     return proc.pid
+
+
+def _read_ready_line(fd: int, timeout: float) -> tuple[bytes, bool]:
+    """What the holder wrote on its ready pipe, up to its first newline; and
+    whether ``timeout`` seconds passed with nothing more (the pipe is closed)."""
+    import time
+
+    data = b""
+    deadline = time.monotonic() + timeout
+    try:
+        while b"\n" not in data:
+            left = deadline - time.monotonic()
+            ready, _, _ = select.select([fd], [], [], max(left, 0))
+            if not ready:
+                return data, True
+            chunk = os.read(fd, 64)
+            if not chunk:
+                break
+            data += chunk
+    finally:
+        os.close(fd)
+    return data, False
+
+
+def _start_failure(log: list[str], timed_out: bool, status: int, timeout: float) -> str:
+    """Why the holder did not come up: its last word, else what we saw of it."""
+    if timed_out:
+        said = f"; its last words: {log[-1]}" if log else ""
+        return (
+            f"its holder did not report ready within {timeout:g} s "
+            f"(a slow or loaded machine?){said}"
+        )
+    if log:
+        return log[-1]
+    return f"its holder exited with status {status} before it was ready, saying nothing"
 
 
 def stop(rundir: Path, wait: bool = False) -> None:
