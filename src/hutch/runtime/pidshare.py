@@ -71,19 +71,36 @@ def fork_init(path: str, enter: Callable[[], None] | None = None) -> int:
     needs the caller's capabilities), before the fork: it enters a pod's user
     namespace (``runtime/userns.enter``).
     """
+
+    def prepare() -> None:
+        if path:
+            fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+            try:
+                sc.setns(fd, sc.CLONE_NEWPID)
+            finally:
+                os.close(fd)
+        if enter is not None:
+            enter()
+
+    where = f"the pid namespace {path}" if path else "the pid namespace"
+    return fork_through(prepare, f"joining {where}")
+
+
+def fork_through(prepare: Callable[[], None], what: str) -> int:
+    """Fork the init through a short-lived forker that runs ``prepare`` first.
+
+    A pid namespace applies to the children of whoever joins or unshares it,
+    and the caller must keep its own: so a forker does ``prepare`` (namespaces,
+    cgroup), forks the init, reports its pid and exits. Like ``os.fork``: 0 in
+    the init, its pid in the caller, whose child it is once the forker has been
+    waited for. A failure of ``prepare`` is an ``OSError`` saying ``what``.
+    """
     pid_r, pid_w = os.pipe2(os.O_CLOEXEC)
     forker = os.fork()
     if forker == 0:  # pragma: no cover - the forker
         os.close(pid_r)
         try:
-            if path:
-                fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
-                try:
-                    sc.setns(fd, sc.CLONE_NEWPID)
-                finally:
-                    os.close(fd)
-            if enter is not None:
-                enter()
+            prepare()
             init = os.fork()
         except OSError as exc:
             os.write(pid_w, b"e" + str(exc).encode())
@@ -100,8 +117,7 @@ def fork_init(path: str, enter: Callable[[], None] | None = None) -> int:
         os.close(pid_r)
         os.waitpid(forker, 0)  # the init is now our child
     if not answer.startswith("p"):
-        where = f"the pid namespace {path}" if path else "the pid namespace"
-        raise OSError(f"joining {where}: {answer[1:] or 'failed'}")
+        raise OSError(f"{what}: {answer[1:] or 'failed'}")
     return int(answer[1:])
 
 

@@ -32,6 +32,7 @@ from dataclasses import replace
 from hutch.cgroups import v2
 from hutch.linux import syscalls as sc
 from hutch.runtime.ids import IdMapEntry
+from hutch.runtime.pidshare import fork_through
 from hutch.runtime.rootfs import fuse_overlayfs, mount_rootfs
 from hutch.runtime.spec import Rootfs, Spec
 from hutch.runtime.spec_userns import SHIFT_FUSE, UsernsSpec, maps_cover
@@ -119,31 +120,13 @@ def fork_init(spec: Spec, userns_fd: int) -> int:
     in the caller, like ``os.fork``. The caller must not have unshared
     ``CLONE_NEWPID`` itself.
     """
-    pid_r, pid_w = os.pipe2(os.O_CLOEXEC)
-    forker = os.fork()
-    if forker == 0:  # pragma: no cover - the forker
-        os.close(pid_r)
-        try:
-            enter(spec, userns_fd)
-            sc.unshare(sc.CLONE_NEWPID)
-            init = os.fork()
-        except OSError as exc:
-            os.write(pid_w, b"e" + str(exc).encode())
-            os._exit(1)
-        if init == 0:
-            os.close(pid_w)
-            return 0
-        os.write(pid_w, b"p" + str(init).encode())
-        os._exit(0)
-    os.close(pid_w)
-    try:
-        answer = os.read(pid_r, 4096).decode(errors="replace")
-    finally:
-        os.close(pid_r)
-        os.waitpid(forker, 0)  # after this the init is our child (we are PID 1)
-    if not answer.startswith("p"):
-        raise OSError(f"entering the container's user namespace: {answer[1:] or 'failed'}")
-    return int(answer[1:])
+
+    def prepare() -> None:
+        enter(spec, userns_fd)
+        sc.unshare(sc.CLONE_NEWPID)
+
+    # After the forker is waited for, the init is our child (we are PID 1).
+    return fork_through(prepare, "entering the container's user namespace")
 
 
 def _become_namespace_root(userns: UsernsSpec) -> None:
