@@ -3,10 +3,11 @@
     python -m hutch.net.attach attach|detach|disconnect JSON
 
 Spawned by the container's monitor at the init's "namespaces" stage (and
-by ``network connect``/``disconnect``), as a short-lived process of its own:
-pyroute2 is too heavy for the monitor. It is root of the session user
-namespace, so it may enter both the rootless network namespace (which
-owns the bridges) and the container's.
+by ``network connect``/``disconnect``), as a short-lived process of its own
+(it enters other namespaces, which the monitor must not). It is root of the
+session user namespace, so it may enter both the rootless network namespace
+(which owns the bridges) and the container's. Standard library only: the
+links, addresses and routes are rtnetlink requests of ``linux/rtnl.py``.
 
 ``attach``: per network, make sure the bridge (``hutchN``, gateway address,
 up) and its nftables table exist, then a veth pair with one end on the
@@ -27,16 +28,14 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from socket import AF_INET6
 from typing import Any
 
 from hutch.linux import procfs
 from hutch.linux import syscalls as sc
+from hutch.linux.rtnl import Rtnl
 from hutch.net import nftrules, rootless
 from hutch.net.rootlessd import SLIRP_ADDRESS
 from hutch.util.tools import find_tool
-
-IFA_F_NODAD = 0x02
 
 
 class AttachError(Exception):
@@ -54,76 +53,94 @@ def _veth_names(container_id: str, interface: str) -> tuple[str, str]:
     return f"v{container_id[:10]}{pos}", f"p{container_id[:10]}{pos}"
 
 
-def _ensure_bridge(ip: Any, a: dict[str, Any]) -> int:
-    from pyroute2 import NetlinkError
+def _ensure_bridge(ip: Rtnl, a: dict[str, Any], rundir: Path) -> int:
+    """The network's bridge, up, with its gateway addresses and its nftables table.
 
-    found = ip.link_lookup(ifname=a["bridge"])
-    if not found:
-        with contextlib.suppress(NetlinkError):  # another container made it first
-            ip.link("add", ifname=a["bridge"], kind="bridge")
-        found = ip.link_lookup(ifname=a["bridge"])
-    index = int(found[0])
-    _add_address(ip, index, a["gateway"], a["prefix"])
-    if a.get("gateway6"):
-        _add_address(ip, index, a["gateway6"], a["prefix6"])
-    ip.link("set", index=index, state="up")
-    return index
+    Only the attach that makes the bridge loads the table (one ``nft`` less
+    on every other run), under a lock per bridge so that a second attach
+    never sees a bridge whose rules are not there yet; a bridge whose rules
+    failed is deleted again, so the next attach starts over. ``network rm``
+    removes both.
+    """
+    import fcntl
+
+    locks = rundir / "locks"
+    locks.mkdir(parents=True, exist_ok=True)
+    with open(locks / f"bridge-{a['bridge']}", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        index = ip.index(a["bridge"])
+        if index is not None:
+            return index
+        ip.add_bridge(a["bridge"])
+        index = ip.index(a["bridge"])
+        if index is None:
+            raise AttachError(f"cannot create the bridge {a['bridge']}")
+        try:
+            _add_address(ip, index, a["gateway"], a["prefix"])
+            if a.get("gateway6"):
+                _add_address(ip, index, a["gateway6"], a["prefix6"])
+            ip.set_link(index, up=True)
+            _nft(nftrules.network_rules(a["bridge"], a["subnet"], a["internal"]))
+        except BaseException:
+            with contextlib.suppress(OSError):
+                ip.delete_link(index)
+            raise
+        return index
 
 
-def _add_address(ip: Any, index: int, address: str, prefix: int) -> None:
+def _add_address(ip: Rtnl, index: int, address: str, prefix: int) -> None:
     """Add an address (present already is fine); IPv6 ones skip duplicate address
     detection, which would keep them unusable ("tentative") for a second or more."""
-    from pyroute2 import NetlinkError
-
-    extra = {"flags": IFA_F_NODAD} if ":" in address else {}
     try:
-        ip.addr("add", index=index, address=address, prefixlen=prefix, **extra)
-    except NetlinkError as exc:
-        if exc.code != errno.EEXIST:
+        ip.add_address(index, address, prefix, nodad=":" in address)
+    except OSError as exc:
+        if exc.errno != errno.EEXIST:
             raise
 
 
-def _outer(container_id: str, attachments: list[dict[str, Any]], ctr_fd: int) -> None:
+def _outer(container_id: str, attachments: list[dict[str, Any]], ctr_fd: int, rundir: Path) -> None:
     """In the rootless namespace: bridges, rules, veth pairs (peer into the container)."""
-    from pyroute2 import IPRoute, NetlinkError
-
-    with IPRoute() as ip:
+    with Rtnl() as ip:
         for a in attachments:
-            bridge = _ensure_bridge(ip, a)
-            _nft(nftrules.network_rules(a["bridge"], a["subnet"], a["internal"]))
+            bridge = _ensure_bridge(ip, a, rundir)
             host, peer = _veth_names(container_id, a["interface"])
-            for stale in ip.link_lookup(ifname=host):
-                ip.link("del", index=stale)  # of a previous run whose namespace is not gone yet
+            stale = ip.index(host)
+            if stale is not None:
+                ip.delete_link(stale)  # of a previous run whose namespace is not gone yet
             try:
-                ip.link("add", ifname=host, kind="veth", peer={"ifname": peer, "net_ns_fd": ctr_fd})
-            except NetlinkError as exc:
+                ip.add_veth(host, peer, ctr_fd)
+            except OSError as exc:
                 raise AttachError(f"cannot create the veth pair {host}: {exc}") from exc
-            index = ip.link_lookup(ifname=host)[0]
+            index = ip.index(host)
+            if index is None:
+                raise AttachError(f"cannot create the veth pair {host}")
             if a.get("mtu"):
-                ip.link("set", index=index, mtu=a["mtu"])
-            ip.link("set", index=index, master=bridge, state="up")
+                ip.set_link(index, mtu=a["mtu"])
+            ip.set_link(index, master=bridge, up=True)
 
 
 def _inner(container_id: str, attachments: list[dict[str, Any]]) -> None:
     """In the container's namespace: lo, then each interface and the default route."""
-    from pyroute2 import IPRoute
-
-    with IPRoute() as ip:
-        ip.link("set", index=ip.link_lookup(ifname="lo")[0], state="up")
+    with Rtnl() as ip:
+        lo = ip.index("lo")
+        if lo is not None:
+            ip.set_link(lo, up=True)
         for a in attachments:
             _host, peer = _veth_names(container_id, a["interface"])
-            index = ip.link_lookup(ifname=peer)[0]
-            ip.link("set", index=index, ifname=a["interface"], address=a["mac"])
+            index = ip.index(peer)
+            if index is None:
+                raise AttachError(f"the veth end {peer} did not reach the container")
+            ip.set_link(index, ifname=a["interface"], mac=a["mac"])
             if a.get("mtu"):
-                ip.link("set", index=index, mtu=a["mtu"])
-            ip.addr("add", index=index, address=a["address"], prefixlen=a["prefix"])
+                ip.set_link(index, mtu=a["mtu"])
+            ip.add_address(index, a["address"], a["prefix"])
             if a.get("address6"):
                 _add_address(ip, index, a["address6"], a["prefix6"])
-            ip.link("set", index=index, state="up")
+            ip.set_link(index, up=True)
             if a.get("default_route"):
-                ip.route("add", dst="0.0.0.0/0", gateway=a["gateway"], oif=index)
+                ip.add_default_route(a["gateway"], index)
                 if a.get("gateway6"):
-                    ip.route("add", dst="::/0", gateway=a["gateway6"], oif=index, family=AF_INET6)
+                    ip.add_default_route(a["gateway6"], index)
 
 
 def _ports_file(rundir: Path, container_id: str) -> Path:
@@ -193,7 +210,7 @@ def attach(req: dict[str, Any]) -> None:
     ctr_fd = os.open(req["netns"], os.O_RDONLY | os.O_CLOEXEC)
     _enter(rootless.netns_path(rundir))
     attachments = req["attachments"]
-    _outer(req["container_id"], attachments, ctr_fd)
+    _outer(req["container_id"], attachments, ctr_fd, rundir)
     ports = req.get("ports") or []
     if ports and attachments:
         _publish(rundir, req["container_id"], attachments[0]["address"], ports)
@@ -212,12 +229,11 @@ def detach(req: dict[str, Any]) -> None:
 
 
 def disconnect(req: dict[str, Any]) -> None:
-    from pyroute2 import IPRoute
-
     _enter(req["netns"])
-    with IPRoute() as ip:
-        for index in ip.link_lookup(ifname=req["interface"]):
-            ip.link("del", index=index)
+    with Rtnl() as ip:
+        index = ip.index(req["interface"])
+        if index is not None:
+            ip.delete_link(index)
 
 
 def main(argv: list[str]) -> int:

@@ -81,13 +81,17 @@ def _bridge_request(net: NetworkSpec, init_pid: int) -> dict[str, object]:
 
 
 def _run_attach(action: str, request: dict[str, object], init_pid: int) -> None:
-    """``python -m hutch.net.attach``: pyroute2 stays out of the monitor."""
+    """``python -S -m hutch.net.attach``: it enters other namespaces, so not in the monitor.
+
+    -S (no site): the module is standard library only, and the monitor's
+    environment already names hutch's location (spawn.py's PYTHONPATH).
+    """
     import subprocess
     import sys
 
     try:
         proc = subprocess.run(
-            [sys.executable, "-m", "hutch.net.attach", action, json.dumps(request)],
+            [sys.executable, "-S", "-m", "hutch.net.attach", action, json.dumps(request)],
             stdin=subprocess.DEVNULL,
             capture_output=True,
             text=True,
