@@ -19,7 +19,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import ClassVar, Protocol
 
 from hutch.api.errors import HostNotReady, InvalidArgument
 from hutch.cgroups import v2
@@ -42,26 +41,32 @@ class Placement:
     split: bool = False  # --cgroups=split: beside the caller, in its own cgroup
 
 
-class CgroupManager(Protocol):
-    """Places containers' cgroups (the engine, at create) and makes them (the monitor)."""
+# typing is imported for the checker only: the monitor imports this module,
+# and every module it loads stays in its memory for the container's life.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import ClassVar, Protocol
 
-    @property
-    def name(self) -> str:
-        """systemd, cgroupfs or disabled (``inspect``'s CgroupManager, ``info``)."""
-        ...
+    class CgroupManager(Protocol):
+        """Places containers' cgroups (the engine, at create) and makes them (the monitor)."""
 
-    @property
-    def host(self) -> CgroupHost: ...
+        @property
+        def name(self) -> str:
+            """systemd, cgroupfs or disabled (``inspect``'s CgroupManager, ``info``)."""
+            ...
 
-    def place(self, wanted: Placement) -> ResourceSpec:
-        """The container's resources on this host, or a refusal (``HostNotReady``,
-        ``InvalidArgument``) before anything exists."""
-        ...
+        @property
+        def host(self) -> CgroupHost: ...
 
-    def create(self, res: ResourceSpec, container_id: str, monitor_pid: int) -> Path | None:
-        """Make the container's cgroup with its limits (the monitor, before the init);
-        None when it has none."""
-        ...
+        def place(self, wanted: Placement) -> ResourceSpec:
+            """The container's resources on this host, or a refusal (``HostNotReady``,
+            ``InvalidArgument``) before anything exists."""
+            ...
+
+        def create(self, res: ResourceSpec, container_id: str, monitor_pid: int) -> Path | None:
+            """Make the container's cgroup with its limits (the monitor, before the init);
+            None when it has none."""
+            ...
 
 
 def refusal(flag: str, host: CgroupHost) -> HostNotReady:

@@ -19,7 +19,6 @@ import signal
 import socket
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
 from typing import NoReturn
 
 from hutch.runtime import exec as rx
@@ -61,6 +60,9 @@ def parse_health_cmd(text: str) -> tuple[str, ...] | None:
 
 
 def _iso(ts: float) -> str:
+    # datetime here: a monitor whose container has no health check never loads it
+    from datetime import datetime, timezone
+
     return datetime.fromtimestamp(ts, timezone.utc).isoformat().replace("+00:00", "Z")
 
 

@@ -10,12 +10,17 @@ from __future__ import annotations
 
 import errno
 import os
-import subprocess
 import time
 from collections.abc import Sequence
 
 from hutch.linux import syscalls as sc
 from hutch.runtime.spec import Rootfs
+
+# subprocess (and the threading it imports) only where fuse-overlayfs is started:
+# the monitor keeps every module it loaded for the container's whole life.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import subprocess
 
 
 def mount_rootfs(rootfs: Rootfs) -> subprocess.Popen[bytes] | None:
@@ -53,6 +58,8 @@ def fuse_overlayfs(rootfs: Rootfs, extra: Sequence[str] = ()) -> subprocess.Pope
             *extra,
         )
     )
+    import subprocess
+
     helper = subprocess.Popen(
         ["fuse-overlayfs", "-f", "-o", options, rootfs.target],
         stdin=subprocess.DEVNULL,

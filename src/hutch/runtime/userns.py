@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import subprocess
 from dataclasses import replace
 
 from hutch.cgroups import v2
@@ -36,6 +35,10 @@ from hutch.runtime.pidshare import fork_through
 from hutch.runtime.rootfs import fuse_overlayfs, mount_rootfs
 from hutch.runtime.spec import Rootfs, Spec
 from hutch.runtime.spec_userns import SHIFT_FUSE, UsernsSpec, maps_cover
+
+TYPE_CHECKING = False  # subprocess: only rootfs.fuse_overlayfs starts a process
+if TYPE_CHECKING:
+    import subprocess
 
 
 def map_text(entries: tuple[IdMapEntry, ...]) -> str:
