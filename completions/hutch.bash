@@ -382,7 +382,7 @@ _hutch_option_values() {
     "run --entrypoint") echo "@none" ;;
     "run --hostname"|"run -h") echo "@none" ;;
     "run --name") echo "@none" ;;
-    "run --network"|"run --net") echo "none host" ;;
+    "run --network"|"run --net") echo "none host private slirp4netns pasta" ;;
     "run --pod") echo "@pod" ;;
     "run --restart") echo "@none" ;;
     "run --label"|"run -l") echo "@none" ;;
@@ -490,7 +490,7 @@ _hutch_option_values() {
     "create --entrypoint") echo "@none" ;;
     "create --hostname"|"create -h") echo "@none" ;;
     "create --name") echo "@none" ;;
-    "create --network"|"create --net") echo "none host" ;;
+    "create --network"|"create --net") echo "none host private slirp4netns pasta" ;;
     "create --pod") echo "@pod" ;;
     "create --restart") echo "@none" ;;
     "create --label"|"create -l") echo "@none" ;;
@@ -867,7 +867,7 @@ _hutch_option_values() {
     "container run --entrypoint") echo "@none" ;;
     "container run --hostname"|"container run -h") echo "@none" ;;
     "container run --name") echo "@none" ;;
-    "container run --network"|"container run --net") echo "none host" ;;
+    "container run --network"|"container run --net") echo "none host private slirp4netns pasta" ;;
     "container run --pod") echo "@pod" ;;
     "container run --restart") echo "@none" ;;
     "container run --label"|"container run -l") echo "@none" ;;
@@ -975,7 +975,7 @@ _hutch_option_values() {
     "container create --entrypoint") echo "@none" ;;
     "container create --hostname"|"container create -h") echo "@none" ;;
     "container create --name") echo "@none" ;;
-    "container create --network"|"container create --net") echo "none host" ;;
+    "container create --network"|"container create --net") echo "none host private slirp4netns pasta" ;;
     "container create --pod") echo "@pod" ;;
     "container create --restart") echo "@none" ;;
     "container create --label"|"container create -l") echo "@none" ;;

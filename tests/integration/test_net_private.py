@@ -9,6 +9,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 from harness import Hutch
@@ -93,6 +94,32 @@ def test_private_network_layout(hutch: Hutch, base_image: str, backend: str) -> 
     assert "nameserver 10.0.2.3" in out
     assert "10.0.2.2\thost.containers.internal host.docker.internal" in out
     assert backend in hutch("info").stdout
+
+
+@pytest.mark.parametrize("helper", BACKENDS)
+def test_network_names_the_helper_whatever_the_setting(
+    hutch: Hutch, base_image: str, helper: str
+) -> None:
+    """podman's --network slirp4netns / pasta: that helper serves the container."""
+    use_backend(hutch, "pasta" if helper == "slirp4netns" else "slirp4netns")
+    name = f"via-{helper}"
+    hutch("run", "-d", "--name", name, "--network", helper, base_image, "sleep", "60")
+    try:
+        fmt = "{{.State.ConmonPid}} {{.HostConfig.NetworkMode}}"
+        monitor, mode = hutch("inspect", "-f", fmt, name).stdout.split()
+        assert mode == helper
+        children = Path(f"/proc/{monitor}/task/{monitor}/children").read_text().split()
+        comms = {Path(f"/proc/{p}/comm").read_text().strip() for p in children}
+        # Debian's pasta is passt.avx2 (or passt) once running
+        wanted = ("slirp4netns",) if helper == "slirp4netns" else ("pasta", "passt")
+        assert any(c.startswith(wanted) for c in comms), comms
+    finally:
+        hutch("rm", "-f", "-t", "0", name)
+    refused = hutch(
+        "run", "--rm", "--network", f"{helper}:mtu=1500", base_image, "true", check=False
+    )
+    assert refused.returncode == 125
+    assert f"hutch takes no {helper} options" in refused.stderr
 
 
 def test_none_has_only_loopback(hutch: Hutch, base_image: str) -> None:

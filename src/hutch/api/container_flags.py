@@ -92,10 +92,11 @@ FLAGS: tuple[Flag, ...] = (
     text(
         "--network",
         "network",
-        "Network: private (default), none, host, container:NAME, ns:PATH or NET[,NET].",
+        "Network: private (default), slirp4netns, pasta, none, host, container:NAME, ns:PATH "
+        "or NET[,NET].",
         aliases=("--net",),
         default="",
-        values=("none", "host"),
+        values=("none", "host", "private", "slirp4netns", "pasta"),
     ),
     text("--pod", "pod", "Join a pod (NAME or ID), or create it first: new:NAME.", values="pod"),
     text(

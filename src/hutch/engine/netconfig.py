@@ -35,10 +35,23 @@ def resolve_mode(options: RunOptions, settings: Settings) -> RunOptions:
     return replace(options, network=settings.default_network or "private")
 
 
+# podman's --network slirp4netns and --network pasta: the private network through
+# that helper, whatever the [network] backend setting or the default would pick
+PRIVATE_HELPERS = ("slirp4netns", "pasta")
+
+
+def helper_of(mode: str) -> str:
+    """slirp4netns or pasta when ``mode`` names one (with or without options), else ""."""
+    name = mode.partition(":")[0]
+    return name if name in PRIVATE_HELPERS else ""
+
+
 def kind(mode: str) -> str:
     """none, host, private, join (container:NAME, ns:PATH) or bridge (user networks)."""
     if mode in MODES:
         return mode
+    if helper_of(mode):
+        return "private"
     if mode.startswith(("container:", "ns:")):
         return "join"
     return "bridge"
@@ -55,6 +68,13 @@ UNSUPPORTED = ("bridge", "slirp4netns", "pasta", "default")
 def check_mode(mode: str) -> None:
     """The form of ``--network``; user networks are looked up later by the engine."""
     what = kind(mode)
+    helper = helper_of(mode)
+    if helper and mode != helper:
+        # podman passes these on to the helper (port_handler=, allow_host_loopback=,
+        # pasta's own flags); hutch's helpers run with fixed settings
+        raise InvalidArgument(
+            f"invalid --network {mode!r}: hutch takes no {helper} options; use --network {helper}"
+        )
     if what == "join" and not mode.partition(":")[2]:
         raise InvalidArgument(f"invalid --network {mode!r}: a container or path must follow")
     if what == "bridge":
@@ -146,7 +166,8 @@ def network_spec(options: RunOptions, image: ImageConfig, settings: Settings) ->
     if what == "bridge":
         return NetworkSpec(mode="bridge", ports=ports.allocate(_mappings(options, image)))
     mappings = ports.allocate(_mappings(options, image))
-    choice = choose_backend(settings.network_backend)
+    chosen = helper_of(options.network) or settings.network_backend
+    choice = choose_backend(chosen)
     if not choice.name:
         raise HostNotReady(
             f"the private network cannot be used: {choice.reason}",
@@ -155,7 +176,7 @@ def network_spec(options: RunOptions, image: ImageConfig, settings: Settings) ->
     backend = choice.name
     if (
         backend == "pasta"
-        and not settings.network_backend
+        and not chosen
         and any(m.protocol == "udp" for m in mappings)
         and pasta_loses_loopback_udp()
     ):

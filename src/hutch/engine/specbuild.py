@@ -83,7 +83,7 @@ def pidfile_of(options: RunOptions, dirs: ContainerDirs) -> str:
 def validate_network(mode: str) -> None:
     # container:NAME, ns:PATH and user networks: their form here, the rest in the engine
     netconfig.check_mode(mode)
-    if mode not in NETWORK_MODES and netconfig.kind(mode) not in ("join", "bridge"):
+    if mode not in NETWORK_MODES and netconfig.kind(mode) not in ("join", "bridge", "private"):
         raise InvalidArgument(
             f"invalid --network {mode!r}: this version supports {', '.join(NETWORK_MODES)}"
         )
@@ -122,7 +122,8 @@ def build_spec(
     network: NetworkSpec | None = None,
 ) -> Spec:
     validate_network(options.network or "private")
-    net = network or NetworkSpec(mode=options.network or "private")
+    mode = "private" if netconfig.helper_of(options.network) else options.network or "private"
+    net = network or NetworkSpec(mode=mode)
     hostname = options.hostname or container_id[:12]
     args = command_line(options, image)
     if not args:

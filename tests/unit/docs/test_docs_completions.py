@@ -180,7 +180,13 @@ def test_bash_completes_options_of_the_command(fake_bin: Path) -> None:
 
 
 def test_bash_completes_option_values(fake_bin: Path) -> None:
-    assert complete(fake_bin, "hutch", "run", "-i", "--network", "") == ["host", "none"]
+    assert complete(fake_bin, "hutch", "run", "-i", "--network", "") == [
+        "host",
+        "none",
+        "pasta",
+        "private",
+        "slirp4netns",
+    ]
     assert complete(fake_bin, "hutch", "--log-level", "d") == ["debug"]
     # --network=n arrives as "--network", "=", "n"; bash replaces only "n".
     assert complete(fake_bin, "hutch", "run", "--network", "=", "n") == ["none"]

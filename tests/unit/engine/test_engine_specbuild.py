@@ -171,15 +171,42 @@ def test_hostname_in_env_can_be_overridden_by_flag() -> None:
 # --- network and spec -----------------------------------------------------------
 
 
-@pytest.mark.parametrize("mode", ["none", "host"])
+@pytest.mark.parametrize("mode", ["none", "host", "slirp4netns", "pasta"])
 def test_valid_networks(mode: str) -> None:
     specbuild.validate_network(mode)
 
 
-@pytest.mark.parametrize("mode", ["bridge", "", "slirp4netns", "a b", "container:", "x,x"])
+@pytest.mark.parametrize(
+    "mode", ["bridge", "", "a b", "container:", "x,x", "slirp4netns:port_handler=slirp4netns"]
+)
 def test_invalid_networks(mode: str) -> None:
     with pytest.raises(InvalidArgument, match="invalid --network"):
         specbuild.validate_network(mode)
+
+
+def test_a_named_helper_is_the_private_network_through_it() -> None:
+    assert netconfig.kind("slirp4netns") == netconfig.kind("pasta") == "private"
+    assert netconfig.helper_of("pasta") == "pasta" and netconfig.helper_of("private") == ""
+    assert netconfig.user_networks("slirp4netns") == []
+    with pytest.raises(InvalidArgument, match="hutch takes no pasta options; use --network pasta"):
+        netconfig.check_mode("pasta:-T,8080")
+
+
+@pytest.mark.parametrize("helper", ["slirp4netns", "pasta"])
+def test_a_named_helper_is_the_backend_whatever_the_setting(
+    helper: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hutch.config.settings import Settings
+    from hutch.net import backend
+
+    # both helpers "installed", the tun device usable: the choice is the logic under test
+    monkeypatch.setattr(backend.shutil, "which", lambda name: f"/usr/bin/{name}")
+    monkeypatch.setattr(backend, "tun_problem", lambda: "")
+    other = "pasta" if helper == "slirp4netns" else "slirp4netns"
+    spec = netconfig.network_spec(
+        RunOptions("i", network=helper), image(cmd=("sh",)), Settings(network_backend=other)
+    )
+    assert (spec.mode, spec.backend) == ("private", helper)
 
 
 def build(tmp_path: Path, options: RunOptions, img: ImageConfig | None = None) -> Spec:
