@@ -338,11 +338,11 @@ def prune(bench: Bench, side: str) -> None:
 # --- networking --------------------------------------------------------------------------
 
 
-def start_iperf_server(bench: Bench, side: str) -> None:
+def start_iperf_server(bench: Bench, side: str, network: tuple[str, ...] = ()) -> None:
     port = free_port()
     bench.tools.subst[side]["iperf_port"] = str(port)
-    bench.tools.ok(side, ("run", "-d", "--name", "bench-iperf-server", "-p", f"{port}:5201",
-                          "{iperf}", "iperf3", "-s", "--forceflush"))  # fmt: skip
+    bench.tools.ok(side, ("run", "-d", *network, "--name", "bench-iperf-server", "-p",
+                          f"{port}:5201", "{iperf}", "iperf3", "-s", "--forceflush"))  # fmt: skip
     # a port forwarder accepts before the server inside listens: wait for its own word
     deadline = time.monotonic() + 30
     while "listening" not in bench.tools.ok(side, ("logs", "bench-iperf-server"))[1]:
@@ -388,17 +388,124 @@ def stop_host_iperf(bench: Bench, side: str) -> None:
         bench.host_iperf = None
 
 
-def first_byte_after_run(bench: Bench, side: str) -> Sample:
+def first_byte_after_run(bench: Bench, side: str, network: tuple[str, ...] = ()) -> Sample:
     port = free_port()
     name = bench.unique("bench-httpd")
     start = time.perf_counter()
-    bench.tools.ok(side, ("run", "-d", "--name", name, "-p", f"{port}:80", "{img}", "httpd",
-                          "-f", "-p", "80", "-h", "/etc"))  # fmt: skip
+    bench.tools.ok(side, ("run", "-d", *network, "--name", name, "-p", f"{port}:80", "{img}",
+                          "httpd", "-f", "-p", "80", "-h", "/etc"))  # fmt: skip
     try:
         first_byte(port, time.monotonic() + 30)
         return (time.perf_counter() - start,)
     finally:
         bench.tools.quiet(side, ("rm", "-f", "-t", "0", name))
+
+
+# --- the shared network: hutch on a user-defined network ----------------------------------
+#
+# Issue 16 asks whether one network helper per user (the slirp4netns of the rootless
+# network namespace that user-defined networks share) could replace the pasta of each
+# container on the default network: these cases put hutch's container on a user-defined
+# network and podman's on its default (one slirp4netns per container, rootlessport for -p).
+
+USER_NET = "bench-net"
+
+
+def _on_user_net(side: str) -> tuple[str, ...]:
+    return ("--network", USER_NET) if side == "hutch" else ()
+
+
+def make_user_net(bench: Bench, side: str) -> None:
+    if side == "hutch":
+        bench.tools.quiet(side, ("network", "create", USER_NET))
+
+
+def run_user_net(bench: Bench, side: str) -> Sample:
+    return (bench.tools.ok(side, ("run", "--rm", *_on_user_net(side), "{img}", "true"))[0],)
+
+
+def start_idle_user_net(bench: Bench, side: str) -> None:
+    make_user_net(bench, side)
+    bench.tools.ok(side, ("run", "-d", *_on_user_net(side), "--name", "bench-idle", "{img}",
+                          "sleep", "infinity"))  # fmt: skip
+
+
+def idle_memory_user_net(bench: Bench, side: str) -> Sample:
+    """As ``idle_memory``, plus hutch's per-user network processes (the rootless
+    namespace's holder and its slirp4netns), shared by every container on user networks."""
+    own = idle_memory(bench, side)
+    shared_rss = shared_pss = 0
+    if side == "hutch":
+        for pid in shared_network_processes(bench.tools.hutch_env["XDG_RUNTIME_DIR"]):
+            mem = memory_kb(pid)
+            shared_rss += mem["Rss"]
+            shared_pss += mem["Pss"]
+    return (*own, kb_to_mb(shared_rss), kb_to_mb(shared_pss))
+
+
+def shared_network_processes(runtime_dir: str) -> list[int]:
+    """The bench's rootless network holder (python -m hutch.net.rootlessd RUNDIR, RUNDIR
+    under the bench's ``runtime_dir``; other sessions of the user have their own) and its
+    children."""
+    table = process_table()
+    found: list[int] = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            cmdline = Path(f"/proc/{entry}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"hutch.net.rootlessd" in cmdline and runtime_dir.encode() in cmdline:
+            found.append(int(entry))
+            found.extend(table.get(int(entry), []))
+    return found
+
+
+def _on_slirp(side: str) -> tuple[str, ...]:
+    return ("--network", "slirp4netns") if side == "hutch" else ()
+
+
+def start_iperf_server_slirp(bench: Bench, side: str) -> None:
+    start_iperf_server(bench, side, _on_slirp(side))
+
+
+def iperf_out_slirp(bench: Bench, side: str) -> Sample:
+    _, out = bench.tools.ok(side, ("run", "--rm", *_on_slirp(side), "{iperf}", "iperf3", "-c",
+                                   "{host}", "-p", "{host_port}", "-t", str(IPERF_SECONDS),
+                                   "-J"))  # fmt: skip
+    return (iperf_bits_per_second(out) / 1e9,)
+
+
+def start_iperf_server_user_net(bench: Bench, side: str) -> None:
+    make_user_net(bench, side)
+    start_iperf_server(bench, side, _on_user_net(side))
+
+
+def start_host_iperf_user_net(bench: Bench, side: str) -> None:
+    make_user_net(bench, side)
+    start_host_iperf(bench, side)
+
+
+def iperf_out_user_net(bench: Bench, side: str) -> Sample:
+    _, out = bench.tools.ok(side, ("run", "--rm", *_on_user_net(side), "{iperf}", "iperf3", "-c",
+                                   "{host}", "-p", "{host_port}", "-t", str(IPERF_SECONDS),
+                                   "-J"))  # fmt: skip
+    return (iperf_bits_per_second(out) / 1e9,)
+
+
+def first_byte_user_net(bench: Bench, side: str) -> Sample:
+    make_user_net(bench, side)
+    return first_byte_after_run(bench, side, _on_user_net(side))
+
+
+def remove_user_net(name: str) -> Callable[[Bench, str], None]:
+    def teardown(bench: Bench, side: str) -> None:
+        bench.tools.quiet(side, ("rm", "-f", "-t", "0", name))
+        if side == "hutch":
+            bench.tools.quiet(side, ("network", "rm", "-f", USER_NET))
+
+    return teardown
 
 
 # --- pods and Kubernetes YAML -------------------------------------------------------------
@@ -500,6 +607,43 @@ CASES: tuple[Case, ...] = (
          needs=("base", "iperf")),
     Case("ttfb", "network", seconds("run -d httpd -p: time to first byte", R),
          first_byte_after_run, max_runs=5, max_warmup=1),
+    # hutch's container on slirp4netns (podman's default is slirp4netns + rootlessport)
+    Case("iperf-in-slirp", "usernet",
+         (Metric("TCP host -> published port, hutch on slirp4netns", "Gbit/s",
+                 Target("ratio_min", 1.0)),),
+         iperf_in, setup=start_iperf_server_slirp, teardown=remove_container("bench-iperf-server"),
+         max_runs=3, max_warmup=1, needs=("base", "iperf")),
+    Case("iperf-out-slirp", "usernet",
+         (Metric("TCP container -> host, hutch on slirp4netns", "Gbit/s",
+                 Target("ratio_min", 1.0)),),
+         iperf_out_slirp, setup=start_host_iperf, teardown=stop_host_iperf, max_runs=3,
+         max_warmup=1, needs=("base", "iperf")),
+    # the shared network (hutch on a user-defined network, podman on its default)
+    Case("run-usernet", "usernet",
+         seconds("run --rm IMG true, hutch on a user network", Target("ratio_max", 0.5)),
+         run_user_net, setup=make_user_net, teardown=remove_user_net("none")),
+    Case("memory-usernet", "usernet",
+         (Metric("idle on a user network: monitor + helpers RSS", "MB", R),
+          Metric("idle on a user network: monitor + helpers PSS", "MB", R),
+          Metric("idle on a user network: monitor alone RSS", "MB", Target("none")),
+          Metric("idle on a user network: monitor alone PSS", "MB", Target("abs_max", 5)),
+          Metric("per-user shared network processes RSS", "MB", Target("none")),
+          Metric("per-user shared network processes PSS", "MB", Target("none"))),
+         idle_memory_user_net, setup=start_idle_user_net,
+         teardown=remove_user_net("bench-idle"), max_warmup=0, max_runs=3),
+    Case("iperf-in-usernet", "usernet",
+         (Metric("TCP host -> published port, user network", "Gbit/s",
+                 Target("ratio_min", 1.0)),),
+         iperf_in, setup=start_iperf_server_user_net,
+         teardown=remove_user_net("bench-iperf-server"), max_runs=3, max_warmup=1,
+         needs=("base", "iperf")),
+    Case("iperf-out-usernet", "usernet",
+         (Metric("TCP container -> host, user network", "Gbit/s", Target("ratio_min", 1.0)),),
+         iperf_out_user_net, setup=start_host_iperf_user_net, teardown=stop_host_iperf, max_runs=3,
+         max_warmup=1, needs=("base", "iperf")),
+    Case("ttfb-usernet", "usernet",
+         seconds("run -d httpd -p, user network: time to first byte", R), first_byte_user_net,
+         teardown=remove_user_net("none"), max_runs=5, max_warmup=1),
     # pods and Kubernetes YAML
     Case("kube", "pods", seconds("kube play + kube down, 2-container pod", R), kube_play_down,
          max_runs=5, max_warmup=1),

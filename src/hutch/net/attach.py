@@ -37,6 +37,13 @@ from hutch.net import nftrules, rootless
 from hutch.net.rootlessd import SLIRP_ADDRESS
 from hutch.util.tools import find_tool
 
+# The MTU of a network without ``-o mtu=``: every link between a container and the
+# outside is virtual here (veth, bridge, the tap of the rootless namespace's
+# slirp4netns, which runs with --mtu 65520), so 1500-byte frames only multiply
+# the packets slirp4netns handles one by one in user space; see the README's
+# performance section for the throughput each gives.
+DEFAULT_MTU = 65520
+
 
 class AttachError(Exception):
     pass
@@ -114,8 +121,7 @@ def _outer(container_id: str, attachments: list[dict[str, Any]], ctr_fd: int, ru
             index = ip.index(host)
             if index is None:
                 raise AttachError(f"cannot create the veth pair {host}")
-            if a.get("mtu"):
-                ip.set_link(index, mtu=a["mtu"])
+            ip.set_link(index, mtu=a.get("mtu") or DEFAULT_MTU)
             ip.set_link(index, master=bridge, up=True)
 
 
@@ -131,8 +137,7 @@ def _inner(container_id: str, attachments: list[dict[str, Any]]) -> None:
             if index is None:
                 raise AttachError(f"the veth end {peer} did not reach the container")
             ip.set_link(index, ifname=a["interface"], mac=a["mac"])
-            if a.get("mtu"):
-                ip.set_link(index, mtu=a["mtu"])
+            ip.set_link(index, mtu=a.get("mtu") or DEFAULT_MTU)
             ip.add_address(index, a["address"], a["prefix"])
             if a.get("address6"):
                 _add_address(ip, index, a["address6"], a["prefix6"])
