@@ -180,3 +180,37 @@ def test_the_hook_waits_for_dataclasses_to_be_imported() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True
     )
     assert done.stdout.split() == ["False", "hutch.util.codecache", "True", "True"]
+
+
+PROBE_DOC = """\
+import hutch, dataclasses
+from typing import ClassVar
+@dataclasses.dataclass(frozen=True)
+class P:
+    x: int
+    y: str = 'a'
+    z: tuple = dataclasses.field(default_factory=tuple)
+    hidden: int = dataclasses.field(default=0, init=False)
+    K: ClassVar[int] = 3
+@dataclasses.dataclass
+class D:
+    "Mine."
+    x: int = 1
+print(P.__doc__)
+print(D.__doc__)
+print(type(dataclasses.inspect).__name__)
+print(dataclasses.inspect.isclass(P))
+"""
+
+
+def test_the_doc_of_an_undocumented_class_comes_from_its_fields(tmp_path: Path) -> None:
+    # dataclasses writes a class's missing docstring from inspect.signature
+    # (0.05 ms a class); the hook gives it the fields' names instead, on each
+    # interpreter CI runs (3.10 to 3.13 all make the doc this way). Other
+    # names of inspect (isclass here) are the real module's.
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}  # the probe saves its cache
+    env.pop("HUTCH_NO_CODE_CACHE", None)
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE_DOC], capture_output=True, text=True, env=env, check=True
+    )
+    assert done.stdout.splitlines() == ["P(x, y='a', z)", "Mine.", "_QuickSignature", "True"]
