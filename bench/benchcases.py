@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import benchapi
+import benchcompose
 from benchcore import Metric, Target, iperf_bits_per_second, kb_to_mb
 from benchfixtures import (
     HostIperf,
@@ -647,6 +648,12 @@ CASES: tuple[Case, ...] = (
     # pods and Kubernetes YAML
     Case("kube", "pods", seconds("kube play + kube down, 2-container pod", R), kube_play_down,
          max_runs=5, max_warmup=1),
+    # compose: hutch compose against podman-compose driving podman
+    Case("compose", "compose",
+         (Metric("compose up -d, 3 services (one volume, one depending)", "s",
+                 Target("ratio_max", 0.5)),
+          Metric("compose down -v, 3 services", "s", R)),
+         benchcompose.up_down, teardown=benchcompose.clean, max_runs=5, max_warmup=1),
     # the Docker API (docker 20.10 client -> hutch system service / podman system service)
     Case("api-ps", "api", seconds("docker ps through the API socket", R),
          benchapi.docker_timed("ps"), setup=benchapi.start_service,

@@ -39,7 +39,7 @@ if [[ ${1:-} == --inner ]]; then
 fi
 
 become_root "$0" "$@"
-bash "$HUTCH_REPO/contrib/setup-host.sh" "$BENCH_USER"
+HUTCH_SETUP_BENCH=1 bash "$HUTCH_REPO/contrib/setup-host.sh" "$BENCH_USER"
 home_dir="$(user_home "$BENCH_USER")"
 say "staging the working tree in $home_dir/hutch-src"
 stage_repo "$HUTCH_REPO" "$home_dir/hutch-src" "$BENCH_USER"

@@ -4,7 +4,8 @@
 # Usage (as root): contrib/setup-host.sh [USER]     (default USER: hutch-test)
 #
 # Idempotent and quiet: a second run changes nothing and prints one line.
-#  - installs the Debian packages hutch and its peers need
+#  - installs the Debian packages hutch and its peers need (HUTCH_SETUP_BENCH=1: also the
+#    benchmarks' own, podman-compose)
 #  - creates USER (with a home) if missing
 #  - gives USER a subordinate id range in /etc/subuid and /etc/subgid
 #  - makes /dev/net/tun and /dev/fuse usable by normal users (they are 0600 here)
@@ -48,6 +49,9 @@ readonly PACKAGES=(
     # the README's user install (`pipx install .`), tested on Python 3.10
     patchelf pipx
 )
+# Only for the benchmarks (contrib/bench.sh sets HUTCH_SETUP_BENCH=1), never for CI's tests:
+# the compose area's peer, podman-compose, which drives podman once per step
+readonly BENCH_PACKAGES=(podman-compose)
 readonly PYENV_VERSIONS=/root/.pyenv/versions
 readonly MATRIX_PYTHONS=/opt/hutch-pythons
 readonly MATRIX_MINORS=(3.10 3.12 3.13)
@@ -60,7 +64,7 @@ die() { log "error: $*"; exit 1; }
 
 install_packages() {
     local missing=() pkg
-    for pkg in "${PACKAGES[@]}"; do
+    for pkg in "$@"; do
         # dpkg-query is ~100x faster than apt-get; apt-get runs only when something is missing
         if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q '^install ok installed$'; then
             missing+=("$pkg")
@@ -203,7 +207,8 @@ ensure_small_fs() {
     chown "$USER_NAME:" "$SMALL_FS"
 }
 
-install_packages
+install_packages "${PACKAGES[@]}"
+[[ ${HUTCH_SETUP_BENCH:-0} == 1 ]] && install_packages "${BENCH_PACKAGES[@]}"
 ensure_pythons
 ensure_user
 ensure_subids

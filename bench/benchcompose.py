@@ -1,0 +1,90 @@
+"""The compose area (issue 17): ``compose up -d`` + ``down`` of a three-service project.
+
+hutch's own ``hutch compose`` against podman-compose (Debian's 1.0.3, installed by
+contrib/setup-host.sh for the bench only), which runs podman once per step; it drives
+the bench's podman with the bench's --root and --runroot, so both sides use the same
+image and storage as every other case. The services are ``sleep`` with
+``stop_signal: KILL`` (a sleep as PID 1 ignores SIGTERM: no stop timeout is waited
+out), one of them with a named volume and one depending on the others.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import subprocess
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from benchtools import BenchError
+
+if TYPE_CHECKING:
+    from benchcases import Bench
+
+APP = """\
+services:
+  db:
+    image: "{img}"
+    command: [/bin/sleep, infinity]
+    stop_signal: KILL
+    volumes: [data:/data]
+  cache:
+    image: "{img}"
+    command: [/bin/sleep, infinity]
+    stop_signal: KILL
+  web:
+    image: "{img}"
+    command: [/bin/sleep, infinity]
+    stop_signal: KILL
+    depends_on: [db, cache]
+volumes:
+  data: {{}}
+"""
+PROJECT = "benchapp"
+
+
+def _argv(bench: Bench, side: str, file: Path, args: tuple[str, ...]) -> list[str]:
+    tools = bench.tools
+    if side == "hutch":
+        return [str(tools.hutch), "compose", "-f", str(file), "-p", PROJECT, *args]
+    peer = shutil.which("podman-compose")
+    if peer is None:
+        raise BenchError("podman-compose is not installed (contrib/bench.sh installs it)")
+    storage = f"--root {tools.podman_root} --runroot {tools.podman_runroot}"
+    return [peer, "--podman-path", str(tools.podman), "--podman-args", storage,
+            "-f", str(file), "-p", PROJECT, *args]  # fmt: skip
+
+
+def _compose(bench: Bench, side: str, file: Path, *args: str) -> None:
+    argv = _argv(bench, side, file, args)
+    proc = subprocess.run(
+        argv, env=bench.tools.env(side), stdin=subprocess.DEVNULL, capture_output=True,
+        text=True, timeout=300,
+    )  # fmt: skip
+    if proc.returncode != 0:
+        last = proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else ""
+        raise BenchError(f"{side} compose {' '.join(args)} exited with {proc.returncode}: {last}")
+
+
+def _file(bench: Bench, side: str) -> Path:
+    path = bench.work / f"compose-{side}" / "compose.yaml"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(APP.format(img=bench.tools.subst[side]["img"]))
+    return path
+
+
+def up_down(bench: Bench, side: str) -> tuple[float, float]:
+    """Seconds of ``up -d`` and of ``down -v`` (the volume goes too: each run starts bare)."""
+    file = _file(bench, side)
+    start = time.perf_counter()
+    _compose(bench, side, file, "up", "-d")
+    middle = time.perf_counter()
+    _compose(bench, side, file, "down", "-v")
+    return middle - start, time.perf_counter() - middle
+
+
+def clean(bench: Bench, side: str) -> None:
+    """Whatever a failed run left (containers, network, volume)."""
+    with contextlib.suppress(BenchError):
+        _compose(bench, side, _file(bench, side), "down", "-v")
