@@ -106,7 +106,7 @@ _hutch_options() {
     "quadlet install") echo --replace --reload-systemd --no-reload-systemd ;;
     "quadlet list") echo --format --noheading -n ;;
     "quadlet rm") echo --ignore -i --reload-systemd --no-reload-systemd ;;
-    "compose") echo --file -f --project-name -p --project-directory --env-file --profile ;;
+    "compose") echo --file -f --project-name -p --project-directory --env-file --profile --progress ;;
     "compose config") echo --format --services --volumes --profiles --images --quiet -q --no-interpolate ;;
     "compose up") echo --detach -d --force-recreate --no-recreate --no-deps --no-start --remove-orphans --scale --wait --wait-timeout --attach --no-attach --timestamps --no-color --no-log-prefix --abort-on-container-exit --abort-on-container-failure --exit-code-from --attach-dependencies --always-recreate-deps --renew-anon-volumes -V --quiet-pull --timeout -t --build --no-build --pull ;;
     "compose down") echo --volumes -v --remove-orphans --timeout -t ;;
@@ -257,7 +257,7 @@ _hutch_value_options() {
     "pod stats") echo --format ;;
     "pod clone") echo --name -n --label -l --hostname ;;
     "quadlet list") echo --format ;;
-    "compose") echo --file -f --project-name -p --project-directory --env-file --profile ;;
+    "compose") echo --file -f --project-name -p --project-directory --env-file --profile --progress ;;
     "compose config") echo --format ;;
     "compose up") echo --scale --wait-timeout --attach --no-attach --exit-code-from --timeout -t --pull ;;
     "compose down") echo --timeout -t ;;
@@ -791,6 +791,7 @@ _hutch_option_values() {
     "compose --project-directory") echo "@none" ;;
     "compose --env-file") echo "@file" ;;
     "compose --profile") echo "@none" ;;
+    "compose --progress") echo "auto tty plain quiet" ;;
     "compose config --format") echo "json" ;;
     "compose up --scale") echo "@none" ;;
     "compose up --wait-timeout") echo "@none" ;;
@@ -1549,10 +1550,20 @@ _hutch_pod_names() {
         -- "$1"))
 }
 
+# The project's services: compose's -f, -p, --project-directory, --env-file and
+# --profile typed before the subcommand choose the project, as they will when it runs.
 _hutch_service_names() {
     local IFS=$'\n'
-    COMPREPLY+=($(compgen -W "$("${_hutch_cmd[@]}" compose config --services 2>/dev/null)" \
-        -- "$1"))
+    COMPREPLY+=($(compgen -W "$("${_hutch_cmd[@]}" compose "${_hutch_project[@]}" \
+        config --services 2>/dev/null)" -- "$1"))
+}
+
+# True for the compose options that choose the project.
+_hutch_project_option() {
+    case $1 in
+    -f | --file | -p | --project-name | --project-directory | --env-file | --profile) return 0 ;;
+    esac
+    return 1
 }
 
 _hutch_complete_kind() {
@@ -1574,12 +1585,16 @@ _hutch() {
     _hutch_reassemble
     local cur=${words[cword]} path="" nargs=0 value_of="" word i
     # `hutch images` for image names runs with the same binary and storage flags.
-    local _hutch_cmd=("${words[0]}")
+    local _hutch_cmd=("${words[0]}") _hutch_project=()
     COMPREPLY=()
     for ((i = 1; i < cword; i++)); do
         word=${words[i]}
         if [[ -n $value_of ]]; then
             [[ -z $path ]] && _hutch_cmd+=("$value_of" "$word")
+            # a path as typed: the shell has not expanded ~ in it yet
+            [[ $word == "~/"* ]] && word=$HOME/${word:2}
+            [[ $path == compose ]] && _hutch_project_option "$value_of" &&
+                _hutch_project+=("$value_of" "$word")
             value_of=""
         elif ((nargs > 0)) && _hutch_options_end_at_argument "$path"; then
             nargs=$((nargs + 1))
@@ -1587,6 +1602,8 @@ _hutch() {
             [[ " $(_hutch_value_options "$path") " == *" $word "* ]] && value_of=$word
         elif [[ $word == -* ]]; then
             [[ -z $path && $word == --root=* || $word == --runroot=* ]] && _hutch_cmd+=("$word")
+            [[ $path == compose ]] && _hutch_project_option "${word%%=*}" &&
+                _hutch_project+=("$word")
         elif ((nargs == 0)) && [[ " $(_hutch_subcommands "$path") " == *" $word "* ]]; then
             path=${path:+$path }$word
         else

@@ -170,7 +170,7 @@ function __hutch_value_options
         case 'quadlet list'
             printf '%s\n' --format
         case 'compose'
-            printf '%s\n' --file -f --project-name -p --project-directory --env-file --profile
+            printf '%s\n' --file -f --project-name -p --project-directory --env-file --profile --progress
         case 'compose config'
             printf '%s\n' --format
         case 'compose up'
@@ -356,9 +356,29 @@ function __hutch_pod_names
     $cmd pod ps --format '{{.Name}}' 2>/dev/null
 end
 
+# The project's services: compose's -f, -p, --project-directory, --env-file and
+# --profile typed before the subcommand choose the project, as they will when it runs.
 function __hutch_service_names
-    set -l cmd (commandline -opc)[1]
-    $cmd compose config --services 2>/dev/null
+    set -l tokens (commandline -opc)
+    set -l project
+    set -l seen 0
+    set -l take 0
+    for t in $tokens[2..-1]
+        if test $take = 1
+            set -a project (string replace -r -- '^~/' "$HOME/" $t)
+            set take 0
+        else if test $seen = 0
+            test "$t" = compose; and set seen 1
+        else if contains -- $t -f --file -p --project-name --project-directory --env-file --profile
+            set -a project $t
+            set take 1
+        else if string match -qr -- '^--(file|project-name|project-directory|env-file|profile)=' $t
+            set -a project $t
+        else if not string match -q -- '-*' $t
+            break
+        end
+    end
+    $tokens[1] compose $project config --services 2>/dev/null
 end
 
 complete -c hutch -f
@@ -1586,6 +1606,7 @@ complete -c hutch -n "__hutch_at 'compose'" -l project-name -s p -x -d 'Project 
 complete -c hutch -n "__hutch_at 'compose'" -l project-directory -x -d 'Directory relative paths resolve against (default: the first file\'s)'
 complete -c hutch -n "__hutch_at 'compose'" -l env-file -r -F -d 'Environment file for interpolation (default .env)'
 complete -c hutch -n "__hutch_at 'compose'" -l profile -x -d 'Enable services of this profile'
+complete -c hutch -n "__hutch_at 'compose'" -l progress -x -a 'auto tty plain quiet' -d 'Progress output: auto, tty, plain or quiet (default auto)'
 complete -c hutch -n "__hutch_at 'compose'" -l help -d 'Show the help and exit'
 
 # hutch compose config

@@ -16,17 +16,21 @@ services:
     image: {image}
     command: ["sh", "-c", "cat /shared/mark; exit 3"]
     volumes: [shared:/shared]
+    configs: [note]
     depends_on:
       job: {{condition: service_completed_successfully}}
   idle:
     image: {image}
     command: sleep 1000
+    post_start: [{{command: ["sh", "-c", "echo started >> /tmp/starts"]}}]
   debug:
     image: {image}
     profiles: [debug]
     command: sleep 1000
 volumes:
   shared: {{}}
+configs:
+  note: {{content: noted}}
 """
 
 
@@ -58,10 +62,19 @@ def test_exit_code_from_after_a_one_shot_job(hutch: Hutch, base_image: str, tmp_
     assert hutch(*compose, "ps", "--format", "table {{.Service}}").stdout == "SERVICE\nidle\n"
     bad = hutch(*compose, "ps", "--status", "sleeping", check=False)
     assert bad.returncode == 125 and bad.stderr.startswith("Error: invalid status")
-    # exec in a service's container; run --rm leaves nothing behind
+    # exec in a service's container; run --rm leaves nothing behind, and writes the
+    # content config as up does (create, write, start attached)
     assert hutch(*compose, "exec", "-T", "idle", "sh", "-c", "exit 4", check=False).returncode == 4
-    one_off = hutch(*compose, "run", "--rm", "-T", "-e", "X=1", "worker", "sh", "-c", "echo $X")
-    assert one_off.stdout == "1\n"
+    one_off = hutch(
+        *compose, "run", "--rm", "-T", "-e", "X=1", "worker", "sh", "-c", "echo $X; cat /note"
+    )
+    assert one_off.stdout == "1\nnoted"  # the content as it is: no newline added
+    # restart runs the post_start hook again (up's start, start's, and now restart's)
+    starts = ("exec", "-T", "idle", "cat", "/tmp/starts")
+    before = hutch(*compose, *starts).stdout.count("started")
+    restarted = hutch(*compose, "restart", "-t", "0", "idle")
+    assert restarted.stderr.endswith(" Container jobs-idle-1  Restarted\n")  # plain: piped
+    assert hutch(*compose, *starts).stdout.count("started") == before + 1
     every = hutch("ps", "-a", "--format", "{{.Names}}").stdout.split()
     assert "jobs-idle-1" in every
     assert not [n for n in every if "-run-" in n]

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from hutch.api.container_config import RunOptions
+from hutch.api.containers import RunReport
 
 
 @dataclass(frozen=True)
@@ -157,9 +158,21 @@ class ComposeProjectRunner(Protocol):
         """Start what the service depends on (unless no_deps); the one-off's RunOptions."""
         ...
 
+    def run_one_off(self, options: ComposeRunOptions, progress: Callable[[str], None]) -> RunReport:
+        """``compose run``: the one-off run, its secrets and configs written as ``up``
+        writes them (between create and start); exit_code None when detached."""
+        ...
+
     def start(self, services: tuple[str, ...], progress: Callable[[str], None]) -> None:
         """Start the existing containers of ``services`` (all: empty), dependencies first,
         each stopped one's ``post_start`` hooks after it."""
+        ...
+
+    def restart(
+        self, services: tuple[str, ...], timeout: int | None, progress: Callable[[str], None]
+    ) -> None:
+        """Restart the containers of ``services`` (all: empty), dependencies first, each
+        between its ``pre_stop`` and ``post_start`` hooks."""
         ...
 
     def pre_stop(self, names: list[str] | tuple[str, ...], progress: Callable[[str], None]) -> None:

@@ -201,6 +201,8 @@ class ImageSummary:
     labels: tuple[tuple[str, str], ...] = ()
     intermediate: bool = False  # an untagged build step result (listed with -a only)
     history: tuple[str, ...] = ()  # every name it has had, latest first (NamesHistory)
+    # when a name was last pointed at it (a pull, build, load or tag): docker's LastTagTime
+    tagged: float = 0.0
 
 
 @dataclass(frozen=True)

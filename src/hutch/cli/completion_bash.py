@@ -44,10 +44,20 @@ _hutch_pod_names() {
         -- "$1"))
 }
 
+# The project's services: compose's -f, -p, --project-directory, --env-file and
+# --profile typed before the subcommand choose the project, as they will when it runs.
 _hutch_service_names() {
     local IFS=$'\n'
-    COMPREPLY+=($(compgen -W "$("${_hutch_cmd[@]}" compose config --services 2>/dev/null)" \
-        -- "$1"))
+    COMPREPLY+=($(compgen -W "$("${_hutch_cmd[@]}" compose "${_hutch_project[@]}" \
+        config --services 2>/dev/null)" -- "$1"))
+}
+
+# True for the compose options that choose the project.
+_hutch_project_option() {
+    case $1 in
+    -f | --file | -p | --project-name | --project-directory | --env-file | --profile) return 0 ;;
+    esac
+    return 1
 }
 
 _hutch_complete_kind() {
@@ -69,12 +79,16 @@ _hutch() {
     _hutch_reassemble
     local cur=${words[cword]} path="" nargs=0 value_of="" word i
     # `hutch images` for image names runs with the same binary and storage flags.
-    local _hutch_cmd=("${words[0]}")
+    local _hutch_cmd=("${words[0]}") _hutch_project=()
     COMPREPLY=()
     for ((i = 1; i < cword; i++)); do
         word=${words[i]}
         if [[ -n $value_of ]]; then
             [[ -z $path ]] && _hutch_cmd+=("$value_of" "$word")
+            # a path as typed: the shell has not expanded ~ in it yet
+            [[ $word == "~/"* ]] && word=$HOME/${word:2}
+            [[ $path == compose ]] && _hutch_project_option "$value_of" &&
+                _hutch_project+=("$value_of" "$word")
             value_of=""
         elif ((nargs > 0)) && _hutch_options_end_at_argument "$path"; then
             nargs=$((nargs + 1))
@@ -82,6 +96,8 @@ _hutch() {
             [[ " $(_hutch_value_options "$path") " == *" $word "* ]] && value_of=$word
         elif [[ $word == -* ]]; then
             [[ -z $path && $word == --root=* || $word == --runroot=* ]] && _hutch_cmd+=("$word")
+            [[ $path == compose ]] && _hutch_project_option "${word%%=*}" &&
+                _hutch_project+=("$word")
         elif ((nargs == 0)) && [[ " $(_hutch_subcommands "$path") " == *" $word "* ]]; then
             path=${path:+$path }$word
         else

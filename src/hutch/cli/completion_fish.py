@@ -60,9 +60,29 @@ function __hutch_pod_names
     $cmd pod ps --format '{{.Name}}' 2>/dev/null
 end
 
+# The project's services: compose's -f, -p, --project-directory, --env-file and
+# --profile typed before the subcommand choose the project, as they will when it runs.
 function __hutch_service_names
-    set -l cmd (commandline -opc)[1]
-    $cmd compose config --services 2>/dev/null
+    set -l tokens (commandline -opc)
+    set -l project
+    set -l seen 0
+    set -l take 0
+    for t in $tokens[2..-1]
+        if test $take = 1
+            set -a project (string replace -r -- '^~/' "$HOME/" $t)
+            set take 0
+        else if test $seen = 0
+            test "$t" = compose; and set seen 1
+        else if contains -- $t -f --file -p --project-name --project-directory --env-file --profile
+            set -a project $t
+            set take 1
+        else if string match -qr -- '^--(file|project-name|project-directory|env-file|profile)=' $t
+            set -a project $t
+        else if not string match -q -- '-*' $t
+            break
+        end
+    end
+    $tokens[1] compose $project config --services 2>/dev/null
 end
 """
 

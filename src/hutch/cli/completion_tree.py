@@ -50,9 +50,10 @@ VALUE_HINTS: dict[str, str | tuple[str, ...]] = {
     "--filename": "file",  # kube generate
 }
 # Options of the compose commands whose value is one of the project's services
-COMPOSE_HINTS: dict[str, str | tuple[str, ...]] = dict.fromkeys(
-    ("--attach", "--no-attach", "--exit-code-from"), "service"
-)
+COMPOSE_HINTS: dict[str, str | tuple[str, ...]] = {
+    **dict.fromkeys(("--attach", "--no-attach", "--exit-code-from"), "service"),
+    "--progress": ("auto", "tty", "plain", "quiet"),
+}
 # Where the flag table's commands are: at the top and in the container group.
 TABLE_GROUPS = ((), ("container",))
 

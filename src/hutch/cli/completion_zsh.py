@@ -104,12 +104,24 @@ __hutch_pod_names() {
     _wanted pods expl pod compadd -a pods
 }
 
-# The services of the compose project here (hutch compose config --services).
+# The services of the compose project (hutch compose OPTIONS config --services), the one
+# compose's -f, -p, --project-directory, --env-file and --profile choose (set by _hutch_compose).
 __hutch_service_names() {
     local -a services hutch=(${_hutch_bin:-hutch} $_hutch_storage)
-    services=(${(f)"$(_call_program services $hutch compose config --services 2>/dev/null)"})
+    services=(${(f)"$(_call_program services $hutch compose $_hutch_project config --services \
+        2>/dev/null)"})
     _wanted services expl service compadd -a services
 }
+"""
+
+
+ZSH_PROJECT = """\
+    local -a _hutch_project
+    local _hutch_o
+    for _hutch_o in -f --file -p --project-name --project-directory --env-file --profile; do
+        [[ -n $opt_args[$_hutch_o] ]] &&
+            _hutch_project+=($_hutch_o ${${(Q)opt_args[$_hutch_o]}/#\\~\\//$HOME/})
+    done
 """
 
 
@@ -127,6 +139,11 @@ def render_zsh(tree: Cmd) -> str:
         "    local curcontext", "    local _hutch_bin=$words[1]\n    local curcontext", 1
     )
     functions[0] = functions[0].replace("    case $state in", ZSH_STORAGE + "    case $state in", 1)
+    # compose's own options, for the service names its subcommands complete
+    for i, cmd in enumerate(tree.walk()):
+        if cmd.path == ("compose",):
+            state = "    case $state in"
+            functions[i] = functions[i].replace(state, ZSH_PROJECT + state)
     return "\n".join(
         [
             "#compdef hutch",

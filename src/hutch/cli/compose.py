@@ -17,6 +17,7 @@ import typer
 
 from hutch.api.compose import ComposeProjectOptions
 from hutch.api.errors import InvalidArgument
+from hutch.cli.compose_progress import PROGRESS_KEY, check_mode
 from hutch.cli.compose_project import OPTIONS_KEY, load_model
 
 if TYPE_CHECKING:
@@ -57,7 +58,14 @@ def register(app: typer.Typer) -> None:
         profile: Annotated[
             list[str] | None, typer.Option("--profile", help="Enable services of this profile.")
         ] = None,
+        progress: Annotated[
+            str,
+            typer.Option(
+                "--progress", help="Progress output: auto, tty, plain or quiet (default auto)."
+            ),
+        ] = "auto",
     ) -> None:
+        ctx.meta[PROGRESS_KEY] = check_mode(progress)
         ctx.meta[OPTIONS_KEY] = ComposeProjectOptions(
             cwd=os.getcwd(),
             environ=dict(os.environ),

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from hutch.api.compose import ComposeBuildOptions, ComposePullOptions, ComposePushOptions
+from hutch.cli.compose_progress import progress_view
 from hutch.cli.compose_project import load_model
 from hutch.cli.state import state_of
 
@@ -61,10 +62,13 @@ def add_commands(compose_app: typer.Typer) -> None:
         """Pull the images of the services that name one."""
         names = tuple(services or ())
         project = load_model(ctx, services=names)
-        state_of(ctx).compose().runner(project).pull(
-            ComposePullOptions(services=names, ignore_failures=ignore_pull_failures, quiet=quiet),
-            _progress,
-        )
+        with progress_view(ctx, "Pulling") as progress:
+            state_of(ctx).compose().runner(project).pull(
+                ComposePullOptions(
+                    services=names, ignore_failures=ignore_pull_failures, quiet=quiet
+                ),
+                progress,
+            )
 
     @compose_app.command("push")
     def push(

@@ -109,11 +109,11 @@ def add_commands(compose_app: typer.Typer) -> None:
     ) -> None:
         """Run a one-off container of a service (labelled oneoff=True)."""
         project = load_model(ctx, services=(service,))
-        state = state_of(ctx)
-        options = (
-            state.compose()
+        report = (
+            state_of(ctx)
+            .compose()
             .runner(project)
-            .one_off(
+            .run_one_off(
                 ComposeRunOptions(
                     service=service,
                     command=tuple(command or ()),
@@ -134,7 +134,6 @@ def add_commands(compose_app: typer.Typer) -> None:
                 _progress,
             )
         )
-        report = state.engine().containers.run(options)
         if report.exit_code is None:
             print(report.id)
             return

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Annotated
 
 import typer
@@ -12,12 +11,9 @@ from hutch.api.containers import LogsOptions
 from hutch.api.errors import InvalidArgument
 from hutch.cli.compose_attach import Foreground
 from hutch.cli.compose_logs import multiplex
+from hutch.cli.compose_progress import progress_view
 from hutch.cli.compose_project import load_model
 from hutch.cli.state import state_of
-
-
-def _progress(line: str) -> None:
-    sys.stderr.write(line + "\n")
 
 
 def _scale(values: list[str] | None) -> tuple[tuple[str, int], ...]:
@@ -175,28 +171,29 @@ def add_commands(compose_app: typer.Typer) -> None:
                 raise InvalidArgument(f"no such service: {service}")
         state = state_of(ctx)
         runner = state.compose().runner(project)
-        runner.up(
-            ComposeUpOptions(
-                services=names,
-                detach=detach,
-                force_recreate=force_recreate,
-                no_recreate=no_recreate,
-                no_deps=no_deps,
-                no_start=no_start,
-                remove_orphans=remove_orphans,
-                scale=_scale(scale),
-                wait=wait,
-                wait_timeout=wait_timeout,
-                timeout=timeout,
-                build=build,
-                no_build=no_build,
-                pull=pull,
-                renew_anon_volumes=renew_anon_volumes,
-                always_recreate_deps=always_recreate_deps,
-                quiet_pull=quiet_pull,
-            ),
-            _progress,
-        )
+        with progress_view(ctx, "Running") as progress:
+            runner.up(
+                ComposeUpOptions(
+                    services=names,
+                    detach=detach,
+                    force_recreate=force_recreate,
+                    no_recreate=no_recreate,
+                    no_deps=no_deps,
+                    no_start=no_start,
+                    remove_orphans=remove_orphans,
+                    scale=_scale(scale),
+                    wait=wait,
+                    wait_timeout=wait_timeout,
+                    timeout=timeout,
+                    build=build,
+                    no_build=no_build,
+                    pull=pull,
+                    renew_anon_volumes=renew_anon_volumes,
+                    always_recreate_deps=always_recreate_deps,
+                    quiet_pull=quiet_pull,
+                ),
+                progress,
+            )
         if detach or no_start:
             return 0
         followed = Foreground(
@@ -235,10 +232,11 @@ def add_commands(compose_app: typer.Typer) -> None:
     ) -> None:
         """Stop and remove the project's containers and networks."""
         project = load_model(ctx, profiles=("*",))
-        state_of(ctx).compose().runner(project).down(
-            ComposeDownOptions(volumes=volumes, remove_orphans=remove_orphans, timeout=timeout),
-            _progress,
-        )
+        with progress_view(ctx, "Running") as progress:
+            state_of(ctx).compose().runner(project).down(
+                ComposeDownOptions(volumes=volumes, remove_orphans=remove_orphans, timeout=timeout),
+                progress,
+            )
 
     @compose_app.command("logs")
     def logs(

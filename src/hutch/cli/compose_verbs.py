@@ -21,6 +21,7 @@ from hutch.api.containers import (
     StopOptions,
 )
 from hutch.api.errors import HutchError
+from hutch.cli.compose_progress import Progress, progress_view
 from hutch.cli.compose_project import load_model
 from hutch.cli.state import state_of
 
@@ -43,11 +44,11 @@ def _progress(line: str) -> None:
     sys.stderr.write(line + "\n")
 
 
-def _report(reports: list[ActionReport], verb: str) -> None:
+def _report(reports: list[ActionReport], verb: str, progress: Progress = _progress) -> None:
     failed = [r for r in reports if r.error]
     for report in reports:
         if not report.error:
-            sys.stderr.write(f" Container {report.name}  {verb}\n")
+            progress(f" Container {report.name}  {verb}")
     if failed:
         raise HutchError(f"{failed[0].name}: {failed[0].error}")
 
@@ -57,7 +58,8 @@ def add_commands(compose_app: typer.Typer) -> None:
     def start(ctx: typer.Context, services: Services = None) -> None:
         """Start the project's existing containers."""
         project = load_model(ctx, profiles=("*",))
-        state_of(ctx).compose().runner(project).start(tuple(services or ()), _progress)
+        with progress_view(ctx, "Running") as progress:
+            state_of(ctx).compose().runner(project).start(tuple(services or ()), progress)
 
     @compose_app.command("stop")
     def stop(ctx: typer.Context, services: Services = None, timeout: Timeout = None) -> None:
@@ -67,17 +69,19 @@ def add_commands(compose_app: typer.Typer) -> None:
         found = runner.containers(True, tuple(services or ()))
         names = tuple(reversed([c.name for c in found]))
         if names:
-            runner.pre_stop(names, _progress)
-            engine = state_of(ctx).engine()
-            _report(engine.containers.stop(names, StopOptions(timeout=timeout)), "Stopped")
+            with progress_view(ctx, "Stopping") as progress:
+                runner.pre_stop(names, progress)
+                engine = state_of(ctx).engine()
+                reports = engine.containers.stop(names, StopOptions(timeout=timeout))
+                _report(reports, "Stopped", progress)
 
     @compose_app.command("restart")
     def restart(ctx: typer.Context, services: Services = None, timeout: Timeout = None) -> None:
         """Restart the project's containers."""
-        engine = state_of(ctx).engine()
-        for c in _containers(ctx, services):
-            reports = engine.containers.restart([c.name], StopOptions(timeout=timeout))
-            _report(reports, "Restarted")
+        project = load_model(ctx, profiles=("*",))
+        runner = state_of(ctx).compose().runner(project)
+        with progress_view(ctx, "Restarting") as progress:
+            runner.restart(tuple(services or ()), timeout, progress)
 
     @compose_app.command("kill")
     def kill(
@@ -107,10 +111,13 @@ def add_commands(compose_app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """Remove the project's stopped containers."""
-        found = list(reversed(_containers(ctx, services)))
+        project = load_model(ctx, profiles=("*",))
+        runner = state_of(ctx).compose().runner(project)
+        found = list(reversed(runner.containers(True, tuple(services or ()))))
         engine = state_of(ctx).engine()
         running = tuple(c.name for c in found if c.status == "running")
         if running and stop_first:
+            runner.pre_stop(running, _progress)  # docker compose: rm -s stops as stop does
             _report(engine.containers.stop(running, StopOptions()), "Stopped")
             running = ()
         names = tuple(c.name for c in found if c.name not in running)
@@ -148,15 +155,16 @@ def add_commands(compose_app: typer.Typer) -> None:
         """Create the project's networks, volumes and containers without starting them."""
         names = tuple(services or ())
         project = load_model(ctx, services=names)
-        state_of(ctx).compose().runner(project).up(
-            ComposeUpOptions(
-                services=names,
-                no_start=True,
-                force_recreate=force_recreate,
-                no_recreate=no_recreate,
-            ),
-            _progress,
-        )
+        with progress_view(ctx, "Running") as progress:
+            state_of(ctx).compose().runner(project).up(
+                ComposeUpOptions(
+                    services=names,
+                    no_start=True,
+                    force_recreate=force_recreate,
+                    no_recreate=no_recreate,
+                ),
+                progress,
+            )
 
     @compose_app.command("version")
     def version(

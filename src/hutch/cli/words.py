@@ -20,6 +20,7 @@ VALUED = (
     *("--storage-driver", "--storage-opt", "--tmpdir", "--out", "--url", "--connection", "-c"),
     *("--cgroup-manager", "--events-backend"),
     *("-f", "--file", "-p", "--project-name", "--project-directory", "--env-file", "--profile"),
+    "--progress",
 )
 
 

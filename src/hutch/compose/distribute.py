@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from hutch.api.compose import ComposePullOptions, ComposePushOptions
 from hutch.api.errors import HutchError, InvalidArgument
 from hutch.api.images import PullOptions, PushOptions
+from hutch.compose.refresh import record, window
 
 if TYPE_CHECKING:
     from hutch.api.engine import Engine
@@ -28,6 +29,13 @@ def _named(services: Mapping[str, Any], names: tuple[str, ...]) -> list[str]:
     return list(names or services)
 
 
+def _refreshes(service: Mapping[str, Any]) -> bool:
+    try:
+        return window(service) is not None
+    except ValueError:
+        return False  # ``up`` names the bad duration
+
+
 def pull(
     engine: Engine, services: Mapping[str, Any], options: ComposePullOptions, progress: Progress
 ) -> None:
@@ -39,12 +47,14 @@ def pull(
         if not options.quiet:
             progress(f" Service {name}  Pulling {image}")
         try:
-            engine.images.pull(PullOptions(reference=image, quiet=True))
+            report = engine.images.pull(PullOptions(reference=image, quiet=True))
         except HutchError as exc:
             if not (options.ignore_failures or "build" in service):
                 raise
             progress(f" Service {name}  Warning: {exc}")
             continue
+        if _refreshes(service):  # its next ``up`` measures from this pull
+            record(engine, report.names)
         if not options.quiet:
             progress(f" Service {name}  Pulled")
 

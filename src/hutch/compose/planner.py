@@ -33,6 +33,7 @@ from hutch.api.containers import (
     CopyOptions,
     ListContainersOptions,
     RemoveContainerOptions,
+    RunReport,
     StartOptions,
     StopOptions,
     WaitOptions,
@@ -222,6 +223,7 @@ class Runner:
         order = self._selected(options.services, options.no_deps)
         self._refuse_unsupported(order)
         self._build_missing(order, options, progress)
+        self._refresh(order, options.pull, progress)
         self._networks(order, progress)
         self._volumes(order, progress)
         existing = self._containers()
@@ -330,6 +332,29 @@ class Runner:
         if wanted:
             self._build_services(wanted, ComposeBuildOptions(), progress)
 
+    def _refresh(self, order: list[str], override: str | None, progress: Progress) -> None:
+        """``pull_policy: daily|weekly|every_D|refresh``: pull the images whose last pull
+        is older than the window, before anything is created (``--pull`` overrides)."""
+        if override is not None:
+            return
+        from hutch.compose import refresh
+
+        now = time.time()
+        for name in order:
+            service = self.project.services[name]
+            if "build" in service or "image" not in service:
+                continue
+            try:
+                seconds = refresh.window(service)
+            except ValueError as exc:
+                key = "pull_policy" if "pull_refresh_after" not in service else "pull_refresh_after"
+                locator = self.project.locator
+                path = ("services", name, key)
+                raise locator.error(str(exc), path) if locator else ComposeError(str(exc)) from None
+            image = str(service["image"])
+            if seconds is not None and refresh.due(self.engine, image, seconds, now):
+                refresh.pull(self.engine, name, image, progress)
+
     def build(self, options: ComposeBuildOptions, progress: Progress) -> None:
         services = self.project.services
         for name in options.services:
@@ -401,7 +426,9 @@ class Runner:
         progress: Progress,
     ) -> None:
         service = self.project.services[name]
-        digest = config_hash(service)
+        hosts = self._links_now(name, service)
+        # the addresses are in the hash: a linked container that moved recreates this one
+        digest = config_hash({**service, "external_links": list(hosts)} if hosts else service)
         mine = {
             int(labels_of(c).get(f"{LABEL}.container-number", "0") or 0): c
             for c in existing
@@ -439,7 +466,7 @@ class Runner:
             if current is None:
                 policy = _policy(service, options.pull)
                 container = self._create(
-                    name, service, number, digest, policy, progress, kept, options.quiet_pull
+                    name, service, number, digest, policy, progress, kept, options.quiet_pull, hosts
                 )
                 to_start.append(container)
             elif current.status != "running":
@@ -463,6 +490,14 @@ class Runner:
         except HutchError:
             return None  # --no-build and missing: create reports it
         return _bare(found[0].id) if found else None
+
+    def _links_now(self, name: str, service: Mapping[str, Any]) -> tuple[str, ...]:
+        """``external_links`` as ``ALIAS:IP`` entries, with the addresses of now."""
+        if not service.get("external_links"):
+            return ()
+        declared = self.project.model.get("networks") or {}
+        joined = ",".join(declared[n]["name"] for n in service.get("networks") or {})
+        return self._external_links(name, service, joined)
 
     def _external_links(
         self, name: str, service: Mapping[str, Any], networks: str
@@ -522,6 +557,7 @@ class Runner:
         progress: Progress,
         kept: Mapping[str, str] | None = None,
         quiet_pull: bool = False,
+        hosts: tuple[str, ...] = (),
     ) -> str:
         container = service.get("container_name") or f"{self.name}-{name}-{number}"
         image = image_name(self.name, name, service)
@@ -558,8 +594,7 @@ class Runner:
             path = ("services", name)
             raise locator.error(str(exc), path) if locator else ComposeError(str(exc)) from None
         options = replace(options, pull=replace(options.pull, policy=policy, quiet=quiet_pull))
-        if service.get("external_links"):
-            hosts = self._external_links(name, service, options.network)
+        if hosts:  # external_links, looked up by ``_service``
             options = replace(
                 options, net=replace(options.net, add_hosts=options.net.add_hosts + hosts)
             )
@@ -653,6 +688,51 @@ class Runner:
     # --- run ---------------------------------------------------------------------------
 
     def one_off(self, options: ComposeRunOptions, progress: Progress) -> RunOptions:
+        """The one-off's RunOptions; refused when it has secrets or configs to write
+        (``run_one_off`` writes them between its create and start)."""
+        run, written = self._one_off(options, progress)
+        if written is not None:
+            raise ComposeError(
+                "secrets and configs from environment or content are written between create "
+                "and start: use run_one_off",
+                path=("services", options.service),
+            )
+        return run
+
+    def run_one_off(self, options: ComposeRunOptions, progress: Progress) -> RunReport:
+        """``compose run``: one ``run``, or, with secrets or configs from environment or
+        content, create, write them (as ``up`` does), start (attached unless detached)."""
+        run, written = self._one_off(options, progress)
+        if written is None:
+            return self.engine.containers.run(run)
+        container = self.engine.containers.create(run)
+        try:
+            self.engine.containers.copy(
+                CopyOptions(
+                    source="-",
+                    destination=f"{container}:/",
+                    archive=False,
+                    stream=io.BytesIO(written),
+                )
+            )
+        except BaseException:
+            removal = RemoveContainerOptions(force=True, ignore=True)
+            self.engine.containers.remove([container], removal)
+            raise
+        if run.detach:
+            self._check(self.engine.containers.start([container], StartOptions()))
+            return RunReport(container, None)
+        attached = StartOptions(attach=True, interactive=run.interactive)
+        [report] = self.engine.containers.start([container], attached)
+        if report.error:
+            error = HutchError(report.error)
+            error.exit_code = report.exit_code or 125
+            raise error
+        return RunReport(container, report.exit_code)
+
+    def _one_off(
+        self, options: ComposeRunOptions, progress: Progress
+    ) -> tuple[RunOptions, bytes | None]:
         name = options.service
         if name not in self.project.services:
             raise InvalidArgument(f"no such service: {name}")
@@ -662,6 +742,7 @@ class Runner:
             self.up(ComposeUpOptions(services=dependencies), progress)
         order = [name]
         self._build_missing(order, ComposeUpOptions(), progress)
+        self._refresh(order, None, progress)
         self._networks(order, progress)
         self._volumes(order, progress)
         service = dict(self.project.services[name])
@@ -701,12 +782,6 @@ class Runner:
             written = tar_of(secret_files(service, self.project.model, self.project.environment))
         except ValueError as exc:
             raise ComposeError(str(exc), path=("services", name)) from None
-        if written is not None:
-            raise ComposeError(
-                "secrets and configs from environment or content are not implemented by "
-                "hutch compose run (only file ones)",
-                path=("services", name),
-            )
         return replace(
             base,
             command=options.command or base.command,
@@ -722,7 +797,7 @@ class Runner:
             net=replace(base.net, publish=(*base.net.publish, *options.publish)),
             volumes=replace(base.volumes, volumes=(*base.volumes.volumes, *options.volumes)),
             pull=replace(base.pull, policy=_policy(service, None)),
-        )
+        ), written
 
     # --- down -------------------------------------------------------------------------
 
@@ -774,6 +849,18 @@ class Runner:
             progress(f" Container {container.name}  Started")
             service = self.project.services.get(container.service)
             if container.status != "running" and service is not None:
+                run_hooks(self.engine, container.name, service, "post_start")
+
+    def restart(self, services: tuple[str, ...], timeout: int | None, progress: Progress) -> None:
+        """``compose restart``: as docker compose, each container (dependencies first)
+        runs its ``pre_stop`` hooks, is restarted, then runs its ``post_start`` hooks."""
+        for container in self.containers(True, services):
+            self.pre_stop([container.name], progress)
+            reports = self.engine.containers.restart([container.name], StopOptions(timeout=timeout))
+            self._check(reports)
+            progress(f" Container {container.name}  Restarted")
+            service = self.project.services.get(container.service)
+            if service is not None:
                 run_hooks(self.engine, container.name, service, "post_start")
 
     def pre_stop(self, names: list[str] | tuple[str, ...], progress: Progress) -> None:

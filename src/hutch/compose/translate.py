@@ -33,7 +33,7 @@ LABEL = "com.docker.compose"
 PLANNER_KEYS = {
     "depends_on", "profiles", "scale", "networks", "container_name", "image", "expose",
     "pull_policy", "platform", "extends", "build", "attach", "links", "post_start", "pre_stop",
-    "external_links",
+    "external_links", "pull_refresh_after",
 }  # fmt: skip
 MAPPED_KEYS = {
     "command", "entrypoint", "environment", "working_dir", "user", "hostname", "labels",

@@ -153,6 +153,7 @@ class ImageService:
         steps = {
             row[0] for row in self._ctx.conn.execute("SELECT DISTINCT image_id FROM build_cache")
         }
+        tagged = self._ctx.images.tag_times()
         return [
             ImageSummary(
                 r.id,
@@ -164,6 +165,7 @@ class ImageService:
                 _labels(r),
                 intermediate=not r.names and r.id in steps,
                 history=r.names_history,
+                tagged=tagged.get(r.id, 0.0),
             )
             for r in self._ctx.images.all()
         ]

@@ -331,6 +331,11 @@ class ImageStore:
             diff_id, row["blob_digest"], row["media_type"], row["blob_size"], row["size"]
         )
 
+    def tag_times(self) -> dict[str, float]:
+        """Image id -> when a name was last pointed at it (docker's LastTagTime)."""
+        rows = self._conn.execute("SELECT image_id, MAX(added) FROM image_names GROUP BY image_id")
+        return {row[0]: row[1] for row in rows}
+
     def _all_names(self) -> dict[str, tuple[str, ...]]:
         out: dict[str, list[str]] = {}
         for row in self._conn.execute("SELECT name, image_id FROM image_names ORDER BY added"):

@@ -10,7 +10,15 @@ import pytest
 
 from hutch.api.compose import ComposeProjectOptions, ComposeRunOptions, ComposeUpOptions
 from hutch.api.container_config import RunOptions, VolumeOptions
-from hutch.api.containers import ContainerSummary, ExecOptions, InspectEndpoint, StartOptions
+from hutch.api.containers import (
+    ActionReport,
+    ContainerSummary,
+    CopyOptions,
+    ExecOptions,
+    InspectEndpoint,
+    StartOptions,
+    StopOptions,
+)
 from hutch.api.errors import HutchError
 from hutch.api.networks import NetworkSummary
 from hutch.cli.compose_attach import Foreground
@@ -169,7 +177,7 @@ def test_external_links_become_hosts_entries(tmp_path: Path) -> None:
         runner._external_links("web", service, "p_default")
 
 
-def test_compose_run_refuses_written_secrets_but_binds_file_ones(tmp_path: Path) -> None:
+def test_compose_run_options_bind_file_secrets(tmp_path: Path) -> None:
     (tmp_path / "compose.yaml").write_text(
         "name: p\nservices:\n  job:\n    image: busybox\n    secrets: [key]\n"
         "    configs: [motd]\nsecrets:\n  key: {file: ./key}\n"
@@ -178,7 +186,7 @@ def test_compose_run_refuses_written_secrets_but_binds_file_ones(tmp_path: Path)
     project = load_project(ComposeProjectOptions(cwd=str(tmp_path), environ={}))
     network = NetworkSummary("p_default", "n", "bridge", "", (), False, False, True, (), (), 0.0)
     runner = Runner(as_engine(FakeEngine(network_summaries=[network])), project)
-    with pytest.raises(ComposeError, match="not implemented by hutch compose run"):
+    with pytest.raises(ComposeError, match="use run_one_off"):
         runner.one_off(ComposeRunOptions(service="job"), lambda line: None)
     text = (tmp_path / "compose.yaml").read_text()
     (tmp_path / "compose.yaml").write_text(text.replace("{content: hi}", "{file: ./motd}"))
@@ -203,3 +211,118 @@ def test_compose_start_runs_post_start_of_the_stopped_ones(tmp_path: Path) -> No
         ("containers.exec", "p-web-1"),
     ]
     assert lines == [" Container p-db-1  Started", " Container p-web-1  Started"]
+
+
+def test_compose_run_writes_secrets_between_create_and_start(tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text(
+        "name: p\nservices:\n  job:\n    image: busybox\n"
+        "    secrets: [{source: key, mode: 0400}]\n    configs: [motd]\n"
+        "secrets:\n  key: {environment: KEY}\nconfigs:\n  motd: {content: hi}\n"
+    )
+    project = load_project(ComposeProjectOptions(cwd=str(tmp_path), environ={"KEY": "s3"}))
+    network = NetworkSummary("p_default", "n", "bridge", "", (), False, False, True, (), (), 0.0)
+    engine = FakeEngine(
+        network_summaries=[network], action_reports=[ActionReport("x", "f", None, 7)]
+    )
+    report = Runner(as_engine(engine), project).run_one_off(
+        ComposeRunOptions(service="job", remove=True, tty=False), lambda line: None
+    )
+    assert (report.id, report.exit_code) == ("f" * 64, 7)
+    steps = [c for c, _ in engine.calls if c.startswith("containers.") and c != "containers.ls"]
+    assert steps == ["containers.create", "containers.copy", "containers.start"]
+    copy = next(o for c, o in engine.calls if c == "containers.copy")
+    assert isinstance(copy, CopyOptions) and copy.destination == "f" * 64 + ":/"
+    import tarfile
+
+    assert copy.stream is not None
+    with tarfile.open(fileobj=copy.stream) as tar:
+        members = {m.name: m.mode for m in tar.getmembers() if m.isfile()}
+    assert members == {"run/secrets/key": 0o400, "motd": 0o444}
+    start = next(o for c, o in engine.calls if c == "containers.start")
+    assert start[1] == StartOptions(attach=True, interactive=True)  # type: ignore[index]
+    create = next(o for c, o in engine.calls if c == "containers.create")
+    assert create.remove and create.labels  # type: ignore[attr-defined]
+    # detached: started in the background, no exit code
+    engine.calls.clear()
+    report = Runner(as_engine(engine), project).run_one_off(
+        ComposeRunOptions(service="job", detach=True, interactive=False), lambda line: None
+    )
+    assert report.exit_code is None
+    # without written ones: one run, as before
+    (tmp_path / "compose.yaml").write_text("name: p\nservices:\n  job: {image: busybox}\n")
+    project = load_project(ComposeProjectOptions(cwd=str(tmp_path), environ={}))
+    engine.calls.clear()
+    Runner(as_engine(engine), project).run_one_off(ComposeRunOptions(service="job"), print)
+    assert [c for c, _ in engine.calls if c.startswith("containers.") and c != "containers.ls"] == [
+        "containers.run"
+    ]
+
+
+def test_compose_restart_runs_pre_stop_and_post_start_hooks(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    engine = FakeEngine(container_list=[_existing(project, "db"), _existing(project, "web")])
+    lines: list[str] = []
+    Runner(as_engine(engine), project).restart((), 5, lines.append)
+    steps = [(c, getattr(o, "command", o)) for c, o in engine.calls if c != "containers.ls"]
+    assert steps == [
+        ("containers.restart", (("p-db-1",), StopOptions(timeout=5))),
+        ("containers.exec", ("sync",)),
+        ("containers.exec", ("sync",)),
+        ("containers.restart", (("p-web-1",), StopOptions(timeout=5))),
+        ("containers.exec", ("sh", "-c", "echo up > /tmp/x")),
+    ]
+    assert lines == [" Container p-db-1  Restarted", " Container p-web-1  Restarted"]
+    # a failing post_start fails the restart, naming the hook
+    engine = FakeEngine(container_list=[_existing(project, "web")], run_status=2)
+    lines = []
+    with pytest.raises(HutchError, match=r"post_start\[0\] hook exited with code 2"):
+        Runner(as_engine(engine), project).restart(("web",), None, lines.append)
+    # (a failed pre_stop is only said: the container is restarted anyway)
+    assert lines == [
+        " WARN container p-web-1: pre_stop[0] hook exited with code 2",
+        " Container p-web-1  Restarted",
+    ]
+
+
+def test_a_moved_external_link_recreates_the_container(tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text(
+        "name: p\nservices:\n  web:\n    image: busybox\n    external_links: [legacy:db]\n"
+    )
+    project = load_project(ComposeProjectOptions(cwd=str(tmp_path), environ={}))
+    endpoint = InspectEndpoint("", "", "10.90.0.9", 24, "", "", 0, "", "", (), "eth0")
+    found = container("legacy")
+    at = replace(
+        found, network_settings=replace(found.network_settings, networks={"p_default": endpoint})
+    )
+    network = NetworkSummary("p_default", "n", "bridge", "", (), False, False, True, (), (), 0.0)
+    engine = FakeEngine(container_inspects=[at], network_summaries=[network])
+    runner = Runner(as_engine(engine), project)
+    runner.up(ComposeUpOptions(no_start=True), lambda line: None)
+    create = next(o for c, o in engine.calls if c == "containers.create")
+    assert create.net.add_hosts == ("db:10.90.0.9",)  # type: ignore[attr-defined]
+    pairs = (label.split("=", 1) for label in create.labels)  # type: ignore[attr-defined]
+    digest = dict(pairs)["com.docker.compose.config-hash"]
+    # the same address: nothing to do; another one: recreated with it
+    labels = {
+        "com.docker.compose.project": "p",
+        "com.docker.compose.service": "web",
+        "com.docker.compose.container-number": "1",
+        "com.docker.compose.config-hash": digest,
+    }
+    existing = ContainerSummary(
+        "id-web", "p-web-1", "busybox", "sha256:1", "", 0.0, "created", 0, 0.0, 0.0,
+        labels=tuple(labels.items()),
+    )  # fmt: skip
+    engine.container_list = [existing]
+    engine.calls.clear()
+    runner.up(ComposeUpOptions(no_start=True), lambda line: None)
+    assert not [c for c, _ in engine.calls if c == "containers.create"]
+    moved = replace(endpoint, ip_address="10.90.0.20")
+    engine.container_inspects = [
+        replace(
+            found, network_settings=replace(found.network_settings, networks={"p_default": moved})
+        )
+    ]
+    runner.up(ComposeUpOptions(no_start=True), lambda line: None)
+    create = next(o for c, o in engine.calls if c == "containers.create")
+    assert create.net.add_hosts == ("db:10.90.0.20",)  # type: ignore[attr-defined]

@@ -249,3 +249,40 @@ def test_bash_completes_compose_services(fake_bin: Path, words: tuple[str, ...])
     ]
     calls = (fake_bin / "calls").read_text().splitlines()
     assert calls == ["compose config --services"]
+
+
+@pytest.mark.parametrize(
+    ("words", "asked"),
+    [
+        (("compose", "-f", "a.yaml", "-p", "x", "up", ""), "compose -f a.yaml -p x"),
+        (("compose", "--file", "=", "b.yaml", "logs", ""), "compose --file=b.yaml"),
+        (
+            ("compose", "--project-directory", "~/app", "stop", ""),
+            "compose --project-directory {home}/app",
+        ),
+        (
+            ("--root", "/d", "compose", "--profile", "dev", "up", "--attach", ""),
+            "--root /d compose --profile dev",
+        ),
+        # the subcommand's own options are not the project's
+        (
+            ("compose", "--env-file", "e", "run", "-e", "A=1", "-p", "80", ""),
+            "compose --env-file e",
+        ),
+    ],
+    ids=lambda v: " ".join(v) if isinstance(v, tuple) else "",
+)
+def test_bash_service_names_come_from_the_project_typed(
+    fake_bin: Path, words: tuple[str, ...], asked: str
+) -> None:
+    complete(fake_bin, "hutch", *words)
+    calls = (fake_bin / "calls").read_text().splitlines()
+    assert calls == [f"{asked.format(home=fake_bin)} config --services"]
+
+
+@pytest.mark.parametrize("script", [ZSH, FISH, BASH], ids=lambda p: p.name)
+def test_every_shell_passes_the_project_options_on(script: Path) -> None:
+    text = script.read_text()
+    for option in ("--project-name", "--project-directory", "--env-file", "--profile"):
+        assert option in text
+    assert "compose config --services" not in text  # the project's options come between

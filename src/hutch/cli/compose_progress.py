@@ -1,0 +1,199 @@
+"""What compose shows while it works: docker compose v2's ``--progress`` modes.
+
+The planner reports each step as a line, `` Container p-web-1  Started``
+(`` KIND NAME  STATUS``). ``plain`` writes those lines as they come (what
+scripts and tests read); ``tty`` keeps one line per resource under a
+``[+] Running 2/3`` title and redraws them in place, a spinner on those still
+working (a status ending in "ing") and the time each took; ``quiet`` shows
+only warnings; ``auto`` (the default) is ``tty`` when standard error is a
+terminal, else ``plain``. A line that names no resource (a warning) is
+printed above the view.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TextIO
+
+import typer
+
+from hutch.api.errors import InvalidArgument
+
+PROGRESS_KEY = "hutch.compose.progress"
+MODES = ("auto", "tty", "plain", "quiet")
+_EVENT = re.compile(r"^ (Container|Network|Volume|Service|Image) (\S+)  (.+)$")
+_SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
+
+Progress = Callable[[str], None]
+
+
+def check_mode(mode: str) -> str:
+    if mode == "json":
+        raise InvalidArgument("--progress json is not implemented by hutch compose")
+    if mode not in MODES:
+        raise InvalidArgument(f"invalid --progress {mode!r}: use auto, tty, plain or quiet")
+    return mode
+
+
+def resolve(mode: str, stream: TextIO, environ: dict[str, str] | os._Environ[str]) -> str:
+    """``auto`` as ``tty`` or ``plain``: a terminal that can move the cursor."""
+    if mode != "auto":
+        return mode
+    terminal = stream.isatty() and environ.get("TERM", "") not in ("", "dumb")
+    return "tty" if terminal else "plain"
+
+
+def _working(status: str) -> bool:
+    return status.split(" ", 1)[0].endswith("ing")
+
+
+def _failed(status: str) -> bool:
+    return status.startswith("Error")
+
+
+@dataclass
+class _Row:
+    kind: str
+    name: str
+    status: str
+    started: float
+    ended: float | None
+
+
+class TtyView:
+    """The live view: rows redrawn in place on ``stream`` (a terminal)."""
+
+    def __init__(self, title: str, stream: TextIO, colour: bool = True) -> None:
+        self._title = title
+        self._stream = stream
+        self._colour = colour
+        self._rows: dict[tuple[str, str], _Row] = {}
+        self._drawn = 0  # lines of the view on the screen now
+        self._lock = threading.Lock()
+        self._tick = 0
+        self._last = time.monotonic()  # the previous event: when the next step began
+
+    # --- events -----------------------------------------------------------------
+
+    def __call__(self, line: str) -> None:
+        now = time.monotonic()
+        match = _EVENT.match(line)
+        with self._lock:
+            if match is None:
+                self._clear()
+                self._stream.write(line + "\n")
+            else:
+                kind, name, status = match.groups()
+                row = self._rows.get((kind, name))
+                if row is None:
+                    # only ends are reported: a step began when the one before it ended
+                    row = self._rows[(kind, name)] = _Row(kind, name, status, self._last, None)
+                row.status = status
+                row.ended = None if _working(status) else now
+                self._last = now
+                self._clear()
+            self._draw(now)
+
+    def tick(self) -> None:
+        with self._lock:
+            self._tick += 1
+            if self._rows:
+                self._clear()
+                self._draw(time.monotonic())
+
+    # --- drawing ----------------------------------------------------------------
+
+    def lines(self, now: float) -> list[str]:
+        rows = list(self._rows.values())
+        done = sum(1 for r in rows if r.ended is not None)
+        width = max(20, shutil.get_terminal_size((80, 24)).columns)
+        title = f"[+] {self._title} {done}/{len(rows)}"
+        out = [self._paint(title, "1;34" if done < len(rows) else "34")]
+        label = max((len(r.kind) + 1 + len(r.name) for r in rows), default=0)
+        state = max((len(r.status) for r in rows), default=0)
+        for row in rows:
+            if row.ended is None:
+                mark = self._paint(_SPINNER[self._tick % len(_SPINNER)], "34")
+            elif _failed(row.status):
+                mark = self._paint("✘", "31")
+            else:
+                mark = self._paint("✔", "32")
+            took = (row.ended if row.ended is not None else now) - row.started
+            text = f"{row.kind} {row.name}".ljust(label) + f"  {row.status.ljust(state)}"
+            seconds = f"{took:.1f}s"
+            room = width - 4 - len(seconds)  # " ✔ " and a space before the time
+            if len(text) > room:
+                text = text[: max(0, room - 1)] + "…"
+            out.append(f" {mark} {text.ljust(room)} {seconds}")
+        return out
+
+    def _paint(self, text: str, sgr: str) -> str:
+        return f"\x1b[{sgr}m{text}\x1b[0m" if self._colour else text
+
+    def _clear(self) -> None:
+        if self._drawn:
+            self._stream.write(f"\x1b[{self._drawn}F\x1b[J")  # to the view's top, erase below
+            self._drawn = 0
+
+    def _draw(self, now: float) -> None:
+        if not self._rows:
+            self._stream.flush()
+            return
+        lines = self.lines(now)
+        self._stream.write("".join(line + "\n" for line in lines))
+        self._stream.flush()
+        self._drawn = len(lines)
+
+    def close(self) -> None:
+        """The last drawing stays on the screen, each row with its final state."""
+        with self._lock:
+            now = time.monotonic()
+            for row in self._rows.values():
+                if row.ended is None:
+                    row.ended = now
+            self._clear()
+            self._draw(now)
+
+
+def _plain(line: str) -> None:
+    sys.stderr.write(line + "\n")
+
+
+def _quiet(line: str) -> None:
+    if _EVENT.match(line) is None or " Error" in line:
+        sys.stderr.write(line + "\n")
+
+
+@contextmanager
+def progress_view(ctx: typer.Context, title: str) -> Iterator[Progress]:
+    """The progress callable the planner reports to, in the mode ``--progress`` chose."""
+    mode = resolve(ctx.meta.get(PROGRESS_KEY, "auto"), sys.stderr, os.environ)
+    if mode == "plain":
+        yield _plain
+        return
+    if mode == "quiet":
+        yield _quiet
+        return
+    view = TtyView(title, sys.stderr, colour="NO_COLOR" not in os.environ)
+    stop = threading.Event()
+
+    def ticking() -> None:
+        while not stop.wait(0.1):
+            view.tick()
+
+    ticker = threading.Thread(target=ticking, name="compose-progress", daemon=True)
+    ticker.start()
+    try:
+        yield view
+    finally:
+        stop.set()
+        ticker.join()
+        view.close()
