@@ -64,7 +64,7 @@ _hutch_options() {
     "unpause") echo --all -a --latest -l --filter -f --cidfile ;;
     "update") echo --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops ;;
     "stats") echo --all -a --no-stream --format --no-trunc --interval -i ;;
-    "build") echo --tag -t --file -f --build-arg --target --no-cache --pull --label --layers --squash --iidfile --format --secret --platform --timestamp --quiet -q --logfile --manifest --add-host --env --unsetenv --annotation --omit-history --pull-always --pull-never --ignorefile --cache-ttl --cache-from --cache-to --rm --force-rm --progress --jobs --retry --retry-delay --network --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --no-hostname --security-opt --ulimit --tls-verify --creds --authfile --cert-dir ;;
+    "build") echo --tag -t --file -f --build-arg --target --no-cache --pull --label --layers --squash --squash-all --output -o --build-context --iidfile --format --secret --platform --timestamp --quiet -q --logfile --manifest --add-host --env --unsetenv --annotation --omit-history --pull-always --pull-never --ignorefile --cache-ttl --cache-from --cache-to --rm --force-rm --progress --jobs --retry --retry-delay --network --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --no-hostname --security-opt --ulimit --tls-verify --creds --authfile --cert-dir ;;
     "port") echo --all -a ;;
     "info") echo --format -f ;;
     "completion") echo --file -f --no-desc ;;
@@ -179,14 +179,14 @@ _hutch_options() {
     "image diff") echo --format ;;
     "image mount") echo --all -a --format ;;
     "image unmount") echo --all -a --force -f ;;
-    "image build") echo --tag -t --file -f --build-arg --target --no-cache --pull --label --layers --squash --iidfile --format --secret --platform --timestamp --quiet -q --logfile --manifest --add-host --env --unsetenv --annotation --omit-history --pull-always --pull-never --ignorefile --cache-ttl --cache-from --cache-to --rm --force-rm --progress --jobs --retry --retry-delay --network --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --no-hostname --security-opt --ulimit --tls-verify --creds --authfile --cert-dir ;;
+    "image build") echo --tag -t --file -f --build-arg --target --no-cache --pull --label --layers --squash --squash-all --output -o --build-context --iidfile --format --secret --platform --timestamp --quiet -q --logfile --manifest --add-host --env --unsetenv --annotation --omit-history --pull-always --pull-never --ignorefile --cache-ttl --cache-from --cache-to --rm --force-rm --progress --jobs --retry --retry-delay --network --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --no-hostname --security-opt --ulimit --tls-verify --creds --authfile --cert-dir ;;
     "system info") echo --format -f ;;
     "system reset") echo --force -f ;;
     "system service") echo --time -t ;;
     "system check") echo --repair -r --force -f --max -m --quick -q ;;
     "system df") echo --verbose -v --format ;;
     "system prune") echo --all -a --filter --force -f --volumes ;;
-    "buildx build") echo --tag -t --file -f --build-arg --target --no-cache --pull --label --layers --squash --iidfile --format --secret --platform --timestamp --quiet -q --logfile --manifest --add-host --env --unsetenv --annotation --omit-history --pull-always --pull-never --ignorefile --cache-ttl --cache-from --cache-to --rm --force-rm --progress --jobs --retry --retry-delay --network --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --no-hostname --security-opt --ulimit --tls-verify --creds --authfile --cert-dir ;;
+    "buildx build") echo --tag -t --file -f --build-arg --target --no-cache --pull --label --layers --squash --squash-all --output -o --build-context --iidfile --format --secret --platform --timestamp --quiet -q --logfile --manifest --add-host --env --unsetenv --annotation --omit-history --pull-always --pull-never --ignorefile --cache-ttl --cache-from --cache-to --rm --force-rm --progress --jobs --retry --retry-delay --network --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --no-hostname --security-opt --ulimit --tls-verify --creds --authfile --cert-dir ;;
     esac
 }
 
@@ -226,7 +226,7 @@ _hutch_value_options() {
     "unpause") echo --filter -f --cidfile ;;
     "update") echo --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops ;;
     "stats") echo --format --interval -i ;;
-    "build") echo --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --ulimit --tls-verify --creds --authfile --cert-dir ;;
+    "build") echo --tag -t --file -f --build-arg --target --pull --label --layers --output -o --build-context --iidfile --format --secret --platform --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --ulimit --tls-verify --creds --authfile --cert-dir ;;
     "info") echo --format -f ;;
     "completion") echo --file -f ;;
     "auto-update") echo --format --authfile --tls-verify ;;
@@ -312,13 +312,13 @@ _hutch_value_options() {
     "image load") echo --input -i ;;
     "image diff") echo --format ;;
     "image mount") echo --format ;;
-    "image build") echo --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --ulimit --tls-verify --creds --authfile --cert-dir ;;
+    "image build") echo --tag -t --file -f --build-arg --target --pull --label --layers --output -o --build-context --iidfile --format --secret --platform --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --ulimit --tls-verify --creds --authfile --cert-dir ;;
     "system info") echo --format -f ;;
     "system service") echo --time -t ;;
     "system check") echo --max -m ;;
     "system df") echo --format ;;
     "system prune") echo --filter ;;
-    "buildx build") echo --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --ulimit --tls-verify --creds --authfile --cert-dir ;;
+    "buildx build") echo --tag -t --file -f --build-arg --target --pull --label --layers --output -o --build-context --iidfile --format --secret --platform --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --ulimit --tls-verify --creds --authfile --cert-dir ;;
     esac
 }
 
@@ -661,6 +661,8 @@ _hutch_option_values() {
     "build --pull") echo "@none" ;;
     "build --label") echo "@none" ;;
     "build --layers") echo "@none" ;;
+    "build --output"|"build -o") echo "@none" ;;
+    "build --build-context") echo "@none" ;;
     "build --iidfile") echo "@none" ;;
     "build --format") echo "json" ;;
     "build --secret") echo "@none" ;;
@@ -1192,6 +1194,8 @@ _hutch_option_values() {
     "image build --pull") echo "@none" ;;
     "image build --label") echo "@none" ;;
     "image build --layers") echo "@none" ;;
+    "image build --output"|"image build -o") echo "@none" ;;
+    "image build --build-context") echo "@none" ;;
     "image build --iidfile") echo "@none" ;;
     "image build --format") echo "json" ;;
     "image build --secret") echo "@none" ;;
@@ -1236,6 +1240,8 @@ _hutch_option_values() {
     "buildx build --pull") echo "@none" ;;
     "buildx build --label") echo "@none" ;;
     "buildx build --layers") echo "@none" ;;
+    "buildx build --output"|"buildx build -o") echo "@none" ;;
+    "buildx build --build-context") echo "@none" ;;
     "buildx build --iidfile") echo "@none" ;;
     "buildx build --format") echo "json" ;;
     "buildx build --secret") echo "@none" ;;

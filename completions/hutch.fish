@@ -108,7 +108,7 @@ function __hutch_value_options
         case 'stats'
             printf '%s\n' --format --interval -i
         case 'build'
-            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --ulimit --tls-verify --creds --authfile --cert-dir
+            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --layers --output -o --build-context --iidfile --format --secret --platform --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --ulimit --tls-verify --creds --authfile --cert-dir
         case 'info'
             printf '%s\n' --format -f
         case 'completion'
@@ -280,7 +280,7 @@ function __hutch_value_options
         case 'image mount'
             printf '%s\n' --format
         case 'image build'
-            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --ulimit --tls-verify --creds --authfile --cert-dir
+            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --layers --output -o --build-context --iidfile --format --secret --platform --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --ulimit --tls-verify --creds --authfile --cert-dir
         case 'system info'
             printf '%s\n' --format -f
         case 'system service'
@@ -292,7 +292,7 @@ function __hutch_value_options
         case 'system prune'
             printf '%s\n' --filter
         case 'buildx build'
-            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --layers --iidfile --format --secret --platform --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --ulimit --tls-verify --creds --authfile --cert-dir
+            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --layers --output -o --build-context --iidfile --format --secret --platform --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --ulimit --tls-verify --creds --authfile --cert-dir
     end
 end
 
@@ -1087,6 +1087,9 @@ complete -c hutch -n "__hutch_at 'build'" -l pull -x -d 'Pull the base images: a
 complete -c hutch -n "__hutch_at 'build'" -l label -x -d 'Add a label to the image: KEY=VALUE (repeatable)'
 complete -c hutch -n "__hutch_at 'build'" -l layers -x -d 'Keep a layer and a cached image per step (--layers=false: not)'
 complete -c hutch -n "__hutch_at 'build'" -l squash -d 'Squash the new layers into one'
+complete -c hutch -n "__hutch_at 'build'" -l squash-all -d 'Squash all the layers, the base\'s too, into one'
+complete -c hutch -n "__hutch_at 'build'" -l output -s o -x -d 'Also export the files: type=local,dest=DIR, type=tar,dest=FILE, DIR or -'
+complete -c hutch -n "__hutch_at 'build'" -l build-context -x -d 'A named context NAME=DIR|URL|docker-image://IMAGE (repeatable)'
 complete -c hutch -n "__hutch_at 'build'" -l iidfile -x -d 'Write the image id to this file'
 complete -c hutch -n "__hutch_at 'build'" -l format -x -a 'json' -d 'Image format: oci (default, or $BUILDAH_FORMAT) or docker'
 complete -c hutch -n "__hutch_at 'build'" -l secret -x -d 'A secret for RUN --mount=type=secret: id=ID,src=PATH'
@@ -2657,6 +2660,9 @@ complete -c hutch -n "__hutch_at 'image build'" -l pull -x -d 'Pull the base ima
 complete -c hutch -n "__hutch_at 'image build'" -l label -x -d 'Add a label to the image: KEY=VALUE (repeatable)'
 complete -c hutch -n "__hutch_at 'image build'" -l layers -x -d 'Keep a layer and a cached image per step (--layers=false: not)'
 complete -c hutch -n "__hutch_at 'image build'" -l squash -d 'Squash the new layers into one'
+complete -c hutch -n "__hutch_at 'image build'" -l squash-all -d 'Squash all the layers, the base\'s too, into one'
+complete -c hutch -n "__hutch_at 'image build'" -l output -s o -x -d 'Also export the files: type=local,dest=DIR, type=tar,dest=FILE, DIR or -'
+complete -c hutch -n "__hutch_at 'image build'" -l build-context -x -d 'A named context NAME=DIR|URL|docker-image://IMAGE (repeatable)'
 complete -c hutch -n "__hutch_at 'image build'" -l iidfile -x -d 'Write the image id to this file'
 complete -c hutch -n "__hutch_at 'image build'" -l format -x -a 'json' -d 'Image format: oci (default, or $BUILDAH_FORMAT) or docker'
 complete -c hutch -n "__hutch_at 'image build'" -l secret -x -d 'A secret for RUN --mount=type=secret: id=ID,src=PATH'
@@ -2763,6 +2769,9 @@ complete -c hutch -n "__hutch_at 'buildx build'" -l pull -x -d 'Pull the base im
 complete -c hutch -n "__hutch_at 'buildx build'" -l label -x -d 'Add a label to the image: KEY=VALUE (repeatable)'
 complete -c hutch -n "__hutch_at 'buildx build'" -l layers -x -d 'Keep a layer and a cached image per step (--layers=false: not)'
 complete -c hutch -n "__hutch_at 'buildx build'" -l squash -d 'Squash the new layers into one'
+complete -c hutch -n "__hutch_at 'buildx build'" -l squash-all -d 'Squash all the layers, the base\'s too, into one'
+complete -c hutch -n "__hutch_at 'buildx build'" -l output -s o -x -d 'Also export the files: type=local,dest=DIR, type=tar,dest=FILE, DIR or -'
+complete -c hutch -n "__hutch_at 'buildx build'" -l build-context -x -d 'A named context NAME=DIR|URL|docker-image://IMAGE (repeatable)'
 complete -c hutch -n "__hutch_at 'buildx build'" -l iidfile -x -d 'Write the image id to this file'
 complete -c hutch -n "__hutch_at 'buildx build'" -l format -x -a 'json' -d 'Image format: oci (default, or $BUILDAH_FORMAT) or docker'
 complete -c hutch -n "__hutch_at 'buildx build'" -l secret -x -d 'A secret for RUN --mount=type=secret: id=ID,src=PATH'

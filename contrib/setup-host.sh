@@ -43,7 +43,8 @@ readonly PACKAGES=(
     nftables
     # run --tz: the host's zone files
     tzdata
-    # build: ADD of git repositories (clone; git daemon and http-backend in the tests)
+    # build: ADD of git repositories and git build contexts (clone; git daemon and
+    # http-backend in the tests)
     git
     # the Python matrix: point the copied interpreters at their own libpython;
     # the README's user install (`pipx install .`), tested on Python 3.10

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
+
+from hutch.api.errors import InvalidArgument
 
 PULL_POLICIES = ("always", "missing", "never", "newer")
 
 
 @dataclass(frozen=True)
 class BuildOptions:
-    # a directory, a tar archive of one (the Docker API's upload), or "-" for a
-    # tar stream on standard input
+    # a directory, a tar archive of one (the Docker API's upload), "-" for standard
+    # input (a tar, or a lone Containerfile), an http(s) URL (a tar or a Containerfile)
+    # or a git repository (git://, https://....git, github.com/...; #REF:SUBDIR)
     context: str
     containerfile: str | None = None  # a path, "-" for standard input, None: look in the context
     tags: tuple[str, ...] = ()
@@ -20,7 +24,10 @@ class BuildOptions:
     pull: str = "missing"
     labels: tuple[str, ...] = ()
     layers: bool = True
-    squash: bool = False
+    squash: bool = False  # the build's new layers as one (the base's layers stay)
+    squash_all: bool = False  # the whole image as one layer
+    output: str | None = None  # -o: type=local,dest=DIR, type=tar,dest=FILE, DIR or -
+    build_contexts: tuple[str, ...] = ()  # "NAME=VALUE" (a directory, an image, a URL)
     iidfile: str | None = None
     format: str | None = None  # oci or docker; None: $BUILDAH_FORMAT, else oci
     secrets: tuple[str, ...] = ()  # "id=NAME,src=PATH" (also env=VAR)
@@ -59,3 +66,64 @@ class BuildOptions:
 class BuildReport:
     id: str  # the image id (hex of the config digest)
     names: tuple[str, ...]
+
+
+OutputKind = Literal["local", "tar"]
+_BAD_OUTPUT = "failed to parse build output: "  # podman's prefix
+
+
+@dataclass(frozen=True)
+class BuildOutput:
+    kind: OutputKind
+    dest: str  # a directory (local), a file (tar), or "-" (tar on standard output)
+
+    @property
+    def to_stdout(self) -> bool:
+        return self.kind == "tar" and self.dest == "-"
+
+
+def parse_output(text: str) -> BuildOutput:
+    """One ``--output`` value, as buildah's and BuildKit's CLIs read it (podman's words)."""
+    if text == "-":
+        return BuildOutput("tar", "-")
+    if not text:
+        raise InvalidArgument(f"{_BAD_OUTPUT}empty output: give type=local,dest=DIR or a DIR")
+    fields = text.split(",")
+    key = fields[0].partition("=")[0]
+    if len(fields) == 1 and key not in ("type", "dest"):
+        return BuildOutput("local", text)  # a bare directory
+    kind: str | None = None
+    dest: str | None = None
+    for field in fields:
+        key, sep, value = field.partition("=")
+        if not sep:
+            raise InvalidArgument(
+                f'{_BAD_OUTPUT}invalid build output options "{text}", expected format key=value'
+            )
+        if key not in ("type", "dest"):
+            raise InvalidArgument(
+                f'{_BAD_OUTPUT}unrecognized key "{key}" in build output option: "{text}"'
+            )
+        if (kind if key == "type" else dest) is not None:
+            raise InvalidArgument(f'{_BAD_OUTPUT}duplicate "{key}" not supported: "{text}"')
+        if key == "type":
+            kind = value
+        else:
+            dest = value
+    if kind is None or dest is None:
+        raise InvalidArgument(
+            f'{_BAD_OUTPUT}invalid build output option "{text}", '
+            "accepted keys are type and dest must be present"
+        )
+    if kind not in ("local", "tar"):
+        raise InvalidArgument(
+            f'{_BAD_OUTPUT}invalid type "{kind}" selected for build output options "{text}"'
+        )
+    if not dest:
+        raise InvalidArgument(f'{_BAD_OUTPUT}invalid build output option "{text}": empty dest')
+    if kind == "local" and dest == "-":
+        raise InvalidArgument(
+            f'{_BAD_OUTPUT}invalid build output option "{text}", '
+            "type=local and dest=- is not supported"
+        )
+    return BuildOutput("local" if kind == "local" else "tar", dest)

@@ -71,12 +71,17 @@ class Builder:
             d.name for a in self.cf.global_args for d in a.args if d.name in self.request.build_args
         )
         target = stages.target_index(self.cf, self.request.target)
-        needed = stages.needed_stages(self.cf, target, self.global_env)
+        needed = stages.needed_stages(self.cf, target, self.global_env, self.request.contexts)
         try:
             for index in needed:
                 prefix = f"[{needed.index(index) + 1}/{len(needed)}] " if len(needed) > 1 else ""
                 self.results[index] = self._stage(self.cf.stages[index], prefix)
-            record = self._commit(self.results[target])
+            final = self.results[target]
+            if self.request.squash_all:
+                final = self._squash_all(final)
+            record = self._commit(final)
+            if self.request.output is not None:
+                self._export(record)
         finally:
             for path in self._scratch:
                 with contextlib.suppress(OSError):
@@ -103,6 +108,43 @@ class Builder:
             else datetime.now(timezone.utc)
         )
         return when.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+    def _squash_all(self, final: StageState) -> StageState:
+        """--squash-all: the final image's whole file system as its one layer.
+
+        History as podman 4.3.1 writes it: the base image's entries go, the
+        final stage's own steps stay, all empty but the last, which carries
+        the layer and the comment ``FROM <base>``.
+        """
+        layers: list[LayerInfo] = []
+        if final.layers:
+            with self.mounted_layers(final.layers) as merged:
+                layer = self.host.layers.ingest_dir(
+                    merged, source="plain", clamp_mtime=self.request.timestamp
+                )
+            layers = [layer]
+        history = squashed_history(
+            final.config.history[final.base_history :],
+            has_layer=bool(layers),
+            base_name=final.base_name,
+            created=self.created(),
+        )
+        config = replace(
+            final.config, diff_ids=tuple(layer.diff_id for layer in layers), history=history
+        )
+        return replace(final, config=config, layers=layers)
+
+    def _export(self, record: ImageRecord) -> None:
+        """-o/--output: the final image's files, where the user asked."""
+        from hutch.build.output import export_root
+
+        assert self.request.output is not None
+        layers = self.host.layer_infos(record.diff_ids)
+        scratch = self.scratch_dir()
+        with self.mounted_layers(layers) as merged:
+            export_root(
+                merged, self.request.output, scratch, keep_owners=self.request.output_keep_owners
+            )
 
     def _commit(self, final: StageState) -> ImageRecord:
         names = self.request.names
@@ -158,15 +200,39 @@ class Builder:
         if base.lower() == "scratch":
             config = ImageConfig(architecture=arch, os=os_name, variant=variant, diff_ids=())
             return StageState("scratch", config, [])
-        index = stages.find_stage(self.cf, base, stage.index)
+        named = self.request.contexts.get(base)
+        if named is not None:
+            if named.kind != "image":
+                raise InvalidArgument(
+                    f"FROM {base}: the build context {base} is a directory, not an image"
+                )
+            base = named.value
+        index = stages.find_stage(self.cf, base, stage.index) if named is None else None
         if index is not None:
             done = self.results[index]
-            return StageState(done.parent, done.config, list(done.layers))
+            return StageState(
+                done.parent,
+                done.config,
+                list(done.layers),
+                base_history=len(done.config.history),
+                base_name=base,
+            )
         record = self.host.find_image(base, self.request.pull)
-        return StageState(record.id, record.config, self.host.layer_infos(record.diff_ids))
+        return StageState(
+            record.id,
+            record.config,
+            self.host.layer_infos(record.diff_ids),
+            base_history=len(record.config.history),
+            base_name=record.names[0] if record.names else base,
+        )
 
     def stage_root_layers(self, ref: str, stage: ins.Stage) -> list[LayerInfo]:
-        """The layers of the stage or image ``ref`` (COPY --from, RUN --mount from=)."""
+        """The layers of the stage or image ``ref`` (COPY --from, RUN --mount from=);
+        an image build context of that name wins."""
+        named = self.request.contexts.get(ref)
+        if named is not None and named.kind == "image":
+            record = self.host.find_image(named.value, self.request.pull)
+            return self.host.layer_infos(record.diff_ids)
         index = stages.find_stage(self.cf, ref, stage.index)
         if index is not None:
             return list(self.results[index].layers)
@@ -182,9 +248,13 @@ class Builder:
             state.upper, source="overlay-upper", clamp_mtime=self.request.timestamp, consume=True
         )
         history = list(state.config.history)
+        # as podman: the last step carries the layer, commented with the stage's base
+        comment = f"FROM {state.base_name}" if state.base_name else None
         for i in range(len(history) - 1, -1, -1):
             if history[i].empty_layer:
-                history[i] = replace(history[i], empty_layer=False)
+                history[i] = replace(
+                    history[i], empty_layer=False, comment=comment or history[i].comment
+                )
                 break
         config = replace(
             state.config,
@@ -318,6 +388,21 @@ class Builder:
         root = work_root(tmp, self.host.layers_dir, layers)
         with self.host.mounted(root.rootfs(self.host.driver)):
             yield root.merged
+
+
+def squashed_history(
+    own: tuple[HistoryEntry, ...], *, has_layer: bool, base_name: str, created: str
+) -> tuple[HistoryEntry, ...]:
+    """--squash-all's history: ``own`` (the final stage's steps) all empty, the
+    last one holding the single layer, with the comment ``FROM <base>``."""
+    entries = [replace(entry, empty_layer=True) for entry in own]
+    if not has_layer:
+        return tuple(entries)
+    if not entries:
+        entries = [HistoryEntry(created=created, created_by="")]
+    comment = f"FROM {base_name}" if base_name else entries[-1].comment
+    entries[-1] = replace(entries[-1], empty_layer=False, comment=comment)
+    return tuple(entries)
 
 
 def _final_env(config: ImageConfig, env: Mapping[str, str], unset: tuple[str, ...]) -> ImageConfig:

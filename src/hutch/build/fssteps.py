@@ -26,7 +26,7 @@ from hutch.build import copying, metadata
 from hutch.build import instructions as ins
 from hutch.build.gitsource import Checkout, is_git_url
 from hutch.build.host import BuildHost
-from hutch.build.ignore import IgnoreMatcher
+from hutch.build.ignore import IgnoreMatcher, find_ignore_file
 from hutch.build.sources import Source, clean_source, digest_sources, has_magic, resolve_sources
 from hutch.build.stepstate import (
     BuildRequest,
@@ -200,7 +200,10 @@ class FsSteps:
 
     def _bind_source(self, m: ins.Mount, stage: ins.Stage, stack: contextlib.ExitStack) -> str:
         rel = clean_source(m.source or "")
-        if m.from_:
+        named = self.request.contexts.get(m.from_) if m.from_ else None
+        if named is not None and named.kind == "dir":
+            root = named.value
+        elif m.from_:
             layers = self.builder.stage_root_layers(m.from_, stage)
             root = str(stack.enter_context(self.builder.mounted_layers(layers)))
         else:
@@ -259,10 +262,15 @@ class FsSteps:
             else:
                 patterns.append(word)
         with contextlib.ExitStack() as stack:
-            if from_:
+            named = self.request.contexts.get(from_) if from_ else None
+            if named is not None and named.kind == "dir":
+                # a directory build context: its own ignore file applies, as in buildah
+                src_root = named.value
+                ignore: IgnoreMatcher | None = _context_ignore(Path(named.value))
+            elif from_:
                 layers = self.builder.stage_root_layers(from_, stage)
                 src_root = str(stack.enter_context(self.builder.mounted_layers(layers)))
-                ignore: IgnoreMatcher | None = None
+                ignore = None
             else:
                 src_root = str(self.request.context_dir)
                 ignore = self.request.ignore
@@ -461,6 +469,11 @@ class FsSteps:
 
     def _where(self, instruction: ins.Instruction) -> str:
         return f"{self.builder.cf.filename}:{instruction.line}"
+
+
+def _context_ignore(directory: Path) -> IgnoreMatcher | None:
+    found = find_ignore_file(directory, "Containerfile")  # .containerignore, .dockerignore
+    return IgnoreMatcher.from_file_text(found.read_text()) if found is not None else None
 
 
 def _expand(text: str, env: Mapping[str, str]) -> str:

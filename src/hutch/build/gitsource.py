@@ -1,4 +1,5 @@
-"""ADD of a git repository: recognise the URL, clone it with the host's ``git``.
+"""ADD of a git repository (and a git build context): recognise the URL, clone it
+with the host's ``git``.
 
 A source is a git repository when it uses the ``git://`` or ``ssh://``
 scheme, the scp-like ``git@host:path`` form, or is an http(s) URL whose
@@ -50,28 +51,34 @@ def is_git_url(text: str) -> bool:
     return False
 
 
-def parse_git_url(text: str) -> GitSource:
+def parse_git_url(text: str, what: str = "ADD") -> GitSource:
     url, _, fragment = text.partition("#")
     ref, _, subdir = fragment.partition(":")
     if not url:
-        raise InvalidArgument(f"ADD {text}: no repository URL")
+        raise InvalidArgument(f"{what} {text}: no repository URL")
     try:
         rel = clean_source(subdir) if subdir else ""
     except InvalidArgument:
-        raise InvalidArgument(f"ADD {text}: the subdirectory leaves the repository") from None
+        raise InvalidArgument(f"{what} {text}: the subdirectory leaves the repository") from None
     return GitSource(url, ref or None, rel)
 
 
-def clone(source: GitSource, work: Path, *, keep_git_dir: bool) -> Checkout:
-    """Check ``source`` out into the new directory ``work``."""
+def clone(source: GitSource, work: Path, *, keep_git_dir: bool, what: str = "ADD") -> Checkout:
+    """Check ``source`` out into the new directory ``work``; ``what`` begins the
+    error messages (ADD, or the build context)."""
     if shutil.which("git") is None:
-        raise HostNotReady("ADD of a git repository needs git on the host (apt-get install git)")
+        raise HostNotReady(
+            f"{what} of a git repository needs git on the host (apt-get install git)"
+        )
+
+    def git(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        return _git(source, what, *args, check=check)
+
     work.mkdir()
-    _git(source, "init", "-q", str(work))
-    _git(source, "-C", str(work), "remote", "add", "origin", source.url)
+    git("init", "-q", str(work))
+    git("-C", str(work), "remote", "add", "origin", source.url)
     wanted = source.ref or "HEAD"
-    shallow = _git(
-        source,
+    shallow = git(
         "-C",
         str(work),
         "fetch",
@@ -83,16 +90,15 @@ def clone(source: GitSource, work: Path, *, keep_git_dir: bool) -> Checkout:
         check=False,
     )
     if shallow.returncode == 0:
-        _git(source, "-C", str(work), "checkout", "-q", "FETCH_HEAD")
+        git("-C", str(work), "checkout", "-q", "FETCH_HEAD")
     elif source.ref is not None and _COMMIT.fullmatch(source.ref):
         # A commit the server will not hand out on its own: fetch the branches, then pick it.
-        _git(source, "-C", str(work), "fetch", "-q", "--tags", "origin")
-        _git(source, "-C", str(work), "checkout", "-q", source.ref)
+        git("-C", str(work), "fetch", "-q", "--tags", "origin")
+        git("-C", str(work), "checkout", "-q", source.ref)
     else:
-        raise HutchError(f"ADD {_shown(source)}: {_last_line(shallow.stderr)}")
+        raise HutchError(f"{what} {_shown(source)}: {_last_line(shallow.stderr)}")
     if (work / ".gitmodules").exists():
-        _git(
-            source,
+        git(
             "-C",
             str(work),
             "submodule",
@@ -102,19 +108,21 @@ def clone(source: GitSource, work: Path, *, keep_git_dir: bool) -> Checkout:
             "--recursive",
             "--depth=1",
         )
-    commit = _git(source, "-C", str(work), "rev-parse", "HEAD").stdout.strip()
+    commit = git("-C", str(work), "rev-parse", "HEAD").stdout.strip()
     if not keep_git_dir:
         shutil.rmtree(work / ".git")
     tree = Path(resolve_in_root(str(work), source.subdir)) if source.subdir else work
     if not tree.is_dir():
         raise InvalidArgument(
-            f"ADD {_shown(source)}: no directory {source.subdir} in the repository"
+            f"{what} {_shown(source)}: no directory {source.subdir} in the repository"
         )
     name = os.path.basename(urllib.parse.urlsplit(source.url).path.rstrip("/"))
     return Checkout(tree, commit, name.removesuffix(".git") or "repository")
 
 
-def _git(source: GitSource, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+def _git(
+    source: GitSource, what: str, *args: str, check: bool = True
+) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ)
     # Never wait for a password on a terminal the build does not own.
     env.update(GIT_TERMINAL_PROMPT="0", GIT_ASKPASS="true", GIT_SSH_COMMAND=_ssh_command(env))
@@ -128,9 +136,9 @@ def _git(source: GitSource, *args: str, check: bool = True) -> subprocess.Comple
             timeout=_TIMEOUT,
         )
     except subprocess.TimeoutExpired:
-        raise HutchError(f"ADD {_shown(source)}: git timed out") from None
+        raise HutchError(f"{what} {_shown(source)}: git timed out") from None
     if check and result.returncode != 0:
-        raise HutchError(f"ADD {_shown(source)}: {_last_line(result.stderr)}")
+        raise HutchError(f"{what} {_shown(source)}: {_last_line(result.stderr)}")
     return result
 
 

@@ -7,7 +7,7 @@ order; a reference to a later stage (or to itself) is refused.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 from hutch.api.errors import InvalidArgument
 from hutch.build import instructions as ins
@@ -62,7 +62,14 @@ def base_of(cf: ins.Containerfile, stage: ins.Stage, env: Mapping[str, str]) -> 
     return substitute(stage.base, env, filename=cf.filename, line=line, escape=cf.escape)
 
 
-def dependencies(cf: ins.Containerfile, stage: ins.Stage, env: Mapping[str, str]) -> set[int]:
+def dependencies(
+    cf: ins.Containerfile,
+    stage: ins.Stage,
+    env: Mapping[str, str],
+    contexts: Collection[str] = (),
+) -> set[int]:
+    """The stages ``stage`` stands on or copies from (a named build context
+    of the same name is not a stage: it wins, as in buildah)."""
     refs: list[str] = [base_of(cf, stage, env)]
     for instruction in stage.instructions:
         if isinstance(instruction, ins.Copy) and instruction.from_:
@@ -73,7 +80,9 @@ def dependencies(cf: ins.Containerfile, stage: ins.Stage, env: Mapping[str, str]
     for ref in refs:
         if "$" in ref:
             ref = substitute(ref, env, filename=cf.filename, escape=cf.escape)
-        index = find_stage(cf, ref, stage.index) if ref.lower() != "scratch" else None
+        if ref.lower() == "scratch" or ref in contexts:
+            continue
+        index = find_stage(cf, ref, stage.index)
         if index is not None:
             out.add(index)
     return out
@@ -90,11 +99,13 @@ def target_index(cf: ins.Containerfile, target: str | None) -> int:
         ) from None
 
 
-def needed_stages(cf: ins.Containerfile, target: int, env: Mapping[str, str]) -> list[int]:
+def needed_stages(
+    cf: ins.Containerfile, target: int, env: Mapping[str, str], contexts: Collection[str] = ()
+) -> list[int]:
     needed = {target}
     pending = [target]
     while pending:
-        for dep in dependencies(cf, cf.stages[pending.pop()], env):
+        for dep in dependencies(cf, cf.stages[pending.pop()], env, contexts):
             if dep not in needed:
                 needed.add(dep)
                 pending.append(dep)

@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol, TextIO
 
+from hutch.api.build import BuildOutput
 from hutch.api.errors import HutchError
 from hutch.build import instructions as ins
 from hutch.build import metadata
+from hutch.build.contexts import NamedContext
 from hutch.build.ignore import IgnoreMatcher
 from hutch.oci.image import ContainerConfig, ImageConfig
 from hutch.runtime.spec_security import Ulimit
@@ -73,6 +75,11 @@ class BuildRequest:
     omit_history: bool = False
     cache_ttl: float | None = None  # seconds: an older cache entry is a miss
     run: RunSettings = RunSettings()
+    squash_all: bool = False  # the final image is one layer, history one entry
+    output: BuildOutput | None = None  # -o: the final stage's files exported too
+    output_keep_owners: bool = False  # root: the exported files keep the image's owners
+    # --build-context: NAME -> a directory or an image (URLs are fetched by the engine)
+    contexts: Mapping[str, NamedContext] = field(default_factory=dict)
 
 
 @dataclass
@@ -83,6 +90,8 @@ class StageState:
     args: dict[str, str] = field(default_factory=dict)
     cmd_set: bool = False  # a CMD in this stage survives a later ENTRYPOINT
     upper: Path | None = None  # the shared upper dir when layers are off
+    base_history: int = 0  # how many history entries came with the FROM image
+    base_name: str = ""  # the FROM image's name (--squash-all's history comment)
 
     def env(self) -> dict[str, str]:
         """Variables for substitution: ARG values, overridden by ENV."""
@@ -96,9 +105,17 @@ class Progress:
     that file instead, as podman's ``--logfile`` sends them.
     """
 
-    def __init__(self, quiet: bool, out: TextIO | None = None, log_fd: int | None = None) -> None:
+    def __init__(
+        self,
+        quiet: bool,
+        out: TextIO | None = None,
+        log_fd: int | None = None,
+        stdout_taken: bool = False,
+    ) -> None:
         self.quiet = quiet
-        self.out = out or sys.stdout
+        # -o - writes the tar on stdout: the steps and RUN's output go to stderr
+        self.stdout_taken = stdout_taken
+        self.out = out or (sys.stderr if stdout_taken else sys.stdout)
         self.log_fd = log_fd
 
     def say(self, text: str) -> None:
@@ -112,7 +129,7 @@ class Progress:
         self.out.flush()
         if self.log_fd is not None:
             return (self.log_fd, self.log_fd)
-        return (2, 2) if self.quiet else (1, 2)
+        return (2, 2) if self.quiet or self.stdout_taken else (1, 2)
 
 
 class StepRunner(Protocol):

@@ -69,7 +69,11 @@ def register(app: typer.Typer, image_app: typer.Typer, buildx_app: typer.Typer) 
     def build(
         ctx: typer.Context,
         context: Annotated[
-            str, typer.Argument(help="Build context: a directory, or - for a tar on stdin.")
+            str,
+            typer.Argument(
+                help="Build context: a directory, - (stdin: a tar or a Containerfile), "
+                "or a URL (a tar, a Containerfile, a git repository)."
+            ),
         ] = ".",
         tag: Annotated[
             list[str] | None,
@@ -109,6 +113,25 @@ def register(app: typer.Typer, image_app: typer.Typer, buildx_app: typer.Typer) 
         squash: Annotated[
             bool, typer.Option("--squash", help="Squash the new layers into one.")
         ] = False,
+        squash_all: Annotated[
+            bool,
+            typer.Option("--squash-all", help="Squash all the layers, the base's too, into one."),
+        ] = False,
+        output: Annotated[
+            str | None,
+            typer.Option(
+                "--output",
+                "-o",
+                help="Also export the files: type=local,dest=DIR, type=tar,dest=FILE, DIR or -.",
+            ),
+        ] = None,
+        build_context: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--build-context",
+                help="A named context NAME=DIR|URL|docker-image://IMAGE (repeatable).",
+            ),
+        ] = None,
         iidfile: Annotated[
             str | None, typer.Option("--iidfile", help="Write the image id to this file.")
         ] = None,
@@ -263,7 +286,7 @@ def register(app: typer.Typer, image_app: typer.Typer, buildx_app: typer.Typer) 
         cert_dir: fr.CertDir = None,
     ) -> None:
         """Build an image from a Containerfile and a context."""
-        from hutch.api.build import BuildOptions
+        from hutch.api.build import BuildOptions, parse_output
 
         del rm, force_rm, progress, retry_delay  # accepted for podman's and docker's scripts
         if jobs is not None and jobs < 0:
@@ -283,6 +306,9 @@ def register(app: typer.Typer, image_app: typer.Typer, buildx_app: typer.Typer) 
             labels=tuple(label or ()),
             layers=_boolean(layers, "--layers"),
             squash=squash,
+            squash_all=squash_all,
+            output=output,
+            build_contexts=tuple(build_context or ()),
             iidfile=iidfile,
             format=format_,
             secrets=tuple(secret or ()),
@@ -313,8 +339,12 @@ def register(app: typer.Typer, image_app: typer.Typer, buildx_app: typer.Typer) 
             security_opts=tuple(security_opt or ()),
             ulimits=tuple(ulimit or ()),
         )
+        if output is not None:
+            parse_output(output)  # a bad value is refused before anything runs
         report = state_of(ctx).engine().images.build(options)
-        print(report.id)
+        # -o - puts the tar on stdout: the id goes with the steps, to stderr
+        to_stdout = output is not None and parse_output(output).to_stdout
+        print(report.id, file=sys.stderr if to_stdout else sys.stdout)
 
     app.command("build", cls=_BuildCommand)(build)
     image_app.command("build", cls=_BuildCommand)(build)

@@ -12,17 +12,21 @@ import contextlib
 import os
 import sqlite3
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from hutch.api.build import PULL_POLICIES, BuildOptions, BuildReport
+from hutch.api.build import PULL_POLICIES, BuildOptions, BuildReport, parse_output
 from hutch.api.errors import InvalidArgument, NoSuchObject
 from hutch.api.images import RegistryAccess
 from hutch.build.builder import Builder, environ_timestamp
+from hutch.build.contexts import NamedContext, parse_build_context
 from hutch.build.ignore import IgnoreMatcher, find_ignore_file
 from hutch.build.instructions import Containerfile
+from hutch.build.output import check_output
 from hutch.build.stepstate import BuildRequest, Progress, RunSettings
+from hutch.engine.build_source import prepare_context
 from hutch.engine.context import EngineContext
 from hutch.engine.environment import assign
 from hutch.engine.resolve import find_image
@@ -226,13 +230,30 @@ class BuildService:
         timestamp = options.timestamp if options.timestamp is not None else environ_timestamp()
         if options.context == "-" and options.containerfile == "-":
             raise InvalidArgument("the context and the Containerfile cannot both come from stdin")
+        if options.squash and options.squash_all:
+            raise InvalidArgument("cannot specify --squash-all with --squash")
+        output = parse_output(options.output) if options.output is not None else None
+        if output is not None:
+            check_output(output)
+            if not output.to_stdout:  # the build changes directory while it mounts
+                output = replace(output, dest=os.path.abspath(output.dest))
+        named = _named_contexts(options.build_contexts)
+        squashed = options.squash or options.squash_all
         stdin_text = sys.stdin.read() if options.containerfile == "-" else None
-        self._ctx.enter_session()
+        session = self._ctx.enter_session()
         scratch: list[Path] = []
+
+        def scratch_dir() -> Path:
+            path = self._ctx.layers.new_tmp()
+            scratch.append(path)
+            return path
+
         try:
-            context_dir = self._context(options.context, scratch)
+            prepared = prepare_context(options.context, scratch_dir, sys.stdin.buffer)
+            context_dir = prepared.directory
+            contexts = _fetch_contexts(named, scratch_dir)
             # A relative Containerfile of an uploaded context is one of its files.
-            uploaded = options.context == "-" or Path(options.context).is_file()
+            uploaded = not prepared.local
             cf = _read_containerfile(options.containerfile, context_dir, stdin_text, uploaded)
             ignore = _ignore(context_dir, options.containerfile, options.ignorefile)
             secrets = _secrets(options.secrets, self._ctx.layers, scratch)
@@ -244,8 +265,8 @@ class BuildService:
                 build_args=build_args,
                 names=names,
                 target=options.target,
-                use_cache=not options.no_cache and options.layers and not options.squash,
-                layers=options.layers and not options.squash,
+                use_cache=not options.no_cache and options.layers and not squashed,
+                layers=options.layers and not squashed,
                 pull=options.pull,
                 labels=labels,
                 timestamp=timestamp,
@@ -260,6 +281,11 @@ class BuildService:
                 omit_history=options.omit_history,
                 cache_ttl=_duration(options.cache_ttl, "--cache-ttl"),
                 run=_run_settings(options),
+                squash_all=options.squash_all,
+                output=output,
+                # rootless, the exported files are the user's (buildah's NoLchown)
+                output_keep_owners=session.mode == "root",
+                contexts=contexts,
             )
             access = RegistryAccess(
                 options.tls_verify, options.creds, options.authfile, options.cert_dir
@@ -267,7 +293,12 @@ class BuildService:
             host = LocalBuildHost(self._ctx, options.quiet, access)
             log = open(options.logfile, "a") if options.logfile else None  # noqa: SIM115
             try:
-                progress = Progress(options.quiet, log, log.fileno() if log else None)
+                progress = Progress(
+                    options.quiet,
+                    log,
+                    log.fileno() if log else None,
+                    stdout_taken=output is not None and output.to_stdout,
+                )
                 record = Builder(host, request, progress).build()
             finally:
                 host.release()
@@ -281,25 +312,33 @@ class BuildService:
             Path(options.iidfile).write_text(f"sha256:{record.id}")
         return BuildReport(record.id, names)
 
-    def _context(self, context: str, scratch: list[Path]) -> Path:
-        path = Path(context)
-        if context != "-" and path.is_dir():
-            return path.resolve()
-        if context != "-" and not path.is_file():
-            raise InvalidArgument(f"build context {context}: not a directory or a tar archive")
-        from hutch.store.tarextract import extract_layer
 
-        tmp = self._ctx.layers.new_tmp()
-        scratch.append(tmp)
-        directory = tmp / "context"
-        directory.mkdir()
-        # An entry that would land outside the context is refused (UnsafeArchive).
-        if context == "-":
-            extract_layer(sys.stdin.buffer, directory, whiteouts="apply", chown="ignore")
+def _named_contexts(items: Sequence[str]) -> dict[str, NamedContext]:
+    out: dict[str, NamedContext] = {}
+    for item in items:
+        name, named = parse_build_context(item)
+        if named.kind == "dir" and not Path(named.value).is_dir():
+            raise InvalidArgument(f"--build-context {name}: {named.value}: no such directory")
+        out[name] = named
+    return out
+
+
+def _fetch_contexts(
+    named: Mapping[str, NamedContext], scratch: Callable[[], Path]
+) -> dict[str, NamedContext]:
+    """Directories and images as they are; a URL fetched (a tar, a file, a git repository)."""
+    out: dict[str, NamedContext] = {}
+    for name, context in named.items():
+        if context.kind == "dir":
+            out[name] = NamedContext("dir", str(Path(context.value).resolve()))
+        elif context.kind == "url":
+            prepared = prepare_context(
+                context.value, scratch, sys.stdin.buffer, what=f"build context {name}"
+            )
+            out[name] = NamedContext("dir", str(prepared.directory))
         else:
-            with path.open("rb") as archive:
-                extract_layer(archive, directory, whiteouts="apply", chown="ignore")
-        return directory
+            out[name] = context
+    return out
 
 
 def _validate(options: BuildOptions) -> None:

@@ -26,7 +26,8 @@ from hutch.store.compression import HashingReader, sniff
 from hutch.util.fdio import write_all
 
 Whiteouts = Literal["overlay", "apply"]
-Chown = Literal["strict", "ignore"]
+# "none": ownership is not set at all (build --output rootless: the user owns it all)
+Chown = Literal["strict", "ignore", "none"]
 # What an xattr is set on: "file" is a regular file or a directory.
 _Kind = Literal["file", "symlink", "special"]
 
@@ -534,6 +535,8 @@ class _Extractor:
         name: str = "",
     ) -> None:
         uid, gid = member.uid, member.gid
+        if self._chown == "none":
+            return
         try:
             if fd is not None:
                 current = os.fstat(fd)
@@ -591,7 +594,7 @@ class _Extractor:
             return False
         if attr.startswith("trusted.") or kind != "file":
             return True  # trusted.* needs real root; user.* is refused on links and devices
-        return self._chown == "ignore"
+        return self._chown != "strict"
 
     def _set_times_at(self, member: tarfile.TarInfo, dir_fd: int, name: str) -> None:
         os.utime(name, ns=_times_ns(member), dir_fd=dir_fd, follow_symlinks=False)

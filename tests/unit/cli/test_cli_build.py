@@ -158,7 +158,8 @@ def test_pull_always_and_never(
 @pytest.mark.parametrize(
     "flags",
     [["--jobs", "-1"], ["--retry", "-2"],
-     ["--pull-always", "--pull-never"]],
+     ["--pull-always", "--pull-never"], ["-o", "type=local"], ["-o", "type=oci,dest=x"],
+     ["--output", "type=local,dest=-"], ["-o", "dest=x,colour=red"]],
 )  # fmt: skip
 def test_bad_values_exit_125(
     flags: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
@@ -190,3 +191,32 @@ def test_run_flags(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixtur
         security_opts=("no-new-privileges",),
         ulimits=("nofile=10:20",),
     )
+
+
+def test_squash_output_and_build_contexts(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = [
+        "build", "--squash-all", "-o", "type=local,dest=out", "--build-context",
+        "src=../src", "--build-context", "base=docker-image://alpine:3", "ctx",
+    ]  # fmt: skip
+    options, out = _options(argv, monkeypatch, capsys)
+    assert options == BuildOptions(
+        context="ctx",
+        squash_all=True,
+        output="type=local,dest=out",
+        build_contexts=("src=../src", "base=docker-image://alpine:3"),
+    )
+    assert out == "b" * 64 + "\n"
+
+
+def test_output_on_stdout_moves_the_id_to_stderr(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    engine = FakeEngine()
+    result = run_cli(["build", "-o", "-", "ctx"], engine, monkeypatch, capsys)
+    assert result.code == 0, result.err
+    assert result.out == ""
+    assert "b" * 64 in result.err
+    options = engine.only_call("images.build")
+    assert isinstance(options, BuildOptions) and options.output == "-"

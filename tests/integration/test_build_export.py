@@ -1,0 +1,58 @@
+"""``build --squash``, ``--squash-all``, ``-o/--output``, ``--build-context`` and a
+Containerfile on standard input (issue 15): a few quick builds on the base image."""
+
+from __future__ import annotations
+
+import tarfile
+from pathlib import Path
+
+from build_helpers import build, inspect, write_context
+from harness import Hutch
+
+FILE = """\
+FROM base
+COPY --from=extra note /note
+RUN echo hi > /hi
+"""
+
+
+def test_squash_output_and_a_named_context(hutch: Hutch, base_image: str, tmp_path: Path) -> None:
+    context = write_context(tmp_path / "ctx", {}, containerfile=FILE)
+    extra = write_context(tmp_path / "extra", {"note": "from extra\n"}, containerfile="")
+    base_layers = len(inspect(hutch, "base")["RootFS"]["Layers"])
+    out = tmp_path / "out"
+    named = ["--build-context", f"extra={extra}"]
+    build(hutch, context, "--squash", *named, "-o", f"type=local,dest={out}", "-t", "sq")
+    data = inspect(hutch, "sq")
+    assert len(data["RootFS"]["Layers"]) == base_layers + 1  # the new layers as one
+    assert (out / "hi").read_text() == "hi\n"
+    assert (out / "note").read_text() == "from extra\n"
+    assert (out / "bin" / "busybox").is_file()
+
+    build(hutch, context, "--squash-all", *named, "-t", "sqall")
+    data = inspect(hutch, "sqall")
+    assert len(data["RootFS"]["Layers"]) == 1  # the base's layers too
+    # podman's history: the build's two steps, the last one holding the layer
+    history = data["History"]
+    assert [bool(e.get("empty_layer")) for e in history] == [True, False]
+    assert history[-1]["comment"].startswith("FROM ")
+
+    both = build(hutch, context, "--squash", "--squash-all", check=False)
+    assert both.returncode == 125
+    assert "cannot specify --squash-all with --squash" in both.stderr
+
+
+def test_a_containerfile_on_stdin_and_a_tar_output(
+    hutch: Hutch, base_image: str, tmp_path: Path
+) -> None:
+    target = tmp_path / "rootfs.tar"
+    result = hutch(
+        "build", "-t", "fromstdin", "-o", f"type=tar,dest={target}", "-",
+        input="FROM base\nLABEL via=stdin\n",
+        timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0
+    assert inspect(hutch, "fromstdin")["Config"]["Labels"] == {"via": "stdin"}
+    with tarfile.open(target) as archive:
+        names = {m.name.removeprefix("./") for m in archive.getmembers()}
+    assert "bin/busybox" in names
