@@ -211,16 +211,18 @@ def test_build_and_run_the_result(service: Service) -> None:
     context = service.env.home / "ctx"
     context.mkdir()
     (context / "Dockerfile").write_text(
-        "FROM base\nCOPY note /note\nRUN echo built >> /note && grep -w db /etc/hosts >> /note\n"
+        "FROM base\nCOPY note /note\n"
+        "RUN echo built >> /note && grep -w db /etc/hosts >> /note && ls /sys/class/net >> /note\n"
     )
     (context / "note").write_text("copied\n")
-    # --add-host: the API's extrahosts, in RUN's /etc/hosts
+    # --add-host: the API's extrahosts, in RUN's /etc/hosts; --network none: networkmode
     out = service.docker(
-        "build", "--add-host", "db:10.1.2.3", "-t", "svcbuilt", str(context), timeout=120
-    )
+        "build", "--add-host", "db:10.1.2.3", "--network", "none", "-t", "svcbuilt", str(context),
+        timeout=120,
+    )  # fmt: skip
     assert "Successfully tagged" in out.stdout + out.stderr
     ran = service.docker("run", "--rm", "svcbuilt", "cat", "/note")
-    assert ran.stdout == "copied\nbuilt\n10.1.2.3\tdb\n"
+    assert ran.stdout == "copied\nbuilt\n10.1.2.3\tdb\nlo\n"
     service.docker("rmi", "svcbuilt")
 
 

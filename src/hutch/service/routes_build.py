@@ -2,7 +2,8 @@
 
 The context is written to a private temporary file and handed to the
 engine's build as an archive (``hutch build CONTEXT.tar``): the engine
-extracts it and refuses an entry that would land outside it (400). The
+extracts it and refuses an entry that would land outside it (400). With
+``remote=`` the engine fetches the context itself (``hutch build URL``). The
 build's steps and RUN output go to a log file (``--logfile``) that the
 answer follows line by line as Docker's ``{"stream": ...}`` lines, ending
 with ``Successfully built ID`` and ``Successfully tagged NAME``.
@@ -15,8 +16,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hutch.api.build import BuildOptions
+from hutch.api.build import BuildOptions, parse_output
 from hutch.api.containers import CommitOptions
+from hutch.api.errors import InvalidArgument
 from hutch.service.background import background, json_line, streamed
 from hutch.service.docker.context_tar import check_context
 from hutch.service.docker.jsonread import Body
@@ -31,14 +33,12 @@ if TYPE_CHECKING:
 
 # Query parameters of /build hutch cannot honour when they are set: why.
 _REFUSED = {
-    "remote": "a remote context (URL or Git) is not supported: send the context as a tar",
     "memory": "build-time resource limits are not supported",
     "memswap": "build-time resource limits are not supported",
     "cpushares": "build-time resource limits are not supported",
     "cpusetcpus": "build-time resource limits are not supported",
     "cpuperiod": "build-time resource limits are not supported",
     "cpuquota": "build-time resource limits are not supported",
-    "outputs": "build outputs other than an image are not supported",
 }
 _ZERO = ("", "0", "[]", "{}", "null")
 
@@ -66,16 +66,70 @@ def _extra_hosts(req: Request) -> tuple[str, ...]:
     )
 
 
+def _outputs(req: Request) -> str | None:
+    """``outputs``: the docker CLI's JSON list of ``{"Type", "Attrs"}`` (or one
+    ``type=...,dest=...`` string) as ``build -o``; ``image`` and ``moby`` are
+    the image itself. The files are written on this host, by the service."""
+    text = req.arg("outputs") or ""
+    if text in _ZERO:
+        return None
+    if not text.lstrip().startswith(("[", "{")):
+        return text
+    try:
+        value: Any = json.loads(text)
+    except ValueError as exc:
+        raise bad_request(f"invalid outputs: {exc}") from None
+    entries = value if isinstance(value, list) else [value]
+    found: list[str] = []
+    for entry in entries:
+        if not isinstance(entry, dict):
+            raise bad_request("invalid outputs: expected a list of objects")
+        kind = str(entry.get("Type") or entry.get("type") or "")
+        attrs = entry.get("Attrs") or entry.get("attrs") or {}
+        if kind in ("image", "moby"):
+            continue
+        dest = attrs.get("dest") if isinstance(attrs, dict) else None
+        if kind not in ("local", "tar") or not dest:
+            raise bad_request(
+                f"outputs: type {kind!r}: only local and tar with a dest on this host are supported"
+            )
+        found.append(f"type={kind},dest={dest}")
+    if len(found) > 1:
+        raise bad_request("outputs: only one export is supported")
+    return found[0] if found else None
+
+
+def _network(req: Request) -> str | None:
+    """``networkmode``: RUN's network; default (and bridge) is hutch's own default."""
+    mode = req.arg("networkmode") or "default"
+    if mode in ("default", "bridge"):
+        return None
+    if mode not in ("host", "none"):
+        raise bad_request(f"networkmode {mode!r}: a build's RUN steps use host or none")
+    return mode
+
+
 def build_options(req: Request, context: str, logfile: str) -> BuildOptions:
-    """The query of ``POST /build`` as hutch's build options (pure; unit-tested)."""
+    """The query of ``POST /build`` as hutch's build options (pure; unit-tested).
+
+    ``remote`` (a git repository, or the URL of a tar or a Dockerfile) is
+    the context then, and the body is not read."""
     for name, why in _REFUSED.items():
         if (req.arg(name) or "") not in _ZERO:
             raise bad_request(f"{name}: {why}")
-    mode = req.arg("networkmode") or "default"
-    if mode not in ("default", "bridge"):
-        raise bad_request(f"networkmode {mode!r}: builds use the default network only")
+    remote = req.arg("remote") or ""
+    if remote and not _is_remote(remote):
+        raise bad_request(f"remote {remote!r}: expected a git repository or an http(s) URL")
+    output = _outputs(req)
+    if output is not None:
+        try:
+            to_stdout = parse_output(output).to_stdout
+        except InvalidArgument as exc:
+            raise bad_request(str(exc)) from None
+        if to_stdout:  # the service's own stdout is nobody's
+            raise bad_request("outputs: dest=- is not supported: give a file on this host")
     return BuildOptions(
-        context=context,
+        context=remote or context,
         containerfile=req.arg("dockerfile") or None,
         tags=tuple(t for t in req.args("t") if t),
         build_args=tuple(f"{k}={v}" for k, v in _json_map(req, "buildargs").items()),
@@ -89,7 +143,13 @@ def build_options(req: Request, context: str, logfile: str) -> BuildOptions:
         logfile=logfile,
         format="docker",  # Docker's images keep HEALTHCHECK, SHELL, ...
         add_hosts=_extra_hosts(req),
+        network=_network(req),
+        output=output,
     )
+
+
+def _is_remote(text: str) -> bool:
+    return text.startswith(("http://", "https://", "git://", "github.com/"))
 
 
 class _Follow:
@@ -120,7 +180,8 @@ def build(ctx: ServiceContext, req: Request) -> Stream:
     log = context.with_name("build.log")
     try:
         options = build_options(req, str(context), str(log))
-        check_context(context)  # an entry outside the context: 400 before anything runs
+        if options.context == str(context):
+            check_context(context)  # an entry outside the context: 400 before anything runs
         log.touch()
     except BaseException:
         discard(context)

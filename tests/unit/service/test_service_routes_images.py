@@ -179,13 +179,44 @@ def test_build_query_becomes_build_options_and_refuses_what_it_cannot_do() -> No
         "x:1.2.3.4",
     )
     for query, message in (
-        ({"remote": ["https://x/y.git"]}, "remote: a remote context"),
+        ({"remote": ["/etc"]}, "remote '/etc': expected a git repository"),
         ({"memory": ["1000"]}, "memory: build-time resource limits"),
-        ({"networkmode": ["host"]}, "networkmode 'host'"),
+        ({"networkmode": ["container:x"]}, "networkmode 'container:x'"),
         ({"buildargs": ["[1]"]}, "invalid buildargs"),
+        ({"outputs": ['[{"Type": "registry", "Attrs": {}}]']}, "outputs: type 'registry'"),
+        ({"outputs": ['[{"Type": "local", "Attrs": {}}]']}, "outputs: type 'local'"),
+        ({"outputs": ["type=oci,dest=/x"]}, 'invalid type "oci"'),
+        ({"outputs": ["[1]"]}, "invalid outputs"),
+        ({"outputs": ["-"]}, "outputs: dest=- is not supported"),
     ):
         with pytest.raises(ApiError, match=message):
             build_options(_req(query), "/c", "/l")
+
+
+def test_build_maps_remote_outputs_and_networkmode() -> None:
+    remote = build_options(_req({"remote": ["https://h/r.git#main:sub"]}), "/c.tar", "/l")
+    assert remote.context == "https://h/r.git#main:sub"
+    assert build_options(_req({"remote": ["github.com/o/r"]}), "/c", "/l").context == (
+        "github.com/o/r"
+    )
+    local = '[{"Type": "local", "Attrs": {"dest": "/out"}}]'
+    assert build_options(_req({"outputs": [local]}), "/c", "/l").output == "type=local,dest=/out"
+    tar = '[{"Type": "moby", "Attrs": {}}, {"Type": "tar", "Attrs": {"dest": "/o.tar"}}]'
+    assert build_options(_req({"outputs": [tar]}), "/c", "/l").output == "type=tar,dest=/o.tar"
+    assert build_options(_req({"outputs": ["[]"]}), "/c", "/l").output is None
+    assert build_options(_req({"outputs": ["type=local,dest=/d"]}), "/c", "/l").output == (
+        "type=local,dest=/d"
+    )
+    for mode, network in (("host", "host"), ("none", "none"), ("bridge", None), ("", None)):
+        options = build_options(_req({"networkmode": [mode]}), "/c", "/l")
+        assert options.network == network
+
+
+def test_a_remote_build_reads_no_body_and_checks_no_tar() -> None:
+    engine = FakeEngine()
+    answer = build(_ctx(engine), _req({"remote": ["https://h/ctx.tar.gz"]}, body=b"not a tar"))
+    assert _lines(answer)[-1] == {"stream": f"Successfully built {'b' * 12}\n"}
+    assert dict(engine.calls)["images.build"].context == "https://h/ctx.tar.gz"
 
 
 def test_build_streams_the_log_and_dockers_final_lines() -> None:
