@@ -89,7 +89,7 @@ _hutch_options() {
     "network connect") echo --ip --ip6 --alias ;;
     "network disconnect") echo --force -f ;;
     "network reload") echo --all -a ;;
-    "pod create") echo --name -n --publish -p --network --net --share --share-parent --infra --no-infra --infra-command --infra-name --hostname --add-host --dns --dns-search --dns-option --no-hosts --label -l --exit-policy --restart --volume -v --userns --memory -m --cpus --replace --pod-id-file ;;
+    "pod create") echo --name -n --publish -p --network --net --share --share-parent --infra --no-infra --infra-command --infra-name --hostname --add-host --dns --dns-search --dns-option --no-hosts --label -l --exit-policy --restart --volume -v --userns --memory -m --memory-swap --cpus --cpu-shares -c --cpuset-cpus --cpuset-mems --blkio-weight --device-read-bps --device-write-bps --replace --pod-id-file ;;
     "pod ps") echo --filter -f --format --quiet -q --noheading --no-trunc --ctr-names --ctr-ids --ctr-status --sort ;;
     "pod inspect") echo --format -f ;;
     "pod start") echo --all -a ;;
@@ -247,7 +247,7 @@ _hutch_value_options() {
     "network rm") echo --time -t ;;
     "network prune") echo --filter ;;
     "network connect") echo --ip --ip6 --alias ;;
-    "pod create") echo --name -n --publish -p --network --net --share --infra-command --infra-name --hostname --add-host --dns --dns-search --dns-option --label -l --exit-policy --restart --volume -v --userns --memory -m --cpus --pod-id-file ;;
+    "pod create") echo --name -n --publish -p --network --net --share --infra-command --infra-name --hostname --add-host --dns --dns-search --dns-option --label -l --exit-policy --restart --volume -v --userns --memory -m --memory-swap --cpus --cpu-shares -c --cpuset-cpus --cpuset-mems --blkio-weight --device-read-bps --device-write-bps --pod-id-file ;;
     "pod ps") echo --filter -f --format --sort ;;
     "pod inspect") echo --format -f ;;
     "pod stop") echo --time -t ;;
@@ -770,7 +770,14 @@ _hutch_option_values() {
     "pod create --volume"|"pod create -v") echo "@none" ;;
     "pod create --userns") echo "@none" ;;
     "pod create --memory"|"pod create -m") echo "@none" ;;
+    "pod create --memory-swap") echo "@none" ;;
     "pod create --cpus") echo "@none" ;;
+    "pod create --cpu-shares"|"pod create -c") echo "@none" ;;
+    "pod create --cpuset-cpus") echo "@none" ;;
+    "pod create --cpuset-mems") echo "@none" ;;
+    "pod create --blkio-weight") echo "@none" ;;
+    "pod create --device-read-bps") echo "@none" ;;
+    "pod create --device-write-bps") echo "@none" ;;
     "pod create --pod-id-file") echo "@none" ;;
     "pod ps --filter"|"pod ps -f") echo "@none" ;;
     "pod ps --format") echo "json" ;;

@@ -150,7 +150,7 @@ function __hutch_value_options
         case 'network connect'
             printf '%s\n' --ip --ip6 --alias
         case 'pod create'
-            printf '%s\n' --name -n --publish -p --network --net --share --infra-command --infra-name --hostname --add-host --dns --dns-search --dns-option --label -l --exit-policy --restart --volume -v --userns --memory -m --cpus --pod-id-file
+            printf '%s\n' --name -n --publish -p --network --net --share --infra-command --infra-name --hostname --add-host --dns --dns-search --dns-option --label -l --exit-policy --restart --volume -v --userns --memory -m --memory-swap --cpus --cpu-shares -c --cpuset-cpus --cpuset-mems --blkio-weight --device-read-bps --device-write-bps --pod-id-file
         case 'pod ps'
             printf '%s\n' --filter -f --format --sort
         case 'pod inspect'
@@ -1445,7 +1445,14 @@ complete -c hutch -n "__hutch_at 'pod create'" -l restart -x -d 'Restart policy 
 complete -c hutch -n "__hutch_at 'pod create'" -l volume -s v -x -d 'Mount a volume in every member (as run -v)'
 complete -c hutch -n "__hutch_at 'pod create'" -l userns -x -d 'User namespace of the pod (keep-id, auto, nomap; host): the infra\'s, joined by every member'
 complete -c hutch -n "__hutch_at 'pod create'" -l memory -s m -x -d 'Memory limit of the whole pod'
+complete -c hutch -n "__hutch_at 'pod create'" -l memory-swap -x -d 'Memory plus swap limit of the pod (-1: unlimited swap)'
 complete -c hutch -n "__hutch_at 'pod create'" -l cpus -x -d 'CPUs of the whole pod (e.g. 1.5)'
+complete -c hutch -n "__hutch_at 'pod create'" -l cpu-shares -s c -x -d 'CPU shares of the pod (relative weight)'
+complete -c hutch -n "__hutch_at 'pod create'" -l cpuset-cpus -x -d 'CPUs the pod may run on (0-3,5)'
+complete -c hutch -n "__hutch_at 'pod create'" -l cpuset-mems -x -d 'Memory nodes the pod may use (0-1)'
+complete -c hutch -n "__hutch_at 'pod create'" -l blkio-weight -x -d 'Block I/O weight of the pod (10-1000)'
+complete -c hutch -n "__hutch_at 'pod create'" -l device-read-bps -x -d 'Limit the pod\'s reads from a device (DEVICE:RATE)'
+complete -c hutch -n "__hutch_at 'pod create'" -l device-write-bps -x -d 'Limit the pod\'s writes to a device (DEVICE:RATE)'
 complete -c hutch -n "__hutch_at 'pod create'" -l replace -d 'Remove a pod of the same --name first'
 complete -c hutch -n "__hutch_at 'pod create'" -l pod-id-file -x -d 'Write the pod id to this file'
 complete -c hutch -n "__hutch_at 'pod create'" -l help -d 'Show the help and exit'

@@ -92,6 +92,15 @@ sleep 3
 c=$($H logs tick | wc -l)
 echo "$a $b $c" > $O/ticks
 $H rm -f tick > /dev/null
+
+# Pod-level limits: the pod's cgroup holds them, its members' cgroups sit below it.
+pod=$($H pod create --name lim --network none --memory 64m --cpus 0.5 --cpuset-cpus 0 2> $O/pod_err)
+$H run -d --pod lim --name inpod base sleep 300 > $O/inpod_id 2>> $O/pod_err
+cat $CG/pod-$pod/memory.max $CG/pod-$pod/cpu.max $CG/pod-$pod/cpuset.cpus > $O/pod_limits
+ls $CG/pod-$pod | grep -c -E '^[0-9a-f]{{64}}$' > $O/pod_members
+$H pod inspect lim > $O/pod_inspect 2>&1
+$H pod rm -f -t 0 lim > /dev/null 2>> $O/pod_err
+test -e $CG/pod-$pod && echo present > $O/pod_removed || echo gone > $O/pod_removed
 ls $CG > $O/left 2>&1
 cat /tmp/d/hutch/containers/*/userdata/monitor.err > $O/monitor_err 2>/dev/null
 true
@@ -191,3 +200,21 @@ def test_pause_freezes_and_unpause_thaws(guest: GuestResult) -> None:
 def test_host_network_runs_on_a_pure_v2_host(guest: GuestResult) -> None:
     assert out(guest, "host_net_rc") == "0", out(guest, "host_net")
     assert out(guest, "host_net").split() == ["up", "cgroup"]
+
+
+def test_pod_limits_sit_on_the_pods_cgroup_above_its_members(guest: GuestResult) -> None:
+    import json
+
+    assert out(guest, "pod_limits").split() == [str(64 * 1024 * 1024), "50000", "100000", "0"], out(
+        guest, "pod_err"
+    )
+    assert out(guest, "pod_members") == "2"  # the infra and the member
+    data = json.loads(out(guest, "pod_inspect"))
+    assert data["CgroupPath"].endswith("/hutch/pod-" + data["Id"])
+    assert data["CreateCgroup"] is True
+    assert (data["memory_limit"], data["cpu_quota"], data["cpu_period"]) == (
+        64 * 1024 * 1024,
+        50000,
+        100000,
+    )
+    assert out(guest, "pod_removed") == "gone"

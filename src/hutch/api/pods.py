@@ -14,8 +14,14 @@ from typing import Any, Protocol
 
 from hutch.api.common import PruneReport
 from hutch.api.container_config import ResourceOptions
-from hutch.api.containers import ActionReport, LogLine, StatsReport, TopReport
-from hutch.api.podman_json import key
+from hutch.api.containers import (
+    ActionReport,
+    InspectDeviceRate,
+    LogLine,
+    StatsReport,
+    TopReport,
+)
+from hutch.api.podman_json import inline, key
 
 # podman's default --share, Kubernetes' pod namespaces
 # A member made from a Kubernetes initContainer (``kube play``): ``pod start`` runs
@@ -173,9 +179,34 @@ class PodInfraConfig:
     host_add: tuple[str, ...] | None = field(metadata=key("HostAdd"))
     networks: tuple[str, ...] | None = field(metadata=key("Networks"))
     network_options: dict[str, Any] | None = field(metadata=key("NetworkOptions"))
-    pid_ns: str = field(metadata=key("pid_ns"))
-    userns: str = field(metadata=key("userns"))
-    uts_ns: str = field(metadata=key("uts_ns"))
+    # the pod's CPU limits, repeated here as podman does (left out when not set)
+    cpu_period: int | None = field(default=None, metadata=key("cpu_period", True))
+    cpu_quota: int | None = field(default=None, metadata=key("cpu_quota", True))
+    cpuset_cpus: str | None = field(default=None, metadata=key("cpuset_cpus", True))
+    pid_ns: str = field(default="private", metadata=key("pid_ns"))
+    userns: str = field(default="host", metadata=key("userns"))
+    uts_ns: str = field(default="private", metadata=key("uts_ns"))
+
+
+@dataclass(frozen=True)
+class PodLimits:
+    """The pod-level limits of ``pod inspect`` (podman's keys, each left out when
+    not set), in podman 4.3.1's order."""
+
+    cpu_period: int | None = field(default=None, metadata=key("cpu_period", True))
+    cpu_quota: int | None = field(default=None, metadata=key("cpu_quota", True))
+    cpu_shares: int | None = field(default=None, metadata=key("cpu_shares", True))
+    cpuset_cpus: str | None = field(default=None, metadata=key("cpuset_cpus", True))
+    cpuset_mems: str | None = field(default=None, metadata=key("cpuset_mems", True))
+    device_read_bps: tuple[InspectDeviceRate, ...] | None = field(
+        default=None, metadata=key("device_read_bps", True)
+    )
+    memory_limit: int | None = field(default=None, metadata=key("memory_limit", True))
+    memory_swap: int | None = field(default=None, metadata=key("memory_swap", True))
+    blkio_weight: int | None = field(default=None, metadata=key("blkio_weight", True))
+    device_write_bps: tuple[InspectDeviceRate, ...] | None = field(
+        default=None, metadata=key("device_write_bps", True)
+    )
 
 
 @dataclass(frozen=True)
@@ -199,6 +230,7 @@ class PodInspect:
     shared_namespaces: tuple[str, ...] = field(metadata=key("SharedNamespaces"))
     num_containers: int = field(metadata=key("NumContainers"))
     containers: tuple[PodMember, ...] = field(metadata=key("Containers"))
+    limits: PodLimits = field(default_factory=PodLimits, metadata=inline())
 
 
 class Pods(Protocol):

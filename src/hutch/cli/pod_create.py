@@ -96,8 +96,41 @@ def register(pod_app: typer.Typer) -> None:
         memory: Annotated[
             str | None, typer.Option("--memory", "-m", help="Memory limit of the whole pod.")
         ] = None,
+        memory_swap: Annotated[
+            str | None,
+            typer.Option(
+                "--memory-swap", help="Memory plus swap limit of the pod (-1: unlimited swap)."
+            ),
+        ] = None,
         cpus: Annotated[
             str | None, typer.Option("--cpus", help="CPUs of the whole pod (e.g. 1.5).")
+        ] = None,
+        cpu_shares: Annotated[
+            int | None,
+            typer.Option("--cpu-shares", "-c", help="CPU shares of the pod (relative weight)."),
+        ] = None,
+        cpuset_cpus: Annotated[
+            str | None, typer.Option("--cpuset-cpus", help="CPUs the pod may run on (0-3,5).")
+        ] = None,
+        cpuset_mems: Annotated[
+            str | None,
+            typer.Option("--cpuset-mems", help="Memory nodes the pod may use (0-1)."),
+        ] = None,
+        blkio_weight: Annotated[
+            int | None,
+            typer.Option("--blkio-weight", help="Block I/O weight of the pod (10-1000)."),
+        ] = None,
+        device_read_bps: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--device-read-bps", help="Limit the pod's reads from a device (DEVICE:RATE)."
+            ),
+        ] = None,
+        device_write_bps: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--device-write-bps", help="Limit the pod's writes to a device (DEVICE:RATE)."
+            ),
         ] = None,
         replace: Annotated[
             bool, typer.Option("--replace", help="Remove a pod of the same --name first.")
@@ -131,7 +164,17 @@ def register(pod_app: typer.Typer) -> None:
             restart=restart or "",
             volumes=tuple(volume or ()),
             userns=userns,
-            resources=ResourceOptions(memory=memory, cpus=cpus),
+            resources=ResourceOptions(
+                memory=memory,
+                memory_swap=memory_swap,
+                cpus=cpus,
+                cpu_shares=cpu_shares,
+                cpuset_cpus=cpuset_cpus,
+                cpuset_mems=cpuset_mems,
+                blkio_weight=blkio_weight,
+                device_read_bps=tuple(device_read_bps or ()),
+                device_write_bps=tuple(device_write_bps or ()),
+            ),
             create_command=state.argv,
             replace=replace,
         )

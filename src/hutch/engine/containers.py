@@ -29,6 +29,7 @@ from hutch.engine import (
     logconfig,
     nsmodes,
     pod_member,
+    pod_record,
     run_flags,
     stopping,
     systemd_mode,
@@ -380,6 +381,7 @@ class ContainerService:
         window = window_size(0) if attach and terminal and stdio is None else None
         self._start_required(container)
         if container.record.pod_id:
+            self._ensure_pod_cgroup(container.record.pod_id)
             self._start_pod_infra(container)
         engine_networks.before_start(self._ctx, container)
         nsmodes.before_start(self._ctx, container)
@@ -428,6 +430,14 @@ class ContainerService:
             required = cs.get(self._ctx, required_id)
             if not required.running:
                 self._start(required, attach=False, interactive=False)
+
+    def _ensure_pod_cgroup(self, pod_id: str) -> None:
+        """The pod's own cgroup (pod-level limits), which the member's goes below."""
+        pod = self._ctx.pods.get(pod_id)
+        if pod is not None:
+            from hutch.engine import pod_cgroup
+
+            pod_cgroup.ensure(pod_record.decode(pod.config))
 
     def _start_pod_infra(self, container: cs.Container) -> None:
         """A member's pod: its infra runs (started first, as podman), its namespaces renewed."""

@@ -21,6 +21,7 @@ from hutch import __version__
 from hutch.api.container_config import (
     ImagePullOptions,
     NetworkOptions,
+    ResourceOptions,
     RunOptions,
     SecurityOptions,
     VolumeOptions,
@@ -89,7 +90,13 @@ def ensure_image(ctx: EngineContext) -> str:
 
 
 def infra_options(
-    options: PodCreateOptions, *, name: str, hostname: str, network: str, share_net: bool
+    options: PodCreateOptions,
+    *,
+    name: str,
+    hostname: str,
+    network: str,
+    share_net: bool,
+    cgroup_parent: str | None = None,
 ) -> RunOptions:
     """The ``run`` options of the infra container of a pod made with ``options``."""
     net = NetworkOptions()
@@ -114,4 +121,6 @@ def infra_options(
         volumes=VolumeOptions(volumes=(f"{CATATONIT}:/catatonit:ro",)),
         # the pod's user namespace is the infra's, which the members join
         security=SecurityOptions(userns=options.userns),
+        # below the pod's cgroup, when it has one (pod-level limits)
+        resources=ResourceOptions(cgroup_parent=cgroup_parent),
     )

@@ -97,6 +97,9 @@ def join_options(ctx: EngineContext, options: RunOptions) -> tuple[RunOptions, M
     if pod_options.volumes:
         volumes = replace(options.volumes, volumes=pod_options.volumes + options.volumes.volumes)
         options = replace(options, volumes=volumes)
+    from hutch.engine import pod_cgroup
+
+    options = replace(options, resources=pod_cgroup.member_resources(config, options.resources))
     lists_names = "net" in shared and config.options.network != "host"
     return options, Membership(pod.id, pod.infra_id, shared, lists_names, userns or "")
 
@@ -135,6 +138,8 @@ def own_options(options: RunOptions, pod: PodConfig) -> RunOptions:
         options = replace(options, network="")
     if "uts" in pod.shared:
         options = replace(options, hostname=None)
+    if pod.cgroup_path and options.resources.cgroup_parent == pod.cgroup_path:
+        options = replace(options, resources=replace(options.resources, cgroup_parent=None))
     given = pod.options.volumes
     if given and options.volumes.volumes[: len(given)] == given:
         volumes = replace(options.volumes, volumes=options.volumes.volumes[len(given) :])

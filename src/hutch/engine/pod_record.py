@@ -9,9 +9,10 @@ A change that a missing key's default cannot express bumps ``VERSION``.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from hutch.api.pods import PodCreateOptions
+from hutch.cgroups.limits import ResourceSpec
 from hutch.util.jsondata import from_data, to_data
 
 VERSION = 1
@@ -24,6 +25,17 @@ class PodConfig:
     shared: tuple[str, ...]  # the namespaces members join: ipc, net, uts, cgroup, pid
     exit_policy: str = "continue"
     version: int = VERSION
+    # The pod's own cgroup, which holds its members' (only for pod-level limits):
+    # its path below the cgroup2 mount ("/user-1000/hutch/pod-ID", inspect's
+    # CgroupPath and the members' --cgroup-parent), and its limits as placed
+    # (``limits.parent`` the directory it is made in). "" when it has none.
+    cgroup_path: str = ""
+    limits: ResourceSpec = field(default_factory=ResourceSpec)
+
+    @property
+    def cgroup_name(self) -> str:
+        """The pod cgroup's directory name, in ``limits.parent``."""
+        return self.cgroup_path.rsplit("/", 1)[-1]
 
     @property
     def labels(self) -> tuple[tuple[str, str], ...]:

@@ -51,7 +51,7 @@ from hutch.api.pods import (
 )
 from hutch.engine import container_state as cs
 from hutch.engine import events as engine_events
-from hutch.engine import pod_infra, pod_member, pod_record
+from hutch.engine import pod_cgroup, pod_infra, pod_member, pod_record
 from hutch.engine.context import EngineContext
 from hutch.engine.pod_record import PodConfig
 from hutch.runtime.restart import RestartPolicy
@@ -189,12 +189,14 @@ class PodService:
 
     def create(self, options: PodCreateOptions) -> str:
         plan = plan_pod(options)
-        _check_limits(options, self._ctx)
+        pod_id = new_id()
+        cgroup_path, limits = pod_cgroup.plan(options, self._ctx.settings, pod_id)
+        plan = replace(plan, config=replace(plan.config, cgroup_path=cgroup_path, limits=limits))
         if options.replace and options.name:
             self.remove([options.name], PodRemoveOptions(force=True, ignore=True))
-        pod_id = new_id()
         record = self._ctx.pods.create(pod_id, plan.name, pod_record.encode(plan.config))
         try:
+            pod_cgroup.ensure(plan.config)
             if plan.infra:
                 self._make_infra(record, plan)
         except BaseException:
@@ -214,6 +216,7 @@ class PodService:
             hostname=plan.config.hostname,
             network=options.network if share_net else "none",
             share_net=share_net,
+            cgroup_parent=plan.config.cgroup_path or None,
         )
         infra_id = self._containers.create_infra(run, record.id)
         self._ctx.pods.set_infra(record.id, infra_id)
@@ -223,6 +226,7 @@ class PodService:
         ids = [c.id for c in self._ctx.containers.of_pod(record.id)]
         if ids:
             self._containers.remove_containers(ids, RemoveContainerOptions(force=True), infra=True)
+        pod_cgroup.remove(pod_record.decode(record.config))
         self._ctx.pods.delete(record.id)
 
     # -- queries -------------------------------------------------------------
@@ -282,15 +286,16 @@ class PodService:
             state=summary.status,
             hostname=config.options.hostname or "",
             labels=dict(config.labels),
-            create_cgroup=False,
-            cgroup_parent="",
-            cgroup_path="",
+            create_cgroup=bool(config.cgroup_path),
+            cgroup_parent=pod_cgroup.parent_of(config),
+            cgroup_path=config.cgroup_path,
             create_infra=bool(record.infra_id),
             infra_container_id=record.infra_id,
             infra_config=infra_config,
             shared_namespaces=_podman_order(config.shared),
             num_containers=len(summary.members),
             containers=summary.members,
+            limits=pod_cgroup.inspect_limits(config),
         )
 
     def _infra_config(self, record: PodRecord, config: PodConfig) -> PodInfraConfig:
@@ -322,6 +327,9 @@ class PodService:
             host_add=options.add_hosts or None,
             networks=networks or None,
             network_options=None,
+            cpu_period=config.limits.cpu_period or None,
+            cpu_quota=config.limits.cpu_quota or None,
+            cpuset_cpus=config.limits.cpuset_cpus or None,
             pid_ns="private",
             userns="private" if pod_member.pod_userns(options.userns) else "host",
             uts_ns="private",
@@ -403,6 +411,7 @@ class PodService:
             for report in self._containers.remove_containers(ids, rm, infra=True):
                 if report.error:
                     raise HutchError(report.error)
+            pod_cgroup.remove(pod_record.decode(record.config))
             self._ctx.pods.delete(record.id)
             self._event(record, "remove")
 
@@ -576,20 +585,6 @@ class PodService:
             record.id,
             record.name,
         )
-
-
-def _check_limits(options: PodCreateOptions, ctx: EngineContext) -> None:
-    """Pod-level limits: where this host cannot enforce limits, the reason ``run``
-    gives (the same check); where it can, not yet (a shared parent cgroup)."""
-    given = options.resources.given_limits()
-    if not given:
-        return
-    from hutch.engine.resources import plan_for_create
-
-    plan_for_create(options.resources, ctx.settings)  # refuses as run does
-    raise InvalidArgument(
-        f"{given[0]} on a pod is not supported by hutch yet: set the limits on each container"
-    )
 
 
 def _podman_order(shared: tuple[str, ...]) -> tuple[str, ...]:
