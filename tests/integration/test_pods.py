@@ -221,6 +221,61 @@ def test_a_pod_sharing_pid_shows_each_member_the_others(hutch: Hutch) -> None:
     hutch("pod", "rm", "pids")  # no -f: nothing runs any more
 
 
+def _running(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+
+
+def _wait_gone(pid: int, what: str) -> None:
+    deadline = time.monotonic() + 30
+    while _running(pid):
+        assert time.monotonic() < deadline, f"{what} (pid {pid}) is still there"
+        time.sleep(0.02)
+
+
+def test_what_a_killed_members_monitor_left_goes_at_pod_stop(hutch: Hutch) -> None:
+    # in a pod sharing pid a member has no pid namespace to end with its monitor:
+    # its init dies with the monitor, what it started is found by its mount
+    # namespace's id and killed by the next stop
+    hutch("pod", "create", "--name", "orphans", "--share", "+pid")
+    script = "sleep 1005 & exec sleep 1006"
+    hutch("run", "-d", "--pod", "orphans", "--name", "parent", "base", "sh", "-c", script)
+    state = json.loads(hutch("inspect", "parent").stdout)[0]["State"]
+    init, monitor = state["Pid"], state["ConmonPid"]
+    mnt = os.readlink(f"/proc/{init}/ns/mnt")
+    children = [
+        int(entry.name)
+        for entry in Path("/proc").iterdir()
+        if entry.name.isdigit()
+        and _read(entry / "cmdline") == b"sleep\x001005\x00"
+        and _link(entry / "ns" / "mnt") == mnt
+    ]
+    assert len(children) == 1, children
+    os.kill(monitor, signal.SIGKILL)
+    _wait_gone(init, "the init of a member whose monitor was killed")
+    assert _running(children[0])  # left behind in the pod, until:
+    hutch("pod", "stop", "-t", "0", "orphans")
+    _wait_gone(children[0], "what the init had started")
+    hutch("pod", "rm", "orphans")
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
+
+
+def _link(path: Path) -> str:
+    try:
+        return os.readlink(path)
+    except OSError:
+        return ""
+
+
 def test_a_pod_with_a_user_namespace_has_its_members_share_it(hutch: Hutch) -> None:
     # --userns keep-id on the pod: the infra makes it, each member joins it (podman:
     # the members run as the user, in one namespace)

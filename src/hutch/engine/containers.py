@@ -380,6 +380,7 @@ class ContainerService:
         terminal = options.tty
         window = window_size(0) if attach and terminal and stdio is None else None
         self._start_required(container)
+        stopping.reap_left_behind(self._ctx, container)  # a previous run's, its monitor killed
         if container.record.pod_id:
             self._ensure_pod_cgroup(container.record.pod_id)
             self._start_pod_infra(container)
@@ -607,6 +608,7 @@ class ContainerService:
                 err.exit_code = 2
                 raise err
             self._wait_monitor_gone(container)
+            stopping.reap_left_behind(self._ctx, container)
             self._discard(container.record.id, container.dirs, volumes=options.volumes)
             self._event(container.record, "remove")
 

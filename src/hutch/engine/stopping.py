@@ -47,6 +47,7 @@ def stop_many(
     now = time.monotonic()
     for container in containers:
         if not container.running:
+            reap_left_behind(ctx, container)
             try:
                 _stop_between_runs(ctx, container, timeout)
             except HutchError as exc:
@@ -116,3 +117,18 @@ def send(container: cs.Container, sig: int) -> None:
         return
     with contextlib.suppress(ProcessLookupError):
         os.kill(state.pid, sig)
+
+
+def reap_left_behind(ctx: EngineContext, container: cs.Container) -> None:
+    """What a container whose monitor was killed left running: in a pod that
+    shares pid, its init dies with the monitor (PDEATHSIG) but the processes
+    the init started live on in the pod's pid namespace. They are found by the
+    mount namespace the monitor recorded, by its unique id (``stop``, ``rm``,
+    ``pod stop``, ``pod rm -f`` and the next ``start`` call this)."""
+    state = container.state
+    if not state.mntns_id or st.alive(state.monitor_pid, state.monitor_start):
+        return
+    from hutch.runtime import pidshare
+
+    ctx.enter_session()  # where its processes (any of its users) may be signalled
+    pidshare.kill_left_behind(state.mntns, state.mntns_id)

@@ -120,6 +120,7 @@ class Monitor:
         self.shares_pid = not pidshare.own_pidns(spec.namespaces)
         self.own_pidns = -1
         self.init_mntns: tuple[int, int] | None = None  # this run's, with shares_pid
+        self.init_mntns_id = 0  # its unique id (state.json: what a dead monitor left)
         self.wake_r, self.wake_w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
         check = spec.lifecycle.health
         self.health = HealthRunner(check, spec) if check is not None else None
@@ -322,7 +323,7 @@ class Monitor:
                 child_fds.append((in_r, 0))
         if self.own_pidns >= 0:
             sc.setns(self.own_pidns, sc.CLONE_NEWPID)
-        self.init_mntns = None
+        self.init_mntns, self.init_mntns_id = None, 0
         try:
             pid = self._fork_init()
         except OSError as exc:
@@ -361,6 +362,8 @@ class Monitor:
             exit_code=0,
             error="",
             finished_at=0.0,
+            mntns=self.init_mntns or (0, 0),
+            mntns_id=self.init_mntns_id,
         )
         _write_pid(self.spec.lifecycle.pidfile, host_pid)
         self._health_begin(host_pid)
@@ -390,6 +393,8 @@ class Monitor:
             pause_method="",
             paused_by=0,
             paused_by_start="",
+            mntns=(0, 0),  # its processes went with it (_kill_the_rest)
+            mntns_id=0,
             oom_killed=self._oom_kills() > oom_before,
             # `hutch stop` leaves the marker before it signals, so it is there
             # when the run ends by that stop (and never when it ends by itself).
@@ -539,6 +544,7 @@ class Monitor:
             theirs = pidshare.mntns_of(host_pid)
             if theirs != pidshare.mntns_of(self.host_pid):  # never ourselves
                 self.init_mntns = theirs
+                self.init_mntns_id = pidshare.mntns_id(host_pid)
 
     def _kill_the_rest(self) -> None:
         """The init exited: its processes go too, as with the end of a pid namespace."""

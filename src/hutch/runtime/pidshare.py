@@ -31,15 +31,21 @@ Standard library and ``linux`` only: the monitor imports it.
 from __future__ import annotations
 
 import contextlib
+import errno
+import fcntl
 import os
 import signal
 import socket
+import struct
 import time
 from collections.abc import Callable
 
 from hutch.linux import syscalls as sc
 
 _KILL_ROUNDS = 50
+# ioctl on a mount namespace's nsfs file (Linux 6.8): its 64-bit id, which,
+# unlike the inode number, is never given to another namespace until reboot
+NS_GET_MNTNS_ID = 0x8008B705  # _IOR(0xb7, 0x5, __u64)
 
 
 def own_pidns(namespaces: tuple[str, ...] | list[str]) -> bool:
@@ -156,6 +162,52 @@ def processes_in_mntns(mntns: tuple[int, int], proc: str = "/proc") -> list[int]
         except OSError:
             continue  # gone, or not ours to look at
     return out
+
+
+def mntns_id(pid: int, proc: str = "/proc") -> int:
+    """The unique id of a process's mount namespace (0 where the kernel has none
+    to give: before 6.8)."""
+    fd = os.open(f"{proc}/{pid}/ns/mnt", os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        answer = fcntl.ioctl(fd, NS_GET_MNTNS_ID, bytes(8))
+    except OSError as exc:
+        if exc.errno in (errno.ENOTTY, errno.EINVAL, errno.ENOSYS):
+            return 0
+        raise
+    finally:
+        os.close(fd)
+    return int(struct.unpack("=Q", answer)[0])
+
+
+def processes_of(mntns: tuple[int, int], ns_id: int, proc: str = "/proc") -> list[int]:
+    """The processes of the mount namespace ``mntns`` (device, inode) whose id is
+    ``ns_id``: a safe identity long after it was recorded, since an inode number
+    can be reused once the namespace is gone, but the id cannot."""
+    out = []
+    for pid in processes_in_mntns(mntns, proc):
+        with contextlib.suppress(OSError):
+            if mntns_id(pid, proc) == ns_id:
+                out.append(pid)
+    return out
+
+
+def kill_left_behind(mntns: tuple[int, int], ns_id: int, proc: str = "/proc") -> int:
+    """SIGKILL what is left of a container whose monitor died (and its init with
+    it): the processes of the recorded mount namespace, found by its id (never
+    by the inode alone); how many there were."""
+    if not ns_id:
+        return 0
+    found = 0
+    for _ in range(_KILL_ROUNDS):
+        pids = processes_of(mntns, ns_id, proc)
+        if not pids:
+            break
+        found += len(pids)
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signal.SIGKILL)
+        time.sleep(0.005)
+    return found
 
 
 def kill_all(mntns: tuple[int, int], proc: str = "/proc") -> None:

@@ -69,6 +69,11 @@ class RuntimeState:
     # (pid + start time). The monitor resumes the container if it dies first.
     paused_by: int = 0
     paused_by_start: str = ""
+    # A container without a pid namespace of its own (in a pod sharing pid): its
+    # init's mount namespace, (device, inode) and unique id, by which the engine
+    # finds what it left behind if its monitor is killed (runtime/pidshare.py)
+    mntns: tuple[int, int] = (0, 0)
+    mntns_id: int = 0
     health: Health = field(default_factory=Health)
 
     def to_json(self) -> bytes:
@@ -80,6 +85,8 @@ class RuntimeState:
         health = data.pop("health", None) or {}
         health["log"] = tuple(health.get("log", ()))
         known = {f for f in cls.__dataclass_fields__}
+        if "mntns" in data:
+            data["mntns"] = tuple(data["mntns"])
         return cls(**{k: v for k, v in data.items() if k in known}, health=Health(**health))
 
 

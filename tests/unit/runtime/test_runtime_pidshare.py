@@ -128,3 +128,38 @@ def test_the_init_sees_a_monitor_that_died_before_it_asked_for_its_signal() -> N
         assert pidshare.monitor_gone(init)
     finally:
         init.close()
+
+
+def test_what_a_killed_monitor_left_is_found_by_its_mount_namespaces_id() -> None:
+    """A process in a mount namespace of its own (unshare(1), as a member's init
+    child): found and killed by the recorded (device, inode) and id; a wrong id
+    (an inode number given to another namespace) kills nothing."""
+    import shutil
+    import subprocess
+    import time
+
+    if shutil.which("unshare") is None:
+        pytest.skip("no unshare(1)")
+    if not pidshare.mntns_id(os.getpid()):
+        pytest.skip("this kernel gives mount namespaces no id (before Linux 6.8)")
+    child = subprocess.Popen(["unshare", "--user", "--map-root-user", "--mount", "sleep", "60"])
+    try:
+        deadline = time.monotonic() + 30
+        while pidshare.mntns_of(child.pid) == pidshare.mntns_of(os.getpid()):
+            assert time.monotonic() < deadline, "unshare did not make a mount namespace"
+            time.sleep(0.01)
+        while (Path(f"/proc/{child.pid}/comm").read_text().strip()) != "sleep":
+            assert time.monotonic() < deadline, "unshare did not exec sleep"
+            time.sleep(0.01)
+        mntns, ns_id = pidshare.mntns_of(child.pid), pidshare.mntns_id(child.pid)
+        assert ns_id and ns_id != pidshare.mntns_id(os.getpid())
+        assert pidshare.processes_of(mntns, ns_id) == [child.pid]
+        assert pidshare.kill_left_behind(mntns, ns_id + 1) == 0
+        assert pidshare.kill_left_behind(mntns, 0) == 0  # no id recorded: nothing
+        assert child.poll() is None
+        assert pidshare.kill_left_behind(mntns, ns_id) >= 1
+        assert child.wait(timeout=30) == -9
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
