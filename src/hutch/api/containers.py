@@ -8,7 +8,7 @@ from typing import Any, BinaryIO, Protocol
 
 from hutch.api.container_config import ResourceOptions, RunOptions
 from hutch.api.images import ImageGraphDriver
-from hutch.api.podman_json import inline, key
+from hutch.api.podman_json import inline, internal, key
 
 
 @dataclass(frozen=True)
@@ -402,6 +402,21 @@ class InspectHealthcheck:
     timeout: int = field(metadata=key("Timeout"))
     start_period: int = field(metadata=key("StartPeriod"))
     retries: int = field(metadata=key("Retries"))
+    # a Kubernetes httpGet/tcpSocket probe hutch runs itself (``http://HOST:PORT/PATH``,
+    # ``tcp://HOST:PORT``): kube generate writes it back as what it was
+    probe: str = field(default="", metadata=internal())
+
+
+@dataclass(frozen=True)
+class InspectStartupHealthcheck:
+    """``.Config.StartupHealthCheck`` (current podman): the check that gates the
+    regular one (--health-startup-*), durations in ns."""
+
+    test: tuple[str, ...] = field(metadata=key("Test"))
+    interval: int = field(metadata=key("Interval"))
+    timeout: int = field(metadata=key("Timeout"))
+    retries: int = field(metadata=key("Retries"))
+    successes: int = field(metadata=key("Successes"))
 
 
 @dataclass(frozen=True)
@@ -428,6 +443,9 @@ class InspectConfig:
     annotations: dict[str, str] = field(default_factory=dict, metadata=key("Annotations"))
     healthcheck_on_failure_action: str = field(
         default="none", metadata=key("HealthcheckOnFailureAction")
+    )
+    startup_healthcheck: InspectStartupHealthcheck | None = field(
+        default=None, metadata=key("StartupHealthCheck", omitempty=True)
     )
     umask: str = field(default="0022", metadata=key("Umask"))
     timeout: int = field(default=0, metadata=key("Timeout"))  # run/create --timeout

@@ -34,6 +34,12 @@ def key(name: str, omitempty: bool = False) -> dict[str, Any]:
     return {"json": name, "omitempty": omitempty}
 
 
+def internal() -> dict[str, bool]:
+    """The metadata of a report field that is no key of podman's JSON (what another
+    front end of hutch's reads, such as kube generate)."""
+    return {"internal": True}
+
+
 def inline() -> dict[str, bool]:
     """The metadata of a nested report whose keys sit in its parent (Go's embedding)."""
     return {"inline": True}
@@ -44,6 +50,8 @@ def to_json(value: Any) -> Any:
     if is_dataclass(value) and not isinstance(value, type):
         out: dict[str, Any] = {}
         for f in fields(value):
+            if f.metadata.get("internal"):
+                continue
             raw = getattr(value, f.name)
             if raw is None and f.metadata.get("omitempty"):
                 continue

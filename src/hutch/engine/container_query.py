@@ -23,6 +23,7 @@ from hutch.api.containers import (
     InspectLogConfig,
     InspectOptions,
     InspectRestartPolicy,
+    InspectStartupHealthcheck,
     InspectState,
     InspectUlimit,
     ListContainersOptions,
@@ -365,6 +366,27 @@ def _healthcheck(config: ContainerConfig) -> InspectHealthcheck | None:
         timeout=int(check.timeout * 1e9),
         start_period=int(check.start_period * 1e9),
         retries=check.retries,
+        probe=check.probe,
+    )
+
+
+def _startup_healthcheck(config: ContainerConfig) -> InspectStartupHealthcheck | None:
+    """--health-startup-*, current podman's ``.Config.StartupHealthCheck``."""
+    from hutch.engine.specbuild_lifecycle import health_check
+
+    try:
+        check = health_check(config.options.lifecycle.health, config.image_config.healthcheck)
+    except HutchError:
+        return None
+    if check is None or check.startup is None:
+        return None
+    startup = check.startup
+    return InspectStartupHealthcheck(
+        test=("CMD", *startup.command),
+        interval=int(startup.interval * 1e9),
+        timeout=int(startup.timeout * 1e9),
+        retries=startup.retries,
+        successes=startup.success,
     )
 
 
@@ -452,6 +474,7 @@ def inspect_report(
             open_stdin=options.interactive,
             healthcheck=_healthcheck(config),
             healthcheck_on_failure_action=options.lifecycle.health.on_failure,
+            startup_healthcheck=_startup_healthcheck(config),
             volumes={v: {} for v in config.image_config.volumes} or None,
             on_build=config.image_config.on_build or None,
             annotations=extras.podman_annotations(options),

@@ -194,6 +194,8 @@ def _container(container: Container, path: KeyPath, volumes: set[str]) -> None:
             raise FieldError((*path, "volumeMounts", i, "mountPath"), "must be an absolute path")
     if container.liveness_probe is not None:
         _probe(container.liveness_probe, (*path, "livenessProbe"))
+    if container.startup_probe is not None:
+        _probe(container.startup_probe, (*path, "startupProbe"))
 
 
 def _env(env: EnvVar, path: KeyPath) -> None:

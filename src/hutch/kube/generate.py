@@ -30,6 +30,7 @@ from hutch.kube.model import (
     ExecAction,
     HostAlias,
     HostPathVolumeSource,
+    HTTPGetAction,
     Job,
     JobSpec,
     KubeObject,
@@ -49,6 +50,7 @@ from hutch.kube.model import (
     Service,
     ServicePort,
     ServiceSpec,
+    TCPSocketAction,
     Volume,
     VolumeMount,
 )
@@ -298,6 +300,7 @@ def _container(
         resources=_resources(info, notes),
         security_context=_security(info, notes),
         liveness_probe=_probe(info, notes),
+        startup_probe=_startup_probe(info, notes),
         tty=True if config.tty else None,
         stdin=True if config.open_stdin else None,
     )
@@ -495,30 +498,68 @@ def _security(info: ContainerInspect, notes: _Notes) -> SecurityContext | None:
 
 
 def _probe(info: ContainerInspect, notes: _Notes) -> Probe | None:
+    """The health check as a livenessProbe: an httpGet or tcpSocket probe that
+    kube play gave hutch to run goes back as what it was, any other as exec."""
     check = info.config.healthcheck
     if check is None or not check.test:
         return None
-    test = tuple(check.test)
-    if test[0] == "CMD-SHELL":
-        command: tuple[str, ...] = ("/bin/sh", "-c", " ".join(test[1:]))
-    elif test[0] == "CMD":
-        command = test[1:]
-    else:
-        command = test
-
-    def seconds(ns: int, what: str) -> int | None:
-        if ns <= 0:
-            return None
-        if ns % 1_000_000_000:
-            notes.add(f"health check {what} {ns / 1e9:g}s (Kubernetes counts whole seconds)")
-        return max(1, round(ns / 1e9))
-
+    action = _action(check.probe) if check.probe else None
     return Probe(
-        exec_=ExecAction(command=command),
-        period_seconds=seconds(check.interval, "interval"),
-        timeout_seconds=seconds(check.timeout, "timeout"),
-        initial_delay_seconds=seconds(check.start_period, "start period"),
+        exec_=None if action else ExecAction(command=_command(tuple(check.test))),
+        http_get=action if isinstance(action, HTTPGetAction) else None,
+        tcp_socket=action if isinstance(action, TCPSocketAction) else None,
+        period_seconds=_seconds(check.interval, "interval", notes),
+        timeout_seconds=_seconds(check.timeout, "timeout", notes),
+        initial_delay_seconds=_seconds(check.start_period, "start period", notes),
         failure_threshold=check.retries or None,
+    )
+
+
+def _startup_probe(info: ContainerInspect, notes: _Notes) -> Probe | None:
+    """The startup health check (--health-startup-*) as a startupProbe."""
+    check = info.config.startup_healthcheck
+    if check is None or not check.test:
+        return None
+    return Probe(
+        exec_=ExecAction(command=_command(tuple(check.test))),
+        period_seconds=_seconds(check.interval, "startup interval", notes),
+        timeout_seconds=_seconds(check.timeout, "startup timeout", notes),
+        failure_threshold=check.retries or None,
+        success_threshold=check.successes or None,
+    )
+
+
+def _command(test: tuple[str, ...]) -> tuple[str, ...]:
+    if test[0] == "CMD-SHELL":
+        return ("/bin/sh", "-c", " ".join(test[1:]))
+    if test[0] == "CMD":
+        return test[1:]
+    return test
+
+
+def _seconds(ns: int, what: str, notes: _Notes) -> int | None:
+    if ns <= 0:
+        return None
+    if ns % 1_000_000_000:
+        notes.add(f"health check {what} {ns / 1e9:g}s (Kubernetes counts whole seconds)")
+    return max(1, round(ns / 1e9))
+
+
+def _action(target: str) -> HTTPGetAction | TCPSocketAction:
+    """``http(s)://HOST:PORT/PATH`` or ``tcp://HOST:PORT`` (runtime/probe.py's targets)."""
+    from urllib.parse import urlsplit
+
+    url = urlsplit(target)
+    host = url.hostname if url.hostname not in (None, "localhost") else None
+    port = url.port or 0
+    if url.scheme == "tcp":
+        return TCPSocketAction(port=port, host=host)
+    path = url.path + (f"?{url.query}" if url.query else "")
+    return HTTPGetAction(
+        port=port,
+        path=path if path != "/" else None,
+        host=host,
+        scheme="HTTPS" if url.scheme == "https" else None,
     )
 
 

@@ -173,6 +173,7 @@ class Container:
     resources: ResourceRequirements | None = None
     security_context: SecurityContext | None = None
     liveness_probe: Probe | None = None
+    startup_probe: Probe | None = None
     image_pull_policy: str | None = None  # Always, IfNotPresent, Never
     stdin: bool | None = None
     tty: bool | None = None

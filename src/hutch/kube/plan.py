@@ -445,7 +445,7 @@ def _container(
             volumes=VolumeOptions(volumes=volumes, tmpfs=tmpfs),
             resources=_resources(container, path),
             security=_security(container, spec, path, flags),
-            lifecycle=LifecycleOptions(health=_health(container, path)),
+            lifecycle=LifecycleOptions(health=_health(container, path, restart)),
             log=LogOptions(driver=flags.log_driver or "", opts=flags.log_opts),
         ),
     )
@@ -589,16 +589,38 @@ def user_of(container: Container, spec: PodSpec) -> str | None:
     return str(uid) if gid is None else f"{uid}:{gid}"
 
 
-def _health(container: Container, path: KeyPath) -> HealthOptions:
-    probe = container.liveness_probe
-    if probe is None:
+def _health(container: Container, path: KeyPath, restart: str) -> HealthOptions:
+    """livenessProbe and startupProbe as podman plays them: Kubernetes' defaults
+    (every 10 s, 1 s to answer, 3 failures), a startup probe alone gated ahead of
+    an ``exit 0`` regular check, and a restart on failure when the pod restarts
+    its containers."""
+    live, startup = container.liveness_probe, container.startup_probe
+    first = live or startup
+    if first is None:
         return HealthOptions()
     ports = {p.name: p.container_port for p in container.ports if p.name}
-    return HealthOptions(
-        cmd=probe_command(probe, ports, (*path, "livenessProbe")),
-        probe=probe_target(probe, ports, (*path, "livenessProbe")),
-        interval=seconds(probe.period_seconds),
-        timeout=seconds(probe.timeout_seconds),
-        start_period=seconds(probe.initial_delay_seconds),
-        retries=probe.failure_threshold,
+    options = HealthOptions(
+        cmd="exit 0",
+        interval=f"{first.period_seconds or 10}s",
+        timeout=f"{first.timeout_seconds or 1}s",
+        start_period=seconds(first.initial_delay_seconds),
+        retries=first.failure_threshold or 3,
+        on_failure="restart" if restart in ("always", "on-failure") else "none",
     )
+    if live is not None:
+        where = (*path, "livenessProbe")
+        options = replace(
+            options,
+            cmd=probe_command(live, ports, where),
+            probe=probe_target(live, ports, where),
+        )
+    if startup is not None:
+        options = replace(
+            options,
+            startup_cmd=probe_command(startup, ports, (*path, "startupProbe")),
+            startup_interval=f"{startup.period_seconds or 10}s",
+            startup_timeout=f"{startup.timeout_seconds or 1}s",
+            startup_retries=startup.failure_threshold or 3,
+            startup_success=startup.success_threshold or 0,
+        )
+    return options

@@ -248,3 +248,35 @@ def test_play_flags_reach_every_pod() -> None:
     assert plan(host).pods[0].network == "host"
     pid = SMALL.replace("spec:\n", "spec:\n  shareProcessNamespace: true\n")
     assert plan(pid).pods[0].share == "+pid" and pod.share is None
+
+
+def test_probes_play_as_podman_plays_them() -> None:
+    """Kubernetes' defaults where a field is not set, a restart on failure when the
+    pod restarts its containers, and a startup probe alone gating ``exit 0``."""
+    text = """\
+apiVersion: v1
+kind: Pod
+metadata: {name: probed}
+spec:
+  containers:
+  - name: live
+    image: base
+    livenessProbe: {exec: {command: [/bin/true]}}
+  - name: first
+    image: base
+    startupProbe:
+      tcpSocket: {port: 8080}
+      periodSeconds: 2
+      successThreshold: 1
+"""
+    (pod,) = plan(text).pods
+    live, first = (c.options.lifecycle.health for c in pod.containers)
+    assert json.loads(live.cmd or "") == ["CMD", "/bin/true"]
+    assert (live.interval, live.timeout, live.retries, live.start_period) == ("10s", "1s", 3, None)
+    assert live.on_failure == "restart" and live.startup_cmd is None
+    assert first.cmd == "exit 0" and (first.interval, first.retries) == ("2s", 3)
+    assert first.startup_cmd == "nc -z -v localhost 8080 || exit 1"
+    assert (first.startup_interval, first.startup_timeout) == ("2s", "1s")
+    assert (first.startup_retries, first.startup_success) == (3, 1)
+    never = plan(text.replace("  containers:", "  restartPolicy: Never\n  containers:")).pods
+    assert never[0].containers[0].options.lifecycle.health.on_failure == "none"

@@ -3,6 +3,7 @@ Kubernetes API's own schemas (kubernetes-validate, strict: unknown fields fail).
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from typing import Any
 
@@ -261,3 +262,50 @@ def test_volumes_play_filled_come_back_as_what_they_were() -> None:
     assert "emptyDir: {}" in text and "configMap:\n      name: cfg" in text
     assert parse_documents(text, "g")[0].obj == pod
     _strict_validate(text)
+
+
+def test_probes_come_back_as_what_they_were_and_play_again_the_same() -> None:
+    """An httpGet/tcpSocket probe hutch runs itself is written as that probe again,
+    the startup check as a startupProbe; playing the YAML gives the same checks."""
+    from hutch.api.containers import InspectStartupHealthcheck
+    from hutch.kube.plan import PlayFlags, plan_play
+
+    second = 10**9
+    check = InspectHealthcheck(
+        ("CMD-SHELL", "curl -f http://localhost:8080/healthz || exit 1"),
+        10 * second, second, 0, 3, probe="http://localhost:8080/healthz",
+    )  # fmt: skip
+    startup = InspectStartupHealthcheck(
+        ("CMD-SHELL", "nc -z -v localhost 8080 || exit 1"), 5 * second, 2 * second, 30, 2
+    )
+    web = container(config__healthcheck=check, config__startup_healthcheck=startup)
+    tcp = container(
+        "db",
+        config__healthcheck=replace(check, test=("CMD", "x"), probe="tcp://[::1]:5432"),
+    )
+    (pod,), notes = gen(web, tcp)
+    live = pod.spec.containers[0].liveness_probe
+    assert live is not None and live.exec_ is None and live.http_get is not None
+    assert (live.http_get.port, live.http_get.path, live.http_get.host) == (8080, "/healthz", None)
+    assert (live.period_seconds, live.timeout_seconds, live.failure_threshold) == (10, 1, 3)
+    first = pod.spec.containers[0].startup_probe
+    assert first is not None and first.exec_ is not None
+    assert first.exec_.command == ("/bin/sh", "-c", "nc -z -v localhost 8080 || exit 1")
+    assert (first.period_seconds, first.failure_threshold, first.success_threshold) == (5, 30, 2)
+    db = pod.spec.containers[1].liveness_probe
+    assert db is not None and db.tcp_socket is not None
+    assert (db.tcp_socket.port, db.tcp_socket.host) == (5432, "::1")
+    text = render([pod], notes, "0")
+    _strict_validate(text)
+    (played,) = plan_play(parse_documents(text, "p.yaml"), "p.yaml", PlayFlags()).pods
+    health = played.containers[0].options.lifecycle.health
+    assert health.probe == "http://localhost:8080/healthz"
+    assert health.cmd == "curl -f http://localhost:8080/healthz || exit 1"
+    assert (health.interval, health.timeout, health.retries) == ("10s", "1s", 3)
+    assert health.startup_cmd is not None and json.loads(health.startup_cmd) == [
+        "CMD", "/bin/sh", "-c", "nc -z -v localhost 8080 || exit 1",
+    ]  # fmt: skip
+    assert (health.startup_interval, health.startup_retries, health.startup_success) == (
+        "5s", 30, 2,
+    )  # fmt: skip
+    assert played.containers[1].options.lifecycle.health.probe == "tcp://[::1]:5432"
