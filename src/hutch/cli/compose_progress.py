@@ -3,8 +3,8 @@
 The planner reports each step as a line, `` Container p-web-1  Started``
 (`` KIND NAME  STATUS``). ``plain`` writes those lines as they come (what
 scripts and tests read); ``tty`` keeps one line per resource under a
-``[+] Running 2/3`` title and redraws them in place, a spinner on those still
-working (a status ending in "ing") and the time each took; ``quiet`` shows
+``[+] Running 2/3`` title and redraws them in place at each event, a spinner on
+those still working (a status ending in "ing") and the time each took; ``quiet`` shows
 only warnings; ``auto`` (the default) is ``tty`` when standard error is a
 terminal, else ``plain``. A line that names no resource (a warning) is
 printed above the view.
@@ -99,15 +99,9 @@ class TtyView:
                 row.status = status
                 row.ended = None if _working(status) else now
                 self._last = now
+                self._tick += 1  # the spinner turns with each event
                 self._clear()
             self._draw(now)
-
-    def tick(self) -> None:
-        with self._lock:
-            self._tick += 1
-            if self._rows:
-                self._clear()
-                self._draw(time.monotonic())
 
     # --- drawing ----------------------------------------------------------------
 
@@ -182,18 +176,11 @@ def progress_view(ctx: typer.Context, title: str) -> Iterator[Progress]:
     if mode == "quiet":
         yield _quiet
         return
+    # Redrawn at each event only: a drawing thread would make the process
+    # multi-threaded, and the engine's setns(CLONE_NEWUSER) (entering the
+    # session before up's parallel work) needs a single-threaded process.
     view = TtyView(title, sys.stderr, colour="NO_COLOR" not in os.environ)
-    stop = threading.Event()
-
-    def ticking() -> None:
-        while not stop.wait(0.1):
-            view.tick()
-
-    ticker = threading.Thread(target=ticking, name="compose-progress", daemon=True)
-    ticker.start()
     try:
         yield view
     finally:
-        stop.set()
-        ticker.join()
         view.close()

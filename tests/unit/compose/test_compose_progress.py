@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from hutch.api.containers import ContainerSummary
 from hutch.api.errors import InvalidArgument
-from hutch.cli.compose_progress import TtyView, check_mode, resolve
+from hutch.cli.compose_progress import TtyView, check_mode, progress_view, resolve
 from unit.fakes import FakeEngine, run_cli
 
 
@@ -84,8 +86,22 @@ def test_working_rows_spin_and_errors_are_marked() -> None:
     view(" Service web  Pulling busybox")
     view(" Service db  Error: no such image")
     assert view.lines(0.0)[0] == "[+] Pulling 1/2"
-    assert view.lines(0.0)[1].startswith(" ⠋ Service web")
+    assert view.lines(0.0)[1][1] in "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
+    assert view.lines(0.0)[1][2:].startswith(" Service web")
     assert view.lines(0.0)[2].startswith(" ✘ Service db")
+
+
+def test_the_view_starts_no_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    """up enters the session's user namespace (setns) once the view is up: that
+    needs a single-threaded process, so the view draws from its callers only."""
+    monkeypatch.setattr("sys.stderr", _Terminal())
+    monkeypatch.setenv("TERM", "xterm")
+    ctx = SimpleNamespace(meta={})
+    before = threading.active_count()
+    with progress_view(ctx, "Running") as progress:  # type: ignore[arg-type]
+        assert isinstance(progress, TtyView)
+        progress(" Container p-web-1  Started")
+        assert threading.active_count() == before
 
 
 def _project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
