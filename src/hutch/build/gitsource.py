@@ -5,9 +5,10 @@ A source is a git repository when it uses the ``git://`` or ``ssh://``
 scheme, the scp-like ``git@host:path`` form, or is an http(s) URL whose
 path ends in ``.git``. ``#REF:SUBDIR`` picks a branch, tag or commit and a
 directory inside the repository, as in Docker. The clone is shallow (one
-commit) where the server allows it; ``.git`` is dropped unless
-``--keep-git-dir`` is given. The step's cache key is the commit the ref
-resolved to, so an unchanged branch is a hit and a moved one a miss.
+commit) where the server allows it (not over git's dumb http transport);
+``.git`` is dropped unless ``--keep-git-dir`` is given. The step's cache key
+is the commit the ref resolved to, so an unchanged branch is a hit and a moved
+one a miss.
 """
 
 from __future__ import annotations
@@ -89,14 +90,19 @@ def clone(source: GitSource, work: Path, *, keep_git_dir: bool, what: str = "ADD
         wanted,
         check=False,
     )
-    if shallow.returncode == 0:
+    # The dumb http transport (a repository served as plain files) cannot fetch
+    # shallow: the ref is fetched whole then.
+    fetched = shallow
+    if shallow.returncode != 0:
+        fetched = git("-C", str(work), "fetch", "-q", "--no-tags", "origin", wanted, check=False)
+    if fetched.returncode == 0:
         git("-C", str(work), "checkout", "-q", "FETCH_HEAD")
     elif source.ref is not None and _COMMIT.fullmatch(source.ref):
         # A commit the server will not hand out on its own: fetch the branches, then pick it.
         git("-C", str(work), "fetch", "-q", "--tags", "origin")
         git("-C", str(work), "checkout", "-q", source.ref)
     else:
-        raise HutchError(f"{what} {_shown(source)}: {_last_line(shallow.stderr)}")
+        raise HutchError(f"{what} {_shown(source)}: {_last_line(fetched.stderr)}")
     if (work / ".gitmodules").exists():
         git(
             "-C",

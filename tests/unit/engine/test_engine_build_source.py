@@ -158,6 +158,28 @@ def test_a_git_repository_with_a_ref_and_a_subdirectory(tmp_path: Path) -> None:
         _from_git(f"file://{repo}#main:nope", _scratch(tmp_path)(), "build context")
 
 
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_a_git_repository_over_dumb_http_is_fetched_whole(
+    tmp_path: Path, served: tuple[str, Path]
+) -> None:
+    """A repository served as plain files takes no shallow fetch: the ref comes whole."""
+    base, root = served
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "Containerfile").write_text("FROM scratch\n")
+    for args in (["init", "-q", "-b", "main"], ["add", "."], ["commit", "-q", "-m", "one"]):
+        subprocess.run(
+            ["git", "-c", "user.name=t", "-c", "user.email=t@t", *args],
+            cwd=work,
+            check=True,
+            capture_output=True,
+        )
+    subprocess.run(["git", "clone", "-q", "--bare", str(work), str(root / "r.git")], check=True)
+    subprocess.run(["git", "update-server-info"], cwd=root / "r.git", check=True)
+    prepared = prepare_context(f"{base}/r.git#main", _scratch(tmp_path), io.BytesIO())
+    assert (prepared.directory / "Containerfile").read_text() == "FROM scratch\n"
+
+
 def test_named_contexts_are_checked_and_fetched(tmp_path: Path) -> None:
     (tmp_path / "src").mkdir()
     named = _named_contexts((f"src={tmp_path / 'src'}", "img=docker-image://alpine"))
