@@ -26,6 +26,8 @@ FAST_VERBS: dict[str, tuple[str, str]] = {
     "images": ("images", "images_command"),
     "run": ("run", "run_command"),
     "create": ("run", "create_command"),
+    "stop": ("stop", "stop_command"),
+    "rm": ("rm", "rm_command"),
     # socket activation: the service's start-up is its first client's wait
     "system service": ("system_service", "service_command"),
 }

@@ -39,6 +39,18 @@ VERBS: dict[str, tuple[str, str, dict[str, Any]]] = {
         'arguments': (('image', 1, True), ('command', -1, False)),
         'interspersed': False,
     }),
+    'stop': ('stop', 'stop_command', {
+        'options': {'--time': ('time', 'int', None), '-t': ('time', 'int', None), '--all': ('all_', 'flag', (True, '')), '-a': ('all_', 'flag', (True, '')), '--ignore': ('ignore', 'flag', (True, '')), '-i': ('ignore', 'flag', (True, '')), '--latest': ('latest', 'flag', (True, '')), '-l': ('latest', 'flag', (True, '')), '--filter': ('filters', 'list', None), '-f': ('filters', 'list', None), '--cidfile': ('cidfiles', 'list', None)},
+        'defaults': {'names': None, 'time': None, 'all_': False, 'ignore': False, 'latest': False, 'filters': None, 'cidfiles': None},
+        'arguments': (('names', -1, False),),
+        'interspersed': True,
+    }),
+    'rm': ('rm', 'rm_command', {
+        'options': {'--force': ('force', 'flag', (True, '')), '-f': ('force', 'flag', (True, '')), '--all': ('all_', 'flag', (True, '')), '-a': ('all_', 'flag', (True, '')), '--ignore': ('ignore', 'flag', (True, '')), '-i': ('ignore', 'flag', (True, '')), '--time': ('time', 'int', None), '-t': ('time', 'int', None), '--volumes': ('volumes', 'flag', (True, '')), '-v': ('volumes', 'flag', (True, '')), '--latest': ('latest', 'flag', (True, '')), '-l': ('latest', 'flag', (True, '')), '--filter': ('filters', 'list', None), '--cidfile': ('cidfiles', 'list', None), '--depend': ('depend', 'flag', (True, ''))},
+        'defaults': {'names': None, 'force': False, 'all_': False, 'ignore': False, 'time': None, 'volumes': False, 'latest': False, 'filters': None, 'cidfiles': None, 'depend': False},
+        'arguments': (('names', -1, False),),
+        'interspersed': True,
+    }),
     'system service': ('system_service', 'service_command', {
         'options': {'--time': ('time', 'int', None), '-t': ('time', 'int', None)},
         'defaults': {'uri': None, 'time': 5},

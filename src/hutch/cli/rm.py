@@ -1,17 +1,56 @@
-"""``hutch rm`` / ``hutch container rm``: remove containers."""
+"""``hutch rm`` / ``hutch container rm``: remove containers.
 
-from __future__ import annotations
+``rm_command`` does the work; the fast path (cli/fast.py) calls it without
+typer, the typer command of ``register`` with the same values. So that this
+module imports without typer, it has no ``from __future__ import
+annotations``: register's parameter annotations are evaluated where they
+are written, inside register, which imports typer.
+"""
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import typer
-
-from hutch.cli import targets as t
+from hutch.cli import target_rules
 from hutch.cli.reports import print_reports
-from hutch.cli.state import state_of
+
+if TYPE_CHECKING:
+    import typer
+
+    from hutch.cli.state import AppState
 
 
-def register(app: typer.Typer, container_app: typer.Typer) -> None:
+def rm_command(
+    state: "AppState",
+    *,
+    names: list[str] | None,
+    force: bool,
+    all_: bool,
+    ignore: bool,
+    time: int | None,
+    volumes: bool,
+    latest: bool,
+    filters: list[str] | None,
+    cidfiles: list[str] | None,
+    depend: bool,
+) -> int:
+    """Remove one or more containers."""
+    from hutch.api.containers import RemoveContainerOptions
+
+    target_rules.check(
+        names or (), all_=all_, latest=latest, filters=filters or (), cidfiles=cidfiles or ()
+    )
+    names = [*(names or ()), *target_rules.read_cidfiles(cidfiles or (), ignore)]
+    options = RemoveContainerOptions(
+        force, all_, ignore, time, volumes, latest, tuple(filters or ()), depend
+    )
+    return print_reports(state.engine().containers.remove(names, options))
+
+
+def register(app: "typer.Typer", container_app: "typer.Typer") -> None:
+    import typer
+
+    from hutch.cli import targets as t
+    from hutch.cli.state import state_of
+
     def rm(
         ctx: typer.Context,
         names: t.Names = None,
@@ -41,17 +80,21 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """Remove one or more containers."""
-        from hutch.api.containers import RemoveContainerOptions
-
-        t.check(
-            names or (), all_=all_, latest=latest, filters=filters or (), cidfiles=cidfiles or ()
+        raise typer.Exit(
+            rm_command(
+                state_of(ctx),
+                names=names,
+                force=force,
+                all_=all_,
+                ignore=ignore,
+                time=time,
+                volumes=volumes,
+                latest=latest,
+                filters=filters,
+                cidfiles=cidfiles,
+                depend=depend,
+            )
         )
-        names = [*(names or ()), *t.read_cidfiles(cidfiles or (), ignore)]
-        options = RemoveContainerOptions(
-            force, all_, ignore, time, volumes, latest, tuple(filters or ()), depend
-        )
-        reports = state_of(ctx).engine().containers.remove(names, options)
-        raise typer.Exit(print_reports(reports))
 
     app.command("rm")(rm)
     container_app.command("rm")(rm)

@@ -1,30 +1,64 @@
-"""``hutch stop`` and ``hutch restart``."""
+"""``hutch stop`` and ``hutch restart``.
 
-from __future__ import annotations
+``stop_command`` does the work of ``stop``; the fast path (cli/fast.py)
+calls it without typer, the typer command of ``register`` with the same
+values. So that this module imports without typer, it has no ``from
+__future__ import annotations``: register's parameter annotations are
+evaluated where they are written, inside register, which imports typer.
+"""
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import typer
-
-from hutch.cli import targets as t
+from hutch.cli import target_rules
 from hutch.cli.reports import print_reports
-from hutch.cli.state import state_of
 
-Time = Annotated[
-    int | None,
-    typer.Option(
-        "--time",
-        "-t",
-        help="Seconds to wait for the stop signal before SIGKILL (-1: no limit).",
-    ),
-]
+if TYPE_CHECKING:
+    import typer
+
+    from hutch.cli.state import AppState
 
 
-def register(app: typer.Typer, container_app: typer.Typer) -> None:
+def stop_command(
+    state: "AppState",
+    *,
+    names: list[str] | None,
+    time: int | None,
+    all_: bool,
+    ignore: bool,
+    latest: bool,
+    filters: list[str] | None,
+    cidfiles: list[str] | None,
+) -> int:
+    """Stop running containers: the stop signal, then SIGKILL after the timeout."""
+    from hutch.api.containers import StopOptions
+
+    target_rules.check(
+        names or (), all_=all_, latest=latest, filters=filters or (), cidfiles=cidfiles or ()
+    )
+    names = [*(names or ()), *target_rules.read_cidfiles(cidfiles or (), ignore)]
+    options = StopOptions(time, all_, ignore, latest, tuple(filters or ()))
+    return print_reports(state.engine().containers.stop(names, options))
+
+
+def register(app: "typer.Typer", container_app: "typer.Typer") -> None:
+    import typer
+
+    from hutch.cli import targets as t
+    from hutch.cli.state import state_of
+
+    time_option = Annotated[
+        int | None,
+        typer.Option(
+            "--time",
+            "-t",
+            help="Seconds to wait for the stop signal before SIGKILL (-1: no limit).",
+        ),
+    ]
+
     def stop(
         ctx: typer.Context,
         names: t.Names = None,
-        time: Time = None,
+        time: time_option = None,
         all_: Annotated[bool, t.all_option("Stop all containers.")] = False,
         ignore: t.Ignore = False,
         latest: t.Latest = False,
@@ -32,20 +66,23 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         cidfiles: t.Cidfiles = None,
     ) -> None:
         """Stop running containers: the stop signal, then SIGKILL after the timeout."""
-        from hutch.api.containers import StopOptions
-
-        t.check(
-            names or (), all_=all_, latest=latest, filters=filters or (), cidfiles=cidfiles or ()
+        raise typer.Exit(
+            stop_command(
+                state_of(ctx),
+                names=names,
+                time=time,
+                all_=all_,
+                ignore=ignore,
+                latest=latest,
+                filters=filters,
+                cidfiles=cidfiles,
+            )
         )
-        names = [*(names or ()), *t.read_cidfiles(cidfiles or (), ignore)]
-        options = StopOptions(time, all_, ignore, latest, tuple(filters or ()))
-        reports = state_of(ctx).engine().containers.stop(names, options)
-        raise typer.Exit(print_reports(reports))
 
     def restart(
         ctx: typer.Context,
         names: t.Names = None,
-        time: Time = None,
+        time: time_option = None,
         all_: Annotated[bool, t.all_option("Restart all containers.")] = False,
         running: Annotated[
             bool, typer.Option("--running", help="With --all: only the running containers.")

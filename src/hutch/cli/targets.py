@@ -1,6 +1,7 @@
 """The flags that choose containers beyond their names, declared once for every verb
 on many containers (start, stop, kill, rm, restart, pause, unpause, wait, init),
-and podman's rules for combining them (its ``CheckAllLatestAndIDFile``).
+and podman's rules for combining them (its ``CheckAllLatestAndIDFile``, in
+cli/target_rules.py so that the fast path can use them without typer).
 
 ``--cidfile`` is read here, as podman's client does: the engine gets ids.
 """
@@ -13,6 +14,8 @@ from typing import Annotated, Any
 import typer
 
 from hutch.api.errors import InvalidArgument, NoSuchObject
+from hutch.cli.target_rules import check as check
+from hutch.cli.target_rules import read_cidfiles as read_cidfiles
 
 
 def all_option(help: str) -> Any:
@@ -30,53 +33,6 @@ Cidfiles = Annotated[
 Ignore = Annotated[
     bool, typer.Option("--ignore", "-i", help="Ignore containers that do not exist.")
 ]
-
-
-def check(
-    names: Sequence[str],
-    *,
-    all_: bool = False,
-    latest: bool = False,
-    filters: Sequence[str] = (),
-    cidfiles: Sequence[str] = (),
-    any_count: bool = False,
-) -> None:
-    """podman's checks, in its order and words. ``any_count``: the verb also runs
-    with no names and no flag (podman's ignoreArgLen)."""
-    if filters:
-        if names:
-            raise InvalidArgument("--filter takes no arguments")
-        return
-    if cidfiles and (all_ or latest):
-        raise InvalidArgument("--all, --latest, and --cidfile cannot be used together")
-    if all_ and latest:
-        raise InvalidArgument("--all and --latest cannot be used together")
-    if names and all_:
-        raise InvalidArgument("no arguments are needed with --all")
-    if any_count:
-        return
-    if names and latest:
-        raise InvalidArgument("--latest and containers cannot be used together")
-    if names and cidfiles:
-        raise InvalidArgument("no arguments are needed with --latest or --cidfile")
-    if not (names or all_ or latest or cidfiles):
-        raise InvalidArgument("you must provide at least one name or id")
-
-
-def read_cidfiles(paths: Sequence[str], ignore: bool = False) -> list[str]:
-    """The id in each file (its first line); a missing file is skipped with ``ignore``."""
-    ids = []
-    for path in paths:
-        try:
-            with open(path, encoding="utf-8", errors="replace") as f:
-                text = f.read()
-        except OSError as exc:
-            if ignore and isinstance(exc, FileNotFoundError):
-                continue
-            reason = (exc.strerror or str(exc)).lower()
-            raise InvalidArgument(f"reading CIDFile: open {path}: {reason}") from None
-        ids.append(text.split("\n", 1)[0].strip())
-    return ids
 
 
 def latest_id(ctx: typer.Context) -> str:

@@ -85,6 +85,14 @@ TAKEN = [
     ["--root", "/r", "run", "--pull", "never", "--stop-timeout", "3", "base"],
     ["create", "--name", "c", "base", "true"],
     ["create", "-e", "X=1", "base"],
+    ["stop", "x"],
+    ["stop", "-t", "0", "a", "b"],
+    ["stop", "--time=5", "--ignore", "-a"],
+    ["stop", "-f", "name=x", "--cidfile", "/tmp/c"],
+    ["rm", "x"],
+    ["rm", "-fv", "-t", "0", "a", "b"],
+    ["rm", "--force=false", "--depend", "--filter", "status=exited"],
+    ["rm", "-a", "-i"],
     ["system", "service"],
     ["system", "service", "--time", "0", "unix:///tmp/x.sock"],
     ["--log-level", "info", "system", "service", "-t", "3"],
@@ -125,6 +133,9 @@ LEFT = [
     ["run", "--no-such-flag", "base"],
     ["create", "-h"],  # --hostname without its value
     ["pod", "ps"],  # a verb the table does not know (another helper's) goes to typer
+    ["stop", "-t", "x", "a"],
+    ["rm", "--bogus", "a"],
+    ["rm", "-x", "a"],
     ["system"],
     ["system", "df"],
     ["system", "service", "--help"],
@@ -254,7 +265,16 @@ def test_the_api_service_starts_without_typer() -> None:
     assert done.stdout.strip() == "[]"
 
 
-@pytest.mark.parametrize("argv", [["ps"], ["ps", "-a", "--format", "{{.ID}}"], ["images"]])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["ps"],
+        ["ps", "-a", "--format", "{{.ID}}"],
+        ["images"],
+        ["stop", "--ignore", "nothing-of-that-name"],
+        ["rm", "--ignore", "nothing-of-that-name"],
+    ],
+)
 def test_everyday_verbs_import_no_typer(argv: list[str], tmp_path: Path) -> None:
     modules = _imported(argv, tmp_path)
     assert _matching(modules, NEVER) == []

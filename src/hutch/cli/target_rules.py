@@ -1,0 +1,58 @@
+"""podman's rules for the flags that choose containers (its ``CheckAllLatestAndIDFile``),
+and ``--cidfile``'s reading, without typer: the fast path (cli/fast.py) runs the
+verbs that use them (stop, rm) without loading it. cli/targets.py declares the
+flags themselves and re-exports these.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from hutch.api.errors import InvalidArgument
+
+
+def check(
+    names: Sequence[str],
+    *,
+    all_: bool = False,
+    latest: bool = False,
+    filters: Sequence[str] = (),
+    cidfiles: Sequence[str] = (),
+    any_count: bool = False,
+) -> None:
+    """podman's checks, in its order and words. ``any_count``: the verb also runs
+    with no names and no flag (podman's ignoreArgLen)."""
+    if filters:
+        if names:
+            raise InvalidArgument("--filter takes no arguments")
+        return
+    if cidfiles and (all_ or latest):
+        raise InvalidArgument("--all, --latest, and --cidfile cannot be used together")
+    if all_ and latest:
+        raise InvalidArgument("--all and --latest cannot be used together")
+    if names and all_:
+        raise InvalidArgument("no arguments are needed with --all")
+    if any_count:
+        return
+    if names and latest:
+        raise InvalidArgument("--latest and containers cannot be used together")
+    if names and cidfiles:
+        raise InvalidArgument("no arguments are needed with --latest or --cidfile")
+    if not (names or all_ or latest or cidfiles):
+        raise InvalidArgument("you must provide at least one name or id")
+
+
+def read_cidfiles(paths: Sequence[str], ignore: bool = False) -> list[str]:
+    """The id in each file (its first line); a missing file is skipped with ``ignore``."""
+    ids = []
+    for path in paths:
+        try:
+            with open(path, encoding="utf-8", errors="replace") as f:
+                text = f.read()
+        except OSError as exc:
+            if ignore and isinstance(exc, FileNotFoundError):
+                continue
+            reason = (exc.strerror or str(exc)).lower()
+            raise InvalidArgument(f"reading CIDFile: open {path}: {reason}") from None
+        ids.append(text.split("\n", 1)[0].strip())
+    return ids
