@@ -5,11 +5,12 @@
 # Subcommands of a command path ("" is hutch).
 _hutch_subcommands() {
     case "$1" in
-    "") echo images import rmi pull push search tag untag history save load login logout run create start stop restart kill rm wait ps logs inspect init rename events cp mount unmount diff commit export exec attach top pause unpause update stats build port info unshare completion auto-update version help manifest healthcheck volume network pod quadlet compose generate kube play container image system buildx ;;
+    "") echo images import rmi pull push search tag untag history save load login logout run create start stop restart kill rm wait ps logs inspect init rename events cp mount unmount diff commit export exec attach top pause unpause update stats build port info unshare completion auto-update version help manifest healthcheck volume network secret pod quadlet compose generate kube play container image system buildx ;;
     "manifest") echo inspect create add annotate remove exists rm push ;;
     "healthcheck") echo run ;;
     "volume") echo create ls inspect rm prune exists export import mount unmount reload ;;
     "network") echo create ls inspect rm prune connect disconnect exists reload ;;
+    "secret") echo create ls inspect rm exists ;;
     "pod") echo create ps inspect start stop restart kill pause unpause rm prune top logs stats clone exists ;;
     "quadlet") echo install list print rm ;;
     "compose") echo config up down logs build pull push ps exec run ls port top images wait start stop restart kill rm pause unpause create version cp events ;;
@@ -38,8 +39,8 @@ _hutch_options() {
     "load") echo --input -i --quiet -q ;;
     "login") echo --username -u --password -p --password-stdin --get-login --authfile --tls-verify --cert-dir ;;
     "logout") echo --all -a --authfile ;;
-    "run") echo --rm --rmi --interactive -i --tty -t --attach -a --detach -d --env -e --env-file --env-host --env-merge --unsetenv --unsetenv-all --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --replace --sdnotify --publish -p --publish-all -P --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --no-hosts --no-hostname --chrootdirs --cap-add --cap-drop --privileged --security-opt --read-only --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --no-healthcheck --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --sig-proxy --no-sig-proxy --systemd --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --quiet -q --tls-verify --no-tls-verify --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd --no-passwd --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt ;;
-    "create") echo --rm --interactive -i --tty -t --attach -a --env -e --env-file --env-host --env-merge --unsetenv --unsetenv-all --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --replace --sdnotify --publish -p --publish-all -P --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --no-hosts --no-hostname --chrootdirs --cap-add --cap-drop --privileged --security-opt --read-only --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --no-healthcheck --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --sig-proxy --no-sig-proxy --systemd --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --quiet -q --tls-verify --no-tls-verify --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd --no-passwd --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt ;;
+    "run") echo --rm --rmi --interactive -i --tty -t --attach -a --detach -d --env -e --env-file --env-host --env-merge --unsetenv --unsetenv-all --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --replace --sdnotify --publish -p --publish-all -P --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --no-hosts --no-hostname --chrootdirs --cap-add --cap-drop --privileged --security-opt --read-only --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --no-healthcheck --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --sig-proxy --no-sig-proxy --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --quiet -q --tls-verify --no-tls-verify --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd --no-passwd --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt ;;
+    "create") echo --rm --interactive -i --tty -t --attach -a --env -e --env-file --env-host --env-merge --unsetenv --unsetenv-all --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --replace --sdnotify --publish -p --publish-all -P --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --no-hosts --no-hostname --chrootdirs --cap-add --cap-drop --privileged --security-opt --read-only --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --no-healthcheck --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --sig-proxy --no-sig-proxy --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --quiet -q --tls-verify --no-tls-verify --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd --no-passwd --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt ;;
     "start") echo --attach -a --interactive -i --detach-keys --sig-proxy --no-sig-proxy --all --latest -l --filter -f ;;
     "stop") echo --time -t --all -a --ignore -i --latest -l --filter -f --cidfile ;;
     "restart") echo --time -t --all -a --running --latest -l --filter -f --cidfile ;;
@@ -89,6 +90,10 @@ _hutch_options() {
     "network connect") echo --ip --ip6 --alias ;;
     "network disconnect") echo --force -f ;;
     "network reload") echo --all -a ;;
+    "secret create") echo --driver -d --driver-opts --env --label -l --replace --ignore ;;
+    "secret ls") echo --filter -f --format --quiet -q --noheading -n ;;
+    "secret inspect") echo --format -f --pretty --showsecret ;;
+    "secret rm") echo --all -a --ignore -i ;;
     "pod create") echo --name -n --publish -p --network --net --share --share-parent --infra --no-infra --infra-command --infra-name --hostname --add-host --dns --dns-search --dns-option --no-hosts --label -l --exit-policy --restart --volume -v --userns --memory -m --memory-swap --cpus --cpu-shares -c --cpuset-cpus --cpuset-mems --blkio-weight --device-read-bps --device-write-bps --replace --pod-id-file ;;
     "pod ps") echo --filter -f --format --quiet -q --noheading --no-trunc --ctr-names --ctr-ids --ctr-status --sort ;;
     "pod inspect") echo --format -f ;;
@@ -135,8 +140,8 @@ _hutch_options() {
     "kube play") echo --configmap --network --publish --replace --start --no-start --build --context-dir --log-driver --log-opt --userns --quiet -q ;;
     "kube down") echo --force ;;
     "play kube") echo --configmap --network --publish --replace --start --no-start --build --context-dir --log-driver --log-opt --userns --quiet -q ;;
-    "container run") echo --rm --rmi --interactive -i --tty -t --attach -a --detach -d --env -e --env-file --env-host --env-merge --unsetenv --unsetenv-all --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --replace --sdnotify --publish -p --publish-all -P --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --no-hosts --no-hostname --chrootdirs --cap-add --cap-drop --privileged --security-opt --read-only --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --no-healthcheck --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --sig-proxy --no-sig-proxy --systemd --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --quiet -q --tls-verify --no-tls-verify --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd --no-passwd --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt ;;
-    "container create") echo --rm --interactive -i --tty -t --attach -a --env -e --env-file --env-host --env-merge --unsetenv --unsetenv-all --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --replace --sdnotify --publish -p --publish-all -P --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --no-hosts --no-hostname --chrootdirs --cap-add --cap-drop --privileged --security-opt --read-only --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --no-healthcheck --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --sig-proxy --no-sig-proxy --systemd --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --quiet -q --tls-verify --no-tls-verify --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd --no-passwd --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt ;;
+    "container run") echo --rm --rmi --interactive -i --tty -t --attach -a --detach -d --env -e --env-file --env-host --env-merge --unsetenv --unsetenv-all --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --replace --sdnotify --publish -p --publish-all -P --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --no-hosts --no-hostname --chrootdirs --cap-add --cap-drop --privileged --security-opt --read-only --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --no-healthcheck --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --sig-proxy --no-sig-proxy --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --quiet -q --tls-verify --no-tls-verify --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd --no-passwd --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt ;;
+    "container create") echo --rm --interactive -i --tty -t --attach -a --env -e --env-file --env-host --env-merge --unsetenv --unsetenv-all --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --replace --sdnotify --publish -p --publish-all -P --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --no-hosts --no-hostname --chrootdirs --cap-add --cap-drop --privileged --security-opt --read-only --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --no-healthcheck --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --sig-proxy --no-sig-proxy --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --quiet -q --tls-verify --no-tls-verify --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd --no-passwd --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt ;;
     "container start") echo --attach -a --interactive -i --detach-keys --sig-proxy --no-sig-proxy --all --latest -l --filter -f ;;
     "container stop") echo --time -t --all -a --ignore -i --latest -l --filter -f --cidfile ;;
     "container restart") echo --time -t --all -a --running --latest -l --filter -f --cidfile ;;
@@ -204,8 +209,8 @@ _hutch_value_options() {
     "load") echo --input -i ;;
     "login") echo --username -u --password -p --authfile --tls-verify --cert-dir ;;
     "logout") echo --authfile ;;
-    "run") echo --attach -a --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --sdnotify --publish -p --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --chrootdirs --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --systemd --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt ;;
-    "create") echo --attach -a --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --sdnotify --publish -p --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --chrootdirs --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --systemd --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt ;;
+    "run") echo --attach -a --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --sdnotify --publish -p --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --chrootdirs --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt ;;
+    "create") echo --attach -a --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --sdnotify --publish -p --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --chrootdirs --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt ;;
     "start") echo --detach-keys --filter -f ;;
     "stop") echo --time -t --filter -f --cidfile ;;
     "restart") echo --time -t --filter -f --cidfile ;;
@@ -247,6 +252,9 @@ _hutch_value_options() {
     "network rm") echo --time -t ;;
     "network prune") echo --filter ;;
     "network connect") echo --ip --ip6 --alias ;;
+    "secret create") echo --driver -d --driver-opts --label -l ;;
+    "secret ls") echo --filter -f --format ;;
+    "secret inspect") echo --format -f ;;
     "pod create") echo --name -n --publish -p --network --net --share --infra-command --infra-name --hostname --add-host --dns --dns-search --dns-option --label -l --exit-policy --restart --volume -v --userns --memory -m --memory-swap --cpus --cpu-shares -c --cpuset-cpus --cpuset-mems --blkio-weight --device-read-bps --device-write-bps --pod-id-file ;;
     "pod ps") echo --filter -f --format --sort ;;
     "pod inspect") echo --format -f ;;
@@ -278,8 +286,8 @@ _hutch_value_options() {
     "kube generate") echo --filename -f --type -t --replicas -r ;;
     "kube play") echo --configmap --network --publish --context-dir --log-driver --log-opt --userns ;;
     "play kube") echo --configmap --network --publish --context-dir --log-driver --log-opt --userns ;;
-    "container run") echo --attach -a --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --sdnotify --publish -p --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --chrootdirs --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --systemd --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt ;;
-    "container create") echo --attach -a --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --sdnotify --publish -p --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --chrootdirs --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --systemd --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt ;;
+    "container run") echo --attach -a --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --sdnotify --publish -p --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --chrootdirs --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt ;;
+    "container create") echo --attach -a --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --sdnotify --publish -p --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --chrootdirs --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt ;;
     "container start") echo --detach-keys --filter -f ;;
     "container stop") echo --time -t --filter -f --cidfile ;;
     "container restart") echo --time -t --filter -f --cidfile ;;
@@ -322,7 +330,7 @@ _hutch_value_options() {
     esac
 }
 
-# What an option's value completes: @dir, @file, @pod, @service, @none or words.
+# What an option's value completes: @dir, @file, @pod, @secret, @service, @none, or words.
 _hutch_option_values() {
     case "$1 $2" in
     " --root") echo "@dir" ;;
@@ -440,6 +448,7 @@ _hutch_option_values() {
     "run --mount") echo "@none" ;;
     "run --tmpfs") echo "@none" ;;
     "run --volumes-from") echo "@none" ;;
+    "run --secret") echo "@secret" ;;
     "run --pull") echo "@none" ;;
     "run --platform") echo "@none" ;;
     "run --arch") echo "@none" ;;
@@ -548,6 +557,7 @@ _hutch_option_values() {
     "create --mount") echo "@none" ;;
     "create --tmpfs") echo "@none" ;;
     "create --volumes-from") echo "@none" ;;
+    "create --secret") echo "@secret" ;;
     "create --pull") echo "@none" ;;
     "create --platform") echo "@none" ;;
     "create --arch") echo "@none" ;;
@@ -753,6 +763,12 @@ _hutch_option_values() {
     "network connect --ip") echo "@none" ;;
     "network connect --ip6") echo "@none" ;;
     "network connect --alias") echo "@none" ;;
+    "secret create --driver"|"secret create -d") echo "@none" ;;
+    "secret create --driver-opts") echo "@none" ;;
+    "secret create --label"|"secret create -l") echo "@none" ;;
+    "secret ls --filter"|"secret ls -f") echo "@none" ;;
+    "secret ls --format") echo "json" ;;
+    "secret inspect --format"|"secret inspect -f") echo "json" ;;
     "pod create --name"|"pod create -n") echo "@none" ;;
     "pod create --publish"|"pod create -p") echo "@none" ;;
     "pod create --network"|"pod create --net") echo "@none" ;;
@@ -935,6 +951,7 @@ _hutch_option_values() {
     "container run --mount") echo "@none" ;;
     "container run --tmpfs") echo "@none" ;;
     "container run --volumes-from") echo "@none" ;;
+    "container run --secret") echo "@secret" ;;
     "container run --pull") echo "@none" ;;
     "container run --platform") echo "@none" ;;
     "container run --arch") echo "@none" ;;
@@ -1043,6 +1060,7 @@ _hutch_option_values() {
     "container create --mount") echo "@none" ;;
     "container create --tmpfs") echo "@none" ;;
     "container create --volumes-from") echo "@none" ;;
+    "container create --secret") echo "@secret" ;;
     "container create --pull") echo "@none" ;;
     "container create --platform") echo "@none" ;;
     "container create --arch") echo "@none" ;;
@@ -1284,7 +1302,7 @@ _hutch_option_values() {
     esac
 }
 
-# What argument N (from 1) completes: @image, @pod, @service, @command, @file.
+# What argument N (from 1) completes: @image, @pod, @secret, @service, @command, @file.
 _hutch_argument() {
     case "$1 $2" in
     "images 1") echo @image ;;
@@ -1376,6 +1394,11 @@ _hutch_argument() {
     "network disconnect 2") echo @file ;;
     "network exists 1") echo @none ;;
     "network reload "*) echo @file ;;
+    "secret create 1") echo @none ;;
+    "secret create 2") echo @file ;;
+    "secret inspect "*) echo @secret ;;
+    "secret rm "*) echo @secret ;;
+    "secret exists 1") echo @secret ;;
     "pod inspect "*) echo @pod ;;
     "pod start "*) echo @pod ;;
     "pod stop "*) echo @pod ;;
@@ -1563,6 +1586,12 @@ _hutch_pod_names() {
         -- "$1"))
 }
 
+_hutch_secret_names() {
+    local IFS=$'\n'
+    COMPREPLY+=($(compgen -W "$("${_hutch_cmd[@]}" secret ls --format '{{.Name}}' 2>/dev/null)" \
+        -- "$1"))
+}
+
 # The project's services: compose's -f, -p, --project-directory, --env-file and
 # --profile typed before the subcommand choose the project, as they will when it runs.
 _hutch_service_names() {
@@ -1584,6 +1613,7 @@ _hutch_complete_kind() {
     case $kind in
     @image) _hutch_image_names "$cur" ;;
     @pod) _hutch_pod_names "$cur" ;;
+    @secret) _hutch_secret_names "$cur" ;;
     @service) _hutch_service_names "$cur" ;;
     @command) COMPREPLY=($(compgen -c -- "$cur")) ;;
     @dir) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "$cur")) ;;

@@ -6,7 +6,7 @@
 function __hutch_subcommands
     switch "$argv[1]"
         case ''
-            printf '%s\n' images import rmi pull push search tag untag history save load login logout run create start stop restart kill rm wait ps logs inspect init rename events cp mount unmount diff commit export exec attach top pause unpause update stats build port info unshare completion auto-update version help manifest healthcheck volume network pod quadlet compose generate kube play container image system buildx
+            printf '%s\n' images import rmi pull push search tag untag history save load login logout run create start stop restart kill rm wait ps logs inspect init rename events cp mount unmount diff commit export exec attach top pause unpause update stats build port info unshare completion auto-update version help manifest healthcheck volume network secret pod quadlet compose generate kube play container image system buildx
         case 'manifest'
             printf '%s\n' inspect create add annotate remove exists rm push
         case 'healthcheck'
@@ -15,6 +15,8 @@ function __hutch_subcommands
             printf '%s\n' create ls inspect rm prune exists export import mount unmount reload
         case 'network'
             printf '%s\n' create ls inspect rm prune connect disconnect exists reload
+        case 'secret'
+            printf '%s\n' create ls inspect rm exists
         case 'pod'
             printf '%s\n' create ps inspect start stop restart kill pause unpause rm prune top logs stats clone exists
         case 'quadlet'
@@ -64,9 +66,9 @@ function __hutch_value_options
         case 'logout'
             printf '%s\n' --authfile
         case 'run'
-            printf '%s\n' --attach -a --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --sdnotify --publish -p --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --chrootdirs --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --systemd --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt
+            printf '%s\n' --attach -a --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --sdnotify --publish -p --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --chrootdirs --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt
         case 'create'
-            printf '%s\n' --attach -a --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --sdnotify --publish -p --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --chrootdirs --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --systemd --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt
+            printf '%s\n' --attach -a --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --sdnotify --publish -p --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --chrootdirs --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt
         case 'start'
             printf '%s\n' --detach-keys --filter -f
         case 'stop'
@@ -149,6 +151,12 @@ function __hutch_value_options
             printf '%s\n' --filter
         case 'network connect'
             printf '%s\n' --ip --ip6 --alias
+        case 'secret create'
+            printf '%s\n' --driver -d --driver-opts --label -l
+        case 'secret ls'
+            printf '%s\n' --filter -f --format
+        case 'secret inspect'
+            printf '%s\n' --format -f
         case 'pod create'
             printf '%s\n' --name -n --publish -p --network --net --share --infra-command --infra-name --hostname --add-host --dns --dns-search --dns-option --label -l --exit-policy --restart --volume -v --userns --memory -m --memory-swap --cpus --cpu-shares -c --cpuset-cpus --cpuset-mems --blkio-weight --device-read-bps --device-write-bps --pod-id-file
         case 'pod ps'
@@ -212,9 +220,9 @@ function __hutch_value_options
         case 'play kube'
             printf '%s\n' --configmap --network --publish --context-dir --log-driver --log-opt --userns
         case 'container run'
-            printf '%s\n' --attach -a --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --sdnotify --publish -p --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --chrootdirs --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --systemd --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt
+            printf '%s\n' --attach -a --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --sdnotify --publish -p --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --chrootdirs --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt
         case 'container create'
-            printf '%s\n' --attach -a --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --sdnotify --publish -p --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --chrootdirs --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --systemd --volume -v --mount --tmpfs --volumes-from --pull --platform --arch --os --variant --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt
+            printf '%s\n' --attach -a --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --sdnotify --publish -p --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --chrootdirs --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt
         case 'container start'
             printf '%s\n' --detach-keys --filter -f
         case 'container stop'
@@ -356,6 +364,11 @@ function __hutch_pod_names
     $cmd pod ps --format '{{.Name}}' 2>/dev/null
 end
 
+function __hutch_secret_names
+    set -l cmd (commandline -opc)[1]
+    $cmd secret ls --format '{{.Name}}' 2>/dev/null
+end
+
 # The project's services: compose's -f, -p, --project-directory, --env-file and
 # --profile typed before the subcommand choose the project, as they will when it runs.
 function __hutch_service_names
@@ -436,6 +449,7 @@ complete -c hutch -n "__hutch_at ''" -a manifest -d 'Manipulate manifest lists a
 complete -c hutch -n "__hutch_at ''" -a healthcheck -d 'Manage health checks of containers'
 complete -c hutch -n "__hutch_at ''" -a volume -d 'Manage volumes'
 complete -c hutch -n "__hutch_at ''" -a network -d 'Manage networks'
+complete -c hutch -n "__hutch_at ''" -a secret -d 'Manage secrets'
 complete -c hutch -n "__hutch_at ''" -a pod -d 'Manage pods'
 complete -c hutch -n "__hutch_at ''" -a quadlet -d 'Manage Quadlet files (containers as systemd user services)'
 complete -c hutch -n "__hutch_at ''" -a compose -d 'Define and run multi-container applications from a compose file'
@@ -664,6 +678,7 @@ complete -c hutch -n "__hutch_at 'run'" -l volume -s v -x -d 'Mount a volume or 
 complete -c hutch -n "__hutch_at 'run'" -l mount -x -d 'Attach a mount: type=bind|volume|tmpfs|devpts,src=...,dst=...[,ro][,...]'
 complete -c hutch -n "__hutch_at 'run'" -l tmpfs -x -d 'Mount a tmpfs: DEST[:OPTIONS] (size=, mode=, ro, exec...)'
 complete -c hutch -n "__hutch_at 'run'" -l volumes-from -x -d 'Mount the volumes of another container: CONTAINER[:ro|rw]'
+complete -c hutch -n "__hutch_at 'run'" -l secret -x -a '(__hutch_secret_names)' -d 'Give the container a secret: NAME[,type=mount|env][,target=PATH|VAR][,uid=,gid=,mode=] (a file in /run/secrets by default)'
 complete -c hutch -n "__hutch_at 'run'" -l pull -x -d 'Pull the image: missing (default), always, never, newer'
 complete -c hutch -n "__hutch_at 'run'" -l platform -x -d 'Platform OS/ARCH[/VARIANT] of the image to pull'
 complete -c hutch -n "__hutch_at 'run'" -l arch -x -d 'Architecture of the image to pull'
@@ -795,6 +810,7 @@ complete -c hutch -n "__hutch_at 'create'" -l volume -s v -x -d 'Mount a volume 
 complete -c hutch -n "__hutch_at 'create'" -l mount -x -d 'Attach a mount: type=bind|volume|tmpfs|devpts,src=...,dst=...[,ro][,...]'
 complete -c hutch -n "__hutch_at 'create'" -l tmpfs -x -d 'Mount a tmpfs: DEST[:OPTIONS] (size=, mode=, ro, exec...)'
 complete -c hutch -n "__hutch_at 'create'" -l volumes-from -x -d 'Mount the volumes of another container: CONTAINER[:ro|rw]'
+complete -c hutch -n "__hutch_at 'create'" -l secret -x -a '(__hutch_secret_names)' -d 'Give the container a secret: NAME[,type=mount|env][,target=PATH|VAR][,uid=,gid=,mode=] (a file in /run/secrets by default)'
 complete -c hutch -n "__hutch_at 'create'" -l pull -x -d 'Pull the image: missing (default), always, never, newer'
 complete -c hutch -n "__hutch_at 'create'" -l platform -x -d 'Platform OS/ARCH[/VARIANT] of the image to pull'
 complete -c hutch -n "__hutch_at 'create'" -l arch -x -d 'Architecture of the image to pull'
@@ -1404,6 +1420,49 @@ complete -c hutch -n "__hutch_arg 'network exists' 1" -f
 complete -c hutch -n "__hutch_at 'network reload'" -l all -s a -d 'All containers'
 complete -c hutch -n "__hutch_at 'network reload'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'network reload' 1+" -F
+
+# hutch secret
+complete -c hutch -n "__hutch_at 'secret'" -a create -d 'Create a secret and print its id'
+complete -c hutch -n "__hutch_at 'secret'" -a ls -d 'List secrets'
+complete -c hutch -n "__hutch_at 'secret'" -a inspect -d 'Show the details of secrets as JSON'
+complete -c hutch -n "__hutch_at 'secret'" -a rm -d 'Remove secrets (containers keep the copies they were given)'
+complete -c hutch -n "__hutch_at 'secret'" -a exists -d 'Exit 0 if the secret exists, 1 if not'
+complete -c hutch -n "__hutch_at 'secret'" -l help -d 'Show the help and exit'
+
+# hutch secret create
+complete -c hutch -n "__hutch_at 'secret create'" -l driver -s d -x -d 'Secret driver (only file)'
+complete -c hutch -n "__hutch_at 'secret create'" -l driver-opts -x -d 'Driver options KEY=VALUE[,...] (file: path=DIR)'
+complete -c hutch -n "__hutch_at 'secret create'" -l env -d 'Read the data from the environment variable SOURCE'
+complete -c hutch -n "__hutch_at 'secret create'" -l label -s l -x -d 'Set a label (KEY=VALUE)'
+complete -c hutch -n "__hutch_at 'secret create'" -l replace -d 'If a secret of that name exists, replace its data (new id)'
+complete -c hutch -n "__hutch_at 'secret create'" -l ignore -d 'If a secret of that name exists, keep it and print its id'
+complete -c hutch -n "__hutch_at 'secret create'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'secret create' 1" -f
+complete -c hutch -n "__hutch_arg 'secret create' 2" -F
+
+# hutch secret ls
+complete -c hutch -n "__hutch_at 'secret ls'" -l filter -s f -x -d 'name=REGEX, id=REGEX (a full or partial id) (repeatable)'
+complete -c hutch -n "__hutch_at 'secret ls'" -l format -x -a 'json' -d 'A Go template such as \'{{.Name}}\' (\'table ...\' too)'
+complete -c hutch -n "__hutch_at 'secret ls'" -l quiet -s q -d 'Print ids only'
+complete -c hutch -n "__hutch_at 'secret ls'" -l noheading -s n -d 'Do not print the header row'
+complete -c hutch -n "__hutch_at 'secret ls'" -l help -d 'Show the help and exit'
+
+# hutch secret inspect
+complete -c hutch -n "__hutch_at 'secret inspect'" -l format -s f -x -a 'json' -d 'A Go template, e.g. \'{{.Spec.Name}}\''
+complete -c hutch -n "__hutch_at 'secret inspect'" -l pretty -d 'Print in a human-readable form (not JSON)'
+complete -c hutch -n "__hutch_at 'secret inspect'" -l showsecret -d 'Show the secret\'s data (.SecretData)'
+complete -c hutch -n "__hutch_at 'secret inspect'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'secret inspect' 1+" -f -a '(__hutch_secret_names)'
+
+# hutch secret rm
+complete -c hutch -n "__hutch_at 'secret rm'" -l all -s a -d 'Remove all secrets'
+complete -c hutch -n "__hutch_at 'secret rm'" -l ignore -s i -d 'Ignore secrets that do not exist'
+complete -c hutch -n "__hutch_at 'secret rm'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'secret rm' 1+" -f -a '(__hutch_secret_names)'
+
+# hutch secret exists
+complete -c hutch -n "__hutch_at 'secret exists'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'secret exists' 1" -f -a '(__hutch_secret_names)'
 
 # hutch pod
 complete -c hutch -n "__hutch_at 'pod'" -a create -d 'Create a pod'
@@ -2027,6 +2086,7 @@ complete -c hutch -n "__hutch_at 'container run'" -l volume -s v -x -d 'Mount a 
 complete -c hutch -n "__hutch_at 'container run'" -l mount -x -d 'Attach a mount: type=bind|volume|tmpfs|devpts,src=...,dst=...[,ro][,...]'
 complete -c hutch -n "__hutch_at 'container run'" -l tmpfs -x -d 'Mount a tmpfs: DEST[:OPTIONS] (size=, mode=, ro, exec...)'
 complete -c hutch -n "__hutch_at 'container run'" -l volumes-from -x -d 'Mount the volumes of another container: CONTAINER[:ro|rw]'
+complete -c hutch -n "__hutch_at 'container run'" -l secret -x -a '(__hutch_secret_names)' -d 'Give the container a secret: NAME[,type=mount|env][,target=PATH|VAR][,uid=,gid=,mode=] (a file in /run/secrets by default)'
 complete -c hutch -n "__hutch_at 'container run'" -l pull -x -d 'Pull the image: missing (default), always, never, newer'
 complete -c hutch -n "__hutch_at 'container run'" -l platform -x -d 'Platform OS/ARCH[/VARIANT] of the image to pull'
 complete -c hutch -n "__hutch_at 'container run'" -l arch -x -d 'Architecture of the image to pull'
@@ -2158,6 +2218,7 @@ complete -c hutch -n "__hutch_at 'container create'" -l volume -s v -x -d 'Mount
 complete -c hutch -n "__hutch_at 'container create'" -l mount -x -d 'Attach a mount: type=bind|volume|tmpfs|devpts,src=...,dst=...[,ro][,...]'
 complete -c hutch -n "__hutch_at 'container create'" -l tmpfs -x -d 'Mount a tmpfs: DEST[:OPTIONS] (size=, mode=, ro, exec...)'
 complete -c hutch -n "__hutch_at 'container create'" -l volumes-from -x -d 'Mount the volumes of another container: CONTAINER[:ro|rw]'
+complete -c hutch -n "__hutch_at 'container create'" -l secret -x -a '(__hutch_secret_names)' -d 'Give the container a secret: NAME[,type=mount|env][,target=PATH|VAR][,uid=,gid=,mode=] (a file in /run/secrets by default)'
 complete -c hutch -n "__hutch_at 'container create'" -l pull -x -d 'Pull the image: missing (default), always, never, newer'
 complete -c hutch -n "__hutch_at 'container create'" -l platform -x -d 'Platform OS/ARCH[/VARIANT] of the image to pull'
 complete -c hutch -n "__hutch_at 'container create'" -l arch -x -d 'Architecture of the image to pull'

@@ -58,6 +58,7 @@ from hutch.api.images import (
 )
 from hutch.api.networks import Networks, NetworkSummary
 from hutch.api.pods import PodInspect, Pods, PodSummary
+from hutch.api.secrets import SecretInfo, Secrets
 from hutch.api.system import AutoUpdateResult, InfoReport, System
 from hutch.api.volumes import Volumes, VolumeSummary
 
@@ -97,6 +98,7 @@ class FakeEngine:
     search_results: list[SearchResult] = field(default_factory=list)
     container_mounts: list[ContainerMount] = field(default_factory=list)
     auto_update_result: AutoUpdateResult = field(default_factory=AutoUpdateResult)
+    secret_list: list[SecretInfo] = field(default_factory=list)
 
     def record(self, method: str, argument: Any) -> None:
         self.calls.append((method, argument))
@@ -131,6 +133,10 @@ class FakeEngine:
     @property
     def pods(self) -> Any:
         return FakeNoun(self, "pods", Pods)
+
+    @property
+    def secrets(self) -> Any:
+        return FakeNoun(self, "secrets", Secrets)
 
 
 # What a verb answers, from the engine and the call's arguments. Verbs not listed
@@ -188,6 +194,10 @@ ANSWERS: dict[str, Callable[..., Any]] = {
     "volumes.inspect": lambda e, names, all: [v for v in e.volume_list if all or v.name in names],
     "volumes.prune": lambda e, filters: [PruneReport(v.name) for v in e.volume_list],
     "volumes.exists": lambda e, name: any(v.name == name for v in e.volume_list),
+    "secrets.create": lambda e, o: "5" * 25,
+    "secrets.ls": lambda e, filters: list(e.secret_list),
+    "secrets.inspect": lambda e, name, show: _secret(e, name, show),
+    "secrets.exists": lambda e, name: any(name in (s.name, s.id) for s in e.secret_list),
     "pods.create": lambda e, o: "p" * 64,
     "pods.exists": lambda e, name: any(p.name == name for p in e.pod_summaries),
     "pods.ls": lambda e, o: list(e.pod_summaries),
@@ -202,6 +212,17 @@ ANSWERS: dict[str, Callable[..., Any]] = {
     "system.events": lambda e, o: iter(e.event_list),
     "system.auto_update": lambda e, o: e.auto_update_result,
 }
+
+
+def _secret(e: FakeEngine, name: str, show: bool) -> SecretInfo:
+    from dataclasses import replace
+
+    from hutch.api.errors import NoSuchObject
+
+    for secret in e.secret_list:
+        if name in (secret.name, secret.id):
+            return secret if show else replace(secret, data=None)
+    raise NoSuchObject(f'no secret with name or id "{name}": no such secret')
 
 
 def _by_return(e: FakeEngine, returns: str) -> Any:

@@ -203,6 +203,8 @@ class RunOptions:
     env_merge: tuple[str, ...] = ()  # NAME=VALUE, ${VAR} expanded in the final environment
     unsetenv: tuple[str, ...] = ()  # names dropped from the image's and hutch's defaults
     unsetenv_all: bool = False  # all of those dropped
+    # --secret NAME[,type=mount|env][,target=X][,uid=,gid=,mode=]: copied in at create
+    secrets: tuple[str, ...] = ()
     workdir: str | None = None
     user: str | None = None
     entrypoint: str | None = None

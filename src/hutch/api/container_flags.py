@@ -350,6 +350,13 @@ FLAGS: tuple[Flag, ...] = (
         "volumes.volumes_from",
         "Mount the volumes of another container: CONTAINER[:ro|rw].",
     ),
+    repeated(
+        "--secret",
+        "secrets",
+        "Give the container a secret: NAME[,type=mount|env][,target=PATH|VAR][,uid=,gid=,mode=] "
+        "(a file in /run/secrets by default).",
+        values="secret",
+    ),
     # Pulling the image (ImagePullOptions).
     text(
         "--pull",

@@ -420,6 +420,17 @@ class InspectStartupHealthcheck:
 
 
 @dataclass(frozen=True)
+class InspectSecret:
+    """``.Config.Secrets``: a secret the container was given (mode in decimal, as podman)."""
+
+    name: str = field(metadata=key("Name"))
+    id: str = field(metadata=key("ID"))
+    uid: int = field(metadata=key("UID"))
+    gid: int = field(metadata=key("GID"))
+    mode: int = field(metadata=key("Mode"))
+
+
+@dataclass(frozen=True)
 class InspectConfig:
     hostname: str = field(metadata=key("Hostname"))
     user: str = field(metadata=key("User"))
@@ -458,6 +469,9 @@ class InspectConfig:
     attach_stdout: bool = field(default=False, metadata=key("AttachStdout"))
     attach_stderr: bool = field(default=False, metadata=key("AttachStderr"))
     stdin_once: bool = field(default=False, metadata=key("StdinOnce"))
+    secrets: tuple[InspectSecret, ...] | None = field(
+        default=None, metadata=key("Secrets", omitempty=True)
+    )
 
 
 @dataclass(frozen=True)

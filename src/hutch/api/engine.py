@@ -8,6 +8,7 @@ from hutch.api.containers import Containers
 from hutch.api.images import Images
 from hutch.api.networks import Networks
 from hutch.api.pods import Pods
+from hutch.api.secrets import Secrets
 from hutch.api.system import System
 from hutch.api.volumes import Volumes
 
@@ -29,6 +30,9 @@ class Engine(Protocol):
 
     @property
     def pods(self) -> Pods: ...
+
+    @property
+    def secrets(self) -> Secrets: ...
 
     @property
     def system(self) -> System: ...

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 # Every verb module, in the order of ``hutch --help``, with the typers its
 # ``register`` takes: the top-level app, or the container, image, system,
-# buildx, volume, network or pod group.
+# buildx, volume, network, secret or pod group.
 MODULES: dict[str, tuple[str, ...]] = {
     "images": ("app", "image"),
     "import_": ("app", "image"),
@@ -90,6 +90,11 @@ MODULES: dict[str, tuple[str, ...]] = {
     "network_disconnect": ("network",),
     "network_exists": ("network",),
     "network_reload": ("network",),
+    "secret_create": ("secret",),
+    "secret_ls": ("secret",),
+    "secret_inspect": ("secret",),
+    "secret_rm": ("secret",),
+    "secret_exists": ("secret",),
     "pod_create": ("pod",),
     "pod_ls": ("pod",),
     "pod_inspect": ("pod",),
@@ -289,6 +294,7 @@ def build_app(
     volume_app = _group("Manage volumes.")
     network_app = _group("Manage networks.")
     pod_app = _group("Manage pods.")
+    secret_app = _group("Manage secrets.")
     buildx_app = _group("Build images (docker buildx compatibility).")
     apps = {
         "app": app,
@@ -299,6 +305,7 @@ def build_app(
         "volume": volume_app,
         "network": network_app,
         "pod": pod_app,
+        "secret": secret_app,
     }
     added: set[str] = set()
     for name in MODULES if only is None else only:
@@ -344,7 +351,7 @@ def build_app(
     return app
 
 
-GROUPS_WITH_MODULES = ("volume", "network", "pod")
+GROUPS_WITH_MODULES = ("volume", "network", "secret", "pod")
 
 
 def _modules_for(word: str | None, rest: Sequence[str] = ()) -> Sequence[str] | None:

@@ -44,6 +44,12 @@ _hutch_pod_names() {
         -- "$1"))
 }
 
+_hutch_secret_names() {
+    local IFS=$'\n'
+    COMPREPLY+=($(compgen -W "$("${_hutch_cmd[@]}" secret ls --format '{{.Name}}' 2>/dev/null)" \
+        -- "$1"))
+}
+
 # The project's services: compose's -f, -p, --project-directory, --env-file and
 # --profile typed before the subcommand choose the project, as they will when it runs.
 _hutch_service_names() {
@@ -65,6 +71,7 @@ _hutch_complete_kind() {
     case $kind in
     @image) _hutch_image_names "$cur" ;;
     @pod) _hutch_pod_names "$cur" ;;
+    @secret) _hutch_secret_names "$cur" ;;
     @service) _hutch_service_names "$cur" ;;
     @command) COMPREPLY=($(compgen -c -- "$cur")) ;;
     @dir) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "$cur")) ;;
@@ -184,13 +191,14 @@ def render_bash(tree: Cmd) -> str:
         _bash_case("_hutch_value_options", "Options that take a value.", '"$1"', value_opts),
         _bash_case(
             "_hutch_option_values",
-            "What an option's value completes: @dir, @file, @pod, @service, @none or words.",
+            "What an option's value completes: @dir, @file, @pod, @secret, @service, @none, "
+            "or words.",
             '"$1 $2"',
             values,
         ),
         _bash_case(
             "_hutch_argument",
-            "What argument N (from 1) completes: @image, @pod, @service, @command, @file.",
+            "What argument N (from 1) completes: @image, @pod, @secret, @service, @command, @file.",
             '"$1 $2"',
             [*arguments, ("*", "echo @none")],
         ),

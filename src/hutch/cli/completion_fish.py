@@ -60,6 +60,11 @@ function __hutch_pod_names
     $cmd pod ps --format '{{.Name}}' 2>/dev/null
 end
 
+function __hutch_secret_names
+    set -l cmd (commandline -opc)[1]
+    $cmd secret ls --format '{{.Name}}' 2>/dev/null
+end
+
 # The project's services: compose's -f, -p, --project-directory, --env-file and
 # --profile typed before the subcommand choose the project, as they will when it runs.
 function __hutch_service_names
@@ -110,6 +115,8 @@ def _fish_option(cmd: Cmd, opt: Opt) -> str:
             parts.append("-x -a '(__fish_complete_directories)'")
         elif opt.values == "pod":
             parts.append("-x -a '(__hutch_pod_names)'")
+        elif opt.values == "secret":
+            parts.append("-x -a '(__hutch_secret_names)'")
         elif opt.values == "service":
             parts.append("-x -a '(__hutch_service_names)'")
         elif isinstance(opt.values, tuple):
@@ -125,6 +132,7 @@ def _fish_arg(cmd: Cmd, index: int, arg: Arg) -> list[str]:
     action = {
         "image": "-f -a '(__hutch_image_names)'",
         "pod": "-f -a '(__hutch_pod_names)'",
+        "secret": "-f -a '(__hutch_secret_names)'",
         "service": "-f -a '(__hutch_service_names)'",
         "command": "-f -a '(__fish_complete_command)'",
         "file": "-F",

@@ -5,7 +5,8 @@ and by contrib/gen-completions.py, which commits them under completions/ and wri
 the fast path's table. What a positional argument completes is read from the
 argument itself: one named ``image``/``images`` or whose help starts with "Image"
 completes image names, one named ``pod``/``pods`` or whose help starts with "Pod"
-pod names (``hutch pod ps``), a compose command's ``service``/``services``
+pod names (``hutch pod ps``), ``secret``/``secrets`` or "Secret" secret names
+(``hutch secret ls``), a compose command's ``service``/``services``
 the project's services (``hutch compose config --services``, in the current
 directory), one named ``command`` a program name, one named
 ``reference``, ``name``, ``tag`` or ``digest`` nothing, and anything else files. Option values
@@ -69,7 +70,7 @@ class Opt:
 @dataclass(frozen=True)
 class Arg:
     name: str
-    kind: str  # image, command, file, none
+    kind: str  # image, pod, secret, service, command, file, none
     variadic: bool
 
 
@@ -103,6 +104,8 @@ def _arg_kind(param: typer.core.TyperArgument, path: tuple[str, ...] = ()) -> st
         return "image"
     if name in ("pod", "pods") or re.match(r"Pods?\b", param.help or ""):
         return "pod"
+    if name in ("secret", "secrets") or re.match(r"Secrets?\b", param.help or ""):
+        return "secret"
     if name == "command":
         return "command"
     return "none" if name in ("reference", "name", "tag", "shells", "digest") else "file"

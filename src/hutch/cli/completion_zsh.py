@@ -23,6 +23,7 @@ def _zsh_action(kind: str | tuple[str, ...]) -> str:
         "file": "_files",
         "image": "__hutch_image_names",
         "pod": "__hutch_pod_names",
+        "secret": "__hutch_secret_names",
         "service": "__hutch_service_names",
         "command": "_command_names -e",
         "none": " ",
@@ -102,6 +103,13 @@ __hutch_pod_names() {
     local -a pods hutch=(${_hutch_bin:-hutch} $_hutch_storage)
     pods=(${(f)"$(_call_program pods $hutch pod ps --format '{{.Name}}' 2>/dev/null)"})
     _wanted pods expl pod compadd -a pods
+}
+
+# Secret names (hutch secret ls), the same way.
+__hutch_secret_names() {
+    local -a secrets hutch=(${_hutch_bin:-hutch} $_hutch_storage)
+    secrets=(${(f)"$(_call_program secrets $hutch secret ls --format '{{.Name}}' 2>/dev/null)"})
+    _wanted secrets expl secret compadd -a secrets
 }
 
 # The services of the compose project (hutch compose OPTIONS config --services), the one

@@ -45,6 +45,10 @@ class Paths:
     def tmp(self) -> Path:
         return self.storage / "tmp"
 
+    @property
+    def secrets(self) -> Path:
+        return self.storage / "secrets"
+
     def attach_socket(self, container_id: str) -> Path:
         # Unix socket paths are limited to 108 bytes: keep this one short.
         return self.runtime / "a" / container_id[:24]

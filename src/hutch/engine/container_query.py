@@ -23,6 +23,7 @@ from hutch.api.containers import (
     InspectLogConfig,
     InspectOptions,
     InspectRestartPolicy,
+    InspectSecret,
     InspectStartupHealthcheck,
     InspectState,
     InspectUlimit,
@@ -480,6 +481,7 @@ def inspect_report(
             annotations=extras.podman_annotations(options),
             sd_notify_mode=options.sdnotify,
             umask=options.umask or DEFAULT_UMASK,
+            secrets=_secrets(config),
         ),
         host_config=InspectHostConfig(
             restart_policy=InspectRestartPolicy(
@@ -506,3 +508,19 @@ def inspect_report(
         ),
         network_settings=netquery.network_settings(container),
     )
+
+
+def _secrets(config: ContainerConfig) -> tuple[InspectSecret, ...] | None:
+    """podman's ``.Config.Secrets``: the mounted ones (env secrets are not listed)."""
+    from hutch.engine.secret_refs import parse_secrets
+
+    try:
+        refs = parse_secrets(config.options.secrets)
+    except InvalidArgument:
+        return None
+    out = tuple(
+        InspectSecret(ref.source, secret_id, ref.uid, ref.gid, ref.mode)
+        for ref, secret_id in zip(refs, config.secret_ids, strict=False)
+        if ref.kind == "mount"
+    )
+    return out or None

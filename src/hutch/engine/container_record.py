@@ -63,6 +63,8 @@ class ContainerConfig:
     mounts: tuple[MountRecord, ...] = ()
     ports: tuple[PortMapping, ...] = ()  # published, so that ps needs no bundle
     systemd: bool = False  # in podman's systemd mode (engine/systemd_mode.py)
+    # the id of each --secret when the container was made (its data was copied then)
+    secret_ids: tuple[str, ...] = ()
     version: int = VERSION
 
     @property

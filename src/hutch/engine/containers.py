@@ -168,11 +168,20 @@ class ContainerService:
             spec = userns_plan.apply(
                 self._ctx, record.id, security, options.user is not None, spec, dirs, pod_userns
             )
+            # the recorded environment leaves out the secrets' values (inspect shows it)
+            env = spec.process.env
+            secret_ids: tuple[str, ...] = ()
+            if options.secrets:
+                from hutch.engine.secret_refs import parse_secrets
+                from hutch.engine.secrets import apply_secrets
+
+                refs = parse_secrets(options.secrets)
+                spec, secret_ids = apply_secrets(self._ctx, refs, spec, dirs.userdata)
             spawn.write_bundle(spec, dirs.userdata)
             config = replace(
                 config,
                 command=spec.process.args,
-                env=spec.process.env,
+                env=env,
                 hostname=spec.hostname,
                 systemd=systemd,
                 workdir=spec.process.cwd,
@@ -180,6 +189,7 @@ class ContainerService:
                 image_config=image.config.config,
                 mounts=mount_records,
                 ports=spec.network.ports,
+                secret_ids=secret_ids,
             )
             self._ctx.containers.set_config(record.id, container_record.encode(config))
             if options.cidfile:

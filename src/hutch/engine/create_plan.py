@@ -28,6 +28,7 @@ from hutch.engine import (
 )
 from hutch.engine import resources as engine_resources
 from hutch.engine.container_record import ContainerConfig
+from hutch.engine.secret_refs import parse_secrets
 from hutch.engine.specbuild import host_user, validate_network
 from hutch.oci.image import ImageConfig
 from hutch.runtime.restart import RestartPolicy
@@ -132,6 +133,7 @@ def parse_create(options: RunOptions, settings: Settings) -> CreateRequest:
     for name in options.passwd.hostuser:
         host_user(name)  # the host must know it
     _check_kernel(options.kernel)
+    parse_secrets(options.secrets)
     localtime = timezone.localtime_mounts(options.timezone)
     logconfig.check(options.log.driver, options.log.opts)
     resources = engine_resources.plan_for_create(options.resources, settings)

@@ -1,6 +1,6 @@
 """The engine the CLI talks to: one service per noun (``hutch.api.engine.Engine``).
 
-Images, networks, volumes and the system are each one service; the container
+Images, networks, volumes, secrets and the system are each one service; the container
 verbs live in several modules by the work they do (create/start/stop, queries,
 exec and attach, files, resources), each implementing one slice of
 ``hutch.api.containers.Containers``, and ``engine.containers`` answers each verb
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from hutch.engine.images import ImageService
     from hutch.engine.networks import NetworkService
     from hutch.engine.pods import PodService
+    from hutch.engine.secrets import SecretService
     from hutch.engine.system import SystemService
     from hutch.engine.volumes import VolumeService
 
@@ -73,6 +74,12 @@ class LocalEngine:
         from hutch.engine.volumes import VolumeService
 
         return VolumeService(self._ctx, self._remove_users)
+
+    @cached_property
+    def secrets(self) -> SecretService:
+        from hutch.engine.secrets import SecretService
+
+        return SecretService(self._ctx)
 
     @cached_property
     def system(self) -> SystemService:
