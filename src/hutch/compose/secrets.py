@@ -6,6 +6,11 @@ written into the created container (a tar stream copied to ``/``) before it
 starts, with the reference's ``uid``, ``gid`` and ``mode``. A secret lands
 at ``/run/secrets/TARGET`` (TARGET defaults to its name; an absolute target
 is used as it is), a config at ``/TARGET`` (default ``/NAME``).
+
+An ``external: true`` secret (or one with only a ``name:``) is a hutch secret
+(``hutch secret create``) of that ``name`` (default: its key): the container
+gets it through ``--secret NAME,target=...,uid=,gid=,mode=``, as podman-compose
+does with podman's secrets. External configs still need a swarm.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ class SecretFile:
     gid: int = 0
     mode: int = 0o444
     owned: bool = False  # uid, gid or mode given (a bound file cannot have them)
+    store_name: str = ""  # a hutch secret of this name (external): neither bound nor written
 
 
 def _target(kind: str, ref: Mapping[str, Any]) -> str:
@@ -55,7 +61,9 @@ def secret_files(
             name = ref["source"]
             body = (model.get(kind) or {}).get(name) or {}
             what = f"{kind[:-1]} {name!r}"
-            if body.get("external"):
+            sourced = any(k in body for k in ("file", "environment", "content"))
+            external = bool(body.get("external")) or ("name" in body and not sourced)
+            if external and kind == "configs":
                 raise ValueError(f"{what} is external: external {kind} need a swarm")
             owned = any(k in ref for k in ("uid", "gid", "mode"))
             common = {
@@ -67,7 +75,10 @@ def secret_files(
                 "mode": _mode(ref.get("mode", 0o444)),
                 "owned": owned,
             }
-            if "file" in body:
+            if external:
+                store_name = str(body.get("name") or name)
+                out.append(SecretFile(source=None, store_name=store_name, **common))
+            elif "file" in body:
                 out.append(SecretFile(source=str(body["file"]), **common))
             elif "environment" in body:
                 variable = str(body["environment"])
@@ -86,9 +97,18 @@ def bind_volumes(files: list[SecretFile]) -> tuple[str, ...]:
     return tuple(f"{f.source}:{f.target}:ro" for f in files if f.source is not None)
 
 
+def secret_flags(files: list[SecretFile]) -> tuple[str, ...]:
+    """``--secret NAME,target=...`` of the hutch secrets (external ones)."""
+    return tuple(
+        f"{f.store_name},target={f.target},uid={f.uid},gid={f.gid},mode={f.mode:o}"
+        for f in files
+        if f.store_name
+    )
+
+
 def tar_of(files: list[SecretFile]) -> bytes | None:
     """A tar of the written ones and their parent directories (None: there are none)."""
-    written = [f for f in files if f.source is None]
+    written = [f for f in files if f.source is None and not f.store_name]
     if not written:
         return None
     buffer = io.BytesIO()

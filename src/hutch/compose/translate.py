@@ -25,7 +25,7 @@ from hutch.api.container_config import (
     SecurityOptions,
     VolumeOptions,
 )
-from hutch.compose.secrets import bind_volumes, secret_files
+from hutch.compose.secrets import bind_volumes, secret_files, secret_flags
 
 LABEL = "com.docker.compose"
 
@@ -206,6 +206,7 @@ def run_options(
         interactive=bool(service.get("stdin_open")),
         tty=bool(service.get("tty")),
         env=env,
+        secrets=secret_flags(secrets),
         workdir=service.get("working_dir"),
         user=service.get("user"),
         hostname=service.get("hostname"),

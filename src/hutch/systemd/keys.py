@@ -71,6 +71,8 @@ CONTAINER: dict[str, Flag] = {
     "SecurityLabelFileType": Flag("--security-opt", "one", "label=filetype:"),
     "SecurityLabelLevel": Flag("--security-opt", "one", "label=level:"),
     "SecurityLabelType": Flag("--security-opt", "one", "label=type:"),
+    # podman's quadlet: each Secret= is one --secret (NAME[,opt=...], as run takes it)
+    "Secret": Flag("--secret", "many"),
     "StopSignal": Flag("--stop-signal", "one"),
     "StopTimeout": Flag("--stop-timeout", "one"),
     "SubGIDMap": Flag("--subgidname", "one"),
@@ -119,7 +121,6 @@ CONTAINER_UNSUPPORTED = frozenset(
         "Retry",
         "RetryDelay",
         "Rootfs",
-        "Secret",
         "SecurityLabelNested",
         "ShmSize",
     }

@@ -11,7 +11,7 @@ import pytest
 from hutch.api.compose import ComposeProjectOptions
 from hutch.api.container_config import RunOptions
 from hutch.compose.project import Project, load_project
-from hutch.compose.secrets import secret_files, tar_of
+from hutch.compose.secrets import bind_volumes, secret_files, secret_flags, tar_of
 from hutch.compose.translate import duration_seconds, run_options, unsupported_keys
 
 COMPOSE = """\
@@ -217,6 +217,26 @@ def test_secrets_and_configs(tmp_path: Path) -> None:
         assert reader is not None and reader.read() == b"hello ${USER}"
     with pytest.raises(ValueError, match="environment variable CERT is not set"):
         secret_files(project.services["db"], project.model, {})
-    model = {"secrets": {"s": {"external": True}}}
-    with pytest.raises(ValueError, match="external secrets need a swarm"):
-        secret_files({"secrets": [{"source": "s"}]}, model, {})
+    model = {"configs": {"c": {"external": True}}}
+    with pytest.raises(ValueError, match="external configs need a swarm"):
+        secret_files({"configs": [{"source": "c"}]}, model, {})
+
+
+def test_external_secrets_are_hutch_secrets() -> None:
+    model = {"secrets": {"s": {"external": True}, "t": {"name": "prod-t"}, "f": {"file": "/x"}}}
+    service = {
+        "secrets": [
+            {"source": "s"},
+            {"source": "t", "target": "/etc/t.pem", "uid": "7", "mode": 0o400},
+            {"source": "f"},
+        ]
+    }
+    files = secret_files(service, model, {})
+    assert secret_flags(files) == (
+        "s,target=/run/secrets/s,uid=0,gid=0,mode=444",
+        "prod-t,target=/etc/t.pem,uid=7,gid=0,mode=400",
+    )
+    assert tar_of(files) is None  # nothing written: the store's secrets are copied by create
+    assert bind_volumes(files) == ("/x:/run/secrets/f:ro",)
+    options = run_options("p", "svc", service, model, name="p-svc-1", image="img", labels={})
+    assert options.secrets == secret_flags(files)

@@ -62,6 +62,10 @@ CASES: list[tuple[str, list[str]]] = [
     ("SecurityLabelFileType=usr_t", ["--security-opt=label=filetype:usr_t"]),
     ("SecurityLabelLevel=s0:c1,c2", ["--security-opt=label=level:s0:c1,c2"]),
     ("SecurityLabelType=spc_t", ["--security-opt=label=type:spc_t"]),
+    (
+        "Secret=db-pass,type=env,target=PGPASSWORD\nSecret=tls",
+        ["--secret=db-pass,type=env,target=PGPASSWORD", "--secret=tls"],
+    ),
     ("StopSignal=SIGINT", ["--stop-signal=SIGINT"]),
     ("StopTimeout=20", ["--stop-timeout=20"]),
     ("SubGIDMap=gtest", ["--subgidname=gtest"]),

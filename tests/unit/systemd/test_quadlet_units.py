@@ -173,7 +173,7 @@ def test_a_template_and_its_instance(tmp_path: Path) -> None:
     ("name", "text", "line", "message"),
     [
         ("bad.container", f"[Container]\nImage={IMAGE}\nFoo=1\n", 3, "unknown key Foo"),
-        ("bad.container", f"[Container]\nImage={IMAGE}\nSecret=s\n", 3, "not supported by hutch"),
+        ("bad.container", f"[Container]\nImage={IMAGE}\nRootfs=/r\n", 3, "not supported by hutch"),
         ("bad.container", "[Container]\nImage=Not A Ref\n", 2, "not a valid image reference"),
         ("bad.container", "[Container]\nImage=x\nNetwork=nope.network\n", 3, "no network unit"),
         ("bad.container", "[Container]\nImage=x\nVolume=nope.volume:/d\n", 3, "no volume unit"),
