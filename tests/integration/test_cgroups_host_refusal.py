@@ -117,21 +117,21 @@ def test_bad_values_are_invalid_before_the_host_is_asked(hutch: Hutch, base_imag
         assert words in result.stderr
 
 
-def test_update_and_stats_refuse_a_container_without_cgroup(hutch: Hutch, base_image: str) -> None:
-    cid = hutch("run", "-d", base_image, "sleep", "30").stdout.strip()
+def test_update_refuses_and_stats_reads_proc_without_cgroup(hutch: Hutch, base_image: str) -> None:
+    cid = hutch("run", "-d", base_image, "sh", "-c", "sleep 30 & sleep 30 & wait").stdout.strip()
     try:
         update = hutch("update", "--memory", "64m", cid, check=False)
         assert update.returncode == 125
         assert "has no cgroup of its own" in update.stderr
-        stats = hutch("stats", "--no-stream", cid, check=False)
-        assert stats.returncode == 125
-        assert "has no cgroup of its own" in stats.stderr
-        # Listing all running containers on this host: podman's refusal, not an empty table
-        listing = hutch("stats", "--no-stream", check=False)
-        assert listing.returncode == 125
-        assert listing.stderr.splitlines()[0] == (
-            "Error: stats is not supported in rootless mode without cgroups v2"
-        )
+        # No cgroup: the numbers of its processes in /proc (podman 4.3.1 refuses here)
+        fields = "{{.ID}} {{.PIDs}} {{.MemUsageBytes}} {{.MemLimit}} {{.CPUUsec}}"
+        named = hutch("stats", "--no-stream", "--format", fields, cid).stdout.split()
+        assert named[0] == cid[:12]
+        pids, memory, limit = int(named[1]), int(named[2]), int(named[3])
+        assert pids == 3  # sh and its two sleeps
+        assert 0 < memory < limit
+        listing = hutch("stats", "--no-stream", "--format", "{{.ID}} {{.PIDs}}").stdout
+        assert f"{cid[:12]} 3" in listing.splitlines()
     finally:
         hutch("rm", "-f", cid)
 

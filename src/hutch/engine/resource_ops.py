@@ -4,7 +4,8 @@ The container's cgroup is the one its init is in (``/proc/PID/cgroup``,
 read from outside the container's cgroup namespace); only a container whose
 spec says it has a cgroup of its own is looked at, so a container started
 with ``--cgroups=disabled`` never has the user's own cgroup changed or
-reported as its own.
+reported as its own. Its stats then come from its processes in /proc
+(``runtime/procstats.py``), as they do on a host that delegates no cgroups.
 """
 
 from __future__ import annotations
@@ -83,8 +84,7 @@ class ResourceService:
         return container.record.id
 
     def stats(self, names: Sequence[str], options: StatsOptions) -> list[StatsReport]:
-        if not names:
-            self._refuse_without_cgroups()
+        del options  # without names: every running container, --all or not
         self._ctx.enter_session()
         if names:
             containers = [cs.get(self._ctx, n) for n in names]
@@ -93,28 +93,41 @@ class ResourceService:
             containers = [c for c in containers if c.running]
         reports = []
         for container in containers:
-            cgroup = running_cgroup(container)
-            short = container.record.id[:12]
-            if cgroup is None:
+            if not container.running:
                 if not names:
                     continue
-                if not container.running:
-                    raise Conflict(f"container {short} is not running")
-                raise Conflict(f"no stats for container {short}: it {_NO_CGROUP}")
-            reports.append(self._sample(container, cgroup))
+                raise Conflict(f"container {container.record.id[:12]} is not running")
+            cgroup = running_cgroup(container)
+            if cgroup is None:
+                # No cgroup of its own (hybrid host, --cgroups=disabled): what /proc shows.
+                reports.append(self._proc_sample(container))
+            else:
+                reports.append(self._sample(container, cgroup))
         return reports
 
-    def _refuse_without_cgroups(self) -> None:
-        """podman's refusal (not an empty table) when this host gives no cgroups."""
-        from hutch.cgroups.host import DISABLED
-        from hutch.engine.resources import cgroup_host
+    @staticmethod
+    def _proc_sample(container: cs.Container) -> StatsReport:
+        from hutch.runtime import freeze, procstats
 
-        host = cgroup_host(self._ctx.settings)
-        if host.manager == DISABLED:
-            raise HutchError(
-                "stats is not supported in rootless mode without cgroups v2",
-                hint=f"{host.reason}; `hutch info` says how to fix it",
-            )
+        pid = container.state.pid
+        used = procstats.sample(freeze.container_processes(pid))
+        received, sent = v2.net_counters(pid)
+        return StatsReport(
+            id=container.record.id,
+            name=container.record.name,
+            cpu_usec=procstats.ticks_to_usec(used.cpu_ticks),
+            sampled_at=time.time(),
+            started_at=container.state.started_at,
+            cpus=os.cpu_count() or 1,
+            mem_usage=used.memory,
+            mem_limit=host_memory(),  # nothing can limit it
+            pids=used.tasks,
+            net_input=received,
+            net_output=sent,
+            block_input=used.read_bytes,
+            block_output=used.write_bytes,
+            cpu_system_usec=procstats.ticks_to_usec(used.system_ticks),
+        )
 
     @staticmethod
     def _sample(container: cs.Container, cgroup: Path) -> StatsReport:

@@ -98,7 +98,7 @@ def stats(ctx: ServiceContext, req: Request) -> Reply | Stream:
         try:
             found = ctx.engine().containers.stats([container_id], StatsOptions())
         except Conflict:
-            found = []  # running without a cgroup: nothing to measure (stats_json.py)
+            found = []  # it stopped since the look above
         return (found[0] if found else None), system_cpu_ns(), time.time()
 
     if not stream:

@@ -3,9 +3,9 @@
 docker CLI computes the CPU percentage from two samples: the container's
 ``cpu_usage.total_usage`` and the host's ``system_cpu_usage`` (both in
 nanoseconds) against ``precpu_stats``, times ``online_cpus``. A container
-without a cgroup (a host without usable cgroup v2 controllers) has no
-sample: its answer carries the names and zeros, as Docker's answer for a
-stopped container does, so ``docker stats`` lists it rather than failing.
+without a cgroup of its own (a host without usable cgroup v2 controllers)
+is sampled from its processes in /proc by the engine. A stopped container
+has no sample: its answer carries the names and zeros, as Docker's does.
 """
 
 from __future__ import annotations
