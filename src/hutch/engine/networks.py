@@ -128,6 +128,34 @@ def _check_address(record: NetworkSummary, ip: str, version: int) -> None:
         raise InvalidArgument(f"{flag} {ip} is the gateway of {record.name}")
 
 
+def _default_network(
+    options: NetworkConnectOptions, container: cs.Container, net: NetworkSpec, default: str
+) -> NetworkConnectOptions:
+    """``bridge`` (Docker's and hutch's name of the default network, as ``run --network
+    bridge`` takes it) is the ``[network] default`` setting: a user network is
+    connected as itself; the private network is a container's own namespace behind
+    pasta or slirp4netns, made with the container, so a container on it is already
+    connected (as podman's API answers) and one on user networks cannot join it."""
+    if options.network not in netconfig.DEFAULT_ALIASES:
+        return options
+    target = default or "private"
+    if netconfig.kind(target) == "bridge":
+        return replace(options, network=target)
+    if net.mode == target:
+        raise Conflict(
+            f"container {container.record.id} is already connected to network "
+            f'"{options.network}": network is already connected'
+        )
+    if net.mode == "bridge" and target == "private":
+        raise InvalidArgument(
+            f"container {container.record.name} is on user-defined networks: the default "
+            f'network "{options.network}" cannot be added to it',
+            hint="the default network is each container's own network namespace behind "
+            "pasta or slirp4netns, chosen when the container is created (--network bridge)",
+        )
+    return options
+
+
 def _attachment(record: NetworkSummary, a: AttachmentRecord, default_route: bool) -> Attachment:
     subnet, subnet6 = pools(record)
     return Attachment(
@@ -554,15 +582,20 @@ class NetworkService:
     def connect(self, options: NetworkConnectOptions) -> None:
         ctx = self._ctx
         ctx.enter_session()
-        record = find(ctx, options.network)
         container = cs.get(ctx, options.container)
         net = network_of(container)
-        if net.mode not in ("bridge",):
+        options = _default_network(options, container, net, ctx.settings.default_network)
+        if net.mode != "bridge":
+            # podman checks the container's mode first, in these words
+            word = (net.backend or "private") if net.mode == "private" else net.mode
+            if net.mode == "join":
+                word = container.config.options.network
             raise InvalidArgument(
-                f"container {container.record.name} is on network mode "
-                f"{container.config.options.network!r}: only containers on user-defined "
-                "networks can be connected to more"
+                f'"{word}" is not supported: invalid network mode',
+                hint="only a container on user-defined networks (run --network NAME) "
+                "can be connected to more",
             )
+        record = find(ctx, options.network)
         if any(a.network == record.name for a in net.attachments):
             raise Conflict(
                 f"container {container.record.name} is already connected to {record.name}"

@@ -2,7 +2,8 @@
 
 Docker's three predefined networks are answered from
 ``docker/network_json.predefined`` (``bridge`` is hutch's private network),
-so clients that look for them find them; they cannot be changed.
+so clients that look for them find them; they cannot be changed (a connect
+to ``bridge`` is the engine's, which knows the default network).
 """
 
 from __future__ import annotations
@@ -87,9 +88,13 @@ def create_network(ctx: ServiceContext, req: Request) -> Reply:
 
 
 def connect(ctx: ServiceContext, req: Request) -> Reply:
+    """``bridge`` is the engine's default network (``network connect bridge`` as the
+    CLI takes it): a container on it is already connected (409, as podman's API
+    refuses it), one on user networks cannot add it (400)."""
     name = req.params["id"]
-    _changeable(name)
-    _found(ctx, name)
+    if name != "bridge":
+        _changeable(name)
+        _found(ctx, name)
     ctx.engine().networks.connect(network_connect_options(name, req.json(required=True)))
     return Reply(200, b"", content_type="")
 

@@ -77,8 +77,15 @@ def test_network_create_inspect_connect_delete() -> None:
     body = {"Container": "web", "EndpointConfig": {"Aliases": ["w"]}}
     nets.connect(_ctx(engine), _req(params={"id": "front"}, body=body))
     assert dict(engine.calls)["networks.connect"].aliases == ("w",)
+    # bridge: the engine's default network (it answers; host and none stay Docker's own)
+    nets.connect(_ctx(engine), _req(params={"id": "bridge"}, body=body))
+    assert engine.calls[-1][1].network == "bridge"
     assert (
-        _status(lambda: nets.connect(_ctx(engine), _req(params={"id": "bridge"}, body=body))) == 403
+        _status(lambda: nets.connect(_ctx(engine), _req(params={"id": "host"}, body=body))) == 403
+    )
+    assert (
+        _status(lambda: nets.disconnect(_ctx(engine), _req(params={"id": "bridge"}, body=body)))
+        == 403
     )
     answer = nets.delete(_ctx(engine), _req(params={"id": "front"}))
     assert isinstance(answer, Reply) and answer.status == 204
