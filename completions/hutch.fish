@@ -110,7 +110,7 @@ function __hutch_value_options
         case 'stats'
             printf '%s\n' --format --interval -i
         case 'build'
-            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --layers --output -o --build-context --iidfile --format --secret --platform --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --ulimit --tls-verify --creds --authfile --cert-dir
+            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --layers --output -o --build-context --iidfile --format --secret --platform --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --ulimit --shm-size --tls-verify --creds --authfile --cert-dir
         case 'info'
             printf '%s\n' --format -f
         case 'completion'
@@ -288,7 +288,7 @@ function __hutch_value_options
         case 'image mount'
             printf '%s\n' --format
         case 'image build'
-            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --layers --output -o --build-context --iidfile --format --secret --platform --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --ulimit --tls-verify --creds --authfile --cert-dir
+            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --layers --output -o --build-context --iidfile --format --secret --platform --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --ulimit --shm-size --tls-verify --creds --authfile --cert-dir
         case 'system info'
             printf '%s\n' --format -f
         case 'system service'
@@ -300,7 +300,7 @@ function __hutch_value_options
         case 'system prune'
             printf '%s\n' --filter
         case 'buildx build'
-            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --layers --output -o --build-context --iidfile --format --secret --platform --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --ulimit --tls-verify --creds --authfile --cert-dir
+            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --layers --output -o --build-context --iidfile --format --secret --platform --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --ulimit --shm-size --tls-verify --creds --authfile --cert-dir
     end
 end
 
@@ -1141,6 +1141,7 @@ complete -c hutch -n "__hutch_at 'build'" -l cap-drop -x -d 'Drop a capability f
 complete -c hutch -n "__hutch_at 'build'" -l no-hostname -d 'RUN sees the image\'s own /etc/hostname'
 complete -c hutch -n "__hutch_at 'build'" -l security-opt -x -d 'For RUN: no-new-privileges, mask=PATHS, unmask=PATHS (repeatable)'
 complete -c hutch -n "__hutch_at 'build'" -l ulimit -x -d 'A limit for RUN: NAME=SOFT[:HARD] (repeatable)'
+complete -c hutch -n "__hutch_at 'build'" -l shm-size -x -d 'RUN\'s /dev/shm size (64m by default; 0: no limit)'
 complete -c hutch -n "__hutch_at 'build'" -l tls-verify -x -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); false also allows plain HTTP'
 complete -c hutch -n "__hutch_at 'build'" -l creds -x -d 'Credentials USERNAME[:PASSWORD] for the registry'
 complete -c hutch -n "__hutch_at 'build'" -l authfile -x -d 'Path of the authentication file (auth.json)'
@@ -2766,6 +2767,7 @@ complete -c hutch -n "__hutch_at 'image build'" -l cap-drop -x -d 'Drop a capabi
 complete -c hutch -n "__hutch_at 'image build'" -l no-hostname -d 'RUN sees the image\'s own /etc/hostname'
 complete -c hutch -n "__hutch_at 'image build'" -l security-opt -x -d 'For RUN: no-new-privileges, mask=PATHS, unmask=PATHS (repeatable)'
 complete -c hutch -n "__hutch_at 'image build'" -l ulimit -x -d 'A limit for RUN: NAME=SOFT[:HARD] (repeatable)'
+complete -c hutch -n "__hutch_at 'image build'" -l shm-size -x -d 'RUN\'s /dev/shm size (64m by default; 0: no limit)'
 complete -c hutch -n "__hutch_at 'image build'" -l tls-verify -x -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); false also allows plain HTTP'
 complete -c hutch -n "__hutch_at 'image build'" -l creds -x -d 'Credentials USERNAME[:PASSWORD] for the registry'
 complete -c hutch -n "__hutch_at 'image build'" -l authfile -x -d 'Path of the authentication file (auth.json)'
@@ -2875,6 +2877,7 @@ complete -c hutch -n "__hutch_at 'buildx build'" -l cap-drop -x -d 'Drop a capab
 complete -c hutch -n "__hutch_at 'buildx build'" -l no-hostname -d 'RUN sees the image\'s own /etc/hostname'
 complete -c hutch -n "__hutch_at 'buildx build'" -l security-opt -x -d 'For RUN: no-new-privileges, mask=PATHS, unmask=PATHS (repeatable)'
 complete -c hutch -n "__hutch_at 'buildx build'" -l ulimit -x -d 'A limit for RUN: NAME=SOFT[:HARD] (repeatable)'
+complete -c hutch -n "__hutch_at 'buildx build'" -l shm-size -x -d 'RUN\'s /dev/shm size (64m by default; 0: no limit)'
 complete -c hutch -n "__hutch_at 'buildx build'" -l tls-verify -x -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); false also allows plain HTTP'
 complete -c hutch -n "__hutch_at 'buildx build'" -l creds -x -d 'Credentials USERNAME[:PASSWORD] for the registry'
 complete -c hutch -n "__hutch_at 'buildx build'" -l authfile -x -d 'Path of the authentication file (auth.json)'

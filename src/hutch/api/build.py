@@ -60,6 +60,7 @@ class BuildOptions:
     no_hostname: bool = False  # no /etc/hostname mount: the image's own file is seen
     security_opts: tuple[str, ...] = ()  # no-new-privileges, mask=, unmask=, label=
     ulimits: tuple[str, ...] = ()  # "NAME=SOFT[:HARD]" as run's
+    shm_size: str | None = None  # RUN's /dev/shm size (64m, 1g; 0: no limit); None: 64m
 
 
 @dataclass(frozen=True)

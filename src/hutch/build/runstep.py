@@ -32,6 +32,7 @@ from hutch.runtime import state as st
 from hutch.runtime.spec import (
     DEFAULT_MASKED_PATHS,
     DEFAULT_READONLY_PATHS,
+    DEFAULT_SHM_SIZE,
     NAMESPACES,
     Mount,
     Process,
@@ -99,6 +100,7 @@ def resolv_text(host: str, settings: RunSettings) -> str:
 
 def build_spec(request: RunRequest, capabilities: tuple[str, ...]) -> Spec:
     hostname = request.step_id[:12]
+    settings = request.settings
     namespaces = tuple(ns for ns in NAMESPACES if not (ns == "net" and request.network == "host"))
     return Spec(
         id=request.step_id,
@@ -124,6 +126,7 @@ def build_spec(request: RunRequest, capabilities: tuple[str, ...]) -> Spec:
             request.workdir / "etc", hostname, request.network, request.hosts, request.settings
         ),
         security=SecuritySpec(ulimits=request.settings.ulimits),
+        shm_size=DEFAULT_SHM_SIZE if settings.shm_size is None else settings.shm_size,
     )
 
 

@@ -48,6 +48,7 @@ class RunSettings:
     mask: tuple[str, ...] = ()  # --security-opt mask=: masked besides podman's defaults
     unmask: tuple[str, ...] = ()  # paths of the defaults not masked (ALL: none)
     ulimits: tuple[Ulimit, ...] = ()
+    shm_size: int | None = None  # /dev/shm's bytes (0: no limit); None: the runtime's 64m
 
 
 @dataclass(frozen=True)

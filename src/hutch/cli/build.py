@@ -280,6 +280,10 @@ def register(app: typer.Typer, image_app: typer.Typer, buildx_app: typer.Typer) 
             list[str] | None,
             typer.Option("--ulimit", help="A limit for RUN: NAME=SOFT[:HARD] (repeatable)."),
         ] = None,
+        shm_size: Annotated[
+            str | None,
+            typer.Option("--shm-size", help="RUN's /dev/shm size (64m by default; 0: no limit)."),
+        ] = None,
         tls_verify: fr.TlsVerify = None,
         creds: fr.Creds = None,
         authfile: fr.Authfile = None,
@@ -338,6 +342,7 @@ def register(app: typer.Typer, image_app: typer.Typer, buildx_app: typer.Typer) 
             no_hostname=no_hostname,
             security_opts=tuple(security_opt or ()),
             ulimits=tuple(ulimit or ()),
+            shm_size=shm_size,
         )
         if output is not None:
             parse_output(output)  # a bad value is refused before anything runs

@@ -360,6 +360,7 @@ def _validate(options: BuildOptions) -> None:
 
 
 def _run_settings(options: BuildOptions) -> RunSettings:
+    from hutch.engine.nsmodes import shm_size
     from hutch.engine.security import parse_security_opts, parse_ulimits
 
     security = parse_security_opts(options.security_opts)
@@ -385,6 +386,7 @@ def _run_settings(options: BuildOptions) -> RunSettings:
         mask=security.mask,
         unmask=security.unmask,
         ulimits=parse_ulimits(options.ulimits),
+        shm_size=None if options.shm_size is None else shm_size(options.shm_size),
     )
 
 

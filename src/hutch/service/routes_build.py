@@ -31,16 +31,21 @@ from hutch.service.uploads import discard, save_upload
 if TYPE_CHECKING:
     from hutch.service.context import ServiceContext
 
+# A RUN step runs without a cgroup of its own, and hutch build has no limit
+# flags to give one: a limit asked for is refused, never silently dropped.
+_NO_LIMITS = "build-time resource limits are not supported (RUN steps have no cgroup)"
 # Query parameters of /build hutch cannot honour when they are set: why.
 _REFUSED = {
-    "memory": "build-time resource limits are not supported",
-    "memswap": "build-time resource limits are not supported",
-    "cpushares": "build-time resource limits are not supported",
-    "cpusetcpus": "build-time resource limits are not supported",
-    "cpuperiod": "build-time resource limits are not supported",
-    "cpuquota": "build-time resource limits are not supported",
+    "memory": _NO_LIMITS,
+    "memswap": _NO_LIMITS,
+    "cpushares": _NO_LIMITS,
+    "cpusetcpus": _NO_LIMITS,
+    "cpuperiod": _NO_LIMITS,
+    "cpuquota": _NO_LIMITS,
 }
 _ZERO = ("", "0", "[]", "{}", "null")
+# Where 0 is a value (CPU 0), or another value asks for nothing (-1: unlimited swap)
+_UNSET = {"cpusetcpus": ("",), "memswap": (*_ZERO, "-1")}
 
 
 def _json_map(req: Request, name: str) -> dict[str, str]:
@@ -109,13 +114,24 @@ def _network(req: Request) -> str | None:
     return mode
 
 
+def _shm_size(req: Request) -> str | None:
+    """``shmsize``: RUN's /dev/shm in bytes (Docker's int64; 0 or absent: the default)."""
+    text = req.arg("shmsize") or ""
+    if text in _ZERO:
+        return None
+    if not text.isdigit():
+        raise bad_request(f"invalid shmsize {text!r}: a number of bytes")
+    return text
+
+
 def build_options(req: Request, context: str, logfile: str) -> BuildOptions:
     """The query of ``POST /build`` as hutch's build options (pure; unit-tested).
 
     ``remote`` (a git repository, or the URL of a tar or a Dockerfile) is
     the context then, and the body is not read."""
     for name, why in _REFUSED.items():
-        if (req.arg(name) or "") not in _ZERO:
+        value = req.arg(name) or ""
+        if value not in _UNSET.get(name, _ZERO):
             raise bad_request(f"{name}: {why}")
     remote = req.arg("remote") or ""
     if remote and not _is_remote(remote):
@@ -145,6 +161,7 @@ def build_options(req: Request, context: str, logfile: str) -> BuildOptions:
         add_hosts=_extra_hosts(req),
         network=_network(req),
         output=output,
+        shm_size=_shm_size(req),
     )
 
 

@@ -220,3 +220,8 @@ def test_output_on_stdout_moves_the_id_to_stderr(
     assert "b" * 64 in result.err
     options = engine.only_call("images.build")
     assert isinstance(options, BuildOptions) and options.output == "-"
+
+
+def test_shm_size_flag(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    options, _ = _options(["build", "--shm-size", "256m", "ctx"], monkeypatch, capsys)
+    assert options == BuildOptions(context="ctx", shm_size="256m")

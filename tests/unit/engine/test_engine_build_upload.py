@@ -191,3 +191,32 @@ def test_security_opts_and_ulimits_reach_the_step_spec(tmp_path: Path) -> None:
         _run_settings(BuildOptions(context=".", security_opts=("seccomp=/p.json",)))
     with pytest.raises(InvalidArgument, match="invalid --security-opt 'bogus'"):
         _run_settings(BuildOptions(context=".", security_opts=("bogus",)))
+
+
+def test_shm_size_reaches_every_run_step(tmp_path: Path) -> None:
+    from hutch.api.build import BuildOptions
+    from hutch.build.runstep import RunRequest, build_spec
+    from hutch.engine.build import _run_settings, _validate
+    from hutch.runtime.spec import DEFAULT_SHM_SIZE, Rootfs
+
+    def spec_of(options: BuildOptions) -> int:
+        request = RunRequest(
+            step_id="cd" * 32,
+            args=("true",),
+            env=(),
+            cwd="/",
+            user="",
+            network="none",
+            rootfs=Rootfs("bind", str(tmp_path / "root")),
+            mounts=(),
+            workdir=tmp_path,
+            settings=_run_settings(options),
+        )
+        return build_spec(request, ()).shm_size
+
+    assert spec_of(BuildOptions(context=".")) == DEFAULT_SHM_SIZE
+    assert spec_of(BuildOptions(context=".", shm_size="128m")) == 128 << 20
+    assert spec_of(BuildOptions(context=".", shm_size="0")) == 0  # no limit, as run's
+    assert spec_of(BuildOptions(context=".", shm_size="1048576")) == 1 << 20
+    with pytest.raises(InvalidArgument, match="unable to translate --shm-size: invalid size"):
+        _validate(BuildOptions(context=".", shm_size="lots"))

@@ -219,6 +219,32 @@ def test_a_remote_build_reads_no_body_and_checks_no_tar() -> None:
     assert dict(engine.calls)["images.build"].context == "https://h/ctx.tar.gz"
 
 
+def test_build_shmsize_reaches_run_and_the_limits_are_refused_by_name() -> None:
+    # docker CLI 20.10 sends every limit, as 0 when not given: nothing is refused then
+    zeros = {k: ["0"] for k in ("memory", "memswap", "cpushares", "cpuperiod", "cpuquota")}
+    options = build_options(_req({**zeros, "cpusetcpus": [""], "shmsize": ["0"]}), "/c", "/l")
+    assert options.shm_size is None
+    assert build_options(_req({"memswap": ["-1"]}), "/c", "/l").shm_size is None
+    assert build_options(_req({"shmsize": ["134217728"]}), "/c", "/l").shm_size == "134217728"
+    with pytest.raises(ApiError, match="invalid shmsize '1g'") as exc:
+        build_options(_req({"shmsize": ["1g"]}), "/c", "/l")
+    assert exc.value.status == 400
+    for name, value in (
+        ("memory", "67108864"),
+        ("memswap", "134217728"),
+        ("cpushares", "512"),
+        ("cpusetcpus", "0"),
+        ("cpuperiod", "100000"),
+        ("cpuquota", "50000"),
+    ):
+        with pytest.raises(ApiError) as exc:
+            build_options(_req({name: [value]}), "/c", "/l")
+        assert exc.value.status == 400
+        assert exc.value.message == (
+            f"{name}: build-time resource limits are not supported (RUN steps have no cgroup)"
+        )
+
+
 def test_build_streams_the_log_and_dockers_final_lines() -> None:
     engine = FakeEngine()
     tar = context_tar(("Dockerfile", "file"))
