@@ -49,28 +49,11 @@ class AppState:
         """
         if self._engine is not None and self._injected:
             return self._engine
-        from hutch.config.paths import default_paths
-        from hutch.config.settings import load_settings
-        from hutch.engine.engine import LocalEngine
+        from hutch.engine.engine import user_engine  # hutch.Client's factory too
 
-        paths = default_paths(self.root, self.runroot)
-        settings = load_settings(paths.settings_file)
-        if self.storage_driver:  # --storage-driver wins over files and HUTCH_STORAGE_DRIVER
-            from dataclasses import replace
-
-            settings = replace(settings, storage_driver=self.storage_driver)
-        if self.cgroup_manager is not None or self.events_backend is not None:
-            from dataclasses import replace
-
-            from hutch.config.settings import check_cgroup_manager, check_events_backend
-
-            if self.cgroup_manager is not None:
-                manager = check_cgroup_manager(self.cgroup_manager)
-                settings = replace(settings, cgroup_manager=manager)
-            if self.events_backend is not None:
-                backend = check_events_backend(self.events_backend)
-                settings = replace(settings, events_logger=backend)
-        return LocalEngine(paths, settings)
+        return user_engine(
+            self.root, self.runroot, self.storage_driver, self.cgroup_manager, self.events_backend
+        )
 
     def compose(self) -> ComposeFrontEnd:
         """The compose front end (layer 5), imported only by ``hutch compose``."""

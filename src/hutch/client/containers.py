@@ -117,9 +117,12 @@ class ContainerClient:
         checked(reports)
         return reports[0].exit_code
 
-    def remove(self, name: str, force: bool = False, volumes: bool = False) -> str:
-        """Remove it (``force``: a running one too; ``volumes``: its anonymous volumes)."""
-        options = RemoveContainerOptions(force=force, volumes=volumes)
+    def remove(
+        self, name: str, force: bool = False, volumes: bool = False, timeout: int | None = None
+    ) -> str:
+        """Remove it (``force``: a running one too, stopped as ``stop`` does, or killed at
+        once with ``timeout=0``; ``volumes``: its anonymous volumes)."""
+        options = RemoveContainerOptions(force=force, volumes=volumes, timeout=timeout)
         return checked(self._engine.remove([name], options))[0]
 
     def rename(self, name: str, new_name: str) -> str:
@@ -162,11 +165,9 @@ class ContainerClient:
         return self._engine.top(name, descriptors)
 
     def stats(self, name: str) -> StatsReport:
-        """One sample of its resource use (needs a cgroup)."""
-        found = self._engine.stats([name], StatsOptions())
-        if not found:
-            raise NoSuchObject(f"no statistics for {name!r}: it does not run in a cgroup")
-        return found[0]
+        """One sample of its resource use (from its cgroup, or from its processes in
+        /proc when it has no cgroup of its own); ``Conflict`` when it is not running."""
+        return self._engine.stats([name], StatsOptions())[0]
 
     def diff(self, name: str) -> builtins.list[Change]:
         return self._engine.diff(name)

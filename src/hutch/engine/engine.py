@@ -35,6 +35,39 @@ if TYPE_CHECKING:
     from hutch.engine.volumes import VolumeService
 
 
+def user_engine(
+    root: str | None = None,
+    runroot: str | None = None,
+    storage_driver: str | None = None,
+    cgroup_manager: str | None = None,
+    events_backend: str | None = None,
+) -> LocalEngine:
+    """The engine over the user's storage and layered settings, the global flags
+    (``--root``, ``--runroot``, ``--storage-driver``, ``--cgroup-manager``,
+    ``--events-backend``) winning over the files; ``InvalidArgument`` for a manager
+    or backend hutch does not know.
+
+    The one factory of the CLI (``cli/state.py``), of ``hutch.Client``
+    (``client/local.py``) and so of the API service, which the CLI hands it. It
+    lives here, not in the client, so that ``hutch run`` imports nothing more
+    for it than the engine it builds.
+    """
+    from dataclasses import replace
+
+    from hutch.config.paths import default_paths
+    from hutch.config.settings import check_cgroup_manager, check_events_backend, load_settings
+
+    paths = default_paths(root, runroot)
+    settings = load_settings(paths.settings_file)
+    if storage_driver:  # wins over files and HUTCH_STORAGE_DRIVER
+        settings = replace(settings, storage_driver=storage_driver)
+    if cgroup_manager is not None:
+        settings = replace(settings, cgroup_manager=check_cgroup_manager(cgroup_manager))
+    if events_backend is not None:
+        settings = replace(settings, events_logger=check_events_backend(events_backend))
+    return LocalEngine(paths, settings)
+
+
 class LocalEngine:
     """Implements ``hutch.api.engine.Engine`` in this process (no daemon).
 

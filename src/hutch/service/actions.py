@@ -4,7 +4,8 @@ report turned into a status, waits on the event log.
 The engine acts on names and answers one ``ActionReport`` per name, its
 error as text; the container is looked up first (``inspect``), so a missing
 one is the engine's own NoSuchObject (404) and a report's error is about the
-action (409 for a state that forbids it, as Docker answers).
+action (409 for a state that forbids it, as Docker answers). The words are
+read as ``hutch.Client`` reads them (``client/reports.py``).
 """
 
 from __future__ import annotations
@@ -15,12 +16,10 @@ from typing import TYPE_CHECKING
 
 from hutch.api.containers import ActionReport, ContainerInspect
 from hutch.api.events import EventsOptions
-from hutch.service.errors import ApiError
+from hutch.client.reports import report_error
 
 if TYPE_CHECKING:
     from hutch.api.engine import Engine
-
-_CONFLICT_WORDS = ("running", "paused", "not running", "already", "in use", "is stopped")
 
 
 def inspect_one(engine: Engine, name: str) -> ContainerInspect:
@@ -29,16 +28,12 @@ def inspect_one(engine: Engine, name: str) -> ContainerInspect:
 
 
 def check(reports: list[ActionReport]) -> ActionReport:
-    """The one report, or its error as Docker's status."""
+    """The one report, or its error raised as ``hutch.Client`` raises it (the error
+    table in errors.py makes it Docker's status: 404, 409, else 500)."""
     report = reports[0]
     if report.error is None:
         return report
-    lowered = report.error.lower()
-    if "no such" in lowered:
-        raise ApiError(404, report.error)
-    if any(word in lowered for word in _CONFLICT_WORDS):
-        raise ApiError(409, report.error)
-    raise ApiError(500, report.error)
+    raise report_error(report.error, report.exit_code)
 
 
 def exits(

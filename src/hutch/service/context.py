@@ -1,6 +1,6 @@
-"""What every handler is given: this thread's engine, the service's settings,
-and the state that lives as long as the service (exec instances, attaches
-waiting for their container's start).
+"""What every handler is given: this thread's client (``hutch.Client`` over an
+engine of its own), the service's settings, and the state that lives as long
+as the service (exec instances, attaches waiting for their container's start).
 
 Why threads: the engine is blocking code (SQLite, files, fork/exec, waiting
 on processes), so each connection runs in a thread of its own and a long
@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from hutch.api.engine import Engine
+    from hutch.client.client import Client
     from hutch.service.sessions import Sessions
 
 
@@ -42,14 +43,22 @@ class ServiceContext:
         self.config = config
         self.sessions = sessions
 
+    def client(self) -> Client:
+        """This thread's ``hutch.Client`` (built on first use; see the module's doc):
+        the verbs a script has; ``engine()`` for the rest."""
+        client: Client | None = getattr(self._local, "client", None)
+        if client is None:
+            from hutch.client.client import Client
+
+            client = Client.from_engine(self._new_engine())
+            self._local.client = client
+        return client
+
     def engine(self) -> Engine:
-        """This thread's engine (built on first use; see the module's doc)."""
-        engine: Engine | None = getattr(self._local, "engine", None)
-        if engine is None:
-            engine = self._new_engine()
-            self._local.engine = engine
-        return engine
+        """This thread's engine, the client's."""
+        return self.client().engine
 
     def release_engine(self) -> None:
-        """Drop this thread's engine (its thread ends: the database closes with it)."""
-        self._local.engine = None
+        """Drop this thread's client and engine (its thread ends: the database closes
+        with it)."""
+        self._local.client = None

@@ -9,14 +9,9 @@ from collections.abc import Iterator
 
 from hutch.api.containers import (
     InspectOptions,
-    KillOptions,
     ListContainersOptions,
-    PauseOptions,
-    RemoveContainerOptions,
-    StartOptions,
-    StopOptions,
 )
-from hutch.service.actions import check, exits, inspect_one
+from hutch.service.actions import exits, inspect_one
 from hutch.service.context import ServiceContext
 from hutch.service.docker.container_json import container_inspect, container_list_item
 from hutch.service.docker.create_body import create_request, update_request
@@ -77,47 +72,47 @@ def start(ctx: ServiceContext, req: Request) -> Reply:
         pending.go(req.arg("detachKeys"))
         pending.wait_started(engine)
         return no_content()
-    check(engine.containers.start([report.id], StartOptions()))
+    ctx.client().containers.start(report.id)
     return no_content()
 
 
+# The verbs on one container go through hutch.Client, as a script's do: its
+# errors (NoSuchObject, Conflict) are Docker's 404 and 409 in errors.py.
+
+
 def stop(ctx: ServiceContext, req: Request) -> Reply:
-    engine = ctx.engine()
-    report = inspect_one(engine, req.params["id"])
+    containers = ctx.client().containers
+    report = containers.inspect(req.params["id"])
     if not report.state.running and not report.state.paused:
         return _NOT_MODIFIED
-    check(engine.containers.stop([report.id], StopOptions(timeout=req.int_arg("t"))))
+    containers.stop(report.id, timeout=req.int_arg("t"))
     return no_content()
 
 
 def restart(ctx: ServiceContext, req: Request) -> Reply:
-    engine = ctx.engine()
-    report = inspect_one(engine, req.params["id"])
-    check(engine.containers.restart([report.id], StopOptions(timeout=req.int_arg("t"))))
+    containers = ctx.client().containers
+    containers.restart(containers.inspect(req.params["id"]).id, timeout=req.int_arg("t"))
     return no_content()
 
 
 def kill(ctx: ServiceContext, req: Request) -> Reply:
-    engine = ctx.engine()
-    report = inspect_one(engine, req.params["id"])
+    containers = ctx.client().containers
+    report = containers.inspect(req.params["id"])
     if not report.state.running:
         raise ApiError(409, f"Container {report.id} is not running")
-    signal = req.arg("signal") or "KILL"
-    check(engine.containers.kill([report.id], KillOptions(signal=signal)))
+    containers.kill(report.id, signal=req.arg("signal") or "KILL")
     return no_content()
 
 
 def pause(ctx: ServiceContext, req: Request) -> Reply:
-    engine = ctx.engine()
-    report = inspect_one(engine, req.params["id"])
-    check(engine.containers.pause([report.id], PauseOptions()))
+    containers = ctx.client().containers
+    containers.pause(containers.inspect(req.params["id"]).id)
     return no_content()
 
 
 def unpause(ctx: ServiceContext, req: Request) -> Reply:
-    engine = ctx.engine()
-    report = inspect_one(engine, req.params["id"])
-    check(engine.containers.unpause([report.id], PauseOptions()))
+    containers = ctx.client().containers
+    containers.unpause(containers.inspect(req.params["id"]).id)
     return no_content()
 
 
@@ -162,7 +157,7 @@ def rename(ctx: ServiceContext, req: Request) -> Reply:
     new_name = req.arg("name")
     if not new_name:
         raise bad_request("the new name is required (?name=NEW)")
-    ctx.engine().containers.rename(req.params["id"], new_name)
+    ctx.client().containers.rename(req.params["id"], new_name)
     return no_content()
 
 
@@ -198,8 +193,8 @@ def prune(ctx: ServiceContext, req: Request) -> Reply:
 
 
 def remove(ctx: ServiceContext, req: Request) -> Reply:
-    engine = ctx.engine()
-    report = inspect_one(engine, req.params["id"])
+    containers = ctx.client().containers
+    report = containers.inspect(req.params["id"])
     force = req.flag("force")
     if report.state.running and not force:
         raise ApiError(
@@ -208,10 +203,7 @@ def remove(ctx: ServiceContext, req: Request) -> Reply:
             "Stop the container before attempting removal or force remove",
         )
     # Docker's force kills (SIGKILL at once); it does not wait out a stop timeout.
-    options = RemoveContainerOptions(
-        force=force, volumes=req.flag("v"), timeout=0 if force else None
-    )
-    check(engine.containers.remove([report.id], options))
+    containers.remove(report.id, force=force, volumes=req.flag("v"), timeout=0 if force else None)
     return no_content()
 
 

@@ -119,3 +119,40 @@ def test_networks_volumes_and_the_system() -> None:
     assert client.volumes.prune() == ["data"]
     assert client.info().version == "0.0-test"
     assert list(client.events()) == []
+
+
+def test_the_client_and_the_cli_build_their_engine_in_one_place(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from hutch.api.errors import InvalidArgument
+    from hutch.cli.state import AppState
+    from hutch.engine import engine
+
+    made: list[tuple[object, ...]] = []
+
+    def factory(*args: object) -> str:
+        made.append(args)
+        return "engine"
+
+    monkeypatch.setattr(engine, "user_engine", factory)
+    state = AppState(root="/r", runroot="/rr", storage_driver="vfs", cgroup_manager="cgroupfs",
+                     events_backend="none")  # fmt: skip
+    assert state.new_engine() == "engine"
+    assert Client("/r", "/rr", "vfs", "cgroupfs", "none").engine == "engine"
+    assert made == [("/r", "/rr", "vfs", "cgroupfs", "none")] * 2
+    monkeypatch.undo()
+    with pytest.raises(InvalidArgument, match="cgroup manager must be one of cgroupfs and systemd"):
+        engine.user_engine(cgroup_manager="nope")
+
+
+def test_importing_the_engine_factory_loads_no_client_verbs() -> None:
+    """The CLI imports ``hutch.client.local`` for its engine: not the nouns' modules."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\nimport hutch.client.local\n"
+        "print(sorted(m for m in sys.modules if m.startswith('hutch.client')))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "['hutch.client', 'hutch.client.local']"
