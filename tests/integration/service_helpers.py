@@ -73,10 +73,16 @@ class Service:
         return status, json.loads(data) if data.strip() else None
 
     def threads(self) -> int:
+        return self._status_number("Threads:")
+
+    def rss_kib(self) -> int:
+        return self._status_number("VmRSS:")
+
+    def _status_number(self, key: str) -> int:
         for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
-            if line.startswith("Threads:"):
+            if line.startswith(key):
                 return int(line.split()[1])
-        raise AssertionError("no Threads line")
+        raise AssertionError(f"no {key} line")
 
 
 def connect(path: Path, timeout: float = 30) -> socket.socket:

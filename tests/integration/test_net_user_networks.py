@@ -132,6 +132,22 @@ def test_connect_and_disconnect_a_running_container(hutch: Hutch, base_image: st
     hutch("network", "disconnect", "two", "mover")
     assert " eth1 " not in hutch("exec", "mover", "ip", "-o", "-4", "addr").stdout
     assert "mover" not in hutch("network", "inspect", "two").stdout
+    # bridge, the default network, cannot be added to a container on user networks
+    added = hutch("network", "connect", "bridge", "mover", check=False)
+    assert added.returncode == 125
+    assert 'the default network "bridge" cannot be added' in added.stderr
+    # a container on the private default: podman's words, whatever the network
+    hutch("create", "--name", "loner", base_image, "true")
+    for network in ("two", "bridge"):
+        refused = hutch("network", "connect", network, "loner", check=False)
+        assert refused.returncode == 125
+        first = refused.stderr.splitlines()[0]
+        if network == "bridge":
+            assert first.endswith(
+                'is already connected to network "bridge": network is already connected'
+            )
+        else:
+            assert first.endswith('" is not supported: invalid network mode'), refused.stderr
 
 
 def test_concurrent_runs_get_distinct_addresses(hutch: Hutch, base_image: str) -> None:

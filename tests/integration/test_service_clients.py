@@ -11,6 +11,7 @@ import os
 import socket
 import subprocess
 import tarfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -190,6 +191,57 @@ def test_docker_py_run_network_volume(client: docker.DockerClient) -> None:
 
 # A shell as PID 1 ignores SIGTERM unless it traps it: stop would wait out its timeout.
 IDLE = "trap 'exit 0' TERM; sleep 600 & wait"
+
+
+def test_docker_py_container_workflow(client: docker.DockerClient) -> None:
+    """exec, logs, stats (from /proc here: no cgroup), cp both ways, pause, stop,
+    events and df through docker-py's high-level API."""
+    started = int(time.time()) - 1
+    box = client.containers.run(
+        "base", ["sh", "-c", f"echo hello; {IDLE}"], name="pylife", detach=True
+    )
+    try:
+        assert box.exec_run(["sh", "-c", "echo in-$((6*7))"]) == (0, b"in-42\n")
+        assert box.exec_run(["sh", "-c", "exit 3"]).exit_code == 3
+        assert b"hello\n" in box.logs()
+        sample = box.stats(stream=False)
+        assert sample["name"] == "/pylife"
+        assert sample["pids_stats"]["current"] == 2  # sh and its sleep
+        assert sample["memory_stats"]["usage"] > 0
+        assert sample["cpu_stats"]["cpu_usage"]["total_usage"] >= 0
+        packed = io.BytesIO()
+        with tarfile.open(fileobj=packed, mode="w") as tar:
+            data = b"from docker-py\n"
+            info = tarfile.TarInfo("note")
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+        assert box.put_archive("/tmp", packed.getvalue())
+        stream, stat = box.get_archive("/tmp/note")
+        assert stat["name"] == "note" and stat["size"] == len(data)
+        with tarfile.open(fileobj=io.BytesIO(b"".join(stream))) as tar:
+            member = tar.extractfile("note")
+            assert member is not None and member.read() == data
+        box.pause()
+        box.reload()
+        assert box.status == "paused"
+        box.unpause()
+        box.stop(timeout=10)
+        box.reload()
+        assert box.status == "exited"
+        usage = client.df()
+        assert "pylife" in [c["Names"][0].lstrip("/") for c in usage["Containers"]]
+        actions = [
+            e["Action"]
+            for e in client.events(
+                since=started, until=int(time.time()) + 1, decode=True,
+                filters={"container": "pylife"},
+            )
+        ]  # fmt: skip
+        for wanted in ("create", "start", "pause", "unpause", "die"):
+            assert wanted in actions, actions
+    finally:
+        box.remove(force=True)
+
 
 COMPOSE = """\
 version: "3.8"
