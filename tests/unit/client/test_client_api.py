@@ -3,6 +3,8 @@ and a failed report is an exception."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 import hutch
@@ -156,3 +158,32 @@ def test_importing_the_engine_factory_loads_no_client_verbs() -> None:
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "['hutch.client', 'hutch.client.local']"
+
+
+def test_the_cli_builds_its_engine_without_the_client(tmp_path: Path) -> None:
+    """``hutch ps`` (and so ``hutch run``) imports no module of the client for the
+    factory they share: the factory lives in the engine."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, json\nfrom hutch.cli.main import main\n"
+        "try:\n    main(['ps', '-a'])\nexcept SystemExit:\n    pass\n"
+        "print(json.dumps(sorted(sys.modules)), file=sys.stderr)\n"
+    )
+    (tmp_path / "run").mkdir(mode=0o700)
+    env = {
+        **os.environ,
+        "HOME": str(tmp_path),
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "XDG_RUNTIME_DIR": str(tmp_path / "run"),
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=60
+    )
+    modules = json.loads(done.stderr.strip().splitlines()[-1])
+    assert "hutch.engine.engine" in modules, done.stderr
+    assert [m for m in modules if m.startswith("hutch.client")] == []
