@@ -33,7 +33,8 @@ def test_exec_detach_session_is_listed_until_its_process_exits(
     hutch("run", "-d", "--name", "box", base_image, "sleep", "300")
     assert _exec_ids(hutch, "box") == []
     long = hutch("exec", "-d", "box", "sh", "-c", WAIT_FOR_STOP).stdout.strip()
-    short = hutch("exec", "-d", "box", "sleep", "2").stdout.strip()
+    # long enough to be listed by the next two commands on a loaded machine
+    short = hutch("exec", "-d", "box", "sleep", "6").stdout.strip()
     assert _exec_ids(hutch, "box") == [long, short]  # oldest first
     assert hutch("inspect", "--format", "{{.ExecIDs}}", "box").stdout == f"[{long} {short}]\n"
     _wait_until_gone(hutch, "box", short)

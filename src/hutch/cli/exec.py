@@ -1,17 +1,21 @@
-"""``hutch exec``: run a command in a running container."""
+"""``hutch exec``: run a command in a running container.
 
-from __future__ import annotations
+``exec_command`` does the work; the fast path (cli/fast.py) calls it without
+typer, the typer command of ``register`` with the same values. So that this
+module imports without typer, it has no ``from __future__ import
+annotations``: register's parameter annotations are evaluated where they
+are written, inside register, which imports typer.
+"""
 
 import os
 from typing import TYPE_CHECKING, Annotated
 
-import typer
-
-from hutch.cli import targets as t
-from hutch.cli.state import state_of
+from hutch.cli import target_rules
 
 if TYPE_CHECKING:
-    pass
+    import typer
+
+    from hutch.cli.state import AppState
 
 EXEC_CONTEXT = {"allow_interspersed_args": False, "help_option_names": ["--help"]}
 
@@ -30,7 +34,57 @@ def check_passed(count: int) -> None:
             ) from None
 
 
-def register(app: typer.Typer, container_app: typer.Typer) -> None:
+def exec_command(
+    state: "AppState",
+    *,
+    container: str,
+    command: list[str] | None,
+    interactive: bool,
+    tty: bool,
+    env: list[str] | None,
+    env_file: list[str] | None,
+    user: str | None,
+    workdir: str | None,
+    detach: bool,
+    detach_keys: str | None,
+    privileged: bool,
+    preserve_fds: str | None,
+    latest: bool,
+) -> int:
+    """Run a process in a running container; its exit code (0 with --detach)."""
+    from hutch.api.containers import ExecOptions
+    from hutch.api.flags import unsigned
+
+    fds = unsigned(preserve_fds, "--preserve-fds")
+    check_passed(fds)
+    name, argv = target_rules.shifted(state, container, command, latest)
+    options = ExecOptions(
+        container=name or container,
+        command=tuple(argv),
+        interactive=interactive,
+        tty=tty,
+        env=tuple(env or ()),
+        env_files=tuple(env_file or ()),
+        user=user,
+        workdir=workdir,
+        detach=detach,
+        detach_keys=detach_keys,
+        privileged=privileged,
+        preserve_fds=fds,
+    )
+    report = state.engine().containers.exec(options)
+    if report.exit_code is None:
+        print(report.session_id)  # as podman exec -d
+        return 0
+    return report.exit_code
+
+
+def register(app: "typer.Typer", container_app: "typer.Typer") -> None:
+    import typer
+
+    from hutch.cli import targets as t
+    from hutch.cli.state import state_of
+
     def exec_(
         ctx: typer.Context,
         container: Annotated[str, typer.Argument(help="Container to run the command in.")],
@@ -80,31 +134,24 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         latest: t.Latest = False,
     ) -> None:
         """Run a process in a running container."""
-        from hutch.api.containers import ExecOptions
-        from hutch.api.flags import unsigned
-
-        fds = unsigned(preserve_fds, "--preserve-fds")
-        check_passed(fds)
-        name, argv = t.shifted(ctx, container, command, latest)
-        options = ExecOptions(
-            container=name or container,
-            command=tuple(argv),
-            interactive=interactive,
-            tty=tty,
-            env=tuple(env or ()),
-            env_files=tuple(env_file or ()),
-            user=user,
-            workdir=workdir,
-            detach=detach,
-            detach_keys=detach_keys,
-            privileged=privileged,
-            preserve_fds=fds,
+        raise typer.Exit(
+            exec_command(
+                state_of(ctx),
+                container=container,
+                command=command,
+                interactive=interactive,
+                tty=tty,
+                env=env,
+                env_file=env_file,
+                user=user,
+                workdir=workdir,
+                detach=detach,
+                detach_keys=detach_keys,
+                privileged=privileged,
+                preserve_fds=preserve_fds,
+                latest=latest,
+            )
         )
-        report = state_of(ctx).engine().containers.exec(options)
-        if report.exit_code is None:
-            print(report.session_id)  # as podman exec -d
-            return
-        raise typer.Exit(report.exit_code)
 
     for target in (app, container_app):
         target.command("exec", context_settings=EXEC_CONTEXT)(exec_)

@@ -28,6 +28,7 @@ FAST_VERBS: dict[str, tuple[str, str]] = {
     "create": ("run", "create_command"),
     "stop": ("stop", "stop_command"),
     "rm": ("rm", "rm_command"),
+    "exec": ("exec", "exec_command"),
     # socket activation: the service's start-up is its first client's wait
     "system service": ("system_service", "service_command"),
 }

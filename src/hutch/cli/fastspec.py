@@ -51,6 +51,12 @@ VERBS: dict[str, tuple[str, str, dict[str, Any]]] = {
         'arguments': (('names', -1, False),),
         'interspersed': True,
     }),
+    'exec': ('exec', 'exec_command', {
+        'options': {'--interactive': ('interactive', 'flag', (True, '')), '-i': ('interactive', 'flag', (True, '')), '--tty': ('tty', 'flag', (True, '')), '-t': ('tty', 'flag', (True, '')), '--env': ('env', 'list', None), '-e': ('env', 'list', None), '--env-file': ('env_file', 'list', None), '--user': ('user', 'str', None), '-u': ('user', 'str', None), '--workdir': ('workdir', 'str', None), '-w': ('workdir', 'str', None), '--detach': ('detach', 'flag', (True, '')), '-d': ('detach', 'flag', (True, '')), '--detach-keys': ('detach_keys', 'str', None), '--privileged': ('privileged', 'flag', (True, '')), '--preserve-fds': ('preserve_fds', 'str', None), '--latest': ('latest', 'flag', (True, '')), '-l': ('latest', 'flag', (True, ''))},
+        'defaults': {'container': None, 'command': None, 'interactive': False, 'tty': False, 'env': None, 'env_file': None, 'user': None, 'workdir': None, 'detach': False, 'detach_keys': None, 'privileged': False, 'preserve_fds': None, 'latest': False},
+        'arguments': (('container', 1, True), ('command', -1, False)),
+        'interspersed': False,
+    }),
     'system service': ('system_service', 'service_command', {
         'options': {'--time': ('time', 'int', None), '-t': ('time', 'int', None)},
         'defaults': {'uri': None, 'time': 5},

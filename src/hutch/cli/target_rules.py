@@ -7,8 +7,12 @@ flags themselves and re-exports these.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from hutch.api.errors import InvalidArgument
+from hutch.api.errors import InvalidArgument, NoSuchObject
+
+if TYPE_CHECKING:
+    from hutch.cli.state import AppState
 
 
 def check(
@@ -56,3 +60,23 @@ def read_cidfiles(paths: Sequence[str], ignore: bool = False) -> list[str]:
             raise InvalidArgument(f"reading CIDFile: open {path}: {reason}") from None
         ids.append(text.split("\n", 1)[0].strip())
     return ids
+
+
+def latest_id(state: AppState) -> str:
+    """The id of the container created last, for the verbs on one container."""
+    from hutch.api.containers import ListContainersOptions
+
+    found = state.engine().containers.ls(ListContainersOptions(all=True, last=1))
+    if not found:
+        raise NoSuchObject("no such container")
+    return found[0].id
+
+
+def shifted(
+    state: AppState, first: str | None, rest: Sequence[str] | None, latest: bool
+) -> tuple[str | None, list[str]]:
+    """With ``--latest``, the first argument is not a container but the start of the
+    rest (``exec -l CMD``, ``top -l DESCRIPTORS``): (container, rest)."""
+    if not latest:
+        return first, list(rest or ())
+    return latest_id(state), [*([first] if first else []), *(rest or ())]

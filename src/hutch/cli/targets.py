@@ -13,7 +13,8 @@ from typing import Annotated, Any
 
 import typer
 
-from hutch.api.errors import InvalidArgument, NoSuchObject
+from hutch.api.errors import InvalidArgument
+from hutch.cli import target_rules
 from hutch.cli.target_rules import check as check
 from hutch.cli.target_rules import read_cidfiles as read_cidfiles
 
@@ -37,13 +38,9 @@ Ignore = Annotated[
 
 def latest_id(ctx: typer.Context) -> str:
     """The id of the container created last, for the verbs on one container."""
-    from hutch.api.containers import ListContainersOptions
     from hutch.cli.state import state_of
 
-    found = state_of(ctx).engine().containers.ls(ListContainersOptions(all=True, last=1))
-    if not found:
-        raise NoSuchObject("no such container")
-    return found[0].id
+    return target_rules.latest_id(state_of(ctx))
 
 
 def one(ctx: typer.Context, name: str | None, latest: bool, command: str) -> str:
@@ -60,11 +57,10 @@ def one(ctx: typer.Context, name: str | None, latest: bool, command: str) -> str
 def shifted(
     ctx: typer.Context, first: str | None, rest: Sequence[str] | None, latest: bool
 ) -> tuple[str | None, list[str]]:
-    """With ``--latest``, the first argument is not a container but the start of the
-    rest (``exec -l CMD``, ``top -l DESCRIPTORS``): (container, rest)."""
-    if not latest:
-        return first, list(rest or ())
-    return latest_id(ctx), [*([first] if first else []), *(rest or ())]
+    """``target_rules.shifted`` for a typer command."""
+    from hutch.cli.state import state_of
+
+    return target_rules.shifted(state_of(ctx), first, rest, latest)
 
 
 def many(ctx: typer.Context, names: Sequence[str] | None, latest: bool, command: str) -> list[str]:
