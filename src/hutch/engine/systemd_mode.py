@@ -3,7 +3,8 @@
 With ``always``, or with ``true`` (the default) when the command is an init
 (``/sbin/init``, ``/usr/sbin/init``, ``/usr/local/sbin/init`` or any
 ``systemd``), the container gets what systemd needs to run as PID 1 without
-changes: tmpfs mounts on /run, /run/lock, /tmp and /var/log/journal (sized by
+changes: tmpfs mounts on /run, /run/lock, /tmp and /var/log/journal, each
+holding a copy of what the image has there (podman's ``tmpcopyup``; sized by
 ``--shm-size-systemd``; a mount the user asked for at one of them wins), the
 stop signal SIGRTMIN+3 (an explicit ``--stop-signal`` or the image's wins),
 and ``container_uuid`` in the environment (the first 32 characters of the id).
@@ -38,7 +39,8 @@ def apply(spec: Spec, options: RunOptions) -> tuple[Spec, bool]:
     if not wanted(options.lifecycle.systemd, spec.process.args):
         return spec, False
     taken = {m.destination.rstrip("/") or "/" for m in spec.mounts}
-    mount_options: tuple[str, ...] = ("rw", "rprivate", "nosuid", "nodev")
+    # tmpcopyup: each starts with what the image has there (/run/lock in /run, ...)
+    mount_options: tuple[str, ...] = ("rw", "rprivate", "nosuid", "nodev", "tmpcopyup")
     if options.kernel.shm_size_systemd is not None:
         size = parse_size(options.kernel.shm_size_systemd, "--shm-size-systemd")
         if size:

@@ -117,9 +117,15 @@ def attach_mounts(
         ro = ("ro",) if request.readonly else ()
         if request.kind != "volume":
             source = request.source or request.kind
+            # the runtime copies the image's directory into the tmpfs (podman's default)
+            copy = ("tmpcopyup",) if request.kind == "tmpfs" and request.copy_up else ()
             mounts.append(
                 Mount(
-                    request.kind, request.destination, source, request.options + ro, request.chown
+                    request.kind,
+                    request.destination,
+                    source,
+                    request.options + ro + copy,
+                    request.chown,
                 )
             )
             record = MountRecord(

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from hutch.cgroups import v2
 from hutch.linux import syscalls as sc
+from hutch.runtime import tmpcopyup
 from hutch.runtime.paths_in_root import resolve_in_root
 from hutch.runtime.spec import Mount, Spec
 
@@ -92,6 +93,19 @@ class Step:
             for opt in self.options:
                 if opt in _PROPAGATION:
                     sc.mount(None, target, None, _PROPAGATION[opt])
+        elif self.kind == "tmpfs" and "tmpcopyup" in self.options:
+            below = tmpcopyup.open_below(target)  # the image's directory, before it is hidden
+            data = ",".join(d for d in data.split(",") if d != "tmpcopyup")
+            try:
+                sc.mount(self.kind, target, self.kind, flags & ~sc.MS_RDONLY, data or None)
+            except BaseException:
+                if below is not None:
+                    os.close(below)
+                raise
+            if below is not None:
+                tmpcopyup.copy_up(below, target)
+            if flags & sc.MS_RDONLY:  # read-only after the copy
+                sc.mount(None, target, None, sc.MS_REMOUNT | flags, data or None)
         else:
             try:
                 sc.mount(self.kind, target, self.kind, flags, data or None)

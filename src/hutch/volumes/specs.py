@@ -47,7 +47,9 @@ class MountRequest:
     readonly: bool = False
     options: tuple[str, ...] = ()
     chown: bool = False  # U: chown the source to the container's user
-    copy_up: bool = True  # fill a new volume from the image (nocopy turns it off)
+    # fill a new volume from the image (nocopy turns it off); a tmpfs: start it with
+    # the image's content there (podman's default tmpcopyup; notmpcopyup turns it off)
+    copy_up: bool = True
     volume_options: tuple[str, ...] = ()  # volume-opt: for a volume created here
 
 
@@ -189,6 +191,7 @@ def parse_mount(text: str) -> MountRequest:
             f"{flag}: invalid mount type {kind!r}: use bind, volume, tmpfs, devpts"
         )
     source, dest = "", ""
+    copy_up = True  # a tmpfs's tmpcopyup (podman's default)
     words: list[str] = []
     data: list[str] = []
     volume_opts: list[str] = []
@@ -204,8 +207,10 @@ def parse_mount(text: str) -> MountRequest:
         elif key in ("U", "chown"):
             if _bool(flag, key, value):
                 words.append("U")
+        elif key in ("tmpcopyup", "notmpcopyup") and kind == "tmpfs" and value is None:
+            copy_up = key == "tmpcopyup"
         elif key in ("z", "Z", "relabel", "consistency", "tmpcopyup", "notmpcopyup"):
-            continue  # accepted: no SELinux here; tmpfs copy-up is not done
+            continue  # accepted: no SELinux here
         elif key == "bind-propagation" and kind == "bind":
             words.append(_value(flag, key, value))
         elif key == "bind-nonrecursive" and kind == "bind":
@@ -236,7 +241,8 @@ def parse_mount(text: str) -> MountRequest:
     if kind in ("tmpfs", "devpts"):
         if source:
             raise InvalidArgument(f"{flag}: a {kind} mount takes no source")
-        return _special_mount(flag, kind, dest, words, data)
+        special = _special_mount(flag, kind, dest, words, data)
+        return replace(special, copy_up=copy_up and kind == "tmpfs")
     if kind == "bind" and not source:
         raise InvalidArgument(f"{flag}: a bind mount needs a source (src=)")
     if kind == "bind" and not source.startswith("/"):
@@ -305,7 +311,7 @@ def parse_tmpfs(text: str) -> MountRequest:
     dest = container_path(flag, dest)
     flags = {"noexec": True, "nosuid": True, "nodev": True}
     data: list[str] = []
-    readonly = False
+    readonly, copy_up = False, True
     for word in [w for w in opts.split(",") if w] if opts else []:
         key, sep, value = word.partition("=")
         if word in ("ro", "rw"):
@@ -313,14 +319,16 @@ def parse_tmpfs(text: str) -> MountRequest:
         elif word in _FLAG_PAIRS or word in _FLAG_PAIRS.values():
             negative = word if word.startswith("no") else _FLAG_PAIRS[word]
             flags[negative] = word.startswith("no")
-        elif word in ("tmpcopyup", "notmpcopyup", "z", "Z"):
+        elif word in ("tmpcopyup", "notmpcopyup"):
+            copy_up = word == "tmpcopyup"
+        elif word in ("z", "Z"):
             continue
         elif sep and _valid_tmpfs_value(key, value):
             data.append(word)
         else:
             raise InvalidArgument(f"{flag}: invalid tmpfs option {word!r}")
     on = sorted(name for name, value in flags.items() if value)
-    return MountRequest("tmpfs", dest, readonly=readonly, options=(*on, *data))
+    return MountRequest("tmpfs", dest, readonly=readonly, options=(*on, *data), copy_up=copy_up)
 
 
 def _valid_tmpfs_value(key: str, value: str) -> bool:

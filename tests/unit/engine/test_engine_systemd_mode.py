@@ -59,6 +59,7 @@ def test_systemd_mode_mounts_tmpfs_and_sets_container_uuid() -> None:
     assert [m.destination for m in added] == ["/run", "/run/lock", "/var/log/journal"]
     assert all(m.kind == "tmpfs" and f"size={32 << 20}" in m.options for m in added)
     assert "nosuid" in added[0].options and "nodev" in added[0].options
+    assert all("tmpcopyup" in m.options for m in added)  # the image's content, copied in
     assert out.process.env == ("PATH=/bin", "container_uuid=" + "ab" * 16)
 
 

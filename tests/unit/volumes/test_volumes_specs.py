@@ -132,6 +132,15 @@ def test_tmpfs_defaults_and_options() -> None:
     assert parse_tmpfs("/t:ro").readonly
 
 
+def test_tmpfs_starts_with_the_image_content_unless_notmpcopyup() -> None:
+    # podman's default: the image's directory is copied into the new tmpfs
+    assert parse_tmpfs("/t").copy_up and parse_tmpfs("/t:tmpcopyup").copy_up
+    assert not parse_tmpfs("/t:notmpcopyup,size=1m").copy_up
+    assert "notmpcopyup" not in parse_tmpfs("/t:notmpcopyup").options
+    assert parse_mount("type=tmpfs,dst=/t").copy_up
+    assert not parse_mount("type=tmpfs,dst=/t,notmpcopyup").copy_up
+
+
 @pytest.mark.parametrize("text", ["t", "/t:size=big", "/t:mode=9", "/t:color=red"])
 def test_bad_tmpfs(text: str) -> None:
     with pytest.raises(InvalidArgument):
