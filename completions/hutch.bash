@@ -39,8 +39,8 @@ _hutch_options() {
     "load") echo --input -i --quiet -q ;;
     "login") echo --username -u --password -p --password-stdin --get-login --authfile --tls-verify --cert-dir ;;
     "logout") echo --all -a --authfile ;;
-    "run") echo --rm --rmi --interactive -i --tty -t --attach -a --detach -d --env -e --env-file --env-host --env-merge --unsetenv --unsetenv-all --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --replace --sdnotify --publish -p --publish-all -P --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --no-hosts --no-hostname --chrootdirs --cap-add --cap-drop --privileged --security-opt --read-only --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --no-healthcheck --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --sig-proxy --no-sig-proxy --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --quiet -q --tls-verify --no-tls-verify --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd --no-passwd --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt ;;
-    "create") echo --rm --interactive -i --tty -t --attach -a --env -e --env-file --env-host --env-merge --unsetenv --unsetenv-all --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --replace --sdnotify --publish -p --publish-all -P --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --no-hosts --no-hostname --chrootdirs --cap-add --cap-drop --privileged --security-opt --read-only --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --no-healthcheck --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --sig-proxy --no-sig-proxy --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --quiet -q --tls-verify --no-tls-verify --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd --no-passwd --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt ;;
+    "run") echo --rm --rmi --rootfs --interactive -i --tty -t --attach -a --detach -d --env -e --env-file --env-host --env-merge --unsetenv --unsetenv-all --workdir -w --user -u --entrypoint --hostname -h --domainname --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --replace --sdnotify --publish -p --publish-all -P --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --no-hosts --no-hostname --chrootdirs --cap-add --cap-drop --privileged --security-opt --read-only --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --no-healthcheck --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --sig-proxy --no-sig-proxy --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --quiet -q --tls-verify --no-tls-verify --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd --no-passwd --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt ;;
+    "create") echo --rm --rootfs --interactive -i --tty -t --attach -a --env -e --env-file --env-host --env-merge --unsetenv --unsetenv-all --workdir -w --user -u --entrypoint --hostname -h --domainname --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --replace --sdnotify --publish -p --publish-all -P --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --no-hosts --no-hostname --chrootdirs --cap-add --cap-drop --privileged --security-opt --read-only --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --no-healthcheck --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --sig-proxy --no-sig-proxy --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --quiet -q --tls-verify --no-tls-verify --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd --no-passwd --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt ;;
     "start") echo --attach -a --interactive -i --detach-keys --sig-proxy --no-sig-proxy --all --latest -l --filter -f ;;
     "stop") echo --time -t --all -a --ignore -i --latest -l --filter -f --cidfile ;;
     "restart") echo --time -t --all -a --running --latest -l --filter -f --cidfile ;;
@@ -140,8 +140,8 @@ _hutch_options() {
     "kube play") echo --configmap --network --publish --replace --start --no-start --build --context-dir --log-driver --log-opt --userns --quiet -q ;;
     "kube down") echo --force ;;
     "play kube") echo --configmap --network --publish --replace --start --no-start --build --context-dir --log-driver --log-opt --userns --quiet -q ;;
-    "container run") echo --rm --rmi --interactive -i --tty -t --attach -a --detach -d --env -e --env-file --env-host --env-merge --unsetenv --unsetenv-all --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --replace --sdnotify --publish -p --publish-all -P --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --no-hosts --no-hostname --chrootdirs --cap-add --cap-drop --privileged --security-opt --read-only --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --no-healthcheck --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --sig-proxy --no-sig-proxy --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --quiet -q --tls-verify --no-tls-verify --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd --no-passwd --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt ;;
-    "container create") echo --rm --interactive -i --tty -t --attach -a --env -e --env-file --env-host --env-merge --unsetenv --unsetenv-all --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --replace --sdnotify --publish -p --publish-all -P --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --no-hosts --no-hostname --chrootdirs --cap-add --cap-drop --privileged --security-opt --read-only --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --no-healthcheck --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --sig-proxy --no-sig-proxy --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --quiet -q --tls-verify --no-tls-verify --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd --no-passwd --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt ;;
+    "container run") echo --rm --rmi --rootfs --interactive -i --tty -t --attach -a --detach -d --env -e --env-file --env-host --env-merge --unsetenv --unsetenv-all --workdir -w --user -u --entrypoint --hostname -h --domainname --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --replace --sdnotify --publish -p --publish-all -P --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --no-hosts --no-hostname --chrootdirs --cap-add --cap-drop --privileged --security-opt --read-only --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --no-healthcheck --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --sig-proxy --no-sig-proxy --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --quiet -q --tls-verify --no-tls-verify --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd --no-passwd --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt ;;
+    "container create") echo --rm --rootfs --interactive -i --tty -t --attach -a --env -e --env-file --env-host --env-merge --unsetenv --unsetenv-all --workdir -w --user -u --entrypoint --hostname -h --domainname --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --replace --sdnotify --publish -p --publish-all -P --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --no-hosts --no-hostname --chrootdirs --cap-add --cap-drop --privileged --security-opt --read-only --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --no-healthcheck --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --sig-proxy --no-sig-proxy --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --quiet -q --tls-verify --no-tls-verify --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd --no-passwd --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt ;;
     "container start") echo --attach -a --interactive -i --detach-keys --sig-proxy --no-sig-proxy --all --latest -l --filter -f ;;
     "container stop") echo --time -t --all -a --ignore -i --latest -l --filter -f --cidfile ;;
     "container restart") echo --time -t --all -a --running --latest -l --filter -f --cidfile ;;
@@ -209,8 +209,8 @@ _hutch_value_options() {
     "load") echo --input -i ;;
     "login") echo --username -u --password -p --authfile --tls-verify --cert-dir ;;
     "logout") echo --authfile ;;
-    "run") echo --attach -a --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --sdnotify --publish -p --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --chrootdirs --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt ;;
-    "create") echo --attach -a --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --sdnotify --publish -p --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --chrootdirs --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt ;;
+    "run") echo --attach -a --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --domainname --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --sdnotify --publish -p --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --chrootdirs --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt ;;
+    "create") echo --attach -a --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --domainname --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --sdnotify --publish -p --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --chrootdirs --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt ;;
     "start") echo --detach-keys --filter -f ;;
     "stop") echo --time -t --filter -f --cidfile ;;
     "restart") echo --time -t --filter -f --cidfile ;;
@@ -286,8 +286,8 @@ _hutch_value_options() {
     "kube generate") echo --filename -f --type -t --replicas -r ;;
     "kube play") echo --configmap --network --publish --context-dir --log-driver --log-opt --userns ;;
     "play kube") echo --configmap --network --publish --context-dir --log-driver --log-opt --userns ;;
-    "container run") echo --attach -a --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --sdnotify --publish -p --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --chrootdirs --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt ;;
-    "container create") echo --attach -a --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --sdnotify --publish -p --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --chrootdirs --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt ;;
+    "container run") echo --attach -a --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --domainname --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --sdnotify --publish -p --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --chrootdirs --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt ;;
+    "container create") echo --attach -a --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --domainname --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --sdnotify --publish -p --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --chrootdirs --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt ;;
     "container start") echo --detach-keys --filter -f ;;
     "container stop") echo --time -t --filter -f --cidfile ;;
     "container restart") echo --time -t --filter -f --cidfile ;;
@@ -330,7 +330,7 @@ _hutch_value_options() {
     esac
 }
 
-# What an option's value completes: @dir, @file, @pod, @secret, @service, @none, or words.
+# What an option's value completes: @dir, @file, @pod, @secret, @container, @namespace, @ipc-namespace, @network, @service, @none or words.
 _hutch_option_values() {
     case "$1 $2" in
     " --root") echo "@dir" ;;
@@ -389,8 +389,9 @@ _hutch_option_values() {
     "run --user"|"run -u") echo "@none" ;;
     "run --entrypoint") echo "@none" ;;
     "run --hostname"|"run -h") echo "@none" ;;
+    "run --domainname") echo "@none" ;;
     "run --name") echo "@none" ;;
-    "run --network"|"run --net") echo "none host private slirp4netns pasta" ;;
+    "run --network"|"run --net") echo "@network" ;;
     "run --pod") echo "@pod" ;;
     "run --restart") echo "@none" ;;
     "run --label"|"run -l") echo "@none" ;;
@@ -401,7 +402,7 @@ _hutch_option_values() {
     "run --stop-timeout") echo "@none" ;;
     "run --cidfile") echo "@none" ;;
     "run --pidfile") echo "@file" ;;
-    "run --requires") echo "@none" ;;
+    "run --requires") echo "@container" ;;
     "run --tz") echo "@none" ;;
     "run --sdnotify") echo "@none" ;;
     "run --publish"|"run -p") echo "@none" ;;
@@ -447,7 +448,7 @@ _hutch_option_values() {
     "run --volume"|"run -v") echo "@none" ;;
     "run --mount") echo "@none" ;;
     "run --tmpfs") echo "@none" ;;
-    "run --volumes-from") echo "@none" ;;
+    "run --volumes-from") echo "@container" ;;
     "run --secret") echo "@secret" ;;
     "run --pull") echo "@none" ;;
     "run --platform") echo "@none" ;;
@@ -476,10 +477,10 @@ _hutch_option_values() {
     "run --kernel-memory") echo "@none" ;;
     "run --cgroups") echo "@none" ;;
     "run --cgroup-parent") echo "@none" ;;
-    "run --pid") echo "private host" ;;
-    "run --ipc") echo "private shareable none host" ;;
-    "run --uts") echo "private host" ;;
-    "run --cgroupns") echo "private host" ;;
+    "run --pid") echo "@namespace" ;;
+    "run --ipc") echo "@ipc-namespace" ;;
+    "run --uts") echo "@namespace" ;;
+    "run --cgroupns") echo "@namespace" ;;
     "run --passwd-entry") echo "@none" ;;
     "run --group-entry") echo "@none" ;;
     "run --hostuser") echo "@none" ;;
@@ -498,8 +499,9 @@ _hutch_option_values() {
     "create --user"|"create -u") echo "@none" ;;
     "create --entrypoint") echo "@none" ;;
     "create --hostname"|"create -h") echo "@none" ;;
+    "create --domainname") echo "@none" ;;
     "create --name") echo "@none" ;;
-    "create --network"|"create --net") echo "none host private slirp4netns pasta" ;;
+    "create --network"|"create --net") echo "@network" ;;
     "create --pod") echo "@pod" ;;
     "create --restart") echo "@none" ;;
     "create --label"|"create -l") echo "@none" ;;
@@ -510,7 +512,7 @@ _hutch_option_values() {
     "create --stop-timeout") echo "@none" ;;
     "create --cidfile") echo "@none" ;;
     "create --pidfile") echo "@file" ;;
-    "create --requires") echo "@none" ;;
+    "create --requires") echo "@container" ;;
     "create --tz") echo "@none" ;;
     "create --sdnotify") echo "@none" ;;
     "create --publish"|"create -p") echo "@none" ;;
@@ -556,7 +558,7 @@ _hutch_option_values() {
     "create --volume"|"create -v") echo "@none" ;;
     "create --mount") echo "@none" ;;
     "create --tmpfs") echo "@none" ;;
-    "create --volumes-from") echo "@none" ;;
+    "create --volumes-from") echo "@container" ;;
     "create --secret") echo "@secret" ;;
     "create --pull") echo "@none" ;;
     "create --platform") echo "@none" ;;
@@ -585,10 +587,10 @@ _hutch_option_values() {
     "create --kernel-memory") echo "@none" ;;
     "create --cgroups") echo "@none" ;;
     "create --cgroup-parent") echo "@none" ;;
-    "create --pid") echo "private host" ;;
-    "create --ipc") echo "private shareable none host" ;;
-    "create --uts") echo "private host" ;;
-    "create --cgroupns") echo "private host" ;;
+    "create --pid") echo "@namespace" ;;
+    "create --ipc") echo "@ipc-namespace" ;;
+    "create --uts") echo "@namespace" ;;
+    "create --cgroupns") echo "@namespace" ;;
     "create --passwd-entry") echo "@none" ;;
     "create --group-entry") echo "@none" ;;
     "create --hostuser") echo "@none" ;;
@@ -893,8 +895,9 @@ _hutch_option_values() {
     "container run --user"|"container run -u") echo "@none" ;;
     "container run --entrypoint") echo "@none" ;;
     "container run --hostname"|"container run -h") echo "@none" ;;
+    "container run --domainname") echo "@none" ;;
     "container run --name") echo "@none" ;;
-    "container run --network"|"container run --net") echo "none host private slirp4netns pasta" ;;
+    "container run --network"|"container run --net") echo "@network" ;;
     "container run --pod") echo "@pod" ;;
     "container run --restart") echo "@none" ;;
     "container run --label"|"container run -l") echo "@none" ;;
@@ -905,7 +908,7 @@ _hutch_option_values() {
     "container run --stop-timeout") echo "@none" ;;
     "container run --cidfile") echo "@none" ;;
     "container run --pidfile") echo "@file" ;;
-    "container run --requires") echo "@none" ;;
+    "container run --requires") echo "@container" ;;
     "container run --tz") echo "@none" ;;
     "container run --sdnotify") echo "@none" ;;
     "container run --publish"|"container run -p") echo "@none" ;;
@@ -951,7 +954,7 @@ _hutch_option_values() {
     "container run --volume"|"container run -v") echo "@none" ;;
     "container run --mount") echo "@none" ;;
     "container run --tmpfs") echo "@none" ;;
-    "container run --volumes-from") echo "@none" ;;
+    "container run --volumes-from") echo "@container" ;;
     "container run --secret") echo "@secret" ;;
     "container run --pull") echo "@none" ;;
     "container run --platform") echo "@none" ;;
@@ -980,10 +983,10 @@ _hutch_option_values() {
     "container run --kernel-memory") echo "@none" ;;
     "container run --cgroups") echo "@none" ;;
     "container run --cgroup-parent") echo "@none" ;;
-    "container run --pid") echo "private host" ;;
-    "container run --ipc") echo "private shareable none host" ;;
-    "container run --uts") echo "private host" ;;
-    "container run --cgroupns") echo "private host" ;;
+    "container run --pid") echo "@namespace" ;;
+    "container run --ipc") echo "@ipc-namespace" ;;
+    "container run --uts") echo "@namespace" ;;
+    "container run --cgroupns") echo "@namespace" ;;
     "container run --passwd-entry") echo "@none" ;;
     "container run --group-entry") echo "@none" ;;
     "container run --hostuser") echo "@none" ;;
@@ -1002,8 +1005,9 @@ _hutch_option_values() {
     "container create --user"|"container create -u") echo "@none" ;;
     "container create --entrypoint") echo "@none" ;;
     "container create --hostname"|"container create -h") echo "@none" ;;
+    "container create --domainname") echo "@none" ;;
     "container create --name") echo "@none" ;;
-    "container create --network"|"container create --net") echo "none host private slirp4netns pasta" ;;
+    "container create --network"|"container create --net") echo "@network" ;;
     "container create --pod") echo "@pod" ;;
     "container create --restart") echo "@none" ;;
     "container create --label"|"container create -l") echo "@none" ;;
@@ -1014,7 +1018,7 @@ _hutch_option_values() {
     "container create --stop-timeout") echo "@none" ;;
     "container create --cidfile") echo "@none" ;;
     "container create --pidfile") echo "@file" ;;
-    "container create --requires") echo "@none" ;;
+    "container create --requires") echo "@container" ;;
     "container create --tz") echo "@none" ;;
     "container create --sdnotify") echo "@none" ;;
     "container create --publish"|"container create -p") echo "@none" ;;
@@ -1060,7 +1064,7 @@ _hutch_option_values() {
     "container create --volume"|"container create -v") echo "@none" ;;
     "container create --mount") echo "@none" ;;
     "container create --tmpfs") echo "@none" ;;
-    "container create --volumes-from") echo "@none" ;;
+    "container create --volumes-from") echo "@container" ;;
     "container create --secret") echo "@secret" ;;
     "container create --pull") echo "@none" ;;
     "container create --platform") echo "@none" ;;
@@ -1089,10 +1093,10 @@ _hutch_option_values() {
     "container create --kernel-memory") echo "@none" ;;
     "container create --cgroups") echo "@none" ;;
     "container create --cgroup-parent") echo "@none" ;;
-    "container create --pid") echo "private host" ;;
-    "container create --ipc") echo "private shareable none host" ;;
-    "container create --uts") echo "private host" ;;
-    "container create --cgroupns") echo "private host" ;;
+    "container create --pid") echo "@namespace" ;;
+    "container create --ipc") echo "@ipc-namespace" ;;
+    "container create --uts") echo "@namespace" ;;
+    "container create --cgroupns") echo "@namespace" ;;
     "container create --passwd-entry") echo "@none" ;;
     "container create --group-entry") echo "@none" ;;
     "container create --hostuser") echo "@none" ;;
@@ -1305,7 +1309,7 @@ _hutch_option_values() {
     esac
 }
 
-# What argument N (from 1) completes: @image, @pod, @secret, @service, @command, @file.
+# What argument N (from 1) completes: @image, @pod, @secret, @container, @service, @command, @file.
 _hutch_argument() {
     case "$1 $2" in
     "images 1") echo @image ;;
@@ -1330,35 +1334,35 @@ _hutch_argument() {
     "create 1") echo @image ;;
     "create 2") echo @command ;;
     "create "*) echo @file ;;
-    "start "*) echo @file ;;
-    "stop "*) echo @file ;;
-    "restart "*) echo @file ;;
-    "kill "*) echo @file ;;
-    "rm "*) echo @file ;;
-    "wait "*) echo @file ;;
-    "logs "*) echo @file ;;
-    "inspect "*) echo @file ;;
-    "init "*) echo @file ;;
-    "rename 1") echo @file ;;
+    "start "*) echo @container ;;
+    "stop "*) echo @container ;;
+    "restart "*) echo @container ;;
+    "kill "*) echo @container ;;
+    "rm "*) echo @container ;;
+    "wait "*) echo @container ;;
+    "logs "*) echo @container ;;
+    "inspect "*) echo @container ;;
+    "init "*) echo @container ;;
+    "rename 1") echo @container ;;
     "rename 2") echo @file ;;
     "cp 1") echo @file ;;
     "cp 2") echo @file ;;
-    "mount "*) echo @file ;;
-    "unmount "*) echo @file ;;
-    "diff 1") echo @file ;;
-    "commit 1") echo @file ;;
+    "mount "*) echo @container ;;
+    "unmount "*) echo @container ;;
+    "diff 1") echo @container ;;
+    "commit 1") echo @container ;;
     "commit 2") echo @image ;;
-    "export 1") echo @file ;;
-    "exec 1") echo @file ;;
+    "export 1") echo @container ;;
+    "exec 1") echo @container ;;
     "exec 2") echo @command ;;
     "exec "*) echo @file ;;
-    "attach 1") echo @file ;;
-    "top 1") echo @file ;;
+    "attach 1") echo @container ;;
+    "top 1") echo @container ;;
     "top "*) echo @file ;;
-    "pause "*) echo @file ;;
-    "unpause "*) echo @file ;;
-    "update 1") echo @file ;;
-    "stats "*) echo @file ;;
+    "pause "*) echo @container ;;
+    "unpause "*) echo @container ;;
+    "update 1") echo @container ;;
+    "stats "*) echo @container ;;
     "build 1") echo @file ;;
     "port "*) echo @file ;;
     "unshare 1") echo @command ;;
@@ -1378,7 +1382,7 @@ _hutch_argument() {
     "manifest rm "*) echo @image ;;
     "manifest push 1") echo @image ;;
     "manifest push 2") echo @none ;;
-    "healthcheck run 1") echo @file ;;
+    "healthcheck run 1") echo @container ;;
     "volume create 1") echo @none ;;
     "volume inspect "*) echo @file ;;
     "volume rm "*) echo @file ;;
@@ -1392,11 +1396,11 @@ _hutch_argument() {
     "network inspect "*) echo @file ;;
     "network rm "*) echo @file ;;
     "network connect 1") echo @file ;;
-    "network connect 2") echo @file ;;
+    "network connect 2") echo @container ;;
     "network disconnect 1") echo @file ;;
-    "network disconnect 2") echo @file ;;
+    "network disconnect 2") echo @container ;;
     "network exists 1") echo @none ;;
-    "network reload "*) echo @file ;;
+    "network reload "*) echo @container ;;
     "secret create 1") echo @none ;;
     "secret create 2") echo @file ;;
     "secret inspect "*) echo @secret ;;
@@ -1448,9 +1452,9 @@ _hutch_argument() {
     "compose cp 1") echo @file ;;
     "compose cp 2") echo @file ;;
     "compose events "*) echo @service ;;
-    "generate kube "*) echo @file ;;
-    "generate systemd 1") echo @file ;;
-    "kube generate "*) echo @file ;;
+    "generate kube "*) echo @container ;;
+    "generate systemd 1") echo @container ;;
+    "kube generate "*) echo @container ;;
     "kube play 1") echo @file ;;
     "kube down 1") echo @file ;;
     "play kube 1") echo @file ;;
@@ -1460,44 +1464,44 @@ _hutch_argument() {
     "container create 1") echo @image ;;
     "container create 2") echo @command ;;
     "container create "*) echo @file ;;
-    "container start "*) echo @file ;;
-    "container stop "*) echo @file ;;
-    "container restart "*) echo @file ;;
-    "container kill "*) echo @file ;;
-    "container rm "*) echo @file ;;
-    "container wait "*) echo @file ;;
-    "container logs "*) echo @file ;;
-    "container inspect "*) echo @file ;;
+    "container start "*) echo @container ;;
+    "container stop "*) echo @container ;;
+    "container restart "*) echo @container ;;
+    "container kill "*) echo @container ;;
+    "container rm "*) echo @container ;;
+    "container wait "*) echo @container ;;
+    "container logs "*) echo @container ;;
+    "container inspect "*) echo @container ;;
     "container checkpoint "*) echo @file ;;
     "container restore "*) echo @file ;;
-    "container init "*) echo @file ;;
-    "container clone 1") echo @file ;;
+    "container init "*) echo @container ;;
+    "container clone 1") echo @container ;;
     "container clone 2") echo @file ;;
     "container clone 3") echo @image ;;
-    "container rename 1") echo @file ;;
+    "container rename 1") echo @container ;;
     "container rename 2") echo @file ;;
-    "container exists 1") echo @file ;;
+    "container exists 1") echo @container ;;
     "container cp 1") echo @file ;;
     "container cp 2") echo @file ;;
-    "container mount "*) echo @file ;;
-    "container unmount "*) echo @file ;;
-    "container diff 1") echo @file ;;
-    "container commit 1") echo @file ;;
+    "container mount "*) echo @container ;;
+    "container unmount "*) echo @container ;;
+    "container diff 1") echo @container ;;
+    "container commit 1") echo @container ;;
     "container commit 2") echo @image ;;
-    "container export 1") echo @file ;;
+    "container export 1") echo @container ;;
     "container runlabel 1") echo @file ;;
     "container runlabel 2") echo @image ;;
     "container runlabel "*) echo @file ;;
-    "container exec 1") echo @file ;;
+    "container exec 1") echo @container ;;
     "container exec 2") echo @command ;;
     "container exec "*) echo @file ;;
-    "container attach 1") echo @file ;;
-    "container top 1") echo @file ;;
+    "container attach 1") echo @container ;;
+    "container top 1") echo @container ;;
     "container top "*) echo @file ;;
-    "container pause "*) echo @file ;;
-    "container unpause "*) echo @file ;;
-    "container update 1") echo @file ;;
-    "container stats "*) echo @file ;;
+    "container pause "*) echo @container ;;
+    "container unpause "*) echo @container ;;
+    "container update 1") echo @container ;;
+    "container stats "*) echo @container ;;
     "container port "*) echo @file ;;
     "image ls 1") echo @image ;;
     "image import 1") echo @file ;;
@@ -1595,6 +1599,21 @@ _hutch_secret_names() {
         -- "$1"))
 }
 
+# The words of a value that come from the store: container names, namespace
+# modes with container:NAME, networks (the user's too).
+_hutch_store_words() {
+    case $1 in
+    @container) "${_hutch_cmd[@]}" ps -a --format '{{.Names}}' 2>/dev/null ;;
+    @namespace) printf '%s\n' private host ns: ;;
+    @ipc-namespace) printf '%s\n' private shareable none host ns: ;;
+    @network)
+        printf '%s\n' private slirp4netns pasta none host ns:
+        "${_hutch_cmd[@]}" network ls --format '{{.Name}}' 2>/dev/null
+        ;;
+    esac
+    [[ $1 == @container ]] || _hutch_store_words @container | sed 's/^/container:/'
+}
+
 # The project's services: compose's -f, -p, --project-directory, --env-file and
 # --profile typed before the subcommand choose the project, as they will when it runs.
 _hutch_service_names() {
@@ -1617,6 +1636,10 @@ _hutch_complete_kind() {
     @image) _hutch_image_names "$cur" ;;
     @pod) _hutch_pod_names "$cur" ;;
     @secret) _hutch_secret_names "$cur" ;;
+    @container | @namespace | @ipc-namespace | @network)
+        local IFS=$'\n'
+        COMPREPLY+=($(compgen -W "$(_hutch_store_words "$kind")" -- "$cur"))
+        ;;
     @service) _hutch_service_names "$cur" ;;
     @command) COMPREPLY=($(compgen -c -- "$cur")) ;;
     @dir) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "$cur")) ;;

@@ -66,9 +66,9 @@ function __hutch_value_options
         case 'logout'
             printf '%s\n' --authfile
         case 'run'
-            printf '%s\n' --attach -a --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --sdnotify --publish -p --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --chrootdirs --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt
+            printf '%s\n' --attach -a --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --domainname --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --sdnotify --publish -p --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --chrootdirs --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt
         case 'create'
-            printf '%s\n' --attach -a --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --sdnotify --publish -p --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --chrootdirs --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt
+            printf '%s\n' --attach -a --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --domainname --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --sdnotify --publish -p --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --chrootdirs --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt
         case 'start'
             printf '%s\n' --detach-keys --filter -f
         case 'stop'
@@ -220,9 +220,9 @@ function __hutch_value_options
         case 'play kube'
             printf '%s\n' --configmap --network --publish --context-dir --log-driver --log-opt --userns
         case 'container run'
-            printf '%s\n' --attach -a --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --sdnotify --publish -p --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --chrootdirs --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt
+            printf '%s\n' --attach -a --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --domainname --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --sdnotify --publish -p --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --chrootdirs --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt
         case 'container create'
-            printf '%s\n' --attach -a --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --sdnotify --publish -p --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --chrootdirs --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt
+            printf '%s\n' --attach -a --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --domainname --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --sdnotify --publish -p --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --chrootdirs --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt
         case 'container start'
             printf '%s\n' --detach-keys --filter -f
         case 'container stop'
@@ -367,6 +367,23 @@ end
 function __hutch_secret_names
     set -l cmd (commandline -opc)[1]
     $cmd secret ls --format '{{.Name}}' 2>/dev/null
+end
+
+function __hutch_container_names
+    set -l cmd (commandline -opc)[1]
+    $cmd ps -a --format '{{.Names}}' 2>/dev/null
+end
+
+# A namespace mode (private, host, ns:, container:NAME) and the words given
+function __hutch_namespace_modes
+    printf '%s\n' private host ns: $argv
+    __hutch_container_names | string replace -r '^' container:
+end
+
+function __hutch_network_modes
+    set -l cmd (commandline -opc)[1]
+    set -l nets ($cmd network ls --format '{{.Name}}' 2>/dev/null)
+    __hutch_namespace_modes slirp4netns pasta none $nets
 end
 
 # The project's services: compose's -f, -p, --project-directory, --env-file and
@@ -596,6 +613,7 @@ complete -c hutch -n "__hutch_arg 'logout' 1" -F
 # hutch run
 complete -c hutch -n "__hutch_at 'run'" -l rm -d 'Remove the container when it exits'
 complete -c hutch -n "__hutch_at 'run'" -l rmi -d 'Remove the image after the container exits, unless another container uses it (implies --rm)'
+complete -c hutch -n "__hutch_at 'run'" -l rootfs -d 'The first argument is a root filesystem directory (PATH, or PATH:O for an overlay that keeps it unchanged), not an image'
 complete -c hutch -n "__hutch_at 'run'" -l interactive -s i -d 'Keep stdin open and pass it to the container'
 complete -c hutch -n "__hutch_at 'run'" -l tty -s t -d 'Allocate a pseudo-terminal'
 complete -c hutch -n "__hutch_at 'run'" -l attach -s a -x -a 'stdin stdout stderr' -d 'Streams an attached run relays: stdin, stdout, stderr (default: all)'
@@ -610,8 +628,9 @@ complete -c hutch -n "__hutch_at 'run'" -l workdir -s w -x -d 'Working directory
 complete -c hutch -n "__hutch_at 'run'" -l user -s u -x -d 'User (name or uid, optionally :group) to run as'
 complete -c hutch -n "__hutch_at 'run'" -l entrypoint -x -d 'Override the image\'s entrypoint (string or JSON array)'
 complete -c hutch -n "__hutch_at 'run'" -l hostname -s h -x -d 'Container host name'
+complete -c hutch -n "__hutch_at 'run'" -l domainname -x -d 'Container domain name (in a private UTS namespace, the default)'
 complete -c hutch -n "__hutch_at 'run'" -l name -x -d 'Name of the container'
-complete -c hutch -n "__hutch_at 'run'" -l network -l net -x -a 'none host private slirp4netns pasta' -d 'Network: private (default), slirp4netns, pasta, none, host, container:NAME, ns:PATH or NET[,NET]'
+complete -c hutch -n "__hutch_at 'run'" -l network -l net -x -a '(__hutch_network_modes)' -d 'Network: private (default), slirp4netns, pasta, none, host, container:NAME, ns:PATH or NET[,NET]'
 complete -c hutch -n "__hutch_at 'run'" -l pod -x -a '(__hutch_pod_names)' -d 'Join a pod (NAME or ID), or create it first: new:NAME'
 complete -c hutch -n "__hutch_at 'run'" -l restart -x -d 'Restart policy: no, always, unless-stopped, on-failure[:N]'
 complete -c hutch -n "__hutch_at 'run'" -l label -s l -x -d 'Set a label (KEY=VALUE) on the container'
@@ -622,7 +641,7 @@ complete -c hutch -n "__hutch_at 'run'" -l stop-signal -x -d 'Signal that stops 
 complete -c hutch -n "__hutch_at 'run'" -l stop-timeout -x -d 'Seconds to wait after the stop signal before SIGKILL'
 complete -c hutch -n "__hutch_at 'run'" -l cidfile -x -d 'Write the container id to this file'
 complete -c hutch -n "__hutch_at 'run'" -l pidfile -r -F -d 'Write the container\'s init pid to this file at each start'
-complete -c hutch -n "__hutch_at 'run'" -l requires -x -d 'Containers (NAME[,NAME...]) started before this one whenever it starts'
+complete -c hutch -n "__hutch_at 'run'" -l requires -x -a '(__hutch_container_names)' -d 'Containers (NAME[,NAME...]) started before this one whenever it starts'
 complete -c hutch -n "__hutch_at 'run'" -l tz -x -d 'Time zone of the container: local (the host\'s) or a zone like Europe/Paris'
 complete -c hutch -n "__hutch_at 'run'" -l replace -d 'Remove a container of the same --name first (a restarted service)'
 complete -c hutch -n "__hutch_at 'run'" -l sdnotify -x -d 'Under systemd (NOTIFY_SOCKET): conmon says READY=1 once the container runs; healthy once its health check first passes; ignore says nothing'
@@ -677,7 +696,7 @@ complete -c hutch -n "__hutch_at 'run'" -l systemd -x -a 'true false always' -d 
 complete -c hutch -n "__hutch_at 'run'" -l volume -s v -x -d 'Mount a volume or host path: [SOURCE:]DEST[:OPTIONS] (ro, rw, U, z, Z, noexec, nosuid, nodev, rbind, bind, nocopy, propagation)'
 complete -c hutch -n "__hutch_at 'run'" -l mount -x -d 'Attach a mount: type=bind|volume|tmpfs|devpts,src=...,dst=...[,ro][,...]'
 complete -c hutch -n "__hutch_at 'run'" -l tmpfs -x -d 'Mount a tmpfs: DEST[:OPTIONS] (size=, mode=, ro, exec...)'
-complete -c hutch -n "__hutch_at 'run'" -l volumes-from -x -d 'Mount the volumes of another container: CONTAINER[:ro|rw]'
+complete -c hutch -n "__hutch_at 'run'" -l volumes-from -x -a '(__hutch_container_names)' -d 'Mount the volumes of another container: CONTAINER[:ro|rw]'
 complete -c hutch -n "__hutch_at 'run'" -l secret -x -a '(__hutch_secret_names)' -d 'Give the container a secret: NAME[,type=mount|env][,target=PATH|VAR][,uid=,gid=,mode=] (a file in /run/secrets by default)'
 complete -c hutch -n "__hutch_at 'run'" -l pull -x -d 'Pull the image: missing (default), always, never, newer'
 complete -c hutch -n "__hutch_at 'run'" -l platform -x -d 'Platform OS/ARCH[/VARIANT] of the image to pull'
@@ -708,10 +727,10 @@ complete -c hutch -n "__hutch_at 'run'" -l device-write-iops -x -d 'Limit write 
 complete -c hutch -n "__hutch_at 'run'" -l kernel-memory -x -d 'Accepted for compatibility, with podman\'s warning: kernel memory limits are gone'
 complete -c hutch -n "__hutch_at 'run'" -l cgroups -x -d 'enabled, disabled (no cgroup: limits only warn), no-conmon or split'
 complete -c hutch -n "__hutch_at 'run'" -l cgroup-parent -x -d 'Parent cgroup path (inside your delegated cgroup), or a slice with systemd'
-complete -c hutch -n "__hutch_at 'run'" -l pid -x -a 'private host' -d 'PID namespace: private (default), host, container:NAME, ns:PATH'
-complete -c hutch -n "__hutch_at 'run'" -l ipc -x -a 'private shareable none host' -d 'IPC namespace: private (default), shareable, none (no /dev/shm), host, container:NAME, ns:PATH'
-complete -c hutch -n "__hutch_at 'run'" -l uts -x -a 'private host' -d 'UTS namespace: private (default), host, container:NAME, ns:PATH'
-complete -c hutch -n "__hutch_at 'run'" -l cgroupns -x -a 'private host' -d 'Cgroup namespace: private (default), host, container:NAME, ns:PATH'
+complete -c hutch -n "__hutch_at 'run'" -l pid -x -a '(__hutch_namespace_modes)' -d 'PID namespace: private (default), host, container:NAME, ns:PATH'
+complete -c hutch -n "__hutch_at 'run'" -l ipc -x -a '(__hutch_namespace_modes shareable none)' -d 'IPC namespace: private (default), shareable, none (no /dev/shm), host, container:NAME, ns:PATH'
+complete -c hutch -n "__hutch_at 'run'" -l uts -x -a '(__hutch_namespace_modes)' -d 'UTS namespace: private (default), host, container:NAME, ns:PATH'
+complete -c hutch -n "__hutch_at 'run'" -l cgroupns -x -a '(__hutch_namespace_modes)' -d 'Cgroup namespace: private (default), host, container:NAME, ns:PATH'
 complete -c hutch -n "__hutch_at 'run'" -l passwd -l no-passwd -d 'Add /etc/passwd and /etc/group entries for a --user the image lacks (=false: none)'
 complete -c hutch -n "__hutch_at 'run'" -l passwd-entry -x -d 'Template of the added /etc/passwd entry ($USERNAME $UID $GID $NAME $HOME)'
 complete -c hutch -n "__hutch_at 'run'" -l group-entry -x -d 'Template of the added /etc/group entry ($GROUPNAME $GID $USERLIST)'
@@ -729,6 +748,7 @@ complete -c hutch -n "__hutch_arg 'run' 3+" -F
 
 # hutch create
 complete -c hutch -n "__hutch_at 'create'" -l rm -d 'Remove the container when it exits'
+complete -c hutch -n "__hutch_at 'create'" -l rootfs -d 'The first argument is a root filesystem directory (PATH, or PATH:O for an overlay that keeps it unchanged), not an image'
 complete -c hutch -n "__hutch_at 'create'" -l interactive -s i -d 'Keep stdin open and pass it to the container'
 complete -c hutch -n "__hutch_at 'create'" -l tty -s t -d 'Allocate a pseudo-terminal'
 complete -c hutch -n "__hutch_at 'create'" -l attach -s a -x -a 'stdin stdout stderr' -d 'Streams an attached run relays: stdin, stdout, stderr (default: all)'
@@ -742,8 +762,9 @@ complete -c hutch -n "__hutch_at 'create'" -l workdir -s w -x -d 'Working direct
 complete -c hutch -n "__hutch_at 'create'" -l user -s u -x -d 'User (name or uid, optionally :group) to run as'
 complete -c hutch -n "__hutch_at 'create'" -l entrypoint -x -d 'Override the image\'s entrypoint (string or JSON array)'
 complete -c hutch -n "__hutch_at 'create'" -l hostname -s h -x -d 'Container host name'
+complete -c hutch -n "__hutch_at 'create'" -l domainname -x -d 'Container domain name (in a private UTS namespace, the default)'
 complete -c hutch -n "__hutch_at 'create'" -l name -x -d 'Name of the container'
-complete -c hutch -n "__hutch_at 'create'" -l network -l net -x -a 'none host private slirp4netns pasta' -d 'Network: private (default), slirp4netns, pasta, none, host, container:NAME, ns:PATH or NET[,NET]'
+complete -c hutch -n "__hutch_at 'create'" -l network -l net -x -a '(__hutch_network_modes)' -d 'Network: private (default), slirp4netns, pasta, none, host, container:NAME, ns:PATH or NET[,NET]'
 complete -c hutch -n "__hutch_at 'create'" -l pod -x -a '(__hutch_pod_names)' -d 'Join a pod (NAME or ID), or create it first: new:NAME'
 complete -c hutch -n "__hutch_at 'create'" -l restart -x -d 'Restart policy: no, always, unless-stopped, on-failure[:N]'
 complete -c hutch -n "__hutch_at 'create'" -l label -s l -x -d 'Set a label (KEY=VALUE) on the container'
@@ -754,7 +775,7 @@ complete -c hutch -n "__hutch_at 'create'" -l stop-signal -x -d 'Signal that sto
 complete -c hutch -n "__hutch_at 'create'" -l stop-timeout -x -d 'Seconds to wait after the stop signal before SIGKILL'
 complete -c hutch -n "__hutch_at 'create'" -l cidfile -x -d 'Write the container id to this file'
 complete -c hutch -n "__hutch_at 'create'" -l pidfile -r -F -d 'Write the container\'s init pid to this file at each start'
-complete -c hutch -n "__hutch_at 'create'" -l requires -x -d 'Containers (NAME[,NAME...]) started before this one whenever it starts'
+complete -c hutch -n "__hutch_at 'create'" -l requires -x -a '(__hutch_container_names)' -d 'Containers (NAME[,NAME...]) started before this one whenever it starts'
 complete -c hutch -n "__hutch_at 'create'" -l tz -x -d 'Time zone of the container: local (the host\'s) or a zone like Europe/Paris'
 complete -c hutch -n "__hutch_at 'create'" -l replace -d 'Remove a container of the same --name first (a restarted service)'
 complete -c hutch -n "__hutch_at 'create'" -l sdnotify -x -d 'Under systemd (NOTIFY_SOCKET): conmon says READY=1 once the container runs; healthy once its health check first passes; ignore says nothing'
@@ -809,7 +830,7 @@ complete -c hutch -n "__hutch_at 'create'" -l systemd -x -a 'true false always' 
 complete -c hutch -n "__hutch_at 'create'" -l volume -s v -x -d 'Mount a volume or host path: [SOURCE:]DEST[:OPTIONS] (ro, rw, U, z, Z, noexec, nosuid, nodev, rbind, bind, nocopy, propagation)'
 complete -c hutch -n "__hutch_at 'create'" -l mount -x -d 'Attach a mount: type=bind|volume|tmpfs|devpts,src=...,dst=...[,ro][,...]'
 complete -c hutch -n "__hutch_at 'create'" -l tmpfs -x -d 'Mount a tmpfs: DEST[:OPTIONS] (size=, mode=, ro, exec...)'
-complete -c hutch -n "__hutch_at 'create'" -l volumes-from -x -d 'Mount the volumes of another container: CONTAINER[:ro|rw]'
+complete -c hutch -n "__hutch_at 'create'" -l volumes-from -x -a '(__hutch_container_names)' -d 'Mount the volumes of another container: CONTAINER[:ro|rw]'
 complete -c hutch -n "__hutch_at 'create'" -l secret -x -a '(__hutch_secret_names)' -d 'Give the container a secret: NAME[,type=mount|env][,target=PATH|VAR][,uid=,gid=,mode=] (a file in /run/secrets by default)'
 complete -c hutch -n "__hutch_at 'create'" -l pull -x -d 'Pull the image: missing (default), always, never, newer'
 complete -c hutch -n "__hutch_at 'create'" -l platform -x -d 'Platform OS/ARCH[/VARIANT] of the image to pull'
@@ -840,10 +861,10 @@ complete -c hutch -n "__hutch_at 'create'" -l device-write-iops -x -d 'Limit wri
 complete -c hutch -n "__hutch_at 'create'" -l kernel-memory -x -d 'Accepted for compatibility, with podman\'s warning: kernel memory limits are gone'
 complete -c hutch -n "__hutch_at 'create'" -l cgroups -x -d 'enabled, disabled (no cgroup: limits only warn), no-conmon or split'
 complete -c hutch -n "__hutch_at 'create'" -l cgroup-parent -x -d 'Parent cgroup path (inside your delegated cgroup), or a slice with systemd'
-complete -c hutch -n "__hutch_at 'create'" -l pid -x -a 'private host' -d 'PID namespace: private (default), host, container:NAME, ns:PATH'
-complete -c hutch -n "__hutch_at 'create'" -l ipc -x -a 'private shareable none host' -d 'IPC namespace: private (default), shareable, none (no /dev/shm), host, container:NAME, ns:PATH'
-complete -c hutch -n "__hutch_at 'create'" -l uts -x -a 'private host' -d 'UTS namespace: private (default), host, container:NAME, ns:PATH'
-complete -c hutch -n "__hutch_at 'create'" -l cgroupns -x -a 'private host' -d 'Cgroup namespace: private (default), host, container:NAME, ns:PATH'
+complete -c hutch -n "__hutch_at 'create'" -l pid -x -a '(__hutch_namespace_modes)' -d 'PID namespace: private (default), host, container:NAME, ns:PATH'
+complete -c hutch -n "__hutch_at 'create'" -l ipc -x -a '(__hutch_namespace_modes shareable none)' -d 'IPC namespace: private (default), shareable, none (no /dev/shm), host, container:NAME, ns:PATH'
+complete -c hutch -n "__hutch_at 'create'" -l uts -x -a '(__hutch_namespace_modes)' -d 'UTS namespace: private (default), host, container:NAME, ns:PATH'
+complete -c hutch -n "__hutch_at 'create'" -l cgroupns -x -a '(__hutch_namespace_modes)' -d 'Cgroup namespace: private (default), host, container:NAME, ns:PATH'
 complete -c hutch -n "__hutch_at 'create'" -l passwd -l no-passwd -d 'Add /etc/passwd and /etc/group entries for a --user the image lacks (=false: none)'
 complete -c hutch -n "__hutch_at 'create'" -l passwd-entry -x -d 'Template of the added /etc/passwd entry ($USERNAME $UID $GID $NAME $HOME)'
 complete -c hutch -n "__hutch_at 'create'" -l group-entry -x -d 'Template of the added /etc/group entry ($GROUPNAME $GID $USERLIST)'
@@ -868,7 +889,7 @@ complete -c hutch -n "__hutch_at 'start'" -l all -d 'Start all containers, whate
 complete -c hutch -n "__hutch_at 'start'" -l latest -s l -d 'Act on the container created last'
 complete -c hutch -n "__hutch_at 'start'" -l filter -s f -x -d 'Act on the containers this filter of ps matches (KEY=VALUE, repeatable)'
 complete -c hutch -n "__hutch_at 'start'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'start' 1+" -F
+complete -c hutch -n "__hutch_arg 'start' 1+" -f -a '(__hutch_container_names)'
 
 # hutch stop
 complete -c hutch -n "__hutch_at 'stop'" -l time -s t -x -d 'Seconds to wait for the stop signal before SIGKILL (-1: no limit)'
@@ -878,7 +899,7 @@ complete -c hutch -n "__hutch_at 'stop'" -l latest -s l -d 'Act on the container
 complete -c hutch -n "__hutch_at 'stop'" -l filter -s f -x -d 'Act on the containers this filter of ps matches (KEY=VALUE, repeatable)'
 complete -c hutch -n "__hutch_at 'stop'" -l cidfile -x -d 'Read the container id from this file (repeatable)'
 complete -c hutch -n "__hutch_at 'stop'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'stop' 1+" -F
+complete -c hutch -n "__hutch_arg 'stop' 1+" -f -a '(__hutch_container_names)'
 
 # hutch restart
 complete -c hutch -n "__hutch_at 'restart'" -l time -s t -x -d 'Seconds to wait for the stop signal before SIGKILL (-1: no limit)'
@@ -888,7 +909,7 @@ complete -c hutch -n "__hutch_at 'restart'" -l latest -s l -d 'Act on the contai
 complete -c hutch -n "__hutch_at 'restart'" -l filter -s f -x -d 'Act on the containers this filter of ps matches (KEY=VALUE, repeatable)'
 complete -c hutch -n "__hutch_at 'restart'" -l cidfile -x -d 'Read the container id from this file (repeatable)'
 complete -c hutch -n "__hutch_at 'restart'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'restart' 1+" -F
+complete -c hutch -n "__hutch_arg 'restart' 1+" -f -a '(__hutch_container_names)'
 
 # hutch kill
 complete -c hutch -n "__hutch_at 'kill'" -l signal -s s -x -d 'Signal to send (name or number)'
@@ -896,7 +917,7 @@ complete -c hutch -n "__hutch_at 'kill'" -l all -s a -d 'Signal all running cont
 complete -c hutch -n "__hutch_at 'kill'" -l latest -s l -d 'Act on the container created last'
 complete -c hutch -n "__hutch_at 'kill'" -l cidfile -x -d 'Read the container id from this file (repeatable)'
 complete -c hutch -n "__hutch_at 'kill'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'kill' 1+" -F
+complete -c hutch -n "__hutch_arg 'kill' 1+" -f -a '(__hutch_container_names)'
 
 # hutch rm
 complete -c hutch -n "__hutch_at 'rm'" -l force -s f -d 'Stop running containers first'
@@ -909,7 +930,7 @@ complete -c hutch -n "__hutch_at 'rm'" -l filter -x -d 'Act on the containers th
 complete -c hutch -n "__hutch_at 'rm'" -l cidfile -x -d 'Read the container id from this file (repeatable)'
 complete -c hutch -n "__hutch_at 'rm'" -l depend -d 'Remove the containers that depend on these ones first'
 complete -c hutch -n "__hutch_at 'rm'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'rm' 1+" -F
+complete -c hutch -n "__hutch_arg 'rm' 1+" -f -a '(__hutch_container_names)'
 
 # hutch wait
 complete -c hutch -n "__hutch_at 'wait'" -l condition -x -d 'State or condition to wait for (repeatable, any one ends the wait): configured, created, exited, healthy, initialized, paused, removing, running, stopped (default), stopping, unhealthy'
@@ -917,7 +938,7 @@ complete -c hutch -n "__hutch_at 'wait'" -l interval -s i -x -d 'Time between tw
 complete -c hutch -n "__hutch_at 'wait'" -l ignore -d 'A missing container is no error: its code is -1'
 complete -c hutch -n "__hutch_at 'wait'" -l latest -s l -d 'Act on the container created last'
 complete -c hutch -n "__hutch_at 'wait'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'wait' 1+" -F
+complete -c hutch -n "__hutch_arg 'wait' 1+" -f -a '(__hutch_container_names)'
 
 # hutch ps
 complete -c hutch -n "__hutch_at 'ps'" -l all -s a -d 'Show all containers'
@@ -941,7 +962,7 @@ complete -c hutch -n "__hutch_at 'logs'" -l until -x -d 'Only lines before this 
 complete -c hutch -n "__hutch_at 'logs'" -l timestamps -s t -d 'Prefix each line with its time'
 complete -c hutch -n "__hutch_at 'logs'" -l latest -s l -d 'Act on the container created last'
 complete -c hutch -n "__hutch_at 'logs'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'logs' 1+" -F
+complete -c hutch -n "__hutch_arg 'logs' 1+" -f -a '(__hutch_container_names)'
 
 # hutch inspect
 complete -c hutch -n "__hutch_at 'inspect'" -l format -s f -x -a 'json' -d 'json (default) or a Go template'
@@ -949,17 +970,17 @@ complete -c hutch -n "__hutch_at 'inspect'" -l type -s t -x -d 'container, image
 complete -c hutch -n "__hutch_at 'inspect'" -l latest -s l -d 'Inspect the container created last'
 complete -c hutch -n "__hutch_at 'inspect'" -l size -s s -d 'Containers: add SizeRw and SizeRootFs'
 complete -c hutch -n "__hutch_at 'inspect'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'inspect' 1+" -F
+complete -c hutch -n "__hutch_arg 'inspect' 1+" -f -a '(__hutch_container_names)'
 
 # hutch init
 complete -c hutch -n "__hutch_at 'init'" -l all -s a -d 'Initialize all containers'
 complete -c hutch -n "__hutch_at 'init'" -l latest -s l -d 'Act on the container created last'
 complete -c hutch -n "__hutch_at 'init'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'init' 1+" -F
+complete -c hutch -n "__hutch_arg 'init' 1+" -f -a '(__hutch_container_names)'
 
 # hutch rename
 complete -c hutch -n "__hutch_at 'rename'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'rename' 1" -F
+complete -c hutch -n "__hutch_arg 'rename' 1" -f -a '(__hutch_container_names)'
 complete -c hutch -n "__hutch_arg 'rename' 2" -F
 
 # hutch events
@@ -984,20 +1005,20 @@ complete -c hutch -n "__hutch_at 'mount'" -l format -x -a 'json' -d 'json: the m
 complete -c hutch -n "__hutch_at 'mount'" -l latest -s l -d 'Act on the container created last'
 complete -c hutch -n "__hutch_at 'mount'" -l no-trunc -d 'Do not truncate ids in the listing'
 complete -c hutch -n "__hutch_at 'mount'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'mount' 1+" -F
+complete -c hutch -n "__hutch_arg 'mount' 1+" -f -a '(__hutch_container_names)'
 
 # hutch unmount
 complete -c hutch -n "__hutch_at 'unmount'" -l all -s a -d 'Unmount every mounted container'
 complete -c hutch -n "__hutch_at 'unmount'" -l force -s f -d 'Accepted (hutch keeps no mount count)'
 complete -c hutch -n "__hutch_at 'unmount'" -l latest -s l -d 'Act on the container created last'
 complete -c hutch -n "__hutch_at 'unmount'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'unmount' 1+" -F
+complete -c hutch -n "__hutch_arg 'unmount' 1+" -f -a '(__hutch_container_names)'
 
 # hutch diff
 complete -c hutch -n "__hutch_at 'diff'" -l format -x -a 'json' -d 'json, or lines of KIND PATH (default)'
 complete -c hutch -n "__hutch_at 'diff'" -l latest -s l -d 'Act on the container created last'
 complete -c hutch -n "__hutch_at 'diff'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'diff' 1" -F
+complete -c hutch -n "__hutch_arg 'diff' 1" -f -a '(__hutch_container_names)'
 
 # hutch commit
 complete -c hutch -n "__hutch_at 'commit'" -l change -s c -x -d 'Apply a Containerfile instruction to the config (CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, ONBUILD, STOPSIGNAL, USER, VOLUME, WORKDIR)'
@@ -1009,13 +1030,13 @@ complete -c hutch -n "__hutch_at 'commit'" -l squash -s s -d 'Make one layer of 
 complete -c hutch -n "__hutch_at 'commit'" -l iidfile -x -d 'Write the image id to this file'
 complete -c hutch -n "__hutch_at 'commit'" -l quiet -s q -d 'Print no progress information'
 complete -c hutch -n "__hutch_at 'commit'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'commit' 1" -F
+complete -c hutch -n "__hutch_arg 'commit' 1" -f -a '(__hutch_container_names)'
 complete -c hutch -n "__hutch_arg 'commit' 2" -f -a '(__hutch_image_names)'
 
 # hutch export
 complete -c hutch -n "__hutch_at 'export'" -l output -s o -x -d 'Write to FILE, not stdout'
 complete -c hutch -n "__hutch_at 'export'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'export' 1" -F
+complete -c hutch -n "__hutch_arg 'export' 1" -f -a '(__hutch_container_names)'
 
 # hutch exec
 complete -c hutch -n "__hutch_at 'exec'" -l interactive -s i -d 'Pass stdin to the command'
@@ -1030,7 +1051,7 @@ complete -c hutch -n "__hutch_at 'exec'" -l privileged -d 'Give the process ever
 complete -c hutch -n "__hutch_at 'exec'" -l preserve-fds -x -d 'Pass descriptors 3 to 3+N-1 down to the process (besides 0, 1, 2)'
 complete -c hutch -n "__hutch_at 'exec'" -l latest -s l -d 'Act on the container created last'
 complete -c hutch -n "__hutch_at 'exec'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'exec' 1" -F
+complete -c hutch -n "__hutch_arg 'exec' 1" -f -a '(__hutch_container_names)'
 complete -c hutch -n "__hutch_arg 'exec' 2" -f -a '(__fish_complete_command)'
 complete -c hutch -n "__hutch_arg 'exec' 3+" -F
 
@@ -1040,12 +1061,12 @@ complete -c hutch -n "__hutch_at 'attach'" -l detach-keys -x -d 'Key sequence th
 complete -c hutch -n "__hutch_at 'attach'" -l sig-proxy -l no-sig-proxy -d 'Forward the signals hutch receives to the container (not with a tty)'
 complete -c hutch -n "__hutch_at 'attach'" -l latest -s l -d 'Act on the container created last'
 complete -c hutch -n "__hutch_at 'attach'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'attach' 1" -F
+complete -c hutch -n "__hutch_arg 'attach' 1" -f -a '(__hutch_container_names)'
 
 # hutch top
 complete -c hutch -n "__hutch_at 'top'" -l latest -s l -d 'Act on the container created last'
 complete -c hutch -n "__hutch_at 'top'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'top' 1" -F
+complete -c hutch -n "__hutch_arg 'top' 1" -f -a '(__hutch_container_names)'
 complete -c hutch -n "__hutch_arg 'top' 2+" -F
 
 # hutch pause
@@ -1054,7 +1075,7 @@ complete -c hutch -n "__hutch_at 'pause'" -l latest -s l -d 'Act on the containe
 complete -c hutch -n "__hutch_at 'pause'" -l filter -s f -x -d 'Act on the containers this filter of ps matches (KEY=VALUE, repeatable)'
 complete -c hutch -n "__hutch_at 'pause'" -l cidfile -x -d 'Read the container id from this file (repeatable)'
 complete -c hutch -n "__hutch_at 'pause'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'pause' 1+" -F
+complete -c hutch -n "__hutch_arg 'pause' 1+" -f -a '(__hutch_container_names)'
 
 # hutch unpause
 complete -c hutch -n "__hutch_at 'unpause'" -l all -s a -d 'Unpause all paused containers'
@@ -1062,7 +1083,7 @@ complete -c hutch -n "__hutch_at 'unpause'" -l latest -s l -d 'Act on the contai
 complete -c hutch -n "__hutch_at 'unpause'" -l filter -s f -x -d 'Act on the containers this filter of ps matches (KEY=VALUE, repeatable)'
 complete -c hutch -n "__hutch_at 'unpause'" -l cidfile -x -d 'Read the container id from this file (repeatable)'
 complete -c hutch -n "__hutch_at 'unpause'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'unpause' 1+" -F
+complete -c hutch -n "__hutch_arg 'unpause' 1+" -f -a '(__hutch_container_names)'
 
 # hutch update
 complete -c hutch -n "__hutch_at 'update'" -l memory -s m -x -d 'Memory limit (e.g. 64m, 1g); memory.max'
@@ -1082,7 +1103,7 @@ complete -c hutch -n "__hutch_at 'update'" -l device-write-bps -x -d 'Limit writ
 complete -c hutch -n "__hutch_at 'update'" -l device-read-iops -x -d 'Limit read operations per second (DEVICE:N)'
 complete -c hutch -n "__hutch_at 'update'" -l device-write-iops -x -d 'Limit write operations per second (DEVICE:N)'
 complete -c hutch -n "__hutch_at 'update'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'update' 1" -F
+complete -c hutch -n "__hutch_arg 'update' 1" -f -a '(__hutch_container_names)'
 
 # hutch stats
 complete -c hutch -n "__hutch_at 'stats'" -l all -s a -d 'All running containers (the default)'
@@ -1091,7 +1112,7 @@ complete -c hutch -n "__hutch_at 'stats'" -l format -x -a 'json' -d 'json, or a 
 complete -c hutch -n "__hutch_at 'stats'" -l no-trunc -d 'Do not truncate container ids'
 complete -c hutch -n "__hutch_at 'stats'" -l interval -s i -x -d 'Seconds between samples'
 complete -c hutch -n "__hutch_at 'stats'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'stats' 1+" -F
+complete -c hutch -n "__hutch_arg 'stats' 1+" -f -a '(__hutch_container_names)'
 
 # hutch build
 complete -c hutch -n "__hutch_at 'build'" -l tag -s t -x -d 'Name the image (repeatable)'
@@ -1276,7 +1297,7 @@ complete -c hutch -n "__hutch_at 'healthcheck'" -l help -d 'Show the help and ex
 
 # hutch healthcheck run
 complete -c hutch -n "__hutch_at 'healthcheck run'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'healthcheck run' 1" -F
+complete -c hutch -n "__hutch_arg 'healthcheck run' 1" -f -a '(__hutch_container_names)'
 
 # hutch volume
 complete -c hutch -n "__hutch_at 'volume'" -a create -d 'Create a volume and print its name'
@@ -1405,13 +1426,13 @@ complete -c hutch -n "__hutch_at 'network connect'" -l ip6 -x -d 'IPv6 address o
 complete -c hutch -n "__hutch_at 'network connect'" -l alias -x -d 'Another name on this network'
 complete -c hutch -n "__hutch_at 'network connect'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'network connect' 1" -F
-complete -c hutch -n "__hutch_arg 'network connect' 2" -F
+complete -c hutch -n "__hutch_arg 'network connect' 2" -f -a '(__hutch_container_names)'
 
 # hutch network disconnect
 complete -c hutch -n "__hutch_at 'network disconnect'" -l force -s f -d 'Accepted for compatibility'
 complete -c hutch -n "__hutch_at 'network disconnect'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'network disconnect' 1" -F
-complete -c hutch -n "__hutch_arg 'network disconnect' 2" -F
+complete -c hutch -n "__hutch_arg 'network disconnect' 2" -f -a '(__hutch_container_names)'
 
 # hutch network exists
 complete -c hutch -n "__hutch_at 'network exists'" -l help -d 'Show the help and exit'
@@ -1420,7 +1441,7 @@ complete -c hutch -n "__hutch_arg 'network exists' 1" -f
 # hutch network reload
 complete -c hutch -n "__hutch_at 'network reload'" -l all -s a -d 'All containers'
 complete -c hutch -n "__hutch_at 'network reload'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'network reload' 1+" -F
+complete -c hutch -n "__hutch_arg 'network reload' 1+" -f -a '(__hutch_container_names)'
 
 # hutch secret
 complete -c hutch -n "__hutch_at 'secret'" -a create -d 'Create a secret and print its id'
@@ -1893,7 +1914,7 @@ complete -c hutch -n "__hutch_at 'generate kube'" -l service -s s -d 'Add a Node
 complete -c hutch -n "__hutch_at 'generate kube'" -l type -s t -x -d 'pod, deployment, daemonset or job'
 complete -c hutch -n "__hutch_at 'generate kube'" -l replicas -s r -x -d 'Replicas of a deployment (default 1)'
 complete -c hutch -n "__hutch_at 'generate kube'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'generate kube' 1+" -F
+complete -c hutch -n "__hutch_arg 'generate kube' 1+" -f -a '(__hutch_container_names)'
 
 # hutch generate systemd
 complete -c hutch -n "__hutch_at 'generate systemd'" -l name -s n -d 'Use the container\'s name, not its id, in the unit'
@@ -1911,7 +1932,7 @@ complete -c hutch -n "__hutch_at 'generate systemd'" -l separator -x -d 'Between
 complete -c hutch -n "__hutch_at 'generate systemd'" -l no-header -d 'No comment header with version and date'
 complete -c hutch -n "__hutch_at 'generate systemd'" -l format -x -a 'json' -d 'json: the units as a JSON object'
 complete -c hutch -n "__hutch_at 'generate systemd'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'generate systemd' 1" -F
+complete -c hutch -n "__hutch_arg 'generate systemd' 1" -f -a '(__hutch_container_names)'
 
 # hutch kube
 complete -c hutch -n "__hutch_at 'kube'" -a generate -d 'Generate Kubernetes YAML from containers, pods or volumes'
@@ -1925,7 +1946,7 @@ complete -c hutch -n "__hutch_at 'kube generate'" -l service -s s -d 'Add a Node
 complete -c hutch -n "__hutch_at 'kube generate'" -l type -s t -x -d 'pod, deployment, daemonset or job'
 complete -c hutch -n "__hutch_at 'kube generate'" -l replicas -s r -x -d 'Replicas of a deployment (default 1)'
 complete -c hutch -n "__hutch_at 'kube generate'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'kube generate' 1+" -F
+complete -c hutch -n "__hutch_arg 'kube generate' 1+" -f -a '(__hutch_container_names)'
 
 # hutch kube play
 complete -c hutch -n "__hutch_at 'kube play'" -l configmap -r -F -d 'A YAML file of more ConfigMaps (repeatable)'
@@ -2005,6 +2026,7 @@ complete -c hutch -n "__hutch_at 'container'" -l help -d 'Show the help and exit
 # hutch container run
 complete -c hutch -n "__hutch_at 'container run'" -l rm -d 'Remove the container when it exits'
 complete -c hutch -n "__hutch_at 'container run'" -l rmi -d 'Remove the image after the container exits, unless another container uses it (implies --rm)'
+complete -c hutch -n "__hutch_at 'container run'" -l rootfs -d 'The first argument is a root filesystem directory (PATH, or PATH:O for an overlay that keeps it unchanged), not an image'
 complete -c hutch -n "__hutch_at 'container run'" -l interactive -s i -d 'Keep stdin open and pass it to the container'
 complete -c hutch -n "__hutch_at 'container run'" -l tty -s t -d 'Allocate a pseudo-terminal'
 complete -c hutch -n "__hutch_at 'container run'" -l attach -s a -x -a 'stdin stdout stderr' -d 'Streams an attached run relays: stdin, stdout, stderr (default: all)'
@@ -2019,8 +2041,9 @@ complete -c hutch -n "__hutch_at 'container run'" -l workdir -s w -x -d 'Working
 complete -c hutch -n "__hutch_at 'container run'" -l user -s u -x -d 'User (name or uid, optionally :group) to run as'
 complete -c hutch -n "__hutch_at 'container run'" -l entrypoint -x -d 'Override the image\'s entrypoint (string or JSON array)'
 complete -c hutch -n "__hutch_at 'container run'" -l hostname -s h -x -d 'Container host name'
+complete -c hutch -n "__hutch_at 'container run'" -l domainname -x -d 'Container domain name (in a private UTS namespace, the default)'
 complete -c hutch -n "__hutch_at 'container run'" -l name -x -d 'Name of the container'
-complete -c hutch -n "__hutch_at 'container run'" -l network -l net -x -a 'none host private slirp4netns pasta' -d 'Network: private (default), slirp4netns, pasta, none, host, container:NAME, ns:PATH or NET[,NET]'
+complete -c hutch -n "__hutch_at 'container run'" -l network -l net -x -a '(__hutch_network_modes)' -d 'Network: private (default), slirp4netns, pasta, none, host, container:NAME, ns:PATH or NET[,NET]'
 complete -c hutch -n "__hutch_at 'container run'" -l pod -x -a '(__hutch_pod_names)' -d 'Join a pod (NAME or ID), or create it first: new:NAME'
 complete -c hutch -n "__hutch_at 'container run'" -l restart -x -d 'Restart policy: no, always, unless-stopped, on-failure[:N]'
 complete -c hutch -n "__hutch_at 'container run'" -l label -s l -x -d 'Set a label (KEY=VALUE) on the container'
@@ -2031,7 +2054,7 @@ complete -c hutch -n "__hutch_at 'container run'" -l stop-signal -x -d 'Signal t
 complete -c hutch -n "__hutch_at 'container run'" -l stop-timeout -x -d 'Seconds to wait after the stop signal before SIGKILL'
 complete -c hutch -n "__hutch_at 'container run'" -l cidfile -x -d 'Write the container id to this file'
 complete -c hutch -n "__hutch_at 'container run'" -l pidfile -r -F -d 'Write the container\'s init pid to this file at each start'
-complete -c hutch -n "__hutch_at 'container run'" -l requires -x -d 'Containers (NAME[,NAME...]) started before this one whenever it starts'
+complete -c hutch -n "__hutch_at 'container run'" -l requires -x -a '(__hutch_container_names)' -d 'Containers (NAME[,NAME...]) started before this one whenever it starts'
 complete -c hutch -n "__hutch_at 'container run'" -l tz -x -d 'Time zone of the container: local (the host\'s) or a zone like Europe/Paris'
 complete -c hutch -n "__hutch_at 'container run'" -l replace -d 'Remove a container of the same --name first (a restarted service)'
 complete -c hutch -n "__hutch_at 'container run'" -l sdnotify -x -d 'Under systemd (NOTIFY_SOCKET): conmon says READY=1 once the container runs; healthy once its health check first passes; ignore says nothing'
@@ -2086,7 +2109,7 @@ complete -c hutch -n "__hutch_at 'container run'" -l systemd -x -a 'true false a
 complete -c hutch -n "__hutch_at 'container run'" -l volume -s v -x -d 'Mount a volume or host path: [SOURCE:]DEST[:OPTIONS] (ro, rw, U, z, Z, noexec, nosuid, nodev, rbind, bind, nocopy, propagation)'
 complete -c hutch -n "__hutch_at 'container run'" -l mount -x -d 'Attach a mount: type=bind|volume|tmpfs|devpts,src=...,dst=...[,ro][,...]'
 complete -c hutch -n "__hutch_at 'container run'" -l tmpfs -x -d 'Mount a tmpfs: DEST[:OPTIONS] (size=, mode=, ro, exec...)'
-complete -c hutch -n "__hutch_at 'container run'" -l volumes-from -x -d 'Mount the volumes of another container: CONTAINER[:ro|rw]'
+complete -c hutch -n "__hutch_at 'container run'" -l volumes-from -x -a '(__hutch_container_names)' -d 'Mount the volumes of another container: CONTAINER[:ro|rw]'
 complete -c hutch -n "__hutch_at 'container run'" -l secret -x -a '(__hutch_secret_names)' -d 'Give the container a secret: NAME[,type=mount|env][,target=PATH|VAR][,uid=,gid=,mode=] (a file in /run/secrets by default)'
 complete -c hutch -n "__hutch_at 'container run'" -l pull -x -d 'Pull the image: missing (default), always, never, newer'
 complete -c hutch -n "__hutch_at 'container run'" -l platform -x -d 'Platform OS/ARCH[/VARIANT] of the image to pull'
@@ -2117,10 +2140,10 @@ complete -c hutch -n "__hutch_at 'container run'" -l device-write-iops -x -d 'Li
 complete -c hutch -n "__hutch_at 'container run'" -l kernel-memory -x -d 'Accepted for compatibility, with podman\'s warning: kernel memory limits are gone'
 complete -c hutch -n "__hutch_at 'container run'" -l cgroups -x -d 'enabled, disabled (no cgroup: limits only warn), no-conmon or split'
 complete -c hutch -n "__hutch_at 'container run'" -l cgroup-parent -x -d 'Parent cgroup path (inside your delegated cgroup), or a slice with systemd'
-complete -c hutch -n "__hutch_at 'container run'" -l pid -x -a 'private host' -d 'PID namespace: private (default), host, container:NAME, ns:PATH'
-complete -c hutch -n "__hutch_at 'container run'" -l ipc -x -a 'private shareable none host' -d 'IPC namespace: private (default), shareable, none (no /dev/shm), host, container:NAME, ns:PATH'
-complete -c hutch -n "__hutch_at 'container run'" -l uts -x -a 'private host' -d 'UTS namespace: private (default), host, container:NAME, ns:PATH'
-complete -c hutch -n "__hutch_at 'container run'" -l cgroupns -x -a 'private host' -d 'Cgroup namespace: private (default), host, container:NAME, ns:PATH'
+complete -c hutch -n "__hutch_at 'container run'" -l pid -x -a '(__hutch_namespace_modes)' -d 'PID namespace: private (default), host, container:NAME, ns:PATH'
+complete -c hutch -n "__hutch_at 'container run'" -l ipc -x -a '(__hutch_namespace_modes shareable none)' -d 'IPC namespace: private (default), shareable, none (no /dev/shm), host, container:NAME, ns:PATH'
+complete -c hutch -n "__hutch_at 'container run'" -l uts -x -a '(__hutch_namespace_modes)' -d 'UTS namespace: private (default), host, container:NAME, ns:PATH'
+complete -c hutch -n "__hutch_at 'container run'" -l cgroupns -x -a '(__hutch_namespace_modes)' -d 'Cgroup namespace: private (default), host, container:NAME, ns:PATH'
 complete -c hutch -n "__hutch_at 'container run'" -l passwd -l no-passwd -d 'Add /etc/passwd and /etc/group entries for a --user the image lacks (=false: none)'
 complete -c hutch -n "__hutch_at 'container run'" -l passwd-entry -x -d 'Template of the added /etc/passwd entry ($USERNAME $UID $GID $NAME $HOME)'
 complete -c hutch -n "__hutch_at 'container run'" -l group-entry -x -d 'Template of the added /etc/group entry ($GROUPNAME $GID $USERLIST)'
@@ -2138,6 +2161,7 @@ complete -c hutch -n "__hutch_arg 'container run' 3+" -F
 
 # hutch container create
 complete -c hutch -n "__hutch_at 'container create'" -l rm -d 'Remove the container when it exits'
+complete -c hutch -n "__hutch_at 'container create'" -l rootfs -d 'The first argument is a root filesystem directory (PATH, or PATH:O for an overlay that keeps it unchanged), not an image'
 complete -c hutch -n "__hutch_at 'container create'" -l interactive -s i -d 'Keep stdin open and pass it to the container'
 complete -c hutch -n "__hutch_at 'container create'" -l tty -s t -d 'Allocate a pseudo-terminal'
 complete -c hutch -n "__hutch_at 'container create'" -l attach -s a -x -a 'stdin stdout stderr' -d 'Streams an attached run relays: stdin, stdout, stderr (default: all)'
@@ -2151,8 +2175,9 @@ complete -c hutch -n "__hutch_at 'container create'" -l workdir -s w -x -d 'Work
 complete -c hutch -n "__hutch_at 'container create'" -l user -s u -x -d 'User (name or uid, optionally :group) to run as'
 complete -c hutch -n "__hutch_at 'container create'" -l entrypoint -x -d 'Override the image\'s entrypoint (string or JSON array)'
 complete -c hutch -n "__hutch_at 'container create'" -l hostname -s h -x -d 'Container host name'
+complete -c hutch -n "__hutch_at 'container create'" -l domainname -x -d 'Container domain name (in a private UTS namespace, the default)'
 complete -c hutch -n "__hutch_at 'container create'" -l name -x -d 'Name of the container'
-complete -c hutch -n "__hutch_at 'container create'" -l network -l net -x -a 'none host private slirp4netns pasta' -d 'Network: private (default), slirp4netns, pasta, none, host, container:NAME, ns:PATH or NET[,NET]'
+complete -c hutch -n "__hutch_at 'container create'" -l network -l net -x -a '(__hutch_network_modes)' -d 'Network: private (default), slirp4netns, pasta, none, host, container:NAME, ns:PATH or NET[,NET]'
 complete -c hutch -n "__hutch_at 'container create'" -l pod -x -a '(__hutch_pod_names)' -d 'Join a pod (NAME or ID), or create it first: new:NAME'
 complete -c hutch -n "__hutch_at 'container create'" -l restart -x -d 'Restart policy: no, always, unless-stopped, on-failure[:N]'
 complete -c hutch -n "__hutch_at 'container create'" -l label -s l -x -d 'Set a label (KEY=VALUE) on the container'
@@ -2163,7 +2188,7 @@ complete -c hutch -n "__hutch_at 'container create'" -l stop-signal -x -d 'Signa
 complete -c hutch -n "__hutch_at 'container create'" -l stop-timeout -x -d 'Seconds to wait after the stop signal before SIGKILL'
 complete -c hutch -n "__hutch_at 'container create'" -l cidfile -x -d 'Write the container id to this file'
 complete -c hutch -n "__hutch_at 'container create'" -l pidfile -r -F -d 'Write the container\'s init pid to this file at each start'
-complete -c hutch -n "__hutch_at 'container create'" -l requires -x -d 'Containers (NAME[,NAME...]) started before this one whenever it starts'
+complete -c hutch -n "__hutch_at 'container create'" -l requires -x -a '(__hutch_container_names)' -d 'Containers (NAME[,NAME...]) started before this one whenever it starts'
 complete -c hutch -n "__hutch_at 'container create'" -l tz -x -d 'Time zone of the container: local (the host\'s) or a zone like Europe/Paris'
 complete -c hutch -n "__hutch_at 'container create'" -l replace -d 'Remove a container of the same --name first (a restarted service)'
 complete -c hutch -n "__hutch_at 'container create'" -l sdnotify -x -d 'Under systemd (NOTIFY_SOCKET): conmon says READY=1 once the container runs; healthy once its health check first passes; ignore says nothing'
@@ -2218,7 +2243,7 @@ complete -c hutch -n "__hutch_at 'container create'" -l systemd -x -a 'true fals
 complete -c hutch -n "__hutch_at 'container create'" -l volume -s v -x -d 'Mount a volume or host path: [SOURCE:]DEST[:OPTIONS] (ro, rw, U, z, Z, noexec, nosuid, nodev, rbind, bind, nocopy, propagation)'
 complete -c hutch -n "__hutch_at 'container create'" -l mount -x -d 'Attach a mount: type=bind|volume|tmpfs|devpts,src=...,dst=...[,ro][,...]'
 complete -c hutch -n "__hutch_at 'container create'" -l tmpfs -x -d 'Mount a tmpfs: DEST[:OPTIONS] (size=, mode=, ro, exec...)'
-complete -c hutch -n "__hutch_at 'container create'" -l volumes-from -x -d 'Mount the volumes of another container: CONTAINER[:ro|rw]'
+complete -c hutch -n "__hutch_at 'container create'" -l volumes-from -x -a '(__hutch_container_names)' -d 'Mount the volumes of another container: CONTAINER[:ro|rw]'
 complete -c hutch -n "__hutch_at 'container create'" -l secret -x -a '(__hutch_secret_names)' -d 'Give the container a secret: NAME[,type=mount|env][,target=PATH|VAR][,uid=,gid=,mode=] (a file in /run/secrets by default)'
 complete -c hutch -n "__hutch_at 'container create'" -l pull -x -d 'Pull the image: missing (default), always, never, newer'
 complete -c hutch -n "__hutch_at 'container create'" -l platform -x -d 'Platform OS/ARCH[/VARIANT] of the image to pull'
@@ -2249,10 +2274,10 @@ complete -c hutch -n "__hutch_at 'container create'" -l device-write-iops -x -d 
 complete -c hutch -n "__hutch_at 'container create'" -l kernel-memory -x -d 'Accepted for compatibility, with podman\'s warning: kernel memory limits are gone'
 complete -c hutch -n "__hutch_at 'container create'" -l cgroups -x -d 'enabled, disabled (no cgroup: limits only warn), no-conmon or split'
 complete -c hutch -n "__hutch_at 'container create'" -l cgroup-parent -x -d 'Parent cgroup path (inside your delegated cgroup), or a slice with systemd'
-complete -c hutch -n "__hutch_at 'container create'" -l pid -x -a 'private host' -d 'PID namespace: private (default), host, container:NAME, ns:PATH'
-complete -c hutch -n "__hutch_at 'container create'" -l ipc -x -a 'private shareable none host' -d 'IPC namespace: private (default), shareable, none (no /dev/shm), host, container:NAME, ns:PATH'
-complete -c hutch -n "__hutch_at 'container create'" -l uts -x -a 'private host' -d 'UTS namespace: private (default), host, container:NAME, ns:PATH'
-complete -c hutch -n "__hutch_at 'container create'" -l cgroupns -x -a 'private host' -d 'Cgroup namespace: private (default), host, container:NAME, ns:PATH'
+complete -c hutch -n "__hutch_at 'container create'" -l pid -x -a '(__hutch_namespace_modes)' -d 'PID namespace: private (default), host, container:NAME, ns:PATH'
+complete -c hutch -n "__hutch_at 'container create'" -l ipc -x -a '(__hutch_namespace_modes shareable none)' -d 'IPC namespace: private (default), shareable, none (no /dev/shm), host, container:NAME, ns:PATH'
+complete -c hutch -n "__hutch_at 'container create'" -l uts -x -a '(__hutch_namespace_modes)' -d 'UTS namespace: private (default), host, container:NAME, ns:PATH'
+complete -c hutch -n "__hutch_at 'container create'" -l cgroupns -x -a '(__hutch_namespace_modes)' -d 'Cgroup namespace: private (default), host, container:NAME, ns:PATH'
 complete -c hutch -n "__hutch_at 'container create'" -l passwd -l no-passwd -d 'Add /etc/passwd and /etc/group entries for a --user the image lacks (=false: none)'
 complete -c hutch -n "__hutch_at 'container create'" -l passwd-entry -x -d 'Template of the added /etc/passwd entry ($USERNAME $UID $GID $NAME $HOME)'
 complete -c hutch -n "__hutch_at 'container create'" -l group-entry -x -d 'Template of the added /etc/group entry ($GROUPNAME $GID $USERLIST)'
@@ -2277,7 +2302,7 @@ complete -c hutch -n "__hutch_at 'container start'" -l all -d 'Start all contain
 complete -c hutch -n "__hutch_at 'container start'" -l latest -s l -d 'Act on the container created last'
 complete -c hutch -n "__hutch_at 'container start'" -l filter -s f -x -d 'Act on the containers this filter of ps matches (KEY=VALUE, repeatable)'
 complete -c hutch -n "__hutch_at 'container start'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'container start' 1+" -F
+complete -c hutch -n "__hutch_arg 'container start' 1+" -f -a '(__hutch_container_names)'
 
 # hutch container stop
 complete -c hutch -n "__hutch_at 'container stop'" -l time -s t -x -d 'Seconds to wait for the stop signal before SIGKILL (-1: no limit)'
@@ -2287,7 +2312,7 @@ complete -c hutch -n "__hutch_at 'container stop'" -l latest -s l -d 'Act on the
 complete -c hutch -n "__hutch_at 'container stop'" -l filter -s f -x -d 'Act on the containers this filter of ps matches (KEY=VALUE, repeatable)'
 complete -c hutch -n "__hutch_at 'container stop'" -l cidfile -x -d 'Read the container id from this file (repeatable)'
 complete -c hutch -n "__hutch_at 'container stop'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'container stop' 1+" -F
+complete -c hutch -n "__hutch_arg 'container stop' 1+" -f -a '(__hutch_container_names)'
 
 # hutch container restart
 complete -c hutch -n "__hutch_at 'container restart'" -l time -s t -x -d 'Seconds to wait for the stop signal before SIGKILL (-1: no limit)'
@@ -2297,7 +2322,7 @@ complete -c hutch -n "__hutch_at 'container restart'" -l latest -s l -d 'Act on 
 complete -c hutch -n "__hutch_at 'container restart'" -l filter -s f -x -d 'Act on the containers this filter of ps matches (KEY=VALUE, repeatable)'
 complete -c hutch -n "__hutch_at 'container restart'" -l cidfile -x -d 'Read the container id from this file (repeatable)'
 complete -c hutch -n "__hutch_at 'container restart'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'container restart' 1+" -F
+complete -c hutch -n "__hutch_arg 'container restart' 1+" -f -a '(__hutch_container_names)'
 
 # hutch container kill
 complete -c hutch -n "__hutch_at 'container kill'" -l signal -s s -x -d 'Signal to send (name or number)'
@@ -2305,7 +2330,7 @@ complete -c hutch -n "__hutch_at 'container kill'" -l all -s a -d 'Signal all ru
 complete -c hutch -n "__hutch_at 'container kill'" -l latest -s l -d 'Act on the container created last'
 complete -c hutch -n "__hutch_at 'container kill'" -l cidfile -x -d 'Read the container id from this file (repeatable)'
 complete -c hutch -n "__hutch_at 'container kill'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'container kill' 1+" -F
+complete -c hutch -n "__hutch_arg 'container kill' 1+" -f -a '(__hutch_container_names)'
 
 # hutch container rm
 complete -c hutch -n "__hutch_at 'container rm'" -l force -s f -d 'Stop running containers first'
@@ -2318,7 +2343,7 @@ complete -c hutch -n "__hutch_at 'container rm'" -l filter -x -d 'Act on the con
 complete -c hutch -n "__hutch_at 'container rm'" -l cidfile -x -d 'Read the container id from this file (repeatable)'
 complete -c hutch -n "__hutch_at 'container rm'" -l depend -d 'Remove the containers that depend on these ones first'
 complete -c hutch -n "__hutch_at 'container rm'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'container rm' 1+" -F
+complete -c hutch -n "__hutch_arg 'container rm' 1+" -f -a '(__hutch_container_names)'
 
 # hutch container wait
 complete -c hutch -n "__hutch_at 'container wait'" -l condition -x -d 'State or condition to wait for (repeatable, any one ends the wait): configured, created, exited, healthy, initialized, paused, removing, running, stopped (default), stopping, unhealthy'
@@ -2326,7 +2351,7 @@ complete -c hutch -n "__hutch_at 'container wait'" -l interval -s i -x -d 'Time 
 complete -c hutch -n "__hutch_at 'container wait'" -l ignore -d 'A missing container is no error: its code is -1'
 complete -c hutch -n "__hutch_at 'container wait'" -l latest -s l -d 'Act on the container created last'
 complete -c hutch -n "__hutch_at 'container wait'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'container wait' 1+" -F
+complete -c hutch -n "__hutch_arg 'container wait' 1+" -f -a '(__hutch_container_names)'
 
 # hutch container ls
 complete -c hutch -n "__hutch_at 'container ls'" -l all -s a -d 'Show all containers'
@@ -2350,14 +2375,14 @@ complete -c hutch -n "__hutch_at 'container logs'" -l until -x -d 'Only lines be
 complete -c hutch -n "__hutch_at 'container logs'" -l timestamps -s t -d 'Prefix each line with its time'
 complete -c hutch -n "__hutch_at 'container logs'" -l latest -s l -d 'Act on the container created last'
 complete -c hutch -n "__hutch_at 'container logs'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'container logs' 1+" -F
+complete -c hutch -n "__hutch_arg 'container logs' 1+" -f -a '(__hutch_container_names)'
 
 # hutch container inspect
 complete -c hutch -n "__hutch_at 'container inspect'" -l format -s f -x -a 'json' -d 'json (default) or a Go template'
 complete -c hutch -n "__hutch_at 'container inspect'" -l latest -s l -d 'Act on the container created last'
 complete -c hutch -n "__hutch_at 'container inspect'" -l size -s s -d 'Add SizeRw and SizeRootFs'
 complete -c hutch -n "__hutch_at 'container inspect'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'container inspect' 1+" -F
+complete -c hutch -n "__hutch_arg 'container inspect' 1+" -f -a '(__hutch_container_names)'
 
 # hutch container checkpoint
 complete -c hutch -n "__hutch_at 'container checkpoint'" -l help -d 'Show the help and exit'
@@ -2371,7 +2396,7 @@ complete -c hutch -n "__hutch_arg 'container restore' 1+" -F
 complete -c hutch -n "__hutch_at 'container init'" -l all -s a -d 'Initialize all containers'
 complete -c hutch -n "__hutch_at 'container init'" -l latest -s l -d 'Act on the container created last'
 complete -c hutch -n "__hutch_at 'container init'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'container init' 1+" -F
+complete -c hutch -n "__hutch_arg 'container init' 1+" -f -a '(__hutch_container_names)'
 
 # hutch container clone
 complete -c hutch -n "__hutch_at 'container clone'" -l name -x -d 'Name of the clone (default NAME-clone)'
@@ -2395,18 +2420,18 @@ complete -c hutch -n "__hutch_at 'container clone'" -l device-write-bps -x -d 'L
 complete -c hutch -n "__hutch_at 'container clone'" -l device-read-iops -x -d 'Limit read operations per second (DEVICE:N)'
 complete -c hutch -n "__hutch_at 'container clone'" -l device-write-iops -x -d 'Limit write operations per second (DEVICE:N)'
 complete -c hutch -n "__hutch_at 'container clone'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'container clone' 1" -F
+complete -c hutch -n "__hutch_arg 'container clone' 1" -f -a '(__hutch_container_names)'
 complete -c hutch -n "__hutch_arg 'container clone' 2" -F
 complete -c hutch -n "__hutch_arg 'container clone' 3" -f -a '(__hutch_image_names)'
 
 # hutch container rename
 complete -c hutch -n "__hutch_at 'container rename'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'container rename' 1" -F
+complete -c hutch -n "__hutch_arg 'container rename' 1" -f -a '(__hutch_container_names)'
 complete -c hutch -n "__hutch_arg 'container rename' 2" -F
 
 # hutch container exists
 complete -c hutch -n "__hutch_at 'container exists'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'container exists' 1" -F
+complete -c hutch -n "__hutch_arg 'container exists' 1" -f -a '(__hutch_container_names)'
 
 # hutch container prune
 complete -c hutch -n "__hutch_at 'container prune'" -l force -s f -d 'Do not ask for confirmation'
@@ -2426,20 +2451,20 @@ complete -c hutch -n "__hutch_at 'container mount'" -l format -x -a 'json' -d 'j
 complete -c hutch -n "__hutch_at 'container mount'" -l latest -s l -d 'Act on the container created last'
 complete -c hutch -n "__hutch_at 'container mount'" -l no-trunc -d 'Do not truncate ids in the listing'
 complete -c hutch -n "__hutch_at 'container mount'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'container mount' 1+" -F
+complete -c hutch -n "__hutch_arg 'container mount' 1+" -f -a '(__hutch_container_names)'
 
 # hutch container unmount
 complete -c hutch -n "__hutch_at 'container unmount'" -l all -s a -d 'Unmount every mounted container'
 complete -c hutch -n "__hutch_at 'container unmount'" -l force -s f -d 'Accepted (hutch keeps no mount count)'
 complete -c hutch -n "__hutch_at 'container unmount'" -l latest -s l -d 'Act on the container created last'
 complete -c hutch -n "__hutch_at 'container unmount'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'container unmount' 1+" -F
+complete -c hutch -n "__hutch_arg 'container unmount' 1+" -f -a '(__hutch_container_names)'
 
 # hutch container diff
 complete -c hutch -n "__hutch_at 'container diff'" -l format -x -a 'json' -d 'json, or lines of KIND PATH (default)'
 complete -c hutch -n "__hutch_at 'container diff'" -l latest -s l -d 'Act on the container created last'
 complete -c hutch -n "__hutch_at 'container diff'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'container diff' 1" -F
+complete -c hutch -n "__hutch_arg 'container diff' 1" -f -a '(__hutch_container_names)'
 
 # hutch container commit
 complete -c hutch -n "__hutch_at 'container commit'" -l change -s c -x -d 'Apply a Containerfile instruction to the config (CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, ONBUILD, STOPSIGNAL, USER, VOLUME, WORKDIR)'
@@ -2451,13 +2476,13 @@ complete -c hutch -n "__hutch_at 'container commit'" -l squash -s s -d 'Make one
 complete -c hutch -n "__hutch_at 'container commit'" -l iidfile -x -d 'Write the image id to this file'
 complete -c hutch -n "__hutch_at 'container commit'" -l quiet -s q -d 'Print no progress information'
 complete -c hutch -n "__hutch_at 'container commit'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'container commit' 1" -F
+complete -c hutch -n "__hutch_arg 'container commit' 1" -f -a '(__hutch_container_names)'
 complete -c hutch -n "__hutch_arg 'container commit' 2" -f -a '(__hutch_image_names)'
 
 # hutch container export
 complete -c hutch -n "__hutch_at 'container export'" -l output -s o -x -d 'Write to FILE, not stdout'
 complete -c hutch -n "__hutch_at 'container export'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'container export' 1" -F
+complete -c hutch -n "__hutch_arg 'container export' 1" -f -a '(__hutch_container_names)'
 
 # hutch container runlabel
 complete -c hutch -n "__hutch_at 'container runlabel'" -l display -d 'Print the command instead of running it'
@@ -2482,7 +2507,7 @@ complete -c hutch -n "__hutch_at 'container exec'" -l privileged -d 'Give the pr
 complete -c hutch -n "__hutch_at 'container exec'" -l preserve-fds -x -d 'Pass descriptors 3 to 3+N-1 down to the process (besides 0, 1, 2)'
 complete -c hutch -n "__hutch_at 'container exec'" -l latest -s l -d 'Act on the container created last'
 complete -c hutch -n "__hutch_at 'container exec'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'container exec' 1" -F
+complete -c hutch -n "__hutch_arg 'container exec' 1" -f -a '(__hutch_container_names)'
 complete -c hutch -n "__hutch_arg 'container exec' 2" -f -a '(__fish_complete_command)'
 complete -c hutch -n "__hutch_arg 'container exec' 3+" -F
 
@@ -2492,12 +2517,12 @@ complete -c hutch -n "__hutch_at 'container attach'" -l detach-keys -x -d 'Key s
 complete -c hutch -n "__hutch_at 'container attach'" -l sig-proxy -l no-sig-proxy -d 'Forward the signals hutch receives to the container (not with a tty)'
 complete -c hutch -n "__hutch_at 'container attach'" -l latest -s l -d 'Act on the container created last'
 complete -c hutch -n "__hutch_at 'container attach'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'container attach' 1" -F
+complete -c hutch -n "__hutch_arg 'container attach' 1" -f -a '(__hutch_container_names)'
 
 # hutch container top
 complete -c hutch -n "__hutch_at 'container top'" -l latest -s l -d 'Act on the container created last'
 complete -c hutch -n "__hutch_at 'container top'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'container top' 1" -F
+complete -c hutch -n "__hutch_arg 'container top' 1" -f -a '(__hutch_container_names)'
 complete -c hutch -n "__hutch_arg 'container top' 2+" -F
 
 # hutch container pause
@@ -2506,7 +2531,7 @@ complete -c hutch -n "__hutch_at 'container pause'" -l latest -s l -d 'Act on th
 complete -c hutch -n "__hutch_at 'container pause'" -l filter -s f -x -d 'Act on the containers this filter of ps matches (KEY=VALUE, repeatable)'
 complete -c hutch -n "__hutch_at 'container pause'" -l cidfile -x -d 'Read the container id from this file (repeatable)'
 complete -c hutch -n "__hutch_at 'container pause'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'container pause' 1+" -F
+complete -c hutch -n "__hutch_arg 'container pause' 1+" -f -a '(__hutch_container_names)'
 
 # hutch container unpause
 complete -c hutch -n "__hutch_at 'container unpause'" -l all -s a -d 'Unpause all paused containers'
@@ -2514,7 +2539,7 @@ complete -c hutch -n "__hutch_at 'container unpause'" -l latest -s l -d 'Act on 
 complete -c hutch -n "__hutch_at 'container unpause'" -l filter -s f -x -d 'Act on the containers this filter of ps matches (KEY=VALUE, repeatable)'
 complete -c hutch -n "__hutch_at 'container unpause'" -l cidfile -x -d 'Read the container id from this file (repeatable)'
 complete -c hutch -n "__hutch_at 'container unpause'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'container unpause' 1+" -F
+complete -c hutch -n "__hutch_arg 'container unpause' 1+" -f -a '(__hutch_container_names)'
 
 # hutch container update
 complete -c hutch -n "__hutch_at 'container update'" -l memory -s m -x -d 'Memory limit (e.g. 64m, 1g); memory.max'
@@ -2534,7 +2559,7 @@ complete -c hutch -n "__hutch_at 'container update'" -l device-write-bps -x -d '
 complete -c hutch -n "__hutch_at 'container update'" -l device-read-iops -x -d 'Limit read operations per second (DEVICE:N)'
 complete -c hutch -n "__hutch_at 'container update'" -l device-write-iops -x -d 'Limit write operations per second (DEVICE:N)'
 complete -c hutch -n "__hutch_at 'container update'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'container update' 1" -F
+complete -c hutch -n "__hutch_arg 'container update' 1" -f -a '(__hutch_container_names)'
 
 # hutch container stats
 complete -c hutch -n "__hutch_at 'container stats'" -l all -s a -d 'All running containers (the default)'
@@ -2543,7 +2568,7 @@ complete -c hutch -n "__hutch_at 'container stats'" -l format -x -a 'json' -d 'j
 complete -c hutch -n "__hutch_at 'container stats'" -l no-trunc -d 'Do not truncate container ids'
 complete -c hutch -n "__hutch_at 'container stats'" -l interval -s i -x -d 'Seconds between samples'
 complete -c hutch -n "__hutch_at 'container stats'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'container stats' 1+" -F
+complete -c hutch -n "__hutch_arg 'container stats' 1+" -f -a '(__hutch_container_names)'
 
 # hutch container port
 complete -c hutch -n "__hutch_at 'container port'" -l all -s a -d 'Port mappings of every running container'

@@ -7,6 +7,7 @@ import json
 import os
 import pwd
 import socket
+import subprocess
 from pathlib import Path
 
 from harness import Hutch
@@ -247,3 +248,37 @@ def test_attach_relays_only_the_streams_named(hutch: Hutch, base_image: str) -> 
     """run -a stderr: stdout is not relayed (it still goes to the log), stderr is."""
     result = hutch("run", "--rm", "-a", "stderr", base_image, "sh", "-c", "echo out; echo err >&2")
     assert (result.stdout, result.stderr) == ("", "err\n")
+
+
+def test_rootfs_directory_domainname_and_systemd_copyup(
+    hutch: Hutch, rootfs_tar: Path, tmp_path: Path
+) -> None:
+    """--rootfs DIR:O runs on an overlay that leaves DIR as it was; --systemd's /run
+    tmpfs starts with DIR's /run (tmpcopyup); --domainname sets the UTS domain name.
+    --rootfs DIR writes into DIR itself; inspect shows the directory, no image; rm
+    leaves DIR; --tmpfs copies the image's content up unless notmpcopyup (issue 15)."""
+    root = tmp_path / "root"
+    root.mkdir()
+    subprocess.run(["tar", "-xf", str(rootfs_tar), "-C", str(root)], check=True)
+    (root / "run").mkdir(exist_ok=True)
+    (root / "run" / "marker").write_text("from the image\n")
+    out = hutch(
+        "run", "--rm", "--rootfs", "--domainname", "example.org", "--systemd", "always",
+        f"{root}:O", "sh", "-c",
+        "cat /proc/sys/kernel/domainname /run/marker; grep -c ' /run tmpfs' /proc/mounts; "
+        "touch /new",
+    ).stdout.splitlines()  # fmt: skip
+    assert out == ["example.org", "from the image", "1"]
+    assert not (root / "new").exists()
+    hutch(
+        "create", "--name", "onrootfs", "--tmpfs", "/run", "--tmpfs", "/tmp:notmpcopyup",
+        "--rootfs", str(root), "sh", "-c", "echo hi > /written; cat /run/marker; ls -A /tmp",
+    )  # fmt: skip
+    (root / "tmp" / "left").write_text("")
+    info = json.loads(hutch("inspect", "onrootfs").stdout)[0]
+    assert (info["Rootfs"], info["Image"], info["ImageName"]) == (str(root), "", "")
+    # --tmpfs starts with the image's /run (tmpcopyup, podman's default), not with /tmp's
+    assert hutch("start", "-a", "onrootfs").stdout == "from the image\n"
+    assert (root / "written").read_text() == "hi\n"
+    hutch("rm", "onrootfs")
+    assert (root / "written").exists()

@@ -190,10 +190,11 @@ class KernelOptions:
 
 @dataclass(frozen=True)
 class RunOptions:
-    image: str
+    image: str  # with ``rootfs``: the root filesystem directory, PATH[:O]
     command: tuple[str, ...] = ()
     remove: bool = False
     remove_image: bool = False  # run --rmi: the image goes after the container (with --rm)
+    rootfs: bool = False  # --rootfs: ``image`` is a directory to run on, not an image
     interactive: bool = False
     tty: bool = False
     attach: tuple[str, ...] = ()  # -a stdin|stdout|stderr: the streams relayed; (): all
@@ -209,6 +210,7 @@ class RunOptions:
     user: str | None = None
     entrypoint: str | None = None
     hostname: str | None = None
+    domainname: str | None = None  # the UTS namespace's domain name (setdomainname)
     name: str | None = None
     network: str = ""  # "" is the [network] default setting (private unless set)
     pod: str | None = None  # --pod: join the pod NAME or ID, or make it first: new:NAME

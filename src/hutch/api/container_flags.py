@@ -41,6 +41,12 @@ FLAGS: tuple[Flag, ...] = (
         commands=RUN,
     ),
     switch(
+        "--rootfs",
+        "rootfs",
+        "The first argument is a root filesystem directory (PATH, or PATH:O for an overlay "
+        "that keeps it unchanged), not an image.",
+    ),
+    switch(
         "--interactive",
         "interactive",
         "Keep stdin open and pass it to the container.",
@@ -88,6 +94,11 @@ FLAGS: tuple[Flag, ...] = (
     text("--user", "user", "User (name or uid, optionally :group) to run as.", aliases=("-u",)),
     text("--entrypoint", "entrypoint", "Override the image's entrypoint (string or JSON array)."),
     text("--hostname", "hostname", "Container host name.", aliases=("-h",)),
+    text(
+        "--domainname",
+        "domainname",
+        "Container domain name (in a private UTS namespace, the default).",
+    ),
     text("--name", "name", "Name of the container."),
     text(
         "--network",
@@ -96,7 +107,7 @@ FLAGS: tuple[Flag, ...] = (
         "or NET[,NET].",
         aliases=("--net",),
         default="",
-        values=("none", "host", "private", "slirp4netns", "pasta"),
+        values="network",
     ),
     text("--pod", "pod", "Join a pod (NAME or ID), or create it first: new:NAME.", values="pod"),
     text(
@@ -133,6 +144,7 @@ FLAGS: tuple[Flag, ...] = (
         "--requires",
         "requires",
         "Containers (NAME[,NAME...]) started before this one whenever it starts.",
+        values="container",
     ),
     text(
         "--tz",
@@ -349,6 +361,7 @@ FLAGS: tuple[Flag, ...] = (
         "--volumes-from",
         "volumes.volumes_from",
         "Mount the volumes of another container: CONTAINER[:ro|rw].",
+        values="container",
     ),
     repeated(
         "--secret",
@@ -511,7 +524,7 @@ FLAGS: tuple[Flag, ...] = (
         "namespaces.pid",
         "PID namespace: private (default), host, container:NAME, ns:PATH.",
         default="",
-        values=("private", "host"),
+        values="namespace",
     ),
     text(
         "--ipc",
@@ -519,21 +532,21 @@ FLAGS: tuple[Flag, ...] = (
         "IPC namespace: private (default), shareable, none (no /dev/shm), host, "
         "container:NAME, ns:PATH.",
         default="",
-        values=("private", "shareable", "none", "host"),
+        values="ipc-namespace",
     ),
     text(
         "--uts",
         "namespaces.uts",
         "UTS namespace: private (default), host, container:NAME, ns:PATH.",
         default="",
-        values=("private", "host"),
+        values="namespace",
     ),
     text(
         "--cgroupns",
         "namespaces.cgroupns",
         "Cgroup namespace: private (default), host, container:NAME, ns:PATH.",
         default="",
-        values=("private", "host"),
+        values="namespace",
     ),
     # /etc/passwd and /etc/group entries (PasswdOptions).
     switch(

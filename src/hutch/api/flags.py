@@ -27,7 +27,9 @@ RUN = frozenset({"run"})
 RUN_CREATE = frozenset({"run", "create"})
 RUN_CREATE_UPDATE = frozenset({"run", "create", "update"})
 
-# What a value completes: "file", "dir", a fixed list of words, or () for nothing.
+# What a value completes: "file", "dir", a fixed list of words, or () for nothing;
+# "pod", "container" the names in the store; "namespace", "ipc-namespace" a mode
+# (private, host, ns:, container:NAME); "network" one (and the user's networks).
 Completion = str | tuple[str, ...]
 # Turns the parsed value into the options field's value; gets the flag's name
 # for messages. None: the value as parsed (a repeated flag's list as a tuple).

@@ -50,6 +50,21 @@ _hutch_secret_names() {
         -- "$1"))
 }
 
+# The words of a value that come from the store: container names, namespace
+# modes with container:NAME, networks (the user's too).
+_hutch_store_words() {
+    case $1 in
+    @container) "${_hutch_cmd[@]}" ps -a --format '{{.Names}}' 2>/dev/null ;;
+    @namespace) printf '%s\n' private host ns: ;;
+    @ipc-namespace) printf '%s\n' private shareable none host ns: ;;
+    @network)
+        printf '%s\n' private slirp4netns pasta none host ns:
+        "${_hutch_cmd[@]}" network ls --format '{{.Name}}' 2>/dev/null
+        ;;
+    esac
+    [[ $1 == @container ]] || _hutch_store_words @container | sed 's/^/container:/'
+}
+
 # The project's services: compose's -f, -p, --project-directory, --env-file and
 # --profile typed before the subcommand choose the project, as they will when it runs.
 _hutch_service_names() {
@@ -72,6 +87,10 @@ _hutch_complete_kind() {
     @image) _hutch_image_names "$cur" ;;
     @pod) _hutch_pod_names "$cur" ;;
     @secret) _hutch_secret_names "$cur" ;;
+    @container | @namespace | @ipc-namespace | @network)
+        local IFS=$'\n'
+        COMPREPLY+=($(compgen -W "$(_hutch_store_words "$kind")" -- "$cur"))
+        ;;
     @service) _hutch_service_names "$cur" ;;
     @command) COMPREPLY=($(compgen -c -- "$cur")) ;;
     @dir) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "$cur")) ;;
@@ -191,14 +210,15 @@ def render_bash(tree: Cmd) -> str:
         _bash_case("_hutch_value_options", "Options that take a value.", '"$1"', value_opts),
         _bash_case(
             "_hutch_option_values",
-            "What an option's value completes: @dir, @file, @pod, @secret, @service, @none, "
-            "or words.",
+            "What an option's value completes: @dir, @file, @pod, @secret, @container, "
+            "@namespace, @ipc-namespace, @network, @service, @none or words.",
             '"$1 $2"',
             values,
         ),
         _bash_case(
             "_hutch_argument",
-            "What argument N (from 1) completes: @image, @pod, @secret, @service, @command, @file.",
+            "What argument N (from 1) completes: @image, @pod, @secret, @container, @service, "
+            "@command, @file.",
             '"$1 $2"',
             [*arguments, ("*", "echo @none")],
         ),

@@ -65,6 +65,23 @@ function __hutch_secret_names
     $cmd secret ls --format '{{.Name}}' 2>/dev/null
 end
 
+function __hutch_container_names
+    set -l cmd (commandline -opc)[1]
+    $cmd ps -a --format '{{.Names}}' 2>/dev/null
+end
+
+# A namespace mode (private, host, ns:, container:NAME) and the words given
+function __hutch_namespace_modes
+    printf '%s\n' private host ns: $argv
+    __hutch_container_names | string replace -r '^' container:
+end
+
+function __hutch_network_modes
+    set -l cmd (commandline -opc)[1]
+    set -l nets ($cmd network ls --format '{{.Name}}' 2>/dev/null)
+    __hutch_namespace_modes slirp4netns pasta none $nets
+end
+
 # The project's services: compose's -f, -p, --project-directory, --env-file and
 # --profile typed before the subcommand choose the project, as they will when it runs.
 function __hutch_service_names
@@ -117,6 +134,14 @@ def _fish_option(cmd: Cmd, opt: Opt) -> str:
             parts.append("-x -a '(__hutch_pod_names)'")
         elif opt.values == "secret":
             parts.append("-x -a '(__hutch_secret_names)'")
+        elif opt.values == "container":
+            parts.append("-x -a '(__hutch_container_names)'")
+        elif opt.values == "namespace":
+            parts.append("-x -a '(__hutch_namespace_modes)'")
+        elif opt.values == "ipc-namespace":
+            parts.append("-x -a '(__hutch_namespace_modes shareable none)'")
+        elif opt.values == "network":
+            parts.append("-x -a '(__hutch_network_modes)'")
         elif opt.values == "service":
             parts.append("-x -a '(__hutch_service_names)'")
         elif isinstance(opt.values, tuple):
@@ -133,6 +158,7 @@ def _fish_arg(cmd: Cmd, index: int, arg: Arg) -> list[str]:
         "image": "-f -a '(__hutch_image_names)'",
         "pod": "-f -a '(__hutch_pod_names)'",
         "secret": "-f -a '(__hutch_secret_names)'",
+        "container": "-f -a '(__hutch_container_names)'",
         "service": "-f -a '(__hutch_service_names)'",
         "command": "-f -a '(__fish_complete_command)'",
         "file": "-F",

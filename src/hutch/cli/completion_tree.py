@@ -6,8 +6,9 @@ the fast path's table. What a positional argument completes is read from the
 argument itself: one named ``image``/``images`` or whose help starts with "Image"
 completes image names, one named ``pod``/``pods`` or whose help starts with "Pod"
 pod names (``hutch pod ps``), ``secret``/``secrets`` or "Secret" secret names
-(``hutch secret ls``), a compose command's ``service``/``services``
-the project's services (``hutch compose config --services``, in the current
+(``hutch secret ls``), one named ``container``/``containers`` or whose help starts
+with "Container" container names (``hutch ps -a``), a compose command's
+``service``/``services`` the project's services (``hutch compose config --services``, in the current
 directory), one named ``command`` a program name, one named
 ``reference``, ``name``, ``tag`` or ``digest`` nothing, and anything else files. Option values
 of run, create and update come from their flag table (hutch/api/container_flags.py,
@@ -106,6 +107,8 @@ def _arg_kind(param: typer.core.TyperArgument, path: tuple[str, ...] = ()) -> st
         return "pod"
     if name in ("secret", "secrets") or re.match(r"Secrets?\b", param.help or ""):
         return "secret"
+    if name in ("container", "containers") or re.match(r"Containers?\b", param.help or ""):
+        return "container"
     if name == "command":
         return "command"
     return "none" if name in ("reference", "name", "tag", "shells", "digest") else "file"

@@ -24,6 +24,10 @@ def _zsh_action(kind: str | tuple[str, ...]) -> str:
         "image": "__hutch_image_names",
         "pod": "__hutch_pod_names",
         "secret": "__hutch_secret_names",
+        "container": "__hutch_container_names",
+        "namespace": "__hutch_namespace_modes",
+        "ipc-namespace": "__hutch_namespace_modes shareable none",
+        "network": "__hutch_network_modes",
         "service": "__hutch_service_names",
         "command": "_command_names -e",
         "none": " ",
@@ -110,6 +114,28 @@ __hutch_secret_names() {
     local -a secrets hutch=(${_hutch_bin:-hutch} $_hutch_storage)
     secrets=(${(f)"$(_call_program secrets $hutch secret ls --format '{{.Name}}' 2>/dev/null)"})
     _wanted secrets expl secret compadd -a secrets
+}
+
+# Container names (hutch ps -a), the same way.
+__hutch_container_names() {
+    local -a names hutch=(${_hutch_bin:-hutch} $_hutch_storage)
+    names=(${(f)"$(_call_program containers $hutch ps -a --format '{{.Names}}' 2>/dev/null)"})
+    _wanted containers expl container compadd -a names
+}
+
+# A namespace mode: private, host, ns:PATH, container:NAME (and the words given).
+__hutch_namespace_modes() {
+    local -a names modes=(private host ns: "$@") hutch=(${_hutch_bin:-hutch} $_hutch_storage)
+    names=(${(f)"$(_call_program containers $hutch ps -a --format '{{.Names}}' 2>/dev/null)"})
+    modes+=(${names/#/container:})
+    _wanted modes expl mode compadd -a modes
+}
+
+# A --network: a mode, the user's networks or container:NAME.
+__hutch_network_modes() {
+    local -a nets hutch=(${_hutch_bin:-hutch} $_hutch_storage)
+    nets=(${(f)"$(_call_program networks $hutch network ls --format '{{.Name}}' 2>/dev/null)"})
+    __hutch_namespace_modes slirp4netns pasta none $nets
 }
 
 # The services of the compose project (hutch compose OPTIONS config --services), the one

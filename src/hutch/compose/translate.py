@@ -44,7 +44,7 @@ MAPPED_KEYS = {
     "pids_limit", "deploy", "network_mode", "cpu_shares", "cpuset", "memswap_limit",
     "cgroup_parent", "cpu_period", "cpu_quota", "blkio_config", "shm_size", "pid", "ipc",
     "uts", "cgroup", "oom_score_adj", "volumes_from", "annotations", "device_cgroup_rules",
-    "secrets", "configs", "mac_address",
+    "secrets", "configs", "mac_address", "domainname",
 }  # fmt: skip
 # Refused with the reason, not just by name
 REASONS = {
@@ -54,7 +54,6 @@ REASONS = {
     "cpu_count": "it is a Windows setting (hutch run has no --cpu-count)",
     "cpu_percent": "it is a Windows setting (hutch run has no --cpu-percent)",
 }
-# Refused by name until ``run`` has its flag (--domainname): domainname.
 # (label_file is read into labels by compose/finalise.py.)
 _DEPLOY_KEYS = {"replicas", "resources", "labels"}
 # blkio_config keys with a run flag (weight_device has none: refused by name)
@@ -210,6 +209,7 @@ def run_options(
         workdir=service.get("working_dir"),
         user=service.get("user"),
         hostname=service.get("hostname"),
+        domainname=service.get("domainname"),
         name=name,
         network=network,
         detach=True,

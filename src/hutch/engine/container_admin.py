@@ -101,7 +101,8 @@ class ContainerAdmin:
         clone = replace(
             given,
             name=options.name or self._clone_name(record.name),
-            image=options.image or record.image_name,
+            # a --rootfs container's "image" is its directory (the record names none)
+            image=options.image or (given.image if given.rootfs else record.image_name),
             resources=replace(given.resources, **changed),
             cidfile=None,
             replace=False,

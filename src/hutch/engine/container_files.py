@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import BinaryIO
 
 from hutch.api.containers import (
@@ -28,12 +29,14 @@ from hutch.api.containers import (
 )
 from hutch.api.errors import HutchError, InvalidArgument
 from hutch.engine import container_state as cs
+from hutch.engine import rootfs_dir
 from hutch.engine.context import EngineContext
 from hutch.oci.image import ContainerConfig, HistoryEntry
 from hutch.runtime import state as st
 from hutch.runtime.rootaccess import Child, RootAccess, run_in_root
 from hutch.runtime.users import resolve_user
 from hutch.store import copytar
+from hutch.store.images import ImageRecord
 from hutch.store.layers import LayerInfo
 from hutch.util import testpoint
 
@@ -149,7 +152,8 @@ class ContainerFilesService:
 
         self._ctx.enter_session()
         container = cs.get(self._ctx, name)
-        _require_overlay(container, "diff")
+        if not container.config.options.rootfs:  # --rootfs: its own (overlay) upper dir
+            _require_overlay(container, "diff")
         lowers = [str(p) for p in self._lowers(container)]
         upper = str(container.dirs.upper)
         skip = self._placeholders(container, lowers)
@@ -167,10 +171,19 @@ class ContainerFilesService:
         return placeholders(str(container.dirs.upper), lowers, points)
 
     def _lowers(self, container: cs.Container) -> list[os.PathLike[str]]:
+        options = container.config.options
+        if options.rootfs:
+            # the directory under the :O overlay; without :O the upper dir stays empty
+            # and diff lists nothing, as podman 4.3.1's does
+            return [Path(rootfs_dir.RootfsDir.of(options.image).path)]
+        image = self._image_of(container)
+        return [self._ctx.layers.layer_dir(d) for d in reversed(image.diff_ids)]
+
+    def _image_of(self, container: cs.Container) -> ImageRecord:
         image = self._ctx.images.get(container.record.image_id)
         if image is None:
             raise HutchError(f"the image of container {container.record.id[:12]} is gone")
-        return [self._ctx.layers.layer_dir(d) for d in reversed(image.diff_ids)]
+        return image
 
     # -- export --------------------------------------------------------------
 
@@ -204,9 +217,9 @@ class ContainerFilesService:
             names = (str(parse_reference(options.image, default_registry="localhost")),)
         self._ctx.enter_session()
         container = cs.get(self._ctx, options.container)
-        image = self._ctx.images.get(container.record.image_id)
-        if image is None:
-            raise HutchError(f"the image of container {container.record.id[:12]} is gone")
+        if container.config.options.rootfs:  # podman 4.3.1's refusal
+            raise InvalidArgument("cannot commit a container that uses an exploded rootfs")
+        image = self._image_of(container)
         base = image.config
         container_config = apply_changes(effective_config(container, base.config), options.changes)
         if not options.squash:

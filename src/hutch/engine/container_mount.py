@@ -75,8 +75,8 @@ def _mount(container: cs.Container) -> None:
     rootfs = _rootfs(container)
     point = str(container.dirs.merged)
     os.makedirs(point, mode=0o700, exist_ok=True)
-    if rootfs.kind == "bind":  # vfs: the tree is there already
-        sc.mount(point, point, None, sc.MS_BIND)
+    if rootfs.kind == "bind":  # vfs: the tree is there already; --rootfs PATH: there
+        sc.mount(rootfs.target, point, None, sc.MS_BIND)
         return
     work = container.dirs.root / "mount-work"
     work.mkdir(mode=0o700, exist_ok=True)

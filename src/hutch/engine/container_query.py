@@ -35,7 +35,7 @@ from hutch.api.containers import (
 )
 from hutch.api.errors import HutchError, InvalidArgument
 from hutch.engine import container_state as cs
-from hutch.engine import logconfig
+from hutch.engine import logconfig, rootfs_dir
 from hutch.engine.container_filters import parse_filters, sort_key, tree_size
 from hutch.engine.container_record import ContainerConfig
 from hutch.engine.context import EngineContext
@@ -440,7 +440,7 @@ def inspect_report(
         image=record.image_id,
         image_digest=image_digest,
         image_name=record.image_name,
-        rootfs="",
+        rootfs=rootfs_dir.shown(options),
         resolv_conf_path=os.fspath(container.dirs.userdata / "resolv.conf"),
         hostname_path=os.fspath(container.dirs.userdata / "hostname"),
         hosts_path=os.fspath(container.dirs.userdata / "hosts"),
@@ -460,6 +460,7 @@ def inspect_report(
         mounts=volumes.inspect_mounts(config.mounts),
         config=InspectConfig(
             hostname=config.hostname,
+            domainname=options.domainname or "",
             user=config.user,
             env=tuple(config.env),
             cmd=command,

@@ -30,6 +30,7 @@ from hutch.engine import (
     nsmodes,
     pod_member,
     pod_record,
+    rootfs_dir,
     run_flags,
     stopping,
     systemd_mode,
@@ -94,10 +95,23 @@ class ContainerService:
         if request.options.requires:
             required = _required_ids(self._ctx, request.options.requires)
             request = replace(request, options=replace(request.options, requires=required))
+        source = None
+        if request.options.rootfs:  # a directory, no image: nothing to look up or pull
+            source = rootfs_dir.parse(request.options.image)
+            rootfs_dir.check_userns(source, request.options.security)
+            # recorded absolute, as inspect shows it
+            request = replace(request, options=replace(request.options, image=source.text()))
         options = request.options
         if options.replace and options.name:  # parse_create refused it without --name
             self._replace(options.name)
         self._ctx.enter_session()
+        pod_id = infra_of or (member.pod_id if member else "")
+        if source is not None:
+            mount_requests = engine_volumes.plan_mounts(self._ctx, options.volumes, ())
+            plan = plan_create(
+                request, rootfs_dir.image_config(), self._ctx.settings, self._ctx.driver.name
+            )
+            return self._execute(plan, None, mount_requests, pod_id, member, source)
         from hutch.engine.pull_policy import image_for_run  # registry code only when needed
 
         image = image_for_run(self._ctx, options.image, options.pull)
@@ -105,18 +119,21 @@ class ContainerService:
             self._ctx, options.volumes, image.config.config.volumes
         )
         plan = plan_create(request, image.config, self._ctx.settings, self._ctx.driver.name)
-        pod_id = infra_of or (member.pod_id if member else "")
         return self._execute(plan, image, mount_requests, pod_id, member)
 
     def _execute(
         self,
         plan: CreatePlan,
-        image: ImageRecord,
+        image: ImageRecord | None,
         mount_requests: list[MountRequest],
         pod_id: str = "",
         member: pod_member.Membership | None = None,
+        source: rootfs_dir.RootfsDir | None = None,
     ) -> str:
-        """Store the planned container: record, addresses, rootfs, bundle, volumes."""
+        """Store the planned container: record, addresses, rootfs, bundle, volumes.
+
+        ``image`` None: ``source`` (--rootfs) is its root; the record names no image.
+        """
         options, name, config = plan.request.options, plan.name, plan.config
         localtime, resources = plan.request.localtime, plan.request.resources
         network = engine_networks.prepare(self._ctx, options, plan.network)
@@ -124,24 +141,32 @@ class ContainerService:
         container_id = new_id()
         from hutch.engine.resolve import resolved_name
 
-        image_name = resolved_name(image.names, options.image)
+        if image is None:
+            image_id, image_name, image_config = "", "", rootfs_dir.image_config()
+        else:
+            image_id, image_config = image.id, image.config
+            image_name = resolved_name(image.names, options.image)
         testpoint.pause("create-before-record")
         # Before the record: a run that finds no room leaves nothing behind.
         ensure_room(self._ctx.paths.storage)
         record = self._ctx.containers.create(
-            container_id, name, image.id, image_name, container_record.encode(config), pod_id
+            container_id, name, image_id, image_name, container_record.encode(config), pod_id
         )
         dirs = self._ctx.containers.dirs(record.id)
         try:
             network = engine_networks.allocate(self._ctx, record.id, options, network)
-            rootfs = self._prepare_rootfs(image, dirs, driver)
+            if source is not None:
+                rootfs = rootfs_dir.rootfs(source, dirs, driver)
+            else:
+                assert image is not None
+                rootfs = self._prepare_rootfs(image, dirs, driver)
             joined = nsmodes.resolve(self._ctx, options.namespaces)
             hostname = options.hostname or nsmodes.hostname(options, joined)
             spec = build_spec(
                 container_id=record.id,
                 name=name,
                 options=replace(options, hostname=hostname),
-                image=image.config,
+                image=image_config,
                 rootfs=rootfs,
                 dirs=dirs,
                 network=network,
@@ -186,7 +211,7 @@ class ContainerService:
                 systemd=systemd,
                 workdir=spec.process.cwd,
                 user=spec.process.user.spec,
-                image_config=image.config.config,
+                image_config=image_config.config,
                 mounts=mount_records,
                 ports=spec.network.ports,
                 secret_ids=secret_ids,
@@ -211,7 +236,7 @@ class ContainerService:
         if options.remove_image:  # --rmi implies --rm (current podman)
             options = replace(options, remove=True)
         report = self._run(options)
-        if options.remove_image:
+        if options.remove_image and not options.rootfs:
             self._remove_image(options.image)
         return report
 

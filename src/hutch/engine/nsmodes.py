@@ -78,6 +78,12 @@ def check(options: RunOptions) -> None:
                 "invalid config provided: cannot set shmsize when running in the "
                 f"{{{ipc} }} IPC Namespace"
             )
+    if options.domainname and uts not in _PRIVATE:
+        # podman's spec check, worded as its hostname one
+        raise InvalidArgument(
+            "invalid config provided: cannot set domainname when running in the "
+            f"{'host' if uts == 'host' else 'joined'} UTS namespace: invalid configuration"
+        )
     if options.hostname and uts == "host":
         raise InvalidArgument(
             "invalid config provided: cannot set hostname when running in the host UTS "

@@ -88,6 +88,10 @@ def join_options(ctx: EngineContext, options: RunOptions) -> tuple[RunOptions, M
             raise InvalidArgument(
                 "invalid config provided: cannot set hostname when joining the pod UTS namespace"
             )
+        if options.domainname:
+            raise InvalidArgument(
+                "invalid config provided: cannot set domainname when joining the pod UTS namespace"
+            )
         options = replace(options, hostname=config.hostname)
     userns = config.options.userns if pod.infra_id and pod_userns(config.options.userns) else ""
     refuse_own_userns(options, shared, bool(userns))

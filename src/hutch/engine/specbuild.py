@@ -128,8 +128,8 @@ def build_spec(
     args = command_line(options, image)
     if not args:
         raise InvalidArgument(
-            "no command specified: the image has neither Entrypoint nor Cmd; "
-            "give a command after the image name"
+            # podman's words (scripts match them)
+            "no command or entrypoint provided, and no CMD or ENTRYPOINT from image"
         )
     shared_net = options.network == "host" or net.mode == "join"  # no new net namespace
     namespaces = tuple(ns for ns in NAMESPACES if not (ns == "net" and shared_net))
@@ -177,6 +177,7 @@ def build_spec(
         mounts=init_mounts,
         id=container_id,
         hostname=hostname,
+        domainname=options.domainname or "",
         process=process,
         rootfs=security.rootfs_for(rootfs, secure),
         namespaces=namespaces,

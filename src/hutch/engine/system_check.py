@@ -194,7 +194,7 @@ def _containers(scan: _Scan) -> None:
                     partial(_remove_container, ctx, c.id),
                 )
             continue
-        if c.image_id not in images:
+        if c.image_id and c.image_id not in images:  # "": a --rootfs container
             fix = partial(_remove_container, ctx, c.id) if fix_forced else None
             problem = f"its image {c.image_id[:12]} is missing"
             if not fix_forced:

@@ -111,6 +111,15 @@ def personality(persona: int) -> None:
     _check(lib.personality(persona), "personality")
 
 
+def setdomainname(name: str) -> None:
+    """The NIS domain name of the calling process's UTS namespace (Python's socket
+    module has sethostname only)."""
+    raw = name.encode()
+    lib = _libc()
+    lib.setdomainname.argtypes = [ctypes.c_char_p, ctypes.c_size_t]
+    _check(lib.setdomainname(raw, len(raw)), "setdomainname")
+
+
 def mount(
     source: str | None, target: str, fstype: str | None, flags: int = 0, data: str | None = None
 ) -> None:

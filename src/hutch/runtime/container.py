@@ -147,6 +147,8 @@ def _setup_and_exec(spec: Spec, sock: socket.socket, gid5_mapped: bool) -> None:
     mounts.readonly_paths(spec.readonly_paths)
     if "uts" in spec.namespaces:
         socket.sethostname(spec.hostname)
+        if spec.domainname:
+            sc.setdomainname(spec.domainname)
 
     if spec.process.terminal:
         _setup_terminal(sock, user, window)

@@ -120,6 +120,7 @@ class Spec:
     readonly_paths: tuple[str, ...] = ()
     etc_files: tuple[tuple[str, str], ...] = ()  # (container path, host file) bind-mounted
     pod_hosts: PodHosts = field(default_factory=PodHosts)
+    domainname: str = ""  # --domainname: set with the host name in the UTS namespace
     passwd: PasswdSpec = field(default_factory=PasswdSpec)
     network: NetworkSpec = field(default_factory=NetworkSpec)
     lifecycle: LifecycleSpec = field(default_factory=LifecycleSpec)

@@ -76,7 +76,12 @@ class ContainerStore:
             with transaction(self._conn) as c:
                 # In the transaction that inserts: rmi checks for users and
                 # deletes the image in one too, so one of the two loses cleanly.
-                if c.execute("SELECT 1 FROM images WHERE id = ?", (image_id,)).fetchone() is None:
+                # (No image id: a --rootfs container, on a directory of its own.)
+                if (
+                    image_id
+                    and c.execute("SELECT 1 FROM images WHERE id = ?", (image_id,)).fetchone()
+                    is None
+                ):
                     raise NoSuchObject(
                         f"{image_name}: the image was removed while the container was created"
                     )

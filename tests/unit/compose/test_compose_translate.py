@@ -47,6 +47,7 @@ services:
     cgroup: host
     oom_score_adj: 200
     mac_address: 02:42:ac:11:00:02
+    domainname: example.org
   db:
     image: busybox
 networks:
@@ -97,6 +98,7 @@ def test_run_options(tmp_path: Path) -> None:
     )
     assert options.namespaces.pid == "host"
     assert options.net.mac_address == "02:42:ac:11:00:02"
+    assert options.domainname == "example.org"
     assert options.namespaces.ipc == "container:shop-db-1"  # service:db, its first container
     assert (options.namespaces.uts, options.namespaces.cgroupns) == ("host", "host")
     assert "com.docker.compose.service=web" in options.labels
@@ -111,7 +113,7 @@ def test_run_options(tmp_path: Path) -> None:
         ({"image": "x", "cgroup_parent": "/a", "pid": "host", "ipc": "host"}, []),
         (
             {"image": "x", "mac_address": "02:42:ac:11:00:02", "domainname": "d"},
-            ["domainname"],
+            [],
         ),
         (
             {"image": "x", "blkio_config": {"weight": 10, "weight_device": []}},

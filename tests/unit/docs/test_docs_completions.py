@@ -180,17 +180,73 @@ def test_bash_completes_options_of_the_command(fake_bin: Path) -> None:
 
 
 def test_bash_completes_option_values(fake_bin: Path) -> None:
-    assert complete(fake_bin, "hutch", "run", "-i", "--network", "") == [
-        "host",
-        "none",
-        "pasta",
-        "private",
-        "slirp4netns",
-    ]
+    assert complete(fake_bin, "hutch", "run", "-i", "--restart", "") == []
     assert complete(fake_bin, "hutch", "--log-level", "d") == ["debug"]
     # --network=n arrives as "--network", "=", "n"; bash replaces only "n".
-    assert complete(fake_bin, "hutch", "run", "--network", "=", "n") == ["none"]
+    assert complete(fake_bin, "hutch", "run", "--network", "=", "h") == ["host"]
     assert complete(fake_bin, "hutch", "run", "--name", "") == []
+
+
+# The fake answers every call with its three lines: here, as container or network names.
+FAKE_NAMES = ["<none>:<none>", "docker.io/library/alpine:latest", "localhost/base:1"]
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        ("run", "--requires", ""),
+        ("create", "--volumes-from", ""),
+        ("stop", ""),
+        ("rm", "-f", "web", ""),
+        ("exec", ""),
+        ("container", "inspect", ""),
+    ],
+    ids=" ".join,
+)
+def test_bash_completes_container_names(fake_bin: Path, words: tuple[str, ...]) -> None:
+    assert complete(fake_bin, "hutch", *words) == FAKE_NAMES
+    calls = (fake_bin / "calls").read_text().splitlines()
+    assert calls == ["ps -a --format {{.Names}}"]
+
+
+def test_bash_completes_namespace_modes_with_container_names(fake_bin: Path) -> None:
+    joined = ["container:" + name for name in FAKE_NAMES]
+    assert complete(fake_bin, "hutch", "run", "--pid", "") == sorted(
+        ["host", "ns:", "private", *joined]
+    )
+    assert "shareable" in complete(fake_bin, "hutch", "create", "--ipc", "")
+    # container:NA arrives as "container", ":", "NA": bash replaces the part after ":"
+    assert complete(fake_bin, "hutch", "run", "--uts", "container", ":", "local") == [
+        "localhost/base:1"
+    ]
+    network = complete(fake_bin, "hutch", "run", "--network", "")
+    modes = {"none", "host", "private", "slirp4netns", "pasta", "ns:"}
+    assert {*modes, *FAKE_NAMES, *joined} == set(network)
+    calls = (fake_bin / "calls").read_text().splitlines()
+    assert "network ls --format {{.Name}}" in calls
+
+
+def test_bash_completes_pod_names_for_pod(fake_bin: Path) -> None:
+    assert complete(fake_bin, "hutch", "run", "--pod", "") == FAKE_NAMES
+    assert (fake_bin / "calls").read_text().splitlines() == ["pod ps --format {{.Name}}"]
+
+
+@pytest.mark.parametrize(
+    ("script", "helper"),
+    [
+        (ZSH, "ps -a --format '{{.Names}}'"),
+        (FISH, "ps -a --format '{{.Names}}'"),
+        (ZSH, "network ls --format '{{.Name}}'"),
+        (FISH, "network ls --format '{{.Name}}'"),
+    ],
+    ids=lambda v: v.name if isinstance(v, Path) else v.split()[0],
+)
+def test_zsh_and_fish_ask_hutch_for_containers_and_networks(script: Path, helper: str) -> None:
+    text = script.read_text()
+    assert helper in text
+    lines = text.splitlines()
+    assert any("requires" in line and "__hutch_container_names" in line for line in lines)
+    assert any("pid" in line and "__hutch_namespace_modes" in line for line in lines)
 
 
 @pytest.mark.parametrize(

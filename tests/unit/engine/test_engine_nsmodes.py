@@ -70,6 +70,15 @@ def kernel(**values: object) -> RunOptions:
             "invalid config provided: cannot set hostname when running in the host UTS "
             "namespace: invalid configuration",
         ),
+        (
+            replace(ns(uts="host"), domainname="example.org"),
+            "invalid config provided: cannot set domainname when running in the host UTS "
+            "namespace: invalid configuration",
+        ),
+        (
+            replace(ns(uts="container:db"), domainname="example.org"),
+            "cannot set domainname when running in the joined UTS namespace",
+        ),
         (kernel(shm_size="abc"), "unable to translate --shm-size: invalid size: 'abc'"),
         (
             RunOptions("b", network="private", net=NetworkOptions(mac_address="92:d0:c6:0a:29:33")),
@@ -224,3 +233,10 @@ def _step(spec: Spec, destination: str) -> Step:
     ]
     assert len(found) == 1
     return found[0]
+
+
+def test_domainname_reaches_the_spec_with_its_own_uts_namespace(tmp_path: Path) -> None:
+    spec = build(tmp_path, RunOptions("b", domainname="example.org"))
+    assert spec.domainname == "example.org" and "uts" in spec.namespaces
+    assert build(tmp_path, RunOptions("b")).domainname == ""
+    parse_create(replace(ns(uts="private"), domainname="example.org"), SETTINGS)

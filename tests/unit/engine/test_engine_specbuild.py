@@ -264,7 +264,7 @@ def test_relative_image_workdir_is_refused(tmp_path: Path) -> None:
 
 
 def test_no_command_at_all_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(InvalidArgument, match="no command specified"):
+    with pytest.raises(InvalidArgument, match="no command or entrypoint provided"):
         build(tmp_path, RunOptions("i"), image())
 
 

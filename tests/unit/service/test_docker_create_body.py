@@ -274,3 +274,10 @@ def test_health_and_limits_in_docker_units() -> None:
 def test_a_bare_environment_name_is_not_filled_from_the_servers_environment() -> None:
     o = create_request({"Image": "b", "Env": ["A=1", "HOME", "B="]}).options
     assert o.env == ("A=1", "B=")
+
+
+def test_domainname_reaches_run_s_domainname() -> None:
+    body = copy.deepcopy(DOCKER_CLI_CREATE_MINIMAL)
+    body["Domainname"] = "example.org"
+    assert create_request(body).options.domainname == "example.org"
+    assert create_request(DOCKER_CLI_CREATE_MINIMAL).options.domainname is None

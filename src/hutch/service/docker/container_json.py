@@ -241,7 +241,7 @@ def container_inspect(report: ContainerInspect) -> JSON:
         "Mounts": [_mount(m) for m in report.mounts],
         "Config": {
             "Hostname": config.hostname,
-            "Domainname": "",
+            "Domainname": config.domainname,
             "User": config.user,
             "AttachStdin": False,
             "AttachStdout": False,

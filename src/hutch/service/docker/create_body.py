@@ -104,6 +104,7 @@ def create_request(body: object, name: str = "", platform: str = "") -> CreateRe
             workdir=config.text("WorkingDir") or None,
             user=config.text("User") or None,
             hostname=config.text("Hostname") or None,
+            domainname=config.text("Domainname") or None,
             name=name or None,
             network=network,
             detach=True,
@@ -166,8 +167,6 @@ def _refuse(config: Body, host: Body, warnings: list[str]) -> None:
         raise InvalidArgument("HostConfig.ShmSize: cannot be negative")
     if config.given("MacAddress"):
         raise InvalidArgument("MacAddress: hutch cannot set a container's MAC address")
-    if config.given("Domainname"):
-        raise InvalidArgument("Domainname: hutch cannot set a container's domain name")
     swappiness = host.optional_number("MemorySwappiness")
     if swappiness not in (None, -1):
         warnings.append("HostConfig.MemorySwappiness: cgroup v2 has no swappiness; ignored")
