@@ -130,6 +130,14 @@ def test_push_to_archive_transports(hutch: Hutch, base_image: str, tmp_path: Pat
         assert "manifest.json" in tar.getnames()
     hutch("push", base_image, f"dir:{tmp_path / 'dir'}")
     assert (tmp_path / "dir" / "version").read_text().startswith("Directory Transport")
+    # and back, as podman pulls, runs and creates from them (issue 15)
+    image_id = inspect(hutch, base_image)["Id"]
+    hutch("rmi", "-f", base_image)
+    assert hutch("pull", "-q", f"docker-archive:{tmp_path / 'img.tar'}").stdout == f"{image_id}\n"
+    hutch("rmi", "-f", base_image)
+    assert hutch("run", "--rm", f"oci:{tmp_path / 'layout'}", "echo", "ok").stdout == "ok\n"
+    assert hutch("pull", "-q", f"dir:{tmp_path / 'dir'}").stdout == f"{image_id}\n"
+    assert hutch("pull", "-q", "containers-storage:base").stdout == f"{image_id}\n"
 
 
 def skopeo(*args: str) -> subprocess.CompletedProcess[str]:

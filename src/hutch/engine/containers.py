@@ -140,12 +140,15 @@ class ContainerService:
         driver = config.driver
         container_id = new_id()
         from hutch.engine.resolve import resolved_name
+        from hutch.engine.transports import split_transport
 
         if image is None:
             image_id, image_name, image_config = "", "", rootfs_dir.image_config()
         else:
             image_id, image_config = image.id, image.config
             image_name = resolved_name(image.names, options.image)
+            if split_transport(options.image) is not None and image.names:
+                image_name = image.names[0]  # what it was stored as, not the archive's path
         testpoint.pause("create-before-record")
         # Before the record: a run that finds no room leaves nothing behind.
         ensure_room(self._ctx.paths.storage)

@@ -157,9 +157,17 @@ class Distribution:
     # ---------------------------------------------------------------- pull
 
     def pull(self, options: PullOptions) -> PullReport:
+        from hutch.engine.image_archive import pull_transport
+        from hutch.engine.transports import split_transport
         from hutch.registry.errors import ManifestUnknown
         from hutch.registry.registries_conf import resolve_short_name
 
+        # podman's transports: docker:// is a registry; the others are read here
+        options = replace(options, reference=options.reference.removeprefix("docker://"))
+        source = split_transport(options.reference)
+        if source is not None:
+            image_id, names = pull_transport(self._ctx, source)
+            return PullReport((image_id,), names)
         platform = want_platform(options)
         if options.all_tags:
             given = parse_reference(options.reference, default_tag=None)

@@ -28,6 +28,7 @@ from hutch.api.errors import InvalidArgument
 from hutch.api.images import PushReport
 from hutch.engine.context import EngineContext
 from hutch.engine.resolve import find_image
+from hutch.engine.transports import TransportRef
 from hutch.oci import mediatypes as mt
 from hutch.oci.digest import sha256_of
 from hutch.oci.image import ImageConfig
@@ -492,9 +493,19 @@ def _docker_entries(raw: bytes) -> list[_DockerEntry]:
     return out
 
 
-def _load_docker(ctx: EngineContext, src: _Source, ignore_chown: bool) -> list[_Loaded]:
+def _load_docker(
+    ctx: EngineContext, src: _Source, ignore_chown: bool, pick: str | None = None
+) -> list[_Loaded]:
+    """Every image of the archive; with ``pick`` (a pull) only one: the one of that
+    name ("": the first)."""
+    entries = _docker_entries(src.read("manifest.json"))
+    if pick is not None:
+        wanted = _normal(pick) if pick else ""
+        entries = [e for e in entries if not wanted or wanted in e.names][:1]
+        if not entries:
+            raise InvalidArgument(f"no image {pick or ''} in the archive".replace("  ", " "))
     out: list[_Loaded] = []
-    for entry in _docker_entries(src.read("manifest.json")):
+    for entry in entries:
         config_name = entry.config
         config_raw = src.read(config_name)
         if config_name.removesuffix(".json").split("/")[-1] != sha256_of(config_raw).hex and (
@@ -515,12 +526,21 @@ def _load_docker(ctx: EngineContext, src: _Source, ignore_chown: bool) -> list[_
     return out
 
 
-def _load_oci(ctx: EngineContext, src: _Source, ignore_chown: bool) -> list[_Loaded]:
+def _load_oci(
+    ctx: EngineContext, src: _Source, ignore_chown: bool, pick: str | None = None
+) -> list[_Loaded]:
+    """Every image of the layout; with ``pick`` (a pull) only one: the one whose
+    ref.name annotation (or image name) is ``pick`` ("": the first)."""
     index = parse_manifest(src.read("index.json"))
     if not isinstance(index, ImageIndex):
         raise InvalidArgument("index.json of the layout is not an image index")
+    descs = list(index.manifests)
+    if pick is not None:
+        descs = [d for d in descs if not pick or _names_it(d, pick)][:1]
+        if not descs:
+            raise InvalidArgument(f"no image {pick} in the layout" if pick else "empty layout")
     out: list[_Loaded] = []
-    for desc in index.manifests:
+    for desc in descs:
         raw = src.read(f"blobs/{desc.digest.algorithm}/{desc.digest.hex}")
         if sha256_of(raw) != desc.digest:
             raise InvalidArgument(f"manifest {desc.digest}: digest mismatch; refused")
@@ -568,3 +588,78 @@ def _is_full(name: str) -> bool:
 
 def _normal(name: str) -> str:
     return str(parse_reference(name, default_registry="localhost"))
+
+
+# ------------------------------------------------------------------ pull from a transport
+
+
+def pull_transport(ctx: EngineContext, source: TransportRef) -> tuple[str, tuple[str, ...]]:
+    """Copy the one image ``source`` names into the store (podman's pull of a
+    transport); its id and names. ``containers-storage:`` is the store itself."""
+    from hutch.engine.imagewrite import store_image_raw
+
+    where = f"{source.transport}:{source.path}"
+    if source.transport == "containers-storage":
+        record = find_image(ctx.images, source.ref)
+        return record.id, record.names
+    if not source.path or not os.path.exists(source.path):
+        raise InvalidArgument(f"{where}: no such file or directory")
+    state = ctx.enter_session()
+    ignore_chown = state.mode == "single-id"
+    src = _Source(Path(source.path))
+    try:
+        if source.transport == "docker-archive":
+            loaded = _load_docker(ctx, src, ignore_chown, pick=source.ref or None)
+        elif source.transport == "dir":
+            loaded = [_load_dir(ctx, src, ignore_chown)]
+        else:
+            loaded = _load_oci(ctx, src, ignore_chown, pick=source.ref or None)
+    finally:
+        src.close()
+    config_raw, layers, names, manifest_raw = loaded[0]
+    if not names:
+        names = _name_of_path(source)
+    record = store_image_raw(ctx, config_raw, layers, names, manifest_raw=manifest_raw)
+    return record.id, tuple(names)
+
+
+def _names_it(desc: Any, pick: str) -> bool:
+    """The layout's entry is the ``pick`` of ``oci:DIR:REF``: its ref.name (a tag, or
+    a full name as hutch writes it) or image name."""
+    names = {desc.annotation(REF_NAME), desc.annotation(IMAGE_NAME)} - {None, ""}
+    return pick in names or (_is_full(pick) and _normal(pick) in names)
+
+
+def _name_of_path(source: TransportRef) -> list[str]:
+    """An image the layout does not name: its ref when it is a full name, else
+    ``localhost/PATH:latest`` as podman names it (none when PATH makes no name)."""
+    if source.ref and _is_full(source.ref):
+        return [_normal(source.ref)]
+    name = "localhost/" + os.path.abspath(source.path).strip("/").lower()
+    return [_normal(name)] if _is_full(name) else []
+
+
+def _load_dir(ctx: EngineContext, src: _Source, ignore_chown: bool) -> _Loaded:
+    """A ``dir:`` directory: manifest.json, and the config and layers named by hex."""
+    raw = src.read("manifest.json")
+    manifest = parse_manifest(raw)
+    if not isinstance(manifest, ImageManifest):
+        raise InvalidArgument("manifest.json of the directory is not an image manifest")
+    config_raw = src.read(manifest.config.digest.hex)
+    if sha256_of(config_raw) != manifest.config.digest:
+        raise InvalidArgument(f"config {manifest.config.digest}: digest mismatch; refused")
+    config = _config(config_raw)
+    if len(config.diff_ids) != len(manifest.layers):
+        raise InvalidArgument("the manifest and the config list different layer counts")
+    layers = []
+    for ldesc, diff_id in zip(manifest.layers, config.diff_ids, strict=True):
+        with src.open(ldesc.digest.hex) as f:
+            layers.append(
+                ctx.layers.ingest(
+                    f,
+                    ignore_chown=ignore_chown,
+                    expected_digest=str(ldesc.digest),
+                    expected_diff_id=diff_id,
+                )
+            )
+    return config_raw, layers, [], raw

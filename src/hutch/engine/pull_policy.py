@@ -24,7 +24,10 @@ def _local(ctx: EngineContext, name: str) -> ImageRecord | None:
 
 
 def image_for_run(ctx: EngineContext, name: str, pull: ImagePullOptions) -> ImageRecord:
-    local = _local(ctx, name)
+    from hutch.engine.transports import split_transport
+
+    # TRANSPORT:PATH (docker-archive:, oci:, ...): copied in each time, as podman does
+    local = None if split_transport(name) is not None else _local(ctx, name)
     if pull.policy == "never" or (pull.policy == "missing" and local is not None):
         if local is None:
             raise NoSuchObject(f"{name}: image not known (and --pull=never)")
