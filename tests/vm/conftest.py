@@ -108,8 +108,13 @@ def guest_boot(
 ) -> Callable[[str], GuestResult]:
     """The result of boot NAME, booted on first use with every collected module's part."""
     booted: dict[str, GuestResult] = {}
+    # A boot that failed (its timeout, a job's error) fails every module of that
+    # boot: booting again for the next module would cost another 50 minutes.
+    failed: dict[str, BaseException] = {}
 
     def get(name: str) -> GuestResult:
+        if name in failed:
+            raise failed[name]
         if name not in booted:
             modules = _parts(request, name)
             jobs = [m.GUEST_JOB for m in modules if getattr(m, "GUEST_JOB", None)]
@@ -117,13 +122,17 @@ def guest_boot(
             phases: dict[str, tuple[str, str]] = {}
             for module in modules:
                 phases.update(getattr(module, "GUEST_PHASES", {}))
-            booted[name] = boot_job(
-                name,
-                jobs[0] if jobs else "true\n",
-                phases=phases,
-                systemd=name == "systemd",
-                timeout=3000,
-            )
+            try:
+                booted[name] = boot_job(
+                    name,
+                    jobs[0] if jobs else "true\n",
+                    phases=phases,
+                    systemd=name == "systemd",
+                    timeout=3000,
+                )
+            except Exception as exc:
+                failed[name] = exc
+                raise
         return booted[name]
 
     return get
