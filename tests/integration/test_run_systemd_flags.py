@@ -1,12 +1,15 @@
 """What a systemd service needs from ``run``: ``--replace`` and ``--sdnotify``.
 
 A datagram socket of the test stands in for systemd's NOTIFY_SOCKET (the
-guest lane shows a real user manager taking the same messages).
+guest lane shows a real user manager taking the same messages); in the
+container, ``sd_notify_send.c`` (compiled static once per session) is the
+service's own sd_notify(3).
 """
 
 from __future__ import annotations
 
 import socket
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +19,8 @@ from lifecycle_basics import (
     no_default_network,  # noqa: F401 - autouse fixture
     one_line_error,
 )
+
+SENDER = Path(__file__).resolve().parent / "sd_notify_send.c"
 
 
 @pytest.fixture
@@ -27,6 +32,15 @@ def notify_socket(tmp_path: Path) -> Iterator[tuple[socket.socket, str]]:
         tmp_path.chmod(0o755)
         s.settimeout(0.5)
         yield s, str(path)
+
+
+@pytest.fixture(scope="session")
+def notify_sender(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    work = tmp_path_factory.mktemp("sdnotify")
+    work.chmod(0o755)
+    out = work / "sd_notify_send"
+    subprocess.run(["gcc", "-static", "-O2", "-o", str(out), str(SENDER)], check=True)
+    return out
 
 
 def received(s: socket.socket) -> list[str]:
@@ -53,7 +67,6 @@ def test_replace_removes_the_holder_of_the_name(hutch: Hutch, base_image: str) -
 def test_replace_needs_a_name_and_sdnotify_a_known_mode(hutch: Hutch, base_image: str) -> None:
     for argv, message in (
         (["--replace"], "cannot replace container without --name being set"),
-        (["--sdnotify=container"], "--sdnotify=container is not supported by hutch yet"),
         (["--sdnotify=bogus"], "invalid --sdnotify 'bogus'"),
         (["--sdnotify=healthy"], "--sdnotify=healthy needs a health check"),
     ):
@@ -104,3 +117,36 @@ def test_sdnotify_healthy_says_ready_once_the_check_passes(
     hutch("run", "--rm", "--sdnotify=healthy", "--health-cmd=false", "--health-interval=1s",
           base_image, "sleep", "2", env=env)  # fmt: skip
     assert received(s) == []
+
+
+def test_sdnotify_container_relays_the_containers_own_messages(
+    hutch: Hutch,
+    base_image: str,
+    notify_socket: tuple[socket.socket, str],
+    notify_sender: Path,
+) -> None:
+    s, path = notify_socket
+    env = {"NOTIFY_SOCKET": path}
+    sender = ["-v", f"{notify_sender}:/sd_notify_send:ro"]
+    # Attached: hutch says nothing of its own; the container's messages pass
+    # (its MAINPID=, a pid of its own pid namespace, is dropped).
+    script = (
+        "echo $NOTIFY_SOCKET; /sd_notify_send STATUS=warming; "
+        "/sd_notify_send \"$(printf 'MAINPID=1\\nREADY=1')\""
+    )
+    run = ["run", "--rm", "--sdnotify=container", *sender, base_image, "sh", "-c", script]
+    assert hutch(*run, env=env).stdout == "/run/notify/notify.sock\n"
+    assert received(s) == ["STATUS=warming", "READY=1"]
+    # A container that says nothing: nothing is said (conmon would say READY=1).
+    hutch("run", "--rm", "--sdnotify=container", base_image, "true", env=env)
+    assert received(s) == []
+    # Detached: run returns once the container has said READY=1, which goes out
+    # with the monitor as the main process.
+    script = "sleep 1; /sd_notify_send READY=1; exec sleep 1000"
+    hutch("run", "-d", "--name", "c", "--sdnotify=container", *sender, base_image,
+          "sh", "-c", script, env=env)  # fmt: skip
+    (message,) = received(s)
+    mainpid, ready = message.split("\n")
+    assert ready == "READY=1"
+    monitor = int(mainpid.removeprefix("MAINPID="))
+    assert b"hutch.runtime.monitor" in Path(f"/proc/{monitor}/cmdline").read_bytes()

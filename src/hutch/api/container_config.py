@@ -229,7 +229,8 @@ class RunOptions:
     requires: tuple[str, ...] = ()
     timezone: str | None = None  # --tz: local or a zone name (Europe/Paris)
     replace: bool = False  # remove a container of the same name first
-    sdnotify: str = "conmon"  # conmon (READY=1 once running), healthy (once healthy), ignore
+    # conmon (READY=1 once running), container (its own), healthy (once healthy), ignore
+    sdnotify: str = "conmon"
     # The command line after "hutch" that made it (podman's CreateCommand),
     # from which ``generate systemd --new`` writes the service's ``run``.
     create_command: tuple[str, ...] = ()

@@ -158,6 +158,7 @@ FLAGS: tuple[Flag, ...] = (
         "--sdnotify",
         "sdnotify",
         "Under systemd (NOTIFY_SOCKET): conmon says READY=1 once the container runs; "
+        "container passes the socket in and relays the container's own READY=1; "
         "healthy once its health check first passes; ignore says nothing.",
         default="conmon",
     ),

@@ -27,6 +27,7 @@ from hutch.engine import (
     health_notify,
     lifecycle,
     logconfig,
+    notify_relay,
     nsmodes,
     pod_member,
     pod_record,
@@ -186,6 +187,7 @@ class ContainerService:
                 spec, mounts=spec.mounts + localtime + mounts, resources=resources, log=log
             )
             spec, systemd = systemd_mode.apply(spec, options)
+            spec = notify_relay.apply(spec, options.sdnotify, dirs.userdata)
             from hutch.engine import userns_plan  # --userns, --uidmap, --subuidname
 
             security, pod_userns = options.security, None
@@ -424,19 +426,35 @@ class ContainerService:
             self._start_pod_infra(container)
         engine_networks.before_start(self._ctx, container)
         nsmodes.before_start(self._ctx, container)
-        started = spawn.start(config, attach=attach, window=window, prespawned=prespawned)
+        # --sdnotify=container: the socket is there before the container's first word
+        relay_socket = (
+            notify_relay.bind(container.dirs.userdata) if options.sdnotify == "container" else None
+        )
+        try:
+            started = spawn.start(config, attach=attach, window=window, prespawned=prespawned)
+        except BaseException:
+            if relay_socket is not None:
+                relay_socket.close()
+            raise
         self._event(container.record, "start")
         # Attached, this process stays the service's main process; detached,
         # the monitor takes over (systemd accepts it when it is in the unit).
         mainpid = "" if attach else f"MAINPID={started.monitor_pid}\n"
-        notifier = None
+        notifier: health_notify.Notifier | notify_relay.Relay | None = None
+        state_file = st.state_path(container.dirs.userdata)
         if options.sdnotify == "conmon":
             sdnotify.notify(mainpid + "READY=1")
         elif options.sdnotify == "healthy" and not attach:
-            if health_notify.wait_healthy(st.state_path(container.dirs.userdata)):
+            if health_notify.wait_healthy(state_file):
                 sdnotify.notify(mainpid + "READY=1")
         elif options.sdnotify == "healthy":
-            notifier = health_notify.Notifier(st.state_path(container.dirs.userdata))
+            notifier = health_notify.Notifier(state_file)
+        elif relay_socket is not None and attach:
+            notifier = notify_relay.Relay(relay_socket)
+        elif relay_socket is not None:
+            with relay_socket:
+                if notify_relay.wanted():  # else no one to tell, nor to wait for
+                    notify_relay.relay_until_ready(relay_socket, state_file, started.monitor_pid)
         if not attach:
             return None
         if proxy is not None:

@@ -37,9 +37,9 @@ from hutch.runtime.spec_network import NetworkSpec
 from hutch.util import signames
 from hutch.util.ids import random_name, valid_name
 
-# --sdnotify: container (the container's own READY=1, passed through a
-# socket in the container) is podman's too, not hutch's yet.
-SDNOTIFY_MODES = ("conmon", "healthy", "ignore")
+# --sdnotify: conmon (READY=1 once the container runs), container (the
+# container's own, engine/notify_relay.py), healthy, ignore
+SDNOTIFY_MODES = ("conmon", "container", "healthy", "ignore")
 
 
 @dataclass(frozen=True)
@@ -78,8 +78,6 @@ def parse_restart(text: str) -> RestartPolicy:
 
 
 def _sdnotify_error(mode: str) -> str:
-    if mode == "container":
-        return f"--sdnotify={mode} is not supported by hutch yet: use conmon, healthy or ignore"
     return f"invalid --sdnotify {mode!r}: expected conmon, container, healthy or ignore"
 
 

@@ -125,9 +125,9 @@ def _sdnotify(unit: Unit) -> str:
         return "conmon"
     if e.value == "healthy":
         return "healthy"  # READY=1 once the health check first passes (run checks HealthCmd)
-    # The container's own READY=1 (Notify=true) needs the notify socket
-    # passed into it: not there yet, so the unit is refused.
-    raise QuadletError(e.where, f"Notify={e.value} is not supported by hutch yet")
+    if keys.is_boolean(e.value):
+        return "container"  # the container's own READY=1, through the socket run passes in
+    raise QuadletError(e.where, f"Notify={e.value}: expected a boolean or healthy")
 
 
 def _user(unit: Unit) -> list[str]:

@@ -147,8 +147,9 @@ def new_command(
 ) -> list[str]:
     """The recorded ``run``/``create`` line with the service's own flags in front.
 
-    The container's ``--sdnotify`` is kept when it is ``healthy``; any other
-    mode becomes ``conmon``, as podman's does (the service is Type=notify).
+    The container's ``--sdnotify`` is kept when it is ``healthy`` or
+    ``container``; ``ignore`` becomes ``conmon``, as the default is (the
+    service is Type=notify, and would never be ready).
     """
     words = list(recorded)
     if not words:
@@ -169,7 +170,7 @@ def new_command(
     # ``container run`` spells the verb in two words.
     rest = words[i + 1 :]
     kept = _without_service_flags(rest, value_flags)
-    mode = "healthy" if sdnotify == "healthy" else "conmon"
+    mode = sdnotify if sdnotify in ("healthy", "container") else "conmon"
     head = [binary, *globals_, "run", f"--name={name}", "--replace", "--rm", f"--sdnotify={mode}"]
     return head + kept
 

@@ -40,7 +40,7 @@ def test_network_bridge_is_the_default_network_as_for_rootless_podman() -> None:
             RunOptions("b", detach=True, remove=True, restart="always"),
             "the --rm option conflicts with --restart",
         ),
-        (RunOptions("b", sdnotify="container"), "--sdnotify=container is not supported"),
+        (RunOptions("b", sdnotify="ready"), "invalid --sdnotify 'ready'"),
         (RunOptions("b", replace=True), "cannot replace container without --name"),
     ],
 )

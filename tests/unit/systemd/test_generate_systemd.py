@@ -91,8 +91,13 @@ def test_new_reruns_the_recorded_command_with_the_services_flags() -> None:
     assert exec_words(text, "ExecStopPost") == [HUTCH, "rm", "-f", "--ignore", "-t", "10", "web"]
 
 
-def test_new_keeps_sdnotify_healthy_and_makes_the_rest_conmon() -> None:
-    for mode, expected in (("healthy", "healthy"), ("ignore", "conmon"), (None, "conmon")):
+def test_new_keeps_sdnotify_healthy_and_container_and_makes_the_rest_conmon() -> None:
+    for mode, expected in (
+        ("healthy", "healthy"),
+        ("container", "container"),
+        ("ignore", "conmon"),
+        (None, "conmon"),
+    ):
         info = {**INFO, "Config": {**INFO["Config"], "sdNotifyMode": mode}}
         _, text = unit(GenerateOptions(new=True), info)
         assert exec_words(text, "ExecStart")[7] == f"--sdnotify={expected}"

@@ -112,6 +112,19 @@ def test_notify_healthy_waits_for_the_health_check(tmp_path: Path) -> None:
     ]  # fmt: skip
 
 
+@pytest.mark.parametrize("value", ["true", "yes", "1"])
+def test_notify_true_passes_the_socket_in(tmp_path: Path, value: str) -> None:
+    argv = run_argv(tmp_path, f"Image={IMAGE}\nNotify={value}")
+    assert argv == [*RUN_PREFIX[:-1], "--sdnotify=container", IMAGE]
+
+
+def test_notify_of_another_word_is_refused(tmp_path: Path) -> None:
+    result = run(tmp_path, {"web.container": f"[Container]\nImage={IMAGE}\nNotify=maybe\n"})
+    assert result.units == ()
+    (warning,) = result.warnings
+    assert "web.container:3" in warning and "Notify=maybe" in warning
+
+
 def test_container_name_replaces_the_default(tmp_path: Path) -> None:
     argv = run_argv(tmp_path, f"Image={IMAGE}\nContainerName=web1")
     assert argv[2] == "--name=web1"
