@@ -81,3 +81,17 @@ def test_a_container_without_its_unit_is_an_error(hutch: Hutch, base_image: str)
     code, reports, err = _updates(hutch)
     assert (code, reports) == (125, [])
     assert "no PODMAN_SYSTEMD_UNIT label found" in err
+    # no unit to look at: no auto-update event (podman's rule)
+    assert "auto-update" not in hutch("events", "--stream=false").stdout
+
+
+def test_a_run_records_one_system_event(hutch: Hutch, base_image: str) -> None:
+    hutch("tag", base_image, "localhost/app:latest")
+    hutch("run", "-d", "--name", "app", "--label", "io.containers.autoupdate=local",
+          "localhost/app:latest", "sleep", "300", env=UNIT)  # fmt: skip
+    _updates(hutch, "--dry-run")
+    events = hutch("events", "--stream=false", "--filter", "type=system", "--format", "json")
+    (event,) = [json.loads(line) for line in events.stdout.splitlines()]
+    assert (event["Type"], event["Status"], event["Name"]) == ("system", "auto-update", "")
+    text = hutch("events", "--stream=false", "--filter", "event=auto-update").stdout
+    assert text.rstrip("\n").endswith(" system auto-update"), text

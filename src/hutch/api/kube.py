@@ -44,6 +44,8 @@ class KubePlayOptions:
     userns: str | None = None
     quiet: bool = False  # no pull progress
     read_stdin: Callable[[], str] | None = None
+    annotations: tuple[str, ...] = ()  # --annotation KEY=VALUE: as the pods' own
+    systemd_unit: str = ""  # $PODMAN_SYSTEMD_UNIT of a .kube service: a label, as run's
 
 
 @dataclass(frozen=True)

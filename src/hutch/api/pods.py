@@ -51,6 +51,10 @@ class PodCreateOptions:
     dns_search: tuple[str, ...] = ()
     dns_options: tuple[str, ...] = ()
     no_hosts: bool = False
+    # the infra's address and names on the pod's network (the members share them)
+    ip: str | None = None
+    ip6: str | None = None
+    network_aliases: tuple[str, ...] = ()
     labels: tuple[str, ...] = ()  # KEY=VALUE
     exit_policy: str = "continue"  # continue, or stop: the pod stops when its last member exits
     restart: str = ""  # the members' restart policy when they name none ("" podman's "no")

@@ -82,7 +82,10 @@ def text_of(event: Event, truncate: bool = False) -> str:
     tail = f" ({shown})" if shown else ""
     if event.type == "image":
         tail = f" {event.name}" if event.id and event.name else ""
-    return f"{_time_text(event.time_ns)} {event.type} {event.action} {target}{tail}"
+    head = f"{_time_text(event.time_ns)} {event.type} {event.action}"
+    if event.type == "system":  # podman: the name, when the event has one
+        return f"{head} {event.name}" if event.name else head
+    return f"{head} {target}{tail}"
 
 
 def _bool(text: str) -> bool:

@@ -127,6 +127,12 @@ def add_play(group: typer.Typer, name: str) -> None:
             str | None, typer.Option("--userns", help="User namespace of the pods.")
         ] = None,
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No pull progress.")] = False,
+        annotation: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--annotation", help="Add KEY=VALUE to the pods' annotations (repeatable)."
+            ),
+        ] = None,
     ) -> None:
         """Create pods, containers and volumes from Kubernetes YAML."""
         options = KubePlayOptions(
@@ -143,6 +149,9 @@ def add_play(group: typer.Typer, name: str) -> None:
             userns=userns,
             quiet=quiet,
             read_stdin=_read_stdin,
+            annotations=tuple(annotation or ()),
+            # as run does: a .kube service's containers name their unit (auto-update)
+            systemd_unit=os.environ.get("PODMAN_SYSTEMD_UNIT", ""),
         )
         report = state_of(ctx).kube().play(options, _progress)
         lines: list[str] = []

@@ -132,6 +132,16 @@ def register(pod_app: typer.Typer) -> None:
                 "--device-write-bps", help="Limit the pod's writes to a device (DEVICE:RATE)."
             ),
         ] = None,
+        ip: Annotated[
+            str | None, typer.Option("--ip", help="The pod's IPv4 address on its network.")
+        ] = None,
+        ip6: Annotated[
+            str | None, typer.Option("--ip6", help="The pod's IPv6 address on its network.")
+        ] = None,
+        network_alias: Annotated[
+            list[str] | None,
+            typer.Option("--network-alias", help="Another name of the pod on its network."),
+        ] = None,
         replace: Annotated[
             bool, typer.Option("--replace", help="Remove a pod of the same --name first.")
         ] = False,
@@ -159,6 +169,9 @@ def register(pod_app: typer.Typer) -> None:
             dns_search=tuple(dns_search or ()),
             dns_options=tuple(dns_option or ()),
             no_hosts=no_hosts,
+            ip=ip,
+            ip6=ip6,
+            network_aliases=tuple(network_alias or ()),
             labels=tuple(label or ()),
             exit_policy=exit_policy,
             restart=restart or "",

@@ -28,6 +28,7 @@ from typing import Protocol
 from hutch.api.containers import ContainerSummary
 from hutch.api.errors import HutchError
 from hutch.api.system import AutoUpdateOptions, AutoUpdateReport, AutoUpdateResult
+from hutch.engine import events as engine_events
 from hutch.engine.context import EngineContext
 
 LABEL = "io.containers.autoupdate"
@@ -245,4 +246,9 @@ def auto_update(
     found, errors = candidates(containers)
     if errors:
         return AutoUpdateResult((), tuple(errors))
+    if any(c.unit is not None for c in found):
+        # podman's system event, once per run that has a unit to look at
+        # (a dry run too), before any update
+        logging = ctx.settings.events_logger != "none"
+        engine_events.record(ctx.paths if logging else None, "system", "auto-update", "")
     return run(found, LocalOps(ctx, options), options)

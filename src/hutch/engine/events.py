@@ -22,7 +22,7 @@ from hutch.config.settings import Settings
 from hutch.runtime.events_log import append_event, event_line
 from hutch.util.durations import parse_time
 
-TYPES = ("container", "image")
+TYPES = ("container", "image", "pod", "system")  # the types hutch records
 FILTER_KEYS = ("container", "event", "image", "status", "type")
 
 
@@ -89,7 +89,7 @@ def parse_filters(items: tuple[str, ...]) -> _Filters:
         if key not in FILTER_KEYS:
             raise InvalidArgument(f"invalid filter {key!r}: use one of {', '.join(FILTER_KEYS)}")
         if key == "type" and value not in TYPES:
-            raise InvalidArgument(f"invalid event type {value!r}: use container or image")
+            raise InvalidArgument(f"invalid event type {value!r}: use {', '.join(TYPES)}")
         by_key.setdefault(key, []).append(value)
     return _Filters({k: tuple(v) for k, v in by_key.items()})
 

@@ -109,6 +109,9 @@ def infra_options(
             dns_search=options.dns_search,
             dns_options=options.dns_options,
             no_hosts=options.no_hosts,
+            ip=options.ip,
+            ip6=options.ip6,
+            aliases=options.network_aliases,
         )
     return RunOptions(
         image=IMAGE,

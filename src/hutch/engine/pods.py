@@ -134,7 +134,15 @@ def plan_pod(options: PodCreateOptions) -> PodPlan:
             )
         if options.network or options.dns or options.add_hosts or options.hostname:
             raise InvalidArgument("the pod's network and host name need an infra container")
+        if options.ip or options.ip6 or options.network_aliases:
+            raise InvalidArgument(
+                "--ip, --ip6 and --network-alias of a pod need an infra container"
+            )
         shared = ()
+    elif "net" not in shared and (options.ip or options.ip6 or options.network_aliases):
+        raise InvalidArgument(
+            "--ip, --ip6 and --network-alias of a pod need it to share its network (--share net)"
+        )
     if options.infra_command is not None and not infra:
         raise InvalidArgument("--infra-command needs an infra container")
     if pod_member.pod_userns(options.userns):

@@ -23,6 +23,7 @@ from hutch.api.container_config import (
     SecurityOptions,
     VolumeOptions,
 )
+from hutch.api.errors import InvalidArgument
 from hutch.api.pods import INIT_CONTAINER_LABEL
 from hutch.kube.errors import FieldError, KeyPath, KubeError
 from hutch.kube.model import (
@@ -54,6 +55,10 @@ POD_LABEL = "io.hutch.kube.pod"
 SOURCE_LABEL = "io.hutch.kube.volume-source"
 INIT_LABEL = INIT_CONTAINER_LABEL  # pod start runs it first; generate writes an initContainer
 _RESTART = {"Always": "always", "OnFailure": "on-failure", "Never": "no"}
+# podman's annotations that become labels of the containers: KEY for every
+# container of the pod, KEY/NAME for the one of that name (which wins)
+LABELLED_ANNOTATIONS = ("io.containers.autoupdate", "io.containers.autoupdate.authfile")
+SYSTEMD_UNIT_LABEL = "PODMAN_SYSTEMD_UNIT"
 _PULL = {"Always": "always", "IfNotPresent": "missing", "Never": "never"}
 
 
@@ -66,6 +71,8 @@ class PlayFlags:
     log_driver: str | None = None
     log_opts: tuple[str, ...] = ()
     userns: str | None = None
+    annotations: tuple[tuple[str, str], ...] = ()  # --annotation, over the YAML's
+    systemd_unit: str = ""  # the PODMAN_SYSTEMD_UNIT label of every container
 
 
 @dataclass(frozen=True)
@@ -431,6 +438,7 @@ def _container(
             image=container.image,
             name=name,
             pod=pod,
+            labels=annotation_labels(container.name, meta.annotations, flags),
             entrypoint=json.dumps(list(container.command)) if container.command else None,
             command=container.args,
             workdir=container.working_dir,
@@ -449,6 +457,33 @@ def _container(
             log=LogOptions(driver=flags.log_driver or "", opts=flags.log_opts),
         ),
     )
+
+
+def parse_annotations(items: Sequence[str]) -> tuple[tuple[str, str], ...]:
+    """``--annotation KEY=VALUE`` (repeatable), refused in podman's words."""
+    out: list[tuple[str, str]] = []
+    for item in items:
+        key, eq, value = item.partition("=")
+        if not eq:
+            raise InvalidArgument(f"annotation {json.dumps(item)} must include an '=' sign")
+        out.append((key, value))
+    return tuple(out)
+
+
+def annotation_labels(
+    container: str, annotations: dict[str, str], flags: PlayFlags
+) -> tuple[str, ...]:
+    """The labels podman's kube play derives: auto-update's from the pod's
+    annotations (``--annotation`` over the YAML's), and the systemd unit."""
+    given = {**annotations, **dict(flags.annotations)}
+    labels: list[str] = []
+    for key in LABELLED_ANNOTATIONS:
+        value = given.get(f"{key}/{container}") or given.get(key)
+        if value:
+            labels.append(f"{key}={value}")
+    if flags.systemd_unit:
+        labels.append(f"{SYSTEMD_UNIT_LABEL}={flags.systemd_unit}")
+    return tuple(labels)
 
 
 def _mounts(

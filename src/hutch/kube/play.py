@@ -37,6 +37,7 @@ from hutch.kube.plan import (
     DataVolume,
     PlayFlags,
     PodPlan,
+    parse_annotations,
     plan_play,
     pod_names,
 )
@@ -130,6 +131,8 @@ class Player:
             log_driver=options.log_driver,
             log_opts=options.log_opts,
             userns=options.userns,
+            annotations=parse_annotations(options.annotations),
+            systemd_unit=options.systemd_unit,
         )
         plan = plan_play(documents, name, flags, _extra_config_maps(options.configmaps))
         if not plan.pods and not plan.claims:

@@ -157,7 +157,10 @@ POD: dict[str, Flag] = {
     "DNSOption": Flag("--dns-option", "many"),
     "DNSSearch": Flag("--dns-search", "many"),
     "HostName": Flag("--hostname", "one"),
+    "IP": Flag("--ip", "one"),
+    "IP6": Flag("--ip6", "one"),
     "Label": Flag("--label", "words"),
+    "NetworkAlias": Flag("--network-alias", "many"),
     "PublishPort": Flag("--publish", "words"),
     "UserNS": Flag("--userns", "one"),
 }
@@ -168,9 +171,6 @@ POD_UNSUPPORTED = frozenset(
     {
         "ContainersConfModule",
         "GIDMap",
-        "IP",
-        "IP6",
-        "NetworkAlias",
         "ShmSize",
         "SubGIDMap",
         "SubUIDMap",
@@ -185,6 +185,7 @@ KUBE: dict[str, Flag] = {
 }
 KUBE_SPECIAL = frozenset(
     {
+        "AutoUpdate",
         "ConfigMap",
         "KubeDownForce",
         "Network",
@@ -195,8 +196,8 @@ KUBE_SPECIAL = frozenset(
         "ServiceName",
     }
 )
-# AutoUpdate needs kube play --annotation, ExitCodePropagation a service container.
-KUBE_UNSUPPORTED = frozenset({"AutoUpdate", "ContainersConfModule", "ExitCodePropagation"})
+# ExitCodePropagation needs a service container.
+KUBE_UNSUPPORTED = frozenset({"ContainersConfModule", "ExitCodePropagation"})
 
 IMAGE: dict[str, Flag] = {
     "AllTags": Flag("--all-tags", "bool"),

@@ -30,7 +30,9 @@ from hutch.systemd.common import (
     network_names,
     render,
     table_flags,
+    words,
 )
+from hutch.systemd.container import AUTOUPDATE_LABEL
 from hutch.systemd.model import Generated, QuadletError, Unit
 from hutch.systemd.unitfile import join_words
 
@@ -46,6 +48,7 @@ def convert(unit: Unit, ctx: Context) -> Generated:
     play = [ctx.binary, *global_args, "kube", "play", "--replace"]
     play += [f"--configmap={unit.resolve_path(v)}" for v in unit.file.values("Kube", "ConfigMap")]
     play += table_flags(unit, keys.KUBE)
+    play += _auto_update(unit)
     play += _networks(unit, ctx, svc)
     play += [*extra, yaml]
     down = [ctx.binary, *global_args, "kube", "down"]
@@ -71,6 +74,28 @@ def convert(unit: Unit, ctx: Context) -> Generated:
         "ExecStopPost=-" + join_words(down),
     ]
     return render(svc, ctx, lines)
+
+
+def _auto_update(unit: Unit) -> list[str]:
+    """``AutoUpdate=POLICY`` (every container of the YAML) or ``NAME/POLICY`` (its
+    container NAME), words, repeatable: annotations that kube play turns into the
+    containers' auto-update labels, as podman's Quadlet does."""
+    argv: list[str] = []
+    for e in unit.file.in_section(unit.section):
+        if e.key != "AutoUpdate":
+            continue
+        if e.value == "":
+            argv = []
+            continue
+        for word in words(unit, e):
+            name, slash, policy = word.partition("/") if "/" in word else ("", "", word)
+            if policy not in ("registry", "local") or (slash and not name):
+                raise QuadletError(
+                    e.where, f"AutoUpdate={word}: expected registry, local or NAME/registry|local"
+                )
+            key = f"{AUTOUPDATE_LABEL}/{name}" if slash else AUTOUPDATE_LABEL
+            argv.append(f"--annotation={key}={policy}")
+    return argv
 
 
 def _networks(unit: Unit, ctx: Context, svc: Service) -> list[str]:

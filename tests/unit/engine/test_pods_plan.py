@@ -79,6 +79,14 @@ def test_plan_without_sharing_makes_no_infra_unless_asked() -> None:
         (PodCreateOptions(infra=False, infra_command="/x"), "--infra-command needs an infra"),
         (PodCreateOptions(userns="keep-id", infra=False), "--userns on a pod needs an infra"),
         (PodCreateOptions(userns="bogus"), "invalid --userns 'bogus'"),
+        (
+            PodCreateOptions(infra=False, ip="10.0.0.5"),
+            "--ip, --ip6 and --network-alias of a pod need an infra container",
+        ),
+        (
+            PodCreateOptions(share="ipc", network_aliases=("shop",)),
+            "need it to share its network (--share net)",
+        ),
     ],
 )
 def test_plan_refuses_bad_options_before_anything_exists(
@@ -171,6 +179,14 @@ def test_infra_options_carry_the_pods_network_and_catatonit() -> None:
         options, name="p", hostname="p", network="none", share_net=False
     )
     assert alone.net.publish == ()
+
+
+def test_infra_options_carry_the_pods_address_and_aliases() -> None:
+    options = PodCreateOptions(ip="10.89.0.5", ip6="fd00::5", network_aliases=("shop", "s"))
+    run = pod_infra.infra_options(
+        options, name="p-infra", hostname="p", network="net1", share_net=True
+    )
+    assert (run.net.ip, run.net.ip6, run.net.aliases) == ("10.89.0.5", "fd00::5", ("shop", "s"))
 
 
 def test_a_member_spec_joins_the_shared_namespaces(tmp_path: object) -> None:

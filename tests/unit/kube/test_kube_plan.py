@@ -7,9 +7,10 @@ import json
 
 import pytest
 
+from hutch.api.errors import InvalidArgument
 from hutch.kube.errors import KubeError
 from hutch.kube.parse import parse_documents
-from hutch.kube.plan import POD_LABEL, PlayFlags, PlayPlan, plan_play
+from hutch.kube.plan import POD_LABEL, PlayFlags, PlayPlan, parse_annotations, plan_play
 
 CONFIG = """\
 apiVersion: v1
@@ -280,3 +281,50 @@ spec:
     assert (first.startup_retries, first.startup_success) == (3, 1)
     never = plan(text.replace("  containers:", "  restartPolicy: Never\n  containers:")).pods
     assert never[0].containers[0].options.lifecycle.health.on_failure == "none"
+
+
+AUTO = """\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: kapp
+  annotations:
+    io.containers.autoupdate: registry
+    io.containers.autoupdate/db: local
+spec:
+  containers:
+  - {name: web, image: base}
+  - {name: db, image: base}
+  - {name: cache, image: base}
+"""
+
+
+def test_auto_update_annotations_become_container_labels() -> None:
+    (pod,) = plan(AUTO).pods
+    web, db, cache = (c.options.labels for c in pod.containers)
+    assert web == cache == ("io.containers.autoupdate=registry",)
+    assert db == ("io.containers.autoupdate=local",)  # its own annotation wins
+
+
+def test_play_annotations_win_over_the_yamls_and_the_unit_is_a_label() -> None:
+    flags = PlayFlags(
+        annotations=parse_annotations(
+            ["io.containers.autoupdate/cache=local", "io.containers.autoupdate.authfile=/a"]
+        ),
+        systemd_unit="kapp.service",
+    )
+    (pod,) = plan(AUTO, flags).pods
+    cache = pod.containers[2].options.labels
+    assert cache == (
+        "io.containers.autoupdate=local",
+        "io.containers.autoupdate.authfile=/a",
+        "PODMAN_SYSTEMD_UNIT=kapp.service",
+    )
+    (plain,) = plan(CONFIG + POD).pods  # other annotations, no unit: no label
+    assert all(c.options.labels == () for c in plain.containers)
+
+
+def test_an_annotation_needs_an_equals_sign() -> None:
+    assert parse_annotations(["a=b=c", "empty="]) == (("a", "b=c"), ("empty", ""))
+    with pytest.raises(InvalidArgument, match="annotation \"nokey\" must include an '=' sign"):
+        parse_annotations(["nokey"])

@@ -58,6 +58,20 @@ def test_the_whole_kube_service_text(tmp_path: Path) -> None:
 
 PLAY = [HUTCH, "kube", "play", "--replace"]
 
+
+def test_auto_update_becomes_annotations_kube_play_labels(tmp_path: Path) -> None:
+    argv = play_argv(tmp_path, "AutoUpdate=registry\nAutoUpdate=db/local web/registry")
+    assert argv == [
+        *PLAY,
+        "--annotation=io.containers.autoupdate=registry",
+        "--annotation=io.containers.autoupdate/db=local",
+        "--annotation=io.containers.autoupdate/web=registry",
+        "/srv/web.yaml",
+    ]
+    # an empty value forgets the ones before, as for every list key
+    assert play_argv(tmp_path, "AutoUpdate=local\nAutoUpdate=") == [*PLAY, "/srv/web.yaml"]
+
+
 # key=value lines -> the flags they add to ``hutch kube play`` before the YAML.
 CASES: list[tuple[str, list[str]]] = [
     ("ConfigMap=/a.yaml\nConfigMap=/b.yaml", ["--configmap=/a.yaml", "--configmap=/b.yaml"]),
@@ -134,7 +148,8 @@ def test_set_working_directory(
 @pytest.mark.parametrize(
     ("text", "line", "message"),
     [
-        ("[Kube]\nYaml=/w.yaml\nAutoUpdate=registry\n", 3, "not supported by hutch"),
+        ("[Kube]\nYaml=/w.yaml\nAutoUpdate=sometimes\n", 3, "expected registry, local"),
+        ("[Kube]\nYaml=/w.yaml\nAutoUpdate=/local\n", 3, "expected registry, local"),
         ("[Kube]\nYaml=/w.yaml\nExitCodePropagation=any\n", 3, "not supported by hutch"),
         ("[Kube]\nYaml=/w.yaml\nYml=x\n", 3, "unknown key Yml"),
         ("[Kube]\nYaml=/w.yaml\nNetwork=nope.network\n", 3, "no network unit"),
