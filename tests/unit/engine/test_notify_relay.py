@@ -105,11 +105,22 @@ def test_detached_relays_until_ready_with_the_monitors_pid(
 def test_detached_stops_waiting_when_the_container_stops(tmp_path: Path) -> None:
     userdata = long_userdata(tmp_path)
     sent: list[str] = []
+
+    def send(message: str) -> bool:
+        sent.append(message)
+        return True
+
     with notify_relay.bind(userdata) as sock:
         ready = notify_relay.relay_until_ready(
-            sock, tmp_path / "state.json", 1, running=lambda _: False, send=sent.append
+            sock, tmp_path / "state.json", 1, running=lambda _: False, send=send
         )
     assert not ready and sent == []
+    with notify_relay.bind(userdata) as sock:  # said just before its end: still relayed
+        container_send(userdata, b"READY=1")
+        ready = notify_relay.relay_until_ready(
+            sock, tmp_path / "state.json", 1, running=lambda _: False, send=send
+        )
+    assert ready and sent == ["MAINPID=1\nREADY=1"]
 
 
 def test_attached_relays_every_message_while_it_runs(
