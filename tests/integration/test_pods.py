@@ -197,6 +197,20 @@ def test_a_pod_on_the_hosts_network_runs_its_members(hutch: Hutch) -> None:
     hutch("pod", "rm", "-f", "-t", "0", "onhost")
 
 
+def test_a_pod_has_the_address_and_alias_it_was_given(hutch: Hutch) -> None:
+    # pod create --ip/--network-alias (Quadlet's IP=, NetworkAlias=): the infra's,
+    # which the members share
+    hutch("network", "create", "--subnet", "10.89.55.0/24", "podnet")
+    hutch("pod", "create", "--name", "addr", "--network", "podnet", "--ip", "10.89.55.7",
+          "--network-alias", "shop")  # fmt: skip
+    mine = hutch("run", "--rm", "--pod", "addr", "base", "ip", "-4", "-o", "addr", "show")
+    assert "10.89.55.7/24" in mine.stdout, mine.stdout
+    seen = hutch("run", "--rm", "--network", "podnet", "base", "nslookup", "shop").stdout
+    assert "Address: 10.89.55.7" in seen, seen
+    hutch("pod", "rm", "-f", "-t", "0", "addr")
+    hutch("network", "rm", "podnet")
+
+
 def _commands(hutch: Hutch, member: str) -> dict[str, int]:
     """The processes ``ps`` shows in a member: command line -> pid."""
     lines = hutch("exec", member, "ps", "-o", "pid,args").stdout.splitlines()[1:]
