@@ -85,7 +85,7 @@ def test_plan_without_sharing_makes_no_infra_unless_asked() -> None:
         ),
         (
             PodCreateOptions(share="ipc", network_aliases=("shop",)),
-            "need it to share its network (--share net)",
+            "need it to share its network",
         ),
     ],
 )

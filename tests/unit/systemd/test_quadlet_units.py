@@ -179,7 +179,7 @@ def test_a_template_and_its_instance(tmp_path: Path) -> None:
         ("bad.container", "[Container]\nImage=x\nVolume=nope.volume:/d\n", 3, "no volume unit"),
         ("bad.container", '[Container]\nImage=x\nExec="open\n', 3, "unbalanced quote"),
         ("bad.container", "[Container]\nImage=x\nReadOnly=maybe\n", 3, "not a boolean"),
-        ("bad.container", "[Container]\nImage=x\nNotify=true\n", 3, "not supported by hutch"),
+        ("bad.container", "[Container]\nImage=x\nNotify=later\n", 3, "boolean or healthy"),
         ("bad.container", "[Container]\nImage=x\nAutoUpdate=sometimes\n", 3, "registry or local"),
         ("bad.container", "[Container]\nImage=x\nGroup=100\n", 3, "needs User="),
         ("bad.container", "[Container]\nImage=x\n[Quadlet]\nOops=1\n", 4, "[Quadlet]"),
