@@ -94,7 +94,7 @@ _hutch_options() {
     "secret ls") echo --filter -f --format --quiet -q --noheading -n ;;
     "secret inspect") echo --format -f --pretty --showsecret ;;
     "secret rm") echo --all -a --ignore -i ;;
-    "pod create") echo --name -n --publish -p --network --net --share --share-parent --infra --no-infra --infra-command --infra-name --hostname --add-host --dns --dns-search --dns-option --no-hosts --label -l --exit-policy --restart --volume -v --userns --memory -m --memory-swap --cpus --cpu-shares -c --cpuset-cpus --cpuset-mems --blkio-weight --device-read-bps --device-write-bps --replace --pod-id-file ;;
+    "pod create") echo --name -n --publish -p --network --net --share --share-parent --infra --no-infra --infra-command --infra-name --hostname --add-host --dns --dns-search --dns-option --no-hosts --label -l --exit-policy --restart --volume -v --userns --memory -m --memory-swap --cpus --cpu-shares -c --cpuset-cpus --cpuset-mems --blkio-weight --device-read-bps --device-write-bps --ip --ip6 --network-alias --replace --pod-id-file ;;
     "pod ps") echo --filter -f --format --quiet -q --noheading --no-trunc --ctr-names --ctr-ids --ctr-status --sort ;;
     "pod inspect") echo --format -f ;;
     "pod start") echo --all -a ;;
@@ -137,9 +137,9 @@ _hutch_options() {
     "generate kube") echo --filename -f --service -s --type -t --replicas -r ;;
     "generate systemd") echo --name -n --new --files -f --restart-policy --restart-sec --start-timeout --stop-timeout --wants --after --requires --container-prefix --separator --no-header --format ;;
     "kube generate") echo --filename -f --service -s --type -t --replicas -r ;;
-    "kube play") echo --configmap --network --publish --replace --start --no-start --build --context-dir --log-driver --log-opt --userns --quiet -q ;;
+    "kube play") echo --configmap --network --publish --replace --start --no-start --build --context-dir --log-driver --log-opt --userns --quiet -q --annotation ;;
     "kube down") echo --force ;;
-    "play kube") echo --configmap --network --publish --replace --start --no-start --build --context-dir --log-driver --log-opt --userns --quiet -q ;;
+    "play kube") echo --configmap --network --publish --replace --start --no-start --build --context-dir --log-driver --log-opt --userns --quiet -q --annotation ;;
     "container run") echo --rm --rmi --rootfs --interactive -i --tty -t --attach -a --detach -d --env -e --env-file --env-host --env-merge --unsetenv --unsetenv-all --workdir -w --user -u --entrypoint --hostname -h --domainname --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --replace --sdnotify --publish -p --publish-all -P --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --no-hosts --no-hostname --chrootdirs --cap-add --cap-drop --privileged --security-opt --read-only --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --no-healthcheck --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --sig-proxy --no-sig-proxy --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --quiet -q --tls-verify --no-tls-verify --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd --no-passwd --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt ;;
     "container create") echo --rm --rootfs --interactive -i --tty -t --attach -a --env -e --env-file --env-host --env-merge --unsetenv --unsetenv-all --workdir -w --user -u --entrypoint --hostname -h --domainname --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --replace --sdnotify --publish -p --publish-all -P --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --no-hosts --no-hostname --chrootdirs --cap-add --cap-drop --privileged --security-opt --read-only --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --no-healthcheck --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --sig-proxy --no-sig-proxy --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --quiet -q --tls-verify --no-tls-verify --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd --no-passwd --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt ;;
     "container start") echo --attach -a --interactive -i --detach-keys --sig-proxy --no-sig-proxy --all --latest -l --filter -f ;;
@@ -255,7 +255,7 @@ _hutch_value_options() {
     "secret create") echo --driver -d --driver-opts --label -l ;;
     "secret ls") echo --filter -f --format ;;
     "secret inspect") echo --format -f ;;
-    "pod create") echo --name -n --publish -p --network --net --share --infra-command --infra-name --hostname --add-host --dns --dns-search --dns-option --label -l --exit-policy --restart --volume -v --userns --memory -m --memory-swap --cpus --cpu-shares -c --cpuset-cpus --cpuset-mems --blkio-weight --device-read-bps --device-write-bps --pod-id-file ;;
+    "pod create") echo --name -n --publish -p --network --net --share --infra-command --infra-name --hostname --add-host --dns --dns-search --dns-option --label -l --exit-policy --restart --volume -v --userns --memory -m --memory-swap --cpus --cpu-shares -c --cpuset-cpus --cpuset-mems --blkio-weight --device-read-bps --device-write-bps --ip --ip6 --network-alias --pod-id-file ;;
     "pod ps") echo --filter -f --format --sort ;;
     "pod inspect") echo --format -f ;;
     "pod stop") echo --time -t ;;
@@ -284,8 +284,8 @@ _hutch_value_options() {
     "generate kube") echo --filename -f --type -t --replicas -r ;;
     "generate systemd") echo --restart-policy --restart-sec --start-timeout --stop-timeout --wants --after --requires --container-prefix --separator --format ;;
     "kube generate") echo --filename -f --type -t --replicas -r ;;
-    "kube play") echo --configmap --network --publish --context-dir --log-driver --log-opt --userns ;;
-    "play kube") echo --configmap --network --publish --context-dir --log-driver --log-opt --userns ;;
+    "kube play") echo --configmap --network --publish --context-dir --log-driver --log-opt --userns --annotation ;;
+    "play kube") echo --configmap --network --publish --context-dir --log-driver --log-opt --userns --annotation ;;
     "container run") echo --attach -a --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --domainname --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --sdnotify --publish -p --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --chrootdirs --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt ;;
     "container create") echo --attach -a --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --domainname --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --sdnotify --publish -p --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --chrootdirs --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt ;;
     "container start") echo --detach-keys --filter -f ;;
@@ -797,6 +797,9 @@ _hutch_option_values() {
     "pod create --blkio-weight") echo "@none" ;;
     "pod create --device-read-bps") echo "@none" ;;
     "pod create --device-write-bps") echo "@none" ;;
+    "pod create --ip") echo "@none" ;;
+    "pod create --ip6") echo "@none" ;;
+    "pod create --network-alias") echo "@none" ;;
     "pod create --pod-id-file") echo "@none" ;;
     "pod ps --filter"|"pod ps -f") echo "@none" ;;
     "pod ps --format") echo "json" ;;
@@ -879,6 +882,7 @@ _hutch_option_values() {
     "kube play --log-driver") echo "@none" ;;
     "kube play --log-opt") echo "@none" ;;
     "kube play --userns") echo "@none" ;;
+    "kube play --annotation") echo "@none" ;;
     "play kube --configmap") echo "@file" ;;
     "play kube --network") echo "@none" ;;
     "play kube --publish") echo "@none" ;;
@@ -886,6 +890,7 @@ _hutch_option_values() {
     "play kube --log-driver") echo "@none" ;;
     "play kube --log-opt") echo "@none" ;;
     "play kube --userns") echo "@none" ;;
+    "play kube --annotation") echo "@none" ;;
     "container run --attach"|"container run -a") echo "stdin stdout stderr" ;;
     "container run --env"|"container run -e") echo "@none" ;;
     "container run --env-file") echo "@file" ;;

@@ -158,7 +158,7 @@ function __hutch_value_options
         case 'secret inspect'
             printf '%s\n' --format -f
         case 'pod create'
-            printf '%s\n' --name -n --publish -p --network --net --share --infra-command --infra-name --hostname --add-host --dns --dns-search --dns-option --label -l --exit-policy --restart --volume -v --userns --memory -m --memory-swap --cpus --cpu-shares -c --cpuset-cpus --cpuset-mems --blkio-weight --device-read-bps --device-write-bps --pod-id-file
+            printf '%s\n' --name -n --publish -p --network --net --share --infra-command --infra-name --hostname --add-host --dns --dns-search --dns-option --label -l --exit-policy --restart --volume -v --userns --memory -m --memory-swap --cpus --cpu-shares -c --cpuset-cpus --cpuset-mems --blkio-weight --device-read-bps --device-write-bps --ip --ip6 --network-alias --pod-id-file
         case 'pod ps'
             printf '%s\n' --filter -f --format --sort
         case 'pod inspect'
@@ -216,9 +216,9 @@ function __hutch_value_options
         case 'kube generate'
             printf '%s\n' --filename -f --type -t --replicas -r
         case 'kube play'
-            printf '%s\n' --configmap --network --publish --context-dir --log-driver --log-opt --userns
+            printf '%s\n' --configmap --network --publish --context-dir --log-driver --log-opt --userns --annotation
         case 'play kube'
-            printf '%s\n' --configmap --network --publish --context-dir --log-driver --log-opt --userns
+            printf '%s\n' --configmap --network --publish --context-dir --log-driver --log-opt --userns --annotation
         case 'container run'
             printf '%s\n' --attach -a --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --domainname --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --sdnotify --publish -p --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --chrootdirs --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt
         case 'container create'
@@ -644,7 +644,7 @@ complete -c hutch -n "__hutch_at 'run'" -l pidfile -r -F -d 'Write the container
 complete -c hutch -n "__hutch_at 'run'" -l requires -x -a '(__hutch_container_names)' -d 'Containers (NAME[,NAME...]) started before this one whenever it starts'
 complete -c hutch -n "__hutch_at 'run'" -l tz -x -d 'Time zone of the container: local (the host\'s) or a zone like Europe/Paris'
 complete -c hutch -n "__hutch_at 'run'" -l replace -d 'Remove a container of the same --name first (a restarted service)'
-complete -c hutch -n "__hutch_at 'run'" -l sdnotify -x -d 'Under systemd (NOTIFY_SOCKET): conmon says READY=1 once the container runs; healthy once its health check first passes; ignore says nothing'
+complete -c hutch -n "__hutch_at 'run'" -l sdnotify -x -d 'Under systemd (NOTIFY_SOCKET): conmon says READY=1 once the container runs; container passes the socket in and relays the container\'s own READY=1; healthy once its health check first passes; ignore says nothing'
 complete -c hutch -n "__hutch_at 'run'" -l publish -s p -x -d 'Publish a port: [IP:][HOSTPORT:]CTRPORT[/tcp|/udp]; ranges; no HOSTPORT: random'
 complete -c hutch -n "__hutch_at 'run'" -l publish-all -s P -d 'Publish every exposed port on a random host port'
 complete -c hutch -n "__hutch_at 'run'" -l expose -x -d 'Expose a port or range: PORT[-END][/tcp|/udp] (published by -P; shown in inspect)'
@@ -778,7 +778,7 @@ complete -c hutch -n "__hutch_at 'create'" -l pidfile -r -F -d 'Write the contai
 complete -c hutch -n "__hutch_at 'create'" -l requires -x -a '(__hutch_container_names)' -d 'Containers (NAME[,NAME...]) started before this one whenever it starts'
 complete -c hutch -n "__hutch_at 'create'" -l tz -x -d 'Time zone of the container: local (the host\'s) or a zone like Europe/Paris'
 complete -c hutch -n "__hutch_at 'create'" -l replace -d 'Remove a container of the same --name first (a restarted service)'
-complete -c hutch -n "__hutch_at 'create'" -l sdnotify -x -d 'Under systemd (NOTIFY_SOCKET): conmon says READY=1 once the container runs; healthy once its health check first passes; ignore says nothing'
+complete -c hutch -n "__hutch_at 'create'" -l sdnotify -x -d 'Under systemd (NOTIFY_SOCKET): conmon says READY=1 once the container runs; container passes the socket in and relays the container\'s own READY=1; healthy once its health check first passes; ignore says nothing'
 complete -c hutch -n "__hutch_at 'create'" -l publish -s p -x -d 'Publish a port: [IP:][HOSTPORT:]CTRPORT[/tcp|/udp]; ranges; no HOSTPORT: random'
 complete -c hutch -n "__hutch_at 'create'" -l publish-all -s P -d 'Publish every exposed port on a random host port'
 complete -c hutch -n "__hutch_at 'create'" -l expose -x -d 'Expose a port or range: PORT[-END][/tcp|/udp] (published by -P; shown in inspect)'
@@ -1534,6 +1534,9 @@ complete -c hutch -n "__hutch_at 'pod create'" -l cpuset-mems -x -d 'Memory node
 complete -c hutch -n "__hutch_at 'pod create'" -l blkio-weight -x -d 'Block I/O weight of the pod (10-1000)'
 complete -c hutch -n "__hutch_at 'pod create'" -l device-read-bps -x -d 'Limit the pod\'s reads from a device (DEVICE:RATE)'
 complete -c hutch -n "__hutch_at 'pod create'" -l device-write-bps -x -d 'Limit the pod\'s writes to a device (DEVICE:RATE)'
+complete -c hutch -n "__hutch_at 'pod create'" -l ip -x -d 'The pod\'s IPv4 address on its network'
+complete -c hutch -n "__hutch_at 'pod create'" -l ip6 -x -d 'The pod\'s IPv6 address on its network'
+complete -c hutch -n "__hutch_at 'pod create'" -l network-alias -x -d 'Another name of the pod on its network'
 complete -c hutch -n "__hutch_at 'pod create'" -l replace -d 'Remove a pod of the same --name first'
 complete -c hutch -n "__hutch_at 'pod create'" -l pod-id-file -x -d 'Write the pod id to this file'
 complete -c hutch -n "__hutch_at 'pod create'" -l help -d 'Show the help and exit'
@@ -1960,6 +1963,7 @@ complete -c hutch -n "__hutch_at 'kube play'" -l log-driver -x -d 'Log driver of
 complete -c hutch -n "__hutch_at 'kube play'" -l log-opt -x -d 'Log driver option KEY=VALUE'
 complete -c hutch -n "__hutch_at 'kube play'" -l userns -x -d 'User namespace of the pods'
 complete -c hutch -n "__hutch_at 'kube play'" -l quiet -s q -d 'No pull progress'
+complete -c hutch -n "__hutch_at 'kube play'" -l annotation -x -d 'Add KEY=VALUE to the pods\' annotations (repeatable)'
 complete -c hutch -n "__hutch_at 'kube play'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'kube play' 1" -F
 
@@ -1984,6 +1988,7 @@ complete -c hutch -n "__hutch_at 'play kube'" -l log-driver -x -d 'Log driver of
 complete -c hutch -n "__hutch_at 'play kube'" -l log-opt -x -d 'Log driver option KEY=VALUE'
 complete -c hutch -n "__hutch_at 'play kube'" -l userns -x -d 'User namespace of the pods'
 complete -c hutch -n "__hutch_at 'play kube'" -l quiet -s q -d 'No pull progress'
+complete -c hutch -n "__hutch_at 'play kube'" -l annotation -x -d 'Add KEY=VALUE to the pods\' annotations (repeatable)'
 complete -c hutch -n "__hutch_at 'play kube'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'play kube' 1" -F
 
@@ -2057,7 +2062,7 @@ complete -c hutch -n "__hutch_at 'container run'" -l pidfile -r -F -d 'Write the
 complete -c hutch -n "__hutch_at 'container run'" -l requires -x -a '(__hutch_container_names)' -d 'Containers (NAME[,NAME...]) started before this one whenever it starts'
 complete -c hutch -n "__hutch_at 'container run'" -l tz -x -d 'Time zone of the container: local (the host\'s) or a zone like Europe/Paris'
 complete -c hutch -n "__hutch_at 'container run'" -l replace -d 'Remove a container of the same --name first (a restarted service)'
-complete -c hutch -n "__hutch_at 'container run'" -l sdnotify -x -d 'Under systemd (NOTIFY_SOCKET): conmon says READY=1 once the container runs; healthy once its health check first passes; ignore says nothing'
+complete -c hutch -n "__hutch_at 'container run'" -l sdnotify -x -d 'Under systemd (NOTIFY_SOCKET): conmon says READY=1 once the container runs; container passes the socket in and relays the container\'s own READY=1; healthy once its health check first passes; ignore says nothing'
 complete -c hutch -n "__hutch_at 'container run'" -l publish -s p -x -d 'Publish a port: [IP:][HOSTPORT:]CTRPORT[/tcp|/udp]; ranges; no HOSTPORT: random'
 complete -c hutch -n "__hutch_at 'container run'" -l publish-all -s P -d 'Publish every exposed port on a random host port'
 complete -c hutch -n "__hutch_at 'container run'" -l expose -x -d 'Expose a port or range: PORT[-END][/tcp|/udp] (published by -P; shown in inspect)'
@@ -2191,7 +2196,7 @@ complete -c hutch -n "__hutch_at 'container create'" -l pidfile -r -F -d 'Write 
 complete -c hutch -n "__hutch_at 'container create'" -l requires -x -a '(__hutch_container_names)' -d 'Containers (NAME[,NAME...]) started before this one whenever it starts'
 complete -c hutch -n "__hutch_at 'container create'" -l tz -x -d 'Time zone of the container: local (the host\'s) or a zone like Europe/Paris'
 complete -c hutch -n "__hutch_at 'container create'" -l replace -d 'Remove a container of the same --name first (a restarted service)'
-complete -c hutch -n "__hutch_at 'container create'" -l sdnotify -x -d 'Under systemd (NOTIFY_SOCKET): conmon says READY=1 once the container runs; healthy once its health check first passes; ignore says nothing'
+complete -c hutch -n "__hutch_at 'container create'" -l sdnotify -x -d 'Under systemd (NOTIFY_SOCKET): conmon says READY=1 once the container runs; container passes the socket in and relays the container\'s own READY=1; healthy once its health check first passes; ignore says nothing'
 complete -c hutch -n "__hutch_at 'container create'" -l publish -s p -x -d 'Publish a port: [IP:][HOSTPORT:]CTRPORT[/tcp|/udp]; ranges; no HOSTPORT: random'
 complete -c hutch -n "__hutch_at 'container create'" -l publish-all -s P -d 'Publish every exposed port on a random host port'
 complete -c hutch -n "__hutch_at 'container create'" -l expose -x -d 'Expose a port or range: PORT[-END][/tcp|/udp] (published by -P; shown in inspect)'
