@@ -80,6 +80,13 @@ def _bridge_request(net: NetworkSpec, init_pid: int) -> dict[str, object]:
     }
 
 
+# A bound on a helper that hangs, not a wait: its Python start, its imports and
+# its nft calls take a second here, but over a minute in the cgroup v2 guest
+# under load (TCG), where 60 s failed a Quadlet service's start ("timed out
+# after 60 seconds"); the services allow 600 s (TimeoutStartSec=).
+ATTACH_TIMEOUT = 300.0
+
+
 def _run_attach(action: str, request: dict[str, object], init_pid: int) -> None:
     """``python -S -m hutch.net.attach``: it enters other namespaces, so not in the monitor.
 
@@ -95,7 +102,7 @@ def _run_attach(action: str, request: dict[str, object], init_pid: int) -> None:
             stdin=subprocess.DEVNULL,
             capture_output=True,
             text=True,
-            timeout=60,
+            timeout=ATTACH_TIMEOUT,
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise NetworkAttachError(f"cannot attach the container to its networks: {exc}") from exc
