@@ -1314,7 +1314,7 @@ _hutch_option_values() {
     esac
 }
 
-# What argument N (from 1) completes: @image, @pod, @secret, @container, @service, @command, @file.
+# What argument N (from 1) completes: @image, @pod, @secret, @container, @network-name, @volume, @service, @command, @file.
 _hutch_argument() {
     case "$1 $2" in
     "images 1") echo @image ;;
@@ -1389,22 +1389,22 @@ _hutch_argument() {
     "manifest push 2") echo @none ;;
     "healthcheck run 1") echo @container ;;
     "volume create 1") echo @none ;;
-    "volume inspect "*) echo @file ;;
-    "volume rm "*) echo @file ;;
-    "volume exists 1") echo @none ;;
-    "volume export 1") echo @none ;;
-    "volume import 1") echo @none ;;
+    "volume inspect "*) echo @volume ;;
+    "volume rm "*) echo @volume ;;
+    "volume exists 1") echo @volume ;;
+    "volume export 1") echo @volume ;;
+    "volume import 1") echo @volume ;;
     "volume import 2") echo @file ;;
-    "volume mount 1") echo @none ;;
-    "volume unmount 1") echo @none ;;
+    "volume mount 1") echo @volume ;;
+    "volume unmount 1") echo @volume ;;
     "network create 1") echo @none ;;
-    "network inspect "*) echo @file ;;
-    "network rm "*) echo @file ;;
-    "network connect 1") echo @file ;;
+    "network inspect "*) echo @network-name ;;
+    "network rm "*) echo @network-name ;;
+    "network connect 1") echo @network-name ;;
     "network connect 2") echo @container ;;
-    "network disconnect 1") echo @file ;;
+    "network disconnect 1") echo @network-name ;;
     "network disconnect 2") echo @container ;;
-    "network exists 1") echo @none ;;
+    "network exists 1") echo @network-name ;;
     "network reload "*) echo @container ;;
     "secret create 1") echo @none ;;
     "secret create 2") echo @file ;;
@@ -1615,8 +1615,14 @@ _hutch_store_words() {
         printf '%s\n' private slirp4netns pasta none host ns:
         "${_hutch_cmd[@]}" network ls --format '{{.Name}}' 2>/dev/null
         ;;
+    @network-name) "${_hutch_cmd[@]}" network ls --format '{{.Name}}' 2>/dev/null ;;
+    @volume) "${_hutch_cmd[@]}" volume ls --format '{{.Name}}' 2>/dev/null ;;
     esac
-    [[ $1 == @container ]] || _hutch_store_words @container | sed 's/^/container:/'
+    case $1 in
+    @namespace | @ipc-namespace | @network)
+        _hutch_store_words @container | sed 's/^/container:/'
+        ;;
+    esac
 }
 
 # The project's services: compose's -f, -p, --project-directory, --env-file and
@@ -1641,7 +1647,7 @@ _hutch_complete_kind() {
     @image) _hutch_image_names "$cur" ;;
     @pod) _hutch_pod_names "$cur" ;;
     @secret) _hutch_secret_names "$cur" ;;
-    @container | @namespace | @ipc-namespace | @network)
+    @container | @namespace | @ipc-namespace | @network | @network-name | @volume)
         local IFS=$'\n'
         COMPREPLY+=($(compgen -W "$(_hutch_store_words "$kind")" -- "$cur"))
         ;;

@@ -374,6 +374,16 @@ function __hutch_container_names
     $cmd ps -a --format '{{.Names}}' 2>/dev/null
 end
 
+function __hutch_network_names
+    set -l cmd (commandline -opc)[1]
+    $cmd network ls --format '{{.Name}}' 2>/dev/null
+end
+
+function __hutch_volume_names
+    set -l cmd (commandline -opc)[1]
+    $cmd volume ls --format '{{.Name}}' 2>/dev/null
+end
+
 # A namespace mode (private, host, ns:, container:NAME) and the words given
 function __hutch_namespace_modes
     printf '%s\n' private host ns: $argv
@@ -1332,13 +1342,13 @@ complete -c hutch -n "__hutch_at 'volume ls'" -l help -d 'Show the help and exit
 complete -c hutch -n "__hutch_at 'volume inspect'" -l all -s a -d 'Inspect all volumes'
 complete -c hutch -n "__hutch_at 'volume inspect'" -l format -s f -x -a 'json' -d 'A Go template, e.g. \'{{.Mountpoint}}\''
 complete -c hutch -n "__hutch_at 'volume inspect'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'volume inspect' 1+" -F
+complete -c hutch -n "__hutch_arg 'volume inspect' 1+" -f -a '(__hutch_volume_names)'
 
 # hutch volume rm
 complete -c hutch -n "__hutch_at 'volume rm'" -l force -s f -d 'Remove the containers that use the volume first'
 complete -c hutch -n "__hutch_at 'volume rm'" -l all -s a -d 'Remove all volumes'
 complete -c hutch -n "__hutch_at 'volume rm'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'volume rm' 1+" -F
+complete -c hutch -n "__hutch_arg 'volume rm' 1+" -f -a '(__hutch_volume_names)'
 
 # hutch volume prune
 complete -c hutch -n "__hutch_at 'volume prune'" -l force -s f -d 'Do not ask for confirmation'
@@ -1347,25 +1357,25 @@ complete -c hutch -n "__hutch_at 'volume prune'" -l help -d 'Show the help and e
 
 # hutch volume exists
 complete -c hutch -n "__hutch_at 'volume exists'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'volume exists' 1" -f
+complete -c hutch -n "__hutch_arg 'volume exists' 1" -f -a '(__hutch_volume_names)'
 
 # hutch volume export
 complete -c hutch -n "__hutch_at 'volume export'" -l output -s o -x -d 'Write the tar archive to this file'
 complete -c hutch -n "__hutch_at 'volume export'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'volume export' 1" -f
+complete -c hutch -n "__hutch_arg 'volume export' 1" -f -a '(__hutch_volume_names)'
 
 # hutch volume import
 complete -c hutch -n "__hutch_at 'volume import'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'volume import' 1" -f
+complete -c hutch -n "__hutch_arg 'volume import' 1" -f -a '(__hutch_volume_names)'
 complete -c hutch -n "__hutch_arg 'volume import' 2" -F
 
 # hutch volume mount
 complete -c hutch -n "__hutch_at 'volume mount'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'volume mount' 1" -f
+complete -c hutch -n "__hutch_arg 'volume mount' 1" -f -a '(__hutch_volume_names)'
 
 # hutch volume unmount
 complete -c hutch -n "__hutch_at 'volume unmount'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'volume unmount' 1" -f
+complete -c hutch -n "__hutch_arg 'volume unmount' 1" -f -a '(__hutch_volume_names)'
 
 # hutch volume reload
 complete -c hutch -n "__hutch_at 'volume reload'" -l help -d 'Show the help and exit'
@@ -1407,13 +1417,13 @@ complete -c hutch -n "__hutch_at 'network ls'" -l help -d 'Show the help and exi
 # hutch network inspect
 complete -c hutch -n "__hutch_at 'network inspect'" -l format -s f -x -a 'json' -d 'A Go template, e.g. \'{{.name}}\''
 complete -c hutch -n "__hutch_at 'network inspect'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'network inspect' 1+" -F
+complete -c hutch -n "__hutch_arg 'network inspect' 1+" -f -a '(__hutch_network_names)'
 
 # hutch network rm
 complete -c hutch -n "__hutch_at 'network rm'" -l force -s f -d 'Remove the containers on the network too'
 complete -c hutch -n "__hutch_at 'network rm'" -l time -s t -x -d 'Seconds to wait for a stop before SIGKILL'
 complete -c hutch -n "__hutch_at 'network rm'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'network rm' 1+" -F
+complete -c hutch -n "__hutch_arg 'network rm' 1+" -f -a '(__hutch_network_names)'
 
 # hutch network prune
 complete -c hutch -n "__hutch_at 'network prune'" -l force -s f -d 'Do not ask for confirmation'
@@ -1425,18 +1435,18 @@ complete -c hutch -n "__hutch_at 'network connect'" -l ip -x -d 'IPv4 address on
 complete -c hutch -n "__hutch_at 'network connect'" -l ip6 -x -d 'IPv6 address on a dual-stack network'
 complete -c hutch -n "__hutch_at 'network connect'" -l alias -x -d 'Another name on this network'
 complete -c hutch -n "__hutch_at 'network connect'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'network connect' 1" -F
+complete -c hutch -n "__hutch_arg 'network connect' 1" -f -a '(__hutch_network_names)'
 complete -c hutch -n "__hutch_arg 'network connect' 2" -f -a '(__hutch_container_names)'
 
 # hutch network disconnect
 complete -c hutch -n "__hutch_at 'network disconnect'" -l force -s f -d 'Accepted for compatibility'
 complete -c hutch -n "__hutch_at 'network disconnect'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'network disconnect' 1" -F
+complete -c hutch -n "__hutch_arg 'network disconnect' 1" -f -a '(__hutch_network_names)'
 complete -c hutch -n "__hutch_arg 'network disconnect' 2" -f -a '(__hutch_container_names)'
 
 # hutch network exists
 complete -c hutch -n "__hutch_at 'network exists'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'network exists' 1" -f
+complete -c hutch -n "__hutch_arg 'network exists' 1" -f -a '(__hutch_network_names)'
 
 # hutch network reload
 complete -c hutch -n "__hutch_at 'network reload'" -l all -s a -d 'All containers'

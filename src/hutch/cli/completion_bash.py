@@ -61,8 +61,14 @@ _hutch_store_words() {
         printf '%s\n' private slirp4netns pasta none host ns:
         "${_hutch_cmd[@]}" network ls --format '{{.Name}}' 2>/dev/null
         ;;
+    @network-name) "${_hutch_cmd[@]}" network ls --format '{{.Name}}' 2>/dev/null ;;
+    @volume) "${_hutch_cmd[@]}" volume ls --format '{{.Name}}' 2>/dev/null ;;
     esac
-    [[ $1 == @container ]] || _hutch_store_words @container | sed 's/^/container:/'
+    case $1 in
+    @namespace | @ipc-namespace | @network)
+        _hutch_store_words @container | sed 's/^/container:/'
+        ;;
+    esac
 }
 
 # The project's services: compose's -f, -p, --project-directory, --env-file and
@@ -87,7 +93,7 @@ _hutch_complete_kind() {
     @image) _hutch_image_names "$cur" ;;
     @pod) _hutch_pod_names "$cur" ;;
     @secret) _hutch_secret_names "$cur" ;;
-    @container | @namespace | @ipc-namespace | @network)
+    @container | @namespace | @ipc-namespace | @network | @network-name | @volume)
         local IFS=$'\n'
         COMPREPLY+=($(compgen -W "$(_hutch_store_words "$kind")" -- "$cur"))
         ;;
@@ -217,8 +223,8 @@ def render_bash(tree: Cmd) -> str:
         ),
         _bash_case(
             "_hutch_argument",
-            "What argument N (from 1) completes: @image, @pod, @secret, @container, @service, "
-            "@command, @file.",
+            "What argument N (from 1) completes: @image, @pod, @secret, @container, "
+            "@network-name, @volume, @service, @command, @file.",
             '"$1 $2"',
             [*arguments, ("*", "echo @none")],
         ),

@@ -70,6 +70,16 @@ function __hutch_container_names
     $cmd ps -a --format '{{.Names}}' 2>/dev/null
 end
 
+function __hutch_network_names
+    set -l cmd (commandline -opc)[1]
+    $cmd network ls --format '{{.Name}}' 2>/dev/null
+end
+
+function __hutch_volume_names
+    set -l cmd (commandline -opc)[1]
+    $cmd volume ls --format '{{.Name}}' 2>/dev/null
+end
+
 # A namespace mode (private, host, ns:, container:NAME) and the words given
 function __hutch_namespace_modes
     printf '%s\n' private host ns: $argv
@@ -159,6 +169,8 @@ def _fish_arg(cmd: Cmd, index: int, arg: Arg) -> list[str]:
         "pod": "-f -a '(__hutch_pod_names)'",
         "secret": "-f -a '(__hutch_secret_names)'",
         "container": "-f -a '(__hutch_container_names)'",
+        "network-name": "-f -a '(__hutch_network_names)'",
+        "volume": "-f -a '(__hutch_volume_names)'",
         "service": "-f -a '(__hutch_service_names)'",
         "command": "-f -a '(__fish_complete_command)'",
         "file": "-F",

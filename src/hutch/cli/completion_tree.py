@@ -7,7 +7,9 @@ argument itself: one named ``image``/``images`` or whose help starts with "Image
 completes image names, one named ``pod``/``pods`` or whose help starts with "Pod"
 pod names (``hutch pod ps``), ``secret``/``secrets`` or "Secret" secret names
 (``hutch secret ls``), one named ``container``/``containers`` or whose help starts
-with "Container" container names (``hutch ps -a``), a compose command's
+with "Container" container names (``hutch ps -a``), one whose help starts with
+"Network" or "Volume" the user's networks or volumes (nothing for ``create``'s
+new name), a compose command's
 ``service``/``services`` the project's services (``hutch compose config --services``, in the current
 directory), one named ``command`` a program name, one named
 ``reference``, ``name``, ``tag`` or ``digest`` nothing, and anything else files. Option values
@@ -109,6 +111,9 @@ def _arg_kind(param: typer.core.TyperArgument, path: tuple[str, ...] = ()) -> st
         return "secret"
     if name in ("container", "containers") or re.match(r"Containers?\b", param.help or ""):
         return "container"
+    for kind, words in (("network-name", "Networks?"), ("volume", "Volumes?")):
+        if re.match(rf"{words}\b", param.help or ""):
+            return "none" if path[-1:] == ("create",) else kind  # a new one's name
     if name == "command":
         return "command"
     return "none" if name in ("reference", "name", "tag", "shells", "digest") else "file"

@@ -25,6 +25,8 @@ def _zsh_action(kind: str | tuple[str, ...]) -> str:
         "pod": "__hutch_pod_names",
         "secret": "__hutch_secret_names",
         "container": "__hutch_container_names",
+        "network-name": "__hutch_network_names",
+        "volume": "__hutch_volume_names",
         "namespace": "__hutch_namespace_modes",
         "ipc-namespace": "__hutch_namespace_modes shareable none",
         "network": "__hutch_network_modes",
@@ -121,6 +123,19 @@ __hutch_container_names() {
     local -a names hutch=(${_hutch_bin:-hutch} $_hutch_storage)
     names=(${(f)"$(_call_program containers $hutch ps -a --format '{{.Names}}' 2>/dev/null)"})
     _wanted containers expl container compadd -a names
+}
+
+# The user's networks and volumes, the same way.
+__hutch_network_names() {
+    local -a nets hutch=(${_hutch_bin:-hutch} $_hutch_storage)
+    nets=(${(f)"$(_call_program networks $hutch network ls --format '{{.Name}}' 2>/dev/null)"})
+    _wanted networks expl network compadd -a nets
+}
+
+__hutch_volume_names() {
+    local -a vols hutch=(${_hutch_bin:-hutch} $_hutch_storage)
+    vols=(${(f)"$(_call_program volumes $hutch volume ls --format '{{.Name}}' 2>/dev/null)"})
+    _wanted volumes expl volume compadd -a vols
 }
 
 # A namespace mode: private, host, ns:PATH, container:NAME (and the words given).

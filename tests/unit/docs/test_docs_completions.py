@@ -226,6 +226,29 @@ def test_bash_completes_namespace_modes_with_container_names(fake_bin: Path) -> 
     assert "network ls --format {{.Name}}" in calls
 
 
+@pytest.mark.parametrize(
+    ("words", "call"),
+    [
+        (("volume", "rm", ""), "volume ls --format {{.Name}}"),
+        (("volume", "inspect", "a", ""), "volume ls --format {{.Name}}"),
+        (("network", "rm", ""), "network ls --format {{.Name}}"),
+        (("network", "connect", ""), "network ls --format {{.Name}}"),
+        (("network", "connect", "front", ""), "ps -a --format {{.Names}}"),
+    ],
+    ids=lambda v: " ".join(v) if isinstance(v, tuple) else v.split()[0],
+)
+def test_bash_completes_network_and_volume_names(
+    fake_bin: Path, words: tuple[str, ...], call: str
+) -> None:
+    assert complete(fake_bin, "hutch", *words) == FAKE_NAMES
+    assert (fake_bin / "calls").read_text().splitlines() == [call]
+
+
+def test_bash_offers_no_names_for_a_new_network_or_volume(fake_bin: Path) -> None:
+    assert complete(fake_bin, "hutch", "volume", "create", "") == []
+    assert complete(fake_bin, "hutch", "network", "create", "") == []
+
+
 def test_bash_completes_pod_names_for_pod(fake_bin: Path) -> None:
     assert complete(fake_bin, "hutch", "run", "--pod", "") == FAKE_NAMES
     assert (fake_bin / "calls").read_text().splitlines() == ["pod ps --format {{.Name}}"]
