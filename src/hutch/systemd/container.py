@@ -44,7 +44,8 @@ def convert(unit: Unit, ctx: Context) -> Generated:
     check_keys(unit, keys.CONTAINER, keys.CONTAINER_SPECIAL, keys.CONTAINER_UNSUPPORTED)
     svc = Service(unit)
     name = unit.file.last("Container", "ContainerName") or default_name(unit)
-    image = _image(unit, ctx, svc)
+    rootfs = entry(unit, "Rootfs")
+    image = _image(unit, ctx, svc) if rootfs is None or not rootfs.value else rootfs.value
     global_args, extra = global_and_extra_args(unit)
     argv = [ctx.binary, *global_args, "run", f"--name={name}", "--replace", "--rm"]
     if unit.file.last("Container", "CgroupsMode") is None:
@@ -61,6 +62,10 @@ def convert(unit: Unit, ctx: Context) -> Generated:
     argv += [f"--volume={volume_value(unit, ctx, svc, v)}" for v in entries(unit, "Volume")]
     argv += [f"--mount={_mount(unit, ctx, svc, v)}" for v in entries(unit, "Mount")]
     argv += extra
+    if rootfs is not None and rootfs.value:
+        if entry(unit, "Image") is not None:  # podman's Quadlet takes one or the other
+            raise QuadletError(rootfs.where, "Rootfs= and Image= cannot both be set")
+        argv.append("--rootfs")  # PATH[:O], a directory instead of an image
     argv.append(image)
     argv += all_words(unit, "Exec")
     svc.service += [

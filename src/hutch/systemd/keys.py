@@ -79,6 +79,7 @@ CONTAINER: dict[str, Flag] = {
     "SubUIDMap": Flag("--subuidname", "one"),
     "Sysctl": Flag("--sysctl", "words"),
     "Timezone": Flag("--tz", "one"),
+    "ShmSize": Flag("--shm-size", "one"),
     "Tmpfs": Flag("--tmpfs", "many"),
     "UIDMap": Flag("--uidmap", "many"),
     "Ulimit": Flag("--ulimit", "many"),
@@ -105,6 +106,7 @@ CONTAINER_SPECIAL = frozenset(
         "PodmanArgs",
         "ReloadCmd",
         "ReloadSignal",
+        "Rootfs",
         "ServiceName",
         "StartWithPod",
         "User",
@@ -120,9 +122,7 @@ CONTAINER_UNSUPPORTED = frozenset(
         "HealthMaxLogSize",
         "Retry",
         "RetryDelay",
-        "Rootfs",
         "SecurityLabelNested",
-        "ShmSize",
     }
 )
 

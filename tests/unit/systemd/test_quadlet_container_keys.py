@@ -72,6 +72,7 @@ CASES: list[tuple[str, list[str]]] = [
     ("SubUIDMap=utest", ["--subuidname=utest"]),
     ("Sysctl=net.ipv4.ip_forward=1", ["--sysctl=net.ipv4.ip_forward=1"]),
     ("Timezone=local", ["--tz=local"]),
+    ("ShmSize=128m", ["--shm-size=128m"]),
     ("Tmpfs=/work", ["--tmpfs=/work"]),
     ("UIDMap=0:10000:10", ["--uidmap=0:10000:10"]),
     ("Ulimit=nofile=1000:10000", ["--ulimit=nofile=1000:10000"]),

@@ -109,6 +109,12 @@ def test_an_image_unit_names_the_image(tmp_path: Path) -> None:
     assert values(svc, "Unit", "Requires") == ["bb-image.service"]
 
 
+def test_a_rootfs_container_runs_on_its_directory(tmp_path: Path) -> None:
+    files = {"root.container": "[Container]\nRootfs=/srv/root:O\nExec=/bin/sh\n"}
+    argv = exec_start(service(run(tmp_path, files), "root.service"))
+    assert argv[-3:] == ["--rootfs", "/srv/root:O", "/bin/sh"]
+
+
 def test_unit_dependencies_name_the_generated_services(tmp_path: Path) -> None:
     files = {
         "web.container": (
@@ -173,7 +179,8 @@ def test_a_template_and_its_instance(tmp_path: Path) -> None:
     ("name", "text", "line", "message"),
     [
         ("bad.container", f"[Container]\nImage={IMAGE}\nFoo=1\n", 3, "unknown key Foo"),
-        ("bad.container", f"[Container]\nImage={IMAGE}\nRootfs=/r\n", 3, "not supported by hutch"),
+        ("bad.container", f"[Container]\nImage={IMAGE}\nRootfs=/r\n", 3, "cannot both be set"),
+        ("bad.container", f"[Container]\nImage={IMAGE}\nRetry=3\n", 3, "not supported by hutch"),
         ("bad.container", "[Container]\nImage=Not A Ref\n", 2, "not a valid image reference"),
         ("bad.container", "[Container]\nImage=x\nNetwork=nope.network\n", 3, "no network unit"),
         ("bad.container", "[Container]\nImage=x\nVolume=nope.volume:/d\n", 3, "no volume unit"),
