@@ -270,6 +270,12 @@ def test_rootfs_directory_domainname_and_systemd_copyup(
     ).stdout.splitlines()  # fmt: skip
     assert out == ["example.org", "from the image", "1"]
     assert not (root / "new").exists()
+    # --read-only's tmpfs mounts copy up too; one the image lacks keeps its 1777
+    ro = hutch(
+        "run", "--rm", "--read-only", "--rootfs", f"{root}:O", "sh", "-c",
+        "cat /run/marker; stat -c %a /var/tmp",
+    ).stdout  # fmt: skip
+    assert ro == "from the image\n1777\n"
     hutch(
         "create", "--name", "onrootfs", "--tmpfs", "/run", "--tmpfs", "/tmp:notmpcopyup",
         "--rootfs", str(root), "sh", "-c", "echo hi > /written; cat /run/marker; ls -A /tmp",

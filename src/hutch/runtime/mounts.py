@@ -79,7 +79,16 @@ class Step:
 
     def execute(self, root: str) -> None:
         target = resolve_in_root(root, self.destination)
-        _ensure_target(target, self.is_file)
+        # tmpcopyup: the image's directory, opened before the mount hides it (none when
+        # the image has none there: the tmpfs keeps its own mode then, as podman's)
+        copy_up = self.kind == "tmpfs" and "tmpcopyup" in self.options
+        below = tmpcopyup.open_below(target) if copy_up else None
+        try:
+            _ensure_target(target, self.is_file)
+        except BaseException:
+            if below is not None:
+                os.close(below)
+            raise
         flags, data = _split_options(self.options)
         if self.kind == "borrow":
             _borrow(self.source, self.destination, target)
@@ -93,8 +102,7 @@ class Step:
             for opt in self.options:
                 if opt in _PROPAGATION:
                     sc.mount(None, target, None, _PROPAGATION[opt])
-        elif self.kind == "tmpfs" and "tmpcopyup" in self.options:
-            below = tmpcopyup.open_below(target)  # the image's directory, before it is hidden
+        elif copy_up:
             data = ",".join(d for d in data.split(",") if d != "tmpcopyup")
             try:
                 sc.mount(self.kind, target, self.kind, flags & ~sc.MS_RDONLY, data or None)

@@ -33,7 +33,7 @@ def setup_mounts(spec: Spec, root: str) -> None:
     taken = {m.destination for m in spec.mounts}
     for path in sec.read_only_tmpfs:
         if path not in taken:
-            opts = ("nosuid", "nodev", "mode=1777" if path != "/run" else "mode=755")
+            opts = ("nosuid", "nodev", "mode=1777" if path != "/run" else "mode=755", "tmpcopyup")
             mounts.Step("tmpfs", path, "tmpfs", opts).execute(root)
 
 
