@@ -77,10 +77,14 @@ def test_saved_file_is_reused_by_the_next_process(
     assert path.is_file() and path.stat().st_mode & 0o777 == 0o600
     fresh = codecache.CodeCache(cached.path)
     fresh.load()
-    assert set(fresh.codes) == set(cached.codes)
-    text = next(iter(fresh.codes))
+    assert fresh.texts() == cached.texts() and len(fresh.texts()) == cached_count(cached)
+    text = next(iter(fresh.texts()))
     fresh.compile(text)
     assert (fresh.hits, fresh.added) == (1, 0)
+
+
+def cached_count(cache: codecache.CodeCache) -> int:
+    return len(cache.texts())
 
 
 def test_nothing_new_means_no_write(cached: codecache.CodeCache) -> None:
@@ -89,7 +93,17 @@ def test_nothing_new_means_no_write(cached: codecache.CodeCache) -> None:
 
 
 @pytest.mark.parametrize(
-    "content", [b"", b"\x00garbage", marshal.dumps([1, 2]), marshal.dumps({"a": b"zz"})]
+    "content",
+    [
+        b"",
+        b"\x00garbage",
+        marshal.dumps([1, 2]),
+        marshal.dumps({"a": b"zz"}),  # the format before the index
+        b"HCC3",
+        b"HCC3\xff\xff\x00\x00short",
+        b"HCC3" + (5).to_bytes(4, "little") + marshal.dumps({1: 99})[:5],
+        b"HCC3" + len(marshal.dumps({1: 99})).to_bytes(4, "little") + marshal.dumps({1: 99}),
+    ],
 )
 def test_a_corrupt_file_only_costs_the_compile(tmp_path: Path, content: bytes) -> None:
     path = tmp_path / "code.bin"
@@ -134,9 +148,9 @@ def test_close_saves_then_frees_and_stops_recording(cached: codecache.CodeCache)
     _point_class()
     cached.close()
     saved = Path(cached.path).read_bytes()
-    assert saved and cached.codes == {}
+    assert saved and cached.texts() == set()
     again = _point_class()  # still works, compiled, not recorded
-    assert again(1).x == 1 and cached.codes == {} and cached.added == 0
+    assert again(1).x == 1 and cached.texts() == set() and cached.added == 0
     cached.save()  # nothing more is written after close
     assert Path(cached.path).read_bytes() == saved
 
@@ -153,8 +167,8 @@ def test_the_file_is_read_at_the_first_compile(cached: codecache.CodeCache) -> N
     _point_class()
     cached.save()
     lazy = codecache.CodeCache(cached.path)
-    assert not lazy.loaded and lazy.codes == {}
-    lazy.compile(next(iter(cached.codes)))
+    assert not lazy.loaded
+    lazy.compile(next(iter(cached.texts())))
     assert lazy.loaded and (lazy.hits, lazy.added) == (1, 0)
 
 
@@ -214,3 +228,31 @@ def test_the_doc_of_an_undocumented_class_comes_from_its_fields(tmp_path: Path) 
         [sys.executable, "-c", PROBE_DOC], capture_output=True, text=True, env=env, check=True
     )
     assert done.stdout.splitlines() == ["P(x, y='a', z)", "Mine.", "_QuickSignature", "True"]
+
+
+def test_two_texts_with_one_key_cost_only_a_compile(
+    cached: codecache.CodeCache, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # every text gets the same key: the stored text is compared, never trusted
+    monkeypatch.setattr(codecache, "_key", lambda data: 7)
+    first = cached.compile("x = 1")
+    second = cached.compile("x = 2")
+    ns: dict[str, int] = {}
+    exec(second, {}, ns)
+    assert ns["x"] == 2 and first is not second and cached.hits == 0
+
+
+def test_past_the_limit_only_the_entries_used_are_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = str(tmp_path / "code.bin")
+    old = codecache.CodeCache(path)
+    for i in range(5):
+        old.compile(f"x = {i}")
+    old.save()
+    monkeypatch.setattr(codecache, "_LIMIT", 5)
+    later = codecache.CodeCache(path)
+    later.compile("x = 0")  # used (a hit)
+    later.compile("y = 1")  # new: six entries, past the limit
+    later.save()
+    assert codecache.CodeCache(path).texts() == {"x = 0", "y = 1"}
