@@ -377,9 +377,10 @@ def start_host_iperf(bench: Bench, side: str) -> None:
             bench.tools.subst[s]["host_port"] = str(bench.host_iperf.port)
 
 
-def iperf_out(bench: Bench, side: str) -> Sample:
-    _, out = bench.tools.ok(side, ("run", "--rm", "{iperf}", "iperf3", "-c", "{host}", "-p",
-                                   "{host_port}", "-t", str(IPERF_SECONDS), "-J"))  # fmt: skip
+def iperf_out(bench: Bench, side: str, network: tuple[str, ...] = ()) -> Sample:
+    _, out = bench.tools.ok(side, ("run", "--rm", *network, "{iperf}", "iperf3", "-c", "{host}",
+                                   "-p", "{host_port}", "-t", str(IPERF_SECONDS),
+                                   "-J"))  # fmt: skip
     return (iperf_bits_per_second(out) / 1e9,)
 
 
@@ -472,10 +473,7 @@ def start_iperf_server_slirp(bench: Bench, side: str) -> None:
 
 
 def iperf_out_slirp(bench: Bench, side: str) -> Sample:
-    _, out = bench.tools.ok(side, ("run", "--rm", *_on_slirp(side), "{iperf}", "iperf3", "-c",
-                                   "{host}", "-p", "{host_port}", "-t", str(IPERF_SECONDS),
-                                   "-J"))  # fmt: skip
-    return (iperf_bits_per_second(out) / 1e9,)
+    return iperf_out(bench, side, _on_slirp(side))
 
 
 def start_iperf_server_user_net(bench: Bench, side: str) -> None:
@@ -489,10 +487,7 @@ def start_host_iperf_user_net(bench: Bench, side: str) -> None:
 
 
 def iperf_out_user_net(bench: Bench, side: str) -> Sample:
-    _, out = bench.tools.ok(side, ("run", "--rm", *_on_user_net(side), "{iperf}", "iperf3", "-c",
-                                   "{host}", "-p", "{host_port}", "-t", str(IPERF_SECONDS),
-                                   "-J"))  # fmt: skip
-    return (iperf_bits_per_second(out) / 1e9,)
+    return iperf_out(bench, side, _on_user_net(side))
 
 
 def first_byte_user_net(bench: Bench, side: str) -> Sample:
