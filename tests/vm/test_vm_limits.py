@@ -94,9 +94,11 @@ echo "$a $b $c" > $O/ticks
 $H rm -f tick > /dev/null
 
 # Pod-level limits: the pod's cgroup holds them, its members' cgroups sit below it.
-pod=$($H pod create --name lim --network none --memory 64m --cpus 0.5 --cpuset-cpus 0 2> $O/pod_err)
+# (no --cpuset-cpus: enabling cpuset below the user's cgroup migrates its tasks, which
+# this guest's unprivileged user may not do: EPERM, for a container's cgroup too)
+pod=$($H pod create --name lim --network none --memory 64m --cpus 0.5 2> $O/pod_err)
 $H run -d --pod lim --name inpod base sleep 300 > $O/inpod_id 2>> $O/pod_err
-cat $CG/pod-$pod/memory.max $CG/pod-$pod/cpu.max $CG/pod-$pod/cpuset.cpus > $O/pod_limits
+cat $CG/pod-$pod/memory.max $CG/pod-$pod/cpu.max > $O/pod_limits
 ls $CG/pod-$pod | grep -c -E '^[0-9a-f]{{64}}$' > $O/pod_members
 $H pod inspect lim > $O/pod_inspect 2>&1
 $H pod rm -f -t 0 lim > /dev/null 2>> $O/pod_err
@@ -205,7 +207,7 @@ def test_host_network_runs_on_a_pure_v2_host(guest: GuestResult) -> None:
 def test_pod_limits_sit_on_the_pods_cgroup_above_its_members(guest: GuestResult) -> None:
     import json
 
-    assert out(guest, "pod_limits").split() == [str(64 * 1024 * 1024), "50000", "100000", "0"], out(
+    assert out(guest, "pod_limits").split() == [str(64 * 1024 * 1024), "50000", "100000"], out(
         guest, "pod_err"
     )
     assert out(guest, "pod_members") == "2"  # the infra and the member

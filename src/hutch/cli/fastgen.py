@@ -29,6 +29,8 @@ FAST_VERBS: dict[str, tuple[str, str]] = {
     "stop": ("stop", "stop_command"),
     "rm": ("rm", "rm_command"),
     "exec": ("exec", "exec_command"),
+    "pod create": ("pod_create", "pod_create_command"),
+    "pod rm": ("pod_rm", "pod_rm_command"),
     # socket activation: the service's start-up is its first client's wait
     "system service": ("system_service", "service_command"),
 }

@@ -57,6 +57,18 @@ VERBS: dict[str, tuple[str, str, dict[str, Any]]] = {
         'arguments': (('container', 1, True), ('command', -1, False)),
         'interspersed': False,
     }),
+    'pod create': ('pod_create', 'pod_create_command', {
+        'options': {'--name': ('name', 'str', None), '-n': ('name', 'str', None), '--publish': ('publish', 'list', None), '-p': ('publish', 'list', None), '--network': ('network', 'str', None), '--net': ('network', 'str', None), '--share': ('share', 'str', None), '--share-parent': ('share_parent', 'flag', (True, '')), '--infra': ('infra', 'flag', (True, '--no-infra')), '--no-infra': ('infra', 'flag', (False, None)), '--infra-command': ('infra_command', 'str', None), '--infra-name': ('infra_name', 'str', None), '--hostname': ('hostname', 'str', None), '--add-host': ('add_host', 'list', None), '--dns': ('dns', 'list', None), '--dns-search': ('dns_search', 'list', None), '--dns-option': ('dns_option', 'list', None), '--no-hosts': ('no_hosts', 'flag', (True, '')), '--label': ('label', 'list', None), '-l': ('label', 'list', None), '--exit-policy': ('exit_policy', 'str', None), '--restart': ('restart', 'str', None), '--volume': ('volume', 'list', None), '-v': ('volume', 'list', None), '--userns': ('userns', 'str', None), '--memory': ('memory', 'str', None), '-m': ('memory', 'str', None), '--memory-swap': ('memory_swap', 'str', None), '--cpus': ('cpus', 'str', None), '--cpu-shares': ('cpu_shares', 'int', None), '-c': ('cpu_shares', 'int', None), '--cpuset-cpus': ('cpuset_cpus', 'str', None), '--cpuset-mems': ('cpuset_mems', 'str', None), '--blkio-weight': ('blkio_weight', 'int', None), '--device-read-bps': ('device_read_bps', 'list', None), '--device-write-bps': ('device_write_bps', 'list', None), '--ip': ('ip', 'str', None), '--ip6': ('ip6', 'str', None), '--network-alias': ('network_alias', 'list', None), '--replace': ('replace', 'flag', (True, '')), '--pod-id-file': ('pod_id_file', 'str', None)},
+        'defaults': {'name': None, 'publish': None, 'network': '', 'share': None, 'share_parent': True, 'infra': None, 'infra_command': None, 'infra_name': None, 'hostname': None, 'add_host': None, 'dns': None, 'dns_search': None, 'dns_option': None, 'no_hosts': False, 'label': None, 'exit_policy': 'continue', 'restart': None, 'volume': None, 'userns': None, 'memory': None, 'memory_swap': None, 'cpus': None, 'cpu_shares': None, 'cpuset_cpus': None, 'cpuset_mems': None, 'blkio_weight': None, 'device_read_bps': None, 'device_write_bps': None, 'ip': None, 'ip6': None, 'network_alias': None, 'replace': False, 'pod_id_file': None},
+        'arguments': (),
+        'interspersed': True,
+    }),
+    'pod rm': ('pod_rm', 'pod_rm_command', {
+        'options': {'--force': ('force', 'flag', (True, '')), '-f': ('force', 'flag', (True, '')), '--all': ('all_', 'flag', (True, '')), '-a': ('all_', 'flag', (True, '')), '--ignore': ('ignore', 'flag', (True, '')), '-i': ('ignore', 'flag', (True, '')), '--time': ('time', 'int', None), '-t': ('time', 'int', None)},
+        'defaults': {'names': None, 'force': False, 'all_': False, 'ignore': False, 'time': None},
+        'arguments': (('names', -1, False),),
+        'interspersed': True,
+    }),
     'system service': ('system_service', 'service_command', {
         'options': {'--time': ('time', 'int', None), '-t': ('time', 'int', None)},
         'defaults': {'uri': None, 'time': 5},

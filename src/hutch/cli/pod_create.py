@@ -1,15 +1,111 @@
-"""``hutch pod create``: make a pod (its infra container holds the shared namespaces)."""
+"""``hutch pod create``: make a pod (its infra container holds the shared namespaces).
 
-from __future__ import annotations
+``pod_create_command`` does the work; the fast path (cli/fast.py) calls it
+without typer, the typer command of ``register`` with the same values. So
+that this module imports without typer, it has no ``from __future__ import
+annotations``: register's parameter annotations are evaluated where they are
+written, inside register, which imports typer.
+"""
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import typer
+if TYPE_CHECKING:
+    import typer
 
-from hutch.cli.state import state_of
+    from hutch.cli.state import AppState
 
 
-def register(pod_app: typer.Typer) -> None:
+def pod_create_command(
+    state: "AppState",
+    *,
+    name: str | None,
+    publish: list[str] | None,
+    network: str,
+    share: str | None,
+    share_parent: bool,
+    infra: bool | None,
+    infra_command: str | None,
+    infra_name: str | None,
+    hostname: str | None,
+    add_host: list[str] | None,
+    dns: list[str] | None,
+    dns_search: list[str] | None,
+    dns_option: list[str] | None,
+    no_hosts: bool,
+    label: list[str] | None,
+    exit_policy: str,
+    restart: str | None,
+    volume: list[str] | None,
+    userns: str | None,
+    memory: str | None,
+    memory_swap: str | None,
+    cpus: str | None,
+    cpu_shares: int | None,
+    cpuset_cpus: str | None,
+    cpuset_mems: str | None,
+    blkio_weight: int | None,
+    device_read_bps: list[str] | None,
+    device_write_bps: list[str] | None,
+    ip: str | None,
+    ip6: str | None,
+    network_alias: list[str] | None,
+    replace: bool,
+    pod_id_file: str | None,
+) -> int:
+    """Create a pod; print its id."""
+    from hutch.api.container_config import ResourceOptions
+    from hutch.api.pods import PodCreateOptions
+
+    options = PodCreateOptions(
+        name=name,
+        publish=tuple(publish or ()),
+        network=network,
+        share=share,
+        share_parent=share_parent,
+        infra=infra,
+        infra_command=infra_command,
+        infra_name=infra_name,
+        hostname=hostname,
+        add_hosts=tuple(add_host or ()),
+        dns=tuple(dns or ()),
+        dns_search=tuple(dns_search or ()),
+        dns_options=tuple(dns_option or ()),
+        no_hosts=no_hosts,
+        ip=ip,
+        ip6=ip6,
+        network_aliases=tuple(network_alias or ()),
+        labels=tuple(label or ()),
+        exit_policy=exit_policy,
+        restart=restart or "",
+        volumes=tuple(volume or ()),
+        userns=userns,
+        resources=ResourceOptions(
+            memory=memory,
+            memory_swap=memory_swap,
+            cpus=cpus,
+            cpu_shares=cpu_shares,
+            cpuset_cpus=cpuset_cpus,
+            cpuset_mems=cpuset_mems,
+            blkio_weight=blkio_weight,
+            device_read_bps=tuple(device_read_bps or ()),
+            device_write_bps=tuple(device_write_bps or ()),
+        ),
+        create_command=state.argv,
+        replace=replace,
+    )
+    pod_id = state.engine().pods.create(options)
+    if pod_id_file:
+        with open(pod_id_file, "w") as f:
+            f.write(pod_id)
+    print(pod_id)
+    return 0
+
+
+def register(pod_app: "typer.Typer") -> None:
+    import typer
+
+    from hutch.cli.state import state_of
+
     @pod_app.command("create")
     def create(
         ctx: typer.Context,
@@ -150,34 +246,28 @@ def register(pod_app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Create a pod."""
-        from hutch.api.container_config import ResourceOptions
-        from hutch.api.pods import PodCreateOptions
-
-        state = state_of(ctx)
-        options = PodCreateOptions(
-            name=name,
-            publish=tuple(publish or ()),
-            network=network,
-            share=share,
-            share_parent=share_parent,
-            infra=infra,
-            infra_command=infra_command,
-            infra_name=infra_name,
-            hostname=hostname,
-            add_hosts=tuple(add_host or ()),
-            dns=tuple(dns or ()),
-            dns_search=tuple(dns_search or ()),
-            dns_options=tuple(dns_option or ()),
-            no_hosts=no_hosts,
-            ip=ip,
-            ip6=ip6,
-            network_aliases=tuple(network_alias or ()),
-            labels=tuple(label or ()),
-            exit_policy=exit_policy,
-            restart=restart or "",
-            volumes=tuple(volume or ()),
-            userns=userns,
-            resources=ResourceOptions(
+        raise typer.Exit(
+            pod_create_command(
+                state_of(ctx),
+                name=name,
+                publish=publish,
+                network=network,
+                share=share,
+                share_parent=share_parent,
+                infra=infra,
+                infra_command=infra_command,
+                infra_name=infra_name,
+                hostname=hostname,
+                add_host=add_host,
+                dns=dns,
+                dns_search=dns_search,
+                dns_option=dns_option,
+                no_hosts=no_hosts,
+                label=label,
+                exit_policy=exit_policy,
+                restart=restart,
+                volume=volume,
+                userns=userns,
                 memory=memory,
                 memory_swap=memory_swap,
                 cpus=cpus,
@@ -185,14 +275,12 @@ def register(pod_app: typer.Typer) -> None:
                 cpuset_cpus=cpuset_cpus,
                 cpuset_mems=cpuset_mems,
                 blkio_weight=blkio_weight,
-                device_read_bps=tuple(device_read_bps or ()),
-                device_write_bps=tuple(device_write_bps or ()),
-            ),
-            create_command=state.argv,
-            replace=replace,
+                device_read_bps=device_read_bps,
+                device_write_bps=device_write_bps,
+                ip=ip,
+                ip6=ip6,
+                network_alias=network_alias,
+                replace=replace,
+                pod_id_file=pod_id_file,
+            )
         )
-        pod_id = state.engine().pods.create(options)
-        if pod_id_file:
-            with open(pod_id_file, "w") as f:
-                f.write(pod_id)
-        print(pod_id)

@@ -1,16 +1,49 @@
-"""``hutch pod rm``: remove pods and their containers (running ones only with --force)."""
+"""``hutch pod rm``: remove pods and their containers (running ones only with --force).
 
-from __future__ import annotations
+``pod_rm_command`` does the work; the fast path (cli/fast.py) calls it without
+typer, the typer command of ``register`` with the same values. So that this
+module imports without typer, it has no ``from __future__ import
+annotations``: register's parameter annotations are evaluated where they are
+written, inside register, which imports typer.
+"""
 
-from typing import Annotated
-
-import typer
+from typing import TYPE_CHECKING, Annotated
 
 from hutch.cli.reports import by_id, print_reports
-from hutch.cli.state import state_of
+
+if TYPE_CHECKING:
+    import typer
+
+    from hutch.cli.state import AppState
 
 
-def register(pod_app: typer.Typer) -> None:
+def pod_rm_command(
+    state: "AppState",
+    *,
+    names: list[str] | None,
+    force: bool,
+    all_: bool,
+    ignore: bool,
+    time: int | None,
+) -> int:
+    """Remove pods and their containers."""
+    from hutch.api.errors import InvalidArgument
+    from hutch.api.pods import PodRemoveOptions
+
+    if all_ and names:
+        raise InvalidArgument("when using the --all switch, you may not pass any pods")
+    if not all_ and not names:
+        raise InvalidArgument("you must provide at least one pod name or id")
+    options = PodRemoveOptions(force=force, all=all_, ignore=ignore, timeout=time)
+    reports = state.engine().pods.remove(names or (), options)
+    return print_reports(by_id(reports))
+
+
+def register(pod_app: "typer.Typer") -> None:
+    import typer
+
+    from hutch.cli.state import state_of
+
     def rm(
         ctx: typer.Context,
         names: Annotated[list[str] | None, typer.Argument(help="Pods.")] = None,
@@ -27,16 +60,11 @@ def register(pod_app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Remove pods and their containers."""
-        from hutch.api.errors import InvalidArgument
-        from hutch.api.pods import PodRemoveOptions
-
-        if all_ and names:
-            raise InvalidArgument("when using the --all switch, you may not pass any pods")
-        if not all_ and not names:
-            raise InvalidArgument("you must provide at least one pod name or id")
-        options = PodRemoveOptions(force=force, all=all_, ignore=ignore, timeout=time)
-        reports = state_of(ctx).engine().pods.remove(names or (), options)
-        raise typer.Exit(print_reports(by_id(reports)))
+        raise typer.Exit(
+            pod_rm_command(
+                state_of(ctx), names=names, force=force, all_=all_, ignore=ignore, time=time
+            )
+        )
 
     pod_app.command("rm")(rm)
     pod_app.command("remove", hidden=True)(rm)
