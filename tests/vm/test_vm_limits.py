@@ -94,8 +94,9 @@ echo "$a $b $c" > $O/ticks
 $H rm -f tick > /dev/null
 
 # Pod-level limits: the pod's cgroup holds them, its members' cgroups sit below it.
-# (no --cpuset-cpus: enabling cpuset below the user's cgroup migrates its tasks, which
-# this guest's unprivileged user may not do: EPERM, for a container's cgroup too)
+# (no --cpuset-cpus: in this guest, writing +cpuset to the user's cgroup.subtree_control
+# fails with EPERM for the unprivileged user, whatever asks for it; a cpuset limit needs
+# cpuset delegated, which systemd does not do by default either)
 pod=$($H pod create --name lim --network none --memory 64m --cpus 0.5 2> $O/pod_err)
 $H run -d --pod lim --name inpod base sleep 300 > $O/inpod_id 2>> $O/pod_err
 cat $CG/pod-$pod/memory.max $CG/pod-$pod/cpu.max > $O/pod_limits
