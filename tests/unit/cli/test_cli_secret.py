@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import time
@@ -70,10 +71,14 @@ def test_create_refuses_what_it_cannot_read(
 
 
 def test_ls_prints_podmans_table(monkeypatch: Mp, capsys: Cap) -> None:
-    fake = FakeEngine(secret_list=[DB, TLS])
+    # Ages from now, not from the module's import: the whole suite takes over 30 s,
+    # which turns DB's "2 minutes ago" into "3 minutes".
+    now = time.time()
+    db = dataclasses.replace(DB, created=now - 120, updated=now - 60)
+    fake = FakeEngine(secret_list=[db, TLS])
     out = run_cli(["secret", "ls"], fake, monkeypatch, capsys).out.splitlines()
     assert out[0].split() == ["ID", "NAME", "DRIVER", "CREATED", "UPDATED"]
-    assert out[1].split() == [DB.id, "db", "file", "2", "minutes", "ago", "About", "a", "minute",
+    assert out[1].split() == [db.id, "db", "file", "2", "minutes", "ago", "About", "a", "minute",
                               "ago"]  # fmt: skip
     assert out[2].split()[:5] == [TLS.id, "tls", "file", "2", "hours"]
     result = run_cli(["secret", "ls", "--noheading"], fake, monkeypatch, capsys)
