@@ -28,14 +28,19 @@ print(json.dumps({
 """
 
 
-def test_a_script_runs_a_container_through_the_python_api(hutch: Hutch, base_image: str) -> None:
+def _script(hutch: Hutch, text: str) -> list[str]:
+    """The lines a Python script (with hutch's interpreter and the test's store) printed."""
     python = hutch_binary().read_text().splitlines()[0].removeprefix("#!")
     done = subprocess.run(
-        [python, "-c", SCRIPT], env=hutch.env.environ(), capture_output=True, text=True,
-        timeout=120, check=False,
+        [python, "-c", text], env=hutch.env.environ(), capture_output=True, text=True,
+        timeout=180, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
-    lines = done.stdout.splitlines()
+    return done.stdout.splitlines()
+
+
+def test_a_script_runs_a_container_through_the_python_api(hutch: Hutch, base_image: str) -> None:
+    lines = _script(hutch, SCRIPT)
     assert lines[0] == "from-client"  # attached: the container's output is the script's
     out = json.loads(lines[-1])
     assert (out["exit"], out["status"], out["names"]) == (3, "exited", ["viaclient"])
@@ -43,3 +48,47 @@ def test_a_script_runs_a_container_through_the_python_api(hutch: Hutch, base_ima
     assert out["gone"] is True
     assert ["localhost/base:latest"] in out["images"]
     assert hutch("ps", "-a", "--format", "{{.Names}}").stdout == ""  # the CLI sees the same store
+
+
+MANY = """
+import json, hutch
+from hutch.api.errors import NoSuchObject
+from hutch.client.containers import run_options
+
+client = hutch.Client()
+for name, tier in (("w1", "web"), ("w2", "web"), ("d1", "db")):
+    client.containers.run(run_options(
+        "base", ["sleep", "600"], name=name, labels={"tier": tier}, detach=True))
+stopped = client.containers.select(filters=["label=tier=web"]).stop(timeout=0)
+states = {c.name: c.status for c in client.containers.list(all=True)}
+killed = client.containers.select(all=True).kill()
+waited = client.containers.select("d1").wait()
+mixed = client.containers.select("w1", "ghost").remove()
+try:
+    mixed.check()
+    raised = ""
+except NoSuchObject as exc:
+    raised = str(exc)
+gone = client.containers.select(all=True).remove(force=True)
+print(json.dumps({
+    "stopped": len(stopped.ids), "states": states, "killed": len(killed.ids),
+    "d1_code": list(waited.exit_codes.values()), "mixed_ok": len(mixed.ids),
+    "mixed_failed": [f.name for f in mixed.failures], "raised": raised,
+    "gone": len(gone.ids), "left": [c.name for c in client.containers.list(all=True)],
+}))
+"""
+
+
+def test_a_script_acts_on_many_containers_as_the_cli_verbs_on_many(
+    hutch: Hutch, base_image: str
+) -> None:
+    out = json.loads(_script(hutch, MANY)[-1])
+    assert out["stopped"] == 2  # the two the label filter matched, not d1
+    assert out["states"] == {"w1": "exited", "w2": "exited", "d1": "running"}
+    assert out["killed"] == 1  # kill --all: only the running one
+    assert out["d1_code"] == [137]  # its KILL, as wait reports it
+    # rm w1 ghost: w1 went, ghost is reported, and check() raises it as missing.
+    assert (out["mixed_ok"], out["mixed_failed"]) == (1, ["ghost"])
+    assert "ghost" in out["raised"]
+    assert out["gone"] == 2 and out["left"] == []
+    assert hutch("ps", "-a", "--format", "{{.Names}}").stdout == ""

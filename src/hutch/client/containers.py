@@ -34,6 +34,7 @@ from hutch.api.containers import (
 )
 from hutch.api.errors import NoSuchObject
 from hutch.client.reports import checked
+from hutch.client.selection import ContainerSelection, select
 
 
 def run_options(
@@ -74,10 +75,30 @@ def run_options(
 
 
 class ContainerClient:
-    """Containers: create, run, start, stop, inspect, logs, exec, files."""
+    """Containers: create, run, start, stop, inspect, logs, exec, files.
+
+    The verbs here act on one container and raise its failure; ``select`` chooses
+    several (names, ``all``, ``latest``, ``filters``) for the CLI's verbs on many,
+    which say what happened to each.
+    """
 
     def __init__(self, engine: Containers) -> None:
         self._engine = engine
+
+    def select(
+        self,
+        *names: str,
+        all: bool = False,
+        latest: bool = False,
+        filters: Sequence[str] = (),
+    ) -> ContainerSelection:
+        """The containers ``hutch stop a b`` / ``--all`` / ``--latest`` / ``--filter``
+        would act on, for ``start``, ``stop``, ``restart``, ``kill``, ``pause``,
+        ``unpause``, ``remove`` and ``wait`` on all of them at once:
+        ``client.containers.select(all=True).remove(force=True)`` is ``hutch rm -af``.
+        Each returns an ``Outcome`` (a report per container; ``check()`` raises the
+        first failure). ``InvalidArgument`` for a combination the CLI refuses."""
+        return select(self._engine, names, all, latest, filters)
 
     # -- making and running ------------------------------------------------------------
 
@@ -135,10 +156,18 @@ class ContainerClient:
     # -- looking -------------------------------------------------------------------------
 
     def list(
-        self, all: bool = False, filters: Sequence[str] = ()
+        self,
+        all: bool = False,
+        filters: Sequence[str] = (),
+        *,
+        last: int | None = None,
+        size: bool = False,
     ) -> builtins.list[ContainerSummary]:
-        """``hutch ps`` (``all``: stopped ones too; ``filters`` as ``--filter`` takes them)."""
-        return self._engine.ls(ListContainersOptions(all=all, filters=tuple(filters)))
+        """``hutch ps``, newest first (``all``: stopped ones too; ``filters`` as
+        ``--filter`` takes them; ``last``: only the newest N; ``size``: each one's
+        ``size``, the bytes of its writable layer)."""
+        options = ListContainersOptions(all=all, last=last, filters=tuple(filters), size=size)
+        return self._engine.ls(options)
 
     def inspect(self, name: str) -> ContainerInspect:
         found = self._engine.inspect([name])

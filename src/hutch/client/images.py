@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 
 from hutch.api.build import BuildOptions, BuildReport
 from hutch.api.common import PruneReport
-from hutch.api.errors import NoSuchObject
+from hutch.api.errors import InvalidArgument, NoSuchObject
 from hutch.api.image_filters import apply_filters
 from hutch.api.images import (
     HistoryLine,
@@ -112,9 +112,17 @@ class ImageClient:
     def untag(self, source: str, *targets: str) -> None:
         self._engine.untag(source, targets)
 
-    def remove(self, *names: str, force: bool = False) -> builtins.list[RemoveReport]:
-        """Untag and delete; what each name untagged and deleted."""
-        return checked_removals(self._engine.remove(names, RemoveImageOptions(force=force)))
+    def remove(
+        self, *names: str, force: bool = False, all: bool = False, ignore: bool = False
+    ) -> builtins.list[RemoveReport]:
+        """``hutch rmi``: untag and delete; what each name untagged and deleted
+        (``force``: with the containers that use them; ``all``: every image, as
+        ``rmi -a``; ``ignore``: a missing name is no error). Every name is tried
+        before the first failure is raised."""
+        if all and names:
+            raise InvalidArgument("names and all cannot be used together")
+        options = RemoveImageOptions(force=force, all=all, ignore=ignore)
+        return checked_removals(self._engine.remove(names, options))
 
     def prune(self, all: bool = False) -> builtins.list[PruneReport]:
         """Remove dangling images (``all``: every image no container uses)."""

@@ -4,6 +4,7 @@ and a failed report is an exception."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -187,3 +188,104 @@ def test_the_cli_builds_its_engine_without_the_client(tmp_path: Path) -> None:
     modules = json.loads(done.stderr.strip().splitlines()[-1])
     assert "hutch.engine.engine" in modules, done.stderr
     assert [m for m in modules if m.startswith("hutch.client")] == []
+
+
+def test_a_selection_acts_on_each_container_as_the_cli_verbs_on_many() -> None:
+    from hutch.client.selection import Outcome
+
+    engine = FakeEngine(
+        action_reports=[
+            ActionReport("a", "a" * 64),
+            ActionReport("b", error="no such container b", exit_code=125),
+        ]
+    )
+    client = _client(engine)
+    outcome = client.containers.select("a", "b").stop(3, ignore=True)
+    names, options = engine.only_call("containers.stop")
+    assert names == ("a", "b")
+    assert (options.timeout, options.ignore, options.all) == (3, True, False)
+    # Both were tried: one done, one failed, and check() raises the failure's kind.
+    assert outcome.ids == ("a" * 64,) and not outcome.ok
+    assert [f.name for f in outcome.failures] == ["b"]
+    with pytest.raises(NoSuchObject, match="no such container b"):
+        outcome.check()
+    assert Outcome((ActionReport("a", "a" * 64),)).check() == ("a" * 64,)
+
+
+def test_the_selection_flags_reach_each_verbs_options() -> None:
+    engine = FakeEngine(action_reports=[ActionReport("a", "a" * 64)])
+    containers = _client(engine).containers
+    containers.select(all=True).remove(force=True, volumes=True, timeout=0, depend=True)
+    _, rm = dict(engine.calls)["containers.remove"]
+    assert (rm.all, rm.force, rm.volumes, rm.timeout, rm.depend) == (True, True, True, 0, True)
+    containers.select(filters=["label=tier=web"]).pause()
+    _, paused = dict(engine.calls)["containers.pause"]
+    assert paused.filters == ("label=tier=web",) and not paused.all
+    containers.select(latest=True).restart(running=True)
+    _, restarted = dict(engine.calls)["containers.restart"]
+    assert restarted.latest and restarted.running
+    containers.select("a").start()
+    containers.select(all=True).unpause()
+    assert dict(engine.calls)["containers.unpause"][1].all
+    containers.select(all=True).kill("TERM")
+    _, killed = dict(engine.calls)["containers.kill"]
+    assert (killed.signal, killed.all) == ("TERM", True)
+
+
+def test_kill_and_wait_by_filter_act_on_what_ps_matches() -> None:
+    from hutch.api.containers import ContainerSummary
+
+    def summary(cid: str, status: str) -> ContainerSummary:
+        return ContainerSummary(cid, cid, "img", "i", "sh", 1.0, status, 0, 0.0, 0.0)
+
+    engine = FakeEngine(
+        container_list=[summary("r1", "running"), summary("x1", "exited")],
+        action_reports=[ActionReport("r1", "r1", exit_code=0)],
+    )
+    containers = _client(engine).containers
+    containers.select(filters=["label=a=b"]).kill()
+    listed = dict(engine.calls)["containers.ls"]
+    assert (listed.all, listed.filters) == (True, ("label=a=b",))
+    names, options = dict(engine.calls)["containers.kill"]
+    assert names == ("r1",) and not options.all  # only the running one is signalled
+    assert containers.select(all=True).wait(["exited"]).exit_codes == {"r1": 0}
+    assert dict(engine.calls)["containers.wait"][0] == ("r1", "x1")
+    engine.container_list = []
+    engine.calls.clear()
+    assert containers.select(filters=["name=none"]).kill().reports == ()
+    assert "containers.kill" not in dict(engine.calls)
+
+
+@pytest.mark.parametrize(
+    ("names", "flags", "words"),
+    [
+        ((), {}, "select at least one container"),
+        (("a",), {"all": True}, "names and all cannot be used together"),
+        ((), {"all": True, "latest": True}, "all and latest cannot be used together"),
+        (("a",), {"filters": ["name=a"]}, "filters cannot be combined"),
+    ],
+)
+def test_a_selection_the_cli_would_refuse_is_invalid(
+    names: tuple[str, ...], flags: dict[str, Any], words: str
+) -> None:
+    from hutch.api.errors import InvalidArgument
+
+    with pytest.raises(InvalidArgument, match=words):
+        _client(FakeEngine()).containers.select(*names, **flags)
+
+
+def test_list_and_image_remove_take_the_cli_flags() -> None:
+    from hutch.api.errors import InvalidArgument
+
+    engine = FakeEngine(remove_reports=[RemoveReport("base")])
+    client = _client(engine)
+    client.containers.list(all=True, filters=["status=exited"], last=2, size=True)
+    listed = dict(engine.calls)["containers.ls"]
+    assert (listed.all, listed.filters, listed.last, listed.size) == (
+        True, ("status=exited",), 2, True
+    )  # fmt: skip
+    client.images.remove(all=True, force=True)
+    _, options = dict(engine.calls)["images.remove"]
+    assert (options.all, options.force, options.ignore) == (True, True, False)
+    with pytest.raises(InvalidArgument):
+        client.images.remove("base", all=True)
