@@ -19,6 +19,26 @@ def test_bind_mount_file_is_the_users_on_the_host(
     assert (host / "file").read_text() == "hi\n"
 
 
+def test_bind_mount_of_a_socket_and_a_fifo(
+    hutch: Hutch, base_image: str, hutch_env: HutchEnv
+) -> None:
+    """-v SOCKET:PATH (an agent's socket, a docker.sock) and a fifo are mounted on a
+    file, not a directory (once refused with ENOTDIR)."""
+    import socket
+
+    sock_path = hutch_env.home / "s.sock"
+    fifo = hutch_env.home / "f.fifo"
+    os.mkfifo(fifo)
+    with socket.socket(socket.AF_UNIX) as server:
+        server.bind(str(sock_path))
+        server.listen()
+        out = hutch(
+            "run", "--rm", "-v", f"{sock_path}:/run/x.sock", "-v", f"{fifo}:/f",
+            base_image, "sh", "-c", "test -S /run/x.sock && test -p /f && echo both",
+        ).stdout  # fmt: skip
+    assert out == "both\n"
+
+
 def test_bind_ro_and_mount_syntax(hutch: Hutch, base_image: str, hutch_env: HutchEnv) -> None:
     host = hutch_env.home / "ro"
     host.mkdir()

@@ -257,7 +257,9 @@ def _ipc_plan(spec: Spec) -> list[Step | Symlink]:
 
 
 def _user_mount(m: Mount) -> Step:
-    is_file = m.kind == "bind" and os.path.isfile(m.source)
+    # Anything but a directory is mounted on a file: a socket (an SSH agent's, a
+    # docker.sock), a device node or a fifo as much as a regular file.
+    is_file = m.kind == "bind" and os.path.exists(m.source) and not os.path.isdir(m.source)
     return Step(m.kind, m.destination, m.source or m.kind, m.options, is_file)
 
 
