@@ -110,7 +110,7 @@ function __hutch_value_options
         case 'stats'
             printf '%s\n' --format --interval -i
         case 'build'
-            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --layers --output -o --build-context --iidfile --format --secret --platform --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --ulimit --shm-size --tls-verify --creds --authfile --cert-dir
+            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --layers --output -o --build-context --iidfile --format --secret --ssh --platform --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --ulimit --shm-size --tls-verify --creds --authfile --cert-dir
         case 'info'
             printf '%s\n' --format -f
         case 'completion'
@@ -288,7 +288,7 @@ function __hutch_value_options
         case 'image mount'
             printf '%s\n' --format
         case 'image build'
-            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --layers --output -o --build-context --iidfile --format --secret --platform --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --ulimit --shm-size --tls-verify --creds --authfile --cert-dir
+            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --layers --output -o --build-context --iidfile --format --secret --ssh --platform --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --ulimit --shm-size --tls-verify --creds --authfile --cert-dir
         case 'system info'
             printf '%s\n' --format -f
         case 'system service'
@@ -300,7 +300,7 @@ function __hutch_value_options
         case 'system prune'
             printf '%s\n' --filter
         case 'buildx build'
-            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --layers --output -o --build-context --iidfile --format --secret --platform --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --ulimit --shm-size --tls-verify --creds --authfile --cert-dir
+            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --layers --output -o --build-context --iidfile --format --secret --ssh --platform --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --ulimit --shm-size --tls-verify --creds --authfile --cert-dir
     end
 end
 
@@ -1140,6 +1140,7 @@ complete -c hutch -n "__hutch_at 'build'" -l build-context -x -d 'A named contex
 complete -c hutch -n "__hutch_at 'build'" -l iidfile -x -d 'Write the image id to this file'
 complete -c hutch -n "__hutch_at 'build'" -l format -x -a 'json' -d 'Image format: oci (default, or $BUILDAH_FORMAT) or docker'
 complete -c hutch -n "__hutch_at 'build'" -l secret -x -d 'A secret for RUN --mount=type=secret: id=ID,src=PATH'
+complete -c hutch -n "__hutch_at 'build'" -l ssh -x -d 'An SSH agent for RUN --mount=type=ssh: default|ID[=SOCKET|KEY[,KEY]]'
 complete -c hutch -n "__hutch_at 'build'" -l platform -x -d 'Target platform (the host\'s only)'
 complete -c hutch -n "__hutch_at 'build'" -l timestamp -x -d 'Set every time in the image to these epoch seconds'
 complete -c hutch -n "__hutch_at 'build'" -l quiet -s q -d 'Print only the image id'
@@ -2775,6 +2776,7 @@ complete -c hutch -n "__hutch_at 'image build'" -l build-context -x -d 'A named 
 complete -c hutch -n "__hutch_at 'image build'" -l iidfile -x -d 'Write the image id to this file'
 complete -c hutch -n "__hutch_at 'image build'" -l format -x -a 'json' -d 'Image format: oci (default, or $BUILDAH_FORMAT) or docker'
 complete -c hutch -n "__hutch_at 'image build'" -l secret -x -d 'A secret for RUN --mount=type=secret: id=ID,src=PATH'
+complete -c hutch -n "__hutch_at 'image build'" -l ssh -x -d 'An SSH agent for RUN --mount=type=ssh: default|ID[=SOCKET|KEY[,KEY]]'
 complete -c hutch -n "__hutch_at 'image build'" -l platform -x -d 'Target platform (the host\'s only)'
 complete -c hutch -n "__hutch_at 'image build'" -l timestamp -x -d 'Set every time in the image to these epoch seconds'
 complete -c hutch -n "__hutch_at 'image build'" -l quiet -s q -d 'Print only the image id'
@@ -2885,6 +2887,7 @@ complete -c hutch -n "__hutch_at 'buildx build'" -l build-context -x -d 'A named
 complete -c hutch -n "__hutch_at 'buildx build'" -l iidfile -x -d 'Write the image id to this file'
 complete -c hutch -n "__hutch_at 'buildx build'" -l format -x -a 'json' -d 'Image format: oci (default, or $BUILDAH_FORMAT) or docker'
 complete -c hutch -n "__hutch_at 'buildx build'" -l secret -x -d 'A secret for RUN --mount=type=secret: id=ID,src=PATH'
+complete -c hutch -n "__hutch_at 'buildx build'" -l ssh -x -d 'An SSH agent for RUN --mount=type=ssh: default|ID[=SOCKET|KEY[,KEY]]'
 complete -c hutch -n "__hutch_at 'buildx build'" -l platform -x -d 'Target platform (the host\'s only)'
 complete -c hutch -n "__hutch_at 'buildx build'" -l timestamp -x -d 'Set every time in the image to these epoch seconds'
 complete -c hutch -n "__hutch_at 'buildx build'" -l quiet -s q -d 'Print only the image id'

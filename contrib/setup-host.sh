@@ -46,6 +46,9 @@ readonly PACKAGES=(
     # build: ADD of git repositories and git build contexts (clone; git daemon and
     # http-backend in the tests)
     git
+    # build --ssh KEY: an agent holding the key for the build (ssh-agent, ssh-add);
+    # the tests make keys with ssh-keygen
+    openssh-client
     # the Python matrix: point the copied interpreters at their own libpython;
     # the README's user install (`pipx install .`), tested on Python 3.10
     patchelf pipx

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
+import shutil
 import subprocess
 import tarfile
+import time
 from pathlib import Path
 
 from build_helpers import build, image_id, inspect, write_context
@@ -397,3 +399,79 @@ def test_workdir_creates_the_directory(hutch: Hutch, base_image: str, tmp_path: 
     assert out == "root directory\n"
     base_layers = len(inspect(hutch, "base")["RootFS"]["Layers"])
     assert len(inspect(hutch, "wd")["RootFS"]["Layers"]) == base_layers + 1
+
+
+def _ssh_add_kit(directory: Path) -> None:
+    """The host's ssh-add and the libraries it links, to run in a busybox RUN step
+    through the dynamic loader (``ld.so --library-path DIR DIR/ssh-add``)."""
+    directory.mkdir()
+    shutil.copy2("/usr/bin/ssh-add", directory / "ssh-add")
+    ldd = subprocess.run(["ldd", "/usr/bin/ssh-add"], capture_output=True, text=True, check=True)
+    for line in ldd.stdout.splitlines():
+        path = next((w for w in line.split() if w.startswith("/")), None)
+        if path is not None:
+            shutil.copy2(path, directory / Path(path).name)
+
+
+def test_run_mount_ssh_reaches_the_agent_of_ssh(
+    hutch: Hutch, base_image: str, tmp_path: Path
+) -> None:
+    """--ssh: the caller's agent (default), a socket and key files (issue 15)."""
+    key = tmp_path / "id_test"
+    subprocess.run(
+        ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "hutch-ssh-key", "-f", str(key)],
+        check=True,
+    )
+    list_keys = "/kit/ld-linux-x86-64.so.2 --library-path /kit /kit/ssh-add -l"
+    containerfile = (
+        "FROM base\n"
+        "RUN --mount=type=bind,source=kit,target=/kit --mount=type=ssh"
+        f' echo "sock=$SSH_AUTH_SOCK" && {list_keys} > /keys\n'
+        "RUN --mount=type=ssh,id=other,target=/agent.sock ls -l /agent.sock > /other || true\n"
+    )
+    context = write_context(tmp_path / "ctx", {}, containerfile=containerfile)
+    _ssh_add_kit(context / "kit")
+
+    # key files: an agent started for the build, holding that key
+    result = build(hutch, context, "--ssh", f"default={key}", "-t", "sshkeys", "--no-cache")
+    assert "sock=/run/buildkit/ssh_agent.0" in result.stdout
+    keys = hutch("run", "--rm", "sshkeys", "cat", "/keys").stdout
+    assert "hutch-ssh-key (ED25519)" in keys
+    # the unnamed mount (id=other) was not given: left out, the step saw no socket
+    assert hutch("run", "--rm", "sshkeys", "cat", "/other").stdout == ""
+    # the mount points never reach the image
+    probe = "ls -A /run/buildkit 2>/dev/null; ls /agent.sock 2>/dev/null; true"
+    assert hutch("run", "--rm", "sshkeys", "sh", "-c", probe).stdout == ""
+
+    # the caller's agent: --ssh default takes $SSH_AUTH_SOCK
+    sock = tmp_path / "agent.sock"
+    agent = subprocess.Popen(["ssh-agent", "-D", "-a", str(sock)], stdout=subprocess.DEVNULL)
+    try:
+        for _ in range(500):
+            if sock.exists():
+                break
+            time.sleep(0.01)
+        subprocess.run(["ssh-add", "-q", str(key)], env={"SSH_AUTH_SOCK": str(sock)}, check=True)
+        build(hutch, context, "--ssh", "default", "-t", "sshagent", "--no-cache",
+              env={"SSH_AUTH_SOCK": str(sock)})  # fmt: skip
+        assert "hutch-ssh-key" in hutch("run", "--rm", "sshagent", "cat", "/keys").stdout
+        # a socket path, under another id, at the mount's own target
+        other = (
+            "FROM base\n"
+            "RUN --mount=type=bind,source=kit,target=/kit"
+            " --mount=type=ssh,id=work,target=/agent.sock,required"
+            f" SSH_AUTH_SOCK=/agent.sock {list_keys} > /keys\n"
+        )
+        (context / "Containerfile").write_text(other)
+        build(hutch, context, "--ssh", f"work={sock}", "-t", "sshsock", "--no-cache")
+        assert "hutch-ssh-key" in hutch("run", "--rm", "sshsock", "cat", "/keys").stdout
+        # required, and not given: the step is refused by name
+        missing = build(hutch, context, "-t", "sshmissing", "--no-cache", check=False)
+        assert missing.returncode != 0
+        assert "ssh agent 'work' is required but was not given with --ssh" in missing.stderr
+    finally:
+        agent.terminate()
+        agent.wait()
+    bad = build(hutch, context, "--ssh", f"work={tmp_path / 'nothing'}", check=False)
+    assert bad.returncode == 125
+    assert "is neither a socket nor a key file" in bad.stderr

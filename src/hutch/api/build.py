@@ -31,6 +31,7 @@ class BuildOptions:
     iidfile: str | None = None
     format: str | None = None  # oci or docker; None: $BUILDAH_FORMAT, else oci
     secrets: tuple[str, ...] = ()  # "id=NAME,src=PATH" (also env=VAR)
+    ssh: tuple[str, ...] = ()  # "default", "ID", "ID=SOCKET" or "ID=KEY[,KEY]"
     platform: str | None = None
     timestamp: int | None = None  # seconds since the epoch; SOURCE_DATE_EPOCH otherwise
     quiet: bool = False

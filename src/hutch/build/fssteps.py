@@ -151,6 +151,7 @@ class FsSteps:
 
         out: list[Mount] = []
         env: dict[str, str] = {}
+        ssh_mounts = 0
         for m in mounts:
             target = m.target or ""
             ro = ("ro",) if m.readonly else ()
@@ -176,6 +177,22 @@ class FsSteps:
                     env[m.env] = path.read_text().rstrip("\n")
                 if m.target:
                     out.append(Mount("bind", m.target, str(path), ("ro",)))
+            elif m.type == "ssh":
+                ident = m.id or "default"
+                sock = self.request.ssh.get(ident)
+                if sock is None:
+                    if m.required:
+                        raise InvalidArgument(
+                            f"{self._where(instruction)}: ssh agent {ident!r} is required but "
+                            "was not given with --ssh"
+                        )
+                    continue
+                # BuildKit's default place, numbered by the step's ssh mounts; the
+                # first one is the step's $SSH_AUTH_SOCK
+                target = m.target or f"/run/buildkit/ssh_agent.{ssh_mounts}"
+                ssh_mounts += 1
+                env.setdefault("SSH_AUTH_SOCK", target)
+                out.append(Mount("bind", target, str(sock), ()))
             else:
                 raise InvalidArgument(
                     f"{self._where(instruction)}: --mount=type={m.type} is not supported"

@@ -65,6 +65,7 @@ class BuildRequest:
     labels: Mapping[str, str] = field(default_factory=dict)
     timestamp: int | None = None
     secrets: Mapping[str, Path] = field(default_factory=dict)
+    ssh: Mapping[str, Path] = field(default_factory=dict)  # --ssh id -> an agent's socket
     platform: tuple[str, str, str | None] = ("linux", "amd64", None)
     quiet: bool = False
     format: str = "oci"  # the final image's manifest: oci or docker (schema 2)

@@ -145,6 +145,13 @@ def register(app: typer.Typer, image_app: typer.Typer, buildx_app: typer.Typer) 
             list[str] | None,
             typer.Option("--secret", help="A secret for RUN --mount=type=secret: id=ID,src=PATH."),
         ] = None,
+        ssh: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--ssh",
+                help="An SSH agent for RUN --mount=type=ssh: default|ID[=SOCKET|KEY[,KEY]].",
+            ),
+        ] = None,
         platform: Annotated[
             str | None, typer.Option("--platform", help="Target platform (the host's only).")
         ] = None,
@@ -316,6 +323,7 @@ def register(app: typer.Typer, image_app: typer.Typer, buildx_app: typer.Typer) 
             iidfile=iidfile,
             format=format_,
             secrets=tuple(secret or ()),
+            ssh=tuple(ssh or ()),
             platform=platform,
             timestamp=timestamp,
             quiet=quiet,

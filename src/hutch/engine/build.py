@@ -27,6 +27,7 @@ from hutch.build.instructions import Containerfile
 from hutch.build.output import check_output
 from hutch.build.stepstate import BuildRequest, Progress, RunSettings
 from hutch.engine.build_source import prepare_context
+from hutch.engine.build_ssh import ssh_agents
 from hutch.engine.context import EngineContext
 from hutch.engine.environment import assign
 from hutch.engine.resolve import find_image
@@ -242,6 +243,7 @@ class BuildService:
         stdin_text = sys.stdin.read() if options.containerfile == "-" else None
         session = self._ctx.enter_session()
         scratch: list[Path] = []
+        agents = contextlib.ExitStack()  # ssh-agents started for --ssh KEY
 
         def scratch_dir() -> Path:
             path = self._ctx.layers.new_tmp()
@@ -257,6 +259,7 @@ class BuildService:
             cf = _read_containerfile(options.containerfile, context_dir, stdin_text, uploaded)
             ignore = _ignore(context_dir, options.containerfile, options.ignorefile)
             secrets = _secrets(options.secrets, self._ctx.layers, scratch)
+            ssh = ssh_agents(options.ssh, os.environ, agents) if options.ssh else {}
             platform = host_platform()
             request = BuildRequest(
                 containerfile=cf,
@@ -271,6 +274,7 @@ class BuildService:
                 labels=labels,
                 timestamp=timestamp,
                 secrets=secrets,
+                ssh=ssh,
                 platform=(platform.os, platform.architecture, platform.variant),
                 quiet=options.quiet,
                 format=image_format,
@@ -305,6 +309,7 @@ class BuildService:
                 if log is not None:
                     log.close()
         finally:
+            agents.close()
             for path in scratch:
                 with contextlib.suppress(OSError):
                     remove_tree(path)
