@@ -32,7 +32,7 @@ _hutch_options() {
     "import") echo --change -c --message -m --quiet -q ;;
     "rmi") echo --force -f --all -a --ignore -i ;;
     "pull") echo --platform --arch --os --variant --all-tags -a --quiet -q --tls-verify --creds --authfile --cert-dir ;;
-    "push") echo --digestfile --format -f --quiet -q --tls-verify --creds --authfile --cert-dir ;;
+    "push") echo --digestfile --format -f --compression-format --compression-level --force-compression --no-force-compression --quiet -q --tls-verify --creds --authfile --cert-dir ;;
     "search") echo --filter -f --format --limit --list-tags --no-trunc --compatible --tls-verify --creds --authfile --cert-dir ;;
     "history") echo --no-trunc --quiet -q --format --human --no-human -H ;;
     "save") echo --output -o --format --quiet -q --multi-image-archive -m --uncompressed ;;
@@ -174,7 +174,7 @@ _hutch_options() {
     "image rm") echo --force -f --all -a --ignore -i ;;
     "image inspect") echo --format -f ;;
     "image pull") echo --platform --arch --os --variant --all-tags -a --quiet -q --tls-verify --creds --authfile --cert-dir ;;
-    "image push") echo --digestfile --format -f --quiet -q --tls-verify --creds --authfile --cert-dir ;;
+    "image push") echo --digestfile --format -f --compression-format --compression-level --force-compression --no-force-compression --quiet -q --tls-verify --creds --authfile --cert-dir ;;
     "image search") echo --filter -f --format --limit --list-tags --no-trunc --compatible --tls-verify --creds --authfile --cert-dir ;;
     "image history") echo --no-trunc --quiet -q --format --human --no-human -H ;;
     "image save") echo --output -o --format --quiet -q --multi-image-archive -m --uncompressed ;;
@@ -202,7 +202,7 @@ _hutch_value_options() {
     "images") echo --format --filter -f --sort ;;
     "import") echo --change -c --message -m ;;
     "pull") echo --platform --arch --os --variant --tls-verify --creds --authfile --cert-dir ;;
-    "push") echo --digestfile --format -f --tls-verify --creds --authfile --cert-dir ;;
+    "push") echo --digestfile --format -f --compression-format --compression-level --tls-verify --creds --authfile --cert-dir ;;
     "search") echo --filter -f --format --limit --tls-verify --creds --authfile --cert-dir ;;
     "history") echo --format ;;
     "save") echo --output -o --format ;;
@@ -313,7 +313,7 @@ _hutch_value_options() {
     "image import") echo --change -c --message -m ;;
     "image inspect") echo --format -f ;;
     "image pull") echo --platform --arch --os --variant --tls-verify --creds --authfile --cert-dir ;;
-    "image push") echo --digestfile --format -f --tls-verify --creds --authfile --cert-dir ;;
+    "image push") echo --digestfile --format -f --compression-format --compression-level --tls-verify --creds --authfile --cert-dir ;;
     "image search") echo --filter -f --format --limit --tls-verify --creds --authfile --cert-dir ;;
     "image history") echo --format ;;
     "image save") echo --output -o --format ;;
@@ -359,6 +359,8 @@ _hutch_option_values() {
     "pull --cert-dir") echo "@none" ;;
     "push --digestfile") echo "@none" ;;
     "push --format"|"push -f") echo "json" ;;
+    "push --compression-format") echo "@none" ;;
+    "push --compression-level") echo "@none" ;;
     "push --tls-verify") echo "@none" ;;
     "push --creds") echo "@none" ;;
     "push --authfile") echo "@none" ;;
@@ -1206,6 +1208,8 @@ _hutch_option_values() {
     "image pull --cert-dir") echo "@none" ;;
     "image push --digestfile") echo "@none" ;;
     "image push --format"|"image push -f") echo "json" ;;
+    "image push --compression-format") echo "@none" ;;
+    "image push --compression-level") echo "@none" ;;
     "image push --tls-verify") echo "@none" ;;
     "image push --creds") echo "@none" ;;
     "image push --authfile") echo "@none" ;;

@@ -52,7 +52,7 @@ function __hutch_value_options
         case 'pull'
             printf '%s\n' --platform --arch --os --variant --tls-verify --creds --authfile --cert-dir
         case 'push'
-            printf '%s\n' --digestfile --format -f --tls-verify --creds --authfile --cert-dir
+            printf '%s\n' --digestfile --format -f --compression-format --compression-level --tls-verify --creds --authfile --cert-dir
         case 'search'
             printf '%s\n' --filter -f --format --limit --tls-verify --creds --authfile --cert-dir
         case 'history'
@@ -274,7 +274,7 @@ function __hutch_value_options
         case 'image pull'
             printf '%s\n' --platform --arch --os --variant --tls-verify --creds --authfile --cert-dir
         case 'image push'
-            printf '%s\n' --digestfile --format -f --tls-verify --creds --authfile --cert-dir
+            printf '%s\n' --digestfile --format -f --compression-format --compression-level --tls-verify --creds --authfile --cert-dir
         case 'image search'
             printf '%s\n' --filter -f --format --limit --tls-verify --creds --authfile --cert-dir
         case 'image history'
@@ -548,6 +548,9 @@ complete -c hutch -n "__hutch_arg 'pull' 1" -f -a '(__hutch_image_names)'
 # hutch push
 complete -c hutch -n "__hutch_at 'push'" -l digestfile -x -d 'Write the pushed manifest\'s digest to this file'
 complete -c hutch -n "__hutch_at 'push'" -l format -s f -x -a 'json' -d 'Manifest type to push: oci or v2s2 (Docker schema 2)'
+complete -c hutch -n "__hutch_at 'push'" -l compression-format -x -d 'Compress the layers as gzip, zstd or zstd:chunked (sent as zstd)'
+complete -c hutch -n "__hutch_at 'push'" -l compression-level -x -d 'The level: gzip 0-9 (6), zstd 1-19 (3)'
+complete -c hutch -n "__hutch_at 'push'" -l force-compression -l no-force-compression -d 'Recompress layers compressed otherwise (default: true with --compression-format)'
 complete -c hutch -n "__hutch_at 'push'" -l quiet -s q -d 'Print no progress information'
 complete -c hutch -n "__hutch_at 'push'" -l tls-verify -x -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); false also allows plain HTTP'
 complete -c hutch -n "__hutch_at 'push'" -l creds -x -d 'Credentials USERNAME[:PASSWORD] for the registry'
@@ -2665,6 +2668,9 @@ complete -c hutch -n "__hutch_arg 'image pull' 1" -f -a '(__hutch_image_names)'
 # hutch image push
 complete -c hutch -n "__hutch_at 'image push'" -l digestfile -x -d 'Write the pushed manifest\'s digest to this file'
 complete -c hutch -n "__hutch_at 'image push'" -l format -s f -x -a 'json' -d 'Manifest type to push: oci or v2s2 (Docker schema 2)'
+complete -c hutch -n "__hutch_at 'image push'" -l compression-format -x -d 'Compress the layers as gzip, zstd or zstd:chunked (sent as zstd)'
+complete -c hutch -n "__hutch_at 'image push'" -l compression-level -x -d 'The level: gzip 0-9 (6), zstd 1-19 (3)'
+complete -c hutch -n "__hutch_at 'image push'" -l force-compression -l no-force-compression -d 'Recompress layers compressed otherwise (default: true with --compression-format)'
 complete -c hutch -n "__hutch_at 'image push'" -l quiet -s q -d 'Print no progress information'
 complete -c hutch -n "__hutch_at 'image push'" -l tls-verify -x -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); false also allows plain HTTP'
 complete -c hutch -n "__hutch_at 'image push'" -l creds -x -d 'Credentials USERNAME[:PASSWORD] for the registry'

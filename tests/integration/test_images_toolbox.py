@@ -168,6 +168,50 @@ def test_skopeo_copies_what_hutch_pushed_and_back(
     assert hutch("images", "-q").stdout.strip() == str(before["Id"])[:12]
 
 
+def test_push_compression_format_and_skopeo_reads_it(
+    hutch: Hutch, base_image: str, registry: Registry, tmp_path: Path
+) -> None:
+    """push --compression-format zstd|gzip, --compression-level (issue 15)."""
+    before = inspect(hutch, base_image)
+    hutch("push", "-q", INSECURE, "--compression-format", "zstd", base_image,
+          registry.ref("z/base:1"))  # fmt: skip
+    manifest = json.loads(get_manifest(registry, "z/base", "1"))
+    types = {layer["mediaType"] for layer in manifest["layers"]}
+    assert types == {"application/vnd.oci.image.layer.v1.tar+zstd"}
+    # a real peer reads the blobs as zstd (it checks each digest on the way)
+    skopeo("copy", "--src-tls-verify=false", f"docker://{registry.ref('z/base:1')}",
+           f"dir:{tmp_path / 'z'}")  # fmt: skip
+    digest = manifest["layers"][0]["digest"].removeprefix("sha256:")
+    assert (tmp_path / "z" / digest).read_bytes()[:4] == b"\x28\xb5\x2f\xfd"
+    # and back: the same image (the config names the uncompressed diff ids)
+    hutch("rmi", base_image)
+    hutch("pull", "-q", INSECURE, registry.ref("z/base:1"))
+    after = inspect(hutch, registry.ref("z/base:1"))
+    assert (after["Id"], after["RootFS"]) == (before["Id"], before["RootFS"])
+    assert hutch("run", "--rm", registry.ref("z/base:1"), "echo", "zstd").stdout == "zstd\n"
+    # zstd -> gzip (forced by default once a format is given), at a chosen level
+    hutch("push", "-q", INSECURE, "--compression-format", "gzip", "--compression-level", "9",
+          registry.ref("z/base:1"), registry.ref("g/base:1"))  # fmt: skip
+    gz = json.loads(get_manifest(registry, "g/base", "1"))
+    assert {layer["mediaType"] for layer in gz["layers"]} == {
+        "application/vnd.oci.image.layer.v1.tar+gzip"
+    }
+    # --force-compression=false keeps a layer already compressed otherwise
+    hutch("push", "-q", INSECURE, "--compression-format", "gzip", "--force-compression=false",
+          registry.ref("z/base:1"), registry.ref("k/base:1"))  # fmt: skip
+    kept = json.loads(get_manifest(registry, "k/base", "1"))
+    assert kept["layers"] == manifest["layers"]
+    for bad, message in [
+        (["--compression-format", "lz4"], "invalid --compression-format 'lz4'"),
+        (["--compression-format", "zstd", "--format", "v2s2"], "cannot name zstd layers"),
+        (["--compression-format", "gzip", "--compression-level", "12"], "0 to 9"),
+    ]:
+        refused = hutch("push", INSECURE, *bad, registry.ref("z/base:1"),
+                        registry.ref("bad/base:1"), check=False)  # fmt: skip
+        assert refused.returncode == 125
+        assert message in refused.stderr
+
+
 def test_hutch_pulls_a_docker_schema2_image_skopeo_pushed(
     hutch: Hutch, base_image: str, registry: Registry, tmp_path: Path
 ) -> None:

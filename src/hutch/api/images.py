@@ -74,6 +74,11 @@ class PushOptions:
     access: RegistryAccess = RegistryAccess()
     format: str | None = None  # oci, v2s2 (manifest type of the pushed image)
     on_progress: ProgressCallback | None = None  # as PullOptions.on_progress
+    # the layers as sent: gzip, zstd or zstd:chunked (None: as stored), the level, and
+    # whether a layer compressed otherwise is recompressed (None: yes when a format is given)
+    compression_format: str | None = None
+    compression_level: int | None = None
+    force_compression: bool | None = None
 
 
 @dataclass(frozen=True)

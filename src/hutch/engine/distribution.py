@@ -449,10 +449,16 @@ class Distribution:
     # ---------------------------------------------------------------- push
 
     def push(self, options: PushOptions) -> PushReport:
-        from hutch.engine.pushconvert import as_manifest_type
+        import json
+
+        from hutch.engine.pushconvert import LayerCompression, as_manifest_type, check_compression
         from hutch.engine.resolve import find_image
 
-        as_manifest_type(b"{}", options.format)  # a bad --format fails before anything
+        manifest_type = as_manifest_type(b"{}", options.format)  # a bad --format fails first
+        compression = LayerCompression(
+            options.compression_format, options.compression_level, options.force_compression
+        )
+        check_compression(compression, json.loads(manifest_type).get("mediaType"))
 
         image = find_image(self._ctx.images, options.source)
         destination = (options.destination or options.source).removeprefix("docker://")
@@ -466,14 +472,14 @@ class Distribution:
             raise InvalidArgument(f"{destination}: cannot push to a digest reference")
         progress = self.progress(options.quiet, options.on_progress)
         client = self.client(ref.registry, options.access)
-        from hutch.engine.pushconvert import gzip_plain_layers
+        from hutch.engine.pushconvert import convert_layers
         from hutch.store.layers import remove_tree
 
         manifest_raw = as_manifest_type(image.manifest_raw, options.format)
         convert_dir = self._ctx.layers.new_tmp()
         try:
-            # a Docker schema 2 image: its plain-tar layers travel gzipped
-            converted = gzip_plain_layers(manifest_raw, self._ctx.layers, convert_dir)
+            # --compression-format; and a Docker schema 2 image's plain tars travel gzipped
+            converted = convert_layers(manifest_raw, self._ctx.layers, convert_dir, compression)
             return self._push_manifest(options, image, ref, client, progress, converted)
         finally:
             remove_tree(convert_dir)

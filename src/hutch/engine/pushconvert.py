@@ -14,10 +14,12 @@ from __future__ import annotations
 import gzip
 import json
 import shutil
+import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
-from hutch.api.errors import InvalidArgument
+from hutch.api.errors import HostNotReady, InvalidArgument
 from hutch.oci import mediatypes as mt
 from hutch.store.compression import HashingReader
 from hutch.store.layers import LayerStore
@@ -61,33 +63,132 @@ def as_manifest_type(manifest_raw: bytes, fmt: str | None) -> bytes:
 
 def gzip_plain_layers(manifest_raw: bytes, layers: LayerStore, tmp: Path) -> Converted:
     """``manifest_raw`` with each plain-tar Docker layer replaced by its gzip (in ``tmp``)."""
+    return convert_layers(manifest_raw, layers, tmp, LayerCompression())
+
+
+@dataclass(frozen=True)
+class LayerCompression:
+    """``push --compression-format``, ``--compression-level``, ``--force-compression``.
+
+    ``format`` None is push's default: layers go as they are stored, but for a
+    Docker manifest's plain tars (gzipped: schema 2 has no plain layers).
+    """
+
+    format: str | None = None  # gzip or zstd (zstd:chunked is sent as zstd)
+    level: int | None = None
+    force: bool | None = None  # None: true when a format is given (podman's default)
+
+
+COMPRESSION_FORMATS = ("gzip", "zstd", "zstd:chunked")
+# the compression a layer's media type names, and the type for each compression
+_KIND = {
+    **{t: "none" for t in mt.LAYER_TAR_TYPES},
+    **{t: "gzip" for t in mt.LAYER_GZIP_TYPES},
+    **{t: "zstd" for t in mt.LAYER_ZSTD_TYPES},
+}
+_TYPE = {
+    (mt.OCI_MANIFEST, "gzip"): mt.OCI_LAYER_GZIP,
+    (mt.OCI_MANIFEST, "zstd"): mt.OCI_LAYER_ZSTD,
+    (mt.DOCKER_MANIFEST, "gzip"): mt.DOCKER_LAYER_GZIP,
+}
+_LEVELS = {"gzip": (0, 9, 6), "zstd": (1, 19, 3)}  # lowest, highest, default
+
+
+def check_compression(compression: LayerCompression, manifest_type: str | None) -> str | None:
+    """The compression to send (gzip, zstd, None: as stored); a bad value is refused."""
+    fmt = compression.format
+    if fmt is None:
+        if compression.level is not None:
+            raise InvalidArgument("--compression-level needs --compression-format")
+        return None
+    if fmt not in COMPRESSION_FORMATS:
+        raise InvalidArgument(
+            f"invalid --compression-format {fmt!r}: use {', '.join(COMPRESSION_FORMATS)}"
+        )
+    kind = "zstd" if fmt.startswith("zstd") else "gzip"
+    if kind == "zstd" and manifest_type == mt.DOCKER_MANIFEST:
+        raise InvalidArgument(
+            "a Docker schema 2 manifest cannot name zstd layers: push with --format oci"
+        )
+    low, high, _ = _LEVELS[kind]
+    if compression.level is not None and not low <= compression.level <= high:
+        raise InvalidArgument(
+            f"invalid --compression-level {compression.level} for {kind}: {low} to {high}"
+        )
+    return kind
+
+
+def convert_layers(
+    manifest_raw: bytes, layers: LayerStore, tmp: Path, compression: LayerCompression
+) -> Converted:
+    """``manifest_raw`` with the layers ``compression`` asks for recompressed into ``tmp``.
+
+    The diff ids (the uncompressed tars) stay, so the config and the image id do
+    too; only the pushed manifest names other blobs.
+    """
     doc = json.loads(manifest_raw)
-    if doc.get("mediaType") != mt.DOCKER_MANIFEST:
-        return Converted(manifest_raw)
+    manifest_type = doc.get("mediaType")
+    target = check_compression(compression, manifest_type)
+    force = compression.force if compression.force is not None else target is not None
     out = Converted(manifest_raw)
-    changed = False
     for entry in doc.get("layers", []):
-        if entry.get("mediaType") != mt.DOCKER_LAYER_TAR:
+        media_type = entry.get("mediaType", "")
+        current = _KIND.get(media_type)
+        if current is None or media_type in mt.NONDISTRIBUTABLE_LAYER_TYPES:
+            continue  # not a layer we know how to rewrite: sent as it is
+        want = target
+        if want is None:
+            want = "gzip" if manifest_type == mt.DOCKER_MANIFEST and current == "none" else current
+        elif current != "none" and not force:
+            want = current  # already compressed: kept unless forced
+        if want == current:
             continue
-        target = tmp / f"layer-{len(out.blobs)}.gz"
-        digest, size = _gzip(layers.blob_path(entry["digest"]), target)
-        out.blobs[digest] = target
-        entry.update(mediaType=mt.DOCKER_LAYER_GZIP, digest=digest, size=size)
-        changed = True
-    if changed:
+        new_type = _TYPE[(manifest_type, want)]
+        path = tmp / f"layer-{len(out.blobs)}.{want}"
+        level = compression.level if compression.level is not None else _LEVELS[want][2]
+        digest, size = _recompress(layers.blob_path(entry["digest"]), path, want, level)
+        out.blobs[digest] = path
+        entry.update(mediaType=new_type, digest=digest, size=size)
+    if out.blobs:
         out.manifest_raw = json.dumps(doc, separators=(",", ":"), sort_keys=True).encode()
     return out
 
 
-def _gzip(source: Path, target: Path) -> tuple[str, int]:
-    """Compress ``source`` into ``target`` reproducibly (no name, time 0); its digest and size."""
-    with (
-        open(source, "rb") as src,
-        open(target, "wb") as raw,
-        gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=6) as gz,
-    ):
-        shutil.copyfileobj(src, gz, _CHUNK)
+def _recompress(source: Path, target: Path, kind: str, level: int) -> tuple[str, int]:
+    """``source`` (any compression) as ``kind`` in ``target``; its digest and size."""
+    from hutch.store.compression import open_decompressed
+
+    with open(source, "rb") as src, open_decompressed(src) as plain, open(target, "wb") as raw:
+        if kind == "gzip":
+            # reproducible: no name, time 0
+            with gzip.GzipFile(
+                filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=level
+            ) as gz:
+                shutil.copyfileobj(plain, gz, _CHUNK)
+        else:
+            _zstd(plain, raw, level)
     with open(target, "rb") as f:
         reader = HashingReader(f)
         reader.drain()
     return str(reader.digest), reader.count
+
+
+def _zstd(plain: BinaryIO, raw: BinaryIO, level: int) -> None:
+    """Compress through Debian's zstd (the standard library has none before 3.14)."""
+    zstd = shutil.which("zstd")
+    if zstd is None:
+        raise HostNotReady(
+            "--compression-format zstd needs the zstd command",
+            hint="install it (Debian: apt-get install zstd)",
+        )
+    proc = subprocess.Popen(
+        [zstd, "-q", "-c", f"-{level}"], stdin=subprocess.PIPE, stdout=raw, stderr=subprocess.PIPE
+    )
+    assert proc.stdin is not None and proc.stderr is not None
+    try:
+        shutil.copyfileobj(plain, proc.stdin, _CHUNK)
+    finally:
+        proc.stdin.close()
+    said = proc.stderr.read().decode(errors="replace").strip()
+    if proc.wait() != 0:
+        raise InvalidArgument(f"zstd failed: {said or f'exit {proc.returncode}'}")

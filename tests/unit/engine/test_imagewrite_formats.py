@@ -75,3 +75,56 @@ def test_annotations_go_into_a_made_manifest() -> None:
     for make in (oci_manifest, docker_manifest):
         assert json.loads(make(b"{}", _layers(), {"k": "v"}))["annotations"] == {"k": "v"}
         assert "annotations" not in json.loads(make(b"{}", _layers()))
+
+
+def test_push_compression_format_recompresses_and_force_false_keeps(tmp_path: Path) -> None:
+    import subprocess
+
+    import pytest
+
+    from hutch.api.errors import InvalidArgument
+    from hutch.engine.pushconvert import LayerCompression, check_compression, convert_layers
+
+    store = LayerStore(Paths(data=tmp_path / "d", runtime=tmp_path / "r", config=tmp_path / "c"))
+    plain = b"tar bytes " * 1000
+    digest = "sha256:" + hashlib.sha256(plain).hexdigest()
+    blob = store.blob_path(digest)
+    blob.parent.mkdir(parents=True)
+    blob.write_bytes(plain)
+    layers = [LayerInfo(digest, digest, PLAIN, len(plain), len(plain))]
+    work = tmp_path / "work"
+    work.mkdir()
+    zstd = convert_layers(oci_manifest(b"{}", layers), store, work, LayerCompression("zstd"))
+    entry = json.loads(zstd.manifest_raw)["layers"][0]
+    assert entry["mediaType"] == "application/vnd.oci.image.layer.v1.tar+zstd"
+    data = zstd.blobs[entry["digest"]].read_bytes()
+    assert (entry["digest"], entry["size"]) == (
+        "sha256:" + hashlib.sha256(data).hexdigest(),
+        len(data),
+    )
+    unz = subprocess.run(["zstd", "-dc"], input=data, capture_output=True, check=True)
+    assert unz.stdout == plain
+    # the zstd blob stored as the image's layer: gzip forced (a format given), or kept
+    zblob = store.blob_path(entry["digest"])
+    zblob.write_bytes(data)
+    stored = [LayerInfo(entry["digest"], digest, entry["mediaType"], len(data), len(plain))]
+    manifest = oci_manifest(b"{}", stored)
+    gz = convert_layers(manifest, store, work, LayerCompression("gzip", 1))
+    gz_entry = json.loads(gz.manifest_raw)["layers"][0]
+    assert gz_entry["mediaType"] == GZIP
+    assert gzip.decompress(gz.blobs[gz_entry["digest"]].read_bytes()) == plain
+    kept = convert_layers(manifest, store, work, LayerCompression("gzip", force=False))
+    assert (kept.manifest_raw, kept.blobs) == (manifest, {})
+    # without a format: as stored
+    assert convert_layers(manifest, store, work, LayerCompression()).blobs == {}
+    docker = "application/vnd.docker.distribution.manifest.v2+json"
+    for bad, message in [
+        (LayerCompression("lz4"), "invalid --compression-format 'lz4'"),
+        (LayerCompression(level=3), "--compression-level needs --compression-format"),
+        (LayerCompression("zstd", 20), "1 to 19"),
+        (LayerCompression("gzip", -1), "0 to 9"),
+    ]:
+        with pytest.raises(InvalidArgument, match=message):
+            check_compression(bad, None)
+    with pytest.raises(InvalidArgument, match="cannot name zstd layers"):
+        check_compression(LayerCompression("zstd:chunked"), docker)
