@@ -201,16 +201,16 @@ _hutch_value_options() {
     "") echo --root --runroot --log-level --storage-driver --storage-opt --tmpdir --cgroup-manager --events-backend --out --url --connection -c ;;
     "images") echo --format --filter -f --sort ;;
     "import") echo --change -c --message -m ;;
-    "pull") echo --platform --arch --os --variant --tls-verify --creds --authfile --cert-dir ;;
-    "push") echo --digestfile --format -f --compression-format --compression-level --tls-verify --creds --authfile --cert-dir ;;
-    "search") echo --filter -f --format --limit --tls-verify --creds --authfile --cert-dir ;;
+    "pull") echo --platform --arch --os --variant --creds --authfile --cert-dir ;;
+    "push") echo --digestfile --format -f --compression-format --compression-level --creds --authfile --cert-dir ;;
+    "search") echo --filter -f --format --limit --creds --authfile --cert-dir ;;
     "history") echo --format ;;
     "save") echo --output -o --format ;;
     "load") echo --input -i ;;
-    "login") echo --username -u --password -p --authfile --tls-verify --cert-dir ;;
+    "login") echo --username -u --password -p --authfile --cert-dir ;;
     "logout") echo --authfile ;;
-    "run") echo --attach -a --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --domainname --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --sdnotify --publish -p --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --chrootdirs --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt ;;
-    "create") echo --attach -a --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --domainname --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --sdnotify --publish -p --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --chrootdirs --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt ;;
+    "run") echo --attach -a --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --domainname --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --sdnotify --publish -p --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --chrootdirs --cap-add --cap-drop --security-opt --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt ;;
+    "create") echo --attach -a --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --domainname --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --sdnotify --publish -p --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --chrootdirs --cap-add --cap-drop --security-opt --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt ;;
     "start") echo --detach-keys --filter -f ;;
     "stop") echo --time -t --filter -f --cidfile ;;
     "restart") echo --time -t --filter -f --cidfile ;;
@@ -220,7 +220,7 @@ _hutch_value_options() {
     "ps") echo --last -n --format --filter -f --sort ;;
     "logs") echo --tail --since --until ;;
     "inspect") echo --format -f --type -t ;;
-    "events") echo --filter -f --since --until --format --stream ;;
+    "events") echo --filter -f --since --until --format ;;
     "mount") echo --format ;;
     "diff") echo --format ;;
     "commit") echo --change -c --message -m --author -a --format -f --iidfile ;;
@@ -231,16 +231,16 @@ _hutch_value_options() {
     "unpause") echo --filter -f --cidfile ;;
     "update") echo --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops ;;
     "stats") echo --format --interval -i ;;
-    "build") echo --tag -t --file -f --build-arg --target --pull --label --layers --output -o --build-context --iidfile --format --secret --ssh --platform --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --ulimit --shm-size --tls-verify --creds --authfile --cert-dir ;;
+    "build") echo --tag -t --file -f --build-arg --target --pull --label --output -o --build-context --iidfile --format --secret --ssh --platform --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --ulimit --shm-size --creds --authfile --cert-dir ;;
     "info") echo --format -f ;;
     "completion") echo --file -f ;;
-    "auto-update") echo --format --authfile --tls-verify ;;
+    "auto-update") echo --format --authfile ;;
     "version") echo --format -f ;;
-    "manifest inspect") echo --tls-verify --authfile --creds --cert-dir ;;
-    "manifest create") echo --annotation --tls-verify ;;
-    "manifest add") echo --arch --os --variant --os-version --os-features --features --annotation --tls-verify --authfile --creds --cert-dir ;;
+    "manifest inspect") echo --authfile --creds --cert-dir ;;
+    "manifest create") echo --annotation ;;
+    "manifest add") echo --arch --os --variant --os-version --os-features --features --annotation --authfile --creds --cert-dir ;;
     "manifest annotate") echo --arch --os --variant --os-version --os-features --features --annotation ;;
-    "manifest push") echo --format -f --digestfile --tls-verify --authfile --creds --cert-dir ;;
+    "manifest push") echo --format -f --digestfile --authfile --creds --cert-dir ;;
     "volume create") echo --driver -d --opt -o --label -l ;;
     "volume ls") echo --filter -f --format ;;
     "volume inspect") echo --format -f ;;
@@ -286,8 +286,8 @@ _hutch_value_options() {
     "kube generate") echo --filename -f --type -t --replicas -r ;;
     "kube play") echo --configmap --network --publish --context-dir --log-driver --log-opt --userns --annotation ;;
     "play kube") echo --configmap --network --publish --context-dir --log-driver --log-opt --userns --annotation ;;
-    "container run") echo --attach -a --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --domainname --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --sdnotify --publish -p --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --chrootdirs --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt ;;
-    "container create") echo --attach -a --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --domainname --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --sdnotify --publish -p --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --chrootdirs --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt ;;
+    "container run") echo --attach -a --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --domainname --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --sdnotify --publish -p --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --chrootdirs --cap-add --cap-drop --security-opt --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt ;;
+    "container create") echo --attach -a --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --domainname --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --sdnotify --publish -p --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --chrootdirs --cap-add --cap-drop --security-opt --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt ;;
     "container start") echo --detach-keys --filter -f ;;
     "container stop") echo --time -t --filter -f --cidfile ;;
     "container restart") echo --time -t --filter -f --cidfile ;;
@@ -312,21 +312,21 @@ _hutch_value_options() {
     "image ls") echo --format --filter -f --sort ;;
     "image import") echo --change -c --message -m ;;
     "image inspect") echo --format -f ;;
-    "image pull") echo --platform --arch --os --variant --tls-verify --creds --authfile --cert-dir ;;
-    "image push") echo --digestfile --format -f --compression-format --compression-level --tls-verify --creds --authfile --cert-dir ;;
-    "image search") echo --filter -f --format --limit --tls-verify --creds --authfile --cert-dir ;;
+    "image pull") echo --platform --arch --os --variant --creds --authfile --cert-dir ;;
+    "image push") echo --digestfile --format -f --compression-format --compression-level --creds --authfile --cert-dir ;;
+    "image search") echo --filter -f --format --limit --creds --authfile --cert-dir ;;
     "image history") echo --format ;;
     "image save") echo --output -o --format ;;
     "image load") echo --input -i ;;
     "image diff") echo --format ;;
     "image mount") echo --format ;;
-    "image build") echo --tag -t --file -f --build-arg --target --pull --label --layers --output -o --build-context --iidfile --format --secret --ssh --platform --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --ulimit --shm-size --tls-verify --creds --authfile --cert-dir ;;
+    "image build") echo --tag -t --file -f --build-arg --target --pull --label --output -o --build-context --iidfile --format --secret --ssh --platform --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --ulimit --shm-size --creds --authfile --cert-dir ;;
     "system info") echo --format -f ;;
     "system service") echo --time -t ;;
     "system check") echo --max -m ;;
     "system df") echo --format ;;
     "system prune") echo --filter ;;
-    "buildx build") echo --tag -t --file -f --build-arg --target --pull --label --layers --output -o --build-context --iidfile --format --secret --ssh --platform --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --ulimit --shm-size --tls-verify --creds --authfile --cert-dir ;;
+    "buildx build") echo --tag -t --file -f --build-arg --target --pull --label --output -o --build-context --iidfile --format --secret --ssh --platform --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --ulimit --shm-size --creds --authfile --cert-dir ;;
     esac
 }
 
@@ -353,7 +353,6 @@ _hutch_option_values() {
     "pull --arch") echo "@none" ;;
     "pull --os") echo "@none" ;;
     "pull --variant") echo "@none" ;;
-    "pull --tls-verify") echo "@none" ;;
     "pull --creds") echo "@none" ;;
     "pull --authfile") echo "@none" ;;
     "pull --cert-dir") echo "@none" ;;
@@ -361,14 +360,12 @@ _hutch_option_values() {
     "push --format"|"push -f") echo "json" ;;
     "push --compression-format") echo "@none" ;;
     "push --compression-level") echo "@none" ;;
-    "push --tls-verify") echo "@none" ;;
     "push --creds") echo "@none" ;;
     "push --authfile") echo "@none" ;;
     "push --cert-dir") echo "@none" ;;
     "search --filter"|"search -f") echo "@none" ;;
     "search --format") echo "json" ;;
     "search --limit") echo "@none" ;;
-    "search --tls-verify") echo "@none" ;;
     "search --creds") echo "@none" ;;
     "search --authfile") echo "@none" ;;
     "search --cert-dir") echo "@none" ;;
@@ -379,7 +376,6 @@ _hutch_option_values() {
     "login --username"|"login -u") echo "@none" ;;
     "login --password"|"login -p") echo "@none" ;;
     "login --authfile") echo "@none" ;;
-    "login --tls-verify") echo "@none" ;;
     "login --cert-dir") echo "@none" ;;
     "logout --authfile") echo "@none" ;;
     "run --attach"|"run -a") echo "stdin stdout stderr" ;;
@@ -421,7 +417,6 @@ _hutch_option_values() {
     "run --cap-add") echo "@none" ;;
     "run --cap-drop") echo "@none" ;;
     "run --security-opt") echo "@none" ;;
-    "run --read-only-tmpfs") echo "@none" ;;
     "run --sysctl") echo "@none" ;;
     "run --ulimit") echo "@none" ;;
     "run --device") echo "@none" ;;
@@ -531,7 +526,6 @@ _hutch_option_values() {
     "create --cap-add") echo "@none" ;;
     "create --cap-drop") echo "@none" ;;
     "create --security-opt") echo "@none" ;;
-    "create --read-only-tmpfs") echo "@none" ;;
     "create --sysctl") echo "@none" ;;
     "create --ulimit") echo "@none" ;;
     "create --device") echo "@none" ;;
@@ -630,7 +624,6 @@ _hutch_option_values() {
     "events --since") echo "@none" ;;
     "events --until") echo "@none" ;;
     "events --format") echo "json" ;;
-    "events --stream") echo "@none" ;;
     "mount --format") echo "json" ;;
     "diff --format") echo "json" ;;
     "commit --change"|"commit -c") echo "@none" ;;
@@ -674,7 +667,6 @@ _hutch_option_values() {
     "build --target") echo "@none" ;;
     "build --pull") echo "@none" ;;
     "build --label") echo "@none" ;;
-    "build --layers") echo "@none" ;;
     "build --output"|"build -o") echo "@none" ;;
     "build --build-context") echo "@none" ;;
     "build --iidfile") echo "@none" ;;
@@ -707,7 +699,6 @@ _hutch_option_values() {
     "build --security-opt") echo "@none" ;;
     "build --ulimit") echo "@none" ;;
     "build --shm-size") echo "@none" ;;
-    "build --tls-verify") echo "@none" ;;
     "build --creds") echo "@none" ;;
     "build --authfile") echo "@none" ;;
     "build --cert-dir") echo "@none" ;;
@@ -715,14 +706,11 @@ _hutch_option_values() {
     "completion --file"|"completion -f") echo "@none" ;;
     "auto-update --format") echo "json" ;;
     "auto-update --authfile") echo "@none" ;;
-    "auto-update --tls-verify") echo "@none" ;;
     "version --format"|"version -f") echo "json" ;;
-    "manifest inspect --tls-verify") echo "@none" ;;
     "manifest inspect --authfile") echo "@none" ;;
     "manifest inspect --creds") echo "@none" ;;
     "manifest inspect --cert-dir") echo "@none" ;;
     "manifest create --annotation") echo "@none" ;;
-    "manifest create --tls-verify") echo "@none" ;;
     "manifest add --arch") echo "@none" ;;
     "manifest add --os") echo "@none" ;;
     "manifest add --variant") echo "@none" ;;
@@ -730,7 +718,6 @@ _hutch_option_values() {
     "manifest add --os-features") echo "@none" ;;
     "manifest add --features") echo "@none" ;;
     "manifest add --annotation") echo "@none" ;;
-    "manifest add --tls-verify") echo "@none" ;;
     "manifest add --authfile") echo "@none" ;;
     "manifest add --creds") echo "@none" ;;
     "manifest add --cert-dir") echo "@none" ;;
@@ -743,7 +730,6 @@ _hutch_option_values() {
     "manifest annotate --annotation") echo "@none" ;;
     "manifest push --format"|"manifest push -f") echo "json" ;;
     "manifest push --digestfile") echo "@none" ;;
-    "manifest push --tls-verify") echo "@none" ;;
     "manifest push --authfile") echo "@none" ;;
     "manifest push --creds") echo "@none" ;;
     "manifest push --cert-dir") echo "@none" ;;
@@ -933,7 +919,6 @@ _hutch_option_values() {
     "container run --cap-add") echo "@none" ;;
     "container run --cap-drop") echo "@none" ;;
     "container run --security-opt") echo "@none" ;;
-    "container run --read-only-tmpfs") echo "@none" ;;
     "container run --sysctl") echo "@none" ;;
     "container run --ulimit") echo "@none" ;;
     "container run --device") echo "@none" ;;
@@ -1043,7 +1028,6 @@ _hutch_option_values() {
     "container create --cap-add") echo "@none" ;;
     "container create --cap-drop") echo "@none" ;;
     "container create --security-opt") echo "@none" ;;
-    "container create --read-only-tmpfs") echo "@none" ;;
     "container create --sysctl") echo "@none" ;;
     "container create --ulimit") echo "@none" ;;
     "container create --device") echo "@none" ;;
@@ -1202,7 +1186,6 @@ _hutch_option_values() {
     "image pull --arch") echo "@none" ;;
     "image pull --os") echo "@none" ;;
     "image pull --variant") echo "@none" ;;
-    "image pull --tls-verify") echo "@none" ;;
     "image pull --creds") echo "@none" ;;
     "image pull --authfile") echo "@none" ;;
     "image pull --cert-dir") echo "@none" ;;
@@ -1210,14 +1193,12 @@ _hutch_option_values() {
     "image push --format"|"image push -f") echo "json" ;;
     "image push --compression-format") echo "@none" ;;
     "image push --compression-level") echo "@none" ;;
-    "image push --tls-verify") echo "@none" ;;
     "image push --creds") echo "@none" ;;
     "image push --authfile") echo "@none" ;;
     "image push --cert-dir") echo "@none" ;;
     "image search --filter"|"image search -f") echo "@none" ;;
     "image search --format") echo "json" ;;
     "image search --limit") echo "@none" ;;
-    "image search --tls-verify") echo "@none" ;;
     "image search --creds") echo "@none" ;;
     "image search --authfile") echo "@none" ;;
     "image search --cert-dir") echo "@none" ;;
@@ -1233,7 +1214,6 @@ _hutch_option_values() {
     "image build --target") echo "@none" ;;
     "image build --pull") echo "@none" ;;
     "image build --label") echo "@none" ;;
-    "image build --layers") echo "@none" ;;
     "image build --output"|"image build -o") echo "@none" ;;
     "image build --build-context") echo "@none" ;;
     "image build --iidfile") echo "@none" ;;
@@ -1266,7 +1246,6 @@ _hutch_option_values() {
     "image build --security-opt") echo "@none" ;;
     "image build --ulimit") echo "@none" ;;
     "image build --shm-size") echo "@none" ;;
-    "image build --tls-verify") echo "@none" ;;
     "image build --creds") echo "@none" ;;
     "image build --authfile") echo "@none" ;;
     "image build --cert-dir") echo "@none" ;;
@@ -1281,7 +1260,6 @@ _hutch_option_values() {
     "buildx build --target") echo "@none" ;;
     "buildx build --pull") echo "@none" ;;
     "buildx build --label") echo "@none" ;;
-    "buildx build --layers") echo "@none" ;;
     "buildx build --output"|"buildx build -o") echo "@none" ;;
     "buildx build --build-context") echo "@none" ;;
     "buildx build --iidfile") echo "@none" ;;
@@ -1314,7 +1292,6 @@ _hutch_option_values() {
     "buildx build --security-opt") echo "@none" ;;
     "buildx build --ulimit") echo "@none" ;;
     "buildx build --shm-size") echo "@none" ;;
-    "buildx build --tls-verify") echo "@none" ;;
     "buildx build --creds") echo "@none" ;;
     "buildx build --authfile") echo "@none" ;;
     "buildx build --cert-dir") echo "@none" ;;

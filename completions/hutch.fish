@@ -50,11 +50,11 @@ function __hutch_value_options
         case 'import'
             printf '%s\n' --change -c --message -m
         case 'pull'
-            printf '%s\n' --platform --arch --os --variant --tls-verify --creds --authfile --cert-dir
+            printf '%s\n' --platform --arch --os --variant --creds --authfile --cert-dir
         case 'push'
-            printf '%s\n' --digestfile --format -f --compression-format --compression-level --tls-verify --creds --authfile --cert-dir
+            printf '%s\n' --digestfile --format -f --compression-format --compression-level --creds --authfile --cert-dir
         case 'search'
-            printf '%s\n' --filter -f --format --limit --tls-verify --creds --authfile --cert-dir
+            printf '%s\n' --filter -f --format --limit --creds --authfile --cert-dir
         case 'history'
             printf '%s\n' --format
         case 'save'
@@ -62,13 +62,13 @@ function __hutch_value_options
         case 'load'
             printf '%s\n' --input -i
         case 'login'
-            printf '%s\n' --username -u --password -p --authfile --tls-verify --cert-dir
+            printf '%s\n' --username -u --password -p --authfile --cert-dir
         case 'logout'
             printf '%s\n' --authfile
         case 'run'
-            printf '%s\n' --attach -a --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --domainname --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --sdnotify --publish -p --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --chrootdirs --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt
+            printf '%s\n' --attach -a --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --domainname --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --sdnotify --publish -p --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --chrootdirs --cap-add --cap-drop --security-opt --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt
         case 'create'
-            printf '%s\n' --attach -a --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --domainname --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --sdnotify --publish -p --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --chrootdirs --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt
+            printf '%s\n' --attach -a --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --domainname --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --sdnotify --publish -p --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --chrootdirs --cap-add --cap-drop --security-opt --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt
         case 'start'
             printf '%s\n' --detach-keys --filter -f
         case 'stop'
@@ -88,7 +88,7 @@ function __hutch_value_options
         case 'inspect'
             printf '%s\n' --format -f --type -t
         case 'events'
-            printf '%s\n' --filter -f --since --until --format --stream
+            printf '%s\n' --filter -f --since --until --format
         case 'mount'
             printf '%s\n' --format
         case 'diff'
@@ -110,25 +110,25 @@ function __hutch_value_options
         case 'stats'
             printf '%s\n' --format --interval -i
         case 'build'
-            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --layers --output -o --build-context --iidfile --format --secret --ssh --platform --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --ulimit --shm-size --tls-verify --creds --authfile --cert-dir
+            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --output -o --build-context --iidfile --format --secret --ssh --platform --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --ulimit --shm-size --creds --authfile --cert-dir
         case 'info'
             printf '%s\n' --format -f
         case 'completion'
             printf '%s\n' --file -f
         case 'auto-update'
-            printf '%s\n' --format --authfile --tls-verify
+            printf '%s\n' --format --authfile
         case 'version'
             printf '%s\n' --format -f
         case 'manifest inspect'
-            printf '%s\n' --tls-verify --authfile --creds --cert-dir
+            printf '%s\n' --authfile --creds --cert-dir
         case 'manifest create'
-            printf '%s\n' --annotation --tls-verify
+            printf '%s\n' --annotation
         case 'manifest add'
-            printf '%s\n' --arch --os --variant --os-version --os-features --features --annotation --tls-verify --authfile --creds --cert-dir
+            printf '%s\n' --arch --os --variant --os-version --os-features --features --annotation --authfile --creds --cert-dir
         case 'manifest annotate'
             printf '%s\n' --arch --os --variant --os-version --os-features --features --annotation
         case 'manifest push'
-            printf '%s\n' --format -f --digestfile --tls-verify --authfile --creds --cert-dir
+            printf '%s\n' --format -f --digestfile --authfile --creds --cert-dir
         case 'volume create'
             printf '%s\n' --driver -d --opt -o --label -l
         case 'volume ls'
@@ -220,9 +220,9 @@ function __hutch_value_options
         case 'play kube'
             printf '%s\n' --configmap --network --publish --context-dir --log-driver --log-opt --userns --annotation
         case 'container run'
-            printf '%s\n' --attach -a --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --domainname --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --sdnotify --publish -p --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --chrootdirs --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt
+            printf '%s\n' --attach -a --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --domainname --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --sdnotify --publish -p --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --chrootdirs --cap-add --cap-drop --security-opt --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt
         case 'container create'
-            printf '%s\n' --attach -a --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --domainname --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --sdnotify --publish -p --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --chrootdirs --cap-add --cap-drop --security-opt --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt
+            printf '%s\n' --attach -a --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --domainname --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --sdnotify --publish -p --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --chrootdirs --cap-add --cap-drop --security-opt --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt
         case 'container start'
             printf '%s\n' --detach-keys --filter -f
         case 'container stop'
@@ -272,11 +272,11 @@ function __hutch_value_options
         case 'image inspect'
             printf '%s\n' --format -f
         case 'image pull'
-            printf '%s\n' --platform --arch --os --variant --tls-verify --creds --authfile --cert-dir
+            printf '%s\n' --platform --arch --os --variant --creds --authfile --cert-dir
         case 'image push'
-            printf '%s\n' --digestfile --format -f --compression-format --compression-level --tls-verify --creds --authfile --cert-dir
+            printf '%s\n' --digestfile --format -f --compression-format --compression-level --creds --authfile --cert-dir
         case 'image search'
-            printf '%s\n' --filter -f --format --limit --tls-verify --creds --authfile --cert-dir
+            printf '%s\n' --filter -f --format --limit --creds --authfile --cert-dir
         case 'image history'
             printf '%s\n' --format
         case 'image save'
@@ -288,7 +288,7 @@ function __hutch_value_options
         case 'image mount'
             printf '%s\n' --format
         case 'image build'
-            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --layers --output -o --build-context --iidfile --format --secret --ssh --platform --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --ulimit --shm-size --tls-verify --creds --authfile --cert-dir
+            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --output -o --build-context --iidfile --format --secret --ssh --platform --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --ulimit --shm-size --creds --authfile --cert-dir
         case 'system info'
             printf '%s\n' --format -f
         case 'system service'
@@ -300,7 +300,7 @@ function __hutch_value_options
         case 'system prune'
             printf '%s\n' --filter
         case 'buildx build'
-            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --layers --output -o --build-context --iidfile --format --secret --ssh --platform --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --ulimit --shm-size --tls-verify --creds --authfile --cert-dir
+            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --output -o --build-context --iidfile --format --secret --ssh --platform --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --ulimit --shm-size --creds --authfile --cert-dir
     end
 end
 
@@ -538,7 +538,7 @@ complete -c hutch -n "__hutch_at 'pull'" -l os -x -d 'Operating system to choose
 complete -c hutch -n "__hutch_at 'pull'" -l variant -x -d 'Architecture variant (e.g. v7)'
 complete -c hutch -n "__hutch_at 'pull'" -l all-tags -s a -d 'Pull every tag of the repository'
 complete -c hutch -n "__hutch_at 'pull'" -l quiet -s q -d 'Print no progress information'
-complete -c hutch -n "__hutch_at 'pull'" -l tls-verify -x -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); false also allows plain HTTP'
+complete -c hutch -n "__hutch_at 'pull'" -l tls-verify -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); =false also allows plain HTTP'
 complete -c hutch -n "__hutch_at 'pull'" -l creds -x -d 'Credentials USERNAME[:PASSWORD] for the registry'
 complete -c hutch -n "__hutch_at 'pull'" -l authfile -x -d 'Path of the authentication file (auth.json)'
 complete -c hutch -n "__hutch_at 'pull'" -l cert-dir -x -d 'Directory with CA certificates (*.crt) and client certificates for the registry'
@@ -552,7 +552,7 @@ complete -c hutch -n "__hutch_at 'push'" -l compression-format -x -d 'Compress t
 complete -c hutch -n "__hutch_at 'push'" -l compression-level -x -d 'The level: gzip 0-9 (6), zstd 1-19 (3)'
 complete -c hutch -n "__hutch_at 'push'" -l force-compression -l no-force-compression -d 'Recompress layers compressed otherwise (default: true with --compression-format)'
 complete -c hutch -n "__hutch_at 'push'" -l quiet -s q -d 'Print no progress information'
-complete -c hutch -n "__hutch_at 'push'" -l tls-verify -x -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); false also allows plain HTTP'
+complete -c hutch -n "__hutch_at 'push'" -l tls-verify -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); =false also allows plain HTTP'
 complete -c hutch -n "__hutch_at 'push'" -l creds -x -d 'Credentials USERNAME[:PASSWORD] for the registry'
 complete -c hutch -n "__hutch_at 'push'" -l authfile -x -d 'Path of the authentication file (auth.json)'
 complete -c hutch -n "__hutch_at 'push'" -l cert-dir -x -d 'Directory with CA certificates (*.crt) and client certificates for the registry'
@@ -567,7 +567,7 @@ complete -c hutch -n "__hutch_at 'search'" -l limit -x -d 'Results per registry 
 complete -c hutch -n "__hutch_at 'search'" -l list-tags -d 'List the tags of the repository TERM names'
 complete -c hutch -n "__hutch_at 'search'" -l no-trunc -d 'Do not truncate descriptions'
 complete -c hutch -n "__hutch_at 'search'" -l compatible -d 'Also show stars, official and automated, as docker does'
-complete -c hutch -n "__hutch_at 'search'" -l tls-verify -x -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); false also allows plain HTTP'
+complete -c hutch -n "__hutch_at 'search'" -l tls-verify -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); =false also allows plain HTTP'
 complete -c hutch -n "__hutch_at 'search'" -l creds -x -d 'Credentials USERNAME[:PASSWORD] for the registry'
 complete -c hutch -n "__hutch_at 'search'" -l authfile -x -d 'Path of the authentication file (auth.json)'
 complete -c hutch -n "__hutch_at 'search'" -l cert-dir -x -d 'Directory with CA certificates (*.crt) and client certificates for the registry'
@@ -612,7 +612,7 @@ complete -c hutch -n "__hutch_at 'login'" -l password -s p -x -d 'Password (pref
 complete -c hutch -n "__hutch_at 'login'" -l password-stdin -d 'Read the password from standard input'
 complete -c hutch -n "__hutch_at 'login'" -l get-login -d 'Print the username logged in with, if any'
 complete -c hutch -n "__hutch_at 'login'" -l authfile -x -d 'Path of the authentication file (auth.json)'
-complete -c hutch -n "__hutch_at 'login'" -l tls-verify -x -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); false also allows plain HTTP'
+complete -c hutch -n "__hutch_at 'login'" -l tls-verify -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); =false also allows plain HTTP'
 complete -c hutch -n "__hutch_at 'login'" -l cert-dir -x -d 'Directory with CA certificates (*.crt) and client certificates for the registry'
 complete -c hutch -n "__hutch_at 'login'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'login' 1" -F
@@ -677,7 +677,7 @@ complete -c hutch -n "__hutch_at 'run'" -l cap-drop -x -d 'Drop Linux capabiliti
 complete -c hutch -n "__hutch_at 'run'" -l privileged -d 'All capabilities of the user namespace, no seccomp, no masked paths, host devices'
 complete -c hutch -n "__hutch_at 'run'" -l security-opt -x -d 'seccomp=unconfined|PROFILE.json, no-new-privileges, mask=PATHS, unmask=ALL|PATHS, label=disable'
 complete -c hutch -n "__hutch_at 'run'" -l read-only -d 'Mount the container\'s root filesystem read-only'
-complete -c hutch -n "__hutch_at 'run'" -l read-only-tmpfs -x -d 'With --read-only, mount tmpfs on /tmp, /var/tmp and /run (true or false)'
+complete -c hutch -n "__hutch_at 'run'" -l read-only-tmpfs -d 'With --read-only, mount tmpfs on /tmp, /var/tmp and /run (=false: not)'
 complete -c hutch -n "__hutch_at 'run'" -l sysctl -x -d 'Set a namespaced kernel parameter (NAME=VALUE)'
 complete -c hutch -n "__hutch_at 'run'" -l ulimit -x -d 'Set a resource limit (NAME=SOFT[:HARD], e.g. nofile=1024:2048)'
 complete -c hutch -n "__hutch_at 'run'" -l device -x -d 'Add a host device: HOST[:CONTAINER][:PERMISSIONS]'
@@ -811,7 +811,7 @@ complete -c hutch -n "__hutch_at 'create'" -l cap-drop -x -d 'Drop Linux capabil
 complete -c hutch -n "__hutch_at 'create'" -l privileged -d 'All capabilities of the user namespace, no seccomp, no masked paths, host devices'
 complete -c hutch -n "__hutch_at 'create'" -l security-opt -x -d 'seccomp=unconfined|PROFILE.json, no-new-privileges, mask=PATHS, unmask=ALL|PATHS, label=disable'
 complete -c hutch -n "__hutch_at 'create'" -l read-only -d 'Mount the container\'s root filesystem read-only'
-complete -c hutch -n "__hutch_at 'create'" -l read-only-tmpfs -x -d 'With --read-only, mount tmpfs on /tmp, /var/tmp and /run (true or false)'
+complete -c hutch -n "__hutch_at 'create'" -l read-only-tmpfs -d 'With --read-only, mount tmpfs on /tmp, /var/tmp and /run (=false: not)'
 complete -c hutch -n "__hutch_at 'create'" -l sysctl -x -d 'Set a namespaced kernel parameter (NAME=VALUE)'
 complete -c hutch -n "__hutch_at 'create'" -l ulimit -x -d 'Set a resource limit (NAME=SOFT[:HARD], e.g. nofile=1024:2048)'
 complete -c hutch -n "__hutch_at 'create'" -l device -x -d 'Add a host device: HOST[:CONTAINER][:PERMISSIONS]'
@@ -1001,7 +1001,7 @@ complete -c hutch -n "__hutch_at 'events'" -l filter -s f -x -d 'type=, event=, 
 complete -c hutch -n "__hutch_at 'events'" -l since -x -d 'Events after this time (RFC 3339, unix, duration)'
 complete -c hutch -n "__hutch_at 'events'" -l until -x -d 'Events before this time; then exit'
 complete -c hutch -n "__hutch_at 'events'" -l format -x -a 'json' -d 'json, or a Go template'
-complete -c hutch -n "__hutch_at 'events'" -l stream -x -d 'false: print the events so far and exit (default true: keep waiting)'
+complete -c hutch -n "__hutch_at 'events'" -l stream -d '=false: print the events so far and exit (default true: keep waiting)'
 complete -c hutch -n "__hutch_at 'events'" -l help -d 'Show the help and exit'
 
 # hutch cp
@@ -1135,7 +1135,7 @@ complete -c hutch -n "__hutch_at 'build'" -l target -x -d 'Build up to this stag
 complete -c hutch -n "__hutch_at 'build'" -l no-cache -d 'Do not reuse cached steps'
 complete -c hutch -n "__hutch_at 'build'" -l pull -x -d 'Pull the base images: always (bare --pull), missing, never, newer'
 complete -c hutch -n "__hutch_at 'build'" -l label -x -d 'Add a label to the image: KEY=VALUE (repeatable)'
-complete -c hutch -n "__hutch_at 'build'" -l layers -x -d 'Keep a layer and a cached image per step (--layers=false: not)'
+complete -c hutch -n "__hutch_at 'build'" -l layers -d 'Keep a layer and a cached image per step (--layers=false: not)'
 complete -c hutch -n "__hutch_at 'build'" -l squash -d 'Squash the new layers into one'
 complete -c hutch -n "__hutch_at 'build'" -l squash-all -d 'Squash all the layers, the base\'s too, into one'
 complete -c hutch -n "__hutch_at 'build'" -l output -s o -x -d 'Also export the files: type=local,dest=DIR, type=tar,dest=FILE, DIR or -'
@@ -1177,7 +1177,7 @@ complete -c hutch -n "__hutch_at 'build'" -l no-hostname -d 'RUN sees the image\
 complete -c hutch -n "__hutch_at 'build'" -l security-opt -x -d 'For RUN: no-new-privileges, mask=PATHS, unmask=PATHS (repeatable)'
 complete -c hutch -n "__hutch_at 'build'" -l ulimit -x -d 'A limit for RUN: NAME=SOFT[:HARD] (repeatable)'
 complete -c hutch -n "__hutch_at 'build'" -l shm-size -x -d 'RUN\'s /dev/shm size (64m by default; 0: no limit)'
-complete -c hutch -n "__hutch_at 'build'" -l tls-verify -x -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); false also allows plain HTTP'
+complete -c hutch -n "__hutch_at 'build'" -l tls-verify -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); =false also allows plain HTTP'
 complete -c hutch -n "__hutch_at 'build'" -l creds -x -d 'Credentials USERNAME[:PASSWORD] for the registry'
 complete -c hutch -n "__hutch_at 'build'" -l authfile -x -d 'Path of the authentication file (auth.json)'
 complete -c hutch -n "__hutch_at 'build'" -l cert-dir -x -d 'Directory with CA certificates (*.crt) and client certificates for the registry'
@@ -1209,7 +1209,7 @@ complete -c hutch -n "__hutch_at 'auto-update'" -l dry-run -d 'Check for updates
 complete -c hutch -n "__hutch_at 'auto-update'" -l rollback -l no-rollback -d 'Restart a unit that fails on its new image on the previous image'
 complete -c hutch -n "__hutch_at 'auto-update'" -l format -x -a 'json' -d 'json, or a Go template such as \'{{.Unit}}\''
 complete -c hutch -n "__hutch_at 'auto-update'" -l authfile -x -d 'Path of the authentication file (auth.json)'
-complete -c hutch -n "__hutch_at 'auto-update'" -l tls-verify -x -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); false also allows plain HTTP'
+complete -c hutch -n "__hutch_at 'auto-update'" -l tls-verify -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); =false also allows plain HTTP'
 complete -c hutch -n "__hutch_at 'auto-update'" -l help -d 'Show the help and exit'
 
 # hutch version
@@ -1232,7 +1232,7 @@ complete -c hutch -n "__hutch_at 'manifest'" -a push -d 'Push a manifest list (a
 complete -c hutch -n "__hutch_at 'manifest'" -l help -d 'Show the help and exit'
 
 # hutch manifest inspect
-complete -c hutch -n "__hutch_at 'manifest inspect'" -l tls-verify -x -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); false also allows plain HTTP'
+complete -c hutch -n "__hutch_at 'manifest inspect'" -l tls-verify -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); =false also allows plain HTTP'
 complete -c hutch -n "__hutch_at 'manifest inspect'" -l authfile -x -d 'Path of the authentication file (auth.json)'
 complete -c hutch -n "__hutch_at 'manifest inspect'" -l creds -x -d 'Credentials USERNAME[:PASSWORD] for the registry'
 complete -c hutch -n "__hutch_at 'manifest inspect'" -l cert-dir -x -d 'Directory with CA certificates (*.crt) and client certificates for the registry'
@@ -1243,7 +1243,7 @@ complete -c hutch -n "__hutch_arg 'manifest inspect' 1" -f -a '(__hutch_image_na
 complete -c hutch -n "__hutch_at 'manifest create'" -l all -d 'Add every entry of an image that is a list'
 complete -c hutch -n "__hutch_at 'manifest create'" -l amend -s a -d 'Modify the list if it already exists'
 complete -c hutch -n "__hutch_at 'manifest create'" -l annotation -x -d 'Annotation KEY=VALUE of the index (repeatable)'
-complete -c hutch -n "__hutch_at 'manifest create'" -l tls-verify -x -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); false also allows plain HTTP'
+complete -c hutch -n "__hutch_at 'manifest create'" -l tls-verify -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); =false also allows plain HTTP'
 complete -c hutch -n "__hutch_at 'manifest create'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'manifest create' 1" -f
 complete -c hutch -n "__hutch_arg 'manifest create' 2+" -f -a '(__hutch_image_names)'
@@ -1257,7 +1257,7 @@ complete -c hutch -n "__hutch_at 'manifest add'" -l os-version -x -d 'Operating 
 complete -c hutch -n "__hutch_at 'manifest add'" -l os-features -x -d 'Operating system features the entry needs (repeatable)'
 complete -c hutch -n "__hutch_at 'manifest add'" -l features -x -d 'Features the entry needs (Docker\'s, repeatable)'
 complete -c hutch -n "__hutch_at 'manifest add'" -l annotation -x -d 'Annotation KEY=VALUE of the entry (repeatable)'
-complete -c hutch -n "__hutch_at 'manifest add'" -l tls-verify -x -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); false also allows plain HTTP'
+complete -c hutch -n "__hutch_at 'manifest add'" -l tls-verify -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); =false also allows plain HTTP'
 complete -c hutch -n "__hutch_at 'manifest add'" -l authfile -x -d 'Path of the authentication file (auth.json)'
 complete -c hutch -n "__hutch_at 'manifest add'" -l creds -x -d 'Credentials USERNAME[:PASSWORD] for the registry'
 complete -c hutch -n "__hutch_at 'manifest add'" -l cert-dir -x -d 'Directory with CA certificates (*.crt) and client certificates for the registry'
@@ -1297,7 +1297,7 @@ complete -c hutch -n "__hutch_at 'manifest push'" -l rm -d 'Remove the local lis
 complete -c hutch -n "__hutch_at 'manifest push'" -l format -s f -x -a 'json' -d 'List type to push: oci or v2s2 (default: as stored)'
 complete -c hutch -n "__hutch_at 'manifest push'" -l digestfile -x -d 'Write the digest of the pushed list to this file'
 complete -c hutch -n "__hutch_at 'manifest push'" -l quiet -s q -d 'Print no progress information'
-complete -c hutch -n "__hutch_at 'manifest push'" -l tls-verify -x -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); false also allows plain HTTP'
+complete -c hutch -n "__hutch_at 'manifest push'" -l tls-verify -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); =false also allows plain HTTP'
 complete -c hutch -n "__hutch_at 'manifest push'" -l authfile -x -d 'Path of the authentication file (auth.json)'
 complete -c hutch -n "__hutch_at 'manifest push'" -l creds -x -d 'Credentials USERNAME[:PASSWORD] for the registry'
 complete -c hutch -n "__hutch_at 'manifest push'" -l cert-dir -x -d 'Directory with CA certificates (*.crt) and client certificates for the registry'
@@ -2096,7 +2096,7 @@ complete -c hutch -n "__hutch_at 'container run'" -l cap-drop -x -d 'Drop Linux 
 complete -c hutch -n "__hutch_at 'container run'" -l privileged -d 'All capabilities of the user namespace, no seccomp, no masked paths, host devices'
 complete -c hutch -n "__hutch_at 'container run'" -l security-opt -x -d 'seccomp=unconfined|PROFILE.json, no-new-privileges, mask=PATHS, unmask=ALL|PATHS, label=disable'
 complete -c hutch -n "__hutch_at 'container run'" -l read-only -d 'Mount the container\'s root filesystem read-only'
-complete -c hutch -n "__hutch_at 'container run'" -l read-only-tmpfs -x -d 'With --read-only, mount tmpfs on /tmp, /var/tmp and /run (true or false)'
+complete -c hutch -n "__hutch_at 'container run'" -l read-only-tmpfs -d 'With --read-only, mount tmpfs on /tmp, /var/tmp and /run (=false: not)'
 complete -c hutch -n "__hutch_at 'container run'" -l sysctl -x -d 'Set a namespaced kernel parameter (NAME=VALUE)'
 complete -c hutch -n "__hutch_at 'container run'" -l ulimit -x -d 'Set a resource limit (NAME=SOFT[:HARD], e.g. nofile=1024:2048)'
 complete -c hutch -n "__hutch_at 'container run'" -l device -x -d 'Add a host device: HOST[:CONTAINER][:PERMISSIONS]'
@@ -2230,7 +2230,7 @@ complete -c hutch -n "__hutch_at 'container create'" -l cap-drop -x -d 'Drop Lin
 complete -c hutch -n "__hutch_at 'container create'" -l privileged -d 'All capabilities of the user namespace, no seccomp, no masked paths, host devices'
 complete -c hutch -n "__hutch_at 'container create'" -l security-opt -x -d 'seccomp=unconfined|PROFILE.json, no-new-privileges, mask=PATHS, unmask=ALL|PATHS, label=disable'
 complete -c hutch -n "__hutch_at 'container create'" -l read-only -d 'Mount the container\'s root filesystem read-only'
-complete -c hutch -n "__hutch_at 'container create'" -l read-only-tmpfs -x -d 'With --read-only, mount tmpfs on /tmp, /var/tmp and /run (true or false)'
+complete -c hutch -n "__hutch_at 'container create'" -l read-only-tmpfs -d 'With --read-only, mount tmpfs on /tmp, /var/tmp and /run (=false: not)'
 complete -c hutch -n "__hutch_at 'container create'" -l sysctl -x -d 'Set a namespaced kernel parameter (NAME=VALUE)'
 complete -c hutch -n "__hutch_at 'container create'" -l ulimit -x -d 'Set a resource limit (NAME=SOFT[:HARD], e.g. nofile=1024:2048)'
 complete -c hutch -n "__hutch_at 'container create'" -l device -x -d 'Add a host device: HOST[:CONTAINER][:PERMISSIONS]'
@@ -2658,7 +2658,7 @@ complete -c hutch -n "__hutch_at 'image pull'" -l os -x -d 'Operating system to 
 complete -c hutch -n "__hutch_at 'image pull'" -l variant -x -d 'Architecture variant (e.g. v7)'
 complete -c hutch -n "__hutch_at 'image pull'" -l all-tags -s a -d 'Pull every tag of the repository'
 complete -c hutch -n "__hutch_at 'image pull'" -l quiet -s q -d 'Print no progress information'
-complete -c hutch -n "__hutch_at 'image pull'" -l tls-verify -x -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); false also allows plain HTTP'
+complete -c hutch -n "__hutch_at 'image pull'" -l tls-verify -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); =false also allows plain HTTP'
 complete -c hutch -n "__hutch_at 'image pull'" -l creds -x -d 'Credentials USERNAME[:PASSWORD] for the registry'
 complete -c hutch -n "__hutch_at 'image pull'" -l authfile -x -d 'Path of the authentication file (auth.json)'
 complete -c hutch -n "__hutch_at 'image pull'" -l cert-dir -x -d 'Directory with CA certificates (*.crt) and client certificates for the registry'
@@ -2672,7 +2672,7 @@ complete -c hutch -n "__hutch_at 'image push'" -l compression-format -x -d 'Comp
 complete -c hutch -n "__hutch_at 'image push'" -l compression-level -x -d 'The level: gzip 0-9 (6), zstd 1-19 (3)'
 complete -c hutch -n "__hutch_at 'image push'" -l force-compression -l no-force-compression -d 'Recompress layers compressed otherwise (default: true with --compression-format)'
 complete -c hutch -n "__hutch_at 'image push'" -l quiet -s q -d 'Print no progress information'
-complete -c hutch -n "__hutch_at 'image push'" -l tls-verify -x -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); false also allows plain HTTP'
+complete -c hutch -n "__hutch_at 'image push'" -l tls-verify -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); =false also allows plain HTTP'
 complete -c hutch -n "__hutch_at 'image push'" -l creds -x -d 'Credentials USERNAME[:PASSWORD] for the registry'
 complete -c hutch -n "__hutch_at 'image push'" -l authfile -x -d 'Path of the authentication file (auth.json)'
 complete -c hutch -n "__hutch_at 'image push'" -l cert-dir -x -d 'Directory with CA certificates (*.crt) and client certificates for the registry'
@@ -2687,7 +2687,7 @@ complete -c hutch -n "__hutch_at 'image search'" -l limit -x -d 'Results per reg
 complete -c hutch -n "__hutch_at 'image search'" -l list-tags -d 'List the tags of the repository TERM names'
 complete -c hutch -n "__hutch_at 'image search'" -l no-trunc -d 'Do not truncate descriptions'
 complete -c hutch -n "__hutch_at 'image search'" -l compatible -d 'Also show stars, official and automated, as docker does'
-complete -c hutch -n "__hutch_at 'image search'" -l tls-verify -x -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); false also allows plain HTTP'
+complete -c hutch -n "__hutch_at 'image search'" -l tls-verify -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); =false also allows plain HTTP'
 complete -c hutch -n "__hutch_at 'image search'" -l creds -x -d 'Credentials USERNAME[:PASSWORD] for the registry'
 complete -c hutch -n "__hutch_at 'image search'" -l authfile -x -d 'Path of the authentication file (auth.json)'
 complete -c hutch -n "__hutch_at 'image search'" -l cert-dir -x -d 'Directory with CA certificates (*.crt) and client certificates for the registry'
@@ -2774,7 +2774,7 @@ complete -c hutch -n "__hutch_at 'image build'" -l target -x -d 'Build up to thi
 complete -c hutch -n "__hutch_at 'image build'" -l no-cache -d 'Do not reuse cached steps'
 complete -c hutch -n "__hutch_at 'image build'" -l pull -x -d 'Pull the base images: always (bare --pull), missing, never, newer'
 complete -c hutch -n "__hutch_at 'image build'" -l label -x -d 'Add a label to the image: KEY=VALUE (repeatable)'
-complete -c hutch -n "__hutch_at 'image build'" -l layers -x -d 'Keep a layer and a cached image per step (--layers=false: not)'
+complete -c hutch -n "__hutch_at 'image build'" -l layers -d 'Keep a layer and a cached image per step (--layers=false: not)'
 complete -c hutch -n "__hutch_at 'image build'" -l squash -d 'Squash the new layers into one'
 complete -c hutch -n "__hutch_at 'image build'" -l squash-all -d 'Squash all the layers, the base\'s too, into one'
 complete -c hutch -n "__hutch_at 'image build'" -l output -s o -x -d 'Also export the files: type=local,dest=DIR, type=tar,dest=FILE, DIR or -'
@@ -2816,7 +2816,7 @@ complete -c hutch -n "__hutch_at 'image build'" -l no-hostname -d 'RUN sees the 
 complete -c hutch -n "__hutch_at 'image build'" -l security-opt -x -d 'For RUN: no-new-privileges, mask=PATHS, unmask=PATHS (repeatable)'
 complete -c hutch -n "__hutch_at 'image build'" -l ulimit -x -d 'A limit for RUN: NAME=SOFT[:HARD] (repeatable)'
 complete -c hutch -n "__hutch_at 'image build'" -l shm-size -x -d 'RUN\'s /dev/shm size (64m by default; 0: no limit)'
-complete -c hutch -n "__hutch_at 'image build'" -l tls-verify -x -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); false also allows plain HTTP'
+complete -c hutch -n "__hutch_at 'image build'" -l tls-verify -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); =false also allows plain HTTP'
 complete -c hutch -n "__hutch_at 'image build'" -l creds -x -d 'Credentials USERNAME[:PASSWORD] for the registry'
 complete -c hutch -n "__hutch_at 'image build'" -l authfile -x -d 'Path of the authentication file (auth.json)'
 complete -c hutch -n "__hutch_at 'image build'" -l cert-dir -x -d 'Directory with CA certificates (*.crt) and client certificates for the registry'
@@ -2885,7 +2885,7 @@ complete -c hutch -n "__hutch_at 'buildx build'" -l target -x -d 'Build up to th
 complete -c hutch -n "__hutch_at 'buildx build'" -l no-cache -d 'Do not reuse cached steps'
 complete -c hutch -n "__hutch_at 'buildx build'" -l pull -x -d 'Pull the base images: always (bare --pull), missing, never, newer'
 complete -c hutch -n "__hutch_at 'buildx build'" -l label -x -d 'Add a label to the image: KEY=VALUE (repeatable)'
-complete -c hutch -n "__hutch_at 'buildx build'" -l layers -x -d 'Keep a layer and a cached image per step (--layers=false: not)'
+complete -c hutch -n "__hutch_at 'buildx build'" -l layers -d 'Keep a layer and a cached image per step (--layers=false: not)'
 complete -c hutch -n "__hutch_at 'buildx build'" -l squash -d 'Squash the new layers into one'
 complete -c hutch -n "__hutch_at 'buildx build'" -l squash-all -d 'Squash all the layers, the base\'s too, into one'
 complete -c hutch -n "__hutch_at 'buildx build'" -l output -s o -x -d 'Also export the files: type=local,dest=DIR, type=tar,dest=FILE, DIR or -'
@@ -2927,7 +2927,7 @@ complete -c hutch -n "__hutch_at 'buildx build'" -l no-hostname -d 'RUN sees the
 complete -c hutch -n "__hutch_at 'buildx build'" -l security-opt -x -d 'For RUN: no-new-privileges, mask=PATHS, unmask=PATHS (repeatable)'
 complete -c hutch -n "__hutch_at 'buildx build'" -l ulimit -x -d 'A limit for RUN: NAME=SOFT[:HARD] (repeatable)'
 complete -c hutch -n "__hutch_at 'buildx build'" -l shm-size -x -d 'RUN\'s /dev/shm size (64m by default; 0: no limit)'
-complete -c hutch -n "__hutch_at 'buildx build'" -l tls-verify -x -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); false also allows plain HTTP'
+complete -c hutch -n "__hutch_at 'buildx build'" -l tls-verify -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); =false also allows plain HTTP'
 complete -c hutch -n "__hutch_at 'buildx build'" -l creds -x -d 'Credentials USERNAME[:PASSWORD] for the registry'
 complete -c hutch -n "__hutch_at 'buildx build'" -l authfile -x -d 'Path of the authentication file (auth.json)'
 complete -c hutch -n "__hutch_at 'buildx build'" -l cert-dir -x -d 'Directory with CA certificates (*.crt) and client certificates for the registry'

@@ -19,7 +19,6 @@ from hutch.api.flags import (
     switch,
     systemd_mode,
     text,
-    true_or_false,
     unsigned,
 )
 
@@ -210,12 +209,11 @@ FLAGS: tuple[Flag, ...] = (
         "label=disable.",
     ),
     switch("--read-only", "security.read_only", "Mount the container's root filesystem read-only."),
-    text(
+    switch(
         "--read-only-tmpfs",
         "security.read_only_tmpfs",
-        "With --read-only, mount tmpfs on /tmp, /var/tmp and /run (true or false).",
-        default="true",
-        parse=true_or_false,
+        "With --read-only, mount tmpfs on /tmp, /var/tmp and /run (=false: not).",
+        default=True,
     ),
     repeated("--sysctl", "security.sysctl", "Set a namespaced kernel parameter (NAME=VALUE)."),
     repeated(

@@ -121,15 +121,6 @@ def repeated(
     return Flag(name, field, help, "list", aliases, None, commands, values)
 
 
-def true_or_false(value: object, flag: str) -> bool:
-    """A flag that takes the words true or false (podman's --read-only-tmpfs)."""
-    word = str(value).strip().lower()
-    if word not in ("true", "false"):
-        # click's wording for a bad value, which this check once was
-        raise InvalidArgument(f"Invalid value: {flag} takes true or false, not {value!r}")
-    return word == "true"
-
-
 # podman's --pull of run/create (ImagePullOptions.policy)
 PULL_POLICIES = ("missing", "always", "never", "newer")
 

@@ -80,7 +80,7 @@ def register(app: typer.Typer) -> None:
             dry_run=dry_run,
             rollback=rollback,
             authfile=authfile,
-            tls_verify=fr.parse_bool("--tls-verify", tls_verify),
+            tls_verify=tls_verify,
         )
         result = state_of(ctx).engine().system.auto_update(options)
         show(result.reports, fmt)

@@ -15,9 +15,11 @@ from hutch.cli.state import state_of
 if TYPE_CHECKING:
     pass
 
-# Flags that podman accepts bare or with ``=VALUE`` (pflag's NoOptDefVal):
-# bare, they mean this value; a following word is never taken as their value.
-_BARE_VALUES = {"--pull": "always", "--layers": "true", "--tls-verify": "true"}
+# Flags that podman accepts bare or with ``=VALUE`` (pflag's NoOptDefVal) and
+# that take other words than true and false (the switches, --layers and
+# --tls-verify, take =true|false through cli/pflag.py): bare, they mean this
+# value; a following word is never taken as their value.
+_BARE_VALUES = {"--pull": "always"}
 _TRUE = ("true", "1", "t", "yes")
 _FALSE = ("false", "0", "f", "no")
 
@@ -40,15 +42,6 @@ def _pull_policy(text: str) -> str:
     if lowered in _FALSE:
         return "missing"
     return lowered
-
-
-def _boolean(text: str, flag: str) -> bool:
-    lowered = text.lower()
-    if lowered in _TRUE:
-        return True
-    if lowered in _FALSE:
-        return False
-    raise InvalidArgument(f"invalid {flag} {text!r}: use true or false")
 
 
 def _pull_flags(pull: str, always: bool, never: bool) -> str:
@@ -105,11 +98,11 @@ def register(app: typer.Typer, image_app: typer.Typer, buildx_app: typer.Typer) 
             typer.Option("--label", help="Add a label to the image: KEY=VALUE (repeatable)."),
         ] = None,
         layers: Annotated[
-            str,
+            bool,
             typer.Option(
                 "--layers", help="Keep a layer and a cached image per step (--layers=false: not)."
             ),
-        ] = "true",
+        ] = True,
         squash: Annotated[
             bool, typer.Option("--squash", help="Squash the new layers into one.")
         ] = False,
@@ -315,7 +308,7 @@ def register(app: typer.Typer, image_app: typer.Typer, buildx_app: typer.Typer) 
             no_cache=no_cache,
             pull=_pull_flags(pull, pull_always, pull_never),
             labels=tuple(label or ()),
-            layers=_boolean(layers, "--layers"),
+            layers=layers,
             squash=squash,
             squash_all=squash_all,
             output=output,
@@ -336,7 +329,7 @@ def register(app: typer.Typer, image_app: typer.Typer, buildx_app: typer.Typer) 
             omit_history=omit_history,
             ignorefile=ignorefile,
             cache_ttl=cache_ttl,
-            tls_verify=fr.parse_bool("--tls-verify", tls_verify),
+            tls_verify=tls_verify,
             creds=creds,
             authfile=authfile,
             cert_dir=cert_dir,

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from hutch.api.errors import InvalidArgument
 from hutch.cli import render
 from hutch.cli.state import state_of
 from hutch.util.gotemplate import GoTime, Struct
@@ -88,15 +87,6 @@ def text_of(event: Event, truncate: bool = False) -> str:
     return f"{head} {target}{tail}"
 
 
-def _bool(text: str) -> bool:
-    value = text.lower()
-    if value in ("true", "1", "yes"):
-        return True
-    if value in ("false", "0", "no"):
-        return False
-    raise InvalidArgument(f"invalid --stream {text!r}: use true or false")
-
-
 def register(app: typer.Typer) -> None:
     @app.command("events")
     def events(
@@ -118,17 +108,17 @@ def register(app: typer.Typer) -> None:
         ] = None,
         fmt: Annotated[str | None, typer.Option("--format", help="json, or a Go template.")] = None,
         stream: Annotated[
-            str,
+            bool,
             typer.Option(
                 "--stream",
-                help="false: print the events so far and exit (default true: keep waiting).",
+                help="=false: print the events so far and exit (default true: keep waiting).",
             ),
-        ] = "true",
+        ] = True,
     ) -> None:
         """Show events of containers and images."""
         from hutch.api.events import EventsOptions
 
-        options = EventsOptions(tuple(filters or ()), since, until, _bool(stream))
+        options = EventsOptions(tuple(filters or ()), since, until, stream)
         for event in state_of(ctx).engine().system.events(options):
             if fmt == "json":
                 line = json.dumps(json_of(event))

@@ -169,14 +169,12 @@ def parse_verb(spec: dict[str, Any], args: Sequence[str]) -> dict[str, Any] | No
                 if not eq:
                     values[key] = extra[0]
                     continue
-                # pflag: --switch=VALUE; the off spelling (--no-x) takes no value
+                # pflag: --switch=VALUE, the last word wins; false clears a switch
+                # that is on by default too (cli/pflag.py); --no-x takes no value
                 sets, off = extra
                 if off is None or inline not in TRUE + FALSE:
                     return None
-                if inline in TRUE:
-                    values[key] = sets
-                elif off:
-                    values[key] = False
+                values[key] = sets if inline in TRUE else False
                 continue
             if eq:
                 value = inline

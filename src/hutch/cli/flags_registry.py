@@ -6,18 +6,16 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from hutch.api.errors import InvalidArgument
-
 if TYPE_CHECKING:
     from hutch.api.images import RegistryAccess
 
+# A switch, as podman's: bare or =true|false (cli/pflag.py); None when not given.
 TlsVerify = Annotated[
-    str | None,
+    bool | None,
     typer.Option(
         "--tls-verify",
-        metavar="BOOL",
         help="Require HTTPS and verify certificates (default: true, unless "
-        "registries.conf marks the registry insecure); false also allows plain HTTP.",
+        "registries.conf marks the registry insecure); =false also allows plain HTTP.",
     ),
 ]
 Creds = Annotated[
@@ -38,25 +36,13 @@ CertDir = Annotated[
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print no progress information.")]
 
 
-def parse_bool(flag: str, text: str | None) -> bool | None:
-    """podman's ``--flag=true|false`` spelling."""
-    if text is None:
-        return None
-    value = text.strip().lower()
-    if value in ("true", "1", "yes", "t"):
-        return True
-    if value in ("false", "0", "no", "f"):
-        return False
-    raise InvalidArgument(f"{flag}: expected true or false, got {text!r}")
-
-
 def access(
-    tls_verify: str | None, creds: str | None, authfile: str | None, cert_dir: str | None
+    tls_verify: bool | None, creds: str | None, authfile: str | None, cert_dir: str | None
 ) -> RegistryAccess:
     from hutch.api.images import RegistryAccess
 
     return RegistryAccess(
-        tls_verify=parse_bool("--tls-verify", tls_verify),
+        tls_verify=tls_verify,
         creds=creds,
         authfile=authfile,
         cert_dir=cert_dir,

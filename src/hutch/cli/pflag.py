@@ -4,7 +4,11 @@ Two habits, for every command on the path the arguments name:
 
 - every boolean flag takes an optional value: ``--rm=false``, ``-a=1``
   (pflag's ``strconv.ParseBool`` spellings); click refuses a value on a flag,
-  so ``--NAME=VALUE`` becomes ``--NAME``, ``--no-NAME`` or nothing;
+  so ``--NAME=VALUE`` becomes ``--NAME`` or its off spelling: ``--no-NAME``
+  where the command declares one, else a spelling made here for the one
+  parse (``--NAME:false``), so that ``=false`` also clears a switch that is
+  on by default (``pod create --share-parent=false``) and the last of
+  ``--rm --rm=false`` wins, as in pflag;
 - ``-h`` is ``--help`` wherever the command has no ``-h`` of its own
   (``run`` and ``create`` keep it for ``--hostname``).
 
@@ -31,8 +35,22 @@ HELP_NAMES = ["-h", "--help"]
 @dataclass(frozen=True)
 class _Bool:
     on: str  # the spelling that sets it
-    off: str  # the spelling that clears it ("" when leaving it out clears it)
+    off: str  # the spelling that clears it
     label: str  # pflag's name of the flag in messages: "-a, --all"
+    param: Any  # the click option, given `off` as its secondary spelling when first used
+
+
+def _off_spelling(param: Any) -> str:
+    """The spelling that clears a switch: its own ``--no-NAME``, or one made for it.
+
+    click has no value for a switch, only a second spelling that stores False;
+    a switch declared without one gets ``NAME:false`` (no user types it, and
+    click's parser never matches a word with ``=`` against an option name).
+    """
+    if param.secondary_opts:
+        return str(param.secondary_opts[0])
+    longs = [o for o in param.opts if o.startswith("--")]
+    return f"{(longs or param.opts)[0]}:false"
 
 
 @dataclass(frozen=True)
@@ -51,9 +69,9 @@ def _options(command: Any) -> _Options:
             shorts = [o for o in param.opts if not o.startswith("--")]
             longs = [o for o in param.opts if o.startswith("--")]
             label = ", ".join([*shorts[:1], *longs[:1]])
-            off = param.secondary_opts[0] if param.secondary_opts else ""
+            off = _off_spelling(param)
             for name in param.opts:
-                bools[name] = _Bool(on=name, off=off, label=label)
+                bools[name] = _Bool(on=name, off=off, label=label, param=param)
         elif not getattr(param, "is_flag", False) and not getattr(param, "count", False):
             takes_value.update((*param.opts, *param.secondary_opts))
     return _Options(frozenset(takes_value), bools)
@@ -73,7 +91,10 @@ def parse_bool(value: str, label: str) -> bool:
 def _bool_arg(flag: _Bool, value: str) -> list[str]:
     if parse_bool(value, flag.label):
         return [flag.on]
-    return [flag.off] if flag.off else []
+    if flag.off not in flag.param.secondary_opts:
+        # only now: help and the completions show the switch as declared
+        flag.param.secondary_opts = [flag.off]
+    return [flag.off]
 
 
 def _short(arg: str, options: _Options) -> tuple[list[str], bool]:

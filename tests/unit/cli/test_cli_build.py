@@ -75,6 +75,8 @@ def test_bare_pull_means_always_and_takes_no_word(
 
 def test_bare_layers(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     assert _options(["build", "--layers", "ctx"], monkeypatch, capsys)[0].layers is True
+    assert _options(["build", "--layers=false", "ctx"], monkeypatch, capsys)[0].layers is False
+    assert _options(["build", "--layers=0", "--layers", "ctx"], monkeypatch, capsys)[0].layers
     result = run_cli(["build", "--layers=maybe"], FakeEngine(), monkeypatch, capsys)
     assert result.code == 125
 

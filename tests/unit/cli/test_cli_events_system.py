@@ -42,3 +42,20 @@ def test_type_filters_take_pod_and_system() -> None:
     parse_filters(("type=pod",))
     with pytest.raises(InvalidArgument, match="use container, image, pod, system"):
         parse_filters(("type=machine",))
+
+
+@pytest.mark.parametrize(
+    ("flags", "want"),
+    [([], True), (["--stream=false"], False), (["--stream=false", "--stream"], True)],
+)
+def test_stream_is_a_switch_on_by_default(
+    flags: list[str],
+    want: bool,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from unit.fakes import FakeEngine, run_cli
+
+    engine = FakeEngine()
+    assert run_cli(["events", *flags], engine, monkeypatch, capsys).code == 0
+    assert engine.only_call("system.events").stream is want

@@ -80,6 +80,8 @@ TAKEN = [
     ["run", "--rm", "base", "ls", "--all", "-l", "--", "-x"],  # the container's own flags
     ["run", "-h", "myhost", "-u", "1000:1000", "-w", "/tmp", "base", "id"],
     ["run", "--rm=false", "--init", "--read-only=true", "base"],
+    ["run", "--rm", "--rm=false", "--sig-proxy=false", "base"],  # the last word wins
+    ["run", "--sig-proxy=false", "--sig-proxy", "base"],
     ["run", "--", "base", "true"],
     ["run", "-p", "8080:80", "-p", "127.0.0.1:53:53/udp", "-v", "/a:/b:ro", "base"],
     ["--root", "/r", "run", "--pull", "never", "--stop-timeout", "3", "base"],
@@ -103,6 +105,7 @@ TAKEN = [
     ["pod", "create", "--name", "p", "-p", "8080:80", "--no-infra", "--share", "+pid"],
     ["pod", "create", "-n", "p", "--infra", "--memory", "64m", "--cpus", "0.5", "--label", "a=b"],
     ["pod", "create", "--share-parent=false", "--exit-policy", "stop", "-v", "/a:/b"],
+    ["pod", "create", "--share-parent=false", "--share-parent", "--infra=false"],
     ["pod", "rm", "p"],
     ["pod", "rm", "-f", "-t", "0", "p", "q"],
     ["pod", "rm", "-a", "--ignore"],
@@ -298,3 +301,21 @@ def test_everyday_verbs_import_no_typer(argv: list[str], tmp_path: Path) -> None
     modules = _imported(argv, tmp_path)
     assert _matching(modules, NEVER) == []
     assert "hutch.cli.fast" in modules
+
+
+@pytest.mark.parametrize(
+    ("argv", "key", "want"),
+    [
+        (["pod", "create", "--share-parent=false"], "share_parent", False),
+        (["pod", "create", "--share-parent=false", "--share-parent=1"], "share_parent", True),
+        (["run", "--rm", "--rm=false", "base"], "rm", False),
+        (["run", "--sig-proxy=f", "base"], "sig_proxy", False),
+    ],
+)
+def test_false_clears_a_switch_on_both_paths(
+    argv: list[str], key: str, want: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parsed = fast.parse(argv)
+    assert parsed is not None
+    assert parsed.values[key] is want
+    assert _typer_values(parsed.verb, argv, monkeypatch)[key] is want

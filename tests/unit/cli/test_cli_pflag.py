@@ -11,6 +11,7 @@ import typer
 from hutch.api.errors import InvalidArgument
 from hutch.cli import app as cli_app
 from hutch.cli import pflag
+from hutch.cli.clicknames import Command
 from unit.fakes import FakeEngine, run_cli
 
 
@@ -24,15 +25,15 @@ def _prepare(argv: list[str]) -> list[str]:
 @pytest.mark.parametrize(
     ("argv", "want"),
     [
-        (["ps", "--all=false"], ["ps"]),
+        (["ps", "--all=false"], ["ps", "--all:false"]),
         (["ps", "-a=1", "-q"], ["ps", "-a", "-q"]),
         (["ps", "--all=True"], ["ps", "--all"]),
         (["container", "ls", "--all=t"], ["container", "ls", "--all"]),
         # a --x/--no-x pair: false is the --no- spelling
         (["run", "--sig-proxy=false", "img"], ["run", "--no-sig-proxy", "img"]),
         # a value of an option is skipped, not taken for the image
-        (["run", "--name", "x", "--rm=0", "img"], ["run", "--name", "x", "img"]),
-        (["run", "-ite", "A=1", "--rm=F", "i"], ["run", "-ite", "A=1", "i"]),
+        (["run", "--name", "x", "--rm=0", "img"], ["run", "--name", "x", "--rm:false", "img"]),
+        (["run", "-ite", "A=1", "--rm=F", "i"], ["run", "-ite", "A=1", "--rm:false", "i"]),
         (["run", "-eA=1", "--rm=TRUE", "i"], ["run", "-eA=1", "--rm", "i"]),
         # after the image everything is the container's command
         (["run", "img", "prog", "--rm=false"], ["run", "img", "prog", "--rm=false"]),
@@ -44,10 +45,12 @@ def _prepare(argv: list[str]) -> list[str]:
         (["kill", "-s=TERM", "c"], ["kill", "-s", "TERM", "c"]),
         (["kill", "-as=9"], ["kill", "-a", "-s", "9"]),
         (["kill", "-s=", "c"], ["kill", "-s=", "c"]),
-        (["kill", "-a=false", "-s", "-1", "c"], ["kill", "-s", "-1", "c"]),
+        (["kill", "-a=false", "-s", "-1", "c"], ["kill", "--all:false", "-s", "-1", "c"]),
         (["run", "-eA=1", "i"], ["run", "-eA=1", "i"]),
         # a global boolean before the command
-        (["--noout=false", "ps"], ["ps"]),
+        (["--noout=false", "ps"], ["--noout:false", "ps"]),
+        # a switch on by default with no --no- spelling: false still clears it
+        (["pod", "create", "--share-parent=false"], ["pod", "create", "--share-parent:false"]),
     ],
 )
 def test_bool_values_become_click_flags(argv: list[str], want: list[str]) -> None:
@@ -174,3 +177,36 @@ def test_tmpdir_is_made_and_exported(
     import os
 
     assert target.is_dir() and os.environ["TMPDIR"] == str(target)
+
+
+def _switches(command: Command, path: list[str]) -> list[tuple[list[str], object]]:
+    found = []
+    for param in command.params:
+        if getattr(param, "is_bool_flag", False) and param.param_type_name == "option":
+            found.append((path, param))
+    for name, sub in (getattr(command, "commands", None) or {}).items():
+        found.extend(_switches(sub, [*path, name]))
+    return found
+
+
+def test_every_switch_of_the_tree_takes_true_and_false() -> None:
+    # pflag's rule holds for all of them, on by default or not (pod create --share-parent,
+    # build --rm, run --read-only-tmpfs): what click stores for each spelling is checked
+    root = typer.main.get_command(cli_app.build_app())
+    switches = _switches(root, [])
+    assert len(switches) > 100
+    for path, param in switches:
+        name = next(o for o in (*param.opts,) if o.startswith("-"))
+        for value, want in (("false", False), ("true", True), ("0", False)):
+            words = pflag._bool_arg(pflag._options(_command_at(root, path)).bools[name], value)
+            ctx = _command_at(root, path).make_context("x", [], resilient_parsing=True)
+            parser = _command_at(root, path).make_parser(ctx)
+            opts, _, _ = parser.parse_args(words)
+            assert opts[param.name] is want, (path, name, value)
+
+
+def _command_at(root: Command, path: list[str]) -> Command:
+    command = root
+    for word in path:
+        command = command.commands[word]  # type: ignore[attr-defined]
+    return command

@@ -41,6 +41,19 @@ def test_image_pull_alias_and_arch(monkeypatch: Mp, capsys: Cap) -> None:
     assert (options.arch, options.variant, options.access.tls_verify) == ("arm", "v7", None)
 
 
+@pytest.mark.parametrize(
+    ("flags", "want"), [(["--tls-verify"], True), (["--tls-verify=0"], False), ([], None)]
+)
+def test_tls_verify_is_a_switch(
+    flags: list[str], want: bool | None, monkeypatch: Mp, capsys: Cap
+) -> None:
+    # bare, it takes no word (podman's bool flag): the image stays the argument
+    engine = FakeEngine()
+    assert run_cli(["pull", *flags, "x"], engine, monkeypatch, capsys).code == 0
+    options = engine.only_call("images.pull")
+    assert (options.reference, options.access.tls_verify) == ("x", want)
+
+
 def test_bad_tls_verify_value(monkeypatch: Mp, capsys: Cap) -> None:
     result = run_cli(["pull", "--tls-verify=maybe", "x"], FakeEngine(), monkeypatch, capsys)
     assert result.code == 125

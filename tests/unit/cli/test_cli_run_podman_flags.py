@@ -35,6 +35,8 @@ BOTH_PATHS = [
     ["run", "--env-host", "--unsetenv", "A", "--unsetenv-all", "--env-merge", "P=${P}", "base"],
     ["create", "--kernel-memory", "1g", "--device-cgroup-rule", "c 1:3 r", "base"],
     ["run", "-a", "stdout", "--attach=stderr", "-a", "STDIN", "base"],
+    ["run", "--read-only", "--read-only-tmpfs=false", "base"],
+    ["run", "--read-only-tmpfs", "base"],  # bare: a switch, the image is not its value
 ]
 
 
@@ -101,3 +103,17 @@ def test_the_other_flags_fill_their_fields(
     assert options.env_merge == ("P=/x:${P}",)
     attach = options_of(["run", "-a", "stdout", "--attach=stderr", "base"], monkeypatch, capsys)
     assert attach.attach == ("stdout", "stderr")
+
+
+@pytest.mark.parametrize(
+    ("flags", "want"),
+    [([], True), (["--read-only-tmpfs=false"], False), (["--read-only-tmpfs", "-d"], True)],
+)
+def test_read_only_tmpfs_is_a_switch_on_by_default(
+    flags: list[str],
+    want: bool,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    options = options_of(["run", "--read-only", *flags, "base"], monkeypatch, capsys)
+    assert options.image == "base" and options.security.read_only_tmpfs is want
