@@ -328,7 +328,7 @@ class ContainerService:
                     code = self._start(
                         container,
                         attach=attach,
-                        interactive=options.interactive,
+                        interactive=_start_stdin(container, options),
                         sig_proxy=options.sig_proxy,
                         detach_keys=options.detach_keys,
                         stdio=options.stdio,
@@ -858,6 +858,16 @@ def _refuse_infra(ctx: EngineContext, container: cs.Container) -> None:
             f"container {container.record.id} is the infra container of pod {pod.id} "
             "and cannot be removed without removing the pod"
         )
+
+
+def _start_stdin(container: cs.Container, options: StartOptions) -> bool:
+    """Whether an attached ``start`` relays stdin: podman 4.3.1 does when the container
+    was created with -i, with ``start -i`` or without (its ``start -a`` would otherwise
+    leave the container reading a stdin no one writes to); an API client's own pipes
+    (``stdio``) say it with ``interactive`` alone."""
+    if options.stdio is None and options.attach and container.config.options.interactive:
+        return True
+    return options.interactive
 
 
 @contextlib.contextmanager

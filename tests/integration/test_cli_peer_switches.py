@@ -1,0 +1,124 @@
+"""Differential: switches spelt ``--flag=true|false`` (the ones on by default too) and
+``start --attach``'s streams, through hutch and Debian's podman 4.3.1 on the same
+rootfs, compared by exit code and output."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from harness import Hutch
+
+Run = Callable[..., subprocess.CompletedProcess[str]]
+# podman warns about / not being a shared mount on every command here
+_NOISE = ("time=",)
+
+
+@pytest.fixture(scope="module")
+def podman(tmp_path_factory: pytest.TempPathFactory, rootfs_tar: Path) -> Iterator[Run]:
+    """podman with a store of its own (--root/--runroot), the busybox rootfs as ``base``."""
+    binary = shutil.which("podman")
+    assert binary is not None, "podman (the peer) not found: contrib/setup-host.sh installs it"
+    root = tmp_path_factory.mktemp("podman-storage")
+    runroot = Path(tempfile.mkdtemp(prefix="hutch-it-podman-", dir="/tmp"))
+
+    def call(*args: str, input: str | None = None) -> subprocess.CompletedProcess[str]:
+        argv = [binary, "--root", str(root), "--runroot", str(runroot), *args]
+        proc = subprocess.run(
+            argv,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            input=input,
+            stdin=None if input is not None else subprocess.DEVNULL,
+        )
+        err = "".join(line for line in proc.stderr.splitlines(True) if not line.startswith(_NOISE))
+        return subprocess.CompletedProcess(argv, proc.returncode, proc.stdout, err)
+
+    assert call("import", "-q", str(rootfs_tar), "base").returncode == 0
+    yield call
+    call("rm", "-af")
+    call("unshare", "rm", "-rf", str(root))
+    shutil.rmtree(runroot, ignore_errors=True)
+
+
+def _both(hutch: Hutch, podman: Run, *args: str, input: str | None = None) -> tuple[int, str, str]:
+    """Run ARGS through both; they must agree on exit code, stdout and stderr."""
+    ours = hutch(*args, input=input, check=False)
+    theirs = podman(*args, input=input)
+    assert (ours.returncode, ours.stdout, ours.stderr) == (
+        theirs.returncode,
+        theirs.stdout,
+        theirs.stderr,
+    ), args
+    return ours.returncode, ours.stdout, ours.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        # on by default: =false turns it off (the root file system stays read-only)
+        (("--read-only", "--read-only-tmpfs=false"), 1),
+        (("--read-only", "--read-only-tmpfs=0", "--read-only-tmpfs"), 0),
+        # bare, a switch takes no word: "base" stays the image
+        (("--read-only", "--read-only-tmpfs"), 0),
+        (("--read-only=true", "--read-only=false"), 0),
+    ],
+    ids=lambda a: " ".join(a) if isinstance(a, tuple) else str(a),
+)
+def test_switch_values_as_podman(
+    hutch: Hutch, base_image: str, podman: Run, args: tuple[str, ...], code: int
+) -> None:
+    returncode, _, err = _both(hutch, podman, "run", "--rm", *args, base_image, "touch", "/tmp/x")
+    assert returncode == code
+    assert ("Read-only file system" in err) is (code == 1)
+
+
+def test_rm_false_after_rm_keeps_the_container(hutch: Hutch, base_image: str, podman: Run) -> None:
+    _both(hutch, podman, "run", "--rm", "--rm=false", "--name", "kept", base_image, "true")
+    assert _both(hutch, podman, "container", "exists", "kept")[0] == 0
+    _both(hutch, podman, "rm", "kept")
+
+
+def test_share_parent_false_is_taken(hutch: Hutch) -> None:
+    # podman's default-true switch without a --no- spelling; hutch has no pod cgroup
+    # on this host, so only its acceptance shows here (unit tests check the value)
+    hutch("pod", "create", "--name", "sp", "--share-parent=false", "--infra=false")
+    assert hutch("pod", "exists", "sp").returncode == 0
+    hutch("pod", "rm", "sp")
+
+
+SCRIPT = "echo out; echo err >&2; cat"
+
+
+@pytest.mark.parametrize(
+    "create",
+    [
+        (),  # stdin not open: start -ai cannot open it (podman's man page)
+        ("-i",),  # stdin open at create: start -a relays it, -i or not (podman 4.3.1)
+        ("-a", "stdout"),  # create -a chooses run's streams: start -a relays both
+        ("-a", "stderr", "-i"),
+    ],
+    ids=lambda a: " ".join(a) or "none",
+)
+@pytest.mark.parametrize("start", [("-a",), ("-a", "-i")], ids=" ".join)
+def test_start_attach_streams_as_podman(
+    hutch: Hutch,
+    base_image: str,
+    podman: Run,
+    create: tuple[str, ...],
+    start: tuple[str, ...],
+) -> None:
+    argv = ("create", "--name", "sa", *create, base_image, "sh", "-c", SCRIPT)
+    hutch(*argv)  # each prints its own id
+    assert podman(*argv).returncode == 0
+    try:
+        code, out, err = _both(hutch, podman, "start", *start, "sa", input="typed\n")
+        assert code == 0 and err == "err\n"
+        assert out == ("out\ntyped\n" if "-i" in create else "out\n")
+    finally:
+        _both(hutch, podman, "rm", "-f", "sa")
