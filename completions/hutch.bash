@@ -689,7 +689,7 @@ _hutch_option_values() {
     "build --jobs") echo "@none" ;;
     "build --retry") echo "@none" ;;
     "build --retry-delay") echo "@none" ;;
-    "build --network") echo "@none" ;;
+    "build --network") echo "host none" ;;
     "build --volume"|"build -v") echo "@none" ;;
     "build --dns") echo "@none" ;;
     "build --dns-search") echo "@none" ;;
@@ -763,7 +763,7 @@ _hutch_option_values() {
     "secret inspect --format"|"secret inspect -f") echo "json" ;;
     "pod create --name"|"pod create -n") echo "@none" ;;
     "pod create --publish"|"pod create -p") echo "@none" ;;
-    "pod create --network"|"pod create --net") echo "@none" ;;
+    "pod create --network"|"pod create --net") echo "@network" ;;
     "pod create --share") echo "@none" ;;
     "pod create --infra-command") echo "@none" ;;
     "pod create --infra-name") echo "@none" ;;
@@ -865,7 +865,7 @@ _hutch_option_values() {
     "kube generate --type"|"kube generate -t") echo "@none" ;;
     "kube generate --replicas"|"kube generate -r") echo "@none" ;;
     "kube play --configmap") echo "@file" ;;
-    "kube play --network") echo "@none" ;;
+    "kube play --network") echo "@network" ;;
     "kube play --publish") echo "@none" ;;
     "kube play --context-dir") echo "@dir" ;;
     "kube play --log-driver") echo "@none" ;;
@@ -873,7 +873,7 @@ _hutch_option_values() {
     "kube play --userns") echo "@none" ;;
     "kube play --annotation") echo "@none" ;;
     "play kube --configmap") echo "@file" ;;
-    "play kube --network") echo "@none" ;;
+    "play kube --network") echo "@network" ;;
     "play kube --publish") echo "@none" ;;
     "play kube --context-dir") echo "@dir" ;;
     "play kube --log-driver") echo "@none" ;;
@@ -1236,7 +1236,7 @@ _hutch_option_values() {
     "image build --jobs") echo "@none" ;;
     "image build --retry") echo "@none" ;;
     "image build --retry-delay") echo "@none" ;;
-    "image build --network") echo "@none" ;;
+    "image build --network") echo "host none" ;;
     "image build --volume"|"image build -v") echo "@none" ;;
     "image build --dns") echo "@none" ;;
     "image build --dns-search") echo "@none" ;;
@@ -1282,7 +1282,7 @@ _hutch_option_values() {
     "buildx build --jobs") echo "@none" ;;
     "buildx build --retry") echo "@none" ;;
     "buildx build --retry-delay") echo "@none" ;;
-    "buildx build --network") echo "@none" ;;
+    "buildx build --network") echo "host none" ;;
     "buildx build --volume"|"buildx build -v") echo "@none" ;;
     "buildx build --dns") echo "@none" ;;
     "buildx build --dns-search") echo "@none" ;;
@@ -1589,14 +1589,15 @@ _hutch_secret_names() {
 }
 
 # The words of a value that come from the store: container names, namespace
-# modes with container:NAME, networks (the user's too).
+# modes with container:NAME, networks (the user's too; bridge is the default
+# network's other name, as in podman rootless).
 _hutch_store_words() {
     case $1 in
     @container) "${_hutch_cmd[@]}" ps -a --format '{{.Names}}' 2>/dev/null ;;
     @namespace) printf '%s\n' private host ns: ;;
     @ipc-namespace) printf '%s\n' private shareable none host ns: ;;
     @network)
-        printf '%s\n' private slirp4netns pasta none host ns:
+        printf '%s\n' bridge private slirp4netns pasta none host ns:
         "${_hutch_cmd[@]}" network ls --format '{{.Name}}' 2>/dev/null
         ;;
     @network-name) "${_hutch_cmd[@]}" network ls --format '{{.Name}}' 2>/dev/null ;;

@@ -393,7 +393,7 @@ end
 function __hutch_network_modes
     set -l cmd (commandline -opc)[1]
     set -l nets ($cmd network ls --format '{{.Name}}' 2>/dev/null)
-    __hutch_namespace_modes slirp4netns pasta none $nets
+    __hutch_namespace_modes bridge slirp4netns pasta none $nets
 end
 
 # The project's services: compose's -f, -p, --project-directory, --env-file and
@@ -1166,7 +1166,7 @@ complete -c hutch -n "__hutch_at 'build'" -l progress -x -d 'Accepted (docker\'s
 complete -c hutch -n "__hutch_at 'build'" -l jobs -x -d 'Accepted: stages are built one after the other'
 complete -c hutch -n "__hutch_at 'build'" -l retry -x -d 'Accepted: pulls retry as hutch pull does'
 complete -c hutch -n "__hutch_at 'build'" -l retry-delay -x -d 'Accepted: pulls retry as hutch pull does'
-complete -c hutch -n "__hutch_at 'build'" -l network -x -d 'RUN\'s network: host (default) or none'
+complete -c hutch -n "__hutch_at 'build'" -l network -x -a 'host none' -d 'RUN\'s network: host (default) or none'
 complete -c hutch -n "__hutch_at 'build'" -l volume -s v -x -d 'Bind SRC:DST[:ro] into every RUN (repeatable)'
 complete -c hutch -n "__hutch_at 'build'" -l dns -x -d 'A nameserver for RUN\'s resolv.conf (repeatable)'
 complete -c hutch -n "__hutch_at 'build'" -l dns-search -x -d 'A search domain for RUN (repeatable)'
@@ -1522,7 +1522,7 @@ complete -c hutch -n "__hutch_at 'pod'" -l help -d 'Show the help and exit'
 # hutch pod create
 complete -c hutch -n "__hutch_at 'pod create'" -l name -s n -x -d 'Name of the pod'
 complete -c hutch -n "__hutch_at 'pod create'" -l publish -s p -x -d 'Publish a port of the pod: [IP:][HOSTPORT:]CTRPORT'
-complete -c hutch -n "__hutch_at 'pod create'" -l network -l net -x -d 'The pod\'s network: private (default), none, host, NET'
+complete -c hutch -n "__hutch_at 'pod create'" -l network -l net -x -a '(__hutch_network_modes)' -d 'The pod\'s network: private (default), none, host, NET'
 complete -c hutch -n "__hutch_at 'pod create'" -l share -x -d 'Namespaces the members share: cgroup, ipc, net, pid, uts (default ipc,net,uts; +NS adds to it; none)'
 complete -c hutch -n "__hutch_at 'pod create'" -l share-parent -d 'Put the members\' cgroups below the pod\'s'
 complete -c hutch -n "__hutch_at 'pod create'" -l infra -l no-infra -d 'Make an infra container (default: yes)'
@@ -1967,7 +1967,7 @@ complete -c hutch -n "__hutch_arg 'kube generate' 1+" -f -a '(__hutch_container_
 
 # hutch kube play
 complete -c hutch -n "__hutch_at 'kube play'" -l configmap -r -F -d 'A YAML file of more ConfigMaps (repeatable)'
-complete -c hutch -n "__hutch_at 'kube play'" -l network -x -d 'Connect the pods to this network or mode'
+complete -c hutch -n "__hutch_at 'kube play'" -l network -x -a '(__hutch_network_modes)' -d 'Connect the pods to this network or mode'
 complete -c hutch -n "__hutch_at 'kube play'" -l publish -x -d 'Publish a port of the pods: [IP:]HOST:CTR[/PROTO]'
 complete -c hutch -n "__hutch_at 'kube play'" -l replace -d 'Remove pods of the same names first'
 complete -c hutch -n "__hutch_at 'kube play'" -l start -l no-start -d 'Start the pods (--start=false: create only)'
@@ -1992,7 +1992,7 @@ complete -c hutch -n "__hutch_at 'play'" -l help -d 'Show the help and exit'
 
 # hutch play kube
 complete -c hutch -n "__hutch_at 'play kube'" -l configmap -r -F -d 'A YAML file of more ConfigMaps (repeatable)'
-complete -c hutch -n "__hutch_at 'play kube'" -l network -x -d 'Connect the pods to this network or mode'
+complete -c hutch -n "__hutch_at 'play kube'" -l network -x -a '(__hutch_network_modes)' -d 'Connect the pods to this network or mode'
 complete -c hutch -n "__hutch_at 'play kube'" -l publish -x -d 'Publish a port of the pods: [IP:]HOST:CTR[/PROTO]'
 complete -c hutch -n "__hutch_at 'play kube'" -l replace -d 'Remove pods of the same names first'
 complete -c hutch -n "__hutch_at 'play kube'" -l start -l no-start -d 'Start the pods (--start=false: create only)'
@@ -2805,7 +2805,7 @@ complete -c hutch -n "__hutch_at 'image build'" -l progress -x -d 'Accepted (doc
 complete -c hutch -n "__hutch_at 'image build'" -l jobs -x -d 'Accepted: stages are built one after the other'
 complete -c hutch -n "__hutch_at 'image build'" -l retry -x -d 'Accepted: pulls retry as hutch pull does'
 complete -c hutch -n "__hutch_at 'image build'" -l retry-delay -x -d 'Accepted: pulls retry as hutch pull does'
-complete -c hutch -n "__hutch_at 'image build'" -l network -x -d 'RUN\'s network: host (default) or none'
+complete -c hutch -n "__hutch_at 'image build'" -l network -x -a 'host none' -d 'RUN\'s network: host (default) or none'
 complete -c hutch -n "__hutch_at 'image build'" -l volume -s v -x -d 'Bind SRC:DST[:ro] into every RUN (repeatable)'
 complete -c hutch -n "__hutch_at 'image build'" -l dns -x -d 'A nameserver for RUN\'s resolv.conf (repeatable)'
 complete -c hutch -n "__hutch_at 'image build'" -l dns-search -x -d 'A search domain for RUN (repeatable)'
@@ -2916,7 +2916,7 @@ complete -c hutch -n "__hutch_at 'buildx build'" -l progress -x -d 'Accepted (do
 complete -c hutch -n "__hutch_at 'buildx build'" -l jobs -x -d 'Accepted: stages are built one after the other'
 complete -c hutch -n "__hutch_at 'buildx build'" -l retry -x -d 'Accepted: pulls retry as hutch pull does'
 complete -c hutch -n "__hutch_at 'buildx build'" -l retry-delay -x -d 'Accepted: pulls retry as hutch pull does'
-complete -c hutch -n "__hutch_at 'buildx build'" -l network -x -d 'RUN\'s network: host (default) or none'
+complete -c hutch -n "__hutch_at 'buildx build'" -l network -x -a 'host none' -d 'RUN\'s network: host (default) or none'
 complete -c hutch -n "__hutch_at 'buildx build'" -l volume -s v -x -d 'Bind SRC:DST[:ro] into every RUN (repeatable)'
 complete -c hutch -n "__hutch_at 'buildx build'" -l dns -x -d 'A nameserver for RUN\'s resolv.conf (repeatable)'
 complete -c hutch -n "__hutch_at 'buildx build'" -l dns-search -x -d 'A search domain for RUN (repeatable)'

@@ -51,14 +51,15 @@ _hutch_secret_names() {
 }
 
 # The words of a value that come from the store: container names, namespace
-# modes with container:NAME, networks (the user's too).
+# modes with container:NAME, networks (the user's too; bridge is the default
+# network's other name, as in podman rootless).
 _hutch_store_words() {
     case $1 in
     @container) "${_hutch_cmd[@]}" ps -a --format '{{.Names}}' 2>/dev/null ;;
     @namespace) printf '%s\n' private host ns: ;;
     @ipc-namespace) printf '%s\n' private shareable none host ns: ;;
     @network)
-        printf '%s\n' private slirp4netns pasta none host ns:
+        printf '%s\n' bridge private slirp4netns pasta none host ns:
         "${_hutch_cmd[@]}" network ls --format '{{.Name}}' 2>/dev/null
         ;;
     @network-name) "${_hutch_cmd[@]}" network ls --format '{{.Name}}' 2>/dev/null ;;

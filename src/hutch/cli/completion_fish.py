@@ -89,7 +89,7 @@ end
 function __hutch_network_modes
     set -l cmd (commandline -opc)[1]
     set -l nets ($cmd network ls --format '{{.Name}}' 2>/dev/null)
-    __hutch_namespace_modes slirp4netns pasta none $nets
+    __hutch_namespace_modes bridge slirp4netns pasta none $nets
 end
 
 # The project's services: compose's -f, -p, --project-directory, --env-file and

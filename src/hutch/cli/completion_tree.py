@@ -52,6 +52,9 @@ VALUE_HINTS: dict[str, str | tuple[str, ...]] = {
     "--configmap": "file",  # kube play
     "--context-dir": "dir",
     "--filename": "file",  # kube generate
+    # pod create, build, kube play: the modes and the user's networks, as run's
+    "--network": "network",
+    "--net": "network",
 }
 # Options of the compose commands whose value is one of the project's services
 COMPOSE_HINTS: dict[str, str | tuple[str, ...]] = {
@@ -133,6 +136,8 @@ def command_tree(command: Command, path: tuple[str, ...] = ()) -> Cmd:
     hints = {**VALUE_HINTS, **_table_hints(path)}
     if path[:1] == ("compose",):
         hints.update(COMPOSE_HINTS)
+    if path[-1:] == ("build",):
+        hints["--network"] = ("host", "none")  # a build's RUN steps have no other
     options: list[Opt] = []
     args: list[Arg] = []
     for param in command.params:

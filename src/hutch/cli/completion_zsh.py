@@ -150,7 +150,7 @@ __hutch_namespace_modes() {
 __hutch_network_modes() {
     local -a nets hutch=(${_hutch_bin:-hutch} $_hutch_storage)
     nets=(${(f)"$(_call_program networks $hutch network ls --format '{{.Name}}' 2>/dev/null)"})
-    __hutch_namespace_modes slirp4netns pasta none $nets
+    __hutch_namespace_modes bridge slirp4netns pasta none $nets
 }
 
 # The services of the compose project (hutch compose OPTIONS config --services), the one

@@ -220,10 +220,25 @@ def test_bash_completes_namespace_modes_with_container_names(fake_bin: Path) -> 
         "localhost/base:1"
     ]
     network = complete(fake_bin, "hutch", "run", "--network", "")
-    modes = {"none", "host", "private", "slirp4netns", "pasta", "ns:"}
+    modes = {"bridge", "none", "host", "private", "slirp4netns", "pasta", "ns:"}
     assert {*modes, *FAKE_NAMES, *joined} == set(network)
     calls = (fake_bin / "calls").read_text().splitlines()
     assert "network ls --format {{.Name}}" in calls
+
+
+@pytest.mark.parametrize(
+    "words",
+    [("pod", "create", "--network"), ("kube", "play", "--network")],
+    ids=" ".join,
+)
+def test_bash_completes_network_modes_beyond_run(fake_bin: Path, words: tuple[str, ...]) -> None:
+    network = complete(fake_bin, "hutch", *words, "")
+    assert {"bridge", "private", "none", "host", *FAKE_NAMES} <= set(network)
+    assert complete(fake_bin, "hutch", *words, "b") == ["bridge"]
+
+
+def test_bash_completes_builds_two_networks(fake_bin: Path) -> None:
+    assert complete(fake_bin, "hutch", "build", "--network", "") == ["host", "none"]
 
 
 @pytest.mark.parametrize(
