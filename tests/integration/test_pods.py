@@ -302,6 +302,27 @@ def test_a_pod_with_a_user_namespace_has_its_members_share_it(hutch: Hutch) -> N
     hutch("pod", "rm", "-f", "-t", "0", "mine")
 
 
+@pytest.mark.parametrize("userns", ["host", "keep-id"])
+def test_members_share_the_pods_dev_shm_of_its_size(hutch: Hutch, userns: str) -> None:
+    # podman's: members sharing the pod's ipc namespace mount the infra's /dev/shm,
+    # which pod create --shm-size sizes (with a user namespace too: the clone of
+    # the infra's mount is made from inside the pod's user namespace)
+    hutch("pod", "create", "--name", "shm", "--shm-size", "2m", "--userns", userns)
+    hutch("run", "-d", "--pod", "shm", "--name", "writer", "base",
+          "sh", "-c", "echo shared > /dev/shm/note; exec sleep 1005")  # fmt: skip
+    script = "cat /dev/shm/note; df -k /dev/shm | tail -1"
+    seen = hutch("run", "--rm", "--pod", "shm", "base", "sh", "-c", script).stdout.split()
+    assert (seen[0], seen[2]) == ("shared", "2048"), seen  # the note, 1K-blocks
+    hutch("pod", "rm", "-f", "-t", "0", "shm")
+    # a pod that does not share ipc: each member has a /dev/shm of its own
+    hutch("pod", "create", "--name", "shm", "--share", "net")
+    hutch("run", "-d", "--pod", "shm", "--name", "writer", "base",
+          "sh", "-c", "echo shared > /dev/shm/note; exec sleep 1005")  # fmt: skip
+    alone = hutch("run", "--rm", "--pod", "shm", "base", "ls", "/dev/shm").stdout
+    assert alone.split() == []
+    hutch("pod", "rm", "-f", "-t", "0", "shm")
+
+
 def test_pod_rm_refuses_running_members_then_force_removes_them_all(hutch: Hutch, pod: str) -> None:
     refused = hutch("pod", "rm", pod, check=False)
     assert refused.returncode == 2 and "cannot be removed without force" in refused.stderr

@@ -60,6 +60,7 @@ class PodCreateOptions:
     restart: str = ""  # the members' restart policy when they name none ("" podman's "no")
     volumes: tuple[str, ...] = ()  # -v given to every member
     userns: str | None = None  # --userns of the pod (the infra and its members)
+    shm_size: str | None = None  # the infra's /dev/shm, which members sharing ipc share
     resources: ResourceOptions = field(default_factory=ResourceOptions)
     create_command: tuple[str, ...] = ()  # the command line after "hutch" (CreateCommand)
     replace: bool = False  # --replace: a pod of the same name goes first

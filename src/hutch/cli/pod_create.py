@@ -37,6 +37,7 @@ def pod_create_command(
     restart: str | None,
     volume: list[str] | None,
     userns: str | None,
+    shm_size: str | None,
     memory: str | None,
     memory_swap: str | None,
     cpus: str | None,
@@ -79,6 +80,7 @@ def pod_create_command(
         restart=restart or "",
         volumes=tuple(volume or ()),
         userns=userns,
+        shm_size=shm_size,
         resources=ResourceOptions(
             memory=memory,
             memory_swap=memory_swap,
@@ -189,6 +191,13 @@ def register(pod_app: "typer.Typer") -> None:
                 "joined by every member.",
             ),
         ] = None,
+        shm_size: Annotated[
+            str | None,
+            typer.Option(
+                "--shm-size",
+                help="Size of the pod's /dev/shm, which members sharing ipc share (default 64m).",
+            ),
+        ] = None,
         memory: Annotated[
             str | None, typer.Option("--memory", "-m", help="Memory limit of the whole pod.")
         ] = None,
@@ -268,6 +277,7 @@ def register(pod_app: "typer.Typer") -> None:
                 restart=restart,
                 volume=volume,
                 userns=userns,
+                shm_size=shm_size,
                 memory=memory,
                 memory_swap=memory_swap,
                 cpus=cpus,

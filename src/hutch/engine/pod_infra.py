@@ -20,6 +20,7 @@ from dataclasses import replace
 from hutch import __version__
 from hutch.api.container_config import (
     ImagePullOptions,
+    KernelOptions,
     NetworkOptions,
     ResourceOptions,
     RunOptions,
@@ -124,6 +125,8 @@ def infra_options(
         volumes=VolumeOptions(volumes=(f"{CATATONIT}:/catatonit:ro",)),
         # the pod's user namespace is the infra's, which the members join
         security=SecurityOptions(userns=options.userns),
+        # the pod's /dev/shm: members that share its ipc namespace mount this one
+        kernel=KernelOptions(shm_size=options.shm_size),
         # below the pod's cgroup, when it has one (pod-level limits)
         resources=ResourceOptions(cgroup_parent=cgroup_parent),
     )

@@ -188,6 +188,10 @@ def member_spec(
         join_container=member.infra_id if joins else "",
         etc_files=etc_files,
         pod_hosts=pod_hosts,
+        # podman's: in a pod that shares its IPC namespace the members share its
+        # /dev/shm too, the infra's (pod create --shm-size); before_start names
+        # the infra's mount namespace it is cloned from
+        shm="" if "ipc" in joins else spec.shm,
     )
 
 
@@ -205,8 +209,11 @@ def before_start(
         joins = tuple(
             (ns, old if ns in own else f"/proc/{infra_pid}/ns/{ns}") for ns, old in spec.joins
         )
+        shm = spec.shm
+        if "ipc" in dict(joins) and "ipc" not in own and shm not in ("private", "none"):
+            shm = f"/proc/{infra_pid}/ns/mnt"  # the infra's /dev/shm (member_spec)
         tmp = path.with_name(".config.json.pod")
-        tmp.write_bytes(spec_to_json(replace(spec, joins=joins)))
+        tmp.write_bytes(spec_to_json(replace(spec, joins=joins, shm=shm)))
         os.replace(tmp, path)
     if spec.pod_hosts.path:
         running = [

@@ -145,6 +145,12 @@ def plan_pod(options: PodCreateOptions) -> PodPlan:
         )
     if options.infra_command is not None and not infra:
         raise InvalidArgument("--infra-command needs an infra container")
+    if options.shm_size is not None:
+        from hutch.engine.nsmodes import shm_size
+
+        shm_size(options.shm_size)  # its syntax, before anything exists
+        if not infra:
+            raise InvalidArgument("--shm-size on a pod needs an infra container")
     if pod_member.pod_userns(options.userns):
         from hutch.engine import userns as um
 

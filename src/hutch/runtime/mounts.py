@@ -128,9 +128,12 @@ def _borrow(mnt_ns: str, path: str, target: str) -> None:
 
     A bind mount cannot reach into another mount namespace, nor can open_tree
     through /proc/PID/root; so the clone is made from inside that namespace and
-    attached here after coming back (setns resets the root to each namespace's).
+    attached here after coming back (setns resets the root and the working
+    directory to each namespace's: the working directory is restored, as
+    ``target`` is relative to it in a user namespace, runtime/userns.py).
     """
     own = os.open("/proc/self/ns/mnt", os.O_RDONLY | os.O_CLOEXEC)
+    cwd = os.open(".", os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     other = os.open(mnt_ns, os.O_RDONLY | os.O_CLOEXEC)
     try:
         sc.setns(other, sc.CLONE_NEWNS)
@@ -138,12 +141,14 @@ def _borrow(mnt_ns: str, path: str, target: str) -> None:
             tree = sc.open_tree(path, sc.OPEN_TREE_CLONE | sc.OPEN_TREE_CLOEXEC | sc.AT_RECURSIVE)
         finally:
             sc.setns(own, sc.CLONE_NEWNS)
+            os.fchdir(cwd)
         try:
             sc.move_mount(tree, target)
         finally:
             os.close(tree)
     finally:
         os.close(other)
+        os.close(cwd)
         os.close(own)
 
 

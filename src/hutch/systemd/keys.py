@@ -162,6 +162,7 @@ POD: dict[str, Flag] = {
     "Label": Flag("--label", "words"),
     "NetworkAlias": Flag("--network-alias", "many"),
     "PublishPort": Flag("--publish", "words"),
+    "ShmSize": Flag("--shm-size", "one"),
     "UserNS": Flag("--userns", "one"),
 }
 POD_SPECIAL = frozenset(
@@ -171,7 +172,6 @@ POD_UNSUPPORTED = frozenset(
     {
         "ContainersConfModule",
         "GIDMap",
-        "ShmSize",
         "SubGIDMap",
         "SubUIDMap",
         "UIDMap",

@@ -79,6 +79,8 @@ def test_plan_without_sharing_makes_no_infra_unless_asked() -> None:
         (PodCreateOptions(infra=False, infra_command="/x"), "--infra-command needs an infra"),
         (PodCreateOptions(userns="keep-id", infra=False), "--userns on a pod needs an infra"),
         (PodCreateOptions(userns="bogus"), "invalid --userns 'bogus'"),
+        (PodCreateOptions(shm_size="lots"), "unable to translate --shm-size: invalid size: 'lots'"),
+        (PodCreateOptions(shm_size="1m", infra=False), "--shm-size on a pod needs an infra"),
         (
             PodCreateOptions(infra=False, ip="10.0.0.5"),
             "--ip, --ip6 and --network-alias of a pod need an infra container",
@@ -181,6 +183,17 @@ def test_infra_options_carry_the_pods_network_and_catatonit() -> None:
     assert alone.net.publish == ()
 
 
+def test_infra_options_carry_the_pods_shm_size() -> None:
+    run = pod_infra.infra_options(
+        PodCreateOptions(shm_size="2m"), name="p-infra", hostname="p", network="", share_net=True
+    )
+    assert run.kernel.shm_size == "2m"
+    default = pod_infra.infra_options(
+        PodCreateOptions(), name="p-infra", hostname="p", network="", share_net=True
+    )
+    assert default.kernel.shm_size is None
+
+
 def test_infra_options_carry_the_pods_address_and_aliases() -> None:
     options = PodCreateOptions(ip="10.89.0.5", ip6="fd00::5", network_aliases=("shop", "s"))
     run = pod_infra.infra_options(
@@ -213,6 +226,19 @@ def test_a_member_spec_joins_the_shared_namespaces(tmp_path: object) -> None:
     # a pod on the host's network lists no member (podman's hosts there are the host's)
     on_host = member_spec(spec, replace(member, lists_names=False), infra, "web-1")
     assert on_host.pod_hosts == PodHosts()
+
+
+def test_a_member_shares_the_pods_dev_shm_only_with_its_ipc_namespace() -> None:
+    spec = Spec(
+        id="m",
+        hostname="web",
+        process=Process(args=("sh",), env=()),
+        rootfs=Rootfs(kind="overlay", target="/x"),
+    )
+    # "": the infra's, whose mount namespace before_start names at each start
+    assert member_spec(spec, Membership("p", "i" * 64, ("ipc", "net")), None, "w").shm == ""
+    alone = member_spec(spec, Membership("p", "i" * 64, ("net",)), None, "w")
+    assert alone.shm == "private"
 
 
 def test_a_member_of_a_pod_sharing_pid_joins_the_infras_pid_namespace() -> None:

@@ -94,6 +94,7 @@ CASES: list[tuple[str, list[str]]] = [
         "PublishPort=8080:80 127.0.0.1:8443:443",
         ["--publish=8080:80", "--publish=127.0.0.1:8443:443"],
     ),
+    ("ShmSize=128m", ["--shm-size=128m"]),
     ("UserNS=keep-id", ["--userns=keep-id"]),
     ("IP=10.89.0.5", ["--ip=10.89.0.5"]),
     ("IP6=fd00::5", ["--ip6=fd00::5"]),
@@ -150,7 +151,7 @@ def test_service_name_and_an_instance_pod(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "text", "line", "message"),
     [
-        ("bad.pod", "[Pod]\nShmSize=1m\n", 2, "not supported by hutch"),
+        ("bad.pod", "[Pod]\nUIDMap=0:1:1\n", 2, "not supported by hutch"),
         ("bad.pod", "[Pod]\nPodNam=x\n", 2, "unknown key PodNam"),
         ("bad.pod", "[Pod]\nExitPolicy=never\n", 2, "expected continue or stop"),
         ("bad.pod", "[Pod]\nNetwork=nope.network\n", 2, "no network unit"),
