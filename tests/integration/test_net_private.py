@@ -126,6 +126,11 @@ def test_none_has_only_loopback(hutch: Hutch, base_image: str) -> None:
     out = hutch("run", "--rm", "--network", "none", base_image, "ip", "-o", "link").stdout
     names = [line.split(":")[1].strip() for line in out.splitlines()]
     assert names == ["lo"]
+    # up, as podman's: a server and its client in the container talk over 127.0.0.1
+    script = "httpd -p 127.0.0.1:81 -h /etc && wget -qO- http://127.0.0.1:81/hostname"
+    got = hutch("run", "--rm", "--network", "none", "--hostname", "solo", base_image,
+                "sh", "-c", script)  # fmt: skip
+    assert got.stdout.strip() == "solo"
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

@@ -107,6 +107,8 @@ def _setup_and_exec(spec: Spec, sock: socket.socket, gid5_mapped: bool) -> None:
     for ns in spec.namespaces:
         flags |= _NS_FLAGS.get(ns, 0)
     sc.unshare(flags)
+    if "net" in spec.namespaces and spec.network.mode == "none":
+        _loopback_up()
     send(sock, {"stage": "namespaces"})
     go = sock.recv(64).split()
     if not go or go[0] != b"go":
@@ -197,6 +199,21 @@ def write_oom_score_adj(value: int, path: str = "/proc/self/oom_score_adj") -> i
     with open(path, "w") as f:
         f.write(str(value))
     return value
+
+
+def _loopback_up() -> None:
+    """--network none: a namespace with lo alone, up as podman's and docker's (a
+    server and a client in one container, or in one pod, talk over 127.0.0.1).
+    The other modes' helpers bring it up themselves."""
+    from hutch.linux.rtnl import Rtnl
+
+    try:
+        with Rtnl() as ip:
+            lo = ip.index("lo")
+            if lo is not None:
+                ip.set_link(lo, up=True)
+    except OSError as exc:
+        raise _ExecFailure(125, f"cannot bring up the loopback interface: {exc.strerror}") from exc
 
 
 def _join(ns: str, path: str) -> None:
