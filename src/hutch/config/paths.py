@@ -68,12 +68,12 @@ class Paths:
 
 def default_paths(root: str | None = None, runroot: str | None = None) -> Paths:
     """Resolve the directories from the environment (XDG variables, podman-style flags)."""
-    import platformdirs
+    from hutch.config.xdg import user_dir
 
     # Every path is absolute: the monitor and the cleanup run from "/". A
     # relative XDG variable is ignored, as the XDG base directory spec says.
-    data = Path(root).absolute() if root else _absolute(platformdirs.user_data_path("hutch"))
-    config = _absolute(platformdirs.user_config_path("hutch"), ".config")
+    data = Path(root).absolute() if root else user_dir("XDG_DATA_HOME")
+    config = user_dir("XDG_CONFIG_HOME")
     if runroot:
         runtime = Path(runroot).absolute()
     else:
@@ -108,11 +108,6 @@ def _runtime_dir(xdg_runtime: str) -> Path:
             "user (su - USER, machinectl shell USER@) so that it is your own",
         )
     return Path(xdg_runtime) / "hutch"
-
-
-def _absolute(path: Path, base: str = ".local/share") -> Path:
-    """``path``, or the default under the home directory when an XDG variable made it relative."""
-    return path if path.is_absolute() else Path.home() / base / "hutch"
 
 
 def ensure_private_dir(path: Path) -> None:

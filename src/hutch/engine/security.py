@@ -244,7 +244,7 @@ def _compiled_bpf(prof: Profile, bounding: tuple[str, ...]) -> bytes:
     import hashlib
     import importlib.util
 
-    import platformdirs
+    from hutch.config.xdg import user_dir
 
     # The compiler's source is part of the key; read it without importing it
     # (ctypes and libseccomp are needed only on a miss).
@@ -256,7 +256,7 @@ def _compiled_bpf(prof: Profile, bounding: tuple[str, ...]) -> bytes:
         ).encode()
         + compiler_source
     ).hexdigest()
-    cached = platformdirs.user_cache_path("hutch") / "seccomp" / f"{key}.bpf"
+    cached = user_dir("XDG_CACHE_HOME") / "seccomp" / f"{key}.bpf"
     try:
         return cached.read_bytes()
     except OSError:
