@@ -123,3 +123,68 @@ def test_push_then_pull_through_a_registry(hutch: Hutch, base_image: str, tmp_pa
         assert hutch(*compose, "exec", "-T", "user", "sh", "-c", "echo $MADE").stdout == "yes\n"
         hutch(*compose, "down", "-t", "1", timeout=60)
         hutch("rmi", image)
+
+
+KEYS_COMPOSE = """\
+services:
+  app:
+    image: localhost/ckeys-app:1
+    build:
+      context: .
+      network: none
+      no_cache: true
+      shm_size: 32m
+      ulimits: {{nofile: {{soft: 512, hard: 1024}}}}
+      tags: [localhost/ckeys-app:extra]
+      additional_contexts: {{extra: ./more}}
+      dockerfile_inline: |
+        FROM {image}
+        COPY --from=extra note /note
+        RUN tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' ' > /nets
+        RUN ulimit -n > /nofile && df -k /dev/shm | tail -n 1 | tr -s ' ' | cut -d' ' -f2 > /shm
+    command: sleep 1000
+    deploy:
+      restart_policy: {{condition: on-failure, max_attempts: 2}}
+"""
+
+
+def test_build_and_deploy_keys_reach_build_and_run(
+    hutch: Hutch, base_image: str, tmp_path: Path
+) -> None:
+    (tmp_path / "compose.yaml").write_text(KEYS_COMPOSE.format(image=base_image))
+    (tmp_path / "more").mkdir()
+    (tmp_path / "more" / "note").write_text("from the named context\n")
+    compose = ("compose", "-p", "ckeys", "-f", str(tmp_path / "compose.yaml"))
+    hutch(*compose, "up", "-d", timeout=180)
+    try:
+        show = ("exec", "-T", "app", "cat")
+        assert hutch(*compose, *show, "/nets").stdout == "lo\n"  # build.network: none
+        assert hutch(*compose, *show, "/nofile").stdout == "512\n"
+        assert hutch(*compose, *show, "/shm").stdout == "32768\n"
+        assert hutch(*compose, *show, "/note").stdout == "from the named context\n"
+        assert hutch("image", "exists", "localhost/ckeys-app:extra").returncode == 0
+        inspect = json.loads(hutch("inspect", "ckeys-app-1").stdout)[0]
+        policy = inspect["HostConfig"]["RestartPolicy"]
+        assert (policy["Name"], policy["MaximumRetryCount"]) == ("on-failure", 2)
+    finally:
+        hutch(*compose, "down", "-t", "0", timeout=60)
+        hutch("rmi", "localhost/ckeys-app:1", "localhost/ckeys-app:extra", check=False)
+
+
+def test_a_refused_key_says_why_and_creates_nothing(
+    hutch: Hutch, base_image: str, tmp_path: Path
+) -> None:
+    (tmp_path / "compose.yaml").write_text(
+        f"services:\n  a:\n    image: {base_image}\n    storage_opt: {{size: 1G}}\n"
+        f"  b:\n    build: {{context: ., network: backend}}\n"
+    )
+    compose = ("compose", "-p", "crefuse", "-f", str(tmp_path / "compose.yaml"))
+    result = hutch(*compose, "up", "-d", "a", check=False)
+    assert result.returncode == 125
+    assert "compose.yaml:4: services.a.storage_opt: storage_opt is not implemented" in result.stderr
+    assert "hutch run has no --storage-opt" in result.stderr
+    built = hutch(*compose, "build", "b", check=False)
+    assert built.returncode == 125
+    assert "build.network is not implemented by hutch compose: 'backend': " in built.stderr
+    assert hutch("ps", "-a", "-q").stdout == ""
+    assert "crefuse" not in hutch("network", "ls").stdout

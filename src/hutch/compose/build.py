@@ -12,17 +12,28 @@ from typing import Any
 
 from hutch.api.build import BuildOptions
 from hutch.api.compose import ComposeBuildOptions
+from hutch.compose.translate import ulimit_flags
 
 # the keys of ``build`` hutch implements; any other is refused by name
 BUILD_KEYS = {
     "context", "dockerfile", "dockerfile_inline", "args", "target", "labels", "cache_from",
-    "secrets", "extra_hosts",
+    "cache_to", "secrets", "extra_hosts", "network", "no_cache", "pull", "shm_size", "ulimits",
+    "tags", "additional_contexts", "platforms", "entitlements", "privileged", "isolation",
 }  # fmt: skip
 # refused with the reason
 BUILD_REASONS = {
     "ssh": "hutch build has no --ssh (no SSH agent forwarding into RUN)",
-    "network": "hutch build has no --network",
+    "network": "hutch build's RUN steps have the host's network or none (hutch build "
+    "--network host|none), not a named network",
+    "platforms": "hutch compose builds one image per service: give one platform (a "
+    "multi-platform build is hutch build --platform A --manifest LIST, once per platform)",
+    "entitlements": "hutch build grants network.host only (its RUN steps have the host's "
+    "network); it has no security.insecure",
+    "privileged": "hutch build has no --privileged (RUN steps keep the build's capabilities)",
+    "isolation": "it is a Windows setting: on Linux only 'default' is valid",
 }
+# build.network -> hutch build's --network ("default": hutch's own, the host's)
+_NETWORKS = {"host": "host", "none": "none", "default": None}
 
 
 def image_name(project: str, name: str, service: Mapping[str, Any]) -> str:
@@ -32,19 +43,38 @@ def image_name(project: str, name: str, service: Mapping[str, Any]) -> str:
 
 def unsupported_build_keys(service: Mapping[str, Any]) -> list[str]:
     build = service.get("build") or {}
-    return [f"build.{k}" for k in build if k not in BUILD_KEYS and not k.startswith("x-")]
+    out = [f"build.{k}" for k in build if k not in BUILD_KEYS and not k.startswith("x-")]
+    if "network" in build and build["network"] not in _NETWORKS:
+        out.append("build.network")
+    if len(build.get("platforms") or ()) > 1:
+        out.append("build.platforms")
+    if any(e != "network.host" for e in build.get("entitlements") or ()):
+        out.append("build.entitlements")
+    if build.get("privileged"):
+        out.append("build.privileged")
+    if build.get("isolation", "default") != "default":
+        out.append("build.isolation")
+    return out
 
 
-def build_reason(key: str) -> str:
+def build_reason(key: str, service: Mapping[str, Any] | None = None) -> str:
     """Why ``build.KEY`` is refused ("" when only its name can be given)."""
-    return BUILD_REASONS.get(key.removeprefix("build."), "")
+    name = key.removeprefix("build.")
+    text = BUILD_REASONS.get(name, "")
+    value = ((service or {}).get("build") or {}).get(name)
+    if name == "network" and value is not None:
+        return f"{value!r}: {text}"
+    return text
 
 
 def build_warnings(name: str, service: Mapping[str, Any]) -> list[str]:
     """What ``build`` accepts but does not do, said once per build."""
-    if (service.get("build") or {}).get("cache_from"):
-        return [f"service {name!r}: build.cache_from is ignored: hutch build has no --cache-from"]
-    return []
+    build = service.get("build") or {}
+    return [
+        f"service {name!r}: build.{key} is ignored: hutch build has no --{key.replace('_', '-')}"
+        for key in ("cache_from", "cache_to")
+        if build.get(key)
+    ]
 
 
 def _secrets(build: Mapping[str, Any], model: Mapping[str, Any]) -> tuple[str, ...]:
@@ -91,14 +121,16 @@ def build_options(
     for item in options.build_args:
         key, sep, value = item.partition("=")
         args[key] = value if sep else None
+    platforms = build.get("platforms") or ()
+    shm = build.get("shm_size")
     return BuildOptions(
         context=context,
         containerfile=containerfile,
-        tags=(image_name(project, name, service),),
+        tags=(image_name(project, name, service), *(build.get("tags") or ())),
         build_args=_pairs(args),
         target=build.get("target"),
-        no_cache=options.no_cache,
-        pull="always" if options.pull else "missing",
+        no_cache=options.no_cache or bool(build.get("no_cache")),
+        pull="always" if options.pull or build.get("pull") else "missing",
         labels=_pairs(build.get("labels") or {}),
         secrets=_secrets(build, model or {}),
         add_hosts=tuple(
@@ -106,5 +138,12 @@ def build_options(
             for host, addresses in (build.get("extra_hosts") or {}).items()
             for ip in (addresses if isinstance(addresses, list) else [addresses])
         ),
+        build_contexts=tuple(
+            f"{k}={v}" for k, v in (build.get("additional_contexts") or {}).items()
+        ),
+        platform=platforms[0] if platforms else None,
+        network=_NETWORKS.get(str(build.get("network", "default"))),
+        shm_size=None if shm is None else str(shm),
+        ulimits=ulimit_flags(build.get("ulimits") or {}),
         quiet=True,
     )

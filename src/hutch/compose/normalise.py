@@ -92,13 +92,17 @@ def _context_path(value: str, ctx: Context) -> str:
 
 
 def _build(value: Any, ctx: Context) -> dict[str, Any]:
-    out = {"context": value} if isinstance(value, str) else dict(value)
+    out: dict[str, Any] = {"context": value} if isinstance(value, str) else dict(value)
     out["context"] = _context_path(out.get("context", "."), ctx)
     for key in ("args", "labels", "additional_contexts"):
         if key in out:
             out[key] = syntax.key_values(out[key])
     if "extra_hosts" in out:
         out["extra_hosts"] = _extra_hosts(out["extra_hosts"], ctx)
+    if "additional_contexts" in out:
+        # a directory is relative to the file, as the context is; an image or a URL stays
+        contexts: dict[str, Any] = out["additional_contexts"]
+        out["additional_contexts"] = {k: _context_path(str(v), ctx) for k, v in contexts.items()}
     return out
 
 

@@ -54,7 +54,13 @@ from hutch.compose.hooks import run_hooks
 from hutch.compose.project import Project, config_hash
 from hutch.compose.schedule import Failure, run_graph
 from hutch.compose.secrets import secret_files, tar_of
-from hutch.compose.translate import LABEL, REASONS, pull_policy, run_options, unsupported_keys
+from hutch.compose.translate import (
+    LABEL,
+    key_reason,
+    pull_policy,
+    run_options,
+    unsupported_keys,
+)
 
 if TYPE_CHECKING:
     from hutch.api.engine import Engine
@@ -198,7 +204,7 @@ class Runner:
             if keys:
                 path = ("services", name, keys[0].split(".")[0])
                 message = f"{keys[0]} is not implemented by hutch compose"
-                reason = REASONS.get(keys[0]) or build_reason(keys[0])
+                reason = key_reason(keys[0], service) or build_reason(keys[0], service)
                 if reason:
                     message += f": {reason}"
                 locator = self.project.locator

@@ -46,16 +46,61 @@ MAPPED_KEYS = {
     "uts", "cgroup", "oom_score_adj", "volumes_from", "annotations", "device_cgroup_rules",
     "secrets", "configs", "mac_address", "domainname",
 }  # fmt: skip
-# Refused with the reason, not just by name
+# Refused with the reason, not just by name (what hutch would need, or why it cannot)
 REASONS = {
     "oom_kill_disable": "cgroup v2 cannot disable the OOM killer (hutch run has no "
     "--oom-kill-disable)",
     "mem_swappiness": "cgroup v2 has no swappiness setting (hutch run has no --memory-swappiness)",
     "cpu_count": "it is a Windows setting (hutch run has no --cpu-count)",
     "cpu_percent": "it is a Windows setting (hutch run has no --cpu-percent)",
+    "cpu_rt_runtime": "cgroup v2 has no real-time CPU budget (hutch run has no --cpu-rt-runtime)",
+    "cpu_rt_period": "cgroup v2 has no real-time CPU budget (hutch run has no --cpu-rt-period)",
+    "storage_opt": "hutch's storage drivers take no per-container options (hutch run has no "
+    "--storage-opt; size= needs XFS project quotas)",
+    "runtime": "hutch runs containers with its own runtime and cannot hand them to another OCI "
+    "runtime (hutch run has no --runtime)",
+    "isolation": "it is a Windows setting: on Linux only 'default' is valid",
+    "credential_spec": "it is a Windows setting (gMSA credentials for Windows containers)",
+    "gpus": "hutch has no GPU support (hutch run has no --gpus and no CDI): give the GPU's "
+    "device nodes under devices:",
+    "models": "it needs Docker Model Runner, which hutch does not have",
+    "provider": "a provider service is run by a docker compose plugin, which hutch does not have",
+    "develop": "it configures `docker compose watch`, which hutch compose does not have",
+    "use_api_socket": "hutch has no always-running API socket to give the container (the Docker "
+    "API is served only while `hutch system service` runs)",
+    "deploy.mode": "only 'replicated' and 'global' exist (global is one container on one host)",
+    "deploy.placement": "it places tasks on the nodes of a swarm; hutch runs on one host",
+    "deploy.endpoint_mode": "it is a swarm's service discovery (vip or dnsrr); hutch's "
+    "containers are found by name on the project's networks",
+    "deploy.update_config": "it is a swarm's rolling update; up recreates changed containers "
+    "in place",
+    "deploy.rollback_config": "it is a swarm's rollback of a failed update; hutch has none",
+    "deploy.restart_policy.delay": "hutch's restart policy has no delay (hutch run --restart "
+    "has none)",
+    "deploy.restart_policy.window": "hutch's restart policy has no window (hutch run --restart "
+    "has none)",
+    "deploy.resources.reservations.cpus": "a container has no CPU reservation (hutch run has no "
+    "such flag; cpu_shares sets a relative weight)",
+    "deploy.resources.reservations.devices": "hutch has no device reservations (no --gpus, no "
+    "CDI): give the device nodes under devices:",
+    "deploy.resources.reservations.generic_resources": "they are a swarm node's resources; "
+    "hutch runs on one host",
 }
-# (label_file is read into labels by compose/finalise.py.)
-_DEPLOY_KEYS = {"replicas", "resources", "labels"}
+# Values that ask for nothing beyond hutch's behaviour: such a key is accepted
+_NO_OPS: dict[str, tuple[Any, ...]] = {
+    "isolation": ("default",),
+    "oom_kill_disable": (False,),
+    "use_api_socket": (False,),
+    "gpus": ([],),
+    "storage_opt": ({},),
+}
+# (label_file and env_file are read into labels and environment by compose/finalise.py.)
+_DEPLOY_KEYS = {"replicas", "resources", "labels", "restart_policy"}
+_MODES = ("replicated", "global")
+# deploy.restart_policy.condition -> run's --restart (docker compose maps it so)
+_CONDITIONS = {"none": "no", "no": "no", "on-failure": "on-failure", "any": "always"}
+_CONDITIONS.update({"always": "always", "unless-stopped": "unless-stopped"})
+_RESOURCES = {"limits": {"cpus", "memory", "pids"}, "reservations": {"memory"}}
 # blkio_config keys with a run flag (weight_device has none: refused by name)
 _BLKIO = ("weight", "device_read_bps", "device_write_bps", "device_read_iops", "device_write_iops")
 _PULL = {"always": "always", "never": "never", "missing": "missing", "if_not_present": "missing"}
@@ -77,13 +122,52 @@ def unsupported_keys(service: Mapping[str, Any]) -> list[str]:
     out = [
         key
         for key in service
-        if key not in PLANNER_KEYS and key not in MAPPED_KEYS and not key.startswith("x-")
+        if key not in PLANNER_KEYS
+        and key not in MAPPED_KEYS
+        and not key.startswith("x-")
+        and service[key] not in _NO_OPS.get(key, ())
     ]
-    for key in service.get("deploy") or {}:
+    deploy = service.get("deploy") or {}
+    for key in deploy:
+        if key == "mode" and deploy[key] in _MODES:
+            continue
         if key not in _DEPLOY_KEYS and not key.startswith("x-"):
             out.append(f"deploy.{key}")
+    policy = deploy.get("restart_policy") or {}
+    out += [f"deploy.restart_policy.{k}" for k in policy if k in ("delay", "window")]
+    if policy.get("condition", "any") not in _CONDITIONS:
+        out.append("deploy.restart_policy.condition")
+    resources = deploy.get("resources") or {}
+    for part, known in _RESOURCES.items():
+        for key in resources.get(part) or {}:
+            if key not in known and not key.startswith("x-"):
+                out.append(f"deploy.resources.{part}.{key}")
     out += [f"blkio_config.{k}" for k in service.get("blkio_config") or {} if k not in _BLKIO]
     return out
+
+
+def key_reason(key: str, service: Mapping[str, Any]) -> str:
+    """Why ``key`` (as ``unsupported_keys`` names it) is refused; "" when only its name can be."""
+    if key == "deploy.restart_policy.condition":
+        condition = (service.get("deploy") or {}).get("restart_policy", {}).get("condition")
+        return f"unknown condition {condition!r}: use none, on-failure or any"
+    if key == "deploy.mode":
+        mode = (service.get("deploy") or {}).get("mode")
+        return f"unknown mode {mode!r}: {REASONS[key]}"
+    return REASONS.get(key, "")
+
+
+def restart_policy(service: Mapping[str, Any]) -> str:
+    """run's ``--restart``: ``deploy.restart_policy`` wins over ``restart`` (as docker
+    compose has it); its condition defaults to ``any`` as the spec says."""
+    policy = (service.get("deploy") or {}).get("restart_policy")
+    if policy is None:
+        return str(service.get("restart", "no"))
+    mode = _CONDITIONS[str(policy.get("condition", "any"))]
+    attempts = policy.get("max_attempts")
+    if mode == "on-failure" and attempts is not None:
+        return f"on-failure:{int(attempts)}"
+    return mode
 
 
 def duration_seconds(text: str) -> int:
@@ -181,12 +265,6 @@ def run_options(
     aliases += [a for a in link_aliases(service_name, model) if a not in aliases]
     first = next(iter(networks.values()), None) or {}
     logging = service.get("logging") or {}
-    ulimits = []
-    for key, value in (service.get("ulimits") or {}).items():
-        if isinstance(value, dict):
-            ulimits.append(f"{key}={value['soft']}:{value['hard']}")
-        else:
-            ulimits.append(f"{key}={value}")
     memory = limits.get("memory", service.get("mem_limit"))
     cpus = limits.get("cpus", service.get("cpus"))
     pids = limits.get("pids", service.get("pids_limit"))
@@ -213,7 +291,7 @@ def run_options(
         name=name,
         network=network,
         detach=True,
-        restart=service.get("restart", "no"),
+        restart=restart_policy(service),
         labels=tuple(f"{k}={v}" for k, v in {**(service.get("labels") or {}), **labels}.items()),
         annotations=tuple(f"{k}={v}" for k, v in (service.get("annotations") or {}).items()),
         stop_signal=service.get("stop_signal"),
@@ -240,7 +318,7 @@ def run_options(
             security_opt=tuple(service.get("security_opt") or ()),
             read_only=bool(service.get("read_only")),
             sysctl=tuple(f"{k}={v}" for k, v in (service.get("sysctls") or {}).items()),
-            ulimit=tuple(ulimits),
+            ulimit=ulimit_flags(service.get("ulimits") or {}),
             device=tuple(
                 d if isinstance(d, str) else f"{d['source']}:{d.get('target', d['source'])}"
                 for d in service.get("devices") or []
@@ -341,6 +419,14 @@ def _text(value: Any) -> str | None:
 
 def _int(value: Any) -> int | None:
     return None if value is None else int(value)
+
+
+def ulimit_flags(ulimits: Mapping[str, Any]) -> tuple[str, ...]:
+    """compose's ``ulimits`` (a number, or ``{soft, hard}``) as run's ``--ulimit``."""
+    return tuple(
+        f"{key}={value['soft']}:{value['hard']}" if isinstance(value, dict) else f"{key}={value}"
+        for key, value in ulimits.items()
+    )
 
 
 def _rates(entries: Any) -> tuple[str, ...]:

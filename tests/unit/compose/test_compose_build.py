@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from hutch.api.compose import (
@@ -14,6 +17,7 @@ from hutch.api.errors import HutchError, InvalidArgument
 from hutch.cli.compose_ps import row, wanted_statuses
 from hutch.cli.render import render_template
 from hutch.compose.build import (
+    BUILD_KEYS,
     build_options,
     build_reason,
     build_warnings,
@@ -64,12 +68,71 @@ def test_absolute_dockerfile_and_inline() -> None:
 
 def test_build_keys_hutch_does_not_implement_are_named() -> None:
     service = {"build": {"context": ".", "ssh": ["default"], "network": "host", "x-a": 1}}
-    assert unsupported_build_keys(service) == ["build.ssh", "build.network"]
+    assert unsupported_build_keys(service) == ["build.ssh"]
     assert unsupported_build_keys({"image": "x"}) == []
     assert (
         build_reason("build.ssh") == "hutch build has no --ssh (no SSH agent forwarding into RUN)"
     )
-    assert build_reason("build.network") == "hutch build has no --network"
+
+
+@pytest.mark.parametrize(
+    ("build", "refused"),
+    [
+        ({"network": "host", "entitlements": ["network.host"], "platforms": ["linux/amd64"]}, []),
+        ({"network": "none", "privileged": False, "isolation": "default"}, []),
+        ({"network": "backend"}, ["build.network"]),
+        ({"platforms": ["linux/amd64", "linux/arm64"]}, ["build.platforms"]),
+        ({"entitlements": ["security.insecure"]}, ["build.entitlements"]),
+        ({"privileged": True, "isolation": "hyperv"}, ["build.privileged", "build.isolation"]),
+    ],
+)
+def test_build_keys_refused_by_value_with_a_reason(
+    build: dict[str, object], refused: list[str]
+) -> None:
+    service = {"build": {"context": ".", **build}}
+    assert unsupported_build_keys(service) == refused
+    for key in refused:
+        assert build_reason(key, service)
+    if refused == ["build.network"]:
+        assert build_reason("build.network", service).startswith(
+            "'backend': hutch build's RUN steps have the host's network or none"
+        )
+
+
+def test_every_spec_build_key_is_implemented_or_has_a_reason() -> None:
+    spec = json.loads(
+        (Path(__file__).parents[3] / "src/hutch/compose/compose-spec.json").read_text()
+    )
+    keys = spec["definitions"]["service"]["properties"]["build"]["oneOf"][1]["properties"]
+    for key in keys:
+        assert key in BUILD_KEYS or build_reason(f"build.{key}"), key
+
+
+def test_build_keys_reach_build_options() -> None:
+    service = {
+        "build": {
+            "context": "/c",
+            "network": "none",
+            "no_cache": True,
+            "pull": True,
+            "shm_size": "128m",
+            "ulimits": {"nofile": {"soft": 10, "hard": 20}, "nproc": 5},
+            "tags": ["reg/app:1"],
+            "additional_contexts": {"base": "/c/base", "img": "docker-image://alpine"},
+            "platforms": ["linux/amd64"],
+        }
+    }
+    options = build_options("p", "s", service, ComposeBuildOptions())
+    assert options.network == "none"
+    assert options.no_cache and options.pull == "always"
+    assert options.shm_size == "128m"
+    assert options.ulimits == ("nofile=10:20", "nproc=5")
+    assert options.tags == ("p-s", "reg/app:1")
+    assert options.build_contexts == ("base=/c/base", "img=docker-image://alpine")
+    assert options.platform == "linux/amd64"
+    for network, flag in (("host", "host"), ("default", None)):
+        built = build_options("p", "s", {"build": {"network": network}}, ComposeBuildOptions())
+        assert built.network == flag
 
 
 def test_build_secrets_and_cache_from() -> None:

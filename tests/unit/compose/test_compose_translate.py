@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import tarfile
 from pathlib import Path
 
@@ -12,7 +13,14 @@ from hutch.api.compose import ComposeProjectOptions
 from hutch.api.container_config import RunOptions
 from hutch.compose.project import Project, load_project
 from hutch.compose.secrets import bind_volumes, secret_files, secret_flags, tar_of
-from hutch.compose.translate import duration_seconds, run_options, unsupported_keys
+from hutch.compose.translate import (
+    REASONS,
+    duration_seconds,
+    key_reason,
+    restart_policy,
+    run_options,
+    unsupported_keys,
+)
 
 COMPOSE = """\
 name: shop
@@ -135,6 +143,92 @@ def test_run_options(tmp_path: Path) -> None:
 )
 def test_unsupported_keys_are_named(service: dict[str, object], expected: list[str]) -> None:
     assert unsupported_keys(service) == expected
+
+
+SPEC_KEYS = json.loads(
+    (Path(__file__).parents[3] / "src/hutch/compose/compose-spec.json").read_text()
+)["definitions"]["service"]["properties"]
+
+
+@pytest.mark.parametrize("key", sorted(SPEC_KEYS))
+def test_every_spec_key_is_implemented_or_refused_with_a_reason(key: str) -> None:
+    """No service key of the spec is refused by its name alone."""
+    if key in ("env_file", "label_file"):
+        return  # read into environment and labels by finalise
+    refused = unsupported_keys({key: None})
+    assert refused in ([], [key])
+    if refused:
+        assert key_reason(key, {key: None}), key
+
+
+@pytest.mark.parametrize(
+    ("service", "expected"),
+    [
+        ({"isolation": "default", "use_api_socket": False, "oom_kill_disable": False}, []),
+        ({"gpus": [], "storage_opt": {}}, []),
+        ({"isolation": "process", "use_api_socket": True}, ["isolation", "use_api_socket"]),
+        ({"storage_opt": {"size": "1G"}, "cpu_rt_runtime": 400}, ["storage_opt", "cpu_rt_runtime"]),
+        ({"runtime": "runc", "gpus": "all"}, ["runtime", "gpus"]),
+        ({"deploy": {"mode": "global", "restart_policy": {"condition": "any"}}}, []),
+        ({"deploy": {"mode": "swarm"}}, ["deploy.mode"]),
+        (
+            {"deploy": {"restart_policy": {"delay": "5s", "window": "1m", "condition": "x"}}},
+            [
+                "deploy.restart_policy.delay",
+                "deploy.restart_policy.window",
+                "deploy.restart_policy.condition",
+            ],
+        ),
+        (
+            {
+                "deploy": {
+                    "update_config": {},
+                    "resources": {
+                        "limits": {"cpus": 1, "memory": "1m", "pids": 3},
+                        "reservations": {"memory": "1m", "cpus": 1, "devices": []},
+                    },
+                }
+            },
+            [
+                "deploy.update_config",
+                "deploy.resources.reservations.cpus",
+                "deploy.resources.reservations.devices",
+            ],
+        ),
+    ],
+)
+def test_keys_mapped_or_refused_by_value(service: dict[str, object], expected: list[str]) -> None:
+    assert unsupported_keys(service) == expected
+    for key in expected:
+        assert key_reason(key, service)
+
+
+def test_reasons_name_the_value_or_the_missing_flag() -> None:
+    assert "hutch run has no --storage-opt" in REASONS["storage_opt"]
+    assert "cgroup v2 has no real-time CPU budget" in REASONS["cpu_rt_period"]
+    service = {"deploy": {"mode": "swarm", "restart_policy": {"condition": "sometimes"}}}
+    assert key_reason("deploy.mode", service).startswith("unknown mode 'swarm'")
+    assert key_reason("deploy.restart_policy.condition", service) == (
+        "unknown condition 'sometimes': use none, on-failure or any"
+    )
+
+
+@pytest.mark.parametrize(
+    ("service", "flag"),
+    [
+        ({}, "no"),
+        ({"restart": "unless-stopped"}, "unless-stopped"),
+        ({"restart": "always", "deploy": {"restart_policy": {"condition": "none"}}}, "no"),
+        ({"deploy": {"restart_policy": {}}}, "always"),  # the spec's default: any
+        ({"deploy": {"restart_policy": {"condition": "on-failure"}}}, "on-failure"),
+        (
+            {"deploy": {"restart_policy": {"condition": "on-failure", "max_attempts": 3}}},
+            "on-failure:3",
+        ),
+    ],
+)
+def test_deploy_restart_policy_is_run_restart(service: dict[str, object], flag: str) -> None:
+    assert restart_policy(service) == flag
 
 
 @pytest.mark.parametrize(("text", "seconds"), [("10s", 10), ("1m30s", 90), ("1h", 3600)])
