@@ -1715,7 +1715,7 @@ complete -c hutch -n "__hutch_at 'compose'" -l project-name -s p -x -d 'Project 
 complete -c hutch -n "__hutch_at 'compose'" -l project-directory -x -d 'Directory relative paths resolve against (default: the first file\'s)'
 complete -c hutch -n "__hutch_at 'compose'" -l env-file -r -F -d 'Environment file for interpolation (default .env)'
 complete -c hutch -n "__hutch_at 'compose'" -l profile -x -d 'Enable services of this profile'
-complete -c hutch -n "__hutch_at 'compose'" -l progress -x -a 'auto tty plain quiet' -d 'Progress output: auto, tty, plain or quiet (default auto)'
+complete -c hutch -n "__hutch_at 'compose'" -l progress -x -a 'auto tty plain quiet' -d 'Progress output: auto, tty, plain, json or quiet (default $COMPOSE_PROGRESS, else auto)'
 complete -c hutch -n "__hutch_at 'compose'" -l help -d 'Show the help and exit'
 
 # hutch compose config

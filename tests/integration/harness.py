@@ -343,8 +343,11 @@ def run_in_pty(
     rows: int = 24,
     cols: int = 80,
     timeout: float = 30,
+    environ: Mapping[str, str] | None = None,
 ) -> tuple[int | None, str]:
     """Run hutch with a new pseudo-terminal (ROWS x COLS) as its stdio.
+
+    ENVIRON is laid over the test environment (``TERM`` for a program that asks).
 
     TYPEAHEAD is typed before hutch starts; each step (PROMPT, TEXT) types TEXT
     once PROMPT has appeared in the output. Returns (exit code or None if hutch
@@ -357,7 +360,7 @@ def run_in_pty(
     try:
         proc = subprocess.Popen(
             [str(hutch.binary), *args],
-            env=hutch.env.environ(),
+            env={**hutch.env.environ(), **(environ or {})},
             cwd=hutch.env.home,
             stdin=slave,
             stdout=slave,

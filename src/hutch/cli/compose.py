@@ -61,11 +61,15 @@ def register(app: typer.Typer) -> None:
         progress: Annotated[
             str,
             typer.Option(
-                "--progress", help="Progress output: auto, tty, plain or quiet (default auto)."
+                "--progress",
+                help="Progress output: auto, tty, plain, json or quiet "
+                "(default $COMPOSE_PROGRESS, else auto).",
             ),
-        ] = "auto",
+        ] = "",
     ) -> None:
-        ctx.meta[PROGRESS_KEY] = check_mode(progress)
+        ctx.meta[PROGRESS_KEY] = check_mode(
+            progress or os.environ.get("COMPOSE_PROGRESS") or "auto"
+        )
         ctx.meta[OPTIONS_KEY] = ComposeProjectOptions(
             cwd=os.getcwd(),
             environ=dict(os.environ),

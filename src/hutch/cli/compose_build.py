@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Annotated
 
 import typer
@@ -11,10 +10,6 @@ from hutch.api.compose import ComposeBuildOptions, ComposePullOptions, ComposePu
 from hutch.cli.compose_progress import progress_view
 from hutch.cli.compose_project import load_model
 from hutch.cli.state import state_of
-
-
-def _progress(line: str) -> None:
-    sys.stderr.write(line + "\n")
 
 
 def add_commands(compose_app: typer.Typer) -> None:
@@ -38,12 +33,13 @@ def add_commands(compose_app: typer.Typer) -> None:
         """Build or rebuild the images of the services with a build section."""
         names = tuple(services or ())
         project = load_model(ctx, services=names)
-        state_of(ctx).compose().runner(project).build(
-            ComposeBuildOptions(
-                services=names, no_cache=no_cache, pull=pull, build_args=tuple(build_arg or ())
-            ),
-            _progress,
-        )
+        with progress_view(ctx, "Building") as progress:
+            state_of(ctx).compose().runner(project).build(
+                ComposeBuildOptions(
+                    services=names, no_cache=no_cache, pull=pull, build_args=tuple(build_arg or ())
+                ),
+                progress,
+            )
 
     @compose_app.command("pull")
     def pull(
@@ -87,7 +83,10 @@ def add_commands(compose_app: typer.Typer) -> None:
         """Push the images of the services with both an image and a build section."""
         names = tuple(services or ())
         project = load_model(ctx, services=names)
-        state_of(ctx).compose().runner(project).push(
-            ComposePushOptions(services=names, ignore_failures=ignore_push_failures, quiet=quiet),
-            _progress,
-        )
+        with progress_view(ctx, "Pushing") as progress:
+            state_of(ctx).compose().runner(project).push(
+                ComposePushOptions(
+                    services=names, ignore_failures=ignore_push_failures, quiet=quiet
+                ),
+                progress,
+            )

@@ -1,17 +1,23 @@
 """What compose shows while it works: docker compose v2's ``--progress`` modes.
 
-The planner reports each step as a line, `` Container p-web-1  Started``
-(`` KIND NAME  STATUS``). ``plain`` writes those lines as they come (what
-scripts and tests read); ``tty`` keeps one line per resource under a
+The planner reports each step as lines, `` Container p-web-1  Starting`` then
+`` Container p-web-1  Started`` (`` KIND NAME  STATUS``). ``plain`` writes
+those lines as they come (what scripts and tests read); ``tty`` keeps one row
+per resource (networks, volumes, images pulled or built, containers) under a
 ``[+] Running 2/3`` title and redraws them in place at each event, a spinner on
-those still working (a status ending in "ing") and the time each took; ``quiet`` shows
-only warnings; ``auto`` (the default) is ``tty`` when standard error is a
-terminal, else ``plain``. A line that names no resource (a warning) is
-printed above the view.
+those still working (a status ending in "ing") and the time each took; ``json``
+writes each event as one JSON object a line, in docker compose's shape
+(``{"id": "Container p-web-1", "text": "Started"}``, ``"status"`` for the
+detail; a line that names no resource is ``{"tail": true, "text": ...}``, and
+the final error ``{"error": true, "message": ...}``); ``quiet`` shows only
+warnings; ``auto`` (the default, or ``$COMPOSE_PROGRESS``) is ``tty`` when
+standard error is a terminal, else ``plain``. A line that names no resource (a
+warning) is printed above the view.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -28,7 +34,7 @@ import typer
 from hutch.api.errors import InvalidArgument
 
 PROGRESS_KEY = "hutch.compose.progress"
-MODES = ("auto", "tty", "plain", "quiet")
+MODES = ("auto", "tty", "plain", "json", "quiet")
 _EVENT = re.compile(r"^ (Container|Network|Volume|Service|Image) (\S+)  (.+)$")
 _SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 
@@ -36,11 +42,23 @@ Progress = Callable[[str], None]
 
 
 def check_mode(mode: str) -> str:
-    if mode == "json":
-        raise InvalidArgument("--progress json is not implemented by hutch compose")
     if mode not in MODES:
-        raise InvalidArgument(f"invalid --progress {mode!r}: use auto, tty, plain or quiet")
+        raise InvalidArgument(f"invalid --progress {mode!r}: use auto, tty, plain, json or quiet")
     return mode
+
+
+def json_event(line: str) -> str:
+    """One progress line as docker compose's ``--progress json`` writes it (Go's
+    compact encoding, empty fields left out)."""
+    match = _EVENT.match(line)
+    if match is None:
+        return json.dumps({"tail": True, "text": line.strip()}, separators=(",", ":"))
+    kind, name, status = match.groups()
+    text, _, detail = status.partition(" ")
+    event = {"id": f"{kind} {name}", "text": text.rstrip(":")}
+    if detail:
+        event["status"] = detail
+    return json.dumps(event, separators=(",", ":"))
 
 
 def resolve(mode: str, stream: TextIO, environ: dict[str, str] | os._Environ[str]) -> str:
@@ -94,8 +112,9 @@ class TtyView:
                 kind, name, status = match.groups()
                 row = self._rows.get((kind, name))
                 if row is None:
-                    # only ends are reported: a step began when the one before it ended
-                    row = self._rows[(kind, name)] = _Row(kind, name, status, self._last, None)
+                    # a step reported first by its end began when the one before it ended
+                    began = now if _working(status) else self._last
+                    row = self._rows[(kind, name)] = _Row(kind, name, status, began, None)
                 row.status = status
                 row.ended = None if _working(status) else now
                 self._last = now
@@ -166,6 +185,11 @@ def _quiet(line: str) -> None:
         sys.stderr.write(line + "\n")
 
 
+def _json(line: str) -> None:
+    sys.stderr.write(json_event(line) + "\n")
+    sys.stderr.flush()
+
+
 @contextmanager
 def progress_view(ctx: typer.Context, title: str) -> Iterator[Progress]:
     """The progress callable the planner reports to, in the mode ``--progress`` chose."""
@@ -175,6 +199,9 @@ def progress_view(ctx: typer.Context, title: str) -> Iterator[Progress]:
         return
     if mode == "quiet":
         yield _quiet
+        return
+    if mode == "json":
+        yield _json
         return
     # Redrawn at each event only: a drawing thread would make the process
     # multi-threaded, and the engine's setns(CLONE_NEWUSER) (entering the

@@ -7,7 +7,6 @@ dependency order, stop, kill and rm in the reverse order.
 
 from __future__ import annotations
 
-import sys
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -40,11 +39,7 @@ def _containers(ctx: typer.Context, services: list[str] | None) -> list[ComposeC
     return state_of(ctx).compose().runner(project).containers(True, tuple(services or ()))
 
 
-def _progress(line: str) -> None:
-    sys.stderr.write(line + "\n")
-
-
-def _report(reports: list[ActionReport], verb: str, progress: Progress = _progress) -> None:
+def _report(reports: list[ActionReport], verb: str, progress: Progress) -> None:
     failed = [r for r in reports if r.error]
     for report in reports:
         if not report.error:
@@ -94,7 +89,9 @@ def add_commands(compose_app: typer.Typer) -> None:
         """Send a signal to the project's running containers."""
         names = [c.name for c in reversed(_containers(ctx, services)) if c.status == "running"]
         if names:
-            _report(state_of(ctx).engine().containers.kill(names, KillOptions(signal)), "Killed")
+            with progress_view(ctx, "Killing") as progress:
+                reports = state_of(ctx).engine().containers.kill(names, KillOptions(signal))
+                _report(reports, "Killed", progress)
 
     @compose_app.command("rm")
     def rm(
@@ -116,14 +113,15 @@ def add_commands(compose_app: typer.Typer) -> None:
         found = list(reversed(runner.containers(True, tuple(services or ()))))
         engine = state_of(ctx).engine()
         running = tuple(c.name for c in found if c.status == "running")
-        if running and stop_first:
-            runner.pre_stop(running, _progress)  # docker compose: rm -s stops as stop does
-            _report(engine.containers.stop(running, StopOptions()), "Stopped")
-            running = ()
-        names = tuple(c.name for c in found if c.name not in running)
-        if names:
+        names = tuple(c.name for c in found if stop_first or c.name not in running)
+        if not names:
+            return
+        with progress_view(ctx, "Removing") as progress:
+            if running and stop_first:
+                runner.pre_stop(running, progress)  # docker compose: rm -s stops as stop does
+                _report(engine.containers.stop(running, StopOptions()), "Stopped", progress)
             options = RemoveContainerOptions(volumes=volumes)
-            _report(engine.containers.remove(names, options), "Removed")
+            _report(engine.containers.remove(names, options), "Removed", progress)
         del force  # docker compose asks without -f; hutch removes what is stopped
 
     @compose_app.command("pause")
@@ -131,15 +129,18 @@ def add_commands(compose_app: typer.Typer) -> None:
         """Pause the project's running containers."""
         names = [c.name for c in _containers(ctx, services) if c.status == "running"]
         if names:
-            _report(state_of(ctx).engine().containers.pause(names, PauseOptions()), "Paused")
+            with progress_view(ctx, "Pausing") as progress:
+                reports = state_of(ctx).engine().containers.pause(names, PauseOptions())
+                _report(reports, "Paused", progress)
 
     @compose_app.command("unpause")
     def unpause(ctx: typer.Context, services: Services = None) -> None:
         """Unpause the project's paused containers."""
         names = [c.name for c in _containers(ctx, services) if c.status == "paused"]
         if names:
-            reports = state_of(ctx).engine().containers.unpause(names, PauseOptions())
-            _report(reports, "Unpaused")
+            with progress_view(ctx, "Unpausing") as progress:
+                reports = state_of(ctx).engine().containers.unpause(names, PauseOptions())
+                _report(reports, "Unpaused", progress)
 
     @compose_app.command("create")
     def create(

@@ -15,13 +15,14 @@ from hutch.api.errors import EXIT_ENGINE, HutchError
 
 TYPE_CHECKING = False  # typing costs an import on the fast path; mypy reads the name alike
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
 
 
 def code_of(exc: BaseException, args: Sequence[str]) -> int:
     """Report ``exc`` on stderr as podman would; the exit code that goes with it."""
+    as_json = compose_json(args, os.environ)
     if isinstance(exc, HutchError):
-        error(str(exc), exc.hint)
+        error(str(exc), exc.hint, as_json=as_json)
         return exc.exit_code
     if isinstance(exc, KeyboardInterrupt):
         return 130
@@ -32,17 +33,34 @@ def code_of(exc: BaseException, args: Sequence[str]) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         return 141
     if isinstance(exc, OSError):
-        _os_error(exc)
+        _os_error(exc, as_json)
         return EXIT_ENGINE
     if isinstance(exc, Exception):
         # The one place where an unexpected error becomes a message: no
         # traceback reaches a user unless asked for with --log-level=debug.
-        _unexpected(exc, args)
+        _unexpected(exc, args, as_json)
         return EXIT_ENGINE
     raise exc  # SystemExit and the like go on as they are
 
 
-def _os_error(exc: OSError) -> None:
+def compose_json(args: Sequence[str], environ: Mapping[str, str]) -> bool:
+    """``hutch compose --progress json`` (or ``$COMPOSE_PROGRESS=json``): the final
+    error is a JSON object too, as docker compose writes it."""
+    if "compose" not in args:
+        return False
+    rest = list(args[args.index("compose") + 1 :])
+    mode = environ.get("COMPOSE_PROGRESS", "")
+    # the compose group's options come before the verb; each takes a value
+    while rest and rest[0].startswith("-"):
+        flag, sep, value = rest.pop(0).partition("=")
+        if not sep and rest:
+            value = rest.pop(0)
+        if flag == "--progress":
+            mode = value
+    return mode == "json"
+
+
+def _os_error(exc: OSError, as_json: bool) -> None:
     import errno
 
     if exc.errno == errno.ENOSPC:
@@ -51,18 +69,24 @@ def _os_error(exc: OSError) -> None:
             f"no space left on device{where}",
             "free space there (hutch system prune, hutch rmi, hutch volume prune) "
             "or move the store with --root",
+            as_json=as_json,
         )
         return
-    error(str(exc), None)
+    error(str(exc), None, as_json=as_json)
 
 
-def _unexpected(exc: Exception, args: Sequence[str]) -> None:
+def _unexpected(exc: Exception, args: Sequence[str], as_json: bool) -> None:
     if type(exc).__module__ == "sqlite3":
-        error(f"the store's database: {exc}", "hutch system check finds what is damaged")
+        error(
+            f"the store's database: {exc}",
+            "hutch system check finds what is damaged",
+            as_json=as_json,
+        )
     else:
         error(
             f"internal error: {type(exc).__name__}: {exc}",
             "this is a bug of hutch; run again with --log-level=debug for the traceback",
+            as_json=as_json,
         )
     import itertools
 
@@ -74,7 +98,13 @@ def _unexpected(exc: Exception, args: Sequence[str]) -> None:
         traceback.print_exception(exc, file=sys.stderr)
 
 
-def error(message: str, hint: str | None) -> None:
+def error(message: str, hint: str | None, *, as_json: bool = False) -> None:
+    if as_json:
+        import json
+
+        body = {"error": True, "message": message, **({"hint": hint} if hint else {})}
+        sys.stderr.write(json.dumps(body, separators=(",", ":")) + "\n")
+        return
     sys.stderr.write(f"Error: {message}\n")
     if hint:
         sys.stderr.write(f"Hint: {hint}\n")

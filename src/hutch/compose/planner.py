@@ -270,6 +270,7 @@ class Runner:
             if body.get("external"):
                 raise ComposeError(f"external network {real!r} not found", path=("networks", key))
             ipam = (body.get("ipam") or {}).get("config") or []
+            progress(f" Network {real}  Creating")
             self.engine.networks.create(
                 NetworkCreateOptions(
                     name=real,
@@ -303,6 +304,7 @@ class Runner:
                 continue
             if body.get("external"):
                 raise ComposeError(f"external volume {real!r} not found", path=("volumes", key))
+            progress(f" Volume {real}  Creating")
             self.engine.volumes.create(
                 VolumeCreateOptions(
                     name=real,
@@ -340,26 +342,38 @@ class Runner:
 
     def _refresh(self, order: list[str], override: str | None, progress: Progress) -> None:
         """``pull_policy: daily|weekly|every_D|refresh``: pull the images whose last pull
-        is older than the window, before anything is created (``--pull`` overrides)."""
-        if override is not None:
-            return
+        is older than the window, before anything is created (``--pull`` overrides);
+        and the missing images, as docker compose does, each with its progress row."""
         from hutch.compose import refresh
 
         now = time.time()
-        for name in order:
+        windows: dict[str, float | None] = {}
+        for name in order:  # every window read before anything is pulled
             service = self.project.services[name]
-            if "build" in service or "image" not in service:
+            if "build" in service or "image" not in service or override is not None:
                 continue
             try:
-                seconds = refresh.window(service)
+                windows[name] = refresh.window(service)
             except ValueError as exc:
                 key = "pull_policy" if "pull_refresh_after" not in service else "pull_refresh_after"
                 locator = self.project.locator
                 path = ("services", name, key)
                 raise locator.error(str(exc), path) if locator else ComposeError(str(exc)) from None
+        pulled: set[str] = set()
+        for name in order:
+            service = self.project.services[name]
+            if "build" in service or "image" not in service:
+                continue
             image = str(service["image"])
-            if seconds is not None and refresh.due(self.engine, image, seconds, now):
+            if image in pulled:
+                continue
+            seconds = windows.get(name)
+            missing = _policy(service, override) == "missing"
+            if (missing and not self.engine.images.exists(image)) or (
+                seconds is not None and refresh.due(self.engine, image, seconds, now)
+            ):
                 refresh.pull(self.engine, name, image, progress)
+                pulled.add(image)
 
     def build(self, options: ComposeBuildOptions, progress: Progress) -> None:
         services = self.project.services
@@ -483,6 +497,7 @@ class Runner:
             return
         self._wait_dependencies(name, progress)
         for container in to_start:
+            progress(f" Container {container}  Starting")
             self._check(self.engine.containers.start([container], StartOptions()))
             progress(f" Container {container}  Started")
             run_hooks(self.engine, container, service, "post_start")
@@ -612,6 +627,7 @@ class Runner:
                     f" WARN {item.kind[:-1]} {item.name!r} of service {name!r} is a bound file: "
                     "its uid, gid and mode are ignored"
                 )
+        progress(f" Container {container}  Creating")
         self.engine.containers.create(options)
         written = tar_of(files)
         if written is not None:
@@ -637,6 +653,7 @@ class Runner:
             ]
             if not names or condition == "service_started":
                 continue
+            progress(f" Container {names[0]}  Waiting")
             if condition == "service_healthy":
                 reports = self.engine.containers.wait(
                     names, WaitOptions(("healthy", "unhealthy", "exited"))
@@ -824,6 +841,7 @@ class Runner:
             if body.get("external") or not self.engine.networks.exists(body["name"]):
                 continue
             removal = NetworkRemoveOptions(force=False, timeout=options.timeout)
+            progress(f" Network {body['name']}  Removing")
             self._check(self.engine.networks.remove([body["name"]], removal))
             progress(f" Network {body['name']}  Removed")
         if options.volumes:
@@ -831,6 +849,7 @@ class Runner:
             for body in (self.project.model.get("volumes") or {}).values():
                 if body.get("external") or body["name"] not in present:
                     continue
+                progress(f" Volume {body['name']}  Removing")
                 self._check(self.engine.volumes.remove([body["name"]], VolumeRemoveOptions()))
                 progress(f" Volume {body['name']}  Removed")
 
@@ -839,9 +858,13 @@ class Runner:
     ) -> None:
         """Stop and remove ``names``; ``volumes``: their anonymous volumes with them."""
         self.pre_stop(names, progress)
+        for name in names:
+            progress(f" Container {name}  Stopping")
         self._check(self.engine.containers.stop(names, StopOptions(timeout=timeout, ignore=True)))
         for name in names:
             progress(f" Container {name}  Stopped")
+        for name in names:
+            progress(f" Container {name}  Removing")
         removal = RemoveContainerOptions(force=True, ignore=True, volumes=volumes)
         self._check(self.engine.containers.remove(names, removal))
         for name in names:
@@ -851,6 +874,7 @@ class Runner:
         """``compose start``: as docker compose, a container that was not running
         runs its service's ``post_start`` hooks once started."""
         for container in self.containers(True, services):
+            progress(f" Container {container.name}  Starting")
             self._check(self.engine.containers.start([container.name], StartOptions()))
             progress(f" Container {container.name}  Started")
             service = self.project.services.get(container.service)
@@ -862,6 +886,7 @@ class Runner:
         runs its ``pre_stop`` hooks, is restarted, then runs its ``post_start`` hooks."""
         for container in self.containers(True, services):
             self.pre_stop([container.name], progress)
+            progress(f" Container {container.name}  Restarting")
             reports = self.engine.containers.restart([container.name], StopOptions(timeout=timeout))
             self._check(reports)
             progress(f" Container {container.name}  Restarted")

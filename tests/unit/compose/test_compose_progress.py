@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 import threading
 from pathlib import Path
@@ -12,7 +13,8 @@ import pytest
 
 from hutch.api.containers import ContainerSummary
 from hutch.api.errors import InvalidArgument
-from hutch.cli.compose_progress import TtyView, check_mode, progress_view, resolve
+from hutch.cli.compose_progress import TtyView, check_mode, json_event, progress_view, resolve
+from hutch.cli.exits import compose_json
 from unit.fakes import FakeEngine, run_cli
 
 
@@ -41,10 +43,31 @@ def test_auto_is_tty_only_on_a_terminal(
 
 def test_bad_modes_are_refused() -> None:
     assert check_mode("plain") == "plain"
-    with pytest.raises(InvalidArgument, match="json is not implemented"):
-        check_mode("json")
+    assert check_mode("json") == "json"
     with pytest.raises(InvalidArgument, match="invalid --progress 'fancy'"):
         check_mode("fancy")
+
+
+@pytest.mark.parametrize(
+    ("line", "event"),
+    [
+        (" Container p-web-1  Started", {"id": "Container p-web-1", "text": "Started"}),
+        (
+            " Service web  Pulling busybox",
+            {"id": "Service web", "text": "Pulling", "status": "busybox"},
+        ),
+        (
+            " Service db  Error: port 80 taken",
+            {"id": "Service db", "text": "Error", "status": "port 80 taken"},
+        ),
+        (" WARN something to know", {"tail": True, "text": "WARN something to know"}),
+    ],
+)
+def test_json_events_have_docker_composes_shape(line: str, event: dict[str, object]) -> None:
+    text = json_event(line)
+    assert json.loads(text) == event
+    # its key order (id, text, status) and Go's compact encoding
+    assert text == json.dumps(event, separators=(",", ":"))
 
 
 def _screen(text: str) -> list[str]:
@@ -126,9 +149,17 @@ def _running() -> ContainerSummary:
 @pytest.mark.parametrize(
     ("args", "err"),
     [
-        ([], " Container p-web-1  Restarted\n"),  # not a terminal: plain lines
-        (["--progress", "plain"], " Container p-web-1  Restarted\n"),
+        ([], " Container p-web-1  Restarting\n Container p-web-1  Restarted\n"),  # not a tty
+        (
+            ["--progress", "plain"],
+            " Container p-web-1  Restarting\n Container p-web-1  Restarted\n",
+        ),
         (["--progress", "quiet"], ""),
+        (
+            ["--progress", "json"],
+            '{"id":"Container p-web-1","text":"Restarting"}\n'
+            '{"id":"Container p-web-1","text":"Restarted"}\n',
+        ),
     ],
 )
 def test_the_cli_reports_in_the_mode_chosen(
@@ -149,7 +180,45 @@ def test_the_cli_refuses_a_bad_mode(
 ) -> None:
     _project(tmp_path, monkeypatch)
     fake = FakeEngine()
-    result = run_cli(["compose", "--progress", "json", "down"], fake, monkeypatch, capsys)
+    result = run_cli(["compose", "--progress", "fancy", "down"], fake, monkeypatch, capsys)
     assert result.code == 125
-    assert "--progress json is not implemented" in result.err
+    assert "invalid --progress 'fancy': use auto, tty, plain, json or quiet" in result.err
     assert fake.calls == []
+
+
+def test_compose_progress_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _project(tmp_path, monkeypatch)
+    monkeypatch.setenv("COMPOSE_PROGRESS", "quiet")
+    fake = FakeEngine(container_list=[_running()])
+    assert run_cli(["compose", "restart"], fake, monkeypatch, capsys).err == ""
+    # the flag wins over the environment
+    result = run_cli(["compose", "--progress", "plain", "restart"], fake, monkeypatch, capsys)
+    assert result.err.endswith(" Container p-web-1  Restarted\n")
+
+
+@pytest.mark.parametrize(
+    ("args", "environ", "wanted"),
+    [
+        (["compose", "--progress", "json", "up"], {}, True),
+        (["compose", "-f", "x.yaml", "--progress=json", "up"], {}, True),
+        (["--root", "/r", "compose", "-p", "p", "--progress", "json", "ps"], {}, True),
+        (["compose", "up"], {"COMPOSE_PROGRESS": "json"}, True),
+        (["compose", "--progress", "plain", "up"], {"COMPOSE_PROGRESS": "json"}, False),
+        (["compose", "up", "--progress", "json"], {}, False),  # not the group's flag
+        (["run", "img", "--progress", "json"], {"COMPOSE_PROGRESS": "json"}, False),
+    ],
+)
+def test_which_errors_are_json(args: list[str], environ: dict[str, str], wanted: bool) -> None:
+    assert compose_json(args, environ) is wanted
+
+
+def test_the_final_error_is_json_in_json_mode(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _project(tmp_path, monkeypatch)
+    fake = FakeEngine()
+    result = run_cli(["compose", "--progress", "json", "up", "nope"], fake, monkeypatch, capsys)
+    assert result.code == 125
+    assert json.loads(result.err) == {"error": True, "message": "no such service: nope"}

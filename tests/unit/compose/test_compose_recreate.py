@@ -210,7 +210,12 @@ def test_compose_start_runs_post_start_of_the_stopped_ones(tmp_path: Path) -> No
         ("containers.start", (("p-web-1",), StartOptions())),
         ("containers.exec", "p-web-1"),
     ]
-    assert lines == [" Container p-db-1  Started", " Container p-web-1  Started"]
+    assert lines == [  # each row's working state, then its end (the tty view's rows)
+        " Container p-db-1  Starting",
+        " Container p-db-1  Started",
+        " Container p-web-1  Starting",
+        " Container p-web-1  Started",
+    ]
 
 
 def test_compose_run_writes_secrets_between_create_and_start(tmp_path: Path) -> None:
@@ -271,7 +276,12 @@ def test_compose_restart_runs_pre_stop_and_post_start_hooks(tmp_path: Path) -> N
         ("containers.restart", (("p-web-1",), StopOptions(timeout=5))),
         ("containers.exec", ("sh", "-c", "echo up > /tmp/x")),
     ]
-    assert lines == [" Container p-db-1  Restarted", " Container p-web-1  Restarted"]
+    assert lines == [
+        " Container p-db-1  Restarting",
+        " Container p-db-1  Restarted",
+        " Container p-web-1  Restarting",
+        " Container p-web-1  Restarted",
+    ]
     # a failing post_start fails the restart, naming the hook
     engine = FakeEngine(container_list=[_existing(project, "web")], run_status=2)
     lines = []
@@ -280,6 +290,7 @@ def test_compose_restart_runs_pre_stop_and_post_start_hooks(tmp_path: Path) -> N
     # (a failed pre_stop is only said: the container is restarted anyway)
     assert lines == [
         " WARN container p-web-1: pre_stop[0] hook exited with code 2",
+        " Container p-web-1  Restarting",
         " Container p-web-1  Restarted",
     ]
 
