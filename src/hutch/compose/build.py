@@ -18,11 +18,10 @@ from hutch.compose.translate import ulimit_flags
 BUILD_KEYS = {
     "context", "dockerfile", "dockerfile_inline", "args", "target", "labels", "cache_from",
     "cache_to", "secrets", "extra_hosts", "network", "no_cache", "pull", "shm_size", "ulimits",
-    "tags", "additional_contexts", "platforms", "entitlements", "privileged", "isolation",
+    "tags", "additional_contexts", "platforms", "entitlements", "privileged", "isolation", "ssh",
 }  # fmt: skip
 # refused with the reason
 BUILD_REASONS = {
-    "ssh": "hutch build has no --ssh (no SSH agent forwarding into RUN)",
     "network": "hutch build's RUN steps have the host's network or none (hutch build "
     "--network host|none), not a named network",
     "platforms": "hutch compose builds one image per service: give one platform (a "
@@ -145,5 +144,6 @@ def build_options(
         network=_NETWORKS.get(str(build.get("network", "default"))),
         shm_size=None if shm is None else str(shm),
         ulimits=ulimit_flags(build.get("ulimits") or {}),
+        ssh=tuple(k if v is None else f"{k}={v}" for k, v in (build.get("ssh") or {}).items()),
         quiet=True,
     )

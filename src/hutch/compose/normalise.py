@@ -94,11 +94,19 @@ def _context_path(value: str, ctx: Context) -> str:
 def _build(value: Any, ctx: Context) -> dict[str, Any]:
     out: dict[str, Any] = {"context": value} if isinstance(value, str) else dict(value)
     out["context"] = _context_path(out.get("context", "."), ctx)
-    for key in ("args", "labels", "additional_contexts"):
+    for key in ("args", "labels", "additional_contexts", "ssh"):
         if key in out:
             out[key] = syntax.key_values(out[key])
     if "extra_hosts" in out:
         out["extra_hosts"] = _extra_hosts(out["extra_hosts"], ctx)
+    if "ssh" in out:
+        # default (the caller's agent), ID=SOCKET or ID=KEY[,KEY]: paths relative to the file
+        out["ssh"] = {
+            k: v
+            if not v
+            else ",".join(syntax.host_path(p, ctx.base_dir, ctx.home) for p in v.split(","))
+            for k, v in out["ssh"].items()
+        }
     if "additional_contexts" in out:
         # a directory is relative to the file, as the context is; an image or a URL stays
         contexts: dict[str, Any] = out["additional_contexts"]

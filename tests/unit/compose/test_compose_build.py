@@ -10,6 +10,7 @@ import pytest
 from hutch.api.compose import (
     ComposeBuildOptions,
     ComposeContainer,
+    ComposeProjectOptions,
     ComposePullOptions,
     ComposePushOptions,
 )
@@ -25,6 +26,7 @@ from hutch.compose.build import (
     unsupported_build_keys,
 )
 from hutch.compose.distribute import pull, push
+from hutch.compose.project import load_project
 from unit.fakes import FakeEngine, as_engine
 
 
@@ -67,12 +69,10 @@ def test_absolute_dockerfile_and_inline() -> None:
 
 
 def test_build_keys_hutch_does_not_implement_are_named() -> None:
-    service = {"build": {"context": ".", "ssh": ["default"], "network": "host", "x-a": 1}}
-    assert unsupported_build_keys(service) == ["build.ssh"]
+    service = {"build": {"context": ".", "ssh": {"default": None}, "x-a": 1, "nope": 2}}
+    assert unsupported_build_keys(service) == ["build.nope"]
     assert unsupported_build_keys({"image": "x"}) == []
-    assert (
-        build_reason("build.ssh") == "hutch build has no --ssh (no SSH agent forwarding into RUN)"
-    )
+    assert build_reason("build.nope") == ""
 
 
 @pytest.mark.parametrize(
@@ -120,9 +120,11 @@ def test_build_keys_reach_build_options() -> None:
             "tags": ["reg/app:1"],
             "additional_contexts": {"base": "/c/base", "img": "docker-image://alpine"},
             "platforms": ["linux/amd64"],
+            "ssh": {"default": None, "repo": "/k/a,/k/b"},
         }
     }
     options = build_options("p", "s", service, ComposeBuildOptions())
+    assert options.ssh == ("default", "repo=/k/a,/k/b")
     assert options.network == "none"
     assert options.no_cache and options.pull == "always"
     assert options.shm_size == "128m"
@@ -212,3 +214,20 @@ def test_ps_rows_render_through_a_go_template() -> None:
         "SERVICE     STATE       PORTS",
         "web         running     0.0.0.0:80->80/tcp",
     ]
+
+
+def test_ssh_and_additional_contexts_paths_are_relative_to_the_file(tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  s:\n    build:\n      context: .\n"
+        '      ssh: [default, "repo=./keys/a,/abs/b"]\n'
+        "      additional_contexts: {dir: ./more, img: docker-image://alpine}\n"
+    )
+    project = load_project(ComposeProjectOptions(cwd=str(tmp_path), environ={}))
+    build = project.services["s"]["build"]
+    assert build["ssh"] == {"default": None, "repo": f"{tmp_path}/keys/a,/abs/b"}
+    assert build["additional_contexts"] == {
+        "dir": f"{tmp_path}/more",
+        "img": "docker-image://alpine",
+    }
+    options = build_options("p", "s", project.services["s"], ComposeBuildOptions())
+    assert options.ssh == ("default", f"repo={tmp_path}/keys/a,/abs/b")
