@@ -73,7 +73,7 @@ _hutch_options() {
     "version") echo --format -f ;;
     "manifest inspect") echo --tls-verify --authfile --creds --cert-dir ;;
     "manifest create") echo --all --amend -a --annotation --tls-verify ;;
-    "manifest add") echo --all --arch --os --variant --os-version --os-features --features --annotation --tls-verify --authfile --creds --cert-dir ;;
+    "manifest add") echo --all --arch --os --variant --os-version --os-features --features --annotation --tls-verify --authfile --creds --cert-dir --artifact --artifact-type --artifact-config --artifact-config-type --artifact-layer-type --artifact-subject --artifact-exclude-titles ;;
     "manifest annotate") echo --arch --os --variant --os-version --os-features --features --annotation --index ;;
     "manifest push") echo --all --no-all --rm --format -f --digestfile --quiet -q --tls-verify --authfile --creds --cert-dir ;;
     "volume create") echo --driver -d --opt -o --label -l --ignore ;;
@@ -238,7 +238,7 @@ _hutch_value_options() {
     "version") echo --format -f ;;
     "manifest inspect") echo --authfile --creds --cert-dir ;;
     "manifest create") echo --annotation ;;
-    "manifest add") echo --arch --os --variant --os-version --os-features --features --annotation --authfile --creds --cert-dir ;;
+    "manifest add") echo --arch --os --variant --os-version --os-features --features --annotation --authfile --creds --cert-dir --artifact-type --artifact-config --artifact-config-type --artifact-layer-type --artifact-subject ;;
     "manifest annotate") echo --arch --os --variant --os-version --os-features --features --annotation ;;
     "manifest push") echo --format -f --digestfile --authfile --creds --cert-dir ;;
     "volume create") echo --driver -d --opt -o --label -l ;;
@@ -721,6 +721,11 @@ _hutch_option_values() {
     "manifest add --authfile") echo "@none" ;;
     "manifest add --creds") echo "@none" ;;
     "manifest add --cert-dir") echo "@none" ;;
+    "manifest add --artifact-type") echo "@none" ;;
+    "manifest add --artifact-config") echo "@none" ;;
+    "manifest add --artifact-config-type") echo "@none" ;;
+    "manifest add --artifact-layer-type") echo "@none" ;;
+    "manifest add --artifact-subject") echo "@none" ;;
     "manifest annotate --arch") echo "@none" ;;
     "manifest annotate --os") echo "@none" ;;
     "manifest annotate --variant") echo "@none" ;;

@@ -124,7 +124,7 @@ function __hutch_value_options
         case 'manifest create'
             printf '%s\n' --annotation
         case 'manifest add'
-            printf '%s\n' --arch --os --variant --os-version --os-features --features --annotation --authfile --creds --cert-dir
+            printf '%s\n' --arch --os --variant --os-version --os-features --features --annotation --authfile --creds --cert-dir --artifact-type --artifact-config --artifact-config-type --artifact-layer-type --artifact-subject
         case 'manifest annotate'
             printf '%s\n' --arch --os --variant --os-version --os-features --features --annotation
         case 'manifest push'
@@ -1261,6 +1261,13 @@ complete -c hutch -n "__hutch_at 'manifest add'" -l tls-verify -d 'Require HTTPS
 complete -c hutch -n "__hutch_at 'manifest add'" -l authfile -x -d 'Path of the authentication file (auth.json)'
 complete -c hutch -n "__hutch_at 'manifest add'" -l creds -x -d 'Credentials USERNAME[:PASSWORD] for the registry'
 complete -c hutch -n "__hutch_at 'manifest add'" -l cert-dir -x -d 'Directory with CA certificates (*.crt) and client certificates for the registry'
+complete -c hutch -n "__hutch_at 'manifest add'" -l artifact -d 'Refused: hutch adds images, not OCI artifacts'
+complete -c hutch -n "__hutch_at 'manifest add'" -l artifact-type -x -d 'Refused, as --artifact'
+complete -c hutch -n "__hutch_at 'manifest add'" -l artifact-config -x -d 'Refused, as --artifact'
+complete -c hutch -n "__hutch_at 'manifest add'" -l artifact-config-type -x -d 'Refused, as --artifact'
+complete -c hutch -n "__hutch_at 'manifest add'" -l artifact-layer-type -x -d 'Refused, as --artifact'
+complete -c hutch -n "__hutch_at 'manifest add'" -l artifact-subject -x -d 'Refused, as --artifact'
+complete -c hutch -n "__hutch_at 'manifest add'" -l artifact-exclude-titles -d 'Refused, as --artifact'
 complete -c hutch -n "__hutch_at 'manifest add'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'manifest add' 1" -f -a '(__hutch_image_names)'
 complete -c hutch -n "__hutch_arg 'manifest add' 2" -f -a '(__hutch_image_names)'

@@ -33,12 +33,34 @@ Annotation = Annotated[
     typer.Option("--annotation", help="Annotation KEY=VALUE of the entry (repeatable)."),
 ]
 
+# podman 5's options of an artifact manifest (manifest add --artifact): refused
+_REFUSED = "Refused, as --artifact."
+ArtifactType = Annotated[str | None, typer.Option("--artifact-type", help=_REFUSED)]
+ArtifactConfig = Annotated[str | None, typer.Option("--artifact-config", help=_REFUSED)]
+ArtifactConfigType = Annotated[str | None, typer.Option("--artifact-config-type", help=_REFUSED)]
+ArtifactLayerType = Annotated[str | None, typer.Option("--artifact-layer-type", help=_REFUSED)]
+ArtifactSubject = Annotated[str | None, typer.Option("--artifact-subject", help=_REFUSED)]
+
 
 def _split(values: list[str] | None) -> tuple[str, ...] | None:
     """podman's string-slice flags: repeated, or comma-separated."""
     if values is None:
         return None
     return tuple(part for value in values for part in value.split(",") if part)
+
+
+def _refuse_artifacts(**given: object) -> None:
+    """podman 5 makes an OCI artifact manifest of files for the list; hutch's lists
+    hold images only, so the flags are refused by name rather than ignored."""
+    from hutch.api.errors import InvalidArgument
+
+    named = [key for key, value in given.items() if value not in (None, False)]
+    if named:
+        flag = "--" + named[0].replace("_", "-")
+        raise InvalidArgument(
+            f"{flag}: artifact manifests are not supported: hutch adds images to a "
+            "manifest list, not files as an OCI artifact"
+        )
 
 
 def register(app: typer.Typer) -> None:
@@ -59,8 +81,14 @@ def register(app: typer.Typer) -> None:
         authfile: fr.Authfile = None,
         creds: fr.Creds = None,
         cert_dir: fr.CertDir = None,
+        # podman's hidden flags "for Docker compatibility": -v changes nothing there
+        # either, --insecure is --tls-verify=false unless that is given
+        _verbose: Annotated[bool, typer.Option("--verbose", "-v", hidden=True)] = False,
+        insecure: Annotated[bool, typer.Option("--insecure", hidden=True)] = False,
     ) -> None:
         """Print a manifest list or image index (local, else from its registry), as JSON."""
+        if tls_verify is None and insecure:
+            tls_verify = False
         access = fr.access(tls_verify, creds, authfile, cert_dir)
         print(state_of(ctx).engine().images.manifest_inspect(image, access))
 
@@ -117,9 +145,31 @@ def register(app: typer.Typer) -> None:
         authfile: fr.Authfile = None,
         creds: fr.Creds = None,
         cert_dir: fr.CertDir = None,
+        artifact: Annotated[
+            bool,
+            typer.Option("--artifact", help="Refused: hutch adds images, not OCI artifacts."),
+        ] = False,
+        artifact_type: ArtifactType = None,
+        artifact_config: ArtifactConfig = None,
+        artifact_config_type: ArtifactConfigType = None,
+        artifact_layer_type: ArtifactLayerType = None,
+        artifact_subject: ArtifactSubject = None,
+        artifact_exclude_titles: Annotated[
+            bool, typer.Option("--artifact-exclude-titles", help="Refused, as --artifact.")
+        ] = False,
     ) -> None:
         """Add an image (or the entries of a list, with --all) to a manifest list."""
         from hutch.api.images import ManifestAddOptions, ManifestPlatform
+
+        _refuse_artifacts(
+            artifact=artifact,
+            artifact_type=artifact_type,
+            artifact_config=artifact_config,
+            artifact_config_type=artifact_config_type,
+            artifact_layer_type=artifact_layer_type,
+            artifact_subject=artifact_subject,
+            artifact_exclude_titles=artifact_exclude_titles,
+        )
 
         platform = ManifestPlatform(
             arch,

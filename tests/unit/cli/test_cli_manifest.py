@@ -103,3 +103,47 @@ def test_rm_prints_untags_then_deletions_then_errors(
         assert result.err == "Error: x0: image not known\n"
     elif codes:
         assert result.err.startswith("Error: 2 errors occurred:\n\t* x0: image not known\n")
+
+
+@pytest.mark.parametrize(
+    ("flags", "want"),
+    [
+        ([], None),
+        (["-v"], None),  # podman's hidden no-op "for Docker compatibility"
+        (["--verbose", "--insecure"], False),  # --insecure is --tls-verify=false
+        (["--insecure", "--tls-verify"], True),  # unless --tls-verify is given
+    ],
+)
+def test_inspect_takes_podmans_docker_flags(
+    flags: list[str],
+    want: bool | None,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    fake = FakeEngine()
+    result = run_cli(["manifest", "inspect", *flags, "l"], fake, monkeypatch, capsys)
+    assert (result.code, result.out) == (0, "{}\n")
+    name, access = fake.only_call("images.manifest_inspect")
+    assert (name, access.tls_verify) == ("l", want)
+
+
+@pytest.mark.parametrize(
+    ("flags", "named"),
+    [
+        (["--artifact"], "--artifact"),
+        (["--artifact-type", "text/plain"], "--artifact-type"),
+        (["--artifact-exclude-titles"], "--artifact-exclude-titles"),
+        (["--artifact-subject=img", "--artifact-layer-type", "a/b"], "--artifact-layer-type"),
+    ],
+)
+def test_add_refuses_artifacts_by_name(
+    flags: list[str], named: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake = FakeEngine()
+    result = run_cli(["manifest", "add", *flags, "l", "file.txt"], fake, monkeypatch, capsys)
+    assert result.code == 125
+    assert result.err == (
+        f"Error: {named}: artifact manifests are not supported: hutch adds images to a "
+        "manifest list, not files as an OCI artifact\n"
+    )
+    assert fake.calls == []
