@@ -56,3 +56,27 @@ def test_a_containerfile_on_stdin_and_a_tar_output(
     with tarfile.open(target) as archive:
         names = {m.name.removeprefix("./") for m in archive.getmembers()}
     assert "bin/busybox" in names
+
+
+def test_containerfile_from_stdin_with_and_without_a_context(
+    hutch: Hutch, base_image: str, tmp_path: Path
+) -> None:
+    """podman build -f - CTX, podman build -f - (the current directory is the context),
+    and podman build -f sub/Containerfile (its directory is the context)."""
+    steps = "FROM base\nCOPY msg.txt /msg.txt\n"
+    context = write_context(tmp_path / "ctx", {"msg.txt": "from ctx\n"}, containerfile="")
+    hutch("build", "-q", "-t", "withctx", "-f", "-", str(context), input=steps, timeout=120)
+    here = hutch.env.home  # hutch runs in this directory
+    (here / "msg.txt").write_text("from the current directory\n")
+    hutch("build", "-q", "-t", "cwdctx", "-f", "-", input=steps, timeout=120)
+    sub = write_context(here / "sub", {"msg.txt": "from sub\n"}, containerfile=steps)
+    hutch("build", "-q", "-t", "subctx", "-f", "sub/Containerfile", timeout=120)
+    for image, text in (
+        ("withctx", "from ctx\n"),
+        ("cwdctx", "from the current directory\n"),
+        ("subctx", "from sub\n"),
+    ):
+        assert hutch("run", "--rm", image, "cat", "/msg.txt").stdout == text, image
+    assert sub.is_dir()
+    both = hutch("build", "-f", "-", "-", input=steps, check=False)
+    assert both.returncode == 125 and "cannot both come from stdin" in both.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -44,6 +45,18 @@ def _pull_policy(text: str) -> str:
     return lowered
 
 
+def _default_context(context: str | None, file: str | None) -> tuple[str, str | None]:
+    """The context and Containerfile: podman's rule when no context is given is the
+    directory of a local -f file (which then names it by its absolute path), else the
+    current directory (for ``-f -`` and a URL too)."""
+    if context is not None:
+        return context, file
+    if file is None or file == "-" or "://" in file:
+        return ".", file
+    path = os.path.abspath(file)
+    return os.path.dirname(path), path
+
+
 def _pull_flags(pull: str, always: bool, never: bool) -> str:
     """--pull-always and --pull-never (podman's older spellings) override --pull."""
     if always and never:
@@ -62,12 +75,14 @@ def register(app: typer.Typer, image_app: typer.Typer, buildx_app: typer.Typer) 
     def build(
         ctx: typer.Context,
         context: Annotated[
-            str,
+            str | None,
             typer.Argument(
                 help="Build context: a directory, - (stdin: a tar or a Containerfile), "
-                "or a URL (a tar, a Containerfile, a git repository)."
+                "or a URL (a tar, a Containerfile, a git repository). Default: the "
+                "directory of -f's file, else the current one.",
+                show_default=False,
             ),
-        ] = ".",
+        ] = None,
         tag: Annotated[
             list[str] | None,
             typer.Option("--tag", "-t", help="Name the image (repeatable)."),
@@ -299,8 +314,9 @@ def register(app: typer.Typer, image_app: typer.Typer, buildx_app: typer.Typer) 
             raise InvalidArgument(f"invalid --retry {retry}: must be 0 or more")
         _warn_registry_cache("--cache-from", cache_from)
         _warn_registry_cache("--cache-to", cache_to)
+        context_dir, file = _default_context(context, file)
         options = BuildOptions(
-            context=context,
+            context=context_dir,
             containerfile=file,
             tags=tuple(tag or ()),
             build_args=tuple(build_arg or ()),

@@ -227,3 +227,35 @@ def test_output_on_stdout_moves_the_id_to_stderr(
 def test_shm_size_flag(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     options, _ = _options(["build", "--shm-size", "256m", "ctx"], monkeypatch, capsys)
     assert options == BuildOptions(context="ctx", shm_size="256m")
+
+
+@pytest.mark.parametrize(
+    ("args", "context", "file"),
+    [
+        ([], ".", None),
+        (["-f", "-"], ".", "-"),  # podman build -f - : the current directory
+        (["-f", "-", "ctx"], "ctx", "-"),
+        (["-f", "sub/Containerfile", "ctx"], "ctx", "sub/Containerfile"),
+        (["-f", "https://example.com/Containerfile"], ".", "https://example.com/Containerfile"),
+        (["-"], "-", None),  # podman build - < Containerfile
+    ],
+)
+def test_the_context_when_none_is_given(
+    args: list[str],
+    context: str,
+    file: str | None,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    options, _ = _options(["build", *args], monkeypatch, capsys)
+    assert (options.context, options.containerfile) == (context, file)
+
+
+def test_no_context_is_the_directory_of_the_containerfile(
+    tmp_path: object, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # podman: without a context, the directory of a local -f file (named absolutely)
+    monkeypatch.chdir(str(tmp_path))
+    options, _ = _options(["build", "-f", "sub/Containerfile"], monkeypatch, capsys)
+    assert options.context == f"{tmp_path}/sub"
+    assert options.containerfile == f"{tmp_path}/sub/Containerfile"

@@ -137,7 +137,10 @@ def test_inspect_takes_podmans_docker_flags(
     ],
 )
 def test_add_refuses_artifacts_by_name(
-    flags: list[str], named: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    flags: list[str],
+    named: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     fake = FakeEngine()
     result = run_cli(["manifest", "add", *flags, "l", "file.txt"], fake, monkeypatch, capsys)
