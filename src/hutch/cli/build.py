@@ -46,12 +46,15 @@ def _pull_policy(text: str) -> str:
 
 
 def _default_context(context: str | None, file: str | None) -> tuple[str, str | None]:
-    """The context and Containerfile: podman's rule when no context is given is the
-    directory of a local -f file (which then names it by its absolute path), else the
-    current directory (for ``-f -`` and a URL too)."""
+    """The context and Containerfile when no context is given, as podman takes them:
+    ``-f -`` alone is ``build -`` (stdin is the context: a tar, or a Containerfile
+    with an empty context); a local -f file's directory is the context (the file then
+    named by its absolute path); else the current directory."""
     if context is not None:
         return context, file
-    if file is None or file == "-" or "://" in file:
+    if file == "-":
+        return "-", None
+    if file is None or "://" in file:
         return ".", file
     path = os.path.abspath(file)
     return os.path.dirname(path), path
@@ -113,11 +116,13 @@ def register(app: typer.Typer, image_app: typer.Typer, buildx_app: typer.Typer) 
             typer.Option("--label", help="Add a label to the image: KEY=VALUE (repeatable)."),
         ] = None,
         layers: Annotated[
-            bool,
+            bool | None,
             typer.Option(
-                "--layers", help="Keep a layer and a cached image per step (--layers=false: not)."
+                "--layers",
+                help="Keep a layer and a cached image per step (default; --layers=false: not; "
+                "off with --squash, and with --squash-all unless given).",
             ),
-        ] = True,
+        ] = None,
         squash: Annotated[
             bool, typer.Option("--squash", help="Squash the new layers into one.")
         ] = False,
@@ -324,7 +329,9 @@ def register(app: typer.Typer, image_app: typer.Typer, buildx_app: typer.Typer) 
             no_cache=no_cache,
             pull=_pull_flags(pull, pull_always, pull_never),
             labels=tuple(label or ()),
-            layers=layers,
+            # podman: --squash-all turns layers off unless --layers was given (buildah
+            # keeps the step cache with a squashed result); --squash always does
+            layers=(not squash_all if layers is None else layers) and not squash,
             squash=squash,
             squash_all=squash_all,
             output=output,

@@ -239,7 +239,6 @@ class BuildService:
             if not output.to_stdout:  # the build changes directory while it mounts
                 output = replace(output, dest=os.path.abspath(output.dest))
         named = _named_contexts(options.build_contexts)
-        squashed = options.squash or options.squash_all
         stdin_text = sys.stdin.read() if options.containerfile == "-" else None
         session = self._ctx.enter_session()
         scratch: list[Path] = []
@@ -268,8 +267,9 @@ class BuildService:
                 build_args=build_args,
                 names=names,
                 target=options.target,
-                use_cache=not options.no_cache and options.layers and not squashed,
-                layers=options.layers and not squashed,
+                # --squash-all with layers (asked for) keeps the steps' cache
+                use_cache=not options.no_cache and options.layers and not options.squash,
+                layers=options.layers and not options.squash,
                 pull=options.pull,
                 labels=labels,
                 timestamp=timestamp,

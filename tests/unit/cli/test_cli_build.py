@@ -206,6 +206,7 @@ def test_squash_output_and_build_contexts(
     assert options == BuildOptions(
         context="ctx",
         squash_all=True,
+        layers=False,  # podman: --squash-all without --layers
         output="type=local,dest=out",
         build_contexts=("src=../src", "base=docker-image://alpine:3"),
     )
@@ -233,7 +234,7 @@ def test_shm_size_flag(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFi
     ("args", "context", "file"),
     [
         ([], ".", None),
-        (["-f", "-"], ".", "-"),  # podman build -f - : the current directory
+        (["-f", "-"], "-", None),  # podman build -f - alone is podman build -
         (["-f", "-", "ctx"], "ctx", "-"),
         (["-f", "sub/Containerfile", "ctx"], "ctx", "sub/Containerfile"),
         (["-f", "https://example.com/Containerfile"], ".", "https://example.com/Containerfile"),
@@ -259,3 +260,23 @@ def test_no_context_is_the_directory_of_the_containerfile(
     options, _ = _options(["build", "-f", "sub/Containerfile"], monkeypatch, capsys)
     assert options.context == f"{tmp_path}/sub"
     assert options.containerfile == f"{tmp_path}/sub/Containerfile"
+
+
+@pytest.mark.parametrize(
+    ("flags", "layers"),
+    [
+        ([], True),
+        (["--squash-all"], False),
+        (["--squash-all", "--layers"], True),  # podman keeps them when asked (buildah #3674)
+        (["--squash-all", "--layers=false"], False),
+        (["--squash", "--layers"], False),  # --squash always builds without
+        (["--layers=false"], False),
+    ],
+)
+def test_layers_with_the_squash_flags_as_podman(
+    flags: list[str],
+    layers: bool,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert _options(["build", *flags, "ctx"], monkeypatch, capsys)[0].layers is layers
