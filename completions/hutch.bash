@@ -66,7 +66,7 @@ _hutch_options() {
     "update") echo --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops ;;
     "stats") echo --all -a --no-stream --format --no-trunc --interval -i ;;
     "build") echo --tag -t --file -f --build-arg --target --no-cache --pull --label --layers --squash --squash-all --output -o --build-context --iidfile --format --secret --ssh --platform --timestamp --quiet -q --logfile --manifest --add-host --env --unsetenv --annotation --omit-history --pull-always --pull-never --ignorefile --cache-ttl --cache-from --cache-to --rm --force-rm --progress --jobs --retry --retry-delay --network --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --no-hostname --security-opt --ulimit --shm-size --tls-verify --creds --authfile --cert-dir ;;
-    "port") echo --all -a ;;
+    "port") echo --all -a --latest -l ;;
     "info") echo --format -f ;;
     "completion") echo --file -f --no-desc ;;
     "auto-update") echo --dry-run --rollback --no-rollback --format --authfile --tls-verify ;;
@@ -168,7 +168,7 @@ _hutch_options() {
     "container unpause") echo --all -a --latest -l --filter -f --cidfile ;;
     "container update") echo --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops ;;
     "container stats") echo --all -a --no-stream --format --no-trunc --interval -i ;;
-    "container port") echo --all -a ;;
+    "container port") echo --all -a --latest -l ;;
     "image ls") echo --quiet -q --format --no-trunc --noheading -n --digests --all -a --filter -f --sort --history ;;
     "image import") echo --change -c --message -m --quiet -q ;;
     "image rm") echo --force -f --all -a --ignore -i ;;

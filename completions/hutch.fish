@@ -1186,6 +1186,7 @@ complete -c hutch -n "__hutch_arg 'build' 1" -F
 
 # hutch port
 complete -c hutch -n "__hutch_at 'port'" -l all -s a -d 'Port mappings of every running container'
+complete -c hutch -n "__hutch_at 'port'" -l latest -s l -d 'Act on the container created last'
 complete -c hutch -n "__hutch_at 'port'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'port' 1+" -F
 
@@ -2599,6 +2600,7 @@ complete -c hutch -n "__hutch_arg 'container stats' 1+" -f -a '(__hutch_containe
 
 # hutch container port
 complete -c hutch -n "__hutch_at 'container port'" -l all -s a -d 'Port mappings of every running container'
+complete -c hutch -n "__hutch_at 'container port'" -l latest -s l -d 'Act on the container created last'
 complete -c hutch -n "__hutch_at 'container port'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'container port' 1+" -F
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from hutch.api.errors import HutchError, InvalidArgument
+from hutch.cli import targets as t
 from hutch.cli.state import state_of
 
 if TYPE_CHECKING:
@@ -44,11 +45,18 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         all_: Annotated[
             bool, typer.Option("--all", "-a", help="Port mappings of every running container.")
         ] = False,
+        latest: t.Latest = False,
     ) -> None:
         """List the port mappings of a container, or look up one private port."""
         from hutch.api.containers import PortOptions
 
         args = list(args or ())
+        if latest:  # podman port -l [PRIVATE_PORT]: the container created last
+            if all_:
+                raise InvalidArgument("--all and --latest cannot be used together")
+            if len(args) > 1:
+                raise InvalidArgument("--latest takes at most a PRIVATE_PORT, no container")
+            args = [t.latest_id(ctx), *args]
         if all_:
             if len(args) > 1:
                 raise InvalidArgument("--all takes at most a PRIVATE_PORT, no container")

@@ -173,3 +173,26 @@ def test_the_verb_scan_skips_the_value_of_every_global_option() -> None:
     fake = FakeEngine()
     assert _main(fake, "--cgroup-manager", "cgroupfs", "--events-backend", "none", "ps") == 0
     assert fake.calls and fake.calls[0][0] == "containers.ls"
+
+
+@pytest.mark.parametrize(
+    ("args", "names", "code"),
+    [
+        (["port", "-l"], ("c" * 64,), 0),
+        (["port", "--latest", "80/tcp"], ("c" * 64,), 125),  # asked of it, not published
+        (["port", "-l", "-a"], None, 125),
+        (["port", "-l", "other", "80"], None, 125),
+    ],
+)
+def test_port_latest(args: list[str], names: tuple[str, ...] | None, code: int) -> None:
+    from hutch.api.containers import ContainerSummary, PortReport
+
+    fake = FakeEngine()
+    fake.container_list = [
+        ContainerSummary("c" * 64, "last", "img", "i" * 64, "sh", 0.0, "running", 0, 0.0, 0.0)
+    ]
+    fake.port_reports = [PortReport("c" * 64, "last", ())]
+    assert _main(fake, *args) == code
+    if names is not None:
+        assert fake.calls[-1][0] == "containers.port"
+        assert tuple(fake.calls[-1][1][0]) == names
