@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, BinaryIO, Protocol
+from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
 
 from hutch.api.container_config import ResourceOptions, RunOptions
-from hutch.api.images import ImageGraphDriver
 from hutch.api.podman_json import inline, internal, key
+
+if TYPE_CHECKING:
+    # an annotation only (no dataclass here is read back from JSON): ps, start and
+    # stop need none of api.images' 32 classes (nor api.build's, which it imports)
+    from hutch.api.images import ImageGraphDriver
 
 
 @dataclass(frozen=True)

@@ -13,20 +13,21 @@ from collections.abc import Callable, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from hutch.api.containers import (
-    AdminVerbs,
-    FileVerbs,
-    LifecycleVerbs,
-    ProcessVerbs,
-    QueryVerbs,
-    ResourceVerbs,
-)
 from hutch.config.paths import Paths
 from hutch.config.settings import Settings
 from hutch.engine.context import EngineContext
 
 if TYPE_CHECKING:
-    from hutch.api.containers import ActionReport, Containers
+    from hutch.api.containers import (
+        ActionReport,
+        AdminVerbs,
+        Containers,
+        FileVerbs,
+        LifecycleVerbs,
+        ProcessVerbs,
+        QueryVerbs,
+        ResourceVerbs,
+    )
     from hutch.engine.images import ImageService
     from hutch.engine.networks import NetworkService
     from hutch.engine.pods import PodService
@@ -167,14 +168,29 @@ def _files(ctx: EngineContext) -> FileVerbs:
     return ContainerFilesService(ctx)
 
 
-PARTS: dict[type[Any], Callable[[EngineContext], object]] = {
-    LifecycleVerbs: _lifecycle,
-    AdminVerbs: _admin,
-    QueryVerbs: _queries,
-    ProcessVerbs: _processes,
-    ResourceVerbs: _resources,
-    FileVerbs: _files,
-}
+def parts() -> dict[type[Any], Callable[[EngineContext], object]]:
+    """Each slice of ``Containers`` and what builds its part.
+
+    Imported at the first container verb, not with the engine: ``images``,
+    ``volume ls`` and the other nouns never load api.containers' sixty classes.
+    """
+    from hutch.api.containers import (
+        AdminVerbs,
+        FileVerbs,
+        LifecycleVerbs,
+        ProcessVerbs,
+        QueryVerbs,
+        ResourceVerbs,
+    )
+
+    return {
+        LifecycleVerbs: _lifecycle,
+        AdminVerbs: _admin,
+        QueryVerbs: _queries,
+        ProcessVerbs: _processes,
+        ResourceVerbs: _resources,
+        FileVerbs: _files,
+    }
 
 
 def verbs_of(slice_: type[Any]) -> frozenset[str]:
@@ -191,7 +207,7 @@ class LocalContainers:
         self._ctx = ctx
 
     def __getattr__(self, verb: str) -> Any:
-        for slice_, load in PARTS.items():
+        for slice_, load in parts().items():
             if verb in verbs_of(slice_):
                 part = self.__dict__.get(slice_.__name__)
                 if part is None:

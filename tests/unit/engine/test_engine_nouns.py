@@ -10,7 +10,9 @@ from hutch.api.containers import Containers
 from hutch.config.paths import Paths
 from hutch.config.settings import Settings
 from hutch.engine.context import EngineContext
-from hutch.engine.engine import PARTS, LocalContainers, verbs_of
+from hutch.engine.engine import LocalContainers, parts, verbs_of
+
+PARTS = parts()
 
 
 def test_containers_declares_no_verb_of_its_own() -> None:
