@@ -66,9 +66,9 @@ function __hutch_value_options
         case 'logout'
             printf '%s\n' --authfile
         case 'run'
-            printf '%s\n' --attach -a --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --domainname --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --sdnotify --publish -p --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --chrootdirs --cap-add --cap-drop --security-opt --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt
+            printf '%s\n' --attach -a --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --domainname --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --sdnotify --publish -p --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --chrootdirs --cap-add --cap-drop --security-opt --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt
         case 'create'
-            printf '%s\n' --attach -a --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --domainname --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --sdnotify --publish -p --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --chrootdirs --cap-add --cap-drop --security-opt --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt
+            printf '%s\n' --attach -a --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --domainname --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --sdnotify --publish -p --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --chrootdirs --cap-add --cap-drop --security-opt --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt
         case 'start'
             printf '%s\n' --detach-keys --filter -f
         case 'stop'
@@ -106,7 +106,7 @@ function __hutch_value_options
         case 'unpause'
             printf '%s\n' --filter -f --cidfile
         case 'update'
-            printf '%s\n' --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops
+            printf '%s\n' --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops
         case 'stats'
             printf '%s\n' --format --interval -i
         case 'build'
@@ -158,7 +158,7 @@ function __hutch_value_options
         case 'secret inspect'
             printf '%s\n' --format -f
         case 'pod create'
-            printf '%s\n' --name -n --publish -p --network --net --share --infra-command --infra-name --hostname --add-host --dns --dns-search --dns-option --label -l --exit-policy --restart --volume -v --userns --shm-size --memory -m --memory-swap --cpus --cpu-shares -c --cpuset-cpus --cpuset-mems --blkio-weight --device-read-bps --device-write-bps --ip --ip6 --network-alias --pod-id-file
+            printf '%s\n' --name -n --publish -p --network --net --share --infra-command --infra-name --hostname --add-host --dns --dns-search --dns-option --label -l --exit-policy --restart --volume -v --userns --shm-size --memory -m --memory-swap --cpus --cpu-shares -c --cpuset-cpus --cpuset-mems --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --ip --ip6 --network-alias --pod-id-file
         case 'pod ps'
             printf '%s\n' --filter -f --format --sort
         case 'pod inspect'
@@ -220,9 +220,9 @@ function __hutch_value_options
         case 'play kube'
             printf '%s\n' --configmap --network --publish --context-dir --log-driver --log-opt --userns --annotation
         case 'container run'
-            printf '%s\n' --attach -a --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --domainname --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --sdnotify --publish -p --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --chrootdirs --cap-add --cap-drop --security-opt --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt
+            printf '%s\n' --attach -a --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --domainname --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --sdnotify --publish -p --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --chrootdirs --cap-add --cap-drop --security-opt --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt
         case 'container create'
-            printf '%s\n' --attach -a --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --domainname --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --sdnotify --publish -p --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --chrootdirs --cap-add --cap-drop --security-opt --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt
+            printf '%s\n' --attach -a --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --domainname --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --sdnotify --publish -p --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --chrootdirs --cap-add --cap-drop --security-opt --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt
         case 'container start'
             printf '%s\n' --detach-keys --filter -f
         case 'container stop'
@@ -242,7 +242,7 @@ function __hutch_value_options
         case 'container inspect'
             printf '%s\n' --format -f
         case 'container clone'
-            printf '%s\n' --name --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops
+            printf '%s\n' --name --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops
         case 'container mount'
             printf '%s\n' --format
         case 'container diff'
@@ -262,7 +262,7 @@ function __hutch_value_options
         case 'container unpause'
             printf '%s\n' --filter -f --cidfile
         case 'container update'
-            printf '%s\n' --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --device-read-bps --device-write-bps --device-read-iops --device-write-iops
+            printf '%s\n' --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops
         case 'container stats'
             printf '%s\n' --format --interval -i
         case 'image ls'
@@ -733,6 +733,7 @@ complete -c hutch -n "__hutch_at 'run'" -l cpuset-cpus -x -d 'CPUs the container
 complete -c hutch -n "__hutch_at 'run'" -l cpuset-mems -x -d 'Memory nodes the container may use (0-1)'
 complete -c hutch -n "__hutch_at 'run'" -l pids-limit -x -d 'Maximum number of processes (default 2048; -1: unlimited)'
 complete -c hutch -n "__hutch_at 'run'" -l blkio-weight -x -d 'Block I/O weight (10-1000)'
+complete -c hutch -n "__hutch_at 'run'" -l blkio-weight-device -x -d 'Block I/O weight of one device (DEVICE:WEIGHT, 10-1000)'
 complete -c hutch -n "__hutch_at 'run'" -l device-read-bps -x -d 'Limit reads from a device (DEVICE:RATE, e.g. 1mb)'
 complete -c hutch -n "__hutch_at 'run'" -l device-write-bps -x -d 'Limit writes to a device (DEVICE:RATE)'
 complete -c hutch -n "__hutch_at 'run'" -l device-read-iops -x -d 'Limit read operations per second (DEVICE:N)'
@@ -867,6 +868,7 @@ complete -c hutch -n "__hutch_at 'create'" -l cpuset-cpus -x -d 'CPUs the contai
 complete -c hutch -n "__hutch_at 'create'" -l cpuset-mems -x -d 'Memory nodes the container may use (0-1)'
 complete -c hutch -n "__hutch_at 'create'" -l pids-limit -x -d 'Maximum number of processes (default 2048; -1: unlimited)'
 complete -c hutch -n "__hutch_at 'create'" -l blkio-weight -x -d 'Block I/O weight (10-1000)'
+complete -c hutch -n "__hutch_at 'create'" -l blkio-weight-device -x -d 'Block I/O weight of one device (DEVICE:WEIGHT, 10-1000)'
 complete -c hutch -n "__hutch_at 'create'" -l device-read-bps -x -d 'Limit reads from a device (DEVICE:RATE, e.g. 1mb)'
 complete -c hutch -n "__hutch_at 'create'" -l device-write-bps -x -d 'Limit writes to a device (DEVICE:RATE)'
 complete -c hutch -n "__hutch_at 'create'" -l device-read-iops -x -d 'Limit read operations per second (DEVICE:N)'
@@ -1111,6 +1113,7 @@ complete -c hutch -n "__hutch_at 'update'" -l cpuset-cpus -x -d 'CPUs the contai
 complete -c hutch -n "__hutch_at 'update'" -l cpuset-mems -x -d 'Memory nodes the container may use (0-1)'
 complete -c hutch -n "__hutch_at 'update'" -l pids-limit -x -d 'Maximum number of processes (default 2048; -1: unlimited)'
 complete -c hutch -n "__hutch_at 'update'" -l blkio-weight -x -d 'Block I/O weight (10-1000)'
+complete -c hutch -n "__hutch_at 'update'" -l blkio-weight-device -x -d 'Block I/O weight of one device (DEVICE:WEIGHT, 10-1000)'
 complete -c hutch -n "__hutch_at 'update'" -l device-read-bps -x -d 'Limit reads from a device (DEVICE:RATE, e.g. 1mb)'
 complete -c hutch -n "__hutch_at 'update'" -l device-write-bps -x -d 'Limit writes to a device (DEVICE:RATE)'
 complete -c hutch -n "__hutch_at 'update'" -l device-read-iops -x -d 'Limit read operations per second (DEVICE:N)'
@@ -1555,6 +1558,7 @@ complete -c hutch -n "__hutch_at 'pod create'" -l cpu-shares -s c -x -d 'CPU sha
 complete -c hutch -n "__hutch_at 'pod create'" -l cpuset-cpus -x -d 'CPUs the pod may run on (0-3,5)'
 complete -c hutch -n "__hutch_at 'pod create'" -l cpuset-mems -x -d 'Memory nodes the pod may use (0-1)'
 complete -c hutch -n "__hutch_at 'pod create'" -l blkio-weight -x -d 'Block I/O weight of the pod (10-1000)'
+complete -c hutch -n "__hutch_at 'pod create'" -l blkio-weight-device -x -d 'Block I/O weight of the pod on one device (DEVICE:WEIGHT, 10-1000)'
 complete -c hutch -n "__hutch_at 'pod create'" -l device-read-bps -x -d 'Limit the pod\'s reads from a device (DEVICE:RATE)'
 complete -c hutch -n "__hutch_at 'pod create'" -l device-write-bps -x -d 'Limit the pod\'s writes to a device (DEVICE:RATE)'
 complete -c hutch -n "__hutch_at 'pod create'" -l ip -x -d 'The pod\'s IPv4 address on its network'
@@ -2161,6 +2165,7 @@ complete -c hutch -n "__hutch_at 'container run'" -l cpuset-cpus -x -d 'CPUs the
 complete -c hutch -n "__hutch_at 'container run'" -l cpuset-mems -x -d 'Memory nodes the container may use (0-1)'
 complete -c hutch -n "__hutch_at 'container run'" -l pids-limit -x -d 'Maximum number of processes (default 2048; -1: unlimited)'
 complete -c hutch -n "__hutch_at 'container run'" -l blkio-weight -x -d 'Block I/O weight (10-1000)'
+complete -c hutch -n "__hutch_at 'container run'" -l blkio-weight-device -x -d 'Block I/O weight of one device (DEVICE:WEIGHT, 10-1000)'
 complete -c hutch -n "__hutch_at 'container run'" -l device-read-bps -x -d 'Limit reads from a device (DEVICE:RATE, e.g. 1mb)'
 complete -c hutch -n "__hutch_at 'container run'" -l device-write-bps -x -d 'Limit writes to a device (DEVICE:RATE)'
 complete -c hutch -n "__hutch_at 'container run'" -l device-read-iops -x -d 'Limit read operations per second (DEVICE:N)'
@@ -2295,6 +2300,7 @@ complete -c hutch -n "__hutch_at 'container create'" -l cpuset-cpus -x -d 'CPUs 
 complete -c hutch -n "__hutch_at 'container create'" -l cpuset-mems -x -d 'Memory nodes the container may use (0-1)'
 complete -c hutch -n "__hutch_at 'container create'" -l pids-limit -x -d 'Maximum number of processes (default 2048; -1: unlimited)'
 complete -c hutch -n "__hutch_at 'container create'" -l blkio-weight -x -d 'Block I/O weight (10-1000)'
+complete -c hutch -n "__hutch_at 'container create'" -l blkio-weight-device -x -d 'Block I/O weight of one device (DEVICE:WEIGHT, 10-1000)'
 complete -c hutch -n "__hutch_at 'container create'" -l device-read-bps -x -d 'Limit reads from a device (DEVICE:RATE, e.g. 1mb)'
 complete -c hutch -n "__hutch_at 'container create'" -l device-write-bps -x -d 'Limit writes to a device (DEVICE:RATE)'
 complete -c hutch -n "__hutch_at 'container create'" -l device-read-iops -x -d 'Limit read operations per second (DEVICE:N)'
@@ -2443,6 +2449,7 @@ complete -c hutch -n "__hutch_at 'container clone'" -l cpuset-cpus -x -d 'CPUs t
 complete -c hutch -n "__hutch_at 'container clone'" -l cpuset-mems -x -d 'Memory nodes the container may use (0-1)'
 complete -c hutch -n "__hutch_at 'container clone'" -l pids-limit -x -d 'Maximum number of processes (default 2048; -1: unlimited)'
 complete -c hutch -n "__hutch_at 'container clone'" -l blkio-weight -x -d 'Block I/O weight (10-1000)'
+complete -c hutch -n "__hutch_at 'container clone'" -l blkio-weight-device -x -d 'Block I/O weight of one device (DEVICE:WEIGHT, 10-1000)'
 complete -c hutch -n "__hutch_at 'container clone'" -l device-read-bps -x -d 'Limit reads from a device (DEVICE:RATE, e.g. 1mb)'
 complete -c hutch -n "__hutch_at 'container clone'" -l device-write-bps -x -d 'Limit writes to a device (DEVICE:RATE)'
 complete -c hutch -n "__hutch_at 'container clone'" -l device-read-iops -x -d 'Limit read operations per second (DEVICE:N)'
@@ -2582,6 +2589,7 @@ complete -c hutch -n "__hutch_at 'container update'" -l cpuset-cpus -x -d 'CPUs 
 complete -c hutch -n "__hutch_at 'container update'" -l cpuset-mems -x -d 'Memory nodes the container may use (0-1)'
 complete -c hutch -n "__hutch_at 'container update'" -l pids-limit -x -d 'Maximum number of processes (default 2048; -1: unlimited)'
 complete -c hutch -n "__hutch_at 'container update'" -l blkio-weight -x -d 'Block I/O weight (10-1000)'
+complete -c hutch -n "__hutch_at 'container update'" -l blkio-weight-device -x -d 'Block I/O weight of one device (DEVICE:WEIGHT, 10-1000)'
 complete -c hutch -n "__hutch_at 'container update'" -l device-read-bps -x -d 'Limit reads from a device (DEVICE:RATE, e.g. 1mb)'
 complete -c hutch -n "__hutch_at 'container update'" -l device-write-bps -x -d 'Limit writes to a device (DEVICE:RATE)'
 complete -c hutch -n "__hutch_at 'container update'" -l device-read-iops -x -d 'Limit read operations per second (DEVICE:N)'

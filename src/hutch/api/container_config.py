@@ -103,6 +103,7 @@ class ResourceOptions:
     cpuset_mems: str | None = None
     pids_limit: int | None = None  # -1 or 0: unlimited
     blkio_weight: int | None = None
+    blkio_weight_device: tuple[str, ...] = ()  # DEVICE:WEIGHT
     device_read_bps: tuple[str, ...] = ()
     device_write_bps: tuple[str, ...] = ()
     device_read_iops: tuple[str, ...] = ()

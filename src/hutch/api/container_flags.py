@@ -479,6 +479,12 @@ FLAGS: tuple[Flag, ...] = (
         commands=RUN_CREATE_UPDATE,
     ),
     repeated(
+        "--blkio-weight-device",
+        "resources.blkio_weight_device",
+        "Block I/O weight of one device (DEVICE:WEIGHT, 10-1000).",
+        commands=RUN_CREATE_UPDATE,
+    ),
+    repeated(
         "--device-read-bps",
         "resources.device_read_bps",
         "Limit reads from a device (DEVICE:RATE, e.g. 1mb).",

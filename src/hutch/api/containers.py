@@ -500,6 +500,12 @@ class InspectDeviceRate:
 
 
 @dataclass(frozen=True)
+class InspectDeviceWeight:
+    path: str = field(metadata=key("Path"))
+    weight: int = field(metadata=key("Weight"))
+
+
+@dataclass(frozen=True)
 class InspectLimits:
     """The limit keys of ``.HostConfig`` (Docker's cgroup v1 names and units)."""
 
@@ -523,7 +529,7 @@ class InspectLimits:
     cpu_percent: int = field(metadata=key("CpuPercent"))
     pids_limit: int = field(metadata=key("PidsLimit"))
     blkio_weight: int = field(metadata=key("BlkioWeight"))
-    blkio_weight_device: tuple[InspectDeviceRate, ...] = field(metadata=key("BlkioWeightDevice"))
+    blkio_weight_device: tuple[InspectDeviceWeight, ...] = field(metadata=key("BlkioWeightDevice"))
     device_read_bps: tuple[InspectDeviceRate, ...] = field(metadata=key("BlkioDeviceReadBps"))
     device_write_bps: tuple[InspectDeviceRate, ...] = field(metadata=key("BlkioDeviceWriteBps"))
     device_read_iops: tuple[InspectDeviceRate, ...] = field(metadata=key("BlkioDeviceReadIOps"))

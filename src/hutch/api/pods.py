@@ -17,6 +17,7 @@ from hutch.api.container_config import ResourceOptions
 from hutch.api.containers import (
     ActionReport,
     InspectDeviceRate,
+    InspectDeviceWeight,
     LogLine,
     StatsReport,
     TopReport,
@@ -209,6 +210,9 @@ class PodLimits:
     memory_limit: int | None = field(default=None, metadata=key("memory_limit", True))
     memory_swap: int | None = field(default=None, metadata=key("memory_swap", True))
     blkio_weight: int | None = field(default=None, metadata=key("blkio_weight", True))
+    blkio_weight_device: tuple[InspectDeviceWeight, ...] | None = field(
+        default=None, metadata=key("blkio_weight_device", True)
+    )
     device_write_bps: tuple[InspectDeviceRate, ...] | None = field(
         default=None, metadata=key("device_write_bps", True)
     )

@@ -17,7 +17,10 @@ SYSTEMD = "systemd"
 
 @dataclass(frozen=True)
 class DeviceLimit:
-    """One io.max entry: ``device`` is MAJOR:MINOR, ``kind`` rbps, wbps, riops or wiops."""
+    """One io.max entry: ``device`` is MAJOR:MINOR, ``kind`` rbps, wbps, riops or wiops;
+    or one device's weight (``--blkio-weight-device``, 10..1000): ``kind`` is the
+    file that weighs the device's I/O, io.weight (the io.cost controller) or
+    io.bfq.weight (the BFQ scheduler), chosen where the limits are placed."""
 
     device: str
     kind: str
@@ -52,6 +55,7 @@ class ResourceSpec:
     pids_max: int = 0  # 0: not set; -1: "max"
     io_weight: int = 0  # --blkio-weight, 10..1000 (converted for io.weight)
     devices: tuple[DeviceLimit, ...] = ()
+    device_weights: tuple[DeviceLimit, ...] = ()  # --blkio-weight-device
 
     @property
     def has_cgroup(self) -> bool:

@@ -23,7 +23,7 @@ from pathlib import Path
 from hutch.api.errors import HostNotReady, InvalidArgument
 from hutch.cgroups import v2
 from hutch.cgroups.host import DISABLED, FIX, CgroupHost
-from hutch.cgroups.limits import CGROUPFS, NO_CGROUP, SYSTEMD, ResourceSpec
+from hutch.cgroups.limits import CGROUPFS, NO_CGROUP, SYSTEMD, DeviceLimit, ResourceSpec
 
 DEFAULT_PIDS_LIMIT = 2048
 _SLICE = re.compile(r"^[A-Za-z0-9:_.-]+\.slice$")
@@ -93,7 +93,30 @@ def _enforceable(host: CgroupHost, wanted: Placement) -> ResourceSpec:
         )
     if limits.pids_max == 0 and "pids" in host.controllers:
         limits = replace(limits, pids_max=DEFAULT_PIDS_LIMIT)
+    if limits.device_weights:
+        weights = weigh_devices(limits.device_weights, Path(host.mount or "/sys/fs/cgroup"))
+        limits = replace(limits, device_weights=weights)
     return limits
+
+
+def weigh_devices(weights: tuple[DeviceLimit, ...], mount: Path) -> tuple[DeviceLimit, ...]:
+    """Each device weight with the file that can enforce it here, or a refusal naming
+    the device and how root makes it weighable."""
+    out = []
+    for weight in weights:
+        file = v2.device_weight_file(weight.device, mount)
+        if not file:
+            raise HostNotReady(
+                f"--blkio-weight-device cannot be enforced for device {weight.device}: "
+                "the kernel weighs a device's I/O by cgroup only under the BFQ scheduler "
+                "or with the io.cost controller enabled for that device (a whole disk, "
+                f"not a partition); to fix it, as root: echo '{weight.device} enable=1' > "
+                f"{mount}/io.cost.qos (or select bfq in "
+                f"/sys/dev/block/{weight.device}/queue/scheduler); "
+                "or run with --cgroups=disabled to start without limits"
+            )
+        out.append(replace(weight, kind=file))
+    return tuple(out)
 
 
 def _new_cgroup(parent: Path, container_id: str, res: ResourceSpec) -> Path:

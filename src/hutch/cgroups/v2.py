@@ -21,6 +21,8 @@ DEFAULT_CPU_PERIOD = 100000
 # be enabled below it ("no internal processes": a cgroup that hands
 # controllers to its children may hold no processes itself).
 LEAF = "init"
+IO_WEIGHT = "io.weight"
+BFQ_WEIGHT = "io.bfq.weight"
 
 
 class CgroupError(OSError):
@@ -62,7 +64,30 @@ def limit_files(res: ResourceSpec, present: Callable[[str], bool]) -> list[tuple
         by_device.setdefault(limit.device, []).append(f"{limit.kind}={limit.value}")
     for device, values in by_device.items():
         out.append(("io.max", f"{device} {' '.join(values)}"))
+    # One device per write: the kernel takes a single line at a time.
+    for weight in res.device_weights:
+        value = weight.value if weight.kind == BFQ_WEIGHT else blkio_to_io_weight(weight.value)
+        out.append((weight.kind, f"{weight.device} {value}"))
     return out
+
+
+def device_weight_file(device: str, mount: Path, sysfs: Path = Path("/sys")) -> str:
+    """The file that can weigh ``device``'s I/O (MAJOR:MINOR) in a cgroup: io.bfq.weight
+    where the device's scheduler is BFQ, io.weight where root enabled the io.cost
+    controller for it (the kernel refuses a device's io.weight line otherwise, EIO);
+    "" for neither (a partition has no queue of its own: neither)."""
+    try:
+        scheduler = (sysfs / "dev" / "block" / device / "queue" / "scheduler").read_text()
+    except OSError:
+        return ""
+    if "[bfq]" in scheduler:
+        return BFQ_WEIGHT
+    with contextlib.suppress(OSError):
+        for line in (mount / "io.cost.qos").read_text().splitlines():
+            fields = line.split()
+            if fields and fields[0] == device and "enable=1" in fields[1:]:
+                return IO_WEIGHT
+    return ""
 
 
 def blkio_to_io_weight(weight: int) -> int:
@@ -81,7 +106,7 @@ def controllers_for(res: ResourceSpec) -> set[str]:
         needed.add("cpuset")
     if res.pids_max:
         needed.add("pids")
-    if res.io_weight or res.devices:
+    if res.io_weight or res.devices or res.device_weights:
         needed.add("io")
     return needed
 

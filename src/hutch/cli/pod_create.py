@@ -45,6 +45,7 @@ def pod_create_command(
     cpuset_cpus: str | None,
     cpuset_mems: str | None,
     blkio_weight: int | None,
+    blkio_weight_device: list[str] | None,
     device_read_bps: list[str] | None,
     device_write_bps: list[str] | None,
     ip: str | None,
@@ -89,6 +90,7 @@ def pod_create_command(
             cpuset_cpus=cpuset_cpus,
             cpuset_mems=cpuset_mems,
             blkio_weight=blkio_weight,
+            blkio_weight_device=tuple(blkio_weight_device or ()),
             device_read_bps=tuple(device_read_bps or ()),
             device_write_bps=tuple(device_write_bps or ()),
         ),
@@ -225,6 +227,13 @@ def register(pod_app: "typer.Typer") -> None:
             int | None,
             typer.Option("--blkio-weight", help="Block I/O weight of the pod (10-1000)."),
         ] = None,
+        blkio_weight_device: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--blkio-weight-device",
+                help="Block I/O weight of the pod on one device (DEVICE:WEIGHT, 10-1000).",
+            ),
+        ] = None,
         device_read_bps: Annotated[
             list[str] | None,
             typer.Option(
@@ -285,6 +294,7 @@ def register(pod_app: "typer.Typer") -> None:
                 cpuset_cpus=cpuset_cpus,
                 cpuset_mems=cpuset_mems,
                 blkio_weight=blkio_weight,
+                blkio_weight_device=blkio_weight_device,
                 device_read_bps=device_read_bps,
                 device_write_bps=device_write_bps,
                 ip=ip,

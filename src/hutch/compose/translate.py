@@ -101,8 +101,15 @@ _MODES = ("replicated", "global")
 _CONDITIONS = {"none": "no", "no": "no", "on-failure": "on-failure", "any": "always"}
 _CONDITIONS.update({"always": "always", "unless-stopped": "unless-stopped"})
 _RESOURCES = {"limits": {"cpus", "memory", "pids"}, "reservations": {"memory"}}
-# blkio_config keys with a run flag (weight_device has none: refused by name)
-_BLKIO = ("weight", "device_read_bps", "device_write_bps", "device_read_iops", "device_write_iops")
+# blkio_config keys, each with a run flag (another key is refused by name)
+_BLKIO = (
+    "weight",
+    "weight_device",
+    "device_read_bps",
+    "device_write_bps",
+    "device_read_iops",
+    "device_write_iops",
+)
 _PULL = {"always": "always", "never": "never", "missing": "missing", "if_not_present": "missing"}
 
 
@@ -354,6 +361,9 @@ def run_options(
             cpu_period=_int(service.get("cpu_period")),
             cpu_quota=_int(service.get("cpu_quota")),
             blkio_weight=_int(blkio.get("weight")),
+            blkio_weight_device=tuple(
+                f"{e['path']}:{e['weight']}" for e in blkio.get("weight_device") or ()
+            ),
             device_read_bps=_rates(blkio.get("device_read_bps")),
             device_write_bps=_rates(blkio.get("device_write_bps")),
             device_read_iops=_rates(blkio.get("device_read_iops")),

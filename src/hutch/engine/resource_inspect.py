@@ -15,13 +15,19 @@ import contextlib
 import os
 
 from hutch.api.container_config import ResourceOptions
-from hutch.api.containers import InspectDeviceRate, InspectLimits
+from hutch.api.containers import InspectDeviceRate, InspectDeviceWeight, InspectLimits
 from hutch.api.errors import HutchError
 from hutch.cgroups.limits import DeviceLimit, ResourceSpec
 from hutch.engine.resources import parse_limits, shares_to_weight
 
 # The options that name a device for a limit.
-_DEVICE_FLAGS = ("device_read_bps", "device_write_bps", "device_read_iops", "device_write_iops")
+_DEVICE_FLAGS = (
+    "device_read_bps",
+    "device_write_bps",
+    "device_read_iops",
+    "device_write_iops",
+    "blkio_weight_device",
+)
 
 
 def configured(options: ResourceOptions) -> ResourceSpec:
@@ -69,6 +75,14 @@ def _devices(
     )
 
 
+def _weights(res: ResourceSpec, options: ResourceOptions) -> tuple[InspectDeviceWeight, ...]:
+    paths = _device_paths(options) if res.device_weights else {}
+    return tuple(
+        InspectDeviceWeight(paths.get(w.device, f"/dev/block/{w.device}"), w.value)
+        for w in res.device_weights
+    )
+
+
 def _memory_swap(res: ResourceSpec) -> int:
     if res.memory_max <= 0 or res.memory_swap_max == -1:
         return 0
@@ -104,7 +118,7 @@ def host_config_limits(
         cpu_percent=0,
         pids_limit=res.pids_max,
         blkio_weight=res.io_weight,
-        blkio_weight_device=(),
+        blkio_weight_device=_weights(res, options),
         device_read_bps=_devices(res.devices, options, "rbps"),
         device_write_bps=_devices(res.devices, options, "wbps"),
         device_read_iops=_devices(res.devices, options, "riops"),

@@ -73,6 +73,12 @@ class ResourceService:
         if not spec.resources.has_cgroup:
             raise Conflict(f"cannot update container {short}: it {_NO_CGROUP}")
         new = merge_update(spec.resources, options)
+        if options.blkio_weight_device:
+            # the new devices' weights need the file that can enforce them here
+            from hutch.cgroups.manager import weigh_devices
+
+            weights = weigh_devices(new.device_weights, v2.mount_point() or Path("/sys/fs/cgroup"))
+            new = replace(new, device_weights=weights)
         cgroup = running_cgroup(container)
         if cgroup is not None:
             try:

@@ -109,6 +109,20 @@ def parse_throttle(spec: str, flag: str, kind: str) -> DeviceLimit:
     return DeviceLimit(block_device(path, flag), kind, value)
 
 
+def parse_weight_device(spec: str, flag: str = "--blkio-weight-device") -> DeviceLimit:
+    """DEVICE:WEIGHT, the weight 10..1000 as --blkio-weight (io.weight until placed)."""
+    path, sep, weight = spec.rpartition(":")
+    if not sep or not path or not weight.isdigit():
+        raise InvalidArgument(f"invalid {flag} {spec!r}: use DEVICE:WEIGHT, e.g. /dev/sda:500")
+    value = _range(int(weight), f"{flag} weight", 10, 1000)
+    return DeviceLimit(block_device(path, flag), v2.IO_WEIGHT, value)
+
+
+def _weights(items: tuple[DeviceLimit, ...]) -> tuple[DeviceLimit, ...]:
+    """One weight per device, the last given (as a later line in io.weight wins)."""
+    return tuple({item.device: item for item in items}.values())
+
+
 def parse_limits(options: ResourceOptions) -> ResourceSpec:
     """The limits alone (no backend, no default pids limit)."""
     memory = parse_size(options.memory, "--memory") if options.memory is not None else 0
@@ -174,6 +188,9 @@ def parse_limits(options: ResourceOptions) -> ResourceSpec:
         pids_max=pids,
         io_weight=_range(options.blkio_weight, "--blkio-weight", 10, 1000),
         devices=devices,
+        device_weights=_weights(
+            tuple(parse_weight_device(item) for item in options.blkio_weight_device)
+        ),
     )
 
 
@@ -240,6 +257,8 @@ def merge_update(current: ResourceSpec, options: ResourceOptions) -> ResourceSpe
         changes["io_weight"] = new.io_weight
     if new.devices:
         changes["devices"] = current.devices + new.devices
+    if new.device_weights:
+        changes["device_weights"] = _weights(current.device_weights + new.device_weights)
     return replace(current, **changes)  # type: ignore[arg-type]
 
 

@@ -444,6 +444,7 @@ def _resources(info: ContainerInspect, notes: _Notes) -> ResourceRequirements | 
         ("--cpuset-cpus", bool(limits.cpuset_cpus)),
         ("--cpu-shares", limits.cpu_shares > 0),
         ("--blkio-weight", limits.blkio_weight > 0),
+        ("--blkio-weight-device", bool(limits.blkio_weight_device)),
         ("--memory-swap", limits.memory_swap > 0 and limits.memory_swap != limits.memory * 2),
     ):
         if value:

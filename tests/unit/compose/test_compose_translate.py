@@ -46,6 +46,7 @@ services:
     cpu_quota: 50000
     blkio_config:
       weight: 300
+      weight_device: [{path: /dev/sda, weight: 400}]
       device_read_bps: [{path: /dev/sda, rate: 12mb}]
       device_write_iops: [{path: /dev/sda, rate: 40}]
     shm_size: 256m
@@ -97,6 +98,7 @@ def test_run_options(tmp_path: Path) -> None:
     assert options.resources.cgroup_parent == "/shop.slice"
     assert (options.resources.cpu_period, options.resources.cpu_quota) == (100000, 50000)
     assert options.resources.blkio_weight == 300
+    assert options.resources.blkio_weight_device == ("/dev/sda:400",)
     assert options.resources.device_read_bps == ("/dev/sda:12mb",)
     assert options.resources.device_write_iops == ("/dev/sda:40",)
     assert options.resources.device_write_bps == ()
@@ -124,8 +126,8 @@ def test_run_options(tmp_path: Path) -> None:
             [],
         ),
         (
-            {"image": "x", "blkio_config": {"weight": 10, "weight_device": []}},
-            ["blkio_config.weight_device"],
+            {"image": "x", "blkio_config": {"weight": 10, "weight_device": [], "other": 1}},
+            ["blkio_config.other"],
         ),
         ({"image": "x", "deploy": {"replicas": 2, "placement": {}}}, ["deploy.placement"]),
         (

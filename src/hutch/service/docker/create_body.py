@@ -55,7 +55,6 @@ REFUSED = {
     "StorageOpt": "per-container storage options are not supported",
     "Isolation": "isolation technologies are Windows-only",
     "Runtime": "hutch is its own runtime",
-    "BlkioWeightDevice": "per-device weights are not supported (BlkioWeight is)",
 }
 # Set but without effect here: reported in the answer's Warnings.
 _IGNORED = {
@@ -454,6 +453,9 @@ def _resources(host: Body, warnings: list[str]) -> ResourceOptions:
         # then holds); a negative value is unlimited.
         pids_limit=None if not pids else (-1 if pids < 0 else pids),
         blkio_weight=positive("BlkioWeight"),
+        blkio_weight_device=tuple(
+            f"{w.text('Path')}:{w.number('Weight')}" for w in host.objs("BlkioWeightDevice")
+        ),
         device_read_bps=rates("BlkioDeviceReadBps"),
         device_write_bps=rates("BlkioDeviceWriteBps"),
         device_read_iops=rates("BlkioDeviceReadIOps"),
