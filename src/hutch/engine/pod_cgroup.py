@@ -17,7 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from hutch.api.container_config import ResourceOptions
-from hutch.api.containers import InspectDeviceRate
+from hutch.api.containers import InspectDeviceRate, InspectDeviceWeight
 from hutch.api.errors import HostNotReady, HutchError
 from hutch.api.pods import PodCreateOptions, PodLimits
 from hutch.cgroups import v2
@@ -135,5 +135,10 @@ def inspect_limits(config: PodConfig) -> PodLimits:
         memory_limit=spec.memory_max or None,
         memory_swap=swap,
         blkio_weight=spec.io_weight or None,
+        blkio_weight_device=tuple(
+            InspectDeviceWeight(path, int(weight))
+            for path, _, weight in (w.rpartition(":") for w in given.blkio_weight_device)
+        )
+        or None,
         device_write_bps=rates(given.device_write_bps),
     )

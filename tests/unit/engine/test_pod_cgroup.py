@@ -166,3 +166,14 @@ def test_infra_config_leaves_the_cpu_keys_out_without_limits() -> None:
     assert "cpu_period" not in keys and keys[-3:] == ["pid_ns", "userns", "uts_ns"]
     limited = to_json(replace(infra, cpu_period=100000, cpu_quota=50000))
     assert list(limited)[-5:] == ["cpu_period", "cpu_quota", "pid_ns", "userns", "uts_ns"]
+
+
+def test_pod_inspect_shows_the_device_weights_given(tmp_path: Path) -> None:
+    config = PodConfig(
+        PodCreateOptions(resources=ResourceOptions(blkio_weight_device=("/dev/sda:300",))),
+        "p",
+        (),
+        cgroup_path="/user-1000/hutch/pod-x",
+    )
+    shown = to_json(pod_cgroup.inspect_limits(config))
+    assert shown == {"blkio_weight_device": [{"Path": "/dev/sda", "Weight": 300}]}
