@@ -153,7 +153,7 @@ _hutch_options() {
     "container inspect") echo --format -f --latest -l --size -s ;;
     "container init") echo --all -a --latest -l ;;
     "container clone") echo --name --destroy --force -f --run --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops ;;
-    "container prune") echo --force -f ;;
+    "container prune") echo --force -f --filter ;;
     "container cp") echo --archive --no-archive -a --overwrite --follow-link -L ;;
     "container mount") echo --all -a --format --latest -l --no-trunc ;;
     "container unmount") echo --all -a --force -f --latest -l ;;
@@ -179,7 +179,7 @@ _hutch_options() {
     "image history") echo --no-trunc --quiet -q --format --human --no-human -H ;;
     "image save") echo --output -o --format --quiet -q --multi-image-archive -m --uncompressed ;;
     "image load") echo --input -i --quiet -q ;;
-    "image prune") echo --all -a --force -f ;;
+    "image prune") echo --all -a --force -f --filter ;;
     "image tree") echo --whatrequires ;;
     "image diff") echo --format ;;
     "image mount") echo --all -a --format ;;
@@ -298,6 +298,7 @@ _hutch_value_options() {
     "container logs") echo --tail --since --until ;;
     "container inspect") echo --format -f ;;
     "container clone") echo --name --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops ;;
+    "container prune") echo --filter ;;
     "container mount") echo --format ;;
     "container diff") echo --format ;;
     "container commit") echo --change -c --message -m --author -a --format -f --iidfile ;;
@@ -318,6 +319,7 @@ _hutch_value_options() {
     "image history") echo --format ;;
     "image save") echo --output -o --format ;;
     "image load") echo --input -i ;;
+    "image prune") echo --filter ;;
     "image diff") echo --format ;;
     "image mount") echo --format ;;
     "image build") echo --tag -t --file -f --build-arg --target --pull --label --output -o --build-context --iidfile --format --secret --ssh --platform --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --ulimit --shm-size --creds --authfile --cert-dir ;;
@@ -1151,6 +1153,7 @@ _hutch_option_values() {
     "container clone --device-write-bps") echo "@none" ;;
     "container clone --device-read-iops") echo "@none" ;;
     "container clone --device-write-iops") echo "@none" ;;
+    "container prune --filter") echo "@none" ;;
     "container mount --format") echo "json" ;;
     "container diff --format") echo "json" ;;
     "container commit --change"|"container commit -c") echo "@none" ;;
@@ -1220,6 +1223,7 @@ _hutch_option_values() {
     "image save --output"|"image save -o") echo "@none" ;;
     "image save --format") echo "json" ;;
     "image load --input"|"image load -i") echo "@none" ;;
+    "image prune --filter") echo "@none" ;;
     "image diff --format") echo "json" ;;
     "image mount --format") echo "json" ;;
     "image build --tag"|"image build -t") echo "@none" ;;

@@ -243,6 +243,8 @@ function __hutch_value_options
             printf '%s\n' --format -f
         case 'container clone'
             printf '%s\n' --name --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops
+        case 'container prune'
+            printf '%s\n' --filter
         case 'container mount'
             printf '%s\n' --format
         case 'container diff'
@@ -283,6 +285,8 @@ function __hutch_value_options
             printf '%s\n' --output -o --format
         case 'image load'
             printf '%s\n' --input -i
+        case 'image prune'
+            printf '%s\n' --filter
         case 'image diff'
             printf '%s\n' --format
         case 'image mount'
@@ -2470,6 +2474,7 @@ complete -c hutch -n "__hutch_arg 'container exists' 1" -f -a '(__hutch_containe
 
 # hutch container prune
 complete -c hutch -n "__hutch_at 'container prune'" -l force -s f -d 'Do not ask for confirmation'
+complete -c hutch -n "__hutch_at 'container prune'" -l filter -x -d 'Remove only what matches: until=TIME, label=KEY[=VALUE], label!=KEY[=VALUE] (repeatable)'
 complete -c hutch -n "__hutch_at 'container prune'" -l help -d 'Show the help and exit'
 
 # hutch container cp
@@ -2747,6 +2752,7 @@ complete -c hutch -n "__hutch_at 'image load'" -l help -d 'Show the help and exi
 # hutch image prune
 complete -c hutch -n "__hutch_at 'image prune'" -l all -s a -d 'Remove every image no container uses'
 complete -c hutch -n "__hutch_at 'image prune'" -l force -s f -d 'Do not ask for confirmation'
+complete -c hutch -n "__hutch_at 'image prune'" -l filter -x -d 'Remove only what matches: until=TIME, label=KEY[=VALUE], label!=KEY[=VALUE] (repeatable)'
 complete -c hutch -n "__hutch_at 'image prune'" -l help -d 'Show the help and exit'
 
 # hutch image exists

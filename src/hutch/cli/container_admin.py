@@ -40,11 +40,12 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         force: Annotated[
             bool, typer.Option("--force", "-f", help="Do not ask for confirmation.")
         ] = False,
+        filters: t.PruneFilters = None,
     ) -> None:
         """Remove all stopped containers and print their ids."""
         if not force and not confirmed("This will remove all stopped containers."):
             return
-        reports = state_of(ctx).engine().containers.prune()
+        reports = state_of(ctx).engine().containers.prune(tuple(filters or ()))
         code = print_reports([r for r in reports if r.error is not None])
         for report in reports:
             if report.error is None:

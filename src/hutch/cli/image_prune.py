@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from hutch.cli import targets as t
 from hutch.cli.confirm import confirmed
 from hutch.cli.state import state_of
 
@@ -20,6 +21,7 @@ def register(image_app: typer.Typer) -> None:
         force: Annotated[
             bool, typer.Option("--force", "-f", help="Do not ask for confirmation.")
         ] = False,
+        filters: t.PruneFilters = None,
     ) -> None:
         """Remove images without a name (with -a: every image no container uses)."""
         what = "all images not used by a container" if all_ else "all dangling images"
@@ -27,5 +29,7 @@ def register(image_app: typer.Typer) -> None:
             return
         from hutch.api.images import ImagePruneOptions
 
-        for report in state_of(ctx).engine().images.prune(ImagePruneOptions(all_)):
+        for report in (
+            state_of(ctx).engine().images.prune(ImagePruneOptions(all_, tuple(filters or ())))
+        ):
             print(report.id)

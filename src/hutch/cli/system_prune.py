@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from hutch.cli import render
+from hutch.cli import targets as t
 from hutch.cli.confirm import confirmed
 from hutch.cli.reports import print_reports
 from hutch.cli.state import state_of
@@ -19,14 +20,7 @@ def register(system_app: typer.Typer) -> None:
         all_: Annotated[
             bool, typer.Option("--all", "-a", help="Remove every image no container uses.")
         ] = False,
-        filters: Annotated[
-            list[str] | None,
-            typer.Option(
-                "--filter",
-                help="Remove only what matches: until=TIME, label=KEY[=VALUE], "
-                "label!=KEY[=VALUE] (repeatable).",
-            ),
-        ] = None,
+        filters: t.PruneFilters = None,
         force: Annotated[
             bool, typer.Option("--force", "-f", help="Do not ask for confirmation.")
         ] = False,

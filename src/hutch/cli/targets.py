@@ -27,6 +27,15 @@ Names = Annotated[list[str] | None, typer.Argument(help="Containers.")]
 Latest = Annotated[bool, typer.Option("--latest", "-l", help="Act on the container created last.")]
 FILTER_HELP = "Act on the containers this filter of ps matches (KEY=VALUE, repeatable)."
 Filters = Annotated[list[str] | None, typer.Option("--filter", "-f", help=FILTER_HELP)]
+# prune's --filter (container, image and system prune; engine/prune_filters.py checks it)
+PruneFilters = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--filter",
+        help="Remove only what matches: until=TIME, label=KEY[=VALUE], "
+        "label!=KEY[=VALUE] (repeatable).",
+    ),
+]
 Cidfiles = Annotated[
     list[str] | None,
     typer.Option("--cidfile", help="Read the container id from this file (repeatable)."),

@@ -46,3 +46,23 @@ def test_force_asks_nothing(
     result = run_cli([*verb, "-f"], fake, monkeypatch, capsys)
     assert result.code == 0 and result.err == ""
     assert [name for name, _ in fake.calls] == [VERBS[verb][0]]
+
+
+@pytest.mark.parametrize(
+    ("verb", "method"),
+    [(("container", "prune"), "containers.prune"), (("image", "prune"), "images.prune")],
+    ids=lambda v: " ".join(v) if isinstance(v, tuple) else v,
+)
+def test_container_and_image_prune_take_filters(
+    verb: tuple[str, str],
+    method: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # podman's --filter (until=, label=, label!=), as system prune passes them on
+    fake = FakeEngine()
+    argv = [*verb, "-f", "--filter", "until=1h", "--filter=label=a=b"]
+    assert run_cli(argv, fake, monkeypatch, capsys).code == 0
+    argument = fake.only_call(method)
+    filters = argument if method == "containers.prune" else argument.filters
+    assert tuple(filters) == ("until=1h", "label=a=b")
