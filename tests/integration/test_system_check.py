@@ -162,3 +162,20 @@ def test_prune_filters(hutch: Hutch, base_image: str) -> None:
     assert "Deleted Containers" in out and "vdrop" in out
     assert hutch("ps", "-a", "--format", "{{.Names}}").stdout.split() == ["keep"]
     assert hutch("volume", "ls", "-q").stdout.split() == ["vkeep"]
+
+
+def test_container_and_image_prune_filters(hutch: Hutch, base_image: str) -> None:
+    """``container prune`` and ``image prune`` take system prune's --filter."""
+    first = hutch("create", "--name", "keep", "--label", "keep=1", base_image, "true")
+    second = hutch("create", "--name", "drop", "--label", "tmp=1", base_image, "true")
+    bad = hutch("container", "prune", "-f", "--filter", "colour=red", check=False)
+    assert bad.returncode == 125 and bad.stderr.startswith("Error: colour is an invalid filter")
+    assert hutch("container", "prune", "-f", "--filter", "until=1h").stdout == ""
+    out = hutch("container", "prune", "-f", "--filter", "label=tmp").stdout
+    assert out.split() == [second.stdout.strip()]
+    assert hutch("ps", "-aq", "--no-trunc").stdout.split() == [first.stdout.strip()]
+    hutch("tag", base_image, "spare:1")
+    hutch("rm", "keep")
+    kept = hutch("image", "prune", "-a", "-f", "--filter", "label=none").stdout
+    assert kept == ""  # the images carry no such label: nothing goes
+    assert "spare:1" in hutch("images", "--format", "{{.Repository}}:{{.Tag}}").stdout
