@@ -110,7 +110,7 @@ function __hutch_value_options
         case 'stats'
             printf '%s\n' --format --interval -i
         case 'build'
-            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --output -o --build-context --iidfile --format --secret --ssh --platform --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --ulimit --shm-size --creds --authfile --cert-dir
+            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --output -o --build-context --iidfile --format --secret --ssh --platform --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --ulimit --shm-size --memory -m --memory-swap --cpu-shares -c --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --creds --authfile --cert-dir
         case 'info'
             printf '%s\n' --format -f
         case 'completion'
@@ -292,7 +292,7 @@ function __hutch_value_options
         case 'image mount'
             printf '%s\n' --format
         case 'image build'
-            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --output -o --build-context --iidfile --format --secret --ssh --platform --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --ulimit --shm-size --creds --authfile --cert-dir
+            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --output -o --build-context --iidfile --format --secret --ssh --platform --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --ulimit --shm-size --memory -m --memory-swap --cpu-shares -c --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --creds --authfile --cert-dir
         case 'system info'
             printf '%s\n' --format -f
         case 'system service'
@@ -304,7 +304,7 @@ function __hutch_value_options
         case 'system prune'
             printf '%s\n' --filter
         case 'buildx build'
-            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --output -o --build-context --iidfile --format --secret --ssh --platform --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --ulimit --shm-size --creds --authfile --cert-dir
+            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --output -o --build-context --iidfile --format --secret --ssh --platform --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --ulimit --shm-size --memory -m --memory-swap --cpu-shares -c --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --creds --authfile --cert-dir
     end
 end
 
@@ -1184,6 +1184,13 @@ complete -c hutch -n "__hutch_at 'build'" -l no-hostname -d 'RUN sees the image\
 complete -c hutch -n "__hutch_at 'build'" -l security-opt -x -d 'For RUN: no-new-privileges, mask=PATHS, unmask=PATHS (repeatable)'
 complete -c hutch -n "__hutch_at 'build'" -l ulimit -x -d 'A limit for RUN: NAME=SOFT[:HARD] (repeatable)'
 complete -c hutch -n "__hutch_at 'build'" -l shm-size -x -d 'RUN\'s /dev/shm size (64m by default; 0: no limit)'
+complete -c hutch -n "__hutch_at 'build'" -l memory -s m -x -d 'RUN\'s memory limit (64m, 1g, bytes)'
+complete -c hutch -n "__hutch_at 'build'" -l memory-swap -x -d 'RUN\'s memory plus swap limit (-1: unlimited swap)'
+complete -c hutch -n "__hutch_at 'build'" -l cpu-shares -s c -x -d 'RUN\'s CPU shares (relative weight)'
+complete -c hutch -n "__hutch_at 'build'" -l cpu-period -x -d 'RUN\'s CPU CFS period (microseconds)'
+complete -c hutch -n "__hutch_at 'build'" -l cpu-quota -x -d 'RUN\'s CPU CFS quota (microseconds per period)'
+complete -c hutch -n "__hutch_at 'build'" -l cpuset-cpus -x -d 'CPUs RUN may use (0-3, 0,1)'
+complete -c hutch -n "__hutch_at 'build'" -l cpuset-mems -x -d 'Memory nodes RUN may use (0-3, 0,1)'
 complete -c hutch -n "__hutch_at 'build'" -l tls-verify -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); =false also allows plain HTTP'
 complete -c hutch -n "__hutch_at 'build'" -l creds -x -d 'Credentials USERNAME[:PASSWORD] for the registry'
 complete -c hutch -n "__hutch_at 'build'" -l authfile -x -d 'Path of the authentication file (auth.json)'
@@ -2840,6 +2847,13 @@ complete -c hutch -n "__hutch_at 'image build'" -l no-hostname -d 'RUN sees the 
 complete -c hutch -n "__hutch_at 'image build'" -l security-opt -x -d 'For RUN: no-new-privileges, mask=PATHS, unmask=PATHS (repeatable)'
 complete -c hutch -n "__hutch_at 'image build'" -l ulimit -x -d 'A limit for RUN: NAME=SOFT[:HARD] (repeatable)'
 complete -c hutch -n "__hutch_at 'image build'" -l shm-size -x -d 'RUN\'s /dev/shm size (64m by default; 0: no limit)'
+complete -c hutch -n "__hutch_at 'image build'" -l memory -s m -x -d 'RUN\'s memory limit (64m, 1g, bytes)'
+complete -c hutch -n "__hutch_at 'image build'" -l memory-swap -x -d 'RUN\'s memory plus swap limit (-1: unlimited swap)'
+complete -c hutch -n "__hutch_at 'image build'" -l cpu-shares -s c -x -d 'RUN\'s CPU shares (relative weight)'
+complete -c hutch -n "__hutch_at 'image build'" -l cpu-period -x -d 'RUN\'s CPU CFS period (microseconds)'
+complete -c hutch -n "__hutch_at 'image build'" -l cpu-quota -x -d 'RUN\'s CPU CFS quota (microseconds per period)'
+complete -c hutch -n "__hutch_at 'image build'" -l cpuset-cpus -x -d 'CPUs RUN may use (0-3, 0,1)'
+complete -c hutch -n "__hutch_at 'image build'" -l cpuset-mems -x -d 'Memory nodes RUN may use (0-3, 0,1)'
 complete -c hutch -n "__hutch_at 'image build'" -l tls-verify -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); =false also allows plain HTTP'
 complete -c hutch -n "__hutch_at 'image build'" -l creds -x -d 'Credentials USERNAME[:PASSWORD] for the registry'
 complete -c hutch -n "__hutch_at 'image build'" -l authfile -x -d 'Path of the authentication file (auth.json)'
@@ -2951,6 +2965,13 @@ complete -c hutch -n "__hutch_at 'buildx build'" -l no-hostname -d 'RUN sees the
 complete -c hutch -n "__hutch_at 'buildx build'" -l security-opt -x -d 'For RUN: no-new-privileges, mask=PATHS, unmask=PATHS (repeatable)'
 complete -c hutch -n "__hutch_at 'buildx build'" -l ulimit -x -d 'A limit for RUN: NAME=SOFT[:HARD] (repeatable)'
 complete -c hutch -n "__hutch_at 'buildx build'" -l shm-size -x -d 'RUN\'s /dev/shm size (64m by default; 0: no limit)'
+complete -c hutch -n "__hutch_at 'buildx build'" -l memory -s m -x -d 'RUN\'s memory limit (64m, 1g, bytes)'
+complete -c hutch -n "__hutch_at 'buildx build'" -l memory-swap -x -d 'RUN\'s memory plus swap limit (-1: unlimited swap)'
+complete -c hutch -n "__hutch_at 'buildx build'" -l cpu-shares -s c -x -d 'RUN\'s CPU shares (relative weight)'
+complete -c hutch -n "__hutch_at 'buildx build'" -l cpu-period -x -d 'RUN\'s CPU CFS period (microseconds)'
+complete -c hutch -n "__hutch_at 'buildx build'" -l cpu-quota -x -d 'RUN\'s CPU CFS quota (microseconds per period)'
+complete -c hutch -n "__hutch_at 'buildx build'" -l cpuset-cpus -x -d 'CPUs RUN may use (0-3, 0,1)'
+complete -c hutch -n "__hutch_at 'buildx build'" -l cpuset-mems -x -d 'Memory nodes RUN may use (0-3, 0,1)'
 complete -c hutch -n "__hutch_at 'buildx build'" -l tls-verify -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); =false also allows plain HTTP'
 complete -c hutch -n "__hutch_at 'buildx build'" -l creds -x -d 'Credentials USERNAME[:PASSWORD] for the registry'
 complete -c hutch -n "__hutch_at 'buildx build'" -l authfile -x -d 'Path of the authentication file (auth.json)'

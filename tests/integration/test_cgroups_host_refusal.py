@@ -140,3 +140,53 @@ def test_info_names_the_cgroup_manager(hutch: Hutch) -> None:
     out = hutch("info").stdout
     assert "cgroup manager: disabled: " in out
     assert "Delegate=yes" in out
+
+
+BUILD_LIMITS = [
+    ("--memory", "64m"),
+    ("--cpu-shares", "512"),
+    ("--cpu-period", "100000"),
+    ("--cpu-quota", "50000"),
+    ("--cpuset-cpus", "0"),
+    ("--cpuset-mems", "0"),
+]
+
+
+@pytest.mark.parametrize(("flag", "value"), BUILD_LIMITS, ids=[f for f, _ in BUILD_LIMITS])
+def test_a_build_limit_is_refused_before_any_step(
+    hutch: Hutch, base_image: str, tmp_path: Path, flag: str, value: str
+) -> None:
+    (tmp_path / "Containerfile").write_text("FROM base\nRUN echo ran-a-step\n")
+    result = hutch("build", flag, value, "-t", "limited", str(tmp_path), check=False)
+    assert result.returncode == 125
+    assert "ran-a-step" not in result.stdout + result.stderr  # refused before any RUN
+    message = result.stderr.strip().splitlines()[-1]
+    assert message.startswith(f"Error: {flag} cannot be enforced: "), result.stderr
+    assert "Delegate=yes" in message  # the fix
+    assert message.endswith("or build without the limit flags")  # build has no --cgroups
+    assert hutch("images", "-q", "limited", check=False).stdout == ""
+
+
+def test_build_memory_swap_needs_memory_as_runs_does(
+    hutch: Hutch, base_image: str, tmp_path: Path
+) -> None:
+    (tmp_path / "Containerfile").write_text("FROM base\n")
+    alone = hutch("build", "--memory-swap", "128m", str(tmp_path), check=False)
+    assert alone.returncode == 125
+    assert "--memory-swap needs --memory" in alone.stderr
+    both = hutch("build", "-m", "64m", "--memory-swap", "-1", str(tmp_path), check=False)
+    assert both.returncode == 125 and "--memory cannot be enforced" in both.stderr
+
+
+def test_a_build_with_cgroups_disabled_runs_with_a_warning(
+    hutch: Hutch, base_image: str, tmp_path: Path
+) -> None:
+    config = hutch.env.config_home / "hutch" / "hutch.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text('[containers]\ncgroups = "disabled"\n')
+    (tmp_path / "Containerfile").write_text("FROM base\nRUN echo ran-a-step\n")
+    result = hutch("build", "-m", "64m", "-c", "512", "-t", "warned", str(tmp_path))
+    assert "ran-a-step" in result.stdout
+    assert "WARN: cgroups are disabled: --memory, --cpu-shares will not be enforced" in (
+        result.stderr
+    )

@@ -66,6 +66,15 @@ def test_docker_py_images_push_pull_build(
     # hutch names an unqualified tag localhost/NAME, as podman (and its API) do
     assert "Successfully built" in lines and image.tags == ["localhost/pybuilt:latest"]
     assert client.containers.run("pybuilt", remove=True) == b"built by py\n"
+    # container_limits: hutch build's --memory, --memory-swap, --cpu-shares,
+    # --cpuset-cpus for each RUN step; refused on this host, which delegates
+    # no cgroup v2 controllers, before any step runs
+    limits = {"memory": 64 << 20, "memswap": -1, "cpushares": 512, "cpusetcpus": "0"}
+    with pytest.raises(docker.errors.BuildError) as refused:
+        client.images.build(path=str(tmp_path), tag="pylimited", container_limits=limits)
+    assert "--memory cannot be enforced" in refused.value.msg
+    assert not any("STEP" in item.get("stream", "").upper() for item in refused.value.build_log)
+    assert not client.images.list(name="pylimited")
 
 
 def test_docker_py_save_load_import_history_prune(

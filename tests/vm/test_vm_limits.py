@@ -93,6 +93,15 @@ c=$($H logs tick | wc -l)
 echo "$a $b $c" > $O/ticks
 $H rm -f tick > /dev/null
 
+# build's limits: every RUN step in a cgroup of its own that holds them (and is
+# gone after the step: the "left" check below sees no container-id cgroup).
+mkdir -p /tmp/bctx
+printf 'FROM base\nRUN cat /sys/fs/cgroup/memory.max /sys/fs/cgroup/cpu.max\n' \
+    > /tmp/bctx/Containerfile
+$H build --network none -m 48m --cpu-quota 25000 --cpu-period 100000 /tmp/bctx \
+    > $O/build_limits 2>&1
+echo $? > $O/build_limits_rc
+
 # Pod-level limits: the pod's cgroup holds them, its members' cgroups sit below it.
 # (no --cpuset-cpus: in this guest, writing +cpuset to the user's cgroup.subtree_control
 # fails with EPERM for the unprivileged user, whatever asks for it; a cpuset limit needs
@@ -240,6 +249,12 @@ def test_cgroup_is_removed_when_the_container_goes(guest: GuestResult) -> None:
     assert out(guest, "removed") == "gone"
     left = set(out(guest, "left").split())
     assert not any(len(name) == 64 for name in left), left
+
+
+def test_build_limits_hold_in_each_run_step(guest: GuestResult) -> None:
+    assert out(guest, "build_limits_rc") == "0", out(guest, "build_limits")
+    lines = out(guest, "build_limits").splitlines()
+    assert str(48 * 1024 * 1024) in lines and "25000 100000" in lines, lines
 
 
 def test_pause_freezes_and_unpause_thaws(guest: GuestResult) -> None:

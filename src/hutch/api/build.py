@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
+from hutch.api.container_config import ResourceOptions
 from hutch.api.errors import InvalidArgument
 
 PULL_POLICIES = ("always", "missing", "never", "newer")
@@ -62,6 +63,9 @@ class BuildOptions:
     security_opts: tuple[str, ...] = ()  # no-new-privileges, mask=, unmask=, label=
     ulimits: tuple[str, ...] = ()  # "NAME=SOFT[:HARD]" as run's
     shm_size: str | None = None  # RUN's /dev/shm size (64m, 1g; 0: no limit); None: 64m
+    # Each RUN step's limits, as run's: memory, memory_swap, cpu_shares, cpu_period,
+    # cpu_quota, cpuset_cpus, cpuset_mems (the ones podman build takes)
+    resources: ResourceOptions = field(default_factory=ResourceOptions)
 
 
 @dataclass(frozen=True)
@@ -96,8 +100,8 @@ def parse_output(text: str) -> BuildOutput:
         return BuildOutput("local", text)  # a bare directory
     kind: str | None = None
     dest: str | None = None
-    for field in fields:
-        key, sep, value = field.partition("=")
+    for part in fields:
+        key, sep, value = part.partition("=")
         if not sep:
             raise InvalidArgument(
                 f'{_BAD_OUTPUT}invalid build output options "{text}", expected format key=value'

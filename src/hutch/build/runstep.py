@@ -127,6 +127,7 @@ def build_spec(request: RunRequest, capabilities: tuple[str, ...]) -> Spec:
         ),
         security=SecuritySpec(ulimits=request.settings.ulimits),
         shm_size=DEFAULT_SHM_SIZE if settings.shm_size is None else settings.shm_size,
+        resources=settings.resources,
     )
 
 

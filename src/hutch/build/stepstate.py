@@ -21,6 +21,7 @@ from hutch.build import metadata
 from hutch.build.contexts import NamedContext
 from hutch.build.ignore import IgnoreMatcher
 from hutch.oci.image import ContainerConfig, ImageConfig
+from hutch.runtime.spec import ResourceSpec
 from hutch.runtime.spec_security import Ulimit
 from hutch.store.layers import LayerInfo
 
@@ -49,6 +50,8 @@ class RunSettings:
     unmask: tuple[str, ...] = ()  # paths of the defaults not masked (ALL: none)
     ulimits: tuple[Ulimit, ...] = ()
     shm_size: int | None = None  # /dev/shm's bytes (0: no limit); None: the runtime's 64m
+    # --memory, --cpu-shares, ...: each RUN step's cgroup, placed as run places one
+    resources: ResourceSpec = field(default_factory=ResourceSpec)
 
 
 @dataclass(frozen=True)

@@ -69,10 +69,13 @@ if TYPE_CHECKING:
             ...
 
 
+# The refusals' last words: a verb without --cgroups (build) says its own.
+DISABLE_HINT = "or run with --cgroups=disabled to start without limits"
+
+
 def refusal(flag: str, host: CgroupHost) -> HostNotReady:
     return HostNotReady(
-        f"{flag} cannot be enforced: {host.reason}; to fix it, {FIX}; "
-        "or run with --cgroups=disabled to start without limits"
+        f"{flag} cannot be enforced: {host.reason}; to fix it, {FIX}; {DISABLE_HINT}"
     )
 
 
@@ -88,8 +91,7 @@ def _enforceable(host: CgroupHost, wanted: Placement) -> ResourceSpec:
     if missing:
         raise HostNotReady(
             f"{wanted.asked[0]} cannot be enforced: the {', '.join(sorted(missing))} "
-            f"controller(s) are not delegated to {host.root}; to fix it, {FIX}; "
-            "or run with --cgroups=disabled to start without limits"
+            f"controller(s) are not delegated to {host.root}; to fix it, {FIX}; {DISABLE_HINT}"
         )
     if limits.pids_max == 0 and "pids" in host.controllers:
         limits = replace(limits, pids_max=DEFAULT_PIDS_LIMIT)

@@ -304,6 +304,36 @@ def register(app: typer.Typer, image_app: typer.Typer, buildx_app: typer.Typer) 
             str | None,
             typer.Option("--shm-size", help="RUN's /dev/shm size (64m by default; 0: no limit)."),
         ] = None,
+        memory: Annotated[
+            str | None,
+            typer.Option("--memory", "-m", help="RUN's memory limit (64m, 1g, bytes)."),
+        ] = None,
+        memory_swap: Annotated[
+            str | None,
+            typer.Option(
+                "--memory-swap", help="RUN's memory plus swap limit (-1: unlimited swap)."
+            ),
+        ] = None,
+        cpu_shares: Annotated[
+            int | None,
+            typer.Option("--cpu-shares", "-c", help="RUN's CPU shares (relative weight)."),
+        ] = None,
+        cpu_period: Annotated[
+            int | None,
+            typer.Option("--cpu-period", help="RUN's CPU CFS period (microseconds)."),
+        ] = None,
+        cpu_quota: Annotated[
+            int | None,
+            typer.Option("--cpu-quota", help="RUN's CPU CFS quota (microseconds per period)."),
+        ] = None,
+        cpuset_cpus: Annotated[
+            str | None,
+            typer.Option("--cpuset-cpus", help="CPUs RUN may use (0-3, 0,1)."),
+        ] = None,
+        cpuset_mems: Annotated[
+            str | None,
+            typer.Option("--cpuset-mems", help="Memory nodes RUN may use (0-3, 0,1)."),
+        ] = None,
         tls_verify: fr.TlsVerify = None,
         creds: fr.Creds = None,
         authfile: fr.Authfile = None,
@@ -311,6 +341,7 @@ def register(app: typer.Typer, image_app: typer.Typer, buildx_app: typer.Typer) 
     ) -> None:
         """Build an image from a Containerfile and a context."""
         from hutch.api.build import BuildOptions, parse_output
+        from hutch.api.container_config import ResourceOptions
 
         del rm, force_rm, progress, retry_delay  # accepted for podman's and docker's scripts
         if jobs is not None and jobs < 0:
@@ -367,6 +398,15 @@ def register(app: typer.Typer, image_app: typer.Typer, buildx_app: typer.Typer) 
             security_opts=tuple(security_opt or ()),
             ulimits=tuple(ulimit or ()),
             shm_size=shm_size,
+            resources=ResourceOptions(
+                memory=memory,
+                memory_swap=memory_swap,
+                cpu_shares=cpu_shares,
+                cpu_period=cpu_period,
+                cpu_quota=cpu_quota,
+                cpuset_cpus=cpuset_cpus,
+                cpuset_mems=cpuset_mems,
+            ),
         )
         if output is not None:
             parse_output(output)  # a bad value is refused before anything runs

@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hutch.api.build import PULL_POLICIES, BuildOptions, BuildReport, parse_output
-from hutch.api.errors import InvalidArgument, NoSuchObject
+from hutch.api.container_config import ResourceOptions
+from hutch.api.errors import HostNotReady, InvalidArgument, NoSuchObject
 from hutch.api.images import RegistryAccess
 from hutch.build.builder import Builder, environ_timestamp
 from hutch.build.contexts import NamedContext, parse_build_context
@@ -26,6 +27,8 @@ from hutch.build.ignore import IgnoreMatcher, find_ignore_file
 from hutch.build.instructions import Containerfile
 from hutch.build.output import check_output
 from hutch.build.stepstate import BuildRequest, Progress, RunSettings
+from hutch.cgroups.limits import ResourceSpec
+from hutch.config.settings import Settings
 from hutch.engine.build_source import prepare_context
 from hutch.engine.build_ssh import ssh_agents
 from hutch.engine.context import EngineContext
@@ -215,7 +218,7 @@ class BuildService:
         self._ctx = ctx
 
     def build(self, options: BuildOptions) -> BuildReport:
-        _validate(options)
+        run_settings = _validate(options, self._ctx.settings)
         # podman's default comes from $BUILDAH_FORMAT when --format is not given
         image_format = options.format or os.environ.get("BUILDAH_FORMAT") or "oci"
         if image_format not in ("oci", "docker"):
@@ -284,7 +287,7 @@ class BuildService:
                 annotations=annotations,
                 omit_history=options.omit_history,
                 cache_ttl=_duration(options.cache_ttl, "--cache-ttl"),
-                run=_run_settings(options),
+                run=run_settings,
                 squash_all=options.squash_all,
                 output=output,
                 # rootless, the exported files are the user's (buildah's NoLchown)
@@ -346,13 +349,14 @@ def _fetch_contexts(
     return out
 
 
-def _validate(options: BuildOptions) -> None:
+def _validate(options: BuildOptions, settings: Settings) -> RunSettings:
+    """The options checked before anything runs; RUN's settings from them."""
     if options.pull not in PULL_POLICIES:
         raise InvalidArgument(
             f"invalid --pull {options.pull!r}: use {', '.join(PULL_POLICIES)} (or true/false)"
         )
     _duration(options.cache_ttl, "--cache-ttl")  # refused before anything runs
-    _run_settings(options)
+    run = _run_settings(options, settings)
     if options.format is not None and options.format not in ("oci", "docker"):
         raise InvalidArgument(f"invalid --format {options.format!r}: use oci or docker")
     if options.platform:
@@ -362,9 +366,10 @@ def _validate(options: BuildOptions) -> None:
             raise InvalidArgument(
                 f"--platform {options.platform}: only the host's platform ({host}) can be built"
             )
+    return run
 
 
-def _run_settings(options: BuildOptions) -> RunSettings:
+def _run_settings(options: BuildOptions, settings: Settings) -> RunSettings:
     from hutch.engine.nsmodes import shm_size
     from hutch.engine.security import parse_security_opts, parse_ulimits
 
@@ -392,7 +397,25 @@ def _run_settings(options: BuildOptions) -> RunSettings:
         unmask=security.unmask,
         ulimits=parse_ulimits(options.ulimits),
         shm_size=None if options.shm_size is None else shm_size(options.shm_size),
+        resources=_run_resources(options.resources, settings),
     )
+
+
+def _run_resources(options: ResourceOptions, settings: Settings) -> ResourceSpec:
+    """RUN's cgroup limits, placed as run places a container's (each step gets a cgroup
+    of its own, made and removed by its monitor), or refused on a host that cannot
+    enforce them. No limit asked: no probe of the host's cgroups at all."""
+    if not options.given_limits() and options.cgroup_parent is None:
+        return ResourceSpec()
+    from hutch.cgroups.manager import DISABLE_HINT
+    from hutch.engine.resources import plan_for_create
+
+    try:
+        return plan_for_create(options, settings)
+    except HostNotReady as exc:
+        # run's way out is its --cgroups=disabled, which build does not have
+        text = exc.message.replace(DISABLE_HINT, "or build without the limit flags")
+        raise HostNotReady(text, hint=exc.hint) from None
 
 
 def _capabilities(add: tuple[str, ...], drop: tuple[str, ...]) -> tuple[str, ...] | None:

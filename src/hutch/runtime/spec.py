@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from hutch.cgroups.limits import ResourceSpec
+# Re-exported: the builder gives a RUN step its limits with it (build may not
+# import cgroups, a layer beside runtime).
+from hutch.cgroups.limits import ResourceSpec as ResourceSpec
 from hutch.runtime.spec_lifecycle import LifecycleSpec
 from hutch.runtime.spec_log import LogSpec
 from hutch.runtime.spec_network import NetworkSpec

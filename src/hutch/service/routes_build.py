@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hutch.api.build import BuildOptions, parse_output
+from hutch.api.container_config import ResourceOptions
 from hutch.api.containers import CommitOptions
 from hutch.api.errors import InvalidArgument
 from hutch.service.background import background, json_line, streamed
@@ -31,21 +32,7 @@ from hutch.service.uploads import discard, save_upload
 if TYPE_CHECKING:
     from hutch.service.context import ServiceContext
 
-# A RUN step runs without a cgroup of its own, and hutch build has no limit
-# flags to give one: a limit asked for is refused, never silently dropped.
-_NO_LIMITS = "build-time resource limits are not supported (RUN steps have no cgroup)"
-# Query parameters of /build hutch cannot honour when they are set: why.
-_REFUSED = {
-    "memory": _NO_LIMITS,
-    "memswap": _NO_LIMITS,
-    "cpushares": _NO_LIMITS,
-    "cpusetcpus": _NO_LIMITS,
-    "cpuperiod": _NO_LIMITS,
-    "cpuquota": _NO_LIMITS,
-}
 _ZERO = ("", "0", "[]", "{}", "null")
-# Where 0 is a value (CPU 0), or another value asks for nothing (-1: unlimited swap)
-_UNSET = {"cpusetcpus": ("",), "memswap": (*_ZERO, "-1")}
 
 
 def _json_map(req: Request, name: str) -> dict[str, str]:
@@ -124,15 +111,40 @@ def _shm_size(req: Request) -> str | None:
     return text
 
 
+def _count(req: Request, name: str, *, negative_one: bool = False) -> int | None:
+    """One of Docker's int64 limits; 0 or absent: not set (``negative_one``: -1 is a
+    value, memswap's unlimited swap)."""
+    text = req.arg(name) or ""
+    if text in _ZERO:
+        return None
+    if not (text.isdigit() or (negative_one and text == "-1")):
+        raise bad_request(f"invalid {name} {text!r}: a whole number")
+    return int(text)
+
+
+def _limits(req: Request) -> ResourceOptions:
+    """Docker's build limits (docker-py's ``container_limits``; docker build's
+    ``--memory``, ``--cpu-shares``, ...) as ``hutch build``'s flags of the same
+    names: each RUN step's cgroup, or the engine's refusal where none can be made."""
+    memory, swap = _count(req, "memory"), _count(req, "memswap", negative_one=True)
+    if memory is None and swap == -1:
+        swap = None  # unlimited swap beside no memory limit asks for nothing
+    return ResourceOptions(
+        memory=None if memory is None else str(memory),
+        memory_swap=None if swap is None else str(swap),
+        cpu_shares=_count(req, "cpushares"),
+        cpu_period=_count(req, "cpuperiod"),
+        cpu_quota=_count(req, "cpuquota"),
+        cpuset_cpus=req.arg("cpusetcpus") or None,
+    )
+
+
 def build_options(req: Request, context: str, logfile: str) -> BuildOptions:
     """The query of ``POST /build`` as hutch's build options (pure; unit-tested).
 
     ``remote`` (a git repository, or the URL of a tar or a Dockerfile) is
     the context then, and the body is not read."""
-    for name, why in _REFUSED.items():
-        value = req.arg(name) or ""
-        if value not in _UNSET.get(name, _ZERO):
-            raise bad_request(f"{name}: {why}")
+    resources = _limits(req)
     remote = req.arg("remote") or ""
     if remote and not _is_remote(remote):
         raise bad_request(f"remote {remote!r}: expected a git repository or an http(s) URL")
@@ -162,6 +174,7 @@ def build_options(req: Request, context: str, logfile: str) -> BuildOptions:
         network=_network(req),
         output=output,
         shm_size=_shm_size(req),
+        resources=resources,
     )
 
 

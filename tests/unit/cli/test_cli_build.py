@@ -195,6 +195,24 @@ def test_run_flags(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixtur
     )
 
 
+def test_limit_flags(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from hutch.api.container_config import ResourceOptions
+
+    argv = [
+        "build", "-m", "64m", "--memory-swap", "128m", "-c", "512", "--cpu-period", "100000",
+        "--cpu-quota", "50000", "--cpuset-cpus", "0-1", "--cpuset-mems", "0", "ctx",
+    ]  # fmt: skip
+    options, _ = _options(argv, monkeypatch, capsys)
+    assert options.resources == ResourceOptions(
+        memory="64m", memory_swap="128m", cpu_shares=512, cpu_period=100000, cpu_quota=50000,
+        cpuset_cpus="0-1", cpuset_mems="0",
+    )  # fmt: skip
+    long_form, _ = _options(
+        ["build", "--memory", "1g", "--cpu-shares", "2", "ctx"], monkeypatch, capsys
+    )
+    assert (long_form.resources.memory, long_form.resources.cpu_shares) == ("1g", 2)
+
+
 def test_squash_output_and_build_contexts(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

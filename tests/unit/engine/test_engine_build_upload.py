@@ -11,6 +11,7 @@ import pytest
 
 from hutch.api.errors import InvalidArgument
 from hutch.build.stepstate import Progress
+from hutch.config.settings import Settings
 from hutch.engine.build import _read_containerfile
 
 
@@ -73,7 +74,7 @@ def test_a_bad_cache_ttl_is_refused_before_anything_runs() -> None:
     from hutch.engine.build import _duration, _validate
 
     with pytest.raises(InvalidArgument, match="invalid --cache-ttl 'soon'"):
-        _validate(BuildOptions(context=".", cache_ttl="soon"))
+        _validate(BuildOptions(context=".", cache_ttl="soon"), Settings())
     assert _duration("1h30m", "--cache-ttl") == 5400.0
     assert _duration(None, "--cache-ttl") is None
 
@@ -90,15 +91,17 @@ def test_run_settings_from_the_flags(tmp_path: Path) -> None:
         cap_drop=("CAP_CHOWN,mknod",),
         no_hostname=True,
     )
-    settings = _run_settings(options)
+    settings = _run_settings(options, Settings())
     assert settings.network == "none" and settings.no_hostname
     assert settings.volumes == ((str(tmp_path), "/data", True), (str(tmp_path), "/rw", False))
     assert settings.capabilities is not None
     assert "CAP_NET_ADMIN" in settings.capabilities and "CAP_KILL" in settings.capabilities
     assert "CAP_CHOWN" not in settings.capabilities and "CAP_MKNOD" not in settings.capabilities
-    default = _run_settings(BuildOptions(context="."))
+    default = _run_settings(BuildOptions(context="."), Settings())
     assert default.network == "host" and default.capabilities is None
-    assert _run_settings(BuildOptions(context=".", cap_drop=("all",))).capabilities == ()
+    assert (
+        _run_settings(BuildOptions(context=".", cap_drop=("all",)), Settings()).capabilities == ()
+    )
 
 
 @pytest.mark.parametrize(
@@ -114,7 +117,7 @@ def test_bad_run_settings_are_refused(options: dict[str, object], message: str) 
     from hutch.engine.build import _validate
 
     with pytest.raises(InvalidArgument, match=re.escape(message)):
-        _validate(BuildOptions(context=".", **options))  # type: ignore[arg-type]
+        _validate(BuildOptions(context=".", **options), Settings())  # type: ignore[arg-type]
 
 
 def test_run_settings_reach_the_step_spec(tmp_path: Path) -> None:
@@ -168,7 +171,7 @@ def test_security_opts_and_ulimits_reach_the_step_spec(tmp_path: Path) -> None:
         security_opts=("no-new-privileges", "mask=/opt/x", "unmask=/proc/kcore", "label=disable"),
         ulimits=("nofile=100:200",),
     )
-    settings = _run_settings(options)
+    settings = _run_settings(options, Settings())
     assert settings.ulimits == (Ulimit("nofile", 100, 200),)
     request = RunRequest(
         step_id="cd" * 32,
@@ -188,9 +191,9 @@ def test_security_opts_and_ulimits_reach_the_step_spec(tmp_path: Path) -> None:
     assert "/proc/kcore" not in spec.masked_paths and "/opt/x" in spec.masked_paths
     assert set(DEFAULT_MASKED_PATHS) - {"/proc/kcore"} <= set(spec.masked_paths)
     with pytest.raises(InvalidArgument, match="take no seccomp profile"):
-        _run_settings(BuildOptions(context=".", security_opts=("seccomp=/p.json",)))
+        _run_settings(BuildOptions(context=".", security_opts=("seccomp=/p.json",)), Settings())
     with pytest.raises(InvalidArgument, match="invalid --security-opt 'bogus'"):
-        _run_settings(BuildOptions(context=".", security_opts=("bogus",)))
+        _run_settings(BuildOptions(context=".", security_opts=("bogus",)), Settings())
 
 
 def test_shm_size_reaches_every_run_step(tmp_path: Path) -> None:
@@ -210,7 +213,7 @@ def test_shm_size_reaches_every_run_step(tmp_path: Path) -> None:
             rootfs=Rootfs("bind", str(tmp_path / "root")),
             mounts=(),
             workdir=tmp_path,
-            settings=_run_settings(options),
+            settings=_run_settings(options, Settings()),
         )
         return build_spec(request, ()).shm_size
 
@@ -219,4 +222,61 @@ def test_shm_size_reaches_every_run_step(tmp_path: Path) -> None:
     assert spec_of(BuildOptions(context=".", shm_size="0")) == 0  # no limit, as run's
     assert spec_of(BuildOptions(context=".", shm_size="1048576")) == 1 << 20
     with pytest.raises(InvalidArgument, match="unable to translate --shm-size: invalid size"):
-        _validate(BuildOptions(context=".", shm_size="lots"))
+        _validate(BuildOptions(context=".", shm_size="lots"), Settings())
+
+
+def test_build_limits_reach_each_run_steps_cgroup_as_runs_do(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """--memory, --cpu-shares, ...: placed by run's planner (here a cgroupfs host with
+    every controller), in RUN's settings and so in each step's spec."""
+    from hutch.api.build import BuildOptions
+    from hutch.api.container_config import ResourceOptions
+    from hutch.build.runstep import RunRequest, build_spec
+    from hutch.cgroups.host import CgroupHost
+    from hutch.engine import resources
+    from hutch.engine.build import _validate
+    from hutch.runtime.spec import ResourceSpec, Rootfs
+
+    probed: list[str] = []
+
+    def host(settings: Settings) -> CgroupHost:
+        probed.append("probe")
+        return CgroupHost("cgroupfs", "/sys/fs/cgroup/u", ("cpu", "cpuset", "memory"), "test")
+
+    monkeypatch.setattr(resources, "cgroup_host", host)
+    assert _validate(BuildOptions(context="."), Settings()).resources == ResourceSpec()
+    assert probed == []  # no limit asked: the host's cgroups are not even looked at
+    limits = ResourceOptions(memory="64m", cpu_shares=512, cpu_quota=50000, cpuset_cpus="0")
+    run = _validate(BuildOptions(context=".", resources=limits), Settings())
+    spec = run.resources
+    assert (spec.memory_max, spec.cpu_quota, spec.cpuset_cpus) == (64 << 20, 50000, "0")
+    assert spec.cpu_weight > 0 and spec.backend == "cgroupfs"
+    request = RunRequest(
+        step_id="s" * 64, args=("true",), env=(), cwd="/", user="", rootfs=Rootfs("bind", "/r"),
+        mounts=(), network="host", workdir=Path("/w"), settings=run,
+    )  # fmt: skip
+    assert build_spec(request, ()).resources == spec
+
+
+def test_build_limits_a_host_cannot_enforce_are_refused_in_builds_words(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from hutch.api.build import BuildOptions
+    from hutch.api.container_config import ResourceOptions
+    from hutch.api.errors import HostNotReady
+    from hutch.cgroups.host import CgroupHost
+    from hutch.engine import resources
+    from hutch.engine.build import _validate
+
+    def host(settings: Settings) -> CgroupHost:
+        return CgroupHost("disabled", "", (), "no cgroup v2 controllers are delegated")
+
+    monkeypatch.setattr(resources, "cgroup_host", host)
+    options = BuildOptions(context=".", resources=ResourceOptions(memory="64m"))
+    with pytest.raises(HostNotReady) as exc:
+        _validate(options, Settings())
+    assert exc.value.message.startswith("--memory cannot be enforced: no cgroup v2 controllers")
+    assert exc.value.message.endswith("or build without the limit flags")
+    # [containers] cgroups = "disabled": the limit is only a warning, as for run
+    assert _validate(options, Settings(cgroups="disabled")).resources.memory_max == 0

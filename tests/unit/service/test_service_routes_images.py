@@ -180,7 +180,8 @@ def test_build_query_becomes_build_options_and_refuses_what_it_cannot_do() -> No
     )
     for query, message in (
         ({"remote": ["/etc"]}, "remote '/etc': expected a git repository"),
-        ({"memory": ["1000"]}, "memory: build-time resource limits"),
+        ({"memory": ["1g"]}, "invalid memory '1g': a whole number"),
+        ({"memswap": ["-2"]}, "invalid memswap '-2'"),
         ({"networkmode": ["container:x"]}, "networkmode 'container:x'"),
         ({"buildargs": ["[1]"]}, "invalid buildargs"),
         ({"outputs": ['[{"Type": "registry", "Attrs": {}}]']}, "outputs: type 'registry'"),
@@ -219,30 +220,35 @@ def test_a_remote_build_reads_no_body_and_checks_no_tar() -> None:
     assert dict(engine.calls)["images.build"].context == "https://h/ctx.tar.gz"
 
 
-def test_build_shmsize_reaches_run_and_the_limits_are_refused_by_name() -> None:
-    # docker CLI 20.10 sends every limit, as 0 when not given: nothing is refused then
+def test_build_shmsize_and_the_limits_reach_run_as_hutch_builds_flags() -> None:
+    from hutch.api.container_config import ResourceOptions
+
+    # docker CLI 20.10 sends every limit, as 0 when not given: no limit is asked then
     zeros = {k: ["0"] for k in ("memory", "memswap", "cpushares", "cpuperiod", "cpuquota")}
     options = build_options(_req({**zeros, "cpusetcpus": [""], "shmsize": ["0"]}), "/c", "/l")
-    assert options.shm_size is None
-    assert build_options(_req({"memswap": ["-1"]}), "/c", "/l").shm_size is None
+    assert options.shm_size is None and options.resources == ResourceOptions()
+    assert options.resources.given_limits() == ()
+    # unlimited swap and no memory limit: nothing asked either
+    assert build_options(_req({"memswap": ["-1"]}), "/c", "/l").resources == ResourceOptions()
     assert build_options(_req({"shmsize": ["134217728"]}), "/c", "/l").shm_size == "134217728"
     with pytest.raises(ApiError, match="invalid shmsize '1g'") as exc:
         build_options(_req({"shmsize": ["1g"]}), "/c", "/l")
     assert exc.value.status == 400
-    for name, value in (
-        ("memory", "67108864"),
-        ("memswap", "134217728"),
-        ("cpushares", "512"),
-        ("cpusetcpus", "0"),
-        ("cpuperiod", "100000"),
-        ("cpuquota", "50000"),
-    ):
-        with pytest.raises(ApiError) as exc:
-            build_options(_req({name: [value]}), "/c", "/l")
-        assert exc.value.status == 400
-        assert exc.value.message == (
-            f"{name}: build-time resource limits are not supported (RUN steps have no cgroup)"
-        )
+    query = {
+        "memory": ["67108864"], "memswap": ["-1"], "cpushares": ["512"],
+        "cpusetcpus": ["0"], "cpuperiod": ["100000"], "cpuquota": ["50000"],
+    }  # fmt: skip
+    limits = build_options(_req(query), "/c", "/l").resources
+    assert limits == ResourceOptions(
+        memory="67108864", memory_swap="-1", cpu_shares=512, cpu_quota=50000,
+        cpu_period=100000, cpuset_cpus="0",
+    )  # fmt: skip
+    assert limits.given_limits() == (
+        "--memory", "--memory-swap", "--cpu-shares", "--cpu-quota", "--cpu-period",
+        "--cpuset-cpus",
+    )  # fmt: skip
+    swap = build_options(_req({"memory": ["1"], "memswap": ["2"]}), "/c", "/l").resources
+    assert (swap.memory, swap.memory_swap) == ("1", "2")
 
 
 def test_build_streams_the_log_and_dockers_final_lines() -> None:
