@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import typer
 
     from hutch.api.compose import ComposeFrontEnd
@@ -52,6 +54,17 @@ class AppState:
         from hutch.engine.engine import user_engine  # hutch.Client's factory too
 
         return user_engine(
+            self.root, self.runroot, self.storage_driver, self.cgroup_manager, self.events_backend
+        )
+
+    def engine_factory(self) -> Callable[[], Engine]:
+        """``new_engine`` with the paths and settings resolved once, for a process that
+        builds many engines (the API service: one per connection thread)."""
+        if self._engine is not None and self._injected:
+            return self.new_engine
+        from hutch.engine.engine import engine_factory
+
+        return engine_factory(
             self.root, self.runroot, self.storage_driver, self.cgroup_manager, self.events_backend
         )
 

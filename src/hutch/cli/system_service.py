@@ -23,4 +23,4 @@ def service_command(state: AppState, uri: str | None, time: int) -> None:
     from hutch.service.main import run_service
 
     verbose = state.log_level in ("trace", "debug", "info")
-    run_service(uri, time, state.new_engine, __version__, log_requests=verbose)
+    run_service(uri, time, state.engine_factory(), __version__, log_requests=verbose)

@@ -49,10 +49,25 @@ def user_engine(
     or backend hutch does not know.
 
     The one factory of the CLI (``cli/state.py``), of ``hutch.Client``
-    (``client/local.py``) and so of the API service, which the CLI hands it. It
-    lives here, not in the client, so that ``hutch run`` imports nothing more
-    for it than the engine it builds.
+    (``client/local.py``); the API service's is ``engine_factory``, the same
+    resolution done once. It lives here, not in the client, so that ``hutch run``
+    imports nothing more for it than the engine it builds.
     """
+    return engine_factory(root, runroot, storage_driver, cgroup_manager, events_backend)()
+
+
+def engine_factory(
+    root: str | None = None,
+    runroot: str | None = None,
+    storage_driver: str | None = None,
+    cgroup_manager: str | None = None,
+    events_backend: str | None = None,
+) -> Callable[[], LocalEngine]:
+    """``user_engine``'s paths and settings, resolved once; each call of the result is a
+    new engine over them. The API service builds one engine per connection thread:
+    without this, every ``docker ps`` read the environment, ran platformdirs and
+    parsed the settings files again (a service reads its settings at start, as
+    podman's does)."""
     from dataclasses import replace
 
     from hutch.config.paths import default_paths
@@ -66,7 +81,7 @@ def user_engine(
         settings = replace(settings, cgroup_manager=check_cgroup_manager(cgroup_manager))
     if events_backend is not None:
         settings = replace(settings, events_logger=check_events_backend(events_backend))
-    return LocalEngine(paths, settings)
+    return lambda: LocalEngine(paths, settings)
 
 
 class LocalEngine:

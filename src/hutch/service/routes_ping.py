@@ -7,7 +7,8 @@ endpoints (router.py says how).
 
 from __future__ import annotations
 
-import platform
+import os
+import sys
 from typing import TYPE_CHECKING
 
 from hutch.service.reply import Reply, json_reply
@@ -31,15 +32,18 @@ def ping(ctx: ServiceContext, req: Request) -> Reply:
 def version(ctx: ServiceContext, req: Request) -> Reply:
     api = f"{API_VERSION[0]}.{API_VERSION[1]}"
     minimum = f"{MIN_API_VERSION[0]}.{MIN_API_VERSION[1]}"
-    arch = {"x86_64": "amd64", "aarch64": "arm64"}.get(platform.machine(), platform.machine())
+    # os.uname and sys, not the platform module: the first /_ping of a socket-activated
+    # service loads this module, and platform costs its start-up an import.
+    host = os.uname()
+    arch = {"x86_64": "amd64", "aarch64": "arm64"}.get(host.machine, host.machine)
     details = {
         "ApiVersion": api,
         "MinAPIVersion": minimum,
         "Os": "linux",
         "Arch": arch,
-        "KernelVersion": platform.release(),
+        "KernelVersion": host.release,
         "GitCommit": "",
-        "GoVersion": f"python{platform.python_version()}",
+        "GoVersion": "python{}.{}.{}".format(*sys.version_info[:3]),
         "BuildTime": "",
         "Experimental": "false",
     }
