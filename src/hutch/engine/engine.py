@@ -65,8 +65,8 @@ def engine_factory(
 ) -> Callable[[], LocalEngine]:
     """``user_engine``'s paths and settings, resolved once; each call of the result is a
     new engine over them. The API service builds one engine per connection thread:
-    without this, every ``docker ps`` read the environment, ran platformdirs and
-    parsed the settings files again (a service reads its settings at start, as
+    without this, every ``docker ps`` resolved the XDG directories and parsed the
+    settings files again (a service reads its settings at start, as
     podman's does)."""
     from dataclasses import replace
 
