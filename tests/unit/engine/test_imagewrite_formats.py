@@ -47,16 +47,21 @@ def test_docker_manifest_uses_schema_2_types() -> None:
     ]
 
 
-def test_push_gzips_plain_layers_of_a_docker_manifest_only(tmp_path: Path) -> None:
+def _plain_layer_store(tmp_path: Path) -> tuple[LayerStore, bytes, list[LayerInfo], Path]:
+    """A store holding one plain-tar layer, the layer's bytes and info, and a work dir."""
     store = LayerStore(Paths(data=tmp_path / "d", runtime=tmp_path / "r", config=tmp_path / "c"))
     plain = b"tar bytes " * 1000
     digest = "sha256:" + hashlib.sha256(plain).hexdigest()
     blob = store.blob_path(digest)
     blob.parent.mkdir(parents=True)
     blob.write_bytes(plain)
-    layers = [LayerInfo(digest, digest, PLAIN, len(plain), len(plain))]
     work = tmp_path / "work"
     work.mkdir()
+    return store, plain, [LayerInfo(digest, digest, PLAIN, len(plain), len(plain))], work
+
+
+def test_push_gzips_plain_layers_of_a_docker_manifest_only(tmp_path: Path) -> None:
+    store, plain, layers, work = _plain_layer_store(tmp_path)
     assert gzip_plain_layers(oci_manifest(b"{}", layers), store, work).blobs == {}
     converted = gzip_plain_layers(docker_manifest(b"{}", layers), store, work)
     entry = json.loads(converted.manifest_raw)["layers"][0]
@@ -85,15 +90,7 @@ def test_push_compression_format_recompresses_and_force_false_keeps(tmp_path: Pa
     from hutch.api.errors import InvalidArgument
     from hutch.engine.pushconvert import LayerCompression, check_compression, convert_layers
 
-    store = LayerStore(Paths(data=tmp_path / "d", runtime=tmp_path / "r", config=tmp_path / "c"))
-    plain = b"tar bytes " * 1000
-    digest = "sha256:" + hashlib.sha256(plain).hexdigest()
-    blob = store.blob_path(digest)
-    blob.parent.mkdir(parents=True)
-    blob.write_bytes(plain)
-    layers = [LayerInfo(digest, digest, PLAIN, len(plain), len(plain))]
-    work = tmp_path / "work"
-    work.mkdir()
+    store, plain, layers, work = _plain_layer_store(tmp_path)
     zstd = convert_layers(oci_manifest(b"{}", layers), store, work, LayerCompression("zstd"))
     entry = json.loads(zstd.manifest_raw)["layers"][0]
     assert entry["mediaType"] == "application/vnd.oci.image.layer.v1.tar+zstd"
@@ -107,7 +104,11 @@ def test_push_compression_format_recompresses_and_force_false_keeps(tmp_path: Pa
     # the zstd blob stored as the image's layer: gzip forced (a format given), or kept
     zblob = store.blob_path(entry["digest"])
     zblob.write_bytes(data)
-    stored = [LayerInfo(entry["digest"], digest, entry["mediaType"], len(data), len(plain))]
+    # (diff id, blob digest, type, blob size, size): the blob is the zstd one
+    zstd_layer = LayerInfo(
+        layers[0].diff_id, entry["digest"], entry["mediaType"], len(data), len(plain)
+    )
+    stored = [zstd_layer]
     manifest = oci_manifest(b"{}", stored)
     gz = convert_layers(manifest, store, work, LayerCompression("gzip", 1))
     gz_entry = json.loads(gz.manifest_raw)["layers"][0]
