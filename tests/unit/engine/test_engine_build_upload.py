@@ -226,7 +226,7 @@ def test_shm_size_reaches_every_run_step(tmp_path: Path) -> None:
 
 
 def test_build_limits_reach_each_run_steps_cgroup_as_runs_do(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """--memory, --cpu-shares, ...: placed by run's planner (here a cgroupfs host with
     every controller), in RUN's settings and so in each step's spec."""
@@ -252,9 +252,10 @@ def test_build_limits_reach_each_run_steps_cgroup_as_runs_do(
     spec = run.resources
     assert (spec.memory_max, spec.cpu_quota, spec.cpuset_cpus) == (64 << 20, 50000, "0")
     assert spec.cpu_weight > 0 and spec.backend == "cgroupfs"
+    # build_spec writes the step's /etc files into its workdir: a directory of the test's
     request = RunRequest(
         step_id="s" * 64, args=("true",), env=(), cwd="/", user="", rootfs=Rootfs("bind", "/r"),
-        mounts=(), network="host", workdir=Path("/w"), settings=run,
+        mounts=(), network="host", workdir=tmp_path, settings=run,
     )  # fmt: skip
     assert build_spec(request, ()).resources == spec
 
