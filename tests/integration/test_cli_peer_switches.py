@@ -92,7 +92,10 @@ def test_share_parent_false_is_taken(hutch: Hutch) -> None:
     hutch("pod", "rm", "sp")
 
 
-SCRIPT = "echo out; echo err >&2; cat"
+# podman 4.3.1's start -a attaches after it starts the container: what a command
+# prints at once can be lost (seen in CI: podman printed nothing at all), so the
+# command waits a moment before it speaks.
+SCRIPT = "sleep 1; echo out; echo err >&2; cat"
 
 
 @pytest.mark.parametrize(
