@@ -980,6 +980,7 @@ complete -c hutch -n "__hutch_at 'logs'" -l since -x -d 'Only lines after this t
 complete -c hutch -n "__hutch_at 'logs'" -l until -x -d 'Only lines before this time'
 complete -c hutch -n "__hutch_at 'logs'" -l timestamps -s t -d 'Prefix each line with its time'
 complete -c hutch -n "__hutch_at 'logs'" -l latest -s l -d 'Act on the container created last'
+complete -c hutch -n "__hutch_at 'logs'" -l names -s n -d 'With several containers, prefix lines with names, not ids'
 complete -c hutch -n "__hutch_at 'logs'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'logs' 1+" -f -a '(__hutch_container_names)'
 
@@ -2419,6 +2420,7 @@ complete -c hutch -n "__hutch_at 'container logs'" -l since -x -d 'Only lines af
 complete -c hutch -n "__hutch_at 'container logs'" -l until -x -d 'Only lines before this time'
 complete -c hutch -n "__hutch_at 'container logs'" -l timestamps -s t -d 'Prefix each line with its time'
 complete -c hutch -n "__hutch_at 'container logs'" -l latest -s l -d 'Act on the container created last'
+complete -c hutch -n "__hutch_at 'container logs'" -l names -s n -d 'With several containers, prefix lines with names, not ids'
 complete -c hutch -n "__hutch_at 'container logs'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'container logs' 1+" -f -a '(__hutch_container_names)'
 

@@ -4,58 +4,9 @@ rootfs, compared by exit code and output."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import tempfile
-from collections.abc import Callable, Iterator
-from pathlib import Path
-
 import pytest
 from harness import Hutch
-
-Run = Callable[..., subprocess.CompletedProcess[str]]
-# podman warns about / not being a shared mount on every command here
-_NOISE = ("time=",)
-
-
-@pytest.fixture(scope="module")
-def podman(tmp_path_factory: pytest.TempPathFactory, rootfs_tar: Path) -> Iterator[Run]:
-    """podman with a store of its own (--root/--runroot), the busybox rootfs as ``base``."""
-    binary = shutil.which("podman")
-    assert binary is not None, "podman (the peer) not found: contrib/setup-host.sh installs it"
-    root = tmp_path_factory.mktemp("podman-storage")
-    runroot = Path(tempfile.mkdtemp(prefix="hutch-it-podman-", dir="/tmp"))
-
-    def call(*args: str, input: str | None = None) -> subprocess.CompletedProcess[str]:
-        argv = [binary, "--root", str(root), "--runroot", str(runroot), *args]
-        proc = subprocess.run(
-            argv,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            input=input,
-            stdin=None if input is not None else subprocess.DEVNULL,
-        )
-        err = "".join(line for line in proc.stderr.splitlines(True) if not line.startswith(_NOISE))
-        return subprocess.CompletedProcess(argv, proc.returncode, proc.stdout, err)
-
-    assert call("import", "-q", str(rootfs_tar), "base").returncode == 0
-    yield call
-    call("rm", "-af")
-    call("unshare", "rm", "-rf", str(root))
-    shutil.rmtree(runroot, ignore_errors=True)
-
-
-def _both(hutch: Hutch, podman: Run, *args: str, input: str | None = None) -> tuple[int, str, str]:
-    """Run ARGS through both; they must agree on exit code, stdout and stderr."""
-    ours = hutch(*args, input=input, check=False)
-    theirs = podman(*args, input=input)
-    assert (ours.returncode, ours.stdout, ours.stderr) == (
-        theirs.returncode,
-        theirs.stdout,
-        theirs.stderr,
-    ), args
-    return ours.returncode, ours.stdout, ours.stderr
+from peer_podman import Run, both, fixture_podman  # noqa: F401 - the peer's fixture
 
 
 @pytest.mark.parametrize(
@@ -73,15 +24,15 @@ def _both(hutch: Hutch, podman: Run, *args: str, input: str | None = None) -> tu
 def test_switch_values_as_podman(
     hutch: Hutch, base_image: str, podman: Run, args: tuple[str, ...], code: int
 ) -> None:
-    returncode, _, err = _both(hutch, podman, "run", "--rm", *args, base_image, "touch", "/tmp/x")
+    returncode, _, err = both(hutch, podman, "run", "--rm", *args, base_image, "touch", "/tmp/x")
     assert returncode == code
     assert ("Read-only file system" in err) is (code == 1)
 
 
 def test_rm_false_after_rm_keeps_the_container(hutch: Hutch, base_image: str, podman: Run) -> None:
-    _both(hutch, podman, "run", "--rm", "--rm=false", "--name", "kept", base_image, "true")
-    assert _both(hutch, podman, "container", "exists", "kept")[0] == 0
-    _both(hutch, podman, "rm", "kept")
+    both(hutch, podman, "run", "--rm", "--rm=false", "--name", "kept", base_image, "true")
+    assert both(hutch, podman, "container", "exists", "kept")[0] == 0
+    both(hutch, podman, "rm", "kept")
 
 
 def test_share_parent_false_is_taken(hutch: Hutch) -> None:
@@ -120,8 +71,8 @@ def test_start_attach_streams_as_podman(
     hutch(*argv)  # each prints its own id
     assert podman(*argv).returncode == 0
     try:
-        code, out, err = _both(hutch, podman, "start", *start, "sa", input="typed\n")
+        code, out, err = both(hutch, podman, "start", *start, "sa", input="typed\n")
         assert code == 0 and err == "err\n"
         assert out == ("out\ntyped\n" if "-i" in create else "out\n")
     finally:
-        _both(hutch, podman, "rm", "-f", "sa")
+        both(hutch, podman, "rm", "-f", "sa")

@@ -252,6 +252,10 @@ class LogLine:
     stream: str
     text: bytes
     partial: bool
+    # Whose line it is, set when one read covers several containers (logs A B):
+    # the CLI prefixes each line with the id or, with --names, the name.
+    container_id: str = ""
+    container_name: str = ""
 
 
 @dataclass(frozen=True)

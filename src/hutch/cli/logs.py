@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from hutch.cli import targets as t
 from hutch.cli.state import state_of
-
-if TYPE_CHECKING:
-    pass
 
 
 def register(app: typer.Typer, container_app: typer.Typer) -> None:
@@ -40,6 +37,14 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
             bool, typer.Option("--timestamps", "-t", help="Prefix each line with its time.")
         ] = False,
         latest: t.Latest = False,
+        show_names: Annotated[
+            bool,
+            typer.Option(
+                "--names",
+                "-n",
+                help="With several containers, prefix lines with names, not ids.",
+            ),
+        ] = False,
     ) -> None:
         """Print the logs of one or more containers."""
         from hutch.api.containers import LogsOptions
@@ -49,10 +54,12 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
             tail = None  # podman: a negative tail means all lines
         options = LogsOptions(tuple(names), follow, tail, since, until, timestamps)
         out = {"stdout": sys.stdout.buffer, "stderr": sys.stderr.buffer}
+        several = len(names) > 1  # podman prefixes only then, --names or not
         for line in state_of(ctx).engine().containers.logs(options):
             stream = out.get(line.stream, sys.stdout.buffer)
-            prefix = f"{line.timestamp} ".encode() if timestamps else b""
-            stream.write(prefix + line.text + (b"" if line.partial else b"\n"))
+            who = (line.container_name if show_names else line.container_id[:12]) + " "
+            prefix = (who if several else "") + (f"{line.timestamp} " if timestamps else "")
+            stream.write(prefix.encode() + line.text + (b"" if line.partial else b"\n"))
             stream.flush()
 
     app.command("logs")(logs)

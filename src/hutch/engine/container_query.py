@@ -168,7 +168,20 @@ class ContainerQueries:
     def logs(self, options: LogsOptions) -> Iterator[LogLine]:
         window = (_time("--since", options.since), _time("--until", options.until))
         containers = [cs.get(self._ctx, n) for n in options.names]
-        return self._logs(containers, options, window)
+        if len(containers) < 2:
+            return self._logs(containers, options, window)
+        # Several: merged by time, or followed side by side (podman follows them
+        # all at once), each line saying whose it is.
+        from hutch.engine.pod_logs import Reader, merged
+
+        def new_reader() -> Reader:
+            return ContainerQueries(EngineContext(self._ctx.paths, self._ctx.settings)).logs
+
+        members = [(c.record.id, c.record.name) for c in containers]
+        return (
+            replace(e.line, container_id=e.container_id, container_name=e.container_name)
+            for e in merged(new_reader, members, options)
+        )
 
     def _logs(
         self,

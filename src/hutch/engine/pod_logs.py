@@ -1,4 +1,4 @@
-"""``pod logs``: the logs of a pod's members as one stream.
+"""``pod logs`` and ``logs A B``: the logs of several containers as one stream.
 
 Without ``follow`` every member's lines are read and merged by their time
 stamps. With it, one thread per member follows that member's log (the
@@ -13,6 +13,7 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 
 from hutch.api.containers import LogLine, LogsOptions
 from hutch.api.errors import HutchError
@@ -30,16 +31,26 @@ def merged_logs(
     options: PodLogsOptions,
 ) -> Iterator[PodLogLine]:
     """Lines of ``members`` (id, name) as ``options`` select them."""
+    base = LogsOptions(
+        names=(),
+        follow=options.follow,
+        tail=options.tail,
+        since=options.since,
+        until=options.until,
+        timestamps=options.timestamps,
+    )
+    return merged(new_reader, members, base)
+
+
+def merged(
+    new_reader: Callable[[], Reader],
+    members: Sequence[tuple[str, str]],
+    options: LogsOptions,
+) -> Iterator[PodLogLine]:
+    """Lines of ``members`` (id, name), each read with ``options`` (its names aside)."""
 
     def logs_of(container_id: str) -> LogsOptions:
-        return LogsOptions(
-            names=(container_id,),
-            follow=options.follow,
-            tail=options.tail,
-            since=options.since,
-            until=options.until,
-            timestamps=options.timestamps,
-        )
+        return replace(options, names=(container_id,))
 
     if not options.follow:
         read = new_reader()

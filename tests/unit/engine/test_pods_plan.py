@@ -395,3 +395,29 @@ def test_ps_filter_pod_takes_a_name_or_an_id_prefix() -> None:
         keep = parse_filters([f"pod={value}"])
         assert keep.match(member) and not keep.match(c)
     assert not parse_filters(["pod=other"]).match(member)
+
+
+def test_logs_of_several_containers_read_each_with_the_same_options() -> None:
+    from collections.abc import Iterator
+
+    from hutch.api.containers import LogLine, LogsOptions
+    from hutch.engine.pod_logs import merged
+
+    asked: list[LogsOptions] = []
+
+    def reader() -> object:
+        def read(options: LogsOptions) -> Iterator[LogLine]:
+            asked.append(options)
+            stamp = f"2026-01-01T00:00:0{2 if options.names == ('a',) else 1}Z"
+            return iter([LogLine(stamp, "stdout", options.names[0].encode(), False)])
+
+        return read
+
+    options = LogsOptions(("web", "db"), since="10m", timestamps=True)
+    got = list(merged(reader, [("a", "web"), ("b", "db")], options))  # type: ignore[arg-type]
+    assert [(e.container_id, e.container_name, e.line.text) for e in got] == [
+        ("b", "db", b"b"),
+        ("a", "web", b"a"),
+    ]
+    assert [o.names for o in asked] == [("a",), ("b",)]
+    assert all(o.since == "10m" and o.timestamps for o in asked)
