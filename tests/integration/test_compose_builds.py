@@ -188,3 +188,26 @@ def test_a_refused_key_says_why_and_creates_nothing(
     assert "build.network is not implemented by hutch compose: 'backend': " in built.stderr
     assert hutch("ps", "-a", "-q").stdout == ""
     assert "crefuse" not in hutch("network", "ls").stdout
+
+
+def test_a_stack_files_swarm_keys_are_ignored_with_a_warning(
+    hutch: Hutch, base_image: str, tmp_path: Path
+) -> None:
+    """A file written for `docker stack deploy` runs, as under docker compose."""
+    (tmp_path / "compose.yaml").write_text(
+        f"services:\n  web:\n    image: {base_image}\n    command: sleep 300\n"
+        "    deploy:\n      placement: {constraints: [node.role == manager]}\n"
+        "      update_config: {parallelism: 2}\n"
+        "      restart_policy: {condition: on-failure, delay: 5s}\n"
+    )
+    compose = ("compose", "-p", "cstack", "-f", str(tmp_path / "compose.yaml"))
+    result = hutch(*compose, "up", "-d", timeout=120)
+    try:
+        assert "service 'web': deploy.placement is ignored: " in result.stderr
+        assert "service 'web': deploy.update_config is ignored: " in result.stderr
+        assert "service 'web': deploy.restart_policy.delay is ignored: " in result.stderr
+        inspect = json.loads(hutch("inspect", "cstack-web-1").stdout)[0]
+        assert inspect["State"]["Running"] is True
+        assert inspect["HostConfig"]["RestartPolicy"]["Name"] == "on-failure"
+    finally:
+        hutch(*compose, "down", "-t", "0", timeout=60)

@@ -14,6 +14,7 @@ from hutch.compose.checks import check
 from hutch.compose.finalise import active_services, finalise
 from hutch.compose.load import Loader
 from hutch.compose.locate import Locator
+from hutch.compose.swarm import swarm_only_warnings
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,8 @@ def load_project(options: ComposeProjectOptions) -> Project:
     model = finalise(data, name, environ, options.environ, enabled, where)
     disabled = set(services) - enabled
     check(model, disabled, where)
+    for service_name, service in model["services"].items():
+        warnings += swarm_only_warnings(service_name, service)
     every_profile = {p for body in services.values() for p in body.get("profiles") or []}
     return Project(
         name=name,

@@ -26,6 +26,7 @@ from hutch.api.container_config import (
     VolumeOptions,
 )
 from hutch.compose.secrets import bind_volumes, secret_files, secret_flags
+from hutch.compose.swarm import SWARM_ONLY
 
 LABEL = "com.docker.compose"
 
@@ -69,22 +70,8 @@ REASONS = {
     "use_api_socket": "hutch has no always-running API socket to give the container (the Docker "
     "API is served only while `hutch system service` runs)",
     "deploy.mode": "only 'replicated' and 'global' exist (global is one container on one host)",
-    "deploy.placement": "it places tasks on the nodes of a swarm; hutch runs on one host",
-    "deploy.endpoint_mode": "it is a swarm's service discovery (vip or dnsrr); hutch's "
-    "containers are found by name on the project's networks",
-    "deploy.update_config": "it is a swarm's rolling update; up recreates changed containers "
-    "in place",
-    "deploy.rollback_config": "it is a swarm's rollback of a failed update; hutch has none",
-    "deploy.restart_policy.delay": "hutch's restart policy has no delay (hutch run --restart "
-    "has none)",
-    "deploy.restart_policy.window": "hutch's restart policy has no window (hutch run --restart "
-    "has none)",
-    "deploy.resources.reservations.cpus": "a container has no CPU reservation (hutch run has no "
-    "such flag; cpu_shares sets a relative weight)",
     "deploy.resources.reservations.devices": "hutch has no device reservations (no --gpus, no "
     "CDI): give the device nodes under devices:",
-    "deploy.resources.reservations.generic_resources": "they are a swarm node's resources; "
-    "hutch runs on one host",
 }
 # Values that ask for nothing beyond hutch's behaviour: such a key is accepted
 _NO_OPS: dict[str, tuple[Any, ...]] = {
@@ -138,17 +125,18 @@ def unsupported_keys(service: Mapping[str, Any]) -> list[str]:
     for key in deploy:
         if key == "mode" and deploy[key] in _MODES:
             continue
-        if key not in _DEPLOY_KEYS and not key.startswith("x-"):
-            out.append(f"deploy.{key}")
+        name = f"deploy.{key}"
+        if key not in _DEPLOY_KEYS and not key.startswith("x-") and name not in SWARM_ONLY:
+            out.append(name)
     policy = deploy.get("restart_policy") or {}
-    out += [f"deploy.restart_policy.{k}" for k in policy if k in ("delay", "window")]
     if policy.get("condition", "any") not in _CONDITIONS:
         out.append("deploy.restart_policy.condition")
     resources = deploy.get("resources") or {}
     for part, known in _RESOURCES.items():
         for key in resources.get(part) or {}:
-            if key not in known and not key.startswith("x-"):
-                out.append(f"deploy.resources.{part}.{key}")
+            name = f"deploy.resources.{part}.{key}"
+            if key not in known and not key.startswith("x-") and name not in SWARM_ONLY:
+                out.append(name)
     out += [f"blkio_config.{k}" for k in service.get("blkio_config") or {} if k not in _BLKIO]
     return out
 

@@ -13,6 +13,7 @@ from hutch.api.compose import ComposeProjectOptions
 from hutch.api.container_config import RunOptions
 from hutch.compose.project import Project, load_project
 from hutch.compose.secrets import bind_volumes, secret_files, secret_flags, tar_of
+from hutch.compose.swarm import swarm_only_warnings
 from hutch.compose.translate import (
     REASONS,
     duration_seconds,
@@ -129,7 +130,7 @@ def test_run_options(tmp_path: Path) -> None:
             {"image": "x", "blkio_config": {"weight": 10, "weight_device": [], "other": 1}},
             ["blkio_config.other"],
         ),
-        ({"image": "x", "deploy": {"replicas": 2, "placement": {}}}, ["deploy.placement"]),
+        ({"image": "x", "deploy": {"replicas": 2, "placement": {}}}, []),  # swarm only
         (
             {"image": "x", "links": ["a"], "volumes_from": ["a"], "attach": False},
             [],
@@ -175,11 +176,7 @@ def test_every_spec_key_is_implemented_or_refused_with_a_reason(key: str) -> Non
         ({"deploy": {"mode": "swarm"}}, ["deploy.mode"]),
         (
             {"deploy": {"restart_policy": {"delay": "5s", "window": "1m", "condition": "x"}}},
-            [
-                "deploy.restart_policy.delay",
-                "deploy.restart_policy.window",
-                "deploy.restart_policy.condition",
-            ],
+            ["deploy.restart_policy.condition"],
         ),
         (
             {
@@ -191,11 +188,7 @@ def test_every_spec_key_is_implemented_or_refused_with_a_reason(key: str) -> Non
                     },
                 }
             },
-            [
-                "deploy.update_config",
-                "deploy.resources.reservations.cpus",
-                "deploy.resources.reservations.devices",
-            ],
+            ["deploy.resources.reservations.devices"],
         ),
     ],
 )
@@ -203,6 +196,38 @@ def test_keys_mapped_or_refused_by_value(service: dict[str, object], expected: l
     assert unsupported_keys(service) == expected
     for key in expected:
         assert key_reason(key, service)
+
+
+def test_swarm_only_keys_are_ignored_with_a_warning_each() -> None:
+    """docker compose without a swarm runs a stack file and ignores these keys."""
+    service = {
+        "deploy": {
+            "placement": {"constraints": ["node.role == manager"]},
+            "update_config": {"parallelism": 2},
+            "rollback_config": {},
+            "endpoint_mode": "dnsrr",
+            "restart_policy": {"condition": "on-failure", "delay": "5s", "window": "1m"},
+            "resources": {"reservations": {"cpus": "0.5", "generic_resources": []}},
+        }
+    }
+    assert unsupported_keys(service) == []
+    warnings = swarm_only_warnings("web", service)
+    assert [w.split(" is ignored: ")[0] for w in warnings] == [
+        f"service 'web': deploy.{key}"
+        for key in (
+            "placement",
+            "endpoint_mode",
+            "update_config",
+            "rollback_config",
+            "restart_policy.delay",
+            "restart_policy.window",
+            "resources.reservations.cpus",
+            "resources.reservations.generic_resources",
+        )
+    ]
+    assert all(w.split(" is ignored: ")[1] for w in warnings)
+    assert swarm_only_warnings("web", {"deploy": {"replicas": 2}}) == []
+    assert restart_policy(service) == "on-failure"
 
 
 def test_reasons_name_the_value_or_the_missing_flag() -> None:
