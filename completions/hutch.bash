@@ -47,7 +47,7 @@ _hutch_options() {
     "kill") echo --signal -s --all -a --latest -l --cidfile ;;
     "rm") echo --force -f --all -a --ignore -i --time -t --volumes -v --latest -l --filter --cidfile --depend ;;
     "wait") echo --condition --interval -i --ignore --latest -l ;;
-    "ps") echo --all -a --quiet -q --last -n --latest -l --format --no-trunc --noheading --filter -f --sort --size -s --pod -p ;;
+    "ps") echo --all -a --quiet -q --last -n --latest -l --format --no-trunc --noheading --filter -f --sort --size -s --pod -p --external --ns ;;
     "logs") echo --follow -f --tail --since --until --timestamps -t --latest -l --names -n ;;
     "inspect") echo --format -f --type -t --latest -l --size -s ;;
     "init") echo --all -a --latest -l ;;
@@ -148,7 +148,7 @@ _hutch_options() {
     "container kill") echo --signal -s --all -a --latest -l --cidfile ;;
     "container rm") echo --force -f --all -a --ignore -i --time -t --volumes -v --latest -l --filter --cidfile --depend ;;
     "container wait") echo --condition --interval -i --ignore --latest -l ;;
-    "container ls") echo --all -a --quiet -q --last -n --latest -l --format --no-trunc --noheading --filter -f --sort --size -s --pod -p ;;
+    "container ls") echo --all -a --quiet -q --last -n --latest -l --format --no-trunc --noheading --filter -f --sort --size -s --pod -p --external --ns ;;
     "container logs") echo --follow -f --tail --since --until --timestamps -t --latest -l --names -n ;;
     "container inspect") echo --format -f --latest -l --size -s ;;
     "container init") echo --all -a --latest -l ;;

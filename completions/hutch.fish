@@ -971,6 +971,8 @@ complete -c hutch -n "__hutch_at 'ps'" -l filter -s f -x -d 'KEY=VALUE: id, name
 complete -c hutch -n "__hutch_at 'ps'" -l sort -x -d 'Sort by created, id, image, names or status'
 complete -c hutch -n "__hutch_at 'ps'" -l size -s s -d 'Show the size of each writable layer'
 complete -c hutch -n "__hutch_at 'ps'" -l pod -s p -d 'Show the pod of each container'
+complete -c hutch -n "__hutch_at 'ps'" -l external -d 'Accepted: hutch\'s store holds no containers of other tools to add'
+complete -c hutch -n "__hutch_at 'ps'" -l ns -d 'Show the pid and the namespaces of each container'
 complete -c hutch -n "__hutch_at 'ps'" -l help -d 'Show the help and exit'
 
 # hutch logs
@@ -2411,6 +2413,8 @@ complete -c hutch -n "__hutch_at 'container ls'" -l filter -s f -x -d 'KEY=VALUE
 complete -c hutch -n "__hutch_at 'container ls'" -l sort -x -d 'Sort by created, id, image, names or status'
 complete -c hutch -n "__hutch_at 'container ls'" -l size -s s -d 'Show the size of each writable layer'
 complete -c hutch -n "__hutch_at 'container ls'" -l pod -s p -d 'Show the pod of each container'
+complete -c hutch -n "__hutch_at 'container ls'" -l external -d 'Accepted: hutch\'s store holds no containers of other tools to add'
+complete -c hutch -n "__hutch_at 'container ls'" -l ns -d 'Show the pid and the namespaces of each container'
 complete -c hutch -n "__hutch_at 'container ls'" -l help -d 'Show the help and exit'
 
 # hutch container logs

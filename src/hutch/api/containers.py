@@ -118,6 +118,7 @@ class ListContainersOptions:
     filters: tuple[str, ...] = ()  # KEY=VALUE: id, name, label, status, ancestor, exited
     sort: str = "created"  # created (newest first), id, image, names, status
     size: bool = False  # compute the size of each writable layer
+    namespaces: bool = False  # read each running container's namespaces (ps --ns)
 
 
 @dataclass(frozen=True)
@@ -244,6 +245,8 @@ class ContainerSummary:
     pod_name: str = ""
     is_infra: bool = False  # the infra container of its pod
     restart_policy: str = "no"  # its --restart policy's name (ps --filter restart-policy)
+    # (kind as /proc/PID/ns names it, its inode) of each namespace, with ps --ns
+    namespaces: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

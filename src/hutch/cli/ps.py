@@ -32,6 +32,19 @@ HEADERS = {
     "PodName": "PODNAME",
 }
 COLUMNS = ("ID", "Image", "Command", "CreatedHuman", "Status", "Ports", "Names")
+# podman's Namespaces fields in its order, each with the kind /proc/PID/ns names it,
+# its key in ps --format json, and its column of ps --ns
+NAMESPACES = (
+    ("MNT", "mnt", "Mnt", "MNT"),
+    ("Cgroup", "cgroup", "Cgroup", "CGROUPNS"),
+    ("IPC", "ipc", "Ipc", "IPC"),
+    ("NET", "net", "Net", "NET"),
+    ("PIDNS", "pid", "Pidns", "PIDNS"),
+    ("UTS", "uts", "Uts", "UTS"),
+    ("User", "user", "User", "USERNS"),
+)
+# ps --ns: the id, name and pid, then the namespaces in the order of their columns
+NS_COLUMNS = ("CGROUPNS", "IPC", "MNT", "NET", "PIDNS", "USERNS", "UTS")
 
 
 def _since(ts: float, now: float) -> str:
@@ -80,7 +93,7 @@ def row_of(c: "ContainerSummary", now: float, no_trunc: bool, pods: bool = False
         "Labels": labels,
         "Mounts": [m[2] for m in c.mounts],
         "Names": c.name,
-        "Namespaces": _namespaces(),
+        "Namespaces": _namespaces(c),
         "Networks": "",  # podman 4.3.1: the names joined by commas
         "Pid": c.pid,
         "Pod": c.pod if no_trunc else c.pod[:12],
@@ -95,14 +108,31 @@ def row_of(c: "ContainerSummary", now: float, no_trunc: bool, pods: bool = False
     }
 
 
-def _namespaces() -> gotemplate.Struct:
-    """podman's ps Namespaces (filled only with --namespace, which hutch lacks)."""
+def _namespaces(c: "ContainerSummary") -> gotemplate.Struct:
+    """podman's ps Namespaces: the inodes with --ns (of a running container), else empty."""
+    have = dict(c.namespaces)
     return gotemplate.Struct(
-        "shared.Namespace",
-        dict.fromkeys(("Cgroup", "IPC", "MNT", "NET", "PIDNS", "UTS", "User"), ""),
-        {"Cgroup": "cgroup", "IPC": "ipc", "MNT": "mnt", "NET": "net", "PIDNS": "pidns"}
-        | {"UTS": "uts", "User": "user"},
+        "entities.ListContainerNamespaces",
+        {field: have.get(kind, "") for field, kind, _, _ in NAMESPACES},
+        {field: f"{key},omitempty" for field, _, key, _ in NAMESPACES},
     )
+
+
+def _namespaces_json(c: "ContainerSummary") -> dict[str, str]:
+    have = dict(c.namespaces)
+    return {key: have[kind] for _, kind, key, _ in NAMESPACES if have.get(kind)}
+
+
+def _ns_table(rows: list[dict[str, Any]]) -> str:
+    """ps --ns: id, name, pid and the inode of each namespace, as podman 4.3.1 prints them."""
+    header = ["CONTAINER ID", "NAMES", "PID", *NS_COLUMNS]
+    by_column = {column: field for field, _, _, column in NAMESPACES}
+    lines = [
+        [str(r["ID"]), str(r["Names"]), str(r["Pid"])]
+        + [r["Namespaces"][by_column[column]] for column in NS_COLUMNS]
+        for r in rows
+    ]
+    return render.table(header, lines)
 
 
 def json_of(c: "ContainerSummary") -> dict[str, Any]:
@@ -121,7 +151,7 @@ def json_of(c: "ContainerSummary") -> dict[str, Any]:
         "Labels": dict(c.labels) or None,
         "Mounts": [m[2] for m in c.mounts],  # destinations, as podman's
         "Names": [c.name],
-        "Namespaces": {},
+        "Namespaces": _namespaces_json(c),
         "Networks": [],
         "Pid": c.pid,
         "Pod": c.pod,
@@ -160,13 +190,23 @@ def ps_command(
     sort: str,
     size: bool,
     pod: bool,
+    external: bool = False,
+    ns: bool = False,
 ) -> None:
     """List containers (running ones unless --all)."""
     from hutch.api.containers import ListContainersOptions
+    from hutch.api.errors import InvalidArgument
 
+    # --external: podman adds containers other tools made in its storage; hutch's
+    # store holds only hutch's own containers, so there is nothing to add.
+    del external
+    if quiet and (size or ns):
+        raise InvalidArgument("quiet conflicts with size and namespace")  # podman 4.3.1
+    if size and ns:
+        raise InvalidArgument("size and namespace options conflict")
     if latest:
         last = 1
-    options = ListContainersOptions(all_, last, tuple(filters or ()), sort, size)
+    options = ListContainersOptions(all_, last, tuple(filters or ()), sort, size, ns)
     found = state.engine().containers.ls(options)
     if render.is_json(fmt):
         render.print_json([json_of(c) for c in found])
@@ -187,7 +227,13 @@ def ps_command(
     columns = (*COLUMNS, "Size") if size else COLUMNS
     if pod:
         columns = (*columns, "Pod", "PodName")
-    out = render.table([HEADERS[c] for c in columns], [[str(r[c]) for c in columns] for r in rows])
+    out = (
+        _ns_table(rows)
+        if ns
+        else render.table(
+            [HEADERS[c] for c in columns], [[str(r[c]) for c in columns] for r in rows]
+        )
+    )
     if noheading:
         out = "".join(out.splitlines(keepends=True)[1:])
     print(out, end="")
@@ -236,6 +282,17 @@ def register(app: "typer.Typer", container_app: "typer.Typer") -> None:
         pod: Annotated[
             bool, typer.Option("--pod", "-p", help="Show the pod of each container.")
         ] = False,
+        external: Annotated[
+            bool,
+            typer.Option(
+                "--external",
+                help="Accepted: hutch's store holds no containers of other tools to add.",
+            ),
+        ] = False,
+        ns: Annotated[
+            bool,
+            typer.Option("--ns", help="Show the pid and the namespaces of each container."),
+        ] = False,
     ) -> None:
         """List containers (running ones unless --all)."""
         ps_command(
@@ -251,6 +308,8 @@ def register(app: "typer.Typer", container_app: "typer.Typer") -> None:
             sort=sort,
             size=size,
             pod=pod,
+            external=external,
+            ns=ns,
         )
 
     app.command("ps")(ps)

@@ -122,6 +122,8 @@ class ContainerQueries:
                 continue
             if options.size:
                 item = replace(item, size=tree_size(os.fspath(container.dirs.upper)))
+            if options.namespaces and item.pid:
+                item = replace(item, namespaces=namespaces_of(item.pid))
             out.append(item)
         return sorted(out, key=order)
 
@@ -257,6 +259,22 @@ class ContainerQueries:
         finally:
             if f is not None:
                 f.close()
+
+
+NAMESPACE_KINDS = ("cgroup", "ipc", "mnt", "net", "pid", "user", "uts")
+
+
+def namespaces_of(pid: int, proc: str = "/proc") -> tuple[tuple[str, str], ...]:
+    """The inode of each namespace of process ``pid`` (``net:[4026532180]``), as podman's
+    ps --ns shows them; one the process no longer has (it exited) is left out."""
+    found = []
+    for kind in NAMESPACE_KINDS:
+        try:
+            link = os.readlink(f"{proc}/{pid}/ns/{kind}")
+        except OSError:
+            continue
+        found.append((kind, link.partition("[")[2].rstrip("]")))
+    return tuple(found)
 
 
 def _read_lines(path: str) -> list[bytes]:
