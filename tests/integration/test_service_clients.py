@@ -185,6 +185,15 @@ def test_docker_py_run_network_volume(client: docker.DockerClient) -> None:
         (listed,) = api.containers(all=True, size=True, filters={"name": "pywriter"})
         assert listed["SizeRootFs"] == sized["SizeRootFs"]
         assert listed.get("SizeRw", 0) == sized["SizeRw"]  # omitempty, as Docker's list
+        # the list's network part is inspect's, read in the same pass as the summary
+        assert listed["HostConfig"]["NetworkMode"] == sized["HostConfig"]["NetworkMode"]
+        assert listed["NetworkSettings"]["Networks"]["pynet"]["NetworkID"] == "pynet"
+        assert (
+            listed["NetworkSettings"]["Networks"]["pynet"]["IPAddress"]
+            == sized["NetworkSettings"]["Networks"]["pynet"]["IPAddress"]
+        )
+        (found,) = client.containers.list(all=True, filters={"name": "pywriter"})
+        assert found.name == "pywriter" and found.status == "exited"
         out = client.containers.run(
             "base", ["cat", "/v/f"], volumes={"pyvol": {"bind": "/v", "mode": "ro"}}, remove=True
         )

@@ -163,6 +163,14 @@ def test_network_by_name_and_volume(service: Service) -> None:
             "for i in 1 2 3 4 5; do nc srv 7000 </dev/null && break; sleep 1; done",
         )
         assert reply.stdout.strip() == "pong"
+        # ps's network column comes from the same pass over the records as the rest
+        ps = ("ps", "--filter", "name=srv", "--format", "{{.Names}} {{.Networks}}")
+        assert docker(*ps).stdout == "srv svcnet\n"
+        newer = subprocess.run(
+            [str(DOCKER_28), *ps], env=service.env.environ(), capture_output=True, text=True,
+            timeout=30, check=True,
+        )  # fmt: skip
+        assert newer.stdout == "srv svcnet\n"
         docker("run", "--rm", "-v", "svcvol:/data", "base", "sh", "-c", "echo kept > /data/f")
         assert (
             docker("run", "--rm", "-v", "svcvol:/data", "base", "cat", "/data/f").stdout == "kept\n"

@@ -250,6 +250,18 @@ class ContainerSummary:
 
 
 @dataclass(frozen=True)
+class ContainerListing:
+    """One container of the Docker API's ``GET /containers/json``: ps's summary and
+    what that list adds from inspect, read in the same pass over the records."""
+
+    summary: ContainerSummary
+    network_mode: str  # as inspect's HostConfig.NetworkMode
+    networks: dict[str, InspectEndpoint]  # as inspect's NetworkSettings.Networks
+    # with size: the container's files and its image's (SizeRootFs); SizeRw is summary.size
+    size_root_fs: int | None = None
+
+
+@dataclass(frozen=True)
 class LogLine:
     timestamp: str
     stream: str
@@ -758,6 +770,11 @@ class QueryVerbs(Protocol):
     """What the records, logs and published ports say (``engine/container_query.py``)."""
 
     def ls(self, options: ListContainersOptions) -> list[ContainerSummary]: ...
+
+    def listing(self, options: ListContainersOptions) -> list[ContainerListing]:
+        """``ls`` with each container's network mode and endpoints (and, with
+        ``size``, its image's size too): the Docker API's list, one load each."""
+        ...
 
     def inspect(
         self, names: Sequence[str], options: InspectOptions | None = None

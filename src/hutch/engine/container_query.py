@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, BinaryIO
 from hutch.api.container_config import DEFAULT_UMASK
 from hutch.api.containers import (
     ContainerInspect,
+    ContainerListing,
     ContainerSummary,
     InspectConfig,
     InspectHealth,
@@ -96,6 +97,42 @@ class ContainerQueries:
         self._ctx = ctx
 
     def ls(self, options: ListContainersOptions) -> list[ContainerSummary]:
+        return [item for _, item in self._select(options)]
+
+    def listing(self, options: ListContainersOptions) -> list[ContainerListing]:
+        # network code only here (a third of ps's start: see inspect_report)
+        from hutch.engine import netquery
+
+        lower_sizes: dict[str, int] = {}  # image id -> its layers' size, once per image
+        out = []
+        for container, item in self._select(options):
+            size_root_fs = None
+            if options.size:
+                image_id = container.record.image_id
+                if image_id not in lower_sizes:
+                    lower_sizes[image_id] = sum(tree_size(d) for d in self._lower_dirs(image_id))
+                size_root_fs = (item.size or 0) + lower_sizes[image_id]
+            net = netquery.network_of(container)
+            out.append(
+                ContainerListing(
+                    summary=item,
+                    network_mode=container.config.options.network,
+                    networks=netquery.endpoints(net),
+                    size_root_fs=size_root_fs,
+                )
+            )
+        return out
+
+    def _lower_dirs(self, image_id: str) -> list[str]:
+        image = self._ctx.images.get(image_id)
+        if image is None:
+            return []
+        return [os.fspath(self._ctx.layers.layer_dir(d)) for d in reversed(image.diff_ids)]
+
+    def _select(
+        self, options: ListContainersOptions
+    ) -> list[tuple[cs.Container, ContainerSummary]]:
+        """The containers ``options`` select, each loaded once, in ``options.sort`` order."""
         filters = parse_filters(options.filters)
         order = sort_key(options.sort)
         if options.size:
@@ -124,8 +161,8 @@ class ContainerQueries:
                 item = replace(item, size=tree_size(os.fspath(container.dirs.upper)))
             if options.namespaces and item.pid:
                 item = replace(item, namespaces=namespaces_of(item.pid))
-            out.append(item)
-        return sorted(out, key=order)
+            out.append((container, item))
+        return sorted(out, key=lambda pair: order(pair[1]))
 
     def inspect(
         self, names: Sequence[str], options: InspectOptions | None = None

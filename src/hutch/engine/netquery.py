@@ -71,22 +71,7 @@ def network_settings(container: cs.Container) -> InspectNetworkSettings:
     """inspect's ``.NetworkSettings`` (Docker/podman keys)."""
     net = network_of(container)
     state = container.state
-    networks = {
-        a.network: InspectEndpoint(
-            endpoint_id="",
-            gateway=a.gateway,
-            ip_address=a.address,
-            ip_prefix_len=a.prefix,
-            ipv6_gateway=a.gateway6,
-            global_ipv6_address=a.address6,
-            global_ipv6_prefix_len=a.prefix6,
-            mac_address=a.mac,
-            network_id=a.network,
-            aliases=tuple(a.aliases),
-            interface_name=a.interface,
-        )
-        for a in net.attachments
-    }
+    networks = endpoints(net)
     first = net.attachments[0] if net.attachments else None
     address = first.address if first else (net.address if net.mode == "private" else "")
     gateway = first.gateway if first else (net.gateway if net.mode == "private" else "")
@@ -105,3 +90,23 @@ def network_settings(container: cs.Container) -> InspectNetworkSettings:
         global_ipv6_address=first.address6 if first else "",
         global_ipv6_prefix_len=first.prefix6 if first else 0,
     )
+
+
+def endpoints(net: NetworkSpec) -> dict[str, InspectEndpoint]:
+    """``.NetworkSettings.Networks``: one endpoint per network the container joined."""
+    return {
+        a.network: InspectEndpoint(
+            endpoint_id="",
+            gateway=a.gateway,
+            ip_address=a.address,
+            ip_prefix_len=a.prefix,
+            ipv6_gateway=a.gateway6,
+            global_ipv6_address=a.address6,
+            global_ipv6_prefix_len=a.prefix6,
+            mac_address=a.mac,
+            network_id=a.network,
+            aliases=tuple(a.aliases),
+            interface_name=a.interface,
+        )
+        for a in net.attachments
+    }

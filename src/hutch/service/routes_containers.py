@@ -30,13 +30,12 @@ def list_containers(ctx: ServiceContext, req: Request) -> Reply:
         all=req.flag("all") or bool(limit and limit > 0),
         last=limit if limit and limit > 0 else None,
         filters=filters,
+        size=req.flag("size"),  # SizeRw and SizeRootFs, as `inspect --size` measures them
     )
-    summaries = engine.containers.ls(options)
-    # inspect measures SizeRw and SizeRootFs (size=1) as it does for `inspect --size`
-    sizes = InspectOptions(size=req.flag("size"))
-    inspected = {i.id: i for i in engine.containers.inspect([s.id for s in summaries], sizes)}
+    # one load of each container: ps's summary with inspect's network mode and endpoints
+    listed = engine.containers.listing(options)
     now = time.time()
-    return json_reply([container_list_item(s, now, inspected.get(s.id)) for s in summaries])
+    return json_reply([container_list_item(entry, now) for entry in listed])
 
 
 def create(ctx: ServiceContext, req: Request) -> Reply:

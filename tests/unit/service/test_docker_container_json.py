@@ -10,6 +10,7 @@ import pytest
 
 from hutch.api.containers import (
     ContainerInspect,
+    ContainerListing,
     ContainerSummary,
     InspectConfig,
     InspectEndpoint,
@@ -99,23 +100,38 @@ def test_list_item_has_dockers_keys_and_values() -> None:
     json.dumps(item)
 
 
+def _listing(size_root_fs: int | None = None, **changes: object) -> ContainerListing:
+    """What the engine's listing gives for SUMMARY on the networks _inspect() shows."""
+    inspected = _inspect()
+    return ContainerListing(
+        summary=replace(SUMMARY, **changes),  # type: ignore[arg-type]
+        network_mode=inspected.host_config.network_mode,
+        networks=inspected.network_settings.networks,
+        size_root_fs=size_root_fs,
+    )
+
+
 def test_list_item_sizes_as_docker() -> None:
-    """?size=1: inspect's measures; Docker's omitempty leaves out a SizeRw of 0."""
-    measured = replace(_inspect(), size_rw=4096, size_root_fs=2_000_000)
-    item = container_list_item(SUMMARY, NOW, measured)
+    """?size=1: the engine's measures; Docker's omitempty leaves out a SizeRw of 0."""
+    item = container_list_item(_listing(2_000_000, size=4096), NOW)
     assert (item["SizeRw"], item["SizeRootFs"]) == (4096, 2_000_000)
-    untouched = container_list_item(SUMMARY, NOW, replace(measured, size_rw=0))
+    untouched = container_list_item(_listing(2_000_000, size=0), NOW)
     assert "SizeRw" not in untouched and untouched["SizeRootFs"] == 2_000_000
-    assert "SizeRootFs" not in container_list_item(SUMMARY, NOW, _inspect())
+    assert "SizeRootFs" not in container_list_item(_listing(), NOW)
 
 
-def test_list_item_with_inspect_shows_the_networks() -> None:
-    item = container_list_item(SUMMARY, NOW, _inspect())
+def test_list_item_of_a_listing_shows_the_networks() -> None:
+    item = container_list_item(_listing(), NOW)
     assert item["HostConfig"] == {"NetworkMode": "front"}
     front = item["NetworkSettings"]["Networks"]["front"]
     assert (front["IPAddress"], front["Aliases"], front["NetworkID"]) == (
         "10.89.0.2", ["web"], "front",
     )  # fmt: skip
+    # the rest of the item is the summary's, as without the listing
+    plain = container_list_item(SUMMARY, NOW)
+    assert {k: v for k, v in item.items() if k not in ("HostConfig", "NetworkSettings")} == {
+        k: v for k, v in plain.items() if k not in ("HostConfig", "NetworkSettings")
+    }
 
 
 @pytest.mark.parametrize(

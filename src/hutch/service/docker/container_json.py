@@ -13,6 +13,7 @@ from typing import Any
 
 from hutch.api.containers import (
     ContainerInspect,
+    ContainerListing,
     ContainerSummary,
     InspectEndpoint,
     InspectMount,
@@ -58,10 +59,14 @@ def network_mode(mode: str) -> str:
     return mode.split(",")[0]
 
 
-def container_list_item(
-    summary: ContainerSummary, now: float, inspect: ContainerInspect | None = None
-) -> JSON:
-    """One item of ``GET /containers/json``; ``inspect`` adds the networks when given."""
+def container_list_item(entry: ContainerSummary | ContainerListing, now: float) -> JSON:
+    """One item of ``GET /containers/json``; a listing adds the network mode, the
+    networks and SizeRootFs (a summary alone, as system df gives: none of them)."""
+    if isinstance(entry, ContainerListing):
+        listing: ContainerListing | None = entry
+        summary = entry.summary
+    else:
+        listing, summary = None, entry
     item: JSON = {
         "Id": summary.id,
         "Names": [f"/{summary.name}"],
@@ -76,12 +81,8 @@ def container_list_item(
         "Labels": dict(summary.labels),
         "State": docker_state(summary.status),
         "Status": status_text(summary, now),
-        "HostConfig": {
-            "NetworkMode": network_mode(inspect.host_config.network_mode) if inspect else "default"
-        },
-        "NetworkSettings": {
-            "Networks": _networks(inspect.network_settings.networks) if inspect else {}
-        },
+        "HostConfig": {"NetworkMode": network_mode(listing.network_mode) if listing else "default"},
+        "NetworkSettings": {"Networks": _networks(listing.networks) if listing else {}},
         "Mounts": [
             {
                 "Type": "volume" if name else "bind",
@@ -97,13 +98,10 @@ def container_list_item(
     }
     # ?size=1: Docker's int64 fields with omitempty (a container that wrote nothing
     # has no SizeRw); SizeRootFs counts the image's files under the container's
-    size_rw = summary.size
-    if inspect is not None and inspect.size_rw is not None:
-        size_rw = inspect.size_rw
-    if size_rw:
-        item["SizeRw"] = size_rw
-    if inspect is not None and inspect.size_root_fs:
-        item["SizeRootFs"] = inspect.size_root_fs
+    if summary.size:
+        item["SizeRw"] = summary.size
+    if listing is not None and listing.size_root_fs:
+        item["SizeRootFs"] = listing.size_root_fs
     return item
 
 
