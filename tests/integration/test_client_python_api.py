@@ -92,3 +92,66 @@ def test_a_script_acts_on_many_containers_as_the_cli_verbs_on_many(
     assert "ghost" in out["raised"]
     assert out["gone"] == 2 and out["left"] == []
     assert hutch("ps", "-a", "--format", "{{.Names}}").stdout == ""
+
+
+NETS_VOLUMES = """
+import json, hutch
+from hutch.api.errors import InvalidArgument
+from hutch.client.containers import run_options
+
+client = hutch.Client()
+for name in ("n1", "n2"):
+    client.networks.create(name)
+for name in ("v1", "v2", "v3"):
+    client.volumes.create(name)
+client.containers.create(run_options("base", ["true"], name="user", network="n2",
+                                     volumes=["v3:/d"]))
+
+def shown(outcome):
+    return {"ids": list(outcome.ids),
+            "failed": [[f.name, f.error, f.exit_code] for f in outcome.failures]}
+
+nets = shown(client.networks.remove_many(["n1", "ghostnet", "n2"]))
+vols = shown(client.volumes.remove_many(["v1", "ghostvol", "v3"]))
+refused = []
+for kwargs in ({}, {"names": ["v2"], "all": True}):
+    try:
+        client.volumes.remove_many(**kwargs)
+    except InvalidArgument as exc:
+        refused.append(str(exc))
+forced = client.networks.remove_many(["n2"], force=True, timeout=0).check()
+every = client.volumes.remove_many(all=True, force=True).check()
+print(json.dumps({"nets": nets, "vols": vols, "refused": refused, "forced": list(forced),
+                  "every": sorted(every), "left": [v.name for v in client.volumes.list()]}))
+"""
+
+
+def test_a_script_removes_several_networks_and_volumes_in_one_call(
+    hutch: Hutch, base_image: str
+) -> None:
+    """network rm / volume rm of several names: one report each, with the words and
+    exit codes of the CLI (podman's: 1 for a missing one, 2 for one in use)."""
+    out = json.loads(_script(hutch, NETS_VOLUMES)[-1])
+    assert out["nets"]["ids"] == ["n1"]
+    assert out["vols"]["ids"] == ["v1"]
+    (ghostnet, busy_net) = out["nets"]["failed"]
+    (ghostvol, busy_vol) = out["vols"]["failed"]
+    assert (ghostnet[0], ghostnet[2], busy_net[0], busy_net[2]) == ("ghostnet", 1, "n2", 2)
+    assert (ghostvol[0], ghostvol[2], busy_vol[0], busy_vol[2]) == ("ghostvol", 1, "v3", 2)
+    assert busy_net[1] == (
+        '"n2" has associated containers with it. Use -f to forcibly delete '
+        "containers and pods: network is being used"
+    )
+    assert busy_vol[1].endswith("volume is being used")
+    # the CLI says the same for the missing ones, with the same exit codes
+    for noun, (name, words, code) in (("network", ghostnet), ("volume", ghostvol)):
+        cli = hutch(noun, "rm", name, check=False)
+        assert cli.returncode == code and cli.stderr.splitlines()[0] == f"Error: {words}"
+    assert out["refused"] == [
+        "provide one or more volume names or use --all",
+        "--all and volume names cannot be used together",
+    ]
+    assert out["forced"] == ["n2"]
+    assert out["every"] == ["v2", "v3"] and out["left"] == []
+    assert hutch("ps", "-a", "--format", "{{.Names}}").stdout == ""  # -f took the user along
+    assert hutch("network", "exists", "n2", check=False).returncode == 1

@@ -6,7 +6,6 @@ from typing import Annotated
 
 import typer
 
-from hutch.api.errors import InvalidArgument
 from hutch.cli.reports import print_reports
 from hutch.cli.state import state_of
 
@@ -24,10 +23,6 @@ def register(volume_app: typer.Typer) -> None:
         """Remove volumes (a volume in use only with --force)."""
         from hutch.api.volumes import VolumeRemoveOptions
 
-        if not names and not all_:
-            raise InvalidArgument("provide one or more volume names or use --all")
-        if names and all_:
-            raise InvalidArgument("--all and volume names cannot be used together")
         options = VolumeRemoveOptions(force, all_)
         raise typer.Exit(print_reports(state_of(ctx).engine().volumes.remove(names or (), options)))
 

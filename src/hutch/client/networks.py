@@ -22,6 +22,7 @@ from hutch.api.volumes import (
     VolumeSummary,
 )
 from hutch.client.reports import checked
+from hutch.client.selection import Outcome
 
 
 def _pairs(values: Mapping[str, str] | None) -> tuple[str, ...]:
@@ -63,6 +64,14 @@ class NetworkClient:
     def remove(self, name: str, force: bool = False) -> str:
         """Remove it (``force``: with the containers that use it)."""
         return checked(self._engine.remove([name], NetworkRemoveOptions(force=force)))[0]
+
+    def remove_many(
+        self, names: Sequence[str], *, force: bool = False, timeout: int | None = None
+    ) -> Outcome:
+        """``hutch network rm A B ...``: one engine call, one report per name, each
+        with podman's words and exit code (1: no such network, 2: in use); the
+        others are removed whatever one of them says. ``timeout``: ``--time``."""
+        return Outcome(tuple(self._engine.remove(names, NetworkRemoveOptions(force, timeout))))
 
     def connect(
         self, network: str, container: str, aliases: Sequence[str] = (), ip: str | None = None
@@ -110,6 +119,14 @@ class VolumeClient:
 
     def remove(self, name: str, force: bool = False) -> str:
         return checked(self._engine.remove([name], VolumeRemoveOptions(force=force)))[0]
+
+    def remove_many(
+        self, names: Sequence[str] = (), *, all: bool = False, force: bool = False
+    ) -> Outcome:
+        """``hutch volume rm A B ...`` or ``--all``: one engine call, one report per
+        volume, each with podman's words and exit code (1: no such volume, 2: in
+        use). Names and ``all`` exclude each other (``InvalidArgument``, as the CLI)."""
+        return Outcome(tuple(self._engine.remove(names, VolumeRemoveOptions(force, all))))
 
     def prune(self, filters: Sequence[str] = ()) -> builtins.list[str]:
         return [r.id for r in self._engine.prune(filters) if r.error is None]
