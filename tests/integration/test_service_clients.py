@@ -337,3 +337,54 @@ def test_testcontainers_generic_container_waited_for_by_log_line(
     docker_client = docker.DockerClient(base_url=os.environ["DOCKER_HOST"], version="auto")
     assert name not in [c.name for c in docker_client.containers.list(all=True)]
     docker_client.close()
+
+
+def _database_fds(service: Service) -> int:
+    """How many of the service's file descriptors are on its store's database."""
+    found = 0
+    for fd in Path(f"/proc/{service.process.pid}/fd").iterdir():
+        try:
+            found += os.readlink(fd).endswith("/storage/hutch.db")
+        except FileNotFoundError:  # closed while we looked
+            continue
+    return found
+
+
+def test_a_kept_database_connection_sees_what_other_hutch_processes_do(
+    service: Service,
+) -> None:
+    """The service keeps its database connections between client connections
+    (store/dbpool.py): each request must still see what another hutch process
+    did just before it. Every step is a new connection of a new client (docker-py
+    fresh, the docker CLI), so each request's engine takes a kept connection."""
+
+    def fresh_names() -> list[str]:
+        fresh = docker.DockerClient(base_url=f"unix://{service.socket_path}", version="auto")
+        try:
+            return sorted(c.name for c in fresh.containers.list(all=True))
+        finally:
+            fresh.close()
+
+    before = fresh_names()
+    kept = _database_fds(service)
+    assert kept >= 1  # the connection that request used was kept
+    for _ in range(5):  # each a new connection: it takes the kept one, opens none
+        service.docker("ps", "-a")
+    assert _database_fds(service) <= kept
+    service.hutch("create", "--name", "fromcli", "base", "true")
+    try:
+        assert fresh_names() == sorted([*before, "fromcli"])
+        listed = service.docker("ps", "-a", "--filter", "name=fromcli", "--format", "{{.Names}}")
+        assert listed.stdout == "fromcli\n"
+        service.hutch("volume", "create", "clivol")
+        fresh = docker.DockerClient(base_url=f"unix://{service.socket_path}", version="auto")
+        try:
+            assert "clivol" in [v.name for v in fresh.volumes.list()]
+        finally:
+            fresh.close()
+        service.hutch("volume", "rm", "clivol")
+        assert "clivol" not in service.docker("volume", "ls", "--format", "{{.Name}}").stdout
+    finally:
+        service.hutch("rm", "-f", "fromcli")
+    assert fresh_names() == before
+    assert service.docker("ps", "-aq", "--filter", "name=fromcli").stdout == ""

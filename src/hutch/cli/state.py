@@ -59,14 +59,29 @@ class AppState:
 
     def engine_factory(self) -> Callable[[], Engine]:
         """``new_engine`` with the paths and settings resolved once, for a process that
-        builds many engines (the API service: one per connection thread)."""
+        builds many engines (the API service: one per connection thread; each engine's
+        database connection is kept for the next when ``close_engine`` is called)."""
         if self._engine is not None and self._injected:
             return self.new_engine
         from hutch.engine.engine import engine_factory
 
         return engine_factory(
-            self.root, self.runroot, self.storage_driver, self.cgroup_manager, self.events_backend
+            self.root,
+            self.runroot,
+            self.storage_driver,
+            self.cgroup_manager,
+            self.events_backend,
+            keep_connections=True,
         )
+
+    @staticmethod
+    def close_engine(engine: Engine) -> None:
+        """Done with an engine of ``engine_factory``: its database connection goes back
+        for the next (an injected engine's stays as it is)."""
+        from hutch.engine.engine import LocalEngine
+
+        if isinstance(engine, LocalEngine):
+            engine.close()
 
     def compose(self) -> ComposeFrontEnd:
         """The compose front end (layer 5), imported only by ``hutch compose``."""

@@ -23,4 +23,11 @@ def service_command(state: AppState, uri: str | None, time: int) -> None:
     from hutch.service.main import run_service
 
     verbose = state.log_level in ("trace", "debug", "info")
-    run_service(uri, time, state.engine_factory(), __version__, log_requests=verbose)
+    run_service(
+        uri,
+        time,
+        state.engine_factory(),
+        __version__,
+        log_requests=verbose,
+        close_engine=state.close_engine,
+    )

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from hutch.config.settings import Settings
     from hutch.runtime.session import SessionState
     from hutch.store.containers import ContainerStore
+    from hutch.store.dbpool import ConnectionPool
     from hutch.store.drivers import DriverChoice
     from hutch.store.images import ImageStore
     from hutch.store.layers import LayerStore
@@ -29,10 +30,13 @@ if TYPE_CHECKING:
 
 
 class EngineContext:
-    def __init__(self, paths: Paths, settings: Settings) -> None:
+    def __init__(
+        self, paths: Paths, settings: Settings, connections: ConnectionPool | None = None
+    ) -> None:
         self.paths = paths
         self.settings = settings
         self._session_state: SessionState | None = None
+        self._connections = connections  # the API service's kept connections
 
     def enter_session(self) -> SessionState:
         """Join the session user namespace (once) before touching storage."""
@@ -51,7 +55,20 @@ class EngineContext:
         from hutch.store import db
 
         self.paths.storage.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if self._connections is not None:
+            return self._connections.take()
         return db.connect(self.paths.database)
+
+    def close(self) -> None:
+        """Done with this context: its database connection goes back to the pool it
+        came from (or is closed); the context is not to be used again."""
+        conn = self.__dict__.pop("conn", None)
+        if conn is None:
+            return
+        if self._connections is not None:
+            self._connections.give_back(conn)
+        else:
+            conn.close()
 
     @cached_property
     def images(self) -> ImageStore:

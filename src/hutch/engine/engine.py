@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from hutch.engine.secrets import SecretService
     from hutch.engine.system import SystemService
     from hutch.engine.volumes import VolumeService
+    from hutch.store.dbpool import ConnectionPool
 
 
 def user_engine(
@@ -62,12 +63,15 @@ def engine_factory(
     storage_driver: str | None = None,
     cgroup_manager: str | None = None,
     events_backend: str | None = None,
+    *,
+    keep_connections: bool = False,
 ) -> Callable[[], LocalEngine]:
     """``user_engine``'s paths and settings, resolved once; each call of the result is a
     new engine over them. The API service builds one engine per connection thread:
     without this, every ``docker ps`` resolved the XDG directories and parsed the
     settings files again (a service reads its settings at start, as
-    podman's does)."""
+    podman's does). ``keep_connections`` (the service): ``LocalEngine.close`` gives
+    the engine's database connection to the next engine (store/dbpool.py)."""
     from dataclasses import replace
 
     from hutch.config.paths import default_paths
@@ -81,7 +85,13 @@ def engine_factory(
         settings = replace(settings, cgroup_manager=check_cgroup_manager(cgroup_manager))
     if events_backend is not None:
         settings = replace(settings, events_logger=check_events_backend(events_backend))
-    return lambda: LocalEngine(paths, settings)
+    if not keep_connections:
+        return lambda: LocalEngine(paths, settings)
+    # the service: each engine's database connection is kept for the next (close())
+    from hutch.store.dbpool import ConnectionPool
+
+    pool = ConnectionPool(paths.database)
+    return lambda: LocalEngine(paths, settings, pool)
 
 
 class LocalEngine:
@@ -92,8 +102,15 @@ class LocalEngine:
     feature).
     """
 
-    def __init__(self, paths: Paths, settings: Settings) -> None:
-        self._ctx = EngineContext(paths, settings)
+    def __init__(
+        self, paths: Paths, settings: Settings, connections: ConnectionPool | None = None
+    ) -> None:
+        self._ctx = EngineContext(paths, settings, connections)
+
+    def close(self) -> None:
+        """Done with this engine: its database connection is closed, or given back to
+        the pool it came from (``engine_factory(keep_connections=True)``)."""
+        self._ctx.close()
 
     @cached_property
     def containers(self) -> Containers:

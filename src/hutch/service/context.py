@@ -36,9 +36,15 @@ class ServiceConfig:
 
 class ServiceContext:
     def __init__(
-        self, new_engine: Callable[[], Engine], config: ServiceConfig, sessions: Sessions
+        self,
+        new_engine: Callable[[], Engine],
+        config: ServiceConfig,
+        sessions: Sessions,
+        close_engine: Callable[[Engine], None] | None = None,
     ) -> None:
         self._new_engine = new_engine
+        # an engine's end: its database connection kept for the next (store/dbpool.py)
+        self._close_engine = close_engine
         self._local = threading.local()
         self.config = config
         self.sessions = sessions
@@ -59,6 +65,9 @@ class ServiceContext:
         return self.client().engine
 
     def release_engine(self) -> None:
-        """Drop this thread's client and engine (its thread ends: the database closes
-        with it)."""
+        """Drop this thread's client and engine (its thread ends); its database
+        connection is closed or kept for the next thread's engine."""
+        client: Client | None = getattr(self._local, "client", None)
         self._local.client = None
+        if client is not None and self._close_engine is not None:
+            self._close_engine(client.engine)

@@ -242,7 +242,10 @@ class Connection:
         pieces: queue.Queue[object] = queue.Queue(maxsize=64)
         stop = threading.Event()
         producer = threading.Thread(
-            target=_produce, args=(answer.chunks, pieces, stop), daemon=True, name="stream"
+            target=_produce,
+            args=(answer.chunks, pieces, stop, self.ctx.release_engine),
+            daemon=True,
+            name="stream",
         )
         producer.start()
         try:
@@ -302,7 +305,12 @@ def error_reply(status: int, message: str) -> Reply:
     return Reply(status, json.dumps({"message": message}).encode() + b"\n")
 
 
-def _produce(chunks: Iterator[bytes], pieces: queue.Queue[object], stop: threading.Event) -> None:
+def _produce(
+    chunks: Iterator[bytes],
+    pieces: queue.Queue[object],
+    stop: threading.Event,
+    release_engine: Callable[[], None],
+) -> None:
     try:
         for chunk in chunks:
             if not _put(pieces, chunk, stop):
@@ -312,6 +320,9 @@ def _produce(chunks: Iterator[bytes], pieces: queue.Queue[object], stop: threadi
         _put(pieces, exc, stop)
     finally:
         _close(chunks)
+        # the engine the chunks built in this thread (logs, events, wait): its
+        # database connection goes back (it stayed open until collected before)
+        release_engine()
 
 
 def _put(pieces: queue.Queue[object], item: object, stop: threading.Event) -> bool:

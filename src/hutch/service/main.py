@@ -25,6 +25,7 @@ def run_service(
     new_engine: Callable[[], Engine],
     version: str,
     log_requests: bool = False,
+    close_engine: Callable[[Engine], None] | None = None,
 ) -> None:
     activated = listen.activated_sockets()
     created: str | None = None
@@ -42,7 +43,10 @@ def run_service(
         # Before any thread exists (context.py says why).
         new_engine().system.enter_session()
         ctx = ServiceContext(
-            new_engine, ServiceConfig(version=version, log_requests=log_requests), Sessions()
+            new_engine,
+            ServiceConfig(version=version, log_requests=log_requests),
+            Sessions(),
+            close_engine,
         )
         serve(listeners, ctx, build_router(), idle_seconds)
     finally:

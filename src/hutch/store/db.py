@@ -202,8 +202,9 @@ _SCHEMA = (
 )
 
 
-def connect(path: Path) -> sqlite3.Connection:
-    """Open (and create or migrate) the database at ``path``.
+def connect(path: Path, *, shared: bool = False) -> sqlite3.Connection:
+    """Open (and create or migrate) the database at ``path``; ``shared``: one that
+    other threads may take over, one at a time (``dbpool.py``).
 
     A database that cannot be read is an error naming it, never an empty
     store: SQLite would take a zero-length file for a new database, so one
@@ -227,7 +228,7 @@ def connect(path: Path) -> sqlite3.Connection:
         reserve.unlink(missing_ok=True)
     try:
         try:
-            conn = _open(path)
+            conn = _open(path, shared)
         except sqlite3.OperationalError:
             # A full disk without a reserve left: WAL readers need room for the
             # shared-memory index, so even `ps` would fail. The file is read as
@@ -237,7 +238,10 @@ def connect(path: Path) -> sqlite3.Connection:
                 _refuse_network_filesystem(path)
                 raise  # locked, I/O: the caller's errors say those
             conn = sqlite3.connect(
-                f"{path.as_uri()}?mode=ro&immutable=1", uri=True, isolation_level=None
+                f"{path.as_uri()}?mode=ro&immutable=1",
+                uri=True,
+                isolation_level=None,
+                check_same_thread=not shared,
             )
             conn.row_factory = sqlite3.Row
         else:
@@ -264,8 +268,8 @@ def _refuse_network_filesystem(path: Path, mountinfo: str = "/proc/self/mountinf
         )
 
 
-def _open(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(path, timeout=60.0, isolation_level=None)
+def _open(path: Path, shared: bool) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, timeout=60.0, isolation_level=None, check_same_thread=not shared)
     conn.row_factory = sqlite3.Row
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     if version < len(_SCHEMA):
