@@ -158,7 +158,7 @@ function __hutch_value_options
         case 'secret inspect'
             printf '%s\n' --format -f
         case 'pod create'
-            printf '%s\n' --name -n --publish -p --network --net --share --infra-command --infra-name --hostname --add-host --dns --dns-search --dns-option --label -l --exit-policy --restart --volume -v --userns --shm-size --memory -m --memory-swap --cpus --cpu-shares -c --cpuset-cpus --cpuset-mems --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --ip --ip6 --network-alias --pod-id-file
+            printf '%s\n' --name -n --publish -p --network --net --share --infra-command --infra-name --hostname --add-host --dns --dns-search --dns-option --label -l --exit-policy --restart --volume -v --userns --uidmap --gidmap --subuidname --subgidname --shm-size --memory -m --memory-swap --cpus --cpu-shares -c --cpuset-cpus --cpuset-mems --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --ip --ip6 --network-alias --pod-id-file
         case 'pod ps'
             printf '%s\n' --filter -f --format --sort
         case 'pod inspect'
@@ -1564,6 +1564,10 @@ complete -c hutch -n "__hutch_at 'pod create'" -l exit-policy -x -d 'continue, o
 complete -c hutch -n "__hutch_at 'pod create'" -l restart -x -d 'Restart policy of the members that name none'
 complete -c hutch -n "__hutch_at 'pod create'" -l volume -s v -x -d 'Mount a volume in every member (as run -v)'
 complete -c hutch -n "__hutch_at 'pod create'" -l userns -x -d 'User namespace of the pod (keep-id, auto, nomap; host): the infra\'s, joined by every member'
+complete -c hutch -n "__hutch_at 'pod create'" -l uidmap -x -d 'The pod\'s user namespace with this uid map, CONTAINER:HOST:SIZE (repeatable): every member joins it'
+complete -c hutch -n "__hutch_at 'pod create'" -l gidmap -x -d 'The gid map of the pod\'s user namespace, CONTAINER:HOST:SIZE'
+complete -c hutch -n "__hutch_at 'pod create'" -l subuidname -x -d 'Map the pod\'s uids from this /etc/subuid entry'
+complete -c hutch -n "__hutch_at 'pod create'" -l subgidname -x -d 'Map the pod\'s gids from this /etc/subgid entry'
 complete -c hutch -n "__hutch_at 'pod create'" -l shm-size -x -d 'Size of the pod\'s /dev/shm, which members sharing ipc share (default 64m)'
 complete -c hutch -n "__hutch_at 'pod create'" -l memory -s m -x -d 'Memory limit of the whole pod'
 complete -c hutch -n "__hutch_at 'pod create'" -l memory-swap -x -d 'Memory plus swap limit of the pod (-1: unlimited swap)'

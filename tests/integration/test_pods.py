@@ -302,6 +302,33 @@ def test_a_pod_with_a_user_namespace_has_its_members_share_it(hutch: Hutch) -> N
     hutch("pod", "rm", "-f", "-t", "0", "mine")
 
 
+def test_a_pod_with_a_uid_map_has_its_members_see_the_map(hutch: Hutch) -> None:
+    # pod create --uidmap/--gidmap (podman's): the infra's user namespace with these
+    # maps, which each member joins; its ids are the session's (0 the user, 1.. the range)
+    hutch("pod", "create", "--name", "mapped", "--uidmap", "0:1:2000", "--gidmap", "0:1:3000")
+    hutch("run", "-d", "--pod", "mapped", "--name", "holder", "base", "sleep", "1006")
+    script = "cat /proc/self/uid_map /proc/self/gid_map; id -u; readlink /proc/self/ns/user"
+    theirs = hutch("exec", "holder", "sh", "-c", script).stdout.split()
+    ours = hutch("run", "--rm", "--pod", "mapped", "base", "sh", "-c", script).stdout.split()
+    assert ours == theirs, (ours, theirs)
+    assert ours[:7] == ["0", "1", "2000", "0", "1", "3000", "0"] and ours[7].startswith("user:[")
+    # the pod's /etc/hosts, which lists its members, though the user is not mapped
+    hosts = hutch("run", "--rm", "--pod", "mapped", "base", "cat", "/etc/hosts").stdout
+    assert "holder" in hosts.split(), hosts
+    infra = hutch("pod", "inspect", "--format", "{{.InfraContainerID}}", "mapped").stdout.strip()
+    assert hutch("inspect", "--format", "{{.State.Pid}}", infra).stdout.strip() != "0"
+    hutch("pod", "rm", "-f", "-t", "0", "mapped")
+    # a map the session does not have is refused before anything exists
+    bad = hutch("pod", "create", "--name", "toowide", "--uidmap", "0:1:99999999", check=False)
+    assert bad.returncode == 125 and "impossible --uidmap 0:1:99999999" in bad.stderr
+    assert hutch("pod", "exists", "toowide", check=False).returncode == 1
+    # a member with maps of its own is refused in it
+    hutch("pod", "create", "--name", "mapped", "--uidmap", "0:1:2000")
+    own = hutch("run", "--rm", "--pod", "mapped", "--uidmap", "0:1:10", "base", "true", check=False)
+    assert own.returncode == 125 and "--userns and --pod cannot be set together" in own.stderr
+    hutch("pod", "rm", "-f", "-t", "0", "mapped")
+
+
 @pytest.mark.parametrize("userns", ["host", "keep-id"])
 def test_members_share_the_pods_dev_shm_of_its_size(hutch: Hutch, userns: str) -> None:
     # podman's: members sharing the pod's ipc namespace mount the infra's /dev/shm,

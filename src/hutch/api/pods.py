@@ -61,6 +61,12 @@ class PodCreateOptions:
     restart: str = ""  # the members' restart policy when they name none ("" podman's "no")
     volumes: tuple[str, ...] = ()  # -v given to every member
     userns: str | None = None  # --userns of the pod (the infra and its members)
+    # --uidmap/--gidmap CONTAINER:HOST:SIZE, --subuidname/--subgidname NAME: the
+    # pod's user namespace with these maps (the infra's, which the members join)
+    uidmap: tuple[str, ...] = ()
+    gidmap: tuple[str, ...] = ()
+    subuidname: str | None = None
+    subgidname: str | None = None
     shm_size: str | None = None  # the infra's /dev/shm, which members sharing ipc share
     resources: ResourceOptions = field(default_factory=ResourceOptions)
     create_command: tuple[str, ...] = ()  # the command line after "hutch" (CreateCommand)

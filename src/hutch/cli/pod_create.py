@@ -37,6 +37,10 @@ def pod_create_command(
     restart: str | None,
     volume: list[str] | None,
     userns: str | None,
+    uidmap: list[str] | None,
+    gidmap: list[str] | None,
+    subuidname: str | None,
+    subgidname: str | None,
     shm_size: str | None,
     memory: str | None,
     memory_swap: str | None,
@@ -81,6 +85,10 @@ def pod_create_command(
         restart=restart or "",
         volumes=tuple(volume or ()),
         userns=userns,
+        uidmap=tuple(uidmap or ()),
+        gidmap=tuple(gidmap or ()),
+        subuidname=subuidname,
+        subgidname=subgidname,
         shm_size=shm_size,
         resources=ResourceOptions(
             memory=memory,
@@ -193,6 +201,28 @@ def register(pod_app: "typer.Typer") -> None:
                 "joined by every member.",
             ),
         ] = None,
+        uidmap: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--uidmap",
+                help="The pod's user namespace with this uid map, CONTAINER:HOST:SIZE "
+                "(repeatable): every member joins it.",
+            ),
+        ] = None,
+        gidmap: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--gidmap", help="The gid map of the pod's user namespace, CONTAINER:HOST:SIZE."
+            ),
+        ] = None,
+        subuidname: Annotated[
+            str | None,
+            typer.Option("--subuidname", help="Map the pod's uids from this /etc/subuid entry."),
+        ] = None,
+        subgidname: Annotated[
+            str | None,
+            typer.Option("--subgidname", help="Map the pod's gids from this /etc/subgid entry."),
+        ] = None,
         shm_size: Annotated[
             str | None,
             typer.Option(
@@ -286,6 +316,10 @@ def register(pod_app: "typer.Typer") -> None:
                 restart=restart,
                 volume=volume,
                 userns=userns,
+                uidmap=uidmap,
+                gidmap=gidmap,
+                subuidname=subuidname,
+                subgidname=subgidname,
                 shm_size=shm_size,
                 memory=memory,
                 memory_swap=memory_swap,

@@ -179,6 +179,7 @@ class ContainerService:
             if member is not None:
                 infra_dirs = self._ctx.containers.dirs(member.infra_id) if member.infra_id else None
                 spec = pod_member.member_spec(spec, member, infra_dirs, name)
+                spec = pod_member.link_shared_files(spec, member, dirs.userdata)
             mounts, mount_records = engine_volumes.attach_mounts(
                 self._ctx, record.id, mount_requests, rootfs
             )

@@ -124,9 +124,20 @@ def infra_options(
         pull=ImagePullOptions(policy="never"),
         volumes=VolumeOptions(volumes=(f"{CATATONIT}:/catatonit:ro",)),
         # the pod's user namespace is the infra's, which the members join
-        security=SecurityOptions(userns=options.userns),
+        security=security(options),
         # the pod's /dev/shm: members that share its ipc namespace mount this one
         kernel=KernelOptions(shm_size=options.shm_size),
         # below the pod's cgroup, when it has one (pod-level limits)
         resources=ResourceOptions(cgroup_parent=cgroup_parent),
+    )
+
+
+def security(options: PodCreateOptions) -> SecurityOptions:
+    """The infra's user namespace options: the pod's --userns or id maps."""
+    return SecurityOptions(
+        userns=options.userns,
+        uidmap=options.uidmap,
+        gidmap=options.gidmap,
+        subuidname=options.subuidname,
+        subgidname=options.subgidname,
     )

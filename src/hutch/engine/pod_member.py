@@ -10,11 +10,14 @@ and the member's /etc/hosts and /etc/resolv.conf are the infra's files.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from hutch.api.container_config import RunOptions
 from hutch.api.errors import InvalidArgument, NoSuchObject
+from hutch.api.pods import PodCreateOptions
 from hutch.engine import container_state as cs
 from hutch.engine import pod_record
 from hutch.engine.context import EngineContext
@@ -39,7 +42,9 @@ class Membership:
     # on the pod's own network (not the host's): members are listed by name in
     # the pod's /etc/hosts while they run
     lists_names: bool = False
-    userns: str = ""  # the pod's --userns, when it has a user namespace (the infra's)
+    # the pod's --userns when it has a user namespace (the infra's); "private" for
+    # one made from id maps (pod create --uidmap, --subuidname)
+    userns: str = ""
 
 
 def join_options(ctx: EngineContext, options: RunOptions) -> tuple[RunOptions, Membership | None]:
@@ -93,7 +98,7 @@ def join_options(ctx: EngineContext, options: RunOptions) -> tuple[RunOptions, M
                 "invalid config provided: cannot set domainname when joining the pod UTS namespace"
             )
         options = replace(options, hostname=config.hostname)
-    userns = config.options.userns if pod.infra_id and pod_userns(config.options.userns) else ""
+    userns = members_userns(config.options) if pod.infra_id else ""
     refuse_own_userns(options, shared, bool(userns))
     pod_options = config.options
     if options.restart == "no" and pod_options.restart:
@@ -106,6 +111,26 @@ def join_options(ctx: EngineContext, options: RunOptions) -> tuple[RunOptions, M
     options = replace(options, resources=pod_cgroup.member_resources(config, options.resources))
     lists_names = "net" in shared and config.options.network != "host"
     return options, Membership(pod.id, pod.infra_id, shared, lists_names, userns or "")
+
+
+def has_userns(options: PodCreateOptions) -> bool:
+    """Whether the pod has a user namespace of its own (a mode, or id maps)."""
+    return pod_userns(options.userns) or bool(id_maps(options))
+
+
+def id_maps(options: PodCreateOptions) -> tuple[str, ...]:
+    """The pod's --uidmap, --gidmap, --subuidname and --subgidname, as given."""
+    names = (options.subuidname or "", options.subgidname or "")
+    return (*options.uidmap, *options.gidmap, *filter(None, names))
+
+
+def members_userns(options: PodCreateOptions) -> str:
+    """What a member's --userns becomes in this pod ("" when it has no namespace of
+    its own): the pod's mode (keep-id's user), or "private" for the pod's maps,
+    which the member takes from the infra's spec."""
+    if pod_userns(options.userns):
+        return options.userns or ""
+    return "private" if id_maps(options) else ""
 
 
 def pod_userns(text: str | None) -> bool:
@@ -193,6 +218,41 @@ def member_spec(
         # the infra's mount namespace it is cloned from
         shm="" if "ipc" in joins else spec.shm,
     )
+
+
+def link_shared_files(spec: Spec, member: Membership, userdata: Path) -> Spec:
+    """In a pod with a user namespace of its own, the pod's /etc/hosts and
+    /etc/resolv.conf as hard links in the member's own directory.
+
+    Where the pod's maps leave the user unmapped (``--uidmap 0:1:N``, nomap,
+    auto), the member's init cannot search the infra's directory (the user's,
+    mode 0700) and reaches its own files only through its working directory
+    (runtime/userns.py). A hard link is the same file, which the pod updates
+    in place (etcfiles.list_pod_members), as a bind mount of it would be."""
+    if not member.userns:
+        return spec
+    infra = {
+        dest: src
+        for dest, src in spec.etc_files
+        if dest in ("/etc/hosts", "/etc/resolv.conf") and not src.startswith(f"{userdata}/")
+    }
+    if not infra:
+        return spec
+    linked = {}
+    for dest, src in infra.items():
+        link = userdata / f"pod-{os.path.basename(dest)}"
+        with contextlib.suppress(FileNotFoundError):
+            link.unlink()
+        try:
+            os.link(src, link)
+        except OSError:
+            continue  # on another filesystem: the path stays (a user it maps reaches it)
+        linked[dest] = str(link)
+    pod_hosts = spec.pod_hosts
+    if pod_hosts.path and "/etc/hosts" in linked:
+        pod_hosts = replace(pod_hosts, path=linked["/etc/hosts"])
+    etc = tuple((dest, linked.get(dest, src)) for dest, src in spec.etc_files)
+    return replace(spec, etc_files=etc, pod_hosts=pod_hosts)
 
 
 def before_start(

@@ -151,13 +151,23 @@ def plan_pod(options: PodCreateOptions) -> PodPlan:
         shm_size(options.shm_size)  # its syntax, before anything exists
         if not infra:
             raise InvalidArgument("--shm-size on a pod needs an infra container")
-    if pod_member.pod_userns(options.userns):
+    if pod_member.has_userns(options):
         from hutch.engine import userns as um
 
-        um.parse_mode(options.userns)  # its syntax, before anything exists
+        # syntax and combinations, before anything exists (the infra checks the
+        # maps against the session's ids when it is made)
+        um.parse_userns_options(pod_infra.security(options))
         if not infra:
             # members share the infra's user namespace: without one there is none
-            raise InvalidArgument("--userns on a pod needs an infra container")
+            given = (
+                ("--userns", pod_member.pod_userns(options.userns)),
+                ("--uidmap", options.uidmap),
+                ("--gidmap", options.gidmap),
+                ("--subuidname", options.subuidname),
+                ("--subgidname", options.subgidname),
+            )
+            flag = next(name for name, value in given if value)
+            raise InvalidArgument(f"{flag} on a pod needs an infra container")
     hostname = options.hostname or name
     config = PodConfig(options, hostname, shared, options.exit_policy)
     return PodPlan(name, config, infra)
@@ -345,7 +355,7 @@ class PodService:
             cpu_quota=config.limits.cpu_quota or None,
             cpuset_cpus=config.limits.cpuset_cpus or None,
             pid_ns="private",
-            userns="private" if pod_member.pod_userns(options.userns) else "host",
+            userns="private" if pod_member.has_userns(options) else "host",
             uts_ns="private",
         )
 

@@ -163,20 +163,16 @@ POD: dict[str, Flag] = {
     "NetworkAlias": Flag("--network-alias", "many"),
     "PublishPort": Flag("--publish", "words"),
     "ShmSize": Flag("--shm-size", "one"),
+    "GIDMap": Flag("--gidmap", "many"),
+    "SubGIDMap": Flag("--subgidname", "one"),
+    "SubUIDMap": Flag("--subuidname", "one"),
+    "UIDMap": Flag("--uidmap", "many"),
     "UserNS": Flag("--userns", "one"),
 }
 POD_SPECIAL = frozenset(
     {"ExitPolicy", "Network", "PodName", "Volume", "GlobalArgs", "PodmanArgs", "ServiceName"}
 )
-POD_UNSUPPORTED = frozenset(
-    {
-        "ContainersConfModule",
-        "GIDMap",
-        "SubGIDMap",
-        "SubUIDMap",
-        "UIDMap",
-    }
-)
+POD_UNSUPPORTED = frozenset({"ContainersConfModule"})
 
 KUBE: dict[str, Flag] = {
     "LogDriver": Flag("--log-driver", "one"),

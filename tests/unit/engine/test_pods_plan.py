@@ -15,8 +15,10 @@ from hutch.engine import pod_infra, pod_record
 from hutch.engine.pod_filters import matcher
 from hutch.engine.pod_member import (
     Membership,
+    has_userns,
     member_names,
     member_spec,
+    members_userns,
     pod_userns,
     refuse_own_userns,
 )
@@ -79,6 +81,17 @@ def test_plan_without_sharing_makes_no_infra_unless_asked() -> None:
         (PodCreateOptions(infra=False, infra_command="/x"), "--infra-command needs an infra"),
         (PodCreateOptions(userns="keep-id", infra=False), "--userns on a pod needs an infra"),
         (PodCreateOptions(userns="bogus"), "invalid --userns 'bogus'"),
+        (PodCreateOptions(uidmap=("0:1:10",), infra=False), "--uidmap on a pod needs an infra"),
+        (PodCreateOptions(subgidname="me", infra=False), "--subgidname on a pod needs an infra"),
+        (PodCreateOptions(uidmap=("0:1",)), "invalid --uidmap '0:1': expected CONTAINER:HOST:SIZE"),
+        (
+            PodCreateOptions(userns="keep-id", gidmap=("0:1:10",)),
+            "--userns cannot be combined with --uidmap/--gidmap",
+        ),
+        (
+            PodCreateOptions(subuidname="me", uidmap=("0:1:10",)),
+            "--subuidname/--subgidname cannot be combined with --userns or maps",
+        ),
         (PodCreateOptions(shm_size="lots"), "unable to translate --shm-size: invalid size: 'lots'"),
         (PodCreateOptions(shm_size="1m", infra=False), "--shm-size on a pod needs an infra"),
         (
@@ -292,6 +305,29 @@ def test_a_pod_with_a_user_namespace_has_its_infra_make_it(userns: str) -> None:
     )
     assert run.security.userns == userns
     assert not pod_userns("host") and not pod_userns(None) and not pod_userns("")
+
+
+def test_a_pod_with_id_maps_has_its_infra_make_the_namespace() -> None:
+    options = PodCreateOptions(uidmap=("0:1:1000",), gidmap=("0:1:2000",), subuidname=None)
+    plan = plan_pod(options)
+    assert plan.infra and has_userns(options) and members_userns(options) == "private"
+    run = pod_infra.infra_options(
+        plan.config.options, name="p-infra", hostname="p", network="", share_net=True
+    )
+    assert (run.security.userns, run.security.uidmap, run.security.gidmap) == (
+        None,
+        ("0:1:1000",),
+        ("0:1:2000",),
+    )
+    named = PodCreateOptions(subuidname="alice", subgidname="bob")
+    assert pod_infra.security(named).subuidname == "alice" and has_userns(named)
+    assert pod_infra.security(named).subgidname == "bob"
+    # a mode stays what members get (keep-id's user); no namespace: nothing
+    assert members_userns(PodCreateOptions(userns="keep-id")) == "keep-id"
+    assert members_userns(PodCreateOptions()) == "" and not has_userns(PodCreateOptions())
+    # the record keeps the maps (members made later read the pod's options)
+    config = pod_record.decode(pod_record.encode(plan.config))
+    assert config.options.uidmap == ("0:1:1000",) and config.options.gidmap == ("0:1:2000",)
 
 
 def test_a_member_of_a_pod_with_a_user_namespace_joins_it_first() -> None:

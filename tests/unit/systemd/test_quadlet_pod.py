@@ -96,6 +96,10 @@ CASES: list[tuple[str, list[str]]] = [
     ),
     ("ShmSize=128m", ["--shm-size=128m"]),
     ("UserNS=keep-id", ["--userns=keep-id"]),
+    ("UIDMap=0:1:1000\nUIDMap=1000:0:1", ["--uidmap=0:1:1000", "--uidmap=1000:0:1"]),
+    ("GIDMap=0:1:1000", ["--gidmap=0:1:1000"]),
+    ("SubUIDMap=alice", ["--subuidname=alice"]),
+    ("SubGIDMap=alice", ["--subgidname=alice"]),
     ("IP=10.89.0.5", ["--ip=10.89.0.5"]),
     ("IP6=fd00::5", ["--ip6=fd00::5"]),
     ("NetworkAlias=shop\nNetworkAlias=store", ["--network-alias=shop", "--network-alias=store"]),
@@ -151,7 +155,7 @@ def test_service_name_and_an_instance_pod(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "text", "line", "message"),
     [
-        ("bad.pod", "[Pod]\nUIDMap=0:1:1\n", 2, "not supported by hutch"),
+        ("bad.pod", "[Pod]\nContainersConfModule=/x.conf\n", 2, "not supported by hutch"),
         ("bad.pod", "[Pod]\nPodNam=x\n", 2, "unknown key PodNam"),
         ("bad.pod", "[Pod]\nExitPolicy=never\n", 2, "expected continue or stop"),
         ("bad.pod", "[Pod]\nNetwork=nope.network\n", 2, "no network unit"),
