@@ -216,9 +216,9 @@ function __hutch_value_options
         case 'kube generate'
             printf '%s\n' --filename -f --type -t --replicas -r
         case 'kube play'
-            printf '%s\n' --configmap --network --publish --context-dir --log-driver --log-opt --userns --annotation
+            printf '%s\n' --configmap --network --publish --context-dir --log-driver --log-opt --userns --annotation --service-exit-code-propagation
         case 'play kube'
-            printf '%s\n' --configmap --network --publish --context-dir --log-driver --log-opt --userns --annotation
+            printf '%s\n' --configmap --network --publish --context-dir --log-driver --log-opt --userns --annotation --service-exit-code-propagation
         case 'container run'
             printf '%s\n' --attach -a --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --domainname --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --sdnotify --publish -p --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --chrootdirs --cap-add --cap-drop --security-opt --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt
         case 'container create'
@@ -2009,6 +2009,7 @@ complete -c hutch -n "__hutch_at 'kube play'" -l log-opt -x -d 'Log driver optio
 complete -c hutch -n "__hutch_at 'kube play'" -l userns -x -d 'User namespace of the pods'
 complete -c hutch -n "__hutch_at 'kube play'" -l quiet -s q -d 'No pull progress'
 complete -c hutch -n "__hutch_at 'kube play'" -l annotation -x -d 'Add KEY=VALUE to the pods\' annotations (repeatable)'
+complete -c hutch -n "__hutch_at 'kube play'" -l service-exit-code-propagation -x -d 'Stay until every container exited, then exit non-zero when all, any or none of them failed (a .kube service\'s ExitCodePropagation=)'
 complete -c hutch -n "__hutch_at 'kube play'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'kube play' 1" -F
 
@@ -2034,6 +2035,7 @@ complete -c hutch -n "__hutch_at 'play kube'" -l log-opt -x -d 'Log driver optio
 complete -c hutch -n "__hutch_at 'play kube'" -l userns -x -d 'User namespace of the pods'
 complete -c hutch -n "__hutch_at 'play kube'" -l quiet -s q -d 'No pull progress'
 complete -c hutch -n "__hutch_at 'play kube'" -l annotation -x -d 'Add KEY=VALUE to the pods\' annotations (repeatable)'
+complete -c hutch -n "__hutch_at 'play kube'" -l service-exit-code-propagation -x -d 'Stay until every container exited, then exit non-zero when all, any or none of them failed (a .kube service\'s ExitCodePropagation=)'
 complete -c hutch -n "__hutch_at 'play kube'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'play kube' 1" -F
 

@@ -77,8 +77,9 @@ ALLOWED: dict[str, set[str]] = {
 LOW_LAYER_API = {"hutch.api.errors"}
 # The Go template engine (pure standard library) is shared by every front end
 # that renders --format, and Docker's human durations by the CLI and the Docker
-# API: the util modules layers 5-6 may use.
-FRONT_END_UTIL = ("hutch.util.gotemplate", "hutch.util.humantime")
+# API: the util modules layers 5-6 may use. sd_notify(3) (one datagram, standard
+# library only): kube play as a service's main process says READY=1 itself.
+FRONT_END_UTIL = ("hutch.util.gotemplate", "hutch.util.humantime", "hutch.util.sdnotify")
 
 # The Python API (``hutch.Client``) builds the engine lazily in one place too.
 CLIENT_ENGINE_FACTORY = "hutch.client.local"

@@ -46,6 +46,9 @@ class KubePlayOptions:
     read_stdin: Callable[[], str] | None = None
     annotations: tuple[str, ...] = ()  # --annotation KEY=VALUE: as the pods' own
     systemd_unit: str = ""  # $PODMAN_SYSTEMD_UNIT of a .kube service: a label, as run's
+    # --service-exit-code-propagation none|all|any ("" is none): play stays until
+    # every container exited, then exits as they did (KubeFrontEnd.serve); None: returns
+    service_exit_code_propagation: str | None = None
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,11 @@ class KubeFrontEnd(Protocol):
 
     def play(self, options: KubePlayOptions, progress: Callable[[str], None]) -> KubePlayReport:
         """Create (and start) what the YAML describes; undo it all if a step fails."""
+        ...
+
+    def serve(self, report: KubePlayReport, propagation: str, notify_socket: str | None) -> int:
+        """Say READY=1 to ``notify_socket`` (a .kube service's), wait until every
+        container of ``report`` has exited, and give the service's exit code."""
         ...
 
     def down(self, options: KubeDownOptions) -> KubeDownReport: ...

@@ -133,6 +133,14 @@ def add_play(group: typer.Typer, name: str) -> None:
                 "--annotation", help="Add KEY=VALUE to the pods' annotations (repeatable)."
             ),
         ] = None,
+        service_exit_code_propagation: Annotated[
+            str | None,
+            typer.Option(
+                "--service-exit-code-propagation",
+                help="Stay until every container exited, then exit non-zero when all, any "
+                "or none of them failed (a .kube service's ExitCodePropagation=).",
+            ),
+        ] = None,
     ) -> None:
         """Create pods, containers and volumes from Kubernetes YAML."""
         options = KubePlayOptions(
@@ -152,8 +160,15 @@ def add_play(group: typer.Typer, name: str) -> None:
             annotations=tuple(annotation or ()),
             # as run does: a .kube service's containers name their unit (auto-update)
             systemd_unit=os.environ.get("PODMAN_SYSTEMD_UNIT", ""),
+            service_exit_code_propagation=service_exit_code_propagation,
         )
-        report = state_of(ctx).kube().play(options, _progress)
+        # Serving, this process is the service's main process and says READY=1
+        # itself: the containers it starts must not hand the service to their
+        # monitors (MAINPID=), so they do not see the socket.
+        serving = service_exit_code_propagation is not None
+        notify_socket = os.environ.pop("NOTIFY_SOCKET", None) if serving else None
+        kube = state_of(ctx).kube()
+        report = kube.play(options, _progress)
         lines: list[str] = []
         if report.volumes:
             lines += ["Volumes:", *report.volumes]
@@ -165,7 +180,9 @@ def add_play(group: typer.Typer, name: str) -> None:
             lines += [heading, *pod.containers, ""]
         for job in report.jobs:
             lines.append(f"Job {job.name} (pod {job.pod}) exited with code {job.exit_code}")
-        print("\n".join(lines))
+        print("\n".join(lines), flush=True)
+        if serving:
+            raise typer.Exit(kube.serve(report, service_exit_code_propagation or "", notify_socket))
         failed = next((job.exit_code for job in report.jobs if job.exit_code), 0)
         if failed:
             raise typer.Exit(failed)

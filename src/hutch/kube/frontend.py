@@ -150,6 +150,11 @@ class Kube:
 
         return Player(self._engine(), progress).play(options)
 
+    def serve(self, report: KubePlayReport, propagation: str, notify_socket: str | None) -> int:
+        from hutch.kube.service import serve
+
+        return serve(self._engine(), report, propagation, notify_socket)
+
     def down(self, options: KubeDownOptions) -> KubeDownReport:
         from hutch.kube.play import down
 

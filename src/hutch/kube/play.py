@@ -134,6 +134,14 @@ class Player:
             annotations=parse_annotations(options.annotations),
             systemd_unit=options.systemd_unit,
         )
+        if options.service_exit_code_propagation is not None:
+            from hutch.kube.service import parse_propagation
+
+            parse_propagation(options.service_exit_code_propagation)
+            if not options.start:
+                raise InvalidArgument(
+                    "--service-exit-code-propagation needs the pods started (not --start=false)"
+                )
         plan = plan_play(documents, name, flags, _extra_config_maps(options.configmaps))
         if not plan.pods and not plan.claims:
             raise KubeError(

@@ -183,6 +183,7 @@ KUBE_SPECIAL = frozenset(
     {
         "AutoUpdate",
         "ConfigMap",
+        "ExitCodePropagation",
         "KubeDownForce",
         "Network",
         "SetWorkingDirectory",
@@ -192,8 +193,7 @@ KUBE_SPECIAL = frozenset(
         "ServiceName",
     }
 )
-# ExitCodePropagation needs a service container.
-KUBE_UNSUPPORTED = frozenset({"ContainersConfModule", "ExitCodePropagation"})
+KUBE_UNSUPPORTED = frozenset({"ContainersConfModule"})
 
 IMAGE: dict[str, Flag] = {
     "AllTags": Flag("--all-tags", "bool"),

@@ -13,6 +13,16 @@ the systemd cgroup manager), so the service is ``Type=oneshot`` with
 before systemd signals what is left in the service's cgroup, so ``kube
 down`` stops the containers in order rather than racing a SIGTERM to their
 monitors. The YAML's ``restartPolicy`` is what restarts its containers.
+
+With ``ExitCodePropagation=`` the service follows its containers as podman's
+does: ``kube play --service-exit-code-propagation`` stays as the main process
+of a ``Type=notify`` service, says READY=1 once the pods run and exits when
+every container has, zero or not by the policy (kube/service.py), so that
+``Restart=on-failure`` sees a failed workload. systemd's stop sends SIGTERM to
+that process alone (``KillMode=mixed``), which ends it with 0, and then
+``ExecStopPost=kube down`` removes the pods: a ``kube down`` in ``ExecStop``
+would make every container exit non-zero while play still waits, and a plain
+stop would read as a failure.
 """
 
 from __future__ import annotations
@@ -47,6 +57,9 @@ def convert(unit: Unit, ctx: Context) -> Generated:
     global_args, extra = global_and_extra_args(unit)
     play = [ctx.binary, *global_args, "kube", "play", "--replace"]
     play += [f"--configmap={unit.resolve_path(v)}" for v in unit.file.values("Kube", "ConfigMap")]
+    propagation = _exit_code_propagation(unit)
+    if propagation:
+        play.append(f"--service-exit-code-propagation={propagation}")
     play += table_flags(unit, keys.KUBE)
     play += _auto_update(unit)
     play += _networks(unit, ctx, svc)
@@ -59,21 +72,34 @@ def convert(unit: Unit, ctx: Context) -> Generated:
         if keys.is_true(force.value):
             down.append("--force")
     down.append(yaml)
-    svc.service += [
-        "Environment=PODMAN_SYSTEMD_UNIT=%n",
-        "Type=oneshot",
-        "RemainAfterExit=yes",
-        "SyslogIdentifier=%N",
-    ]
+    svc.service.append("Environment=PODMAN_SYSTEMD_UNIT=%n")
+    if propagation:
+        svc.service += ["Type=notify", "NotifyAccess=main", "KillMode=mixed"]
+    else:
+        svc.service += ["Type=oneshot", "RemainAfterExit=yes"]
+    svc.service.append("SyslogIdentifier=%N")
     workdir = _working_directory(unit, yaml)
     if workdir:
         svc.service.append(f"WorkingDirectory={workdir}")
-    lines = [
-        exec_line("ExecStart", play),
-        exec_line("ExecStop", down),
-        "ExecStopPost=-" + join_words(down),
-    ]
+    if propagation:
+        lines = [exec_line("ExecStart", play), exec_line("ExecStopPost", down)]
+    else:
+        lines = [
+            exec_line("ExecStart", play),
+            exec_line("ExecStop", down),
+            "ExecStopPost=-" + join_words(down),
+        ]
     return render(svc, ctx, lines)
+
+
+def _exit_code_propagation(unit: Unit) -> str:
+    """ExitCodePropagation=all|any|none ("" when unset or empty, as podman's)."""
+    e = entry(unit, "ExitCodePropagation")
+    if e is None or not e.value:
+        return ""
+    if e.value not in ("all", "any", "none"):
+        raise QuadletError(e.where, f"ExitCodePropagation={e.value}: expected all, any or none")
+    return e.value
 
 
 def _auto_update(unit: Unit) -> list[str]:

@@ -59,6 +59,28 @@ def test_the_whole_kube_service_text(tmp_path: Path) -> None:
 PLAY = [HUTCH, "kube", "play", "--replace"]
 
 
+@pytest.mark.parametrize("policy", ["all", "any", "none"])
+def test_exit_code_propagation_makes_play_the_main_process(tmp_path: Path, policy: str) -> None:
+    # podman's shape: Type=notify, the service's main process exits as its containers
+    # did; a stop signals that process alone, then ExecStopPost takes the pods down
+    result = run(
+        tmp_path, {"web.kube": f"[Kube]\nYaml=/srv/web.yaml\nExitCodePropagation={policy}\n"}
+    )
+    assert result.warnings == ()
+    text = service(result, "web.service")
+    assert exec_start(text) == [*PLAY, f"--service-exit-code-propagation={policy}", "/srv/web.yaml"]
+    assert values(text, "Service", "Type") == ["notify"]
+    assert values(text, "Service", "NotifyAccess") == ["main"]
+    assert values(text, "Service", "KillMode") == ["mixed"]
+    assert values(text, "Service", "RemainAfterExit") == []
+    assert values(text, "Service", "ExecStop") == []
+    (post,) = values(text, "Service", "ExecStopPost")
+    assert split_words(post) == [HUTCH, "kube", "down", "/srv/web.yaml"]
+    # empty is unset, as in podman: the oneshot service
+    plain = run(tmp_path, {"web.kube": "[Kube]\nYaml=/srv/web.yaml\nExitCodePropagation=\n"})
+    assert values(service(plain, "web.service"), "Service", "Type") == ["oneshot"]
+
+
 def test_auto_update_becomes_annotations_kube_play_labels(tmp_path: Path) -> None:
     argv = play_argv(tmp_path, "AutoUpdate=registry\nAutoUpdate=db/local web/registry")
     assert argv == [
@@ -150,7 +172,8 @@ def test_set_working_directory(
     [
         ("[Kube]\nYaml=/w.yaml\nAutoUpdate=sometimes\n", 3, "expected registry, local"),
         ("[Kube]\nYaml=/w.yaml\nAutoUpdate=/local\n", 3, "expected registry, local"),
-        ("[Kube]\nYaml=/w.yaml\nExitCodePropagation=any\n", 3, "not supported by hutch"),
+        ("[Kube]\nYaml=/w.yaml\nExitCodePropagation=some\n", 3, "expected all, any or none"),
+        ("[Kube]\nYaml=/w.yaml\nContainersConfModule=/m.conf\n", 3, "not supported by hutch"),
         ("[Kube]\nYaml=/w.yaml\nYml=x\n", 3, "unknown key Yml"),
         ("[Kube]\nYaml=/w.yaml\nNetwork=nope.network\n", 3, "no network unit"),
         ("[Kube]\nYaml=/w.yaml\nKubeDownForce=perhaps\n", 3, "not a boolean"),

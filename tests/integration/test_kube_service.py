@@ -1,0 +1,122 @@
+"""``kube play --service-exit-code-propagation``: play as a ``.kube`` service's main
+process (Quadlet's ``ExitCodePropagation=``), without systemd: its exit status after
+the containers exit, the READY=1 it sends to ``$NOTIFY_SOCKET``, and SIGTERM."""
+
+from __future__ import annotations
+
+import signal
+import socket
+import subprocess
+from pathlib import Path
+
+import pytest
+from harness import Hutch
+
+IMAGE = "localhost/base:latest"
+
+
+def pod_yaml(name: str, *codes: int, sleep: int = 1) -> str:
+    """A pod whose containers each exit with one of ``codes`` after ``sleep`` s."""
+    containers = "".join(
+        f"""\
+  - name: c{i}
+    image: {IMAGE}
+    command: [/bin/sh, -c, "sleep {sleep}; exit {code}"]
+"""
+        for i, code in enumerate(codes)
+    )
+    return f"""\
+apiVersion: v1
+kind: Pod
+metadata: {{name: {name}}}
+spec:
+  restartPolicy: Never
+  terminationGracePeriodSeconds: 0
+  containers:
+{containers}"""
+
+
+@pytest.mark.parametrize(
+    ("policy", "codes", "status"),
+    [
+        ("any", (0, 3), 3),  # one failed: the first failed container's code
+        ("all", (0, 3), 0),  # not all of them failed
+        ("all", (4, 3), 4),  # every one failed
+        ("none", (4, 3), 0),
+        ("", (4, 3), 0),  # empty is none, as podman parses it
+        ("any", (0, 0), 0),
+    ],
+)
+def test_play_exits_as_its_containers_did(
+    hutch: Hutch, base_image: str, tmp_path: Path, policy: str, codes: tuple[int, ...], status: int
+) -> None:
+    yaml_file = tmp_path / "svc.yaml"
+    yaml_file.write_text(pod_yaml("svc", *codes))
+    result = hutch(
+        "kube", "play", f"--service-exit-code-propagation={policy}", str(yaml_file),
+        check=False, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == status, result.stderr
+    assert result.stdout.startswith("Pod:\n"), result.stdout
+    # it returned only once every container had exited, each with its own code
+    states = hutch(
+        "inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", "svc-c0", "svc-c1"
+    ).stdout.splitlines()
+    assert states == [f"exited {c}" for c in codes], states
+    hutch("kube", "down", str(yaml_file))
+
+
+def test_play_says_ready_to_the_service_manager_and_stops_on_sigterm(
+    hutch: Hutch, base_image: str, tmp_path: Path
+) -> None:
+    # a service manager's notify socket: play (the main process) says MAINPID and
+    # READY=1 once the pods run; the containers it starts say nothing to it
+    yaml_file = tmp_path / "long.yaml"
+    yaml_file.write_text(pod_yaml("long", 0, 7, sleep=1000))
+    sock_path = tmp_path / "notify.sock"
+    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as manager:
+        manager.bind(str(sock_path))
+        manager.settimeout(90)
+        environ = {**hutch.env.environ(), "NOTIFY_SOCKET": str(sock_path)}
+        play = subprocess.Popen(
+            [str(hutch.binary), "kube", "play", "--service-exit-code-propagation=any",
+             str(yaml_file)],
+            env=environ, cwd=hutch.env.home, stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        try:
+            message = manager.recv(4096).decode()
+            assert message == f"MAINPID={play.pid}\nREADY=1", message
+            running = hutch("ps", "--format", "{{.Names}}").stdout.split()
+            assert {"long-c0", "long-c1"} <= set(running), running
+            assert play.poll() is None  # it stays while the containers run
+            manager.settimeout(0.5)
+            with pytest.raises(TimeoutError):
+                manager.recv(4096)  # nothing from the containers' monitors
+            play.send_signal(signal.SIGTERM)
+            out, err = play.communicate(timeout=30)
+        finally:
+            if play.poll() is None:
+                play.kill()
+                play.wait()
+    # a stop is no failure: 0, the pods left to kube down (ExecStopPost)
+    assert play.returncode == 0, err
+    assert "Traceback" not in err
+    assert out.startswith("Pod:\n")
+    assert "long" in hutch("pod", "ps", "--format", "{{.Name}}").stdout.split()
+    hutch("kube", "down", str(yaml_file))
+
+
+def test_bad_values_are_refused_before_anything_is_made(
+    hutch: Hutch, base_image: str, tmp_path: Path
+) -> None:
+    yaml_file = tmp_path / "svc.yaml"
+    yaml_file.write_text(pod_yaml("svc", 0))
+    bad = hutch("kube", "play", "--service-exit-code-propagation=some", str(yaml_file), check=False)
+    assert bad.returncode == 125 and 'unsupported exit-code propagation "some"' in bad.stderr
+    created = hutch(
+        "kube", "play", "--service-exit-code-propagation=any", "--start=false", str(yaml_file),
+        check=False,
+    )  # fmt: skip
+    assert created.returncode == 125 and "needs the pods started" in created.stderr
+    assert hutch("pod", "ps", "-q").stdout == ""
