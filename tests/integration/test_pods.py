@@ -329,6 +329,17 @@ def test_a_pod_with_a_uid_map_has_its_members_see_the_map(hutch: Hutch) -> None:
     hutch("pod", "rm", "-f", "-t", "0", "mapped")
 
 
+def test_a_nomap_pod_gives_its_members_the_pods_hosts_file(hutch: Hutch) -> None:
+    # --userns nomap leaves the user unmapped too: the members reach the pod's
+    # /etc/hosts through links in their own directories (the infra's is the user's)
+    hutch("pod", "create", "--name", "nomap", "--userns", "nomap")
+    hutch("run", "-d", "--pod", "nomap", "--name", "first", "base", "sleep", "1007")
+    script = "cat /etc/hosts; cat /proc/self/uid_map"
+    out = hutch("run", "--rm", "--pod", "nomap", "base", "sh", "-c", script).stdout.split()
+    assert "first" in out and out[-3:-1] == ["0", "1"], out
+    hutch("pod", "rm", "-f", "-t", "0", "nomap")
+
+
 @pytest.mark.parametrize("userns", ["host", "keep-id"])
 def test_members_share_the_pods_dev_shm_of_its_size(hutch: Hutch, userns: str) -> None:
     # podman's: members sharing the pod's ipc namespace mount the infra's /dev/shm,
