@@ -63,8 +63,8 @@ _hutch_options() {
     "top") echo --latest -l ;;
     "pause") echo --all -a --latest -l --filter -f --cidfile ;;
     "unpause") echo --all -a --latest -l --filter -f --cidfile ;;
-    "update") echo --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops ;;
-    "stats") echo --all -a --no-stream --format --no-trunc --interval -i ;;
+    "update") echo --restart --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops ;;
+    "stats") echo --all -a --no-stream --format --no-trunc --interval -i --no-reset ;;
     "build") echo --tag -t --file -f --build-arg --target --no-cache --pull --label --layers --squash --squash-all --output -o --build-context --iidfile --format --secret --ssh --platform --timestamp --quiet -q --logfile --manifest --add-host --env --unsetenv --annotation --omit-history --pull-always --pull-never --ignorefile --cache-ttl --cache-from --cache-to --rm --force-rm --progress --jobs --retry --retry-delay --network --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --no-hostname --security-opt --ulimit --shm-size --memory -m --memory-swap --cpu-shares -c --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --tls-verify --creds --authfile --cert-dir ;;
     "port") echo --all -a --latest -l ;;
     "info") echo --format -f ;;
@@ -166,8 +166,8 @@ _hutch_options() {
     "container top") echo --latest -l ;;
     "container pause") echo --all -a --latest -l --filter -f --cidfile ;;
     "container unpause") echo --all -a --latest -l --filter -f --cidfile ;;
-    "container update") echo --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops ;;
-    "container stats") echo --all -a --no-stream --format --no-trunc --interval -i ;;
+    "container update") echo --restart --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops ;;
+    "container stats") echo --all -a --no-stream --format --no-trunc --interval -i --no-reset ;;
     "container port") echo --all -a --latest -l ;;
     "image ls") echo --quiet -q --format --no-trunc --noheading -n --digests --all -a --filter -f --sort --history ;;
     "image import") echo --change -c --message -m --quiet -q ;;
@@ -229,7 +229,7 @@ _hutch_value_options() {
     "attach") echo --detach-keys ;;
     "pause") echo --filter -f --cidfile ;;
     "unpause") echo --filter -f --cidfile ;;
-    "update") echo --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops ;;
+    "update") echo --restart --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops ;;
     "stats") echo --format --interval -i ;;
     "build") echo --tag -t --file -f --build-arg --target --pull --label --output -o --build-context --iidfile --format --secret --ssh --platform --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --ulimit --shm-size --memory -m --memory-swap --cpu-shares -c --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --creds --authfile --cert-dir ;;
     "info") echo --format -f ;;
@@ -308,7 +308,7 @@ _hutch_value_options() {
     "container attach") echo --detach-keys ;;
     "container pause") echo --filter -f --cidfile ;;
     "container unpause") echo --filter -f --cidfile ;;
-    "container update") echo --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops ;;
+    "container update") echo --restart --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops ;;
     "container stats") echo --format --interval -i ;;
     "image ls") echo --format --filter -f --sort ;;
     "image import") echo --change -c --message -m ;;
@@ -647,6 +647,7 @@ _hutch_option_values() {
     "pause --cidfile") echo "@none" ;;
     "unpause --filter"|"unpause -f") echo "@none" ;;
     "unpause --cidfile") echo "@none" ;;
+    "update --restart") echo "no always unless-stopped on-failure" ;;
     "update --memory"|"update -m") echo "@none" ;;
     "update --memory-reservation") echo "@none" ;;
     "update --memory-swap") echo "@none" ;;
@@ -791,7 +792,7 @@ _hutch_option_values() {
     "pod create --dns-option") echo "@none" ;;
     "pod create --label"|"pod create -l") echo "@none" ;;
     "pod create --exit-policy") echo "@none" ;;
-    "pod create --restart") echo "@none" ;;
+    "pod create --restart") echo "no always unless-stopped on-failure" ;;
     "pod create --volume"|"pod create -v") echo "@none" ;;
     "pod create --userns") echo "@none" ;;
     "pod create --uidmap") echo "@none" ;;
@@ -1187,6 +1188,7 @@ _hutch_option_values() {
     "container pause --cidfile") echo "@none" ;;
     "container unpause --filter"|"container unpause -f") echo "@none" ;;
     "container unpause --cidfile") echo "@none" ;;
+    "container update --restart") echo "no always unless-stopped on-failure" ;;
     "container update --memory"|"container update -m") echo "@none" ;;
     "container update --memory-reservation") echo "@none" ;;
     "container update --memory-swap") echo "@none" ;;

@@ -106,7 +106,7 @@ function __hutch_value_options
         case 'unpause'
             printf '%s\n' --filter -f --cidfile
         case 'update'
-            printf '%s\n' --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops
+            printf '%s\n' --restart --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops
         case 'stats'
             printf '%s\n' --format --interval -i
         case 'build'
@@ -264,7 +264,7 @@ function __hutch_value_options
         case 'container unpause'
             printf '%s\n' --filter -f --cidfile
         case 'container update'
-            printf '%s\n' --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops
+            printf '%s\n' --restart --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops
         case 'container stats'
             printf '%s\n' --format --interval -i
         case 'image ls'
@@ -466,7 +466,7 @@ complete -c hutch -n "__hutch_at ''" -a attach -d 'Attach to a running container
 complete -c hutch -n "__hutch_at ''" -a top -d 'Show the running processes of a container'
 complete -c hutch -n "__hutch_at ''" -a pause -d 'Pause all processes in one or more containers'
 complete -c hutch -n "__hutch_at ''" -a unpause -d 'Unpause all processes in one or more containers'
-complete -c hutch -n "__hutch_at ''" -a update -d 'Update the resource limits of a container (at once when it is running)'
+complete -c hutch -n "__hutch_at ''" -a update -d 'Update the resource limits (at once when it runs) or restart policy of a container'
 complete -c hutch -n "__hutch_at ''" -a stats -d 'Show the resource use (CPU, memory, network, block I/O, pids) of containers'
 complete -c hutch -n "__hutch_at ''" -a build -d 'Build an image from a Containerfile and a context'
 complete -c hutch -n "__hutch_at ''" -a port -d 'List the port mappings of a container, or look up one private port'
@@ -1108,6 +1108,7 @@ complete -c hutch -n "__hutch_at 'unpause'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'unpause' 1+" -f -a '(__hutch_container_names)'
 
 # hutch update
+complete -c hutch -n "__hutch_at 'update'" -l restart -x -a 'no always unless-stopped on-failure' -d 'New restart policy: no, always, unless-stopped, on-failure[:N]'
 complete -c hutch -n "__hutch_at 'update'" -l memory -s m -x -d 'Memory limit (e.g. 64m, 1g); memory.max'
 complete -c hutch -n "__hutch_at 'update'" -l memory-reservation -x -d 'Memory soft limit (memory.low)'
 complete -c hutch -n "__hutch_at 'update'" -l memory-swap -x -d 'Memory plus swap limit (-1: unlimited swap); needs --memory'
@@ -1134,6 +1135,7 @@ complete -c hutch -n "__hutch_at 'stats'" -l no-stream -d 'Print one sample and 
 complete -c hutch -n "__hutch_at 'stats'" -l format -x -a 'json' -d 'json, or a Go template such as \'{{.MemUsage}}\''
 complete -c hutch -n "__hutch_at 'stats'" -l no-trunc -d 'Do not truncate container ids'
 complete -c hutch -n "__hutch_at 'stats'" -l interval -s i -x -d 'Seconds between samples'
+complete -c hutch -n "__hutch_at 'stats'" -l no-reset -d 'Do not clear the screen between samples: append each table'
 complete -c hutch -n "__hutch_at 'stats'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'stats' 1+" -f -a '(__hutch_container_names)'
 
@@ -1561,7 +1563,7 @@ complete -c hutch -n "__hutch_at 'pod create'" -l dns-option -x -d 'Option for t
 complete -c hutch -n "__hutch_at 'pod create'" -l no-hosts -d 'Do not write /etc/hosts for the pod'
 complete -c hutch -n "__hutch_at 'pod create'" -l label -s l -x -d 'Set a label (KEY=VALUE)'
 complete -c hutch -n "__hutch_at 'pod create'" -l exit-policy -x -d 'continue, or stop: the pod stops after its last member'
-complete -c hutch -n "__hutch_at 'pod create'" -l restart -x -d 'Restart policy of the members that name none'
+complete -c hutch -n "__hutch_at 'pod create'" -l restart -x -a 'no always unless-stopped on-failure' -d 'Restart policy of the members that name none'
 complete -c hutch -n "__hutch_at 'pod create'" -l volume -s v -x -d 'Mount a volume in every member (as run -v)'
 complete -c hutch -n "__hutch_at 'pod create'" -l userns -x -d 'User namespace of the pod (keep-id, auto, nomap; host): the infra\'s, joined by every member'
 complete -c hutch -n "__hutch_at 'pod create'" -l uidmap -x -d 'The pod\'s user namespace with this uid map, CONTAINER:HOST:SIZE (repeatable): every member joins it'
@@ -2070,7 +2072,7 @@ complete -c hutch -n "__hutch_at 'container'" -a attach -d 'Attach to a running 
 complete -c hutch -n "__hutch_at 'container'" -a top -d 'Show the running processes of a container'
 complete -c hutch -n "__hutch_at 'container'" -a pause -d 'Pause all processes in one or more containers'
 complete -c hutch -n "__hutch_at 'container'" -a unpause -d 'Unpause all processes in one or more containers'
-complete -c hutch -n "__hutch_at 'container'" -a update -d 'Update the resource limits of a container (at once when it is running)'
+complete -c hutch -n "__hutch_at 'container'" -a update -d 'Update the resource limits (at once when it runs) or restart policy of a container'
 complete -c hutch -n "__hutch_at 'container'" -a stats -d 'Show the resource use (CPU, memory, network, block I/O, pids) of containers'
 complete -c hutch -n "__hutch_at 'container'" -a port -d 'List the port mappings of a container, or look up one private port'
 complete -c hutch -n "__hutch_at 'container'" -l help -d 'Show the help and exit'
@@ -2601,6 +2603,7 @@ complete -c hutch -n "__hutch_at 'container unpause'" -l help -d 'Show the help 
 complete -c hutch -n "__hutch_arg 'container unpause' 1+" -f -a '(__hutch_container_names)'
 
 # hutch container update
+complete -c hutch -n "__hutch_at 'container update'" -l restart -x -a 'no always unless-stopped on-failure' -d 'New restart policy: no, always, unless-stopped, on-failure[:N]'
 complete -c hutch -n "__hutch_at 'container update'" -l memory -s m -x -d 'Memory limit (e.g. 64m, 1g); memory.max'
 complete -c hutch -n "__hutch_at 'container update'" -l memory-reservation -x -d 'Memory soft limit (memory.low)'
 complete -c hutch -n "__hutch_at 'container update'" -l memory-swap -x -d 'Memory plus swap limit (-1: unlimited swap); needs --memory'
@@ -2627,6 +2630,7 @@ complete -c hutch -n "__hutch_at 'container stats'" -l no-stream -d 'Print one s
 complete -c hutch -n "__hutch_at 'container stats'" -l format -x -a 'json' -d 'json, or a Go template such as \'{{.MemUsage}}\''
 complete -c hutch -n "__hutch_at 'container stats'" -l no-trunc -d 'Do not truncate container ids'
 complete -c hutch -n "__hutch_at 'container stats'" -l interval -s i -x -d 'Seconds between samples'
+complete -c hutch -n "__hutch_at 'container stats'" -l no-reset -d 'Do not clear the screen between samples: append each table'
 complete -c hutch -n "__hutch_at 'container stats'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'container stats' 1+" -f -a '(__hutch_container_names)'
 

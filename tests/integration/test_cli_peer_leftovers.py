@@ -1,12 +1,15 @@
 """Issue 15's leftovers, run through hutch and, where it has the flag, Debian's podman
 4.3.1 on the same rootfs: ``logs`` of several containers (``-n/--names``), ``ps --ns``
-and ``--external``."""
+and ``--external``; ``stats --no-reset`` (podman 4.3.1 has no rootless stats on this
+host: hutch's alone, in a terminal); ``update --restart`` (podman 4.3.1 has none)."""
 
 from __future__ import annotations
 
 import os
+import time
 
-from harness import Hutch
+import pytest
+from harness import Hutch, run_in_pty
 from peer_podman import Run, both, fixture_podman  # noqa: F401 - the peer's fixture
 
 
@@ -89,3 +92,51 @@ def test_ps_ns_as_podman(hutch: Hutch, base_image: str, podman: Run) -> None:
     assert hutch(*listed, "--external").stdout == plain
     hutch("pod", "rm", "-f", "-t", "0", "p")
     hutch("rm", "c")
+
+
+@pytest.mark.parametrize("no_reset", [False, True], ids=["reset", "no-reset"])
+def test_stats_clears_the_terminal_unless_no_reset(
+    hutch: Hutch, base_image: str, no_reset: bool
+) -> None:
+    hutch("run", "-d", "--name", "busy", base_image, "sleep", "60")
+    flags = ["--no-reset"] if no_reset else []
+    # about five samples half a second apart; then the terminal's run is cut short
+    _, shown = run_in_pty(hutch, ["stats", *flags, "-i", "0.5", "busy"], timeout=3)
+    tables = shown.count("MEM USAGE / LIMIT")
+    assert tables >= 3, shown
+    assert shown.count("\x1b[2J") == (0 if no_reset else tables)
+    hutch("rm", "-f", "-t", "0", "busy")
+
+
+def _until_exited(hutch: Hutch, name: str, timeout: float = 45) -> str:
+    """The container's ``RestartCount`` once it has exited for good."""
+    deadline = time.monotonic() + timeout
+    fmt = "{{.State.Status}} {{.RestartCount}}"
+    while time.monotonic() < deadline:
+        status, count = hutch("inspect", "--format", fmt, name).stdout.split()
+        if status == "exited":
+            return count
+        time.sleep(0.3)
+    raise AssertionError(f"{name} still {status} after {timeout} s")
+
+
+def test_update_restart_reaches_a_running_monitor(hutch: Hutch, base_image: str) -> None:
+    # created with no policy: each run fails after three seconds
+    cid = hutch("run", "-d", "--name", "flaky", base_image, "sh", "-c", "sleep 3; exit 3").stdout
+    # no cgroup on this host: a limit is refused, the policy alone is not
+    assert hutch("update", "--restart", "on-failure:2", "flaky").stdout == cid
+    fmt = "{{.HostConfig.RestartPolicy.Name}}:{{.HostConfig.RestartPolicy.MaximumRetryCount}}"
+    assert hutch("inspect", "--format", fmt, "flaky").stdout == "on-failure:2\n"
+    assert hutch("ps", "-a", "--filter", "restart-policy=on-failure", "-q").stdout.strip()
+    assert _until_exited(hutch, "flaky") == "2"  # the monitor begun with "no" restarted it
+    bad = hutch("update", "--restart", "sometimes", "flaky", check=False)
+    assert bad.returncode == 125 and "invalid restart policy 'sometimes'" in bad.stderr
+    none = hutch("update", "flaky", check=False)
+    assert none.returncode == 125 and "--restart" in none.stderr
+    # and back: an always-restarting container stops at its next exit
+    hutch("run", "-d", "--name", "loop", "--restart", "always", base_image, "sh", "-c", "sleep 3")
+    hutch("update", "--restart", "no", "loop")
+    assert int(_until_exited(hutch, "loop")) <= 1
+    time.sleep(1.5)  # no run after that one
+    assert hutch("inspect", "--format", "{{.State.Status}}", "loop").stdout == "exited\n"
+    hutch("rm", "flaky", "loop")

@@ -156,7 +156,7 @@ ANSWERS: dict[str, Callable[..., Any]] = {
     "containers.top": lambda e, name, descriptors: e.top_report,
     "containers.healthcheck": lambda e, name: e.health_report,
     "containers.port": lambda e, names, o: list(e.port_reports),
-    "containers.update": lambda e, name, o: name,
+    "containers.update": lambda e, name, o, restart=None: name,
     "containers.diff": lambda e, name: list(e.changes),
     "containers.commit": lambda e, o: CommitReport("c" * 64, ()),
     "containers.mount": lambda e, names, all: [f"/m/{n}" for n in names],

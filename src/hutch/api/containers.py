@@ -808,8 +808,9 @@ class ProcessVerbs(Protocol):
 class ResourceVerbs(Protocol):
     """Limits and usage (``engine/resource_ops.py``)."""
 
-    def update(self, name: str, options: ResourceOptions) -> str:
-        """Change the limits of a container (applied at once when it runs); its id."""
+    def update(self, name: str, options: ResourceOptions, restart: str | None = None) -> str:
+        """Change the limits of a container (applied at once when it runs) and, with
+        ``restart``, its restart policy (from its next exit on); its id."""
         ...
 
     def stats(self, names: Sequence[str], options: StatsOptions) -> list[StatsReport]:

@@ -55,6 +55,8 @@ VALUE_HINTS: dict[str, str | tuple[str, ...]] = {
     # pod create, build, kube play: the modes and the user's networks, as run's
     "--network": "network",
     "--net": "network",
+    # update, pod create (run's comes from the flag table)
+    "--restart": ("no", "always", "unless-stopped", "on-failure"),
 }
 # Options of the compose commands whose value is one of the project's services
 COMPOSE_HINTS: dict[str, str | tuple[str, ...]] = {

@@ -120,6 +120,12 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         interval: Annotated[
             float, typer.Option("--interval", "-i", help="Seconds between samples.")
         ] = 5.0,
+        no_reset: Annotated[
+            bool,
+            typer.Option(
+                "--no-reset", help="Do not clear the screen between samples: append each table."
+            ),
+        ] = False,
     ) -> None:
         """Show the resource use (CPU, memory, network, block I/O, pids) of containers."""
         from hutch.api.containers import StatsOptions
@@ -129,7 +135,7 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         while True:
             reports = engine.containers.stats(names or [], StatsOptions(all_))
             rows = [row(r, previous.get(r.id), no_trunc) for r in reports]
-            if not no_stream and sys.stdout.isatty():
+            if not (no_stream or no_reset) and sys.stdout.isatty():
                 sys.stdout.write("\033[2J\033[H")  # redraw in place, as podman does
             sys.stdout.write(render_rows(rows, format_))
             sys.stdout.flush()

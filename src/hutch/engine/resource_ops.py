@@ -21,12 +21,14 @@ from hutch.api.container_config import ResourceOptions
 from hutch.api.containers import StatsOptions, StatsReport
 from hutch.api.errors import Conflict, HutchError, InvalidArgument
 from hutch.cgroups import v2
+from hutch.engine import container_record
 from hutch.engine import container_state as cs
 from hutch.engine.context import EngineContext
 from hutch.engine.exec import container_spec
 from hutch.engine.resources import merge_update, only_changed
 from hutch.runtime import spawn
 from hutch.runtime import state as st
+from hutch.runtime.restart import RestartPolicy, write_current
 
 _NO_CGROUP = (
     "has no cgroup of its own (it was created with --cgroups=disabled or on a host "
@@ -61,13 +63,34 @@ class ResourceService:
     def __init__(self, ctx: EngineContext) -> None:
         self._ctx = ctx
 
-    def update(self, name: str, options: ResourceOptions) -> str:
+    def update(self, name: str, options: ResourceOptions, restart: str | None = None) -> str:
         if options.cgroups is not None or options.cgroup_parent is not None:
             raise InvalidArgument("update cannot change --cgroups or --cgroup-parent")
-        if not options.given_limits():
-            raise InvalidArgument("update needs at least one limit flag (e.g. --memory 256m)")
+        if not options.given_limits() and restart is None:
+            raise InvalidArgument(
+                "update needs at least one limit flag (e.g. --memory 256m) or --restart"
+            )
+        from hutch.engine.create_plan import parse_restart  # run's parsing and message
+
+        policy = parse_restart(restart) if restart is not None else None
         self._ctx.enter_session()
         container = cs.get(self._ctx, name)
+        if options.given_limits():
+            self._update_limits(container, options)
+        if policy is not None:
+            self._update_restart(container, policy)
+        return container.record.id
+
+    def _update_restart(self, container: cs.Container, policy: RestartPolicy) -> None:
+        """The record (inspect, ps, the next start) and the running monitor's file."""
+        config = container.config
+        config = replace(
+            config, restart=policy, options=replace(config.options, restart=str(policy))
+        )
+        self._ctx.containers.set_config(container.record.id, container_record.encode(config))
+        write_current(container.dirs.userdata, policy)
+
+    def _update_limits(self, container: cs.Container, options: ResourceOptions) -> None:
         short = container.record.id[:12]
         spec = container_spec(container)
         if not spec.resources.has_cgroup:
@@ -87,7 +110,6 @@ class ResourceService:
                 raise HutchError(f"cannot update container {short}: {exc}") from exc
         # Kept for the next start (and for restarts by the monitor's next read).
         spawn.write_bundle(replace(spec, resources=new), container.dirs.userdata)
-        return container.record.id
 
     def stats(self, names: Sequence[str], options: StatsOptions) -> list[StatsReport]:
         del options  # without names: every running container, --all or not

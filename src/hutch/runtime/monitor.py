@@ -43,6 +43,7 @@ from hutch.runtime.events_log import append_event, event_line
 from hutch.runtime.health import STARTING, UNHEALTHY, HealthRunner
 from hutch.runtime.logfile import LogWriter
 from hutch.runtime.restart import RestartPolicy
+from hutch.runtime.restart import current as current_policy
 from hutch.runtime.rootfs import mount_rootfs
 from hutch.runtime.spec import Spec
 from hutch.runtime.spec_io import spec_from_json
@@ -170,8 +171,10 @@ class Monitor:
             code = self._run_once(listener)
             stopped = (self.args.bundle / STOP_MARKER).exists()
             forced, self.health_restart = self.health_restart and not stopped, False
+            # update --restart may have changed the policy since this monitor began
+            policy = current_policy(self.args.bundle, self.args.restart)
             if self.caller is not None or not (
-                forced or self.args.restart.should_restart(code, self.state.restart_count, stopped)
+                forced or policy.should_restart(code, self.state.restart_count, stopped)
             ):
                 break
             delay = min(_MAX_BACKOFF, 0.1 * (2 ** min(self.state.restart_count, 10)))

@@ -2,14 +2,20 @@
 
 Parsed once, from the flag, when the container is created; the container's
 record keeps the typed value, ``inspect`` shows it, and the monitor (which
-gets its text form on its command line) applies it. Standard library only:
-the monitor imports it.
+gets its text form on its command line) applies it. ``update --restart``
+changes it later: the record, and a file in the bundle that a running
+monitor reads each time its container exits (``current``). Standard library
+only: the monitor imports it.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
+# The policy update set, in the container's bundle; it outranks the monitor's --restart
+POLICY_FILE = "restart-policy"
 NO = "no"
 ALWAYS = "always"
 UNLESS_STOPPED = "unless-stopped"
@@ -53,3 +59,18 @@ class RestartPolicy:
         if code == 0:
             return False
         return self.max_retries is None or restarts < self.max_retries
+
+
+def write_current(bundle: Path, policy: RestartPolicy) -> None:
+    """Make ``policy`` the one a running monitor applies from the next exit on."""
+    tmp = bundle / f".{POLICY_FILE}.tmp"
+    tmp.write_text(str(policy))
+    os.replace(tmp, bundle / POLICY_FILE)
+
+
+def current(bundle: Path, given: RestartPolicy) -> RestartPolicy:
+    """The policy in force: the one update wrote last, else the monitor's ``given``."""
+    try:
+        return RestartPolicy.parse((bundle / POLICY_FILE).read_text().strip())
+    except (OSError, ValueError):
+        return given

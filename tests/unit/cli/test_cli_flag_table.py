@@ -25,6 +25,7 @@ from hutch.api.errors import InvalidArgument
 from hutch.api.flagoptions import build, leaf_fields, resource_options, run_options
 from hutch.api.flags import Flag, repeated, switch, text
 from hutch.cli.app import build_app
+from hutch.cli.update import OWN_OPTIONS
 from unit.fakes import FakeEngine, run_cli
 
 COMMANDS = ("run", "create", "update")
@@ -104,8 +105,8 @@ def test_each_update_flag_reaches_its_field(
     fake = FakeEngine()
     result = run_cli(["update", *_argv_for(flag), "c"], fake, monkeypatch, capsys)
     assert result.code == 0, result.err
-    name, options = fake.only_call("containers.update")
-    assert name == "c"
+    name, options, restart = fake.only_call("containers.update")
+    assert name == "c" and restart is None  # a limit flag leaves the policy as it is
     field = flag.field.removeprefix("resources.")
     assert getattr(options, field) != getattr(ResourceOptions(), field)
 
@@ -116,7 +117,9 @@ def test_the_cli_has_exactly_the_table_flags(command: str) -> None:
     params = click_command.commands[command].params  # type: ignore[attr-defined]
     options = [p for p in params if isinstance(p, typer.core.TyperOption)]
     names = {name for p in options for name in (*p.opts, *p.secondary_opts)}
-    assert names == {name for flag in flags_of(command) for name in flag.names}
+    # update's --restart is its own (run's defaults to "no", update's to unchanged)
+    own = OWN_OPTIONS if command == "update" else frozenset()
+    assert names == {name for flag in flags_of(command) for name in flag.names} | own
 
 
 def test_a_renamed_field_fails_loudly() -> None:

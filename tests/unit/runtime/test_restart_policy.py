@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from hutch.runtime.monitor import parse_args
@@ -52,3 +54,15 @@ def test_the_monitor_reads_the_policy_from_its_command_line() -> None:
     args = parse_args(["--bundle", "/b", "--attach", "/s", "--restart", "on-failure:4"])
     assert args.restart == RestartPolicy("on-failure", 4)
     assert parse_args(["--bundle", "/b", "--attach", "/s"]).restart == RestartPolicy("no")
+
+
+def test_the_policy_update_wrote_outranks_the_command_line(tmp_path: Path) -> None:
+    from hutch.runtime.restart import current, write_current
+
+    given = RestartPolicy("no")
+    assert current(tmp_path, given) is given  # nothing written: the monitor's own
+    write_current(tmp_path, RestartPolicy("on-failure", 2))
+    assert current(tmp_path, given) == RestartPolicy("on-failure", 2)
+    assert [p.name for p in tmp_path.iterdir()] == ["restart-policy"]  # no temporary left
+    (tmp_path / "restart-policy").write_text("sometimes")
+    assert current(tmp_path, given) is given  # unreadable: never fail the monitor

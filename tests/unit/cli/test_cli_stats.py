@@ -1,0 +1,42 @@
+"""``hutch stats`` streaming against a fake engine: the screen is cleared between
+samples on a terminal, as podman does, unless ``--no-reset``."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from unit.fakes import FakeEngine, run_cli
+
+CLEAR = "\033[2J\033[H"
+
+
+@pytest.mark.parametrize(("flags", "clears"), [((), 3), (("--no-reset",), 0)])
+def test_stats_clears_the_screen_unless_no_reset(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    flags: tuple[str, ...],
+    clears: int,
+) -> None:
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        if len(slept) == 3:
+            raise SystemExit(0)  # three samples are enough
+
+    monkeypatch.setattr("hutch.cli.stats.time.sleep", sleep)
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    result = run_cli(["stats", *flags, "-i", "1"], FakeEngine(), monkeypatch, capsys)
+    assert result.code == 0 and slept == [1.0, 1.0, 1.0]
+    assert result.out.count(CLEAR) == clears
+    assert result.out.count("MEM USAGE / LIMIT") == 3  # each sample's table
+
+
+def test_stats_no_stream_never_clears(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    result = run_cli(["stats", "--no-stream"], FakeEngine(), monkeypatch, capsys)
+    assert result.code == 0 and CLEAR not in result.out and "CPU %" in result.out
