@@ -1409,7 +1409,7 @@ _hutch_argument() {
     "manifest create 1") echo @none ;;
     "manifest create "*) echo @image ;;
     "manifest add 1") echo @image ;;
-    "manifest add 2") echo @image ;;
+    "manifest add "*) echo @image ;;
     "manifest annotate 1") echo @image ;;
     "manifest annotate 2") echo @none ;;
     "manifest remove 1") echo @image ;;

@@ -1243,7 +1243,7 @@ complete -c hutch -n "__hutch_arg 'help' 1+" -F
 # hutch manifest
 complete -c hutch -n "__hutch_at 'manifest'" -a inspect -d 'Print a manifest list or image index (local, else from its registry), as JSON'
 complete -c hutch -n "__hutch_at 'manifest'" -a create -d 'Create a manifest list and store it as an image in local storage'
-complete -c hutch -n "__hutch_at 'manifest'" -a add -d 'Add an image (or the entries of a list, with --all) to a manifest list'
+complete -c hutch -n "__hutch_at 'manifest'" -a add -d 'Add images (or the entries of lists, with --all) to a manifest list'
 complete -c hutch -n "__hutch_at 'manifest'" -a annotate -d 'Set the platform and annotations of an entry of a manifest list'
 complete -c hutch -n "__hutch_at 'manifest'" -a remove -d 'Remove an entry from a manifest list'
 complete -c hutch -n "__hutch_at 'manifest'" -a exists -d 'Check whether a manifest list exists in local storage (exit 0) or not (exit 1)'
@@ -1290,7 +1290,7 @@ complete -c hutch -n "__hutch_at 'manifest add'" -l artifact-subject -x -d 'Refu
 complete -c hutch -n "__hutch_at 'manifest add'" -l artifact-exclude-titles -d 'Refused, as --artifact'
 complete -c hutch -n "__hutch_at 'manifest add'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'manifest add' 1" -f -a '(__hutch_image_names)'
-complete -c hutch -n "__hutch_arg 'manifest add' 2" -f -a '(__hutch_image_names)'
+complete -c hutch -n "__hutch_arg 'manifest add' 2+" -f -a '(__hutch_image_names)'
 
 # hutch manifest annotate
 complete -c hutch -n "__hutch_at 'manifest annotate'" -l arch -x -d 'Architecture of the entry'

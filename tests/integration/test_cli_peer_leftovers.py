@@ -1,12 +1,15 @@
 """Issue 15's leftovers, run through hutch and, where it has the flag, Debian's podman
 4.3.1 on the same rootfs: ``logs`` of several containers (``-n/--names``), ``ps --ns``
 and ``--external``; ``stats --no-reset`` (podman 4.3.1 has no rootless stats on this
-host: hutch's alone, in a terminal); ``update --restart`` (podman 4.3.1 has none)."""
+host: hutch's alone, in a terminal); ``update --restart`` (podman 4.3.1 has none);
+``mount --notruncate``; ``manifest add LIST IMAGE...``."""
 
 from __future__ import annotations
 
+import functools
 import os
 import time
+from pathlib import Path
 
 import pytest
 from harness import Hutch, run_in_pty
@@ -140,3 +143,46 @@ def test_update_restart_reaches_a_running_monitor(hutch: Hutch, base_image: str)
     time.sleep(1.5)  # no run after that one
     assert hutch("inspect", "--format", "{{.State.Status}}", "loop").stdout == "exited\n"
     hutch("rm", "flaky", "loop")
+
+
+def test_mount_listing_full_ids_as_podman(hutch: Hutch, base_image: str, podman: Run) -> None:
+    """``mount`` lists short ids; ``--notruncate`` (podman's older name, which 4.3.1 still
+    takes) and ``--no-trunc`` the full ones, both inside unshare as podman's rootless."""
+    listings = []
+    for tool, argv in ((hutch, [str(hutch.binary)]), (podman, podman("--help").args[:-1])):
+        tool("create", "--name", "held", base_image, "true")
+        cid = tool("inspect", "--format", "{{.Id}}", "held").stdout.strip()
+        script = 'p="$@"; $p mount held >/dev/null; $p mount; $p mount --notruncate; '
+        script += "$p mount --no-trunc; $p umount held"
+        shown = tool("unshare", "sh", "-c", script, "sh", *argv).stdout
+        short, full, full_too, _ = shown.splitlines()
+        assert short.split()[0] == cid[:12] and full.split()[0] == cid, shown
+        assert full_too == full and full.split()[1] == short.split()[1]
+        assert full.split()[1].endswith("/merged")
+        listings.append(full.replace(cid, "<id>").split()[0])
+        tool("rm", "held")
+    assert listings == ["<id>", "<id>"]
+
+
+def test_manifest_add_several_images_as_podman(
+    hutch: Hutch, base_image: str, podman: Run, rootfs_tar: Path
+) -> None:
+    images = (
+        "containers-storage:localhost/base:latest",
+        "containers-storage:localhost/other:latest",
+    )
+    missing = "containers-storage:localhost/nosuch:latest"
+    # hutch unchecked, as podman's runner: the exit codes are asserted here
+    for tool in (functools.partial(hutch, check=False), podman):
+        tool("import", "-q", "--change", "CMD=/bin/true", str(rootfs_tar), "other")
+        tool("manifest", "create", "ml")
+        added = tool("manifest", "add", "ml", *images)
+        assert added.returncode == 0 and len(added.stdout.split()) == 1, added.stderr  # the id
+        assert tool("manifest", "inspect", "ml").stdout.count('"digest"') == 2
+        # the first that fails ends the command: the ones before it stay added
+        tool("manifest", "create", "m2")
+        failed = tool("manifest", "add", "m2", images[0], missing, images[1])
+        assert (failed.returncode, failed.stdout) == (125, ""), failed
+        assert tool("manifest", "inspect", "m2").stdout.count('"digest"') == 1
+        tool("manifest", "rm", "ml", "m2")
+        tool("rmi", "other")

@@ -130,7 +130,10 @@ def register(app: typer.Typer) -> None:
         list_: Annotated[
             str, typer.Argument(metavar="LIST", help="Image name of the manifest list.")
         ],
-        image: Annotated[str, typer.Argument(help="Image to add (local, or docker://...).")],
+        images: Annotated[
+            list[str],
+            typer.Argument(metavar="IMAGE...", help="Images to add (local, or docker://...)."),
+        ],
         all_: Annotated[
             bool, typer.Option("--all", help="Add every entry of an image that is a list.")
         ] = False,
@@ -158,7 +161,7 @@ def register(app: typer.Typer) -> None:
             bool, typer.Option("--artifact-exclude-titles", help="Refused, as --artifact.")
         ] = False,
     ) -> None:
-        """Add an image (or the entries of a list, with --all) to a manifest list."""
+        """Add images (or the entries of lists, with --all) to a manifest list."""
         from hutch.api.images import ManifestAddOptions, ManifestPlatform
 
         _refuse_artifacts(
@@ -180,10 +183,15 @@ def register(app: typer.Typer) -> None:
             _split(features),
             tuple(annotation or ()),
         )
-        options = ManifestAddOptions(
-            list_, image, all_, platform, fr.access(tls_verify, creds, authfile, cert_dir)
-        )
-        print(state_of(ctx).engine().images.manifest_add(options))
+        access = fr.access(tls_verify, creds, authfile, cert_dir)
+        engine = state_of(ctx).engine()
+        # One after the other, as podman 4.3.1: the first that fails ends the command
+        # (those before it stay added); the list's id once all are in.
+        for image in images:
+            list_id = engine.images.manifest_add(
+                ManifestAddOptions(list_, image, all_, platform, access)
+            )
+        print(list_id)
 
     @manifest_app.command("annotate")
     def annotate(

@@ -150,3 +150,17 @@ def test_add_refuses_artifacts_by_name(
         "manifest list, not files as an OCI artifact\n"
     )
     assert fake.calls == []
+
+
+def test_add_takes_several_images_one_after_the_other(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake = FakeEngine()
+    args = ["manifest", "add", "--arch", "arm64", "l", "a", "docker://r/b:1", "c"]
+    result = run_cli(args, fake, monkeypatch, capsys)
+    assert result.code == 0 and result.out == LIST_ID + "\n"  # the list's id, once
+    added = [options for verb, options in fake.calls if verb == "images.manifest_add"]
+    assert [(o.list, o.image) for o in added] == [("l", "a"), ("l", "docker://r/b:1"), ("l", "c")]
+    assert all(o.platform.arch == "arm64" for o in added)  # each takes the flags
+    missing = run_cli(["manifest", "add", "l"], FakeEngine(), monkeypatch, capsys)
+    assert missing.code == 125 and "IMAGE" in missing.err
