@@ -393,7 +393,7 @@ _hutch_option_values() {
     "run --name") echo "@none" ;;
     "run --network"|"run --net") echo "@network" ;;
     "run --pod") echo "@pod" ;;
-    "run --restart") echo "@none" ;;
+    "run --restart") echo "no always unless-stopped on-failure" ;;
     "run --label"|"run -l") echo "@none" ;;
     "run --label-file") echo "@file" ;;
     "run --annotation") echo "@none" ;;
@@ -503,7 +503,7 @@ _hutch_option_values() {
     "create --name") echo "@none" ;;
     "create --network"|"create --net") echo "@network" ;;
     "create --pod") echo "@pod" ;;
-    "create --restart") echo "@none" ;;
+    "create --restart") echo "no always unless-stopped on-failure" ;;
     "create --label"|"create -l") echo "@none" ;;
     "create --label-file") echo "@file" ;;
     "create --annotation") echo "@none" ;;
@@ -919,7 +919,7 @@ _hutch_option_values() {
     "container run --name") echo "@none" ;;
     "container run --network"|"container run --net") echo "@network" ;;
     "container run --pod") echo "@pod" ;;
-    "container run --restart") echo "@none" ;;
+    "container run --restart") echo "no always unless-stopped on-failure" ;;
     "container run --label"|"container run -l") echo "@none" ;;
     "container run --label-file") echo "@file" ;;
     "container run --annotation") echo "@none" ;;
@@ -1029,7 +1029,7 @@ _hutch_option_values() {
     "container create --name") echo "@none" ;;
     "container create --network"|"container create --net") echo "@network" ;;
     "container create --pod") echo "@pod" ;;
-    "container create --restart") echo "@none" ;;
+    "container create --restart") echo "no always unless-stopped on-failure" ;;
     "container create --label"|"container create -l") echo "@none" ;;
     "container create --label-file") echo "@file" ;;
     "container create --annotation") echo "@none" ;;

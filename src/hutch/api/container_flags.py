@@ -114,6 +114,7 @@ FLAGS: tuple[Flag, ...] = (
         "restart",
         "Restart policy: no, always, unless-stopped, on-failure[:N].",
         default="no",
+        values=("no", "always", "unless-stopped", "on-failure"),
     ),
     repeated("--label", "labels", "Set a label (KEY=VALUE) on the container.", aliases=("-l",)),
     repeated(

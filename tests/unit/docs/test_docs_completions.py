@@ -180,7 +180,11 @@ def test_bash_completes_options_of_the_command(fake_bin: Path) -> None:
 
 
 def test_bash_completes_option_values(fake_bin: Path) -> None:
-    assert complete(fake_bin, "hutch", "run", "-i", "--restart", "") == []
+    # the policies (a value, never the images the fake would offer)
+    assert sorted(complete(fake_bin, "hutch", "run", "-i", "--restart", "")) == [
+        "always", "no", "on-failure", "unless-stopped"
+    ]  # fmt: skip
+    assert complete(fake_bin, "hutch", "update", "--restart", "u") == ["unless-stopped"]
     assert complete(fake_bin, "hutch", "--log-level", "d") == ["debug"]
     # --network=n arrives as "--network", "=", "n"; bash replaces only "n".
     assert complete(fake_bin, "hutch", "run", "--network", "=", "h") == ["host"]
