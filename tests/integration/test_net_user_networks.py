@@ -129,8 +129,16 @@ def test_connect_and_disconnect_a_running_container(hutch: Hutch, base_image: st
     assert "hello" in hutch("exec", "mover", "wget", "-qO-", "http://srv/").stdout
     members = json.loads(hutch("network", "inspect", "two").stdout)[0]["containers"]
     assert any(m["name"] == "mover" and m["aliases"] == ["mv"] for m in members.values())
+    # ps: --filter network= and .Networks (podman's names joined by commas)
+    on_two = ("ps", "--filter", "network=two", "--format", "{{.Names}}")
+    assert sorted(hutch(*on_two).stdout.split()) == ["mover", "srv"]
+    networks = hutch("ps", "--filter", "name=mover", "--format", "{{.Networks}}").stdout
+    assert networks == "one,two\n"
+    listed = json.loads(hutch("ps", "--filter", "name=mover", "--format", "json").stdout)
+    assert listed[0]["Networks"] == ["one", "two"]
     hutch("network", "disconnect", "two", "mover")
     assert " eth1 " not in hutch("exec", "mover", "ip", "-o", "-4", "addr").stdout
+    assert hutch(*on_two).stdout == "srv\n"
     assert "mover" not in hutch("network", "inspect", "two").stdout
     # bridge, the default network, cannot be added to a container on user networks
     added = hutch("network", "connect", "bridge", "mover", check=False)

@@ -119,6 +119,7 @@ class ListContainersOptions:
     sort: str = "created"  # created (newest first), id, image, names, status
     size: bool = False  # compute the size of each writable layer
     namespaces: bool = False  # read each running container's namespaces (ps --ns)
+    networks: bool = False  # read the networks each container joined (.Networks)
 
 
 @dataclass(frozen=True)
@@ -247,6 +248,9 @@ class ContainerSummary:
     restart_policy: str = "no"  # its --restart policy's name (ps --filter restart-policy)
     # (kind as /proc/PID/ns names it, its inode) of each namespace, with ps --ns
     namespaces: tuple[tuple[str, str], ...] = ()
+    # the user-defined networks it joined, when asked for (ListContainersOptions.networks)
+    # or filtered by (network=): they are read from its bundle, which ps otherwise skips
+    networks: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -94,7 +94,7 @@ def row_of(c: "ContainerSummary", now: float, no_trunc: bool, pods: bool = False
         "Mounts": [m[2] for m in c.mounts],
         "Names": c.name,
         "Namespaces": _namespaces(c),
-        "Networks": "",  # podman 4.3.1: the names joined by commas
+        "Networks": ",".join(c.networks),  # podman 4.3.1: the names joined by commas
         "Pid": c.pid,
         "Pod": c.pod if no_trunc else c.pod[:12],
         "PodName": c.pod_name if pods else "",  # podman 4.3.1 fills it with --pod only
@@ -152,7 +152,7 @@ def json_of(c: "ContainerSummary") -> dict[str, Any]:
         "Mounts": [m[2] for m in c.mounts],  # destinations, as podman's
         "Names": [c.name],
         "Namespaces": _namespaces_json(c),
-        "Networks": [],
+        "Networks": list(c.networks),
         "Pid": c.pid,
         "Pod": c.pod,
         "PodName": c.pod_name,
@@ -206,7 +206,9 @@ def ps_command(
         raise InvalidArgument("size and namespace options conflict")
     if latest:
         last = 1
-    options = ListContainersOptions(all_, last, tuple(filters or ()), sort, size, ns)
+    # the networks come from each container's bundle: read only where shown
+    networks = render.is_json(fmt) or (fmt is not None and "Networks" in fmt)
+    options = ListContainersOptions(all_, last, tuple(filters or ()), sort, size, ns, networks)
     found = state.engine().containers.ls(options)
     if render.is_json(fmt):
         render.print_json([json_of(c) for c in found])
@@ -270,7 +272,8 @@ def register(app: "typer.Typer", container_app: "typer.Typer") -> None:
             typer.Option(
                 "--filter",
                 "-f",
-                help="KEY=VALUE: id, name, label, status, ancestor, exited, volume, pod.",
+                help="KEY=VALUE: id, name, label, status, ancestor, exited, volume, pod, network, "
+                "restart-policy.",
             ),
         ] = None,
         sort: Annotated[

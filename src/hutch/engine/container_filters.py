@@ -34,6 +34,10 @@ class Filters:
     by_key: dict[str, tuple[str, ...]]
 
     @property
+    def needs_networks(self) -> bool:
+        return "network" in self.by_key
+
+    @property
     def implies_all(self) -> bool:
         return "status" in self.by_key or "exited" in self.by_key
 
@@ -98,6 +102,8 @@ _MATCHERS: dict[str, Callable[[ContainerSummary, str], bool]] = {
     # podman's pod=NAME|ID: the container's pod, by name or id prefix
     "pod": lambda c, v: bool(c.pod) and (c.pod_name == v or c.pod.startswith(v)),
     "restart-policy": lambda c, v: c.restart_policy == ("no" if v == "none" else v),
+    # podman's network=NAME (the engine reads the networks when this filter is given)
+    "network": lambda c, v: v in c.networks,
 }
 
 

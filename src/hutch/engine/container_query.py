@@ -92,6 +92,12 @@ def summary(container: cs.Container, pod: PodRecord | None = None) -> ContainerS
     )
 
 
+def _network_names(container: cs.Container) -> tuple[str, ...]:
+    from hutch.engine import netquery  # network code only when asked for (ps's start)
+
+    return netquery.network_names(container)
+
+
 class ContainerQueries:
     def __init__(self, ctx: EngineContext) -> None:
         self._ctx = ctx
@@ -141,6 +147,7 @@ class ContainerQueries:
         if options.last is not None:
             records = records[: options.last]
         show_all = options.all or options.last is not None or filters.implies_all
+        want_networks = options.networks or filters.needs_networks
         # one more query only where pods exist
         pods = {p.id: p for p in self._ctx.pods.all()} if any(r.pod_id for r in records) else {}
         out = []
@@ -155,6 +162,8 @@ class ContainerQueries:
             if not (show_all or container.running):
                 continue
             item = summary(container, pods.get(record.pod_id))
+            if want_networks:
+                item = replace(item, networks=_network_names(container))
             if not filters.match(item):
                 continue
             if options.size:
