@@ -194,6 +194,10 @@ def test_docker_py_run_network_volume(client: docker.DockerClient) -> None:
         )
         (found,) = client.containers.list(all=True, filters={"name": "pywriter"})
         assert found.name == "pywriter" and found.status == "exited"
+        # filters={"network": NAME}: ps's network filter (it was a 400)
+        on_pynet = client.containers.list(all=True, filters={"network": "pynet"})
+        assert [c.name for c in on_pynet] == ["pywriter"]
+        assert client.containers.list(all=True, filters={"network": "nonet"}) == []
         out = client.containers.run(
             "base", ["cat", "/v/f"], volumes={"pyvol": {"bind": "/v", "mode": "ro"}}, remove=True
         )
