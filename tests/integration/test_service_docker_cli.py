@@ -117,6 +117,21 @@ def test_attach_to_a_running_container(service: Service) -> None:
         docker("rm", "-f", "talker", check=False)
 
 
+def test_update_restart_changes_the_policy(service: Service) -> None:
+    """docker update --restart: the policy in the record (inspect and the next exit)."""
+    docker = service.docker
+    docker("create", "--name", "upd", "base", "true")
+    try:
+        docker("update", "--restart", "on-failure:3", "upd")
+        policy = json.loads(docker("inspect", "upd").stdout)[0]["HostConfig"]["RestartPolicy"]
+        assert (policy["Name"], policy["MaximumRetryCount"]) == ("on-failure", 3)
+        docker("update", "--restart", "always", "upd")
+        policy = json.loads(docker("inspect", "upd").stdout)[0]["HostConfig"]["RestartPolicy"]
+        assert policy["Name"] == "always"
+    finally:
+        docker("rm", "-f", "upd", check=False)
+
+
 def test_cp_both_ways(service: Service, tmp_path: Path) -> None:
     docker = service.docker
     docker("run", "-d", "--name", "files", "base", "sleep", "300")

@@ -161,9 +161,9 @@ def rename(ctx: ServiceContext, req: Request) -> Reply:
 
 
 def update(ctx: ServiceContext, req: Request) -> Reply:
-    resources, warnings = update_request(req.json(required=True))
-    ctx.engine().containers.update(req.params["id"], resources)
-    return json_reply({"Warnings": list(warnings)})
+    update_ = update_request(req.json(required=True))
+    ctx.engine().containers.update(req.params["id"], update_.resources, update_.restart)
+    return json_reply({"Warnings": list(update_.warnings)})
 
 
 def top(ctx: ServiceContext, req: Request) -> Reply:

@@ -144,13 +144,22 @@ def create_request(body: object, name: str = "", platform: str = "") -> CreateRe
     )
 
 
-def update_request(body: object) -> tuple[ResourceOptions, tuple[str, ...]]:
-    """``POST /containers/{id}/update``: the limits of its HostConfig-shaped body."""
+@dataclass(frozen=True)
+class UpdateRequest:
+    """``POST /containers/{id}/update``: the limits of its HostConfig-shaped body and,
+    when it names one, the new restart policy (``docker update --restart``)."""
+
+    resources: ResourceOptions
+    restart: str | None
+    warnings: tuple[str, ...]
+
+
+def update_request(body: object) -> UpdateRequest:
     host = Body(body, "")
     warnings: list[str] = []
-    if host.obj("RestartPolicy").text("Name"):
-        warnings.append("RestartPolicy: a restart policy cannot be changed by update here")
-    return _resources(host, warnings), tuple(warnings)
+    policy = host.obj("RestartPolicy")
+    restart = _restart(policy) if policy.text("Name") else None
+    return UpdateRequest(_resources(host, warnings), restart, tuple(warnings))
 
 
 def _refuse(config: Body, host: Body, warnings: list[str]) -> None:
