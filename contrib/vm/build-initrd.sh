@@ -50,7 +50,12 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs dev /dev
 while read -r m; do insmod "/lib/modules/$m.ko" 2>/dev/null; done < /lib/modules/order
-mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=524288 hostroot /newroot || {
+# cache=loose: the guest keeps what it read in its page cache. Without it every
+# stat and read of Python's modules is a 9p round trip through the emulator, and
+# a Python start took 2 s (hutch images 13 s, run --rm 20 s; with it 0.8, 3.3, 9).
+# The guest only reads this share, and what it reads (Python, the venv, the staged
+# source) does not change while it runs.
+mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=524288,cache=loose hostroot /newroot || {
     echo "initrd: cannot mount the host root over 9p"; poweroff -f; }
 guest_init=$(cat /proc/cmdline | tr ' ' '\n' | sed -n 's/^hutch.init=//p')
 mount --move /dev /newroot/dev

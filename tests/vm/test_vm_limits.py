@@ -75,7 +75,7 @@ grep -E '^(nr_throttled|throttled_usec)' $CG/$id/cpu.stat > $O/cpu_stat
 $H update --memory 128m --pids-limit 50 busy > /dev/null 2> $O/update_err
 echo $? > $O/update_rc
 cat $CG/$id/memory.max $CG/$id/pids.max > $O/updated
-$H rm -f busy > /dev/null
+$H rm -f -t 0 busy > /dev/null
 test -e $CG/$id && echo present > $O/removed || echo gone > $O/removed
 
 # Freeze and thaw: a frozen container's processes do not progress.
@@ -91,7 +91,7 @@ $H unpause tick > /dev/null
 sleep 3
 c=$($H logs tick | wc -l)
 echo "$a $b $c" > $O/ticks
-$H rm -f tick > /dev/null
+$H rm -f -t 0 tick > /dev/null
 
 # build's limits: every RUN step in a cgroup of its own that holds them (and is
 # gone after the step: the "left" check below sees no container-id cgroup).

@@ -51,7 +51,7 @@ F='{{{{.HostConfig.Memory}}}} {{{{.HostConfig.PidsLimit}}}} {{{{.HostConfig.Cgro
 $H inspect --format "$F" m > $O/updated_inspect 2>&1
 
 # rm: the container's cgroup and its scope are gone.
-$H rm -f m > /dev/null
+$H rm -f -t 0 m > /dev/null
 sleep 1
 test -e "$cg" && echo present > $O/removed || echo gone > $O/removed
 test -e "$(dirname $cg)" && echo present > $O/scope_removed || echo gone > $O/scope_removed
@@ -69,7 +69,7 @@ systemctl --user list-units --all --no-legend 'hutch-*' > $O/units_left_oom 2>&1
 $H run -d --name s --network none --cgroup-parent batch.slice base sleep 1000 > /dev/null \
     2> $O/slice_err
 cut -d: -f3 /proc/$($H inspect --format '{{{{.State.Pid}}}}' s)/cgroup > $O/slice_cgroup
-$H rm -f s > /dev/null
+$H rm -f -t 0 s > /dev/null
 cat /tmp/d/hutch/containers/*/userdata/monitor.err > $O/monitor_err 2>/dev/null
 true
 """
