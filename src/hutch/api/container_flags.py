@@ -112,7 +112,7 @@ FLAGS: tuple[Flag, ...] = (
     text(
         "--restart",
         "restart",
-        "Restart policy: no, always, unless-stopped, on-failure[:N].",
+        "Restart policy: no (never), always, unless-stopped, on-failure[:N].",
         default="no",
         values=("no", "always", "unless-stopped", "on-failure"),
     ),

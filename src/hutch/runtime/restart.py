@@ -32,12 +32,15 @@ class RestartPolicy:
     def parse(cls, text: str) -> RestartPolicy:
         """The policy ``text`` names; ValueError with the message for the user."""
         name, _, count = text.partition(":")
+        if name == "never" and not count:
+            return cls(NO)  # current podman's synonym of no
         if name in (NO, ALWAYS, UNLESS_STOPPED, ON_FAILURE) and not count:
             return cls(name)
         if name == ON_FAILURE and count.isdigit():
             return cls(name, int(count))
         raise ValueError(
-            f"invalid restart policy {text!r}: use no, always, unless-stopped or on-failure[:N]"
+            f"invalid restart policy {text!r}: use no (or never), always, unless-stopped or "
+            "on-failure[:N]"
         )
 
     def __str__(self) -> str:

@@ -26,7 +26,14 @@ def test_parse_and_back(text: str, policy: RestartPolicy) -> None:
     assert str(policy) == text
 
 
-@pytest.mark.parametrize("text", ["", "sometimes", "always:2", "on-failure:-1", "on-failure:x"])
+def test_never_is_current_podmans_synonym_of_no() -> None:
+    assert RestartPolicy.parse("never") == RestartPolicy("no")
+    assert not RestartPolicy.parse("never").enabled
+
+
+@pytest.mark.parametrize(
+    "text", ["", "sometimes", "always:2", "on-failure:-1", "on-failure:x", "never:2"]
+)
 def test_bad_policies_are_refused(text: str) -> None:
     with pytest.raises(ValueError, match="invalid restart policy"):
         RestartPolicy.parse(text)
