@@ -16,7 +16,7 @@
 # `mypy --python-version 3.13` and the unit suite on Python 3.10, 3.12 and 3.13
 # (3.11 is the main run), and tests/integration/test_python_smoke.py on 3.10 and
 # 3.13, each in its own cached venv (~hutch-test/hutch-venv[-LANE]-py3.X); it starts when
-# the unit and integration session ends, beside the guest lane if that still runs.
+# the first of the two pytest sessions (guest lane; unit and integration) ends.
 # Exits non-zero when any step fails; the last line printed is pytest's summary.
 # HUTCH_TEST_LANE=NAME stages to ~hutch-test/hutch-src-NAME with its own venv, so that
 # several checkouts (git worktrees) can be tested at once without sharing a copy.
@@ -59,7 +59,8 @@ inner() {
     step "ruff format --check" ruff format --check src tests
     step "mypy --strict" mypy --strict
 
-    local args=("$@") log rc=0 vm_pid="" vm_log="" vm_tmp="" vm_rc=0 started
+    local args=("$@") log rc=0 vm_pid="" vm_log="" vm_tmp="" vm_rc=0 started began_at
+    began_at="$(date +%s)"
     if [[ $add_default_paths == 1 ]]; then
         # The guest lane runs beside the rest: its QEMU guest mostly computes
         # while the integration tests mostly wait on processes, so together they
@@ -67,26 +68,57 @@ inner() {
         # basetemp keeps the two pytest sessions' temp dirs apart.
         vm_log="$(mktemp)"
         vm_tmp="$(mktemp -d)"
-        HUTCH_REQUIRE_ALL=1 pytest -q -p no:cacheprovider --basetemp="$vm_tmp/pytest" \
-            tests/vm "${args[@]}" >"$vm_log" 2>&1 &
+        {
+            HUTCH_REQUIRE_ALL=1 pytest -q -p no:cacheprovider --basetemp="$vm_tmp/pytest" \
+                tests/vm "${args[@]}" >"$vm_log" 2>&1
+            echo "$? $(date +%s)" >"$vm_tmp/status"
+        } &
         vm_pid=$!
         args=(tests/unit tests/integration "${args[@]}")
     fi
     log="$(mktemp)"
     started=$SECONDS
     printf '\n== pytest -q %s ==\n' "${args[*]}"
-    HUTCH_REQUIRE_ALL=1 pytest -q -p no:cacheprovider "${args[@]}" 2>&1 | tee "$log" || rc=$?
-    results+=("$([[ $rc -eq 0 ]] && echo "ok    " || echo FAILED)  pytest ${args[*]} ($((SECONDS - started)) s)")
-    # The guest lane is the long pole: the Python matrix uses the core the
-    # integration tests leave free while it runs, instead of running after it.
-    [[ $run_matrix == 1 ]] && python_matrix "$src" "$venv"
-    if [[ -n $vm_pid ]]; then
+    if [[ -z $vm_pid ]]; then
+        HUTCH_REQUIRE_ALL=1 pytest -q -p no:cacheprovider "${args[@]}" 2>&1 | tee "$log" || rc=$?
+        results+=("$(verdict "$rc")  pytest ${args[*]} ($((SECONDS - started)) s)")
+        [[ $run_matrix == 1 ]] && python_matrix "$src" "$venv"
+    else
+        # Three jobs on two cores: the Python matrix starts when the first of the two
+        # sessions ends (usually the guest lane), on the core that frees, and shows its
+        # output after theirs; the unit and integration session shows its own live.
+        local main_pid main_status matrix_log=""
+        main_status="$(mktemp)"
+        {
+            HUTCH_REQUIRE_ALL=1 pytest -q -p no:cacheprovider "${args[@]}" 2>&1
+            echo "$? $(date +%s)" >"$main_status"
+        } | tee "$log" &
+        main_pid=$!
+        if [[ $run_matrix == 1 ]]; then
+            wait -n "$main_pid" "$vm_pid" || true
+            matrix_log="$(mktemp)"
+            python_matrix "$src" "$venv" >"$matrix_log" 2>&1
+        fi
+        wait "$main_pid" || true
+        local main_rc=1 main_end
+        main_end="$(date +%s)"
+        [[ -s $main_status ]] && read -r main_rc main_end <"$main_status"
+        rc=$main_rc
+        results+=("$(verdict "$rc")  pytest ${args[*]} ($((main_end - began_at)) s)")
+        wait "$vm_pid" || true
+        local vm_end
+        vm_rc=1
+        vm_end="$(date +%s)"
+        [[ -s $vm_tmp/status ]] && read -r vm_rc vm_end <"$vm_tmp/status"
+        results+=("$(verdict "$vm_rc")  pytest tests/vm ($((vm_end - began_at)) s)")
         printf '\n== pytest -q tests/vm (ran beside the above) ==\n'
-        wait "$vm_pid" || vm_rc=$?
-        results+=("$([[ $vm_rc -eq 0 ]] && echo "ok    " || echo FAILED)  pytest tests/vm ($((SECONDS - started)) s)")
         cat "$vm_log"
+        if [[ -n $matrix_log ]]; then
+            printf '\n== Python matrix (began when the first session ended) ==\n'
+            cat "$matrix_log"
+        fi
         merge_summaries "$log" "$vm_log" $((SECONDS - started)) >>"$log"
-        rm -rf "$vm_log" "$vm_tmp"
+        rm -rf "$vm_log" "$vm_tmp" "$main_status" ${matrix_log:+"$matrix_log"}
         [[ $rc -eq 0 ]] && rc=$vm_rc
     fi
     [[ $rc -eq 0 ]] || failed+=(pytest)
@@ -100,6 +132,8 @@ inner() {
     printf '%s\n' "${summary:-pytest printed no summary (exit $rc)}"
     [[ ${#failed[@]} -eq 0 ]]
 }
+
+verdict() { if [[ $1 -eq 0 ]]; then echo "ok    "; else echo FAILED; fi; }
 
 # One pytest-style summary line for two sessions that ran side by side: their
 # counts added up, and the wall time of the two together.
