@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from harness import Hutch
@@ -95,3 +96,23 @@ def test_exit_code_from_after_a_one_shot_job(hutch: Hutch, base_image: str, tmp_
     assert "jobs2-idle-1" not in names
     hutch(*compose, "down", "-v", "-t", "1", timeout=60)
     assert hutch("ps", "-a", "-q").stdout == ""
+
+
+def test_json_progress_says_the_abort_as_json(
+    hutch: Hutch, base_image: str, tmp_path: Path
+) -> None:
+    """--progress json: up's attached phase reports in JSON lines too (was plain text)."""
+    (tmp_path / "compose.yaml").write_text(
+        f"services:\n  once:\n    image: {base_image}\n    command: sh -c 'echo bye; exit 3'\n"
+    )
+    compose = ("compose", "-p", "jabort", "-f", str(tmp_path / "compose.yaml"))
+    try:
+        result = hutch(
+            *compose, "--progress", "json", "up", "--abort-on-container-exit", "-t", "0",
+            check=False, timeout=120,
+        )  # fmt: skip
+        assert "once-1  | bye" in result.stdout, result.stderr
+        events = [json.loads(line) for line in result.stderr.splitlines() if line.strip()]
+        assert {"tail": True, "text": "Aborting on container exit..."} in events, result.stderr
+    finally:
+        hutch(*compose, "down", "-t", "0", timeout=60)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import signal
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -95,6 +95,7 @@ class Foreground:
         logs: LogsOptions,
         prefix: bool,
         colour: bool,
+        progress: Callable[[str], None] = _progress,
     ) -> int:
         """Show the output until every container ends, Ctrl-C or an abort; the exit code."""
         engine = state.engine()
@@ -115,7 +116,7 @@ class Foreground:
             )
             if stop:
                 aborted.append(code)
-                _progress("Aborting on container exit...")
+                progress("Aborting on container exit...")
             return stop
 
         # docker compose: SIGTERM stops the project as Ctrl-C does
@@ -131,10 +132,10 @@ class Foreground:
                 shown=shown,
             )
         except KeyboardInterrupt:
-            _progress("Gracefully stopping... (press Ctrl+C again to force)")
+            progress("Gracefully stopping... (press Ctrl+C again to force)")
         names = tuple(c.name for c in containers)
         try:
-            runner.pre_stop(names, _progress)
+            runner.pre_stop(names, progress)
             engine.containers.stop(names, StopOptions(timeout=timeout, ignore=True))
         except KeyboardInterrupt:
             engine.containers.kill(names, KillOptions("KILL"))

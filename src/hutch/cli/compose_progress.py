@@ -190,6 +190,14 @@ def _json(line: str) -> None:
     sys.stderr.flush()
 
 
+def line_writer(ctx: typer.Context) -> Progress:
+    """The progress callable for lines said while containers' output streams (up's
+    attached phase: "Aborting on container exit...", the stops): the chosen mode's
+    lines, but plain ones for ``tty`` (a view redrawn between log lines would tear)."""
+    mode = resolve(ctx.meta.get(PROGRESS_KEY, "auto"), sys.stderr, os.environ)
+    return {"json": _json, "quiet": _quiet}.get(mode, _plain)
+
+
 @contextmanager
 def progress_view(ctx: typer.Context, title: str) -> Iterator[Progress]:
     """The progress callable the planner reports to, in the mode ``--progress`` chose."""

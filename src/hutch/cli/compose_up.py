@@ -11,7 +11,7 @@ from hutch.api.containers import LogsOptions
 from hutch.api.errors import InvalidArgument
 from hutch.cli.compose_attach import Foreground
 from hutch.cli.compose_logs import multiplex
-from hutch.cli.compose_progress import progress_view
+from hutch.cli.compose_progress import line_writer, progress_view
 from hutch.cli.compose_project import load_model
 from hutch.cli.state import state_of
 
@@ -213,6 +213,7 @@ def add_commands(compose_app: typer.Typer) -> None:
             logs=LogsOptions(names=(), follow=True, timestamps=timestamps),
             prefix=not no_log_prefix,
             colour=not no_color,
+            progress=line_writer(ctx),
         )
 
     @compose_app.command("down")
