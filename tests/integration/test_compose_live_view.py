@@ -127,6 +127,14 @@ def test_progress_json_is_one_object_a_line(hutch: Hutch, base_image: str, tmp_p
         bad = hutch(*compose, "--progress", "json", "up", "-d", "nope", check=False)
         assert bad.returncode == 125
         assert json.loads(bad.stderr) == {"error": True, "message": "no such service: nope"}
+        # every verb's usage errors alike: a bad flag, an unknown service
+        flag = hutch(*compose, "--progress", "json", "stop", "-t", "x", check=False)
+        assert flag.returncode == 125
+        assert json.loads(flag.stderr)["error"] is True
+        for verb in ("stop", "logs", "ps", "kill"):
+            gone = hutch(*compose, "--progress", "json", verb, "nope", check=False)
+            assert gone.returncode == 125, verb
+            assert json.loads(gone.stderr) == {"error": True, "message": "no such service: nope"}
         down = hutch("compose", "--progress=json", *compose[1:], "down", "-t", "0", timeout=60)
         assert {json.loads(line)["text"] for line in down.stderr.splitlines()} == {
             "Stopping", "Stopped", "Removing", "Removed"

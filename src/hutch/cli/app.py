@@ -397,13 +397,14 @@ def run_typer(args: list[str], engine: Engine | None = None) -> None:
         # podman's (cobra's) words for a flag the command does not have; its
         # "See '... --help'" line is left out: a usage error is one line here
         name = exc.option_name
+        as_json = exits.compose_json(args, os.environ)  # compose --progress json: a JSON line
         if name.startswith("--") or len(name) < 2:
-            exits.error(f"unknown flag: {name}", None)
+            exits.error(f"unknown flag: {name}", None, as_json=as_json)
         else:
-            exits.error(f"unknown shorthand flag: {name[1]!r} in {name}", None)
+            exits.error(f"unknown shorthand flag: {name[1]!r} in {name}", None, as_json=as_json)
         sys.exit(EXIT_ENGINE)
     except ClickException as exc:
-        exits.error(exc.format_message(), None)
+        exits.error(exc.format_message(), None, as_json=exits.compose_json(args, os.environ))
         sys.exit(EXIT_ENGINE)
     except Exception as exc:
         sys.exit(exits.code_of(exc, args))

@@ -71,7 +71,7 @@ def add_commands(compose_app: typer.Typer) -> None:
         index: Annotated[int, typer.Option("--index", help="Which replica (from 1).")] = 1,
     ) -> None:
         """Print the host address a service's port is published on."""
-        project = load_model(ctx, profiles=("*",))
+        project = load_model(ctx, (service,), profiles=("*",))
         found = state_of(ctx).compose().runner(project).containers(True, (service,))
         match = [c.name for c in found if c.number == index]
         if not match:
@@ -89,7 +89,7 @@ def add_commands(compose_app: typer.Typer) -> None:
         services: Annotated[list[str] | None, typer.Argument(help="Services.")] = None,
     ) -> None:
         """Show the processes of the project's running containers."""
-        project = load_model(ctx, profiles=("*",))
+        project = load_model(ctx, services or (), profiles=("*",))
         found = state_of(ctx).compose().runner(project).containers(False, tuple(services or ()))
         engine = state_of(ctx).engine()
         for c in found:
@@ -110,7 +110,7 @@ def add_commands(compose_app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """List the images the project's containers use."""
-        project = load_model(ctx, profiles=("*",))
+        project = load_model(ctx, services or (), profiles=("*",))
         found = state_of(ctx).compose().runner(project).containers(True, tuple(services or ()))
         if quiet:
             for image in dict.fromkeys(c.image for c in found):
@@ -130,7 +130,7 @@ def add_commands(compose_app: typer.Typer) -> None:
         ] = False,
     ) -> int:
         """Wait for the services' containers to exit; exit with the first one's code."""
-        project = load_model(ctx, profiles=("*",))
+        project = load_model(ctx, services, profiles=("*",))
         runner = state_of(ctx).compose().runner(project)
         found = runner.containers(True, tuple(services))
         if not found:

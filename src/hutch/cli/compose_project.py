@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import typer
 
 from hutch.api.compose import ComposeProjectOptions
+from hutch.api.errors import InvalidArgument
 from hutch.cli.state import state_of
 
 if TYPE_CHECKING:
@@ -25,8 +27,13 @@ def project_options(ctx: typer.Context, **changes: Any) -> ComposeProjectOptions
     return replace(options, **changes)
 
 
-def load_model(ctx: typer.Context, **changes: Any) -> ComposeModel:
+def load_model(ctx: typer.Context, named: Iterable[str] = (), **changes: Any) -> ComposeModel:
+    """The project; each of the services ``named`` on the command line must be in it
+    (docker compose's "no such service" for every verb, not an empty result)."""
     model = state_of(ctx).compose().load(project_options(ctx, **changes))
     for warning in model.warnings:
         sys.stderr.write(f"Warning: {warning}\n")
+    for name in named:
+        if name not in model.services:
+            raise InvalidArgument(f"no such service: {name}")
     return model

@@ -89,7 +89,7 @@ def add_commands(compose_app: typer.Typer) -> None:
     ) -> None:
         """List the project's containers."""
         statuses = wanted_statuses(status or (), filter_ or ())
-        project = load_model(ctx, profiles=("*",))
+        project = load_model(ctx, services or (), profiles=("*",))
         # a status asked for lists stopped containers too, as docker compose does
         found = (
             state_of(ctx)

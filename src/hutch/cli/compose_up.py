@@ -262,7 +262,7 @@ def add_commands(compose_app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """Show the output of the project's containers."""
-        project = load_model(ctx, profiles=("*",))
+        project = load_model(ctx, services or (), profiles=("*",))
         state = state_of(ctx)
         found = state.compose().runner(project).containers(True, tuple(services or ()))
         options = LogsOptions(

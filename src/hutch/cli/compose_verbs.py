@@ -35,7 +35,7 @@ Timeout = Annotated[
 
 
 def _containers(ctx: typer.Context, services: list[str] | None) -> list[ComposeContainer]:
-    project = load_model(ctx, profiles=("*",))
+    project = load_model(ctx, services or (), profiles=("*",))
     return state_of(ctx).compose().runner(project).containers(True, tuple(services or ()))
 
 
@@ -52,14 +52,14 @@ def add_commands(compose_app: typer.Typer) -> None:
     @compose_app.command("start")
     def start(ctx: typer.Context, services: Services = None) -> None:
         """Start the project's existing containers."""
-        project = load_model(ctx, profiles=("*",))
+        project = load_model(ctx, services or (), profiles=("*",))
         with progress_view(ctx, "Running") as progress:
             state_of(ctx).compose().runner(project).start(tuple(services or ()), progress)
 
     @compose_app.command("stop")
     def stop(ctx: typer.Context, services: Services = None, timeout: Timeout = None) -> None:
         """Stop the project's running containers."""
-        project = load_model(ctx, profiles=("*",))
+        project = load_model(ctx, services or (), profiles=("*",))
         runner = state_of(ctx).compose().runner(project)
         found = runner.containers(True, tuple(services or ()))
         names = tuple(reversed([c.name for c in found]))
@@ -73,7 +73,7 @@ def add_commands(compose_app: typer.Typer) -> None:
     @compose_app.command("restart")
     def restart(ctx: typer.Context, services: Services = None, timeout: Timeout = None) -> None:
         """Restart the project's containers."""
-        project = load_model(ctx, profiles=("*",))
+        project = load_model(ctx, services or (), profiles=("*",))
         runner = state_of(ctx).compose().runner(project)
         with progress_view(ctx, "Restarting") as progress:
             runner.restart(tuple(services or ()), timeout, progress)
@@ -108,7 +108,7 @@ def add_commands(compose_app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """Remove the project's stopped containers."""
-        project = load_model(ctx, profiles=("*",))
+        project = load_model(ctx, services or (), profiles=("*",))
         runner = state_of(ctx).compose().runner(project)
         found = list(reversed(runner.containers(True, tuple(services or ()))))
         engine = state_of(ctx).engine()

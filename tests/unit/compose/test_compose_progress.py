@@ -222,3 +222,34 @@ def test_the_final_error_is_json_in_json_mode(
     result = run_cli(["compose", "--progress", "json", "up", "nope"], fake, monkeypatch, capsys)
     assert result.code == 125
     assert json.loads(result.err) == {"error": True, "message": "no such service: nope"}
+
+
+@pytest.mark.parametrize(
+    ("verb", "message"),
+    [
+        (["up", "--bogus"], "unknown flag: --bogus"),
+        (["stop", "-t", "abc"], "Invalid value for '--timeout' / '-t': 'abc' is not a valid int."),
+        (["logs", "-x"], "unknown shorthand flag: 'x' in -x"),
+        *(
+            ([verb, "nope"], "no such service: nope")
+            for verb in ("start", "stop", "restart", "kill", "rm", "pause", "unpause", "logs")
+        ),
+        *(([verb, "nope"], "no such service: nope") for verb in ("ps", "top", "images")),
+        (["port", "nope", "80"], "no such service: nope"),
+    ],
+)
+def test_every_verbs_usage_errors_are_json_in_json_mode(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    verb: list[str],
+    message: str,
+) -> None:
+    _project(tmp_path, monkeypatch)
+    fake = FakeEngine(container_list=[_running()])
+    result = run_cli(["compose", "--progress", "json", *verb], fake, monkeypatch, capsys)
+    assert result.code == 125
+    assert json.loads(result.err) == {"error": True, "message": message}
+    # the same error in plain text without json
+    plain = run_cli(["compose", *verb], fake, monkeypatch, capsys)
+    assert (plain.code, plain.err) == (125, f"Error: {message}\n")
