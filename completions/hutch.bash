@@ -107,7 +107,7 @@ _hutch_options() {
     "pod prune") echo --force -f ;;
     "pod logs") echo --container -c --follow -f --names -n --tail --since --until --timestamps -t ;;
     "pod stats") echo --all -a --no-stream --format --no-trunc ;;
-    "pod clone") echo --name -n --destroy --start --label -l --hostname ;;
+    "pod clone") echo --name -n --destroy --start --label -l --hostname --userns --uidmap --gidmap --subuidname --subgidname ;;
     "quadlet install") echo --replace --reload-systemd --no-reload-systemd ;;
     "quadlet list") echo --format --noheading -n ;;
     "quadlet rm") echo --ignore -i --reload-systemd --no-reload-systemd ;;
@@ -263,7 +263,7 @@ _hutch_value_options() {
     "pod rm") echo --time -t ;;
     "pod logs") echo --container -c --tail --since --until ;;
     "pod stats") echo --format ;;
-    "pod clone") echo --name -n --label -l --hostname ;;
+    "pod clone") echo --name -n --label -l --hostname --userns --uidmap --gidmap --subuidname --subgidname ;;
     "quadlet list") echo --format ;;
     "compose") echo --file -f --project-name -p --project-directory --env-file --profile --progress ;;
     "compose config") echo --format ;;
@@ -829,6 +829,11 @@ _hutch_option_values() {
     "pod clone --name"|"pod clone -n") echo "@none" ;;
     "pod clone --label"|"pod clone -l") echo "@none" ;;
     "pod clone --hostname") echo "@none" ;;
+    "pod clone --userns") echo "@none" ;;
+    "pod clone --uidmap") echo "@none" ;;
+    "pod clone --gidmap") echo "@none" ;;
+    "pod clone --subuidname") echo "@none" ;;
+    "pod clone --subgidname") echo "@none" ;;
     "quadlet list --format") echo "json" ;;
     "compose --file"|"compose -f") echo "@none" ;;
     "compose --project-name"|"compose -p") echo "@none" ;;

@@ -174,7 +174,7 @@ function __hutch_value_options
         case 'pod stats'
             printf '%s\n' --format
         case 'pod clone'
-            printf '%s\n' --name -n --label -l --hostname
+            printf '%s\n' --name -n --label -l --hostname --userns --uidmap --gidmap --subuidname --subgidname
         case 'quadlet list'
             printf '%s\n' --format
         case 'compose'
@@ -1680,6 +1680,11 @@ complete -c hutch -n "__hutch_at 'pod clone'" -l destroy -d 'Remove the original
 complete -c hutch -n "__hutch_at 'pod clone'" -l start -d 'Start the clone'
 complete -c hutch -n "__hutch_at 'pod clone'" -l label -s l -x -d 'Add a label (KEY=VALUE)'
 complete -c hutch -n "__hutch_at 'pod clone'" -l hostname -x -d 'Host name of the clone'
+complete -c hutch -n "__hutch_at 'pod clone'" -l userns -x -d 'User namespace of the clone (keep-id, auto, nomap; host); replaces the pod\'s namespace and maps'
+complete -c hutch -n "__hutch_at 'pod clone'" -l uidmap -x -d 'The clone\'s user namespace with this uid map, CONTAINER:HOST:SIZE (repeatable; default: the pod\'s maps)'
+complete -c hutch -n "__hutch_at 'pod clone'" -l gidmap -x -d 'The gid map of the clone\'s user namespace, CONTAINER:HOST:SIZE'
+complete -c hutch -n "__hutch_at 'pod clone'" -l subuidname -x -d 'Map the clone\'s uids from this /etc/subuid entry'
+complete -c hutch -n "__hutch_at 'pod clone'" -l subgidname -x -d 'Map the clone\'s gids from this /etc/subgid entry'
 complete -c hutch -n "__hutch_at 'pod clone'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'pod clone' 1" -f -a '(__hutch_pod_names)'
 

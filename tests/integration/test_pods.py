@@ -317,7 +317,27 @@ def test_a_pod_with_a_uid_map_has_its_members_see_the_map(hutch: Hutch) -> None:
     assert "holder" in hosts.split(), hosts
     infra = hutch("pod", "inspect", "--format", "{{.InfraContainerID}}", "mapped").stdout.strip()
     assert hutch("inspect", "--format", "{{.State.Pid}}", infra).stdout.strip() != "0"
-    hutch("pod", "rm", "-f", "-t", "0", "mapped")
+    # shown as podman 4.3.1 shows them: "user" shared, the maps in the infra's HostConfig
+    pod = json.loads(hutch("pod", "inspect", "mapped").stdout)
+    assert pod["SharedNamespaces"][0] == "user" and pod["InfraConfig"]["userns"] == "private"
+    host = json.loads(hutch("inspect", infra).stdout)[0]["HostConfig"]
+    assert host["UsernsMode"] == "private"
+    assert host["IDMappings"] == {"UidMap": ["0:1:2000"], "GidMap": ["0:1:3000"]}
+    # a clone keeps the maps; or takes its own
+    hutch("pod", "clone", "--start", "mapped")
+    kept = hutch("run", "--rm", "--pod", "mapped-clone", "base", "cat", "/proc/self/uid_map")
+    assert kept.stdout.split() == ["0", "1", "2000"], kept.stdout
+    assert hutch("exec", "holder-clone", "cat", "/proc/self/gid_map").stdout.split() == [
+        "0",
+        "1",
+        "3000",
+    ]
+    hutch("pod", "clone", "--name", "remapped", "--uidmap", "0:1:500", "mapped-clone")
+    own = hutch("run", "--rm", "--pod", "remapped", "base", "cat", "/proc/self/uid_map")
+    assert own.stdout.split() == ["0", "1", "500"], own.stdout
+    bad = hutch("pod", "clone", "--destroy", "--uidmap", "0:x", "mapped", check=False)
+    assert bad.returncode == 125 and hutch("pod", "exists", "mapped").returncode == 0
+    hutch("pod", "rm", "-f", "-t", "0", "mapped", "mapped-clone", "remapped")
     # a map the session does not have is refused before anything exists
     bad = hutch("pod", "create", "--name", "toowide", "--uidmap", "0:1:99999999", check=False)
     assert bad.returncode == 125 and "impossible --uidmap 0:1:99999999" in bad.stderr

@@ -610,6 +610,9 @@ class InspectHostExtras:
     extra_hosts: tuple[str, ...] = field(metadata=key("ExtraHosts"))
     group_add: tuple[str, ...] = field(metadata=key("GroupAdd"))
     userns_mode: str = field(metadata=key("UsernsMode"))
+    id_mappings: InspectIDMappings | None = field(
+        default=None, kw_only=True, metadata=key("IDMappings", omitempty=True)
+    )
     publish_all_ports: bool = field(metadata=key("PublishAllPorts"))
     tmpfs: dict[str, str] = field(metadata=key("Tmpfs"))
     devices: tuple[InspectDevice, ...] = field(metadata=key("Devices"))
@@ -629,6 +632,14 @@ class InspectHostExtras:
     io_maximum_iops: int = field(default=0, metadata=key("IOMaximumIOps"))
     io_maximum_bandwidth: int = field(default=0, metadata=key("IOMaximumBandwidth"))
     cgroup_conf: None = field(default=None, metadata=key("CgroupConf"))
+
+
+@dataclass(frozen=True)
+class InspectIDMappings:
+    """podman's ``.HostConfig.IDMappings``, CONTAINER:HOST:SIZE as given."""
+
+    uid_map: tuple[str, ...] = field(metadata=key("UidMap"))
+    gid_map: tuple[str, ...] = field(metadata=key("GidMap"))
 
 
 @dataclass(frozen=True)

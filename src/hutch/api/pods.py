@@ -128,6 +128,13 @@ class PodCloneOptions:
     # changes to the pod's create options, as podman's clone takes them
     labels: tuple[str, ...] = ()  # added to the original's
     hostname: str | None = None
+    # the clone's user namespace: any of these given replaces all of the original's
+    # (--userns, --uidmap, --gidmap, --subuidname, --subgidname); none keeps them
+    userns: str | None = None
+    uidmap: tuple[str, ...] = ()
+    gidmap: tuple[str, ...] = ()
+    subuidname: str | None = None
+    subgidname: str | None = None
 
 
 @dataclass(frozen=True)

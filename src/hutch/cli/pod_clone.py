@@ -27,9 +27,50 @@ def register(pod_app: typer.Typer) -> None:
         hostname: Annotated[
             str | None, typer.Option("--hostname", help="Host name of the clone.")
         ] = None,
+        userns: Annotated[
+            str | None,
+            typer.Option(
+                "--userns",
+                help="User namespace of the clone (keep-id, auto, nomap; host); "
+                "replaces the pod's namespace and maps.",
+            ),
+        ] = None,
+        uidmap: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--uidmap",
+                help="The clone's user namespace with this uid map, CONTAINER:HOST:SIZE "
+                "(repeatable; default: the pod's maps).",
+            ),
+        ] = None,
+        gidmap: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--gidmap", help="The gid map of the clone's user namespace, CONTAINER:HOST:SIZE."
+            ),
+        ] = None,
+        subuidname: Annotated[
+            str | None,
+            typer.Option("--subuidname", help="Map the clone's uids from this /etc/subuid entry."),
+        ] = None,
+        subgidname: Annotated[
+            str | None,
+            typer.Option("--subgidname", help="Map the clone's gids from this /etc/subgid entry."),
+        ] = None,
     ) -> None:
         """Create a copy of a pod and of its containers."""
         from hutch.api.pods import PodCloneOptions
 
-        options = PodCloneOptions(name, destroy, start, tuple(label or ()), hostname)
+        options = PodCloneOptions(
+            name,
+            destroy,
+            start,
+            tuple(label or ()),
+            hostname,
+            userns=userns,
+            uidmap=tuple(uidmap or ()),
+            gidmap=tuple(gidmap or ()),
+            subuidname=subuidname,
+            subgidname=subgidname,
+        )
         print(state_of(ctx).engine().pods.clone(pod, options))

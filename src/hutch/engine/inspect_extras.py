@@ -8,7 +8,7 @@ import os
 from collections.abc import Sequence
 
 from hutch.api.container_config import RunOptions
-from hutch.api.containers import InspectDevice, InspectHostExtras
+from hutch.api.containers import InspectDevice, InspectHostExtras, InspectIDMappings
 from hutch.api.errors import HutchError
 from hutch.api.images import ImageGraphDriver
 from hutch.engine import container_state as cs
@@ -49,7 +49,8 @@ def host_extras(
         dns_search=options.net.dns_search,
         extra_hosts=options.net.add_hosts,
         group_add=options.security.group_add,
-        userns_mode=mode("userns", options.security.userns or "", default=""),
+        userns_mode=userns_mode(options, mode("userns", options.security.userns or "", default="")),
+        id_mappings=id_mappings(options),
         publish_all_ports=options.net.publish_all,
         tmpfs=dict(_tmpfs(options.volumes.tmpfs)),
         devices=tuple(devices),
@@ -59,6 +60,24 @@ def host_extras(
         uts_mode=mode("uts", ns.uts),
         shm_size=DEFAULT_SHM_SIZE if shm is None else nsmodes.shm_size(shm),
     )
+
+
+def userns_mode(options: RunOptions, shown: str) -> str:
+    # podman shows a user namespace made from --uidmap/--gidmap/--subuidname as
+    # "private" (hutch's --userns is unset then)
+    sec = options.security
+    if not shown and (sec.uidmap or sec.gidmap or sec.subuidname or sec.subgidname):
+        return "private"
+    return shown
+
+
+def id_mappings(options: RunOptions) -> InspectIDMappings | None:
+    """podman's ``.HostConfig.IDMappings``: the --uidmap/--gidmap given (absent
+    without them; a pod's infra carries the pod's)."""
+    sec = options.security
+    if not (sec.uidmap or sec.gidmap):
+        return None
+    return InspectIDMappings(sec.uidmap, sec.gidmap)
 
 
 def _joined_ids(spec: Spec | None) -> dict[str, str]:

@@ -316,7 +316,9 @@ class PodService:
             create_infra=bool(record.infra_id),
             infra_container_id=record.infra_id,
             infra_config=infra_config,
-            shared_namespaces=_podman_order(config.shared),
+            shared_namespaces=inspect_namespace_order(
+                config.shared, pod_member.has_userns(config.options)
+            ),
             num_containers=len(summary.members),
             containers=summary.members,
             limits=pod_cgroup.inspect_limits(config),
@@ -557,7 +559,7 @@ class PodService:
         config = pod_record.decode(record.config)
         new_name = options.name or f"{record.name}-clone"
         pod_options = replace(
-            config.options,
+            clone_userns(config.options, options),
             name=new_name,
             labels=config.options.labels + options.labels,
             hostname=options.hostname or config.options.hostname,
@@ -565,6 +567,7 @@ class PodService:
             replace=False,
         )
         members = [m for m in self._members(record) if m.record.id != record.infra_id]
+        plan_pod(pod_options)  # the clone's own flags checked while the original exists
         if options.destroy:
             self.remove([record.id], PodRemoveOptions(force=True))
         pod_id = self.create(pod_options)
@@ -611,10 +614,29 @@ class PodService:
         )
 
 
-def _podman_order(shared: tuple[str, ...]) -> tuple[str, ...]:
-    # podman 4.3.1 lists uts, ipc, net (then cgroup, pid) in pod inspect
+def clone_userns(original: PodCreateOptions, clone: PodCloneOptions) -> PodCreateOptions:
+    """The original pod's options with the clone's user namespace: the original's
+    (its maps too) unless the clone names one, which then replaces all of it, since
+    an old --userns beside new maps would be refused (or mean another namespace)."""
+    maps = clone.uidmap or clone.gidmap or clone.subuidname or clone.subgidname
+    if clone.userns is None and not maps:
+        return original
+    return replace(
+        original,
+        userns=clone.userns,
+        uidmap=clone.uidmap,
+        gidmap=clone.gidmap,
+        subuidname=clone.subuidname,
+        subgidname=clone.subgidname,
+    )
+
+
+def inspect_namespace_order(shared: tuple[str, ...], userns: bool = False) -> tuple[str, ...]:
+    # podman 4.3.1 lists uts, ipc, net (then cgroup, pid) in pod inspect, and
+    # "user" first when the pod has a user namespace (--userns or id maps)
     order = ("uts", "ipc", "net", "cgroup", "pid")
-    return tuple(ns for ns in order if ns in shared)
+    user = ("user",) if userns else ()
+    return user + tuple(ns for ns in order if ns in shared)
 
 
 def _sorted(summaries: list[PodSummary], sort: str) -> list[PodSummary]:

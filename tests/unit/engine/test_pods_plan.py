@@ -457,3 +457,42 @@ def test_logs_of_several_containers_read_each_with_the_same_options() -> None:
     ]
     assert [o.names for o in asked] == [("a",), ("b",)]
     assert all(o.since == "10m" and o.timestamps for o in asked)
+
+
+def test_inspect_shows_a_mapped_pods_user_namespace_as_podman_does() -> None:
+    from hutch.api.containers import InspectIDMappings
+    from hutch.engine.inspect_extras import id_mappings, userns_mode
+    from hutch.engine.pods import inspect_namespace_order
+
+    options = PodCreateOptions(uidmap=("0:1:1000",), gidmap=("0:1:2000",))
+    run = pod_infra.infra_options(
+        plan_pod(options).config.options, name="p-infra", hostname="p", network="", share_net=True
+    )
+    # the infra's .HostConfig: UsernsMode private and the maps as given (podman 4.3.1)
+    assert userns_mode(run, "") == "private"
+    assert id_mappings(run) == InspectIDMappings(("0:1:1000",), ("0:1:2000",))
+    assert id_mappings(RunOptions("i")) is None and userns_mode(RunOptions("i"), "") == ""
+    named = RunOptions("i", security=SecurityOptions(subuidname="alice"))
+    assert userns_mode(named, "") == "private" and userns_mode(named, "host") == "host"
+    # pod inspect's SharedNamespaces names "user" first when the pod has one
+    shared = ("ipc", "net", "uts")
+    assert inspect_namespace_order(shared, has_userns(options)) == ("user", "uts", "ipc", "net")
+    assert inspect_namespace_order(shared) == ("uts", "ipc", "net")
+
+
+def test_a_clone_keeps_the_pods_user_namespace_unless_it_names_one() -> None:
+    from hutch.api.pods import PodCloneOptions
+    from hutch.engine.pods import clone_userns
+
+    mapped = PodCreateOptions(uidmap=("0:1:1000",), gidmap=("0:1:2000",))
+    assert clone_userns(mapped, PodCloneOptions(hostname="h")) == mapped
+    # new maps replace all of the old namespace (a kept --userns would be refused)
+    keep = PodCreateOptions(userns="keep-id")
+    cloned = clone_userns(keep, PodCloneOptions(uidmap=("0:1:500",)))
+    assert (cloned.userns, cloned.uidmap, cloned.gidmap) == (None, ("0:1:500",), ())
+    named = clone_userns(mapped, PodCloneOptions(subuidname="alice", subgidname="alice"))
+    assert (named.uidmap, named.subuidname, named.subgidname) == ((), "alice", "alice")
+    assert clone_userns(mapped, PodCloneOptions(userns="host")).uidmap == ()
+    # the new maps are checked as pod create checks them
+    with pytest.raises(InvalidArgument):
+        plan_pod(clone_userns(mapped, PodCloneOptions(uidmap=("0:x",))))
