@@ -141,3 +141,29 @@ def test_progress_json_is_one_object_a_line(hutch: Hutch, base_image: str, tmp_p
         }  # fmt: skip
     finally:
         hutch(*compose, "down", "-t", "0", check=False, timeout=60)
+
+
+def test_compose_runs_dependencies_follow_the_progress_mode(
+    hutch: Hutch, base_image: str, tmp_path: Path
+) -> None:
+    (tmp_path / "compose.yaml").write_text(
+        f"services:\n  db:\n    image: {base_image}\n    command: sleep 1000\n"
+        f"  job:\n    image: {base_image}\n    depends_on: [db]\n"
+    )
+    compose = ("compose", "-p", "crunj", "-f", str(tmp_path / "compose.yaml"))
+    try:
+        run = hutch(
+            *compose, "--progress", "json", "run", "--rm", "-T", "job", "echo", "hi", timeout=120
+        )
+        assert run.stdout == "hi\n"
+        events = [json.loads(line) for line in run.stderr.splitlines()]  # no plain line
+        assert {"id": "Container crunj-db-1", "text": "Started"} in events
+        assert {"id": "Network crunj_default", "text": "Created"} in events
+        quiet = hutch(*compose, "--progress", "quiet", "run", "--rm", "-T", "job", "true")
+        assert quiet.stderr == ""
+        # exec's usage errors are the JSON line too
+        bad = hutch(*compose, "--progress", "json", "exec", "-T", "nope", "true", check=False)
+        assert bad.returncode == 125
+        assert json.loads(bad.stderr) == {"error": True, "message": "no such service: nope"}
+    finally:
+        hutch(*compose, "down", "-t", "0", check=False, timeout=60)

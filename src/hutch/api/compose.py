@@ -158,9 +158,16 @@ class ComposeProjectRunner(Protocol):
         """Start what the service depends on (unless no_deps); the one-off's RunOptions."""
         ...
 
-    def run_one_off(self, options: ComposeRunOptions, progress: Callable[[str], None]) -> RunReport:
+    def run_one_off(
+        self,
+        options: ComposeRunOptions,
+        progress: Callable[[str], None],
+        ready: Callable[[], None] | None = None,
+    ) -> RunReport:
         """``compose run``: the one-off run, its secrets and configs written as ``up``
-        writes them (between create and start); exit_code None when detached."""
+        writes them (between create and start); exit_code None when detached.
+        ``ready`` is called once the progress is over, before the one-off starts (the
+        caller ends its progress view there: the one-off's output follows it)."""
         ...
 
     def start(self, services: tuple[str, ...], progress: Callable[[str], None]) -> None:

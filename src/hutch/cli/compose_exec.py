@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from contextlib import ExitStack
 from typing import Annotated
 
 import typer
@@ -10,14 +11,11 @@ import typer
 from hutch.api.compose import ComposeRunOptions
 from hutch.api.containers import ExecOptions
 from hutch.api.errors import InvalidArgument
+from hutch.cli.compose_progress import progress_view
 from hutch.cli.compose_project import load_model
 from hutch.cli.state import state_of
 
 CONTEXT = {"allow_interspersed_args": False, "help_option_names": ["--help"]}
-
-
-def _progress(line: str) -> None:
-    sys.stderr.write(line + "\n")
 
 
 def add_commands(compose_app: typer.Typer) -> None:
@@ -44,7 +42,7 @@ def add_commands(compose_app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """Run a command in a running container of a service."""
-        project = load_model(ctx, profiles=("*",))
+        project = load_model(ctx, (service,), profiles=("*",))
         found = state_of(ctx).compose().runner(project).containers(False, (service,))
         match = [c for c in found if c.number == index]
         if not match:
@@ -109,31 +107,29 @@ def add_commands(compose_app: typer.Typer) -> None:
     ) -> None:
         """Run a one-off container of a service (labelled oneoff=True)."""
         project = load_model(ctx, services=(service,))
-        report = (
-            state_of(ctx)
-            .compose()
-            .runner(project)
-            .run_one_off(
-                ComposeRunOptions(
-                    service=service,
-                    command=tuple(command or ()),
-                    entrypoint=entrypoint,
-                    env=tuple(env or ()),
-                    volumes=tuple(volume or ()),
-                    publish=tuple(publish or ()),
-                    service_ports=service_ports,
-                    name=name,
-                    remove=remove,
-                    user=user,
-                    workdir=workdir,
-                    tty=not no_tty and not detach and sys.stdin.isatty(),
-                    interactive=not detach,
-                    detach=detach,
-                    no_deps=no_deps,
-                ),
-                _progress,
-            )
+        options = ComposeRunOptions(
+            service=service,
+            command=tuple(command or ()),
+            entrypoint=entrypoint,
+            env=tuple(env or ()),
+            volumes=tuple(volume or ()),
+            publish=tuple(publish or ()),
+            service_ports=service_ports,
+            name=name,
+            remove=remove,
+            user=user,
+            workdir=workdir,
+            tty=not no_tty and not detach and sys.stdin.isatty(),
+            interactive=not detach,
+            detach=detach,
+            no_deps=no_deps,
         )
+        # what run starts first (the dependencies, the images pulled or built) shows in
+        # the --progress mode; the view ends (ready) before the one-off's output begins
+        with ExitStack() as view:
+            progress = view.enter_context(progress_view(ctx, "Running"))
+            runner = state_of(ctx).compose().runner(project)
+            report = runner.run_one_off(options, progress, ready=view.close)
         if report.exit_code is None:
             print(report.id)
             return

@@ -722,10 +722,17 @@ class Runner:
             )
         return run
 
-    def run_one_off(self, options: ComposeRunOptions, progress: Progress) -> RunReport:
+    def run_one_off(
+        self,
+        options: ComposeRunOptions,
+        progress: Progress,
+        ready: Callable[[], None] | None = None,
+    ) -> RunReport:
         """``compose run``: one ``run``, or, with secrets or configs from environment or
         content, create, write them (as ``up`` does), start (attached unless detached)."""
         run, written = self._one_off(options, progress)
+        if ready is not None:
+            ready()
         if written is None:
             return self.engine.containers.run(run)
         container = self.engine.containers.create(run)

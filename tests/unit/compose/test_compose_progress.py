@@ -11,11 +11,15 @@ from types import SimpleNamespace
 
 import pytest
 
+from hutch.api.compose import ComposeProjectOptions, ComposeRunOptions
 from hutch.api.containers import ContainerSummary
 from hutch.api.errors import InvalidArgument
+from hutch.api.networks import NetworkSummary
 from hutch.cli.compose_progress import TtyView, check_mode, json_event, progress_view, resolve
 from hutch.cli.exits import compose_json
-from unit.fakes import FakeEngine, run_cli
+from hutch.compose.planner import Runner
+from hutch.compose.project import load_project
+from unit.fakes import FakeEngine, as_engine, run_cli
 
 
 class _Terminal(io.StringIO):
@@ -253,3 +257,45 @@ def test_every_verbs_usage_errors_are_json_in_json_mode(
     # the same error in plain text without json
     plain = run_cli(["compose", *verb], fake, monkeypatch, capsys)
     assert (plain.code, plain.err) == (125, f"Error: {message}\n")
+
+
+def test_compose_runs_dependencies_show_in_the_mode_chosen(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _project(tmp_path, monkeypatch)
+    (tmp_path / "compose.yaml").write_text(
+        "name: p\nservices:\n  web: {image: busybox}\n  job: {image: busybox, depends_on: [web]}\n"
+    )
+    fake = FakeEngine(network_summaries=[_network()])
+    args = ["compose", "--progress", "json", "run", "--rm", "-T", "job", "true"]
+    result = run_cli(args, fake, monkeypatch, capsys)
+    events = [json.loads(line) for line in result.err.splitlines()]
+    assert {"id": "Container p-web-1", "text": "Started"} in events
+    # the one-off itself ran after its dependencies, and no line came as plain text
+    assert [c for c, _ in fake.calls if c == "containers.run"] == ["containers.run"]
+    quiet = run_cli(["compose", "--progress", "quiet", *args[3:]], fake, monkeypatch, capsys)
+    assert quiet.err == ""
+
+
+def test_the_run_view_ends_before_the_one_off_starts(tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text(
+        "name: p\nservices:\n  web: {image: busybox}\n  job: {image: busybox, depends_on: [web]}\n"
+    )
+    project = load_project(ComposeProjectOptions(cwd=str(tmp_path), environ={}))
+    engine = FakeEngine(network_summaries=[_network()])
+    seen: list[str] = []
+    Runner(as_engine(engine), project).run_one_off(
+        ComposeRunOptions(service="job"),
+        lambda line: seen.append(f"{line} after {len(engine.calls)} calls"),
+        ready=lambda: seen.append(f"ready after {len(engine.calls)} calls"),
+    )
+    assert seen[-1].startswith("ready after")
+    assert any(" Container p-web-1  Started" in line for line in seen)
+    # nothing of the one-off itself had happened when ready was called
+    calls = int(seen[-1].split()[2])
+    assert "containers.run" not in [c for c, _ in engine.calls[:calls]]
+    assert engine.calls[-1][0] == "containers.run"
+
+
+def _network() -> NetworkSummary:
+    return NetworkSummary("p_default", "n", "bridge", "", (), False, False, True, (), (), 0.0)
