@@ -6,7 +6,7 @@ import os
 import shlex
 import sys
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, BinaryIO
@@ -220,15 +220,12 @@ class ContainerQueries:
             return self._logs(containers, options, window)
         # Several: merged by time, or followed side by side (podman follows them
         # all at once), each line saying whose it is.
-        from hutch.engine.pod_logs import Reader, merged
-
-        def new_reader() -> Reader:
-            return ContainerQueries(EngineContext(self._ctx.paths, self._ctx.settings)).logs
+        from hutch.engine.pod_logs import merged
 
         members = [(c.record.id, c.record.name) for c in containers]
         return (
             replace(e.line, container_id=e.container_id, container_name=e.container_name)
-            for e in merged(new_reader, members, options)
+            for e in merged(lambda: own_logs_reader(self._ctx), members, options)
         )
 
     def _logs(
@@ -602,3 +599,19 @@ def _secrets(config: ContainerConfig) -> tuple[InspectSecret, ...] | None:
         if ref.kind == "mount"
     )
     return out or None
+
+
+def own_logs_reader(ctx: EngineContext) -> Callable[[LogsOptions], Iterator[LogLine]]:
+    """``logs`` over a context of its own (for a thread of its own: pod_logs.py),
+    whose database connection is closed when the read ends, in the thread that
+    read (the API service would otherwise keep one open per read until the
+    garbage collector came)."""
+
+    def read(options: LogsOptions) -> Iterator[LogLine]:
+        own = EngineContext(ctx.paths, ctx.settings)
+        try:
+            yield from ContainerQueries(own).logs(options)
+        finally:
+            own.close()
+
+    return read

@@ -543,14 +543,11 @@ class PodService:
             if wanted.pod_id != record.id:
                 raise InvalidArgument(f"container {options.container} is not in pod {record.name}")
             members = [m for m in members if m.record.id == wanted.id]
-        from hutch.engine.pod_logs import Reader, merged_logs
+        from hutch.engine.container_query import own_logs_reader
+        from hutch.engine.pod_logs import merged_logs
 
-        def new_reader() -> Reader:
-            from hutch.engine.container_query import ContainerQueries
-
-            return ContainerQueries(EngineContext(self._ctx.paths, self._ctx.settings)).logs
-
-        return merged_logs(new_reader, [(m.record.id, m.record.name) for m in members], options)
+        listed = [(m.record.id, m.record.name) for m in members]
+        return merged_logs(lambda: own_logs_reader(self._ctx), listed, options)
 
     def clone(self, name: str, options: PodCloneOptions) -> str:
         """A new pod made with the same options (and changes), and each member made
