@@ -65,7 +65,7 @@ class ServiceContext:
         return self.client().engine
 
     def release_engine(self) -> None:
-        """Drop this thread's client and engine (its thread ends); its database
+        """Drop this thread's client and engine (its request or thread ends); its database
         connection is closed or kept for the next thread's engine."""
         client: Client | None = getattr(self._local, "client", None)
         self._local.client = None

@@ -95,6 +95,10 @@ class Connection:
     def serve(self) -> None:
         try:
             while self._one():
+                # The request's engine ends with it: its database connection goes back
+                # now, not when the client closes a kept-alive connection (docker-py
+                # keeps ten) or when the garbage collector gets to it.
+                self.ctx.release_engine()
                 self.h11.start_next_cycle()
         except (OSError, h11.ProtocolError):
             pass

@@ -41,7 +41,10 @@ def run_service(
         created = endpoint.path or None
     try:
         # Before any thread exists (context.py says why).
-        new_engine().system.enter_session()
+        first = new_engine()
+        first.system.enter_session()
+        if close_engine is not None:
+            close_engine(first)
         ctx = ServiceContext(
             new_engine,
             ServiceConfig(version=version, log_requests=log_requests),

@@ -1,14 +1,14 @@
-"""Database connections kept between the API service's client connections.
+"""Database connections kept between the API service's requests.
 
-The service builds an engine for each client connection (each runs in a thread
-of its own, and an engine is not shared between threads); opening the database
+The service builds an engine for each request (each client connection runs in a
+thread of its own, and an engine is not shared between threads); opening the database
 was a tenth of a ``docker ps``. A connection given back is kept for the next
 engine, in whichever thread, one thread at a time (SQLite's serialized mode
 allows that; ``check_same_thread`` is off for these connections only).
 
 Nothing else is kept, so every request still sees what other processes
 wrote: the engine, its services and their caches (registry clients with
-credentials, registries.conf) are built anew for each connection, and a
+credentials, registries.conf) are built anew for each request, and a
 SQLite connection outside a transaction reads the latest commit at each
 statement. A connection is not kept when it is inside a transaction, when it
 was opened read-only on a full disk, or once the database file was replaced
