@@ -167,3 +167,30 @@ def test_compose_runs_dependencies_follow_the_progress_mode(
         assert json.loads(bad.stderr) == {"error": True, "message": "no such service: nope"}
     finally:
         hutch(*compose, "down", "-t", "0", check=False, timeout=60)
+
+
+def test_an_always_image_gets_its_pull_event(hutch: Hutch, base_image: str, tmp_path: Path) -> None:
+    del base_image  # imported as "base": pushed to the registry
+    with running_registry(tmp_path / "registry") as registry:
+        conf = hutch.env.config_home / "containers" / "registries.conf"
+        conf.parent.mkdir(parents=True, exist_ok=True)
+        conf.write_text(f'[[registry]]\nlocation = "{registry.host}"\ninsecure = true\n')
+        image = registry.ref("calways/web:1")
+        hutch("push", "base", image, timeout=120)
+        hutch("pull", image, timeout=120)  # present: only the policy pulls it
+        (tmp_path / "compose.yaml").write_text(
+            f"services:\n  web:\n    image: {image}\n    pull_policy: always\n"
+            "    command: sleep 1000\n"
+        )
+        compose = ("compose", "-p", "calways", "-f", str(tmp_path / "compose.yaml"))
+        try:
+            up = hutch(*compose, "--progress", "json", "up", "-d", timeout=120)
+            events = [json.loads(line) for line in up.stderr.splitlines()]
+            assert events[:2] == [
+                {"id": "Service web", "text": "Pulling", "status": image},
+                {"id": "Service web", "text": "Pulled"},
+            ], events
+            assert events[-1] == {"id": "Container calways-web-1", "text": "Started"}
+        finally:
+            hutch(*compose, "down", "-t", "0", check=False, timeout=60)
+            hutch("rmi", "-f", image, check=False)

@@ -89,6 +89,13 @@ def _policy(service: Mapping[str, Any], override: str | None) -> str:
     return pull_policy(service)
 
 
+def _create_policy(service: Mapping[str, Any], override: str | None) -> str:
+    """The create's pull policy after ``_refresh``: an ``always`` image was pulled there
+    (with its progress row) moments before, so the create does not pull it again."""
+    policy = _policy(service, override)
+    return "missing" if policy == "always" else policy
+
+
 def labels_of(summary: ContainerSummary) -> dict[str, str]:
     return dict(summary.labels)
 
@@ -343,7 +350,8 @@ class Runner:
     def _refresh(self, order: list[str], override: str | None, progress: Progress) -> None:
         """``pull_policy: daily|weekly|every_D|refresh``: pull the images whose last pull
         is older than the window, before anything is created (``--pull`` overrides);
-        and the missing images, as docker compose does, each with its progress row."""
+        and the missing images and the ``always`` ones, as docker compose does, each
+        with its progress row."""
         from hutch.compose import refresh
 
         now = time.time()
@@ -368,9 +376,11 @@ class Runner:
             if image in pulled:
                 continue
             seconds = windows.get(name)
-            missing = _policy(service, override) == "missing"
-            if (missing and not self.engine.images.exists(image)) or (
-                seconds is not None and refresh.due(self.engine, image, seconds, now)
+            policy = _policy(service, override)
+            if (
+                policy == "always"  # pulled here with its row, as docker compose does
+                or (policy == "missing" and not self.engine.images.exists(image))
+                or (seconds is not None and refresh.due(self.engine, image, seconds, now))
             ):
                 refresh.pull(self.engine, name, image, progress)
                 pulled.add(image)
@@ -484,7 +494,7 @@ class Runner:
                 )
                 current = None
             if current is None:
-                policy = _policy(service, options.pull)
+                policy = _create_policy(service, options.pull)
                 container = self._create(
                     name, service, number, digest, policy, progress, kept, options.quiet_pull, hosts
                 )
@@ -826,7 +836,7 @@ class Runner:
             restart="no",
             net=replace(base.net, publish=(*base.net.publish, *options.publish)),
             volumes=replace(base.volumes, volumes=(*base.volumes.volumes, *options.volumes)),
-            pull=replace(base.pull, policy=_policy(service, None)),
+            pull=replace(base.pull, policy=_create_policy(service, None)),
         ), written
 
     # --- down -------------------------------------------------------------------------

@@ -132,3 +132,32 @@ def test_compose_pull_records_the_time_of_refreshing_services(tmp_path: Path) ->
         "images.pull",
         "images.tag",
     ]
+
+
+def test_an_always_image_is_pulled_with_its_row_and_not_again_by_the_create(
+    tmp_path: Path,
+) -> None:
+    network = NetworkSummary("p_default", "n", "bridge", "", (), False, False, True, (), (), 0.0)
+    engine = FakeEngine(
+        image_inspects=[INSPECT],
+        image_list=[_summary(time.time())],
+        network_summaries=[network],
+        existing_images=("busybox",),
+    )
+    text = "name: p\nservices:\n  web: {image: busybox, pull_policy: always}\n"
+    lines: list[str] = []
+    Runner(as_engine(engine), _project(tmp_path, text)).up(
+        ComposeUpOptions(no_start=True), lines.append
+    )
+    assert _pulled(engine) == ["busybox"]  # present, pulled all the same
+    assert lines[:2] == [" Service web  Pulling busybox", " Service web  Pulled"]
+    [create] = [o for c, o in engine.calls if c == "containers.create"]
+    assert create.pull.policy == "missing"  # type: ignore[attr-defined]
+    # --pull always does the same for a service without the policy
+    engine.calls.clear()
+    lines.clear()
+    Runner(as_engine(engine), _project(tmp_path, text.replace(", pull_policy: always", ""))).up(
+        ComposeUpOptions(no_start=True, pull="always", force_recreate=True), lines.append
+    )
+    assert _pulled(engine) == ["busybox"]
+    assert " Service web  Pulled" in lines
