@@ -120,3 +120,45 @@ def test_bad_values_are_refused_before_anything_is_made(
     )  # fmt: skip
     assert created.returncode == 125 and "needs the pods started" in created.stderr
     assert hutch("pod", "ps", "-q").stdout == ""
+
+
+def test_play_waits_for_a_container_its_restart_policy_brings_back(
+    hutch: Hutch, base_image: str, tmp_path: Path
+) -> None:
+    # exits 1 on its first 4 runs, then runs: between an exit and the restart (the
+    # monitor's back-off: 0.1, 0.2, 0.4, 0.8 s) play must not take it for stopped
+    # and exit (its wait polls every 0.25 s: it sees at least one of them)
+    yaml_file = tmp_path / "again.yaml"
+    script = "n=$(cat /n || echo 0); echo $((n+1)) >/n; [ $n -ge 4 ] && exec sleep 1000; exit 1"
+    yaml_file.write_text(f"""\
+apiVersion: v1
+kind: Pod
+metadata: {{name: again}}
+spec:
+  restartPolicy: OnFailure
+  terminationGracePeriodSeconds: 0
+  containers:
+  - name: c0
+    image: {IMAGE}
+    command: [/bin/sh, -c, "{script}"]
+""")
+    play = subprocess.Popen(
+        [str(hutch.binary), "kube", "play", "--service-exit-code-propagation=any",
+         str(yaml_file)],
+        env=hutch.env.environ(), cwd=hutch.env.home, stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        with pytest.raises(subprocess.TimeoutExpired):
+            play.wait(timeout=15)  # still there well after the first run failed
+        shown = "{{.State.Status}} {{.RestartCount}}"
+        state = hutch("inspect", "--format", shown, "again-c0").stdout.split()
+        assert state == ["running", "4"], state
+        play.send_signal(signal.SIGTERM)
+        _, err = play.communicate(timeout=30)
+    finally:
+        if play.poll() is None:
+            play.kill()
+            play.wait()
+    assert play.returncode == 0, err
+    hutch("kube", "down", str(yaml_file))

@@ -494,7 +494,7 @@ def inspect_report(
             status=status,
             running=status in (st.RUNNING, st.STOPPING),
             paused=status == st.PAUSED,
-            restarting=False,
+            restarting=status == st.EXITED and state.restarting,
             oom_killed=state.oom_killed,
             dead=False,
             pid=state.pid if status in (st.RUNNING, st.PAUSED, st.STOPPING) else 0,

@@ -132,6 +132,7 @@ class Monitor:
         # --health-on-failure=stop|restart: when the run's stop signal turns into SIGKILL
         self.kill_at: float | None = None
         self.health_restart = False  # the run ends by the restart action: start it again
+        self.next_run = False  # the restart policy follows the run that ended
 
     # -- life cycle --------------------------------------------------------
 
@@ -169,23 +170,31 @@ class Monitor:
         code = 0
         while True:
             code = self._run_once(listener)
-            stopped = (self.args.bundle / STOP_MARKER).exists()
-            forced, self.health_restart = self.health_restart and not stopped, False
-            # update --restart may have changed the policy since this monitor began
-            policy = current_policy(self.args.bundle, self.args.restart)
-            if self.caller is not None or not (
-                forced or policy.should_restart(code, self.state.restart_count, stopped)
-            ):
+            if not self.next_run:
                 break
             delay = min(_MAX_BACKOFF, 0.1 * (2 ** min(self.state.restart_count, 10)))
             if self.state.finished_at - self.state.started_at > 10:
                 delay = 0.1  # it ran a while: start the back-off over
             if self._stop_requested_within(delay):
+                self._set(restarting=False)
                 break
             self._set(restart_count=self.state.restart_count + 1)
         listener.close()
         self._finish(helper)
         return code
+
+    def _runs_again(self, code: int) -> bool:
+        """Whether the run that ended with ``code`` is followed by another; kept in
+        ``next_run`` and recorded (``restarting``) with the exit itself, so that no
+        reader sees the container exited for good while a restart is coming."""
+        stopped = (self.args.bundle / STOP_MARKER).exists()
+        forced, self.health_restart = self.health_restart and not stopped, False
+        # update --restart may have changed the policy since this monitor began
+        policy = current_policy(self.args.bundle, self.args.restart)
+        self.next_run = self.caller is None and (
+            forced or policy.should_restart(code, self.state.restart_count, stopped)
+        )
+        return self.next_run
 
     def _stop_requested_within(self, delay: float) -> bool:
         """Sleep out a restart back-off, waking early when a stop is requested.
@@ -354,11 +363,18 @@ class Monitor:
             code, message = error
             _, _status = os.waitpid(pid, 0)
             self._detach_network()
-            self._set(status=st.EXITED, exit_code=code, error=message, finished_at=time.time())
+            self._set(
+                status=st.EXITED,
+                exit_code=code,
+                error=message,
+                finished_at=time.time(),
+                restarting=self._runs_again(code),
+            )
             self._close_fds(list(pipes), stdin_w, master)
             return code
         self._set(
             status=st.RUNNING,
+            restarting=False,
             pid=host_pid,
             pid_start=st.process_start_time(host_pid),
             started_at=time.time(),
@@ -402,6 +418,7 @@ class Monitor:
             # `hutch stop` leaves the marker before it signals, so it is there
             # when the run ends by that stop (and never when it ends by itself).
             stopped_by_user=(self.args.bundle / STOP_MARKER).exists(),
+            restarting=self._runs_again(code),
         )
         path, name, image = self.args.events
         if self.state.oom_killed:  # Docker's order: oom, then the death

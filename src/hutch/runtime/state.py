@@ -65,6 +65,9 @@ class RuntimeState:
     error: str = ""
     pause_method: str = ""
     stopped_by_user: bool = False  # the run ended after `hutch stop` left the stop marker
+    # exited, and the monitor sleeps out the restart back-off before the next run
+    # (Docker's State.Restarting; set with the exit, so never seen "exited for good")
+    restarting: bool = False
     # A pause held by a command for its own duration (commit): that process
     # (pid + start time). The monitor resumes the container if it dies first.
     paused_by: int = 0
@@ -120,6 +123,8 @@ def read_state(path: Path) -> RuntimeState:
 
 def reconciled(state: RuntimeState) -> RuntimeState:
     """The state, corrected when its monitor died without recording the exit."""
+    if state.restarting and not alive(state.monitor_pid, state.monitor_start):
+        state = replace(state, restarting=False)  # a monitor killed in its back-off
     if state.status in (RUNNING, PAUSED, STOPPING) and not alive(
         state.monitor_pid, state.monitor_start
     ):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -77,3 +78,20 @@ def test_a_dead_monitor_is_repaired_when_read_not_written(tmp_path: Path) -> Non
     assert (seen.status, seen.exit_code, seen.finished_at) == (st.EXITED, 255, 5.0)
     assert st.reconciled(seen) is seen  # stable: every reader derives the same
     assert st.read_state(path) == recorded
+
+
+def test_a_restart_back_off_reads_as_restarting_while_its_monitor_lives(tmp_path: Path) -> None:
+    path = st.state_path(tmp_path)
+    me = st.process_start_time(os.getpid())
+    waiting = st.RuntimeState(
+        status=st.EXITED, exit_code=1, restarting=True, monitor_pid=os.getpid(), monitor_start=me
+    )
+    st.write_state(path, waiting)
+    assert st.reconciled(st.read_state(path)).restarting
+    # a monitor killed in its back-off restarts nothing: exited for good
+    st.write_state(path, replace(waiting, monitor_start="1"))
+    seen = st.reconciled(st.read_state(path))
+    assert not seen.restarting and (seen.status, seen.exit_code) == (st.EXITED, 1)
+    # a state written before the field existed reads as not restarting
+    path.write_bytes(b'{"status": "exited", "exit_code": 1}')
+    assert not st.read_state(path).restarting
