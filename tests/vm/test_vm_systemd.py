@@ -70,6 +70,27 @@ $H run -d --name s --network none --cgroup-parent batch.slice base sleep 1000 > 
     2> $O/slice_err
 cut -d: -f3 /proc/$($H inspect --format '{{{{.State.Pid}}}}' s)/cgroup > $O/slice_cgroup
 $H rm -f -t 0 s > /dev/null
+
+# A pod is a slice of the user manager with the pod's limits as its properties;
+# its members' scopes go into it (the infra's too), and pod rm stops it.
+pod=$($H pod create --name lim --network none --memory 64m --cpus 0.5 2> $O/pod_err)
+$H run -d --pod lim --name inpod base sleep 1000 > /dev/null 2>> $O/pod_err
+slice=user-hutch_pod_$pod.slice
+systemctl --user show -p ActiveState -p ControlGroup $slice > $O/pod_slice 2>&1
+scg=/sys/fs/cgroup$(systemctl --user show -P ControlGroup $slice)
+cat $scg/memory.max $scg/cpu.max > $O/pod_limits 2>&1
+cut -d: -f3 /proc/$($H inspect --format '{{{{.State.Pid}}}}' inpod)/cgroup > $O/pod_member 2>&1
+ls $scg | grep -c '^hutch-.*\.scope$' > $O/pod_scopes
+$H pod inspect --format '{{{{.CgroupPath}}}} {{{{.CgroupParent}}}}' lim > $O/pod_paths 2>&1
+$H pod rm -f -t 0 lim > /dev/null 2>> $O/pod_err
+sleep 1
+systemctl --user list-units --all --no-legend "$slice" > $O/pod_units_left 2>&1
+test -e $scg && echo present > $O/pod_removed || echo gone > $O/pod_removed
+# A pod without limits has its slice too (podman: every pod has a cgroup).
+bare=$($H pod create --name bare --network none 2>> $O/pod_err)
+$H pod inspect --format '{{{{.CgroupPath}}}}' bare > $O/bare_path 2>&1
+systemctl --user show -P ActiveState user-hutch_pod_$bare.slice > $O/bare_state 2>&1
+$H pod rm -f -t 0 bare > /dev/null 2>> $O/pod_err
 cat /tmp/d/hutch/containers/*/userdata/monitor.err > $O/monitor_err 2>/dev/null
 true
 """
@@ -140,3 +161,28 @@ def test_cgroup_parent_names_the_slice_of_the_scope(guest: GuestResult) -> None:
     assert parts[-3] == "batch.slice"
     assert parts[-2].startswith("hutch-") and parts[-2].endswith(".scope")
     assert "user@" in parts[-4]
+
+
+def test_a_pod_is_a_slice_with_its_limits_around_its_members_scopes(guest: GuestResult) -> None:
+    assert out(guest, "pod_err") == ""
+    slice_ = dict(line.split("=", 1) for line in out(guest, "pod_slice").splitlines())
+    assert slice_["ActiveState"] == "active"
+    group = slice_["ControlGroup"]
+    name = group.rsplit("/", 1)[-1]
+    assert name.startswith("user-hutch_pod_") and name.endswith(".slice"), group
+    assert "/user@" in group and group.endswith(f".service/user.slice/{name}"), group
+    # the limits hold after the members' scopes joined (systemd keeps its own values)
+    assert out(guest, "pod_limits").split() == [str(64 * 1024 * 1024), "50000", "100000"]
+    assert out(guest, "pod_scopes") == "2"  # the infra's and the member's
+    parts = out(guest, "pod_member").split("/")
+    assert parts[-3] == name
+    assert parts[-2].startswith("hutch-") and parts[-2].endswith(".scope")
+    path, parent = out(guest, "pod_paths").split()
+    assert path == group and parent == group.rsplit("/", 1)[0]
+    assert out(guest, "pod_units_left") == ""
+    assert out(guest, "pod_removed") == "gone"
+
+
+def test_a_pod_without_limits_has_its_slice_too(guest: GuestResult) -> None:
+    assert out(guest, "bare_path").rsplit("/", 1)[-1].startswith("user-hutch_pod_")
+    assert out(guest, "bare_state") == "active"

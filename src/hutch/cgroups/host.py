@@ -118,11 +118,13 @@ def systemd_user_session(env: Mapping[str, str], own_path: str) -> bool:
         bool(runtime) and Path(runtime, "bus").exists()
     )
     has_manager = bool(runtime) and Path(runtime, "systemd", "private").exists()
+    if not (has_bus and has_manager and "/user@" in own_path):
+        return False
     # Here, not at the top: shutil loads bz2 and lzma, and the monitor (which
     # imports this module through the manager) never probes.
     import shutil
 
-    return has_bus and has_manager and "/user@" in own_path and shutil.which("busctl") is not None
+    return shutil.which("busctl") is not None
 
 
 def probe() -> CgroupHost:

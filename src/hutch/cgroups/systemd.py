@@ -1,7 +1,13 @@
-"""The systemd manager's scope: a transient unit with Delegate=yes for each container.
+"""The systemd manager's units: a transient scope with Delegate=yes for each container,
+and a transient slice for each pod, which holds its members' scopes.
 
 Through ``busctl`` on the user bus (``StartTransientUnit``, as podman does
 through its D-Bus library): no D-Bus library in the monitor, which calls it.
+A pod's limits are the slice's unit properties (MemoryMax=, CPUQuota= ...):
+systemd owns a slice's cgroup files and writes its own values over others'
+whenever it realizes the slice again (a member's scope arriving), so only
+what it has no property for here, the per-device I/O lines, is written to
+the slice's cgroup directly (systemd rewrites only the devices it knows).
 """
 
 from __future__ import annotations
@@ -9,6 +15,32 @@ from __future__ import annotations
 from pathlib import Path
 
 from hutch.cgroups import v2
+from hutch.cgroups.limits import ResourceSpec
+
+INFINITY = str(2**64 - 1)  # systemd's "infinity" of a t (uint64) property
+
+
+def _manager_call(method: str, signature: str, *args: str) -> list[str]:
+    return [
+        "busctl",
+        "--user",
+        "call",
+        "--quiet",
+        "org.freedesktop.systemd1",
+        "/org/freedesktop/systemd1",
+        "org.freedesktop.systemd1.Manager",
+        method,
+        signature,
+        *args,
+    ]
+
+
+def _start_call(unit: str, properties: list[list[str]]) -> list[str]:
+    """StartTransientUnit of ``unit`` with ``properties`` ([name, signature, value...])."""
+    flat = [item for prop in properties for item in prop]
+    return _manager_call(
+        "StartTransientUnit", "ssa(sv)a(sa(sv))", unit, "fail", str(len(properties)), *flat, "0"
+    )
 
 
 def scope_call(container_id: str, pid: int, slice_: str = "") -> list[str]:
@@ -20,22 +52,97 @@ def scope_call(container_id: str, pid: int, slice_: str = "") -> list[str]:
     ]
     if slice_:
         properties.append(["Slice", "s", slice_])
-    return [
-        "busctl",
-        "--user",
-        "call",
-        "--quiet",
-        "org.freedesktop.systemd1",
-        "/org/freedesktop/systemd1",
-        "org.freedesktop.systemd1.Manager",
-        "StartTransientUnit",
-        "ssa(sv)a(sa(sv))",
-        f"hutch-{container_id[:12]}.scope",
-        "fail",
-        str(len(properties)),
-        *(item for prop in properties for item in prop),
-        "0",
-    ]
+    return _start_call(f"hutch-{container_id[:12]}.scope", properties)
+
+
+def pod_slice(pod_id: str) -> str:
+    """A pod's slice unit, in the user manager's user.slice (podman: user-libpod_pod_ID)."""
+    return f"user-hutch_pod_{pod_id}.slice"
+
+
+def slice_dir(root: Path, name: str) -> Path:
+    """The cgroup of slice ``name`` below the manager's cgroup ``root``: each dash
+    of the name is a level (user-x.slice is user.slice/user-x.slice)."""
+    parts = name.removesuffix(".slice").split("-")
+    path = root
+    for depth in range(1, len(parts) + 1):
+        path = path / ("-".join(parts[:depth]) + ".slice")
+    return path
+
+
+def _cpu_bitmask(text: str) -> list[str]:
+    """A cpuset list (0-2,4) as systemd's AllowedCPUs= byte array, busctl style."""
+    cpus: set[int] = set()
+    for part in text.split(","):
+        low, _, high = part.partition("-")
+        cpus.update(range(int(low), int(high or low) + 1))
+    mask = bytearray(max(cpus) // 8 + 1)
+    for cpu in cpus:
+        mask[cpu // 8] |= 1 << (cpu % 8)
+    return [str(len(mask)), *(str(b) for b in mask)]
+
+
+def slice_properties(res: ResourceSpec) -> list[list[str]]:
+    """The unit properties that enforce ``res`` on a slice (all but the device lines)."""
+    props: list[list[str]] = []
+    if res.memory_max > 0:
+        props.append(["MemoryMax", "t", str(res.memory_max)])
+    if res.memory_low > 0:
+        props.append(["MemoryLow", "t", str(res.memory_low)])
+    if res.memory_swap_max != -1:
+        swap = INFINITY if res.memory_swap_max == -2 else str(res.memory_swap_max)
+        props.append(["MemorySwapMax", "t", swap])
+    if res.cpu_quota > 0:
+        period = res.cpu_period or v2.DEFAULT_CPU_PERIOD
+        props.append(["CPUQuotaPerSecUSec", "t", str(res.cpu_quota * 1_000_000 // period)])
+        props.append(["CPUQuotaPeriodUSec", "t", str(period)])
+    elif res.cpu_period > 0:
+        props.append(["CPUQuotaPeriodUSec", "t", str(res.cpu_period)])
+    if res.cpu_weight > 0:
+        props.append(["CPUWeight", "t", str(res.cpu_weight)])
+    if res.cpuset_cpus:
+        props.append(["AllowedCPUs", "ay", *_cpu_bitmask(res.cpuset_cpus)])
+    if res.cpuset_mems:
+        props.append(["AllowedMemoryNodes", "ay", *_cpu_bitmask(res.cpuset_mems)])
+    if res.pids_max:
+        props.append(["TasksMax", "t", INFINITY if res.pids_max < 0 else str(res.pids_max)])
+    if res.io_weight > 0:
+        props.append(["IOWeight", "t", str(v2.blkio_to_io_weight(res.io_weight))])
+    if res.devices or res.device_weights:
+        props.append(["IOAccounting", "b", "true"])  # io enabled on the slice, for the lines
+    return props
+
+
+def _run(argv: list[str], unit: str) -> None:
+    import subprocess  # only the systemd path pays for it
+
+    try:
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=30)
+    except subprocess.TimeoutExpired:
+        raise OSError(f"systemd did not answer for {unit} within 30 s") from None
+    if done.returncode != 0:
+        raise OSError(f"systemd refused {unit}: {done.stderr.strip() or done.returncode}")
+
+
+def start_slice(name: str, cgroup: Path, res: ResourceSpec) -> None:
+    """Start the transient slice ``name`` with ``res`` as its properties, wait for its
+    cgroup (``cgroup``), and write the device lines there."""
+    _run(_start_call(name, [["Description", "s", "hutch pod"], *slice_properties(res)]), name)
+    import time
+
+    for _ in range(500):  # the start job runs after the call returns
+        if cgroup.is_dir():
+            break
+        time.sleep(0.01)
+    else:
+        raise OSError(f"systemd did not make the cgroup {cgroup} of {name}")
+    devices = ResourceSpec(devices=res.devices, device_weights=res.device_weights)
+    v2.write_limits(cgroup, devices)
+
+
+def stop_unit(name: str) -> None:
+    """Stop a unit (a pod's slice: whatever is left in it is killed)."""
+    _run(_manager_call("StopUnit", "ss", name, "replace"), name)
 
 
 def start_scope(container_id: str, pid: int, slice_: str = "") -> Path:
@@ -43,17 +150,8 @@ def start_scope(container_id: str, pid: int, slice_: str = "") -> Path:
 
     Through ``busctl`` on the user bus (no D-Bus library in the monitor).
     """
-    import subprocess  # only the systemd path pays for it
-
     unit = f"hutch-{container_id[:12]}.scope"
-    try:
-        done = subprocess.run(
-            scope_call(container_id, pid, slice_), capture_output=True, text=True, timeout=30
-        )
-    except subprocess.TimeoutExpired:
-        raise OSError(f"systemd did not answer for scope {unit} within 30 s") from None
-    if done.returncode != 0:
-        raise OSError(f"systemd refused scope {unit}: {done.stderr.strip() or done.returncode}")
+    _run(scope_call(container_id, pid, slice_), f"scope {unit}")
     mount = v2.mount_point() or Path("/sys/fs/cgroup")
     for _ in range(500):  # systemd moves the pid asynchronously
         scope = v2.cgroup_of_pid(pid, mount)

@@ -1,13 +1,17 @@
 """A pod's own cgroup: where pod-level limits (``pod create --memory``, ``--cpus``
 ...) are enforced, with every member's cgroup below it.
 
-As podman: the limits sit on the pod's cgroup, the parent of its members'
-(the infra's included), so that they bound the pod as a whole; a member's
-own limits apply inside them. Made only for a pod with limits, by the
-cgroupfs manager (``<root>/hutch/pod-ID``), at create and again before each
-member starts (a cgroupfs tree does not outlive a reboot); removed with the
+As podman: every pod gets one where the host has a cgroup manager (with or
+without limits: ``pod inspect``'s CgroupPath), the parent of its members'
+(the infra's included), so that the limits bound the pod as a whole; a
+member's own limits apply inside them. The cgroupfs manager makes it as
+``<root>/hutch/pod-ID``, at create and again before each member starts (a
+cgroupfs tree does not outlive a reboot); the systemd manager starts a
+transient slice ``user-hutch_pod_ID.slice`` with the limits as its
+properties, and the members' scopes go into that slice. Removed with the
 pod. Where limits cannot be enforced, ``pod create`` refuses them as ``run``
-does, in the same words.
+does, in the same words; without a manager (or with ``--cgroups=disabled``)
+a pod without limits has no cgroup, as its members have none.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from pathlib import Path
 
 from hutch.api.container_config import ResourceOptions
 from hutch.api.containers import InspectDeviceRate, InspectDeviceWeight
-from hutch.api.errors import HostNotReady, HutchError
+from hutch.api.errors import HutchError
 from hutch.api.pods import PodCreateOptions, PodLimits
 from hutch.cgroups import v2
 from hutch.cgroups.host import CgroupHost
@@ -29,9 +33,8 @@ from hutch.engine.pod_record import PodConfig
 
 def plan(options: PodCreateOptions, settings: Settings, pod_id: str) -> tuple[str, ResourceSpec]:
     """The pod's cgroup path below the cgroup2 mount and its placed limits; ("",
-    no limits) for a pod without limits or with cgroups disabled (a warning)."""
-    if not options.resources.given_limits():
-        return "", ResourceSpec()
+    no limits) where there is no cgroup manager (limits refused) or cgroups are
+    disabled (a warning for limits given)."""
     from hutch.cgroups.manager import disabled
     from hutch.engine import resources
 
@@ -55,16 +58,16 @@ def placed(
     spec = result.spec
     if not spec.has_cgroup:
         return "", ResourceSpec()
-    if spec.backend == SYSTEMD:
-        # A pod would need a slice of its own with the limits set through
-        # systemd; the cgroupfs manager uses the same delegated subtree.
-        raise HostNotReady(
-            "pod-level limits are not supported by hutch with the systemd cgroup manager "
-            "yet: create the pod and its containers with --cgroup-manager=cgroupfs"
-        )
     # no default pids limit for the pod as a whole: each member has its own
     spec = replace(spec, pids_max=0)
-    path = Path(spec.parent) / f"pod-{pod_id}"
+    if spec.backend == SYSTEMD:
+        from hutch.cgroups import systemd
+
+        name = systemd.pod_slice(pod_id)
+        path = systemd.slice_dir(Path(host.root), name)
+        spec = replace(spec, parent=str(path.parent), slice=name)
+    else:
+        path = Path(spec.parent) / f"pod-{pod_id}"
     return "/" + str(path.relative_to(host.mount)), spec
 
 
@@ -76,7 +79,14 @@ def ensure(config: PodConfig) -> None:
     from hutch.cgroups.manager import manager_of
 
     try:
-        manager_of(config.limits).create(config.limits, config.cgroup_name, 0)
+        if config.limits.backend == SYSTEMD:
+            from hutch.cgroups import systemd
+
+            cgroup = Path(config.limits.parent) / config.cgroup_name
+            if not cgroup.is_dir():
+                systemd.start_slice(config.limits.slice, cgroup, config.limits)
+        else:
+            manager_of(config.limits).create(config.limits, config.cgroup_name, 0)
     except OSError as exc:
         raise HutchError(f"cannot create the pod's cgroup {config.cgroup_path}: {exc}") from exc
 
@@ -87,7 +97,13 @@ def remove(config: PodConfig) -> None:
         return
     cgroup = Path(config.limits.parent) / config.cgroup_name
     try:
-        v2.remove(cgroup)
+        if config.limits.backend == SYSTEMD:
+            from hutch.cgroups import systemd
+
+            if cgroup.is_dir():
+                systemd.stop_unit(config.limits.slice)
+        else:
+            v2.remove(cgroup)
     except OSError as exc:
         print(f"WARN: cannot remove the pod's cgroup {cgroup}: {exc}", file=sys.stderr)
 
@@ -99,7 +115,15 @@ def member_resources(config: PodConfig, resources: ResourceOptions) -> ResourceO
         return resources
     if resources.cgroups == "disabled":
         return resources
-    return replace(resources, cgroup_parent=config.cgroup_path)
+    return replace(resources, cgroup_parent=member_parent(config))
+
+
+def member_parent(config: PodConfig) -> str:
+    """The members' --cgroup-parent: the pod's cgroup path, or its slice under systemd
+    ("" for a pod without a cgroup)."""
+    if config.limits.backend == SYSTEMD:
+        return config.limits.slice
+    return config.cgroup_path
 
 
 def parent_of(config: PodConfig) -> str:

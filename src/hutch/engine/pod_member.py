@@ -167,7 +167,9 @@ def own_options(options: RunOptions, pod: PodConfig) -> RunOptions:
         options = replace(options, network="")
     if "uts" in pod.shared:
         options = replace(options, hostname=None)
-    if pod.cgroup_path and options.resources.cgroup_parent == pod.cgroup_path:
+    from hutch.engine.pod_cgroup import member_parent
+
+    if pod.cgroup_path and options.resources.cgroup_parent == member_parent(pod):
         options = replace(options, resources=replace(options.resources, cgroup_parent=None))
     given = pod.options.volumes
     if given and options.volumes.volumes[: len(given)] == given:

@@ -25,10 +25,11 @@ class PodConfig:
     shared: tuple[str, ...]  # the namespaces members join: ipc, net, uts, cgroup, pid
     exit_policy: str = "continue"
     version: int = VERSION
-    # The pod's own cgroup, which holds its members' (only for pod-level limits):
-    # its path below the cgroup2 mount ("/user-1000/hutch/pod-ID", inspect's
-    # CgroupPath and the members' --cgroup-parent), and its limits as placed
-    # (``limits.parent`` the directory it is made in). "" when it has none.
+    # The pod's own cgroup, which holds its members' (wherever there is a cgroup
+    # manager): its path below the cgroup2 mount ("/user-1000/hutch/pod-ID", or
+    # its slice's ".../user.slice/user-hutch_pod_ID.slice" under systemd;
+    # inspect's CgroupPath), and its limits as placed (``limits.parent`` the
+    # directory it is made in, ``limits.slice`` the slice). "" when it has none.
     cgroup_path: str = ""
     limits: ResourceSpec = field(default_factory=ResourceSpec)
 

@@ -240,7 +240,7 @@ class PodService:
             hostname=plan.config.hostname,
             network=options.network if share_net else "none",
             share_net=share_net,
-            cgroup_parent=plan.config.cgroup_path or None,
+            cgroup_parent=pod_cgroup.member_parent(plan.config) or None,
         )
         infra_id = self._containers.create_infra(run, record.id)
         self._ctx.pods.set_infra(record.id, infra_id)

@@ -82,3 +82,69 @@ def test_a_refused_scope_is_an_os_error_with_systemds_words(
     monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
     with pytest.raises(OSError, match=r"systemd refused scope hutch-abababababab\.scope: Unit"):
         start_scope(CID, os.getpid())
+
+
+def test_a_pods_slice_and_its_cgroup() -> None:
+    from hutch.cgroups.systemd import pod_slice, slice_dir
+
+    assert pod_slice("ab" * 32) == f"user-hutch_pod_{'ab' * 32}.slice"
+    root = Path("/sys/fs/cgroup/user.slice/user-1000.slice/user@1000.service")
+    assert slice_dir(root, "user-hutch_pod_x.slice") == root / "user.slice/user-hutch_pod_x.slice"
+    assert slice_dir(root, "batch.slice") == root / "batch.slice"
+
+
+def test_a_pods_limits_are_the_slices_properties() -> None:
+    from hutch.cgroups.limits import DeviceLimit, ResourceSpec
+    from hutch.cgroups.systemd import INFINITY, slice_properties
+
+    spec = ResourceSpec(
+        memory_max=64 << 20,
+        memory_swap_max=-2,
+        cpu_quota=50000,
+        cpu_period=100000,
+        cpu_weight=100,
+        cpuset_cpus="0-2,9",
+        io_weight=500,
+        device_weights=(DeviceLimit("8:0", "io.weight", 300),),
+    )
+    assert slice_properties(spec) == [
+        ["MemoryMax", "t", str(64 << 20)],
+        ["MemorySwapMax", "t", INFINITY],
+        ["CPUQuotaPerSecUSec", "t", "500000"],
+        ["CPUQuotaPeriodUSec", "t", "100000"],
+        ["CPUWeight", "t", "100"],
+        ["AllowedCPUs", "ay", "2", "7", "2"],
+        ["IOWeight", "t", "4950"],
+        ["IOAccounting", "b", "true"],
+    ]
+    assert slice_properties(ResourceSpec()) == []
+
+
+def test_start_slice_asks_systemd_then_writes_the_device_lines(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hutch.cgroups.limits import DeviceLimit, ResourceSpec
+    from hutch.cgroups.systemd import start_slice, stop_unit
+
+    cgroup = tmp_path / "cg" / "user.slice" / "user-hutch_pod_x.slice"
+    calls = tmp_path / "calls"
+    fake = tmp_path / "busctl"
+    # as systemd would: the slice's cgroup appears once the start job runs
+    fake.write_text(f'#!/bin/sh\necho "$@" >> {calls}\nmkdir -p {cgroup}\n')
+    fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
+    res = ResourceSpec(memory_max=1 << 20, device_weights=(DeviceLimit("8:0", "io.weight", 10),))
+    start_slice("user-hutch_pod_x.slice", cgroup, res)
+    argv = calls.read_text().split()
+    i = argv.index("StartTransientUnit")
+    assert argv[i + 2 : i + 4] == ["user-hutch_pod_x.slice", "fail"]
+    assert "MemoryMax" in argv and "IOAccounting" in argv
+    assert (cgroup / "io.weight").read_text() == "8:0 1"
+    assert not (cgroup / "memory.max").exists()  # systemd's to write
+    stop_unit("user-hutch_pod_x.slice")
+    assert calls.read_text().splitlines()[-1].split()[-4:] == [
+        "StopUnit",
+        "ss",
+        "user-hutch_pod_x.slice",
+        "replace",
+    ]

@@ -46,8 +46,16 @@ def test_a_pod_with_limits_gets_a_cgroup_below_hutch(tmp_path: Path) -> None:
     assert spec.pids_max == 0  # no pod-wide default: each member has its own
 
 
-def test_without_limits_a_pod_has_no_cgroup() -> None:
-    assert pod_cgroup.plan(PodCreateOptions(), Settings(), POD) == ("", ResourceSpec())
+def test_without_limits_a_pod_still_gets_a_cgroup_where_there_is_a_manager(
+    tmp_path: Path,
+) -> None:
+    path, spec = pod_cgroup.placed(ResourceOptions(), "", _host(tmp_path), POD)
+    assert path == f"/user-1000/hutch/pod-{POD}"  # as podman: pod inspect's CgroupPath
+    assert spec.backend == CGROUPFS and spec.memory_max == 0 and spec.pids_max == 0
+    none = CgroupHost("disabled", "", (), "a hybrid layout")
+    assert pod_cgroup.placed(ResourceOptions(), "", none, POD) == ("", ResourceSpec())
+    off = PodCreateOptions(resources=ResourceOptions(cgroups="disabled"))
+    assert pod_cgroup.plan(off, Settings(), POD) == ("", ResourceSpec())
 
 
 def test_limits_are_refused_as_run_refuses_them_where_nothing_is_delegated() -> None:
@@ -63,9 +71,42 @@ def test_cgroups_disabled_warns_and_makes_no_cgroup(capsys: pytest.CaptureFixtur
     assert "--memory will not be enforced" in capsys.readouterr().err
 
 
-def test_the_systemd_manager_is_refused_with_the_way_out(tmp_path: Path) -> None:
-    with pytest.raises(HostNotReady, match="--cgroup-manager=cgroupfs"):
-        pod_cgroup.placed(ResourceOptions(cpus="1"), "", _host(tmp_path, SYSTEMD), POD)
+def test_under_systemd_a_pod_is_a_slice_its_members_scopes_go_into(tmp_path: Path) -> None:
+    host = _host(tmp_path, SYSTEMD)
+    path, spec = pod_cgroup.placed(ResourceOptions(cpus="1"), "", host, POD)
+    name = f"user-hutch_pod_{POD}.slice"
+    assert path == f"/user-1000/user.slice/{name}"
+    assert (spec.backend, spec.slice) == (SYSTEMD, name)
+    assert spec.parent == str(tmp_path / "user-1000" / "user.slice")
+    config = PodConfig(PodCreateOptions(), "p", ("net",), cgroup_path=path, limits=spec)
+    assert pod_cgroup.member_parent(config) == name
+    assert pod_cgroup.member_resources(config, ResourceOptions()).cgroup_parent == name
+    member = RunOptions(image="i", resources=ResourceOptions(cgroup_parent=name))
+    assert own_options(member, config).resources.cgroup_parent is None
+    assert pod_cgroup.parent_of(config) == "/user-1000/user.slice"
+
+
+def test_under_systemd_ensure_starts_the_slice_once_and_remove_stops_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hutch.cgroups import systemd
+
+    calls: list[tuple[str, ...]] = []
+
+    def start(name: str, cgroup: Path, res: ResourceSpec) -> None:
+        calls.append(("start", name, str(cgroup), str(res.memory_max)))
+        cgroup.mkdir(parents=True)
+
+    monkeypatch.setattr(systemd, "start_slice", start)
+    monkeypatch.setattr(systemd, "stop_unit", lambda name: calls.append(("stop", name)))
+    options = PodCreateOptions(resources=ResourceOptions(memory="64m"))
+    config = _config(options, _host(tmp_path, SYSTEMD))
+    pod_cgroup.ensure(config)
+    pod_cgroup.ensure(config)  # a member's start: the slice is there
+    made = tmp_path / "user-1000" / "user.slice" / f"user-hutch_pod_{POD}.slice"
+    assert calls == [("start", config.limits.slice, str(made), str(64 << 20))]
+    pod_cgroup.remove(config)
+    assert calls[-1] == ("stop", config.limits.slice)
 
 
 def test_ensure_makes_the_cgroup_with_its_limits_and_remove_takes_it(tmp_path: Path) -> None:
