@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from guest import GuestResult, out
+from guest import GuestResult, out, phase_result
 
 HUTCH = Path(sys.executable).parent / "hutch"
 
@@ -119,8 +119,59 @@ true
 """
 
 
+# --blkio-weight-device needs a whole disk that the kernel can weigh: root loads
+# null_blk (a multi-queue disk, /dev/nullb0) and, in the second phase, enables
+# the io.cost controller for it. The jobs reuse the main job's storage.
+WEIGHT_PROLOGUE = r"""
+H={hutch}
+P=/run/out/phases/{name}
+export XDG_DATA_HOME=/tmp/d XDG_CONFIG_HOME=/tmp/c XDG_RUNTIME_DIR=/tmp/r
+CG=/sys/fs/cgroup/user-$(id -u)/hutch
+"""
+
+WEIGHT_OFF_ROOT = r"""
+modprobe null_blk nr_devices=1 queue_mode=2
+cat /sys/block/nullb0/dev /sys/block/nullb0/queue/scheduler /sys/fs/cgroup/io.cost.qos
+"""
+
+WEIGHT_OFF_JOB = r"""
+$H run --rm --network none --blkio-weight-device /dev/nullb0:500 base true > $P/refused 2>&1
+echo $? > $P/refused_rc
+"""
+
+WEIGHT_ON_ROOT = r"""
+echo "$(cat /sys/block/nullb0/dev) enable=1" > /sys/fs/cgroup/io.cost.qos
+cat /sys/fs/cgroup/io.cost.qos
+"""
+
+WEIGHT_ON_JOB = r"""
+cat /sys/block/nullb0/dev > $P/dev
+id=$($H run -d --name w --network none --blkio-weight-device /dev/nullb0:500 base sleep 300 \
+    2> $P/run_err)
+cat $CG/$id/io.weight > $P/io_weight 2>&1
+$H update --blkio-weight-device /dev/nullb0:1000 w > /dev/null 2> $P/update_err
+echo $? > $P/update_rc
+cat $CG/$id/io.weight > $P/io_weight_updated 2>&1
+$H inspect --format '{{json .HostConfig.BlkioWeightDevice}}' w > $P/inspect 2>&1
+$H rm -f w > /dev/null
+pod=$($H pod create --name wp --network none --blkio-weight-device /dev/nullb0:200 2> $P/pod_err)
+cat $CG/pod-$pod/io.weight > $P/pod_io_weight 2>&1
+$H pod inspect wp > $P/pod_inspect 2>&1
+$H pod rm -f wp > /dev/null 2>> $P/pod_err
+"""
+
+
+def _phase(name: str, root: str, job: str) -> tuple[str, str]:
+    return root, WEIGHT_PROLOGUE.format(hutch=HUTCH, name=name) + job
+
+
 GUEST_BOOT = "plain"  # the main job of the plain boot (conftest.guest_boot)
 GUEST_JOB = JOB.format(hutch=HUTCH)
+# Named to run first of the boot's phases (test_vm_hosts.py's change the host).
+GUEST_PHASES = {
+    "0a-weight-off": _phase("0a-weight-off", WEIGHT_OFF_ROOT, WEIGHT_OFF_JOB),
+    "0b-weight-on": _phase("0b-weight-on", WEIGHT_ON_ROOT, WEIGHT_ON_JOB),
+}
 
 
 @pytest.fixture(scope="module")
@@ -236,3 +287,35 @@ def test_pod_limits_sit_on_the_pods_cgroup_above_its_members(guest: GuestResult)
         100000,
     )
     assert out(guest, "pod_removed") == "gone"
+
+
+def test_a_device_weight_is_refused_where_the_kernel_cannot_weigh_the_device(
+    guest: GuestResult,
+) -> None:
+    phase = phase_result(guest, "0a-weight-off")
+    assert phase.rc == 0, phase.stderr
+    assert out(phase, "refused_rc") == "125"
+    message = out(phase, "refused")
+    assert "--blkio-weight-device cannot be enforced for device " in message, message
+    assert "enable=1' > /sys/fs/cgroup/io.cost.qos" in message
+
+
+def test_a_device_weight_is_an_io_weight_line_of_the_container_and_the_pod(
+    guest: GuestResult,
+) -> None:
+    import json
+
+    phase = phase_result(guest, "0b-weight-on")
+    assert phase.rc == 0, phase.stderr
+    dev = out(phase, "dev")
+    assert out(phase, "run_err") == ""
+    # 500 of blkio's 10..1000 is io.weight 4950 of 1..10000, beside the default
+    assert out(phase, "io_weight").splitlines() == ["default 100", f"{dev} 4950"]
+    assert out(phase, "update_rc") == "0", out(phase, "update_err")
+    assert out(phase, "io_weight_updated").splitlines() == ["default 100", f"{dev} 10000"]
+    assert json.loads(out(phase, "inspect")) == [{"Path": "/dev/nullb0", "Weight": 1000}]
+    assert out(phase, "pod_io_weight").splitlines() == ["default 100", f"{dev} 1920"], out(
+        phase, "pod_err"
+    )
+    data = json.loads(out(phase, "pod_inspect"))
+    assert data["blkio_weight_device"] == [{"Path": "/dev/nullb0", "Weight": 200}]
