@@ -74,7 +74,8 @@ inner() {
             echo "$? $(date +%s)" >"$vm_tmp/status"
         } &
         vm_pid=$!
-        args=(tests/unit tests/integration "${args[@]}")
+        # the slowest tests are listed: this session is CI's long pole now
+        args=(tests/unit tests/integration --durations=30 "${args[@]}")
     fi
     log="$(mktemp)"
     started=$SECONDS
