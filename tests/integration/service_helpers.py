@@ -85,6 +85,17 @@ class Service:
         raise AssertionError(f"no {key} line")
 
 
+def database_fds(service: Service) -> int:
+    """How many of the service's file descriptors are on its store's database."""
+    found = 0
+    for fd in Path(f"/proc/{service.process.pid}/fd").iterdir():
+        try:
+            found += os.readlink(fd).endswith("/storage/hutch.db")
+        except FileNotFoundError:  # closed while we looked
+            continue
+    return found
+
+
 def connect(path: Path, timeout: float = 30) -> socket.socket:
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     sock.settimeout(timeout)

@@ -18,7 +18,7 @@ from pathlib import Path
 import docker
 import pytest
 from registry_helpers import PASSWORD, USER, Registry, running_registry
-from service_helpers import Service, running_service, which
+from service_helpers import Service, database_fds, running_service, which
 
 
 @pytest.fixture(scope="module")
@@ -343,17 +343,6 @@ def test_testcontainers_generic_container_waited_for_by_log_line(
     docker_client.close()
 
 
-def _database_fds(service: Service) -> int:
-    """How many of the service's file descriptors are on its store's database."""
-    found = 0
-    for fd in Path(f"/proc/{service.process.pid}/fd").iterdir():
-        try:
-            found += os.readlink(fd).endswith("/storage/hutch.db")
-        except FileNotFoundError:  # closed while we looked
-            continue
-    return found
-
-
 def test_a_kept_database_connection_sees_what_other_hutch_processes_do(
     service: Service,
 ) -> None:
@@ -370,11 +359,11 @@ def test_a_kept_database_connection_sees_what_other_hutch_processes_do(
             fresh.close()
 
     before = fresh_names()
-    kept = _database_fds(service)
+    kept = database_fds(service)
     assert kept >= 1  # the connection that request used was kept
     for _ in range(5):  # each a new connection: it takes the kept one, opens none
         service.docker("ps", "-a")
-    assert _database_fds(service) <= kept
+    assert database_fds(service) <= kept
     service.hutch("create", "--name", "fromcli", "base", "true")
     try:
         assert fresh_names() == sorted([*before, "fromcli"])

@@ -15,7 +15,6 @@ the pool's and those of the requests in flight then."""
 from __future__ import annotations
 
 import io
-import os
 import subprocess
 import time
 from collections.abc import Iterator
@@ -23,7 +22,7 @@ from pathlib import Path
 
 import docker
 import pytest
-from service_helpers import DOCKER_20, Service, running_service
+from service_helpers import DOCKER_20, Service, database_fds, running_service
 
 KEEP = 4  # store/dbpool.py: idle connections kept at most
 # the engines this test's requests hold at once at most: an attach's relay and its
@@ -38,16 +37,6 @@ def service(
 ) -> Iterator[Service]:
     with running_service(tmp_path_factory.mktemp("svc-dbfds"), rootfs_tar, "--time", "0") as svc:
         yield svc
-
-
-def _database_fds(service: Service) -> int:
-    found = 0
-    for fd in Path(f"/proc/{service.process.pid}/fd").iterdir():
-        try:
-            found += os.readlink(fd).endswith("/storage/hutch.db")
-        except FileNotFoundError:  # closed while we looked
-            continue
-    return found
 
 
 def _cut_short(service: Service, *args: str, after: float = 1.5) -> str:
@@ -72,7 +61,7 @@ def _settled(service: Service, timeout: float = 15) -> int:
     """The database handles once the service noticed the clients that left (it
     polls a stream's peer every half second)."""
     deadline = time.monotonic() + timeout
-    while (count := _database_fds(service)) > BOUND and time.monotonic() < deadline:
+    while (count := database_fds(service)) > BOUND and time.monotonic() < deadline:
         time.sleep(0.25)
     return count
 
@@ -81,7 +70,7 @@ def test_requests_leave_no_database_handles_behind(service: Service) -> None:
     seen: list[tuple[str, int]] = []
 
     def step(name: str) -> None:
-        seen.append((name, _database_fds(service)))
+        seen.append((name, database_fds(service)))
 
     ticker = "while true; do echo tick; sleep 0.2; done"
     service.docker("run", "-d", "--name", "ticker", "base", "sh", "-c", ticker)
