@@ -70,13 +70,21 @@ def _converter(tp: Any) -> Convert:
 def _dataclass_converter(cls: type) -> Convert:
     hints = typing.get_type_hints(cls)
     names = tuple(f.name for f in dataclasses.fields(cls) if f.init)
-    converters: dict[str, Convert] = {}
+    table: dict[str, Convert] | None = None
 
     def convert(value: Any) -> Any:
+        nonlocal table
         if not isinstance(value, dict):
             raise ValueError(f"not a JSON object for {cls.__name__}: {value!r:.80}")
-        if not converters:  # filled at the first use: a dataclass may contain itself
-            converters.update((name, _converter(hints[name])) for name in names)
+        converters = table
+        if converters is None:
+            # Made at the first use (a dataclass may contain itself), whole,
+            # then published by one assignment: threads decode records at
+            # once (compose starts services in threads), and one that found
+            # a half-filled table failed with a KeyError. Two threads may
+            # both build it; the tables are equal.
+            converters = {name: _converter(hints[name]) for name in names}
+            table = converters
         try:
             return cls(**{name: converters[name](value[name]) for name in names if name in value})
         except TypeError as exc:  # a field without default is missing
