@@ -18,7 +18,6 @@ registry and ``systemctl``.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from collections.abc import Iterable
@@ -30,6 +29,7 @@ from hutch.api.errors import HutchError
 from hutch.api.system import AutoUpdateOptions, AutoUpdateReport, AutoUpdateResult
 from hutch.engine import events as engine_events
 from hutch.engine.context import EngineContext
+from hutch.linux import procfs
 
 LABEL = "io.containers.autoupdate"
 AUTHFILE_LABEL = "io.containers.autoupdate.authfile"
@@ -231,7 +231,9 @@ class LocalOps:
         if systemctl is None:
             raise HutchError("systemctl not found: auto-update restarts systemd units")
         # A rootless hutch's units are the user's; root's are the system's.
-        scope = [] if os.geteuid() == 0 else ["--user"]
+        # Not geteuid(): a rootless hutch is uid 0 of its session namespace
+        # by now, and took the system's bus (which a user's guest may lack).
+        scope = [] if procfs.real_root() else ["--user"]
         done = subprocess.run(
             [systemctl, *scope, "restart", unit], capture_output=True, text=True, check=False
         )

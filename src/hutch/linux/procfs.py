@@ -21,6 +21,19 @@ def start_time(pid: int) -> str:
     return fields[19]
 
 
+def real_root() -> bool:
+    """Root of the initial user namespace, not the mapped root of a user
+    namespace (a rootless hutch is uid 0 once it has joined its session)."""
+    import os
+
+    try:
+        with open("/proc/self/uid_map") as f:
+            rows = [line.split() for line in f]
+    except OSError:
+        return False
+    return os.geteuid() == 0 and rows == [["0", "0", "4294967295"]]
+
+
 def allow_ping() -> None:
     """ICMP echo sockets for every group of this user namespace, in the current
     network namespace, as podman sets ``net.ipv4.ping_group_range`` on every

@@ -27,6 +27,7 @@ import socket
 import time
 from pathlib import Path
 
+from hutch.linux import procfs
 from hutch.runtime.spec_network import NetworkSpec
 from hutch.util.tools import which
 
@@ -130,16 +131,6 @@ def detach(pids: list[int]) -> None:
             os.waitpid(pid, 0)
 
 
-def _real_root() -> bool:
-    """Root of the initial user namespace (not the session's mapped root)."""
-    try:
-        with open("/proc/self/uid_map") as f:
-            rows = [line.split() for line in f]
-    except OSError:
-        return False
-    return os.geteuid() == 0 and rows == [["0", "0", "4294967295"]]
-
-
 def pasta_argv(net: NetworkSpec, netns_fd: int, pid_file: Path) -> list[str]:
     argv = [
         which("pasta") or "pasta",
@@ -161,7 +152,7 @@ def pasta_argv(net: NetworkSpec, netns_fd: int, pid_file: Path) -> list[str]:
         f"/proc/self/fd/{netns_fd}",
         "--netns-only",
     ]
-    if _real_root():
+    if procfs.real_root():
         # pasta started by the real root would switch to "nobody", who cannot
         # enter the container's namespace: stay root (rootful hutch).
         argv += ["--runas", "0:0"]
