@@ -186,3 +186,14 @@ def test_manifest_add_several_images_as_podman(
         assert tool("manifest", "inspect", "m2").stdout.count('"digest"') == 1
         tool("manifest", "rm", "ml", "m2")
         tool("rmi", "other")
+
+
+def test_info_id_maps_and_rootless_as_podman(hutch: Hutch, base_image: str, podman: Run) -> None:
+    # info enters the session namespace (its store counts): the maps are
+    # the ones outside it, the user's own uid first (they read uid 0's).
+    template = "{{json .Host.IDMappings}} {{.Host.Security.Rootless}}"
+    ours = hutch("info", "--format", template)
+    theirs = podman("info", "--format", template)
+    assert theirs.returncode == 0, theirs.stderr
+    assert ours.stdout == theirs.stdout
+    assert f'"host_id":{os.getuid()},' in ours.stdout

@@ -85,15 +85,17 @@ class SystemService:
         return EventReader(self._ctx.paths).events(options)
 
     def info(self) -> InfoReport:
-        from hutch.linux import hostcheck
+        from hutch.linux import hostcheck, procfs
 
         def fact(finding: hostcheck.Finding) -> HostFact:
             return HostFact(finding.name, finding.value, finding.ok, finding.fix)
 
-        uid = os.getuid()
+        # The ids outside: the command (the API service after any request)
+        # may already be uid 0 of the session namespace.
+        uid = procfs.host_uid()
         facts = [fact(hostcheck.userns())]
         uid_ranges, gid_ranges = host_ranges(uid)
-        if os.geteuid() == 0:
+        if procfs.real_root():
             facts.append(HostFact("subordinate ids", "not needed (real root)", True))
         else:
             user = os.environ.get("USER") or str(uid)

@@ -15,6 +15,7 @@ from hutch.api.errors import HostNotReady
 from hutch.api.system import HostInfo, IdMap, StoreInfo
 from hutch.engine import container_state as cs
 from hutch.engine.context import EngineContext
+from hutch.linux import procfs
 from hutch.runtime.ids import IdRange
 from hutch.runtime.session import host_ranges
 
@@ -88,7 +89,8 @@ def host_info(ctx: EngineContext) -> HostInfo:
     pasta = shutil.which("pasta") or ""
     slirp = shutil.which("slirp4netns") or ""
     backend = ctx.settings.network_backend or ("pasta" if pasta else "slirp4netns")
-    uid_map, gid_map = _id_maps(os.getuid(), os.getgid())
+    # The ids outside: by now a rootless command may be uid 0 of its session.
+    uid_map, gid_map = _id_maps(procfs.host_uid(), procfs.host_gid())
     return HostInfo(
         arch=_GO_ARCH.get(platform.machine(), platform.machine()),
         os="linux",
@@ -111,7 +113,7 @@ def host_info(ctx: EngineContext) -> HostInfo:
         network_backend=backend,
         slirp4netns=slirp,
         pasta=pasta,
-        rootless=os.geteuid() != 0 or "HUTCH_ROOTLESS_UID" in os.environ,
+        rootless=not procfs.real_root() or "HUTCH_ROOTLESS_UID" in os.environ,
         uid_map=uid_map,
         gid_map=gid_map,
         log_driver="k8s-file",

@@ -34,6 +34,33 @@ def real_root() -> bool:
     return os.geteuid() == 0 and rows == [["0", "0", "4294967295"]]
 
 
+def host_uid() -> int:
+    """This process's uid in the parent user namespace: the user's own uid
+    for a rootless hutch that has joined its session (where it is 0)."""
+    import os
+
+    return _outside("/proc/self/uid_map", os.getuid())
+
+
+def host_gid() -> int:
+    """This process's gid in the parent user namespace (see ``host_uid``)."""
+    import os
+
+    return _outside("/proc/self/gid_map", os.getgid())
+
+
+def _outside(map_path: str, inside: int) -> int:
+    try:
+        with open(map_path) as f:
+            rows = [[int(n) for n in line.split()] for line in f]
+    except (OSError, ValueError):
+        return inside
+    for first, outside, count in rows:
+        if first <= inside < first + count:
+            return outside + inside - first
+    return inside
+
+
 def allow_ping() -> None:
     """ICMP echo sockets for every group of this user namespace, in the current
     network namespace, as podman sets ``net.ipv4.ping_group_range`` on every
