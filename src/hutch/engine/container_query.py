@@ -7,7 +7,7 @@ import shlex
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -47,6 +47,7 @@ from hutch.util.durations import parse_time
 
 if TYPE_CHECKING:
     from hutch.runtime.spec import Spec
+    from hutch.runtime.spec_network import NetworkSpec
 
 
 def _iso(ts: float) -> str:
@@ -92,10 +93,21 @@ def summary(container: cs.Container, pod: PodRecord | None = None) -> ContainerS
     )
 
 
-def _network_names(container: cs.Container) -> tuple[str, ...]:
+def _network_of(container: cs.Container) -> NetworkSpec:
     from hutch.engine import netquery  # network code only when asked for (ps's start)
 
-    return netquery.network_names(container)
+    return netquery.network_of(container)
+
+
+@dataclass(frozen=True)
+class _Chosen:
+    """A container the selection kept: its summary and, when the selection read it (a
+    network filter, ``networks``), its bundle's network spec, which the API's listing
+    reuses rather than parse the bundle's config.json again."""
+
+    container: cs.Container
+    summary: ContainerSummary
+    network: NetworkSpec | None = None
 
 
 class ContainerQueries:
@@ -103,7 +115,7 @@ class ContainerQueries:
         self._ctx = ctx
 
     def ls(self, options: ListContainersOptions) -> list[ContainerSummary]:
-        return [item for _, item in self._select(options)]
+        return [chosen.summary for chosen in self._chosen(options)]
 
     def listing(self, options: ListContainersOptions) -> list[ContainerListing]:
         # network code only here (a third of ps's start: see inspect_report)
@@ -111,14 +123,16 @@ class ContainerQueries:
 
         lower_sizes: dict[str, int] = {}  # image id -> its layers' size, once per image
         out = []
-        for container, item in self._select(options):
+        for chosen in self._chosen(options):
+            container, item = chosen.container, chosen.summary
             size_root_fs = None
             if options.size:
                 image_id = container.record.image_id
                 if image_id not in lower_sizes:
                     lower_sizes[image_id] = sum(tree_size(d) for d in self._lower_dirs(image_id))
                 size_root_fs = (item.size or 0) + lower_sizes[image_id]
-            net = netquery.network_of(container)
+            # the bundle's spec once: the selection's read when a network filter made one
+            net = chosen.network if chosen.network is not None else netquery.network_of(container)
             out.append(
                 ContainerListing(
                     summary=item,
@@ -135,9 +149,7 @@ class ContainerQueries:
             return []
         return [os.fspath(self._ctx.layers.layer_dir(d)) for d in reversed(image.diff_ids)]
 
-    def _select(
-        self, options: ListContainersOptions
-    ) -> list[tuple[cs.Container, ContainerSummary]]:
+    def _chosen(self, options: ListContainersOptions) -> list[_Chosen]:
         """The containers ``options`` select, each loaded once, in ``options.sort`` order."""
         filters = parse_filters(options.filters)
         order = sort_key(options.sort)
@@ -162,16 +174,18 @@ class ContainerQueries:
             if not (show_all or container.running):
                 continue
             item = summary(container, pods.get(record.pod_id))
+            net = None
             if want_networks:
-                item = replace(item, networks=_network_names(container))
+                net = _network_of(container)
+                item = replace(item, networks=tuple(a.network for a in net.attachments))
             if not filters.match(item):
                 continue
             if options.size:
                 item = replace(item, size=tree_size(os.fspath(container.dirs.upper)))
             if options.namespaces and item.pid:
                 item = replace(item, namespaces=namespaces_of(item.pid))
-            out.append((container, item))
-        return sorted(out, key=lambda pair: order(pair[1]))
+            out.append(_Chosen(container, item, net))
+        return sorted(out, key=lambda chosen: order(chosen.summary))
 
     def inspect(
         self, names: Sequence[str], options: InspectOptions | None = None

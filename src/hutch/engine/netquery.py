@@ -28,11 +28,6 @@ def network_of(container: cs.Container) -> NetworkSpec:
     return NetworkSpec()
 
 
-def network_names(container: cs.Container) -> tuple[str, ...]:
-    """The user-defined networks ``container`` joined (none in the other modes)."""
-    return tuple(a.network for a in network_of(container).attachments)
-
-
 def port_report(container: cs.Container) -> PortReport:
     ports = tuple(
         PublishedPort(p.host_ip, p.host_port, p.container_port, p.protocol)
