@@ -265,6 +265,45 @@ def test_docker_py_container_workflow(client: docker.DockerClient) -> None:
         box.remove(force=True)
 
 
+@pytest.mark.parametrize(
+    ("policy", "name"),
+    [({"Name": "always"}, "pyrestart-always"),
+     ({"Name": "on-failure", "MaximumRetryCount": 20}, "pyrestart-failure")],
+)  # fmt: skip
+def test_a_pending_restart_is_dockers_restarting(
+    client: docker.DockerClient, policy: dict[str, object], name: str
+) -> None:
+    """Between two runs of its restart policy (the monitor's back-off) a container is
+    Docker's "restarting": inspect's State, the list's State and Status, and the list
+    without all (Docker counts it running)."""
+    box = client.containers.run(
+        "base", ["sh", "-c", "exit 1"], name=name, detach=True, restart_policy=policy
+    )
+    try:
+        deadline = time.monotonic() + 60
+        state: dict[str, object] = {}
+        while time.monotonic() < deadline:
+            box.reload()
+            state = box.attrs["State"]
+            if state["Restarting"]:
+                break
+            time.sleep(0.05)
+        assert state["Restarting"] is True, state
+        assert (state["Status"], state["Running"], state["ExitCode"]) == ("restarting", True, 1)
+        # the list without all: running or restarting, never left out as exited
+        seen: set[str] = set()
+        listed: list[dict[str, object]] = []
+        while time.monotonic() < deadline and "restarting" not in seen:
+            listed = client.api.containers(filters={"name": name})
+            seen |= {str(c["State"]) for c in listed} or {"left out"}
+            time.sleep(0.05)
+        assert seen <= {"running", "restarting"}, (seen, listed)
+        assert [c["State"] for c in listed] == ["restarting"], listed
+        assert str(listed[0]["Status"]).startswith("Restarting (1) "), listed
+    finally:
+        box.remove(force=True)
+
+
 COMPOSE = """\
 version: "3.8"
 services:

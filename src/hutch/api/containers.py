@@ -251,6 +251,9 @@ class ContainerSummary:
     # the user-defined networks it joined, when asked for (ListContainersOptions.networks)
     # or filtered by (network=): they are read from its bundle, which ps otherwise skips
     networks: tuple[str, ...] = ()
+    # exited, and its monitor waits out the restart back-off before the next run
+    # (inspect's State.Restarting; the Docker API's state "restarting")
+    restarting: bool = False
 
 
 @dataclass(frozen=True)

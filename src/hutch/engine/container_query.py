@@ -90,6 +90,7 @@ def summary(container: cs.Container, pod: PodRecord | None = None) -> ContainerS
         pod_name=pod.name if pod else "",
         is_infra=pod is not None and pod.infra_id == container.record.id,
         restart_policy=config.restart.name,
+        restarting=container.state.status == st.EXITED and container.state.restarting,
     )
 
 
@@ -123,7 +124,8 @@ class ContainerQueries:
 
         lower_sizes: dict[str, int] = {}  # image id -> its layers' size, once per image
         out = []
-        for chosen in self._chosen(options):
+        # Docker lists a restarting container without `all`, as it counts it running
+        for chosen in self._chosen(options, restarting_runs=True):
             container, item = chosen.container, chosen.summary
             size_root_fs = None
             if options.size:
@@ -149,8 +151,11 @@ class ContainerQueries:
             return []
         return [os.fspath(self._ctx.layers.layer_dir(d)) for d in reversed(image.diff_ids)]
 
-    def _chosen(self, options: ListContainersOptions) -> list[_Chosen]:
-        """The containers ``options`` select, each loaded once, in ``options.sort`` order."""
+    def _chosen(
+        self, options: ListContainersOptions, *, restarting_runs: bool = False
+    ) -> list[_Chosen]:
+        """The containers ``options`` select, each loaded once, in ``options.sort`` order
+        (``restarting_runs``: one in its restart back-off counts as running, as Docker's)."""
         filters = parse_filters(options.filters)
         order = sort_key(options.sort)
         if options.size:
@@ -171,9 +176,9 @@ class ContainerQueries:
                     f"`hutch rm -f {record.id[:12]}` removes it",
                     file=sys.stderr,
                 )
-            if not (show_all or container.running):
-                continue
             item = summary(container, pods.get(record.pod_id))
+            if not (show_all or container.running or (restarting_runs and item.restarting)):
+                continue
             net = None
             if want_networks:
                 net = _network_of(container)

@@ -147,6 +147,10 @@ def test_list_item_of_a_listing_shows_the_networks() -> None:
             "Exited (137) 3 hours ago",
         ),
         ({"status": "unknown"}, "Dead"),
+        (
+            {"status": "exited", "exit_code": 1, "finished_at": NOW - 2, "restarting": True},
+            "Restarting (1) 2 seconds ago",
+        ),
     ],
 )
 def test_status_text(changes: dict[str, object], expected: str) -> None:
@@ -235,3 +239,16 @@ def test_inspect_state_and_health_in_dockers_words() -> None:
     assert out["State"]["Health"] == {"Status": "healthy", "FailingStreak": 0, "Log": []}
     dead = container_inspect(_inspect("unknown"))["State"]
     assert (dead["Status"], dead["Dead"], dead["Running"]) == ("dead", True, False)
+
+
+def test_a_pending_restart_is_dockers_restarting_state() -> None:
+    """Docker's State.StateString(): a container between runs of its restart policy
+    is restarting, and counts as running (docker ps lists it without -a)."""
+    pending = replace(SUMMARY, status="exited", exit_code=1, restarting=True)
+    assert container_list_item(pending, NOW)["State"] == "restarting"
+    assert container_list_item(replace(pending, restarting=False), NOW)["State"] == "exited"
+    report = _inspect("exited")
+    report = replace(report, state=replace(report.state, restarting=True, exit_code=1, pid=0))
+    state = container_inspect(report)["State"]
+    assert (state["Status"], state["Running"], state["Restarting"]) == ("restarting", True, True)
+    assert (state["Pid"], state["ExitCode"], state["Dead"]) == (0, 1, False)

@@ -3,8 +3,9 @@
 
 Docker's names carry a leading ``/``, image ids are ``sha256:``-prefixed,
 and its states are created, running, paused, restarting, removing, exited
-and dead: hutch's ``stopping`` is still running, and a container whose state
-cannot be read is dead.
+and dead: hutch's ``stopping`` is still running, an exited container whose
+monitor waits out the restart back-off is restarting (and running, as Docker
+counts it), and a container whose state cannot be read is dead.
 """
 
 from __future__ import annotations
@@ -30,13 +31,13 @@ def image_id(value: str) -> str:
     return value if not value or value.startswith("sha256:") else f"sha256:{value}"
 
 
-def docker_state(status: str) -> str:
-    return _STATES.get(status, status)
+def docker_state(status: str, restarting: bool = False) -> str:
+    return "restarting" if restarting else _STATES.get(status, status)
 
 
 def status_text(summary: ContainerSummary, now: float) -> str:
     """The ``Status`` column: ``Up 5 minutes (healthy)``, ``Exited (0) 2 hours ago``."""
-    state = docker_state(summary.status)
+    state = docker_state(summary.status, summary.restarting)
     if state in ("running", "paused"):
         text = f"Up {human_duration(now - summary.started_at)}"
         if state == "paused":
@@ -44,11 +45,12 @@ def status_text(summary: ContainerSummary, now: float) -> str:
         if summary.health == "starting":
             return f"{text} (health: starting)"
         return f"{text} ({summary.health})" if summary.health else text
-    if state == "exited":
+    if state in ("exited", "restarting"):
+        word = state.capitalize()
         if not summary.finished_at:
-            return f"Exited ({summary.exit_code})"
+            return f"{word} ({summary.exit_code})"
         ago = human_duration(now - summary.finished_at)
-        return f"Exited ({summary.exit_code}) {ago} ago"
+        return f"{word} ({summary.exit_code}) {ago} ago"
     return state.capitalize()
 
 
@@ -79,7 +81,7 @@ def container_list_item(entry: ContainerSummary | ContainerListing, now: float) 
             for ip, outer, inner, proto in summary.ports
         ],
         "Labels": dict(summary.labels),
-        "State": docker_state(summary.status),
+        "State": docker_state(summary.status, summary.restarting),
         "Status": status_text(summary, now),
         "HostConfig": {"NetworkMode": network_mode(listing.network_mode) if listing else "default"},
         "NetworkSettings": {"Networks": _networks(listing.networks) if listing else {}},
@@ -162,7 +164,7 @@ def container_inspect(report: ContainerInspect) -> JSON:
     """``GET /containers/{id}/json``: Docker's keys, in its order."""
     state, config, host = report.state, report.config, report.host_config
     entrypoint, cmd = _split_command(report)
-    status = docker_state(state.status)
+    status = docker_state(state.status, state.restarting)
     ports = {
         port: None if bindings is None else [to_json(b) for b in bindings]
         for port, bindings in report.network_settings.ports.items()
@@ -185,7 +187,7 @@ def container_inspect(report: ContainerInspect) -> JSON:
         "Args": list(report.args),
         "State": {
             "Status": status,
-            "Running": status in ("running", "paused"),
+            "Running": status in ("running", "paused", "restarting"),
             "Paused": state.paused,
             "Restarting": state.restarting,
             "OOMKilled": state.oom_killed,

@@ -1,11 +1,14 @@
-"""The Docker API's container list reads each container's bundle spec once: a
-``network`` filter's read (for the names it matches) is the one the listing's
-endpoints come from. A real store in tmp_path; only the spec parser is wrapped,
-to count its calls."""
+"""The Docker API's container list (the engine's ``listing``) on a real store in
+tmp_path: it reads each container's bundle spec once (a ``network`` filter's read,
+for the names it matches, is the one the endpoints come from; only the spec parser
+is wrapped, to count its calls), and it lists a container waiting out its restart
+back-off without ``all``, as Docker does (ps does not)."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -17,6 +20,7 @@ from hutch.config.settings import Settings
 from hutch.engine import container_record, netquery
 from hutch.engine.container_query import ContainerQueries
 from hutch.engine.context import EngineContext
+from hutch.runtime import state as st
 from hutch.runtime.spec import Process, Rootfs, Spec
 from hutch.runtime.spec_io import spec_to_json
 from hutch.runtime.spec_network import Attachment, NetworkSpec
@@ -88,3 +92,22 @@ def test_without_a_network_filter_the_listing_reads_each_once(
     assert len(reads) == 2
     assert not ContainerQueries(ctx).ls(ListContainersOptions(all=True))[0].networks
     assert len(reads) == 2  # ps reads no bundle unless asked for networks
+
+
+def test_a_pending_restart_is_listed_as_running_by_the_api_only(ctx: EngineContext) -> None:
+    _add(ctx, "a" * 64, "a")
+    _add(ctx, "c" * 64, "c")
+    me = os.getpid()  # an alive "monitor", or the reader takes the back-off for over
+    exited = st.RuntimeState(
+        status=st.EXITED, exit_code=1, monitor_pid=me, monitor_start=st.process_start_time(me)
+    )
+    for cid, restarting in (("a" * 64, True), ("c" * 64, False)):
+        path = st.state_path(ctx.containers.dirs(cid).userdata)
+        st.write_state(path, replace(exited, restarting=restarting))
+    queries = ContainerQueries(ctx)
+    (listed,) = queries.listing(ListContainersOptions())
+    assert (listed.summary.name, listed.summary.restarting) == ("a", True)
+    assert not queries.ls(ListContainersOptions())  # podman's ps: running ones only
+    every = {item.summary.name: item.summary.restarting for item in queries.listing(
+        ListContainersOptions(all=True))}  # fmt: skip
+    assert every == {"a": True, "c": False}
