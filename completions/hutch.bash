@@ -68,6 +68,7 @@ _hutch_options() {
     "build") echo --tag -t --file -f --build-arg --target --no-cache --pull --label --layers --squash --squash-all --output -o --build-context --iidfile --format --secret --ssh --platform --timestamp --quiet -q --logfile --manifest --add-host --env --unsetenv --annotation --omit-history --pull-always --pull-never --ignorefile --cache-ttl --cache-from --cache-to --rm --force-rm --progress --jobs --retry --retry-delay --network --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --no-hostname --security-opt --ulimit --shm-size --memory -m --memory-swap --cpu-shares -c --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --tls-verify --creds --authfile --cert-dir ;;
     "port") echo --all -a --latest -l ;;
     "info") echo --format -f ;;
+    "unshare") echo --rootless-netns ;;
     "completion") echo --file -f --no-desc ;;
     "auto-update") echo --dry-run --rollback --no-rollback --format --authfile --tls-verify ;;
     "version") echo --format -f ;;

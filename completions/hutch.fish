@@ -1214,6 +1214,7 @@ complete -c hutch -n "__hutch_at 'info'" -l format -s f -x -a 'json' -d 'json, o
 complete -c hutch -n "__hutch_at 'info'" -l help -d 'Show the help and exit'
 
 # hutch unshare
+complete -c hutch -n "__hutch_at 'unshare'" -l rootless-netns -d 'Join the rootless network namespace of user-defined networks too'
 complete -c hutch -n "__hutch_at 'unshare'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'unshare' 1" -f -a '(__fish_complete_command)'
 complete -c hutch -n "__hutch_arg 'unshare' 2+" -F

@@ -290,3 +290,27 @@ def test_ip_and_ls_filters(hutch: Hutch, base_image: str) -> None:
         "other\n"
     )
     assert hutch("network", "prune", "-f").stdout.split() == ["fixed", "other"]
+
+
+def test_unshare_rootless_netns_reaches_a_containers_address(hutch: Hutch, base_image: str) -> None:
+    # podman's unshare --rootless-netns: the namespace of the networks' bridges,
+    # from which a container's address on a user-defined network answers
+    hutch("network", "create", "reach")
+    _httpd(hutch, base_image, "reachweb", "--network", "reach")
+    inspect = json.loads(hutch("network", "inspect", "reach").stdout)[0]
+    bridge = inspect["network_interface"]
+    address = json.loads(hutch("inspect", "reachweb").stdout)[0]["NetworkSettings"]["IPAddress"]
+    outside = hutch("unshare", "ip", "-o", "link").stdout
+    inside = hutch("unshare", "--rootless-netns", "ip", "-o", "link").stdout
+    assert f" {bridge}:" not in outside and f" {bridge}:" in inside
+    fetch = (
+        "import time, urllib.request\n"
+        "for _ in range(50):\n"
+        "    try:\n"
+        f"        print(urllib.request.urlopen('http://{address}/', timeout=2).read().decode())\n"
+        "        break\n"
+        "    except OSError:\n"
+        "        time.sleep(0.1)\n"
+    )
+    done = hutch("unshare", "--rootless-netns", "python3", "-c", fetch)
+    assert done.stdout.strip() == "hello"

@@ -207,7 +207,7 @@ ANSWERS: dict[str, Callable[..., Any]] = {
     "pods.logs": lambda e, o: iter(()),
     "pods.clone": lambda e, name, o: "q" * 64,
     "system.info": lambda e: e.info_report,
-    "system.unshare": lambda e, command: e.unshare_status,
+    "system.unshare": lambda e, command, rootless_netns: e.unshare_status,
     "system.migrate": lambda e: e.migrated,
     "system.events": lambda e, o: iter(e.event_list),
     "system.auto_update": lambda e, o: e.auto_update_result,

@@ -16,9 +16,17 @@ def register(app: typer.Typer) -> None:
     )
     def unshare(
         ctx: typer.Context,
+        rootless_netns: Annotated[
+            bool,
+            typer.Option(
+                "--rootless-netns",
+                help="Join the rootless network namespace of user-defined networks too.",
+            ),
+        ] = False,
         command: Annotated[
             list[str] | None, typer.Argument(help="Command to run (default: $SHELL).")
         ] = None,
     ) -> None:
         """Run a command in the user namespace hutch uses for storage and containers."""
-        raise typer.Exit(state_of(ctx).engine().system.unshare(command or []))
+        system = state_of(ctx).engine().system
+        raise typer.Exit(system.unshare(command or [], rootless_netns=rootless_netns))

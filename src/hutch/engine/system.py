@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hutch import __version__
-from hutch.api.errors import CannotInvoke, CommandNotFound, HostNotReady
+from hutch.api.errors import CannotInvoke, CommandNotFound, HostNotReady, HutchError
 from hutch.api.events import Event, EventsOptions
 from hutch.api.system import (
     AutoUpdateOptions,
@@ -149,13 +149,15 @@ class SystemService:
             search_registries(),
         )
 
-    def unshare(self, command: Sequence[str]) -> int:
+    def unshare(self, command: Sequence[str], *, rootless_netns: bool = False) -> int:
         from hutch.linux import syscalls as sc
 
         # our uid outside the namespace (podman's _CONTAINERS_ROOTLESS_UID): inside,
         # where we are 0, hutch finds its runtime dir (/tmp/hutch-UID) by it
         outside = os.environ.get("HUTCH_ROOTLESS_UID") or str(os.getuid())
         self._ctx.enter_session()
+        if rootless_netns:
+            _join_rootless_netns(self._ctx)
         sc.unshare(sc.CLONE_NEWNS)
         sc.mount(None, "/", None, sc.MS_REC | sc.MS_SLAVE)
         args = list(command) or [os.environ.get("SHELL", "/bin/sh")]
@@ -261,3 +263,24 @@ def _network_backend_fact(setting: str) -> HostFact:
     if choice.name:
         return HostFact("network backend", f"{choice.name} ({choice.reason})", True)
     return HostFact("network backend", "none usable", False, choice.reason)
+
+
+def _join_rootless_netns(ctx: EngineContext) -> None:
+    """podman's ``unshare --rootless-netns``: the namespace where user-defined
+    networks' bridges live (and containers' addresses answer), started first
+    when no network has needed it yet, as podman 4.3.1 does."""
+    from hutch.engine.networks import rundir
+    from hutch.linux import syscalls as sc
+    from hutch.net import rootless
+
+    try:
+        pid = rootless.ensure(rundir(ctx))
+        fd = os.open(f"/proc/{pid}/ns/net", os.O_RDONLY | os.O_CLOEXEC)
+    except (rootless.RootlessNetError, OSError) as exc:
+        raise HutchError(f"joining the rootless network namespace: {exc}") from exc
+    try:
+        sc.setns(fd, sc.CLONE_NEWNET)
+    except OSError as exc:
+        raise HutchError(f"joining the rootless network namespace: {exc.strerror}") from exc
+    finally:
+        os.close(fd)

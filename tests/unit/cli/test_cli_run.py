@@ -175,4 +175,13 @@ def test_unshare_passes_flags_through(
     fake = FakeEngine(unshare_status=3)
     result = run_cli(["unshare", "ls", "-l"], fake, monkeypatch, capsys)
     assert result.code == 3
-    assert fake.only_call("system.unshare") == ("ls", "-l")
+    assert fake.only_call("system.unshare") == (("ls", "-l"), False)
+
+
+def test_unshare_rootless_netns_is_its_own_flag(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake = FakeEngine()
+    # before the command it is hutch's; after it, the command's
+    run_cli(["unshare", "--rootless-netns", "ip", "--rootless-netns"], fake, monkeypatch, capsys)
+    assert fake.only_call("system.unshare") == (("ip", "--rootless-netns"), True)
