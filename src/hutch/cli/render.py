@@ -54,6 +54,10 @@ STRUCT_TYPES = {
     "Server": "*define.Version",
 }
 
+# Pointer fields with omitempty: JSON leaves them out when nil, but the Go field is
+# there for a template (``{{.HostConfig.IDMappings}}`` prints <nil>, no error).
+# struct type -> (field it follows, field) in podman's declaration order.
+NIL_FIELDS = {"*define.InspectContainerHostConfig": (("UsernsMode", "IDMappings"),)}
 
 # Report fields that are Go time.Time values: JSON carries them as RFC 3339 text,
 # a template prints them as Go does (``2026-12-03 13:48:37.366114 +0000 UTC``).
@@ -113,7 +117,14 @@ def as_struct(row: Mapping[str, Any], type_name: str, json: bool = False) -> got
     For a template a nil map (``None`` in a map field) is an empty map, which is
     how Go prints and indexes one; JSON keeps it ``null`` as Go marshals it.
     """
-    return gotemplate.Struct(type_name, {k: _field(k, v, json) for k, v in row.items()})
+    values = {k: _field(k, v, json) for k, v in row.items()}
+    if not json:
+        for after, name in NIL_FIELDS.get(type_name, ()):
+            if name not in values and after in values:
+                items = list(values.items())
+                at = list(values).index(after) + 1
+                values = dict([*items[:at], (name, None), *items[at:]])
+    return gotemplate.Struct(type_name, values)
 
 
 def _field(key: str, value: Any, json: bool) -> Any:

@@ -13,6 +13,7 @@ from hutch.api.errors import HutchError
 from hutch.api.images import ImageGraphDriver
 from hutch.engine import container_state as cs
 from hutch.engine import nsmodes
+from hutch.runtime.ids import IdMapEntry
 from hutch.runtime.spec import DEFAULT_SHM_SIZE, Spec
 
 
@@ -50,7 +51,7 @@ def host_extras(
         extra_hosts=options.net.add_hosts,
         group_add=options.security.group_add,
         userns_mode=userns_mode(options, mode("userns", options.security.userns or "", default="")),
-        id_mappings=id_mappings(options),
+        id_mappings=id_mappings(options, spec),
         publish_all_ports=options.net.publish_all,
         tmpfs=dict(_tmpfs(options.volumes.tmpfs)),
         devices=tuple(devices),
@@ -63,21 +64,41 @@ def host_extras(
 
 
 def userns_mode(options: RunOptions, shown: str) -> str:
-    # podman shows a user namespace made from --uidmap/--gidmap/--subuidname as
-    # "private" (hutch's --userns is unset then)
+    """``.HostConfig.UsernsMode`` as podman 4.3.1 shows it: "private" for a user
+    namespace of the container's own with maps it was given or podman derived
+    (--uidmap/--gidmap/--subuidname, keep-id, nomap), "" for auto (whose maps
+    its storage chose) and for host, a joined namespace as ``container:ID``."""
+    if shown.startswith(("container:", "ns:")):
+        return shown
     sec = options.security
+    kind = (sec.userns or "").partition(":")[0]
+    if kind in ("keep-id", "nomap"):
+        return "private"
+    if kind in ("auto", "host"):
+        return ""
     if not shown and (sec.uidmap or sec.gidmap or sec.subuidname or sec.subgidname):
         return "private"
     return shown
 
 
-def id_mappings(options: RunOptions) -> InspectIDMappings | None:
-    """podman's ``.HostConfig.IDMappings``: the --uidmap/--gidmap given (absent
-    without them; a pod's infra carries the pod's)."""
+def id_mappings(options: RunOptions, spec: Spec | None = None) -> InspectIDMappings | None:
+    """podman's ``.HostConfig.IDMappings``: the maps of the container's user
+    namespace, CONTAINER:HOST:SIZE with host ids of the rootless namespace (0 the
+    user, 1.. the subordinate range), as podman shows them for --uidmap, keep-id,
+    nomap, auto (the range chosen), --subuidname and a pod member (the pod's).
+    Absent without a user namespace of the container's own."""
+    if spec is not None and spec.userns.enabled:
+        userns = spec.userns
+        return InspectIDMappings(_map_text(userns.uid_map), _map_text(userns.gid_map))
     sec = options.security
     if not (sec.uidmap or sec.gidmap):
         return None
-    return InspectIDMappings(sec.uidmap, sec.gidmap)
+    # no spec to read (a record without a bundle): the maps as given, one for both
+    return InspectIDMappings(sec.uidmap or sec.gidmap, sec.gidmap or sec.uidmap)
+
+
+def _map_text(entries: Sequence[IdMapEntry]) -> tuple[str, ...]:
+    return tuple(f"{e.inside}:{e.outside}:{e.count}" for e in entries)
 
 
 def _joined_ids(spec: Spec | None) -> dict[str, str]:
