@@ -2018,6 +2018,7 @@ complete -c hutch -n "__hutch_at 'kube play'" -l userns -x -d 'User namespace of
 complete -c hutch -n "__hutch_at 'kube play'" -l quiet -s q -d 'No pull progress'
 complete -c hutch -n "__hutch_at 'kube play'" -l annotation -x -d 'Add KEY=VALUE to the pods\' annotations (repeatable)'
 complete -c hutch -n "__hutch_at 'kube play'" -l service-exit-code-propagation -x -d 'Stay until every container exited, then exit non-zero when all, any or none of them failed (a .kube service\'s ExitCodePropagation=)'
+complete -c hutch -n "__hutch_at 'kube play'" -l service-container -d 'Stay as a service\'s main process: say READY=1 to $NOTIFY_SOCKET once the pods run, exit 0 when their containers have (or on SIGTERM)'
 complete -c hutch -n "__hutch_at 'kube play'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'kube play' 1" -F
 
@@ -2044,6 +2045,7 @@ complete -c hutch -n "__hutch_at 'play kube'" -l userns -x -d 'User namespace of
 complete -c hutch -n "__hutch_at 'play kube'" -l quiet -s q -d 'No pull progress'
 complete -c hutch -n "__hutch_at 'play kube'" -l annotation -x -d 'Add KEY=VALUE to the pods\' annotations (repeatable)'
 complete -c hutch -n "__hutch_at 'play kube'" -l service-exit-code-propagation -x -d 'Stay until every container exited, then exit non-zero when all, any or none of them failed (a .kube service\'s ExitCodePropagation=)'
+complete -c hutch -n "__hutch_at 'play kube'" -l service-container -d 'Stay as a service\'s main process: say READY=1 to $NOTIFY_SOCKET once the pods run, exit 0 when their containers have (or on SIGTERM)'
 complete -c hutch -n "__hutch_at 'play kube'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'play kube' 1" -F
 

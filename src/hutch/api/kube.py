@@ -49,6 +49,10 @@ class KubePlayOptions:
     # --service-exit-code-propagation none|all|any ("" is none): play stays until
     # every container exited, then exits as they did (KubeFrontEnd.serve); None: returns
     service_exit_code_propagation: str | None = None
+    # --service-container: podman's .kube services play with it (the unit's main
+    # process is its service container); hutch's play itself stays, as with
+    # --service-exit-code-propagation=none unless that is given
+    service_container: bool = False
 
 
 @dataclass(frozen=True)

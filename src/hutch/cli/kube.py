@@ -141,6 +141,14 @@ def add_play(group: typer.Typer, name: str) -> None:
                 "or none of them failed (a .kube service's ExitCodePropagation=).",
             ),
         ] = None,
+        service_container: Annotated[
+            bool,
+            typer.Option(
+                "--service-container",
+                help="Stay as a service's main process: say READY=1 to $NOTIFY_SOCKET once "
+                "the pods run, exit 0 when their containers have (or on SIGTERM).",
+            ),
+        ] = False,
     ) -> None:
         """Create pods, containers and volumes from Kubernetes YAML."""
         options = KubePlayOptions(
@@ -161,11 +169,12 @@ def add_play(group: typer.Typer, name: str) -> None:
             # as run does: a .kube service's containers name their unit (auto-update)
             systemd_unit=os.environ.get("PODMAN_SYSTEMD_UNIT", ""),
             service_exit_code_propagation=service_exit_code_propagation,
+            service_container=service_container,
         )
         # Serving, this process is the service's main process and says READY=1
         # itself: the containers it starts must not hand the service to their
         # monitors (MAINPID=), so they do not see the socket.
-        serving = service_exit_code_propagation is not None
+        serving = service_container or service_exit_code_propagation is not None
         notify_socket = os.environ.pop("NOTIFY_SOCKET", None) if serving else None
         kube = state_of(ctx).kube()
         report = kube.play(options, _progress)

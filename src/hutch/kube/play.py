@@ -138,10 +138,12 @@ class Player:
             from hutch.kube.service import parse_propagation
 
             parse_propagation(options.service_exit_code_propagation)
-            if not options.start:
-                raise InvalidArgument(
-                    "--service-exit-code-propagation needs the pods started (not --start=false)"
-                )
+        if not options.start and options.service_container:
+            raise InvalidArgument("--service-container needs the pods started (not --start=false)")
+        if not options.start and options.service_exit_code_propagation is not None:
+            raise InvalidArgument(
+                "--service-exit-code-propagation needs the pods started (not --start=false)"
+            )
         plan = plan_play(documents, name, flags, _extra_config_maps(options.configmaps))
         if not plan.pods and not plan.claims:
             raise KubeError(

@@ -1,28 +1,19 @@
 """``.kube`` units: a service that plays Kubernetes YAML and takes it down.
 
-Shape of the service (decided for hutch, documented in hutch-systemd.unit(5)):
-``ExecStart`` is ``hutch kube play --replace YAML`` and ``ExecStop`` ``hutch
-kube down YAML`` (again as ``ExecStopPost``, ignoring failure, to clean up
-after a start that failed half way; a second ``down`` finds nothing).
-podman's service is ``Type=notify`` with a *service container* as its main
-process, which it stops after the last container of the YAML exits. hutch's
-``kube play`` returns once the pods run and leaves no process that could be
-the main pid (each container's monitor moves into a scope of its own under
-the systemd cgroup manager), so the service is ``Type=oneshot`` with
-``RemainAfterExit=yes``: active once every pod runs. ``ExecStop`` comes
-before systemd signals what is left in the service's cgroup, so ``kube
-down`` stops the containers in order rather than racing a SIGTERM to their
-monitors. The YAML's ``restartPolicy`` is what restarts its containers.
-
-With ``ExitCodePropagation=`` the service follows its containers as podman's
-does: ``kube play --service-exit-code-propagation`` stays as the main process
-of a ``Type=notify`` service, says READY=1 once the pods run and exits when
-every container has, zero or not by the policy (kube/service.py), so that
-``Restart=on-failure`` sees a failed workload. systemd's stop sends SIGTERM to
-that process alone (``KillMode=mixed``), which ends it with 0, and then
-``ExecStopPost=kube down`` removes the pods: a ``kube down`` in ``ExecStop``
-would make every container exit non-zero while play still waits, and a plain
-stop would read as a failure.
+Shape of the service (podman's, podman-systemd.unit(5)): ``Type=notify``,
+``NotifyAccess=all``, ``KillMode=mixed``; ``ExecStart`` is ``hutch kube play
+--replace --service-container=true YAML`` and ``ExecStopPost`` ``hutch kube down
+YAML``. podman's service container is the main process there; hutch has none:
+``kube play --service-container`` itself stays as the main process
+(kube/service.py), says MAINPID and READY=1 once the pods run and exits when
+every container of the YAML has, with 0 or, by ``ExitCodePropagation=``
+(``--service-exit-code-propagation``), non-zero when all or any of them
+failed, so that ``Restart=on-failure`` sees a failed workload. systemd's stop
+sends SIGTERM to that process alone (``KillMode=mixed``), which ends it with
+0, and then ``ExecStopPost=kube down`` removes the pods: a ``kube down`` in
+``ExecStop`` would make every container exit non-zero while play still waits,
+and a plain stop would read as a failure. The YAML's ``restartPolicy`` is what
+restarts its containers (play waits for a restarted one).
 """
 
 from __future__ import annotations
@@ -44,7 +35,6 @@ from hutch.systemd.common import (
 )
 from hutch.systemd.container import AUTOUPDATE_LABEL
 from hutch.systemd.model import Generated, QuadletError, Unit
-from hutch.systemd.unitfile import join_words
 
 
 def convert(unit: Unit, ctx: Context) -> Generated:
@@ -55,7 +45,7 @@ def convert(unit: Unit, ctx: Context) -> Generated:
     yaml = unit.resolve_path(e.value)
     svc = Service(unit)
     global_args, extra = global_and_extra_args(unit)
-    play = [ctx.binary, *global_args, "kube", "play", "--replace"]
+    play = [ctx.binary, *global_args, "kube", "play", "--replace", "--service-container=true"]
     play += [f"--configmap={unit.resolve_path(v)}" for v in unit.file.values("Kube", "ConfigMap")]
     propagation = _exit_code_propagation(unit)
     if propagation:
@@ -73,23 +63,27 @@ def convert(unit: Unit, ctx: Context) -> Generated:
             down.append("--force")
     down.append(yaml)
     svc.service.append("Environment=PODMAN_SYSTEMD_UNIT=%n")
-    if propagation:
-        svc.service += ["Type=notify", "NotifyAccess=main", "KillMode=mixed"]
-    else:
-        svc.service += ["Type=oneshot", "RemainAfterExit=yes"]
+    svc.service += ["Type=notify", "NotifyAccess=all", *_kill_mode(unit)]
     svc.service.append("SyslogIdentifier=%N")
     workdir = _working_directory(unit, yaml)
     if workdir:
         svc.service.append(f"WorkingDirectory={workdir}")
-    if propagation:
-        lines = [exec_line("ExecStart", play), exec_line("ExecStopPost", down)]
-    else:
-        lines = [
-            exec_line("ExecStart", play),
-            exec_line("ExecStop", down),
-            "ExecStopPost=-" + join_words(down),
-        ]
+    lines = [exec_line("ExecStart", play), exec_line("ExecStopPost", down)]
     return render(svc, ctx, lines)
+
+
+def _kill_mode(unit: Unit) -> list[str]:
+    """KillMode=mixed unless [Service] sets mixed or control-group itself; any other
+    mode would signal the containers' monitors behind play's back (podman refuses
+    it too)."""
+    given = unit.file.last("Service", "KillMode")
+    if given is None or given == "":
+        return ["KillMode=mixed"]
+    if given not in ("mixed", "control-group"):
+        raise QuadletError(
+            str(unit.path), f"invalid KillMode '{given}': expected mixed or control-group"
+        )
+    return []
 
 
 def _exit_code_propagation(unit: Unit) -> str:

@@ -34,3 +34,26 @@ def test_podmans_values_and_empty_as_none() -> None:
     ]
     with pytest.raises(InvalidArgument, match='unsupported exit-code propagation "All"'):
         parse_propagation("All")
+
+
+@pytest.mark.parametrize(
+    ("flags", "named"),
+    [
+        ({"service_container": True}, "--service-container"),
+        ({"service_exit_code_propagation": "any"}, "--service-exit-code-propagation"),
+    ],
+)
+def test_serving_needs_the_pods_started(flags: dict[str, object], named: str) -> None:
+    from typing import Any, cast
+
+    from hutch.api.kube import KubePlayOptions
+    from hutch.kube.play import Player
+
+    yaml = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n"
+    yaml += "spec: {containers: [{name: c, image: i}]}\n"
+    options = KubePlayOptions(
+        source="-", start=False, read_stdin=lambda: yaml, **cast(dict[str, Any], flags)
+    )
+    # refused before the engine is asked anything (it has none here)
+    with pytest.raises(InvalidArgument, match=f"{named} needs the pods started"):
+        Player(cast(Any, None), lambda _: None).play(options)

@@ -43,12 +43,12 @@ def test_the_whole_kube_service_text(tmp_path: Path) -> None:
         "\n"
         "[Service]\n"
         "Environment=PODMAN_SYSTEMD_UNIT=%n\n"
-        "Type=oneshot\n"
-        "RemainAfterExit=yes\n"
+        "Type=notify\n"
+        "NotifyAccess=all\n"
+        "KillMode=mixed\n"
         "SyslogIdentifier=%N\n"
-        f"ExecStart={HUTCH} kube play --replace {yaml}\n"
-        f"ExecStop={HUTCH} kube down {yaml}\n"
-        f"ExecStopPost=-{HUTCH} kube down {yaml}\n"
+        f"ExecStart={HUTCH} kube play --replace --service-container=true {yaml}\n"
+        f"ExecStopPost={HUTCH} kube down {yaml}\n"
         "\n"
         "[Install]\n"
         "WantedBy=default.target\n"
@@ -56,13 +56,16 @@ def test_the_whole_kube_service_text(tmp_path: Path) -> None:
     assert g.links == (("default.target.wants/web.service", "../web.service"),)
 
 
-PLAY = [HUTCH, "kube", "play", "--replace"]
+PLAY = [HUTCH, "kube", "play", "--replace", "--service-container=true"]
 
 
 @pytest.mark.parametrize("policy", ["all", "any", "none"])
-def test_exit_code_propagation_makes_play_the_main_process(tmp_path: Path, policy: str) -> None:
-    # podman's shape: Type=notify, the service's main process exits as its containers
-    # did; a stop signals that process alone, then ExecStopPost takes the pods down
+def test_exit_code_propagation_is_passed_to_the_service_container(
+    tmp_path: Path, policy: str
+) -> None:
+    # podman's shape, with or without it: Type=notify, play (the service container) is
+    # the main process and exits as its containers did; a stop signals that process
+    # alone, then ExecStopPost takes the pods down
     result = run(
         tmp_path, {"web.kube": f"[Kube]\nYaml=/srv/web.yaml\nExitCodePropagation={policy}\n"}
     )
@@ -70,15 +73,32 @@ def test_exit_code_propagation_makes_play_the_main_process(tmp_path: Path, polic
     text = service(result, "web.service")
     assert exec_start(text) == [*PLAY, f"--service-exit-code-propagation={policy}", "/srv/web.yaml"]
     assert values(text, "Service", "Type") == ["notify"]
-    assert values(text, "Service", "NotifyAccess") == ["main"]
+    assert values(text, "Service", "NotifyAccess") == ["all"]
     assert values(text, "Service", "KillMode") == ["mixed"]
     assert values(text, "Service", "RemainAfterExit") == []
     assert values(text, "Service", "ExecStop") == []
     (post,) = values(text, "Service", "ExecStopPost")
     assert split_words(post) == [HUTCH, "kube", "down", "/srv/web.yaml"]
-    # empty is unset, as in podman: the oneshot service
+    # empty is unset, as in podman: the same service, play's own policy (none)
     plain = run(tmp_path, {"web.kube": "[Kube]\nYaml=/srv/web.yaml\nExitCodePropagation=\n"})
-    assert values(service(plain, "web.service"), "Service", "Type") == ["oneshot"]
+    plain_text = service(plain, "web.service")
+    assert values(plain_text, "Service", "Type") == ["notify"]
+    assert exec_start(plain_text) == [*PLAY, "/srv/web.yaml"]
+
+
+@pytest.mark.parametrize("mode", ["control-group", "mixed"])
+def test_a_kill_mode_of_the_users_is_kept_when_it_works(tmp_path: Path, mode: str) -> None:
+    body = f"[Kube]\nYaml=/srv/web.yaml\n[Service]\nKillMode={mode}\n"
+    text = service(run(tmp_path, {"web.kube": body}), "web.service")
+    assert values(text, "Service", "KillMode") == [mode]
+
+
+def test_a_kill_mode_that_would_signal_the_monitors_is_refused(tmp_path: Path) -> None:
+    body = "[Kube]\nYaml=/srv/web.yaml\n[Service]\nKillMode=process\n"
+    result = run(tmp_path, {"web.kube": body})
+    assert result.units == ()
+    (warning,) = result.warnings
+    assert "invalid KillMode 'process'" in str(warning)
 
 
 def test_auto_update_becomes_annotations_kube_play_labels(tmp_path: Path) -> None:
@@ -127,7 +147,8 @@ def test_global_args_and_kube_down_force(tmp_path: Path) -> None:
     )
     text = service(result, "web.service")
     assert exec_start(text)[:4] == [HUTCH, "--log-level=debug", "kube", "play"]
-    (stop,) = values(text, "Service", "ExecStop")
+    assert values(text, "Service", "ExecStop") == []
+    (stop,) = values(text, "Service", "ExecStopPost")
     assert split_words(stop) == [HUTCH, "--log-level=debug", "kube", "down", "--force", "/w.yaml"]
 
 
