@@ -1467,6 +1467,7 @@ _hutch_argument() {
     "quadlet rm "*) echo @file ;;
     "compose config "*) echo @service ;;
     "compose up "*) echo @service ;;
+    "compose down "*) echo @service ;;
     "compose logs "*) echo @service ;;
     "compose build "*) echo @service ;;
     "compose pull "*) echo @service ;;

@@ -1724,7 +1724,7 @@ complete -c hutch -n "__hutch_arg 'quadlet rm' 1+" -F
 # hutch compose
 complete -c hutch -n "__hutch_at 'compose'" -a config -d 'Validate the compose files and print the normalised, merged model'
 complete -c hutch -n "__hutch_at 'compose'" -a up -d 'Create and start the project\'s containers (in dependency order)'
-complete -c hutch -n "__hutch_at 'compose'" -a down -d 'Stop and remove the project\'s containers and networks'
+complete -c hutch -n "__hutch_at 'compose'" -a down -d 'Stop and remove the project\'s containers and networks (or the services named)'
 complete -c hutch -n "__hutch_at 'compose'" -a logs -d 'Show the output of the project\'s containers'
 complete -c hutch -n "__hutch_at 'compose'" -a build -d 'Build or rebuild the images of the services with a build section'
 complete -c hutch -n "__hutch_at 'compose'" -a pull -d 'Pull the images of the services that name one'
@@ -1801,6 +1801,7 @@ complete -c hutch -n "__hutch_at 'compose down'" -l volumes -s v -d 'Also remove
 complete -c hutch -n "__hutch_at 'compose down'" -l remove-orphans -d 'Remove containers of services not in the file'
 complete -c hutch -n "__hutch_at 'compose down'" -l timeout -s t -x -d 'Seconds to wait for a container to stop'
 complete -c hutch -n "__hutch_at 'compose down'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'compose down' 1+" -f -a '(__hutch_service_names)'
 
 # hutch compose logs
 complete -c hutch -n "__hutch_at 'compose logs'" -l follow -s f -d 'Follow the output'

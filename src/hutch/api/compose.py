@@ -115,6 +115,8 @@ class ComposeDownOptions:
     volumes: bool = False  # -v: also the named volumes the project declares
     remove_orphans: bool = False
     timeout: int | None = None
+    # only these services' containers, and what only they use (default: the project)
+    services: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

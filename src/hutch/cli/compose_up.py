@@ -219,6 +219,9 @@ def add_commands(compose_app: typer.Typer) -> None:
     @compose_app.command("down")
     def down(
         ctx: typer.Context,
+        services: Annotated[
+            list[str] | None, typer.Argument(help="Services (default: the whole project).")
+        ] = None,
         volumes: Annotated[
             bool, typer.Option("--volumes", "-v", help="Also remove the project's named volumes.")
         ] = False,
@@ -231,13 +234,14 @@ def add_commands(compose_app: typer.Typer) -> None:
             typer.Option("--timeout", "-t", help="Seconds to wait for a container to stop."),
         ] = None,
     ) -> None:
-        """Stop and remove the project's containers and networks."""
-        project = load_model(ctx, profiles=("*",))
+        """Stop and remove the project's containers and networks (or the services named)."""
+        names = tuple(services or ())
+        project = load_model(ctx, names, profiles=("*",))
+        options = ComposeDownOptions(
+            volumes=volumes, remove_orphans=remove_orphans, timeout=timeout, services=names
+        )
         with progress_view(ctx, "Running") as progress:
-            state_of(ctx).compose().runner(project).down(
-                ComposeDownOptions(volumes=volumes, remove_orphans=remove_orphans, timeout=timeout),
-                progress,
-            )
+            state_of(ctx).compose().runner(project).down(options, progress)
 
     @compose_app.command("logs")
     def logs(

@@ -29,6 +29,7 @@ from hutch.api.compose import (
 )
 from hutch.api.container_config import RunOptions
 from hutch.api.containers import (
+    ActionReport,
     ContainerSummary,
     CopyOptions,
     ListContainersOptions,
@@ -842,33 +843,49 @@ class Runner:
     # --- down -------------------------------------------------------------------------
 
     def down(self, options: ComposeDownOptions, progress: Progress) -> None:
+        from hutch.compose.teardown import Member, teardown
+
         existing = self._containers() + self._containers(one_off=True)
-        keep_orphans = not options.remove_orphans
-        names = [
-            c.name
-            for c in existing
-            if not keep_orphans
-            or labels_of(c).get(f"{LABEL}.service") in self.project.services
-            or labels_of(c).get(f"{LABEL}.service") in self.project.disabled
-        ]
-        if names:
+        plan = teardown(
+            self.project.model,
+            (*self.project.services, *self.project.disabled),
+            [Member(c.name, labels_of(c).get(f"{LABEL}.service", "")) for c in existing],
+            named=options.services,
+            remove_orphans=options.remove_orphans,
+            volumes=options.volumes,
+        )
+        if plan.containers:
             # docker compose: -v removes the containers' anonymous volumes too
-            self._remove(names, options.timeout, progress, volumes=options.volumes)
-        for body in (self.project.model.get("networks") or {}).values():
-            if body.get("external") or not self.engine.networks.exists(body["name"]):
+            self._remove(list(plan.containers), options.timeout, progress, volumes=options.volumes)
+        for kind, name in plan.in_use:
+            progress(f" {kind} {name}  Resource is still in use")
+        for name in plan.networks:
+            if not self.engine.networks.exists(name):
                 continue
             removal = NetworkRemoveOptions(force=False, timeout=options.timeout)
-            progress(f" Network {body['name']}  Removing")
-            self._check(self.engine.networks.remove([body["name"]], removal))
-            progress(f" Network {body['name']}  Removed")
-        if options.volumes:
-            present = {v.name for v in self.engine.volumes.ls(VolumeListOptions())}
-            for body in (self.project.model.get("volumes") or {}).values():
-                if body.get("external") or body["name"] not in present:
-                    continue
-                progress(f" Volume {body['name']}  Removing")
-                self._check(self.engine.volumes.remove([body["name"]], VolumeRemoveOptions()))
-                progress(f" Volume {body['name']}  Removed")
+            progress(f" Network {name}  Removing")
+            self._check_in_use("Network", self.engine.networks.remove([name], removal), progress)
+        present = (
+            {v.name for v in self.engine.volumes.ls(VolumeListOptions())} if plan.volumes else set()
+        )
+        for name in plan.volumes:
+            if name not in present:
+                continue
+            progress(f" Volume {name}  Removing")
+            self._check_in_use(
+                "Volume", self.engine.volumes.remove([name], VolumeRemoveOptions()), progress
+            )
+
+    def _check_in_use(self, kind: str, reports: list[ActionReport], progress: Progress) -> None:
+        """A network or volume a container outside the project still uses stays, as
+        docker compose leaves it ("Resource is still in use"); other failures fail."""
+        for report in reports:
+            if report.error and report.exit_code == 2:  # the engine's "being used"
+                progress(f" {kind} {report.name}  Resource is still in use")
+            elif report.error:
+                raise HutchError(f"{report.name}: {report.error}")
+            else:
+                progress(f" {kind} {report.name}  Removed")
 
     def _remove(
         self, names: list[str], timeout: int | None, progress: Progress, volumes: bool = False
