@@ -122,7 +122,7 @@ _hutch_options() {
     "compose push") echo --ignore-push-failures --quiet -q ;;
     "compose ps") echo --all -a --quiet -q --services --status --filter --format ;;
     "compose exec") echo --no-TTY -T --env -e --user -u --workdir -w --index --detach -d ;;
-    "compose run") echo --rm --detach -d --env -e --volume -v --publish -p --service-ports --no-deps --entrypoint --no-TTY -T --name --user -u --workdir -w ;;
+    "compose run") echo --rm --detach -d --env -e --volume -v --publish -p --service-ports --no-deps --entrypoint --no-TTY -T --name --user -u --workdir -w --quiet-pull ;;
     "compose ls") echo --all -a --quiet -q --format ;;
     "compose port") echo --protocol --index ;;
     "compose images") echo --quiet -q ;;
@@ -131,7 +131,7 @@ _hutch_options() {
     "compose restart") echo --timeout -t ;;
     "compose kill") echo --signal -s ;;
     "compose rm") echo --force -f --stop -s --volumes -v ;;
-    "compose create") echo --force-recreate --no-recreate ;;
+    "compose create") echo --force-recreate --no-recreate --quiet-pull ;;
     "compose version") echo --short ;;
     "compose cp") echo --all --archive -a --index --follow-link -L ;;
     "compose events") echo --json --since --until ;;

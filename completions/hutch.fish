@@ -1788,7 +1788,7 @@ complete -c hutch -n "__hutch_at 'compose up'" -l exit-code-from -x -a '(__hutch
 complete -c hutch -n "__hutch_at 'compose up'" -l attach-dependencies -d 'Also show the output of the services depended on'
 complete -c hutch -n "__hutch_at 'compose up'" -l always-recreate-deps -d 'Recreate the containers of the services depended on'
 complete -c hutch -n "__hutch_at 'compose up'" -l renew-anon-volumes -s V -d 'New anonymous volumes for recreated containers, not the old ones'
-complete -c hutch -n "__hutch_at 'compose up'" -l quiet-pull -d 'Pull images without showing progress'
+complete -c hutch -n "__hutch_at 'compose up'" -l quiet-pull -d 'Pull images without their layers\' progress rows'
 complete -c hutch -n "__hutch_at 'compose up'" -l timeout -s t -x -d 'Seconds to wait for a container to stop'
 complete -c hutch -n "__hutch_at 'compose up'" -l build -d 'Build images before starting the containers'
 complete -c hutch -n "__hutch_at 'compose up'" -l no-build -d 'Do not build an image, even if missing'
@@ -1868,6 +1868,7 @@ complete -c hutch -n "__hutch_at 'compose run'" -l no-TTY -s T -d 'Do not alloca
 complete -c hutch -n "__hutch_at 'compose run'" -l name -x -d 'Container name'
 complete -c hutch -n "__hutch_at 'compose run'" -l user -s u -x -d 'Run as this user'
 complete -c hutch -n "__hutch_at 'compose run'" -l workdir -s w -x -d 'Working directory'
+complete -c hutch -n "__hutch_at 'compose run'" -l quiet-pull -d 'Pull images without their layers\' progress rows'
 complete -c hutch -n "__hutch_at 'compose run'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'compose run' 1" -f -a '(__hutch_service_names)'
 complete -c hutch -n "__hutch_arg 'compose run' 2" -f -a '(__fish_complete_command)'
@@ -1937,6 +1938,7 @@ complete -c hutch -n "__hutch_arg 'compose unpause' 1+" -f -a '(__hutch_service_
 # hutch compose create
 complete -c hutch -n "__hutch_at 'compose create'" -l force-recreate -d 'Recreate containers even if unchanged'
 complete -c hutch -n "__hutch_at 'compose create'" -l no-recreate -d 'Keep existing containers even if changed'
+complete -c hutch -n "__hutch_at 'compose create'" -l quiet-pull -d 'Pull images without their layers\' progress rows'
 complete -c hutch -n "__hutch_at 'compose create'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'compose create' 1+" -f -a '(__hutch_service_names)'
 

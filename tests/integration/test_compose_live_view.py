@@ -74,9 +74,13 @@ def test_the_live_view_has_a_row_per_resource_updated_in_place(
             redraws = _REDRAW.findall(out)
             assert len(redraws) >= 10, out  # drawn again at each event, in place
             rows = _rows(_screen(out))
-            assert rows[0] == "[+] Running 6/6", out
+            assert rows[0] == "[+] Running 6/6", out  # layers are not counted
             assert rows[1].startswith("✔ Service made Built "), out  # the image built
-            assert rows[2:] == [
+            # the pull's layers, under its row (base's: here already)
+            layers = [r for r in rows if re.fullmatch(r"✔ [0-9a-f]{12} Already exists", r)]
+            assert layers and rows[3 : 3 + len(layers)] == layers, out
+            assert "\n   ✔ " in _SGR.sub("", out), out  # drawn indented
+            assert [r for r in rows[2:] if r not in layers] == [
                 "✔ Service fetched Pulled",  # the image pulled
                 "✔ Network cprog_default Created",
                 "✔ Volume cprog_data Created",
@@ -186,7 +190,12 @@ def test_an_always_image_gets_its_pull_event(hutch: Hutch, base_image: str, tmp_
         try:
             up = hutch(*compose, "--progress", "json", "up", "-d", timeout=120)
             events = [json.loads(line) for line in up.stderr.splitlines()]
-            assert events[:2] == [
+            layers = [e for e in events if "parent_id" in e]  # present: "Already exists"
+            assert layers and events[1 : 1 + len(layers)] == layers, events
+            assert {(e["parent_id"], e["text"]) for e in layers} == {
+                ("Service web", "Already exists")
+            }, events
+            assert [e for e in events[: 2 + len(layers)] if e not in layers] == [
                 {"id": "Service web", "text": "Pulling", "status": image},
                 {"id": "Service web", "text": "Pulled"},
             ], events

@@ -79,7 +79,7 @@ class ComposeUpOptions:
     renew_anon_volumes: bool = False
     # recreate the services pulled in as dependencies (default: only when changed)
     always_recreate_deps: bool = False
-    quiet_pull: bool = False  # pull images without progress
+    quiet_pull: bool = False  # pull images without their layers' progress rows
 
 
 @dataclass(frozen=True)
@@ -208,3 +208,4 @@ class ComposeRunOptions:
     interactive: bool = True
     detach: bool = False
     no_deps: bool = False
+    quiet_pull: bool = False  # pull images without their layers' progress rows

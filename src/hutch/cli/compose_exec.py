@@ -11,7 +11,7 @@ import typer
 from hutch.api.compose import ComposeRunOptions
 from hutch.api.containers import ExecOptions
 from hutch.api.errors import InvalidArgument
-from hutch.cli.compose_progress import progress_view
+from hutch.cli.compose_progress import QuietPull, progress_view
 from hutch.cli.compose_project import load_model
 from hutch.cli.state import state_of
 
@@ -104,6 +104,7 @@ def add_commands(compose_app: typer.Typer) -> None:
         workdir: Annotated[
             str | None, typer.Option("--workdir", "-w", help="Working directory.")
         ] = None,
+        quiet_pull: QuietPull = False,
     ) -> None:
         """Run a one-off container of a service (labelled oneoff=True)."""
         project = load_model(ctx, services=(service,))
@@ -123,6 +124,7 @@ def add_commands(compose_app: typer.Typer) -> None:
             interactive=not detach,
             detach=detach,
             no_deps=no_deps,
+            quiet_pull=quiet_pull,
         )
         # what run starts first (the dependencies, the images pulled or built) shows in
         # the --progress mode; the view ends (ready) before the one-off's output begins

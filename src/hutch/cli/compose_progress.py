@@ -5,13 +5,16 @@ The planner reports each step as lines, `` Container p-web-1  Starting`` then
 those lines as they come (what scripts and tests read); ``tty`` keeps one row
 per resource (networks, volumes, images pulled or built, containers) under a
 ``[+] Running 2/3`` title and redraws them in place at each event, a spinner on
-those still working (a status ending in "ing") and the time each took; ``json``
+those still working (a status ending in "ing") and the time each took, and a
+pull's layers (`` Layer SERVICE/ID  STATUS``, compose/layers.py) as rows under
+their service's row (``plain`` leaves out their ``Downloading N%``); ``json``
 writes each event as one JSON object a line, in docker compose's shape
 (``{"id": "Container p-web-1", "text": "Started"}``, ``"status"`` for the
-detail; a line that names no resource is ``{"tail": true, "text": ...}``, and
-the final error ``{"error": true, "message": ...}``); ``quiet`` shows only
-warnings; ``auto`` (the default, or ``$COMPOSE_PROGRESS``) is ``tty`` when
-standard error is a terminal, else ``plain``. A line that names no resource (a
+detail, ``"parent_id"`` for a layer; a line that names no resource is
+``{"tail": true, "text": ...}``, and the final error
+``{"error": true, "message": ...}``); ``quiet`` shows only warnings; ``auto``
+(the default, or ``$COMPOSE_PROGRESS``) is ``tty`` when standard error is a
+terminal, else ``plain``. A line that names no resource (a
 warning) is printed above the view.
 """
 
@@ -27,7 +30,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TextIO
+from typing import Annotated, TextIO
 
 import typer
 
@@ -35,10 +38,15 @@ from hutch.api.errors import InvalidArgument
 
 PROGRESS_KEY = "hutch.compose.progress"
 MODES = ("auto", "tty", "plain", "json", "quiet")
-_EVENT = re.compile(r"^ (Container|Network|Volume|Service|Image) (\S+)  (.+)$")
+_EVENT = re.compile(r"^ (Container|Network|Volume|Service|Image|Layer) (\S+)  (.+)$")
 _SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 
 Progress = Callable[[str], None]
+# up, create and run: docker compose's "Pull without printing progress information"
+# (the service's Pulling/Pulled rows stay, its layers' rows do not)
+QuietPull = Annotated[
+    bool, typer.Option("--quiet-pull", help="Pull images without their layers' progress rows.")
+]
 
 
 def check_mode(mode: str) -> str:
@@ -54,8 +62,14 @@ def json_event(line: str) -> str:
     if match is None:
         return json.dumps({"tail": True, "text": line.strip()}, separators=(",", ":"))
     kind, name, status = match.groups()
-    text, _, detail = status.partition(" ")
-    event = {"id": f"{kind} {name}", "text": text.rstrip(":")}
+    if kind == "Layer":  # docker compose's child event: the layer's id under its service's
+        service, _, layer = name.partition("/")
+        words, _, share = status.rpartition(" ")
+        text, detail = (words, share) if share.endswith("%") else (status, "")
+        event = {"id": layer, "parent_id": f"Service {service}", "text": text}
+    else:
+        text, _, detail = status.partition(" ")
+        event = {"id": f"{kind} {name}", "text": text.rstrip(":")}
     if detail:
         event["status"] = detail
     return json.dumps(event, separators=(",", ":"))
@@ -77,6 +91,11 @@ def _failed(status: str) -> bool:
     return status.startswith("Error")
 
 
+def _byte_count(line: str) -> bool:
+    """A layer's ``Downloading N%``: redrawn in a view, too many lines for a log."""
+    return line.startswith(" Layer ") and "  Downloading" in line
+
+
 @dataclass
 class _Row:
     kind: str
@@ -84,6 +103,28 @@ class _Row:
     status: str
     started: float
     ended: float | None
+
+    @property
+    def child(self) -> bool:
+        """A pull's layer, drawn under its service's row as docker compose does."""
+        return self.kind == "Layer"
+
+    @property
+    def label(self) -> str:
+        return self.name.partition("/")[2] if self.child else f"{self.kind} {self.name}"
+
+
+def _in_order(rows: list[_Row]) -> list[_Row]:
+    """Rows as they came, each service's layers right under the service's row."""
+    layers: dict[str, list[_Row]] = {}
+    for row in rows:
+        if row.child:
+            layers.setdefault(row.name.partition("/")[0], []).append(row)
+    out = []
+    for row in rows:
+        if not row.child:
+            out += [row, *(layers.pop(row.name, []) if row.kind == "Service" else [])]
+    return out + [row for left in layers.values() for row in left]
 
 
 class TtyView:
@@ -125,12 +166,13 @@ class TtyView:
     # --- drawing ----------------------------------------------------------------
 
     def lines(self, now: float) -> list[str]:
-        rows = list(self._rows.values())
-        done = sum(1 for r in rows if r.ended is not None)
+        rows = _in_order(list(self._rows.values()))
+        counted = [r for r in rows if not r.child]  # the title counts resources, not layers
+        done = sum(1 for r in counted if r.ended is not None)
         width = max(20, shutil.get_terminal_size((80, 24)).columns)
-        title = f"[+] {self._title} {done}/{len(rows)}"
-        out = [self._paint(title, "1;34" if done < len(rows) else "34")]
-        label = max((len(r.kind) + 1 + len(r.name) for r in rows), default=0)
+        title = f"[+] {self._title} {done}/{len(counted)}"
+        out = [self._paint(title, "1;34" if done < len(counted) else "34")]
+        label = max((len(r.label) + 2 * r.child for r in rows), default=0)
         state = max((len(r.status) for r in rows), default=0)
         for row in rows:
             if row.ended is None:
@@ -140,12 +182,14 @@ class TtyView:
             else:
                 mark = self._paint("✔", "32")
             took = (row.ended if row.ended is not None else now) - row.started
-            text = f"{row.kind} {row.name}".ljust(label) + f"  {row.status.ljust(state)}"
+            indent = "   " if row.child else " "  # a layer under its service
+            width_of_label = label - 2 * row.child
+            text = row.label.ljust(width_of_label) + f"  {row.status.ljust(state)}"
             seconds = f"{took:.1f}s"
-            room = width - 4 - len(seconds)  # " ✔ " and a space before the time
+            room = width - 3 - len(indent) - len(seconds)  # "✔ " and a space before the time
             if len(text) > room:
                 text = text[: max(0, room - 1)] + "…"
-            out.append(f" {mark} {text.ljust(room)} {seconds}")
+            out.append(f"{indent}{mark} {text.ljust(room)} {seconds}")
         return out
 
     def _paint(self, text: str, sgr: str) -> str:
@@ -177,7 +221,8 @@ class TtyView:
 
 
 def _plain(line: str) -> None:
-    sys.stderr.write(line + "\n")
+    if not _byte_count(line):
+        sys.stderr.write(line + "\n")
 
 
 def _quiet(line: str) -> None:

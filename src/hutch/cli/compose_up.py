@@ -11,7 +11,7 @@ from hutch.api.containers import LogsOptions
 from hutch.api.errors import InvalidArgument
 from hutch.cli.compose_attach import Foreground
 from hutch.cli.compose_logs import multiplex
-from hutch.cli.compose_progress import line_writer, progress_view
+from hutch.cli.compose_progress import QuietPull, line_writer, progress_view
 from hutch.cli.compose_project import load_model
 from hutch.cli.state import state_of
 
@@ -117,9 +117,7 @@ def add_commands(compose_app: typer.Typer) -> None:
                 help="New anonymous volumes for recreated containers, not the old ones.",
             ),
         ] = False,
-        quiet_pull: Annotated[
-            bool, typer.Option("--quiet-pull", help="Pull images without showing progress.")
-        ] = False,
+        quiet_pull: QuietPull = False,
         timeout: Annotated[
             int | None,
             typer.Option("--timeout", "-t", help="Seconds to wait for a container to stop."),

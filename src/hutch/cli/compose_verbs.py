@@ -20,7 +20,7 @@ from hutch.api.containers import (
     StopOptions,
 )
 from hutch.api.errors import HutchError
-from hutch.cli.compose_progress import Progress, progress_view
+from hutch.cli.compose_progress import Progress, QuietPull, progress_view
 from hutch.cli.compose_project import load_model
 from hutch.cli.state import state_of
 
@@ -152,6 +152,7 @@ def add_commands(compose_app: typer.Typer) -> None:
         no_recreate: Annotated[
             bool, typer.Option("--no-recreate", help="Keep existing containers even if changed.")
         ] = False,
+        quiet_pull: QuietPull = False,
     ) -> None:
         """Create the project's networks, volumes and containers without starting them."""
         names = tuple(services or ())
@@ -163,6 +164,7 @@ def add_commands(compose_app: typer.Typer) -> None:
                     no_start=True,
                     force_recreate=force_recreate,
                     no_recreate=no_recreate,
+                    quiet_pull=quiet_pull,
                 ),
                 progress,
             )

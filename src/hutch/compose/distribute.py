@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from hutch.api.compose import ComposePullOptions, ComposePushOptions
 from hutch.api.errors import HutchError, InvalidArgument
 from hutch.api.images import PullOptions, PushOptions
+from hutch.compose.layers import LayerRows
 from hutch.compose.refresh import record, window
 
 if TYPE_CHECKING:
@@ -44,10 +45,12 @@ def pull(
         if "image" not in service or service.get("pull_policy") in ("never", "build"):
             continue
         image = str(service["image"])
-        if not options.quiet:
-            progress(f" Service {name}  Pulling {image}")
+        # -q: as docker compose since 2.32, the service's rows without its layers'
+        layers = None if options.quiet else LayerRows(name, progress)
+        progress(f" Service {name}  Pulling {image}")
         try:
-            report = engine.images.pull(PullOptions(reference=image, quiet=True))
+            pulling = PullOptions(reference=image, quiet=True, on_progress=layers)
+            report = engine.images.pull(pulling)
         except HutchError as exc:
             if not (options.ignore_failures or "build" in service):
                 raise
@@ -55,8 +58,7 @@ def pull(
             continue
         if _refreshes(service):  # its next ``up`` measures from this pull
             record(engine, report.names)
-        if not options.quiet:
-            progress(f" Service {name}  Pulled")
+        progress(f" Service {name}  Pulled")
 
 
 def push(

@@ -237,7 +237,7 @@ class Runner:
         order = self._selected(options.services, options.no_deps)
         self._refuse_unsupported(order)
         self._build_missing(order, options, progress)
-        self._refresh(order, options.pull, progress)
+        self._refresh(order, options.pull, progress, options.quiet_pull)
         self._networks(order, progress)
         self._volumes(order, progress)
         existing = self._containers()
@@ -348,7 +348,9 @@ class Runner:
         if wanted:
             self._build_services(wanted, ComposeBuildOptions(), progress)
 
-    def _refresh(self, order: list[str], override: str | None, progress: Progress) -> None:
+    def _refresh(
+        self, order: list[str], override: str | None, progress: Progress, quiet: bool = False
+    ) -> None:
         """``pull_policy: daily|weekly|every_D|refresh``: pull the images whose last pull
         is older than the window, before anything is created (``--pull`` overrides);
         and the missing images and the ``always`` ones, as docker compose does, each
@@ -383,7 +385,7 @@ class Runner:
                 or (policy == "missing" and not self.engine.images.exists(image))
                 or (seconds is not None and refresh.due(self.engine, image, seconds, now))
             ):
-                refresh.pull(self.engine, name, image, progress)
+                refresh.pull(self.engine, name, image, progress, quiet)
                 pulled.add(image)
 
     def build(self, options: ComposeBuildOptions, progress: Progress) -> None:
@@ -780,10 +782,12 @@ class Runner:
         self._refuse_unsupported([name])
         dependencies = tuple(self.project.services[name].get("depends_on") or {})
         if dependencies and not options.no_deps:
-            self.up(ComposeUpOptions(services=dependencies), progress)
+            self.up(
+                ComposeUpOptions(services=dependencies, quiet_pull=options.quiet_pull), progress
+            )
         order = [name]
         self._build_missing(order, ComposeUpOptions(), progress)
-        self._refresh(order, None, progress)
+        self._refresh(order, None, progress, options.quiet_pull)
         self._networks(order, progress)
         self._volumes(order, progress)
         service = dict(self.project.services[name])

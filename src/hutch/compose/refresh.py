@@ -72,8 +72,13 @@ def record(engine: Engine, names: tuple[str, ...]) -> None:
         engine.images.tag(names[0], list(names))
 
 
-def pull(engine: Engine, service: str, image: str, progress: Progress) -> None:
-    """Pull ``image`` for ``service`` and record the time of the pull."""
+def pull(engine: Engine, service: str, image: str, progress: Progress, quiet: bool = False) -> None:
+    """Pull ``image`` for ``service`` and record the time of the pull; ``quiet``
+    (``--quiet-pull``): the service's rows without its layers' rows."""
+    from hutch.compose.layers import LayerRows
+
+    layers = None if quiet else LayerRows(service, progress)
     progress(f" Service {service}  Pulling {image}")
-    record(engine, engine.images.pull(PullOptions(reference=image, quiet=True)).names)
+    report = engine.images.pull(PullOptions(reference=image, quiet=True, on_progress=layers))
+    record(engine, report.names)
     progress(f" Service {service}  Pulled")

@@ -67,7 +67,7 @@ def test_due_when_missing_or_older_than_the_window() -> None:
 def test_a_pull_records_its_time_by_naming_the_image_again() -> None:
     engine = FakeEngine()
     lines: list[str] = []
-    refresh.pull(as_engine(engine), "web", "busybox", lines.append)
+    refresh.pull(as_engine(engine), "web", "busybox", lines.append, quiet=True)
     assert engine.calls == [
         ("images.pull", PullOptions(reference="busybox", quiet=True)),
         ("images.tag", ("busybox", ("busybox",))),
