@@ -108,7 +108,7 @@ _hutch_options() {
     "pod prune") echo --force -f ;;
     "pod logs") echo --container -c --follow -f --names -n --tail --since --until --timestamps -t ;;
     "pod stats") echo --all -a --no-stream --format --no-trunc ;;
-    "pod clone") echo --name -n --destroy --start --label -l --hostname --userns --uidmap --gidmap --subuidname --subgidname ;;
+    "pod clone") echo --name -n --destroy --start --hostname --label -l --userns --uidmap --gidmap --subuidname --subgidname ;;
     "quadlet install") echo --replace --reload-systemd --no-reload-systemd ;;
     "quadlet list") echo --format --noheading -n ;;
     "quadlet rm") echo --ignore -i --reload-systemd --no-reload-systemd ;;
@@ -264,7 +264,7 @@ _hutch_value_options() {
     "pod rm") echo --time -t ;;
     "pod logs") echo --container -c --tail --since --until ;;
     "pod stats") echo --format ;;
-    "pod clone") echo --name -n --label -l --hostname --userns --uidmap --gidmap --subuidname --subgidname ;;
+    "pod clone") echo --name -n --hostname --label -l --userns --uidmap --gidmap --subuidname --subgidname ;;
     "quadlet list") echo --format ;;
     "compose") echo --file -f --project-name -p --project-directory --env-file --profile --progress ;;
     "compose config") echo --format ;;
@@ -828,8 +828,8 @@ _hutch_option_values() {
     "pod logs --until") echo "@none" ;;
     "pod stats --format") echo "json" ;;
     "pod clone --name"|"pod clone -n") echo "@none" ;;
-    "pod clone --label"|"pod clone -l") echo "@none" ;;
     "pod clone --hostname") echo "@none" ;;
+    "pod clone --label"|"pod clone -l") echo "@none" ;;
     "pod clone --userns") echo "@none" ;;
     "pod clone --uidmap") echo "@none" ;;
     "pod clone --gidmap") echo "@none" ;;

@@ -174,7 +174,7 @@ function __hutch_value_options
         case 'pod stats'
             printf '%s\n' --format
         case 'pod clone'
-            printf '%s\n' --name -n --label -l --hostname --userns --uidmap --gidmap --subuidname --subgidname
+            printf '%s\n' --name -n --hostname --label -l --userns --uidmap --gidmap --subuidname --subgidname
         case 'quadlet list'
             printf '%s\n' --format
         case 'compose'
@@ -1548,7 +1548,7 @@ complete -c hutch -n "__hutch_at 'pod'" -a exists -d 'Exit 0 if the pod exists, 
 complete -c hutch -n "__hutch_at 'pod'" -l help -d 'Show the help and exit'
 
 # hutch pod create
-complete -c hutch -n "__hutch_at 'pod create'" -l name -s n -x -d 'Name of the pod'
+complete -c hutch -n "__hutch_at 'pod create'" -l name -s n -x -d 'Name of the pod (a clone\'s default: POD-clone)'
 complete -c hutch -n "__hutch_at 'pod create'" -l publish -s p -x -d 'Publish a port of the pod: [IP:][HOSTPORT:]CTRPORT'
 complete -c hutch -n "__hutch_at 'pod create'" -l network -l net -x -a '(__hutch_network_modes)' -d 'The pod\'s network: private (default), none, host, NET'
 complete -c hutch -n "__hutch_at 'pod create'" -l share -x -d 'Namespaces the members share: cgroup, ipc, net, pid, uts (default ipc,net,uts; +NS adds to it; none)'
@@ -1556,13 +1556,13 @@ complete -c hutch -n "__hutch_at 'pod create'" -l share-parent -d 'Put the membe
 complete -c hutch -n "__hutch_at 'pod create'" -l infra -l no-infra -d 'Make an infra container (default: yes)'
 complete -c hutch -n "__hutch_at 'pod create'" -l infra-command -x -d 'The infra\'s command (default: catatonit -P)'
 complete -c hutch -n "__hutch_at 'pod create'" -l infra-name -x -d 'Name of the infra container'
-complete -c hutch -n "__hutch_at 'pod create'" -l hostname -x -d 'Host name of the pod (default: its name)'
+complete -c hutch -n "__hutch_at 'pod create'" -l hostname -x -d 'Host name of the pod (default: its name; a clone\'s: the original\'s)'
 complete -c hutch -n "__hutch_at 'pod create'" -l add-host -x -d 'Add HOST:IP to /etc/hosts'
 complete -c hutch -n "__hutch_at 'pod create'" -l dns -x -d 'DNS server'
 complete -c hutch -n "__hutch_at 'pod create'" -l dns-search -x -d 'DNS search domain of the pod'
 complete -c hutch -n "__hutch_at 'pod create'" -l dns-option -x -d 'Option for the pod\'s resolv.conf'
 complete -c hutch -n "__hutch_at 'pod create'" -l no-hosts -d 'Do not write /etc/hosts for the pod'
-complete -c hutch -n "__hutch_at 'pod create'" -l label -s l -x -d 'Set a label (KEY=VALUE)'
+complete -c hutch -n "__hutch_at 'pod create'" -l label -s l -x -d 'Set a label (KEY=VALUE); a clone\'s are added to the original\'s'
 complete -c hutch -n "__hutch_at 'pod create'" -l exit-policy -x -d 'continue, or stop: the pod stops after its last member'
 complete -c hutch -n "__hutch_at 'pod create'" -l restart -x -a 'no always unless-stopped on-failure' -d 'Restart policy of the members that name none'
 complete -c hutch -n "__hutch_at 'pod create'" -l volume -s v -x -d 'Mount a volume in every member (as run -v)'
@@ -1676,16 +1676,16 @@ complete -c hutch -n "__hutch_at 'pod stats'" -l help -d 'Show the help and exit
 complete -c hutch -n "__hutch_arg 'pod stats' 1+" -f -a '(__hutch_pod_names)'
 
 # hutch pod clone
-complete -c hutch -n "__hutch_at 'pod clone'" -l name -s n -x -d 'Name of the clone (POD-clone)'
+complete -c hutch -n "__hutch_at 'pod clone'" -l name -s n -x -d 'Name of the pod (a clone\'s default: POD-clone)'
 complete -c hutch -n "__hutch_at 'pod clone'" -l destroy -d 'Remove the original pod (and its containers)'
 complete -c hutch -n "__hutch_at 'pod clone'" -l start -d 'Start the clone'
-complete -c hutch -n "__hutch_at 'pod clone'" -l label -s l -x -d 'Add a label (KEY=VALUE)'
-complete -c hutch -n "__hutch_at 'pod clone'" -l hostname -x -d 'Host name of the clone'
-complete -c hutch -n "__hutch_at 'pod clone'" -l userns -x -d 'User namespace of the clone (keep-id, auto, nomap; host); replaces the pod\'s namespace and maps'
-complete -c hutch -n "__hutch_at 'pod clone'" -l uidmap -x -d 'The clone\'s user namespace with this uid map, CONTAINER:HOST:SIZE (repeatable; default: the pod\'s maps)'
-complete -c hutch -n "__hutch_at 'pod clone'" -l gidmap -x -d 'The gid map of the clone\'s user namespace, CONTAINER:HOST:SIZE'
-complete -c hutch -n "__hutch_at 'pod clone'" -l subuidname -x -d 'Map the clone\'s uids from this /etc/subuid entry'
-complete -c hutch -n "__hutch_at 'pod clone'" -l subgidname -x -d 'Map the clone\'s gids from this /etc/subgid entry'
+complete -c hutch -n "__hutch_at 'pod clone'" -l hostname -x -d 'Host name of the pod (default: its name; a clone\'s: the original\'s)'
+complete -c hutch -n "__hutch_at 'pod clone'" -l label -s l -x -d 'Set a label (KEY=VALUE); a clone\'s are added to the original\'s'
+complete -c hutch -n "__hutch_at 'pod clone'" -l userns -x -d 'User namespace of the pod (keep-id, auto, nomap; host): the infra\'s, joined by every member'
+complete -c hutch -n "__hutch_at 'pod clone'" -l uidmap -x -d 'The pod\'s user namespace with this uid map, CONTAINER:HOST:SIZE (repeatable): every member joins it'
+complete -c hutch -n "__hutch_at 'pod clone'" -l gidmap -x -d 'The gid map of the pod\'s user namespace, CONTAINER:HOST:SIZE'
+complete -c hutch -n "__hutch_at 'pod clone'" -l subuidname -x -d 'Map the pod\'s uids from this /etc/subuid entry'
+complete -c hutch -n "__hutch_at 'pod clone'" -l subgidname -x -d 'Map the pod\'s gids from this /etc/subgid entry'
 complete -c hutch -n "__hutch_at 'pod clone'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'pod clone' 1" -f -a '(__hutch_pod_names)'
 

@@ -1,4 +1,5 @@
-"""Options objects built from flag values, by the table of api/container_flags.py.
+"""Options objects built from flag values, by the tables of api/container_flags.py
+and api/pod_flags.py.
 
 A front end hands over one value per flag of the command (keyed by
 ``Flag.key``, as parsed: a repeated flag's list, None for not given) and gets
@@ -16,14 +17,18 @@ import dataclasses
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
+from hutch.api import pod_flags
 from hutch.api.container_flags import flags_of
 from hutch.api.flags import Flag
 
 if TYPE_CHECKING:
     from hutch.api.container_config import ResourceOptions, RunOptions
+    from hutch.api.pods import PodCloneOptions, PodCreateOptions
 
 # ``update`` fills the ``resources`` group of RunOptions on its own.
 _RESOURCES = "resources."
+# pod clone: the flags pod create takes too fill this PodCloneOptions group.
+_CHANGES = "changes."
 
 
 def run_options(verb: str, values: Mapping[str, object], /, **fixed: object) -> RunOptions:
@@ -43,6 +48,31 @@ def resource_options(values: Mapping[str, object]) -> ResourceOptions:
     options = build(ResourceOptions, _RESOURCES, flags_of("update"), values, {})
     if not isinstance(options, ResourceOptions):
         raise TypeError(f"built {type(options).__name__}, not ResourceOptions")
+    return options
+
+
+def pod_create_options(values: Mapping[str, object], /, **fixed: object) -> PodCreateOptions:
+    """PodCreateOptions of ``pod create``; ``fixed``: fields set otherwise."""
+    from hutch.api.pods import PodCreateOptions
+
+    options = build(PodCreateOptions, "", pod_flags.flags_of("pod create"), values, fixed)
+    if not isinstance(options, PodCreateOptions):
+        raise TypeError(f"built {type(options).__name__}, not PodCreateOptions")
+    return options
+
+
+def pod_clone_options(values: Mapping[str, object], /, **fixed: object) -> PodCloneOptions:
+    """PodCloneOptions of ``pod clone``: a flag of pod create fills its field of
+    ``changes``; ``fixed``: dotted paths set otherwise (``changes.name``)."""
+    from hutch.api.pods import PodCloneOptions
+
+    flags = tuple(
+        flag._replace(field=_CHANGES + flag.field) if "pod create" in flag.commands else flag
+        for flag in pod_flags.flags_of("pod clone")
+    )
+    options = build(PodCloneOptions, "", flags, values, fixed)
+    if not isinstance(options, PodCloneOptions):
+        raise TypeError(f"built {type(options).__name__}, not PodCloneOptions")
     return options
 
 

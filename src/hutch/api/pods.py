@@ -122,19 +122,15 @@ class PodLogsOptions:
 
 @dataclass(frozen=True)
 class PodCloneOptions:
-    name: str | None = None  # the clone's name (default: NAME-clone)
+    """``pod clone``: its own switches, and the flags it shares with pod create."""
+
     destroy: bool = False  # remove the original (stopped first)
     start: bool = False  # start the clone
-    # changes to the pod's create options, as podman's clone takes them
-    labels: tuple[str, ...] = ()  # added to the original's
-    hostname: str | None = None
-    # the clone's user namespace: any of these given replaces all of the original's
+    # the flags of pod create that pod clone takes (api/pod_flags.py), as given: the
+    # clone's name (None: POD-clone), and changes to the original's options. labels
+    # are added to the original's; a user namespace flag replaces all of its
     # (--userns, --uidmap, --gidmap, --subuidname, --subgidname); none keeps them
-    userns: str | None = None
-    uidmap: tuple[str, ...] = ()
-    gidmap: tuple[str, ...] = ()
-    subuidname: str | None = None
-    subgidname: str | None = None
+    changes: PodCreateOptions = field(default_factory=PodCreateOptions)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,8 @@ new name), a compose command's
 directory), one named ``command`` a program name, one named
 ``reference``, ``name``, ``tag`` or ``digest`` nothing, and anything else files. Option values
 of run, create and update come from their flag table (hutch/api/container_flags.py,
-``values``), those of the other commands from VALUE_HINTS; an option neither lists
+``values``), of pod create and pod clone from theirs (hutch/api/pod_flags.py), those
+of the other commands from VALUE_HINTS; an option neither lists
 completes nothing after it (the shells still know it takes a value).
 """
 
@@ -52,10 +53,10 @@ VALUE_HINTS: dict[str, str | tuple[str, ...]] = {
     "--configmap": "file",  # kube play
     "--context-dir": "dir",
     "--filename": "file",  # kube generate
-    # pod create, build, kube play: the modes and the user's networks, as run's
+    # build, kube play: the modes and the user's networks, as run's
     "--network": "network",
     "--net": "network",
-    # update, pod create (run's comes from the flag table)
+    # update (run's and pod create's come from their flag tables)
     "--restart": ("no", "always", "unless-stopped", "on-failure"),
 }
 # Options of the compose commands whose value is one of the project's services
@@ -65,6 +66,8 @@ COMPOSE_HINTS: dict[str, str | tuple[str, ...]] = {
 }
 # Where the flag table's commands are: at the top and in the container group.
 TABLE_GROUPS = ((), ("container",))
+# The commands of the pod flag table (api/pod_flags.py).
+POD_TABLE_COMMANDS = (("pod", "create"), ("pod", "clone"))
 
 
 @dataclass(frozen=True)
@@ -125,12 +128,18 @@ def _arg_kind(param: typer.core.TyperArgument, path: tuple[str, ...] = ()) -> st
 
 
 def _table_hints(path: tuple[str, ...]) -> dict[str, str | tuple[str, ...]]:
-    """Option name -> value hint, from the flag table, for run, create and update."""
+    """Option name -> value hint, from the flag tables: run, create, update; pod
+    create, pod clone."""
+    from hutch.api import pod_flags
     from hutch.api.container_flags import flags_of
 
-    if not path or path[:-1] not in TABLE_GROUPS:
+    if path in POD_TABLE_COMMANDS:
+        flags = pod_flags.flags_of(" ".join(path))
+    elif path and path[:-1] in TABLE_GROUPS:
+        flags = flags_of(path[-1])
+    else:
         return {}
-    return {name: flag.values for flag in flags_of(path[-1]) for name in flag.names}
+    return {name: flag.values for flag in flags for name in flag.names}
 
 
 def command_tree(command: Command, path: tuple[str, ...] = ()) -> Cmd:

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
+from hutch.api.container_flags import flags_of
 from hutch.api.errors import InvalidArgument
 from hutch.cli import targets as t
 from hutch.cli.confirm import confirmed
@@ -111,7 +112,7 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         """Refused: restoring needs CRIU and root (podman's rootless refusal)."""
         raise InvalidArgument("restoring a container requires root", hint=CRIU_HINT)
 
-    with_flags(clone, "update")
+    with_flags(clone, flags_of("update"))
     app.command("init")(init)
     container_app.command("init")(init)
     container_app.command("clone")(clone)

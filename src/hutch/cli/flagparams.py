@@ -1,20 +1,19 @@
-"""typer parameters made from the flag table (api/container_flags.py).
+"""typer parameters made from a flag table (api/container_flags.py, api/pod_flags.py).
 
 A verb declares only its own arguments and takes the flags as ``**values``;
 ``with_flags`` gives the function the signature typer reads, with one
 keyword parameter per flag of the command, so the table is the one place
-where a flag of run, create or update is declared.
+where a flag of run, create, update, pod create or pod clone is declared.
 """
 
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import typer
 
-from hutch.api.container_flags import flags_of
 from hutch.api.flags import Flag
 
 # The Python type typer parses a flag's value as, by kind and "has no default".
@@ -38,11 +37,16 @@ def parameter(flag: Flag) -> inspect.Parameter:
     )
 
 
-def with_flags(function: Callable[..., Any], command: str) -> Callable[..., Any]:
-    """``function`` (its own parameters, then ``**values``) with the flags of ``command``."""
+def with_flags(function: Callable[..., Any], flags: Sequence[Flag]) -> Callable[..., Any]:
+    """``function`` (its own parameters, then ``**values``) with ``flags``.
+
+    Its own keyword-only options (after ``*``) come after the table's in the help.
+    """
     own = list(inspect.signature(function, eval_str=True).parameters.values())
     if not own or own[-1].kind is not inspect.Parameter.VAR_KEYWORD:
         raise TypeError(f"{function.__name__} must end with **values to take the flags")
-    flags = [parameter(flag) for flag in flags_of(command)]
-    function.__signature__ = inspect.Signature([*own[:-1], *flags])  # type: ignore[attr-defined]
+    first = [p for p in own[:-1] if p.kind is not inspect.Parameter.KEYWORD_ONLY]
+    last = [p for p in own[:-1] if p.kind is inspect.Parameter.KEYWORD_ONLY]
+    params = [*first, *(parameter(flag) for flag in flags), *last]
+    function.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
     return function

@@ -1,76 +1,30 @@
-"""``hutch pod clone``: a new pod with the same options and copies of its containers."""
+"""``hutch pod clone``: a new pod with the same options and copies of its containers.
+
+Its flags are pod create's that podman's pod clone takes too, and its own
+``--destroy`` and ``--start``: all declared in api/pod_flags.py.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
+from hutch.api.pod_flags import flags_of
+from hutch.cli.flagparams import with_flags
 from hutch.cli.state import state_of
 
 
 def register(pod_app: typer.Typer) -> None:
-    @pod_app.command("clone")
     def clone(
         ctx: typer.Context,
         pod: Annotated[str, typer.Argument(help="Pod to clone.")],
-        name: Annotated[
-            str | None, typer.Option("--name", "-n", help="Name of the clone (POD-clone).")
-        ] = None,
-        destroy: Annotated[
-            bool, typer.Option("--destroy", help="Remove the original pod (and its containers).")
-        ] = False,
-        start: Annotated[bool, typer.Option("--start", help="Start the clone.")] = False,
-        label: Annotated[
-            list[str] | None, typer.Option("--label", "-l", help="Add a label (KEY=VALUE).")
-        ] = None,
-        hostname: Annotated[
-            str | None, typer.Option("--hostname", help="Host name of the clone.")
-        ] = None,
-        userns: Annotated[
-            str | None,
-            typer.Option(
-                "--userns",
-                help="User namespace of the clone (keep-id, auto, nomap; host); "
-                "replaces the pod's namespace and maps.",
-            ),
-        ] = None,
-        uidmap: Annotated[
-            list[str] | None,
-            typer.Option(
-                "--uidmap",
-                help="The clone's user namespace with this uid map, CONTAINER:HOST:SIZE "
-                "(repeatable; default: the pod's maps).",
-            ),
-        ] = None,
-        gidmap: Annotated[
-            list[str] | None,
-            typer.Option(
-                "--gidmap", help="The gid map of the clone's user namespace, CONTAINER:HOST:SIZE."
-            ),
-        ] = None,
-        subuidname: Annotated[
-            str | None,
-            typer.Option("--subuidname", help="Map the clone's uids from this /etc/subuid entry."),
-        ] = None,
-        subgidname: Annotated[
-            str | None,
-            typer.Option("--subgidname", help="Map the clone's gids from this /etc/subgid entry."),
-        ] = None,
+        **values: Any,
     ) -> None:
         """Create a copy of a pod and of its containers."""
-        from hutch.api.pods import PodCloneOptions
+        from hutch.api.flagoptions import pod_clone_options
 
-        options = PodCloneOptions(
-            name,
-            destroy,
-            start,
-            tuple(label or ()),
-            hostname,
-            userns=userns,
-            uidmap=tuple(uidmap or ()),
-            gidmap=tuple(gidmap or ()),
-            subuidname=subuidname,
-            subgidname=subgidname,
-        )
-        print(state_of(ctx).engine().pods.clone(pod, options))
+        print(state_of(ctx).engine().pods.clone(pod, pod_clone_options(values)))
+
+    with_flags(clone, flags_of("pod clone"))
+    pod_app.command("clone")(clone)

@@ -67,6 +67,7 @@ def register(app: "typer.Typer", container_app: "typer.Typer") -> None:
 
     import typer
 
+    from hutch.api.container_flags import flags_of
     from hutch.cli.flagparams import with_flags
     from hutch.cli.state import state_of
 
@@ -85,6 +86,6 @@ def register(app: "typer.Typer", container_app: "typer.Typer") -> None:
         create_command(state_of(ctx), image=image, command=command, **values)
 
     for name, verb in (("run", run), ("create", create)):
-        with_flags(verb, name)
+        with_flags(verb, flags_of(name))
         for target in (app, container_app):
             target.command(name, context_settings=RUN_CONTEXT)(verb)

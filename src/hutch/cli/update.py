@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
+from hutch.api.container_flags import flags_of
 from hutch.cli.flagparams import with_flags
 from hutch.cli.state import state_of
 
@@ -37,6 +38,6 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         options = resource_options(values)
         print(state_of(ctx).engine().containers.update(container, options, restart))
 
-    with_flags(update, "update")
+    with_flags(update, flags_of("update"))
     app.command("update")(update)
     container_app.command("update")(update)

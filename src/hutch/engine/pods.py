@@ -554,12 +554,13 @@ class PodService:
         again from its recorded options in it (named NAME-clone, as podman)."""
         record = self._ctx.pods.find(name)
         config = pod_record.decode(record.config)
-        new_name = options.name or f"{record.name}-clone"
+        changes = options.changes
+        new_name = changes.name or f"{record.name}-clone"
         pod_options = replace(
-            clone_userns(config.options, options),
+            clone_userns(config.options, changes),
             name=new_name,
-            labels=config.options.labels + options.labels,
-            hostname=options.hostname or config.options.hostname,
+            labels=config.options.labels + changes.labels,
+            hostname=changes.hostname or config.options.hostname,
             infra_name=None,
             replace=False,
         )
@@ -611,7 +612,7 @@ class PodService:
         )
 
 
-def clone_userns(original: PodCreateOptions, clone: PodCloneOptions) -> PodCreateOptions:
+def clone_userns(original: PodCreateOptions, clone: PodCreateOptions) -> PodCreateOptions:
     """The original pod's options with the clone's user namespace: the original's
     (its maps too) unless the clone names one, which then replaces all of it, since
     an old --userns beside new maps would be refused (or mean another namespace)."""

@@ -24,6 +24,7 @@ from test_docs_model import (
     unescape,
 )
 
+from hutch.api import pod_flags
 from hutch.api.container_flags import flags_of
 from hutch.cli.update import OWN_OPTIONS
 
@@ -59,6 +60,15 @@ def test_page_documents_exactly_the_flag_table(command: str) -> None:
     page, text = resolve_page(f"hutch-{command}.1")
     table = {name for flag in flags_of(command) for name in flag.names}
     own = OWN_OPTIONS if command == "update" else frozenset()  # update's --restart
+    assert documented_options(text) == table | own, page
+
+
+@pytest.mark.parametrize("command", ["pod create", "pod clone"])
+def test_pod_page_documents_exactly_the_pod_flag_table(command: str) -> None:
+    # pod create and pod clone share their declarations (api/pod_flags.py)
+    page, text = resolve_page(f"hutch-{command.replace(' ', '-')}.1")
+    table = {name for flag in pod_flags.flags_of(command) for name in flag.names}
+    own = {"--pod-id-file"} if command == "pod create" else set()
     assert documented_options(text) == table | own, page
 
 

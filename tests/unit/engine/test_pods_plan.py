@@ -481,18 +481,17 @@ def test_inspect_shows_a_mapped_pods_user_namespace_as_podman_does() -> None:
 
 
 def test_a_clone_keeps_the_pods_user_namespace_unless_it_names_one() -> None:
-    from hutch.api.pods import PodCloneOptions
     from hutch.engine.pods import clone_userns
 
     mapped = PodCreateOptions(uidmap=("0:1:1000",), gidmap=("0:1:2000",))
-    assert clone_userns(mapped, PodCloneOptions(hostname="h")) == mapped
+    assert clone_userns(mapped, PodCreateOptions(hostname="h")) == mapped
     # new maps replace all of the old namespace (a kept --userns would be refused)
     keep = PodCreateOptions(userns="keep-id")
-    cloned = clone_userns(keep, PodCloneOptions(uidmap=("0:1:500",)))
+    cloned = clone_userns(keep, PodCreateOptions(uidmap=("0:1:500",)))
     assert (cloned.userns, cloned.uidmap, cloned.gidmap) == (None, ("0:1:500",), ())
-    named = clone_userns(mapped, PodCloneOptions(subuidname="alice", subgidname="alice"))
+    named = clone_userns(mapped, PodCreateOptions(subuidname="alice", subgidname="alice"))
     assert (named.uidmap, named.subuidname, named.subgidname) == ((), "alice", "alice")
-    assert clone_userns(mapped, PodCloneOptions(userns="host")).uidmap == ()
+    assert clone_userns(mapped, PodCreateOptions(userns="host")).uidmap == ()
     # the new maps are checked as pod create checks them
     with pytest.raises(InvalidArgument):
-        plan_pod(clone_userns(mapped, PodCloneOptions(uidmap=("0:x",))))
+        plan_pod(clone_userns(mapped, PodCreateOptions(uidmap=("0:x",))))
