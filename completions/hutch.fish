@@ -1677,7 +1677,7 @@ complete -c hutch -n "__hutch_arg 'pod stats' 1+" -f -a '(__hutch_pod_names)'
 
 # hutch pod clone
 complete -c hutch -n "__hutch_at 'pod clone'" -l name -s n -x -d 'Name of the pod (a clone\'s default: POD-clone)'
-complete -c hutch -n "__hutch_at 'pod clone'" -l destroy -d 'Remove the original pod (and its containers)'
+complete -c hutch -n "__hutch_at 'pod clone'" -l destroy -d 'Remove the original pod and its containers once the clone exists'
 complete -c hutch -n "__hutch_at 'pod clone'" -l start -d 'Start the clone'
 complete -c hutch -n "__hutch_at 'pod clone'" -l hostname -x -d 'Host name of the pod (default: its name; a clone\'s: the original\'s)'
 complete -c hutch -n "__hutch_at 'pod clone'" -l label -s l -x -d 'Set a label (KEY=VALUE); a clone\'s are added to the original\'s'

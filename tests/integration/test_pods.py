@@ -407,6 +407,55 @@ def test_a_failed_pod_create_leaves_nothing(hutch: Hutch) -> None:
     assert hutch("pod", "ps", "-q").stdout == "" and hutch("ps", "-aq").stdout == ""
 
 
+def _members(hutch: Hutch, pod: str) -> dict[str, str]:
+    """Name -> "ID STATE" of each member of ``pod`` but its infra."""
+    fmt = "{{range .Containers}}{{.Name}}={{.Id}}:{{.State}} {{end}}"
+    out = hutch("pod", "inspect", "--format", fmt, pod).stdout.split()
+    members = dict(item.split("=") for item in out)
+    return {k: v for k, v in members.items() if not k.endswith("-infra")}
+
+
+def test_pod_clone_destroy_makes_the_clone_before_it_removes_the_original(
+    hutch: Hutch, tmp_path: Path
+) -> None:
+    port = _free_port()
+    env_file = tmp_path / "site.env"
+    env_file.write_text("GREETING=clone-says-hi\n")
+    site = "echo $GREETING > /tmp/index.html && exec httpd -f -p 80 -h /tmp"
+    hutch("pod", "create", "--name", "orig", "-p", f"{port}:80")
+    given = ("--env-file", str(env_file))
+    hutch("run", "-d", "--pod", "orig", "--name", "site", *given, "base", "sh", "-c", site)
+    hutch("run", "-d", "--pod", "orig", "--name", "idle", "base", "sleep", "1007")
+    assert _get(f"http://127.0.0.1:{port}/") == "clone-says-hi\n"
+    before = _members(hutch, "orig")
+    assert before["site"].endswith(":running") and before["idle"].endswith(":running")
+    pod_id = hutch("pod", "inspect", "--format", "{{.Id}}", "orig").stdout
+    # A clone that fails once the new pod exists (site's --env-file, read again for
+    # its copy, is gone) is removed again, and the original is left as it was:
+    # removing the original first, as before, lost it here.
+    env_file.unlink()
+    bad = hutch("pod", "clone", "--destroy", "orig", check=False)
+    assert bad.returncode == 125 and str(env_file) in bad.stderr, bad.stderr
+    assert hutch("pod", "inspect", "--format", "{{.Id}}", "orig").stdout == pod_id
+    assert _members(hutch, "orig") == before
+    assert hutch("pod", "exists", "orig-clone", check=False).returncode == 1
+    names = hutch("ps", "-a", "--format", "{{.Names}}").stdout.split()
+    assert names.count("site") == 1 and not [n for n in names if "clone" in n], names
+    # The clone is made while the original runs and holds the pod's host port, then
+    # the original goes; podman's names: POD-clone, CONTAINER-clone.
+    env_file.write_text("GREETING=clone-says-hi\n")
+    hutch("pod", "clone", "--destroy", "--start", "orig")
+    assert hutch("pod", "exists", "orig", check=False).returncode == 1
+    assert sorted(_members(hutch, "orig-clone")) == ["idle-clone", "site-clone"]
+    assert _get(f"http://127.0.0.1:{port}/") == "clone-says-hi\n"
+    # a clone of the clone counts on, as podman's names do (without --destroy the
+    # host port is refused while a running pod holds it: stopped first)
+    hutch("pod", "stop", "-t", "0", "orig-clone")
+    hutch("pod", "clone", "orig-clone")
+    assert sorted(_members(hutch, "orig-clone1")) == ["idle-clone1", "site-clone1"]
+    hutch("pod", "rm", "-f", "-t", "0", "orig-clone", "orig-clone1")
+
+
 # ---- pod inspect next to podman 4.3.1 ------------------------------------------------
 
 

@@ -36,7 +36,7 @@ FLAGS: tuple[Flag, ...] = (
     switch(
         "--destroy",
         "destroy",
-        "Remove the original pod (and its containers).",
+        "Remove the original pod and its containers once the clone exists.",
         commands=POD_CLONE,
     ),
     switch("--start", "start", "Start the clone.", commands=POD_CLONE),

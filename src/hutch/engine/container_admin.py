@@ -17,7 +17,7 @@ from hutch.engine import container_select
 from hutch.engine import container_state as cs
 from hutch.engine.context import EngineContext
 from hutch.runtime import state as st
-from hutch.util.ids import valid_name
+from hutch.util.ids import clone_name, valid_name
 
 
 class ContainerAdmin:
@@ -122,8 +122,5 @@ class ContainerAdmin:
 
     def _clone_name(self, name: str) -> str:
         taken = {r.name for r in self._ctx.containers.all()}
-        candidate, n = f"{name}-clone", 0
-        while candidate in taken:
-            n += 1
-            candidate = f"{name}-clone{n}"
-        return candidate
+        taken |= {r.name for r in self._ctx.pods.all()}  # one namespace of names
+        return clone_name(name, taken)

@@ -84,15 +84,25 @@ class ContainerService:
             pods.remove([pod_id], PodRemoveOptions(force=True, ignore=True))
             raise
 
-    def create_infra(self, options: RunOptions, pod_id: str) -> str:
-        """The infra container of ``pod_id`` (engine/pods.py): in the pod, joining nothing."""
-        return self._create(options, infra_of=pod_id)
+    def create_infra(
+        self, options: RunOptions, pod_id: str, released_ports: frozenset[tuple[int, str]]
+    ) -> str:
+        """The infra container of ``pod_id`` (engine/pods.py): in the pod, joining nothing;
+        ``released_ports``: host ports the pod it replaces holds (ports.Released)."""
+        return self._create(options, infra_of=pod_id, released_ports=released_ports)
 
-    def _create(self, options: RunOptions, infra_of: str = "") -> str:
+    def _create(
+        self,
+        options: RunOptions,
+        infra_of: str = "",
+        released_ports: frozenset[tuple[int, str]] = frozenset(),
+    ) -> str:
         member = None
         if not infra_of:
             options, member = pod_member.join_options(self._ctx, options)
         request = parse_create(options, self._ctx.settings)
+        if released_ports:
+            request = replace(request, released_ports=released_ports)
         if request.options.requires:
             required = _required_ids(self._ctx, request.options.requires)
             request = replace(request, options=replace(request.options, requires=required))

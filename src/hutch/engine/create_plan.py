@@ -50,6 +50,8 @@ class CreateRequest:
     restart: RestartPolicy
     localtime: tuple[Mount, ...]  # --tz: the zone file at /etc/localtime
     resources: ResourceSpec  # the limits, as this host's cgroups can apply them
+    # host ports a container about to be removed holds (ports.Released): not probed
+    released_ports: frozenset[tuple[int, str]] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -147,5 +149,5 @@ def plan_create(
         request=request,
         name=options.name or random_name(),
         config=ContainerConfig(options=options, driver=driver, restart=request.restart),
-        network=netconfig.network_spec(options, image, settings),
+        network=netconfig.network_spec(options, image, settings, request.released_ports),
     )

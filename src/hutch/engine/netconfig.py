@@ -156,16 +156,22 @@ def parse_add_host(item: str) -> tuple[str, str]:
     return name, ip.strip("[]")
 
 
-def network_spec(options: RunOptions, image: ImageConfig, settings: Settings) -> NetworkSpec:
-    """The network the monitor attaches; ports get their host port and are checked free."""
+def network_spec(
+    options: RunOptions,
+    image: ImageConfig,
+    settings: Settings,
+    released: ports.Released = frozenset(),
+) -> NetworkSpec:
+    """The network the monitor attaches; ports get their host port and are checked free
+    (but for ``released`` ones)."""
     what = kind(options.network)
     if what == "join":
         return NetworkSpec(mode="join")
     if what not in ("private", "bridge"):
         return NetworkSpec(mode=options.network)
     if what == "bridge":
-        return NetworkSpec(mode="bridge", ports=ports.allocate(_mappings(options, image)))
-    mappings = ports.allocate(_mappings(options, image))
+        return NetworkSpec(mode="bridge", ports=ports.allocate(_mappings(options, image), released))
+    mappings = ports.allocate(_mappings(options, image), released)
     chosen = helper_of(options.network) or settings.network_backend
     choice = choose_backend(chosen)
     if not choice.name:

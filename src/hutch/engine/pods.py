@@ -56,14 +56,16 @@ from hutch.engine.context import EngineContext
 from hutch.engine.pod_record import PodConfig
 from hutch.runtime.restart import RestartPolicy
 from hutch.store.pods import PodRecord
-from hutch.util.ids import new_id, random_name, valid_name
+from hutch.util.ids import clone_name, new_id, random_name, valid_name
 
 
 class PodContainers(Protocol):
     """What pods ask of the container service (``engine/containers.py``), which
     imports this module for ``run --pod new:NAME``, hence a protocol here."""
 
-    def create_infra(self, options: RunOptions, pod_id: str) -> str: ...
+    def create_infra(
+        self, options: RunOptions, pod_id: str, released_ports: frozenset[tuple[int, str]]
+    ) -> str: ...
 
     def remove_containers(
         self, names: Sequence[str], options: RemoveContainerOptions, *, infra: bool
@@ -212,6 +214,11 @@ class PodService:
     # -- create ------------------------------------------------------------
 
     def create(self, options: PodCreateOptions) -> str:
+        return self._create(options, frozenset())
+
+    def _create(self, options: PodCreateOptions, released: frozenset[tuple[int, str]]) -> str:
+        """``released``: host ports a pod about to be removed holds (pod clone --destroy),
+        which the infra may publish though they are in use now."""
         plan = plan_pod(options)
         pod_id = new_id()
         cgroup_path, limits = pod_cgroup.plan(options, self._ctx.settings, pod_id)
@@ -222,14 +229,16 @@ class PodService:
         try:
             pod_cgroup.ensure(plan.config)
             if plan.infra:
-                self._make_infra(record, plan)
+                self._make_infra(record, plan, released)
         except BaseException:
             self._discard(record)
             raise
         self._event(record, "create")
         return pod_id
 
-    def _make_infra(self, record: PodRecord, plan: PodPlan) -> None:
+    def _make_infra(
+        self, record: PodRecord, plan: PodPlan, released: frozenset[tuple[int, str]]
+    ) -> None:
         options = plan.config.options
         self._ctx.enter_session()
         pod_infra.ensure_image(self._ctx)
@@ -242,7 +251,7 @@ class PodService:
             share_net=share_net,
             cgroup_parent=pod_cgroup.member_parent(plan.config) or None,
         )
-        infra_id = self._containers.create_infra(run, record.id)
+        infra_id = self._containers.create_infra(run, record.id, released)
         self._ctx.pods.set_infra(record.id, infra_id)
 
     def _discard(self, record: PodRecord) -> None:
@@ -551,29 +560,29 @@ class PodService:
 
     def clone(self, name: str, options: PodCloneOptions) -> str:
         """A new pod made with the same options (and changes), and each member made
-        again from its recorded options in it (named NAME-clone, as podman)."""
+        again from its recorded options in it (named NAME-clone, as podman). As
+        podman, the clone is made first: only once it exists does ``destroy`` remove
+        the original, so a clone that fails leaves the original as it was."""
+        from hutch.engine import pod_clone
+
         record = self._ctx.pods.find(name)
         config = pod_record.decode(record.config)
-        changes = options.changes
-        new_name = changes.name or f"{record.name}-clone"
+        taken = self._names()
         pod_options = replace(
-            clone_userns(config.options, changes),
-            name=new_name,
-            labels=config.options.labels + changes.labels,
-            hostname=changes.hostname or config.options.hostname,
-            infra_name=None,
-            replace=False,
+            pod_clone.clone_options(config.options, options.changes),
+            name=options.changes.name or clone_name(record.name, taken),
         )
         members = [m for m in self._members(record) if m.record.id != record.infra_id]
-        plan_pod(pod_options)  # the clone's own flags checked while the original exists
-        if options.destroy:
-            self.remove([record.id], PodRemoveOptions(force=True))
-        pod_id = self.create(pod_options)
+        # the original's host ports are the clone's to take over once it is gone
+        released = pod_clone.published_ports(config.options) if options.destroy else frozenset()
+        pod_id = self._create(pod_options, released)
         try:
             for member in members:
+                member_name = clone_name(member.record.name, taken)
+                taken.add(member_name)
                 run = replace(
                     pod_member.own_options(member.config.options, config),
-                    name=member.record.name if options.destroy else f"{member.record.name}-clone",
+                    name=member_name,
                     pod=pod_id,
                     detach=True,
                     replace=False,
@@ -583,9 +592,21 @@ class PodService:
         except BaseException:
             self.remove([pod_id], PodRemoveOptions(force=True, ignore=True))
             raise
-        if options.start:
-            self._check(self.start([pod_id], PodSelectOptions()))
+        try:
+            if options.destroy:
+                self._check(self.remove([record.id], PodRemoveOptions(force=True)))
+            if options.start:
+                self._check(self.start([pod_id], PodSelectOptions()))
+        except HutchError as exc:
+            # podman's words: the clone stays, and the user is told which it is
+            exc.message = f"pod {pod_id} created but error after creation: {exc.message}"
+            raise
         return pod_id
+
+    def _names(self) -> set[str]:
+        """The names in use: pods and containers share one namespace of names."""
+        names = {r.name for r in self._ctx.pods.all()}
+        return names | {r.name for r in self._ctx.containers.all()}
 
     def _stop_members(self, record: PodRecord, ids: Sequence[str], timeout: int | None) -> None:
         """The members (``stop`` stops several together), then the infra, which holds
@@ -610,23 +631,6 @@ class PodService:
             record.id,
             record.name,
         )
-
-
-def clone_userns(original: PodCreateOptions, clone: PodCreateOptions) -> PodCreateOptions:
-    """The original pod's options with the clone's user namespace: the original's
-    (its maps too) unless the clone names one, which then replaces all of it, since
-    an old --userns beside new maps would be refused (or mean another namespace)."""
-    maps = clone.uidmap or clone.gidmap or clone.subuidname or clone.subgidname
-    if clone.userns is None and not maps:
-        return original
-    return replace(
-        original,
-        userns=clone.userns,
-        uidmap=clone.uidmap,
-        gidmap=clone.gidmap,
-        subuidname=clone.subuidname,
-        subgidname=clone.subgidname,
-    )
 
 
 def inspect_namespace_order(shared: tuple[str, ...], userns: bool = False) -> tuple[str, ...]:

@@ -12,6 +12,10 @@ from hutch.api.errors import InvalidArgument, PortInUse
 from hutch.runtime.spec_network import PortMapping
 
 PROTOCOLS = ("tcp", "udp")
+# Host ports (port, protocol) that a container about to be removed holds: a new
+# container taking them over is not refused for them (pod clone --destroy makes the
+# clone while the original runs, then removes the original, as podman does).
+Released = frozenset[tuple[int, str]]
 
 
 def _port(text: str, spec: str) -> int:
@@ -159,7 +163,7 @@ def _probe(ip: str, port: int, proto: str) -> int:
         return int(s.getsockname()[1])
 
 
-def check_free(mappings: Sequence[PortMapping]) -> None:
+def check_free(mappings: Sequence[PortMapping], released: Released = frozenset()) -> None:
     """Refuse a host port already in use, before anything starts."""
     seen: set[tuple[int, str]] = set()
     for m in mappings:
@@ -167,6 +171,8 @@ def check_free(mappings: Sequence[PortMapping]) -> None:
         if key in seen:
             raise InvalidArgument(f"host port {m.host_port}/{m.protocol} is published twice")
         seen.add(key)
+        if key in released:
+            continue
         try:
             _probe(m.host_ip, m.host_port, m.protocol)
         except OSError as exc:
@@ -209,7 +215,9 @@ def _bind_hint(m: PortMapping, exc: OSError) -> str | None:
     )
 
 
-def allocate(mappings: Sequence[PortMapping]) -> tuple[PortMapping, ...]:
+def allocate(
+    mappings: Sequence[PortMapping], released: Released = frozenset()
+) -> tuple[PortMapping, ...]:
     """Give every random (0) host port a free one, then check them all."""
     out = []
     for m in mappings:
@@ -223,5 +231,5 @@ def allocate(mappings: Sequence[PortMapping]) -> tuple[PortMapping, ...]:
                 ) from exc
             m = PortMapping(m.host_ip, port, m.container_port, m.protocol)
         out.append(m)
-    check_free(out)
+    check_free(out, released)
     return tuple(out)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Container
 
 _NAME_RE = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_.-]*$")
 
@@ -63,3 +64,24 @@ def random_name() -> str:
 def valid_name(name: str) -> bool:
     """Whether ``name`` follows Docker's container-name grammar."""
     return bool(_NAME_RE.match(name))
+
+
+_CLONE = "-clone"
+_GO_INT = re.compile(r"[+-]?[0-9]+")
+
+
+def clone_name(name: str, taken: Container[str]) -> str:
+    """podman's name for a clone of ``name`` (container and pod clone): NAME-clone,
+    or, when that is taken or NAME is itself a clone's name (web-clone, web-clone3),
+    the first NAME-cloneN not ``taken``, N counting on from the number NAME has."""
+    stem = name + _CLONE if name + _CLONE in taken else name
+    if _CLONE not in stem:
+        return name + _CLONE
+    end = stem.index(_CLONE) + len(_CLONE)
+    number = 0
+    if _GO_INT.fullmatch(stem[end:]):  # Go's strconv.Atoi, as podman reads it
+        number, stem = int(stem[end:]), stem[:end]
+    number += 1
+    while f"{stem}{number}" in taken:
+        number += 1
+    return f"{stem}{number}"

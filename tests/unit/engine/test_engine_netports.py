@@ -50,6 +50,20 @@ def test_allocate_picks_free_ports_and_refuses_busy_ones() -> None:
     assert caught.value.hint is not None and f"{port}/tcp" in caught.value.hint
 
 
+def test_a_released_port_is_taken_over_though_in_use() -> None:
+    # pod clone --destroy: the clone's infra takes the ports the original still holds
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        port = busy.getsockname()[1]
+        mapping = PortMapping("127.0.0.1", port, 80)
+        assert ports.allocate([mapping], frozenset({(port, "tcp")})) == (mapping,)
+        with pytest.raises(PortInUse):  # the same port of another protocol is not released
+            ports.check_free([mapping], frozenset({(port, "udp")}))
+        with pytest.raises(InvalidArgument, match="published twice"):
+            ports.check_free([mapping, mapping], frozenset({(port, "tcp")}))
+
+
 def test_exposed_ports() -> None:
     assert ports.exposed(["80/tcp", "53/udp"]) == [
         PortMapping("", 0, 80, "tcp"),

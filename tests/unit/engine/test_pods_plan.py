@@ -481,7 +481,7 @@ def test_inspect_shows_a_mapped_pods_user_namespace_as_podman_does() -> None:
 
 
 def test_a_clone_keeps_the_pods_user_namespace_unless_it_names_one() -> None:
-    from hutch.engine.pods import clone_userns
+    from hutch.engine.pod_clone import clone_userns
 
     mapped = PodCreateOptions(uidmap=("0:1:1000",), gidmap=("0:1:2000",))
     assert clone_userns(mapped, PodCreateOptions(hostname="h")) == mapped
@@ -495,3 +495,11 @@ def test_a_clone_keeps_the_pods_user_namespace_unless_it_names_one() -> None:
     # the new maps are checked as pod create checks them
     with pytest.raises(InvalidArgument):
         plan_pod(clone_userns(mapped, PodCreateOptions(uidmap=("0:x",))))
+
+
+def test_a_clone_releases_the_fixed_host_ports_of_the_original() -> None:
+    from hutch.engine.pod_clone import published_ports
+
+    given = PodCreateOptions(publish=("8080:80", "127.0.0.1:53:53/udp", "9000-9001:90-91", "81"))
+    assert published_ports(given) == {(8080, "tcp"), (53, "udp"), (9000, "tcp"), (9001, "tcp")}
+    assert published_ports(PodCreateOptions()) == frozenset()
