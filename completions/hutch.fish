@@ -174,7 +174,7 @@ function __hutch_value_options
         case 'pod stats'
             printf '%s\n' --format
         case 'pod clone'
-            printf '%s\n' --name -n --hostname --label -l --userns --uidmap --gidmap --subuidname --subgidname
+            printf '%s\n' --name -n --infra-command --infra-name --hostname --label -l --volume -v --userns --uidmap --gidmap --subuidname --subgidname --shm-size --memory -m --memory-swap --cpus --cpu-shares -c --cpuset-cpus --cpuset-mems --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps
         case 'quadlet list'
             printf '%s\n' --format
         case 'compose'
@@ -1003,7 +1003,7 @@ complete -c hutch -n "__hutch_arg 'init' 1+" -f -a '(__hutch_container_names)'
 # hutch rename
 complete -c hutch -n "__hutch_at 'rename'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'rename' 1" -f -a '(__hutch_container_names)'
-complete -c hutch -n "__hutch_arg 'rename' 2" -F
+complete -c hutch -n "__hutch_arg 'rename' 2" -f
 
 # hutch events
 complete -c hutch -n "__hutch_at 'events'" -l filter -s f -x -d 'type=, event=, container= or image= (repeatable)'
@@ -1565,7 +1565,7 @@ complete -c hutch -n "__hutch_at 'pod create'" -l no-hosts -d 'Do not write /etc
 complete -c hutch -n "__hutch_at 'pod create'" -l label -s l -x -d 'Set a label (KEY=VALUE); a clone\'s are added to the original\'s'
 complete -c hutch -n "__hutch_at 'pod create'" -l exit-policy -x -d 'continue, or stop: the pod stops after its last member'
 complete -c hutch -n "__hutch_at 'pod create'" -l restart -x -a 'no always unless-stopped on-failure' -d 'Restart policy of the members that name none'
-complete -c hutch -n "__hutch_at 'pod create'" -l volume -s v -x -d 'Mount a volume in every member (as run -v)'
+complete -c hutch -n "__hutch_at 'pod create'" -l volume -s v -x -d 'Mount a volume in every member (as run -v); a clone\'s replaces the original\'s at its path'
 complete -c hutch -n "__hutch_at 'pod create'" -l userns -x -d 'User namespace of the pod (keep-id, auto, nomap; host): the infra\'s, joined by every member'
 complete -c hutch -n "__hutch_at 'pod create'" -l uidmap -x -d 'The pod\'s user namespace with this uid map, CONTAINER:HOST:SIZE (repeatable): every member joins it'
 complete -c hutch -n "__hutch_at 'pod create'" -l gidmap -x -d 'The gid map of the pod\'s user namespace, CONTAINER:HOST:SIZE'
@@ -1679,15 +1679,30 @@ complete -c hutch -n "__hutch_arg 'pod stats' 1+" -f -a '(__hutch_pod_names)'
 complete -c hutch -n "__hutch_at 'pod clone'" -l name -s n -x -d 'Name of the pod (a clone\'s default: POD-clone)'
 complete -c hutch -n "__hutch_at 'pod clone'" -l destroy -d 'Remove the original pod and its containers once the clone exists'
 complete -c hutch -n "__hutch_at 'pod clone'" -l start -d 'Start the clone'
+complete -c hutch -n "__hutch_at 'pod clone'" -l infra-command -x -d 'The infra\'s command (default: catatonit -P)'
+complete -c hutch -n "__hutch_at 'pod clone'" -l infra-name -x -d 'Name of the infra container'
 complete -c hutch -n "__hutch_at 'pod clone'" -l hostname -x -d 'Host name of the pod (default: its name; a clone\'s: the original\'s)'
 complete -c hutch -n "__hutch_at 'pod clone'" -l label -s l -x -d 'Set a label (KEY=VALUE); a clone\'s are added to the original\'s'
+complete -c hutch -n "__hutch_at 'pod clone'" -l volume -s v -x -d 'Mount a volume in every member (as run -v); a clone\'s replaces the original\'s at its path'
 complete -c hutch -n "__hutch_at 'pod clone'" -l userns -x -d 'User namespace of the pod (keep-id, auto, nomap; host): the infra\'s, joined by every member'
 complete -c hutch -n "__hutch_at 'pod clone'" -l uidmap -x -d 'The pod\'s user namespace with this uid map, CONTAINER:HOST:SIZE (repeatable): every member joins it'
 complete -c hutch -n "__hutch_at 'pod clone'" -l gidmap -x -d 'The gid map of the pod\'s user namespace, CONTAINER:HOST:SIZE'
 complete -c hutch -n "__hutch_at 'pod clone'" -l subuidname -x -d 'Map the pod\'s uids from this /etc/subuid entry'
 complete -c hutch -n "__hutch_at 'pod clone'" -l subgidname -x -d 'Map the pod\'s gids from this /etc/subgid entry'
+complete -c hutch -n "__hutch_at 'pod clone'" -l shm-size -x -d 'Size of the pod\'s /dev/shm, which members sharing ipc share (default 64m)'
+complete -c hutch -n "__hutch_at 'pod clone'" -l memory -s m -x -d 'Memory limit of the whole pod'
+complete -c hutch -n "__hutch_at 'pod clone'" -l memory-swap -x -d 'Memory plus swap limit of the pod (-1: unlimited swap)'
+complete -c hutch -n "__hutch_at 'pod clone'" -l cpus -x -d 'CPUs of the whole pod (e.g. 1.5)'
+complete -c hutch -n "__hutch_at 'pod clone'" -l cpu-shares -s c -x -d 'CPU shares of the pod (relative weight)'
+complete -c hutch -n "__hutch_at 'pod clone'" -l cpuset-cpus -x -d 'CPUs the pod may run on (0-3,5)'
+complete -c hutch -n "__hutch_at 'pod clone'" -l cpuset-mems -x -d 'Memory nodes the pod may use (0-1)'
+complete -c hutch -n "__hutch_at 'pod clone'" -l blkio-weight -x -d 'Block I/O weight of the pod (10-1000)'
+complete -c hutch -n "__hutch_at 'pod clone'" -l blkio-weight-device -x -d 'Block I/O weight of the pod on one device (DEVICE:WEIGHT, 10-1000)'
+complete -c hutch -n "__hutch_at 'pod clone'" -l device-read-bps -x -d 'Limit the pod\'s reads from a device (DEVICE:RATE)'
+complete -c hutch -n "__hutch_at 'pod clone'" -l device-write-bps -x -d 'Limit the pod\'s writes to a device (DEVICE:RATE)'
 complete -c hutch -n "__hutch_at 'pod clone'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'pod clone' 1" -f -a '(__hutch_pod_names)'
+complete -c hutch -n "__hutch_arg 'pod clone' 2" -f
 
 # hutch pod exists
 complete -c hutch -n "__hutch_at 'pod exists'" -l help -d 'Show the help and exit'
@@ -2492,13 +2507,13 @@ complete -c hutch -n "__hutch_at 'container clone'" -l device-read-iops -x -d 'L
 complete -c hutch -n "__hutch_at 'container clone'" -l device-write-iops -x -d 'Limit write operations per second (DEVICE:N)'
 complete -c hutch -n "__hutch_at 'container clone'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'container clone' 1" -f -a '(__hutch_container_names)'
-complete -c hutch -n "__hutch_arg 'container clone' 2" -F
+complete -c hutch -n "__hutch_arg 'container clone' 2" -f
 complete -c hutch -n "__hutch_arg 'container clone' 3" -f -a '(__hutch_image_names)'
 
 # hutch container rename
 complete -c hutch -n "__hutch_at 'container rename'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'container rename' 1" -f -a '(__hutch_container_names)'
-complete -c hutch -n "__hutch_arg 'container rename' 2" -F
+complete -c hutch -n "__hutch_arg 'container rename' 2" -f
 
 # hutch container exists
 complete -c hutch -n "__hutch_at 'container exists'" -l help -d 'Show the help and exit'

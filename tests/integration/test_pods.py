@@ -456,6 +456,37 @@ def test_pod_clone_destroy_makes_the_clone_before_it_removes_the_original(
     hutch("pod", "rm", "-f", "-t", "0", "orig-clone", "orig-clone1")
 
 
+def test_pod_clone_takes_the_flags_of_pod_create(hutch: Hutch, tmp_path: Path) -> None:
+    # podman's pod clone flags that pod create has (one declaration for both)
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "f").write_text("for-the-clone\n")
+    hutch("pod", "create", "--name", "src", "--shm-size", "2m", "-v", f"{tmp_path}:/data")
+    hutch("run", "-d", "--pod", "src", "--name", "keep", "base", "sleep", "1008")
+    before = _members(hutch, "src")
+    # limits are refused in pod create's words here (no delegated cgroup v2), and the
+    # refused clone leaves nothing behind
+    created = hutch("pod", "create", "--name", "limited", "--memory", "64m", check=False)
+    cloned = hutch("pod", "clone", "--memory", "64m", "src", check=False)
+    assert cloned.returncode == created.returncode == 125, cloned.stderr
+    assert cloned.stderr == created.stderr
+    assert hutch("pod", "exists", "src-clone", check=False).returncode == 1
+    assert _members(hutch, "src") == before
+    # the clone's name as podman's second argument; its infra's name, /dev/shm size
+    # and a volume at the original's path, which it replaces
+    flags = ("--infra-name", "copy-infra", "--shm-size", "4m", "-v", f"{data}:/data:ro")
+    hutch("pod", "clone", "--start", *flags, "src", "copy")
+    fmt = "{{range .Containers}}{{.Name}} {{end}}"
+    assert sorted(hutch("pod", "inspect", "--format", fmt, "copy").stdout.split()) == [
+        "copy-infra",
+        "keep-clone",
+    ]
+    script = "cat /data/f; df -k /dev/shm | tail -1"
+    seen = hutch("exec", "keep-clone", "sh", "-c", script).stdout.split()
+    assert (seen[0], seen[2]) == ("for-the-clone", "4096"), seen
+    hutch("pod", "rm", "-f", "-t", "0", "src", "copy")
+
+
 # ---- pod inspect next to podman 4.3.1 ------------------------------------------------
 
 

@@ -127,9 +127,9 @@ class PodCloneOptions:
     destroy: bool = False  # remove the original (stopped first)
     start: bool = False  # start the clone
     # the flags of pod create that pod clone takes (api/pod_flags.py), as given: the
-    # clone's name (None: POD-clone), and changes to the original's options. labels
-    # are added to the original's; a user namespace flag replaces all of its
-    # (--userns, --uidmap, --gidmap, --subuidname, --subgidname); none keeps them
+    # clone's name (None: POD-clone), and changes to the original's options, laid
+    # over them by engine/pod_clone.py (labels added, a volume replacing the one at
+    # its path, the user namespace flags replacing all of the original's together)
     changes: PodCreateOptions = field(default_factory=PodCreateOptions)
 
 

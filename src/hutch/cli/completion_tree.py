@@ -11,12 +11,12 @@ with "Container" container names (``hutch ps -a``), one whose help starts with
 "Network" or "Volume" the user's networks or volumes (nothing for ``create``'s
 new name), a compose command's
 ``service``/``services`` the project's services (``hutch compose config --services``, in the current
-directory), one named ``command`` a program name, one named
-``reference``, ``name``, ``tag`` or ``digest`` nothing, and anything else files. Option values
-of run, create and update come from their flag table (hutch/api/container_flags.py,
-``values``), of pod create and pod clone from theirs (hutch/api/pod_flags.py), those
-of the other commands from VALUE_HINTS; an option neither lists
-completes nothing after it (the shells still know it takes a value).
+directory), one named ``command`` a program name, one named ``reference``,
+``name``, ``new_name`` (a clone's), ``tag`` or ``digest`` nothing, and anything
+else files. Option values of run, create and update come from their flag table
+(hutch/api/container_flags.py, ``values``), of pod create and pod clone from theirs
+(hutch/api/pod_flags.py), those of the other commands from VALUE_HINTS; an option
+neither lists completes nothing after it (the shells still know it takes a value).
 """
 
 from __future__ import annotations
@@ -124,7 +124,9 @@ def _arg_kind(param: typer.core.TyperArgument, path: tuple[str, ...] = ()) -> st
             return "none" if path[-1:] == ("create",) else kind  # a new one's name
     if name == "command":
         return "command"
-    return "none" if name in ("reference", "name", "tag", "shells", "digest") else "file"
+    return (
+        "none" if name in ("reference", "name", "new_name", "tag", "shells", "digest") else "file"
+    )
 
 
 def _table_hints(path: tuple[str, ...]) -> dict[str, str | tuple[str, ...]]:

@@ -1,7 +1,8 @@
 """``hutch pod clone``: a new pod with the same options and copies of its containers.
 
 Its flags are pod create's that podman's pod clone takes too, and its own
-``--destroy`` and ``--start``: all declared in api/pod_flags.py.
+``--destroy`` and ``--start``: all declared in api/pod_flags.py. As podman's, it
+takes the clone's name as a second argument too.
 """
 
 from __future__ import annotations
@@ -19,11 +20,16 @@ def register(pod_app: typer.Typer) -> None:
     def clone(
         ctx: typer.Context,
         pod: Annotated[str, typer.Argument(help="Pod to clone.")],
+        new_name: Annotated[
+            str | None, typer.Argument(metavar="[NAME]", help="Name of the clone (as --name).")
+        ] = None,
         **values: Any,
     ) -> None:
         """Create a copy of a pod and of its containers."""
         from hutch.api.flagoptions import pod_clone_options
 
+        if new_name is not None:  # podman's POD NAME: the argument wins over --name
+            values = {**values, "name": new_name}
         print(state_of(ctx).engine().pods.clone(pod, pod_clone_options(values)))
 
     with_flags(clone, flags_of("pod clone"))

@@ -7,7 +7,7 @@ is pure: the options of the new pod, and the host ports the original holds.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import fields, replace
 
 from hutch.api.pods import PodCreateOptions
 from hutch.engine import ports
@@ -15,14 +15,35 @@ from hutch.engine import ports
 
 def clone_options(original: PodCreateOptions, changes: PodCreateOptions) -> PodCreateOptions:
     """The options of a clone of a pod created with ``original``: ``changes`` holds
-    the flags pod clone was given (api/pod_flags.py), as pod create would take them."""
+    the flags pod clone was given (api/pod_flags.py), as pod create would take them.
+    A value given replaces the original's (each limit on its own, as podman's
+    "--cpus overrides the original pod's CPU limits"); labels are added, a volume
+    replaces the original's at the same container path, the user namespace flags
+    replace all of the original's together (clone_userns)."""
+    given = {
+        f.name: value
+        for f in fields(changes.resources)
+        if (value := getattr(changes.resources, f.name)) not in (None, ())
+    }
     return replace(
         clone_userns(original, changes),
         labels=original.labels + changes.labels,
+        volumes=_volumes(original.volumes, changes.volumes),
         hostname=changes.hostname or original.hostname,
-        infra_name=None,  # the original's is in use
+        infra_command=changes.infra_command or original.infra_command,
+        infra_name=changes.infra_name,  # None: named from the id (the original's is in use)
+        shm_size=changes.shm_size or original.shm_size,
+        resources=replace(original.resources, **given),
         replace=False,
     )
+
+
+def _volumes(original: tuple[str, ...], given: tuple[str, ...]) -> tuple[str, ...]:
+    from hutch.volumes.specs import parse_volume
+
+    paths = {parse_volume(spec).destination for spec in given}  # refused here if bad
+    kept = tuple(spec for spec in original if parse_volume(spec).destination not in paths)
+    return kept + given
 
 
 def clone_userns(original: PodCreateOptions, clone: PodCreateOptions) -> PodCreateOptions:

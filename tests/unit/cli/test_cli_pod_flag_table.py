@@ -133,3 +133,15 @@ def test_quadlet_pod_units_write_only_flags_pod_create_takes() -> None:
     names = {name for flag in flags_of("pod create") for name in flag.names}
     written = {key.flag.partition("=")[0] for key in POD.values()}
     assert written <= names, sorted(written - names)
+
+
+def test_pod_clone_takes_podmans_name_argument(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # podman pod clone [options] POD NAME: the argument wins over --name
+    fake = FakeEngine()
+    argv = ["pod", "clone", "--name", "flag", "--cpus", "2", "-v", "/a:/b", "web", "arg"]
+    assert run_cli(argv, fake, monkeypatch, capsys).code == 0
+    name, options = fake.only_call("pods.clone")
+    assert name == "web" and options.changes.name == "arg"
+    assert options.changes.resources.cpus == "2" and options.changes.volumes == ("/a:/b",)

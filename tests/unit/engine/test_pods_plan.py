@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import pytest
 
-from hutch.api.container_config import RunOptions, SecurityOptions
+from hutch.api.container_config import ResourceOptions, RunOptions, SecurityOptions
 from hutch.api.errors import InvalidArgument
 from hutch.api.pods import PodCreateOptions, PodMember, PodSummary
 from hutch.engine import pod_infra, pod_record
@@ -503,3 +503,69 @@ def test_a_clone_releases_the_fixed_host_ports_of_the_original() -> None:
     given = PodCreateOptions(publish=("8080:80", "127.0.0.1:53:53/udp", "9000-9001:90-91", "81"))
     assert published_ports(given) == {(8080, "tcp"), (53, "udp"), (9000, "tcp"), (9001, "tcp")}
     assert published_ports(PodCreateOptions()) == frozenset()
+
+
+def test_each_flag_pod_clone_takes_changes_the_clones_options() -> None:
+    # a flag added to pod clone in api/pod_flags.py that clone_options left out
+    # would be taken and then dropped: each one given must show in the clone
+    from hutch.api.pod_flags import flags_of
+    from hutch.engine.pod_clone import clone_options
+
+    original = PodCreateOptions(
+        labels=("a=1",),
+        volumes=("/srv:/data", "cache:/cache"),
+        hostname="orig",
+        infra_command="/catatonit -P",
+        infra_name="orig-infra",
+        shm_size="64m",
+        resources=ResourceOptions(memory="64m", cpus="1", blkio_weight_device=("/dev/sda:100",)),
+    )
+    values: dict[str, object] = {"str": "7", "int": 7, "list": ("/x:/y",)}
+    for flag in flags_of("pod clone"):
+        if "pod create" not in flag.commands or flag.field == "name":  # name: engine/pods.py
+            continue
+        group, _, leaf = flag.field.rpartition(".")
+        given = values[flag.kind]
+        if group:
+            changes = PodCreateOptions(resources=ResourceOptions(**{leaf: given}))
+        else:
+            changes = PodCreateOptions(**{leaf: given})
+        cloned = clone_options(original, changes)
+        after = getattr(cloned.resources, leaf) if group else getattr(cloned, leaf)
+        if flag.kind == "list":
+            assert isinstance(after, tuple) and set(given) <= set(after), flag.name  # type: ignore[arg-type]
+        else:
+            assert after == given, flag.name
+
+
+def test_a_clone_lays_its_changes_over_the_original() -> None:
+    from hutch.engine.pod_clone import clone_options
+
+    original = PodCreateOptions(
+        name="web",
+        labels=("a=1",),
+        volumes=("/srv:/data", "cache:/cache:ro"),
+        infra_name="web-infra",
+        infra_command='["/catatonit", "-P"]',
+        shm_size="64m",
+        resources=ResourceOptions(memory="64m", cpus="1"),
+        replace=True,
+    )
+    same = clone_options(original, PodCreateOptions())
+    # the original's options but its infra's name (in use) and --replace
+    assert same == replace(original, infra_name=None, replace=False)
+    changes = PodCreateOptions(
+        labels=("b=2",),
+        volumes=("/other:/data:ro", "/logs:/logs"),
+        infra_name="new-infra",
+        resources=ResourceOptions(cpus="2"),
+    )
+    cloned = clone_options(original, changes)
+    assert cloned.labels == ("a=1", "b=2")
+    assert cloned.volumes == ("cache:/cache:ro", "/other:/data:ro", "/logs:/logs")
+    assert cloned.infra_name == "new-infra"
+    assert cloned.infra_command == original.infra_command and cloned.shm_size == "64m"
+    # each limit on its own: --cpus leaves the original's --memory
+    assert (cloned.resources.memory, cloned.resources.cpus) == ("64m", "2")
+    with pytest.raises(InvalidArgument, match="incorrect volume format"):
+        clone_options(original, PodCreateOptions(volumes=("a:b:c:d",)))
