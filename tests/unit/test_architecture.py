@@ -78,8 +78,14 @@ LOW_LAYER_API = {"hutch.api.errors"}
 # The Go template engine (pure standard library) is shared by every front end
 # that renders --format, and Docker's human durations by the CLI and the Docker
 # API: the util modules layers 5-6 may use. sd_notify(3) (one datagram, standard
-# library only): kube play as a service's main process says READY=1 itself.
-FRONT_END_UTIL = ("hutch.util.gotemplate", "hutch.util.humantime", "hutch.util.sdnotify")
+# library only): kube play as a service's main process says READY=1 itself. Go's
+# human sizes (10.49MB): system df, image tree and the API's progress bars.
+FRONT_END_UTIL = (
+    "hutch.util.gotemplate",
+    "hutch.util.humantime",
+    "hutch.util.humansize",
+    "hutch.util.sdnotify",
+)
 
 # The Python API (``hutch.Client``) builds the engine lazily in one place too.
 CLIENT_ENGINE_FACTORY = "hutch.client.local"

@@ -9,6 +9,7 @@ import typer
 from hutch.api.errors import InvalidArgument
 from hutch.cli import render
 from hutch.cli.state import state_of
+from hutch.util.humansize import human_size
 
 if TYPE_CHECKING:
     from hutch.api.images import ImageTree
@@ -16,28 +17,19 @@ if TYPE_CHECKING:
 _JSON_KEYS = {"A": "added", "C": "changed", "D": "deleted"}
 
 
-def go_size(size: float, precision: int) -> str:
-    """go-units' HumanSizeWithPrecision: decimal units, no space (podman's tree)."""
-    for unit in ("B", "kB", "MB", "GB", "TB"):
-        if size < 1000 or unit == "TB":
-            return f"{size:.{precision}g}{unit}"
-        size /= 1000
-    return f"{size}B"  # pragma: no cover - the loop returns
-
-
 def tree_text(tree: ImageTree) -> str:
     """podman's ``image tree``: a header, then one branch per layer."""
     lines = [
         f"Image ID: {tree.id[:12]}",
         f"Tags:     [{' '.join(tree.names)}]",
-        f"Size:     {go_size(tree.size, 4)}",
+        f"Size:     {human_size(tree.size)}",
         "Image Layers",
     ]
     for i, layer in enumerate(tree.layers):
         branch = "└── " if i == len(tree.layers) - 1 else "├── "
         top = f" Top Layer of: [{' '.join(layer.top_of)}]" if layer.top_of else ""
         short = layer.id.split(":", 1)[-1][:12]
-        lines.append(f"{branch}ID: {short} Size: {go_size(layer.size, 3):>7}{top}")
+        lines.append(f"{branch}ID: {short} Size: {human_size(layer.size, 3):>7}{top}")
     return "\n".join(lines) + "\n\n"
 
 

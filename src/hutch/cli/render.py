@@ -236,16 +236,6 @@ def human_size(size: int) -> str:
     return f"{size} B"
 
 
-def go_size(size: float) -> str:
-    """go-units' HumanSize (four significant digits, decimal units, no space), as
-    podman's ``system df`` and ``system prune`` print sizes."""
-    for unit in ("B", "kB", "MB", "GB"):
-        if size < 1000:
-            return f"{size:.4g}{unit}"
-        size /= 1000
-    return f"{size:.4g}TB"
-
-
 def human_ago(ts: float, now: float | None = None) -> str:
     """Docker's HumanDuration, with " ago"."""
     from hutch.util.humantime import human_duration

@@ -9,6 +9,7 @@ import typer
 from hutch.api.errors import InvalidArgument
 from hutch.cli import render
 from hutch.cli.state import state_of
+from hutch.util.humansize import human_size
 
 if TYPE_CHECKING:
     from hutch.api.system import DiskUsage, DiskUsageReport
@@ -22,8 +23,8 @@ def summary_row(line: DiskUsage) -> dict[str, Any]:
         "Active": line.active,
         "RawSize": line.size,
         "RawReclaimable": line.reclaimable,
-        "Size": render.go_size(line.size),
-        "Reclaimable": f"{render.go_size(line.reclaimable)} ({percent}%)",
+        "Size": human_size(line.size),
+        "Reclaimable": f"{human_size(line.reclaimable)} ({percent}%)",
     }
 
 
@@ -71,9 +72,9 @@ def _verbose(report: DiskUsageReport) -> str:
                     tag,
                     i.id[:12],
                     render.human_ago(i.created),
-                    render.go_size(i.size),
-                    render.go_size(i.shared_size),
-                    render.go_size(i.unique_size),
+                    human_size(i.size),
+                    human_size(i.shared_size),
+                    human_size(i.unique_size),
                     str(i.containers),
                 ]
             )
@@ -83,14 +84,14 @@ def _verbose(report: DiskUsageReport) -> str:
             c.image_id[:12],
             c.command,
             str(c.local_volumes),
-            render.go_size(c.size),
+            human_size(c.size),
             render.human_ago(c.created),
             c.status,
             c.name,
         ]
         for c in report.containers
     ]
-    volumes = [[v.name, str(v.links), render.go_size(v.size)] for v in report.volumes]
+    volumes = [[v.name, str(v.links), human_size(v.size)] for v in report.volumes]
     return "\n".join(
         (
             "Images space usage:\n",

@@ -6,11 +6,11 @@ from typing import Annotated
 
 import typer
 
-from hutch.cli import render
 from hutch.cli import targets as t
 from hutch.cli.confirm import confirmed
 from hutch.cli.reports import print_reports
 from hutch.cli.state import state_of
+from hutch.util.humansize import human_size
 
 
 def register(system_app: typer.Typer) -> None:
@@ -54,7 +54,7 @@ def register(system_app: typer.Typer) -> None:
         _section("Images", [i.id for i in report.images if i.error is None])
         reclaimed = sum(v.size for v in report.volumes)
         reclaimed += sum(i.size for i in report.images if i.error is None)
-        print(f"Total reclaimed space: {render.go_size(reclaimed)}")
+        print(f"Total reclaimed space: {human_size(reclaimed)}")
         raise typer.Exit(code)
 
 

@@ -44,6 +44,7 @@ from hutch.runtime import exec_sessions, logfile
 from hutch.runtime import state as st
 from hutch.store.pods import PodRecord
 from hutch.util.durations import parse_time
+from hutch.util.humansize import human_size
 
 if TYPE_CHECKING:
     from hutch.runtime.spec import Spec
@@ -410,16 +411,6 @@ def _in_window(line: LogLine, window: tuple[float | None, float | None]) -> bool
     return not (until is not None and ts > until)
 
 
-def _human_size(size: int) -> str:
-    """Decimal units with four significant digits, as podman prints sizes (10.49MB)."""
-    value = float(size)
-    for unit in ("B", "kB", "MB", "GB", "TB"):
-        if value < 1000 or unit == "TB":
-            return f"{value:.4g}{unit}"
-        value /= 1000
-    return f"{size}B"
-
-
 def _limits(container: cs.Container, spec: Spec | None) -> InspectLimits:
     """Memory, NanoCpus, PidsLimit, ... (engine/resource_inspect.py)."""
     from hutch.engine.resource_inspect import inspect_limits
@@ -588,7 +579,7 @@ def inspect_report(
                 type=log.driver,
                 path=log.path,
                 tag=log.tag,
-                size=_human_size(log.max_size) if log.max_size else "0B",
+                size=human_size(log.max_size) if log.max_size else "0B",
                 config=None,
             ),
             limits=_limits(container, spec),

@@ -11,9 +11,10 @@ import pytest
 from hutch.api.containers import CommitOptions
 from hutch.api.errors import InvalidArgument
 from hutch.api.images import ImageTree, SaveOptions, TreeLayer
-from hutch.cli.image_layers import go_size, tree_text
+from hutch.cli.image_layers import tree_text
 from hutch.engine import image_archive
 from hutch.engine.image_layers import _fold, chain_ids
+from hutch.util.humansize import human_size
 from unit.fakes import FakeEngine, run_cli
 
 A, B = "sha256:" + "a" * 64, "sha256:" + "b" * 64
@@ -44,7 +45,7 @@ def test_tree_text_is_podmans() -> None:
     ("size", "precision", "text"), [(0, 3, "0B"), (999, 3, "999B"), (1020, 3, "1.02kB")]
 )
 def test_go_size(size: int, precision: int, text: str) -> None:
-    assert go_size(size, precision) == text
+    assert human_size(size, precision) == text
 
 
 def test_chain_ids_follow_the_image_spec() -> None:

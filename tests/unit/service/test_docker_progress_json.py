@@ -5,12 +5,8 @@ from __future__ import annotations
 import json
 
 from hutch.api.images import TransferEvent
-from hutch.service.docker.progress_json import (
-    LayerProgress,
-    human_size,
-    progress_bar,
-    progress_lines,
-)
+from hutch.service.docker.progress_json import LayerProgress, progress_bar, progress_lines
+from hutch.util.humansize import human_size
 
 LAYER = "sha256:" + "5cc84ad355aa" + "0" * 52
 OTHER = "sha256:" + "e" * 64

@@ -16,6 +16,7 @@ import threading
 from typing import Any
 
 from hutch.api.images import TransferEvent
+from hutch.util.humansize import human_size
 
 # Docker's words for each step, by direction.
 _PULL = {
@@ -32,15 +33,6 @@ _PUSH = {
     "skipped": "Layer already exists",
 }
 _BAR = 50  # Docker's bar width
-
-
-def human_size(size: float) -> str:
-    """Docker's ``units.HumanSize``: decimal units, four significant digits."""
-    for unit in ("B", "kB", "MB", "GB", "TB"):
-        if size < 1000 or unit == "TB":
-            return f"{size:.4g}{unit}"
-        size /= 1000
-    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def progress_bar(current: int, total: int) -> str:
