@@ -65,7 +65,7 @@ _hutch_options() {
     "unpause") echo --all -a --latest -l --filter -f --cidfile ;;
     "update") echo --restart --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops ;;
     "stats") echo --all -a --no-stream --format --no-trunc --interval -i --no-reset ;;
-    "build") echo --tag -t --file -f --build-arg --target --no-cache --pull --label --layers --squash --squash-all --output -o --build-context --iidfile --format --secret --ssh --platform --timestamp --quiet -q --logfile --manifest --add-host --env --unsetenv --annotation --omit-history --pull-always --pull-never --ignorefile --cache-ttl --cache-from --cache-to --rm --force-rm --progress --jobs --retry --retry-delay --network --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --no-hostname --security-opt --ulimit --shm-size --memory -m --memory-swap --cpu-shares -c --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --tls-verify --creds --authfile --cert-dir ;;
+    "build") echo --tag -t --file -f --build-arg --target --no-cache --pull --label --layers --squash --squash-all --output -o --build-context --iidfile --format --secret --ssh --platform --timestamp --quiet -q --logfile --manifest --add-host --env --unsetenv --annotation --omit-history --pull-always --pull-never --ignorefile --cache-ttl --cache-from --cache-to --rm --force-rm --progress --jobs --retry --retry-delay --network --net --userns --userns-uid-map --userns-gid-map --userns-uid-map-user --userns-gid-map-group --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --no-hostname --security-opt --ulimit --shm-size --memory -m --memory-swap --cpu-shares -c --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --tls-verify --creds --authfile --cert-dir ;;
     "port") echo --all -a --latest -l ;;
     "info") echo --format -f ;;
     "unshare") echo --rootless-netns ;;
@@ -185,14 +185,14 @@ _hutch_options() {
     "image diff") echo --format ;;
     "image mount") echo --all -a --format ;;
     "image unmount") echo --all -a --force -f ;;
-    "image build") echo --tag -t --file -f --build-arg --target --no-cache --pull --label --layers --squash --squash-all --output -o --build-context --iidfile --format --secret --ssh --platform --timestamp --quiet -q --logfile --manifest --add-host --env --unsetenv --annotation --omit-history --pull-always --pull-never --ignorefile --cache-ttl --cache-from --cache-to --rm --force-rm --progress --jobs --retry --retry-delay --network --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --no-hostname --security-opt --ulimit --shm-size --memory -m --memory-swap --cpu-shares -c --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --tls-verify --creds --authfile --cert-dir ;;
+    "image build") echo --tag -t --file -f --build-arg --target --no-cache --pull --label --layers --squash --squash-all --output -o --build-context --iidfile --format --secret --ssh --platform --timestamp --quiet -q --logfile --manifest --add-host --env --unsetenv --annotation --omit-history --pull-always --pull-never --ignorefile --cache-ttl --cache-from --cache-to --rm --force-rm --progress --jobs --retry --retry-delay --network --net --userns --userns-uid-map --userns-gid-map --userns-uid-map-user --userns-gid-map-group --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --no-hostname --security-opt --ulimit --shm-size --memory -m --memory-swap --cpu-shares -c --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --tls-verify --creds --authfile --cert-dir ;;
     "system info") echo --format -f ;;
     "system reset") echo --force -f ;;
     "system service") echo --time -t ;;
     "system check") echo --repair -r --force -f --max -m --quick -q ;;
     "system df") echo --verbose -v --format ;;
     "system prune") echo --all -a --filter --force -f --volumes ;;
-    "buildx build") echo --tag -t --file -f --build-arg --target --no-cache --pull --label --layers --squash --squash-all --output -o --build-context --iidfile --format --secret --ssh --platform --timestamp --quiet -q --logfile --manifest --add-host --env --unsetenv --annotation --omit-history --pull-always --pull-never --ignorefile --cache-ttl --cache-from --cache-to --rm --force-rm --progress --jobs --retry --retry-delay --network --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --no-hostname --security-opt --ulimit --shm-size --memory -m --memory-swap --cpu-shares -c --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --tls-verify --creds --authfile --cert-dir ;;
+    "buildx build") echo --tag -t --file -f --build-arg --target --no-cache --pull --label --layers --squash --squash-all --output -o --build-context --iidfile --format --secret --ssh --platform --timestamp --quiet -q --logfile --manifest --add-host --env --unsetenv --annotation --omit-history --pull-always --pull-never --ignorefile --cache-ttl --cache-from --cache-to --rm --force-rm --progress --jobs --retry --retry-delay --network --net --userns --userns-uid-map --userns-gid-map --userns-uid-map-user --userns-gid-map-group --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --no-hostname --security-opt --ulimit --shm-size --memory -m --memory-swap --cpu-shares -c --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --tls-verify --creds --authfile --cert-dir ;;
     esac
 }
 
@@ -232,7 +232,7 @@ _hutch_value_options() {
     "unpause") echo --filter -f --cidfile ;;
     "update") echo --restart --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops ;;
     "stats") echo --format --interval -i ;;
-    "build") echo --tag -t --file -f --build-arg --target --pull --label --output -o --build-context --iidfile --format --secret --ssh --platform --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --ulimit --shm-size --memory -m --memory-swap --cpu-shares -c --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --creds --authfile --cert-dir ;;
+    "build") echo --tag -t --file -f --build-arg --target --pull --label --output -o --build-context --iidfile --format --secret --ssh --platform --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --net --userns --userns-uid-map --userns-gid-map --userns-uid-map-user --userns-gid-map-group --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --ulimit --shm-size --memory -m --memory-swap --cpu-shares -c --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --creds --authfile --cert-dir ;;
     "info") echo --format -f ;;
     "completion") echo --file -f ;;
     "auto-update") echo --format --authfile ;;
@@ -323,13 +323,13 @@ _hutch_value_options() {
     "image prune") echo --filter ;;
     "image diff") echo --format ;;
     "image mount") echo --format ;;
-    "image build") echo --tag -t --file -f --build-arg --target --pull --label --output -o --build-context --iidfile --format --secret --ssh --platform --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --ulimit --shm-size --memory -m --memory-swap --cpu-shares -c --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --creds --authfile --cert-dir ;;
+    "image build") echo --tag -t --file -f --build-arg --target --pull --label --output -o --build-context --iidfile --format --secret --ssh --platform --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --net --userns --userns-uid-map --userns-gid-map --userns-uid-map-user --userns-gid-map-group --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --ulimit --shm-size --memory -m --memory-swap --cpu-shares -c --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --creds --authfile --cert-dir ;;
     "system info") echo --format -f ;;
     "system service") echo --time -t ;;
     "system check") echo --max -m ;;
     "system df") echo --format ;;
     "system prune") echo --filter ;;
-    "buildx build") echo --tag -t --file -f --build-arg --target --pull --label --output -o --build-context --iidfile --format --secret --ssh --platform --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --ulimit --shm-size --memory -m --memory-swap --cpu-shares -c --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --creds --authfile --cert-dir ;;
+    "buildx build") echo --tag -t --file -f --build-arg --target --pull --label --output -o --build-context --iidfile --format --secret --ssh --platform --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --net --userns --userns-uid-map --userns-gid-map --userns-uid-map-user --userns-gid-map-group --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --ulimit --shm-size --memory -m --memory-swap --cpu-shares -c --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --creds --authfile --cert-dir ;;
     esac
 }
 
@@ -696,7 +696,12 @@ _hutch_option_values() {
     "build --jobs") echo "@none" ;;
     "build --retry") echo "@none" ;;
     "build --retry-delay") echo "@none" ;;
-    "build --network") echo "host none" ;;
+    "build --network"|"build --net") echo "host none private bridge slirp4netns pasta" ;;
+    "build --userns") echo "host" ;;
+    "build --userns-uid-map") echo "@none" ;;
+    "build --userns-gid-map") echo "@none" ;;
+    "build --userns-uid-map-user") echo "@none" ;;
+    "build --userns-gid-map-group") echo "@none" ;;
     "build --volume"|"build -v") echo "@none" ;;
     "build --dns") echo "@none" ;;
     "build --dns-search") echo "@none" ;;
@@ -1289,7 +1294,12 @@ _hutch_option_values() {
     "image build --jobs") echo "@none" ;;
     "image build --retry") echo "@none" ;;
     "image build --retry-delay") echo "@none" ;;
-    "image build --network") echo "host none" ;;
+    "image build --network"|"image build --net") echo "host none private bridge slirp4netns pasta" ;;
+    "image build --userns") echo "host" ;;
+    "image build --userns-uid-map") echo "@none" ;;
+    "image build --userns-gid-map") echo "@none" ;;
+    "image build --userns-uid-map-user") echo "@none" ;;
+    "image build --userns-gid-map-group") echo "@none" ;;
     "image build --volume"|"image build -v") echo "@none" ;;
     "image build --dns") echo "@none" ;;
     "image build --dns-search") echo "@none" ;;
@@ -1342,7 +1352,12 @@ _hutch_option_values() {
     "buildx build --jobs") echo "@none" ;;
     "buildx build --retry") echo "@none" ;;
     "buildx build --retry-delay") echo "@none" ;;
-    "buildx build --network") echo "host none" ;;
+    "buildx build --network"|"buildx build --net") echo "host none private bridge slirp4netns pasta" ;;
+    "buildx build --userns") echo "host" ;;
+    "buildx build --userns-uid-map") echo "@none" ;;
+    "buildx build --userns-gid-map") echo "@none" ;;
+    "buildx build --userns-uid-map-user") echo "@none" ;;
+    "buildx build --userns-gid-map-group") echo "@none" ;;
     "buildx build --volume"|"buildx build -v") echo "@none" ;;
     "buildx build --dns") echo "@none" ;;
     "buildx build --dns-search") echo "@none" ;;

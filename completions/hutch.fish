@@ -110,7 +110,7 @@ function __hutch_value_options
         case 'stats'
             printf '%s\n' --format --interval -i
         case 'build'
-            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --output -o --build-context --iidfile --format --secret --ssh --platform --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --ulimit --shm-size --memory -m --memory-swap --cpu-shares -c --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --creds --authfile --cert-dir
+            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --output -o --build-context --iidfile --format --secret --ssh --platform --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --net --userns --userns-uid-map --userns-gid-map --userns-uid-map-user --userns-gid-map-group --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --ulimit --shm-size --memory -m --memory-swap --cpu-shares -c --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --creds --authfile --cert-dir
         case 'info'
             printf '%s\n' --format -f
         case 'completion'
@@ -292,7 +292,7 @@ function __hutch_value_options
         case 'image mount'
             printf '%s\n' --format
         case 'image build'
-            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --output -o --build-context --iidfile --format --secret --ssh --platform --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --ulimit --shm-size --memory -m --memory-swap --cpu-shares -c --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --creds --authfile --cert-dir
+            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --output -o --build-context --iidfile --format --secret --ssh --platform --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --net --userns --userns-uid-map --userns-gid-map --userns-uid-map-user --userns-gid-map-group --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --ulimit --shm-size --memory -m --memory-swap --cpu-shares -c --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --creds --authfile --cert-dir
         case 'system info'
             printf '%s\n' --format -f
         case 'system service'
@@ -304,7 +304,7 @@ function __hutch_value_options
         case 'system prune'
             printf '%s\n' --filter
         case 'buildx build'
-            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --output -o --build-context --iidfile --format --secret --ssh --platform --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --ulimit --shm-size --memory -m --memory-swap --cpu-shares -c --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --creds --authfile --cert-dir
+            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --output -o --build-context --iidfile --format --secret --ssh --platform --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --net --userns --userns-uid-map --userns-gid-map --userns-uid-map-user --userns-gid-map-group --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --ulimit --shm-size --memory -m --memory-swap --cpu-shares -c --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --creds --authfile --cert-dir
     end
 end
 
@@ -1178,7 +1178,12 @@ complete -c hutch -n "__hutch_at 'build'" -l progress -x -d 'Accepted (docker\'s
 complete -c hutch -n "__hutch_at 'build'" -l jobs -x -d 'Accepted: stages are built one after the other'
 complete -c hutch -n "__hutch_at 'build'" -l retry -x -d 'Accepted: pulls retry as hutch pull does'
 complete -c hutch -n "__hutch_at 'build'" -l retry-delay -x -d 'Accepted: pulls retry as hutch pull does'
-complete -c hutch -n "__hutch_at 'build'" -l network -x -a 'host none' -d 'RUN\'s network: host (default) or none'
+complete -c hutch -n "__hutch_at 'build'" -l network -l net -x -a 'host none private bridge slirp4netns pasta' -d 'RUN\'s network: host (default), none, private (or bridge), slirp4netns, pasta, ns:PATH'
+complete -c hutch -n "__hutch_at 'build'" -l userns -x -a 'host' -d 'RUN\'s user namespace: host (hutch\'s own; others refused)'
+complete -c hutch -n "__hutch_at 'build'" -l userns-uid-map -x -d 'Refused: RUN has no user namespace of its own'
+complete -c hutch -n "__hutch_at 'build'" -l userns-gid-map -x -d 'Refused: RUN has no user namespace of its own'
+complete -c hutch -n "__hutch_at 'build'" -l userns-uid-map-user -x -d 'Refused: RUN has no user namespace of its own'
+complete -c hutch -n "__hutch_at 'build'" -l userns-gid-map-group -x -d 'Refused: RUN has no user namespace of its own'
 complete -c hutch -n "__hutch_at 'build'" -l volume -s v -x -d 'Bind SRC:DST[:ro] into every RUN (repeatable)'
 complete -c hutch -n "__hutch_at 'build'" -l dns -x -d 'A nameserver for RUN\'s resolv.conf (repeatable)'
 complete -c hutch -n "__hutch_at 'build'" -l dns-search -x -d 'A search domain for RUN (repeatable)'
@@ -2878,7 +2883,12 @@ complete -c hutch -n "__hutch_at 'image build'" -l progress -x -d 'Accepted (doc
 complete -c hutch -n "__hutch_at 'image build'" -l jobs -x -d 'Accepted: stages are built one after the other'
 complete -c hutch -n "__hutch_at 'image build'" -l retry -x -d 'Accepted: pulls retry as hutch pull does'
 complete -c hutch -n "__hutch_at 'image build'" -l retry-delay -x -d 'Accepted: pulls retry as hutch pull does'
-complete -c hutch -n "__hutch_at 'image build'" -l network -x -a 'host none' -d 'RUN\'s network: host (default) or none'
+complete -c hutch -n "__hutch_at 'image build'" -l network -l net -x -a 'host none private bridge slirp4netns pasta' -d 'RUN\'s network: host (default), none, private (or bridge), slirp4netns, pasta, ns:PATH'
+complete -c hutch -n "__hutch_at 'image build'" -l userns -x -a 'host' -d 'RUN\'s user namespace: host (hutch\'s own; others refused)'
+complete -c hutch -n "__hutch_at 'image build'" -l userns-uid-map -x -d 'Refused: RUN has no user namespace of its own'
+complete -c hutch -n "__hutch_at 'image build'" -l userns-gid-map -x -d 'Refused: RUN has no user namespace of its own'
+complete -c hutch -n "__hutch_at 'image build'" -l userns-uid-map-user -x -d 'Refused: RUN has no user namespace of its own'
+complete -c hutch -n "__hutch_at 'image build'" -l userns-gid-map-group -x -d 'Refused: RUN has no user namespace of its own'
 complete -c hutch -n "__hutch_at 'image build'" -l volume -s v -x -d 'Bind SRC:DST[:ro] into every RUN (repeatable)'
 complete -c hutch -n "__hutch_at 'image build'" -l dns -x -d 'A nameserver for RUN\'s resolv.conf (repeatable)'
 complete -c hutch -n "__hutch_at 'image build'" -l dns-search -x -d 'A search domain for RUN (repeatable)'
@@ -2996,7 +3006,12 @@ complete -c hutch -n "__hutch_at 'buildx build'" -l progress -x -d 'Accepted (do
 complete -c hutch -n "__hutch_at 'buildx build'" -l jobs -x -d 'Accepted: stages are built one after the other'
 complete -c hutch -n "__hutch_at 'buildx build'" -l retry -x -d 'Accepted: pulls retry as hutch pull does'
 complete -c hutch -n "__hutch_at 'buildx build'" -l retry-delay -x -d 'Accepted: pulls retry as hutch pull does'
-complete -c hutch -n "__hutch_at 'buildx build'" -l network -x -a 'host none' -d 'RUN\'s network: host (default) or none'
+complete -c hutch -n "__hutch_at 'buildx build'" -l network -l net -x -a 'host none private bridge slirp4netns pasta' -d 'RUN\'s network: host (default), none, private (or bridge), slirp4netns, pasta, ns:PATH'
+complete -c hutch -n "__hutch_at 'buildx build'" -l userns -x -a 'host' -d 'RUN\'s user namespace: host (hutch\'s own; others refused)'
+complete -c hutch -n "__hutch_at 'buildx build'" -l userns-uid-map -x -d 'Refused: RUN has no user namespace of its own'
+complete -c hutch -n "__hutch_at 'buildx build'" -l userns-gid-map -x -d 'Refused: RUN has no user namespace of its own'
+complete -c hutch -n "__hutch_at 'buildx build'" -l userns-uid-map-user -x -d 'Refused: RUN has no user namespace of its own'
+complete -c hutch -n "__hutch_at 'buildx build'" -l userns-gid-map-group -x -d 'Refused: RUN has no user namespace of its own'
 complete -c hutch -n "__hutch_at 'buildx build'" -l volume -s v -x -d 'Bind SRC:DST[:ro] into every RUN (repeatable)'
 complete -c hutch -n "__hutch_at 'buildx build'" -l dns -x -d 'A nameserver for RUN\'s resolv.conf (repeatable)'
 complete -c hutch -n "__hutch_at 'buildx build'" -l dns-search -x -d 'A search domain for RUN (repeatable)'

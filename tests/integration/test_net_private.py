@@ -7,12 +7,11 @@ import socket
 import threading
 import time
 import urllib.request
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from harness import Hutch
+from host_server import fixture_host_server  # noqa: F401 - the fixture
 
 BACKENDS = ("pasta", "slirp4netns")
 
@@ -53,29 +52,6 @@ def get(url: str, timeout: float = 10.0) -> str:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.1)
-
-
-@pytest.fixture
-def host_server() -> Iterator[tuple[str, int]]:
-    """An HTTP server on the host's loopback only, answering "from-host"."""
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            body = b"from-host\n"
-            self.send_response(200)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield "127.0.0.1", int(server.server_address[1])
-    server.shutdown()
-    server.server_close()
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

@@ -12,6 +12,18 @@ PULL_POLICIES = ("always", "missing", "never", "newer")
 
 
 @dataclass(frozen=True)
+class BuildUserns:
+    """build's --userns, --userns-uid-map, --userns-gid-map, --userns-uid-map-user,
+    --userns-gid-map-group as given."""
+
+    userns: str | None = None
+    uid_map: tuple[str, ...] = ()
+    gid_map: tuple[str, ...] = ()
+    uid_map_user: str | None = None
+    gid_map_group: str | None = None
+
+
+@dataclass(frozen=True)
 class BuildOptions:
     # a directory, a tar archive of one (the Docker API's upload), "-" for standard
     # input (a tar, or a lone Containerfile), an http(s) URL (a tar or a Containerfile)
@@ -52,7 +64,11 @@ class BuildOptions:
     authfile: str | None = None
     cert_dir: str | None = None
     # every RUN step's container
-    network: str | None = None  # host (default) or none; RUN --network=none still wins
+    # host (default), none, private/bridge, slirp4netns, pasta or ns:PATH; a step's
+    # RUN --network=none|host wins
+    network: str | None = None
+    # --userns and --userns-*-map: only host ("") is taken (engine/build_namespaces.py)
+    userns: BuildUserns = field(default_factory=BuildUserns)
     volumes: tuple[str, ...] = ()  # "SRC:DST[:ro|rw]" bind mounts, never in a layer
     dns: tuple[str, ...] = ()
     dns_search: tuple[str, ...] = ()

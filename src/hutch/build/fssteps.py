@@ -34,6 +34,7 @@ from hutch.build.stepstate import (
     StepFailed,
     StepRunner,
     run_environment,
+    step_network,
 )
 from hutch.build.values import parse_mount
 from hutch.build.workroot import WorkRoot, is_empty, work_root
@@ -82,7 +83,7 @@ class FsSteps:
                     f"{self._where(instruction)}: invalid --mount: {exc}"
                 ) from None
         settings = self.request.run
-        network = "none" if instruction.network == "none" else settings.network
+        network = step_network(instruction.network, settings.network)
         key_text = json.dumps([text, list(specs), instruction.network or ""])
 
         def produce(current: StageState) -> LayerInfo | None:

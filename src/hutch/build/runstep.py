@@ -40,6 +40,7 @@ from hutch.runtime.spec import (
     Spec,
     User,
 )
+from hutch.runtime.spec_network import PRIVATE_ADDRESS, PRIVATE_DNS, PRIVATE_GATEWAY, NetworkSpec
 from hutch.runtime.spec_security import SecuritySpec
 from hutch.util.fdio import write_all
 
@@ -54,7 +55,7 @@ class RunRequest:
     env: tuple[str, ...]
     cwd: str
     user: str
-    network: str  # "host" or "none"
+    network: str  # host, none, private or ns:PATH (settings.backend: private's helper)
     rootfs: Rootfs
     mounts: tuple[Mount, ...]
     workdir: Path  # private scratch dir of this step (bundle, etc files)
@@ -69,16 +70,32 @@ def write_etc_files(
     extra: tuple[tuple[str, str], ...] = (),
     settings: RunSettings | None = None,
 ) -> tuple[tuple[str, str], ...]:
-    """A step's /etc files: the host's names on the host's network, localhost on
-    none; then the build's --add-host names (not in the layer: /etc/hosts is a mount)."""
-    hosts = etcfiles.host_hosts() if network == "host" else etcfiles.LOCALHOST
-    hosts += f"127.0.1.1\t{hostname}\n"
-    hosts += "".join(f"{address}\t{name}\n" for name, address in extra)
+    """A step's /etc files: the host's names on the host's network, the private
+    network's addresses on it (as run's), localhost on the others; then the build's
+    --add-host names (not in the layer: /etc/hosts is a mount). On the private
+    network the name server is its forwarder, as in run."""
     settings = settings or RunSettings()
-    resolv = resolv_text(etcfiles.host_file("/etc/resolv.conf"), settings)
+    host_resolv = etcfiles.host_file("/etc/resolv.conf")
+    if network == "host":
+        hosts = etcfiles.host_hosts() + f"127.0.1.1\t{hostname}\n"
+    elif network == "private":
+        hosts = etcfiles.LOCALHOST + f"{PRIVATE_ADDRESS}\t{hostname}\n"
+        hosts += f"{PRIVATE_GATEWAY}\t{etcfiles.HOST_ALIASES}\n"
+        host_resolv = _private_nameserver(host_resolv)
+    else:
+        hosts = etcfiles.LOCALHOST + f"127.0.1.1\t{hostname}\n"
+    hosts += "".join(f"{address}\t{name}\n" for name, address in extra)
+    resolv = resolv_text(host_resolv, settings)
     return etcfiles.write_etc_files(
         directory, None if settings.no_hostname else hostname, hosts, resolv
     )
+
+
+def _private_nameserver(host: str) -> str:
+    """The host's resolv.conf with its name servers replaced by the private
+    network's forwarder (a loopback resolver of the host is not reachable as such)."""
+    kept = [line for line in host.splitlines() if not line.startswith("nameserver")]
+    return "".join(f"{line}\n" for line in [f"nameserver {PRIVATE_DNS}", *kept])
 
 
 def resolv_text(host: str, settings: RunSettings) -> str:
@@ -101,7 +118,8 @@ def resolv_text(host: str, settings: RunSettings) -> str:
 def build_spec(request: RunRequest, capabilities: tuple[str, ...]) -> Spec:
     hostname = request.step_id[:12]
     settings = request.settings
-    namespaces = tuple(ns for ns in NAMESPACES if not (ns == "net" and request.network == "host"))
+    joins_net = request.network == "host" or request.network.startswith("ns:")
+    namespaces = tuple(ns for ns in NAMESPACES if not (ns == "net" and joins_net))
     return Spec(
         id=request.step_id,
         hostname=hostname,
@@ -128,7 +146,18 @@ def build_spec(request: RunRequest, capabilities: tuple[str, ...]) -> Spec:
         security=SecuritySpec(ulimits=request.settings.ulimits),
         shm_size=DEFAULT_SHM_SIZE if settings.shm_size is None else settings.shm_size,
         resources=settings.resources,
+        network=step_network_spec(request.network, settings.backend),
     )
+
+
+def step_network_spec(network: str, backend: str) -> NetworkSpec:
+    """What the monitor attaches: the private network through pasta or slirp4netns,
+    the namespace of ns:PATH joined, else nothing (none: lo alone; host: no namespace)."""
+    if network == "private":
+        return NetworkSpec(mode="private", backend=backend)
+    if network.startswith("ns:"):
+        return NetworkSpec(mode="join", join=network[3:])
+    return NetworkSpec(mode="none")
 
 
 def _masked(settings: RunSettings) -> tuple[str, ...]:

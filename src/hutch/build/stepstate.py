@@ -38,7 +38,10 @@ class StepFailed(HutchError):
 class RunSettings:
     """What build's flags set on every RUN step's container."""
 
-    network: str = "host"  # or none (RUN --network=none wins over host)
+    # host, none, private (pasta or slirp4netns: ``backend``) or ns:PATH; a step's
+    # RUN --network=none|host wins, RUN --network=default keeps this one (buildah's)
+    network: str = "host"
+    backend: str = ""  # the private network's helper, chosen before the build starts
     volumes: tuple[tuple[str, str, bool], ...] = ()  # (host source, destination, read-only)
     dns: tuple[str, ...] = ()
     dns_search: tuple[str, ...] = ()
@@ -52,6 +55,12 @@ class RunSettings:
     shm_size: int | None = None  # /dev/shm's bytes (0: no limit); None: the runtime's 64m
     # --memory, --cpu-shares, ...: each RUN step's cgroup, placed as run places one
     resources: ResourceSpec = field(default_factory=ResourceSpec)
+
+
+def step_network(step: str | None, build: str) -> str:
+    """A RUN step's network: its own --network=none or host, else the build's
+    (--network=default, or no flag)."""
+    return step if step in ("none", "host") else build
 
 
 @dataclass(frozen=True)

@@ -259,7 +259,38 @@ def register(app: typer.Typer, image_app: typer.Typer, buildx_app: typer.Typer) 
         ] = None,
         network: Annotated[
             str | None,
-            typer.Option("--network", help="RUN's network: host (default) or none."),
+            typer.Option(
+                "--network",
+                "--net",
+                help="RUN's network: host (default), none, private (or bridge), "
+                "slirp4netns, pasta, ns:PATH.",
+            ),
+        ] = None,
+        userns: Annotated[
+            str | None,
+            typer.Option(
+                "--userns", help="RUN's user namespace: host (hutch's own; others refused)."
+            ),
+        ] = None,
+        userns_uid_map: Annotated[
+            list[str] | None,
+            typer.Option("--userns-uid-map", help="Refused: RUN has no user namespace of its own."),
+        ] = None,
+        userns_gid_map: Annotated[
+            list[str] | None,
+            typer.Option("--userns-gid-map", help="Refused: RUN has no user namespace of its own."),
+        ] = None,
+        userns_uid_map_user: Annotated[
+            str | None,
+            typer.Option(
+                "--userns-uid-map-user", help="Refused: RUN has no user namespace of its own."
+            ),
+        ] = None,
+        userns_gid_map_group: Annotated[
+            str | None,
+            typer.Option(
+                "--userns-gid-map-group", help="Refused: RUN has no user namespace of its own."
+            ),
         ] = None,
         volume: Annotated[
             list[str] | None,
@@ -340,7 +371,7 @@ def register(app: typer.Typer, image_app: typer.Typer, buildx_app: typer.Typer) 
         cert_dir: fr.CertDir = None,
     ) -> None:
         """Build an image from a Containerfile and a context."""
-        from hutch.api.build import BuildOptions, parse_output
+        from hutch.api.build import BuildOptions, BuildUserns, parse_output
         from hutch.api.container_config import ResourceOptions
 
         del rm, force_rm, progress, retry_delay  # accepted for podman's and docker's scripts
@@ -388,6 +419,13 @@ def register(app: typer.Typer, image_app: typer.Typer, buildx_app: typer.Typer) 
             authfile=authfile,
             cert_dir=cert_dir,
             network=network,
+            userns=BuildUserns(
+                userns,
+                tuple(userns_uid_map or ()),
+                tuple(userns_gid_map or ()),
+                userns_uid_map_user,
+                userns_gid_map_group,
+            ),
             volumes=tuple(volume or ()),
             dns=tuple(dns or ()),
             dns_search=tuple(dns_search or ()),

@@ -150,7 +150,9 @@ def command_tree(command: Command, path: tuple[str, ...] = ()) -> Cmd:
     if path[:1] == ("compose",):
         hints.update(COMPOSE_HINTS)
     if path[-1:] == ("build",):
-        hints["--network"] = ("host", "none")  # a build's RUN steps have no other
+        # a build's RUN steps take no container: or user networks
+        hints["--network"] = ("host", "none", "private", "bridge", "slirp4netns", "pasta")
+        hints["--userns"] = ("host",)
     options: list[Opt] = []
     args: list[Arg] = []
     for param in command.params:

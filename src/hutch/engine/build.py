@@ -230,7 +230,8 @@ class BuildService:
         env: dict[str, str] = {}
         for item in options.env:
             assign(env, item, f"invalid --env {item!r}: expected KEY=VALUE")
-        hosts = _hosts(options.add_hosts)  # a bad one fails before anything runs
+        # a bad one fails before anything runs
+        hosts = _hosts(options.add_hosts, run_settings.network)
         timestamp = options.timestamp if options.timestamp is not None else environ_timestamp()
         if options.context == "-" and options.containerfile == "-":
             raise InvalidArgument("the context and the Containerfile cannot both come from stdin")
@@ -379,13 +380,13 @@ def _run_settings(options: BuildOptions, settings: Settings) -> RunSettings:
             f"--security-opt seccomp={security.seccomp}: "
             "a build's RUN steps take no seccomp profile"
         )
-    network = options.network or "host"
-    if network not in ("host", "none"):
-        raise InvalidArgument(
-            f"--network {network}: a build's RUN steps use the host's network or none"
-        )
+    from hutch.engine.build_namespaces import build_network, check_userns
+
+    check_userns(options.userns)
+    network = build_network(options.network, settings.network_backend)
     return RunSettings(
-        network=network,
+        network=network.mode,
+        backend=network.backend,
         volumes=tuple(_volume(item) for item in options.volumes),
         dns=options.dns,
         dns_search=options.dns_search,
@@ -461,15 +462,18 @@ def _duration(text: str | None, flag: str) -> float | None:
         ) from None
 
 
-def _hosts(items: Sequence[str]) -> tuple[tuple[str, str], ...]:
-    """--add-host HOST:IP as run's; RUN shares the host's network (or has none),
-    so host-gateway is the host's own loopback."""
+def _hosts(items: Sequence[str], network: str) -> tuple[tuple[str, str], ...]:
+    """--add-host HOST:IP as run's; host-gateway is the private network's gateway
+    with --network private, else the host's own loopback (RUN shares the host's
+    network, or has none)."""
     from hutch.engine.netconfig import parse_add_host
+    from hutch.runtime.spec_network import PRIVATE_GATEWAY
 
+    gateway = PRIVATE_GATEWAY if network == "private" else "127.0.0.1"
     hosts = []
     for item in items:
         name, address = parse_add_host(item)
-        hosts.append((name, "127.0.0.1" if address == "host-gateway" else address))
+        hosts.append((name, gateway if address == "host-gateway" else address))
     return tuple(hosts)
 
 

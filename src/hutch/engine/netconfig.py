@@ -15,12 +15,11 @@ from hutch.engine import ports
 from hutch.net.backend import choose_backend, pasta_loses_loopback_udp
 from hutch.oci.image import ImageConfig
 from hutch.runtime import etcfiles
-from hutch.runtime.etcfiles import LOCALHOST, host_file, host_hosts
+from hutch.runtime.etcfiles import HOST_ALIASES, LOCALHOST, host_file, host_hosts
 from hutch.runtime.spec_network import PRIVATE_GATEWAY, NetworkSpec, PortMapping
 from hutch.util.ids import valid_name
 
 MODES = ("none", "host", "private")
-HOST_ALIASES = "host.containers.internal host.docker.internal"
 
 
 # podman's name for its default network, which rootless is hutch's private one

@@ -18,6 +18,8 @@ LOCALHOST = (
     "127.0.0.1\tlocalhost localhost.localdomain localhost4 localhost4.localdomain4\n"
     "::1\tlocalhost localhost.localdomain localhost6 localhost6.localdomain6\n"
 )
+# the names of the host's loopback as seen from the private network (its gateway)
+HOST_ALIASES = "host.containers.internal host.docker.internal"
 
 
 def host_file(path: str) -> str:

@@ -241,8 +241,11 @@ def test_bash_completes_network_modes_beyond_run(fake_bin: Path, words: tuple[st
     assert complete(fake_bin, "hutch", *words, "b") == ["bridge"]
 
 
-def test_bash_completes_builds_two_networks(fake_bin: Path) -> None:
-    assert complete(fake_bin, "hutch", "build", "--network", "") == ["host", "none"]
+def test_bash_completes_builds_own_networks(fake_bin: Path) -> None:
+    """build's modes, no user networks (rootless build refuses them, as podman)."""
+    modes = ["host", "none", "private", "bridge", "slirp4netns", "pasta"]
+    assert complete(fake_bin, "hutch", "build", "--network", "") == sorted(modes)
+    assert complete(fake_bin, "hutch", "build", "--userns", "") == ["host"]
 
 
 @pytest.mark.parametrize(

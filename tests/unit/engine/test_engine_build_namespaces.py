@@ -1,0 +1,108 @@
+"""build's --network and --userns* (issue 15): which network every RUN step gets,
+what its /etc files say there, and the user namespace modes refused with the reason."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from hutch.api.build import BuildUserns
+from hutch.api.errors import HostNotReady, InvalidArgument
+from hutch.build.runstep import RunRequest, build_spec, step_network_spec
+from hutch.build.stepstate import RunSettings, step_network
+from hutch.engine import build_namespaces as bn
+from hutch.runtime.spec import Rootfs, Spec
+
+
+def _fake_backends(monkeypatch: pytest.MonkeyPatch, found: tuple[str, ...]) -> None:
+    """Which helpers are on PATH, and a usable /dev/net/tun."""
+    monkeypatch.setattr("shutil.which", lambda name: f"/usr/bin/{name}" if name in found else None)
+    monkeypatch.setattr("hutch.net.backend.tun_problem", lambda: None)
+
+
+def test_the_modes_build_takes(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    _fake_backends(monkeypatch, ("pasta", "slirp4netns"))
+    assert bn.build_network(None, "") == bn.BuildNetwork("host")
+    assert bn.build_network("default", "") == bn.BuildNetwork("host")
+    assert bn.build_network("none", "") == bn.BuildNetwork("none")
+    # private and podman's bridge: the helper the setting names, else pasta first
+    assert bn.build_network("private", "") == bn.BuildNetwork("private", "pasta")
+    assert bn.build_network("bridge", "slirp4netns") == bn.BuildNetwork("private", "slirp4netns")
+    assert bn.build_network("slirp4netns", "pasta") == bn.BuildNetwork("private", "slirp4netns")
+    assert bn.build_network("pasta", "") == bn.BuildNetwork("private", "pasta")
+    ns = tmp_path / "netns"
+    ns.write_text("")
+    assert bn.build_network(f"ns:{ns}", "") == bn.BuildNetwork(f"ns:{ns}")
+
+
+def test_a_host_without_a_helper_is_refused_before_the_build(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _fake_backends(monkeypatch, ())
+    with pytest.raises(HostNotReady, match="private network cannot be used: pasta or slirp4netns"):
+        bn.build_network("private", "")
+    assert bn.build_network("none", "") == bn.BuildNetwork("none")  # no helper needed
+
+
+def test_a_steps_own_network_wins_over_the_builds() -> None:
+    assert step_network("none", "private") == "none"
+    assert step_network("host", "none") == "host"
+    assert step_network("default", "private") == "private"
+    assert step_network(None, "ns:/x") == "ns:/x"
+
+
+def _spec(tmp_path: Path, network: str, backend: str = "") -> Spec:
+    request = RunRequest(
+        step_id="ef" * 32,
+        args=("true",),
+        env=(),
+        cwd="/",
+        user="",
+        network=network,
+        rootfs=Rootfs("bind", str(tmp_path / "root")),
+        mounts=(),
+        workdir=tmp_path / network.replace("/", "_"),
+        hosts=(("gw", "10.0.2.2"),),
+        settings=RunSettings(network=network, backend=backend),
+    )
+    return build_spec(request, ())
+
+
+def test_each_mode_reaches_the_step_spec(tmp_path: Path) -> None:
+    private = _spec(tmp_path, "private", "slirp4netns")
+    assert "net" in private.namespaces
+    assert (private.network.mode, private.network.backend) == ("private", "slirp4netns")
+    files = dict(private.etc_files)
+    hosts = Path(files["/etc/hosts"]).read_text()
+    assert f"10.0.2.100\t{'ef' * 6}\n" in hosts
+    assert "10.0.2.2\thost.containers.internal host.docker.internal\n" in hosts
+    assert hosts.endswith("10.0.2.2\tgw\n")
+    resolv = Path(files["/etc/resolv.conf"]).read_text()
+    assert resolv.startswith("nameserver 10.0.2.3\n") and resolv.count("nameserver") == 1
+    joined = _spec(tmp_path, "ns:/proc/1/ns/net")
+    assert "net" not in joined.namespaces
+    assert (joined.network.mode, joined.network.join) == ("join", "/proc/1/ns/net")
+    host = _spec(tmp_path, "host")
+    assert "net" not in host.namespaces and host.network.mode == "none"
+    none = _spec(tmp_path, "none")
+    assert "net" in none.namespaces and none.network.mode == "none"
+    assert step_network_spec("none", "pasta").mode == "none"
+
+
+def test_userns_host_is_taken_the_rest_refused_with_the_reason() -> None:
+    bn.check_userns(BuildUserns())
+    bn.check_userns(BuildUserns(userns=""))
+    bn.check_userns(BuildUserns(userns="host"))
+    refused = [
+        (BuildUserns(userns="container"), "--userns container"),
+        (BuildUserns(userns="/proc/1/ns/user"), "--userns /proc/1/ns/user"),
+        (BuildUserns(uid_map=("0:1:1",)), "--userns-uid-map"),
+        (BuildUserns(gid_map=("0:1:1",)), "--userns-gid-map"),
+        (BuildUserns(uid_map_user="alice"), "--userns-uid-map-user"),
+        (BuildUserns(userns="host", gid_map_group="staff"), "--userns-gid-map-group"),
+    ]
+    for options, flag in refused:
+        with pytest.raises(InvalidArgument, match=re.escape(f"{flag}: a build's RUN steps run")):
+            bn.check_userns(options)
