@@ -77,6 +77,63 @@ def test_socket_activation_answers_and_idles_out(service: Service) -> None:
         path.unlink(missing_ok=True)
 
 
+# What the first answers of a socket-activated service need not load: the engine's
+# families (containers, images, builds, registries, networks), the other endpoints'
+# Docker shapes, and the database, shutil and hashlib (the start-up joins the
+# session, no more). It loaded sqlite3, shutil, hashlib and hutch.api.containers
+# until issue 20's start-up work.
+NOT_BEFORE_THE_FIRST_ANSWERS = (
+    "hutch.api.containers", "hutch.api.images", "hutch.build", "hutch.registry",
+    "hutch.net", "hutch.oci", "hutch.client", "hutch.engine.containers",
+    "hutch.service.docker", "sqlite3", "shutil", "hashlib", "subprocess",
+)  # fmt: skip
+
+
+def test_ping_and_version_load_only_what_they_need(service: Service) -> None:
+    """A real service (the session already held, as when socket activation starts one
+    beside running containers) answers /_ping and /version and idles out; Python's
+    own import log (PYTHONPROFILEIMPORTTIME) says which modules it loaded."""
+    path = service.env.runtime_dir / "imports.sock"
+    env = {**service.env.environ(), "PYTHONPROFILEIMPORTTIME": "1"}
+    process = subprocess.Popen(
+        [str(hutch_binary()), "system", "service", "--time", "1", f"unix://{path}"],
+        env=env, cwd=service.env.home, stderr=subprocess.PIPE, start_new_session=True,
+    )  # fmt: skip
+    try:
+        started = time.monotonic()
+        for asked in ("/_ping", "/version"):
+            while not path.exists():
+                assert process.poll() is None and time.monotonic() - started < 20
+                time.sleep(0.01)
+            time.sleep(0.05)  # bound, and listening a moment after
+            with contextlib.closing(connect(path)) as sock:
+                sock.sendall(
+                    f"GET {asked} HTTP/1.1\r\nHost: d\r\nConnection: close\r\n\r\n".encode()
+                )
+                data = b""
+                while chunk := sock.recv(4096):
+                    data += chunk
+            assert parse_response(data)[0] == 200, data
+        _, log = process.communicate(timeout=30)  # --time 1: it ends by itself
+    finally:
+        stop(process)  # type: ignore[arg-type]
+    assert process.returncode == 0, log.decode(errors="replace")[-2000:]
+    loaded = [
+        line.rsplit("|", 1)[1].strip()
+        for line in log.decode().splitlines()
+        if line.startswith("import time:") and "imported package" not in line
+    ]
+    # read right (modules the router loads with importlib.import_module are not in
+    # Python's log, but what they import is: the families' API types, service.docker)
+    assert "hutch.service.main" in loaded and "h11" in loaded
+    print(f"modules loaded to answer /_ping and /version: {len(loaded)}")
+    unwanted = sorted(
+        name for name in loaded
+        if any(name == p or name.startswith(p + ".") for p in NOT_BEFORE_THE_FIRST_ANSWERS)
+    )  # fmt: skip
+    assert unwanted == []
+
+
 def test_tcp_warns_and_serves_loopback(service: Service) -> None:
     port = 20000 + os.getpid() % 20000
     done = service.hutch("system", "service", "--time", "1", f"tcp://127.0.0.1:{port}", timeout=30)

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from hutch.api.common import PruneReport
-from hutch.api.containers import ActionReport
 from hutch.api.events import Event, EventsOptions
+
+if TYPE_CHECKING:
+    # an annotation only: the API service joins the session through engine.system
+    # before its first answer, and the container types are a third of its start-up
+    from hutch.api.containers import ActionReport
 
 
 @dataclass(frozen=True)

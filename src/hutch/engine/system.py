@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -60,6 +59,8 @@ def cgroup_fact() -> HostFact:
 
 
 def _tool_fact(name: str, purpose: str) -> HostFact:
+    import shutil  # info's alone: the API service joins the session through this module
+
     path = shutil.which(name)
     return HostFact(
         name,

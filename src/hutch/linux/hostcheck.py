@@ -12,11 +12,19 @@ names the cause. The paths are parameters so that unit tests can give a fake
 from __future__ import annotations
 
 import os
-import shutil
 import stat
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+
+
+def _which(name: str) -> str | None:
+    """shutil.which, loaded when a detector runs: every command that joins the
+    session imports this module, and shutil brings bz2 and lzma along."""
+    import shutil
+
+    return shutil.which(name)
+
 
 # Images whose files belong to ``nobody`` (65534) need that many subordinate ids.
 FULL_RANGE = 65536
@@ -79,7 +87,7 @@ def userns(proc_sys: Path = _PROC_SYS) -> Finding:
 
 def map_tool(
     tool: str,
-    which: Callable[[str], str | None] = shutil.which,
+    which: Callable[[str], str | None] = _which,
     has_capability: Callable[[str], bool] | None = None,
 ) -> Finding:
     """``newuidmap``/``newgidmap``: installed, and setuid root or with a file capability."""
@@ -102,7 +110,7 @@ def map_tool(
     )
 
 
-def map_tools_problem(which: Callable[[str], str | None] = shutil.which) -> Finding | None:
+def map_tools_problem(which: Callable[[str], str | None] = _which) -> Finding | None:
     """The first of newuidmap/newgidmap that cannot map a range, or None."""
     for tool in ("newuidmap", "newgidmap"):
         finding = map_tool(tool, which)
@@ -235,7 +243,7 @@ def storage_location(data_dir: str, mountinfo: str = "/proc/self/mountinfo") -> 
     return Finding("storage location", f"{data_dir} ({fstype or 'unknown'})", True)
 
 
-def network_helpers(which: Callable[[str], str | None] = shutil.which) -> Finding:
+def network_helpers(which: Callable[[str], str | None] = _which) -> Finding:
     """pasta or slirp4netns for private networks; without both, none and host still work."""
     found = [tool for tool in ("pasta", "slirp4netns") if which(tool)]
     if found:

@@ -23,7 +23,6 @@ import errno
 import fcntl
 import os
 import pwd
-import shutil
 import signal
 import time
 from collections.abc import Iterator
@@ -40,6 +39,14 @@ SUBUID = Path("/etc/subuid")
 # The holder's one environment variable: the runtime dir it holds the session of.
 _MARKER = "HUTCH_SESSION"
 SUBGID = Path("/etc/subgid")
+
+
+def _sleep_command() -> str:
+    """The holder's program. shutil only here: joining a live holder (what most
+    commands and the API service's start do) never needs it, nor its bz2 and lzma."""
+    import shutil
+
+    return shutil.which("sleep") or "/bin/sleep"
 
 
 @dataclass(frozen=True)
@@ -226,7 +233,7 @@ class Session:
 
     def _spawn_holder(self, ns_fd: int, mode: str) -> _Holder:
         to_parent_r, to_parent_w = os.pipe()
-        sleep = shutil.which("sleep") or "/bin/sleep"
+        sleep = _sleep_command()
         pid = os.fork()
         if pid == 0:  # pragma: no cover - runs in the holder
             os.close(to_parent_r)
@@ -251,7 +258,7 @@ class Session:
         # way a range cannot be mapped, and the warning of _state names it.
         tools_ok = hostcheck.map_tools_problem() is None
         mode = "subids" if uid_ranges and gid_ranges and tools_ok else "single-id"
-        sleep = shutil.which("sleep") or "/bin/sleep"
+        sleep = _sleep_command()
         to_parent_r, to_parent_w = os.pipe()
         to_child_r, to_child_w = os.pipe()
         pid = os.fork()

@@ -22,7 +22,6 @@ import select
 import socket
 import sys
 import threading
-import traceback
 from collections.abc import Callable, Iterator
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
@@ -196,6 +195,8 @@ class Connection:
             return error_reply(status_of(exc), message_of(exc))
         except Exception as exc:
             # A bug of ours: the client gets a 500 with the error, the log the trace.
+            import traceback  # here: the service's start-up is its first client's wait
+
             print(f"ERRO: {request.method} {request.path}: {exc!r}", file=sys.stderr)
             traceback.print_exc(file=sys.stderr)
             return error_reply(500, f"internal error: {exc}")

@@ -18,11 +18,15 @@ was opened read-only on a full disk, or once the database file was replaced
 from __future__ import annotations
 
 import os
-import sqlite3
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from hutch.store import db
+if TYPE_CHECKING:
+    import sqlite3
+
+# hutch.store.db (and sqlite3) load with the first connection: the service makes its
+# pool at start, and /_ping and /version answer without the database.
 
 KEEP = 4  # idle connections kept at most (more at once are closed when given back)
 
@@ -47,6 +51,8 @@ class ConnectionPool:
 
     def take(self) -> sqlite3.Connection:
         """A kept connection to the database file as it is now, or a new one."""
+        from hutch.store import db
+
         current = _identity(self._path)
         while True:
             with self._lock:
@@ -61,6 +67,8 @@ class ConnectionPool:
         return self._open()
 
     def _open(self) -> sqlite3.Connection:
+        from hutch.store import db
+
         # a full disk opens read-only and immutable: never kept (it would not see changes)
         full = db.full(self._path.parent)
         before = _identity(self._path)

@@ -12,8 +12,6 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
-import secrets
-import shutil
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -25,8 +23,11 @@ from typing import BinaryIO
 from hutch.api.errors import HutchError, InvalidArgument
 from hutch.config.paths import Paths
 from hutch.linux import procfs
-from hutch.store.db import NO_SPACE_HINT, ensure_room
 from hutch.util.atomic import write_atomic
+
+# Joining the session imports this module (EngineContext.enter_session cleans stale
+# temp dirs), and the API service joins it before its first answer: the database
+# (sqlite3), shutil (bz2, lzma) and secrets (hashlib, random) load where they are used.
 
 # The file beside a layer's ``diff`` that names the process that stored it.
 PENDING = "pending"
@@ -114,6 +115,8 @@ class LayerStore:
         expected_diff_id: str | None = None,
     ) -> LayerInfo:
         """``_ingest`` (below); a full disk is an error naming the store."""
+        from hutch.store.db import NO_SPACE_HINT, ensure_room
+
         ensure_room(self._paths.storage)
         try:
             return self._ingest(src, whiteouts, ignore_chown, expected_digest, expected_diff_id)
@@ -228,6 +231,7 @@ class LayerStore:
         None when the tree cannot be renamed into the store (another file
         system): the caller then unpacks the tar as usual.
         """
+        from hutch.store.db import ensure_room
         from hutch.store.tarwrite import write_layer_tar
 
         ensure_room(self._paths.storage)
@@ -327,7 +331,7 @@ class LayerStore:
         """A private temp dir named by our pid, so stale ones can be recognised."""
         base = self._paths.tmp
         base.mkdir(parents=True, exist_ok=True)
-        path = base / f"{os.getpid()}-{secrets.token_hex(6)}"
+        path = base / f"{os.getpid()}-{os.urandom(6).hex()}"  # as secrets.token_hex(6)
         path.mkdir()
         return path
 
@@ -401,6 +405,7 @@ def _alive(pid: int) -> bool:
 
 def remove_tree(path: Path) -> None:
     """rmtree that also copes with directories a container made unwritable."""
+    import shutil
 
     def fix_and_retry(func: object, failed: str, _exc: object) -> None:
         parent = os.path.dirname(failed)
