@@ -63,3 +63,25 @@ def test_export_refuses_a_terminal(hutch: Hutch, base_image: str) -> None:
     )
     assert result.returncode == 125
     assert b"terminal" in result.stdout
+
+
+def test_a_reader_that_stops_early_ends_export_quietly(hutch: Hutch, base_image: str) -> None:
+    # ``hutch export C | head``: hutch stops as a program killed by SIGPIPE
+    # would (status 141, nothing on stderr); it said "Error: Broken pipe" (125).
+    hutch("create", "--name", "early", base_image, "true")
+    reader = subprocess.Popen(["head", "-c", "512"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    assert reader.stdin is not None
+    done = subprocess.run(
+        [str(hutch.binary), "export", "early"],
+        stdout=reader.stdin,
+        stderr=subprocess.PIPE,
+        env=hutch.env.environ(),
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
+    reader.stdin.close()
+    assert reader.stdout is not None
+    out = reader.stdout.read()
+    reader.wait(timeout=30)
+    assert len(out) == 512
+    assert (done.returncode, done.stderr.decode()) == (141, "")

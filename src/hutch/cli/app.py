@@ -386,12 +386,14 @@ def run_typer(args: list[str], engine: Engine | None = None) -> None:
     lazy.prune(app, args)
     try:
         command = typer.main.get_command(app)
-        result = command.main(
-            args=pflag.prepare(command, args), prog_name="hutch", standalone_mode=False
-        )
+        # make_context + invoke, not click's main(): main turns a broken pipe
+        # (``hutch export C | head``) into exit 1, before exits.code_of could
+        # stop quietly with 141 as a program killed by SIGPIPE does (podman).
+        with command.make_context("hutch", pflag.prepare(command, args)) as context:
+            result = command.invoke(context)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
-    except typer.Abort:
+    except (typer.Abort, EOFError):
         sys.exit(EXIT_ENGINE)
     except NoSuchOption as exc:
         # podman's (cobra's) words for a flag the command does not have; its

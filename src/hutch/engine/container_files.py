@@ -436,6 +436,10 @@ def _through_pipe(
             child.wait()
         except HutchError as exc:
             errors.append(exc)
+    if isinstance(failure, BrokenPipeError) and consume_in is None:
+        # Our reader went away (``hutch export C | head``): the producer's
+        # broken pipe follows from it; the caller stops quietly, as SIGPIPE would.
+        raise failure
     # The producer's complaint (a missing source) explains the consumer's
     # (an empty stream, a broken pipe); report it first.
     if errors:
