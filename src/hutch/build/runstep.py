@@ -40,7 +40,7 @@ from hutch.runtime.spec import (
     Spec,
     User,
 )
-from hutch.runtime.spec_network import PRIVATE_ADDRESS, PRIVATE_DNS, PRIVATE_GATEWAY, NetworkSpec
+from hutch.runtime.spec_network import NetworkSpec
 from hutch.runtime.spec_security import SecuritySpec
 from hutch.util.fdio import write_all
 
@@ -55,7 +55,7 @@ class RunRequest:
     env: tuple[str, ...]
     cwd: str
     user: str
-    network: str  # host, none, private or ns:PATH (settings.backend: private's helper)
+    network: str  # host, none, private or ns:PATH (settings.private: private's helper)
     rootfs: Rootfs
     mounts: tuple[Mount, ...]
     workdir: Path  # private scratch dir of this step (bundle, etc files)
@@ -79,9 +79,10 @@ def write_etc_files(
     if network == "host":
         hosts = etcfiles.host_hosts() + f"127.0.1.1\t{hostname}\n"
     elif network == "private":
-        hosts = etcfiles.LOCALHOST + f"{PRIVATE_ADDRESS}\t{hostname}\n"
-        hosts += f"{PRIVATE_GATEWAY}\t{etcfiles.HOST_ALIASES}\n"
-        host_resolv = _private_nameserver(host_resolv)
+        private = settings.private
+        hosts = etcfiles.LOCALHOST + f"{private.address}\t{hostname}\n"
+        hosts += f"{private.gateway}\t{etcfiles.HOST_ALIASES}\n"
+        host_resolv = _private_nameserver(host_resolv, private.dns)
     else:
         hosts = etcfiles.LOCALHOST + f"127.0.1.1\t{hostname}\n"
     hosts += "".join(f"{address}\t{name}\n" for name, address in extra)
@@ -91,11 +92,11 @@ def write_etc_files(
     )
 
 
-def _private_nameserver(host: str) -> str:
+def _private_nameserver(host: str, server: str) -> str:
     """The host's resolv.conf with its name servers replaced by the private
     network's forwarder (a loopback resolver of the host is not reachable as such)."""
     kept = [line for line in host.splitlines() if not line.startswith("nameserver")]
-    return "".join(f"{line}\n" for line in [f"nameserver {PRIVATE_DNS}", *kept])
+    return "".join(f"{line}\n" for line in [f"nameserver {server}", *kept])
 
 
 def resolv_text(host: str, settings: RunSettings) -> str:
@@ -146,15 +147,15 @@ def build_spec(request: RunRequest, capabilities: tuple[str, ...]) -> Spec:
         security=SecuritySpec(ulimits=request.settings.ulimits),
         shm_size=DEFAULT_SHM_SIZE if settings.shm_size is None else settings.shm_size,
         resources=settings.resources,
-        network=step_network_spec(request.network, settings.backend),
+        network=step_network_spec(request.network, settings.private),
     )
 
 
-def step_network_spec(network: str, backend: str) -> NetworkSpec:
+def step_network_spec(network: str, private: NetworkSpec) -> NetworkSpec:
     """What the monitor attaches: the private network through pasta or slirp4netns,
     the namespace of ns:PATH joined, else nothing (none: lo alone; host: no namespace)."""
     if network == "private":
-        return NetworkSpec(mode="private", backend=backend)
+        return private
     if network.startswith("ns:"):
         return NetworkSpec(mode="join", join=network[3:])
     return NetworkSpec(mode="none")

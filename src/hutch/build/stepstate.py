@@ -22,6 +22,7 @@ from hutch.build.contexts import NamedContext
 from hutch.build.ignore import IgnoreMatcher
 from hutch.oci.image import ContainerConfig, ImageConfig
 from hutch.runtime.spec import ResourceSpec
+from hutch.runtime.spec_network import NetworkSpec
 from hutch.runtime.spec_security import Ulimit
 from hutch.store.layers import LayerInfo
 
@@ -41,7 +42,9 @@ class RunSettings:
     # host, none, private (pasta or slirp4netns: ``backend``) or ns:PATH; a step's
     # RUN --network=none|host wins, RUN --network=default keeps this one (buildah's)
     network: str = "host"
-    backend: str = ""  # the private network's helper, chosen before the build starts
+    # the private network: its helper (chosen before the build starts), the helper's
+    # options of build --network slirp4netns:OPTS or pasta:OPTS and their layout
+    private: NetworkSpec = field(default_factory=lambda: NetworkSpec(mode="private"))
     volumes: tuple[tuple[str, str, bool], ...] = ()  # (host source, destination, read-only)
     dns: tuple[str, ...] = ()
     dns_search: tuple[str, ...] = ()

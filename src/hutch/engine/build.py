@@ -231,7 +231,7 @@ class BuildService:
         for item in options.env:
             assign(env, item, f"invalid --env {item!r}: expected KEY=VALUE")
         # a bad one fails before anything runs
-        hosts = _hosts(options.add_hosts, run_settings.network)
+        hosts = _hosts(options.add_hosts, run_settings)
         timestamp = options.timestamp if options.timestamp is not None else environ_timestamp()
         if options.context == "-" and options.containerfile == "-":
             raise InvalidArgument("the context and the Containerfile cannot both come from stdin")
@@ -386,7 +386,7 @@ def _run_settings(options: BuildOptions, settings: Settings) -> RunSettings:
     network = build_network(options.network, settings.network_backend)
     return RunSettings(
         network=network.mode,
-        backend=network.backend,
+        private=network.private,
         volumes=tuple(_volume(item) for item in options.volumes),
         dns=options.dns,
         dns_search=options.dns_search,
@@ -462,14 +462,13 @@ def _duration(text: str | None, flag: str) -> float | None:
         ) from None
 
 
-def _hosts(items: Sequence[str], network: str) -> tuple[tuple[str, str], ...]:
+def _hosts(items: Sequence[str], run: RunSettings) -> tuple[tuple[str, str], ...]:
     """--add-host HOST:IP as run's; host-gateway is the private network's gateway
     with --network private, else the host's own loopback (RUN shares the host's
     network, or has none)."""
     from hutch.engine.netconfig import parse_add_host
-    from hutch.runtime.spec_network import PRIVATE_GATEWAY
 
-    gateway = PRIVATE_GATEWAY if network == "private" else "127.0.0.1"
+    gateway = run.private.gateway if run.network == "private" else "127.0.0.1"
     hosts = []
     for item in items:
         name, address = parse_add_host(item)

@@ -1,10 +1,11 @@
 """build's --network and --userns* flags: the namespaces every RUN step gets.
 
 podman-build(1)'s --network takes host, none, private (the default of rootless
-podman: a namespace of its own, connected by slirp4netns or pasta), ns:PATH and,
-rootful only, a network's name; hutch's default stays the host's network (no
-helper to start per step). ``bridge`` is the private network, as run's
-``--network bridge`` is when rootless.
+podman: a namespace of its own, connected by slirp4netns or pasta, with run's
+``slirp4netns:OPTIONS`` and ``pasta:OPTIONS``), ns:PATH and, rootful only, a
+network's name; hutch's default stays the host's network (no helper to start per
+step). ``bridge`` is the private network, as run's ``--network bridge`` is when
+rootless.
 
 --userns "container" and the --userns-*-map flags would run each step in a user
 namespace of its own mapped onto the session's IDs: the steps' files would then
@@ -16,10 +17,11 @@ runs in, the session's) is what every RUN step gets.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from hutch.api.build import BuildUserns
 from hutch.api.errors import HostNotReady, InvalidArgument
+from hutch.runtime.spec_network import NetworkSpec
 
 _PRIVATE = ("private", "bridge")
 _HELPERS = ("slirp4netns", "pasta")
@@ -29,7 +31,8 @@ _TAKEN = "host, none, private, slirp4netns, pasta or ns:PATH"
 @dataclass(frozen=True)
 class BuildNetwork:
     mode: str  # host, none, private or ns:PATH (RunSettings.network)
-    backend: str = ""  # private: pasta or slirp4netns
+    # private: the helper (pasta or slirp4netns), its options and the layout they give
+    private: NetworkSpec = field(default_factory=lambda: NetworkSpec(mode="private"))
 
 
 def build_network(text: str | None, backend_setting: str) -> BuildNetwork:
@@ -43,23 +46,23 @@ def build_network(text: str | None, backend_setting: str) -> BuildNetwork:
         if not path or not os.path.exists(path):
             raise InvalidArgument(f"--network {mode}: {path or 'PATH'}: no such file or directory")
         return BuildNetwork(mode)
-    name, sep, _opts = mode.partition(":")
-    if name in _HELPERS and sep:
-        raise InvalidArgument(f"--network {mode}: build takes no {name} options")
+    name = mode.partition(":")[0]
     if name.startswith("container"):
         raise InvalidArgument(f"--network {mode}: a build's RUN steps take {_TAKEN}")
-    if mode not in _PRIVATE and mode not in _HELPERS:
+    if mode not in _PRIVATE and name not in _HELPERS:
         # podman 4.3.1's words for any network name when rootless
         raise InvalidArgument("cannot use networks as rootless")
+    from hutch.engine.helper_options import parse
     from hutch.net.backend import choose_backend
 
-    choice = choose_backend(mode if mode in _HELPERS else backend_setting)
+    layout = parse(mode)  # refused before the helper is looked for, as run's
+    choice = choose_backend(name if name in _HELPERS else backend_setting)
     if not choice.name:
         raise HostNotReady(
             f"the private network cannot be used: {choice.reason}",
             hint="or build with --network host or --network none",
         )
-    return BuildNetwork("private", choice.name)
+    return BuildNetwork("private", layout.spec(choice.name))
 
 
 def check_userns(options: BuildUserns) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 from hutch.api.container_config import RunOptions
 from hutch.api.errors import HostNotReady, InvalidArgument
 from hutch.config.settings import Settings
-from hutch.engine import ports
+from hutch.engine import helper_options, ports
 from hutch.net.backend import choose_backend, pasta_loses_loopback_udp
 from hutch.oci.image import ImageConfig
 from hutch.runtime import etcfiles
@@ -69,11 +69,7 @@ def check_mode(mode: str) -> None:
     what = kind(mode)
     helper = helper_of(mode)
     if helper and mode != helper:
-        # podman passes these on to the helper (port_handler=, allow_host_loopback=,
-        # pasta's own flags); hutch's helpers run with fixed settings
-        raise InvalidArgument(
-            f"invalid --network {mode!r}: hutch takes no {helper} options; use --network {helper}"
-        )
+        helper_options.parse(mode)
     if what == "join" and not mode.partition(":")[2]:
         raise InvalidArgument(f"invalid --network {mode!r}: a container or path must follow")
     if what == "bridge":
@@ -189,7 +185,8 @@ def network_spec(
         # (its spliced path answers from the wrong port); slirp4netns does not.
         fallback = choose_backend("slirp4netns")
         backend = fallback.name or backend
-    return NetworkSpec(mode="private", backend=backend, ports=mappings)
+    # without options: the defaults
+    return helper_options.parse(options.network).spec(backend, mappings)
 
 
 def _mappings(options: RunOptions, image: ImageConfig) -> list[PortMapping]:

@@ -131,27 +131,30 @@ def detach(pids: list[int]) -> None:
             os.waitpid(pid, 0)
 
 
+def _given(args: tuple[str, ...], *flags: str) -> bool:
+    """Whether the user's helper options give one of ``flags`` (``-t`` or ``-t=...``)."""
+    return any(arg.partition("=")[0] in flags for arg in args)
+
+
 def pasta_argv(net: NetworkSpec, netns_fd: int, pid_file: Path) -> list[str]:
-    argv = [
-        which("pasta") or "pasta",
-        "--config-net",
-        "--foreground",
-        "--quiet",
-        "--pid",
-        str(pid_file),
-        "--address",
-        net.address,
-        "--netmask",
-        "24",
-        "--gateway",
-        net.gateway,
-        "--dns-forward",
-        net.dns,
-        "--ipv4-only",
-        "--netns",
-        f"/proc/self/fd/{netns_fd}",
-        "--netns-only",
-    ]
+    """hutch's pasta command line; a setting the user's ``pasta:`` options give
+    replaces hutch's default for it (their options come last, as podman puts them)."""
+    user = net.helper_args
+    argv = [which("pasta") or "pasta", "--config-net", "--foreground"]
+    if not _given(user, "-q", "--quiet", "-d", "--debug", "--trace"):
+        argv.append("--quiet")
+    argv += ["--pid", str(pid_file)]
+    defaults = (
+        (("-a", "--address"), ["--address", net.address]),
+        (("-n", "--netmask"), ["--netmask", "24"]),
+        (("-g", "--gateway"), ["--gateway", net.gateway]),
+        (("--dns-forward",), ["--dns-forward", net.dns]),
+        (("-4", "--ipv4-only", "-6", "--ipv6-only"), ["--ipv4-only"]),
+    )
+    for flags, default in defaults:
+        if not _given(user, *flags):
+            argv += default
+    argv += ["--netns", f"/proc/self/fd/{netns_fd}", "--netns-only"]
     if procfs.real_root():
         # pasta started by the real root would switch to "nobody", who cannot
         # enter the container's namespace: stay root (rootful hutch).
@@ -163,12 +166,13 @@ def pasta_argv(net: NetworkSpec, netns_fd: int, pid_file: Path) -> list[str]:
             where = f"{p.host_ip}/" if p.host_ip else ""
             argv += [flag, f"{where}{p.host_port}:{p.container_port}"]
     # without any -t/-u pasta forwards nothing (the default of pasta is "auto")
-    if not tcp:
-        argv += ["-t", "none"]
-    if not udp:
-        argv += ["-u", "none"]
-    argv += ["-T", "none", "-U", "none"]
-    return argv
+    for flags, published in ((("-t", "--tcp-ports"), tcp), (("-u", "--udp-ports"), udp)):
+        if not published and not _given(user, *flags):
+            argv += [flags[0], "none"]
+    for flags in (("-T", "--tcp-ns"), ("-U", "--udp-ns")):
+        if not _given(user, *flags):
+            argv += [flags[0], "none"]
+    return argv + list(user)
 
 
 def _spawn(argv: list[str], keep_fds: list[int], log: Path) -> int:
@@ -237,11 +241,12 @@ def _start_slirp(net: NetworkSpec, netns_fd: int, bundle: Path, api: Path) -> in
     ready_r, ready_w = os.pipe2(os.O_CLOEXEC)
     api.unlink(missing_ok=True)
     log = bundle / "network.log"
+    mtu = [] if _given(net.helper_args, "--mtu") else ["--mtu", "65520"]
     argv = [
         which("slirp4netns") or "slirp4netns",
         "--configure",
-        "--mtu",
-        "65520",
+        *mtu,
+        *net.helper_args,
         "--ready-fd",
         str(ready_w),
         "--api-socket",

@@ -52,6 +52,9 @@ class NetworkSpec:
 
     mode: str = "none"
     backend: str = ""  # pasta or slirp4netns, for the private mode
+    # --network slirp4netns:OPTS or pasta:OPTS: the helper's extra flags (slirp4netns's
+    # translated from podman's key=value options, pasta's as the user gave them)
+    helper_args: tuple[str, ...] = ()
     ports: tuple[PortMapping, ...] = ()
     address: str = PRIVATE_ADDRESS
     gateway: str = PRIVATE_GATEWAY

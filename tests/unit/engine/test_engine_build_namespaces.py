@@ -14,6 +14,7 @@ from hutch.build.runstep import RunRequest, build_spec, step_network_spec
 from hutch.build.stepstate import RunSettings, step_network
 from hutch.engine import build_namespaces as bn
 from hutch.runtime.spec import Rootfs, Spec
+from hutch.runtime.spec_network import NetworkSpec
 
 
 def _fake_backends(monkeypatch: pytest.MonkeyPatch, found: tuple[str, ...]) -> None:
@@ -28,13 +29,24 @@ def test_the_modes_build_takes(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) 
     assert bn.build_network("default", "") == bn.BuildNetwork("host")
     assert bn.build_network("none", "") == bn.BuildNetwork("none")
     # private and podman's bridge: the helper the setting names, else pasta first
-    assert bn.build_network("private", "") == bn.BuildNetwork("private", "pasta")
-    assert bn.build_network("bridge", "slirp4netns") == bn.BuildNetwork("private", "slirp4netns")
-    assert bn.build_network("slirp4netns", "pasta") == bn.BuildNetwork("private", "slirp4netns")
-    assert bn.build_network("pasta", "") == bn.BuildNetwork("private", "pasta")
+    assert bn.build_network("private", "") == _private("pasta")
+    assert bn.build_network("bridge", "slirp4netns") == _private("slirp4netns")
+    assert bn.build_network("slirp4netns", "pasta") == _private("slirp4netns")
+    assert bn.build_network("pasta", "") == _private("pasta")
+    # run's helper options, with the layout they give
+    cidr = bn.build_network("slirp4netns:cidr=10.9.0.0/24,mtu=1400", "pasta")
+    assert cidr.private.helper_args == ("--cidr", "10.9.0.0/24", "--mtu", "1400")
+    assert (cidr.private.address, cidr.private.gateway) == ("10.9.0.100", "10.9.0.2")
+    assert bn.build_network("pasta:-T,8080", "").private.helper_args == ("-T", "8080")
+    with pytest.raises(InvalidArgument, match='unknown option for slirp4netns: "x=1"'):
+        bn.build_network("slirp4netns:x=1", "")
     ns = tmp_path / "netns"
     ns.write_text("")
     assert bn.build_network(f"ns:{ns}", "") == bn.BuildNetwork(f"ns:{ns}")
+
+
+def _private(backend: str) -> bn.BuildNetwork:
+    return bn.BuildNetwork("private", NetworkSpec(mode="private", backend=backend))
 
 
 def test_a_host_without_a_helper_is_refused_before_the_build(
@@ -53,7 +65,7 @@ def test_a_steps_own_network_wins_over_the_builds() -> None:
     assert step_network(None, "ns:/x") == "ns:/x"
 
 
-def _spec(tmp_path: Path, network: str, backend: str = "") -> Spec:
+def _spec(tmp_path: Path, network: str, private: NetworkSpec | None = None) -> Spec:
     request = RunRequest(
         step_id="ef" * 32,
         args=("true",),
@@ -65,13 +77,13 @@ def _spec(tmp_path: Path, network: str, backend: str = "") -> Spec:
         mounts=(),
         workdir=tmp_path / network.replace("/", "_"),
         hosts=(("gw", "10.0.2.2"),),
-        settings=RunSettings(network=network, backend=backend),
+        settings=RunSettings(network=network, private=private or NetworkSpec(mode="private")),
     )
     return build_spec(request, ())
 
 
 def test_each_mode_reaches_the_step_spec(tmp_path: Path) -> None:
-    private = _spec(tmp_path, "private", "slirp4netns")
+    private = _spec(tmp_path, "private", NetworkSpec(mode="private", backend="slirp4netns"))
     assert "net" in private.namespaces
     assert (private.network.mode, private.network.backend) == ("private", "slirp4netns")
     files = dict(private.etc_files)
@@ -88,7 +100,21 @@ def test_each_mode_reaches_the_step_spec(tmp_path: Path) -> None:
     assert "net" not in host.namespaces and host.network.mode == "none"
     none = _spec(tmp_path, "none")
     assert "net" in none.namespaces and none.network.mode == "none"
-    assert step_network_spec("none", "pasta").mode == "none"
+    assert step_network_spec("none", NetworkSpec(mode="private")).mode == "none"
+
+
+def test_a_cidr_moves_the_steps_etc_files(tmp_path: Path) -> None:
+    """build --network slirp4netns:cidr=...: the step's /etc files name that range."""
+    layout = NetworkSpec(
+        mode="private", backend="slirp4netns", address="10.9.0.100", gateway="10.9.0.2",
+        dns="10.9.0.3", helper_args=("--cidr", "10.9.0.0/24"),
+    )  # fmt: skip
+    spec = _spec(tmp_path, "private", layout)
+    assert spec.network == layout
+    files = dict(spec.etc_files)
+    hosts = Path(files["/etc/hosts"]).read_text()
+    assert f"10.9.0.100\t{'ef' * 6}\n" in hosts and "10.9.0.2\thost.containers" in hosts
+    assert Path(files["/etc/resolv.conf"]).read_text().startswith("nameserver 10.9.0.3\n")
 
 
 def test_userns_host_is_taken_the_rest_refused_with_the_reason() -> None:

@@ -44,17 +44,22 @@ def test_a_log_file_takes_the_steps_and_runs_output(tmp_path: Path) -> None:
 
 def test_add_host_lines_reach_runs_etc_hosts(tmp_path: Path) -> None:
     from hutch.build.runstep import write_etc_files
+    from hutch.build.stepstate import RunSettings
     from hutch.engine.build import _hosts
+    from hutch.runtime.spec_network import NetworkSpec
 
-    hosts = _hosts(("db:10.0.0.5", "gw:host-gateway", "v6:[::1]"), "host")
+    host = RunSettings(network="host")
+    hosts = _hosts(("db:10.0.0.5", "gw:host-gateway", "v6:[::1]"), host)
     assert hosts == (("db", "10.0.0.5"), ("gw", "127.0.0.1"), ("v6", "::1"))
     files = dict(write_etc_files(tmp_path, "step", "none", hosts))
     text = Path(files["/etc/hosts"]).read_text()
     assert text.endswith("127.0.1.1\tstep\n10.0.0.5\tdb\n127.0.0.1\tgw\n::1\tv6\n")
     with pytest.raises(InvalidArgument, match="invalid --add-host 'db'"):
-        _hosts(("db",), "host")
-    # on the private network the host is its gateway
-    assert _hosts(("gw:host-gateway",), "private") == (("gw", "10.0.2.2"),)
+        _hosts(("db",), host)
+    # on the private network the host is its gateway, where the helper's options put it
+    assert _hosts(("gw:host-gateway",), RunSettings(network="private")) == (("gw", "10.0.2.2"),)
+    moved = RunSettings(network="private", private=NetworkSpec(mode="private", gateway="10.9.0.2"))
+    assert _hosts(("gw:host-gateway",), moved) == (("gw", "10.9.0.2"),)
 
 
 def test_ignorefile_replaces_the_ignore_file_found(tmp_path: Path) -> None:
@@ -110,7 +115,7 @@ def test_run_settings_from_the_flags(tmp_path: Path) -> None:
     ("options", "message"),
     [({"network": "mynet"}, "cannot use networks as rootless"),
      ({"network": "container:web"}, "--network container:web: a build's RUN steps take host"),
-     ({"network": "pasta:-T,80"}, "--network pasta:-T,80: build takes no pasta options"),
+     ({"network": "pasta:--pid,x"}, "pasta: --pid: hutch sets it itself"),
      ({"network": "ns:/nonexistent-h10"}, "/nonexistent-h10: no such file or directory"),
      ({"volumes": ("/nonexistent-h15:/x",)}, "no such file or directory"),
      ({"volumes": ("/tmp",)}, "invalid --volume '/tmp': expected SRC:DST"),
