@@ -8,8 +8,18 @@ accepts them; ``start`` brings the container up (Type=notify: READY=1 from
 hutch) and its published port answers; killing the container makes systemd
 restart the service (Restart=on-failure); ``stop`` removes the container; a
 ``.network``, a ``.volume`` and a ``.build`` are made by their own services
-before the containers that use them. The services log to files in the phase's
-directory (the guest has no journal), which the assertions show when they fail.
+before the containers that use them; ``Notify=true`` (``--sdnotify=container``)
+makes the unit active only when the container itself says READY=1 (5 s after it
+starts); a ``.pod`` runs two ``.container`` units that share its localhost and
+its ``/dev/shm`` (``ShmSize=``); a
+``.kube`` unit plays its YAML and its stop takes the pod down; a ``generate
+systemd --new`` unit runs its container as a service; ``auto-update`` against a
+registry on loopback (Debian's docker-registry, from the host's root like every
+other binary here) restarts a ``AutoUpdate=registry`` service on the image newly
+pushed under its name, and rolls a broken one (its entrypoint missing, so the
+restart fails) back to the image before. The services log to files in the
+phase's directory (the guest has no journal), which the assertions show when
+they fail. The ``t_*`` files time the parts (seconds since the epoch).
 """
 
 from __future__ import annotations
@@ -25,6 +35,8 @@ from guest import GuestResult, out, phase_result
 BIN = Path(sys.executable).parent
 HUTCH = BIN / "hutch"
 QUADLET = BIN / "hutch-quadlet"
+# busybox has no unix datagram client: the container's sd_notify(3), built in the guest
+SENDER = Path(__file__).resolve().parents[1] / "integration" / "sd_notify_send.c"
 
 JOB = r"""
 O=/run/out/phases/quadlet  # a phase of the systemd boot
@@ -91,6 +103,99 @@ Image=base
 NoSuchKey=1
 EOF
 
+# Further units (issue 19's Tests): Notify=true, a .pod with two members, a
+# .kube, and one auto-update follows; each container leaves on SIGTERM at
+# once (trap) so that no stop waits out its timeout.
+gcc -static -O2 -o $O/sd_notify_send {sender} 2> $O/gcc_err
+mkdir -p $O/late
+cat > $U/late.container <<'EOF'
+[Container]
+Image=base
+Notify=true
+Network=none
+Volume=/run/out/phases/quadlet/late:/w
+Volume=/run/out/phases/quadlet/sd_notify_send:/sd_notify_send:ro
+Exec=sh -c 'trap "exit 0" TERM; cat /proc/uptime > /w/started; sleep 5; \
+    cat /proc/uptime > /w/ready; /sd_notify_send READY=1; sleep 1000 & wait'
+
+[Service]
+TimeoutStartSec=600
+StandardOutput=append:/run/out/phases/quadlet/late.log
+StandardError=append:/run/out/phases/quadlet/late.log
+EOF
+cat > $U/duo.pod <<'EOF'
+[Pod]
+ShmSize=2m
+
+[Service]
+TimeoutStartSec=600
+StandardOutput=append:/run/out/phases/quadlet/duo.log
+StandardError=append:/run/out/phases/quadlet/duo.log
+EOF
+cat > $U/duo-web.container <<'EOF'
+[Container]
+Image=base
+Pod=duo.pod
+Exec=sh -c 'trap "exit 0" TERM; mkdir /www; echo from the pod web > /www/index.html; \
+    echo left by web > /dev/shm/note; httpd -f -p 127.0.0.1:8081 -h /www & wait'
+
+[Service]
+TimeoutStartSec=600
+StandardOutput=append:/run/out/phases/quadlet/duo.log
+StandardError=append:/run/out/phases/quadlet/duo.log
+EOF
+cat > $U/duo-client.container <<'EOF'
+[Container]
+Image=base
+Pod=duo.pod
+Exec=sh -c 'trap "exit 0" TERM; sleep 1000 & wait'
+
+[Service]
+TimeoutStartSec=600
+StandardOutput=append:/run/out/phases/quadlet/duo.log
+StandardError=append:/run/out/phases/quadlet/duo.log
+EOF
+cat > $U/kp.yaml <<'EOF'
+apiVersion: v1
+kind: Pod
+metadata:
+  name: kp
+spec:
+  containers:
+  - name: box
+    image: localhost/base:latest
+    command: ["sh", "-c", "trap 'exit 0' TERM; echo from kube > /tmp/msg; sleep 1000 & wait"]
+EOF
+cat > $U/kp.kube <<'EOF'
+[Kube]
+Yaml=kp.yaml
+Network=none
+
+[Service]
+TimeoutStartSec=600
+StandardOutput=append:/run/out/phases/quadlet/kp.log
+StandardError=append:/run/out/phases/quadlet/kp.log
+EOF
+cat > $U/upd.container <<'EOF'
+[Container]
+Image=127.0.0.1:15000/quadlet/upd:latest
+AutoUpdate=registry
+Network=none
+Exec=sh -c 'trap "exit 0" TERM; sleep 1000 & wait'
+
+[Service]
+TimeoutStartSec=600
+StandardOutput=append:/run/out/phases/quadlet/upd.log
+StandardError=append:/run/out/phases/quadlet/upd.log
+EOF
+# generate systemd --new: a unit of the user's own, loaded by the same reload
+mkdir -p $HOME/.config/systemd/user
+$H create --name gen --network none base sh -c 'trap "exit 0" TERM; sleep 1000 & wait' \
+    > $O/gen_created 2>&1
+(cd $HOME/.config/systemd/user && $H generate systemd --new --name --files gen) \
+    > $O/gen_files 2>&1
+$H rm gen > /dev/null 2>&1
+
 {quadlet} -user -dryrun > $O/dryrun 2> $O/dryrun_err
 echo $? > $O/dryrun_rc
 G=$XDG_RUNTIME_DIR/systemd/generator
@@ -104,8 +209,13 @@ until [ -e $G/web.service ] && \
 done
 echo $n > $O/reload_polls
 ls $G > $O/generated 2>&1
-systemd-analyze --user verify $G/web.service $G/app.service > $O/verify 2>&1
+systemd-analyze --user verify $G/web.service $G/app.service $G/late.service \
+    $G/duo-pod.service $G/duo-web.service $G/kp.service $G/upd.service > $O/verify 2>&1
 echo $? > $O/verify_rc
+# its Documentation= names hutch's man page, which man(1) cannot find uninstalled
+systemd-analyze --user verify --man=no $HOME/.config/systemd/user/container-gen.service \
+    > $O/gen_verify 2>&1
+echo $? > $O/gen_verify_rc
 
 port() {{
     /usr/bin/python3 - "$1" <<'PY'
@@ -159,6 +269,124 @@ $H inspect systemd-app > $O/app_inspect 2>&1
 $H images --format '{{{{.Repository}}}}:{{{{.Tag}}}}' > $O/images 2>&1
 systemctl --user stop app.service
 $H ps -a --format '{{{{.Names}}}}' > $O/ps_after_app 2>&1
+date +%s.%N > $O/t_more_start
+
+# Notify=true (--sdnotify=container): active only once the container says READY=1,
+# which it does 5 s after it starts.
+systemctl --user start --no-block late.service 2> $O/late_start_err
+n=0
+until [ -s $O/late/started ]; do n=$((n + 1)); [ $n -gt 3000 ] && break; sleep 0.1; done
+systemctl --user show -p ActiveState -p SubState late.service > $O/late_waiting
+n=0
+until [ "$(systemctl --user show -p ActiveState --value late.service)" = active ]; do
+    n=$((n + 1)); [ $n -gt 1200 ] && break; sleep 0.2
+done
+systemctl --user show -p ActiveState -p Type -p InactiveExitTimestampMonotonic \
+    -p ActiveEnterTimestampMonotonic late.service > $O/late_active
+systemctl --user stop late.service
+date +%s.%N > $O/t_late
+
+# A .pod with two .container units: both run in it and share its localhost.
+systemctl --user start duo-pod.service duo-web.service duo-client.service 2> $O/duo_start_err
+echo $? > $O/duo_start_rc
+systemctl --user show -p ActiveState duo-pod.service duo-web.service duo-client.service \
+    > $O/duo_units 2>&1
+$H pod inspect systemd-duo > $O/duo_pod 2>&1
+$H exec systemd-duo-client sh -c \
+    'for i in 1 2 3 4 5 6 7 8 9 10; do wget -qO- http://127.0.0.1:8081/ && break; sleep 1; done
+     cat /dev/shm/note; df -k /dev/shm | tail -1' > $O/duo_fetch 2>&1
+systemctl --user stop duo-pod.service
+$H pod ps --format '{{{{.Name}}}}' > $O/pods_after_duo 2>&1
+$H ps -a --format '{{{{.Names}}}}' > $O/ps_after_duo 2>&1
+date +%s.%N > $O/t_duo
+
+# A .kube unit: its YAML's pod runs; stop takes it down.
+systemctl --user start kp.service 2> $O/kp_start_err
+echo $? > $O/kp_start_rc
+systemctl --user show -p ActiveState kp.service > $O/kp_state
+$H pod ps --format '{{{{.Name}}}} {{{{.Status}}}}' > $O/kp_pods 2>&1
+$H exec kp-box cat /tmp/msg > $O/kp_msg 2>&1
+systemctl --user stop kp.service
+$H pod ps --format '{{{{.Name}}}}' > $O/pods_after_kp 2>&1
+$H ps -a --format '{{{{.Names}}}}' > $O/ps_after_kp 2>&1
+date +%s.%N > $O/t_kp
+
+# generate systemd --new: the unit runs the container as a service; stop removes it.
+systemctl --user start container-gen.service 2> $O/gen_start_err
+echo $? > $O/gen_start_rc
+systemctl --user show -p ActiveState -p Type container-gen.service > $O/gen_state
+$H inspect --format '{{{{.State.Status}}}} {{{{index .Config.Labels "PODMAN_SYSTEMD_UNIT"}}}}' \
+    gen > $O/gen_inspect 2>&1
+systemctl --user stop container-gen.service
+$H ps -a --format '{{{{.Names}}}}' > $O/ps_after_gen 2>&1
+date +%s.%N > $O/t_gen
+
+# auto-update against a registry on loopback (Debian's docker-registry, from the
+# host's root): a new image restarts the service on it, a broken one rolls back.
+mkdir -p $HOME/reg $HOME/.config/containers
+cat > $HOME/reg/config.yml <<EOF
+version: 0.1
+log:
+  level: warn
+storage:
+  filesystem:
+    rootdirectory: $HOME/reg/storage
+  delete:
+    enabled: true
+http:
+  addr: 127.0.0.1:15000
+  secret: hutch-tests
+EOF
+printf '[[registry]]\nlocation = "127.0.0.1:15000"\ninsecure = true\n' \
+    > $HOME/.config/containers/registries.conf
+docker-registry serve $HOME/reg/config.yml > $O/registry.log 2>&1 &
+REG=$!
+R=127.0.0.1:15000/quadlet/upd:latest
+digest() {{
+    /usr/bin/python3 - <<'PY'
+import urllib.request
+req = urllib.request.Request(
+    "http://127.0.0.1:15000/v2/quadlet/upd/manifests/latest", method="HEAD",
+    headers={{"Accept": "application/vnd.oci.image.manifest.v1+json, "
+                       "application/vnd.docker.distribution.manifest.v2+json"}},
+)
+print(urllib.request.urlopen(req, timeout=30).headers["Docker-Content-Digest"])
+PY
+}}
+publish() {{  # publish TAG CHANGE: a new image under $R, in the registry only
+    $H import --change "$2" /run/out/rootfs.tar localhost/upd:$1 > /dev/null
+    $H push localhost/upd:$1 $R 2>> $O/push_err
+    $H rmi localhost/upd:$1 > /dev/null
+    digest > $O/digest_$1 2>&1
+}}
+n=0
+until /bin/busybox wget -q -O /dev/null http://127.0.0.1:15000/v2/ 2>/dev/null; do
+    n=$((n + 1)); [ $n -gt 600 ] && break; sleep 0.1
+done
+publish v1 'ENV V=1'
+F='{{{{.Id}}}} {{{{.Image}}}} {{{{.ImageDigest}}}}'
+systemctl --user start upd.service 2> $O/upd_start_err
+echo $? > $O/upd_start_rc
+$H inspect --format "$F" systemd-upd > $O/upd_v1 2>&1
+$H auto-update --format json > $O/au_none 2> $O/au_none_err
+echo $? > $O/au_none_rc
+publish v2 'ENV V=2'
+$H auto-update --format json > $O/au_new 2> $O/au_new_err
+echo $? > $O/au_new_rc
+systemctl --user show -p ActiveState upd.service > $O/upd_state_v2
+$H inspect --format "$F" systemd-upd > $O/upd_v2 2>&1
+$H exec systemd-upd sh -c 'echo $V' > $O/upd_env_v2 2>&1
+publish bad 'ENTRYPOINT ["/no/such/binary"]'
+$H auto-update --format json > $O/au_bad 2> $O/au_bad_err
+echo $? > $O/au_bad_rc
+systemctl --user show -p ActiveState upd.service > $O/upd_state_bad
+$H inspect --format "$F" systemd-upd > $O/upd_after_bad 2>&1
+$H exec systemd-upd sh -c 'echo $V' > $O/upd_env_after_bad 2>&1
+$H image inspect --format '{{{{.Id}}}}' $R > $O/upd_name_after_bad 2>&1
+systemctl --user stop upd.service
+kill $REG
+date +%s.%N > $O/t_upd
+
 cat $HOME/.local/share/hutch/containers/*/userdata/monitor.err > $O/monitor_err 2>/dev/null
 true
 """
@@ -167,7 +395,7 @@ true
 # A phase of the boot with a user manager, after test_vm_systemd.py's job
 # (conftest.guest_boot); its scope has a name of its own for that reason.
 GUEST_BOOT = "systemd"
-GUEST_PHASES = {"quadlet": ("", JOB.format(hutch=HUTCH, quadlet=QUADLET))}
+GUEST_PHASES = {"quadlet": ("", JOB.format(hutch=HUTCH, quadlet=QUADLET, sender=SENDER))}
 
 
 @pytest.fixture(scope="module")
@@ -247,3 +475,94 @@ def test_network_volume_and_build_units_come_first(guest: GuestResult) -> None:
     assert list(info["NetworkSettings"]["Networks"]) == ["systemd-app"]
     assert info["Config"]["Image"].endswith("quadlet-app:latest")
     assert "systemd-app" not in out(guest, "ps_after_app").split()
+
+
+def floats(text: str) -> list[float]:
+    return [float(w) for w in text.split()]
+
+
+def test_notify_true_is_active_only_once_the_container_says_ready(guest: GuestResult) -> None:
+    started, ready = floats(out(guest, "late/started"))[0], floats(out(guest, "late/ready"))[0]
+    assert ready - started >= 5
+    # the container ran, had not said READY=1 yet: the unit was still starting
+    assert props(out(guest, "late_waiting")) == {
+        "ActiveState": "activating",
+        "SubState": "start",
+    }, out(guest, "late_start_err") + logs(guest, "late.log")
+    state = props(out(guest, "late_active"))
+    assert (state["ActiveState"], state["Type"]) == ("active", "notify"), logs(guest, "late.log")
+    # /proc/uptime (the container's) and systemd's monotonic stamps are one clock
+    # here (the guest never suspends): active from READY=1 on, not before
+    active_at = int(state["ActiveEnterTimestampMonotonic"]) / 1e6
+    assert active_at >= ready - 0.02, (active_at, ready)
+    assert active_at - int(state["InactiveExitTimestampMonotonic"]) / 1e6 >= 5
+
+
+def test_a_pod_unit_runs_its_two_containers_on_one_localhost(guest: GuestResult) -> None:
+    assert out(guest, "duo_start_rc") == "0", out(guest, "duo_start_err") + logs(guest, "duo.log")
+    states = [line.split("=", 1)[1] for line in out(guest, "duo_units").split()]
+    assert states == ["active", "active", "active"], out(guest, "duo_units")
+    pod = json.loads(out(guest, "duo_pod"))  # one pod: an object, as podman 4's
+    assert pod["Name"] == "systemd-duo"
+    members = {c["Name"]: c["State"] for c in pod["Containers"]}
+    assert members["systemd-duo-web"] == members["systemd-duo-client"] == "running", members
+    fetched, note, shm = out(guest, "duo_fetch").splitlines()
+    assert fetched == "from the pod web", logs(guest, "duo.log")
+    # one /dev/shm for the pod (ShmSize=2m), the infra's: what one member left there
+    assert note == "left by web" and shm.split()[1] == "2048", (note, shm)
+    assert "systemd-duo" not in out(guest, "pods_after_duo").split()
+    left = set(out(guest, "ps_after_duo").split())
+    assert not left & {"systemd-duo-web", "systemd-duo-client"}, left
+
+
+def test_a_kube_unit_plays_its_yaml_and_stop_takes_it_down(guest: GuestResult) -> None:
+    assert out(guest, "kp_start_rc") == "0", out(guest, "kp_start_err") + logs(guest, "kp.log")
+    assert props(out(guest, "kp_state"))["ActiveState"] == "active"
+    assert "kp Running" in out(guest, "kp_pods"), out(guest, "kp_pods")
+    assert out(guest, "kp_msg") == "from kube"
+    assert "kp" not in out(guest, "pods_after_kp").split()
+    assert "kp-box" not in out(guest, "ps_after_kp").split()
+
+
+def test_a_generate_systemd_new_unit_runs_as_a_service(guest: GuestResult) -> None:
+    assert out(guest, "gen_files").endswith("/container-gen.service"), out(guest, "gen_files")
+    assert out(guest, "gen_verify_rc") == "0", out(guest, "gen_verify")
+    assert out(guest, "gen_start_rc") == "0", out(guest, "gen_start_err")
+    state = props(out(guest, "gen_state"))
+    assert (state["ActiveState"], state["Type"]) == ("active", "notify")
+    assert out(guest, "gen_inspect") == "running container-gen.service"
+    assert "gen" not in out(guest, "ps_after_gen").split()
+
+
+def reports(guest: GuestResult, name: str) -> list[tuple[str, str, str, str]]:
+    return [
+        (r["Unit"], r["ContainerName"], r["Policy"], r["Updated"])
+        for r in json.loads(out(guest, name))
+    ]
+
+
+def test_auto_update_restarts_on_the_new_digest_and_rolls_back_a_broken_one(
+    guest: GuestResult,
+) -> None:
+    assert out(guest, "upd_start_rc") == "0", out(guest, "upd_start_err") + logs(guest, "upd.log")
+    first_id, first_image, first_digest = out(guest, "upd_v1").split()
+    assert first_digest == out(guest, "digest_v1")
+    assert out(guest, "au_none_rc") == "0", out(guest, "au_none_err")
+    assert reports(guest, "au_none") == [("upd.service", "systemd-upd", "registry", "false")]
+    # a new image in the registry: pulled, the service restarted on it
+    assert out(guest, "au_new_rc") == "0", out(guest, "au_new_err") + logs(guest, "upd.log")
+    assert reports(guest, "au_new") == [("upd.service", "systemd-upd", "registry", "true")]
+    assert props(out(guest, "upd_state_v2"))["ActiveState"] == "active"
+    second_id, second_image, second_digest = out(guest, "upd_v2").split()
+    assert second_id != first_id and second_image != first_image
+    assert second_digest == out(guest, "digest_v2") != first_digest
+    assert out(guest, "upd_env_v2") == "2"
+    # a broken one (its entrypoint is missing): the restart fails, the old image
+    # gets the name back and runs again
+    assert out(guest, "au_bad_rc") == "0", out(guest, "au_bad_err") + logs(guest, "upd.log")
+    assert reports(guest, "au_bad") == [("upd.service", "systemd-upd", "registry", "rolled back")]
+    assert props(out(guest, "upd_state_bad"))["ActiveState"] == "active"
+    third_id, third_image, _digest = out(guest, "upd_after_bad").split()
+    assert third_id != second_id and third_image == second_image
+    assert out(guest, "upd_env_after_bad") == "2"
+    assert out(guest, "upd_name_after_bad") == second_image
