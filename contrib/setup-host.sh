@@ -34,6 +34,8 @@ readonly PACKAGES=(
     qemu-system-x86 linux-image-amd64 cpio
     # the guest's systemd backend test: a real `systemd --user` and its session bus
     systemd dbus dbus-user-session
+    # a static sd_notify sender for containers (busybox has none), built by the tests
+    gcc libc6-dev
     # the API service: the real docker client (20.10, API 1.41) against hutch's socket;
     # only the client is used (nothing starts dockerd)
     docker.io

@@ -65,14 +65,28 @@ def rootfs_tar(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def notify_sender(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """tests/integration/sd_notify_send.c built static: busybox has no unix datagram
+    client, and a container's sd_notify(3) needs one (built here: gcc under TCG is slow)."""
+    import subprocess
+
+    source = _HERE.parent / "integration" / "sd_notify_send.c"
+    out = tmp_path_factory.mktemp("sdnotify") / "sd_notify_send"
+    subprocess.run(["gcc", "-static", "-O2", "-o", str(out), str(source)], check=True)
+    return out
+
+
+@pytest.fixture(scope="session")
 def boot_job(
     guest_kernel: Kernel,
     guest_initrd: Path,
     guest_user: str,
     rootfs_tar: Path,
+    notify_sender: Path,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Callable[..., GuestResult]:
-    """Boot the guest for one module's job (the busybox rootfs is /run/out/rootfs.tar).
+    """Boot the guest for one module's job (the busybox rootfs is /run/out/rootfs.tar,
+    the static sd_notify sender /run/out/sd_notify_send).
 
     A job of a few dozen hutch commands takes minutes under TCG on an idle
     machine and far more under load (TCG shares the host's cores), hence the
@@ -86,7 +100,7 @@ def boot_job(
             tmp_path_factory.mktemp(name),
             job,
             user=guest_user,
-            files={"rootfs.tar": rootfs_tar},
+            files={"rootfs.tar": rootfs_tar, "sd_notify_send": notify_sender},
             timeout=timeout,
             **kwargs,
         )
