@@ -302,10 +302,11 @@ date +%s.%N > $O/t_duo
 # A .kube unit: its YAML's pod runs; stop takes it down.
 systemctl --user start kp.service 2> $O/kp_start_err
 echo $? > $O/kp_start_rc
-systemctl --user show -p ActiveState kp.service > $O/kp_state
+systemctl --user show -p ActiveState -p Type -p NotifyAccess kp.service > $O/kp_state
 $H pod ps --format '{{{{.Name}}}} {{{{.Status}}}}' > $O/kp_pods 2>&1
 $H exec kp-box cat /tmp/msg > $O/kp_msg 2>&1
 systemctl --user stop kp.service
+systemctl --user show -p ActiveState -p Result kp.service > $O/kp_after_stop
 $H pod ps --format '{{{{.Name}}}}' > $O/pods_after_kp 2>&1
 $H ps -a --format '{{{{.Names}}}}' > $O/ps_after_kp 2>&1
 date +%s.%N > $O/t_kp
@@ -516,11 +517,20 @@ def test_a_pod_unit_runs_its_two_containers_on_one_localhost(guest: GuestResult)
 
 def test_a_kube_unit_plays_its_yaml_and_stop_takes_it_down(guest: GuestResult) -> None:
     assert out(guest, "kp_start_rc") == "0", out(guest, "kp_start_err") + logs(guest, "kp.log")
-    assert props(out(guest, "kp_state"))["ActiveState"] == "active"
+    state = props(out(guest, "kp_state"))
+    # podman's shape: play --service-container says READY=1 and stays the main process
+    assert (state["ActiveState"], state["Type"], state["NotifyAccess"]) == (
+        "active",
+        "notify",
+        "all",
+    ), state
     assert "kp Running" in out(guest, "kp_pods"), out(guest, "kp_pods")
     assert out(guest, "kp_msg") == "from kube"
     assert "kp" not in out(guest, "pods_after_kp").split()
     assert "kp-box" not in out(guest, "ps_after_kp").split()
+    # stop ends play with 0 (SIGTERM to the main process): a clean stop, not a failure
+    after = props(out(guest, "kp_after_stop"))
+    assert (after["ActiveState"], after["Result"]) == ("inactive", "success"), after
 
 
 def test_a_generate_systemd_new_unit_runs_as_a_service(guest: GuestResult) -> None:
