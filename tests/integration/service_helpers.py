@@ -87,10 +87,15 @@ class Service:
 
 def database_fds(service: Service) -> int:
     """How many of the service's file descriptors are on its store's database."""
-    found = 0
-    for fd in Path(f"/proc/{service.process.pid}/fd").iterdir():
+    return len([p for p in open_paths(service.process.pid) if p.endswith("/storage/hutch.db")])
+
+
+def open_paths(pid: int) -> list[str]:
+    """What process ``pid``'s file descriptors are open on (/proc/PID/fd's links)."""
+    found = []
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
         try:
-            found += os.readlink(fd).endswith("/storage/hutch.db")
+            found.append(os.readlink(fd))
         except FileNotFoundError:  # closed while we looked
             continue
     return found

@@ -130,6 +130,9 @@ class LogsOptions:
     since: str | None = None  # RFC 3339, unix seconds, or a duration before now
     until: str | None = None
     timestamps: bool = False
+    # Asked while a follow waits for output: True ends it (an API client that went
+    # away; without it a silent container's follow would hold its file forever).
+    cancelled: Callable[[], bool] | None = None
 
 
 @dataclass(frozen=True)

@@ -318,6 +318,8 @@ class ContainerQueries:
                     # One last read: the monitor may have written after our check.
                     yield from parsed((pending + f.read()).split(b"\n"))
                     return
+                if options.cancelled is not None and options.cancelled():
+                    return
                 time.sleep(0.05)
         finally:
             if f is not None:

@@ -9,8 +9,13 @@ the threads and the timing stay ours, which a hijack needs anyway.
 A streamed answer (logs -f, events, stats) is produced by a thread of its
 own and sent by this one: the engine's iterators block while they wait for
 output and cannot see the client leave, so this thread watches the socket
-(POLLRDHUP) between pieces and, when the client has gone, tells the producer
-to stop: it closes the iterator (its ``finally`` blocks run) at its next piece.
+(POLLRDHUP) between pieces, and every half second while none comes, and when
+the client has gone, tells the producer to stop: it closes the iterator (its
+``finally`` blocks run) at its next piece. A stream that may have nothing to
+send for ever must get there without output: its iterator asks
+``Request.gone`` while it waits (logs -f, events, wait) or yields an empty
+piece now and then (stats), which is sent as nothing (an empty chunk would end
+the chunked body).
 """
 
 from __future__ import annotations

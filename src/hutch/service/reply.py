@@ -4,7 +4,9 @@
   build the common ones).
 - ``Stream``: an iterator of byte chunks sent as they come (chunked
   transfer); the connection closes the iterator when the client goes away,
-  so its ``finally`` blocks run (``http11.py`` says how).
+  so its ``finally`` blocks run (``http11.py`` says how). One that can wait
+  for ever without output asks ``Request.gone`` while it waits, or yields
+  ``b""`` now and then: otherwise it is closed only at its next piece.
 - ``Hijack``: after the status line the connection is the handler's (attach,
   exec start): ``run`` gets the raw socket and whatever the client sent
   after its request.

@@ -59,6 +59,8 @@ def logs(ctx: ServiceContext, req: Request) -> Stream:
         since=since if since not in (None, "", "0") else None,
         until=until if until not in (None, "", "0") else None,
         timestamps=req.flag("timestamps"),
+        # a silent container's follow ends once its client has gone (http11.py)
+        cancelled=req.gone.is_set,
     )
     tty = report.config.tty
 
