@@ -271,11 +271,11 @@ def test_docker_py_container_workflow(client: docker.DockerClient) -> None:
      ({"Name": "on-failure", "MaximumRetryCount": 20}, "pyrestart-failure")],
 )  # fmt: skip
 def test_a_pending_restart_is_dockers_restarting(
-    client: docker.DockerClient, policy: dict[str, object], name: str
+    service: Service, client: docker.DockerClient, policy: dict[str, object], name: str
 ) -> None:
     """Between two runs of its restart policy (the monitor's back-off) a container is
-    Docker's "restarting": inspect's State, the list's State and Status, and the list
-    without all (Docker counts it running)."""
+    Docker's "restarting": inspect's State, the list's State and Status, the list
+    without all (Docker counts it running), and the list's status filter (a 400 before)."""
     box = client.containers.run(
         "base", ["sh", "-c", "exit 1"], name=name, detach=True, restart_policy=policy
     )
@@ -300,6 +300,20 @@ def test_a_pending_restart_is_dockers_restarting(
         assert seen <= {"running", "restarting"}, (seen, listed)
         assert [c["State"] for c in listed] == ["restarting"], listed
         assert str(listed[0]["Status"]).startswith("Restarting (1) "), listed
+        # the status filter: docker ps's (each of Docker's states is valid), docker-py's
+        ps = ["ps", "--filter", f"name={name}", "--format", "{{.Names}}"]
+        shown = ""
+        while time.monotonic() < deadline and not shown:
+            shown = service.docker(*ps, "--filter", "status=restarting").stdout
+        assert shown == f"{name}\n"
+        for state in ("removing", "dead", "created", "paused"):
+            assert service.docker(*ps, "--filter", f"status={state}").stdout == ""
+        found: list[dict[str, object]] = []
+        while time.monotonic() < deadline and not found:
+            found = client.api.containers(filters={"name": name, "status": "restarting"})
+        assert [c["State"] for c in found] == ["restarting"]
+        refused = service.docker(*ps, "--filter", "status=stopping", check=False)
+        assert refused.returncode != 0 and "invalid filter 'status=stopping'" in refused.stderr
     finally:
         box.remove(force=True)
 

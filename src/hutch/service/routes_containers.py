@@ -13,7 +13,12 @@ from hutch.api.containers import (
 )
 from hutch.service.actions import exits, inspect_one
 from hutch.service.context import ServiceContext
-from hutch.service.docker.container_json import container_inspect, container_list_item
+from hutch.service.docker.container_json import (
+    STATES,
+    container_inspect,
+    container_list_item,
+    docker_state,
+)
 from hutch.service.docker.create_body import create_request, update_request
 from hutch.service.errors import ApiError, bad_request
 from hutch.service.reply import Reply, Stream, json_reply, no_content
@@ -25,15 +30,27 @@ _NOT_MODIFIED = Reply(304, b"", content_type="")
 def list_containers(ctx: ServiceContext, req: Request) -> Reply:
     engine = ctx.engine()
     limit = req.int_arg("limit")
-    filters = req.filter_args()
+    filters = req.filters()
+    # Docker's states, not podman's (ps's): matched here, on the State this list answers
+    states = filters.pop("status", [])
+    for state in states:
+        if state not in STATES:
+            raise bad_request(f"invalid filter 'status={state}'")
+    last = limit if limit and limit > 0 else None
     options = ListContainersOptions(
-        all=req.flag("all") or bool(limit and limit > 0),
-        last=limit if limit and limit > 0 else None,
-        filters=filters,
+        # a status filter looks at every container, as Docker's does
+        all=req.flag("all") or last is not None or bool(states),
+        last=None if states else last,  # the limit counts the matches, taken below
+        filters=tuple(f"{k}={v}" for k, values in filters.items() for v in values),
         size=req.flag("size"),  # SizeRw and SizeRootFs, as `inspect --size` measures them
     )
     # one load of each container: ps's summary with inspect's network mode and endpoints
     listed = engine.containers.listing(options)
+    if states:
+        listed = [
+            e for e in listed if docker_state(e.summary.status, e.summary.restarting) in states
+        ]
+        listed = listed[:last] if last is not None else listed
     now = time.time()
     return json_reply([container_list_item(entry, now) for entry in listed])
 

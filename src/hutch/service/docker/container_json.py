@@ -24,6 +24,9 @@ from hutch.util.humantime import human_duration
 
 JSON = dict[str, Any]
 _STATES = {"stopping": "running", "unknown": "dead"}
+# Docker's states, the values its list's status filter takes; hutch never shows
+# removing (its rm is one step) and shows dead only for a container it cannot read.
+STATES = ("created", "restarting", "running", "removing", "paused", "exited", "dead")
 
 
 def image_id(value: str) -> str:
