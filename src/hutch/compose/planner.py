@@ -65,6 +65,7 @@ from hutch.compose.translate import (
 
 if TYPE_CHECKING:
     from hutch.api.engine import Engine
+    from hutch.compose.teardown import Member
 
 Progress = Callable[[str], None]
 
@@ -99,6 +100,19 @@ def _create_policy(service: Mapping[str, Any], override: str | None) -> str:
 
 def labels_of(summary: ContainerSummary) -> dict[str, str]:
     return dict(summary.labels)
+
+
+def member_of(summary: ContainerSummary) -> Member:
+    """A container as teardown.py sees it (its service, one-off, finished)."""
+    from hutch.compose.teardown import Member
+
+    labels = labels_of(summary)
+    return Member(
+        summary.name,
+        labels.get(f"{LABEL}.service", ""),
+        one_off=labels.get(f"{LABEL}.oneoff") == "True",
+        finished=summary.status in ("exited", "stopped", "dead"),
+    )
 
 
 def _raise_first(failures: list[Failure], progress: Progress) -> NoReturn:
@@ -439,9 +453,13 @@ class Runner:
         timeout: int | None,
         progress: Progress,
     ) -> None:
-        orphans = [
-            c for c in existing if labels_of(c).get(f"{LABEL}.service") not in self.project.services
-        ]
+        from hutch.compose.teardown import is_orphan
+
+        # docker compose: a finished ``compose run`` container is an orphan too (a
+        # running one is somebody's session); a service the profiles leave out is not
+        known = {*self.project.services, *self.project.disabled}
+        found = [*existing, *self._containers(one_off=True)]
+        orphans = [c for c in found if is_orphan(member_of(c), known)]
         if orphans and not remove:
             progress(
                 f" Found orphan containers ({', '.join(c.name for c in orphans)}) for this "
@@ -847,13 +865,13 @@ class Runner:
     # --- down -------------------------------------------------------------------------
 
     def down(self, options: ComposeDownOptions, progress: Progress) -> None:
-        from hutch.compose.teardown import Member, teardown
+        from hutch.compose.teardown import teardown
 
         existing = self._containers() + self._containers(one_off=True)
         plan = teardown(
             self.project.model,
             (*self.project.services, *self.project.disabled),
-            [Member(c.name, labels_of(c).get(f"{LABEL}.service", "")) for c in existing],
+            [member_of(c) for c in existing],
             named=options.services,
             remove_orphans=options.remove_orphans,
             volumes=options.volumes,

@@ -4,6 +4,10 @@ As docker compose: without services, every container of the project (orphans
 too with ``--remove-orphans``), every network the file declares and, with
 ``-v``, every volume it declares (external ones never). With services named,
 only those services' containers (and the orphans with ``--remove-orphans``);
+``compose run``'s one-off containers only with ``--remove-orphans`` (docker
+compose v2 lists them only then: those of the services removed, and the
+finished ones of any service, as its orphans; a running one-off of another
+service is somebody's session and stays);
 a network or volume those services use is removed only when no container left
 in the project uses it too (docker compose tries and reports "Resource is still
 in use"); the other networks and volumes are not touched.
@@ -20,10 +24,20 @@ from hutch.api.errors import InvalidArgument
 
 @dataclass(frozen=True)
 class Member:
-    """One existing container of the project: its name and its service label."""
+    """One existing container of the project: its name and its service label;
+    ``one_off``: made by ``compose run``; ``finished``: it ran and exited."""
 
     name: str
     service: str
+    one_off: bool = False
+    finished: bool = False
+
+
+def is_orphan(member: Member, known: set[str]) -> bool:
+    """docker compose's orphan (``up``, ``create`` and ``down --remove-orphans``): a
+    finished one-off, or a container of a service the files lack (``known``: their
+    services, those the profiles leave out too)."""
+    return member.finished if member.one_off else member.service not in known
 
 
 @dataclass(frozen=True)
@@ -79,9 +93,10 @@ def teardown(
         if name not in known:
             raise InvalidArgument(f"no such service: {name}")
     chosen = set(named or known)
-    members = list(existing)
+    # without --remove-orphans docker compose does not see the one-offs at all
+    members = [m for m in existing if remove_orphans or not m.one_off]
     orphan = remove_orphans  # docker compose: --remove-orphans with services too
-    removed = [m for m in members if m.service in chosen or (orphan and m.service not in known)]
+    removed = [m for m in members if m.service in chosen or (orphan and is_orphan(m, known))]
     left = {m.service for m in members if m not in removed}
     networks, busy_networks = _resources(model, "networks", _networks, named, left)
     volumes_, busy_volumes = _resources(model, "volumes", _volumes, named, left)

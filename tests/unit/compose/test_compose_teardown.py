@@ -180,3 +180,57 @@ def test_another_failure_to_remove_a_network_fails(
     _network_answer(monkeypatch, ActionReport("p_front", error="device busy", exit_code=125))
     with pytest.raises(HutchError, match="p_front: device busy"):
         _down(tmp_path, ComposeDownOptions())
+
+
+def _one_offs() -> list[Member]:
+    return [
+        Member("p-web-run-1", "web", one_off=True, finished=False),
+        Member("p-web-run-2", "web", one_off=True, finished=True),
+        Member("p-db-run-1", "db", one_off=True, finished=False),
+        Member("p-db-run-2", "db", one_off=True, finished=True),
+        Member("p-old-run-1", "old", one_off=True, finished=False),
+    ]
+
+
+def test_one_offs_stay_without_remove_orphans(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    existing = [*_members("db", "web"), *_one_offs()]
+    plan = teardown(project.model, project.services, existing)
+    assert plan.containers == ("p-db-1", "p-web-1")
+    named = teardown(project.model, project.services, existing, ("web",))
+    assert named.containers == ("p-web-1",)
+
+
+def test_remove_orphans_takes_the_one_offs_as_docker_compose_does(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    existing = [*_members("db", "web"), *_one_offs()]
+    plan = teardown(project.model, project.services, existing, remove_orphans=True)
+    # every one-off of the services removed, running or not; a running one-off of a
+    # service the file lacks is neither one of them nor an orphan
+    assert plan.containers == (
+        "p-db-1", "p-web-1", "p-web-run-1", "p-web-run-2", "p-db-run-1", "p-db-run-2",
+    )  # fmt: skip
+    named = teardown(project.model, project.services, existing, ("web",), remove_orphans=True)
+    # web's own, and db's finished one (an orphan); db's running session stays
+    assert named.containers == ("p-web-1", "p-web-run-1", "p-web-run-2", "p-db-run-2")
+
+
+def test_down_reads_the_one_off_label(tmp_path: Path) -> None:
+    engine = FakeEngine()
+    run = _summary("web")
+    labels = dict(run.labels) | {"com.docker.compose.oneoff": "True"}
+    engine.container_list = [
+        _summary("db"),
+        ContainerSummary(
+            "id-run", "p-web-run-1", "busybox", "sha256:1", "", 0.0, "exited", 0, 0.0, 0.0,
+            labels=tuple(labels.items()),
+        ),
+    ]  # fmt: skip
+    project = _project(tmp_path)
+    Runner(as_engine(engine), project).down(ComposeDownOptions(), lambda line: None)
+    assert [names for names, _ in _asked(engine, "containers.remove")] == [("p-db-1",)]  # type: ignore[misc]
+    engine.calls.clear()
+    options = ComposeDownOptions(remove_orphans=True)
+    Runner(as_engine(engine), project).down(options, lambda line: None)
+    removed = [names for names, _ in _asked(engine, "containers.remove")]  # type: ignore[misc]
+    assert removed == [("p-db-1", "p-web-run-1")]
