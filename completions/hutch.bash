@@ -114,7 +114,7 @@ _hutch_options() {
     "quadlet rm") echo --ignore -i --reload-systemd --no-reload-systemd ;;
     "compose") echo --file -f --project-name -p --project-directory --env-file --profile --progress ;;
     "compose config") echo --format --services --volumes --profiles --images --quiet -q --no-interpolate ;;
-    "compose up") echo --detach -d --force-recreate --no-recreate --no-deps --no-start --remove-orphans --scale --wait --wait-timeout --attach --no-attach --timestamps --no-color --no-log-prefix --abort-on-container-exit --abort-on-container-failure --exit-code-from --attach-dependencies --always-recreate-deps --renew-anon-volumes -V --quiet-pull --timeout -t --build --no-build --pull ;;
+    "compose up") echo --detach -d --force-recreate --no-recreate --no-deps --no-start --remove-orphans --scale --wait --wait-timeout --attach --no-attach --timestamps --no-color --no-log-prefix --abort-on-container-exit --abort-on-container-failure --exit-code-from --attach-dependencies --always-recreate-deps --renew-anon-volumes -V --quiet-pull --timeout -t --build --no-build --pull --yes -y ;;
     "compose down") echo --volumes -v --remove-orphans --timeout -t ;;
     "compose logs") echo --follow -f --tail --since --until --timestamps -t --no-log-prefix --no-color ;;
     "compose build") echo --no-cache --pull --build-arg ;;
@@ -131,7 +131,7 @@ _hutch_options() {
     "compose restart") echo --timeout -t ;;
     "compose kill") echo --signal -s ;;
     "compose rm") echo --force -f --stop -s --volumes -v ;;
-    "compose create") echo --force-recreate --no-recreate --quiet-pull ;;
+    "compose create") echo --build --force-recreate --no-build --no-recreate --pull --quiet-pull --remove-orphans --scale --yes -y ;;
     "compose version") echo --short ;;
     "compose cp") echo --all --archive -a --index --follow-link -L ;;
     "compose events") echo --json --since --until ;;
@@ -280,6 +280,7 @@ _hutch_value_options() {
     "compose stop") echo --timeout -t ;;
     "compose restart") echo --timeout -t ;;
     "compose kill") echo --signal -s ;;
+    "compose create") echo --pull --scale ;;
     "compose cp") echo --index ;;
     "compose events") echo --since --until ;;
     "generate kube") echo --filename -f --type -t --replicas -r ;;
@@ -894,6 +895,8 @@ _hutch_option_values() {
     "compose stop --timeout"|"compose stop -t") echo "@none" ;;
     "compose restart --timeout"|"compose restart -t") echo "@none" ;;
     "compose kill --signal"|"compose kill -s") echo "@none" ;;
+    "compose create --pull") echo "@none" ;;
+    "compose create --scale") echo "@none" ;;
     "compose cp --index") echo "@none" ;;
     "compose events --since") echo "@none" ;;
     "compose events --until") echo "@none" ;;

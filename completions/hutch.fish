@@ -205,6 +205,8 @@ function __hutch_value_options
             printf '%s\n' --timeout -t
         case 'compose kill'
             printf '%s\n' --signal -s
+        case 'compose create'
+            printf '%s\n' --pull --scale
         case 'compose cp'
             printf '%s\n' --index
         case 'compose events'
@@ -1794,7 +1796,7 @@ complete -c hutch -n "__hutch_at 'compose up'" -l no-recreate -d 'Keep existing 
 complete -c hutch -n "__hutch_at 'compose up'" -l no-deps -d 'Do not start the services named depend on'
 complete -c hutch -n "__hutch_at 'compose up'" -l no-start -d 'Create the containers, do not start them'
 complete -c hutch -n "__hutch_at 'compose up'" -l remove-orphans -d 'Remove containers of services not in the file'
-complete -c hutch -n "__hutch_at 'compose up'" -l scale -x -d 'SERVICE=NUMBER: run that many replicas'
+complete -c hutch -n "__hutch_at 'compose up'" -l scale -x -d 'SERVICE=NUMBER: that many containers of the service'
 complete -c hutch -n "__hutch_at 'compose up'" -l wait -d 'Wait until services are running or healthy (implies --detach)'
 complete -c hutch -n "__hutch_at 'compose up'" -l wait-timeout -x -d 'Longest --wait, in seconds (default: none)'
 complete -c hutch -n "__hutch_at 'compose up'" -l attach -x -a '(__hutch_service_names)' -d 'Show the output of this service only (repeatable)'
@@ -1810,9 +1812,10 @@ complete -c hutch -n "__hutch_at 'compose up'" -l always-recreate-deps -d 'Recre
 complete -c hutch -n "__hutch_at 'compose up'" -l renew-anon-volumes -s V -d 'New anonymous volumes for recreated containers, not the old ones'
 complete -c hutch -n "__hutch_at 'compose up'" -l quiet-pull -d 'Pull images without their layers\' progress rows'
 complete -c hutch -n "__hutch_at 'compose up'" -l timeout -s t -x -d 'Seconds to wait for a container to stop'
-complete -c hutch -n "__hutch_at 'compose up'" -l build -d 'Build images before starting the containers'
+complete -c hutch -n "__hutch_at 'compose up'" -l build -d 'Build images before creating the containers'
 complete -c hutch -n "__hutch_at 'compose up'" -l no-build -d 'Do not build an image, even if missing'
 complete -c hutch -n "__hutch_at 'compose up'" -l pull -x -d 'Pull images: always, missing, never or build'
+complete -c hutch -n "__hutch_at 'compose up'" -l yes -s y -d 'Assume yes to prompts (hutch never prompts)'
 complete -c hutch -n "__hutch_at 'compose up'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'compose up' 1+" -f -a '(__hutch_service_names)'
 
@@ -1956,9 +1959,15 @@ complete -c hutch -n "__hutch_at 'compose unpause'" -l help -d 'Show the help an
 complete -c hutch -n "__hutch_arg 'compose unpause' 1+" -f -a '(__hutch_service_names)'
 
 # hutch compose create
+complete -c hutch -n "__hutch_at 'compose create'" -l build -d 'Build images before creating the containers'
 complete -c hutch -n "__hutch_at 'compose create'" -l force-recreate -d 'Recreate containers even if unchanged'
+complete -c hutch -n "__hutch_at 'compose create'" -l no-build -d 'Do not build an image, even if missing'
 complete -c hutch -n "__hutch_at 'compose create'" -l no-recreate -d 'Keep existing containers even if changed'
+complete -c hutch -n "__hutch_at 'compose create'" -l pull -x -d 'Pull images: always, missing, never or build'
 complete -c hutch -n "__hutch_at 'compose create'" -l quiet-pull -d 'Pull images without their layers\' progress rows'
+complete -c hutch -n "__hutch_at 'compose create'" -l remove-orphans -d 'Remove containers of services not in the file'
+complete -c hutch -n "__hutch_at 'compose create'" -l scale -x -d 'SERVICE=NUMBER: that many containers of the service'
+complete -c hutch -n "__hutch_at 'compose create'" -l yes -s y -d 'Assume yes to prompts (hutch never prompts)'
 complete -c hutch -n "__hutch_at 'compose create'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'compose create' 1+" -f -a '(__hutch_service_names)'
 

@@ -2,28 +2,30 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated
 
 import typer
 
-from hutch.api.compose import ComposeDownOptions, ComposeUpOptions
+from hutch.api.compose import ComposeDownOptions
 from hutch.api.containers import LogsOptions
 from hutch.api.errors import InvalidArgument
 from hutch.cli.compose_attach import Foreground
+from hutch.cli.compose_create_flags import (
+    Build,
+    ForceRecreate,
+    NoBuild,
+    NoRecreate,
+    Pull,
+    RemoveOrphans,
+    Scale,
+    Yes,
+    create_options,
+)
 from hutch.cli.compose_logs import multiplex
 from hutch.cli.compose_progress import QuietPull, line_writer, progress_view
 from hutch.cli.compose_project import load_model
 from hutch.cli.state import state_of
-
-
-def _scale(values: list[str] | None) -> tuple[tuple[str, int], ...]:
-    out = []
-    for value in values or []:
-        service, sep, count = value.partition("=")
-        if not sep or not count.isdigit():
-            raise InvalidArgument(f"invalid --scale {value!r}: use SERVICE=NUMBER")
-        out.append((service, int(count)))
-    return tuple(out)
 
 
 def add_commands(compose_app: typer.Typer) -> None:
@@ -34,26 +36,16 @@ def add_commands(compose_app: typer.Typer) -> None:
         detach: Annotated[
             bool, typer.Option("--detach", "-d", help="Start in the background and return.")
         ] = False,
-        force_recreate: Annotated[
-            bool, typer.Option("--force-recreate", help="Recreate containers even if unchanged.")
-        ] = False,
-        no_recreate: Annotated[
-            bool, typer.Option("--no-recreate", help="Keep existing containers even if changed.")
-        ] = False,
+        force_recreate: ForceRecreate = False,
+        no_recreate: NoRecreate = False,
         no_deps: Annotated[
             bool, typer.Option("--no-deps", help="Do not start the services named depend on.")
         ] = False,
         no_start: Annotated[
             bool, typer.Option("--no-start", help="Create the containers, do not start them.")
         ] = False,
-        remove_orphans: Annotated[
-            bool,
-            typer.Option("--remove-orphans", help="Remove containers of services not in the file."),
-        ] = False,
-        scale: Annotated[
-            list[str] | None,
-            typer.Option("--scale", help="SERVICE=NUMBER: run that many replicas."),
-        ] = None,
+        remove_orphans: RemoveOrphans = False,
+        scale: Scale = None,
         wait: Annotated[
             bool,
             typer.Option(
@@ -122,24 +114,25 @@ def add_commands(compose_app: typer.Typer) -> None:
             int | None,
             typer.Option("--timeout", "-t", help="Seconds to wait for a container to stop."),
         ] = None,
-        build: Annotated[
-            bool, typer.Option("--build", help="Build images before starting the containers.")
-        ] = False,
-        no_build: Annotated[
-            bool, typer.Option("--no-build", help="Do not build an image, even if missing.")
-        ] = False,
-        pull: Annotated[
-            str | None,
-            typer.Option("--pull", help="Pull images: always, missing, never or build."),
-        ] = None,
+        build: Build = False,
+        no_build: NoBuild = False,
+        pull: Pull = None,
+        yes: Yes = False,
     ) -> int:
         """Create and start the project's containers (in dependency order)."""
-        if pull is not None and pull not in ("always", "missing", "never", "build"):
-            raise InvalidArgument(f"invalid --pull {pull!r}: use always, missing, never or build")
-        if build and no_build:
-            raise InvalidArgument("--build and --no-build cannot be combined")
-        if force_recreate and no_recreate:
-            raise InvalidArgument("--force-recreate and --no-recreate cannot be combined")
+        names = tuple(services or ())
+        shared = create_options(
+            names,
+            build=build,
+            no_build=no_build,
+            force_recreate=force_recreate,
+            no_recreate=no_recreate,
+            pull=pull,
+            quiet_pull=quiet_pull,
+            remove_orphans=remove_orphans,
+            scale=scale,
+        )
+        del yes  # hutch never prompts
         if always_recreate_deps and no_recreate:
             raise InvalidArgument("--always-recreate-deps and --no-recreate cannot be combined")
         if abort_on_container_exit and abort_on_container_failure:
@@ -161,7 +154,6 @@ def add_commands(compose_app: typer.Typer) -> None:
         if wait_timeout is not None and wait_timeout < 0:
             raise InvalidArgument(f"invalid --wait-timeout {wait_timeout}: must not be negative")
         detach = detach or wait  # docker compose: --wait implies --detach
-        names = tuple(services or ())
         project = load_model(ctx, services=names)
         named = [*(attach or ()), *(no_attach or ()), *([exit_code_from] if exit_code_from else [])]
         for service in named:
@@ -171,24 +163,16 @@ def add_commands(compose_app: typer.Typer) -> None:
         runner = state.compose().runner(project)
         with progress_view(ctx, "Running") as progress:
             runner.up(
-                ComposeUpOptions(
-                    services=names,
+                replace(
+                    shared,
                     detach=detach,
-                    force_recreate=force_recreate,
-                    no_recreate=no_recreate,
                     no_deps=no_deps,
                     no_start=no_start,
-                    remove_orphans=remove_orphans,
-                    scale=_scale(scale),
                     wait=wait,
                     wait_timeout=wait_timeout,
                     timeout=timeout,
-                    build=build,
-                    no_build=no_build,
-                    pull=pull,
                     renew_anon_volumes=renew_anon_volumes,
                     always_recreate_deps=always_recreate_deps,
-                    quiet_pull=quiet_pull,
                 ),
                 progress,
             )
@@ -223,10 +207,7 @@ def add_commands(compose_app: typer.Typer) -> None:
         volumes: Annotated[
             bool, typer.Option("--volumes", "-v", help="Also remove the project's named volumes.")
         ] = False,
-        remove_orphans: Annotated[
-            bool,
-            typer.Option("--remove-orphans", help="Remove containers of services not in the file."),
-        ] = False,
+        remove_orphans: RemoveOrphans = False,
         timeout: Annotated[
             int | None,
             typer.Option("--timeout", "-t", help="Seconds to wait for a container to stop."),

@@ -7,12 +7,12 @@ dependency order, stop, kill and rm in the reverse order.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from hutch import __version__
-from hutch.api.compose import ComposeUpOptions
 from hutch.api.containers import (
     KillOptions,
     PauseOptions,
@@ -20,6 +20,17 @@ from hutch.api.containers import (
     StopOptions,
 )
 from hutch.api.errors import HutchError
+from hutch.cli.compose_create_flags import (
+    Build,
+    ForceRecreate,
+    NoBuild,
+    NoRecreate,
+    Pull,
+    RemoveOrphans,
+    Scale,
+    Yes,
+    create_options,
+)
 from hutch.cli.compose_progress import Progress, QuietPull, progress_view
 from hutch.cli.compose_project import load_model
 from hutch.cli.state import state_of
@@ -146,28 +157,35 @@ def add_commands(compose_app: typer.Typer) -> None:
     def create(
         ctx: typer.Context,
         services: Services = None,
-        force_recreate: Annotated[
-            bool, typer.Option("--force-recreate", help="Recreate containers even if unchanged.")
-        ] = False,
-        no_recreate: Annotated[
-            bool, typer.Option("--no-recreate", help="Keep existing containers even if changed.")
-        ] = False,
+        build: Build = False,
+        force_recreate: ForceRecreate = False,
+        no_build: NoBuild = False,
+        no_recreate: NoRecreate = False,
+        pull: Pull = None,
         quiet_pull: QuietPull = False,
+        remove_orphans: RemoveOrphans = False,
+        scale: Scale = None,
+        yes: Yes = False,
     ) -> None:
         """Create the project's networks, volumes and containers without starting them."""
         names = tuple(services or ())
+        options = create_options(
+            names,
+            build=build,
+            no_build=no_build,
+            force_recreate=force_recreate,
+            no_recreate=no_recreate,
+            pull=pull,
+            quiet_pull=quiet_pull,
+            remove_orphans=remove_orphans,
+            scale=scale,
+        )
+        del yes  # hutch never prompts
         project = load_model(ctx, services=names)
         with progress_view(ctx, "Running") as progress:
-            state_of(ctx).compose().runner(project).up(
-                ComposeUpOptions(
-                    services=names,
-                    no_start=True,
-                    force_recreate=force_recreate,
-                    no_recreate=no_recreate,
-                    quiet_pull=quiet_pull,
-                ),
-                progress,
-            )
+            # docker compose's create is up without the start (and never attaches)
+            runner = state_of(ctx).compose().runner(project)
+            runner.up(replace(options, no_start=True), progress)
 
     @compose_app.command("version")
     def version(

@@ -347,6 +347,7 @@ class Runner:
     ) -> None:
         """--build builds every service with a build section; else only missing images."""
         if options.no_build:
+            self._refuse_unbuilt(order)
             return
         if options.pull == "build":
             options = replace(options, build=True)
@@ -361,6 +362,22 @@ class Runner:
                 wanted.append(name)
         if wanted:
             self._build_services(wanted, ComposeBuildOptions(), progress)
+
+    def _refuse_unbuilt(self, order: list[str]) -> None:
+        """``--no-build``: a service whose image is only ever built here (no ``image``
+        key: ``PROJECT-SERVICE``, a name no registry has) and is missing cannot be
+        created; said before anything is made. One that names its ``image`` is pulled
+        instead, as docker compose pulls it."""
+        for name in order:
+            service = self.project.services[name]
+            if "build" not in service or "image" in service:
+                continue
+            image = image_name(self.name, name, service)
+            if not self.engine.images.exists(image):
+                raise InvalidArgument(
+                    f"service {name!r}: image {image} is missing and --no-build does not "
+                    "build it (run compose build, or up/create without --no-build)"
+                )
 
     def _refresh(
         self, order: list[str], override: str | None, progress: Progress, quiet: bool = False
