@@ -95,7 +95,7 @@ _hutch_options() {
     "secret ls") echo --filter -f --format --quiet -q --noheading -n ;;
     "secret inspect") echo --format -f --pretty --showsecret ;;
     "secret rm") echo --all -a --ignore -i ;;
-    "pod create") echo --name -n --publish -p --network --net --share --share-parent --infra --no-infra --infra-command --infra-name --hostname --add-host --dns --dns-search --dns-option --no-hosts --label -l --exit-policy --restart --volume -v --userns --uidmap --gidmap --subuidname --subgidname --shm-size --memory -m --memory-swap --cpus --cpu-shares -c --cpuset-cpus --cpuset-mems --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --ip --ip6 --network-alias --replace --pod-id-file ;;
+    "pod create") echo --name -n --publish -p --network --net --share --share-parent --infra --no-infra --infra-command --infra-name --hostname --add-host --dns --dns-search --dns-option --no-hosts --label -l --label-file --exit-policy --restart --volume -v --volumes-from --device --pid --uts --sysctl --security-opt --infra-conmon-pidfile --userns --uidmap --gidmap --subuidname --subgidname --shm-size --memory -m --memory-swap --cpus --cpu-shares -c --cgroup-parent --cpuset-cpus --cpuset-mems --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --ip --ip6 --network-alias --replace --pod-id-file ;;
     "pod ps") echo --filter -f --format --quiet -q --noheading --no-trunc --ctr-names --ctr-ids --ctr-status --sort ;;
     "pod inspect") echo --format -f ;;
     "pod start") echo --all -a ;;
@@ -108,7 +108,7 @@ _hutch_options() {
     "pod prune") echo --force -f ;;
     "pod logs") echo --container -c --follow -f --names -n --tail --since --until --timestamps -t ;;
     "pod stats") echo --all -a --no-stream --format --no-trunc ;;
-    "pod clone") echo --name -n --destroy --start --infra-command --infra-name --hostname --label -l --volume -v --userns --uidmap --gidmap --subuidname --subgidname --shm-size --memory -m --memory-swap --cpus --cpu-shares -c --cpuset-cpus --cpuset-mems --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps ;;
+    "pod clone") echo --name -n --destroy --start --infra-command --infra-name --hostname --label -l --label-file --volume -v --volumes-from --device --pid --uts --sysctl --security-opt --infra-conmon-pidfile --userns --uidmap --gidmap --subuidname --subgidname --shm-size --memory -m --memory-swap --cpus --cpu-shares -c --cgroup-parent --cpuset-cpus --cpuset-mems --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps ;;
     "quadlet install") echo --replace --reload-systemd --no-reload-systemd ;;
     "quadlet list") echo --format --noheading -n ;;
     "quadlet rm") echo --ignore -i --reload-systemd --no-reload-systemd ;;
@@ -256,7 +256,7 @@ _hutch_value_options() {
     "secret create") echo --driver -d --driver-opts --label -l ;;
     "secret ls") echo --filter -f --format ;;
     "secret inspect") echo --format -f ;;
-    "pod create") echo --name -n --publish -p --network --net --share --infra-command --infra-name --hostname --add-host --dns --dns-search --dns-option --label -l --exit-policy --restart --volume -v --userns --uidmap --gidmap --subuidname --subgidname --shm-size --memory -m --memory-swap --cpus --cpu-shares -c --cpuset-cpus --cpuset-mems --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --ip --ip6 --network-alias --pod-id-file ;;
+    "pod create") echo --name -n --publish -p --network --net --share --infra-command --infra-name --hostname --add-host --dns --dns-search --dns-option --label -l --label-file --exit-policy --restart --volume -v --volumes-from --device --pid --uts --sysctl --security-opt --infra-conmon-pidfile --userns --uidmap --gidmap --subuidname --subgidname --shm-size --memory -m --memory-swap --cpus --cpu-shares -c --cgroup-parent --cpuset-cpus --cpuset-mems --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --ip --ip6 --network-alias --pod-id-file ;;
     "pod ps") echo --filter -f --format --sort ;;
     "pod inspect") echo --format -f ;;
     "pod stop") echo --time -t ;;
@@ -264,7 +264,7 @@ _hutch_value_options() {
     "pod rm") echo --time -t ;;
     "pod logs") echo --container -c --tail --since --until ;;
     "pod stats") echo --format ;;
-    "pod clone") echo --name -n --infra-command --infra-name --hostname --label -l --volume -v --userns --uidmap --gidmap --subuidname --subgidname --shm-size --memory -m --memory-swap --cpus --cpu-shares -c --cpuset-cpus --cpuset-mems --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps ;;
+    "pod clone") echo --name -n --infra-command --infra-name --hostname --label -l --label-file --volume -v --volumes-from --device --pid --uts --sysctl --security-opt --infra-conmon-pidfile --userns --uidmap --gidmap --subuidname --subgidname --shm-size --memory -m --memory-swap --cpus --cpu-shares -c --cgroup-parent --cpuset-cpus --cpuset-mems --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps ;;
     "quadlet list") echo --format ;;
     "compose") echo --file -f --project-name -p --project-directory --env-file --profile --progress ;;
     "compose config") echo --format ;;
@@ -798,9 +798,17 @@ _hutch_option_values() {
     "pod create --dns-search") echo "@none" ;;
     "pod create --dns-option") echo "@none" ;;
     "pod create --label"|"pod create -l") echo "@none" ;;
+    "pod create --label-file") echo "@none" ;;
     "pod create --exit-policy") echo "@none" ;;
     "pod create --restart") echo "no always unless-stopped on-failure" ;;
     "pod create --volume"|"pod create -v") echo "@none" ;;
+    "pod create --volumes-from") echo "@none" ;;
+    "pod create --device") echo "@none" ;;
+    "pod create --pid") echo "@none" ;;
+    "pod create --uts") echo "@none" ;;
+    "pod create --sysctl") echo "@none" ;;
+    "pod create --security-opt") echo "@none" ;;
+    "pod create --infra-conmon-pidfile") echo "@none" ;;
     "pod create --userns") echo "@none" ;;
     "pod create --uidmap") echo "@none" ;;
     "pod create --gidmap") echo "@none" ;;
@@ -811,6 +819,7 @@ _hutch_option_values() {
     "pod create --memory-swap") echo "@none" ;;
     "pod create --cpus") echo "@none" ;;
     "pod create --cpu-shares"|"pod create -c") echo "@none" ;;
+    "pod create --cgroup-parent") echo "@none" ;;
     "pod create --cpuset-cpus") echo "@none" ;;
     "pod create --cpuset-mems") echo "@none" ;;
     "pod create --blkio-weight") echo "@none" ;;
@@ -838,7 +847,15 @@ _hutch_option_values() {
     "pod clone --infra-name") echo "@none" ;;
     "pod clone --hostname") echo "@none" ;;
     "pod clone --label"|"pod clone -l") echo "@none" ;;
+    "pod clone --label-file") echo "@none" ;;
     "pod clone --volume"|"pod clone -v") echo "@none" ;;
+    "pod clone --volumes-from") echo "@none" ;;
+    "pod clone --device") echo "@none" ;;
+    "pod clone --pid") echo "@none" ;;
+    "pod clone --uts") echo "@none" ;;
+    "pod clone --sysctl") echo "@none" ;;
+    "pod clone --security-opt") echo "@none" ;;
+    "pod clone --infra-conmon-pidfile") echo "@none" ;;
     "pod clone --userns") echo "@none" ;;
     "pod clone --uidmap") echo "@none" ;;
     "pod clone --gidmap") echo "@none" ;;
@@ -849,6 +866,7 @@ _hutch_option_values() {
     "pod clone --memory-swap") echo "@none" ;;
     "pod clone --cpus") echo "@none" ;;
     "pod clone --cpu-shares"|"pod clone -c") echo "@none" ;;
+    "pod clone --cgroup-parent") echo "@none" ;;
     "pod clone --cpuset-cpus") echo "@none" ;;
     "pod clone --cpuset-mems") echo "@none" ;;
     "pod clone --blkio-weight") echo "@none" ;;

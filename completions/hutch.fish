@@ -158,7 +158,7 @@ function __hutch_value_options
         case 'secret inspect'
             printf '%s\n' --format -f
         case 'pod create'
-            printf '%s\n' --name -n --publish -p --network --net --share --infra-command --infra-name --hostname --add-host --dns --dns-search --dns-option --label -l --exit-policy --restart --volume -v --userns --uidmap --gidmap --subuidname --subgidname --shm-size --memory -m --memory-swap --cpus --cpu-shares -c --cpuset-cpus --cpuset-mems --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --ip --ip6 --network-alias --pod-id-file
+            printf '%s\n' --name -n --publish -p --network --net --share --infra-command --infra-name --hostname --add-host --dns --dns-search --dns-option --label -l --label-file --exit-policy --restart --volume -v --volumes-from --device --pid --uts --sysctl --security-opt --infra-conmon-pidfile --userns --uidmap --gidmap --subuidname --subgidname --shm-size --memory -m --memory-swap --cpus --cpu-shares -c --cgroup-parent --cpuset-cpus --cpuset-mems --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --ip --ip6 --network-alias --pod-id-file
         case 'pod ps'
             printf '%s\n' --filter -f --format --sort
         case 'pod inspect'
@@ -174,7 +174,7 @@ function __hutch_value_options
         case 'pod stats'
             printf '%s\n' --format
         case 'pod clone'
-            printf '%s\n' --name -n --infra-command --infra-name --hostname --label -l --volume -v --userns --uidmap --gidmap --subuidname --subgidname --shm-size --memory -m --memory-swap --cpus --cpu-shares -c --cpuset-cpus --cpuset-mems --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps
+            printf '%s\n' --name -n --infra-command --infra-name --hostname --label -l --label-file --volume -v --volumes-from --device --pid --uts --sysctl --security-opt --infra-conmon-pidfile --userns --uidmap --gidmap --subuidname --subgidname --shm-size --memory -m --memory-swap --cpus --cpu-shares -c --cgroup-parent --cpuset-cpus --cpuset-mems --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps
         case 'quadlet list'
             printf '%s\n' --format
         case 'compose'
@@ -1570,9 +1570,17 @@ complete -c hutch -n "__hutch_at 'pod create'" -l dns-search -x -d 'DNS search d
 complete -c hutch -n "__hutch_at 'pod create'" -l dns-option -x -d 'Option for the pod\'s resolv.conf'
 complete -c hutch -n "__hutch_at 'pod create'" -l no-hosts -d 'Do not write /etc/hosts for the pod'
 complete -c hutch -n "__hutch_at 'pod create'" -l label -s l -x -d 'Set a label (KEY=VALUE); a clone\'s are added to the original\'s'
+complete -c hutch -n "__hutch_at 'pod create'" -l label-file -x -d 'Read labels from a file of KEY=VALUE lines (under the --label values)'
 complete -c hutch -n "__hutch_at 'pod create'" -l exit-policy -x -d 'continue, or stop: the pod stops after its last member'
 complete -c hutch -n "__hutch_at 'pod create'" -l restart -x -a 'no always unless-stopped on-failure' -d 'Restart policy of the members that name none'
 complete -c hutch -n "__hutch_at 'pod create'" -l volume -s v -x -d 'Mount a volume in every member (as run -v); a clone\'s replaces the original\'s at its path'
+complete -c hutch -n "__hutch_at 'pod create'" -l volumes-from -x -d 'Give every member the volumes of this container, CONTAINER[:ro|rw]'
+complete -c hutch -n "__hutch_at 'pod create'" -l device -x -d 'Add a host device to every member: HOST[:CONTAINER][:PERMISSIONS]'
+complete -c hutch -n "__hutch_at 'pod create'" -l pid -x -d 'The pod\'s pid namespace (with --share +pid): private (default), host, ns:PATH'
+complete -c hutch -n "__hutch_at 'pod create'" -l uts -x -d 'The pod\'s UTS namespace: private (default), host, ns:PATH'
+complete -c hutch -n "__hutch_at 'pod create'" -l sysctl -x -d 'Set a namespaced sysctl of the pod (net.* with net shared, IPC ones with ipc)'
+complete -c hutch -n "__hutch_at 'pod create'" -l security-opt -x -d 'Security option of the infra container (as run\'s --security-opt)'
+complete -c hutch -n "__hutch_at 'pod create'" -l infra-conmon-pidfile -x -d 'Write the pid of the infra\'s monitor (hutch\'s conmon) to this file'
 complete -c hutch -n "__hutch_at 'pod create'" -l userns -x -d 'User namespace of the pod (keep-id, auto, nomap; host): the infra\'s, joined by every member'
 complete -c hutch -n "__hutch_at 'pod create'" -l uidmap -x -d 'The pod\'s user namespace with this uid map, CONTAINER:HOST:SIZE (repeatable): every member joins it'
 complete -c hutch -n "__hutch_at 'pod create'" -l gidmap -x -d 'The gid map of the pod\'s user namespace, CONTAINER:HOST:SIZE'
@@ -1583,6 +1591,7 @@ complete -c hutch -n "__hutch_at 'pod create'" -l memory -s m -x -d 'Memory limi
 complete -c hutch -n "__hutch_at 'pod create'" -l memory-swap -x -d 'Memory plus swap limit of the pod (-1: unlimited swap)'
 complete -c hutch -n "__hutch_at 'pod create'" -l cpus -x -d 'CPUs of the whole pod (e.g. 1.5)'
 complete -c hutch -n "__hutch_at 'pod create'" -l cpu-shares -s c -x -d 'CPU shares of the pod (relative weight)'
+complete -c hutch -n "__hutch_at 'pod create'" -l cgroup-parent -x -d 'Make the pod\'s cgroup below this one (an absolute path, or a slice)'
 complete -c hutch -n "__hutch_at 'pod create'" -l cpuset-cpus -x -d 'CPUs the pod may run on (0-3,5)'
 complete -c hutch -n "__hutch_at 'pod create'" -l cpuset-mems -x -d 'Memory nodes the pod may use (0-1)'
 complete -c hutch -n "__hutch_at 'pod create'" -l blkio-weight -x -d 'Block I/O weight of the pod (10-1000)'
@@ -1690,7 +1699,15 @@ complete -c hutch -n "__hutch_at 'pod clone'" -l infra-command -x -d 'The infra\
 complete -c hutch -n "__hutch_at 'pod clone'" -l infra-name -x -d 'Name of the infra container'
 complete -c hutch -n "__hutch_at 'pod clone'" -l hostname -x -d 'Host name of the pod (default: its name; a clone\'s: the original\'s)'
 complete -c hutch -n "__hutch_at 'pod clone'" -l label -s l -x -d 'Set a label (KEY=VALUE); a clone\'s are added to the original\'s'
+complete -c hutch -n "__hutch_at 'pod clone'" -l label-file -x -d 'Read labels from a file of KEY=VALUE lines (under the --label values)'
 complete -c hutch -n "__hutch_at 'pod clone'" -l volume -s v -x -d 'Mount a volume in every member (as run -v); a clone\'s replaces the original\'s at its path'
+complete -c hutch -n "__hutch_at 'pod clone'" -l volumes-from -x -d 'Give every member the volumes of this container, CONTAINER[:ro|rw]'
+complete -c hutch -n "__hutch_at 'pod clone'" -l device -x -d 'Add a host device to every member: HOST[:CONTAINER][:PERMISSIONS]'
+complete -c hutch -n "__hutch_at 'pod clone'" -l pid -x -d 'The pod\'s pid namespace (with --share +pid): private (default), host, ns:PATH'
+complete -c hutch -n "__hutch_at 'pod clone'" -l uts -x -d 'The pod\'s UTS namespace: private (default), host, ns:PATH'
+complete -c hutch -n "__hutch_at 'pod clone'" -l sysctl -x -d 'Set a namespaced sysctl of the pod (net.* with net shared, IPC ones with ipc)'
+complete -c hutch -n "__hutch_at 'pod clone'" -l security-opt -x -d 'Security option of the infra container (as run\'s --security-opt)'
+complete -c hutch -n "__hutch_at 'pod clone'" -l infra-conmon-pidfile -x -d 'Write the pid of the infra\'s monitor (hutch\'s conmon) to this file'
 complete -c hutch -n "__hutch_at 'pod clone'" -l userns -x -d 'User namespace of the pod (keep-id, auto, nomap; host): the infra\'s, joined by every member'
 complete -c hutch -n "__hutch_at 'pod clone'" -l uidmap -x -d 'The pod\'s user namespace with this uid map, CONTAINER:HOST:SIZE (repeatable): every member joins it'
 complete -c hutch -n "__hutch_at 'pod clone'" -l gidmap -x -d 'The gid map of the pod\'s user namespace, CONTAINER:HOST:SIZE'
@@ -1701,6 +1718,7 @@ complete -c hutch -n "__hutch_at 'pod clone'" -l memory -s m -x -d 'Memory limit
 complete -c hutch -n "__hutch_at 'pod clone'" -l memory-swap -x -d 'Memory plus swap limit of the pod (-1: unlimited swap)'
 complete -c hutch -n "__hutch_at 'pod clone'" -l cpus -x -d 'CPUs of the whole pod (e.g. 1.5)'
 complete -c hutch -n "__hutch_at 'pod clone'" -l cpu-shares -s c -x -d 'CPU shares of the pod (relative weight)'
+complete -c hutch -n "__hutch_at 'pod clone'" -l cgroup-parent -x -d 'Make the pod\'s cgroup below this one (an absolute path, or a slice)'
 complete -c hutch -n "__hutch_at 'pod clone'" -l cpuset-cpus -x -d 'CPUs the pod may run on (0-3,5)'
 complete -c hutch -n "__hutch_at 'pod clone'" -l cpuset-mems -x -d 'Memory nodes the pod may use (0-1)'
 complete -c hutch -n "__hutch_at 'pod clone'" -l blkio-weight -x -d 'Block I/O weight of the pod (10-1000)'

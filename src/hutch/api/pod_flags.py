@@ -110,6 +110,12 @@ FLAGS: tuple[Flag, ...] = (
         aliases=("-l",),
         commands=POD_BOTH,
     ),
+    repeated(
+        "--label-file",
+        "label_files",
+        "Read labels from a file of KEY=VALUE lines (under the --label values).",
+        commands=POD_BOTH,
+    ),
     text(
         "--exit-policy",
         "exit_policy",
@@ -131,6 +137,50 @@ FLAGS: tuple[Flag, ...] = (
         "Mount a volume in every member (as run -v); a clone's replaces the original's "
         "at its path.",
         aliases=("-v",),
+        commands=POD_BOTH,
+    ),
+    repeated(
+        "--volumes-from",
+        "volumes_from",
+        "Give every member the volumes of this container, CONTAINER[:ro|rw].",
+        commands=POD_BOTH,
+    ),
+    repeated(
+        "--device",
+        "devices",
+        "Add a host device to every member: HOST[:CONTAINER][:PERMISSIONS].",
+        commands=POD_BOTH,
+    ),
+    text(
+        "--pid",
+        "pid",
+        "The pod's pid namespace (with --share +pid): private (default), host, ns:PATH.",
+        commands=POD_BOTH,
+        default="",
+    ),
+    text(
+        "--uts",
+        "uts",
+        "The pod's UTS namespace: private (default), host, ns:PATH.",
+        commands=POD_BOTH,
+        default="",
+    ),
+    repeated(
+        "--sysctl",
+        "sysctl",
+        "Set a namespaced sysctl of the pod (net.* with net shared, IPC ones with ipc).",
+        commands=POD_BOTH,
+    ),
+    repeated(
+        "--security-opt",
+        "security_opt",
+        "Security option of the infra container (as run's --security-opt).",
+        commands=POD_BOTH,
+    ),
+    text(
+        "--infra-conmon-pidfile",
+        "infra_conmon_pidfile",
+        "Write the pid of the infra's monitor (hutch's conmon) to this file.",
         commands=POD_BOTH,
     ),
     text(
@@ -190,6 +240,12 @@ FLAGS: tuple[Flag, ...] = (
         "resources.cpu_shares",
         "CPU shares of the pod (relative weight).",
         aliases=("-c",),
+        commands=POD_BOTH,
+    ),
+    text(
+        "--cgroup-parent",
+        "resources.cgroup_parent",
+        "Make the pod's cgroup below this one (an absolute path, or a slice).",
         commands=POD_BOTH,
     ),
     text(

@@ -57,6 +57,9 @@ class PodCreateOptions:
     ip6: str | None = None
     network_aliases: tuple[str, ...] = ()
     labels: tuple[str, ...] = ()  # KEY=VALUE
+    # --label-file: read into ``labels`` (under the --label values) by create, so
+    # that the record holds the labels, not paths
+    label_files: tuple[str, ...] = ()
     exit_policy: str = "continue"  # continue, or stop: the pod stops when its last member exits
     restart: str = ""  # the members' restart policy when they name none ("" podman's "no")
     volumes: tuple[str, ...] = ()  # -v given to every member
@@ -68,6 +71,18 @@ class PodCreateOptions:
     subuidname: str | None = None
     subgidname: str | None = None
     shm_size: str | None = None  # the infra's /dev/shm, which members sharing ipc share
+    # --pid and --uts of the pod: its infra's mode ("" private; host, ns:PATH,
+    # container:NAME), which members sharing that namespace take (engine/pod_member.py)
+    pid: str = ""
+    uts: str = ""
+    # --sysctl NAME=VALUE: set in the infra's namespaces, which the members share
+    sysctl: tuple[str, ...] = ()
+    security_opt: tuple[str, ...] = ()  # the infra's, as podman's (members keep their own)
+    # --device and --volumes-from: the infra's, and every member's before its own
+    devices: tuple[str, ...] = ()
+    volumes_from: tuple[str, ...] = ()
+    # podman's --infra-conmon-pidfile: the infra monitor's pid is written there
+    infra_conmon_pidfile: str | None = None
     resources: ResourceOptions = field(default_factory=ResourceOptions)
     create_command: tuple[str, ...] = ()  # the command line after "hutch" (CreateCommand)
     replace: bool = False  # --replace: a pod of the same name goes first

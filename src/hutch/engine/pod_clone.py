@@ -19,7 +19,8 @@ def clone_options(original: PodCreateOptions, changes: PodCreateOptions) -> PodC
     A value given replaces the original's (each limit on its own, as podman's
     "--cpus overrides the original pod's CPU limits"); labels are added, a volume
     replaces the original's at the same container path, the user namespace flags
-    replace all of the original's together (clone_userns)."""
+    replace all of the original's together (clone_userns); sysctls, security
+    options, devices and --volumes-from are added to the original's."""
     given = {
         f.name: value
         for f in fields(changes.resources)
@@ -28,6 +29,16 @@ def clone_options(original: PodCreateOptions, changes: PodCreateOptions) -> PodC
     return replace(
         clone_userns(original, changes),
         labels=original.labels + changes.labels,
+        label_files=original.label_files + changes.label_files,  # read before: ()
+        # added to the original's, as the labels: a later sysctl of the same name wins
+        sysctl=original.sysctl + changes.sysctl,
+        security_opt=original.security_opt + changes.security_opt,
+        devices=original.devices + changes.devices,
+        volumes_from=original.volumes_from + changes.volumes_from,
+        pid=changes.pid or original.pid,
+        uts=changes.uts or original.uts,
+        # the original's file is the original's infra's: only one given is written
+        infra_conmon_pidfile=changes.infra_conmon_pidfile,
         volumes=_volumes(original.volumes, changes.volumes),
         hostname=changes.hostname or original.hostname,
         infra_command=changes.infra_command or original.infra_command,

@@ -21,6 +21,7 @@ from hutch import __version__
 from hutch.api.container_config import (
     ImagePullOptions,
     KernelOptions,
+    NamespaceOptions,
     NetworkOptions,
     ResourceOptions,
     RunOptions,
@@ -118,13 +119,24 @@ def infra_options(
         image=IMAGE,
         entrypoint=options.infra_command,
         name=name,
-        hostname=hostname,
+        hostname=hostname or None,  # "": the host's or a joined UTS namespace's
         network=network,
         net=net,
         pull=ImagePullOptions(policy="never"),
-        volumes=VolumeOptions(volumes=(f"{CATATONIT}:/catatonit:ro",)),
-        # the pod's user namespace is the infra's, which the members join
-        security=security(options),
+        # --volumes-from and --device: checked here at create (podman's infra has
+        # them too); each member gets them again (pod_member.join_options)
+        volumes=VolumeOptions(
+            volumes=(f"{CATATONIT}:/catatonit:ro",), volumes_from=options.volumes_from
+        ),
+        # the pod's user namespace is the infra's, which the members join; its
+        # sysctls are set in the namespaces the members share
+        security=replace(
+            security(options),
+            security_opt=options.security_opt,
+            sysctl=options.sysctl,
+            device=options.devices,
+        ),
+        namespaces=NamespaceOptions(pid=options.pid, uts=options.uts),
         # the pod's /dev/shm: members that share its ipc namespace mount this one
         kernel=KernelOptions(shm_size=options.shm_size),
         # below the pod's cgroup, when it has one (pod-level limits)
@@ -141,3 +153,17 @@ def security(options: PodCreateOptions) -> SecurityOptions:
         subuidname=options.subuidname,
         subgidname=options.subgidname,
     )
+
+
+def write_monitor_pidfile(ctx: EngineContext, infra_id: str, path: str) -> None:
+    """``pod create --infra-conmon-pidfile``: podman's conmon writes its pid there;
+    hutch's per-container monitor takes conmon's place and writes its own, at
+    each start of the infra, beside the one inspect names (ConmonPidFile)."""
+    from hutch.runtime.spec_io import spec_from_json, spec_to_json
+
+    spec_path = ctx.containers.dirs(infra_id).userdata / "config.json"
+    spec = spec_from_json(spec_path.read_bytes())
+    lifecycle = replace(spec.lifecycle, extra_conmon_pidfile=path)
+    tmp = spec_path.with_name(".config.json.pod")
+    tmp.write_bytes(spec_to_json(replace(spec, lifecycle=lifecycle)))
+    os.replace(tmp, spec_path)

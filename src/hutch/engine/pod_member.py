@@ -97,15 +97,25 @@ def join_options(ctx: EngineContext, options: RunOptions) -> tuple[RunOptions, M
             raise InvalidArgument(
                 "invalid config provided: cannot set domainname when joining the pod UTS namespace"
             )
-        options = replace(options, hostname=config.hostname)
+        options = replace(options, hostname=config.hostname or None)
     userns = members_userns(config.options) if pod.infra_id else ""
     refuse_own_userns(options, shared, bool(userns))
     pod_options = config.options
     if options.restart == "no" and pod_options.restart:
         options = replace(options, restart=pod_options.restart)
-    if pod_options.volumes:
-        volumes = replace(options.volumes, volumes=pod_options.volumes + options.volumes.volumes)
+    if pod_options.volumes or pod_options.volumes_from:
+        volumes = replace(
+            options.volumes,
+            volumes=pod_options.volumes + options.volumes.volumes,
+            volumes_from=pod_options.volumes_from + options.volumes.volumes_from,
+        )
         options = replace(options, volumes=volumes)
+    if pod_options.devices:  # podman's: every member gets the pod's devices
+        security = replace(options.security, device=pod_options.devices + options.security.device)
+        options = replace(options, security=security)
+    from hutch.engine.pod_modes import member_modes
+
+    options, shared = member_modes(options, pod_options, shared)
     from hutch.engine import pod_cgroup
 
     options = replace(options, resources=pod_cgroup.member_resources(config, options.resources))
@@ -175,7 +185,17 @@ def own_options(options: RunOptions, pod: PodConfig) -> RunOptions:
     if given and options.volumes.volumes[: len(given)] == given:
         volumes = replace(options.volumes, volumes=options.volumes.volumes[len(given) :])
         options = replace(options, volumes=volumes)
-    return options
+    given = pod.options.volumes_from
+    if given and options.volumes.volumes_from[: len(given)] == given:
+        volumes = replace(options.volumes, volumes_from=options.volumes.volumes_from[len(given) :])
+        options = replace(options, volumes=volumes)
+    given = pod.options.devices
+    if given and options.security.device[: len(given)] == given:
+        security = replace(options.security, device=options.security.device[len(given) :])
+        options = replace(options, security=security)
+    from hutch.engine.pod_modes import without_modes
+
+    return without_modes(options, pod.options, pod.shared)
 
 
 def stops_pod(ctx: EngineContext, record: ContainerRecord) -> bool:
@@ -211,7 +231,9 @@ def member_spec(
     return replace(
         spec,
         namespaces=namespaces,
-        joins=tuple((ns, "") for ns in joins),
+        # the pod's (their paths: before_start), then the member's own ns:PATH or
+        # container:NAME joins (nsmodes.apply; a pod's --uts/--pid host or ns:PATH)
+        joins=tuple((ns, "") for ns in joins) + spec.joins,
         join_container=member.infra_id if joins else "",
         etc_files=etc_files,
         pod_hosts=pod_hosts,

@@ -170,7 +170,10 @@ def plan_pod(options: PodCreateOptions) -> PodPlan:
             )
             flag = next(name for name, value in given if value)
             raise InvalidArgument(f"{flag} on a pod needs an infra container")
-    hostname = options.hostname or name
+    from hutch.engine import pod_modes
+
+    pod_modes.check(options, shared, infra)
+    hostname = pod_modes.own_hostname(options, name)
     config = PodConfig(options, hostname, shared, options.exit_policy)
     return PodPlan(name, config, infra)
 
@@ -214,7 +217,9 @@ class PodService:
     # -- create ------------------------------------------------------------
 
     def create(self, options: PodCreateOptions) -> str:
-        return self._create(options, frozenset())
+        from hutch.engine.pod_modes import read_files
+
+        return self._create(read_files(options), frozenset())
 
     def _create(self, options: PodCreateOptions, released: frozenset[tuple[int, str]]) -> str:
         """``released``: host ports a pod about to be removed holds (pod clone --destroy),
@@ -253,6 +258,8 @@ class PodService:
         )
         infra_id = self._containers.create_infra(run, record.id, released)
         self._ctx.pods.set_infra(record.id, infra_id)
+        if options.infra_conmon_pidfile:
+            pod_infra.write_monitor_pidfile(self._ctx, infra_id, options.infra_conmon_pidfile)
 
     def _discard(self, record: PodRecord) -> None:
         """A failed create: whatever of the pod exists goes."""
@@ -568,8 +575,10 @@ class PodService:
         record = self._ctx.pods.find(name)
         config = pod_record.decode(record.config)
         taken = self._names()
+        from hutch.engine.pod_modes import read_files
+
         pod_options = replace(
-            pod_clone.clone_options(config.options, options.changes),
+            pod_clone.clone_options(config.options, read_files(options.changes)),
             name=options.changes.name or clone_name(record.name, taken),
         )
         members = [m for m in self._members(record) if m.record.id != record.infra_id]

@@ -167,6 +167,7 @@ class Monitor:
         listener = self._listen()
         self._set(monitor_pid=self.host_pid, monitor_start=st.process_start_time(self.host_pid))
         _write_pid(self.spec.lifecycle.conmon_pidfile, self.host_pid)
+        _write_pid(self.spec.lifecycle.extra_conmon_pidfile, self.host_pid)
         code = 0
         while True:
             code = self._run_once(listener)

@@ -50,4 +50,6 @@ class LifecycleSpec:
     # the files the monitor writes its own pid to (once) and the init's host pid to
     # (at each start), conmon's --conmon-pidfile and --container-pidfile
     conmon_pidfile: str = ""
+    # a second file for the monitor's pid: pod create --infra-conmon-pidfile
+    extra_conmon_pidfile: str = ""
     pidfile: str = ""

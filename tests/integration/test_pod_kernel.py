@@ -1,0 +1,174 @@
+"""pod create --sysctl, --uts, --pid, --device, --volumes-from, --label-file,
+--security-opt and --infra-conmon-pidfile for real (issue 18): what a member sees,
+next to Debian's podman 4.3.1 where the two can be compared (the sysctls, the
+host's UTS namespace, the labels of pod inspect), and the refusals (exit 125).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from harness import Hutch, HutchEnv, rootless_problems, teardown
+from peer_podman import Run, fixture_podman  # noqa: F401 - the peer's fixture
+
+SYSCTLS = ("--sysctl", "net.ipv4.ping_group_range=0 5", "--sysctl", "kernel.msgmax=4096")
+
+
+@pytest.fixture(scope="module")
+def hutch(tmp_path_factory: pytest.TempPathFactory, rootfs_tar: Path) -> Iterator[Hutch]:
+    problems = rootless_problems()
+    if problems:
+        pytest.skip("cannot run hutch rootless: " + "; ".join(problems))
+    env = HutchEnv.create(tmp_path_factory.mktemp("podkernel"))
+    h = Hutch(env)
+    h("import", str(rootfs_tar), "base")
+    yield h
+    left = teardown(env, h)
+    if left:
+        pytest.fail("teardown:\n  " + "\n  ".join(left), pytrace=False)
+
+
+def _both(hutch: Hutch, podman: Run) -> tuple[tuple[str, Run], ...]:
+    def ours(*args: str) -> object:
+        return hutch(*args, check=False)
+
+    return (("hutch", ours), ("podman", podman))  # type: ignore[return-value]
+
+
+def test_members_see_the_pods_sysctls_as_podmans_do(hutch: Hutch, podman: Run) -> None:
+    script = "cat /proc/sys/net/ipv4/ping_group_range /proc/sys/kernel/msgmax"
+    seen = {}
+    for tool, run in _both(hutch, podman):
+        created = run("pod", "create", "--name", "ctl", *SYSCTLS)
+        assert created.returncode == 0, (tool, created.stderr)
+        member = run("run", "--rm", "--pod", "ctl", "base", "sh", "-c", script)
+        assert member.returncode == 0, (tool, member.stderr)
+        seen[tool] = member.stdout.split()
+        run("pod", "rm", "-f", "ctl")
+    assert seen["hutch"] == seen["podman"] == ["0", "5", "4096"]
+
+
+def test_a_pod_in_the_hosts_uts_namespace_shows_the_hosts_name(hutch: Hutch, podman: Run) -> None:
+    for tool, run in _both(hutch, podman):
+        refused = run("pod", "create", "--name", "u", "--uts", "host", "--hostname", "x")
+        assert refused.returncode == 125 and "cannot set hostname" in refused.stderr, tool
+        run("pod", "rm", "-f", "u")  # podman 4.3.1 leaves a refused pod behind
+        assert run("pod", "create", "--name", "uh", "--uts", "host").returncode == 0, tool
+        member = run("run", "--rm", "--pod", "uh", "base", "hostname")
+        assert member.stdout.strip() == socket.gethostname(), (tool, member.stderr)
+        run("pod", "rm", "-f", "uh")
+
+
+def test_label_file_labels_show_in_pod_inspect_as_podmans(
+    hutch: Hutch, podman: Run, tmp_path: Path
+) -> None:
+    labels = tmp_path / "labels"
+    labels.write_text("a=1\n# not a label\n\nb=two words\nc=file\n")
+    seen = {}
+    for tool, run in _both(hutch, podman):
+        args = ("--label-file", str(labels), "--label", "c=flag")
+        assert run("pod", "create", "--name", "lab", *args).returncode == 0, tool
+        inspected = run("pod", "inspect", "lab")
+        data = json.loads(inspected.stdout)
+        seen[tool] = (data[0] if isinstance(data, list) else data)["Labels"]
+        run("pod", "rm", "-f", "lab")
+    assert seen["hutch"] == seen["podman"] == {"a": "1", "b": "two words", "c": "flag"}
+    missing = hutch("pod", "create", "--label-file", str(tmp_path / "none"), check=False)
+    assert missing.returncode == 125
+    assert "unable to process labels: open" in missing.stderr
+
+
+def test_a_pod_in_the_hosts_pid_namespace_shows_its_members_the_hosts_init(
+    hutch: Hutch,
+) -> None:
+    refused = hutch("pod", "create", "--pid", "host", check=False)
+    assert refused.returncode == 125 and "--share +pid" in refused.stderr
+    hutch("pod", "create", "--name", "ph", "--share", "+pid", "--pid", "host")
+    member = hutch("run", "--rm", "--pod", "ph", "base", "sh", "-c", "readlink /proc/self/ns/pid")
+    assert member.stdout.strip() == os.readlink("/proc/self/ns/pid")
+    hutch("pod", "rm", "-f", "-t", "0", "ph")
+
+
+def test_a_pod_in_a_uts_namespace_given_by_path_shows_its_host_name(hutch: Hutch) -> None:
+    hutch("run", "-d", "--name", "holder", "--hostname", "holder-host", "base", "sleep", "1010")
+    pid = hutch("inspect", "--format", "{{.State.Pid}}", "holder").stdout.strip()
+    hutch("pod", "create", "--name", "pns", "--uts", f"ns:/proc/{pid}/ns/uts")
+    member = hutch("run", "--rm", "--pod", "pns", "base", "hostname")
+    assert member.stdout.strip() == "holder-host"
+    hutch("pod", "rm", "-f", "-t", "0", "pns")
+    hutch("rm", "-f", "-t", "0", "holder")
+
+
+def test_members_get_the_pods_device_and_the_volumes_of_another_container(
+    hutch: Hutch,
+) -> None:
+    hutch("run", "--name", "vols", "-v", "/data", "base", "sh", "-c", "echo from-vols > /data/f")
+    hutch("pod", "create", "--name", "dv", "--device", "/dev/null:/dev/podnull")
+    hutch("pod", "create", "--name", "vf", "--volumes-from", "vols:ro", "--infra=false")
+    script = "test -c /dev/podnull && echo device"
+    assert hutch("run", "--rm", "--pod", "dv", "base", "sh", "-c", script).stdout == "device\n"
+    plain = hutch("run", "--rm", "base", "sh", "-c", script, check=False)
+    assert plain.stdout == ""
+    script = "cat /data/f; touch /data/g 2>/dev/null || echo read-only"
+    member = hutch("run", "--rm", "--pod", "vf", "base", "sh", "-c", script)
+    assert member.stdout.split() == ["from-vols", "read-only"]
+    missing = hutch("pod", "create", "--volumes-from", "no-such", check=False)
+    assert missing.returncode == 125 and "no-such" in missing.stderr
+    hutch("pod", "rm", "-f", "-t", "0", "dv", "vf")
+    hutch("rm", "-f", "vols")
+
+
+def _status(pid: str, key: str) -> str:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(key + ":"):
+            return line.split()[1]
+    return ""
+
+
+def test_the_infra_has_the_security_options_and_writes_its_monitors_pid(
+    hutch: Hutch, tmp_path: Path
+) -> None:
+    pidfile = tmp_path / "infra.pid"
+    hutch(
+        "pod", "create", "--name", "sec", "--security-opt", "no-new-privileges",
+        "--infra-conmon-pidfile", str(pidfile),
+    )  # fmt: skip
+    hutch("pod", "start", "sec")
+    infra = hutch("pod", "inspect", "--format", "{{.InfraContainerID}}", "sec").stdout.strip()
+    pid = hutch("inspect", "--format", "{{.State.Pid}}", infra).stdout.strip()
+    assert _status(pid, "NoNewPrivs") == "1"
+    conmon = hutch("inspect", "--format", "{{.ConmonPidFile}}", infra).stdout.strip()
+    monitor = pidfile.read_text().strip()
+    assert monitor == Path(conmon).read_text().strip()
+    assert os.path.exists(f"/proc/{monitor}")
+    hutch("pod", "rm", "-f", "-t", "0", "sec")
+
+
+@pytest.mark.parametrize(
+    ("flags", "words"),
+    [
+        (("--uts", "bogus"), "unrecognized namespace mode bogus passed"),
+        (("--share", "net", "--sysctl", "kernel.msgmax=1"), "does not share its ipc"),
+        (("--sysctl", "vm.swappiness=1"), "not a namespaced sysctl"),
+        (("--infra=false", "--uts", "host"), "needs an infra container"),
+    ],
+)
+def test_bad_values_are_refused_with_125(hutch: Hutch, flags: tuple[str, ...], words: str) -> None:
+    before = hutch("pod", "ls", "-q").stdout
+    refused = hutch("pod", "create", *flags, check=False)
+    assert refused.returncode == 125 and words in refused.stderr, refused.stderr
+    assert hutch("pod", "ls", "-q").stdout == before  # nothing left behind
+
+
+def test_pod_clone_takes_the_new_flags(hutch: Hutch) -> None:
+    hutch("pod", "create", "--name", "orig", "--sysctl", "kernel.msgmax=4096")
+    hutch("pod", "clone", "--sysctl", "kernel.msgmax=8192", "--uts", "host", "orig", "copy")
+    script = "cat /proc/sys/kernel/msgmax; hostname"
+    seen = hutch("run", "--rm", "--pod", "copy", "base", "sh", "-c", script).stdout.split()
+    assert seen == ["8192", socket.gethostname()]
+    hutch("pod", "rm", "-f", "-t", "0", "orig", "copy")
