@@ -61,6 +61,9 @@ def test_a_pod_in_the_hosts_uts_namespace_shows_the_hosts_name(hutch: Hutch, pod
         assert run("pod", "create", "--name", "uh", "--uts", "host").returncode == 0, tool
         member = run("run", "--rm", "--pod", "uh", "base", "hostname")
         assert member.stdout.strip() == socket.gethostname(), (tool, member.stderr)
+        data = json.loads(run("pod", "inspect", "uh").stdout)
+        data = data[0] if isinstance(data, list) else data
+        assert (data["Hostname"], data["InfraConfig"]["uts_ns"]) == ("", "host"), tool
         run("pod", "rm", "-f", "uh")
 
 
@@ -142,6 +145,9 @@ def test_the_infra_has_the_security_options_and_writes_its_monitors_pid(
     infra = hutch("pod", "inspect", "--format", "{{.InfraContainerID}}", "sec").stdout.strip()
     pid = hutch("inspect", "--format", "{{.State.Pid}}", infra).stdout.strip()
     assert _status(pid, "NoNewPrivs") == "1"
+    data = json.loads(hutch("pod", "inspect", "sec").stdout)
+    data = data[0] if isinstance(data, list) else data
+    assert data["security_opt"] == ["no-new-privileges"]  # podman 4.3.1's key
     conmon = hutch("inspect", "--format", "{{.ConmonPidFile}}", infra).stdout.strip()
     monitor = pidfile.read_text().strip()
     assert monitor == Path(conmon).read_text().strip()

@@ -264,6 +264,10 @@ class PodInspect:
     num_containers: int = field(metadata=key("NumContainers"))
     containers: tuple[PodMember, ...] = field(metadata=key("Containers"))
     limits: PodLimits = field(default_factory=PodLimits, metadata=inline())
+    # pod create --volumes-from and --security-opt, as given (podman's keys, omitted
+    # when empty)
+    volumes_from: tuple[str, ...] | None = field(default=None, metadata=key("volumes_from", True))
+    security_opt: tuple[str, ...] | None = field(default=None, metadata=key("security_opt", True))
 
 
 class Pods(Protocol):

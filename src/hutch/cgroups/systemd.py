@@ -55,9 +55,10 @@ def scope_call(container_id: str, pid: int, slice_: str = "") -> list[str]:
     return _start_call(f"hutch-{container_id[:12]}.scope", properties)
 
 
-def pod_slice(pod_id: str) -> str:
-    """A pod's slice unit, in the user manager's user.slice (podman: user-libpod_pod_ID)."""
-    return f"user-hutch_pod_{pod_id}.slice"
+def pod_slice(pod_id: str, parent: str = "user.slice") -> str:
+    """A pod's slice unit, in the user manager's user.slice (podman: user-libpod_pod_ID),
+    or in the slice ``parent`` (pod create --cgroup-parent)."""
+    return f"{parent.removesuffix('.slice')}-hutch_pod_{pod_id}.slice"
 
 
 def slice_dir(root: Path, name: str) -> Path:

@@ -63,7 +63,9 @@ def placed(
     if spec.backend == SYSTEMD:
         from hutch.cgroups import systemd
 
-        name = systemd.pod_slice(pod_id)
+        # --cgroup-parent NAME.slice: the pod's slice is made inside that one (a
+        # dash in a slice's name is a level), as run's scope is put in it
+        name = systemd.pod_slice(pod_id, given.cgroup_parent or "user.slice")
         path = systemd.slice_dir(Path(host.root), name)
         spec = replace(spec, parent=str(path.parent), slice=name)
     else:

@@ -338,6 +338,8 @@ class PodService:
             num_containers=len(summary.members),
             containers=summary.members,
             limits=pod_cgroup.inspect_limits(config),
+            volumes_from=config.options.volumes_from or None,
+            security_opt=config.options.security_opt or None,
         )
 
     def _infra_config(self, record: PodRecord, config: PodConfig) -> PodInfraConfig:
@@ -353,7 +355,7 @@ class PodService:
             key = f"{port.container_port}/{port.protocol}"
             binding = PodPortBinding(port.host_ip, str(port.host_port))
             bindings[key] = (*bindings.get(key, ()), binding)
-        from hutch.engine import netconfig
+        from hutch.engine import netconfig, nsmodes
 
         networks = tuple(netconfig.user_networks(network)) if network else ()
         return PodInfraConfig(
@@ -372,9 +374,9 @@ class PodService:
             cpu_period=config.limits.cpu_period or None,
             cpu_quota=config.limits.cpu_quota or None,
             cpuset_cpus=config.limits.cpuset_cpus or None,
-            pid_ns="private",
+            pid_ns=nsmodes.inspect_mode(options.pid),  # host, as podman's; ns:PATH
             userns="private" if pod_member.has_userns(options) else "host",
-            uts_ns="private",
+            uts_ns=nsmodes.inspect_mode(options.uts),
         )
 
     # -- verbs on every member ---------------------------------------------------

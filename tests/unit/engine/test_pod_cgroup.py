@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from hutch.api.container_config import ResourceOptions, RunOptions
-from hutch.api.errors import HostNotReady
+from hutch.api.errors import HostNotReady, InvalidArgument
 from hutch.api.podman_json import to_json
 from hutch.api.pods import PodCreateOptions, PodInfraConfig
 from hutch.cgroups.host import CgroupHost
@@ -218,3 +218,22 @@ def test_pod_inspect_shows_the_device_weights_given(tmp_path: Path) -> None:
     )
     shown = to_json(pod_cgroup.inspect_limits(config))
     assert shown == {"blkio_weight_device": [{"Path": "/dev/sda", "Weight": 300}]}
+
+
+def test_cgroup_parent_places_the_pods_cgroup(tmp_path: Path) -> None:
+    # pod create --cgroup-parent: below the path given (cgroupfs), or in the slice
+    # given (systemd: a dash in a slice's name is a level), as run places one
+    host = _host(tmp_path)
+    given = ResourceOptions(cgroup_parent="/user-1000/batch")
+    path, spec = pod_cgroup.placed(given, "", host, POD)
+    assert path == f"/user-1000/batch/pod-{POD}"
+    assert pod_cgroup.parent_of(
+        PodConfig(PodCreateOptions(), "p", (), cgroup_path=path, limits=spec)
+    ) == ("/user-1000/batch")
+    host = _host(tmp_path, SYSTEMD)
+    path, spec = pod_cgroup.placed(ResourceOptions(cgroup_parent="batch.slice"), "", host, POD)
+    name = f"batch-hutch_pod_{POD}.slice"
+    assert path == f"/user-1000/batch.slice/{name}"
+    assert (spec.backend, spec.slice) == (SYSTEMD, name)
+    with pytest.raises(InvalidArgument, match="invalid --cgroup-parent"):
+        pod_cgroup.placed(ResourceOptions(cgroup_parent="relative"), "", host, POD)
