@@ -178,3 +178,16 @@ def test_pod_clone_takes_the_new_flags(hutch: Hutch) -> None:
     seen = hutch("run", "--rm", "--pod", "copy", "base", "sh", "-c", script).stdout.split()
     assert seen == ["8192", socket.gethostname()]
     hutch("pod", "rm", "-f", "-t", "0", "orig", "copy")
+
+
+def test_a_pod_may_join_another_containers_uts_and_pid_namespaces(hutch: Hutch) -> None:
+    # podman takes container:NAME for a pod's --uts and --pid (not in its man
+    # page): the infra joins that container's namespace, the members the infra's
+    hutch("run", "-d", "--name", "other", "--hostname", "other-host", "base", "sleep", "1011")
+    hutch("pod", "create", "--name", "joined", "--share", "+pid", "--uts", "container:other",
+          "--pid", "container:other")  # fmt: skip
+    script = "hostname; ps -o args | grep -c '^sleep 1011'"
+    seen = hutch("run", "--rm", "--pod", "joined", "base", "sh", "-c", script).stdout.split()
+    assert seen == ["other-host", "1"]
+    hutch("pod", "rm", "-f", "-t", "0", "joined")
+    hutch("rm", "-f", "-t", "0", "other")
