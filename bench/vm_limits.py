@@ -16,15 +16,10 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests" / "vm"))
-
-from guest import build_initrd, find_kernel, missing_tools, run_in_guest  # noqa: E402
+from vmguest import GuestFailed, guest_times
 
 LIMITS = "--memory 64m --cpus 1 --pids-limit 100"
 
@@ -50,40 +45,16 @@ def main(argv: list[str]) -> int:
     parser.add_argument("-n", "--runs", type=int, default=10)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
-    problems = missing_tools()
-    kernel = find_kernel()
-    if problems or kernel is None:
-        print("vm_limits: cannot boot the guest: " + "; ".join(problems), file=sys.stderr)
-        return 2
     hutch = Path(sys.executable).parent / "hutch"
-    with tempfile.TemporaryDirectory(prefix="hutch-vm-bench-") as tmp:
-        work = Path(tmp)
-        work.chmod(0o755)
-        rootfs = work / "rootfs.tar"
-        subprocess.run(
-            ["bash", str(ROOT / "contrib" / "make-rootfs.sh"), str(rootfs)],
-            check=True,
-            capture_output=True,
-        )
-        initrd = build_initrd(kernel, work / "initrd.gz")
-        import getpass
-
-        result = run_in_guest(
-            kernel,
-            initrd,
-            work / "guest",
-            JOB.format(hutch=hutch, runs=args.runs, limits=LIMITS),
-            user=getpass.getuser(),
-            files={"rootfs.tar": rootfs},
-        )
-        times_file = result.out / "times"
-        if result.rc != 0 or not times_file.exists():
-            print(result.console[-3000:] + result.stderr, file=sys.stderr)
-            return 1
-        samples: dict[str, list[int]] = {"plain": [], "limits": []}
-        for line in times_file.read_text().splitlines():
-            kind, ms = line.split()
-            samples[kind].append(int(ms))
+    try:
+        times = guest_times(JOB.format(hutch=hutch, runs=args.runs, limits=LIMITS))
+    except GuestFailed as exc:
+        print(f"vm_limits: {exc}", file=sys.stderr)
+        return exc.code
+    samples: dict[str, list[int]] = {"plain": [], "limits": []}
+    for line in times.splitlines():
+        kind, ms = line.split()
+        samples[kind].append(int(ms))
     plain = statistics.median(samples["plain"])
     limited = statistics.median(samples["limits"])
     report = {
