@@ -398,3 +398,18 @@ def run_in_pty(
             proc.wait()
         os.close(master)
     return code, output.decode(errors="replace").replace("\r", "")
+
+
+def pids_with_cmdline(argv: list[str]) -> list[int]:
+    """Host pids whose command line is exactly ``argv`` (a test's marker process)."""
+    wanted = b"".join(a.encode() + b"\0" for a in argv)
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if (entry / "cmdline").read_bytes() == wanted:
+                found.append(int(entry.name))
+        except OSError:  # gone while we looked, or not ours to read
+            continue
+    return found

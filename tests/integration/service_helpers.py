@@ -15,7 +15,7 @@ import signal
 import socket
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -191,3 +191,20 @@ def which(name: str) -> str:
     found = shutil.which(name)
     assert found, f"{name} not found"
     return found
+
+
+def until(check: Callable[[], bool], timeout: float) -> bool:
+    """Whether ``check`` comes true within ``timeout`` seconds (asked every 0.1 s)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.1)
+    return check()
+
+
+def settled_threads(service: Service) -> int:
+    """The service's threads once nothing is in flight (a connection's thread ends
+    a moment after its client's)."""
+    time.sleep(1)
+    return service.threads()

@@ -7,30 +7,15 @@ import os
 import signal
 import subprocess
 import time
-from pathlib import Path
 
 import pytest
-from harness import Hutch, kill_all
-
-
-def _pids_with_cmdline(argv: list[str]) -> list[int]:
-    wanted = b"".join(a.encode() + b"\0" for a in argv)
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            if (entry / "cmdline").read_bytes() == wanted:
-                found.append(int(entry.name))
-        except OSError:
-            continue
-    return found
+from harness import Hutch, kill_all, pids_with_cmdline
 
 
 def _wait_for_pid(argv: list[str], timeout: float = 15) -> int:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        pids = _pids_with_cmdline(argv)
+        pids = pids_with_cmdline(argv)
         if pids:
             assert len(pids) == 1, f"more than one {argv}: {pids}"
             return pids[0]
@@ -122,12 +107,12 @@ def test_sigterm_while_the_container_starts_leaves_nothing(hutch: Hutch, base_im
         proc.send_signal(signal.SIGTERM)
         code = proc.wait(timeout=15)
         time.sleep(0.3)  # let a (correctly) stopped container finish going away
-        left = _pids_with_cmdline(argv)
+        left = pids_with_cmdline(argv)
         assert code >= 0, f"hutch was killed by signal {-code} instead of handling it"
         assert left == []
         assert list(containers.iterdir()) == []
     finally:
-        kill_all(_pids_with_cmdline(argv))
+        kill_all(pids_with_cmdline(argv))
         if proc.poll() is None:
             proc.kill()
         proc.communicate(timeout=15)

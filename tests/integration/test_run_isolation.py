@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from harness import Hutch, HutchEnv, subid_ranges
+from harness import Hutch, HutchEnv, pids_with_cmdline, subid_ranges
 
 
 def _uid_of(pid: int) -> int | None:
@@ -28,25 +28,10 @@ def _uid_of(pid: int) -> int | None:
     return None
 
 
-def _pids_with_cmdline(argv: list[str]) -> list[int]:
-    """Host pids whose command line is exactly ARGV."""
-    wanted = b"".join(a.encode() + b"\0" for a in argv)
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            if (entry / "cmdline").read_bytes() == wanted:
-                found.append(int(entry.name))
-        except OSError:
-            continue
-    return found
-
-
 def _wait_for_pid(argv: list[str], timeout: float = 15) -> int:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        pids = _pids_with_cmdline(argv)
+        pids = pids_with_cmdline(argv)
         if pids:
             assert len(pids) == 1, f"more than one {argv}: {pids}"
             return pids[0]

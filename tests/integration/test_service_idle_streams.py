@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import subprocess
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import docker
@@ -24,7 +24,9 @@ from service_helpers import (
     Service,
     open_paths,
     running_service,
+    settled_threads,
     stop,
+    until,
     wait_for_socket,
 )
 
@@ -53,15 +55,6 @@ def _fds_on(pid: int, needle: str) -> int:
     return len([path for path in open_paths(pid) if needle in path])
 
 
-def _until(check: Callable[[], bool], timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.1)
-    return check()
-
-
 def _client(service: Service, *args: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [str(DOCKER_20), *args],
@@ -76,13 +69,6 @@ def _kill(process: subprocess.Popen[bytes]) -> bytes:
     process.kill()
     out, _ = process.communicate(timeout=10)
     return out
-
-
-def _settled_threads(service: Service) -> int:
-    """The service's threads once nothing is in flight (a connection's thread ends
-    a moment after its client's)."""
-    time.sleep(1)
-    return service.threads()
 
 
 @pytest.mark.parametrize(
@@ -100,21 +86,21 @@ def _settled_threads(service: Service) -> int:
 def test_killed_docker_client_is_let_go_while_idle(
     service: Service, silent: str, args: tuple[str, ...]
 ) -> None:
-    threads = _settled_threads(service)
+    threads = settled_threads(service)
     client = _client(service, *args)
     try:
         # the stream is open: its connection's thread (and its producer's) are there
-        assert _until(lambda: service.threads() > threads, 15), "the stream never started"
+        assert until(lambda: service.threads() > threads, 15), "the stream never started"
         if args[0] == "logs":
             # the follow holds the container's log file open while its client is there
-            assert _until(lambda: _fds_on(service.process.pid, silent) > 0, 15)
+            assert until(lambda: _fds_on(service.process.pid, silent) > 0, 15)
         time.sleep(1.5)  # idle: the container prints nothing, so nothing is sent
     finally:
         out = _kill(client)
     if args[0] != "stats":
         assert out == b""  # nothing reached the client: no heartbeat bytes
     # the service notices within about a second, though the stream has nothing to send
-    assert _until(lambda: service.threads() <= threads, 4), (
+    assert until(lambda: service.threads() <= threads, 4), (
         f"{args}: {service.threads()} threads, {threads} before"
     )
     assert _fds_on(service.process.pid, silent) == 0
@@ -122,17 +108,17 @@ def test_killed_docker_client_is_let_go_while_idle(
 
 
 def test_docker_py_closed_log_stream_is_let_go(service: Service, silent: str) -> None:
-    threads = _settled_threads(service)
+    threads = settled_threads(service)
     client = docker.DockerClient(base_url=f"unix://{service.socket_path}", version="auto")
     try:
         stream = client.containers.get("silent").logs(stream=True, follow=True)
-        assert _until(lambda: _fds_on(service.process.pid, silent) > 0, 15)
+        assert until(lambda: _fds_on(service.process.pid, silent) > 0, 15)
         time.sleep(1)
         stream.close()  # closes the response's socket: the client has gone
-        assert _until(lambda: _fds_on(service.process.pid, silent) == 0, 4)
+        assert until(lambda: _fds_on(service.process.pid, silent) == 0, 4)
     finally:
         client.close()
-    assert _until(lambda: service.threads() <= threads, 4)
+    assert until(lambda: service.threads() <= threads, 4)
 
 
 def test_idle_service_ends_after_a_silent_follow(
@@ -169,7 +155,7 @@ def test_idle_service_ends_after_a_silent_follow(
             stderr=subprocess.STDOUT,
         )
         try:
-            assert _until(lambda: _fds_on(process.pid, silent) > 0, 15), log.read_text()
+            assert until(lambda: _fds_on(process.pid, silent) > 0, 15), log.read_text()
             time.sleep(2)  # longer than --time: a stream in progress keeps it
             assert process.poll() is None, "the service ended under a stream in progress"
         finally:

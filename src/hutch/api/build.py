@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -82,6 +83,10 @@ class BuildOptions:
     # Each RUN step's limits, as run's: memory, memory_swap, cpu_shares, cpu_period,
     # cpu_quota, cpuset_cpus, cpuset_mems (the ones podman build takes)
     resources: ResourceOptions = field(default_factory=ResourceOptions)
+    # Asked while the build runs: True stops it promptly (an API client that went
+    # away, as Docker cancels a build): a running RUN step is killed, nothing is
+    # committed or tagged, and the build raises (hutch.build.stepstate.BuildCancelled).
+    cancelled: Callable[[], bool] | None = None
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from hutch.build.cache import CacheIndex, step_key
 from hutch.build.fssteps import FsSteps
 from hutch.build.host import BuildHost
 from hutch.build.parser import parse
-from hutch.build.stepstate import BuildRequest, Progress, StageState
+from hutch.build.stepstate import BuildCancelled, BuildRequest, Progress, StageState
 from hutch.build.substitute import substitute
 from hutch.build.workroot import is_empty
 from hutch.oci.image import ContainerConfig, HistoryEntry, ImageConfig
@@ -77,6 +77,7 @@ class Builder:
                 prefix = f"[{needed.index(index) + 1}/{len(needed)}] " if len(needed) > 1 else ""
                 self.results[index] = self._stage(self.cf.stages[index], prefix)
             final = self.results[target]
+            self._stop_if_cancelled()
             if self.request.squash_all:
                 final = self._squash_all(final)
             record = self._commit(final)
@@ -171,7 +172,15 @@ class Builder:
 
     # -- one stage ---------------------------------------------------------
 
+    def _stop_if_cancelled(self) -> None:
+        """The caller went away (an API client): stop before the next step or the
+        commit; a running RUN step asks on its own (runstep.py)."""
+        cancelled = self.request.cancelled
+        if cancelled is not None and cancelled():
+            raise BuildCancelled("build cancelled: its client went away")
+
     def _stage(self, stage: ins.Stage, prefix: str) -> StageState:
+        self._stop_if_cancelled()
         total = len(stage.instructions) + 1
         base = stages.base_of(self.cf, stage, self.global_env)
         alias = f" AS {stage.name}" if stage.name else ""
@@ -268,6 +277,7 @@ class Builder:
     def _step(
         self, state: StageState, instruction: ins.Instruction, stage: ins.Stage
     ) -> StageState:
+        self._stop_if_cancelled()
         words = metadata.Words(state.env(), self.cf.filename, self.cf.escape)
         if isinstance(instruction, ins.Arg):
             return self._arg(state, instruction)

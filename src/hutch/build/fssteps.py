@@ -116,6 +116,7 @@ class FsSteps:
                     workdir=tmp,
                     hosts=self.request.hosts,
                     settings=settings,
+                    cancelled=self.request.cancelled,
                 )
                 out_fd, err_fd = self.builder.progress.run_fds
                 code = runstep.run_step(self.host, request, out_fd=out_fd, err_fd=err_fd)

@@ -19,13 +19,13 @@ import signal
 import socket
 import stat
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 
 from hutch.build.host import BuildHost
-from hutch.build.stepstate import RunSettings
+from hutch.build.stepstate import BuildCancelled, RunSettings
 from hutch.runtime import attachproto as ap
 from hutch.runtime import etcfiles, spawn
 from hutch.runtime import state as st
@@ -61,6 +61,7 @@ class RunRequest:
     workdir: Path  # private scratch dir of this step (bundle, etc files)
     hosts: tuple[tuple[str, str], ...] = ()  # build --add-host: (name, address)
     settings: RunSettings = field(default_factory=RunSettings)  # build --dns, --cap-add, ...
+    cancelled: Callable[[], bool] | None = None  # True: kill the step (BuildRequest's)
 
 
 def write_etc_files(
@@ -180,16 +181,20 @@ def run_step(host: BuildHost, request: RunRequest, *, out_fd: int, err_fd: int) 
     config = spawn.MonitorConfig(
         bundle=bundle, attach_socket=str(sock), gid5_mapped=host.gid5_mapped, tied=True
     )
+    stop = _Stop(request.cancelled)
     try:
         started = spawn.start(config, attach=True)
+        stop.pid = started.init_pid
         try:
             with _forwarding(started.init_pid):
                 assert started.output is not None
-                code = _pump(started.output, out_fd, err_fd)
+                code = _pump(started.output, out_fd, err_fd, stop)
         finally:
             spawn.finish(started)
     finally:
         sock.unlink(missing_ok=True)
+    if stop.done:
+        raise BuildCancelled("build cancelled: its client went away (the running step was killed)")
     if code is None:
         code = st.read_state(st.state_path(bundle)).exit_code
     return code
@@ -218,11 +223,41 @@ def _forwarding(pid: int) -> Iterator[None]:
             signal.signal(sig, handler)
 
 
-def _pump(conn: socket.socket, out_fd: int, err_fd: int) -> int | None:
+class _Stop:
+    """A step whose caller went away (an API service's client, which has no ^C to
+    forward: the service's signals are its own) is killed, as Docker kills a build's
+    running step when its client disconnects. SIGKILL, not ^C's SIGINT: a command
+    may ignore SIGINT, and nobody waits for a graceful end. The init's death ends
+    the monitor (PID 1 of the step's pid namespace) and with it anything the
+    command left behind; ``finish`` then waits for the monitor as after any exit."""
+
+    TICK = 0.25  # how often a silent step asks ``cancelled``
+
+    def __init__(self, cancelled: Callable[[], bool] | None) -> None:
+        self.pid = 0  # the step's init, once started
+        self._cancelled = cancelled
+        self.done = False
+
+    @property
+    def timeout(self) -> float | None:
+        return None if self._cancelled is None or self.done else self.TICK
+
+    def check(self) -> None:
+        if self._cancelled is None or self.done or not self.pid or not self._cancelled():
+            return
+        self.done = True
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)
+
+
+def _pump(conn: socket.socket, out_fd: int, err_fd: int, stop: _Stop) -> int | None:
     reader = ap.FrameReader()
     while True:
         try:
-            select.select([conn], [], [])
+            ready, _, _ = select.select([conn], [], [], stop.timeout)
+            stop.check()
+            if not ready:
+                continue
             data = conn.recv(65536)
         except InterruptedError:
             continue

@@ -35,6 +35,11 @@ class StepFailed(HutchError):
         self.exit_code = code
 
 
+class BuildCancelled(HutchError):
+    """The build's caller went away (an API client that disconnected): the build
+    stopped before its end, its running step killed, and nothing was committed."""
+
+
 @dataclass(frozen=True)
 class RunSettings:
     """What build's flags set on every RUN step's container."""
@@ -97,6 +102,9 @@ class BuildRequest:
     output_keep_owners: bool = False  # root: the exported files keep the image's owners
     # --build-context: NAME -> a directory or an image (URLs are fetched by the engine)
     contexts: Mapping[str, NamedContext] = field(default_factory=dict)
+    # Asked between steps and while a RUN step runs: True stops the build (its step
+    # killed, BuildCancelled raised). None: never (the CLI's ^C is a signal instead).
+    cancelled: Callable[[], bool] | None = None
 
 
 @dataclass

@@ -294,6 +294,7 @@ class BuildService:
                 # rootless, the exported files are the user's (buildah's NoLchown)
                 output_keep_owners=session.mode == "root",
                 contexts=contexts,
+                cancelled=options.cancelled,
             )
             access = RegistryAccess(
                 options.tls_verify, options.creds, options.authfile, options.cert_dir

@@ -35,11 +35,18 @@ def background(
     heartbeat: Callable[[], bytes] = lambda: b"",
     every: float = 10.0,
     poll: Callable[[], bytes] = lambda: b"",
+    *,
+    stops_when_gone: bool = False,
 ) -> Generator[bytes, None, T]:
     """Run ``work(engine)`` in a thread until it ends; return its result or raise its
     exception. Meanwhile yield ``poll()`` every half second (what the work wrote
     so far; b"" if nothing) and ``heartbeat()`` every ``every`` seconds; ``poll``
-    is called once more at the end."""
+    is called once more at the end.
+
+    ``stops_when_gone``: the work asks ``Request.gone`` and ends soon after its
+    client left (a build), so the generator, closed because the client left, waits
+    for it: what the caller's ``finally`` removes (the build's context) is no
+    longer in use then. Other work (pull, push) runs on to its end unwaited."""
     outcome: list[Any] = []
 
     def run() -> None:
@@ -53,13 +60,17 @@ def background(
     worker = threading.Thread(target=run, daemon=True, name="engine-work")
     worker.start()
     waited = 0.0
-    while worker.is_alive():
-        worker.join(TICK)
-        waited += TICK
-        yield poll()
-        if waited >= every:
-            waited = 0.0
-            yield heartbeat()
+    try:
+        while worker.is_alive():
+            worker.join(TICK)
+            waited += TICK
+            yield poll()
+            if waited >= every:
+                waited = 0.0
+                yield heartbeat()
+    finally:
+        if stops_when_gone:
+            worker.join()
     yield poll()
     ok, value = outcome[0]
     if not ok:

@@ -175,6 +175,8 @@ def build_options(req: Request, context: str, logfile: str) -> BuildOptions:
         output=output,
         shm_size=_shm_size(req),
         resources=resources,
+        # the client's disconnection cancels the build, as Docker's (background.py)
+        cancelled=req.gone.is_set,
     )
 
 
@@ -221,7 +223,7 @@ def build(ctx: ServiceContext, req: Request) -> Stream:
         follow = _Follow(log)
         try:
             report = yield from background(
-                ctx, lambda e: e.images.build(options), poll=follow.lines
+                ctx, lambda e: e.images.build(options), poll=follow.lines, stops_when_gone=True
             )
             yield follow.lines(final=True)
             yield json_line({"aux": {"ID": f"sha256:{report.id}"}})
