@@ -13,10 +13,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import http.server
+import io
 import json
+import os
 import shutil
 import socket
 import subprocess
+import tarfile
 import threading
 import time
 import urllib.error
@@ -360,3 +363,13 @@ def get_blob(registry: Registry, repository: str, digest: str) -> bytes:
     status, _, body = http_request(registry, "GET", f"/v2/{repository}/blobs/{digest}")
     assert status == 200, status
     return body
+
+
+def incompressible_layer(path: Path) -> Path:
+    """A layer tar of 1 MB that does not compress: its transfer takes several reads."""
+    data = os.urandom(1 << 20)
+    with tarfile.open(path, "w") as tar:
+        info = tarfile.TarInfo("noise")
+        info.size = len(data)
+        tar.addfile(info, io.BytesIO(data))
+    return path

@@ -142,8 +142,11 @@ def wait_for_socket(path: Path, process: subprocess.Popen[bytes], timeout: float
 
 
 @contextlib.contextmanager
-def running_service(base: Path, rootfs_tar: Path, *extra: str) -> Iterator[Service]:
-    """A service with the busybox image ``base``; stopped and torn down afterwards."""
+def running_service(
+    base: Path, rootfs_tar: Path, *extra: str, environ: dict[str, str] | None = None
+) -> Iterator[Service]:
+    """A service with the busybox image ``base``; stopped and torn down afterwards.
+    ``environ``: more variables for the service alone (a pause point), not its clients."""
     assert DOCKER_20.exists(), "docker client missing (contrib/setup-host.sh installs docker.io)"
     plain = HutchEnv.create(base)
     socket_path = plain.runtime_dir / "hutch" / "hutch.sock"
@@ -154,7 +157,7 @@ def running_service(base: Path, rootfs_tar: Path, *extra: str) -> Iterator[Servi
     with open(log, "wb") as out:
         process = subprocess.Popen(
             [str(hutch_binary()), "--log-level", "info", "system", "service", *extra],
-            env=env.environ(),
+            env={**env.environ(), **(environ or {})},
             cwd=env.home,
             stdin=subprocess.DEVNULL,
             stdout=out,
@@ -208,3 +211,15 @@ def settled_threads(service: Service) -> int:
     a moment after its client's)."""
     time.sleep(1)
     return service.threads()
+
+
+def docker_client(service: Service, *args: str) -> subprocess.Popen[bytes]:
+    """The docker CLI running ``args`` against the service, its output piped (a
+    client a test kills mid-stream)."""
+    return subprocess.Popen(
+        [str(DOCKER_20), *args],
+        env=service.env.environ(),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )

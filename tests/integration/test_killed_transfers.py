@@ -6,16 +6,13 @@ the moment is fixed by the test, not by a sleep."""
 
 from __future__ import annotations
 
-import io
-import os
-import tarfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from harness import Hutch
 from pausepoint import Paused
-from registry_helpers import Registry, http_request, running_registry
+from registry_helpers import Registry, http_request, incompressible_layer, running_registry
 
 INSECURE = "--tls-verify=false"
 
@@ -31,21 +28,11 @@ def _killed(paused: Paused) -> None:
     paused.process.communicate(timeout=30)
 
 
-def _big_tar(path: Path) -> Path:
-    """A layer of 1 MB that does not compress: its download takes several reads."""
-    data = os.urandom(1 << 20)
-    with tarfile.open(path, "w") as tar:
-        info = tarfile.TarInfo("noise")
-        info.size = len(data)
-        tar.addfile(info, io.BytesIO(data))
-    return path
-
-
 def test_killed_pull_is_completed_by_the_next_pull(
     hutch: Hutch, registry: Registry, tmp_path: Path
 ) -> None:
     ref = registry.ref("killed/pull:1")
-    hutch("import", str(_big_tar(tmp_path / "big.tar")), "big")
+    hutch("import", str(incompressible_layer(tmp_path / "big.tar")), "big")
     hutch("push", "-q", INSECURE, "big", ref)
     hutch("rmi", "big")
     for point in ("pull-blob-started", "pull-before-record"):

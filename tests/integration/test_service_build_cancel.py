@@ -12,14 +12,19 @@ nobody waited for.
 from __future__ import annotations
 
 import os
-import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from harness import pids_with_cmdline
-from service_helpers import DOCKER_20, Service, running_service, settled_threads, until
+from service_helpers import (
+    Service,
+    docker_client,
+    running_service,
+    settled_threads,
+    until,
+)
 
 
 @pytest.fixture(scope="module")
@@ -52,15 +57,8 @@ def test_killed_docker_build_stops_its_silent_run_step_and_makes_no_image(
     )
     images = _images(service)
     threads = settled_threads(service)
-    env = {**service.env.environ(), "DOCKER_BUILDKIT": "0"}
     args = ["build", "-t", "cancelled", "--build-arg", f"PAUSE={pause}", str(context)]
-    client = subprocess.Popen(
-        [str(DOCKER_20), *args],
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
+    client = docker_client(service, *args)
     try:
         running = until(lambda: len(pids_with_cmdline(["sleep", pause])) == 2, 90)
         assert running, "the RUN step never ran"

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import docker
 import pytest
-from service_helpers import DOCKER_20, Service, database_fds, running_service
+from service_helpers import Service, database_fds, docker_client, running_service
 
 KEEP = 4  # store/dbpool.py: idle connections kept at most
 # the engines this test's requests hold at once at most: an attach's relay and its
@@ -42,13 +42,7 @@ def service(
 def _cut_short(service: Service, *args: str, after: float = 1.5) -> str:
     """The docker CLI streaming ``args``, killed after ``after`` seconds (a client
     that leaves mid-stream); what it printed."""
-    process = subprocess.Popen(
-        [str(DOCKER_20), *args],
-        env=service.env.environ(),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
+    process = docker_client(service, *args)
     try:
         out, _ = process.communicate(timeout=after)
     except subprocess.TimeoutExpired:

@@ -22,6 +22,7 @@ import pytest
 from service_helpers import (
     DOCKER_20,
     Service,
+    docker_client,
     open_paths,
     running_service,
     settled_threads,
@@ -55,16 +56,6 @@ def _fds_on(pid: int, needle: str) -> int:
     return len([path for path in open_paths(pid) if needle in path])
 
 
-def _client(service: Service, *args: str) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        [str(DOCKER_20), *args],
-        env=service.env.environ(),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-
-
 def _kill(process: subprocess.Popen[bytes]) -> bytes:
     process.kill()
     out, _ = process.communicate(timeout=10)
@@ -87,7 +78,7 @@ def test_killed_docker_client_is_let_go_while_idle(
     service: Service, silent: str, args: tuple[str, ...]
 ) -> None:
     threads = settled_threads(service)
-    client = _client(service, *args)
+    client = docker_client(service, *args)
     try:
         # the stream is open: its connection's thread (and its producer's) are there
         assert until(lambda: service.threads() > threads, 15), "the stream never started"

@@ -64,6 +64,9 @@ class PullOptions:
     access: RegistryAccess = RegistryAccess()
     policy: str = "always"  # always, missing, newer, never (run --pull)
     on_progress: ProgressCallback | None = None  # each blob's steps (beside ``quiet``'s)
+    # Asked at each blob's start and each piece: True stops the pull (an API client
+    # that went away); the blob in flight is discarded, no image is recorded.
+    cancelled: Callable[[], bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,8 @@ class PushOptions:
     access: RegistryAccess = RegistryAccess()
     format: str | None = None  # oci, v2s2 (manifest type of the pushed image)
     on_progress: ProgressCallback | None = None  # as PullOptions.on_progress
+    # as PullOptions.cancelled: the upload in flight is cancelled, no manifest is written
+    cancelled: Callable[[], bool] | None = None
     # the layers as sent: gzip, zstd or zstd:chunked (None: as stored), the level, and
     # whether a layer compressed otherwise is recompressed (None: yes when a format is given)
     compression_format: str | None = None

@@ -51,11 +51,16 @@ class LocalBuildHost:
     """Implements ``hutch.build.host.BuildHost`` over the engine context."""
 
     def __init__(
-        self, ctx: EngineContext, quiet: bool, access: RegistryAccess | None = None
+        self,
+        ctx: EngineContext,
+        quiet: bool,
+        access: RegistryAccess | None = None,
+        cancelled: Callable[[], bool] | None = None,  # the build's: its FROM pulls stop too
     ) -> None:
         self._ctx = ctx
         self._quiet = quiet
         self._access = access
+        self._cancelled = cancelled
         self._own_mount_ns = False
 
     @property
@@ -144,6 +149,7 @@ class LocalBuildHost:
                 quiet=self._quiet,
                 policy=policy,
                 access=self._access or RegistryAccess(),
+                cancelled=self._cancelled,
             )
         )
         record = self._ctx.images.get(report.ids[0]) if report.ids else None
@@ -299,7 +305,7 @@ class BuildService:
             access = RegistryAccess(
                 options.tls_verify, options.creds, options.authfile, options.cert_dir
             )
-            host = LocalBuildHost(self._ctx, options.quiet, access)
+            host = LocalBuildHost(self._ctx, options.quiet, access, options.cancelled)
             log = open(options.logfile, "a") if options.logfile else None  # noqa: SIM115
             try:
                 progress = Progress(

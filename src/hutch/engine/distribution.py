@@ -140,7 +140,12 @@ class Distribution:
             self._clients[key] = RegistryClient(endpoint, creds, self._env)
         return self._clients[key]
 
-    def progress(self, quiet: bool, on_progress: ProgressCallback | None = None) -> Progress:
+    def progress(
+        self,
+        quiet: bool,
+        on_progress: ProgressCallback | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> Progress:
         from hutch.registry.progress import Progress, choose_mode
 
         listener = None
@@ -152,7 +157,7 @@ class Distribution:
             ) -> None:
                 callback(TransferEvent(action, kind, digest, done, total, note))
 
-        return Progress(choose_mode(quiet), listener=listener)
+        return Progress(choose_mode(quiet), listener=listener, cancelled=cancelled)
 
     # ---------------------------------------------------------------- pull
 
@@ -174,7 +179,7 @@ class Distribution:
             if given.tag is not None or given.digest is not None:
                 raise InvalidArgument("tag can't be used with --all-tags/-a")
         candidates = resolve_short_name(options.reference, self.conf)
-        progress = self.progress(options.quiet, options.on_progress)
+        progress = self.progress(options.quiet, options.on_progress, options.cancelled)
         state = self._ctx.enter_session()  # before any thread starts (setns needs one)
         ignore_chown = state.mode == "single-id"
         errors: list[str] = []
@@ -359,6 +364,7 @@ class Distribution:
                 progress.finish(blob)
                 progress.line("Writing manifest to image destination")
             testpoint.pause("pull-before-record")
+            progress.checkpoint()  # a caller that left gets no image
             try:
                 record = store_image_raw(self._ctx, config_raw, layers, names, manifest_raw=raw)
             except LayersMissing as exc:
@@ -470,7 +476,7 @@ class Distribution:
         ref = parse_reference(destination)
         if ref.digest is not None:
             raise InvalidArgument(f"{destination}: cannot push to a digest reference")
-        progress = self.progress(options.quiet, options.on_progress)
+        progress = self.progress(options.quiet, options.on_progress, options.cancelled)
         client = self.client(ref.registry, options.access)
         from hutch.engine.pushconvert import convert_layers
         from hutch.store.layers import remove_tree
@@ -513,6 +519,7 @@ class Distribution:
         self.push_bytes(client, ref.repository, manifest.config.digest, config_raw, progress)
         progress.line("Writing manifest to image destination")
         testpoint.pause("push-before-manifest")  # blobs uploaded, no manifest yet
+        progress.checkpoint()  # a caller that left gets no manifest (the blobs stay unnamed)
         client.put_manifest(ref.repository, ref.tag or "latest", manifest_raw, manifest.media_type)
         progress.line("Storing signatures")
         return PushReport(str(ref), str(sha256_of(manifest_raw)))

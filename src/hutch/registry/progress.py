@@ -18,6 +18,12 @@ Whatever the mode, a ``listener`` (the engine's adapter to a caller's
 ``on_progress``, e.g. the API service's per-layer JSON) hears every step:
 ``listener(action, kind, digest, done, total, note)`` with action start,
 advance, done, retry or skipped, from the transfer's own thread.
+
+Every transfer reports each blob's start and each piece here, so this is also
+where one whose caller went away stops (``cancelled``: the API service's
+client that left a pull or a push): ``start`` and ``advance`` raise
+``TransferCancelled``, which the transfer's own cleanup handles as any failure
+(a pulled blob's temp dir removed, a pushed blob's upload cancelled).
 """
 
 from __future__ import annotations
@@ -29,6 +35,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal, TextIO
+
+from hutch.api.errors import HutchError
 
 Mode = Literal["quiet", "plain", "tty"]
 Listener = Callable[[str, str, str, int, int, str], None]
@@ -69,6 +77,10 @@ def bar_line(label: str, done: int, total: int, columns: int) -> str:
     return f"{label} [{body}]{counts}"
 
 
+class TransferCancelled(HutchError):
+    """The caller of a pull or a push went away: it stopped between two pieces."""
+
+
 @dataclass
 class Blob:
     """A blob in flight; ``done`` only grows, and only its own thread advances it."""
@@ -85,10 +97,15 @@ class Blob:
 
 class Progress:
     def __init__(
-        self, mode: Mode, stream: TextIO | None = None, listener: Listener | None = None
+        self,
+        mode: Mode,
+        stream: TextIO | None = None,
+        listener: Listener | None = None,
+        cancelled: Callable[[], bool] | None = None,
     ) -> None:
         self.mode = mode
         self._listener = listener
+        self._cancelled = cancelled
         self._out = stream or sys.stderr
         self._lock = threading.Lock()
         self._blobs: list[Blob] = []
@@ -102,8 +119,14 @@ class Progress:
         with self._lock:
             self._above_bars(text)
 
+    def checkpoint(self) -> None:
+        """Raise ``TransferCancelled`` if the caller went away (see the module's doc)."""
+        if self._cancelled is not None and self._cancelled():
+            raise TransferCancelled("cancelled: the client went away")
+
     def start(self, kind: str, digest: str, total: int) -> Blob:
         """A transfer begins: a bar on a terminal, podman's line otherwise."""
+        self.checkpoint()
         blob = Blob(kind, digest, total)
         if self._listener is not None:
             self._listener("start", kind, digest, 0, total, "")
@@ -118,6 +141,7 @@ class Progress:
         return blob
 
     def advance(self, blob: Blob, n: int) -> None:
+        self.checkpoint()
         blob.done += n
         if self._listener is not None:
             self._listener("advance", blob.kind, blob.digest, blob.done, blob.total, "")

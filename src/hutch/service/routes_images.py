@@ -82,7 +82,8 @@ def create_image(ctx: ServiceContext, req: Request) -> Stream:
     access = registry_access(req.headers.get("x-registry-auth"), registry_of(reference))
     progress = LayerProgress(push=False)
     options = PullOptions(reference, platform=req.arg("platform") or None, quiet=True,
-                          access=access, on_progress=progress)  # fmt: skip
+                          access=access, on_progress=progress,
+                          cancelled=req.gone.is_set)  # fmt: skip
     repo, tag = split_tag(familiar(reference))
 
     def chunks() -> Iterator[bytes]:
@@ -98,6 +99,7 @@ def create_image(ctx: ServiceContext, req: Request) -> Stream:
             pull,
             lambda: json_line({"status": "Downloading", "id": tag or "latest"}),
             poll=progress.lines,
+            stops_when_gone=True,  # a client that left stops the pull (PullOptions)
         )
         if digest:
             yield json_line({"status": f"Digest: {digest}"})
@@ -153,7 +155,9 @@ def push(ctx: ServiceContext, req: Request) -> Stream:
     _one(ctx, reference)  # 404 before the stream starts
     access = registry_access(req.headers.get("x-registry-auth"), registry_of(reference))
     progress = LayerProgress(push=True)
-    options = PushOptions(reference, quiet=True, access=access, on_progress=progress)
+    options = PushOptions(
+        reference, quiet=True, access=access, on_progress=progress, cancelled=req.gone.is_set
+    )
     repo, tag = split_tag(reference)
 
     def chunks() -> Iterator[bytes]:
@@ -163,6 +167,7 @@ def push(ctx: ServiceContext, req: Request) -> Stream:
             lambda e: e.images.push(options),
             lambda: json_line({"status": "Pushing"}),
             poll=progress.lines,
+            stops_when_gone=True,  # a client that left stops the push (PushOptions)
         )
         yield json_line({"status": f"{tag}: digest: {report.digest}"})
         yield json_line({"progressDetail": {}, "aux": {"Tag": tag, "Digest": report.digest}})

@@ -176,3 +176,22 @@ def test_threads_share_one_screen(monkeypatch: pytest.MonkeyPatch) -> None:
     for t in threads:
         t.join()
     assert sorted(screen(out.getvalue())) == [f"Copying blob {str(i) * 12} done" for i in range(4)]
+
+
+def test_a_transfer_whose_caller_left_stops_at_its_next_piece() -> None:
+    """``cancelled``: each blob's start and each piece ask it; the transfer's own
+    cleanup then handles the error as any failure (a temp dir, an upload)."""
+    left = threading.Event()
+    heard: list[str] = []
+    progress = Progress("quiet", listener=lambda action, *_: heard.append(action),
+                        cancelled=left.is_set)  # fmt: skip
+    blob = progress.start("blob", DIGEST, 10)
+    progress.advance(blob, 4)
+    progress.checkpoint()
+    left.set()
+    with pytest.raises(pm.TransferCancelled, match="the client went away"):
+        progress.advance(blob, 4)
+    with pytest.raises(pm.TransferCancelled):
+        progress.start("blob", DIGEST, 10)
+    assert heard == ["start", "advance"] and blob.done == 4
+    Progress("quiet").checkpoint()  # without ``cancelled`` (the CLI's): never

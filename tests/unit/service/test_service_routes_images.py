@@ -108,6 +108,21 @@ def test_pull_streams_dockers_progress_and_asks_for_the_loopback_registry_withou
     assert (options.access.tls_verify, options.access.creds) == (False, "u:p")
 
 
+def test_pull_and_push_stop_when_their_client_has_gone() -> None:
+    """The routes hand the engine the request's ``gone``: a transfer whose client left
+    stops at its next piece (tests/integration/test_service_transfer_cancel.py)."""
+    engine = FakeEngine(image_inspects=[_inspect("127.0.0.1:5000/app:1")])
+    req = _req({"fromImage": ["127.0.0.1:5000/app"], "tag": ["1"]})
+    _lines(create_image(_ctx(engine), req))
+    pushing = _req({"tag": ["1"]}, {"name": "127.0.0.1:5000/app"})
+    _lines(push(_ctx(engine), pushing))
+    calls = dict(engine.calls)
+    for request, options in ((req, calls["images.pull"]), (pushing, calls["images.push"])):
+        assert options.cancelled is not None and not options.cancelled()
+        request.gone.set()  # what the connection does once it sees the client leave
+        assert options.cancelled()
+
+
 def test_a_failed_pull_ends_the_stream_with_dockers_error_line() -> None:
     engine = FakeEngine(error=NoSuchObject("manifest unknown"))
     lines = _lines(create_image(_ctx(engine), _req({"fromImage": ["busybox"], "tag": ["latest"]})))
