@@ -343,20 +343,29 @@ def put_manifest(
     return "sha256:" + hashlib.sha256(data).hexdigest()
 
 
+# Every manifest type: without it the registry answers 404 for an OCI manifest it has.
+MANIFEST_ACCEPT = {
+    "Accept": "application/vnd.oci.image.manifest.v1+json, "
+    "application/vnd.oci.image.index.v1+json, "
+    "application/vnd.docker.distribution.manifest.v2+json, "
+    "application/vnd.docker.distribution.manifest.list.v2+json"
+}
+
+
 def get_manifest(registry: Registry, repository: str, reference: str) -> bytes:
     status, _, body = http_request(
-        registry,
-        "GET",
-        f"/v2/{repository}/manifests/{reference}",
-        headers={
-            "Accept": "application/vnd.oci.image.manifest.v1+json, "
-            "application/vnd.oci.image.index.v1+json, "
-            "application/vnd.docker.distribution.manifest.v2+json, "
-            "application/vnd.docker.distribution.manifest.list.v2+json"
-        },
+        registry, "GET", f"/v2/{repository}/manifests/{reference}", headers=MANIFEST_ACCEPT
     )
     assert status == 200, (status, body)
     return body
+
+
+def manifest_status(registry: Registry, repository: str, reference: str) -> int:
+    """The status of a GET of the manifest (404: the registry has no such image)."""
+    status, _, _ = http_request(
+        registry, "GET", f"/v2/{repository}/manifests/{reference}", headers=MANIFEST_ACCEPT
+    )
+    return status
 
 
 def get_blob(registry: Registry, repository: str, digest: str) -> bytes:

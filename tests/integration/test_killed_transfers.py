@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from harness import Hutch
 from pausepoint import Paused
-from registry_helpers import Registry, http_request, incompressible_layer, running_registry
+from registry_helpers import Registry, incompressible_layer, manifest_status, running_registry
 
 INSECURE = "--tls-verify=false"
 
@@ -63,8 +63,7 @@ def test_killed_push_leaves_a_registry_the_next_push_completes(
     _killed(Paused(hutch, "push-before-manifest", tmp_path / "gate", *args))
     # Blobs uploaded, no manifest: the registry has no such image; of the store
     # only the killed push's temp dir (its gzipped layer) is left, and goes.
-    status, _headers, _body = http_request(registry, "GET", "/v2/killed/push/manifests/1")
-    assert status == 404
+    assert manifest_status(registry, "killed/push", "1") == 404
     found = hutch("system", "check")
     assert all(line.startswith("Deleted temp: ") for line in found.stdout.splitlines())
     assert hutch("system", "check").stdout == ""

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from registry_helpers import Registry, http_request, incompressible_layer, running_registry
+from registry_helpers import Registry, incompressible_layer, manifest_status, running_registry
 from service_helpers import (
     Service,
     docker_client,
@@ -31,18 +31,6 @@ from service_helpers import (
 def registry(tmp_path: Path) -> Iterator[Registry]:
     with running_registry(tmp_path / "registry", "plain") as reg:
         yield reg
-
-
-# without it a registry answers 404 for an OCI manifest it has
-_ACCEPT = {
-    "Accept": "application/vnd.oci.image.manifest.v1+json, "
-    "application/vnd.docker.distribution.manifest.v2+json"
-}
-
-
-def _manifest_status(registry: Registry, path: str) -> int:
-    status, _headers, _body = http_request(registry, "GET", path, headers=_ACCEPT)
-    return status
 
 
 @contextlib.contextmanager
@@ -96,12 +84,13 @@ def test_killed_docker_push_writes_no_manifest(
         ref = registry.ref("cancel/push:1")
         service.hutch("import", str(incompressible_layer(tmp_path / "big.tar")), ref)
         _left_at_pause(service, tmp_path / "gate", "push", ref)
-        manifest = "/v2/cancel/push/manifests/1"
-        assert _manifest_status(registry, manifest) == 404  # blobs up, the image never named
+        assert (
+            manifest_status(registry, "cancel/push", "1") == 404
+        )  # blobs up, the image never named
         assert service.hutch("system", "check").stdout == ""  # the push's temp dir went
         pushed = service.docker("push", ref, timeout=120).stdout
         assert "1: digest: sha256:" in pushed
         assert "Layer already exists" in pushed  # the blobs of the left push are used
-        assert _manifest_status(registry, manifest) == 200
+        assert manifest_status(registry, "cancel/push", "1") == 200
         service.hutch("rmi", ref)
         service.hutch("pull", "-q", "--tls-verify=false", ref)
