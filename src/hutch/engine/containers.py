@@ -447,7 +447,7 @@ class ContainerService:
             if relay_socket is not None:
                 relay_socket.close()
             raise
-        self._event(container.record, "start")
+        # the monitor logged "start" (before the container's "died" can be)
         # Attached, this process stays the service's main process; detached,
         # the monitor takes over (systemd accepts it when it is in the unit).
         mainpid = "" if attach else f"MAINPID={started.monitor_pid}\n"

@@ -393,6 +393,11 @@ class Monitor:
         self.kill_at = None
         oom_before = self._oom_kills()
         if self.caller is not None:
+            # The start a caller asked for (a restart of the policy's has none, as
+            # podman's): logged here, not by the caller once "exec" reaches it, so
+            # that a command quick to exit cannot have its "died" logged first.
+            path, name, image = self.args.events
+            append_event(path, event_line("container", "start", self.spec.id, name, image))
             send(self.caller, {"exec": True})
             if self.args.detached:
                 # A detached caller hangs up now; the monitor is on its own.
