@@ -60,11 +60,15 @@ def _commands() -> dict[str, Callable[..., Any]]:
 def _parameters(callback: Callable[..., Any]) -> dict[str, object]:
     """Each parameter's typer declaration (the OptionInfo or ArgumentInfo object)."""
     hints = typing.get_type_hints(callback, include_extras=True)
-    return {
-        name: hint.__metadata__[0]
-        for name, hint in hints.items()
-        if name != "return" and hasattr(hint, "__metadata__")
-    }
+    found = {}
+    for name, hint in hints.items():
+        # Python 3.10 wraps a parameter whose default is None in Optional[...],
+        # Annotated inside it
+        for each in (hint, *typing.get_args(hint)):
+            if name != "return" and hasattr(each, "__metadata__"):
+                found[name] = each.__metadata__[0]
+                break
+    return found
 
 
 def test_create_has_exactly_the_shared_declarations_and_up_has_them_too() -> None:
