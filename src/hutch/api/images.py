@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from hutch.api.build import BuildOptions, BuildReport
 from hutch.api.common import PruneReport
 from hutch.api.podman_json import key
+
+if TYPE_CHECKING:
+    # annotations only: ``images``, ``pull`` and ``rmi`` need none of api.build's
+    # classes nor api.container_config's (about 4.5 ms of their start)
+    from hutch.api.build import BuildOptions, BuildReport
 
 
 @dataclass(frozen=True)

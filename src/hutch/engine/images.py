@@ -12,7 +12,6 @@ from datetime import datetime, timezone
 from functools import cached_property
 from typing import TYPE_CHECKING, BinaryIO
 
-from hutch.api.build import BuildOptions, BuildReport
 from hutch.api.common import PruneReport
 from hutch.api.errors import HutchError, InvalidArgument, NoSuchObject
 from hutch.api.images import (
@@ -53,6 +52,7 @@ from hutch.store.images import ImageRecord
 from hutch.store.layers import LayerInfo
 
 if TYPE_CHECKING:
+    from hutch.api.build import BuildOptions, BuildReport  # see api/images.py
     from hutch.engine.distribution import Distribution
     from hutch.engine.image_tools import ImageTools
     from hutch.engine.manifests import Manifests

@@ -1,0 +1,71 @@
+"""parse_time's RFC 3339 reading without strptime gives what strptime gave (issue 16)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import datetime, timezone
+
+import pytest
+
+from hutch.util.durations import parse_time
+
+UTC = timezone.utc
+
+
+def _at(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0, us: int = 0
+) -> float:
+    return datetime(year, month, day, hour, minute, second, us, tzinfo=UTC).timestamp()
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("2026-12-05T00:16:48Z", _at(2026, 12, 5, 0, 16, 48)),
+        # Go's nanoseconds: strptime's %f read the first six digits
+        ("2026-12-05T00:16:48.123456789Z", _at(2026, 12, 5, 0, 16, 48, 123456)),
+        ("2026-12-05T00:16:48.5Z", _at(2026, 12, 5, 0, 16, 48, 500000)),  # %f: ".5"
+        ("2026-12-05T00:16:48.000001Z", _at(2026, 12, 5, 0, 16, 48, 1)),
+        ("2026-12-05T01:16:48+01:00", _at(2026, 12, 5, 0, 16, 48)),
+        ("2026-12-04T22:46:48.25-01:30", _at(2026, 12, 5, 0, 16, 48, 250000)),
+        ("2026-12-05T05:46:48+0530", _at(2026, 12, 5, 0, 16, 48)),
+        ("2026-12-05T00:16:48", _at(2026, 12, 5, 0, 16, 48)),  # no zone: UTC
+        ("1970-01-01T00:00:00Z", 0.0),
+    ],
+)
+def test_rfc3339_reads_as_strptime_read_it(text: str, want: float) -> None:
+    assert parse_time(text) == want
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026-13-05T00:16:48Z",  # no month 13
+        "2026-02-30T00:16:48Z",
+        "2026-12-05T24:00:00Z",
+        "2026-12-05 00:16:48Z",
+        "yesterday",
+    ],
+)
+def test_what_strptime_refused_is_still_refused(text: str) -> None:
+    with pytest.raises(ValueError):
+        parse_time(text, now=0.0)
+
+
+def test_other_forms_still_go_to_strptime() -> None:
+    assert parse_time("2026-12-05") == datetime(2026, 12, 5, tzinfo=timezone.utc).timestamp()
+    assert parse_time("2026-1-5T00:00:00Z") == _at(2026, 1, 5)  # strptime's %m takes "1"
+
+
+def test_an_image_s_created_time_loads_no_strptime() -> None:
+    """``hutch images`` reads each image's ``created``: strptime's first call imports
+    _strptime, calendar and locale (about 2.5 ms of its start)."""
+    probe = (
+        "import sys\n"
+        "from hutch.util.durations import parse_time\n"
+        "parse_time('2026-12-05T00:16:48.123456789Z')\n"
+        "print('_strptime' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
