@@ -7,6 +7,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
 
 from hutch.api.container_config import ResourceOptions, RunOptions
+
+# re-exported: ps's two classes live apart so that listing loads none of the rest
+from hutch.api.container_list import ContainerSummary as ContainerSummary
+from hutch.api.container_list import ListContainersOptions as ListContainersOptions
 from hutch.api.podman_json import inline, internal, key
 
 if TYPE_CHECKING:
@@ -112,17 +116,6 @@ class PortOptions:
 
 
 @dataclass(frozen=True)
-class ListContainersOptions:
-    all: bool = False
-    last: int | None = None
-    filters: tuple[str, ...] = ()  # KEY=VALUE: id, name, label, status, ancestor, exited
-    sort: str = "created"  # created (newest first), id, image, names, status
-    size: bool = False  # compute the size of each writable layer
-    namespaces: bool = False  # read each running container's namespaces (ps --ns)
-    networks: bool = False  # read the networks each container joined (.Networks)
-
-
-@dataclass(frozen=True)
 class LogsOptions:
     names: tuple[str, ...]
     follow: bool = False
@@ -222,41 +215,6 @@ class ActionReport:
     id: str = ""
     error: str | None = None
     exit_code: int = 0
-
-
-@dataclass(frozen=True)
-class ContainerSummary:
-    id: str
-    name: str
-    image: str
-    image_id: str
-    command: str
-    created: float
-    status: str  # created, running, paused, exited, stopping
-    exit_code: int
-    started_at: float
-    finished_at: float
-    health: str = ""
-    labels: tuple[tuple[str, str], ...] = ()
-    restart_count: int = 0
-    size: int | None = None  # bytes in the writable layer, when asked for
-    # (volume name or "", host source or "", destination) of each mount: ps --filter volume
-    mounts: tuple[tuple[str, str, str], ...] = ()
-    # (host ip, host port, container port, protocol) of each published port
-    ports: tuple[tuple[str, int, int, str], ...] = ()
-    pid: int = 0  # of the container's first process while it runs
-    pod: str = ""  # the id of its pod ("" for none)
-    pod_name: str = ""
-    is_infra: bool = False  # the infra container of its pod
-    restart_policy: str = "no"  # its --restart policy's name (ps --filter restart-policy)
-    # (kind as /proc/PID/ns names it, its inode) of each namespace, with ps --ns
-    namespaces: tuple[tuple[str, str], ...] = ()
-    # the user-defined networks it joined, when asked for (ListContainersOptions.networks)
-    # or filtered by (network=): they are read from its bundle, which ps otherwise skips
-    networks: tuple[str, ...] = ()
-    # exited, and its monitor waits out the restart back-off before the next run
-    # (inspect's State.Restarting; the Docker API's state "restarting")
-    restarting: bool = False
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from hutch.util import gotemplate
 if TYPE_CHECKING:
     import typer
 
-    from hutch.api.containers import ContainerSummary
+    from hutch.api.container_list import ContainerSummary
     from hutch.cli.state import AppState
 
 HEADERS = {
@@ -194,7 +194,7 @@ def ps_command(
     ns: bool = False,
 ) -> None:
     """List containers (running ones unless --all)."""
-    from hutch.api.containers import ListContainersOptions
+    from hutch.api.container_list import ListContainersOptions
     from hutch.api.errors import InvalidArgument
 
     # --external: podman adds containers other tools made in its storage; hutch's

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from hutch.api.containers import ContainerSummary
+from hutch.api.container_list import ContainerSummary
 from hutch.api.errors import InvalidArgument
 
 STATUSES = ("created", "exited", "paused", "running", "stopping", "unknown")

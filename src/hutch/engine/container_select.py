@@ -31,7 +31,7 @@ def targets(
 ) -> list[str]:
     """The ids (or the names as given) to act on, newest first for the flags."""
     if filters:
-        from hutch.engine.container_query import summary
+        from hutch.engine.container_list import summary
 
         wanted = parse_filters(filters)  # a bad filter fails before anything is done
         return [

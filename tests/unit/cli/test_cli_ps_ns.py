@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from hutch.api.containers import ContainerSummary, ListContainersOptions
-from hutch.engine.container_query import namespaces_of
+from hutch.engine.container_list import namespaces_of
 from unit.fakes import FakeEngine, run_cli
 
 NS = (("cgroup", "1"), ("ipc", "2"), ("mnt", "3"), ("net", "4"), ("pid", "5"))

@@ -1,0 +1,172 @@
+"""``ps``: the containers a listing selects, and their summaries.
+
+Apart from engine/container_query.py (whose ContainerQueries extends
+ContainerList) so that ``hutch ps`` loads neither the inspect code nor
+api/containers.py's classes: engine.LocalContainers answers ``ls`` from here
+without loading the slices of ``Containers`` (see engine/engine.py).
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import sys
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from hutch.api.container_list import ContainerSummary, ListContainersOptions
+from hutch.engine import container_state as cs
+from hutch.engine.container_filters import parse_filters, sort_key, tree_size
+from hutch.engine.context import EngineContext
+from hutch.runtime import state as st
+from hutch.store.pods import PodRecord
+
+if TYPE_CHECKING:
+    from hutch.api.containers import ContainerListing
+    from hutch.runtime.spec_network import NetworkSpec
+
+
+def summary(container: cs.Container, pod: PodRecord | None = None) -> ContainerSummary:
+    config = container.config
+    return ContainerSummary(
+        id=container.record.id,
+        name=container.record.name,
+        image=container.record.image_name,
+        image_id=container.record.image_id,
+        command=shlex.join(config.command),
+        created=container.record.created,
+        status=container.state.status,
+        exit_code=container.state.exit_code,
+        started_at=container.state.started_at,
+        finished_at=container.state.finished_at,
+        health=container.state.health.status,
+        labels=config.labels,
+        restart_count=container.state.restart_count,
+        mounts=tuple((m.name, m.source, m.destination) for m in config.mounts),
+        ports=tuple((p.host_ip, p.host_port, p.container_port, p.protocol) for p in config.ports),
+        pid=container.state.pid if container.running else 0,
+        pod=pod.id if pod else "",
+        pod_name=pod.name if pod else "",
+        is_infra=pod is not None and pod.infra_id == container.record.id,
+        restart_policy=config.restart.name,
+        restarting=container.state.status == st.EXITED and container.state.restarting,
+    )
+
+
+def _network_of(container: cs.Container) -> NetworkSpec:
+    from hutch.engine import netquery  # network code only when asked for (ps's start)
+
+    return netquery.network_of(container)
+
+
+@dataclass(frozen=True)
+class _Chosen:
+    """A container the selection kept: its summary and, when the selection read it (a
+    network filter, ``networks``), its bundle's network spec, which the API's listing
+    reuses rather than parse the bundle's config.json again."""
+
+    container: cs.Container
+    summary: ContainerSummary
+    network: NetworkSpec | None = None
+
+
+class ContainerList:
+    """``ls`` (ps) and ``listing`` (the Docker API's container list)."""
+
+    def __init__(self, ctx: EngineContext) -> None:
+        self._ctx = ctx
+
+    def ls(self, options: ListContainersOptions) -> list[ContainerSummary]:
+        return [chosen.summary for chosen in self._chosen(options)]
+
+    def listing(self, options: ListContainersOptions) -> list[ContainerListing]:
+        # network code only here (a third of ps's start: see inspect_report), and
+        # api.containers' classes (the Docker API's listing; ps needs none of them)
+        from hutch.api.containers import ContainerListing
+        from hutch.engine import netquery
+
+        lower_sizes: dict[str, int] = {}  # image id -> its layers' size, once per image
+        out = []
+        # Docker lists a restarting container without `all`, as it counts it running
+        for chosen in self._chosen(options, restarting_runs=True):
+            container, item = chosen.container, chosen.summary
+            size_root_fs = None
+            if options.size:
+                image_id = container.record.image_id
+                if image_id not in lower_sizes:
+                    lower_sizes[image_id] = sum(tree_size(d) for d in self._lower_dirs(image_id))
+                size_root_fs = (item.size or 0) + lower_sizes[image_id]
+            # the bundle's spec once: the selection's read when a network filter made one
+            net = chosen.network if chosen.network is not None else netquery.network_of(container)
+            out.append(
+                ContainerListing(
+                    summary=item,
+                    network_mode=container.config.options.network,
+                    networks=netquery.endpoints(net),
+                    size_root_fs=size_root_fs,
+                )
+            )
+        return out
+
+    def _lower_dirs(self, image_id: str) -> list[str]:
+        image = self._ctx.images.get(image_id)
+        if image is None:
+            return []
+        return [os.fspath(self._ctx.layers.layer_dir(d)) for d in reversed(image.diff_ids)]
+
+    def _chosen(
+        self, options: ListContainersOptions, *, restarting_runs: bool = False
+    ) -> list[_Chosen]:
+        """The containers ``options`` select, each loaded once, in ``options.sort`` order
+        (``restarting_runs``: one in its restart back-off counts as running, as Docker's)."""
+        filters = parse_filters(options.filters)
+        order = sort_key(options.sort)
+        if options.size:
+            self._ctx.enter_session()  # upper dirs hold files of subordinate ids
+        records = self._ctx.containers.all()
+        if options.last is not None:
+            records = records[: options.last]
+        show_all = options.all or options.last is not None or filters.implies_all
+        want_networks = options.networks or filters.needs_networks
+        # one more query only where pods exist
+        pods = {p.id: p for p in self._ctx.pods.all()} if any(r.pod_id for r in records) else {}
+        out = []
+        for record in records:
+            container = cs.load(self._ctx, record, lenient=True)
+            if container.state.status == st.UNKNOWN:
+                print(
+                    f"WARN: container {record.id[:12]}: {container.state.error}; "
+                    f"`hutch rm -f {record.id[:12]}` removes it",
+                    file=sys.stderr,
+                )
+            item = summary(container, pods.get(record.pod_id))
+            if not (show_all or container.running or (restarting_runs and item.restarting)):
+                continue
+            net = None
+            if want_networks:
+                net = _network_of(container)
+                item = replace(item, networks=tuple(a.network for a in net.attachments))
+            if not filters.match(item):
+                continue
+            if options.size:
+                item = replace(item, size=tree_size(os.fspath(container.dirs.upper)))
+            if options.namespaces and item.pid:
+                item = replace(item, namespaces=namespaces_of(item.pid))
+            out.append(_Chosen(container, item, net))
+        return sorted(out, key=lambda chosen: order(chosen.summary))
+
+
+NAMESPACE_KINDS = ("cgroup", "ipc", "mnt", "net", "pid", "user", "uts")
+
+
+def namespaces_of(pid: int, proc: str = "/proc") -> tuple[tuple[str, str], ...]:
+    """The inode of each namespace of process ``pid`` (``net:[4026532180]``), as podman's
+    ps --ns shows them; one the process no longer has (it exited) is left out."""
+    found = []
+    for kind in NAMESPACE_KINDS:
+        try:
+            link = os.readlink(f"{proc}/{pid}/ns/{kind}")
+        except OSError:
+            continue
+        found.append((kind, link.partition("[")[2].rstrip("]")))
+    return tuple(found)
