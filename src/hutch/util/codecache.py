@@ -334,5 +334,27 @@ class _PatchingLoader:
         module.__loader__ = self.loader
         if module.__spec__ is not None:
             module.__spec__.loader = self.loader
-        self.loader.exec_module(module)
+        # dataclasses imports inspect (with ast, dis and tokenize: about 4 ms of
+        # every command) for one name on 3.10 and 3.11, signature, which
+        # _QuickSignature answers itself: it gets a stand-in instead, which
+        # imports inspect at the first name read from it (3.12's get_annotations).
+        stand_in = None
+        if "inspect" not in sys.modules:
+            stand_in = sys.modules["inspect"] = _InspectOnUse("inspect")
+        try:
+            self.loader.exec_module(module)
+        finally:
+            if stand_in is not None and sys.modules.get("inspect") is stand_in:
+                del sys.modules["inspect"]  # a later ``import inspect`` is the real one
         _patch(module, self.hook)
+
+
+class _InspectOnUse(ModuleType):
+    """``inspect`` as ``dataclasses`` imports it: the real module, at the first name read."""
+
+    def __getattr__(self, name: str) -> Any:
+        if sys.modules.get("inspect") is self:  # read while dataclasses still loads
+            del sys.modules["inspect"]
+        import inspect
+
+        return getattr(inspect, name)
