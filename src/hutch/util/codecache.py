@@ -86,18 +86,17 @@ class CodeCache:
     def load(self) -> None:
         self.loaded = True
         try:
-            with open(self.path, "rb") as f:
-                raw = f.read()
-            if not raw.startswith(_MAGIC):
+            raw = _mapped(self.path)
+            if raw[: len(_MAGIC)] != _MAGIC:
                 return
             size = int.from_bytes(raw[len(_MAGIC) : len(_MAGIC) + _LENGTH_BYTES], "little")
             start = len(_MAGIC) + _LENGTH_BYTES
-            index = marshal.loads(memoryview(raw)[start : start + size])
+            index = marshal.loads(raw[start : start + size])
         except (OSError, EOFError, ValueError, TypeError):
             return
         if isinstance(index, dict):
             self._index = index
-            self._entries = memoryview(raw)[start + size :]
+            self._entries = raw[start + size :]
 
     def _entry(self, key: int) -> bytes | memoryview | None:
         found = self._new.get(key)
@@ -180,6 +179,17 @@ class CodeCache:
         except OSError:
             return
         self.added = 0
+
+
+def _mapped(path: str) -> memoryview:
+    """The file's bytes, mapped rather than read: a command uses a few hundred of its
+    entries, and reading the whole file (2 to 4 MB) cost about 1 ms of each start.
+    The file is only ever replaced (save renames a new one over it), never written
+    in place, so the mapping stays whole while this process reads it."""
+    import mmap
+
+    with open(path, "rb") as f:
+        return memoryview(mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ))
 
 
 PROFILE_ENV = "HUTCH_CODE_CACHE_PROFILE"

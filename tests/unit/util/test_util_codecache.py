@@ -83,6 +83,25 @@ def test_saved_file_is_reused_by_the_next_process(
     assert (fresh.hits, fresh.added) == (1, 0)
 
 
+def test_a_loaded_file_replaced_by_another_process_still_serves_its_entries(
+    cached: codecache.CodeCache,
+) -> None:
+    # the file is mapped, not read (issue 16): another process's save replaces it
+    # (a rename), so what this process mapped stays whole.
+    _point_class()
+    cached.save()
+    first = codecache.CodeCache(cached.path)
+    first.load()
+    texts = first.texts()
+    other = codecache.CodeCache(cached.path)
+    other.compile("def __create_fn__():\n def g(self):\n  return 2\n return g")
+    other.save()
+    for text in texts:
+        first.compile(text)
+    assert (first.hits, first.added) == (len(texts), 0) and texts
+    assert len(codecache.CodeCache(cached.path).texts()) == len(texts) + 1
+
+
 def cached_count(cache: codecache.CodeCache) -> int:
     return len(cache.texts())
 
