@@ -10,7 +10,7 @@ from hutch.api.containers import Containers
 from hutch.config.paths import Paths
 from hutch.config.settings import Settings
 from hutch.engine.context import EngineContext
-from hutch.engine.engine import LocalContainers, parts, verbs_of
+from hutch.engine.engine import LISTING_VERBS, LocalContainers, parts, verbs_of
 
 PARTS = parts()
 
@@ -49,6 +49,22 @@ def test_a_verb_builds_only_its_part(tmp_path: Path) -> None:
     assert containers.rename is method  # kept for the next call
     assert containers.exists.__self__ is method.__self__  # one part per slice
     assert [k for k in vars(containers) if k.endswith("Verbs")] == ["AdminVerbs"]
+
+
+def test_listing_verbs_are_the_query_part_s_own_code(tmp_path: Path) -> None:
+    # issue 16: ls is answered without the slices (api.containers); it must stay a
+    # verb of QueryVerbs whose method the query part inherits, not a second copy
+    from hutch.api.containers import QueryVerbs
+    from hutch.engine.container_list import ContainerList
+    from hutch.engine.container_query import ContainerQueries
+
+    assert LISTING_VERBS and verbs_of(QueryVerbs) >= LISTING_VERBS
+    containers = LocalContainers(_ctx(tmp_path))
+    for verb in LISTING_VERBS:
+        method = getattr(containers, verb)
+        assert type(method.__self__) is ContainerList
+        assert getattr(ContainerQueries, verb) is getattr(ContainerList, verb)
+    assert [k for k in vars(containers) if k.endswith("Verbs")] == []  # no slice built
 
 
 def test_an_unknown_verb_is_an_attribute_error(tmp_path: Path) -> None:
