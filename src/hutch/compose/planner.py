@@ -694,12 +694,14 @@ class Runner:
     def _wait_dependencies(self, name: str, progress: Progress) -> None:
         for dependency, body in (self.project.services[name].get("depends_on") or {}).items():
             condition = body.get("condition", "service_started")
+            if condition == "service_started":
+                continue  # its task started it: nothing to look up (a listing each)
             names = [
                 c.name
                 for c in self._containers()
                 if labels_of(c).get(f"{LABEL}.service") == dependency
             ]
-            if not names or condition == "service_started":
+            if not names:
                 continue
             progress(f" Container {names[0]}  Waiting")
             if condition == "service_healthy":

@@ -337,3 +337,15 @@ def test_a_moved_external_link_recreates_the_container(tmp_path: Path) -> None:
     runner.up(ComposeUpOptions(no_start=True), lambda line: None)
     create = next(o for c, o in engine.calls if c == "containers.create")
     assert create.net.add_hosts == ("db:10.90.0.20",)  # type: ignore[attr-defined]
+
+
+def test_service_started_dependencies_need_no_listing(tmp_path: Path) -> None:
+    # up lists the project's containers once (plus once for the one-off ones); a
+    # ``service_started`` dependency adds nothing: its task started it already
+    project = _project(tmp_path)
+    network = NetworkSummary("p_default", "n", "bridge", "", (), False, False, True, (), (), 0.0)
+    engine = FakeEngine(network_summaries=[network])
+    Runner(as_engine(engine), project).up(ComposeUpOptions(), lambda line: None)
+    listings = [c for c, _ in engine.calls if c == "containers.ls"]
+    assert len(listings) == 2
+    assert [o for c, o in engine.calls if c == "containers.start"]  # it did start them
