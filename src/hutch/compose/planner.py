@@ -53,7 +53,7 @@ from hutch.compose.checks import dependency_order
 from hutch.compose.errors import ComposeError
 from hutch.compose.hooks import run_hooks
 from hutch.compose.project import Project, config_hash
-from hutch.compose.schedule import Failure, run_graph
+from hutch.compose.schedule import Failure, run_staged
 from hutch.compose.secrets import secret_files, tar_of
 from hutch.compose.translate import (
     LABEL,
@@ -270,12 +270,16 @@ class Runner:
             # session's user namespace now; the threads' engines then find
             # themselves inside it already (as the API service's threads do)
             self.engine.system.enter_session()
-        failures = run_graph(
-            order,
-            needs,
-            lambda name: self._service(name, existing, scale, options, said),
-            workers=4 if parallel else 1,
-        )
+        to_start: dict[str, list[str]] = {}  # each written and read by its service's thread
+
+        def create(name: str) -> None:
+            to_start[name] = self._service(name, existing, scale, options, said)
+
+        def start(name: str) -> None:
+            if not options.no_start:
+                self._start_service(name, to_start[name], said)
+
+        failures = run_staged(order, needs, create, start, workers=4 if parallel else 1)
         if failures:
             _raise_first(failures, progress)
         if options.wait and not options.no_start:
@@ -492,7 +496,8 @@ class Runner:
         scale: Mapping[str, int],
         options: ComposeUpOptions,
         progress: Progress,
-    ) -> None:
+    ) -> list[str]:
+        """Create (or recreate) ``name``'s containers; the ones to start."""
         service = self.project.services[name]
         hosts = self._links_now(name, service)
         # the addresses are in the hash: a linked container that moved recreates this one
@@ -516,6 +521,7 @@ class Runner:
         # none is), --always-recreate-deps to the dependencies they pull in
         named = not options.services or name in options.services
         force = options.force_recreate if named else options.always_recreate_deps
+        plan = []
         for number in range(1, count + 1):
             current = mine.get(number)
             changed = current is not None and (
@@ -523,6 +529,13 @@ class Runner:
                 or (built is not None and _bare(current.image_id) != built)
             )
             recreate = current is not None and not options.no_recreate and (force or changed)
+            plan.append((number, current, recreate))
+        if not options.no_start:
+            # the monitors of the containers to start begin now: their start-up
+            # overlaps the creates and the dependencies' starts (schedule.py)
+            starts = sum(1 for _, c, again in plan if c is None or again or c.status != "running")
+            self.engine.containers.prepare_starts(starts)
+        for number, current, recreate in plan:
             kept: dict[str, str] = {}
             if recreate and current is not None:
                 if not options.renew_anon_volumes:
@@ -541,8 +554,11 @@ class Runner:
                 to_start.append(current.name)
             else:
                 progress(f" Container {current.name}  Running")
-        if options.no_start:
-            return
+        return to_start
+
+    def _start_service(self, name: str, to_start: list[str], progress: Progress) -> None:
+        """Once its dependencies started: wait for their conditions, start ``to_start``."""
+        service = self.project.services[name]
         self._wait_dependencies(name, progress)
         for container in to_start:
             progress(f" Container {container}  Starting")

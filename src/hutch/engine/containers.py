@@ -63,6 +63,8 @@ from hutch.volumes.specs import MountRequest
 class ContainerService:
     def __init__(self, ctx: EngineContext) -> None:
         self._ctx = ctx
+        # prepare_starts' monitors, each taken by a start that brings none
+        self._ready: list[spawn.Prespawned] = []
 
     # -- create / start / run ------------------------------------------------
 
@@ -320,6 +322,13 @@ class ContainerService:
         except HutchError:
             return None  # the usual path will meet (and report) the same problem
 
+    def prepare_starts(self, count: int) -> None:
+        for _ in range(count):
+            prespawned = self._prespawn()
+            if prespawned is None:
+                return
+            self._ready.append(prespawned)
+
     def start(self, names: Sequence[str], options: StartOptions) -> list[ActionReport]:
         attach = options.attach
         if attach:
@@ -377,6 +386,8 @@ class ContainerService:
         Raises ``Detached`` when the user typed the detach keys (the flag, else
         the container's own ``--detach-keys``): the container runs on.
         """
+        if prespawned is None and self._ready:
+            prespawned = self._ready.pop(0)
         if proxy is None and attach and sig_proxy:
             proxy = SignalProxy()
             own_proxy = proxy

@@ -349,3 +349,23 @@ def test_service_started_dependencies_need_no_listing(tmp_path: Path) -> None:
     listings = [c for c, _ in engine.calls if c == "containers.ls"]
     assert len(listings) == 2
     assert [o for c, o in engine.calls if c == "containers.start"]  # it did start them
+
+
+@pytest.mark.parametrize(
+    ("options", "prepared"),
+    [
+        # db and web run with their current hash: nothing to start; noisy is created
+        ({}, {"db": 0, "web": 0, "noisy": 1}),
+        ({"force_recreate": True}, {"db": 1, "web": 1, "noisy": 1}),
+        ({"scale": (("noisy", 3),)}, {"db": 0, "web": 0, "noisy": 3}),
+        ({"no_start": True}, {}),
+    ],
+)
+def test_monitors_are_prepared_for_the_containers_to_start(
+    tmp_path: Path, options: dict[str, object], prepared: dict[str, int]
+) -> None:
+    calls = _up(tmp_path, no_start=options.pop("no_start", False), **options)
+    counts = [o for c, o in calls if c == "containers.prepare_starts"]
+    starts = [o for c, o in calls if c == "containers.start"]
+    assert sorted(counts) == sorted(prepared.values())  # type: ignore[type-var]
+    assert len(starts) == sum(prepared.values())

@@ -9,7 +9,7 @@ import pytest
 from hutch.api.errors import HutchError, PortInUse
 from hutch.compose.errors import ComposeError
 from hutch.compose.planner import _raise_first
-from hutch.compose.schedule import Failure, run_graph
+from hutch.compose.schedule import Failure, run_graph, run_staged
 
 NEEDS = {"db": set(), "cache": set(), "web": {"db", "cache"}, "job": {"web"}}
 ORDER = ["cache", "db", "web", "job"]
@@ -80,3 +80,62 @@ def test_the_first_failure_is_raised_naming_its_service_with_its_exit_code() -> 
     with pytest.raises(ComposeError) as same:
         _raise_first([Failure("web", bad)], lines.append)
     assert same.value is bad
+
+
+def test_staged_dependents_are_prepared_while_their_dependencies_start() -> None:
+    # web's first stage runs while db and cache are in their second (held there until
+    # job, after web, was created): it only waits for their first; its second waits
+    # for their second
+    created = threading.Event()
+    order: list[str] = []
+    lock = threading.Lock()
+
+    def first(service: str) -> None:
+        with lock:
+            order.append(f"{service}:create")
+        if service == "job":
+            created.set()
+
+    def then(service: str) -> None:
+        if service in ("db", "cache"):
+            assert created.wait(30)
+        with lock:
+            order.append(f"{service}:start")
+
+    assert run_staged(ORDER, NEEDS, first, then, workers=4) == []
+    assert order.index("web:create") < order.index("db:start")
+    assert order.index("web:start") > max(order.index("db:start"), order.index("cache:start"))
+    assert order.index("job:start") > order.index("web:start")
+
+
+def test_staged_a_failed_start_skips_the_dependents_second_stage() -> None:
+    seen: list[str] = []
+    lock = threading.Lock()
+
+    def first(service: str) -> None:
+        with lock:
+            seen.append(f"{service}:create")
+
+    def then(service: str) -> None:
+        with lock:
+            seen.append(f"{service}:start")
+        if service == "db":
+            raise RuntimeError("port taken")
+
+    failures = run_staged(ORDER, NEEDS, first, then, workers=4)
+    assert [(f.service, str(f.error)) for f in failures] == [("db", "port taken")]
+    assert "web:start" not in seen and "job:start" not in seen
+    assert {"cache:create", "db:create", "db:start"} <= set(seen)
+
+
+def test_staged_a_failed_create_begins_no_dependent() -> None:
+    seen: list[str] = []
+
+    def first(service: str) -> None:
+        seen.append(service)
+        if service == "cache":
+            raise RuntimeError("no image")
+
+    failures = run_staged(ORDER, NEEDS, first, lambda service: None, workers=4)
+    assert [f.service for f in failures] == ["cache"]
+    assert "web" not in seen and "job" not in seen
