@@ -86,9 +86,12 @@ class AppState:
     def compose(self) -> ComposeFrontEnd:
         """The compose front end (layer 5), imported only by ``hutch compose``."""
         from hutch.compose.frontend import Compose
+        from hutch.config.xdg import user_dir
 
         # an engine given from outside is shared, never used from two threads
-        return Compose(self.engine, None if self._injected else self.new_engine)
+        new_engine = None if self._injected else self.new_engine
+        schema_cache = user_dir("XDG_CACHE_HOME") / "compose-schema"
+        return Compose(self.engine, new_engine, schema_cache)
 
     def kube(self) -> KubeFrontEnd:
         """The Kubernetes YAML front end (layer 5), imported only by ``kube``/``play``."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hutch.api.compose import ComposeModel, ComposeProjectOptions
@@ -15,13 +16,17 @@ if TYPE_CHECKING:
 
 class Compose:
     def __init__(
-        self, engine: Callable[[], Engine], new_engine: Callable[[], Engine] | None = None
+        self,
+        engine: Callable[[], Engine],
+        new_engine: Callable[[], Engine] | None = None,
+        schema_cache: Path | None = None,
     ) -> None:
         self._engine = engine  # built only when a command needs it (not for config)
         self._new_engine = new_engine  # None: one engine only, services in turn
+        self._schema_cache = schema_cache  # the models that passed (schema.py)
 
     def load(self, options: ComposeProjectOptions) -> Project:
-        return load_project(options)
+        return load_project(options, self._schema_cache)
 
     def runner(self, project: ComposeModel) -> Runner:
         from hutch.compose.planner import Runner

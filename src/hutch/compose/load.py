@@ -36,6 +36,7 @@ class Loader:
     shell: Mapping[str, str]  # the process environment (HOME, bare env_file keys)
     interpolation: bool = True
     read_stdin: Callable[[], str] | None = None
+    schema_cache: Path | None = None  # schema.validate's markers (None: none kept)
 
     def load_files(self, paths: list[str], base_dir: str, stack: tuple[str, ...] = ()) -> Loaded:
         merged: dict[str, Any] = {}
@@ -52,7 +53,7 @@ class Loader:
             raise ComposeError(f"circular include or extends: {chain}", file=path)
         doc = load_text(self._read(path), "<stdin>" if path == STDIN else path)
         data = self._interpolate(doc.data, doc, ()) if self.interpolation else doc.data
-        validate(doc, strip(data))
+        validate(doc, strip(data), self.schema_cache)
         data = normalise_file(data, Context(doc, base_dir, self.shell.get("HOME")))
         docs = [doc]
         for index, entry in enumerate(data.pop("include", None) or []):
@@ -110,7 +111,7 @@ class Loader:
             full = os.path.normpath(os.path.join(base_dir, env_file))
             environ.update(read_env_file(full, self.shell) or {})
         environ.update(self.shell)
-        sub = Loader(environ, self.shell, self.interpolation, self.read_stdin)
+        sub = Loader(environ, self.shell, self.interpolation, self.read_stdin, self.schema_cache)
         return sub.load_files(files, project_dir, stack)
 
 

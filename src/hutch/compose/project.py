@@ -6,6 +6,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from hutch.api.compose import ComposeProjectOptions
@@ -35,12 +36,15 @@ class Project:
         return result
 
 
-def load_project(options: ComposeProjectOptions) -> Project:
-    """Find, read, merge, interpolate, validate and normalise; raise ComposeError."""
+def load_project(options: ComposeProjectOptions, schema_cache: Path | None = None) -> Project:
+    """Find, read, merge, interpolate, validate and normalise; raise ComposeError.
+
+    ``schema_cache``: where the models that passed the schema are remembered (None:
+    each file is validated)."""
     files, warnings = discovery.find_files(options.files, options.cwd, options.environ)
     project_dir = discovery.project_directory(options.project_directory, files, options.cwd)
     environ = discovery.environment(options.env_files, project_dir, options.cwd, options.environ)
-    loader = Loader(environ, options.environ, options.interpolate, options.read_stdin)
+    loader = Loader(environ, options.environ, options.interpolate, options.read_stdin, schema_cache)
     loaded = loader.load_files(files, project_dir)
     data = loaded.data
     if "version" in data:

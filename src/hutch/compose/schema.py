@@ -4,13 +4,13 @@ The schema ships beside this module (``compose-spec.json``); jsonschema is
 imported here only, when a file is validated. The first error (jsonschema's
 best match) is reported with the file, the line and the key path it concerns.
 
-A file that passed is remembered (``$XDG_CACHE_HOME/hutch/compose-schema/KEY``,
-an empty file named by the digest of the schema, hutch's version and the
-data): importing jsonschema, building the validator and walking the model
-took about 35 ms of every ``compose up`` of an unchanged file (a third of a
-small project's own work before its first container). Only a pass is kept;
-a file with an error is validated again each time, so its message is always
-jsonschema's own.
+A file that passed is remembered when the caller gives a directory for it
+(the CLI: ``$XDG_CACHE_HOME/hutch/compose-schema``), as an empty file named by
+the digest of the schema, hutch's version and the data: importing jsonschema,
+building the validator and walking the model took about 35 ms of every
+``compose up`` of an unchanged file (a third of a small project's own work
+before its first container). Only a pass is kept; a file with an error is
+validated again each time, so its message is always jsonschema's own.
 """
 
 from __future__ import annotations
@@ -30,10 +30,11 @@ SCHEMA_FILE = Path(__file__).with_name("compose-spec.json")
 _MARSHAL_VERSION = 2
 
 
-def validate(doc: Document, data: dict[str, Any]) -> None:
-    """Raise ComposeError for the first schema violation of ``data`` (from ``doc``)."""
+def validate(doc: Document, data: dict[str, Any], cache: Path | None = None) -> None:
+    """Raise ComposeError for the first schema violation of ``data`` (from ``doc``);
+    ``cache``: the directory of the markers of the models that passed (None: none)."""
     schema_text = SCHEMA_FILE.read_bytes()
-    passed = _passed_marker(schema_text, data)
+    passed = None if cache is None else _passed_marker(cache, schema_text, data)
     if passed is not None and passed.exists():
         return
     _validate(doc, data, schema_text)
@@ -41,7 +42,7 @@ def validate(doc: Document, data: dict[str, Any]) -> None:
         _remember(passed)
 
 
-def _passed_marker(schema_text: bytes, data: dict[str, Any]) -> Path | None:
+def _passed_marker(cache: Path, schema_text: bytes, data: dict[str, Any]) -> Path | None:
     """The file whose presence says ``data`` passed this schema (None: not cacheable).
 
     marshal encodes each type apart (``1``, ``1.0``, ``True`` and ``"1"`` differ,
@@ -49,7 +50,6 @@ def _passed_marker(schema_text: bytes, data: dict[str, Any]) -> Path | None:
     the same bytes are equal, so a marker is never taken for another model.
     """
     from hutch import __version__
-    from hutch.config.xdg import user_dir
 
     try:
         encoded = marshal.dumps(data, _MARSHAL_VERSION)
@@ -58,7 +58,7 @@ def _passed_marker(schema_text: bytes, data: dict[str, Any]) -> Path | None:
     digest = hashlib.sha256(__version__.encode() + b"\0")
     digest.update(hashlib.sha256(schema_text).digest())
     digest.update(encoded)
-    return user_dir("XDG_CACHE_HOME") / "compose-schema" / digest.hexdigest()
+    return cache / digest.hexdigest()
 
 
 def _remember(marker: Path) -> None:

@@ -18,25 +18,29 @@ GOOD = "services:\n  web:\n    image: x\n    ports: ['80:80']\n"
 
 
 @pytest.fixture
-def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+def cache(tmp_path: Path) -> Path:
     return tmp_path / "cache" / "hutch" / "compose-schema"
 
 
-def check(text: str) -> None:
+def check(text: str, cache: Path | None) -> None:
     doc = load_text(text, "compose.yaml")
-    schema.validate(doc, doc.data)
+    schema.validate(doc, doc.data, cache)
+
+
+def test_without_a_directory_nothing_is_kept(tmp_path: Path) -> None:
+    check(GOOD, None)
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_pass_is_remembered_and_an_error_is_not(cache: Path) -> None:
-    check(GOOD)
+    check(GOOD, cache)
     assert len(list(cache.iterdir())) == 1
-    check(GOOD)  # the same model: the same marker, no second one
+    check(GOOD, cache)  # the same model: the same marker, no second one
     assert len(list(cache.iterdir())) == 1
     bad = "services:\n  web:\n    image: x\n    imagee: y\n"
     for _ in range(2):  # validated (and refused) each time
         with pytest.raises(ComposeError, match="imagee"):
-            check(bad)
+            check(bad, cache)
     assert len(list(cache.iterdir())) == 1
 
 
@@ -51,9 +55,9 @@ def test_a_pass_is_remembered_and_an_error_is_not(cache: Path) -> None:
     ],
 )
 def test_a_model_that_differs_is_validated_again(cache: Path, other: str) -> None:
-    check(GOOD)
+    check(GOOD, cache)
     try:
-        check(other)
+        check(other, cache)
     except ComposeError:
         assert "ports" in other or "portz" in other
         assert len(list(cache.iterdir())) == 1
@@ -64,29 +68,30 @@ def test_a_model_that_differs_is_validated_again(cache: Path, other: str) -> Non
 def test_a_marker_of_another_schema_is_not_taken(
     cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    check(GOOD)
+    check(GOOD, cache)
     stricter = tmp_path / "schema.json"
     stricter.write_text('{"type": "object", "additionalProperties": false}')
     monkeypatch.setattr(schema, "SCHEMA_FILE", stricter)
     with pytest.raises(ComposeError, match="additional property 'services'"):
-        check(GOOD)
+        check(GOOD, cache)
 
 
 def test_unwritable_cache_only_validates(cache: Path) -> None:
     cache.parent.mkdir(parents=True)
     cache.write_text("a file where the directory would be")
-    check(GOOD)
+    check(GOOD, cache)
     with pytest.raises(ComposeError):
-        check("services:\n  web:\n    image: [x]\n")
+        check("services:\n  web:\n    image: [x]\n", cache)
 
 
-def test_a_remembered_file_does_not_import_jsonschema(tmp_path: Path) -> None:
+def test_the_cli_remembers_in_its_cache_and_then_skips_jsonschema(tmp_path: Path) -> None:
     (tmp_path / "compose.yaml").write_text(textwrap.dedent(GOOD))
     code = (
         "import sys\n"
         "from hutch.api.compose import ComposeProjectOptions\n"
-        "from hutch.compose.project import load_project\n"
-        f"load_project(ComposeProjectOptions(cwd={str(tmp_path)!r}, environ={{}}))\n"
+        "from hutch.cli.state import AppState\n"
+        "front = AppState().compose()\n"
+        f"front.load(ComposeProjectOptions(cwd={str(tmp_path)!r}, environ={{}}))\n"
         "print('jsonschema' in sys.modules)\n"
     )
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
@@ -97,3 +102,4 @@ def test_a_remembered_file_does_not_import_jsonschema(tmp_path: Path) -> None:
         for _ in range(2)
     ]
     assert runs == ["True", "False"]
+    assert len(list((tmp_path / "cache" / "hutch" / "compose-schema").iterdir())) == 1
