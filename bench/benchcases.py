@@ -649,6 +649,8 @@ CASES: tuple[Case, ...] = (
                  Target("ratio_max", 0.5)),
           Metric("compose down -v, 3 services", "s", R)),
          benchcompose.up_down, teardown=benchcompose.clean, max_runs=5, max_warmup=1),
+    Case("compose-ps", "compose", seconds("compose ps, 3 running (podman: ps)", R),
+         benchcompose.ps, setup=benchcompose.up, teardown=benchcompose.clean),
     # the Docker API (docker 20.10 client -> hutch system service / podman system service)
     Case("api-ps", "api", seconds("docker ps through the API socket", R),
          benchapi.docker_timed("ps"), setup=benchapi.start_service,

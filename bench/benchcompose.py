@@ -1,4 +1,5 @@
-"""The compose area (issue 17): ``compose up -d`` + ``down`` of a three-service project.
+"""The compose area (issue 17): ``compose up -d`` + ``down`` of a three-service project,
+and ``compose ps`` of it running against ``podman ps`` of the same three containers.
 
 hutch's own ``hutch compose`` against podman-compose (Debian's 1.0.3, installed by
 contrib/setup-host.sh for the bench only), which runs podman once per step; it drives
@@ -82,6 +83,19 @@ def up_down(bench: Bench, side: str) -> tuple[float, float]:
     middle = time.perf_counter()
     _compose(bench, side, file, "down", "-v")
     return middle - start, time.perf_counter() - middle
+
+
+def up(bench: Bench, side: str) -> None:
+    """The project running (setup of the ps case)."""
+    _compose(bench, side, _file(bench, side), "up", "-d")
+
+
+def ps(bench: Bench, side: str) -> tuple[float]:
+    """``hutch compose ps`` of the running project; podman's side is issue 17's peer for
+    it, ``podman ps`` (podman-compose's ps runs podman ps once, plus its own start)."""
+    path = bench.work / f"compose-{side}" / "compose.yaml"
+    args = ("compose", "-f", str(path), "-p", PROJECT, "ps") if side == "hutch" else ("ps",)
+    return (bench.tools.ok(side, args)[0],)
 
 
 def clean(bench: Bench, side: str) -> None:
