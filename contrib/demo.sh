@@ -46,7 +46,7 @@ printf '==> running the demo as unprivileged user %s\n' "$demo_user"
 
 step "preparing the host for $demo_user (contrib/setup-host.sh)"
 # the user's own podman configuration is none of the demo's business
-HUTCH_SETUP_PODMAN=0 bash "$HUTCH_REPO/contrib/setup-host.sh" "$demo_user"
+HUTCH_SETUP_PODMAN=0 HUTCH_SETUP_SMALL_FS=0 bash "$HUTCH_REPO/contrib/setup-host.sh" "$demo_user"
 printf '    %s\n' "$(grep -E "^$demo_user:" /etc/subuid | head -n1) in /etc/subuid," \
     "/dev/net/tun and /dev/fuse usable by normal users"
 

@@ -219,6 +219,7 @@ ensure_pythons
 ensure_user
 ensure_subids
 ensure_devices
-ensure_small_fs
+# the demo's user needs no test file system (and would take it from the test user)
+[[ ${HUTCH_SETUP_SMALL_FS:-1} == 0 ]] || ensure_small_fs
 [[ ${HUTCH_SETUP_PODMAN:-1} == 0 ]] || configure_podman
 log "host ready for $USER_NAME ($(grep -E "^$USER_NAME:" /etc/subuid | head -n1))"

@@ -112,12 +112,13 @@ def test_stats_clears_the_terminal_unless_no_reset(
 
 
 def _until_exited(hutch: Hutch, name: str, timeout: float = 45) -> str:
-    """The container's ``RestartCount`` once it has exited for good."""
+    """The container's ``RestartCount`` once it has exited for good (in the back-off
+    before a restart its status is exited too, with Restarting true, as podman's)."""
     deadline = time.monotonic() + timeout
-    fmt = "{{.State.Status}} {{.RestartCount}}"
+    fmt = "{{.State.Status}} {{.State.Restarting}} {{.RestartCount}}"
     while time.monotonic() < deadline:
-        status, count = hutch("inspect", "--format", fmt, name).stdout.split()
-        if status == "exited":
+        status, restarting, count = hutch("inspect", "--format", fmt, name).stdout.split()
+        if status == "exited" and restarting == "false":
             return count
         time.sleep(0.3)
     raise AssertionError(f"{name} still {status} after {timeout} s")
