@@ -33,10 +33,16 @@ def test_independent_services_run_at_once_dependents_after() -> None:
 
 def test_a_failure_starts_nothing_new_and_names_the_service() -> None:
     started: list[str] = []
+    cache_began = threading.Event()
 
     def task(service: str) -> None:
         started.append(service)
+        if service == "cache":
+            cache_began.set()
         if service == "db":
+            # fail once cache has begun: a failure before it would rightly keep cache
+            # from beginning too (nothing new begins after a failure)
+            assert cache_began.wait(10)
             raise RuntimeError("port taken")
 
     failures = run_graph(ORDER, NEEDS, task, workers=4)
