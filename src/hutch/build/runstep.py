@@ -81,8 +81,7 @@ def write_etc_files(
         hosts = etcfiles.host_hosts() + f"127.0.1.1\t{hostname}\n"
     elif network == "private":
         private = settings.private
-        hosts = etcfiles.LOCALHOST + f"{private.address}\t{hostname}\n"
-        hosts += f"{private.gateway}\t{etcfiles.HOST_ALIASES}\n"
+        hosts = etcfiles.private_hosts(private.address, hostname, private.gateway)
         host_resolv = _private_nameserver(host_resolv, private.dns)
     else:
         hosts = etcfiles.LOCALHOST + f"127.0.1.1\t{hostname}\n"

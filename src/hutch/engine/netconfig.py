@@ -207,8 +207,7 @@ def hosts_text(options: RunOptions, net: NetworkSpec, hostname: str, name: str) 
     if net.mode == "host":
         text = host_hosts() + f"127.0.1.1\t{socket.gethostname()}\n"
     elif net.mode == "private":
-        text = LOCALHOST + f"{net.address}\t{hostname} {name}\n"
-        text += f"{net.gateway}\t{HOST_ALIASES}\n"
+        text = etcfiles.private_hosts(net.address, f"{hostname} {name}", net.gateway)
     elif net.mode == "bridge" and net.attachments:
         # the rootless namespace's slirp4netns leads 10.0.2.2 to the host's loopback
         text = LOCALHOST + f"{net.attachments[0].address}\t{hostname} {name}\n"

@@ -22,6 +22,13 @@ LOCALHOST = (
 HOST_ALIASES = "host.containers.internal host.docker.internal"
 
 
+def private_hosts(address: str, names: str, gateway: str) -> str:
+    """/etc/hosts on a private network (run's and a build step's): localhost, the
+    container's names at its address, and the host's aliases at the gateway, which
+    leads to the host's loopback."""
+    return LOCALHOST + f"{address}\t{names}\n{gateway}\t{HOST_ALIASES}\n"
+
+
 def host_file(path: str) -> str:
     """The host's copy of an /etc file ("" when it cannot be read)."""
     try:
