@@ -76,7 +76,7 @@ _hutch_options() {
     "manifest create") echo --all --amend -a --annotation --tls-verify ;;
     "manifest add") echo --all --arch --os --variant --os-version --os-features --features --annotation --tls-verify --authfile --creds --cert-dir --artifact --artifact-type --artifact-config --artifact-config-type --artifact-layer-type --artifact-subject --artifact-exclude-titles ;;
     "manifest annotate") echo --arch --os --variant --os-version --os-features --features --annotation --index ;;
-    "manifest push") echo --all --no-all --rm --format -f --digestfile --quiet -q --tls-verify --authfile --creds --cert-dir ;;
+    "manifest push") echo --all --no-all --rm --format -f --digestfile --compression-format --compression-level --force-compression --no-force-compression --quiet -q --tls-verify --authfile --creds --cert-dir ;;
     "volume create") echo --driver -d --opt -o --label -l --ignore ;;
     "volume ls") echo --filter -f --format --quiet -q --noheading -n ;;
     "volume inspect") echo --all -a --format -f ;;
@@ -241,7 +241,7 @@ _hutch_value_options() {
     "manifest create") echo --annotation ;;
     "manifest add") echo --arch --os --variant --os-version --os-features --features --annotation --authfile --creds --cert-dir --artifact-type --artifact-config --artifact-config-type --artifact-layer-type --artifact-subject ;;
     "manifest annotate") echo --arch --os --variant --os-version --os-features --features --annotation ;;
-    "manifest push") echo --format -f --digestfile --authfile --creds --cert-dir ;;
+    "manifest push") echo --format -f --digestfile --compression-format --compression-level --authfile --creds --cert-dir ;;
     "volume create") echo --driver -d --opt -o --label -l ;;
     "volume ls") echo --filter -f --format ;;
     "volume inspect") echo --format -f ;;
@@ -755,6 +755,8 @@ _hutch_option_values() {
     "manifest annotate --annotation") echo "@none" ;;
     "manifest push --format"|"manifest push -f") echo "json" ;;
     "manifest push --digestfile") echo "@none" ;;
+    "manifest push --compression-format") echo "@none" ;;
+    "manifest push --compression-level") echo "@none" ;;
     "manifest push --authfile") echo "@none" ;;
     "manifest push --creds") echo "@none" ;;
     "manifest push --cert-dir") echo "@none" ;;

@@ -128,7 +128,7 @@ function __hutch_value_options
         case 'manifest annotate'
             printf '%s\n' --arch --os --variant --os-version --os-features --features --annotation
         case 'manifest push'
-            printf '%s\n' --format -f --digestfile --authfile --creds --cert-dir
+            printf '%s\n' --format -f --digestfile --compression-format --compression-level --authfile --creds --cert-dir
         case 'volume create'
             printf '%s\n' --driver -d --opt -o --label -l
         case 'volume ls'
@@ -1331,6 +1331,9 @@ complete -c hutch -n "__hutch_at 'manifest push'" -l all -l no-all -d 'Also push
 complete -c hutch -n "__hutch_at 'manifest push'" -l rm -d 'Remove the local list once it is pushed'
 complete -c hutch -n "__hutch_at 'manifest push'" -l format -s f -x -a 'json' -d 'List type to push: oci or v2s2 (default: as stored)'
 complete -c hutch -n "__hutch_at 'manifest push'" -l digestfile -x -d 'Write the digest of the pushed list to this file'
+complete -c hutch -n "__hutch_at 'manifest push'" -l compression-format -x -d 'Compress the layers as gzip, zstd or zstd:chunked (sent as zstd)'
+complete -c hutch -n "__hutch_at 'manifest push'" -l compression-level -x -d 'The level: gzip 0-9 (6), zstd 1-19 (3)'
+complete -c hutch -n "__hutch_at 'manifest push'" -l force-compression -l no-force-compression -d 'Recompress layers compressed otherwise (default: true with --compression-format)'
 complete -c hutch -n "__hutch_at 'manifest push'" -l quiet -s q -d 'Print no progress information'
 complete -c hutch -n "__hutch_at 'manifest push'" -l tls-verify -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); =false also allows plain HTTP'
 complete -c hutch -n "__hutch_at 'manifest push'" -l authfile -x -d 'Path of the authentication file (auth.json)'

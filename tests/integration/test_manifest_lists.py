@@ -100,3 +100,63 @@ def test_list_pushed_with_its_images_copied_and_pulled_back_by_digest(
 
     hutch("pull", "-q", INSECURE, f"{registry.ref('m/copy')}@{digest_of(registry)}")
     assert image_id(hutch, f"{registry.ref('m/copy')}@{copied[0]['digest']}") == first_id
+
+
+def _layer_types(registry: Registry, repository: str, digest: str) -> list[str]:
+    manifest = json.loads(get_manifest(registry, repository, digest))
+    return [layer["mediaType"] for layer in manifest["layers"]]
+
+
+def test_list_pushed_with_its_layers_recompressed(
+    hutch: Hutch, base_image: str, registry: Registry
+) -> None:
+    # issue 15: manifest push --compression-format, --compression-level, --force-compression
+    hutch("manifest", "create", "zlist", base_image)
+    entry = json.loads(hutch("manifest", "inspect", "zlist").stdout)["manifests"][0]
+    bad = hutch(
+        "manifest", "push", INSECURE, "--compression-format", "lz4", "zlist",
+        registry.ref("m/z:1"), check=False,
+    )  # fmt: skip
+    assert bad.returncode == 125
+    assert "invalid --compression-format 'lz4': use gzip, zstd, zstd:chunked" in bad.stderr
+    assert hutch("manifest", "exists", "zlist").returncode == 0  # nothing pushed, list kept
+
+    hutch(
+        "manifest", "push", "-q", INSECURE, "--compression-format", "zstd",
+        "--compression-level", "5", "zlist", registry.ref("m/z:1"),
+    )  # fmt: skip
+    pushed = json.loads(get_manifest(registry, "m/z", "1"))["manifests"]
+    assert len(pushed) == 1
+    # the layers changed, so did the entry's manifest: the index names what was written
+    assert pushed[0]["digest"] != entry["digest"]
+    assert pushed[0]["platform"] == entry["platform"]
+    zstd = "application/vnd.oci.image.layer.v1.tar+zstd"
+    assert set(_layer_types(registry, "m/z", pushed[0]["digest"])) == {zstd}
+    raw = get_manifest(registry, "m/z", pushed[0]["digest"])
+    from hashlib import sha256
+
+    assert "sha256:" + sha256(raw).hexdigest() == pushed[0]["digest"]
+    assert len(raw) == pushed[0]["size"]
+    # the same image (the uncompressed layers, hence the config and the id, are kept)
+    got = hutch("pull", "-q", INSECURE, f"{registry.ref('m/z')}@{pushed[0]['digest']}")
+    assert got.stdout.strip() == image_id(hutch, base_image)
+
+    # an entry added from the registry (no local image has its manifest) is fetched
+    # and recompressed as well
+    hutch("manifest", "create", "back")
+    hutch("manifest", "add", INSECURE, "back", f"docker://{registry.ref('m/z:1')}")
+    hutch(
+        "manifest", "push", "-q", INSECURE, "--compression-format", "gzip", "back",
+        f"docker://{registry.ref('m/gz:1')}",
+    )  # fmt: skip
+    again = json.loads(get_manifest(registry, "m/gz", "1"))["manifests"]
+    gzip_type = "application/vnd.oci.image.layer.v1.tar+gzip"
+    assert set(_layer_types(registry, "m/gz", again[0]["digest"])) == {gzip_type}
+    # --no-force-compression leaves layers compressed otherwise as they are
+    hutch(
+        "manifest", "push", "-q", INSECURE, "--compression-format", "gzip",
+        "--no-force-compression", "back", f"docker://{registry.ref('m/kept:1')}",
+    )  # fmt: skip
+    kept = json.loads(get_manifest(registry, "m/kept", "1"))["manifests"]
+    assert kept[0]["digest"] == pushed[0]["digest"]
+    assert set(_layer_types(registry, "m/kept", kept[0]["digest"])) == {zstd}

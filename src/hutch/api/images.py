@@ -140,6 +140,10 @@ class ManifestPushOptions:
     format: str | None = None  # oci, v2s2; None: as stored
     digestfile: str | None = None
     access: RegistryAccess = RegistryAccess()
+    # as PushOptions' three, for each image pushed with --all
+    compression_format: str | None = None
+    compression_level: int | None = None
+    force_compression: bool | None = None
 
 
 @dataclass(frozen=True)

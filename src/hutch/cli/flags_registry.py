@@ -1,4 +1,5 @@
-"""Flags shared by the commands that talk to a registry (pull, push, login, search)."""
+"""Flags shared by the commands that talk to a registry (pull, push, manifest push, login,
+search)."""
 
 from __future__ import annotations
 
@@ -34,6 +35,25 @@ CertDir = Annotated[
     ),
 ]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print no progress information.")]
+# push's and manifest push's layer compression
+CompressionFormat = Annotated[
+    str | None,
+    typer.Option(
+        "--compression-format",
+        help="Compress the layers as gzip, zstd or zstd:chunked (sent as zstd).",
+    ),
+]
+CompressionLevel = Annotated[
+    int | None,
+    typer.Option("--compression-level", help="The level: gzip 0-9 (6), zstd 1-19 (3)."),
+]
+ForceCompression = Annotated[
+    bool | None,
+    typer.Option(
+        "--force-compression/--no-force-compression",
+        help="Recompress layers compressed otherwise (default: true with --compression-format).",
+    ),
+]
 
 
 def access(

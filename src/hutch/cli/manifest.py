@@ -304,6 +304,9 @@ def register(app: typer.Typer) -> None:
             str | None,
             typer.Option("--digestfile", help="Write the digest of the pushed list to this file."),
         ] = None,
+        compression_format: fr.CompressionFormat = None,
+        compression_level: fr.CompressionLevel = None,
+        force_compression: fr.ForceCompression = None,
         quiet: fr.Quiet = False,
         tls_verify: fr.TlsVerify = None,
         authfile: fr.Authfile = None,
@@ -322,6 +325,9 @@ def register(app: typer.Typer) -> None:
             format_,
             digestfile,
             fr.access(tls_verify, creds, authfile, cert_dir),
+            compression_format,
+            compression_level,
+            force_compression,
         )
         state_of(ctx).engine().images.manifest_push(options)
 

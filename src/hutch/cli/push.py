@@ -31,25 +31,9 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
                 "--format", "-f", help="Manifest type to push: oci or v2s2 (Docker schema 2)."
             ),
         ] = None,
-        compression_format: Annotated[
-            str | None,
-            typer.Option(
-                "--compression-format",
-                help="Compress the layers as gzip, zstd or zstd:chunked (sent as zstd).",
-            ),
-        ] = None,
-        compression_level: Annotated[
-            int | None,
-            typer.Option("--compression-level", help="The level: gzip 0-9 (6), zstd 1-19 (3)."),
-        ] = None,
-        force_compression: Annotated[
-            bool | None,
-            typer.Option(
-                "--force-compression/--no-force-compression",
-                help="Recompress layers compressed otherwise (default: true with "
-                "--compression-format).",
-            ),
-        ] = None,
+        compression_format: fr.CompressionFormat = None,
+        compression_level: fr.CompressionLevel = None,
+        force_compression: fr.ForceCompression = None,
         quiet: fr.Quiet = False,
         tls_verify: fr.TlsVerify = None,
         creds: fr.Creds = None,

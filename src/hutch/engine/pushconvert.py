@@ -17,14 +17,20 @@ import shutil
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 from hutch.api.errors import HostNotReady, InvalidArgument
 from hutch.oci import mediatypes as mt
 from hutch.store.compression import HashingReader
-from hutch.store.layers import LayerStore
 
 _CHUNK = 1 << 20
+
+
+class BlobFiles(Protocol):
+    """Where a layer blob named by digest is read from: the store's blobs
+    (``LayerStore``), or blobs fetched from a registry into a temp dir."""
+
+    def blob_path(self, digest: str) -> Path: ...
 
 
 @dataclass
@@ -61,7 +67,7 @@ def as_manifest_type(manifest_raw: bytes, fmt: str | None) -> bytes:
     return json.dumps(doc, separators=(",", ":"), sort_keys=True).encode()
 
 
-def gzip_plain_layers(manifest_raw: bytes, layers: LayerStore, tmp: Path) -> Converted:
+def gzip_plain_layers(manifest_raw: bytes, layers: BlobFiles, tmp: Path) -> Converted:
     """``manifest_raw`` with each plain-tar Docker layer replaced by its gzip (in ``tmp``)."""
     return convert_layers(manifest_raw, layers, tmp, LayerCompression())
 
@@ -119,7 +125,7 @@ def check_compression(compression: LayerCompression, manifest_type: str | None) 
 
 
 def convert_layers(
-    manifest_raw: bytes, layers: LayerStore, tmp: Path, compression: LayerCompression
+    manifest_raw: bytes, layers: BlobFiles, tmp: Path, compression: LayerCompression
 ) -> Converted:
     """``manifest_raw`` with the layers ``compression`` asks for recompressed into ``tmp``.
 
