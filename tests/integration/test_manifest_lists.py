@@ -140,6 +140,11 @@ def test_list_pushed_with_its_layers_recompressed(
     # the same image (the uncompressed layers, hence the config and the id, are kept)
     got = hutch("pull", "-q", INSECURE, f"{registry.ref('m/z')}@{pushed[0]['digest']}")
     assert got.stdout.strip() == image_id(hutch, base_image)
+    # known by both manifests now, as in podman (NAME@DIGEST of either finds it)
+    by_digest = f"{registry.ref('m/z')}@{pushed[0]['digest']}"
+    assert image_id(hutch, by_digest) == image_id(hutch, base_image)
+    digests = json.loads(hutch("image", "inspect", base_image).stdout)[0]["RepoDigests"]
+    assert any(d.endswith("@" + pushed[0]["digest"]) for d in digests), digests
 
     # an entry added from the registry (no local image has its manifest) is fetched
     # and recompressed as well

@@ -457,7 +457,12 @@ class Distribution:
     def push(self, options: PushOptions) -> PushReport:
         import json
 
-        from hutch.engine.pushconvert import LayerCompression, as_manifest_type, check_compression
+        from hutch.engine.pushconvert import (
+            LayerCompression,
+            as_manifest_type,
+            check_compression,
+            with_stored_blobs,
+        )
         from hutch.engine.resolve import find_image
 
         manifest_type = as_manifest_type(b"{}", options.format)  # a bad --format fails first
@@ -467,6 +472,7 @@ class Distribution:
         check_compression(compression, json.loads(manifest_type).get("mediaType"))
 
         image = find_image(self._ctx.images, options.source)
+        image = with_stored_blobs(image, self._ctx.images, self._ctx.layers)
         destination = (options.destination or options.source).removeprefix("docker://")
         if ":" in destination.split("/", 1)[0] and destination.split(":", 1)[0] in _TRANSPORTS:
             from hutch.engine.image_archive import write_transport

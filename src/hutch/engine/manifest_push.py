@@ -161,9 +161,15 @@ def _push_entry(
     access: RegistryAccess,
 ) -> bytes:
     """Push one entry's image; the manifest bytes written (its digest names it)."""
+    from hutch.engine.pushconvert import with_stored_blobs
+
     local = ctx.images.by_digest(str(entry.digest))
     if local is not None and sha256_of(local.manifest_raw) == entry.digest:
-        return _push_local(ctx, work, local)
+        sendable = with_stored_blobs(local, ctx.images, ctx.layers)
+        # the entry's own manifest when its blobs are here, or when there is nowhere
+        # else to copy it from (then the image's own manifest, and the index follows)
+        if sendable is local or source is None:
+            return _push_local(ctx, work, sendable)
     if source is None:
         raise NoSuchObject(
             f"instance {entry.digest} of the list is not in local storage and was not "

@@ -17,11 +17,14 @@ import shutil
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import TYPE_CHECKING, BinaryIO, Protocol
 
 from hutch.api.errors import HostNotReady, InvalidArgument
 from hutch.oci import mediatypes as mt
 from hutch.store.compression import HashingReader
+
+if TYPE_CHECKING:
+    from hutch.store.images import ImageRecord, ImageStore
 
 _CHUNK = 1 << 20
 
@@ -65,6 +68,21 @@ def as_manifest_type(manifest_raw: bytes, fmt: str | None) -> bytes:
     for entry in doc.get("layers", []):
         entry["mediaType"] = table.get(entry.get("mediaType", ""), entry.get("mediaType"))
     return json.dumps(doc, separators=(",", ":"), sort_keys=True).encode()
+
+
+def with_stored_blobs(image: ImageRecord, images: ImageStore, blobs: BlobFiles) -> ImageRecord:
+    """The image as a push can send it: through the manifest it was found by when
+    the store holds that manifest's layer blobs, else through its own manifest.
+
+    An image pulled again through another manifest (``ImageStore.by_digest``) keeps
+    only the layers it had: the other manifest's blobs were never stored."""
+    try:
+        layers = json.loads(image.manifest_raw).get("layers", [])
+    except ValueError:
+        return image
+    if all(blobs.blob_path(str(layer.get("digest", ""))).is_file() for layer in layers):
+        return image
+    return images.get(image.id) or image
 
 
 def gzip_plain_layers(manifest_raw: bytes, layers: BlobFiles, tmp: Path) -> Converted:

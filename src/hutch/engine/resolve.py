@@ -82,10 +82,12 @@ def _find(store: ImageStore, text: str) -> ImageRecord:
             return record
     if "@" in text:
         # NAME@DIGEST: the image pulled by that manifest digest (pulls by digest add no tag).
-        digest = text.rsplit("@", 1)[1]
-        for image in store.all():
-            if image.digest == digest:
-                return image
+        # Either manifest the image is known by finds it; what is read or sent is
+        # the image's own manifest, whose blobs the store holds.
+        found = store.by_digest(text.rsplit("@", 1)[1])
+        own = store.get(found.id) if found is not None else None
+        if own is not None:
+            return own
     # podman also matches a short name against any registry in local storage.
     if not has_registry(text):
         suffix = "/" + str(parse_reference(text, default_registry="localhost")).split("/", 1)[1]

@@ -199,6 +199,19 @@ _SCHEMA = (
         )
     ), '');
     """,
+    # 12: the other manifests an image is known by (store/images.py add): the same
+    # config and layers pulled again through another manifest (recompressed, or the
+    # other manifest type) keep that manifest, so NAME@DIGEST of either finds the
+    # image, as containers/storage keeps a manifest per digest.
+    """
+    CREATE TABLE image_digests (
+        image_id TEXT NOT NULL REFERENCES images(id) ON DELETE CASCADE,
+        digest TEXT NOT NULL,
+        manifest BLOB NOT NULL,
+        PRIMARY KEY (image_id, digest)
+    );
+    CREATE INDEX image_digests_digest ON image_digests(digest);
+    """,
 )
 
 

@@ -6,7 +6,7 @@ import json
 import sqlite3
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from hutch.api.errors import Conflict, ImageInUse, NoSuchObject
 from hutch.linux import procfs
@@ -89,7 +89,13 @@ class ImageStore:
                         created,
                     ),
                 )
-            exists = c.execute("SELECT 1 FROM images WHERE id = ?", (image_id,)).fetchone()
+            exists = c.execute("SELECT digest FROM images WHERE id = ?", (image_id,)).fetchone()
+            if exists and exists[0] != digest:
+                # the same image through another manifest: kept beside the first
+                c.execute(
+                    "INSERT OR IGNORE INTO image_digests VALUES (?, ?, ?)",
+                    (image_id, digest, manifest_raw),
+                )
             if not exists:
                 c.execute(
                     "INSERT INTO images (id, config, manifest, digest, created, size) "
@@ -198,11 +204,31 @@ class ImageStore:
         return self._record(row) if row else None
 
     def by_digest(self, digest: str) -> ImageRecord | None:
-        """The image whose manifest has this digest (a manifest list's entry)."""
+        """The image whose manifest has this digest (a manifest list's entry), seen
+        through that manifest when it is one of its others (``digests``)."""
         row = self._conn.execute(
             "SELECT * FROM images WHERE digest = ? ORDER BY created LIMIT 1", (digest,)
         ).fetchone()
-        return self._record(row) if row else None
+        if row:
+            return self._record(row)
+        other = self._conn.execute(
+            "SELECT image_id, manifest FROM image_digests WHERE digest = ? LIMIT 1", (digest,)
+        ).fetchone()
+        record = self.get(other[0]) if other else None
+        if record is None:
+            return None
+        return replace(record, manifest_raw=other[1], digest=digest)
+
+    def digests(self, image_id: str) -> tuple[str, ...]:
+        """Every manifest digest the image is known by: its own, then the others in
+        the order they came."""
+        own = self._conn.execute("SELECT digest FROM images WHERE id = ?", (image_id,)).fetchone()
+        if own is None:
+            return ()
+        others = self._conn.execute(
+            "SELECT digest FROM image_digests WHERE image_id = ? ORDER BY rowid", (image_id,)
+        ).fetchall()
+        return tuple(dict.fromkeys([own[0], *(r[0] for r in others)]))
 
     def by_id_prefix(self, prefix: str) -> list[ImageRecord]:
         rows = self._conn.execute(

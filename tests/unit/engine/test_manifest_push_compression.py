@@ -3,6 +3,8 @@ refused before anything is uploaded (that manifest type cannot name zstd layers)
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from hutch.api.errors import InvalidArgument
@@ -22,3 +24,33 @@ def test_an_index_of_oci_images_may_take_zstd() -> None:
 def test_a_docker_schema_2_entry_refuses_zstd_and_names_itself() -> None:
     with pytest.raises(InvalidArgument, match=r"instance sha256:b{64} is a Docker schema 2"):
         _refuse_zstd_docker(ImageIndex((OCI, DOCKER)))
+
+
+def test_a_push_sends_the_manifest_whose_blobs_the_store_holds(tmp_path: Path) -> None:
+    import json
+
+    from hutch.engine.pushconvert import with_stored_blobs
+    from hutch.store import db
+    from hutch.store.images import ImageStore
+    from hutch.store.layers import LayerInfo
+
+    class Blobs:
+        def blob_path(self, digest: str) -> Path:
+            return tmp_path / digest.replace(":", "-")
+
+    gz, zst = "sha256:" + "1" * 64, "sha256:" + "2" * 64
+    (tmp_path / gz.replace(":", "-")).write_bytes(b"stored")
+    own = json.dumps({"layers": [{"digest": gz}]}).encode()
+    other = json.dumps({"layers": [{"digest": zst}]}).encode()
+    conn = db.connect(tmp_path / "hutch.db")
+    images = ImageStore(conn)
+    layer = LayerInfo("sha256:" + "3" * 64, gz, "application/x", 1, 1)
+    image_id = "4" * 64
+    images.add(image_id, b"{}", own, "sha256:own", [layer], [])
+    images.add(image_id, b"{}", other, "sha256:other", [layer], [])
+    seen = images.by_digest("sha256:other")
+    assert seen is not None and seen.manifest_raw == other
+    assert with_stored_blobs(seen, images, Blobs()).manifest_raw == own  # zstd never stored
+    first = images.by_digest("sha256:own")
+    assert first is not None and with_stored_blobs(first, images, Blobs()) is first
+    conn.close()

@@ -159,3 +159,23 @@ def test_names_history_as_containers_storage_keeps_it(tmp_path: Path) -> None:
     assert record is not None and record.names == ("other:1", "extra")
     assert record.names_history == ("extra", "other:1", "base", "base2")
     assert [r.names_history for r in store.all() if r.id == "i2"] == [("base",)]
+
+
+def test_the_same_image_through_another_manifest_is_found_by_either_digest(
+    store: ImageStore,
+) -> None:
+    first = store.add(ID_A, b"cfg", b"gzip manifest", "sha256:d1", [L1], ["r/a:1"])
+    # pulled again through a recompressed copy: the same config, hence the same id
+    again = store.add(ID_A, b"cfg", b"zstd manifest", "sha256:d2", [L1], [])
+    assert again == first  # the image's own manifest and digest stay
+    assert store.digests(ID_A) == ("sha256:d1", "sha256:d2")
+    assert store.by_digest("sha256:d1") == first
+    seen = store.by_digest("sha256:d2")
+    assert seen is not None
+    assert (seen.id, seen.digest, seen.manifest_raw) == (ID_A, "sha256:d2", b"zstd manifest")
+    store.add(ID_A, b"cfg", b"zstd manifest", "sha256:d2", [L1], [])  # once only
+    assert store.digests(ID_A) == ("sha256:d1", "sha256:d2")
+    assert store.by_digest("sha256:d3") is None
+    assert store.digests(ID_B) == ()
+    store.remove(ID_A)  # the other manifests go with the image
+    assert store.by_digest("sha256:d2") is None
