@@ -113,6 +113,18 @@ ls $CG/pod-$pod | grep -c -E '^[0-9a-f]{{64}}$' > $O/pod_members
 $H pod inspect lim > $O/pod_inspect 2>&1
 $H pod rm -f -t 0 lim > /dev/null 2>> $O/pod_err
 test -e $CG/pod-$pod && echo present > $O/pod_removed || echo gone > $O/pod_removed
+# --cgroup-parent /PATH: the pod's cgroup is made at that path (inside the user's
+# subtree), its member's below it, and pod rm removes the pod's cgroup.
+own=$(dirname $CG)
+pp=$($H pod create --name cp --network none --memory 48m \
+    --cgroup-parent ${{own#/sys/fs/cgroup}}/custom 2> $O/cp_err)
+$H run -d --pod cp --name incp base sleep 300 > /dev/null 2>> $O/cp_err
+cat $own/custom/pod-$pp/memory.max > $O/cp_limit 2>&1
+ls $own/custom/pod-$pp | grep -c -E '^[0-9a-f]{{64}}$' > $O/cp_members
+cut -d: -f3 /proc/$($H inspect --format '{{{{.State.Pid}}}}' incp)/cgroup > $O/cp_member 2>&1
+$H pod inspect --format '{{{{.CgroupParent}}}} {{{{.CgroupPath}}}}' cp > $O/cp_paths 2>&1
+$H pod rm -f -t 0 cp > /dev/null 2>> $O/cp_err
+test -e $own/custom/pod-$pp && echo present > $O/cp_removed || echo gone > $O/cp_removed
 ls $CG > $O/left 2>&1
 cat /tmp/d/hutch/containers/*/userdata/monitor.err > $O/monitor_err 2>/dev/null
 true
@@ -287,6 +299,21 @@ def test_pod_limits_sit_on_the_pods_cgroup_above_its_members(guest: GuestResult)
         100000,
     )
     assert out(guest, "pod_removed") == "gone"
+
+
+def test_pod_cgroup_parent_places_the_pods_cgroup_and_its_members(guest: GuestResult) -> None:
+    # issue 18: pod create --cgroup-parent with the cgroupfs manager
+    uid = out(guest, "uid")
+    pod_id = out(guest, "cp_paths").split()[1].rsplit("pod-", 1)[-1]
+    parent = f"/user-{uid}/custom"
+    assert out(guest, "cp_paths").split() == [parent, f"{parent}/pod-{pod_id}"], out(
+        guest, "cp_err"
+    )
+    assert out(guest, "cp_limit") == str(48 * 1024 * 1024), out(guest, "cp_err")
+    assert out(guest, "cp_members") == "2"  # the infra and the member
+    member = out(guest, "cp_member")
+    assert member.startswith(f"{parent}/pod-{pod_id}/"), member
+    assert out(guest, "cp_removed") == "gone"
 
 
 def test_a_device_weight_is_refused_where_the_kernel_cannot_weigh_the_device(

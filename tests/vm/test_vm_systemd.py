@@ -86,6 +86,16 @@ $H pod rm -f -t 0 lim > /dev/null 2>> $O/pod_err
 sleep 1
 systemctl --user list-units --all --no-legend "$slice" > $O/pod_units_left 2>&1
 test -e $scg && echo present > $O/pod_removed || echo gone > $O/pod_removed
+# pod create --cgroup-parent NAME.slice: the pod's slice is made inside that slice.
+cp=$($H pod create --name cps --network none --memory 48m --cgroup-parent batch.slice \
+    2> $O/cps_err)
+$H run -d --pod cps --name incps base sleep 1000 > /dev/null 2>> $O/cps_err
+cut -d: -f3 /proc/$($H inspect --format '{{{{.State.Pid}}}}' incps)/cgroup > $O/cps_member 2>&1
+systemctl --user show -P MemoryMax batch-hutch_pod_$cp.slice > $O/cps_limit 2>&1
+$H pod inspect --format '{{{{.CgroupParent}}}}' cps > $O/cps_parent 2>&1
+$H pod rm -f -t 0 cps > /dev/null 2>> $O/cps_err
+sleep 1
+systemctl --user list-units --all --no-legend "batch-hutch_pod_$cp.slice" > $O/cps_left 2>&1
 # A pod without limits has its slice too (podman: every pod has a cgroup).
 bare=$($H pod create --name bare --network none 2>> $O/pod_err)
 $H pod inspect --format '{{{{.CgroupPath}}}}' bare > $O/bare_path 2>&1
@@ -186,3 +196,13 @@ def test_a_pod_is_a_slice_with_its_limits_around_its_members_scopes(guest: Guest
 def test_a_pod_without_limits_has_its_slice_too(guest: GuestResult) -> None:
     assert out(guest, "bare_path").rsplit("/", 1)[-1].startswith("user-hutch_pod_")
     assert out(guest, "bare_state") == "active"
+
+
+def test_pod_cgroup_parent_slice_holds_the_pods_slice(guest: GuestResult) -> None:
+    # issue 18: pod create --cgroup-parent batch.slice under the systemd manager
+    member = out(guest, "cps_member")
+    assert "/batch.slice/batch-hutch_pod_" in member, (member, out(guest, "cps_err"))
+    assert member.endswith(".scope/" + member.rsplit("/", 1)[-1]), member
+    assert out(guest, "cps_limit") == str(48 * 1024 * 1024), out(guest, "cps_err")
+    assert out(guest, "cps_parent").endswith("batch.slice"), out(guest, "cps_parent")
+    assert out(guest, "cps_left") == ""
