@@ -14,7 +14,7 @@ from hutch.api.containers import ActionReport
 class VolumeCreateOptions:
     name: str | None = None  # None: a random name
     driver: str = "local"
-    options: tuple[str, ...] = ()  # KEY=VALUE: type, o, device
+    options: tuple[str, ...] = ()  # KEY=VALUE: type, o, device; copy, nocopy
     labels: tuple[str, ...] = ()  # KEY[=VALUE]
     ignore: bool = False  # an existing volume of that name is not an error
 
@@ -43,6 +43,8 @@ class VolumeSummary:
     anonymous: bool = False
     needs_copy_up: bool = False
     users: tuple[str, ...] = ()  # ids of the containers that mount it
+    uid: int = 0  # its directory's owner in the container's ids (o=uid=N,gid=N)
+    gid: int = 0
 
 
 class Volumes(Protocol):

@@ -20,7 +20,10 @@ def register(volume_app: typer.Typer) -> None:
         opt: Annotated[
             list[str] | None,
             typer.Option(
-                "--opt", "-o", help="Driver option: type=tmpfs, o=MOUNT-OPTIONS, device=PATH."
+                "--opt",
+                "-o",
+                help="Driver option: type=tmpfs, o=MOUNT-OPTIONS (o=uid=N,gid=N for a plain "
+                "volume), device=PATH, copy, nocopy.",
             ),
         ] = None,
         label: Annotated[

@@ -142,7 +142,9 @@ def attach_mounts(
         mount = volume_mount(ctx.volumes, volume, request)
         if volume.needs_copy_up and mount.source == str(ctx.volumes.data_dir(volume.name)):
             data = ctx.volumes.data_dir(volume.name)
-            if request.copy_up and not any(data.iterdir()):
+            # -o nocopy on the volume, or nocopy on the mount, keeps the image's files out
+            wanted = request.copy_up and "nocopy" not in dict(volume.options)
+            if wanted and not any(data.iterdir()):
                 copy_up(rootfs, request.destination, data, ctx.paths.tmp)
             ctx.volumes.copied_up(volume.name)
         mounts.append(mount)
@@ -164,11 +166,36 @@ def _volume_for(ctx: EngineContext, container_id: str, request: MountRequest) ->
     volume = store.get(request.source) if request.source else None
     if volume is None:
         options = specs.parse_volume_create_options(request.volume_options)
-        volume = store.create(
-            request.source or new_id(), options=options, anonymous=not request.source
-        )
+        volume = make_volume(ctx, request.source or new_id(), options, anonymous=not request.source)
     # Linked at once: a failure later in create removes an anonymous volume with it.
     store.link(container_id, [(volume.name, request.destination)])
+    return volume
+
+
+def make_volume(
+    ctx: EngineContext,
+    name: str,
+    options: tuple[tuple[str, str], ...],
+    *,
+    driver: str = "local",
+    labels: tuple[tuple[str, str], ...] = (),
+    anonymous: bool = False,
+) -> VolumeRecord:
+    """Record and make a volume; a plain one with ``o=uid=N,gid=N`` has its directory
+    owned by the container's ids N (chown inside the session user namespace)."""
+    volume = ctx.volumes.create(
+        name, driver=driver, labels=labels, options=options, anonymous=anonymous
+    )
+    owner = specs.volume_owner(options)
+    if owner is not None and "device" not in dict(options):
+        try:
+            os.chown(ctx.volumes.data_dir(name), *owner)
+        except OSError as exc:
+            _delete(ctx, name)
+            raise InvalidArgument(
+                f"cannot give volume {name} to uid {owner[0]}, gid {owner[1]}: {exc.strerror} "
+                "(the ids must be mapped in the user namespace: see /etc/subuid)"
+            ) from None
     return volume
 
 
@@ -261,7 +288,7 @@ class VolumeService:
         self._ctx.enter_session()
         if options.ignore and self._ctx.volumes.get(name) is not None:
             return name
-        self._ctx.volumes.create(name, driver=options.driver, labels=labels, options=parsed)
+        make_volume(self._ctx, name, parsed, driver=options.driver, labels=labels)
         return name
 
     def ls(self, options: VolumeListOptions) -> list[VolumeSummary]:
@@ -367,7 +394,10 @@ class VolumeService:
         return volume
 
     def _summary(self, volume: VolumeRecord) -> VolumeSummary:
+        uid, gid = specs.volume_owner(volume.options) or (0, 0)
         return VolumeSummary(
+            uid=uid,
+            gid=gid,
             name=volume.name,
             driver=volume.driver,
             mountpoint=str(self._ctx.volumes.data_dir(volume.name)),

@@ -131,9 +131,20 @@ VOLUME: dict[str, Flag] = {
     "Label": Flag("--label", "words"),
 }
 VOLUME_SPECIAL = frozenset(
-    {"Device", "Type", "Options", "VolumeName", "GlobalArgs", "PodmanArgs", "ServiceName"}
+    {
+        "Copy",
+        "Device",
+        "Group",
+        "Type",
+        "Options",
+        "User",
+        "VolumeName",
+        "GlobalArgs",
+        "PodmanArgs",
+        "ServiceName",
+    }
 )
-VOLUME_UNSUPPORTED = frozenset({"ContainersConfModule", "Copy", "Group", "Image", "User"})
+VOLUME_UNSUPPORTED = frozenset({"ContainersConfModule", "Image"})
 
 NETWORK: dict[str, Flag] = {
     "DisableDNS": Flag("--disable-dns", "bool"),

@@ -28,13 +28,35 @@ def volume(unit: Unit, ctx: Context) -> Generated:
     global_args, extra = global_and_extra_args(unit)
     argv = [ctx.binary, *global_args, "volume", "create", "--ignore"]
     argv += table_flags(unit, keys.VOLUME)
-    for key, opt in (("Type", "type"), ("Device", "device"), ("Options", "o")):
+    copy = unit.file.last("Volume", "Copy")
+    if copy:
+        # podman's Quadlet: Copy=false is --opt nocopy, Copy=true --opt copy
+        argv.append("--opt=copy" if keys.is_true(copy) else "--opt=nocopy")
+    for key, opt in (("Type", "type"), ("Device", "device")):
         value = unit.file.last("Volume", key)
         if value:
             argv.append(f"--opt={opt}={value}")
+    # User= and Group= (numeric ids, the owner of the volume's directory) go first
+    # into the o= of Options=, as podman's Quadlet writes them
+    mount_opts = [
+        f"{opt}={_numeric_id(unit, key, value)}"
+        for key, opt in (("User", "uid"), ("Group", "gid"))
+        if (value := unit.file.last("Volume", key))
+    ]
+    options = unit.file.last("Volume", "Options")
+    if options:
+        mount_opts.append(options)
+    if mount_opts:
+        argv.append(f"--opt=o={','.join(mount_opts)}")
     argv += [*extra, resource_name(unit)]
     svc = Service(unit, service=list(ONESHOT))
     return render(svc, ctx, [exec_line("ExecStart", argv)])
+
+
+def _numeric_id(unit: Unit, key: str, value: str) -> int:
+    if not value.strip().isdigit():
+        raise QuadletError(str(unit.path), f"{key}={value}: a numeric id is needed")
+    return int(value)
 
 
 def network(unit: Unit, ctx: Context) -> Generated:

@@ -362,13 +362,23 @@ def parse_volumes_from(text: str) -> tuple[str, bool | None]:
 
 
 def parse_volume_create_options(items: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
-    """``--opt type=tmpfs``, ``--opt o=size=10m``, ``--opt device=/path`` (local driver)."""
+    """``--opt type=tmpfs``, ``--opt o=size=10m``, ``--opt device=/path``, ``--opt copy``
+    and ``--opt nocopy`` (local driver), as podman stores them: a plain volume's
+    ``o=uid=N,gid=N`` (its directory's owner in the container's ids) adds ``UID``
+    and ``GID`` keys, as podman's inspect shows them."""
     out: dict[str, str] = {}
     for item in items:
+        if item in ("copy", "nocopy"):
+            # the image's files copied into the new volume at its first mount (podman's
+            # default), or not; the later word wins
+            out.pop("nocopy" if item == "copy" else "copy", None)
+            out[item] = ""
+            continue
         key, sep, value = item.partition("=")
         if not sep or key not in ("type", "o", "device"):
             raise InvalidArgument(
-                f"invalid volume option {item!r}: the local driver takes type=, o= and device="
+                f"invalid volume option {item!r}: the local driver takes type=, o=, device=, "
+                "copy and nocopy"
             )
         out[key] = value
     kind = out.get("type", "")
@@ -386,5 +396,42 @@ def parse_volume_create_options(items: tuple[str, ...]) -> tuple[tuple[str, str]
             f"volume type {kind!r} cannot be mounted rootless: use type=tmpfs or o=bind,device=PATH"
         )
     elif mount_opts:
-        raise InvalidArgument("o= needs type=tmpfs or a device= to bind")
+        out.update(_plain_volume_owner(mount_opts))
     return tuple(sorted(out.items()))
+
+
+def _plain_volume_owner(mount_opts: list[str]) -> dict[str, str]:
+    """A plain volume's ``o=``: podman takes uid= and gid= (the owner of its directory)
+    and, on a file system with project quotas only, size= and inodes=."""
+    owner: dict[str, str] = {}
+    for opt in mount_opts:
+        key, _, value = opt.partition("=")
+        if key in ("uid", "gid"):
+            try:
+                number = int(value)
+            except ValueError:
+                raise InvalidArgument(
+                    f"cannot convert {key.upper()} {value} to integer: invalid syntax"
+                ) from None
+            if number < 0:
+                raise InvalidArgument(f"invalid {key} {value}: must not be negative")
+            owner[key.upper()] = str(number)
+        elif key in ("size", "inodes"):
+            raise InvalidArgument(
+                "volume options size and inodes not supported. Filesystem does not support "
+                "Project Quota"
+            )
+        elif key not in ("noquota", "timeout"):
+            raise InvalidArgument(
+                f"invalid volume option o={opt}: a plain volume takes uid= and gid= (mount "
+                "options need type=tmpfs or a device= to bind)"
+            )
+    return owner
+
+
+def volume_owner(options: tuple[tuple[str, str], ...]) -> tuple[int, int] | None:
+    """The owner a plain volume's directory gets (``o=uid=N,gid=N``; None: as made)."""
+    found = dict(options)
+    if "UID" not in found and "GID" not in found:
+        return None
+    return int(found.get("UID", "0")), int(found.get("GID", "0"))

@@ -24,6 +24,18 @@ def test_volume_unit(tmp_path: Path) -> None:
     assert values(svc, "Service", "RemainAfterExit") == ["yes"]
 
 
+def test_volume_copy_user_and_group(tmp_path: Path) -> None:
+    # podman's Quadlet: Copy= is --opt copy|nocopy, User=/Group= lead the o= of Options=
+    text = "[Volume]\nCopy=false\nUser=1000\nGroup=100\nOptions=noquota\n"
+    svc = service(run(tmp_path, {"own.volume": text}), "own-volume.service")
+    assert exec_start(svc) == [
+        HUTCH, "volume", "create", "--ignore", "--opt=nocopy",
+        "--opt=o=uid=1000,gid=100,noquota", "systemd-own",
+    ]  # fmt: skip
+    svc = service(run(tmp_path, {"c.volume": "[Volume]\nCopy=yes\nGroup=7\n"}), "c-volume.service")
+    assert exec_start(svc)[-3:] == ["--opt=copy", "--opt=o=gid=7", "systemd-c"]
+
+
 def test_volume_name(tmp_path: Path) -> None:
     svc = service(run(tmp_path, {"d.volume": "[Volume]\nVolumeName=keep\n"}), "d-volume.service")
     assert exec_start(svc)[-1] == "keep"
@@ -191,7 +203,7 @@ def test_a_template_and_its_instance(tmp_path: Path) -> None:
         ("bad.container", "[Container]\nImage=x\nGroup=100\n", 3, "needs User="),
         ("bad.container", "[Container]\nImage=x\n[Quadlet]\nOops=1\n", 4, "[Quadlet]"),
         ("bad.container", "[Container]\nImage\n", 2, "missing '='"),
-        ("bad.volume", "[Volume]\nCopy=false\n", 2, "not supported by hutch"),
+        ("bad.volume", "[Volume]\nImage=busybox\n", 2, "not supported by hutch"),
         ("bad.network", "[Network]\nSubnets=1\n", 2, "unknown key Subnets"),
     ],
 )

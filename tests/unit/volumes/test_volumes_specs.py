@@ -14,6 +14,7 @@ from hutch.volumes.specs import (
     parse_volume_create_options,
     parse_volumes_from,
     valid_volume_name,
+    volume_owner,
 )
 
 
@@ -177,6 +178,33 @@ def test_volume_create_options() -> None:
         ("type", "tmpfs"),
     )
     assert dict(parse_volume_create_options(("o=bind", "device=/srv")))["device"] == "/srv"
+
+
+def test_volume_create_copy_and_owner() -> None:
+    # podman's inspect: {"nocopy": ""}; o=uid=,gid= adds UID and GID beside o
+    assert parse_volume_create_options(("copy", "nocopy")) == (("nocopy", ""),)
+    assert parse_volume_create_options(("nocopy", "copy")) == (("copy", ""),)
+    parsed = parse_volume_create_options(("o=uid=1000,gid=100",))
+    assert parsed == (("GID", "100"), ("UID", "1000"), ("o", "uid=1000,gid=100"))
+    assert volume_owner(parsed) == (1000, 100)
+    assert volume_owner(parse_volume_create_options(("o=gid=5",))) == (0, 5)
+    assert volume_owner(parse_volume_create_options(("type=tmpfs", "o=uid=1"))) is None
+    assert volume_owner(()) is None
+
+
+@pytest.mark.parametrize(
+    ("items", "message"),
+    [
+        (("o=uid=x",), "cannot convert UID x to integer: invalid syntax"),
+        (("o=size=10m",), "volume options size and inodes not supported. Filesystem does not"),
+        (("o=noexec",), "a plain volume takes uid= and gid="),
+    ],
+)
+def test_plain_volume_mount_options_as_podman_refuses_them(
+    items: tuple[str, ...], message: str
+) -> None:
+    with pytest.raises(InvalidArgument, match=message):
+        parse_volume_create_options(items)
 
 
 @pytest.mark.parametrize(
