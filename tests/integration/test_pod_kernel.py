@@ -191,3 +191,92 @@ def test_a_pod_may_join_another_containers_uts_and_pid_namespaces(hutch: Hutch) 
     assert seen == ["other-host", "1"]
     hutch("pod", "rm", "-f", "-t", "0", "joined")
     hutch("rm", "-f", "-t", "0", "other")
+
+
+def _inspect(run: Run, *args: str) -> dict[str, object]:
+    done = run(*args)
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    return data[0] if isinstance(data, list) else data  # type: ignore[no-any-return]
+
+
+def test_pod_inspect_shows_the_mounts_of_volumes_from_as_podmans(
+    hutch: Hutch, podman: Run, tmp_path: Path
+) -> None:
+    seen: dict[str, dict[str, object]] = {}
+    templates: dict[str, tuple[int, str]] = {}
+    for tool, run in _both(hutch, podman):
+        made = run("create", "--name", "vsrc", "-v", "vv:/data", "-v", "/anon", "base", "true")
+        assert made.returncode == 0, (tool, made.stderr)
+        assert run("pod", "create", "--name", "vfm", "--volumes-from", "vsrc:ro").returncode == 0
+        data = _inspect(run, "pod", "inspect", "vfm")
+        keys = list(data)
+        mounts = data["mounts"]
+        assert isinstance(mounts, list), tool
+        # the store's paths and an anonymous volume's name are each tool's own: the
+        # source is the volume's mount point, the name the anonymous volume's
+        anon = next(m for m in mounts if m["Destination"] == "/anon")
+        for mount in mounts:
+            volume = _inspect(run, "volume", "inspect", mount["Name"])
+            assert mount["Source"] == volume["Mountpoint"], tool
+        seen[tool] = {
+            "after": keys[keys.index("Containers") + 1 :],
+            "anon": len(anon["Name"]),
+            # podman 4.3.1 lists the volumes of --volumes-from in no fixed order
+            "mounts": sorted(
+                ({k: v for k, v in m.items() if k not in ("Source", "Name")} for m in mounts),
+                key=lambda m: str(m["Destination"]),
+            ),
+            "named": next(m["Name"] for m in mounts if m["Destination"] == "/data"),
+        }
+        # a template reaches them by podman's Go names, empty for a pod without them
+        template = "{{len .Mounts}} {{.VolumesFrom}} {{.SecurityOpts}} {{.CPUPeriod}}"
+        assert run("pod", "create", "--name", "nom").returncode == 0
+        assert "mounts" not in _inspect(run, "pod", "inspect", "nom"), tool
+        shown = run("pod", "inspect", "--format", template, "vfm", "nom")
+        templates[tool] = (shown.returncode, shown.stdout)
+        run("pod", "rm", "-f", "vfm", "nom")
+        run("rm", "-f", "-v", "vsrc")
+        run("volume", "rm", "-f", "vv")
+    assert seen["hutch"]["mounts"] == seen["podman"]["mounts"]  # the closer diff first
+    assert seen["hutch"] == seen["podman"]
+    assert templates["hutch"] == templates["podman"] == (0, "2 [vsrc:ro] [] 0\n0 [] [] 0\n")
+    assert seen["hutch"]["after"] == ["mounts", "volumes_from"]
+    assert seen["hutch"]["anon"] == 64 and seen["hutch"]["named"] == "vv"
+    volume = {
+        "Type": "volume",
+        "Driver": "local",
+        "Mode": "",
+        "Options": ["nosuid", "nodev", "rbind"],
+        "RW": False,  # src:ro
+        "Propagation": "rprivate",
+    }
+    want = [{**volume, "Destination": d} for d in ("/anon", "/data")]
+    assert seen["podman"]["mounts"] == want
+
+
+def test_pod_inspect_mounts_are_the_infras_with_binds_after_volumes(
+    hutch: Hutch, tmp_path: Path
+) -> None:
+    # hutch's infra (and members) get the bind mounts of --volumes-from too, which
+    # podman 4.3.1 drops from a pod's: they are listed after the volumes, as podman
+    # lists a pod's own binds after its volumes
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    hutch("create", "--name", "bsrc", "-v", f"{shared}:/b", "-v", "bv:/v", "base", "true")
+    hutch("pod", "create", "--name", "bfm", "--volumes-from", "bsrc")
+    data = _inspect(hutch, "pod", "inspect", "bfm")
+    mounts = data["mounts"]
+    assert isinstance(mounts, list)
+    assert [(m["Type"], m["Destination"]) for m in mounts] == [("volume", "/v"), ("bind", "/b")]
+    assert mounts[1]["Source"] == str(shared) and mounts[1]["RW"] is True
+    infra = _inspect(hutch, "inspect", str(data["InfraContainerID"]))
+    infra_mounts = infra["Mounts"]
+    assert isinstance(infra_mounts, list)
+    # the infra's own, but for the catatonit it runs
+    assert sorted(m["Destination"] for m in infra_mounts) == ["/b", "/catatonit", "/v"]
+    member = hutch("run", "--rm", "--pod", "bfm", "base", "sh", "-c", "ls -d /b /v")
+    assert member.stdout.split() == ["/b", "/v"]
+    hutch("pod", "rm", "-f", "-t", "0", "bfm")
+    hutch("rm", "-f", "-v", "bsrc")
+    hutch("volume", "rm", "bv")

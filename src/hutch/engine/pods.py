@@ -18,6 +18,7 @@ from hutch.api.container_config import RunOptions
 from hutch.api.containers import (
     ActionReport,
     Containers,
+    InspectMount,
     KillOptions,
     PauseOptions,
     RemoveContainerOptions,
@@ -315,8 +316,10 @@ class PodService:
         config = pod_record.decode(record.config)
         summary = self._summary(record)
         infra_config = None
+        mounts: tuple[InspectMount, ...] = ()
         if record.infra_id:
             infra_config = self._infra_config(record, config)
+            mounts = self._infra_mounts(record)
         return PodInspect(
             id=record.id,
             name=record.name,
@@ -337,10 +340,21 @@ class PodService:
             ),
             num_containers=len(summary.members),
             containers=summary.members,
-            limits=pod_cgroup.inspect_limits(config),
-            volumes_from=config.options.volumes_from or None,
-            security_opt=config.options.security_opt or None,
+            limits=replace(
+                pod_cgroup.inspect_limits(config),
+                mounts=mounts or None,
+                volumes_from=config.options.volumes_from or None,
+                security_opt=config.options.security_opt or None,
+            ),
         )
+
+    def _infra_mounts(self, record: PodRecord) -> tuple[InspectMount, ...]:
+        """podman's "mounts" of a pod: its infra container's (none when it is gone)."""
+        try:
+            infra = cs.get(self._ctx, record.infra_id)
+        except HutchError:
+            return ()
+        return pod_infra.pod_mounts(infra.config.mounts)
 
     def _infra_config(self, record: PodRecord, config: PodConfig) -> PodInfraConfig:
         options = config.options
