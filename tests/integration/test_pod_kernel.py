@@ -280,3 +280,59 @@ def test_pod_inspect_mounts_are_the_infras_with_binds_after_volumes(
     hutch("pod", "rm", "-f", "-t", "0", "bfm")
     hutch("rm", "-f", "-v", "bsrc")
     hutch("volume", "rm", "bv")
+
+
+def test_a_clone_keeps_the_static_ip_but_runs_with_it_only_once_the_original_is_gone(
+    hutch: Hutch, podman: Run
+) -> None:
+    made: dict[str, int] = {}
+    for tool, run in _both(hutch, podman):
+        assert run("network", "create", "--subnet", "10.89.66.0/24", "ipnet").returncode == 0
+        created = run("pod", "create", "--name", "sip", "--network", "ipnet", "--ip", "10.89.66.9")
+        assert created.returncode == 0, (tool, created.stderr)
+        assert run("pod", "start", "sip").returncode == 0, tool
+        infra = run("pod", "inspect", "--format", "{{.InfraContainerID}}", "sip").stdout.strip()
+        # while the original holds the address the clone does not run with it, in
+        # podman's words: podman 4.3.1 makes the clone and refuses its start; hutch,
+        # which holds an address from create to rm, refuses the clone itself
+        clone = run("pod", "clone", "sip", "sipcopy")
+        made[tool] = clone.returncode
+        refused = run("pod", "start", "sipcopy") if clone.returncode == 0 else clone
+        assert refused.returncode == 125, (tool, refused.stderr)
+        words = "IPAM error: requested ip address 10.89.66.9 is already allocated to container ID"
+        assert f"{words} {infra}" in refused.stderr, (tool, refused.stderr)
+        run("pod", "rm", "-f", "sipcopy")
+        # --destroy: the clone has the address once the original is gone
+        destroyed = run("pod", "clone", "--destroy", "sip", "sip2")
+        assert destroyed.returncode == 0, (tool, destroyed.stderr)
+        assert run("pod", "exists", "sip").returncode == 1, tool
+        assert run("pod", "start", "sip2").returncode == 0, tool
+        member = run("run", "--rm", "--pod", "sip2", "base", "ip", "-4", "-o", "addr", "show")
+        assert "10.89.66.9/24" in member.stdout, (tool, member.stdout, member.stderr)
+        run("pod", "rm", "-f", "sip2")
+        run("network", "rm", "ipnet")
+    assert made == {"hutch": 125, "podman": 0}
+    assert hutch("pod", "exists", "sipcopy", check=False).returncode == 1  # nothing left
+
+
+def test_a_clone_that_fails_gives_the_static_ip_back_to_the_original(hutch: Hutch) -> None:
+    hutch("network", "create", "--subnet", "10.89.67.0/24", "backnet")
+    hutch("pod", "create", "--name", "back", "--network", "backnet", "--ip", "10.89.67.9")
+    hutch("run", "-d", "--pod", "back", "--name", "backm", "base", "sleep", "1013")
+    # a clone that cannot be made (a bad user namespace map): the original keeps
+    # its address, its name on the network, and its members their network
+    bad = hutch("pod", "clone", "--destroy", "--uidmap", "0:x", "back", check=False)
+    assert bad.returncode == 125, bad.stderr
+    infra = hutch("pod", "inspect", "--format", "{{.InfraContainerID}}", "back").stdout.strip()
+    data = _inspect(hutch, "inspect", infra)
+    networks = data["NetworkSettings"]["Networks"]  # type: ignore[index]
+    assert networks["backnet"]["IPAddress"] == "10.89.67.9"
+    seen = hutch("run", "--rm", "--network", "backnet", "base", "nslookup", infra[:12]).stdout
+    assert "Address: 10.89.67.9" in seen, seen
+    mine = hutch("exec", "backm", "ip", "-4", "-o", "addr", "show").stdout
+    assert "10.89.67.9/24" in mine, mine
+    taken = hutch("run", "--rm", "--network", "backnet", "--ip", "10.89.67.9", "base", "true",
+                  check=False)  # fmt: skip
+    assert taken.returncode == 125 and "already allocated" in taken.stderr
+    hutch("pod", "rm", "-f", "-t", "0", "back")
+    hutch("network", "rm", "backnet")

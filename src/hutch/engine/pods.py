@@ -586,7 +586,7 @@ class PodService:
         again from its recorded options in it (named NAME-clone, as podman). As
         podman, the clone is made first: only once it exists does ``destroy`` remove
         the original, so a clone that fails leaves the original as it was."""
-        from hutch.engine import pod_clone
+        from hutch.engine import pod_addresses, pod_clone
 
         record = self._ctx.pods.find(name)
         config = pod_record.decode(record.config)
@@ -600,7 +600,16 @@ class PodService:
         members = [m for m in self._members(record) if m.record.id != record.infra_id]
         # the original's host ports are the clone's to take over once it is gone
         released = pod_clone.published_ports(config.options) if options.destroy else frozenset()
-        pod_id = self._create(pod_options, released)
+        # and so are its static addresses (kept, as podman's clone keeps them)
+        held = pod_addresses.static_attachments(self._ctx, record.infra_id, pod_options)
+        if not options.destroy:
+            pod_addresses.refuse_taken(held, pod_options)
+        pod_addresses.hand_over(self._ctx, held)
+        try:
+            pod_id = self._create(pod_options, released)
+        except BaseException:
+            pod_addresses.take_back(self._ctx, held)
+            raise
         try:
             for member in members:
                 member_name = clone_name(member.record.name, taken)
@@ -616,6 +625,7 @@ class PodService:
                 self._all_verbs.create(run)
         except BaseException:
             self.remove([pod_id], PodRemoveOptions(force=True, ignore=True))
+            pod_addresses.take_back(self._ctx, held)
             raise
         try:
             if options.destroy:
