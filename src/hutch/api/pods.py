@@ -18,6 +18,7 @@ from hutch.api.containers import (
     ActionReport,
     InspectDeviceRate,
     InspectDeviceWeight,
+    InspectMount,
     LogLine,
     StatsReport,
     TopReport,
@@ -221,16 +222,23 @@ class PodInfraConfig:
 @dataclass(frozen=True)
 class PodLimits:
     """The pod-level limits of ``pod inspect`` (podman's keys, each left out when
-    not set), in podman 4.3.1's order."""
+    not set), in podman 4.3.1's order. The infra's mounts and the pod's
+    --volumes-from and --security-opt are no limits, but podman prints them among
+    these keys, so they are filled in here (``pods._inspect``) to print in its order."""
 
     cpu_period: int | None = field(default=None, metadata=key("cpu_period", True))
     cpu_quota: int | None = field(default=None, metadata=key("cpu_quota", True))
     cpu_shares: int | None = field(default=None, metadata=key("cpu_shares", True))
     cpuset_cpus: str | None = field(default=None, metadata=key("cpuset_cpus", True))
     cpuset_mems: str | None = field(default=None, metadata=key("cpuset_mems", True))
+    # the infra container's mounts: what --volumes-from gave it
+    mounts: tuple[InspectMount, ...] | None = field(default=None, metadata=key("mounts", True))
     device_read_bps: tuple[InspectDeviceRate, ...] | None = field(
         default=None, metadata=key("device_read_bps", True)
     )
+    # pod create --volumes-from and --security-opt, as given
+    volumes_from: tuple[str, ...] | None = field(default=None, metadata=key("volumes_from", True))
+    security_opt: tuple[str, ...] | None = field(default=None, metadata=key("security_opt", True))
     memory_limit: int | None = field(default=None, metadata=key("memory_limit", True))
     memory_swap: int | None = field(default=None, metadata=key("memory_swap", True))
     blkio_weight: int | None = field(default=None, metadata=key("blkio_weight", True))
@@ -263,11 +271,8 @@ class PodInspect:
     shared_namespaces: tuple[str, ...] = field(metadata=key("SharedNamespaces"))
     num_containers: int = field(metadata=key("NumContainers"))
     containers: tuple[PodMember, ...] = field(metadata=key("Containers"))
+    # the limits, and the mounts, --volumes-from and --security-opt among them
     limits: PodLimits = field(default_factory=PodLimits, metadata=inline())
-    # pod create --volumes-from and --security-opt, as given (podman's keys, omitted
-    # when empty)
-    volumes_from: tuple[str, ...] | None = field(default=None, metadata=key("volumes_from", True))
-    security_opt: tuple[str, ...] | None = field(default=None, metadata=key("security_opt", True))
 
 
 class Pods(Protocol):

@@ -82,7 +82,7 @@ def write_etc_files(
     elif network == "private":
         private = settings.private
         hosts = etcfiles.private_hosts(private.address, hostname, private.gateway)
-        host_resolv = _private_nameserver(host_resolv, private.dns)
+        host_resolv = etcfiles.private_resolv(host_resolv, private.dns)
     else:
         hosts = etcfiles.LOCALHOST + f"127.0.1.1\t{hostname}\n"
     hosts += "".join(f"{address}\t{name}\n" for name, address in extra)
@@ -90,13 +90,6 @@ def write_etc_files(
     return etcfiles.write_etc_files(
         directory, None if settings.no_hostname else hostname, hosts, resolv
     )
-
-
-def _private_nameserver(host: str, server: str) -> str:
-    """The host's resolv.conf with its name servers replaced by the private
-    network's forwarder (a loopback resolver of the host is not reachable as such)."""
-    kept = [line for line in host.splitlines() if not line.startswith("nameserver")]
-    return "".join(f"{line}\n" for line in [f"nameserver {server}", *kept])
 
 
 def resolv_text(host: str, settings: RunSettings) -> str:

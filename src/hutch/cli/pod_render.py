@@ -60,3 +60,35 @@ def json_of(p: PodSummary) -> dict[str, Any]:
         "Status": p.status,
         "Labels": dict(p.labels) or None,
     }
+
+
+# pod inspect's keys whose Go field is named otherwise, with the field's zero value:
+# a template reaches a pod's limits and mounts by podman's Go names (``{{.Mounts}}``,
+# ``{{.CPUPeriod}}``), which are there, empty, when the JSON leaves the key out
+# (podman 4.3.1's InspectPodData, in its order)
+INSPECT_GO_FIELDS: tuple[tuple[str, str, Any], ...] = (
+    ("cpu_period", "CPUPeriod", 0),
+    ("cpu_quota", "CPUQuota", 0),
+    ("cpu_shares", "CPUShares", 0),
+    ("cpuset_cpus", "CPUSetCPUs", ""),
+    ("cpuset_mems", "CPUSetMems", ""),
+    ("mounts", "Mounts", []),
+    ("devices", "Devices", []),
+    ("device_read_bps", "BlkioDeviceReadBps", []),
+    ("volumes_from", "VolumesFrom", []),
+    ("security_opt", "SecurityOpts", []),
+    ("memory_limit", "MemoryLimit", 0),
+    ("memory_swap", "MemorySwap", 0),
+    ("blkio_weight", "BlkioWeight", 0),
+    ("blkio_weight_device", "BlkioWeightDevice", []),
+    ("device_write_bps", "BlkioDeviceWriteBps", []),
+)
+
+
+def inspect_template_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A pod inspect row as its template sees it: those keys under their Go names."""
+    renamed = {json_key for json_key, _, _ in INSPECT_GO_FIELDS}
+    out = {k: v for k, v in row.items() if k not in renamed}
+    for json_key, go_name, zero in INSPECT_GO_FIELDS:
+        out[go_name] = row.get(json_key, zero)
+    return out

@@ -229,6 +229,8 @@ def resolv_text(options: RunOptions, net: NetworkSpec, host_resolv: str) -> str:
     servers: list[str] = []
     search: list[str] = []
     opts: list[str] = []
+    if net.mode == "private":
+        host_resolv = etcfiles.private_resolv(host_resolv, net.dns)
     for line in host_resolv.splitlines():
         fields = line.split()
         if not fields or fields[0].startswith(("#", ";")):
@@ -239,10 +241,7 @@ def resolv_text(options: RunOptions, net: NetworkSpec, host_resolv: str) -> str:
             search = fields[1:]
         elif fields[0] == "options":
             opts += fields[1:]
-    if net.mode == "private":
-        # the forwarder reaches the host's first resolver, a loopback one included
-        servers = [net.dns]
-    elif net.mode == "bridge" and net.attachments:
+    if net.mode == "bridge" and net.attachments:
         # the network's own name server (rootlessd) answers names and forwards the rest
         servers = [a.gateway for a in net.attachments][:3]
     if options.net.dns:

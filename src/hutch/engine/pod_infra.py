@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import os
 import tarfile
+from collections.abc import Sequence
 from dataclasses import replace
 
 from hutch import __version__
@@ -28,8 +29,10 @@ from hutch.api.container_config import (
     SecurityOptions,
     VolumeOptions,
 )
+from hutch.api.containers import InspectMount
 from hutch.api.errors import HostNotReady
 from hutch.api.pods import PodCreateOptions
+from hutch.engine.container_record import MountRecord
 from hutch.engine.context import EngineContext
 from hutch.oci.image import ContainerConfig, HistoryEntry, ImageConfig
 from hutch.oci.platform import host_platform
@@ -142,6 +145,21 @@ def infra_options(
         # below the pod's cgroup, when it has one (pod-level limits)
         resources=ResourceOptions(cgroup_parent=cgroup_parent),
     )
+
+
+def pod_mounts(mounts: Sequence[MountRecord]) -> tuple[InspectMount, ...]:
+    """``pod inspect``'s "mounts": the infra's mounts as container inspect shows them,
+    without hutch's own /catatonit, named volumes before bind mounts, as podman 4.3.1
+    lists them (its own order among those --volumes-from gives is not fixed: it
+    walks a Go map when the pod is made)."""
+    from hutch.engine.volumes import inspect_mounts
+
+    given = [
+        m
+        for m in mounts
+        if not (m.kind == "bind" and m.destination == "/catatonit" and m.source == CATATONIT)
+    ]
+    return inspect_mounts(sorted(given, key=lambda m: m.kind != "volume"))
 
 
 def security(options: PodCreateOptions) -> SecurityOptions:

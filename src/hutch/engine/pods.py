@@ -18,6 +18,7 @@ from hutch.api.container_config import RunOptions
 from hutch.api.containers import (
     ActionReport,
     Containers,
+    InspectMount,
     KillOptions,
     PauseOptions,
     RemoveContainerOptions,
@@ -315,8 +316,10 @@ class PodService:
         config = pod_record.decode(record.config)
         summary = self._summary(record)
         infra_config = None
+        mounts: tuple[InspectMount, ...] = ()
         if record.infra_id:
             infra_config = self._infra_config(record, config)
+            mounts = self._infra_mounts(record)
         return PodInspect(
             id=record.id,
             name=record.name,
@@ -337,10 +340,21 @@ class PodService:
             ),
             num_containers=len(summary.members),
             containers=summary.members,
-            limits=pod_cgroup.inspect_limits(config),
-            volumes_from=config.options.volumes_from or None,
-            security_opt=config.options.security_opt or None,
+            limits=replace(
+                pod_cgroup.inspect_limits(config),
+                mounts=mounts or None,
+                volumes_from=config.options.volumes_from or None,
+                security_opt=config.options.security_opt or None,
+            ),
         )
+
+    def _infra_mounts(self, record: PodRecord) -> tuple[InspectMount, ...]:
+        """podman's "mounts" of a pod: its infra container's (none when it is gone)."""
+        try:
+            infra = cs.get(self._ctx, record.infra_id)
+        except HutchError:
+            return ()
+        return pod_infra.pod_mounts(infra.config.mounts)
 
     def _infra_config(self, record: PodRecord, config: PodConfig) -> PodInfraConfig:
         options = config.options
@@ -572,7 +586,7 @@ class PodService:
         again from its recorded options in it (named NAME-clone, as podman). As
         podman, the clone is made first: only once it exists does ``destroy`` remove
         the original, so a clone that fails leaves the original as it was."""
-        from hutch.engine import pod_clone
+        from hutch.engine import pod_addresses, pod_clone
 
         record = self._ctx.pods.find(name)
         config = pod_record.decode(record.config)
@@ -586,7 +600,16 @@ class PodService:
         members = [m for m in self._members(record) if m.record.id != record.infra_id]
         # the original's host ports are the clone's to take over once it is gone
         released = pod_clone.published_ports(config.options) if options.destroy else frozenset()
-        pod_id = self._create(pod_options, released)
+        # and so are its static addresses (kept, as podman's clone keeps them)
+        held = pod_addresses.static_attachments(self._ctx, record.infra_id, pod_options)
+        if not options.destroy:
+            pod_addresses.refuse_taken(held, pod_options)
+        pod_addresses.hand_over(self._ctx, held)
+        try:
+            pod_id = self._create(pod_options, released)
+        except BaseException:
+            pod_addresses.take_back(self._ctx, held)
+            raise
         try:
             for member in members:
                 member_name = clone_name(member.record.name, taken)
@@ -602,6 +625,7 @@ class PodService:
                 self._all_verbs.create(run)
         except BaseException:
             self.remove([pod_id], PodRemoveOptions(force=True, ignore=True))
+            pod_addresses.take_back(self._ctx, held)
             raise
         try:
             if options.destroy:

@@ -29,6 +29,21 @@ def private_hosts(address: str, names: str, gateway: str) -> str:
     return LOCALHOST + f"{address}\t{names}\n{gateway}\t{HOST_ALIASES}\n"
 
 
+def private_resolv(host: str, forwarder: str) -> str:
+    """/etc/resolv.conf on a private network (run's and a build step's, before their
+    --dns flags): the host's, its name servers replaced by the network's forwarder
+    (pasta's or slirp4netns's, .3 of slirp4netns's cidr=), which reaches the host's
+    first resolver, a loopback one included; the other lines are kept as they are.
+    A line that names a server, however it is indented, goes: a reader that takes
+    indented lines would otherwise be given a server it cannot reach."""
+    kept = [
+        line
+        for line in host.splitlines()
+        if not (line.startswith("nameserver") or line.split()[:1] == ["nameserver"])
+    ]
+    return "".join(f"{line}\n" for line in [f"nameserver {forwarder}", *kept])
+
+
 def host_file(path: str) -> str:
     """The host's copy of an /etc file ("" when it cannot be read)."""
     try:

@@ -190,33 +190,34 @@ class NetworkStore:
             ).fetchone():
                 raise Conflict(f"the container is already connected to network {network}")
             used = {
-                r[0]
+                r[0]: r[1]
                 for r in c.execute(
-                    "SELECT address FROM network_attachments WHERE network = ?", (network,)
+                    "SELECT address, container_id FROM network_attachments WHERE network = ?",
+                    (network,),
                 )
             }
             if address is not None:
                 if address in used:
-                    raise Conflict(f"IP address {address} is already in use on {network}")
+                    raise Conflict(allocated(address, used[address]))
                 chosen = address
             else:
-                chosen = _first_free(subnet, used)
+                chosen = _first_free(subnet, set(used))
             chosen6 = ""
             if subnet6 is not None:
                 used6 = {
-                    r[0]
+                    r[0]: r[1]
                     for r in c.execute(
-                        "SELECT address6 FROM network_attachments WHERE network = ?",
+                        "SELECT address6, container_id FROM network_attachments WHERE network = ?",
                         (network,),
                     )
                 }
                 if address6 is not None:
                     address6 = str(ipaddress.ip_address(address6))  # one spelling per address
                     if address6 in used6:
-                        raise Conflict(f"IP address {address6} is already in use on {network}")
+                        raise Conflict(allocated(address6, used6[address6]))
                     chosen6 = address6
                 else:
-                    chosen6 = _first_free(subnet6, used6)
+                    chosen6 = _first_free(subnet6, set(used6))
             positions = {
                 r[0]
                 for r in c.execute(
@@ -225,22 +226,17 @@ class NetworkStore:
                 )
             }
             position = min(set(range(len(positions) + 1)) - positions)
-            c.execute(
-                "INSERT INTO network_attachments (container_id, network, position, address, "
-                "mac, aliases, address6) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    container_id,
-                    network,
-                    position,
-                    chosen,
-                    mac or mac_for(chosen),
-                    json.dumps(list(aliases)),
-                    chosen6,
-                ),
+            record = AttachmentRecord(
+                container_id, network, position, chosen, mac or mac_for(chosen), aliases, chosen6
             )
-        return AttachmentRecord(
-            container_id, network, position, chosen, mac or mac_for(chosen), aliases, chosen6
-        )
+            _insert(c, record)
+        return record
+
+    def reattach(self, record: AttachmentRecord) -> None:
+        """Put back an attachment taken out with ``detach`` (its address, MAC and
+        interface as they were), as pod clone --destroy does when the clone fails."""
+        with transaction(self._conn) as c:
+            _insert(c, record)
 
     def detach(self, container_id: str, network: str) -> None:
         with transaction(self._conn) as c:
@@ -248,6 +244,30 @@ class NetworkStore:
                 "DELETE FROM network_attachments WHERE container_id = ? AND network = ?",
                 (container_id, network),
             )
+
+
+def _insert(c: sqlite3.Connection, record: AttachmentRecord) -> None:
+    c.execute(
+        "INSERT INTO network_attachments (container_id, network, position, address, "
+        "mac, aliases, address6) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            record.container_id,
+            record.network,
+            record.position,
+            record.address,
+            record.mac,
+            json.dumps(list(record.aliases)),
+            record.address6,
+        ),
+    )
+
+
+def allocated(address: str, holder: str) -> str:
+    # podman's words (its IPAM's, when the container starts: hutch holds an address
+    # from create to rm, so it refuses at create)
+    return (
+        f"IPAM error: requested ip address {address} is already allocated to container ID {holder}"
+    )
 
 
 def _first_free(subnet: Pool, used: set[str]) -> str:

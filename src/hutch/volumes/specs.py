@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import posixpath
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from hutch.api.errors import InvalidArgument
 
@@ -105,6 +105,8 @@ class _Words:
     recursive: bool | None = None
     propagation: str = ""
     flags: dict[str, bool] | None = None  # noexec/nosuid/nodev -> on?
+    # the flag and bind/rbind words in the order given (the mount's options keep it)
+    order: list[str] = field(default_factory=list)
 
 
 def _parse_words(flag: str, words: list[str]) -> _Words:
@@ -129,6 +131,7 @@ def _parse_words(flag: str, words: list[str]) -> _Words:
             if out.recursive is not None:
                 raise InvalidArgument(f"{flag}: bind and rbind are mutually exclusive")
             out.recursive = word == "rbind"
+            out.order.append(word)
         elif word in PROPAGATIONS:
             if out.propagation:
                 raise InvalidArgument(f"{flag}: only one propagation mode may be given")
@@ -138,6 +141,7 @@ def _parse_words(flag: str, words: list[str]) -> _Words:
             if negative in out.flags:
                 raise InvalidArgument(f"{flag}: {word} conflicts with an earlier option")
             out.flags[negative] = word.startswith("no")
+            out.order.append(word)
         else:
             raise InvalidArgument(f"{flag}: invalid option {word!r}")
     return out
@@ -146,14 +150,12 @@ def _parse_words(flag: str, words: list[str]) -> _Words:
 def _request(kind: str, dest: str, source: str, w: _Words) -> MountRequest:
     assert w.flags is not None
     # Volumes are the user's storage: nosuid and nodev unless asked otherwise,
-    # as in podman; bind mounts keep the host's flags.
-    on = {"nosuid", "nodev"} if kind == "volume" else set()
-    for name, value in w.flags.items():
-        if value:
-            on.add(name)
-        else:
-            on.discard(name)
-    options = ["rbind" if w.recursive in (None, True) else "bind", *sorted(on)]
+    # as in podman; bind mounts keep the host's flags. In podman's order (what
+    # inspect shows): the words given, then the defaults not overridden, rbind last;
+    # exec, suid and dev (clearing a flag) are no mount option to keep.
+    given = [word for word in w.order if word in ("bind", "rbind") or w.flags.get(word)]
+    defaults = [name for name in ("nosuid", "nodev") if kind == "volume" and name not in w.flags]
+    options = [*given, *defaults, *(["rbind"] if w.recursive is None else [])]
     if w.propagation:
         options.append(w.propagation)
     return MountRequest(

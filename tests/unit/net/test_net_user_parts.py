@@ -337,3 +337,24 @@ def test_ip_checks(ip: str, needle: str) -> None:
     with pytest.raises(InvalidArgument, match=needle):
         _check_address(_dual("d"), ip, 4)
     _check_address(_dual("d"), "10.89.5.9", 4)  # a host address passes
+
+
+def test_a_taken_address_is_refused_in_podmans_words(networks: NetworkStore) -> None:
+    net = _create(networks, _net("n"))
+    _attach(networks, "c1", net, address="10.89.0.5")
+    with pytest.raises(Conflict) as refused:
+        _attach(networks, "c2", net, address="10.89.0.5")
+    # podman 4.3.1's IPAM error (it gives it at start)
+    assert refused.value.message == (
+        "IPAM error: requested ip address 10.89.0.5 is already allocated to container ID c1"
+    )
+
+
+def test_a_detached_attachment_is_put_back_as_it_was(networks: NetworkStore) -> None:
+    net = _create(networks, _net("n"))
+    (held,) = [_attach(networks, "c1", net, address="10.89.0.5")]
+    networks.detach("c1", "n")
+    assert _attach(networks, "c2", net, address="10.89.0.5").address == "10.89.0.5"
+    networks.detach("c2", "n")
+    networks.reattach(held)
+    assert networks.attachments(network="n") == [held]

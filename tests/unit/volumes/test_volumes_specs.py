@@ -19,9 +19,20 @@ from hutch.volumes.specs import (
 
 
 def test_named_volume_gets_nosuid_nodev_and_rbind() -> None:
+    # in podman 4.3.1's order (its inspect's Options)
     assert parse_volume("data:/srv/data") == MountRequest(
-        "volume", "/srv/data", "data", options=("rbind", "nodev", "nosuid")
+        "volume", "/srv/data", "data", options=("nosuid", "nodev", "rbind")
     )
+
+
+def test_options_keep_the_order_given_then_the_defaults_as_podmans() -> None:
+    # podman 4.3.1's inspect Options of the same -v flags (it also lists exec, suid
+    # and dev, which hutch keeps as no mount option)
+    assert parse_volume("v:/x:noexec,ro").options == ("noexec", "nosuid", "nodev", "rbind")
+    assert parse_volume("v:/w:rshared,nodev").options == ("nodev", "nosuid", "rbind", "rshared")
+    assert parse_volume("v:/z:dev,bind").options == ("bind", "nosuid")
+    assert parse_volume("/srv:/b:nosuid,noexec").options == ("nosuid", "noexec", "rbind")
+    assert parse_volume("/srv:/c:nodev,suid,rslave").options == ("nodev", "rbind", "rslave")
 
 
 def test_anonymous_volume() -> None:
@@ -34,7 +45,7 @@ def test_bind_keeps_host_flags_and_reads_options() -> None:
     assert request.kind == "bind"
     assert request.source == "/srv"
     assert request.readonly and request.chown
-    assert request.options == ("bind", "noexec", "rshared")
+    assert request.options == ("noexec", "bind", "rshared")
 
 
 def test_relative_host_path_is_a_bind() -> None:
