@@ -54,6 +54,9 @@ def test_bind_ro_and_mount_syntax(hutch: Hutch, base_image: str, hutch_env: Hutc
 
 
 def test_U_makes_a_volume_writable_for_a_non_root_user(hutch: Hutch, base_image: str) -> None:
+    # first mounted by root, the new volume is root's (podman's NeedsChown: the first
+    # container's user gets it), so user 1000 cannot write until U hands it over
+    hutch("run", "--rm", "-v", "u1:/d", base_image, "true")
     denied = hutch(
         "run", "--rm", "-u", "1000", "-v", "u1:/d", base_image, "touch", "/d/f", check=False
     )

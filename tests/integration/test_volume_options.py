@@ -4,6 +4,7 @@ against podman 4.3.1 (issue 15; Quadlet's Copy=, User=, Group= map to them, issu
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from harness import Hutch
 from podman_peer import Run, podman
@@ -49,3 +50,27 @@ def test_owner_and_copy_seen_from_containers(hutch: Hutch, base_image: str) -> N
     empty = hutch("run", "--rm", "-v", "empty:/etc", base_image, "ls", "-A", "/etc").stdout
     assert "passwd" in filled
     assert empty == ""
+
+
+def test_a_new_volume_goes_to_the_first_containers_user_as_in_podman(
+    hutch: Hutch, base_image: str, podman: Run, rootfs_tar: Path
+) -> None:
+    # podman's NeedsChown: where the image has no directory the volume's goes to the
+    # container's user; where it has one, the volume takes that directory's owner
+    podman("import", "-q", str(rootfs_tar), "peerbase")
+    script = "stat -c '%u %g %a' /newdir /home /given"
+    seen = []
+    for run, image in ((hutch, base_image), (podman, "peerbase")):
+        run("volume", "create", "-o", "o=uid=7,gid=8", "given")
+        assert _inspect(run, "given").get("NeedsChown", False) is False
+        out = run(
+            "run", "--rm", "--network", "none", "--user", "1000:1000", "-v", "fresh:/newdir",
+            "-v", "home:/home", "-v", "given:/given", image, "sh", "-c", script,
+        ).stdout  # fmt: skip
+        seen.append(out.splitlines())
+        assert _inspect(run, "fresh").get("NeedsChown", False) is False  # consumed
+    assert seen[0] == seen[1]
+    assert seen[0][0] == "1000 1000 755"
+    assert seen[0][2].startswith("7 8 ")
+    hutch("volume", "create", "later")
+    assert _inspect(hutch, "later")["NeedsChown"] is True

@@ -42,6 +42,7 @@ class VolumeSummary:
     options: tuple[tuple[str, str], ...] = ()
     anonymous: bool = False
     needs_copy_up: bool = False
+    needs_chown: bool = False
     users: tuple[str, ...] = ()  # ids of the containers that mount it
     uid: int = 0  # its directory's owner in the container's ids (o=uid=N,gid=N)
     gid: int = 0

@@ -27,7 +27,7 @@ def json_of(volume: VolumeSummary) -> dict[str, Any]:
         "Anonymous": volume.anonymous,
         "MountCount": len(volume.users),
         "NeedsCopyUp": volume.needs_copy_up,
-        "NeedsChown": False,
+        "NeedsChown": volume.needs_chown,
     }
 
 

@@ -22,14 +22,13 @@ from hutch.runtime.paths_in_root import resolve_in_root
 from hutch.runtime.spec import Rootfs
 
 
-def copy_up(rootfs: Rootfs, path: str, dest: Path, tmp: Path) -> None:
-    """Copy container ``path`` of the image below ``rootfs`` into ``dest``."""
+def copy_up(rootfs: Rootfs, path: str, dest: Path, tmp: Path) -> bool:
+    """Copy container ``path`` of the image below ``rootfs`` into ``dest``; whether the
+    image has a directory there."""
     if rootfs.kind == "bind":
-        copy_tree(rootfs.target, path, dest)
-        return
+        return copy_tree(rootfs.target, path, dest)
     if len(rootfs.lowers) == 1:
-        copy_tree(os.path.join(rootfs.lower_base, rootfs.lowers[0]), path, dest)
-        return
+        return copy_tree(os.path.join(rootfs.lower_base, rootfs.lowers[0]), path, dest)
     tmp.mkdir(parents=True, exist_ok=True)
     mountpoint = tempfile.mkdtemp(prefix="copyup-", dir=tmp)
     read_fd, write_fd = os.pipe()
@@ -43,7 +42,7 @@ def copy_up(rootfs: Rootfs, path: str, dest: Path, tmp: Path) -> None:
             os.chdir(rootfs.lower_base)
             data = f"lowerdir={':'.join(rootfs.lowers)},userxattr"
             sc.mount("overlay", mountpoint, "overlay", sc.MS_RDONLY, data)
-            copy_tree(mountpoint, path, dest)
+            code = 0 if copy_tree(mountpoint, path, dest) else _NOTHING_THERE
         except BaseException as exc:
             os.write(write_fd, str(exc).encode(errors="replace")[:4000])
             code = 1
@@ -54,23 +53,32 @@ def copy_up(rootfs: Rootfs, path: str, dest: Path, tmp: Path) -> None:
     _, status = os.waitpid(pid, 0)
     with contextlib.suppress(OSError):
         os.rmdir(mountpoint)
+    if os.waitstatus_to_exitcode(status) == _NOTHING_THERE:
+        return False
     if status != 0:
         raise HutchError(f"copying {path} from the image into the volume: {message or status}")
+    return True
 
 
-def copy_tree(root: str, path: str, dest: Path) -> None:
-    """Copy the tree at container ``path`` under ``root`` into ``dest``, with owners and modes."""
+# the child's exit status when the image has no directory at the path
+_NOTHING_THERE = 3
+
+
+def copy_tree(root: str, path: str, dest: Path) -> bool:
+    """Copy the tree at container ``path`` under ``root`` into ``dest``, with owners and
+    modes; whether there is a directory there to copy."""
     src = resolve_in_root(root, path)
     try:
         info = os.lstat(src)
     except FileNotFoundError:
-        return
+        return False
     if not stat.S_ISDIR(info.st_mode):
-        return
+        return False
     links: dict[tuple[int, int], str] = {}
     for entry in sorted(os.listdir(src)):
         _copy_entry(os.path.join(src, entry), os.path.join(dest, entry), links)
     _copy_meta(str(dest), info)
+    return True
 
 
 def _copy_entry(src: str, dst: str, links: dict[tuple[int, int], str]) -> None:

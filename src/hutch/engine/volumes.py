@@ -144,8 +144,15 @@ def attach_mounts(
             data = ctx.volumes.data_dir(volume.name)
             # -o nocopy on the volume, or nocopy on the mount, keeps the image's files out
             wanted = request.copy_up and "nocopy" not in dict(volume.options)
+            found = False
             if wanted and not any(data.iterdir()):
-                copy_up(rootfs, request.destination, data, ctx.paths.tmp)
+                found = copy_up(rootfs, request.destination, data, ctx.paths.tmp)
+            # podman's NeedsChown: where the image has a directory, the copy kept its
+            # owner and mode (what podman gives); where it has none, the container's
+            # user gets the new directory (its init knows the user: Mount.own). Not
+            # with nocopy, where hutch does not look at the image.
+            if volume.needs_chown and wanted and not found:
+                mount = replace(mount, own=True)
             ctx.volumes.copied_up(volume.name)
         mounts.append(mount)
         record = MountRecord(
@@ -183,11 +190,17 @@ def make_volume(
 ) -> VolumeRecord:
     """Record and make a volume; a plain one with ``o=uid=N,gid=N`` has its directory
     owned by the container's ids N (chown inside the session user namespace)."""
-    volume = ctx.volumes.create(
-        name, driver=driver, labels=labels, options=options, anonymous=anonymous
-    )
     owner = specs.volume_owner(options)
-    if owner is not None and "device" not in dict(options):
+    plain = "device" not in dict(options) and dict(options).get("type") != "tmpfs"
+    volume = ctx.volumes.create(
+        name,
+        driver=driver,
+        labels=labels,
+        options=options,
+        anonymous=anonymous,
+        needs_chown=plain and owner is None,  # o=uid=,gid= chose the owner already
+    )
+    if owner is not None and plain:
         try:
             os.chown(ctx.volumes.data_dir(name), *owner)
         except OSError as exc:
@@ -406,6 +419,7 @@ class VolumeService:
             options=volume.options,
             anonymous=volume.anonymous,
             needs_copy_up=volume.needs_copy_up,
+            needs_chown=volume.needs_chown,
             users=self._ctx.volumes.users(volume.name),
         )
 

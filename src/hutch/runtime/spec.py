@@ -75,6 +75,9 @@ class Mount:
     source: str = ""
     options: tuple[str, ...] = ()
     chown: bool = False  # the U option: chown the mounted tree to the container's user
+    # a new volume's first mount where the image has nothing (podman's NeedsChown): its
+    # top directory goes to the container's user (not the tree: only it is new)
+    own: bool = False
 
 
 @dataclass(frozen=True)

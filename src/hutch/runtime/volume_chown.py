@@ -1,4 +1,5 @@
-"""The ``U`` mount option: hand a mounted tree to the container's user.
+"""The ``U`` mount option: hand a mounted tree to the container's user (and a new
+volume's top directory, ``Mount.own``).
 
 Runs in the container init after the mount plan and before ``pivot_root``,
 inside the session user namespace, where chown to the container's uid N
@@ -19,6 +20,8 @@ def chown_mounts(root: str, mounts: tuple[Mount, ...], uid: int, gid: int) -> No
     for mount in mounts:
         if mount.chown:
             chown_tree(resolve_in_root(root, mount.destination), uid, gid)
+        elif mount.own:
+            _chown(resolve_in_root(root, mount.destination), uid, gid)
 
 
 def chown_tree(top: str, uid: int, gid: int) -> None:

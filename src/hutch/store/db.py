@@ -212,6 +212,12 @@ _SCHEMA = (
     );
     CREATE INDEX image_digests_digest ON image_digests(digest);
     """,
+    # 13: podman's NeedsChown (engine/volumes.py): a new volume's directory goes to
+    # the user of the first container that mounts it where the image has nothing.
+    # Volumes made before have been mounted already, or keep their owner as they did.
+    """
+    ALTER TABLE volumes ADD COLUMN needs_chown INTEGER NOT NULL DEFAULT 0;
+    """,
 )
 
 

@@ -28,6 +28,7 @@ class VolumeRecord:
     options: tuple[tuple[str, str], ...]
     anonymous: bool
     needs_copy_up: bool
+    needs_chown: bool = False  # podman's NeedsChown: until the first mount
 
 
 class VolumeStore:
@@ -49,13 +50,14 @@ class VolumeStore:
         labels: tuple[tuple[str, str], ...] = (),
         options: tuple[tuple[str, str], ...] = (),
         anonymous: bool = False,
+        needs_chown: bool = False,
     ) -> VolumeRecord:
         """Insert the record and make its directory (the record first: names are unique)."""
         try:
             with transaction(self._conn) as c:
                 c.execute(
                     "INSERT INTO volumes (name, driver, created, labels, options, anonymous, "
-                    "needs_copy_up) VALUES (?, ?, ?, ?, ?, ?, 1)",
+                    "needs_copy_up, needs_chown) VALUES (?, ?, ?, ?, ?, ?, 1, ?)",
                     (
                         name,
                         driver,
@@ -63,6 +65,7 @@ class VolumeStore:
                         json.dumps(list(labels)),
                         json.dumps(list(options)),
                         int(anonymous),
+                        int(needs_chown),
                     ),
                 )
         except sqlite3.IntegrityError as exc:
@@ -107,8 +110,11 @@ class VolumeStore:
             )
 
     def copied_up(self, name: str) -> None:
+        """The first mount happened: copy-up and the owner's change are done."""
         with transaction(self._conn) as c:
-            c.execute("UPDATE volumes SET needs_copy_up = 0 WHERE name = ?", (name,))
+            c.execute(
+                "UPDATE volumes SET needs_copy_up = 0, needs_chown = 0 WHERE name = ?", (name,)
+            )
 
     def delete(self, name: str) -> None:
         """Drop the record (refused by the database while a container links it)."""
@@ -128,4 +134,5 @@ def _record(row: sqlite3.Row) -> VolumeRecord:
         tuple((k, v) for k, v in json.loads(row["options"])),
         bool(row["anonymous"]),
         bool(row["needs_copy_up"]),
+        bool(row["needs_chown"]),
     )

@@ -67,3 +67,15 @@ def test_copied_up_clears_the_flag(conn: sqlite3.Connection, paths: Paths) -> No
     store.copied_up("v1")
     record = store.get("v1")
     assert record is not None and not record.needs_copy_up
+
+
+def test_the_first_mount_clears_needs_chown(conn: sqlite3.Connection, paths: Paths) -> None:
+    store = VolumeStore(conn, paths)
+    store.create("mine", needs_chown=True)
+    store.create("given")
+    first, given = store.get("mine"), store.get("given")
+    assert first is not None and first.needs_chown
+    assert given is not None and not given.needs_chown
+    store.copied_up("mine")
+    after = store.get("mine")
+    assert after is not None and not after.needs_chown and not after.needs_copy_up
