@@ -9,16 +9,14 @@ subcommands; the model itself comes from the compose front end
 from __future__ import annotations
 
 import json
-import os
 import sys
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from hutch.api.compose import ComposeProjectOptions
 from hutch.api.errors import InvalidArgument
-from hutch.cli.compose_progress import PROGRESS_KEY, check_mode
-from hutch.cli.compose_project import OPTIONS_KEY, load_model
+from hutch.cli.compose_progress import PROGRESS_KEY
+from hutch.cli.compose_project import GROUP_KEY, OPTIONS_KEY, load_model, options_of, progress_mode
 
 if TYPE_CHECKING:
     from hutch.api.compose import ComposeModel
@@ -67,19 +65,17 @@ def register(app: typer.Typer) -> None:
             ),
         ] = "",
     ) -> None:
-        ctx.meta[PROGRESS_KEY] = check_mode(
-            progress or os.environ.get("COMPOSE_PROGRESS") or "auto"
-        )
-        ctx.meta[OPTIONS_KEY] = ComposeProjectOptions(
-            cwd=os.getcwd(),
-            environ=dict(os.environ),
-            files=tuple(file or ()),
-            project_name=project_name,
-            project_directory=project_directory,
-            env_files=tuple(env_file or ()),
-            profiles=tuple(profile or ()),
-            read_stdin=lambda: sys.stdin.read(),
-        )
+        group = {
+            "file": file,
+            "project_name": project_name,
+            "project_directory": project_directory,
+            "env_file": env_file,
+            "profile": profile,
+            "progress": progress,
+        }
+        ctx.meta[PROGRESS_KEY] = progress_mode(group)
+        ctx.meta[GROUP_KEY] = group
+        ctx.meta[OPTIONS_KEY] = options_of(group)
 
     @compose_app.command("config")
     def config(
