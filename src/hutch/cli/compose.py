@@ -135,6 +135,7 @@ def register(app: typer.Typer) -> None:
         compose_build,
         compose_exec,
         compose_info,
+        compose_ls,
         compose_ps,
         compose_transfer,
         compose_up,
@@ -145,6 +146,7 @@ def register(app: typer.Typer) -> None:
     compose_build.add_commands(compose_app)
     compose_ps.add_commands(compose_app)
     compose_exec.add_commands(compose_app)
+    compose_ls.add_commands(compose_app)
     compose_info.add_commands(compose_app)
     compose_verbs.add_commands(compose_app)
     compose_transfer.add_commands(compose_app)

@@ -81,6 +81,12 @@ VERBS: dict[str, tuple[str, str, dict[str, Any]]] = {
         'arguments': (('services', -1, False),),
         'interspersed': True,
     }),
+    'compose ls': ('compose_ls', 'ls_command', {
+        'options': {'--all': ('all', 'flag', (True, '')), '-a': ('all', 'flag', (True, '')), '--quiet': ('quiet', 'flag', (True, '')), '-q': ('quiet', 'flag', (True, '')), '--format': ('output_format', 'str', None)},
+        'defaults': {'all': False, 'quiet': False, 'output_format': 'table'},
+        'arguments': (),
+        'interspersed': True,
+    }),
 }
 
 # group -> its own options, before its command word (same shape as a verb's)

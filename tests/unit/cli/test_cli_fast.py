@@ -126,6 +126,10 @@ TAKEN = [
     ["compose", "ps", "--format={{.Name}}", "-q", "-a"],
     ["compose", "ps", "web", "--all"],  # options after the services, as typer takes them
     ["--root", "/r", "compose", "-p", "p", "ps", "--quiet=true"],
+    ["compose", "ls"],
+    ["compose", "ls", "-aq"],
+    ["compose", "-f", "x.yaml", "ls", "--all", "--format", "json"],
+    ["compose", "--progress", "quiet", "ls", "--format=table", "--quiet=false"],
 ]
 
 
@@ -197,6 +201,9 @@ LEFT = [
     ["--tmpdir", "/t", "compose", "ps"],
     ["compose", "--", "ps", "-a"],  # click's group passes "--" on: typer's
     ["compose", "ps", "--", "web"],
+    ["compose", "ls", "extra"],  # ls takes no argument: click's message
+    ["compose", "ls", "--filter", "name=x"],  # not an option of ls (yet)
+    ["compose", "ls", "--help"],
 ]
 
 
@@ -263,6 +270,8 @@ services:
         ["compose", "ps", "--status", "sleeping"],
         ["compose", "ps", "--filter", "name=x"],
         ["compose", "-p", "Bad Name", "ps"],
+        ["compose", "--progress", "fancy", "ls"],
+        ["compose", "ls", "--format", "yaml"],
     ],
 )
 def test_compose_ps_fails_as_typer_s(
@@ -283,6 +292,26 @@ def test_compose_ps_fails_as_typer_s(
         cli_app.run_typer(argv, FakeEngine())
     assert (code, fast_err) == (exc_info.value.code, capsys.readouterr().err)
     assert code == 125 and fast_err.startswith("Error: ")
+
+
+def test_compose_ls_prints_as_typer_s(capsys: pytest.CaptureFixture[str]) -> None:
+    from hutch.api.container_list import ContainerSummary
+
+    def one(project: str, status: str) -> ContainerSummary:
+        labels = (("com.docker.compose.project", project),)
+        labels += (("com.docker.compose.project.config_files", f"/{project}/compose.yaml"),)
+        return ContainerSummary(
+            "i" * 64, project + "-web-1", "img", "", "sh", 0.0, status, 0, 0.0, 0.0, labels=labels
+        )
+
+    engine = FakeEngine(container_list=[one("b", "running"), one("a", "exited")])
+    for argv in (["compose", "ls"], ["compose", "ls", "-a", "--format", "json"]):
+        assert fast.run(argv, engine) == 0
+        fast_out = capsys.readouterr().out
+        with pytest.raises(SystemExit):
+            cli_app.run_typer(argv, engine)
+        assert fast_out == capsys.readouterr().out
+        assert "/b/compose.yaml" in fast_out
 
 
 def test_every_fast_verb_has_its_body() -> None:
