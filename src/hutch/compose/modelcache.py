@@ -8,9 +8,10 @@ options, and used again while everything it was made from is unchanged:
 
 - the options (files, ``-p``, ``--project-directory``, ``--env-file``,
   profiles, services) and the working directory: the file's name and its key;
-- the whole process environment, by its SHA-256 (not stored: it may hold
-  secrets), since interpolation, ``COMPOSE_*`` and bare ``environment`` keys
-  read it;
+- the whole process environment, by its SHA-256 (its values are not stored
+  beyond what the interpolated model holds: they may be secrets), since
+  interpolation, ``COMPOSE_*`` and bare ``environment`` keys read it (a shell
+  gives a program the same environment each time it starts it, ``$_`` included);
 - every path the load read or looked for, found or not (the compose files and
   their includes and extends, the directories discovery walked, ``.env`` and
   the env and label files), each by its device, inode, size, mtime and ctime,
@@ -18,10 +19,11 @@ options, and used again while everything it was made from is unchanged:
 - hutch's version and the compose package's own files, so a changed loader
   never answers from what an older one made.
 
-A file is written whole and renamed into place, so a command running beside
-another reads an entry or none; anything unreadable is a miss. A project read
-back has no locator: only verbs whose errors do not point into the file (``ps``)
-use the cache. Standard library only, and no hashlib (it loads OpenSSL: ~10 ms).
+An entry is a file only the user can read (0600), written whole and renamed
+into place, so a command running beside another reads an entry or none;
+anything unreadable is a miss. A project read back has no locator: only verbs
+whose errors do not point into the file (``ps``) use the cache. Standard
+library only, and no hashlib (it loads OpenSSL: ~10 ms).
 """
 
 from __future__ import annotations
