@@ -51,6 +51,11 @@ LISTINGS = [
     ("ls",),
     ("ls", "-a", "--format", "json"),
     ("ls", "--format", "yaml"),  # 125
+    ("config",),
+    ("config", "--services"),
+    ("config", "--format", "json", "web"),
+    ("config", "--images"),
+    ("config", "nosuch"),  # 125
 ]
 
 
@@ -115,6 +120,9 @@ def test_compose_ps_fast_path_prints_what_typer_prints(
         broken = _slow(hutch, "ps", app=app)
         assert broken[0] == 125 and "bogus" in broken[2]
         assert _fast(hutch, "ps", app=app) == broken
+        assert _fast(hutch, "config", "--services", app=app) == _slow(
+            hutch, "config", "--services", app=app
+        )
     finally:
         (app / "compose.yaml").write_text(APP.format(image=base_image))
         hutch("compose", "-f", str(app / "compose.yaml"), "down", "-v", "-t", "0",

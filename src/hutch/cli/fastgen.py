@@ -36,6 +36,7 @@ FAST_VERBS: dict[str, tuple[str, str]] = {
     # a group with options of its own: the body takes them as ``group`` (cli/fast.py)
     "compose ps": ("compose_ps", "ps_command"),
     "compose ls": ("compose_ls", "ls_command"),
+    "compose config": ("compose_config", "config_command"),
 }
 # The groups whose own options come before their command word (``compose -f F ps``):
 # the fast path parses them as click does a group's, and passes them as ``group``.

@@ -87,6 +87,12 @@ VERBS: dict[str, tuple[str, str, dict[str, Any]]] = {
         'arguments': (),
         'interspersed': True,
     }),
+    'compose config': ('compose_config', 'config_command', {
+        'options': {'--format': ('output_format', 'str', None), '--services': ('list_services', 'flag', (True, '')), '--volumes': ('list_volumes', 'flag', (True, '')), '--profiles': ('list_profiles', 'flag', (True, '')), '--images': ('list_images', 'flag', (True, '')), '--quiet': ('quiet', 'flag', (True, '')), '-q': ('quiet', 'flag', (True, '')), '--no-interpolate': ('no_interpolate', 'flag', (True, ''))},
+        'defaults': {'services': None, 'output_format': 'yaml', 'list_services': False, 'list_volumes': False, 'list_profiles': False, 'list_images': False, 'quiet': False, 'no_interpolate': False},
+        'arguments': (('services', -1, False),),
+        'interspersed': True,
+    }),
 }
 
 # group -> its own options, before its command word (same shape as a verb's)

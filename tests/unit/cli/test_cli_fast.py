@@ -130,6 +130,11 @@ TAKEN = [
     ["compose", "ls", "-aq"],
     ["compose", "-f", "x.yaml", "ls", "--all", "--format", "json"],
     ["compose", "--progress", "quiet", "ls", "--format=table", "--quiet=false"],
+    ["compose", "config"],
+    ["compose", "-f", "a.yaml", "config", "--services"],
+    ["compose", "config", "--format", "json", "web", "db"],
+    ["compose", "config", "-q", "--no-interpolate", "--volumes", "--profiles", "--images"],
+    ["compose", "--profile", "p", "config", "web", "--format=yaml"],
 ]
 
 
@@ -195,7 +200,9 @@ LEFT = [
     ["compose", "-f"],
     ["compose", "-f", "x", "-p"],
     ["compose", "up", "-d"],  # a command the table does not have
-    ["compose", "-p", "p", "config", "--services"],
+    ["compose", "-p", "p", "up"],
+    ["compose", "config", "--hash", "*"],  # not an option of config (yet)
+    ["compose", "config", "-h"],
     ["compose", "ps", "--all=maybe"],
     ["compose", "--project-name"],
     ["--tmpdir", "/t", "compose", "ps"],
@@ -272,6 +279,10 @@ services:
         ["compose", "-p", "Bad Name", "ps"],
         ["compose", "--progress", "fancy", "ls"],
         ["compose", "ls", "--format", "yaml"],
+        ["compose", "-f", "bad.yaml", "config"],
+        ["compose", "-f", "bad.yaml", "config", "--services"],
+        ["compose", "config", "--format", "toml"],
+        ["compose", "config", "nosuch"],
     ],
 )
 def test_compose_ps_fails_as_typer_s(
@@ -292,6 +303,37 @@ def test_compose_ps_fails_as_typer_s(
         cli_app.run_typer(argv, FakeEngine())
     assert (code, fast_err) == (exc_info.value.code, capsys.readouterr().err)
     assert code == 125 and fast_err.startswith("Error: ")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["config"],
+        ["config", "--format", "json", "web"],
+        ["config", "--services"],
+        ["config", "--images", "--no-interpolate"],
+        ["config", "-q"],
+        ["--profile", "x", "config", "--profiles"],
+    ],
+)
+def test_compose_config_prints_as_typer_s(
+    args: list[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    job = "  job:\n    image: busybox\n    profiles: [x]\n    environment:\n      A: $${B}\n"
+    (tmp_path / "compose.yaml").write_text(COMPOSE_FILE + job)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    argv = ["compose", *args]
+    with pytest.raises(SystemExit) as exc_info:
+        cli_app.run_typer(argv, FakeEngine())
+    typer_said = (exc_info.value.code, capsys.readouterr())
+    for _ in range(2):  # the second from the kept project
+        assert fast.parse(argv) is not None
+        assert (fast.run(argv, FakeEngine()), capsys.readouterr()) == typer_said
+    assert typer_said[0] == 0
 
 
 def test_compose_ls_prints_as_typer_s(capsys: pytest.CaptureFixture[str]) -> None:
@@ -423,10 +465,11 @@ NOT_FOR_COMPOSE_PS = (
 )
 
 
-def test_compose_ps_of_an_unchanged_project_loads_no_yaml(tmp_path: Path) -> None:
+@pytest.mark.parametrize("verb", [["ps"], ["config", "--services"]])
+def test_compose_ps_of_an_unchanged_project_loads_no_yaml(verb: list[str], tmp_path: Path) -> None:
     file = tmp_path / "compose.yaml"
     file.write_text(COMPOSE_FILE)
-    argv = ["compose", "-f", str(file), "ps"]
+    argv = ["compose", "-f", str(file), *verb]
     first = _imported(argv, tmp_path)  # reads the file and keeps the project
     assert "yaml" in first
     modules = _imported(argv, tmp_path)
