@@ -291,6 +291,13 @@ def install_ca(config_home: Path, registry: Registry) -> Path:
     return target
 
 
+def allow_plain_http(config_home: Path, registry: Registry) -> None:
+    """registries.conf: ``registry`` (plain HTTP, no CA) is insecure, so hutch talks to it."""
+    conf = config_home / "containers" / "registries.conf"
+    conf.parent.mkdir(parents=True, exist_ok=True)
+    conf.write_text(f'[[registry]]\nlocation = "{registry.host}"\ninsecure = true\n')
+
+
 # ---- talking to the plain-HTTP registry directly (building test fixtures) -------
 
 

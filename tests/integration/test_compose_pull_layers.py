@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 from harness import Hutch
-from registry_helpers import running_registry
+from registry_helpers import allow_plain_http, running_registry
 
 
 def _layer_lines(stderr: str) -> list[str]:
@@ -20,9 +20,7 @@ def test_pull_rows_show_each_layer_unless_quiet(
 ) -> None:
     del base_image  # imported as "base": the first layer, present; the second is pulled
     with running_registry(tmp_path / "registry") as registry:
-        conf = hutch.env.config_home / "containers" / "registries.conf"
-        conf.parent.mkdir(parents=True, exist_ok=True)
-        conf.write_text(f'[[registry]]\nlocation = "{registry.host}"\ninsecure = true\n')
+        allow_plain_http(hutch.env.config_home, registry)
         image = registry.ref("clayers/web:1")
         context = tmp_path / "context"
         context.mkdir()

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from hutch.api.container_config import RunOptions
-from hutch.api.containers import RunReport
+if TYPE_CHECKING:  # names of signatures only: compose ps imports neither (~15 ms)
+    from hutch.api.container_config import RunOptions
+    from hutch.api.containers import RunReport
 
 
 @dataclass(frozen=True)
@@ -50,8 +51,18 @@ class ComposeModel(Protocol):
 
 
 class ComposeFrontEnd(Protocol):
-    def load(self, options: ComposeProjectOptions) -> ComposeModel:
-        """Find, read, merge, interpolate, validate, normalise (ComposeError: exit 125)."""
+    def load(self, options: ComposeProjectOptions, *, reuse: bool = False) -> ComposeModel:
+        """Find, read, merge, interpolate, validate, normalise (ComposeError: exit 125).
+
+        ``reuse``: a project kept from an earlier load of unchanged inputs may answer;
+        it has no file and line for errors found after the load (for ``ps``)."""
+        ...
+
+    def containers(
+        self, project: ComposeModel, all: bool, services: tuple[str, ...]
+    ) -> list[ComposeContainer]:
+        """The project's containers as ``compose ps`` lists them (running ones unless
+        ``all``), without the planner."""
         ...
 
     def runner(self, project: ComposeModel) -> ComposeProjectRunner:

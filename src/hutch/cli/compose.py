@@ -1,4 +1,4 @@
-"""``hutch compose``: the group, its global options, and ``compose config``.
+"""``hutch compose``: the group and its global options.
 
 The global options (``-f``, ``-p``, ``--project-directory``, ``--env-file``,
 ``--profile``) are read by the group and kept in the context for the
@@ -8,20 +8,12 @@ subcommands; the model itself comes from the compose front end
 
 from __future__ import annotations
 
-import json
-import os
-import sys
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated
 
 import typer
 
-from hutch.api.compose import ComposeProjectOptions
-from hutch.api.errors import InvalidArgument
-from hutch.cli.compose_progress import PROGRESS_KEY, check_mode
-from hutch.cli.compose_project import OPTIONS_KEY, load_model
-
-if TYPE_CHECKING:
-    from hutch.api.compose import ComposeModel
+from hutch.cli.compose_progress import PROGRESS_KEY
+from hutch.cli.compose_project import GROUP_KEY, OPTIONS_KEY, options_of, progress_mode
 
 CONTEXT = {"help_option_names": ["--help"]}
 
@@ -67,121 +59,37 @@ def register(app: typer.Typer) -> None:
             ),
         ] = "",
     ) -> None:
-        ctx.meta[PROGRESS_KEY] = check_mode(
-            progress or os.environ.get("COMPOSE_PROGRESS") or "auto"
-        )
-        ctx.meta[OPTIONS_KEY] = ComposeProjectOptions(
-            cwd=os.getcwd(),
-            environ=dict(os.environ),
-            files=tuple(file or ()),
-            project_name=project_name,
-            project_directory=project_directory,
-            env_files=tuple(env_file or ()),
-            profiles=tuple(profile or ()),
-            read_stdin=lambda: sys.stdin.read(),
-        )
-
-    @compose_app.command("config")
-    def config(
-        ctx: typer.Context,
-        services: Annotated[
-            list[str] | None, typer.Argument(help="Services to show (default: all enabled).")
-        ] = None,
-        output_format: Annotated[
-            str, typer.Option("--format", help="Output format: yaml or json.")
-        ] = "yaml",
-        list_services: Annotated[
-            bool, typer.Option("--services", help="Print the service names, one a line.")
-        ] = False,
-        list_volumes: Annotated[
-            bool, typer.Option("--volumes", help="Print the volume names, one a line.")
-        ] = False,
-        list_profiles: Annotated[
-            bool, typer.Option("--profiles", help="Print the profile names, one a line.")
-        ] = False,
-        list_images: Annotated[
-            bool, typer.Option("--images", help="Print the image names, one a line.")
-        ] = False,
-        quiet: Annotated[
-            bool, typer.Option("--quiet", "-q", help="Only validate the configuration.")
-        ] = False,
-        no_interpolate: Annotated[
-            bool, typer.Option("--no-interpolate", help="Do not substitute variables.")
-        ] = False,
-    ) -> None:
-        """Validate the compose files and print the normalised, merged model."""
-        if output_format not in ("yaml", "json"):
-            raise InvalidArgument(f"unsupported --format {output_format!r} (yaml or json)")
-        names = tuple(services or ())
-        project = load_model(ctx, interpolate=not no_interpolate, services=names)
-        unknown = [s for s in names if s not in project.services]
-        if unknown:
-            raise InvalidArgument(f"no such service: {unknown[0]}")
-        if quiet:
-            return
-        lines = _listing(project, list_services, list_volumes, list_profiles, list_images)
-        if lines is not None:
-            for line in lines:
-                print(line)
-            return
-        model = dict(project.model)
-        if names:
-            model["services"] = {k: v for k, v in project.services.items() if k in names}
-        if not no_interpolate:
-            # printed so that it reads back as the same model: ``$`` as ``$$``
-            model = _escaped(model)
-        if output_format == "json":
-            print(json.dumps(model, indent=2))
-        else:
-            sys.stdout.write(_yaml(model))
+        group = {
+            "file": file,
+            "project_name": project_name,
+            "project_directory": project_directory,
+            "env_file": env_file,
+            "profile": profile,
+            "progress": progress,
+        }
+        ctx.meta[PROGRESS_KEY] = progress_mode(group)
+        ctx.meta[GROUP_KEY] = group
+        ctx.meta[OPTIONS_KEY] = options_of(group)
 
     from hutch.cli import (
         compose_build,
+        compose_config,
         compose_exec,
         compose_info,
+        compose_ls,
         compose_ps,
         compose_transfer,
         compose_up,
         compose_verbs,
     )
 
+    compose_config.add_commands(compose_app)
     compose_up.add_commands(compose_app)
     compose_build.add_commands(compose_app)
     compose_ps.add_commands(compose_app)
     compose_exec.add_commands(compose_app)
+    compose_ls.add_commands(compose_app)
     compose_info.add_commands(compose_app)
     compose_verbs.add_commands(compose_app)
     compose_transfer.add_commands(compose_app)
     app.add_typer(compose_app, name="compose")
-
-
-def _listing(
-    project: ComposeModel, services: bool, volumes: bool, profiles: bool, images: bool
-) -> list[str] | None:
-    if services:
-        return list(project.services)
-    if volumes:
-        return list(project.model.get("volumes") or {})
-    if profiles:
-        return list(project.all_profiles)
-    if images:
-        return [
-            body.get("image") or f"{project.name}-{name}" for name, body in project.services.items()
-        ]
-    return None
-
-
-def _escaped(value: Any) -> Any:
-    if isinstance(value, str):
-        return value.replace("$", "$$")
-    if isinstance(value, dict):
-        return {k: _escaped(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_escaped(v) for v in value]
-    return value
-
-
-def _yaml(model: dict[str, Any]) -> str:
-    import yaml
-
-    return yaml.safe_dump(model, sort_keys=False, default_flow_style=False, allow_unicode=True)

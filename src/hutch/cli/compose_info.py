@@ -1,67 +1,20 @@
-"""``compose ls``, ``port``, ``top``, ``images`` and ``wait``: read-only views by label."""
+"""``compose port``, ``top``, ``images`` and ``wait``: read-only views by label
+(``ls``: cli/compose_ls.py, which starts without typer)."""
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 import typer
 
 from hutch.api.compose import ComposeDownOptions
-from hutch.api.containers import ListContainersOptions, PortOptions, WaitOptions
+from hutch.api.containers import PortOptions, WaitOptions
 from hutch.api.errors import InvalidArgument
 from hutch.cli.compose_project import load_model
 from hutch.cli.state import state_of
 
-PROJECT_LABEL = "com.docker.compose.project"
-
 
 def add_commands(compose_app: typer.Typer) -> None:
-    @compose_app.command("ls")
-    def ls(
-        ctx: typer.Context,
-        all: Annotated[
-            bool, typer.Option("--all", "-a", help="Also projects with no running container.")
-        ] = False,
-        quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print names only.")] = False,
-        output_format: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
-    ) -> None:
-        """List the compose projects (from the labels of their containers)."""
-        found = (
-            state_of(ctx)
-            .engine()
-            .containers.ls(ListContainersOptions(all=True, filters=(f"label={PROJECT_LABEL}",)))
-        )
-        projects: dict[str, dict[str, int]] = {}
-        files: dict[str, str] = {}
-        for c in found:
-            labels = dict(c.labels)
-            name = labels[PROJECT_LABEL]
-            projects.setdefault(name, {})
-            projects[name][c.status] = projects[name].get(c.status, 0) + 1
-            files[name] = labels.get(f"{PROJECT_LABEL}.config_files", "")
-        rows = []
-        for name, counts in sorted(projects.items()):
-            if not all and "running" not in counts:
-                continue
-            status = ", ".join(f"{state}({n})" for state, n in sorted(counts.items()))
-            rows.append({"Name": name, "Status": status, "ConfigFiles": files[name]})
-        if quiet:
-            for row in rows:
-                print(row["Name"])
-        elif output_format == "json":
-            print(json.dumps(rows))
-        elif output_format == "table":
-            width = max([len("NAME"), *(len(r["Name"]) for r in rows)])
-            swidth = max([len("STATUS"), *(len(r["Status"]) for r in rows)])
-            print(f"{'NAME'.ljust(width)}   {'STATUS'.ljust(swidth)}   CONFIG FILES")
-            for r in rows:
-                print(
-                    f"{r['Name'].ljust(width)}   {r['Status'].ljust(swidth)}   {r['ConfigFiles']}"
-                )
-        else:
-            raise InvalidArgument(f"unsupported --format {output_format!r} (table or json)")
-
     @compose_app.command("port")
     def port(
         ctx: typer.Context,

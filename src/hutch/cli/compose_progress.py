@@ -34,10 +34,7 @@ from typing import Annotated, TextIO
 
 import typer
 
-from hutch.api.errors import InvalidArgument
-
 PROGRESS_KEY = "hutch.compose.progress"
-MODES = ("auto", "tty", "plain", "json", "quiet")
 _EVENT = re.compile(r"^ (Container|Network|Volume|Service|Image|Layer) (\S+)  (.+)$")
 _SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 
@@ -47,12 +44,6 @@ Progress = Callable[[str], None]
 QuietPull = Annotated[
     bool, typer.Option("--quiet-pull", help="Pull images without their layers' progress rows.")
 ]
-
-
-def check_mode(mode: str) -> str:
-    if mode not in MODES:
-        raise InvalidArgument(f"invalid --progress {mode!r}: use auto, tty, plain, json or quiet")
-    return mode
 
 
 def json_event(line: str) -> str:

@@ -1,19 +1,26 @@
-"""``compose ps``: the project's containers, by status, as a table, JSON or a Go template."""
+"""``compose ps``: the project's containers, by status, as a table, JSON or a Go template.
 
-from __future__ import annotations
+``ps_command`` does the work; the fast path (cli/fast.py) calls it without
+typer, the typer command of ``add_commands`` with the same values. So that
+this module imports without typer, it has no ``from __future__ import
+annotations``: the command's annotations are evaluated inside add_commands,
+which imports typer. The project comes from the cache of loaded projects
+(compose/modelcache.py) when nothing it was made from changed.
+"""
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Annotated, Any
 
-import typer
-
 from hutch.api.errors import InvalidArgument
-from hutch.cli.compose_project import load_model
-from hutch.cli.state import state_of
+from hutch.cli.compose_project import GROUP_KEY, load_project, options_of, progress_mode
 
 if TYPE_CHECKING:
+    import typer
+
     from hutch.api.compose import ComposeContainer
+    from hutch.cli.state import AppState
 
 # docker compose ps --status accepts these (its container states)
 STATUSES = ("paused", "restarting", "removing", "running", "dead", "created", "exited")
@@ -35,7 +42,7 @@ def wanted_statuses(status: Sequence[str], filters: Sequence[str]) -> set[str]:
     return out
 
 
-def row(c: ComposeContainer) -> dict[str, Any]:
+def row(c: "ComposeContainer") -> dict[str, Any]:
     """The fields of one container: the JSON keys, and the names a template uses."""
     return {
         "Name": c.name,
@@ -51,11 +58,11 @@ def row(c: ComposeContainer) -> dict[str, Any]:
     }
 
 
-def _json(c: ComposeContainer) -> dict[str, object]:
+def _json(c: "ComposeContainer") -> dict[str, object]:
     return {**row(c), "Ports": list(c.ports)}
 
 
-def _table(found: Sequence[ComposeContainer]) -> None:
+def _table(found: Sequence["ComposeContainer"]) -> None:
     rows = [("NAME", "IMAGE", "COMMAND", "SERVICE", "STATUS", "PORTS")]
     for c in found:
         status = c.status + (f" ({c.health})" if c.health else "")
@@ -65,7 +72,46 @@ def _table(found: Sequence[ComposeContainer]) -> None:
         print("   ".join(v.ljust(w) for v, w in zip(line, widths, strict=True)).rstrip())
 
 
-def add_commands(compose_app: typer.Typer) -> None:
+def ps_command(
+    state: "AppState",
+    group: Mapping[str, Any],
+    services: list[str] | None,
+    all: bool,
+    quiet: bool,
+    list_services: bool,
+    status: list[str] | None,
+    filter_: list[str] | None,
+    output_format: str,
+) -> None:
+    """``hutch compose [GROUP] ps``: ``group`` holds the compose group's values."""
+    progress_mode(group)  # what typer's group callback checks first
+    statuses = wanted_statuses(status or (), filter_ or ())
+    options = replace(options_of(group), profiles=("*",))
+    project = load_project(state, options, services or (), reuse=True)
+    # a status asked for lists stopped containers too, as docker compose does
+    found = state.compose().containers(project, all or bool(statuses), tuple(services or ()))
+    if statuses:
+        found = [c for c in found if c.status in statuses]
+    if quiet:
+        for c in found:
+            print(c.id)
+    elif list_services:
+        for name in dict.fromkeys(c.service for c in found):
+            print(name)
+    elif output_format == "json":
+        print(json.dumps([_json(c) for c in found]))
+    elif output_format == "table":
+        _table(found)
+    else:
+        from hutch.cli.render import render_template
+
+        text = render_template(output_format, [row(c) for c in found], name="ps")
+        print(text, end="")
+
+
+def add_commands(compose_app: "typer.Typer") -> None:
+    import typer
+
     @compose_app.command("ps")
     def ps(
         ctx: typer.Context,
@@ -88,29 +134,16 @@ def add_commands(compose_app: typer.Typer) -> None:
         ] = "table",
     ) -> None:
         """List the project's containers."""
-        statuses = wanted_statuses(status or (), filter_ or ())
-        project = load_model(ctx, services or (), profiles=("*",))
-        # a status asked for lists stopped containers too, as docker compose does
-        found = (
-            state_of(ctx)
-            .compose()
-            .runner(project)
-            .containers(all or bool(statuses), tuple(services or ()))
-        )
-        if statuses:
-            found = [c for c in found if c.status in statuses]
-        if quiet:
-            for c in found:
-                print(c.id)
-        elif list_services:
-            for name in dict.fromkeys(c.service for c in found):
-                print(name)
-        elif output_format == "json":
-            print(json.dumps([_json(c) for c in found]))
-        elif output_format == "table":
-            _table(found)
-        else:
-            from hutch.cli.render import render_template
+        from hutch.cli.state import state_of
 
-            text = render_template(output_format, [row(c) for c in found], name="ps")
-            print(text, end="")
+        ps_command(
+            state_of(ctx),
+            ctx.meta[GROUP_KEY],
+            services=services,
+            all=all,
+            quiet=quiet,
+            list_services=list_services,
+            status=status,
+            filter_=filter_,
+            output_format=output_format,
+        )

@@ -44,12 +44,20 @@ FALSE = ("0", "f", "F", "FALSE", "false", "False")
 
 
 class Parsed:
-    """A command line the fast path takes: the global options, the verb, its values."""
+    """A command line the fast path takes: the global options, the verb, its values
+    (and its group's, for the verb of a group with options: ``compose -f F ps``)."""
 
-    def __init__(self, globals_: dict[str, str], verb: str, values: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        globals_: dict[str, str],
+        verb: str,
+        values: dict[str, Any],
+        group: dict[str, Any] | None = None,
+    ) -> None:
         self.globals = globals_
         self.verb = verb
         self.values = values
+        self.group = group
 
 
 def run(args: list[str], engine: Engine | None = None) -> int | None:
@@ -83,7 +91,10 @@ def _call(parsed: Parsed, args: Sequence[str], engine: Engine | None) -> int:
     try:
         __import__(f"hutch.cli.{module_name}")
         body = getattr(sys.modules[f"hutch.cli.{module_name}"], function_name)
-        result = body(state, **parsed.values)
+        if parsed.group is None:
+            result = body(state, **parsed.values)
+        else:
+            result = body(state, parsed.group, **parsed.values)
     except Exception as exc:
         return exits.code_of(exc, args)
     except KeyboardInterrupt as exc:
@@ -129,6 +140,9 @@ def parse(args: Sequence[str]) -> Parsed | None:
         i += 1
     if i >= len(args):
         return None
+    group_spec = fastspec.GROUPS.get(args[i])
+    if group_spec is not None:
+        return _group_verb(globals_, args[i], group_spec, args[i + 1 :])
     verb = " ".join(args[i : i + 2])  # a group's command (system service) first
     if verb in fastspec.VERBS and len(args) > i + 1:
         i += 1
@@ -140,8 +154,34 @@ def parse(args: Sequence[str]) -> Parsed | None:
     return None if values is None else Parsed(globals_, verb, values)
 
 
+def _group_verb(
+    globals_: dict[str, str], word: str, spec: dict[str, Any], args: Sequence[str]
+) -> Parsed | None:
+    """``WORD [its options] COMMAND [the command's]``: click parses a group's options up
+    to the first other word (a group takes no interspersed arguments), which names
+    the command; the command parses the rest. A ``--`` anywhere is typer's (click's
+    group hands it on to the command, which then reads what follows as options)."""
+    if "--" in args:
+        return None
+    taken = _options(spec, args)
+    if taken is None or not taken[1]:
+        return None
+    group, rest = taken
+    verb = f"{word} {rest[0]}"
+    if verb not in fastspec.VERBS:
+        return None
+    values = parse_verb(fastspec.VERBS[verb][2], rest[1:])
+    return None if values is None else Parsed(globals_, verb, values, group)
+
+
 def parse_verb(spec: dict[str, Any], args: Sequence[str]) -> dict[str, Any] | None:
     """The keyword values typer would call the verb with, or None (typer's case)."""
+    taken = _options(spec, args)
+    return None if taken is None else _arguments(spec["arguments"], taken[1], taken[0])
+
+
+def _options(spec: dict[str, Any], args: Sequence[str]) -> tuple[dict[str, Any], list[str]] | None:
+    """The option values of ``args`` and its positional words, or None (typer's case)."""
     options: dict[str, tuple[str, str, Any]] = spec["options"]
     values = dict(spec["defaults"])
     given: dict[str, list[str]] = {}  # repeatable options, in order
@@ -208,7 +248,7 @@ def parse_verb(spec: dict[str, Any], args: Sequence[str]) -> dict[str, Any] | No
             break
     for key, items in given.items():
         values[key] = items
-    return _arguments(spec["arguments"], positional, values)
+    return values, positional
 
 
 def _store(

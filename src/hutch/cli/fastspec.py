@@ -75,4 +75,32 @@ VERBS: dict[str, tuple[str, str, dict[str, Any]]] = {
         'arguments': (('uri', 1, False),),
         'interspersed': True,
     }),
+    'compose ps': ('compose_ps', 'ps_command', {
+        'options': {'--all': ('all', 'flag', (True, '')), '-a': ('all', 'flag', (True, '')), '--quiet': ('quiet', 'flag', (True, '')), '-q': ('quiet', 'flag', (True, '')), '--services': ('list_services', 'flag', (True, '')), '--status': ('status', 'list', None), '--filter': ('filter_', 'list', None), '--format': ('output_format', 'str', None)},
+        'defaults': {'services': None, 'all': False, 'quiet': False, 'list_services': False, 'status': None, 'filter_': None, 'output_format': 'table'},
+        'arguments': (('services', -1, False),),
+        'interspersed': True,
+    }),
+    'compose ls': ('compose_ls', 'ls_command', {
+        'options': {'--all': ('all', 'flag', (True, '')), '-a': ('all', 'flag', (True, '')), '--quiet': ('quiet', 'flag', (True, '')), '-q': ('quiet', 'flag', (True, '')), '--format': ('output_format', 'str', None)},
+        'defaults': {'all': False, 'quiet': False, 'output_format': 'table'},
+        'arguments': (),
+        'interspersed': True,
+    }),
+    'compose config': ('compose_config', 'config_command', {
+        'options': {'--format': ('output_format', 'str', None), '--services': ('list_services', 'flag', (True, '')), '--volumes': ('list_volumes', 'flag', (True, '')), '--profiles': ('list_profiles', 'flag', (True, '')), '--images': ('list_images', 'flag', (True, '')), '--quiet': ('quiet', 'flag', (True, '')), '-q': ('quiet', 'flag', (True, '')), '--no-interpolate': ('no_interpolate', 'flag', (True, ''))},
+        'defaults': {'services': None, 'output_format': 'yaml', 'list_services': False, 'list_volumes': False, 'list_profiles': False, 'list_images': False, 'quiet': False, 'no_interpolate': False},
+        'arguments': (('services', -1, False),),
+        'interspersed': True,
+    }),
+}
+
+# group -> its own options, before its command word (same shape as a verb's)
+GROUPS: dict[str, dict[str, Any]] = {
+    'compose': {
+        'options': {'--file': ('file', 'list', None), '-f': ('file', 'list', None), '--project-name': ('project_name', 'str', None), '-p': ('project_name', 'str', None), '--project-directory': ('project_directory', 'str', None), '--env-file': ('env_file', 'list', None), '--profile': ('profile', 'list', None), '--progress': ('progress', 'str', None)},
+        'defaults': {'file': None, 'project_name': None, 'project_directory': None, 'env_file': None, 'profile': None, 'progress': ''},
+        'arguments': (),
+        'interspersed': False,
+    },
 }

@@ -90,8 +90,8 @@ class AppState:
 
         # an engine given from outside is shared, never used from two threads
         new_engine = None if self._injected else self.new_engine
-        schema_cache = user_dir("XDG_CACHE_HOME") / "compose-schema"
-        return Compose(self.engine, new_engine, schema_cache)
+        cache = user_dir("XDG_CACHE_HOME")
+        return Compose(self.engine, new_engine, cache / "compose-schema", cache / "compose-model")
 
     def kube(self) -> KubeFrontEnd:
         """The Kubernetes YAML front end (layer 5), imported only by ``kube``/``play``."""

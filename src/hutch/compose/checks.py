@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from hutch.compose.locate import Locator
+from hutch.compose.model import dependency_order as dependency_order  # its home: the model
 
 
 def check(model: dict[str, Any], disabled: set[str], where: Locator) -> None:
@@ -100,22 +101,3 @@ def _published_ports(services: dict[str, Any], where: Locator) -> None:
                     ("services", name, "ports", index),
                 )
             seen[key] = name
-
-
-def dependency_order(services: dict[str, Any]) -> list[str]:
-    """Service names, each after the services it depends on (input is acyclic)."""
-    order: list[str] = []
-    done: set[str] = set()
-
-    def visit(name: str) -> None:
-        if name in done:
-            return
-        done.add(name)
-        for dependency in sorted(services[name].get("depends_on") or {}):
-            if dependency in services:
-                visit(dependency)
-        order.append(name)
-
-    for name in sorted(services):
-        visit(name)
-    return order

@@ -15,14 +15,25 @@ from hutch.compose.dotenv import read_env_file
 from hutch.compose.errors import ComposeError
 from hutch.compose.load import STDIN
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from hutch.compose.modelcache import Probes
+
 BASE_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
 _VALID_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
 def find_files(
-    files: tuple[str, ...], cwd: str, environ: Mapping[str, str]
+    files: tuple[str, ...], cwd: str, environ: Mapping[str, str], probes: Probes | None = None
 ) -> tuple[list[str], list[str]]:
-    """The compose files (absolute, or ``-``) and warnings about the choice."""
+    """The compose files (absolute, or ``-``) and warnings about the choice (``probes``:
+    what was looked for is noted there)."""
+
+    def is_file(path: Path) -> bool:
+        if probes is not None:
+            probes.note(str(path))
+        return path.is_file()
+
     if files:
         return [f if f == STDIN else os.path.normpath(os.path.join(cwd, f)) for f in files], []
     if environ.get("COMPOSE_FILE"):
@@ -31,7 +42,7 @@ def find_files(
         return [os.path.normpath(os.path.join(cwd, f)) for f in named], []
     directory = Path(cwd)
     for folder in (directory, *directory.parents):
-        present = [name for name in BASE_NAMES if (folder / name).is_file()]
+        present = [name for name in BASE_NAMES if is_file(folder / name)]
         if not present:
             continue
         warnings = []
@@ -44,7 +55,7 @@ def find_files(
         stem = present[0].rsplit(".", 1)[0]
         for suffix in ("yaml", "yml"):
             override = folder / f"{stem}.override.{suffix}"
-            if override.is_file():
+            if is_file(override):
                 chosen.append(str(override))
                 break
         return chosen, warnings
@@ -63,15 +74,23 @@ def project_directory(option: str | None, files: list[str], cwd: str) -> str:
 
 
 def environment(
-    env_files: tuple[str, ...], project_dir: str, cwd: str, shell: Mapping[str, str]
+    env_files: tuple[str, ...],
+    project_dir: str,
+    cwd: str,
+    shell: Mapping[str, str],
+    probes: Probes | None = None,
 ) -> dict[str, str]:
     """What interpolation sees: the env files (``.env`` by default), the shell over them."""
     paths = [os.path.normpath(os.path.join(cwd, f)) for f in env_files]
     if not env_files:
         default = os.path.join(project_dir, ".env")
+        if probes is not None:
+            probes.note(default)
         paths = [default] if os.path.isfile(default) else []
     result: dict[str, str] = {}
     for path in paths:
+        if probes is not None:
+            probes.note(path)
         result.update(read_env_file(path, shell) or {})
     result.update(shell)
     return result

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,10 @@ from hutch.compose.merge import merge, strip
 from hutch.compose.normalise import Context, normalise_file
 from hutch.compose.schema import validate
 from hutch.compose.yamlload import Document, Override, load_text
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from hutch.compose.modelcache import Probes
 
 STDIN = "-"
 _RESOURCES = ("services", "networks", "volumes", "secrets", "configs")
@@ -37,6 +41,7 @@ class Loader:
     interpolation: bool = True
     read_stdin: Callable[[], str] | None = None
     schema_cache: Path | None = None  # schema.validate's markers (None: none kept)
+    probes: Probes | None = None  # where the paths read and looked for are noted
 
     def load_files(self, paths: list[str], base_dir: str, stack: tuple[str, ...] = ()) -> Loaded:
         merged: dict[str, Any] = {}
@@ -70,12 +75,17 @@ class Loader:
             if self.read_stdin is None:
                 raise ComposeError("no standard input to read the compose file from")
             return self.read_stdin()
+        self._note(path)
         try:
             return Path(path).read_text()
         except FileNotFoundError:
             raise ComposeError(f"open {path}: no such file or directory") from None
         except (OSError, UnicodeDecodeError) as exc:
             raise ComposeError(f"cannot read {path}: {exc}") from None
+
+    def _note(self, path: str) -> None:
+        if self.probes is not None:
+            self.probes.note(path)
 
     def _interpolate(self, value: Any, doc: Document, path: KeyPath) -> Any:
         if isinstance(value, str):
@@ -103,15 +113,18 @@ class Loader:
         env_files = spec.get("env_file")
         if env_files is None:
             candidates = [os.path.join(project_dir, ".env")]
+            for candidate in candidates:
+                self._note(candidate)
             env_files = [f for f in candidates if os.path.isfile(f)]
         elif isinstance(env_files, str):
             env_files = [env_files]
         environ: dict[str, str] = {}
         for env_file in env_files:
             full = os.path.normpath(os.path.join(base_dir, env_file))
+            self._note(full)
             environ.update(read_env_file(full, self.shell) or {})
         environ.update(self.shell)
-        sub = Loader(environ, self.shell, self.interpolation, self.read_stdin, self.schema_cache)
+        sub = replace(self, environ=environ)
         return sub.load_files(files, project_dir, stack)
 
 

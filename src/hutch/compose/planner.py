@@ -32,16 +32,16 @@ from hutch.api.containers import (
     ActionReport,
     ContainerSummary,
     CopyOptions,
-    ListContainersOptions,
     RemoveContainerOptions,
     RunReport,
     StartOptions,
     StopOptions,
     WaitOptions,
 )
-from hutch.api.errors import HutchError, InvalidArgument
+from hutch.api.errors import HutchError, InvalidArgument, NoSuchObject
 from hutch.api.networks import NetworkCreateOptions, NetworkRemoveOptions
 from hutch.api.volumes import VolumeCreateOptions, VolumeListOptions, VolumeRemoveOptions
+from hutch.compose import listing
 from hutch.compose.build import (
     build_options,
     build_reason,
@@ -82,19 +82,25 @@ def _bare(image_id: str) -> str:
     return image_id.removeprefix("sha256:")
 
 
-def _policy(service: Mapping[str, Any], override: str | None) -> str:
+def _pulls(service: Mapping[str, Any], no_build: bool) -> bool:
+    """Whether ``service``'s image comes from a registry: it names no build, or it
+    names its ``image`` too and ``--no-build`` is given (docker compose pulls it then)."""
+    return "image" in service and ("build" not in service or no_build)
+
+
+def _policy(service: Mapping[str, Any], override: str | None, no_build: bool = False) -> str:
     """The create's pull policy: a service that builds its image never pulls it."""
-    if "build" in service:
+    if not _pulls(service, no_build):
         return "missing"
     if override in ("always", "missing", "never"):
         return override
     return pull_policy(service)
 
 
-def _create_policy(service: Mapping[str, Any], override: str | None) -> str:
+def _create_policy(service: Mapping[str, Any], override: str | None, no_build: bool) -> str:
     """The create's pull policy after ``_refresh``: an ``always`` image was pulled there
     (with its progress row) moments before, so the create does not pull it again."""
-    policy = _policy(service, override)
+    policy = _policy(service, override, no_build)
     return "missing" if policy == "always" else policy
 
 
@@ -176,46 +182,12 @@ class Runner:
     # --- state -------------------------------------------------------------------
 
     def _containers(self, one_off: bool = False) -> list[ContainerSummary]:
-        found = self.engine.containers.ls(
-            ListContainersOptions(all=True, filters=(f"label={LABEL}.project={self.name}",))
-        )
-        return [c for c in found if (labels_of(c).get(f"{LABEL}.oneoff") == "True") == one_off]
+        return listing.summaries(self.engine, self.name, one_off)
 
     def containers(
         self, all: bool, services: tuple[str, ...] = (), one_off: bool = False
     ) -> list[ComposeContainer]:
-        found = self._containers() + (self._containers(one_off=True) if one_off else [])
-        out = []
-        for summary in found:
-            labels = labels_of(summary)
-            service = labels.get(f"{LABEL}.service", "")
-            if services and service not in services:
-                continue
-            if not all and summary.status != "running":
-                continue
-            out.append(
-                ComposeContainer(
-                    name=summary.name,
-                    id=summary.id,
-                    service=service,
-                    number=int(labels.get(f"{LABEL}.container-number", "0") or 0),
-                    image=summary.image,
-                    command=summary.command,
-                    status=summary.status,
-                    health=summary.health,
-                    created=summary.created,
-                    ports=tuple(
-                        f"{ip or '0.0.0.0'}:{host}->{ctr}/{proto}"
-                        for ip, host, ctr, proto in summary.ports
-                    ),
-                    one_off=labels.get(f"{LABEL}.oneoff") == "True",
-                )
-            )
-        # dependencies first: ``start`` and ``restart`` go in this order
-        rank = {name: i for i, name in enumerate(dependency_order(dict(self.project.services)))}
-        return sorted(
-            out, key=lambda c: (rank.get(c.service, len(rank)), c.service, c.one_off, c.number)
-        )
+        return listing.containers(self.engine, self.project, all, services, one_off)
 
     # --- up ------------------------------------------------------------------------
 
@@ -251,7 +223,7 @@ class Runner:
         order = self._selected(options.services, options.no_deps)
         self._refuse_unsupported(order)
         self._build_missing(order, options, progress)
-        self._refresh(order, options.pull, progress, options.quiet_pull)
+        self._refresh(order, options.pull, progress, options.quiet_pull, options.no_build)
         self._networks(order, progress)
         self._volumes(order, progress)
         existing = self._containers()
@@ -384,19 +356,26 @@ class Runner:
                 )
 
     def _refresh(
-        self, order: list[str], override: str | None, progress: Progress, quiet: bool = False
+        self,
+        order: list[str],
+        override: str | None,
+        progress: Progress,
+        quiet: bool = False,
+        no_build: bool = False,
     ) -> None:
         """``pull_policy: daily|weekly|every_D|refresh``: pull the images whose last pull
         is older than the window, before anything is created (``--pull`` overrides);
         and the missing images and the ``always`` ones, as docker compose does, each
-        with its progress row."""
+        with its progress row. All before any network or volume is made, as docker
+        compose pulls before it makes them: a pull that fails, or a ``never`` image
+        that is missing, leaves nothing behind."""
         from hutch.compose import refresh
 
         now = time.time()
         windows: dict[str, float | None] = {}
         for name in order:  # every window read before anything is pulled
             service = self.project.services[name]
-            if "build" in service or "image" not in service or override is not None:
+            if not _pulls(service, no_build) or override is not None:
                 continue
             try:
                 windows[name] = refresh.window(service)
@@ -405,16 +384,23 @@ class Runner:
                 locator = self.project.locator
                 path = ("services", name, key)
                 raise locator.error(str(exc), path) if locator else ComposeError(str(exc)) from None
+        for name in order:  # --pull never / pull_policy: never: said before any pull
+            service = self.project.services[name]
+            if not _pulls(service, no_build) or _policy(service, override, no_build) != "never":
+                continue
+            image = str(service["image"])
+            if not self.engine.images.exists(image):
+                raise NoSuchObject(f"{image}: image not known (and --pull=never)")
         pulled: set[str] = set()
         for name in order:
             service = self.project.services[name]
-            if "build" in service or "image" not in service:
+            if not _pulls(service, no_build):
                 continue
             image = str(service["image"])
             if image in pulled:
                 continue
             seconds = windows.get(name)
-            policy = _policy(service, override)
+            policy = _policy(service, override, no_build)
             if (
                 policy == "always"  # pulled here with its row, as docker compose does
                 or (policy == "missing" and not self.engine.images.exists(image))
@@ -545,7 +531,7 @@ class Runner:
                 )
                 current = None
             if current is None:
-                policy = _create_policy(service, options.pull)
+                policy = _create_policy(service, options.pull, options.no_build)
                 container = self._create(
                     name, service, number, digest, policy, progress, kept, options.quiet_pull, hosts
                 )
@@ -894,7 +880,7 @@ class Runner:
             restart="no",
             net=replace(base.net, publish=(*base.net.publish, *options.publish)),
             volumes=replace(base.volumes, volumes=(*base.volumes.volumes, *options.volumes)),
-            pull=replace(base.pull, policy=_create_policy(service, None)),
+            pull=replace(base.pull, policy=_create_policy(service, None, False)),
         ), written
 
     # --- down -------------------------------------------------------------------------

@@ -5,9 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hutch.api.compose import ComposeProjectOptions
 from hutch.compose import discovery
@@ -15,36 +14,29 @@ from hutch.compose.checks import check
 from hutch.compose.finalise import active_services, finalise
 from hutch.compose.load import Loader
 from hutch.compose.locate import Locator
+from hutch.compose.model import Project as Project  # its home; imported from here too
 from hutch.compose.swarm import swarm_only_warnings
 
-
-@dataclass(frozen=True)
-class Project:
-    name: str
-    working_dir: str
-    config_files: tuple[str, ...]
-    model: Mapping[str, Any]  # normalised: what ``compose config`` prints
-    all_profiles: tuple[str, ...]
-    disabled: tuple[str, ...]  # services its profiles leave out
-    environment: Mapping[str, str] = field(repr=False)
-    warnings: tuple[str, ...] = ()
-    locator: Locator | None = field(default=None, repr=False, compare=False)
-
-    @property
-    def services(self) -> Mapping[str, Any]:
-        result: Mapping[str, Any] = self.model["services"]
-        return result
+if TYPE_CHECKING:
+    from hutch.compose.modelcache import Probes
 
 
-def load_project(options: ComposeProjectOptions, schema_cache: Path | None = None) -> Project:
+def load_project(
+    options: ComposeProjectOptions, schema_cache: Path | None = None, probes: Probes | None = None
+) -> Project:
     """Find, read, merge, interpolate, validate and normalise; raise ComposeError.
 
     ``schema_cache``: where the models that passed the schema are remembered (None:
-    each file is validated)."""
-    files, warnings = discovery.find_files(options.files, options.cwd, options.environ)
+    each file is validated); ``probes``: where every path read or looked for is noted
+    (compose/modelcache.py)."""
+    files, warnings = discovery.find_files(options.files, options.cwd, options.environ, probes)
     project_dir = discovery.project_directory(options.project_directory, files, options.cwd)
-    environ = discovery.environment(options.env_files, project_dir, options.cwd, options.environ)
-    loader = Loader(environ, options.environ, options.interpolate, options.read_stdin, schema_cache)
+    environ = discovery.environment(
+        options.env_files, project_dir, options.cwd, options.environ, probes
+    )
+    loader = Loader(
+        environ, options.environ, options.interpolate, options.read_stdin, schema_cache, probes
+    )
     loaded = loader.load_files(files, project_dir)
     data = loaded.data
     if "version" in data:
@@ -56,6 +48,13 @@ def load_project(options: ComposeProjectOptions, schema_cache: Path | None = Non
         profiles = [p for p in environ["COMPOSE_PROFILES"].split(",") if p]
     enabled = active_services(services, profiles, options.services)
     where = Locator(loaded.docs)
+    if probes is not None:  # the env and label files finalise reads
+        for service_name in sorted(enabled):
+            body = services.get(service_name) or {}
+            for entry in body.get("env_file") or ():
+                probes.note(entry["path"])
+            for path in body.get("label_file") or ():
+                probes.note(path)
     model = finalise(data, name, environ, options.environ, enabled, where)
     disabled = set(services) - enabled
     check(model, disabled, where)

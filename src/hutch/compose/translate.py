@@ -25,10 +25,9 @@ from hutch.api.container_config import (
     SecurityOptions,
     VolumeOptions,
 )
+from hutch.compose.model import LABEL as LABEL
 from hutch.compose.secrets import bind_volumes, secret_files, secret_flags
 from hutch.compose.swarm import SWARM_ONLY
-
-LABEL = "com.docker.compose"
 
 # Keys the planner handles itself, or that have no effect on one container.
 PLANNER_KEYS = {

@@ -30,11 +30,12 @@ def test_the_table_is_what_the_generator_writes() -> None:
 
 
 def _typer_values(verb: str, argv: list[str], monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    """The values typer calls the verb's body with (a group's under ``group``)."""
     module, function = fastgen.FAST_VERBS[verb]
     seen: list[dict[str, Any]] = []
 
-    def record(state: object, **values: Any) -> int:
-        seen.append(values)
+    def record(state: object, *group: Any, **values: Any) -> int:
+        seen.append({**values, "group": group[0]} if group else values)
         return 0
 
     monkeypatch.setattr(f"hutch.cli.{module}.{function}", record)
@@ -112,6 +113,28 @@ TAKEN = [
     ["system", "service"],
     ["system", "service", "--time", "0", "unix:///tmp/x.sock"],
     ["--log-level", "info", "system", "service", "-t", "3"],
+    # a group's options before its command word (issue 17: compose ps)
+    ["compose", "ps"],
+    ["compose", "-f", "a.yaml", "--file=b.yaml", "-fc.yaml", "ps"],
+    ["compose", "-p", "proj", "--project-directory", "/d", "ps", "-a"],
+    ["compose", "--project-name=p", "--env-file", "e1", "--env-file=e2", "ps", "-aq"],
+    ["compose", "--profile", "x", "--profile", "y", "--progress", "plain", "ps", "web", "db"],
+    ["compose", "-f", "-", "ps", "--services"],
+    ["compose", "-f", "--all", "ps"],  # a value that looks like an option is still the value
+    ["compose", "ps", "--status", "running", "--status=exited", "--filter", "status=paused"],
+    ["compose", "ps", "--format", "json", "--all=false", "web"],
+    ["compose", "ps", "--format={{.Name}}", "-q", "-a"],
+    ["compose", "ps", "web", "--all"],  # options after the services, as typer takes them
+    ["--root", "/r", "compose", "-p", "p", "ps", "--quiet=true"],
+    ["compose", "ls"],
+    ["compose", "ls", "-aq"],
+    ["compose", "-f", "x.yaml", "ls", "--all", "--format", "json"],
+    ["compose", "--progress", "quiet", "ls", "--format=table", "--quiet=false"],
+    ["compose", "config"],
+    ["compose", "-f", "a.yaml", "config", "--services"],
+    ["compose", "config", "--format", "json", "web", "db"],
+    ["compose", "config", "-q", "--no-interpolate", "--volumes", "--profiles", "--images"],
+    ["compose", "--profile", "p", "config", "web", "--format=yaml"],
 ]
 
 
@@ -119,7 +142,10 @@ TAKEN = [
 def test_what_it_takes_it_takes_as_typer(argv: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
     parsed = fast.parse(argv)
     assert parsed is not None, "the fast path should take this"
-    assert parsed.values == _typer_values(parsed.verb, argv, monkeypatch)
+    values = dict(parsed.values)
+    if parsed.group is not None:
+        values["group"] = parsed.group
+    assert values == _typer_values(parsed.verb, argv, monkeypatch)
 
 
 LEFT = [
@@ -162,6 +188,29 @@ LEFT = [
     ["system", "df"],
     ["system", "service", "--help"],
     ["system", "service", "--time", "x"],
+    ["compose"],
+    ["compose", "-p", "p"],  # no command: typer's help
+    ["compose", "--help", "ps"],
+    ["compose", "-h", "ps"],  # the group has no -h: typer's message
+    ["compose", "ps", "--help"],
+    ["compose", "ps", "-h"],
+    ["compose", "--bogus", "ps"],
+    ["compose", "ps", "--bogus"],
+    ["compose", "ps", "-x"],
+    ["compose", "-f"],
+    ["compose", "-f", "x", "-p"],
+    ["compose", "up", "-d"],  # a command the table does not have
+    ["compose", "-p", "p", "up"],
+    ["compose", "config", "--hash", "*"],  # not an option of config (yet)
+    ["compose", "config", "-h"],
+    ["compose", "ps", "--all=maybe"],
+    ["compose", "--project-name"],
+    ["--tmpdir", "/t", "compose", "ps"],
+    ["compose", "--", "ps", "-a"],  # click's group passes "--" on: typer's
+    ["compose", "ps", "--", "web"],
+    ["compose", "ls", "extra"],  # ls takes no argument: click's message
+    ["compose", "ls", "--filter", "name=x"],  # not an option of ls (yet)
+    ["compose", "ls", "--help"],
 ]
 
 
@@ -211,6 +260,102 @@ def test_errors_of_a_fast_verb_map_as_typer_s(capsys: pytest.CaptureFixture[str]
         assert capsys.readouterr().err == "Error: gone\n"
 
 
+COMPOSE_FILE = """\
+services:
+  db: {image: busybox}
+  web: {image: busybox, depends_on: [db]}
+"""
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["compose", "--progress=fancy", "ps"],  # typer's group callback refuses it first
+        ["compose", "-f", "missing.yaml", "ps"],
+        ["compose", "-f", "bad.yaml", "ps"],
+        ["compose", "ps", "nosuch"],
+        ["compose", "ps", "--status", "sleeping"],
+        ["compose", "ps", "--filter", "name=x"],
+        ["compose", "-p", "Bad Name", "ps"],
+        ["compose", "--progress", "fancy", "ls"],
+        ["compose", "ls", "--format", "yaml"],
+        ["compose", "-f", "bad.yaml", "config"],
+        ["compose", "-f", "bad.yaml", "config", "--services"],
+        ["compose", "config", "--format", "toml"],
+        ["compose", "config", "nosuch"],
+    ],
+)
+def test_compose_ps_fails_as_typer_s(
+    argv: list[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The errors of ``compose ps`` on the fast path: typer's code and message."""
+    (tmp_path / "compose.yaml").write_text(COMPOSE_FILE)
+    (tmp_path / "bad.yaml").write_text("services:\n  web: {image: busybox, bogus: 1}\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    assert fast.parse(argv) is not None
+    code = fast.run(argv, FakeEngine())
+    fast_err = capsys.readouterr().err
+    with pytest.raises(SystemExit) as exc_info:
+        cli_app.run_typer(argv, FakeEngine())
+    assert (code, fast_err) == (exc_info.value.code, capsys.readouterr().err)
+    assert code == 125 and fast_err.startswith("Error: ")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["config"],
+        ["config", "--format", "json", "web"],
+        ["config", "--services"],
+        ["config", "--images", "--no-interpolate"],
+        ["config", "-q"],
+        ["--profile", "x", "config", "--profiles"],
+    ],
+)
+def test_compose_config_prints_as_typer_s(
+    args: list[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    job = "  job:\n    image: busybox\n    profiles: [x]\n    environment:\n      A: $${B}\n"
+    (tmp_path / "compose.yaml").write_text(COMPOSE_FILE + job)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    argv = ["compose", *args]
+    with pytest.raises(SystemExit) as exc_info:
+        cli_app.run_typer(argv, FakeEngine())
+    typer_said = (exc_info.value.code, capsys.readouterr())
+    for _ in range(2):  # the second from the kept project
+        assert fast.parse(argv) is not None
+        assert (fast.run(argv, FakeEngine()), capsys.readouterr()) == typer_said
+    assert typer_said[0] == 0
+
+
+def test_compose_ls_prints_as_typer_s(capsys: pytest.CaptureFixture[str]) -> None:
+    from hutch.api.container_list import ContainerSummary
+
+    def one(project: str, status: str) -> ContainerSummary:
+        labels = (("com.docker.compose.project", project),)
+        labels += (("com.docker.compose.project.config_files", f"/{project}/compose.yaml"),)
+        return ContainerSummary(
+            "i" * 64, project + "-web-1", "img", "", "sh", 0.0, status, 0, 0.0, 0.0, labels=labels
+        )
+
+    engine = FakeEngine(container_list=[one("b", "running"), one("a", "exited")])
+    for argv in (["compose", "ls"], ["compose", "ls", "-a", "--format", "json"]):
+        assert fast.run(argv, engine) == 0
+        fast_out = capsys.readouterr().out
+        with pytest.raises(SystemExit):
+            cli_app.run_typer(argv, engine)
+        assert fast_out == capsys.readouterr().out
+        assert "/b/compose.yaml" in fast_out
+
+
 def test_every_fast_verb_has_its_body() -> None:
     import importlib
     import inspect
@@ -220,6 +365,9 @@ def test_every_fast_verb_has_its_body() -> None:
         params = inspect.signature(body).parameters
         names = [n for n, p in params.items() if p.kind is not inspect.Parameter.VAR_KEYWORD]
         assert names[0] == "state"
+        if verb.split()[0] in fastspec.GROUPS:  # the group's values come second
+            assert names[1] == "group", verb
+            names.pop(1)
         values = set(fastspec.VERBS[verb][2]["defaults"])
         if len(names) < len(params):  # **values: the flags of the table (cli/flagparams.py)
             assert set(names[1:]) <= values, verb
@@ -301,6 +449,34 @@ def test_everyday_verbs_import_no_typer(argv: list[str], tmp_path: Path) -> None
     modules = _imported(argv, tmp_path)
     assert _matching(modules, NEVER) == []
     assert "hutch.cli.fast" in modules
+
+
+# What ``compose ps`` of an unchanged project leaves out (issue 17): typer, and the
+# loading of the file (YAML, the schema, normalisation), whose result it reuses.
+NOT_FOR_COMPOSE_PS = (
+    *NEVER,
+    "yaml",
+    "jsonschema",
+    "hutch.compose.load",
+    "hutch.compose.project",
+    "hutch.compose.planner",
+    "hutch.api.containers",
+    "hashlib",
+)
+
+
+@pytest.mark.parametrize("verb", [["ps"], ["config", "--services"]])
+def test_compose_ps_of_an_unchanged_project_loads_no_yaml(verb: list[str], tmp_path: Path) -> None:
+    file = tmp_path / "compose.yaml"
+    file.write_text(COMPOSE_FILE)
+    argv = ["compose", "-f", str(file), *verb]
+    first = _imported(argv, tmp_path)  # reads the file and keeps the project
+    assert "yaml" in first
+    modules = _imported(argv, tmp_path)
+    assert "hutch.cli.fast" in modules
+    assert _matching(modules, NOT_FOR_COMPOSE_PS) == []
+    file.write_text(COMPOSE_FILE + "\n")  # changed: read again
+    assert "yaml" in _imported(argv, tmp_path)
 
 
 # What ``ps`` and ``images`` leave out (issue 16: each was about 10 ms of their start):

@@ -15,7 +15,8 @@ from hutch.api.compose import ComposeProjectOptions, ComposeRunOptions
 from hutch.api.containers import ContainerSummary
 from hutch.api.errors import InvalidArgument
 from hutch.api.networks import NetworkSummary
-from hutch.cli.compose_progress import TtyView, check_mode, json_event, progress_view, resolve
+from hutch.cli.compose_progress import TtyView, json_event, progress_view, resolve
+from hutch.cli.compose_project import check_mode
 from hutch.cli.exits import compose_json
 from hutch.compose.planner import Runner
 from hutch.compose.project import load_project

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from hutch.api.compose import ComposeProjectOptions, ComposePullOptions, ComposeUpOptions
+from hutch.api.errors import NoSuchObject
 from hutch.api.images import ImageSummary, PullOptions
 from hutch.api.networks import NetworkSummary
 from hutch.compose import refresh
@@ -97,7 +99,10 @@ def test_up_pulls_the_stale_images_before_it_creates(tmp_path: Path) -> None:
     network = NetworkSummary("p_default", "n", "bridge", "", (), False, False, True, (), (), 0.0)
     three_hours = time.time() - 3 * 3600
     engine = FakeEngine(
-        image_inspects=[INSPECT], image_list=[_summary(three_hours)], network_summaries=[network]
+        image_inspects=[INSPECT],
+        image_list=[_summary(three_hours)],
+        network_summaries=[network],
+        existing_images=("busybox",),  # db's never finds it
     )
     Runner(as_engine(engine), _project(tmp_path)).up(
         ComposeUpOptions(no_start=True), lambda line: None
@@ -161,3 +166,96 @@ def test_an_always_image_is_pulled_with_its_row_and_not_again_by_the_create(
     )
     assert _pulled(engine) == ["busybox"]
     assert " Service web  Pulled" in lines
+
+
+# --- what ``up`` pulls before it makes anything (issue 17) ------------------------------
+
+BUILT_AND_NAMED = """\
+name: p
+services:
+  app:
+    image: localhost/app:1
+    build: {context: ., dockerfile_inline: "FROM busybox"}
+"""
+
+
+def _engine(**answers: Any) -> FakeEngine:
+    """A fake whose network create answers (the project's network does not exist)."""
+    made = NetworkSummary("made", "n", "bridge", "", (), False, False, True, (), (), 0.0)
+    return FakeEngine(network_summaries=[made], **answers)
+
+
+def _made(engine: FakeEngine) -> list[str]:
+    return [c for c, _ in engine.calls if c in ("networks.create", "volumes.create")]
+
+
+@pytest.mark.parametrize(
+    ("pull", "present", "pulled", "policy"),
+    [
+        ("always", True, ["localhost/app:1"], "missing"),  # pulled by up, not again by create
+        ("missing", False, ["localhost/app:1"], "missing"),
+        ("missing", True, [], "missing"),
+        (None, False, ["localhost/app:1"], "missing"),  # its pull_policy: missing
+    ],
+)
+def test_no_build_pulls_a_built_service_s_image_as_pull_says(
+    tmp_path: Path, pull: str | None, present: bool, pulled: list[str], policy: str
+) -> None:
+    engine = _engine(existing_images=("localhost/app:1",) if present else ())
+    Runner(as_engine(engine), _project(tmp_path, BUILT_AND_NAMED)).up(
+        ComposeUpOptions(no_start=True, no_build=True, pull=pull), lambda line: None
+    )
+    assert _pulled(engine) == pulled
+    names = [c for c, _ in engine.calls]
+    if pulled:  # before the network
+        assert names.index("images.pull") < names.index("networks.create")
+    assert not any(c == "images.build" for c in names)
+    (create,) = [o for c, o in engine.calls if c == "containers.create"]
+    assert create.pull.policy == policy
+
+
+def test_without_no_build_a_built_service_is_built_not_pulled(tmp_path: Path) -> None:
+    engine = _engine(existing_images=("localhost/app:1",))
+    Runner(as_engine(engine), _project(tmp_path, BUILT_AND_NAMED)).up(
+        ComposeUpOptions(no_start=True, pull="always"), lambda line: None
+    )
+    assert _pulled(engine) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "options"),
+    [
+        (
+            "name: p\nservices:\n  web: {image: localhost/absent:1}\n",
+            ComposeUpOptions(pull="never"),
+        ),
+        (
+            "name: p\nservices:\n  web: {image: localhost/absent:1, pull_policy: never}\n",
+            ComposeUpOptions(),
+        ),
+        (BUILT_AND_NAMED, ComposeUpOptions(pull="never", no_build=True)),
+    ],
+)
+def test_a_missing_never_image_fails_before_anything_is_made(
+    tmp_path: Path, text: str, options: ComposeUpOptions
+) -> None:
+    engine = FakeEngine()
+    with pytest.raises(NoSuchObject, match=r"image not known \(and --pull=never\)"):
+        Runner(as_engine(engine), _project(tmp_path, text)).up(options, lambda line: None)
+    assert _made(engine) == [] and _pulled(engine) == []
+
+
+def test_a_failing_pull_fails_before_anything_is_made(tmp_path: Path) -> None:
+    class Refusing(FakeEngine):
+        def record(self, method: str, argument: object) -> None:
+            super().record(method, argument)
+            if method == "images.pull":
+                raise NoSuchObject("localhost/absent:1: manifest unknown")
+
+    engine = Refusing()
+    text = "name: p\nservices:\n  web: {image: localhost/absent:1}\nvolumes: {data: {}}\n"
+    with pytest.raises(NoSuchObject, match="manifest unknown"):
+        Runner(as_engine(engine), _project(tmp_path, text)).up(
+            ComposeUpOptions(no_start=True, pull="always"), lambda line: None
+        )
+    assert _pulled(engine) == ["localhost/absent:1"] and _made(engine) == []

@@ -1,0 +1,181 @@
+"""Loaded projects kept between commands, so that ``compose ps`` reads no YAML.
+
+Reading a project (YAML, interpolation, the schema, normalisation, checks) took
+about 8 ms of each ``hutch compose ps`` and needs modules that take longer to
+import than ``hutch ps`` takes to run. A project that loaded is kept in
+``$XDG_CACHE_HOME/hutch/compose-model``, one file per working directory and
+options, and used again while everything it was made from is unchanged:
+
+- the options (files, ``-p``, ``--project-directory``, ``--env-file``,
+  profiles, services) and the working directory: the file's name and its key;
+- the whole process environment, by its SHA-256 (its values are not stored
+  beyond what the interpolated model holds: they may be secrets), since
+  interpolation, ``COMPOSE_*`` and bare ``environment`` keys read it (a shell
+  gives a program the same environment each time it starts it, ``$_`` included);
+- every path the load read or looked for, found or not (the compose files and
+  their includes and extends, the directories discovery walked, ``.env`` and
+  the env and label files), each by its device, inode, size, mtime and ctime,
+  taken before the file is read: an edit after that changes one of them;
+- hutch's version and the compose package's own files, so a changed loader
+  never answers from what an older one made.
+
+An entry is a file only the user can read (0600), written whole and renamed
+into place, so a command running beside another reads an entry or none;
+anything unreadable is a miss. A project read back has no locator: only verbs
+whose errors do not point into the file (``ps``) use the cache. Standard
+library only, and no hashlib (it loads OpenSSL: ~10 ms).
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+from pathlib import Path
+
+TYPE_CHECKING = False  # typing costs an import on the fast path; mypy reads the name alike
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Any
+
+    from hutch.api.compose import ComposeProjectOptions
+    from hutch.compose.model import Project
+
+# what an entry holds; a change of its layout changes this
+_FORMAT = 1
+_MARSHAL_VERSION = 2  # no back-references: the same data, the same bytes
+Signature = tuple[int, int, int, int, int] | None
+
+
+def signature(path: str) -> Signature:
+    """What says a path changed: device, inode, size, mtime and ctime (None: absent)."""
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+class Probes:
+    """The paths a load read or looked for, each with its signature when it was first seen."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, Signature] = {}
+
+    def note(self, path: str) -> None:
+        """Call before reading or testing ``path``."""
+        if path not in self.seen:
+            self.seen[path] = signature(path)
+
+
+def _sha256(data: bytes) -> str:
+    for name in ("_sha2", "_sha256"):  # the interpreter's own (Python 3.12 on: _sha2)
+        try:
+            module: Any = __import__(name)
+        except ImportError:
+            continue
+        return str(module.sha256(data).hexdigest())
+    import hashlib  # pragma: no cover - a build without them
+
+    return hashlib.sha256(data).hexdigest()  # pragma: no cover
+
+
+def _code() -> list[tuple[str, Signature]]:
+    """The compose package's files: a changed loader is another key."""
+    folder = Path(__file__).parent
+    with os.scandir(folder) as entries:
+        names = sorted(e.name for e in entries if e.name.endswith((".py", ".json")))
+    return [(name, signature(str(folder / name))) for name in names]
+
+
+def _keys(options: ComposeProjectOptions) -> tuple[str, str] | None:
+    """The entry's file name (options, working directory) and its full key; None: none."""
+    from hutch import __version__
+
+    if "-" in options.files:  # standard input: nothing to compare with next time
+        return None
+    where = (
+        options.cwd,
+        options.files,
+        options.project_name,
+        options.project_directory,
+        options.env_files,
+        options.profiles,
+        options.services,
+        options.interpolate,
+    )
+    name = _sha256(marshal.dumps(where, _MARSHAL_VERSION))
+    environ = sorted(options.environ.items())
+    extra = (_FORMAT, __version__, _code(), environ)
+    return name, _sha256(marshal.dumps((where, extra), _MARSHAL_VERSION))
+
+
+def lookup(folder: Path, options: ComposeProjectOptions) -> Project | None:
+    """The project kept for ``options`` if nothing it came from changed, else None."""
+    keys = _keys(options)
+    if keys is None:
+        return None
+    try:
+        data = marshal.loads((folder / keys[0]).read_bytes())
+        key, seen, fields = data
+        if key != keys[1] or not isinstance(seen, tuple):
+            return None
+        for path, sig in seen:
+            if signature(path) != sig:
+                return None
+        return _project(fields, options.environ)
+    except (OSError, ValueError, EOFError, TypeError, KeyError, IndexError):
+        return None  # missing, torn or of another layout: load it
+
+
+def store(folder: Path, options: ComposeProjectOptions, project: Project, probes: Probes) -> None:
+    """Keep ``project`` (best effort: a cache that cannot be written is no error)."""
+    keys = _keys(options)
+    if keys is None:
+        return
+    shell = options.environ
+    # the environment's names in order, and the values of those not from the shell
+    # (the shell's are the key's, by digest: never stored)
+    order = list(project.environment)
+    own = {k: v for k, v in project.environment.items() if k not in shell}
+    fields: Any = (
+        project.name,
+        project.working_dir,
+        project.config_files,
+        project.model,
+        project.all_profiles,
+        project.disabled,
+        order,
+        own,
+        project.warnings,
+    )
+    try:
+        data = marshal.dumps((keys[1], tuple(probes.seen.items()), fields), _MARSHAL_VERSION)
+    except ValueError:  # a value marshal cannot write (a YAML date): not kept
+        return
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        temporary = folder / f".{keys[0]}.{os.getpid()}"
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, folder / keys[0])
+    except OSError:
+        return
+
+
+def _project(fields: Any, shell: Mapping[str, str]) -> Project:
+    from hutch.compose.model import Project
+
+    name, working_dir, files, model, profiles, disabled, order, own, warnings = fields
+    # the shell is the one of the key: each name takes its value where it came from
+    environment = {k: own[k] if k in own else shell[k] for k in order}
+    return Project(
+        name=name,
+        working_dir=working_dir,
+        config_files=files,
+        model=model,
+        all_profiles=profiles,
+        disabled=disabled,
+        environment=environment,
+        warnings=warnings,
+    )
