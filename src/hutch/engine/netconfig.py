@@ -242,9 +242,10 @@ def resolv_text(options: RunOptions, net: NetworkSpec, host_resolv: str) -> str:
     if net.mode == "private":
         # the forwarder reaches the host's first resolver, a loopback one included
         servers = [net.dns]
-    elif net.mode == "bridge" and net.attachments:
+    elif net.mode == "bridge" and any(a.gateway for a in net.attachments):
         # the network's own name server (rootlessd) answers names and forwards the rest
-        servers = [a.gateway for a in net.attachments][:3]
+        # (a network without IPAM has no gateway: the host's servers stay)
+        servers = [a.gateway for a in net.attachments if a.gateway][:3]
     if options.net.dns:
         servers = list(options.net.dns)
     if options.net.dns_search:

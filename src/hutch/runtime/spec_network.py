@@ -42,6 +42,8 @@ class Attachment:
     address6: str = ""  # dual-stack networks: the IPv6 address, its prefix and gateway
     prefix6: int = 0
     gateway6: str = ""
+    # the network's static routes (--route): (destination CIDR, gateway, metric; 0: none)
+    routes: tuple[tuple[str, str, int], ...] = ()
 
 
 @dataclass(frozen=True)
