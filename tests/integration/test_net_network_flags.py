@@ -122,6 +122,19 @@ def test_a_dns_network_forwards_to_its_own_server(
     assert "named" not in own.asked
 
 
+def test_a_network_without_a_name_server_gives_its_dns_to_the_container(
+    hutch: Hutch, base_image: str
+) -> None:
+    """As podman: with DNS off, the network's --dns servers go into resolv.conf."""
+    hutch("network", "create", "--disable-dns", "--dns", "192.0.2.53", "quiet")
+    hutch("network", "create", "--ipam-driver", "none", "--dns", "192.0.2.54", "barens")
+    out = hutch(
+        "run", "--rm", "--network", "quiet,barens", base_image, "cat", "/etc/resolv.conf"
+    ).stdout  # fmt: skip
+    servers = [line.split()[1] for line in out.splitlines() if line.startswith("nameserver")]
+    assert servers == ["192.0.2.53", "192.0.2.54"]
+
+
 def test_a_network_without_ipam_gives_no_address(hutch: Hutch, base_image: str) -> None:
     hutch("network", "create", "--ipam-driver", "none", "bare")
     info = json.loads(hutch("network", "inspect", "bare").stdout)[0]
@@ -138,6 +151,19 @@ def test_a_network_without_ipam_gives_no_address(hutch: Hutch, base_image: str) 
     assert not re.search(r"\binet\s", addresses), addresses
     assert "scope global" not in addresses, addresses
     assert "dev eth1" not in routes and "default via 10.95.0.1 dev eth0" in routes
+    # a running container on it alone, then connected to it a second time over
+    hutch("run", "-d", "--name", "bareonly", "--network", "bare", base_image, "sleep", "60")
+    hutch("run", "-d", "--name", "joiner", "--network", "addressed", base_image, "sleep", "60")
+    hutch("network", "connect", "bare", "joiner")
+    joined = hutch("exec", "joiner", "ip", "-o", "addr", "show", "eth1").stdout
+    assert not re.search(r"\binet\s", joined), joined
+    members = json.loads(hutch("network", "inspect", "bare").stdout)[0]["containers"]
+    assert sorted(m["name"] for m in members.values()) == ["bareonly", "joiner"]
+    for m in members.values():
+        (iface,) = m["interfaces"].values()
+        assert list(iface) == ["mac_address"]
+    settings = json.loads(hutch("inspect", "bareonly").stdout)[0]["NetworkSettings"]
+    assert settings["Networks"]["bare"]["IPAddress"] == ""
     refused = hutch(
         "run", "--rm", "--network", "bare", "--ip", "10.1.0.5", base_image, "true", check=False
     )

@@ -181,6 +181,7 @@ def _attachment(record: NetworkSummary, a: AttachmentRecord, default_route: bool
         prefix6=ipaddress.ip_network(subnet6.subnet).prefixlen if subnet6 else 0,
         gateway6=subnet6.gateway if subnet6 else "",
         routes=tuple((r.destination, r.gateway, r.metric or 0) for r in record.routes),
+        direct_dns=() if record.dns else record.dns_servers,
     )
 
 

@@ -222,6 +222,27 @@ def test_resolv_conf_keeps_the_hosts_servers_on_a_network_without_a_gateway() ->
     assert netconfig.resolv_text(RunOptions(image="i"), net, "") == "nameserver 10.89.3.1\n"
 
 
+def test_resolv_conf_names_the_dns_of_a_network_without_a_name_server() -> None:
+    """podman: a network with DNS off gives its --dns servers to the container itself."""
+    bare = Attachment("bare", "hutch1", "eth0", "", 0, "", "", direct_dns=("192.0.2.53",))
+    quiet = Attachment("q", "hutch2", "eth1", "10.89.4.2", 24, "10.89.4.1", "10.89.4.0/24")
+    net = NetworkSpec(mode="bridge", attachments=(bare, quiet))
+    text = netconfig.resolv_text(RunOptions(image="i"), net, "nameserver 192.0.2.1\n")
+    assert text == "nameserver 192.0.2.53\nnameserver 10.89.4.1\n"
+
+
+def test_hosts_names_the_container_at_its_first_address() -> None:
+    bare = Attachment("bare", "hutch1", "eth0", "", 0, "", "")
+    net = NetworkSpec(mode="bridge", attachments=(bare,))
+    alone = netconfig.hosts_text(RunOptions(image="i"), net, "h", "web")
+    assert "127.0.1.1\th web\n" in alone and "\th web" not in alone.replace("127.0.1.1\th", "")
+    named = replace(bare, network="front", gateway="10.89.3.1", address="10.89.3.2")
+    text = netconfig.hosts_text(
+        RunOptions(image="i"), replace(net, attachments=(bare, named)), "h", "web"
+    )
+    assert "10.89.3.2\th web\n" in text and "\n\th web" not in text
+
+
 # -- the name server forwards per network ----------------------------------------------
 
 
