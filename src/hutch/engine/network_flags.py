@@ -8,6 +8,7 @@ has them, so the messages users grep for stay the same.
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Sequence
 
 from hutch.api.errors import InvalidArgument
@@ -48,7 +49,9 @@ def dns_servers(values: Sequence[str]) -> tuple[str, ...]:
 
 def interface_name(value: str, taken: Sequence[str]) -> str:
     """A name the kernel takes for a link (shorter than IFNAMSIZ, no '/', no
-    whitespace, not . or ..), not the bridge of another network."""
+    whitespace, not . or ..), not the bridge of another network. Of the rest only
+    letters, digits, '_', '.' and '-': the bridge's nftables table is named after
+    it, and nft refuses most other characters in a table's name."""
     if not value:
         return ""
     if len(value) >= IFNAMSIZ or value in (".", "..") or "/" in value or ":" in value:
@@ -58,6 +61,10 @@ def interface_name(value: str, taken: Sequence[str]) -> str:
         )
     if any(c.isspace() for c in value):
         raise InvalidArgument(f"invalid --interface-name {value!r}: it holds whitespace")
+    if not re.fullmatch(r"[A-Za-z0-9_.-]+", value):
+        raise InvalidArgument(
+            f"invalid --interface-name {value!r}: use letters, digits, '_', '.' and '-'"
+        )
     from hutch.net.rootlessd import TAP
 
     # the rootless namespace's own links are taken too

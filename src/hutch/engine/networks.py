@@ -696,7 +696,7 @@ class NetworkService:
                 net = network_of(container)
                 if container.running and net.mode == "bridge":
                     rootless.ensure(directory)
-                    for a in net.attachments:
+                    for a in (x for x in net.attachments if x.subnet):  # none: no table
                         done = rootless.run_in_netns(
                             directory,
                             [find_tool("nft"), "-f", "-"],

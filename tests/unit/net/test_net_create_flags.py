@@ -67,7 +67,7 @@ def test_dns_servers_are_addresses_in_one_spelling() -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["a" * 16, "a/b", "a b", "tab\tx", ".", "..", "x:1"]
+    "name", ["a" * 16, "a/b", "a b", "tab\tx", ".", "..", "x:1", "a@b", "br+1", "x#"]
 )  # fmt: skip
 def test_interface_names_the_kernel_refuses_are_refused(name: str) -> None:
     with pytest.raises(InvalidArgument, match="interface-name"):
@@ -76,6 +76,7 @@ def test_interface_names_the_kernel_refuses_are_refused(name: str) -> None:
 
 def test_interface_name_of_fifteen_characters_is_taken() -> None:
     assert network_flags.interface_name("a" * 15, []) == "a" * 15
+    assert network_flags.interface_name("lab-0.x_1", []) == "lab-0.x_1"
     assert network_flags.interface_name("", ["hutch1"]) == ""  # hutchN, picked by the store
 
 
