@@ -83,7 +83,7 @@ _hutch_options() {
     "volume rm") echo --force -f --all -a ;;
     "volume prune") echo --force -f --filter ;;
     "volume export") echo --output -o ;;
-    "network create") echo --driver -d --subnet --gateway --ip-range --internal --ipv6 --label --opt -o --disable-dns --ignore ;;
+    "network create") echo --driver -d --subnet --gateway --ip-range --internal --ipv6 --label --opt -o --disable-dns --ignore --ipam-driver --dns --interface-name --route ;;
     "network ls") echo --filter -f --format --quiet -q --noheading -n --no-trunc ;;
     "network inspect") echo --format -f ;;
     "network rm") echo --force -f --time -t ;;
@@ -247,7 +247,7 @@ _hutch_value_options() {
     "volume inspect") echo --format -f ;;
     "volume prune") echo --filter ;;
     "volume export") echo --output -o ;;
-    "network create") echo --driver -d --subnet --gateway --ip-range --label --opt -o ;;
+    "network create") echo --driver -d --subnet --gateway --ip-range --label --opt -o --ipam-driver --dns --interface-name --route ;;
     "network ls") echo --filter -f --format ;;
     "network inspect") echo --format -f ;;
     "network rm") echo --time -t ;;
@@ -774,6 +774,10 @@ _hutch_option_values() {
     "network create --ip-range") echo "@none" ;;
     "network create --label") echo "@none" ;;
     "network create --opt"|"network create -o") echo "@none" ;;
+    "network create --ipam-driver") echo "host-local none" ;;
+    "network create --dns") echo "@none" ;;
+    "network create --interface-name") echo "@none" ;;
+    "network create --route") echo "@none" ;;
     "network ls --filter"|"network ls -f") echo "@none" ;;
     "network ls --format") echo "json" ;;
     "network inspect --format"|"network inspect -f") echo "json" ;;

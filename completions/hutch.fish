@@ -140,7 +140,7 @@ function __hutch_value_options
         case 'volume export'
             printf '%s\n' --output -o
         case 'network create'
-            printf '%s\n' --driver -d --subnet --gateway --ip-range --label --opt -o
+            printf '%s\n' --driver -d --subnet --gateway --ip-range --label --opt -o --ipam-driver --dns --interface-name --route
         case 'network ls'
             printf '%s\n' --filter -f --format
         case 'network inspect'
@@ -1445,6 +1445,10 @@ complete -c hutch -n "__hutch_at 'network create'" -l label -x -d 'Set a label (
 complete -c hutch -n "__hutch_at 'network create'" -l opt -s o -x -d 'Driver option: mtu=N'
 complete -c hutch -n "__hutch_at 'network create'" -l disable-dns -d 'No name server on the network'
 complete -c hutch -n "__hutch_at 'network create'" -l ignore -d 'Do nothing if the network already exists'
+complete -c hutch -n "__hutch_at 'network create'" -l ipam-driver -x -a 'host-local none' -d 'Address management: host-local (default) or none (no addresses)'
+complete -c hutch -n "__hutch_at 'network create'" -l dns -x -d 'Name server for names that are not containers'
+complete -c hutch -n "__hutch_at 'network create'" -l interface-name -x -d 'Name of the network\'s bridge interface'
+complete -c hutch -n "__hutch_at 'network create'" -l route -x -d 'Static route in the containers: DEST,GATEWAY[,METRIC]'
 complete -c hutch -n "__hutch_at 'network create'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'network create' 1" -f
 

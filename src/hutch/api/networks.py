@@ -23,6 +23,10 @@ class NetworkCreateOptions:
     options: tuple[str, ...] = ()  # -o KEY=VALUE (mtu, ...)
     disable_dns: bool = False
     ignore: bool = False  # --ignore: an existing network of that name is fine
+    ipam_driver: str = ""  # host-local (""), none or dhcp (refused: rootless)
+    dns_servers: tuple[str, ...] = ()  # --dns: where the name server forwards other names
+    interface_name: str = ""  # --interface-name: the bridge's name ("": hutchN)
+    routes: tuple[str, ...] = ()  # --route DEST,GATEWAY[,METRIC]
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,15 @@ class NetworkSubnet:
     subnet: str  # "10.89.0.0/24"
     gateway: str
     ip_range: str = ""  # addresses are allocated from here when set
+
+
+@dataclass(frozen=True)
+class NetworkRoute:
+    """A static route the network's containers get (``--route``)."""
+
+    destination: str  # "192.168.10.0/24"
+    gateway: str
+    metric: int | None = None
 
 
 @dataclass(frozen=True)
@@ -57,6 +70,9 @@ class NetworkSummary:
     options: tuple[tuple[str, str], ...]
     created: float
     members: tuple[NetworkMember, ...] = ()
+    ipam_driver: str = "host-local"  # none: no subnets, no addresses
+    dns_servers: tuple[str, ...] = ()
+    routes: tuple[NetworkRoute, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -58,6 +58,7 @@ VALUE_HINTS: dict[str, str | tuple[str, ...]] = {
     "--net": "network",
     # update (run's and pod create's come from their flag tables)
     "--restart": ("no", "always", "unless-stopped", "on-failure"),
+    "--ipam-driver": ("host-local", "none"),  # network create (dhcp is refused)
 }
 # Options of the compose commands whose value is one of the project's services
 COMPOSE_HINTS: dict[str, str | tuple[str, ...]] = {

@@ -47,6 +47,25 @@ def register(network_app: typer.Typer) -> None:
         ignore: Annotated[
             bool, typer.Option("--ignore", help="Do nothing if the network already exists.")
         ] = False,
+        ipam_driver: Annotated[
+            str,
+            typer.Option(
+                "--ipam-driver",
+                help="Address management: host-local (default) or none (no addresses).",
+            ),
+        ] = "",
+        dns: Annotated[
+            list[str] | None,
+            typer.Option("--dns", help="Name server for names that are not containers."),
+        ] = None,
+        interface_name: Annotated[
+            str,
+            typer.Option("--interface-name", help="Name of the network's bridge interface."),
+        ] = "",
+        route: Annotated[
+            list[str] | None,
+            typer.Option("--route", help="Static route in the containers: DEST,GATEWAY[,METRIC]."),
+        ] = None,
     ) -> None:
         """Create a network and print its name."""
         from hutch.api.networks import NetworkCreateOptions
@@ -63,5 +82,9 @@ def register(network_app: typer.Typer) -> None:
             options=tuple(opt or ()),
             disable_dns=disable_dns,
             ignore=ignore,
+            ipam_driver=ipam_driver,
+            dns_servers=tuple(dns or ()),
+            interface_name=interface_name,
+            routes=tuple(route or ()),
         )
         print(state_of(ctx).engine().networks.create(options).name)

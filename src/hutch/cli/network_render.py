@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from hutch.util.gotemplate import Addressed, GoTime, Struct
 
 if TYPE_CHECKING:
-    from hutch.api.networks import NetworkSubnet, NetworkSummary
+    from hutch.api.networks import NetworkMember, NetworkRoute, NetworkSubnet, NetworkSummary
 
 HEADERS = {"ID": "NETWORK ID", "Name": "NAME", "Driver": "DRIVER"}
 
@@ -21,37 +21,43 @@ def json_of(net: NetworkSummary) -> dict[str, Any]:
         "driver": net.driver,
         "network_interface": net.bridge,
         "created": GoTime.from_timestamp(net.created, local=True),
-        "subnets": [
-            {"subnet": s.subnet, "gateway": s.gateway}
-            | ({"lease_range": {"start_ip": s.ip_range}} if s.ip_range else {})
-            for s in net.subnets
-        ],
+        # subnets, routes, network_dns_servers, labels and options are omitempty in
+        # podman's types.Network (a network of --ipam-driver none has no subnets)
+        **({"subnets": [_subnet_json(s) for s in net.subnets]} if net.subnets else {}),
+        **({"routes": [_route_json(r) for r in net.routes]} if net.routes else {}),
         "ipv6_enabled": net.ipv6,
         "internal": net.internal,
         "dns_enabled": net.dns,
-        # omitempty in podman's types.Network
+        **({"network_dns_servers": list(net.dns_servers)} if net.dns_servers else {}),
         **({"labels": dict(net.labels)} if net.labels else {}),
         **({"options": dict(net.options)} if net.options else {}),
-        "ipam_options": {"driver": "host-local"},
+        "ipam_options": {"driver": net.ipam_driver},
         "containers": {
             m.container_id: {
                 "name": m.name,
-                "interfaces": {
-                    m.interface: {
-                        "subnets": [{"ipnet": m.address, "gateway": net.subnets[0].gateway}]
-                        + [
-                            {"ipnet": m.address6, "gateway": s.gateway}
-                            for s in net.subnets[1:]
-                            if m.address6
-                        ],
-                        "mac_address": m.mac,
-                    }
-                },
+                "interfaces": {m.interface: _interface_json(net, m)},
                 "aliases": list(m.aliases),
             }
             for m in net.members
         },
     }
+
+
+def _subnet_json(s: NetworkSubnet) -> dict[str, Any]:
+    lease = {"lease_range": {"start_ip": s.ip_range}} if s.ip_range else {}
+    return {"subnet": s.subnet, "gateway": s.gateway} | lease
+
+
+def _route_json(r: NetworkRoute) -> dict[str, Any]:
+    metric = {"metric": r.metric} if r.metric is not None else {}
+    return {"destination": r.destination, "gateway": r.gateway} | metric
+
+
+def _interface_json(net: NetworkSummary, m: NetworkMember) -> dict[str, Any]:
+    """A member's interface: its addresses (none without IPAM) and MAC."""
+    subnets = [{"ipnet": m.address, "gateway": net.subnets[0].gateway}] if m.address else []
+    subnets += [{"ipnet": m.address6, "gateway": s.gateway} for s in net.subnets[1:] if m.address6]
+    return ({"subnets": subnets} if subnets else {}) | {"mac_address": m.mac}
 
 
 def row(net: NetworkSummary) -> dict[str, Any]:
@@ -69,7 +75,9 @@ def row(net: NetworkSummary) -> dict[str, Any]:
         "Subnets": [subnet_struct(s) for s in net.subnets],
         "Created": GoTime.from_timestamp(net.created, local=True),
         "Options": dict(net.options),
-        "IPAMOptions": {"driver": "host-local"},
+        "IPAMOptions": {"driver": net.ipam_driver},
+        "NetworkDNSServers": list(net.dns_servers),
+        "Routes": [_route_json(r) for r in net.routes],
     }
 
 

@@ -208,11 +208,13 @@ def hosts_text(options: RunOptions, net: NetworkSpec, hostname: str, name: str) 
         text = host_hosts() + f"127.0.1.1\t{socket.gethostname()}\n"
     elif net.mode == "private":
         text = etcfiles.private_hosts(net.address, f"{hostname} {name}", net.gateway)
-    elif net.mode == "bridge" and net.attachments:
+    elif net.mode == "bridge" and any(a.address for a in net.attachments):
+        # the first network that gave an address (--ipam-driver none gives none)
+        first = next(a for a in net.attachments if a.address)
         # the rootless namespace's slirp4netns leads 10.0.2.2 to the host's loopback
-        text = LOCALHOST + f"{net.attachments[0].address}\t{hostname} {name}\n"
-        if net.attachments[0].address6:
-            text += f"{net.attachments[0].address6}\t{hostname} {name}\n"
+        text = LOCALHOST + f"{first.address}\t{hostname} {name}\n"
+        if first.address6:
+            text += f"{first.address6}\t{hostname} {name}\n"
         text += f"{PRIVATE_GATEWAY}\t{HOST_ALIASES}\n"
     else:
         text = LOCALHOST + f"127.0.1.1\t{hostname} {name}\n"
@@ -222,6 +224,16 @@ def hosts_text(options: RunOptions, net: NetworkSpec, hostname: str, name: str) 
             ip = net.gateway if net.mode in ("private", "bridge") else "127.0.0.1"
         text += f"{ip}\t{host}\n"
     return text
+
+
+def _bridge_servers(net: NetworkSpec) -> list[str]:
+    """Per network: its name server (rootlessd, on the gateway: it answers names and
+    forwards the rest); for one without a name server, its ``--dns`` servers if it has
+    any. None at all (only networks without IPAM): the host's servers stay."""
+    out: list[str] = []
+    for a in net.attachments:
+        out += a.direct_dns or ([a.gateway] if a.gateway else [])
+    return out
 
 
 def resolv_text(options: RunOptions, net: NetworkSpec, host_resolv: str) -> str:
@@ -241,9 +253,10 @@ def resolv_text(options: RunOptions, net: NetworkSpec, host_resolv: str) -> str:
             search = fields[1:]
         elif fields[0] == "options":
             opts += fields[1:]
-    if net.mode == "bridge" and net.attachments:
-        # the network's own name server (rootlessd) answers names and forwards the rest
-        servers = [a.gateway for a in net.attachments][:3]
+    if net.mode == "bridge" and _bridge_servers(net):
+        # the network's own name server (rootlessd) answers names and forwards the rest,
+        # or a network without one gives its --dns servers
+        servers = _bridge_servers(net)[:3]  # the resolver reads three at most
     if options.net.dns:
         servers = list(options.net.dns)
     if options.net.dns_search:

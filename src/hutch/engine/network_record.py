@@ -10,7 +10,7 @@ import ipaddress
 import json
 from dataclasses import asdict
 
-from hutch.api.networks import NetworkSubnet, NetworkSummary
+from hutch.api.networks import NetworkRoute, NetworkSubnet, NetworkSummary
 from hutch.store.networks import NetworkRow, Pool
 
 
@@ -29,6 +29,9 @@ def decode(row: NetworkRow) -> NetworkSummary:
         labels=tuple((k, v) for k, v in cfg.get("labels", [])),
         options=tuple((k, v) for k, v in cfg.get("options", [])),
         created=row.created,
+        ipam_driver=str(cfg.get("ipam_driver", "host-local")),
+        dns_servers=tuple(cfg.get("dns_servers", [])),
+        routes=tuple(NetworkRoute(**r) for r in cfg.get("routes", [])),
     )
 
 
@@ -40,6 +43,9 @@ def encode(net: NetworkSummary) -> NetworkRow:
         "dns": net.dns,
         "labels": list(net.labels),
         "options": list(net.options),
+        "ipam_driver": net.ipam_driver,
+        "dns_servers": list(net.dns_servers),
+        "routes": [asdict(r) for r in net.routes],
     }
     return NetworkRow(net.name, net.id, net.driver, net.bridge, json.dumps(config), net.created)
 
@@ -52,6 +58,9 @@ def subnet_of(net: NetworkSummary, version: int) -> NetworkSubnet | None:
     return None
 
 
-def pools(net: NetworkSummary) -> tuple[Pool, Pool | None]:
-    """What IPAM hands addresses out of: the IPv4 subnet (else the first) and the IPv6 one."""
+def pools(net: NetworkSummary) -> tuple[Pool | None, Pool | None]:
+    """What IPAM hands addresses out of: the IPv4 subnet (else the first) and the IPv6
+    one; none at all on a network of ``--ipam-driver none``."""
+    if not net.subnets:
+        return None, None
     return subnet_of(net, 4) or net.subnets[0], subnet_of(net, 6)

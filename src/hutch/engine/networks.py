@@ -38,7 +38,7 @@ from hutch.api.networks import (
     NetworkSummary,
 )
 from hutch.engine import container_state as cs
-from hutch.engine import netconfig
+from hutch.engine import netconfig, network_flags
 from hutch.engine.context import EngineContext
 from hutch.engine.netquery import network_of
 from hutch.engine.network_record import decode, encode, pools, subnet_of
@@ -109,6 +109,10 @@ def _check_address(record: NetworkSummary, ip: str, version: int) -> None:
     """``--ip`` (4) or ``--ip6`` (6): a host address of the network's subnet of
     that family, not its network, broadcast or gateway address."""
     flag = "--ip" if version == 4 else "--ip6"
+    if not record.subnets:
+        raise InvalidArgument(
+            f"{flag} {ip}: network {record.name} assigns no addresses (--ipam-driver none)"
+        )
     subnet = subnet_of(record, version) or (record.subnets[0] if version == 4 else None)
     if subnet is None:
         raise InvalidArgument(
@@ -157,23 +161,27 @@ def _default_network(
 
 
 def _attachment(record: NetworkSummary, a: AttachmentRecord, default_route: bool) -> Attachment:
+    """The container's side of one network; on one without IPAM (``--ipam-driver none``)
+    only the link: no address, gateway, default route or firewall table."""
     subnet, subnet6 = pools(record)
     return Attachment(
         network=record.name,
         bridge=record.bridge,
         interface=f"eth{a.position}",
         address=a.address,
-        prefix=ipaddress.ip_network(subnet.subnet).prefixlen,
-        gateway=subnet.gateway,
-        subnet=subnet.subnet,
+        prefix=ipaddress.ip_network(subnet.subnet).prefixlen if subnet else 0,
+        gateway=subnet.gateway if subnet else "",
+        subnet=subnet.subnet if subnet else "",
         mac=a.mac,
         internal=record.internal,
-        default_route=default_route,
+        default_route=default_route and subnet is not None,
         aliases=a.aliases,
         mtu=int(dict(record.options).get("mtu", "0") or 0),
         address6=a.address6,
         prefix6=ipaddress.ip_network(subnet6.subnet).prefixlen if subnet6 else 0,
         gateway6=subnet6.gateway if subnet6 else "",
+        routes=tuple((r.destination, r.gateway, r.metric or 0) for r in record.routes),
+        direct_dns=() if record.dns else record.dns_servers,
     )
 
 
@@ -198,7 +206,7 @@ def allocate(
             if i == 0 and options.net.mac_address
             else None,
         )
-        route = not routed and not record.internal
+        route = not routed and not record.internal and bool(record.subnets)
         routed = routed or route
         attachments.append(_attachment(record, a, route))
     publish_dns(ctx)
@@ -255,6 +263,8 @@ def _dns_records(ctx: EngineContext) -> list[dict[str, object]]:
     names = {r.id: r.name for r in ctx.containers.all()}
     networks: list[dict[str, object]] = []
     for record in (decode(r) for r in store(ctx).all()):
+        if not record.subnets:
+            continue  # no addresses (--ipam-driver none): nothing to answer on or for
         entries: dict[str, list[str]] = {}
         members: dict[str, str] = {}
         for a in store(ctx).attachments(network=record.name):
@@ -270,6 +280,8 @@ def _dns_records(ctx: EngineContext) -> list[dict[str, object]]:
                 "gateway": (subnet_of(record, 4) or record.subnets[0]).gateway,
                 "internal": record.internal,
                 "dns": record.dns,
+                # --dns: where questions that are not container names go (else the host's)
+                "servers": list(record.dns_servers),
                 "records": entries,
                 "members": members,
             }
@@ -480,19 +492,26 @@ class NetworkService:
             return summary(ctx, find(ctx, name))
         if name in netconfig.MODES or name in netconfig.UNSUPPORTED:
             raise InvalidArgument(f"network name {name} is reserved")
-        subnets = _subnets(options, store(ctx).used_subnets())
+        driver = network_flags.ipam_driver(options.ipam_driver, bool(options.subnets))
+        taken = [r.bridge for r in store(ctx).all()]
+        bridge = network_flags.interface_name(options.interface_name, taken)
+        subnets = () if driver == "none" else _subnets(options, store(ctx).used_subnets())
         record = NetworkSummary(
             name=name,
             id=new_id(),
             driver="bridge",
-            bridge="",
+            bridge=bridge,
             subnets=subnets,
             internal=options.internal,
             ipv6=any(":" in s.subnet for s in subnets),
-            dns=not options.disable_dns,
+            # no addresses, so no gateway to answer names on: podman turns DNS off too
+            dns=not options.disable_dns and driver != "none",
             labels=labels,
             options=opts,
             created=time.time(),
+            ipam_driver=driver,
+            dns_servers=network_flags.dns_servers(options.dns_servers),
+            routes=network_flags.routes(options.routes, subnets),
         )
         created = decode(store(ctx).create(encode(record), [s.subnet for s in subnets]))
         if (rundir(ctx) / "dns.json").exists():
@@ -615,7 +634,11 @@ class NetworkService:
             aliases=options.aliases,
             address6=options.ip6,
         )
-        route = not any(x.default_route for x in net.attachments) and not record.internal
+        route = (
+            not any(x.default_route for x in net.attachments)
+            and not record.internal
+            and bool(record.subnets)
+        )
         attachment = _attachment(record, a, route)
         try:
             if container.running:
@@ -673,7 +696,7 @@ class NetworkService:
                 net = network_of(container)
                 if container.running and net.mode == "bridge":
                     rootless.ensure(directory)
-                    for a in net.attachments:
+                    for a in (x for x in net.attachments if x.subnet):  # none: no table
                         done = rootless.run_in_netns(
                             directory,
                             [find_tool("nft"), "-f", "-"],

@@ -47,6 +47,7 @@ IFA_F_NODAD = 0x02
 RTA_DST = 1
 RTA_OIF = 4
 RTA_GATEWAY = 5
+RTA_PRIORITY = 6  # the route's metric
 RT_TABLE_MAIN = 254
 RTPROT_BOOT = 3
 RT_SCOPE_UNIVERSE = 0
@@ -195,9 +196,20 @@ class Rtnl:
         self.request(RTM_NEWADDR, body, NLM_F_CREATE | NLM_F_EXCL)
 
     def add_default_route(self, gateway: str, index: int) -> None:
+        self.add_route("", 0, gateway, index)
+
+    def add_route(
+        self, destination: str, prefix: int, gateway: str, index: int, metric: int = 0
+    ) -> None:
+        """``ip route add DESTINATION/PREFIX via GATEWAY dev INDEX [metric M]``;
+        an empty destination is the default route."""
         family, raw = address_bytes(gateway)
         head = _RTMSG.pack(
-            family, 0, 0, 0, RT_TABLE_MAIN, RTPROT_BOOT, RT_SCOPE_UNIVERSE, RTN_UNICAST, 0
+            family, prefix, 0, 0, RT_TABLE_MAIN, RTPROT_BOOT, RT_SCOPE_UNIVERSE, RTN_UNICAST, 0
         )
         body = head + attr(RTA_GATEWAY, raw) + attr(RTA_OIF, u32(index))
+        if destination:
+            body += attr(RTA_DST, address_bytes(destination)[1])
+        if metric:
+            body += attr(RTA_PRIORITY, u32(metric))
         self.request(RTM_NEWROUTE, body, NLM_F_CREATE | NLM_F_EXCL)

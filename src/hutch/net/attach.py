@@ -83,11 +83,13 @@ def _ensure_bridge(ip: Rtnl, a: dict[str, Any], rundir: Path) -> int:
         if index is None:
             raise AttachError(f"cannot create the bridge {a['bridge']}")
         try:
-            _add_address(ip, index, a["gateway"], a["prefix"])
+            if a["gateway"]:  # none on a network without IPAM: no address, no rules
+                _add_address(ip, index, a["gateway"], a["prefix"])
             if a.get("gateway6"):
                 _add_address(ip, index, a["gateway6"], a["prefix6"])
             ip.set_link(index, up=True)
-            _nft(nftrules.network_rules(a["bridge"], a["subnet"], a["internal"]))
+            if a["subnet"]:
+                _nft(nftrules.network_rules(a["bridge"], a["subnet"], a["internal"]))
         except BaseException:
             with contextlib.suppress(OSError):
                 ip.delete_link(index)
@@ -138,7 +140,8 @@ def _inner(container_id: str, attachments: list[dict[str, Any]]) -> None:
                 raise AttachError(f"the veth end {peer} did not reach the container")
             ip.set_link(index, ifname=a["interface"], mac=a["mac"])
             ip.set_link(index, mtu=a.get("mtu") or DEFAULT_MTU)
-            ip.add_address(index, a["address"], a["prefix"])
+            if a["address"]:  # none on a network without IPAM (--ipam-driver none)
+                ip.add_address(index, a["address"], a["prefix"])
             if a.get("address6"):
                 _add_address(ip, index, a["address6"], a["prefix6"])
             ip.set_link(index, up=True)
@@ -146,6 +149,14 @@ def _inner(container_id: str, attachments: list[dict[str, Any]]) -> None:
                 ip.add_default_route(a["gateway"], index)
                 if a.get("gateway6"):
                     ip.add_default_route(a["gateway6"], index)
+            for destination, gateway, metric in a.get("routes") or ():
+                net, _, prefix = destination.partition("/")
+                try:
+                    ip.add_route(net, int(prefix), gateway, index, metric)
+                except OSError as exc:
+                    raise AttachError(
+                        f"cannot add route {destination} via {gateway}: {exc}"
+                    ) from exc
 
 
 def _ports_file(rundir: Path, container_id: str) -> Path:

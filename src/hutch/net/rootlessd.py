@@ -8,7 +8,8 @@ network, a veth pair per container attachment. This process holds that
 namespace (it lives in it), connects it outward with slirp4netns (whose
 ``--exit-fd`` ends it with us), and answers DNS on each network's gateway
 address: container names and aliases from ``RUNDIR/dns.json`` (rewritten by
-the engine, then SIGHUP), everything else forwarded to the host's resolvers
+the engine, then SIGHUP), everything else forwarded to the network's own
+servers (``network create --dns``) or else the host's resolvers
 through a socket opened *before* we left the host's namespace, so a
 loopback resolver such as 127.0.0.53 is reachable too. The same questions
 are answered over TCP (RFC 7766: each message behind a 2-byte length), one
@@ -48,6 +49,9 @@ IP_FREEBIND = 15
 IPV6_FREEBIND = 78
 # the name servers to forward to instead of resolv.conf's: "ADDR[:PORT],..." ([v6]:PORT)
 UPSTREAM_ENV = "HUTCH_DNS_UPSTREAM"
+# the port of the servers a network names (``network create --dns``): 53, unless set;
+# a test's own server cannot listen on 53 unprivileged
+NETWORK_DNS_PORT_ENV = "HUTCH_DNS_PORT"
 
 
 def upstream_servers(resolv: str) -> list[str]:
@@ -142,9 +146,11 @@ class Responder:
         rundir: Path,
         upstream: list[str] | list[tuple[str, int]],
         maker: SocketMaker | None = None,
+        network_dns_port: int = 53,
     ) -> None:
         self.rundir = rundir
         self.upstream = [u if isinstance(u, tuple) else (u, 53) for u in upstream]
+        self.network_dns_port = network_dns_port
         self.maker = maker
         self.tcp_listeners: dict[str, tuple[socket.socket, str]] = {}
         self.tcp_clients = threading.BoundedSemaphore(_TCP_CLIENTS)
@@ -177,6 +183,13 @@ class Responder:
                 if s is not None:
                     table[gateway] = (s, name)
 
+    def servers(self, network: str) -> list[tuple[str, int]]:
+        """Where a question that is not a container name goes: the network's own
+        servers (``--dns``), else the host's."""
+        own = self.networks.get(network, {}).get("servers") or []
+        assert isinstance(own, list)
+        return [(str(a), self.network_dns_port) for a in own] or self.upstream
+
     def tcp_accept(self, listener: socket.socket, network: str) -> None:
         try:
             conn, addr = listener.accept()
@@ -201,17 +214,17 @@ class Responder:
                         q = dns.parse_query(data)
                         if q is None:
                             return
-                        reply = self._forward_tcp(data, q)
+                        reply = self._forward_tcp(data, q, network)
                     conn.sendall(tcp_message(reply))
         except (OSError, ConnectionError, struct.error):
             pass
         finally:
             self.tcp_clients.release()
 
-    def _forward_tcp(self, data: bytes, q: dns.Question) -> bytes:
+    def _forward_tcp(self, data: bytes, q: dns.Question, network: str) -> bytes:
         if self.maker is None:
             return dns.error(data, q, dns.SERVFAIL)
-        for server, port in self.upstream:
+        for server, port in self.servers(network):
             family = socket.AF_INET6 if ":" in server else socket.AF_INET
             try:
                 with self.maker.tcp(family) as out:
@@ -242,7 +255,7 @@ class Responder:
             with contextlib.suppress(OSError):
                 sock.sendto(reply, addr)
             return
-        self._forward(sock, addr, data, q.id)
+        self._forward(sock, addr, data, q.id, network)
 
     def resolve(self, data: bytes, network: str, client: str) -> bytes | None:
         """Our answer to a query (UDP or TCP); None: not ours, forward it."""
@@ -276,14 +289,16 @@ class Responder:
             found += [a for a in records.get(name, []) if a not in found]
         return found
 
-    def _forward(self, sock: socket.socket, addr: Any, data: bytes, ident: int) -> None:
+    def _forward(
+        self, sock: socket.socket, addr: Any, data: bytes, ident: int, network: str = ""
+    ) -> None:
         now = time.monotonic()
         for key in [k for k, v in self.pending.items() if v[3] < now]:
             del self.pending[key]
         new_id = self.next_id
         self.next_id = self.next_id % 65535 + 1
         self.pending[new_id] = (sock, addr, ident, now + _FORWARD_TIMEOUT)
-        server, port = self.upstream[0]
+        server, port = self.servers(network)[0]
         out = self.out6 if ":" in server and self.out6 else self.out4
         with contextlib.suppress(OSError):
             out.sendto(dns.with_id(data, new_id), (server, port))
@@ -411,7 +426,8 @@ def main(rundir: Path, ready_fd: int) -> None:
             (u, 53) for u in upstream_servers(resolv.read_text() if resolv.exists() else "")
         ]
     # its forwarding sockets, and the socket maker, stay in the host's namespace
-    responder = Responder(rundir, upstream, SocketMaker())
+    port = os.environ.get(NETWORK_DNS_PORT_ENV, "")
+    responder = Responder(rundir, upstream, SocketMaker(), int(port) if port.isdigit() else 53)
     _child, ns_fd = _make_namespace()
     slirp_pid, _exit_w = _start_slirp(ns_fd, rundir)
     sc.setns(ns_fd, sc.CLONE_NEWNET)

@@ -42,6 +42,11 @@ class Attachment:
     address6: str = ""  # dual-stack networks: the IPv6 address, its prefix and gateway
     prefix6: int = 0
     gateway6: str = ""
+    # the network's static routes (--route): (destination CIDR, gateway, metric; 0: none)
+    routes: tuple[tuple[str, str, int], ...] = ()
+    # the network's --dns servers when it has no name server of its own (--disable-dns,
+    # --ipam-driver none): the container asks them directly, as with podman
+    direct_dns: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -69,16 +69,29 @@ def subnets_of(row: NetworkRow) -> list[str]:
     return [s["subnet"] for s in json.loads(row.config)["subnets"]]
 
 
+# The address column of a container on a network without IPAM (``--ipam-driver
+# none``): ``UNIQUE(network, address)`` (schema 4) wants one value per container,
+# and rebuilding the table to make it partial is not worth it; no IP address
+# starts with this, and only this module reads the column.
+_NO_ADDRESS = "none:"
+
+
 def _attachment(row: sqlite3.Row) -> AttachmentRecord:
+    address = row["address"]
     return AttachmentRecord(
         container_id=row["container_id"],
         network=row["network"],
         position=row["position"],
-        address=row["address"],
+        address="" if address.startswith(_NO_ADDRESS) else address,
         mac=row["mac"],
         aliases=tuple(json.loads(row["aliases"])),
         address6=row["address6"],
     )
+
+
+def _mac_of_id(container_id: str) -> str:
+    """A locally administered MAC for an interface without an address."""
+    return "02:42:" + ":".join(container_id[i : i + 2] for i in range(0, 8, 2))
 
 
 def mac_for(address: str) -> str:
@@ -113,8 +126,8 @@ class NetworkStore:
         return _row(row)
 
     def create(self, row: NetworkRow, subnets: Sequence[str]) -> NetworkRow:
-        """Insert (``row.bridge`` is ignored: ``hutchN`` is picked here, N the lowest free)
-        unless one of ``subnets`` overlaps another network's."""
+        """Insert (an empty ``row.bridge`` becomes ``hutchN``, N the lowest free)
+        unless one of ``subnets`` overlaps another network's or the bridge is taken."""
         with transaction(self._conn) as c:
             if c.execute("SELECT 1 FROM networks WHERE name = ?", (row.name,)).fetchone():
                 raise Conflict(f"network name {row.name} already used: network already exists")
@@ -131,13 +144,19 @@ class NetworkStore:
                             f"subnet {net} is already used by another network ({other})"
                         )
             bridges = {r[0] for r in c.execute("SELECT bridge FROM networks")}
+            bridge = row.bridge
+            if bridge in bridges:
+                raise InvalidArgument(f"bridge name {bridge} already in use")
             n = 1
-            while f"hutch{n}" in bridges:
+            while not bridge:
+                # a --interface-name of another network may be hutchN already
+                if f"hutch{n}" not in bridges:
+                    bridge = f"hutch{n}"
                 n += 1
             c.execute(
                 "INSERT INTO networks (name, id, driver, bridge, config, created) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
-                (row.name, row.id, row.driver, f"hutch{n}", row.config, row.created or time.time()),
+                (row.name, row.id, row.driver, bridge, row.config, row.created or time.time()),
             )
         return self.find(row.name)
 
@@ -172,7 +191,7 @@ class NetworkStore:
         self,
         container_id: str,
         network: str,
-        pools: tuple[Pool, Pool | None],
+        pools: tuple[Pool | None, Pool | None],
         *,
         address: str | None = None,
         aliases: tuple[str, ...] = (),
@@ -181,7 +200,8 @@ class NetworkStore:
     ) -> AttachmentRecord:
         """Give the container an address on the network from its IPv4 pool (``address``,
         else the first free), and one from its IPv6 pool too when it has one
-        (``address6``, else the first free)."""
+        (``address6``, else the first free). A network without pools (no IPAM) gives
+        none: the record's address is empty and its MAC comes from the container's id."""
         subnet, subnet6 = pools
         with transaction(self._conn) as c:
             if c.execute(
@@ -196,7 +216,10 @@ class NetworkStore:
                     (network,),
                 )
             }
-            if address is not None:
+            if subnet is None:
+                chosen = ""  # stored as _NO_ADDRESS + the container's id (_insert)
+                mac = mac or _mac_of_id(container_id)
+            elif address is not None:
                 if address in used:
                     raise Conflict(allocated(address, used[address]))
                 chosen = address
@@ -254,7 +277,8 @@ def _insert(c: sqlite3.Connection, record: AttachmentRecord) -> None:
             record.container_id,
             record.network,
             record.position,
-            record.address,
+            # a network without IPAM: a value of its own per container (_NO_ADDRESS)
+            record.address or _NO_ADDRESS + record.container_id,
             record.mac,
             json.dumps(list(record.aliases)),
             record.address6,

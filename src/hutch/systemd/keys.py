@@ -148,9 +148,12 @@ VOLUME_UNSUPPORTED = frozenset({"ContainersConfModule", "Image"})
 
 NETWORK: dict[str, Flag] = {
     "DisableDNS": Flag("--disable-dns", "bool"),
+    "DNS": Flag("--dns", "many"),
     "Driver": Flag("--driver", "one"),
     "Gateway": Flag("--gateway", "many"),
+    "InterfaceName": Flag("--interface-name", "one"),
     "Internal": Flag("--internal", "bool"),
+    "IPAMDriver": Flag("--ipam-driver", "one"),
     "IPRange": Flag("--ip-range", "many"),
     "IPv6": Flag("--ipv6", "bool"),
     "Label": Flag("--label", "words"),
@@ -160,7 +163,7 @@ NETWORK: dict[str, Flag] = {
 NETWORK_SPECIAL = frozenset(
     {"NetworkName", "NetworkDeleteOnStop", "GlobalArgs", "PodmanArgs", "ServiceName"}
 )
-NETWORK_UNSUPPORTED = frozenset({"ContainersConfModule", "DNS", "InterfaceName", "IPAMDriver"})
+NETWORK_UNSUPPORTED = frozenset({"ContainersConfModule"})
 
 POD: dict[str, Flag] = {
     "AddHost": Flag("--add-host", "many"),

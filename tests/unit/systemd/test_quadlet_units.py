@@ -56,6 +56,15 @@ def test_network_unit(tmp_path: Path) -> None:
     assert values(svc, "Service", "ExecStopPost") == [f"{HUTCH} network rm systemd-net"]
 
 
+def test_network_unit_dns_interface_and_ipam_keys(tmp_path: Path) -> None:
+    text = "[Network]\nDNS=192.0.2.53\nDNS=192.0.2.54\nInterfaceName=lab0\nIPAMDriver=none\n"
+    svc = service(run(tmp_path, {"lab.network": text}), "lab-network.service")
+    assert exec_start(svc) == [
+        HUTCH, "network", "create", "--ignore", "--dns=192.0.2.53", "--dns=192.0.2.54",
+        "--interface-name=lab0", "--ipam-driver=none", "systemd-lab",
+    ]  # fmt: skip
+
+
 def test_image_unit(tmp_path: Path) -> None:
     text = f"[Image]\nImage={IMAGE}\nArch=arm64\nTLSVerify=false\nAllTags=no\n"
     svc = service(run(tmp_path, {"bb.image": text}), "bb-image.service")
