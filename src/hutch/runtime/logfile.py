@@ -108,6 +108,15 @@ class LogWriter:
                 self._emit(format_line(self.driver, stream, rest, False, time.time()))
             self._partial[stream] = b""
 
+    def pending_partial(self) -> dict[str, str]:
+        """The unfinished line of each stream (hex), handed over by the monitor's exec
+        to its other half (``runtime/idle.py``), which takes it up with ``resume_partial``."""
+        return {stream: rest.hex() for stream, rest in self._partial.items()}
+
+    def resume_partial(self, partial: dict[str, str]) -> None:
+        for stream, rest in partial.items():
+            self._partial[stream] = bytes.fromhex(rest)
+
     def _emit(self, record: bytes) -> None:
         if self.max_size and self._size and self._size + len(record) > self.max_size:
             self._rotate()

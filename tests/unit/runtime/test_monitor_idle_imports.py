@@ -1,0 +1,44 @@
+"""The idle monitor (runtime/idle.py) stays small: the modules it loads.
+
+It lives as long as its container, once per container, so every module it
+imports is paid for by each of them; the set-up's code (cgroups, mounts, the
+init, spec dataclasses, ctypes) stays with the full monitor."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parents[3] / "src"
+ALLOWED_HUTCH = {
+    "hutch",
+    "hutch.util",
+    "hutch.util.codecache",
+    "hutch.util.fdio",
+    "hutch.runtime",
+    "hutch.runtime.idle",
+    "hutch.runtime.monitorio",
+    "hutch.runtime.attachproto",
+    "hutch.runtime.logfile",
+}
+
+
+def _modules(statement: str) -> set[str]:
+    code = f"import sys, json; {statement}; print(json.dumps(sorted(sys.modules)))"
+    env = {**os.environ, "PYTHONPATH": str(SRC), "HUTCH_NO_CODE_CACHE": "1"}
+    out = subprocess.run(
+        [sys.executable, "-S", "-c", code], env=env, capture_output=True, text=True, check=True
+    ).stdout
+    return set(json.loads(out))
+
+
+def test_the_idle_loop_imports_the_standard_library_and_four_small_modules() -> None:
+    loaded = _modules("import hutch.runtime.idle")
+    assert {m for m in loaded if m.startswith("hutch")} == ALLOWED_HUTCH
+    for heavy in ("ctypes", "dataclasses", "typing", "pathlib", "subprocess", "inspect"):
+        assert heavy not in loaded, heavy
+    # and far fewer than the full monitor
+    assert len(loaded) + 60 < len(_modules("import hutch.runtime.monitor"))
