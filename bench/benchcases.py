@@ -438,6 +438,7 @@ def start_idle_user_net(bench: Bench, side: str) -> None:
     make_user_net(bench, side)
     bench.tools.ok(side, ("run", "-d", *_on_user_net(side), "--name", "bench-idle", "{img}",
                           "sleep", "infinity"))  # fmt: skip
+    time.sleep(IDLE_SETTLE)
 
 
 def idle_memory_user_net(bench: Bench, side: str) -> Sample:

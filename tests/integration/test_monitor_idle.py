@@ -90,3 +90,30 @@ def test_pause_stop_and_restart_go_through_the_full_monitor_and_back(
     state = inspect(hutch, "r")
     assert state["RestartCount"] == 2 and state["State"]["ExitCode"] == 1
     assert log_lines(hutch, "r") == ["run", "run", "run"]
+
+
+def test_health_checks_and_the_timeout_wake_the_idle_monitor(hutch: Hutch, base_image: str) -> None:
+    hutch(
+        "run", "-d", "--name", "h", "--health-cmd", "echo ok-$((40+2))",
+        "--health-interval", "3s", base_image, "sleep", "300",
+    )  # fmt: skip
+    pid = _idle(hutch, "h")  # between two checks the monitor idles
+    # each check is run by the full monitor, which idles again afterwards
+    eventually(
+        lambda: len(inspect(hutch, "h")["State"]["Health"]["Log"]) >= 2,
+        timeout=20,
+        what="two checks",
+    )
+    health = inspect(hutch, "h")["State"]["Health"]
+    assert health["Status"] == "healthy" and health["Log"][-1]["Output"] == "ok-42\n"
+    assert _idle(hutch, "h") == pid
+    # a check asked for goes back to the full monitor with its client
+    ran = hutch("healthcheck", "run", "h")
+    assert ran.returncode == 0
+    assert _idle(hutch, "h") == pid
+    # --timeout: the idle loop wakes the full monitor, which kills the run
+    hutch("run", "-d", "--name", "t", "--timeout", "4", base_image, "sleep", "300")
+    monitor = _idle(hutch, "t")
+    eventually(lambda: not pid_alive(monitor), timeout=20, what="the timeout")
+    assert status(hutch, "t") == "exited"
+    assert inspect(hutch, "t")["State"]["ExitCode"] == -1

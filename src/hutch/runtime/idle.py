@@ -16,8 +16,10 @@ and forwards SIGTERM/SIGINT/SIGHUP to the init.
 
 Anything rarer goes back to the full monitor by the same exec: the init's
 exit (with its wait status: the exit is recorded, the restart policy and
-cleanup run there), and PAUSE, UNPAUSE and HEALTHCHECK frames (handed over
-unanswered, with the client). So the code of each feature stays in one place.
+cleanup run there), PAUSE, UNPAUSE and HEALTHCHECK frames (handed over
+unanswered, with the client), and the time of the next health check or of
+the --timeout (``wake_at``: the full monitor runs the check, then comes back
+here). So the code of each feature stays in one place.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import select
 import signal
 import socket
 import sys
+import time
 
 from hutch.runtime import attachproto as ap
 from hutch.runtime import monitorio as mio
@@ -62,6 +65,10 @@ class Idle:
         master = int(handoff["master"])
         self.master = master if master >= 0 else None
         self.status: int | None = None  # the init's wait status, once reaped
+        # when (time.monotonic()) the full monitor wants the run back: a health check
+        # is due, or the --timeout
+        self.wake_at: float | None = handoff["wake_at"]
+        self.woken = False
         self.back: dict[socket.socket, bytes] = {}  # clients with frames for the full half
         self.wake_r, self.wake_w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
         mio.own([self.listener.fileno(), *self.pipes, self.stdin_w, master])
@@ -76,7 +83,7 @@ class Idle:
         for sig in mio.FORWARDED:
             signal.signal(sig, self._forward)
         mio.unblock_forwarded()
-        while not self.back and self.status is None:
+        while not self.back and self.status is None and not self.woken:
             self._once()
         self._to_full()
 
@@ -87,8 +94,14 @@ class Idle:
             return
         readers: list[int | socket.socket] = [self.listener, self.wake_r, *self.pipes]
         readers += [*self.io.clients, *([self.master] if self.master is not None else [])]
+        timeout = None
+        if self.wake_at is not None:
+            timeout = self.wake_at - time.monotonic()
+            if timeout <= 0:
+                self.woken = True
+                return
         try:
-            ready, _, _ = select.select(readers, [], [])
+            ready, _, _ = select.select(readers, [], [], timeout)
         except InterruptedError:
             return
         if self.listener in ready:

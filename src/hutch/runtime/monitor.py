@@ -10,8 +10,8 @@ k8s-file format, serves attach clients on a unix socket, records state
 transitions in ``state.json``, applies the restart policy, and finally runs
 the cleanup command when the container should be removed. It imports only
 the standard library, the runtime modules the init needs and two small util
-modules (the code cache, ``fdio``). A detached run that has started and needs
-none of its timers (health check, --timeout, pause holder) is served by the
+modules (the code cache, ``fdio``). A detached run that has started, between
+its health checks and with no pause, is served by the
 much smaller idle loop instead: the monitor execs ``runtime/idle.py`` (same
 pid), which execs this back for the exit and rare requests (``resume_main``);
 the bench measures the idle figure.
@@ -221,6 +221,9 @@ class Monitor:
         mntns = run["init_mntns"]
         self.init_mntns = (int(mntns[0]), int(mntns[1])) if mntns else None
         self.init_mntns_id, self.oom_before = int(run["init_mntns_id"]), int(run["oom_before"])
+        self.deadline = run["deadline"]
+        if self.health is not None and run["health"] is not None:
+            self.health.restore(run["health"])
         self.state = st.read_state(self.state_path)
         self.log.resume_partial(handoff["log"]["partial"])
         helper = _HandedOverHelper(int(run["helper"])) if run["helper"] else None
@@ -705,15 +708,26 @@ class Monitor:
 
     def _may_idle(self) -> bool:
         """Whether this run has nothing the idle loop leaves to us: no caller, health
-        check, --timeout, pending stop or pause (each needs our timers or imports)."""
+        check running or asked for, pending stop or pause (the idle loop wakes us for
+        the next check and the --timeout: ``_wake_at``)."""
+        health = self.health
         return (
             self.idle_at is not None
             and self.caller is None
-            and self.health is None
-            and self.deadline is None
+            and (health is None or (health.current is None and not self.health_waiters))
+            and not self.timed_out
             and self.kill_at is None
+            and not self.health_restart  # a health action's stop under way (its SIGKILL sent)
             and self.state.status == st.RUNNING
         )
+
+    def _wake_at(self) -> float | None:
+        """When (time.monotonic(), the same clock after an exec) the idle loop must give
+        the run back: the next health check, the --timeout."""
+        times = [self.deadline] if self.deadline is not None else []
+        if self.health is not None and self.health.due is not None:
+            times.append(time.monotonic() + self.health.due - time.time())
+        return min(times, default=None)
 
     def _go_idle(
         self, listener: socket.socket, pipes: dict[int, str], stdin_w: int, master: int | None
@@ -721,7 +735,13 @@ class Monitor:
         """Exec the idle loop once the idle time has come (returns if it is not yet,
         or if the exec failed: then this monitor serves the run to its end)."""
         assert self.idle_at is not None
-        if time.monotonic() < self.idle_at:
+        now = time.monotonic()
+        if now < self.idle_at:
+            return
+        wake_at = self._wake_at()
+        if wake_at is not None and wake_at - now < IDLE_AFTER:
+            # Woken again at once: stay for the check (or timeout), try again after.
+            self.idle_at = now + IDLE_AFTER
             return
         self.idle_at = None
         helper = getattr(self.helper, "pid", 0)
@@ -736,6 +756,8 @@ class Monitor:
             "init_mntns_id": self.init_mntns_id,
             "oom_before": self.oom_before,
             "helper": helper,
+            "deadline": self.deadline,
+            "health": self.health.snapshot() if self.health is not None else None,
         }
         log = self.log
         handoff: dict[str, object] = {
@@ -758,6 +780,7 @@ class Monitor:
             "master": master if master is not None else -1,
             "keep": [fd for fd in (self.userns_fd, self.own_pidns) if fd >= 0],
             "status": None,
+            "wake_at": wake_at,
         }
         keep = [listener.fileno(), *pipes, *(c.fileno() for c in self.clients)]
         keep += [stdin_w, master if master is not None else -1, self.userns_fd, self.own_pidns]
