@@ -75,7 +75,7 @@ class Idle:
         for fd, pending in handoff["clients"]:
             client = socket.socket(fileno=int(fd))
             mio.own([client.fileno()])
-            self._serve(client, self.io.adopt(client, bytes.fromhex(pending)))
+            self._serve(client, self.io.adopt(client, pending))
 
     def run(self) -> None:
         signal.set_wakeup_fd(self.wake_w)
@@ -145,7 +145,7 @@ class Idle:
         """Exec the full monitor, handing everything back (it never fails for good:
         without it the exit could not be recorded, so a failed exec is retried)."""
         clients = [
-            [client.fileno(), (self.back.get(client, b"") + reader.pending()).hex()]
+            [client.fileno(), self.back.get(client, b"") + reader.pending()]
             for client, reader in self.io.clients.items()
         ]
         handoff = {

@@ -235,7 +235,7 @@ class Monitor:
         for fd, pending in handoff["clients"]:
             client = socket.socket(fileno=int(fd))
             mio.own([client.fileno()])
-            for kind, payload in self.io.adopt(client, bytes.fromhex(pending)):
+            for kind, payload in self.io.adopt(client, pending):
                 stdin_w = self._client_frame(client, kind, payload, stdin_w, master)
         exit_code: int | None = None
         if handoff["status"] is not None:
@@ -762,7 +762,7 @@ class Monitor:
         log = self.log
         handoff: dict[str, object] = {
             "argv": self.args.argv,
-            "spec": spec_to_json(self.spec).decode(),
+            "spec": spec_to_json(self.spec),
             "bundle": str(self.args.bundle),
             "run": run,
             "init_pid": self.init_pid,
@@ -774,7 +774,7 @@ class Monitor:
                 "partial": log.pending_partial(),
             },
             "listener": listener.fileno(),
-            "clients": [[c.fileno(), r.pending().hex()] for c, r in self.clients.items()],
+            "clients": [[c.fileno(), r.pending()] for c, r in self.clients.items()],
             "pipes": [[fd, stream] for fd, stream in pipes.items()],
             "stdin_w": stdin_w,
             "master": master if master is not None else -1,
@@ -1014,7 +1014,7 @@ def resume_main() -> None:
     args = parse_args(list(handoff["argv"]))
     code = 125
     try:
-        code = Monitor(args, spec_from_json(handoff["spec"].encode())).resume(handoff)
+        code = Monitor(args, spec_from_json(handoff["spec"])).resume(handoff)
     except BaseException:
         import traceback
 

@@ -125,13 +125,13 @@ def test_retries_failures_ask_for_a_restart() -> None:
 
 
 def test_the_checks_timers_survive_the_monitors_exec_to_its_idle_loop_and_back() -> None:
-    import json
+    import marshal
 
     runner = _runner(success=3)
     _startup(runner, 0, 102.0, Health("starting"))  # one pass of three, one failure
     _startup(runner, 1, 104.0, Health("starting"))
-    # the hand-over is JSON in a memfd (runtime/monitorio.py)
-    snapshot = json.loads(json.dumps(runner.snapshot()))
+    # the hand-over is marshal's in a memfd (runtime/monitorio.py)
+    snapshot = marshal.loads(marshal.dumps(runner.snapshot()))
     again = HealthRunner(runner.check, runner.spec)
     assert again.due is None and not again.in_startup
     again.restore(snapshot)
