@@ -132,8 +132,11 @@ def exec_half(module: str, function: str, handoff: dict[str, object], keep: list
     """
     # marshal, not json: built in (json and the re it imports cost the idle loop
     # about 0.4 MB), and the memfd is this process's own, read by its next image.
-    data = marshal.dumps(handoff)
-    fd = os.memfd_create("hutch-monitor-handoff", 0)  # inheritable, no CLOEXEC
+    try:
+        data = marshal.dumps(handoff)
+        fd = os.memfd_create("hutch-monitor-handoff", 0)  # inheritable, no CLOEXEC
+    except (OSError, ValueError):  # ValueError: a value marshal cannot write (a bug)
+        return
     try:
         write_all(fd, data)
         os.lseek(fd, 0, os.SEEK_SET)

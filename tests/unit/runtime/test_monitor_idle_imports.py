@@ -51,3 +51,18 @@ def test_the_idle_loop_imports_the_standard_library_and_four_small_modules() -> 
         assert heavy not in loaded, heavy
     # and far fewer than the full monitor
     assert len(loaded) + 60 < len(_modules("import hutch.runtime.monitor"))
+
+
+def test_a_hand_over_that_cannot_be_written_leaves_the_monitor_as_it_was() -> None:
+    import signal
+
+    from hutch.runtime import monitorio as mio
+
+    r, w = os.pipe()
+    try:
+        mio.exec_half("hutch.runtime.idle", "main", {"bad": object()}, [r, w])  # returns
+        assert not os.get_inheritable(r) and not os.get_inheritable(w)
+        assert not set(mio.FORWARDED) & signal.pthread_sigmask(signal.SIG_BLOCK, [])
+    finally:
+        os.close(r)
+        os.close(w)
