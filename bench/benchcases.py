@@ -178,8 +178,15 @@ def pod_cycle(bench: Bench, side: str) -> Sample:
     return (time.perf_counter() - start,)
 
 
+# An idle container is one that has been running a while: hutch's monitor execs its
+# small idle loop a second after the start (runtime/idle.py); podman's conmon is the
+# same from the start. The wait is untimed (set-up), on both sides.
+IDLE_SETTLE = 2.0
+
+
 def start_idle(bench: Bench, side: str) -> None:
     bench.tools.ok(side, ("run", "-d", "--name", "bench-idle", "{img}", "sleep", "infinity"))
+    time.sleep(IDLE_SETTLE)
 
 
 def start_idle_slirp(bench: Bench, side: str) -> None:
@@ -187,6 +194,7 @@ def start_idle_slirp(bench: Bench, side: str) -> None:
     network = ("--network", "slirp4netns") if side == "hutch" else ()
     bench.tools.ok(side, ("run", "-d", *network, "--name", "bench-idle", "{img}", "sleep",
                           "infinity"))  # fmt: skip
+    time.sleep(IDLE_SETTLE)
 
 
 def create_only(bench: Bench, side: str) -> Sample:
@@ -430,6 +438,7 @@ def start_idle_user_net(bench: Bench, side: str) -> None:
     make_user_net(bench, side)
     bench.tools.ok(side, ("run", "-d", *_on_user_net(side), "--name", "bench-idle", "{img}",
                           "sleep", "infinity"))  # fmt: skip
+    time.sleep(IDLE_SETTLE)
 
 
 def idle_memory_user_net(bench: Bench, side: str) -> Sample:

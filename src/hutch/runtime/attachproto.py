@@ -54,6 +54,11 @@ class FrameReader:
             del self._buf[:end]
         return out
 
+    def pending(self) -> bytes:
+        """The bytes of an unfinished frame (handed over with the client by an exec of
+        the monitor: ``runtime/idle.py``)."""
+        return bytes(self._buf)
+
 
 def send_frame(sock: socket.socket, kind: int, payload: bytes = b"") -> None:
     sock.sendall(frame(kind, payload))

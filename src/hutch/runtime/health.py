@@ -19,7 +19,7 @@ import signal
 import socket
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from hutch.runtime import exec as rx
 from hutch.runtime.spec import Spec
@@ -165,6 +165,27 @@ class HealthRunner:
                 self.current.sock.close()
             self.current = None
         self.due = None
+
+    def snapshot(self) -> dict[str, object]:
+        """Where the checks are between two of them (none running), for the monitor's
+        exec into its idle loop and back (``restore``; runtime/idle.py)."""
+        assert self.current is None
+        return {
+            "init_pid": self.init_pid,
+            "started_at": self.started_at,
+            "due": self.due,
+            "in_startup": self.in_startup,
+            "startup_passes": self.startup_passes,
+            "startup_failures": self.startup_failures,
+        }
+
+    def restore(self, data: dict[str, Any]) -> None:
+        self.init_pid = int(data["init_pid"])
+        self.started_at = float(data["started_at"])
+        self.due = None if data["due"] is None else float(data["due"])
+        self.in_startup = bool(data["in_startup"])
+        self.startup_passes = int(data["startup_passes"])
+        self.startup_failures = int(data["startup_failures"])
 
     def run_now(self, now: float) -> None:
         if self.current is None and self.init_pid:

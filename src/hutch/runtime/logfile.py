@@ -9,12 +9,13 @@ With a size limit the file is rotated before a write would pass it:
 kept files); with one file, as podman does, the log starts over. The
 monitor is the only writer; readers take the kept files oldest first.
 
-Standard library only: the monitor imports this.
+Standard library only: the monitor imports this, and its idle loop, which
+imports ``json`` (and with it ``re``, about 0.4 MB of a process that lives as
+long as its container) only for a json-file log.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import time
 
@@ -35,6 +36,8 @@ def timestamp(now: float) -> str:
 def format_line(driver: str, stream: str, text: bytes, partial: bool, now: float) -> bytes:
     """One record of ``driver``'s format (``text`` without its newline)."""
     if driver == JSON_FILE:
+        import json
+
         record = {
             "log": text.decode("utf-8", "replace") + ("" if partial else "\n"),
             "stream": stream,
@@ -48,6 +51,8 @@ def format_line(driver: str, stream: str, text: bytes, partial: bool, now: float
 def parse_line(driver: str, raw: bytes) -> tuple[str, str, bytes, bool] | None:
     """(timestamp, stream, text, partial) of one record, or None if it is not one."""
     if driver == JSON_FILE:
+        import json
+
         try:
             record = json.loads(raw)
             log = str(record["log"])
@@ -107,6 +112,14 @@ class LogWriter:
             if rest and self.driver != NONE:
                 self._emit(format_line(self.driver, stream, rest, False, time.time()))
             self._partial[stream] = b""
+
+    def pending_partial(self) -> dict[str, bytes]:
+        """The unfinished line of each stream, handed over by the monitor's exec
+        to its other half (``runtime/idle.py``), which takes it up with ``resume_partial``."""
+        return dict(self._partial)
+
+    def resume_partial(self, partial: dict[str, bytes]) -> None:
+        self._partial.update(partial)
 
     def _emit(self, record: bytes) -> None:
         if self.max_size and self._size and self._size + len(record) > self.max_size:

@@ -10,45 +10,46 @@ k8s-file format, serves attach clients on a unix socket, records state
 transitions in ``state.json``, applies the restart policy, and finally runs
 the cleanup command when the container should be removed. It imports only
 the standard library, the runtime modules the init needs and two small util
-modules (the code cache, ``fdio``), so that its memory stays small (a
-measured figure in ``bench/``).
+modules (the code cache, ``fdio``). A detached run that has started, between
+its health checks and with no pause, is served by the
+much smaller idle loop instead: the monitor execs ``runtime/idle.py`` (same
+pid), which execs this back for the exit and rare requests (``resume_main``);
+the bench measures the idle figure.
 """
 
 from __future__ import annotations
 
 import contextlib
-import errno
-import fcntl
 import json
 import os
 import select
 import signal
 import socket
-import struct
 import sys
-import termios
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from hutch.cgroups import v2
 from hutch.cgroups.manager import manager_of
 from hutch.linux import syscalls as sc
 from hutch.runtime import attachproto as ap
 from hutch.runtime import freeze, pidshare
+from hutch.runtime import monitorio as mio
 from hutch.runtime import state as st
 from hutch.runtime.container import container_main, send
 from hutch.runtime.events_log import append_event, event_line
 from hutch.runtime.health import STARTING, UNHEALTHY, HealthRunner
 from hutch.runtime.logfile import LogWriter
+from hutch.runtime.monitorio import Stdio
 from hutch.runtime.restart import RestartPolicy
 from hutch.runtime.restart import current as current_policy
 from hutch.runtime.rootfs import mount_rootfs
 from hutch.runtime.spec import Spec
-from hutch.runtime.spec_io import spec_from_json
+from hutch.runtime.spec_io import spec_from_json, spec_to_json
 from hutch.util.codecache import PROFILE_ENV
-from hutch.util.fdio import write_all
 
 STOP_MARKER = "stop-requested"
 _MAX_BACKOFF = 60.0
@@ -56,6 +57,10 @@ _MAX_BACKOFF = 60.0
 HOLDER_POLL = 0.5
 # The exit code of a run --timeout ended: conmon's, podman shows it as "Exited (-1)"
 TIMED_OUT_EXIT_CODE = -1
+# The small loop a detached run's monitor execs into once started (its docstring says why)
+IDLE = "hutch.runtime.idle"
+# Seconds of a run in the full monitor before that exec (see _run_once)
+IDLE_AFTER = 1.0
 
 
 @dataclass(frozen=True)
@@ -69,19 +74,24 @@ class MonitorArgs:
     detached: bool
     events: tuple[str, ...] = ("", "", "")  # event log path, container name, image
     tied: bool = False  # the container dies when its attached caller does (a build's RUN)
+    argv: tuple[str, ...] = ()  # the options that made these (without --sync-fd)
 
 
 def parse_args(argv: list[str]) -> MonitorArgs:
     values: dict[str, str] = {}
     flags: set[str] = set()
+    given: list[str] = []
     i = 0
     while i < len(argv):
         name = argv[i].lstrip("-")
         if name in ("gid5",):
             flags.add(name)
+            given.append(argv[i])
             i += 1
         else:
             values[name] = argv[i + 1]
+            if name != "sync-fd":
+                given += argv[i : i + 2]
             i += 2
     return MonitorArgs(
         bundle=Path(values["bundle"]),
@@ -93,6 +103,7 @@ def parse_args(argv: list[str]) -> MonitorArgs:
         detached=values.get("detached") == "1",
         events=tuple(json.loads(values.get("events", '["", "", ""]'))),
         tied=values.get("tied") == "1",
+        argv=tuple(given),
     )
 
 
@@ -106,10 +117,13 @@ class Monitor:
             os.set_inheritable(args.sync_fd, False)
             self.caller = socket.socket(fileno=args.sync_fd)
         log = spec.log
-        self.log = LogWriter(
-            log.driver, log.path or str(args.bundle / "ctr.log"), log.max_size, log.max_files
+        self.io = Stdio(
+            LogWriter(
+                log.driver, log.path or str(args.bundle / "ctr.log"), log.max_size, log.max_files
+            )
         )
-        self.clients: dict[socket.socket, ap.FrameReader] = {}
+        self.log = self.io.log
+        self.clients = self.io.clients  # the same table: Stdio's
         # Each start begins afresh (restart count, health, exit code); the
         # file keeps the previous run's state until the first write below.
         self.state = st.RuntimeState()
@@ -133,16 +147,24 @@ class Monitor:
         self.kill_at: float | None = None
         self.health_restart = False  # the run ends by the restart action: start it again
         self.next_run = False  # the restart policy follows the run that ended
+        # When (time.monotonic()) this run may go to the idle loop (runtime/idle.py)
+        self.idle_at: float | None = None
+        self.host_pid = 0
+        self.oom_before = 0
+        self.helper: object = None  # the rootfs's fuse-overlayfs, if any
 
     # -- life cycle --------------------------------------------------------
+
+    def _signals(self) -> None:
+        signal.set_wakeup_fd(self.wake_w)
+        signal.signal(signal.SIGCHLD, lambda *_: None)
+        for sig in mio.FORWARDED:
+            signal.signal(sig, self._forward)
 
     def run(self) -> int:
         if os.getsid(0) != os.getpid():
             os.setsid()
-        signal.set_wakeup_fd(self.wake_w)
-        signal.signal(signal.SIGCHLD, lambda *_: None)
-        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
-            signal.signal(sig, self._forward)
+        self._signals()
         sc.unshare(sc.CLONE_NEWNS)
         if self.shares_pid:
             # In the caller's pid namespace: the inits our forkers leave are ours.
@@ -163,16 +185,17 @@ class Monitor:
         except OSError as exc:
             self._remove_cgroup()
             return self._fail_before_start(f"mounting the root filesystem: {exc}")
+        self.helper = helper
         os.chdir("/")
         listener = self._listen()
         self._set(monitor_pid=self.host_pid, monitor_start=st.process_start_time(self.host_pid))
         _write_pid(self.spec.lifecycle.conmon_pidfile, self.host_pid)
         _write_pid(self.spec.lifecycle.extra_conmon_pidfile, self.host_pid)
-        code = 0
-        while True:
-            code = self._run_once(listener)
-            if not self.next_run:
-                break
+        return self._carry_on(listener, helper, self._run_once(listener))
+
+    def _carry_on(self, listener: socket.socket, helper: object, code: int) -> int:
+        """After a run that ended with ``code``: the restart policy's runs, then the end."""
+        while self.next_run:
             delay = min(_MAX_BACKOFF, 0.1 * (2 ** min(self.state.restart_count, 10)))
             if self.state.finished_at - self.state.started_at > 10:
                 delay = 0.1  # it ran a while: start the back-off over
@@ -180,9 +203,48 @@ class Monitor:
                 self._set(restarting=False)
                 break
             self._set(restart_count=self.state.restart_count + 1)
+            code = self._run_once(listener)
         listener.close()
         self._finish(helper)
         return code
+
+    def resume(self, handoff: dict[str, Any]) -> int:
+        """Take over from the idle loop (runtime/idle.py), which exec'd us back: for
+        the init's exit (``status``) or a client's frame it does not serve."""
+        self._signals()
+        mio.unblock_forwarded()
+        run = handoff["run"]
+        self.host_pid, self.init_pid = int(run["host_pid"]), int(run["init_pid"])
+        self.cgroup = Path(run["cgroup"]) if run["cgroup"] else None
+        self.net_pids = [int(pid) for pid in run["net_pids"]]
+        self.userns_fd, self.own_pidns = int(run["userns_fd"]), int(run["own_pidns"])
+        mntns = run["init_mntns"]
+        self.init_mntns = (int(mntns[0]), int(mntns[1])) if mntns else None
+        self.init_mntns_id, self.oom_before = int(run["init_mntns_id"]), int(run["oom_before"])
+        self.deadline = run["deadline"]
+        if self.health is not None and run["health"] is not None:
+            self.health.restore(run["health"])
+        self.state = st.read_state(self.state_path)
+        self.log.resume_partial(handoff["log"]["partial"])
+        helper = _HandedOverHelper(int(run["helper"])) if run["helper"] else None
+        self.helper = helper
+        listener = socket.socket(fileno=int(handoff["listener"]))
+        pipes = {int(fd): str(stream) for fd, stream in handoff["pipes"]}
+        stdin_w, master = int(handoff["stdin_w"]), int(handoff["master"])
+        mio.own([listener.fileno(), *pipes, stdin_w, master, self.userns_fd, self.own_pidns])
+        for fd, pending in handoff["clients"]:
+            client = socket.socket(fileno=int(fd))
+            mio.own([client.fileno()])
+            for kind, payload in self.io.adopt(client, pending):
+                stdin_w = self._client_frame(client, kind, payload, stdin_w, master)
+        exit_code: int | None = None
+        if handoff["status"] is not None:
+            exit_code = exit_code_of(int(handoff["status"]))
+            self._kill_the_rest()
+        self.idle_at = time.monotonic() + IDLE_AFTER
+        terminal = master if master >= 0 else None
+        code = self._pump(listener, self.init_pid, pipes, stdin_w, terminal, exit_code)
+        return self._carry_on(listener, helper, self._end_run(code))
 
     def _runs_again(self, code: int) -> bool:
         """Whether the run that ended with ``code`` is followed by another; kept in
@@ -391,7 +453,7 @@ class Monitor:
         self.deadline = time.monotonic() + limit if limit > 0 else None
         self.timed_out = False
         self.kill_at = None
-        oom_before = self._oom_kills()
+        self.oom_before = self._oom_kills()
         if self.caller is not None:
             # The start a caller asked for (a restart of the policy's has none, as
             # podman's): logged here, not by the caller once "exec" reaches it, so
@@ -403,7 +465,14 @@ class Monitor:
                 # A detached caller hangs up now; the monitor is on its own.
                 self.caller.close()
                 self.caller = None
+        # Not at once: a command just started may have clients coming, or a
+        # quick exit; and the exec's CPU should not compete with the caller's.
+        self.idle_at = time.monotonic() + IDLE_AFTER
         code = self._pump(listener, pid, pipes, stdin_w, master)
+        return self._end_run(code)
+
+    def _end_run(self, code: int) -> int:
+        """Record the end of the run (its exit ``code``), tell the clients, log the events."""
         if self.timed_out:
             code = TIMED_OUT_EXIT_CODE
         self.deadline = None
@@ -420,7 +489,7 @@ class Monitor:
             paused_by_start="",
             mntns=(0, 0),  # its processes went with it (_kill_the_rest)
             mntns_id=0,
-            oom_killed=self._oom_kills() > oom_before,
+            oom_killed=self._oom_kills() > self.oom_before,
             # `hutch stop` leaves the marker before it signals, so it is there
             # when the run ends by that stop (and never when it ends by itself).
             stopped_by_user=(self.args.bundle / STOP_MARKER).exists(),
@@ -515,9 +584,11 @@ class Monitor:
         pipes: dict[int, str],
         stdin_w: int,
         master: int | None,
+        exit_code: int | None = None,
     ) -> int:
-        exit_code: int | None = None
         while True:
+            if exit_code is None and self._may_idle():
+                self._go_idle(listener, pipes, stdin_w, master)
             readers: list[int | socket.socket] = [listener, self.wake_r, *pipes, *self.clients]
             if master is not None:
                 readers.append(master)
@@ -536,10 +607,10 @@ class Monitor:
             for client in [c for c in self.clients if c in ready]:
                 stdin_w = self._client_input(client, stdin_w, master)
             for fd in [fd for fd in pipes if fd in ready]:
-                if not self._relay(fd, pipes[fd]):
+                if not self.io.relay(fd, pipes[fd]):
                     os.close(fd)
                     del pipes[fd]
-            if master is not None and master in ready and not self._relay(master, "stdout"):
+            if master is not None and master in ready and not self.io.relay(master, "stdout"):
                 os.close(master)
                 master = None
             if self.wake_r in ready:
@@ -613,56 +684,107 @@ class Monitor:
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)
 
-    def _relay(self, fd: int, stream: str) -> bool:
-        try:
-            data = os.read(fd, 65536)
-        except BlockingIOError:
-            return True
-        except OSError as exc:
-            if exc.errno == errno.EIO:
-                return False
-            raise
-        if not data:
-            return False
-        self.log.write(stream, data)
-        kind = ap.STDOUT if stream == "stdout" else ap.STDERR
-        for client in list(self.clients):
-            self._send(client, kind, data)
-        return True
-
     def _accept(self, listener: socket.socket) -> None:
-        client, _ = listener.accept()
-        client.setblocking(True)
-        self.clients[client] = ap.FrameReader()
+        self.io.accept(listener)
 
     def _client_input(self, client: socket.socket, stdin_w: int, master: int | None) -> int:
         """Serve one client's frames; the container's stdin pipe afterwards (-1 once
-        closed: a later client's input or end of input must not reach the number,
-        which the next descriptor the monitor opens takes)."""
-        try:
-            data = client.recv(65536)
-        except OSError:
-            data = b""
-        if not data:
-            client.close()
-            del self.clients[client]
-            return stdin_w
-        for kind, payload in self.clients[client].feed(data):
-            target = master if master is not None else stdin_w
-            if kind == ap.STDIN and target is not None and target >= 0:
-                _write_input(target, payload)
-            elif kind == ap.STDIN_EOF:
-                if master is not None:
-                    _write_input(master, b"\x04")
-                elif stdin_w >= 0:
-                    os.close(stdin_w)
-                    stdin_w = -1
-            elif kind in ap.CONTROL:
-                self._control(client, kind, payload)
-            elif kind == ap.RESIZE and master is not None:
-                rows, cols = (int(x) for x in payload.split())
-                fcntl.ioctl(master, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+        closed: ``Stdio.input``)."""
+        for kind, payload in self.io.read(client) or []:
+            stdin_w = self._client_frame(client, kind, payload, stdin_w, master)
         return stdin_w
+
+    def _client_frame(
+        self, client: socket.socket, kind: int, payload: bytes, stdin_w: int, master: int | None
+    ) -> int:
+        if kind in ap.CONTROL:
+            self._control(client, kind, payload)
+            return stdin_w
+        return self.io.input(
+            kind, payload, stdin_w, master if master is not None and master >= 0 else None
+        )
+
+    # -- the idle loop (runtime/idle.py) -----------------------------------
+
+    def _may_idle(self) -> bool:
+        """Whether this run has nothing the idle loop leaves to us: no caller, health
+        check running or asked for, pending stop or pause (the idle loop wakes us for
+        the next check and the --timeout: ``_wake_at``)."""
+        health = self.health
+        return (
+            self.idle_at is not None
+            and self.caller is None
+            and (health is None or (health.current is None and not self.health_waiters))
+            and not self.timed_out
+            and self.kill_at is None
+            and not self.health_restart  # a health action's stop under way (its SIGKILL sent)
+            and self.state.status == st.RUNNING
+        )
+
+    def _wake_at(self) -> float | None:
+        """When (time.monotonic(), the same clock after an exec) the idle loop must give
+        the run back: the next health check, the --timeout."""
+        times = [self.deadline] if self.deadline is not None else []
+        if self.health is not None and self.health.due is not None:
+            times.append(time.monotonic() + self.health.due - time.time())
+        return min(times, default=None)
+
+    def _go_idle(
+        self, listener: socket.socket, pipes: dict[int, str], stdin_w: int, master: int | None
+    ) -> None:
+        """Exec the idle loop once the idle time has come (returns if it is not yet,
+        or if the exec failed: then this monitor serves the run to its end)."""
+        assert self.idle_at is not None
+        now = time.monotonic()
+        if now < self.idle_at:
+            return
+        wake_at = self._wake_at()
+        if wake_at is not None and wake_at - now < IDLE_AFTER:
+            # Woken again at once: stay for the check (or timeout), try again after.
+            self.idle_at = now + IDLE_AFTER
+            return
+        self.idle_at = None
+        helper = getattr(self.helper, "pid", 0)
+        run = {
+            "host_pid": self.host_pid,
+            "init_pid": self.init_pid,
+            "cgroup": str(self.cgroup) if self.cgroup is not None else "",
+            "net_pids": self.net_pids,
+            "userns_fd": self.userns_fd,
+            "own_pidns": self.own_pidns,
+            "init_mntns": list(self.init_mntns) if self.init_mntns is not None else None,
+            "init_mntns_id": self.init_mntns_id,
+            "oom_before": self.oom_before,
+            "helper": helper,
+            "deadline": self.deadline,
+            "health": self.health.snapshot() if self.health is not None else None,
+        }
+        log = self.log
+        handoff: dict[str, object] = {
+            "argv": self.args.argv,
+            "spec": spec_to_json(self.spec),
+            "bundle": str(self.args.bundle),
+            "run": run,
+            "init_pid": self.init_pid,
+            "log": {
+                "driver": log.driver,
+                "path": log.path,
+                "max_size": log.max_size,
+                "max_files": log.max_files,
+                "partial": log.pending_partial(),
+            },
+            "listener": listener.fileno(),
+            "clients": [[c.fileno(), r.pending()] for c, r in self.clients.items()],
+            "pipes": [[fd, stream] for fd, stream in pipes.items()],
+            "stdin_w": stdin_w,
+            "master": master if master is not None else -1,
+            "keep": [fd for fd in (self.userns_fd, self.own_pidns) if fd >= 0],
+            "status": None,
+            "wake_at": wake_at,
+        }
+        keep = [listener.fileno(), *pipes, *(c.fileno() for c in self.clients)]
+        keep += [stdin_w, master if master is not None else -1, self.userns_fd, self.own_pidns]
+        mio.exec_half(IDLE, "main", handoff, [fd for fd in keep if fd >= 0])
 
     # -- pause and health checks: control frames (runtime/control.py) -------
 
@@ -726,6 +848,9 @@ class Monitor:
         if self.kill_at is not None:
             left = max(0.0, self.kill_at - time.monotonic())
             timeout = left if timeout is None else min(timeout, left)
+        if self.idle_at is not None and self._may_idle():
+            left = max(0.0, self.idle_at - time.monotonic())
+            timeout = left if timeout is None else min(timeout, left)
         if self.state.paused_by:
             # A held pause: look at its holder every half second.
             timeout = HOLDER_POLL if timeout is None else min(timeout, HOLDER_POLL)
@@ -783,11 +908,7 @@ class Monitor:
         self.health_waiters.clear()
 
     def _send(self, client: socket.socket, kind: int, payload: bytes) -> None:
-        try:
-            client.sendall(ap.frame(kind, payload))
-        except OSError:
-            client.close()
-            self.clients.pop(client, None)
+        self.io.send(client, kind, payload)
 
     @staticmethod
     def _close_fds(fds: list[int], stdin_w: int, master: int | None) -> None:
@@ -824,13 +945,6 @@ def host_pid_of_child(our_host_pid: int, child: int) -> int:
         except OSError:
             continue
     raise OSError(f"cannot find the host pid of child {child}")
-
-
-def _write_input(fd: int, data: bytes) -> None:
-    # The container may have closed its stdin or gone (EPIPE, EIO on the
-    # terminal): its input is then dropped; the monitor carries on.
-    with contextlib.suppress(OSError):
-        write_all(fd, data)
 
 
 def exit_code_of(status: int) -> int:
@@ -888,6 +1002,41 @@ def main(argv: list[str]) -> None:
             traceback.print_exc(file=f)
     finally:
         os._exit(code)
+
+
+def resume_main() -> None:
+    """The full monitor again, exec'd by the idle loop (``Monitor.resume``)."""
+    import hutch
+
+    if hutch.CODE_CACHE is not None:
+        hutch.CODE_CACHE.close()
+    handoff = mio.read_handoff(sys.argv[1:])
+    args = parse_args(list(handoff["argv"]))
+    code = 125
+    try:
+        code = Monitor(args, spec_from_json(handoff["spec"])).resume(handoff)
+    except BaseException:
+        import traceback
+
+        with open(args.bundle / "monitor.err", "a") as f:
+            traceback.print_exc(file=f)
+    finally:
+        os._exit(code)
+
+
+class _HandedOverHelper:
+    """The rootfs's fuse-overlayfs helper (a child) after an exec: its pid alone."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+
+    def terminate(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGTERM)
+
+    def wait(self) -> None:
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(self.pid, 0)
 
 
 def _holder(payload: bytes) -> tuple[int, str]:

@@ -122,3 +122,20 @@ def test_retries_failures_ask_for_a_restart() -> None:
     never = _runner(retries=0)
     for n in range(5):
         assert not _startup(never, 1, 102.0 + n, Health("starting")).startup_failed
+
+
+def test_the_checks_timers_survive_the_monitors_exec_to_its_idle_loop_and_back() -> None:
+    import marshal
+
+    runner = _runner(success=3)
+    _startup(runner, 0, 102.0, Health("starting"))  # one pass of three, one failure
+    _startup(runner, 1, 104.0, Health("starting"))
+    # the hand-over is marshal's in a memfd (runtime/monitorio.py)
+    snapshot = marshal.loads(marshal.dumps(runner.snapshot()))
+    again = HealthRunner(runner.check, runner.spec)
+    assert again.due is None and not again.in_startup
+    again.restore(snapshot)
+    assert again.snapshot() == runner.snapshot()
+    assert again.in_startup and (again.startup_passes, again.startup_failures) == (1, 1)
+    assert again.timeout(105.0) == runner.timeout(105.0) == 1.0
+    assert again._timeout() == 3.0  # still the startup check's own

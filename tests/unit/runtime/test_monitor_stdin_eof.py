@@ -11,14 +11,17 @@ import os
 import socket
 
 from hutch.runtime import attachproto as ap
+from hutch.runtime.logfile import LogWriter
 from hutch.runtime.monitor import Monitor
+from hutch.runtime.monitorio import Stdio
 
 
 def test_a_second_end_of_input_closes_nothing_else() -> None:
     monitor = Monitor.__new__(Monitor)  # only the client table is used here
     first, first_peer = socket.socketpair()
     second, second_peer = socket.socketpair()
-    monitor.clients = {first: ap.FrameReader(), second: ap.FrameReader()}
+    monitor.io = Stdio(LogWriter("none", "unused"))
+    monitor.io.clients.update({first: ap.FrameReader(), second: ap.FrameReader()})
     stdin_r, stdin_w = os.pipe()
     try:
         first_peer.sendall(ap.frame(ap.STDIN, b"x") + ap.frame(ap.STDIN_EOF))

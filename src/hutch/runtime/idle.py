@@ -1,0 +1,183 @@
+"""The idle monitor: what a container's monitor runs while nothing rare happens.
+
+    python -S -c "from hutch.runtime.idle import main; main()" FD
+
+The full monitor (``runtime/monitor.py``) imports what the container's
+set-up needs (cgroups, mounts, the init's code, spec dataclasses: some 150
+modules, about 4 MB of a process that lives as long as the container).
+Once a detached run has started and nothing but its output and attach
+clients needs serving, it execs this (same pid: the init stays its child,
+the pid namespace its own), handing over its descriptors (listener, clients,
+output pipes or terminal master, stdin) and what it will need back, in the
+memfd FD (``monitorio.exec_half``). This loop imports only the standard
+library and ``monitorio`` (log writer, attach protocol): it relays output
+to the log and the clients, serves input, window sizes and SIGNAL frames,
+and forwards SIGTERM/SIGINT/SIGHUP to the init.
+
+Anything rarer goes back to the full monitor by the same exec: the init's
+exit (with its wait status: the exit is recorded, the restart policy and
+cleanup run there), PAUSE, UNPAUSE and HEALTHCHECK frames (handed over
+unanswered, with the client), and the time of the next health check or of
+the --timeout (``wake_at``: the full monitor runs the check, then comes back
+here). So the code of each feature stays in one place.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import select
+import signal
+import socket
+import sys
+import time
+
+from hutch.runtime import attachproto as ap
+from hutch.runtime import monitorio as mio
+from hutch.runtime.logfile import LogWriter
+
+TYPE_CHECKING = False  # not typing's: one module less in a process that stays
+if TYPE_CHECKING:
+    from typing import Any
+
+FULL = "hutch.runtime.monitor"
+# The frames the idle loop serves itself; any other goes back to the full monitor.
+SERVED = (ap.STDIN, ap.STDIN_EOF, ap.RESIZE, ap.SIGNAL)
+
+
+class Idle:
+    def __init__(self, handoff: dict[str, Any]) -> None:
+        self.handoff = handoff
+        log = handoff["log"]
+        self.io = mio.Stdio(
+            LogWriter(
+                str(log["driver"]),
+                str(log["path"]),
+                int(log["max_size"]),
+                int(log["max_files"]),
+            )
+        )
+        self.io.log.resume_partial(log["partial"])
+        self.init_pid = int(handoff["init_pid"])
+        self.listener = socket.socket(fileno=int(handoff["listener"]))
+        self.pipes = {int(fd): str(stream) for fd, stream in handoff["pipes"]}
+        self.stdin_w = int(handoff["stdin_w"])
+        master = int(handoff["master"])
+        self.master = master if master >= 0 else None
+        self.status: int | None = None  # the init's wait status, once reaped
+        # when (time.monotonic()) the full monitor wants the run back: a health check
+        # is due, or the --timeout
+        self.wake_at: float | None = handoff["wake_at"]
+        self.woken = False
+        self.back: dict[socket.socket, bytes] = {}  # clients with frames for the full half
+        self.wake_r, self.wake_w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
+        mio.own([self.listener.fileno(), *self.pipes, self.stdin_w, master])
+        for fd, pending in handoff["clients"]:
+            client = socket.socket(fileno=int(fd))
+            mio.own([client.fileno()])
+            self._serve(client, self.io.adopt(client, pending))
+
+    def run(self) -> None:
+        signal.set_wakeup_fd(self.wake_w)
+        signal.signal(signal.SIGCHLD, lambda *_: None)
+        for sig in mio.FORWARDED:
+            signal.signal(sig, self._forward)
+        mio.unblock_forwarded()
+        while not self.back and self.status is None and not self.woken:
+            self._once()
+        self._to_full()
+
+    def _once(self) -> None:
+        done, status = os.waitpid(self.init_pid, os.WNOHANG)
+        if done:
+            self.status = status
+            return
+        readers: list[int | socket.socket] = [self.listener, self.wake_r, *self.pipes]
+        readers += [*self.io.clients, *([self.master] if self.master is not None else [])]
+        timeout = None
+        if self.wake_at is not None:
+            timeout = self.wake_at - time.monotonic()
+            if timeout <= 0:
+                self.woken = True
+                return
+        try:
+            ready, _, _ = select.select(readers, [], [], timeout)
+        except InterruptedError:
+            return
+        if self.listener in ready:
+            self.io.accept(self.listener)
+        for client in [c for c in self.io.clients if c in ready]:
+            frames = self.io.read(client)
+            if frames is not None:
+                self._serve(client, frames)
+        for fd in [fd for fd in self.pipes if fd in ready]:
+            if not self.io.relay(fd, self.pipes[fd]):
+                os.close(fd)
+                del self.pipes[fd]
+        master = self.master
+        if master is not None and master in ready and not self.io.relay(master, "stdout"):
+            os.close(master)
+            self.master = None
+        if self.wake_r in ready:
+            with contextlib.suppress(BlockingIOError):
+                os.read(self.wake_r, 512)
+
+    def _serve(self, client: socket.socket, frames: list[tuple[int, bytes]]) -> None:
+        for n, (kind, payload) in enumerate(frames):
+            if kind not in SERVED:
+                # From here on the client's frames are the full monitor's, in order.
+                rest = b"".join(ap.frame(k, p) for k, p in frames[n:])
+                self.back[client] = rest
+                return
+            if kind == ap.SIGNAL:
+                with contextlib.suppress(ProcessLookupError, ValueError):
+                    os.kill(self.init_pid, int(payload))
+                # the idle loop runs only while the container runs (a pause goes back)
+                self.io.send(client, ap.REPLY, b'{"status": "running"}')
+            else:
+                self.stdin_w = self.io.input(kind, payload, self.stdin_w, self.master)
+
+    def _forward(self, sig: int, _frame: object) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.init_pid, sig)
+
+    def _to_full(self) -> None:
+        """Exec the full monitor, handing everything back (it never fails for good:
+        without it the exit could not be recorded, so a failed exec is retried)."""
+        clients = [
+            [client.fileno(), self.back.get(client, b"") + reader.pending()]
+            for client, reader in self.io.clients.items()
+        ]
+        handoff = {
+            **self.handoff,
+            "clients": clients,
+            "pipes": [[fd, stream] for fd, stream in self.pipes.items()],
+            "stdin_w": self.stdin_w,
+            "master": self.master if self.master is not None else -1,
+            "status": self.status,
+        }
+        handoff["log"] = {**handoff["log"], "partial": self.io.log.pending_partial()}
+        keep = [self.listener.fileno(), *self.pipes, *(c.fileno() for c in self.io.clients)]
+        keep += [fd for fd in (self.stdin_w, self.master) if fd is not None and fd >= 0]
+        keep += [int(fd) for fd in handoff["keep"]]
+        signal.set_wakeup_fd(-1)
+        while True:
+            mio.exec_half(FULL, "resume_main", handoff, keep)
+            select.select([], [], [], 0.5)  # out of memory or processes: try again
+
+
+def main() -> None:
+    import hutch
+
+    if hutch.CODE_CACHE is not None:
+        hutch.CODE_CACHE.close()  # nothing here defines a dataclass
+    handoff = mio.read_handoff(sys.argv[1:])
+    try:
+        Idle(handoff).run()
+    except BaseException:
+        # Our stderr is /dev/null: leave the traceback where a user can find it.
+        import traceback
+
+        with open(os.path.join(str(handoff["bundle"]), "monitor.err"), "a") as f:
+            traceback.print_exc(file=f)
+        os._exit(125)

@@ -1,0 +1,177 @@
+"""The container's stdio as its monitor serves it: output, attach clients, input.
+
+Output goes to the log and to every attach client; a client's frames carry
+input (to the stdin pipe or the terminal master), end of input and window
+sizes. Both halves of the monitor use this: the full monitor
+(``runtime/monitor.py``) and its idle loop (``runtime/idle.py``), which
+must stay small, so this imports only the standard library, the attach
+protocol, the log writer and ``fdio``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import marshal
+import os
+import signal
+import socket
+import struct
+import sys
+import termios
+
+from hutch.runtime import attachproto as ap
+from hutch.runtime.logfile import LogWriter
+from hutch.util.fdio import write_all
+
+TYPE_CHECKING = False  # not typing's: the idle loop imports this
+if TYPE_CHECKING:
+    from typing import Any
+
+
+class Stdio:
+    """The log writer and the attach clients of one container."""
+
+    def __init__(self, log: LogWriter) -> None:
+        self.log = log
+        self.clients: dict[socket.socket, ap.FrameReader] = {}
+
+    def accept(self, listener: socket.socket) -> None:
+        client, _ = listener.accept()
+        client.setblocking(True)
+        self.clients[client] = ap.FrameReader()
+
+    def adopt(self, client: socket.socket, pending: bytes = b"") -> list[tuple[int, bytes]]:
+        """A client handed over from the other half of the monitor, with the bytes of
+        its frames not yet served: the complete ones are returned to be served now."""
+        reader = ap.FrameReader()
+        self.clients[client] = reader
+        return reader.feed(pending)
+
+    def relay(self, fd: int, stream: str) -> bool:
+        """One read of the container's output to the log and the clients; False at its end."""
+        try:
+            data = os.read(fd, 65536)
+        except BlockingIOError:
+            return True
+        except OSError as exc:
+            if exc.errno == errno.EIO:  # the terminal's last process has gone
+                return False
+            raise
+        if not data:
+            return False
+        self.log.write(stream, data)
+        kind = ap.STDOUT if stream == "stdout" else ap.STDERR
+        for client in list(self.clients):
+            self.send(client, kind, data)
+        return True
+
+    def send(self, client: socket.socket, kind: int, payload: bytes) -> None:
+        try:
+            client.sendall(ap.frame(kind, payload))
+        except OSError:
+            self.drop(client)
+
+    def drop(self, client: socket.socket) -> None:
+        client.close()
+        self.clients.pop(client, None)
+
+    def read(self, client: socket.socket) -> list[tuple[int, bytes]] | None:
+        """The complete frames a readable client sent; None once it hung up (dropped)."""
+        try:
+            data = client.recv(65536)
+        except OSError:
+            data = b""
+        if not data:
+            self.drop(client)
+            return None
+        return self.clients[client].feed(data)
+
+    @staticmethod
+    def input(kind: int, payload: bytes, stdin_w: int, master: int | None) -> int:
+        """Serve one input frame (STDIN, STDIN_EOF, RESIZE); the stdin pipe afterwards
+        (-1 once closed: a later client's input or end of input must not reach the
+        number, which the next descriptor the monitor opens takes)."""
+        target = master if master is not None else stdin_w
+        if kind == ap.STDIN and target >= 0:
+            _write_input(target, payload)
+        elif kind == ap.STDIN_EOF:
+            if master is not None:
+                _write_input(master, b"\x04")
+            elif stdin_w >= 0:
+                os.close(stdin_w)
+                stdin_w = -1
+        elif kind == ap.RESIZE and master is not None:
+            rows, cols = (int(x) for x in payload.split())
+            fcntl.ioctl(master, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+        return stdin_w
+
+
+def _write_input(fd: int, data: bytes) -> None:
+    # The container may have closed its stdin or gone (EPIPE, EIO on the
+    # terminal): its input is then dropped; the monitor carries on.
+    with contextlib.suppress(OSError):
+        write_all(fd, data)
+
+
+# -- the hand-over between the full monitor and its idle loop ----------------
+
+# The signals the monitor forwards to its init: blocked over each exec from one
+# half to the other (the mask survives execve, the handlers do not), so that one
+# sent meanwhile stays pending until the new half has its handler in place.
+FORWARDED = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+
+
+def exec_half(module: str, function: str, handoff: dict[str, object], keep: list[int]) -> None:
+    """Replace this process (same pid: the init stays our child) by ``module``'s
+    ``function``, handing it ``handoff`` in a memfd and the descriptors ``keep``.
+
+    Returns only if the exec failed (the caller carries on as it was); the
+    descriptors are then close-on-exec again and the signals unblocked.
+    """
+    # marshal, not json: built in (json and the re it imports cost the idle loop
+    # about 0.4 MB), and the memfd is this process's own, read by its next image.
+    try:
+        data = marshal.dumps(handoff)
+        fd = os.memfd_create("hutch-monitor-handoff", 0)  # inheritable, no CLOEXEC
+    except (OSError, ValueError):  # ValueError: a value marshal cannot write (a bug)
+        return
+    try:
+        write_all(fd, data)
+        os.lseek(fd, 0, os.SEEK_SET)
+        for kept in keep:
+            os.set_inheritable(kept, True)
+        signal.pthread_sigmask(signal.SIG_BLOCK, FORWARDED)
+        code = f"from {module} import {function}; {function}()"
+        os.execv(sys.executable, [sys.executable, "-S", "-c", code, str(fd)])
+    except OSError:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, FORWARDED)
+        for kept in keep:
+            with contextlib.suppress(OSError):
+                os.set_inheritable(kept, False)
+    finally:
+        os.close(fd)
+
+
+def read_handoff(argv: list[str]) -> dict[str, Any]:
+    """The hand-over ``exec_half`` left in the memfd named by ``argv``."""
+    fd = int(argv[0])
+    chunks = []
+    while chunk := os.read(fd, 65536):
+        chunks.append(chunk)
+    os.close(fd)
+    handoff: dict[str, Any] = marshal.loads(b"".join(chunks))
+    return handoff
+
+
+def own(fds: list[int]) -> None:
+    """Descriptors handed over by an exec: close-on-exec again (no child gets them)."""
+    for fd in fds:
+        if fd >= 0:
+            os.set_inheritable(fd, False)
+
+
+def unblock_forwarded() -> None:
+    """After the handlers are in place: signals that came during the exec arrive now."""
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, FORWARDED)

@@ -1,0 +1,68 @@
+"""The idle monitor (runtime/idle.py) stays small: the modules it loads.
+
+It lives as long as its container, once per container, so every module it
+imports is paid for by each of them; the set-up's code (cgroups, mounts, the
+init, spec dataclasses, ctypes) stays with the full monitor."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parents[3] / "src"
+ALLOWED_HUTCH = {
+    "hutch",
+    "hutch.util",
+    "hutch.util.codecache",
+    "hutch.util.fdio",
+    "hutch.runtime",
+    "hutch.runtime.idle",
+    "hutch.runtime.monitorio",
+    "hutch.runtime.attachproto",
+    "hutch.runtime.logfile",
+}
+
+
+def _modules(statement: str) -> set[str]:
+    code = f"import sys; {statement}; print(' '.join(sys.modules))"
+    env = {**os.environ, "PYTHONPATH": str(SRC), "HUTCH_NO_CODE_CACHE": "1"}
+    out = subprocess.run(
+        [sys.executable, "-S", "-c", code], env=env, capture_output=True, text=True, check=True
+    ).stdout
+    return set(out.split())
+
+
+def test_the_idle_loop_imports_the_standard_library_and_four_small_modules() -> None:
+    loaded = _modules("import hutch.runtime.idle")
+    assert {m for m in loaded if m.startswith("hutch")} == ALLOWED_HUTCH
+    heavy_ones = (
+        "ctypes",
+        "dataclasses",
+        "typing",
+        "pathlib",
+        "subprocess",
+        "inspect",
+        "json",
+        "re",
+    )
+    for heavy in heavy_ones:
+        assert heavy not in loaded, heavy
+    # and far fewer than the full monitor
+    assert len(loaded) + 60 < len(_modules("import hutch.runtime.monitor"))
+
+
+def test_a_hand_over_that_cannot_be_written_leaves_the_monitor_as_it_was() -> None:
+    import signal
+
+    from hutch.runtime import monitorio as mio
+
+    r, w = os.pipe()
+    try:
+        mio.exec_half("hutch.runtime.idle", "main", {"bad": object()}, [r, w])  # returns
+        assert not os.get_inheritable(r) and not os.get_inheritable(w)
+        assert not set(mio.FORWARDED) & signal.pthread_sigmask(signal.SIG_BLOCK, [])
+    finally:
+        os.close(r)
+        os.close(w)
