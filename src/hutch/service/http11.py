@@ -194,6 +194,10 @@ class Connection:
             handler, params = self.router.match(request.method, request.path)
             request.params = params
             return handler(self.ctx, request)
+        except (h11.RemoteProtocolError, ConnectionError):
+            # The client left while the handler read its body (an upload cut short):
+            # no answer can reach it; the handler's cleanup ran, serve() ends quietly.
+            raise
         except ApiError as exc:
             return error_reply(exc.status, exc.message)
         except HutchError as exc:
