@@ -4,6 +4,10 @@ asked for, sends the headers and half of the blob, then nothing more.
 
 It notes when it stalled and when the client cut that connection (the server
 reads end of file on it); the next request for the layer gets all of it.
+
+It takes pushes too: it opens upload sessions, accepts small blobs, and never
+answers the first large one (a layer), reading its body and waiting; a DELETE
+of an upload (a cancelled one) is noted.
 """
 
 from __future__ import annotations
@@ -53,6 +57,7 @@ class StallingRegistry:
     stalled: threading.Event = field(default_factory=threading.Event)
     cut: threading.Event = field(default_factory=threading.Event)
     release: threading.Event = field(default_factory=threading.Event)
+    deleted: threading.Event = field(default_factory=threading.Event)
     port: int = 0
 
     @property
@@ -103,6 +108,37 @@ def _handler(reg: StallingRegistry) -> type[BaseHTTPRequestHandler]:
         def do_GET(self) -> None:
             self._answer(body=True)
 
+        def do_POST(self) -> None:
+            if self.path.split("?", 1)[0].endswith("/blobs/uploads/"):
+                self.send_response(202)
+                self.send_header("Location", self.path.split("?", 1)[0] + "session")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+            else:
+                self._send(404, b"{}", "application/json", True)
+
+        def do_PUT(self) -> None:
+            self._upload()
+
+        def do_PATCH(self) -> None:
+            self._upload()
+
+        def do_DELETE(self) -> None:
+            reg.deleted.set()
+            self._send(204, b"", "application/json", False)
+
+        def _upload(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            if length > 64 << 10 and not reg.stalled.is_set():
+                reg.stalled.set()
+                self._wait_for_cut()  # the body is read as it comes; no answer ever
+                return
+            self.rfile.read(length)
+            self.send_response(201 if self.command == "PUT" else 202)
+            self.send_header("Location", self.path.split("?", 1)[0])
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
         def _answer(self, body: bool) -> None:
             path = self.path.split("?", 1)[0]
             prefix = f"/v2/{reg.repository}/"
@@ -143,12 +179,17 @@ def _handler(reg: StallingRegistry) -> type[BaseHTTPRequestHandler]:
             self.wfile.write(data[: len(data) // 2])
             self.wfile.flush()
             reg.stalled.set()
+            self._wait_for_cut()
+
+        def _wait_for_cut(self) -> None:
+            """Send nothing until the client closes the connection (noted: the
+            server reads its end of file) or the test releases it."""
             while not reg.release.is_set():
                 readable, _, _ = select.select([self.connection], [], [], 0.1)
                 if readable:
                     with contextlib.suppress(OSError):
-                        if self.connection.recv(1) != b"":
-                            continue
+                        if self.connection.recv(65536) != b"":
+                            continue  # a body still arriving
                     reg.cut.set()
                     break
             self.close_connection = True

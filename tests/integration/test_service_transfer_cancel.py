@@ -129,3 +129,30 @@ def test_killed_docker_pull_from_a_stalled_registry_stops_at_once(
         pulled = service.docker("pull", stalling.ref, timeout=120).stdout
         assert f"Status: Downloaded newer image for {stalling.ref}" in pulled
         assert service.hutch("system", "check").stdout == ""
+
+
+def test_killed_docker_push_to_a_stalled_registry_stops_at_once(
+    require_rootless: None, rootfs_tar: Path, tmp_path: Path
+) -> None:
+    """The registry takes the layer's upload and never answers: the wait for its
+    answer is cut once the client has gone, and the upload is cancelled (DELETE)."""
+    with (
+        stalling_registry("stall/push") as stalling,
+        running_service(tmp_path / "svc", rootfs_tar, "--time", "0") as service,
+    ):
+        service.hutch("import", str(incompressible_layer(tmp_path / "big.tar")), stalling.ref)
+        threads = settled_threads(service)
+        client = docker_client(service, "push", stalling.ref)
+        try:
+            assert stalling.stalled.wait(90), "the layer's upload never came"
+            time.sleep(0.5)  # the service waits for the registry's answer now
+        finally:
+            client.kill()
+            client.communicate(timeout=10)
+        assert stalling.cut.wait(5), "the service kept the stalled connection open"
+        assert stalling.deleted.wait(5), "the upload in flight was not cancelled"
+        assert until(lambda: service.threads() <= threads, 5), (
+            f"{service.threads()} threads, {threads} before"
+        )
+        assert service.hutch("system", "check").stdout == ""  # the push's temp dir went
+        assert "Traceback" not in service.log_text()

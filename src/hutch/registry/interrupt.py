@@ -9,7 +9,9 @@ and the transfer's own failure cleanup runs (the half-read blob's temp dir
 removed, the upload in flight cancelled). ``watch`` is that other thread: it
 asks ``cancelled`` every ``TICK`` while a transfer runs, and once it is true
 cuts again at each tick, so that a request started after a cut (the DELETE of
-an upload, a retry) does not wait on the stalled registry either.
+an upload, a retry) does not wait on the stalled registry either. A cut spares
+the connections made less than ``TICK`` ago: the DELETE that cancels an upload
+reaches a registry that answers, and one that stalls is cut a tick later.
 
 Only the API service passes ``cancelled``; the CLI's transfers start no
 watcher and are cut by nothing (its ^C interrupts the read itself).
@@ -20,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import socket
 import threading
+import time
 import weakref
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -45,14 +48,17 @@ class _Tracked:
         with self.lock:
             self.connections.add(conn)
 
-    def cut(self) -> int:
+    def cut(self, spare: float) -> int:
         with self.lock:
             connections = list(self.connections)
         done = 0
+        newest = time.monotonic() - spare
         for conn in connections:
             sock = getattr(conn, "live_sock", None)
             if not isinstance(sock, socket.socket):
                 continue  # not connected yet
+            if getattr(conn, "connected_at", 0.0) > newest:
+                continue
             # socket.socket's own shutdown, also for a TLS socket: SSLSocket.shutdown
             # would drop its TLS state under the thread that is reading through it.
             with contextlib.suppress(OSError):
@@ -74,18 +80,22 @@ class _HTTPConnection(HTTPConnection):
     # The socket as connected: ``sock`` is None while a response that will close
     # the connection is read (http.client hands the socket to the response).
     live_sock: socket.socket | None = None
+    connected_at = 0.0  # time.monotonic()
 
     def connect(self) -> None:
         super().connect()
         self.live_sock = self.sock
+        self.connected_at = time.monotonic()
 
 
 class _HTTPSConnection(HTTPSConnection):
     live_sock: socket.socket | None = None  # the TLS socket, as in _HTTPConnection
+    connected_at = 0.0
 
     def connect(self) -> None:
         super().connect()
         self.live_sock = self.sock
+        self.connected_at = time.monotonic()
 
 
 class _HTTPPool(HTTPConnectionPool):
@@ -125,9 +135,10 @@ class Pools(urllib3.PoolManager):
             pool.tracked = self._tracked
         return pool
 
-    def cut(self) -> int:
-        """Shut down every open connection; how many were open."""
-        return self._tracked.cut()
+    def cut(self, spare: float = TICK) -> int:
+        """Shut down every open connection but those made less than ``spare``
+        seconds ago; how many were shut down."""
+        return self._tracked.cut(spare)
 
 
 @contextlib.contextmanager

@@ -68,8 +68,10 @@ def test_cut_ends_a_read_blocked_mid_body(stalling_server: tuple[int, threading.
     reader.start()
     time.sleep(0.3)
     assert reader.is_alive()  # blocked: the server sends nothing more
+    assert pools.cut(spare=60) == 0  # made less than a minute ago: spared
+    assert reader.is_alive()
     started = time.monotonic()
-    assert pools.cut() == 1
+    assert pools.cut() == 1  # made more than a tick ago
     reader.join(5)
     assert not reader.is_alive()
     assert time.monotonic() - started < 1
