@@ -7,6 +7,9 @@ transfer then stops at its next piece: no image is recorded (the partial blob's
 temp dir is removed, so the store checks clean) and no manifest reaches the
 registry; the service's threads are back to before, and the same pull or push
 then completes. They used to run on to their end for nobody.
+
+A registry that stalls mid-blob (``stalling_registry``) holds no cancelled
+pull either: the service cuts the connection its read is blocked in.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from service_helpers import (
     settled_threads,
     until,
 )
+from stalling_registry import stalling_registry
 
 
 @pytest.fixture
@@ -94,3 +98,61 @@ def test_killed_docker_push_writes_no_manifest(
         assert manifest_status(registry, "cancel/push", "1") == 200
         service.hutch("rmi", ref)
         service.hutch("pull", "-q", "--tls-verify=false", ref)
+
+
+def test_killed_docker_pull_from_a_stalled_registry_stops_at_once(
+    require_rootless: None, rootfs_tar: Path, tmp_path: Path
+) -> None:
+    """The registry sends half of the layer, then nothing: the read blocked in its
+    answer is cut once the client has gone (it used to wait for the read timeout,
+    two minutes), and the pull's thread ends within a few seconds."""
+    with (
+        stalling_registry() as stalling,
+        running_service(tmp_path / "svc", rootfs_tar, "--time", "0") as service,
+    ):
+        threads = settled_threads(service)
+        client = docker_client(service, "pull", stalling.ref)
+        try:
+            assert stalling.stalled.wait(90), "the layer was never asked for"
+            time.sleep(0.5)  # the service is blocked in the layer's read now
+        finally:
+            client.kill()
+            client.communicate(timeout=10)
+        assert stalling.cut.wait(5), "the service kept the stalled connection open"
+        assert until(lambda: service.threads() <= threads, 5), (
+            f"{service.threads()} threads, {threads} before"
+        )
+        assert service.hutch("images", "-q", stalling.ref).stdout == ""
+        assert service.hutch("system", "check").stdout == ""  # the half blob's temp dir went
+        assert "Traceback" not in service.log_text()
+        # the registry answers in full now: the same pull completes
+        pulled = service.docker("pull", stalling.ref, timeout=120).stdout
+        assert f"Status: Downloaded newer image for {stalling.ref}" in pulled
+        assert service.hutch("system", "check").stdout == ""
+
+
+def test_killed_docker_push_to_a_stalled_registry_stops_at_once(
+    require_rootless: None, rootfs_tar: Path, tmp_path: Path
+) -> None:
+    """The registry takes the layer's upload and never answers: the wait for its
+    answer is cut once the client has gone, and the upload is cancelled (DELETE)."""
+    with (
+        stalling_registry("stall/push") as stalling,
+        running_service(tmp_path / "svc", rootfs_tar, "--time", "0") as service,
+    ):
+        service.hutch("import", str(incompressible_layer(tmp_path / "big.tar")), stalling.ref)
+        threads = settled_threads(service)
+        client = docker_client(service, "push", stalling.ref)
+        try:
+            assert stalling.stalled.wait(90), "the layer's upload never came"
+            time.sleep(0.5)  # the service waits for the registry's answer now
+        finally:
+            client.kill()
+            client.communicate(timeout=10)
+        assert stalling.cut.wait(5), "the service kept the stalled connection open"
+        assert stalling.deleted.wait(5), "the upload in flight was not cancelled"
+        assert until(lambda: service.threads() <= threads, 5), (
+            f"{service.threads()} threads, {threads} before"
+        )
+        assert service.hutch("system", "check").stdout == ""  # the push's temp dir went
+        assert "Traceback" not in service.log_text()

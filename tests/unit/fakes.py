@@ -180,7 +180,7 @@ ANSWERS: dict[str, Callable[..., Any]] = {
     "images.manifest_exists": lambda e, name: name in e.existing_images,
     "images.manifest_push": lambda e, o: "sha256:" + "2" * 64,
     "images.manifest_rm": lambda e, names: list(e.remove_reports),
-    "images.load": lambda e, source: ["localhost/loaded:latest"],
+    "images.load": lambda e, source, cancelled: ["localhost/loaded:latest"],
     "images.search": lambda e, o: list(e.search_results),
     "images.build": lambda e, o: BuildReport("b" * 64, tuple(o.tags)),
     "networks.create": lambda e, o: e.network_summaries[0],
@@ -236,6 +236,8 @@ def _by_return(e: FakeEngine, returns: str) -> Any:
 
 def _recorded(name: str, value: Any, e: FakeEngine) -> tuple[bool, Any]:
     """(keep, value): what the record holds for one argument."""
+    if name == "cancelled" and value is None:
+        return False, None  # the CLI's: only the service passes one (load)
     if isinstance(value, io.IOBase):
         if name == "out":
             value.write(e.export_bytes)

@@ -67,3 +67,8 @@ class CommandNotFound(HutchError):
 
 class UnsafeArchive(HutchError):
     """A tar entry would land outside the directory it is extracted into."""
+
+
+class Cancelled(HutchError):
+    """The caller went away (an API client that disconnected from a load or an
+    import): the work stopped before it recorded an image."""

@@ -21,6 +21,8 @@ class ImportOptions:
     reference: str | None = None
     changes: tuple[str, ...] = ()
     message: str | None = None
+    # the API service's client that left: the layer's read stops, no image is recorded
+    cancelled: Callable[[], bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -408,6 +410,6 @@ class Images(Protocol):
 
     def save(self, options: SaveOptions) -> None: ...
 
-    def load(self, source: str) -> list[str]: ...
+    def load(self, source: str, cancelled: Callable[[], bool] | None = None) -> list[str]: ...
 
     def build(self, options: BuildOptions) -> BuildReport: ...

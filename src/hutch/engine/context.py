@@ -54,9 +54,9 @@ class EngineContext:
     def conn(self) -> sqlite3.Connection:
         from hutch.store import db
 
-        self.paths.storage.mkdir(parents=True, exist_ok=True, mode=0o700)
         if self._connections is not None:
-            return self._connections.take()
+            return self._connections.take()  # it makes the directory when it opens one
+        self.paths.storage.mkdir(parents=True, exist_ok=True, mode=0o700)
         return db.connect(self.paths.database)
 
     def close(self) -> None:

@@ -159,9 +159,21 @@ class Distribution:
 
         return Progress(choose_mode(quiet), listener=listener, cancelled=cancelled)
 
+    def _cut_all(self) -> None:
+        for client in list(self._clients.values()):
+            client.cut()
+
     # ---------------------------------------------------------------- pull
 
     def pull(self, options: PullOptions) -> PullReport:
+        """Pull; with ``options.cancelled`` a watcher cuts the registry connections once
+        it is true, so that a stalled registry does not hold a cancelled pull."""
+        from hutch.registry.interrupt import watch
+
+        with watch(options.cancelled, self._cut_all):
+            return self._pull(options)
+
+    def _pull(self, options: PullOptions) -> PullReport:
         from hutch.engine.image_archive import pull_transport
         from hutch.engine.transports import split_transport
         from hutch.registry.errors import ManifestUnknown
@@ -455,6 +467,13 @@ class Distribution:
     # ---------------------------------------------------------------- push
 
     def push(self, options: PushOptions) -> PushReport:
+        """Push; cut as ``pull`` is when ``options.cancelled``."""
+        from hutch.registry.interrupt import watch
+
+        with watch(options.cancelled, self._cut_all):
+            return self._push(options)
+
+    def _push(self, options: PushOptions) -> PushReport:
         import json
 
         from hutch.engine.pushconvert import (

@@ -10,7 +10,7 @@ from the part of its slice.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from functools import cached_property
+from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any
 
 from hutch.config.paths import Paths
@@ -243,6 +243,12 @@ def verbs_of(slice_: type[Any]) -> frozenset[str]:
     return frozenset(name for name in vars(slice_) if not name.startswith("_"))
 
 
+@cache  # the slices never change; the API service looks a verb up at every request
+def slice_of_verb() -> dict[str, tuple[type[Any], Callable[[EngineContext], object]]]:
+    """Each verb's slice and what builds its part."""
+    return {verb: (slice_, load) for slice_, load in parts().items() for verb in verbs_of(slice_)}
+
+
 class LocalContainers:
     """``engine.containers`` (``hutch.api.containers.Containers``): a verb is looked up
     in the slices, and the part implementing that slice answers it (built on first use,
@@ -256,12 +262,13 @@ class LocalContainers:
             method = getattr(_listing(self._ctx), verb)
             setattr(self, verb, method)
             return method
-        for slice_, load in parts().items():
-            if verb in verbs_of(slice_):
-                part = self.__dict__.get(slice_.__name__)
-                if part is None:
-                    part = self.__dict__[slice_.__name__] = load(self._ctx)
-                method = getattr(part, verb)
-                setattr(self, verb, method)  # later calls find it directly
-                return method
-        raise AttributeError(f"engine.containers has no verb {verb!r}")
+        found = slice_of_verb().get(verb)
+        if found is None:
+            raise AttributeError(f"engine.containers has no verb {verb!r}")
+        slice_, load = found
+        part = self.__dict__.get(slice_.__name__)
+        if part is None:
+            part = self.__dict__[slice_.__name__] = load(self._ctx)
+        method = getattr(part, verb)
+        setattr(self, verb, method)  # later calls find it directly
+        return method

@@ -18,7 +18,7 @@ import stat
 import sys
 import tarfile
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +26,7 @@ from typing import IO, Any, BinaryIO
 
 from hutch.api.errors import InvalidArgument
 from hutch.api.images import PushReport
+from hutch.engine.cancellable import cancellable
 from hutch.engine.context import EngineContext
 from hutch.engine.resolve import find_image
 from hutch.engine.transports import TransportRef
@@ -412,8 +413,13 @@ class _Source:
             self._tar.close()
 
 
-def load(ctx: EngineContext, source: str) -> list[str]:
-    """Load every image of an archive (docker-archive or OCI); the names, or ids."""
+def load(ctx: EngineContext, source: str, cancelled: Callable[[], bool] | None = None) -> list[str]:
+    """Load every image of an archive (docker-archive or OCI); the names, or ids.
+
+    ``cancelled`` (the API service's client that left): each layer's read asks
+    it, and so does the last step before any image is stored, so a cancelled
+    load records no image (layers already complete stay, as after a failure)."""
+    from hutch.engine.cancellable import checkpoint
     from hutch.engine.imagewrite import store_image_raw
 
     state = ctx.enter_session()
@@ -422,9 +428,9 @@ def load(ctx: EngineContext, source: str) -> list[str]:
         src = _Source(path)
         try:
             if src.has("manifest.json") and not src.has("version"):
-                loaded = _load_docker(ctx, src, ignore_chown)
+                loaded = _load_docker(ctx, src, ignore_chown, cancelled=cancelled)
             elif src.has("index.json"):
-                loaded = _load_oci(ctx, src, ignore_chown)
+                loaded = _load_oci(ctx, src, ignore_chown, cancelled=cancelled)
             else:
                 raise InvalidArgument(
                     f"{source}: neither a docker-archive nor an OCI layout "
@@ -432,6 +438,7 @@ def load(ctx: EngineContext, source: str) -> list[str]:
                 )
         finally:
             src.close()
+    checkpoint(cancelled)
     out = []
     for config_raw, layers, names, manifest_raw in loaded:
         record = store_image_raw(ctx, config_raw, layers, names, manifest_raw=manifest_raw)
@@ -494,7 +501,11 @@ def _docker_entries(raw: bytes) -> list[_DockerEntry]:
 
 
 def _load_docker(
-    ctx: EngineContext, src: _Source, ignore_chown: bool, pick: str | None = None
+    ctx: EngineContext,
+    src: _Source,
+    ignore_chown: bool,
+    pick: str | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> list[_Loaded]:
     """Every image of the archive; with ``pick`` (a pull) only one: the one of that
     name ("": the first)."""
@@ -520,14 +531,22 @@ def _load_docker(
         for name, diff_id in zip(layer_names, config.diff_ids, strict=True):
             with src.open(name) as f:
                 layers.append(
-                    ctx.layers.ingest(f, ignore_chown=ignore_chown, expected_diff_id=diff_id)
+                    ctx.layers.ingest(
+                        cancellable(f, cancelled),
+                        ignore_chown=ignore_chown,
+                        expected_diff_id=diff_id,
+                    )
                 )
         out.append((config_raw, layers, entry.names, None))
     return out
 
 
 def _load_oci(
-    ctx: EngineContext, src: _Source, ignore_chown: bool, pick: str | None = None
+    ctx: EngineContext,
+    src: _Source,
+    ignore_chown: bool,
+    pick: str | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> list[_Loaded]:
     """Every image of the layout; with ``pick`` (a pull) only one: the one whose
     ref.name annotation (or image name) is ``pick`` ("": the first)."""
@@ -559,7 +578,7 @@ def _load_oci(
             with src.open(f"blobs/{ldesc.digest.algorithm}/{ldesc.digest.hex}") as f:
                 layers.append(
                     ctx.layers.ingest(
-                        f,
+                        cancellable(f, cancelled),
                         ignore_chown=ignore_chown,
                         expected_digest=str(ldesc.digest),
                         expected_diff_id=diff_id,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
 from functools import cached_property
 from typing import TYPE_CHECKING, BinaryIO
@@ -102,6 +102,7 @@ class ImageService:
         names: tuple[str, ...] = ()
         if options.reference:
             names = (str(parse_reference(options.reference, default_registry="localhost")),)
+        from hutch.engine.cancellable import checkpoint
         from hutch.engine.changes import apply_changes
 
         # Checked before anything is stored: a bad --change leaves no layer behind.
@@ -112,7 +113,10 @@ class ImageService:
             options.changes,
         )
         state = self._ctx.enter_session()
-        layer = self._ingest(options.source, ignore_chown=state.mode == "single-id")
+        layer = self._ingest(
+            options.source, ignore_chown=state.mode == "single-id", cancelled=options.cancelled
+        )
+        checkpoint(options.cancelled)  # the image is not recorded for a client that left
         platform = host_platform()
         now = rfc3339(datetime.now(timezone.utc).timestamp())
         config = ImageConfig(
@@ -136,7 +140,11 @@ class ImageService:
         record = store_image(self._ctx, config, [layer], names)
         return ImportReport(record.id, names)
 
-    def _ingest(self, source: str, *, ignore_chown: bool) -> LayerInfo:
+    def _ingest(
+        self, source: str, *, ignore_chown: bool, cancelled: Callable[[], bool] | None = None
+    ) -> LayerInfo:
+        from hutch.engine.cancellable import cancellable
+
         if source == "-":
             return self._ctx.layers.ingest(sys.stdin.buffer, ignore_chown=ignore_chown)
         try:
@@ -144,7 +152,9 @@ class ImageService:
         except OSError as exc:
             raise InvalidArgument(f"cannot read {source}: {exc.strerror}") from exc
         with stream:
-            return self._ctx.layers.ingest(stream, ignore_chown=ignore_chown)
+            return self._ctx.layers.ingest(
+                cancellable(stream, cancelled), ignore_chown=ignore_chown
+            )
 
     def ls(self) -> list[ImageSummary]:
         in_use: dict[str, int] = {}
@@ -381,10 +391,10 @@ class ImageService:
 
         save(self._ctx, options.names, options.output, options.format, options.multi_image)
 
-    def load(self, source: str) -> list[str]:
+    def load(self, source: str, cancelled: Callable[[], bool] | None = None) -> list[str]:
         from hutch.engine.image_archive import load
 
-        return load(self._ctx, source)
+        return load(self._ctx, source, cancelled)
 
     def build(self, options: BuildOptions) -> BuildReport:
         from hutch.engine.build import BuildService

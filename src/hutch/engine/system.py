@@ -11,26 +11,31 @@ from typing import TYPE_CHECKING
 from hutch import __version__
 from hutch.api.errors import CannotInvoke, CommandNotFound, HostNotReady, HutchError
 from hutch.api.events import Event, EventsOptions
-from hutch.api.system import (
-    AutoUpdateOptions,
-    AutoUpdateResult,
-    CheckOptions,
-    CheckReport,
-    DiskUsageReport,
-    HostFact,
-    InfoReport,
-    SystemPruneOptions,
-    SystemPruneReport,
-)
 from hutch.engine.context import EngineContext
 
 if TYPE_CHECKING:
     from hutch.api.engine import Engine
+
+    # The reports' classes load with the first report: the API service enters the
+    # session through this module before its first accept, and /_ping needs none.
+    from hutch.api.system import (
+        AutoUpdateOptions,
+        AutoUpdateResult,
+        CheckOptions,
+        CheckReport,
+        DiskUsageReport,
+        HostFact,
+        InfoReport,
+        SystemPruneOptions,
+        SystemPruneReport,
+    )
 from hutch.runtime.session import Session, host_ranges
 from hutch.store.layers import remove_tree
 
 
 def _device_fact(path: str, needed_for: str) -> HostFact:
+    from hutch.api.system import HostFact
+
     ok = os.access(path, os.R_OK | os.W_OK)
     return HostFact(
         path,
@@ -41,6 +46,8 @@ def _device_fact(path: str, needed_for: str) -> HostFact:
 
 
 def cgroup_fact() -> HostFact:
+    from hutch.api.system import HostFact
+
     root = Path("/sys/fs/cgroup")
     if (root / "cgroup.controllers").exists():
         controllers = (root / "cgroup.controllers").read_text().split()
@@ -60,6 +67,8 @@ def cgroup_fact() -> HostFact:
 
 def _tool_fact(name: str, purpose: str) -> HostFact:
     import shutil  # info's alone: the API service joins the session through this module
+
+    from hutch.api.system import HostFact
 
     path = shutil.which(name)
     return HostFact(
@@ -86,6 +95,7 @@ class SystemService:
         return EventReader(self._ctx.paths).events(options)
 
     def info(self) -> InfoReport:
+        from hutch.api.system import HostFact, InfoReport
         from hutch.linux import hostcheck, procfs
 
         def fact(finding: hostcheck.Finding) -> HostFact:
@@ -195,6 +205,8 @@ class SystemService:
         return disk_usage(self._ctx)
 
     def prune(self, options: SystemPruneOptions) -> SystemPruneReport:
+        from hutch.api.system import SystemPruneReport
+
         """podman's order: pods, containers, networks, volumes, images (which the
         containers removed before may have freed). The filters are checked before
         anything goes; pods go by their members' state only, as podman's do."""
@@ -258,6 +270,7 @@ def _kill_all_containers(containers_dir: Path) -> None:
 
 
 def _network_backend_fact(setting: str) -> HostFact:
+    from hutch.api.system import HostFact
     from hutch.net.backend import choose_backend
 
     choice = choose_backend(setting)

@@ -34,6 +34,7 @@ from hutch.registry.authfile import Credentials
 from hutch.registry.certs import host_cert_dirs, ssl_context
 from hutch.registry.challenge import Challenge, parse_challenges, repository_scope
 from hutch.registry.errors import AuthError, ManifestUnknown, RegistryError
+from hutch.registry.interrupt import Pools
 
 USER_AGENT = f"hutch/{__version__}"
 MANIFEST_LIMIT = 4 << 20  # a manifest or config larger than this is not an image
@@ -100,7 +101,7 @@ class RegistryClient:
             raise_on_status=False,
             redirect=5,
         )
-        self._http = urllib3.PoolManager(
+        self._http = Pools(
             num_pools=4,
             maxsize=8,
             retries=retry,
@@ -112,6 +113,11 @@ class RegistryClient:
         self._challenge: Challenge | None = None
         self._tokens: dict[tuple[str, ...], str] = {}
         self._lock = threading.Lock()
+
+    def cut(self) -> None:
+        """Shut down this client's connections, from any thread: a read or a send
+        blocked in one fails at once (a transfer whose caller went away)."""
+        self._http.cut()
 
     # ------------------------------------------------------------ transport
 

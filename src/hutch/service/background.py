@@ -44,10 +44,10 @@ def background(
     is called once more at the end.
 
     ``stops_when_gone``: the work asks ``Request.gone`` and ends soon after its
-    client left (build, pull, push), so the generator, closed because the client
-    left, waits for it: what the caller's ``finally`` removes (the build's
-    context) is no longer in use then. Other work (load, import) runs on to its
-    end unwaited."""
+    client left (build, pull, push, load, import), so the generator, closed
+    because the client left, waits for it: what the caller's ``finally`` removes
+    (the build's context, the uploaded archive) is no longer in use then. Other
+    work runs on to its end unwaited."""
     outcome: list[Any] = []
 
     def run() -> None:

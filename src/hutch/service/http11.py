@@ -194,6 +194,10 @@ class Connection:
             handler, params = self.router.match(request.method, request.path)
             request.params = params
             return handler(self.ctx, request)
+        except (h11.RemoteProtocolError, ConnectionError):
+            # The client left while the handler read its body (an upload cut short):
+            # no answer can reach it; the handler's cleanup ran, serve() ends quietly.
+            raise
         except ApiError as exc:
             return error_reply(exc.status, exc.message)
         except HutchError as exc:
@@ -221,8 +225,9 @@ class Connection:
         headers.extend(extra)
         return headers
 
-    def _write(self, event: Any) -> None:
-        data = self.h11.send(event)
+    def _write(self, *events: Any) -> None:
+        # One send for a whole answer: the client wakes once (docker ps waits on two)
+        data = b"".join(self.h11.send(event) or b"" for event in events)
         if data:
             self.sock.sendall(data)
 
@@ -232,12 +237,12 @@ class Connection:
         headers = self._headers(answer.content_type, answer.headers)
         if answer.status not in (204, 304):
             headers.append(("Content-Length", str(len(answer.body))))
-        self._write(
+        events: list[Any] = [
             h11.Response(status_code=answer.status, headers=headers, reason=_reason(answer.status))
-        )
+        ]
         if answer.body and request.method != "HEAD" and answer.status not in (204, 304):
-            self._write(h11.Data(data=answer.body))
-        self._write(h11.EndOfMessage())
+            events.append(h11.Data(data=answer.body))
+        self._write(*events, h11.EndOfMessage())
         return self.h11.our_state is h11.DONE and self.h11.their_state is h11.DONE
 
     def _send_stream(self, answer: Stream, request: Request) -> bool:

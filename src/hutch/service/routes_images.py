@@ -119,11 +119,15 @@ def _import(ctx: ServiceContext, req: Request, source: str) -> Stream:
         reference=reference,
         changes=tuple(req.args("changes")),
         message=req.arg("message") or None,
+        cancelled=req.gone.is_set,
     )
 
     def chunks() -> Iterator[bytes]:
         try:
-            report = yield from background(ctx, lambda e: e.images.import_(options))
+            # a client that left stops the import; the upload is removed after it stopped
+            report = yield from background(
+                ctx, lambda e: e.images.import_(options), stops_when_gone=True
+            )
             yield json_line({"status": f"sha256:{report.id}"})
         finally:
             discard(path)
@@ -245,7 +249,11 @@ def load(ctx: ServiceContext, req: Request) -> Stream:
 
     def chunks() -> Iterator[bytes]:
         try:
-            names = yield from background(ctx, lambda e: e.images.load(str(path)))
+            names = yield from background(
+                ctx,
+                lambda e: e.images.load(str(path), cancelled=req.gone.is_set),
+                stops_when_gone=True,  # as import: it stops, then the upload goes
+            )
             for name in names:
                 if name.startswith("sha256:"):
                     yield json_line({"stream": f"Loaded image ID: {name}\n"})

@@ -69,6 +69,8 @@ class ConnectionPool:
     def _open(self) -> sqlite3.Connection:
         from hutch.store import db
 
+        # not each take's (a service request's): only a connection to open needs it
+        self._path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         # a full disk opens read-only and immutable: never kept (it would not see changes)
         full = db.full(self._path.parent)
         before = _identity(self._path)

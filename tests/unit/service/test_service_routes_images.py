@@ -10,7 +10,14 @@ from typing import Any
 import pytest
 
 from hutch.api.errors import NoSuchObject, UnsafeArchive
-from hutch.api.images import ImageGraphDriver, ImageInspect, ImageRootFS, ImageSummary, RemoveReport
+from hutch.api.images import (
+    ImageGraphDriver,
+    ImageInspect,
+    ImageRootFS,
+    ImageSummary,
+    ImportReport,
+    RemoveReport,
+)
 from hutch.service.context import ServiceConfig, ServiceContext
 from hutch.service.errors import ApiError
 from hutch.service.reply import Reply, Stream
@@ -21,6 +28,7 @@ from hutch.service.routes_images import (
     delete,
     inspect_image,
     list_images,
+    load,
     prune,
     push,
     search,
@@ -121,6 +129,25 @@ def test_pull_and_push_stop_when_their_client_has_gone() -> None:
         assert options.cancelled is not None and not options.cancelled()
         request.gone.set()  # what the connection does once it sees the client leave
         assert options.cancelled()
+
+
+def test_load_and_import_stop_when_their_client_has_gone() -> None:
+    """As pull and push: the engine gets the request's ``gone``, so a load or an
+    import whose client left records nothing (test_service_load_cancel.py)."""
+    engine = FakeEngine(import_report=ImportReport("c" * 64, ("localhost/app:1",)))
+    importing = _req({"fromSrc": ["-"], "repo": ["app"], "tag": ["1"]}, body=b"tar")
+    _lines(create_image(_ctx(engine), importing))
+    loading = _req(body=b"tar")
+    _lines(load(_ctx(engine), loading))
+    calls = dict(engine.calls)
+    _source, load_cancelled = calls["images.load"]
+    for request, cancelled in (
+        (importing, calls["images.import_"].cancelled),
+        (loading, load_cancelled),
+    ):
+        assert cancelled is not None and not cancelled()
+        request.gone.set()
+        assert cancelled()
 
 
 def test_a_failed_pull_ends_the_stream_with_dockers_error_line() -> None:

@@ -1,0 +1,164 @@
+"""Cutting a registry transfer's connections when its caller went away.
+
+A transfer checks ``cancelled`` at each piece (``Progress.checkpoint``), but
+a read blocked inside a registry's answer (a registry that stalls mid-blob)
+would wait for the client's read timeout, two minutes. ``Pools`` knows every
+connection it made, so ``cut()`` can shut their sockets down from another
+thread: a blocked ``recv`` (or ``send``) then returns at once, the read fails
+and the transfer's own failure cleanup runs (the half-read blob's temp dir
+removed, the upload in flight cancelled). ``watch`` is that other thread: it
+asks ``cancelled`` every ``TICK`` while a transfer runs, and once it is true
+cuts again at each tick, so that a request started after a cut (the DELETE of
+an upload, a retry) does not wait on the stalled registry either. A cut spares
+the connections made less than ``TICK`` ago: the DELETE that cancels an upload
+reaches a registry that answers, and one that stalls is cut a tick later.
+
+Only the API service passes ``cancelled``; the CLI's transfers start no
+watcher and are cut by nothing (its ^C interrupts the read itself).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import threading
+import time
+import weakref
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import urllib3
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+
+if TYPE_CHECKING:  # urllib3's own types of its connections (protocols)
+    from urllib3._base_connection import BaseHTTPConnection, BaseHTTPSConnection
+
+TICK = 0.2  # seconds between two looks at ``cancelled``
+
+
+class _Tracked:
+    """What a pool of ``Pools`` shares with it: the connections it made."""
+
+    def __init__(self) -> None:
+        self.connections: weakref.WeakSet[BaseHTTPConnection] = weakref.WeakSet()
+        self.lock = threading.Lock()
+
+    def add(self, conn: BaseHTTPConnection) -> None:
+        with self.lock:
+            self.connections.add(conn)
+
+    def cut(self, spare: float) -> int:
+        with self.lock:
+            connections = list(self.connections)
+        done = 0
+        newest = time.monotonic() - spare
+        for conn in connections:
+            sock = getattr(conn, "live_sock", None)
+            if not isinstance(sock, socket.socket):
+                continue  # not connected yet
+            if getattr(conn, "connected_at", 0.0) > newest:
+                continue
+            # socket.socket's own shutdown, also for a TLS socket: SSLSocket.shutdown
+            # would drop its TLS state under the thread that is reading through it.
+            with contextlib.suppress(OSError):
+                socket.socket.shutdown(sock, socket.SHUT_RDWR)
+                done += 1
+        return done
+
+
+C = TypeVar("C", bound="BaseHTTPConnection")
+
+
+def _noted(tracked: _Tracked | None, conn: C) -> C:
+    if tracked is not None:
+        tracked.add(conn)
+    return conn
+
+
+class _HTTPConnection(HTTPConnection):
+    # The socket as connected: ``sock`` is None while a response that will close
+    # the connection is read (http.client hands the socket to the response).
+    live_sock: socket.socket | None = None
+    connected_at = 0.0  # time.monotonic()
+
+    def connect(self) -> None:
+        super().connect()
+        self.live_sock = self.sock
+        self.connected_at = time.monotonic()
+
+
+class _HTTPSConnection(HTTPSConnection):
+    live_sock: socket.socket | None = None  # the TLS socket, as in _HTTPConnection
+    connected_at = 0.0
+
+    def connect(self) -> None:
+        super().connect()
+        self.live_sock = self.sock
+        self.connected_at = time.monotonic()
+
+
+class _HTTPPool(HTTPConnectionPool):
+    ConnectionCls = _HTTPConnection
+    tracked: _Tracked | None = None
+
+    def _new_conn(self) -> BaseHTTPConnection:
+        return _noted(self.tracked, super()._new_conn())
+
+
+class _HTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _HTTPSConnection
+    tracked: _Tracked | None = None
+
+    def _new_conn(self) -> BaseHTTPSConnection:
+        return _noted(self.tracked, super()._new_conn())
+
+
+class Pools(urllib3.PoolManager):
+    """A ``PoolManager`` whose connections ``cut()`` shuts down, idle or in use."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._tracked = _Tracked()
+        self.pool_classes_by_scheme = {"http": _HTTPPool, "https": _HTTPSPool}
+
+    def _new_pool(
+        self,
+        scheme: str,
+        host: str,
+        port: int,
+        request_context: dict[str, Any] | None = None,
+    ) -> HTTPConnectionPool:
+        # urllib3's documented place to customise the pools it makes
+        pool = super()._new_pool(scheme, host, port, request_context)
+        if isinstance(pool, _HTTPPool | _HTTPSPool):
+            pool.tracked = self._tracked
+        return pool
+
+    def cut(self, spare: float = TICK) -> int:
+        """Shut down every open connection but those made less than ``spare``
+        seconds ago; how many were shut down."""
+        return self._tracked.cut(spare)
+
+
+@contextlib.contextmanager
+def watch(cancelled: Callable[[], bool] | None, cut: Callable[[], object]) -> Iterator[None]:
+    """Run the body; meanwhile, once ``cancelled()`` is true, call ``cut()`` every
+    ``TICK`` until the body ends. No thread at all without ``cancelled``."""
+    if cancelled is None:
+        yield
+        return
+    done = threading.Event()
+
+    def watcher() -> None:
+        while not done.wait(TICK):
+            if cancelled():
+                cut()
+
+    thread = threading.Thread(target=watcher, daemon=True, name="transfer-watch")
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join()

@@ -1,0 +1,103 @@
+"""Cutting a transfer's connections: a read blocked on a stalled server ends at once."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+import urllib3
+
+from hutch.registry.interrupt import Pools, watch
+
+
+@pytest.fixture(params=["HTTP/1.1", "HTTP/1.0"])
+def stalling_server(request: pytest.FixtureRequest) -> Iterator[tuple[int, threading.Event]]:
+    """An HTTP server that answers one GET with headers and half of a body, then
+    sends nothing more until the test ends; the event is set once the client
+    closed its side (the server reads end of file). HTTP/1.0: the answer will
+    close the connection, and http.client hands its socket to the response."""
+    version: str = request.param
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    closed = threading.Event()
+    stop = threading.Event()
+
+    def serve() -> None:
+        conn, _ = listener.accept()
+        with conn:
+            conn.recv(65536)
+            conn.sendall(version.encode() + b" 200 OK\r\nContent-Length: 1000\r\n\r\n" + b"x" * 500)
+            conn.settimeout(0.1)
+            while not stop.is_set():
+                try:
+                    if conn.recv(1) == b"":
+                        closed.set()
+                        return
+                except TimeoutError:
+                    continue
+                except OSError:
+                    closed.set()
+                    return
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield listener.getsockname()[1], closed
+    stop.set()
+    thread.join(5)
+    listener.close()
+
+
+def test_cut_ends_a_read_blocked_mid_body(stalling_server: tuple[int, threading.Event]) -> None:
+    port, closed = stalling_server
+    pools = Pools(timeout=urllib3.Timeout(connect=5, read=60), retries=False)
+    resp = pools.request("GET", f"http://127.0.0.1:{port}/blob", preload_content=False)
+    assert resp.read(500) == b"x" * 500
+    outcome: list[object] = []
+
+    def read_rest() -> None:
+        try:
+            outcome.append(resp.read(500))
+        except Exception as exc:
+            outcome.append(exc)
+
+    reader = threading.Thread(target=read_rest)
+    reader.start()
+    time.sleep(0.3)
+    assert reader.is_alive()  # blocked: the server sends nothing more
+    assert pools.cut(spare=60) == 0  # made less than a minute ago: spared
+    assert reader.is_alive()
+    started = time.monotonic()
+    assert pools.cut() == 1  # made more than a tick ago
+    reader.join(5)
+    assert not reader.is_alive()
+    assert time.monotonic() - started < 1
+    assert outcome and outcome[0] != b"x" * 500  # a short read or an error, never the blob
+    assert closed.wait(5)  # the server saw the connection go
+
+
+def test_cut_without_connections_does_nothing() -> None:
+    assert Pools().cut() == 0
+
+
+def test_watch_cuts_once_cancelled_and_again_at_each_tick() -> None:
+    cuts: list[float] = []
+    flag = threading.Event()
+    with watch(flag.is_set, lambda: cuts.append(time.monotonic())):
+        time.sleep(0.3)
+        assert cuts == []
+        flag.set()
+        time.sleep(0.7)
+    assert len(cuts) >= 2
+    count = len(cuts)
+    time.sleep(0.3)
+    assert len(cuts) == count  # the watcher ended with the body
+
+
+def test_watch_starts_no_thread_without_cancelled() -> None:
+    before = threading.active_count()
+    with watch(None, lambda: pytest.fail("cut")):
+        assert threading.active_count() == before
