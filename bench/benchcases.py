@@ -98,11 +98,17 @@ class Bench:
             self.source = Registry(self.work / "registry-source")
             self.source.start()
             ref = f"{self.source.host}/bench/big:1"
-            subprocess.run(
+            # an auth file of its own: skopeo's default (/run/containers/UID/auth.json
+            # without XDG_RUNTIME_DIR) may sit in a directory a root podman made 0700
+            authfile = self.work / "auth.json"
+            authfile.write_text('{"auths": {}}')
+            done = subprocess.run(
                 ["skopeo", "copy", "--quiet", "--dest-tls-verify=false",
-                 f"oci:{layout}:1", f"docker://{ref}"],
-                check=True, capture_output=True,
+                 "--dest-authfile", str(authfile), f"oci:{layout}:1", f"docker://{ref}"],
+                capture_output=True, text=True,
             )  # fmt: skip
+            if done.returncode:  # the bench's note says why
+                raise BenchError(f"skopeo copy to {ref}: {done.stderr.strip()}")
             for side in SIDES:
                 self.tools.subst[side]["big"] = ref
         if self.sink is None:
