@@ -89,5 +89,6 @@ def test_an_unknown_ipam_driver_creates_nothing(
     assert "compose.yaml:8: networks.n.ipam.driver: unsupported ipam driver 'weave'" in (
         result.stderr
     )
+    assert "(network 'n')" in result.stderr
     names = hutch("network", "ls", "--format", "{{.Name}}").stdout.split()
     assert not [n for n in names if n.endswith("_n")], names

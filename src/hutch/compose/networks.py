@@ -19,25 +19,45 @@ from hutch.compose.model import LABEL
 
 
 def check(key: str, body: Mapping[str, Any], where: Locator) -> None:
-    """Raise ComposeError (file:line, key path) for an IPAM driver or a driver
-    option hutch's bridge does not have."""
+    """Raise ComposeError (file:line, key path) for what hutch's bridge networks do
+    not have: another driver, IPAM driver, IPAM option or driver option, auxiliary
+    addresses, or a network without IPv4."""
     if body.get("external"):
         return
     base = ("networks", key)
-    driver = (body.get("ipam") or {}).get("driver", "")
+
+    def refuse(message: str, *path: str | int) -> None:
+        raise where.error(f"{message} (network {key!r})", (*base, *path))
+
+    if body.get("driver", "bridge") not in ("bridge", "default"):
+        refuse(f"unsupported network driver {body['driver']!r}: use bridge", "driver")
+    if body.get("enable_ipv4") is False:
+        refuse("a network without IPv4 is not supported: every network has an IPv4 subnet",
+               "enable_ipv4")  # fmt: skip
+    ipam = body.get("ipam") or {}
+    driver = ipam.get("driver", "")
     if network_compat.ipam_driver(driver) is None:
-        raise where.error(
-            f"unsupported ipam driver {driver!r} for network {key!r}: "
-            f"use {', '.join(network_compat.IPAM_NAMES)}",
-            (*base, "ipam", "driver"),
-        )
+        refuse(
+            f"unsupported ipam driver {driver!r}: use {', '.join(network_compat.IPAM_NAMES)}",
+            "ipam", "driver",
+        )  # fmt: skip
+    if network_compat.ipam_driver(driver) == "dhcp":
+        # the engine's words (network create --ipam-driver dhcp), before anything is made
+        refuse("dhcp ipam driver is not supported rootless: use default or none",
+               "ipam", "driver")  # fmt: skip
+    if ipam.get("options"):
+        refuse("IPAM driver options are not supported", "ipam", "options")
+    for index, pool in enumerate(ipam.get("config") or []):
+        if pool.get("aux_addresses"):
+            refuse("auxiliary addresses are not supported", "ipam", "config", index,
+                   "aux_addresses")  # fmt: skip
     unknown = network_compat.driver_options(body.get("driver_opts") or {}).unknown
     if unknown:
-        raise where.error(
-            f"unsupported driver option {unknown[0]!r} for network {key!r}: use mtu, "
+        refuse(
+            f"unsupported driver option {unknown[0]!r}: use mtu, "
             "com.docker.network.driver.mtu or com.docker.network.bridge.name",
-            (*base, "driver_opts", unknown[0]),
-        )
+            "driver_opts", unknown[0],
+        )  # fmt: skip
 
 
 def network_options(
@@ -49,7 +69,7 @@ def network_options(
     bridge = network_compat.driver_options(body.get("driver_opts") or {})
     return NetworkCreateOptions(
         name=name,
-        driver=body.get("driver", "bridge"),
+        driver="bridge",  # "default" too: check refused the others
         subnets=tuple(c["subnet"] for c in pools if c.get("subnet")),
         gateways=tuple(c["gateway"] for c in pools if c.get("gateway")),
         ip_ranges=tuple(c["ip_range"] for c in pools if c.get("ip_range")),

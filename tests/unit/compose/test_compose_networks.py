@@ -64,7 +64,13 @@ def test_plain_network_keeps_the_defaults(tmp_path: Path) -> None:
         (
             "    ipam:\n      driver: weave\n",
             8,
-            "networks.front.ipam.driver: unsupported ipam driver 'weave' for network 'front'",
+            "networks.front.ipam.driver: unsupported ipam driver 'weave': use default, "
+            "host-local, none, null, dhcp (network 'front')",
+        ),
+        (
+            "    ipam:\n      driver: dhcp\n",
+            8,
+            "networks.front.ipam.driver: dhcp ipam driver is not supported rootless",
         ),
         (
             "    driver_opts:\n      mtu: 1400\n"
@@ -72,6 +78,19 @@ def test_plain_network_keeps_the_defaults(tmp_path: Path) -> None:
             9,
             "networks.front.driver_opts.com.docker.network.bridge.enable_icc: "
             "unsupported driver option",
+        ),
+        ("    driver: overlay\n", 7, "networks.front.driver: unsupported network driver"),
+        ("    enable_ipv4: false\n", 7, "networks.front.enable_ipv4: a network without IPv4"),
+        (
+            "    ipam:\n      options: {a: b}\n",
+            8,
+            "networks.front.ipam.options: IPAM driver options are not supported",
+        ),
+        (
+            "    ipam:\n      config:\n        - subnet: 10.1.0.0/24\n"
+            "          aux_addresses: {h: 10.1.0.5}\n",
+            10,
+            "networks.front.ipam.config[0].aux_addresses: auxiliary addresses",
         ),
     ],
 )
