@@ -393,8 +393,15 @@ services:
     command: ["sh", "-c", "IDLE"]
     depends_on: [db]
     environment: {ROLE: worker}
+    networks: [default, back]
 volumes:
   dbdata: {}
+networks:
+  back:
+    driver_opts: {com.docker.network.bridge.name: br-trio}
+    ipam:
+      driver: default
+      config: [{subnet: 10.99.0.0/24}]
 """
 
 
@@ -421,13 +428,20 @@ def test_docker_compose_brings_three_services_up_and_down(
         worker = next(c for c in running if c.labels["com.docker.compose.service"] == "worker")
         assert "ROLE=worker" in worker.attrs["Config"]["Env"]
         assert "trio_default" in worker.attrs["NetworkSettings"]["Networks"]
+        back = worker.attrs["NetworkSettings"]["Networks"]["trio_back"]
+        assert back["IPAddress"].startswith("10.99.0.")
+        # the network docker-compose asked for: its IPAM and Docker's bridge name
+        (made,) = json.loads(service.hutch("network", "inspect", "trio_back").stdout)
+        assert made["network_interface"] == "br-trio"
+        assert [s["subnet"] for s in made["subnets"]] == ["10.99.0.0/24"]
+        assert client.networks.get("trio_back").attrs["IPAM"]["Driver"] == "default"
         assert "Up" in run("ps").stdout
     finally:
         run("down", "-v")
     assert (
         client.containers.list(all=True, filters={"label": "com.docker.compose.project=trio"}) == []
     )
-    assert "trio_default" not in [n.name for n in client.networks.list()]
+    assert not {"trio_default", "trio_back"} & {n.name for n in client.networks.list()}
 
 
 def test_testcontainers_generic_container_waited_for_by_log_line(
