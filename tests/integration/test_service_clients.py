@@ -211,6 +211,64 @@ def test_docker_py_run_network_volume(client: docker.DockerClient) -> None:
     assert "pyvol" not in [v.name for v in client.volumes.list()]
 
 
+def test_docker_py_network_ipam_and_bridge_options(
+    service: Service, client: docker.DockerClient
+) -> None:
+    """IPAM.Driver, IPAM.Config and Docker's bridge options reach network create:
+    the network hutch's own inspect shows, and Docker's IPAM shape back."""
+    pool = docker.types.IPAMPool(
+        subnet="10.98.0.0/24", iprange="10.98.0.64/26", gateway="10.98.0.1"
+    )
+    made = []
+    try:
+        made.append(
+            client.networks.create(
+                "pyipam", driver="bridge", internal=True, labels={"by": "docker-py"},
+                ipam=docker.types.IPAMConfig(driver="default", pool_configs=[pool]),
+                options={"com.docker.network.bridge.name": "br-pyipam",
+                         "com.docker.network.driver.mtu": "1400"},
+            )
+        )  # fmt: skip
+        attrs = client.networks.get("pyipam").attrs
+        config = {"Subnet": "10.98.0.0/24", "Gateway": "10.98.0.1", "IPRange": "10.98.0.64/26"}
+        assert attrs["IPAM"] == {"Driver": "default", "Options": {}, "Config": [config]}
+        assert (attrs["Internal"], attrs["Labels"]) == (True, {"by": "docker-py"})
+        assert attrs["Options"] == {"mtu": "1400"}  # podman's compat API shows it so too
+        ours = json.loads(service.hutch("network", "inspect", "pyipam").stdout)[0]
+        assert ours["network_interface"] == "br-pyipam"
+        assert ours["ipam_options"] == {"driver": "host-local"}
+        assert ours["subnets"][0]["lease_range"]["start_ip"].startswith("10.98.0.64")
+        made.append(client.networks.create("pynone", ipam=docker.types.IPAMConfig(driver="null")))
+        bare = client.networks.get("pynone").attrs
+        assert (bare["IPAM"]["Driver"], bare["IPAM"]["Config"]) == ("none", [])
+        out = client.containers.run(
+            "base", ["ip", "-o", "-4", "addr"], network="pynone", remove=True
+        ).decode()
+        assert [x.split()[1] for x in out.splitlines()] == ["lo"], out
+        # bad values: 400 and Docker's {"message": ...}
+        refusals = [
+            ({"ipam": docker.types.IPAMConfig(driver="weave")}, "IPAM.Driver 'weave'"),
+            ({"ipam": docker.types.IPAMConfig(driver="dhcp")}, "dhcp ipam driver is not"),
+            ({"options": {"com.docker.network.driver.mtu": "9"}}, "invalid mtu '9'"),
+            ({"options": {"com.docker.network.bridge.name": "a" * 16}}, "--interface-name"),
+            ({"options": {"com.docker.network.bridge.name": "br-pyipam"}}, "already in use"),
+        ]
+        for i, (kwargs, message) in enumerate(refusals):
+            with pytest.raises(docker.errors.APIError) as info:
+                made.append(client.networks.create(f"pybad{i}", **kwargs))
+            assert info.value.status_code == 400, (kwargs, info.value)
+            assert message in str(info.value.explanation), (kwargs, info.value)
+        status, body = service.json(
+            "POST", "/v1.41/networks/create", {"Name": "pyraw", "IPAM": {"Driver": "weave"}}
+        )
+        assert status == 400 and list(body) == ["message"] and "weave" in body["message"]
+        names = [n.name for n in client.networks.list()]
+        assert not [n for n in names if n.startswith(("pybad", "pyraw"))], names
+    finally:
+        for network in made:
+            network.remove()
+
+
 # A shell as PID 1 ignores SIGTERM unless it traps it: stop would wait out its timeout.
 IDLE = "trap 'exit 0' TERM; sleep 600 & wait"
 
@@ -335,8 +393,15 @@ services:
     command: ["sh", "-c", "IDLE"]
     depends_on: [db]
     environment: {ROLE: worker}
+    networks: [default, back]
 volumes:
   dbdata: {}
+networks:
+  back:
+    driver_opts: {com.docker.network.bridge.name: br-trio}
+    ipam:
+      driver: default
+      config: [{subnet: 10.99.0.0/24}]
 """
 
 
@@ -363,13 +428,20 @@ def test_docker_compose_brings_three_services_up_and_down(
         worker = next(c for c in running if c.labels["com.docker.compose.service"] == "worker")
         assert "ROLE=worker" in worker.attrs["Config"]["Env"]
         assert "trio_default" in worker.attrs["NetworkSettings"]["Networks"]
+        back = worker.attrs["NetworkSettings"]["Networks"]["trio_back"]
+        assert back["IPAddress"].startswith("10.99.0.")
+        # the network docker-compose asked for: its IPAM and Docker's bridge name
+        (made,) = json.loads(service.hutch("network", "inspect", "trio_back").stdout)
+        assert made["network_interface"] == "br-trio"
+        assert [s["subnet"] for s in made["subnets"]] == ["10.99.0.0/24"]
+        assert client.networks.get("trio_back").attrs["IPAM"]["Driver"] == "default"
         assert "Up" in run("ps").stdout
     finally:
         run("down", "-v")
     assert (
         client.containers.list(all=True, filters={"label": "com.docker.compose.project=trio"}) == []
     )
-    assert "trio_default" not in [n.name for n in client.networks.list()]
+    assert not {"trio_default", "trio_back"} & {n.name for n in client.networks.list()}
 
 
 def test_testcontainers_generic_container_waited_for_by_log_line(

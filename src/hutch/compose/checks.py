@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from hutch.compose import networks
 from hutch.compose.locate import Locator
 from hutch.compose.model import dependency_order as dependency_order  # its home: the model
 
@@ -13,6 +14,8 @@ def check(model: dict[str, Any], disabled: set[str], where: Locator) -> None:
     services: dict[str, Any] = model["services"]
     for name, svc in services.items():
         _references(name, svc, model, disabled, where)
+    for key, body in (model.get("networks") or {}).items():
+        networks.check(key, body or {}, where)
     _cycles(services, where)
     _published_ports(services, where)
 

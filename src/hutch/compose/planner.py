@@ -39,7 +39,7 @@ from hutch.api.containers import (
     WaitOptions,
 )
 from hutch.api.errors import HutchError, InvalidArgument, NoSuchObject
-from hutch.api.networks import NetworkCreateOptions, NetworkRemoveOptions
+from hutch.api.networks import NetworkRemoveOptions
 from hutch.api.volumes import VolumeCreateOptions, VolumeListOptions, VolumeRemoveOptions
 from hutch.compose import listing
 from hutch.compose.build import (
@@ -52,6 +52,7 @@ from hutch.compose.build import (
 from hutch.compose.checks import dependency_order
 from hutch.compose.errors import ComposeError
 from hutch.compose.hooks import run_hooks
+from hutch.compose.networks import network_options
 from hutch.compose.project import Project, config_hash
 from hutch.compose.schedule import Failure, run_staged
 from hutch.compose.secrets import secret_files, tar_of
@@ -267,24 +268,8 @@ class Runner:
                 continue
             if body.get("external"):
                 raise ComposeError(f"external network {real!r} not found", path=("networks", key))
-            ipam = (body.get("ipam") or {}).get("config") or []
             progress(f" Network {real}  Creating")
-            self.engine.networks.create(
-                NetworkCreateOptions(
-                    name=real,
-                    driver=body.get("driver", "bridge"),
-                    subnets=tuple(c["subnet"] for c in ipam if c.get("subnet")),
-                    gateways=tuple(c["gateway"] for c in ipam if c.get("gateway")),
-                    ip_ranges=tuple(c["ip_range"] for c in ipam if c.get("ip_range")),
-                    internal=bool(body.get("internal")),
-                    labels=(
-                        f"{LABEL}.project={self.name}",
-                        f"{LABEL}.network={key}",
-                        *(f"{k}={v}" for k, v in (body.get("labels") or {}).items()),
-                    ),
-                    options=tuple(f"{k}={v}" for k, v in (body.get("driver_opts") or {}).items()),
-                )
-            )
+            self.engine.networks.create(network_options(body, real, self.name, key))
             progress(f" Network {real}  Created")
 
     def _volumes(self, order: list[str], progress: Progress) -> None:

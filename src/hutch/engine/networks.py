@@ -27,6 +27,7 @@ from hutch.api.common import PruneReport
 from hutch.api.container_config import RunOptions
 from hutch.api.containers import ActionReport
 from hutch.api.errors import Conflict, HostNotReady, HutchError, InvalidArgument, NoSuchObject
+from hutch.api.network_compat import BRIDGE_OPTIONS
 from hutch.api.networks import (
     NetworkConnectOptions,
     NetworkCreateOptions,
@@ -54,7 +55,7 @@ from hutch.util.tools import find_tool
 # would shadow the way out
 RESERVED = ipaddress.ip_network("10.0.2.0/24")
 DEFAULT_POOL = ipaddress.ip_network("10.89.0.0/16")
-OPTIONS = ("mtu",)
+OPTIONS = BRIDGE_OPTIONS
 
 
 def rundir(ctx: EngineContext) -> Path:

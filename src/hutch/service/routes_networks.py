@@ -79,12 +79,13 @@ def inspect_network(ctx: ServiceContext, req: Request) -> Reply:
 
 
 def create_network(ctx: ServiceContext, req: Request) -> Reply:
-    options = network_create_options(req.json(required=True))
+    request = network_create_options(req.json(required=True))
+    options = request.options
     assert options.name is not None
     if ctx.engine().networks.exists(options.name):
         raise ApiError(409, f"network with name {options.name} already exists")
     network = ctx.engine().networks.create(options)
-    return json_reply({"Id": network.id, "Warning": ""}, status=201)
+    return json_reply({"Id": network.id, "Warning": request.warning}, status=201)
 
 
 def connect(ctx: ServiceContext, req: Request) -> Reply:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -58,14 +59,55 @@ def test_network_create_body_as_compose_sends_it() -> None:
         "Internal": False, "EnableIPv6": False, "Attachable": False,
         "Labels": {"com.docker.compose.network": "default"},
     }  # fmt: skip
-    options = network_create_options(body)
+    request = network_create_options(body)
+    options = request.options
+    assert request.warning == ""
+    assert options.ipam_driver == "host-local"
     assert (options.name, options.driver) == ("p_default", "bridge")
     assert (options.subnets, options.gateways) == (("10.9.0.0/24",), ("10.9.0.1",))
     assert options.labels == ("com.docker.compose.network=default",)
     mtu = network_create_options(
         {"Name": "n", "Options": {"com.docker.network.driver.mtu": "1400"}}
-    )
+    ).options
     assert mtu.options == ("mtu=1400",)
+
+
+def test_network_create_body_as_docker_py_sends_it() -> None:
+    """IPAMConfig(driver="default", pool_configs=[IPAMPool(...)]) and bridge options."""
+    body = {
+        "Name": "n", "Driver": "bridge", "CheckDuplicate": True, "EnableIPv6": True,
+        "Internal": True, "Labels": {"a": "b"},
+        "IPAM": {"Driver": "default", "Config": [
+            {"Subnet": "10.8.0.0/24", "IPRange": "10.8.0.64/26", "Gateway": "10.8.0.1"}]},
+        "Options": {"com.docker.network.bridge.name": "br-n", "mtu": "1300",
+                    "com.docker.network.bridge.enable_icc": "true"},
+    }  # fmt: skip
+    request = network_create_options(body)
+    options = request.options
+    assert (options.subnets, options.ip_ranges, options.gateways) == (
+        ("10.8.0.0/24",), ("10.8.0.64/26",), ("10.8.0.1",),
+    )  # fmt: skip
+    assert (options.ipam_driver, options.interface_name) == ("host-local", "br-n")
+    assert options.options == ("mtu=1300",)
+    assert options.internal and options.ipv6 and options.labels == ("a=b",)
+    # podman's compat API leaves the other Docker options out with a warning
+    assert (
+        request.warning == '"com.docker.network.bridge.enable_icc: true" is not a recognized option'
+    )
+
+
+@pytest.mark.parametrize(("driver", "expected"), [("null", "none"), ("none", "none"),
+                                                  ("host-local", "host-local"), ("", "host-local"),
+                                                  ("dhcp", "dhcp")])  # fmt: skip
+def test_ipam_driver_names(driver: str, expected: str) -> None:
+    body = {"Name": "n", "IPAM": {"Driver": driver}}
+    assert network_create_options(body).options.ipam_driver == expected
+
+
+def test_inspect_shows_the_ipam_driver_as_docker_names_it() -> None:
+    assert network_json(NETWORK)["IPAM"]["Driver"] == "default"
+    none = replace(NETWORK, subnets=(), ipam_driver="none")
+    assert network_json(none)["IPAM"] == {"Driver": "none", "Options": {}, "Config": []}
 
 
 @pytest.mark.parametrize(
@@ -74,7 +116,7 @@ def test_network_create_body_as_compose_sends_it() -> None:
         ({}, "Name: a network needs a name"),
         ({"Name": "bridge"}, "bridge is a pre-defined network"),
         ({"Name": "n", "Driver": "overlay"}, "Driver 'overlay'"),
-        ({"Name": "n", "IPAM": {"Driver": "dhcp"}}, "IPAM.Driver 'dhcp'"),
+        ({"Name": "n", "IPAM": {"Driver": "weave"}}, "IPAM.Driver 'weave': use default, "),
         ({"Name": "n", "IPAM": {"Config": [{"Gateway": "10.0.0.1"}]}}, "IPAM.Config[0]"),
         ({"Name": 3}, "Name: expected a string"),
     ],

@@ -10,8 +10,10 @@ connected, or removed.
 from __future__ import annotations
 
 import ipaddress
+from dataclasses import dataclass
 from typing import Any
 
+from hutch.api import network_compat
 from hutch.api.errors import InvalidArgument
 from hutch.api.networks import (
     NetworkConnectOptions,
@@ -24,8 +26,6 @@ from hutch.service.docker.timefmt import rfc3339
 
 JSON = dict[str, Any]
 PREDEFINED = ("bridge", "host", "none")
-# Docker's generic option names -> hutch's ``network create -o`` keys.
-_OPTIONS = {"com.docker.network.driver.mtu": "mtu", "mtu": "mtu"}
 
 
 def _with_prefix(address: str, subnets: list[str]) -> str:
@@ -54,7 +54,11 @@ def network_json(network: NetworkSummary) -> JSON:
         "Scope": "local",
         "Driver": network.driver,
         "EnableIPv6": network.ipv6,
-        "IPAM": {"Driver": "default", "Options": {}, "Config": config},
+        "IPAM": {
+            "Driver": network_compat.docker_ipam_name(network.ipam_driver),
+            "Options": {},
+            "Config": config,
+        },
         "Internal": network.internal,
         "Attachable": False,
         "Ingress": False,
@@ -96,9 +100,18 @@ def predefined(name: str) -> JSON:
     }
 
 
-def network_create_options(body: object) -> NetworkCreateOptions:
-    """``POST /networks/create``: Name, Driver, Internal, EnableIPv6, IPAM.Config,
-    Options, Labels (CheckDuplicate and Attachable change nothing here)."""
+@dataclass(frozen=True)
+class NetworkCreate:
+    options: NetworkCreateOptions
+    warning: str = ""  # the create answer's Warning: the Options hutch leaves out
+
+
+def network_create_options(body: object) -> NetworkCreate:
+    """``POST /networks/create``: Name, Driver, Internal, EnableIPv6, IPAM (Driver,
+    Config), Options, Labels (CheckDuplicate and Attachable change nothing here).
+
+    Options other than the mtu and the bridge's name are left out with a warning,
+    as podman's compat API does (docker-compose sends Docker's bridge defaults)."""
     request = Body(body, "")
     name = request.text("Name")
     if not name:
@@ -111,8 +124,11 @@ def network_create_options(body: object) -> NetworkCreateOptions:
     if request.flag("Ingress"):
         raise InvalidArgument("Ingress: swarm networks are not supported")
     ipam = request.obj("IPAM")
-    if ipam.text("Driver") not in ("", "default"):
-        raise InvalidArgument(f"IPAM.Driver {ipam.text('Driver')!r}: use default")
+    ipam_driver = network_compat.ipam_driver(ipam.text("Driver"))
+    if ipam_driver is None:
+        raise InvalidArgument(
+            f"IPAM.Driver {ipam.text('Driver')!r}: use {', '.join(network_compat.IPAM_NAMES)}"
+        )
     if ipam.given("Options"):
         raise InvalidArgument("IPAM.Options: IPAM driver options are not supported")
     pools = ipam.objs("Config")
@@ -121,10 +137,9 @@ def network_create_options(body: object) -> NetworkCreateOptions:
             raise InvalidArgument(f"{pool.where}.AuxiliaryAddresses: not supported")
         if not pool.text("Subnet") and (pool.text("Gateway") or pool.text("IPRange")):
             raise InvalidArgument(f"{pool.where}: a gateway or range needs its Subnet")
-    options = []
-    for key, value in request.text_map("Options").items():
-        options.append(f"{_OPTIONS.get(key, key)}={value}")
-    return NetworkCreateOptions(
+    given = request.text_map("Options")
+    bridge = network_compat.driver_options(given)
+    options = NetworkCreateOptions(
         name=name,
         driver="bridge",
         subnets=tuple(p.text("Subnet") for p in pools if p.text("Subnet")),
@@ -133,8 +148,12 @@ def network_create_options(body: object) -> NetworkCreateOptions:
         internal=request.flag("Internal"),
         ipv6=request.flag("EnableIPv6"),
         labels=tuple(f"{k}={v}" for k, v in request.text_map("Labels").items()),
-        options=tuple(options),
+        options=bridge.options,
+        ipam_driver=ipam_driver,
+        interface_name=bridge.interface_name,
     )
+    warning = "; ".join(f'"{k}: {given[k]}" is not a recognized option' for k in bridge.unknown)
+    return NetworkCreate(options, warning)
 
 
 def network_connect_options(network: str, body: object) -> NetworkConnectOptions:
