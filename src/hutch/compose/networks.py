@@ -9,6 +9,7 @@ so that ``up`` creates nothing for a file with a network it cannot make.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
 from typing import Any
 
@@ -20,14 +21,18 @@ from hutch.compose.model import LABEL
 
 def check(key: str, body: Mapping[str, Any], where: Locator) -> None:
     """Raise ComposeError (file:line, key path) for what hutch's bridge networks do
-    not have: another driver, IPAM driver, IPAM option or driver option, auxiliary
-    addresses, or a network without IPv4."""
+    not have: another driver, IPAM driver or driver option, or a network without IPv4;
+    warn of IPAM options and auxiliary addresses, which are left out."""
     if body.get("external"):
         return
     base = ("networks", key)
 
     def refuse(message: str, *path: str | int) -> None:
         raise where.error(f"{message} (network {key!r})", (*base, *path))
+
+    def ignore(message: str, *path: str | int) -> None:
+        print(f"WARN: {where.error(f'{message} (network {key!r})', (*base, *path))}",
+              file=sys.stderr)  # fmt: skip
 
     if body.get("driver", "bridge") not in ("bridge", "default"):
         refuse(f"unsupported network driver {body['driver']!r}: use bridge", "driver")
@@ -45,11 +50,12 @@ def check(key: str, body: Mapping[str, Any], where: Locator) -> None:
         # the engine's words (network create --ipam-driver dhcp), before anything is made
         refuse("dhcp ipam driver is not supported rootless: use default or none",
                "ipam", "driver")  # fmt: skip
+    # ignored before, so only a warning: a project already up with them still comes down
     if ipam.get("options"):
-        refuse("IPAM driver options are not supported", "ipam", "options")
+        ignore("IPAM driver options are not supported: ignored", "ipam", "options")
     for index, pool in enumerate(ipam.get("config") or []):
         if pool.get("aux_addresses"):
-            refuse("auxiliary addresses are not supported", "ipam", "config", index,
+            ignore("auxiliary addresses are not supported: ignored", "ipam", "config", index,
                    "aux_addresses")  # fmt: skip
     unknown = network_compat.driver_options(body.get("driver_opts") or {}).unknown
     if unknown:

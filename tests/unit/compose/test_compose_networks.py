@@ -81,17 +81,6 @@ def test_plain_network_keeps_the_defaults(tmp_path: Path) -> None:
         ),
         ("    driver: overlay\n", 7, "networks.front.driver: unsupported network driver"),
         ("    enable_ipv4: false\n", 7, "networks.front.enable_ipv4: a network without IPv4"),
-        (
-            "    ipam:\n      options: {a: b}\n",
-            8,
-            "networks.front.ipam.options: IPAM driver options are not supported",
-        ),
-        (
-            "    ipam:\n      config:\n        - subnet: 10.1.0.0/24\n"
-            "          aux_addresses: {h: 10.1.0.5}\n",
-            10,
-            "networks.front.ipam.config[0].aux_addresses: auxiliary addresses",
-        ),
     ],
 )
 def test_refusals_name_the_file_line_and_network(
@@ -102,6 +91,30 @@ def test_refusals_name_the_file_line_and_network(
     assert info.value.exit_code == 125
     assert info.value.line == line
     assert str(info.value).startswith(f"{tmp_path}/compose.yaml:{line}: {message}")
+
+
+@pytest.mark.parametrize(
+    ("body", "line", "message"),
+    [
+        (
+            "    ipam:\n      options: {a: b}\n",
+            8,
+            "networks.front.ipam.options: IPAM driver options are not supported: ignored",
+        ),
+        (
+            "    ipam:\n      config:\n        - subnet: 10.1.0.0/24\n"
+            "          aux_addresses: {h: 10.1.0.5}\n",
+            10,
+            "networks.front.ipam.config[0].aux_addresses: auxiliary addresses",
+        ),
+    ],
+)
+def test_ipam_options_and_aux_addresses_are_left_out_with_a_warning(
+    tmp_path: Path, body: str, line: int, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # they were ignored before: a project already up with them must still come down
+    load(tmp_path, HEAD + body)
+    assert f"WARN: {tmp_path}/compose.yaml:{line}: {message}" in capsys.readouterr().err
 
 
 def test_an_external_network_is_not_checked(tmp_path: Path) -> None:
