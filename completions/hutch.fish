@@ -1366,8 +1366,8 @@ complete -c hutch -n "__hutch_at 'volume'" -a reload -d 'Check volume plugins fo
 complete -c hutch -n "__hutch_at 'volume'" -l help -d 'Show the help and exit'
 
 # hutch volume create
-complete -c hutch -n "__hutch_at 'volume create'" -l driver -s d -x -d 'Volume driver (only local)'
-complete -c hutch -n "__hutch_at 'volume create'" -l opt -s o -x -d 'Driver option: type=tmpfs, o=MOUNT-OPTIONS (o=uid=N,gid=N for a plain volume), device=PATH, copy, nocopy'
+complete -c hutch -n "__hutch_at 'volume create'" -l driver -s d -x -d 'Volume driver: local or image'
+complete -c hutch -n "__hutch_at 'volume create'" -l opt -s o -x -d 'Driver option: type=tmpfs, o=MOUNT-OPTIONS (o=uid=N,gid=N for a plain volume), device=PATH, copy, nocopy; image=IMAGE with --driver image'
 complete -c hutch -n "__hutch_at 'volume create'" -l label -s l -x -d 'Set a label (KEY=VALUE)'
 complete -c hutch -n "__hutch_at 'volume create'" -l ignore -d 'Do nothing if the volume already exists'
 complete -c hutch -n "__hutch_at 'volume create'" -l help -d 'Show the help and exit'

@@ -214,6 +214,10 @@ class ImageService:
                 f"unable to delete image {image.id[:12]} by ID with more than one tag "
                 f"({', '.join(image.names)}): please force removal",
             )
+        if not force:  # an image volume stands on it (podman: -f removes it anyway)
+            from hutch.engine.image_volumes import refuse_if_used
+
+            refuse_if_used(self._ctx, image.id)
         users = self._ctx.containers.users_of_image(image.id) if force else []
         # podman's -f: the containers go first (the store refuses, exit 2, without it).
         for c in users:

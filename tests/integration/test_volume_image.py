@@ -1,0 +1,77 @@
+"""Image volumes (``volume create --driver image -o image=IMG``), for real and against
+podman 4.3.1 (issue 15): the image's files, writable, the changes kept in the volume
+from one container to the next; inspect's shape, the refusals and rmi's guard."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from harness import Hutch
+from podman_peer import Run, podman
+
+__all__ = ["podman"]
+
+
+def _inspect(run: Run | Hutch, name: str) -> dict[str, object]:
+    data = json.loads(run("volume", "inspect", name).stdout)[0]
+    assert isinstance(data, dict)
+    return data
+
+
+def test_changes_persist_across_containers_over_the_images_files(
+    hutch: Hutch, base_image: str
+) -> None:
+    hutch("volume", "create", "--driver", "image", "-o", f"image={base_image}", "iv")
+    first = hutch(
+        "run", "--rm", "-v", "iv:/mnt", base_image,
+        "sh", "-c", "test -x /mnt/bin/busybox && echo kept > /mnt/new && rm /mnt/etc/passwd",
+    )  # fmt: skip
+    assert first.returncode == 0
+    second = hutch(
+        "run", "--rm", "-v", "iv:/mnt", base_image,
+        "sh", "-c", "cat /mnt/new; test -e /mnt/etc/passwd || echo gone; ls /mnt/bin | wc -l",
+    )  # fmt: skip
+    lines = second.stdout.split()
+    assert lines[:2] == ["kept", "gone"]
+    assert int(lines[2]) > 10  # the image's /bin is there
+    # the image itself is untouched: a fresh container still has /etc/passwd
+    hutch("run", "--rm", base_image, "test", "-e", "/etc/passwd")
+    # read-only mount: the image's files, no writes
+    ro = hutch("run", "--rm", "-v", "iv:/mnt:ro", base_image, "touch", "/mnt/x", check=False)
+    assert ro.returncode != 0
+    # the changes are in the volume's Mountpoint (the overlay's upper dir)
+    mountpoint = Path(str(_inspect(hutch, "iv")["Mountpoint"]))
+    assert mountpoint.name == "_data"
+
+
+def test_inspect_and_refusals_as_podman(
+    hutch: Hutch, base_image: str, podman: Run, rootfs_tar: Path
+) -> None:
+    podman("import", "-q", str(rootfs_tar), base_image)
+    for run in (hutch, podman):
+        run("volume", "create", "--driver", "image", "-o", f"image={base_image}", "iv")
+    ours, theirs = _inspect(hutch, "iv"), _inspect(podman, "iv")
+    for key in ("Driver", "Options", "Scope", "Labels"):
+        assert ours[key] == theirs[key], key
+    assert ours["Driver"] == "image" and ours["Options"] == {"image": base_image}
+    ls = hutch("volume", "ls", "--filter", "driver=image", "--format", "{{.Name}}")
+    assert ls.stdout.split() == ["iv"]
+    for args in (
+        ["-o", "image=nosuch"],
+        [],
+        ["-o", f"image={base_image}", "-o", "foo=bar"],
+    ):
+        mine = hutch("volume", "create", "--driver", "image", *args, "bad", check=False)
+        peer = podman("volume", "create", "--driver", "image", *args, "bad", check=False)
+        assert (mine.returncode, peer.returncode) == (125, 125), (mine, peer)
+        # podman's words (its Go error's tail aside)
+        assert mine.stderr.split(": invalid argument")[0].strip() in peer.stderr, (mine, peer)
+    assert hutch("volume", "exists", "bad", check=False).returncode == 1
+    # rmi of the image an image volume stands on: refused as podman refuses it
+    mine = hutch("rmi", base_image, check=False)
+    peer = podman("rmi", base_image, check=False)
+    assert (mine.returncode, peer.returncode) == (2, 2), (mine, peer)
+    assert "image is in use by a container" in mine.stderr
+    hutch("volume", "rm", "iv")
+    hutch("rmi", base_image)

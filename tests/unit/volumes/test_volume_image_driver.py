@@ -1,0 +1,29 @@
+"""The image volume driver's options (issue 15): podman's words for what it refuses."""
+
+from __future__ import annotations
+
+import pytest
+
+from hutch.api.errors import InvalidArgument
+from hutch.volumes.image_driver import parse_image_volume_options
+
+
+def test_the_image_option_is_kept_as_given() -> None:
+    assert parse_image_volume_options(("image=alpine:3",)) == (("image", "alpine:3"),)
+
+
+def test_a_later_image_wins() -> None:
+    assert parse_image_volume_options(("image=a", "image=b")) == (("image", "b"),)
+
+
+@pytest.mark.parametrize("items", [(), ("image=",)])
+def test_an_image_is_required(items: tuple[str, ...]) -> None:
+    with pytest.raises(InvalidArgument, match="must provide an image name"):
+        parse_image_volume_options(items)
+
+
+@pytest.mark.parametrize("item", ["foo=bar", "type=tmpfs", "nocopy", "image"])
+def test_other_options_are_refused(item: str) -> None:
+    key = item.split("=")[0]
+    with pytest.raises(InvalidArgument, match=f"invalid mount option {key} for driver 'image'"):
+        parse_image_volume_options(("image=a", item))
