@@ -75,3 +75,39 @@ def test_inspect_and_refusals_as_podman(
     assert "image is in use by a container" in mine.stderr
     hutch("volume", "rm", "iv")
     hutch("rmi", base_image)
+
+
+def test_image_mount_read_only_or_writable_and_discarded(hutch: Hutch, base_image: str) -> None:
+    ro = hutch(
+        "run", "--rm", "--mount", f"type=image,source={base_image},destination=/img", base_image,
+        "sh", "-c", "test -x /img/bin/busybox && echo seen; touch /img/x 2>/dev/null || echo ro",
+    )  # fmt: skip
+    assert ro.stdout.split() == ["seen", "ro"]
+    mount = f"type=image,src={base_image},target=/img,rw=true"
+    hutch("create", "--name", "w", "--mount", mount, base_image, "sh", "-c",
+          "cat /img/mark 2>/dev/null; echo here > /img/mark; rm -f /img/etc/passwd")  # fmt: skip
+    assert hutch("start", "-a", "w").stdout == ""
+    # the same container keeps its changes; another one does not see them
+    assert hutch("start", "-a", "w").stdout == "here\n"
+    fresh = hutch("run", "--rm", "--mount", mount, base_image, "ls", "/img/mark", "/img/etc/passwd",
+                  check=False)  # fmt: skip
+    assert "mark" in fresh.stderr and "passwd" not in fresh.stderr, fresh
+    mounts = json.loads(hutch("inspect", "w", "--format", "{{json .Mounts}}").stdout)
+    assert (mounts[0]["Type"], mounts[0]["Source"], mounts[0]["Destination"]) == (
+        "image", base_image, "/img",
+    )  # fmt: skip
+    assert mounts[0]["RW"] is True
+
+
+def test_image_mount_refusals_as_podman(hutch: Hutch, base_image: str, podman: Run) -> None:
+    cases = {
+        "type=image,source=nosuch,destination=/img": "nosuch: image not known",
+        "type=image,destination=/img": "must set source and destination for image volume",
+        f"type=image,source={base_image},destination=/img,foo=1": "foo: invalid mount option",
+        f"type=image,source={base_image},destination=/img,ro": "ro: invalid mount option",
+    }
+    for mount, words in cases.items():
+        mine = hutch("create", "--mount", mount, base_image, check=False)
+        assert mine.returncode == 125, mine
+        assert words in mine.stderr, mine
+    assert hutch("ps", "-aq").stdout == ""

@@ -13,6 +13,8 @@ the second has no layer dirs to stack.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from hutch.api.errors import ImageInUse, InvalidArgument, NoSuchObject
 from hutch.engine.context import EngineContext
 from hutch.engine.resolve import find_image
@@ -20,6 +22,7 @@ from hutch.runtime.spec import Mount
 from hutch.store.images import ImageRecord
 from hutch.store.volumes import VolumeRecord
 from hutch.volumes.image_driver import DRIVER
+from hutch.volumes.specs import MountRequest
 
 
 def overlay_lowers(image: ImageRecord) -> tuple[str, ...]:
@@ -43,6 +46,18 @@ def image_of(ctx: EngineContext, text: str) -> ImageRecord:
     except NoSuchObject:
         raise NoSuchObject(
             f"looking up image {text} to create volume failed: {text}: image not known"
+        ) from None
+
+
+def image_of_mount(ctx: EngineContext, request: MountRequest) -> ImageRecord:
+    """The local image of ``--mount type=image`` (podman's words when there is none;
+    hutch looks before the container exists, podman when it starts)."""
+    try:
+        return find_image(ctx.images, request.source)
+    except NoSuchObject:
+        raise NoSuchObject(
+            f'creating image volume "{request.source}":"{request.destination}": '
+            f"{request.source}: image not known"
         ) from None
 
 
@@ -73,18 +88,46 @@ def image_volume_mount(
             "(removed with rmi --force): remove the volume and create it again"
         )
     directory = ctx.volumes.directory(volume.name)
+    upper = (ctx.volumes.data_dir(volume.name), directory / "work")
+    return _overlay(ctx, image, destination, directory / "empty", upper, readonly)
+
+
+def image_mount(
+    ctx: EngineContext, container_dir: Path, index: int, request: MountRequest
+) -> Mount:
+    """``--mount type=image``: the image read-only, or with ``rw=true`` writable with
+    the changes in the container's directory (gone with the container, as in podman)."""
+    check_driver(ctx)
+    image = image_of_mount(ctx, request)
+    base = container_dir / "image-mounts"
+    upper = None
+    if not request.readonly:
+        upper = (base / str(index) / "upper", base / str(index) / "work")
+        for d in upper:
+            d.mkdir(parents=True, exist_ok=True)
+    return _overlay(ctx, image, request.destination, base / "empty", upper, request.readonly)
+
+
+def _overlay(
+    ctx: EngineContext,
+    image: ImageRecord,
+    destination: str,
+    empty: Path,
+    upper: tuple[Path, Path] | None,
+    readonly: bool,
+) -> Mount:
+    """The overlay of ``image``'s layers at ``destination``; ``upper`` (upper and work
+    dirs) makes it writable. Without one, overlay wants two lower dirs: an empty one
+    goes below (it also stands for the layers of an image that has none)."""
     lowers = overlay_lowers(image)
-    if not lowers:  # an image with no layers: an empty lower dir
-        empty = directory / "empty"
-        empty.mkdir(mode=0o755, exist_ok=True)
-        lowers = (str(empty),)
-    options = (
-        f"lowerdir={':'.join(lowers)}",
-        f"upperdir={ctx.volumes.data_dir(volume.name)}",
-        f"workdir={directory / 'work'}",
-        "userxattr",
-    )
-    return Mount("overlay", destination, str(ctx.paths.layers), options + (("ro",) * readonly))
+    if upper is None or not lowers:
+        empty.mkdir(mode=0o755, parents=True, exist_ok=True)
+        lowers += (str(empty),)
+    options = [f"lowerdir={':'.join(lowers)}"]
+    if upper is not None:
+        options += [f"upperdir={upper[0]}", f"workdir={upper[1]}"]
+    options += ["userxattr", *(["ro"] if readonly else [])]
+    return Mount("overlay", destination, str(ctx.paths.layers), tuple(options))
 
 
 def volumes_on_image(ctx: EngineContext, image_id: str) -> list[str]:

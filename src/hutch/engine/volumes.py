@@ -77,6 +77,11 @@ def _checked(ctx: EngineContext, request: MountRequest) -> MountRequest:
                 "must exist)"
             )
         return replace(request, source=source)
+    if request.kind == "image":
+        from hutch.engine.image_volumes import check_driver, image_of_mount
+
+        check_driver(ctx)
+        image_of_mount(ctx, request)
     if request.kind == "volume" and request.volume_options:
         if request.source and ctx.volumes.get(request.source) is not None:
             raise InvalidArgument(
@@ -113,8 +118,17 @@ def attach_mounts(
     """Create what the requests need; return runtime mounts and the records to keep."""
     mounts: list[Mount] = []
     records: list[MountRecord] = []
-    for request in requests:
+    for index, request in enumerate(requests):
         ro = ("ro",) if request.readonly else ()
+        if request.kind == "image":
+            from hutch.engine.image_volumes import image_mount
+
+            root = ctx.containers.dirs(container_id).root
+            mounts.append(image_mount(ctx, root, index, request))
+            records.append(
+                MountRecord("image", request.destination, request.source, readonly=request.readonly)
+            )
+            continue
         if request.kind != "volume":
             source = request.source or request.kind
             # the runtime copies the image's directory into the tmpfs (podman's default)

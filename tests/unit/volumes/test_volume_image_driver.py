@@ -27,3 +27,12 @@ def test_other_options_are_refused(item: str) -> None:
     key = item.split("=")[0]
     with pytest.raises(InvalidArgument, match=f"invalid mount option {key} for driver 'image'"):
         parse_image_volume_options(("image=a", item))
+
+
+def test_image_mount_is_read_only_unless_rw() -> None:
+    from hutch.volumes.specs import parse_mount
+
+    ro = parse_mount("type=image,source=alpine,destination=/img")
+    assert (ro.kind, ro.source, ro.destination, ro.readonly) == ("image", "alpine", "/img", True)
+    assert not parse_mount("type=image,src=alpine,target=/img,rw=true").readonly
+    assert parse_mount("type=image,src=alpine,dst=/img,readwrite=false").readonly
