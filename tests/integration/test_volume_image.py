@@ -40,6 +40,13 @@ def test_changes_persist_across_containers_over_the_images_files(
     # read-only mount: the image's files, no writes
     ro = hutch("run", "--rm", "-v", "iv:/mnt:ro", base_image, "touch", "/mnt/x", check=False)
     assert ro.returncode != 0
+    # two containers at once: what one writes, the other sees (as in podman)
+    hutch("run", "-d", "--name", "r1", "-v", "iv:/mnt", base_image, "sleep", "100")
+    hutch("run", "--rm", "-v", "iv:/mnt", base_image, "sh", "-c", "echo two > /mnt/two")
+    assert hutch("exec", "r1", "cat", "/mnt/two").stdout == "two\n"
+    mounts = json.loads(hutch("inspect", "r1", "--format", "{{json .Mounts}}").stdout)
+    assert (mounts[0]["Type"], mounts[0]["Name"], mounts[0]["Driver"]) == ("volume", "iv", "image")
+    hutch("rm", "-f", "-t", "0", "r1")
     # the changes are in the volume's Mountpoint (the overlay's upper dir)
     mountpoint = Path(str(_inspect(hutch, "iv")["Mountpoint"]))
     assert mountpoint.name == "_data"

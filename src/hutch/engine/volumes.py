@@ -179,6 +179,7 @@ def attach_mounts(
             readonly=request.readonly,
             options=request.options,
             chown=request.chown,
+            driver=volume.driver,
         )
         records.append(record)
     return tuple(mounts), tuple(records)
@@ -288,7 +289,7 @@ def inspect_mounts(mounts: Sequence[MountRecord]) -> tuple[InspectMount, ...]:
                 name=item.name,
                 source=item.source,
                 destination=item.destination,
-                driver="local" if item.kind == "volume" else "",
+                driver=(item.driver or "local") if item.kind == "volume" else "",
                 mode="",
                 options=tuple(o for o in options if o not in specs.PROPAGATIONS),
                 rw=not item.readonly,

@@ -36,3 +36,31 @@ def test_image_mount_is_read_only_unless_rw() -> None:
     assert (ro.kind, ro.source, ro.destination, ro.readonly) == ("image", "alpine", "/img", True)
     assert not parse_mount("type=image,src=alpine,target=/img,rw=true").readonly
     assert parse_mount("type=image,src=alpine,dst=/img,readwrite=false").readonly
+
+
+@pytest.mark.parametrize("driver", ["fuse-overlayfs", "vfs"])
+def test_image_volumes_need_native_overlay(driver: str) -> None:
+    from types import SimpleNamespace
+    from typing import cast
+
+    from hutch.engine.context import EngineContext
+    from hutch.engine.image_volumes import check_driver
+
+    ctx = cast(EngineContext, SimpleNamespace(driver=SimpleNamespace(name=driver)))
+    with pytest.raises(
+        InvalidArgument, match=f"native overlay storage driver; this store uses {driver}"
+    ):
+        check_driver(ctx)
+    check_driver(cast(EngineContext, SimpleNamespace(driver=SimpleNamespace(name="overlay"))))
+
+
+def test_old_mount_records_read_as_local_volumes() -> None:
+    from hutch.engine.container_record import MountRecord
+    from hutch.engine.volumes import inspect_mounts
+
+    (mount,) = inspect_mounts((MountRecord("volume", "/d", "/s", name="v"),))
+    assert mount.driver == "local"
+    (mount,) = inspect_mounts((MountRecord("volume", "/d", "/s", name="v", driver="image"),))
+    assert mount.driver == "image"
+    (mount,) = inspect_mounts((MountRecord("image", "/img", "alpine", readonly=True),))
+    assert (mount.type, mount.source, mount.driver, mount.rw) == ("image", "alpine", "", False)
