@@ -80,6 +80,9 @@ def test_inspect_and_refusals_as_podman(
     peer = podman("rmi", base_image, check=False)
     assert (mine.returncode, peer.returncode) == (2, 2), (mine, peer)
     assert "image is in use by a container" in mine.stderr
+    # nor does a prune take it (podman keeps images its storage containers use)
+    hutch("image", "prune", "-a", "-f")
+    assert hutch("image", "exists", base_image, check=False).returncode == 0
     hutch("volume", "rm", "iv")
     hutch("rmi", base_image)
 

@@ -130,11 +130,14 @@ def _overlay(
     return Mount("overlay", destination, str(ctx.paths.layers), tuple(options))
 
 
+def volume_images(ctx: EngineContext) -> dict[str, str]:
+    """Each image volume's image id, by volume name."""
+    return {v.name: _image_id(ctx, v) for v in ctx.volumes.all() if v.driver == DRIVER}
+
+
 def volumes_on_image(ctx: EngineContext, image_id: str) -> list[str]:
     """The image volumes made from the image ``image_id``."""
-    return [
-        v.name for v in ctx.volumes.all() if v.driver == DRIVER and _image_id(ctx, v) == image_id
-    ]
+    return [name for name, used in volume_images(ctx).items() if used == image_id]
 
 
 def refuse_if_used(ctx: EngineContext, image_id: str) -> None:

@@ -310,6 +310,7 @@ class ImageService:
 
     def prune(self, options: ImagePruneOptions) -> list[PruneReport]:
         """Remove dangling images (every unused one with ``all``), repeatedly."""
+        from hutch.engine.image_volumes import volume_images
         from hutch.engine.prune_filters import parse_prune_filters
 
         chosen = parse_prune_filters(options.filters)
@@ -317,6 +318,7 @@ class ImageService:
         deleted: list[PruneReport] = []
         while True:
             used = {c.image_id for c in self._ctx.containers.all()}
+            used |= set(volume_images(self._ctx).values())  # podman's external users
             gone = {d.id for d in deleted}
             doomed = [
                 r
