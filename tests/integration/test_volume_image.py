@@ -121,3 +121,17 @@ def test_image_mount_refusals_as_podman(hutch: Hutch, base_image: str, podman: R
         assert mine.returncode == 125, mine
         assert words in mine.stderr, mine
     assert hutch("ps", "-aq").stdout == ""
+
+
+def test_own_user_namespace_is_refused_with_the_reason(hutch: Hutch, base_image: str) -> None:
+    mount = f"type=image,src={base_image},dst=/img"
+    hutch("create", "--name", "u", "--userns=auto", "--mount", mount, base_image, "true")
+    started = hutch("start", "u", check=False)
+    assert started.returncode == 125
+    assert "cannot be mounted in this container's user namespace" in started.stderr, started
+    # keep-id shares the session's ids: the image's files are there, writable
+    kept = hutch(
+        "run", "--rm", "--userns=keep-id", "--mount", f"{mount},rw=true", base_image,
+        "sh", "-c", "touch /img/x && test -x /img/bin/busybox && echo ok",
+    )  # fmt: skip
+    assert kept.stdout == "ok\n"

@@ -162,7 +162,17 @@ def _overlay(lower_base: str, target: str, flags: int, data: str) -> None:
     try:
         dest = os.open(target, os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC)
         try:
-            os.chdir(lower_base)
+            try:
+                os.chdir(lower_base)
+            except PermissionError:
+                # a user namespace of its own (--userns=auto, --uidmap) that leaves
+                # out the user who owns the layer store
+                raise PermissionError(
+                    errno.EACCES,
+                    "an image volume or image mount cannot be mounted in this container's "
+                    "user namespace (--userns=auto, --uidmap, --subuidname): the image's "
+                    "layers are not readable there",
+                ) from None
             sc.mount("overlay", f"/proc/self/fd/{dest}", "overlay", flags, data)
         finally:
             os.fchdir(cwd)
