@@ -352,7 +352,7 @@ FLAGS: tuple[Flag, ...] = (
     repeated(
         "--mount",
         "volumes.mounts",
-        "Attach a mount: type=bind|volume|tmpfs|devpts,src=...,dst=...[,ro][,...].",
+        "Attach a mount: type=bind|volume|tmpfs|devpts|image,src=...,dst=...[,ro][,...].",
     ),
     repeated(
         "--tmpfs", "volumes.tmpfs", "Mount a tmpfs: DEST[:OPTIONS] (size=, mode=, ro, exec...)."

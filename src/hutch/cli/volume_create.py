@@ -15,7 +15,7 @@ def register(volume_app: typer.Typer) -> None:
         ctx: typer.Context,
         name: Annotated[str | None, typer.Argument(help="Volume name (default: random).")] = None,
         driver: Annotated[
-            str, typer.Option("--driver", "-d", help="Volume driver (only local).")
+            str, typer.Option("--driver", "-d", help="Volume driver: local or image.")
         ] = "local",
         opt: Annotated[
             list[str] | None,
@@ -23,7 +23,7 @@ def register(volume_app: typer.Typer) -> None:
                 "--opt",
                 "-o",
                 help="Driver option: type=tmpfs, o=MOUNT-OPTIONS (o=uid=N,gid=N for a plain "
-                "volume), device=PATH, copy, nocopy.",
+                "volume), device=PATH, copy, nocopy; image=IMAGE with --driver image.",
             ),
         ] = None,
         label: Annotated[

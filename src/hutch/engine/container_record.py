@@ -39,13 +39,14 @@ SYSTEMD_STOP_SIGNAL = "SIGRTMIN+3"  # systemd's signal to shut down (--systemd)
 class MountRecord:
     """A mount as the container's config keeps it (for inspect and --volumes-from)."""
 
-    kind: str  # bind, volume, tmpfs, devpts
+    kind: str  # bind, volume, tmpfs, devpts, image (--mount type=image)
     destination: str
-    source: str  # the host path mounted ("" for tmpfs and devpts)
+    source: str  # the host path mounted ("" for tmpfs and devpts; the image as given)
     name: str = ""  # the volume's name
     readonly: bool = False
     options: tuple[str, ...] = ()
     chown: bool = False
+    driver: str = ""  # the volume's driver ("" in records made before image volumes: local)
 
 
 @dataclass(frozen=True)

@@ -558,11 +558,12 @@ class ContainerService:
                 with open(self._ctx.layers.blob_path(blob), "rb") as f:
                     extract_layer(f, dirs.merged, whiteouts="apply", chown="ignore")
             return Rootfs(kind="bind", target=str(dirs.merged))
-        lowers = tuple(f"{d.split(':', 1)[1]}/diff" for d in reversed(image.diff_ids))
+        from hutch.engine.image_volumes import overlay_lowers
+
         return Rootfs(
             kind=driver,
             target=str(dirs.merged),
-            lowers=lowers,
+            lowers=overlay_lowers(image),
             lower_base=str(self._ctx.paths.layers),
             upper=str(dirs.upper),
             work=str(dirs.work),

@@ -224,6 +224,10 @@ class ImageService:
                 f"unable to delete image {image.id[:12]} by ID with more than one tag "
                 f"({', '.join(image.names)}): please force removal",
             )
+        if not force:  # an image volume stands on it (podman: -f removes it anyway)
+            from hutch.engine.image_volumes import refuse_if_used
+
+            refuse_if_used(self._ctx, image.id)
         users = self._ctx.containers.users_of_image(image.id) if force else []
         # podman's -f: the containers go first (the store refuses, exit 2, without it).
         for c in users:
@@ -316,6 +320,7 @@ class ImageService:
 
     def prune(self, options: ImagePruneOptions) -> list[PruneReport]:
         """Remove dangling images (every unused one with ``all``), repeatedly."""
+        from hutch.engine.image_volumes import volume_images
         from hutch.engine.prune_filters import parse_prune_filters
 
         chosen = parse_prune_filters(options.filters)
@@ -323,6 +328,7 @@ class ImageService:
         deleted: list[PruneReport] = []
         while True:
             used = {c.image_id for c in self._ctx.containers.all()}
+            used |= set(volume_images(self._ctx).values())  # podman's external users
             gone = {d.id for d in deleted}
             doomed = [
                 r

@@ -32,9 +32,9 @@ from hutch.engine.context import EngineContext
 from hutch.engine.volume_copyup import copy_up
 from hutch.runtime.spec import Mount, Rootfs
 from hutch.store.layers import remove_tree
-from hutch.store.volumes import VolumeRecord, VolumeStore
+from hutch.store.volumes import VolumeRecord
 from hutch.util.ids import new_id
-from hutch.volumes import specs
+from hutch.volumes import image_driver, specs
 from hutch.volumes.filters import VolumeFilters, parse_volume_filters
 from hutch.volumes.specs import MountRequest
 
@@ -77,6 +77,11 @@ def _checked(ctx: EngineContext, request: MountRequest) -> MountRequest:
                 "must exist)"
             )
         return replace(request, source=source)
+    if request.kind == "image":
+        from hutch.engine.image_volumes import check_driver, image_of_mount
+
+        check_driver(ctx)
+        image_of_mount(ctx, request)
     if request.kind == "volume" and request.volume_options:
         if request.source and ctx.volumes.get(request.source) is not None:
             raise InvalidArgument(
@@ -113,8 +118,17 @@ def attach_mounts(
     """Create what the requests need; return runtime mounts and the records to keep."""
     mounts: list[Mount] = []
     records: list[MountRecord] = []
-    for request in requests:
+    for index, request in enumerate(requests):
         ro = ("ro",) if request.readonly else ()
+        if request.kind == "image":
+            from hutch.engine.image_volumes import image_mount
+
+            root = ctx.containers.dirs(container_id).root
+            mounts.append(image_mount(ctx, root, index, request))
+            records.append(
+                MountRecord("image", request.destination, request.source, readonly=request.readonly)
+            )
+            continue
         if request.kind != "volume":
             source = request.source or request.kind
             # the runtime copies the image's directory into the tmpfs (podman's default)
@@ -139,7 +153,7 @@ def attach_mounts(
             records.append(record)
             continue
         volume = _volume_for(ctx, container_id, request)
-        mount = volume_mount(ctx.volumes, volume, request)
+        mount = volume_mount(ctx, volume, request)
         if volume.needs_copy_up and mount.source == str(ctx.volumes.data_dir(volume.name)):
             data = ctx.volumes.data_dir(volume.name)
             # -o nocopy on the volume, or nocopy on the mount, keeps the image's files out
@@ -155,14 +169,17 @@ def attach_mounts(
                 mount = replace(mount, own=True)
             ctx.volumes.copied_up(volume.name)
         mounts.append(mount)
+        # an image volume's overlay: its changes (_data) are what inspect names
+        source = str(ctx.volumes.data_dir(volume.name)) if mount.kind == "overlay" else mount.source
         record = MountRecord(
             "volume",
             request.destination,
-            mount.source,
+            source,
             name=volume.name,
             readonly=request.readonly,
             options=request.options,
             chown=request.chown,
+            driver=volume.driver,
         )
         records.append(record)
     return tuple(mounts), tuple(records)
@@ -212,8 +229,14 @@ def make_volume(
     return volume
 
 
-def volume_mount(store: VolumeStore, volume: VolumeRecord, request: MountRequest) -> Mount:
-    """The runtime mount of a volume: its _data dir, or a tmpfs, or a bound device."""
+def volume_mount(ctx: EngineContext, volume: VolumeRecord, request: MountRequest) -> Mount:
+    """The runtime mount of a volume: its _data dir, or a tmpfs, or a bound device, or
+    an image volume's overlay."""
+    if volume.driver == image_driver.DRIVER:
+        from hutch.engine.image_volumes import image_volume_mount
+
+        return image_volume_mount(ctx, volume, request.destination, request.readonly)
+    store = ctx.volumes
     opts = dict(volume.options)
     ro = ("ro",) if request.readonly else ()
     extra = tuple(o for o in opts.get("o", "").split(",") if o and o not in ("bind", "rbind"))
@@ -266,7 +289,7 @@ def inspect_mounts(mounts: Sequence[MountRecord]) -> tuple[InspectMount, ...]:
                 name=item.name,
                 source=item.source,
                 destination=item.destination,
-                driver="local" if item.kind == "volume" else "",
+                driver=(item.driver or "local") if item.kind == "volume" else "",
                 mode="",
                 options=tuple(o for o in options if o not in specs.PROPAGATIONS),
                 rw=not item.readonly,
@@ -289,10 +312,14 @@ class VolumeService:
         self._remove_containers = remove_containers
 
     def create(self, options: VolumeCreateOptions) -> str:
-        if options.driver != "local":
-            raise InvalidArgument(f"volume driver {options.driver!r} is not available: use local")
+        if options.driver not in ("local", image_driver.DRIVER):
+            raise InvalidArgument(
+                f"volume driver {options.driver!r} is not available: use local or image"
+            )
         name = options.name or new_id()
         specs.check_volume_name(name)
+        if options.driver == image_driver.DRIVER:
+            return self._create_image_volume(name, options)
         parsed = specs.parse_volume_create_options(options.options)
         device = dict(parsed).get("device")
         if device and dict(parsed).get("type") != "tmpfs" and not os.path.exists(device):
@@ -302,6 +329,24 @@ class VolumeService:
         if options.ignore and self._ctx.volumes.get(name) is not None:
             return name
         make_volume(self._ctx, name, parsed, driver=options.driver, labels=labels)
+        return name
+
+    def _create_image_volume(self, name: str, options: VolumeCreateOptions) -> str:
+        from hutch.engine import image_volumes
+
+        parsed = image_driver.parse_image_volume_options(options.options)
+        labels = tuple(_label(item) for item in options.labels)
+        self._ctx.enter_session()
+        if options.ignore and self._ctx.volumes.get(name) is not None:
+            return name
+        image_volumes.check_driver(self._ctx)
+        image = image_volumes.image_of(self._ctx, parsed[0][1])
+        self._ctx.volumes.create(name, driver=image_driver.DRIVER, labels=labels, options=parsed)
+        try:
+            image_volumes.record_image(self._ctx, name, image)
+        except OSError as exc:
+            _delete(self._ctx, name)
+            raise HutchError(f"creating image volume {name}: {exc}") from None
         return name
 
     def ls(self, options: VolumeListOptions) -> list[VolumeSummary]:

@@ -92,6 +92,8 @@ class Step:
         flags, data = _split_options(self.options)
         if self.kind == "borrow":
             _borrow(self.source, self.destination, target)
+        elif self.kind == "overlay":
+            _overlay(self.source, target, flags, data)
         elif self.kind == "bind":
             recursive = 0 if "bind" in self.options else sc.MS_REC
             sc.mount(self.source, target, None, sc.MS_BIND | recursive)
@@ -150,6 +152,33 @@ def _borrow(mnt_ns: str, path: str, target: str) -> None:
         os.close(other)
         os.close(cwd)
         os.close(own)
+
+
+def _overlay(lower_base: str, target: str, flags: int, data: str) -> None:
+    """An image volume's overlay (engine/image_volumes.py): its lower dirs are relative
+    to ``lower_base`` to keep the mount data under one page, so it is mounted from
+    there and the working directory restored (``target`` may be relative to it)."""
+    cwd = os.open(".", os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        dest = os.open(target, os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC)
+        try:
+            try:
+                os.chdir(lower_base)
+            except PermissionError:
+                # a user namespace of its own (--userns=auto, --uidmap) that leaves
+                # out the user who owns the layer store
+                raise PermissionError(
+                    errno.EACCES,
+                    "an image volume or image mount cannot be mounted in this container's "
+                    "user namespace (--userns=auto, --uidmap, --subuidname): the image's "
+                    "layers are not readable there",
+                ) from None
+            sc.mount("overlay", f"/proc/self/fd/{dest}", "overlay", flags, data)
+        finally:
+            os.fchdir(cwd)
+            os.close(dest)
+    finally:
+        os.close(cwd)
 
 
 @dataclass(frozen=True)

@@ -105,6 +105,22 @@ def referenced(ctx: Context, unit: Unit, e: Entry, name: str, suffix: str) -> Un
     return target
 
 
+def image_source(ctx: Context, unit: Unit, e: Entry, svc: Service) -> str:
+    """An ``Image=`` value: an image name, or ``NAME.image``/``NAME.build`` (the image
+    that unit makes, its service required first), as podman's Quadlet reads it."""
+    image = e.value
+    if image.endswith((".image", ".build")):
+        suffix = ".image" if image.endswith(".image") else ".build"
+        target = referenced(ctx, unit, e, image, suffix)
+        svc.requires.append(target.service_name())
+        resolved = resource_name(target)
+        if not resolved:
+            raise QuadletError(e.where, f"Image={image}: {image} names no image")
+        return resolved
+    check_image(e, image)
+    return image
+
+
 def resource_name(target: Unit) -> str:
     """The hutch object a volume, network, pod, image or build unit makes."""
     section = target.section

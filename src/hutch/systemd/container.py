@@ -18,13 +18,13 @@ from hutch.systemd.common import (
     Context,
     Service,
     all_words,
-    check_image,
     check_keys,
     default_name,
     entries,
     entry,
     exec_line,
     global_and_extra_args,
+    image_source,
     network_flags,
     referenced,
     render,
@@ -94,17 +94,7 @@ def _image(unit: Unit, ctx: Context, svc: Service) -> str:
     e = entry(unit, "Image")
     if e is None or not e.value:
         raise QuadletError(str(unit.path), "no Image key in [Container]")
-    image = e.value
-    if image.endswith((".image", ".build")):
-        suffix = ".image" if image.endswith(".image") else ".build"
-        target = referenced(ctx, unit, e, image, suffix)
-        svc.requires.append(target.service_name())
-        resolved = resource_name(target)
-        if not resolved:
-            raise QuadletError(e.where, f"Image={image}: {image} names no image")
-        return resolved
-    check_image(e, image)
-    return image
+    return image_source(ctx, unit, e, svc)
 
 
 def _pod(unit: Unit, ctx: Context, svc: Service) -> list[str]:

@@ -135,6 +135,7 @@ VOLUME_SPECIAL = frozenset(
         "Copy",
         "Device",
         "Group",
+        "Image",
         "Type",
         "Options",
         "User",
@@ -144,7 +145,7 @@ VOLUME_SPECIAL = frozenset(
         "ServiceName",
     }
 )
-VOLUME_UNSUPPORTED = frozenset({"ContainersConfModule", "Image"})
+VOLUME_UNSUPPORTED = frozenset({"ContainersConfModule"})
 
 NETWORK: dict[str, Flag] = {
     "DisableDNS": Flag("--disable-dns", "bool"),

@@ -14,6 +14,7 @@ from hutch.systemd.common import (
     entry,
     exec_line,
     global_and_extra_args,
+    image_source,
     render,
     resource_name,
     table_flags,
@@ -28,6 +29,15 @@ def volume(unit: Unit, ctx: Context) -> Generated:
     global_args, extra = global_and_extra_args(unit)
     argv = [ctx.binary, *global_args, "volume", "create", "--ignore"]
     argv += table_flags(unit, keys.VOLUME)
+    svc = Service(unit, service=list(ONESHOT))
+    if unit.file.last("Volume", "Driver") == "image":
+        # podman's Quadlet: the image driver's image, required with that driver
+        image = entry(unit, "Image")
+        if image is None or not image.value:
+            raise QuadletError(
+                str(unit.path), "the key Image is mandatory when using the image driver"
+            )
+        argv.append(f"--opt=image={image_source(ctx, unit, image, svc)}")
     copy = unit.file.last("Volume", "Copy")
     if copy:
         # podman's Quadlet: Copy=false is --opt nocopy, Copy=true --opt copy
@@ -49,7 +59,6 @@ def volume(unit: Unit, ctx: Context) -> Generated:
     if mount_opts:
         argv.append(f"--opt=o={','.join(mount_opts)}")
     argv += [*extra, resource_name(unit)]
-    svc = Service(unit, service=list(ONESHOT))
     return render(svc, ctx, [exec_line("ExecStart", argv)])
 
 

@@ -35,8 +35,9 @@ _UNITS = {"": 1, "b": 1, "k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4}
 class MountRequest:
     """One mount the user asked for, before volumes are looked up or created.
 
-    ``kind`` is bind, volume, tmpfs or devpts. ``source`` is the host path of
-    a bind mount or the name of a volume ("" for an anonymous volume).
+    ``kind`` is bind, volume, tmpfs, devpts or image. ``source`` is the host path
+    of a bind mount, the name of a volume ("" for an anonymous volume) or of an
+    image.
     ``options`` are mount options as the runtime takes them (``nosuid``,
     ``noexec``, ``bind``/``rbind``, a propagation, ``size=``, ``mode=``...).
     """
@@ -173,7 +174,7 @@ def _request(kind: str, dest: str, source: str, w: _Words) -> MountRequest:
 
 
 def parse_mount(text: str) -> MountRequest:
-    """``type=bind|volume|tmpfs|devpts,src=...,dst=...,...`` (Docker's comma syntax)."""
+    """``type=bind|volume|tmpfs|devpts|image,src=...,dst=...,...`` (Docker's comma syntax)."""
     flag = f"--mount {text}"
     try:
         fields = next(csv.reader([text]))
@@ -188,9 +189,11 @@ def parse_mount(text: str) -> MountRequest:
             kind = text_value
             continue
         pairs.append((key, text_value if sep else None))
+    if kind == "image":
+        return _image_mount(flag, pairs)
     if kind not in ("bind", "volume", "tmpfs", "devpts"):
         raise InvalidArgument(
-            f"{flag}: invalid mount type {kind!r}: use bind, volume, tmpfs, devpts"
+            f"{flag}: invalid mount type {kind!r}: use bind, volume, tmpfs, devpts, image"
         )
     source, dest = "", ""
     copy_up = True  # a tmpfs's tmpcopyup (podman's default)
@@ -253,6 +256,33 @@ def parse_mount(text: str) -> MountRequest:
         check_volume_name(source)
     request = _request(kind, dest, source, _parse_words(flag, words))
     return replace(request, volume_options=tuple(volume_opts))
+
+
+def _image_mount(flag: str, pairs: list[tuple[str, str | None]]) -> MountRequest:
+    """``type=image,src=IMAGE,dst=DIR[,rw=true]``: the image's root filesystem,
+    read-only unless ``rw`` (podman's options and words)."""
+    given: dict[str, tuple[str, str | None]] = {}
+    for key, value in pairs:
+        if key not in _IMAGE_MOUNT_KEYS:
+            raise InvalidArgument(f"{flag}: {key}: invalid mount option")
+        given[_IMAGE_MOUNT_KEYS[key]] = (key, value)
+    if "source" not in given or "destination" not in given:
+        raise InvalidArgument(f"{flag}: must set source and destination for image volume")
+    source, dest = (_value(flag, *given[k]) for k in ("source", "destination"))
+    writable = "rw" in given and _bool(flag, *given["rw"])
+    return MountRequest("image", container_path(flag, dest), source, readonly=not writable)
+
+
+# the keys of --mount type=image, and what each stands for
+_IMAGE_MOUNT_KEYS = {
+    "src": "source",
+    "source": "source",
+    "dst": "destination",
+    "destination": "destination",
+    "target": "destination",
+    "rw": "rw",
+    "readwrite": "rw",
+}
 
 
 def _special_mount(

@@ -212,7 +212,7 @@ def test_a_template_and_its_instance(tmp_path: Path) -> None:
         ("bad.container", "[Container]\nImage=x\nGroup=100\n", 3, "needs User="),
         ("bad.container", "[Container]\nImage=x\n[Quadlet]\nOops=1\n", 4, "[Quadlet]"),
         ("bad.container", "[Container]\nImage\n", 2, "missing '='"),
-        ("bad.volume", "[Volume]\nImage=busybox\n", 2, "not supported by hutch"),
+        ("bad.volume", "[Volume]\nContainersConfModule=/m.conf\n", 2, "not supported by hutch"),
         ("bad.network", "[Network]\nSubnets=1\n", 2, "unknown key Subnets"),
     ],
 )
@@ -269,3 +269,27 @@ def test_an_earlier_directory_hides_the_same_name(tmp_path: Path) -> None:
     (tmp_path / "b" / "db.container").write_text("")
     found = find_units([tmp_path / "a", tmp_path / "b"], recursive=False)
     assert [(s.name, s.dir.name) for s in found] == [("db.container", "b"), ("web.container", "a")]
+
+
+def test_image_volume_unit(tmp_path: Path) -> None:
+    # podman's Quadlet: Driver=image with Image= is --opt image=IMAGE
+    text = f"[Volume]\nDriver=image\nImage={IMAGE}\n"
+    svc = service(run(tmp_path, {"fs.volume": text}), "fs-volume.service")
+    assert exec_start(svc) == [
+        HUTCH, "volume", "create", "--ignore", "--driver=image",
+        f"--opt=image={IMAGE}", "systemd-fs",
+    ]  # fmt: skip
+    # an image unit: its image, its service required first
+    units = {
+        "base.image": f"[Image]\nImage={IMAGE}\n",
+        "fs.volume": "[Volume]\nDriver=image\nImage=base.image\n",
+    }
+    svc = service(run(tmp_path, units), "fs-volume.service")
+    assert f"--opt=image={IMAGE}" in exec_start(svc)
+    assert "base-image.service" in " ".join(values(svc, "Unit", "Requires"))
+
+
+def test_image_volume_needs_an_image(tmp_path: Path) -> None:
+    result = run(tmp_path, {"fs.volume": "[Volume]\nDriver=image\n"})
+    assert not [g for g in result.units if g.service == "fs-volume.service"]
+    assert any("the key Image is mandatory" in str(w) for w in result.warnings)

@@ -120,6 +120,12 @@ def test_mount_devpts() -> None:
     ("text", "message"),
     [
         ("type=nfs,dst=/x", "invalid mount type"),
+        ("type=image,destination=/img", "must set source and destination for image volume"),
+        ("type=image,source=a", "must set source and destination for image volume"),
+        ("type=image,source=a,destination=/img,ro", "ro: invalid mount option"),
+        ("type=image,src=a,dst=/img,volume-opt=x", "volume-opt: invalid mount option"),
+        ("type=image,source=a,destination=img", "img"),
+        ("type=image,source=,destination=/img", "needs a value"),
         ("type=bind,dst=/x", "needs a source"),
         ("type=bind,src=rel,dst=/x", "absolute path"),
         ("type=bind,src=/a", "destination"),

@@ -1,0 +1,66 @@
+"""The image volume driver's options (issue 15): podman's words for what it refuses."""
+
+from __future__ import annotations
+
+import pytest
+
+from hutch.api.errors import InvalidArgument
+from hutch.volumes.image_driver import parse_image_volume_options
+
+
+def test_the_image_option_is_kept_as_given() -> None:
+    assert parse_image_volume_options(("image=alpine:3",)) == (("image", "alpine:3"),)
+
+
+def test_a_later_image_wins() -> None:
+    assert parse_image_volume_options(("image=a", "image=b")) == (("image", "b"),)
+
+
+@pytest.mark.parametrize("items", [(), ("image=",)])
+def test_an_image_is_required(items: tuple[str, ...]) -> None:
+    with pytest.raises(InvalidArgument, match="must provide an image name"):
+        parse_image_volume_options(items)
+
+
+@pytest.mark.parametrize("item", ["foo=bar", "type=tmpfs", "nocopy", "image"])
+def test_other_options_are_refused(item: str) -> None:
+    key = item.split("=")[0]
+    with pytest.raises(InvalidArgument, match=f"invalid mount option {key} for driver 'image'"):
+        parse_image_volume_options(("image=a", item))
+
+
+def test_image_mount_is_read_only_unless_rw() -> None:
+    from hutch.volumes.specs import parse_mount
+
+    ro = parse_mount("type=image,source=alpine,destination=/img")
+    assert (ro.kind, ro.source, ro.destination, ro.readonly) == ("image", "alpine", "/img", True)
+    assert not parse_mount("type=image,src=alpine,target=/img,rw=true").readonly
+    assert parse_mount("type=image,src=alpine,dst=/img,readwrite=false").readonly
+
+
+@pytest.mark.parametrize("driver", ["fuse-overlayfs", "vfs"])
+def test_image_volumes_need_native_overlay(driver: str) -> None:
+    from types import SimpleNamespace
+    from typing import cast
+
+    from hutch.engine.context import EngineContext
+    from hutch.engine.image_volumes import check_driver
+
+    ctx = cast(EngineContext, SimpleNamespace(driver=SimpleNamespace(name=driver)))
+    with pytest.raises(
+        InvalidArgument, match=f"native overlay storage driver; this store uses {driver}"
+    ):
+        check_driver(ctx)
+    check_driver(cast(EngineContext, SimpleNamespace(driver=SimpleNamespace(name="overlay"))))
+
+
+def test_old_mount_records_read_as_local_volumes() -> None:
+    from hutch.engine.container_record import MountRecord
+    from hutch.engine.volumes import inspect_mounts
+
+    (mount,) = inspect_mounts((MountRecord("volume", "/d", "/s", name="v"),))
+    assert mount.driver == "local"
+    (mount,) = inspect_mounts((MountRecord("volume", "/d", "/s", name="v", driver="image"),))
+    assert mount.driver == "image"
+    (mount,) = inspect_mounts((MountRecord("image", "/img", "alpine", readonly=True),))
+    assert (mount.type, mount.source, mount.driver, mount.rw) == ("image", "alpine", "", False)
