@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import tarfile
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -141,9 +143,18 @@ def test_push_to_archive_transports(hutch: Hutch, base_image: str, tmp_path: Pat
 
 
 def skopeo(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["skopeo", "--insecure-policy", *args], capture_output=True, text=True, check=True
-    )
+    # An auth file of its own: skopeo's default without XDG_RUNTIME_DIR,
+    # /run/containers/UID/auth.json, may sit in a directory a root podman made 0700.
+    with tempfile.TemporaryDirectory(prefix="hutch-it-skopeo-") as tmp:
+        auth = Path(tmp) / "auth.json"
+        auth.write_text('{"auths": {}}')
+        env = {**os.environ, "REGISTRY_AUTH_FILE": str(auth)}
+        done = subprocess.run(
+            ["skopeo", "--insecure-policy", *args], capture_output=True, text=True, env=env
+        )
+    if done.returncode:
+        raise AssertionError(f"skopeo {' '.join(args)}: exit {done.returncode}\n{done.stderr}")
+    return done
 
 
 def test_skopeo_copies_what_hutch_pushed_and_back(
