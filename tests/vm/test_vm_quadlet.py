@@ -187,6 +187,28 @@ TimeoutStartSec=600
 StandardOutput=append:/run/out/phases/quadlet/upd.log
 StandardError=append:/run/out/phases/quadlet/upd.log
 EOF
+# The keys of this session's round: [Volume] Copy=, User=, Group=, Driver=image
+# with Image=; [Network] IPAMDriver=, InterfaceName=, DNS=.
+cat > $U/owned.volume <<'EOF'
+[Volume]
+User=1000
+Group=1000
+Copy=false
+EOF
+cat > $U/imgvol.volume <<'EOF'
+[Volume]
+Driver=image
+Image=base
+EOF
+cat > $U/bare.network <<'EOF'
+[Network]
+IPAMDriver=none
+InterfaceName=qbare0
+EOF
+cat > $U/dnsnet.network <<'EOF'
+[Network]
+DNS=192.0.2.53
+EOF
 # generate systemd --new: a unit of the user's own, loaded by the same reload
 mkdir -p $HOME/.config/systemd/user
 $H create --name gen --network none base sh -c 'trap "exit 0" TERM; sleep 1000 & wait' \
@@ -268,6 +290,13 @@ $H inspect systemd-app > $O/app_inspect 2>&1
 $H images --format '{{{{.Repository}}}}:{{{{.Tag}}}}' > $O/images 2>&1
 systemctl --user stop app.service
 $H ps -a --format '{{{{.Names}}}}' > $O/ps_after_app 2>&1
+systemctl --user start owned-volume.service imgvol-volume.service bare-network.service \
+    dnsnet-network.service 2> $O/keys_start_err
+echo $? > $O/keys_start_rc
+$H volume inspect systemd-owned systemd-imgvol > $O/keys_volumes 2>&1
+$H network inspect systemd-bare systemd-dnsnet > $O/keys_networks 2>&1
+$H run --rm --network none -v systemd-owned:/o -v systemd-imgvol:/i base \
+    sh -c 'stat -c "%u %g" /o; test -x /i/bin/sh && echo image' > $O/keys_run 2>&1
 date +%s.%N > $O/t_more_start
 
 # Notify=true (--sdnotify=container): active only once the container says READY=1,
@@ -475,6 +504,24 @@ def test_network_volume_and_build_units_come_first(guest: GuestResult) -> None:
     assert list(info["NetworkSettings"]["Networks"]) == ["systemd-app"]
     assert info["Config"]["Image"].endswith("quadlet-app:latest")
     assert "systemd-app" not in out(guest, "ps_after_app").split()
+
+
+def test_the_volume_and_network_keys_of_the_later_round(guest: GuestResult) -> None:
+    # issue 19: Copy=, User=, Group=, Driver=image + Image=; IPAMDriver=, InterfaceName=, DNS=
+    assert out(guest, "keys_start_rc") == "0", out(guest, "keys_start_err") + logs(guest)
+    owned, image = json.loads(out(guest, "keys_volumes"))
+    assert owned["Options"] == {
+        "GID": "1000",
+        "UID": "1000",
+        "nocopy": "",
+        "o": "uid=1000,gid=1000",
+    }
+    assert (image["Driver"], image["Options"]) == ("image", {"image": "base"})
+    bare, dns = json.loads(out(guest, "keys_networks"))
+    assert bare["ipam_options"] == {"driver": "none"}
+    assert bare["network_interface"] == "qbare0"
+    assert dns["network_dns_servers"] == ["192.0.2.53"]
+    assert out(guest, "keys_run").splitlines() == ["1000 1000", "image"]
 
 
 def floats(text: str) -> list[float]:
