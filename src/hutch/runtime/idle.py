@@ -172,12 +172,9 @@ def main() -> None:
     if hutch.CODE_CACHE is not None:
         hutch.CODE_CACHE.close()  # nothing here defines a dataclass
     handoff = mio.read_handoff(sys.argv[1:])
-    try:
-        Idle(handoff).run()
-    except BaseException:
-        # Our stderr is /dev/null: leave the traceback where a user can find it.
-        import traceback
+    mio.exit_with(str(handoff["bundle"]), lambda: _serve(handoff))
 
-        with open(os.path.join(str(handoff["bundle"]), "monitor.err"), "a") as f:
-            traceback.print_exc(file=f)
-        os._exit(125)
+
+def _serve(handoff: dict[str, object]) -> int:
+    Idle(handoff).run()  # it ends by exec'ing the full monitor back
+    return 125  # not reached

@@ -991,17 +991,7 @@ def main(argv: list[str]) -> None:
     args = parse_args(argv)
     _close_inherited({0, 1, 2, args.sync_fd})
     spec = spec_from_json((args.bundle / "config.json").read_bytes())
-    code = 125
-    try:
-        code = Monitor(args, spec).run()
-    except BaseException:
-        # Our stderr is /dev/null: leave the traceback where a user can find it.
-        import traceback
-
-        with open(args.bundle / "monitor.err", "a") as f:
-            traceback.print_exc(file=f)
-    finally:
-        os._exit(code)
+    mio.exit_with(str(args.bundle), lambda: Monitor(args, spec).run())
 
 
 def resume_main() -> None:
@@ -1012,16 +1002,11 @@ def resume_main() -> None:
         hutch.CODE_CACHE.close()
     handoff = mio.read_handoff(sys.argv[1:])
     args = parse_args(list(handoff["argv"]))
-    code = 125
-    try:
-        code = Monitor(args, spec_from_json(handoff["spec"])).resume(handoff)
-    except BaseException:
-        import traceback
 
-        with open(args.bundle / "monitor.err", "a") as f:
-            traceback.print_exc(file=f)
-    finally:
-        os._exit(code)
+    def resume() -> int:
+        return Monitor(args, spec_from_json(handoff["spec"])).resume(handoff)
+
+    mio.exit_with(str(args.bundle), resume)
 
 
 class _HandedOverHelper:

@@ -27,7 +27,8 @@ from hutch.util.fdio import write_all
 
 TYPE_CHECKING = False  # not typing's: the idle loop imports this
 if TYPE_CHECKING:
-    from typing import Any
+    from collections.abc import Callable
+    from typing import Any, NoReturn
 
 
 class Stdio:
@@ -152,6 +153,22 @@ def exec_half(module: str, function: str, handoff: dict[str, object], keep: list
                 os.set_inheritable(kept, False)
     finally:
         os.close(fd)
+
+
+def exit_with(bundle: str, body: Callable[[], int]) -> NoReturn:
+    """End a monitor half with ``body``'s exit code; a crash exits 125 and leaves its
+    traceback in the bundle's monitor.err, where a user can find it (our stderr is
+    /dev/null)."""
+    code = 125
+    try:
+        code = body()
+    except BaseException:
+        import traceback
+
+        with open(os.path.join(bundle, "monitor.err"), "a") as f:
+            traceback.print_exc(file=f)
+    finally:
+        os._exit(code)
 
 
 def read_handoff(argv: list[str]) -> dict[str, Any]:
