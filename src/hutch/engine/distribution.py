@@ -485,9 +485,7 @@ class Distribution:
         from hutch.engine.resolve import find_image
 
         manifest_type = as_manifest_type(b"{}", options.format)  # a bad --format fails first
-        compression = LayerCompression(
-            options.compression_format, options.compression_level, options.force_compression
-        )
+        compression = LayerCompression.of(options)
         check_compression(compression, json.loads(manifest_type).get("mediaType"))
 
         image = find_image(self._ctx.images, options.source)

@@ -48,9 +48,7 @@ def push_list(
     record = manifests.find_list(options.list)
     stored = parse_index(record.manifest_raw)
     index = as_format(stored, options.format)  # a bad --format fails before any upload
-    compression = LayerCompression(
-        options.compression_format, options.compression_level, options.force_compression
-    )
+    compression = LayerCompression.of(options)
     kind = check_compression(compression, None)  # so do bad compression flags
     if kind == "zstd" and options.all:
         _refuse_zstd_docker(index)
@@ -58,7 +56,8 @@ def push_list(
     client = dist.client(ref.registry, options.access)
     progress = dist.progress(options.quiet)
     if options.all:
-        index = _push_entries(ctx, dist, client, ref, record.id, index, progress, options)
+        work = _Work(dist, client, ref, progress, compression, ctx.layers.new_tmp())
+        index = _push_entries(ctx, work, record.id, index, options.access)
     raw = record.manifest_raw if index == stored else index.to_bytes()
     progress.line("Writing manifest list to image destination")
     client.put_manifest(ref.repository, ref.tag or "latest", raw, index.media_type)
@@ -83,36 +82,26 @@ def _refuse_zstd_docker(index: ImageIndex) -> None:
 
 
 def _push_entries(
-    ctx: EngineContext,
-    dist: Distribution,
-    client: RegistryClient,
-    ref: Reference,
-    list_id: str,
-    index: ImageIndex,
-    progress: Progress,
-    options: ManifestPushOptions,
+    ctx: EngineContext, work: _Work, list_id: str, index: ImageIndex, access: RegistryAccess
 ) -> ImageIndex:
-    """Each entry's image, then the index naming them as they were written."""
-    from hutch.engine.pushconvert import LayerCompression
+    """Each entry's image, then the index naming them as they were written; ``work.tmp``
+    (in the store: recompressed layers can be large) is removed after."""
     from hutch.store.layers import remove_tree
 
-    sources = ctx.images.list_sources(list_id)
     count = len(index.manifests)
-    compression = LayerCompression(
-        options.compression_format, options.compression_level, options.force_compression
-    )
-    # podman's lines, around each image's own (as push prints them)
-    progress.line("Getting image list signatures")
-    progress.line(f"Copying {count} of {count} images in list")
+    progress = work.progress
     pushed: list[Descriptor] = []
-    tmp = ctx.layers.new_tmp()  # in the store: recompressed layers can be large
     try:
+        sources = ctx.images.list_sources(list_id)
+        # podman's lines, around each image's own (as push prints them)
+        progress.line("Getting image list signatures")
+        progress.line(f"Copying {count} of {count} images in list")
         for n, entry in enumerate(index.manifests, 1):
             progress.line(f"Copying image {entry.digest} ({n}/{count})")
             progress.line("Getting image source signatures")
-            work = _Work(dist, client, ref, progress, compression, tmp / str(n))
-            work.tmp.mkdir()
-            raw = _push_entry(ctx, work, entry, sources.get(str(entry.digest)), options.access)
+            one = replace(work, tmp=work.tmp / str(n))
+            one.tmp.mkdir()
+            raw = _push_entry(ctx, one, entry, sources.get(str(entry.digest)), access)
             digest = sha256_of(raw)
             pushed.append(
                 entry if digest == entry.digest else replace(entry, digest=digest, size=len(raw))
@@ -120,7 +109,7 @@ def _push_entries(
             progress.line("Writing manifest to image destination")
             progress.line("Storing signatures")
     finally:
-        remove_tree(tmp)
+        remove_tree(work.tmp)
     return replace(index, manifests=tuple(pushed))
 
 

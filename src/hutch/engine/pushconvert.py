@@ -24,6 +24,7 @@ from hutch.oci import mediatypes as mt
 from hutch.store.compression import HashingReader
 
 if TYPE_CHECKING:
+    from hutch.api.images import ManifestPushOptions, PushOptions
     from hutch.store.images import ImageRecord, ImageStore
 
 _CHUNK = 1 << 20
@@ -101,6 +102,11 @@ class LayerCompression:
     format: str | None = None  # gzip or zstd (zstd:chunked is sent as zstd)
     level: int | None = None
     force: bool | None = None  # None: true when a format is given (podman's default)
+
+    @classmethod
+    def of(cls, options: PushOptions | ManifestPushOptions) -> LayerCompression:
+        """The three flags as push and manifest push both take them."""
+        return cls(options.compression_format, options.compression_level, options.force_compression)
 
 
 COMPRESSION_FORMATS = ("gzip", "zstd", "zstd:chunked")

@@ -208,7 +208,8 @@ def make_volume(
     """Record and make a volume; a plain one with ``o=uid=N,gid=N`` has its directory
     owned by the container's ids N (chown inside the session user namespace)."""
     owner = specs.volume_owner(options)
-    plain = "device" not in dict(options) and dict(options).get("type") != "tmpfs"
+    given = dict(options)
+    plain = "device" not in given and given.get("type") != "tmpfs"
     volume = ctx.volumes.create(
         name,
         driver=driver,
