@@ -69,6 +69,17 @@ def pid_alive(pid: int) -> bool:
     return stat.rsplit(")", 1)[1].split()[0] not in ("Z", "X")
 
 
+# a monitor's argv: the full one (python -S -m hutch.runtime.monitor), or the idle loop
+# it execs under the same pid a second after a detached start (runtime/idle.py)
+MONITOR = b"hutch.runtime.monitor"
+IDLE = b"hutch.runtime.idle"
+
+
+def is_monitor(argv: list[bytes]) -> bool:
+    """Whether ``argv`` (a /proc/PID/cmdline split at NULs) is a container's monitor."""
+    return MONITOR in argv or any(IDLE in arg for arg in argv)
+
+
 def container_pids(env: HutchEnv) -> list[int]:
     """Processes of this test's hutch session other than the namespace holder."""
     try:

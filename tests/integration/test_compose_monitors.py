@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 from harness import Hutch, HutchEnv
+from lifecycle_basics import IDLE, is_monitor
 
 APP = """\
 services:
@@ -32,13 +33,6 @@ volumes:
 """
 
 
-IDLE = b"hutch.runtime.idle"
-
-
-def _is_monitor(argv: list[bytes]) -> bool:
-    return b"hutch.runtime.monitor" in argv or any(IDLE in a for a in argv)
-
-
 def _monitors(env: HutchEnv) -> set[int]:
     """The pids of the monitors of this test's hutch (by their XDG_RUNTIME_DIR)."""
     mine = f"XDG_RUNTIME_DIR={env.runtime_dir}".encode()
@@ -52,7 +46,7 @@ def _monitors(env: HutchEnv) -> set[int]:
         except OSError:  # gone, or not ours
             continue
         # the full monitor, or the idle loop it execs a second after the start (same pid)
-        if _is_monitor(cmdline) and mine in environ:
+        if is_monitor(cmdline) and mine in environ:
             found.add(int(proc.name))
     return found
 
@@ -72,7 +66,7 @@ def test_up_runs_each_container_on_a_monitor_begun_ahead(
             # begun before its container existed: a monitor that waited for its options
             # (unless it has already gone to the idle loop, whose argv says nothing of it)
             argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-            assert _is_monitor(argv), argv
+            assert is_monitor(argv), argv
             assert b"--deferred" in argv or IDLE in b" ".join(argv), argv
         # none begun for nothing: the monitors are those of the three containers
         assert _monitors(hutch_env) == set(pids.values())

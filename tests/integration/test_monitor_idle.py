@@ -9,6 +9,7 @@ from pathlib import Path
 
 from harness import Hutch
 from lifecycle_basics import (
+    IDLE,
     eventually,
     inspect,
     log_lines,
@@ -16,8 +17,6 @@ from lifecycle_basics import (
     pid_alive,
     status,
 )
-
-IDLE = b"hutch.runtime.idle"
 
 
 def _monitor(hutch: Hutch, name: str) -> int:

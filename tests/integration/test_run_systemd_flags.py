@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from harness import Hutch
 from lifecycle_basics import (
+    is_monitor,
     no_default_network,  # noqa: F401 - autouse fixture
     one_line_error,
 )
@@ -77,10 +78,7 @@ def test_replace_needs_a_name_and_sdnotify_a_known_mode(hutch: Hutch, base_image
 
 
 def _is_monitor(pid: int) -> bool:
-    """The container's monitor: the full one, or the idle loop it execs a second after
-    a detached start (same pid)."""
-    cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
-    return b"hutch.runtime.monitor" in cmdline or b"hutch.runtime.idle" in cmdline
+    return is_monitor(Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0"))
 
 
 def test_sdnotify_conmon_says_ready_once_running(
