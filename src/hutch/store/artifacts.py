@@ -158,9 +158,9 @@ class ArtifactStore:
             }
             self._write_index([*entries, entry])
             self._collect()
-        record = self.get(name)
-        assert record is not None
-        return record
+            created = self.blob_path(digest).stat().st_mtime
+        # built here, not read back: a removal right after the lock is let go is no error
+        return ArtifactRecord(name, digest, manifest_raw, created)
 
     def _check(self, name: str, expect: str | None) -> None:
         if expect == ANY:
