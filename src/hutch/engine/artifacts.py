@@ -54,23 +54,9 @@ class ArtifactService:
 
     def add(self, options: ArtifactAddOptions) -> str:
         """Store the files as an artifact; the hex of its manifest digest."""
-        if options.append and options.artifact_type is not None:
-            raise InvalidArgument("--append option cannot be used with the --type option")
-        if options.append and options.replace:
-            raise InvalidArgument("--append option cannot be used with the --replace option")
         name = oa.artifact_name(options.name)
         annotations = oa.parse_annotations(options.annotations)
-        existing = self._store.get(name)
-        if options.append and existing is None:
-            raise NoSuchObject(f"{name}: artifact does not exist")
-        if existing is not None and not (options.append or options.replace):
-            raise Conflict(f"{name}: artifact already exists")
-        # the name as checked here, or refused at the store (another add took it meanwhile)
-        expect: str | None = ANY if options.replace else None
-        base = None
-        if options.append and existing is not None:
-            base = oa.parse_artifact(existing.manifest_raw)
-            expect = existing.digest
+        base, expect = self._add_base(name, options)
         from hutch.store.layers import remove_tree
 
         tmp = self._ctx.layers.new_tmp()
@@ -93,6 +79,26 @@ class ArtifactService:
         finally:
             remove_tree(tmp)
         return record.digest.removeprefix("sha256:")
+
+    def _add_base(
+        self, name: str, options: ArtifactAddOptions
+    ) -> tuple[oa.Artifact | None, str | None]:
+        """(the artifact ``--append`` adds to, what the store must find under the name
+        when the new one is stored: a name another add took meanwhile is refused)."""
+        if options.append and options.artifact_type is not None:
+            raise InvalidArgument("--append option cannot be used with the --type option")
+        if options.append and options.replace:
+            raise InvalidArgument("--append option cannot be used with the --replace option")
+        existing = self._store.get(name)
+        if options.append:
+            if existing is None:
+                raise NoSuchObject(f"{name}: artifact does not exist")
+            return oa.parse_artifact(existing.manifest_raw), existing.digest
+        if options.replace:
+            return None, ANY
+        if existing is not None:
+            raise Conflict(f"{name}: artifact already exists")
+        return None, None
 
     def _stage_file(
         self,

@@ -99,7 +99,8 @@ def parse_created(text: str | None) -> float | None:
     match = re.fullmatch(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(\.\d+)?(Z|[+-]\d\d:\d\d)", text)
     if match is None:
         return None
-    fraction = (match.group(2) or "")[:7]
+    # six digits exactly: Python 3.10's fromisoformat takes no other length
+    fraction = "." + (match.group(2) or ".")[1:7].ljust(6, "0")
     zone = "+00:00" if match.group(3) == "Z" else match.group(3)
     try:
         return datetime.datetime.fromisoformat(match.group(1) + fraction + zone).timestamp()
