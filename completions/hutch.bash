@@ -5,8 +5,9 @@
 # Subcommands of a command path ("" is hutch).
 _hutch_subcommands() {
     case "$1" in
-    "") echo images import rmi pull push search tag untag history save load login logout run create start stop restart kill rm wait ps logs inspect init rename events cp mount unmount diff commit export exec attach top pause unpause update stats build port info unshare completion auto-update version help manifest healthcheck volume network secret pod quadlet compose generate kube play container image system buildx ;;
+    "") echo images import rmi pull push search tag untag history save load login logout run create start stop restart kill rm wait ps logs inspect init rename events cp mount unmount diff commit export exec attach top pause unpause update stats build port info unshare completion auto-update machine farm version help manifest artifact healthcheck volume network secret pod quadlet compose generate kube play container image system buildx ;;
     "manifest") echo inspect create add annotate remove exists rm push ;;
+    "artifact") echo add ls inspect rm extract pull push ;;
     "healthcheck") echo run ;;
     "volume") echo create ls inspect rm prune exists export import mount unmount reload ;;
     "network") echo create ls inspect rm prune connect disconnect exists reload ;;
@@ -77,6 +78,13 @@ _hutch_options() {
     "manifest add") echo --all --arch --os --variant --os-version --os-features --features --annotation --tls-verify --authfile --creds --cert-dir --artifact --artifact-type --artifact-config --artifact-config-type --artifact-layer-type --artifact-subject --artifact-exclude-titles ;;
     "manifest annotate") echo --arch --os --variant --os-version --os-features --features --annotation --index ;;
     "manifest push") echo --all --no-all --rm --format -f --digestfile --compression-format --compression-level --force-compression --no-force-compression --quiet -q --tls-verify --authfile --creds --cert-dir ;;
+    "artifact add") echo --type --annotation --file-type --append -a --replace ;;
+    "artifact ls") echo --format --noheading -n --no-trunc ;;
+    "artifact inspect") echo --format -f ;;
+    "artifact rm") echo --all -a --ignore -i ;;
+    "artifact extract") echo --digest --title ;;
+    "artifact pull") echo --quiet -q --tls-verify --authfile --creds --cert-dir ;;
+    "artifact push") echo --digestfile --quiet -q --tls-verify --authfile --creds --cert-dir ;;
     "volume create") echo --driver -d --opt -o --label -l --ignore ;;
     "volume ls") echo --filter -f --format --quiet -q --noheading -n ;;
     "volume inspect") echo --all -a --format -f ;;
@@ -242,6 +250,12 @@ _hutch_value_options() {
     "manifest add") echo --arch --os --variant --os-version --os-features --features --annotation --authfile --creds --cert-dir --artifact-type --artifact-config --artifact-config-type --artifact-layer-type --artifact-subject ;;
     "manifest annotate") echo --arch --os --variant --os-version --os-features --features --annotation ;;
     "manifest push") echo --format -f --digestfile --compression-format --compression-level --authfile --creds --cert-dir ;;
+    "artifact add") echo --type --annotation --file-type ;;
+    "artifact ls") echo --format ;;
+    "artifact inspect") echo --format -f ;;
+    "artifact extract") echo --digest --title ;;
+    "artifact pull") echo --authfile --creds --cert-dir ;;
+    "artifact push") echo --digestfile --authfile --creds --cert-dir ;;
     "volume create") echo --driver -d --opt -o --label -l ;;
     "volume ls") echo --filter -f --format ;;
     "volume inspect") echo --format -f ;;
@@ -760,6 +774,20 @@ _hutch_option_values() {
     "manifest push --authfile") echo "@none" ;;
     "manifest push --creds") echo "@none" ;;
     "manifest push --cert-dir") echo "@none" ;;
+    "artifact add --type") echo "@none" ;;
+    "artifact add --annotation") echo "@none" ;;
+    "artifact add --file-type") echo "@none" ;;
+    "artifact ls --format") echo "json" ;;
+    "artifact inspect --format"|"artifact inspect -f") echo "json" ;;
+    "artifact extract --digest") echo "@none" ;;
+    "artifact extract --title") echo "@none" ;;
+    "artifact pull --authfile") echo "@none" ;;
+    "artifact pull --creds") echo "@none" ;;
+    "artifact pull --cert-dir") echo "@none" ;;
+    "artifact push --digestfile") echo "@none" ;;
+    "artifact push --authfile") echo "@none" ;;
+    "artifact push --creds") echo "@none" ;;
+    "artifact push --cert-dir") echo "@none" ;;
     "volume create --driver"|"volume create -d") echo "@none" ;;
     "volume create --opt"|"volume create -o") echo "@none" ;;
     "volume create --label"|"volume create -l") echo "@none" ;;
@@ -1466,6 +1494,8 @@ _hutch_argument() {
     "unshare 1") echo @command ;;
     "unshare "*) echo @file ;;
     "completion "*) echo @none ;;
+    "machine "*) echo @file ;;
+    "farm "*) echo @file ;;
     "help "*) echo @file ;;
     "manifest inspect 1") echo @image ;;
     "manifest create 1") echo @none ;;
@@ -1480,6 +1510,14 @@ _hutch_argument() {
     "manifest rm "*) echo @image ;;
     "manifest push 1") echo @image ;;
     "manifest push 2") echo @none ;;
+    "artifact add 1") echo @none ;;
+    "artifact add "*) echo @file ;;
+    "artifact inspect 1") echo @none ;;
+    "artifact rm "*) echo @file ;;
+    "artifact extract 1") echo @none ;;
+    "artifact extract 2") echo @file ;;
+    "artifact pull 1") echo @file ;;
+    "artifact push 1") echo @none ;;
     "healthcheck run 1") echo @container ;;
     "volume create 1") echo @none ;;
     "volume inspect "*) echo @volume ;;

@@ -6,9 +6,11 @@
 function __hutch_subcommands
     switch "$argv[1]"
         case ''
-            printf '%s\n' images import rmi pull push search tag untag history save load login logout run create start stop restart kill rm wait ps logs inspect init rename events cp mount unmount diff commit export exec attach top pause unpause update stats build port info unshare completion auto-update version help manifest healthcheck volume network secret pod quadlet compose generate kube play container image system buildx
+            printf '%s\n' images import rmi pull push search tag untag history save load login logout run create start stop restart kill rm wait ps logs inspect init rename events cp mount unmount diff commit export exec attach top pause unpause update stats build port info unshare completion auto-update machine farm version help manifest artifact healthcheck volume network secret pod quadlet compose generate kube play container image system buildx
         case 'manifest'
             printf '%s\n' inspect create add annotate remove exists rm push
+        case 'artifact'
+            printf '%s\n' add ls inspect rm extract pull push
         case 'healthcheck'
             printf '%s\n' run
         case 'volume'
@@ -129,6 +131,18 @@ function __hutch_value_options
             printf '%s\n' --arch --os --variant --os-version --os-features --features --annotation
         case 'manifest push'
             printf '%s\n' --format -f --digestfile --compression-format --compression-level --authfile --creds --cert-dir
+        case 'artifact add'
+            printf '%s\n' --type --annotation --file-type
+        case 'artifact ls'
+            printf '%s\n' --format
+        case 'artifact inspect'
+            printf '%s\n' --format -f
+        case 'artifact extract'
+            printf '%s\n' --digest --title
+        case 'artifact pull'
+            printf '%s\n' --authfile --creds --cert-dir
+        case 'artifact push'
+            printf '%s\n' --digestfile --authfile --creds --cert-dir
         case 'volume create'
             printf '%s\n' --driver -d --opt -o --label -l
         case 'volume ls'
@@ -476,9 +490,12 @@ complete -c hutch -n "__hutch_at ''" -a info -d 'Show what hutch found on this h
 complete -c hutch -n "__hutch_at ''" -a unshare -d 'Run a command in the user namespace hutch uses for storage and containers'
 complete -c hutch -n "__hutch_at ''" -a completion -d 'Print the shell completion script for bash, zsh or fish'
 complete -c hutch -n "__hutch_at ''" -a auto-update -d 'Restart the systemd units of containers whose image was updated'
+complete -c hutch -n "__hutch_at ''" -a machine -d 'Refused: hutch runs containers natively on this Linux host (no VM)'
+complete -c hutch -n "__hutch_at ''" -a farm -d 'Refused: hutch has no remote mode (podman\'s build farms)'
 complete -c hutch -n "__hutch_at ''" -a version -d 'Show the hutch version'
 complete -c hutch -n "__hutch_at ''" -a help -d 'Help about any command'
 complete -c hutch -n "__hutch_at ''" -a manifest -d 'Manipulate manifest lists and image indexes'
+complete -c hutch -n "__hutch_at ''" -a artifact -d 'Manage OCI artifacts'
 complete -c hutch -n "__hutch_at ''" -a healthcheck -d 'Manage health checks of containers'
 complete -c hutch -n "__hutch_at ''" -a volume -d 'Manage volumes'
 complete -c hutch -n "__hutch_at ''" -a network -d 'Manage networks'
@@ -1240,6 +1257,14 @@ complete -c hutch -n "__hutch_at 'auto-update'" -l authfile -x -d 'Path of the a
 complete -c hutch -n "__hutch_at 'auto-update'" -l tls-verify -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); =false also allows plain HTTP'
 complete -c hutch -n "__hutch_at 'auto-update'" -l help -d 'Show the help and exit'
 
+# hutch machine
+complete -c hutch -n "__hutch_at 'machine'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'machine' 1+" -F
+
+# hutch farm
+complete -c hutch -n "__hutch_at 'farm'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'farm' 1+" -F
+
 # hutch version
 complete -c hutch -n "__hutch_at 'version'" -l format -s f -x -a 'json' -d 'json, or a Go template (.Client, .Server)'
 complete -c hutch -n "__hutch_at 'version'" -l help -d 'Show the help and exit'
@@ -1342,6 +1367,69 @@ complete -c hutch -n "__hutch_at 'manifest push'" -l cert-dir -x -d 'Directory w
 complete -c hutch -n "__hutch_at 'manifest push'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'manifest push' 1" -f -a '(__hutch_image_names)'
 complete -c hutch -n "__hutch_arg 'manifest push' 2" -f
+
+# hutch artifact
+complete -c hutch -n "__hutch_at 'artifact'" -a add -d 'Add an OCI artifact to the local store; print its digest'
+complete -c hutch -n "__hutch_at 'artifact'" -a ls -d 'List OCI artifacts in the local store'
+complete -c hutch -n "__hutch_at 'artifact'" -a inspect -d 'Show an artifact\'s manifest, name and digest, as JSON'
+complete -c hutch -n "__hutch_at 'artifact'" -a rm -d 'Remove OCI artifacts from the local store'
+complete -c hutch -n "__hutch_at 'artifact'" -a extract -d 'Copy an artifact\'s files to a directory, or one of them to a file'
+complete -c hutch -n "__hutch_at 'artifact'" -a pull -d 'Pull an artifact from a registry into the local store'
+complete -c hutch -n "__hutch_at 'artifact'" -a push -d 'Push an artifact from the local store to a registry'
+complete -c hutch -n "__hutch_at 'artifact'" -l help -d 'Show the help and exit'
+
+# hutch artifact add
+complete -c hutch -n "__hutch_at 'artifact add'" -l type -x -d 'The artifact\'s type (artifactType)'
+complete -c hutch -n "__hutch_at 'artifact add'" -l annotation -x -d 'Annotation KEY=VALUE of each file (repeatable)'
+complete -c hutch -n "__hutch_at 'artifact add'" -l file-type -x -d 'Media type of the files (default: detected)'
+complete -c hutch -n "__hutch_at 'artifact add'" -l append -s a -d 'Add the files to an existing artifact'
+complete -c hutch -n "__hutch_at 'artifact add'" -l replace -d 'Replace an artifact of the same name'
+complete -c hutch -n "__hutch_at 'artifact add'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'artifact add' 1" -f
+complete -c hutch -n "__hutch_arg 'artifact add' 2+" -F
+
+# hutch artifact ls
+complete -c hutch -n "__hutch_at 'artifact ls'" -l format -x -a 'json' -d 'A Go template: .Repository .Tag .Digest .Created .CreatedAt .Size .VirtualSize (\'table ...\' too), or json'
+complete -c hutch -n "__hutch_at 'artifact ls'" -l noheading -s n -d 'Do not print the header row'
+complete -c hutch -n "__hutch_at 'artifact ls'" -l no-trunc -d 'Print the digests whole'
+complete -c hutch -n "__hutch_at 'artifact ls'" -l help -d 'Show the help and exit'
+
+# hutch artifact inspect
+complete -c hutch -n "__hutch_at 'artifact inspect'" -l format -s f -x -a 'json' -d 'A Go template: .Name .Digest .Manifest .TotalSizeBytes'
+complete -c hutch -n "__hutch_at 'artifact inspect'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'artifact inspect' 1" -f
+
+# hutch artifact rm
+complete -c hutch -n "__hutch_at 'artifact rm'" -l all -s a -d 'Remove every artifact'
+complete -c hutch -n "__hutch_at 'artifact rm'" -l ignore -s i -d 'An artifact that is not there is no error'
+complete -c hutch -n "__hutch_at 'artifact rm'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'artifact rm' 1+" -F
+
+# hutch artifact extract
+complete -c hutch -n "__hutch_at 'artifact extract'" -l digest -x -d 'Only the blob with this digest'
+complete -c hutch -n "__hutch_at 'artifact extract'" -l title -x -d 'Only the blob with this title'
+complete -c hutch -n "__hutch_at 'artifact extract'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'artifact extract' 1" -f
+complete -c hutch -n "__hutch_arg 'artifact extract' 2" -F
+
+# hutch artifact pull
+complete -c hutch -n "__hutch_at 'artifact pull'" -l quiet -s q -d 'Print no progress information'
+complete -c hutch -n "__hutch_at 'artifact pull'" -l tls-verify -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); =false also allows plain HTTP'
+complete -c hutch -n "__hutch_at 'artifact pull'" -l authfile -x -d 'Path of the authentication file (auth.json)'
+complete -c hutch -n "__hutch_at 'artifact pull'" -l creds -x -d 'Credentials USERNAME[:PASSWORD] for the registry'
+complete -c hutch -n "__hutch_at 'artifact pull'" -l cert-dir -x -d 'Directory with CA certificates (*.crt) and client certificates for the registry'
+complete -c hutch -n "__hutch_at 'artifact pull'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'artifact pull' 1" -F
+
+# hutch artifact push
+complete -c hutch -n "__hutch_at 'artifact push'" -l digestfile -x -d 'Write the pushed manifest\'s digest to this file'
+complete -c hutch -n "__hutch_at 'artifact push'" -l quiet -s q -d 'Print no progress information'
+complete -c hutch -n "__hutch_at 'artifact push'" -l tls-verify -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); =false also allows plain HTTP'
+complete -c hutch -n "__hutch_at 'artifact push'" -l authfile -x -d 'Path of the authentication file (auth.json)'
+complete -c hutch -n "__hutch_at 'artifact push'" -l creds -x -d 'Credentials USERNAME[:PASSWORD] for the registry'
+complete -c hutch -n "__hutch_at 'artifact push'" -l cert-dir -x -d 'Directory with CA certificates (*.crt) and client certificates for the registry'
+complete -c hutch -n "__hutch_at 'artifact push'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'artifact push' 1" -f
 
 # hutch healthcheck
 complete -c hutch -n "__hutch_at 'healthcheck'" -a run -d 'Run the container\'s health check; exit 0 when healthy, 1 when not'

@@ -26,6 +26,7 @@ from typing import Any
 
 import pytest
 
+from hutch.api.artifacts import ArtifactInspect, Artifacts, ArtifactSummary
 from hutch.api.build import BuildReport
 from hutch.api.common import PruneReport
 from hutch.api.containers import (
@@ -98,6 +99,7 @@ class FakeEngine:
     search_results: list[SearchResult] = field(default_factory=list)
     container_mounts: list[ContainerMount] = field(default_factory=list)
     auto_update_result: AutoUpdateResult = field(default_factory=AutoUpdateResult)
+    artifact_list: list[ArtifactSummary] = field(default_factory=list)
     secret_list: list[SecretInfo] = field(default_factory=list)
 
     def record(self, method: str, argument: Any) -> None:
@@ -137,6 +139,10 @@ class FakeEngine:
     @property
     def secrets(self) -> Any:
         return FakeNoun(self, "secrets", Secrets)
+
+    @property
+    def artifacts(self) -> Any:
+        return FakeNoun(self, "artifacts", Artifacts)
 
 
 # What a verb answers, from the engine and the call's arguments. Verbs not listed
@@ -206,6 +212,12 @@ ANSWERS: dict[str, Callable[..., Any]] = {
     "pods.top": lambda e, name, descriptors: e.top_report,
     "pods.logs": lambda e, o: iter(()),
     "pods.clone": lambda e, name, o: "q" * 64,
+    "artifacts.add": lambda e, o: "a" * 64,
+    "artifacts.ls": lambda e: list(e.artifact_list),
+    "artifacts.inspect": lambda e, name: _artifact(e, name),
+    "artifacts.remove": lambda e, o: [a.digest.removeprefix("sha256:") for a in e.artifact_list],
+    "artifacts.pull": lambda e, o: "sha256:" + "a" * 64,
+    "artifacts.push": lambda e, o: "sha256:" + "a" * 64,
     "system.info": lambda e: e.info_report,
     "system.unshare": lambda e, command, rootless_netns: e.unshare_status,
     "system.migrate": lambda e: e.migrated,
@@ -223,6 +235,15 @@ def _secret(e: FakeEngine, name: str, show: bool) -> SecretInfo:
         if name in (secret.name, secret.id):
             return secret if show else replace(secret, data=None)
     raise NoSuchObject(f'no secret with name or id "{name}": no such secret')
+
+
+def _artifact(e: FakeEngine, name: str) -> ArtifactInspect:
+    from hutch.api.errors import NoSuchObject
+
+    for a in e.artifact_list:
+        if a.name == name:
+            return ArtifactInspect(a.name, a.digest, b'{"schemaVersion":2,"layers":[]}', a.size)
+    raise NoSuchObject(f"{name}: artifact does not exist")
 
 
 def _by_return(e: FakeEngine, returns: str) -> Any:

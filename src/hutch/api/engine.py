@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from hutch.api.artifacts import Artifacts
 from hutch.api.containers import Containers
 from hutch.api.images import Images
 from hutch.api.networks import Networks
@@ -36,3 +37,6 @@ class Engine(Protocol):
 
     @property
     def system(self) -> System: ...
+
+    @property
+    def artifacts(self) -> Artifacts: ...

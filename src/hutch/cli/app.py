@@ -46,6 +46,7 @@ MODULES: dict[str, tuple[str, ...]] = {
     "image_mount": ("image",),
     "image_trust": ("image",),
     "manifest": ("app",),
+    "artifact": ("app",),
     "run": ("app", "container"),
     "start": ("app", "container"),
     "stop": ("app", "container"),
@@ -119,6 +120,7 @@ MODULES: dict[str, tuple[str, ...]] = {
     "compose": ("app",),
     "generate": ("app",),
     "kube": ("app",),
+    "refused": ("app",),
 }
 
 # A top-level verb → the one module that registers it. ``hutch ps`` imports
@@ -128,6 +130,7 @@ MODULES: dict[str, tuple[str, ...]] = {
 # them all.
 # tests/unit/cli/test_cli_app_modules.py checks this table against MODULES.
 VERBS: dict[str, str] = {
+    "artifact": "artifact",
     "attach": "attach",
     "auto-update": "auto_update",
     "build": "build",
@@ -140,6 +143,7 @@ VERBS: dict[str, str] = {
     "events": "events",
     "exec": "exec",
     "export": "export",
+    "farm": "refused",
     "generate": "generate",
     "healthcheck": "healthcheck",
     "history": "history",
@@ -154,6 +158,7 @@ VERBS: dict[str, str] = {
     "login": "login",
     "logout": "login",
     "logs": "logs",
+    "machine": "refused",
     "manifest": "manifest",
     "mount": "container_mount",
     "pause": "pause",

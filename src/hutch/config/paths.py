@@ -49,6 +49,11 @@ class Paths:
     def secrets(self) -> Path:
         return self.storage / "secrets"
 
+    @property
+    def artifacts(self) -> Path:
+        """OCI artifacts (store/artifacts.py): an OCI layout apart from the images."""
+        return self.storage / "artifacts"
+
     def attach_socket(self, container_id: str) -> Path:
         # Unix socket paths are limited to 108 bytes: keep this one short.
         return self.runtime / "a" / container_id[:24]

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
         QueryVerbs,
         ResourceVerbs,
     )
+    from hutch.engine.artifacts import ArtifactService
     from hutch.engine.container_list import ContainerList
     from hutch.engine.images import ImageService
     from hutch.engine.networks import NetworkService
@@ -147,6 +148,12 @@ class LocalEngine:
         from hutch.engine.secrets import SecretService
 
         return SecretService(self._ctx)
+
+    @cached_property
+    def artifacts(self) -> ArtifactService:
+        from hutch.engine.artifacts import ArtifactService
+
+        return ArtifactService(self._ctx)
 
     @cached_property
     def system(self) -> SystemService:
