@@ -11,6 +11,7 @@ import ipaddress
 import re
 from collections.abc import Sequence
 
+from hutch.api import network_compat
 from hutch.api.errors import InvalidArgument
 from hutch.api.networks import NetworkRoute, NetworkSubnet
 
@@ -26,12 +27,7 @@ def ipam_driver(value: str, subnets_given: bool) -> str:
         raise InvalidArgument(
             f'unsupported ipam driver "{value}"', hint="use host-local, none or dhcp"
         )
-    if driver == "dhcp":
-        raise InvalidArgument(
-            "dhcp ipam driver is not supported rootless",
-            hint="the bridges of user networks live in the rootless network namespace, "
-            "where no DHCP server can answer; use host-local (the default) or none",
-        )
+    network_compat.refuse_dhcp(driver)
     if driver == "none" and subnets_given:
         raise InvalidArgument("none ipam driver is set but subnets are given")
     return driver
