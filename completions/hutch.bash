@@ -10,7 +10,7 @@ _hutch_subcommands() {
     "artifact") echo add ls inspect rm extract pull push ;;
     "healthcheck") echo run ;;
     "volume") echo create ls inspect rm prune exists export import mount unmount reload ;;
-    "network") echo create ls inspect rm prune connect disconnect exists reload ;;
+    "network") echo create ls inspect rm prune connect disconnect exists reload update ;;
     "secret") echo create ls inspect rm exists ;;
     "pod") echo create ps inspect start stop restart kill pause unpause rm prune top logs stats clone exists ;;
     "quadlet") echo install list print rm ;;
@@ -99,6 +99,7 @@ _hutch_options() {
     "network connect") echo --ip --ip6 --alias ;;
     "network disconnect") echo --force -f ;;
     "network reload") echo --all -a ;;
+    "network update") echo --dns-add --dns-drop ;;
     "secret create") echo --driver -d --driver-opts --env --label -l --replace --ignore ;;
     "secret ls") echo --filter -f --format --quiet -q --noheading -n ;;
     "secret inspect") echo --format -f --pretty --showsecret ;;
@@ -267,6 +268,7 @@ _hutch_value_options() {
     "network rm") echo --time -t ;;
     "network prune") echo --filter ;;
     "network connect") echo --ip --ip6 --alias ;;
+    "network update") echo --dns-add --dns-drop ;;
     "secret create") echo --driver -d --driver-opts --label -l ;;
     "secret ls") echo --filter -f --format ;;
     "secret inspect") echo --format -f ;;
@@ -814,6 +816,8 @@ _hutch_option_values() {
     "network connect --ip") echo "@none" ;;
     "network connect --ip6") echo "@none" ;;
     "network connect --alias") echo "@none" ;;
+    "network update --dns-add") echo "@none" ;;
+    "network update --dns-drop") echo "@none" ;;
     "secret create --driver"|"secret create -d") echo "@none" ;;
     "secret create --driver-opts") echo "@none" ;;
     "secret create --label"|"secret create -l") echo "@none" ;;
@@ -1537,6 +1541,7 @@ _hutch_argument() {
     "network disconnect 2") echo @container ;;
     "network exists 1") echo @network-name ;;
     "network reload "*) echo @container ;;
+    "network update 1") echo @network-name ;;
     "secret create 1") echo @none ;;
     "secret create 2") echo @file ;;
     "secret inspect "*) echo @secret ;;

@@ -16,7 +16,7 @@ function __hutch_subcommands
         case 'volume'
             printf '%s\n' create ls inspect rm prune exists export import mount unmount reload
         case 'network'
-            printf '%s\n' create ls inspect rm prune connect disconnect exists reload
+            printf '%s\n' create ls inspect rm prune connect disconnect exists reload update
         case 'secret'
             printf '%s\n' create ls inspect rm exists
         case 'pod'
@@ -165,6 +165,8 @@ function __hutch_value_options
             printf '%s\n' --filter
         case 'network connect'
             printf '%s\n' --ip --ip6 --alias
+        case 'network update'
+            printf '%s\n' --dns-add --dns-drop
         case 'secret create'
             printf '%s\n' --driver -d --driver-opts --label -l
         case 'secret ls'
@@ -1520,6 +1522,7 @@ complete -c hutch -n "__hutch_at 'network'" -a connect -d 'Connect a container t
 complete -c hutch -n "__hutch_at 'network'" -a disconnect -d 'Disconnect a container from a network'
 complete -c hutch -n "__hutch_at 'network'" -a exists -d 'Exit 0 if the network exists, 1 if it does not'
 complete -c hutch -n "__hutch_at 'network'" -a reload -d 'Re-apply the firewall rules and name records of containers\' networks'
+complete -c hutch -n "__hutch_at 'network'" -a update -d 'Update a network\'s name servers (running containers use them at once)'
 complete -c hutch -n "__hutch_at 'network'" -l help -d 'Show the help and exit'
 
 # hutch network create
@@ -1586,6 +1589,12 @@ complete -c hutch -n "__hutch_arg 'network exists' 1" -f -a '(__hutch_network_na
 complete -c hutch -n "__hutch_at 'network reload'" -l all -s a -d 'All containers'
 complete -c hutch -n "__hutch_at 'network reload'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'network reload' 1+" -f -a '(__hutch_container_names)'
+
+# hutch network update
+complete -c hutch -n "__hutch_at 'network update'" -l dns-add -x -d 'Add name servers (IP[,IP...]) to the network'
+complete -c hutch -n "__hutch_at 'network update'" -l dns-drop -x -d 'Remove name servers (IP[,IP...]) from the network'
+complete -c hutch -n "__hutch_at 'network update'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'network update' 1" -f -a '(__hutch_network_names)'
 
 # hutch secret
 complete -c hutch -n "__hutch_at 'secret'" -a create -d 'Create a secret and print its id'

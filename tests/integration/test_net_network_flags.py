@@ -1,5 +1,6 @@
-"""``network create --dns --ipam-driver --interface-name --route`` for real: containers on
-such networks in the rootless network namespace, and podman 4.3.1 where it has the flag.
+"""``network create --dns --ipam-driver --interface-name --route`` and ``network update``
+for real: containers on such networks in the rootless network namespace, and podman
+4.3.1 where it has the flag.
 
 The ``--dns`` test runs two small DNS servers of its own on the host's loopback: the
 host's upstream (``HUTCH_DNS_UPSTREAM``) answers every A question with one address,
@@ -120,6 +121,64 @@ def test_a_dns_network_forwards_to_its_own_server(
     address = json.loads(hutch("inspect", "named").stdout)[0]["NetworkSettings"]["IPAddress"]
     assert f"Address: {address}" in lookup("owndns", "named")
     assert "named" not in own.asked
+
+
+NEW_ANSWER = "192.0.2.99"
+
+
+def test_update_moves_running_containers_to_the_new_servers(
+    hutch: Hutch, base_image: str, servers: tuple[FakeServer, FakeServer]
+) -> None:
+    """``network update``: a container that runs on through it forwards through the
+    new server at once (the name server rereads its records), not the dropped one."""
+    host, own = servers
+    # the second server: same port (HUTCH_DNS_PORT is one port), another loopback address
+    new = FakeServer(NEW_ANSWER)
+    new.sock.bind(("127.0.0.2", own.port))
+    thread = threading.Thread(target=new.serve, daemon=True)
+    thread.start()
+    env = {"HUTCH_DNS_UPSTREAM": f"127.0.0.1:{host.port}", "HUTCH_DNS_PORT": str(own.port)}
+    try:
+        hutch("network", "create", "--dns", "127.0.0.1", "upd")
+        argv = ("run", "-d", "--name", "asker", "--network", "upd", base_image, "sleep", "120")
+        hutch(*argv, env=env)
+
+        def lookup(name: str) -> str:
+            return hutch("exec", "asker", "nslookup", name).stdout
+
+        assert f"Address: {OWN_ANSWER}" in lookup("before.test")
+        updated = hutch(
+            "network", "update", "--dns-add", "127.0.0.2", "--dns-drop", "127.0.0.1", "upd"
+        )  # fmt: skip
+        assert updated.stdout == "upd\n"
+        info = json.loads(hutch("network", "inspect", "upd").stdout)[0]
+        assert info["network_dns_servers"] == ["127.0.0.2"]
+        assert f"Address: {NEW_ANSWER}" in lookup("after.test")
+        assert "after.test" in new.asked
+        assert "after.test" not in own.asked and "after.test" not in host.asked
+        # dropping the last server: the host's upstream again, still without a restart
+        hutch("network", "update", "--dns-drop", "127.0.0.2", "upd")
+        assert "network_dns_servers" not in json.loads(hutch("network", "inspect", "upd").stdout)[0]
+        assert f"Address: {HOST_ANSWER}" in lookup("last.test")
+        assert "last.test" in host.asked and "last.test" not in new.asked
+    finally:
+        new.stop.set()
+        thread.join(2)
+        new.sock.close()
+    missing = hutch("network", "update", "--dns-add", "192.0.2.1", "nosuch", check=False)
+    assert (missing.returncode, missing.stderr) == (
+        125,
+        "Error: unable to find network with name or ID nosuch: network not found\n",
+    )
+    bad = hutch("network", "update", "--dns-add", "192.0.2.1,nope", "upd", check=False)
+    assert bad.returncode == 125
+    assert bad.stderr.startswith("Error: unable to parse ip nope specified in AddDNSServer")
+    default = hutch("network", "update", "--dns-add", "192.0.2.1", "podman", check=False)
+    assert default.returncode == 125
+    assert default.stderr.startswith("Error: default network podman cannot be updated")
+    hutch("network", "create", "--disable-dns", "--dns", "192.0.2.53", "mute")
+    mute = hutch("network", "update", "--dns-add", "192.0.2.1", "mute", check=False)
+    assert mute.returncode == 125 and "network mute has DNS disabled" in mute.stderr
 
 
 def test_a_network_without_a_name_server_gives_its_dns_to_the_container(

@@ -22,13 +22,18 @@ def test_volume_options_are_recorded_as_podman_records_them(hutch: Hutch, podman
     for run in (hutch, podman):
         run("volume", "create", "-o", "nocopy", "nc")
         run("volume", "create", "-o", "o=uid=1000,gid=100", "owned")
-    for name in ("nc", "owned"):
+        run("volume", "create", "plain")
+    for name in ("nc", "owned", "plain"):
         ours, theirs = _inspect(hutch, name), _inspect(podman, name)
         assert ours["Options"] == theirs["Options"], name
-        assert (ours.get("UID", 0), ours.get("GID", 0)) == (
-            theirs.get("UID", 0),
-            theirs.get("GID", 0),
-        ), name
+        # the same keys in the same order: UID, GID, Anonymous, NeedsCopyUp and
+        # NeedsChown are omitempty, left out when zero or false
+        assert list(ours) == list(theirs), name
+        assert (ours.get("UID"), ours.get("GID")) == (theirs.get("UID"), theirs.get("GID")), name
+    assert "UID" not in _inspect(hutch, "plain") and _inspect(hutch, "owned")["UID"] == 1000
+    fmt = "{{.UID}}:{{.GID}}:{{.Anonymous}}"
+    for run in (hutch, podman):  # a template still sees the zero values
+        assert run("volume", "inspect", "--format", fmt, "plain").stdout == "0:0:false\n"
     for args in (["-o", "o=uid=x"], ["-o", "o=size=10m"]):
         ours = hutch("volume", "create", *args, "bad", check=False)
         theirs = podman("volume", "create", *args, "bad", check=False)

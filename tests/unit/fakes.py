@@ -195,6 +195,7 @@ ANSWERS: dict[str, Callable[..., Any]] = {
     "networks.remove": lambda e, names, o: [ActionReport(n, n) for n in names],
     "networks.exists": lambda e, name: any(n.name == name for n in e.network_summaries),
     "networks.reload": lambda e, names, o: [ActionReport(n, n) for n in names],
+    "networks.update": lambda e, name, o: e.network_summaries[0],
     "volumes.create": lambda e, o: o.name or "v" * 64,
     "volumes.ls": lambda e, o: list(e.volume_list),
     "volumes.inspect": lambda e, names, all: [v for v in e.volume_list if all or v.name in names],

@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from hutch.api.errors import InvalidArgument
+
 # the -o keys the bridge driver takes (engine/networks.py refuses the rest)
 BRIDGE_OPTIONS = ("mtu",)
 
@@ -36,6 +38,18 @@ _BRIDGE_NAME = "com.docker.network.bridge.name"
 def ipam_driver(value: str) -> str | None:
     """hutch's IPAM driver for Docker's name, None for a driver hutch does not have."""
     return _IPAM_DRIVERS.get(value)
+
+
+def refuse_dhcp(driver: str) -> None:
+    """Refuse hutch's IPAM driver ``dhcp``: ``network create --ipam-driver`` checks it,
+    and so does compose when it loads a file (``ipam.driver``, read by ``ipam_driver``),
+    so that ``up`` makes nothing for a network it cannot make; one set of words."""
+    if driver == "dhcp":
+        raise InvalidArgument(
+            "dhcp ipam driver is not supported rootless",
+            hint="the bridges of user networks live in the rootless network namespace, "
+            "where no DHCP server can answer; use host-local (the default) or none",
+        )
 
 
 def docker_ipam_name(driver: str) -> str:

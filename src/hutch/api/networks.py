@@ -97,6 +97,15 @@ class NetworkDisconnectOptions:
 
 
 @dataclass(frozen=True)
+class NetworkUpdateOptions:
+    """``network update``: the name servers to add to and drop from the network's
+    ``--dns`` list (IP addresses)."""
+
+    dns_add: tuple[str, ...] = ()
+    dns_drop: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class NetworkReloadOptions:
     all: bool = False
 
@@ -121,3 +130,5 @@ class Networks(Protocol):
     def disconnect(self, network: str, options: NetworkDisconnectOptions) -> None: ...
 
     def reload(self, names: Sequence[str], options: NetworkReloadOptions) -> list[ActionReport]: ...
+
+    def update(self, name: str, options: NetworkUpdateOptions) -> NetworkSummary: ...

@@ -91,6 +91,7 @@ MODULES: dict[str, tuple[str, ...]] = {
     "network_disconnect": ("network",),
     "network_exists": ("network",),
     "network_reload": ("network",),
+    "network_update": ("network",),
     "secret_create": ("secret",),
     "secret_ls": ("secret",),
     "secret_inspect": ("secret",),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -56,13 +56,13 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         )
         inspecting.report(rows, errors, fmt)
 
-    def _one(engine: Engine, name: str, type_: str, size: bool) -> list[dict[str, Any]]:
+    def _one(engine: Engine, name: str, type_: str, size: bool) -> list[Mapping[str, Any]]:
         """The first kind of object (podman's order) that has ``name``."""
         from hutch.api.containers import InspectOptions
         from hutch.api.podman_json import to_json
         from hutch.cli import network_render, volume_render
 
-        kinds: list[tuple[str, Callable[[], list[dict[str, Any]]]]] = [
+        kinds: list[tuple[str, Callable[[], list[Mapping[str, Any]]]]] = [
             (
                 "container",
                 lambda: [

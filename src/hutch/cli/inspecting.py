@@ -11,13 +11,14 @@ objects even when one name is missing, so nothing found is thrown away.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, TypeVar
 
 from hutch.api.errors import HutchError, InvalidArgument, NoSuchObject
 from hutch.cli import render
 
-Row = dict[str, Any]
+# a dict, or a Struct whose JSON leaves out its omitempty fields (volume_render)
+Row = TypeVar("Row", bound=Mapping[str, Any])
 
 
 def collect(
@@ -35,7 +36,9 @@ def collect(
     return rows, errors
 
 
-def report(rows: list[Row], errors: list[str], fmt: str | None, *, indent: int = 4) -> None:
+def report(
+    rows: Sequence[Mapping[str, Any]], errors: list[str], fmt: str | None, *, indent: int = 4
+) -> None:
     """Print the rows (JSON or the template), then fail for the names not found."""
     if fmt and not render.is_json(fmt):
         try:

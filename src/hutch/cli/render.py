@@ -124,7 +124,9 @@ def as_struct(row: Mapping[str, Any], type_name: str, json: bool = False) -> got
                 items = list(values.items())
                 at = list(values).index(after) + 1
                 values = dict([*items[:at], (name, None), *items[at:]])
-    return gotemplate.Struct(type_name, values)
+    # a row that is already a struct keeps its omitempty tags, for {{json .}}
+    tags = row.json_names if isinstance(row, gotemplate.Struct) else None
+    return gotemplate.Struct(type_name, values, tags)
 
 
 def _field(key: str, value: Any, json: bool) -> Any:

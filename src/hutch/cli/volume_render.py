@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from hutch.util.gotemplate import GoTime
+from hutch.util.gotemplate import GoTime, Struct
 
 if TYPE_CHECKING:
     from hutch.api.volumes import VolumeSummary
@@ -12,9 +12,15 @@ if TYPE_CHECKING:
 HEADERS = {"Name": "VOLUME NAME", "Driver": "DRIVER", "Mountpoint": "MOUNTPOINT"}
 
 
-def json_of(volume: VolumeSummary) -> dict[str, Any]:
+# podman's InspectVolumeData tags these omitempty: its JSON leaves out a zero owner,
+# a volume that is not anonymous and the copy-up and chown that are done, while a
+# template still sees them ({{.UID}} prints 0)
+_OMITEMPTY = ("UID", "GID", "Anonymous", "NeedsCopyUp", "NeedsChown")
+
+
+def json_of(volume: VolumeSummary) -> Struct:
     """``volume inspect`` (and ``ls --format json``): podman's keys."""
-    return {
+    fields = {
         "Name": volume.name,
         "Driver": volume.driver,
         "Mountpoint": volume.mountpoint,
@@ -29,9 +35,10 @@ def json_of(volume: VolumeSummary) -> dict[str, Any]:
         "NeedsCopyUp": volume.needs_copy_up,
         "NeedsChown": volume.needs_chown,
     }
+    return Struct("*define.InspectVolumeData", fields, {k: f"{k},omitempty" for k in _OMITEMPTY})
 
 
-def ls_row(data: dict[str, Any]) -> dict[str, Any]:
+def ls_row(data: Struct) -> dict[str, Any]:
     """A ``volume ls --format`` row: podman's VolumeListReport embeds the inspect data,
     so its fields are there twice (flat and as ``.InspectVolumeData``), with the two
     fields a volume plugin would fill (``Status``, ``Timeout``)."""

@@ -24,6 +24,6 @@ class Locator:
                     break
         return best[1], best[2]
 
-    def error(self, message: str, path: KeyPath) -> ComposeError:
+    def error(self, message: str, path: KeyPath, hint: str | None = None) -> ComposeError:
         file, line = self.find(path)
-        return ComposeError(message, file=file, line=line, path=path)
+        return ComposeError(message, file=file, line=line, path=path, hint=hint)

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from hutch.api import network_compat
+from hutch.api.errors import InvalidArgument
 from hutch.api.networks import NetworkCreateOptions
 from hutch.compose.locate import Locator
 from hutch.compose.model import LABEL
@@ -27,8 +28,8 @@ def check(key: str, body: Mapping[str, Any], where: Locator) -> None:
         return
     base = ("networks", key)
 
-    def refuse(message: str, *path: str | int) -> None:
-        raise where.error(f"{message} (network {key!r})", (*base, *path))
+    def refuse(message: str, *path: str | int, hint: str | None = None) -> None:
+        raise where.error(f"{message} (network {key!r})", (*base, *path), hint)
 
     def ignore(message: str, *path: str | int) -> None:
         print(f"WARN: {where.error(f'{message} (network {key!r})', (*base, *path))}",
@@ -46,10 +47,10 @@ def check(key: str, body: Mapping[str, Any], where: Locator) -> None:
             f"unsupported ipam driver {driver!r}: use {', '.join(network_compat.IPAM_NAMES)}",
             "ipam", "driver",
         )  # fmt: skip
-    if network_compat.ipam_driver(driver) == "dhcp":
-        # the engine's words (network create --ipam-driver dhcp), before anything is made
-        refuse("dhcp ipam driver is not supported rootless: use default or none",
-               "ipam", "driver")  # fmt: skip
+    try:
+        network_compat.refuse_dhcp(network_compat.ipam_driver(driver) or "")
+    except InvalidArgument as exc:  # network create's refusal, before anything is made
+        refuse(str(exc), "ipam", "driver", hint=exc.hint)
     # ignored before, so only a warning: a project already up with them still comes down
     if ipam.get("options"):
         ignore("IPAM driver options are not supported: ignored", "ipam", "options")

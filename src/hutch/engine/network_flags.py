@@ -1,5 +1,6 @@
 """The ``network create`` flags beyond the subnets: ``--ipam-driver``, ``--dns``,
-``--interface-name`` and ``--route``, checked and turned into the network's fields.
+``--interface-name`` and ``--route``, checked and turned into the network's fields;
+and ``network update``'s ``--dns-add``/``--dns-drop``.
 
 Each check raises ``InvalidArgument`` (exit 125) with podman's words where podman
 has them, so the messages users grep for stay the same.
@@ -11,6 +12,7 @@ import ipaddress
 import re
 from collections.abc import Sequence
 
+from hutch.api import network_compat
 from hutch.api.errors import InvalidArgument
 from hutch.api.networks import NetworkRoute, NetworkSubnet
 
@@ -26,12 +28,7 @@ def ipam_driver(value: str, subnets_given: bool) -> str:
         raise InvalidArgument(
             f'unsupported ipam driver "{value}"', hint="use host-local, none or dhcp"
         )
-    if driver == "dhcp":
-        raise InvalidArgument(
-            "dhcp ipam driver is not supported rootless",
-            hint="the bridges of user networks live in the rootless network namespace, "
-            "where no DHCP server can answer; use host-local (the default) or none",
-        )
+    network_compat.refuse_dhcp(driver)
     if driver == "none" and subnets_given:
         raise InvalidArgument("none ipam driver is set but subnets are given")
     return driver
@@ -45,6 +42,27 @@ def dns_servers(values: Sequence[str]) -> tuple[str, ...]:
         except ValueError as exc:
             raise InvalidArgument(f"invalid --dns {value!r}: not an IP address") from exc
     return tuple(out)
+
+
+def updated_dns_servers(
+    before: Sequence[str], add: Sequence[str], drop: Sequence[str]
+) -> tuple[str, ...]:
+    """``network update --dns-add/--dns-drop``, as podman computes it: the servers
+    kept in their order, then those added, each once. Each value must be an IP
+    address (podman's words and flag names); addresses are compared in their normal
+    form, as ``--dns`` stores them."""
+    fields = (("AddDNSServer", add), ("RemoveDNSServer", drop))
+    for field, values in fields:
+        for value in values:
+            try:
+                ipaddress.ip_address(value)
+            except ValueError as exc:
+                raise InvalidArgument(
+                    f"unable to parse ip {value} specified in {field}: invalid argument"
+                ) from exc
+    dropped = {ipaddress.ip_address(v) for v in drop}
+    kept = [s for s in before if ipaddress.ip_address(s) not in dropped]
+    return tuple(dict.fromkeys([*kept, *dns_servers(add)]))
 
 
 def interface_name(value: str, taken: Sequence[str]) -> str:

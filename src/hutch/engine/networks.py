@@ -37,6 +37,7 @@ from hutch.api.networks import (
     NetworkRemoveOptions,
     NetworkSubnet,
     NetworkSummary,
+    NetworkUpdateOptions,
 )
 from hutch.engine import container_state as cs
 from hutch.engine import netconfig, network_flags
@@ -46,7 +47,7 @@ from hutch.engine.network_record import decode, encode, pools, subnet_of
 from hutch.net import rootless
 from hutch.runtime.spec_io import spec_from_json, spec_to_json
 from hutch.runtime.spec_network import Attachment, NetworkSpec
-from hutch.store.networks import AttachmentRecord, NetworkStore
+from hutch.store.networks import AttachmentRecord, NetworkRow, NetworkStore
 from hutch.util.durations import parse_time
 from hutch.util.ids import new_id, valid_name
 from hutch.util.tools import find_tool
@@ -56,6 +57,10 @@ from hutch.util.tools import find_tool
 RESERVED = ipaddress.ip_network("10.0.2.0/24")
 DEFAULT_POOL = ipaddress.ip_network("10.89.0.0/16")
 OPTIONS = BRIDGE_OPTIONS
+# what names the default network (podman's "podman", Docker's "bridge", hutch's
+# private network and its helpers): no row, and no name server of hutch's
+DEFAULT_NAMES = ("podman", *netconfig.DEFAULT_ALIASES, "private", "default",
+                 *netconfig.PRIVATE_HELPERS)  # fmt: skip
 
 
 def rundir(ctx: EngineContext) -> Path:
@@ -680,6 +685,44 @@ class NetworkService:
         rest = tuple(a for a in net.attachments if a.network != record.name)
         _rewrite_network(container, replace(net, attachments=rest))
         publish_dns(ctx)
+
+    def update(self, name: str, options: NetworkUpdateOptions) -> NetworkSummary:
+        """``network update``: a new list of the servers the name server forwards the
+        network's other names to. The name server re-reads ``dns.json`` on SIGHUP, so
+        running containers use the new servers at once."""
+        ctx = self._ctx
+        default = ctx.settings.default_network or "private"
+        if name in netconfig.DEFAULT_ALIASES and netconfig.kind(default) == "bridge":
+            name = default  # as run --network bridge and connect take it
+        try:
+            record = find(ctx, name)
+        except NoSuchObject:
+            if name in DEFAULT_NAMES:
+                raise InvalidArgument(
+                    f"default network {name} cannot be updated",
+                    hint="the default network is each container's own namespace behind "
+                    "pasta or slirp4netns, whose name server forwards to the host's; give "
+                    "run --dns, or a user network its own servers (network create --dns)",
+                ) from None
+            raise
+        if not record.dns:
+            raise InvalidArgument(
+                f"network {record.name} has DNS disabled: it has no name server to update",
+                hint="its --dns servers are written into each container's resolv.conf "
+                "when the container is created",
+            )
+
+        def change(row: NetworkRow) -> str:
+            current = decode(row)
+            servers = network_flags.updated_dns_servers(
+                current.dns_servers, options.dns_add, options.dns_drop
+            )
+            return encode(replace(current, dns_servers=servers)).config
+
+        updated = decode(store(ctx).rewrite_config(record.name, change))
+        if (rundir(ctx) / "dns.json").exists():  # else no name server runs yet
+            publish_dns(ctx)
+        return summary(ctx, updated)
 
     def reload(self, names: Sequence[str], options: NetworkReloadOptions) -> list[ActionReport]:
         """Re-apply each network's firewall rules and the name server's records."""

@@ -13,7 +13,7 @@ import ipaddress
 import json
 import sqlite3
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -100,6 +100,11 @@ def mac_for(address: str) -> str:
     return "02:42:" + ":".join(f"{b:02x}" for b in packed)
 
 
+def _not_found(name_or_id: str) -> NoSuchObject:
+    """podman's words (netavark's getNetwork), which scripts match."""
+    return NoSuchObject(f"unable to find network with name or ID {name_or_id}: network not found")
+
+
 class NetworkStore:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
@@ -120,9 +125,7 @@ class NetworkStore:
                 raise InvalidArgument(f"{name_or_id!r}: more than one network matches")
             row = rows[0] if rows else None
         if row is None:
-            raise NoSuchObject(
-                f"unable to find network with name or ID {name_or_id}: network not found"
-            )
+            raise _not_found(name_or_id)
         return _row(row)
 
     def create(self, row: NetworkRow, subnets: Sequence[str]) -> NetworkRow:
@@ -159,6 +162,16 @@ class NetworkStore:
                 (row.name, row.id, row.driver, bridge, row.config, row.created or time.time()),
             )
         return self.find(row.name)
+
+    def rewrite_config(self, name: str, change: Callable[[NetworkRow], str]) -> NetworkRow:
+        """Replace the settings of network ``name`` with ``change(row)``, read and
+        written in one transaction, so that two updates at once both land."""
+        with transaction(self._conn) as c:
+            found = c.execute("SELECT * FROM networks WHERE name = ?", (name,)).fetchone()
+            if found is None:
+                raise _not_found(name)
+            c.execute("UPDATE networks SET config = ? WHERE name = ?", (change(_row(found)), name))
+        return self.find(name)
 
     def used_subnets(self) -> list[str]:
         return [s for r in self.all() for s in subnets_of(r)]

@@ -119,3 +119,19 @@ def test_ipam_options_and_aux_addresses_are_left_out_with_a_warning(
 
 def test_an_external_network_is_not_checked(tmp_path: Path) -> None:
     load(tmp_path, HEAD + "    external: true\n    ipam: {driver: weave}\n")
+
+
+def test_dhcp_is_refused_in_network_creates_words(tmp_path: Path) -> None:
+    """One refusal (api/network_compat.refuse_dhcp): compose's, at load time, says what
+    ``network create --ipam-driver dhcp`` says, hint included."""
+    from hutch.api.errors import InvalidArgument
+    from hutch.engine import network_flags
+
+    with pytest.raises(ComposeError) as compose:
+        load(tmp_path, HEAD + "    ipam:\n      driver: dhcp\n")
+    with pytest.raises(InvalidArgument) as engine:
+        network_flags.ipam_driver("dhcp", False)
+    assert compose.value.message.endswith(
+        f"networks.front.ipam.driver: {engine.value.message} (network 'front')"
+    )
+    assert compose.value.hint == engine.value.hint and engine.value.hint

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -89,6 +90,30 @@ def test_volume_inspect_json(io: Fixtures) -> None:
     assert data[0]["Labels"] == {"k": "v"}
     assert data[0]["MountCount"] == 1
     assert data[0]["Scope"] == "local"
+
+
+def test_volume_inspect_leaves_out_podmans_omitempty_fields(io: Fixtures) -> None:
+    """podman 4.3.1 leaves a zero UID/GID and false Anonymous, NeedsCopyUp and
+    NeedsChown out of its JSON; a template still reads them."""
+    plain = _volume("v1")
+    owned = replace(plain, name="v2", uid=1000, gid=100, anonymous=True, needs_chown=True)
+    fake = FakeEngine(volume_list=[plain])
+    data = json.loads(run_cli(["volume", "inspect", "v1"], fake, *io).out)[0]
+    assert list(data)[-1] == "MountCount"
+    assert not {"UID", "GID", "Anonymous", "NeedsCopyUp", "NeedsChown"} & set(data)
+    fmt = "{{.UID}} {{.GID}} {{.Anonymous}} {{.NeedsCopyUp}}|{{json .}}"
+    out = run_cli(["volume", "inspect", "--format", fmt, "v1"], fake, *io).out
+    fields, _, as_json = out.strip().partition("|")
+    assert fields == "0 0 false false" and "UID" not in json.loads(as_json)
+    fake = FakeEngine(volume_list=[owned])
+    data = json.loads(run_cli(["volume", "ls", "--format", "json"], fake, *io).out)[0]
+    assert (data["UID"], data["GID"], data["Anonymous"], data["NeedsChown"]) == (
+        1000,
+        100,
+        True,
+        True,
+    )
+    assert "NeedsCopyUp" not in data
 
 
 def test_volume_inspect_needs_a_name(io: Fixtures) -> None:
