@@ -219,8 +219,11 @@ def add_commands(compose_app: typer.Typer) -> None:
         options = ComposeDownOptions(
             volumes=volumes, remove_orphans=remove_orphans, timeout=timeout, services=names
         )
+        compose = state_of(ctx).compose()
         with progress_view(ctx, "Running") as progress:
-            state_of(ctx).compose().runner(project).down(options, progress)
+            compose.runner(project).down(options, progress)
+        # the project is gone: its kept load would only take room (compose/modelcache.py)
+        compose.forget(project)
 
     @compose_app.command("logs")
     def logs(
