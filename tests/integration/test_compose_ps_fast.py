@@ -7,6 +7,7 @@ that fails, or a ``never`` image that is missing, leave no network or volume."""
 from __future__ import annotations
 
 import json
+import marshal
 from pathlib import Path
 
 import pytest
@@ -56,6 +57,13 @@ LISTINGS = [
     ("config", "--format", "json", "web"),
     ("config", "--images"),
     ("config", "nosuch"),  # 125
+    ("images",),
+    ("images", "-q", "web", "db"),
+    ("images", "nosuch"),  # 125
+    ("port", "web", "80"),
+    ("port", "--index", "2", "web", "80"),  # 125: no second replica
+    ("port", "web", "81"),  # 125: not published
+    ("top", "nosuch"),  # 125 (top's rows change with time: compared below by shape)
 ]
 
 
@@ -68,6 +76,11 @@ def _slow(hutch: Hutch, *args: str, app: Path) -> tuple[int, str, str]:
 def _fast(hutch: Hutch, *args: str, app: Path, **env: str) -> tuple[int, str, str]:
     done = hutch("compose", "-f", str(app / "compose.yaml"), *args, check=False, env=env)
     return done.returncode, done.stdout, done.stderr
+
+
+def _kept_projects(cache: Path) -> list[str]:
+    """The project names of the kept loads (compose/modelcache.py: key, paths, fields)."""
+    return sorted(marshal.loads(p.read_bytes())[2][0] for p in cache.glob("[!.]*"))
 
 
 def test_compose_ps_fast_path_prints_what_typer_prints(
@@ -93,6 +106,10 @@ def test_compose_ps_fast_path_prints_what_typer_prints(
         ]
         assert "127.0.0.1:18093->80/tcp" in table[3]
         assert len(list(cache.iterdir())) >= 1
+        assert _fast(hutch, "port", "web", "80", app=app) == (0, "127.0.0.1:18093\n", "")
+        top = _fast(hutch, "top", "web", "db", app=app)
+        assert top[0] == 0 and top[1].splitlines()[0] == "fastps-db-1", top
+        assert "sleep infinity" in top[1] and "fastps-web-1" in top[1].splitlines()
         rows = json.loads(_fast(hutch, "ps", "-a", "--format", "json", app=app)[1])
         assert {r["Service"]: r["State"] for r in rows} == {
             "cache": "exited",
@@ -123,6 +140,14 @@ def test_compose_ps_fast_path_prints_what_typer_prints(
         assert _fast(hutch, "config", "--services", app=app) == _slow(
             hutch, "config", "--services", app=app
         )
+        # down that leaves the project no container forgets its kept loads
+        (app / "compose.yaml").write_text(APP.format(image=base_image))
+        assert _fast(hutch, "ps", "-q", app=app)[1] == running
+        assert "fastps" in _kept_projects(cache)
+        hutch("compose", "-f", str(app / "compose.yaml"), "down", "-t", "0", "web", timeout=120)
+        assert "fastps" in _kept_projects(cache)  # db and cache are still there
+        hutch("compose", "-f", str(app / "compose.yaml"), "down", "-v", "-t", "0", timeout=120)
+        assert "fastps" not in _kept_projects(cache)
     finally:
         (app / "compose.yaml").write_text(APP.format(image=base_image))
         hutch("compose", "-f", str(app / "compose.yaml"), "down", "-v", "-t", "0",

@@ -69,6 +69,11 @@ class ComposeFrontEnd(Protocol):
         """The project bound to the engine (built on first use)."""
         ...
 
+    def forget(self, project: ComposeModel) -> bool:
+        """After ``down``: let go of the kept loads of ``project`` (``load``'s ``reuse``)
+        if it has no container left, one-offs included; whether any was kept."""
+        ...
+
 
 @dataclass(frozen=True)
 class ComposeUpOptions:

@@ -81,6 +81,7 @@ def register(app: typer.Typer) -> None:
         compose_transfer,
         compose_up,
         compose_verbs,
+        compose_views,
     )
 
     compose_config.add_commands(compose_app)
@@ -89,6 +90,7 @@ def register(app: typer.Typer) -> None:
     compose_ps.add_commands(compose_app)
     compose_exec.add_commands(compose_app)
     compose_ls.add_commands(compose_app)
+    compose_views.add_commands(compose_app)
     compose_info.add_commands(compose_app)
     compose_verbs.add_commands(compose_app)
     compose_transfer.add_commands(compose_app)

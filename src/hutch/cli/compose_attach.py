@@ -20,14 +20,11 @@ from typing import TYPE_CHECKING, Any
 
 from hutch.api.containers import KillOptions, LogsOptions, StopOptions, WaitOptions
 from hutch.cli.compose_logs import multiplex
+from hutch.cli.interrupts import catching
 
 if TYPE_CHECKING:
     from hutch.api.compose import ComposeContainer, ComposeProjectRunner
     from hutch.cli.state import AppState
-
-
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
 
 
 def _progress(line: str) -> None:
@@ -119,28 +116,27 @@ class Foreground:
                 progress("Aborting on container exit...")
             return stop
 
-        # docker compose: SIGTERM stops the project as Ctrl-C does
-        previous = signal.signal(signal.SIGTERM, _interrupt)
-        try:
-            multiplex(
-                containers,
-                lambda options: state.new_engine().containers.logs(options),
-                logs,
-                prefix=prefix,
-                colour=colour,
-                on_exit=on_exit,
-                shown=shown,
-            )
-        except KeyboardInterrupt:
-            progress("Gracefully stopping... (press Ctrl+C again to force)")
-        names = tuple(c.name for c in containers)
-        try:
-            runner.pre_stop(names, progress)
-            engine.containers.stop(names, StopOptions(timeout=timeout, ignore=True))
-        except KeyboardInterrupt:
-            engine.containers.kill(names, KillOptions("KILL"))
-        finally:
-            signal.signal(signal.SIGTERM, previous)
+        # docker compose: SIGTERM stops the project as Ctrl-C does (and Ctrl-C even
+        # when hutch started with SIGINT ignored: cli/interrupts.py)
+        with catching(signal.SIGINT, signal.SIGTERM):
+            try:
+                multiplex(
+                    containers,
+                    lambda options: state.new_engine().containers.logs(options),
+                    logs,
+                    prefix=prefix,
+                    colour=colour,
+                    on_exit=on_exit,
+                    shown=shown,
+                )
+            except KeyboardInterrupt:
+                progress("Gracefully stopping... (press Ctrl+C again to force)")
+            names = tuple(c.name for c in containers)
+            try:
+                runner.pre_stop(names, progress)
+                engine.containers.stop(names, StopOptions(timeout=timeout, ignore=True))
+            except KeyboardInterrupt:
+                engine.containers.kill(names, KillOptions("KILL"))
         if self.exit_code_from is not None:
             target = [c.name for c in containers if c.service == self.exit_code_from]
             if not target:

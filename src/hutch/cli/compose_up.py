@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from dataclasses import replace
 from typing import Annotated
 
@@ -25,6 +26,7 @@ from hutch.cli.compose_create_flags import (
 from hutch.cli.compose_logs import multiplex
 from hutch.cli.compose_progress import QuietPull, line_writer, progress_view
 from hutch.cli.compose_project import load_model
+from hutch.cli.interrupts import catching
 from hutch.cli.state import state_of
 
 
@@ -219,8 +221,11 @@ def add_commands(compose_app: typer.Typer) -> None:
         options = ComposeDownOptions(
             volumes=volumes, remove_orphans=remove_orphans, timeout=timeout, services=names
         )
+        compose = state_of(ctx).compose()
         with progress_view(ctx, "Running") as progress:
-            state_of(ctx).compose().runner(project).down(options, progress)
+            compose.runner(project).down(options, progress)
+        # the project is gone: its kept load would only take room (compose/modelcache.py)
+        compose.forget(project)
 
     @compose_app.command("logs")
     def logs(
@@ -251,13 +256,14 @@ def add_commands(compose_app: typer.Typer) -> None:
         options = LogsOptions(
             names=(), follow=follow, tail=tail, since=since, until=until, timestamps=timestamps
         )
-        try:
-            multiplex(
-                found,
-                lambda one: state.new_engine().containers.logs(one),
-                options,
-                prefix=not no_log_prefix,
-                colour=not no_color,
-            )
-        except KeyboardInterrupt:
-            return
+        with catching(signal.SIGINT):  # even when started with it ignored (cli/interrupts.py)
+            try:
+                multiplex(
+                    found,
+                    lambda one: state.new_engine().containers.logs(one),
+                    options,
+                    prefix=not no_log_prefix,
+                    colour=not no_color,
+                )
+            except KeyboardInterrupt:
+                return

@@ -267,17 +267,19 @@ def _store(
 
 
 def _arguments(
-    arguments: Sequence[tuple[str, int, bool]], positional: list[str], values: dict[str, Any]
+    arguments: Sequence[tuple[str, int, bool, str]], positional: list[str], values: dict[str, Any]
 ) -> dict[str, Any] | None:
-    """Positional words to the arguments, as click deals them: one each, the rest to nargs=-1."""
+    """Positional words to the arguments, as click deals them: one each, the rest to nargs=-1
+    (an int one as ``_store`` takes an int option: plain digits, else typer's message)."""
     rest = list(positional)
-    for key, nargs, required in arguments:
+    for key, nargs, required, kind in arguments:
         if nargs == 1:
             if not rest:
                 if required:
                     return None
                 continue
-            values[key] = rest.pop(0)
+            if not _store(values, {}, key, kind, rest.pop(0)):
+                return None
         else:
             values[key] = rest or None
             rest = []

@@ -37,6 +37,9 @@ FAST_VERBS: dict[str, tuple[str, str]] = {
     "compose ps": ("compose_ps", "ps_command"),
     "compose ls": ("compose_ls", "ls_command"),
     "compose config": ("compose_config", "config_command"),
+    "compose port": ("compose_views", "port_command"),
+    "compose top": ("compose_views", "top_command"),
+    "compose images": ("compose_views", "images_command"),
 }
 # The groups whose own options come before their command word (``compose -f F ps``):
 # the fast path parses them as click does a group's, and passes them as ``group``.
@@ -91,12 +94,15 @@ def verb_spec(command: Command) -> dict[str, Any]:
     """The parse table of one click command (see cli/fast.py for its shape)."""
     options: dict[str, tuple[str, str, Any]] = {}
     defaults: dict[str, Any] = {}
-    arguments: list[tuple[str, int, bool]] = []
+    arguments: list[tuple[str, int, bool, str]] = []
     for param in command.params:
         key = param.name
         assert key is not None
         if param.param_type_name == "argument":
-            arguments.append((key, param.nargs, param.required))
+            kind = _KINDS.get(type(param.type).__name__)
+            if kind is None:
+                raise ValueError(f"{command.name} {key}: no fast path for {param.type!r}")
+            arguments.append((key, param.nargs, param.required, kind))
             defaults[key] = None
             continue
         defaults[key] = param.default

@@ -52,6 +52,13 @@ class Compose:
 
         return listing.containers(self._engine(), _project(project), all, services)
 
+    def forget(self, project: ComposeModel) -> bool:
+        from hutch.compose import listing, modelcache
+
+        if self._model_cache is None or listing.any_left(self._engine(), project.name):
+            return False
+        return modelcache.forget(self._model_cache, project.name) > 0
+
     def runner(self, project: ComposeModel) -> Runner:
         from hutch.compose.planner import Runner
 

@@ -24,6 +24,14 @@ def summaries(engine: Engine, project: str, one_off: bool = False) -> list[Conta
     return [c for c in found if (dict(c.labels).get(f"{LABEL}.oneoff") == "True") == one_off]
 
 
+def any_left(engine: Engine, project: str) -> bool:
+    """Whether the project has a container, one-offs included, in any state."""
+    found = engine.containers.ls(
+        ListContainersOptions(all=True, filters=(f"label={LABEL}.project={project}",))
+    )
+    return bool(found)
+
+
 def containers(
     engine: Engine,
     project: Project,

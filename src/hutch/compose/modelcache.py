@@ -22,14 +22,23 @@ options, and used again while everything it was made from is unchanged:
 An entry is a file only the user can read (0600), written whole and renamed
 into place, so a command running beside another reads an entry or none;
 anything unreadable is a miss. A project read back has no locator: only verbs
-whose errors do not point into the file (``ps``) use the cache. Standard
-library only, and no hashlib (it loads OpenSSL: ~10 ms).
+whose errors do not point into the file (``ps``, ``top``, ``images``, ``port``)
+use it. Standard library only, and no hashlib (it loads OpenSSL: ~10 ms).
+
+Pruning. ``compose down`` that leaves the project no container forgets its
+entries (``forget``). A store (a miss: the load it follows took far longer)
+prunes the folder at most once per ``PRUNE_EVERY``, judged by one stat of a
+stamp file, so a hit (``compose ps`` of an unchanged project) never pays for it:
+gone are the entries that can never answer again (a file they were made from
+is changed or gone: its ctime never goes back), those older than ``MAX_AGE``,
+torn temporaries, and beyond ``MAX_ENTRIES`` the oldest.
 """
 
 from __future__ import annotations
 
 import marshal
 import os
+import time
 from pathlib import Path
 
 TYPE_CHECKING = False  # typing costs an import on the fast path; mypy reads the name alike
@@ -44,6 +53,16 @@ if TYPE_CHECKING:
 _FORMAT = 1
 _MARSHAL_VERSION = 2  # no back-references: the same data, the same bytes
 Signature = tuple[int, int, int, int, int] | None
+
+# An entry is cheap to make again (one load, ~10 ms) and small (a few KB): a
+# fortnight keeps the projects in use and lets go of one worked on once.
+MAX_AGE = 14 * 24 * 3600
+# Far more projects than a user has in use at once; the folder stays a few hundred KB
+# and ``forget`` (which reads every entry) stays quick.
+MAX_ENTRIES = 64
+PRUNE_EVERY = 3600  # seconds between two prunes of a store
+STAMP = ".pruned"  # its mtime: when the folder was last pruned
+TEMPORARY_AGE = 600  # a ``.NAME.PID`` this old is a writer's that died, not one writing
 
 
 def signature(path: str) -> Signature:
@@ -161,6 +180,97 @@ def store(folder: Path, options: ComposeProjectOptions, project: Project, probes
         os.replace(temporary, folder / keys[0])
     except OSError:
         return
+    if _due(folder):
+        prune(folder)
+
+
+def _due(folder: Path) -> bool:
+    """Whether the last prune is older than PRUNE_EVERY (and note this one if so)."""
+    stamp = folder / STAMP
+    try:
+        if time.time() - stamp.stat().st_mtime < PRUNE_EVERY:
+            return False
+    except OSError:
+        pass  # never pruned
+    try:
+        stamp.touch()
+    except OSError:
+        return False  # a folder we cannot write to: nothing to prune either
+    return True
+
+
+def _entries(folder: Path) -> list[os.DirEntry[str]]:
+    try:
+        with os.scandir(folder) as found:
+            return [e for e in found if e.name != STAMP and e.is_file(follow_symlinks=False)]
+    except OSError:
+        return []
+
+
+def _read(path: str) -> tuple[Any, Any, Any] | None:
+    """An entry's key, paths and fields, or None if it is torn or of another layout."""
+    try:
+        with open(path, "rb") as stream:
+            key, seen, fields = marshal.loads(stream.read())
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
+    if not isinstance(seen, tuple) or not isinstance(fields, tuple) or not fields:
+        return None
+    return key, seen, fields
+
+
+def _dead(seen: tuple[tuple[str, Signature], ...]) -> bool:
+    """Whether an entry can never answer again: a file it was made from changed or went.
+    (A path it found absent may come and go again: that alone does not end it.)"""
+    try:
+        return any(sig is not None and signature(path) != sig for path, sig in seen)
+    except (TypeError, ValueError):
+        return True
+
+
+def _remove(path: str) -> bool:
+    try:
+        os.unlink(path)
+    except OSError:
+        return False
+    return True
+
+
+def prune(folder: Path, now: float | None = None) -> int:
+    """Remove the entries that cannot answer, the old ones and the surplus; how many."""
+    now = time.time() if now is None else now
+    removed = 0
+    kept: list[tuple[float, str]] = []
+    for entry in _entries(folder):
+        try:
+            age = now - entry.stat(follow_symlinks=False).st_mtime
+        except OSError:
+            continue  # removed meanwhile
+        if entry.name.startswith("."):  # a temporary being written, or left by a crash
+            if age > TEMPORARY_AGE and _remove(entry.path):
+                removed += 1
+            continue
+        data = None if age > MAX_AGE else _read(entry.path)
+        if data is None or _dead(data[1]):
+            removed += _remove(entry.path)
+        else:
+            kept.append((now - age, entry.path))
+    kept.sort(reverse=True)  # newest first
+    for _, path in kept[MAX_ENTRIES:]:
+        removed += _remove(path)
+    return removed
+
+
+def forget(folder: Path, project_name: str) -> int:
+    """Remove the entries of the project named ``project_name`` (after its ``down``)."""
+    removed = 0
+    for entry in _entries(folder):
+        if entry.name.startswith("."):
+            continue
+        data = _read(entry.path)
+        if data is not None and data[2][0] == project_name:
+            removed += _remove(entry.path)
+    return removed
 
 
 def _project(fields: Any, shell: Mapping[str, str]) -> Project:

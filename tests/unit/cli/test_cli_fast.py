@@ -135,6 +135,14 @@ TAKEN = [
     ["compose", "config", "--format", "json", "web", "db"],
     ["compose", "config", "-q", "--no-interpolate", "--volumes", "--profiles", "--images"],
     ["compose", "--profile", "p", "config", "web", "--format=yaml"],
+    ["compose", "port", "web", "80"],
+    ["compose", "-p", "p", "port", "--protocol", "udp", "--index=2", "web", "53"],
+    ["compose", "port", "web", "080", "--index", "3"],  # click's int() reads 080 as 80
+    ["compose", "top"],
+    ["compose", "-f", "a.yaml", "top", "web", "db"],
+    ["compose", "images"],
+    ["compose", "images", "-q", "web"],
+    ["compose", "--profile", "x", "images", "web", "--quiet=false"],
 ]
 
 
@@ -211,6 +219,14 @@ LEFT = [
     ["compose", "ls", "extra"],  # ls takes no argument: click's message
     ["compose", "ls", "--filter", "name=x"],  # not an option of ls (yet)
     ["compose", "ls", "--help"],
+    ["compose", "port", "web"],  # the port is required: click's message
+    ["compose", "port", "web", "80x"],  # not an int: click's message
+    ["compose", "port", "web", "1_0"],  # click's int() takes it: typer's to say so
+    ["compose", "port", "web", "80", "extra"],
+    ["compose", "port", "web", "80", "--index", "x"],
+    ["compose", "top", "--help"],
+    ["compose", "top", "-a"],
+    ["compose", "images", "--format", "json"],  # not an option of images (yet)
 ]
 
 
@@ -283,6 +299,13 @@ services:
         ["compose", "-f", "bad.yaml", "config", "--services"],
         ["compose", "config", "--format", "toml"],
         ["compose", "config", "nosuch"],
+        ["compose", "port", "nosuch", "80"],
+        ["compose", "port", "web", "80"],  # no container web-1
+        ["compose", "--progress=fancy", "port", "web", "80"],
+        ["compose", "top", "nosuch"],
+        ["compose", "-f", "bad.yaml", "top"],
+        ["compose", "images", "web", "nosuch"],
+        ["compose", "-f", "missing.yaml", "images"],
     ],
 )
 def test_compose_ps_fails_as_typer_s(
@@ -354,6 +377,42 @@ def test_compose_ls_prints_as_typer_s(capsys: pytest.CaptureFixture[str]) -> Non
             cli_app.run_typer(argv, engine)
         assert fast_out == capsys.readouterr().out
         assert "/b/compose.yaml" in fast_out
+
+
+@pytest.mark.parametrize("args", [["images"], ["images", "-q"], ["images", "db"], ["top", "web"]])
+def test_compose_views_print_as_typer_s(
+    args: list[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from hutch.api.container_list import ContainerSummary
+
+    def one(service: str, image: str, status: str) -> ContainerSummary:
+        labels = (
+            ("com.docker.compose.project", "p"),
+            ("com.docker.compose.service", service),
+            ("com.docker.compose.container-number", "1"),
+        )
+        name = f"p-{service}-1"
+        return ContainerSummary(
+            name * 4, name, image, "", "sh", 0.0, status, 0, 0.0, 0.0, labels=labels
+        )
+
+    (tmp_path / "compose.yaml").write_text(COMPOSE_FILE)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    engine = FakeEngine(
+        container_list=[one("web", "web:1", "running"), one("db", "db:2", "exited")]
+    )
+    argv = ["compose", "-p", "p", *args]
+    with pytest.raises(SystemExit) as exc_info:
+        cli_app.run_typer(argv, engine)
+    typer_said = (exc_info.value.code, capsys.readouterr())
+    assert typer_said[0] == 0 and typer_said[1].out
+    for _ in range(2):  # the second from the kept project
+        assert fast.parse(argv) is not None
+        assert (fast.run(argv, engine), capsys.readouterr()) == typer_said
 
 
 def test_every_fast_verb_has_its_body() -> None:
@@ -465,7 +524,9 @@ NOT_FOR_COMPOSE_PS = (
 )
 
 
-@pytest.mark.parametrize("verb", [["ps"], ["config", "--services"]])
+@pytest.mark.parametrize(
+    "verb", [["ps"], ["config", "--services"], ["images"], ["top"], ["images", "-q", "web"]]
+)
 def test_compose_ps_of_an_unchanged_project_loads_no_yaml(verb: list[str], tmp_path: Path) -> None:
     file = tmp_path / "compose.yaml"
     file.write_text(COMPOSE_FILE)

@@ -91,7 +91,7 @@ def test_an_unchanged_project_is_reused_and_equal(loads: Loads) -> None:
 
 def test_the_shell_environment_is_kept_by_digest_only(loads: Loads) -> None:
     loads.load()
-    (entry,) = loads.cache.iterdir()
+    (entry,) = loads.cache.glob("[!.]*")
     assert entry.stat().st_mode & 0o777 == 0o600
     assert b"/home/u" not in entry.read_bytes()  # HOME's value: the shell's, never stored
 
@@ -161,7 +161,7 @@ def test_standard_input_is_never_kept(loads: Loads) -> None:
 
 def test_a_torn_or_foreign_entry_is_a_miss(loads: Loads) -> None:
     loads.load()
-    (entry,) = loads.cache.iterdir()
+    (entry,) = loads.cache.glob("[!.]*")
     data = entry.read_bytes()
     entry.write_bytes(data[: len(data) // 2])
     assert not loads.reused()
@@ -192,7 +192,8 @@ def test_concurrent_loads_each_get_a_whole_project(loads: Loads) -> None:
     for t in threads:
         t.join()
     assert errors == []
-    assert [p.name for p in loads.cache.iterdir()] == [p.name for p in loads.cache.glob("[!.]*")]
+    left = [p.name for p in loads.cache.iterdir() if p.name != modelcache.STAMP]
+    assert left == [p.name for p in loads.cache.glob("[!.]*")]  # no temporary
 
 
 def test_a_model_marshal_cannot_write_is_not_kept(tmp_path: Path) -> None:
@@ -200,3 +201,120 @@ def test_a_model_marshal_cannot_write_is_not_kept(tmp_path: Path) -> None:
     options = ComposeProjectOptions(cwd=str(tmp_path), environ={})
     modelcache.store(tmp_path / "c", options, project, modelcache.Probes())
     assert not (tmp_path / "c").exists()
+
+
+# --- pruning (issue 17) ---------------------------------------------------------------
+
+
+def _entries(cache: Path) -> list[Path]:
+    return sorted(cache.glob("[!.]*"))
+
+
+def _age(path: Path, seconds: float) -> None:
+    then = path.stat().st_mtime - seconds
+    os.utime(path, (then, then))
+
+
+def test_down_forgets_a_project_with_no_container_left(loads: Loads) -> None:
+    from unit.fakes import FakeEngine
+
+    loads.load()
+    loads.load(project_name="other")
+    loads.load(profiles=("x",))  # another entry of the same project
+    assert len(_entries(loads.cache)) == 3
+    project = loads.load()
+    left = FakeEngine(container_list=[object()])  # type: ignore[list-item]
+    assert not Compose(lambda: left, model_cache=loads.cache).forget(project)
+    assert len(_entries(loads.cache)) == 3  # a container left: kept
+    empty = FakeEngine()
+    assert Compose(lambda: empty, model_cache=loads.cache).forget(project)
+    assert len(_entries(loads.cache)) == 1
+    assert loads.reused(project_name="other") and not loads.reused()
+
+
+def test_forget_without_a_cache_asks_no_engine() -> None:
+    def no_engine() -> Any:
+        raise AssertionError("no engine needed")
+
+    project = Project("p", "/", (), {"services": {}}, (), (), {})
+    assert not Compose(no_engine).forget(project)
+
+
+def test_prune_removes_entries_that_cannot_answer_again(loads: Loads, tmp_path: Path) -> None:
+    loads.load()
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "compose.yaml").write_text(APP)
+    loads.load(project_directory=str(other), files=(str(other / "compose.yaml"),))
+    assert modelcache.prune(loads.cache) == 0
+    (other / "compose.yaml").unlink()  # its file gone: that entry can never answer
+    assert modelcache.prune(loads.cache) == 1
+    assert len(_entries(loads.cache)) == 1
+    assert loads.reused()  # the other still answers
+    (loads.dir / "compose.yaml").write_text(APP + "\n")  # changed: dead as well
+    assert modelcache.prune(loads.cache) == 1 and _entries(loads.cache) == []
+
+
+def test_a_path_found_absent_may_appear_without_ending_the_entry(loads: Loads) -> None:
+    loads.load()
+    (loads.dir / "app.env").write_text("A=1\n")  # absent at the load: a miss now...
+    assert modelcache.prune(loads.cache) == 0
+    (loads.dir / "app.env").unlink()  # ...and a hit again once it is gone
+    assert loads.reused()
+
+
+def test_prune_removes_old_torn_and_left_behind_files(loads: Loads) -> None:
+    loads.load()
+    loads.load(project_name="torn")
+    loads.load(project_name="old")
+    old, torn, kept = (
+        next(p for p in _entries(loads.cache) if modelcache._read(str(p))[2][0] == name)  # type: ignore[index]
+        for name in ("old", "torn", "app")
+    )
+    torn.write_bytes(b"not marshal")
+    _age(old, modelcache.MAX_AGE + 60)
+    crashed = loads.cache / ".abc.123"
+    crashed.write_bytes(b"half")
+    _age(crashed, modelcache.TEMPORARY_AGE + 60)
+    writing = loads.cache / ".abc.456"
+    writing.write_bytes(b"half")
+    assert modelcache.prune(loads.cache) == 3
+    assert _entries(loads.cache) == [kept]
+    assert writing.exists() and not crashed.exists()
+
+
+def test_prune_keeps_the_newest_entries(loads: Loads, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(modelcache, "MAX_ENTRIES", 2)
+    for i, name in enumerate(("a", "b", "c", "d")):
+        loads.load(project_name=name)
+        (newest,) = (
+            p
+            for p in _entries(loads.cache)
+            if modelcache._read(str(p))[2][0] == name  # type: ignore[index]
+        )
+        _age(newest, 1000 - i * 100)  # a oldest, d newest
+    assert modelcache.prune(loads.cache) == 2
+    assert loads.reused(project_name="c") and loads.reused(project_name="d")
+    assert not loads.reused(project_name="a")
+
+
+def test_a_store_prunes_once_in_a_while_and_a_hit_never(
+    loads: Loads, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "compose.yaml").write_text(APP)
+    loads.load(project_directory=str(other), files=(str(other / "compose.yaml"),))
+    (other / "compose.yaml").unlink()  # that entry is dead
+    loads.load()  # a store, but the folder was pruned a moment ago (the first store)
+    assert len(_entries(loads.cache)) == 2
+    pruned: list[Path] = []
+    real = modelcache.prune
+    monkeypatch.setattr(modelcache, "prune", lambda folder: pruned.append(folder) or real(folder))
+    assert loads.reused()  # a hit: no prune, no stat of the stamp's worth
+    assert pruned == []
+    _age(loads.cache / modelcache.STAMP, modelcache.PRUNE_EVERY + 60)
+    loads.load(project_name="new")  # a store, and the last prune is old: prune
+    assert pruned == [loads.cache]
+    assert len(_entries(loads.cache)) == 2  # the dead one gone, the new one kept
+    assert loads.reused(project_name="new") and loads.reused()
