@@ -587,6 +587,10 @@ class Monitor:
         exit_code: int | None = None,
     ) -> int:
         while True:
+            if exit_code is not None and not pipes and master is None:
+                # Nothing left to drain: the idle loop hands the exit over with its
+                # output already closed, and a select would wait out its 0.2 s.
+                break
             if exit_code is None and self._may_idle():
                 self._go_idle(listener, pipes, stdin_w, master)
             readers: list[int | socket.socket] = [listener, self.wake_r, *pipes, *self.clients]
@@ -625,8 +629,6 @@ class Monitor:
                 if done:
                     exit_code = exit_code_of(status)
                     self._kill_the_rest()
-            if exit_code is not None and not pipes and master is None:
-                break
             if exit_code is not None and not ready:
                 break  # output drained (the pid namespace is gone, writers too)
         self._close_fds(list(pipes), stdin_w, master)
