@@ -21,7 +21,6 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from pathlib import Path
 
 from hutch.api.common import PruneReport
 from hutch.api.container_config import RunOptions
@@ -42,6 +41,7 @@ from hutch.engine import container_state as cs
 from hutch.engine import netconfig, network_flags
 from hutch.engine.context import EngineContext
 from hutch.engine.netquery import network_of
+from hutch.engine.netrun import rundir
 from hutch.engine.network_record import decode, encode, pools, subnet_of
 from hutch.net import rootless
 from hutch.runtime.spec_io import spec_from_json, spec_to_json
@@ -56,10 +56,6 @@ from hutch.util.tools import find_tool
 RESERVED = ipaddress.ip_network("10.0.2.0/24")
 DEFAULT_POOL = ipaddress.ip_network("10.89.0.0/16")
 OPTIONS = BRIDGE_OPTIONS
-
-
-def rundir(ctx: EngineContext) -> Path:
-    return ctx.paths.runtime / "netns"
 
 
 def store(ctx: EngineContext) -> NetworkStore:
@@ -232,12 +228,6 @@ def before_start(ctx: EngineContext, container: cs.Container) -> None:
             rootless.ensure(rundir(ctx))
         except (rootless.RootlessNetError, OSError) as exc:
             raise HostNotReady(str(exc)) from exc
-        publish_dns(ctx)
-
-
-def after_remove(ctx: EngineContext) -> None:
-    """A container went: its addresses went with it (cascade); refresh the names."""
-    if (rundir(ctx) / "dns.json").exists():
         publish_dns(ctx)
 
 

@@ -20,9 +20,8 @@ from dataclasses import dataclass
 from hutch.api.errors import HutchError
 from hutch.engine import container_state as cs
 from hutch.engine.context import EngineContext
-from hutch.engine.create_plan import parse_signal
+from hutch.engine.signal_parse import parse_signal
 from hutch.runtime import state as st
-from hutch.runtime.monitor import STOP_MARKER
 from hutch.util import signames
 
 KILL_GRACE = 30.0  # seconds a killed container has to be gone before it is an error
@@ -53,7 +52,7 @@ def stop_many(
             except HutchError as exc:
                 errors[container.record.id] = exc
             continue
-        (container.dirs.userdata / STOP_MARKER).touch()
+        (container.dirs.userdata / st.STOP_MARKER).touch()
         wait = container.config.stop_timeout if timeout is None else timeout
         item = _Pending(container, now + wait if wait >= 0 else float("inf"), wait)
         if wait != 0:
@@ -98,7 +97,7 @@ def _stop_between_runs(ctx: EngineContext, container: cs.Container, timeout: int
     state = container.state
     if not st.alive(state.monitor_pid, state.monitor_start):
         return
-    (container.dirs.userdata / STOP_MARKER).touch()
+    (container.dirs.userdata / st.STOP_MARKER).touch()
     deadline = time.monotonic() + 5
     while st.alive(state.monitor_pid, state.monitor_start) and time.monotonic() < deadline:
         current = cs.load(ctx, container.record)

@@ -51,7 +51,7 @@ from hutch.runtime.spec import Spec
 from hutch.runtime.spec_io import spec_from_json, spec_to_json
 from hutch.util.codecache import PROFILE_ENV
 
-STOP_MARKER = "stop-requested"
+STOP_MARKER = st.STOP_MARKER
 _MAX_BACKOFF = 60.0
 # How often the monitor looks whether the command holding a pause (commit) still lives.
 HOLDER_POLL = 0.5
