@@ -827,7 +827,10 @@ class ContainerService:
             anonymous = engine_volumes.release_anonymous(self._ctx, container_id)
         self._ctx.containers.delete(container_id)
         self._ctx.pods.forget_infra(container_id)  # rm -a: its pod has none now
-        netrun.after_remove(self._ctx)  # its addresses went with it
+        if netrun.serves_names(self._ctx):  # the network code only then
+            from hutch.engine import networks as engine_networks
+
+            engine_networks.after_remove(self._ctx)  # its addresses went with it
         self._ctx.paths.attach_socket(container_id).unlink(missing_ok=True)
         if dirs.root.exists():
             # Out of containers/ in one rename, then deleted: `system check`

@@ -1,8 +1,8 @@
-"""Where the user networks keep their run-time files, and what a removal does there.
+"""Where the user networks keep their run-time files.
 
-Apart from engine/networks.py so that ``rm`` reaches them without loading the
-network code (its records, address pools, helpers): only a user with a network
-that serves names has anything to refresh.
+Apart from engine/networks.py so that ``rm`` can look whether it has names to
+refresh without loading the network code (its records, address pools, helpers):
+only a user with a network that serves names has anything to refresh.
 """
 
 from __future__ import annotations
@@ -16,9 +16,7 @@ def rundir(ctx: EngineContext) -> Path:
     return ctx.paths.runtime / "netns"
 
 
-def after_remove(ctx: EngineContext) -> None:
-    """A container went: its addresses went with it (cascade); refresh the names."""
-    if (rundir(ctx) / "dns.json").exists():
-        from hutch.engine.networks import publish_dns
-
-        publish_dns(ctx)
+def serves_names(ctx: EngineContext) -> bool:
+    """Whether a user network serves names (``networks.publish_dns``), which a removed
+    container's addresses leave (``networks.after_remove``)."""
+    return (rundir(ctx) / "dns.json").exists()

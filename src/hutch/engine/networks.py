@@ -41,7 +41,7 @@ from hutch.engine import container_state as cs
 from hutch.engine import netconfig, network_flags
 from hutch.engine.context import EngineContext
 from hutch.engine.netquery import network_of
-from hutch.engine.netrun import rundir
+from hutch.engine.netrun import rundir, serves_names
 from hutch.engine.network_record import decode, encode, pools, subnet_of
 from hutch.net import rootless
 from hutch.runtime.spec_io import spec_from_json, spec_to_json
@@ -237,6 +237,12 @@ def _rewrite_network(container: cs.Container, net: NetworkSpec) -> None:
     tmp = path.with_name(".config.json.net")
     tmp.write_bytes(spec_to_json(replace(spec, network=net)))
     os.replace(tmp, path)
+
+
+def after_remove(ctx: EngineContext) -> None:
+    """A container went: its addresses went with it (cascade); refresh the names."""
+    if serves_names(ctx):
+        publish_dns(ctx)
 
 
 def publish_dns(ctx: EngineContext) -> None:
