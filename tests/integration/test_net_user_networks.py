@@ -50,6 +50,18 @@ def test_names_and_aliases_resolve_and_answer(hutch: Hutch, base_image: str) -> 
     assert "1 packets received" in ping.stdout
 
 
+def test_a_removed_container_s_name_stops_resolving(hutch: Hutch, base_image: str) -> None:
+    """rm refreshes the names a network serves (engine/netrun.py decides whether it
+    loads the network code for it)."""
+    hutch("network", "create", "fleeting")
+    hutch("run", "-d", "--network", "fleeting", "--name", "gone", base_image, "sleep", "100")
+    look = ("run", "--rm", "--network", "fleeting", base_image, "nslookup", "gone")
+    assert "Address:" in hutch(*look).stdout.split("gone", 1)[-1]
+    hutch("rm", "-f", "-t", "0", "gone")
+    after = hutch(*look, check=False)
+    assert after.returncode != 0 or "Address:" not in after.stdout.split("gone", 1)[-1]
+
+
 def test_networks_are_isolated(hutch: Hutch, base_image: str) -> None:
     hutch("network", "create", "red")
     hutch("network", "create", "blue")

@@ -9,8 +9,8 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
-from hutch.api.container_config import RunOptions
 from hutch.api.containers import (
     ActionReport,
     KillOptions,
@@ -21,43 +21,28 @@ from hutch.api.containers import (
     WaitOptions,
 )
 from hutch.api.errors import Conflict, HutchError, InvalidArgument, NoSuchObject
-from hutch.engine import (
-    container_record,
-    container_select,
-    health_notify,
-    lifecycle,
-    logconfig,
-    notify_relay,
-    nsmodes,
-    pod_member,
-    pod_record,
-    rootfs_dir,
-    run_flags,
-    stopping,
-    systemd_mode,
-    waiting,
-)
+from hutch.engine import container_record, container_select, stopping
 from hutch.engine import container_state as cs
 from hutch.engine import events as engine_events
-from hutch.engine import networks as engine_networks
-from hutch.engine import volumes as engine_volumes
 from hutch.engine.context import EngineContext
-from hutch.engine.create_plan import CreatePlan, parse_create, parse_signal, plan_create
-from hutch.engine.specbuild import build_spec
-from hutch.runtime import spawn
+from hutch.engine.signal_parse import parse_signal
 from hutch.runtime import state as st
-from hutch.runtime.ids import map_to_host
-from hutch.runtime.monitor import STOP_MARKER
-from hutch.runtime.relay import Detached, relay, window_size
-from hutch.runtime.signalproxy import SignalProxy
-from hutch.runtime.spec import Rootfs
 from hutch.store.containers import ContainerDirs, ContainerRecord
-from hutch.store.db import ensure_room
-from hutch.store.images import ImageRecord
 from hutch.store.layers import remove_tree
-from hutch.util import sdnotify, signames, testpoint
-from hutch.util.ids import new_id
-from hutch.volumes.specs import MountRequest
+from hutch.util import signames, testpoint
+
+# What only create, run and start need (the create plan, the spec, the monitor's
+# start, networks, volumes, pods, health checks) loads in those methods: stop, kill,
+# rm and wait import this module too, and the run half was most of their start.
+if TYPE_CHECKING:
+    from hutch.api.container_config import RunOptions
+    from hutch.engine import health_notify, notify_relay, pod_member, rootfs_dir
+    from hutch.engine.create_plan import CreatePlan
+    from hutch.runtime import spawn
+    from hutch.runtime.signalproxy import SignalProxy
+    from hutch.runtime.spec import Rootfs
+    from hutch.store.images import ImageRecord
+    from hutch.volumes.specs import MountRequest
 
 
 class ContainerService:
@@ -99,6 +84,10 @@ class ContainerService:
         infra_of: str = "",
         released_ports: frozenset[tuple[int, str]] = frozenset(),
     ) -> str:
+        from hutch.engine import pod_member, rootfs_dir
+        from hutch.engine import volumes as engine_volumes
+        from hutch.engine.create_plan import parse_create, plan_create
+
         member = None
         if not infra_of:
             options, member = pod_member.join_options(self._ctx, options)
@@ -147,6 +136,21 @@ class ContainerService:
 
         ``image`` None: ``source`` (--rootfs) is its root; the record names no image.
         """
+        from hutch.engine import (
+            logconfig,
+            notify_relay,
+            nsmodes,
+            pod_member,
+            rootfs_dir,
+            systemd_mode,
+        )
+        from hutch.engine import networks as engine_networks
+        from hutch.engine import volumes as engine_volumes
+        from hutch.engine.specbuild import build_spec
+        from hutch.runtime import spawn
+        from hutch.store.db import ensure_room
+        from hutch.util.ids import new_id
+
         options, name, config = plan.request.options, plan.name, plan.config
         localtime, resources = plan.request.localtime, plan.request.resources
         network = engine_networks.prepare(self._ctx, options, plan.network)
@@ -268,6 +272,11 @@ class ContainerService:
                 print(f"WARN: --rmi: {report.error}", file=sys.stderr)
 
     def _run(self, options: RunOptions) -> RunReport:
+        from hutch.engine import run_flags
+        from hutch.runtime import spawn
+        from hutch.runtime.relay import Detached
+        from hutch.runtime.signalproxy import SignalProxy
+
         # Attached: from the first moment, signals are queued for the container.
         proxied = not options.detach and options.lifecycle.sig_proxy
         proxy = SignalProxy() if proxied else None
@@ -316,6 +325,8 @@ class ContainerService:
         nicer, but the monitor must be born in the session user namespace,
         which ``create`` enters anyway. Without it, ``_start`` spawns one.
         """
+        from hutch.runtime import spawn
+
         try:
             self._ctx.enter_session()
             return spawn.prespawn()
@@ -330,6 +341,9 @@ class ContainerService:
             self._ready.append(prespawned)
 
     def start(self, names: Sequence[str], options: StartOptions) -> list[ActionReport]:
+        from hutch.engine import lifecycle
+        from hutch.runtime.relay import Detached
+
         attach = options.attach
         if attach:
             lifecycle.detach_keys(options.detach_keys)  # a bad flag fails before anything starts
@@ -386,6 +400,10 @@ class ContainerService:
         Raises ``Detached`` when the user typed the detach keys (the flag, else
         the container's own ``--detach-keys``): the container runs on.
         """
+        from hutch.engine import lifecycle
+        from hutch.runtime import spawn
+        from hutch.runtime.signalproxy import SignalProxy
+
         if prespawned is None and self._ready:
             prespawned = self._ready.pop(0)
         if proxy is None and attach and sig_proxy:
@@ -419,8 +437,15 @@ class ContainerService:
         stdio: tuple[int, int, int] | None = None,
         hangup: int | None = None,
     ) -> int | None:
+        from hutch.engine import health_notify, notify_relay, nsmodes, pod_member
+        from hutch.engine import networks as engine_networks
+        from hutch.runtime import spawn
+        from hutch.runtime.ids import map_to_host
+        from hutch.runtime.relay import window_size
+        from hutch.util import sdnotify
+
         options = container.config.options
-        (container.dirs.userdata / STOP_MARKER).unlink(missing_ok=True)
+        (container.dirs.userdata / st.STOP_MARKER).unlink(missing_ok=True)
         state = self._ctx.enter_session()
         socket_path = self._ctx.paths.attach_socket(container.record.id)
         socket_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -512,6 +537,8 @@ class ContainerService:
 
     def _ensure_pod_cgroup(self, pod_id: str) -> None:
         """The pod's own cgroup (pod-level limits), which the member's goes below."""
+        from hutch.engine import pod_record
+
         pod = self._ctx.pods.get(pod_id)
         if pod is not None:
             from hutch.engine import pod_cgroup
@@ -520,6 +547,8 @@ class ContainerService:
 
     def _start_pod_infra(self, container: cs.Container) -> None:
         """A member's pod: its infra runs (started first, as podman), its namespaces renewed."""
+        from hutch.engine import pod_member
+
         pod = self._ctx.pods.get(container.record.pod_id)
         if pod is None or not pod.infra_id or pod.infra_id == container.record.id:
             return
@@ -547,6 +576,8 @@ class ContainerService:
         )
 
     def _prepare_rootfs(self, image: ImageRecord, dirs: ContainerDirs, driver: str) -> Rootfs:
+        from hutch.runtime.spec import Rootfs
+
         for d in (dirs.upper, dirs.work, dirs.merged, dirs.userdata):
             d.mkdir(parents=True, exist_ok=True)
         if driver == "vfs":
@@ -724,6 +755,8 @@ class ContainerService:
 
     def _after_member_exit(self, container_id: str) -> None:
         """``--exit-policy stop``: the last member of the pod to exit stops its infra."""
+        from hutch.engine import pod_member
+
         try:
             record = cs.find(self._ctx, container_id)
         except NoSuchObject:
@@ -752,7 +785,7 @@ class ContainerService:
         from hutch.runtime import control
 
         path = str(self._ctx.paths.attach_socket(container.record.id))
-        (container.dirs.userdata / STOP_MARKER).touch()
+        (container.dirs.userdata / st.STOP_MARKER).touch()
         sig = parse_signal(container.config.stop_signal)
         control.request(path, ap.SIGNAL, timeout=10, payload=str(sig).encode())
         if not self._wait_exit(container, float(container.config.stop_timeout)):
@@ -784,11 +817,20 @@ class ContainerService:
             time.sleep(0.01)
 
     def _discard(self, container_id: str, dirs: ContainerDirs, *, volumes: bool = False) -> None:
-        # Anonymous volumes go with the container (rm -v, --rm); named ones never.
-        anonymous = engine_volumes.release_anonymous(self._ctx, container_id) if volumes else []
+        from hutch.engine import netrun
+
+        anonymous: list[str] = []
+        if volumes:
+            # Anonymous volumes go with the container (rm -v, --rm); named ones never.
+            from hutch.engine import volumes as engine_volumes
+
+            anonymous = engine_volumes.release_anonymous(self._ctx, container_id)
         self._ctx.containers.delete(container_id)
         self._ctx.pods.forget_infra(container_id)  # rm -a: its pod has none now
-        engine_networks.after_remove(self._ctx)  # its addresses went with it
+        if netrun.serves_names(self._ctx):  # the network code only then
+            from hutch.engine import networks as engine_networks
+
+            engine_networks.after_remove(self._ctx)  # its addresses went with it
         self._ctx.paths.attach_socket(container_id).unlink(missing_ok=True)
         if dirs.root.exists():
             # Out of containers/ in one rename, then deleted: `system check`
@@ -805,11 +847,14 @@ class ContainerService:
                 remove_tree(doomed)
                 if dirs.root.exists():
                     remove_tree(dirs.root)
-        engine_volumes.remove_unused(self._ctx, anonymous)
+        if anonymous:
+            engine_volumes.remove_unused(self._ctx, anonymous)
 
     # -- wait ------------------------------------------------------------------
 
     def wait(self, names: Sequence[str], options: WaitOptions) -> list[ActionReport]:
+        from hutch.engine import waiting
+
         wanted = waiting.conditions(options.conditions)
         pause = waiting.interval(options.interval)
         names = self._targets(names, False, options.latest, ())
@@ -945,6 +990,8 @@ def _attach(
     hangup: int | None = None,
 ) -> int | None:
     """Relay output (and input) until the container exits (signals: SignalProxy)."""
+    from hutch.runtime.relay import relay
+
     assert started.output is not None
     return relay(
         started.output,

@@ -29,12 +29,12 @@ from hutch.engine import (
 from hutch.engine import resources as engine_resources
 from hutch.engine.container_record import ContainerConfig
 from hutch.engine.secret_refs import parse_secrets
+from hutch.engine.signal_parse import parse_signal
 from hutch.engine.specbuild import host_user, validate_network
 from hutch.oci.image import ImageConfig
 from hutch.runtime.restart import RestartPolicy
 from hutch.runtime.spec import Mount
 from hutch.runtime.spec_network import NetworkSpec
-from hutch.util import signames
 from hutch.util.ids import random_name, valid_name
 
 # --sdnotify: conmon (READY=1 once the container runs), container (the
@@ -62,14 +62,6 @@ class CreatePlan:
     name: str
     config: ContainerConfig  # the record, before the spec's fields are filled in
     network: NetworkSpec  # published ports have their host port
-
-
-def parse_signal(text: str, *, kill: bool = False) -> int:
-    """A signal as podman's ``--stop-signal`` (or ``kill --signal``) takes it."""
-    try:
-        return signames.parse_for_kill(text) if kill else signames.parse(text)
-    except ValueError as exc:
-        raise InvalidArgument(str(exc)) from exc
 
 
 def parse_restart(text: str) -> RestartPolicy:

@@ -21,7 +21,6 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from pathlib import Path
 
 from hutch.api.common import PruneReport
 from hutch.api.container_config import RunOptions
@@ -43,6 +42,7 @@ from hutch.engine import container_state as cs
 from hutch.engine import netconfig, network_flags
 from hutch.engine.context import EngineContext
 from hutch.engine.netquery import network_of
+from hutch.engine.netrun import rundir, serves_names
 from hutch.engine.network_record import decode, encode, pools, subnet_of
 from hutch.net import rootless
 from hutch.runtime.spec_io import spec_from_json, spec_to_json
@@ -61,10 +61,6 @@ OPTIONS = BRIDGE_OPTIONS
 # private network and its helpers): no row, and no name server of hutch's
 DEFAULT_NAMES = ("podman", *netconfig.DEFAULT_ALIASES, "private", "default",
                  *netconfig.PRIVATE_HELPERS)  # fmt: skip
-
-
-def rundir(ctx: EngineContext) -> Path:
-    return ctx.paths.runtime / "netns"
 
 
 def store(ctx: EngineContext) -> NetworkStore:
@@ -240,18 +236,18 @@ def before_start(ctx: EngineContext, container: cs.Container) -> None:
         publish_dns(ctx)
 
 
-def after_remove(ctx: EngineContext) -> None:
-    """A container went: its addresses went with it (cascade); refresh the names."""
-    if (rundir(ctx) / "dns.json").exists():
-        publish_dns(ctx)
-
-
 def _rewrite_network(container: cs.Container, net: NetworkSpec) -> None:
     path = container.dirs.userdata / "config.json"
     spec = spec_from_json(path.read_bytes())
     tmp = path.with_name(".config.json.net")
     tmp.write_bytes(spec_to_json(replace(spec, network=net)))
     os.replace(tmp, path)
+
+
+def after_remove(ctx: EngineContext) -> None:
+    """A container went: its addresses went with it (cascade); refresh the names."""
+    if serves_names(ctx):
+        publish_dns(ctx)
 
 
 def publish_dns(ctx: EngineContext) -> None:

@@ -11,22 +11,29 @@ from __future__ import annotations
 
 import contextlib
 import os
+import select
 import signal as signals
+import socket
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from hutch.api.errors import HutchError
 from hutch.engine import container_state as cs
 from hutch.engine.context import EngineContext
-from hutch.engine.create_plan import parse_signal
+from hutch.engine.signal_parse import parse_signal
+from hutch.runtime import attachproto as ap
 from hutch.runtime import state as st
-from hutch.runtime.monitor import STOP_MARKER
 from hutch.util import signames
 
 KILL_GRACE = 30.0  # seconds a killed container has to be gone before it is an error
 POLL = 0.02
+
+
+# With a connection to the monitor, the exit wakes the wait; this is only the look
+# at the state for a monitor that dies without a word.
+WATCHED_POLL = 0.25
 
 
 @dataclass
@@ -35,6 +42,11 @@ class _Pending:
     deadline: float  # when the stop signal's grace period ends (inf: never)
     timeout: int
     killed: bool = False
+    # A connection to the container's monitor, as an attach client: the monitor sends
+    # it the EXIT frame (or hangs up) right after it recorded the exit, so the wait
+    # ends then rather than at the next look at the state. None: no monitor to reach.
+    watch: socket.socket | None = None
+    frames: ap.FrameReader = field(default_factory=ap.FrameReader)
 
 
 def stop_many(
@@ -53,27 +65,81 @@ def stop_many(
             except HutchError as exc:
                 errors[container.record.id] = exc
             continue
-        (container.dirs.userdata / STOP_MARKER).touch()
+        (container.dirs.userdata / st.STOP_MARKER).touch()
         wait = container.config.stop_timeout if timeout is None else timeout
         item = _Pending(container, now + wait if wait >= 0 else float("inf"), wait)
+        item.watch = _watch(str(ctx.paths.attach_socket(container.record.id)))
         if wait != 0:
             send(container, parse_signal(container.config.stop_signal))
         pending.append(item)
-    while pending:
-        now = time.monotonic()
-        for item in list(pending):
-            if not cs.load(ctx, item.container.record).running:
-                pending.remove(item)
-            elif now >= item.deadline and not item.killed:
-                _kill(item)
-                item.killed, item.deadline = True, now + KILL_GRACE
-            elif now >= item.deadline:
-                pending.remove(item)
-                short = item.container.record.id[:12]
-                errors[item.container.record.id] = HutchError(f"container {short} did not stop")
-        if pending:
-            time.sleep(POLL)
+    try:
+        while pending:
+            now = time.monotonic()
+            for item in list(pending):
+                if not cs.load(ctx, item.container.record).running:
+                    pending.remove(item)
+                    _unwatch(item)
+                elif now >= item.deadline and not item.killed:
+                    _kill(item)
+                    item.killed, item.deadline = True, now + KILL_GRACE
+                elif now >= item.deadline:
+                    pending.remove(item)
+                    _unwatch(item)
+                    short = item.container.record.id[:12]
+                    errors[item.container.record.id] = HutchError(f"container {short} did not stop")
+            if pending:
+                _wait_word(pending, now)
+    finally:
+        for item in pending:
+            _unwatch(item)
     return errors
+
+
+def _watch(path: str) -> socket.socket | None:
+    conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM | socket.SOCK_CLOEXEC)
+    try:
+        conn.connect(path)
+    except OSError:
+        conn.close()
+        return None
+    conn.setblocking(False)
+    return conn
+
+
+def _unwatch(item: _Pending) -> None:
+    if item.watch is not None:
+        item.watch.close()
+        item.watch = None
+
+
+def _wait_word(pending: list[_Pending], now: float) -> None:
+    """Until a monitor says the run ended (its EXIT frame, a hang-up), a deadline, or
+    the next look at the state (POLL for a container no connection watches). Output
+    frames are read and dropped: a chatty container does not make this spin."""
+    watched = [item.watch for item in pending if item.watch is not None]
+    poll = WATCHED_POLL if len(watched) == len(pending) else POLL
+    until = now + max(0.0, min([poll, *(item.deadline - now for item in pending)]))
+    while (left := until - time.monotonic()) > 0:
+        ready, _, _ = select.select(watched, [], [], left)
+        for item in pending:
+            if item.watch is not None and item.watch in ready and _said_exit(item):
+                return
+        if not ready:
+            return
+
+
+def _said_exit(item: _Pending) -> bool:
+    assert item.watch is not None
+    try:
+        data = item.watch.recv(65536)
+    except BlockingIOError:
+        return False
+    except OSError:
+        data = b""
+    if not data:
+        _unwatch(item)  # hung up: the run is over, or the monitor gone
+        return True
+    return any(kind == ap.EXIT for kind, _payload in item.frames.feed(data))
 
 
 def _kill(item: _Pending) -> None:
@@ -98,7 +164,7 @@ def _stop_between_runs(ctx: EngineContext, container: cs.Container, timeout: int
     state = container.state
     if not st.alive(state.monitor_pid, state.monitor_start):
         return
-    (container.dirs.userdata / STOP_MARKER).touch()
+    (container.dirs.userdata / st.STOP_MARKER).touch()
     deadline = time.monotonic() + 5
     while st.alive(state.monitor_pid, state.monitor_start) and time.monotonic() < deadline:
         current = cs.load(ctx, container.record)

@@ -283,7 +283,7 @@ def _join_rootless_netns(ctx: EngineContext) -> None:
     """podman's ``unshare --rootless-netns``: the namespace where user-defined
     networks' bridges live (and containers' addresses answer), started first
     when no network has needed it yet, as podman 4.3.1 does."""
-    from hutch.engine.networks import rundir
+    from hutch.engine.netrun import rundir
     from hutch.linux import syscalls as sc
     from hutch.net import rootless
 

@@ -43,6 +43,12 @@ if TYPE_CHECKING:
 FULL = "hutch.runtime.monitor"
 # The frames the idle loop serves itself; any other goes back to the full monitor.
 SERVED = (ap.STDIN, ap.STDIN_EOF, ap.RESIZE, ap.SIGNAL)
+# The answer to a frame for the full monitor once the installed hutch refused our
+# hand-over (``Idle._refused``): a client such as `hutch pause` reports it.
+REFUSED_REPLY = (
+    b'{"error": "the monitor of this container is older than the installed hutch: '
+    b'restart the container to pause it or check its health", "code": 125}'
+)
 
 
 class Idle:
@@ -69,6 +75,7 @@ class Idle:
         # is due, or the --timeout
         self.wake_at: float | None = handoff["wake_at"]
         self.woken = False
+        self.refused = False  # the installed hutch does not read our hand-over
         self.back: dict[socket.socket, bytes] = {}  # clients with frames for the full half
         self.wake_r, self.wake_w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
         mio.own([self.listener.fileno(), *self.pipes, self.stdin_w, master])
@@ -77,15 +84,48 @@ class Idle:
             mio.own([client.fileno()])
             self._serve(client, self.io.adopt(client, pending))
 
-    def run(self) -> None:
+    def run(self) -> int:
         signal.set_wakeup_fd(self.wake_w)
         signal.signal(signal.SIGCHLD, lambda *_: None)
         for sig in mio.FORWARDED:
             signal.signal(sig, self._forward)
         mio.unblock_forwarded()
-        while not self.back and self.status is None and not self.woken:
-            self._once()
-        self._to_full()
+        while True:
+            while not self.back and self.status is None and not self.woken:
+                self._once()
+            try:
+                self._to_full()  # does not return, but when the hand-over is refused
+            except mio.Refused as exc:
+                code = self._refused(str(exc))
+                if code is not None:
+                    return code
+
+    def _refused(self, why: str) -> int | None:
+        """The installed hutch does not read our hand-over (upgraded under us): carry
+        on as far as this loop can, never giving the run to code that would misread
+        it. Its exit code once the init is gone, else None (serving on)."""
+        if not self.refused:
+            self.refused = True
+            self._note(
+                f"{why}: this container's exit will not be recorded (its state "
+                "shows it exited when a command next looks), pause and health "
+                "checks are refused; restart it to run it under the new hutch"
+            )
+        if self.status is not None:
+            # Its end: the pid namespace and our mounts go with us; the engine records
+            # the exit of a container whose monitor is gone (container_state.load).
+            self.io.log.flush()
+            return mio.exit_code_of(self.status)
+        answer = REFUSED_REPLY
+        for client in self.back:
+            self.io.send(client, ap.REPLY, answer)
+        self.back.clear()
+        self.wake_at, self.woken = None, False  # no more health checks nor --timeout
+        return None
+
+    def _note(self, text: str) -> None:
+        with contextlib.suppress(OSError), open(self.handoff["bundle"] + "/monitor.err", "a") as f:
+            f.write(f"hutch monitor: {text}\n")
 
     def _once(self) -> None:
         done, status = os.waitpid(self.init_pid, os.WNOHANG)
@@ -143,7 +183,8 @@ class Idle:
 
     def _to_full(self) -> None:
         """Exec the full monitor, handing everything back (it never fails for good:
-        without it the exit could not be recorded, so a failed exec is retried)."""
+        without it the exit could not be recorded, so a failed exec is retried);
+        raises ``mio.Refused`` when the installed hutch would not read the hand-over."""
         clients = [
             [client.fileno(), self.back.get(client, b"") + reader.pending()]
             for client, reader in self.io.clients.items()
@@ -161,9 +202,12 @@ class Idle:
         keep += [fd for fd in (self.stdin_w, self.master) if fd is not None and fd >= 0]
         keep += [int(fd) for fd in handoff["keep"]]
         signal.set_wakeup_fd(-1)
-        while True:
-            mio.exec_half(FULL, "resume_main", handoff, keep)
-            select.select([], [], [], 0.5)  # out of memory or processes: try again
+        try:
+            while True:
+                mio.exec_half(FULL, "resume_main", handoff, keep)
+                select.select([], [], [], 0.5)  # out of memory or processes: try again
+        finally:
+            signal.set_wakeup_fd(self.wake_w)  # Refused: this loop serves on
 
 
 def main() -> None:
@@ -176,5 +220,6 @@ def main() -> None:
 
 
 def _serve(handoff: dict[str, object]) -> int:
-    Idle(handoff).run()  # it ends by exec'ing the full monitor back
-    return 125  # not reached
+    # It ends by exec'ing the full monitor back; it returns only when that was refused
+    # (an upgraded hutch) and the container has exited.
+    return Idle(handoff).run()

@@ -51,7 +51,7 @@ from hutch.runtime.spec import Spec
 from hutch.runtime.spec_io import spec_from_json, spec_to_json
 from hutch.util.codecache import PROFILE_ENV
 
-STOP_MARKER = "stop-requested"
+STOP_MARKER = st.STOP_MARKER
 _MAX_BACKOFF = 60.0
 # How often the monitor looks whether the command holding a pause (commit) still lives.
 HOLDER_POLL = 0.5
@@ -239,7 +239,7 @@ class Monitor:
                 stdin_w = self._client_frame(client, kind, payload, stdin_w, master)
         exit_code: int | None = None
         if handoff["status"] is not None:
-            exit_code = exit_code_of(int(handoff["status"]))
+            exit_code = mio.exit_code_of(int(handoff["status"]))
             self._kill_the_rest()
         self.idle_at = time.monotonic() + IDLE_AFTER
         terminal = master if master >= 0 else None
@@ -587,6 +587,10 @@ class Monitor:
         exit_code: int | None = None,
     ) -> int:
         while True:
+            if exit_code is not None and not pipes and master is None:
+                # Nothing left to drain: the idle loop hands the exit over with its
+                # output already closed, and a select would wait out its 0.2 s.
+                break
             if exit_code is None and self._may_idle():
                 self._go_idle(listener, pipes, stdin_w, master)
             readers: list[int | socket.socket] = [listener, self.wake_r, *pipes, *self.clients]
@@ -623,10 +627,8 @@ class Monitor:
             if exit_code is None:
                 done, status = os.waitpid(pid, os.WNOHANG)
                 if done:
-                    exit_code = exit_code_of(status)
+                    exit_code = mio.exit_code_of(status)
                     self._kill_the_rest()
-            if exit_code is not None and not pipes and master is None:
-                break
             if exit_code is not None and not ready:
                 break  # output drained (the pid namespace is gone, writers too)
         self._close_fds(list(pipes), stdin_w, master)
@@ -784,7 +786,8 @@ class Monitor:
         }
         keep = [listener.fileno(), *pipes, *(c.fileno() for c in self.clients)]
         keep += [stdin_w, master if master is not None else -1, self.userns_fd, self.own_pidns]
-        mio.exec_half(IDLE, "main", handoff, [fd for fd in keep if fd >= 0])
+        with contextlib.suppress(mio.Refused):  # an upgraded hutch: we serve the run on
+            mio.exec_half(IDLE, "main", handoff, [fd for fd in keep if fd >= 0])
 
     # -- pause and health checks: control frames (runtime/control.py) -------
 
@@ -945,13 +948,6 @@ def host_pid_of_child(our_host_pid: int, child: int) -> int:
         except OSError:
             continue
     raise OSError(f"cannot find the host pid of child {child}")
-
-
-def exit_code_of(status: int) -> int:
-    """Exit status as a shell reports it: the code, or 128+N for signal N."""
-    if os.WIFSIGNALED(status):
-        return 128 + os.WTERMSIG(status)
-    return os.WEXITSTATUS(status)
 
 
 def _close_inherited(keep: set[int]) -> None:

@@ -118,6 +118,55 @@ def _write_input(fd: int, data: bytes) -> None:
 
 # -- the hand-over between the full monitor and its idle loop ----------------
 
+# The hand-over's format (its keys and what they mean) between the two halves, which
+# exec each other: a change that an older half could not read takes a new number.
+# A half keeps in memory the code it was started with, while the code it execs is
+# whatever is installed then: after an upgrade of hutch under a running container,
+# an idle loop started by the old version execs the new full monitor. So each
+# hand-over says its protocol, the reader takes only those it knows (READS: its own
+# and the older ones it adapts), and a half looks, before it execs, whether the
+# installed code reads its protocol (``installed_reads``): if not, it stays as it is
+# (``Refused``) rather than hand the container to code that would misread it.
+# READS is read from this file's text by an older half: keep it one literal line.
+PROTOCOL = 1
+READS = (1,)
+# The hand-overs written before the number was: protocol 1's format.
+_UNNUMBERED = 1
+
+
+class Refused(Exception):
+    """The installed code does not read this half's hand-over (an upgrade changed it)."""
+
+
+def installed_reads(path: str) -> tuple[int, ...]:
+    """The protocols the installed copy of this module (``path``, this file, as it is
+    on disk now) reads: its ``READS`` line; none when the file is gone or has none."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+    except (OSError, UnicodeDecodeError):
+        return ()
+    for line in text.splitlines():
+        if line.startswith("READS = (") and line.endswith(")"):
+            words = line[len("READS = (") : -1].replace(",", " ").split()
+            if words and all(w.isdigit() for w in words):
+                return tuple(int(w) for w in words)
+            return ()
+    return ()
+
+
+def check_installed() -> None:
+    """Raise ``Refused`` unless the installed code (this file as it is on disk now, the
+    one the exec would load) reads ``PROTOCOL``."""
+    reads = installed_reads(__file__)
+    if PROTOCOL not in reads:
+        shown = ", ".join(map(str, reads)) or "none"
+        raise Refused(
+            f"the installed hutch reads monitor hand-over protocol {shown}, this monitor "
+            f"(started by an earlier hutch) writes {PROTOCOL}"
+        )
+
+
 # The signals the monitor forwards to its init: blocked over each exec from one
 # half to the other (the mask survives execve, the handlers do not), so that one
 # sent meanwhile stays pending until the new half has its handler in place.
@@ -129,12 +178,14 @@ def exec_half(module: str, function: str, handoff: dict[str, object], keep: list
     ``function``, handing it ``handoff`` in a memfd and the descriptors ``keep``.
 
     Returns only if the exec failed (the caller carries on as it was); the
-    descriptors are then close-on-exec again and the signals unblocked.
+    descriptors are then close-on-exec again and the signals unblocked. Raises
+    ``Refused``, before anything else, when the installed code would not read it.
     """
+    check_installed()
     # marshal, not json: built in (json and the re it imports cost the idle loop
     # about 0.4 MB), and the memfd is this process's own, read by its next image.
     try:
-        data = marshal.dumps(handoff)
+        data = marshal.dumps({**handoff, "protocol": PROTOCOL})
         fd = os.memfd_create("hutch-monitor-handoff", 0)  # inheritable, no CLOEXEC
     except (OSError, ValueError):  # ValueError: a value marshal cannot write (a bug)
         return
@@ -179,7 +230,17 @@ def read_handoff(argv: list[str]) -> dict[str, Any]:
         chunks.append(chunk)
     os.close(fd)
     handoff: dict[str, Any] = marshal.loads(b"".join(chunks))
+    protocol = handoff.get("protocol", _UNNUMBERED)
+    if protocol not in READS:  # its writer checked (check_installed): a bug if here
+        raise Refused(f"monitor hand-over protocol {protocol}, this hutch reads {READS}")
     return handoff
+
+
+def exit_code_of(status: int) -> int:
+    """Exit status as a shell reports it: the code, or 128+N for signal N."""
+    if os.WIFSIGNALED(status):
+        return 128 + os.WTERMSIG(status)
+    return os.WEXITSTATUS(status)
 
 
 def own(fds: list[int]) -> None:

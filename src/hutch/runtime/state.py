@@ -29,6 +29,9 @@ from hutch.linux import procfs
 from hutch.util.atomic import write_atomic
 
 STATE_FILE = "state.json"
+# Left in the bundle by `hutch stop` before it signals: the monitor records the
+# exit as stopped by the user and starts no further run.
+STOP_MARKER = "stop-requested"
 
 CREATED = "created"
 RUNNING = "running"

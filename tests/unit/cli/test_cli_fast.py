@@ -510,6 +510,30 @@ def test_everyday_verbs_import_no_typer(argv: list[str], tmp_path: Path) -> None
     assert "hutch.cli.fast" in modules
 
 
+# What stop and rm leave out (issue 16): the run half of the engine (the create plan,
+# the spec, the monitor's start and code, networks, volumes, health checks), which
+# was about half of their start.
+NOT_FOR_STOP = (
+    *NEVER,
+    "hutch.engine.create_plan",
+    "hutch.engine.specbuild",
+    "hutch.engine.networks",
+    "hutch.engine.volumes",
+    "hutch.engine.health_notify",
+    "hutch.engine.nsmodes",
+    "hutch.runtime.container",
+    "hutch.runtime.spawn",
+    "hutch.runtime.monitor",
+)
+
+
+@pytest.mark.parametrize("verb", ["stop", "rm"])
+def test_stop_and_rm_load_no_run_half(verb: str, tmp_path: Path) -> None:
+    modules = _imported([verb, "--ignore", "nothing-of-that-name"], tmp_path)
+    assert "hutch.engine.containers" in modules
+    assert _matching(modules, NOT_FOR_STOP) == []
+
+
 # What ``compose ps`` of an unchanged project leaves out (issue 17): typer, and the
 # loading of the file (YAML, the schema, normalisation), whose result it reuses.
 NOT_FOR_COMPOSE_PS = (

@@ -12,9 +12,9 @@ import pytest
 from hutch.api.errors import HutchError
 from hutch.config.paths import Paths
 from hutch.config.settings import Settings
-from hutch.engine import containers as engine_containers
 from hutch.engine.containers import ContainerService
 from hutch.engine.context import EngineContext
+from hutch.runtime import spawn
 from hutch.runtime.spawn import Prespawned
 
 
@@ -33,8 +33,8 @@ def service(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[ContainerS
         record.given.append(args[4])  # container, attach, interactive, proxy, prespawned
         return None
 
-    monkeypatch.setattr(engine_containers.spawn, "prespawn", prespawn)
-    monkeypatch.setattr(engine_containers.spawn, "abandon", record.abandoned.append)
+    monkeypatch.setattr(spawn, "prespawn", prespawn)
+    monkeypatch.setattr(spawn, "abandon", record.abandoned.append)
     monkeypatch.setattr(ContainerService, "_start_with", start_with)
     return ContainerService(ctx), record
 

@@ -1,0 +1,68 @@
+"""``stop`` waits for the monitor's word (its EXIT frame, a hang-up) rather than the next
+look at the state; output frames do not end the wait."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from typing import Any
+
+from hutch.engine import stopping
+from hutch.runtime import attachproto as ap
+
+
+def _pending(watch: socket.socket | None, deadline: float = float("inf")) -> stopping._Pending:
+    container: Any = None  # the wait reads only the connection and the deadline
+    item = stopping._Pending(container, deadline, 10)
+    if watch is not None:
+        watch.setblocking(False)
+    item.watch = watch
+    return item
+
+
+def _later(sock: socket.socket, data: bytes, delay: float) -> None:
+    def send() -> None:
+        time.sleep(delay)
+        sock.sendall(data)
+
+    threading.Thread(target=send, daemon=True).start()
+
+
+def test_the_exit_frame_ends_the_wait_after_output_frames() -> None:
+    ours, monitor = socket.socketpair()
+    with ours, monitor:
+        item = _pending(ours)
+        _later(monitor, ap.frame(ap.STDOUT, b"bye\n"), 0.02)
+        _later(monitor, ap.frame(ap.EXIT, b"137"), 0.1)
+        began = time.monotonic()
+        stopping._wait_word([item], began)
+        took = time.monotonic() - began
+        assert 0.08 <= took < stopping.WATCHED_POLL - 0.05
+        assert item.watch is ours  # still connected: the monitor said it, not hung up
+
+
+def test_output_alone_waits_for_the_next_look_and_a_hang_up_ends_it() -> None:
+    ours, monitor = socket.socketpair()
+    with ours:
+        item = _pending(ours)
+        monitor.sendall(ap.frame(ap.STDOUT, b"chatty\n"))
+        began = time.monotonic()
+        stopping._wait_word([item], began)
+        assert time.monotonic() - began >= stopping.WATCHED_POLL - 0.01
+        monitor.close()
+        began = time.monotonic()
+        stopping._wait_word([item], began)
+        assert time.monotonic() - began < 0.1
+        assert item.watch is None  # unwatched: later waits poll the state
+
+
+def test_a_deadline_comes_first_and_no_connection_means_the_short_poll() -> None:
+    ours, monitor = socket.socketpair()
+    with ours, monitor:
+        began = time.monotonic()
+        stopping._wait_word([_pending(ours, deadline=began + 0.05)], began)
+        assert time.monotonic() - began < stopping.WATCHED_POLL - 0.1
+    began = time.monotonic()
+    stopping._wait_word([_pending(None)], began)
+    assert time.monotonic() - began < stopping.POLL + 0.05
