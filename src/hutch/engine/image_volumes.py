@@ -13,11 +13,13 @@ the second has no layer dirs to stack.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from hutch.api.errors import ImageInUse, InvalidArgument, NoSuchObject
 from hutch.engine.context import EngineContext
 from hutch.engine.resolve import find_image
+from hutch.runtime import imageshare
 from hutch.runtime.spec import Mount
 from hutch.store.images import ImageRecord
 from hutch.store.volumes import VolumeRecord
@@ -92,20 +94,28 @@ def image_volume_mount(
     return _overlay(ctx, image, destination, directory / "empty", upper, readonly)
 
 
-def image_mount(
-    ctx: EngineContext, container_dir: Path, index: int, request: MountRequest
-) -> Mount:
+def image_mount(ctx: EngineContext, container_id: str, index: int, request: MountRequest) -> Mount:
     """``--mount type=image``: the image read-only, or with ``rw=true`` writable with
-    the changes in the container's directory (gone with the container, as in podman)."""
+    the changes in the container's directory (gone with the container, as in podman).
+
+    The container is linked to the image (rmi refuses it), and the overlay names
+    the image's shared mount, on which the init stands it where the kernel allows
+    (runtime/imageshare.py), and the ``subpath`` the init narrows it to."""
     check_driver(ctx)
     image = image_of_mount(ctx, request)
-    base = container_dir / "image-mounts"
+    ctx.images.link_mount(container_id, image.id)
+    base = ctx.containers.dirs(container_id).root / "image-mounts"
     upper = None
     if not request.readonly:
         upper = (base / str(index) / "upper", base / str(index) / "work")
         for d in upper:
             d.mkdir(parents=True, exist_ok=True)
-    return _overlay(ctx, image, request.destination, base / "empty", upper, request.readonly)
+    mount = _overlay(ctx, image, request.destination, base / "empty", upper, request.readonly)
+    share = imageshare.share_dir(ctx.paths.runtime, image.id)
+    extra: tuple[str, ...] = (f"{imageshare.OPTION}={share}",)
+    if request.subpath:
+        extra += (f"subpath={request.subpath}",)
+    return replace(mount, options=mount.options + extra)
 
 
 def _overlay(

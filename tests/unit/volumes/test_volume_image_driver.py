@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from hutch.api.errors import InvalidArgument
@@ -64,3 +66,55 @@ def test_old_mount_records_read_as_local_volumes() -> None:
     assert mount.driver == "image"
     (mount,) = inspect_mounts((MountRecord("image", "/img", "alpine", readonly=True),))
     assert (mount.type, mount.source, mount.driver, mount.rw) == ("image", "alpine", "", False)
+
+
+@pytest.mark.parametrize(
+    ("given", "kept"),
+    [
+        ("dir/inner", "dir/inner"),
+        ("/dir/inner/", "dir/inner"),
+        ("dir/../other", "other"),
+        ("./dir//inner", "dir/inner"),
+        (".", ""),
+        ("/", ""),
+    ],
+)
+def test_image_mount_subpath_is_kept_relative_to_the_image(given: str, kept: str) -> None:
+    from hutch.volumes.specs import parse_mount
+
+    request = parse_mount(f"type=image,src=alpine,dst=/img,subpath={given}")
+    assert request.subpath == kept
+    assert parse_mount("type=image,src=alpine,dst=/img").subpath == ""
+
+
+@pytest.mark.parametrize("given", ["..", "../etc", "/../etc", "dir/../../etc", "a/b/../../.."])
+def test_image_mount_subpath_outside_the_image_is_refused(given: str) -> None:
+    from hutch.volumes.specs import parse_mount
+
+    with pytest.raises(
+        InvalidArgument, match=f"subpath '{re.escape(given)}' is outside of the image"
+    ):
+        parse_mount(f"type=image,src=alpine,dst=/img,subpath={given}")
+
+
+def test_image_mount_subpath_needs_a_value() -> None:
+    from hutch.volumes.specs import parse_mount
+
+    with pytest.raises(InvalidArgument, match="option 'subpath' needs a value"):
+        parse_mount("type=image,src=alpine,dst=/img,subpath=")
+
+
+def test_the_overlay_options_of_an_image_mount_come_apart() -> None:
+    from hutch.runtime.mounts import _image_options, _over_shared
+
+    data = "lowerdir=a/diff:b/diff:/c/empty,userxattr,imageshare=/run/s/ID,subpath=etc/x"
+    share, subpath, rest = _image_options(data)
+    assert (share, subpath, rest) == (
+        "/run/s/ID",
+        "etc/x",
+        "lowerdir=a/diff:b/diff:/c/empty,userxattr",
+    )
+    # read-only: the shared mount over the empty dir; writable: the shared mount alone
+    assert _over_shared(rest, 7) == "lowerdir=/proc/self/fd/7:/c/empty,userxattr"
+    writable = "lowerdir=a/diff:b/diff,upperdir=/u,workdir=/w,userxattr"
+    assert _over_shared(writable, 7) == "lowerdir=/proc/self/fd/7,upperdir=/u,workdir=/w,userxattr"
