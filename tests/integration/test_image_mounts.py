@@ -183,3 +183,32 @@ def test_subpath_mounts_one_directory_of_the_image(hutch: Hutch, base_image: str
         failed = hutch("run", "--rm", "--mount", bad, base_image, "true", check=False)
         assert failed.returncode == 125, failed
         assert f"subpath '{subpath}' {words} in the image" in failed.stderr, failed
+
+
+def test_a_start_racing_the_last_stop_finds_a_holder(hutch: Hutch, base_image: str) -> None:
+    image_id = _image_with_dirs(hutch, base_image)
+    mount = f"type=image,src={IMG},dst=/img"
+    for name in ("a", "b"):
+        hutch("create", "--name", name, "--mount", mount, base_image, "sleep", "300")
+    hutch("start", "a")
+    running, stopped = "a", "b"
+    for _ in range(5):  # the last user stops while the next one starts
+        with ThreadPoolExecutor(2) as pool:
+            stop = pool.submit(hutch, "stop", "-t", "0", running)
+            start = pool.submit(hutch, "start", stopped)
+            stop.result()
+            start.result()
+        running, stopped = stopped, running
+        assert hutch("exec", running, "cat", "/img/dir/inner/f").stdout == "F\n"
+        assert _holder_pid(hutch, image_id) is not None
+        users = [p.name for p in (_share(hutch, image_id) / "users").iterdir()]
+        assert hutch("inspect", "--format", "{{.Id}}", running).stdout.strip() in users
+    # a restart policy's runs keep the share (the monitor is the user between them)
+    hutch("stop", "-t", "0", running)
+    assert _until(lambda: _holder_pid(hutch, image_id) is None)
+    hutch("run", "-d", "--name", "r", "--restart", "always", "--mount", mount, base_image,
+          "sh", "-c", "cat /img/dir/inner/f; sleep 0.3")  # fmt: skip
+    assert _until(lambda: hutch("logs", "r").stdout.count("F") >= 3, timeout=30)
+    assert _holder_pid(hutch, image_id) is not None
+    hutch("rm", "-f", "-t", "0", "r", "a", "b")
+    assert _until(lambda: _holder_pid(hutch, image_id) is None)
