@@ -99,7 +99,7 @@ def start_failed(shares: list[Path], container_id: str) -> None:
 def _may_share(directory: Path) -> bool:
     marker = directory.parent / _UNSUPPORTED
     try:
-        return marker.read_text().strip() != os.uname().release
+        return marker.read_text().split("\n", 1)[0] != os.uname().release
     except OSError:
         return True
 
@@ -123,6 +123,7 @@ def _start_holder(directory: Path, layers: str, lowers: tuple[str, ...]) -> None
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             pass_fds=(w,),
+            cwd="/",  # it outlives the command: it must not keep the user's directory busy
             start_new_session=True,  # it must not end with the terminal or the caller
             restore_signals=True,
         )
@@ -137,7 +138,8 @@ def _start_holder(directory: Path, layers: str, lowers: tuple[str, ...]) -> None
             proc.kill()
         proc.wait()
         if word.startswith(_UNSUPPORTED):
-            (directory.parent / _UNSUPPORTED).write_text(os.uname().release + "\n")
+            # the kernel release, then the holder's reason (for whoever looks)
+            (directory.parent / _UNSUPPORTED).write_text(f"{os.uname().release}\n{word}\n")
         return
     start = procfs.start_time(proc.pid)
     tmp = directory / f".{imageshare.HOLDER}.tmp"
