@@ -27,8 +27,9 @@ from hutch.linux import syscalls as sc
 from hutch.runtime import imageshare
 
 # the users are looked at again this often even when no watched process ends (a
-# user whose process could not be watched: pidfd_open missing or refused)
-_RESCAN = 30.0
+# user whose process could not be watched: pidfd_open missing or refused; a user moved
+# from a command that lives on, as the API service, to the monitor)
+_RESCAN = 5.0
 
 
 def mount_layers(directory: Path, layers: str, lowers: list[str]) -> int:
