@@ -9,7 +9,6 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
-from pathlib import Path
 
 from hutch.api.container_config import RunOptions
 from hutch.api.containers import (
@@ -421,6 +420,10 @@ class ContainerService:
         hangup: int | None = None,
     ) -> int | None:
         options = container.config.options
+        if any(m.kind == "image" for m in container.config.mounts):
+            from hutch.engine.image_volumes import refuse_removed  # loaded only for these
+
+            refuse_removed(self._ctx, container.dirs.userdata, container.config.mounts)
         (container.dirs.userdata / STOP_MARKER).unlink(missing_ok=True)
         state = self._ctx.enter_session()
         socket_path = self._ctx.paths.attach_socket(container.record.id)
@@ -453,21 +456,12 @@ class ContainerService:
         relay_socket = (
             notify_relay.bind(container.dirs.userdata) if options.sdnotify == "container" else None
         )
-        shares = self._image_shares(container)
         try:
             started = spawn.start(config, attach=attach, window=window, prespawned=prespawned)
         except BaseException:
             if relay_socket is not None:
                 relay_socket.close()
-            if shares:
-                from hutch.engine import image_share
-
-                image_share.start_failed(shares, container.record.id)
             raise
-        if shares:
-            from hutch.engine import image_share
-
-            image_share.after_start(shares, container.record.id, started.monitor_pid)
         # the monitor logged "start" (before the container's "died" can be)
         # Attached, this process stays the service's main process; detached,
         # the monitor takes over (systemd accepts it when it is in the unit).
@@ -512,17 +506,6 @@ class ContainerService:
         if code is None:
             code = cs.get(self._ctx, container.record.id).state.exit_code
         return code
-
-    def _image_shares(self, container: cs.Container) -> list[Path]:
-        """``--mount type=image``: this start counts as a user of each image's shared
-        mount (engine/image_share.py; loaded only for such containers)."""
-        if not any(m.kind == "image" for m in container.config.mounts):
-            return []
-        from hutch.engine import image_share
-
-        return image_share.before_start(
-            self._ctx, container.record.id, container.dirs.userdata, container.config.mounts
-        )
 
     def _start_required(self, container: cs.Container) -> None:
         """``--requires``: those containers run first (each its own requirements first)."""

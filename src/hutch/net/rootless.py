@@ -97,7 +97,7 @@ def _start(rundir: Path) -> int:
     finally:
         os.close(w)
         log.close()
-    data, timed_out = read_ready_line(r, _START_TIMEOUT)
+    data, timed_out = _read_ready_line(r, _START_TIMEOUT)
     if b"\n" not in data:
         with contextlib.suppress(ProcessLookupError):
             proc.kill()
@@ -114,7 +114,7 @@ def _start(rundir: Path) -> int:
     return proc.pid
 
 
-def read_ready_line(fd: int, timeout: float) -> tuple[bytes, bool]:
+def _read_ready_line(fd: int, timeout: float) -> tuple[bytes, bool]:
     """What the holder wrote on its ready pipe, up to its first newline; and
     whether ``timeout`` seconds passed with nothing more (the pipe is closed)."""
     import time

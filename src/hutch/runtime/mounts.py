@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from hutch.cgroups import v2
 from hutch.linux import syscalls as sc
-from hutch.runtime import imageshare, tmpcopyup
+from hutch.runtime import tmpcopyup
 from hutch.runtime.paths_in_root import resolve_in_root
 from hutch.runtime.spec import Mount, Spec
 
@@ -154,53 +154,36 @@ def _borrow(mnt_ns: str, path: str, target: str) -> None:
         os.close(own)
 
 
+# hutch's own options of an image mount's overlay (engine/image_volumes.py), taken out
+# of the mount data before the kernel sees it: the image's id (the engine checks
+# before a start that it was not removed) and the directory of the image shown
+IMAGE_ID = "imageid"
+SUBPATH = "subpath"
+
+
 def _overlay(lower_base: str, target: str, flags: int, data: str) -> None:
     """An image volume's or image mount's overlay (engine/image_volumes.py): its lower
     dirs are relative to ``lower_base`` to keep the mount data under one page, so it
     is mounted from there and the working directory restored (``target`` may be
-    relative to it). An image mount's overlay stands on the image's shared mount
-    when it has one (``imageshare=DIR``, runtime/imageshare.py) and shows only its
-    ``subpath=`` when given."""
-    share, subpath, data = _image_options(data)
-    shared = imageshare.open_shared(share) if share else None
-    if shared is not None:
-        data = _over_shared(data, shared)
-    try:
-        _mount_overlay(lower_base, target, flags, data)
-    finally:
-        if shared is not None:
-            os.close(shared)
+    relative to it). An image mount shows only its ``subpath=`` when given."""
+    subpath, data = _image_options(data)
+    _mount_overlay(lower_base, target, flags, data)
     if subpath:
         _narrow(target, subpath, flags)
 
 
-def _image_options(data: str) -> tuple[str, str, str]:
-    """``imageshare=`` and ``subpath=`` (hutch's, not overlay's) out of the mount data."""
-    share = subpath = ""
+def _image_options(data: str) -> tuple[str, str]:
+    """The ``subpath=``, and the mount data without hutch's options (``imageid=``,
+    ``subpath=``), which overlay would refuse."""
+    subpath = ""
     rest = []
     for item in data.split(","):
         key, _, value = item.partition("=")
-        if key == imageshare.OPTION:
-            share = value
-        elif key == "subpath":
+        if key == SUBPATH:
             subpath = value
-        else:
+        elif key != IMAGE_ID:
             rest.append(item)
-    return share, subpath, ",".join(rest)
-
-
-def _over_shared(data: str, shared: int) -> str:
-    """The overlay's lower dirs become the shared mount (and, without an upper dir,
-    the empty dir the engine put last, as overlay wants two lower dirs then)."""
-    items = data.split(",")
-    upper = any(i.startswith("upperdir=") for i in items)
-    out = []
-    for item in items:
-        if item.startswith("lowerdir="):
-            lower = f"/proc/self/fd/{shared}"
-            item = f"lowerdir={lower}" if upper else f"lowerdir={lower}:{item.rsplit(':', 1)[1]}"
-        out.append(item)
-    return ",".join(out)
+    return subpath, ",".join(rest)
 
 
 def _narrow(target: str, subpath: str, flags: int) -> None:

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import os
 
-from hutch.net.rootless import _start_failure, read_ready_line
+from hutch.net.rootless import _read_ready_line, _start_failure
 
 
 def test_the_ready_line_is_read_whole() -> None:
     r, w = os.pipe()
     os.write(w, b"4242\n")
-    assert read_ready_line(r, 5) == (b"4242\n", False)
+    assert _read_ready_line(r, 5) == (b"4242\n", False)
     os.close(w)
 
 
 def test_silence_past_the_timeout_is_told_apart() -> None:
     r, w = os.pipe()
     try:
-        assert read_ready_line(r, 0.05) == (b"", True)
+        assert _read_ready_line(r, 0.05) == (b"", True)
     finally:
         os.close(w)
 
@@ -25,7 +25,7 @@ def test_silence_past_the_timeout_is_told_apart() -> None:
 def test_a_holder_that_closed_its_pipe_did_not_time_out() -> None:
     r, w = os.pipe()
     os.close(w)
-    assert read_ready_line(r, 5) == (b"", False)
+    assert _read_ready_line(r, 5) == (b"", False)
 
 
 def test_the_words_say_why() -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -105,16 +107,24 @@ def test_image_mount_subpath_needs_a_value() -> None:
 
 
 def test_the_overlay_options_of_an_image_mount_come_apart() -> None:
-    from hutch.runtime.mounts import _image_options, _over_shared
+    from hutch.runtime.mounts import _image_options
 
-    data = "lowerdir=a/diff:b/diff:/c/empty,userxattr,imageshare=/run/s/ID,subpath=etc/x"
-    share, subpath, rest = _image_options(data)
-    assert (share, subpath, rest) == (
-        "/run/s/ID",
-        "etc/x",
-        "lowerdir=a/diff:b/diff:/c/empty,userxattr",
-    )
-    # read-only: the shared mount over the empty dir; writable: the shared mount alone
-    assert _over_shared(rest, 7) == "lowerdir=/proc/self/fd/7:/c/empty,userxattr"
-    writable = "lowerdir=a/diff:b/diff,upperdir=/u,workdir=/w,userxattr"
-    assert _over_shared(writable, 7) == "lowerdir=/proc/self/fd/7,upperdir=/u,workdir=/w,userxattr"
+    data = "lowerdir=a/diff:b/diff:/c/empty,userxattr,imageid=abc123,subpath=etc/x"
+    assert _image_options(data) == ("etc/x", "lowerdir=a/diff:b/diff:/c/empty,userxattr")
+    # no subpath: the whole image; an image volume's data is left as it is
+    assert _image_options("lowerdir=a/diff:/e,imageid=abc123") == ("", "lowerdir=a/diff:/e")
+    plain = "lowerdir=a/diff,upperdir=/u,workdir=/w,userxattr"
+    assert _image_options(plain) == ("", plain)
+
+
+def test_the_images_a_spec_mounts_are_read_from_it(tmp_path: Path) -> None:
+    from hutch.engine.image_volumes import mounted_image_ids
+
+    assert mounted_image_ids(tmp_path) == []  # no config.json yet
+    mounts = [
+        {"kind": "overlay", "options": ["lowerdir=a", "imageid=abc", "subpath=x"]},
+        {"kind": "bind", "options": ["ro"]},
+        {"kind": "overlay", "options": ["lowerdir=b", "imageid=def"]},
+    ]
+    (tmp_path / "config.json").write_text(json.dumps({"mounts": mounts}))
+    assert mounted_image_ids(tmp_path) == ["abc", "def"]
