@@ -445,6 +445,10 @@ class ContainerService:
         from hutch.util import sdnotify
 
         options = container.config.options
+        if any(m.kind == "image" for m in container.config.mounts):
+            from hutch.engine.image_volumes import refuse_removed  # loaded only for these
+
+            refuse_removed(self._ctx, container.dirs.userdata, container.config.mounts)
         (container.dirs.userdata / st.STOP_MARKER).unlink(missing_ok=True)
         state = self._ctx.enter_session()
         socket_path = self._ctx.paths.attach_socket(container.record.id)

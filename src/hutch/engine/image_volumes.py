@@ -13,11 +13,16 @@ the second has no layer dirs to stack.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from hutch.api.errors import ImageInUse, InvalidArgument, NoSuchObject
+from hutch.engine.container_record import MountRecord
 from hutch.engine.context import EngineContext
 from hutch.engine.resolve import find_image
+from hutch.runtime.mounts import IMAGE_ID, SUBPATH
 from hutch.runtime.spec import Mount
 from hutch.store.images import ImageRecord
 from hutch.store.volumes import VolumeRecord
@@ -92,20 +97,59 @@ def image_volume_mount(
     return _overlay(ctx, image, destination, directory / "empty", upper, readonly)
 
 
-def image_mount(
-    ctx: EngineContext, container_dir: Path, index: int, request: MountRequest
-) -> Mount:
+def image_mount(ctx: EngineContext, container_id: str, index: int, request: MountRequest) -> Mount:
     """``--mount type=image``: the image read-only, or with ``rw=true`` writable with
-    the changes in the container's directory (gone with the container, as in podman)."""
+    the changes in the container's directory (gone with the container, as in podman).
+
+    The container is linked to the image (rmi refuses it); the overlay names the
+    image's id (checked by ``refuse_removed`` before each start) and the
+    ``subpath`` the init narrows it to. Each container mounts the layers itself
+    (docs/architecture.md says why none are shared)."""
     check_driver(ctx)
     image = image_of_mount(ctx, request)
-    base = container_dir / "image-mounts"
+    ctx.images.link_mount(container_id, image.id)
+    base = ctx.containers.dirs(container_id).root / "image-mounts"
     upper = None
     if not request.readonly:
         upper = (base / str(index) / "upper", base / str(index) / "work")
         for d in upper:
             d.mkdir(parents=True, exist_ok=True)
-    return _overlay(ctx, image, request.destination, base / "empty", upper, request.readonly)
+    mount = _overlay(ctx, image, request.destination, base / "empty", upper, request.readonly)
+    extra: tuple[str, ...] = (f"{IMAGE_ID}={image.id}",)
+    if request.subpath:
+        extra += (f"{SUBPATH}={request.subpath}",)
+    return replace(mount, options=mount.options + extra)
+
+
+def mounted_image_ids(bundle: Path) -> list[str]:
+    """The ids of the images the container's spec (its config.json) mounts."""
+    try:
+        mounts = json.loads((bundle / "config.json").read_bytes()).get("mounts", [])
+    except (OSError, ValueError):
+        return []
+    prefix = IMAGE_ID + "="
+    return [
+        option[len(prefix) :]
+        for mount in mounts
+        for option in mount.get("options", ())
+        if option.startswith(prefix)
+    ]
+
+
+def refuse_removed(ctx: EngineContext, bundle: Path, mounts: Sequence[MountRecord]) -> None:
+    """Before a start: an image the container mounts that was removed (``rmi --force``,
+    which leaves the container, as podman's) fails the start in podman's words,
+    naming the image as given."""
+    for image_id in mounted_image_ids(bundle):
+        if ctx.images.get(image_id) is not None:
+            continue
+        for record in mounts:
+            if record.kind == "image":
+                image_of_mount(ctx, MountRequest("image", record.destination, record.source))
+        raise NoSuchObject(
+            f"the image {image_id[:12]} of a --mount type=image of this container was removed "
+            "(rmi --force): remove the container and create it again"
+        )
 
 
 def _overlay(

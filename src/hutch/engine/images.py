@@ -224,12 +224,23 @@ class ImageService:
                 f"unable to delete image {image.id[:12]} by ID with more than one tag "
                 f"({', '.join(image.names)}): please force removal",
             )
-        if not force:  # an image volume stands on it (podman: -f removes it anyway)
-            from hutch.engine.image_volumes import refuse_if_used
+        from hutch.engine.image_volumes import refuse_if_used, volumes_on_image
 
+        if not force:  # an image volume stands on it (podman: -f removes it anyway)
             refuse_if_used(self._ctx, image.id)
         users = self._ctx.containers.users_of_image(image.id) if force else []
-        # podman's -f: the containers go first (the store refuses, exit 2, without it).
+        # podman's -f: the containers go first (the store refuses, exit 2, without
+        # it), and the image volumes made from it, with the containers that mount
+        # them. A container that mounts it with --mount type=image stays, unlinked,
+        # as in podman (its next start says the image is gone).
+        doomed = volumes_on_image(self._ctx, image.id) if force else []
+        for volume in doomed:
+            for user in self._ctx.volumes.users(volume):
+                record = self._ctx.containers.get(user)
+                if record is not None and all(c.id != user for c in users):
+                    users.append(record)
+        if force:
+            self._ctx.images.unlink_mounts(image.id)
         for c in users:
             self._ctx.containers.delete(c.id)
             self._ctx.paths.attach_socket(c.id).unlink(missing_ok=True)  # (system check found it)
@@ -238,6 +249,10 @@ class ImageService:
             dirs = self._ctx.containers.dirs(c.id)
             if dirs.root.exists():
                 remove_tree(dirs.root)
+        if doomed:
+            from hutch.engine.volumes import remove_unused
+
+            remove_unused(self._ctx, doomed)
         # Under the layer lock: an image being recorded checks its layers'
         # files under the same lock (engine/imagewrite.py), so it either sees
         # them gone and fetches them again or is recorded before this runs.
@@ -329,6 +344,7 @@ class ImageService:
         while True:
             used = {c.image_id for c in self._ctx.containers.all()}
             used |= set(volume_images(self._ctx).values())  # podman's external users
+            used |= self._ctx.images.mounted_ids()  # --mount type=image
             gone = {d.id for d in deleted}
             doomed = [
                 r

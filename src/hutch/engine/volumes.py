@@ -123,8 +123,7 @@ def attach_mounts(
         if request.kind == "image":
             from hutch.engine.image_volumes import image_mount
 
-            root = ctx.containers.dirs(container_id).root
-            mounts.append(image_mount(ctx, root, index, request))
+            mounts.append(image_mount(ctx, container_id, index, request))
             records.append(
                 MountRecord("image", request.destination, request.source, readonly=request.readonly)
             )

@@ -154,10 +154,59 @@ def _borrow(mnt_ns: str, path: str, target: str) -> None:
         os.close(own)
 
 
+# hutch's own options of an image mount's overlay (engine/image_volumes.py), taken out
+# of the mount data before the kernel sees it: the image's id (the engine checks
+# before a start that it was not removed) and the directory of the image shown
+IMAGE_ID = "imageid"
+SUBPATH = "subpath"
+
+
 def _overlay(lower_base: str, target: str, flags: int, data: str) -> None:
-    """An image volume's overlay (engine/image_volumes.py): its lower dirs are relative
-    to ``lower_base`` to keep the mount data under one page, so it is mounted from
-    there and the working directory restored (``target`` may be relative to it)."""
+    """An image volume's or image mount's overlay (engine/image_volumes.py): its lower
+    dirs are relative to ``lower_base`` to keep the mount data under one page, so it
+    is mounted from there and the working directory restored (``target`` may be
+    relative to it). An image mount shows only its ``subpath=`` when given."""
+    subpath, data = _image_options(data)
+    _mount_overlay(lower_base, target, flags, data)
+    if subpath:
+        _narrow(target, subpath, flags)
+
+
+def _image_options(data: str) -> tuple[str, str]:
+    """The ``subpath=``, and the mount data without hutch's options (``imageid=``,
+    ``subpath=``), which overlay would refuse."""
+    subpath = ""
+    rest = []
+    for item in data.split(","):
+        key, _, value = item.partition("=")
+        if key == SUBPATH:
+            subpath = value
+        elif key != IMAGE_ID:
+            rest.append(item)
+    return subpath, ",".join(rest)
+
+
+def _narrow(target: str, subpath: str, flags: int) -> None:
+    """Show only the image's ``subpath`` at ``target``: a bind of it over the overlay
+    just mounted there, symbolic links resolved inside the image."""
+    path = resolve_in_root(target, subpath)
+    if not os.path.isdir(path):
+        what = "is not a directory" if os.path.lexists(path) else "does not exist"
+        raise FileNotFoundError(errno.ENOENT, f"subpath {subpath!r} {what} in the image")
+    source = os.open(path, os.O_PATH | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    try:
+        dest = os.open(target, os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC)
+        try:
+            sc.mount(f"/proc/self/fd/{source}", f"/proc/self/fd/{dest}", None, sc.MS_BIND)
+        finally:
+            os.close(dest)
+    finally:
+        os.close(source)
+    if flags & sc.MS_RDONLY:
+        remount_bind(target, sc.MS_RDONLY)
+
+
+def _mount_overlay(lower_base: str, target: str, flags: int, data: str) -> None:
     cwd = os.open(".", os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     try:
         dest = os.open(target, os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC)

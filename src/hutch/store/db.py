@@ -218,6 +218,18 @@ _SCHEMA = (
     """
     ALTER TABLE volumes ADD COLUMN needs_chown INTEGER NOT NULL DEFAULT 0;
     """,
+    # 14: the images a container mounts with --mount type=image (store/images.py
+    # link_mount): rmi refuses them as it refuses a container's own image, checked in
+    # the transaction of the delete; the link goes with the container. Containers
+    # made before are not linked (their mounts name the image as given, not its id).
+    """
+    CREATE TABLE container_images (
+        container_id TEXT NOT NULL REFERENCES containers(id) ON DELETE CASCADE,
+        image_id TEXT NOT NULL,
+        PRIMARY KEY (container_id, image_id)
+    );
+    CREATE INDEX container_images_image ON container_images(image_id);
+    """,
 )
 
 

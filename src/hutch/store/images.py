@@ -269,8 +269,11 @@ class ImageStore:
         The caller holds the layer lock and deletes the returned layers' files
         before releasing it."""
         with transaction(self._conn) as c:
+            # its rootfs, else a --mount type=image (podman refuses both alike)
             user = c.execute(
-                "SELECT id FROM containers WHERE image_id = ? LIMIT 1", (image_id,)
+                "SELECT id FROM containers WHERE image_id = ? UNION ALL "
+                "SELECT container_id FROM container_images WHERE image_id = ? LIMIT 1",
+                (image_id, image_id),
             ).fetchone()
             if user is not None:
                 raise ImageInUse(
@@ -294,6 +297,28 @@ class ImageStore:
                 "DELETE FROM layers WHERE diff_id = ?", [(r["diff_id"],) for r in orphans]
             )
         return [(r["diff_id"], r["blob_digest"]) for r in orphans]
+
+    def link_mount(self, container_id: str, image_id: str) -> None:
+        """Record that the container mounts the image (``--mount type=image``): ``remove``
+        refuses it then. Raises NoSuchObject when the image was removed meanwhile (the
+        check and the link are one transaction, as ``remove``'s check and delete are)."""
+        with transaction(self._conn) as c:
+            if c.execute("SELECT 1 FROM images WHERE id = ?", (image_id,)).fetchone() is None:
+                raise NoSuchObject(f"image {image_id[:12]} was removed while being used")
+            c.execute(
+                "INSERT OR IGNORE INTO container_images (container_id, image_id) VALUES (?, ?)",
+                (container_id, image_id),
+            )
+
+    def mounted_ids(self) -> set[str]:
+        """The images some container mounts with ``--mount type=image`` (prune keeps them)."""
+        rows = self._conn.execute("SELECT DISTINCT image_id FROM container_images").fetchall()
+        return {r[0] for r in rows}
+
+    def unlink_mounts(self, image_id: str) -> None:
+        """``rmi --force``: the containers that mount the image stay (as podman's), unlinked."""
+        with transaction(self._conn) as c:
+            c.execute("DELETE FROM container_images WHERE image_id = ?", (image_id,))
 
     def lease(self, image_id: str, pid: int, start: str) -> None:
         """Hold the image for process ``pid`` (started at ``start``) until ``release``.

@@ -52,6 +52,7 @@ class MountRequest:
     # the image's content there (podman's default tmpcopyup; notmpcopyup turns it off)
     copy_up: bool = True
     volume_options: tuple[str, ...] = ()  # volume-opt: for a volume created here
+    subpath: str = ""  # type=image: the directory of the image mounted, relative to its root
 
 
 def valid_volume_name(name: str) -> bool:
@@ -270,7 +271,23 @@ def _image_mount(flag: str, pairs: list[tuple[str, str | None]]) -> MountRequest
         raise InvalidArgument(f"{flag}: must set source and destination for image volume")
     source, dest = (_value(flag, *given[k]) for k in ("source", "destination"))
     writable = "rw" in given and _bool(flag, *given["rw"])
-    return MountRequest("image", container_path(flag, dest), source, readonly=not writable)
+    subpath = image_subpath(flag, _value(flag, *given["subpath"])) if "subpath" in given else ""
+    return MountRequest(
+        "image", container_path(flag, dest), source, readonly=not writable, subpath=subpath
+    )
+
+
+def image_subpath(flag: str, text: str) -> str:
+    """``subpath=``: a path inside the image, relative to its root (a leading / is the
+    image's root too), normalised; one that climbs out of the image is refused here.
+    Symbolic links are resolved inside the image when it is mounted, where a missing
+    directory is refused (runtime/mounts.py)."""
+    if "\0" in text:
+        raise InvalidArgument(f"{flag}: invalid subpath {text!r}")
+    relative = posixpath.normpath(text.lstrip("/"))
+    if relative == ".." or relative.startswith("../"):
+        raise InvalidArgument(f"{flag}: subpath {text!r} is outside of the image")
+    return "" if relative == "." else relative
 
 
 # the keys of --mount type=image, and what each stands for
@@ -282,6 +299,7 @@ _IMAGE_MOUNT_KEYS = {
     "target": "destination",
     "rw": "rw",
     "readwrite": "rw",
+    "subpath": "subpath",
 }
 
 

@@ -141,3 +141,49 @@ def test_a_pause_point_waits_for_its_gate_only_when_named(
     monkeypatch.setenv(testpoint.ENV, f"pull-before-record:{gate}")
     testpoint.pause("pull-before-record")
     assert Path(f"{gate}.reached").read_text() == f"{os.getpid()}\n"
+
+
+OTHER = "ef" * 32
+
+
+def test_a_container_mounting_the_image_refuses_rmi_as_its_own_image_does(
+    conn: sqlite3.Connection, paths: Paths, images: ImageStore
+) -> None:
+    images.add(OTHER, b"{}", b"{}", "sha256:" + "1" * 64, [], ["localhost/base:1"])
+    ContainerStore(conn, paths).create(CTR, "web", OTHER, "base", b"{}")
+    images.link_mount(CTR, IMAGE)  # --mount type=image,source=localhost/x:1
+    with pytest.raises(ImageInUse) as info:
+        images.remove(IMAGE)
+    assert str(info.value) == (
+        f"image used by {CTR}: image is in use by a container: "
+        "consider removing the container first or use --force"
+    )
+    assert info.value.exit_code == 2
+    assert images.mounted_ids() == {IMAGE}
+    images.unlink_mounts(IMAGE)  # rmi --force: the container stays
+    images.remove(IMAGE)
+    assert images.get(IMAGE) is None
+    assert ContainerStore(conn, paths).get(CTR) is not None
+
+
+def test_the_mount_link_goes_with_the_container(
+    conn: sqlite3.Connection, paths: Paths, images: ImageStore
+) -> None:
+    images.add(OTHER, b"{}", b"{}", "sha256:" + "1" * 64, [], ["localhost/base:1"])
+    containers = ContainerStore(conn, paths)
+    containers.create(CTR, "web", OTHER, "base", b"{}")
+    images.link_mount(CTR, IMAGE)
+    containers.delete(CTR)
+    assert images.mounted_ids() == set()
+    images.remove(IMAGE)
+
+
+def test_no_mount_link_to_a_removed_image(
+    conn: sqlite3.Connection, paths: Paths, images: ImageStore
+) -> None:
+    images.add(OTHER, b"{}", b"{}", "sha256:" + "1" * 64, [], ["localhost/base:1"])
+    ContainerStore(conn, paths).create(CTR, "web", OTHER, "base", b"{}")
+    images.remove(IMAGE)
+    with pytest.raises(NoSuchObject, match="removed while being used"):
+        images.link_mount(CTR, IMAGE)
+    assert images.mounted_ids() == set()

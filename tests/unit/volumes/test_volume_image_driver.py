@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import re
+from pathlib import Path
+
 import pytest
 
 from hutch.api.errors import InvalidArgument
@@ -64,3 +68,63 @@ def test_old_mount_records_read_as_local_volumes() -> None:
     assert mount.driver == "image"
     (mount,) = inspect_mounts((MountRecord("image", "/img", "alpine", readonly=True),))
     assert (mount.type, mount.source, mount.driver, mount.rw) == ("image", "alpine", "", False)
+
+
+@pytest.mark.parametrize(
+    ("given", "kept"),
+    [
+        ("dir/inner", "dir/inner"),
+        ("/dir/inner/", "dir/inner"),
+        ("dir/../other", "other"),
+        ("./dir//inner", "dir/inner"),
+        (".", ""),
+        ("/", ""),
+    ],
+)
+def test_image_mount_subpath_is_kept_relative_to_the_image(given: str, kept: str) -> None:
+    from hutch.volumes.specs import parse_mount
+
+    request = parse_mount(f"type=image,src=alpine,dst=/img,subpath={given}")
+    assert request.subpath == kept
+    assert parse_mount("type=image,src=alpine,dst=/img").subpath == ""
+
+
+@pytest.mark.parametrize("given", ["..", "../etc", "/../etc", "dir/../../etc", "a/b/../../.."])
+def test_image_mount_subpath_outside_the_image_is_refused(given: str) -> None:
+    from hutch.volumes.specs import parse_mount
+
+    with pytest.raises(
+        InvalidArgument, match=f"subpath '{re.escape(given)}' is outside of the image"
+    ):
+        parse_mount(f"type=image,src=alpine,dst=/img,subpath={given}")
+
+
+def test_image_mount_subpath_needs_a_value() -> None:
+    from hutch.volumes.specs import parse_mount
+
+    with pytest.raises(InvalidArgument, match="option 'subpath' needs a value"):
+        parse_mount("type=image,src=alpine,dst=/img,subpath=")
+
+
+def test_the_overlay_options_of_an_image_mount_come_apart() -> None:
+    from hutch.runtime.mounts import _image_options
+
+    data = "lowerdir=a/diff:b/diff:/c/empty,userxattr,imageid=abc123,subpath=etc/x"
+    assert _image_options(data) == ("etc/x", "lowerdir=a/diff:b/diff:/c/empty,userxattr")
+    # no subpath: the whole image; an image volume's data is left as it is
+    assert _image_options("lowerdir=a/diff:/e,imageid=abc123") == ("", "lowerdir=a/diff:/e")
+    plain = "lowerdir=a/diff,upperdir=/u,workdir=/w,userxattr"
+    assert _image_options(plain) == ("", plain)
+
+
+def test_the_images_a_spec_mounts_are_read_from_it(tmp_path: Path) -> None:
+    from hutch.engine.image_volumes import mounted_image_ids
+
+    assert mounted_image_ids(tmp_path) == []  # no config.json yet
+    mounts = [
+        {"kind": "overlay", "options": ["lowerdir=a", "imageid=abc", "subpath=x"]},
+        {"kind": "bind", "options": ["ro"]},
+        {"kind": "overlay", "options": ["lowerdir=b", "imageid=def"]},
+    ]
+    (tmp_path / "config.json").write_text(json.dumps({"mounts": mounts}))
+    assert mounted_image_ids(tmp_path) == ["abc", "def"]
