@@ -465,7 +465,8 @@ class PodService:
             ids = list(reversed(self._ordered(record)))  # the infra last
             if running:
                 self._stop_members(record, ids, options.timeout)
-            rm = RemoveContainerOptions(force=True, timeout=options.timeout)
+            # and their anonymous volumes, the pod's -v ones too (podman's pod rm)
+            rm = RemoveContainerOptions(force=True, timeout=options.timeout, volumes=True)
             for report in self._containers.remove_containers(ids, rm, infra=True):
                 if report.error:
                     raise HutchError(report.error)
