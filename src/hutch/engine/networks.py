@@ -38,8 +38,8 @@ from hutch.api.networks import (
     NetworkSubnet,
     NetworkSummary,
 )
+from hutch.engine import address_claim, netconfig, network_flags
 from hutch.engine import container_state as cs
-from hutch.engine import netconfig, network_flags
 from hutch.engine.context import EngineContext
 from hutch.engine.netquery import network_of
 from hutch.engine.network_record import decode, encode, pools, subnet_of
@@ -228,6 +228,8 @@ def before_start(ctx: EngineContext, container: cs.Container) -> None:
             )
         _rewrite_network(container, replace(net, join=f"/proc/{other.state.pid}/ns/net"))
     elif net.mode == "bridge":
+        # an address it was made without holding (a pod clone's infra) is taken now
+        address_claim.claim(ctx, container.record.id, net)
         try:
             rootless.ensure(rundir(ctx))
         except (rootless.RootlessNetError, OSError) as exc:
