@@ -311,17 +311,18 @@ def test_the_pods_own_volumes_are_the_infras_and_every_members_as_podmans(
             "wrote": wrote.stdout,
             "read": (read.returncode, read.stdout),
             "ro": refused.returncode != 0,
-            # the store's paths are each tool's own; podman 4.3.1 leaves out a bind's
-            # empty Name (hutch prints it, as its container inspect does)
-            "mounts": [{k: v for k, v in m.items() if k not in ("Source", "Name")} for m in mounts],
-            "names": [m.get("Name") or "" for m in mounts if m["Type"] == "volume"][:1],
+            # the store's paths and the anonymous volume's name are each tool's own
+            "mounts": [
+                {k: v for k, v in m.items() if k != "Source" and (k, v) != ("Name", anon["Name"])}
+                for m in mounts
+            ],
             "binds": [m["Source"] for m in mounts if m["Type"] == "bind"],
             "infra": sorted(m["Destination"] for m in infra if m["Destination"] != "/catatonit"),
         }
         # pod rm takes the pod's anonymous volume with it, as podman's does
         assert run("pod", "rm", "-f", "pvol").returncode == 0, tool
-        left = run("volume", "ls", "-q").stdout.split()
-        assert left == ["pvv"], (tool, left)
+        left = run("volume", "ls", "-q").stdout.split()  # (an earlier test leaves one)
+        assert "pvv" in left and anon["Name"] not in left, (tool, left)
         run("volume", "rm", "pvv")
     assert seen["hutch"] == seen["podman"]
     assert seen["hutch"] == {
@@ -331,6 +332,7 @@ def test_the_pods_own_volumes_are_the_infras_and_every_members_as_podmans(
         "mounts": [
             {
                 "Type": "volume",
+                **({"Name": "pvv"} if d == "/data" else {}),
                 "Destination": d,
                 "Driver": "local",
                 "Mode": "",
@@ -352,7 +354,6 @@ def test_the_pods_own_volumes_are_the_infras_and_every_members_as_podmans(
             }
             for d, rw in (("/b", False), ("/c", True))
         ],
-        "names": ["pvv"],
         "binds": [str(shared), str(shared)],
         "infra": ["/anon", "/b", "/c", "/data"],
     }
