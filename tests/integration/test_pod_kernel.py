@@ -403,10 +403,17 @@ def test_a_clone_keeps_the_static_ip_and_runs_with_it_while_the_original_does_no
         assert stopped.returncode == 0, (tool, stopped.stderr)
         assert "10.89.66.9/24" in _addresses(run, "sipstopped"), tool
         assert run("pod", "rm", "-f", "-t", "0", "sipstopped").returncode == 0, tool
+        # a clone not started yet is on the network as well, once the original is gone
+        assert run("pod", "clone", "sip", "sipnext").returncode == 0, tool
+        assert run("pod", "rm", "-f", "-t", "0", "sip").returncode == 0, tool
+        busy = run("network", "rm", "ipnet")
+        assert busy.returncode == 2 and "network is being used" in busy.stderr, (tool, busy.stderr)
+        assert run("pod", "start", "sipnext").returncode == 0, tool
+        assert "10.89.66.9/24" in _addresses(run, "sipnext"), tool
         # --destroy: the clone has the address once the original is gone
-        destroyed = run("pod", "clone", "--destroy", "sip", "sip2")
+        destroyed = run("pod", "clone", "--destroy", "sipnext", "sip2")
         assert destroyed.returncode == 0, (tool, destroyed.stderr)
-        assert run("pod", "exists", "sip").returncode == 1, tool
+        assert run("pod", "exists", "sipnext").returncode == 1, tool
         assert run("pod", "start", "sip2").returncode == 0, tool
         assert "10.89.66.9/24" in _addresses(run, "sip2"), tool
         run("pod", "rm", "-f", "-t", "0", "sip2")

@@ -11,8 +11,9 @@ it is (podman 4.3.1 refuses the start in the same words).
 
 from __future__ import annotations
 
-from hutch.api.errors import Conflict, NoSuchObject
+from hutch.api.errors import Conflict, HutchError, NoSuchObject
 from hutch.engine import container_state as cs
+from hutch.engine import netconfig
 from hutch.engine.context import EngineContext
 from hutch.runtime.spec_network import Attachment, NetworkSpec
 from hutch.store.networks import AttachmentRecord, NetworkStore, allocated
@@ -58,3 +59,30 @@ def _record(container_id: str, a: Attachment) -> AttachmentRecord:
     return AttachmentRecord(
         container_id, a.network, position, a.address, a.mac, a.aliases, a.address6
     )
+
+
+def waiting(ctx: EngineContext, network: str) -> list[str]:
+    """The containers made on ``network`` that hold no address there (a pod clone's
+    infra before its first start): they use it as much as its holders do, so that
+    ``network rm`` refuses (or, forced, removes) them too."""
+    store = NetworkStore(ctx.conn)
+    holders = {a.container_id for a in store.attachments(network=network)}
+    out = []
+    for record in ctx.containers.all():
+        if record.id in holders:
+            continue
+        try:
+            given = netconfig.user_networks(cs.config_of(record).options.network)
+        except HutchError:
+            continue  # a record that cannot be read names no network
+        if network in given or any(_name(store, n) == network for n in given):
+            out.append(record.id)
+    return out
+
+
+def _name(store: NetworkStore, given: str) -> str:
+    """A network's name from what --network gave (a name or an id)."""
+    try:
+        return store.find(given).name
+    except NoSuchObject:
+        return given

@@ -541,6 +541,7 @@ class NetworkService:
             try:
                 record = find(self._ctx, name)
                 users = [a.container_id for a in store(self._ctx).attachments(network=record.name)]
+                users += address_claim.waiting(self._ctx, record.name)
                 if users and not options.force:
                     # podman's words and exit code (2) for a network in use
                     reports.append(
@@ -590,6 +591,8 @@ class NetworkService:
             if not _match(record, filters):
                 continue
             if store(self._ctx).attachments(network=record.name):
+                continue
+            if address_claim.waiting(self._ctx, record.name):
                 continue
             try:
                 store(self._ctx).delete(record.name)
