@@ -290,6 +290,7 @@ def test_the_pods_own_volumes_are_the_infras_and_every_members_as_podmans(
     (shared / "host-file").write_text("from-the-host\n")
     given = ("-v", "pvv:/data", "-v", f"{shared}:/b:ro", "-v", "/anon", "-v", f"{shared}:/c")
     seen: dict[str, object] = {}
+    order: dict[str, list[str]] = {}
     for tool, run in _both(hutch, podman):
         assert run("pod", "create", "--name", "pvol", *given).returncode == 0, tool
         # one member writes through the pod's volumes, another reads: the anonymous
@@ -311,14 +312,23 @@ def test_the_pods_own_volumes_are_the_infras_and_every_members_as_podmans(
             "wrote": wrote.stdout,
             "read": (read.returncode, read.stdout),
             "ro": refused.returncode != 0,
-            # the store's paths and the anonymous volume's name are each tool's own
-            "mounts": [
-                {k: v for k, v in m.items() if k != "Source" and (k, v) != ("Name", anon["Name"])}
-                for m in mounts
-            ],
+            # the store's paths and the anonymous volume's name are each tool's own;
+            # podman 4.3.1 lists volumes, then binds, each in no fixed order
+            "mounts": sorted(
+                (
+                    {
+                        k: v
+                        for k, v in m.items()
+                        if k != "Source" and (k, v) != ("Name", anon["Name"])
+                    }
+                    for m in mounts
+                ),
+                key=lambda m: (m["Type"] != "volume", m["Destination"]),
+            ),
             "binds": [m["Source"] for m in mounts if m["Type"] == "bind"],
             "infra": sorted(m["Destination"] for m in infra if m["Destination"] != "/catatonit"),
         }
+        order[tool] = [str(m["Destination"]) for m in mounts]
         # pod rm takes the pod's anonymous volume with it, as podman's does
         assert run("pod", "rm", "-f", "pvol").returncode == 0, tool
         left = run("volume", "ls", "-q").stdout.split()  # (an earlier test leaves one)
@@ -340,7 +350,7 @@ def test_the_pods_own_volumes_are_the_infras_and_every_members_as_podmans(
                 "RW": True,
                 "Propagation": "rprivate",
             }
-            for d in ("/data", "/anon")
+            for d in ("/anon", "/data")
         ]
         + [
             {
@@ -357,6 +367,9 @@ def test_the_pods_own_volumes_are_the_infras_and_every_members_as_podmans(
         "binds": [str(shared), str(shared)],
         "infra": ["/anon", "/b", "/c", "/data"],
     }
+    # hutch's own order: volumes, then binds, each as given
+    assert order["hutch"] == ["/data", "/anon", "/b", "/c"]
+    assert sorted(order["podman"][:2]) == ["/anon", "/data"]  # volumes first there too
 
 
 def _addresses(run: Run, pod: str) -> str:
