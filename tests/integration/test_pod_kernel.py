@@ -282,37 +282,155 @@ def test_pod_inspect_mounts_are_the_infras_with_binds_after_volumes(
     hutch("volume", "rm", "bv")
 
 
-def test_a_clone_keeps_the_static_ip_but_runs_with_it_only_once_the_original_is_gone(
+def test_the_pods_own_volumes_are_the_infras_and_every_members_as_podmans(
+    hutch: Hutch, podman: Run, tmp_path: Path
+) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / "host-file").write_text("from-the-host\n")
+    given = ("-v", "pvv:/data", "-v", f"{shared}:/b:ro", "-v", "/anon", "-v", f"{shared}:/c")
+    seen: dict[str, object] = {}
+    order: dict[str, list[str]] = {}
+    for tool, run in _both(hutch, podman):
+        assert run("pod", "create", "--name", "pvol", *given).returncode == 0, tool
+        # one member writes through the pod's volumes, another reads: the anonymous
+        # volume too is one for the whole pod (the infra's)
+        wrote = run("run", "--rm", "--pod", "pvol", "base", "sh", "-c",
+                    "echo one > /data/f && echo two > /anon/g && cat /b/host-file")  # fmt: skip
+        assert wrote.returncode == 0, (tool, wrote.stderr)
+        read = run("run", "--rm", "--pod", "pvol", "base", "cat", "/data/f", "/anon/g")
+        refused = run("run", "--rm", "--pod", "pvol", "base", "touch", "/b/x")
+        data = _inspect(run, "pod", "inspect", "pvol")
+        mounts = data["mounts"]
+        assert isinstance(mounts, list), tool
+        infra = _inspect(run, "inspect", str(data["InfraContainerID"]))["Mounts"]
+        assert isinstance(infra, list), tool
+        anon = next(m for m in mounts if m["Destination"] == "/anon")
+        volume = _inspect(run, "volume", "inspect", anon["Name"])
+        assert anon["Source"] == volume["Mountpoint"], tool
+        seen[tool] = {
+            "wrote": wrote.stdout,
+            "read": (read.returncode, read.stdout),
+            "ro": refused.returncode != 0,
+            # the store's paths and the anonymous volume's name are each tool's own;
+            # podman 4.3.1 lists volumes, then binds, each in no fixed order
+            "mounts": sorted(
+                (
+                    {
+                        k: v
+                        for k, v in m.items()
+                        if k != "Source" and (k, v) != ("Name", anon["Name"])
+                    }
+                    for m in mounts
+                ),
+                key=lambda m: (m["Type"] != "volume", m["Destination"]),
+            ),
+            "binds": [m["Source"] for m in mounts if m["Type"] == "bind"],
+            "infra": sorted(m["Destination"] for m in infra if m["Destination"] != "/catatonit"),
+        }
+        order[tool] = [str(m["Destination"]) for m in mounts]
+        # pod rm takes the pod's anonymous volume with it, as podman's does
+        assert run("pod", "rm", "-f", "pvol").returncode == 0, tool
+        left = run("volume", "ls", "-q").stdout.split()  # (an earlier test leaves one)
+        assert "pvv" in left and anon["Name"] not in left, (tool, left)
+        run("volume", "rm", "pvv")
+    assert seen["hutch"] == seen["podman"]
+    assert seen["hutch"] == {
+        "wrote": "from-the-host\n",
+        "read": (0, "one\ntwo\n"),
+        "ro": True,
+        "mounts": [
+            {
+                "Type": "volume",
+                **({"Name": "pvv"} if d == "/data" else {}),
+                "Destination": d,
+                "Driver": "local",
+                "Mode": "",
+                "Options": ["nosuid", "nodev", "rbind"],
+                "RW": True,
+                "Propagation": "rprivate",
+            }
+            for d in ("/anon", "/data")
+        ]
+        + [
+            {
+                "Type": "bind",
+                "Destination": d,
+                "Driver": "",
+                "Mode": "",
+                "Options": ["rbind"],
+                "RW": rw,
+                "Propagation": "rprivate",
+            }
+            for d, rw in (("/b", False), ("/c", True))
+        ],
+        "binds": [str(shared), str(shared)],
+        "infra": ["/anon", "/b", "/c", "/data"],
+    }
+    # hutch's own order: volumes, then binds, each as given
+    assert order["hutch"] == ["/data", "/anon", "/b", "/c"]
+    assert sorted(order["podman"][:2]) == ["/anon", "/data"]  # volumes first there too
+
+
+def _addresses(run: Run, pod: str) -> str:
+    member = run("run", "--rm", "--pod", pod, "base", "ip", "-4", "-o", "addr", "show")
+    assert member.returncode == 0, member.stderr
+    return str(member.stdout)
+
+
+def test_a_clone_keeps_the_static_ip_and_runs_with_it_while_the_original_does_not(
     hutch: Hutch, podman: Run
 ) -> None:
-    made: dict[str, int] = {}
+    words = "IPAM error: requested ip address 10.89.66.9 is already allocated to container ID"
     for tool, run in _both(hutch, podman):
         assert run("network", "create", "--subnet", "10.89.66.0/24", "ipnet").returncode == 0
         created = run("pod", "create", "--name", "sip", "--network", "ipnet", "--ip", "10.89.66.9")
         assert created.returncode == 0, (tool, created.stderr)
         assert run("pod", "start", "sip").returncode == 0, tool
         infra = run("pod", "inspect", "--format", "{{.InfraContainerID}}", "sip").stdout.strip()
-        # while the original holds the address the clone does not run with it, in
-        # podman's words: podman 4.3.1 makes the clone and refuses its start; hutch,
-        # which holds an address from create to rm, refuses the clone itself
+        # the clone is made while the original runs, and its start is refused in
+        # podman's words while the original holds the address
         clone = run("pod", "clone", "sip", "sipcopy")
-        made[tool] = clone.returncode
-        refused = run("pod", "start", "sipcopy") if clone.returncode == 0 else clone
+        assert clone.returncode == 0, (tool, clone.stderr)
+        copy = run("pod", "inspect", "--format", "{{.InfraContainerID}}", "sipcopy").stdout.strip()
+        refused = run("pod", "start", "sipcopy")
         assert refused.returncode == 125, (tool, refused.stderr)
-        words = "IPAM error: requested ip address 10.89.66.9 is already allocated to container ID"
         assert f"{words} {infra}" in refused.stderr, (tool, refused.stderr)
-        run("pod", "rm", "-f", "sipcopy")
+        assert "10.89.66.9/24" in _addresses(run, "sip"), tool  # the original kept it
+        # once the original is stopped, the clone runs with the address, and the
+        # original's start is refused while the clone runs
+        assert run("pod", "stop", "-t", "0", "sip").returncode == 0, tool
+        started = run("pod", "start", "sipcopy")
+        assert started.returncode == 0, (tool, started.stderr)
+        assert "10.89.66.9/24" in _addresses(run, "sipcopy"), tool
+        again = run("pod", "start", "sip")
+        assert again.returncode == 125 and f"{words} {copy}" in again.stderr, (tool, again.stderr)
+        # and back: the clone stopped, the original starts with its address again
+        assert run("pod", "stop", "-t", "0", "sipcopy").returncode == 0, tool
+        assert run("pod", "start", "sip").returncode == 0, tool
+        assert "10.89.66.9/24" in _addresses(run, "sip"), tool
+        assert run("pod", "rm", "-f", "-t", "0", "sipcopy").returncode == 0, tool
+        # a clone of the stopped original is made and runs with the address
+        assert run("pod", "stop", "-t", "0", "sip").returncode == 0, tool
+        stopped = run("pod", "clone", "--start", "sip", "sipstopped")
+        assert stopped.returncode == 0, (tool, stopped.stderr)
+        assert "10.89.66.9/24" in _addresses(run, "sipstopped"), tool
+        assert run("pod", "rm", "-f", "-t", "0", "sipstopped").returncode == 0, tool
+        # a clone not started yet is on the network as well, once the original is gone
+        assert run("pod", "clone", "sip", "sipnext").returncode == 0, tool
+        assert run("pod", "rm", "-f", "-t", "0", "sip").returncode == 0, tool
+        busy = run("network", "rm", "ipnet")
+        assert busy.returncode == 2 and "network is being used" in busy.stderr, (tool, busy.stderr)
+        assert run("pod", "start", "sipnext").returncode == 0, tool
+        assert "10.89.66.9/24" in _addresses(run, "sipnext"), tool
         # --destroy: the clone has the address once the original is gone
-        destroyed = run("pod", "clone", "--destroy", "sip", "sip2")
+        destroyed = run("pod", "clone", "--destroy", "sipnext", "sip2")
         assert destroyed.returncode == 0, (tool, destroyed.stderr)
-        assert run("pod", "exists", "sip").returncode == 1, tool
+        assert run("pod", "exists", "sipnext").returncode == 1, tool
         assert run("pod", "start", "sip2").returncode == 0, tool
-        member = run("run", "--rm", "--pod", "sip2", "base", "ip", "-4", "-o", "addr", "show")
-        assert "10.89.66.9/24" in member.stdout, (tool, member.stdout, member.stderr)
-        run("pod", "rm", "-f", "sip2")
-        run("network", "rm", "ipnet")
-    assert made == {"hutch": 125, "podman": 0}
-    assert hutch("pod", "exists", "sipcopy", check=False).returncode == 1  # nothing left
+        assert "10.89.66.9/24" in _addresses(run, "sip2"), tool
+        run("pod", "rm", "-f", "-t", "0", "sip2")
+        assert run("network", "rm", "ipnet").returncode == 0, tool
 
 
 def test_a_clone_that_fails_gives_the_static_ip_back_to_the_original(hutch: Hutch) -> None:

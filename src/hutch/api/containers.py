@@ -374,7 +374,7 @@ class InspectState:
 @dataclass(frozen=True)
 class InspectMount:
     type: str = field(metadata=key("Type"))
-    name: str = field(metadata=key("Name"))
+    name: str = field(metadata=key("Name", True))  # podman's omitempty: none for a bind
     source: str = field(metadata=key("Source"))
     destination: str = field(metadata=key("Destination"))
     driver: str = field(metadata=key("Driver"))

@@ -29,8 +29,9 @@ def go_time(ts: float) -> str:
 
 
 def key(name: str, omitempty: bool = False) -> dict[str, Any]:
-    """The metadata of a report field: its key in podman's JSON (left out when None and
-    ``omitempty``, as Go's ``json:",omitempty"`` does)."""
+    """The metadata of a report field: its key in podman's JSON (left out when None or
+    the empty string and ``omitempty``, as Go's ``json:",omitempty"`` leaves out nil
+    and "")."""
     return {"json": name, "omitempty": omitempty}
 
 
@@ -53,7 +54,7 @@ def to_json(value: Any) -> Any:
             if f.metadata.get("internal"):
                 continue
             raw = getattr(value, f.name)
-            if raw is None and f.metadata.get("omitempty"):
+            if (raw is None or raw == "") and f.metadata.get("omitempty"):
                 continue
             item = to_json(raw)
             if f.metadata.get("inline"):

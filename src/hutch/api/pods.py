@@ -231,7 +231,7 @@ class PodLimits:
     cpu_shares: int | None = field(default=None, metadata=key("cpu_shares", True))
     cpuset_cpus: str | None = field(default=None, metadata=key("cpuset_cpus", True))
     cpuset_mems: str | None = field(default=None, metadata=key("cpuset_mems", True))
-    # the infra container's mounts: what --volumes-from gave it
+    # the infra container's mounts: what -v and --volumes-from gave it
     mounts: tuple[InspectMount, ...] | None = field(default=None, metadata=key("mounts", True))
     device_read_bps: tuple[InspectDeviceRate, ...] | None = field(
         default=None, metadata=key("device_read_bps", True)

@@ -38,8 +38,8 @@ from hutch.api.networks import (
     NetworkSummary,
     NetworkUpdateOptions,
 )
+from hutch.engine import address_claim, netconfig, network_flags
 from hutch.engine import container_state as cs
-from hutch.engine import netconfig, network_flags
 from hutch.engine.context import EngineContext
 from hutch.engine.netquery import network_of
 from hutch.engine.netrun import rundir, serves_names
@@ -229,6 +229,8 @@ def before_start(ctx: EngineContext, container: cs.Container) -> None:
             )
         _rewrite_network(container, replace(net, join=f"/proc/{other.state.pid}/ns/net"))
     elif net.mode == "bridge":
+        # an address it was made without holding (a pod clone's infra) is taken now
+        address_claim.claim(ctx, container.record.id, net)
         try:
             rootless.ensure(rundir(ctx))
         except (rootless.RootlessNetError, OSError) as exc:
@@ -540,6 +542,7 @@ class NetworkService:
             try:
                 record = find(self._ctx, name)
                 users = [a.container_id for a in store(self._ctx).attachments(network=record.name)]
+                users += address_claim.waiting(self._ctx, record.name)
                 if users and not options.force:
                     # podman's words and exit code (2) for a network in use
                     reports.append(
@@ -589,6 +592,8 @@ class NetworkService:
             if not _match(record, filters):
                 continue
             if store(self._ctx).attachments(network=record.name):
+                continue
+            if address_claim.waiting(self._ctx, record.name):
                 continue
             try:
                 store(self._ctx).delete(record.name)

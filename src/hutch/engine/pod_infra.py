@@ -126,10 +126,12 @@ def infra_options(
         network=network,
         net=net,
         pull=ImagePullOptions(policy="never"),
-        # --volumes-from and --device: checked here at create (podman's infra has
-        # them too); each member gets them again (pod_member.join_options)
+        # -v, --volumes-from and --device: checked and made here at create (podman's
+        # infra has them too, and pod inspect shows its mounts); each member gets
+        # them again (pod_member.join_options), an anonymous volume the infra's
         volumes=VolumeOptions(
-            volumes=(f"{CATATONIT}:/catatonit:ro",), volumes_from=options.volumes_from
+            volumes=(f"{CATATONIT}:/catatonit:ro", *options.volumes),
+            volumes_from=options.volumes_from,
         ),
         # the pod's user namespace is the infra's, which the members join; its
         # sysctls are set in the namespaces the members share

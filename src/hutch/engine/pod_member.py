@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -106,7 +107,7 @@ def join_options(ctx: EngineContext, options: RunOptions) -> tuple[RunOptions, M
     if pod_options.volumes or pod_options.volumes_from:
         volumes = replace(
             options.volumes,
-            volumes=pod_options.volumes + options.volumes.volumes,
+            volumes=pod_volumes(ctx, pod.infra_id, pod_options.volumes) + options.volumes.volumes,
             volumes_from=pod_options.volumes_from + options.volumes.volumes_from,
         )
         options = replace(options, volumes=volumes)
@@ -121,6 +122,35 @@ def join_options(ctx: EngineContext, options: RunOptions) -> tuple[RunOptions, M
     options = replace(options, resources=pod_cgroup.member_resources(config, options.resources))
     lists_names = "net" in shared and config.options.network != "host"
     return options, Membership(pod.id, pod.infra_id, shared, lists_names, userns or "")
+
+
+def pod_volumes(ctx: EngineContext, infra_id: str, given: tuple[str, ...]) -> tuple[str, ...]:
+    """The pod's ``-v`` as a member takes them: an anonymous volume is the one the
+    infra made for it, by name, so that every member mounts that one volume, as
+    podman's members (which take the infra's mounts) do."""
+    if not infra_id or all(":" in spec for spec in given):
+        return given
+    infra = cs.config_of(cs.find(ctx, infra_id))
+    return named_anonymous(given, {m.destination: m.name for m in infra.mounts if m.name})
+
+
+def named_anonymous(given: tuple[str, ...], names: Mapping[str, str]) -> tuple[str, ...]:
+    """``given`` with each anonymous volume (``-v DEST``) named ``names[DEST]``; one
+    not in ``names`` (an infra made before it had the pod's volumes) as given."""
+    from hutch.volumes.specs import parse_volume
+
+    out = []
+    for spec in given:
+        request = parse_volume(spec)
+        name = names.get(request.destination) if not request.source else None
+        out.append(f"{name}:{spec}" if name else spec)
+    return tuple(out)
+
+
+def _destinations(specs: tuple[str, ...]) -> tuple[str, ...]:
+    from hutch.volumes.specs import parse_volume
+
+    return tuple(parse_volume(spec).destination for spec in specs)
 
 
 def has_userns(options: PodCreateOptions) -> bool:
@@ -182,7 +212,8 @@ def own_options(options: RunOptions, pod: PodConfig) -> RunOptions:
     if pod.cgroup_path and options.resources.cgroup_parent == member_parent(pod):
         options = replace(options, resources=replace(options.resources, cgroup_parent=None))
     given = pod.options.volumes
-    if given and options.volumes.volumes[: len(given)] == given:
+    if given and _destinations(options.volumes.volumes[: len(given)]) == _destinations(given):
+        # by their paths: an anonymous one is named after the infra's (pod_volumes)
         volumes = replace(options.volumes, volumes=options.volumes.volumes[len(given) :])
         options = replace(options, volumes=volumes)
     given = pod.options.volumes_from

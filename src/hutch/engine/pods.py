@@ -465,7 +465,8 @@ class PodService:
             ids = list(reversed(self._ordered(record)))  # the infra last
             if running:
                 self._stop_members(record, ids, options.timeout)
-            rm = RemoveContainerOptions(force=True, timeout=options.timeout)
+            # and their anonymous volumes, the pod's -v ones too (podman's pod rm)
+            rm = RemoveContainerOptions(force=True, timeout=options.timeout, volumes=True)
             for report in self._containers.remove_containers(ids, rm, infra=True):
                 if report.error:
                     raise HutchError(report.error)
@@ -600,10 +601,10 @@ class PodService:
         members = [m for m in self._members(record) if m.record.id != record.infra_id]
         # the original's host ports are the clone's to take over once it is gone
         released = pod_clone.published_ports(config.options) if options.destroy else frozenset()
-        # and so are its static addresses (kept, as podman's clone keeps them)
+        # its static addresses are kept, as podman's clone keeps them: lent to the
+        # clone's infra while it is made, then the original's again unless --destroy
+        # (the clone takes them when it starts, if the original does not run)
         held = pod_addresses.static_attachments(self._ctx, record.infra_id, pod_options)
-        if not options.destroy:
-            pod_addresses.refuse_taken(held, pod_options)
         pod_addresses.hand_over(self._ctx, held)
         try:
             pod_id = self._create(pod_options, released)
@@ -627,6 +628,8 @@ class PodService:
             self.remove([pod_id], PodRemoveOptions(force=True, ignore=True))
             pod_addresses.take_back(self._ctx, held)
             raise
+        if not options.destroy:
+            pod_addresses.give_back(self._ctx, self._ctx.pods.find(pod_id).infra_id, held)
         try:
             if options.destroy:
                 self._check(self.remove([record.id], PodRemoveOptions(force=True)))

@@ -274,6 +274,18 @@ class NetworkStore:
         with transaction(self._conn) as c:
             _insert(c, record)
 
+    def take(self, record: AttachmentRecord, holders: Sequence[str]) -> None:
+        """Put ``record`` in, in one transaction with taking out the attachments of
+        ``holders`` to its network (a stopped container's address, taken at the start
+        of a pod clone's infra that keeps it: engine/pod_addresses.py)."""
+        with transaction(self._conn) as c:
+            for holder in holders:
+                c.execute(
+                    "DELETE FROM network_attachments WHERE container_id = ? AND network = ?",
+                    (holder, record.network),
+                )
+            _insert(c, record)
+
     def detach(self, container_id: str, network: str) -> None:
         with transaction(self._conn) as c:
             c.execute(
@@ -301,7 +313,8 @@ def _insert(c: sqlite3.Connection, record: AttachmentRecord) -> None:
 
 def allocated(address: str, holder: str) -> str:
     # podman's words (its IPAM's, when the container starts: hutch holds an address
-    # from create to rm, so it refuses at create)
+    # from create to rm, so it refuses at create; a pod clone's infra, which keeps
+    # the original's, at its start: engine/pod_addresses.py)
     return (
         f"IPAM error: requested ip address {address} is already allocated to container ID {holder}"
     )

@@ -1,5 +1,6 @@
-"""pod clone of a pod with a static --ip / --ip6: refused while the original holds the
-address, handed over with --destroy and back when the clone fails."""
+"""pod clone of a pod with a static --ip / --ip6: the clone is made with the address,
+which the original has back until the clone starts and takes it from a stopped
+holder; handed over with --destroy and back when the clone fails."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ import pytest
 from hutch.api.errors import Conflict
 from hutch.api.networks import NetworkSubnet, NetworkSummary
 from hutch.api.pods import PodCreateOptions
-from hutch.engine import networks, pod_addresses
+from hutch.engine import address_claim, networks, pod_addresses
 from hutch.engine.network_record import encode, pools
+from hutch.runtime.spec_network import Attachment, NetworkSpec
 from hutch.store import db
 from hutch.store.networks import NetworkStore
 
@@ -41,19 +43,53 @@ def test_a_pod_without_an_infra_holds_nothing() -> None:
     assert pod_addresses.static_attachments(None, "", PodCreateOptions(ip="10.89.7.10")) == ()  # type: ignore[arg-type]
 
 
-def test_a_clone_keeping_it_is_refused_while_the_original_holds_it(ctx: Any) -> None:
+def _spec(address: str) -> NetworkSpec:
+    a = Attachment("n1", "hutch1", "eth0", address, 24, "10.89.7.1", "10.89.7.0/24", "02:42:0a")
+    return NetworkSpec(mode="bridge", attachments=(a,))
+
+
+def test_the_clone_is_made_with_the_address_then_the_original_has_it_back(
+    ctx: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(networks, "publish_dns", lambda _ctx: None)
     options = PodCreateOptions(ip="10.89.7.10")
     held = pod_addresses.static_attachments(ctx, INFRA, options)
     assert [a.address for a in held] == ["10.89.7.10"]
+    assert pod_addresses.static_attachments(ctx, INFRA, PodCreateOptions()) == ()
+    pod_addresses.hand_over(ctx, held)
+    store = NetworkStore(ctx.conn)
+    store.attach(CLONE, "n1", ctx.pools, address="10.89.7.10")  # the clone's infra is made
+    pod_addresses.give_back(ctx, CLONE, held)
+    assert store.attachments(network="n1") == list(held)
+
+
+def test_a_start_takes_the_address_from_a_stopped_holder_not_a_running_one(
+    ctx: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    running = {INFRA}
+    monkeypatch.setattr(address_claim, "_running", lambda _ctx, cid: cid in running)
+    store = NetworkStore(ctx.conn)
     with pytest.raises(Conflict) as refused:
-        pod_addresses.refuse_taken(held, options)
+        address_claim.claim(ctx, CLONE, _spec("10.89.7.10"))
     assert refused.value.message == (
         f"IPAM error: requested ip address 10.89.7.10 is already allocated to container ID {INFRA}"
     )
     assert refused.value.exit_code == 125
-    # a pod without a static address: nothing held, nothing refused
-    assert pod_addresses.static_attachments(ctx, INFRA, PodCreateOptions()) == ()
-    pod_addresses.refuse_taken((), PodCreateOptions())
+    assert [a.container_id for a in store.attachments(network="n1")] == [INFRA]
+    running.clear()  # the original stopped: the clone takes its address, MAC and eth0
+    address_claim.claim(ctx, CLONE, _spec("10.89.7.10"))
+    (taken,) = store.attachments(network="n1")
+    assert (taken.container_id, taken.address, taken.mac, taken.position) == (
+        CLONE,
+        "10.89.7.10",
+        "02:42:0a",
+        0,
+    )
+    address_claim.claim(ctx, CLONE, _spec("10.89.7.10"))  # held already: nothing changes
+    assert store.attachments(network="n1") == [taken]
+    running.add(CLONE)  # and the original, started while the clone runs, is refused
+    with pytest.raises(Conflict, match=f"allocated to container ID {CLONE}"):
+        address_claim.claim(ctx, INFRA, _spec("10.89.7.10"))
 
 
 def test_destroy_hands_it_over_and_a_failed_clone_hands_it_back(

@@ -419,6 +419,27 @@ def test_a_members_own_options_leave_out_what_the_pod_gave() -> None:
     assert own.volumes.volumes == ("/b:/b",)
 
 
+def test_a_members_anonymous_pod_volume_is_the_infras_and_left_out_for_a_clone() -> None:
+    from hutch.api.container_config import VolumeOptions
+    from hutch.engine.pod_member import named_anonymous, own_options
+
+    given = ("/anon", "vv:/data:ro", "/srv:/b", "/later")
+    infra = {"/anon": "a" * 64, "/data": "vv"}
+    # only an anonymous one is renamed; one the infra lacks (an older infra) stays
+    named = named_anonymous(given, infra)
+    assert named == ("a" * 64 + ":/anon", "vv:/data:ro", "/srv:/b", "/later")
+    config = plan_pod(PodCreateOptions(name="p", volumes=given)).config
+    recorded = RunOptions(image="x", volumes=VolumeOptions(volumes=(*named, "/own")))
+    assert own_options(recorded, config).volumes.volumes == ("/own",)
+
+
+def test_the_infra_mounts_the_pods_volumes_after_its_catatonit() -> None:
+    options = PodCreateOptions(volumes=("/anon", "vv:/data"), volumes_from=("c",))
+    run = pod_infra.infra_options(options, name="i", hostname="", network="", share_net=True)
+    assert run.volumes.volumes == (f"{pod_infra.CATATONIT}:/catatonit:ro", "/anon", "vv:/data")
+    assert run.volumes.volumes_from == ("c",)
+
+
 def test_ps_filter_pod_takes_a_name_or_an_id_prefix() -> None:
     from hutch.api.containers import ContainerSummary
     from hutch.engine.container_filters import parse_filters
