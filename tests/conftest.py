@@ -8,6 +8,7 @@ because the machine lacks a tool, a device or a subordinate id range.
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Generator
 
 # The test run's dataclasses get a code-cache file of their own (before any
@@ -20,6 +21,19 @@ import pytest
 pytest_plugins = ["pytester"]
 
 REQUIRE_ALL_VAR = "HUTCH_REQUIRE_ALL"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # A suite started as a plain background job of a non-interactive shell (a CI
+    # runner's `cmd &`) inherits SIGINT and SIGQUIT ignored, and so does every process
+    # it starts: a hutch a test interrupts, as a user's Ctrl-C would, never sees it,
+    # and the test waits out its timeout. A user's terminal gives the default: so
+    # does the suite (a handler, unlike an ignore, does not pass through exec).
+    del config
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    if signal.getsignal(signal.SIGQUIT) == signal.SIG_IGN:
+        signal.signal(signal.SIGQUIT, signal.SIG_DFL)
 
 
 def require_all() -> bool:
