@@ -208,7 +208,8 @@ def until(check: Callable[[], bool], timeout: float) -> bool:
 
 def settled_threads(service: Service) -> int:
     """The service's threads once nothing is in flight (a connection's thread ends
-    a moment after its client's)."""
+    a moment after its client's, or waits half a second for the next client:
+    service/workers.py's LINGER)."""
     time.sleep(1)
     return service.threads()
 

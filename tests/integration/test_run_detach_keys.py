@@ -5,7 +5,7 @@ from __future__ import annotations
 import signal
 import subprocess
 
-from harness import Hutch
+from harness import Hutch, sigint_default
 from lifecycle_basics import eventually
 from lifecycle_helpers import remove_containers, run_in_pty
 
@@ -65,14 +65,6 @@ def test_start_attach_detaches(hutch: Hutch, base_image: str) -> None:
 SCRIPT = "trap 'echo got-int; exit 3' INT; echo ready; while :; do sleep 0.1; done"
 
 
-def _sigint_default() -> None:
-    # A test runner started as a background job of a non-interactive shell
-    # inherits SIGINT ignored, and so would hutch (an ignored signal stays
-    # ignored across exec, and Python then installs no KeyboardInterrupt
-    # handler): that, not hutch, made this test hang now and then in CI.
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-
-
 def _interrupt(hutch: Hutch, *flags: str) -> tuple[int, str]:
     # faulthandler: should hutch hang, SIGABRT makes it print where (below).
     env = {**hutch.env.environ(), "PYTHONFAULTHANDLER": "1"}
@@ -84,7 +76,7 @@ def _interrupt(hutch: Hutch, *flags: str) -> tuple[int, str]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        preexec_fn=_sigint_default,
+        preexec_fn=sigint_default,
     )
     try:
         assert proc.stdout is not None and proc.stderr is not None

@@ -43,6 +43,20 @@ def code_of(exc: BaseException, args: Sequence[str]) -> int:
     raise exc  # SystemExit and the like go on as they are
 
 
+class InterruptedTransfer:
+    """``with InterruptedTransfer():`` around a pull or a push: a ^C ends the command
+    with 1 and no message, as podman's (4.3.1 measured with a stalled registry; its
+    shutdown handler exits 1 on SIGINT, current podman's too) rather than 130. The
+    transfer has stopped and cleaned up by then (registry/interrupt.py)."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: type[BaseException] | None, exc: object, tb: object) -> None:
+        if kind is not None and issubclass(kind, KeyboardInterrupt):
+            raise SystemExit(1) from None
+
+
 def compose_json(args: Sequence[str], environ: Mapping[str, str]) -> bool:
     """``hutch compose --progress json`` (or ``$COMPOSE_PROGRESS=json``): the final
     error is a JSON object too, as docker compose writes it."""

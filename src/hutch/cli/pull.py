@@ -39,23 +39,25 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
     ) -> None:
         """Pull an image from a registry into local storage; print its id."""
         from hutch.api.images import PullOptions
+        from hutch.cli.exits import InterruptedTransfer
 
-        report = (
-            state_of(ctx)
-            .engine()
-            .images.pull(
-                PullOptions(
-                    reference=reference,
-                    platform=platform,
-                    arch=arch,
-                    os=os_,
-                    variant=variant,
-                    quiet=quiet,
-                    all_tags=all_tags,
-                    access=fr.access(tls_verify, creds, authfile, cert_dir),
+        with InterruptedTransfer():
+            report = (
+                state_of(ctx)
+                .engine()
+                .images.pull(
+                    PullOptions(
+                        reference=reference,
+                        platform=platform,
+                        arch=arch,
+                        os=os_,
+                        variant=variant,
+                        quiet=quiet,
+                        all_tags=all_tags,
+                        access=fr.access(tls_verify, creds, authfile, cert_dir),
+                    )
                 )
             )
-        )
         for image_id in dict.fromkeys(report.ids):
             print(image_id)
 

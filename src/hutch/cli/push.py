@@ -42,23 +42,25 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
     ) -> None:
         """Push an image to a registry or an archive."""
         from hutch.api.images import PushOptions
+        from hutch.cli.exits import InterruptedTransfer
 
-        report = (
-            state_of(ctx)
-            .engine()
-            .images.push(
-                PushOptions(
-                    source=source,
-                    destination=destination,
-                    quiet=quiet,
-                    access=fr.access(tls_verify, creds, authfile, cert_dir),
-                    format=format_,
-                    compression_format=compression_format,
-                    compression_level=compression_level,
-                    force_compression=force_compression,
+        with InterruptedTransfer():
+            report = (
+                state_of(ctx)
+                .engine()
+                .images.push(
+                    PushOptions(
+                        source=source,
+                        destination=destination,
+                        quiet=quiet,
+                        access=fr.access(tls_verify, creds, authfile, cert_dir),
+                        format=format_,
+                        compression_format=compression_format,
+                        compression_level=compression_level,
+                        force_compression=force_compression,
+                    )
                 )
             )
-        )
         if digestfile:
             with open(digestfile, "w") as f:
                 f.write(report.digest)

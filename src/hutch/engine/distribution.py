@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -162,6 +161,15 @@ class Distribution:
     def _cut_all(self) -> None:
         for client in list(self._clients.values()):
             client.cut()
+
+    def _stopper(self, progress: Progress) -> Callable[[], None]:
+        """What stops a transfer's workers on ^C (registry/interrupt.py's in_workers)."""
+
+        def stop() -> None:
+            progress.interrupt()
+            self._cut_all()
+
+        return stop
 
     # ---------------------------------------------------------------- pull
 
@@ -417,8 +425,10 @@ class Distribution:
                 client, repository, desc, diff_id, progress, ignore_chown
             )
 
-        with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-            done = dict(pool.map(one, wanted.values()))
+        from hutch.registry.interrupt import in_workers
+
+        stop = self._stopper(progress)
+        done = dict(in_workers(one, wanted.values(), WORKERS, stop))
         return [done[d] for d in diff_ids]
 
     def _fetch_layer(
@@ -536,8 +546,9 @@ class Distribution:
             path = converted.blobs.get(str(desc.digest))
             self.push_blob(client, ref.repository, desc, "blob", progress, sources, path)
 
-        with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-            list(pool.map(push_layer, manifest.layers))
+        from hutch.registry.interrupt import in_workers
+
+        in_workers(push_layer, manifest.layers, WORKERS, self._stopper(progress))
         config_raw = image.config_raw
         self.push_bytes(client, ref.repository, manifest.config.digest, config_raw, progress)
         progress.line("Writing manifest to image destination")

@@ -14,7 +14,12 @@ the connections made less than ``TICK`` ago: the DELETE that cancels an upload
 reaches a registry that answers, and one that stalls is cut a tick later.
 
 Only the API service passes ``cancelled``; the CLI's transfers start no
-watcher and are cut by nothing (its ^C interrupts the read itself).
+watcher. The CLI's ^C (``KeyboardInterrupt``) reaches the main thread only,
+which waits for the transfer's worker threads in ``in_workers``: there it stops
+them as a caller that left would (``stop()``: they raise ``TransferCancelled``
+at their next piece; their connections cut every ``TICK`` until they ended), so
+that the command ends within a tick or two and not when the last blob is in
+(or, from a stalled registry, at the read timeout).
 """
 
 from __future__ import annotations
@@ -24,7 +29,8 @@ import socket
 import threading
 import time
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import urllib3
@@ -68,6 +74,8 @@ class _Tracked:
 
 
 C = TypeVar("C", bound="BaseHTTPConnection")
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 def _noted(tracked: _Tracked | None, conn: C) -> C:
@@ -162,3 +170,29 @@ def watch(cancelled: Callable[[], bool] | None, cut: Callable[[], object]) -> It
     finally:
         done.set()
         thread.join()
+
+
+def in_workers(
+    work: Callable[[T], R], items: Iterable[T], workers: int, stop: Callable[[], object]
+) -> list[R]:
+    """``work`` over ``items`` in ``workers`` threads; the results in order.
+
+    On ^C (see the module's doc) ``stop()`` is called every ``TICK`` until every
+    worker ended, then the ``KeyboardInterrupt`` goes on: the store sees the
+    workers' own cleanup (a half-read blob's temp dir removed) before the process
+    ends, and a pool's usual end would wait for each transfer to finish instead.
+    """
+    pool = ThreadPoolExecutor(max_workers=workers)
+    try:
+        futures: list[Future[R]] = [pool.submit(work, item) for item in items]
+        return [future.result() for future in futures]
+    except KeyboardInterrupt:
+        # also while submitting (a worker runs before its future is returned):
+        # the pool's own end waits for every worker, the submitted and the started
+        pool.shutdown(wait=False, cancel_futures=True)  # those not started never start
+        stop()
+        with watch(lambda: True, stop):
+            pool.shutdown(wait=True)
+        raise
+    finally:
+        pool.shutdown(wait=True)

@@ -106,6 +106,7 @@ class Progress:
         self.mode = mode
         self._listener = listener
         self._cancelled = cancelled
+        self._interrupted = threading.Event()  # the CLI's ^C (registry/interrupt.py)
         self._out = stream or sys.stderr
         self._lock = threading.Lock()
         self._blobs: list[Blob] = []
@@ -121,8 +122,14 @@ class Progress:
 
     def checkpoint(self) -> None:
         """Raise ``TransferCancelled`` if the caller went away (see the module's doc)."""
+        if self._interrupted.is_set():
+            raise TransferCancelled("cancelled: interrupted")
         if self._cancelled is not None and self._cancelled():
             raise TransferCancelled("cancelled: the client went away")
+
+    def interrupt(self) -> None:
+        """From the main thread on ^C: every transfer stops at its next piece."""
+        self._interrupted.set()
 
     def start(self, kind: str, digest: str, total: int) -> Blob:
         """A transfer begins: a bar on a terminal, podman's line otherwise."""

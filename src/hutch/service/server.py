@@ -1,7 +1,8 @@
 """The accept loop: one thread per connection, and the idle timer.
 
 The main thread accepts; each connection runs in a daemon thread
-(``http11.Connection``). ``--time`` seconds without a request in progress
+(``http11.Connection``), a new one or one kept from an earlier connection
+(workers.py). ``--time`` seconds without a request in progress
 (and no stream or hijacked connection open) end the service, as podman's
 does: started by socket activation, the next client starts it again.
 """
@@ -12,13 +13,13 @@ import select
 import signal
 import socket
 import sys
-import threading
 import time
 from collections.abc import Sequence
 from types import FrameType
 from typing import TYPE_CHECKING
 
 from hutch.service.http11 import Activity, Connection
+from hutch.service.workers import Workers
 
 if TYPE_CHECKING:
     from hutch.service.context import ServiceContext
@@ -39,6 +40,7 @@ def serve(
 ) -> None:
     """Serve until ``idle_timeout`` seconds pass idle (0: never) or a signal ends it."""
     activity = Activity(time.monotonic)
+    workers = Workers()
 
     def on_signal(_sig: int, _frame: FrameType | None) -> None:
         raise Stopped()
@@ -53,7 +55,7 @@ def serve(
             except InterruptedError:
                 continue
             for sock in ready:
-                _accept(sock, ctx, router, activity)
+                _accept(sock, ctx, router, activity, workers)
             if idle_timeout > 0 and activity.idle_for() >= idle_timeout:
                 return
     except Stopped:
@@ -64,7 +66,11 @@ def serve(
 
 
 def _accept(
-    listener: socket.socket, ctx: ServiceContext, router: Router, activity: Activity
+    listener: socket.socket,
+    ctx: ServiceContext,
+    router: Router,
+    activity: Activity,
+    workers: Workers,
 ) -> None:
     try:
         conn, _addr = listener.accept()
@@ -78,5 +84,4 @@ def _accept(
     conn.setblocking(True)
     if conn.family in (socket.AF_INET, socket.AF_INET6):
         conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    connection = Connection(conn, ctx, router, activity)
-    threading.Thread(target=connection.serve, daemon=True, name="conn").start()
+    workers.run(Connection(conn, ctx, router, activity).serve)

@@ -69,6 +69,17 @@ def test_keyboard_interrupt_is_130(
 
 
 @pytest.mark.parametrize(
+    "argv", [["pull", "x"], ["push", "x", "r.example/x"], ["image", "pull", "x"]]
+)
+def test_interrupted_pull_or_push_is_1_without_a_word(
+    argv: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """podman 4.3.1 (and current podman's shutdown handler) exits 1 on SIGINT."""
+    result = run_cli(argv, FakeEngine(error=KeyboardInterrupt()), monkeypatch, capsys)
+    assert (result.code, result.err) == (1, "")
+
+
+@pytest.mark.parametrize(
     "argv",
     [
         ["run", "--bogus", "base"],

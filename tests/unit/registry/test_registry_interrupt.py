@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import socket
 import threading
 import time
@@ -10,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 import urllib3
 
-from hutch.registry.interrupt import Pools, watch
+from hutch.registry.interrupt import Pools, in_workers, watch
 
 
 @pytest.fixture(params=["HTTP/1.1", "HTTP/1.0"])
@@ -101,3 +102,35 @@ def test_watch_starts_no_thread_without_cancelled() -> None:
     before = threading.active_count()
     with watch(None, lambda: pytest.fail("cut")):
         assert threading.active_count() == before
+
+
+def test_in_workers_gives_the_results_in_order() -> None:
+    assert in_workers(lambda n: n * n, range(6), 3, lambda: None) == [0, 1, 4, 9, 16, 25]
+
+
+def test_an_interrupt_stops_the_workers_before_it_goes_on() -> None:
+    """^C reaches the main thread, waiting in in_workers: ``stop`` is called until
+    every worker ended (each waits for it here, as a transfer blocked in a stalled
+    read waits for its cut), then KeyboardInterrupt goes on; a job not started
+    yet never starts."""
+    stopped = threading.Event()
+    started: list[int] = []
+    ended: list[int] = []
+    stops: list[float] = []
+
+    def work(n: int) -> int:
+        started.append(n)
+        if n == 0:  # as the terminal's ^C: SIGINT to the main thread
+            signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGINT)
+        assert stopped.wait(10)
+        ended.append(n)
+        return n
+
+    def stop() -> None:
+        stops.append(time.monotonic())
+        stopped.set()
+
+    with pytest.raises(KeyboardInterrupt):
+        in_workers(work, range(3), 2, stop)
+    assert 0 in ended and sorted(ended) == sorted(started) and stops
+    assert 2 not in started  # two workers: the third job waited for one, and never ran

@@ -195,3 +195,15 @@ def test_a_transfer_whose_caller_left_stops_at_its_next_piece() -> None:
         progress.start("blob", DIGEST, 10)
     assert heard == ["start", "advance"] and blob.done == 4
     Progress("quiet").checkpoint()  # without ``cancelled`` (the CLI's): never
+
+
+def test_an_interrupted_transfer_stops_at_its_next_piece() -> None:
+    """``interrupt()``: the CLI's ^C, from the main thread (registry/interrupt.py)."""
+    progress = Progress("quiet")
+    blob = progress.start("blob", DIGEST, 10)
+    progress.interrupt()
+    with pytest.raises(pm.TransferCancelled, match="interrupted"):
+        progress.advance(blob, 4)
+    with pytest.raises(pm.TransferCancelled):
+        progress.start("blob", DIGEST, 10)
+    assert blob.done == 0

@@ -44,6 +44,9 @@ def _router(probe: Probe) -> Router:
     def boom(ctx: ServiceContext, req: Request) -> Reply:
         raise RuntimeError("bug")
 
+    def injected(ctx: ServiceContext, req: Request) -> Reply:
+        return Reply(200, b"x", headers=(("X-Name", "a\r\nSet-Cookie: b"),))
+
     def forever(ctx: ServiceContext, req: Request) -> Stream:
         def chunks() -> Iterator[bytes]:
             try:
@@ -69,6 +72,7 @@ def _router(probe: Probe) -> Router:
     router.get("/containers/{id}/json", missing)
     router.post("/busy", busy)
     router.get("/boom", boom)
+    router.get("/injected", injected)
     router.get("/forever", forever)
     router.post("/hijack", hijack)
     return router
@@ -195,3 +199,48 @@ def test_garbage_is_400(client: tuple[socket.socket, Probe]) -> None:
     sock.sendall(b"NOT HTTP AT ALL\r\n\r\n")
     status, _, data = _response(sock)
     assert status == 400 and "message" in json.loads(data)
+
+
+def test_pipelined_requests_are_answered_in_turn(client: tuple[socket.socket, Probe]) -> None:
+    """A plain answer is framed by the service itself, and a fresh h11 state takes
+    the bytes the client sent after its request."""
+    sock, _ = client
+    sock.sendall(
+        b"GET /_ping HTTP/1.1\r\nHost: d\r\n\r\n" * 2 + b"HEAD /_ping HTTP/1.1\r\nHost: d\r\n\r\n"
+    )
+    data = b""
+    while data.count(b"HTTP/1.1 200 OK") < 3 or not data.endswith(b"\r\n\r\n"):
+        data += sock.recv(65536)
+    answers = data.split(b"HTTP/1.1 200 OK\r\n")[1:]
+    assert [a.endswith(b"\r\n\r\nOK") for a in answers] == [True, True, False]
+    assert all(b"Content-Length: 2\r\n" in a and b"Connection" not in a for a in answers)
+    sock.sendall(b"GET /_ping HTTP/1.1\r\nHost: d\r\n\r\n")
+    assert _response(sock)[2] == b"OK"
+
+
+@pytest.mark.parametrize(
+    "request_line",
+    [
+        b"GET /_ping HTTP/1.0\r\n\r\n",
+        b"GET /_ping HTTP/1.1\r\nHost: d\r\nConnection: close\r\n\r\n",
+    ],
+)
+def test_the_connection_closes_when_the_client_asks(
+    client: tuple[socket.socket, Probe], request_line: bytes
+) -> None:
+    sock, _ = client
+    sock.sendall(request_line)
+    status, headers, body = _response(sock)
+    assert (status, body, headers["connection"]) == (200, b"OK", "close")
+    assert sock.recv(10) == b""  # closed by the service
+
+
+def test_a_line_break_in_a_header_never_reaches_the_client(
+    client: tuple[socket.socket, Probe],
+) -> None:
+    sock, _ = client
+    sock.sendall(b"GET /injected HTTP/1.1\r\nHost: d\r\n\r\n")
+    data = b""
+    while chunk := sock.recv(65536):
+        data += chunk
+    assert b"Set-Cookie" not in data

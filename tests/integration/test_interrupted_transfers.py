@@ -1,0 +1,82 @@
+"""A pull or push interrupted with ^C (SIGINT) stops at once and leaves the store
+consistent, as the API service's transfer whose client left does.
+
+The registry (``stalling_registry``) sends half of the layer and then nothing, or
+never answers a layer's upload: the transfer's worker thread is blocked in a read
+that only the registry's silence ends (urllib3's read timeout, two minutes). ^C
+reaches the main thread only, which used to wait there for the workers. Now the
+workers stop at their next piece and their connections are cut: the command ends
+within a second or so with podman's status, 1 (podman 4.3.1 measured the same way:
+its shutdown handler exits 1 on SIGINT), the half-read blob's temp dir is removed
+(``system check`` clean), and the next pull completes.
+"""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+from harness import Hutch, sigint_default
+from registry_helpers import incompressible_layer
+from stalling_registry import StallingRegistry, stalling_registry
+
+INSECURE = "--tls-verify=false"
+PROMPT = 2.0  # seconds from SIGINT to the command's end; the cut comes within 0.4
+
+
+def _interrupted(hutch: Hutch, reg: StallingRegistry, *args: str) -> tuple[int, float, str]:
+    """Run ``hutch ARGS`` until the registry stalls, send SIGINT: status, seconds, stderr."""
+    process = subprocess.Popen(
+        [str(hutch.binary), *args],
+        env=hutch.env.environ(),
+        cwd=hutch.env.home,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=sigint_default,
+    )
+    try:
+        assert reg.stalled.wait(90), f"{args}: the registry was never asked for the layer"
+        time.sleep(0.5)  # hutch's worker is blocked in the stalled read (or send) now
+        sent = time.monotonic()
+        process.send_signal(signal.SIGINT)
+        _out, err = process.communicate(timeout=60)
+        return process.returncode, time.monotonic() - sent, err
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate(timeout=10)
+
+
+def test_interrupted_pull_stops_at_once_and_the_next_pull_completes(
+    hutch: Hutch, tmp_path: Path
+) -> None:
+    with stalling_registry() as reg:
+        status, took, err = _interrupted(hutch, reg, "pull", INSECURE, reg.ref)
+        assert status == 1, err
+        assert took < PROMPT, f"{took:.1f} s after SIGINT"
+        assert "Traceback" not in err
+        assert reg.cut.is_set()  # the registry saw its connection closed
+        # No image, no tag, no half-read blob; no lock left held (these would wait)
+        assert hutch("images", "-q", reg.ref, timeout=10).stdout == ""
+        assert hutch("system", "check", timeout=30).stdout == ""
+        # The registry answers in full now: the same pull completes
+        pulled = hutch("pull", "-q", INSECURE, reg.ref, timeout=60).stdout.split()
+        assert len(pulled) == 1
+        listed = hutch("images", "--format", "{{.ID}} {{.Repository}}:{{.Tag}}").stdout
+        assert f"{pulled[0][:12]} {reg.ref}" in listed.splitlines()
+        assert hutch("system", "check", timeout=30).stdout == ""
+
+
+def test_interrupted_push_stops_at_once(hutch: Hutch, tmp_path: Path) -> None:
+    with stalling_registry("stall/push") as reg:
+        hutch("import", str(incompressible_layer(tmp_path / "big.tar")), "big")
+        target = f"127.0.0.1:{reg.port}/stall/push:1"
+        status, took, err = _interrupted(hutch, reg, "push", INSECURE, "big", target)
+        assert status == 1, err
+        assert took < PROMPT, f"{took:.1f} s after SIGINT"
+        assert "Traceback" not in err
+        assert hutch("images", "-q", "big", timeout=10).stdout.strip()  # the image stays
