@@ -116,3 +116,44 @@ def test_sigterm_while_the_container_starts_leaves_nothing(hutch: Hutch, base_im
         if proc.poll() is None:
             proc.kill()
         proc.communicate(timeout=15)
+
+
+def _ignoring(hutch: Hutch, *args: str) -> subprocess.CompletedProcess[str]:
+    """hutch started as a script's background job starts it: SIGINT and SIGQUIT ignored."""
+    return subprocess.run(
+        ["sh", "-c", 'trap "" INT QUIT; exec "$@"', "sh", str(hutch.binary), *args],
+        env=hutch.env.environ(),
+        cwd=hutch.env.home,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+
+
+def _signal_state(status: str) -> dict[str, str]:
+    return dict(
+        (key, value.strip())
+        for key, value in (line.split(":", 1) for line in status.splitlines())
+        if key in ("SigIgn", "SigBlk")
+    )
+
+
+def test_container_processes_start_with_no_signal_ignored(hutch: Hutch, base_image: str) -> None:
+    """As runc and crun leave them (podman 4.3.1's container shows none ignored, none
+    blocked): neither what the user's shell ignored nor what the monitor's own start
+    left (glibc's posix_spawn ignores its signals 32 and 33) reaches the container's
+    command or an exec'd one, so a `kill -s QUIT` the user sends is not lost."""
+    clear = {"SigIgn": "0000000000000000", "SigBlk": "0000000000000000"}
+    ran = _ignoring(hutch, "run", "--rm", base_image, "cat", "/proc/self/status")
+    assert _signal_state(ran.stdout) == clear
+    name = "sigstate"
+    _ignoring(hutch, "run", "-d", "--name", name, base_image, "sleep", "60")
+    try:
+        init = hutch("exec", name, "cat", "/proc/1/status")
+        assert _signal_state(init.stdout) == clear
+        execd = _ignoring(hutch, "exec", name, "cat", "/proc/self/status")
+        assert _signal_state(execd.stdout) == clear
+    finally:
+        hutch("rm", "-f", "-t", "0", name, check=False)

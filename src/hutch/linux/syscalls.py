@@ -44,6 +44,7 @@ PR_CAP_AMBIENT_RAISE = 2
 PR_CAP_AMBIENT_CLEAR_ALL = 4
 
 _NR_PIVOT_ROOT = {"x86_64": 155, "aarch64": 41}
+_NR_RT_SIGACTION = {"x86_64": 13, "aarch64": 134}
 _LINUX_CAPABILITY_VERSION_3 = 0x20080522
 
 _USERNS_HINT = (
@@ -140,6 +141,24 @@ def pivot_root(new_root: str, put_old: str) -> None:
         ctypes.c_long(nr), ctypes.c_char_p(_b(new_root)), ctypes.c_char_p(_b(put_old))
     )
     _check(int(result), "pivot_root", new_root)
+
+
+def default_disposition(sig: int) -> None:
+    """Put ``sig`` back to SIG_DFL through rt_sigaction(2) itself.
+
+    For the two signals glibc keeps for itself (32 and 33), whose sigaction() it
+    refuses with EINVAL: glibc's posix_spawn leaves them ignored in the child, and an
+    ignored signal survives every exec after it. The kernel's struct sigaction is
+    all zeros for SIG_DFL with no flags and an empty mask, whatever its layout.
+    """
+    nr = _NR_RT_SIGACTION.get(os.uname().machine)
+    if nr is None:
+        raise OSError(errno.ENOSYS, "rt_sigaction: unknown architecture")
+    action = ctypes.create_string_buffer(64)  # larger than the kernel reads (32 bytes)
+    result = _libc().syscall(
+        ctypes.c_long(nr), ctypes.c_int(sig), action, ctypes.c_void_p(None), ctypes.c_size_t(8)
+    )
+    _check(int(result), f"rt_sigaction({sig})")
 
 
 def prctl(option: int, arg2: int = 0, arg3: int = 0, arg4: int = 0, arg5: int = 0) -> int:

@@ -12,14 +12,13 @@ import errno
 import fcntl
 import json
 import os
-import signal
 import socket
 import struct
 import termios
 from typing import Any, NoReturn
 
 from hutch.cgroups import v2
-from hutch.linux import procfs
+from hutch.linux import procfs, sigreset
 from hutch.linux import syscalls as sc
 from hutch.runtime import mounts, passwd, pidshare, security, userns, volume_chown
 from hutch.runtime.paths_in_root import resolve_in_root
@@ -172,9 +171,9 @@ def _setup_and_exec(spec: Spec, sock: socket.socket, gid5_mapped: bool) -> None:
         os.chdir(cwd)
     except OSError as exc:
         raise _ExecFailure(126, f"cannot enter working directory {cwd}: {exc.strerror}") from exc
-    # Python ignores these at start-up, and an ignored signal survives exec.
-    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
-    signal.signal(signal.SIGXFSZ, signal.SIG_DFL)
+    # Python ignores SIGPIPE and SIGXFSZ at start-up, whatever started hutch may
+    # have ignored others, and an ignored signal survives exec.
+    sigreset.reset_for_exec()
     os.umask(spec.process.umask)
     if spec.lifecycle.init:
         run_as_init(lambda: _exec(spec.process.args, env), sock, spec.process.terminal)

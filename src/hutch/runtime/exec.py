@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from types import FrameType
 from typing import NoReturn
 
+from hutch.linux import sigreset
 from hutch.linux import syscalls as sc
 from hutch.runtime import container as ctr
 from hutch.runtime import security
@@ -60,10 +61,9 @@ FORWARDED_SIGNALS = (
     signal.SIGUSR1,
     signal.SIGUSR2,
 )
+
+
 # Python ignores these at start-up; an exec'd command must get the defaults.
-_RESET_SIGNALS = (*FORWARDED_SIGNALS, signal.SIGPIPE, signal.SIGXFSZ, signal.SIGCHLD)
-
-
 class ExecFailed(Exception):
     """The process could not be started: ``code`` is 125, 126 or 127."""
 
@@ -231,8 +231,9 @@ def _process_main(request: ExecRequest, sock: socket.socket) -> NoReturn:
             raise ctr._ExecFailure(
                 126, f"cannot enter working directory {cwd}: {exc.strerror}"
             ) from exc
-        for sig in _RESET_SIGNALS:
-            signal.signal(sig, signal.SIG_DFL)
+        # the forwarded signals ignored above, Python's SIGPIPE and SIGXFSZ, and what
+        # the monitor inherited ignored: all at their default, as in a container's init
+        sigreset.reset_for_exec()
         ctr._exec(spec.process.args, env)
     except ctr._ExecFailure as exc:
         ctr._report(sock, exc.code, str(exc))
