@@ -157,3 +157,27 @@ def test_container_processes_start_with_no_signal_ignored(hutch: Hutch, base_ima
         assert _signal_state(execd.stdout) == clear
     finally:
         hutch("rm", "-f", "-t", "0", name, check=False)
+
+
+def test_sigint_ends_a_follower_started_with_it_ignored(hutch: Hutch) -> None:
+    """podman turns an ignored SIGINT back on (Go's signal.Notify), so `kill -INT` ends
+    a `podman events` a script started with `&`; hutch's does too."""
+    events = subprocess.Popen(
+        ["sh", "-c", 'trap "" INT; exec "$@"', "sh", str(hutch.binary), "events"],
+        env=hutch.env.environ(),
+        cwd=hutch.env.home,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        time.sleep(1.5)  # past its start-up, following
+        assert events.poll() is None
+        events.send_signal(signal.SIGINT)
+        events.wait(timeout=15)
+    finally:
+        if events.poll() is None:
+            events.kill()
+            events.wait()
+    assert events.returncode in (0, 130), events.stderr.read() if events.stderr else ""
