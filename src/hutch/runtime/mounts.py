@@ -189,10 +189,11 @@ def _image_options(data: str) -> tuple[str, str]:
 def _narrow(target: str, subpath: str, flags: int) -> None:
     """Show only the image's ``subpath`` at ``target``: a bind of it over the overlay
     just mounted there, symbolic links resolved inside the image."""
-    path = resolve_in_root(target, subpath)
+    path = subpath_in(target, subpath, "image")
     if not os.path.isdir(path):
-        what = "is not a directory" if os.path.lexists(path) else "does not exist"
-        raise FileNotFoundError(errno.ENOENT, f"subpath {subpath!r} {what} in the image")
+        raise NotADirectoryError(
+            errno.ENOTDIR, f"subpath {subpath!r} is not a directory in the image"
+        )
     source = os.open(path, os.O_PATH | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
     try:
         dest = os.open(target, os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC)
@@ -204,6 +205,15 @@ def _narrow(target: str, subpath: str, flags: int) -> None:
         os.close(source)
     if flags & sc.MS_RDONLY:
         remount_bind(target, sc.MS_RDONLY)
+
+
+def subpath_in(top: str, subpath: str, within: str) -> str:
+    """The host path of ``subpath`` of the image or volume (``within``) at ``top``,
+    symbolic links resolved inside it (one cannot lead out); refused when missing."""
+    path = resolve_in_root(top, subpath)
+    if not os.path.lexists(path):
+        raise FileNotFoundError(errno.ENOENT, f"subpath {subpath!r} does not exist in the {within}")
+    return path
 
 
 def _mount_overlay(lower_base: str, target: str, flags: int, data: str) -> None:
@@ -342,8 +352,11 @@ def _ipc_plan(spec: Spec) -> list[Step | Symlink]:
 def _user_mount(m: Mount) -> Step:
     # Anything but a directory is mounted on a file: a socket (an SSH agent's, a
     # docker.sock), a device node or a fifo as much as a regular file.
-    is_file = m.kind == "bind" and os.path.exists(m.source) and not os.path.isdir(m.source)
-    return Step(m.kind, m.destination, m.source or m.kind, m.options, is_file)
+    # A volume's subpath= (a directory or a file, as in podman) is found now, in the
+    # init: a missing one fails the start, not the create.
+    source = subpath_in(m.source, m.subpath, "volume") if m.subpath else m.source
+    is_file = m.kind == "bind" and os.path.exists(source) and not os.path.isdir(source)
+    return Step(m.kind, m.destination, source or m.kind, m.options, is_file)
 
 
 def mask_paths(paths: tuple[str, ...]) -> None:
