@@ -67,3 +67,34 @@ def test_an_image_mount_subpath_is_in_inspect(hutch: Hutch, base_image: str) -> 
     fmt = "{{range .Mounts}}{{.SubPath}}{{end}}"
     assert hutch("inspect", "--format", fmt, "i").stdout == "etc\n"
     hutch("rm", "i")
+
+
+def test_other_volume_subpaths(hutch: Hutch, base_image: str) -> None:
+    """A file subpath is mounted on a file; --volumes-from keeps the subpath; an image
+    volume is narrowed as an image mount is; a tmpfs volume (empty at each start)
+    refuses one."""
+    hutch("volume", "create", "sub3")
+    hutch("run", "--rm", "-v", "sub3:/v", base_image, "sh", "-c",
+          "mkdir -p /v/d && echo one > /v/d/f")  # fmt: skip
+    mount = "type=volume,source=sub3,destination=/etc/one,subpath=d/f"
+    out = hutch("run", "--rm", "--mount", mount, base_image, "sh", "-c",
+                "test -f /etc/one && cat /etc/one")  # fmt: skip
+    assert out.stdout == "one\n"
+    mount = "type=volume,source=sub3,destination=/x,subpath=d"
+    hutch("create", "--name", "src", "--mount", mount, base_image, "true")
+    hutch("create", "--name", "dst", "--volumes-from", "src", base_image, "ls", "/x")
+    (entry,) = json.loads(hutch("inspect", "dst").stdout)[0]["Mounts"]
+    assert entry["SubPath"] == "d"
+    assert hutch("start", "-a", "dst").stdout == "f\n"
+    hutch("rm", "src", "dst")
+
+    hutch("volume", "create", "--driver", "image", "-o", f"image={base_image}", "iv3")
+    mount = "type=volume,source=iv3,destination=/x,subpath=etc"
+    out = hutch("run", "--rm", "--mount", mount, base_image, "sh", "-c", "test -f /x/passwd")
+    assert out.returncode == 0
+
+    hutch("volume", "create", "-o", "type=tmpfs", "-o", "device=tmpfs", "tv3")
+    mount = "type=volume,source=tv3,destination=/x,subpath=d"
+    refused = hutch("create", "--mount", mount, base_image, "true", check=False)
+    assert refused.returncode == 125, refused
+    assert "volume tv3 is a tmpfs" in refused.stderr
