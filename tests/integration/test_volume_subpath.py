@@ -5,6 +5,7 @@ the volume (at create) or missing (at start); inspect's ``SubPath``."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from harness import Hutch
 
@@ -98,3 +99,32 @@ def test_other_volume_subpaths(hutch: Hutch, base_image: str) -> None:
     refused = hutch("create", "--mount", mount, base_image, "true", check=False)
     assert refused.returncode == 125, refused
     assert "volume tv3 is a tmpfs" in refused.stderr
+
+
+COMPOSE = """\
+services:
+  app:
+    image: {image}
+    command: ["sh", "-c", "ls -A /x"]
+    volumes:
+      - {{type: volume, source: data, target: /x, volume: {{subpath: a/b}}}}
+volumes:
+  data: {{}}
+"""
+
+
+def test_compose_volume_subpath(hutch: Hutch, base_image: str, tmp_path: Path) -> None:
+    hutch("volume", "create", "csub_data")
+    hutch("run", "--rm", "-v", "csub_data:/v", base_image, "sh", "-c",
+          "mkdir -p /v/a/b && touch /v/a/b/inner /v/top")  # fmt: skip
+    file = tmp_path / "compose.yaml"
+    file.write_text(COMPOSE.format(image=base_image))
+    compose = ("compose", "-p", "csub", "--progress", "plain", "-f", str(file))
+    try:
+        hutch(*compose, "up", "--no-start", timeout=120)
+        name = "csub-app-1"
+        (entry,) = json.loads(hutch("inspect", name).stdout)[0]["Mounts"]
+        assert (entry["Name"], entry["SubPath"]) == ("csub_data", "a/b")
+        assert hutch("start", "-a", name).stdout == "inner\n"
+    finally:
+        hutch(*compose, "down", check=False, timeout=120)
