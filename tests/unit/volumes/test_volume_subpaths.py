@@ -3,6 +3,7 @@ and the ``SubPath`` key of inspect's mounts (with ``--format``)."""
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 from pathlib import Path
@@ -14,7 +15,7 @@ from hutch.api.podman_json import to_json
 from hutch.cli.render import render_template
 from hutch.engine.container_record import MountRecord
 from hutch.engine.volumes import inspect_mounts
-from hutch.runtime.mounts import _user_mount, subpath_in
+from hutch.runtime.mounts import _user_mount, open_subpath, subpath_in
 from hutch.runtime.spec import Mount
 from hutch.volumes.specs import parse_mount, parse_volume
 
@@ -65,13 +66,35 @@ def test_the_init_binds_the_subpath_a_file_on_a_file(tmp_path: Path) -> None:
     (tmp_path / "a").mkdir()
     (tmp_path / "a" / "f").write_text("x")
     step = _user_mount(Mount("bind", "/x", str(tmp_path), ("rbind",), subpath="a"))
-    assert (step.source, step.is_file) == (str(tmp_path / "a"), False)
+    assert (step.source, step.subpath, step.is_file) == (str(tmp_path), "a", False)
     step = _user_mount(Mount("bind", "/x", str(tmp_path), ("rbind",), subpath="a/f"))
-    assert (step.source, step.is_file) == (str(tmp_path / "a" / "f"), True)
-    assert _user_mount(Mount("bind", "/x", str(tmp_path))).source == str(tmp_path)
+    assert (step.subpath, step.is_file) == ("a/f", True)
+    assert step.describe() == f"bind {tmp_path}//a/f on /x (rbind)"
+    plain = _user_mount(Mount("bind", "/x", str(tmp_path)))
+    assert (plain.source, plain.subpath) == (str(tmp_path), "")
     with pytest.raises(FileNotFoundError, match="'nope' does not exist in the volume"):
         _user_mount(Mount("bind", "/x", str(tmp_path), subpath="nope"))
     assert os.path.isdir(tmp_path / "a")
+
+
+def test_the_bind_opens_the_subpath_inside_the_volume(tmp_path: Path) -> None:
+    """What the bind mounts: the kernel's resolution with the volume as the root
+    (openat2), a link climbing out or absolute staying inside."""
+    top = tmp_path / "_data"
+    (top / "a" / "b").mkdir(parents=True)
+    (top / "up").symlink_to("../../..")
+    (top / "abs").symlink_to("/a")
+    (tmp_path / "outside").mkdir()
+    for given in ("a/b", "up/a/b", "abs/b", "up/up/a/b"):
+        fd = open_subpath(str(top), given, "volume")
+        try:
+            assert os.readlink(f"/proc/self/fd/{fd}") == str(top / "a" / "b"), given
+        finally:
+            os.close(fd)
+    with pytest.raises(
+        FileNotFoundError, match="subpath 'up/outside' does not exist in the volume"
+    ):
+        open_subpath(str(top), "up/outside", "volume")
 
 
 def _mounts() -> list[dict[str, object]]:
@@ -99,3 +122,23 @@ def test_a_template_sees_subpath_and_name_even_when_left_out() -> None:
     out = render_template("{{json .Mounts}}", rows)
     assert '"SubPath":"a/b"' in out and out.count("SubPath") == 2
     assert out.count('"Name"') == 1
+
+
+def test_before_openat2_the_subpath_is_resolved_by_hand(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hutch.linux import syscalls
+
+    def enosys(*_args: object) -> int:
+        raise OSError(errno.ENOSYS, "openat2: Function not implemented")
+
+    monkeypatch.setattr(syscalls, "openat2", enosys)
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "up").symlink_to("../..")
+    fd = open_subpath(str(tmp_path), "up/a/b", "volume")
+    try:
+        assert os.readlink(f"/proc/self/fd/{fd}") == str(tmp_path / "a" / "b")
+    finally:
+        os.close(fd)
+    with pytest.raises(FileNotFoundError, match="subpath 'up/c' does not exist in the volume"):
+        open_subpath(str(tmp_path), "up/c", "volume")
