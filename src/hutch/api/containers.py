@@ -382,6 +382,8 @@ class InspectMount:
     options: tuple[str, ...] = field(metadata=key("Options"))
     rw: bool = field(metadata=key("RW"))
     propagation: str = field(metadata=key("Propagation"))
+    # an image's or volume's subpath= (podman's omitempty: none without one)
+    subpath: str = field(default="", metadata=key("SubPath", True))
 
 
 @dataclass(frozen=True)

@@ -59,6 +59,11 @@ STRUCT_TYPES = {
 # struct type -> (field it follows, field) in podman's declaration order.
 NIL_FIELDS = {"*define.InspectContainerHostConfig": (("UsernsMode", "IDMappings"),)}
 
+# The same for omitempty strings, there as "" for a template (``{{.SubPath}}`` of a
+# mount without one prints nothing), and the struct type of a list's elements.
+EMPTY_FIELDS = {"define.InspectMount": (("Type", "Name"), ("Propagation", "SubPath"))}
+ELEMENT_TYPES = {"Mounts": "define.InspectMount"}
+
 # Report fields that are Go time.Time values: JSON carries them as RFC 3339 text,
 # a template prints them as Go does (``2026-12-03 13:48:37.366114 +0000 UTC``).
 TIME_FIELDS = frozenset({"Created", "CreatedAt", "StartedAt", "FinishedAt", "ExitedAt"})
@@ -119,14 +124,26 @@ def as_struct(row: Mapping[str, Any], type_name: str, json: bool = False) -> got
     """
     values = {k: _field(k, v, json) for k, v in row.items()}
     if not json:
-        for after, name in NIL_FIELDS.get(type_name, ()):
-            if name not in values and after in values:
-                items = list(values.items())
-                at = list(values).index(after) + 1
-                values = dict([*items[:at], (name, None), *items[at:]])
+        values = _with_zero(values, NIL_FIELDS.get(type_name, ()), None)
+        values = _with_zero(values, EMPTY_FIELDS.get(type_name, ()), "")
     # a row that is already a struct keeps its omitempty tags, for {{json .}}
     tags = row.json_names if isinstance(row, gotemplate.Struct) else None
+    if tags is None and type_name in EMPTY_FIELDS:  # {{json .Mounts}} leaves them out
+        tags = {name: f"{name},omitempty" for _after, name in EMPTY_FIELDS[type_name]}
     return gotemplate.Struct(type_name, values, tags)
+
+
+def _with_zero(
+    values: dict[str, Any], missing: tuple[tuple[str, str], ...], zero: Any
+) -> dict[str, Any]:
+    """``values`` with each left-out field of ``missing`` (the field it follows, its
+    name) put back as ``zero`` in its place."""
+    for after, name in missing:
+        if name not in values and after in values:
+            items = list(values.items())
+            at = list(values).index(after) + 1
+            values = dict([*items[:at], (name, zero), *items[at:]])
+    return values
 
 
 def _field(key: str, value: Any, json: bool) -> Any:
@@ -141,13 +158,13 @@ def _field(key: str, value: Any, json: bool) -> Any:
             return {k: _element(v, json) for k, v in value.items()}
         return as_struct(value, STRUCT_TYPES.get(key, "struct"), json)
     if isinstance(value, list | tuple):
-        return [_element(v, json) for v in value]
+        return [_element(v, json, ELEMENT_TYPES.get(key, "struct")) for v in value]
     return value
 
 
-def _element(value: Any, json: bool = False) -> Any:
+def _element(value: Any, json: bool = False, type_name: str = "struct") -> Any:
     if isinstance(value, Mapping) and not isinstance(value, gotemplate.Struct):
-        return as_struct(value, "struct", json)
+        return as_struct(value, type_name, json)
     if isinstance(value, list | tuple):
         return [_element(v, json) for v in value]
     return value

@@ -7,6 +7,8 @@ implement is never silently ignored.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from collections.abc import Mapping
@@ -204,7 +206,8 @@ def _port(entry: Mapping[str, Any]) -> str:
 
 
 def _mount(entry: Mapping[str, Any], volumes: Mapping[str, Any]) -> tuple[str, str]:
-    """("volume" | "tmpfs", the ``-v``/``--tmpfs`` text) of one long-syntax mount."""
+    """("volume" | "tmpfs" | "mount", the ``-v``/``--tmpfs``/``--mount`` text) of one
+    long-syntax mount (``--mount`` for a volume's ``subpath``, which ``-v`` lacks)."""
     kind = entry.get("type")
     target = entry["target"]
     if kind == "tmpfs":
@@ -217,6 +220,9 @@ def _mount(entry: Mapping[str, Any], volumes: Mapping[str, Any]) -> tuple[str, s
         return "volume", target
     if kind == "volume":
         source = volumes[source]["name"]
+        subpath = (entry.get("volume") or {}).get("subpath")
+        if subpath:
+            return "mount", _volume_subpath_mount(entry, source, subpath)
     options = []
     if entry.get("read_only"):
         options.append("ro")
@@ -226,6 +232,18 @@ def _mount(entry: Mapping[str, Any], volumes: Mapping[str, Any]) -> tuple[str, s
     if (entry.get("volume") or {}).get("nocopy"):
         options.append("nocopy")
     return "volume", ":".join([source, target, *([",".join(options)] if options else [])])
+
+
+def _volume_subpath_mount(entry: Mapping[str, Any], source: str, subpath: str) -> str:
+    fields = ["type=volume", f"source={source}", f"destination={entry['target']}"]
+    if entry.get("read_only"):
+        fields.append("ro=true")
+    if (entry.get("volume") or {}).get("nocopy"):
+        fields.append("volume-nocopy=true")
+    fields.append(f"subpath={subpath}")
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow(fields)  # a comma in a path is quoted
+    return out.getvalue()
 
 
 def run_options(
@@ -328,6 +346,7 @@ def run_options(
         volumes=VolumeOptions(
             volumes=tuple(text for kind, text in mounts if kind == "volume")
             + bind_volumes(secrets),
+            mounts=tuple(text for kind, text in mounts if kind == "mount"),
             volumes_from=tuple(
                 _volumes_from(project, entry, model) for entry in service.get("volumes_from") or ()
             ),

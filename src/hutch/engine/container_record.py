@@ -47,6 +47,7 @@ class MountRecord:
     options: tuple[str, ...] = ()
     chown: bool = False
     driver: str = ""  # the volume's driver ("" in records made before image volumes: local)
+    subpath: str = ""  # the part of the image or volume mounted (--mount ...,subpath=)
 
 
 @dataclass(frozen=True)

@@ -107,6 +107,7 @@ def _volumes_from(ctx: EngineContext, text: str) -> list[MountRequest]:
                 options=item.options,
                 chown=False,
                 copy_up=False,
+                subpath=item.subpath,
             )
         )
     return out
@@ -125,7 +126,13 @@ def attach_mounts(
 
             mounts.append(image_mount(ctx, container_id, index, request))
             records.append(
-                MountRecord("image", request.destination, request.source, readonly=request.readonly)
+                MountRecord(
+                    "image",
+                    request.destination,
+                    request.source,
+                    readonly=request.readonly,
+                    subpath=request.subpath,
+                )
             )
             continue
         if request.kind != "volume":
@@ -156,7 +163,11 @@ def attach_mounts(
         if volume.needs_copy_up and mount.source == str(ctx.volumes.data_dir(volume.name)):
             data = ctx.volumes.data_dir(volume.name)
             # -o nocopy on the volume, or nocopy on the mount, keeps the image's files out
-            wanted = request.copy_up and "nocopy" not in dict(volume.options)
+            # (nor with a subpath=: the image's directory belongs at the volume's top,
+            # which this container does not show)
+            wanted = (
+                request.copy_up and "nocopy" not in dict(volume.options) and not request.subpath
+            )
             found = False
             if wanted and not any(data.iterdir()):
                 found = copy_up(rootfs, request.destination, data, ctx.paths.tmp)
@@ -179,6 +190,7 @@ def attach_mounts(
             options=request.options,
             chown=request.chown,
             driver=volume.driver,
+            subpath=request.subpath,
         )
         records.append(record)
     return tuple(mounts), tuple(records)
@@ -234,17 +246,33 @@ def volume_mount(ctx: EngineContext, volume: VolumeRecord, request: MountRequest
     an image volume's overlay."""
     if volume.driver == image_driver.DRIVER:
         from hutch.engine.image_volumes import image_volume_mount
+        from hutch.runtime.mounts import SUBPATH
 
-        return image_volume_mount(ctx, volume, request.destination, request.readonly)
+        mount = image_volume_mount(ctx, volume, request.destination, request.readonly)
+        # narrowed by the init as an image mount's subpath= is
+        subpath = (f"{SUBPATH}={request.subpath}",) if request.subpath else ()
+        return replace(mount, options=mount.options + subpath)
     store = ctx.volumes
     opts = dict(volume.options)
     ro = ("ro",) if request.readonly else ()
     extra = tuple(o for o in opts.get("o", "").split(",") if o and o not in ("bind", "rbind"))
     if opts.get("type") == "tmpfs":
+        if request.subpath:
+            raise InvalidArgument(
+                f"volume {volume.name} is a tmpfs, new at each start: it has no subpath "
+                f"{request.subpath!r} to mount"
+            )
         flags = tuple(o for o in request.options if o in ("nosuid", "nodev", "noexec"))
         return Mount("tmpfs", request.destination, "tmpfs", flags + extra + ro)
     source = opts.get("device") or str(store.data_dir(volume.name))
-    return Mount("bind", request.destination, source, request.options + ro, request.chown)
+    return Mount(
+        "bind",
+        request.destination,
+        source,
+        request.options + ro,
+        request.chown,
+        subpath=request.subpath,
+    )
 
 
 def release_anonymous(ctx: EngineContext, container_id: str) -> list[str]:
@@ -294,6 +322,7 @@ def inspect_mounts(mounts: Sequence[MountRecord]) -> tuple[InspectMount, ...]:
                 options=tuple(o for o in options if o not in specs.PROPAGATIONS),
                 rw=not item.readonly,
                 propagation=propagation,
+                subpath=item.subpath,
             )
         )
     return tuple(out)

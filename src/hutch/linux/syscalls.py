@@ -200,6 +200,34 @@ def last_cap() -> int:
         return 40
 
 
+# -- openat2 (Linux 5.6): a path resolved by the kernel inside a directory --
+_NR_OPENAT2 = 437  # one number on x86_64 and aarch64
+RESOLVE_NO_MAGICLINKS = 0x02
+RESOLVE_IN_ROOT = 0x10
+
+
+class _OpenHow(ctypes.Structure):
+    """``struct open_how``: three u64 (its size tells the kernel which version)."""
+
+    _fields_ = [(name, ctypes.c_uint64) for name in ("flags", "mode", "resolve")]
+
+
+def openat2(dirfd: int, path: str, flags: int, resolve: int) -> int:
+    """``openat2(2)``: ``path`` opened relative to ``dirfd`` with the ``RESOLVE_*``
+    rules (``RESOLVE_IN_ROOT``: ``dirfd`` is the root, for ``..`` and symbolic links
+    alike). ENOSYS before Linux 5.6."""
+    how = _OpenHow(flags, 0, resolve)
+    fd = _syscall(
+        _NR_OPENAT2,
+        ctypes.c_int(dirfd),
+        ctypes.c_char_p(_b(path)),
+        ctypes.byref(how),
+        ctypes.c_size_t(ctypes.sizeof(how)),
+    )
+    _check(fd, "openat2", path)
+    return fd
+
+
 # -- the new mount API (idmapped mounts): open_tree, mount_setattr, move_mount --
 # One number on x86_64 and aarch64 (the unified table from 403 on).
 _NR_OPEN_TREE = 428

@@ -71,10 +71,13 @@ class Step:
     # errnos after which the mount is left out and what is already at the
     # destination stays (a fallback the plan chose, never a silent failure)
     keep_on: tuple[int, ...] = ()
+    subpath: str = ""  # a bind of this path under ``source`` (a volume's subpath=)
 
     def describe(self) -> str:
         opts = ",".join(self.options)
         src = f"{self.source} " if self.source else ""
+        if self.subpath:
+            src = f"{self.source}//{self.subpath} "
         return f"{self.kind} {src}on {self.destination}" + (f" ({opts})" if opts else "")
 
     def execute(self, root: str) -> None:
@@ -96,7 +99,7 @@ class Step:
             _overlay(self.source, target, flags, data)
         elif self.kind == "bind":
             recursive = 0 if "bind" in self.options else sc.MS_REC
-            sc.mount(self.source, target, None, sc.MS_BIND | recursive)
+            _bind(self.source, self.subpath, target, sc.MS_BIND | recursive)
             if flags & sc.MS_RDONLY or flags & (sc.MS_NOSUID | sc.MS_NODEV | sc.MS_NOEXEC):
                 remount_bind(target, flags & _REMOUNT_FLAGS)
             if recursive and flags & sc.MS_RDONLY:
@@ -122,6 +125,40 @@ class Step:
             except OSError as exc:
                 if exc.errno not in self.keep_on:
                     raise
+
+
+def _bind(source: str, subpath: str, target: str, flags: int) -> None:
+    """A bind of ``source``, or of its ``subpath`` through a descriptor opened inside it
+    (a rename in a volume another container writes cannot lead the bind out)."""
+    if not subpath:
+        sc.mount(source, target, None, flags)
+        return
+    fd = open_subpath(source, subpath, "volume")
+    try:
+        sc.mount(f"/proc/self/fd/{fd}", target, None, flags)
+    finally:
+        os.close(fd)
+
+
+def open_subpath(top: str, subpath: str, within: str) -> int:
+    """An O_PATH descriptor of ``subpath`` of the image or volume (``within``) at
+    ``top``, resolved by the kernel with ``top`` as the root (openat2
+    RESOLVE_IN_ROOT, what podman's pathrs does); before Linux 5.6, resolved by hand
+    with the last component not followed."""
+    flags = os.O_PATH | os.O_CLOEXEC
+    root = os.open(top, os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        return sc.openat2(root, subpath, flags, sc.RESOLVE_IN_ROOT | sc.RESOLVE_NO_MAGICLINKS)
+    except OSError as exc:
+        if exc.errno == errno.ENOENT:
+            raise FileNotFoundError(
+                errno.ENOENT, f"subpath {subpath!r} does not exist in the {within}"
+            ) from None
+        if exc.errno != errno.ENOSYS:
+            raise
+    finally:
+        os.close(root)
+    return os.open(subpath_in(top, subpath, within), flags | os.O_NOFOLLOW)
 
 
 def _borrow(mnt_ns: str, path: str, target: str) -> None:
@@ -189,10 +226,11 @@ def _image_options(data: str) -> tuple[str, str]:
 def _narrow(target: str, subpath: str, flags: int) -> None:
     """Show only the image's ``subpath`` at ``target``: a bind of it over the overlay
     just mounted there, symbolic links resolved inside the image."""
-    path = resolve_in_root(target, subpath)
+    path = subpath_in(target, subpath, "image")
     if not os.path.isdir(path):
-        what = "is not a directory" if os.path.lexists(path) else "does not exist"
-        raise FileNotFoundError(errno.ENOENT, f"subpath {subpath!r} {what} in the image")
+        raise NotADirectoryError(
+            errno.ENOTDIR, f"subpath {subpath!r} is not a directory in the image"
+        )
     source = os.open(path, os.O_PATH | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
     try:
         dest = os.open(target, os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC)
@@ -204,6 +242,15 @@ def _narrow(target: str, subpath: str, flags: int) -> None:
         os.close(source)
     if flags & sc.MS_RDONLY:
         remount_bind(target, sc.MS_RDONLY)
+
+
+def subpath_in(top: str, subpath: str, within: str) -> str:
+    """The host path of ``subpath`` of the image or volume (``within``) at ``top``,
+    symbolic links resolved inside it (one cannot lead out); refused when missing."""
+    path = resolve_in_root(top, subpath)
+    if not os.path.lexists(path):
+        raise FileNotFoundError(errno.ENOENT, f"subpath {subpath!r} does not exist in the {within}")
+    return path
 
 
 def _mount_overlay(lower_base: str, target: str, flags: int, data: str) -> None:
@@ -342,8 +389,12 @@ def _ipc_plan(spec: Spec) -> list[Step | Symlink]:
 def _user_mount(m: Mount) -> Step:
     # Anything but a directory is mounted on a file: a socket (an SSH agent's, a
     # docker.sock), a device node or a fifo as much as a regular file.
-    is_file = m.kind == "bind" and os.path.exists(m.source) and not os.path.isdir(m.source)
-    return Step(m.kind, m.destination, m.source or m.kind, m.options, is_file)
+    # A volume's subpath= (a directory or a file, as in podman) is found now, in the
+    # init: a missing one fails the start, not the create.
+    # (the bind itself opens it again inside the volume: Step.execute)
+    source = subpath_in(m.source, m.subpath, "volume") if m.subpath else m.source
+    is_file = m.kind == "bind" and os.path.exists(source) and not os.path.isdir(source)
+    return Step(m.kind, m.destination, m.source or m.kind, m.options, is_file, subpath=m.subpath)
 
 
 def mask_paths(paths: tuple[str, ...]) -> None:

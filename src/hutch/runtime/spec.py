@@ -78,6 +78,9 @@ class Mount:
     # a new volume's first mount where the image has nothing (podman's NeedsChown): its
     # top directory goes to the container's user (not the tree: only it is new)
     own: bool = False
+    # a bind of a volume's subpath=: the path under ``source`` mounted, resolved inside
+    # it by the init (runtime/mounts.py), so that a symbolic link cannot leave it
+    subpath: str = ""
 
 
 @dataclass(frozen=True)

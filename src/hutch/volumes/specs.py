@@ -52,7 +52,9 @@ class MountRequest:
     # the image's content there (podman's default tmpcopyup; notmpcopyup turns it off)
     copy_up: bool = True
     volume_options: tuple[str, ...] = ()  # volume-opt: for a volume created here
-    subpath: str = ""  # type=image: the directory of the image mounted, relative to its root
+    # type=image and type=volume: the part of the image or volume mounted, relative to
+    # its root ("" for all of it)
+    subpath: str = ""
 
 
 def valid_volume_name(name: str) -> bool:
@@ -201,6 +203,7 @@ def parse_mount(text: str) -> MountRequest:
     words: list[str] = []
     data: list[str] = []
     volume_opts: list[str] = []
+    subpath = ""
     for key, value in pairs:
         if key in ("src", "source"):
             source = _value(flag, key, value)
@@ -226,6 +229,8 @@ def parse_mount(text: str) -> MountRequest:
             words.append(key)
         elif key == "volume-opt" and kind == "volume":
             volume_opts.append(_value(flag, key, value))
+        elif key == "subpath" and kind == "volume":
+            subpath = parse_subpath(flag, _value(flag, key, value), "volume")
         elif key in ("volume-nocopy", "nocopy") and kind == "volume":
             if _bool(flag, key, value):
                 words.append("nocopy")
@@ -256,7 +261,7 @@ def parse_mount(text: str) -> MountRequest:
     if kind == "volume" and source:
         check_volume_name(source)
     request = _request(kind, dest, source, _parse_words(flag, words))
-    return replace(request, volume_options=tuple(volume_opts))
+    return replace(request, volume_options=tuple(volume_opts), subpath=subpath)
 
 
 def _image_mount(flag: str, pairs: list[tuple[str, str | None]]) -> MountRequest:
@@ -271,22 +276,24 @@ def _image_mount(flag: str, pairs: list[tuple[str, str | None]]) -> MountRequest
         raise InvalidArgument(f"{flag}: must set source and destination for image volume")
     source, dest = (_value(flag, *given[k]) for k in ("source", "destination"))
     writable = "rw" in given and _bool(flag, *given["rw"])
-    subpath = image_subpath(flag, _value(flag, *given["subpath"])) if "subpath" in given else ""
+    subpath = (
+        parse_subpath(flag, _value(flag, *given["subpath"]), "image") if "subpath" in given else ""
+    )
     return MountRequest(
         "image", container_path(flag, dest), source, readonly=not writable, subpath=subpath
     )
 
 
-def image_subpath(flag: str, text: str) -> str:
-    """``subpath=``: a path inside the image, relative to its root (a leading / is the
-    image's root too), normalised; one that climbs out of the image is refused here.
-    Symbolic links are resolved inside the image when it is mounted, where a missing
-    directory is refused (runtime/mounts.py)."""
+def parse_subpath(flag: str, text: str, within: str) -> str:
+    """``subpath=`` of an image or a volume (``within``): a path inside it, relative to
+    its root (a leading / is its root too), normalised; one that climbs out of it is
+    refused here. Symbolic links are resolved inside it when it is mounted, where a
+    missing path is refused (runtime/mounts.py)."""
     if "\0" in text:
         raise InvalidArgument(f"{flag}: invalid subpath {text!r}")
     relative = posixpath.normpath(text.lstrip("/"))
     if relative == ".." or relative.startswith("../"):
-        raise InvalidArgument(f"{flag}: subpath {text!r} is outside of the image")
+        raise InvalidArgument(f"{flag}: subpath {text!r} is outside of the {within}")
     return "" if relative == "." else relative
 
 

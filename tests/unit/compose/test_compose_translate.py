@@ -363,3 +363,29 @@ def test_external_secrets_are_hutch_secrets() -> None:
     assert bind_volumes(files) == ("/x:/run/secrets/f:ro",)
     options = run_options("p", "svc", service, model, name="p-svc-1", image="img", labels={})
     assert options.secrets == secret_flags(files)
+
+
+def test_a_volume_subpath_becomes_a_mount_flag(tmp_path: Path) -> None:
+    """``-v`` has no subpath: a long-syntax volume with one is a ``--mount``."""
+    from hutch.volumes.specs import parse_mount
+
+    (tmp_path / "compose.yaml").write_text(
+        "name: p\n"
+        "services:\n"
+        "  app:\n"
+        "    image: busybox\n"
+        "    volumes:\n"
+        "      - {type: volume, source: data, target: /x, read_only: true,\n"
+        "         volume: {subpath: 'a/b,c', nocopy: true}}\n"
+        "      - {type: volume, source: data, target: /y}\n"
+        "volumes:\n"
+        "  data: {}\n"
+    )
+    project = load_project(ComposeProjectOptions(cwd=str(tmp_path), environ={}))
+    service = project.services["app"]
+    options = run_options("p", "app", service, project.model, name="p-app-1", image="b", labels={})
+    (text,) = options.volumes.mounts
+    request = parse_mount(text)
+    assert (request.source, request.destination, request.subpath) == ("p_data", "/x", "a/b,c")
+    assert request.readonly and not request.copy_up
+    assert options.volumes.volumes == ("p_data:/y",)

@@ -170,7 +170,11 @@ def test_mounts_become_mount_flags_with_commas_quoted() -> None:
                     "Type": "volume",
                     "Source": "v1",
                     "Target": "/v",
-                    "VolumeOptions": {"NoCopy": True, "DriverConfig": {"Options": {"o": "x"}}},
+                    "VolumeOptions": {
+                        "NoCopy": True,
+                        "DriverConfig": {"Options": {"o": "x"}},
+                        "Subpath": "a/b",
+                    },
                 },
                 {"Type": "tmpfs", "Target": "/t", "TmpfsOptions": {"Mode": 0o1777}},
             ]
@@ -187,6 +191,7 @@ def test_mounts_become_mount_flags_with_commas_quoted() -> None:
     assert "rslave" in bind.options and "bind" in bind.options
     volume = parse_mount(mounts[1])
     assert (volume.source, volume.copy_up, volume.volume_options) == ("v1", False, ("o=x",))
+    assert volume.subpath == "a/b"
     assert "mode=1777" in parse_mount(mounts[2]).options
     with pytest.raises(InvalidArgument, match=r"DriverConfig.Name 'nfs'"):
         create_request(

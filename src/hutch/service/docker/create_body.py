@@ -317,6 +317,8 @@ def _volume_mount_options(options: Body) -> list[str]:
         )
     fields = ["volume-nocopy=true"] if options.flag("NoCopy") else []
     fields += [f"volume-opt={k}={v}" for k, v in driver.text_map("Options").items()]
+    if options.text("Subpath"):  # API 1.45's: only that part of the volume
+        fields.append(f"subpath={options.text('Subpath')}")
     return fields
 
 
