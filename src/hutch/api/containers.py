@@ -8,6 +8,10 @@ from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
 
 from hutch.api.container_config import ResourceOptions, RunOptions
 
+# re-exported: exec's two classes live apart so that exec loads none of the rest
+from hutch.api.container_exec import ExecOptions as ExecOptions
+from hutch.api.container_exec import ExecReport as ExecReport
+
 # re-exported: ps's two classes live apart so that listing loads none of the rest
 from hutch.api.container_list import ContainerSummary as ContainerSummary
 from hutch.api.container_list import ListContainersOptions as ListContainersOptions
@@ -129,34 +133,6 @@ class LogsOptions:
 
 
 @dataclass(frozen=True)
-class ExecOptions:
-    container: str
-    command: tuple[str, ...]
-    interactive: bool = False
-    tty: bool = False
-    env: tuple[str, ...] = ()
-    env_files: tuple[str, ...] = ()
-    user: str | None = None
-    workdir: str | None = None
-    detach: bool = False
-    detach_keys: str | None = None
-    privileged: bool = False  # every capability, as podman exec --privileged
-    # Our descriptors 3 .. 3+N-1 become the process's (podman's --preserve-fds N)
-    preserve_fds: int = 0
-    # The process's stdin, stdout and stderr (an API server's pipes); with a
-    # terminal, the terminal is relayed to stdio[0] and stdio[1]. No signal is
-    # proxied then (a server's signals are its own). None: this process's own.
-    stdio: tuple[int, int, int] | None = None
-    session_id: str | None = None  # the exec session's id (None: a new one)
-    # With a terminal and stdio: a pipe of "ROWS COLS" lines, the window size.
-    resize_fd: int | None = None
-    window: tuple[int, int] | None = None  # the terminal's first size (rows, columns)
-    # Called with the process's pid once it runs (a server's Pid of the exec, and
-    # the process to hang up when its client leaves).
-    on_start: Callable[[int], None] | None = None
-
-
-@dataclass(frozen=True)
 class AttachOptions:
     container: str
     no_stdin: bool = False
@@ -254,14 +230,6 @@ class HealthReport:
     status: str  # healthy, unhealthy, starting
     exit_code: int  # of the check that just ran
     output: str
-
-
-@dataclass(frozen=True)
-class ExecReport:
-    """One exec session: its id (podman prints it for ``exec -d``) and exit code."""
-
-    session_id: str
-    exit_code: int | None  # None: detached, still running
 
 
 @dataclass(frozen=True)

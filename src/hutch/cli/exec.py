@@ -52,10 +52,13 @@ def exec_command(
     latest: bool,
 ) -> int:
     """Run a process in a running container; its exit code (0 with --detach)."""
-    from hutch.api.containers import ExecOptions
-    from hutch.api.flags import unsigned
+    from hutch.api.container_exec import ExecOptions
 
-    fds = unsigned(preserve_fds, "--preserve-fds")
+    fds = 0
+    if preserve_fds is not None:  # api.flags (all the flag rules) only then
+        from hutch.api.flags import unsigned
+
+        fds = unsigned(preserve_fds, "--preserve-fds")
     check_passed(fds)
     name, argv = target_rules.shifted(state, container, command, latest)
     options = ExecOptions(

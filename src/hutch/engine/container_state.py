@@ -8,18 +8,28 @@ import signal
 from dataclasses import dataclass, replace
 
 from hutch.api.errors import HutchError, InvalidArgument, NoSuchObject
-from hutch.engine import container_record
-from hutch.engine.container_record import ContainerConfig
 from hutch.engine.context import EngineContext
 from hutch.runtime import state as st
 from hutch.store.containers import ContainerDirs, ContainerRecord
 
+TYPE_CHECKING = False  # typing costs an import on exec's path; mypy reads the name alike
+if TYPE_CHECKING:
+    from hutch.engine.container_record import ContainerConfig
+
 
 @dataclass(frozen=True)
-class Container:
+class Located:
+    """A container and its state, without its config: ``exec`` needs none of it
+    (decoding it, and loading the classes of the run options, were about a tenth
+    of ``hutch exec``'s start: issue 16)."""
+
     record: ContainerRecord
     dirs: ContainerDirs
     state: st.RuntimeState
+
+
+@dataclass(frozen=True)
+class Container(Located):
     config: ContainerConfig
 
     @property
@@ -45,6 +55,23 @@ def load(ctx: EngineContext, record: ContainerRecord, *, lenient: bool = False) 
     config naming the image, instead of an error, so that one bad row
     neither hides the others nor stays for ever.
     """
+    found = located(ctx, record)
+    dirs, state = found.dirs, found.state
+    try:
+        config = config_of(record)
+    except HutchError as exc:
+        if not lenient:
+            raise
+        from hutch.api.container_config import RunOptions
+        from hutch.engine.container_record import ContainerConfig
+
+        bare = ContainerConfig(RunOptions(image=record.image_name))
+        return Container(record, dirs, replace(state, status=st.UNKNOWN, error=str(exc)), bare)
+    return Container(record, dirs, state, config)
+
+
+def located(ctx: EngineContext, record: ContainerRecord) -> Located:
+    """The container's directories and state, as repaired when its monitor died."""
     dirs = ctx.containers.dirs(record.id)
     recorded = st.read_state(st.state_path(dirs.userdata))
     state = st.reconciled(recorded)
@@ -53,19 +80,12 @@ def load(ctx: EngineContext, record: ContainerRecord, *, lenient: bool = False) 
         # running unsupervised (its pid namespace normally took it along).
         with contextlib.suppress(ProcessLookupError):
             os.kill(recorded.pid, signal.SIGKILL)
-    try:
-        config = config_of(record)
-    except HutchError as exc:
-        if not lenient:
-            raise
-        from hutch.api.container_config import RunOptions
-
-        bare = ContainerConfig(RunOptions(image=record.image_name))
-        return Container(record, dirs, replace(state, status=st.UNKNOWN, error=str(exc)), bare)
-    return Container(record, dirs, state, config)
+    return Located(record, dirs, state)
 
 
 def config_of(record: ContainerRecord) -> ContainerConfig:
+    from hutch.engine import container_record
+
     try:
         return container_record.decode(record.config)
     except (ValueError, TypeError, KeyError) as exc:

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     )
     from hutch.engine.artifacts import ArtifactService
     from hutch.engine.container_list import ContainerList
+    from hutch.engine.exec import ExecVerb
     from hutch.engine.images import ImageService
     from hutch.engine.networks import NetworkService
     from hutch.engine.pods import PodService
@@ -202,6 +203,27 @@ def _listing(ctx: EngineContext) -> ContainerList:
 LISTING_VERBS = frozenset({"ls"})
 
 
+def _exec_only(ctx: EngineContext) -> ExecVerb:
+    from hutch.engine.exec import ExecVerb
+
+    return ExecVerb(ctx)
+
+
+# ``exec`` the same way (issue 16): the process part (engine/lifecycle.py) inherits
+# its exec from ExecVerb; the slices, that part's attach, top and pause code, and
+# api.containers' classes were a third of ``hutch exec``'s start.
+EXEC_VERBS = frozenset({"exec"})
+
+
+def _light_part(verb: str) -> Callable[[EngineContext], object] | None:
+    """What answers ``verb`` without the slices, if anything does."""
+    if verb in LISTING_VERBS:
+        return _listing
+    if verb in EXEC_VERBS:
+        return _exec_only
+    return None
+
+
 def _processes(ctx: EngineContext) -> ProcessVerbs:
     from hutch.engine.lifecycle import LifecycleService
 
@@ -265,8 +287,9 @@ class LocalContainers:
         self._ctx = ctx
 
     def __getattr__(self, verb: str) -> Any:
-        if verb in LISTING_VERBS:
-            method = getattr(_listing(self._ctx), verb)
+        light = _light_part(verb)
+        if light is not None:
+            method = getattr(light(self._ctx), verb)
             setattr(self, verb, method)
             return method
         found = slice_of_verb().get(verb)

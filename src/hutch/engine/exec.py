@@ -12,18 +12,18 @@ import os
 import sys
 from dataclasses import replace
 
-from hutch.api.containers import ExecOptions
+from hutch.api.container_exec import ExecOptions, ExecReport
 from hutch.api.errors import CannotInvoke, CommandNotFound, Conflict, HutchError, InvalidArgument
 from hutch.engine import container_state as cs
 from hutch.engine.context import EngineContext
 from hutch.engine.environment import merge_environment
-from hutch.engine.security import privileged_security
 from hutch.runtime import exec as rx
 from hutch.runtime import exec_sessions
 from hutch.runtime import state as st
 from hutch.runtime.signalproxy import SignalProxy
 from hutch.runtime.spec import Spec, User
 from hutch.runtime.spec_io import spec_from_json
+from hutch.util.ids import new_id
 
 
 def exec_environment(base: tuple[str, ...], options: ExecOptions) -> tuple[str, ...]:
@@ -34,6 +34,11 @@ def exec_environment(base: tuple[str, ...], options: ExecOptions) -> tuple[str, 
 def running_container(ctx: EngineContext, name: str, verb: str) -> cs.Container:
     """The container, which must be running (not paused, not stopped)."""
     container = cs.get(ctx, name)
+    check_running(container, verb)
+    return container
+
+
+def check_running(container: cs.Located, verb: str) -> None:
     status = container.state.status
     if status == st.PAUSED:
         raise Conflict(f"cannot {verb} container {container.record.id[:12]}: it is paused")
@@ -44,11 +49,23 @@ def running_container(ctx: EngineContext, name: str, verb: str) -> cs.Container:
             f"cannot {verb} container {container.record.id[:12]}: it is not running "
             f"(state {status})"
         )
-    return container
 
 
-def container_spec(container: cs.Container) -> Spec:
+def container_spec(container: cs.Located) -> Spec:
     return spec_from_json((container.dirs.userdata / "config.json").read_bytes())
+
+
+class ExecVerb:
+    """The ``exec`` verb of the container verbs (ProcessVerbs), apart so that
+    ``hutch exec`` loads it alone (engine/engine.py's EXEC_VERBS)."""
+
+    def __init__(self, ctx: EngineContext) -> None:
+        self._ctx = ctx
+
+    def exec(self, options: ExecOptions) -> ExecReport:
+        # Every session gets podman's kind of id; exec -d prints it, inspect lists it.
+        session_id = options.session_id or new_id()
+        return ExecReport(session_id, ExecService(self._ctx).exec(options, session_id))
 
 
 class ExecService:
@@ -67,7 +84,9 @@ class ExecService:
         if options.workdir is not None and not options.workdir.startswith("/"):
             raise InvalidArgument(f"invalid --workdir {options.workdir!r}: it must be absolute")
         self._ctx.enter_session()
-        container = running_container(self._ctx, options.container, "exec into")
+        # Without its config (the record's run options): exec reads the spec instead.
+        container = cs.located(self._ctx, cs.find(self._ctx, options.container))
+        check_running(container, "exec into")
         spec = container_spec(container)
         process = replace(
             spec.process,
@@ -79,6 +98,9 @@ class ExecService:
             stdin=options.interactive,
         )
         if options.privileged:
+            # here: the security code (and the mount table it reads) is for --privileged only
+            from hutch.engine.security import privileged_security
+
             spec = replace(spec, security=privileged_security(spec.security))
         request = rx.ExecRequest(
             init_pid=container.state.pid,
@@ -119,7 +141,7 @@ class ExecService:
         return self._attached(handle, options, container, session_id)
 
     def _attached(
-        self, handle: rx.ExecHandle, options: ExecOptions, container: cs.Container, session_id: str
+        self, handle: rx.ExecHandle, options: ExecOptions, container: cs.Located, session_id: str
     ) -> int:
         # Before the process exists: no signal is lost. Not for a server's
         # session (stdio given): its signals are its own, and only its main
@@ -169,7 +191,7 @@ def _window(options: ExecOptions) -> tuple[int, int]:
     return rx.window_of(0) or rx.window_of(1) or (24, 80)
 
 
-def _record(container: cs.Container, session_id: str, pid: int) -> None:
+def _record(container: cs.Located, session_id: str, pid: int) -> None:
     try:
         exec_sessions.record(container.dirs.userdata, session_id, pid)
     except OSError as exc:  # the command runs all the same; only inspect misses it

@@ -19,8 +19,6 @@ from typing import Any
 from hutch.api.containers import (
     ActionReport,
     AttachOptions,
-    ExecOptions,
-    ExecReport,
     HealthReport,
     PauseOptions,
     TopReport,
@@ -28,8 +26,7 @@ from hutch.api.containers import (
 from hutch.api.errors import Conflict, HutchError, InvalidArgument
 from hutch.engine import container_select
 from hutch.engine import container_state as cs
-from hutch.engine.context import EngineContext
-from hutch.engine.exec import ExecService, container_spec, running_container
+from hutch.engine.exec import ExecVerb, container_spec, running_container
 from hutch.engine.top import container_top, parse_descriptors
 from hutch.runtime import attachproto as ap
 from hutch.runtime import control
@@ -37,7 +34,6 @@ from hutch.runtime import state as st
 from hutch.runtime.detachkeys import parse_detach_keys
 from hutch.runtime.ids import map_to_host
 from hutch.runtime.relay import Detached, relay
-from hutch.util.ids import new_id
 
 FORWARDED_SIGNALS = (
     signals.SIGINT,
@@ -56,14 +52,8 @@ def detach_keys(text: str | None) -> bytes:
         raise InvalidArgument(f"--detach-keys: {exc}") from exc
 
 
-class LifecycleService:
-    def __init__(self, ctx: EngineContext) -> None:
-        self._ctx = ctx
-
-    def exec(self, options: ExecOptions) -> ExecReport:
-        # Every session gets podman's kind of id; exec -d prints it, inspect lists it.
-        session_id = options.session_id or new_id()
-        return ExecReport(session_id, ExecService(self._ctx).exec(options, session_id))
+class LifecycleService(ExecVerb):
+    """The process verbs; exec is ExecVerb's (``hutch exec`` loads only that)."""
 
     def resize(self, name: str, rows: int, cols: int) -> None:
         if rows <= 0 or cols <= 0 or rows > 0xFFFF or cols > 0xFFFF:

@@ -8,27 +8,28 @@ to the parent over the sync socket and exits with 125, 126 or 127.
 
 from __future__ import annotations
 
-import errno
-import fcntl
-import json
 import os
 import socket
-import struct
-import termios
-from typing import Any, NoReturn
+from typing import NoReturn
 
 from hutch.cgroups import v2
 from hutch.linux import procfs, sigreset
 from hutch.linux import syscalls as sc
 from hutch.runtime import mounts, passwd, pidshare, security, userns, volume_chown
+from hutch.runtime.command_start import (
+    ExecFailure,
+    environment,
+    exec_command,
+    mark_cloexec_above,
+    report,
+    send,
+    setup_terminal,
+)
 from hutch.runtime.paths_in_root import resolve_in_root
 from hutch.runtime.spec import Process, Spec
 from hutch.runtime.tinyinit import run_as_init  # imported now: after pivot_root it is out of reach
-from hutch.runtime.users import ResolvedUser, read_db, resolve_user
+from hutch.runtime.users import read_db, resolve_user
 
-DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-_TIOCGPTN = 0x80045430
-_TIOCSPTLCK = 0x40045431
 _PERSONAS = {"LINUX": sc.PER_LINUX, "LINUX32": sc.PER_LINUX32}
 _NS_FLAGS = {
     "mount": sc.CLONE_NEWNS,
@@ -39,58 +40,37 @@ _NS_FLAGS = {
 }
 
 
-class _ExecFailure(Exception):
-    def __init__(self, code: int, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-
-
 def _make_workdir(spec: Spec, root: str, cwd: str) -> None:
     """Create a missing working directory the image named, as podman does. One named
     with --workdir must exist (podman refuses it with exit 126, in its words, whoever
     the user), unless it lies under a mount, where podman's runtime creates it."""
     path = resolve_in_root(root, cwd)
     if os.path.lexists(path) and not os.path.isdir(path):
-        raise _ExecFailure(
+        raise ExecFailure(
             126, f'workdir "{cwd}" exists on container {spec.id}, but is not a directory'
         )
     under_mount = any(
         cwd == m.destination or cwd.startswith(m.destination.rstrip("/") + "/") for m in spec.mounts
     )
     if not spec.process.create_cwd and not under_mount and not os.path.isdir(path):
-        raise _ExecFailure(126, f'workdir "{cwd}" does not exist on container {spec.id}')
+        raise ExecFailure(126, f'workdir "{cwd}" does not exist on container {spec.id}')
     os.makedirs(path, exist_ok=True)
-
-
-def send(sock: socket.socket, message: dict[str, Any], fds: list[int] | None = None) -> None:
-    data = json.dumps(message).encode()
-    if fds:
-        socket.send_fds(sock, [data], fds)
-    else:
-        sock.send(data)
 
 
 def container_main(spec: Spec, sock: socket.socket, gid5_mapped: bool) -> NoReturn:
     """Set up the container and exec its command; never returns."""
     try:
-        _setup_and_exec(spec, sock, gid5_mapped)
-    except _ExecFailure as exc:
-        _report(sock, exc.code, str(exc))
+        _setup_andexec_command(spec, sock, gid5_mapped)
+    except ExecFailure as exc:
+        report(sock, exc.code, str(exc))
     except OSError as exc:
-        _report(sock, 125, f"container setup failed: {exc}")
+        report(sock, 125, f"container setup failed: {exc}")
     except Exception as exc:
-        _report(sock, 125, f"container setup failed: {exc}")
+        report(sock, 125, f"container setup failed: {exc}")
     os._exit(125)
 
 
-def _report(sock: socket.socket, code: int, message: str) -> NoReturn:
-    try:
-        send(sock, {"error": message, "code": code})
-    finally:
-        os._exit(code)
-
-
-def _setup_and_exec(spec: Spec, sock: socket.socket, gid5_mapped: bool) -> None:
+def _setup_andexec_command(spec: Spec, sock: socket.socket, gid5_mapped: bool) -> None:
     if spec.userns.enabled:
         spec = userns.relative_paths(spec)  # the storage above may be closed to us
     cgroup = v2.container_cgroup(spec.resources, spec.id)
@@ -152,7 +132,7 @@ def _setup_and_exec(spec: Spec, sock: socket.socket, gid5_mapped: bool) -> None:
             sc.setdomainname(spec.domainname)
 
     if spec.process.terminal:
-        _setup_terminal(sock, user, window)
+        setup_terminal(sock, user, window)
     else:
         os.setsid()
         if not spec.process.stdin:
@@ -166,18 +146,18 @@ def _setup_and_exec(spec: Spec, sock: socket.socket, gid5_mapped: bool) -> None:
         if pidshare.monitor_gone(sock):
             os._exit(137)  # as the SIGKILL it missed would have ended it
     mark_cloexec_above(2)
-    env = _environment(spec.process.env, user)
+    env = environment(spec.process.env, user)
     try:
         os.chdir(cwd)
     except OSError as exc:
-        raise _ExecFailure(126, f"cannot enter working directory {cwd}: {exc.strerror}") from exc
+        raise ExecFailure(126, f"cannot enter working directory {cwd}: {exc.strerror}") from exc
     # Python ignores SIGPIPE and SIGXFSZ at start-up, whatever started hutch may
     # have ignored others, and an ignored signal survives exec.
     sigreset.reset_for_exec()
     os.umask(spec.process.umask)
     if spec.lifecycle.init:
-        run_as_init(lambda: _exec(spec.process.args, env), sock, spec.process.terminal)
-    _exec(spec.process.args, env)
+        run_as_init(lambda: exec_command(spec.process.args, env), sock, spec.process.terminal)
+    exec_command(spec.process.args, env)
 
 
 def _set_persona(process: Process) -> None:
@@ -212,7 +192,7 @@ def _loopback_up() -> None:
             if lo is not None:
                 ip.set_link(lo, up=True)
     except OSError as exc:
-        raise _ExecFailure(125, f"cannot bring up the loopback interface: {exc.strerror}") from exc
+        raise ExecFailure(125, f"cannot bring up the loopback interface: {exc.strerror}") from exc
 
 
 def _join(ns: str, path: str) -> None:
@@ -223,7 +203,7 @@ def _join(ns: str, path: str) -> None:
         finally:
             os.close(fd)
     except OSError as exc:
-        raise _ExecFailure(125, f"cannot join the {ns} namespace {path}: {exc.strerror}") from exc
+        raise ExecFailure(125, f"cannot join the {ns} namespace {path}: {exc.strerror}") from exc
 
 
 def _join_network(path: str) -> None:
@@ -234,76 +214,4 @@ def _join_network(path: str) -> None:
         finally:
             os.close(fd)
     except OSError as exc:
-        raise _ExecFailure(
-            125, f"cannot join the network namespace {path}: {exc.strerror}"
-        ) from exc
-
-
-def mark_cloexec_above(lowest: int) -> None:
-    """Let no descriptor beyond stdio leak into the container's command."""
-    for name in os.listdir("/proc/self/fd"):
-        fd = int(name)
-        if fd > lowest:
-            try:
-                os.set_inheritable(fd, False)
-            except OSError:
-                continue  # the directory's own descriptor, already closed
-
-
-def _setup_terminal(sock: socket.socket, user: ResolvedUser, window: tuple[int, int]) -> None:
-    master = os.open("/dev/ptmx", os.O_RDWR | os.O_NOCTTY | os.O_CLOEXEC)
-    fcntl.ioctl(master, _TIOCSPTLCK, struct.pack("i", 0))
-    number = struct.unpack("I", fcntl.ioctl(master, _TIOCGPTN, b"\0" * 4))[0]
-    # The attached client's size (sent with "go"), so that the command sees it
-    # from its first instruction; 24x80 without one, rather than a useless 0x0.
-    fcntl.ioctl(master, termios.TIOCSWINSZ, struct.pack("HHHH", *window, 0, 0))
-    slave = os.open(f"/dev/pts/{number}", os.O_RDWR | os.O_NOCTTY)
-    if user.uid != 0:
-        os.fchown(slave, user.uid, -1)
-    send(sock, {"tty": number}, [master])
-    os.close(master)
-    os.setsid()
-    fcntl.ioctl(slave, termios.TIOCSCTTY, 0)
-    for fd in (0, 1, 2):
-        os.dup2(slave, fd)
-    if slave > 2:
-        os.close(slave)
-
-
-def _environment(env: tuple[str, ...], user: ResolvedUser) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for item in env:
-        key, _, value = item.partition("=")
-        out[key] = value
-    out.setdefault("PATH", DEFAULT_PATH)
-    out.setdefault("HOME", user.home)
-    return out
-
-
-def _exec(args: tuple[str, ...], env: dict[str, str]) -> NoReturn:
-    if not args:
-        raise _ExecFailure(125, "no command given and the image has neither Entrypoint nor Cmd")
-    program = args[0]
-    if "/" in program:
-        candidates = [program]
-    else:
-        candidates = [os.path.join(d or ".", program) for d in env["PATH"].split(":")]
-    denied: OSError | None = None
-    for path in candidates:
-        try:
-            os.execve(path, list(args), env)
-        except OSError as exc:
-            if exc.errno in (errno.ENOENT, errno.ENOTDIR):
-                continue
-            denied = exc
-            if "/" in program:
-                break
-    # The words after the last colon are podman's (what scripts grep for).
-    if denied is not None:
-        raise _ExecFailure(126, f"{program}: {denied.strerror}: OCI permission denied")
-    where = "" if "/" in program else " in $PATH"
-    raise _ExecFailure(
-        127,
-        f"executable file `{program}` not found{where}: No such file or directory: "
-        "OCI runtime attempted to invoke a command that was not found",
-    )
+        raise ExecFailure(125, f"cannot join the network namespace {path}: {exc.strerror}") from exc

@@ -34,8 +34,7 @@ from typing import NoReturn
 
 from hutch.linux import sigreset
 from hutch.linux import syscalls as sc
-from hutch.runtime import container as ctr
-from hutch.runtime import security
+from hutch.runtime import command_start, security
 from hutch.runtime.spec import Spec
 from hutch.runtime.users import resolve_user
 from hutch.util.fdio import write_all
@@ -134,7 +133,7 @@ def start_exec(request: ExecRequest, stdio: tuple[int, int, int]) -> ExecHandle:
             _joiner(request, namespaces, stdio, theirs)
         except BaseException as exc:
             with contextlib.suppress(OSError):
-                ctr.send(theirs, {"error": f"joining the container: {exc}", "code": 125})
+                command_start.send(theirs, {"error": f"joining the container: {exc}", "code": 125})
         finally:
             os._exit(code)
     theirs.close()
@@ -193,7 +192,7 @@ def _joiner(
     pid = os.fork()
     if pid == 0:
         _process_main(request, sock)
-    ctr.send(sock, {"pid": pid})
+    command_start.send(sock, {"pid": pid})
     sock.close()
     if request.detach:
         os._exit(0)
@@ -211,7 +210,7 @@ def _process_main(request: ExecRequest, sock: socket.socket) -> NoReturn:
     try:
         user = resolve_user("/", spec.process.user.spec)
         if spec.process.terminal:
-            ctr._setup_terminal(sock, user, request.window)
+            command_start.setup_terminal(sock, user, request.window)
         else:
             os.setsid()
         security.switch_identity(spec, user)  # capabilities, rlimits, seccomp
@@ -220,25 +219,25 @@ def _process_main(request: ExecRequest, sock: socket.socket) -> NoReturn:
             sc.prctl(sc.PR_SET_PDEATHSIG, signal.SIGKILL)
             if os.getppid() == 1:
                 os._exit(137)
-        ctr.mark_cloexec_above(2 + request.preserve_fds)
+        command_start.mark_cloexec_above(2 + request.preserve_fds)
         for fd in range(3, 3 + request.preserve_fds):
             os.set_inheritable(fd, True)  # a descriptor hutch got may be close-on-exec
-        env = ctr._environment(spec.process.env, user)
+        env = command_start.environment(spec.process.env, user)
         cwd = spec.process.cwd or "/"
         try:
             os.chdir(cwd)
         except OSError as exc:
-            raise ctr._ExecFailure(
+            raise command_start.ExecFailure(
                 126, f"cannot enter working directory {cwd}: {exc.strerror}"
             ) from exc
         # the forwarded signals ignored above, Python's SIGPIPE and SIGXFSZ, and what
         # the monitor inherited ignored: all at their default, as in a container's init
         sigreset.reset_for_exec()
-        ctr._exec(spec.process.args, env)
-    except ctr._ExecFailure as exc:
-        ctr._report(sock, exc.code, str(exc))
+        command_start.exec_command(spec.process.args, env)
+    except command_start.ExecFailure as exc:
+        command_start.report(sock, exc.code, str(exc))
     except Exception as exc:
-        ctr._report(sock, 125, f"exec failed: {exc}")
+        command_start.report(sock, 125, f"exec failed: {exc}")
     os._exit(125)
 
 

@@ -39,7 +39,8 @@ from hutch.runtime import attachproto as ap
 from hutch.runtime import freeze, pidshare
 from hutch.runtime import monitorio as mio
 from hutch.runtime import state as st
-from hutch.runtime.container import container_main, send
+from hutch.runtime.command_start import send
+from hutch.runtime.container import container_main
 from hutch.runtime.events_log import append_event, event_line
 from hutch.runtime.health import STARTING, UNHEALTHY, HealthRunner
 from hutch.runtime.logfile import LogWriter

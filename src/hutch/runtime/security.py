@@ -15,7 +15,6 @@ import resource
 
 from hutch.linux import caps
 from hutch.linux import syscalls as sc
-from hutch.runtime import mounts
 from hutch.runtime.seccomp import loader
 from hutch.runtime.spec import Spec
 from hutch.runtime.spec_security import Capabilities, SecuritySpec
@@ -27,6 +26,10 @@ PR_SET_KEEPCAPS = 8
 
 
 def setup_mounts(spec: Spec, root: str) -> None:
+    # Here: exec (runtime/exec.py) needs only switch_identity, not the mount code;
+    # the init has it loaded already (runtime/container.py imports it).
+    from hutch.runtime import mounts
+
     sec = spec.security
     for device in sec.devices:
         mounts.Step("bind", device.destination, device.source, (), True).execute(root)

@@ -10,7 +10,7 @@ from hutch.api.containers import Containers
 from hutch.config.paths import Paths
 from hutch.config.settings import Settings
 from hutch.engine.context import EngineContext
-from hutch.engine.engine import LISTING_VERBS, LocalContainers, parts, verbs_of
+from hutch.engine.engine import EXEC_VERBS, LISTING_VERBS, LocalContainers, parts, verbs_of
 
 PARTS = parts()
 
@@ -64,6 +64,21 @@ def test_listing_verbs_are_the_query_part_s_own_code(tmp_path: Path) -> None:
         method = getattr(containers, verb)
         assert type(method.__self__) is ContainerList
         assert getattr(ContainerQueries, verb) is getattr(ContainerList, verb)
+    assert [k for k in vars(containers) if k.endswith("Verbs")] == []  # no slice built
+
+
+def test_exec_is_the_process_part_s_own_code(tmp_path: Path) -> None:
+    # issue 16: exec is answered without the slices, by the class whose exec the
+    # process part inherits (one copy of the verb)
+    from hutch.api.containers import ProcessVerbs
+    from hutch.engine.exec import ExecVerb
+    from hutch.engine.lifecycle import LifecycleService
+
+    assert EXEC_VERBS and verbs_of(ProcessVerbs) >= EXEC_VERBS
+    containers = LocalContainers(_ctx(tmp_path))
+    for verb in EXEC_VERBS:
+        assert type(getattr(containers, verb).__self__) is ExecVerb
+        assert getattr(LifecycleService, verb) is getattr(ExecVerb, verb)
     assert [k for k in vars(containers) if k.endswith("Verbs")] == []  # no slice built
 
 
