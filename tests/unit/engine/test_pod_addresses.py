@@ -170,3 +170,19 @@ def test_destroy_hands_it_over_and_a_failed_clone_hands_it_back(
     pod_addresses.give_back(ctx, loan)
     assert store.attachments(network="n1") == list(loan.rows)
     assert published == [ctx]
+
+
+def test_the_name_server_does_not_answer_for_a_clone_without_an_address(
+    ctx: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(networks, "publish_dns", lambda _ctx: None)
+    named = [SimpleNamespace(id=INFRA, name="orig"), SimpleNamespace(id=CLONE, name="copy")]
+    ctx.containers = SimpleNamespace(all=lambda: named)
+    loan = pod_addresses.static_attachments(ctx, INFRA, PodCreateOptions(ip="10.89.7.10"))
+    pod_addresses.hand_over(ctx, loan)
+    NetworkStore(ctx.conn).attach(CLONE, "n1", ctx.pools, address="10.89.7.10")
+    pod_addresses.give_back(ctx, loan)
+    (n1,) = [n for n in networks._dns_records(ctx) if n["name"] == "n1"]
+    # an empty answer would keep a resolver from asking further (no "copy": [])
+    assert n1["records"] == {"orig": ["10.89.7.10"], INFRA[:12]: ["10.89.7.10"]}
+    assert n1["members"] == {"10.89.7.10": INFRA}
