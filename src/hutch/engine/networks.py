@@ -273,6 +273,8 @@ def _dns_records(ctx: EngineContext) -> list[dict[str, object]]:
         members: dict[str, str] = {}
         for a in store(ctx).attachments(network=record.name):
             addresses = [x for x in (a.address, a.address6) if x]
+            if not addresses:
+                continue  # a pod clone's infra whose static address its original holds
             for x in addresses:
                 members[x] = a.container_id
             for key in (names.get(a.container_id, ""), a.container_id[:12], *a.aliases):
@@ -542,7 +544,6 @@ class NetworkService:
             try:
                 record = find(self._ctx, name)
                 users = [a.container_id for a in store(self._ctx).attachments(network=record.name)]
-                users += address_claim.waiting(self._ctx, record.name)
                 if users and not options.force:
                     # podman's words and exit code (2) for a network in use
                     reports.append(
@@ -592,8 +593,6 @@ class NetworkService:
             if not _match(record, filters):
                 continue
             if store(self._ctx).attachments(network=record.name):
-                continue
-            if address_claim.waiting(self._ctx, record.name):
                 continue
             try:
                 store(self._ctx).delete(record.name)

@@ -603,13 +603,14 @@ class PodService:
         released = pod_clone.published_ports(config.options) if options.destroy else frozenset()
         # its static addresses are kept, as podman's clone keeps them: lent to the
         # clone's infra while it is made, then the original's again unless --destroy
-        # (the clone takes them when it starts, if the original does not run)
+        # (the clone takes them when it starts, if the original does not run); the
+        # clone's other addresses (a dual stack's automatic IPv6) are its own
         held = pod_addresses.static_attachments(self._ctx, record.infra_id, pod_options)
         pod_addresses.hand_over(self._ctx, held)
         try:
             pod_id = self._create(pod_options, released)
         except BaseException:
-            pod_addresses.take_back(self._ctx, held)
+            pod_addresses.give_back(self._ctx, held)
             raise
         try:
             for member in members:
@@ -626,10 +627,10 @@ class PodService:
                 self._all_verbs.create(run)
         except BaseException:
             self.remove([pod_id], PodRemoveOptions(force=True, ignore=True))
-            pod_addresses.take_back(self._ctx, held)
+            pod_addresses.give_back(self._ctx, held)
             raise
         if not options.destroy:
-            pod_addresses.give_back(self._ctx, self._ctx.pods.find(pod_id).infra_id, held)
+            pod_addresses.give_back(self._ctx, held)
         try:
             if options.destroy:
                 self._check(self.remove([record.id], PodRemoveOptions(force=True)))

@@ -13,7 +13,7 @@ import ipaddress
 import json
 import sqlite3
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -70,7 +70,9 @@ def subnets_of(row: NetworkRow) -> list[str]:
 
 
 # The address column of a container on a network without IPAM (``--ipam-driver
-# none``): ``UNIQUE(network, address)`` (schema 4) wants one value per container,
+# none``), or whose static address another container holds for now (a pod clone's
+# infra and its original, ``NetworkStore.take``): ``UNIQUE(network, address)``
+# (schema 4) wants one value per container,
 # and rebuilding the table to make it partial is not worth it; no IP address
 # starts with this, and only this module reads the column.
 _NO_ADDRESS = "none:"
@@ -268,29 +270,47 @@ class NetworkStore:
             _insert(c, record)
         return record
 
-    def reattach(self, record: AttachmentRecord) -> None:
-        """Put back an attachment taken out with ``detach`` (its address, MAC and
-        interface as they were), as pod clone --destroy does when the clone fails."""
+    def take(self, record: AttachmentRecord) -> None:
+        """Put ``record`` in place of its container's row on its network (if it has one),
+        in one transaction with taking its addresses out of the rows of the containers
+        that hold them; those rows stay, without the address. A pod clone's infra and
+        its original lend each other their static addresses this way, each keeping its
+        dynamic ones (engine/pod_addresses.py, engine/address_claim.py)."""
         with transaction(self._conn) as c:
+            c.execute(
+                "DELETE FROM network_attachments WHERE container_id = ? AND network = ?",
+                (record.container_id, record.network),
+            )
+            _release(c, record.network, (record.address, record.address6))
             _insert(c, record)
 
-    def take(self, record: AttachmentRecord, holders: Sequence[str]) -> None:
-        """Put ``record`` in, in one transaction with taking out the attachments of
-        ``holders`` to its network (a stopped container's address, taken at the start
-        of a pod clone's infra that keeps it: engine/pod_addresses.py)."""
+    def release(self, network: str, addresses: Collection[str]) -> None:
+        """Take ``addresses`` out of the rows that hold them on ``network``; the rows
+        stay (the original lends its static address to its clone's infra)."""
         with transaction(self._conn) as c:
-            for holder in holders:
-                c.execute(
-                    "DELETE FROM network_attachments WHERE container_id = ? AND network = ?",
-                    (holder, record.network),
-                )
-            _insert(c, record)
+            _release(c, network, addresses)
 
     def detach(self, container_id: str, network: str) -> None:
         with transaction(self._conn) as c:
             c.execute(
                 "DELETE FROM network_attachments WHERE container_id = ? AND network = ?",
                 (container_id, network),
+            )
+
+
+def _release(c: sqlite3.Connection, network: str, addresses: Collection[str]) -> None:
+    for address in (a for a in addresses if a):
+        if ipaddress.ip_address(address).version == 4:
+            # the column cannot be empty (UNIQUE): the no-address value of the row's own
+            c.execute(
+                "UPDATE network_attachments SET address = ? || container_id "
+                "WHERE network = ? AND address = ?",
+                (_NO_ADDRESS, network, address),
+            )
+        else:
+            c.execute(
+                "UPDATE network_attachments SET address6 = '' WHERE network = ? AND address6 = ?",
+                (network, address),
             )
 
 

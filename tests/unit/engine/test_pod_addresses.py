@@ -1,9 +1,12 @@
 """pod clone of a pod with a static --ip / --ip6: the clone is made with the address,
 which the original has back until the clone starts and takes it from a stopped
-holder; handed over with --destroy and back when the clone fails."""
+holder; handed over with --destroy and back when the clone fails. Only the static
+address moves: the clone's automatic IPv6 on a dual-stack network is its own from
+its creation, and each keeps its row on the network all along."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -21,31 +24,44 @@ from hutch.store.networks import NetworkStore
 
 INFRA = "i" * 64
 CLONE = "c" * 64
+OTHER = "o" * 64
 
 
 @pytest.fixture
 def ctx(tmp_path: Path) -> Any:
     conn = db.connect(tmp_path / "db.sqlite")
-    for cid in (INFRA, CLONE):
+    for cid in (INFRA, CLONE, OTHER):
         conn.execute(
             "INSERT INTO containers (id, name, image_id, image_name, created, config) "
             f"VALUES ('{cid}', '{cid[:4]}', 'i', 'i', 0, x'')"
         )
     subnet = NetworkSubnet("10.89.7.0/24", "10.89.7.1", "")
+    subnet6 = NetworkSubnet("fd00:7::/64", "fd00:7::1", "")
     net = NetworkSummary("n1", "n" * 64, "bridge", "", (subnet,), False, False, True, (), (), 0.0)
-    NetworkStore(conn).create(encode(net), [subnet.subnet])
+    dual = replace(net, name="d1", id="d" * 64, subnets=(subnet6,), ipv6=True)
+    dual = replace(dual, subnets=(NetworkSubnet("10.89.8.0/24", "10.89.8.1", ""), subnet6))
     store = NetworkStore(conn)
+    store.create(encode(net), [subnet.subnet])
+    store.create(encode(dual), [s.subnet for s in dual.subnets])
     store.attach(INFRA, "n1", pools(net), address="10.89.7.10")
-    return SimpleNamespace(conn=conn, pools=pools(net))
+    return SimpleNamespace(conn=conn, pools=pools(net), dual=pools(dual))
 
 
 def test_a_pod_without_an_infra_holds_nothing() -> None:
-    assert pod_addresses.static_attachments(None, "", PodCreateOptions(ip="10.89.7.10")) == ()  # type: ignore[arg-type]
+    options = PodCreateOptions(ip="10.89.7.10")
+    assert pod_addresses.static_attachments(None, "", options) == pod_addresses.Loan()  # type: ignore[arg-type]
 
 
-def _spec(address: str) -> NetworkSpec:
-    a = Attachment("n1", "hutch1", "eth0", address, 24, "10.89.7.1", "10.89.7.0/24", "02:42:0a")
+def _spec(address: str, network: str = "n1", address6: str = "") -> NetworkSpec:
+    a = Attachment(
+        network, "hutch1", "eth0", address, 24, "10.89.7.1", "10.89.7.0/24", "02:42:0a",
+        address6=address6,
+    )  # fmt: skip
     return NetworkSpec(mode="bridge", attachments=(a,))
+
+
+def _held(store: NetworkStore, network: str) -> dict[str, tuple[str, str]]:
+    return {a.container_id: (a.address, a.address6) for a in store.attachments(network=network)}
 
 
 def test_the_clone_is_made_with_the_address_then_the_original_has_it_back(
@@ -53,14 +69,67 @@ def test_the_clone_is_made_with_the_address_then_the_original_has_it_back(
 ) -> None:
     monkeypatch.setattr(networks, "publish_dns", lambda _ctx: None)
     options = PodCreateOptions(ip="10.89.7.10")
-    held = pod_addresses.static_attachments(ctx, INFRA, options)
-    assert [a.address for a in held] == ["10.89.7.10"]
-    assert pod_addresses.static_attachments(ctx, INFRA, PodCreateOptions()) == ()
-    pod_addresses.hand_over(ctx, held)
+    loan = pod_addresses.static_attachments(ctx, INFRA, options)
+    assert [a.address for a in loan.rows] == ["10.89.7.10"]
+    assert pod_addresses.static_attachments(ctx, INFRA, PodCreateOptions()).rows == ()
+    pod_addresses.hand_over(ctx, loan)
     store = NetworkStore(ctx.conn)
+    assert _held(store, "n1") == {INFRA: ("", "")}  # lent: the original keeps its row
     store.attach(CLONE, "n1", ctx.pools, address="10.89.7.10")  # the clone's infra is made
-    pod_addresses.give_back(ctx, CLONE, held)
-    assert store.attachments(network="n1") == list(held)
+    pod_addresses.give_back(ctx, loan)
+    assert store.attachments(container_id=INFRA) == list(loan.rows)
+    # the clone stays on the network (network inspect, network rm), without the address
+    assert _held(store, "n1") == {INFRA: ("10.89.7.10", ""), CLONE: ("", "")}
+
+
+def test_a_dual_stack_clone_holds_its_own_ipv6_from_its_creation(
+    ctx: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(networks, "publish_dns", lambda _ctx: None)
+    running: set[str] = set()
+    monkeypatch.setattr(address_claim, "_running", lambda _ctx, cid: cid in running)
+    store = NetworkStore(ctx.conn)
+    store.attach(INFRA, "d1", ctx.dual, address="10.89.8.9")
+    loan = pod_addresses.static_attachments(ctx, INFRA, PodCreateOptions(ip="10.89.8.9"))
+    pod_addresses.hand_over(ctx, loan)
+    made = store.attach(CLONE, "d1", ctx.dual, address="10.89.8.9")
+    pod_addresses.give_back(ctx, loan)
+    # another IPv6 than the original's, and held before the clone first starts:
+    # a container made meanwhile is given a third
+    assert _held(store, "d1") == {INFRA: ("10.89.8.9", "fd00:7::2"), CLONE: ("", "fd00:7::3")}
+    assert store.attach(OTHER, "d1", ctx.dual).address6 == "fd00:7::4"
+    spec = _spec("10.89.8.9", "d1", made.address6)
+    running.add(OTHER)
+    address_claim.claim(ctx, CLONE, spec)  # the original is stopped: only 10.89.8.9 moves
+    assert _held(store, "d1") == {
+        INFRA: ("", "fd00:7::2"),
+        CLONE: ("10.89.8.9", "fd00:7::3"),
+        OTHER: ("10.89.8.2", "fd00:7::4"),
+    }
+    running.add(CLONE)
+    with pytest.raises(Conflict, match=f"10.89.8.9 is already allocated to container ID {CLONE}"):
+        address_claim.claim(ctx, INFRA, _spec("10.89.8.9", "d1", "fd00:7::2"))
+    running.discard(CLONE)  # the clone stopped: the original takes its address back
+    address_claim.claim(ctx, INFRA, _spec("10.89.8.9", "d1", "fd00:7::2"))
+    assert _held(store, "d1")[INFRA] == ("10.89.8.9", "fd00:7::2")
+    assert _held(store, "d1")[CLONE] == ("", "fd00:7::3")
+
+
+def test_a_static_ipv6_moves_and_the_automatic_ipv4_stays(
+    ctx: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(networks, "publish_dns", lambda _ctx: None)
+    monkeypatch.setattr(address_claim, "_running", lambda _ctx, cid: False)
+    store = NetworkStore(ctx.conn)
+    store.attach(INFRA, "d1", ctx.dual, address6="fd00:7::99")
+    # given in another spelling than the store's
+    loan = pod_addresses.static_attachments(ctx, INFRA, PodCreateOptions(ip6="fd00:7:0::99"))
+    pod_addresses.hand_over(ctx, loan)
+    made = store.attach(CLONE, "d1", ctx.dual, address6="fd00:7::99")
+    pod_addresses.give_back(ctx, loan)
+    assert _held(store, "d1") == {INFRA: ("10.89.8.2", "fd00:7::99"), CLONE: ("10.89.8.3", "")}
+    address_claim.claim(ctx, CLONE, _spec(made.address, "d1", "fd00:7::99"))
+    assert _held(store, "d1") == {INFRA: ("10.89.8.2", ""), CLONE: ("10.89.8.3", "fd00:7::99")}
 
 
 def test_a_start_takes_the_address_from_a_stopped_holder_not_a_running_one(
@@ -78,15 +147,11 @@ def test_a_start_takes_the_address_from_a_stopped_holder_not_a_running_one(
     assert [a.container_id for a in store.attachments(network="n1")] == [INFRA]
     running.clear()  # the original stopped: the clone takes its address, MAC and eth0
     address_claim.claim(ctx, CLONE, _spec("10.89.7.10"))
-    (taken,) = store.attachments(network="n1")
-    assert (taken.container_id, taken.address, taken.mac, taken.position) == (
-        CLONE,
-        "10.89.7.10",
-        "02:42:0a",
-        0,
-    )
+    taken = store.attachments(container_id=CLONE)
+    assert [(a.address, a.mac, a.position) for a in taken] == [("10.89.7.10", "02:42:0a", 0)]
+    assert _held(store, "n1")[INFRA] == ("", "")  # the original's row stays
     address_claim.claim(ctx, CLONE, _spec("10.89.7.10"))  # held already: nothing changes
-    assert store.attachments(network="n1") == [taken]
+    assert store.attachments(container_id=CLONE) == taken
     running.add(CLONE)  # and the original, started while the clone runs, is refused
     with pytest.raises(Conflict, match=f"allocated to container ID {CLONE}"):
         address_claim.claim(ctx, INFRA, _spec("10.89.7.10"))
@@ -97,11 +162,27 @@ def test_destroy_hands_it_over_and_a_failed_clone_hands_it_back(
 ) -> None:
     published: list[object] = []
     monkeypatch.setattr(networks, "publish_dns", published.append)
-    held = pod_addresses.static_attachments(ctx, INFRA, PodCreateOptions(ip="10.89.7.10"))
-    pod_addresses.hand_over(ctx, held)
+    loan = pod_addresses.static_attachments(ctx, INFRA, PodCreateOptions(ip="10.89.7.10"))
+    pod_addresses.hand_over(ctx, loan)
     store = NetworkStore(ctx.conn)
     assert store.attach(CLONE, "n1", ctx.pools, address="10.89.7.10").address == "10.89.7.10"
     store.detach(CLONE, "n1")  # the clone failed and was removed
-    pod_addresses.take_back(ctx, held)
-    assert store.attachments(network="n1") == list(held)
+    pod_addresses.give_back(ctx, loan)
+    assert store.attachments(network="n1") == list(loan.rows)
     assert published == [ctx]
+
+
+def test_the_name_server_does_not_answer_for_a_clone_without_an_address(
+    ctx: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(networks, "publish_dns", lambda _ctx: None)
+    named = [SimpleNamespace(id=INFRA, name="orig"), SimpleNamespace(id=CLONE, name="copy")]
+    ctx.containers = SimpleNamespace(all=lambda: named)
+    loan = pod_addresses.static_attachments(ctx, INFRA, PodCreateOptions(ip="10.89.7.10"))
+    pod_addresses.hand_over(ctx, loan)
+    NetworkStore(ctx.conn).attach(CLONE, "n1", ctx.pools, address="10.89.7.10")
+    pod_addresses.give_back(ctx, loan)
+    (n1,) = [n for n in networks._dns_records(ctx) if n["name"] == "n1"]
+    # an empty answer would keep a resolver from asking further (no "copy": [])
+    assert n1["records"] == {"orig": ["10.89.7.10"], INFRA[:12]: ["10.89.7.10"]}
+    assert n1["members"] == {"10.89.7.10": INFRA}

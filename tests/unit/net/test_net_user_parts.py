@@ -350,11 +350,18 @@ def test_a_taken_address_is_refused_in_podmans_words(networks: NetworkStore) -> 
     )
 
 
-def test_a_detached_attachment_is_put_back_as_it_was(networks: NetworkStore) -> None:
+def test_an_attachment_taken_back_takes_its_address_from_its_holder(
+    networks: NetworkStore,
+) -> None:
     net = _create(networks, _net("n"))
     (held,) = [_attach(networks, "c1", net, address="10.89.0.5")]
-    networks.detach("c1", "n")
+    networks.release("n", ["10.89.0.5"])
+    assert [a.address for a in networks.attachments(network="n")] == [""]  # the row stays
     assert _attach(networks, "c2", net, address="10.89.0.5").address == "10.89.0.5"
-    networks.detach("c2", "n")
-    networks.reattach(held)
-    assert networks.attachments(network="n") == [held]
+    networks.take(held)  # in place of c1's row, out of c2's
+    assert [(a.container_id, a.address) for a in networks.attachments(network="n")] == [
+        ("c1", "10.89.0.5"),
+        ("c2", ""),
+    ]
+    networks.detach("c1", "n")  # c2's row holds no address: .5 is free once c1 is gone
+    assert _attach(networks, "c1", net, address="10.89.0.5").address == "10.89.0.5"
