@@ -41,7 +41,8 @@ from hutch.runtime import monitorio as mio
 from hutch.runtime import state as st
 from hutch.runtime.container import container_main, send
 from hutch.runtime.events_log import append_event, event_line
-from hutch.runtime.health import STARTING, UNHEALTHY, HealthRunner
+from hutch.runtime.health import HealthRunner
+from hutch.runtime.health_cmd import STARTING, UNHEALTHY
 from hutch.runtime.logfile import LogWriter
 from hutch.runtime.monitorio import Stdio
 from hutch.runtime.restart import RestartPolicy
