@@ -536,9 +536,13 @@ def test_stop_and_rm_load_no_run_half(verb: str, tmp_path: Path) -> None:
 
 # What run's CLI leaves to the monitor (issue 16): the container's init (runtime/
 # container.py and exec.py, reached through the health checks' runner and
-# lifecycle's exec and top), about 15 modules, loaded only by the monitor and exec.
+# lifecycle's exec and top), about 15 modules, loaded only by the monitor and exec;
+# and a pod's record and info's report, for a container in no pod.
 RUN_HALF = (
     "hutch.engine.containers",
+    "hutch.engine.pod_member",
+    "hutch.engine.resources",
+    "hutch.engine.userns_plan",
     "hutch.engine.create_plan",
     "hutch.engine.specbuild",
     "hutch.engine.specbuild_lifecycle",
@@ -546,7 +550,14 @@ RUN_HALF = (
     "hutch.engine.health_notify",
     "hutch.runtime.spawn",
 )
-NOT_FOR_RUN = ("hutch.runtime.container", "hutch.runtime.exec", "hutch.engine.exec")
+NOT_FOR_RUN = (
+    "hutch.runtime.container",
+    "hutch.runtime.exec",
+    "hutch.engine.exec",
+    "hutch.engine.pod_record",
+    "hutch.api.pods",
+    "hutch.api.system",
+)
 
 
 def test_run_s_modules_leave_the_container_init_to_the_monitor() -> None:
