@@ -180,6 +180,8 @@ class ContainerService:
             else:
                 assert image is not None
                 rootfs = self._prepare_rootfs(image, dirs, driver)
+            if options.remove and rootfs.kind == "overlay":
+                rootfs = replace(rootfs, volatile=True)  # (runtime/spec.py Rootfs)
             joined = nsmodes.resolve(self._ctx, options.namespaces)
             hostname = options.hostname or nsmodes.hostname(options, joined)
             spec = build_spec(

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from hutch.runtime import state as st
-from hutch.runtime.health import HEALTHY
+from hutch.runtime.health_cmd import HEALTHY
 from hutch.util import sdnotify
 
 POLL_SECONDS = 0.2

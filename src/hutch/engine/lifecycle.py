@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from types import FrameType
 from typing import Any
 
+from hutch.api.container_exec import ExecOptions, ExecReport
 from hutch.api.containers import (
     ActionReport,
     AttachOptions,
@@ -26,8 +27,7 @@ from hutch.api.containers import (
 from hutch.api.errors import Conflict, HutchError, InvalidArgument
 from hutch.engine import container_select
 from hutch.engine import container_state as cs
-from hutch.engine.exec import ExecVerb, container_spec, running_container
-from hutch.engine.top import container_top, parse_descriptors
+from hutch.engine.context import EngineContext
 from hutch.runtime import attachproto as ap
 from hutch.runtime import control
 from hutch.runtime import state as st
@@ -52,12 +52,27 @@ def detach_keys(text: str | None) -> bytes:
         raise InvalidArgument(f"--detach-keys: {exc}") from exc
 
 
-class LifecycleService(ExecVerb):
+# engine/exec.py (and with it the container's whole init, runtime/exec.py) and
+# engine/top.py load in the methods that use them: run and start import this
+# module for detach_keys alone (about 10 ms of imports on run's path).
+
+
+class LifecycleService:
     """The process verbs; exec is ExecVerb's (``hutch exec`` loads only that)."""
+
+    def __init__(self, ctx: EngineContext) -> None:
+        self._ctx = ctx
+
+    def exec(self, options: ExecOptions) -> ExecReport:
+        from hutch.engine.exec import ExecVerb  # the one copy of the verb
+
+        return ExecVerb(self._ctx).exec(options)
 
     def resize(self, name: str, rows: int, cols: int) -> None:
         if rows <= 0 or cols <= 0 or rows > 0xFFFF or cols > 0xFFFF:
             raise InvalidArgument(f"invalid window size {rows}x{cols}")
+        from hutch.engine.exec import running_container
+
         self._ctx.enter_session()
         container = running_container(self._ctx, name, "resize the terminal of")
         if not container.config.options.tty:
@@ -126,6 +141,8 @@ class LifecycleService(ExecVerb):
     # -- top ---------------------------------------------------------------------
 
     def top(self, name: str, descriptors: Sequence[str]) -> TopReport:
+        from hutch.engine.top import container_top, parse_descriptors
+
         wanted = parse_descriptors(descriptors)
         session = self._ctx.enter_session()
         container = cs.get(self._ctx, name)
@@ -205,6 +222,8 @@ class LifecycleService(ExecVerb):
     # -- health checks -----------------------------------------------------------
 
     def healthcheck(self, name: str) -> HealthReport:
+        from hutch.engine.exec import container_spec, running_container
+
         self._ctx.enter_session()
         container = running_container(self._ctx, name, "run the health check of")
         if container_spec(container).lifecycle.health is None:

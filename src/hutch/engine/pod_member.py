@@ -18,17 +18,21 @@ from pathlib import Path
 
 from hutch.api.container_config import RunOptions
 from hutch.api.errors import InvalidArgument, NoSuchObject
-from hutch.api.pods import PodCreateOptions
 from hutch.engine import container_state as cs
-from hutch.engine import pod_record
 from hutch.engine.context import EngineContext
 from hutch.engine.nsmodes import modes
-from hutch.engine.pod_record import PodConfig
 from hutch.runtime import etcfiles
 from hutch.runtime.spec import PodHosts, Spec
 from hutch.runtime.spec_io import spec_from_json, spec_to_json
 from hutch.runtime.spec_userns import UsernsSpec
 from hutch.store.containers import ContainerDirs, ContainerRecord
+
+# A pod's record (engine/pod_record.py, api/pods.py and their dataclasses) loads only
+# for a pod's member: every run and start asks this module whether it has a pod.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from hutch.api.pods import PodCreateOptions
+    from hutch.engine.pod_record import PodConfig
 
 # The namespaces a member joins through Spec.joins (net goes through the network)
 JOINABLE = ("cgroup", "ipc", "uts", "pid")
@@ -56,6 +60,8 @@ def join_options(ctx: EngineContext, options: RunOptions) -> tuple[RunOptions, M
         pod = ctx.pods.find(options.pod)
     except NoSuchObject as exc:
         raise InvalidArgument(str(exc)) from exc
+    from hutch.engine import pod_record
+
     config = pod_record.decode(pod.config)
     shared = config.shared if pod.infra_id else ()
     net = options.net
@@ -236,6 +242,8 @@ def stops_pod(ctx: EngineContext, record: ContainerRecord) -> bool:
     pod = ctx.pods.get(record.pod_id)
     if pod is None or pod.infra_id in ("", record.id):
         return False
+    from hutch.engine import pod_record
+
     return pod_record.decode(pod.config).exit_policy == "stop"
 
 

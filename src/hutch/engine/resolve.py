@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from hutch.api.errors import InvalidArgument, NoSuchObject
 from hutch.oci.reference import has_registry, is_image_id_prefix, parse_reference
 from hutch.store.images import ImageRecord, ImageStore
@@ -17,14 +19,24 @@ def search_registries() -> tuple[str, ...]:
 def candidate_names(text: str, search: tuple[str, ...] | None = None) -> list[str]:
     """Fully qualified names a user's text may mean, most specific first:
     ``localhost/NAME`` (where local builds land), then each search registry."""
+    return list(_candidates(text, search))
+
+
+def _candidates(text: str, search: tuple[str, ...] | None = None) -> Iterator[str]:
+    """``candidate_names`` one at a time: registries.conf (a TOML parser and a file
+    read) is loaded only when ``localhost/NAME`` was not the one (run of a local
+    build or import, issue 16)."""
     if has_registry(text):
-        return [str(parse_reference(text))]
-    names = [str(parse_reference(text, default_registry="localhost"))]
+        yield str(parse_reference(text))
+        return
+    first = str(parse_reference(text, default_registry="localhost"))
+    yield first
+    seen = {first}
     for registry in search_registries() if search is None else search:
         name = str(parse_reference(text, default_registry=registry))
-        if name not in names:
-            names.append(name)
-    return names
+        if name not in seen:
+            seen.add(name)
+            yield name
 
 
 def find_image(store: ImageStore, text: str, *, lists: bool = False) -> ImageRecord:
@@ -73,13 +85,12 @@ def _find(store: ImageStore, text: str) -> ImageRecord:
         if matches:
             return matches[0]
     try:
-        names = candidate_names(text)
+        for name in _candidates(text):
+            record = store.by_name(name)
+            if record is not None:
+                return record
     except InvalidArgument:
         raise NoSuchObject(f"{text}: image not known") from None
-    for name in names:
-        record = store.by_name(name)
-        if record is not None:
-            return record
     if "@" in text:
         # NAME@DIGEST: the image pulled by that manifest digest (pulls by digest add no tag).
         # Either manifest the image is known by finds it; what is read or sent is
@@ -104,7 +115,6 @@ def resolved_name(names: tuple[str, ...] | list[str], text: str) -> str:
     if text in names:
         return text
     try:
-        candidates = candidate_names(text)
+        return next((c for c in _candidates(text) if c in names), text)
     except InvalidArgument:
         return text
-    return next((c for c in candidates if c in names), text)

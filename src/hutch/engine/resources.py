@@ -18,12 +18,17 @@ from dataclasses import dataclass, replace
 
 from hutch.api.container_config import ResourceOptions
 from hutch.api.errors import InvalidArgument
-from hutch.api.system import HostFact
 from hutch.cgroups import v2
 from hutch.cgroups.host import DISABLED, FIX, CgroupHost, preferred, probe
 from hutch.cgroups.limits import DeviceLimit, ResourceSpec
 from hutch.cgroups.manager import Placement, disabled, is_slice, manager_for
 from hutch.config.settings import Settings
+
+# api/system.py (info's report, some twenty dataclasses) only for manager_fact:
+# run and create load this module for every container.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from hutch.api.system import HostFact
 
 CGROUP_MODES = ("enabled", "disabled", "no-conmon", "split")
 MIN_MEMORY = 6 * 1024 * 1024  # podman's floor: below it a container cannot even start
@@ -296,6 +301,8 @@ def plan_for_create(options: ResourceOptions, settings: Settings) -> ResourceSpe
 
 def manager_fact(settings: Settings) -> HostFact:
     """The cgroup manager chosen for this user, for ``hutch info``."""
+    from hutch.api.system import HostFact
+
     if settings.cgroups == "disabled":
         return HostFact("cgroup manager", "disabled (by the [containers] cgroups setting)", True)
     manager = manager_for(cgroup_host(settings))

@@ -11,7 +11,7 @@ from hutch.api.container_config import HealthOptions, LifecycleOptions
 from hutch.api.errors import InvalidArgument
 from hutch.oci.image import Healthcheck
 from hutch.runtime.detachkeys import parse_detach_keys
-from hutch.runtime.health import command_of, parse_health_cmd
+from hutch.runtime.health_cmd import command_of, parse_health_cmd
 from hutch.runtime.spec_lifecycle import (
     DEFAULT_INTERVAL,
     DEFAULT_RETRIES,

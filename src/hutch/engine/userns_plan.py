@@ -17,7 +17,6 @@ from pathlib import Path
 
 from hutch.api.container_config import SecurityOptions
 from hutch.api.errors import InvalidArgument
-from hutch.api.system import HostFact
 from hutch.engine import userns as um
 from hutch.engine import userns_auto
 from hutch.engine.context import EngineContext
@@ -25,6 +24,11 @@ from hutch.runtime.ids import IdMapEntry, map_to_host, subordinate_ranges
 from hutch.runtime.spec import Spec, User
 from hutch.runtime.spec_userns import SHIFT_COPY, SHIFT_FUSE, UsernsSpec
 from hutch.store.containers import ContainerDirs
+
+# api/system.py (info's report) only for userns_fact: run loads this module.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from hutch.api.system import HostFact
 
 SHIFT_ENV = "HUTCH_USERNS_SHIFT"  # force "copy" or "fuse-overlayfs" (tests, measurements)
 
@@ -161,6 +165,7 @@ def fuse_usable() -> bool:
 
 def userns_fact(ctx: EngineContext) -> HostFact:
     """How ``--userns`` containers see the image here (``hutch info``)."""
+    from hutch.api.system import HostFact
     from hutch.runtime.userns import probe_idmapped_mount
 
     ctx.enter_session()

@@ -22,41 +22,14 @@ from dataclasses import dataclass, replace
 from typing import Any, NoReturn
 
 from hutch.runtime import exec as rx
+from hutch.runtime.health_cmd import HEALTHY, STARTING, UNHEALTHY
 from hutch.runtime.spec import Spec
 from hutch.runtime.spec_lifecycle import HealthCheck
 from hutch.runtime.state import Health
 
-STARTING = "starting"
-HEALTHY = "healthy"
-UNHEALTHY = "unhealthy"
 LOG_LIMIT = 5
 OUTPUT_LIMIT = 4096
 TIMEOUT_EXIT = -1
-
-
-def command_of(test: tuple[str, ...] | list[str]) -> tuple[str, ...] | None:
-    """argv of an image's ``Test``: ["CMD", ...], ["CMD-SHELL", cmd]; None for ["NONE"]."""
-    if not test or test[0] == "NONE":
-        return None
-    if test[0] == "CMD":
-        return tuple(test[1:]) or None
-    if test[0] == "CMD-SHELL":
-        return ("/bin/sh", "-c", " ".join(test[1:])) if len(test) > 1 else None
-    return tuple(test)  # a bare argv, as some tools write it
-
-
-def parse_health_cmd(text: str) -> tuple[str, ...] | None:
-    """``--health-cmd``: a JSON array is a Test (or argv); anything else a shell command."""
-    if text.strip().startswith("["):
-        value = json.loads(text)
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise ValueError("the JSON form must be an array of strings")
-        if value and value[0] in ("CMD", "CMD-SHELL", "NONE"):
-            return command_of(value)
-        return tuple(value) or None
-    if text in ("", "none", "NONE"):
-        return None
-    return ("/bin/sh", "-c", text)
 
 
 def _iso(ts: float) -> str:

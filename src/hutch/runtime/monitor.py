@@ -42,7 +42,8 @@ from hutch.runtime import state as st
 from hutch.runtime.command_start import send
 from hutch.runtime.container import container_main
 from hutch.runtime.events_log import append_event, event_line
-from hutch.runtime.health import STARTING, UNHEALTHY, HealthRunner
+from hutch.runtime.health import HealthRunner
+from hutch.runtime.health_cmd import STARTING, UNHEALTHY
 from hutch.runtime.logfile import LogWriter
 from hutch.runtime.monitorio import Stdio
 from hutch.runtime.restart import RestartPolicy

@@ -8,6 +8,7 @@ kill it. The monitor stops the helper when the container is gone.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import time
@@ -35,11 +36,35 @@ def mount_rootfs(rootfs: Rootfs) -> subprocess.Popen[bytes] | None:
     if rootfs.kind == "overlay":
         lowers = ":".join(rootfs.lowers)
         data = f"lowerdir={lowers},upperdir={rootfs.upper},workdir={rootfs.work},userxattr"
-        sc.mount("overlay", rootfs.target, "overlay", 0, data)
+        if rootfs.volatile:
+            _mount_volatile(rootfs, data)
+        else:
+            sc.mount("overlay", rootfs.target, "overlay", 0, data)
         return None
     if rootfs.kind == "fuse-overlayfs":
         return fuse_overlayfs(rootfs)
     raise OSError(errno.EINVAL, f"unsupported rootfs kind {rootfs.kind}")
+
+
+def _mount_volatile(rootfs: Rootfs, data: str) -> None:
+    """The overlay with ``volatile`` (Linux 5.10), or without where the kernel refuses it.
+
+    A volatile mount leaves ``work/incompat/volatile/dirty`` in its work dir,
+    and the kernel refuses to mount that work dir again until it is gone (its
+    upper may have lost writes in a crash): a --rm container started once more
+    (``restart``, a start after its caller died) takes its upper as it is.
+    """
+    marker = os.path.join(rootfs.work, "work", "incompat", "volatile")
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(os.path.join(marker, "dirty"))
+    with contextlib.suppress(FileNotFoundError):
+        os.rmdir(marker)
+    try:
+        sc.mount("overlay", rootfs.target, "overlay", 0, data + ",volatile")
+    except OSError as exc:
+        if exc.errno != errno.EINVAL:
+            raise
+        sc.mount("overlay", rootfs.target, "overlay", 0, data)
 
 
 def fuse_overlayfs(rootfs: Rootfs, extra: Sequence[str] = ()) -> subprocess.Popen[bytes]:

@@ -64,6 +64,10 @@ class Rootfs:
     upper: str = ""
     work: str = ""
     readonly: bool = False
+    # --rm (native overlay only): mounted "volatile", so its unmount skips the
+    # syncfs of the whole file system under the upper dir (tens of ms on a busy
+    # disk, on run's path); the upper dir goes with the container anyway.
+    volatile: bool = False
 
 
 @dataclass(frozen=True)

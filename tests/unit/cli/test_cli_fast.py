@@ -565,6 +565,45 @@ def test_exec_loads_only_exec(tmp_path: Path) -> None:
     assert _matching(modules, NOT_FOR_EXEC) == []
 
 
+# What run's CLI leaves to the monitor (issue 16): the container's init (runtime/
+# container.py and exec.py, reached through the health checks' runner and
+# lifecycle's exec and top), about 15 modules, loaded only by the monitor and exec;
+# and a pod's record and info's report, for a container in no pod.
+RUN_HALF = (
+    "hutch.engine.containers",
+    "hutch.engine.pod_member",
+    "hutch.engine.resources",
+    "hutch.engine.userns_plan",
+    "hutch.engine.create_plan",
+    "hutch.engine.specbuild",
+    "hutch.engine.specbuild_lifecycle",
+    "hutch.engine.lifecycle",
+    "hutch.engine.health_notify",
+    "hutch.runtime.spawn",
+)
+NOT_FOR_RUN = (
+    "hutch.runtime.container",
+    "hutch.runtime.exec",
+    "hutch.engine.exec",
+    "hutch.engine.pod_record",
+    "hutch.api.pods",
+    "hutch.api.system",
+)
+
+
+def test_run_s_modules_leave_the_container_init_to_the_monitor() -> None:
+    probe = (
+        "import importlib, sys\n"
+        f"for name in {RUN_HALF!r}:\n"
+        "    importlib.import_module(name)\n"
+        "print(sorted(sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    modules = done.stdout
+    assert "'hutch.engine.create_plan'" in modules
+    assert [m for m in NOT_FOR_RUN if f"'{m}'" in modules] == []
+
+
 # What ``compose ps`` of an unchanged project leaves out (issue 17): typer, and the
 # loading of the file (YAML, the schema, normalisation), whose result it reuses.
 NOT_FOR_COMPOSE_PS = (

@@ -78,8 +78,30 @@ def test_exec_is_the_process_part_s_own_code(tmp_path: Path) -> None:
     containers = LocalContainers(_ctx(tmp_path))
     for verb in EXEC_VERBS:
         assert type(getattr(containers, verb).__self__) is ExecVerb
-        assert getattr(LifecycleService, verb) is getattr(ExecVerb, verb)
+        # the process part hands the verb to ExecVerb (loaded then: run imports the
+        # process part and must not load the container's init with it)
+        assert getattr(LifecycleService, verb) is not getattr(ExecVerb, verb)
     assert [k for k in vars(containers) if k.endswith("Verbs")] == []  # no slice built
+
+
+def test_the_process_part_s_exec_is_exec_verb_s(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hutch.api.container_exec import ExecOptions, ExecReport
+    from hutch.engine.exec import ExecVerb
+    from hutch.engine.lifecycle import LifecycleService
+
+    answer = ExecReport("session", 7)
+    seen: list[ExecOptions] = []
+
+    def fake(self: ExecVerb, options: ExecOptions) -> ExecReport:
+        seen.append(options)
+        return answer
+
+    monkeypatch.setattr(ExecVerb, "exec", fake)
+    options = ExecOptions(container="c", command=("true",))
+    assert LifecycleService(_ctx(tmp_path)).exec(options) is answer
+    assert seen == [options]
 
 
 def test_an_unknown_verb_is_an_attribute_error(tmp_path: Path) -> None:

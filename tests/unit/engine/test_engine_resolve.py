@@ -112,3 +112,24 @@ def test_candidate_names_follow_registries_conf(
         "localhost/app:latest",
         "example.com/app:latest",
     ]
+
+
+def test_a_local_build_is_found_without_registries_conf(
+    store: ImageStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``localhost/NAME`` first, and registries.conf (a TOML parse) only when it is not
+    there: ``run`` of a local build or import never loads it (issue 16)."""
+    from hutch.engine import resolve
+
+    asked: list[bool] = []
+
+    def search() -> tuple[str, ...]:
+        asked.append(True)
+        return ("docker.io",)
+
+    monkeypatch.setattr(resolve, "search_registries", search)
+    assert find_image(store, "base").id == ID_A
+    assert resolve.resolved_name(["localhost/base:latest"], "base") == "localhost/base:latest"
+    assert asked == []
+    assert find_image(store, "busybox:1.36").id == ID_B
+    assert asked == [True]

@@ -4,14 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from hutch.runtime.health import (
-    HealthRunner,
-    Result,
-    _Check,
-    command_of,
-    parse_health_cmd,
-    record,
-)
+from hutch.runtime.health import HealthRunner, Result, _Check, record
+from hutch.runtime.health_cmd import command_of, parse_health_cmd
 from hutch.runtime.spec import Process, Rootfs, Spec
 from hutch.runtime.spec_lifecycle import HealthCheck, StartupCheck
 from hutch.runtime.state import Health
