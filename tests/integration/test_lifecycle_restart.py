@@ -123,3 +123,25 @@ def test_parallel_run_and_rm_leave_no_stale_state(
     eventually(lambda: container_pids(hutch_env) == [], timeout=10, what="no processes")
     sockets = hutch_env.runtime_dir / "hutch" / "a"
     assert not sockets.exists() or list(sockets.iterdir()) == []
+
+
+def test_restart_of_an_rm_container_keeps_it(hutch: Hutch, base_image: str) -> None:
+    """podman restarts a --rm container and it stays (the stop inside the restart is
+    not the end of the container); the stopped run's cleanup used to remove the
+    container the restart had just started (2 runs in 3). Three rounds; a later stop
+    still removes it, as --rm says."""
+    name = "rm-restart"
+    hutch("run", "-d", "--rm", "--name", name, base_image, "sleep", "300")
+    try:
+        for _ in range(3):
+            hutch("restart", "-t", "0", name)
+            time.sleep(1.5)  # past the old run's cleanup, a command of its own
+            status = hutch("inspect", "--format", "{{.State.Status}}", name, check=False)
+            assert status.stdout.strip() == "running", status.stderr
+        hutch("stop", "-t", "0", name)
+        deadline = time.monotonic() + 30
+        while hutch("container", "exists", name, check=False).returncode == 0:
+            assert time.monotonic() < deadline, "a stopped --rm container was not removed"
+            time.sleep(0.2)
+    finally:
+        hutch("rm", "-f", "-t", "0", name, check=False)

@@ -21,7 +21,7 @@ from hutch.api.containers import (
     WaitOptions,
 )
 from hutch.api.errors import Conflict, HutchError, InvalidArgument, NoSuchObject
-from hutch.engine import container_record, container_select, stopping
+from hutch.engine import container_record, container_select, restart_lock, stopping
 from hutch.engine import container_state as cs
 from hutch.engine import events as engine_events
 from hutch.engine.context import EngineContext
@@ -638,15 +638,20 @@ class ContainerService:
     def restart(self, names: Sequence[str], options: StopOptions) -> list[ActionReport]:
         keep = _is_running if options.running else None
         names = self._targets(names, options.all, options.latest, options.filters, keep=keep)
+        with contextlib.ExitStack() as locks:
 
-        def stop_all(containers: list[cs.Container]) -> dict[str, HutchError]:
-            return stopping.stop_many(self._ctx, containers, options.timeout)
+            def stop_all(containers: list[cs.Container]) -> dict[str, HutchError]:
+                # an --rm run's cleanup waits until the new run has started (restart_lock)
+                for container in containers:
+                    if container.config.options.remove:
+                        locks.enter_context(restart_lock.held(container.dirs.userdata))
+                return stopping.stop_many(self._ctx, containers, options.timeout)
 
-        def one(container: cs.Container) -> None:
-            self._start(cs.get(self._ctx, container.record.id), attach=False, interactive=False)
-            self._event(container.record, "restart")
+            def one(container: cs.Container) -> None:
+                self._start(cs.get(self._ctx, container.record.id), attach=False, interactive=False)
+                self._event(container.record, "restart")
 
-        return self._each(names, options.ignore, one, before=stop_all)
+            return self._each(names, options.ignore, one, before=stop_all)
 
     def _targets(
         self,
@@ -755,9 +760,17 @@ class ContainerService:
         except NoSuchObject:
             return
         self._after_member_exit(container.record.id)
-        if container.config.options.remove:
+        if not container.config.options.remove:
+            return
+        with restart_lock.held(container.dirs.userdata):
+            try:  # again, after a restart that held the lock: it may run anew
+                container = cs.load(self._ctx, cs.find(self._ctx, container_id), lenient=True)
+            except NoSuchObject:
+                return
+            if container.running or container.state.status == st.PAUSED:
+                return  # restarted: the new run's own cleanup removes it
             self._discard(container.record.id, container.dirs, volumes=True)
-            self._event(container.record, "remove")  # as podman records the removal of --rm
+        self._event(container.record, "remove")  # as podman records the removal of --rm
 
     def _after_member_exit(self, container_id: str) -> None:
         """``--exit-policy stop``: the last member of the pod to exit stops its infra."""
