@@ -7,7 +7,8 @@
 # missing); started by a normal user through sudo, it runs as that user. It
 #  1. prepares the host (contrib/setup-host.sh: packages, subordinate ids, devices)
 #  2. installs hutch into /opt/hutch/venv (from /usr/bin/python3), links
-#     /usr/local/bin/hutch
+#     /usr/local/bin/hutch, installs the man pages and completions under /usr/local/share
+#     (contrib/install.sh --system)
 #  3. as the unprivileged user: builds a busybox rootfs tarball, imports it as
 #     image `base`, lists images, runs a container, shows `hutch info`.
 set -Eeuo pipefail
@@ -60,6 +61,8 @@ stage_repo "$HUTCH_REPO" "$PREFIX/src" root
 ln -sfn "$VENV/bin/hutch" /usr/local/bin/hutch
 install -D -m 0755 "$HUTCH_REPO/contrib/make-rootfs.sh" "$PREFIX/share/make-rootfs.sh"
 printf '    %s\n' "$(/usr/local/bin/hutch --version 2>/dev/null || echo "installed $VENV/bin/hutch")"
+# man pages and completions where every user's man and shells find them
+bash "$PREFIX/src/contrib/install.sh" --system | sed 's/^/    /'
 
 work="$(run_as "$demo_user" -- mktemp -d /tmp/hutch-demo.XXXXXX)"
 

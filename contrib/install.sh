@@ -3,6 +3,11 @@
 #
 # Usage: contrib/install.sh              (as the user, from a checkout; no root needed)
 #        contrib/install.sh --uninstall  (remove what it installed)
+#        contrib/install.sh --system [--uninstall]
+#                 (as root, for every user of a system-wide hutch such as contrib/demo.sh's:
+#                 man pages and completions under ${HUTCH_PREFIX:-/usr/local}/share, where
+#                 man, bash-completion, Debian's zsh and fish look; no user units, whose
+#                 commands name the user's own ~/.local/bin/hutch)
 #
 # It installs nothing else (hutch itself: `pipx install .`, see README "Install"):
 #   man pages    ${XDG_DATA_HOME:-~/.local/share}/man/man1, man5, man7
@@ -19,13 +24,27 @@
 set -Eeuo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-data="${XDG_DATA_HOME:-$HOME/.local/share}"
-config="${XDG_CONFIG_HOME:-$HOME/.config}"
-man_dir="$data/man"
-bash_file="$data/bash-completion/completions/hutch"
-zsh_dir="$data/zsh/site-functions"
-fish_file="$config/fish/completions/hutch.fish"
-unit_dir="$config/systemd/user"
+system=0
+if [[ ${1:-} == --system ]]; then
+    system=1
+    shift
+fi
+if [[ $system == 1 ]]; then
+    share="${HUTCH_PREFIX:-/usr/local}/share"
+    man_dir="$share/man"
+    bash_file="$share/bash-completion/completions/hutch"
+    zsh_dir="$share/zsh/site-functions"
+    fish_file="$share/fish/vendor_completions.d/hutch.fish"
+    unit_dir=""
+else
+    data="${XDG_DATA_HOME:-$HOME/.local/share}"
+    config="${XDG_CONFIG_HOME:-$HOME/.config}"
+    man_dir="$data/man"
+    bash_file="$data/bash-completion/completions/hutch"
+    zsh_dir="$data/zsh/site-functions"
+    fish_file="$config/fish/completions/hutch.fish"
+    unit_dir="$config/systemd/user"
+fi
 
 pages() {
     local page
@@ -41,6 +60,10 @@ uninstall() {
     done < <(pages)
     rm -f "$man_dir"/cat?/hutch*  # man-db's cached renderings
     rm -f "$bash_file" "$zsh_dir/_hutch" "$fish_file"
+    if [[ -z $unit_dir ]]; then
+        printf 'removed hutch man pages and completions from %s\n' "$share"
+        return
+    fi
     for unit in "$repo"/contrib/systemd/*; do
         rm -f "$unit_dir/$(basename "$unit")"
     done
@@ -59,6 +82,9 @@ install_all() {
     install -D -m 0644 "$repo/completions/hutch.fish" "$fish_file"
     printf 'installed %d man pages in %s\n' "$count" "$man_dir"
     printf 'installed completions: %s, %s, %s\n' "$bash_file" "$zsh_dir/_hutch" "$fish_file"
+    if [[ -z $unit_dir ]]; then
+        return  # --system: the searched places need no hint
+    fi
     local unit units=()
     for unit in "$repo"/contrib/systemd/*; do
         install -D -m 0644 "$unit" "$unit_dir/$(basename "$unit")"
@@ -86,7 +112,7 @@ install_all() {
 case "${1:-}" in
 "") install_all ;;
 --uninstall) uninstall ;;
--h | --help) sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' ;;
+-h | --help) sed -n '2,23p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' ;;
 *)
     printf 'install.sh: unknown argument %s (see --help)\n' "$1" >&2
     exit 2

@@ -74,3 +74,24 @@ def test_install_sh_installs_and_removes_the_units(tmp_path: Path) -> None:
     assert "enable --now hutch-auto-update.timer" in done.stdout
     subprocess.run(["bash", script, "--uninstall"], env=env, capture_output=True, check=True)
     assert list(installed.iterdir()) == []
+
+
+def test_install_sh_system_puts_pages_and_completions_where_they_are_searched(
+    tmp_path: Path,
+) -> None:
+    # contrib/demo.sh's system-wide hutch: every user's man and shells find them
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HUTCH_PREFIX": str(tmp_path)}
+    script = str(ROOT / "contrib" / "install.sh")
+    subprocess.run(["bash", script, "--system"], env=env, capture_output=True, check=True)
+    share = tmp_path / "share"
+    pages = sorted(p.name for p in (share / "man" / "man1").iterdir())
+    assert "hutch.1" in pages and "hutch-artifact.1" in pages
+    assert (share / "bash-completion" / "completions" / "hutch").is_file()
+    assert (share / "zsh" / "site-functions" / "_hutch").is_file()
+    assert (share / "fish" / "vendor_completions.d" / "hutch.fish").is_file()
+    assert not (share / "systemd").exists()  # user units name the user's own hutch
+    subprocess.run(
+        ["bash", script, "--system", "--uninstall"], env=env, capture_output=True, check=True
+    )
+    assert list((share / "man" / "man1").iterdir()) == []
+    assert not (share / "bash-completion" / "completions" / "hutch").exists()
