@@ -83,7 +83,11 @@ install_all() {
     printf 'installed %d man pages in %s\n' "$count" "$man_dir"
     printf 'installed completions: %s, %s, %s\n' "$bash_file" "$zsh_dir/_hutch" "$fish_file"
     if [[ -z $unit_dir ]]; then
-        return  # --system: the searched places need no hint
+        # --system: the places searched by default; bash needs its completion package
+        if [[ ! -f /usr/share/bash-completion/bash_completion ]]; then
+            printf 'hint (bash): install bash-completion (Debian: apt install bash-completion)\n'
+        fi
+        return
     fi
     local unit units=()
     for unit in "$repo"/contrib/systemd/*; do
