@@ -666,6 +666,12 @@ CASES: tuple[Case, ...] = (
          benchcompose.up_down, teardown=benchcompose.clean, max_runs=5, max_warmup=1),
     Case("compose-ps", "compose", seconds("compose ps, 3 running (podman: ps)", R),
          benchcompose.ps, setup=benchcompose.up, teardown=benchcompose.clean),
+    # docker-compose 1.29 through each side's API socket (issue 17's second peer)
+    Case("compose-dc", "compose",
+         (Metric("docker-compose up -d via the API socket, 3 services", "s", R),
+          Metric("docker-compose down -v via the API socket", "s", R)),
+         benchcompose.dc_up_down, setup=benchapi.start_service, teardown=benchcompose.dc_clean,
+         max_runs=5, max_warmup=1),
     # the Docker API (docker 20.10 client -> hutch system service / podman system service)
     Case("api-ps", "api", seconds("docker ps through the API socket", R),
          benchapi.docker_timed("ps"), setup=benchapi.start_service,

@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import benchapi
 from benchtools import BenchError
 
 if TYPE_CHECKING:
@@ -102,3 +103,38 @@ def clean(bench: Bench, side: str) -> None:
     """Whatever a failed run left (containers, network, volume)."""
     with contextlib.suppress(BenchError):
         _compose(bench, side, _file(bench, side), "down", "-v")
+
+
+DC_PROJECT = "benchdc"
+
+
+def _docker_compose(bench: Bench, side: str, file: Path, *args: str) -> None:
+    binary = shutil.which("docker-compose")
+    if binary is None:
+        raise BenchError("docker-compose is not installed (contrib/setup-host.sh installs it)")
+    proc = subprocess.run(
+        [binary, "-f", str(file), "-p", DC_PROJECT, *args],
+        env=benchapi.docker_env(bench, side), stdin=subprocess.DEVNULL, capture_output=True,
+        text=True, timeout=300,
+    )  # fmt: skip
+    if proc.returncode != 0:
+        last = proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else ""
+        what = f"docker-compose {' '.join(args)} ({side})"
+        raise BenchError(f"{what} exited with {proc.returncode}: {last}")
+
+
+def dc_up_down(bench: Bench, side: str) -> tuple[float, float]:
+    """Seconds of docker-compose's ``up -d`` and ``down -v`` through the side's socket."""
+    file = _file(bench, side)
+    start = time.perf_counter()
+    _docker_compose(bench, side, file, "up", "-d")
+    middle = time.perf_counter()
+    _docker_compose(bench, side, file, "down", "-v")
+    return middle - start, time.perf_counter() - middle
+
+
+def dc_clean(bench: Bench, side: str) -> None:
+    """What a failed run left, then the side's service stopped."""
+    with contextlib.suppress(BenchError):
+        _docker_compose(bench, side, _file(bench, side), "down", "-v")
+    benchapi.stop_service(bench, side)
