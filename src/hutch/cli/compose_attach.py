@@ -116,9 +116,9 @@ class Foreground:
                 progress("Aborting on container exit...")
             return stop
 
-        # docker compose: SIGTERM stops the project as Ctrl-C does (and Ctrl-C even
-        # when hutch started with SIGINT ignored: cli/interrupts.py)
-        with catching(signal.SIGINT, signal.SIGTERM):
+        # docker compose: SIGTERM stops the project as Ctrl-C does (an ignored SIGINT
+        # hutch turns back on at its start: cli/main.py interruptible)
+        with catching(signal.SIGTERM):
             try:
                 multiplex(
                     containers,

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-import signal
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -22,7 +21,6 @@ import typer
 
 from hutch.api.errors import InvalidArgument
 from hutch.cli.compose_project import load_model
-from hutch.cli.interrupts import catching
 from hutch.cli.state import state_of
 
 if TYPE_CHECKING:
@@ -216,13 +214,12 @@ def add_commands(compose_app: typer.Typer) -> None:
             since=since if since is not None else f"{time.time():.6f}",
             until=until,
         )
-        with catching(signal.SIGINT):  # even when started with it ignored (cli/interrupts.py)
-            try:
-                for event in state_of(ctx).engine().system.events(options):
-                    service = members.service(event)
-                    if service is None or (wanted and service not in wanted):
-                        continue
-                    line = json.dumps(event_json(event, service)) if as_json else event_text(event)
-                    print(line, flush=True)
-            except KeyboardInterrupt:
-                return
+        try:
+            for event in state_of(ctx).engine().system.events(options):
+                service = members.service(event)
+                if service is None or (wanted and service not in wanted):
+                    continue
+                line = json.dumps(event_json(event, service)) if as_json else event_text(event)
+                print(line, flush=True)
+        except KeyboardInterrupt:
+            return

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import signal
 from dataclasses import replace
 from typing import Annotated
 
@@ -26,7 +25,6 @@ from hutch.cli.compose_create_flags import (
 from hutch.cli.compose_logs import multiplex
 from hutch.cli.compose_progress import QuietPull, line_writer, progress_view
 from hutch.cli.compose_project import load_model
-from hutch.cli.interrupts import catching
 from hutch.cli.state import state_of
 
 
@@ -256,14 +254,13 @@ def add_commands(compose_app: typer.Typer) -> None:
         options = LogsOptions(
             names=(), follow=follow, tail=tail, since=since, until=until, timestamps=timestamps
         )
-        with catching(signal.SIGINT):  # even when started with it ignored (cli/interrupts.py)
-            try:
-                multiplex(
-                    found,
-                    lambda one: state.new_engine().containers.logs(one),
-                    options,
-                    prefix=not no_log_prefix,
-                    colour=not no_color,
-                )
-            except KeyboardInterrupt:
-                return
+        try:
+            multiplex(
+                found,
+                lambda one: state.new_engine().containers.logs(one),
+                options,
+                prefix=not no_log_prefix,
+                colour=not no_color,
+            )
+        except KeyboardInterrupt:
+            return

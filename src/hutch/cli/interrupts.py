@@ -1,15 +1,10 @@
-"""Ctrl-C (and SIGTERM) for the commands that follow output until they are stopped.
+"""A signal that stops a command following output, as Ctrl-C does.
 
-``compose up`` in the foreground, ``compose logs`` and ``compose events`` end
-on SIGINT as docker compose does. Python raises KeyboardInterrupt for SIGINT
-only when it started with SIGINT at its default action: a process started
-with it ignored keeps ignoring it, and a shell without job control (a script's
-``cmd &``, a CI runner's background job, ``contrib/test.sh`` running pytest
-beside the guest lane) starts its background commands so. Such a ``compose up``
-never stopped on SIGINT, which is how the Ctrl-C test hung in CI. Go's
-``signal.Notify``, which docker compose calls, turns an ignored signal back
-on; ``catching`` does the same while a command follows, and puts the previous
-action back after it.
+``compose up`` in the foreground stops its project on SIGTERM as on Ctrl-C, as
+docker compose does: ``catching`` makes SIGTERM raise KeyboardInterrupt while it
+follows, and puts the previous action back after it. (An ignored SIGINT, which a
+script's ``cmd &`` hands down, hutch turns back on once at its start, for every
+command: cli/main.py ``interruptible``.)
 """
 
 from __future__ import annotations
