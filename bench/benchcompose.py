@@ -58,15 +58,18 @@ def _argv(bench: Bench, side: str, file: Path, args: tuple[str, ...]) -> list[st
             "-f", str(file), "-p", PROJECT, *args]  # fmt: skip
 
 
-def _compose(bench: Bench, side: str, file: Path, *args: str) -> None:
-    argv = _argv(bench, side, file, args)
+def _run(argv: list[str], env: dict[str, str], what: str) -> None:
     proc = subprocess.run(
-        argv, env=bench.tools.env(side), stdin=subprocess.DEVNULL, capture_output=True,
-        text=True, timeout=300,
-    )  # fmt: skip
+        argv, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=300
+    )
     if proc.returncode != 0:
         last = proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else ""
-        raise BenchError(f"{side} compose {' '.join(args)} exited with {proc.returncode}: {last}")
+        raise BenchError(f"{what} exited with {proc.returncode}: {last}")
+
+
+def _compose(bench: Bench, side: str, file: Path, *args: str) -> None:
+    argv = _argv(bench, side, file, args)
+    _run(argv, bench.tools.env(side), f"{side} compose {' '.join(args)}")
 
 
 def _file(bench: Bench, side: str) -> Path:
@@ -112,15 +115,8 @@ def _docker_compose(bench: Bench, side: str, file: Path, *args: str) -> None:
     binary = shutil.which("docker-compose")
     if binary is None:
         raise BenchError("docker-compose is not installed (contrib/setup-host.sh installs it)")
-    proc = subprocess.run(
-        [binary, "-f", str(file), "-p", DC_PROJECT, *args],
-        env=benchapi.docker_env(bench, side), stdin=subprocess.DEVNULL, capture_output=True,
-        text=True, timeout=300,
-    )  # fmt: skip
-    if proc.returncode != 0:
-        last = proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else ""
-        what = f"docker-compose {' '.join(args)} ({side})"
-        raise BenchError(f"{what} exited with {proc.returncode}: {last}")
+    argv = [binary, "-f", str(file), "-p", DC_PROJECT, *args]
+    _run(argv, benchapi.docker_env(bench, side), f"docker-compose {' '.join(args)} ({side})")
 
 
 def dc_up_down(bench: Bench, side: str) -> tuple[float, float]:
