@@ -138,17 +138,6 @@ class Hutch:
         return result
 
 
-def sigint_default() -> None:
-    """``preexec_fn`` of a command the test interrupts with SIGINT (^C).
-
-    A test runner started as a background job of a non-interactive shell
-    inherits SIGINT ignored, and so would hutch (an ignored signal stays
-    ignored across exec, and Python then installs no KeyboardInterrupt
-    handler): that, not hutch, made such tests hang now and then in CI.
-    """
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-
-
 # ---- preconditions -------------------------------------------------------------
 
 

@@ -18,7 +18,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from harness import Hutch, sigint_default
+from harness import Hutch
 from registry_helpers import incompressible_layer
 from stalling_registry import StallingRegistry, stalling_registry
 
@@ -36,7 +36,6 @@ def _interrupted(hutch: Hutch, reg: StallingRegistry, *args: str) -> tuple[int, 
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        preexec_fn=sigint_default,
     )
     try:
         assert reg.stalled.wait(90), f"{args}: the registry was never asked for the layer"

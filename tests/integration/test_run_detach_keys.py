@@ -5,7 +5,7 @@ from __future__ import annotations
 import signal
 import subprocess
 
-from harness import Hutch, sigint_default
+from harness import Hutch
 from lifecycle_basics import eventually
 from lifecycle_helpers import remove_containers, run_in_pty
 
@@ -76,7 +76,6 @@ def _interrupt(hutch: Hutch, *flags: str) -> tuple[int, str]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        preexec_fn=sigint_default,
     )
     try:
         assert proc.stdout is not None and proc.stderr is not None
