@@ -185,7 +185,7 @@ class Distribution:
         from hutch.engine.image_archive import pull_transport
         from hutch.engine.transports import split_transport
         from hutch.registry.errors import ManifestUnknown
-        from hutch.registry.registries_conf import resolve_short_name
+        from hutch.registry.registries_conf import alias_of, resolve_short_name
 
         # podman's transports: docker:// is a registry; the others are read here
         options = replace(options, reference=options.reference.removeprefix("docker://"))
@@ -200,6 +200,10 @@ class Distribution:
                 raise InvalidArgument("tag can't be used with --all-tags/-a")
         candidates = resolve_short_name(options.reference, self.conf)
         progress = self.progress(options.quiet, options.on_progress, options.cancelled)
+        aliased = alias_of(options.reference, self.conf)
+        if aliased is not None:  # podman's line; the name as the alias table has it
+            bare = parse_reference(options.reference, default_registry="localhost").repository
+            progress.line(f'Resolved "{bare}" as an alias ({aliased[1]})')
         state = self._ctx.enter_session()  # before any thread starts (setns needs one)
         ignore_chown = state.mode == "single-id"
         errors: list[str] = []

@@ -49,7 +49,11 @@ def image_for_run(ctx: EngineContext, name: str, pull: ImagePullOptions) -> Imag
             )
         )
     except HutchError as exc:
-        if local is None:  # podman says first that it has no such image here
+        from hutch.registry.registries_conf import ShortNameUnresolved
+
+        # podman says first that it has no such image here, unless there was
+        # nowhere to pull from (a short name without alias or search registry)
+        if local is None and not isinstance(exc, ShortNameUnresolved):
             exc.message = f"{name}: image not known locally; pulling it failed: {exc.message}"
         raise
     record = ctx.images.get(report.ids[0])

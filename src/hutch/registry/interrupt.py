@@ -172,6 +172,25 @@ def watch(cancelled: Callable[[], bool] | None, cut: Callable[[], object]) -> It
         thread.join()
 
 
+@contextlib.contextmanager
+def _sigint_held() -> Iterator[None]:
+    """SIGINT stays pending in this thread until the block ends (then it is raised).
+
+    A pool starts a worker's thread before it records it: a ^C in between (a
+    worker's first piece can fail fast, and a loaded machine makes the gap
+    wide) would leave that thread out of the pool's shutdown, and the
+    interrupt would go on while it still writes to the store. The workers
+    started here inherit the mask: a terminal's ^C then reaches this thread.
+    """
+    import signal
+
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
 def in_workers(
     work: Callable[[T], R], items: Iterable[T], workers: int, stop: Callable[[], object]
 ) -> list[R]:
@@ -184,11 +203,11 @@ def in_workers(
     """
     pool = ThreadPoolExecutor(max_workers=workers)
     try:
-        futures: list[Future[R]] = [pool.submit(work, item) for item in items]
+        with _sigint_held():
+            futures: list[Future[R]] = [pool.submit(work, item) for item in items]
         return [future.result() for future in futures]
     except KeyboardInterrupt:
-        # also while submitting (a worker runs before its future is returned):
-        # the pool's own end waits for every worker, the submitted and the started
+        # every worker started is the pool's (``_sigint_held``): its end waits for them
         pool.shutdown(wait=False, cancel_futures=True)  # those not started never start
         stop()
         with watch(lambda: True, stop):
