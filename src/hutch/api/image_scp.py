@@ -63,7 +63,7 @@ class ScpOptions:
 
 @dataclass(frozen=True)
 class ScpReport:
-    """The names a load into the local store gave (empty when the load was remote)."""
+    """The names the load gave, local or remote (none with ``quiet`` on a remote)."""
 
     loaded: tuple[str, ...]
 

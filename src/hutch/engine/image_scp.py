@@ -75,11 +75,22 @@ def _deliver(images: Images, options: ScpOptions, archive: Path, image_id: str) 
             images.tag(image_id, [transfer.new_name])
         return ScpReport(tuple(loaded))
     with archive.open("rb") as data:
-        # the remote load's "Loaded image: NAME" lines reach the user as they are
-        run_ssh(options, host, ("load", "-q") if options.quiet else ("load",), stdin=data)
+        said = run_ssh(options, host, ("load", "-q") if options.quiet else ("load",), stdin=data)
     if transfer.new_name:
         run_ssh(options, host, ("tag", image_id, transfer.new_name))
-    return ScpReport(())
+    return ScpReport(loaded_names(said.decode(errors="replace")))
+
+
+def loaded_names(output: str) -> tuple[str, ...]:
+    """The names in a remote load's output (``Loaded image: NAME``; podman 3's
+    ``Loaded image(s): A,B``), printed here as a local load's are: hutch's own
+    output, which --out and --noout redirect, not the remote's bytes on fd 1."""
+    names: list[str] = []
+    for line in output.splitlines():
+        head, colon, rest = line.partition(": ")
+        if colon and head in ("Loaded image", "Loaded image(s)"):
+            names += [name.strip() for name in rest.split(",") if name.strip()]
+    return tuple(names)
 
 
 def archive_image_id(archive: Path) -> str:
@@ -126,13 +137,14 @@ def run_ssh(
     verb: tuple[str, ...],
     stdin: IO[bytes] | None = None,
     stdout: IO[bytes] | None = None,
-) -> None:
+) -> bytes:
+    """Run ``REMOTE VERB...`` on ``host``; its standard output unless ``stdout`` takes it."""
     argv = ssh_argv(options, host, verb)
     try:
         result = subprocess.run(
             argv,
             stdin=stdin if stdin is not None else subprocess.DEVNULL,
-            stdout=stdout,
+            stdout=stdout if stdout is not None else subprocess.PIPE,
             stderr=subprocess.PIPE,
             check=False,
         )
@@ -145,7 +157,7 @@ def run_ssh(
     if result.returncode == 0:
         if problem:  # ssh's warnings and the remote's: the user's to read
             print(problem, file=sys.stderr)
-        return
+        return result.stdout or b""
     raise HutchError(_failure(host, verb[0], result.returncode, problem))
 
 

@@ -17,7 +17,7 @@ import pytest
 from hutch.api.errors import HutchError, InvalidArgument, NoSuchObject
 from hutch.api.image_scp import ScpHost, ScpOptions, plan
 from hutch.api.images import Images, SaveOptions
-from hutch.engine.image_scp import archive_image_id, copy, ssh_argv
+from hutch.engine.image_scp import archive_image_id, copy, loaded_names, ssh_argv
 
 CONFIG = b'{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}}'
 CONFIG_ID = hashlib.sha256(CONFIG).hexdigest()
@@ -66,7 +66,8 @@ def fake_ssh(tmp_path: Path, status: int = 0, stderr: str = "") -> tuple[str, Pa
     script.write_text(
         "#!/bin/sh\n"
         f'printf "%s|" "$@" >> {log}; echo >> {log}\n'
-        f'case "$*" in *" save "*) cat {archive};; *" load"*) wc -c >> {log};; esac\n'
+        f'case "$*" in *" save "*) cat {archive};; *" load -q"*) wc -c >> {log};;\n'
+        f'  *" load"*) wc -c >> {log}; echo "Loaded image: localhost/app:latest";; esac\n'
         f'[ -n "{stderr}" ] && echo "{stderr}" >&2\n'
         f"exit {status}\n"
     )
@@ -98,6 +99,16 @@ def test_push_saves_locally_and_loads_remotely_then_tags(tmp_path: Path) -> None
     assert load == "-F|cfg|-p|22|-l|me|--|h|env A=1 hutch load -q|"
     assert int(size) == (tmp_path / "remote.tar").stat().st_size  # the archive was its input
     assert tag == f"-F|cfg|-p|22|-l|me|--|h|env A=1 hutch tag {CONFIG_ID} copy:1|"
+
+
+def test_push_reports_the_names_the_remote_load_printed(tmp_path: Path) -> None:
+    ssh, _ = fake_ssh(tmp_path)
+    assert run(LocalStore(), ("app", "h::"), ssh).loaded == ("localhost/app:latest",)
+
+
+def test_loaded_names_as_hutch_and_podman_print_them() -> None:
+    output = "Loaded image: localhost/a:1\nnoise\nLoaded image(s): b:2, c:3\n"
+    assert loaded_names(output) == ("localhost/a:1", "b:2", "c:3")
 
 
 def test_pull_saves_remotely_and_loads_locally(tmp_path: Path) -> None:
