@@ -19,7 +19,7 @@ _hutch_subcommands() {
     "kube") echo generate play down ;;
     "play") echo kube ;;
     "container") echo run create start stop restart kill rm wait ls logs inspect checkpoint restore init clone rename exists prune cp mount unmount diff commit export runlabel exec attach top pause unpause update stats port ;;
-    "image") echo ls import rm inspect pull push search tag untag history save load prune exists tree diff mount unmount sign trust build ;;
+    "image") echo ls import rm inspect pull push search tag untag history save load prune exists tree diff mount unmount sign trust scp build ;;
     "system") echo info connection migrate reset service check df prune ;;
     "buildx") echo build ;;
     esac
@@ -194,6 +194,7 @@ _hutch_options() {
     "image diff") echo --format ;;
     "image mount") echo --all -a --format ;;
     "image unmount") echo --all -a --force -f ;;
+    "image scp") echo --quiet -q ;;
     "image build") echo --tag -t --file -f --build-arg --target --no-cache --pull --label --layers --squash --squash-all --output -o --build-context --iidfile --format --secret --ssh --platform --timestamp --quiet -q --logfile --manifest --add-host --env --unsetenv --annotation --omit-history --pull-always --pull-never --ignorefile --cache-ttl --cache-from --cache-to --rm --force-rm --progress --jobs --retry --retry-delay --network --net --userns --userns-uid-map --userns-gid-map --userns-uid-map-user --userns-gid-map-group --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --no-hostname --security-opt --ulimit --shm-size --memory -m --memory-swap --cpu-shares -c --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --tls-verify --creds --authfile --cert-dir ;;
     "system info") echo --format -f ;;
     "system reset") echo --force -f ;;
@@ -1669,6 +1670,7 @@ _hutch_argument() {
     "image unmount "*) echo @image ;;
     "image sign "*) echo @file ;;
     "image trust "*) echo @file ;;
+    "image scp "*) echo @image ;;
     "image build 1") echo @file ;;
     "system connection "*) echo @file ;;
     "system service 1") echo @file ;;

@@ -34,7 +34,7 @@ function __hutch_subcommands
         case 'container'
             printf '%s\n' run create start stop restart kill rm wait ls logs inspect checkpoint restore init clone rename exists prune cp mount unmount diff commit export runlabel exec attach top pause unpause update stats port
         case 'image'
-            printf '%s\n' ls import rm inspect pull push search tag untag history save load prune exists tree diff mount unmount sign trust build
+            printf '%s\n' ls import rm inspect pull push search tag untag history save load prune exists tree diff mount unmount sign trust scp build
         case 'system'
             printf '%s\n' info connection migrate reset service check df prune
         case 'buildx'
@@ -2823,6 +2823,7 @@ complete -c hutch -n "__hutch_at 'image'" -a mount -d 'Mount images\' file syste
 complete -c hutch -n "__hutch_at 'image'" -a unmount -d 'Unmount images mounted with hutch image mount'
 complete -c hutch -n "__hutch_at 'image'" -a sign -d 'Refused: hutch does not sign images (no signature store or keys)'
 complete -c hutch -n "__hutch_at 'image'" -a trust -d 'Refused: hutch has no image trust policy to show or set'
+complete -c hutch -n "__hutch_at 'image'" -a scp -d 'Securely copy an image from one host to another (with ssh)'
 complete -c hutch -n "__hutch_at 'image'" -a build -d 'Build an image from a Containerfile and a context'
 complete -c hutch -n "__hutch_at 'image'" -l help -d 'Show the help and exit'
 
@@ -2974,6 +2975,11 @@ complete -c hutch -n "__hutch_arg 'image sign' 1+" -F
 # hutch image trust
 complete -c hutch -n "__hutch_at 'image trust'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'image trust' 1+" -F
+
+# hutch image scp
+complete -c hutch -n "__hutch_at 'image scp'" -l quiet -s q -d 'Suppress the output'
+complete -c hutch -n "__hutch_at 'image scp'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'image scp' 1+" -f -a '(__hutch_image_names)'
 
 # hutch image build
 complete -c hutch -n "__hutch_at 'image build'" -l tag -s t -x -d 'Name the image (repeatable)'

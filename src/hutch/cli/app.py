@@ -45,6 +45,7 @@ MODULES: dict[str, tuple[str, ...]] = {
     "image_layers": ("image",),
     "image_mount": ("image",),
     "image_trust": ("image",),
+    "image_scp": ("image",),
     "manifest": ("app",),
     "artifact": ("app",),
     "run": ("app", "container"),
