@@ -83,8 +83,8 @@ _hutch_options() {
     "artifact inspect") echo --format -f ;;
     "artifact rm") echo --all -a --ignore -i ;;
     "artifact extract") echo --digest --title ;;
-    "artifact pull") echo --quiet -q --tls-verify --authfile --creds --cert-dir ;;
-    "artifact push") echo --digestfile --quiet -q --tls-verify --authfile --creds --cert-dir ;;
+    "artifact pull") echo --quiet -q --tls-verify --authfile --creds --cert-dir --retry --retry-delay ;;
+    "artifact push") echo --digestfile --quiet -q --tls-verify --authfile --creds --cert-dir --retry --retry-delay ;;
     "volume create") echo --driver -d --opt -o --label -l --ignore ;;
     "volume ls") echo --filter -f --format --quiet -q --noheading -n ;;
     "volume inspect") echo --all -a --format -f ;;
@@ -256,8 +256,8 @@ _hutch_value_options() {
     "artifact ls") echo --format ;;
     "artifact inspect") echo --format -f ;;
     "artifact extract") echo --digest --title ;;
-    "artifact pull") echo --authfile --creds --cert-dir ;;
-    "artifact push") echo --digestfile --authfile --creds --cert-dir ;;
+    "artifact pull") echo --authfile --creds --cert-dir --retry --retry-delay ;;
+    "artifact push") echo --digestfile --authfile --creds --cert-dir --retry --retry-delay ;;
     "volume create") echo --driver -d --opt -o --label -l ;;
     "volume ls") echo --filter -f --format ;;
     "volume inspect") echo --format -f ;;
@@ -787,10 +787,14 @@ _hutch_option_values() {
     "artifact pull --authfile") echo "@none" ;;
     "artifact pull --creds") echo "@none" ;;
     "artifact pull --cert-dir") echo "@none" ;;
+    "artifact pull --retry") echo "@none" ;;
+    "artifact pull --retry-delay") echo "@none" ;;
     "artifact push --digestfile") echo "@none" ;;
     "artifact push --authfile") echo "@none" ;;
     "artifact push --creds") echo "@none" ;;
     "artifact push --cert-dir") echo "@none" ;;
+    "artifact push --retry") echo "@none" ;;
+    "artifact push --retry-delay") echo "@none" ;;
     "volume create --driver"|"volume create -d") echo "@none" ;;
     "volume create --opt"|"volume create -o") echo "@none" ;;
     "volume create --label"|"volume create -l") echo "@none" ;;

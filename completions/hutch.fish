@@ -140,9 +140,9 @@ function __hutch_value_options
         case 'artifact extract'
             printf '%s\n' --digest --title
         case 'artifact pull'
-            printf '%s\n' --authfile --creds --cert-dir
+            printf '%s\n' --authfile --creds --cert-dir --retry --retry-delay
         case 'artifact push'
-            printf '%s\n' --digestfile --authfile --creds --cert-dir
+            printf '%s\n' --digestfile --authfile --creds --cert-dir --retry --retry-delay
         case 'volume create'
             printf '%s\n' --driver -d --opt -o --label -l
         case 'volume ls'
@@ -1420,6 +1420,8 @@ complete -c hutch -n "__hutch_at 'artifact pull'" -l tls-verify -d 'Require HTTP
 complete -c hutch -n "__hutch_at 'artifact pull'" -l authfile -x -d 'Path of the authentication file (auth.json)'
 complete -c hutch -n "__hutch_at 'artifact pull'" -l creds -x -d 'Credentials USERNAME[:PASSWORD] for the registry'
 complete -c hutch -n "__hutch_at 'artifact pull'" -l cert-dir -x -d 'Directory with CA certificates (*.crt) and client certificates for the registry'
+complete -c hutch -n "__hutch_at 'artifact pull'" -l retry -x -d 'Tries after a failed transfer (default 3)'
+complete -c hutch -n "__hutch_at 'artifact pull'" -l retry-delay -x -d 'Pause between tries (default: 2s, doubled at each)'
 complete -c hutch -n "__hutch_at 'artifact pull'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'artifact pull' 1" -F
 
@@ -1430,6 +1432,8 @@ complete -c hutch -n "__hutch_at 'artifact push'" -l tls-verify -d 'Require HTTP
 complete -c hutch -n "__hutch_at 'artifact push'" -l authfile -x -d 'Path of the authentication file (auth.json)'
 complete -c hutch -n "__hutch_at 'artifact push'" -l creds -x -d 'Credentials USERNAME[:PASSWORD] for the registry'
 complete -c hutch -n "__hutch_at 'artifact push'" -l cert-dir -x -d 'Directory with CA certificates (*.crt) and client certificates for the registry'
+complete -c hutch -n "__hutch_at 'artifact push'" -l retry -x -d 'Tries after a failed transfer (default 3)'
+complete -c hutch -n "__hutch_at 'artifact push'" -l retry-delay -x -d 'Pause between tries (default: 2s, doubled at each)'
 complete -c hutch -n "__hutch_at 'artifact push'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'artifact push' 1" -f
 

@@ -20,7 +20,7 @@ from hutch.api.containers import (
     StopOptions,
     WaitOptions,
 )
-from hutch.api.errors import Conflict, HutchError, InvalidArgument, NoSuchObject
+from hutch.api.errors import Conflict, HutchError, Interrupted, InvalidArgument, NoSuchObject
 from hutch.engine import container_record, container_select, restart_lock, stopping
 from hutch.engine import container_state as cs
 from hutch.engine import events as engine_events
@@ -53,10 +53,11 @@ class ContainerService:
 
     # -- create / start / run ------------------------------------------------
 
-    def create(self, options: RunOptions) -> str:
+    def create(self, options: RunOptions, cancelled: Callable[[], bool] | None = None) -> str:
+        """The new container's id; ``cancelled`` stops the image's pull (``run``'s ^C)."""
         pod = options.pod or ""
         if not pod.startswith("new:"):
-            return self._create(options)
+            return self._create(options, cancelled=cancelled)
         # new:NAME: the pod first (with the ports, which belong to it), then the
         # member; a member that cannot be made takes its new pod with it.
         from hutch.api.pods import PodCreateOptions, PodRemoveOptions
@@ -66,7 +67,7 @@ class ContainerService:
         pod_id = pods.create(PodCreateOptions(name=pod[4:], publish=options.net.publish))
         member = replace(options, pod=pod_id, net=replace(options.net, publish=()))
         try:
-            return self._create(member)
+            return self._create(member, cancelled=cancelled)
         except BaseException:
             pods.remove([pod_id], PodRemoveOptions(force=True, ignore=True))
             raise
@@ -83,6 +84,7 @@ class ContainerService:
         options: RunOptions,
         infra_of: str = "",
         released_ports: frozenset[tuple[int, str]] = frozenset(),
+        cancelled: Callable[[], bool] | None = None,
     ) -> str:
         from hutch.engine import pod_member, rootfs_dir
         from hutch.engine import volumes as engine_volumes
@@ -116,7 +118,7 @@ class ContainerService:
             return self._execute(plan, None, mount_requests, pod_id, member, source)
         from hutch.engine.pull_policy import image_for_run  # registry code only when needed
 
-        image = image_for_run(self._ctx, options.image, options.pull)
+        image = image_for_run(self._ctx, options.image, options.pull, cancelled)
         mount_requests = engine_volumes.plan_mounts(
             self._ctx, options.volumes, image.config.config.volumes
         )
@@ -285,10 +287,14 @@ class ContainerService:
         try:
             prespawned = self._prespawn()
             try:
-                container_id = self.create(options)
+                container_id = self.create(options, proxy.interrupted if proxy else None)
             except BaseException:
                 if prespawned is not None:
                     spawn.abandon(prespawned)
+                if proxy is not None and proxy.interrupted():
+                    # ^C during the pull, held for a container that will not be:
+                    # the run ends as podman's, 1 and no message
+                    raise Interrupted from None
                 raise
             stdin, stdout, stderr = run_flags.attached(options)
             try:

@@ -8,6 +8,8 @@ the local image when the registry cannot be asked).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from hutch.api.container_config import ImagePullOptions
 from hutch.api.errors import HutchError, NoSuchObject
 from hutch.api.images import PullOptions, RegistryAccess
@@ -23,7 +25,14 @@ def _local(ctx: EngineContext, name: str) -> ImageRecord | None:
         return None
 
 
-def image_for_run(ctx: EngineContext, name: str, pull: ImagePullOptions) -> ImageRecord:
+def image_for_run(
+    ctx: EngineContext,
+    name: str,
+    pull: ImagePullOptions,
+    cancelled: Callable[[], bool] | None = None,
+) -> ImageRecord:
+    """The local image or the one pulled; ``cancelled`` stops the pull (an attached
+    run's ^C, which its signal proxy holds for the container to come)."""
     from hutch.engine.transports import split_transport
 
     # TRANSPORT:PATH (docker-archive:, oci:, ...): copied in each time, as podman does
@@ -46,6 +55,7 @@ def image_for_run(ctx: EngineContext, name: str, pull: ImagePullOptions) -> Imag
                 variant=pull.variant,
                 quiet=pull.quiet,
                 access=access(pull),
+                cancelled=cancelled,
             )
         )
     except HutchError as exc:
