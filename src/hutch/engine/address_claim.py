@@ -84,10 +84,13 @@ def claim(ctx: EngineContext, container_id: str, net: NetworkSpec) -> None:
 
 
 def _running(ctx: EngineContext, container_id: str) -> bool:
+    """Whether the holder runs, or is about to run again: its monitor restarts it
+    after a back-off (restart policy) with the address of its spec, without a claim."""
     try:
-        return cs.get(ctx, container_id).running
+        found = cs.get(ctx, container_id)
     except NoSuchObject:
         return False
+    return found.running or found.state.restarting
 
 
 def record(container_id: str, a: Attachment) -> AttachmentRecord:

@@ -226,3 +226,18 @@ def test_a_start_holds_its_static_addresses_locked_until_its_command_runs(
     for name in names:  # released
         with open(locks / name) as other:
             fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+def test_a_holder_in_its_restart_back_off_counts_as_running(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Its monitor starts it again with the address, without a claim: a start of
+    the clone meanwhile would run a second container with it."""
+    states = {
+        "backoff": SimpleNamespace(running=False, state=SimpleNamespace(restarting=True)),
+        "exited": SimpleNamespace(running=False, state=SimpleNamespace(restarting=False)),
+        "up": SimpleNamespace(running=True, state=SimpleNamespace(restarting=False)),
+    }
+    monkeypatch.setattr(address_claim.cs, "get", lambda _ctx, cid: states[cid])
+    running = {cid: address_claim._running(None, cid) for cid in states}  # type: ignore[arg-type]
+    assert running == {"backoff": True, "exited": False, "up": True}
