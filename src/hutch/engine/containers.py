@@ -73,11 +73,23 @@ class ContainerService:
             raise
 
     def create_infra(
-        self, options: RunOptions, pod_id: str, released_ports: frozenset[tuple[int, str]]
+        self,
+        options: RunOptions,
+        pod_id: str,
+        released_ports: frozenset[tuple[int, str]],
+        *,
+        shared_address: bool = False,
     ) -> str:
         """The infra container of ``pod_id`` (engine/pods.py): in the pod, joining nothing;
-        ``released_ports``: host ports the pod it replaces holds (ports.Released)."""
-        return self._create(options, infra_of=pod_id, released_ports=released_ports)
+        ``released_ports``: host ports the pod it replaces holds (ports.Released);
+        ``shared_address``: a pod clone's, whose static address the pod it was cloned
+        from may hold (engine/pod_addresses.py)."""
+        return self._create(
+            options,
+            infra_of=pod_id,
+            released_ports=released_ports,
+            shared_address=shared_address,
+        )
 
     def _create(
         self,
@@ -85,6 +97,7 @@ class ContainerService:
         infra_of: str = "",
         released_ports: frozenset[tuple[int, str]] = frozenset(),
         cancelled: Callable[[], bool] | None = None,
+        shared_address: bool = False,
     ) -> str:
         from hutch.engine import pod_member, rootfs_dir
         from hutch.engine import volumes as engine_volumes
@@ -94,8 +107,8 @@ class ContainerService:
         if not infra_of:
             options, member = pod_member.join_options(self._ctx, options)
         request = parse_create(options, self._ctx.settings)
-        if released_ports:
-            request = replace(request, released_ports=released_ports)
+        if released_ports or shared_address:
+            request = replace(request, released_ports=released_ports, shared_address=shared_address)
         if request.options.requires:
             required = _required_ids(self._ctx, request.options.requires)
             request = replace(request, options=replace(request.options, requires=required))
@@ -176,7 +189,9 @@ class ContainerService:
         )
         dirs = self._ctx.containers.dirs(record.id)
         try:
-            network = engine_networks.allocate(self._ctx, record.id, options, network)
+            network = engine_networks.allocate(
+                self._ctx, record.id, options, network, shared=plan.request.shared_address
+            )
             if source is not None:
                 rootfs = rootfs_dir.rootfs(source, dirs, driver)
             else:
@@ -445,7 +460,7 @@ class ContainerService:
         stdio: tuple[int, int, int] | None = None,
         hangup: int | None = None,
     ) -> int | None:
-        from hutch.engine import health_notify, notify_relay, nsmodes, pod_member
+        from hutch.engine import address_claim, health_notify, notify_relay, nsmodes, pod_member
         from hutch.engine import networks as engine_networks
         from hutch.runtime import spawn
         from hutch.runtime.ids import map_to_host
@@ -483,18 +498,23 @@ class ContainerService:
         if container.record.pod_id:
             self._ensure_pod_cgroup(container.record.pod_id)
             self._start_pod_infra(container)
-        engine_networks.before_start(self._ctx, container)
-        nsmodes.before_start(self._ctx, container)
-        # --sdnotify=container: the socket is there before the container's first word
-        relay_socket = (
-            notify_relay.bind(container.dirs.userdata) if options.sdnotify == "container" else None
-        )
-        try:
-            started = spawn.start(config, attach=attach, window=window, prespawned=prespawned)
-        except BaseException:
-            if relay_socket is not None:
-                relay_socket.close()
-            raise
+        # a static address is claimed and the command started under its lock: a start
+        # of the pod it was cloned from (or a clone) waits, then finds this one running
+        with address_claim.starting(self._ctx, container):
+            engine_networks.before_start(self._ctx, container)
+            nsmodes.before_start(self._ctx, container)
+            # --sdnotify=container: the socket is there before the container's first word
+            relay_socket = (
+                notify_relay.bind(container.dirs.userdata)
+                if options.sdnotify == "container"
+                else None
+            )
+            try:
+                started = spawn.start(config, attach=attach, window=window, prespawned=prespawned)
+            except BaseException:
+                if relay_socket is not None:
+                    relay_socket.close()
+                raise
         # the monitor logged "start" (before the container's "died" can be)
         # Attached, this process stays the service's main process; detached,
         # the monitor takes over (systemd accepts it when it is in the unit).

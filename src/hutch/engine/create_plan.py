@@ -52,6 +52,8 @@ class CreateRequest:
     resources: ResourceSpec  # the limits, as this host's cgroups can apply them
     # host ports a container about to be removed holds (ports.Released): not probed
     released_ports: frozenset[tuple[int, str]] = frozenset()
+    # a pod clone's infra: its static address may be another's for now (pod_addresses)
+    shared_address: bool = False
 
 
 @dataclass(frozen=True)
