@@ -11,9 +11,11 @@ as podman's spec keeps them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from hutch.api.container_config import RunOptions
+from hutch.api.errors import InvalidArgument
 from hutch.config.container_defaults import ContainerDefaults
 from hutch.engine import netconfig
 from hutch.runtime import sysctls
@@ -61,7 +63,7 @@ def apply(options: RunOptions, defaults: ContainerDefaults) -> RunOptions:
         log = replace(log, opts=(f"max-size={d.log_size_max}", *log.opts))
     kernel = options.kernel
     if kernel.shm_size is None and d.shm_size:
-        kernel = replace(kernel, shm_size=d.shm_size)
+        kernel = replace(kernel, shm_size=str(decimal_size(d.shm_size)))
     volumes = options.volumes
     if d.volumes:
         taken = {_destination(v) for v in volumes.volumes}
@@ -82,6 +84,20 @@ def apply(options: RunOptions, defaults: ContainerDefaults) -> RunOptions:
         kernel=kernel,
         volumes=volumes,
     )
+
+
+_SIZE = re.compile(r"^(\d+(?:\.\d+)?) ?([kmgtp])?i?b?$", re.IGNORECASE)
+
+
+def decimal_size(text: str) -> int:
+    """Bytes of a size in containers.conf: podman reads ``shm_size`` with go-units'
+    FromHumanSize, whose units are decimal (``32m`` is 32000000 bytes, where the
+    flag's ``--shm-size 32m`` is 32 MiB), so a file means what it means to podman."""
+    match = _SIZE.match(text.strip())
+    if match is None:
+        raise InvalidArgument(f"containers.conf: [containers] shm_size {text!r}: invalid size")
+    unit = (match.group(2) or "").lower()
+    return int(float(match.group(1)) * 1000 ** (" kmgtp".index(unit) if unit else 0))
 
 
 def _capabilities(

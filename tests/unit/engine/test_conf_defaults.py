@@ -74,7 +74,7 @@ def test_defaults_fill_unset_options() -> None:
     assert got.security.userns == "keep-id"
     assert got.lifecycle.init_path == "/usr/bin/tini"
     assert got.log == LogOptions("json-file", ("max-size=1048576",))
-    assert got.kernel.shm_size == "128m"
+    assert got.kernel.shm_size == "128000000"  # decimal, as podman reads the file
     assert (got.timezone, got.umask, got.stop_timeout) == ("UTC", "0077", 3)
     assert got.annotations == FULL.annotations
     assert got.volumes.volumes == FULL.volumes
@@ -133,6 +133,20 @@ def test_podmans_built_in_values_change_nothing() -> None:
     from hutch.config.container_defaults import container_defaults
 
     assert container_defaults({"default_sysctls": [PING_DEFAULT]}, {}).sysctls == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "size"),
+    [("32m", 32_000_000), ("65536k", 65_536_000), ("1G", 10**9), ("1.5gb", 1_500_000_000),
+     ("100", 100), ("64Mi", 64_000_000), ("2 MB", 2_000_000)],
+)  # fmt: skip
+def test_containers_conf_sizes_are_decimal_as_podman_reads_them(text: str, size: int) -> None:
+    assert conf_defaults.decimal_size(text) == size
+
+
+def test_a_bad_size_is_refused() -> None:
+    with pytest.raises(InvalidArgument, match="shm_size 'lots'"):
+        conf_defaults.decimal_size("lots")
 
 
 def test_a_driver_hutch_has_not_stays_the_default() -> None:
