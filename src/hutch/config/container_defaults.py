@@ -8,6 +8,7 @@ ignored, as podman ignores the keys it does not know (man/hutch-containers.conf.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,67 +46,71 @@ class ContainerDefaults:
     stop_timeout: int | None = None  # [engine]
 
 
-def _strings(table: dict[str, Any], key: str) -> tuple[str, ...]:
-    value = table.get(key, ())
+def _strings(value: object, key: str) -> tuple[str, ...]:
     if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
         raise InvalidArgument(f"containers.conf: [containers] {key} must be a list of strings")
     return tuple(value)
 
 
-def _string(table: dict[str, Any], key: str, section: str = "containers") -> str:
-    value = table.get(key, "")
+def _string(value: object, key: str) -> str:
     if not isinstance(value, str):
-        raise InvalidArgument(f"containers.conf: [{section}] {key} must be a string")
+        raise InvalidArgument(f"containers.conf: [containers] {key} must be a string")
     return value
 
 
-def _bool(table: dict[str, Any], key: str) -> bool:
-    value = table.get(key, False)
+def _bool(value: object, key: str) -> bool:
     if not isinstance(value, bool):
         raise InvalidArgument(f"containers.conf: [containers] {key} must be true or false")
     return value
 
 
-def _int(table: dict[str, Any], key: str, section: str = "containers") -> int | None:
-    value = table.get(key)
-    if value is None:
-        return None
+def _int(value: object, key: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidArgument(f"containers.conf: [{section}] {key} must be an integer")
+        raise InvalidArgument(f"containers.conf: [containers] {key} must be an integer")
     return value
+
+
+def _sysctls(value: object, key: str) -> tuple[str, ...]:
+    return tuple(s for s in _strings(value, key) if s != PING_DEFAULT)
+
+
+# One table drives the keys: [containers] key -> (ContainerDefaults field, parser).
+# Only the keys a file sets are looked at: every command reads these settings.
+KEYS: dict[str, tuple[str, Callable[[object, str], object]]] = {
+    "env": ("env", _strings),
+    "env_host": ("env_host", _bool),
+    "dns_servers": ("dns_servers", _strings),
+    "dns_searches": ("dns_searches", _strings),
+    "dns_options": ("dns_options", _strings),
+    "default_capabilities": ("capabilities", _strings),
+    "default_sysctls": ("sysctls", _sysctls),
+    "default_ulimits": ("ulimits", _strings),
+    "annotations": ("annotations", _strings),
+    "volumes": ("volumes", _strings),
+    "init": ("init", _bool),
+    "init_path": ("init_path", _string),
+    "log_driver": ("log_driver", _string),
+    "log_size_max": ("log_size_max", _int),
+    "pids_limit": ("pids_limit", _int),
+    "shm_size": ("shm_size", _string),
+    "tz": ("tz", _string),
+    "umask": ("umask", _string),
+    "userns": ("userns", _string),
+    "no_hosts": ("no_hosts", _bool),
+    "read_only": ("read_only", _bool),
+}
 
 
 def container_defaults(containers: dict[str, Any], engine: dict[str, Any]) -> ContainerDefaults:
     """The typed defaults of the merged ``[containers]`` and ``[engine]`` tables."""
-    if not containers and "stop_timeout" not in engine:
-        return ContainerDefaults()  # the common case: no parsing at all
-    caps = (
-        _strings(containers, "default_capabilities")
-        if "default_capabilities" in containers
-        else None
-    )
-    size_max = _int(containers, "log_size_max")
-    return ContainerDefaults(
-        env=_strings(containers, "env"),
-        env_host=_bool(containers, "env_host"),
-        dns_servers=_strings(containers, "dns_servers"),
-        dns_searches=_strings(containers, "dns_searches"),
-        dns_options=_strings(containers, "dns_options"),
-        capabilities=caps,
-        sysctls=tuple(s for s in _strings(containers, "default_sysctls") if s != PING_DEFAULT),
-        ulimits=_strings(containers, "default_ulimits"),
-        annotations=_strings(containers, "annotations"),
-        volumes=_strings(containers, "volumes"),
-        init=_bool(containers, "init"),
-        init_path=_string(containers, "init_path"),
-        log_driver=_string(containers, "log_driver"),
-        log_size_max=-1 if size_max is None else size_max,
-        pids_limit=_int(containers, "pids_limit"),
-        shm_size=_string(containers, "shm_size"),
-        tz=_string(containers, "tz"),
-        umask=_string(containers, "umask"),
-        userns=_string(containers, "userns"),
-        no_hosts=_bool(containers, "no_hosts"),
-        read_only=_bool(containers, "read_only"),
-        stop_timeout=_int(engine, "stop_timeout", "engine"),
-    )
+    values: dict[str, Any] = {}
+    for key, value in containers.items():
+        known = KEYS.get(key)
+        if known is not None:
+            values[known[0]] = known[1](value, key)
+    if "stop_timeout" in engine:
+        timeout = engine["stop_timeout"]
+        if isinstance(timeout, bool) or not isinstance(timeout, int):
+            raise InvalidArgument("containers.conf: [engine] stop_timeout must be an integer")
+        values["stop_timeout"] = timeout
+    return ContainerDefaults(**values) if values else ContainerDefaults()

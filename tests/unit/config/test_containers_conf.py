@@ -55,7 +55,7 @@ def test_the_chain_is_podmans_order(tree: cc.Sources) -> None:
     write(usr / "containers.rootless.conf.d" / "1001" / "other.conf", "")  # another uid's
     files, dirs = cc.chain(tree)
     assert files == expected
-    assert etc / "containers.conf.d" in dirs
+    assert str(etc / "containers.conf.d") in dirs
 
 
 def test_containers_conf_replaces_the_chain(tree: cc.Sources, tmp_path: Path) -> None:
