@@ -41,7 +41,7 @@ def apply(options: RunOptions, defaults: ContainerDefaults) -> RunOptions:
         security,
         default_capabilities=_capabilities(security.default_capabilities, d.capabilities),
         sysctl=(*_own_sysctls(d.sysctls, options), *security.sysctl),
-        ulimit=(*_unnamed(d.ulimits, security.ulimit), *security.ulimit),
+        ulimit=(*unnamed(d.ulimits, security.ulimit), *security.ulimit),
         read_only=security.read_only or d.read_only,
         userns=security.userns if security.userns is not None else (d.userns or None),
     )
@@ -73,7 +73,7 @@ def apply(options: RunOptions, defaults: ContainerDefaults) -> RunOptions:
         options,
         env_defaults=options.env_defaults or d.env,
         env_host=options.env_host or d.env_host,
-        annotations=(*_unnamed(d.annotations, options.annotations), *options.annotations),
+        annotations=(*unnamed(d.annotations, options.annotations), *options.annotations),
         timezone=options.timezone if options.timezone is not None else (d.tz or None),
         umask=options.umask or d.umask or None,
         stop_timeout=options.stop_timeout if options.stop_timeout is not None else d.stop_timeout,
@@ -114,7 +114,7 @@ def _capabilities(
     return default
 
 
-def _unnamed(defaults: tuple[str, ...], given: tuple[str, ...]) -> tuple[str, ...]:
+def unnamed(defaults: tuple[str, ...], given: tuple[str, ...]) -> tuple[str, ...]:
     """The ``NAME=VALUE`` defaults whose NAME the flags do not set."""
     names = {item.partition("=")[0].strip() for item in given}
     return tuple(item for item in defaults if item.partition("=")[0].strip() not in names)
@@ -132,7 +132,7 @@ def _own_sysctls(defaults: tuple[str, ...], options: RunOptions) -> tuple[str, .
     if options.namespaces.uts == "host":
         shared.add("uts")
     out = []
-    for item in _unnamed(defaults, options.security.sysctl):
+    for item in unnamed(defaults, options.security.sysctl):
         name = item.partition("=")[0].strip().replace("/", ".")
         if sysctls.namespace_of(name) not in shared:
             out.append(item)
