@@ -150,3 +150,17 @@ def test_podman_sees_the_same_file_the_same_way(
     assert theirs.returncode == 0, theirs.stderr
     assert ours.stdout == theirs.stdout
     assert ours.stdout.split("\n")[0] == ("conf" if case == "containers" else "lo")
+
+
+def test_builds_run_steps_take_the_files_defaults(
+    hutch: Hutch, hutch_env: HutchEnv, base_image: str, tmp_path: Path
+) -> None:
+    user_conf(hutch_env, CONF)
+    (tmp_path / "Containerfile").write_text(
+        f"FROM {base_image}\n"
+        "RUN grep CapBnd /proc/self/status > /seen && ulimit -n >> /seen"
+        " && grep ' /dev/shm ' /proc/mounts | grep -o 'size=[^,]*' >> /seen\n"
+    )
+    hutch("build", "-q", "-t", "confbuilt", str(tmp_path))
+    seen = lines(hutch, "run", "--rm", "confbuilt", "cat", "/seen")
+    assert seen == ["CapBnd:\t0000000000002001", "512", "size=31252k"]
