@@ -14,11 +14,6 @@ from typing import Any
 
 from hutch.api.errors import InvalidArgument
 
-# podman's built-in default, which Debian's /usr/share/containers/containers.conf
-# repeats: hutch already gives the container's whole gid range (linux/procfs.py
-# allow_ping), as before, so this one value changes nothing
-PING_DEFAULT = "net.ipv4.ping_group_range=0 0"
-
 
 @dataclass(frozen=True)
 class ContainerDefaults:
@@ -70,10 +65,6 @@ def _int(value: object, key: str) -> int:
     return value
 
 
-def _sysctls(value: object, key: str) -> tuple[str, ...]:
-    return tuple(s for s in _strings(value, key) if s != PING_DEFAULT)
-
-
 # One table drives the keys: [containers] key -> (ContainerDefaults field, parser).
 # Only the keys a file sets are looked at: every command reads these settings.
 KEYS: dict[str, tuple[str, Callable[[object, str], object]]] = {
@@ -83,7 +74,7 @@ KEYS: dict[str, tuple[str, Callable[[object, str], object]]] = {
     "dns_searches": ("dns_searches", _strings),
     "dns_options": ("dns_options", _strings),
     "default_capabilities": ("capabilities", _strings),
-    "default_sysctls": ("sysctls", _sysctls),
+    "default_sysctls": ("sysctls", _strings),
     "default_ulimits": ("ulimits", _strings),
     "annotations": ("annotations", _strings),
     "volumes": ("volumes", _strings),
@@ -101,8 +92,11 @@ KEYS: dict[str, tuple[str, Callable[[object, str], object]]] = {
 }
 
 
-def container_defaults(containers: dict[str, Any], engine: dict[str, Any]) -> ContainerDefaults:
-    """The typed defaults of the merged ``[containers]`` and ``[engine]`` tables."""
+def container_defaults(
+    containers: dict[str, Any], engine: dict[str, Any]
+) -> ContainerDefaults | None:
+    """The typed defaults of the merged ``[containers]`` and ``[engine]`` tables; None
+    when they set no key hutch honours."""
     values: dict[str, Any] = {}
     for key, value in containers.items():
         known = KEYS.get(key)
@@ -113,4 +107,4 @@ def container_defaults(containers: dict[str, Any], engine: dict[str, Any]) -> Co
         if isinstance(timeout, bool) or not isinstance(timeout, int):
             raise InvalidArgument("containers.conf: [engine] stop_timeout must be an integer")
         values["stop_timeout"] = timeout
-    return ContainerDefaults(**values) if values else ContainerDefaults()
+    return ContainerDefaults(**values) if values else None

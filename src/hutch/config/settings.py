@@ -13,14 +13,14 @@ files, and flags override everything.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hutch.api.errors import InvalidArgument
-from hutch.config.container_defaults import ContainerDefaults, container_defaults
 
 if TYPE_CHECKING:
+    from hutch.config.container_defaults import ContainerDefaults
     from hutch.config.containers_conf import Sources
 
 SYSTEM_FILE = Path("/etc/hutch/hutch.toml")
@@ -39,8 +39,9 @@ class Settings:
     events_logger: str = "file"
     # [registry] chunk_size: blobs larger than this are pushed in PATCH chunks of this size
     push_chunk_size: int = 64 << 20
-    # containers.conf's [containers] keys (and [engine] stop_timeout) for new containers
-    defaults: ContainerDefaults = field(default_factory=ContainerDefaults)
+    # containers.conf's [containers] keys (and [engine] stop_timeout) for new containers;
+    # None: none set (podman's built-in values), and the module never imported
+    defaults: ContainerDefaults | None = None
 
 
 def _merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
@@ -125,6 +126,23 @@ def _checked(path: Path, data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+# podman's default_capabilities (linux/caps.py's DEFAULT_CAPABILITIES, without CAP_:
+# a unit test keeps the two equal; layer 1 may not import linux)
+PODMAN_CAPABILITIES = frozenset(
+    {"CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "NET_BIND_SERVICE"}
+    | {"SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT"}
+)
+# podman's default_sysctls: hutch already gives the container's whole gid range
+# (linux/procfs.py allow_ping), so this value changes nothing
+PING_DEFAULT = "net.ipv4.ping_group_range=0 0"
+
+
+def _names(value: object) -> frozenset[str] | None:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        return None
+    return frozenset(v.strip().upper().removeprefix("CAP_") for v in value)
+
+
 # containers.conf's [containers] netns -> hutch's [network] default; "private" and
 # "bridge" are the private network, hutch's default already
 _NETNS = ("host", "none", "slirp4netns", "pasta")
@@ -151,6 +169,13 @@ def podman_tables(data: dict[str, Any]) -> dict[str, Any]:
         network["backend"] = command
     if "cgroups" in containers and containers["cgroups"] != "disabled":
         containers["cgroups"] = ""
+    # podman's built-in values, which Debian's /usr/share/containers/containers.conf
+    # repeats, are no defaults to apply: dropped here, so that every command on such
+    # a host reads no [containers] key at all
+    if _names(containers.get("default_capabilities")) == PODMAN_CAPABILITIES:
+        del containers["default_capabilities"]
+    if containers.get("default_sysctls") == [PING_DEFAULT]:
+        del containers["default_sysctls"]
     engine = {
         key: value
         for key, value in _table(data, "engine").items()
@@ -178,8 +203,16 @@ def _settings(merged: dict[str, Any]) -> Settings:
         cgroup_manager=check_cgroup_manager(str(engine.get("cgroup_manager", ""))),
         events_logger=check_events_backend(str(engine.get("events_logger", "file"))),
         push_chunk_size=_size(registry.get("chunk_size", 64 << 20), "[registry] chunk_size"),
-        defaults=container_defaults(containers, engine),
+        defaults=_defaults(containers, engine),
     )
+
+
+def _defaults(containers: dict[str, Any], engine: dict[str, Any]) -> ContainerDefaults | None:
+    if not (containers.keys() - {"cgroups"}) and "stop_timeout" not in engine:
+        return None  # the common case: hutch.config.container_defaults is not imported
+    from hutch.config.container_defaults import container_defaults
+
+    return container_defaults(containers, engine)
 
 
 CGROUP_MANAGERS = ("cgroupfs", "systemd")

@@ -392,7 +392,9 @@ def _run_settings(options: BuildOptions, settings: Settings) -> RunSettings:
     check_userns(options.userns)
     network = build_network(options.network, settings.network_backend)
     # containers.conf's defaults where the flags set nothing, as buildah reads them
-    conf = settings.defaults
+    from hutch.config.container_defaults import ContainerDefaults
+
+    conf = settings.defaults or ContainerDefaults()
     shm = options.shm_size
     if shm is None and conf.shm_size:
         from hutch.engine.conf_defaults import decimal_size

@@ -22,10 +22,10 @@ from hutch.runtime import sysctls
 from hutch.runtime.logfile import DRIVERS
 
 
-def apply(options: RunOptions, defaults: ContainerDefaults) -> RunOptions:
-    """``options`` with ``defaults`` where the flags set nothing; ``options.network``
-    is resolved (the default network filled in)."""
-    if defaults == ContainerDefaults():
+def apply(options: RunOptions, defaults: ContainerDefaults | None) -> RunOptions:
+    """``options`` with ``defaults`` where the flags set nothing (None: no file sets
+    any); ``options.network`` is resolved (the default network filled in)."""
+    if defaults is None or defaults == ContainerDefaults():
         return options
     d = defaults
     net = options.net

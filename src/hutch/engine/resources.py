@@ -298,7 +298,8 @@ def plan_for_create(options: ResourceOptions, settings: Settings) -> ResourceSpe
     """The plan on this host, its warning printed (stderr), or a refusal."""
     mode = cgroup_mode(options, settings.cgroups)
     host = disabled("cgroups are disabled").host if mode == "disabled" else cgroup_host(settings)
-    result = plan(options, settings.cgroups, host, settings.defaults.pids_limit)
+    pids = settings.defaults.pids_limit if settings.defaults else None
+    result = plan(options, settings.cgroups, host, pids)
     if result.warning:
         print(f"WARN: {result.warning}", file=sys.stderr)
     return result.spec

@@ -11,7 +11,6 @@ import pytest
 from hutch.api.errors import InvalidArgument
 from hutch.config import containers_conf as cc
 from hutch.config import settings
-from hutch.config.container_defaults import ContainerDefaults
 from hutch.config.settings import load_settings
 
 
@@ -116,7 +115,7 @@ def test_unknown_tables_and_keys_are_ignored(tree: cc.Sources) -> None:
         '[engine]\nruntime = "crun"\n[network]\nnetwork_backend = "netavark"\n',
     )
     loaded = load_settings(Path("/none"), sources=tree)
-    assert loaded.defaults == ContainerDefaults()
+    assert loaded.defaults is None  # nothing to apply
     assert (loaded.default_network, loaded.network_backend) == ("private", "")
 
 

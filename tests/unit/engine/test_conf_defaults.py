@@ -20,7 +20,7 @@ from hutch.api.container_config import (
 from hutch.api.errors import InvalidArgument
 from hutch.cgroups.host import CgroupHost
 from hutch.cgroups.manager import DEFAULT_PIDS_LIMIT
-from hutch.config.container_defaults import PING_DEFAULT, ContainerDefaults
+from hutch.config.container_defaults import ContainerDefaults
 from hutch.config.settings import Settings
 from hutch.engine import conf_defaults, specbuild
 from hutch.engine import resources as r
@@ -125,28 +125,25 @@ def test_net_and_ipc_sysctls_are_left_out_where_the_namespace_is_the_hosts() -> 
 
 def test_podmans_built_in_values_change_nothing() -> None:
     # Debian's /usr/share/containers/containers.conf repeats podman's defaults
-    debian = ContainerDefaults(
-        capabilities=tuple(c.removeprefix("CAP_") for c in DEFAULT_CAPABILITIES)
-    )
-    got = conf_defaults.apply(RunOptions("img", network="private"), debian)
+    from hutch.config.settings import PING_DEFAULT, PODMAN_CAPABILITIES, podman_tables
+
+    assert {f"CAP_{c}" for c in PODMAN_CAPABILITIES} == set(DEFAULT_CAPABILITIES)
+    debian = {
+        "containers": {
+            "default_capabilities": [
+                *("CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "NET_BIND_SERVICE"),
+                *("SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT"),
+            ],
+            "default_sysctls": [PING_DEFAULT],
+        }
+    }
+    assert podman_tables(debian) == {}
+    other = {"containers": {"default_capabilities": ["CHOWN"], "default_sysctls": ["a.b=1"]}}
+    assert podman_tables(other) == other
+    # the engine's check too, for a set spelt another way (CAP_ names, any order)
+    spelt = tuple(reversed(DEFAULT_CAPABILITIES))
+    got = conf_defaults.apply(RunOptions("img"), ContainerDefaults(capabilities=spelt))
     assert got.security.default_capabilities is None
-    from hutch.config.container_defaults import container_defaults
-
-    assert container_defaults({"default_sysctls": [PING_DEFAULT]}, {}).sysctls == ()
-
-
-@pytest.mark.parametrize(
-    ("text", "size"),
-    [("32m", 32_000_000), ("65536k", 65_536_000), ("1G", 10**9), ("1.5gb", 1_500_000_000),
-     ("100", 100), ("64Mi", 64_000_000), ("2 MB", 2_000_000)],
-)  # fmt: skip
-def test_containers_conf_sizes_are_decimal_as_podman_reads_them(text: str, size: int) -> None:
-    assert conf_defaults.decimal_size(text) == size
-
-
-def test_a_bad_size_is_refused() -> None:
-    with pytest.raises(InvalidArgument, match="shm_size 'lots'"):
-        conf_defaults.decimal_size("lots")
 
 
 def test_a_driver_hutch_has_not_stays_the_default() -> None:
