@@ -28,7 +28,7 @@ _hutch_subcommands() {
 # Options of a command path (--help is everywhere).
 _hutch_options() {
     case "$1" in
-    "") echo --root --runroot --log-level --storage-driver --storage-opt --tmpdir --cgroup-manager --events-backend --noout --out --url --connection -c --remote -r --version -v ;;
+    "") echo --root --runroot --log-level --storage-driver --storage-opt --tmpdir --cgroup-manager --events-backend --module --noout --out --url --connection -c --remote -r --version -v ;;
     "images") echo --quiet -q --format --no-trunc --noheading -n --digests --all -a --filter -f --sort --history ;;
     "import") echo --change -c --message -m --quiet -q ;;
     "rmi") echo --force -f --all -a --ignore -i ;;
@@ -209,7 +209,7 @@ _hutch_options() {
 # Options that take a value.
 _hutch_value_options() {
     case "$1" in
-    "") echo --root --runroot --log-level --storage-driver --storage-opt --tmpdir --cgroup-manager --events-backend --out --url --connection -c ;;
+    "") echo --root --runroot --log-level --storage-driver --storage-opt --tmpdir --cgroup-manager --events-backend --module --out --url --connection -c ;;
     "images") echo --format --filter -f --sort ;;
     "import") echo --change -c --message -m ;;
     "pull") echo --platform --arch --os --variant --creds --authfile --cert-dir ;;
@@ -362,6 +362,7 @@ _hutch_option_values() {
     " --tmpdir") echo "@dir" ;;
     " --cgroup-manager") echo "cgroupfs systemd" ;;
     " --events-backend") echo "file journald none" ;;
+    " --module") echo "@none" ;;
     " --out") echo "@file" ;;
     " --url") echo "@none" ;;
     " --connection"|" -c") echo "@none" ;;

@@ -46,7 +46,7 @@ end
 function __hutch_value_options
     switch "$argv[1]"
         case ''
-            printf '%s\n' --root --runroot --log-level --storage-driver --storage-opt --tmpdir --cgroup-manager --events-backend --out --url --connection -c
+            printf '%s\n' --root --runroot --log-level --storage-driver --storage-opt --tmpdir --cgroup-manager --events-backend --module --out --url --connection -c
         case 'images'
             printf '%s\n' --format --filter -f --sort
         case 'import'
@@ -520,6 +520,7 @@ complete -c hutch -n "__hutch_at ''" -l storage-opt -x -d 'Storage driver option
 complete -c hutch -n "__hutch_at ''" -l tmpdir -x -a '(__fish_complete_directories)' -d 'Directory for hutch\'s temporary files (TMPDIR)'
 complete -c hutch -n "__hutch_at ''" -l cgroup-manager -x -a 'cgroupfs systemd' -d 'Cgroup manager: cgroupfs or systemd'
 complete -c hutch -n "__hutch_at ''" -l events-backend -x -a 'file journald none' -d 'Where events go: file, journald (the file) or none'
+complete -c hutch -n "__hutch_at ''" -l module -x -d 'Load a containers.conf module (a NAME in the modules dirs, or a PATH)'
 complete -c hutch -n "__hutch_at ''" -l noout -d 'Send hutch\'s own output to /dev/null'
 complete -c hutch -n "__hutch_at ''" -l out -r -F -d 'Write hutch\'s own output to FILE (not containers\')'
 complete -c hutch -n "__hutch_at ''" -l url -x -d 'Refused: hutch has no remote mode'

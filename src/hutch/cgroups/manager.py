@@ -93,8 +93,8 @@ def _enforceable(host: CgroupHost, wanted: Placement) -> ResourceSpec:
             f"{wanted.asked[0]} cannot be enforced: the {', '.join(sorted(missing))} "
             f"controller(s) are not delegated to {host.root}; to fix it, {FIX}; {DISABLE_HINT}"
         )
-    if limits.pids_max == 0 and "pids" in host.controllers:
-        limits = replace(limits, pids_max=DEFAULT_PIDS_LIMIT)
+    if limits.pids_max == 0 and "pids" in host.controllers and limits.pids_default >= 0:
+        limits = replace(limits, pids_max=limits.pids_default or DEFAULT_PIDS_LIMIT)
     if limits.device_weights:
         weights = weigh_devices(limits.device_weights, Path(host.mount or "/sys/fs/cgroup"))
         limits = replace(limits, device_weights=weights)

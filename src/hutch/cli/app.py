@@ -253,6 +253,13 @@ def build_app(
                 "--events-backend", help="Where events go: file, journald (the file) or none."
             ),
         ] = None,
+        module: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--module",
+                help="Load a containers.conf module (a NAME in the modules dirs, or a PATH).",
+            ),
+        ] = None,
         noout: Annotated[
             bool, typer.Option("--noout", help="Send hutch's own output to /dev/null.")
         ] = False,
@@ -292,6 +299,7 @@ def build_app(
             cgroup_manager=cgroup_manager,
             events_backend=events_backend,
             _engine=engine,
+            modules=tuple(module or ()),
             argv=tuple(argv),
         )
 

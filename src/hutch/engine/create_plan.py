@@ -18,6 +18,7 @@ from hutch.api.errors import InvalidArgument
 from hutch.cgroups.limits import ResourceSpec
 from hutch.config.settings import Settings
 from hutch.engine import (
+    conf_defaults,
     logconfig,
     netconfig,
     nsmodes,
@@ -95,6 +96,8 @@ def _check_kernel(kernel: KernelOptions) -> None:
 def parse_create(options: RunOptions, settings: Settings) -> CreateRequest:
     """Refuse bad flags (InvalidArgument) before anything is pulled or stored."""
     options = netconfig.resolve_mode(options, settings)
+    # containers.conf's defaults where the flags set nothing (engine/conf_defaults.py)
+    options = conf_defaults.apply(options, settings.defaults)
     validate_network(options.network)
     netconfig.validate(options)
     security.validate(options.security, options.network)
