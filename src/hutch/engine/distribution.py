@@ -49,7 +49,7 @@ from hutch.util import testpoint
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from hutch.engine.pushconvert import Converted
+    from hutch.engine.pushconvert import Converted, Reuse
     from hutch.registry.client import RegistryClient
     from hutch.registry.progress import Blob, Progress
     from hutch.registry.registries_conf import RegistriesConf
@@ -517,8 +517,12 @@ class Distribution:
         manifest_raw = as_manifest_type(image.manifest_raw, options.format)
         convert_dir = self._ctx.layers.new_tmp()
         try:
-            # --compression-format; and a Docker schema 2 image's plain tars travel gzipped
-            converted = convert_layers(manifest_raw, self._ctx.layers, convert_dir, compression)
+            # plain layers gzipped (or as --compression-format says), reusing what
+            # an earlier push of them made when the registry has it
+            reuse = self.reuse(client, ref.repository)
+            converted = convert_layers(
+                manifest_raw, self._ctx.layers, convert_dir, compression, reuse
+            )
             return self._push_manifest(options, image, ref, client, progress, converted)
         finally:
             remove_tree(convert_dir)
@@ -543,6 +547,9 @@ class Distribution:
         progress.line("Getting image source signatures")
 
         def push_layer(desc: Descriptor) -> None:
+            if str(desc.digest) in converted.present:  # asked while converting
+                progress.skipped("blob", str(desc.digest), "skipped: already exists")
+                return
             path = converted.blobs.get(str(desc.digest))
             self.push_blob(client, ref.repository, desc, "blob", progress, sources, path)
 
@@ -557,6 +564,20 @@ class Distribution:
         client.put_manifest(ref.repository, ref.tag or "latest", manifest_raw, manifest.media_type)
         progress.line("Storing signatures")
         return PushReport(str(ref), str(sha256_of(manifest_raw)))
+
+    def reuse(self, client: RegistryClient, repository: str) -> Reuse:
+        """The store's record of compressed layers, checked against ``repository``."""
+        from hutch.engine.pushconvert import Reuse
+        from hutch.oci.digest import parse_digest
+        from hutch.registry.challenge import repository_scope
+        from hutch.store.blobinfo import CompressedBlobs
+
+        scopes = [repository_scope(repository, ["pull", "push"])]
+
+        def at_destination(digest: str) -> bool:
+            return client.blob_exists(repository, parse_digest(digest), scopes)
+
+        return Reuse(CompressedBlobs(self._ctx.conn), at_destination)
 
     def push_blob(
         self,
