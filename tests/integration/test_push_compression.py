@@ -1,0 +1,101 @@
+"""push sends a built image's plain layers gzipped, as podman does, and a second push
+neither compresses nor uploads them again (issue 15)."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from build_helpers import build, write_context
+from harness import Hutch
+from podman_peer import Run, podman
+from registry_helpers import Registry, get_blob, get_manifest, running_registry
+
+__all__ = ["podman"]
+
+INSECURE = "--tls-verify=false"
+OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
+OCI_TAR = "application/vnd.oci.image.layer.v1.tar"
+OCI_GZIP = "application/vnd.oci.image.layer.v1.tar+gzip"
+FILE = """\
+FROM base
+COPY hello.txt /hello.txt
+RUN echo built > /built
+"""
+
+
+@pytest.fixture
+def registry(tmp_path: Path) -> Iterator[Registry]:
+    with running_registry(tmp_path / "registry", "plain") as reg:
+        yield reg
+
+
+def uploads(registry: Registry, repository: str) -> int:
+    """Upload sessions the registry started for REPOSITORY (its access log)."""
+    assert registry.log is not None
+    text = registry.log.read_bytes().decode(errors="replace")
+    return len(re.findall(rf'"POST /v2/{re.escape(repository)}/blobs/uploads/', text))
+
+
+def diff_ids(hutch: Hutch, name: str) -> list[str]:
+    return list(json.loads(hutch("image", "inspect", name).stdout)[0]["RootFS"]["Layers"])
+
+
+def test_built_image_goes_gzipped_once_and_podman_runs_it(
+    hutch: Hutch, base_image: str, registry: Registry, tmp_path: Path, podman: Run
+) -> None:
+    context = write_context(tmp_path / "ctx", {"hello.txt": "hello\n"}, containerfile=FILE)
+    build(hutch, context, "-t", "gzimg")
+    layers = diff_ids(hutch, "gzimg")
+    blobs = hutch.env.data_home / "hutch" / "storage" / "blobs" / "sha256"
+    # stored plain: each layer's blob is its tar, named by its diff id
+    assert all((blobs / d.removeprefix("sha256:")).is_file() for d in layers)
+    ref = registry.ref("gz/img:1")
+    hutch("push", INSECURE, "gzimg", ref)
+    raw = get_manifest(registry, "gz/img", "1")
+    manifest = json.loads(raw)
+    assert manifest["mediaType"] == OCI_MANIFEST
+    assert [layer["mediaType"] for layer in manifest["layers"]] == [OCI_GZIP] * len(layers)
+    for layer, diff_id in zip(manifest["layers"], layers, strict=True):
+        data = get_blob(registry, "gz/img", layer["digest"])
+        assert data[:2] == b"\x1f\x8b" and len(data) == layer["size"]
+        assert "sha256:" + hashlib.sha256(gzip.decompress(data)).hexdigest() == diff_id
+    started = uploads(registry, "gz/img")
+    assert started == len(layers) + 1  # the layers and the config
+
+    # Again, with the stored layer blobs moved away: a push that compressed a layer
+    # again would have to read its blob. The recorded digests are asked for instead.
+    aside = tmp_path / "aside"
+    aside.mkdir()
+    for diff_id in layers:
+        (blobs / diff_id.removeprefix("sha256:")).rename(aside / diff_id.removeprefix("sha256:"))
+    try:
+        again = hutch("push", INSECURE, "gzimg", ref)
+    finally:
+        for moved in aside.iterdir():
+            moved.rename(blobs / moved.name)
+    assert uploads(registry, "gz/img") == started  # no blob went up
+    for layer in manifest["layers"]:
+        assert f"Copying blob {layer['digest']} skipped: already exists\n" in again.stderr
+    assert get_manifest(registry, "gz/img", "1") == raw  # the same manifest, digest kept
+
+    # --compression-format none (hutch's own): the plain tars, as stored
+    hutch(
+        "push", "-q", INSECURE, "--compression-format", "none", "gzimg", registry.ref("gz/plain:1")
+    )
+    plain = json.loads(get_manifest(registry, "gz/plain", "1"))
+    assert [layer["mediaType"] for layer in plain["layers"]] == [OCI_TAR] * len(layers)
+    assert [layer["digest"] for layer in plain["layers"]] == layers
+    assert plain["config"] == manifest["config"]
+
+    # the differential check: podman 4.3.1 pulls the gzipped image and runs it
+    podman("pull", "-q", INSECURE, ref)
+    out = podman("run", "--rm", "--network", "none", ref, "cat", "/hello.txt", "/built").stdout
+    assert out == "hello\nbuilt\n"
+    got = json.loads(podman("image", "inspect", ref).stdout)[0]["RootFS"]["Layers"]
+    assert got == layers
