@@ -93,6 +93,13 @@ def test_built_image_goes_gzipped_once_and_podman_runs_it(
     assert [layer["digest"] for layer in plain["layers"]] == layers
     assert plain["config"] == manifest["config"]
 
+    # manifest push --all sends the entry as push does: gzipped, the same blobs
+    hutch("manifest", "create", "gzlist", "gzimg")
+    hutch("manifest", "push", "-q", INSECURE, "--all", "gzlist", registry.ref("gz/list:1"))
+    index = json.loads(get_manifest(registry, "gz/list", "1"))
+    entry = json.loads(get_manifest(registry, "gz/list", index["manifests"][0]["digest"]))
+    assert entry["layers"] == manifest["layers"]
+
     # the differential check: podman 4.3.1 pulls the gzipped image and runs it
     podman("pull", "-q", INSECURE, ref)
     out = podman("run", "--rm", "--network", "none", ref, "cat", "/hello.txt", "/built").stdout
