@@ -35,11 +35,13 @@ def registry(tmp_path: Path) -> Iterator[Registry]:
         yield reg
 
 
-def uploads(registry: Registry, repository: str) -> int:
-    """Upload sessions the registry started for REPOSITORY (its access log)."""
+def uploads(registry: Registry, repository: str, query: str = " ") -> int:
+    """Upload sessions the registry started for REPOSITORY (its access log); with
+    QUERY ``?mount=``, the cross-repository mounts asked for."""
     assert registry.log is not None
     text = registry.log.read_bytes().decode(errors="replace")
-    return len(re.findall(rf'"POST /v2/{re.escape(repository)}/blobs/uploads/', text))
+    pattern = rf'"POST /v2/{re.escape(repository)}/blobs/uploads/{re.escape(query)}'
+    return len(re.findall(pattern, text))
 
 
 def diff_ids(hutch: Hutch, name: str) -> list[str]:
@@ -76,13 +78,19 @@ def test_built_image_goes_gzipped_once_and_podman_runs_it(
         (blobs / diff_id.removeprefix("sha256:")).rename(aside / diff_id.removeprefix("sha256:"))
     try:
         again = hutch("push", INSECURE, "gzimg", ref)
+        # another repository of the registry: mounted from where the layers went
+        other = hutch("push", INSECURE, "gzimg", registry.ref("gz/other:1"))
     finally:
         for moved in aside.iterdir():
             moved.rename(blobs / moved.name)
     assert uploads(registry, "gz/img") == started  # no blob went up
     for layer in manifest["layers"]:
         assert f"Copying blob {layer['digest']} skipped: already exists\n" in again.stderr
+        assert f"Copying blob {layer['digest']} skipped: already exists\n" in other.stderr
     assert get_manifest(registry, "gz/img", "1") == raw  # the same manifest, digest kept
+    assert get_manifest(registry, "gz/other", "1") == raw
+    assert uploads(registry, "gz/other", "?mount=") == len(layers)
+    assert uploads(registry, "gz/other") == 1  # the config's
 
     # --compression-format none (hutch's own): the plain tars, as stored
     hutch(

@@ -519,7 +519,7 @@ class Distribution:
         try:
             # plain layers gzipped (or as --compression-format says), reusing what
             # an earlier push of them made when the registry has it
-            reuse = self.reuse(client, ref.repository)
+            reuse = self.reuse(client, ref)
             converted = convert_layers(
                 manifest_raw, self._ctx.layers, convert_dir, compression, reuse
             )
@@ -562,22 +562,43 @@ class Distribution:
         testpoint.pause("push-before-manifest")  # blobs uploaded, no manifest yet
         progress.checkpoint()  # a caller that left gets no manifest (the blobs stay unnamed)
         client.put_manifest(ref.repository, ref.tag or "latest", manifest_raw, manifest.media_type)
+        self.remember(converted, ref)
         progress.line("Storing signatures")
         return PushReport(str(ref), str(sha256_of(manifest_raw)))
 
-    def reuse(self, client: RegistryClient, repository: str) -> Reuse:
-        """The store's record of compressed layers, checked against ``repository``."""
+    def reuse(self, client: RegistryClient, ref: Reference) -> Reuse:
+        """The store's record of compressed layers, checked against ``ref``'s
+        repository: there already, or mounted from a repository of the same
+        registry it was pushed to (podman's blob-info cache does both)."""
         from hutch.engine.pushconvert import Reuse
         from hutch.oci.digest import parse_digest
         from hutch.registry.challenge import repository_scope
         from hutch.store.blobinfo import CompressedBlobs
 
+        cache = CompressedBlobs(self._ctx.conn)
+        repository = ref.repository
         scopes = [repository_scope(repository, ["pull", "push"])]
 
-        def at_destination(digest: str) -> bool:
-            return client.blob_exists(repository, parse_digest(digest), scopes)
+        def at_destination(text: str) -> bool:
+            digest = parse_digest(text)
+            if client.blob_exists(repository, digest, scopes):
+                return True
+            for source in cache.locations(text, ref.registry)[:3]:
+                if source == repository:
+                    continue  # recorded, but gone from there
+                location = client.mount_blob(repository, digest, source)
+                if location is None:
+                    return True
+                client.cancel_upload(repository, location)  # not mounted: compressed after all
+            return False
 
-        return Reuse(CompressedBlobs(self._ctx.conn), at_destination)
+        return Reuse(cache, at_destination)
+
+    def remember(self, converted: Converted, ref: Reference) -> None:
+        """After a push: where the compressed layers went, to mount them from later."""
+        from hutch.store.blobinfo import CompressedBlobs
+
+        CompressedBlobs(self._ctx.conn).note_locations(converted.made, ref.registry, ref.repository)
 
     def push_blob(
         self,

@@ -174,7 +174,7 @@ def _push_local(ctx: EngineContext, work: _Work, image: ImageRecord) -> bytes:
 
     repository = work.ref.repository
     # plain layers gzipped (or as --compression-format says), as push sends them
-    reuse = work.dist.reuse(work.client, repository)
+    reuse = work.dist.reuse(work.client, work.ref)
     converted = convert_layers(image.manifest_raw, ctx.layers, work.tmp, work.compression, reuse)
     manifest = parse_manifest(converted.manifest_raw)
     if not isinstance(manifest, ImageManifest):
@@ -190,6 +190,7 @@ def _push_local(ctx: EngineContext, work: _Work, image: ImageRecord) -> bytes:
     )
     raw = converted.manifest_raw
     work.client.put_manifest(repository, str(sha256_of(raw)), raw, manifest.media_type)
+    work.dist.remember(converted, work.ref)
     return raw
 
 

@@ -49,6 +49,7 @@ class Converted:
     manifest_raw: bytes
     blobs: dict[str, Path] = field(default_factory=dict)  # digest → file outside the store
     present: set[str] = field(default_factory=set)  # digests the destination was found to have
+    made: dict[str, str] = field(default_factory=dict)  # compressed digest → its plain diff id
 
 
 # podman's --format names: the manifest type a push sends.
@@ -167,7 +168,7 @@ def layer_target(current: str, target: str, force: bool) -> str:
 class Reuse:
     """What lets a push skip compressing a plain layer again: the store's record of
     what it compressed to (``store/blobinfo.py``), and whether the destination has
-    a blob (a HEAD request)."""
+    a blob (a HEAD request, or a mount from where it was pushed before)."""
 
     cache: CompressedBlobs
     at_destination: Callable[[str], bool]
@@ -207,14 +208,17 @@ def convert_layers(
         cached = reuse.cache.get(source, want, level) if reuse and current == "none" else None
         if cached is not None and reuse is not None and reuse.at_destination(cached.digest):
             out.present.add(cached.digest)
+            out.made[cached.digest] = source
             entry.update(
                 mediaType=_TYPE[(manifest_type, want)], digest=cached.digest, size=cached.size
             )
             continue
         path = tmp / f"layer-{len(out.blobs)}.{want}"
         digest, size = _recompress(layers.blob_path(source), path, want, level)
-        if reuse is not None and current == "none" and cached != CompressedBlob(digest, size):
-            reuse.cache.put(source, want, level, CompressedBlob(digest, size))
+        if reuse is not None and current == "none":
+            out.made[digest] = source
+            if cached != CompressedBlob(digest, size):
+                reuse.cache.put(source, want, level, CompressedBlob(digest, size))
         out.blobs[digest] = path
         entry.update(mediaType=_TYPE[(manifest_type, want)], digest=digest, size=size)
     if out.blobs or out.present:

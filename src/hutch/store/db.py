@@ -232,8 +232,9 @@ _SCHEMA = (
     """,
     # 15: what a plain layer compressed to on a push (store/blobinfo.py), as podman's
     # blob-info cache: a second push of the layer asks the registry for that digest
-    # instead of compressing it again. Only the mapping is kept (not the compressed
-    # blob, which would double the layer's disk use); it goes with the layer.
+    # instead of compressing it again, and mounts it from a repository of the same
+    # registry it went to before. Only the mapping is kept (not the compressed
+    # blob, which would add to the layer's disk use); it goes with the layer.
     """
     CREATE TABLE compressed_blobs (
         diff_id TEXT NOT NULL REFERENCES layers(diff_id) ON DELETE CASCADE,
@@ -243,6 +244,14 @@ _SCHEMA = (
         size INTEGER NOT NULL,
         PRIMARY KEY (diff_id, algorithm, level)
     );
+    CREATE TABLE compressed_blob_locations (
+        diff_id TEXT NOT NULL REFERENCES layers(diff_id) ON DELETE CASCADE,
+        digest TEXT NOT NULL,
+        registry TEXT NOT NULL,
+        repository TEXT NOT NULL,
+        PRIMARY KEY (digest, registry, repository)
+    );
+    CREATE INDEX compressed_blob_locations_layer ON compressed_blob_locations(diff_id);
     """,
 )
 

@@ -134,3 +134,26 @@ def test_a_wrong_record_is_corrected_not_trusted(tmp_path: Path) -> None:
     entry = json.loads(converted.manifest_raw)["layers"][0]
     assert entry["digest"] != stale.digest
     assert cache.get(layers[0].diff_id, "gzip", 6) == CompressedBlob(entry["digest"], entry["size"])
+
+
+def test_locations_are_noted_per_registry_and_go_with_the_layer(tmp_path: Path) -> None:
+    store, cache, layers, _ = _store(tmp_path)
+    reuse = Reuse(cache, lambda digest: False)
+    converted = convert_layers(
+        oci_manifest(b"{}", layers), store, tmp_path, LayerCompression(), reuse
+    )
+    (digest,) = converted.made
+    assert converted.made == {digest: layers[0].diff_id}
+    cache.note_locations(converted.made, "reg:5000", "team/b")
+    cache.note_locations(converted.made, "reg:5000", "team/a")
+    cache.note_locations(converted.made, "reg:5000", "team/a")  # once
+    cache.note_locations(converted.made, "other:5000", "x")
+    assert cache.locations(digest, "reg:5000") == ["team/a", "team/b"]
+    assert cache.locations(digest, "nowhere") == []
+    # a layer no longer stored: nothing noted, no error
+    cache.note_locations({"sha256:" + "9" * 64: "sha256:" + "8" * 64}, "reg:5000", "c")
+    assert cache.locations("sha256:" + "9" * 64, "reg:5000") == []
+    conn = db.connect(tmp_path / "h.db")
+    with db.transaction(conn):
+        conn.execute("DELETE FROM layers")
+    assert cache.locations(digest, "reg:5000") == []
