@@ -547,8 +547,9 @@ class Distribution:
         progress.line("Getting image source signatures")
 
         def push_layer(desc: Descriptor) -> None:
-            if str(desc.digest) in converted.present:  # asked while converting
-                progress.skipped("blob", str(desc.digest), "skipped: already exists")
+            found = converted.present.get(str(desc.digest))  # asked while converting
+            if found is not None:
+                progress.skipped("blob", str(desc.digest), found)
                 return
             path = converted.blobs.get(str(desc.digest))
             self.push_blob(client, ref.repository, desc, "blob", progress, sources, path)
@@ -579,18 +580,18 @@ class Distribution:
         repository = ref.repository
         scopes = [repository_scope(repository, ["pull", "push"])]
 
-        def at_destination(text: str) -> bool:
+        def at_destination(text: str) -> str | None:
             digest = parse_digest(text)
             if client.blob_exists(repository, digest, scopes):
-                return True
+                return "skipped: already exists"
             for source in cache.locations(text, ref.registry)[:3]:
                 if source == repository:
                     continue  # recorded, but gone from there
                 location = client.mount_blob(repository, digest, source)
                 if location is None:
-                    return True
+                    return f"skipped: mounted from {source}"
                 client.cancel_upload(repository, location)  # not mounted: compressed after all
-            return False
+            return None
 
         return Reuse(cache, at_destination)
 

@@ -180,8 +180,9 @@ def _push_local(ctx: EngineContext, work: _Work, image: ImageRecord) -> bytes:
     if not isinstance(manifest, ImageManifest):
         raise InvalidArgument(f"image {image.id[:12]}: a list inside a list is not supported")
     for layer in manifest.layers:
-        if str(layer.digest) in converted.present:
-            work.progress.skipped("blob", str(layer.digest), "skipped: already exists")
+        found = converted.present.get(str(layer.digest))  # asked while converting
+        if found is not None:
+            work.progress.skipped("blob", str(layer.digest), found)
             continue
         path = converted.blobs.get(str(layer.digest))
         work.dist.push_blob(work.client, repository, layer, "blob", work.progress, (), path)

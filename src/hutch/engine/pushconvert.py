@@ -48,7 +48,7 @@ class BlobFiles(Protocol):
 class Converted:
     manifest_raw: bytes
     blobs: dict[str, Path] = field(default_factory=dict)  # digest → file outside the store
-    present: set[str] = field(default_factory=set)  # digests the destination was found to have
+    present: dict[str, str] = field(default_factory=dict)  # digest at the destination → how
     made: dict[str, str] = field(default_factory=dict)  # compressed digest → its plain diff id
 
 
@@ -171,7 +171,7 @@ class Reuse:
     a blob (a HEAD request, or a mount from where it was pushed before)."""
 
     cache: CompressedBlobs
-    at_destination: Callable[[str], bool]
+    at_destination: Callable[[str], str | None]  # how it is there (progress's words), or None
 
 
 def convert_layers(
@@ -206,8 +206,9 @@ def convert_layers(
         )
         source = str(entry["digest"])
         cached = reuse.cache.get(source, want, level) if reuse and current == "none" else None
-        if cached is not None and reuse is not None and reuse.at_destination(cached.digest):
-            out.present.add(cached.digest)
+        found = reuse.at_destination(cached.digest) if reuse and cached else None
+        if cached is not None and found is not None:
+            out.present[cached.digest] = found
             out.made[cached.digest] = source
             entry.update(
                 mediaType=_TYPE[(manifest_type, want)], digest=cached.digest, size=cached.size

@@ -83,9 +83,9 @@ def test_second_push_names_the_recorded_blob_without_compressing(tmp_path: Path)
     asked: list[str] = []
     registry: set[str] = set()
 
-    def at_destination(digest: str) -> bool:
+    def at_destination(digest: str) -> str | None:
         asked.append(digest)
-        return digest in registry
+        return "skipped: already exists" if digest in registry else None
 
     reuse = Reuse(cache, at_destination)
     manifest = oci_manifest(b"{}", layers)
@@ -105,13 +105,13 @@ def test_second_push_names_the_recorded_blob_without_compressing(tmp_path: Path)
     assert (second.manifest_raw, second.blobs, second.present) == (
         first.manifest_raw,
         {},
-        {entry["digest"]},
+        {entry["digest"]: "skipped: already exists"},
     )
     assert list((tmp_path / "2").iterdir()) == []  # no file was written
     # a registry without it: made again, the same bytes (reproducible)
     registry.clear()
     third = convert_layers(manifest, store, tmp_path, LayerCompression(), reuse)
-    assert third.manifest_raw == first.manifest_raw and third.present == set()
+    assert third.manifest_raw == first.manifest_raw and third.present == {}
     assert third.blobs[entry["digest"]].read_bytes() == data
     # another level is another record
     nine = convert_layers(manifest, store, tmp_path, LayerCompression("gzip", 9), reuse)
@@ -127,7 +127,7 @@ def test_a_wrong_record_is_corrected_not_trusted(tmp_path: Path) -> None:
     store, cache, layers, _ = _store(tmp_path)
     stale = CompressedBlob("sha256:" + "e" * 64, 9)
     cache.put(layers[0].diff_id, "gzip", 6, stale)
-    reuse = Reuse(cache, lambda digest: False)
+    reuse = Reuse(cache, lambda digest: None)
     converted = convert_layers(
         oci_manifest(b"{}", layers), store, tmp_path, LayerCompression(), reuse
     )
@@ -138,7 +138,7 @@ def test_a_wrong_record_is_corrected_not_trusted(tmp_path: Path) -> None:
 
 def test_locations_are_noted_per_registry_and_go_with_the_layer(tmp_path: Path) -> None:
     store, cache, layers, _ = _store(tmp_path)
-    reuse = Reuse(cache, lambda digest: False)
+    reuse = Reuse(cache, lambda digest: None)
     converted = convert_layers(
         oci_manifest(b"{}", layers), store, tmp_path, LayerCompression(), reuse
     )
