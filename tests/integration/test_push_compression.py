@@ -115,3 +115,29 @@ def test_built_image_goes_gzipped_once_and_podman_runs_it(
     assert out == "hello\nbuilt\n"
     got = json.loads(podman("image", "inspect", ref).stdout)[0]["RootFS"]["Layers"]
     assert got == layers
+
+
+def test_concurrent_first_pushes_agree_and_leave_one_record(
+    hutch: Hutch, base_image: str, registry: Registry, tmp_path: Path
+) -> None:
+    """Four pushes of a never-pushed image at once: each compresses and records the
+    layer (the same row, in its own transaction); all name the same blobs."""
+    import sqlite3
+    from concurrent.futures import ThreadPoolExecutor
+
+    context = write_context(tmp_path / "ctx", {"hello.txt": "hi\n"}, containerfile=FILE)
+    build(hutch, context, "-t", "conc")
+    layers = diff_ids(hutch, "conc")
+    refs = [registry.ref(f"conc/n{n}:1") for n in range(4)]
+    with ThreadPoolExecutor(len(refs)) as pool:
+        done = list(pool.map(lambda r: hutch("push", "-q", INSECURE, "conc", r, timeout=180), refs))
+    assert all(result.returncode == 0 for result in done)
+    raws = {get_manifest(registry, f"conc/n{n}", "1") for n in range(4)}
+    assert len(raws) == 1  # reproducible gzip: the same manifest from every push
+    manifest = json.loads(raws.pop())
+    assert [layer["mediaType"] for layer in manifest["layers"]] == [OCI_GZIP] * len(layers)
+    database = hutch.env.data_home / "hutch" / "storage" / "hutch.db"
+    with sqlite3.connect(database) as conn:
+        rows = conn.execute("SELECT diff_id, digest FROM compressed_blobs").fetchall()
+    want = {(d, layer["digest"]) for d, layer in zip(layers, manifest["layers"], strict=True)}
+    assert set(rows) == want and len(rows) == len(layers)
