@@ -189,7 +189,8 @@ def convert_layers(
     (``Converted.present``).
     """
     doc = json.loads(manifest_raw)
-    manifest_type = doc.get("mediaType")
+    # OCI's mediaType is optional (Docker's schema 2 always has it): absent, it is OCI
+    manifest_type = doc.get("mediaType") or mt.OCI_MANIFEST
     target = check_compression(compression, manifest_type)
     force = compression.force if compression.force is not None else compression.format is not None
     out = Converted(manifest_raw)

@@ -157,3 +157,13 @@ def test_locations_are_noted_per_registry_and_go_with_the_layer(tmp_path: Path) 
     with db.transaction(conn):
         conn.execute("DELETE FROM layers")
     assert cache.locations(digest, "reg:5000") == []
+
+
+def test_an_oci_manifest_without_its_optional_media_type_is_converted(tmp_path: Path) -> None:
+    store, _, layers, plain = _store(tmp_path)
+    doc = json.loads(oci_manifest(b"{}", layers))
+    del doc["mediaType"]
+    converted = convert_layers(json.dumps(doc).encode(), store, tmp_path, LayerCompression())
+    entry = json.loads(converted.manifest_raw)["layers"][0]
+    assert entry["mediaType"] == GZIP
+    assert gzip.decompress(converted.blobs[entry["digest"]].read_bytes()) == plain
