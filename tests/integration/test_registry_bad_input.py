@@ -74,7 +74,9 @@ def test_corrupted_layer_blob_is_refused_and_nothing_stays(
     data.write_bytes(bytes(raw))
     result = hutch("pull", INSECURE, registry.ref("bad/layer:1"), check=False)
     message = one_error(result)
-    assert "mismatch" in message or "invalid" in message.lower(), message
+    # the layer went up gzipped: zlib's check may catch the damage before the digest
+    refused = ("mismatch", "invalid", "not valid gzip data")
+    assert any(word in message.lower() for word in refused), message
     assert leftovers(hutch) == []
     assert hutch("images", "-q").stdout == ""
 

@@ -53,7 +53,8 @@ CompressionFormat = Annotated[
     str | None,
     typer.Option(
         "--compression-format",
-        help="Compress the layers as gzip, zstd or zstd:chunked (sent as zstd).",
+        help="Compress the layers as gzip (default), zstd, zstd:chunked (sent as zstd) "
+        "or none (plain layers sent plain).",
     ),
 ]
 CompressionLevel = Annotated[

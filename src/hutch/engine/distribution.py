@@ -49,7 +49,7 @@ from hutch.util import testpoint
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from hutch.engine.pushconvert import Converted
+    from hutch.engine.pushconvert import Converted, Reuse
     from hutch.registry.client import RegistryClient
     from hutch.registry.progress import Blob, Progress
     from hutch.registry.registries_conf import RegistriesConf
@@ -531,8 +531,12 @@ class Distribution:
         manifest_raw = as_manifest_type(image.manifest_raw, options.format)
         convert_dir = self._ctx.layers.new_tmp()
         try:
-            # --compression-format; and a Docker schema 2 image's plain tars travel gzipped
-            converted = convert_layers(manifest_raw, self._ctx.layers, convert_dir, compression)
+            # plain layers gzipped (or as --compression-format says), reusing what
+            # an earlier push of them made when the registry has it
+            reuse = self.reuse(client, ref)
+            converted = convert_layers(
+                manifest_raw, self._ctx.layers, convert_dir, compression, reuse
+            )
             return self._push_manifest(options, image, ref, client, progress, converted)
         finally:
             remove_tree(convert_dir)
@@ -557,6 +561,10 @@ class Distribution:
         progress.line("Getting image source signatures")
 
         def push_layer(desc: Descriptor) -> None:
+            found = converted.present.get(str(desc.digest))  # asked while converting
+            if found is not None:
+                progress.skipped("blob", str(desc.digest), found)
+                return
             path = converted.blobs.get(str(desc.digest))
             self.push_blob(client, ref.repository, desc, "blob", progress, sources, path)
 
@@ -569,8 +577,43 @@ class Distribution:
         testpoint.pause("push-before-manifest")  # blobs uploaded, no manifest yet
         progress.checkpoint()  # a caller that left gets no manifest (the blobs stay unnamed)
         client.put_manifest(ref.repository, ref.tag or "latest", manifest_raw, manifest.media_type)
+        self.remember(converted, ref)
         progress.line("Storing signatures")
         return PushReport(str(ref), str(sha256_of(manifest_raw)))
+
+    def reuse(self, client: RegistryClient, ref: Reference) -> Reuse:
+        """The store's record of compressed layers, checked against ``ref``'s
+        repository: there already, or mounted from a repository of the same
+        registry it was pushed to (podman's blob-info cache does both)."""
+        from hutch.engine.pushconvert import Reuse
+        from hutch.oci.digest import parse_digest
+        from hutch.registry.challenge import repository_scope
+        from hutch.store.blobinfo import CompressedBlobs
+
+        cache = CompressedBlobs(self._ctx.conn)
+        repository = ref.repository
+        scopes = [repository_scope(repository, ["pull", "push"])]
+
+        def at_destination(text: str) -> str | None:
+            digest = parse_digest(text)
+            if client.blob_exists(repository, digest, scopes):
+                return "skipped: already exists"
+            for source in cache.locations(text, ref.registry)[:3]:
+                if source == repository:
+                    continue  # recorded, but gone from there
+                location = client.mount_blob(repository, digest, source)
+                if location is None:
+                    return f"skipped: mounted from {source}"
+                client.cancel_upload(repository, location)  # not mounted: compressed after all
+            return None
+
+        return Reuse(cache, at_destination)
+
+    def remember(self, converted: Converted, ref: Reference) -> None:
+        """After a push: where the compressed layers went, to mount them from later."""
+        from hutch.store.blobinfo import CompressedBlobs
+
+        CompressedBlobs(self._ctx.conn).note_locations(converted.made, ref.registry, ref.repository)
 
     def push_blob(
         self,

@@ -8,10 +8,11 @@ An entry is pushed from local storage when an image there has its digest (its
 manifest bytes exactly, so the digest in the index holds), else copied from the
 registry it was added from.
 
-``--compression-format`` (and a Docker schema 2 image's plain tars, as ``push``
-sends them) rewrites an entry's layers, so its manifest and digest change: the
+A local entry's plain layers are gzipped as ``push`` sends them (or compressed as
+``--compression-format`` says), which rewrites its manifest and digest: the
 index pushed names the entries as they were written, as podman's does. An entry
-copied from a registry is then fetched (verified) and recompressed too.
+copied from a registry is copied as it is, unless ``--compression-format`` is
+given: then it is fetched (verified) and recompressed too.
 """
 
 from __future__ import annotations
@@ -50,8 +51,8 @@ def push_list(
     index = as_format(stored, options.format)  # a bad --format fails before any upload
     compression = LayerCompression.of(options)
     kind = check_compression(compression, None)  # so do bad compression flags
-    if kind == "zstd" and options.all:
-        _refuse_zstd_docker(index)
+    if kind != "gzip" and options.all:
+        _refuse_docker_entries(index, kind)
     ref = _destination(options.destination or options.list)
     client = dist.client(ref.registry, options.access)
     progress = dist.progress(options.quiet)
@@ -71,13 +72,14 @@ def push_list(
     return digest
 
 
-def _refuse_zstd_docker(index: ImageIndex) -> None:
-    """Before any upload: zstd layers cannot be named by a Docker schema 2 entry."""
+def _refuse_docker_entries(index: ImageIndex, kind: str) -> None:
+    """Before any upload: zstd or plain layers cannot be named by a Docker schema 2 entry."""
+    layers = "plain" if kind == "none" else kind
     for entry in index.manifests:
         if entry.media_type == mt.DOCKER_MANIFEST:
             raise InvalidArgument(
                 f"instance {entry.digest} is a Docker schema 2 manifest, which cannot name "
-                "zstd layers: use --compression-format gzip, or build it with --format oci"
+                f"{layers} layers: use --compression-format gzip, or build it with --format oci"
             )
 
 
@@ -170,13 +172,18 @@ def _push_entry(
 def _push_local(ctx: EngineContext, work: _Work, image: ImageRecord) -> bytes:
     from hutch.engine.pushconvert import convert_layers
 
-    # --compression-format, and a Docker schema 2 image's plain tars (sent gzipped)
-    converted = convert_layers(image.manifest_raw, ctx.layers, work.tmp, work.compression)
+    repository = work.ref.repository
+    # plain layers gzipped (or as --compression-format says), as push sends them
+    reuse = work.dist.reuse(work.client, work.ref)
+    converted = convert_layers(image.manifest_raw, ctx.layers, work.tmp, work.compression, reuse)
     manifest = parse_manifest(converted.manifest_raw)
     if not isinstance(manifest, ImageManifest):
         raise InvalidArgument(f"image {image.id[:12]}: a list inside a list is not supported")
-    repository = work.ref.repository
     for layer in manifest.layers:
+        found = converted.present.get(str(layer.digest))  # asked while converting
+        if found is not None:
+            work.progress.skipped("blob", str(layer.digest), found)
+            continue
         path = converted.blobs.get(str(layer.digest))
         work.dist.push_blob(work.client, repository, layer, "blob", work.progress, (), path)
     work.dist.push_bytes(
@@ -184,6 +191,7 @@ def _push_local(ctx: EngineContext, work: _Work, image: ImageRecord) -> bytes:
     )
     raw = converted.manifest_raw
     work.client.put_manifest(repository, str(sha256_of(raw)), raw, manifest.media_type)
+    work.dist.remember(converted, work.ref)
     return raw
 
 

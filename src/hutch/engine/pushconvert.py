@@ -1,12 +1,15 @@
-"""A Docker schema 2 image on its way to a registry: gzip its uncompressed layers.
+"""A local image on its way to a registry: its layers in the compression asked for.
 
 Built and committed layers are stored as plain tars (their blob is the tar
-``LayerStore.ingest_dir`` wrote). An OCI manifest may name such a blob, but
-a Docker schema 2 manifest knows only ``rootfs.diff.tar.gzip`` for a
-distributable layer, so a push of a ``build --format docker`` image
-compresses each plain layer into a temp dir and sends a manifest naming the
-compressed blobs; the stored image is left as it is (the pushed manifest's
-digest is the one the push reports, as with podman).
+``LayerStore.ingest_dir`` wrote). As podman does, a push sends plain layers
+gzipped by default (``--compression-format``, gzip unless given: zstd, or
+``none`` to send them plain, hutch's own) and layers stored compressed as they
+are unless ``--force-compression``; a Docker schema 2 manifest can name gzip
+layers only. Layers are compressed into a temp dir and the pushed manifest names
+the compressed blobs; the stored image is left as it is (the pushed manifest's
+digest is the one the push reports, as with podman). What a plain layer
+compressed to is recorded (``store/blobinfo.py``), so a second push asks the
+registry for that digest instead of compressing the layer again.
 """
 
 from __future__ import annotations
@@ -21,10 +24,14 @@ from typing import TYPE_CHECKING, BinaryIO, Protocol
 
 from hutch.api.errors import HostNotReady, InvalidArgument
 from hutch.oci import mediatypes as mt
+from hutch.store.blobinfo import CompressedBlob
 from hutch.store.compression import HashingReader
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from hutch.api.images import ManifestPushOptions, PushOptions
+    from hutch.store.blobinfo import CompressedBlobs
     from hutch.store.images import ImageRecord, ImageStore
 
 _CHUNK = 1 << 20
@@ -41,6 +48,8 @@ class BlobFiles(Protocol):
 class Converted:
     manifest_raw: bytes
     blobs: dict[str, Path] = field(default_factory=dict)  # digest → file outside the store
+    present: dict[str, str] = field(default_factory=dict)  # digest at the destination → how
+    made: dict[str, str] = field(default_factory=dict)  # compressed digest → its plain diff id
 
 
 # podman's --format names: the manifest type a push sends.
@@ -86,20 +95,16 @@ def with_stored_blobs(image: ImageRecord, images: ImageStore, blobs: BlobFiles) 
     return images.get(image.id) or image
 
 
-def gzip_plain_layers(manifest_raw: bytes, layers: BlobFiles, tmp: Path) -> Converted:
-    """``manifest_raw`` with each plain-tar Docker layer replaced by its gzip (in ``tmp``)."""
-    return convert_layers(manifest_raw, layers, tmp, LayerCompression())
-
-
 @dataclass(frozen=True)
 class LayerCompression:
     """``push --compression-format``, ``--compression-level``, ``--force-compression``.
 
-    ``format`` None is push's default: layers go as they are stored, but for a
-    Docker manifest's plain tars (gzipped: schema 2 has no plain layers).
+    ``format`` None is podman's default, gzip: plain layers are gzipped, layers
+    compressed otherwise go as they are stored. ``none`` (hutch's own: podman has no
+    way to push plain layers) sends plain layers as they are.
     """
 
-    format: str | None = None  # gzip or zstd (zstd:chunked is sent as zstd)
+    format: str | None = None  # gzip, zstd (zstd:chunked is sent as zstd), none
     level: int | None = None
     force: bool | None = None  # None: true when a format is given (podman's default)
 
@@ -109,7 +114,8 @@ class LayerCompression:
         return cls(options.compression_format, options.compression_level, options.force_compression)
 
 
-COMPRESSION_FORMATS = ("gzip", "zstd", "zstd:chunked")
+COMPRESSION_FORMATS = ("gzip", "zstd", "zstd:chunked", "none")
+DEFAULT_FORMAT = "gzip"  # podman-push(1): "The default is gzip"
 # the compression a layer's media type names, and the type for each compression
 _KIND = {
     **{t: "none" for t in mt.LAYER_TAR_TYPES},
@@ -117,6 +123,7 @@ _KIND = {
     **{t: "zstd" for t in mt.LAYER_ZSTD_TYPES},
 }
 _TYPE = {
+    (mt.OCI_MANIFEST, "none"): mt.OCI_LAYER_TAR,
     (mt.OCI_MANIFEST, "gzip"): mt.OCI_LAYER_GZIP,
     (mt.OCI_MANIFEST, "zstd"): mt.OCI_LAYER_ZSTD,
     (mt.DOCKER_MANIFEST, "gzip"): mt.DOCKER_LAYER_GZIP,
@@ -124,22 +131,23 @@ _TYPE = {
 _LEVELS = {"gzip": (0, 9, 6), "zstd": (1, 19, 3)}  # lowest, highest, default
 
 
-def check_compression(compression: LayerCompression, manifest_type: str | None) -> str | None:
-    """The compression to send (gzip, zstd, None: as stored); a bad value is refused."""
-    fmt = compression.format
-    if fmt is None:
-        if compression.level is not None:
-            raise InvalidArgument("--compression-level needs --compression-format")
-        return None
+def check_compression(compression: LayerCompression, manifest_type: str | None) -> str:
+    """The compression to send plain layers in (gzip, zstd, none); a bad value is refused."""
+    fmt = compression.format or DEFAULT_FORMAT
     if fmt not in COMPRESSION_FORMATS:
         raise InvalidArgument(
             f"invalid --compression-format {fmt!r}: use {', '.join(COMPRESSION_FORMATS)}"
         )
-    kind = "zstd" if fmt.startswith("zstd") else "gzip"
-    if kind == "zstd" and manifest_type == mt.DOCKER_MANIFEST:
+    kind = "zstd" if fmt.startswith("zstd") else fmt
+    if kind != "gzip" and manifest_type == mt.DOCKER_MANIFEST:
         raise InvalidArgument(
-            "a Docker schema 2 manifest cannot name zstd layers: push with --format oci"
+            f"a Docker schema 2 manifest cannot name {'plain' if kind == 'none' else kind} "
+            "layers: push with --format oci"
         )
+    if kind == "none":
+        if compression.level is not None:
+            raise InvalidArgument("--compression-level does not apply to --compression-format none")
+        return kind
     low, high, _ = _LEVELS[kind]
     if compression.level is not None and not low <= compression.level <= high:
         raise InvalidArgument(
@@ -148,38 +156,74 @@ def check_compression(compression: LayerCompression, manifest_type: str | None) 
     return kind
 
 
+def layer_target(current: str, target: str, force: bool) -> str:
+    """The compression a layer stored as ``current`` is sent in: a plain layer always
+    in ``target``, a compressed one as it is unless ``force`` (podman's rule)."""
+    if current == "none" or force:
+        return target
+    return current
+
+
+@dataclass(frozen=True)
+class Reuse:
+    """What lets a push skip compressing a plain layer again: the store's record of
+    what it compressed to (``store/blobinfo.py``), and whether the destination has
+    a blob (a HEAD request, or a mount from where it was pushed before)."""
+
+    cache: CompressedBlobs
+    at_destination: Callable[[str], str | None]  # how it is there (progress's words), or None
+
+
 def convert_layers(
-    manifest_raw: bytes, layers: BlobFiles, tmp: Path, compression: LayerCompression
+    manifest_raw: bytes,
+    layers: BlobFiles,
+    tmp: Path,
+    compression: LayerCompression,
+    reuse: Reuse | None = None,
 ) -> Converted:
     """``manifest_raw`` with the layers ``compression`` asks for recompressed into ``tmp``.
 
     The diff ids (the uncompressed tars) stay, so the config and the image id do
-    too; only the pushed manifest names other blobs.
+    too; only the pushed manifest names other blobs. A plain layer whose recorded
+    compression the destination already has is named by that digest, unmade
+    (``Converted.present``).
     """
     doc = json.loads(manifest_raw)
-    manifest_type = doc.get("mediaType")
+    # OCI's mediaType is optional (Docker's schema 2 always has it): absent, it is OCI
+    manifest_type = doc.get("mediaType") or mt.OCI_MANIFEST
     target = check_compression(compression, manifest_type)
-    force = compression.force if compression.force is not None else target is not None
+    force = compression.force if compression.force is not None else compression.format is not None
     out = Converted(manifest_raw)
     for entry in doc.get("layers", []):
         media_type = entry.get("mediaType", "")
         current = _KIND.get(media_type)
         if current is None or media_type in mt.NONDISTRIBUTABLE_LAYER_TYPES:
             continue  # not a layer we know how to rewrite: sent as it is
-        want = target
-        if want is None:
-            want = "gzip" if manifest_type == mt.DOCKER_MANIFEST and current == "none" else current
-        elif current != "none" and not force:
-            want = current  # already compressed: kept unless forced
+        want = layer_target(current, target, force)
         if want == current:
             continue
-        new_type = _TYPE[(manifest_type, want)]
+        level = (
+            compression.level if compression.level is not None else _LEVELS.get(want, (0,) * 3)[2]
+        )
+        source = str(entry["digest"])
+        cached = reuse.cache.get(source, want, level) if reuse and current == "none" else None
+        found = reuse.at_destination(cached.digest) if reuse and cached else None
+        if cached is not None and found is not None:
+            out.present[cached.digest] = found
+            out.made[cached.digest] = source
+            entry.update(
+                mediaType=_TYPE[(manifest_type, want)], digest=cached.digest, size=cached.size
+            )
+            continue
         path = tmp / f"layer-{len(out.blobs)}.{want}"
-        level = compression.level if compression.level is not None else _LEVELS[want][2]
-        digest, size = _recompress(layers.blob_path(entry["digest"]), path, want, level)
+        digest, size = _recompress(layers.blob_path(source), path, want, level)
+        if reuse is not None and current == "none":
+            out.made[digest] = source
+            if cached != CompressedBlob(digest, size):
+                reuse.cache.put(source, want, level, CompressedBlob(digest, size))
         out.blobs[digest] = path
-        entry.update(mediaType=new_type, digest=digest, size=size)
-    if out.blobs:
+        entry.update(mediaType=_TYPE[(manifest_type, want)], digest=digest, size=size)
+    if out.blobs or out.present:
         out.manifest_raw = json.dumps(doc, separators=(",", ":"), sort_keys=True).encode()
     return out
 
@@ -189,8 +233,11 @@ def _recompress(source: Path, target: Path, kind: str, level: int) -> tuple[str,
     from hutch.store.compression import open_decompressed
 
     with open(source, "rb") as src, open_decompressed(src) as plain, open(target, "wb") as raw:
-        if kind == "gzip":
-            # reproducible: no name, time 0
+        if kind == "none":
+            shutil.copyfileobj(plain, raw, _CHUNK)
+        elif kind == "gzip":
+            # reproducible (no name, time 0, the level in the key): the digest
+            # store/blobinfo.py recorded is what the same layer gives again
             with gzip.GzipFile(
                 filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=level
             ) as gz:

@@ -539,6 +539,10 @@ class RegistryClient:
             offset += length
         return location
 
+    def cancel_upload(self, repository: str, location: str) -> None:
+        """Give up an upload session (a mount the registry answered with one)."""
+        self._cancel_upload(location, [repository_scope(repository, ["pull", "push"])])
+
     def _cancel_upload(self, location: str, scopes: Sequence[str]) -> None:
         # Best effort: the registry would expire the upload session anyway.
         with contextlib.suppress(RegistryError):

@@ -230,6 +230,29 @@ _SCHEMA = (
     );
     CREATE INDEX container_images_image ON container_images(image_id);
     """,
+    # 15: what a plain layer compressed to on a push (store/blobinfo.py), as podman's
+    # blob-info cache: a second push of the layer asks the registry for that digest
+    # instead of compressing it again, and mounts it from a repository of the same
+    # registry it went to before. Only the mapping is kept (not the compressed
+    # blob, which would add to the layer's disk use); it goes with the layer.
+    """
+    CREATE TABLE compressed_blobs (
+        diff_id TEXT NOT NULL REFERENCES layers(diff_id) ON DELETE CASCADE,
+        algorithm TEXT NOT NULL,
+        level INTEGER NOT NULL,
+        digest TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        PRIMARY KEY (diff_id, algorithm, level)
+    );
+    CREATE TABLE compressed_blob_locations (
+        diff_id TEXT NOT NULL REFERENCES layers(diff_id) ON DELETE CASCADE,
+        digest TEXT NOT NULL,
+        registry TEXT NOT NULL,
+        repository TEXT NOT NULL,
+        PRIMARY KEY (digest, registry, repository)
+    );
+    CREATE INDEX compressed_blob_locations_layer ON compressed_blob_locations(diff_id);
+    """,
 )
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from hutch.config.paths import Paths
 from hutch.engine.imagewrite import docker_manifest, oci_manifest
-from hutch.engine.pushconvert import gzip_plain_layers
+from hutch.engine.pushconvert import LayerCompression, convert_layers
 from hutch.store.layers import LayerInfo, LayerStore
 
 PLAIN = "application/vnd.oci.image.layer.v1.tar"
@@ -60,18 +60,27 @@ def _plain_layer_store(tmp_path: Path) -> tuple[LayerStore, bytes, list[LayerInf
     return store, plain, [LayerInfo(digest, digest, PLAIN, len(plain), len(plain))], work
 
 
-def test_push_gzips_plain_layers_of_a_docker_manifest_only(tmp_path: Path) -> None:
+def test_push_gzips_plain_layers_of_both_manifest_types(tmp_path: Path) -> None:
     store, plain, layers, work = _plain_layer_store(tmp_path)
-    assert gzip_plain_layers(oci_manifest(b"{}", layers), store, work).blobs == {}
-    converted = gzip_plain_layers(docker_manifest(b"{}", layers), store, work)
-    entry = json.loads(converted.manifest_raw)["layers"][0]
-    assert entry["mediaType"] == "application/vnd.docker.image.rootfs.diff.tar.gzip"
-    data = converted.blobs[entry["digest"]].read_bytes()
-    assert entry["digest"] == "sha256:" + hashlib.sha256(data).hexdigest()
-    assert entry["size"] == len(data)
-    assert gzip.decompress(data) == plain
-    again = gzip_plain_layers(docker_manifest(b"{}", layers), store, tmp_path)
-    assert again.manifest_raw == converted.manifest_raw  # reproducible: no name, no time
+    default = LayerCompression()
+    for make, gzip_type in (
+        (oci_manifest, GZIP),
+        (docker_manifest, "application/vnd.docker.image.rootfs.diff.tar.gzip"),
+    ):
+        converted = convert_layers(make(b"{}", layers), store, work, default)
+        entry = json.loads(converted.manifest_raw)["layers"][0]
+        assert entry["mediaType"] == gzip_type
+        data = converted.blobs[entry["digest"]].read_bytes()
+        assert entry["digest"] == "sha256:" + hashlib.sha256(data).hexdigest()
+        assert entry["size"] == len(data)
+        assert gzip.decompress(data) == plain
+        assert data[4:8] == b"\0\0\0\0" and not data[3] & 0x08  # mtime 0, no file name
+        again = convert_layers(make(b"{}", layers), store, tmp_path, default)
+        assert again.manifest_raw == converted.manifest_raw  # reproducible: no name, no time
+    # --compression-format none: the plain layer goes as it is
+    oci = oci_manifest(b"{}", layers)
+    kept = convert_layers(oci, store, work, LayerCompression("none"))
+    assert (kept.manifest_raw, kept.blobs) == (oci, {})
 
 
 def test_annotations_go_into_a_made_manifest() -> None:
@@ -116,12 +125,20 @@ def test_push_compression_format_recompresses_and_force_false_keeps(tmp_path: Pa
     assert gzip.decompress(gz.blobs[gz_entry["digest"]].read_bytes()) == plain
     kept = convert_layers(manifest, store, work, LayerCompression("gzip", force=False))
     assert (kept.manifest_raw, kept.blobs) == (manifest, {})
-    # without a format: as stored
+    # without a format: compressed layers as stored
     assert convert_layers(manifest, store, work, LayerCompression()).blobs == {}
+    # none forced (a format given): decompressed; not forced: kept
+    unz_doc = convert_layers(manifest, store, work, LayerCompression("none"))
+    un_entry = json.loads(unz_doc.manifest_raw)["layers"][0]
+    assert (un_entry["mediaType"], un_entry["digest"]) == (PLAIN, layers[0].diff_id)
+    assert unz_doc.blobs[un_entry["digest"]].read_bytes() == plain
+    lazy = convert_layers(manifest, store, work, LayerCompression("none", force=False))
+    assert lazy.blobs == {}
     docker = "application/vnd.docker.distribution.manifest.v2+json"
     for bad, message in [
         (LayerCompression("lz4"), "invalid --compression-format 'lz4'"),
-        (LayerCompression(level=3), "--compression-level needs --compression-format"),
+        (LayerCompression(level=10), "for gzip: 0 to 9"),  # the level of the default gzip
+        (LayerCompression("none", 3), "does not apply to --compression-format none"),
         (LayerCompression("zstd", 20), "1 to 19"),
         (LayerCompression("gzip", -1), "0 to 9"),
     ]:
@@ -129,3 +146,6 @@ def test_push_compression_format_recompresses_and_force_false_keeps(tmp_path: Pa
             check_compression(bad, None)
     with pytest.raises(InvalidArgument, match="cannot name zstd layers"):
         check_compression(LayerCompression("zstd:chunked"), docker)
+    with pytest.raises(InvalidArgument, match="cannot name plain layers"):
+        check_compression(LayerCompression("none"), docker)
+    assert check_compression(LayerCompression(level=9), docker) == "gzip"

@@ -1,5 +1,5 @@
-"""manifest push --compression-format zstd: a list with a Docker schema 2 image is
-refused before anything is uploaded (that manifest type cannot name zstd layers)."""
+"""manifest push --compression-format zstd|none: a list with a Docker schema 2 image
+is refused before anything is uploaded (that manifest type names gzip layers only)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from hutch.api.errors import InvalidArgument
-from hutch.engine.manifest_push import _refuse_zstd_docker
+from hutch.engine.manifest_push import _refuse_docker_entries
 from hutch.oci import mediatypes as mt
 from hutch.oci.digest import parse_digest
 from hutch.oci.manifest import Descriptor, ImageIndex
@@ -18,12 +18,15 @@ DOCKER = Descriptor(mt.DOCKER_MANIFEST, parse_digest("sha256:" + "b" * 64), 10)
 
 
 def test_an_index_of_oci_images_may_take_zstd() -> None:
-    _refuse_zstd_docker(ImageIndex((OCI, OCI)))
+    _refuse_docker_entries(ImageIndex((OCI, OCI)), "zstd")
+    _refuse_docker_entries(ImageIndex((OCI, OCI)), "none")
 
 
 def test_a_docker_schema_2_entry_refuses_zstd_and_names_itself() -> None:
     with pytest.raises(InvalidArgument, match=r"instance sha256:b{64} is a Docker schema 2"):
-        _refuse_zstd_docker(ImageIndex((OCI, DOCKER)))
+        _refuse_docker_entries(ImageIndex((OCI, DOCKER)), "zstd")
+    with pytest.raises(InvalidArgument, match="cannot name plain layers"):
+        _refuse_docker_entries(ImageIndex((DOCKER,)), "none")
 
 
 def test_a_push_sends_the_manifest_whose_blobs_the_store_holds(tmp_path: Path) -> None:
