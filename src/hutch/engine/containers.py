@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from hutch.api.containers import (
+from hutch.api.container_actions import (
     ActionReport,
     KillOptions,
     RemoveContainerOptions,
@@ -84,8 +84,7 @@ class ContainerService:
         infra_of: str = "",
         released_ports: frozenset[tuple[int, str]] = frozenset(),
     ) -> str:
-        from hutch.engine import pod_member, rootfs_dir
-        from hutch.engine import volumes as engine_volumes
+        from hutch.engine import container_mounts, pod_member, rootfs_dir
         from hutch.engine.create_plan import parse_create, plan_create
 
         member = None
@@ -109,7 +108,7 @@ class ContainerService:
         self._ctx.enter_session()
         pod_id = infra_of or (member.pod_id if member else "")
         if source is not None:
-            mount_requests = engine_volumes.plan_mounts(self._ctx, options.volumes, ())
+            mount_requests = container_mounts.plan_mounts(self._ctx, options.volumes, ())
             plan = plan_create(
                 request, rootfs_dir.image_config(), self._ctx.settings, self._ctx.driver.name
             )
@@ -117,7 +116,7 @@ class ContainerService:
         from hutch.engine.pull_policy import image_for_run  # registry code only when needed
 
         image = image_for_run(self._ctx, options.image, options.pull)
-        mount_requests = engine_volumes.plan_mounts(
+        mount_requests = container_mounts.plan_mounts(
             self._ctx, options.volumes, image.config.config.volumes
         )
         plan = plan_create(request, image.config, self._ctx.settings, self._ctx.driver.name)
@@ -137,6 +136,7 @@ class ContainerService:
         ``image`` None: ``source`` (--rootfs) is its root; the record names no image.
         """
         from hutch.engine import (
+            container_mounts,
             logconfig,
             notify_relay,
             nsmodes,
@@ -145,7 +145,6 @@ class ContainerService:
             systemd_mode,
         )
         from hutch.engine import networks as engine_networks
-        from hutch.engine import volumes as engine_volumes
         from hutch.engine.specbuild import build_spec
         from hutch.runtime import spawn
         from hutch.store.db import ensure_room
@@ -198,7 +197,7 @@ class ContainerService:
                 infra_dirs = self._ctx.containers.dirs(member.infra_id) if member.infra_id else None
                 spec = pod_member.member_spec(spec, member, infra_dirs, name)
                 spec = pod_member.link_shared_files(spec, member, dirs.userdata)
-            mounts, mount_records = engine_volumes.attach_mounts(
+            mounts, mount_records = container_mounts.attach_mounts(
                 self._ctx, record.id, mount_requests, rootfs
             )
             log = logconfig.log_spec(options.log.driver, options.log.opts, dirs.userdata)

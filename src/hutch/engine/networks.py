@@ -23,8 +23,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from hutch.api.common import PruneReport
+from hutch.api.container_actions import ActionReport
 from hutch.api.container_config import RunOptions
-from hutch.api.containers import ActionReport
 from hutch.api.errors import Conflict, HostNotReady, HutchError, InvalidArgument, NoSuchObject
 from hutch.api.network_compat import BRIDGE_OPTIONS
 from hutch.api.networks import (

@@ -604,6 +604,45 @@ def test_run_s_modules_leave_the_container_init_to_the_monitor() -> None:
     assert [m for m in NOT_FOR_RUN if f"'{m}'" in modules] == []
 
 
+# What create leaves out (issue 16): api.containers' sixty classes (its verbs' options
+# and reports are in api/container_actions.py), the volume verbs and their copy-up
+# (engine/container_mounts.py makes a new container's mounts), and, once the default
+# seccomp program is cached, the profile's modules and OpenSSL (hashlib).
+NOT_FOR_CREATE = (
+    *NEVER,
+    "hutch.api.containers",
+    "hutch.api.images",
+    "hutch.api.volumes",
+    "hutch.engine.volumes",
+    "hutch.engine.volume_copyup",
+    "hutch.store.volumes",
+    "hutch.runtime.seccomp.default",
+    "hutch.runtime.seccomp.compiler",
+    "hashlib",
+)
+
+
+def test_create_loads_only_the_create_half(tmp_path: Path) -> None:
+    rootfs = tmp_path / "rootfs"
+    rootfs.mkdir()
+    argv = ["create", "--rootfs", str(rootfs), "true"]
+    assert "hutch.runtime.seccomp.compiler" in _imported(argv, tmp_path)  # compiled, cached
+    modules = _imported(argv, tmp_path)
+    assert "hutch.cli.fast" in modules
+    assert "hutch.engine.container_mounts" in modules
+    assert "hutch.engine.specbuild" in modules
+    assert _matching(modules, NOT_FOR_CREATE) == []
+
+
+def test_the_image_of_a_new_container_loads_no_registry_classes() -> None:
+    # create and run of a local image: api.images (its pull options) only for a pull
+    probe = (
+        "import sys\nimport hutch.engine.pull_policy\nprint('hutch.api.images' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
+
+
 # What ``compose ps`` of an unchanged project leaves out (issue 17): typer, and the
 # loading of the file (YAML, the schema, normalisation), whose result it reuses.
 NOT_FOR_COMPOSE_PS = (
