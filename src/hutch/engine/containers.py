@@ -342,12 +342,12 @@ class ContainerService:
             self._ready.append(prespawned)
 
     def start(self, names: Sequence[str], options: StartOptions) -> list[ActionReport]:
-        from hutch.engine import lifecycle
+        from hutch.engine.run_flags import detach_keys
         from hutch.runtime.relay import Detached
 
         attach = options.attach
         if attach:
-            lifecycle.detach_keys(options.detach_keys)  # a bad flag fails before anything starts
+            detach_keys(options.detach_keys)  # a bad flag fails before anything starts
         self._ctx.enter_session()
         names = self._targets(names, options.all, options.latest, options.filters)
         reports = []
@@ -401,7 +401,7 @@ class ContainerService:
         Raises ``Detached`` when the user typed the detach keys (the flag, else
         the container's own ``--detach-keys``): the container runs on.
         """
-        from hutch.engine import lifecycle
+        from hutch.engine import run_flags
         from hutch.runtime import spawn
         from hutch.runtime.signalproxy import SignalProxy
 
@@ -412,7 +412,7 @@ class ContainerService:
             own_proxy = proxy
         else:
             own_proxy = None
-        keys = lifecycle.detach_keys(
+        keys = run_flags.detach_keys(
             detach_keys
             if detach_keys is not None
             else container.config.options.lifecycle.detach_keys
@@ -840,9 +840,9 @@ class ContainerService:
         anonymous: list[str] = []
         if volumes:
             # Anonymous volumes go with the container (rm -v, --rm); named ones never.
-            from hutch.engine import volumes as engine_volumes
+            from hutch.engine import container_mounts
 
-            anonymous = engine_volumes.release_anonymous(self._ctx, container_id)
+            anonymous = container_mounts.release_anonymous(self._ctx, container_id)
         self._ctx.containers.delete(container_id)
         self._ctx.pods.forget_infra(container_id)  # rm -a: its pod has none now
         if netrun.serves_names(self._ctx):  # the network code only then
@@ -866,7 +866,7 @@ class ContainerService:
                 if dirs.root.exists():
                     remove_tree(dirs.root)
         if anonymous:
-            engine_volumes.remove_unused(self._ctx, anonymous)
+            container_mounts.remove_unused(self._ctx, anonymous)
 
     # -- wait ------------------------------------------------------------------
 

@@ -1,13 +1,13 @@
-"""Volumes: the ``volume`` verbs, and what removing a container does to its volumes.
+"""Volumes: the ``volume`` verbs.
 
-The mounts of a new container (``plan_mounts``, ``attach_mounts``) are in
-engine/container_mounts.py, which ``create`` loads without this module.
+A container's side (the mounts of a new container, its anonymous volumes when it
+goes) is in engine/container_mounts.py, which create, run and rm load without this
+module.
 """
 
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Callable, Sequence
 from typing import BinaryIO
 
@@ -27,27 +27,6 @@ from hutch.store.volumes import VolumeRecord
 from hutch.util.ids import new_id
 from hutch.volumes import image_driver, specs
 from hutch.volumes.filters import VolumeFilters, parse_volume_filters
-
-
-def release_anonymous(ctx: EngineContext, container_id: str) -> list[str]:
-    """The anonymous volumes the container mounts (ask before its record goes)."""
-    out = []
-    for name in ctx.volumes.volumes_of(container_id):
-        volume = ctx.volumes.get(name)
-        if volume is not None and volume.anonymous:
-            out.append(name)
-    return out
-
-
-def remove_unused(ctx: EngineContext, names: Sequence[str]) -> None:
-    """Remove those of ``names`` that no container mounts any more."""
-    for name in names:
-        if ctx.volumes.users(name):
-            continue
-        try:
-            delete_volume(ctx, name)
-        except HutchError as exc:
-            print(f"WARN: removing volume {name}: {exc}", file=sys.stderr)
 
 
 def inspect_mounts(mounts: Sequence[MountRecord]) -> tuple[InspectMount, ...]:

@@ -568,7 +568,9 @@ def test_exec_loads_only_exec(tmp_path: Path) -> None:
 # What run's CLI leaves to the monitor (issue 16): the container's init (runtime/
 # container.py and exec.py, reached through the health checks' runner and
 # lifecycle's exec and top), about 15 modules, loaded only by the monitor and exec;
-# and a pod's record and info's report, for a container in no pod.
+# a pod's record and info's report, for a container in no pod; attach's code
+# (engine/lifecycle.py: run needs only detach_keys, in engine/run_flags.py) and
+# with it api.containers' classes; the volume verbs; the registry classes.
 RUN_HALF = (
     "hutch.engine.containers",
     "hutch.engine.pod_member",
@@ -577,15 +579,25 @@ RUN_HALF = (
     "hutch.engine.create_plan",
     "hutch.engine.specbuild",
     "hutch.engine.specbuild_lifecycle",
-    "hutch.engine.lifecycle",
     "hutch.engine.health_notify",
+    "hutch.engine.run_flags",
+    "hutch.engine.container_mounts",
+    "hutch.engine.networks",
+    "hutch.engine.pull_policy",
+    "hutch.engine.image_volumes",
+    "hutch.runtime.relay",
+    "hutch.runtime.signalproxy",
     "hutch.runtime.spawn",
 )
 NOT_FOR_RUN = (
     "hutch.runtime.container",
     "hutch.runtime.exec",
     "hutch.engine.exec",
+    "hutch.engine.lifecycle",
     "hutch.engine.pod_record",
+    "hutch.engine.volumes",
+    "hutch.api.containers",
+    "hutch.api.images",
     "hutch.api.pods",
     "hutch.api.system",
 )
