@@ -138,13 +138,13 @@ class ContainerService:
         from hutch.engine import (
             container_mounts,
             logconfig,
+            netconfig,
             notify_relay,
             nsmodes,
             pod_member,
             rootfs_dir,
             systemd_mode,
         )
-        from hutch.engine import networks as engine_networks
         from hutch.engine.specbuild import build_spec
         from hutch.runtime import spawn
         from hutch.store.db import ensure_room
@@ -152,7 +152,11 @@ class ContainerService:
 
         options, name, config = plan.request.options, plan.name, plan.config
         localtime, resources = plan.request.localtime, plan.request.resources
-        network = engine_networks.prepare(self._ctx, options, plan.network)
+        network = plan.network
+        if netconfig.looks_up_records(options.network):
+            from hutch.engine import networks as engine_networks
+
+            network = engine_networks.prepare(self._ctx, options, network)
         driver = config.driver
         container_id = new_id()
         from hutch.engine.resolve import resolved_name
@@ -173,7 +177,10 @@ class ContainerService:
         )
         dirs = self._ctx.containers.dirs(record.id)
         try:
-            network = engine_networks.allocate(self._ctx, record.id, options, network)
+            if network.mode == "bridge":  # (prepare checked its networks)
+                from hutch.engine import networks as engine_networks
+
+                network = engine_networks.allocate(self._ctx, record.id, options, network)
             if source is not None:
                 rootfs = rootfs_dir.rootfs(source, dirs, driver)
             else:

@@ -264,6 +264,11 @@ def test_network_modes_and_their_checks() -> None:
         "bridge",
     ]
     assert netconfig.user_networks("a,b") == ["a", "b"]
+    # create loads the network records' code only for the modes that read records
+    looks = [netconfig.looks_up_records(m) for m in ("container:x", "ns:/p", "a,b", "mynet")]
+    assert looks == [True, True, True, True]
+    for mode in ("none", "host", "private", "pasta", "slirp4netns", "pasta:-T,8080"):
+        assert not netconfig.looks_up_records(mode), mode
     for mode, net in (
         ("a,a", NetworkOptions()),
         ("bad name", NetworkOptions()),
