@@ -621,7 +621,8 @@ def test_run_s_modules_leave_the_container_init_to_the_monitor() -> None:
 # (engine/container_mounts.py makes a new container's mounts), the network verbs on
 # a network that reads no other record (the default, none, host), and, once the default
 # seccomp program is cached, the profile's modules and OpenSSL (hashlib); and shutil
-# (bz2, lzma), which it loaded for ``which`` (util/tools.py has its own).
+# (bz2, lzma), which it loaded for ``which`` (util/tools.py has its own); threading (the
+# --sdnotify relay's) and the --filter code.
 NOT_FOR_CREATE = (
     *NEVER,
     "hutch.api.containers",
@@ -636,6 +637,8 @@ NOT_FOR_CREATE = (
     "hutch.runtime.seccomp.compiler",
     "hashlib",
     "shutil",
+    "threading",
+    "hutch.engine.container_filters",
 )
 
 
