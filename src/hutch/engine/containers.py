@@ -445,8 +445,7 @@ class ContainerService:
         stdio: tuple[int, int, int] | None = None,
         hangup: int | None = None,
     ) -> int | None:
-        from hutch.engine import health_notify, notify_relay, nsmodes, pod_member
-        from hutch.engine import networks as engine_networks
+        from hutch.engine import health_notify, netquery, notify_relay, nsmodes, pod_member
         from hutch.runtime import spawn
         from hutch.runtime.ids import map_to_host
         from hutch.runtime.relay import window_size
@@ -483,7 +482,11 @@ class ContainerService:
         if container.record.pod_id:
             self._ensure_pod_cgroup(container.record.pod_id)
             self._start_pod_infra(container)
-        engine_networks.before_start(self._ctx, container)
+        net = netquery.network_of(container)
+        if netquery.start_needs_networks(net):
+            from hutch.engine import networks as engine_networks
+
+            engine_networks.before_start(self._ctx, container, net)
         nsmodes.before_start(self._ctx, container)
         # --sdnotify=container: the socket is there before the container's first word
         relay_socket = (

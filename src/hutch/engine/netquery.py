@@ -33,6 +33,13 @@ def network_of(container: cs.Container) -> NetworkSpec:
     return NetworkSpec()
 
 
+def start_needs_networks(net: NetworkSpec) -> bool:
+    """Whether a start has network work to do (``networks.before_start``): a container
+    it joins (whose pid changes), or user networks. The default network, none and host
+    have none, and their start loads no network code (issue 16)."""
+    return (net.mode == "join" and bool(net.join_container)) or net.mode == "bridge"
+
+
 def port_report(container: cs.Container) -> PortReport:
     from hutch.api.containers import PortReport, PublishedPort
 

@@ -215,9 +215,10 @@ def allocate(
     return replace(net, attachments=tuple(attachments), container_id=container_id)
 
 
-def before_start(ctx: EngineContext, container: cs.Container) -> None:
-    """Each start: the namespace to join (its pid changes), the rootless namespace."""
-    net = network_of(container)
+def before_start(ctx: EngineContext, container: cs.Container, net: NetworkSpec) -> None:
+    """Each start: the namespace to join (its pid changes), the rootless namespace.
+    ``net``: the container's (``netquery.network_of``); called only where
+    ``netquery.start_needs_networks`` says there is something to do."""
     if net.mode == "join" and net.join_container:
         try:
             other = cs.get(ctx, net.join_container)

@@ -570,7 +570,8 @@ def test_exec_loads_only_exec(tmp_path: Path) -> None:
 # lifecycle's exec and top), about 15 modules, loaded only by the monitor and exec;
 # a pod's record and info's report, for a container in no pod; attach's code
 # (engine/lifecycle.py: run needs only detach_keys, in engine/run_flags.py) and
-# with it api.containers' classes; the volume verbs; the registry classes.
+# with it api.containers' classes; the volume verbs; the network verbs (loaded for
+# user networks and joined containers only); the registry classes.
 RUN_HALF = (
     "hutch.engine.containers",
     "hutch.engine.pod_member",
@@ -582,7 +583,7 @@ RUN_HALF = (
     "hutch.engine.health_notify",
     "hutch.engine.run_flags",
     "hutch.engine.container_mounts",
-    "hutch.engine.networks",
+    "hutch.engine.netquery",
     "hutch.engine.pull_policy",
     "hutch.engine.image_volumes",
     "hutch.runtime.relay",
@@ -596,6 +597,7 @@ NOT_FOR_RUN = (
     "hutch.engine.lifecycle",
     "hutch.engine.pod_record",
     "hutch.engine.volumes",
+    "hutch.engine.networks",
     "hutch.api.containers",
     "hutch.api.images",
     "hutch.api.pods",
