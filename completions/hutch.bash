@@ -19,7 +19,7 @@ _hutch_subcommands() {
     "kube") echo generate play down ;;
     "play") echo kube ;;
     "container") echo run create start stop restart kill rm wait ls logs inspect checkpoint restore init clone rename exists prune cp mount unmount diff commit export runlabel exec attach top pause unpause update stats port ;;
-    "image") echo ls import rm inspect pull push search tag untag history save load prune exists tree diff mount unmount sign trust build ;;
+    "image") echo ls import rm inspect pull push search tag untag history save load prune exists tree diff mount unmount sign trust scp build ;;
     "system") echo info connection migrate reset service check df prune ;;
     "buildx") echo build ;;
     esac
@@ -28,7 +28,7 @@ _hutch_subcommands() {
 # Options of a command path (--help is everywhere).
 _hutch_options() {
     case "$1" in
-    "") echo --root --runroot --log-level --storage-driver --storage-opt --tmpdir --cgroup-manager --events-backend --noout --out --url --connection -c --remote -r --version -v ;;
+    "") echo --root --runroot --log-level --storage-driver --storage-opt --tmpdir --cgroup-manager --events-backend --module --noout --out --url --connection -c --remote -r --version -v ;;
     "images") echo --quiet -q --format --no-trunc --noheading -n --digests --all -a --filter -f --sort --history ;;
     "import") echo --change -c --message -m --quiet -q ;;
     "rmi") echo --force -f --all -a --ignore -i ;;
@@ -83,8 +83,8 @@ _hutch_options() {
     "artifact inspect") echo --format -f ;;
     "artifact rm") echo --all -a --ignore -i ;;
     "artifact extract") echo --digest --title ;;
-    "artifact pull") echo --quiet -q --tls-verify --authfile --creds --cert-dir ;;
-    "artifact push") echo --digestfile --quiet -q --tls-verify --authfile --creds --cert-dir ;;
+    "artifact pull") echo --quiet -q --tls-verify --authfile --creds --cert-dir --retry --retry-delay ;;
+    "artifact push") echo --digestfile --quiet -q --tls-verify --authfile --creds --cert-dir --retry --retry-delay ;;
     "volume create") echo --driver -d --opt -o --label -l --ignore ;;
     "volume ls") echo --filter -f --format --quiet -q --noheading -n ;;
     "volume inspect") echo --all -a --format -f ;;
@@ -194,6 +194,7 @@ _hutch_options() {
     "image diff") echo --format ;;
     "image mount") echo --all -a --format ;;
     "image unmount") echo --all -a --force -f ;;
+    "image scp") echo --quiet -q ;;
     "image build") echo --tag -t --file -f --build-arg --target --no-cache --pull --label --layers --squash --squash-all --output -o --build-context --iidfile --format --secret --ssh --platform --timestamp --quiet -q --logfile --manifest --add-host --env --unsetenv --annotation --omit-history --pull-always --pull-never --ignorefile --cache-ttl --cache-from --cache-to --rm --force-rm --progress --jobs --retry --retry-delay --network --net --userns --userns-uid-map --userns-gid-map --userns-uid-map-user --userns-gid-map-group --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --no-hostname --security-opt --ulimit --shm-size --memory -m --memory-swap --cpu-shares -c --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --tls-verify --creds --authfile --cert-dir ;;
     "system info") echo --format -f ;;
     "system reset") echo --force -f ;;
@@ -208,7 +209,7 @@ _hutch_options() {
 # Options that take a value.
 _hutch_value_options() {
     case "$1" in
-    "") echo --root --runroot --log-level --storage-driver --storage-opt --tmpdir --cgroup-manager --events-backend --out --url --connection -c ;;
+    "") echo --root --runroot --log-level --storage-driver --storage-opt --tmpdir --cgroup-manager --events-backend --module --out --url --connection -c ;;
     "images") echo --format --filter -f --sort ;;
     "import") echo --change -c --message -m ;;
     "pull") echo --platform --arch --os --variant --creds --authfile --cert-dir ;;
@@ -255,8 +256,8 @@ _hutch_value_options() {
     "artifact ls") echo --format ;;
     "artifact inspect") echo --format -f ;;
     "artifact extract") echo --digest --title ;;
-    "artifact pull") echo --authfile --creds --cert-dir ;;
-    "artifact push") echo --digestfile --authfile --creds --cert-dir ;;
+    "artifact pull") echo --authfile --creds --cert-dir --retry --retry-delay ;;
+    "artifact push") echo --digestfile --authfile --creds --cert-dir --retry --retry-delay ;;
     "volume create") echo --driver -d --opt -o --label -l ;;
     "volume ls") echo --filter -f --format ;;
     "volume inspect") echo --format -f ;;
@@ -361,6 +362,7 @@ _hutch_option_values() {
     " --tmpdir") echo "@dir" ;;
     " --cgroup-manager") echo "cgroupfs systemd" ;;
     " --events-backend") echo "file journald none" ;;
+    " --module") echo "@none" ;;
     " --out") echo "@file" ;;
     " --url") echo "@none" ;;
     " --connection"|" -c") echo "@none" ;;
@@ -786,10 +788,14 @@ _hutch_option_values() {
     "artifact pull --authfile") echo "@none" ;;
     "artifact pull --creds") echo "@none" ;;
     "artifact pull --cert-dir") echo "@none" ;;
+    "artifact pull --retry") echo "@none" ;;
+    "artifact pull --retry-delay") echo "@none" ;;
     "artifact push --digestfile") echo "@none" ;;
     "artifact push --authfile") echo "@none" ;;
     "artifact push --creds") echo "@none" ;;
     "artifact push --cert-dir") echo "@none" ;;
+    "artifact push --retry") echo "@none" ;;
+    "artifact push --retry-delay") echo "@none" ;;
     "volume create --driver"|"volume create -d") echo "@none" ;;
     "volume create --opt"|"volume create -o") echo "@none" ;;
     "volume create --label"|"volume create -l") echo "@none" ;;
@@ -1669,6 +1675,7 @@ _hutch_argument() {
     "image unmount "*) echo @image ;;
     "image sign "*) echo @file ;;
     "image trust "*) echo @file ;;
+    "image scp "*) echo @image ;;
     "image build 1") echo @file ;;
     "system connection "*) echo @file ;;
     "system service 1") echo @file ;;

@@ -34,7 +34,7 @@ function __hutch_subcommands
         case 'container'
             printf '%s\n' run create start stop restart kill rm wait ls logs inspect checkpoint restore init clone rename exists prune cp mount unmount diff commit export runlabel exec attach top pause unpause update stats port
         case 'image'
-            printf '%s\n' ls import rm inspect pull push search tag untag history save load prune exists tree diff mount unmount sign trust build
+            printf '%s\n' ls import rm inspect pull push search tag untag history save load prune exists tree diff mount unmount sign trust scp build
         case 'system'
             printf '%s\n' info connection migrate reset service check df prune
         case 'buildx'
@@ -46,7 +46,7 @@ end
 function __hutch_value_options
     switch "$argv[1]"
         case ''
-            printf '%s\n' --root --runroot --log-level --storage-driver --storage-opt --tmpdir --cgroup-manager --events-backend --out --url --connection -c
+            printf '%s\n' --root --runroot --log-level --storage-driver --storage-opt --tmpdir --cgroup-manager --events-backend --module --out --url --connection -c
         case 'images'
             printf '%s\n' --format --filter -f --sort
         case 'import'
@@ -140,9 +140,9 @@ function __hutch_value_options
         case 'artifact extract'
             printf '%s\n' --digest --title
         case 'artifact pull'
-            printf '%s\n' --authfile --creds --cert-dir
+            printf '%s\n' --authfile --creds --cert-dir --retry --retry-delay
         case 'artifact push'
-            printf '%s\n' --digestfile --authfile --creds --cert-dir
+            printf '%s\n' --digestfile --authfile --creds --cert-dir --retry --retry-delay
         case 'volume create'
             printf '%s\n' --driver -d --opt -o --label -l
         case 'volume ls'
@@ -520,6 +520,7 @@ complete -c hutch -n "__hutch_at ''" -l storage-opt -x -d 'Storage driver option
 complete -c hutch -n "__hutch_at ''" -l tmpdir -x -a '(__fish_complete_directories)' -d 'Directory for hutch\'s temporary files (TMPDIR)'
 complete -c hutch -n "__hutch_at ''" -l cgroup-manager -x -a 'cgroupfs systemd' -d 'Cgroup manager: cgroupfs or systemd'
 complete -c hutch -n "__hutch_at ''" -l events-backend -x -a 'file journald none' -d 'Where events go: file, journald (the file) or none'
+complete -c hutch -n "__hutch_at ''" -l module -x -d 'Load a containers.conf module (a NAME in the modules dirs, or a PATH)'
 complete -c hutch -n "__hutch_at ''" -l noout -d 'Send hutch\'s own output to /dev/null'
 complete -c hutch -n "__hutch_at ''" -l out -r -F -d 'Write hutch\'s own output to FILE (not containers\')'
 complete -c hutch -n "__hutch_at ''" -l url -x -d 'Refused: hutch has no remote mode'
@@ -1420,6 +1421,8 @@ complete -c hutch -n "__hutch_at 'artifact pull'" -l tls-verify -d 'Require HTTP
 complete -c hutch -n "__hutch_at 'artifact pull'" -l authfile -x -d 'Path of the authentication file (auth.json)'
 complete -c hutch -n "__hutch_at 'artifact pull'" -l creds -x -d 'Credentials USERNAME[:PASSWORD] for the registry'
 complete -c hutch -n "__hutch_at 'artifact pull'" -l cert-dir -x -d 'Directory with CA certificates (*.crt) and client certificates for the registry'
+complete -c hutch -n "__hutch_at 'artifact pull'" -l retry -x -d 'Tries after a failed transfer (default 3)'
+complete -c hutch -n "__hutch_at 'artifact pull'" -l retry-delay -x -d 'Pause between tries (default: 2s, doubled at each)'
 complete -c hutch -n "__hutch_at 'artifact pull'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'artifact pull' 1" -F
 
@@ -1430,6 +1433,8 @@ complete -c hutch -n "__hutch_at 'artifact push'" -l tls-verify -d 'Require HTTP
 complete -c hutch -n "__hutch_at 'artifact push'" -l authfile -x -d 'Path of the authentication file (auth.json)'
 complete -c hutch -n "__hutch_at 'artifact push'" -l creds -x -d 'Credentials USERNAME[:PASSWORD] for the registry'
 complete -c hutch -n "__hutch_at 'artifact push'" -l cert-dir -x -d 'Directory with CA certificates (*.crt) and client certificates for the registry'
+complete -c hutch -n "__hutch_at 'artifact push'" -l retry -x -d 'Tries after a failed transfer (default 3)'
+complete -c hutch -n "__hutch_at 'artifact push'" -l retry-delay -x -d 'Pause between tries (default: 2s, doubled at each)'
 complete -c hutch -n "__hutch_at 'artifact push'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'artifact push' 1" -f
 
@@ -2823,6 +2828,7 @@ complete -c hutch -n "__hutch_at 'image'" -a mount -d 'Mount images\' file syste
 complete -c hutch -n "__hutch_at 'image'" -a unmount -d 'Unmount images mounted with hutch image mount'
 complete -c hutch -n "__hutch_at 'image'" -a sign -d 'Refused: hutch does not sign images (no signature store or keys)'
 complete -c hutch -n "__hutch_at 'image'" -a trust -d 'Refused: hutch has no image trust policy to show or set'
+complete -c hutch -n "__hutch_at 'image'" -a scp -d 'Securely copy an image from one host to another (with ssh)'
 complete -c hutch -n "__hutch_at 'image'" -a build -d 'Build an image from a Containerfile and a context'
 complete -c hutch -n "__hutch_at 'image'" -l help -d 'Show the help and exit'
 
@@ -2974,6 +2980,11 @@ complete -c hutch -n "__hutch_arg 'image sign' 1+" -F
 # hutch image trust
 complete -c hutch -n "__hutch_at 'image trust'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'image trust' 1+" -F
+
+# hutch image scp
+complete -c hutch -n "__hutch_at 'image scp'" -l quiet -s q -d 'Suppress the output'
+complete -c hutch -n "__hutch_at 'image scp'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'image scp' 1+" -f -a '(__hutch_image_names)'
 
 # hutch image build
 complete -c hutch -n "__hutch_at 'image build'" -l tag -s t -x -d 'Name the image (repeatable)'

@@ -51,6 +51,9 @@ readonly PACKAGES=(
     # build --ssh KEY: an agent holding the key for the build (ssh-agent, ssh-add);
     # the tests make keys with ssh-keygen
     openssh-client
+    # image scp: the tests start their own sshd as the test user on a loopback port
+    # (nothing uses the system's ssh service)
+    openssh-server
     # the Python matrix: point the copied interpreters at their own libpython;
     # the README's user install (`pipx install .`), tested on Python 3.10
     patchelf pipx

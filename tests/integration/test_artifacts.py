@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from harness import Hutch
-from registry_helpers import Registry, get_blob, get_manifest, running_registry
+from registry_helpers import Registry, free_port, get_blob, get_manifest, running_registry
 
 INSECURE = "--tls-verify=false"
 
@@ -101,4 +101,46 @@ def test_artifact_round_trip_through_the_registry(
     several = hutch("artifact", "extract", name, str(tmp_path / "one"), check=False)
     assert several.returncode == 125 and "--digest or --title" in several.stderr
 
+    # by digest, as podman takes it: the whole one with its algorithm, a prefix of the hex
+    whole = json.loads(hutch("artifact", "inspect", f"sha256:{added}").stdout)
+    assert whole["Name"] == name
+    assert hutch("artifact", "rm", f"sha256:{added[:16]}").stdout == f"Deleted: {added}\n"
+    assert hutch("artifact", "ls", "-n").stdout == ""
+    hutch("artifact", "pull", INSECURE, "--retry", "1", "--retry-delay", "100ms", name)
     assert hutch("artifact", "rm", "--all").stdout == f"Deleted: {added}\n"
+
+
+def test_artifact_pull_and_push_retry_a_registry_that_cannot_be_reached(
+    hutch: Hutch, registry: Registry, tmp_path: Path
+) -> None:
+    """--retry N tries N more times, each announced, with --retry-delay between; a
+    missing artifact (the registry's own answer) and refused values are not retried."""
+    down = f"127.0.0.1:{free_port()}/art/gone:1"  # nothing listens there
+    quick = ("--retry", "2", "--retry-delay", "50ms")
+    pulled = hutch("artifact", "pull", INSECURE, *quick, down, check=False)
+    assert pulled.returncode == 125, pulled.stderr
+    warned = [line for line in pulled.stderr.splitlines() if line.startswith("WARN: ")]
+    assert [line.split(" ... ")[1].split(")")[0] for line in warned] == ["(1/2", "(2/2"]
+    assert all("Failed, retrying in 50ms" in line for line in warned)
+    assert "Traceback" not in pulled.stderr
+
+    once = hutch("artifact", "pull", INSECURE, "--retry", "0", down, check=False)
+    assert once.returncode == 125 and "WARN" not in once.stderr
+
+    missing = hutch("artifact", "pull", INSECURE, *quick, registry.ref("art/none:1"), check=False)
+    assert missing.returncode == 125 and "WARN" not in missing.stderr
+
+    notes = tmp_path / "notes.txt"
+    notes.write_text("x\n")
+    hutch("artifact", "add", down, str(notes))
+    pushed = hutch("artifact", "push", INSECURE, *quick, down, check=False)
+    assert pushed.returncode == 125
+    assert pushed.stderr.count("WARN: Failed, retrying in 50ms") == 2
+
+    for flags, words in (
+        (("--retry-delay", "foobar"), 'Error: time: invalid duration "foobar"'),
+        (("--retry", "-1"), 'invalid argument "-1" for "--retry" flag'),
+    ):
+        refused = hutch("artifact", "pull", INSECURE, *flags, down, check=False)
+        assert refused.returncode == 125 and words in refused.stderr, refused.stderr
+        assert "WARN" not in refused.stderr

@@ -188,7 +188,7 @@ def test_tar_streams_in_and_out(hutch: Hutch, base_image: str, tmp_path: Path) -
         ("c:/no/such", "{tmp}/x", "no such file"),
         ("{tmp}/no-such", "c:/x", "no such file"),
         ("{tmp}/a", "{tmp}/b", "CONTAINER:PATH"),
-        ("nosuch:/etc/passwd", "{tmp}/x", "no container"),
+        ("nosuch:/etc/passwd", "{tmp}/x", 'container "nosuch" does not exist'),  # podman's
     ],
 )
 def test_errors(

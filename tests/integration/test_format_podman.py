@@ -208,3 +208,26 @@ def test_run_failures_have_podmans_code_and_first_line(
         mine, theirs = hutch(*argv, check=False), podman(*argv, check=False)
     assert mine.returncode == theirs.returncode == 126, (mine.stderr, theirs.stderr)
     assert _first_line(mine) == _first_line(theirs), (mine.stderr, theirs.stderr)
+
+
+IMAGE_TEMPLATES = [
+    # an image config's fields are all omitempty: a template sees each one all the same
+    "{{.Config.Cmd}}|{{.Config.Entrypoint}}|{{.Config.User}}|{{.Config.WorkingDir}}|",
+    "{{.Config.ExposedPorts}}|{{.Config.Labels}}|{{.Config.Volumes}}|{{.Config.StopSignal}}|",
+    "{{.Config.ArgsEscaped}} {{len .Config.Cmd}} {{.Os}}/{{.Architecture}}",
+]
+
+
+def test_image_templates_see_every_image_config_field(
+    hutch: Hutch, podman: Run, rootfs_tar: Path
+) -> None:
+    # before, {{.Config.Cmd}} of an image without a CMD was an error ("can't evaluate
+    # field Cmd"), where podman prints []
+    hutch("import", "-q", str(rootfs_tar), "base")
+    podman("import", str(rootfs_tar), "base")
+    for template in IMAGE_TEMPLATES:
+        for verb in (("image", "inspect"), ("inspect", "--type", "image")):
+            mine = hutch(*verb, "--format", template, "base").stdout
+            assert mine == podman(*verb, "--format", template, "base").stdout, template
+    # and their JSON still leaves the empty ones out
+    assert "Cmd" not in json.loads(hutch("image", "inspect", "base").stdout)[0]["Config"]

@@ -127,8 +127,8 @@ def test_a_container_killed_by_a_signal_exits_with_128_plus_n(
     hutch("kill", "-s", "9", "k15")
     assert hutch("wait", "k15").stdout == "137\n"
     assert hutch("ps", "-a", "--format", "{{.Names}} {{.ExitCode}}").stdout.splitlines() == [
+        "k9 137",  # podman's order: the oldest first
         "k15 137",
-        "k9 137",
     ]
 
 

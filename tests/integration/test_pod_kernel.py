@@ -433,6 +433,48 @@ def test_a_clone_keeps_the_static_ip_and_runs_with_it_while_the_original_does_no
         assert run("network", "rm", "ipnet").returncode == 0, tool
 
 
+def _infra(run: Run, pod: str) -> str:
+    return str(run("pod", "inspect", "--format", "{{.InfraContainerID}}", pod).stdout).strip()
+
+
+def test_a_clone_of_a_clone_is_made_while_another_holds_the_address(
+    hutch: Hutch, podman: Run
+) -> None:
+    """A clone's clone keeps the static address too, and is made while the original
+    holds it (podman takes addresses at start; hutch holds them from create, and
+    makes such a clone without it in the store): its start is refused while the
+    original runs, works once it is stopped, and then the first clone's is refused."""
+    words = "IPAM error: requested ip address 10.89.68.9 is already allocated to container ID"
+    for tool, run in _both(hutch, podman):
+        assert run("network", "create", "--subnet", "10.89.68.0/24", "ccnet").returncode == 0
+        created = run("pod", "create", "--name", "cc", "--network", "ccnet", "--ip", "10.89.68.9")
+        assert created.returncode == 0, (tool, created.stderr)
+        assert run("pod", "start", "cc").returncode == 0, tool
+        assert run("pod", "clone", "cc", "cc1").returncode == 0, tool
+        second = run("pod", "clone", "cc1", "cc2")  # cc1 does not hold the address
+        assert second.returncode == 0, (tool, second.stderr)
+        refused = run("pod", "start", "cc2")
+        assert refused.returncode == 125, (tool, refused.stderr)
+        assert f"{words} {_infra(run, 'cc')}" in refused.stderr, (tool, refused.stderr)
+        assert run("pod", "stop", "-t", "0", "cc").returncode == 0, tool
+        started = run("pod", "start", "cc2")
+        assert started.returncode == 0, (tool, started.stderr)
+        assert "10.89.68.9/24" in _addresses(run, "cc2"), tool
+        first = run("pod", "start", "cc1")
+        assert first.returncode == 125, (tool, first.stderr)
+        assert f"{words} {_infra(run, 'cc2')}" in first.stderr, (tool, first.stderr)
+        # --destroy of the clone that holds nothing: the new clone starts once the
+        # holder stops, with the address
+        destroyed = run("pod", "clone", "--destroy", "cc1", "cc3")
+        assert destroyed.returncode == 0, (tool, destroyed.stderr)
+        assert run("pod", "start", "cc3").returncode == 125, tool
+        assert run("pod", "stop", "-t", "0", "cc2").returncode == 0, tool
+        assert run("pod", "start", "cc3").returncode == 0, tool
+        assert "10.89.68.9/24" in _addresses(run, "cc3"), tool
+        assert run("pod", "rm", "-f", "-t", "0", "cc", "cc2", "cc3").returncode == 0, tool
+        assert run("network", "rm", "ccnet").returncode == 0, tool
+
+
 def _ipv6(run: Run, container: str) -> str:
     """The container's IPv6 on the dual-stack network, as inspect shows it."""
     template = "{{range .NetworkSettings.Networks}}{{.GlobalIPv6Address}}{{end}}"

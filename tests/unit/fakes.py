@@ -46,6 +46,7 @@ from hutch.api.containers import (
 )
 from hutch.api.engine import Engine
 from hutch.api.events import Event
+from hutch.api.image_scp import ScpReport
 from hutch.api.images import (
     HistoryLine,
     ImageInspect,
@@ -188,6 +189,7 @@ ANSWERS: dict[str, Callable[..., Any]] = {
     "images.manifest_rm": lambda e, names: list(e.remove_reports),
     "images.load": lambda e, source, cancelled: ["localhost/loaded:latest"],
     "images.search": lambda e, o: list(e.search_results),
+    "images.scp": lambda e, o: ScpReport(("localhost/loaded:latest",)),
     "images.build": lambda e, o: BuildReport("b" * 64, tuple(o.tags)),
     "networks.create": lambda e, o: e.network_summaries[0],
     "networks.ls": lambda e, filters: list(e.network_summaries),

@@ -101,6 +101,13 @@ bare=$($H pod create --name bare --network none 2>> $O/pod_err)
 $H pod inspect --format '{{{{.CgroupPath}}}}' bare > $O/bare_path 2>&1
 systemctl --user show -P ActiveState user-hutch_pod_$bare.slice > $O/bare_state 2>&1
 $H pod rm -f -t 0 bare > /dev/null 2>> $O/pod_err
+# --cpuset-cpus under systemd: the user manager does not enforce AllowedCPUs=, so
+# hutch enables cpuset itself (a container's scope, a pod's slice).
+$H run --rm --network none --cpuset-cpus 1 base grep Cpus_allowed_list /proc/self/status \
+    > $O/cpuset_run 2>&1
+$H pod create --name cs --network none --cpuset-cpus 1 > /dev/null 2> $O/cpuset_pod_err
+$H run --rm --pod cs base grep Cpus_allowed_list /proc/self/status > $O/cpuset_pod 2>&1
+$H pod rm -f -t 0 cs > /dev/null 2>> $O/cpuset_pod_err
 cat /tmp/d/hutch/containers/*/userdata/monitor.err > $O/monitor_err 2>/dev/null
 true
 """
@@ -196,6 +203,15 @@ def test_a_pod_is_a_slice_with_its_limits_around_its_members_scopes(guest: Guest
 def test_a_pod_without_limits_has_its_slice_too(guest: GuestResult) -> None:
     assert out(guest, "bare_path").rsplit("/", 1)[-1].startswith("user-hutch_pod_")
     assert out(guest, "bare_state") == "active"
+
+
+def test_cpuset_is_enforced_in_a_scope_and_in_a_pods_slice(guest: GuestResult) -> None:
+    # issue 18: systemd's user manager records AllowedCPUs= and enforces nothing
+    # (the guest has two CPUs, 0-1); before, run failed with EACCES on cpuset.cpus
+    # and a pod member ran on both CPUs
+    assert out(guest, "cpuset_run").split() == ["Cpus_allowed_list:", "1"]
+    assert out(guest, "cpuset_pod_err") == ""
+    assert out(guest, "cpuset_pod").split() == ["Cpus_allowed_list:", "1"]
 
 
 def test_pod_cgroup_parent_slice_holds_the_pods_slice(guest: GuestResult) -> None:

@@ -61,6 +61,8 @@ class ArtifactPullOptions:
     reference: str
     access: RegistryAccess = field(default_factory=RegistryAccess)
     quiet: bool = False
+    retry: int | None = None  # tries after a failed one (--retry; None: podman's 3)
+    retry_delay: str | None = None  # a Go duration (--retry-delay; None: 2 s, doubling)
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,8 @@ class ArtifactPushOptions:
     name: str
     access: RegistryAccess = field(default_factory=RegistryAccess)
     quiet: bool = False
+    retry: int | None = None  # as ArtifactPullOptions'
+    retry_delay: str | None = None
 
 
 class Artifacts(Protocol):

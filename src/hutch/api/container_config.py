@@ -144,6 +144,9 @@ class SecurityOptions:
     gidmap: tuple[str, ...] = ()
     subuidname: str | None = None
     subgidname: str | None = None
+    # the bounding set before --cap-add/--cap-drop: containers.conf's default_capabilities;
+    # None: podman's built-in set (linux/caps.py)
+    default_capabilities: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -202,6 +205,7 @@ class RunOptions:
     env: tuple[str, ...] = ()
     env_files: tuple[str, ...] = ()
     env_host: bool = False  # the caller's environment under env files and -e
+    env_defaults: tuple[str, ...] = ()  # containers.conf's [containers] env, under the image's
     env_merge: tuple[str, ...] = ()  # NAME=VALUE, ${VAR} expanded in the final environment
     unsetenv: tuple[str, ...] = ()  # names dropped from the image's and hutch's defaults
     unsetenv_all: bool = False  # all of those dropped

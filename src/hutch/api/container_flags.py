@@ -28,6 +28,8 @@ ARGUMENT_FIELDS = ("image", "command")
 RECORDED_FIELDS = ("create_command",)
 # Fields only another front end fills: kube play's httpGet/tcpSocket probe target.
 FRONT_END_FIELDS = ("lifecycle.health.probe",)
+# Fields the engine fills from containers.conf (engine/conf_defaults.py), no flag's.
+CONFIG_FIELDS = ("env_defaults", "security.default_capabilities")
 
 FLAGS: tuple[Flag, ...] = (
     # The container itself.

@@ -15,7 +15,7 @@ class ListContainersOptions:
     all: bool = False
     last: int | None = None
     filters: tuple[str, ...] = ()  # KEY=VALUE: id, name, label, status, ancestor, exited
-    sort: str = "created"  # created (newest first), id, image, names, status
+    sort: str = "created"  # created (oldest first, as podman), id, image, names, status
     size: bool = False  # compute the size of each writable layer
     namespaces: bool = False  # read each running container's namespaces (ps --ns)
     networks: bool = False  # read the networks each container joined (.Networks)

@@ -72,3 +72,11 @@ class UnsafeArchive(HutchError):
 class Cancelled(HutchError):
     """The caller went away (an API client that disconnected from a load or an
     import): the work stopped before it recorded an image."""
+
+
+class Interrupted(KeyboardInterrupt):
+    """A ^C (or, for ``run``, another terminating signal) stopped a registry
+    transfer: a pull or a push, or the pull inside ``run``, ``create`` and
+    ``build``. Its workers ended and cleaned up first (registry/interrupt.py).
+    The CLI ends with 1 and no message, as podman's shutdown handler does on
+    SIGINT (4.3.1 measured with a stalled registry), not with 130."""

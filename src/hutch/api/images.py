@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     # annotations only: ``images``, ``pull`` and ``rmi`` need none of api.build's
     # classes nor api.container_config's (about 4.5 ms of their start)
     from hutch.api.build import BuildOptions, BuildReport
+    from hutch.api.image_scp import ScpOptions, ScpReport
 
 
 @dataclass(frozen=True)
@@ -409,6 +410,10 @@ class Images(Protocol):
         ...
 
     def save(self, options: SaveOptions) -> None: ...
+
+    def scp(self, options: ScpOptions) -> ScpReport:
+        """Copy an image to or from a host reached with ssh (``image scp``)."""
+        ...
 
     def load(self, source: str, cancelled: Callable[[], bool] | None = None) -> list[str]: ...
 

@@ -53,6 +53,9 @@ class ResourceSpec:
     cpuset_cpus: str = ""
     cpuset_mems: str = ""
     pids_max: int = 0  # 0: not set; -1: "max"
+    # the pids limit where none is asked and a pids controller exists: 0 is podman's
+    # 2048, -1 none (containers.conf's pids_limit)
+    pids_default: int = 0
     io_weight: int = 0  # --blkio-weight, 10..1000 (converted for io.weight)
     devices: tuple[DeviceLimit, ...] = ()
     device_weights: tuple[DeviceLimit, ...] = ()  # --blkio-weight-device

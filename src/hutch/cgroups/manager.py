@@ -93,8 +93,8 @@ def _enforceable(host: CgroupHost, wanted: Placement) -> ResourceSpec:
             f"{wanted.asked[0]} cannot be enforced: the {', '.join(sorted(missing))} "
             f"controller(s) are not delegated to {host.root}; to fix it, {FIX}; {DISABLE_HINT}"
         )
-    if limits.pids_max == 0 and "pids" in host.controllers:
-        limits = replace(limits, pids_max=DEFAULT_PIDS_LIMIT)
+    if limits.pids_max == 0 and "pids" in host.controllers and limits.pids_default >= 0:
+        limits = replace(limits, pids_max=limits.pids_default or DEFAULT_PIDS_LIMIT)
     if limits.device_weights:
         weights = weigh_devices(limits.device_weights, Path(host.mount or "/sys/fs/cgroup"))
         limits = replace(limits, device_weights=weights)
@@ -188,14 +188,17 @@ class Systemd(_Backend):
                 f"invalid --cgroup-parent {wanted.parent!r}: the systemd cgroup manager "
                 "puts each container in a scope of a slice; name one, such as batch.slice"
             )
-        return replace(limits, backend=SYSTEMD, slice=wanted.parent or "")
+        # root: where enable_cpuset starts (systemd's user manager does not handle it)
+        return replace(limits, backend=SYSTEMD, slice=wanted.parent or "", root=self.host.root)
 
     def create(self, res: ResourceSpec, container_id: str, monitor_pid: int) -> Path | None:
         """The monitor moves into a new scope first; the scope then holds the monitor
         in a leaf and the container's cgroup beside it."""
-        from hutch.cgroups.systemd import start_scope
+        from hutch.cgroups.systemd import enable_cpuset, start_scope
 
         scope = start_scope(container_id, monitor_pid, res.slice)
+        if (res.cpuset_cpus or res.cpuset_mems) and res.root:
+            enable_cpuset(Path(res.root), scope.parent)
         v2.prepare_parent(scope, scope, v2.controllers_for(res) | _STATS_CONTROLLERS)
         return _new_cgroup(scope, container_id, res)
 

@@ -125,9 +125,29 @@ def _run(argv: list[str], unit: str) -> None:
         raise OSError(f"systemd refused {unit}: {done.stderr.strip() or done.returncode}")
 
 
-def start_slice(name: str, cgroup: Path, res: ResourceSpec) -> None:
+def enable_cpuset(root: Path, cgroup: Path) -> None:
+    """Give ``cgroup``'s children the cpuset controller: enable it in each cgroup
+    from the manager's ``root`` down to ``cgroup``.
+
+    systemd's user manager does not manage cpuset: AllowedCPUs= on a user unit
+    is recorded and changes nothing (systemd 252, checked in the test guest),
+    and writing cpuset.cpus where the controller is off fails with EACCES. The
+    controller is delegated all the same (it is in root's cgroup.controllers),
+    so we enable it ourselves, as crun does along its own path. Only the
+    manager's root and slices are touched: they hold no processes, and systemd
+    leaves a controller it does not manage alone.
+    """
+    current = root
+    v2.enable_controller(current, "cpuset")
+    for part in cgroup.relative_to(root).parts:
+        current = current / part
+        v2.enable_controller(current, "cpuset")
+
+
+def start_slice(name: str, cgroup: Path, res: ResourceSpec, root: Path | None = None) -> None:
     """Start the transient slice ``name`` with ``res`` as its properties, wait for its
-    cgroup (``cgroup``), and write the device lines there."""
+    cgroup (``cgroup``), and write the device lines there (and the cpuset lines, which
+    systemd does not write: ``enable_cpuset``, from the manager's cgroup ``root``)."""
     _run(_start_call(name, [["Description", "s", "hutch pod"], *slice_properties(res)]), name)
     import time
 
@@ -139,6 +159,10 @@ def start_slice(name: str, cgroup: Path, res: ResourceSpec) -> None:
         raise OSError(f"systemd did not make the cgroup {cgroup} of {name}")
     devices = ResourceSpec(devices=res.devices, device_weights=res.device_weights)
     v2.write_limits(cgroup, devices)
+    if (res.cpuset_cpus or res.cpuset_mems) and root is not None:
+        enable_cpuset(root, cgroup.parent)
+        cpuset = ResourceSpec(cpuset_cpus=res.cpuset_cpus, cpuset_mems=res.cpuset_mems)
+        v2.write_limits(cgroup, cpuset)
 
 
 def stop_unit(name: str) -> None:

@@ -165,6 +165,13 @@ def make_domain(cgroup: Path, wanted: set[str]) -> None:
     _write(cgroup / "cgroup.subtree_control", " ".join(f"+{c}" for c in enable))
 
 
+def enable_controller(cgroup: Path, name: str) -> None:
+    """Enable controller ``name`` in ``cgroup``'s subtree_control (once); for a cgroup
+    that holds no processes, where ``make_domain``'s move to a leaf is not wanted."""
+    if name not in (cgroup / "cgroup.subtree_control").read_text().split():
+        _write(cgroup / "cgroup.subtree_control", f"+{name}")
+
+
 def prepare_parent(root: Path, parent: Path, wanted: set[str]) -> None:
     """Create ``parent`` below the owned ``root`` with ``wanted`` enabled along the way."""
     relative = parent.relative_to(root)

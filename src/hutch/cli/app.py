@@ -45,6 +45,7 @@ MODULES: dict[str, tuple[str, ...]] = {
     "image_layers": ("image",),
     "image_mount": ("image",),
     "image_trust": ("image",),
+    "image_scp": ("image",),
     "manifest": ("app",),
     "artifact": ("app",),
     "run": ("app", "container"),
@@ -252,6 +253,13 @@ def build_app(
                 "--events-backend", help="Where events go: file, journald (the file) or none."
             ),
         ] = None,
+        module: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--module",
+                help="Load a containers.conf module (a NAME in the modules dirs, or a PATH).",
+            ),
+        ] = None,
         noout: Annotated[
             bool, typer.Option("--noout", help="Send hutch's own output to /dev/null.")
         ] = False,
@@ -291,6 +299,7 @@ def build_app(
             cgroup_manager=cgroup_manager,
             events_backend=events_backend,
             _engine=engine,
+            modules=tuple(module or ()),
             argv=tuple(argv),
         )
 

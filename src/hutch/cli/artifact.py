@@ -198,12 +198,15 @@ def register(app: typer.Typer) -> None:
         authfile: fr.Authfile = None,
         creds: fr.Creds = None,
         cert_dir: fr.CertDir = None,
+        retry: fr.Retry = None,
+        retry_delay: fr.RetryDelay = None,
     ) -> None:
         """Pull an artifact from a registry into the local store."""
         from hutch.api.artifacts import ArtifactPullOptions
 
         access = fr.access(tls_verify, creds, authfile, cert_dir)
-        state_of(ctx).engine().artifacts.pull(ArtifactPullOptions(source, access, quiet))
+        options = ArtifactPullOptions(source, access, quiet, retry, retry_delay)
+        state_of(ctx).engine().artifacts.pull(options)
 
     @artifact_app.command("push")
     def push(
@@ -218,12 +221,15 @@ def register(app: typer.Typer) -> None:
         authfile: fr.Authfile = None,
         creds: fr.Creds = None,
         cert_dir: fr.CertDir = None,
+        retry: fr.Retry = None,
+        retry_delay: fr.RetryDelay = None,
     ) -> None:
         """Push an artifact from the local store to a registry."""
         from hutch.api.artifacts import ArtifactPushOptions
 
         access = fr.access(tls_verify, creds, authfile, cert_dir)
-        digest = state_of(ctx).engine().artifacts.push(ArtifactPushOptions(name, access, quiet))
+        options = ArtifactPushOptions(name, access, quiet, retry, retry_delay)
+        digest = state_of(ctx).engine().artifacts.push(options)
         if digestfile:
             with open(digestfile, "w") as out:
                 out.write(digest)

@@ -71,9 +71,16 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
             squash,
             iidfile,
         )
+        engine = state_of(ctx).engine()
         if not quiet:
+            if not engine.containers.exists(container):  # podman looks before it says a word
+                from hutch.api.errors import NoSuchObject
+
+                raise NoSuchObject(
+                    f'no container with name or ID "{container}" found: no such container'
+                )
             print("Getting image source signatures", file=sys.stderr)
-        report = state_of(ctx).engine().containers.commit(options)
+        report = engine.containers.commit(options)
         print(report.id)
 
     app.command("commit")(commit)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import sys
 
-from hutch.api.errors import EXIT_ENGINE, HutchError
+from hutch.api.errors import EXIT_ENGINE, HutchError, Interrupted
 
 TYPE_CHECKING = False  # typing costs an import on the fast path; mypy reads the name alike
 if TYPE_CHECKING:
@@ -24,6 +24,8 @@ def code_of(exc: BaseException, args: Sequence[str]) -> int:
     if isinstance(exc, HutchError):
         error(str(exc), exc.hint, as_json=as_json)
         return exc.exit_code
+    if _stopped_transfer(exc):
+        return 1  # a transfer stopped by ^C: podman's status, no message
     if isinstance(exc, KeyboardInterrupt):
         return 130
     if isinstance(exc, BrokenPipeError):
@@ -41,6 +43,16 @@ def code_of(exc: BaseException, args: Sequence[str]) -> int:
         _unexpected(exc, args, as_json)
         return EXIT_ENGINE
     raise exc  # SystemExit and the like go on as they are
+
+
+def _stopped_transfer(exc: BaseException | None) -> bool:
+    """``exc`` is ``Interrupted``, or a second ^C that came while it went up
+    (raised during its way out, it has it as its context): the same stop."""
+    while isinstance(exc, KeyboardInterrupt):
+        if isinstance(exc, Interrupted):
+            return True
+        exc = exc.__context__
+    return False
 
 
 class InterruptedTransfer:

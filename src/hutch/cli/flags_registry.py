@@ -35,6 +35,19 @@ CertDir = Annotated[
     ),
 ]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print no progress information.")]
+# artifact pull's and push's (registry/retry.py): tries after a failure, the pause between
+Retry = Annotated[
+    int | None,
+    typer.Option("--retry", metavar="N", help="Tries after a failed transfer (default 3)."),
+]
+RetryDelay = Annotated[
+    str | None,
+    typer.Option(
+        "--retry-delay",
+        metavar="DURATION",
+        help="Pause between tries (default: 2s, doubled at each).",
+    ),
+]
 # push's and manifest push's layer compression
 CompressionFormat = Annotated[
     str | None,

@@ -60,7 +60,7 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         """The first kind of object (podman's order) that has ``name``."""
         from hutch.api.containers import InspectOptions
         from hutch.api.podman_json import to_json
-        from hutch.cli import network_render, volume_render
+        from hutch.cli import network_render, render, volume_render
 
         kinds: list[tuple[str, Callable[[], list[Mapping[str, Any]]]]] = [
             (
@@ -69,7 +69,13 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
                     to_json(r) for r in engine.containers.inspect([name], InspectOptions(size))
                 ],
             ),
-            ("image", lambda: [to_json(r) for r in engine.images.inspect([name])]),
+            (
+                "image",
+                lambda: [
+                    render.typed(to_json(r), render.IMAGE_TYPE)
+                    for r in engine.images.inspect([name])
+                ],
+            ),
             (
                 "volume",
                 lambda: [volume_render.json_of(v) for v in engine.volumes.inspect([name], False)],

@@ -65,8 +65,13 @@ def entry() -> NoReturn:
     threading = sys.modules.get("threading")
     if threading is not None and threading.active_count() > 1:
         sys.exit(status)
+    import _signal
     import atexit
 
+    # The command is done: a ^C now (a second one after the ^C that stopped a pull)
+    # would only break the exit's own work with a traceback ("Exception ignored in
+    # atexit callback", the code cache half saved); podman takes no other signal then.
+    _signal.signal(_signal.SIGINT, _signal.SIG_IGN)
     atexit._run_exitfuncs()
     if status is None:
         status = 0

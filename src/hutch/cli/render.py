@@ -54,6 +54,31 @@ STRUCT_TYPES = {
     "Server": "*define.Version",
 }
 
+IMAGE_TYPE = "*inspect.ImageData"  # podman's image inspect report
+
+# A struct field whose type depends on the struct it is in (an image's Config is
+# not a container's): (struct type, field) -> the field's struct type.
+NESTED_TYPES = {(IMAGE_TYPE, "Config"): "*v1.ImageConfig"}
+
+# Structs all of whose fields are omitempty: JSON leaves out the empty ones, a
+# template sees every field (``{{.Config.Cmd}}`` of an image without one prints
+# ``[]``). struct type -> its fields in Go's order, with their zero values (None
+# for a map: a template's empty map).
+ZERO_STRUCTS: dict[str, tuple[tuple[str, Any], ...]] = {
+    "*v1.ImageConfig": (
+        ("User", ""),
+        ("ExposedPorts", None),
+        ("Env", []),
+        ("Entrypoint", []),
+        ("Cmd", []),
+        ("Volumes", None),
+        ("WorkingDir", ""),
+        ("Labels", None),
+        ("StopSignal", ""),
+        ("ArgsEscaped", False),
+    )
+}
+
 # Pointer fields with omitempty: JSON leaves them out when nil, but the Go field is
 # there for a template (``{{.HostConfig.IDMappings}}`` prints <nil>, no error).
 # struct type -> (field it follows, field) in podman's declaration order.
@@ -122,7 +147,11 @@ def as_struct(row: Mapping[str, Any], type_name: str, json: bool = False) -> got
     For a template a nil map (``None`` in a map field) is an empty map, which is
     how Go prints and indexes one; JSON keeps it ``null`` as Go marshals it.
     """
-    values = {k: _field(k, v, json) for k, v in row.items()}
+    if isinstance(row, gotemplate.Struct) and type_name in ("interface {}", "struct"):
+        type_name = row.type_name  # typed where it was made (``typed``)
+    values = {k: _field(k, v, json, type_name) for k, v in row.items()}
+    if type_name in ZERO_STRUCTS:
+        return _zero_filled(values, type_name, json)
     if not json:
         values = _with_zero(values, NIL_FIELDS.get(type_name, ()), None)
         values = _with_zero(values, EMPTY_FIELDS.get(type_name, ()), "")
@@ -131,6 +160,26 @@ def as_struct(row: Mapping[str, Any], type_name: str, json: bool = False) -> got
     if tags is None and type_name in EMPTY_FIELDS:  # {{json .Mounts}} leaves them out
         tags = {name: f"{name},omitempty" for _after, name in EMPTY_FIELDS[type_name]}
     return gotemplate.Struct(type_name, values, tags)
+
+
+class _Typed(gotemplate.Struct):
+    """A report row that says its Go type; ``as_struct`` makes its fields."""
+
+
+def typed(row: Mapping[str, Any], type_name: str) -> gotemplate.Struct:
+    """A report row as Go's struct ``type_name``, for the fields whose type depends
+    on it (``NESTED_TYPES``); its JSON is the row's."""
+    return _Typed(type_name, dict(row))
+
+
+def _zero_filled(values: dict[str, Any], type_name: str, json: bool) -> gotemplate.Struct:
+    """A ``ZERO_STRUCTS`` struct: every field in Go's order (the zero where left
+    out), each omitempty; fields Go's type lacks follow, as they were."""
+    fields = ZERO_STRUCTS[type_name]
+    out = {name: values.get(name, _field(name, zero, json, type_name)) for name, zero in fields}
+    out.update((k, v) for k, v in values.items() if k not in out)
+    tags = {name: f"{name},omitempty" for name, _zero in fields}
+    return gotemplate.Struct(type_name, out, tags)
 
 
 def _with_zero(
@@ -146,7 +195,7 @@ def _with_zero(
     return values
 
 
-def _field(key: str, value: Any, json: bool) -> Any:
+def _field(key: str, value: Any, json: bool, parent: str = "struct") -> Any:
     if isinstance(value, gotemplate.Struct):
         return value
     if not json and key in TIME_FIELDS and isinstance(value, str):
@@ -156,7 +205,8 @@ def _field(key: str, value: Any, json: bool) -> Any:
     if isinstance(value, Mapping):
         if key in MAP_FIELDS:
             return {k: _element(v, json) for k, v in value.items()}
-        return as_struct(value, STRUCT_TYPES.get(key, "struct"), json)
+        nested = NESTED_TYPES.get((parent, key)) or STRUCT_TYPES.get(key, "struct")
+        return as_struct(value, nested, json)
     if isinstance(value, list | tuple):
         return [_element(v, json, ELEMENT_TYPES.get(key, "struct")) for v in value]
     return value
@@ -165,6 +215,8 @@ def _field(key: str, value: Any, json: bool) -> Any:
 def _element(value: Any, json: bool = False, type_name: str = "struct") -> Any:
     if isinstance(value, Mapping) and not isinstance(value, gotemplate.Struct):
         return as_struct(value, type_name, json)
+    if isinstance(value, _Typed):  # a report row, typed only: its fields still to make
+        return as_struct(value, value.type_name, json)
     if isinstance(value, list | tuple):
         return [_element(v, json) for v in value]
     return value

@@ -66,11 +66,12 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
     ) -> None:
         """Show the configuration of one or more images as JSON."""
         from hutch.api.podman_json import to_json
+        from hutch.cli.render import IMAGE_TYPE, typed
 
         images = state_of(ctx).engine().images
         rows, errors = inspecting.collect(
             names,
-            lambda name: [to_json(r) for r in images.inspect([name])],
+            lambda name: [typed(to_json(r), IMAGE_TYPE) for r in images.inspect([name])],
             inspecting.no_such_image,
         )
         inspecting.report(rows, errors, fmt)

@@ -26,6 +26,7 @@ class AppState:
         cgroup_manager: str | None = None,
         events_backend: str | None = None,
         _engine: Engine | None = None,
+        modules: tuple[str, ...] = (),
         argv: tuple[str, ...] = (),
     ) -> None:
         self.argv = argv  # the command line after "hutch"
@@ -35,6 +36,7 @@ class AppState:
         self.storage_driver = storage_driver
         self.cgroup_manager = cgroup_manager
         self.events_backend = events_backend
+        self.modules = modules  # --module: containers.conf modules
         self._engine = _engine
         self._injected = _engine is not None
 
@@ -53,9 +55,10 @@ class AppState:
             return self._engine
         from hutch.engine.engine import user_engine  # hutch.Client's factory too
 
-        return user_engine(
-            self.root, self.runroot, self.storage_driver, self.cgroup_manager, self.events_backend
-        )
+        args = (self.root, self.runroot, self.storage_driver)
+        if self.modules:  # as hutch.Client calls it otherwise (one factory for both)
+            return user_engine(*args, self.cgroup_manager, self.events_backend, self.modules)
+        return user_engine(*args, self.cgroup_manager, self.events_backend)
 
     def engine_factory(self) -> Callable[[], Engine]:
         """``new_engine`` with the paths and settings resolved once, for a process that
@@ -71,6 +74,7 @@ class AppState:
             self.storage_driver,
             self.cgroup_manager,
             self.events_backend,
+            modules=self.modules,
             keep_connections=True,
         )
 

@@ -18,7 +18,7 @@ VALUED = (
     "--runroot",
     "--log-level",
     *("--storage-driver", "--storage-opt", "--tmpdir", "--out", "--url", "--connection", "-c"),
-    *("--cgroup-manager", "--events-backend"),
+    *("--cgroup-manager", "--events-backend", "--module"),
     *("-f", "--file", "-p", "--project-name", "--project-directory", "--env-file", "--profile"),
     "--progress",
 )

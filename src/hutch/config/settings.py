@@ -1,8 +1,13 @@
-"""hutch's own settings: layered TOML, one merge rule for every file.
+"""hutch's settings: layered TOML, one merge rule for every file.
 
-built-in defaults < /etc/hutch/hutch.toml < ~/.config/hutch/hutch.toml <
-``$HUTCH_CONFIG``; a later file's tables are merged key by key into earlier
-ones. Environment variables podman users know override the files.
+built-in defaults < podman's containers.conf chain (config/containers_conf.py, or
+``$CONTAINERS_CONF``) < /etc/hutch/hutch.toml < ~/.config/hutch/hutch.toml <
+``$HUTCH_CONFIG`` < ``--module`` files < ``$CONTAINERS_CONF_OVERRIDE``; a later
+file's tables are merged key by key into earlier ones. hutch's own files are above
+the files podman reads in place (they say what the user wants of hutch); what
+the command line or the environment names for this one command (a module, the
+override) is above both. Environment variables podman users know override the
+files, and flags override everything.
 """
 
 from __future__ import annotations
@@ -10,9 +15,13 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hutch.api.errors import InvalidArgument
+
+if TYPE_CHECKING:
+    from hutch.config.container_defaults import ContainerDefaults
+    from hutch.config.containers_conf import Sources
 
 SYSTEM_FILE = Path("/etc/hutch/hutch.toml")
 
@@ -30,6 +39,9 @@ class Settings:
     events_logger: str = "file"
     # [registry] chunk_size: blobs larger than this are pushed in PATCH chunks of this size
     push_chunk_size: int = 64 << 20
+    # containers.conf's [containers] keys (and [engine] stop_timeout) for new containers;
+    # None: none set (podman's built-in values), and the module never imported
+    defaults: ContainerDefaults | None = None
 
 
 def _merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
@@ -75,19 +87,108 @@ def _size(value: object, what: str) -> int:
     return int(number) * _UNITS[unit]
 
 
-def load_settings(user_file: Path) -> Settings:
+def load_settings(
+    user_file: Path,
+    modules: tuple[str, ...] = (),
+    cache_dir: Path | None = None,
+    sources: Sources | None = None,
+) -> Settings:
+    """The settings of every file, in the order of this module's docstring.
+
+    ``modules`` are ``--module`` names or paths; ``cache_dir`` keeps the parsed
+    containers.conf chain (the runtime dir); ``sources`` replaces where the
+    containers.conf files are looked for (tests).
+    """
+    from hutch.config import containers_conf as cc
+
+    sources = sources or cc.Sources.from_environ()
+    merged = podman_tables(cc.load_chain(sources, cache_dir))
     files = [SYSTEM_FILE, user_file]
     override = os.environ.get("HUTCH_CONFIG")
     if override:
         files.append(Path(override))
-    merged: dict[str, Any] = {}
     for path in files:
         if path.exists():
-            data = _load(path)
-            for name in ("storage", "network", "containers", "registry", "engine"):
-                if name in data and not isinstance(data[name], dict):
-                    raise InvalidArgument(f"{path}: [{name}] must be a table")
-            merged = _merge(merged, data)
+            merged = _merge(merged, _checked(path, _load(path)))
+    for name in modules:
+        path = cc.resolve_module(name, sources)
+        merged = _merge(merged, podman_tables(_checked(path, cc.parse(path))))
+    if sources.override and os.path.isfile(sources.override):
+        path = Path(sources.override)
+        merged = _merge(merged, podman_tables(_checked(path, cc.parse(path))))
+    return _settings(merged)
+
+
+def _checked(path: Path, data: dict[str, Any]) -> dict[str, Any]:
+    for name in ("storage", "network", "containers", "registry", "engine"):
+        if name in data and not isinstance(data[name], dict):
+            raise InvalidArgument(f"{path}: [{name}] must be a table")
+    return data
+
+
+# podman's default_capabilities (linux/caps.py's DEFAULT_CAPABILITIES, without CAP_:
+# a unit test keeps the two equal; layer 1 may not import linux)
+PODMAN_CAPABILITIES = frozenset(
+    {"CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "NET_BIND_SERVICE"}
+    | {"SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT"}
+)
+# podman's default_sysctls: hutch already gives the container's whole gid range
+# (linux/procfs.py allow_ping), so this value changes nothing
+PING_DEFAULT = "net.ipv4.ping_group_range=0 0"
+
+
+def _names(value: object) -> frozenset[str] | None:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        return None
+    return frozenset(v.strip().upper().removeprefix("CAP_") for v in value)
+
+
+# containers.conf's [containers] netns -> hutch's [network] default; "private" and
+# "bridge" are the private network, hutch's default already
+_NETNS = ("host", "none", "slirp4netns", "pasta")
+
+
+def podman_tables(data: dict[str, Any]) -> dict[str, Any]:
+    """A containers.conf file's keys that hutch honours, under hutch's names.
+
+    ``[containers]`` keeps podman's names (hutch.toml takes the same keys there);
+    ``[containers] netns`` and ``[network] default_rootless_network_cmd`` become
+    ``[network] default`` and ``backend``; a ``cgroups`` of podman's other modes
+    (enabled, no-conmon, split) is hutch's default. Other tables and keys are
+    ignored, as podman ignores keys it does not know.
+    """
+    if not data:
+        return {}
+    containers = dict(_table(data, "containers"))
+    network: dict[str, Any] = {}
+    netns = containers.pop("netns", "")
+    if isinstance(netns, str) and netns.partition(":")[0] in _NETNS:
+        network["default"] = netns
+    command = _table(data, "network").get("default_rootless_network_cmd")
+    if isinstance(command, str) and command in ("pasta", "slirp4netns"):
+        network["backend"] = command
+    if "cgroups" in containers and containers["cgroups"] != "disabled":
+        containers["cgroups"] = ""
+    # podman's built-in values, which Debian's /usr/share/containers/containers.conf
+    # repeats, are no defaults to apply: dropped here, so that every command on such
+    # a host reads no [containers] key at all
+    if _names(containers.get("default_capabilities")) == PODMAN_CAPABILITIES:
+        del containers["default_capabilities"]
+    if containers.get("default_sysctls") == [PING_DEFAULT]:
+        del containers["default_sysctls"]
+    engine = {
+        key: value
+        for key, value in _table(data, "engine").items()
+        if key in ("cgroup_manager", "events_logger", "stop_timeout")
+    }
+    out: dict[str, Any] = {}
+    for name, table in (("containers", containers), ("network", network), ("engine", engine)):
+        if table:
+            out[name] = table
+    return out
+
+
+def _settings(merged: dict[str, Any]) -> Settings:
     storage = _table(merged, "storage")
     network = _table(merged, "network")
     containers = _table(merged, "containers")
@@ -102,7 +203,16 @@ def load_settings(user_file: Path) -> Settings:
         cgroup_manager=check_cgroup_manager(str(engine.get("cgroup_manager", ""))),
         events_logger=check_events_backend(str(engine.get("events_logger", "file"))),
         push_chunk_size=_size(registry.get("chunk_size", 64 << 20), "[registry] chunk_size"),
+        defaults=_defaults(containers, engine),
     )
+
+
+def _defaults(containers: dict[str, Any], engine: dict[str, Any]) -> ContainerDefaults | None:
+    if not (containers.keys() - {"cgroups"}) and "stop_timeout" not in engine:
+        return None  # the common case: hutch.config.container_defaults is not imported
+    from hutch.config.container_defaults import container_defaults
+
+    return container_defaults(containers, engine)
 
 
 CGROUP_MANAGERS = ("cgroupfs", "systemd")

@@ -10,8 +10,8 @@ from __future__ import annotations
 import sys
 
 if sys.version_info >= (3, 11):
-    from tomllib import TOMLDecodeError, load
+    from tomllib import TOMLDecodeError, load, loads
 else:  # pragma: no cover - exercised by the 3.10 lane of contrib/test.sh
-    from tomli import TOMLDecodeError, load
+    from tomli import TOMLDecodeError, load, loads
 
-__all__ = ["TOMLDecodeError", "load"]
+__all__ = ["TOMLDecodeError", "load", "loads"]

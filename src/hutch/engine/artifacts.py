@@ -10,6 +10,7 @@ TLS settings and progress lines as images do (``engine/distribution.py``).
 from __future__ import annotations
 
 import os
+import sys
 import time
 from collections.abc import Callable
 from functools import cached_property
@@ -233,12 +234,19 @@ class ArtifactService:
 
     def pull(self, options: ArtifactPullOptions) -> str:
         """Fetch the artifact's manifest and every blob (each verified), then store it
-        under its name (replacing what had the name); the manifest digest."""
+        under its name (replacing what had the name); the manifest digest. A failure
+        that another try may not meet is tried again (``--retry``, registry/retry.py)."""
+        from hutch.registry.retry import parse_policy, with_retries
+
+        policy = parse_policy(options.retry, options.retry_delay)
+        name = oa.artifact_name(options.reference.removeprefix("docker://"))
+        return with_retries(policy, lambda: self._pull_once(name, options), _warn)
+
+    def _pull_once(self, name: str, options: ArtifactPullOptions) -> str:
         from hutch.engine.distribution import Distribution
         from hutch.registry.client import digest_of_header, verify
         from hutch.store.layers import remove_tree
 
-        name = oa.artifact_name(options.reference.removeprefix("docker://"))
         ref = _reference(name)
         dist = Distribution(self._ctx)
         client = dist.client(ref.registry, options.access)
@@ -291,13 +299,19 @@ class ArtifactService:
 
     def push(self, options: ArtifactPushOptions) -> str:
         """The blobs, the config, then the manifest under the artifact's tag; the
-        manifest digest (as stored here: the bytes go unchanged)."""
+        manifest digest (as stored here: the bytes go unchanged). Retried as ``pull``."""
+        from hutch.registry.retry import parse_policy, with_retries
+
+        policy = parse_policy(options.retry, options.retry_delay)
+        record = self._find(options.name)
+        return with_retries(policy, lambda: self._push_once(record, options), _warn)
+
+    def _push_once(self, record: ArtifactRecord, options: ArtifactPushOptions) -> str:
         from hutch.engine.distribution import Distribution
         from hutch.oci import mediatypes as mt
         from hutch.oci.digest import parse_digest
         from hutch.oci.manifest import Descriptor
 
-        record = self._find(options.name)
         ref = _reference(record.name)
         artifact = oa.parse_artifact(record.manifest_raw)
         dist = Distribution(self._ctx)
@@ -317,6 +331,11 @@ class ArtifactService:
             ref.repository, ref.tag or "latest", record.manifest_raw, mt.OCI_MANIFEST
         )
         return record.digest
+
+
+def _warn(message: str) -> None:
+    """A retry's announcement, on stderr as podman's warning (also with -q)."""
+    print(f"WARN: {message}", file=sys.stderr)
 
 
 def _reference(name: str) -> Reference:

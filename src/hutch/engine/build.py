@@ -391,20 +391,34 @@ def _run_settings(options: BuildOptions, settings: Settings) -> RunSettings:
 
     check_userns(options.userns)
     network = build_network(options.network, settings.network_backend)
+    # containers.conf's defaults where the flags set nothing, as buildah reads them
+    from hutch.config.container_defaults import ContainerDefaults
+
+    conf = settings.defaults or ContainerDefaults()
+    shm = options.shm_size
+    if shm is None and conf.shm_size:
+        from hutch.engine.conf_defaults import decimal_size
+
+        shm = str(decimal_size(conf.shm_size))
+    ulimits = options.ulimits
+    if conf.ulimits:
+        from hutch.engine.conf_defaults import unnamed
+
+        ulimits = (*unnamed(conf.ulimits, ulimits), *ulimits)
     return RunSettings(
         network=network.mode,
         private=network.private,
         volumes=tuple(_volume(item) for item in options.volumes),
-        dns=options.dns,
-        dns_search=options.dns_search,
-        dns_options=options.dns_options,
-        capabilities=_capabilities(options.cap_add, options.cap_drop),
+        dns=options.dns or conf.dns_servers,
+        dns_search=options.dns_search or conf.dns_searches,
+        dns_options=options.dns_options or conf.dns_options,
+        capabilities=_capabilities(options.cap_add, options.cap_drop, conf.capabilities),
         no_hostname=options.no_hostname,
         no_new_privileges=security.no_new_privileges,
         mask=security.mask,
         unmask=security.unmask,
-        ulimits=parse_ulimits(options.ulimits),
-        shm_size=None if options.shm_size is None else shm_size(options.shm_size),
+        ulimits=parse_ulimits(ulimits),
+        shm_size=None if shm is None else shm_size(shm),
         resources=_run_resources(options.resources, settings),
     )
 
@@ -426,16 +440,23 @@ def _run_resources(options: ResourceOptions, settings: Settings) -> ResourceSpec
         raise HostNotReady(text, hint=exc.hint) from None
 
 
-def _capabilities(add: tuple[str, ...], drop: tuple[str, ...]) -> tuple[str, ...] | None:
-    """RUN's set: --cap-add and --cap-drop on podman's default one (ALL: every known)."""
+def _capabilities(
+    add: tuple[str, ...], drop: tuple[str, ...], default: tuple[str, ...] | None = None
+) -> tuple[str, ...] | None:
+    """RUN's set: --cap-add and --cap-drop on podman's default one (ALL: every known),
+    or on containers.conf's ``default_capabilities``; None: podman's default."""
     from hutch.linux.caps import CAPABILITIES, DEFAULT_CAPABILITIES
     from hutch.runtime.capsets import parse_names
 
     added = parse_names(add, "--cap-add")
     dropped = parse_names(drop, "--cap-drop")
-    if not added and not dropped:
+    base = set(DEFAULT_CAPABILITIES)
+    if default is not None:
+        base = set(parse_names(default, "containers.conf default_capabilities"))
+        base = set(CAPABILITIES) if "ALL" in base else base
+    if not added and not dropped and base == set(DEFAULT_CAPABILITIES):
         return None
-    names = set(DEFAULT_CAPABILITIES)
+    names = base
     names |= set(CAPABILITIES) if "ALL" in added else set(added)
     names -= set(CAPABILITIES) if "ALL" in dropped else set(dropped)
     return tuple(sorted(names, key=lambda n: CAPABILITIES[n]))

@@ -27,7 +27,7 @@ from hutch.api.containers import (
     CopyOptions,
     ExportOptions,
 )
-from hutch.api.errors import HutchError, InvalidArgument
+from hutch.api.errors import HutchError, InvalidArgument, NoSuchObject
 from hutch.engine import container_state as cs
 from hutch.engine import rootfs_dir
 from hutch.engine.context import EngineContext
@@ -84,6 +84,9 @@ class ContainerFilesService:
             )
         if dst.stream and src.stream:
             raise InvalidArgument("SRC and DEST cannot both be -")
+        for name in (src.container, dst.container):
+            if name is not None and not self._ctx.containers.lookup(name):
+                raise NoSuchObject(f'container "{name}" does not exist')  # podman cp's words
         if src.container is None and not src.stream:
             _check_host_source(src.path)
         self._ctx.enter_session()
@@ -118,7 +121,13 @@ class ContainerFilesService:
                 _pump(options.stream or sys.stdin.buffer, stream)
                 return
             top = "." if dst.stream and source.contents_only else None
-            copytar.write_source_tar(source, stream, top_name=top, follow_link=options.follow_link)
+            try:
+                copytar.write_source_tar(
+                    source, stream, top_name=top, follow_link=options.follow_link
+                )
+            except copytar.SourceMissing:
+                where = f"container {src.container}" if src.container else "the host"
+                raise InvalidArgument(missing_source(src.path, where)) from None
 
         _through_pipe(produce, src_root, consume, dst_root)
 
@@ -357,12 +366,18 @@ def _require_overlay(container: cs.Container, verb: str) -> None:
         )
 
 
+def missing_source(path: str, where: str) -> str:
+    """podman's words for a copy source that is not there (``where``: "the host" or
+    "container NAME")."""
+    return f'"{path}" could not be found on {where}: no such file or directory'
+
+
 def _check_host_source(path: str) -> None:
     source = copytar.SourcePath.parse(path)
     try:
         os.stat(source.path)
     except FileNotFoundError as exc:
-        raise InvalidArgument(f"{path}: no such file or directory") from exc
+        raise InvalidArgument(missing_source(path, "the host")) from exc
     except PermissionError as exc:
         raise InvalidArgument(f"{path}: permission denied") from exc
 

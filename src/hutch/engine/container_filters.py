@@ -21,7 +21,9 @@ STATUSES = ("created", "exited", "paused", "running", "stopping", "unknown")
 # which hutch records as "no")
 RESTART_POLICIES = ("always", "no", "none", "on-failure", "unless-stopped")
 SORT_KEYS: dict[str, Callable[[ContainerSummary], Any]] = {
-    "created": lambda c: -c.created,
+    # podman's order (oldest first: its SortCreateTime), not Docker's; the API's
+    # listing puts the newest first itself, as Docker's does
+    "created": lambda c: c.created,
     "id": lambda c: c.id,
     "image": lambda c: c.image,
     "names": lambda c: c.name,

@@ -20,7 +20,7 @@ from hutch.api.container_actions import (
     StopOptions,
     WaitOptions,
 )
-from hutch.api.errors import Conflict, HutchError, InvalidArgument, NoSuchObject
+from hutch.api.errors import Conflict, HutchError, Interrupted, InvalidArgument, NoSuchObject
 from hutch.engine import container_record, container_select, restart_lock, stopping
 from hutch.engine import container_state as cs
 from hutch.engine import events as engine_events
@@ -53,10 +53,11 @@ class ContainerService:
 
     # -- create / start / run ------------------------------------------------
 
-    def create(self, options: RunOptions) -> str:
+    def create(self, options: RunOptions, cancelled: Callable[[], bool] | None = None) -> str:
+        """The new container's id; ``cancelled`` stops the image's pull (``run``'s ^C)."""
         pod = options.pod or ""
         if not pod.startswith("new:"):
-            return self._create(options)
+            return self._create(options, cancelled=cancelled)
         # new:NAME: the pod first (with the ports, which belong to it), then the
         # member; a member that cannot be made takes its new pod with it.
         from hutch.api.pods import PodCreateOptions, PodRemoveOptions
@@ -66,23 +67,37 @@ class ContainerService:
         pod_id = pods.create(PodCreateOptions(name=pod[4:], publish=options.net.publish))
         member = replace(options, pod=pod_id, net=replace(options.net, publish=()))
         try:
-            return self._create(member)
+            return self._create(member, cancelled=cancelled)
         except BaseException:
             pods.remove([pod_id], PodRemoveOptions(force=True, ignore=True))
             raise
 
     def create_infra(
-        self, options: RunOptions, pod_id: str, released_ports: frozenset[tuple[int, str]]
+        self,
+        options: RunOptions,
+        pod_id: str,
+        released_ports: frozenset[tuple[int, str]],
+        *,
+        shared_address: bool = False,
     ) -> str:
         """The infra container of ``pod_id`` (engine/pods.py): in the pod, joining nothing;
-        ``released_ports``: host ports the pod it replaces holds (ports.Released)."""
-        return self._create(options, infra_of=pod_id, released_ports=released_ports)
+        ``released_ports``: host ports the pod it replaces holds (ports.Released);
+        ``shared_address``: a pod clone's, whose static address the pod it was cloned
+        from may hold (engine/pod_addresses.py)."""
+        return self._create(
+            options,
+            infra_of=pod_id,
+            released_ports=released_ports,
+            shared_address=shared_address,
+        )
 
     def _create(
         self,
         options: RunOptions,
         infra_of: str = "",
         released_ports: frozenset[tuple[int, str]] = frozenset(),
+        cancelled: Callable[[], bool] | None = None,
+        shared_address: bool = False,
     ) -> str:
         from hutch.engine import container_mounts, pod_member, rootfs_dir
         from hutch.engine.create_plan import parse_create, plan_create
@@ -91,8 +106,8 @@ class ContainerService:
         if not infra_of:
             options, member = pod_member.join_options(self._ctx, options)
         request = parse_create(options, self._ctx.settings)
-        if released_ports:
-            request = replace(request, released_ports=released_ports)
+        if released_ports or shared_address:
+            request = replace(request, released_ports=released_ports, shared_address=shared_address)
         if request.options.requires:
             required = _required_ids(self._ctx, request.options.requires)
             request = replace(request, options=replace(request.options, requires=required))
@@ -115,7 +130,7 @@ class ContainerService:
             return self._execute(plan, None, mount_requests, pod_id, member, source)
         from hutch.engine.pull_policy import image_for_run  # registry code only when needed
 
-        image = image_for_run(self._ctx, options.image, options.pull)
+        image = image_for_run(self._ctx, options.image, options.pull, cancelled)
         mount_requests = container_mounts.plan_mounts(
             self._ctx, options.volumes, image.config.config.volumes
         )
@@ -180,7 +195,9 @@ class ContainerService:
             if network.mode == "bridge":  # (prepare checked its networks)
                 from hutch.engine import networks as engine_networks
 
-                network = engine_networks.allocate(self._ctx, record.id, options, network)
+                network = engine_networks.allocate(
+                    self._ctx, record.id, options, network, shared=plan.request.shared_address
+                )
             if source is not None:
                 rootfs = rootfs_dir.rootfs(source, dirs, driver)
             else:
@@ -291,10 +308,14 @@ class ContainerService:
         try:
             prespawned = self._prespawn()
             try:
-                container_id = self.create(options)
+                container_id = self.create(options, proxy.interrupted if proxy else None)
             except BaseException:
                 if prespawned is not None:
                     spawn.abandon(prespawned)
+                if proxy is not None and proxy.interrupted():
+                    # ^C during the pull, held for a container that will not be:
+                    # the run ends as podman's, 1 and no message
+                    raise Interrupted from None
                 raise
             stdin, stdout, stderr = run_flags.attached(options)
             try:
@@ -445,7 +466,14 @@ class ContainerService:
         stdio: tuple[int, int, int] | None = None,
         hangup: int | None = None,
     ) -> int | None:
-        from hutch.engine import health_notify, netquery, notify_relay, nsmodes, pod_member
+        from hutch.engine import (
+            address_claim,
+            health_notify,
+            netquery,
+            notify_relay,
+            nsmodes,
+            pod_member,
+        )
         from hutch.runtime import spawn
         from hutch.runtime.ids import map_to_host
         from hutch.runtime.relay import window_size
@@ -482,22 +510,27 @@ class ContainerService:
         if container.record.pod_id:
             self._ensure_pod_cgroup(container.record.pod_id)
             self._start_pod_infra(container)
-        net = netquery.network_of(container)
-        if netquery.start_needs_networks(net):
-            from hutch.engine import networks as engine_networks
+        # a static address is claimed and the command started under its lock: a start
+        # of the pod it was cloned from (or a clone) waits, then finds this one running
+        with address_claim.starting(self._ctx, container):
+            net = netquery.network_of(container)
+            if netquery.start_needs_networks(net):
+                from hutch.engine import networks as engine_networks
 
-            engine_networks.before_start(self._ctx, container, net)
-        nsmodes.before_start(self._ctx, container)
-        # --sdnotify=container: the socket is there before the container's first word
-        relay_socket = (
-            notify_relay.bind(container.dirs.userdata) if options.sdnotify == "container" else None
-        )
-        try:
-            started = spawn.start(config, attach=attach, window=window, prespawned=prespawned)
-        except BaseException:
-            if relay_socket is not None:
-                relay_socket.close()
-            raise
+                engine_networks.before_start(self._ctx, container, net)
+            nsmodes.before_start(self._ctx, container)
+            # --sdnotify=container: the socket is there before the container's first word
+            relay_socket = (
+                notify_relay.bind(container.dirs.userdata)
+                if options.sdnotify == "container"
+                else None
+            )
+            try:
+                started = spawn.start(config, attach=attach, window=window, prespawned=prespawned)
+            except BaseException:
+                if relay_socket is not None:
+                    relay_socket.close()
+                raise
         # the monitor logged "start" (before the container's "died" can be)
         # Attached, this process stays the service's main process; detached,
         # the monitor takes over (systemd accepts it when it is in the unit).

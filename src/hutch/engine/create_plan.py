@@ -18,6 +18,7 @@ from hutch.api.errors import InvalidArgument
 from hutch.cgroups.limits import ResourceSpec
 from hutch.config.settings import Settings
 from hutch.engine import (
+    conf_defaults,
     logconfig,
     netconfig,
     nsmodes,
@@ -52,6 +53,8 @@ class CreateRequest:
     resources: ResourceSpec  # the limits, as this host's cgroups can apply them
     # host ports a container about to be removed holds (ports.Released): not probed
     released_ports: frozenset[tuple[int, str]] = frozenset()
+    # a pod clone's infra: its static address may be another's for now (pod_addresses)
+    shared_address: bool = False
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,8 @@ def _check_kernel(kernel: KernelOptions) -> None:
 def parse_create(options: RunOptions, settings: Settings) -> CreateRequest:
     """Refuse bad flags (InvalidArgument) before anything is pulled or stored."""
     options = netconfig.resolve_mode(options, settings)
+    # containers.conf's defaults where the flags set nothing (engine/conf_defaults.py)
+    options = conf_defaults.apply(options, settings.defaults)
     validate_network(options.network)
     netconfig.validate(options)
     security.validate(options.security, options.network)

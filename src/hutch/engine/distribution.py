@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, BinaryIO
 
-from hutch.api.errors import HutchError, InvalidArgument, NoSuchObject
+from hutch.api.errors import HutchError, Interrupted, InvalidArgument, NoSuchObject
 from hutch.api.images import (
     LoginOptions,
     LogoutOptions,
@@ -175,17 +175,21 @@ class Distribution:
 
     def pull(self, options: PullOptions) -> PullReport:
         """Pull; with ``options.cancelled`` a watcher cuts the registry connections once
-        it is true, so that a stalled registry does not hold a cancelled pull."""
+        it is true, so that a stalled registry does not hold a cancelled pull. A ^C
+        comes out as ``Interrupted`` (exit 1), also from a run's, create's or build's pull."""
         from hutch.registry.interrupt import watch
 
         with watch(options.cancelled, self._cut_all):
-            return self._pull(options)
+            try:
+                return self._pull(options)
+            except KeyboardInterrupt:
+                raise Interrupted from None
 
     def _pull(self, options: PullOptions) -> PullReport:
         from hutch.engine.image_archive import pull_transport
         from hutch.engine.transports import split_transport
         from hutch.registry.errors import ManifestUnknown
-        from hutch.registry.registries_conf import resolve_short_name
+        from hutch.registry.registries_conf import alias_of, resolve_short_name
 
         # podman's transports: docker:// is a registry; the others are read here
         options = replace(options, reference=options.reference.removeprefix("docker://"))
@@ -200,6 +204,10 @@ class Distribution:
                 raise InvalidArgument("tag can't be used with --all-tags/-a")
         candidates = resolve_short_name(options.reference, self.conf)
         progress = self.progress(options.quiet, options.on_progress, options.cancelled)
+        aliased = alias_of(options.reference, self.conf)
+        if aliased is not None:  # podman's line; the name as the alias table has it
+            bare = parse_reference(options.reference, default_registry="localhost").repository
+            progress.line(f'Resolved "{bare}" as an alias ({aliased[1]})')
         state = self._ctx.enter_session()  # before any thread starts (setns needs one)
         ignore_chown = state.mode == "single-id"
         errors: list[str] = []
@@ -458,6 +466,9 @@ class Distribution:
                     expected_diff_id=diff_id,
                 )
             except _Transient as exc:
+                # A cut of a cancelled (or ^C'd) transfer is no registry's fault:
+                # it stops here, without the retry's line
+                progress.checkpoint()
                 progress.finish(blob, f"interrupted ({exc}); retrying")
                 if attempt == BLOB_ATTEMPTS:
                     raise RegistryError(
@@ -477,11 +488,14 @@ class Distribution:
     # ---------------------------------------------------------------- push
 
     def push(self, options: PushOptions) -> PushReport:
-        """Push; cut as ``pull`` is when ``options.cancelled``."""
+        """Push; cut as ``pull`` is when ``options.cancelled``, ``Interrupted`` on ^C."""
         from hutch.registry.interrupt import watch
 
         with watch(options.cancelled, self._cut_all):
-            return self._push(options)
+            try:
+                return self._push(options)
+            except KeyboardInterrupt:
+                raise Interrupted from None
 
     def _push(self, options: PushOptions) -> PushReport:
         import json

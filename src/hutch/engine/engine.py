@@ -46,18 +46,22 @@ def user_engine(
     storage_driver: str | None = None,
     cgroup_manager: str | None = None,
     events_backend: str | None = None,
+    modules: tuple[str, ...] = (),
 ) -> LocalEngine:
     """The engine over the user's storage and layered settings, the global flags
     (``--root``, ``--runroot``, ``--storage-driver``, ``--cgroup-manager``,
-    ``--events-backend``) winning over the files; ``InvalidArgument`` for a manager
-    or backend hutch does not know.
+    ``--events-backend``) winning over the files, ``--module`` containers.conf files
+    read above them; ``InvalidArgument`` for a manager or backend hutch does not
+    know, or a module it cannot find.
 
     The one factory of the CLI (``cli/state.py``), of ``hutch.Client``
     (``client/local.py``); the API service's is ``engine_factory``, the same
     resolution done once. It lives here, not in the client, so that ``hutch run``
     imports nothing more for it than the engine it builds.
     """
-    return engine_factory(root, runroot, storage_driver, cgroup_manager, events_backend)()
+    return engine_factory(
+        root, runroot, storage_driver, cgroup_manager, events_backend, modules=modules
+    )()
 
 
 def engine_factory(
@@ -67,6 +71,7 @@ def engine_factory(
     cgroup_manager: str | None = None,
     events_backend: str | None = None,
     *,
+    modules: tuple[str, ...] = (),
     keep_connections: bool = False,
 ) -> Callable[[], LocalEngine]:
     """``user_engine``'s paths and settings, resolved once; each call of the result is a
@@ -81,7 +86,8 @@ def engine_factory(
     from hutch.config.settings import check_cgroup_manager, check_events_backend, load_settings
 
     paths = default_paths(root, runroot)
-    settings = load_settings(paths.settings_file)
+    # the runtime dir keeps the parsed containers.conf chain (config/containers_conf.py)
+    settings = load_settings(paths.settings_file, modules, paths.runtime)
     if storage_driver:  # wins over files and HUTCH_STORAGE_DRIVER
         settings = replace(settings, storage_driver=storage_driver)
     if cgroup_manager is not None:

@@ -53,6 +53,7 @@ from hutch.store.layers import LayerInfo
 
 if TYPE_CHECKING:
     from hutch.api.build import BuildOptions, BuildReport  # see api/images.py
+    from hutch.api.image_scp import ScpOptions, ScpReport
     from hutch.engine.distribution import Distribution
     from hutch.engine.image_tools import ImageTools
     from hutch.engine.manifests import Manifests
@@ -412,6 +413,11 @@ class ImageService:
         from hutch.engine.image_archive import save
 
         save(self._ctx, options.names, options.output, options.format, options.multi_image)
+
+    def scp(self, options: ScpOptions) -> ScpReport:
+        from hutch.engine.image_scp import copy
+
+        return copy(self, options)
 
     def load(self, source: str, cancelled: Callable[[], bool] | None = None) -> list[str]:
         from hutch.engine.image_archive import load

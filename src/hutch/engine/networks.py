@@ -188,9 +188,16 @@ def _attachment(record: NetworkSummary, a: AttachmentRecord, default_route: bool
 
 
 def allocate(
-    ctx: EngineContext, container_id: str, options: RunOptions, net: NetworkSpec
+    ctx: EngineContext,
+    container_id: str,
+    options: RunOptions,
+    net: NetworkSpec,
+    *,
+    shared: bool = False,
 ) -> NetworkSpec:
-    """After the record exists: an address on every network (IPAM), in the spec."""
+    """After the record exists: an address on every network (IPAM), in the spec.
+    ``shared``: a pod clone's infra, whose static address another may hold for now
+    (``NetworkStore.attach``, engine/pod_addresses.py)."""
     if net.mode != "bridge":
         return net
     attachments: list[Attachment] = []
@@ -207,6 +214,7 @@ def allocate(
             mac=netconfig.normal_mac(options.net.mac_address)
             if i == 0 and options.net.mac_address
             else None,
+            shared=shared and i == 0,
         )
         route = not routed and not record.internal and bool(record.subnets)
         routed = routed or route

@@ -86,7 +86,8 @@ def ensure(config: PodConfig) -> None:
 
             cgroup = Path(config.limits.parent) / config.cgroup_name
             if not cgroup.is_dir():
-                systemd.start_slice(config.limits.slice, cgroup, config.limits)
+                root = Path(config.limits.root) if config.limits.root else None
+                systemd.start_slice(config.limits.slice, cgroup, config.limits, root)
         else:
             manager_of(config.limits).create(config.limits, config.cgroup_name, 0)
     except OSError as exc:

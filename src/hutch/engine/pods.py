@@ -65,7 +65,12 @@ class PodContainers(Protocol):
     imports this module for ``run --pod new:NAME``, hence a protocol here."""
 
     def create_infra(
-        self, options: RunOptions, pod_id: str, released_ports: frozenset[tuple[int, str]]
+        self,
+        options: RunOptions,
+        pod_id: str,
+        released_ports: frozenset[tuple[int, str]],
+        *,
+        shared_address: bool = False,
     ) -> str: ...
 
     def remove_containers(
@@ -222,9 +227,16 @@ class PodService:
 
         return self._create(read_files(options), frozenset())
 
-    def _create(self, options: PodCreateOptions, released: frozenset[tuple[int, str]]) -> str:
+    def _create(
+        self,
+        options: PodCreateOptions,
+        released: frozenset[tuple[int, str]],
+        *,
+        clone: bool = False,
+    ) -> str:
         """``released``: host ports a pod about to be removed holds (pod clone --destroy),
-        which the infra may publish though they are in use now."""
+        which the infra may publish though they are in use now; ``clone``: a pod clone,
+        whose static address the pod it was cloned from may hold (pod_addresses)."""
         plan = plan_pod(options)
         pod_id = new_id()
         cgroup_path, limits = pod_cgroup.plan(options, self._ctx.settings, pod_id)
@@ -235,7 +247,7 @@ class PodService:
         try:
             pod_cgroup.ensure(plan.config)
             if plan.infra:
-                self._make_infra(record, plan, released)
+                self._make_infra(record, plan, released, clone)
         except BaseException:
             self._discard(record)
             raise
@@ -243,7 +255,11 @@ class PodService:
         return pod_id
 
     def _make_infra(
-        self, record: PodRecord, plan: PodPlan, released: frozenset[tuple[int, str]]
+        self,
+        record: PodRecord,
+        plan: PodPlan,
+        released: frozenset[tuple[int, str]],
+        clone: bool,
     ) -> None:
         options = plan.config.options
         self._ctx.enter_session()
@@ -257,7 +273,7 @@ class PodService:
             share_net=share_net,
             cgroup_parent=pod_cgroup.member_parent(plan.config) or None,
         )
-        infra_id = self._containers.create_infra(run, record.id, released)
+        infra_id = self._containers.create_infra(run, record.id, released, shared_address=clone)
         self._ctx.pods.set_infra(record.id, infra_id)
         if options.infra_conmon_pidfile:
             pod_infra.write_monitor_pidfile(self._ctx, infra_id, options.infra_conmon_pidfile)
@@ -601,17 +617,11 @@ class PodService:
         members = [m for m in self._members(record) if m.record.id != record.infra_id]
         # the original's host ports are the clone's to take over once it is gone
         released = pod_clone.published_ports(config.options) if options.destroy else frozenset()
-        # its static addresses are kept, as podman's clone keeps them: lent to the
-        # clone's infra while it is made, then the original's again unless --destroy
-        # (the clone takes them when it starts, if the original does not run); the
-        # clone's other addresses (a dual stack's automatic IPv6) are its own
-        held = pod_addresses.static_attachments(self._ctx, record.infra_id, pod_options)
-        pod_addresses.hand_over(self._ctx, held)
-        try:
-            pod_id = self._create(pod_options, released)
-        except BaseException:
-            pod_addresses.give_back(self._ctx, held)
-            raise
+        # its static addresses are kept, as podman's clone keeps them: the clone's
+        # infra is made without those another holds (the original, or another clone
+        # of it), and takes them when it starts (pod_addresses); its other addresses
+        # (a dual stack's automatic IPv6) are its own
+        pod_id = self._create(pod_options, released, clone=True)
         try:
             for member in members:
                 member_name = clone_name(member.record.name, taken)
@@ -627,12 +637,11 @@ class PodService:
                 self._all_verbs.create(run)
         except BaseException:
             self.remove([pod_id], PodRemoveOptions(force=True, ignore=True))
-            pod_addresses.give_back(self._ctx, held)
             raise
-        if not options.destroy:
-            pod_addresses.give_back(self._ctx, held)
         try:
             if options.destroy:
+                clone_infra = self._ctx.pods.find(pod_id).infra_id
+                pod_addresses.hand_over(self._ctx, record.infra_id, clone_infra)
                 self._check(self.remove([record.id], PodRemoveOptions(force=True)))
             if options.start:
                 self._check(self.start([pod_id], PodSelectOptions()))

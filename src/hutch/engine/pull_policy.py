@@ -8,6 +8,7 @@ the local image when the registry cannot be asked).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from hutch.api.container_config import ImagePullOptions
@@ -29,7 +30,14 @@ def _local(ctx: EngineContext, name: str) -> ImageRecord | None:
         return None
 
 
-def image_for_run(ctx: EngineContext, name: str, pull: ImagePullOptions) -> ImageRecord:
+def image_for_run(
+    ctx: EngineContext,
+    name: str,
+    pull: ImagePullOptions,
+    cancelled: Callable[[], bool] | None = None,
+) -> ImageRecord:
+    """The local image or the one pulled; ``cancelled`` stops the pull (an attached
+    run's ^C, which its signal proxy holds for the container to come)."""
     from hutch.engine.transports import split_transport
 
     # TRANSPORT:PATH (docker-archive:, oci:, ...): copied in each time, as podman does
@@ -53,10 +61,15 @@ def image_for_run(ctx: EngineContext, name: str, pull: ImagePullOptions) -> Imag
                 variant=pull.variant,
                 quiet=pull.quiet,
                 access=access(pull),
+                cancelled=cancelled,
             )
         )
     except HutchError as exc:
-        if local is None:  # podman says first that it has no such image here
+        from hutch.registry.registries_conf import ShortNameUnresolved
+
+        # podman says first that it has no such image here, unless there was
+        # nowhere to pull from (a short name without alias or search registry)
+        if local is None and not isinstance(exc, ShortNameUnresolved):
             exc.message = f"{name}: image not known locally; pulling it failed: {exc.message}"
         raise
     record = ctx.images.get(report.ids[0])

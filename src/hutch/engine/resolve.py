@@ -100,11 +100,9 @@ def _find(store: ImageStore, text: str) -> ImageRecord:
         if own is not None:
             return own
     # podman also matches a short name against any registry in local storage.
-    if not has_registry(text):
-        suffix = "/" + str(parse_reference(text, default_registry="localhost")).split("/", 1)[1]
-        for image in store.all():
-            if any(n.endswith(suffix) for n in image.names):
-                return image
+    for image in store.all():
+        if _short_match(image.names, text):
+            return image
     raise NoSuchObject(f"{text}: image not known")
 
 
@@ -115,6 +113,20 @@ def resolved_name(names: tuple[str, ...] | list[str], text: str) -> str:
     if text in names:
         return text
     try:
-        return next((c for c in _candidates(text) if c in names), text)
+        found = next((c for c in _candidates(text) if c in names), None)
     except InvalidArgument:
         return text
+    return found or _short_match(names, text) or text
+
+
+def _short_match(names: tuple[str, ...] | list[str], text: str) -> str | None:
+    """The first of ``names`` a short name means in local storage, whatever its
+    registry (podman's rule: ``busybox`` is ``docker.io/library/busybox:latest``)."""
+    if has_registry(text):
+        return None
+    try:
+        local = str(parse_reference(text, default_registry="localhost"))
+    except InvalidArgument:
+        return None
+    suffix = "/" + local.split("/", 1)[1]
+    return next((n for n in names if n.endswith(suffix)), None)

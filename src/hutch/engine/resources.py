@@ -213,9 +213,14 @@ def cgroup_mode(options: ResourceOptions, setting: str) -> str:
     return mode
 
 
-def plan(options: ResourceOptions, setting: str, host: CgroupHost) -> ResourcePlan:
-    """The container's resources on this host, or a refusal."""
+def plan(
+    options: ResourceOptions, setting: str, host: CgroupHost, pids_default: int | None = None
+) -> ResourcePlan:
+    """The container's resources on this host, or a refusal; ``pids_default`` is
+    containers.conf's pids_limit (0 or -1: none), applied silently where it can be."""
     limits = parse_limits(options)
+    if pids_default is not None:
+        limits = replace(limits, pids_default=pids_default if pids_default > 0 else -1)
     mode = cgroup_mode(options, setting)
     given = options.given_limits()
     wanted = options.cgroup_parent
@@ -293,7 +298,8 @@ def plan_for_create(options: ResourceOptions, settings: Settings) -> ResourceSpe
     """The plan on this host, its warning printed (stderr), or a refusal."""
     mode = cgroup_mode(options, settings.cgroups)
     host = disabled("cgroups are disabled").host if mode == "disabled" else cgroup_host(settings)
-    result = plan(options, settings.cgroups, host)
+    pids = settings.defaults.pids_limit if settings.defaults else None
+    result = plan(options, settings.cgroups, host, pids)
     if result.warning:
         print(f"WARN: {result.warning}", file=sys.stderr)
     return result.spec

@@ -323,6 +323,8 @@ def validate(options: SecurityOptions, network: str) -> None:
     namespaces = tuple(ns for ns in NAMESPACES if not (ns == "net" and network == "host"))
     capsets.parse_names(options.cap_add, "--cap-add")
     capsets.parse_names(options.cap_drop, "--cap-drop")
+    if options.default_capabilities is not None:
+        capsets.parse_names(options.default_capabilities, "containers.conf default_capabilities")
     opts = parse_security_opts(options.security_opt)
     if opts.seccomp not in ("", "unconfined") and not os.path.isfile(opts.seccomp):
         raise InvalidArgument(f"seccomp profile {opts.seccomp}: no such file")
@@ -346,6 +348,7 @@ def build(options: SecurityOptions, namespaces: tuple[str, ...]) -> SecuritySett
             privileged=options.privileged,
             non_root=non_root,
             last_cap=last,
+            defaults=options.default_capabilities,
         )
         for non_root in (False, True)
     )

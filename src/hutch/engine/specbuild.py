@@ -55,14 +55,17 @@ def _parse_entrypoint(text: str) -> tuple[str, ...]:
 
 
 def environment(options: RunOptions, image: ImageConfig, hostname: str) -> tuple[str, ...]:
-    """Image env < host env (--env-host) < env files < -e flags < --env-merge.
+    """containers.conf env < image env < host env (--env-host) < env files < -e flags
+    < --env-merge.
 
     ``-e NAME`` copies the host's value. ``--unsetenv`` and ``--unsetenv-all``
     drop only defaults (the image's and hutch's own), never what the flags set,
     and HOSTNAME stays (podman's runtime adds it after them).
     """
     defaults = unset_defaults(
-        (*image.config.env, "container=hutch"), options.unsetenv, everything=options.unsetenv_all
+        (*options.env_defaults, *image.config.env, "container=hutch"),
+        options.unsetenv,
+        everything=options.unsetenv_all,
     )
     host = tuple(f"{k}={v}" for k, v in os.environ.items()) if options.env_host else ()
     merged = merge_environment(

@@ -19,12 +19,15 @@ which waits for the transfer's worker threads in ``in_workers``: there it stops
 them as a caller that left would (``stop()``: they raise ``TransferCancelled``
 at their next piece; their connections cut every ``TICK`` until they ended), so
 that the command ends within a tick or two and not when the last blob is in
-(or, from a stalled registry, at the read timeout).
+(or, from a stalled registry, at the read timeout). A second ^C while they stop
+is absorbed. (An attached ``run`` proxies its signals to the container from the
+start: its pull takes the queued signal as ``cancelled``, engine/containers.py.)
 """
 
 from __future__ import annotations
 
 import contextlib
+import signal
 import socket
 import threading
 import time
@@ -172,6 +175,25 @@ def watch(cancelled: Callable[[], bool] | None, cut: Callable[[], object]) -> It
         thread.join()
 
 
+@contextlib.contextmanager
+def _sigint_held() -> Iterator[None]:
+    """SIGINT stays pending in this thread until the block ends (then it is raised).
+
+    A pool starts a worker's thread before it records it: a ^C in between (a
+    worker's first piece can fail fast, and a loaded machine makes the gap
+    wide) would leave that thread out of the pool's shutdown, and the
+    interrupt would go on while it still writes to the store. The workers
+    started here inherit the mask: a terminal's ^C then reaches this thread.
+    """
+    import signal
+
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
 def in_workers(
     work: Callable[[T], R], items: Iterable[T], workers: int, stop: Callable[[], object]
 ) -> list[R]:
@@ -184,15 +206,47 @@ def in_workers(
     """
     pool = ThreadPoolExecutor(max_workers=workers)
     try:
-        futures: list[Future[R]] = [pool.submit(work, item) for item in items]
+        with _sigint_held():
+            futures: list[Future[R]] = [pool.submit(work, item) for item in items]
         return [future.result() for future in futures]
     except KeyboardInterrupt:
-        # also while submitting (a worker runs before its future is returned):
-        # the pool's own end waits for every worker, the submitted and the started
-        pool.shutdown(wait=False, cancel_futures=True)  # those not started never start
-        stop()
-        with watch(lambda: True, stop):
-            pool.shutdown(wait=True)
+        # every worker started is the pool's (``_sigint_held``): its end waits for them
+        _stop_workers(pool, stop)
         raise
     finally:
         pool.shutdown(wait=True)
+
+
+def _stop_workers(pool: ThreadPoolExecutor, stop: Callable[[], object]) -> None:
+    """Stop the pool's workers and wait for them, cutting every ``TICK``.
+
+    A second ^C meanwhile (the user pressing again while the transfers stop) is
+    absorbed, as podman's shutdown handler, busy with the first, takes no other:
+    raised, it would leave the workers to the pool's plain wait, which no cut
+    shortens (a stalled read: the two-minute timeout). One that comes before the
+    absorbing handler is in place starts the stopping over.
+    """
+    while True:
+        try:
+            with _sigint_absorbed():
+                pool.shutdown(wait=False, cancel_futures=True)  # those not started never start
+                stop()
+                with watch(lambda: True, stop):
+                    pool.shutdown(wait=True)
+            return
+        except KeyboardInterrupt:
+            continue
+
+
+@contextlib.contextmanager
+def _sigint_absorbed() -> Iterator[None]:
+    """SIGINT does nothing meanwhile (main thread only: no other can set a handler)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        # None: a handler set outside Python; Python's own is the likely one
+        signal.signal(signal.SIGINT, signal.default_int_handler if previous is None else previous)

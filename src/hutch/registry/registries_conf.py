@@ -23,10 +23,16 @@ from hutch.oci.reference import Reference, has_registry, parse_reference
 
 SYSTEM_FILE = Path("/etc/containers/registries.conf")
 SYSTEM_DROPINS = Path("/etc/containers/registries.conf.d")
-# With no search registry configured, short names mean Docker Hub (Docker's
-# rule; podman would refuse them): the least surprising default for a CLI
-# that users type docker commands into.
+# With no registries.conf at all (a host without podman's containers-common),
+# short names mean Docker Hub (Docker's rule): the least surprising default for
+# a CLI that users type docker commands into. Where the host has podman's
+# files, their word holds, as for podman: no unqualified-search-registries
+# there means a short name without an alias is refused.
 DEFAULT_SEARCH = ("docker.io",)
+
+
+class ShortNameUnresolved(InvalidArgument):
+    """A short name with no alias and no search registry to try (podman's words)."""
 
 
 @dataclass(frozen=True)
@@ -51,15 +57,27 @@ class RegistriesConf:
     registries: tuple[RegistryEntry, ...] = ()
     aliases: tuple[tuple[str, str], ...] = ()
     short_name_mode: str = "permissive"
+    files: tuple[str, ...] = ()  # the files read, in order ((): no registries.conf here)
+    main_file: str = str(SYSTEM_FILE)  # the registries.conf podman's messages name
+    alias_files: tuple[str, ...] = ()  # the file of each entry of ``aliases``
 
     @property
     def search_registries(self) -> tuple[str, ...]:
-        return DEFAULT_SEARCH if self.search is None else self.search
+        if self.search is not None:
+            return self.search
+        return () if self.files else DEFAULT_SEARCH
 
     def alias(self, name: str) -> str | None:
-        for key, value in reversed(self.aliases):
+        found = self.alias_source(name)
+        return found[0] if found else None
+
+    def alias_source(self, name: str) -> tuple[str, str] | None:
+        """The target of alias ``name`` and the file that set it (the last one wins)."""
+        for index in range(len(self.aliases) - 1, -1, -1):
+            key, value = self.aliases[index]
             if key == name:
-                return value
+                where = self.alias_files[index] if index < len(self.alias_files) else ""
+                return value, where
         return None
 
     def entry_for(self, name: str) -> RegistryEntry | None:
@@ -128,7 +146,7 @@ def merge(conf: RegistriesConf, data: Mapping[str, Any], where: str) -> Registri
     for table in data.get("registry") or ():
         entry = _entry(table, where)
         entries[entry.prefix] = entry
-    aliases = list(conf.aliases)
+    aliases, alias_files = list(conf.aliases), list(conf.alias_files)
     raw_aliases = data.get("aliases") or {}
     if not isinstance(raw_aliases, dict):
         raise InvalidArgument(f"{where}: [aliases] must be a table")
@@ -136,7 +154,13 @@ def merge(conf: RegistriesConf, data: Mapping[str, Any], where: str) -> Registri
         if not isinstance(value, str):
             raise InvalidArgument(f"{where}: alias {key!r} must be a string")
         aliases.append((key, value))
-    return replace(conf, registries=tuple(entries.values()), aliases=tuple(aliases))
+        alias_files.append(where)
+    return replace(
+        conf,
+        registries=tuple(entries.values()),
+        aliases=tuple(aliases),
+        alias_files=tuple(alias_files),
+    )
 
 
 def config_files(env: Mapping[str, str]) -> list[Path]:
@@ -153,9 +177,16 @@ def config_files(env: Mapping[str, str]) -> list[Path]:
     return files
 
 
+def main_file(env: Mapping[str, str]) -> Path:
+    """The registries.conf podman names in its messages: the override, the user's
+    file when it exists, else the system's."""
+    return config_files(env)[0]
+
+
 def load(env: Mapping[str, str] | None = None) -> RegistriesConf:
-    conf = RegistriesConf()
-    for path in config_files(os.environ if env is None else env):
+    env = os.environ if env is None else env
+    conf = RegistriesConf(main_file=str(main_file(env)))
+    for path in config_files(env):
         try:
             with open(path, "rb") as f:
                 data = toml.load(f)
@@ -164,6 +195,7 @@ def load(env: Mapping[str, str] | None = None) -> RegistriesConf:
         except (OSError, toml.TOMLDecodeError) as exc:
             raise InvalidArgument(f"{path}: {exc}") from None
         conf = merge(conf, data, str(path))
+        conf = replace(conf, files=(*conf.files, str(path)))
     return conf
 
 
@@ -175,24 +207,35 @@ def resolve_short_name(text: str, conf: RegistriesConf) -> list[Reference]:
     """
     if has_registry(text):
         return [parse_reference(text)]
-    ref = parse_reference(text, default_registry="localhost")
-    bare = ref.repository
-    for key in (text.split("@", 1)[0].rsplit(":", 1)[0], bare):
-        target = conf.alias(key)
-        if target is not None:
-            aliased = parse_reference(target)
-            return [Reference(aliased.registry, aliased.repository, ref.tag, ref.digest)]
+    found = alias_of(text, conf)
+    if found is not None:
+        return [found[0]]
     out: list[Reference] = []
     for registry in conf.search_registries:
         candidate = parse_reference(text, default_registry=registry)
         if candidate not in out:
             out.append(candidate)
     if not out:
-        raise InvalidArgument(
-            f"short-name {text!r} did not resolve to an alias and no "
-            "unqualified-search-registries are defined"
+        # podman's words (containers/image): scripts grep for them
+        raise ShortNameUnresolved(
+            f'short-name "{text}" did not resolve to an alias and no '
+            f'unqualified-search registries are defined in "{conf.main_file}"'
         )
     return out
+
+
+def alias_of(text: str, conf: RegistriesConf) -> tuple[Reference, str] | None:
+    """The reference a short name's alias gives (with the name's own tag or digest)
+    and the file the alias is in; None when the name has no alias."""
+    if has_registry(text):
+        return None
+    ref = parse_reference(text, default_registry="localhost")
+    for key in (text.split("@", 1)[0].rsplit(":", 1)[0], ref.repository):
+        found = conf.alias_source(key)
+        if found is not None:
+            aliased = parse_reference(found[0])
+            return Reference(aliased.registry, aliased.repository, ref.tag, ref.digest), found[1]
+    return None
 
 
 @dataclass(frozen=True)

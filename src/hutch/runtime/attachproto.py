@@ -7,8 +7,11 @@ code; clients send input, end of input and window sizes.
 
 from __future__ import annotations
 
-import socket
 import struct
+
+TYPE_CHECKING = False  # not typing's: the idle monitor imports this
+if TYPE_CHECKING:
+    import socket  # its enums cost the idle monitor (runtime/idle.py) memory
 
 STDOUT = 1
 STDERR = 2

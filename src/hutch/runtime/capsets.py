@@ -58,12 +58,19 @@ def compute(
     privileged: bool,
     non_root: bool,
     last_cap: int,
+    defaults: tuple[str, ...] | None = None,
 ) -> CapabilitySets:
-    """The sets for a process; ``last_cap`` is the highest number the kernel knows."""
+    """The sets for a process; ``last_cap`` is the highest number the kernel knows;
+    ``defaults`` replaces podman's default set (containers.conf's default_capabilities)."""
     known = {n for n, number in CAPABILITIES.items() if number <= last_cap}
     add = parse_names(cap_add, "--cap-add")
     drop = parse_names(cap_drop, "--cap-drop")
-    base = set(known) if privileged else set(DEFAULT_CAPABILITIES) & known
+    default = (
+        DEFAULT_CAPABILITIES
+        if defaults is None
+        else parse_names(defaults, "containers.conf default_capabilities")
+    )
+    base = set(known) if privileged or "ALL" in default else set(default) & known
     added = set(known) if "ALL" in add else {n for n in add if n in known}
     # podman: drop ALL then add some = only those; add wins over drop otherwise.
     bounding = set(added) if "ALL" in drop else (base - set(drop)) | added

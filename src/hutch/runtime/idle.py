@@ -9,8 +9,10 @@ Once a detached run has started and nothing but its output and attach
 clients needs serving, it execs this (same pid: the init stays its child,
 the pid namespace its own), handing over its descriptors (listener, clients,
 output pipes or terminal master, stdin) and what it will need back, in the
-memfd FD (``monitorio.exec_half``). This loop imports only the standard
-library and ``monitorio`` (log writer, attach protocol): it relays output
+memfd FD (``monitorio.exec_half``). This loop imports only modules
+built into the interpreter (``_signal`` and ``_socket``, not the ``signal``
+and ``socket`` wrappers, whose enums cost about 1 MB) and ``monitorio`` (log
+writer, attach protocol): it relays output
 to the log and the clients, serves input, window sizes and SIGNAL frames,
 and forwards SIGTERM/SIGINT/SIGHUP to the init.
 
@@ -24,11 +26,9 @@ here). So the code of each feature stays in one place.
 
 from __future__ import annotations
 
-import contextlib
+import _socket
 import os
 import select
-import signal
-import socket
 import sys
 import time
 
@@ -38,7 +38,10 @@ from hutch.runtime.logfile import LogWriter
 
 TYPE_CHECKING = False  # not typing's: one module less in a process that stays
 if TYPE_CHECKING:
+    import signal as _signal  # typeshed has no stub of _signal: signal's take ints
     from typing import Any
+else:
+    import _signal
 
 FULL = "hutch.runtime.monitor"
 # The frames the idle loop serves itself; any other goes back to the full monitor.
@@ -65,7 +68,7 @@ class Idle:
         )
         self.io.log.resume_partial(log["partial"])
         self.init_pid = int(handoff["init_pid"])
-        self.listener = socket.socket(fileno=int(handoff["listener"]))
+        self.listener = _socket.socket(fileno=int(handoff["listener"]))
         self.pipes = {int(fd): str(stream) for fd, stream in handoff["pipes"]}
         self.stdin_w = int(handoff["stdin_w"])
         master = int(handoff["master"])
@@ -76,19 +79,19 @@ class Idle:
         self.wake_at: float | None = handoff["wake_at"]
         self.woken = False
         self.refused = False  # the installed hutch does not read our hand-over
-        self.back: dict[socket.socket, bytes] = {}  # clients with frames for the full half
+        self.back: dict[_socket.socket, bytes] = {}  # clients with frames for the full half
         self.wake_r, self.wake_w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
         mio.own([self.listener.fileno(), *self.pipes, self.stdin_w, master])
         for fd, pending in handoff["clients"]:
-            client = socket.socket(fileno=int(fd))
+            client = _socket.socket(fileno=int(fd))
             mio.own([client.fileno()])
             self._serve(client, self.io.adopt(client, pending))
 
     def run(self) -> int:
-        signal.set_wakeup_fd(self.wake_w)
-        signal.signal(signal.SIGCHLD, lambda *_: None)
+        _signal.set_wakeup_fd(self.wake_w)
+        _signal.signal(_signal.SIGCHLD, lambda *_: None)
         for sig in mio.FORWARDED:
-            signal.signal(sig, self._forward)
+            _signal.signal(sig, self._forward)
         mio.unblock_forwarded()
         while True:
             while not self.back and self.status is None and not self.woken:
@@ -124,15 +127,18 @@ class Idle:
         return None
 
     def _note(self, text: str) -> None:
-        with contextlib.suppress(OSError), open(self.handoff["bundle"] + "/monitor.err", "a") as f:
-            f.write(f"hutch monitor: {text}\n")
+        try:
+            with open(self.handoff["bundle"] + "/monitor.err", "a") as f:
+                f.write(f"hutch monitor: {text}\n")
+        except OSError:
+            pass
 
     def _once(self) -> None:
         done, status = os.waitpid(self.init_pid, os.WNOHANG)
         if done:
             self.status = status
             return
-        readers: list[int | socket.socket] = [self.listener, self.wake_r, *self.pipes]
+        readers: list[int | _socket.socket] = [self.listener, self.wake_r, *self.pipes]
         readers += [*self.io.clients, *([self.master] if self.master is not None else [])]
         timeout = None
         if self.wake_at is not None:
@@ -159,10 +165,12 @@ class Idle:
             os.close(master)
             self.master = None
         if self.wake_r in ready:
-            with contextlib.suppress(BlockingIOError):
+            try:
                 os.read(self.wake_r, 512)
+            except BlockingIOError:
+                pass
 
-    def _serve(self, client: socket.socket, frames: list[tuple[int, bytes]]) -> None:
+    def _serve(self, client: _socket.socket, frames: list[tuple[int, bytes]]) -> None:
         for n, (kind, payload) in enumerate(frames):
             if kind not in SERVED:
                 # From here on the client's frames are the full monitor's, in order.
@@ -170,16 +178,20 @@ class Idle:
                 self.back[client] = rest
                 return
             if kind == ap.SIGNAL:
-                with contextlib.suppress(ProcessLookupError, ValueError):
+                try:
                     os.kill(self.init_pid, int(payload))
+                except (ProcessLookupError, ValueError):
+                    pass
                 # the idle loop runs only while the container runs (a pause goes back)
                 self.io.send(client, ap.REPLY, b'{"status": "running"}')
             else:
                 self.stdin_w = self.io.input(kind, payload, self.stdin_w, self.master)
 
     def _forward(self, sig: int, _frame: object) -> None:
-        with contextlib.suppress(ProcessLookupError):
+        try:
             os.kill(self.init_pid, sig)
+        except ProcessLookupError:
+            pass
 
     def _to_full(self) -> None:
         """Exec the full monitor, handing everything back (it never fails for good:
@@ -201,13 +213,13 @@ class Idle:
         keep = [self.listener.fileno(), *self.pipes, *(c.fileno() for c in self.io.clients)]
         keep += [fd for fd in (self.stdin_w, self.master) if fd is not None and fd >= 0]
         keep += [int(fd) for fd in handoff["keep"]]
-        signal.set_wakeup_fd(-1)
+        _signal.set_wakeup_fd(-1)
         try:
             while True:
                 mio.exec_half(FULL, "resume_main", handoff, keep)
                 select.select([], [], [], 0.5)  # out of memory or processes: try again
         finally:
-            signal.set_wakeup_fd(self.wake_w)  # Refused: this loop serves on
+            _signal.set_wakeup_fd(self.wake_w)  # Refused: this loop serves on
 
 
 def main() -> None:

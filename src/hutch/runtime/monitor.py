@@ -19,6 +19,7 @@ the bench measures the idle figure.
 
 from __future__ import annotations
 
+import _socket
 import contextlib
 import json
 import os
@@ -141,7 +142,7 @@ class Monitor:
         self.wake_r, self.wake_w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
         check = spec.lifecycle.health
         self.health = HealthRunner(check, spec) if check is not None else None
-        self.health_waiters: list[socket.socket] = []
+        self.health_waiters: list[_socket.socket] = []
         # --timeout: when (time.monotonic()) the current run is killed, and whether it was
         self.deadline: float | None = None
         self.timed_out = False
@@ -595,7 +596,7 @@ class Monitor:
                 break
             if exit_code is None and self._may_idle():
                 self._go_idle(listener, pipes, stdin_w, master)
-            readers: list[int | socket.socket] = [listener, self.wake_r, *pipes, *self.clients]
+            readers: list[int | _socket.socket] = [listener, self.wake_r, *pipes, *self.clients]
             if master is not None:
                 readers.append(master)
             if self.caller is not None and exit_code is None:
@@ -691,7 +692,7 @@ class Monitor:
     def _accept(self, listener: socket.socket) -> None:
         self.io.accept(listener)
 
-    def _client_input(self, client: socket.socket, stdin_w: int, master: int | None) -> int:
+    def _client_input(self, client: _socket.socket, stdin_w: int, master: int | None) -> int:
         """Serve one client's frames; the container's stdin pipe afterwards (-1 once
         closed: ``Stdio.input``)."""
         for kind, payload in self.io.read(client) or []:
@@ -699,7 +700,7 @@ class Monitor:
         return stdin_w
 
     def _client_frame(
-        self, client: socket.socket, kind: int, payload: bytes, stdin_w: int, master: int | None
+        self, client: _socket.socket, kind: int, payload: bytes, stdin_w: int, master: int | None
     ) -> int:
         if kind in ap.CONTROL:
             self._control(client, kind, payload)
@@ -793,7 +794,7 @@ class Monitor:
 
     # -- pause and health checks: control frames (runtime/control.py) -------
 
-    def _control(self, client: socket.socket, kind: int, payload: bytes = b"") -> None:
+    def _control(self, client: _socket.socket, kind: int, payload: bytes = b"") -> None:
         status = self.state.status
         if kind == ap.HEALTHCHECK:
             if self.health is None:
@@ -840,7 +841,7 @@ class Monitor:
         if held and not st.alive(state.paused_by, state.paused_by_start):
             self._resume()
 
-    def _reply(self, client: socket.socket, answer: dict[str, object]) -> None:
+    def _reply(self, client: _socket.socket, answer: dict[str, object]) -> None:
         self._send(client, ap.REPLY, json.dumps(answer).encode())
 
     def _select_timeout(self, exit_code: int | None) -> float | None:
@@ -912,7 +913,7 @@ class Monitor:
             self._reply(client, {"error": "the container exited", "code": 125})
         self.health_waiters.clear()
 
-    def _send(self, client: socket.socket, kind: int, payload: bytes) -> None:
+    def _send(self, client: _socket.socket, kind: int, payload: bytes) -> None:
         self.io.send(client, kind, payload)
 
     @staticmethod

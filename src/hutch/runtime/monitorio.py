@@ -4,19 +4,19 @@ Output goes to the log and to every attach client; a client's frames carry
 input (to the stdin pipe or the terminal master), end of input and window
 sizes. Both halves of the monitor use this: the full monitor
 (``runtime/monitor.py``) and its idle loop (``runtime/idle.py``), which
-must stay small, so this imports only the standard library, the attach
-protocol, the log writer and ``fdio``.
+must stay small, so this imports only the attach protocol, the log writer,
+``fdio`` and modules built into the interpreter: ``_signal`` and ``_socket``,
+not ``signal`` and ``socket``, whose enums (``enum``, ``functools``,
+``collections``...) cost the idle loop about 1 MB; no ``contextlib`` (0.5 MB).
 """
 
 from __future__ import annotations
 
-import contextlib
+import _socket
 import errno
 import fcntl
 import marshal
 import os
-import signal
-import socket
 import struct
 import sys
 import termios
@@ -27,8 +27,12 @@ from hutch.util.fdio import write_all
 
 TYPE_CHECKING = False  # not typing's: the idle loop imports this
 if TYPE_CHECKING:
+    # typeshed has no stub of _signal: signal's functions are its own, taking ints
+    import signal as _signal
     from collections.abc import Callable
     from typing import Any, NoReturn
+else:
+    import _signal
 
 
 class Stdio:
@@ -36,14 +40,17 @@ class Stdio:
 
     def __init__(self, log: LogWriter) -> None:
         self.log = log
-        self.clients: dict[socket.socket, ap.FrameReader] = {}
+        self.clients: dict[_socket.socket, ap.FrameReader] = {}
 
-    def accept(self, listener: socket.socket) -> None:
-        client, _ = listener.accept()
+    def accept(self, listener: _socket.socket) -> None:
+        # _socket's own accept (close-on-exec), as socket.socket.accept calls it; the
+        # client is of the listener's class (the idle loop's are _socket's)
+        fd, _ = listener._accept()  # type: ignore[attr-defined]
+        client = type(listener)(fileno=fd)
         client.setblocking(True)
         self.clients[client] = ap.FrameReader()
 
-    def adopt(self, client: socket.socket, pending: bytes = b"") -> list[tuple[int, bytes]]:
+    def adopt(self, client: _socket.socket, pending: bytes = b"") -> list[tuple[int, bytes]]:
         """A client handed over from the other half of the monitor, with the bytes of
         its frames not yet served: the complete ones are returned to be served now."""
         reader = ap.FrameReader()
@@ -68,17 +75,17 @@ class Stdio:
             self.send(client, kind, data)
         return True
 
-    def send(self, client: socket.socket, kind: int, payload: bytes) -> None:
+    def send(self, client: _socket.socket, kind: int, payload: bytes) -> None:
         try:
             client.sendall(ap.frame(kind, payload))
         except OSError:
             self.drop(client)
 
-    def drop(self, client: socket.socket) -> None:
+    def drop(self, client: _socket.socket) -> None:
         client.close()
         self.clients.pop(client, None)
 
-    def read(self, client: socket.socket) -> list[tuple[int, bytes]] | None:
+    def read(self, client: _socket.socket) -> list[tuple[int, bytes]] | None:
         """The complete frames a readable client sent; None once it hung up (dropped)."""
         try:
             data = client.recv(65536)
@@ -112,8 +119,10 @@ class Stdio:
 def _write_input(fd: int, data: bytes) -> None:
     # The container may have closed its stdin or gone (EPIPE, EIO on the
     # terminal): its input is then dropped; the monitor carries on.
-    with contextlib.suppress(OSError):
+    try:
         write_all(fd, data)
+    except OSError:
+        pass
 
 
 # -- the hand-over between the full monitor and its idle loop ----------------
@@ -170,7 +179,7 @@ def check_installed() -> None:
 # The signals the monitor forwards to its init: blocked over each exec from one
 # half to the other (the mask survives execve, the handlers do not), so that one
 # sent meanwhile stays pending until the new half has its handler in place.
-FORWARDED = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+FORWARDED = (_signal.SIGTERM, _signal.SIGINT, _signal.SIGHUP)
 
 
 def exec_half(module: str, function: str, handoff: dict[str, object], keep: list[int]) -> None:
@@ -194,14 +203,16 @@ def exec_half(module: str, function: str, handoff: dict[str, object], keep: list
         os.lseek(fd, 0, os.SEEK_SET)
         for kept in keep:
             os.set_inheritable(kept, True)
-        signal.pthread_sigmask(signal.SIG_BLOCK, FORWARDED)
+        _signal.pthread_sigmask(_signal.SIG_BLOCK, FORWARDED)
         code = f"from {module} import {function}; {function}()"
         os.execv(sys.executable, [sys.executable, "-S", "-c", code, str(fd)])
     except OSError:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, FORWARDED)
+        _signal.pthread_sigmask(_signal.SIG_UNBLOCK, FORWARDED)
         for kept in keep:
-            with contextlib.suppress(OSError):
+            try:
                 os.set_inheritable(kept, False)
+            except OSError:
+                pass
     finally:
         os.close(fd)
 
@@ -252,4 +263,4 @@ def own(fds: list[int]) -> None:
 
 def unblock_forwarded() -> None:
     """After the handlers are in place: signals that came during the exec arrive now."""
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, FORWARDED)
+    _signal.pthread_sigmask(_signal.SIG_UNBLOCK, FORWARDED)

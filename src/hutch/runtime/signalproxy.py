@@ -37,6 +37,11 @@ class SignalProxy:
         else:
             self._pending.append(sig)
 
+    def interrupted(self) -> bool:
+        """A terminating signal came and waits for a command: ``run``'s pull takes
+        it as its ``cancelled`` and stops (podman's ^C during the pull ends the run)."""
+        return any(sig in _TERMINATING for sig in self._pending)
+
     def target(self, pid: int) -> None:
         """From now on signals go to ``pid``; queued ones are delivered now.
 

@@ -46,6 +46,7 @@ def list_containers(ctx: ServiceContext, req: Request) -> Reply:
     )
     # one load of each container: ps's summary with inspect's network mode and endpoints
     listed = engine.containers.listing(options)
+    listed.sort(key=lambda entry: -entry.summary.created)  # Docker's order: newest first
     if states:
         listed = [
             e for e in listed if docker_state(e.summary.status, e.summary.restarting) in states

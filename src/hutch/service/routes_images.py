@@ -41,7 +41,7 @@ from hutch.service.docker.image_json import (
     image_prune,
     search_result,
 )
-from hutch.service.docker.names import familiar, split_tag
+from hutch.service.docker.names import familiar, qualified, split_tag
 from hutch.service.docker.progress_json import LayerProgress
 from hutch.service.errors import ApiError, bad_request
 from hutch.service.reply import Reply, Stream, json_reply
@@ -78,7 +78,7 @@ def create_image(ctx: ServiceContext, req: Request) -> Stream:
     image = req.arg("fromImage")
     if not image:
         raise bad_request("fromImage or fromSrc is required")
-    reference = _reference(image, req.arg("tag"))
+    reference = qualified(_reference(image, req.arg("tag")))  # Docker's short names
     access = registry_access(req.headers.get("x-registry-auth"), registry_of(reference))
     progress = LayerProgress(push=False)
     options = PullOptions(reference, platform=req.arg("platform") or None, quiet=True,

@@ -101,6 +101,10 @@ def dest_kind(path: str) -> DestKind:
 # -- producer ------------------------------------------------------------------
 
 
+class SourceMissing(InvalidArgument):
+    """The path a copy reads from is not there (the caller says where it looked)."""
+
+
 def write_source_tar(
     source: SourcePath,
     out: BinaryIO,
@@ -121,7 +125,7 @@ def write_source_tar(
     try:
         info = os.lstat(path) if keep_link else os.stat(path)
     except FileNotFoundError as exc:
-        raise InvalidArgument(f"{path}: no such file or directory") from exc
+        raise SourceMissing(f"{path}: no such file or directory") from exc
     if source.contents_only and not stat.S_ISDIR(info.st_mode):
         raise InvalidArgument(f"{path}: not a directory (a source ending in /. must be one)")
     if keep_link:  # the link's own directory may be a symlink: resolve only that

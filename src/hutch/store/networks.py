@@ -14,7 +14,7 @@ import json
 import sqlite3
 import time
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from hutch.api.errors import Conflict, InvalidArgument, NoSuchObject
@@ -212,11 +212,19 @@ class NetworkStore:
         aliases: tuple[str, ...] = (),
         address6: str | None = None,
         mac: str | None = None,
+        shared: bool = False,
     ) -> AttachmentRecord:
         """Give the container an address on the network from its IPv4 pool (``address``,
         else the first free), and one from its IPv6 pool too when it has one
         (``address6``, else the first free). A network without pools (no IPAM) gives
-        none: the record's address is empty and its MAC comes from the container's id."""
+        none: the record's address is empty and its MAC comes from the container's id.
+
+        ``shared``: ``address`` and ``address6`` may be held by another container (a
+        pod clone's infra and the pods it was cloned from hold them in turn,
+        engine/pod_addresses.py). One that is held is left out of the row, which
+        the container's start takes it into (``take``); the record returned names
+        it all the same, for the spec. Checked and written in this one transaction,
+        as every address: no other command can slip in between."""
         subnet, subnet6 = pools
         with transaction(self._conn) as c:
             if c.execute(
@@ -235,12 +243,12 @@ class NetworkStore:
                 chosen = ""  # stored as _NO_ADDRESS + the container's id (_insert)
                 mac = mac or _mac_of_id(container_id)
             elif address is not None:
-                if address in used:
+                if address in used and not shared:
                     raise Conflict(allocated(address, used[address]))
                 chosen = address
             else:
                 chosen = _first_free(subnet, set(used))
-            chosen6 = ""
+            chosen6, used6 = "", {}
             if subnet6 is not None:
                 used6 = {
                     r[0]: r[1]
@@ -251,7 +259,7 @@ class NetworkStore:
                 }
                 if address6 is not None:
                     address6 = str(ipaddress.ip_address(address6))  # one spelling per address
-                    if address6 in used6:
+                    if address6 in used6 and not shared:
                         raise Conflict(allocated(address6, used6[address6]))
                     chosen6 = address6
                 else:
@@ -267,28 +275,33 @@ class NetworkStore:
             record = AttachmentRecord(
                 container_id, network, position, chosen, mac or mac_for(chosen), aliases, chosen6
             )
-            _insert(c, record)
+            # (shared) what another container holds: its start takes it (take)
+            _insert(c, _without(record, {a for a in (chosen, chosen6) if a in used or a in used6}))
         return record
 
-    def take(self, record: AttachmentRecord) -> None:
+    def take(self, record: AttachmentRecord, may_take: Callable[[str], bool]) -> None:
         """Put ``record`` in place of its container's row on its network (if it has one),
-        in one transaction with taking its addresses out of the rows of the containers
-        that hold them; those rows stay, without the address. A pod clone's infra and
-        its original lend each other their static addresses this way, each keeping its
-        dynamic ones (engine/pod_addresses.py, engine/address_claim.py)."""
+        taking its addresses out of the rows of the containers that hold them, which
+        stay without them; unless ``may_take(holder)`` is false for one of those
+        holders: podman's IPAM error then, and nothing changes. The holders are read
+        and the rows written in one transaction, so two takes at once cannot both
+        find an address free (engine/address_claim.py, engine/pod_addresses.py)."""
         with transaction(self._conn) as c:
+            wanted = {a for a in (record.address, record.address6) if a}
+            for holder, *addresses in c.execute(
+                "SELECT container_id, address, address6 FROM network_attachments "
+                "WHERE network = ? AND container_id != ?",
+                (record.network, record.container_id),
+            ):
+                for address in wanted.intersection(addresses):
+                    if not may_take(holder):
+                        raise Conflict(allocated(address, holder))
             c.execute(
                 "DELETE FROM network_attachments WHERE container_id = ? AND network = ?",
                 (record.container_id, record.network),
             )
             _release(c, record.network, (record.address, record.address6))
             _insert(c, record)
-
-    def release(self, network: str, addresses: Collection[str]) -> None:
-        """Take ``addresses`` out of the rows that hold them on ``network``; the rows
-        stay (the original lends its static address to its clone's infra)."""
-        with transaction(self._conn) as c:
-            _release(c, network, addresses)
 
     def detach(self, container_id: str, network: str) -> None:
         with transaction(self._conn) as c:
@@ -312,6 +325,15 @@ def _release(c: sqlite3.Connection, network: str, addresses: Collection[str]) ->
                 "UPDATE network_attachments SET address6 = '' WHERE network = ? AND address6 = ?",
                 (network, address),
             )
+
+
+def _without(record: AttachmentRecord, held: Collection[str]) -> AttachmentRecord:
+    """The row of ``record`` without the addresses in ``held`` (another container's)."""
+    return replace(
+        record,
+        address="" if record.address in held else record.address,
+        address6="" if record.address6 in held else record.address6,
+    )
 
 
 def _insert(c: sqlite3.Connection, record: AttachmentRecord) -> None:

@@ -300,5 +300,8 @@ def volume_unit(unit: Unit, ctx: Context, svc: Service, name: str, where: str, v
 
 
 def global_and_extra_args(unit: Unit) -> tuple[list[str], list[str]]:
-    """GlobalArgs (between ``hutch`` and the verb) and PodmanArgs (before the operand)."""
-    return all_words(unit, "GlobalArgs"), all_words(unit, "PodmanArgs")
+    """GlobalArgs (between ``hutch`` and the verb), after a ``--module`` of each
+    ContainersConfModule (a containers.conf module, as podman's Quadlet passes it),
+    and PodmanArgs (before the operand)."""
+    modules = [f"--module={m}" for m in unit.file.values(unit.section, "ContainersConfModule")]
+    return modules + all_words(unit, "GlobalArgs"), all_words(unit, "PodmanArgs")

@@ -95,6 +95,7 @@ CONTAINER_SPECIAL = frozenset(
         "Environment",
         "EnvironmentFile",
         "Exec",
+        "ContainersConfModule",
         "GlobalArgs",
         "Group",
         "Image",
@@ -116,7 +117,6 @@ CONTAINER_SPECIAL = frozenset(
 
 CONTAINER_UNSUPPORTED = frozenset(
     {
-        "ContainersConfModule",
         "HealthLogDestination",
         "HealthMaxLogCount",
         "HealthMaxLogSize",
@@ -140,12 +140,13 @@ VOLUME_SPECIAL = frozenset(
         "Options",
         "User",
         "VolumeName",
+        "ContainersConfModule",
         "GlobalArgs",
         "PodmanArgs",
         "ServiceName",
     }
 )
-VOLUME_UNSUPPORTED = frozenset({"ContainersConfModule"})
+VOLUME_UNSUPPORTED: frozenset[str] = frozenset()
 
 NETWORK: dict[str, Flag] = {
     "DisableDNS": Flag("--disable-dns", "bool"),
@@ -162,9 +163,16 @@ NETWORK: dict[str, Flag] = {
     "Subnet": Flag("--subnet", "many"),
 }
 NETWORK_SPECIAL = frozenset(
-    {"NetworkName", "NetworkDeleteOnStop", "GlobalArgs", "PodmanArgs", "ServiceName"}
+    {
+        "NetworkName",
+        "NetworkDeleteOnStop",
+        "ContainersConfModule",
+        "GlobalArgs",
+        "PodmanArgs",
+        "ServiceName",
+    }
 )
-NETWORK_UNSUPPORTED = frozenset({"ContainersConfModule"})
+NETWORK_UNSUPPORTED: frozenset[str] = frozenset()
 
 POD: dict[str, Flag] = {
     "AddHost": Flag("--add-host", "many"),
@@ -185,9 +193,18 @@ POD: dict[str, Flag] = {
     "UserNS": Flag("--userns", "one"),
 }
 POD_SPECIAL = frozenset(
-    {"ExitPolicy", "Network", "PodName", "Volume", "GlobalArgs", "PodmanArgs", "ServiceName"}
+    {
+        "ExitPolicy",
+        "Network",
+        "PodName",
+        "Volume",
+        "ContainersConfModule",
+        "GlobalArgs",
+        "PodmanArgs",
+        "ServiceName",
+    }
 )
-POD_UNSUPPORTED = frozenset({"ContainersConfModule"})
+POD_UNSUPPORTED: frozenset[str] = frozenset()
 
 KUBE: dict[str, Flag] = {
     "LogDriver": Flag("--log-driver", "one"),
@@ -203,12 +220,13 @@ KUBE_SPECIAL = frozenset(
         "Network",
         "SetWorkingDirectory",
         "Yaml",
+        "ContainersConfModule",
         "GlobalArgs",
         "PodmanArgs",
         "ServiceName",
     }
 )
-KUBE_UNSUPPORTED = frozenset({"ContainersConfModule"})
+KUBE_UNSUPPORTED: frozenset[str] = frozenset()
 
 IMAGE: dict[str, Flag] = {
     "AllTags": Flag("--all-tags", "bool"),
@@ -220,8 +238,10 @@ IMAGE: dict[str, Flag] = {
     "TLSVerify": Flag("--tls-verify", "boolvalue"),
     "Variant": Flag("--variant", "one"),
 }
-IMAGE_SPECIAL = frozenset({"Image", "ImageTag", "GlobalArgs", "PodmanArgs", "ServiceName"})
-IMAGE_UNSUPPORTED = frozenset({"ContainersConfModule", "DecryptionKey", "Retry", "RetryDelay"})
+IMAGE_SPECIAL = frozenset(
+    {"Image", "ImageTag", "ContainersConfModule", "GlobalArgs", "PodmanArgs", "ServiceName"}
+)
+IMAGE_UNSUPPORTED = frozenset({"DecryptionKey", "Retry", "RetryDelay"})
 
 BUILD: dict[str, Flag] = {
     "File": Flag("--file", "one"),
@@ -231,13 +251,14 @@ BUILD: dict[str, Flag] = {
     "Secret": Flag("--secret", "many"),
     "Target": Flag("--target", "one"),
 }
-BUILD_SPECIAL = frozenset({"SetWorkingDirectory", "GlobalArgs", "PodmanArgs", "ServiceName"})
+BUILD_SPECIAL = frozenset(
+    {"SetWorkingDirectory", "ContainersConfModule", "GlobalArgs", "PodmanArgs", "ServiceName"}
+)
 BUILD_UNSUPPORTED = frozenset(
     {
         "Annotation",
         "Arch",
         "AuthFile",
-        "ContainersConfModule",
         "DNS",
         "DNSOption",
         "DNSSearch",

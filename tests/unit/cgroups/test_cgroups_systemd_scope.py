@@ -148,3 +148,44 @@ def test_start_slice_asks_systemd_then_writes_the_device_lines(
         "user-hutch_pod_x.slice",
         "replace",
     ]
+
+
+def test_start_slice_enables_cpuset_itself_and_writes_the_cpuset_lines(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # systemd's user manager leaves AllowedCPUs= unenforced: the slice's cpuset is ours
+    from hutch.cgroups.limits import ResourceSpec
+    from hutch.cgroups.systemd import start_slice
+
+    root = tmp_path / "user@1000.service"
+    parent = root / "user.slice"
+    cgroup = parent / "user-hutch_pod_x.slice"
+    parent.mkdir(parents=True)
+    (root / "cgroup.subtree_control").write_text("cpu memory pids\n")
+    (parent / "cgroup.subtree_control").write_text("cpuset memory\n")
+    fake = tmp_path / "busctl"
+    fake.write_text(f"#!/bin/sh\nmkdir -p {cgroup}\ntouch {cgroup}/cpuset.cpus\n")
+    fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
+    start_slice("user-hutch_pod_x.slice", cgroup, ResourceSpec(cpuset_cpus="1"), root)
+    # a real subtree_control file takes "+cpuset" and lists it; a plain file keeps the write
+    assert (root / "cgroup.subtree_control").read_text() == "+cpuset"
+    assert (parent / "cgroup.subtree_control").read_text() == "cpuset memory\n"  # had it
+    assert (cgroup / "cpuset.cpus").read_text() == "1"
+    assert not (cgroup / "cgroup.subtree_control").exists()  # the slice's children: not ours
+
+
+def test_start_slice_without_a_root_leaves_cpuset_to_systemd(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a pod recorded before the manager's root was kept: as before, properties only
+    from hutch.cgroups.limits import ResourceSpec
+    from hutch.cgroups.systemd import start_slice
+
+    cgroup = tmp_path / "user.slice" / "user-hutch_pod_x.slice"
+    fake = tmp_path / "busctl"
+    fake.write_text(f"#!/bin/sh\nmkdir -p {cgroup}\ntouch {cgroup}/cpuset.cpus\n")
+    fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
+    start_slice("user-hutch_pod_x.slice", cgroup, ResourceSpec(cpuset_cpus="1"))
+    assert (cgroup / "cpuset.cpus").read_text() == ""

@@ -9,6 +9,7 @@ import pytest
 
 from hutch.api.artifacts import (
     ArtifactAddOptions,
+    ArtifactPullOptions,
     ArtifactPushOptions,
     ArtifactRemoveOptions,
     ArtifactSummary,
@@ -102,6 +103,22 @@ def test_push_takes_the_registry_flags_and_writes_the_digestfile(
     )
     with open(digestfile) as f:
         assert f.read() == "sha256:" + "a" * 64
+
+
+def test_pull_and_push_pass_retry_and_retry_delay(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake = FakeEngine()
+    flags = ["--retry", "5", "--retry-delay", "10s"]
+    assert run_cli(["artifact", "pull", *flags, "r/a:1"], fake, monkeypatch, capsys).code == 0
+    assert fake.only_call("artifacts.pull") == ArtifactPullOptions(
+        "r/a:1", RegistryAccess(), retry=5, retry_delay="10s"
+    )
+    fake = FakeEngine()
+    assert run_cli(["artifact", "push", *flags, "r/a:1"], fake, monkeypatch, capsys).code == 0
+    assert fake.only_call("artifacts.push") == ArtifactPushOptions(
+        "r/a:1", RegistryAccess(), retry=5, retry_delay="10s"
+    )
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ from hutch.api.errors import (
     Conflict,
     HostNotReady,
     HutchError,
+    Interrupted,
     InvalidArgument,
     NoSuchObject,
     UnsafeArchive,
@@ -76,6 +77,27 @@ def test_interrupted_pull_or_push_is_1_without_a_word(
 ) -> None:
     """podman 4.3.1 (and current podman's shutdown handler) exits 1 on SIGINT."""
     result = run_cli(argv, FakeEngine(error=KeyboardInterrupt()), monkeypatch, capsys)
+    assert (result.code, result.err) == (1, "")
+
+
+@pytest.mark.parametrize(
+    "argv", [["run", "x"], ["create", "x"], ["build", "."], ["images"], ["pull", "x"]]
+)
+def test_an_interrupted_transfer_inside_any_command_is_1_without_a_word(
+    argv: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The engine's Interrupted (a ^C during run's, create's or build's pull) is
+    podman's 1 in every command, where a plain ^C of ``images`` stays 130."""
+    result = run_cli(argv, FakeEngine(error=Interrupted()), monkeypatch, capsys)
+    assert (result.code, result.err) == (1, "")
+
+
+def test_a_second_interrupt_on_the_way_out_of_a_stopped_transfer_is_1(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    second = KeyboardInterrupt()
+    second.__context__ = Interrupted()  # raised while the first went up (a cleanup's wait)
+    result = run_cli(["create", "x"], FakeEngine(error=second), monkeypatch, capsys)
     assert (result.code, result.err) == (1, "")
 
 

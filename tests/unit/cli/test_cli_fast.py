@@ -510,6 +510,18 @@ def test_everyday_verbs_import_no_typer(argv: list[str], tmp_path: Path) -> None
     assert "hutch.cli.fast" in modules
 
 
+def test_ps_parses_containers_conf_once(tmp_path: Path) -> None:
+    """podman's containers.conf (Debian's podman installs one with live keys) is parsed
+    by the first command only: the next finds its tables in the runtime dir's cache
+    and imports no TOML reader (config/containers_conf.py, issue 15)."""
+    conf = tmp_path / "config" / "containers" / "containers.conf"
+    conf.parent.mkdir(parents=True)
+    conf.write_text('# a comment\n[containers]\ntz = "UTC"\n')
+    _imported(["ps"], tmp_path)
+    assert (tmp_path / "run" / "hutch" / "containers-conf.cache").exists()
+    assert _matching(_imported(["ps"], tmp_path), ("tomllib", "tomli")) == []
+
+
 # What stop and rm leave out (issue 16): the run half of the engine (the create plan,
 # the spec, the monitor's start and code, networks, volumes, health checks), which
 # was about half of their start.

@@ -16,6 +16,7 @@ import typer
 from hutch.api.container_config import ResourceOptions, RunOptions
 from hutch.api.container_flags import (
     ARGUMENT_FIELDS,
+    CONFIG_FIELDS,
     FLAGS,
     FRONT_END_FIELDS,
     RECORDED_FIELDS,
@@ -52,6 +53,7 @@ def test_every_run_field_has_exactly_one_flag(command: str) -> None:
     fields = [flag.field for flag in flags_of(command)]
     assert len(fields) == len(set(fields))
     wanted = RUN_FIELDS - set(ARGUMENT_FIELDS) - set(RECORDED_FIELDS) - set(FRONT_END_FIELDS)
+    wanted -= set(CONFIG_FIELDS)
     if command == "create":  # the fields of run's own flags: -d, --rmi
         wanted -= {flag.field for flag in flags_of("run") if "create" not in flag.commands}
         assert wanted >= {"remove", "interactive"} and "detach" not in wanted

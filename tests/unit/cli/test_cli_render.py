@@ -154,3 +154,17 @@ def test_template_error_is_gos_and_positions_are_podmans() -> None:
 def test_print_json_is_indented(capsys: pytest.CaptureFixture[str]) -> None:
     render.print_json({"a": [1]})
     assert capsys.readouterr().out == '{\n    "a": [\n        1\n    ]\n}\n'
+
+
+def test_an_images_config_has_every_field_for_a_template_and_none_empty_in_json() -> None:
+    row = render.typed({"Id": "x", "Config": {"Env": ["A=1"], "Extra": 1}}, render.IMAGE_TYPE)
+    fields = "{{.Config.Cmd}}|{{.Config.User}}|{{.Config.Labels}}|{{.Config.ArgsEscaped}}"
+    assert render.render_template(fields, [row]) == "[]||map[]|false\n"
+    # Go prints the struct's fields in order, then ours that Go's type lacks
+    assert render.render_template("{{.Config}}", [row]) == (
+        "{ map[] [A=1] [] [] map[]  map[]  false 1}\n"
+    )
+    assert render.render_template("{{json .Config}}", [row]) == '{"Env":["A=1"],"Extra":1}\n'
+    # a container's Config is not an image's: a missing field is still an error there
+    with pytest.raises(InvalidArgument, match="can't evaluate field Cmd"):
+        render.render_template("{{.Config.Cmd}}", [{"Config": {"Env": []}}])

@@ -7,7 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from hutch.api.artifacts import ArtifactAddOptions, ArtifactExtractOptions, ArtifactRemoveOptions
+from hutch.api.artifacts import (
+    ArtifactAddOptions,
+    ArtifactExtractOptions,
+    ArtifactPullOptions,
+    ArtifactPushOptions,
+    ArtifactRemoveOptions,
+)
 from hutch.api.errors import Conflict, InvalidArgument, NoSuchObject
 from hutch.config.paths import Paths
 from hutch.config.settings import Settings
@@ -130,3 +136,22 @@ def test_extract_to_a_directory_and_to_a_file(
     assert (out / digest.replace(":", "-")).read_bytes() == files[1].read_bytes()
     with pytest.raises(InvalidArgument, match="no such directory"):
         service.extract(ArtifactExtractOptions("q.io/a:1", str(tmp_path / "no/f"), title="a.txt"))
+
+
+@pytest.mark.parametrize(
+    ("options", "words"),
+    [
+        (ArtifactPullOptions("127.0.0.1:1/a:1", retry=-1), 'invalid argument "-1" for "--retry"'),
+        (ArtifactPullOptions("127.0.0.1:1/a:1", retry_delay="soon"), "invalid duration"),
+        (ArtifactPushOptions("model", retry_delay="soon"), 'time: invalid duration "soon"'),
+    ],
+)
+def test_bad_retry_flags_are_refused_before_any_transfer(
+    service: ArtifactService, options: ArtifactPullOptions | ArtifactPushOptions, words: str
+) -> None:
+    """Refused at once (exit 125): no registry is asked (127.0.0.1:1 would refuse)."""
+    with pytest.raises(InvalidArgument, match=words):
+        if isinstance(options, ArtifactPullOptions):
+            service.pull(options)
+        else:
+            service.push(options)

@@ -111,6 +111,37 @@ def test_run_settings_from_the_flags(tmp_path: Path) -> None:
     )
 
 
+def test_run_settings_take_containers_conf_defaults_under_the_flags() -> None:
+    """RUN steps get containers.conf's dns, capabilities, ulimits and shm_size as
+    buildah reads them (issue 15); the flags win."""
+    from hutch.api.build import BuildOptions
+    from hutch.config.container_defaults import ContainerDefaults
+    from hutch.engine.build import _run_settings
+
+    conf = ContainerDefaults(
+        dns_servers=("9.9.9.9",),
+        capabilities=("CHOWN", "NET_RAW"),
+        ulimits=("nofile=100:200", "nproc=50:60"),
+        shm_size="32m",
+    )
+    settings = _run_settings(BuildOptions(context="."), Settings(defaults=conf))
+    assert settings.dns == ("9.9.9.9",)
+    assert settings.capabilities == ("CAP_CHOWN", "CAP_NET_RAW")
+    assert [(u.name, u.soft, u.hard) for u in settings.ulimits] == [
+        ("nofile", 100, 200),
+        ("nproc", 50, 60),
+    ]
+    assert settings.shm_size == 32_000_000
+    flags = BuildOptions(
+        context=".", dns=("1.1.1.1",), cap_add=("KILL",), ulimits=("nofile=10:20",), shm_size="1m"
+    )
+    settings = _run_settings(flags, Settings(defaults=conf))
+    assert settings.dns == ("1.1.1.1",)
+    assert settings.capabilities == ("CAP_CHOWN", "CAP_KILL", "CAP_NET_RAW")
+    assert [(u.name, u.soft) for u in settings.ulimits] == [("nproc", 50), ("nofile", 10)]
+    assert settings.shm_size == 1 << 20
+
+
 @pytest.mark.parametrize(
     ("options", "message"),
     [({"network": "mynet"}, "cannot use networks as rootless"),

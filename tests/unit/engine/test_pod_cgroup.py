@@ -93,8 +93,9 @@ def test_under_systemd_ensure_starts_the_slice_once_and_remove_stops_it(
 
     calls: list[tuple[str, ...]] = []
 
-    def start(name: str, cgroup: Path, res: ResourceSpec) -> None:
+    def start(name: str, cgroup: Path, res: ResourceSpec, root: Path | None) -> None:
         calls.append(("start", name, str(cgroup), str(res.memory_max)))
+        assert root == tmp_path / "user-1000"  # where enable_cpuset would start
         cgroup.mkdir(parents=True)
 
     monkeypatch.setattr(systemd, "start_slice", start)

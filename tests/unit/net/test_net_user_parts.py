@@ -364,15 +364,40 @@ def test_a_taken_address_is_refused_in_podmans_words(networks: NetworkStore) -> 
     )
 
 
+def test_a_shared_address_held_by_another_is_left_out_of_the_row(
+    networks: NetworkStore,
+) -> None:
+    net = _create(networks, _net("n"))
+    _attach(networks, "c1", net, address="10.89.0.5")
+    # a pod clone's infra: made with the address in its record (its spec), not its row
+    made = networks.attach("c2", "n", pools(net), address="10.89.0.5", shared=True)
+    assert (made.address, made.mac) == ("10.89.0.5", "02:42:0a:59:00:05")
+    held = [(a.container_id, a.address) for a in networks.attachments(network="n")]
+    assert held == [("c1", "10.89.0.5"), ("c2", "")]
+    networks.detach("c1", "n")  # shared, but free: it is the container's
+    networks.detach("c2", "n")
+    free = networks.attach("c2", "n", pools(net), address="10.89.0.5", shared=True)
+    assert networks.attachments(container_id="c2") == [free]
+
+
 def test_an_attachment_taken_back_takes_its_address_from_its_holder(
     networks: NetworkStore,
 ) -> None:
     net = _create(networks, _net("n"))
     (held,) = [_attach(networks, "c1", net, address="10.89.0.5")]
-    networks.release("n", ["10.89.0.5"])
-    assert [a.address for a in networks.attachments(network="n")] == [""]  # the row stays
-    assert _attach(networks, "c2", net, address="10.89.0.5").address == "10.89.0.5"
-    networks.take(held)  # in place of c1's row, out of c2's
+    networks.attach("c2", "n", pools(net), address="10.89.0.5", shared=True)
+    asked: list[str] = []
+    with pytest.raises(Conflict) as refused:  # the holder may not lose it (it runs)
+        networks.take(replace(held, container_id="c2"), lambda h: bool(asked.append(h)))
+    assert asked == ["c1"]
+    assert refused.value.message.endswith("10.89.0.5 is already allocated to container ID c1")
+    assert [a.address for a in networks.attachments(network="n")] == ["10.89.0.5", ""]
+    networks.take(replace(held, container_id="c2"), lambda h: True)  # out of c1's row
+    assert [(a.container_id, a.address) for a in networks.attachments(network="n")] == [
+        ("c1", ""),  # the row stays
+        ("c2", "10.89.0.5"),
+    ]
+    networks.take(held, lambda h: True)  # in place of c1's row, out of c2's
     assert [(a.container_id, a.address) for a in networks.attachments(network="n")] == [
         ("c1", "10.89.0.5"),
         ("c2", ""),

@@ -40,8 +40,33 @@ def test_qualified_names_mean_themselves(tmp_path: Path) -> None:
 
 def test_empty_search_list_refuses_short_names(tmp_path: Path) -> None:
     conf = _conf(tmp_path, "unqualified-search-registries = []\n")
-    with pytest.raises(InvalidArgument, match="no unqualified-search-registries"):
+    with pytest.raises(InvalidArgument) as caught:
+        rc.resolve_short_name("app:1", conf)
+    # podman's words, with the registries.conf it names
+    assert str(caught.value) == (
+        'short-name "app:1" did not resolve to an alias and no unqualified-search '
+        f'registries are defined in "{conf.main_file}"'
+    )
+
+
+def test_short_names_are_docker_hubs_only_where_no_registries_conf_exists(
+    tmp_path: Path,
+) -> None:
+    # no file at all: Docker's rule
+    bare = rc.load({"CONTAINERS_REGISTRIES_CONF": str(tmp_path / "missing.conf")})
+    assert bare.files == () and bare.search_registries == ("docker.io",)
+    assert [str(r) for r in rc.resolve_short_name("app", bare)] == ["docker.io/library/app:latest"]
+    # podman's files without a search list (Debian's containers-common): podman's rule
+    path = tmp_path / "registries.conf"
+    path.write_text('[aliases]\n"tool" = "quay.io/team/tool"\n')
+    conf = rc.load({"CONTAINERS_REGISTRIES_CONF": str(path)})
+    assert conf.files == (str(path),) and conf.search_registries == ()
+    assert conf.main_file == str(path)
+    with pytest.raises(InvalidArgument, match=f'are defined in "{path}"'):
         rc.resolve_short_name("app", conf)
+    aliased = rc.alias_of("tool:2", conf)
+    assert aliased is not None and str(aliased[0]) == "quay.io/team/tool:2"
+    assert aliased[1] == str(path)  # the file pull's "Resolved ... as an alias" names
 
 
 def test_registry_entries_mirrors_and_insecure(tmp_path: Path) -> None:

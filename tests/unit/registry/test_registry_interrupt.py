@@ -134,3 +134,37 @@ def test_an_interrupt_stops_the_workers_before_it_goes_on() -> None:
         in_workers(work, range(3), 2, stop)
     assert 0 in ended and sorted(ended) == sorted(started) and stops
     assert 2 not in started  # two workers: the third job waited for one, and never ran
+
+
+def test_a_second_interrupt_while_the_workers_stop_is_absorbed() -> None:
+    """The user presses ^C again while the transfers stop: one KeyboardInterrupt
+    goes on, after every worker ended (a second one raised there would leave them
+    to the pool's plain wait, which nothing cuts), and SIGINT is Python's again."""
+    main = threading.main_thread().ident or 0
+    release = threading.Event()
+    started: list[int] = []
+    ended: list[int] = []
+    stops = 0
+
+    def work(n: int) -> int:
+        started.append(n)
+        if n == 0:
+            signal.pthread_kill(main, signal.SIGINT)
+        assert release.wait(10)
+        ended.append(n)
+        return n
+
+    def stop() -> None:
+        nonlocal stops
+        stops += 1
+        if stops == 1:  # the second ^C, while the workers have not ended yet
+            signal.pthread_kill(main, signal.SIGINT)
+            time.sleep(0.05)  # Python runs the handler at the next instructions here
+        release.set()
+
+    before = signal.getsignal(signal.SIGINT)
+    with pytest.raises(KeyboardInterrupt) as raised:
+        in_workers(work, range(2), 2, stop)
+    assert 0 in ended and sorted(ended) == sorted(started) and stops >= 1
+    assert raised.value.__context__ is None  # the first ^C's, not one raised while stopping
+    assert signal.getsignal(signal.SIGINT) is before

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -51,9 +52,9 @@ def test_the_service_factory_resolves_paths_and_settings_once(
         resolved.append("paths")
         return real_paths(*args)
 
-    def counted_settings(path: Path) -> config_settings.Settings:
+    def counted_settings(path: Path, *rest: Any) -> config_settings.Settings:
         resolved.append("settings")
-        return real_settings(path)
+        return real_settings(path, *rest)
 
     monkeypatch.setattr(config_paths, "default_paths", counted_paths)
     monkeypatch.setattr(config_settings, "load_settings", counted_settings)

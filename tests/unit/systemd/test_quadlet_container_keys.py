@@ -141,6 +141,18 @@ def test_global_args_go_between_hutch_and_run(tmp_path: Path) -> None:
     assert argv[:3] == [HUTCH, "--log-level=debug", "run"]
 
 
+def test_containers_conf_modules_go_before_the_global_args(tmp_path: Path) -> None:
+    # podman's Quadlet: a --module of each ContainersConfModule, then GlobalArgs (issue 19)
+    unit = f"Image={IMAGE}\nContainersConfModule=/m/a.conf\nGlobalArgs=--log-level=debug\n"
+    argv = run_argv(tmp_path, unit + "ContainersConfModule=b.conf")
+    assert argv[:5] == [HUTCH, "--module=/m/a.conf", "--module=b.conf", "--log-level=debug", "run"]
+    # an empty assignment resets the list, as for every list key
+    argv = run_argv(
+        tmp_path, f"Image={IMAGE}\nContainersConfModule=/m/a.conf\nContainersConfModule="
+    )
+    assert argv[:2] == [HUTCH, "run"]
+
+
 def test_relative_paths_are_the_unit_files_directory(tmp_path: Path) -> None:
     argv = run_argv(tmp_path, f"Image={IMAGE}\nEnvironmentFile=env/web.env\nVolume=./www:/srv")
     assert f"--env-file={tmp_path}/env/web.env" in argv

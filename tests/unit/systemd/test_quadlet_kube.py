@@ -152,6 +152,14 @@ def test_global_args_and_kube_down_force(tmp_path: Path) -> None:
     assert split_words(stop) == [HUTCH, "--log-level=debug", "kube", "down", "--force", "/w.yaml"]
 
 
+def test_a_containers_conf_module_is_on_play_and_down(tmp_path: Path) -> None:
+    result = run(tmp_path, {"web.kube": "[Kube]\nYaml=/w.yaml\nContainersConfModule=/m.conf\n"})
+    text = service(result, "web.service")
+    assert exec_start(text)[:4] == [HUTCH, "--module=/m.conf", "kube", "play"]
+    (stop,) = values(text, "Service", "ExecStopPost")
+    assert split_words(stop)[:3] == [HUTCH, "--module=/m.conf", "kube"]
+
+
 def test_a_network_unit_is_made_first(tmp_path: Path) -> None:
     result = run(
         tmp_path,
@@ -194,7 +202,6 @@ def test_set_working_directory(
         ("[Kube]\nYaml=/w.yaml\nAutoUpdate=sometimes\n", 3, "expected registry, local"),
         ("[Kube]\nYaml=/w.yaml\nAutoUpdate=/local\n", 3, "expected registry, local"),
         ("[Kube]\nYaml=/w.yaml\nExitCodePropagation=some\n", 3, "expected all, any or none"),
-        ("[Kube]\nYaml=/w.yaml\nContainersConfModule=/m.conf\n", 3, "not supported by hutch"),
         ("[Kube]\nYaml=/w.yaml\nYml=x\n", 3, "unknown key Yml"),
         ("[Kube]\nYaml=/w.yaml\nNetwork=nope.network\n", 3, "no network unit"),
         ("[Kube]\nYaml=/w.yaml\nKubeDownForce=perhaps\n", 3, "not a boolean"),

@@ -155,7 +155,6 @@ def test_service_name_and_an_instance_pod(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "text", "line", "message"),
     [
-        ("bad.pod", "[Pod]\nContainersConfModule=/x.conf\n", 2, "not supported by hutch"),
         ("bad.pod", "[Pod]\nPodNam=x\n", 2, "unknown key PodNam"),
         ("bad.pod", "[Pod]\nExitPolicy=never\n", 2, "expected continue or stop"),
         ("bad.pod", "[Pod]\nNetwork=nope.network\n", 2, "no network unit"),

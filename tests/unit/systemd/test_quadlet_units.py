@@ -212,7 +212,6 @@ def test_a_template_and_its_instance(tmp_path: Path) -> None:
         ("bad.container", "[Container]\nImage=x\nGroup=100\n", 3, "needs User="),
         ("bad.container", "[Container]\nImage=x\n[Quadlet]\nOops=1\n", 4, "[Quadlet]"),
         ("bad.container", "[Container]\nImage\n", 2, "missing '='"),
-        ("bad.volume", "[Volume]\nContainersConfModule=/m.conf\n", 2, "not supported by hutch"),
         ("bad.network", "[Network]\nSubnets=1\n", 2, "unknown key Subnets"),
     ],
 )

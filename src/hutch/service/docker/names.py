@@ -15,6 +15,17 @@ def familiar(name: str) -> str:
     return name
 
 
+def qualified(name: str) -> str:
+    """Docker's ``ParseNormalizedNamed`` for a client's name: a name whose first part
+    is no registry (no dot or port, not localhost) is on Docker Hub, under
+    ``library/`` when it has no slash. podman's compat API does the same, whatever
+    registries.conf says about short names for the CLI."""
+    first, slash, _ = name.partition("/")
+    if slash and ("." in first or ":" in first or first == "localhost"):
+        return name
+    return (_HUB if slash else _OFFICIAL) + name
+
+
 def repo_digest(name: str, digest: str) -> str:
     """``busybox@sha256:...`` for the tagged name ``busybox:latest``."""
     last = name.rsplit("/", 1)[-1]

@@ -1,0 +1,110 @@
+"""The defaults of a new container that containers.conf(5) (or hutch.toml) sets.
+
+``[containers]`` keys by podman's names, and ``[engine] stop_timeout``, read into
+one typed value; the engine fills them into a container's options where its
+flags left them unset (engine/conf_defaults.py). Keys hutch does not honour are
+ignored, as podman ignores the keys it does not know (man/hutch-containers.conf.5).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from hutch.api.errors import InvalidArgument
+
+
+@dataclass(frozen=True)
+class ContainerDefaults:
+    env: tuple[str, ...] = ()  # under the image's environment
+    env_host: bool = False
+    dns_servers: tuple[str, ...] = ()
+    dns_searches: tuple[str, ...] = ()
+    dns_options: tuple[str, ...] = ()
+    capabilities: tuple[str, ...] | None = None  # None: podman's built-in set
+    sysctls: tuple[str, ...] = ()
+    ulimits: tuple[str, ...] = ()
+    annotations: tuple[str, ...] = ()
+    volumes: tuple[str, ...] = ()
+    init: bool = False
+    init_path: str = ""
+    log_driver: str = ""
+    log_size_max: int = -1  # bytes; -1: no limit
+    pids_limit: int | None = None  # None: podman's 2048 where a pids controller exists
+    shm_size: str = ""
+    tz: str = ""
+    umask: str = ""
+    userns: str = ""
+    no_hosts: bool = False
+    read_only: bool = False
+    stop_timeout: int | None = None  # [engine]
+
+
+def _strings(value: object, key: str) -> tuple[str, ...]:
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+        raise InvalidArgument(f"containers.conf: [containers] {key} must be a list of strings")
+    return tuple(value)
+
+
+def _string(value: object, key: str) -> str:
+    if not isinstance(value, str):
+        raise InvalidArgument(f"containers.conf: [containers] {key} must be a string")
+    return value
+
+
+def _bool(value: object, key: str) -> bool:
+    if not isinstance(value, bool):
+        raise InvalidArgument(f"containers.conf: [containers] {key} must be true or false")
+    return value
+
+
+def _int(value: object, key: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidArgument(f"containers.conf: [containers] {key} must be an integer")
+    return value
+
+
+# One table drives the keys: [containers] key -> (ContainerDefaults field, parser).
+# Only the keys a file sets are looked at: every command reads these settings.
+KEYS: dict[str, tuple[str, Callable[[object, str], object]]] = {
+    "env": ("env", _strings),
+    "env_host": ("env_host", _bool),
+    "dns_servers": ("dns_servers", _strings),
+    "dns_searches": ("dns_searches", _strings),
+    "dns_options": ("dns_options", _strings),
+    "default_capabilities": ("capabilities", _strings),
+    "default_sysctls": ("sysctls", _strings),
+    "default_ulimits": ("ulimits", _strings),
+    "annotations": ("annotations", _strings),
+    "volumes": ("volumes", _strings),
+    "init": ("init", _bool),
+    "init_path": ("init_path", _string),
+    "log_driver": ("log_driver", _string),
+    "log_size_max": ("log_size_max", _int),
+    "pids_limit": ("pids_limit", _int),
+    "shm_size": ("shm_size", _string),
+    "tz": ("tz", _string),
+    "umask": ("umask", _string),
+    "userns": ("userns", _string),
+    "no_hosts": ("no_hosts", _bool),
+    "read_only": ("read_only", _bool),
+}
+
+
+def container_defaults(
+    containers: dict[str, Any], engine: dict[str, Any]
+) -> ContainerDefaults | None:
+    """The typed defaults of the merged ``[containers]`` and ``[engine]`` tables; None
+    when they set no key hutch honours."""
+    values: dict[str, Any] = {}
+    for key, value in containers.items():
+        known = KEYS.get(key)
+        if known is not None:
+            values[known[0]] = known[1](value, key)
+    if "stop_timeout" in engine:
+        timeout = engine["stop_timeout"]
+        if isinstance(timeout, bool) or not isinstance(timeout, int):
+            raise InvalidArgument("containers.conf: [engine] stop_timeout must be an integer")
+        values["stop_timeout"] = timeout
+    return ContainerDefaults(**values) if values else None

@@ -1,0 +1,145 @@
+"""containers.conf's defaults filled into a new container's options (``parse_create``).
+
+A default fills only what the flags left unset, so a flag always wins; list keys
+go under the flags' items (a sysctl, ulimit or annotation the flags name again is
+the flags'). The four switches (``env_host``, ``init``, ``no_hosts``,
+``read_only``) can only turn an option on: hutch's options do not record a
+``--read-only=false`` as given. Filled in here, the values are in the record, so
+``inspect``, restarts and ``container clone`` see what the container was made with,
+as podman's spec keeps them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from hutch.api.container_config import RunOptions
+from hutch.api.errors import InvalidArgument
+from hutch.config.container_defaults import ContainerDefaults
+from hutch.engine import netconfig
+from hutch.runtime import sysctls
+from hutch.runtime.logfile import DRIVERS
+
+
+def apply(options: RunOptions, defaults: ContainerDefaults | None) -> RunOptions:
+    """``options`` with ``defaults`` where the flags set nothing (None: no file sets
+    any); ``options.network`` is resolved (the default network filled in)."""
+    if defaults is None or defaults == ContainerDefaults():
+        return options
+    d = defaults
+    net = options.net
+    net = replace(
+        net,
+        dns=net.dns or d.dns_servers,
+        dns_search=net.dns_search or d.dns_searches,
+        dns_options=net.dns_options or d.dns_options,
+        no_hosts=net.no_hosts or d.no_hosts,
+    )
+    security = options.security
+    security = replace(
+        security,
+        default_capabilities=_capabilities(security.default_capabilities, d.capabilities),
+        sysctl=(*_own_sysctls(d.sysctls, options), *security.sysctl),
+        ulimit=(*unnamed(d.ulimits, security.ulimit), *security.ulimit),
+        read_only=security.read_only or d.read_only,
+        userns=security.userns if security.userns is not None else (d.userns or None),
+    )
+    lifecycle = replace(
+        options.lifecycle,
+        init=options.lifecycle.init or d.init,
+        init_path=options.lifecycle.init_path or d.init_path or None,
+    )
+    log = options.log
+    if not log.driver and d.log_driver in DRIVERS:
+        # journald and passthrough are not hutch's: the default stays (as a key
+        # hutch cannot honour), rather than every run refused for a file
+        log = replace(log, driver=d.log_driver)
+    if (
+        d.log_size_max > 0
+        and log.driver != "none"
+        and not any(o.startswith("max-size=") for o in log.opts)
+    ):
+        log = replace(log, opts=(f"max-size={d.log_size_max}", *log.opts))
+    kernel = options.kernel
+    if kernel.shm_size is None and d.shm_size:
+        kernel = replace(kernel, shm_size=str(decimal_size(d.shm_size)))
+    volumes = options.volumes
+    if d.volumes:
+        taken = {_destination(v) for v in volumes.volumes}
+        mine = tuple(v for v in d.volumes if _destination(v) not in taken)
+        volumes = replace(volumes, volumes=(*mine, *volumes.volumes))
+    return replace(
+        options,
+        env_defaults=options.env_defaults or d.env,
+        env_host=options.env_host or d.env_host,
+        annotations=(*unnamed(d.annotations, options.annotations), *options.annotations),
+        timezone=options.timezone if options.timezone is not None else (d.tz or None),
+        umask=options.umask or d.umask or None,
+        stop_timeout=options.stop_timeout if options.stop_timeout is not None else d.stop_timeout,
+        net=net,
+        security=security,
+        lifecycle=lifecycle,
+        log=log,
+        kernel=kernel,
+        volumes=volumes,
+    )
+
+
+_SIZE = re.compile(r"^(\d+(?:\.\d+)?) ?([kmgtp])?i?b?$", re.IGNORECASE)
+
+
+def decimal_size(text: str) -> int:
+    """Bytes of a size in containers.conf: podman reads ``shm_size`` with go-units'
+    FromHumanSize, whose units are decimal (``32m`` is 32000000 bytes, where the
+    flag's ``--shm-size 32m`` is 32 MiB), so a file means what it means to podman."""
+    match = _SIZE.match(text.strip())
+    if match is None:
+        raise InvalidArgument(f"containers.conf: [containers] shm_size {text!r}: invalid size")
+    unit = (match.group(2) or "").lower()
+    return int(float(match.group(1)) * 1000 ** (" kmgtp".index(unit) if unit else 0))
+
+
+def _capabilities(
+    given: tuple[str, ...] | None, default: tuple[str, ...] | None
+) -> tuple[str, ...] | None:
+    """containers.conf's set, unless it is podman's built-in one (Debian's file
+    repeats it): the record then stays as without a file."""
+    if given is not None or default is None:
+        return given
+    from hutch.linux.caps import DEFAULT_CAPABILITIES, normalize
+
+    if {normalize(c) for c in default} == set(DEFAULT_CAPABILITIES):
+        return None
+    return default
+
+
+def unnamed(defaults: tuple[str, ...], given: tuple[str, ...]) -> tuple[str, ...]:
+    """The ``NAME=VALUE`` defaults whose NAME the flags do not set."""
+    names = {item.partition("=")[0].strip() for item in given}
+    return tuple(item for item in defaults if item.partition("=")[0].strip() not in names)
+
+
+def _own_sysctls(defaults: tuple[str, ...], options: RunOptions) -> tuple[str, ...]:
+    """The default sysctls of the container's own namespaces: podman leaves out a
+    default ``net.*`` one under ``--network host`` (and ``ipc`` ones under
+    ``--ipc host``) instead of refusing the container, as it refuses the flag."""
+    shared = set()
+    if netconfig.kind(options.network) in ("host", "join"):
+        shared.add("net")
+    if options.namespaces.ipc == "host" or options.namespaces.ipc.startswith("container:"):
+        shared.add("ipc")
+    if options.namespaces.uts == "host":
+        shared.add("uts")
+    out = []
+    for item in unnamed(defaults, options.security.sysctl):
+        name = item.partition("=")[0].strip().replace("/", ".")
+        if sysctls.namespace_of(name) not in shared:
+            out.append(item)
+    return tuple(out)
+
+
+def _destination(volume: str) -> str:
+    """``SRC:DST[:OPTS]`` or an anonymous ``DST``: where it is mounted."""
+    parts = volume.split(":")
+    return parts[1] if len(parts) > 1 else parts[0]
