@@ -6,6 +6,15 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
 
+# re-exported: the life cycle's options and reports live apart so that create, run,
+# stop and rm load none of the rest
+from hutch.api.container_actions import ActionReport as ActionReport
+from hutch.api.container_actions import KillOptions as KillOptions
+from hutch.api.container_actions import RemoveContainerOptions as RemoveContainerOptions
+from hutch.api.container_actions import RunReport as RunReport
+from hutch.api.container_actions import StartOptions as StartOptions
+from hutch.api.container_actions import StopOptions as StopOptions
+from hutch.api.container_actions import WaitOptions as WaitOptions
 from hutch.api.container_config import ResourceOptions, RunOptions
 
 # re-exported: exec's two classes live apart so that exec loads none of the rest
@@ -21,49 +30,6 @@ if TYPE_CHECKING:
     # an annotation only (no dataclass here is read back from JSON): ps, start and
     # stop need none of api.images' 32 classes (nor api.build's, which it imports)
     from hutch.api.images import ImageGraphDriver
-
-
-@dataclass(frozen=True)
-class StartOptions:
-    attach: bool = False
-    interactive: bool = False
-    detach_keys: str | None = None  # attached: None is the container's own keys
-    sig_proxy: bool = True
-    # Attached: the descriptors that stand for stdin, stdout and stderr (an API
-    # server's pipes; never put in raw mode, no SIGWINCH); None: this process's own.
-    stdio: tuple[int, int, int] | None = None
-    # With stdio: a descriptor that becomes readable when the server's client has
-    # gone; the relay then ends as a detach does (the container runs on).
-    hangup_fd: int | None = None
-    # Beyond the names: every container, the latest created, or those the
-    # filters of ps match (each options class of a verb on many has them).
-    all: bool = False
-    latest: bool = False
-    filters: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class StopOptions:
-    """``stop`` and ``restart``."""
-
-    timeout: int | None = None  # seconds; None: the container's own; negative: no limit
-    all: bool = False
-    ignore: bool = False
-    latest: bool = False
-    filters: tuple[str, ...] = ()
-    running: bool = False  # restart --running: only the running ones of --all
-
-
-@dataclass(frozen=True)
-class RemoveContainerOptions:
-    force: bool = False
-    all: bool = False
-    ignore: bool = False
-    timeout: int | None = None
-    volumes: bool = False
-    latest: bool = False
-    filters: tuple[str, ...] = ()
-    depend: bool = False  # first the containers that depend on it (their namespaces)
 
 
 @dataclass(frozen=True)
@@ -85,28 +51,12 @@ class InspectOptions:
 
 
 @dataclass(frozen=True)
-class KillOptions:
-    signal: str = "KILL"
-    all: bool = False
-    latest: bool = False
-    ignore: bool = False
-
-
-@dataclass(frozen=True)
 class PauseOptions:
     """``pause`` and ``unpause``."""
 
     all: bool = False
     latest: bool = False
     filters: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class WaitOptions:
-    conditions: tuple[str, ...] = ()  # empty: stopped or exited
-    interval: str = "250ms"  # between two looks at the state: a Go duration, bare is ms
-    ignore: bool = False  # a missing container: exit code -1, no error
-    latest: bool = False
 
 
 @dataclass(frozen=True)
@@ -175,22 +125,6 @@ class CommitOptions:
 class ExportOptions:
     container: str
     output: str | None = None  # None: standard output
-
-
-@dataclass(frozen=True)
-class RunReport:
-    id: str
-    exit_code: int | None  # None when detached
-
-
-@dataclass(frozen=True)
-class ActionReport:
-    """One per container named in stop/kill/rm/start: its id, or why it failed."""
-
-    name: str
-    id: str = ""
-    error: str | None = None
-    exit_code: int = 0
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from hutch.api.containers import ActionReport
+from hutch.api.container_actions import ActionReport
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import BinaryIO, Protocol
 
 from hutch.api.common import PruneReport
-from hutch.api.containers import ActionReport
+from hutch.api.container_actions import ActionReport
 
 
 @dataclass(frozen=True)

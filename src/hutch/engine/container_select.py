@@ -14,7 +14,6 @@ from collections.abc import Callable, Sequence
 
 from hutch.api.errors import HutchError, NoSuchObject
 from hutch.engine import container_state as cs
-from hutch.engine.container_filters import parse_filters
 from hutch.engine.context import EngineContext
 
 Keep = Callable[[cs.Container], bool]
@@ -31,6 +30,9 @@ def targets(
 ) -> list[str]:
     """The ids (or the names as given) to act on, newest first for the flags."""
     if filters:
+        # the filters' code (and ps's classes) only with --filter: create and run load
+        # this module with engine/containers.py and never filter
+        from hutch.engine.container_filters import parse_filters
         from hutch.engine.container_list import summary
 
         wanted = parse_filters(filters)  # a bad filter fails before anything is done

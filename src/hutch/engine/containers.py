@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from hutch.api.containers import (
+from hutch.api.container_actions import (
     ActionReport,
     KillOptions,
     RemoveContainerOptions,
@@ -99,8 +99,7 @@ class ContainerService:
         cancelled: Callable[[], bool] | None = None,
         shared_address: bool = False,
     ) -> str:
-        from hutch.engine import pod_member, rootfs_dir
-        from hutch.engine import volumes as engine_volumes
+        from hutch.engine import container_mounts, pod_member, rootfs_dir
         from hutch.engine.create_plan import parse_create, plan_create
 
         member = None
@@ -124,7 +123,7 @@ class ContainerService:
         self._ctx.enter_session()
         pod_id = infra_of or (member.pod_id if member else "")
         if source is not None:
-            mount_requests = engine_volumes.plan_mounts(self._ctx, options.volumes, ())
+            mount_requests = container_mounts.plan_mounts(self._ctx, options.volumes, ())
             plan = plan_create(
                 request, rootfs_dir.image_config(), self._ctx.settings, self._ctx.driver.name
             )
@@ -132,7 +131,7 @@ class ContainerService:
         from hutch.engine.pull_policy import image_for_run  # registry code only when needed
 
         image = image_for_run(self._ctx, options.image, options.pull, cancelled)
-        mount_requests = engine_volumes.plan_mounts(
+        mount_requests = container_mounts.plan_mounts(
             self._ctx, options.volumes, image.config.config.volumes
         )
         plan = plan_create(request, image.config, self._ctx.settings, self._ctx.driver.name)
@@ -152,15 +151,15 @@ class ContainerService:
         ``image`` None: ``source`` (--rootfs) is its root; the record names no image.
         """
         from hutch.engine import (
+            container_mounts,
             logconfig,
+            netconfig,
             notify_relay,
             nsmodes,
             pod_member,
             rootfs_dir,
             systemd_mode,
         )
-        from hutch.engine import networks as engine_networks
-        from hutch.engine import volumes as engine_volumes
         from hutch.engine.specbuild import build_spec
         from hutch.runtime import spawn
         from hutch.store.db import ensure_room
@@ -168,7 +167,11 @@ class ContainerService:
 
         options, name, config = plan.request.options, plan.name, plan.config
         localtime, resources = plan.request.localtime, plan.request.resources
-        network = engine_networks.prepare(self._ctx, options, plan.network)
+        network = plan.network
+        if netconfig.looks_up_records(options.network):
+            from hutch.engine import networks as engine_networks
+
+            network = engine_networks.prepare(self._ctx, options, network)
         driver = config.driver
         container_id = new_id()
         from hutch.engine.resolve import resolved_name
@@ -189,9 +192,12 @@ class ContainerService:
         )
         dirs = self._ctx.containers.dirs(record.id)
         try:
-            network = engine_networks.allocate(
-                self._ctx, record.id, options, network, shared=plan.request.shared_address
-            )
+            if network.mode == "bridge":  # (prepare checked its networks)
+                from hutch.engine import networks as engine_networks
+
+                network = engine_networks.allocate(
+                    self._ctx, record.id, options, network, shared=plan.request.shared_address
+                )
             if source is not None:
                 rootfs = rootfs_dir.rootfs(source, dirs, driver)
             else:
@@ -215,7 +221,7 @@ class ContainerService:
                 infra_dirs = self._ctx.containers.dirs(member.infra_id) if member.infra_id else None
                 spec = pod_member.member_spec(spec, member, infra_dirs, name)
                 spec = pod_member.link_shared_files(spec, member, dirs.userdata)
-            mounts, mount_records = engine_volumes.attach_mounts(
+            mounts, mount_records = container_mounts.attach_mounts(
                 self._ctx, record.id, mount_requests, rootfs
             )
             log = logconfig.log_spec(options.log.driver, options.log.opts, dirs.userdata)
@@ -364,12 +370,12 @@ class ContainerService:
             self._ready.append(prespawned)
 
     def start(self, names: Sequence[str], options: StartOptions) -> list[ActionReport]:
-        from hutch.engine import lifecycle
+        from hutch.engine.run_flags import detach_keys
         from hutch.runtime.relay import Detached
 
         attach = options.attach
         if attach:
-            lifecycle.detach_keys(options.detach_keys)  # a bad flag fails before anything starts
+            detach_keys(options.detach_keys)  # a bad flag fails before anything starts
         self._ctx.enter_session()
         names = self._targets(names, options.all, options.latest, options.filters)
         reports = []
@@ -423,7 +429,7 @@ class ContainerService:
         Raises ``Detached`` when the user typed the detach keys (the flag, else
         the container's own ``--detach-keys``): the container runs on.
         """
-        from hutch.engine import lifecycle
+        from hutch.engine import run_flags
         from hutch.runtime import spawn
         from hutch.runtime.signalproxy import SignalProxy
 
@@ -434,7 +440,7 @@ class ContainerService:
             own_proxy = proxy
         else:
             own_proxy = None
-        keys = lifecycle.detach_keys(
+        keys = run_flags.detach_keys(
             detach_keys
             if detach_keys is not None
             else container.config.options.lifecycle.detach_keys
@@ -460,8 +466,14 @@ class ContainerService:
         stdio: tuple[int, int, int] | None = None,
         hangup: int | None = None,
     ) -> int | None:
-        from hutch.engine import address_claim, health_notify, notify_relay, nsmodes, pod_member
-        from hutch.engine import networks as engine_networks
+        from hutch.engine import (
+            address_claim,
+            health_notify,
+            netquery,
+            notify_relay,
+            nsmodes,
+            pod_member,
+        )
         from hutch.runtime import spawn
         from hutch.runtime.ids import map_to_host
         from hutch.runtime.relay import window_size
@@ -501,7 +513,11 @@ class ContainerService:
         # a static address is claimed and the command started under its lock: a start
         # of the pod it was cloned from (or a clone) waits, then finds this one running
         with address_claim.starting(self._ctx, container):
-            engine_networks.before_start(self._ctx, container)
+            net = netquery.network_of(container)
+            if netquery.start_needs_networks(net):
+                from hutch.engine import networks as engine_networks
+
+                engine_networks.before_start(self._ctx, container, net)
             nsmodes.before_start(self._ctx, container)
             # --sdnotify=container: the socket is there before the container's first word
             relay_socket = (
@@ -867,9 +883,9 @@ class ContainerService:
         anonymous: list[str] = []
         if volumes:
             # Anonymous volumes go with the container (rm -v, --rm); named ones never.
-            from hutch.engine import volumes as engine_volumes
+            from hutch.engine import container_mounts
 
-            anonymous = engine_volumes.release_anonymous(self._ctx, container_id)
+            anonymous = container_mounts.release_anonymous(self._ctx, container_id)
         self._ctx.containers.delete(container_id)
         self._ctx.pods.forget_infra(container_id)  # rm -a: its pod has none now
         if netrun.serves_names(self._ctx):  # the network code only then
@@ -893,7 +909,7 @@ class ContainerService:
                 if dirs.root.exists():
                     remove_tree(dirs.root)
         if anonymous:
-            engine_volumes.remove_unused(self._ctx, anonymous)
+            container_mounts.remove_unused(self._ctx, anonymous)
 
     # -- wait ------------------------------------------------------------------
 

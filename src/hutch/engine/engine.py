@@ -221,6 +221,28 @@ def _exec_only(ctx: EngineContext) -> ExecVerb:
 EXEC_VERBS = frozenset({"exec"})
 
 
+# The lifecycle slice's verbs (a unit test checks them against ``LifecycleVerbs``):
+# their part is built without parts(), so that create, run, stop and rm load none of
+# api.containers' sixty classes (about 7 ms of ``hutch create``, issue 16); its
+# options and reports are in api/container_actions.py. The part is kept under the
+# slice's name, as parts() would keep it: one part answers all of them.
+LIFECYCLE_VERBS = frozenset(
+    {
+        "run",
+        "create",
+        "start",
+        "prepare_starts",
+        "stop",
+        "kill",
+        "restart",
+        "remove",
+        "wait",
+        "cleanup",
+    }
+)
+LIFECYCLE_SLICE = "LifecycleVerbs"
+
+
 def _light_part(verb: str) -> Callable[[EngineContext], object] | None:
     """What answers ``verb`` without the slices, if anything does."""
     if verb in LISTING_VERBS:
@@ -293,6 +315,8 @@ class LocalContainers:
         self._ctx = ctx
 
     def __getattr__(self, verb: str) -> Any:
+        if verb in LIFECYCLE_VERBS:
+            return self._part_method(LIFECYCLE_SLICE, _lifecycle, verb)
         light = _light_part(verb)
         if light is not None:
             method = getattr(light(self._ctx), verb)
@@ -302,9 +326,14 @@ class LocalContainers:
         if found is None:
             raise AttributeError(f"engine.containers has no verb {verb!r}")
         slice_, load = found
-        part = self.__dict__.get(slice_.__name__)
+        return self._part_method(slice_.__name__, load, verb)
+
+    def _part_method(
+        self, slice_name: str, load: Callable[[EngineContext], object], verb: str
+    ) -> Any:
+        part = self.__dict__.get(slice_name)
         if part is None:
-            part = self.__dict__[slice_.__name__] = load(self._ctx)
+            part = self.__dict__[slice_name] = load(self._ctx)
         method = getattr(part, verb)
         setattr(self, verb, method)  # later calls find it directly
         return method

@@ -17,6 +17,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hutch.api.errors import ImageInUse, InvalidArgument, NoSuchObject
 from hutch.engine.container_record import MountRecord
@@ -25,9 +26,13 @@ from hutch.engine.resolve import find_image
 from hutch.runtime.mounts import IMAGE_ID, SUBPATH
 from hutch.runtime.spec import Mount
 from hutch.store.images import ImageRecord
-from hutch.store.volumes import VolumeRecord
 from hutch.volumes.image_driver import DRIVER
 from hutch.volumes.specs import MountRequest
+
+# an annotation only: ``create`` reads overlay_lowers here for every container, and
+# the volume store loads with ctx.volumes where a volume is used (issue 16)
+if TYPE_CHECKING:
+    from hutch.store.volumes import VolumeRecord
 
 
 def overlay_lowers(image: ImageRecord) -> tuple[str, ...]:

@@ -251,7 +251,7 @@ class ImageService:
             if dirs.root.exists():
                 remove_tree(dirs.root)
         if doomed:
-            from hutch.engine.volumes import remove_unused
+            from hutch.engine.container_mounts import remove_unused
 
             remove_unused(self._ctx, doomed)
         # Under the layer lock: an image being recorded checks its layers'

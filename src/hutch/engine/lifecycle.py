@@ -28,10 +28,10 @@ from hutch.api.errors import Conflict, HutchError, InvalidArgument
 from hutch.engine import container_select
 from hutch.engine import container_state as cs
 from hutch.engine.context import EngineContext
+from hutch.engine.run_flags import detach_keys
 from hutch.runtime import attachproto as ap
 from hutch.runtime import control
 from hutch.runtime import state as st
-from hutch.runtime.detachkeys import parse_detach_keys
 from hutch.runtime.ids import map_to_host
 from hutch.runtime.relay import Detached, relay
 
@@ -45,16 +45,9 @@ FORWARDED_SIGNALS = (
 )
 
 
-def detach_keys(text: str | None) -> bytes:
-    try:
-        return parse_detach_keys(text)
-    except ValueError as exc:
-        raise InvalidArgument(f"--detach-keys: {exc}") from exc
-
-
 # engine/exec.py (and with it the container's whole init, runtime/exec.py) and
-# engine/top.py load in the methods that use them: run and start import this
-# module for detach_keys alone (about 10 ms of imports on run's path).
+# engine/top.py load in the methods that use them; run and start do not import this
+# module at all (detach_keys is in engine/run_flags.py).
 
 
 class LifecycleService:

@@ -56,6 +56,14 @@ def kind(mode: str) -> str:
     return "bridge"
 
 
+def looks_up_records(mode: str) -> bool:
+    """Whether a new container on ``mode`` needs other records (a user network's, or
+    those of the container it joins): engine/networks.py's ``prepare`` and
+    ``allocate`` leave every other mode's spec as planned, so create loads that
+    module (the network verbs, their classes and store) only for these (issue 16)."""
+    return kind(mode) in ("join", "bridge")
+
+
 def user_networks(mode: str) -> list[str]:
     return [n for n in mode.split(",") if n] if kind(mode) == "bridge" else []
 

@@ -5,20 +5,25 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from hutch.api.containers import (
-    InspectEndpoint,
-    InspectNetworkSettings,
-    InspectPortBinding,
-    PortReport,
-    PublishedPort,
-)
 from hutch.api.errors import InvalidArgument
 from hutch.engine import container_state as cs
 from hutch.engine.context import EngineContext
 from hutch.engine.ports import exposed_keys
 from hutch.runtime.spec_io import spec_from_json
 from hutch.runtime.spec_network import NetworkSpec, PortMapping
+
+# api.containers' classes where a report is made: engine/networks.py imports this
+# module for network_of, on the path of every create and start, which needs none of
+# them (issue 16).
+if TYPE_CHECKING:
+    from hutch.api.containers import (
+        InspectEndpoint,
+        InspectNetworkSettings,
+        InspectPortBinding,
+        PortReport,
+    )
 
 
 def network_of(container: cs.Container) -> NetworkSpec:
@@ -28,7 +33,16 @@ def network_of(container: cs.Container) -> NetworkSpec:
     return NetworkSpec()
 
 
+def start_needs_networks(net: NetworkSpec) -> bool:
+    """Whether a start has network work to do (``networks.before_start``): a container
+    it joins (whose pid changes), or user networks. The default network, none and host
+    have none, and their start loads no network code (issue 16)."""
+    return (net.mode == "join" and bool(net.join_container)) or net.mode == "bridge"
+
+
 def port_report(container: cs.Container) -> PortReport:
+    from hutch.api.containers import PortReport, PublishedPort
+
     ports = tuple(
         PublishedPort(p.host_ip, p.host_port, p.container_port, p.protocol)
         for p in network_of(container).ports
@@ -56,6 +70,8 @@ def port_bindings(
     The ports the image and ``--expose`` expose have null until published; the
     keys are in order, as in the JSON of podman's Go map.
     """
+    from hutch.api.containers import InspectPortBinding
+
     out: dict[str, tuple[InspectPortBinding, ...] | None] = {}
     expose = container.config.options.net.expose
     with contextlib.suppress(InvalidArgument):  # checked at create
@@ -69,6 +85,8 @@ def port_bindings(
 
 def network_settings(container: cs.Container) -> InspectNetworkSettings:
     """inspect's ``.NetworkSettings`` (Docker/podman keys)."""
+    from hutch.api.containers import InspectNetworkSettings
+
     net = network_of(container)
     state = container.state
     networks = endpoints(net)
@@ -94,6 +112,8 @@ def network_settings(container: cs.Container) -> InspectNetworkSettings:
 
 def endpoints(net: NetworkSpec) -> dict[str, InspectEndpoint]:
     """``.NetworkSettings.Networks``: one endpoint per network the container joined."""
+    from hutch.api.containers import InspectEndpoint
+
     return {
         a.network: InspectEndpoint(
             endpoint_id="",

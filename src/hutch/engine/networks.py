@@ -23,8 +23,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from hutch.api.common import PruneReport
+from hutch.api.container_actions import ActionReport
 from hutch.api.container_config import RunOptions
-from hutch.api.containers import ActionReport
 from hutch.api.errors import Conflict, HostNotReady, HutchError, InvalidArgument, NoSuchObject
 from hutch.api.network_compat import BRIDGE_OPTIONS
 from hutch.api.networks import (
@@ -223,9 +223,10 @@ def allocate(
     return replace(net, attachments=tuple(attachments), container_id=container_id)
 
 
-def before_start(ctx: EngineContext, container: cs.Container) -> None:
-    """Each start: the namespace to join (its pid changes), the rootless namespace."""
-    net = network_of(container)
+def before_start(ctx: EngineContext, container: cs.Container, net: NetworkSpec) -> None:
+    """Each start: the namespace to join (its pid changes), the rootless namespace.
+    ``net``: the container's (``netquery.network_of``); called only where
+    ``netquery.start_needs_networks`` says there is something to do."""
     if net.mode == "join" and net.join_container:
         try:
             other = cs.get(ctx, net.join_container)

@@ -26,14 +26,17 @@ import contextlib
 import os
 import select
 import socket
-import threading
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hutch.runtime import state as st
 from hutch.runtime.spec import Mount, Spec
 from hutch.util import sdnotify
+
+if TYPE_CHECKING:
+    import threading
 
 CONTAINER_DIR = "/run/notify"  # podman's place in the container
 SOCKET_NAME = "notify.sock"
@@ -149,6 +152,8 @@ class Relay:
     while it runs (READY=1, then STATUS=, WATCHDOG=1, STOPPING=1...)."""
 
     def __init__(self, sock: socket.socket) -> None:
+        import threading  # only a relay with --sdnotify=container: not every create's
+
         self._sock = sock
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="sdnotify-relay", daemon=True)

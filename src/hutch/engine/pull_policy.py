@@ -9,13 +9,18 @@ the local image when the registry cannot be asked).
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from hutch.api.container_config import ImagePullOptions
 from hutch.api.errors import HutchError, NoSuchObject
-from hutch.api.images import PullOptions, RegistryAccess
 from hutch.engine.context import EngineContext
 from hutch.engine.resolve import find_image
 from hutch.store.images import ImageRecord
+
+# api.images (about fifty classes, 4 ms) only where a pull happens: ``run`` and
+# ``create`` of a local image never load it (issue 16).
+if TYPE_CHECKING:
+    from hutch.api.images import RegistryAccess
 
 
 def _local(ctx: EngineContext, name: str) -> ImageRecord | None:
@@ -43,6 +48,7 @@ def image_for_run(
         return local
     if pull.policy == "newer" and local is not None and not _remote_differs(ctx, name, local, pull):
         return local
+    from hutch.api.images import PullOptions
     from hutch.engine.distribution import Distribution
 
     try:
@@ -74,6 +80,8 @@ def image_for_run(
 
 def access(pull: ImagePullOptions) -> RegistryAccess:
     """The registry flags of run/create (--tls-verify, --authfile, --cert-dir, --creds)."""
+    from hutch.api.images import RegistryAccess
+
     return RegistryAccess(
         tls_verify=pull.tls_verify, creds=pull.creds, authfile=pull.authfile, cert_dir=pull.cert_dir
     )

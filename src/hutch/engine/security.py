@@ -25,6 +25,8 @@ from hutch.runtime.spec import DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS, NAM
 from hutch.runtime.spec_security import Capabilities, Device, SecuritySpec, Ulimit
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from hutch.runtime.seccomp.profile import Profile
 
 READ_ONLY_TMPFS = ("/tmp", "/var/tmp", "/run")
@@ -219,43 +221,75 @@ def seccomp_program(opts: SecurityOpts, bounding: tuple[str, ...], privileged: b
     """The base64 BPF for the container, or "" for none."""
     if privileged or opts.seccomp == "unconfined":
         return ""
-    from hutch.runtime.seccomp import default, profile
-
     if opts.seccomp:
+        from hutch.runtime.seccomp import profile
+
         try:
             with open(opts.seccomp, "rb") as f:
                 raw = f.read()
         except OSError as exc:
             raise InvalidArgument(f"seccomp profile {opts.seccomp}: {exc.strerror}") from None
         prof = profile.loads(raw, opts.seccomp)
-    else:
-        prof = default.default_profile()
-    return base64.b64encode(_compiled_bpf(prof, bounding)).decode()
+        return base64.b64encode(_compiled_bpf(repr(prof).encode(), lambda: prof, bounding)).decode()
+    # The default profile is a function of its modules' source: keyed by that text,
+    # a hit neither imports nor builds it (400 names and their rules) nor prints it
+    # (issue 16).
+    source = _sources(DEFAULT_PROFILE_MODULES)
+    described = b"default\0" + source if source else repr(_default_profile()).encode()
+    return base64.b64encode(_compiled_bpf(described, _default_profile, bounding)).decode()
 
 
-def _compiled_bpf(prof: Profile, bounding: tuple[str, ...]) -> bytes:
-    """The program for ``prof`` and these capabilities, compiled once per user.
+def _default_profile() -> Profile:
+    from hutch.runtime.seccomp.default import default_profile
+
+    return default_profile()
+
+
+# The modules whose source makes the default profile (default.py builds it from the
+# names and rules of the other two).
+DEFAULT_PROFILE_MODULES = ("default", "names", "profile")
+
+
+def _sources(modules: tuple[str, ...]) -> bytes:
+    """The source of these modules of hutch.runtime.seccomp, or b"" if one is unreadable
+    (an install without sources: the key is then made from the profile itself)."""
+    from hutch.runtime import seccomp
+
+    base = Path(seccomp.__file__).parent
+    try:
+        return b"".join(
+            name.encode() + b"\0" + (base / f"{name}.py").read_bytes() for name in modules
+        )
+    except OSError:
+        return b""
+
+
+def _compiled_bpf(
+    described: bytes, make: Callable[[], Profile], bounding: tuple[str, ...]
+) -> bytes:
+    """The program of the profile ``described`` (``make`` builds it) for these
+    capabilities, compiled once per user.
 
     Compiling through libseccomp costs about 70 ms in a fresh process, most of
     a container's start; the result depends only on the profile, the
     capabilities, the machine and the compiler, so it is kept in the user's
     cache dir under a digest of all four.
     """
-    import hashlib
-    import importlib.util
-
     from hutch.config.xdg import user_dir
 
     # The compiler's source is part of the key; read it without importing it
     # (ctypes and libseccomp are needed only on a miss).
-    spec = importlib.util.find_spec("hutch.runtime.seccomp.compiler")
-    compiler_source = Path(spec.origin).read_bytes() if spec and spec.origin else b""
-    key = hashlib.sha256(
-        "\0".join(
-            (repr(prof), ",".join(sorted(bounding)), os.uname().machine, __version__)
-        ).encode()
-        + compiler_source
-    ).hexdigest()
+    key = _digest(
+        b"\0".join(
+            (
+                described,
+                ",".join(sorted(bounding)).encode(),
+                os.uname().machine.encode(),
+                __version__.encode(),
+                _sources(("compiler",)),
+            )
+        )
+    )
     cached = user_dir("XDG_CACHE_HOME") / "seccomp" / f"{key}.bpf"
     try:
         return cached.read_bytes()
@@ -263,7 +297,7 @@ def _compiled_bpf(prof: Profile, bounding: tuple[str, ...]) -> bytes:
         pass
     from hutch.runtime.seccomp import compiler
 
-    bpf = compiler.compile_profile(prof, frozenset(bounding)).bpf
+    bpf = compiler.compile_profile(make(), frozenset(bounding)).bpf
     try:
         cached.parent.mkdir(parents=True, exist_ok=True)
         tmp = cached.with_name(f".{cached.name}.{os.getpid()}")
@@ -272,6 +306,16 @@ def _compiled_bpf(prof: Profile, bounding: tuple[str, ...]) -> bytes:
     except OSError:
         pass  # a cache we cannot write is only slower
     return bpf
+
+
+def _digest(data: bytes) -> str:
+    """A BLAKE2b digest of ``data`` from the interpreter's own module: hashlib loads
+    OpenSSL first, about 2.5 ms of every ``create`` (issue 16)."""
+    try:
+        from _blake2 import blake2b
+    except ImportError:  # an interpreter built without it
+        from hashlib import blake2b
+    return blake2b(data, digest_size=32).hexdigest()
 
 
 def validate(options: SecurityOptions, network: str) -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import grp
 import os
 import pwd
-import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from hutch.runtime.ids import IdMapEntry, map_to_host, subordinate_ranges
 from hutch.runtime.spec import Spec, User
 from hutch.runtime.spec_userns import SHIFT_COPY, SHIFT_FUSE, UsernsSpec
 from hutch.store.containers import ContainerDirs
+from hutch.util.tools import which
 
 # api/system.py (info's report) only for userns_fact: run loads this module.
 TYPE_CHECKING = False
@@ -160,7 +160,7 @@ def shift_method(driver: str) -> str:
 
 
 def fuse_usable() -> bool:
-    return shutil.which("fuse-overlayfs") is not None and os.access("/dev/fuse", os.R_OK | os.W_OK)
+    return which("fuse-overlayfs") is not None and os.access("/dev/fuse", os.R_OK | os.W_OK)
 
 
 def userns_fact(ctx: EngineContext) -> HostFact:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
-import shutil
 from dataclasses import dataclass
+
+from hutch.util.tools import which
 
 BACKENDS = ("pasta", "slirp4netns")
 TUN = "/dev/net/tun"
@@ -38,7 +39,7 @@ def choose_backend(setting: str = "") -> BackendChoice:
     if setting and setting not in BACKENDS:
         return BackendChoice("", f"unknown [network] backend {setting!r}: use pasta or slirp4netns")
     candidates = (setting,) if setting else BACKENDS
-    found = [name for name in candidates if shutil.which(name)]
+    found = [name for name in candidates if which(name)]
     if not found:
         wanted = " or ".join(candidates)
         return BackendChoice("", f"{wanted} not found (install the Debian package passt)")
@@ -63,7 +64,7 @@ def pasta_loses_loopback_udp(version_text: str | None = None) -> bool:
     if version_text is None:
         try:
             version_text = subprocess.run(
-                [shutil.which("pasta") or "pasta", "--version"],
+                [which("pasta") or "pasta", "--version"],
                 capture_output=True,
                 text=True,
                 timeout=5,

@@ -9,7 +9,6 @@ overrides the probe.
 from __future__ import annotations
 
 import os
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from hutch.api.errors import InvalidArgument
 from hutch.config.paths import Paths
 from hutch.linux import hostcheck, syscalls
 from hutch.util.atomic import write_atomic
+from hutch.util.tools import which
 
 DRIVERS = ("overlay", "fuse-overlayfs", "vfs")
 
@@ -74,7 +74,7 @@ def probe_overlay(scratch: Path) -> str | None:
 
 def fuse_overlayfs_usable() -> str | None:
     """None if fuse-overlayfs can work for this user, else why not."""
-    if not shutil.which("fuse-overlayfs"):
+    if not which("fuse-overlayfs"):
         return "fuse-overlayfs is not installed"
     if not os.access("/dev/fuse", os.R_OK | os.W_OK):
         return "/dev/fuse is not readable and writable (fix as root: chmod 0666 /dev/fuse)"
@@ -112,6 +112,8 @@ def _probe(paths: Paths) -> DriverChoice:
     try:
         failure = probe_overlay(scratch)
     finally:
+        import shutil  # the probe only: shutil loads bz2 and lzma for its archives
+
         shutil.rmtree(scratch, ignore_errors=True)
     if failure is None:
         return DriverChoice("overlay", "native overlay mounts with userxattr", True)

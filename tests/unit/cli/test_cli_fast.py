@@ -580,7 +580,10 @@ def test_exec_loads_only_exec(tmp_path: Path) -> None:
 # What run's CLI leaves to the monitor (issue 16): the container's init (runtime/
 # container.py and exec.py, reached through the health checks' runner and
 # lifecycle's exec and top), about 15 modules, loaded only by the monitor and exec;
-# and a pod's record and info's report, for a container in no pod.
+# a pod's record and info's report, for a container in no pod; attach's code
+# (engine/lifecycle.py: run needs only detach_keys, in engine/run_flags.py) and
+# with it api.containers' classes; the volume verbs; the network verbs (loaded for
+# user networks and joined containers only); the registry classes.
 RUN_HALF = (
     "hutch.engine.containers",
     "hutch.engine.pod_member",
@@ -589,15 +592,26 @@ RUN_HALF = (
     "hutch.engine.create_plan",
     "hutch.engine.specbuild",
     "hutch.engine.specbuild_lifecycle",
-    "hutch.engine.lifecycle",
     "hutch.engine.health_notify",
+    "hutch.engine.run_flags",
+    "hutch.engine.container_mounts",
+    "hutch.engine.netquery",
+    "hutch.engine.pull_policy",
+    "hutch.engine.image_volumes",
+    "hutch.runtime.relay",
+    "hutch.runtime.signalproxy",
     "hutch.runtime.spawn",
 )
 NOT_FOR_RUN = (
     "hutch.runtime.container",
     "hutch.runtime.exec",
     "hutch.engine.exec",
+    "hutch.engine.lifecycle",
     "hutch.engine.pod_record",
+    "hutch.engine.volumes",
+    "hutch.engine.networks",
+    "hutch.api.containers",
+    "hutch.api.images",
     "hutch.api.pods",
     "hutch.api.system",
 )
@@ -614,6 +628,53 @@ def test_run_s_modules_leave_the_container_init_to_the_monitor() -> None:
     modules = done.stdout
     assert "'hutch.engine.create_plan'" in modules
     assert [m for m in NOT_FOR_RUN if f"'{m}'" in modules] == []
+
+
+# What create leaves out (issue 16): api.containers' sixty classes (its verbs' options
+# and reports are in api/container_actions.py), the volume verbs and their copy-up
+# (engine/container_mounts.py makes a new container's mounts), the network verbs on
+# a network that reads no other record (the default, none, host), and, once the default
+# seccomp program is cached, the profile's modules and OpenSSL (hashlib); and shutil
+# (bz2, lzma), which it loaded for ``which`` (util/tools.py has its own); threading (the
+# --sdnotify relay's) and the --filter code.
+NOT_FOR_CREATE = (
+    *NEVER,
+    "hutch.api.containers",
+    "hutch.api.images",
+    "hutch.api.volumes",
+    "hutch.api.networks",
+    "hutch.engine.networks",
+    "hutch.engine.volumes",
+    "hutch.engine.volume_copyup",
+    "hutch.store.volumes",
+    "hutch.runtime.seccomp.default",
+    "hutch.runtime.seccomp.compiler",
+    "hashlib",
+    "shutil",
+    "threading",
+    "hutch.engine.container_filters",
+)
+
+
+def test_create_loads_only_the_create_half(tmp_path: Path) -> None:
+    rootfs = tmp_path / "rootfs"
+    rootfs.mkdir()
+    argv = ["create", "--rootfs", str(rootfs), "true"]
+    assert "hutch.runtime.seccomp.compiler" in _imported(argv, tmp_path)  # compiled, cached
+    modules = _imported(argv, tmp_path)
+    assert "hutch.cli.fast" in modules
+    assert "hutch.engine.container_mounts" in modules
+    assert "hutch.engine.specbuild" in modules
+    assert _matching(modules, NOT_FOR_CREATE) == []
+
+
+def test_the_image_of_a_new_container_loads_no_registry_classes() -> None:
+    # create and run of a local image: api.images (its pull options) only for a pull
+    probe = (
+        "import sys\nimport hutch.engine.pull_policy\nprint('hutch.api.images' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
 
 
 # What ``compose ps`` of an unchanged project leaves out (issue 17): typer, and the

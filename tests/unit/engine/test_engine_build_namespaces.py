@@ -19,7 +19,9 @@ from hutch.runtime.spec_network import NetworkSpec
 
 def _fake_backends(monkeypatch: pytest.MonkeyPatch, found: tuple[str, ...]) -> None:
     """Which helpers are on PATH, and a usable /dev/net/tun."""
-    monkeypatch.setattr("shutil.which", lambda name: f"/usr/bin/{name}" if name in found else None)
+    monkeypatch.setattr(
+        "hutch.net.backend.which", lambda name: f"/usr/bin/{name}" if name in found else None
+    )
     monkeypatch.setattr("hutch.net.backend.tun_problem", lambda: None)
 
 

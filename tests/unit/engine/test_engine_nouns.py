@@ -10,7 +10,15 @@ from hutch.api.containers import Containers
 from hutch.config.paths import Paths
 from hutch.config.settings import Settings
 from hutch.engine.context import EngineContext
-from hutch.engine.engine import EXEC_VERBS, LISTING_VERBS, LocalContainers, parts, verbs_of
+from hutch.engine.engine import (
+    EXEC_VERBS,
+    LIFECYCLE_SLICE,
+    LIFECYCLE_VERBS,
+    LISTING_VERBS,
+    LocalContainers,
+    parts,
+    verbs_of,
+)
 
 PARTS = parts()
 
@@ -65,6 +73,22 @@ def test_listing_verbs_are_the_query_part_s_own_code(tmp_path: Path) -> None:
         assert type(method.__self__) is ContainerList
         assert getattr(ContainerQueries, verb) is getattr(ContainerList, verb)
     assert [k for k in vars(containers) if k.endswith("Verbs")] == []  # no slice built
+
+
+def test_the_lifecycle_verbs_are_its_slice_s_and_share_one_part(tmp_path: Path) -> None:
+    # issue 16: create, run, stop and rm find their part without parts() (which loads
+    # api.containers); the list must stay the slice's, and the part the one parts()
+    # would build and keep
+    from hutch.api.containers import LifecycleVerbs
+    from hutch.engine.containers import ContainerService
+
+    assert verbs_of(LifecycleVerbs) == LIFECYCLE_VERBS
+    assert LifecycleVerbs.__name__ == LIFECYCLE_SLICE
+    containers = LocalContainers(_ctx(tmp_path))
+    create = containers.create
+    assert type(create.__self__) is ContainerService
+    assert containers.remove.__self__ is create.__self__  # one part for the slice
+    assert [k for k in vars(containers) if k.endswith("Verbs")] == [LIFECYCLE_SLICE]
 
 
 def test_exec_is_the_process_part_s_own_code(tmp_path: Path) -> None:

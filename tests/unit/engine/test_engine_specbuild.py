@@ -199,7 +199,7 @@ def test_a_named_helper_is_the_backend_whatever_the_setting(
     from hutch.net import backend
 
     # both helpers "installed", the tun device usable: the choice is the logic under test
-    monkeypatch.setattr(backend.shutil, "which", lambda name: f"/usr/bin/{name}")
+    monkeypatch.setattr(backend, "which", lambda name: f"/usr/bin/{name}")
     monkeypatch.setattr(backend, "tun_problem", lambda: "")
     other = "pasta" if helper == "slirp4netns" else "slirp4netns"
     spec = netconfig.network_spec(

@@ -264,6 +264,20 @@ def test_network_modes_and_their_checks() -> None:
         "bridge",
     ]
     assert netconfig.user_networks("a,b") == ["a", "b"]
+    # create loads the network records' code only for the modes that read records
+    looks = [netconfig.looks_up_records(m) for m in ("container:x", "ns:/p", "a,b", "mynet")]
+    assert looks == [True, True, True, True]
+    for mode in ("none", "host", "private", "pasta", "slirp4netns", "pasta:-T,8080"):
+        assert not netconfig.looks_up_records(mode), mode
+    # and a start only for a joined container (its pid changes) or user networks
+    from hutch.engine.netquery import start_needs_networks
+    from hutch.runtime.spec_network import NetworkSpec
+
+    assert start_needs_networks(NetworkSpec(mode="bridge"))
+    assert start_needs_networks(NetworkSpec(mode="join", join_container="c" * 64))
+    assert not start_needs_networks(NetworkSpec(mode="join", join="/proc/1/ns/net"))
+    for mode in ("none", "host", "private"):
+        assert not start_needs_networks(NetworkSpec(mode=mode)), mode
     for mode, net in (
         ("a,a", NetworkOptions()),
         ("bad name", NetworkOptions()),
