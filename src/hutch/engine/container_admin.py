@@ -68,8 +68,9 @@ class ContainerAdmin:
 
     def init(self, names: Sequence[str], options: PauseOptions) -> list[ActionReport]:
         """podman's ``init``: hutch writes a container's bundle when it creates it, so a
-        created container is ready already; one that ran is refused as podman does
-        (``--all`` reports only what could not be found)."""
+        created container is ready already but for its new volumes, which are filled
+        here as at a first start (podman mounts its storage then); one that ran is
+        refused as podman does (``--all`` reports only what could not be found)."""
         names = container_select.targets(
             self._ctx, names, all_=options.all, latest=options.latest, filters=options.filters
         )
@@ -82,6 +83,11 @@ class ContainerAdmin:
                         f"container {container.record.id} has already been created in "
                         "runtime: container state improper"
                     )
+                if container.state.status == st.CREATED and container.config.mounts:
+                    from hutch.engine.volume_firstmount import first_mounts
+
+                    self._ctx.enter_session()
+                    first_mounts(self._ctx, container)
                 reports.append(ActionReport(name, container.record.id))
             except HutchError as exc:
                 reports.append(ActionReport(name, error=str(exc), exit_code=exc.exit_code))

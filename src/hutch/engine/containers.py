@@ -199,7 +199,7 @@ class ContainerService:
                 spec = pod_member.member_spec(spec, member, infra_dirs, name)
                 spec = pod_member.link_shared_files(spec, member, dirs.userdata)
             mounts, mount_records = engine_volumes.attach_mounts(
-                self._ctx, record.id, mount_requests, rootfs
+                self._ctx, record.id, mount_requests
             )
             log = logconfig.log_spec(options.log.driver, options.log.opts, dirs.userdata)
             spec = replace(
@@ -479,6 +479,10 @@ class ContainerService:
             self._start_pod_infra(container)
         engine_networks.before_start(self._ctx, container)
         nsmodes.before_start(self._ctx, container)
+        if any(m.kind == "volume" for m in container.config.mounts):
+            from hutch.engine.volume_firstmount import first_mounts
+
+            first_mounts(self._ctx, container)  # podman copies up at the first start
         # --sdnotify=container: the socket is there before the container's first word
         relay_socket = (
             notify_relay.bind(container.dirs.userdata) if options.sdnotify == "container" else None
