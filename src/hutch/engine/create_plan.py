@@ -98,6 +98,12 @@ def parse_create(options: RunOptions, settings: Settings) -> CreateRequest:
     security.validate(options.security, options.network)
     specbuild_lifecycle.validate(options.lifecycle)
     options = run_flags.check(options)
+    if options.remove and options.restart not in ("", "no", "on-failure"):
+        # podman checks the words before it parses the policy, attached or not (a
+        # bare on-failure passes its check, on-failure:N does not)
+        raise InvalidArgument(
+            'the --rm option conflicts with --restart, when the restartPolicy is not "" and "no"'
+        )
     restart = parse_restart(options.restart)
     if options.stop_signal:
         parse_signal(options.stop_signal)
@@ -113,8 +119,6 @@ def parse_create(options: RunOptions, settings: Settings) -> CreateRequest:
         raise InvalidArgument(
             f"invalid container name {options.name!r}: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*"
         )
-    if options.detach and options.remove and restart.enabled:
-        raise InvalidArgument("the --rm option conflicts with --restart")
     if options.cidfile and os.path.lexists(options.cidfile):
         raise InvalidArgument(f"container id file {options.cidfile} exists: remove it first")
     if options.sdnotify not in SDNOTIFY_MODES:
