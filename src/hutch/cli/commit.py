@@ -71,9 +71,11 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
             squash,
             iidfile,
         )
-        if not quiet:
+        engine = state_of(ctx).engine()
+        # a missing container is refused before any progress line, as podman does
+        if not quiet and engine.containers.exists(container):
             print("Getting image source signatures", file=sys.stderr)
-        report = state_of(ctx).engine().containers.commit(options)
+        report = engine.containers.commit(options)
         print(report.id)
 
     app.command("commit")(commit)

@@ -35,7 +35,10 @@ class ContainerAdmin:
             return record.id
         clash = [r for r in self._ctx.containers.lookup(new_name) if r.name == new_name]
         if clash:
-            raise Conflict(f"the container name {new_name!r} is already in use")
+            raise Conflict(
+                f"renaming container {record.id}: name {new_name} already in use, cannot "
+                f"rename container {record.id}: container already exists"
+            )
         self._ctx.containers.rename(record.id, new_name)
         return record.id
 

@@ -630,7 +630,7 @@ class ContainerService:
         def one(container: cs.Container) -> None:
             if not container.running:
                 raise Conflict(
-                    f"can only kill running containers. {container.record.id[:12]} "
+                    f"can only kill running containers. {container.record.id} "
                     f"is in state {container.state.status}: container state improper"
                 )
             # Recorded first: the monitor logs "died" as soon as the signal lands.
