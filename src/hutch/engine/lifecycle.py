@@ -184,11 +184,15 @@ class LifecycleService:
     def _pause_one(self, container: cs.Container, kind: int) -> None:
         short = container.record.id[:12]
         status = container.state.status
+        # podman's words (libpod's Pause and Unpause; the one for pause names the
+        # state where the id would be)
+        improper = "container state improper"
+        if kind == ap.PAUSE and status == st.PAUSED:
+            raise Conflict(f'"{container.record.id}" is already paused: {improper}')
         if kind == ap.PAUSE and status != st.RUNNING:
-            # podman's words, which name the state where the id would be
-            raise Conflict(f'"{status}" is not running, can\'t pause: container state improper')
+            raise Conflict(f'"{status}" is not running, can\'t pause: {improper}')
         if kind == ap.UNPAUSE and status != st.PAUSED:
-            raise Conflict(f"cannot unpause container {short}: it is {status}, not paused")
+            raise Conflict(f'"{container.record.id}" is not paused, can\'t unpause: {improper}')
         answer = self._ask(container, kind)
         if "error" in answer:
             raise Conflict(f"container {short}: {answer['error']}")
