@@ -93,3 +93,54 @@ def test_missing_objects(hutch: Hutch, podman: Run) -> None:
         "",
         f"Error: unable to look up nosuch to perform a health check: {missing}\n",
     )
+
+
+def test_quiet_with_a_format(hutch: Hutch, podman: Run, created: tuple[str, str]) -> None:
+    # ps: the format wins; volume ls and pod ps refuse the pair, each in its words
+    assert both(hutch, podman, "ps", "-aq", "--sort", "names", "--format", "{{.Names}}") == (
+        0,
+        "made\nup\n",
+        "",
+    )
+    assert both(hutch, podman, "volume", "ls", "-q", "--format", "{{.Name}}")[0] == 125
+    assert both(hutch, podman, "pod", "ps", "-q", "--format", "{{.Name}}")[0] == 125
+
+
+def test_exec_into_a_stopped_container(hutch: Hutch, podman: Run, created: tuple[str, str]) -> None:
+    ours, theirs = hutch("exec", "made", "true", check=False), podman("exec", "made", "true")
+    assert (
+        ours.stderr
+        == theirs.stderr
+        == (
+            "Error: can only create exec sessions on running containers: container state improper\n"
+        )
+    )
+    # podman 4.3.1 exits 255 there; its man page (and current podman) say 125
+    assert (ours.returncode, theirs.returncode) == (125, 255)
+
+
+def test_a_bad_pull_policy(hutch: Hutch, base_image: str, podman: Run) -> None:
+    argv = ("run", "--rm", "--pull=sometimes", base_image, "true")
+    assert both(hutch, podman, *argv) == (125, "", 'Error: unsupported pull policy "sometimes"\n')
+    assert both(hutch, podman, "run", "--rm", "--pull=IfNotPresent", base_image, "true")[0] == 0
+
+
+def test_network_names_and_filters(hutch: Hutch, podman: Run) -> None:
+    for mode in ("bridge", "host", "none"):
+        assert both(hutch, podman, "network", "create", mode) == (
+            125,
+            "",
+            f'Error: cannot create network with name "{mode}" because it conflicts with a '
+            "valid network mode\n",
+        )
+    # a bad filter is refused even with no network of the user's to match
+    assert both(hutch, podman, "network", "ls", "--filter", "bogus=1") == (
+        125,
+        "",
+        'Error: invalid filter "bogus"\n',
+    )
+
+
+def test_rm_force_passes_over_a_missing_container(hutch: Hutch, podman: Run) -> None:
+    assert both(hutch, podman, "rm", "-f", "nosuch") == (0, "", "")
+    assert both(hutch, podman, "rm", "nosuch")[0] == 1
