@@ -144,3 +144,22 @@ def test_network_names_and_filters(hutch: Hutch, podman: Run) -> None:
 def test_rm_force_passes_over_a_missing_container(hutch: Hutch, podman: Run) -> None:
     assert both(hutch, podman, "rm", "-f", "nosuch") == (0, "", "")
     assert both(hutch, podman, "rm", "nosuch")[0] == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("ps", "-a"), "bogus is an invalid filter"),
+        (("pod", "ps"), "bogus is an invalid filter"),
+        (("container", "prune", "-f"), "bogus is an invalid filter"),
+        (("images",), 'unsupported image filter "bogus"'),
+        (("image", "prune", "-f"), 'unsupported image filter "bogus"'),
+        (("volume", "ls"), '"bogus" is an invalid volume filter'),
+        (("volume", "prune", "-f"), '"bogus" is an invalid volume filter'),
+    ],
+    ids=lambda a: " ".join(a) if isinstance(a, tuple) else "",
+)
+def test_an_unknown_filter_key(
+    hutch: Hutch, podman: Run, args: tuple[str, ...], message: str
+) -> None:
+    assert both(hutch, podman, *args, "--filter", "bogus=1") == (125, "", f"Error: {message}\n")
