@@ -163,3 +163,18 @@ def test_an_unknown_filter_key(
     hutch: Hutch, podman: Run, args: tuple[str, ...], message: str
 ) -> None:
     assert both(hutch, podman, *args, "--filter", "bogus=1") == (125, "", f"Error: {message}\n")
+
+
+def test_a_bad_name(hutch: Hutch, base_image: str, podman: Run) -> None:
+    rule = "names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: invalid argument"
+    argv = ("run", "--rm", "--name", "bad/name", base_image, "true")
+    assert both(hutch, podman, *argv) == (
+        125,
+        "",
+        f"Error: running container create option: {rule}\n",
+    )
+    assert both(hutch, podman, "pod", "create", "--name", "bad/name") == (
+        125,
+        "",
+        f"Error: running pod create option: {rule}\n",
+    )

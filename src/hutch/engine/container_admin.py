@@ -17,7 +17,7 @@ from hutch.engine import container_select
 from hutch.engine import container_state as cs
 from hutch.engine.context import EngineContext
 from hutch.runtime import state as st
-from hutch.util.ids import clone_name, valid_name
+from hutch.util.ids import NAME_RULE, clone_name, valid_name
 
 
 class ContainerAdmin:
@@ -27,9 +27,7 @@ class ContainerAdmin:
     def rename(self, name: str, new_name: str) -> str:
         """Give a container a new name (running or not); returns its id."""
         if not valid_name(new_name):
-            raise InvalidArgument(
-                f"invalid container name {new_name!r}: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*"
-            )
+            raise InvalidArgument(f"{NAME_RULE}: invalid argument")  # podman's words
         record = cs.find(self._ctx, name)
         if record.name == new_name:
             return record.id

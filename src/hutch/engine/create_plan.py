@@ -35,7 +35,7 @@ from hutch.oci.image import ImageConfig
 from hutch.runtime.restart import RestartPolicy
 from hutch.runtime.spec import Mount
 from hutch.runtime.spec_network import NetworkSpec
-from hutch.util.ids import random_name, valid_name
+from hutch.util.ids import NAME_RULE, random_name, valid_name
 
 # --sdnotify: conmon (READY=1 once the container runs), container (the
 # container's own, engine/notify_relay.py), healthy, ignore
@@ -117,7 +117,7 @@ def parse_create(options: RunOptions, settings: Settings) -> CreateRequest:
         options = replace(options, resources=replace(options.resources, memory=None))
     if options.name is not None and not valid_name(options.name):
         raise InvalidArgument(
-            f"invalid container name {options.name!r}: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*"
+            f"running container create option: {NAME_RULE}: invalid argument"  # podman's
         )
     if options.cidfile and os.path.lexists(options.cidfile):
         raise InvalidArgument(f"container id file {options.cidfile} exists: remove it first")

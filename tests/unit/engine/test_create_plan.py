@@ -33,7 +33,7 @@ def test_network_bridge_is_the_default_network_as_for_rootless_podman() -> None:
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        (RunOptions("b", name="-bad"), "invalid container name '-bad'"),
+        (RunOptions("b", name="-bad"), "running container create option: names must match"),
         (RunOptions("b", stop_signal="SIGNOPE"), "invalid signal: SIGNOPE"),
         (RunOptions("b", restart="sometimes"), "sometimes"),
         (
@@ -99,7 +99,7 @@ def test_signals_by_name_or_number() -> None:
 def test_a_leading_slash_of_the_name_is_dropped() -> None:
     request = parse_create(RunOptions("b", name="/web"), Settings())
     assert request.options.name == "web"
-    with pytest.raises(InvalidArgument, match="invalid container name '/web'"):
+    with pytest.raises(InvalidArgument, match="names must match"):
         parse_create(RunOptions("b", name="//web"), Settings())
 
 

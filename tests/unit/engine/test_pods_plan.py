@@ -71,7 +71,7 @@ def test_plan_without_sharing_makes_no_infra_unless_asked() -> None:
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        (PodCreateOptions(name="bad name"), "invalid pod name 'bad name'"),
+        (PodCreateOptions(name="bad name"), "running pod create option: names must match"),
         (PodCreateOptions(exit_policy="later"), 'invalid pod exit policy: "later"'),
         (PodCreateOptions(restart="sometimes"), "sometimes"),
         (
