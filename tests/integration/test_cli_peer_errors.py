@@ -178,3 +178,14 @@ def test_a_bad_name(hutch: Hutch, base_image: str, podman: Run) -> None:
         "",
         f"Error: running pod create option: {rule}\n",
     )
+
+
+def test_bad_environment_flags(hutch: Hutch, base_image: str, podman: Run) -> None:
+    argv = ("run", "--rm", "-e", "=x", base_image, "true")
+    assert both(hutch, podman, *argv) == (125, "", 'Error: invalid environment variable: "=x"\n')
+    argv = ("run", "--rm", "--env-file", "/nonexistent", base_image, "true")
+    assert both(hutch, podman, *argv) == (
+        125,
+        "",
+        'Error: parsing env file "/nonexistent": open /nonexistent: no such file or directory\n',
+    )
