@@ -189,3 +189,14 @@ def test_bad_environment_flags(hutch: Hutch, base_image: str, podman: Run) -> No
         "",
         'Error: parsing env file "/nonexistent": open /nonexistent: no such file or directory\n',
     )
+
+
+@pytest.mark.parametrize("flag", ["--since", "--until"])
+def test_logs_with_a_bad_time(
+    hutch: Hutch, podman: Run, created: tuple[str, str], flag: str
+) -> None:
+    assert both(hutch, podman, "logs", flag, "bogus", "made") == (
+        125,
+        "",
+        f'Error: parsing {flag} "bogus": unable to interpret time value\n',
+    )
