@@ -38,7 +38,7 @@ def test_rmi_refuses_an_image_a_container_mounts(hutch: Hutch, base_image: str) 
     # the words of an image a container stands on
     assert (
         f"image used by {cid.strip()}: image is in use by a container: "
-        "consider removing the container first or use --force"
+        "consider listing external containers and force-removing image"
     ) in refused.stderr
     hutch("image", "prune", "-a", "-f")  # nor does prune take it
     assert hutch("image", "exists", IMG, check=False).returncode == 0

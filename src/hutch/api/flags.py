@@ -126,10 +126,12 @@ PULL_POLICIES = ("missing", "always", "never", "newer")
 
 
 def pull_policy(value: object, flag: str) -> str:
-    """podman's --pull: missing, always, never, newer; true and false as in Docker."""
-    policy = {"true": "always", "false": "missing"}.get(str(value).lower(), str(value).lower())
+    """podman's --pull: missing, always, never, newer (and its ifnotpresent and ifnewer);
+    true and false as in Docker."""
+    aliases = {"true": "always", "false": "missing", "ifnotpresent": "missing", "ifnewer": "newer"}
+    policy = aliases.get(str(value).lower(), str(value).lower())
     if policy not in PULL_POLICIES:
-        raise InvalidArgument(f"{flag} {value!r}: expected one of {', '.join(PULL_POLICIES)}")
+        raise InvalidArgument(f'unsupported pull policy "{value}"')  # podman's words
     return policy
 
 

@@ -56,9 +56,7 @@ def _predicate(spec: str, images: Sequence[ImageSummary]) -> Predicate:
         return lambda i: i.created > pivot.created
     if key == "id":
         return lambda i: i.id.startswith(value.removeprefix("sha256:"))
-    raise InvalidArgument(
-        f"--filter {spec!r}: unknown filter {key!r} (reference, label, dangling, before, since, id)"
-    )
+    raise InvalidArgument(f'unsupported image filter "{key}"')  # podman's words
 
 
 def apply_filters(images: Sequence[ImageSummary], specs: Sequence[str]) -> list[ImageSummary]:

@@ -421,13 +421,25 @@ def run_typer(args: list[str], engine: Engine | None = None) -> None:
             exits.error(f"unknown shorthand flag: {name[1]!r} in {name}", None, as_json=as_json)
         sys.exit(EXIT_ENGINE)
     except ClickException as exc:
-        exits.error(exc.format_message(), None, as_json=exits.compose_json(args, os.environ))
+        exits.error(usage_message(exc), None, as_json=exits.compose_json(args, os.environ))
         sys.exit(EXIT_ENGINE)
     except Exception as exc:
         sys.exit(exits.code_of(exc, args))
     except KeyboardInterrupt as exc:
         sys.exit(exits.code_of(exc, args))
     sys.exit(result if isinstance(result, int) else 0)
+
+
+def usage_message(exc: ClickException) -> str:
+    """A usage error in podman's words where click's differ: a word given to a command
+    that takes none ("`podman ps` takes no arguments", its own name here)."""
+    message = exc.format_message()
+    context = getattr(exc, "ctx", None)
+    if context is not None and message.startswith("Got unexpected extra argument"):
+        params = context.command.params
+        if not any(p.param_type_name == "argument" for p in params):
+            return f"`{context.command_path}` takes no arguments"
+    return message
 
 
 help_words = words.help_words

@@ -72,13 +72,8 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
             iidfile,
         )
         engine = state_of(ctx).engine()
-        if not quiet:
-            if not engine.containers.exists(container):  # podman looks before it says a word
-                from hutch.api.errors import NoSuchObject
-
-                raise NoSuchObject(
-                    f'no container with name or ID "{container}" found: no such container'
-                )
+        # a missing container is refused before any progress line, as podman does
+        if not quiet and engine.containers.exists(container):
             print("Getting image source signatures", file=sys.stderr)
         report = engine.containers.commit(options)
         print(report.id)

@@ -45,8 +45,11 @@ def register(pod_app: typer.Typer) -> None:
         ] = "created",
     ) -> None:
         """List pods."""
+        from hutch.api.errors import InvalidArgument
         from hutch.api.pods import ListPodsOptions
 
+        if quiet and fmt:  # podman's refusal (its words differ from volume ls's)
+            raise InvalidArgument("quiet and format cannot be used together")
         options = ListPodsOptions(filters=tuple(filters or ()), sort=sort)
         found = state_of(ctx).engine().pods.ls(options)
         if render.is_json(fmt):

@@ -32,7 +32,7 @@ def lines_of(report: PortReport, wanted: str | None, prefix: str) -> list[str]:
         elif (p.container_port, p.protocol) == want:
             out.append(f"{prefix}{host}")
     if want is not None and not out:
-        raise HutchError(f"failed to find published port {wanted!r}")
+        raise HutchError(f'failed to find published port "{wanted}"')  # Go's %q
     return out
 
 

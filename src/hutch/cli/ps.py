@@ -215,7 +215,7 @@ def ps_command(
         return
     now = time.time()
     rows = [row_of(c, now, no_trunc, pod) for c in found]
-    if quiet:
+    if quiet and not fmt:  # a --format wins over -q in podman
         print("".join(f"{r['ID']}\n" for r in rows), end="")
         return
     if fmt:

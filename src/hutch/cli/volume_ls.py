@@ -33,8 +33,11 @@ def register(volume_app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """List volumes."""
+        from hutch.api.errors import InvalidArgument
         from hutch.api.volumes import VolumeListOptions
 
+        if quiet and fmt:  # podman's refusal, before anything is listed
+            raise InvalidArgument("quiet and format flags cannot be used together")
         found = state_of(ctx).engine().volumes.ls(VolumeListOptions(tuple(filters or ())))
         rows = [json_of(v) for v in found]
         if render.is_json(fmt):

@@ -17,7 +17,7 @@ from hutch.engine import container_select
 from hutch.engine import container_state as cs
 from hutch.engine.context import EngineContext
 from hutch.runtime import state as st
-from hutch.util.ids import clone_name, valid_name
+from hutch.util.ids import NAME_RULE, clone_name, valid_name
 
 
 class ContainerAdmin:
@@ -27,15 +27,16 @@ class ContainerAdmin:
     def rename(self, name: str, new_name: str) -> str:
         """Give a container a new name (running or not); returns its id."""
         if not valid_name(new_name):
-            raise InvalidArgument(
-                f"invalid container name {new_name!r}: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*"
-            )
+            raise InvalidArgument(f"{NAME_RULE}: invalid argument")  # podman's words
         record = cs.find(self._ctx, name)
         if record.name == new_name:
             return record.id
         clash = [r for r in self._ctx.containers.lookup(new_name) if r.name == new_name]
         if clash:
-            raise Conflict(f"the container name {new_name!r} is already in use")
+            raise Conflict(
+                f"renaming container {record.id}: name {new_name} already in use, cannot "
+                f"rename container {record.id}: container already exists"
+            )
         self._ctx.containers.rename(record.id, new_name)
         return record.id
 
@@ -68,8 +69,9 @@ class ContainerAdmin:
 
     def init(self, names: Sequence[str], options: PauseOptions) -> list[ActionReport]:
         """podman's ``init``: hutch writes a container's bundle when it creates it, so a
-        created container is ready already; one that ran is refused as podman does
-        (``--all`` reports only what could not be found)."""
+        created container is ready already but for its new volumes, which are filled
+        here as at a first start (podman mounts its storage then); one that ran is
+        refused as podman does (``--all`` reports only what could not be found)."""
         names = container_select.targets(
             self._ctx, names, all_=options.all, latest=options.latest, filters=options.filters
         )
@@ -82,6 +84,11 @@ class ContainerAdmin:
                         f"container {container.record.id} has already been created in "
                         "runtime: container state improper"
                     )
+                if container.state.status == st.CREATED and container.config.mounts:
+                    from hutch.engine.volume_firstmount import first_mounts
+
+                    self._ctx.enter_session()
+                    first_mounts(self._ctx, container)
                 reports.append(ActionReport(name, container.record.id))
             except HutchError as exc:
                 reports.append(ActionReport(name, error=str(exc), exit_code=exc.exit_code))

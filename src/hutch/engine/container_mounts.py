@@ -4,8 +4,10 @@ anonymous volumes when it goes.
 ``plan_mounts`` turns the mount flags of run/create (and the image's ``VOLUME``
 paths) into a checked list of requests without touching anything, so that bad input
 is refused before the container exists; ``attach_mounts`` then creates the volumes it
-needs (copy-up included), links them to the container and returns the runtime mounts
-and the records kept in the container's config (``inspect`` ``.Mounts``).
+needs, links them to the container and returns the runtime mounts and the records
+kept in the container's config (``inspect`` ``.Mounts``). A new volume is filled from
+the image at the container's first start, as podman does
+(``engine/volume_firstmount.py``).
 
 Apart from the ``volume`` verbs (engine/volumes.py) because every ``create`` and
 ``run`` calls these two, most with no mount at all: the verbs' classes, filters and
@@ -25,7 +27,7 @@ from hutch.api.errors import HutchError, InvalidArgument
 from hutch.engine import container_state as cs
 from hutch.engine.container_record import MountRecord
 from hutch.engine.context import EngineContext
-from hutch.runtime.spec import Mount, Rootfs
+from hutch.runtime.spec import Mount
 from hutch.store.layers import remove_tree
 from hutch.util.ids import new_id
 from hutch.volumes import image_driver, specs
@@ -108,7 +110,7 @@ def _volumes_from(ctx: EngineContext, text: str) -> list[MountRequest]:
 
 
 def attach_mounts(
-    ctx: EngineContext, container_id: str, requests: Sequence[MountRequest], rootfs: Rootfs
+    ctx: EngineContext, container_id: str, requests: Sequence[MountRequest]
 ) -> tuple[tuple[Mount, ...], tuple[MountRecord, ...]]:
     """Create what the requests need; return runtime mounts and the records to keep."""
     mounts: list[Mount] = []
@@ -138,7 +140,7 @@ def attach_mounts(
                     request.kind,
                     request.destination,
                     source,
-                    request.options + ro + copy,
+                    specs.runtime_options(request.options) + ro + copy,
                     request.chown,
                 )
             )
@@ -154,26 +156,6 @@ def attach_mounts(
             continue
         volume = _volume_for(ctx, container_id, request)
         mount = volume_mount(ctx, volume, request)
-        if volume.needs_copy_up and mount.source == str(ctx.volumes.data_dir(volume.name)):
-            data = ctx.volumes.data_dir(volume.name)
-            # -o nocopy on the volume, or nocopy on the mount, keeps the image's files out
-            # (nor with a subpath=: the image's directory belongs at the volume's top,
-            # which this container does not show)
-            wanted = (
-                request.copy_up and "nocopy" not in dict(volume.options) and not request.subpath
-            )
-            found = False
-            if wanted and not any(data.iterdir()):
-                from hutch.engine.volume_copyup import copy_up  # shutil, ctypes: only here
-
-                found = copy_up(rootfs, request.destination, data, ctx.paths.tmp)
-            # podman's NeedsChown: where the image has a directory, the copy kept its
-            # owner and mode (what podman gives); where it has none, the container's
-            # user gets the new directory (its init knows the user: Mount.own). Not
-            # with nocopy, where hutch does not look at the image.
-            if volume.needs_chown and wanted and not found:
-                mount = replace(mount, own=True)
-            ctx.volumes.copied_up(volume.name)
         mounts.append(mount)
         # an image volume's overlay: its changes (_data) are what inspect names
         source = str(ctx.volumes.data_dir(volume.name)) if mount.kind == "overlay" else mount.source
@@ -251,6 +233,7 @@ def volume_mount(ctx: EngineContext, volume: VolumeRecord, request: MountRequest
     store = ctx.volumes
     opts = dict(volume.options)
     ro = ("ro",) if request.readonly else ()
+    options = specs.runtime_options(request.options)
     extra = tuple(o for o in opts.get("o", "").split(",") if o and o not in ("bind", "rbind"))
     if opts.get("type") == "tmpfs":
         if request.subpath:
@@ -258,14 +241,14 @@ def volume_mount(ctx: EngineContext, volume: VolumeRecord, request: MountRequest
                 f"volume {volume.name} is a tmpfs, new at each start: it has no subpath "
                 f"{request.subpath!r} to mount"
             )
-        flags = tuple(o for o in request.options if o in ("nosuid", "nodev", "noexec"))
+        flags = tuple(o for o in options if o in ("nosuid", "nodev", "noexec"))
         return Mount("tmpfs", request.destination, "tmpfs", flags + extra + ro)
     source = opts.get("device") or str(store.data_dir(volume.name))
     return Mount(
         "bind",
         request.destination,
         source,
-        request.options + ro,
+        options + ro,
         request.chown,
         subpath=request.subpath,
     )

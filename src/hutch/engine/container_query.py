@@ -255,8 +255,8 @@ def _time(flag: str, text: str | None) -> float | None:
         return None
     try:
         return parse_time(text)
-    except ValueError as exc:
-        raise InvalidArgument(f"{flag}: {exc}") from exc
+    except ValueError:  # podman's words for logs' --since and --until
+        raise InvalidArgument(f'parsing {flag} "{text}": unable to interpret time value') from None
 
 
 def _in_window(line: LogLine, window: tuple[float | None, float | None]) -> bool:

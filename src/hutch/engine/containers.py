@@ -222,7 +222,7 @@ class ContainerService:
                 spec = pod_member.member_spec(spec, member, infra_dirs, name)
                 spec = pod_member.link_shared_files(spec, member, dirs.userdata)
             mounts, mount_records = container_mounts.attach_mounts(
-                self._ctx, record.id, mount_requests, rootfs
+                self._ctx, record.id, mount_requests
             )
             log = logconfig.log_spec(options.log.driver, options.log.opts, dirs.userdata)
             spec = replace(
@@ -519,6 +519,10 @@ class ContainerService:
 
                 engine_networks.before_start(self._ctx, container, net)
             nsmodes.before_start(self._ctx, container)
+            if any(m.kind == "volume" for m in container.config.mounts):
+                from hutch.engine.volume_firstmount import first_mounts
+
+                first_mounts(self._ctx, container)  # podman copies up at the first start
             # --sdnotify=container: the socket is there before the container's first word
             relay_socket = (
                 notify_relay.bind(container.dirs.userdata)
@@ -668,7 +672,7 @@ class ContainerService:
         def one(container: cs.Container) -> None:
             if not container.running:
                 raise Conflict(
-                    f"can only kill running containers. {container.record.id[:12]} "
+                    f"can only kill running containers. {container.record.id} "
                     f"is in state {container.state.status}: container state improper"
                 )
             # Recorded first: the monitor logs "died" as soon as the signal lands.

@@ -36,7 +36,7 @@ from hutch.oci.image import ImageConfig
 from hutch.runtime.restart import RestartPolicy
 from hutch.runtime.spec import Mount
 from hutch.runtime.spec_network import NetworkSpec
-from hutch.util.ids import random_name, valid_name
+from hutch.util.ids import NAME_RULE, random_name, valid_name
 
 # --sdnotify: conmon (READY=1 once the container runs), container (the
 # container's own, engine/notify_relay.py), healthy, ignore
@@ -103,6 +103,12 @@ def parse_create(options: RunOptions, settings: Settings) -> CreateRequest:
     security.validate(options.security, options.network)
     specbuild_lifecycle.validate(options.lifecycle)
     options = run_flags.check(options)
+    if options.remove and options.restart not in ("", "no", "on-failure"):
+        # podman checks the words before it parses the policy, attached or not (a
+        # bare on-failure passes its check, on-failure:N does not)
+        raise InvalidArgument(
+            'the --rm option conflicts with --restart, when the restartPolicy is not "" and "no"'
+        )
     restart = parse_restart(options.restart)
     if options.stop_signal:
         parse_signal(options.stop_signal)
@@ -116,10 +122,8 @@ def parse_create(options: RunOptions, settings: Settings) -> CreateRequest:
         options = replace(options, resources=replace(options.resources, memory=None))
     if options.name is not None and not valid_name(options.name):
         raise InvalidArgument(
-            f"invalid container name {options.name!r}: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*"
+            f"running container create option: {NAME_RULE}: invalid argument"  # podman's
         )
-    if options.detach and options.remove and restart.enabled:
-        raise InvalidArgument("the --rm option conflicts with --restart")
     if options.cidfile and os.path.lexists(options.cidfile):
         raise InvalidArgument(f"container id file {options.cidfile} exists: remove it first")
     if options.sdnotify not in SDNOTIFY_MODES:

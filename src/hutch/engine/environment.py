@@ -29,9 +29,9 @@ def merge_environment(
         merged.setdefault("TERM", "xterm")
     for path in env_files:
         for item in _read_env_file(path):
-            assign(merged, item, f"invalid environment variable {item!r}: empty name")
+            assign(merged, item, f'invalid environment variable: "{item}"')  # podman's
     for item in env:
-        assign(merged, item, f"invalid environment variable {item!r}: empty name")
+        assign(merged, item, f'invalid environment variable: "{item}"')
     return tuple(f"{k}={v}" for k, v in merged.items())
 
 
@@ -54,7 +54,9 @@ def _read_env_file(path: str) -> list[str]:
     try:
         text = Path(path).read_text()
     except OSError as exc:
-        raise InvalidArgument(f"--env-file {path}: {exc.strerror}") from exc
+        # podman's words (Go's error text is lower case)
+        reason = (exc.strerror or str(exc)).lower()
+        raise InvalidArgument(f'parsing env file "{path}": open {path}: {reason}') from exc
     items = []
     for line in text.splitlines():
         line = line.strip()

@@ -86,7 +86,12 @@ class ExecService:
         self._ctx.enter_session()
         # Without its config (the record's run options): exec reads the spec instead.
         container = cs.located(self._ctx, cs.find(self._ctx, options.container))
-        check_running(container, "exec into")
+        try:
+            check_running(container, "exec into")
+        except Conflict:  # podman's words, paused or stopped alike (its man page: 125)
+            raise Conflict(
+                "can only create exec sessions on running containers: container state improper"
+            ) from None
         spec = container_spec(container)
         process = replace(
             spec.process,

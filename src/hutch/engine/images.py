@@ -339,7 +339,7 @@ class ImageService:
         from hutch.engine.image_volumes import volume_images
         from hutch.engine.prune_filters import parse_prune_filters
 
-        chosen = parse_prune_filters(options.filters)
+        chosen = parse_prune_filters(options.filters, noun="image")
         self._ctx.enter_session()
         deleted: list[PruneReport] = []
         while True:

@@ -24,7 +24,7 @@ from hutch.api.containers import (
     PauseOptions,
     TopReport,
 )
-from hutch.api.errors import Conflict, HutchError, InvalidArgument
+from hutch.api.errors import Conflict, HutchError, InvalidArgument, NoSuchObject
 from hutch.engine import container_select
 from hutch.engine import container_state as cs
 from hutch.engine.context import EngineContext
@@ -91,10 +91,7 @@ class LifecycleService:
             chosen = container.config.options.lifecycle.detach_keys
         keys = detach_keys(chosen)
         if container.state.status not in (st.RUNNING, st.PAUSED, st.STOPPING):
-            raise Conflict(
-                f"you can only attach to running containers: {container.record.id[:12]} "
-                f"is {container.state.status}"
-            )
+            raise Conflict("you can only attach to running containers")  # podman's words
         stdin = container.config.options.interactive and not options.no_stdin
         terminal = container.config.options.tty
         conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM | socket.SOCK_CLOEXEC)
@@ -140,10 +137,7 @@ class LifecycleService:
         session = self._ctx.enter_session()
         container = cs.get(self._ctx, name)
         if container.state.status not in (st.RUNNING, st.PAUSED, st.STOPPING):
-            raise Conflict(
-                f"top can only be used on running containers: {container.record.id[:12]} "
-                f"is {container.state.status}"
-            )
+            raise Conflict("top can only be used on running containers")  # podman's words
 
         def host_uid(uid: int) -> int | None:
             return map_to_host(session.uid_map, uid) if session.uid_map else uid
@@ -183,10 +177,15 @@ class LifecycleService:
     def _pause_one(self, container: cs.Container, kind: int) -> None:
         short = container.record.id[:12]
         status = container.state.status
+        # podman's words (libpod's Pause and Unpause; the one for pause names the
+        # state where the id would be)
+        improper = "container state improper"
+        if kind == ap.PAUSE and status == st.PAUSED:
+            raise Conflict(f'"{container.record.id}" is already paused: {improper}')
         if kind == ap.PAUSE and status != st.RUNNING:
-            raise Conflict(f"cannot pause container {short}: it is {status}, not running")
+            raise Conflict(f'"{status}" is not running, can\'t pause: {improper}')
         if kind == ap.UNPAUSE and status != st.PAUSED:
-            raise Conflict(f"cannot unpause container {short}: it is {status}, not paused")
+            raise Conflict(f'"{container.record.id}" is not paused, can\'t unpause: {improper}')
         answer = self._ask(container, kind)
         if "error" in answer:
             raise Conflict(f"container {short}: {answer['error']}")
@@ -218,7 +217,12 @@ class LifecycleService:
         from hutch.engine.exec import container_spec, running_container
 
         self._ctx.enter_session()
-        container = running_container(self._ctx, name, "run the health check of")
+        try:
+            container = running_container(self._ctx, name, "run the health check of")
+        except NoSuchObject as exc:  # podman's words around the lookup's
+            raise NoSuchObject(
+                f"unable to look up {name} to perform a health check: {exc}"
+            ) from None
         if container_spec(container).lifecycle.health is None:
             raise InvalidArgument(
                 f"container {container.record.id[:12]} has no defined healthcheck"

@@ -437,6 +437,10 @@ def _given_subnet(text: str, gateway: str, ip_range: str) -> NetworkSubnet:
     return NetworkSubnet(str(net), gateway, ip_range)
 
 
+# the keys of network ls --filter and network prune's (podman's, dangling aside)
+_FILTER_KEYS = ("name", "id", "driver", "label", "label!", "until")
+
+
 def _match(record: NetworkSummary, filters: Sequence[str]) -> bool:
     for item in filters:
         key, sep, value = item.partition("=")
@@ -506,7 +510,10 @@ class NetworkService:
         if name in existing and options.ignore:
             return summary(ctx, find(ctx, name))
         if name in netconfig.MODES or name in netconfig.UNSUPPORTED:
-            raise InvalidArgument(f"network name {name} is reserved")
+            raise InvalidArgument(  # podman's words
+                f'cannot create network with name "{name}" because it conflicts with a valid '
+                "network mode"
+            )
         driver = network_flags.ipam_driver(options.ipam_driver, bool(options.subnets))
         taken = [r.bridge for r in store(ctx).all()]
         bridge = network_flags.interface_name(options.interface_name, taken)
@@ -534,6 +541,9 @@ class NetworkService:
         return summary(ctx, created)
 
     def ls(self, filters: Sequence[str]) -> list[NetworkSummary]:
+        for item in filters:  # refused with no network to match too, as podman does
+            if item.partition("=")[0] not in _FILTER_KEYS:
+                raise InvalidArgument(f'invalid filter "{item.partition("=")[0]}"')
         records = [decode(r) for r in store(self._ctx).all()]
         return [summary(self._ctx, r) for r in records if _match(r, filters)]
 

@@ -53,9 +53,7 @@ def matcher(items: Sequence[str]) -> Callable[[PodSummary], bool]:
         if not eq or not value:
             raise InvalidArgument(f"invalid filter {item!r}: use KEY=VALUE")
         if key not in _MATCHERS:
-            raise InvalidArgument(
-                f"invalid filter {key!r}: use one of {', '.join(sorted(_MATCHERS))}"
-            )
+            raise InvalidArgument(f"{key} is an invalid filter")  # podman's words
         if key == "status" and value not in STATUSES:
             raise InvalidArgument(f"invalid pod status {value!r}: use one of {', '.join(STATUSES)}")
         if key == "ctr-status" and value not in CTR_STATUSES:

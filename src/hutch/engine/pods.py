@@ -57,7 +57,7 @@ from hutch.engine.context import EngineContext
 from hutch.engine.pod_record import PodConfig
 from hutch.runtime.restart import RestartPolicy
 from hutch.store.pods import PodRecord
-from hutch.util.ids import clone_name, new_id, random_name, valid_name
+from hutch.util.ids import NAME_RULE, clone_name, new_id, random_name, valid_name
 
 
 class PodContainers(Protocol):
@@ -121,9 +121,8 @@ def plan_pod(options: PodCreateOptions) -> PodPlan:
     """Refuse bad options (InvalidArgument) before anything exists."""
     name = options.name or random_name()
     if not valid_name(name):
-        raise InvalidArgument(
-            f"invalid pod name {name!r}: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*"
-        )
+        # podman's words
+        raise InvalidArgument(f"running pod create option: {NAME_RULE}: invalid argument")
     if options.exit_policy not in EXIT_POLICIES:
         raise InvalidArgument(
             f'invalid pod exit policy: "{options.exit_policy}": use continue or stop'

@@ -32,8 +32,11 @@ class PruneFilters:
         return not any(_has(have, item) for item in self.not_labels)
 
 
-def parse_prune_filters(items: Sequence[str], now: float | None = None) -> PruneFilters:
-    """Check every ``KEY=VALUE`` before anything is removed (exit 125 otherwise)."""
+def parse_prune_filters(
+    items: Sequence[str], now: float | None = None, *, noun: str = ""
+) -> PruneFilters:
+    """Check every ``KEY=VALUE`` before anything is removed (exit 125 otherwise); an
+    unknown key in podman's words (``noun`` "image": image prune's own)."""
     until: float | None = None
     labels: list[str] = []
     not_labels: list[str] = []
@@ -51,7 +54,9 @@ def parse_prune_filters(items: Sequence[str], now: float | None = None) -> Prune
             except ValueError as exc:
                 raise InvalidArgument(f"invalid filter until={value!r}: {exc}") from None
         else:
-            raise InvalidArgument(f"{key} is an invalid filter (use {', '.join(KEYS)})")
+            if noun:
+                raise InvalidArgument(f'unsupported {noun} filter "{key}"')
+            raise InvalidArgument(f"{key} is an invalid filter")
     return PruneFilters(until, tuple(labels), tuple(not_labels))
 
 

@@ -22,13 +22,15 @@ from hutch.runtime.paths_in_root import resolve_in_root
 from hutch.runtime.spec import Rootfs
 
 
-def copy_up(rootfs: Rootfs, path: str, dest: Path, tmp: Path) -> bool:
-    """Copy container ``path`` of the image below ``rootfs`` into ``dest``; whether the
-    image has a directory there."""
+def copy_up(rootfs: Rootfs, path: str, dest: Path, tmp: Path, *, contents: bool = True) -> bool:
+    """Copy container ``path`` of the image below ``rootfs`` into ``dest`` (without
+    ``contents``, only the directory's owner and mode); whether the image has a
+    directory there."""
     if rootfs.kind == "bind":
-        return copy_tree(rootfs.target, path, dest)
+        return copy_tree(rootfs.target, path, dest, contents=contents)
     if len(rootfs.lowers) == 1:
-        return copy_tree(os.path.join(rootfs.lower_base, rootfs.lowers[0]), path, dest)
+        top = os.path.join(rootfs.lower_base, rootfs.lowers[0])
+        return copy_tree(top, path, dest, contents=contents)
     tmp.mkdir(parents=True, exist_ok=True)
     mountpoint = tempfile.mkdtemp(prefix="copyup-", dir=tmp)
     read_fd, write_fd = os.pipe()
@@ -42,7 +44,8 @@ def copy_up(rootfs: Rootfs, path: str, dest: Path, tmp: Path) -> bool:
             os.chdir(rootfs.lower_base)
             data = f"lowerdir={':'.join(rootfs.lowers)},userxattr"
             sc.mount("overlay", mountpoint, "overlay", sc.MS_RDONLY, data)
-            code = 0 if copy_tree(mountpoint, path, dest) else _NOTHING_THERE
+            found = copy_tree(mountpoint, path, dest, contents=contents)
+            code = 0 if found else _NOTHING_THERE
         except BaseException as exc:
             os.write(write_fd, str(exc).encode(errors="replace")[:4000])
             code = 1
@@ -64,9 +67,9 @@ def copy_up(rootfs: Rootfs, path: str, dest: Path, tmp: Path) -> bool:
 _NOTHING_THERE = 3
 
 
-def copy_tree(root: str, path: str, dest: Path) -> bool:
+def copy_tree(root: str, path: str, dest: Path, *, contents: bool = True) -> bool:
     """Copy the tree at container ``path`` under ``root`` into ``dest``, with owners and
-    modes; whether there is a directory there to copy."""
+    modes (only the top's without ``contents``); whether there is a directory there."""
     src = resolve_in_root(root, path)
     try:
         info = os.lstat(src)
@@ -75,7 +78,7 @@ def copy_tree(root: str, path: str, dest: Path) -> bool:
     if not stat.S_ISDIR(info.st_mode):
         return False
     links: dict[tuple[int, int], str] = {}
-    for entry in sorted(os.listdir(src)):
+    for entry in sorted(os.listdir(src)) if contents else ():
         _copy_entry(os.path.join(src, entry), os.path.join(dest, entry), links)
     _copy_meta(str(dest), info)
     return True

@@ -159,7 +159,8 @@ class VolumeService:
                 delete_volume(self._ctx, name)
                 reports.append(ActionReport(name, name))
             except NoSuchObject as exc:  # podman volume rm: 1 for a volume that is not there
-                reports.append(ActionReport(name, error=str(exc), exit_code=1))
+                if not options.force:  # -f: podman 4.3.1 passes over it, silent, status 0
+                    reports.append(ActionReport(name, error=str(exc), exit_code=1))
             except HutchError as exc:
                 reports.append(ActionReport(name, error=str(exc), exit_code=exc.exit_code))
         return reports

@@ -88,9 +88,11 @@ class Step:
         below = tmpcopyup.open_below(target) if copy_up else None
         try:
             _ensure_target(target, self.is_file)
-        except BaseException:
+        except BaseException as exc:
             if below is not None:
                 os.close(below)
+            if isinstance(exc, OSError) and exc.errno in self.keep_on:
+                return  # no place for it: what is there stays
             raise
         flags, data = _split_options(self.options)
         if self.kind == "borrow":
@@ -351,8 +353,16 @@ def base_plan(spec: Spec, *, gid5_mapped: bool) -> list[Step | Symlink]:
         # keeps the host's hierarchy, read-only like the rest of that /sys.
         keep = () if "net" in spec.namespaces else (errno.EBUSY, errno.EPERM)
         plan.append(Step("cgroup2", "/sys/fs/cgroup", "cgroup2", cgroup, keep_on=keep))
-    plan += [Step("bind", dest, src, (), True) for dest, src in spec.etc_files]
     plan += [_user_mount(m) for m in spec.mounts]
+    # /etc/hostname, hosts and resolv.conf go over the user's mounts, as podman's do (a
+    # volume at /etc shows them, their files made in it), but not over a user's own
+    # file at that path; a read-only volume at /etc without them keeps its own
+    taken = {m.destination for m in spec.mounts}
+    plan += [
+        Step("bind", dest, src, (), True, keep_on=(errno.EROFS,))
+        for dest, src in spec.etc_files
+        if dest not in taken
+    ]
     return plan
 
 

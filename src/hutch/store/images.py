@@ -278,7 +278,7 @@ class ImageStore:
             if user is not None:
                 raise ImageInUse(
                     f"image used by {user[0]}: image is in use by a container: "
-                    "consider removing the container first or use --force"
+                    "consider listing external containers and force-removing image"
                 )
             for pid, start in c.execute(
                 "SELECT pid, start FROM image_leases WHERE image_id = ?", (image_id,)

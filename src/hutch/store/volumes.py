@@ -116,6 +116,13 @@ class VolumeStore:
                 "UPDATE volumes SET needs_copy_up = 0, needs_chown = 0 WHERE name = ?", (name,)
             )
 
+    def first_mounted(self, name: str, *, copied: bool) -> None:
+        """A container started with the volume: the owner's change is done, and the
+        copy-up too when it copied something (podman keeps NeedsCopyUp until then)."""
+        sql = "UPDATE volumes SET needs_chown = 0" + (", needs_copy_up = 0" if copied else "")
+        with transaction(self._conn) as c:
+            c.execute(sql + " WHERE name = ?", (name,))
+
     def delete(self, name: str) -> None:
         """Drop the record (refused by the database while a container links it)."""
         try:

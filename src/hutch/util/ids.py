@@ -74,6 +74,10 @@ def _below(n: int) -> int:
             return value % n
 
 
+# podman's words for a name that breaks the grammar (its error's own text)
+NAME_RULE = "names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*"
+
+
 def valid_name(name: str) -> bool:
     """Whether ``name`` follows Docker's container-name grammar."""
     return bool(_NAME_RE.match(name))

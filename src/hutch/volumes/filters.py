@@ -81,7 +81,7 @@ def parse_volume_filters(
         if not eq or not value:
             raise InvalidArgument(f"invalid volume filter {item!r}: use KEY=VALUE")
         if key not in KEYS:
-            raise InvalidArgument(f"invalid volume filter {key!r}: use one of {', '.join(KEYS)}")
+            raise InvalidArgument(f'"{key}" is an invalid volume filter')  # podman's words
         if key in ("dangling", "anonymous") and value.lower() not in _BOOLEANS:
             raise InvalidArgument(f"invalid {key} filter {value!r}: use true or false")
         grouped.setdefault(key, []).append(value)

@@ -39,7 +39,9 @@ class MountRequest:
     of a bind mount, the name of a volume ("" for an anonymous volume) or of an
     image.
     ``options`` are mount options as the runtime takes them (``nosuid``,
-    ``noexec``, ``bind``/``rbind``, a propagation, ``size=``, ``mode=``...).
+    ``noexec``, ``bind``/``rbind``, a propagation, ``size=``, ``mode=``...), and
+    the words that are no mount option but podman keeps in them for ``inspect``
+    (``U``, ``copy``, ``nocopy``: ``runtime_options`` leaves them out).
     """
 
     kind: str
@@ -113,6 +115,17 @@ class _Words:
     order: list[str] = field(default_factory=list)
 
 
+# the words of -v and --mount that podman keeps in a mount's options (inspect shows
+# them) but that are no mount option: U chowns, copy/nocopy say whether the volume's
+# first start copies the image's files into it (engine/volume_firstmount.py)
+RECORD_ONLY = ("U", "copy", "nocopy")
+
+
+def runtime_options(options: tuple[str, ...]) -> tuple[str, ...]:
+    """A mount's options without the words that only ``inspect`` shows."""
+    return tuple(o for o in options if o not in RECORD_ONLY)
+
+
 def _parse_words(flag: str, words: list[str]) -> _Words:
     out = _Words(flags={})
     assert out.flags is not None
@@ -129,8 +142,10 @@ def _parse_words(flag: str, words: list[str]) -> _Words:
             continue  # SELinux relabelling: there is no SELinux here
         elif word == "U":
             out.chown = True
+            out.order.append(word)
         elif word in ("nocopy", "copy"):
             out.copy_up = word == "copy"
+            out.order.append(word)
         elif word in ("bind", "rbind"):
             if out.recursive is not None:
                 raise InvalidArgument(f"{flag}: bind and rbind are mutually exclusive")
@@ -157,7 +172,8 @@ def _request(kind: str, dest: str, source: str, w: _Words) -> MountRequest:
     # as in podman; bind mounts keep the host's flags. In podman's order (what
     # inspect shows): the words given, then the defaults not overridden, rbind last;
     # exec, suid and dev (clearing a flag) are no mount option to keep.
-    given = [word for word in w.order if word in ("bind", "rbind") or w.flags.get(word)]
+    kept = ("bind", "rbind", *RECORD_ONLY)
+    given = [word for word in w.order if word in kept or w.flags.get(word)]
     defaults = [name for name in ("nosuid", "nodev") if kind == "volume" and name not in w.flags]
     options = [*given, *defaults, *(["rbind"] if w.recursive is None else [])]
     if w.propagation:

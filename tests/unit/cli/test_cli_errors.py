@@ -137,6 +137,32 @@ def test_unknown_flag_is_named(
         assert (newer.code, newer.err) == (125, f"Error: unknown flag: {flag}\n")
 
 
+@pytest.mark.parametrize(
+    ("argv", "command"),
+    [
+        (["ps", "-a", "--format", "table", "{{.Names}}"], "hutch ps"),
+        (["volume", "ls", "x"], "hutch volume ls"),
+        (["container", "ls", "x"], "hutch container ls"),
+    ],
+)
+def test_a_command_without_arguments_says_so_as_podman(
+    argv: list[str],
+    command: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # podman's words ("`podman ps` takes no arguments"), not click's "unexpected extra"
+    result = run_cli(argv, FakeEngine(), monkeypatch, capsys)
+    assert (result.code, result.err) == (125, f"Error: `{command}` takes no arguments\n")
+
+
+def test_a_command_with_arguments_keeps_clicks_words(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    result = run_cli(["rename", "a", "b", "c"], FakeEngine(), monkeypatch, capsys)
+    assert result.code == 125 and "unexpected extra argument" in result.err
+
+
 @pytest.mark.parametrize("argv", [["--version"], ["-v"]])
 def test_version_flag(
     argv: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
@@ -195,3 +221,23 @@ def test_an_unexpected_error_is_one_line_and_a_hint_never_a_traceback(
     assert lines[0] == "Error: internal error: KeyError: 'state'"
     assert lines[1].startswith("Hint: this is a bug of hutch")
     assert ("Traceback (most recent call last):" in result.err) is debug
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["volume", "ls", "-q", "--format", "{{.Name}}"], "quiet and format flags cannot"),
+        (["volume", "ls", "-q", "--format", "json"], "quiet and format flags cannot"),
+        (["pod", "ps", "-q", "--format", "{{.Name}}"], "quiet and format cannot"),
+    ],
+)
+def test_quiet_and_format_are_refused_where_podman_refuses_them(
+    argv: list[str],
+    message: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    fake = FakeEngine()
+    result = run_cli(argv, fake, monkeypatch, capsys)
+    assert (result.code, result.err) == (125, f"Error: {message} be used together\n")
+    assert fake.calls == []  # refused before anything is listed

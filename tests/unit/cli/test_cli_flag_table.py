@@ -147,7 +147,7 @@ def test_value_parsers() -> None:
     values = _defaults("run")
     parsed = run_options("run", {**values, "pull": "TRUE"}, image="i")
     assert parsed.pull.policy == "always"
-    with pytest.raises(InvalidArgument, match="--pull 'sometimes'"):
+    with pytest.raises(InvalidArgument, match='unsupported pull policy "sometimes"'):
         run_options("run", {**values, "pull": "sometimes"}, image="i")
     with pytest.raises(TypeError, match="--env takes a list"):
         run_options("run", {**values, "env": "A=1"}, image="i")

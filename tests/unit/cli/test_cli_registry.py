@@ -145,4 +145,8 @@ def test_run_pull_policy(monkeypatch: Mp, capsys: Cap) -> None:
     options = engine.only_call("containers.run")
     assert (options.pull.policy, options.pull.platform) == ("never", "linux/arm64")
     bad = run_cli(["create", "--pull=sometimes", "img"], FakeEngine(), monkeypatch, capsys)
-    assert bad.code == 125
+    assert (bad.code, bad.err) == (125, 'Error: unsupported pull policy "sometimes"\n')
+    for alias, policy in (("IfNotPresent", "missing"), ("ifnewer", "newer")):  # podman's too
+        engine = FakeEngine()
+        run_cli(["run", f"--pull={alias}", "img", "true"], engine, monkeypatch, capsys)
+        assert engine.only_call("containers.run").pull.policy == policy

@@ -33,12 +33,21 @@ def test_network_bridge_is_the_default_network_as_for_rootless_podman() -> None:
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        (RunOptions("b", name="-bad"), "invalid container name '-bad'"),
+        (RunOptions("b", name="-bad"), "running container create option: names must match"),
         (RunOptions("b", stop_signal="SIGNOPE"), "invalid signal: SIGNOPE"),
         (RunOptions("b", restart="sometimes"), "sometimes"),
         (
             RunOptions("b", detach=True, remove=True, restart="always"),
             "the --rm option conflicts with --restart",
+        ),
+        # podman's words, attached too, and before the policy is read
+        *(
+            (
+                RunOptions("b", remove=True, restart=policy),
+                'the --rm option conflicts with --restart, when the restartPolicy is not "" '
+                'and "no"',
+            )
+            for policy in ("always", "on-failure:3", "never", "bogus")
         ),
         (RunOptions("b", sdnotify="ready"), "invalid --sdnotify 'ready'"),
         (RunOptions("b", replace=True), "cannot replace container without --name"),
@@ -48,6 +57,11 @@ def test_bad_flags_are_refused_before_anything_is_made(options: RunOptions, mess
     with pytest.raises(InvalidArgument) as exc:
         parse_create(options, SETTINGS)
     assert message in str(exc.value)
+
+
+@pytest.mark.parametrize("policy", ["no", "on-failure"])
+def test_rm_takes_no_restart_policy(policy: str) -> None:
+    assert parse_create(RunOptions("b", remove=True, restart=policy), SETTINGS).options.remove
 
 
 def test_an_existing_cidfile_is_refused(tmp_path: Path) -> None:
@@ -85,7 +99,7 @@ def test_signals_by_name_or_number() -> None:
 def test_a_leading_slash_of_the_name_is_dropped() -> None:
     request = parse_create(RunOptions("b", name="/web"), Settings())
     assert request.options.name == "web"
-    with pytest.raises(InvalidArgument, match="invalid container name '/web'"):
+    with pytest.raises(InvalidArgument, match="names must match"):
         parse_create(RunOptions("b", name="//web"), Settings())
 
 

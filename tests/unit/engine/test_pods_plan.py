@@ -71,7 +71,7 @@ def test_plan_without_sharing_makes_no_infra_unless_asked() -> None:
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        (PodCreateOptions(name="bad name"), "invalid pod name 'bad name'"),
+        (PodCreateOptions(name="bad name"), "running pod create option: names must match"),
         (PodCreateOptions(exit_policy="later"), 'invalid pod exit policy: "later"'),
         (PodCreateOptions(restart="sometimes"), "sometimes"),
         (
@@ -167,7 +167,7 @@ def test_filters_follow_podman_rules(filters: tuple[str, ...], kept: bool) -> No
 
 
 def test_a_bad_filter_is_refused() -> None:
-    with pytest.raises(InvalidArgument, match="invalid filter 'colour'"):
+    with pytest.raises(InvalidArgument, match="colour is an invalid filter"):
         matcher(("colour=red",))
     with pytest.raises(InvalidArgument, match="invalid pod status"):
         matcher(("status=sleepy",))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
+from unittest import mock
 
 import pytest
 
@@ -98,7 +100,7 @@ def test_host_network_binds_the_hosts_sys_read_only() -> None:
     assert sys_step.describe() == "bind /sys on /sys (ro,nosuid,nodev,noexec)"
 
 
-def test_etc_files_then_user_mounts_come_last(tmp_path: Path) -> None:
+def test_user_mounts_then_etc_files_come_last(tmp_path: Path) -> None:
     src_file = tmp_path / "f"
     src_file.write_text("x")
     user_mounts = (
@@ -109,13 +111,39 @@ def test_etc_files_then_user_mounts_come_last(tmp_path: Path) -> None:
     etc = (("/etc/hostname", "/u/hostname"), ("/etc/resolv.conf", "/u/resolv.conf"))
     plan = base_plan(spec(etc_files=etc, mounts=user_mounts), gid5_mapped=False)
     tail = plan[-5:]
-    assert destinations(tail) == ["/etc/hostname", "/etc/resolv.conf", "/data", "/cfg", "/scratch"]
-    assert all(isinstance(s, Step) and s.kind == "bind" and s.is_file for s in tail[:2])
-    data, cfg, scratch = tail[2:]
+    # podman's order: a volume at /etc still shows the container's hostname and DNS
+    assert destinations(tail) == ["/data", "/cfg", "/scratch", "/etc/hostname", "/etc/resolv.conf"]
+    assert all(isinstance(s, Step) and s.kind == "bind" and s.is_file for s in tail[3:])
+    data, cfg, scratch = tail[:3]
     assert isinstance(data, Step) and not data.is_file  # a directory bind
     assert isinstance(cfg, Step) and cfg.is_file  # a file bind needs a file target
     assert isinstance(scratch, Step) and scratch.source == "tmpfs"
     assert scratch.describe() == "tmpfs tmpfs on /scratch (size=1m)"
+
+
+def test_a_users_own_etc_file_is_not_covered(tmp_path: Path) -> None:
+    hosts = tmp_path / "hosts"
+    hosts.write_text("127.0.0.1 x\n")
+    etc = (("/etc/hostname", "/u/hostname"), ("/etc/hosts", "/u/hosts"))
+    plan = base_plan(
+        spec(etc_files=etc, mounts=(Mount("bind", "/etc/hosts", str(hosts)),)), gid5_mapped=False
+    )
+    assert [s.source for s in plan if isinstance(s, Step) and s.destination == "/etc/hosts"] == [
+        str(hosts)
+    ]
+
+
+def test_an_etc_file_under_a_read_only_mount_is_left_out(tmp_path: Path) -> None:
+    step = Step("bind", "/etc/hostname", "/u/hostname", (), True, keep_on=(errno.EROFS,))
+    refused = OSError(errno.EROFS, "Read-only file system")
+    with mock.patch("hutch.runtime.mounts._ensure_target", side_effect=refused):
+        step.execute(str(tmp_path))  # no mount tried, no error
+    other = Step("bind", "/etc/hostname", "/u/hostname", (), True)
+    with (
+        mock.patch("hutch.runtime.mounts._ensure_target", side_effect=refused),
+        pytest.raises(OSError),
+    ):
+        other.execute(str(tmp_path))
 
 
 def test_describe_without_source_or_options() -> None:

@@ -156,7 +156,7 @@ def test_a_container_mounting_the_image_refuses_rmi_as_its_own_image_does(
         images.remove(IMAGE)
     assert str(info.value) == (
         f"image used by {CTR}: image is in use by a container: "
-        "consider removing the container first or use --force"
+        "consider listing external containers and force-removing image"
     )
     assert info.value.exit_code == 2
     assert images.mounted_ids() == {IMAGE}

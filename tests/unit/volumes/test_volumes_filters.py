@@ -107,7 +107,7 @@ def test_after_and_since_name_a_volume() -> None:
     [
         ("label", "KEY=VALUE"),
         ("label=", "KEY=VALUE"),
-        ("colour=red", "label!"),
+        ("colour=red", '^"colour" is an invalid volume filter$'),  # podman's words
         ("dangling=maybe", "true or false"),
         ("until=yesterday", "until"),
     ],
