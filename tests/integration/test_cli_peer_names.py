@@ -74,6 +74,9 @@ def test_a_missing_name_acts_on_none(tools: tuple[Hutch, Run], args: tuple[str, 
         (("rm", "-i", "x1", "nosuch"), "x1\n"),
         (("stop", "-i", "-t0", "r1", "nosuch"), "r1\n"),
         (("rm", "--ignore", "nosuch1", "nosuch2"), ""),
+        # podman: --force drops a missing name's error; a name given still stops it all
+        (("rm", "-f", "x1", "nosuch"), ""),
+        (("rm", "-f", "nosuch"), ""),
     ],
     ids=lambda a: " ".join(a) if isinstance(a, tuple) else None,
 )
@@ -82,6 +85,8 @@ def test_ignore_skips_the_missing_names_and_acts_on_the_others(
 ) -> None:
     hutch, podman = tools
     assert both(hutch, podman, *args) == (0, out, "")
+    if "-f" in args:
+        assert _states(hutch, podman, "x1")[0].startswith("exited")
 
 
 # -- pods --------------------------------------------------------------------------
@@ -127,6 +132,13 @@ def test_a_missing_pod_acts_on_none(pod_tools: tuple[Hutch, Run], args: tuple[st
     assert code != 0 and out == ""
     assert err.count("Error:") == 1 and "no such pod" in err
     assert _pod_states(hutch, podman) == before
+
+
+def test_pod_rm_force_with_a_missing_name_removes_none(pod_tools: tuple[Hutch, Run]) -> None:
+    hutch, podman = pod_tools
+    assert both(hutch, podman, "pod", "rm", "-f", "p1", "nosuch") == (0, "", "")
+    assert hutch("pod", "exists", "p1", check=False).returncode == 0
+    assert podman("pod", "exists", "p1").returncode == 0
 
 
 def test_pod_rm_ignore_removes_the_others(pod_tools: tuple[Hutch, Run]) -> None:

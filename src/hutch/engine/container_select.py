@@ -77,23 +77,26 @@ def resolved(
     ignore: bool,
     named: bool,
     missing_code: int | None = None,
+    forced: bool = False,
 ) -> list[tuple[str, Found | ActionReport]]:
     """Each name with what ``find`` gives for it, or the report of why not (a missing
     one left out with ``ignore``; its exit code ``missing_code``, else the error's).
     ``named``: the user's names, resolved all before any action as podman does (for
     containers and pods alike): with one missing, only that one's report.
+    ``forced``: ``rm -f``'s rule in podman (``pod rm -f`` too): a missing name is no
+    error, yet a named one still stops the verb before it acts (nothing at all).
     """
     found: list[tuple[str, Found | ActionReport]] = []
     for name in names:
         try:
             found.append((name, find(name)))
         except NoSuchObject as exc:
-            if not ignore:
-                code = exc.exit_code if missing_code is None else missing_code
-                report = ActionReport(name, error=str(exc), exit_code=code)
-                if named:
-                    return [(name, report)]
-                found.append((name, report))
+            code = exc.exit_code if missing_code is None else missing_code
+            missing = (name, ActionReport(name, error=str(exc), exit_code=code))
+            if named and not ignore:
+                return [] if forced else [missing]
+            if not (ignore or forced):
+                found.append(missing)
         except HutchError as exc:
             found.append((name, ActionReport(name, error=str(exc), exit_code=exc.exit_code)))
     return found

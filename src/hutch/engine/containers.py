@@ -767,7 +767,14 @@ class ContainerService:
         # podman rm: 1 when a container does not exist (and nothing else failed)
         named = not (options.all or options.filters)
         return self._each(
-            names, options.ignore, one, named=named, missing_code=1, lenient=True, before=stop_all
+            names,
+            options.ignore,
+            one,
+            named=named,
+            missing_code=1,
+            forced=options.force,  # podman: rm -f of a missing name is no error
+            lenient=True,
+            before=stop_all,
         )
 
     def _with_dependents(self, names: Sequence[str]) -> list[str]:
@@ -939,6 +946,7 @@ class ContainerService:
         action: Callable[[cs.Container], None],
         named: bool = False,
         missing_code: int | None = None,
+        forced: bool = False,
         lenient: bool = False,
         before: Callable[[list[cs.Container]], dict[str, HutchError]] | None = None,
     ) -> list[ActionReport]:
@@ -955,6 +963,7 @@ class ContainerService:
             ignore=ignore,
             named=named,
             missing_code=missing_code,
+            forced=forced,
         )
         containers = [item for _, item in found if isinstance(item, cs.Container)]
         failed = before(containers) if before is not None else {}

@@ -419,6 +419,7 @@ class PodService:
         *,
         ignore: bool = False,
         missing_code: int | None = None,
+        forced: bool = False,
     ) -> list[ActionReport]:
         """``action`` on each pod, one report per name in order. The names given are
         all resolved first, as podman does: with one missing (and no ``ignore``) it
@@ -427,7 +428,12 @@ class PodService:
             names = [r.id for r in self._ctx.pods.all()]
         # with --all, a pod gone since the listing is that pod's error alone
         found = container_select.resolved(
-            names, self._ctx.pods.find, ignore=ignore, named=not all_, missing_code=missing_code
+            names,
+            self._ctx.pods.find,
+            ignore=ignore,
+            named=not all_,
+            missing_code=missing_code,
+            forced=forced,
         )
         reports = []
         for name, item in found:
@@ -500,7 +506,9 @@ class PodService:
             self._event(record, "remove")
 
         # podman pod rm: 1 when a pod does not exist
-        return self._each(names, options.all, one, ignore=options.ignore, missing_code=1)
+        return self._each(
+            names, options.all, one, ignore=options.ignore, missing_code=1, forced=options.force
+        )
 
     def start(self, names: Sequence[str], options: PodSelectOptions) -> list[ActionReport]:
         def one(record: PodRecord) -> None:

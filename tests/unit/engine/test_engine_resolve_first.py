@@ -141,7 +141,7 @@ def _no_pod(name: str, code: int = 125) -> list[ActionReport]:
 @pytest.mark.parametrize(
     ("verb", "code"),
     [
-        (lambda p: p.remove(["p1", "nosuch"], PodRemoveOptions(force=True)), 1),
+        (lambda p: p.remove(["p1", "nosuch"], PodRemoveOptions()), 1),
         (lambda p: p.start(["p1", "nosuch"], PodSelectOptions()), 125),
         (lambda p: p.stop(["p1", "nosuch"], PodStopOptions(timeout=0)), 125),
         (lambda p: p.restart(["p1", "nosuch"], PodStopOptions()), 125),
@@ -162,3 +162,17 @@ def test_pod_rm_of_two_missing_names_reports_the_first(pods: PodService) -> None
 
 def test_pod_rm_ignore_skips_missing_names(pods: PodService) -> None:
     assert pods.remove(["n1", "n2"], PodRemoveOptions(ignore=True)) == []
+
+
+def test_rm_force_with_a_missing_name_removes_none_and_says_nothing(ctx: EngineContext) -> None:
+    # podman's removeContainers: --force drops a no-such-container error
+    options = RemoveContainerOptions(force=True)
+    assert ContainerService(ctx).remove(["c1", "nosuch"], options) == []
+    assert len(ctx.containers.all()) == 2
+
+
+def test_pod_rm_force_with_a_missing_name_removes_none_and_says_nothing(
+    ctx: EngineContext, pods: PodService
+) -> None:
+    assert pods.remove(["p1", "nosuch"], PodRemoveOptions(force=True)) == []
+    assert [r.name for r in ctx.pods.all()] == ["p1"]
