@@ -131,6 +131,13 @@ def error(message: str, hint: str | None, *, as_json: bool = False) -> None:
         body = {"error": True, "message": message, **({"hint": hint} if hint else {})}
         sys.stderr.write(json.dumps(body, separators=(",", ":")) + "\n")
         return
+    # stdout is block-buffered on a pipe: what went there before the error comes first
+    # when both streams share it, as podman's (unbuffered) output does
+    import contextlib
+
+    # a reader gone (or the very error reported here): the message still goes
+    with contextlib.suppress(OSError):
+        sys.stdout.flush()
     sys.stderr.write(f"Error: {message}\n")
     if hint:
         sys.stderr.write(f"Hint: {hint}\n")

@@ -219,6 +219,7 @@ def add_down(group: typer.Typer, name: str) -> None:
             lines += ["Volumes removed:", *report.volumes]
         if lines:
             print("\n".join(lines))
+        sys.stdout.flush()  # what went to stdout first comes first on a shared pipe
         for error in report.errors:
             sys.stderr.write(f"Error: {error}\n")
         if report.errors:

@@ -266,6 +266,7 @@ def register(app: typer.Typer) -> None:
             for image_id in report.deleted:
                 print(f"Deleted: {image_id}")
         errors = [r for r in reports if r.error]
+        sys.stdout.flush()  # what went to stdout first comes first on a shared pipe
         if len(errors) == 1:
             sys.stderr.write(f"Error: {errors[0].error}\n")
         elif errors:

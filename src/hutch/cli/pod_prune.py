@@ -25,6 +25,7 @@ def register(pod_app: typer.Typer) -> None:
         code = 0
         for report in state_of(ctx).engine().pods.prune():
             if report.error:
+                sys.stdout.flush()  # what went to stdout first comes first on a shared pipe
                 sys.stderr.write(f"Error: {report.error}\n")
                 code = 125
             else:

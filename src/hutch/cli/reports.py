@@ -15,6 +15,8 @@ def print_reports(reports: Sequence[ActionReport], *, show: bool = True) -> int:
     code = 0
     for report in reports:
         if report.error is not None:
+            # what went to stdout first comes first on a shared pipe too (podman's order)
+            sys.stdout.flush()
             sys.stderr.write(f"Error: {report.error}\n")
             if code == 0:
                 code = report.exit_code or 125

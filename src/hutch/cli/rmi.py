@@ -50,6 +50,7 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
             if report.error:
                 errors.append(report.error)
                 code = report.exit_code if code in (0, 1) else code
+        sys.stdout.flush()  # what went to stdout first comes first on a shared pipe
         if len(errors) == 1:
             sys.stderr.write(f"Error: {errors[0]}\n")
         elif errors:  # podman's multierror

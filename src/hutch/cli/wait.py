@@ -47,6 +47,7 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         code = 0
         for report in reports:
             if report.error is not None:
+                sys.stdout.flush()  # the codes printed so far come first on a shared pipe
                 sys.stderr.write(f"Error: {report.error}\n")
                 code = code or report.exit_code
             else:

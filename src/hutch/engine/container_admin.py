@@ -75,6 +75,9 @@ class ContainerAdmin:
         names = container_select.targets(
             self._ctx, names, all_=options.all, latest=options.latest, filters=options.filters
         )
+        given = not (options.all or options.filters)
+        if given and (missing := container_select.first_missing(self._ctx, names)):
+            return missing
         reports = []
         for name in names:
             try:

@@ -11,12 +11,15 @@ filter wins over ``--all``, as in podman.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TypeVar
 
+from hutch.api.containers import ActionReport
 from hutch.api.errors import HutchError, NoSuchObject
 from hutch.engine import container_state as cs
 from hutch.engine.context import EngineContext
 
 Keep = Callable[[cs.Container], bool]
+Found = TypeVar("Found")
 
 
 def targets(
@@ -49,6 +52,56 @@ def targets(
     if all_:
         return [c.record.id for c in _loaded(ctx) if keep is None or keep(c)]
     return list(names)
+
+
+def first_missing(ctx: EngineContext, names: Sequence[str]) -> list[ActionReport]:
+    """The report of the first name not found, or [] when all are.
+
+    podman resolves every name a verb is given before it acts: with one missing it
+    acts on none and reports only that one (``podman start c1 nosuch`` starts
+    nothing). For names the user gave, not ids of ``--all`` or ``--filter``: a
+    container gone since the listing is that container's error alone.
+    """
+    for name in names:
+        try:
+            cs.find(ctx, name)
+        except NoSuchObject as exc:
+            return [ActionReport(name, error=str(exc), exit_code=exc.exit_code)]
+        except HutchError:  # another lookup error: the verb reports it for that name
+            continue
+    return []
+
+
+def resolved(
+    names: Sequence[str],
+    find: Callable[[str], Found],
+    *,
+    ignore: bool,
+    named: bool,
+    missing_code: int | None = None,
+    forced: bool = False,
+) -> list[tuple[str, Found | ActionReport]]:
+    """Each name with what ``find`` gives for it, or the report of why not (a missing
+    one left out with ``ignore``; its exit code ``missing_code``, else the error's).
+    ``named``: the user's names, resolved all before any action as podman does (for
+    containers and pods alike): with one missing, only that one's report.
+    ``forced``: ``rm -f``'s rule in podman (``pod rm -f`` too): a missing name is no
+    error, yet a named one still stops the verb before it acts (nothing at all).
+    """
+    found: list[tuple[str, Found | ActionReport]] = []
+    for name in names:
+        try:
+            found.append((name, find(name)))
+        except NoSuchObject as exc:
+            code = exc.exit_code if missing_code is None else missing_code
+            missing = (name, ActionReport(name, error=str(exc), exit_code=code))
+            if named and not ignore:
+                return [] if forced else [missing]
+            if not (ignore or forced):
+                found.append(missing)
+        except HutchError as exc:
+            found.append((name, ActionReport(name, error=str(exc), exit_code=exc.exit_code)))
+    return found
 
 
 def _loaded(ctx: EngineContext) -> list[cs.Container]:

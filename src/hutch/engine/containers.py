@@ -377,7 +377,10 @@ class ContainerService:
         if attach:
             detach_keys(options.detach_keys)  # a bad flag fails before anything starts
         self._ctx.enter_session()
+        named = not (options.all or options.filters)
         names = self._targets(names, options.all, options.latest, options.filters)
+        if named and (missing := container_select.first_missing(self._ctx, names)):
+            return missing
         reports = []
         for name in names:
             try:
@@ -663,7 +666,8 @@ class ContainerService:
         def one(container: cs.Container) -> None:
             self._event(container.record, "stop")
 
-        return self._each(names, options.ignore, one, before=stop_all)
+        named = not (options.all or options.filters)
+        return self._each(names, options.ignore, one, named=named, before=stop_all)
 
     def kill(self, names: Sequence[str], options: KillOptions) -> list[ActionReport]:
         sig = parse_signal(options.signal, kill=True)
@@ -679,7 +683,7 @@ class ContainerService:
             self._event(container.record, "kill", signal=signames.name(sig))
             stopping.send(container, sig)
 
-        return self._each(names, options.ignore, one)
+        return self._each(names, options.ignore, one, named=not options.all)
 
     def restart(self, names: Sequence[str], options: StopOptions) -> list[ActionReport]:
         keep = _is_running if options.running else None
@@ -697,7 +701,8 @@ class ContainerService:
                 self._start(cs.get(self._ctx, container.record.id), attach=False, interactive=False)
                 self._event(container.record, "restart")
 
-            return self._each(names, options.ignore, one, before=stop_all)
+            named = not (options.all or options.filters)
+            return self._each(names, options.ignore, one, named=named, before=stop_all)
 
     def _targets(
         self,
@@ -780,7 +785,17 @@ class ContainerService:
             self._event(container.record, "remove")
 
         # podman rm: 1 when a container does not exist (and nothing else failed)
-        return self._each(names, options.ignore, one, missing_code=1, lenient=True, before=stop_all)
+        named = not (options.all or options.filters)
+        return self._each(
+            names,
+            options.ignore,
+            one,
+            named=named,
+            missing_code=1,
+            forced=options.force,  # podman: rm -f of a missing name is no error
+            lenient=True,
+            before=stop_all,
+        )
 
     def _with_dependents(self, names: Sequence[str]) -> list[str]:
         """``rm --depend``: each container after those that join its namespaces."""
@@ -923,6 +938,8 @@ class ContainerService:
         wanted = waiting.conditions(options.conditions)
         pause = waiting.interval(options.interval)
         names = self._targets(names, False, options.latest, ())
+        if not options.ignore and (missing := container_select.first_missing(self._ctx, names)):
+            return missing
         reports = []
         for name in names:
             try:
@@ -947,7 +964,9 @@ class ContainerService:
         names: Sequence[str],
         ignore: bool,
         action: Callable[[cs.Container], None],
+        named: bool = False,
         missing_code: int | None = None,
+        forced: bool = False,
         lenient: bool = False,
         before: Callable[[list[cs.Container]], dict[str, HutchError]] | None = None,
     ) -> list[ActionReport]:
@@ -955,17 +974,17 @@ class ContainerService:
 
         ``before`` works on all the containers found at once (the stop of
         stop, restart and rm -f) and answers the errors by container id.
+        ``named``: the user's names, all resolved before any action as podman does
+        (container_select.resolved): one missing, none acted on.
         """
-        found: list[tuple[str, cs.Container | ActionReport]] = []
-        for name in names:
-            try:
-                found.append((name, cs.load(self._ctx, cs.find(self._ctx, name), lenient=lenient)))
-            except NoSuchObject as exc:
-                if not ignore:
-                    code = exc.exit_code if missing_code is None else missing_code
-                    found.append((name, ActionReport(name, error=str(exc), exit_code=code)))
-            except HutchError as exc:
-                found.append((name, ActionReport(name, error=str(exc), exit_code=exc.exit_code)))
+        found = container_select.resolved(
+            names,
+            lambda name: cs.load(self._ctx, cs.find(self._ctx, name), lenient=lenient),
+            ignore=ignore,
+            named=named,
+            missing_code=missing_code,
+            forced=forced,
+        )
         containers = [item for _, item in found if isinstance(item, cs.Container)]
         failed = before(containers) if before is not None else {}
         reports = []

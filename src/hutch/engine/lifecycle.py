@@ -164,6 +164,9 @@ class LifecycleService:
             filters=options.filters,
             keep=lambda c: c.state.status == wanted,
         )
+        given = not (options.all or options.filters)
+        if given and (missing := container_select.first_missing(self._ctx, names)):
+            return missing
         reports = []
         for name in names:
             try:

@@ -50,9 +50,9 @@ from hutch.api.pods import (
     PodStopOptions,
     PodSummary,
 )
+from hutch.engine import container_select, pod_cgroup, pod_infra, pod_member, pod_record
 from hutch.engine import container_state as cs
 from hutch.engine import events as engine_events
-from hutch.engine import pod_cgroup, pod_infra, pod_member, pod_record
 from hutch.engine.context import EngineContext
 from hutch.engine.pod_record import PodConfig
 from hutch.runtime.restart import RestartPolicy
@@ -418,16 +418,31 @@ class PodService:
         *,
         ignore: bool = False,
         missing_code: int | None = None,
+        forced: bool = False,
     ) -> list[ActionReport]:
+        """``action`` on each pod, one report per name in order. The names given are
+        all resolved first, as podman does: with one missing (and no ``ignore``) it
+        acts on none and reports only that one (``pod rm p1 nosuch`` keeps p1)."""
         if all_:
             names = [r.id for r in self._ctx.pods.all()]
+        # with --all, a pod gone since the listing is that pod's error alone
+        found = container_select.resolved(
+            names,
+            self._ctx.pods.find,
+            ignore=ignore,
+            named=not all_,
+            missing_code=missing_code,
+            forced=forced,
+        )
         reports = []
-        for name in names:
+        for name, item in found:
+            if isinstance(item, ActionReport):
+                reports.append(item)
+                continue
             try:
-                record = self._ctx.pods.find(name)
-                action(record)
-                reports.append(ActionReport(name, record.id))
-            except NoSuchObject as exc:
+                action(item)
+                reports.append(ActionReport(name, item.id))
+            except NoSuchObject as exc:  # gone meanwhile, or a member's lookup
                 if not ignore:
                     code = exc.exit_code if missing_code is None else missing_code
                     reports.append(ActionReport(name, error=str(exc), exit_code=code))
@@ -490,7 +505,9 @@ class PodService:
             self._event(record, "remove")
 
         # podman pod rm: 1 when a pod does not exist
-        return self._each(names, options.all, one, ignore=options.ignore, missing_code=1)
+        return self._each(
+            names, options.all, one, ignore=options.ignore, missing_code=1, forced=options.force
+        )
 
     def start(self, names: Sequence[str], options: PodSelectOptions) -> list[ActionReport]:
         def one(record: PodRecord) -> None:
