@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from hutch.api.containers import ActionReport
+from hutch.api.container_actions import ActionReport
 from hutch.api.errors import HutchError, NoSuchObject
 from hutch.engine import container_state as cs
 from hutch.engine.context import EngineContext
