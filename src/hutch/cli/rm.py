@@ -39,9 +39,10 @@ def rm_command(
         names or (), all_=all_, latest=latest, filters=filters or (), cidfiles=cidfiles or ()
     )
     names = [*(names or ()), *target_rules.read_cidfiles(cidfiles or (), ignore)]
-    # -f passes over a container that is not there, silent, as podman 4.3.1's does
+    # -f: a name that is not there is no error, yet (as one missing name does) it
+    # stops the removal of the others: the engine's rule (``forced``), podman's
     options = RemoveContainerOptions(
-        force, all_, ignore or force, time, volumes, latest, tuple(filters or ()), depend
+        force, all_, ignore, time, volumes, latest, tuple(filters or ()), depend
     )
     return print_reports(state.engine().containers.remove(names, options))
 

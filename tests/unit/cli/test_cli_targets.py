@@ -84,10 +84,9 @@ def test_rm_filter_and_depend_reach_the_engine() -> None:
     assert _main(fake, "rm", "-f", "--filter", "label=a=b", "--depend") == 0
     names, options = fake.only_call("containers.remove")
     assert names == ()
-    # -f implies --ignore (podman 4.3.1 passes over a missing container with -f)
-    assert options == RemoveContainerOptions(
-        force=True, ignore=True, filters=("label=a=b",), depend=True
-    )
+    # -f is not --ignore: a missing name is no error under -f, yet stops the others
+    # (the engine's forced rule, podman's), where --ignore acts on the others
+    assert options == RemoveContainerOptions(force=True, filters=("label=a=b",), depend=True)
 
 
 def test_restart_running_and_kill_latest() -> None:
