@@ -72,16 +72,17 @@ def _names(hutch: Hutch, *args: str) -> list[str]:
 
 
 def test_ps_filters(hutch: Hutch, mix: None) -> None:
-    assert _names(hutch, "--filter", "status=exited") == ["b-exit0", "a-exit2"]
+    # podman's order: the oldest first
+    assert _names(hutch, "--filter", "status=exited") == ["a-exit2", "b-exit0"]
     assert _names(hutch, "-a", "--filter", "status=created") == ["d-new"]
     assert _names(hutch, "--filter", "exited=2") == ["a-exit2"]
-    assert _names(hutch, "-a", "--filter", "label=tier=web") == ["c-up", "b-exit0"]
+    assert _names(hutch, "-a", "--filter", "label=tier=web") == ["b-exit0", "c-up"]
     assert _names(hutch, "-a", "--filter", "label=x") == ["c-up"]
     assert _names(hutch, "-a", "-f", "label=tier=web", "-f", "status=exited") == ["b-exit0"]
-    assert _names(hutch, "-a", "--filter", "name=^[ab]-") == ["b-exit0", "a-exit2"]
+    assert _names(hutch, "-a", "--filter", "name=^[ab]-") == ["a-exit2", "b-exit0"]
     assert _names(hutch, "-a", "--filter", "name=c-up", "--filter", "name=d-new") == [
-        "d-new",
         "c-up",
+        "d-new",
     ]
     assert len(_names(hutch, "-a", "--filter", "ancestor=base")) == 4
     assert _names(hutch, "-a", "--filter", "ancestor=other") == []
@@ -91,7 +92,7 @@ def test_ps_filters(hutch: Hutch, mix: None) -> None:
 
 
 def test_ps_sort(hutch: Hutch, mix: None) -> None:
-    assert _names(hutch, "-a") == ["d-new", "c-up", "b-exit0", "a-exit2"]
+    assert _names(hutch, "-a") == ["a-exit2", "b-exit0", "c-up", "d-new"]  # oldest first
     assert _names(hutch, "-a", "--sort", "names") == ["a-exit2", "b-exit0", "c-up", "d-new"]
     by_status = _names(hutch, "-a", "--sort", "status")
     assert by_status[0] == "d-new" and by_status[-1] == "c-up"  # created < exited < running

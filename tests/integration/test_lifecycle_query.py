@@ -65,10 +65,10 @@ def test_ps_lists_running_ones_and_all_with_a(hutch: Hutch, three: dict[str, str
                                 "PORTS", "NAMES"]  # fmt: skip
     assert len(lines) == 2 and lines[1].startswith(three["up"][:12]) and lines[1].endswith("up")
     names = hutch("ps", "-a", "--format", "{{.Names}} {{.Status}}").stdout.splitlines()
-    assert [n.split()[0] for n in names] == ["up", "new", "done"]  # newest first
-    assert names[0].startswith("up Up ")
+    assert [n.split()[0] for n in names] == ["done", "new", "up"]  # oldest first, as podman
+    assert names[2].startswith("up Up ")
     assert names[1] == "new Created"
-    assert names[2].startswith("done Exited (3) ") and names[2].endswith(" ago")
+    assert names[0].startswith("done Exited (3) ") and names[0].endswith(" ago")
     # info counts from the monitors' state, as ps does (not from the database)
     counts = "{{.Store.ContainerStore.Number}} {{.Store.ContainerStore.Running}} " + (
         "{{.Store.ContainerStore.Stopped}}"
@@ -78,11 +78,12 @@ def test_ps_lists_running_ones_and_all_with_a(hutch: Hutch, three: dict[str, str
 
 def test_ps_quiet_no_trunc_last_latest(hutch: Hutch, three: dict[str, str]) -> None:
     assert hutch("ps", "-q").stdout == three["up"][:12] + "\n"
-    assert hutch("ps", "-aq").stdout.split() == [three[n][:12] for n in ("up", "new", "done")]
+    assert hutch("ps", "-aq").stdout.split() == [three[n][:12] for n in ("done", "new", "up")]
     assert hutch("ps", "-aq", "--no-trunc").stdout.split() == [
-        three[n] for n in ("up", "new", "done")
+        three[n] for n in ("done", "new", "up")
     ]
-    assert hutch("ps", "-n", "2", "--format", "{{.Names}}").stdout == "up\nnew\n"
+    # the two created last, listed as podman lists them: the older first
+    assert hutch("ps", "-n", "2", "--format", "{{.Names}}").stdout == "new\nup\n"
     assert hutch("ps", "-l", "--format", "{{.Names}}").stdout == "up\n"
     rows = hutch("ps", "-a", "--noheading").stdout.splitlines()
     assert len(rows) == 3 and not rows[0].startswith("CONTAINER")
@@ -90,13 +91,13 @@ def test_ps_quiet_no_trunc_last_latest(hutch: Hutch, three: dict[str, str]) -> N
 
 def test_ps_format_json_keys_are_a_contract(hutch: Hutch, three: dict[str, str]) -> None:
     data = json.loads(hutch("ps", "-a", "--format", "json").stdout)
-    assert [d["Names"] for d in data] == [["up"], ["new"], ["done"]]
+    assert [d["Names"] for d in data] == [["done"], ["new"], ["up"]]
     for entry in data:
         assert set(entry) == PS_JSON_KEYS
-    done = data[2]
+    done = data[0]
     assert (done["State"], done["ExitCode"], done["Exited"]) == ("exited", 3, True)
     assert done["Command"][0] == "sh"
-    assert data[0]["State"] == "running" and data[0]["Id"] == three["up"]
+    assert data[2]["State"] == "running" and data[2]["Id"] == three["up"]
     assert json.loads(hutch("ps", "--format", "json").stdout)[0]["Names"] == ["up"]
 
 
