@@ -54,7 +54,8 @@ def test_owner_and_copy_seen_from_containers(hutch: Hutch, base_image: str) -> N
     filled = hutch("run", "--rm", "-v", "filled:/etc", base_image, "ls", "/etc").stdout.split()
     empty = hutch("run", "--rm", "-v", "empty:/etc", base_image, "ls", "-A", "/etc").stdout
     assert "passwd" in filled
-    assert empty == ""
+    # nothing of the image's; the container's own files are mounted on top, as podman's
+    assert set(empty.split()) <= {"hostname", "hosts", "resolv.conf"}
 
 
 def test_a_new_volume_goes_to_the_first_containers_user_as_in_podman(
