@@ -187,9 +187,15 @@ class ContainerService:
         testpoint.pause("create-before-record")
         # Before the record: a run that finds no room leaves nothing behind.
         ensure_room(self._ctx.paths.storage)
-        record = self._ctx.containers.create(
-            container_id, name, image_id, image_name, container_record.encode(config), pod_id
+        encoded = container_record.encode(config)
+        record = recorded(
+            lambda n: self._ctx.containers.create(
+                container_id, n, image_id, image_name, encoded, pod_id
+            ),
+            name,
+            chosen=not options.name,
         )
+        name = record.name
         dirs = self._ctx.containers.dirs(record.id)
         try:
             if network.mode == "bridge":  # (prepare checked its networks)
@@ -1085,3 +1091,22 @@ def _attach(
         stdio=stdio or (0, 1, 2),
         hangup=hangup,
     )
+
+
+def recorded(
+    create: Callable[[str], ContainerRecord], name: str, *, chosen: bool
+) -> ContainerRecord:
+    """The new container's record under ``name``; a name hutch ``chosen`` (the user gave
+    none) that another container or pod took meanwhile is replaced by a fresh one, as
+    podman picks again: random names are 16 x 16 x 1000, so a store with many
+    containers meets one now and then (seen once in twenty parallel runs)."""
+    from hutch.util.ids import random_name
+
+    for _ in range(20):
+        try:
+            return create(name)
+        except Conflict:
+            if not chosen:
+                raise
+            name = random_name()
+    return create(name)
