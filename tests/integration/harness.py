@@ -137,6 +137,19 @@ class Hutch:
             )
         return result
 
+    def popen(self, *args: str) -> subprocess.Popen[str]:
+        """The command started, not waited for (stdin at EOF, stdout and stderr piped):
+        for tests that signal it or run several at once."""
+        return subprocess.Popen(
+            [str(self.binary), *args],
+            env=self.env.environ(),
+            cwd=self.env.home,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
 
 # ---- preconditions -------------------------------------------------------------
 

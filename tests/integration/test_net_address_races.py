@@ -26,18 +26,7 @@ ROUNDS = 5
 
 def _at_once(hutch: Hutch, *commands: Sequence[str]) -> list[tuple[int, str, str]]:
     """Each command as its own hutch process, all launched before any is waited for."""
-    processes = [
-        subprocess.Popen(
-            [str(hutch.binary), *argv],
-            env=hutch.env.environ(),
-            cwd=hutch.env.home,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for argv in commands
-    ]
+    processes = [hutch.popen(*argv) for argv in commands]
     done = []
     for process in processes:
         out, err = process.communicate(timeout=180)

@@ -23,18 +23,6 @@ def _wait_for_pid(argv: list[str], timeout: float = 15) -> int:
     raise AssertionError(f"no process {argv} appeared within {timeout} s")
 
 
-def _popen(hutch: Hutch, *args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [str(hutch.binary), *args],
-        env=hutch.env.environ(),
-        cwd=hutch.env.home,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
 @pytest.mark.parametrize("code", [0, 1, 42])
 def test_exit_code_of_the_command(hutch: Hutch, base_image: str, code: int) -> None:
     """The command's own exit status is hutch's exit status."""
@@ -59,7 +47,7 @@ def test_missing_command_exits_127(hutch: Hutch, base_image: str) -> None:
 
 def test_killed_container_exits_137(hutch: Hutch, base_image: str) -> None:
     """SIGKILL to the container's process (from the host) makes hutch exit with 128+9."""
-    proc = _popen(hutch, "run", "--rm", base_image, "sleep", "321.5")
+    proc = hutch.popen("run", "--rm", base_image, "sleep", "321.5")
     try:
         pid = _wait_for_pid(["sleep", "321.5"])
         os.kill(pid, signal.SIGKILL)
@@ -73,7 +61,7 @@ def test_killed_container_exits_137(hutch: Hutch, base_image: str) -> None:
 def test_sigterm_to_hutch_is_forwarded(hutch: Hutch, base_image: str) -> None:
     """SIGTERM sent to the hutch CLI reaches the container, whose trap decides the status."""
     script = "trap 'exit 143' TERM; echo ready; sleep 30 & wait"
-    proc = _popen(hutch, "run", "--rm", base_image, "sh", "-c", script)
+    proc = hutch.popen("run", "--rm", base_image, "sh", "-c", script)
     try:
         assert proc.stdout is not None
         assert proc.stdout.readline() == "ready\n"
@@ -98,7 +86,7 @@ def test_sigterm_while_the_container_starts_leaves_nothing(hutch: Hutch, base_im
     containers = hutch.env.data_home / "hutch" / "storage" / "containers"
     argv = ["sleep", "654.3"]
     script = "trap 'exit 143' TERM; sleep 654.3 & wait"
-    proc = _popen(hutch, "run", "--rm", base_image, "sh", "-c", script)
+    proc = hutch.popen("run", "--rm", base_image, "sh", "-c", script)
     try:
         deadline = time.monotonic() + 15
         # the container's directory appears before its process is started
