@@ -234,6 +234,13 @@ class ContainerService:
             spec = replace(
                 spec, mounts=spec.mounts + localtime + mounts, resources=resources, log=log
             )
+            from hutch.engine import containerenv
+
+            identity = None
+            if options.security.privileged:  # podman names them to a privileged one only
+                identity = containerenv.ContainerIdentity(name, record.id, image_name, image_id)
+            rootless = self._ctx.enter_session().mode != "root"
+            spec = containerenv.add(spec, dirs.userdata, identity, mount_records, rootless)
             spec, systemd = systemd_mode.apply(spec, options)
             spec = notify_relay.apply(spec, options.sdnotify, dirs.userdata)
             from hutch.engine import userns_plan  # --userns, --uidmap, --subuidname

@@ -36,7 +36,7 @@ def setup_mounts(spec: Spec, root: str) -> None:
     taken = {m.destination for m in spec.mounts}
     for path in sec.read_only_tmpfs:
         if path not in taken:
-            opts = ("nosuid", "nodev", "mode=1777" if path != "/run" else "mode=755", "tmpcopyup")
+            opts = ("nosuid", "nodev", "mode=1777", "tmpcopyup")
             mounts.Step("tmpfs", path, "tmpfs", opts).execute(root)
 
 

@@ -131,6 +131,19 @@ def placeholders(upper: str, lowers: Sequence[str], mount_points: Iterable[str])
         empty_dir = stat.S_ISDIR(info.st_mode) and not os.listdir(os.path.join(upper, rel))
         if empty_dir or (stat.S_ISREG(info.st_mode) and info.st_size == 0):
             out.add(rel)
+    # A directory made only to hold them (/run for /run/.containerenv in an image
+    # without /run) is one too: absent below, holding nothing but placeholders.
+    grown = True
+    while grown:  # deepest first, one level a round
+        grown = False
+        for parent in {os.path.dirname(rel) for rel in out} - out - {""}:
+            path = os.path.join(upper, parent)
+            info = _lstat(path)
+            if info is None or not stat.S_ISDIR(info.st_mode) or view.exists(parent):
+                continue
+            if all(os.path.join(parent, name) in out for name in os.listdir(path)):
+                out.add(parent)
+                grown = True
     return out
 
 

@@ -70,3 +70,29 @@ def test_placeholders_are_empty_and_new_only(tmp_path: Path) -> None:
     assert placeholders(str(upper), [str(top), str(lower)], points) == {"etc/hosts", "proc"}
     changes = upper_changes(str(upper), [str(top), str(lower)], {"etc/hosts", "proc"})
     assert [c.path for c in changes] == ["/etc", "/etc/passwd", "/etc/resolv.conf"]
+
+
+def test_a_directory_made_only_for_placeholders_is_one(tmp_path: Path) -> None:
+    """/run made for /run/.containerenv in an image without /run goes with it; a
+    directory that also holds a file the container wrote, or one the image has, stays."""
+    lower, top, upper = _layers(tmp_path)
+    (upper / "run" / "deep").mkdir(parents=True)
+    (upper / "run" / ".containerenv").write_text("")
+    (upper / "run" / "deep" / "point").write_text("")
+    (upper / "etc").mkdir()
+    (upper / "etc" / "hosts").write_text("")
+    (upper / "var").mkdir()
+    (upper / "var" / "point").write_text("")
+    (upper / "var" / "written").write_text("data")
+    points = ["/run/.containerenv", "/run/deep/point", "/etc/hosts", "/var/point"]
+    found = placeholders(str(upper), [str(top), str(lower)], points)
+    assert found == {
+        "run",
+        "run/.containerenv",
+        "run/deep",
+        "run/deep/point",
+        "etc/hosts",
+        "var/point",
+    }
+    changes = upper_changes(str(upper), [str(top), str(lower)], found)
+    assert [c.path for c in changes] == ["/etc", "/var", "/var/written"]  # C /etc: podman too
