@@ -14,7 +14,7 @@ from dataclasses import dataclass
 class ListContainersOptions:
     all: bool = False
     last: int | None = None
-    filters: tuple[str, ...] = ()  # KEY=VALUE: id, name, label, status, ancestor, exited
+    filters: tuple[str, ...] = ()  # KEY=VALUE: ps's filters (engine/container_filters.py)
     sort: str = "created"  # created (oldest first, as podman), id, image, names, status
     size: bool = False  # compute the size of each writable layer
     namespaces: bool = False  # read each running container's namespaces (ps --ns)
@@ -54,3 +54,5 @@ class ContainerSummary:
     # exited, and its monitor waits out the restart back-off before the next run
     # (inspect's State.Restarting; the Docker API's state "restarting")
     restarting: bool = False
+    # its last run ended with ``hutch stop`` (ps --filter should-start-on-boot)
+    stopped_by_user: bool = False

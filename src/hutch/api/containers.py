@@ -137,6 +137,9 @@ class ContainerListing:
     networks: dict[str, InspectEndpoint]  # as inspect's NetworkSettings.Networks
     # with size: the container's files and its image's (SizeRootFs); SizeRw is summary.size
     size_root_fs: int | None = None
+    # the ports it exposes ("80/tcp": the image's and --expose's), for Docker's
+    # expose= filter (the published ones are in summary.ports)
+    exposed: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,9 @@ class VolumeSummary:
     needs_copy_up: bool = False
     needs_chown: bool = False
     users: tuple[str, ...] = ()  # ids of the containers that mount it
+    # podman's MountCount: the mounts it holds now, which only a volume that needs
+    # mounting has (a tmpfs, a device, another driver): one per running user
+    mount_count: int = 0
     uid: int = 0  # its directory's owner in the container's ids (o=uid=N,gid=N)
     gid: int = 0
 

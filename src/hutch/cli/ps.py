@@ -272,8 +272,9 @@ def register(app: "typer.Typer", container_app: "typer.Typer") -> None:
             typer.Option(
                 "--filter",
                 "-f",
-                help="KEY=VALUE: id, name, label, status, ancestor, exited, volume, pod, network, "
-                "restart-policy.",
+                help="KEY=VALUE: id, name, label, label!, status, exited, ancestor, before, "
+                "since, until, volume, health, pod, network, restart-policy, command, "
+                "should-start-on-boot.",
             ),
         ] = None,
         sort: Annotated[

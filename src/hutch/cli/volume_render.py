@@ -15,7 +15,8 @@ HEADERS = {"Name": "VOLUME NAME", "Driver": "DRIVER", "Mountpoint": "MOUNTPOINT"
 # podman's InspectVolumeData tags these omitempty: its JSON leaves out a zero owner,
 # a volume that is not anonymous and the copy-up and chown that are done, while a
 # template still sees them ({{.UID}} prints 0)
-_OMITEMPTY = ("UID", "GID", "Anonymous", "NeedsCopyUp", "NeedsChown")
+_OMITEMPTY = ("Status", "UID", "GID", "Anonymous", "NeedsCopyUp", "NeedsChown", "Timeout",
+              "StorageID")  # fmt: skip
 
 
 def json_of(volume: VolumeSummary) -> Struct:
@@ -25,15 +26,21 @@ def json_of(volume: VolumeSummary) -> Struct:
         "Driver": volume.driver,
         "Mountpoint": volume.mountpoint,
         "CreatedAt": GoTime.from_timestamp(volume.created, local=True),
+        "Status": None,  # a volume plugin's: hutch has none
         "Labels": dict(volume.labels),
         "Scope": "local",
         "Options": dict(volume.options),
         "UID": volume.uid,
         "GID": volume.gid,
         "Anonymous": volume.anonymous,
-        "MountCount": len(volume.users),
+        "MountCount": volume.mount_count,
         "NeedsCopyUp": volume.needs_copy_up,
         "NeedsChown": volume.needs_chown,
+        "Timeout": 0,  # a plugin's timeout
+        "StorageID": "",  # an image volume's storage container (hutch makes none)
+        # current podman's (4.3.1 has none): the number of its libpod lock; hutch's
+        # store locks with one file, so every volume shows 0
+        "LockNumber": 0,
     }
     return Struct("*define.InspectVolumeData", fields, {k: f"{k},omitempty" for k in _OMITEMPTY})
 

@@ -1,14 +1,20 @@
 """``ps --filter`` and ``--sort``: which containers to list, in which order.
 
-podman's rules: values of one key are alternatives (any may match), different
-keys must all match. ``status`` and ``exited`` filters look at all containers,
-as if ``--all`` had been given.
+podman's rules (podman-ps(1), current podman): values of one key are
+alternatives (any may match), except ``label``, whose values must all match
+(and ``label!``, none of whose may); different keys must all match.
+``status`` and ``exited`` filters look at all containers, as if ``--all``
+had been given. ``before``, ``since`` and ``ancestor`` name other objects:
+the engine looks them up once, through ``Lookups``, before matching.
 """
 
 from __future__ import annotations
 
+import fnmatch
 import posixpath
 import re
+import shlex
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -16,10 +22,19 @@ from typing import Any
 from hutch.api.container_list import ContainerSummary
 from hutch.api.errors import InvalidArgument
 
-STATUSES = ("created", "exited", "paused", "running", "stopping", "unknown")
+# podman's container states (define.StringToContainerStatus); "stopped" is exited
+STATUSES = (
+    "created", "exited", "initialized", "paused", "removing", "running", "stopped",
+    "stopping", "unknown",
+)  # fmt: skip
 # podman's names of restart policies for restart-policy= ("none" is podman's unset one,
 # which hutch records as "no")
 RESTART_POLICIES = ("always", "no", "none", "on-failure", "unless-stopped")
+KEYS = (
+    "id", "name", "label", "label!", "exited", "status", "ancestor", "before", "since",
+    "volume", "health", "pod", "network", "restart-policy", "until", "command",
+    "should-start-on-boot",
+)  # fmt: skip
 SORT_KEYS: dict[str, Callable[[ContainerSummary], Any]] = {
     # podman's order (oldest first: its SortCreateTime), not Docker's; the API's
     # listing puts the newest first itself, as Docker's does
@@ -29,11 +44,38 @@ SORT_KEYS: dict[str, Callable[[ContainerSummary], Any]] = {
     "names": lambda c: c.name,
     "status": lambda c: c.status,
 }
+_NOT_HEX = re.compile(r"[^0-9a-fA-F]")
+_BOOLS = {"1": True, "t": True, "T": True, "TRUE": True, "true": True, "True": True,
+          "0": False, "f": False, "F": False, "FALSE": False, "false": False,
+          "False": False}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Lookups:
+    """What some filters name, found by the engine: a container's creation time
+    (``before``/``since``; NoSuchObject in podman's words when there is none) and an
+    image's id (``ancestor``; None when the text names no local image)."""
+
+    created_of: Callable[[str], float]
+    image_id_of: Callable[[str], str | None]
+
+
+def _no_lookups() -> Lookups:
+    def created_of(name: str) -> float:
+        raise InvalidArgument(f"{name}: no containers to compare with")
+
+    return Lookups(created_of, lambda _name: None)
 
 
 @dataclass(frozen=True)
 class Filters:
     by_key: dict[str, tuple[str, ...]]
+    # the bounds the lookups gave: created before ``before``/``until``, after ``since``
+    before: float | None = None
+    since: float | None = None
+    until: float | None = None
+    ancestors: tuple[str, ...] = ()  # image ids (hex), or text an image id contains
+    start_on_boot: bool | None = None
 
     @property
     def needs_networks(self) -> bool:
@@ -44,30 +86,70 @@ class Filters:
         return "status" in self.by_key or "exited" in self.by_key
 
     def match(self, c: ContainerSummary) -> bool:
+        if self.before is not None and not c.created < self.before:
+            return False
+        if self.since is not None and not c.created > self.since:
+            return False
+        if self.until is not None and not c.created < self.until:
+            return False
+        if "ancestor" in self.by_key and not _ancestor(c, self.ancestors):
+            return False
+        if self.start_on_boot is not None and _starts_on_boot(c) != self.start_on_boot:
+            return False
         return all(
-            any(_MATCHERS[key](c, value) for value in values) for key, values in self.by_key.items()
+            _KEY_MATCHERS[key](c, values)
+            for key, values in self.by_key.items()
+            if key in _KEY_MATCHERS
         )
 
 
-def _label(c: ContainerSummary, value: str) -> bool:
-    key, has_value, wanted = value.partition("=")
-    labels = dict(c.labels)
-    return key in labels and (not has_value or labels[key] == wanted)
+def _label_matches(labels: dict[str, str], item: str) -> bool:
+    """``KEY`` or ``KEY=VALUE``; a ``*`` in KEY is a pattern any part of a label's key
+    may match (containers/common's MatchLabelFilters)."""
+    key, _, wanted = item.partition("=")
+    for name, value in labels.items():
+        if wanted and value != wanted:
+            continue
+        if name == key or ("*" in key and fnmatch.fnmatchcase(name, f"*{key}*")):
+            return True
+    return False
 
 
-def _name(c: ContainerSummary, value: str) -> bool:
+def _search(pattern: str, text: str) -> bool:
+    """Go's regexp.MatchString, as podman uses it: an invalid pattern matches nothing."""
     try:
-        return re.search(value, c.name) is not None
+        return re.search(pattern, text) is not None
     except re.error:
-        return value == c.name
+        return False
 
 
-def _ancestor(c: ContainerSummary, value: str) -> bool:
-    image = c.image
-    bare = image.rsplit(":", 1)[0] if ":" in image.rsplit("/", 1)[-1] else image
-    candidates = {image, bare, bare.rsplit("/", 1)[-1], image.rsplit("/", 1)[-1]}
-    digest = c.image_id.split(":", 1)[-1]
-    return value in candidates or (len(value) >= 3 and digest.startswith(value))
+def _id(c: ContainerSummary, value: str) -> bool:
+    """Hex is an id prefix; anything else a pattern (podman's FilterID)."""
+    if _NOT_HEX.search(value):
+        return _search(value, c.id)
+    return c.id.startswith(value.lower())
+
+
+def _ancestor(c: ContainerSummary, wanted: tuple[str, ...]) -> bool:
+    digest = c.image_id.removeprefix("sha256:")
+    return any(value in digest for value in wanted)
+
+
+def _command(c: ContainerSummary, value: str) -> bool:
+    """argv[0] of the command ``ps`` shows."""
+    try:
+        argv = shlex.split(c.command)
+    except ValueError:
+        argv = c.command.split()
+    return bool(argv) and _search(value, argv[0])
+
+
+def _starts_on_boot(c: ContainerSummary) -> bool:
+    """podman's ShouldStartOnBoot: ``always``, or ``unless-stopped`` not stopped by
+    the user."""
+    if c.restart_policy == "always":
+        return True
+    return c.restart_policy == "unless-stopped" and not c.stopped_by_user
 
 
 def _volume(c: ContainerSummary, value: str) -> bool:
@@ -77,6 +159,8 @@ def _volume(c: ContainerSummary, value: str) -> bool:
     destination in the container; with a colon, the part before it names the
     volume or host path and the part after it the destination of that mount.
     """
+    if not value:  # a bind mount's empty volume name is no match (podman lists none)
+        return False
     for name, source, destination in c.mounts:
         if value in (name, source) or _same_path(value, destination):
             return True
@@ -93,38 +177,127 @@ def _same_path(value: str, path: str) -> bool:
     return value.startswith("/") and posixpath.normpath(value) == posixpath.normpath(path)
 
 
+def _status(c: ContainerSummary, value: str) -> bool:
+    return c.status == ("exited" if value == "stopped" else value)
+
+
 _MATCHERS: dict[str, Callable[[ContainerSummary, str], bool]] = {
-    "id": lambda c, v: c.id.startswith(v),
-    "name": _name,
-    "label": _label,
-    "status": lambda c, v: c.status == v,
-    "ancestor": _ancestor,
-    "exited": lambda c, v: c.status == "exited" and str(c.exit_code) == v,
+    "id": _id,
+    # podman drops the slashes of Docker's "/name"
+    "name": lambda c, v: _search(v.replace("/", ""), c.name),
+    "status": _status,
+    "exited": lambda c, v: c.status == "exited" and c.exit_code == int(v),
     "volume": _volume,
     # podman's pod=NAME|ID: the container's pod, by name or id prefix
     "pod": lambda c, v: bool(c.pod) and (c.pod_name == v or c.pod.startswith(v)),
     "restart-policy": lambda c, v: c.restart_policy == ("no" if v == "none" else v),
     # podman's network=NAME (the engine reads the networks when this filter is given)
     "network": lambda c, v: v in c.networks,
+    # the health check's status: starting, healthy, unhealthy ("" without a check)
+    "health": lambda c, v: c.health == v,
+    "command": _command,
 }
 
 
-def parse_filters(items: Sequence[str]) -> Filters:
+def _any_value(key: str) -> Callable[[ContainerSummary, tuple[str, ...]], bool]:
+    one = _MATCHERS[key]
+    return lambda c, values: any(one(c, v) for v in values)
+
+
+_KEY_MATCHERS: dict[str, Callable[[ContainerSummary, tuple[str, ...]], bool]] = {
+    key: _any_value(key) for key in _MATCHERS
+}
+_KEY_MATCHERS["label"] = lambda c, values: all(_label_matches(dict(c.labels), v) for v in values)
+_KEY_MATCHERS["label!"] = lambda c, values: (
+    not any(_label_matches(dict(c.labels), v) for v in values)
+)
+
+
+def parse_filters(
+    items: Sequence[str], lookups: Lookups | None = None, now: float | None = None
+) -> Filters:
+    """Check every ``KEY=VALUE`` in podman's words (InvalidArgument: exit 125) and
+    look up what ``before``, ``since`` and ``ancestor`` name."""
     by_key: dict[str, list[str]] = {}
     for item in items:
         key, eq, value = item.partition("=")
-        if not eq or not value:
-            raise InvalidArgument(f"invalid filter {item!r}: use KEY=VALUE")
-        if key not in _MATCHERS:
+        if not eq:
+            raise InvalidArgument(f'invalid filter "{item}"')  # podman's words
+        if key not in KEYS:
             raise InvalidArgument(f"{key} is an invalid filter")  # podman's words
-        if key == "status" and value not in STATUSES:
-            raise InvalidArgument(f"invalid status {value!r}: use one of {', '.join(STATUSES)}")
-        if key == "restart-policy" and value not in RESTART_POLICIES:
-            raise InvalidArgument(f"{value} is an invalid restart policy")
-        if key == "exited" and not value.isdigit():
-            raise InvalidArgument(f"invalid exited filter {value!r}: use an exit code")
+        _check(key, value)
         by_key.setdefault(key, []).append(value)
-    return Filters({k: tuple(v) for k, v in by_key.items()})
+    bad = [v for v in by_key.get("restart-policy", []) if v not in RESTART_POLICIES]
+    if bad:  # podman names them all, in its words
+        what = "invalid restart policies" if len(bad) > 1 else "invalid restart policy"
+        raise InvalidArgument(f"{', '.join(bad)} {what}")
+    found = lookups or _no_lookups()
+    before = _earliest(by_key.get("before", []), found)
+    since = _earliest(by_key.get("since", []), found)
+    until = _until(by_key.get("until", []), now)
+    ancestors = tuple(_image_id(v, found) for v in by_key.get("ancestor", []))
+    boot = by_key.get("should-start-on-boot", [])
+    start_on_boot = _BOOLS[boot[-1]] if boot else None  # the last one counts, as podman's
+    return Filters(
+        {k: tuple(v) for k, v in by_key.items()},
+        before=before,
+        since=since,
+        until=until,
+        ancestors=ancestors,
+        start_on_boot=start_on_boot,
+    )
+
+
+def _check(key: str, value: str) -> None:
+    if key == "status" and value not in STATUSES:
+        raise InvalidArgument(f"unknown container state: {value}: invalid argument")
+    if key == "exited":
+        _exit_code(value)
+    if key == "should-start-on-boot" and value not in _BOOLS:
+        raise InvalidArgument(f'strconv.ParseBool: parsing "{value}": invalid syntax')
+
+
+def _exit_code(value: str) -> int:
+    """An int32 as Go's strconv.ParseInt reads it; podman's (odd) words otherwise."""
+    if re.fullmatch(r"[+-]?\d+", value) is None:
+        raise InvalidArgument(
+            f"exited code out of range '\\x00': strconv.ParseInt: "
+            f'parsing "{value}": invalid syntax'
+        )
+    code = int(value)
+    if not -(2**31) <= code < 2**31:
+        raise InvalidArgument(
+            f"exited code out of range '\ufffd': strconv.ParseInt: "
+            f'parsing "{value}": value out of range'
+        )
+    return code
+
+
+def _earliest(names: list[str], lookups: Lookups) -> float | None:
+    """The earliest creation time of the named containers (podman's bound for both
+    ``before`` and ``since`` when several are given)."""
+    times = [lookups.created_of(name) for name in names]
+    return min(times) if times else None
+
+
+def _until(values: list[str], now: float | None) -> float | None:
+    from hutch.util.timestamps import TimestampError, filter_timestamp
+
+    if not values:
+        return None
+    if len(values) != 1:
+        raise InvalidArgument("specify exactly one timestamp for until")
+    try:
+        return filter_timestamp(values[0], time.time() if now is None else now)
+    except TimestampError as exc:
+        raise InvalidArgument(str(exc)) from None
+
+
+def _image_id(value: str, lookups: Lookups) -> str:
+    """The id (hex) of the image ``value`` names; else the text itself, which matches
+    the containers whose image id contains it (podman's passthrough)."""
+    found = lookups.image_id_of(value)
+    return found.removeprefix("sha256:") if found else value.removeprefix("sha256:")
 
 
 def sort_key(name: str) -> Callable[[ContainerSummary], Any]:

@@ -15,8 +15,9 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from hutch.api.container_list import ContainerSummary, ListContainersOptions
+from hutch.api.errors import HutchError, InvalidArgument
 from hutch.engine import container_state as cs
-from hutch.engine.container_filters import parse_filters, sort_key, tree_size
+from hutch.engine.container_filters import Lookups, parse_filters, sort_key, tree_size
 from hutch.engine.context import EngineContext
 from hutch.runtime import state as st
 from hutch.store.pods import PodRecord
@@ -50,6 +51,7 @@ def summary(container: cs.Container, pod: PodRecord | None = None) -> ContainerS
         is_infra=pod is not None and pod.infra_id == container.record.id,
         restart_policy=config.restart.name,
         restarting=container.state.status == st.EXITED and container.state.restarting,
+        stopped_by_user=container.state.stopped_by_user,
     )
 
 
@@ -57,6 +59,11 @@ def _network_of(container: cs.Container) -> NetworkSpec:
     from hutch.engine import netquery  # network code only when asked for (ps's start)
 
     return netquery.network_of(container)
+
+
+def network_names(container: cs.Container) -> tuple[str, ...]:
+    """The user-defined networks the container joined (ps's ``network=`` filter)."""
+    return tuple(a.network for a in _network_of(container).attachments)
 
 
 @dataclass(frozen=True)
@@ -104,6 +111,7 @@ class ContainerList:
                     network_mode=container.config.options.network,
                     networks=netquery.endpoints(net),
                     size_root_fs=size_root_fs,
+                    exposed=tuple(netquery.port_bindings(container, ())),
                 )
             )
         return out
@@ -119,7 +127,7 @@ class ContainerList:
     ) -> list[_Chosen]:
         """The containers ``options`` select, each loaded once, in ``options.sort`` order
         (``restarting_runs``: one in its restart back-off counts as running, as Docker's)."""
-        filters = parse_filters(options.filters)
+        filters = parse_filters(options.filters, lookups(self._ctx))
         order = sort_key(options.sort)
         if options.size:
             self._ctx.enter_session()  # upper dirs hold files of subordinate ids
@@ -154,6 +162,25 @@ class ContainerList:
                 item = replace(item, namespaces=namespaces_of(item.pid))
             out.append(_Chosen(container, item, net))
         return sorted(out, key=lambda chosen: order(chosen.summary))
+
+
+def lookups(ctx: EngineContext) -> Lookups:
+    """What ps's ``before``, ``since`` and ``ancestor`` filters name, from the store."""
+
+    def created_of(name: str) -> float:
+        if not name:
+            raise InvalidArgument("name or ID cannot be empty")  # podman's words
+        return cs.find(ctx, name).created
+
+    def image_id_of(text: str) -> str | None:
+        from hutch.engine.resolve import find_image  # image code only for ancestor=
+
+        try:
+            return find_image(ctx.images, text).id if text else None
+        except HutchError:  # not a local image: podman matches the text in the ids
+            return None
+
+    return Lookups(created_of, image_id_of)
 
 
 NAMESPACE_KINDS = ("cgroup", "ipc", "mnt", "net", "pid", "user", "uts")

@@ -11,6 +11,7 @@ filter wins over ``--all``, as in podman.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import TypeVar
 
 from hutch.api.container_actions import ActionReport
@@ -36,14 +37,21 @@ def targets(
         # the filters' code (and ps's classes) only with --filter: create and run load
         # this module with engine/containers.py and never filter
         from hutch.engine.container_filters import parse_filters
-        from hutch.engine.container_list import summary
+        from hutch.engine.container_list import lookups, network_names, summary
 
-        wanted = parse_filters(filters)  # a bad filter fails before anything is done
-        return [
-            c.record.id
-            for c in _loaded(ctx)
-            if c.state.status != "unknown" and wanted.match(summary(c))
-        ]
+        wanted = parse_filters(filters, lookups(ctx))  # a bad one fails before any action
+        # a pod= filter names pods, a network= one networks: read them only then
+        pods = {p.id: p for p in ctx.pods.all()} if "pod" in wanted.by_key else {}
+        chosen = []
+        for c in _loaded(ctx):
+            if c.state.status == "unknown":
+                continue
+            item = summary(c, pods.get(c.record.pod_id))
+            if wanted.needs_networks:
+                item = replace(item, networks=network_names(c))
+            if wanted.match(item):
+                chosen.append(c.record.id)
+        return chosen
     if latest:
         records = ctx.containers.all()  # newest first
         if not records:

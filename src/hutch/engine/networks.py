@@ -134,6 +134,21 @@ def _check_address(record: NetworkSummary, ip: str, version: int) -> None:
         raise InvalidArgument(f"{flag} {ip} is the gateway of {record.name}")
 
 
+def _removable(ctx: EngineContext, name: str, default: str) -> NetworkSummary:
+    """The network ``network rm NAME`` may remove: not the default one, by any of its
+    names, nor a user network the ``[network] default`` setting makes the default
+    (podman's words, exit 125, as for its ``default_network``)."""
+    try:
+        record = find(ctx, name)
+    except NoSuchObject:
+        if name in DEFAULT_NAMES:
+            raise InvalidArgument(f"default network {name} cannot be removed") from None
+        raise
+    if default and record.name == default:
+        raise InvalidArgument(f"default network {record.name} cannot be removed")
+    return record
+
+
 def _default_network(
     options: NetworkConnectOptions, container: cs.Container, net: NetworkSpec, default: str
 ) -> NetworkConnectOptions:
@@ -559,9 +574,10 @@ class NetworkService:
 
     def remove(self, names: Sequence[str], options: NetworkRemoveOptions) -> list[ActionReport]:
         reports = []
+        default = self._ctx.settings.default_network
         for name in names:
             try:
-                record = find(self._ctx, name)
+                record = _removable(self._ctx, name, default)
                 users = [a.container_id for a in store(self._ctx).attachments(network=record.name)]
                 if users and not options.force:
                     # podman's words and exit code (2) for a network in use

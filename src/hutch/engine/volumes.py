@@ -209,6 +209,7 @@ class VolumeService:
 
     def _summary(self, volume: VolumeRecord) -> VolumeSummary:
         uid, gid = specs.volume_owner(volume.options) or (0, 0)
+        users = self._ctx.volumes.users(volume.name)
         return VolumeSummary(
             uid=uid,
             gid=gid,
@@ -221,8 +222,40 @@ class VolumeService:
             anonymous=volume.anonymous,
             needs_copy_up=volume.needs_copy_up,
             needs_chown=volume.needs_chown,
-            users=self._ctx.volumes.users(volume.name),
+            users=users,
+            mount_count=self._mounted_by(users) if needs_mount(volume) else 0,
         )
+
+    def _mounted_by(self, users: tuple[str, ...]) -> int:
+        """How many of ``users`` run (or are paused): each holds a mount of the volume."""
+        from hutch.engine import container_state as cs
+
+        count = 0
+        for user in users:
+            try:
+                container = cs.load(self._ctx, cs.find(self._ctx, user), lenient=True)
+            except HutchError:
+                continue
+            count += container.running
+        return count
+
+
+# what podman leaves out when it asks whether a local volume needs mounting: the
+# owner, size and copy options are applied to a plain directory
+_PLAIN_OPTIONS = ("UID", "GID", "SIZE", "NOQUOTA", "nocopy", "copy")
+
+
+def needs_mount(volume: VolumeRecord) -> bool:
+    """podman's needsMount: a volume of another driver, or a local one with options
+    other than the plain ones (``type``, ``device``, ``o`` for a tmpfs or a device);
+    only such a volume counts mounts (``MountCount``), a plain directory stays 0."""
+    if volume.driver != "local":
+        return True
+    keys = {key for key, _ in volume.options}
+    plain = sum(1 for key in _PLAIN_OPTIONS if key in keys)
+    if plain and "o" in keys:
+        plain += 1  # the "o" that carried the owner
+    return len(keys) > plain
 
 
 def _label(item: str) -> tuple[str, str]:

@@ -20,6 +20,7 @@ from hutch.service.docker.container_json import (
     docker_state,
 )
 from hutch.service.docker.create_body import create_request, update_request
+from hutch.service.docker.list_filters import take_docker_filters
 from hutch.service.errors import ApiError, bad_request
 from hutch.service.reply import Reply, Stream, json_reply, no_content
 from hutch.service.request import Request
@@ -31,6 +32,7 @@ def list_containers(ctx: ServiceContext, req: Request) -> Reply:
     engine = ctx.engine()
     limit = req.int_arg("limit")
     filters = req.filters()
+    docker = take_docker_filters(filters)  # publish, expose, health=none: Docker's own
     # Docker's states, not podman's (ps's): matched here, on the State this list answers
     states = filters.pop("status", [])
     for state in states:
@@ -40,7 +42,8 @@ def list_containers(ctx: ServiceContext, req: Request) -> Reply:
     options = ListContainersOptions(
         # a status filter looks at every container, as Docker's does
         all=req.flag("all") or last is not None or bool(states),
-        last=None if states else last,  # the limit counts the matches, taken below
+        # the limit counts the matches, taken below when the service filters too
+        last=None if states or docker.active else last,
         filters=tuple(f"{k}={v}" for k, values in filters.items() for v in values),
         size=req.flag("size"),  # SizeRw and SizeRootFs, as `inspect --size` measures them
     )
@@ -51,6 +54,9 @@ def list_containers(ctx: ServiceContext, req: Request) -> Reply:
         listed = [
             e for e in listed if docker_state(e.summary.status, e.summary.restarting) in states
         ]
+    if docker.active:
+        listed = [e for e in listed if docker.keeps(e)]
+    if states or docker.active:
         listed = listed[:last] if last is not None else listed
     now = time.time()
     return json_reply([container_list_item(entry, now) for entry in listed])

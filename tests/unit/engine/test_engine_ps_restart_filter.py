@@ -36,5 +36,8 @@ def test_none_is_the_policy_of_a_container_without_one() -> None:
 
 
 def test_an_unknown_policy_is_podmans_error() -> None:
-    with pytest.raises(InvalidArgument, match=r"^sometimes is an invalid restart policy$"):
+    with pytest.raises(InvalidArgument, match=r"^sometimes invalid restart policy$"):
         parse_filters(["restart-policy=sometimes"])
+    # current podman names every bad one
+    with pytest.raises(InvalidArgument, match=r"^a, b invalid restart policies$"):
+        parse_filters(["restart-policy=a", "restart-policy=always", "restart-policy=b"])

@@ -84,9 +84,10 @@ def test_volume_does_not_imply_all() -> None:
     assert not parse_filters(["volume=pgdata"]).implies_all
 
 
-def test_an_empty_volume_value_is_refused() -> None:
-    with pytest.raises(InvalidArgument, match="KEY=VALUE"):
-        parse_filters(["volume="])
+def test_an_empty_volume_value_matches_nothing_and_no_equals_sign_is_refused() -> None:
+    assert _names("volume=") == []  # podman lists nothing (exit 0)
+    with pytest.raises(InvalidArgument, match=r'^invalid filter "volume"$'):
+        parse_filters(["volume"])
 
 
 def test_an_unknown_key_is_refused_in_podmans_words() -> None:

@@ -84,12 +84,28 @@ def test_volume_ls_table_quiet_and_format(io: Fixtures) -> None:
 
 
 def test_volume_inspect_json(io: Fixtures) -> None:
-    fake = FakeEngine(volume_list=[_volume("v1", ("c" * 64,))])
+    mounted = replace(_volume("v1", ("c" * 64,)), mount_count=1)
+    fake = FakeEngine(volume_list=[mounted])
     data = json.loads(run_cli(["volume", "inspect", "v1"], fake, *io).out)
     assert data[0]["Name"] == "v1"
     assert data[0]["Labels"] == {"k": "v"}
-    assert data[0]["MountCount"] == 1
+    assert data[0]["MountCount"] == 1  # the engine's count of the mounts it holds
     assert data[0]["Scope"] == "local"
+    # current podman's keys in its order (4.3.1's, and LockNumber after them)
+    assert list(data[0]) == [
+        "Name", "Driver", "Mountpoint", "CreatedAt", "Labels", "Scope", "Options",
+        "MountCount", "LockNumber",
+    ]  # fmt: skip
+    fake = FakeEngine(volume_list=[_volume("v1", ("c" * 64,))])
+    data = json.loads(run_cli(["volume", "inspect", "v1"], fake, *io).out)
+    assert data[0]["MountCount"] == 0  # used by a container, yet not mounted
+
+
+def test_volume_inspect_template_sees_current_podmans_fields(io: Fixtures) -> None:
+    fake = FakeEngine(volume_list=[_volume("v1")])
+    fmt = "{{.MountCount}} {{.LockNumber}} {{.Timeout}} [{{.StorageID}}] {{.Status}}"
+    out = run_cli(["volume", "inspect", "--format", fmt, "v1"], fake, *io).out
+    assert out == "0 0 0 [] map[]\n"
 
 
 def test_volume_inspect_leaves_out_podmans_omitempty_fields(io: Fixtures) -> None:
@@ -99,8 +115,9 @@ def test_volume_inspect_leaves_out_podmans_omitempty_fields(io: Fixtures) -> Non
     owned = replace(plain, name="v2", uid=1000, gid=100, anonymous=True, needs_chown=True)
     fake = FakeEngine(volume_list=[plain])
     data = json.loads(run_cli(["volume", "inspect", "v1"], fake, *io).out)[0]
-    assert list(data)[-1] == "MountCount"
-    assert not {"UID", "GID", "Anonymous", "NeedsCopyUp", "NeedsChown"} & set(data)
+    assert list(data)[-2:] == ["MountCount", "LockNumber"]
+    omitted = {"Status", "UID", "GID", "Anonymous", "NeedsCopyUp", "NeedsChown", "Timeout"}
+    assert not (omitted | {"StorageID"}) & set(data)
     fmt = "{{.UID}} {{.GID}} {{.Anonymous}} {{.NeedsCopyUp}}|{{json .}}"
     out = run_cli(["volume", "inspect", "--format", fmt, "v1"], fake, *io).out
     fields, _, as_json = out.strip().partition("|")

@@ -1,0 +1,170 @@
+"""Differential: ``ps --filter`` (the keys podman 4.3.1 shares with current podman),
+``network rm`` of the default network and of a missing one, and ``volume inspect``'s
+keys and ``MountCount``, through hutch and Debian's podman 4.3.1 on the same rootfs
+(issue 15). ``command``, ``label!``, ``should-start-on-boot`` and ``health`` on a
+container with a check are current podman's, which 4.3.1 has not: hutch's alone."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+
+import pytest
+from harness import Hutch
+from peer_podman import Run, both, fixture_podman  # noqa: F401 - the peer's fixture
+
+NAMES = ("--format", "{{.Names}}")
+
+
+@pytest.fixture(name="three")
+def fixture_three(hutch: Hutch, base_image: str, podman: Run) -> Iterator[None]:
+    """c1 (labels a=1 b=2, created), c2 (label a=1, restart always, created) and c3
+    (label b=2, exited 3) in both, each created a second after the one before."""
+    for step, (name, args) in enumerate(
+        (
+            ("c1", ("-l", "a=1", "-l", "b=2", base_image, "true")),
+            ("c2", ("-l", "a=1", "--restart", "always", base_image, "sleep", "100")),
+            ("c3", ("-l", "b=2", base_image, "sh", "-c", "exit 3")),
+        )
+    ):
+        if step:
+            time.sleep(1.1)  # creation times a second apart: before/since/until see them
+        for tool in (hutch, podman):
+            assert tool("create", "--name", name, *args).returncode == 0
+    assert hutch("start", "-a", "c3", check=False).returncode == 3
+    assert podman("start", "-a", "c3").returncode == 3
+    yield
+    hutch("rm", "-f", "c1", "c2", "c3", check=False)
+    podman("rm", "-f", "c1", "c2", "c3")
+
+
+@pytest.mark.parametrize(
+    ("filters", "names"),
+    [
+        (("label=a=1",), "c1 c2"),
+        (("label=a=1", "label=b=2"), "c1"),  # every label must match
+        (("label=a", "label=b"), "c1"),
+        (("since=c1",), "c2 c3"),
+        (("before=c3",), "c1 c2"),
+        (("since=c1", "before=c3"), "c2"),
+        (("since=c1", "since=c2"), "c2 c3"),  # the earliest named
+        (("before=c2", "before=c3"), "c1"),
+        (("exited=3",), "c3"),
+        (("exited=+3", "exited=0"), "c3"),
+        (("status=stopped",), "c3"),
+        (("status=exited",), "c3"),
+        (("status=created",), "c1 c2"),
+        (("status=initialized",), ""),
+        (("restart-policy=always",), "c2"),
+        (("name=c[12]",), "c1 c2"),
+        (("name=c", "status=created"), "c1 c2"),
+        (("until=1h",), ""),
+        (("until=2099-01-01T00:00:00Z",), "c1 c2 c3"),
+        (("until=2020-01-01",), ""),
+        (("until=4102444800",), "c1 c2 c3"),
+        (("ancestor=localhost/base:latest",), "c1 c2 c3"),
+        (("health=healthy",), ""),
+        (("volume=nosuch",), ""),
+    ],
+    ids=lambda f: " ".join(f) if isinstance(f, tuple) else None,
+)
+def test_ps_filters_as_podman(
+    hutch: Hutch, podman: Run, three: None, filters: tuple[str, ...], names: str
+) -> None:
+    flags = [part for f in filters for part in ("--filter", f)]
+    code, out, _ = both(hutch, podman, "ps", "-a", *flags, *NAMES)
+    assert code == 0 and out.split() == names.split()
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("bogus=1", "bogus is an invalid filter"),
+        ("publish=80", "publish is an invalid filter"),
+        ("expose=80", "expose is an invalid filter"),
+        ("name", 'invalid filter "name"'),
+        ("status=bogus", "unknown container state: bogus: invalid argument"),
+        ("exited=x", "exited code out of range '\\x00': strconv.ParseInt: "
+                     'parsing "x": invalid syntax'),
+        ("until=bogus", 'failed to parse value as time or duration: "bogus"'),
+        ("until=2099-13-01", 'parsing time "2099-13-01": month out of range'),
+        ("since=nosuch", 'no container with name or ID "nosuch" found: no such container'),
+        ("before=", "name or ID cannot be empty"),
+        ("restart-policy=bogus", "bogus invalid restart policy"),
+    ],
+)  # fmt: skip
+def test_bad_filters_in_podmans_words(hutch: Hutch, podman: Run, value: str, message: str) -> None:
+    assert both(hutch, podman, "ps", "-a", "--filter", value) == (125, "", f"Error: {message}\n")
+
+
+def test_until_takes_one_value(hutch: Hutch, podman: Run) -> None:
+    got = both(hutch, podman, "ps", "--filter", "until=1h", "--filter", "until=2h")
+    assert got == (125, "", "Error: specify exactly one timestamp for until\n")
+
+
+def test_current_podmans_filters(hutch: Hutch, base_image: str) -> None:
+    """command, label!, should-start-on-boot and health (4.3.1 refuses or lacks them)."""
+    hutch("run", "-d", "--name", "checked", "--health-cmd", "true", base_image, "sleep", "60")
+    boot = ("-l", "x=1", "--restart", "unless-stopped")
+    hutch("create", "--name", "boot", *boot, base_image, "true")
+    hutch("healthcheck", "run", "checked")
+
+    def names(*filters: str) -> list[str]:
+        flags = [part for f in filters for part in ("--filter", f)]
+        return hutch("ps", "-a", *flags, *NAMES).stdout.split()
+
+    assert names("health=healthy") == ["checked"]
+    assert names("health=starting", "health=unhealthy") == []
+    assert names("command=^sleep$") == ["checked"]
+    assert names("command=true") == ["boot"]
+    assert names("label!=x") == ["checked"]
+    assert names("should-start-on-boot=true") == ["boot"]
+    assert names("should-start-on-boot=false") == ["checked"]
+    # the verbs that take ps's filters choose the same way
+    hutch("stop", "-t", "0", "--filter", "health=healthy", "--filter", "command=sleep")
+    assert hutch("ps", *NAMES).stdout == ""
+    hutch("rm", "-f", "checked", "boot")
+
+
+def test_network_rm_of_the_default_and_of_a_missing_network(hutch: Hutch, podman: Run) -> None:
+    assert both(hutch, podman, "network", "rm", "podman") == (
+        125,
+        "",
+        "Error: default network podman cannot be removed\n",
+    )
+    missing = "Error: unable to find network with name or ID nosuch: network not found\n"
+    assert both(hutch, podman, "network", "rm", "nosuch") == (1, "", missing)
+    # a missing one's exit code (1) wins over the default's (125), in either order
+    default = "Error: default network podman cannot be removed\n"
+    assert both(hutch, podman, "network", "rm", "nosuch", "podman") == (1, "", missing + default)
+    assert both(hutch, podman, "network", "rm", "podman", "nosuch") == (1, "", default + missing)
+    for tool in (hutch, podman):
+        tool("network", "create", "h15net")
+    assert both(hutch, podman, "network", "rm", "h15net", "podman") == (125, "h15net\n", default)
+    # hutch's other names of its default network are refused the same way
+    got = hutch("network", "rm", "bridge", check=False)
+    refused = "Error: default network bridge cannot be removed\n"
+    assert (got.returncode, got.stderr) == (125, refused)
+
+
+def test_volume_inspect_keys_and_mount_count(hutch: Hutch, base_image: str, podman: Run) -> None:
+    fmt = ("--format", "{{.MountCount}}")
+    for tool in (hutch, podman):
+        tool("volume", "create", "plain")
+        tool("volume", "create", "-o", "type=tmpfs", "-o", "device=tmpfs", "tmp")
+        tool("create", "--name", "user", "-v", "plain:/p", base_image, "true")
+        mounts = ("-v", "plain:/p", "-v", "tmp:/t")
+        tool("run", "-d", "--name", "runs", *mounts, base_image, "sleep", "60")
+    # podman 4.3.1's keys in its order; current podman adds LockNumber at the end
+    ours = json.loads(hutch("volume", "inspect", "plain", "tmp").stdout)
+    theirs = json.loads(podman("volume", "inspect", "plain", "tmp").stdout)
+    assert [list(v)[:-1] for v in ours] == [list(v) for v in theirs]
+    assert [list(v)[-1] for v in ours] == ["LockNumber", "LockNumber"]
+    # a plain volume holds no mount, however many use it; a tmpfs one, one per runner
+    assert both(hutch, podman, "volume", "inspect", *fmt, "plain", "tmp") == (0, "0\n1\n", "")
+    for tool in (hutch, podman):
+        tool("rm", "-f", "-t", "0", "runs", "user")
+    assert both(hutch, podman, "volume", "inspect", *fmt, "plain", "tmp") == (0, "0\n0\n", "")
+    for tool in (hutch, podman):
+        tool("volume", "rm", "plain", "tmp")
