@@ -432,7 +432,7 @@ def inspect_report(
                 maximum_retry_count=config.restart.max_retries or 0,
             ),
             auto_remove=options.remove,
-            network_mode=options.network,
+            network_mode=netquery.network_mode(container),
             log_config=InspectLogConfig(
                 type=log.driver,
                 path=log.path,

@@ -83,6 +83,21 @@ def port_bindings(
     return {key: out[key] for key in sorted(out)}
 
 
+def network_mode(container: cs.Container) -> str:
+    """inspect's ``.HostConfig.NetworkMode`` in podman's words: the private network by
+    the helper it runs on (``pasta``, ``slirp4netns``, podman's names for them, their
+    options left out), user-defined networks ``bridge``; none, host and joins as given."""
+    from hutch.engine import netconfig
+
+    given = container.config.options.network or "private"
+    what = netconfig.kind(given)
+    if what == "private":
+        return netconfig.helper_of(given) or network_of(container).backend or "pasta"
+    if what == "bridge":
+        return "bridge"
+    return given
+
+
 def network_settings(container: cs.Container) -> InspectNetworkSettings:
     """inspect's ``.NetworkSettings`` (Docker/podman keys)."""
     from hutch.api.containers import InspectNetworkSettings

@@ -211,6 +211,8 @@ def _pod(
         if source.ports is None and info.config.hostname and info.config.hostname != info.id[:12]:
             hostname = hostname or info.config.hostname
         mode = info.host_config.network_mode
+        if mode == "bridge":  # inspect's word (podman's) for user-defined networks
+            mode = ",".join(info.network_settings.networks) or mode
         if mode == "host":
             host_network = True
         elif mode.startswith("container:") and source.ports is not None:

@@ -252,3 +252,14 @@ def test_a_pending_restart_is_dockers_restarting_state() -> None:
     state = container_inspect(report)["State"]
     assert (state["Status"], state["Running"], state["Restarting"]) == ("restarting", True, True)
     assert (state["Pid"], state["ExitCode"], state["Dead"]) == (0, 1, False)
+
+
+def test_inspects_podman_network_mode_is_dockers_again() -> None:
+    from hutch.service.docker.container_json import inspected_network_mode
+
+    assert inspected_network_mode("pasta", {}) == "default"
+    assert inspected_network_mode("slirp4netns", {}) == "default"
+    assert inspected_network_mode("bridge", {"front": None, "back": None}) == "front"
+    assert inspected_network_mode("bridge", {}) == "bridge"
+    assert inspected_network_mode("host", {}) == "host"
+    assert inspected_network_mode("container:abc", {}) == "container:abc"

@@ -10,6 +10,7 @@ counts it), and a container whose state cannot be read is dead.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from hutch.api.containers import (
@@ -62,6 +63,17 @@ def network_mode(mode: str) -> str:
     if mode in ("", "private"):
         return "default"
     return mode.split(",")[0]
+
+
+def inspected_network_mode(mode: str, networks: Iterable[str]) -> str:
+    """Docker's NetworkMode from inspect's, which is podman's: the private network is
+    named by its helper there (Docker's "default" here), user networks "bridge"
+    (Docker names the first of them)."""
+    if mode in ("pasta", "slirp4netns"):
+        return "default"
+    if mode == "bridge":
+        return next(iter(networks), "bridge")
+    return network_mode(mode)
 
 
 def container_list_item(entry: ContainerSummary | ContainerListing, now: float) -> JSON:
@@ -222,7 +234,9 @@ def container_inspect(report: ContainerInspect) -> JSON:
                 "Type": host.log_config.type,
                 "Config": host.log_config.config or {},
             },
-            "NetworkMode": network_mode(host.network_mode),
+            "NetworkMode": inspected_network_mode(
+                host.network_mode, report.network_settings.networks
+            ),
             "PortBindings": {k: v for k, v in ports.items() if v is not None},
             "RestartPolicy": {
                 "Name": "" if host.restart_policy.name == "no" else host.restart_policy.name,
