@@ -31,6 +31,9 @@ class Settings:
     storage_driver: str | None = None
     default_network: str = "private"
     network_backend: str = ""  # pasta or slirp4netns; "" picks pasta when installed
+    # [network] pasta_options: pasta's own arguments for every container it connects,
+    # before the container's ``--network pasta:OPTS`` (podman's order)
+    pasta_options: tuple[str, ...] = ()
     cgroups: str = ""  # [containers] cgroups: "" (enabled) or disabled (limits only warn)
     # [engine] cgroup_manager (podman's key, --cgroup-manager): "" is what the host offers
     cgroup_manager: str = ""
@@ -72,6 +75,12 @@ def _table(merged: dict[str, Any], name: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise InvalidArgument(f"hutch settings: [{name}] must be a table, not {value!r}")
     return value
+
+
+def _strings(value: object, what: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise InvalidArgument(f"hutch settings: {what} must be a list of strings, not {value!r}")
+    return tuple(value)
 
 
 _UNITS = {"": 1, "b": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
@@ -167,6 +176,8 @@ def podman_tables(data: dict[str, Any]) -> dict[str, Any]:
     command = _table(data, "network").get("default_rootless_network_cmd")
     if isinstance(command, str) and command in ("pasta", "slirp4netns"):
         network["backend"] = command
+    if "pasta_options" in _table(data, "network"):
+        network["pasta_options"] = data["network"]["pasta_options"]
     if "cgroups" in containers and containers["cgroups"] != "disabled":
         containers["cgroups"] = ""
     # podman's built-in values, which Debian's /usr/share/containers/containers.conf
@@ -199,6 +210,7 @@ def _settings(merged: dict[str, Any]) -> Settings:
         storage_driver=str(driver) if driver else None,
         default_network=str(network.get("default", "private")),
         network_backend=str(network.get("backend", "")),
+        pasta_options=_strings(network.get("pasta_options", []), "[network] pasta_options"),
         cgroups=str(containers.get("cgroups", "")),
         cgroup_manager=check_cgroup_manager(str(engine.get("cgroup_manager", ""))),
         events_logger=check_events_backend(str(engine.get("events_logger", "file"))),
