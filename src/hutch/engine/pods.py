@@ -261,6 +261,9 @@ class PodService:
         clone: bool,
     ) -> None:
         options = plan.config.options
+        if options.infra_command is None and self._ctx.settings.infra_command:
+            # containers.conf's [engine] infra_command: --infra-command's default
+            options = replace(options, infra_command=self._ctx.settings.infra_command)
         self._ctx.enter_session()
         pod_infra.ensure_image(self._ctx)
         share_net = "net" in plan.config.shared
