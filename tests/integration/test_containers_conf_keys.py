@@ -237,6 +237,18 @@ def test_infra_command_is_the_default_of_the_pods_infra(hutch: Hutch, hutch_env:
     hutch("pod", "rm", "-f", "-a")
 
 
+def test_no_hosts_is_the_pods_default_too(hutch: Hutch, hutch_env: HutchEnv) -> None:
+    """podman's pod create takes --no-hosts's default from the file (its network
+    flags are run's); =false wins."""
+    user_conf(hutch_env, "[containers]\nno_hosts = true\n")
+    hutch("pod", "create", "--name", "conf")
+    hutch("pod", "create", "--name", "flag", "--no-hosts=false")
+    template = "{{.InfraConfig.NoManageHosts}}"
+    assert hutch("pod", "inspect", "--format", template, "conf").stdout.strip() == "true"
+    assert hutch("pod", "inspect", "--format", template, "flag").stdout.strip() == "false"
+    hutch("pod", "rm", "-f", "-a")
+
+
 def test_image_default_transport_reads_a_bare_name(
     hutch: Hutch, hutch_env: HutchEnv, base_image: str, tmp_path: Path
 ) -> None:
