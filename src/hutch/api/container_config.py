@@ -40,7 +40,7 @@ class HealthOptions:
 
 @dataclass(frozen=True)
 class LifecycleOptions:
-    init: bool = False
+    init: bool | None = None  # None: no flag (containers.conf's init decides)
     init_path: str | None = None  # --init-path: a host binary run as the init (with --init)
     # --timeout: seconds from each start until the monitor kills the container (0: never)
     timeout: int = 0
@@ -68,7 +68,7 @@ class NetworkOptions:
     dns: tuple[str, ...] = ()
     dns_search: tuple[str, ...] = ()
     dns_options: tuple[str, ...] = ()
-    no_hosts: bool = False
+    no_hosts: bool | None = None  # None: no flag (containers.conf's no_hosts decides)
     no_hostname: bool = False  # write no /etc/hostname: keep the image's
     mac_address: str | None = None  # on the first user-defined network
     chrootdirs: tuple[str, ...] = ()  # also get /etc/hosts and /etc/resolv.conf (DIR[,DIR])
@@ -132,7 +132,7 @@ class SecurityOptions:
     cap_drop: tuple[str, ...] = ()
     privileged: bool = False
     security_opt: tuple[str, ...] = ()  # seccomp=, no-new-privileges, mask=, unmask=, label=
-    read_only: bool = False
+    read_only: bool | None = None  # None: no flag (containers.conf's read_only decides)
     read_only_tmpfs: bool = True
     sysctl: tuple[str, ...] = ()
     ulimit: tuple[str, ...] = ()
@@ -204,7 +204,9 @@ class RunOptions:
     attach: tuple[str, ...] = ()  # -a stdin|stdout|stderr: the streams relayed; (): all
     env: tuple[str, ...] = ()
     env_files: tuple[str, ...] = ()
-    env_host: bool = False  # the caller's environment under env files and -e
+    # the caller's environment under env files and -e; None: no flag (containers.conf's
+    # env_host decides)
+    env_host: bool | None = None
     env_defaults: tuple[str, ...] = ()  # containers.conf's [containers] env, under the image's
     env_merge: tuple[str, ...] = ()  # NAME=VALUE, ${VAR} expanded in the final environment
     unsetenv: tuple[str, ...] = ()  # names dropped from the image's and hutch's defaults

@@ -75,7 +75,12 @@ FLAGS: tuple[Flag, ...] = (
         aliases=("-e",),
     ),
     repeated("--env-file", "env_files", "Read environment variables from a file.", values="file"),
-    switch("--env-host", "env_host", "Start from hutch's own environment (then the flags)."),
+    switch(
+        "--env-host",
+        "env_host",
+        "Start from hutch's own environment (then the flags).",
+        default=None,
+    ),
     repeated(
         "--env-merge",
         "env_merge",
@@ -190,7 +195,12 @@ FLAGS: tuple[Flag, ...] = (
     repeated("--dns", "net.dns", "DNS server for the container."),
     repeated("--dns-search", "net.dns_search", "DNS search domain ('.' for none)."),
     repeated("--dns-option", "net.dns_options", "Option for resolv.conf (e.g. ndots:2)."),
-    switch("--no-hosts", "net.no_hosts", "Do not write /etc/hosts; keep the image's."),
+    switch(
+        "--no-hosts",
+        "net.no_hosts",
+        "Do not write /etc/hosts; keep the image's.",
+        default=None,
+    ),
     switch("--no-hostname", "net.no_hostname", "Do not write /etc/hostname; keep the image's."),
     repeated(
         "--chrootdirs",
@@ -211,7 +221,12 @@ FLAGS: tuple[Flag, ...] = (
         "seccomp=unconfined|PROFILE.json, no-new-privileges, mask=PATHS, unmask=ALL|PATHS, "
         "label=disable.",
     ),
-    switch("--read-only", "security.read_only", "Mount the container's root filesystem read-only."),
+    switch(
+        "--read-only",
+        "security.read_only",
+        "Mount the container's root filesystem read-only.",
+        default=None,
+    ),
     switch(
         "--read-only-tmpfs",
         "security.read_only_tmpfs",
@@ -246,7 +261,10 @@ FLAGS: tuple[Flag, ...] = (
     text("--subgidname", "security.subgidname", "Map gids from this /etc/subgid entry."),
     # Init, health check, attach (LifecycleOptions).
     switch(
-        "--init", "lifecycle.init", "Run an init as PID 1 that forwards signals and reaps zombies."
+        "--init",
+        "lifecycle.init",
+        "Run an init as PID 1 that forwards signals and reaps zombies.",
+        default=None,
     ),
     text(
         "--init-path",

@@ -102,7 +102,13 @@ FLAGS: tuple[Flag, ...] = (
     repeated(
         "--dns-option", "dns_options", "Option for the pod's resolv.conf.", commands=POD_CREATE
     ),
-    switch("--no-hosts", "no_hosts", "Do not write /etc/hosts for the pod.", commands=POD_CREATE),
+    switch(
+        "--no-hosts",
+        "no_hosts",
+        "Do not write /etc/hosts for the pod.",
+        default=None,
+        commands=POD_CREATE,
+    ),
     repeated(
         "--label",
         "labels",

@@ -52,7 +52,7 @@ class PodCreateOptions:
     dns: tuple[str, ...] = ()
     dns_search: tuple[str, ...] = ()
     dns_options: tuple[str, ...] = ()
-    no_hosts: bool = False
+    no_hosts: bool | None = None  # None: no flag (containers.conf's no_hosts decides)
     # the infra's address and names on the pod's network (the members share them)
     ip: str | None = None
     ip6: str | None = None

@@ -27,6 +27,7 @@ class ContainerDefaults:
     ulimits: tuple[str, ...] = ()
     annotations: tuple[str, ...] = ()
     volumes: tuple[str, ...] = ()
+    devices: tuple[str, ...] = ()  # beside --device, as podman adds them to the spec
     init: bool = False
     init_path: str = ""
     log_driver: str = ""
@@ -78,6 +79,7 @@ KEYS: dict[str, tuple[str, Callable[[object, str], object]]] = {
     "default_ulimits": ("ulimits", _strings),
     "annotations": ("annotations", _strings),
     "volumes": ("volumes", _strings),
+    "devices": ("devices", _strings),
     "init": ("init", _bool),
     "init_path": ("init_path", _string),
     "log_driver": ("log_driver", _string),

@@ -31,6 +31,9 @@ class Settings:
     storage_driver: str | None = None
     default_network: str = "private"
     network_backend: str = ""  # pasta or slirp4netns; "" picks pasta when installed
+    # [network] pasta_options: pasta's own arguments for every container it connects,
+    # before the container's ``--network pasta:OPTS`` (podman's order)
+    pasta_options: tuple[str, ...] = ()
     cgroups: str = ""  # [containers] cgroups: "" (enabled) or disabled (limits only warn)
     # [engine] cgroup_manager (podman's key, --cgroup-manager): "" is what the host offers
     cgroup_manager: str = ""
@@ -39,6 +42,15 @@ class Settings:
     events_logger: str = "file"
     # [registry] chunk_size: blobs larger than this are pushed in PATCH chunks of this size
     push_chunk_size: int = 64 << 20
+    # containers.conf's [engine] keys, by podman's names:
+    # env: NAME=VALUE set in hutch's own environment at start (proxies for its pulls)
+    engine_env: tuple[str, ...] = ()
+    infra_command: str = ""  # a pod infra's command where --infra-command gives none
+    # image_default_transport: what a name without a transport is read from
+    # (engine/transports.py); "" is a registry, podman's docker://
+    default_transport: str = ""
+    compression_format: str = ""  # push's --compression-format where the flag is not given
+    compression_level: int | None = None  # push's --compression-level likewise
     # containers.conf's [containers] keys (and [engine] stop_timeout) for new containers;
     # None: none set (podman's built-in values), and the module never imported
     defaults: ContainerDefaults | None = None
@@ -71,6 +83,50 @@ def _table(merged: dict[str, Any], name: str) -> dict[str, Any]:
     value = merged.get(name, {})
     if not isinstance(value, dict):
         raise InvalidArgument(f"hutch settings: [{name}] must be a table, not {value!r}")
+    return value
+
+
+def _strings(value: object, what: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise InvalidArgument(f"hutch settings: {what} must be a list of strings, not {value!r}")
+    return tuple(value)
+
+
+def _text(value: object, what: str) -> str:
+    if not isinstance(value, str):
+        raise InvalidArgument(f"hutch settings: {what} must be a string, not {value!r}")
+    return value
+
+
+def _environment(value: object) -> tuple[str, ...]:
+    items = _strings(value, "[engine] env")
+    for item in items:
+        if not item.partition("=")[0] or "=" not in item:
+            raise InvalidArgument(f"hutch settings: [engine] env {item!r}: NAME=VALUE expected")
+    return items
+
+
+# push --compression-format's values (engine/pushconvert.py; none is hutch's own)
+COMPRESSION_FORMATS = ("gzip", "zstd", "zstd:chunked", "none")
+
+
+def _compression(value: object) -> str:
+    text = _text(value, "[engine] compression_format")
+    if text and text not in COMPRESSION_FORMATS:
+        raise InvalidArgument(
+            f"hutch settings: [engine] compression_format {text!r}: use "
+            + ", ".join(COMPRESSION_FORMATS)
+        )
+    return text
+
+
+def _level(value: object) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidArgument(
+            f"hutch settings: [engine] compression_level must be an integer, not {value!r}"
+        )
     return value
 
 
@@ -148,6 +204,13 @@ def _names(value: object) -> frozenset[str] | None:
 _NETNS = ("host", "none", "slirp4netns", "pasta")
 
 
+_ENGINE_KEYS = frozenset(
+    {"cgroup_manager", "events_logger", "stop_timeout", "env", "infra_command"}
+    | {"image_default_transport", "compression_format", "compression_level"}
+)
+PODMAN_INFRA_COMMAND = "/pause"
+
+
 def podman_tables(data: dict[str, Any]) -> dict[str, Any]:
     """A containers.conf file's keys that hutch honours, under hutch's names.
 
@@ -167,6 +230,8 @@ def podman_tables(data: dict[str, Any]) -> dict[str, Any]:
     command = _table(data, "network").get("default_rootless_network_cmd")
     if isinstance(command, str) and command in ("pasta", "slirp4netns"):
         network["backend"] = command
+    if "pasta_options" in _table(data, "network"):
+        network["pasta_options"] = data["network"]["pasta_options"]
     if "cgroups" in containers and containers["cgroups"] != "disabled":
         containers["cgroups"] = ""
     # podman's built-in values, which Debian's /usr/share/containers/containers.conf
@@ -176,11 +241,13 @@ def podman_tables(data: dict[str, Any]) -> dict[str, Any]:
         del containers["default_capabilities"]
     if containers.get("default_sysctls") == [PING_DEFAULT]:
         del containers["default_sysctls"]
-    engine = {
-        key: value
-        for key, value in _table(data, "engine").items()
-        if key in ("cgroup_manager", "events_logger", "stop_timeout")
-    }
+    engine = {key: value for key, value in _table(data, "engine").items() if key in _ENGINE_KEYS}
+    # podman's built-in values: its /pause is no command of hutch's infra image, and
+    # docker:// is a registry, as a name without a transport is already
+    if engine.get("infra_command") == PODMAN_INFRA_COMMAND:
+        del engine["infra_command"]
+    if engine.get("image_default_transport") == "docker://":
+        del engine["image_default_transport"]
     out: dict[str, Any] = {}
     for name, table in (("containers", containers), ("network", network), ("engine", engine)):
         if table:
@@ -199,10 +266,18 @@ def _settings(merged: dict[str, Any]) -> Settings:
         storage_driver=str(driver) if driver else None,
         default_network=str(network.get("default", "private")),
         network_backend=str(network.get("backend", "")),
+        pasta_options=_strings(network.get("pasta_options", []), "[network] pasta_options"),
         cgroups=str(containers.get("cgroups", "")),
         cgroup_manager=check_cgroup_manager(str(engine.get("cgroup_manager", ""))),
         events_logger=check_events_backend(str(engine.get("events_logger", "file"))),
         push_chunk_size=_size(registry.get("chunk_size", 64 << 20), "[registry] chunk_size"),
+        engine_env=_environment(engine.get("env", [])),
+        infra_command=_text(engine.get("infra_command", ""), "[engine] infra_command"),
+        default_transport=_text(
+            engine.get("image_default_transport", ""), "[engine] image_default_transport"
+        ),
+        compression_format=_compression(engine.get("compression_format", "")),
+        compression_level=_level(engine.get("compression_level")),
         defaults=_defaults(containers, engine),
     )
 

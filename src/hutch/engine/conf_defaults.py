@@ -3,8 +3,10 @@
 A default fills only what the flags left unset, so a flag always wins; list keys
 go under the flags' items (a sysctl, ulimit or annotation the flags name again is
 the flags'). The four switches (``env_host``, ``init``, ``no_hosts``,
-``read_only``) can only turn an option on: hutch's options do not record a
-``--read-only=false`` as given. Filled in here, the values are in the record, so
+``read_only``) are None in the options when no flag gave them, so a file's value
+decides then and ``--read-only=false`` wins over a file's ``true``, as podman
+asks whether the flag was changed; every container leaves here with a plain
+bool in each (false without a file). Filled in here, the values are in the record, so
 ``inspect``, restarts and ``container clone`` see what the container was made with,
 as podman's spec keeps them.
 """
@@ -14,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from hutch.api.container_config import RunOptions
+from hutch.api.container_config import RunOptions, SecurityOptions
 from hutch.api.errors import InvalidArgument
 from hutch.config.container_defaults import ContainerDefaults
 from hutch.engine import netconfig
@@ -25,16 +27,16 @@ from hutch.runtime.logfile import DRIVERS
 def apply(options: RunOptions, defaults: ContainerDefaults | None) -> RunOptions:
     """``options`` with ``defaults`` where the flags set nothing (None: no file sets
     any); ``options.network`` is resolved (the default network filled in)."""
-    if defaults is None or defaults == ContainerDefaults():
+    d = defaults or ContainerDefaults()
+    options = _switches(options, d)
+    if d == ContainerDefaults():
         return options
-    d = defaults
     net = options.net
     net = replace(
         net,
         dns=net.dns or d.dns_servers,
         dns_search=net.dns_search or d.dns_searches,
         dns_options=net.dns_options or d.dns_options,
-        no_hosts=net.no_hosts or d.no_hosts,
     )
     security = options.security
     security = replace(
@@ -42,12 +44,11 @@ def apply(options: RunOptions, defaults: ContainerDefaults | None) -> RunOptions
         default_capabilities=_capabilities(security.default_capabilities, d.capabilities),
         sysctl=(*_own_sysctls(d.sysctls, options), *security.sysctl),
         ulimit=(*unnamed(d.ulimits, security.ulimit), *security.ulimit),
-        read_only=security.read_only or d.read_only,
         userns=security.userns if security.userns is not None else (d.userns or None),
+        device=_devices(d.devices, security),
     )
     lifecycle = replace(
         options.lifecycle,
-        init=options.lifecycle.init or d.init,
         init_path=options.lifecycle.init_path or d.init_path or None,
     )
     log = options.log
@@ -72,7 +73,6 @@ def apply(options: RunOptions, defaults: ContainerDefaults | None) -> RunOptions
     return replace(
         options,
         env_defaults=options.env_defaults or d.env,
-        env_host=options.env_host or d.env_host,
         annotations=(*unnamed(d.annotations, options.annotations), *options.annotations),
         timezone=options.timezone if options.timezone is not None else (d.tz or None),
         umask=options.umask or d.umask or None,
@@ -83,6 +83,21 @@ def apply(options: RunOptions, defaults: ContainerDefaults | None) -> RunOptions
         log=log,
         kernel=kernel,
         volumes=volumes,
+    )
+
+
+def _switches(options: RunOptions, d: ContainerDefaults) -> RunOptions:
+    """The four switches a flag did not give (None) take the file's value."""
+
+    def pick(given: bool | None, default: bool) -> bool:
+        return default if given is None else given
+
+    return replace(
+        options,
+        env_host=pick(options.env_host, d.env_host),
+        net=replace(options.net, no_hosts=pick(options.net.no_hosts, d.no_hosts)),
+        security=replace(options.security, read_only=pick(options.security.read_only, d.read_only)),
+        lifecycle=replace(options.lifecycle, init=pick(options.lifecycle.init, d.init)),
     )
 
 
@@ -137,6 +152,23 @@ def _own_sysctls(defaults: tuple[str, ...], options: RunOptions) -> tuple[str, .
         if sysctls.namespace_of(name) not in shared:
             out.append(item)
     return tuple(out)
+
+
+def _devices(defaults: tuple[str, ...], security: SecurityOptions) -> tuple[str, ...]:
+    """containers.conf's devices before the flags': podman adds them to every
+    container but a privileged one (which has all the host's), and a flag's device
+    at the same path is the flag's."""
+    if not defaults or security.privileged:
+        return security.device
+    taken = {_device_path(d) for d in security.device}
+    mine = tuple(d for d in defaults if _device_path(d) not in taken)
+    return (*mine, *security.device)
+
+
+def _device_path(device: str) -> str:
+    """``HOST[:CONTAINER][:PERMISSIONS]``: the path inside the container."""
+    parts = device.split(":")
+    return parts[1] if len(parts) > 1 and parts[1].startswith("/") else parts[0]
 
 
 def _destination(volume: str) -> str:

@@ -187,12 +187,13 @@ class Distribution:
 
     def _pull(self, options: PullOptions) -> PullReport:
         from hutch.engine.image_archive import pull_transport
-        from hutch.engine.transports import split_transport
+        from hutch.engine.transports import split_transport, with_default
         from hutch.registry.errors import ManifestUnknown
         from hutch.registry.registries_conf import alias_of, resolve_short_name
 
         # podman's transports: docker:// is a registry; the others are read here
-        options = replace(options, reference=options.reference.removeprefix("docker://"))
+        reference = with_default(options.reference, self._ctx.settings.default_transport)
+        options = replace(options, reference=reference.removeprefix("docker://"))
         source = split_transport(options.reference)
         if source is not None:
             image_id, names = pull_transport(self._ctx, source)
@@ -509,7 +510,7 @@ class Distribution:
         from hutch.engine.resolve import find_image
 
         manifest_type = as_manifest_type(b"{}", options.format)  # a bad --format fails first
-        compression = LayerCompression.of(options)
+        compression = LayerCompression.of(options, self._ctx.settings)
         check_compression(compression, json.loads(manifest_type).get("mediaType"))
 
         image = find_image(self._ctx.images, options.source)

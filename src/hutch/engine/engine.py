@@ -9,6 +9,7 @@ from the part of its slice.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any
@@ -94,6 +95,7 @@ def engine_factory(
         settings = replace(settings, cgroup_manager=check_cgroup_manager(cgroup_manager))
     if events_backend is not None:
         settings = replace(settings, events_logger=check_events_backend(events_backend))
+    _set_engine_env(settings.engine_env)
     if not keep_connections:
         return lambda: LocalEngine(paths, settings)
     # the service: each engine's database connection is kept for the next (close())
@@ -101,6 +103,15 @@ def engine_factory(
 
     pool = ConnectionPool(paths.database)
     return lambda: LocalEngine(paths, settings, pool)
+
+
+def _set_engine_env(items: tuple[str, ...]) -> None:
+    """containers.conf's ``[engine] env`` in hutch's own environment, as podman sets it
+    at start: for what hutch does and the helpers it runs (a proxy for pulls), not
+    for containers, but those of ``--env-host``, which start from hutch's own."""
+    for item in items:
+        name, _, value = item.partition("=")
+        os.environ[name] = value
 
 
 class LocalEngine:

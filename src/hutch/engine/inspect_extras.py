@@ -131,7 +131,7 @@ def podman_annotations(options: RunOptions) -> dict[str, str]:
     own = {
         "io.kubernetes.cri-o.TTY": str(options.tty).lower(),
         "io.podman.annotations.autoremove": flag(options.remove),
-        "io.podman.annotations.init": flag(options.lifecycle.init),
+        "io.podman.annotations.init": flag(bool(options.lifecycle.init)),
         "io.podman.annotations.privileged": flag(options.security.privileged),
         "io.podman.annotations.publish-all": flag(options.net.publish_all),
     }

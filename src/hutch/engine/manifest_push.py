@@ -49,7 +49,7 @@ def push_list(
     record = manifests.find_list(options.list)
     stored = parse_index(record.manifest_raw)
     index = as_format(stored, options.format)  # a bad --format fails before any upload
-    compression = LayerCompression.of(options)
+    compression = LayerCompression.of(options, ctx.settings)
     kind = check_compression(compression, None)  # so do bad compression flags
     if kind != "gzip" and options.all:
         _refuse_docker_entries(index, kind)
@@ -209,7 +209,8 @@ class _Fetched:
 def _copy_remote(work: _Work, digest: Digest, source: str, access: RegistryAccess) -> bytes:
     """Copy an entry added from a registry: its blobs (mounted when on the same
     registry), then its manifest, by digest. With --compression-format its layers
-    are fetched and recompressed, and its manifest written anew."""
+    are fetched and recompressed, and its manifest written anew (not for a format
+    containers.conf gives: as podman, that one does not force)."""
     from hutch.engine.pushconvert import convert_layers
     from hutch.registry.challenge import repository_scope
 
@@ -228,7 +229,7 @@ def _copy_remote(work: _Work, digest: Digest, source: str, access: RegistryAcces
     if isinstance(doc, ImageIndex):
         raise InvalidArgument(f"{source}: a list inside a list is not supported")
     raw = fetched.data
-    if work.compression.format is not None:
+    if work.compression.force:
         files = {
             str(layer.digest): _fetch(src_client, src.repository, layer, work.tmp / f"in-{i}")
             for i, layer in enumerate(doc.layers)

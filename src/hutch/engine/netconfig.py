@@ -194,7 +194,12 @@ def network_spec(
         fallback = choose_backend("slirp4netns")
         backend = fallback.name or backend
     # without options: the defaults
-    return helper_options.parse(options.network).spec(backend, mappings)
+    spec = helper_options.parse(options.network).spec(backend, mappings)
+    if backend == "pasta" and settings.pasta_options:
+        # containers.conf's pasta_options go to every container pasta connects, before
+        # its own pasta:OPTS, as podman puts them; either replaces a default of hutch's
+        spec = replace(spec, helper_args=(*settings.pasta_options, *spec.helper_args))
+    return spec
 
 
 def _mappings(options: RunOptions, image: ImageConfig) -> list[PortMapping]:

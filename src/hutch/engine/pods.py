@@ -236,6 +236,11 @@ class PodService:
         """``released``: host ports a pod about to be removed holds (pod clone --destroy),
         which the infra may publish though they are in use now; ``clone``: a pod clone,
         whose static address the pod it was cloned from may hold (pod_addresses)."""
+        if options.no_hosts is None:
+            # containers.conf's no_hosts is the pod's --no-hosts default too (podman's
+            # network flags); a bool from here on, in the record and the infra's options
+            defaults = self._ctx.settings.defaults
+            options = replace(options, no_hosts=bool(defaults and defaults.no_hosts))
         plan = plan_pod(options)
         pod_id = new_id()
         cgroup_path, limits = pod_cgroup.plan(options, self._ctx.settings, pod_id)
@@ -261,6 +266,9 @@ class PodService:
         clone: bool,
     ) -> None:
         options = plan.config.options
+        if options.infra_command is None and self._ctx.settings.infra_command:
+            # containers.conf's [engine] infra_command: --infra-command's default
+            options = replace(options, infra_command=self._ctx.settings.infra_command)
         self._ctx.enter_session()
         pod_infra.ensure_image(self._ctx)
         share_net = "net" in plan.config.shared
@@ -396,7 +404,7 @@ class PodService:
             dns_server=options.dns or None,
             dns_search=options.dns_search or None,
             dns_option=options.dns_options or None,
-            no_manage_hosts=options.no_hosts,
+            no_manage_hosts=bool(options.no_hosts),
             host_add=options.add_hosts or None,
             networks=networks or None,
             network_options=None,

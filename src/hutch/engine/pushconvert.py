@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, Protocol
 
 from hutch.api.errors import HostNotReady, InvalidArgument
+from hutch.config.settings import COMPRESSION_FORMATS
 from hutch.oci import mediatypes as mt
 from hutch.store.blobinfo import CompressedBlob
 from hutch.store.compression import HashingReader
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from hutch.api.images import ManifestPushOptions, PushOptions
+    from hutch.config.settings import Settings
     from hutch.store.blobinfo import CompressedBlobs
     from hutch.store.images import ImageRecord, ImageStore
 
@@ -109,12 +111,24 @@ class LayerCompression:
     force: bool | None = None  # None: true when a format is given (podman's default)
 
     @classmethod
-    def of(cls, options: PushOptions | ManifestPushOptions) -> LayerCompression:
-        """The three flags as push and manifest push both take them."""
-        return cls(options.compression_format, options.compression_level, options.force_compression)
+    def of(
+        cls, options: PushOptions | ManifestPushOptions, settings: Settings | None = None
+    ) -> LayerCompression:
+        """The three flags as push and manifest push both take them, over containers.conf's
+        ``[engine] compression_format`` and ``compression_level``, which are the flags'
+        defaults in podman: a file's format does not force, as a flag's does."""
+        force = options.force_compression
+        if force is None:
+            force = options.compression_format is not None
+        fmt = options.compression_format
+        level = options.compression_level
+        if settings is not None:
+            fmt = fmt or settings.compression_format or None
+            if level is None and fmt != "none":
+                level = settings.compression_level
+        return cls(fmt, level, force)
 
 
-COMPRESSION_FORMATS = ("gzip", "zstd", "zstd:chunked", "none")
 DEFAULT_FORMAT = "gzip"  # podman-push(1): "The default is gzip"
 # the compression a layer's media type names, and the type for each compression
 _KIND = {

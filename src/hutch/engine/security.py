@@ -372,7 +372,7 @@ def build(options: SecurityOptions, namespaces: tuple[str, ...]) -> SecuritySett
         keep_groups=keep,
         read_only_tmpfs=READ_ONLY_TMPFS if options.read_only and options.read_only_tmpfs else (),
     )
-    return SecuritySettings(spec, masked, readonly, options.read_only)
+    return SecuritySettings(spec, masked, readonly, bool(options.read_only))
 
 
 def rootfs_for(rootfs: Rootfs, settings: SecuritySettings) -> Rootfs:

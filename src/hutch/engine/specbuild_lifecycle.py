@@ -46,7 +46,7 @@ def lifecycle_spec(
         # podman's words; the image's check counts, so only here, with the image
         raise InvalidArgument(f"cannot set on-failure action to {action} without a health check")
     return LifecycleSpec(
-        init=options.init,
+        init=bool(options.init),
         health=health,
         timeout=float(options.timeout),
         stop_signal=stop_signal,

@@ -76,6 +76,18 @@ def _error_text(body: bytes) -> str:
     return text[0][:200] if text else ""
 
 
+def _proxy(endpoint: Endpoint, env: Mapping[str, str]) -> str | None:
+    """The registry's proxy: HTTPS's (every registry speaks it first), or HTTP's for an
+    insecure one without an HTTPS proxy, which hutch may reach in plain HTTP."""
+    from hutch.registry.proxy import proxy_url
+
+    host = _host_url(endpoint.host)
+    found = proxy_url(host, "https", env)
+    if found is None and endpoint.insecure:
+        found = proxy_url(host, "http", env)
+    return found
+
+
 class RegistryClient:
     def __init__(
         self,
@@ -101,7 +113,8 @@ class RegistryClient:
             raise_on_status=False,
             redirect=5,
         )
-        self._http = Pools(
+        self._http = Pools.through(
+            _proxy(endpoint, env),
             num_pools=4,
             maxsize=8,
             retries=retry,

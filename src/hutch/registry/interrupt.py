@@ -125,11 +125,13 @@ class _HTTPSPool(HTTPSConnectionPool):
         return _noted(self.tracked, super()._new_conn())
 
 
-class Pools(urllib3.PoolManager):
-    """A ``PoolManager`` whose connections ``cut()`` shuts down, idle or in use."""
+class _TrackedPools(urllib3.PoolManager):
+    """The pools of a manager (direct or through a proxy) that track their connections,
+    so that ``cut()`` shuts them down, idle or in use."""
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+    _tracked: _Tracked
+
+    def _track(self) -> None:
         self._tracked = _Tracked()
         self.pool_classes_by_scheme = {"http": _HTTPPool, "https": _HTTPSPool}
 
@@ -150,6 +152,27 @@ class Pools(urllib3.PoolManager):
         """Shut down every open connection but those made less than ``spare``
         seconds ago; how many were shut down."""
         return self._tracked.cut(spare)
+
+
+class Pools(_TrackedPools):
+    """A ``PoolManager`` whose connections ``cut()`` shuts down, idle or in use."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._track()
+
+    @staticmethod
+    def through(proxy: str | None, **kwargs: Any) -> _TrackedPools:
+        """Pools that connect directly, or through ``proxy`` (registry/proxy.py)."""
+        return ProxyPools(proxy, **kwargs) if proxy else Pools(**kwargs)
+
+
+class ProxyPools(_TrackedPools, urllib3.ProxyManager):
+    """``Pools`` through a proxy: HTTPS tunnelled with CONNECT, plain HTTP forwarded."""
+
+    def __init__(self, proxy: str, **kwargs: Any) -> None:
+        urllib3.ProxyManager.__init__(self, proxy, **kwargs)
+        self._track()
 
 
 @contextlib.contextmanager

@@ -1,4 +1,5 @@
-"""run/create/start/attach: --tz, --detach-keys and podman's --sig-proxy=false spelling."""
+"""run/create/start/attach: --tz, --detach-keys, podman's --sig-proxy=false spelling, and
+the switches containers.conf also sets (None when not given)."""
 
 from __future__ import annotations
 
@@ -55,3 +56,29 @@ def test_exec_detach_prints_the_session_id(
     assert (result.code, result.out) == (0, "e" * 64 + "\n")
     result = run_cli(["exec", "c", "false"], fake, monkeypatch, capsys)
     assert (result.code, result.out) == (4, "")
+
+
+# The switches containers.conf also sets tell no flag (None) from ``=false``, so that
+# the flag turns a file's ``true`` off (issue 15).
+SWITCHES = ("--env-host", "--init", "--no-hosts", "--read-only")
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ([], None),
+        (list(SWITCHES), True),
+        ([f"{s}=false" for s in SWITCHES], False),
+        ([f"{s}=true" for s in SWITCHES], True),
+        ([*SWITCHES, *(f"{s}=0" for s in SWITCHES)], False),  # pflag: the last one wins
+    ],
+)
+def test_a_conf_switch_not_given_is_none(
+    words: list[str],
+    expected: bool | None,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    o = _run([*words, "img"], monkeypatch, capsys)
+    got = (o.env_host, o.lifecycle.init, o.net.no_hosts, o.security.read_only)
+    assert got == (expected,) * 4

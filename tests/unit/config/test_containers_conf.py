@@ -161,6 +161,25 @@ def test_modules_and_the_override_are_above_hutch_toml(tree: cc.Sources, tmp_pat
     assert loaded.defaults.shm_size == "2g"  # the override last
 
 
+SWITCHES = ("env_host", "init", "no_hosts", "read_only")
+
+
+def test_a_later_false_turns_a_switch_off(tree: cc.Sources, tmp_path: Path) -> None:
+    """Each boolean key, both ways: the system's true under the user's false, and a
+    module's true over that again (podman's order, key by key)."""
+    on = "[containers]\n" + "".join(f"{k} = true\n" for k in SWITCHES)
+    off = on.replace("true", "false")
+    write(tree.system_dirs[1] / "containers.conf", on)
+    write(tree.config_home / "containers.conf", off)
+    loaded = load_settings(tmp_path / "none.toml", sources=tree).defaults
+    assert loaded is not None
+    assert [getattr(loaded, k) for k in SWITCHES] == [False] * 4
+    module = write(tmp_path / "on.conf", on)
+    loaded = load_settings(tmp_path / "none.toml", (str(module),), sources=tree).defaults
+    assert loaded is not None
+    assert [getattr(loaded, k) for k in SWITCHES] == [True] * 4
+
+
 def test_module_names_are_looked_up_users_first(tree: cc.Sources) -> None:
     usr, etc = tree.system_dirs
     write(usr / cc.MODULES / "a.conf", "")

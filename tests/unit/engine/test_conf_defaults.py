@@ -54,9 +54,56 @@ FULL = ContainerDefaults(
 )
 
 
-def test_no_defaults_change_nothing() -> None:
+def _switches(options: RunOptions) -> tuple[bool | None, ...]:
+    return (
+        options.env_host,
+        options.lifecycle.init,
+        options.net.no_hosts,
+        options.security.read_only,
+    )
+
+
+@pytest.mark.parametrize("defaults", [None, ContainerDefaults()])
+def test_no_defaults_leave_the_switches_off(defaults: ContainerDefaults | None) -> None:
     options = RunOptions("img", network="private")
-    assert conf_defaults.apply(options, ContainerDefaults()) is options
+    got = conf_defaults.apply(options, defaults)
+    assert _switches(got) == (False,) * 4
+    assert (
+        replace(
+            got,
+            env_host=None,
+            net=replace(got.net, no_hosts=None),
+            security=replace(got.security, read_only=None),
+            lifecycle=replace(got.lifecycle, init=None),
+        )
+        == options
+    )
+
+
+SWITCHES_ON = ContainerDefaults(env_host=True, init=True, no_hosts=True, read_only=True)
+
+
+@pytest.mark.parametrize("flag", [True, False])
+def test_a_switch_flag_wins_both_ways(flag: bool) -> None:
+    """podman's precedence: ``--read-only=false`` turns a file's true off, and a flag's
+    true stands over a file's false."""
+    options = RunOptions(
+        "img",
+        network="private",
+        env_host=flag,
+        net=NetworkOptions(no_hosts=flag),
+        security=SecurityOptions(read_only=flag),
+        lifecycle=LifecycleOptions(init=flag),
+    )
+    assert _switches(conf_defaults.apply(options, SWITCHES_ON)) == (flag,) * 4
+    assert _switches(conf_defaults.apply(options, ContainerDefaults())) == (flag,) * 4
+
+
+def test_a_switch_no_flag_gives_takes_the_files_value() -> None:
+    options = RunOptions("img", network="private")
+    assert _switches(conf_defaults.apply(options, SWITCHES_ON)) == (True,) * 4
+    one = ContainerDefaults(read_only=True, tz="UTC")
+    assert _switches(conf_defaults.apply(options, one)) == (False, False, False, True)
 
 
 def test_defaults_fill_unset_options() -> None:
@@ -200,3 +247,17 @@ def test_pids_limit_is_a_default_where_a_pids_controller_is(
     assert r.plan(r.ResourceOptions(), "", HOST, default).spec.pids_max == expected
     # the flag wins
     assert r.plan(r.ResourceOptions(pids_limit=7), "", HOST, default).spec.pids_max == 7
+
+
+def test_devices_go_beside_the_flags_devices() -> None:
+    """podman adds containers.conf's devices to every unprivileged container; a
+    flag's device at the same container path is the flag's."""
+    conf = ContainerDefaults(devices=("/dev/fuse", "/dev/null:/dev/zz:r"))
+    got = conf_defaults.apply(RunOptions("img", network="private"), conf)
+    assert got.security.device == ("/dev/fuse", "/dev/null:/dev/zz:r")
+    flags = SecurityOptions(device=("/dev/zero:/dev/zz", "/dev/tty"))
+    got = conf_defaults.apply(RunOptions("img", network="private", security=flags), conf)
+    assert got.security.device == ("/dev/fuse", "/dev/zero:/dev/zz", "/dev/tty")
+    privileged = SecurityOptions(privileged=True)
+    got = conf_defaults.apply(RunOptions("img", network="private", security=privileged), conf)
+    assert got.security.device == ()
