@@ -19,6 +19,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import BinaryIO
 
+from hutch.api.container_config import RunOptions
 from hutch.api.containers import (
     Change,
     CommitOptions,
@@ -329,7 +330,7 @@ def effective_config(container: cs.Container, image: ContainerConfig) -> Contain
         item
         for item in config.env or image.env
         if item.partition("=")[0] not in _RUNTIME_ENV
-        and not (item.startswith("TERM=") and options.tty and "TERM" not in _keys(image))
+        and not (item == "TERM=xterm" and "TERM" not in _keys(image) and _default_term(options))
     )
     labels = dict(image.labels)
     labels.update(config.labels)
@@ -347,6 +348,15 @@ def effective_config(container: cs.Container, image: ContainerConfig) -> Contain
 
 def _keys(config: ContainerConfig) -> set[str]:
     return {item.partition("=")[0] for item in config.env}
+
+
+def _default_term(options: RunOptions) -> bool:
+    """TERM=xterm came from the defaults (containers.conf's, or a terminal's), not from
+    the user's -e or env files: commit leaves it out of the image, as hutch's other
+    runtime variables (podman 4.3.1 keeps it, and its container=podman too)."""
+    return not any(item.partition("=")[0] == "TERM" for item in options.env) and not (
+        options.env_files
+    )
 
 
 def _created_by(container: cs.Container) -> str:

@@ -54,6 +54,12 @@ def _parse_entrypoint(text: str) -> tuple[str, ...]:
     return (text,) if text else ()
 
 
+# containers.conf's built-in [containers] env, where no file sets one: podman's has
+# TERM=xterm, so every container gets it, with a terminal or not (its PATH is the
+# image's or the runtime's default, added elsewhere)
+CONF_ENV = ("TERM=xterm",)
+
+
 def environment(options: RunOptions, image: ImageConfig, hostname: str) -> tuple[str, ...]:
     """containers.conf env < image env < host env (--env-host) < env files < -e flags
     < --env-merge.
@@ -63,7 +69,7 @@ def environment(options: RunOptions, image: ImageConfig, hostname: str) -> tuple
     and HOSTNAME stays (podman's runtime adds it after them).
     """
     defaults = unset_defaults(
-        (*options.env_defaults, *image.config.env, "container=hutch"),
+        (*(options.env_defaults or CONF_ENV), *image.config.env, "container=hutch"),
         options.unsetenv,
         everything=options.unsetenv_all,
     )

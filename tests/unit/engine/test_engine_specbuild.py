@@ -156,9 +156,15 @@ def test_empty_env_name_is_refused() -> None:
         env_of(RunOptions("i", env=("=value",)))
 
 
-def test_term_only_with_a_tty() -> None:
-    assert "TERM" not in env_of(RunOptions("i"))
+def test_term_xterm_with_a_tty_or_not_as_podman() -> None:
+    """podman's containers.conf default env has TERM=xterm: every container gets it."""
+    assert env_of(RunOptions("i"))["TERM"] == "xterm"
     assert env_of(RunOptions("i", tty=True))["TERM"] == "xterm"
+    assert "TERM" not in env_of(RunOptions("i", unsetenv=("TERM",)))
+    assert "TERM" not in env_of(RunOptions("i", unsetenv_all=True))
+    # a containers.conf env replaces the built-in list (TERM only with a terminal then)
+    assert "TERM" not in env_of(RunOptions("i", env_defaults=("A=1",)))
+    assert env_of(RunOptions("i", tty=True, env_defaults=("A=1",)))["TERM"] == "xterm"
     # The image's TERM and then -e TERM win over the default.
     assert env_of(RunOptions("i", tty=True), image(env=("TERM=vt100",)))["TERM"] == "vt100"
     assert env_of(RunOptions("i", tty=True, env=("TERM=dumb",)))["TERM"] == "dumb"
