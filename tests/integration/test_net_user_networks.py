@@ -326,3 +326,27 @@ def test_unshare_rootless_netns_reaches_a_containers_address(hutch: Hutch, base_
     )
     done = hutch("unshare", "--rootless-netns", "python3", "-c", fetch)
     assert done.stdout.strip() == "hello"
+
+
+def test_containers_on_podmans_network_reach_each_other_by_address(
+    hutch: Hutch, base_image: str
+) -> None:
+    """``--network podman``: a bridge on podman's subnet in the rootless namespace, made
+    without a ``network create``; no name server (dns_enabled false), addresses work."""
+    _httpd(hutch, base_image, "pweb", "--network", "podman")
+    networks = json.loads(hutch("inspect", "pweb").stdout)[0]["NetworkSettings"]["Networks"]
+    assert list(networks) == ["podman"]
+    address = networks["podman"]["IPAddress"]
+    assert address.startswith("10.88."), address
+    assert networks["podman"]["Gateway"] == "10.88.0.1"
+    assert _fetch(hutch, base_image, "podman", f"http://{address}/") == "hello\n"
+    members = json.loads(hutch("network", "inspect", "podman").stdout)[0]["containers"]
+    assert [m["name"] for m in members.values()] == ["pweb"]
+    # a container of hutch's default (private) network is not on it
+    hutch("run", "-d", "--name", "private", base_image, "sleep", "100")
+    assert "private" not in hutch("network", "inspect", "podman").stdout
+    refused = hutch("network", "rm", "podman", check=False)
+    assert (refused.returncode, refused.stderr) == (
+        125,
+        "Error: default network podman cannot be removed\n",
+    )

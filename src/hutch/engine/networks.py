@@ -38,7 +38,7 @@ from hutch.api.networks import (
     NetworkSummary,
     NetworkUpdateOptions,
 )
-from hutch.engine import address_claim, netconfig, network_flags
+from hutch.engine import address_claim, default_network, netconfig, network_flags
 from hutch.engine import container_state as cs
 from hutch.engine.context import EngineContext
 from hutch.engine.netquery import network_of
@@ -65,6 +65,13 @@ DEFAULT_NAMES = ("podman", *netconfig.DEFAULT_ALIASES, "private", "default",
 
 def store(ctx: EngineContext) -> NetworkStore:
     return NetworkStore(ctx.conn)
+
+
+def _store_with_default(ctx: EngineContext) -> NetworkStore:
+    """The store, with podman's default network in it (engine/default_network.py)."""
+    networks = store(ctx)
+    default_network.ensure(networks)
+    return networks
 
 
 # -- the container's side ------------------------------------------------------------
@@ -97,7 +104,7 @@ def prepare(ctx: EngineContext, options: RunOptions, net: NetworkSpec) -> Networ
 
 def find(ctx: EngineContext, name: str) -> NetworkSummary:
     """The network (without its members); ``NoSuchObject`` when there is none."""
-    return decode(store(ctx).find(name))
+    return decode(_store_with_default(ctx).find(name))
 
 
 def _find(ctx: EngineContext, name: str) -> NetworkSummary:
@@ -144,7 +151,7 @@ def _removable(ctx: EngineContext, name: str, default: str) -> NetworkSummary:
         if name in DEFAULT_NAMES:
             raise InvalidArgument(f"default network {name} cannot be removed") from None
         raise
-    if default and record.name == default:
+    if record.name == default or default_network.is_builtin(record):
         raise InvalidArgument(f"default network {record.name} cannot be removed")
     return record
 
@@ -511,7 +518,7 @@ class NetworkService:
                 )
             if key == "mtu" and not (value.isdigit() and 68 <= int(value) <= 65520):
                 raise InvalidArgument(f"invalid mtu {value!r}: use 68 to 65520")
-        existing = {r.name for r in store(ctx).all()}
+        existing = {r.name for r in _store_with_default(ctx).all()}
         name = options.name
         if name is None:
             n = 1
@@ -559,7 +566,7 @@ class NetworkService:
         for item in filters:  # refused with no network to match too, as podman does
             if item.partition("=")[0] not in _FILTER_KEYS:
                 raise InvalidArgument(f'invalid filter "{item.partition("=")[0]}"')
-        records = [decode(r) for r in store(self._ctx).all()]
+        records = [decode(r) for r in _store_with_default(self._ctx).all()]
         return [summary(self._ctx, r) for r in records if _match(r, filters)]
 
     def inspect(self, names: Sequence[str]) -> list[NetworkSummary]:
@@ -567,7 +574,7 @@ class NetworkService:
 
     def exists(self, name: str) -> bool:
         try:
-            store(self._ctx).find(name)
+            _store_with_default(self._ctx).find(name)
         except NoSuchObject:
             return False
         return True
@@ -624,7 +631,11 @@ class NetworkService:
 
     def prune(self, filters: Sequence[str]) -> list[PruneReport]:
         removed = []
+        default = self._ctx.settings.default_network
         for record in (decode(r) for r in store(self._ctx).all()):
+            # podman's default network stays, as does the one [network] default names
+            if default_network.is_builtin(record) or record.name == default:
+                continue
             if not _match(record, filters):
                 continue
             if store(self._ctx).attachments(network=record.name):
@@ -740,6 +751,12 @@ class NetworkService:
                     "run --dns, or a user network its own servers (network create --dns)",
                 ) from None
             raise
+        if default_network.is_builtin(record):
+            raise InvalidArgument(
+                f"default network {name} cannot be updated",
+                hint="podman's default network has no name server: give run --dns, or a "
+                "user network its own servers (network create --dns)",
+            )
         if not record.dns:
             raise InvalidArgument(
                 f"network {record.name} has DNS disabled: it has no name server to update",

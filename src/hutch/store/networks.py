@@ -165,6 +165,23 @@ class NetworkStore:
             )
         return self.find(row.name)
 
+    def add_missing(self, row: NetworkRow) -> bool:
+        """Insert ``row`` unless a network of its name (or its id or bridge) is there
+        already; False then. One statement, so two commands adding it at once make
+        one. No check of subnets: a built-in network is there whatever else is."""
+        with transaction(self._conn) as c:
+            added = c.execute(
+                "INSERT OR IGNORE INTO networks (name, id, driver, bridge, config, created) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (row.name, row.id, row.driver, row.bridge, row.config, row.created),
+            ).rowcount
+        return added == 1
+
+    def has(self, name: str) -> bool:
+        """Whether a network is named ``name`` (its name, not an id)."""
+        found = self._conn.execute("SELECT 1 FROM networks WHERE name = ?", (name,)).fetchone()
+        return found is not None
+
     def rewrite_config(self, name: str, change: Callable[[NetworkRow], str]) -> NetworkRow:
         """Replace the settings of network ``name`` with ``change(row)``, read and
         written in one transaction, so that two updates at once both land."""

@@ -14,9 +14,11 @@ from hutch.api.networks import NetworkCreateOptions, NetworkSummary, NetworkUpda
 from hutch.cli.network_render import json_of
 from hutch.config.paths import Paths
 from hutch.config.settings import Settings
-from hutch.engine import network_flags
+from hutch.engine import default_network, network_flags
 from hutch.engine.context import EngineContext
+from hutch.engine.network_record import encode
 from hutch.engine.networks import NetworkService, rundir
+from hutch.store.networks import NetworkStore
 from unit.fakes import FakeEngine, run_cli
 
 
@@ -72,13 +74,16 @@ def test_update_records_the_servers_and_rewrites_the_name_servers_records(
     assert updated.dns_servers == ("198.51.100.53",)
     (shown,) = service.inspect(["front"])
     assert json_of(shown)["network_dns_servers"] == ["198.51.100.53"]
-    (network,) = json.loads(records.read_text())["networks"]
-    assert (network["name"], network["servers"]) == ("front", ["198.51.100.53"])
+    # podman's default network is listed too (dns false: the name server skips it)
+    networks = {n["name"]: n for n in json.loads(records.read_text())["networks"]}
+    assert networks["front"]["servers"] == ["198.51.100.53"]
+    assert not networks["podman"]["dns"]
     # dropping the last one: back to the host's servers, and inspect leaves the key out
     service.update("front", NetworkUpdateOptions(dns_drop=("198.51.100.53",)))
     (shown,) = service.inspect(["front"])
     assert "network_dns_servers" not in json_of(shown)
-    assert json.loads(records.read_text())["networks"][0]["servers"] == []
+    networks = {n["name"]: n for n in json.loads(records.read_text())["networks"]}
+    assert networks["front"]["servers"] == []
 
 
 def test_an_unknown_network_is_podmans_not_found(service: NetworkService) -> None:
@@ -103,7 +108,10 @@ def test_bridge_is_the_default_user_network_when_the_setting_names_one(tmp_path:
 
 
 def test_a_user_network_named_podman_is_updated(service: NetworkService) -> None:
-    service.create(NetworkCreateOptions(name="podman"))
+    """One a store made before podman's default network was built in keeps its name."""
+    theirs = replace(default_network.record(1.0), id="ab" * 32, bridge="hutch1", dns=True)
+    NetworkStore(service._ctx.conn).create(encode(theirs), ["10.88.0.0/16"])
+    assert service.inspect(["podman"])[0].id == theirs.id  # not replaced by the built-in one
     assert service.update("podman", NetworkUpdateOptions(("192.0.2.9",))).dns_servers == (
         "192.0.2.9",
     )

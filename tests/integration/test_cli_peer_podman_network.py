@@ -1,0 +1,45 @@
+"""Differential: podman's default network ``podman``, always there, through hutch and
+Debian's podman 4.3.1 (issue 15): ls (table, -q, --format), exists, inspect,
+create of its name, and prune, which leaves it."""
+
+from __future__ import annotations
+
+import json
+
+from harness import Hutch
+from peer_podman import Run, both, fixture_podman  # noqa: F401 - the peer's fixture
+
+
+def test_ls_exists_and_inspect_of_the_default_network(hutch: Hutch, podman: Run) -> None:
+    assert (
+        both(hutch, podman, "network", "ls")[1].splitlines()[1].startswith("2f259bab93aa  podman")
+    )
+    assert both(hutch, podman, "network", "ls", "-q")[1] == "podman\n"
+    assert both(hutch, podman, "network", "ls", "--noheading")[0] == 0
+    assert both(hutch, podman, "network", "ls", "--format", "{{.Name}} {{.Driver}}")[1] == (
+        "podman bridge\n"
+    )
+    both(hutch, podman, "network", "ls", "--format", "{{.ID}} {{.Name}} {{.Labels}}")
+    both(hutch, podman, "network", "ls", "--filter", "driver=bridge", "-q")
+    assert both(hutch, podman, "network", "exists", "podman") == (0, "", "")
+    assert both(hutch, podman, "network", "exists", "2f259bab93aa") == (0, "", "")
+    ours, theirs = (
+        json.loads(tool("network", "inspect", "podman").stdout)[0] for tool in (hutch, podman)
+    )
+    for shown in (ours, theirs):
+        shown.pop("created")  # the time the network was read (podman) or made (hutch)
+    assert ours.pop("containers") == {}  # current podman's key, which 4.3.1 has not
+    assert ours == theirs
+
+
+def test_create_of_its_name_and_prune(hutch: Hutch, podman: Run) -> None:
+    taken = "Error: network name podman already used: network already exists\n"
+    assert both(hutch, podman, "network", "create", "podman") == (125, "", taken)
+    # --ignore is current podman's (4.3.1 has not): the existing network, its name
+    ignored = hutch("network", "create", "--ignore", "podman")
+    assert (ignored.returncode, ignored.stdout) == (0, "podman\n")
+    for tool in (hutch, podman):
+        assert tool("network", "create", "h15prune").returncode == 0
+    assert both(hutch, podman, "network", "prune", "-f") == (0, "h15prune\n", "")
+    assert both(hutch, podman, "network", "prune", "-f") == (0, "", "")
+    assert both(hutch, podman, "network", "ls", "-q") == (0, "podman\n", "")
