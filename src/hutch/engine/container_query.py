@@ -31,7 +31,7 @@ from hutch.api.containers import (
 )
 from hutch.api.errors import HutchError, InvalidArgument
 from hutch.engine import container_state as cs
-from hutch.engine import logconfig, rootfs_dir
+from hutch.engine import logconfig, netopts, rootfs_dir
 from hutch.engine.container_filters import tree_size
 from hutch.engine.container_list import ContainerList
 from hutch.engine.container_record import ContainerConfig
@@ -432,7 +432,7 @@ def inspect_report(
                 maximum_retry_count=config.restart.max_retries or 0,
             ),
             auto_remove=options.remove,
-            network_mode=options.network,
+            network_mode=netopts.shown(options.network),
             log_config=InspectLogConfig(
                 type=log.driver,
                 path=log.path,
