@@ -164,7 +164,7 @@ function __hutch_value_options
         case 'network prune'
             printf '%s\n' --filter
         case 'network connect'
-            printf '%s\n' --ip --ip6 --alias
+            printf '%s\n' --ip --ip6 --alias --mac-address
         case 'network update'
             printf '%s\n' --dns-add --dns-drop
         case 'secret create'
@@ -1576,6 +1576,7 @@ complete -c hutch -n "__hutch_at 'network prune'" -l help -d 'Show the help and 
 complete -c hutch -n "__hutch_at 'network connect'" -l ip -x -d 'IPv4 address on the network'
 complete -c hutch -n "__hutch_at 'network connect'" -l ip6 -x -d 'IPv6 address on a dual-stack network'
 complete -c hutch -n "__hutch_at 'network connect'" -l alias -x -d 'Another name on this network'
+complete -c hutch -n "__hutch_at 'network connect'" -l mac-address -x -d 'MAC address on the network'
 complete -c hutch -n "__hutch_at 'network connect'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'network connect' 1" -f -a '(__hutch_network_names)'
 complete -c hutch -n "__hutch_arg 'network connect' 2" -f -a '(__hutch_container_names)'

@@ -164,3 +164,28 @@ def test_options_on_the_private_network(hutch: Hutch, podman: Run, base_image: s
         "Error: invalid config provided: networks and static ip/mac address can only be "
         "used with Bridge mode networking\n"
     )
+
+
+def test_connect_takes_an_address_alias_and_mac(
+    hutch: Hutch, podman: Run, base_image: str, nets: None
+) -> None:
+    for tool, run in (("hutch", hutch), ("podman", podman)):
+        assert run("run", "-d", "--name", "joiner", "--network", "optsa", base_image,
+                   "sleep", "100").returncode == 0  # fmt: skip
+        connect = ("network", "connect", "--ip", "10.89.62.77", "--alias", "q",
+                   "--mac-address", "44:33:22:11:00:77", "optsb", "joiner")  # fmt: skip
+        assert run(*connect).returncode == 0, tool
+        link = run("exec", "joiner", "sh", "-c", LINKS).stdout
+        assert "eth1 44:33:22:11:00:77 10.89.62.77/24" in link.splitlines(), (tool, link)
+        shown = json.loads(
+            run("inspect", "--format", "{{json .NetworkSettings.Networks.optsb}}", "joiner").stdout
+        )
+        assert (shown["IPAddress"], shown["MacAddress"], shown["Aliases"][0]) == (
+            "10.89.62.77",
+            "44:33:22:11:00:77",
+            "q",
+        ), tool
+    bad = ("network", "connect", "--mac-address", "zz", "optsa", "joiner")
+    hutch("network", "disconnect", "optsa", "joiner")
+    podman("network", "disconnect", "optsa", "joiner")
+    assert both(hutch, podman, *bad) == (125, "", "Error: address zz: invalid MAC address\n")

@@ -682,6 +682,9 @@ class NetworkService:
             _check_address(record, options.ip, 4)
         if options.ip6 is not None:
             _check_address(record, options.ip6, 6)
+        mac = options.mac_address
+        if mac is not None:
+            netconfig.check_mac(mac, "bridge")  # podman's words for a bad one
         a = store(ctx).attach(
             container.record.id,
             record.name,
@@ -689,6 +692,7 @@ class NetworkService:
             address=options.ip,
             aliases=options.aliases,
             address6=options.ip6,
+            mac=netconfig.normal_mac(mac) if mac else None,
         )
         route = (
             not any(x.default_route for x in net.attachments)
