@@ -189,3 +189,19 @@ def test_connect_takes_an_address_alias_and_mac(
     hutch("network", "disconnect", "optsa", "joiner")
     podman("network", "disconnect", "optsa", "joiner")
     assert both(hutch, podman, *bad) == (125, "", "Error: address zz: invalid MAC address\n")
+
+
+def test_the_link_keeps_its_name_and_address_across_a_restart(
+    hutch: Hutch, base_image: str, nets: None
+) -> None:
+    network = "optsb:interface_name=lan_1.x,ip=10.89.62.40,mac=44:33:22:11:00:40"
+    hutch("run", "-d", "--name", "again", "--network", network, base_image, "sleep", "600")
+    for _ in range(2):
+        links = hutch("exec", "again", "sh", "-c", LINKS).stdout.splitlines()
+        assert links == ["lan_1.x 44:33:22:11:00:40 10.89.62.40/24"]
+        hutch("restart", "-t", "0", "again")
+    # the address stays the container's: another asking for it is refused
+    taken = hutch("run", "--rm", "--network", "optsb:ip=10.89.62.40", base_image, "true",
+                  check=False)  # fmt: skip
+    assert taken.returncode == 125
+    assert "10.89.62.40 is already allocated" in taken.stderr
