@@ -96,7 +96,7 @@ _hutch_options() {
     "network inspect") echo --format -f ;;
     "network rm") echo --force -f --time -t ;;
     "network prune") echo --force -f --filter ;;
-    "network connect") echo --ip --ip6 --alias ;;
+    "network connect") echo --ip --ip6 --alias --mac-address ;;
     "network disconnect") echo --force -f ;;
     "network reload") echo --all -a ;;
     "network update") echo --dns-add --dns-drop ;;
@@ -268,7 +268,7 @@ _hutch_value_options() {
     "network inspect") echo --format -f ;;
     "network rm") echo --time -t ;;
     "network prune") echo --filter ;;
-    "network connect") echo --ip --ip6 --alias ;;
+    "network connect") echo --ip --ip6 --alias --mac-address ;;
     "network update") echo --dns-add --dns-drop ;;
     "secret create") echo --driver -d --driver-opts --label -l ;;
     "secret ls") echo --filter -f --format ;;
@@ -822,6 +822,7 @@ _hutch_option_values() {
     "network connect --ip") echo "@none" ;;
     "network connect --ip6") echo "@none" ;;
     "network connect --alias") echo "@none" ;;
+    "network connect --mac-address") echo "@none" ;;
     "network update --dns-add") echo "@none" ;;
     "network update --dns-drop") echo "@none" ;;
     "secret create --driver"|"secret create -d") echo "@none" ;;

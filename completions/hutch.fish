@@ -164,7 +164,7 @@ function __hutch_value_options
         case 'network prune'
             printf '%s\n' --filter
         case 'network connect'
-            printf '%s\n' --ip --ip6 --alias
+            printf '%s\n' --ip --ip6 --alias --mac-address
         case 'network update'
             printf '%s\n' --dns-add --dns-drop
         case 'secret create'
@@ -669,7 +669,7 @@ complete -c hutch -n "__hutch_at 'run'" -l entrypoint -x -d 'Override the image\
 complete -c hutch -n "__hutch_at 'run'" -l hostname -s h -x -d 'Container host name'
 complete -c hutch -n "__hutch_at 'run'" -l domainname -x -d 'Container domain name (in a private UTS namespace, the default)'
 complete -c hutch -n "__hutch_at 'run'" -l name -x -d 'Name of the container'
-complete -c hutch -n "__hutch_at 'run'" -l network -l net -x -a '(__hutch_network_modes)' -d 'Network: private (default), slirp4netns, pasta, none, host, container:NAME, ns:PATH or NET[,NET]'
+complete -c hutch -n "__hutch_at 'run'" -l network -l net -x -a '(__hutch_network_modes)' -d 'Network: private (default), slirp4netns, pasta, none, host, container:NAME, ns:PATH or NET[:OPTIONS] (alias=, ip=, ip6=, mac=, interface_name=), repeatable'
 complete -c hutch -n "__hutch_at 'run'" -l pod -x -a '(__hutch_pod_names)' -d 'Join a pod (NAME or ID), or create it first: new:NAME'
 complete -c hutch -n "__hutch_at 'run'" -l restart -x -a 'no always unless-stopped on-failure' -d 'Restart policy: no (never), always, unless-stopped, on-failure[:N]'
 complete -c hutch -n "__hutch_at 'run'" -l label -s l -x -d 'Set a label (KEY=VALUE) on the container'
@@ -804,7 +804,7 @@ complete -c hutch -n "__hutch_at 'create'" -l entrypoint -x -d 'Override the ima
 complete -c hutch -n "__hutch_at 'create'" -l hostname -s h -x -d 'Container host name'
 complete -c hutch -n "__hutch_at 'create'" -l domainname -x -d 'Container domain name (in a private UTS namespace, the default)'
 complete -c hutch -n "__hutch_at 'create'" -l name -x -d 'Name of the container'
-complete -c hutch -n "__hutch_at 'create'" -l network -l net -x -a '(__hutch_network_modes)' -d 'Network: private (default), slirp4netns, pasta, none, host, container:NAME, ns:PATH or NET[,NET]'
+complete -c hutch -n "__hutch_at 'create'" -l network -l net -x -a '(__hutch_network_modes)' -d 'Network: private (default), slirp4netns, pasta, none, host, container:NAME, ns:PATH or NET[:OPTIONS] (alias=, ip=, ip6=, mac=, interface_name=), repeatable'
 complete -c hutch -n "__hutch_at 'create'" -l pod -x -a '(__hutch_pod_names)' -d 'Join a pod (NAME or ID), or create it first: new:NAME'
 complete -c hutch -n "__hutch_at 'create'" -l restart -x -a 'no always unless-stopped on-failure' -d 'Restart policy: no (never), always, unless-stopped, on-failure[:N]'
 complete -c hutch -n "__hutch_at 'create'" -l label -s l -x -d 'Set a label (KEY=VALUE) on the container'
@@ -1576,6 +1576,7 @@ complete -c hutch -n "__hutch_at 'network prune'" -l help -d 'Show the help and 
 complete -c hutch -n "__hutch_at 'network connect'" -l ip -x -d 'IPv4 address on the network'
 complete -c hutch -n "__hutch_at 'network connect'" -l ip6 -x -d 'IPv6 address on a dual-stack network'
 complete -c hutch -n "__hutch_at 'network connect'" -l alias -x -d 'Another name on this network'
+complete -c hutch -n "__hutch_at 'network connect'" -l mac-address -x -d 'MAC address on the network'
 complete -c hutch -n "__hutch_at 'network connect'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'network connect' 1" -f -a '(__hutch_network_names)'
 complete -c hutch -n "__hutch_arg 'network connect' 2" -f -a '(__hutch_container_names)'
@@ -2264,7 +2265,7 @@ complete -c hutch -n "__hutch_at 'container run'" -l entrypoint -x -d 'Override 
 complete -c hutch -n "__hutch_at 'container run'" -l hostname -s h -x -d 'Container host name'
 complete -c hutch -n "__hutch_at 'container run'" -l domainname -x -d 'Container domain name (in a private UTS namespace, the default)'
 complete -c hutch -n "__hutch_at 'container run'" -l name -x -d 'Name of the container'
-complete -c hutch -n "__hutch_at 'container run'" -l network -l net -x -a '(__hutch_network_modes)' -d 'Network: private (default), slirp4netns, pasta, none, host, container:NAME, ns:PATH or NET[,NET]'
+complete -c hutch -n "__hutch_at 'container run'" -l network -l net -x -a '(__hutch_network_modes)' -d 'Network: private (default), slirp4netns, pasta, none, host, container:NAME, ns:PATH or NET[:OPTIONS] (alias=, ip=, ip6=, mac=, interface_name=), repeatable'
 complete -c hutch -n "__hutch_at 'container run'" -l pod -x -a '(__hutch_pod_names)' -d 'Join a pod (NAME or ID), or create it first: new:NAME'
 complete -c hutch -n "__hutch_at 'container run'" -l restart -x -a 'no always unless-stopped on-failure' -d 'Restart policy: no (never), always, unless-stopped, on-failure[:N]'
 complete -c hutch -n "__hutch_at 'container run'" -l label -s l -x -d 'Set a label (KEY=VALUE) on the container'
@@ -2399,7 +2400,7 @@ complete -c hutch -n "__hutch_at 'container create'" -l entrypoint -x -d 'Overri
 complete -c hutch -n "__hutch_at 'container create'" -l hostname -s h -x -d 'Container host name'
 complete -c hutch -n "__hutch_at 'container create'" -l domainname -x -d 'Container domain name (in a private UTS namespace, the default)'
 complete -c hutch -n "__hutch_at 'container create'" -l name -x -d 'Name of the container'
-complete -c hutch -n "__hutch_at 'container create'" -l network -l net -x -a '(__hutch_network_modes)' -d 'Network: private (default), slirp4netns, pasta, none, host, container:NAME, ns:PATH or NET[,NET]'
+complete -c hutch -n "__hutch_at 'container create'" -l network -l net -x -a '(__hutch_network_modes)' -d 'Network: private (default), slirp4netns, pasta, none, host, container:NAME, ns:PATH or NET[:OPTIONS] (alias=, ip=, ip6=, mac=, interface_name=), repeatable'
 complete -c hutch -n "__hutch_at 'container create'" -l pod -x -a '(__hutch_pod_names)' -d 'Join a pod (NAME or ID), or create it first: new:NAME'
 complete -c hutch -n "__hutch_at 'container create'" -l restart -x -a 'no always unless-stopped on-failure' -d 'Restart policy: no (never), always, unless-stopped, on-failure[:N]'
 complete -c hutch -n "__hutch_at 'container create'" -l label -s l -x -d 'Set a label (KEY=VALUE) on the container'

@@ -12,6 +12,7 @@ from hutch.api.flags import (
     RUN,
     RUN_CREATE_UPDATE,
     Flag,
+    networks,
     number,
     or_empty,
     pull_policy,
@@ -106,14 +107,15 @@ FLAGS: tuple[Flag, ...] = (
         "Container domain name (in a private UTS namespace, the default).",
     ),
     text("--name", "name", "Name of the container."),
-    text(
+    Flag(
         "--network",
         "network",
         "Network: private (default), slirp4netns, pasta, none, host, container:NAME, ns:PATH "
-        "or NET[,NET].",
+        "or NET[:OPTIONS] (alias=, ip=, ip6=, mac=, interface_name=), repeatable.",
+        "list",
         aliases=("--net",),
-        default="",
         values="network",
+        parse=networks,
     ),
     text("--pod", "pod", "Join a pod (NAME or ID), or create it first: new:NAME.", values="pod"),
     text(

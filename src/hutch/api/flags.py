@@ -167,3 +167,26 @@ def systemd_mode(value: object, flag: str) -> str:
 def or_empty(value: object, flag: str) -> str:
     """Not given is the empty string (the options' "default" spelling)."""
     return str(value) if value else ""
+
+
+# --network values that are a mode of their own, not networks (a container has one)
+_NETWORK_MODES = ("none", "host", "private", "slirp4netns", "pasta", "container", "ns")
+
+
+def networks(value: object, flag: str) -> str:
+    """Several ``--network`` flags: several user-defined networks, each with its
+    options (``NAME:ip=...``), as one ``NET,NET`` value; a mode (host, none,
+    private...) goes alone, refused in podman's words beside another."""
+    if value is None:
+        return ""
+    if not isinstance(value, list | tuple):
+        return str(value)
+    values = [str(v) for v in value]
+    if len(values) > 1:
+        for v in values:
+            if v.partition(":")[0] in _NETWORK_MODES:
+                raise InvalidArgument(
+                    f"can only set extra network names, selected mode {v} conflicts with "
+                    "bridge: invalid argument"
+                )
+    return ",".join(values)

@@ -82,6 +82,7 @@ class NetworkConnectOptions:
     ip: str | None = None
     aliases: tuple[str, ...] = ()
     ip6: str | None = None
+    mac_address: str | None = None  # podman's --mac-address of network connect
 
 
 @dataclass(frozen=True)

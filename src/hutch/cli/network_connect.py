@@ -22,9 +22,14 @@ def register(network_app: typer.Typer) -> None:
         alias: Annotated[
             list[str] | None, typer.Option("--alias", help="Another name on this network.")
         ] = None,
+        mac_address: Annotated[
+            str | None, typer.Option("--mac-address", help="MAC address on the network.")
+        ] = None,
     ) -> None:
         """Connect a container to a network (a running one at once)."""
         from hutch.api.networks import NetworkConnectOptions
 
-        options = NetworkConnectOptions(network, container, ip, tuple(alias or ()), ip6)
+        options = NetworkConnectOptions(
+            network, container, ip, tuple(alias or ()), ip6, mac_address
+        )
         state_of(ctx).engine().networks.connect(options)

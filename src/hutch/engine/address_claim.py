@@ -2,7 +2,8 @@
 it at its start (``networks.before_start``).
 
 Only a pod clone's infra and the pods it was cloned from are so
-(``engine/pod_addresses.py``): the clone keeps the original's static --ip/--ip6,
+(``engine/pod_addresses.py``): the clone keeps the original's static --ip/--ip6
+(or ``--network NAME:ip=``),
 as podman's clone does, and they hold it in turn. podman takes addresses at each
 start; hutch holds them from create to rm, one holder per address, so the start
 of any of them takes the static address over from the one holding it when that
@@ -30,6 +31,7 @@ from contextlib import ExitStack, contextmanager
 
 from hutch.api.errors import Conflict, NoSuchObject
 from hutch.engine import container_state as cs
+from hutch.engine import netopts
 from hutch.engine.context import EngineContext
 from hutch.engine.netrun import rundir
 from hutch.runtime.spec_network import Attachment, NetworkSpec
@@ -45,8 +47,9 @@ def starting(ctx: EngineContext, container: cs.Container) -> Iterator[None]:
     """Held around a start, from before ``claim`` until the command runs: the locks
     of the container's static addresses, in one order (no two starts wait on each
     other). Containers without one (most) take no lock."""
-    net = container.config.options.net
-    static = sorted({_spelled(a) for a in (net.ip, net.ip6) if a})
+    options = container.config.options
+    given = (options.net.ip, options.net.ip6, *netopts.static_addresses(options.network))
+    static = sorted({_spelled(a) for a in given if a})
     with ExitStack() as stack:
         if static:
             directory = rundir(ctx) / _LOCKS
@@ -95,7 +98,7 @@ def _running(ctx: EngineContext, container_id: str) -> bool:
 
 def record(container_id: str, a: Attachment) -> AttachmentRecord:
     """The store's row of the container's attachment ``a`` (of its spec)."""
-    position = int(a.interface.removeprefix("eth"))
+    position = a.position if a.position >= 0 else int(a.interface.removeprefix("eth"))
     return AttachmentRecord(
         container_id, a.network, position, a.address, a.mac, a.aliases, a.address6
     )

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from hutch.api.container_list import ContainerSummary, ListContainersOptions
 from hutch.api.errors import HutchError, InvalidArgument
 from hutch.engine import container_state as cs
+from hutch.engine import netopts
 from hutch.engine.container_filters import Lookups, parse_filters, sort_key, tree_size
 from hutch.engine.context import EngineContext
 from hutch.runtime import state as st
@@ -108,7 +109,7 @@ class ContainerList:
             out.append(
                 ContainerListing(
                     summary=item,
-                    network_mode=container.config.options.network,
+                    network_mode=netopts.shown(container.config.options.network),
                     networks=netquery.endpoints(net),
                     size_root_fs=size_root_fs,
                     exposed=tuple(netquery.port_bindings(container, ())),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ipaddress
-import re
 import socket
 from dataclasses import replace
 from pathlib import Path
@@ -11,7 +10,7 @@ from pathlib import Path
 from hutch.api.container_config import RunOptions
 from hutch.api.errors import HostNotReady, InvalidArgument
 from hutch.config.settings import Settings
-from hutch.engine import helper_options, ports
+from hutch.engine import helper_options, netopts, ports
 from hutch.net.backend import choose_backend, pasta_loses_loopback_udp
 from hutch.oci.image import ImageConfig
 from hutch.runtime import etcfiles
@@ -28,10 +27,21 @@ DEFAULT_ALIASES = ("bridge",)
 
 def resolve_mode(options: RunOptions, settings: Settings) -> RunOptions:
     """Fill in the default network (the ``[network] default`` setting); podman's
-    ``--network bridge`` is that default network too, as it is for rootless podman."""
-    if options.network and options.network not in DEFAULT_ALIASES:
+    ``--network bridge`` is that default network too, as it is for rootless podman,
+    and ``bridge:OPTIONS`` that network with the options."""
+    name, sep, rest = options.network.partition(":")
+    if options.network and name not in DEFAULT_ALIASES:
         return options
-    return replace(options, network=settings.default_network or "private")
+    default = settings.default_network or "private"
+    if sep and kind(default) != "bridge":
+        # the private network has one fixed layout: no address or MAC of one's own
+        raise InvalidArgument(
+            "invalid config provided: networks and static ip/mac address can only be used "
+            "with Bridge mode networking",
+            hint=f"--network {name} is the private network (pasta or slirp4netns) here; "
+            "per-network options need a user-defined network (hutch network create)",
+        )
+    return replace(options, network=f"{default}{sep}{rest}")
 
 
 # podman's --network slirp4netns and --network pasta: the private network through
@@ -65,7 +75,8 @@ def looks_up_records(mode: str) -> bool:
 
 
 def user_networks(mode: str) -> list[str]:
-    return [n for n in mode.split(",") if n] if kind(mode) == "bridge" else []
+    """The names of the user-defined networks of ``mode`` (without their options)."""
+    return netopts.names(mode) if kind(mode) == "bridge" else []
 
 
 # podman's modes that hutch does not have (a network cannot be named so either)
@@ -82,13 +93,18 @@ def check_mode(mode: str) -> None:
         raise InvalidArgument(f"invalid --network {mode!r}: a container or path must follow")
     if what == "bridge":
         names = user_networks(mode)
-        if not names or any(not valid_name(n) or n in UNSUPPORTED for n in names):
+        if mode.partition(":")[0] in MODES:
+            raise InvalidArgument(
+                f"invalid --network {mode!r}: options are for user-defined networks only"
+            )
+        if not names or any(not valid_name(n) or n in (*UNSUPPORTED, *MODES) for n in names):
             raise InvalidArgument(
                 f"invalid --network {mode!r}: use {', '.join(MODES)}, container:NAME, ns:PATH "
                 "or the names of networks (hutch network create)"
             )
         if len(set(names)) != len(names):
             raise InvalidArgument(f"invalid --network {mode!r}: a network is named twice")
+        netopts.interfaces(netopts.parse(mode))  # the options, and one name per link
 
 
 def validate(options: RunOptions) -> None:
@@ -122,9 +138,6 @@ def validate(options: RunOptions) -> None:
             raise InvalidArgument(f"invalid --dns {server!r}: not an IP address") from exc
 
 
-_MAC = re.compile(r"[0-9a-fA-F]{2}([:-])[0-9a-fA-F]{2}(\1[0-9a-fA-F]{2}){4}")
-
-
 def check_mac(mac: str, what: str) -> None:
     """--mac-address, refused as podman 4.3.1 does: only on a user-defined network
     (a bridge; pasta and slirp4netns have their own fixed layout)."""
@@ -137,7 +150,7 @@ def check_mac(mac: str, what: str) -> None:
         raise InvalidArgument(
             "--mac-address can only be set when the network mode is bridge: invalid argument"
         )
-    if not _MAC.fullmatch(mac):
+    if not netopts.MAC.fullmatch(mac):
         raise InvalidArgument(f"address {mac}: invalid MAC address")
 
 

@@ -24,7 +24,7 @@ from dataclasses import replace
 
 from hutch.api.common import PruneReport
 from hutch.api.container_actions import ActionReport
-from hutch.api.container_config import RunOptions
+from hutch.api.container_config import NetworkOptions, RunOptions
 from hutch.api.errors import Conflict, HostNotReady, HutchError, InvalidArgument, NoSuchObject
 from hutch.api.network_compat import BRIDGE_OPTIONS
 from hutch.api.networks import (
@@ -38,7 +38,7 @@ from hutch.api.networks import (
     NetworkSummary,
     NetworkUpdateOptions,
 )
-from hutch.engine import address_claim, default_network, netconfig, network_flags
+from hutch.engine import address_claim, default_network, netconfig, netopts, network_flags
 from hutch.engine import container_state as cs
 from hutch.engine.context import EngineContext
 from hutch.engine.netquery import network_of
@@ -99,6 +99,12 @@ def prepare(ctx: EngineContext, options: RunOptions, net: NetworkSpec) -> Networ
         _check_address(records[0], options.net.ip, 4)
     if options.net.ip6 is not None:
         _check_address(records[0], options.net.ip6, 6)
+    for network, choice in zip(records, netopts.parse(mode), strict=True):
+        # NAME:ip=...,ip6=...: that network's own, checked as --ip is
+        if choice.ip is not None:
+            _check_address(network, choice.ip, 4, "requested static ip")
+        if choice.ip6 is not None:
+            _check_address(network, choice.ip6, 6, "requested static ip")
     return replace(net, runtime_dir=str(rundir(ctx)))
 
 
@@ -114,10 +120,11 @@ def _find(ctx: EngineContext, name: str) -> NetworkSummary:
         raise InvalidArgument(str(exc)) from exc
 
 
-def _check_address(record: NetworkSummary, ip: str, version: int) -> None:
+def _check_address(record: NetworkSummary, ip: str, version: int, flag: str = "") -> None:
     """``--ip`` (4) or ``--ip6`` (6): a host address of the network's subnet of
-    that family, not its network, broadcast or gateway address."""
-    flag = "--ip" if version == 4 else "--ip6"
+    that family, not its network, broadcast or gateway address. ``flag``: what
+    the messages call it, when not that flag."""
+    flag = flag or ("--ip" if version == 4 else "--ip6")
     if not record.subnets:
         raise InvalidArgument(
             f"{flag} {ip}: network {record.name} assigns no addresses (--ipam-driver none)"
@@ -184,14 +191,19 @@ def _default_network(
     return options
 
 
-def _attachment(record: NetworkSummary, a: AttachmentRecord, default_route: bool) -> Attachment:
+def _attachment(
+    record: NetworkSummary, a: AttachmentRecord, default_route: bool, interface: str = ""
+) -> Attachment:
     """The container's side of one network; on one without IPAM (``--ipam-driver none``)
-    only the link: no address, gateway, default route or firewall table."""
+    only the link: no address, gateway, default route or firewall table. ``interface``:
+    the link's name in the container (``NAME:interface_name=``, or the first eth<N>
+    free), else eth<position>."""
     subnet, subnet6 = pools(record)
     return Attachment(
         network=record.name,
         bridge=record.bridge,
-        interface=f"eth{a.position}",
+        interface=interface or f"eth{a.position}",
+        position=a.position,
         address=a.address,
         prefix=ipaddress.ip_network(subnet.subnet).prefixlen if subnet else 0,
         gateway=subnet.gateway if subnet else "",
@@ -224,23 +236,26 @@ def allocate(
         return net
     attachments: list[Attachment] = []
     routed = False
-    for i, name in enumerate(netconfig.user_networks(options.network)):
-        record = _find(ctx, name)
+    choices = netopts.parse(options.network) if netconfig.kind(options.network) == "bridge" else ()
+    links = netopts.interfaces(choices)
+    for i, choice in enumerate(choices):
+        record = _find(ctx, choice.name)
+        # the network's own options win; the global flags are the first network's
+        first = options.net if i == 0 else NetworkOptions()
+        mac = choice.mac or (first.mac_address and netconfig.normal_mac(first.mac_address))
         a = store(ctx).attach(
             container_id,
             record.name,
             pools(record),
-            address=options.net.ip if i == 0 else None,
-            aliases=options.net.aliases,
-            address6=options.net.ip6 if i == 0 else None,
-            mac=netconfig.normal_mac(options.net.mac_address)
-            if i == 0 and options.net.mac_address
-            else None,
+            address=choice.ip or first.ip,
+            aliases=tuple(dict.fromkeys((*options.net.aliases, *choice.aliases))),
+            address6=choice.ip6 or first.ip6,
+            mac=mac or None,
             shared=shared and i == 0,
         )
         route = not routed and not record.internal and bool(record.subnets)
         routed = routed or route
-        attachments.append(_attachment(record, a, route))
+        attachments.append(_attachment(record, a, route, links[i]))
     publish_dns(ctx)
     return replace(net, attachments=tuple(attachments), container_id=container_id)
 
@@ -678,6 +693,9 @@ class NetworkService:
             _check_address(record, options.ip, 4)
         if options.ip6 is not None:
             _check_address(record, options.ip6, 6)
+        mac = options.mac_address
+        if mac is not None:
+            netconfig.check_mac(mac, "bridge")  # podman's words for a bad one
         a = store(ctx).attach(
             container.record.id,
             record.name,
@@ -685,13 +703,16 @@ class NetworkService:
             address=options.ip,
             aliases=options.aliases,
             address6=options.ip6,
+            mac=netconfig.normal_mac(mac) if mac else None,
         )
         route = (
             not any(x.default_route for x in net.attachments)
             and not record.internal
             and bool(record.subnets)
         )
-        attachment = _attachment(record, a, route)
+        # the first eth<N> free: another network's interface_name may hold eth<position>
+        link = netopts.free_interface([x.interface for x in net.attachments])
+        attachment = _attachment(record, a, route, link)
         try:
             if container.running:
                 rootless.ensure(rundir(ctx))

@@ -55,8 +55,12 @@ def _nft(text: str) -> None:
         raise AttachError(f"nft failed: {proc.stderr.strip()}")
 
 
-def _veth_names(container_id: str, interface: str) -> tuple[str, str]:
-    pos = interface.removeprefix("eth")
+def _veth_names(container_id: str, a: dict[str, Any]) -> tuple[str, str]:
+    """By the attachment's position, not its interface (an interface_name may be
+    15 characters, which the prefix would push over the kernel's limit)."""
+    pos = a.get("position", -1)
+    if pos is None or pos < 0:
+        pos = a["interface"].removeprefix("eth")  # a spec written before positions
     return f"v{container_id[:10]}{pos}", f"p{container_id[:10]}{pos}"
 
 
@@ -112,7 +116,7 @@ def _outer(container_id: str, attachments: list[dict[str, Any]], ctr_fd: int, ru
     with Rtnl() as ip:
         for a in attachments:
             bridge = _ensure_bridge(ip, a, rundir)
-            host, peer = _veth_names(container_id, a["interface"])
+            host, peer = _veth_names(container_id, a)
             stale = ip.index(host)
             if stale is not None:
                 ip.delete_link(stale)  # of a previous run whose namespace is not gone yet
@@ -134,7 +138,7 @@ def _inner(container_id: str, attachments: list[dict[str, Any]]) -> None:
         if lo is not None:
             ip.set_link(lo, up=True)
         for a in attachments:
-            _host, peer = _veth_names(container_id, a["interface"])
+            _host, peer = _veth_names(container_id, a)
             index = ip.index(peer)
             if index is None:
                 raise AttachError(f"the veth end {peer} did not reach the container")

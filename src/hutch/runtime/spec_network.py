@@ -47,6 +47,9 @@ class Attachment:
     # the network's --dns servers when it has no name server of its own (--disable-dns,
     # --ipam-driver none): the container asks them directly, as with podman
     direct_dns: tuple[str, ...] = ()
+    # the store's position of the attachment (its veth pair's names); -1 in a spec
+    # written before: the interface is eth<position> there
+    position: int = -1
 
 
 @dataclass(frozen=True)

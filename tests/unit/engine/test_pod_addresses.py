@@ -203,9 +203,10 @@ def test_the_name_server_does_not_answer_for_a_clone_without_an_address(
     assert n1["members"] == {"10.89.7.10": INFRA}
 
 
-def _starter(ip: str = "", ip6: str = "") -> Any:
+def _starter(ip: str = "", ip6: str = "", network: str = "n1") -> Any:
     net = SimpleNamespace(ip=ip, ip6=ip6)
-    return SimpleNamespace(config=SimpleNamespace(options=SimpleNamespace(net=net)))
+    options = SimpleNamespace(net=net, network=network)
+    return SimpleNamespace(config=SimpleNamespace(options=options))
 
 
 def test_a_start_holds_its_static_addresses_locked_until_its_command_runs(
@@ -225,6 +226,12 @@ def test_a_start_holds_its_static_addresses_locked_until_its_command_runs(
                 fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
     for name in names:  # released
         with open(locks / name) as other:
+            fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    # a network's own ip= (--network NAME:ip=) is as static as --ip
+    own = _starter(network="n1:ip=10.89.7.11,n2:ip6=fd00:8::0:5")
+    with address_claim.starting(ctx, own):
+        assert {"10.89.7.11", "fd00:8::5"} <= {p.name for p in locks.iterdir()}
+        with open(locks / "10.89.7.11") as other, pytest.raises(BlockingIOError):
             fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
 
 
