@@ -83,7 +83,7 @@ def message(exc: ClickException, root: Any, args: Sequence[str]) -> str:
         if param is None or param.param_type_name == "argument":
             return _arity_message(context, own) or text
         return text
-    if type(exc).__name__ == "BadParameter" and param is not None and "is not a valid" in text:
+    if type(exc).__name__ == "BadParameter" and param is not None and _refused_number(text):
         return _invalid_value(context, param, own) or text
     unknown = _NO_SUCH_COMMAND.match(text)
     if unknown is not None:
@@ -104,6 +104,12 @@ def needs_argument(name: str) -> str:
     if name.startswith("--") or len(name) != 2:
         return f"flag needs an argument: {name}"
     return f"flag needs an argument: {name[1]!r} in {name}"
+
+
+def _refused_number(text: str) -> bool:
+    """click's refusal of a number's spelling, or of a negative one for an unsigned
+    flag (declared with ``min=0``: pflag's ParseUint refuses its sign alike)."""
+    return "is not a valid" in text or "is not in the range x>=0" in text
 
 
 def _parsed(context: Any, own: Sequence[str]) -> tuple[dict[str, Any], list[str]] | None:

@@ -55,6 +55,13 @@ def retryable(exc: BaseException) -> bool:
     return isinstance(exc, RegistryError) and not isinstance(exc, AuthError | DigestMismatch)
 
 
+def announce(message: str) -> None:
+    """A retry's announcement, on stderr as podman's warning (also with -q)."""
+    import sys
+
+    print(f"WARN: {message}", file=sys.stderr)
+
+
 def with_retries(
     policy: RetryPolicy,
     work: Callable[[], T],
