@@ -197,3 +197,60 @@ def test_version_11_starts_each_history_with_its_names(tmp_path: Path) -> None:
     one, two = store.get("i1"), store.get("i2")
     assert one is not None and one.names_history == ("localhost/b:1", "localhost/a:1")
     assert two is not None and two.names_history == ()
+
+
+def test_version_16_lists_the_old_containers_that_mount_an_image(tmp_path: Path) -> None:
+    """Containers made before version 14 have no link to an image they mount with
+    ``--mount type=image`` (the record names it as given): 16 lists them, for the
+    engine to link from their spec; the others are not listed, nor is one linked."""
+    path = tmp_path / "h.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    for script in db._SCHEMA[:13]:
+        conn.executescript(script)
+    conn.execute("PRAGMA user_version = 13")
+    image_mount = b'{"mounts":[{"kind":"image","destination":"/m","source":"alpine"}],"version":1}'
+    bind_mount = b'{"mounts":[{"kind":"bind","destination":"/m","source":"/srv"}],"version":1}'
+    rows = [
+        ("c1", "mounts", image_mount),
+        ("c2", "binds", bind_mount),
+        ("c3", "plain", b'{"version":1}'),
+        ("c4", "broken", b"not json"),
+        ("c5", "untyped", b"{}"),
+    ]
+    conn.executemany(
+        "INSERT INTO containers (id, name, image_id, image_name, created, config) "
+        "VALUES (?, ?, 'i1', 'busybox', 1.0, ?)",
+        rows,
+    )
+    conn.close()
+    migrated = db.connect(path)
+    assert migrated.execute("PRAGMA user_version").fetchone()[0] == len(db._SCHEMA) >= 16
+    images = ImageStore(migrated)
+    assert images.unlinked_mounts() == ["c1"]
+    images.mounts_linked("c1")
+    assert images.unlinked_mounts() == []
+    migrated.close()
+
+
+def test_version_16_leaves_out_a_container_already_linked(tmp_path: Path) -> None:
+    path = tmp_path / "h.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    for script in db._SCHEMA[:15]:
+        conn.executescript(script)
+    conn.execute("PRAGMA user_version = 15")
+    config = b'{"mounts":[{"kind":"image","destination":"/m","source":"alpine"}]}'
+    conn.execute(
+        "INSERT INTO containers (id, name, image_id, image_name, created, config) "
+        "VALUES ('c1', 'new', 'i1', 'busybox', 1.0, ?)",
+        (config,),
+    )
+    conn.execute("INSERT INTO container_images VALUES ('c1', 'i2')")
+    conn.close()
+    migrated = db.connect(path)
+    assert ImageStore(migrated).unlinked_mounts() == []
+    # the list goes with the container
+    with db.transaction(migrated):
+        migrated.execute("INSERT INTO unlinked_image_mounts VALUES ('c1')")
+        migrated.execute("DELETE FROM containers WHERE id = 'c1'")
+    assert ImageStore(migrated).unlinked_mounts() == []
+    migrated.close()
