@@ -51,13 +51,19 @@ def test_rows_are_addressable_by_column_name(tmp_path: Path) -> None:
     conn.close()
 
 
+def _old_database(path: Path, version: int) -> sqlite3.Connection:
+    """A database as hutch made it at schema ``version`` (its first scripts only)."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    for script in db._SCHEMA[:version]:
+        conn.executescript(script)
+    conn.execute(f"PRAGMA user_version = {version}")
+    return conn
+
+
 def _database_of_version_5(path: Path) -> None:
     """A database as hutch made it before version 6, with a container that has a
     volume and a network address (both tables refer to ``containers``)."""
-    conn = sqlite3.connect(path, isolation_level=None)
-    for script in db._SCHEMA[:5]:
-        conn.executescript(script)
-    conn.execute("PRAGMA user_version = 5")
+    conn = _old_database(path, 5)
     conn.executescript(
         """
         INSERT INTO containers (id, name, image_id, image_name, created, state, config)
@@ -106,10 +112,7 @@ def test_version_6_drops_the_state_columns_and_keeps_the_rest(tmp_path: Path) ->
 
 def _database_of_version_7(path: Path) -> None:
     """A database as hutch made it before pods (version 8): one container."""
-    conn = sqlite3.connect(path, isolation_level=None)
-    for script in db._SCHEMA[:7]:
-        conn.executescript(script)
-    conn.execute("PRAGMA user_version = 7")
+    conn = _old_database(path, 7)
     conn.executescript(
         """
         INSERT INTO containers (id, name, image_id, image_name, created, config)
@@ -149,10 +152,7 @@ def test_version_9_gives_old_images_todays_size(tmp_path: Path) -> None:
     """An image recorded before sizes were counted as podman counts them (its layers'
     files only) gets the size the store records today for the same image."""
     path = tmp_path / "h.db"
-    conn = sqlite3.connect(path, isolation_level=None)
-    for script in db._SCHEMA[:8]:
-        conn.executescript(script)
-    conn.execute("PRAGMA user_version = 8")
+    conn = _old_database(path, 8)
     conn.executescript(
         f"""
         INSERT INTO layers VALUES ('l1', 'l1', '{TAR}', 10240, 7000, 1.0);
@@ -180,10 +180,7 @@ def test_version_9_gives_old_images_todays_size(tmp_path: Path) -> None:
 
 def test_version_11_starts_each_history_with_its_names(tmp_path: Path) -> None:
     path = tmp_path / "h.db"
-    conn = sqlite3.connect(path, isolation_level=None)
-    for script in db._SCHEMA[:10]:
-        conn.executescript(script)
-    conn.execute("PRAGMA user_version = 10")
+    conn = _old_database(path, 10)
     conn.executescript(
         """
         INSERT INTO images VALUES ('i1', x'7b7d', x'7b7d', 'sha256:d', 1.0, 6);
@@ -204,10 +201,7 @@ def test_version_16_lists_the_old_containers_that_mount_an_image(tmp_path: Path)
     ``--mount type=image`` (the record names it as given): 16 lists them, for the
     engine to link from their spec; the others are not listed, nor is one linked."""
     path = tmp_path / "h.db"
-    conn = sqlite3.connect(path, isolation_level=None)
-    for script in db._SCHEMA[:13]:
-        conn.executescript(script)
-    conn.execute("PRAGMA user_version = 13")
+    conn = _old_database(path, 13)
     image_mount = b'{"mounts":[{"kind":"image","destination":"/m","source":"alpine"}],"version":1}'
     bind_mount = b'{"mounts":[{"kind":"bind","destination":"/m","source":"/srv"}],"version":1}'
     rows = [
@@ -234,10 +228,7 @@ def test_version_16_lists_the_old_containers_that_mount_an_image(tmp_path: Path)
 
 def test_version_16_leaves_out_a_container_already_linked(tmp_path: Path) -> None:
     path = tmp_path / "h.db"
-    conn = sqlite3.connect(path, isolation_level=None)
-    for script in db._SCHEMA[:15]:
-        conn.executescript(script)
-    conn.execute("PRAGMA user_version = 15")
+    conn = _old_database(path, 15)
     config = b'{"mounts":[{"kind":"image","destination":"/m","source":"alpine"}]}'
     conn.execute(
         "INSERT INTO containers (id, name, image_id, image_name, created, config) "
