@@ -72,6 +72,12 @@ CASES = [
     ("rm",),
     ("volume", "rm"),
     ("pod", "rm"),
+    ("pod", "logs"),
+    ("pod", "top"),
+    ("pod", "inspect"),
+    ("attach", "a", "b"),
+    ("container", "attach", "a", "b"),
+    ("pod", "logs", "a", "b"),
     # unknown commands
     ("bogus-command",),
     ("volume", "bogus"),

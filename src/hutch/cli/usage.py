@@ -56,10 +56,25 @@ _OWN_WORDS = {"--blkio-weight": "invalid value for blkio-weight: {error}"}
 # hutch's declaration gives (``pull`` takes several images there): (least, most).
 _ARITY: dict[str, tuple[int, int | None]] = {"pull": (1, None), "image pull": (1, None)}
 
-# podman's own words for a command given none of the arguments it needs
+# podman's own words for a command given none of the arguments it needs, and for one
+# given too many (``{path}``: the command as typed, "hutch attach")
 _SAVE = "need at least 1 argument"
 _EXEC = "exec requires the name or ID of a container or the --latest flag"
-_NONE_GIVEN = {"save": _SAVE, "image save": _SAVE, "exec": _EXEC, "container exec": _EXEC}
+_NONE_GIVEN = {
+    "save": _SAVE,
+    "image save": _SAVE,
+    "exec": _EXEC,
+    "container exec": _EXEC,
+    "pod logs": "specify at least one pod name or ID to log",
+    "pod top": "you must provide the name or id of a running pod",
+    "pod inspect": "no names or ids specified",
+}
+_ONE_AT_MOST = "`{path}` accepts at most one argument"
+_TOO_MANY = {
+    "attach": _ONE_AT_MOST,
+    "container attach": _ONE_AT_MOST,
+    "pod logs": "requires exactly 1 arg",
+}
 
 _NO_SUCH_COMMAND = re.compile(r"No such command (?P<name>'.*'|\".*\")\.")
 
@@ -171,6 +186,8 @@ def _arity_message(context: Any, own: Sequence[str]) -> str | None:
     path = context.command_path.partition(" ")[2]
     if received == 0 and path in _NONE_GIVEN:
         return _NONE_GIVEN[path]
+    if received > 0 and path in _TOO_MANY:
+        return _TOO_MANY[path].format(path=context.command_path)
     if path in _ARITY:
         wanted = _ARITY[path]
         if not _satisfied(wanted, received):  # else hutch takes fewer than podman: its own

@@ -175,6 +175,11 @@ def test_a_command_without_arguments_says_so_as_podman(
         # podman's own words for none at all
         (["save"], "need at least 1 argument"),
         (["exec"], "exec requires the name or ID of a container or the --latest flag"),
+        (
+            ["container", "attach", "a", "b"],
+            "`hutch container attach` accepts at most one argument",
+        ),
+        (["pod", "logs", "a", "b"], "requires exactly 1 arg"),
         # pflag's words for flag values
         (["ps", "--filter"], "flag needs an argument: --filter"),
         (["ps", "-f"], "flag needs an argument: 'f' in -f"),
