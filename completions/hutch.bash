@@ -32,8 +32,8 @@ _hutch_options() {
     "images") echo --quiet -q --format --no-trunc --noheading -n --digests --all -a --filter -f --sort --history ;;
     "import") echo --change -c --message -m --quiet -q ;;
     "rmi") echo --force -f --all -a --ignore -i ;;
-    "pull") echo --platform --arch --os --variant --all-tags -a --quiet -q --tls-verify --creds --authfile --cert-dir ;;
-    "push") echo --digestfile --format -f --compression-format --compression-level --force-compression --no-force-compression --quiet -q --tls-verify --creds --authfile --cert-dir ;;
+    "pull") echo --platform --arch --os --variant --all-tags -a --quiet -q --tls-verify --creds --authfile --cert-dir --retry --retry-delay ;;
+    "push") echo --digestfile --format -f --compression-format --compression-level --force-compression --no-force-compression --quiet -q --tls-verify --creds --authfile --cert-dir --retry --retry-delay ;;
     "search") echo --filter -f --format --limit --list-tags --no-trunc --compatible --tls-verify --creds --authfile --cert-dir ;;
     "history") echo --no-trunc --quiet -q --format --human --no-human -H ;;
     "save") echo --output -o --format --quiet -q --multi-image-archive -m --uncompressed ;;
@@ -183,8 +183,8 @@ _hutch_options() {
     "image import") echo --change -c --message -m --quiet -q ;;
     "image rm") echo --force -f --all -a --ignore -i ;;
     "image inspect") echo --format -f ;;
-    "image pull") echo --platform --arch --os --variant --all-tags -a --quiet -q --tls-verify --creds --authfile --cert-dir ;;
-    "image push") echo --digestfile --format -f --compression-format --compression-level --force-compression --no-force-compression --quiet -q --tls-verify --creds --authfile --cert-dir ;;
+    "image pull") echo --platform --arch --os --variant --all-tags -a --quiet -q --tls-verify --creds --authfile --cert-dir --retry --retry-delay ;;
+    "image push") echo --digestfile --format -f --compression-format --compression-level --force-compression --no-force-compression --quiet -q --tls-verify --creds --authfile --cert-dir --retry --retry-delay ;;
     "image search") echo --filter -f --format --limit --list-tags --no-trunc --compatible --tls-verify --creds --authfile --cert-dir ;;
     "image history") echo --no-trunc --quiet -q --format --human --no-human -H ;;
     "image save") echo --output -o --format --quiet -q --multi-image-archive -m --uncompressed ;;
@@ -212,8 +212,8 @@ _hutch_value_options() {
     "") echo --root --runroot --log-level --storage-driver --storage-opt --tmpdir --cgroup-manager --events-backend --module --out --url --connection -c ;;
     "images") echo --format --filter -f --sort ;;
     "import") echo --change -c --message -m ;;
-    "pull") echo --platform --arch --os --variant --creds --authfile --cert-dir ;;
-    "push") echo --digestfile --format -f --compression-format --compression-level --creds --authfile --cert-dir ;;
+    "pull") echo --platform --arch --os --variant --creds --authfile --cert-dir --retry --retry-delay ;;
+    "push") echo --digestfile --format -f --compression-format --compression-level --creds --authfile --cert-dir --retry --retry-delay ;;
     "search") echo --filter -f --format --limit --creds --authfile --cert-dir ;;
     "history") echo --format ;;
     "save") echo --output -o --format ;;
@@ -332,8 +332,8 @@ _hutch_value_options() {
     "image ls") echo --format --filter -f --sort ;;
     "image import") echo --change -c --message -m ;;
     "image inspect") echo --format -f ;;
-    "image pull") echo --platform --arch --os --variant --creds --authfile --cert-dir ;;
-    "image push") echo --digestfile --format -f --compression-format --compression-level --creds --authfile --cert-dir ;;
+    "image pull") echo --platform --arch --os --variant --creds --authfile --cert-dir --retry --retry-delay ;;
+    "image push") echo --digestfile --format -f --compression-format --compression-level --creds --authfile --cert-dir --retry --retry-delay ;;
     "image search") echo --filter -f --format --limit --creds --authfile --cert-dir ;;
     "image history") echo --format ;;
     "image save") echo --output -o --format ;;
@@ -378,6 +378,8 @@ _hutch_option_values() {
     "pull --creds") echo "@none" ;;
     "pull --authfile") echo "@none" ;;
     "pull --cert-dir") echo "@none" ;;
+    "pull --retry") echo "@none" ;;
+    "pull --retry-delay") echo "@none" ;;
     "push --digestfile") echo "@none" ;;
     "push --format"|"push -f") echo "json" ;;
     "push --compression-format") echo "@none" ;;
@@ -385,6 +387,8 @@ _hutch_option_values() {
     "push --creds") echo "@none" ;;
     "push --authfile") echo "@none" ;;
     "push --cert-dir") echo "@none" ;;
+    "push --retry") echo "@none" ;;
+    "push --retry-delay") echo "@none" ;;
     "search --filter"|"search -f") echo "@none" ;;
     "search --format") echo "json" ;;
     "search --limit") echo "@none" ;;
@@ -1312,6 +1316,8 @@ _hutch_option_values() {
     "image pull --creds") echo "@none" ;;
     "image pull --authfile") echo "@none" ;;
     "image pull --cert-dir") echo "@none" ;;
+    "image pull --retry") echo "@none" ;;
+    "image pull --retry-delay") echo "@none" ;;
     "image push --digestfile") echo "@none" ;;
     "image push --format"|"image push -f") echo "json" ;;
     "image push --compression-format") echo "@none" ;;
@@ -1319,6 +1325,8 @@ _hutch_option_values() {
     "image push --creds") echo "@none" ;;
     "image push --authfile") echo "@none" ;;
     "image push --cert-dir") echo "@none" ;;
+    "image push --retry") echo "@none" ;;
+    "image push --retry-delay") echo "@none" ;;
     "image search --filter"|"image search -f") echo "@none" ;;
     "image search --format") echo "json" ;;
     "image search --limit") echo "@none" ;;

@@ -52,9 +52,9 @@ function __hutch_value_options
         case 'import'
             printf '%s\n' --change -c --message -m
         case 'pull'
-            printf '%s\n' --platform --arch --os --variant --creds --authfile --cert-dir
+            printf '%s\n' --platform --arch --os --variant --creds --authfile --cert-dir --retry --retry-delay
         case 'push'
-            printf '%s\n' --digestfile --format -f --compression-format --compression-level --creds --authfile --cert-dir
+            printf '%s\n' --digestfile --format -f --compression-format --compression-level --creds --authfile --cert-dir --retry --retry-delay
         case 'search'
             printf '%s\n' --filter -f --format --limit --creds --authfile --cert-dir
         case 'history'
@@ -292,9 +292,9 @@ function __hutch_value_options
         case 'image inspect'
             printf '%s\n' --format -f
         case 'image pull'
-            printf '%s\n' --platform --arch --os --variant --creds --authfile --cert-dir
+            printf '%s\n' --platform --arch --os --variant --creds --authfile --cert-dir --retry --retry-delay
         case 'image push'
-            printf '%s\n' --digestfile --format -f --compression-format --compression-level --creds --authfile --cert-dir
+            printf '%s\n' --digestfile --format -f --compression-format --compression-level --creds --authfile --cert-dir --retry --retry-delay
         case 'image search'
             printf '%s\n' --filter -f --format --limit --creds --authfile --cert-dir
         case 'image history'
@@ -568,6 +568,8 @@ complete -c hutch -n "__hutch_at 'pull'" -l tls-verify -d 'Require HTTPS and ver
 complete -c hutch -n "__hutch_at 'pull'" -l creds -x -d 'Credentials USERNAME[:PASSWORD] for the registry'
 complete -c hutch -n "__hutch_at 'pull'" -l authfile -x -d 'Path of the authentication file (auth.json)'
 complete -c hutch -n "__hutch_at 'pull'" -l cert-dir -x -d 'Directory with CA certificates (*.crt) and client certificates for the registry'
+complete -c hutch -n "__hutch_at 'pull'" -l retry -x -d 'Tries after a failed transfer (default 3)'
+complete -c hutch -n "__hutch_at 'pull'" -l retry-delay -x -d 'Pause between tries (default: 2s, doubled at each)'
 complete -c hutch -n "__hutch_at 'pull'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'pull' 1" -f -a '(__hutch_image_names)'
 
@@ -582,6 +584,8 @@ complete -c hutch -n "__hutch_at 'push'" -l tls-verify -d 'Require HTTPS and ver
 complete -c hutch -n "__hutch_at 'push'" -l creds -x -d 'Credentials USERNAME[:PASSWORD] for the registry'
 complete -c hutch -n "__hutch_at 'push'" -l authfile -x -d 'Path of the authentication file (auth.json)'
 complete -c hutch -n "__hutch_at 'push'" -l cert-dir -x -d 'Directory with CA certificates (*.crt) and client certificates for the registry'
+complete -c hutch -n "__hutch_at 'push'" -l retry -x -d 'Tries after a failed transfer (default 3)'
+complete -c hutch -n "__hutch_at 'push'" -l retry-delay -x -d 'Pause between tries (default: 2s, doubled at each)'
 complete -c hutch -n "__hutch_at 'push'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'push' 1" -F
 complete -c hutch -n "__hutch_arg 'push' 2" -F
@@ -2877,6 +2881,8 @@ complete -c hutch -n "__hutch_at 'image pull'" -l tls-verify -d 'Require HTTPS a
 complete -c hutch -n "__hutch_at 'image pull'" -l creds -x -d 'Credentials USERNAME[:PASSWORD] for the registry'
 complete -c hutch -n "__hutch_at 'image pull'" -l authfile -x -d 'Path of the authentication file (auth.json)'
 complete -c hutch -n "__hutch_at 'image pull'" -l cert-dir -x -d 'Directory with CA certificates (*.crt) and client certificates for the registry'
+complete -c hutch -n "__hutch_at 'image pull'" -l retry -x -d 'Tries after a failed transfer (default 3)'
+complete -c hutch -n "__hutch_at 'image pull'" -l retry-delay -x -d 'Pause between tries (default: 2s, doubled at each)'
 complete -c hutch -n "__hutch_at 'image pull'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'image pull' 1" -f -a '(__hutch_image_names)'
 
@@ -2891,6 +2897,8 @@ complete -c hutch -n "__hutch_at 'image push'" -l tls-verify -d 'Require HTTPS a
 complete -c hutch -n "__hutch_at 'image push'" -l creds -x -d 'Credentials USERNAME[:PASSWORD] for the registry'
 complete -c hutch -n "__hutch_at 'image push'" -l authfile -x -d 'Path of the authentication file (auth.json)'
 complete -c hutch -n "__hutch_at 'image push'" -l cert-dir -x -d 'Directory with CA certificates (*.crt) and client certificates for the registry'
+complete -c hutch -n "__hutch_at 'image push'" -l retry -x -d 'Tries after a failed transfer (default 3)'
+complete -c hutch -n "__hutch_at 'image push'" -l retry-delay -x -d 'Pause between tries (default: 2s, doubled at each)'
 complete -c hutch -n "__hutch_at 'image push'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'image push' 1" -F
 complete -c hutch -n "__hutch_arg 'image push' 2" -F

@@ -198,9 +198,15 @@ def _handler(reg: StallingRegistry) -> type[BaseHTTPRequestHandler]:
 
 
 @contextlib.contextmanager
-def stalling_registry(repository: str = "stall/pull", tag: str = "1") -> Iterator[StallingRegistry]:
+def stalling_registry(
+    repository: str = "stall/pull", tag: str = "1", *, port: int = 0, stall: bool = True
+) -> Iterator[StallingRegistry]:
+    """The registry on ``port`` (0: any free one); ``stall=False`` serves the layer
+    whole from the first request (a registry that comes up late, for ``--retry``)."""
     reg = _image(repository, tag)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(reg))
+    if not stall:
+        reg.stalled.set()  # as if it had stalled once already
+    server = ThreadingHTTPServer(("127.0.0.1", port), _handler(reg))
     server.daemon_threads = True
     reg.port = server.server_address[1]
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -107,7 +107,7 @@ def test_no_limit_flags_run_everywhere(hutch: Hutch, base_image: str) -> None:
 
 def test_bad_values_are_invalid_before_the_host_is_asked(hutch: Hutch, base_image: str) -> None:
     for flag, value, words in (
-        ("--memory", "lots", "invalid --memory 'lots'"),
+        ("--memory", "lots", "Error: invalid value for memory: invalid size: 'lots'"),  # podman's
         ("--cpus", "-1", "invalid --cpus"),
         ("--cgroups", "maybe", "invalid --cgroups 'maybe'"),
         ("--device-read-bps", "/dev/null:1mb", "not a block device"),

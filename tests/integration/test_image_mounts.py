@@ -6,6 +6,8 @@ the image, refused when it is outside the image or missing."""
 
 from __future__ import annotations
 
+import sqlite3
+
 from harness import Hutch
 
 IMG = "localhost/mnt:1"
@@ -53,6 +55,41 @@ def test_rmi_refuses_an_image_a_container_mounts(hutch: Hutch, base_image: str) 
     assert f'creating image volume "{IMG}":"/img": {IMG}: image not known' in again.stderr
     # the container's removal is the user's
     hutch("rm", "m")
+
+
+def test_rmi_refuses_the_image_of_a_container_made_before_the_links(
+    hutch: Hutch, base_image: str
+) -> None:
+    """A store of schema 13 (before rmi's links of ``--mount type=image``): its
+    containers that mount an image are linked from their spec when it is migrated,
+    so rmi and prune refuse the image as they do for a container made today."""
+    _image_with_dirs(hutch, base_image)
+    mount = f"type=image,source={IMG},destination=/img"
+    cid = hutch("create", "--name", "old", "--mount", mount, base_image, "ls", "/img").stdout
+    hutch("create", "--name", "plain", base_image, "true")  # no image mount: not listed
+    database = hutch.env.data_home / "hutch" / "storage" / "hutch.db"
+    with sqlite3.connect(database) as conn:  # the store as hutch left it at version 13
+        conn.executescript(
+            """
+            DROP TABLE container_images;
+            DROP TABLE compressed_blob_locations;
+            DROP TABLE compressed_blobs;
+            DROP TABLE unlinked_image_mounts;
+            PRAGMA user_version = 13;
+            """
+        )
+    refused = hutch("rmi", IMG, check=False)
+    assert refused.returncode == 2, refused
+    assert refused.stderr == (
+        f"Error: image used by {cid.strip()}: image is in use by a container: "
+        "consider listing external containers and force-removing image\n"
+    )
+    hutch("image", "prune", "-a", "-f")
+    assert hutch("image", "exists", IMG, check=False).returncode == 0
+    with sqlite3.connect(database) as conn:
+        assert conn.execute("SELECT count(*) FROM unlinked_image_mounts").fetchone() == (0,)
+    hutch("rm", "old", "plain")
+    hutch("rmi", IMG)
 
 
 def test_rmi_force_takes_the_image_volumes_with_their_containers(

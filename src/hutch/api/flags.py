@@ -135,6 +135,17 @@ def pull_policy(value: object, flag: str) -> str:
     return policy
 
 
+def invalid_value(value: str, label: str, parser: str) -> InvalidArgument:
+    """pflag's words for a value its flag's type refuses, the one place they are spelt
+    (cli/usage.py for click's int options, cli/pflag.py for switches, the parsers here
+    and in the engine): ``label`` as pflag names the flag ("-n, --last"), ``parser``
+    the Go function that refused it (ParseInt, ParseUint, ParseFloat, ParseBool)."""
+    return InvalidArgument(
+        f'invalid argument "{value}" for "{label}" flag: '
+        f'strconv.{parser}: parsing "{value}": invalid syntax'
+    )
+
+
 def unsigned(value: object, flag: str) -> int:
     """A number as podman's uint flags take it (``--timeout``, ``--preserve-fds``); None is 0."""
     if value is None:
@@ -146,10 +157,7 @@ def unsigned(value: object, flag: str) -> int:
     except ValueError:
         number = -1
     if number < 0:
-        raise InvalidArgument(
-            f'invalid argument "{word}" for "{flag}" flag: '
-            f'strconv.ParseUint: parsing "{word}": invalid syntax'
-        )
+        raise invalid_value(word, flag, "ParseUint")
     return number
 
 

@@ -74,6 +74,11 @@ class PullOptions:
     # Asked at each blob's start and each piece: True stops the pull (an API client
     # that went away); the blob in flight is discarded, no image is recorded.
     cancelled: Callable[[], bool] | None = None
+    # tries after a failed one (--retry; None: podman's 3; the engine's own pulls for
+    # run, create and build ask for none) and the pause (--retry-delay, a Go duration;
+    # None: 2 s, doubled at each), as registry/retry.py takes them
+    retry: int | None = 0
+    retry_delay: str | None = None
 
 
 @dataclass(frozen=True)
@@ -91,6 +96,8 @@ class PushOptions:
     compression_format: str | None = None
     compression_level: int | None = None
     force_compression: bool | None = None
+    retry: int | None = 0  # as PullOptions'
+    retry_delay: str | None = None
 
 
 @dataclass(frozen=True)

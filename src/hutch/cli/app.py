@@ -18,7 +18,7 @@ import typer
 from hutch import __version__
 from hutch.api.errors import EXIT_ENGINE
 from hutch.cli import exits, globals_, lazy, pflag, words
-from hutch.cli.clicknames import ClickException, NoSuchOption
+from hutch.cli.clicknames import ClickException
 from hutch.cli.state import AppState
 
 if TYPE_CHECKING:
@@ -399,8 +399,8 @@ def run_typer(args: list[str], engine: Engine | None = None) -> None:
     word, rest = words.first_word(args)
     app = build_app(engine, _modules_for(word, rest), args)
     lazy.prune(app, args)
+    command = typer.main.get_command(app)
     try:
-        command = typer.main.get_command(app)
         # make_context + invoke, not click's main(): main turns a broken pipe
         # (``hutch export C | head``) into exit 1, before exits.code_of could
         # stop quietly with 141 as a program killed by SIGPIPE does (podman).
@@ -410,36 +410,17 @@ def run_typer(args: list[str], engine: Engine | None = None) -> None:
         sys.exit(exc.exit_code)
     except (typer.Abort, EOFError):
         sys.exit(EXIT_ENGINE)
-    except NoSuchOption as exc:
-        # podman's (cobra's) words for a flag the command does not have; its
-        # "See '... --help'" line is left out: a usage error is one line here
-        name = exc.option_name
-        as_json = exits.compose_json(args, os.environ)  # compose --progress json: a JSON line
-        if name.startswith("--") or len(name) < 2:
-            exits.error(f"unknown flag: {name}", None, as_json=as_json)
-        else:
-            exits.error(f"unknown shorthand flag: {name[1]!r} in {name}", None, as_json=as_json)
-        sys.exit(EXIT_ENGINE)
     except ClickException as exc:
-        exits.error(usage_message(exc), None, as_json=exits.compose_json(args, os.environ))
+        from hutch.cli import usage
+
+        text = usage.message(exc, command, args)
+        exits.error(text, None, as_json=exits.compose_json(args, os.environ))
         sys.exit(EXIT_ENGINE)
     except Exception as exc:
         sys.exit(exits.code_of(exc, args))
     except KeyboardInterrupt as exc:
         sys.exit(exits.code_of(exc, args))
     sys.exit(result if isinstance(result, int) else 0)
-
-
-def usage_message(exc: ClickException) -> str:
-    """A usage error in podman's words where click's differ: a word given to a command
-    that takes none ("`podman ps` takes no arguments", its own name here)."""
-    message = exc.format_message()
-    context = getattr(exc, "ctx", None)
-    if context is not None and message.startswith("Got unexpected extra argument"):
-        params = context.command.params
-        if not any(p.param_type_name == "argument" for p in params):
-            return f"`{context.command_path}` takes no arguments"
-    return message
 
 
 help_words = words.help_words

@@ -35,10 +35,11 @@ CertDir = Annotated[
     ),
 ]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print no progress information.")]
-# artifact pull's and push's (registry/retry.py): tries after a failure, the pause between
+# pull's, push's, artifact pull's and push's (registry/retry.py): tries after a failure,
+# the pause between; podman's --retry is unsigned (cli/usage.py words a negative one)
 Retry = Annotated[
     int | None,
-    typer.Option("--retry", metavar="N", help="Tries after a failed transfer (default 3)."),
+    typer.Option("--retry", metavar="N", min=0, help="Tries after a failed transfer (default 3)."),
 ]
 RetryDelay = Annotated[
     str | None,

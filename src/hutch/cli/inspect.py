@@ -15,6 +15,8 @@ from hutch.cli.state import state_of
 if TYPE_CHECKING:
     from hutch.api.engine import Engine
 
+# podman's words for inspect without a name (or --latest)
+NO_NAMES = "no names or ids specified"
 TYPES = ("all", "container", "image", "volume", "network", "pod")
 _MISSING = {
     "container": inspecting.no_such_container,
@@ -44,7 +46,7 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """Show details of containers, images, volumes, networks or pods as JSON."""
-        names = t.many(ctx, names, latest, "inspect")
+        names = t.many(ctx, names, latest, "inspect", NO_NAMES)
         if type_ not in TYPES:
             raise InvalidArgument(
                 f'invalid type "{type_}": must be "image", "container", "pod", "network", '
@@ -116,7 +118,7 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """Show details of containers as JSON."""
-        names = t.many(ctx, names, latest, "container inspect")
+        names = t.many(ctx, names, latest, "container inspect", NO_NAMES)
         from hutch.api.containers import InspectOptions
         from hutch.api.podman_json import to_json
 

@@ -49,7 +49,9 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         """Print the logs of one or more containers."""
         from hutch.api.containers import LogsOptions
 
-        names = t.many(ctx, names, latest, "logs")
+        names = t.many(
+            ctx, names, latest, "logs", "specify at least one container name or ID to log"
+        )
         if tail is not None and tail < 0:
             tail = None  # podman: a negative tail means all lines
         options = LogsOptions(tuple(names), follow, tail, since, until, timestamps)

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from hutch.api.errors import InvalidArgument
+from hutch.api.flags import invalid_value
 
 # Go's strconv.ParseBool, exactly (it is case-sensitive in this way).
 _TRUE = frozenset(("1", "t", "T", "TRUE", "true", "True"))
@@ -59,6 +59,13 @@ class _Options:
     bools: dict[str, _Bool]
 
 
+def flag_label(param: Any) -> str:
+    """pflag's name of a flag in its messages: the shorthand, then the long name."""
+    shorts = [o for o in param.opts if not o.startswith("--")]
+    longs = [o for o in param.opts if o.startswith("--")]
+    return ", ".join([*shorts[:1], *longs[:1]])
+
+
 def _options(command: Any) -> _Options:
     takes_value: set[str] = set()
     bools: dict[str, _Bool] = {}
@@ -66,9 +73,7 @@ def _options(command: Any) -> _Options:
         if param.param_type_name != "option":  # typer's click has no public import
             continue
         if getattr(param, "is_bool_flag", False):
-            shorts = [o for o in param.opts if not o.startswith("--")]
-            longs = [o for o in param.opts if o.startswith("--")]
-            label = ", ".join([*shorts[:1], *longs[:1]])
+            label = flag_label(param)
             off = _off_spelling(param)
             for name in param.opts:
                 bools[name] = _Bool(on=name, off=off, label=label, param=param)
@@ -82,10 +87,7 @@ def parse_bool(value: str, label: str) -> bool:
         return True
     if value in _FALSE:
         return False
-    raise InvalidArgument(
-        f'invalid argument "{value}" for "{label}" flag: '
-        f'strconv.ParseBool: parsing "{value}": invalid syntax'
-    )
+    raise invalid_value(value, label, "ParseBool")
 
 
 def _bool_arg(flag: _Bool, value: str) -> list[str]:
@@ -128,7 +130,21 @@ def _use_short_help(command: Any) -> None:
 
 def prepare(root: Any, args: Sequence[str]) -> list[str]:
     """``args`` with pflag's spellings made click's, and ``-h`` set up as help."""
+    return _walk(root, args)[0]
+
+
+def leaf(root: Any, args: Sequence[str]) -> tuple[Any, list[str]]:
+    """The command ``args`` name (a group's subcommand, down the tree) and its own
+    words, as ``prepare`` hands them to click: what cli/usage.py reads a usage
+    error's value and argument count from."""
+    out, command, start = _walk(root, args)
+    return command, out[start:]
+
+
+def _walk(root: Any, args: Sequence[str]) -> tuple[list[str], Any, int]:
+    """``prepare``'s words, the last command reached, where its own words start."""
     out: list[str] = []
+    start = 0
     index = 0
     command = root
     while True:
@@ -143,16 +159,16 @@ def prepare(root: Any, args: Sequence[str]) -> list[str]:
             arg = args[index]
             index += 1
             if arg == "--":
-                return [*out, arg, *args[index:]]
+                return [*out, arg, *args[index:]], command, start
             if arg == "-" or not arg.startswith("-"):
                 out.append(arg)
                 if subcommands is not None:
                     descend = subcommands.get(arg)
-                    if descend is None:
-                        return [*out, *args[index:]]  # click names the unknown command
+                    if descend is None:  # click names the unknown command
+                        return [*out, *args[index:]], command, start
                     break
                 if not interspersed:
-                    return [*out, *args[index:]]
+                    return [*out, *args[index:]], command, start
                 continue
             if arg.startswith("--"):
                 name, eq, value = arg.partition("=")
@@ -167,5 +183,6 @@ def prepare(root: Any, args: Sequence[str]) -> list[str]:
                 out.append(args[index])
                 index += 1
         if descend is None:
-            return out
+            return out, command, start
         command = descend
+        start = len(out)

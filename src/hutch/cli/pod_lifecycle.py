@@ -27,7 +27,7 @@ def _names(names: list[str] | None, all_: bool) -> list[str]:
     if all_ and names:
         raise InvalidArgument("when using the --all switch, you may not pass any pods")
     if not all_ and not names:
-        raise InvalidArgument("you must provide at least one pod name or id")
+        raise InvalidArgument("you must provide at least one name or id")
     return list(names or ())
 
 

@@ -33,7 +33,7 @@ def pod_rm_command(
     if all_ and names:
         raise InvalidArgument("when using the --all switch, you may not pass any pods")
     if not all_ and not names:
-        raise InvalidArgument("you must provide at least one pod name or id")
+        raise InvalidArgument("you must provide at least one name or id")
     options = PodRemoveOptions(force=force, all=all_, ignore=ignore, timeout=time)
     reports = state.engine().pods.remove(names or (), options)
     return print_reports(by_id(reports))

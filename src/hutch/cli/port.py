@@ -63,8 +63,10 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
             wanted = args[0] if args else None
             reports = state_of(ctx).engine().containers.port((), PortOptions(all=True))
         else:
-            if not args or len(args) > 2:
-                raise InvalidArgument("give a container and, optionally, a PRIVATE_PORT[/PROTO]")
+            if not args:  # podman's words for each
+                raise InvalidArgument("you must supply a running container name or id")
+            if len(args) > 2:
+                raise InvalidArgument("`port` accepts at most 2 arguments")
             wanted = args[1] if len(args) == 2 else None
             reports = state_of(ctx).engine().containers.port(args[:1], PortOptions())
         for report in reports:

@@ -36,6 +36,8 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
         creds: fr.Creds = None,
         authfile: fr.Authfile = None,
         cert_dir: fr.CertDir = None,
+        retry: fr.Retry = None,
+        retry_delay: fr.RetryDelay = None,
     ) -> None:
         """Pull an image from a registry into local storage; print its id."""
         from hutch.api.images import PullOptions
@@ -55,6 +57,8 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
                         quiet=quiet,
                         all_tags=all_tags,
                         access=fr.access(tls_verify, creds, authfile, cert_dir),
+                        retry=retry,
+                        retry_delay=retry_delay,
                     )
                 )
             )

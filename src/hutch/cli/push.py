@@ -39,6 +39,8 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
         creds: fr.Creds = None,
         authfile: fr.Authfile = None,
         cert_dir: fr.CertDir = None,
+        retry: fr.Retry = None,
+        retry_delay: fr.RetryDelay = None,
     ) -> None:
         """Push an image to a registry or an archive."""
         from hutch.api.images import PushOptions
@@ -58,6 +60,8 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
                         compression_format=compression_format,
                         compression_level=compression_level,
                         force_compression=force_compression,
+                        retry=retry,
+                        retry_delay=retry_delay,
                     )
                 )
             )

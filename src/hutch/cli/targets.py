@@ -52,14 +52,19 @@ def latest_id(ctx: typer.Context) -> str:
     return target_rules.latest_id(state_of(ctx))
 
 
-def one(ctx: typer.Context, name: str | None, latest: bool, command: str) -> str:
-    """The container of a verb on one: its name, or ``--latest`` (podman's IDOrLatestArgs)."""
+def one(
+    ctx: typer.Context, name: str | None, latest: bool, command: str, missing: str | None = None
+) -> str:
+    """The container of a verb on one: its name, or ``--latest`` (podman's IDOrLatestArgs);
+    ``missing``: the verb's own words for neither (podman's, where they differ)."""
     if name and latest:
         raise InvalidArgument("--latest and containers cannot be used together")
     if latest:
         return latest_id(ctx)
     if not name:
-        raise InvalidArgument(f'"hutch {command}" requires a name, id, or the "--latest" flag')
+        raise InvalidArgument(
+            missing or f'"hutch {command}" requires a name, id, or the "--latest" flag'
+        )
     return name
 
 
@@ -72,12 +77,21 @@ def shifted(
     return target_rules.shifted(state_of(ctx), first, rest, latest)
 
 
-def many(ctx: typer.Context, names: Sequence[str] | None, latest: bool, command: str) -> list[str]:
-    """The containers of a verb on one or more: the names, or ``--latest``."""
+def many(
+    ctx: typer.Context,
+    names: Sequence[str] | None,
+    latest: bool,
+    command: str,
+    missing: str | None = None,
+) -> list[str]:
+    """The containers of a verb on one or more: the names, or ``--latest`` (``missing``
+    as ``one``'s)."""
     if names and latest:
         raise InvalidArgument("--latest and containers cannot be used together")
     if latest:
         return [latest_id(ctx)]
     if not names:
-        raise InvalidArgument(f'"hutch {command}" requires a name, id, or the "--latest" flag')
+        raise InvalidArgument(
+            missing or f'"hutch {command}" requires a name, id, or the "--latest" flag'
+        )
     return list(names)

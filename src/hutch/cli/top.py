@@ -27,7 +27,9 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         """Show the running processes of a container."""
         name, wanted = t.shifted(ctx, container, descriptors, latest)
         if name is None:
-            name = t.one(ctx, None, False, "top")
+            name = t.one(
+                ctx, None, False, "top", "you must provide the name or id of a running container"
+            )
         try:
             report = state_of(ctx).engine().containers.top(name, wanted)
         except NoSuchObject as e:  # podman's words before the lookup's

@@ -10,7 +10,6 @@ TLS settings and progress lines as images do (``engine/distribution.py``).
 from __future__ import annotations
 
 import os
-import sys
 import time
 from collections.abc import Callable
 from functools import cached_property
@@ -236,11 +235,11 @@ class ArtifactService:
         """Fetch the artifact's manifest and every blob (each verified), then store it
         under its name (replacing what had the name); the manifest digest. A failure
         that another try may not meet is tried again (``--retry``, registry/retry.py)."""
-        from hutch.registry.retry import parse_policy, with_retries
+        from hutch.registry.retry import announce, parse_policy, with_retries
 
         policy = parse_policy(options.retry, options.retry_delay)
         name = oa.artifact_name(options.reference.removeprefix("docker://"))
-        return with_retries(policy, lambda: self._pull_once(name, options), _warn)
+        return with_retries(policy, lambda: self._pull_once(name, options), announce)
 
     def _pull_once(self, name: str, options: ArtifactPullOptions) -> str:
         from hutch.engine.distribution import Distribution
@@ -300,11 +299,11 @@ class ArtifactService:
     def push(self, options: ArtifactPushOptions) -> str:
         """The blobs, the config, then the manifest under the artifact's tag; the
         manifest digest (as stored here: the bytes go unchanged). Retried as ``pull``."""
-        from hutch.registry.retry import parse_policy, with_retries
+        from hutch.registry.retry import announce, parse_policy, with_retries
 
         policy = parse_policy(options.retry, options.retry_delay)
         record = self._find(options.name)
-        return with_retries(policy, lambda: self._push_once(record, options), _warn)
+        return with_retries(policy, lambda: self._push_once(record, options), announce)
 
     def _push_once(self, record: ArtifactRecord, options: ArtifactPushOptions) -> str:
         from hutch.engine.distribution import Distribution
@@ -331,11 +330,6 @@ class ArtifactService:
             ref.repository, ref.tag or "latest", record.manifest_raw, mt.OCI_MANIFEST
         )
         return record.digest
-
-
-def _warn(message: str) -> None:
-    """A retry's announcement, on stderr as podman's warning (also with -q)."""
-    print(f"WARN: {message}", file=sys.stderr)
 
 
 def _reference(name: str) -> Reference:

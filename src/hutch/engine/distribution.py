@@ -53,6 +53,7 @@ if TYPE_CHECKING:
     from hutch.registry.client import RegistryClient
     from hutch.registry.progress import Blob, Progress
     from hutch.registry.registries_conf import RegistriesConf
+    from hutch.registry.retry import RetryPolicy
     from hutch.store.images import ImageRecord
 
 WORKERS = 4
@@ -178,14 +179,16 @@ class Distribution:
         it is true, so that a stalled registry does not hold a cancelled pull. A ^C
         comes out as ``Interrupted`` (exit 1), also from a run's, create's or build's pull."""
         from hutch.registry.interrupt import watch
+        from hutch.registry.retry import parse_policy
 
+        policy = parse_policy(options.retry, options.retry_delay)  # refused before any work
         with watch(options.cancelled, self._cut_all):
             try:
-                return self._pull(options)
+                return self._pull(options, policy)
             except KeyboardInterrupt:
                 raise Interrupted from None
 
-    def _pull(self, options: PullOptions) -> PullReport:
+    def _pull(self, options: PullOptions, policy: RetryPolicy) -> PullReport:
         from hutch.engine.image_archive import pull_transport
         from hutch.engine.transports import split_transport, with_default
         from hutch.registry.errors import ManifestUnknown
@@ -216,7 +219,7 @@ class Distribution:
             try:
                 refs = self._expand_tags(ref, options) if options.all_tags else [ref]
                 ids = [
-                    self._pull_ref(r, platform, options.access, progress, ignore_chown)
+                    self._pull_ref(r, platform, options.access, progress, ignore_chown, policy)
                     for r in refs
                 ]
             except ManifestUnknown as exc:
@@ -296,26 +299,35 @@ class Distribution:
         access: RegistryAccess,
         progress: Progress,
         ignore_chown: bool,
+        policy: RetryPolicy,
     ) -> str:
+        """The image at ``ref`` from its mirrors, then itself; the whole of it tried
+        again as ``policy`` says after a failure another try may not meet (podman's
+        --retry: announced, with "Trying to pull" said once)."""
         from hutch.registry.errors import RegistryError
         from hutch.registry.registries_conf import pull_sources
+        from hutch.registry.retry import announce, with_retries
 
         sources = pull_sources(ref, self.conf)
         progress.line(f"Trying to pull {ref}...")
-        last: HutchError | None = None
-        for source in sources:
-            client = self.client(source.reference.registry, access, source.insecure)
-            try:
-                return self._pull_from(
-                    client, ref, source.reference, platform, progress, ignore_chown
-                )
-            except RegistryError as exc:
-                if not source.mirror:
-                    raise
-                last = exc
-                progress.line(f"mirror {source.reference.registry} failed: {exc}; trying next")
-        assert last is not None
-        raise last
+
+        def once() -> str:
+            last: HutchError | None = None
+            for source in sources:
+                client = self.client(source.reference.registry, access, source.insecure)
+                try:
+                    return self._pull_from(
+                        client, ref, source.reference, platform, progress, ignore_chown
+                    )
+                except RegistryError as exc:
+                    if not source.mirror:
+                        raise
+                    last = exc
+                    progress.line(f"mirror {source.reference.registry} failed: {exc}; trying next")
+            assert last is not None
+            raise last
+
+        return with_retries(policy, once, announce)
 
     def resolve_manifest(
         self, client: RegistryClient, remote: Reference, platform: Platform | None
@@ -491,10 +503,12 @@ class Distribution:
     def push(self, options: PushOptions) -> PushReport:
         """Push; cut as ``pull`` is when ``options.cancelled``, ``Interrupted`` on ^C."""
         from hutch.registry.interrupt import watch
+        from hutch.registry.retry import announce, parse_policy, with_retries
 
+        policy = parse_policy(options.retry, options.retry_delay)
         with watch(options.cancelled, self._cut_all):
             try:
-                return self._push(options)
+                return with_retries(policy, lambda: self._push(options), announce)
             except KeyboardInterrupt:
                 raise Interrupted from None
 

@@ -13,6 +13,7 @@ the second has no layer dirs to stack.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Sequence
 from dataclasses import replace
@@ -139,6 +140,18 @@ def mounted_image_ids(bundle: Path) -> list[str]:
         for option in mount.get("options", ())
         if option.startswith(prefix)
     ]
+
+
+def link_listed_mounts(ctx: EngineContext) -> None:
+    """Link the containers the store lists as made before it linked ``--mount
+    type=image`` (store/db.py, version 16) to the images their spec mounts, so that
+    ``rmi`` refuses those images as it does for a container made today. An image
+    already gone (``rmi --force``) is not linked; a container's next start says so."""
+    for container_id in ctx.images.unlinked_mounts():
+        for image_id in mounted_image_ids(ctx.containers.dirs(container_id).userdata):
+            with contextlib.suppress(NoSuchObject):
+                ctx.images.link_mount(container_id, image_id)
+        ctx.images.mounts_linked(container_id)
 
 
 def refuse_removed(ctx: EngineContext, bundle: Path, mounts: Sequence[MountRecord]) -> None:

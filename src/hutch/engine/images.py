@@ -194,7 +194,10 @@ class ImageService:
         self, names: Sequence[str], options: RemoveImageOptions
     ) -> list[RemoveReport]:
         """``remove`` without events (prune, which records none)."""
+        from hutch.engine.image_volumes import link_listed_mounts
+
         self._ctx.enter_session()
+        link_listed_mounts(self._ctx)  # old containers' image mounts: refused as today's
         targets: list[str] = list(names)
         if options.all:
             targets = [r.id for r in self._ctx.images.all()]
@@ -336,11 +339,12 @@ class ImageService:
 
     def prune(self, options: ImagePruneOptions) -> list[PruneReport]:
         """Remove dangling images (every unused one with ``all``), repeatedly."""
-        from hutch.engine.image_volumes import volume_images
+        from hutch.engine.image_volumes import link_listed_mounts, volume_images
         from hutch.engine.prune_filters import parse_prune_filters
 
         chosen = parse_prune_filters(options.filters, noun="image")
         self._ctx.enter_session()
+        link_listed_mounts(self._ctx)
         deleted: list[PruneReport] = []
         while True:
             used = {c.image_id for c in self._ctx.containers.all()}

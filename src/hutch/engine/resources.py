@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 
 from hutch.api.container_config import ResourceOptions
 from hutch.api.errors import InvalidArgument
+from hutch.api.flags import invalid_value
 from hutch.cgroups import v2
 from hutch.cgroups.host import DISABLED, FIX, CgroupHost, preferred, probe
 from hutch.cgroups.limits import DeviceLimit, ResourceSpec
@@ -34,6 +35,7 @@ CGROUP_MODES = ("enabled", "disabled", "no-conmon", "split")
 MIN_MEMORY = 6 * 1024 * 1024  # podman's floor: below it a container cannot even start
 _UNITS = {"": 1, "b": 1, "k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4}
 _SIZE = re.compile(r"^(\d+(?:\.\d+)?)\s*([bkmgt]?)b?$", re.IGNORECASE)
+_MEMORY_FLAGS = ("--memory", "--memory-reservation", "--memory-swap")
 _CPUSET = re.compile(r"^\d+(-\d+)?(,\d+(-\d+)?)*$")
 
 
@@ -41,6 +43,8 @@ def parse_size(text: str, flag: str) -> int:
     """64m, 1g, 512k, 1.5g or plain bytes (binary units, as podman)."""
     match = _SIZE.match(text.strip())
     if not match:
+        if flag in _MEMORY_FLAGS:  # podman's words (one for the three flags)
+            raise InvalidArgument(f"invalid value for memory: invalid size: '{text}'")
         raise InvalidArgument(f"invalid {flag} {text!r}: use a size such as 64m, 512k or 1g")
     number, unit = match.groups()
     return int(float(number) * _UNITS[unit.lower()])
@@ -68,7 +72,7 @@ def _cpus(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise InvalidArgument(f"invalid --cpus {text!r}: use a number such as 0.5 or 2") from None
+        raise invalid_value(text, "--cpus", "ParseFloat") from None  # podman's: a float flag
     if not math.isfinite(value) or value <= 0:
         raise InvalidArgument(f"invalid --cpus {text!r}: it must be greater than 0")
     available = os.cpu_count() or 1

@@ -133,11 +133,10 @@ class VolumeService:
         return self._get(name).name
 
     def remove(self, names: Sequence[str], options: VolumeRemoveOptions) -> list[ActionReport]:
-        # the CLI's and the client's check, before anything is removed
-        if not names and not options.all:
-            raise InvalidArgument("provide one or more volume names or use --all")
-        if names and options.all:
-            raise InvalidArgument("--all and volume names cannot be used together")
+        # the CLI's and the client's check, before anything is removed (podman's
+        # words for either mistake)
+        if bool(names) == options.all:
+            raise InvalidArgument("choose either one or more volumes or all")
         self._ctx.enter_session()
         names = [v.name for v in self._ctx.volumes.all()] if options.all else names
         reports = []

@@ -33,7 +33,7 @@ from hutch.oci.digest import Digest, parse_digest
 from hutch.registry.authfile import Credentials
 from hutch.registry.certs import host_cert_dirs, ssl_context
 from hutch.registry.challenge import Challenge, parse_challenges, repository_scope
-from hutch.registry.errors import AuthError, ManifestUnknown, RegistryError
+from hutch.registry.errors import AuthError, ManifestUnknown, RegistryError, TLSFailure
 from hutch.registry.interrupt import Pools
 
 USER_AGENT = f"hutch/{__version__}"
@@ -164,7 +164,7 @@ class RegistryClient:
     def _transport_error(self, exc: BaseException | None) -> RegistryError:
         host = self.endpoint.host
         if isinstance(exc, SSLError):
-            return RegistryError(
+            return TLSFailure(
                 f"TLS connection to registry {host} failed: {_short(exc)}",
                 # run and create have no --tls-verify: registries.conf is their way
                 hint=(

@@ -13,6 +13,11 @@ class AuthError(RegistryError):
     """The registry refused the credentials (or asked for some and none were given)."""
 
 
+class TLSFailure(RegistryError):
+    """The TLS handshake failed (an unknown CA, a name the certificate does not
+    hold): another try meets the same certificate (--retry does not try again)."""
+
+
 class ManifestUnknown(NoSuchObject):
     """The repository or tag does not exist on the registry."""
 

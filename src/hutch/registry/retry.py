@@ -3,9 +3,10 @@ that another try may not meet (podman's retry of a pull or a push).
 
 Retried: a registry that could not be reached, cut the connection, or answered
 an error of its own (a ``RegistryError``). Not retried: refused credentials, a
-digest that does not match, an unknown manifest (another try gets the same
-answer), a cancelled transfer, ^C. Without ``--retry-delay`` the pauses double
-from two seconds, as podman's man page says; with it, each is that long.
+digest that does not match, a failed TLS handshake, an unknown manifest
+(another try gets the same answer), a cancelled transfer, ^C. Without
+``--retry-delay`` the pauses double from two seconds, as podman's man page says;
+with it, each is that long.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from hutch.api.errors import HutchError, InvalidArgument
-from hutch.registry.errors import AuthError, DigestMismatch, RegistryError
+from hutch.registry.errors import AuthError, DigestMismatch, RegistryError, TLSFailure
 
 T = TypeVar("T")
 DEFAULT_RETRIES = 3  # podman's default for --retry
@@ -52,7 +53,15 @@ def parse_policy(retry: int | None, retry_delay: str | None) -> RetryPolicy:
 
 def retryable(exc: BaseException) -> bool:
     """Could another try succeed where this one failed?"""
-    return isinstance(exc, RegistryError) and not isinstance(exc, AuthError | DigestMismatch)
+    refused = AuthError | DigestMismatch | TLSFailure
+    return isinstance(exc, RegistryError) and not isinstance(exc, refused)
+
+
+def announce(message: str) -> None:
+    """A retry's announcement, on stderr as podman's warning (also with -q)."""
+    import sys
+
+    print(f"WARN: {message}", file=sys.stderr)
 
 
 def with_retries(

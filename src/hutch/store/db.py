@@ -253,6 +253,24 @@ _SCHEMA = (
     );
     CREATE INDEX compressed_blob_locations_layer ON compressed_blob_locations(diff_id);
     """,
+    # 16: the containers made before 14 that mount an image (--mount type=image), whose
+    # link 14 could not make: their record names the image as given, and only their
+    # spec (config.json, outside the database) has its id. Listed here, they are linked
+    # from it before an rmi or an image prune looks for users (engine/image_volumes.py
+    # link_listed_mounts), and leave the list then; the list goes with the container.
+    """
+    CREATE TABLE unlinked_image_mounts (
+        container_id TEXT PRIMARY KEY REFERENCES containers(id) ON DELETE CASCADE
+    );
+    INSERT INTO unlinked_image_mounts (container_id)
+        SELECT id FROM containers
+        WHERE json_valid(CAST(config AS TEXT))
+            AND EXISTS (
+                SELECT 1 FROM json_each(CAST(config AS TEXT), '$.mounts') AS m
+                WHERE json_extract(m.value, '$.kind') = 'image'
+            )
+            AND id NOT IN (SELECT container_id FROM container_images);
+    """,
 )
 
 

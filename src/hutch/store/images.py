@@ -310,6 +310,17 @@ class ImageStore:
                 (container_id, image_id),
             )
 
+    def unlinked_mounts(self) -> list[str]:
+        """The containers whose ``--mount type=image`` is not linked yet (made before
+        the store linked them: store/db.py, version 16)."""
+        rows = self._conn.execute("SELECT container_id FROM unlinked_image_mounts").fetchall()
+        return [r[0] for r in rows]
+
+    def mounts_linked(self, container_id: str) -> None:
+        """The container's image mounts are linked now (``link_mount``): off the list."""
+        with transaction(self._conn) as c:
+            c.execute("DELETE FROM unlinked_image_mounts WHERE container_id = ?", (container_id,))
+
     def mounted_ids(self) -> set[str]:
         """The images some container mounts with ``--mount type=image`` (prune keeps them)."""
         rows = self._conn.execute("SELECT DISTINCT image_id FROM container_images").fetchall()

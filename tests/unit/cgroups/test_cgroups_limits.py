@@ -36,8 +36,12 @@ def test_sizes(text: str, size: int) -> None:
 
 @pytest.mark.parametrize("text", ["", "lots", "64x", "-1m", "1..2g"])
 def test_bad_sizes(text: str) -> None:
-    with pytest.raises(InvalidArgument, match="--memory"):
+    with pytest.raises(InvalidArgument) as refused:
         r.parse_size(text, "--memory")
+    # podman's words, the same for --memory, --memory-reservation and --memory-swap
+    assert str(refused.value) == f"invalid value for memory: invalid size: '{text}'"
+    with pytest.raises(InvalidArgument, match="--shm-size-systemd"):
+        r.parse_size(text, "--shm-size-systemd")
 
 
 def test_cpus_to_quota_and_period() -> None:
@@ -79,7 +83,10 @@ def test_memory_swap_is_memory_plus_swap() -> None:
         (ResourceOptions(memory="64m", memory_reservation="128m"), "smaller than --memory"),
         (ResourceOptions(cpus="0"), "greater than 0"),
         (ResourceOptions(cpus="nan"), "greater than 0"),
-        (ResourceOptions(cpus="x"), "invalid --cpus"),
+        (
+            ResourceOptions(cpus="x"),
+            r"invalid argument \"x\" for \"--cpus\" flag: strconv.ParseFloat",
+        ),
         (ResourceOptions(cpus=str((os.cpu_count() or 1) + 1)), "CPUs are available"),
         (ResourceOptions(cpus="1", cpu_quota=50000), "conflicts"),
         (ResourceOptions(cpu_shares=512, cpu_weight=10), "conflicts"),

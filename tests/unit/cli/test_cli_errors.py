@@ -156,11 +156,68 @@ def test_a_command_without_arguments_says_so_as_podman(
     assert (result.code, result.err) == (125, f"Error: `{command}` takes no arguments\n")
 
 
-def test_a_command_with_arguments_keeps_clicks_words(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        # cobra's argument validators, read from the command's declaration
+        (["rename", "a", "b", "c"], "accepts 2 arg(s), received 3"),
+        (["rename", "a"], "accepts 2 arg(s), received 1"),
+        (["history"], "accepts 1 arg(s), received 0"),
+        (["push", "a", "b", "c"], "accepts between 1 and 2 arg(s), received 3"),
+        (["commit"], "accepts between 1 and 2 arg(s), received 0"),
+        (["volume", "create", "a", "b"], "accepts at most 1 arg(s), received 2"),
+        (["tag", "a"], "requires at least 2 arg(s), only received 1"),
+        (["run", "--rm"], "requires at least 1 arg(s), only received 0"),
+        # the count takes option values as click's parser does (-f takes one)
+        (["history", "--format", "x", "a", "b"], "accepts 1 arg(s), received 2"),
+        # podman's pull takes several images: its validator, not hutch's declaration
+        (["pull"], "requires at least 1 arg(s), only received 0"),
+        # podman's own words for none at all
+        (["save"], "need at least 1 argument"),
+        (["exec"], "exec requires the name or ID of a container or the --latest flag"),
+        (
+            ["container", "attach", "a", "b"],
+            "`hutch container attach` accepts at most one argument",
+        ),
+        (["pod", "logs", "a", "b"], "requires exactly 1 arg"),
+        # pflag's words for flag values
+        (["ps", "--filter"], "flag needs an argument: --filter"),
+        (["ps", "-f"], "flag needs an argument: 'f' in -f"),
+        (
+            ["ps", "--last", "abc"],
+            'invalid argument "abc" for "-n, --last" flag: '
+            'strconv.ParseInt: parsing "abc": invalid syntax',
+        ),
+        (
+            ["ps", "-n=x"],
+            'invalid argument "x" for "-n, --last" flag: '
+            'strconv.ParseInt: parsing "x": invalid syntax',
+        ),
+        (
+            ["stop", "--time=1.5", "c"],
+            'invalid argument "1.5" for "-t, --time" flag: '
+            'strconv.ParseUint: parsing "1.5": invalid syntax',
+        ),
+        (
+            ["run", "--blkio-weight", "x", "base"],
+            'invalid value for blkio-weight: strconv.ParseUint: parsing "x": invalid syntax',
+        ),
+        (["--log-level"], "flag needs an argument: --log-level"),
+        (["bogus"], "unrecognized command `hutch bogus`"),
+        (["volume", "bogus"], "unrecognized command `hutch volume bogus`"),
+    ],
+    ids=" ".join,
+)
+def test_usage_errors_in_podmans_words(
+    argv: list[str],
+    message: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    result = run_cli(["rename", "a", "b", "c"], FakeEngine(), monkeypatch, capsys)
-    assert result.code == 125 and "unexpected extra argument" in result.err
+    fake = FakeEngine()
+    result = run_cli(argv, fake, monkeypatch, capsys)
+    assert (result.code, result.err, result.out) == (125, f"Error: {message}\n", "")
+    assert fake.calls == []
 
 
 @pytest.mark.parametrize("argv", [["--version"], ["-v"]])

@@ -31,6 +31,7 @@ def test_pull_flags(monkeypatch: Mp, capsys: Cap) -> None:
         platform="linux/arm64",
         quiet=True,
         access=RegistryAccess(False, "u:p", "/a.json", "/c"),
+        retry=None,  # the command's: podman's 3 (the engine's own pulls ask for none)
     )
 
 
@@ -64,7 +65,22 @@ def test_push_destination(monkeypatch: Mp, capsys: Cap, tmp_path: object) -> Non
     engine = FakeEngine()
     run_cli(["push", "--tls-verify=true", "app", "oci:/tmp/x"], engine, monkeypatch, capsys)
     assert engine.only_call("images.push") == PushOptions(
-        "app", "oci:/tmp/x", access=RegistryAccess(tls_verify=True)
+        "app", "oci:/tmp/x", access=RegistryAccess(tls_verify=True), retry=None
+    )
+
+
+@pytest.mark.parametrize("verb", ["pull", "push"])
+def test_retry_flags_reach_the_engine(verb: str, monkeypatch: Mp, capsys: Cap) -> None:
+    engine = FakeEngine()
+    argv = [verb, "--retry", "5", "--retry-delay", "10s", "reg:5000/x:1"]
+    assert run_cli(argv, engine, monkeypatch, capsys).code == 0
+    options = engine.only_call(f"images.{verb}")
+    assert (options.retry, options.retry_delay) == (5, "10s")
+    negative = run_cli([verb, "--retry=-1", "x"], FakeEngine(), monkeypatch, capsys)
+    assert (negative.code, negative.err) == (
+        125,
+        'Error: invalid argument "-1" for "--retry" flag: '
+        'strconv.ParseUint: parsing "-1": invalid syntax\n',
     )
 
 

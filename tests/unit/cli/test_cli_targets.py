@@ -147,7 +147,7 @@ def test_init_all_and_latest_rules(capsys: pytest.CaptureFixture[str]) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("top",), '"hutch top" requires a name, id, or the "--latest" flag'),
+        (("top",), "you must provide the name or id of a running container"),  # podman's
         (("logs", "-l", "x"), "--latest and containers cannot be used together"),
         (("diff",), '"hutch diff" requires a name, id, or the "--latest" flag'),
     ],

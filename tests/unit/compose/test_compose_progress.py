@@ -233,7 +233,11 @@ def test_the_final_error_is_json_in_json_mode(
     ("verb", "message"),
     [
         (["up", "--bogus"], "unknown flag: --bogus"),
-        (["stop", "-t", "abc"], "Invalid value for '--timeout' / '-t': 'abc' is not a valid int."),
+        (
+            ["stop", "-t", "abc"],
+            'invalid argument "abc" for "-t, --timeout" flag: '
+            'strconv.ParseInt: parsing "abc": invalid syntax',
+        ),
         (["logs", "-x"], "unknown shorthand flag: 'x' in -x"),
         *(
             ([verb, "nope"], "no such service: nope")

@@ -1,4 +1,4 @@
-"""--retry and --retry-delay of artifact pull and push (registry/retry.py)."""
+"""--retry and --retry-delay of pull, push, artifact pull and push (registry/retry.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from hutch.api.errors import InvalidArgument, NoSuchObject
-from hutch.registry.errors import AuthError, DigestMismatch, RegistryError
+from hutch.registry.errors import AuthError, DigestMismatch, RegistryError, TLSFailure
 from hutch.registry.progress import TransferCancelled
 from hutch.registry.retry import RetryPolicy, parse_policy, retryable, with_retries
 
@@ -41,6 +41,7 @@ def test_only_a_failure_another_try_may_pass_is_retried() -> None:
     for final in (
         AuthError("unauthorized"),
         DigestMismatch("mismatch"),
+        TLSFailure("TLS connection to registry r failed: certificate verify failed"),
         NoSuchObject("manifest unknown"),
         TransferCancelled("cancelled: interrupted"),
     ):

@@ -51,13 +51,19 @@ def test_rows_are_addressable_by_column_name(tmp_path: Path) -> None:
     conn.close()
 
 
+def _old_database(path: Path, version: int) -> sqlite3.Connection:
+    """A database as hutch made it at schema ``version`` (its first scripts only)."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    for script in db._SCHEMA[:version]:
+        conn.executescript(script)
+    conn.execute(f"PRAGMA user_version = {version}")
+    return conn
+
+
 def _database_of_version_5(path: Path) -> None:
     """A database as hutch made it before version 6, with a container that has a
     volume and a network address (both tables refer to ``containers``)."""
-    conn = sqlite3.connect(path, isolation_level=None)
-    for script in db._SCHEMA[:5]:
-        conn.executescript(script)
-    conn.execute("PRAGMA user_version = 5")
+    conn = _old_database(path, 5)
     conn.executescript(
         """
         INSERT INTO containers (id, name, image_id, image_name, created, state, config)
@@ -106,10 +112,7 @@ def test_version_6_drops_the_state_columns_and_keeps_the_rest(tmp_path: Path) ->
 
 def _database_of_version_7(path: Path) -> None:
     """A database as hutch made it before pods (version 8): one container."""
-    conn = sqlite3.connect(path, isolation_level=None)
-    for script in db._SCHEMA[:7]:
-        conn.executescript(script)
-    conn.execute("PRAGMA user_version = 7")
+    conn = _old_database(path, 7)
     conn.executescript(
         """
         INSERT INTO containers (id, name, image_id, image_name, created, config)
@@ -149,10 +152,7 @@ def test_version_9_gives_old_images_todays_size(tmp_path: Path) -> None:
     """An image recorded before sizes were counted as podman counts them (its layers'
     files only) gets the size the store records today for the same image."""
     path = tmp_path / "h.db"
-    conn = sqlite3.connect(path, isolation_level=None)
-    for script in db._SCHEMA[:8]:
-        conn.executescript(script)
-    conn.execute("PRAGMA user_version = 8")
+    conn = _old_database(path, 8)
     conn.executescript(
         f"""
         INSERT INTO layers VALUES ('l1', 'l1', '{TAR}', 10240, 7000, 1.0);
@@ -180,10 +180,7 @@ def test_version_9_gives_old_images_todays_size(tmp_path: Path) -> None:
 
 def test_version_11_starts_each_history_with_its_names(tmp_path: Path) -> None:
     path = tmp_path / "h.db"
-    conn = sqlite3.connect(path, isolation_level=None)
-    for script in db._SCHEMA[:10]:
-        conn.executescript(script)
-    conn.execute("PRAGMA user_version = 10")
+    conn = _old_database(path, 10)
     conn.executescript(
         """
         INSERT INTO images VALUES ('i1', x'7b7d', x'7b7d', 'sha256:d', 1.0, 6);
@@ -197,3 +194,54 @@ def test_version_11_starts_each_history_with_its_names(tmp_path: Path) -> None:
     one, two = store.get("i1"), store.get("i2")
     assert one is not None and one.names_history == ("localhost/b:1", "localhost/a:1")
     assert two is not None and two.names_history == ()
+
+
+def test_version_16_lists_the_old_containers_that_mount_an_image(tmp_path: Path) -> None:
+    """Containers made before version 14 have no link to an image they mount with
+    ``--mount type=image`` (the record names it as given): 16 lists them, for the
+    engine to link from their spec; the others are not listed, nor is one linked."""
+    path = tmp_path / "h.db"
+    conn = _old_database(path, 13)
+    image_mount = b'{"mounts":[{"kind":"image","destination":"/m","source":"alpine"}],"version":1}'
+    bind_mount = b'{"mounts":[{"kind":"bind","destination":"/m","source":"/srv"}],"version":1}'
+    rows = [
+        ("c1", "mounts", image_mount),
+        ("c2", "binds", bind_mount),
+        ("c3", "plain", b'{"version":1}'),
+        ("c4", "broken", b"not json"),
+        ("c5", "untyped", b"{}"),
+    ]
+    conn.executemany(
+        "INSERT INTO containers (id, name, image_id, image_name, created, config) "
+        "VALUES (?, ?, 'i1', 'busybox', 1.0, ?)",
+        rows,
+    )
+    conn.close()
+    migrated = db.connect(path)
+    assert migrated.execute("PRAGMA user_version").fetchone()[0] == len(db._SCHEMA) >= 16
+    images = ImageStore(migrated)
+    assert images.unlinked_mounts() == ["c1"]
+    images.mounts_linked("c1")
+    assert images.unlinked_mounts() == []
+    migrated.close()
+
+
+def test_version_16_leaves_out_a_container_already_linked(tmp_path: Path) -> None:
+    path = tmp_path / "h.db"
+    conn = _old_database(path, 15)
+    config = b'{"mounts":[{"kind":"image","destination":"/m","source":"alpine"}]}'
+    conn.execute(
+        "INSERT INTO containers (id, name, image_id, image_name, created, config) "
+        "VALUES ('c1', 'new', 'i1', 'busybox', 1.0, ?)",
+        (config,),
+    )
+    conn.execute("INSERT INTO container_images VALUES ('c1', 'i2')")
+    conn.close()
+    migrated = db.connect(path)
+    assert ImageStore(migrated).unlinked_mounts() == []
+    # the list goes with the container
+    with db.transaction(migrated):
+        migrated.execute("INSERT INTO unlinked_image_mounts VALUES ('c1')")
+        migrated.execute("DELETE FROM containers WHERE id = 'c1'")
+    assert ImageStore(migrated).unlinked_mounts() == []
+    migrated.close()
