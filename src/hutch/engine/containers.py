@@ -919,6 +919,7 @@ class ContainerService:
             engine_networks.after_remove(self._ctx)  # its addresses went with it
         self._ctx.paths.attach_socket(container_id).unlink(missing_ok=True)
         if dirs.root.exists():
+            _unmount_here(dirs)
             # Out of containers/ in one rename, then deleted: `system check`
             # never meets a half-deleted directory without its row, and a
             # kill mid-delete leaves a temp dir that the next command removes.
@@ -1110,3 +1111,14 @@ def recorded(
                 raise
             name = random_name()
     return create(name)
+
+
+def _unmount_here(dirs: ContainerDirs) -> None:
+    """End a ``hutch mount`` of the container in this mount namespace (``rm`` inside
+    the ``hutch unshare`` shell that mounted it), as podman's rm unmounts: the tree
+    could not be deleted under the mount. Elsewhere there is none to end
+    (EINVAL), or none of ours may be ended (EPERM: the host's namespace)."""
+    from hutch.linux import syscalls as sc
+
+    with contextlib.suppress(OSError):
+        sc.umount2(str(dirs.merged), sc.MNT_DETACH)
