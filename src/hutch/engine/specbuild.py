@@ -188,6 +188,7 @@ def build_spec(
         readonly_paths=secure.readonly_paths,
         security=secure.spec,
         etc_files=netconfig.write_etc_files(dirs.userdata, options, net, hostname, name),
+        mtab=True,
         network=net,
         lifecycle=lifecycle,
         passwd=passwd_spec(options),
