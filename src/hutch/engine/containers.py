@@ -392,9 +392,11 @@ class ContainerService:
             try:
                 container = cs.get(self._ctx, name)
                 if container.running:
+                    # current podman's: attached, attach to it (exit 0 when it ends or
+                    # is detached); else nothing to do and nothing printed
                     if attach:
-                        raise Conflict(f"container {name} is already running")
-                    reports.append(ActionReport(name, container.record.id))
+                        self._attach_running(container, options)
+                    reports.append(ActionReport(name, container.record.id, unchanged=True))
                     continue
                 try:
                     code = self._start(
@@ -419,6 +421,20 @@ class ContainerService:
             except HutchError as exc:
                 reports.append(ActionReport(name, error=str(exc), exit_code=exc.exit_code))
         return reports
+
+    def _attach_running(self, container: cs.Container, options: StartOptions) -> None:
+        from hutch.api.containers import AttachOptions
+        from hutch.engine.lifecycle import LifecycleService
+
+        attach = AttachOptions(
+            container.record.id,
+            no_stdin=not options.interactive,
+            detach_keys=options.detach_keys,
+            sig_proxy=options.sig_proxy,
+            stdio=options.stdio,
+            hangup_fd=options.hangup_fd,
+        )
+        LifecycleService(self._ctx).attach(attach)  # its exit code is not start's
 
     def _start(
         self,
