@@ -91,6 +91,7 @@ def test_unmount_outside_unshare_as_podman(hutch: Hutch, base_image: str, podman
     results = []
     for tool in (hutch, podman):
         tool("create", "--name", "c1", base_image, "true")
+        tool("volume", "create", "vm")
         script = """
 x unmount c1
 x umount -f c1
@@ -104,6 +105,8 @@ x image mount base
 x image unmount base
 x image unmount -a
 x image unmount nosuch
+x volume unmount vm
+x volume mount vm
 """
         proc = subprocess.run(
             ["sh", "-c", 'tool="$*"\n' + _STEPS + script, "sh", *_argv(tool)],
@@ -115,6 +118,7 @@ x image unmount nosuch
         noise = "".join(line for line in proc.stdout.splitlines(True) if "time=" not in line)
         results.append(_blocks(noise, _ids(tool, "c1")))
         tool("rm", "c1")
+        tool("volume", "rm", "vm")
     assert results[0] == results[1]
     refused = 'Error: cannot run command "hutch container mount" in rootless mode, '
     assert [
@@ -123,6 +127,7 @@ x image unmount nosuch
         "rc=125",
     ] in results[0]
     assert ["--- unmount c1", "c1", "rc=0"] in results[0]
+    assert ["--- volume unmount vm", "vm", "rc=0"] in results[0]
 
 
 def test_rm_inside_unshare_of_a_mounted_container(hutch: Hutch, base_image: str) -> None:
