@@ -222,9 +222,14 @@ def test_import_adds_no_environment_as_podman(hutch: Hutch, podman: Run, rootfs_
     # run gives the default PATH all the same: the command is found
     code, out, _ = both(hutch, podman, "run", "--rm", "imp", "sh", "-c", 'echo "$PATH"')
     assert (code, out) == (0, "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n")
-    # and exec into such a container
+    # and exec into such a container; its configuration shows it, as podman's
     hutch("run", "-d", "--name", "ex", "imp", "sleep", "1000")
     assert hutch("exec", "ex", "sh", "-c", 'echo "$PATH"').stdout == out
+    podman("create", "--name", "ex", "imp", "true")
+    for tool in (hutch, podman):
+        env = tool("inspect", "--format", "{{.Config.Env}}", "ex").stdout
+        assert "PATH=" + out.strip() in env.strip("[]\n").split(), env
+    podman("rm", "ex")
     hutch("rm", "-f", "-t", "0", "ex")
     for tool in (hutch, podman):
         tool("rmi", "imp")

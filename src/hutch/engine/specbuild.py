@@ -13,6 +13,7 @@ from hutch.engine.environment import merge_environment, merge_variables, unset_d
 from hutch.engine.specbuild_lifecycle import lifecycle_spec
 from hutch.linux.caps import DEFAULT_CAPABILITIES
 from hutch.oci.image import ImageConfig
+from hutch.runtime.command_start import DEFAULT_PATH
 from hutch.runtime.spec import (
     NAMESPACES,
     Mount,
@@ -62,8 +63,11 @@ def environment(options: RunOptions, image: ImageConfig, hostname: str) -> tuple
     drop only defaults (the image's and hutch's own), never what the flags set,
     and HOSTNAME stays (podman's runtime adds it after them).
     """
+    given = (*options.env_defaults, *image.config.env)
+    # podman's default PATH where neither sets one (an imported image has no env)
+    path = () if any(item.startswith("PATH=") for item in given) else (f"PATH={DEFAULT_PATH}",)
     defaults = unset_defaults(
-        (*options.env_defaults, *image.config.env, "container=hutch"),
+        (*given, "container=hutch", *path),
         options.unsetenv,
         everything=options.unsetenv_all,
     )
