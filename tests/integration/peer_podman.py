@@ -54,5 +54,5 @@ def both(hutch: Hutch, podman: Run, *args: str, input: str | None = None) -> tup
         theirs.returncode,
         theirs.stdout,
         theirs.stderr,
-    ), args
+    ), (args, ours, theirs)
     return ours.returncode, ours.stdout, ours.stderr

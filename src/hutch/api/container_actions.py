@@ -84,3 +84,6 @@ class ActionReport:
     id: str = ""
     error: str | None = None
     exit_code: int = 0
+    # Already as asked, nothing done: podman prints no line for it (start of a
+    # running container); a caller that wants the id still has it.
+    unchanged: bool = False

@@ -29,6 +29,19 @@ class InvalidArgument(HutchError):
     """A flag value, reference or file the user gave is not acceptable."""
 
 
+class NeedsUnshare(InvalidArgument):
+    """A rootless mount outside ``hutch unshare``: the mount would live in a mount
+    namespace the caller never sees (podman's refusal; ``command`` is the verb's words,
+    which the CLI may replace by the path it was called by, ``container mount``)."""
+
+    def __init__(self, command: str) -> None:
+        super().__init__(
+            f'cannot run command "hutch {command}" in rootless mode, '
+            "must execute `hutch unshare` first"
+        )
+        self.command = command
+
+
 class NoSuchObject(HutchError):
     """A named image, container, volume or network does not exist."""
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from hutch.api.errors import InvalidArgument
+from hutch.api.errors import InvalidArgument, NeedsUnshare
 from hutch.cli import render
 from hutch.cli import targets as t
 from hutch.cli.state import state_of
@@ -34,13 +34,16 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         engine = state_of(ctx).engine()
         if latest:
             names = t.many(ctx, names, latest, "mount")
-        if names or all_:  # podman ignores --format here
-            for point in engine.containers.mount(tuple(names or ()), all_):
-                print(point)
-            return
-        if fmt not in (None, "json"):
-            raise InvalidArgument(f'unknown --format argument: "{fmt}"')
-        mounted = engine.containers.mounted()
+        try:
+            if names or all_:  # podman ignores --format here
+                for point in engine.containers.mount(tuple(names or ()), all_):
+                    print(point)
+                return
+            if fmt not in (None, "json"):
+                raise InvalidArgument(f'unknown --format argument: "{fmt}"')
+            mounted = engine.containers.mounted()
+        except NeedsUnshare as exc:  # podman words it with the command's path
+            raise NeedsUnshare(_command(ctx)) from exc
         if fmt == "json":  # podman 4.3.1 indents this listing by one blank
             rows = [
                 {"id": m.id, "Names": list(m.names), "mountpoint": m.mountpoint} for m in mounted
@@ -60,13 +63,18 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         ] = False,
         latest: t.Latest = False,
     ) -> None:
-        """Unmount containers' root filesystems mounted with hutch mount."""
+        """Unmount containers' root filesystems mounted with hutch mount (in hutch unshare)."""
         t.check(names or (), all_=all_, latest=latest, any_count=True)
         if latest:
             names = t.many(ctx, names, latest, "mount")
         engine = state_of(ctx).engine()
         for shown in engine.containers.unmount(tuple(names or ()), all_, force):
             print(shown)
+
+    def _command(ctx: typer.Context) -> str:
+        """``mount`` or ``container mount``: the words the user typed."""
+        parent = ctx.parent.info_name if ctx.parent is not None else None
+        return "container mount" if parent == "container" else "mount"
 
     for group in (app, container_app):
         group.command("mount")(mount)

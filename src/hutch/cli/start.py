@@ -69,7 +69,8 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
             if report.error is not None:
                 raise typer.Exit(print_reports(reports))
             raise typer.Exit(report.exit_code)
-        raise typer.Exit(print_reports(reports))
+        # a container running already gets no line (podman's, 4.3.1's and current)
+        raise typer.Exit(print_reports([r for r in reports if not r.unchanged]))
 
     app.command("start")(start)
     container_app.command("start")(start)

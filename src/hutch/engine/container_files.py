@@ -170,6 +170,7 @@ class ContainerFilesService:
         return [Change(c.kind, c.path) for c in upper_changes(upper, lowers, skip)]
 
     def _placeholders(self, container: cs.Container, lowers: list[str]) -> set[str]:
+        from hutch.runtime.mounts import MTAB
         from hutch.runtime.spec_io import spec_from_json
         from hutch.store.overlaydiff import placeholders
 
@@ -178,7 +179,8 @@ class ContainerFilesService:
         except FileNotFoundError:
             return set()
         points = [m.destination for m in spec.mounts] + [dest for dest, _ in spec.etc_files]
-        return placeholders(str(container.dirs.upper), lowers, points)
+        links = {MTAB.destination: MTAB.target} if spec.mtab else {}
+        return placeholders(str(container.dirs.upper), lowers, points, links)
 
     def _lowers(self, container: cs.Container) -> list[os.PathLike[str]]:
         options = container.config.options

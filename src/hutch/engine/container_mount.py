@@ -1,7 +1,9 @@
 """``mount`` / ``unmount``: a container's root filesystem at its ``merged`` path.
 
 As ``image mount`` (engine/image_mount.py), a rootless user mounts only inside
-``hutch unshare``, and the mount lives in that command's mount namespace. The
+``hutch unshare``, and the mount lives in that command's mount namespace (a
+shell's children see it; it ends with the shell, or at ``unmount`` or ``rm``
+of the container there). The
 overlay is the container's own: its image layers below its upper directory,
 so a file written through the mount point is in the container, and the
 reverse. A running container's overlay is mounted in its monitor's mount
@@ -113,22 +115,30 @@ def mounted(ctx: EngineContext) -> list[ContainerMount]:
 
 
 def unmount(ctx: EngineContext, names: Sequence[str], all_: bool, force: bool) -> list[str]:
-    """Unmount the containers' root filesystems; answer the names given, or with
-    ``all_`` the id of each one that was mounted (what podman prints).
-    One not mounted is no error. ``force`` is podman's (hutch keeps no mount count)."""
+    """Unmount the containers' root filesystems; answer what podman prints: the
+    names given, or with ``all_`` the id of each one unmounted. One not mounted
+    is no error. ``force`` is podman's (hutch keeps no mount count).
+
+    Outside ``hutch unshare`` too, as podman's unmount needs no unshare: the
+    caller's mount namespace then holds none of our mounts (each ``hutch
+    unshare`` has its own, gone with it), so the names are only checked.
+    ``all_`` passes over a running container, as podman's does (its root
+    filesystem stays mounted while it runs: podman's mount lists it)."""
     del force
-    require_session(ctx, "unmount")
     ctx.enter_session()
     if not names and not all_:
         raise InvalidArgument("you must provide at least one name or id")
     points = _mount_points()
     if all_:
-        targets = [t for t in _targets(ctx, (), True) if t.point in points]
+        targets = [
+            t for t in _targets(ctx, (), True) if t.point in points and not t.container.running
+        ]
         shown = [t.container.record.id for t in targets]
     else:
-        targets = _targets(ctx, names, False)
+        targets = _targets(ctx, names, False)  # all found before any unmount
         shown = list(names)
     for target in targets:
         if target.point in points:
             sc.umount2(target.point, sc.MNT_DETACH)
+            points.discard(target.point)  # named twice: unmounted once
     return shown

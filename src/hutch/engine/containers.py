@@ -399,9 +399,11 @@ class ContainerService:
             try:
                 container = cs.get(self._ctx, name)
                 if container.running:
+                    # current podman's: attached, attach to it (exit 0 when it ends or
+                    # is detached); else nothing to do and nothing printed
                     if attach:
-                        raise Conflict(f"container {name} is already running")
-                    reports.append(ActionReport(name, container.record.id))
+                        self._attach_running(container, options)
+                    reports.append(ActionReport(name, container.record.id, unchanged=True))
                     continue
                 try:
                     code = self._start(
@@ -426,6 +428,20 @@ class ContainerService:
             except HutchError as exc:
                 reports.append(ActionReport(name, error=str(exc), exit_code=exc.exit_code))
         return reports
+
+    def _attach_running(self, container: cs.Container, options: StartOptions) -> None:
+        from hutch.api.containers import AttachOptions
+        from hutch.engine.lifecycle import LifecycleService
+
+        attach = AttachOptions(
+            container.record.id,
+            no_stdin=not options.interactive,
+            detach_keys=options.detach_keys,
+            sig_proxy=options.sig_proxy,
+            stdio=options.stdio,
+            hangup_fd=options.hangup_fd,
+        )
+        LifecycleService(self._ctx).attach(attach)  # its exit code is not start's
 
     def _start(
         self,
@@ -926,6 +942,7 @@ class ContainerService:
             engine_networks.after_remove(self._ctx)  # its addresses went with it
         self._ctx.paths.attach_socket(container_id).unlink(missing_ok=True)
         if dirs.root.exists():
+            _unmount_here(dirs)
             # Out of containers/ in one rename, then deleted: `system check`
             # never meets a half-deleted directory without its row, and a
             # kill mid-delete leaves a temp dir that the next command removes.
@@ -1117,3 +1134,14 @@ def recorded(
                 raise
             name = random_name()
     return create(name)
+
+
+def _unmount_here(dirs: ContainerDirs) -> None:
+    """End a ``hutch mount`` of the container in this mount namespace (``rm`` inside
+    the ``hutch unshare`` shell that mounted it), as podman's rm unmounts: the tree
+    could not be deleted under the mount. Elsewhere there is none to end
+    (EINVAL), or none of ours may be ended (EPERM: the host's namespace)."""
+    from hutch.linux import syscalls as sc
+
+    with contextlib.suppress(OSError):
+        sc.umount2(str(dirs.merged), sc.MNT_DETACH)

@@ -15,7 +15,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from hutch.api.errors import InvalidArgument, NoSuchObject
+from hutch.api.errors import NeedsUnshare
 from hutch.api.images import ImageMount
 from hutch.engine.context import EngineContext
 from hutch.engine.resolve import find_image
@@ -31,10 +31,7 @@ def require_session(ctx: EngineContext, verb: str) -> None:
     from hutch.runtime.session import Session
 
     if not Session(ctx.paths).inside():
-        raise InvalidArgument(
-            f'cannot run command "hutch {verb}" in rootless mode, '
-            "must execute `hutch unshare` first"
-        )
+        raise NeedsUnshare(verb)
 
 
 def mounted(ctx: EngineContext) -> dict[str, str]:
@@ -91,18 +88,20 @@ def _mount_read_only(lowers: list[str], point: str) -> None:
 
 
 def unmount(ctx: EngineContext, names: Sequence[str], all_: bool, force: bool) -> list[str]:
-    """Unmount the images; answer their ids. ``force`` is podman's (no use count here)."""
+    """Unmount the images; answer the ids of those that were mounted (podman passes
+    over one that is not, silently). ``force`` is podman's (no use count here).
+
+    Outside ``hutch unshare`` too, as podman's unmount needs no unshare: the
+    caller's mount namespace then holds none of our mounts (each ``hutch
+    unshare`` has its own, gone with it), so the names are only checked."""
     del force  # hutch keeps no mount count: one unmount ends the mount
-    require_session(ctx, "image unmount")
     ctx.enter_session()
     done = mounted(ctx)
     if all_:
         ids = sorted(done)
     else:
-        ids = [find_image(ctx.images, n).id for n in names]
-        for image_id in ids:
-            if image_id not in done:
-                raise NoSuchObject(f"image {image_id[:12]} is not mounted")
+        found = [find_image(ctx.images, n).id for n in names]  # all found before any unmount
+        ids = [image_id for image_id in dict.fromkeys(found) if image_id in done]
     for image_id in ids:
         sc.umount2(done[image_id], sc.MNT_DETACH)
         os.rmdir(done[image_id])

@@ -107,12 +107,9 @@ class ImageService:
         from hutch.engine.changes import apply_changes
 
         # Checked before anything is stored: a bad --change leaves no layer behind.
-        container_config = apply_changes(
-            ContainerConfig(
-                env=("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",)
-            ),
-            options.changes,
-        )
+        # No environment of its own, as podman's import (4.3.1 and current): run
+        # gives a container of it the default PATH (runtime/command_start.py).
+        container_config = apply_changes(ContainerConfig(), options.changes)
         state = self._ctx.enter_session()
         layer = self._ingest(
             options.source, ignore_chown=state.mode == "single-id", cancelled=options.cancelled

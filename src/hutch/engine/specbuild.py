@@ -13,6 +13,7 @@ from hutch.engine.environment import merge_environment, merge_variables, unset_d
 from hutch.engine.specbuild_lifecycle import lifecycle_spec
 from hutch.linux.caps import DEFAULT_CAPABILITIES
 from hutch.oci.image import ImageConfig
+from hutch.runtime.command_start import DEFAULT_PATH
 from hutch.runtime.spec import (
     NAMESPACES,
     Mount,
@@ -56,7 +57,7 @@ def _parse_entrypoint(text: str) -> tuple[str, ...]:
 
 # containers.conf's built-in [containers] env, where no file sets one: podman's has
 # TERM=xterm, so every container gets it, with a terminal or not (its PATH is the
-# image's or the runtime's default, added elsewhere)
+# default PATH that environment() adds where neither the file nor the image sets one)
 CONF_ENV = ("TERM=xterm",)
 
 
@@ -68,8 +69,11 @@ def environment(options: RunOptions, image: ImageConfig, hostname: str) -> tuple
     drop only defaults (the image's and hutch's own), never what the flags set,
     and HOSTNAME stays (podman's runtime adds it after them).
     """
+    given = (*options.env_defaults, *image.config.env)
+    # podman's default PATH where neither sets one (an imported image has no env)
+    path = () if any(item.startswith("PATH=") for item in given) else (f"PATH={DEFAULT_PATH}",)
     defaults = unset_defaults(
-        (*(options.env_defaults or CONF_ENV), *image.config.env, "container=hutch"),
+        (*(options.env_defaults or CONF_ENV), *image.config.env, "container=hutch", *path),
         options.unsetenv,
         everything=options.unsetenv_all,
     )
@@ -194,6 +198,7 @@ def build_spec(
         readonly_paths=secure.readonly_paths,
         security=secure.spec,
         etc_files=netconfig.write_etc_files(dirs.userdata, options, net, hostname, name),
+        mtab=True,
         network=net,
         lifecycle=lifecycle,
         passwd=passwd_spec(options),

@@ -283,6 +283,7 @@ def _mount_overlay(lower_base: str, target: str, flags: int, data: str) -> None:
 class Symlink:
     destination: str
     target: str
+    parents: bool = False  # make the directory it goes in (0755) when missing
 
     def describe(self) -> str:
         return f"symlink {self.destination} -> {self.target}"
@@ -291,9 +292,17 @@ class Symlink:
         # Resolve only the parent: a link already at the destination is left
         # alone, never followed.
         parent, name = os.path.split(self.destination.rstrip("/"))
-        path = os.path.join(resolve_in_root(root, parent or "/"), name)
+        where = resolve_in_root(root, parent or "/")
+        if self.parents and not os.path.lexists(where):
+            os.makedirs(where, mode=0o755)
+        path = os.path.join(where, name)
         if not os.path.lexists(path):
             os.symlink(self.target, path)
+
+
+# podman's link for an image without /etc/mtab (libpod makes it as it mounts the
+# root filesystem, --read-only too): mount(8) and df read the mount table there
+MTAB = Symlink("/etc/mtab", "/proc/mounts", parents=True)
 
 
 def _readonly_below(target: str) -> None:
@@ -331,6 +340,8 @@ def base_plan(spec: Spec, *, gid5_mapped: bool) -> list[Step | Symlink]:
         _proc(spec),
         Step("tmpfs", "/dev", "tmpfs", ("nosuid", "strictatime", "mode=755", "size=65536k")),
     ]
+    if spec.mtab:  # in the root filesystem, under a volume at /etc (as podman's)
+        plan.append(MTAB)
     plan += [Step("bind", f"/dev/{name}", f"/dev/{name}", (), True) for name in DEVICES]
     pts_opts = ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620"]
     if gid5_mapped:

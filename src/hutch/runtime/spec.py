@@ -131,6 +131,9 @@ class Spec:
     masked_paths: tuple[str, ...] = ()
     readonly_paths: tuple[str, ...] = ()
     etc_files: tuple[tuple[str, str], ...] = ()  # (container path, host file) bind-mounted
+    # /etc/mtab -> /proc/mounts where the image has none (a container's, as podman's;
+    # a build step's RUN gets none, as buildah's: it would be committed)
+    mtab: bool = False
     pod_hosts: PodHosts = field(default_factory=PodHosts)
     domainname: str = ""  # --domainname: set with the host name in the UTS namespace
     passwd: PasswdSpec = field(default_factory=PasswdSpec)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from hutch.store.tarextract import OPAQUE_MARKER, WHITEOUT_PREFIX
@@ -113,11 +113,18 @@ def _has_whiteout_file(parent: str, name: str | None) -> bool:
     return name is not None and os.path.lexists(os.path.join(parent, WHITEOUT_PREFIX + name))
 
 
-def placeholders(upper: str, lowers: Sequence[str], mount_points: Iterable[str]) -> set[str]:
-    """Mount points the runtime created in the upper dir (empty, absent below).
+def placeholders(
+    upper: str,
+    lowers: Sequence[str],
+    mount_points: Iterable[str],
+    links: Mapping[str, str] | None = None,
+) -> set[str]:
+    """Mount points the runtime created in the upper dir (empty, absent below),
+    and the ``links`` it made (path -> target: /etc/mtab -> /proc/mounts).
 
     They are how the container's /etc/hosts or /proc got somewhere to be
-    mounted, not changes the container made: diff and commit leave them out.
+    mounted, not changes the container made: diff and commit leave them out
+    (podman's diff leaves out its /etc/mtab too).
     """
     view = LowerView(lowers)
     out = set()
@@ -130,6 +137,11 @@ def placeholders(upper: str, lowers: Sequence[str], mount_points: Iterable[str])
             continue
         empty_dir = stat.S_ISDIR(info.st_mode) and not os.listdir(os.path.join(upper, rel))
         if empty_dir or (stat.S_ISREG(info.st_mode) and info.st_size == 0):
+            out.add(rel)
+    for point, target in (links or {}).items():
+        rel = point.strip("/")
+        path = os.path.join(upper, rel)
+        if os.path.islink(path) and os.readlink(path) == target and not view.exists(rel):
             out.add(rel)
     # A directory made only to hold them (/run for /run/.containerenv in an image
     # without /run) is one too: absent below, holding nothing but placeholders.

@@ -48,6 +48,19 @@ def test_start_passes_detach_keys_and_sig_proxy(
     assert (options.detach_keys, options.sig_proxy) == (None, True)
 
 
+def test_start_prints_no_line_for_a_container_running_already(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """podman's (4.3.1 and current): only the containers it started are printed."""
+    reports = [ActionReport("up", "u" * 64, unchanged=True), ActionReport("idle", "i" * 64)]
+    fake = FakeEngine(action_reports=reports)
+    result = run_cli(["start", "up", "idle"], fake, monkeypatch, capsys)
+    assert (result.code, result.out) == (0, "idle\n")
+    attached = FakeEngine(action_reports=reports[:1])
+    result = run_cli(["start", "-a", "up"], attached, monkeypatch, capsys)
+    assert (result.code, result.out) == (0, "")  # attached to it: exit 0 when it ends
+
+
 def test_exec_detach_prints_the_session_id(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

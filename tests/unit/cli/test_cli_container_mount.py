@@ -7,6 +7,7 @@ import json
 import pytest
 
 from hutch.api.containers import ContainerMount
+from hutch.api.errors import NeedsUnshare
 from unit.fakes import FakeEngine, run_cli
 
 ID = "3" * 64
@@ -21,6 +22,26 @@ def test_mount_prints_the_mount_points(
     result = run_cli([*verb, "--format", "json", "a", "b"], fake, monkeypatch, capsys)
     assert (result.code, result.out) == (0, "/m/a\n/m/b\n")  # --format is for the listing
     assert fake.only_call("containers.mount") == (("a", "b"), False)
+
+
+@pytest.mark.parametrize(
+    ("verb", "words"),
+    [(["mount", "c1"], "hutch mount"), (["container", "mount"], "hutch container mount")],
+)
+def test_the_refusal_outside_unshare_names_the_command_typed(
+    verb: list[str],
+    words: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """podman's refusal names the command's path: ``podman container mount``."""
+    fake = FakeEngine(error=NeedsUnshare("mount"))
+    result = run_cli(verb, fake, monkeypatch, capsys)
+    assert result.code == 125
+    assert result.err == (
+        f'Error: cannot run command "{words}" in rootless mode, '
+        "must execute `hutch unshare` first\n"
+    )
 
 
 def test_listing_and_json_as_podman(

@@ -33,6 +33,14 @@ def test_unsetenv_drops_defaults_but_not_what_the_flags_set() -> None:
     assert (env["FOO"], env["KEEP"], env["HOSTNAME"]) == ("1", "1", "host1")
 
 
+def test_the_default_path_where_the_image_has_none() -> None:
+    """podman's: an imported image has no env; its containers still show PATH."""
+    bare = ImageConfig(architecture="amd64", os="linux", diff_ids=(), config=ContainerConfig())
+    items = specbuild.environment(RunOptions("i"), bare, "h")
+    assert "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" in items
+    assert env_of(RunOptions("i"))["PATH"] == "/img/bin"  # the image's own wins
+
+
 def test_unsetenv_all_keeps_only_the_flags_and_hostname() -> None:
     env = env_of(RunOptions("i", unsetenv_all=True, tty=True, env=("A=1",)))
     assert env == {"HOSTNAME": "host1", "A": "1"}

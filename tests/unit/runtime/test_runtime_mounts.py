@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import errno
+from dataclasses import replace
 from pathlib import Path
 from unittest import mock
 
 import pytest
 
-from hutch.runtime.mounts import DEVICES, Step, Symlink, base_plan
+from hutch.runtime.mounts import DEVICES, MTAB, Step, Symlink, base_plan
 from hutch.runtime.spec import NAMESPACES, Mount, Process, Rootfs, Spec
 
 
@@ -170,3 +171,33 @@ def test_symlink_step_keeps_an_existing_link(tmp_path: Path) -> None:
     Symlink("/dev/fd", "/elsewhere").execute(str(tmp_path))
     assert (tmp_path / "dev" / "fd").readlink() == Path("/proc/self/fd")
     assert not (tmp_path / "proc").exists()
+
+
+def test_mtab_link_only_for_a_container_and_before_the_users_mounts() -> None:
+    """podman's /etc/mtab link is a container's; a build step's RUN gets none (it
+    would be committed). Before the user's mounts: a volume at /etc covers it."""
+    assert MTAB not in base_plan(spec(), gid5_mapped=True)
+    volume = Mount("bind", "/etc", "/host/etc", ())
+    plan = base_plan(replace(spec(mounts=(volume,)), mtab=True), gid5_mapped=True)
+    assert plan.index(MTAB) < destinations(plan).index("/etc") and plan.index(MTAB) == 2
+
+
+def test_mtab_link_where_the_image_has_no_etc(tmp_path: Path) -> None:
+    MTAB.execute(str(tmp_path))
+    assert (tmp_path / "etc" / "mtab").readlink() == Path("/proc/mounts")
+    assert (tmp_path / "etc").stat().st_mode & 0o777 == 0o755 & ~_umask()
+
+
+def test_mtab_link_keeps_the_images_own(tmp_path: Path) -> None:
+    (tmp_path / "etc").mkdir()
+    (tmp_path / "etc" / "mtab").symlink_to("/nowhere")  # dangling: still the image's
+    MTAB.execute(str(tmp_path))
+    assert (tmp_path / "etc" / "mtab").readlink() == Path("/nowhere")
+
+
+def _umask() -> int:
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -96,3 +96,18 @@ def test_a_directory_made_only_for_placeholders_is_one(tmp_path: Path) -> None:
     }
     changes = upper_changes(str(upper), [str(top), str(lower)], found)
     assert [c.path for c in changes] == ["/etc", "/var", "/var/written"]  # C /etc: podman too
+
+
+def test_placeholder_links_are_the_runtimes_own_only(tmp_path: Path) -> None:
+    """/etc/mtab -> /proc/mounts, made where the image had none, is no change; a link
+    elsewhere, or one the image had below, is."""
+    lower, top, upper = _layers(tmp_path)
+    (upper / "etc").mkdir()
+    (upper / "etc" / "mtab").symlink_to("/proc/mounts")
+    (upper / "etc" / "other").symlink_to("/proc/mounts")
+    lowers = [str(top), str(lower)]
+    links = {"/etc/mtab": "/proc/mounts", "/etc/other": "/proc/self/mounts"}
+    assert placeholders(str(upper), lowers, [], links) == {"etc/mtab"}
+    (lower / "etc").mkdir(exist_ok=True)
+    (lower / "etc" / "mtab").write_text("the image's")
+    assert placeholders(str(upper), lowers, [], links) == set()
