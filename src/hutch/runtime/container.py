@@ -57,13 +57,10 @@ def _make_workdir(spec: Spec, root: str, cwd: str) -> None:
     os.makedirs(path, exist_ok=True)
 
 
-def container_main(
-    spec: Spec, sock: socket.socket, gid5_mapped: bool, netns_fd: int = -1
-) -> NoReturn:
-    """Set up the container and exec its command; never returns. ``netns_fd``: the
-    network namespace the monitor made for it (its pasta already starting), if any."""
+def container_main(spec: Spec, sock: socket.socket, gid5_mapped: bool) -> NoReturn:
+    """Set up the container and exec its command; never returns."""
     try:
-        _setup_andexec_command(spec, sock, gid5_mapped, netns_fd)
+        _setup_andexec_command(spec, sock, gid5_mapped)
     except ExecFailure as exc:
         report(sock, exc.code, str(exc))
     except OSError as exc:
@@ -73,9 +70,7 @@ def container_main(
     os._exit(125)
 
 
-def _setup_andexec_command(
-    spec: Spec, sock: socket.socket, gid5_mapped: bool, netns_fd: int
-) -> None:
+def _setup_andexec_command(spec: Spec, sock: socket.socket, gid5_mapped: bool) -> None:
     if spec.userns.enabled:
         spec = userns.relative_paths(spec)  # the storage above may be closed to us
     cgroup = v2.container_cgroup(spec.resources, spec.id)
@@ -90,17 +85,20 @@ def _setup_andexec_command(
     flags = 0
     for ns in spec.namespaces:
         flags |= _NS_FLAGS.get(ns, 0)
-    if netns_fd >= 0:
-        sc.setns(netns_fd, sc.CLONE_NEWNET)  # made for us (Monitor._begin_network)
-        os.close(netns_fd)
-        flags &= ~sc.CLONE_NEWNET
     sc.unshare(flags)
     if "net" in spec.namespaces and spec.network.mode == "none":
         _loopback_up()
     send(sock, {"stage": "namespaces"})
-    # The mounts and the pivot do not wait for the "go": they are made while the
-    # monitor attaches the network (pasta configures the namespace) and the
-    # caller answers.
+    go = sock.recv(64).split()
+    if not go or go[0] != b"go":
+        os._exit(125)
+    window = (int(go[1]), int(go[2])) if len(go) == 3 else (24, 80)
+    shares_pid = not pidshare.own_pidns(spec.namespaces)
+    if shares_pid:
+        # No pid namespace dies with the monitor: we must. (Our forker has gone
+        # and we are the monitor's child by now: it waited for the forker.)
+        pidshare.die_with_parent()
+
     root = spec.rootfs.target  # mounted by the monitor, inherited with the mount table
     if spec.userns.enabled:
         userns.own_root_mount(root)
@@ -123,19 +121,6 @@ def _setup_andexec_command(
     sc.pivot_root(".", ".")
     sc.umount2(".", sc.MNT_DETACH)
     os.chdir("/")
-
-    # The network attached (its devices there for a --sysctl net.*.conf.eth0.*),
-    # the caller ready for the output:
-    go = sock.recv(64).split()
-    if not go or go[0] != b"go":
-        os._exit(125)
-    window = (int(go[1]), int(go[2])) if len(go) == 3 else (24, 80)
-    shares_pid = not pidshare.own_pidns(spec.namespaces)
-    if shares_pid:
-        # No pid namespace dies with the monitor: we must. (Our forker has gone
-        # and we are the monitor's child by now: it waited for the forker.)
-        pidshare.die_with_parent()
-
     if "net" in spec.namespaces:  # its own network (a --sysctl of the user still wins)
         procfs.allow_ping()
     security.apply_sysctls(spec.security)

@@ -31,7 +31,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from hutch.cgroups import v2
 from hutch.cgroups.manager import manager_of
@@ -53,9 +53,6 @@ from hutch.runtime.rootfs import mount_rootfs
 from hutch.runtime.spec import Spec
 from hutch.runtime.spec_io import spec_from_json, spec_to_json
 from hutch.util.codecache import PROFILE_ENV
-
-if TYPE_CHECKING:
-    from hutch.runtime.nethelper import PendingPasta
 
 STOP_MARKER = st.STOP_MARKER
 _MAX_BACKOFF = 60.0
@@ -138,10 +135,6 @@ class Monitor:
         self.net_pids: list[int] = []
         # Helpers of ended runs told to go, not yet reaped (nethelper.holds_host_ports)
         self.net_dying: list[int] = []
-        # This run's pasta, started before the init on a namespace made for it
-        # (_begin_network), and that namespace until the init has it
-        self.net_early: PendingPasta | None = None
-        self.early_netns = -1
         self.userns_fd = -1  # the container's own user namespace (--userns), if any
         # No pid namespace of our own: the init joins another's (or stays in ours)
         self.shares_pid = not pidshare.own_pidns(spec.namespaces)
@@ -188,7 +181,6 @@ class Monitor:
             # accepts no new processes, so a restart could not reuse it.
             self.own_pidns = os.open("/proc/self/ns/pid", os.O_RDONLY | os.O_CLOEXEC)
         self.host_pid = host_pid_of_self()
-        self._begin_network()  # its set-up overlaps the cgroup's, the rootfs's and the init's
         try:
             self._setup_cgroup()
         except OSError as exc:
@@ -296,7 +288,6 @@ class Monitor:
                 unlist_pod_member(self.spec.pod_hosts.path, self.spec.pod_hosts.name)
 
     def _fail_before_start(self, message: str) -> int:
-        self._abandon_network()
         self._unlist_pod_member()
         self._set(status=st.EXITED, exit_code=125, error=message, finished_at=time.time())
         if self.caller is not None:
@@ -417,7 +408,6 @@ class Monitor:
                 child_fds.append((in_r, 0))
         if self.own_pidns >= 0:
             sc.setns(self.own_pidns, sc.CLONE_NEWPID)
-        self._begin_network()  # a restart's (the first run's began in run())
         self.init_mntns, self.init_mntns_id = None, 0
         try:
             pid = self._fork_init()
@@ -433,11 +423,8 @@ class Monitor:
             if not proc.stdin and not proc.terminal:
                 null = os.open("/dev/null", os.O_RDONLY)
                 os.dup2(null, 0)
-            container_main(self.spec, b, self._gid5(), self.early_netns)
+            container_main(self.spec, b, self._gid5())
         b.close()
-        if self.early_netns >= 0:
-            os.close(self.early_netns)  # the init and pasta have theirs
-            self.early_netns = -1
         for src, _dst in child_fds:
             os.close(src)
         self.init_pid = pid
@@ -448,7 +435,6 @@ class Monitor:
         if error is not None:
             code, message = error
             _, _status = os.waitpid(pid, 0)
-            self._abandon_network()  # failed before the network was needed
             self._detach_network()
             self._set(
                 status=st.EXITED,
@@ -545,13 +531,6 @@ class Monitor:
                 fresh = spec_from_json((self.args.bundle / "config.json").read_bytes())
                 self.spec = replace(self.spec, network=fresh.network)
 
-        if self.net_early is not None:
-            early, self.net_early = self.net_early, None
-            try:
-                self.net_pids = [nethelper.pasta_ready(early)]
-            except (nethelper.NetworkAttachError, OSError) as exc:
-                return str(exc)
-            return None
         # The helper belongs in our pid namespace, not in the container's.
         if self.own_pidns >= 0:
             sc.setns(self.own_pidns, sc.CLONE_NEWPID)
@@ -581,50 +560,6 @@ class Monitor:
             self.net_pids = []
             with contextlib.suppress(OSError):
                 os.unlink(self.args.attach + ".net")  # slirp4netns's API socket
-
-    def _begin_network(self) -> None:
-        """Start pasta before the init exists, on a network namespace made for it
-        here, which the init then enters: pasta's set-up (15 ms on an idle machine,
-        60 and more on a busy one, most of it its own start) overlaps the monitor's
-        and the init's, where it began when the init had made its namespace.
-
-        Only for a container that makes its network namespace in the monitor's user
-        namespace (no --userns, no pid namespace joined); any failure here leaves
-        it to the usual path, which meets and reports the same problem."""
-        net = self.spec.network
-        if (
-            self.net_early is not None
-            or net.mode != "private"
-            or net.backend != "pasta"
-            or net.join
-            or "net" not in self.spec.namespaces
-            or self.spec.userns.enabled
-            or self.shares_pid
-        ):
-            return
-        from hutch.runtime import nethelper
-
-        try:
-            netns = nethelper.new_netns()
-        except OSError:
-            return
-        try:
-            self.net_early = nethelper.begin_pasta(net, netns, self.args.bundle)
-        except (nethelper.NetworkAttachError, OSError):
-            os.close(netns)
-            return
-        self.early_netns = netns
-
-    def _abandon_network(self) -> None:
-        """The run failed before its network was attached: its early pasta goes."""
-        if self.net_early is not None:
-            from hutch.runtime import nethelper
-
-            nethelper.abandon_pasta(self.net_early)
-            self.net_early = None
-        if self.early_netns >= 0:
-            os.close(self.early_netns)
-            self.early_netns = -1
 
     def _reap_dying(self) -> None:
         if self.net_dying:
@@ -656,10 +591,7 @@ class Monitor:
                     go = self.caller.recv(64)  # "go" or "go ROWS COLS"
                     if not go.startswith(b"go"):
                         os.kill(self.init_pid, signal.SIGKILL)  # our namespace's pid
-                with contextlib.suppress(OSError):
-                    # The init sets up its mounts meanwhile: one that failed has
-                    # reported why and gone, the report is read next.
-                    a.send(go)
+                a.send(go)
             elif "tty" in message and fds:
                 master = fds[0]
                 os.set_blocking(master, False)

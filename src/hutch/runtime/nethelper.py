@@ -28,7 +28,6 @@ import time
 from pathlib import Path
 
 from hutch.linux import procfs
-from hutch.linux import syscalls as sc
 from hutch.runtime.spec_network import NetworkSpec
 from hutch.util.tools import which
 
@@ -248,18 +247,7 @@ def _failure(name: str, pid: int, log: Path) -> NetworkAttachError:
     return NetworkAttachError(f"{name} failed to attach the network: {text or 'no message'}")
 
 
-@dataclasses.dataclass(frozen=True)
-class PendingPasta:
-    """pasta started on a namespace, not yet known to have configured it."""
-
-    pid: int
-    reader: int  # the read end of its pid FIFO
-    fifo: Path
-    log: Path
-
-
-def begin_pasta(net: NetworkSpec, netns_fd: int, bundle: Path) -> PendingPasta:
-    """Start pasta on the namespace ``netns_fd``; ``pasta_ready`` waits for it."""
+def _start_pasta(net: NetworkSpec, netns_fd: int, bundle: Path) -> int:
     # pasta opens and writes its pid file once the namespace is configured (its
     # last step before it drops into its sandbox): a FIFO as that file tells us
     # the moment it does, where polling for a regular file's size cost up to 5 ms.
@@ -269,71 +257,16 @@ def begin_pasta(net: NetworkSpec, netns_fd: int, bundle: Path) -> PendingPasta:
     try:
         # Non-blocking, so that pasta's open of the write end never waits for us.
         reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
-    except OSError:
-        fifo.unlink(missing_ok=True)
-        raise
-    log = bundle / "network.log"
-    try:
-        pid = _spawn(pasta_argv(net, netns_fd, fifo), [netns_fd], log)
-    except BaseException:
-        os.close(reader)
-        fifo.unlink(missing_ok=True)
-        raise
-    return PendingPasta(pid, reader, fifo, log)
-
-
-def pasta_ready(pending: PendingPasta) -> int:
-    """Wait until pasta has configured the namespace; its pid (the failure if not)."""
-    try:
-        if not _wait_ready(pending.pid, pending.reader):
-            raise _failure("pasta", pending.pid, pending.log)
-    finally:
-        os.close(pending.reader)
-        pending.fifo.unlink(missing_ok=True)  # opened and closed by pasta: no one reads it again
-    return pending.pid
-
-
-def abandon_pasta(pending: PendingPasta) -> None:
-    """A start no run will use (the run failed before it needed the network)."""
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(pending.pid, signal.SIGKILL)
-    with contextlib.suppress(ChildProcessError):
-        os.waitpid(pending.pid, 0)
-    os.close(pending.reader)
-    pending.fifo.unlink(missing_ok=True)
-
-
-def _start_pasta(net: NetworkSpec, netns_fd: int, bundle: Path) -> int:
-    return pasta_ready(begin_pasta(net, netns_fd, bundle))
-
-
-def new_netns() -> int:
-    """A new network namespace, owned by our user namespace, held by the returned fd.
-
-    Made by a thread of its own, which exits at once: a thread's namespaces are
-    its own, so this process stays in the host's network namespace (which it may
-    not enter again: the host's user namespace owns it)."""
-    import _thread
-
-    done = _thread.allocate_lock()
-    done.acquire()
-    made: list[int] = []
-    failed: list[OSError] = []
-
-    def make() -> None:
         try:
-            sc.unshare(sc.CLONE_NEWNET)
-            made.append(os.open("/proc/thread-self/ns/net", os.O_RDONLY | os.O_CLOEXEC))
-        except OSError as exc:
-            failed.append(exc)
+            log = bundle / "network.log"
+            pid = _spawn(pasta_argv(net, netns_fd, fifo), [netns_fd], log)
+            if not _wait_ready(pid, reader):
+                raise _failure("pasta", pid, log)
         finally:
-            done.release()
-
-    _thread.start_new_thread(make, ())
-    done.acquire()
-    if failed:
-        raise failed[0]
-    return made[0]
+            os.close(reader)
+    finally:
+        fifo.unlink(missing_ok=True)  # opened and closed by pasta: nothing reads it again
+    return pid
 
 
 def _wait_ready(pid: int, reader: int) -> bool:
