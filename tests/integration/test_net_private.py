@@ -247,3 +247,46 @@ def test_ps_shows_the_published_ports(hutch: Hutch, base_image: str) -> None:
     }
     assert seen == {("", tcp, 80, "tcp"), ("127.0.0.1", udp, 53, "udp")}
     hutch("rm", "-f", "-t", "0", "pub", "plain")
+
+
+def _helpers_of(hutch: Hutch) -> list[str]:
+    """The pasta processes of this test's store (their pid file lies in its bundles;
+    slirp4netns's command line names nothing of the store)."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            argv = (proc / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if (
+            argv
+            and argv[0].endswith(b"pasta")
+            and str(hutch.env.data_home).encode() in b" ".join(argv)
+        ):
+            found.append(proc.name)
+    return found
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_published_port_is_free_when_run_returns(
+    hutch: Hutch, base_image: str, backend: str
+) -> None:
+    # The monitor reaps a helper that holds no host port after it let run go (its
+    # exit, the kernel's removal of the tap device, is off run's path); one that
+    # publishes a port is gone before run returns.
+    use_backend(hutch, backend)
+    port = free_port()
+    users = [("-p", f"{port}:80")]
+    if backend == "pasta":
+        users.append(("--network", f"pasta:-t,{port}:80"))
+    for flags in users:
+        hutch("run", "--rm", *flags, base_image, "true")
+        with socket.socket() as again:
+            again.bind(("0.0.0.0", port))  # no SO_REUSEADDR: nothing holds it
+    hutch("run", "--rm", base_image, "true")
+    deadline = time.monotonic() + 10
+    while _helpers_of(hutch):
+        assert time.monotonic() < deadline, "a helper outlived its container"
+        time.sleep(0.05)
+    assert hutch("ps", "-a", "-q").stdout == ""
+    assert hutch("system", "check").returncode == 0

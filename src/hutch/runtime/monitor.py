@@ -133,6 +133,8 @@ class Monitor:
         self.init_pid = 0
         self.cgroup: Path | None = None
         self.net_pids: list[int] = []
+        # Helpers of ended runs told to go, not yet reaped (nethelper.holds_host_ports)
+        self.net_dying: list[int] = []
         self.userns_fd = -1  # the container's own user namespace (--userns), if any
         # No pid namespace of our own: the init joins another's (or stays in ours)
         self.shares_pid = not pidshare.own_pidns(spec.namespaces)
@@ -361,7 +363,11 @@ class Monitor:
             with contextlib.suppress(OSError):
                 while self.caller.recv(16):
                     pass
+            self.caller.close()  # it waits for this end (spawn.finish), not for the reap
+            self.caller = None
+            self._reap_dying()
             return
+        self._reap_dying()
         if self.args.cleanup:
             os.environ.pop(PROFILE_ENV, None)  # the cleanup is a CLI command, not a monitor
             os.execvp(self.args.cleanup[0], list(self.args.cleanup))
@@ -386,6 +392,7 @@ class Monitor:
     # -- one run of the container -----------------------------------------
 
     def _run_once(self, listener: socket.socket) -> int:
+        self._reap_dying()  # the previous run's helpers (gone during the back-off, mostly)
         a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         proc = self.spec.process
         pipes: dict[int, str] = {}
@@ -543,10 +550,23 @@ class Monitor:
         if self.net_pids:
             from hutch.runtime import nethelper
 
-            nethelper.detach(self.net_pids)
+            nethelper.stop(self.net_pids)
+            if nethelper.holds_host_ports(self.spec.network):
+                nethelper.reap(self.net_pids)  # the ports are free when the exit is told
+            else:
+                # Its exit (the kernel's removal of the tap device) is off the caller's
+                # path: reaped once the caller is let go, or before the next run.
+                self.net_dying += self.net_pids
             self.net_pids = []
             with contextlib.suppress(OSError):
                 os.unlink(self.args.attach + ".net")  # slirp4netns's API socket
+
+    def _reap_dying(self) -> None:
+        if self.net_dying:
+            from hutch.runtime import nethelper
+
+            nethelper.reap(self.net_dying)
+            self.net_dying = []
 
     def _handshake(self, a: socket.socket, pid: int) -> tuple[int | None, tuple[int, str] | None]:
         if self.caller is not None:

@@ -123,12 +123,34 @@ def release(net: NetworkSpec) -> None:
 
 
 def detach(pids: list[int]) -> None:
+    stop(pids)
+    reap(pids)
+
+
+def stop(pids: list[int]) -> None:
+    """Tell the helpers to go; ``reap`` waits until they have."""
     for pid in pids:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGTERM)
+
+
+def reap(pids: list[int]) -> None:
     for pid in pids:
         with contextlib.suppress(ChildProcessError):
             os.waitpid(pid, 0)
+
+
+def holds_host_ports(net: NetworkSpec) -> bool:
+    """Whether the private network's helper listens on ports of the host: published
+    ones, or pasta's own ``-t``/``-u`` among the user's ``pasta:`` options.
+
+    Only such a helper must be gone before ``run`` returns (its ports free for the
+    next command). Its exit takes 20 to 60 ms, most of it in the kernel: closing
+    the tap device unregisters it, which waits for an RCU barrier; a helper that
+    holds no port of the host is told to go and reaped later (``Monitor``)."""
+    if net.mode != "private":
+        return False
+    return bool(net.ports) or _given(net.helper_args, "-t", "--tcp-ports", "-u", "--udp-ports")
 
 
 def _given(args: tuple[str, ...], *flags: str) -> bool:
@@ -155,6 +177,11 @@ def pasta_argv(net: NetworkSpec, netns_fd: int, pid_file: Path) -> list[str]:
         if not _given(user, *flags):
             argv += default
     argv += ["--netns", f"/proc/self/fd/{netns_fd}", "--netns-only"]
+    if not _given(user, "--no-netns-quit"):
+        # pasta watches the directory of a --netns path with inotify to exit when
+        # the file goes; /proc/self/fd never tells, and closing the inotify at
+        # pasta's exit waits for an RCU grace period (15 to 25 ms here).
+        argv.append("--no-netns-quit")
     if procfs.real_root():
         # pasta started by the real root would switch to "nobody", who cannot
         # enter the container's namespace: stay root (rootful hutch).
@@ -221,20 +248,47 @@ def _failure(name: str, pid: int, log: Path) -> NetworkAttachError:
 
 
 def _start_pasta(net: NetworkSpec, netns_fd: int, bundle: Path) -> int:
-    pid_file = bundle / "pasta.pid"
-    pid_file.unlink(missing_ok=True)
-    log = bundle / "network.log"
-    pid = _spawn(pasta_argv(net, netns_fd, pid_file), [netns_fd], log)
-    # pasta writes its pid file once the namespace is configured.
-    deadline = time.monotonic() + _READY_TIMEOUT
-    while time.monotonic() < deadline:
-        done, _status = os.waitpid(pid, os.WNOHANG)
-        if done:
-            raise _failure("pasta", pid, log)
-        if pid_file.exists() and pid_file.stat().st_size > 0:
-            return pid
-        time.sleep(0.005)
-    raise _failure("pasta", pid, log)
+    # pasta opens and writes its pid file once the namespace is configured (its
+    # last step before it drops into its sandbox): a FIFO as that file tells us
+    # the moment it does, where polling for a regular file's size cost up to 5 ms.
+    fifo = bundle / "pasta.pid"
+    fifo.unlink(missing_ok=True)
+    os.mkfifo(fifo, 0o600)
+    try:
+        # Non-blocking, so that pasta's open of the write end never waits for us.
+        reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+        try:
+            log = bundle / "network.log"
+            pid = _spawn(pasta_argv(net, netns_fd, fifo), [netns_fd], log)
+            if not _wait_ready(pid, reader):
+                raise _failure("pasta", pid, log)
+        finally:
+            os.close(reader)
+    finally:
+        fifo.unlink(missing_ok=True)  # opened and closed by pasta: nothing reads it again
+    return pid
+
+
+def _wait_ready(pid: int, reader: int) -> bool:
+    """Until pasta writes (or closes) its pid FIFO: True; until it exits or hangs: False."""
+    try:
+        death = os.pidfd_open(pid)  # readable when the process has exited
+    except OSError:  # a kernel before 5.3: look at the child every 10 ms
+        death = -1
+    try:
+        deadline = time.monotonic() + _READY_TIMEOUT
+        while (left := deadline - time.monotonic()) > 0:
+            watched = [reader] if death < 0 else [reader, death]
+            ready, _, _ = select.select(watched, [], [], left if death >= 0 else min(left, 0.01))
+            if reader in ready:
+                return True  # its pid, or the end of a write end it opened
+            done, _status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                return False
+        return False
+    finally:
+        if death >= 0:
+            os.close(death)
 
 
 def _start_slirp(net: NetworkSpec, netns_fd: int, bundle: Path, api: Path) -> int:
