@@ -1,4 +1,5 @@
-"""Layer compression: recognise it from magic bytes and stream it away.
+"""Layer compression: recognise it from magic bytes and stream it away (and, for a
+push, gzip a plain layer as it is read: ``GzipReader``).
 
 gzip is decoded by zlib in large steps (``_GzipStream``); zstd goes through Debian's
 ``zstd -dc`` (the standard library has no zstd before 3.14). Every reader
@@ -16,7 +17,7 @@ import subprocess
 import tempfile
 import threading
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from typing import IO, BinaryIO, Literal, Protocol
 
@@ -100,6 +101,84 @@ class HashingReader(_Reader):
         return f"sha256:{self._hash.hexdigest()}"
 
 
+class _Refilled(_Reader):
+    """A reader that hands out ``_out`` and asks ``_fill`` for more (setting
+    ``_eof`` at the end): the decoder's and the encoder's shared shape."""
+
+    _out = b""
+    _pos = 0
+    _eof = False
+
+    def _read(self, size: int) -> bytes:
+        while self._pos >= len(self._out):
+            if self._eof:
+                return b""
+            self._fill()
+        data = self._out[self._pos : self._pos + size]
+        self._pos += len(data)
+        return data
+
+    def _fill(self) -> None:
+        raise NotImplementedError
+
+
+class _Sink:
+    """Where ``GzipReader``'s GzipFile writes: the bytes wait here to be read."""
+
+    def __init__(self) -> None:
+        self.parts: list[bytes] = []
+
+    def write(self, data: bytes) -> int:
+        if data:
+            self.parts.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def take(self) -> bytes:
+        data = b"".join(self.parts)
+        self.parts.clear()
+        return data
+
+
+class GzipReader(_Refilled):
+    """The gzip of ``src``, made as it is read: a push sends a plain layer gzipped
+    while it compresses it (one pass, no file of the compressed blob).
+
+    The bytes are exactly what ``gzip.GzipFile(filename="", mtime=0,
+    compresslevel=level)`` writes for the same input (the same object makes them),
+    so a layer compressed again, streamed or into a file, has the digest its
+    record names. ``on_plain`` is told how many plain bytes each step took from
+    ``src`` (progress counts the layer as stored).
+    """
+
+    def __init__(
+        self, src: _Source, level: int, on_plain: Callable[[int], None] | None = None
+    ) -> None:
+        super().__init__()
+        self._src = src
+        self._on_plain = on_plain
+        self._sink = _Sink()
+        self._gz = gzip.GzipFile(
+            filename="", mode="wb", fileobj=self._sink, mtime=0, compresslevel=level
+        )
+        self._out = b""
+        self._pos = 0
+        self._eof = False
+
+    def _fill(self) -> None:
+        plain = self._src.read(_CHUNK)
+        if plain:
+            self._gz.write(plain)
+            if self._on_plain is not None:
+                self._on_plain(len(plain))
+        else:
+            self._gz.close()  # the last deflate block and the trailer (CRC, size)
+            self._eof = True
+        self._out, self._pos = self._sink.take(), 0
+
+
 class _PrefixedReader(_Reader):
     """Give back ``head`` (already read from ``src`` to sniff it), then the rest."""
 
@@ -115,7 +194,7 @@ class _PrefixedReader(_Reader):
         return self._src.read(size)
 
 
-class _GzipStream(_Reader):
+class _GzipStream(_Refilled):
     """gzip decoded by zlib in large steps, member after member.
 
     Python 3.11's gzip module reads its input 8 KiB at a time: a 100 MB
@@ -136,15 +215,6 @@ class _GzipStream(_Reader):
         self._pos = 0
         self._pending = b""  # input after a member's end, not yet looked at
         self._eof = False
-
-    def _read(self, size: int) -> bytes:
-        while self._pos >= len(self._out):
-            if self._eof:
-                return b""
-            self._fill()
-        data = self._out[self._pos : self._pos + size]
-        self._pos += len(data)
-        return data
 
     def _input(self) -> bytes:
         if self._pending:
