@@ -135,8 +135,15 @@ def registry() -> Iterator[tuple[str, Seen]]:
             seen.body += _read_chunked(self.rfile)
             self._answer(202, {"Location": "/v2/r/blobs/uploads/u1?_state=1"})
 
+        def do_HEAD(self) -> None:
+            self._note()
+            self._answer(404)
+
         def do_PUT(self) -> None:
             self._note()
+            length = int(self.headers.get("Content-Length") or 0)
+            if length:  # a sized upload in one PUT
+                seen.body = self.rfile.read(length)
             digest = self.path.split("digest=", 1)[1].replace("%3A", ":")
             if digest != "sha256:" + hashlib.sha256(seen.body).hexdigest():
                 self._answer(400)
@@ -255,6 +262,34 @@ def test_a_registry_refusing_the_streamed_patch_is_told_apart(
         "compressing each layer into a file first\n"
     )
     assert fallback.reason == f"answered {status}"
+
+
+def test_a_push_to_a_registry_refusing_streams_sends_the_layers_sized(
+    tmp_path: Path, registry: tuple[str, Seen], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Distribution.push_gzipping: the refused stream is told once, then each layer is
+    gzipped into a file and sent with its size, to the same digest a stream makes."""
+    from types import SimpleNamespace
+    from typing import cast
+
+    from hutch.engine.context import EngineContext
+    from hutch.engine.distribution import Distribution
+
+    host, seen = registry
+    seen.patch_status = 411
+    ctx = cast(EngineContext, SimpleNamespace(settings=SimpleNamespace(push_chunk_size=0)))
+    dist, client, fallback = Distribution(ctx, {}), _client(host), Fallback(host)
+    data = INPUTS["text"]
+    for name in ("one", "two"):
+        (tmp_path / name).mkdir()
+        layer = _layer(tmp_path / name, data)
+        blob = dist.push_gzipping(client, "r", layer, Progress("quiet"), fallback, tmp_path / name)
+        gz = _gzip_file(data, 6)
+        assert blob == CompressedBlob("sha256:" + hashlib.sha256(gz).hexdigest(), len(gz))
+        assert seen.blobs == {blob.digest: gz}
+    assert sum(r.startswith("PATCH") for r in seen.requests) == 1  # the refusal holds
+    err = capsys.readouterr().err
+    assert err.count("WARN: ") == 1 and "answered 411" in err
 
 
 def test_a_registry_error_to_the_patch_is_no_refusal(
