@@ -16,7 +16,6 @@ compressing the layer again.
 
 from __future__ import annotations
 
-import gzip
 import json
 import shutil
 import subprocess
@@ -27,7 +26,7 @@ from typing import TYPE_CHECKING, BinaryIO, Protocol
 from hutch.api.errors import HostNotReady, InvalidArgument
 from hutch.oci import mediatypes as mt
 from hutch.store.blobinfo import CompressedBlob
-from hutch.store.compression import HashingReader
+from hutch.store.compression import GzipReader, HashingReader
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -307,12 +306,11 @@ def _recompress(source: Path, target: Path, kind: str, level: int) -> tuple[str,
         if kind == "none":
             shutil.copyfileobj(plain, raw, _CHUNK)
         elif kind == "gzip":
-            # reproducible (no name, time 0, the level in the key): the digest
-            # store/blobinfo.py recorded is what the same layer gives again
-            with gzip.GzipFile(
-                filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=level
-            ) as gz:
-                shutil.copyfileobj(plain, gz, _CHUNK)
+            # reproducible (no name, time 0, fixed blocks, the level in the key): the
+            # digest store/blobinfo.py recorded is what the same layer gives again,
+            # into a file or streamed (engine/pushstream.py)
+            with GzipReader(plain, level) as gz:
+                shutil.copyfileobj(gz, raw, _CHUNK)
         else:
             _zstd(plain, raw, level)
     with open(target, "rb") as f:

@@ -83,8 +83,9 @@ def stream_gzipped(
 
     from hutch.registry.errors import StreamRefused
 
-    with open(layer.path, "rb") as plain:
-        gzipped = HashingReader(GzipReader(plain, layer.level, advance))
+    # the reader closed however the upload ends: a cancelled one stops its threads
+    with open(layer.path, "rb") as plain, GzipReader(plain, layer.level, advance) as gz:
+        gzipped = HashingReader(gz)
         try:
             client.upload_stream(
                 repository,
