@@ -129,11 +129,18 @@ def _handler(reg: StallingRegistry) -> type[BaseHTTPRequestHandler]:
 
         def _upload(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
-            if length > 64 << 10 and not reg.stalled.is_set():
+            # a streamed PATCH (a plain layer gzipped as it goes) has no length: a layer
+            streamed = self.headers.get("Transfer-Encoding", "").lower() == "chunked"
+            if (length > 64 << 10 or streamed) and not reg.stalled.is_set():
                 reg.stalled.set()
                 self._wait_for_cut()  # the body is read as it comes; no answer ever
                 return
-            self.rfile.read(length)
+            if streamed:
+                while size := int(self.rfile.readline().split(b";")[0].strip() or b"0", 16):
+                    self.rfile.read(size + 2)  # the chunk and its CRLF
+                self.rfile.readline()
+            else:
+                self.rfile.read(length)
             self.send_response(201 if self.command == "PUT" else 202)
             self.send_header("Location", self.path.split("?", 1)[0])
             self.send_header("Content-Length", "0")

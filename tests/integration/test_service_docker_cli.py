@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from harness import run_in_pty
-from registry_helpers import Registry, running_registry
+from registry_helpers import Registry, get_manifest, running_registry
 from service_helpers import Service, running_service
 
 DOCKER_28 = Path("/usr/local/bin/docker")  # a newer client: it negotiates down to 1.41
@@ -293,12 +293,18 @@ def test_push_and_pull_show_each_layer(
         assert len(layers) == 1, pushed
         assert f"The push refers to repository [{registry.host}/cli/base]" in pushed
         assert re.search(r"^1: digest: sha256:[0-9a-f]{64}", pushed, re.M), pushed
+        # Docker's ids: a push names a layer by its diff id (the plain layer, gzipped
+        # as it goes), a pull by the blob it fetches (the gzip)
+        diff_id = service.hutch("image", "inspect", "--format", "{{index .RootFS.Layers 0}}", ref)
+        assert layers[0] == diff_id.stdout.strip().removeprefix("sha256:")[:12]
+        manifest = json.loads(get_manifest(registry, "cli/base", "1"))
+        blob = str(manifest["layers"][0]["digest"]).removeprefix("sha256:")[:12]
         docker("rmi", ref, "base")  # the layer goes with the last image that has it
         pulled = docker("pull", ref, timeout=120).stdout
-        assert f"{layers[0]}: Pull complete" in pulled.splitlines(), pulled
+        assert f"{blob}: Pull complete" in pulled.splitlines(), pulled
         assert f"Status: Downloaded newer image for {ref}" in pulled
-        again = docker("push", ref, timeout=120).stdout
-        assert f"{layers[0]}: Layer already exists" in again.splitlines(), again
+        again = docker("push", ref, timeout=120).stdout  # the pulled image, as it came
+        assert f"{blob}: Layer already exists" in again.splitlines(), again
     finally:
         if docker("tag", ref, "base", check=False).returncode != 0:
             service.hutch("import", str(rootfs_tar), "base")

@@ -49,11 +49,13 @@ from hutch.util import testpoint
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from hutch.engine.pushconvert import Converted, Reuse
+    from hutch.engine.pushconvert import Converted, Reuse, Streamed
+    from hutch.engine.pushstream import Fallback
     from hutch.registry.client import RegistryClient
     from hutch.registry.progress import Blob, Progress
     from hutch.registry.registries_conf import RegistriesConf
     from hutch.registry.retry import RetryPolicy
+    from hutch.store.blobinfo import CompressedBlob
     from hutch.store.images import ImageRecord
 
 WORKERS = 4
@@ -550,9 +552,11 @@ class Distribution:
             # an earlier push of them made when the registry has it
             reuse = self.reuse(client, ref)
             converted = convert_layers(
-                manifest_raw, self._ctx.layers, convert_dir, compression, reuse
+                manifest_raw, self._ctx.layers, convert_dir, compression, reuse, stream=True
             )
-            return self._push_manifest(options, image, ref, client, progress, converted)
+            return self._push_manifest(
+                options, image, ref, client, progress, converted, convert_dir
+            )
         finally:
             remove_tree(convert_dir)
 
@@ -564,9 +568,10 @@ class Distribution:
         client: RegistryClient,
         progress: Progress,
         converted: Converted,
+        tmp: Path,
     ) -> PushReport:
-        manifest_raw = converted.manifest_raw
-        manifest = parse_manifest(manifest_raw)
+        # the streamed layers are still named plain here: their digests come with them
+        manifest = parse_manifest(converted.manifest_raw)
         assert isinstance(manifest, ImageManifest)
         sources = [
             parse_reference(n)
@@ -580,12 +585,26 @@ class Distribution:
             if found is not None:
                 progress.skipped("blob", str(desc.digest), found)
                 return
+            streamed = converted.streaming.get(str(desc.digest))
+            if streamed is not None:
+                sent[streamed.diff_id] = self.push_gzipping(
+                    client, ref.repository, streamed, progress, fallback, tmp
+                )
+                return
             path = converted.blobs.get(str(desc.digest))
             self.push_blob(client, ref.repository, desc, "blob", progress, sources, path)
 
+        from hutch.engine.pushstream import Fallback
         from hutch.registry.interrupt import in_workers
 
-        in_workers(push_layer, manifest.layers, WORKERS, self._stopper(progress))
+        sent: dict[str, CompressedBlob] = {}  # diff id → what it went up as (worker threads)
+        fallback = Fallback(ref.registry)
+        layers = list({str(d.digest): d for d in manifest.layers}.values())  # each blob once
+        in_workers(push_layer, layers, WORKERS, self._stopper(progress))
+        converted.streamed(sent)
+        manifest_raw = converted.manifest_raw
+        manifest = parse_manifest(manifest_raw)
+        assert isinstance(manifest, ImageManifest)
         config_raw = image.config_raw
         self.push_bytes(client, ref.repository, manifest.config.digest, config_raw, progress)
         progress.line("Writing manifest to image destination")
@@ -625,10 +644,47 @@ class Distribution:
         return Reuse(cache, at_destination)
 
     def remember(self, converted: Converted, ref: Reference) -> None:
-        """After a push: where the compressed layers went, to mount them from later."""
+        """After a push (the registry accepted the manifest): what the plain layers
+        compressed to, and where they went, to mount them from later."""
+        from hutch.engine.pushconvert import record
         from hutch.store.blobinfo import CompressedBlobs
 
-        CompressedBlobs(self._ctx.conn).note_locations(converted.made, ref.registry, ref.repository)
+        cache = CompressedBlobs(self._ctx.conn)
+        record(converted, cache)
+        cache.note_locations(converted.made, ref.registry, ref.repository)
+
+    def push_gzipping(
+        self,
+        client: RegistryClient,
+        repository: str,
+        layer: Streamed,
+        progress: Progress,
+        fallback: Fallback,
+        tmp: Path,
+    ) -> CompressedBlob:
+        """A plain layer gzipped as it goes up (``engine/pushstream.py``); from a file
+        made first when the registry refuses a streamed upload. What it went up as."""
+        from hutch.engine.pushstream import stream_gzipped
+
+        if not layer.path.is_file():
+            raise NoSuchObject(f"blob {layer.diff_id} of the image is missing from storage")
+        if fallback.reason is None:
+            from hutch.registry.errors import StreamRefused
+
+            try:
+                chunk_size = self._ctx.settings.push_chunk_size
+                return stream_gzipped(client, repository, layer, progress, chunk_size)
+            except StreamRefused as exc:
+                fallback.refused(str(exc))
+        from hutch.engine.pushconvert import gzip_file
+        from hutch.oci.digest import parse_digest
+        from hutch.store.blobinfo import CompressedBlob
+
+        path = tmp / f"sized-{layer.diff_id.removeprefix('sha256:')}.gzip"
+        digest, size = gzip_file(layer.path, path, layer.level)
+        desc = Descriptor(mt.OCI_LAYER_GZIP, parse_digest(digest), size)
+        self.push_blob(client, repository, desc, "blob", progress, (), path)
+        return CompressedBlob(digest, size)
 
     def push_blob(
         self,

@@ -5,16 +5,17 @@ Built and committed layers are stored as plain tars (their blob is the tar
 gzipped by default (``--compression-format``, gzip unless given: zstd, or
 ``none`` to send them plain, hutch's own) and layers stored compressed as they
 are unless ``--force-compression``; a Docker schema 2 manifest can name gzip
-layers only. Layers are compressed into a temp dir and the pushed manifest names
-the compressed blobs; the stored image is left as it is (the pushed manifest's
+layers only. Layers are compressed into a temp dir (a plain layer to gzip on
+``push``: while it is uploaded, ``Converted.streaming``) and the pushed manifest
+names the compressed blobs; the stored image is left as it is (the pushed manifest's
 digest is the one the push reports, as with podman). What a plain layer
-compressed to is recorded (``store/blobinfo.py``), so a second push asks the
-registry for that digest instead of compressing the layer again.
+compressed to is recorded (``store/blobinfo.py``) once the registry accepted the
+manifest naming it, so a second push asks the registry for that digest instead of
+compressing the layer again.
 """
 
 from __future__ import annotations
 
-import gzip
 import json
 import shutil
 import subprocess
@@ -26,7 +27,7 @@ from hutch.api.errors import HostNotReady, InvalidArgument
 from hutch.config.settings import COMPRESSION_FORMATS
 from hutch.oci import mediatypes as mt
 from hutch.store.blobinfo import CompressedBlob
-from hutch.store.compression import HashingReader
+from hutch.store.compression import GzipReader, HashingReader
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -46,12 +47,65 @@ class BlobFiles(Protocol):
     def blob_path(self, digest: str) -> Path: ...
 
 
+@dataclass(frozen=True)
+class Compressed:
+    """What a plain layer compressed to, to record once the registry accepted it."""
+
+    diff_id: str
+    algorithm: str
+    level: int
+    blob: CompressedBlob
+
+
+@dataclass(frozen=True)
+class Streamed:
+    """A plain layer to gzip while it is uploaded: its digest is known only then."""
+
+    diff_id: str
+    path: Path
+    size: int
+    level: int
+    recorded: CompressedBlob | None  # what an earlier push recorded (the registry lacks it)
+
+
 @dataclass
 class Converted:
     manifest_raw: bytes
     blobs: dict[str, Path] = field(default_factory=dict)  # digest → file outside the store
     present: dict[str, str] = field(default_factory=dict)  # digest at the destination → how
     made: dict[str, str] = field(default_factory=dict)  # compressed digest → its plain diff id
+    # records to write after the push (``record``); keyed by compressed digest
+    records: dict[str, Compressed] = field(default_factory=dict)
+    # plain diff id → the layer, while ``manifest_raw`` still names it plain (``streamed``)
+    streaming: dict[str, Streamed] = field(default_factory=dict)
+    media_types: dict[str, str] = field(default_factory=dict)  # diff id → its gzip type
+
+    def streamed(self, sent: dict[str, CompressedBlob]) -> None:
+        """The streamed layers went up as ``sent`` (diff id → gzip blob): the manifest
+        names them, and their records wait for ``record`` as the others' do."""
+        if not self.streaming:
+            return
+        doc = json.loads(self.manifest_raw)
+        for entry in doc.get("layers", []):
+            layer = self.streaming.get(str(entry.get("digest")))
+            if layer is None:
+                continue
+            blob = sent[layer.diff_id]
+            entry.update(
+                mediaType=self.media_types[layer.diff_id], digest=blob.digest, size=blob.size
+            )
+            self.made[blob.digest] = layer.diff_id
+            if blob != layer.recorded:
+                self.records[blob.digest] = Compressed(layer.diff_id, "gzip", layer.level, blob)
+        self.streaming = {}
+        self.manifest_raw = json.dumps(doc, separators=(",", ":"), sort_keys=True).encode()
+
+
+def record(converted: Converted, cache: CompressedBlobs) -> None:
+    """Write what the plain layers compressed to: called once the registry accepted
+    the manifest naming them, so that a failed or killed push records nothing."""
+    for made in converted.records.values():
+        cache.put(made.diff_id, made.algorithm, made.level, made.blob)
 
 
 # podman's --format names: the manifest type a push sends.
@@ -194,13 +248,16 @@ def convert_layers(
     tmp: Path,
     compression: LayerCompression,
     reuse: Reuse | None = None,
+    stream: bool = False,
 ) -> Converted:
     """``manifest_raw`` with the layers ``compression`` asks for recompressed into ``tmp``.
 
     The diff ids (the uncompressed tars) stay, so the config and the image id do
     too; only the pushed manifest names other blobs. A plain layer whose recorded
     compression the destination already has is named by that digest, unmade
-    (``Converted.present``).
+    (``Converted.present``). With ``stream``, a plain layer to gzip is not made
+    here: it is left in ``Converted.streaming`` for the push to gzip as it
+    uploads it, and ``Converted.streamed`` names it then.
     """
     doc = json.loads(manifest_raw)
     # OCI's mediaType is optional (Docker's schema 2 always has it): absent, it is OCI
@@ -229,17 +286,30 @@ def convert_layers(
                 mediaType=_TYPE[(manifest_type, want)], digest=cached.digest, size=cached.size
             )
             continue
+        if stream and current == "none" and want == "gzip":
+            path = layers.blob_path(source)
+            size = path.stat().st_size if path.is_file() else 0
+            out.streaming[source] = Streamed(source, path, size, level, cached)
+            out.media_types[source] = _TYPE[(manifest_type, want)]
+            continue
         path = tmp / f"layer-{len(out.blobs)}.{want}"
         digest, size = _recompress(layers.blob_path(source), path, want, level)
         if reuse is not None and current == "none":
             out.made[digest] = source
             if cached != CompressedBlob(digest, size):
-                reuse.cache.put(source, want, level, CompressedBlob(digest, size))
+                made = Compressed(source, want, level, CompressedBlob(digest, size))
+                out.records[digest] = made
         out.blobs[digest] = path
         entry.update(mediaType=_TYPE[(manifest_type, want)], digest=digest, size=size)
     if out.blobs or out.present:
         out.manifest_raw = json.dumps(doc, separators=(",", ":"), sort_keys=True).encode()
     return out
+
+
+def gzip_file(source: Path, target: Path, level: int) -> tuple[str, int]:
+    """A plain layer gzipped into ``target`` (the same bytes a streamed push sends);
+    its digest and size."""
+    return _recompress(source, target, "gzip", level)
 
 
 def _recompress(source: Path, target: Path, kind: str, level: int) -> tuple[str, int]:
@@ -250,12 +320,11 @@ def _recompress(source: Path, target: Path, kind: str, level: int) -> tuple[str,
         if kind == "none":
             shutil.copyfileobj(plain, raw, _CHUNK)
         elif kind == "gzip":
-            # reproducible (no name, time 0, the level in the key): the digest
-            # store/blobinfo.py recorded is what the same layer gives again
-            with gzip.GzipFile(
-                filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=level
-            ) as gz:
-                shutil.copyfileobj(plain, gz, _CHUNK)
+            # reproducible (no name, time 0, fixed blocks, the level in the key): the
+            # digest store/blobinfo.py recorded is what the same layer gives again,
+            # into a file or streamed (engine/pushstream.py)
+            with GzipReader(plain, level) as gz:
+                shutil.copyfileobj(gz, raw, _CHUNK)
         else:
             _zstd(plain, raw, level)
     with open(target, "rb") as f:

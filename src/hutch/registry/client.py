@@ -33,13 +33,23 @@ from hutch.oci.digest import Digest, parse_digest
 from hutch.registry.authfile import Credentials
 from hutch.registry.certs import host_cert_dirs, ssl_context
 from hutch.registry.challenge import Challenge, parse_challenges, repository_scope
-from hutch.registry.errors import AuthError, ManifestUnknown, RegistryError, TLSFailure
+from hutch.registry.errors import (
+    AuthError,
+    ManifestUnknown,
+    RegistryError,
+    StreamRefused,
+    TLSFailure,
+)
 from hutch.registry.interrupt import Pools
 
 USER_AGENT = f"hutch/{__version__}"
 MANIFEST_LIMIT = 4 << 20  # a manifest or config larger than this is not an image
 CHUNK = 1 << 20
 _RETRY_STATUS = (408, 429, 500, 502, 503, 504)
+# A streamed PATCH's answers that say "not this way" (405 Method Not Allowed, 411
+# Length Required, 400/415/416 for a body without Content-Range, 501 for chunked
+# transfer encoding), not "not allowed" (401, 403) or "no such session" (404).
+_STREAM_REFUSALS = frozenset({400, 405, 411, 413, 415, 416, 501})
 
 
 @dataclass(frozen=True)
@@ -552,6 +562,60 @@ class RegistryClient:
             offset += length
         return location
 
+    def upload_stream(
+        self,
+        repository: str,
+        location: str,
+        stream: BinaryIO,
+        digest: Callable[[], Digest],
+        *,
+        chunk_size: int = 0,
+    ) -> None:
+        """Send a blob whose digest is known only once it is all sent: ``stream`` as
+        streamed ``PATCH`` requests (chunked transfer encoding, no Content-Range:
+        each appends to the session, the distribution spec's streamed upload), at
+        most ``chunk_size`` bytes each when it is set, as a sized push cuts a blob
+        above it; then ``PUT ?digest=`` with ``digest()``, asked after the stream's end.
+
+        A registry that refuses the PATCH itself (405, 411, 416 and the like:
+        ``_STREAM_REFUSALS``) raises ``StreamRefused``: the caller sends the blob
+        another way. Every failure cancels the session (DELETE at its latest
+        location), so nothing half-sent is ever a blob.
+        """
+        scopes = [repository_scope(repository, ["pull", "push"])]
+        where = [location]
+        try:
+            window = _StreamWindow(stream, chunk_size)
+            while window.more():
+                resp = self.request(
+                    "PATCH",
+                    where[-1],
+                    scopes,
+                    headers={"Content-Type": "application/octet-stream"},
+                    body=window.once(self.endpoint.host),
+                )
+                if resp.status != 202:
+                    error = self._fail(resp, "streaming a blob")
+                    if resp.status in _STREAM_REFUSALS and window.first:
+                        raise StreamRefused(str(error))
+                    raise error
+                where.append(self._location(resp))
+                window.first = False
+            final = digest()
+            sep = "&" if "?" in where[-1] else "?"
+            resp = self.request(
+                "PUT",
+                f"{where[-1]}{sep}{urlencode({'digest': str(final)})}",
+                scopes,
+                headers={"Content-Type": "application/octet-stream", "Content-Length": "0"},
+                body=b"",
+            )
+            if resp.status not in (201, 204):
+                raise self._fail(resp, f"uploading blob {final.short}")
+        except BaseException:
+            self._cancel_upload(where[-1], scopes)
+            raise
+
     def cancel_upload(self, repository: str, location: str) -> None:
         """Give up an upload session (a mount the registry answered with one)."""
         self._cancel_upload(location, [repository_scope(repository, ["pull", "push"])])
@@ -566,6 +630,60 @@ class RegistryClient:
         if not location:
             raise RegistryError(f"registry {self.endpoint.host} gave no upload location")
         return urljoin(self.base() + "/", location)
+
+
+class _StreamWindow:
+    """A stream cut into PATCH bodies of at most ``limit`` bytes (0: one body).
+
+    ``more()`` looks ahead one piece, so no empty PATCH is sent after a stream
+    whose length is a multiple of ``limit``; each body is handed out once (a 401
+    answered mid-way would have it sent again from where the stream is)."""
+
+    def __init__(self, src: BinaryIO, limit: int) -> None:
+        self._src = src
+        self._limit = limit
+        self._head = b""
+        self._left = 0
+        self._ended = False
+        self.first = True
+
+    def more(self) -> bool:
+        if not self._head and not self._ended:
+            self._head = self._src.read(CHUNK)
+            self._ended = not self._head
+        self._left = self._limit or -1
+        return bool(self._head)
+
+    def once(self, host: str) -> Callable[[], BinaryIO]:
+        given = [False]
+
+        def body() -> BinaryIO:
+            if given[0]:
+                raise RegistryError(
+                    f"registry {host} asked for authentication again during a streamed upload"
+                )
+            given[0] = True
+            return self  # type: ignore[return-value]
+
+        return body
+
+    def read(self, n: int = -1) -> bytes:
+        if self._left == 0:
+            return b""
+        n = CHUNK if n is None or n < 0 else n
+        if self._left > 0:
+            n = min(n, self._left)
+        if self._head:
+            data, self._head = self._head[:n], self._head[n:]
+        else:
+            data = self._src.read(n) if not self._ended else b""
+            self._ended = self._ended or not data
+        if self._left > 0:
+            self._left -= len(data)
+        return data
+
+    def readable(self) -> bool:
+        return True
 
 
 class _Window:

@@ -24,3 +24,7 @@ class ManifestUnknown(NoSuchObject):
 
 class DigestMismatch(RegistryError):
     """Content did not hash to the digest that named it."""
+
+
+class StreamRefused(RegistryError):
+    """The registry refused a streamed (chunked, unsized) upload: send the blob sized."""

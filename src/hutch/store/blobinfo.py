@@ -7,16 +7,17 @@ algorithm, level) says which digest and size that compression gave, and
 another which repositories it was pushed to. A second push asks the registry
 for that digest (HEAD), or mounts it from one of those repositories of the same
 registry, and then neither compresses nor uploads the layer. The compression
-is reproducible (gzip with no name and time 0, a fixed level), so a registry
-that lacks the blob gets the same bytes made again.
+is reproducible (gzip with no name and time 0, a fixed level and fixed
+blocks: ``store/compression.GzipReader``), so a registry that lacks the blob
+gets the same bytes made again.
 
 Only the mapping is kept, not the compressed blob: keeping it would add some
 0.3 of the tar to every pushed layer's disk for what a HEAD request saves
 (docs/architecture.md has the measure). A mapping is written in its own
-transaction after the compressed file is complete, a location after the
-manifest naming the blob was accepted (an interrupted push leaves no row or a
-true one); two pushes writing the same row write the same values. Rows go with
-their layer (``ON DELETE CASCADE``).
+transaction, and a location too, after the manifest naming the blob was
+accepted (a push that fails or is interrupted leaves no row); two pushes
+writing the same row write the same values. Rows go with their layer
+(``ON DELETE CASCADE``).
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Layer compression: recognise it from magic bytes and stream it away.
+"""Layer compression: recognise it from magic bytes and stream it away (and, for a
+push, gzip a plain layer as it is read: ``GzipReader``).
 
 gzip is decoded by zlib in large steps (``_GzipStream``); zstd goes through Debian's
 ``zstd -dc`` (the standard library has no zstd before 3.14). Every reader
@@ -16,8 +17,10 @@ import subprocess
 import tempfile
 import threading
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager, suppress
+from types import ModuleType
 from typing import IO, BinaryIO, Literal, Protocol
 
 from hutch.api.errors import HostNotReady, HutchError
@@ -100,6 +103,128 @@ class HashingReader(_Reader):
         return f"sha256:{self._hash.hexdigest()}"
 
 
+class _Refilled(_Reader):
+    """A reader that hands out ``_out`` and asks ``_fill`` for more (setting
+    ``_eof`` at the end): the decoder's and the encoder's shared shape."""
+
+    _out = b""
+    _pos = 0
+    _eof = False
+
+    def _read(self, size: int) -> bytes:
+        while self._pos >= len(self._out):
+            if self._eof:
+                return b""
+            self._fill()
+        data = self._out[self._pos : self._pos + size]
+        self._pos += len(data)
+        return data
+
+    def _fill(self) -> None:
+        raise NotImplementedError
+
+
+GZIP_BLOCK = 1 << 20  # plain bytes per deflate block: part of what the output is
+_WINDOW = 32 << 10  # deflate's window: each block is primed with the 32 KiB before it
+_AHEAD = 4  # blocks read and compressing ahead of the one being sent
+
+
+def deflater() -> ModuleType:
+    """zlib-ng's zlib module where it is installed (a dependency: deflate at level 6
+    in about half of zlib's time, measured 3.8 s against 6.7 s for a 94 MB layer
+    tar, for 1.4 % more bytes), else the standard zlib. Both release the GIL while
+    they compress. The bytes differ between the two, so which one made a record
+    matters only as a zlib upgrade does: a record the registry lacks is made again."""
+    import importlib
+
+    try:
+        return importlib.import_module("zlib_ng.zlib_ng")
+    except ImportError:
+        return zlib
+
+
+def _deflate_block(engine: ModuleType, block: bytes, primer: bytes, level: int) -> bytes:
+    """One block as raw deflate, primed with the data before it, ending byte-aligned
+    and not final (a sync flush), so blocks made apart join into one stream."""
+    wbits = -zlib.MAX_WBITS
+    if primer:
+        c = engine.compressobj(level, zlib.DEFLATED, wbits, 8, 0, zdict=primer)
+    else:
+        c = engine.compressobj(level, zlib.DEFLATED, wbits)
+    return bytes(c.compress(block) + c.flush(zlib.Z_SYNC_FLUSH))
+
+
+class GzipReader(_Refilled):
+    """The gzip of ``src``, made as it is read: a push sends a plain layer gzipped
+    while it compresses it (one pass, no file of the compressed blob).
+
+    As pigz and Go's pgzip (podman's gzip) do, the layer is cut into
+    ``GZIP_BLOCK`` pieces deflated apart on ``workers`` threads (zlib lets go of
+    the GIL while it compresses: both cores work), each primed with the 32 KiB
+    before it so the ratio stays near one stream's; the pieces join into one gzip
+    member that any gunzip reads. The bytes depend only on the input and the level
+    (not on the threads, nor on how it is read), so a layer compressed again gives
+    the digest its record names. ``on_plain`` is told how many plain bytes each
+    step took from ``src`` (progress counts the layer as stored).
+    """
+
+    def __init__(
+        self,
+        src: _Source,
+        level: int,
+        on_plain: Callable[[int], None] | None = None,
+        workers: int = 2,
+        engine: ModuleType | None = None,
+    ) -> None:
+        super().__init__()
+        from concurrent.futures import ThreadPoolExecutor
+
+        self._src = src
+        self._level = level
+        self._engine = engine or deflater()
+        self._on_plain = on_plain
+        self._pool = ThreadPoolExecutor(max(1, workers), thread_name_prefix="gzip")
+        self._ahead: list[Future[bytes]] = []
+        self._primer = b""
+        self._crc = 0
+        self._size = 0
+        self._read_all = False
+        # gzip.GzipFile's header for mtime 0 and no name: XFL 2 at level 9, 4 at 1
+        xfl = 2 if level == 9 else 4 if level == 1 else 0
+        self._out = GZIP_MAGIC + bytes([8, 0, 0, 0, 0, 0, xfl, 255])
+
+    def _fill(self) -> None:
+        while not self._read_all and len(self._ahead) < _AHEAD:
+            block = self._src.read(GZIP_BLOCK)
+            if not block:
+                self._read_all = True
+                break
+            self._crc = zlib.crc32(block, self._crc)
+            self._size += len(block)
+            self._ahead.append(
+                self._pool.submit(_deflate_block, self._engine, block, self._primer, self._level)
+            )
+            self._primer = block[-_WINDOW:]
+            if self._on_plain is not None:
+                self._on_plain(len(block))
+        self._pos = 0
+        if self._ahead:
+            self._out = self._ahead.pop(0).result()
+            return
+        # a final empty block, then the trailer: CRC-32 and size (mod 2**32), LSB first
+        tail = self._crc.to_bytes(4, "little") + (self._size & 0xFFFFFFFF).to_bytes(4, "little")
+        self._out = b"\x03\x00" + tail
+        self._eof = True
+        self.close()
+
+    def close(self) -> None:
+        """Stop the compressing threads (a push cancelled mid-layer drops the rest)."""
+        for future in self._ahead:
+            future.cancel()
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        super().close()
+
+
 class _PrefixedReader(_Reader):
     """Give back ``head`` (already read from ``src`` to sniff it), then the rest."""
 
@@ -115,7 +240,7 @@ class _PrefixedReader(_Reader):
         return self._src.read(size)
 
 
-class _GzipStream(_Reader):
+class _GzipStream(_Refilled):
     """gzip decoded by zlib in large steps, member after member.
 
     Python 3.11's gzip module reads its input 8 KiB at a time: a 100 MB
@@ -136,15 +261,6 @@ class _GzipStream(_Reader):
         self._pos = 0
         self._pending = b""  # input after a member's end, not yet looked at
         self._eof = False
-
-    def _read(self, size: int) -> bytes:
-        while self._pos >= len(self._out):
-            if self._eof:
-                return b""
-            self._fill()
-        data = self._out[self._pos : self._pos + size]
-        self._pos += len(data)
-        return data
 
     def _input(self) -> bytes:
         if self._pending:

@@ -12,7 +12,13 @@ import pytest
 
 from hutch.config.paths import Paths
 from hutch.engine.imagewrite import oci_manifest
-from hutch.engine.pushconvert import LayerCompression, Reuse, convert_layers, layer_target
+from hutch.engine.pushconvert import (
+    LayerCompression,
+    Reuse,
+    convert_layers,
+    layer_target,
+    record,
+)
 from hutch.store import db
 from hutch.store.blobinfo import CompressedBlob, CompressedBlobs
 from hutch.store.layers import LayerInfo, LayerStore
@@ -97,6 +103,9 @@ def test_second_push_names_the_recorded_blob_without_compressing(tmp_path: Path)
     assert entry["mediaType"] == GZIP
     data = first.blobs[entry["digest"]].read_bytes()
     assert gzip.decompress(data) == plain
+    # recorded only once the push's manifest was accepted (the push calls record then)
+    assert cache.get(layers[0].diff_id, "gzip", 6) is None
+    record(first, cache)
     assert cache.get(layers[0].diff_id, "gzip", 6) == CompressedBlob(entry["digest"], len(data))
     # the registry has it now: the second push names it and makes nothing
     registry.add(entry["digest"])
@@ -116,6 +125,7 @@ def test_second_push_names_the_recorded_blob_without_compressing(tmp_path: Path)
     # another level is another record
     nine = convert_layers(manifest, store, tmp_path, LayerCompression("gzip", 9), reuse)
     nine_digest = json.loads(nine.manifest_raw)["layers"][0]["digest"]
+    record(nine, cache)
     assert cache.get(layers[0].diff_id, "gzip", 9) == CompressedBlob(
         nine_digest, nine.blobs[nine_digest].stat().st_size
     )
@@ -133,6 +143,8 @@ def test_a_wrong_record_is_corrected_not_trusted(tmp_path: Path) -> None:
     )
     entry = json.loads(converted.manifest_raw)["layers"][0]
     assert entry["digest"] != stale.digest
+    assert cache.get(layers[0].diff_id, "gzip", 6) == stale  # until the push is through
+    record(converted, cache)
     assert cache.get(layers[0].diff_id, "gzip", 6) == CompressedBlob(entry["digest"], entry["size"])
 
 
