@@ -1562,6 +1562,7 @@ _hutch_argument() {
     "secret inspect "*) echo @secret ;;
     "secret rm "*) echo @secret ;;
     "secret exists 1") echo @secret ;;
+    "pod create 1") echo @file ;;
     "pod inspect "*) echo @pod ;;
     "pod start "*) echo @pod ;;
     "pod stop "*) echo @pod ;;

@@ -1718,6 +1718,7 @@ complete -c hutch -n "__hutch_at 'pod create'" -l network-alias -x -d 'Another n
 complete -c hutch -n "__hutch_at 'pod create'" -l replace -d 'Remove a pod of the same --name first'
 complete -c hutch -n "__hutch_at 'pod create'" -l pod-id-file -x -d 'Write the pod id to this file'
 complete -c hutch -n "__hutch_at 'pod create'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'pod create' 1" -F
 
 # hutch pod ps
 complete -c hutch -n "__hutch_at 'pod ps'" -l filter -s f -x -d 'id=, name=, label=KEY[=VALUE], status=, network=, ctr-names=, ctr-ids=, ctr-number=, ctr-status='

@@ -172,3 +172,14 @@ def test_volume_rm_prints_the_removed_name_before_the_error(hutch: Hutch, podman
         check=False,
     )
     assert (merged.returncode, merged.stdout) == (1, theirs.stdout + theirs.stderr)
+
+
+def test_pod_create_takes_its_name_as_an_argument(hutch: Hutch, podman: Run) -> None:
+    """podman's ``pod create [options] [NAME]``; with --name too, or two names, refused."""
+    for tool in (hutch, podman):
+        assert tool("pod", "create", "--infra=false", "byarg").returncode == 0
+    assert both(hutch, podman, "pod", "ps", "--format", "{{.Name}}")[1] == "byarg\n"
+    assert both(hutch, podman, "pod", "create", "--name", "a", "b")[0] == 125
+    assert both(hutch, podman, "pod", "create", "a", "b")[0] == 125
+    for tool in (hutch, podman):
+        tool("pod", "rm", "byarg")

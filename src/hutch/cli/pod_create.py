@@ -16,10 +16,24 @@ if TYPE_CHECKING:
     from hutch.cli.state import AppState
 
 
-def pod_create_command(state: "AppState", *, pod_id_file: str | None = None, **values: Any) -> int:
+def pod_create_command(
+    state: "AppState",
+    *,
+    pod_id_file: str | None = None,
+    name_arg: str | None = None,
+    **values: Any,
+) -> int:
     """Create a pod; print its id. ``values``: one per flag of the table
-    (api/pod_flags.py), keyed by ``Flag.key``."""
+    (api/pod_flags.py), keyed by ``Flag.key``; ``name_arg``: podman's ``[NAME]``
+    argument, another way to say ``--name``."""
     from hutch.api.flagoptions import pod_create_options
+
+    if name_arg is not None:
+        if values.get("name"):
+            from hutch.api.errors import InvalidArgument
+
+            raise InvalidArgument("cannot specify --name and NAME at the same time")  # podman's
+        values["name"] = name_arg
 
     options = pod_create_options(values, create_command=state.argv)
     pod_id = state.engine().pods.create(options)
@@ -39,6 +53,12 @@ def register(pod_app: "typer.Typer") -> None:
 
     def create(
         ctx: typer.Context,
+        name_arg: Annotated[
+            str | None,
+            typer.Argument(
+                metavar="[NAME]", help="The pod's name (as --name).", show_default=False
+            ),
+        ] = None,
         *,
         pod_id_file: Annotated[
             str | None, typer.Option("--pod-id-file", help="Write the pod id to this file.")
@@ -46,7 +66,9 @@ def register(pod_app: "typer.Typer") -> None:
         **values: Any,
     ) -> None:
         """Create a pod."""
-        raise typer.Exit(pod_create_command(state_of(ctx), pod_id_file=pod_id_file, **values))
+        raise typer.Exit(
+            pod_create_command(state_of(ctx), pod_id_file=pod_id_file, name_arg=name_arg, **values)
+        )
 
     with_flags(create, flags_of("pod create"))
     pod_app.command("create")(create)

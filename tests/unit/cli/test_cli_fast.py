@@ -107,6 +107,7 @@ TAKEN = [
     ["pod", "create", "-n", "p", "--infra", "--memory", "64m", "--cpus", "0.5", "--label", "a=b"],
     ["pod", "create", "--share-parent=false", "--exit-policy", "stop", "-v", "/a:/b"],
     ["pod", "create", "--share-parent=false", "--share-parent", "--infra=false"],
+    ["pod", "create", "-p", "8080:80", "named"],  # podman's [NAME] argument
     ["pod", "rm", "p"],
     ["pod", "rm", "-f", "-t", "0", "p", "q"],
     ["pod", "rm", "-a", "--ignore"],
@@ -188,7 +189,7 @@ LEFT = [
     ["rm", "-x", "a"],
     ["exec", "-h", "c", "true"],  # not help for exec: an unknown option, typer's message
     ["exec", "--help"],
-    ["pod", "create", "extra"],
+    ["pod", "create", "one", "extra"],  # [NAME] takes one
     ["pod", "create", "--no-such"],
     ["pod", "rm", "--help"],
     ["exec"],

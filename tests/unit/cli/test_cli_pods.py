@@ -48,6 +48,22 @@ def test_pod_create_flags_reach_the_options(
     assert options.create_command == tuple(argv)
 
 
+def test_pod_create_takes_the_name_as_an_argument_as_podman(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake = FakeEngine()
+    result = run_cli(["pod", "create", "-p", "8080:80", "web"], fake, monkeypatch, capsys)
+    assert result.code == 0
+    options = fake.only_call("pods.create")
+    assert isinstance(options, PodCreateOptions) and options.name == "web"
+    both = run_cli(["pod", "create", "--name", "a", "b"], FakeEngine(), monkeypatch, capsys)
+    assert both.code == 125
+    assert both.err == "Error: cannot specify --name and NAME at the same time\n"
+    extra = run_cli(["pod", "create", "a", "b"], FakeEngine(), monkeypatch, capsys)
+    assert extra.code == 125
+    assert extra.err == "Error: accepts at most 1 arg(s), received 2\n"
+
+
 def test_pod_ps_prints_podmans_columns(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
