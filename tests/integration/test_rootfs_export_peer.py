@@ -20,9 +20,9 @@ from harness import Hutch
 from peer_podman import Run, both, fixture_podman  # noqa: F401 - the peer's fixture
 
 WRITE = "echo new > /new; rm /bin/cat; sleep 300"
-# what podman leaves in the directory itself that hutch does not (both make the mount
-# point of /run/.containerenv there, /run with it)
-PODMAN_MADE = {"etc/mtab"}
+# both leave in the directory itself what they make for the container: the mount point
+# of /run/.containerenv (and /run) and the /etc/mtab link
+PODMAN_MADE: set[str] = set()
 
 
 def rootfs(rootfs_tar: Path, directory: Path) -> Path:

@@ -612,18 +612,25 @@ class RegistryClient:
             )
             if resp.status not in (201, 204):
                 raise self._fail(resp, f"uploading blob {final.short}")
-        except BaseException:
-            self._cancel_upload(where[-1], scopes)
+        except BaseException as exc:
+            # a registry that refused the streamed PATCH may have closed the connection
+            # without reading the body: the pooled connection the DELETE takes first can
+            # be that dead one, so a refusal gets a second try on a fresh one
+            self._cancel_upload(where[-1], scopes, tries=2 if isinstance(exc, StreamRefused) else 1)
             raise
 
     def cancel_upload(self, repository: str, location: str) -> None:
         """Give up an upload session (a mount the registry answered with one)."""
         self._cancel_upload(location, [repository_scope(repository, ["pull", "push"])])
 
-    def _cancel_upload(self, location: str, scopes: Sequence[str]) -> None:
+    def _cancel_upload(self, location: str, scopes: Sequence[str], tries: int = 1) -> None:
         # Best effort: the registry would expire the upload session anyway.
-        with contextlib.suppress(RegistryError):
-            _drain(self.request("DELETE", location, scopes))
+        for _ in range(tries):
+            try:
+                _drain(self.request("DELETE", location, scopes))
+            except RegistryError:
+                continue
+            return
 
     def _location(self, resp: urllib3.BaseHTTPResponse) -> str:
         location = resp.headers.get("Location")
