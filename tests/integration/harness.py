@@ -154,6 +154,14 @@ class Hutch:
 # ---- preconditions -------------------------------------------------------------
 
 
+def user_conf(env: HutchEnv, text: str) -> Path:
+    """Write the user's containers.conf (the one ``$XDG_CONFIG_HOME/containers`` holds)."""
+    path = env.config_home / "containers" / "containers.conf"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
 def subid_ranges(path: Path, user: str, uid: int) -> list[tuple[int, int]]:
     """The (start, count) ranges /etc/subuid-style file PATH gives USER (by name or uid)."""
     try:

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from harness import Hutch, HutchEnv
+from harness import Hutch, HutchEnv, user_conf
 from peer_podman import Run, fixture_podman  # noqa: F401 - the peer's fixture
 from registry_helpers import allow_plain_http, running_registry
 
@@ -34,13 +34,6 @@ SCRIPT = (
 CALLER = {"CONF_CALLER": "caller"}
 ALL_ON = ["ro", "init", "nohosts", "caller", "dev"]
 ALL_OFF = ["rw", "noinit", "hosts", "unset", "dev"]
-
-
-def user_conf(env: HutchEnv, text: str) -> Path:
-    path = env.config_home / "containers" / "containers.conf"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)
-    return path
 
 
 def shown(hutch: Hutch, *args: str, env: dict[str, str] | None = None) -> list[str]:

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from harness import Hutch, HutchEnv
+from harness import Hutch, HutchEnv, user_conf
 from peer_podman import Run, fixture_podman  # noqa: F401 - the peer's fixture
 
 CONF = """\
@@ -32,13 +32,6 @@ SCRIPT = (
 FROM_CONF = ["conf", "JST", "0077", "CapBnd:\t0000000000002001", "4096", "512", "31252"]
 # podman's built-in values (and hutch's): the file had no effect
 BUILT_IN_CAPS = "CapBnd:\t00000000800405fb"
-
-
-def user_conf(env: HutchEnv, text: str) -> Path:
-    path = env.config_home / "containers" / "containers.conf"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)
-    return path
 
 
 def lines(hutch: Hutch, *args: str, env: dict[str, str] | None = None) -> list[str]:

@@ -10,7 +10,6 @@ import shutil
 import subprocess
 import tarfile
 import tempfile
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from hutch.api.errors import HutchError, InvalidArgument
 from hutch.build.contexts import NamedContext
 from hutch.engine.build import _fetch_contexts, _named_contexts
 from hutch.engine.build_source import _from_git, is_context_git, prepare_context
+from unit.httpserve import serving
 
 
 def _scratch(tmp_path: Path) -> Callable[[], Path]:
@@ -110,14 +110,8 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         def log_message(self, format: str, *args: object) -> None:
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", root
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(Handler) as port:
+        yield f"http://127.0.0.1:{port}", root
 
 
 def test_an_http_url_of_a_tar_or_a_containerfile(tmp_path: Path, served: tuple[str, Path]) -> None:

@@ -28,6 +28,7 @@ from hutch.registry.errors import RegistryError, StreamRefused
 from hutch.registry.progress import Progress, TransferCancelled
 from hutch.store.blobinfo import CompressedBlob
 from hutch.store.compression import GzipReader, HashingReader
+from unit.httpserve import serving
 
 GZIP = "application/vnd.oci.image.layer.v1.tar+gzip"
 
@@ -194,14 +195,8 @@ def registry() -> Iterator[tuple[str, Seen]]:
         def log_message(self, format: str, *args: object) -> None:
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
-        yield f"127.0.0.1:{server.server_address[1]}", seen
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(Handler) as port:
+        yield f"127.0.0.1:{port}", seen
 
 
 def _client(host: str) -> RegistryClient:

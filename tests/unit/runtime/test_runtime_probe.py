@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import http.server
 import socket
-import threading
 from collections.abc import Iterator
 
 import pytest
 
 from hutch.runtime import probe
+from unit.httpserve import serving
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
@@ -24,12 +24,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture
 def server() -> Iterator[int]:
-    httpd = http.server.HTTPServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield int(httpd.server_address[1])
-    httpd.shutdown()
-    httpd.server_close()
+    with serving(_Handler) as port:
+        yield port
 
 
 def test_targets_parse() -> None:
