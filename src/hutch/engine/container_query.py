@@ -341,6 +341,7 @@ def inspect_report(
     from hutch.engine import inspect_extras as extras
     from hutch.engine import netquery, volumes
     from hutch.engine.exec import container_spec
+    from hutch.runtime.spec_network import NetworkSpec
 
     record, state, config = container.record, container.state, container.config
     options = config.options
@@ -351,6 +352,8 @@ def inspect_report(
         spec: Spec | None = container_spec(container)
     except (OSError, ValueError, KeyError):
         spec = None  # no bundle (a container being removed): the flags alone
+    # its network, read with the spec once (netquery.network_of's default without one)
+    net = spec.network if spec is not None else NetworkSpec()
     effective, bounding = extras.capabilities(spec, config.user)
     return ContainerInspect(
         id=record.id,
@@ -432,7 +435,7 @@ def inspect_report(
                 maximum_retry_count=config.restart.max_retries or 0,
             ),
             auto_remove=options.remove,
-            network_mode=netquery.network_mode(container),
+            network_mode=netquery.network_mode(container, net),
             log_config=InspectLogConfig(
                 type=log.driver,
                 path=log.path,
@@ -449,7 +452,7 @@ def inspect_report(
             security_opt=options.security.security_opt,
             extras=extras.host_extras(options, container, spec),
         ),
-        network_settings=netquery.network_settings(container),
+        network_settings=netquery.network_settings(container, net),
     )
 
 

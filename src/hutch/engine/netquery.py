@@ -83,26 +83,27 @@ def port_bindings(
     return {key: out[key] for key in sorted(out)}
 
 
-def network_mode(container: cs.Container) -> str:
+def network_mode(container: cs.Container, net: NetworkSpec) -> str:
     """inspect's ``.HostConfig.NetworkMode`` in podman's words: the private network by
     the helper it runs on (``pasta``, ``slirp4netns``, podman's names for them, their
-    options left out), user-defined networks ``bridge``; none, host and joins as given."""
+    options left out), user-defined networks ``bridge``; none, host and joins as given.
+    ``net``: the container's (``network_of``), read once by inspect for this and
+    ``network_settings``."""
     from hutch.engine import netconfig
 
     given = container.config.options.network or "private"
     what = netconfig.kind(given)
     if what == "private":
-        return netconfig.helper_of(given) or network_of(container).backend or "pasta"
+        return netconfig.helper_of(given) or net.backend or "pasta"
     if what == "bridge":
         return "bridge"
     return given
 
 
-def network_settings(container: cs.Container) -> InspectNetworkSettings:
-    """inspect's ``.NetworkSettings`` (Docker/podman keys)."""
+def network_settings(container: cs.Container, net: NetworkSpec) -> InspectNetworkSettings:
+    """inspect's ``.NetworkSettings`` (Docker/podman keys) of ``container`` on ``net``."""
     from hutch.api.containers import InspectNetworkSettings
 
-    net = network_of(container)
     state = container.state
     networks = endpoints(net)
     first = net.attachments[0] if net.attachments else None
