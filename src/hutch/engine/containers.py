@@ -934,13 +934,15 @@ class ContainerService:
             from hutch.engine import container_mounts
 
             anonymous = container_mounts.release_anonymous(self._ctx, container_id)
+        # The socket before the row: `system check` reads the rows, then the
+        # sockets, and must never meet a socket whose row is already gone.
+        self._ctx.paths.attach_socket(container_id).unlink(missing_ok=True)
         self._ctx.containers.delete(container_id)
         self._ctx.pods.forget_infra(container_id)  # rm -a: its pod has none now
         if netrun.serves_names(self._ctx):  # the network code only then
             from hutch.engine import networks as engine_networks
 
             engine_networks.after_remove(self._ctx)  # its addresses went with it
-        self._ctx.paths.attach_socket(container_id).unlink(missing_ok=True)
         if dirs.root.exists():
             _unmount_here(dirs)
             # Out of containers/ in one rename, then deleted: `system check`

@@ -243,8 +243,8 @@ class ImageService:
         if force:
             self._ctx.images.unlink_mounts(image.id)
         for c in users:
+            self._ctx.paths.attach_socket(c.id).unlink(missing_ok=True)  # before its row goes
             self._ctx.containers.delete(c.id)
-            self._ctx.paths.attach_socket(c.id).unlink(missing_ok=True)  # (system check found it)
             from hutch.store.layers import remove_tree
 
             dirs = self._ctx.containers.dirs(c.id)
