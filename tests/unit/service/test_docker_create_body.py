@@ -77,6 +77,13 @@ def test_the_zero_values_of_a_bare_docker_create_mean_nothing_given() -> None:
     assert o.log.driver == "json-file"  # Docker's default driver, not hutch's k8s-file
 
 
+def test_a_body_without_restart_policy_gives_none_apart_from_an_explicit_no() -> None:
+    # podman's compat API keeps "" (none given) apart from "no", as its CLI does
+    assert create_request({"Image": "b"}).options.restart == ""
+    explicit = {"Image": "b", "HostConfig": {"RestartPolicy": {"Name": "no"}}}
+    assert create_request(explicit).options.restart == "no"
+
+
 def test_docker_py_lists_its_bind_destinations_as_volumes_which_are_not_anonymous() -> None:
     o = create_request(DOCKER_PY_CREATE, name="py").options
     assert o.volumes.volumes == ("/tmp:/host:ro",)

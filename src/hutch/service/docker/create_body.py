@@ -193,7 +193,7 @@ def _entrypoint(words: tuple[str, ...] | None) -> str | None:
 def _restart(policy: Body) -> str:
     name = policy.text("Name")
     if name in ("", "no"):
-        return "no"
+        return name  # "" is none given, kept apart from "no" as podman's compat API does
     retries = policy.number("MaximumRetryCount")
     return f"{name}:{retries}" if name == "on-failure" and retries else name
 
