@@ -1671,7 +1671,7 @@ complete -c hutch -n "__hutch_at 'pod'" -l help -d 'Show the help and exit'
 # hutch pod create
 complete -c hutch -n "__hutch_at 'pod create'" -l name -s n -x -d 'Name of the pod (a clone\'s default: POD-clone)'
 complete -c hutch -n "__hutch_at 'pod create'" -l publish -s p -x -d 'Publish a port of the pod: [IP:][HOSTPORT:]CTRPORT'
-complete -c hutch -n "__hutch_at 'pod create'" -l network -l net -x -a '(__hutch_network_modes)' -d 'The pod\'s network: private (default), none, host, NET'
+complete -c hutch -n "__hutch_at 'pod create'" -l network -l net -x -a '(__hutch_network_modes)' -d 'The pod\'s network: private (default), none, host, or NET[:OPTIONS] (alias=, ip=, ip6=, mac=, interface_name=), repeatable'
 complete -c hutch -n "__hutch_at 'pod create'" -l share -x -d 'Namespaces the members share: cgroup, ipc, net, pid, uts (default ipc,net,uts; +NS adds to it; none)'
 complete -c hutch -n "__hutch_at 'pod create'" -l share-parent -d 'Put the members\' cgroups below the pod\'s'
 complete -c hutch -n "__hutch_at 'pod create'" -l infra -l no-infra -d 'Make an infra container (default: yes)'

@@ -130,6 +130,12 @@ def test_a_mode_beside_a_network_in_podman_s_words(
         "invalid argument\n"
     )
     assert both(hutch, podman, *argv) == (125, "", message)
+    argv = ("run", "--rm", "--network", "host", "--network", "optsa", base_image, "true")
+    message = (
+        "Error: cannot set multiple networks without bridge network mode, selected mode host: "
+        "invalid argument\n"
+    )
+    assert both(hutch, podman, *argv) == (125, "", message)
 
 
 def test_an_address_outside_the_subnet_is_refused_before_anything_is_made(
@@ -205,3 +211,57 @@ def test_the_link_keeps_its_name_and_address_across_a_restart(
                   check=False)  # fmt: skip
     assert taken.returncode == 125
     assert "10.89.62.40 is already allocated" in taken.stderr
+
+
+# each link's name, MAC and IPv4 address from ip alone (a pod member's /sys is not read)
+IP_LINKS = "ip -o link; ip -o -4 addr"
+
+
+def _pod_links(run: Hutch | Run, image: str, pod: str) -> list[str]:
+    proc = run("run", "--rm", "--pod", pod, image, "sh", "-c", IP_LINKS)
+    assert proc.returncode == 0, proc.stderr
+    macs: dict[str, str] = {}
+    addresses: dict[str, str] = {}
+    for line in proc.stdout.splitlines():
+        words = line.split()
+        name = words[1].rstrip(":").partition("@")[0]
+        if "link/ether" in words:
+            macs[name] = words[words.index("link/ether") + 1]
+        elif "inet" in words and name != "lo":
+            addresses[name] = words[words.index("inet") + 1]
+    return sorted(f"{n} {macs.get(n, '')} {a}" for n, a in addresses.items())
+
+
+def test_pod_create_takes_each_network_s_options_for_its_infra(
+    hutch: Hutch, podman: Run, base_image: str, nets: None
+) -> None:
+    """pod create --network NAME:ip=...,mac=... (and several --network flags): the
+    members share the infra's links, with the addresses and MAC given, as in podman."""
+    flags = (
+        "--network",
+        "optsa:ip=10.89.61.70,mac=44:33:22:11:00:70",
+        "--network",
+        "optsb:ip=10.89.62.70",
+    )
+    for run in (hutch, podman):
+        assert run("pod", "create", "--name", "optpod", *flags).returncode == 0
+    ours, theirs = _pod_links(hutch, base_image, "optpod"), _pod_links(podman, base_image, "optpod")
+    assert ours[0] == theirs[0] == "eth0 44:33:22:11:00:70 10.89.61.70/24"
+    assert [x.split()[::2] for x in ours] == [x.split()[::2] for x in theirs]
+    assert ours[1].split()[::2] == ["eth1", "10.89.62.70/24"]
+    fmt = ("--format", "{{.InfraConfig.Networks}}")
+    assert both(hutch, podman, "pod", "inspect", *fmt, "optpod") == (0, "[optsa optsb]\n", "")
+    for run in (hutch, podman):
+        run("pod", "rm", "-f", "optpod")
+    # bad options and a mode beside a network: podman's words, and no pod left behind
+    for bad, message in (
+        (("--network", "optsa:foo=1"), "invalid option for network optsa: unknown bridge "
+         "network option: foo"),
+        (("--network", "host", "--network", "optsa"), "cannot set multiple networks without "
+         "bridge network mode, selected mode host: invalid argument"),
+        (("--network", "optsa", "--network", "none"), "can only set extra network names, "
+         "selected mode none conflicts with bridge: invalid argument"),
+    ):  # fmt: skip
+        got = both(hutch, podman, "pod", "create", "--name", "badpod", *bad)
+        assert got == (125, "", f"Error: {message}\n")
+    assert hutch("pod", "ls", "-q").stdout == ""

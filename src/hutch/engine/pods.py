@@ -132,6 +132,13 @@ def plan_pod(options: PodCreateOptions) -> PodPlan:
             RestartPolicy.parse(options.restart)
         except ValueError as exc:
             raise InvalidArgument(str(exc)) from exc
+    if options.network:
+        from hutch.engine import netconfig, netopts  # only a pod on networks loads them
+
+        if netconfig.kind(options.network) == "bridge":
+            # NET:OPTIONS (ip=, mac=, ...) of each network, in podman's words, before the
+            # pod exists; the infra's create reads them again when it takes its addresses
+            netopts.parse(options.network)
     shared = parse_share(options.share)
     infra = options.infra if options.infra is not None else bool(shared)
     if not infra:
