@@ -294,6 +294,12 @@ FLAGS: tuple[Flag, ...] = (
     ),
     text("--ip", "ip", "The pod's IPv4 address on its network.", commands=POD_CREATE),
     text("--ip6", "ip6", "The pod's IPv6 address on its network.", commands=POD_CREATE),
+    text(
+        "--mac-address",
+        "mac_address",
+        "The pod's MAC address on its (first) network.",
+        commands=POD_CREATE,
+    ),
     repeated(
         "--network-alias",
         "network_aliases",

@@ -93,6 +93,15 @@ def test_plan_without_sharing_makes_no_infra_unless_asked() -> None:
             "--subuidname/--subgidname cannot be combined with --userns or maps",
         ),
         (PodCreateOptions(shm_size="lots"), "unable to translate --shm-size: invalid size: 'lots'"),
+        (PodCreateOptions(mac_address="zz"), "address zz: invalid MAC address"),
+        (
+            PodCreateOptions(infra=False, mac_address="02:11:22:33:44:55"),
+            "cannot set --mac without infra container: invalid argument",
+        ),
+        (
+            PodCreateOptions(share="ipc", mac_address="02:11:22:33:44:55"),
+            "networks and static ip/mac address can only be used with Bridge mode networking",
+        ),
         (
             PodCreateOptions(network="pn1:foo=1"),
             "invalid option for network pn1: unknown bridge network option: foo",
@@ -221,6 +230,14 @@ def test_the_pods_network_options_reach_its_infra_as_runs_do() -> None:
         network=str(value),
         share_net=True,
     )
+    mac = pod_infra.infra_options(
+        PodCreateOptions(mac_address="02:11:22:33:44:99"),
+        name="p",
+        hostname="p",
+        network="pn1",
+        share_net=True,
+    )
+    assert mac.net.mac_address == "02:11:22:33:44:99"  # the first network's, as run's
     choices = netopts.parse(run.network)
     assert [(c.name, c.ip, c.mac) for c in choices] == [
         ("pn1", "10.93.0.50", "02:11:22:33:44:55"),
