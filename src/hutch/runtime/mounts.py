@@ -360,8 +360,9 @@ def base_plan(spec: Spec, *, gid5_mapped: bool) -> list[Step | Symlink]:
             # a joined namespace (a pod's infra's, container:NAME) that this user
             # namespace owns gets a sysfs of its own over that bind, as crun mounts
             # one: /sys/class/net shows its links, not the session's; where the
-            # kernel refuses (another owner), the bind stays
-            plan.append(replace(sysfs, keep_on=(errno.EPERM,)))
+            # kernel refuses (another owner: EPERM; EACCES and EBUSY seen from other
+            # kernels' sysfs checks), the bind stays
+            plan.append(replace(sysfs, keep_on=(errno.EPERM, errno.EACCES, errno.EBUSY)))
     cgroup = v2.inner_mount_options(
         spec.resources, "cgroup" in spec.namespaces, spec.security.privileged
     )
