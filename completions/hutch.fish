@@ -174,7 +174,7 @@ function __hutch_value_options
         case 'secret inspect'
             printf '%s\n' --format -f
         case 'pod create'
-            printf '%s\n' --name -n --publish -p --network --net --share --infra-command --infra-name --hostname --add-host --dns --dns-search --dns-option --label -l --label-file --exit-policy --restart --volume -v --volumes-from --device --pid --uts --sysctl --security-opt --infra-conmon-pidfile --userns --uidmap --gidmap --subuidname --subgidname --shm-size --memory -m --memory-swap --cpus --cpu-shares -c --cgroup-parent --cpuset-cpus --cpuset-mems --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --ip --ip6 --network-alias --pod-id-file
+            printf '%s\n' --name -n --publish -p --network --net --share --infra-command --infra-name --hostname --add-host --dns --dns-search --dns-option --label -l --label-file --exit-policy --restart --volume -v --volumes-from --device --pid --uts --sysctl --security-opt --infra-conmon-pidfile --userns --uidmap --gidmap --subuidname --subgidname --shm-size --memory -m --memory-swap --cpus --cpu-shares -c --cgroup-parent --cpuset-cpus --cpuset-mems --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --ip --ip6 --mac-address --network-alias --pod-id-file
         case 'pod ps'
             printf '%s\n' --filter -f --format --sort
         case 'pod inspect'
@@ -1671,7 +1671,7 @@ complete -c hutch -n "__hutch_at 'pod'" -l help -d 'Show the help and exit'
 # hutch pod create
 complete -c hutch -n "__hutch_at 'pod create'" -l name -s n -x -d 'Name of the pod (a clone\'s default: POD-clone)'
 complete -c hutch -n "__hutch_at 'pod create'" -l publish -s p -x -d 'Publish a port of the pod: [IP:][HOSTPORT:]CTRPORT'
-complete -c hutch -n "__hutch_at 'pod create'" -l network -l net -x -a '(__hutch_network_modes)' -d 'The pod\'s network: private (default), none, host, NET'
+complete -c hutch -n "__hutch_at 'pod create'" -l network -l net -x -a '(__hutch_network_modes)' -d 'The pod\'s network: private (default), none, host, or NET[:OPTIONS] (alias=, ip=, ip6=, mac=, interface_name=), repeatable'
 complete -c hutch -n "__hutch_at 'pod create'" -l share -x -d 'Namespaces the members share: cgroup, ipc, net, pid, uts (default ipc,net,uts; +NS adds to it; none)'
 complete -c hutch -n "__hutch_at 'pod create'" -l share-parent -d 'Put the members\' cgroups below the pod\'s'
 complete -c hutch -n "__hutch_at 'pod create'" -l infra -l no-infra -d 'Make an infra container (default: yes)'
@@ -1714,6 +1714,7 @@ complete -c hutch -n "__hutch_at 'pod create'" -l device-read-bps -x -d 'Limit t
 complete -c hutch -n "__hutch_at 'pod create'" -l device-write-bps -x -d 'Limit the pod\'s writes to a device (DEVICE:RATE)'
 complete -c hutch -n "__hutch_at 'pod create'" -l ip -x -d 'The pod\'s IPv4 address on its network'
 complete -c hutch -n "__hutch_at 'pod create'" -l ip6 -x -d 'The pod\'s IPv6 address on its network'
+complete -c hutch -n "__hutch_at 'pod create'" -l mac-address -x -d 'The pod\'s MAC address on its (first) network'
 complete -c hutch -n "__hutch_at 'pod create'" -l network-alias -x -d 'Another name of the pod on its network'
 complete -c hutch -n "__hutch_at 'pod create'" -l replace -d 'Remove a pod of the same --name first'
 complete -c hutch -n "__hutch_at 'pod create'" -l pod-id-file -x -d 'Write the pod id to this file'

@@ -2,7 +2,7 @@
 4.3.1 on the same rootfs: ``logs`` of several containers (``-n/--names``), ``ps --ns``
 and ``--external``; ``stats --no-reset`` (podman 4.3.1 has no rootless stats on this
 host: hutch's alone, in a terminal); ``update --restart`` (podman 4.3.1 has none);
-``mount --notruncate``; ``manifest add LIST IMAGE...``."""
+``mount --notruncate``; ``manifest add LIST IMAGE...``; ``exec``'s HOSTNAME."""
 
 from __future__ import annotations
 
@@ -198,3 +198,33 @@ def test_info_id_maps_and_rootless_as_podman(hutch: Hutch, base_image: str, podm
     assert theirs.returncode == 0, theirs.stderr
     assert ours.stdout == theirs.stdout
     assert f'"host_id":{os.getuid()},' in ours.stdout
+
+
+def test_exec_has_hostname_only_where_the_config_set_it(
+    hutch: Hutch, podman: Run, base_image: str
+) -> None:
+    """podman's exec: no HOSTNAME unless --hostname, -e or the like set it; the
+    container's own command has it all the same."""
+    # env, not the shell's $HOSTNAME: busybox sh sets that one itself
+    show = ("sh", "-c", "env | grep ^HOSTNAME= | cut -d= -f2- | grep . || echo unset")
+    for name, flags in (
+        ("plain", ()),
+        ("named", ("--hostname", "hh")),
+        ("given", ("-e", "HOSTNAME=given")),
+        ("hostuts", ("--uts", "host")),
+    ):
+        for tool in (hutch, podman):
+            tool("run", "-d", "--name", name, *flags, base_image, "sleep", "100")
+    try:
+        for name, shown in (("plain", "unset"), ("named", "hh"), ("given", "given")):
+            assert both(hutch, podman, "exec", name, *show) == (0, f"{shown}\n", ""), name
+        assert both(hutch, podman, "exec", "hostuts", *show) == (0, "unset\n", "")
+        got = both(hutch, podman, "exec", "-e", "HOSTNAME=x", "plain", *show)
+        assert got == (0, "x\n", "")
+        # the container's own process: its id's first 12 characters
+        for tool in (hutch, podman):
+            out = tool("run", "--rm", base_image, *show).stdout.strip()
+            assert len(out) == 12 and out != "unset", out
+    finally:
+        for tool in (hutch, podman):
+            tool("rm", "-f", "-t", "0", "plain", "named", "given", "hostuts")

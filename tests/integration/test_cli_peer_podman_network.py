@@ -43,3 +43,24 @@ def test_create_of_its_name_and_prune(hutch: Hutch, podman: Run) -> None:
     assert both(hutch, podman, "network", "prune", "-f") == (0, "h15prune\n", "")
     assert both(hutch, podman, "network", "prune", "-f") == (0, "", "")
     assert both(hutch, podman, "network", "ls", "-q") == (0, "podman\n", "")
+
+
+def test_a_subnet_in_use_is_refused_in_podmans_words(hutch: Hutch, podman: Run) -> None:
+    """The default network's 10.88.0.0/16, another network's subnet, the host's
+    loopback: podman's "already used" and exit 125, before anything is recorded."""
+    for tool in (hutch, podman):
+        assert tool("network", "create", "--subnet", "10.90.0.0/24", "h15used").returncode == 0
+    for subnets in (
+        ("10.88.0.0/16",),
+        ("10.88.5.0/24",),
+        ("10.0.0.0/8",),
+        ("10.90.0.0/25",),
+        ("10.92.0.0/24", "10.90.0.128/25"),
+        ("127.0.0.0/24",),
+    ):
+        flags = [part for s in subnets for part in ("--subnet", s)]
+        used = f"Error: subnet {subnets[-1]} is already used on the host or by another config\n"
+        assert both(hutch, podman, "network", "create", *flags, "h15over") == (125, "", used)
+    assert both(hutch, podman, "network", "ls", "-q") == (0, "h15used\npodman\n", "")
+    for tool in (hutch, podman):
+        tool("network", "rm", "h15used")

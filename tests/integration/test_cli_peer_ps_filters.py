@@ -98,6 +98,24 @@ def test_bad_filters_in_podmans_words(hutch: Hutch, podman: Run, value: str, mes
     assert both(hutch, podman, "ps", "-a", "--filter", value) == (125, "", f"Error: {message}\n")
 
 
+def test_an_explicit_no_is_kept_apart_from_none(hutch: Hutch, base_image: str, podman: Run) -> None:
+    """podman records --restart no as "no", no flag (or --restart "") as "" (none)."""
+    for tool in (hutch, podman):
+        tool("create", "--name", "unset", base_image, "true")
+        tool("create", "--name", "said-no", "--restart", "no", base_image, "true")
+        tool("create", "--name", "empty", "--restart", "", base_image, "true")
+    for value, names in (("none", "empty unset"), ("no", "said-no")):
+        code, out, _ = both(
+            hutch, podman, "ps", "-a", "--filter", f"restart-policy={value}", *NAMES
+        )
+        assert code == 0 and sorted(out.split()) == names.split()
+    fmt = "{{.Name}} [{{.HostConfig.RestartPolicy.Name}}]"
+    got = both(hutch, podman, "inspect", "--format", fmt, "unset", "said-no", "empty")
+    assert got == (0, "unset []\nsaid-no [no]\nempty []\n", "")
+    for tool in (hutch, podman):
+        tool("rm", "unset", "said-no", "empty")
+
+
 def test_until_takes_one_value(hutch: Hutch, podman: Run) -> None:
     got = both(hutch, podman, "ps", "--filter", "until=1h", "--filter", "until=2h")
     assert got == (125, "", "Error: specify exactly one timestamp for until\n")

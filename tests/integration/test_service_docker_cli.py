@@ -205,6 +205,30 @@ def test_network_by_name_and_volume(service: Service) -> None:
         docker("volume", "rm", "svcvol", check=False)
 
 
+def test_run_ip_and_mac_address_on_a_user_network(service: Service) -> None:
+    """docker run --network NET --ip ... --mac-address ...: the endpoint's IPAMConfig and
+    API 1.41's container-wide MacAddress (docker 20.10); the container has them. docker
+    28 sends a MAC per network only to API 1.44 (it refuses itself): --ip alone there."""
+    docker = service.docker
+    docker("network", "create", "--subnet", "10.89.71.0/24", "svcaddr")
+    show = ("sh", "-c", "ip -o -4 addr show eth0; ip -o link show eth0")
+    try:
+        out = docker(
+            "run", "--rm", "--network", "svcaddr", "--ip", "10.89.71.20",
+            "--mac-address", "02:11:22:33:44:20", "base", *show,
+        ).stdout  # fmt: skip
+        assert "inet 10.89.71.20/24" in out, out
+        assert "link/ether 02:11:22:33:44:20 " in out, out
+        out = subprocess.run(
+            [str(DOCKER_28), "run", "--rm", "--network", "svcaddr", "--ip", "10.89.71.28",
+             "base", *show],
+            env=service.env.environ(), capture_output=True, text=True, timeout=60, check=True,
+        ).stdout  # fmt: skip
+        assert "inet 10.89.71.28/24" in out, out
+    finally:
+        docker("network", "rm", "svcaddr", check=False)
+
+
 def test_events_stats_df(service: Service) -> None:
     docker = service.docker
     env = service.env.environ()

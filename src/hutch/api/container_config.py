@@ -222,7 +222,9 @@ class RunOptions:
     network: str = ""  # "" is the [network] default setting (private unless set)
     pod: str | None = None  # --pod: join the pod NAME or ID, or make it first: new:NAME
     detach: bool = False
-    restart: str = "no"
+    # --restart as given: "" when none was (podman keeps that apart from an explicit "no":
+    # inspect shows "" and ps --filter restart-policy=none matches it, =no does not)
+    restart: str = ""
     labels: tuple[str, ...] = ()
     label_files: tuple[str, ...] = ()  # read by create, under the --label values
     annotations: tuple[str, ...] = ()  # KEY=VALUE

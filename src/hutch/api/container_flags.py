@@ -122,7 +122,7 @@ FLAGS: tuple[Flag, ...] = (
         "--restart",
         "restart",
         "Restart policy: no (never), always, unless-stopped, on-failure[:N].",
-        default="no",
+        default="",
         values=("no", "always", "unless-stopped", "on-failure"),
     ),
     repeated("--label", "labels", "Set a label (KEY=VALUE) on the container.", aliases=("-l",)),

@@ -45,7 +45,7 @@ class ContainerSummary:
     pod: str = ""  # the id of its pod ("" for none)
     pod_name: str = ""
     is_infra: bool = False  # the infra container of its pod
-    restart_policy: str = "no"  # its --restart policy's name (ps --filter restart-policy)
+    restart_policy: str = ""  # its --restart policy's name, "" when none was given (ps --filter)
     # (kind as /proc/PID/ns names it, its inode) of each namespace, with ps --ns
     namespaces: tuple[tuple[str, str], ...] = ()
     # the user-defined networks it joined, when asked for (ListContainersOptions.networks)

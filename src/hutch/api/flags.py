@@ -191,10 +191,25 @@ def networks(value: object, flag: str) -> str:
         return str(value)
     values = [str(v) for v in value]
     if len(values) > 1:
-        for v in values:
-            if v.partition(":")[0] in _NETWORK_MODES:
+        first = _mode_word(values[0])
+        if first:  # podman's words: a mode first, or a mode after a network
+            raise InvalidArgument(
+                f"cannot set multiple networks without bridge network mode, selected mode "
+                f"{first}: invalid argument"
+            )
+        for v in values[1:]:
+            if _mode_word(v):
                 raise InvalidArgument(
-                    f"can only set extra network names, selected mode {v} conflicts with "
-                    "bridge: invalid argument"
+                    f"can only set extra network names, selected mode {_mode_word(v)} "
+                    "conflicts with bridge: invalid argument"
                 )
     return ",".join(values)
+
+
+def _mode_word(value: str) -> str:
+    """The mode a ``--network`` value names as podman calls it ("" for a network):
+    ``container:ID`` is ``container``, ``ns:PATH`` podman's ``path``."""
+    word = value.partition(":")[0]
+    if word not in _NETWORK_MODES:
+        return ""
+    return "path" if word == "ns" else word

@@ -14,7 +14,7 @@ Pure data and the standard library, as api/container_flags.py.
 
 from __future__ import annotations
 
-from hutch.api.flags import Flag, number, or_empty, repeated, switch, text
+from hutch.api.flags import Flag, networks, number, or_empty, repeated, switch, text
 
 POD_CREATE = frozenset({"pod create"})
 POD_CLONE = frozenset({"pod clone"})
@@ -47,14 +47,16 @@ FLAGS: tuple[Flag, ...] = (
         aliases=("-p",),
         commands=POD_CREATE,
     ),
-    text(
+    Flag(
         "--network",
         "network",
-        "The pod's network: private (default), none, host, NET.",
+        "The pod's network: private (default), none, host, or NET[:OPTIONS] (alias=, ip=, "
+        "ip6=, mac=, interface_name=), repeatable.",
+        "list",
         aliases=("--net",),
-        default="",
         commands=POD_CREATE,
         values="network",
+        parse=networks,
     ),
     text(
         "--share",
@@ -292,6 +294,12 @@ FLAGS: tuple[Flag, ...] = (
     ),
     text("--ip", "ip", "The pod's IPv4 address on its network.", commands=POD_CREATE),
     text("--ip6", "ip6", "The pod's IPv6 address on its network.", commands=POD_CREATE),
+    text(
+        "--mac-address",
+        "mac_address",
+        "The pod's MAC address on its (first) network.",
+        commands=POD_CREATE,
+    ),
     repeated(
         "--network-alias",
         "network_aliases",

@@ -56,6 +56,7 @@ class PodCreateOptions:
     # the infra's address and names on the pod's network (the members share them)
     ip: str | None = None
     ip6: str | None = None
+    mac_address: str | None = None  # on the first network (as run's --mac-address)
     network_aliases: tuple[str, ...] = ()
     labels: tuple[str, ...] = ()  # KEY=VALUE
     # --label-file: read into ``labels`` (under the --label values) by create, so

@@ -28,7 +28,7 @@ STATUSES = (
     "stopping", "unknown",
 )  # fmt: skip
 # podman's names of restart policies for restart-policy= ("none" is podman's unset one,
-# which hutch records as "no")
+# "", apart from an explicit "no")
 RESTART_POLICIES = ("always", "no", "none", "on-failure", "unless-stopped")
 KEYS = (
     "id", "name", "label", "label!", "exited", "status", "ancestor", "before", "since",
@@ -190,7 +190,7 @@ _MATCHERS: dict[str, Callable[[ContainerSummary, str], bool]] = {
     "volume": _volume,
     # podman's pod=NAME|ID: the container's pod, by name or id prefix
     "pod": lambda c, v: bool(c.pod) and (c.pod_name == v or c.pod.startswith(v)),
-    "restart-policy": lambda c, v: c.restart_policy == ("no" if v == "none" else v),
+    "restart-policy": lambda c, v: c.restart_policy == ("" if v == "none" else v),
     # podman's network=NAME (the engine reads the networks when this filter is given)
     "network": lambda c, v: v in c.networks,
     # the health check's status: starting, healthy, unhealthy ("" without a check)

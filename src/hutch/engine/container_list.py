@@ -50,7 +50,7 @@ def summary(container: cs.Container, pod: PodRecord | None = None) -> ContainerS
         pod=pod.id if pod else "",
         pod_name=pod.name if pod else "",
         is_infra=pod is not None and pod.infra_id == container.record.id,
-        restart_policy=config.restart.name,
+        restart_policy=config.restart_name,
         restarting=container.state.status == st.EXITED and container.state.restarting,
         stopped_by_user=container.state.stopped_by_user,
     )

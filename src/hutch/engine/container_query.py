@@ -431,7 +431,7 @@ def inspect_report(
         ),
         host_config=InspectHostConfig(
             restart_policy=InspectRestartPolicy(
-                name=config.restart.name,
+                name=config.restart_name,
                 maximum_retry_count=config.restart.max_retries or 0,
             ),
             auto_remove=options.remove,

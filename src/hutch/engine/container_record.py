@@ -70,6 +70,13 @@ class ContainerConfig:
     version: int = VERSION
 
     @property
+    def restart_name(self) -> str:
+        """The policy's name as podman reports it: "" when ``--restart`` was not given
+        (podman's unset policy, which behaves as ``no``), else the policy's (``never``
+        reads as ``no``). Records of before the difference say "no" for both."""
+        return self.restart.name if self.options.restart else ""
+
+    @property
     def stop_timeout(self) -> int:
         timeout = self.options.stop_timeout
         return DEFAULT_STOP_TIMEOUT if timeout is None else timeout

@@ -160,7 +160,7 @@ class ContainerService:
             rootfs_dir,
             systemd_mode,
         )
-        from hutch.engine.specbuild import build_spec
+        from hutch.engine.specbuild import build_spec, own_env
         from hutch.runtime import spawn
         from hutch.store.db import ensure_room
         from hutch.util.ids import new_id
@@ -223,6 +223,10 @@ class ContainerService:
                 network=network,
             )
             spec = nsmodes.apply(spec, options, joined)
+            # --hostname as typed: a pod member's name is the pod's (its UTS namespace's)
+            typed = bool(options.hostname) and not (member and "uts" in member.shared)
+            process = replace(spec.process, own_env=own_env(options, image_config, typed))
+            spec = replace(spec, process=process)
             if member is not None:
                 infra_dirs = self._ctx.containers.dirs(member.infra_id) if member.infra_id else None
                 spec = pod_member.member_spec(spec, member, infra_dirs, name)

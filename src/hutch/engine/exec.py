@@ -27,7 +27,7 @@ from hutch.util.ids import new_id
 
 
 def exec_environment(base: tuple[str, ...], options: ExecOptions) -> tuple[str, ...]:
-    """The container's environment < env files < ``-e`` flags."""
+    """The container's environment (``Process.exec_env``) < env files < ``-e`` flags."""
     return merge_environment(base, tty=options.tty, env_files=options.env_files, env=options.env)
 
 
@@ -96,7 +96,8 @@ class ExecService:
         process = replace(
             spec.process,
             args=options.command,
-            env=exec_environment(spec.process.env, options),
+            env=exec_environment(spec.process.exec_env, options),
+            own_env=(),  # -e HOSTNAME=... is the session's own
             cwd=options.workdir or spec.process.cwd,
             user=User(options.user) if options.user is not None else spec.process.user,
             terminal=options.tty,

@@ -44,6 +44,7 @@ from hutch.engine.context import EngineContext
 from hutch.engine.netquery import network_of
 from hutch.engine.netrun import rundir, serves_names
 from hutch.engine.network_record import decode, encode, pools, subnet_of
+from hutch.linux.ifaddrs import Subnet, host_subnets
 from hutch.net import rootless
 from hutch.runtime.spec_io import spec_from_json, spec_to_json
 from hutch.runtime.spec_network import Attachment, NetworkSpec
@@ -387,26 +388,29 @@ def _pairs(items: Sequence[str], flag: str) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
-def _subnets(options: NetworkCreateOptions, used: list[str]) -> tuple[NetworkSubnet, ...]:
+def _subnets(
+    options: NetworkCreateOptions, used: list[str], host: Sequence[Subnet] = ()
+) -> tuple[NetworkSubnet, ...]:
     """The IPv4 subnet (given or the first free /24 of the pool) and, with ``--ipv6`` or
     an IPv6 ``--subnet``, the IPv6 one (given, or a random ULA /64): gateways and ranges
-    pair with the ``--subnet`` of the same position."""
+    pair with the ``--subnet`` of the same position. Neither may overlap the subnets of
+    other networks (``used``) or of the host's addresses (``host``), as podman's."""
     if len(options.gateways) > len(options.subnets):
         raise InvalidArgument("--gateway needs a --subnet (one gateway per subnet)")
     if len(options.ip_ranges) > len(options.subnets):
         raise InvalidArgument("--ip-range needs a --subnet (one range per subnet)")
+    taken = [ipaddress.ip_network(s) for s in used] + list(host)
     given: dict[int, NetworkSubnet] = {}
     for i, text in enumerate(options.subnets):
         gateway = options.gateways[i] if i < len(options.gateways) else ""
         ip_range = options.ip_ranges[i] if i < len(options.ip_ranges) else ""
-        subnet = _given_subnet(text, gateway, ip_range)
+        subnet = _given_subnet(text, gateway, ip_range, taken)
         version = ipaddress.ip_network(subnet.subnet).version
         if version in given:
             raise InvalidArgument(
                 f"invalid subnet {text!r}: one IPv4 and one IPv6 --subnet per network at most"
             )
         given[version] = subnet
-    taken = [ipaddress.ip_network(s) for s in used]
     out = [given[4] if 4 in given else _free_ipv4(taken)]
     if 6 in given:
         out.append(given[6])
@@ -415,14 +419,22 @@ def _subnets(options: NetworkCreateOptions, used: list[str]) -> tuple[NetworkSub
     return tuple(out)
 
 
-def _free_ipv4(taken: list[ipaddress.IPv4Network | ipaddress.IPv6Network]) -> NetworkSubnet:
+def _host() -> list[Subnet]:
+    """The host's subnets, none where netlink cannot tell (then only networks count)."""
+    try:
+        return host_subnets()
+    except OSError:
+        return []
+
+
+def _free_ipv4(taken: list[Subnet]) -> NetworkSubnet:
     for candidate in DEFAULT_POOL.subnets(new_prefix=24):
         if not any(candidate.overlaps(t) for t in taken if t.version == 4):
             return NetworkSubnet(str(candidate), str(next(candidate.hosts())))
     raise InvalidArgument("no free subnet left in 10.89.0.0/16: give --subnet")
 
 
-def _free_ula(taken: list[ipaddress.IPv4Network | ipaddress.IPv6Network]) -> NetworkSubnet:
+def _free_ula(taken: list[Subnet]) -> NetworkSubnet:
     """A random unique local /64 (RFC 4193: fd00::/8 and a 40-bit global id)."""
     import secrets
 
@@ -434,11 +446,15 @@ def _free_ula(taken: list[ipaddress.IPv4Network | ipaddress.IPv6Network]) -> Net
     raise InvalidArgument("no free IPv6 subnet found: give --subnet")
 
 
-def _given_subnet(text: str, gateway: str, ip_range: str) -> NetworkSubnet:
+def _given_subnet(text: str, gateway: str, ip_range: str, taken: list[Subnet]) -> NetworkSubnet:
     try:
         net = ipaddress.ip_network(text, strict=True)
     except ValueError as exc:
         raise InvalidArgument(f"invalid subnet {text!r}: {exc}") from exc
+    if any(net.overlaps(t) for t in taken if t.version == net.version):
+        # podman's words (before it looks at the gateway), for another network's subnet
+        # (its default 10.88.0.0/16 too) as for one of the host's addresses
+        raise InvalidArgument(f"subnet {net} is already used on the host or by another config")
     if net.version == 4:
         if net.prefixlen > 30:
             raise InvalidArgument(f"invalid subnet {text!r}: it must hold at least two hosts (/30)")
@@ -554,7 +570,7 @@ class NetworkService:
         driver = network_flags.ipam_driver(options.ipam_driver, bool(options.subnets))
         taken = [r.bridge for r in store(ctx).all()]
         bridge = network_flags.interface_name(options.interface_name, taken)
-        subnets = () if driver == "none" else _subnets(options, store(ctx).used_subnets())
+        subnets = () if driver == "none" else _subnets(options, store(ctx).used_subnets(), _host())
         record = NetworkSummary(
             name=name,
             id=new_id(),

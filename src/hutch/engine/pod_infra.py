@@ -116,6 +116,7 @@ def infra_options(
             no_hosts=options.no_hosts,
             ip=options.ip,
             ip6=options.ip6,
+            mac_address=options.mac_address,
             aliases=options.network_aliases,
         )
     return RunOptions(

@@ -108,7 +108,7 @@ def join_options(ctx: EngineContext, options: RunOptions) -> tuple[RunOptions, M
     userns = members_userns(config.options) if pod.infra_id else ""
     refuse_own_userns(options, shared, bool(userns))
     pod_options = config.options
-    if options.restart == "no" and pod_options.restart:
+    if not options.restart and pod_options.restart:  # its own, even "no", wins
         options = replace(options, restart=pod_options.restart)
     if pod_options.volumes or pod_options.volumes_from:
         volumes = replace(

@@ -132,6 +132,18 @@ def plan_pod(options: PodCreateOptions) -> PodPlan:
             RestartPolicy.parse(options.restart)
         except ValueError as exc:
             raise InvalidArgument(str(exc)) from exc
+    if options.network:
+        from hutch.engine import netconfig, netopts  # only a pod on networks loads them
+
+        if netconfig.kind(options.network) == "bridge":
+            # NET:OPTIONS (ip=, mac=, ...) of each network, in podman's words, before the
+            # pod exists; the infra's create reads them again when it takes its addresses
+            netopts.parse(options.network)
+    if options.mac_address:
+        from hutch.engine.netopts import MAC
+
+        if not MAC.fullmatch(options.mac_address):  # podman's words, before the pod exists
+            raise InvalidArgument(f"address {options.mac_address}: invalid MAC address")
     shared = parse_share(options.share)
     infra = options.infra if options.infra is not None else bool(shared)
     if not infra:
@@ -145,10 +157,17 @@ def plan_pod(options: PodCreateOptions) -> PodPlan:
             raise InvalidArgument(
                 "--ip, --ip6 and --network-alias of a pod need an infra container"
             )
+        if options.mac_address:  # podman's words
+            raise InvalidArgument("cannot set --mac without infra container: invalid argument")
         shared = ()
     elif "net" not in shared and (options.ip or options.ip6 or options.network_aliases):
         raise InvalidArgument(
             "--ip, --ip6 and --network-alias of a pod need it to share its network (--share net)"
+        )
+    elif "net" not in shared and options.mac_address:  # podman's words: its infra has none
+        raise InvalidArgument(
+            "invalid config provided: networks and static ip/mac address can only be used "
+            "with Bridge mode networking"
         )
     if options.infra_command is not None and not infra:
         raise InvalidArgument("--infra-command needs an infra container")

@@ -61,13 +61,14 @@ def _parse_entrypoint(text: str) -> tuple[str, ...]:
 CONF_ENV = ("TERM=xterm",)
 
 
-def environment(options: RunOptions, image: ImageConfig, hostname: str) -> tuple[str, ...]:
+def environment(options: RunOptions, image: ImageConfig, hostname: str | None) -> tuple[str, ...]:
     """containers.conf env < image env < host env (--env-host) < env files < -e flags
     < --env-merge.
 
     ``-e NAME`` copies the host's value. ``--unsetenv`` and ``--unsetenv-all``
     drop only defaults (the image's and hutch's own), never what the flags set,
-    and HOSTNAME stays (podman's runtime adds it after them).
+    and HOSTNAME stays (podman's runtime adds it after them). ``hostname`` None:
+    without the runtime's HOSTNAME (the container's configured environment).
     """
     given = (*options.env_defaults, *image.config.env)
     # podman's default PATH where neither sets one (an imported image has no env)
@@ -79,13 +80,24 @@ def environment(options: RunOptions, image: ImageConfig, hostname: str) -> tuple
     )
     host = tuple(f"{k}={v}" for k, v in os.environ.items()) if options.env_host else ()
     merged = merge_environment(
-        (*defaults, *host, f"HOSTNAME={hostname}"),
+        (*defaults, *host, *(() if hostname is None else (f"HOSTNAME={hostname}",))),
         # TERM=xterm of a terminal is one of the defaults (podman's containers.conf has it)
         tty=options.tty and not options.unsetenv_all and "TERM" not in options.unsetenv,
         env_files=options.env_files,
         env=options.env,
     )
     return merge_variables(merged, options.env_merge)
+
+
+def own_env(options: RunOptions, image: ImageConfig, hostname_given: bool) -> tuple[str, ...]:
+    """What only the container's own process gets (``Process.own_env``): podman's
+    runtime adds HOSTNAME to it, and an exec session has HOSTNAME only where the
+    container's configuration set it (``--hostname``, ``-e``, an env file, the image,
+    containers.conf): ``podman exec CTR env`` shows none otherwise (4.3.1)."""
+    if hostname_given:
+        return ()
+    configured = environment(options, image, None)
+    return () if any(item.startswith("HOSTNAME=") for item in configured) else ("HOSTNAME",)
 
 
 def pidfile_of(options: RunOptions, dirs: ContainerDirs) -> str:

@@ -222,7 +222,9 @@ def _process_main(request: ExecRequest, sock: socket.socket) -> NoReturn:
         command_start.mark_cloexec_above(2 + request.preserve_fds)
         for fd in range(3, 3 + request.preserve_fds):
             os.set_inheritable(fd, True)  # a descriptor hutch got may be close-on-exec
-        env = command_start.environment(spec.process.env, user)
+        # what only the container's own process has (podman's HOSTNAME) is not an exec
+        # session's nor a health check's (``hutch exec`` cleared it where -e gave it)
+        env = command_start.environment(spec.process.exec_env, user)
         cwd = spec.process.cwd or "/"
         try:
             os.chdir(cwd)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import errno
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from hutch.cgroups import v2
 from hutch.linux import syscalls as sc
@@ -349,12 +349,20 @@ def base_plan(spec: Spec, *, gid5_mapped: bool) -> list[Step | Symlink]:
     plan.append(Step("devpts", "/dev/pts", "devpts", tuple(pts_opts)))
     plan += [Symlink(f"/dev/{name}", target) for name, target in _DEV_LINKS]
     plan += _ipc_plan(spec)
+    sysfs = Step("sysfs", "/sys", "sysfs", ("ro", "nosuid", "nodev", "noexec"))
     if "net" in spec.namespaces:
-        plan.append(Step("sysfs", "/sys", "sysfs", ("ro", "nosuid", "nodev", "noexec")))
+        plan.append(sysfs)
     else:
         # sysfs may only be mounted by the owner of the network namespace;
         # with the host network, bind the host's /sys read-only instead.
         plan.append(Step("bind", "/sys", "/sys", ("ro", "nosuid", "nodev", "noexec")))
+        if spec.network.join:
+            # a joined namespace (a pod's infra's, container:NAME) that this user
+            # namespace owns gets a sysfs of its own over that bind, as crun mounts
+            # one: /sys/class/net shows its links, not the session's; where the
+            # kernel refuses (another owner: EPERM; EACCES and EBUSY seen from other
+            # kernels' sysfs checks), the bind stays
+            plan.append(replace(sysfs, keep_on=(errno.EPERM, errno.EACCES, errno.EBUSY)))
     cgroup = v2.inner_mount_options(
         spec.resources, "cgroup" in spec.namespaces, spec.security.privileged
     )

@@ -32,6 +32,8 @@ class RestartPolicy:
     def parse(cls, text: str) -> RestartPolicy:
         """The policy ``text`` names; ValueError with the message for the user."""
         name, _, count = text.partition(":")
+        if not text:
+            return cls(NO)  # podman's unset policy ("") restarts nothing, as no
         if name == "never" and not count:
             return cls(NO)  # current podman's synonym of no
         if name in (NO, ALWAYS, UNLESS_STOPPED, ON_FAILURE) and not count:

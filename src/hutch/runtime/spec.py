@@ -45,6 +45,15 @@ class Process:
     umask: int = 0o022  # --umask (podman's default, whatever hutch's own is)
     personality: str = ""  # --personality: LINUX or LINUX32 ("" leaves the caller's)
     oom_score_adj: int | None = None  # never set below the init's own (rootless)
+    # Names in ``env`` that the runtime gave the container's own process only: an exec
+    # session leaves them out (podman's HOSTNAME, unless the container's config set it)
+    own_env: tuple[str, ...] = ()
+
+    @property
+    def exec_env(self) -> tuple[str, ...]:
+        """The environment of another process run in the container (exec, a health
+        check): ``env`` without what ``own_env`` names."""
+        return tuple(item for item in self.env if item.partition("=")[0] not in self.own_env)
 
 
 @dataclass(frozen=True)

@@ -145,8 +145,10 @@ class NetworkStore:
                 net = ipaddress.ip_network(s)
                 for other in taken_nets:
                     if net.version == other.version and net.overlaps(other):
+                        # podman's words (the engine checked the host's subnets and these
+                        # before; this is for a network another process made meanwhile)
                         raise InvalidArgument(
-                            f"subnet {net} is already used by another network ({other})"
+                            f"subnet {net} is already used on the host or by another config"
                         )
             bridges = {r[0] for r in c.execute("SELECT bridge FROM networks")}
             bridge = row.bridge

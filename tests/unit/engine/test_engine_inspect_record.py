@@ -41,4 +41,14 @@ def test_defaults_when_nothing_was_given(tmp_path: Path) -> None:
     data = _inspect(tmp_path, container_record.ContainerConfig(RunOptions(image="busybox")))
     assert data["Config"]["StopTimeout"] == 10
     assert data["Config"]["StopSignal"] == "SIGTERM"
-    assert data["HostConfig"]["RestartPolicy"] == {"Name": "no", "MaximumRetryCount": 0}
+    # podman's unset policy: "" (an explicit --restart no shows "no")
+    assert data["HostConfig"]["RestartPolicy"] == {"Name": "", "MaximumRetryCount": 0}
+
+
+def test_an_explicit_no_is_shown_as_no(tmp_path: Path) -> None:
+    for given, name in (("no", "no"), ("never", "no"), ("", "")):
+        options = RunOptions(image="busybox", restart=given)
+        config = container_record.ContainerConfig(options, restart=RestartPolicy.parse(given))
+        where = tmp_path / (given or "unset")
+        where.mkdir()
+        assert _inspect(where, config)["HostConfig"]["RestartPolicy"]["Name"] == name

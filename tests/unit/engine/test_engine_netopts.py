@@ -87,12 +87,26 @@ def test_several_network_flags_are_one_list() -> None:
     assert networks(["slirp4netns:mtu=1500,enable_ipv6=true"], "--network") == (
         "slirp4netns:mtu=1500,enable_ipv6=true"  # alone, a mode keeps its own options
     )
-    for other in ("host", "none", "container:x", "ns:/p", "pasta", "slirp4netns:mtu=1500"):
+    # podman's words name the mode, not the value (ns:PATH is its "path" mode)
+    for other, mode in (
+        ("host", "host"),
+        ("none", "none"),
+        ("container:x", "container"),
+        ("ns:/p", "path"),
+        ("pasta", "pasta"),
+        ("slirp4netns:mtu=1500", "slirp4netns"),
+    ):
         with pytest.raises(InvalidArgument) as refused:
             networks(["a", other], "--network")
         assert refused.value.message == (
-            f"can only set extra network names, selected mode {other} conflicts with "
-            "bridge: invalid argument"  # podman's words
+            f"can only set extra network names, selected mode {mode} conflicts with "
+            "bridge: invalid argument"
+        )
+        with pytest.raises(InvalidArgument) as refused:
+            networks([other, "a"], "--network")
+        assert refused.value.message == (
+            f"cannot set multiple networks without bridge network mode, selected mode {mode}: "
+            "invalid argument"
         )
 
 

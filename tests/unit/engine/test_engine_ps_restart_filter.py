@@ -16,7 +16,7 @@ def _container(name: str, policy: str) -> ContainerSummary:
     )  # fmt: skip
 
 
-ALL = [_container(n, p) for n, p in (("a", "always"), ("b", "no"), ("c", "on-failure"))]
+ALL = [_container(n, p) for n, p in (("a", "always"), ("b", "no"), ("c", "on-failure"), ("d", ""))]
 
 
 def _names(*filters: str) -> list[str]:
@@ -32,7 +32,10 @@ def test_each_policy_matches_its_containers() -> None:
 
 
 def test_none_is_the_policy_of_a_container_without_one() -> None:
-    assert _names("restart-policy=none") == _names("restart-policy=no") == ["b"]
+    # podman 4.3.1: --restart no is "no", no flag is "" (none); each filter has its own
+    assert _names("restart-policy=none") == ["d"]
+    assert _names("restart-policy=no") == ["b"]
+    assert _names("restart-policy=none", "restart-policy=no") == ["b", "d"]
 
 
 def test_an_unknown_policy_is_podmans_error() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ from hutch.api.container_config import NetworkOptions, RunOptions
 from hutch.api.errors import InvalidArgument
 from hutch.engine import netconfig, specbuild
 from hutch.oci.image import ContainerConfig, ImageConfig
-from hutch.runtime.spec import NAMESPACES, Rootfs, Spec
+from hutch.runtime.spec import NAMESPACES, Process, Rootfs, Spec
 from hutch.runtime.spec_network import NetworkSpec
 from hutch.store.containers import ContainerDirs
 
@@ -172,6 +173,27 @@ def test_term_xterm_with_a_tty_or_not_as_podman() -> None:
 
 def test_hostname_in_env_can_be_overridden_by_flag() -> None:
     assert env_of(RunOptions("i", env=("HOSTNAME=mine",)))["HOSTNAME"] == "mine"
+
+
+def test_the_runtimes_hostname_is_the_own_processs_only_unless_configured(
+    tmp_path: Path,
+) -> None:
+    # podman 4.3.1: exec has HOSTNAME only where --hostname, -e, an env file, the image
+    # or containers.conf set it; the container's own process always has it
+    assert "HOSTNAME" not in dict(
+        item.split("=", 1) for item in specbuild.environment(RunOptions("i"), image(), None)
+    )
+    assert specbuild.own_env(RunOptions("i"), image(), False) == ("HOSTNAME",)
+    assert specbuild.own_env(RunOptions("i", hostname="hh"), image(), True) == ()
+    assert specbuild.own_env(RunOptions("i", env=("HOSTNAME=x",)), image(), False) == ()
+    assert specbuild.own_env(RunOptions("i"), image(env=("HOSTNAME=img",)), False) == ()
+    assert specbuild.own_env(RunOptions("i", env_defaults=("HOSTNAME=c",)), image(), False) == ()
+    env_file = tmp_path / "env"
+    env_file.write_text("HOSTNAME=file\n")
+    assert specbuild.own_env(RunOptions("i", env_files=(str(env_file),)), image(), False) == ()
+    process = Process(args=("sh",), env=("A=1", "HOSTNAME=abc", "B=2"), own_env=("HOSTNAME",))
+    assert process.exec_env == ("A=1", "B=2")
+    assert replace(process, own_env=()).exec_env == process.env
 
 
 # --- network and spec -----------------------------------------------------------

@@ -11,7 +11,7 @@ import pytest
 from hutch.api.container_config import ResourceOptions, RunOptions, SecurityOptions
 from hutch.api.errors import InvalidArgument
 from hutch.api.pods import PodCreateOptions, PodMember, PodSummary
-from hutch.engine import pod_infra, pod_record
+from hutch.engine import netopts, pod_infra, pod_record
 from hutch.engine.pod_filters import matcher
 from hutch.engine.pod_member import (
     Membership,
@@ -93,6 +93,23 @@ def test_plan_without_sharing_makes_no_infra_unless_asked() -> None:
             "--subuidname/--subgidname cannot be combined with --userns or maps",
         ),
         (PodCreateOptions(shm_size="lots"), "unable to translate --shm-size: invalid size: 'lots'"),
+        (PodCreateOptions(mac_address="zz"), "address zz: invalid MAC address"),
+        (
+            PodCreateOptions(infra=False, mac_address="02:11:22:33:44:55"),
+            "cannot set --mac without infra container: invalid argument",
+        ),
+        (
+            PodCreateOptions(share="ipc", mac_address="02:11:22:33:44:55"),
+            "networks and static ip/mac address can only be used with Bridge mode networking",
+        ),
+        (
+            PodCreateOptions(network="pn1:foo=1"),
+            "invalid option for network pn1: unknown bridge network option: foo",
+        ),
+        (
+            PodCreateOptions(network="pn1,pn2:ip=10.93.0.500"),
+            'invalid option for network pn2: invalid ip address "10.93.0.500"',
+        ),
         (PodCreateOptions(shm_size="1m", infra=False), "--shm-size on a pod needs an infra"),
         (
             PodCreateOptions(infra=False, ip="10.0.0.5"),
@@ -194,6 +211,38 @@ def test_infra_options_carry_the_pods_network_and_catatonit() -> None:
         options, name="p", hostname="p", network="none", share_net=False
     )
     assert alone.net.publish == ()
+
+
+def test_the_pods_network_options_reach_its_infra_as_runs_do() -> None:
+    # several --network flags are one NET,NET value, each with its own options (as run's)
+    from hutch.api.pod_flags import FLAGS
+
+    (flag,) = [f for f in FLAGS if f.name == "--network"]
+    value = flag.value(["pn1:ip=10.93.0.50,mac=02:11:22:33:44:55", "pn2:ip=10.94.0.51"])
+    assert value == "pn1:ip=10.93.0.50,mac=02:11:22:33:44:55,pn2:ip=10.94.0.51"
+    with pytest.raises(InvalidArgument, match="without bridge network mode, selected mode host"):
+        flag.value(["host", "pn1"])
+    plan_pod(PodCreateOptions(network=str(value)))  # good options pass
+    run = pod_infra.infra_options(
+        PodCreateOptions(network=str(value)),
+        name="p",
+        hostname="p",
+        network=str(value),
+        share_net=True,
+    )
+    mac = pod_infra.infra_options(
+        PodCreateOptions(mac_address="02:11:22:33:44:99"),
+        name="p",
+        hostname="p",
+        network="pn1",
+        share_net=True,
+    )
+    assert mac.net.mac_address == "02:11:22:33:44:99"  # the first network's, as run's
+    choices = netopts.parse(run.network)
+    assert [(c.name, c.ip, c.mac) for c in choices] == [
+        ("pn1", "10.93.0.50", "02:11:22:33:44:55"),
+        ("pn2", "10.94.0.51", None),
+    ]
 
 
 def test_infra_options_carry_the_pods_shm_size() -> None:

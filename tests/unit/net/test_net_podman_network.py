@@ -94,3 +94,27 @@ def test_prune_and_rm_leave_it(service: NetworkService) -> None:
     (refused,) = service.remove([PODMAN_ID[:12]], NetworkRemoveOptions())
     assert (refused.error, refused.exit_code) == ("default network podman cannot be removed", 125)
     assert [n.name for n in service.ls(())] == ["podman"]
+
+
+@pytest.mark.parametrize("subnet", ["10.88.0.0/16", "10.88.5.0/24", "10.0.0.0/8"])
+def test_a_subnet_over_podmans_default_network_is_refused_in_podmans_words(
+    service: NetworkService, subnet: str
+) -> None:
+    with pytest.raises(InvalidArgument) as err:
+        service.create(NetworkCreateOptions(name="n", subnets=(subnet,)))
+    assert str(err.value) == f"subnet {subnet} is already used on the host or by another config"
+    assert [n.name for n in service.ls(())] == ["podman"]
+
+
+def test_a_subnet_over_another_networks_is_refused_and_a_free_one_taken(
+    service: NetworkService,
+) -> None:
+    service.create(NetworkCreateOptions(name="a", subnets=("10.90.0.0/24", "fd00:1::/64")))
+    for subnets, named in (
+        (("10.90.0.0/25",), "10.90.0.0/25"),
+        (("10.92.0.0/24", "10.90.0.128/25"), "10.90.0.128/25"),
+        (("fd00:1::/48",), "fd00:1::/48"),
+    ):
+        with pytest.raises(InvalidArgument, match=f"^subnet {named} is already used on the host"):
+            service.create(NetworkCreateOptions(name="b", subnets=subnets))
+    service.create(NetworkCreateOptions(name="b", subnets=("10.90.1.0/24",)))

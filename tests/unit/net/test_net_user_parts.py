@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import socket
 import struct
 import threading
 from dataclasses import replace
@@ -231,6 +232,54 @@ def test_subnets_default_and_validation() -> None:
         [],
     )
     assert fixed == (Subnet("10.1.0.0/24", "10.1.0.254", "10.1.0.128/25"),)
+
+
+def test_a_subnet_over_a_host_address_is_refused_and_never_picked() -> None:
+    host = [ipaddress.ip_network("10.89.0.0/24"), ipaddress.ip_network("192.0.2.0/24")]
+    with pytest.raises(
+        InvalidArgument, match=r"^subnet 192\.0\.2\.0/25 is already used on the host"
+    ):
+        _subnets(NetworkCreateOptions(subnets=("192.0.2.0/25",)), [], host)
+    # the overlap is found before the gateway is looked at, as podman does
+    bad_gateway = NetworkCreateOptions(subnets=("192.0.2.0/24",), gateways=("10.0.0.1",))
+    with pytest.raises(InvalidArgument, match="already used"):
+        _subnets(bad_gateway, [], host)
+    assert _subnets(NetworkCreateOptions(), [], host)[0].subnet == "10.89.1.0/24"
+
+
+def _newaddr(family: int, prefix: int, *attrs: tuple[int, bytes]) -> bytes:
+    body = struct.pack("=BBBBI", family, prefix, 0, 0, 1)
+    for kind, payload in attrs:
+        body += struct.pack("=HH", 4 + len(payload), kind) + payload
+        body += b"\0" * (-len(payload) % 4)
+    return struct.pack("=IHHII", 16 + len(body), 20, 2, 1, 0) + body
+
+
+def test_the_host_subnets_are_read_from_a_netlink_dump() -> None:
+    from hutch.linux.ifaddrs import parse_dump
+
+    v4 = socket.inet_pton(socket.AF_INET, "192.0.2.7")
+    peer = socket.inet_pton(socket.AF_INET, "198.51.100.1")
+    v6 = socket.inet_pton(socket.AF_INET6, "fd00:5::9")
+    reply = _newaddr(socket.AF_INET, 24, (1, v4)) + _newaddr(socket.AF_INET6, 64, (1, v6))
+    # point-to-point: IFA_ADDRESS is the peer's, IFA_LOCAL ours
+    reply += _newaddr(socket.AF_INET, 32, (1, peer), (2, v4))
+    assert parse_dump(reply) == (
+        False,
+        [
+            ipaddress.ip_network("192.0.2.0/24"),
+            ipaddress.ip_network("fd00:5::/64"),
+            ipaddress.ip_network("192.0.2.7/32"),
+        ],
+    )
+    done = struct.pack("=IHHII", 20, 3, 2, 1, 0) + b"\0" * 4
+    assert parse_dump(done) == (True, [])
+
+
+def test_the_host_subnets_of_this_host_hold_its_loopback() -> None:
+    from hutch.linux.ifaddrs import host_subnets
+
+    assert ipaddress.ip_network("127.0.0.0/8") in host_subnets()
 
 
 def test_ipv6_subnets_make_a_dual_stack_network() -> None:

@@ -31,8 +31,13 @@ def test_never_is_current_podmans_synonym_of_no() -> None:
     assert not RestartPolicy.parse("never").enabled
 
 
+def test_the_empty_policy_is_podmans_unset_one_and_restarts_nothing() -> None:
+    # podman takes --restart "" (its unset policy); inspect tells it apart, not the monitor
+    assert RestartPolicy.parse("") == RestartPolicy("no")
+
+
 @pytest.mark.parametrize(
-    "text", ["", "sometimes", "always:2", "on-failure:-1", "on-failure:x", "never:2"]
+    "text", ["sometimes", ":", ":3", "always:2", "on-failure:-1", "on-failure:x", "never:2"]
 )
 def test_bad_policies_are_refused(text: str) -> None:
     with pytest.raises(ValueError, match="invalid restart policy"):

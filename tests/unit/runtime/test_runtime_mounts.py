@@ -11,6 +11,7 @@ import pytest
 
 from hutch.runtime.mounts import DEVICES, MTAB, Step, Symlink, base_plan
 from hutch.runtime.spec import NAMESPACES, Mount, Process, Rootfs, Spec
+from hutch.runtime.spec_network import NetworkSpec
 
 
 def spec(
@@ -99,6 +100,18 @@ def test_host_network_binds_the_hosts_sys_read_only() -> None:
     assert (sys_step.kind, sys_step.source) == ("bind", "/sys")
     assert sys_step.options == ("ro", "nosuid", "nodev", "noexec")
     assert sys_step.describe() == "bind /sys on /sys (ro,nosuid,nodev,noexec)"
+
+
+def test_a_joined_network_gets_its_own_sysfs_over_the_bind_where_allowed() -> None:
+    # a pod member, container:NAME: /sys/class/net shows the joined namespace's links
+    no_net = tuple(ns for ns in NAMESPACES if ns != "net")
+    joined = replace(
+        spec(namespaces=no_net), network=NetworkSpec(mode="join", join="/proc/7/ns/net")
+    )
+    steps = [s for s in base_plan(joined, gid5_mapped=False) if isinstance(s, Step)]
+    at_sys = [(s.kind, s.keep_on) for s in steps if s.destination == "/sys"]
+    # the bind first, so that the kernel's refusal (another owner) leaves it in place
+    assert at_sys == [("bind", ()), ("sysfs", (errno.EPERM, errno.EACCES, errno.EBUSY))]
 
 
 def test_user_mounts_then_etc_files_come_last(tmp_path: Path) -> None:

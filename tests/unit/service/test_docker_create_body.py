@@ -10,6 +10,7 @@ import pytest
 
 from hutch.api.errors import InvalidArgument
 from hutch.config.settings import Settings
+from hutch.engine import netopts
 from hutch.engine.create_plan import parse_create
 from hutch.service.docker.create_body import create_request, go_duration
 from hutch.volumes.specs import parse_mount, parse_tmpfs, parse_volume
@@ -33,7 +34,8 @@ def test_the_docker_cli_body_becomes_the_flags_it_was_typed_with() -> None:
     )
     assert (o.user, o.workdir, o.env, o.labels) == ("1000", "/srv", ("A=1",), ("x=y",))
     assert (o.stop_signal, o.stop_timeout, o.restart) == ("SIGINT", 5, "on-failure:3")
-    assert o.network == "mynet" and o.net.aliases == ("w1",)
+    # an endpoint's aliases are that network's (run's --network NAME:alias=)
+    assert o.network == "mynet:alias=w1" and o.net.aliases == ()
     assert set(o.net.publish) == {"8080:80/tcp", "127.0.0.1::53/udp"}
     assert o.volumes.volumes == ("/tmp:/host:ro", "data:/data", "/anon")
     assert o.volumes.tmpfs == ("/run:rw,size=64k",)
@@ -75,6 +77,13 @@ def test_the_zero_values_of_a_bare_docker_create_mean_nothing_given() -> None:
     assert o.volumes.volumes == () and o.net.publish == ()
     assert o.lifecycle.health.cmd is None and not o.lifecycle.health.disabled
     assert o.log.driver == "json-file"  # Docker's default driver, not hutch's k8s-file
+
+
+def test_a_body_without_restart_policy_gives_none_apart_from_an_explicit_no() -> None:
+    # podman's compat API keeps "" (none given) apart from "no", as its CLI does
+    assert create_request({"Image": "b"}).options.restart == ""
+    explicit = {"Image": "b", "HostConfig": {"RestartPolicy": {"Name": "no"}}}
+    assert create_request(explicit).options.restart == "no"
 
 
 def test_docker_py_lists_its_bind_destinations_as_volumes_which_are_not_anonymous() -> None:
@@ -216,8 +225,8 @@ def test_networks_from_the_mode_and_the_endpoints_join_with_their_aliases_and_ad
         },
     }
     o = create_request(body).options
-    assert o.network == "front,back"
-    assert o.net.aliases == ("web", "api") and o.net.ip == "10.89.0.9"
+    assert o.network == "front:ip=10.89.0.9,alias=web,back:alias=web,alias=api"
+    assert o.net.aliases == () and o.net.ip is None
     for mode in ("host", "none", "container:abc"):
         assert (
             create_request({"Image": "b", "HostConfig": {"NetworkMode": mode}}).options.network
@@ -231,6 +240,50 @@ def test_networks_from_the_mode_and_the_endpoints_join_with_their_aliases_and_ad
     linked["NetworkingConfig"]["EndpointsConfig"]["back"]["Links"] = ["db:db"]
     with pytest.raises(InvalidArgument, match=r"EndpointsConfig.back.Links"):
         create_request(linked)
+
+
+def test_each_endpoints_address_and_mac_are_its_networks_options() -> None:
+    # docker run --network front --ip 10.89.0.9 --mac-address ... (CLI 20.10 and 28)
+    body = {
+        "Image": "b",
+        "MacAddress": "02:11:22:33:44:55",  # the container-wide field of API < 1.44
+        "HostConfig": {"NetworkMode": "front"},
+        "NetworkingConfig": {
+            "EndpointsConfig": {
+                "front": {"IPAMConfig": {"IPv4Address": "10.89.0.9", "IPv6Address": ""}},
+                "back": {
+                    "IPAMConfig": {"IPv4Address": "10.90.0.9", "IPv6Address": "fd00::9"},
+                    "MacAddress": "02:11:22:33:44:66",
+                },
+            }
+        },
+    }
+    o = create_request(body).options
+    assert o.network == "front:ip=10.89.0.9,back:ip=10.90.0.9,ip6=fd00::9,mac=02:11:22:33:44:66"
+    assert o.net.mac_address == "02:11:22:33:44:55"  # the first network's, as --mac-address
+    parsed = [(c.name, c.ip, c.ip6, c.mac) for c in netopts.parse(o.network)]
+    assert parsed == [
+        ("front", "10.89.0.9", None, None),
+        ("back", "10.90.0.9", "fd00::9", "02:11:22:33:44:66"),
+    ]
+    # on Docker's default network they are the global flags, which run checks itself
+    plain = {
+        "Image": "b",
+        "NetworkingConfig": {
+            "EndpointsConfig": {
+                "bridge": {
+                    "IPAMConfig": {"IPv4Address": "10.88.0.9"},
+                    "MacAddress": "02:aa:bb:cc:dd:ee",
+                }
+            }
+        },
+    }
+    o = create_request(plain).options
+    assert (o.network, o.net.ip, o.net.mac_address) == ("", "10.88.0.9", "02:aa:bb:cc:dd:ee")
+    bad = copy.deepcopy(body)
+    bad["NetworkingConfig"]["EndpointsConfig"]["back"]["IPAMConfig"]["IPv4Address"] = "10.9"
+    with pytest.raises(InvalidArgument, match=r'network back: invalid ip address "10\.9"'):
+        parse_create(create_request(bad).options, SETTINGS)
 
 
 def test_publish_all_adds_the_exposed_ports_not_bound() -> None:

@@ -173,8 +173,6 @@ def _refuse(config: Body, host: Body, warnings: list[str]) -> None:
         raise InvalidArgument(f"HostConfig.VolumeDriver {host.text('VolumeDriver')!r}: use local")
     if host.given("ShmSize") and host.number("ShmSize") < 0:
         raise InvalidArgument("HostConfig.ShmSize: cannot be negative")
-    if config.given("MacAddress"):
-        raise InvalidArgument("MacAddress: hutch cannot set a container's MAC address")
     swappiness = host.optional_number("MemorySwappiness")
     if swappiness not in (None, -1):
         warnings.append("HostConfig.MemorySwappiness: cgroup v2 has no swappiness; ignored")
@@ -193,7 +191,7 @@ def _entrypoint(words: tuple[str, ...] | None) -> str | None:
 def _restart(policy: Body) -> str:
     name = policy.text("Name")
     if name in ("", "no"):
-        return "no"
+        return name  # "" is none given, kept apart from "no" as podman's compat API does
     retries = policy.number("MaximumRetryCount")
     return f"{name}:{retries}" if name == "on-failure" and retries else name
 
@@ -330,18 +328,22 @@ def _network(config: Body, host: Body) -> tuple[str, NetworkOptions]:
 
     Docker's default network (``default``/``bridge``) is hutch's private
     one; user networks may come from NetworkMode and from the
-    EndpointsConfig keys (all are joined, NetworkMode first); each
-    endpoint's aliases apply, and an address may be asked on one network.
+    EndpointsConfig keys (all are joined, NetworkMode first). Each user
+    network's endpoint settings (``Aliases``, ``IPAMConfig.IPv4Address`` and
+    ``IPv6Address``, ``MacAddress``) become its ``NAME:OPTIONS``, as ``run
+    --network NAME:alias=,ip=,ip6=,mac=`` takes them; those of the default
+    network, and the API's older container-wide ``Config.MacAddress``, are the
+    global flags (``--ip``, ``--mac-address``: the first network's).
     """
     mode = host.text("NetworkMode")
     endpoints = config.obj("NetworkingConfig").obj_map("EndpointsConfig")
     names: list[str] = [] if mode in DEFAULT_MODES else [mode]
+    words: dict[str, list[str]] = {}
+    default: dict[str, str] = {}  # ip, ip6, mac on Docker's default network
     aliases: list[str] = []
-    ip: str | None = None
-    ip6: str | None = None
     for network, endpoint in endpoints.items():
         if network not in DEFAULT_MODES and network not in names:
-            if mode in ("host", "none") or mode.startswith("container:"):
+            if _is_mode(mode):
                 raise InvalidArgument(
                     f"NetworkingConfig.EndpointsConfig.{network}: "
                     f"a container with network mode {mode!r} cannot join a network"
@@ -349,15 +351,22 @@ def _network(config: Body, host: Body) -> tuple[str, NetworkOptions]:
             names.append(network)
         if endpoint.given("Links"):
             raise InvalidArgument(f"{endpoint.where}.Links: {REFUSED['Links']}")
-        if endpoint.given("MacAddress"):
-            raise InvalidArgument(f"{endpoint.where}.MacAddress: cannot be set by hutch")
-        aliases += [a for a in endpoint.texts("Aliases") if a not in aliases]
         ipam = endpoint.obj("IPAMConfig")
-        for key, current in (("IPv4Address", ip), ("IPv6Address", ip6)):
-            if ipam.text(key) and current is not None:
-                raise InvalidArgument(f"{ipam.where}.{key}: an address may be set on one network")
-        ip = ipam.text("IPv4Address") or ip
-        ip6 = ipam.text("IPv6Address") or ip6
+        given = {
+            "ip": ipam.text("IPv4Address"),
+            "ip6": ipam.text("IPv6Address"),
+            "mac": endpoint.text("MacAddress"),
+        }
+        if network in DEFAULT_MODES or _is_mode(network):
+            # not a user network: the global flags, which run checks for the mode
+            default.update({k: v for k, v in given.items() if v})
+            aliases += [a for a in endpoint.texts("Aliases") if a not in aliases]
+            continue
+        own = words.setdefault(network, [])
+        own += [f"{key}={value}" for key, value in given.items() if value]
+        own += [f"alias={a}" for a in dict.fromkeys(endpoint.texts("Aliases"))]
+    mac = default.get("mac") or config.text("MacAddress") or None
+    network = ",".join(f"{n}:{','.join(words[n])}" if words.get(n) else n for n in names)
     publish = _publish(host)
     if host.flag("PublishAllPorts"):
         published = {p.rpartition(":")[2] for p in publish}
@@ -368,14 +377,20 @@ def _network(config: Body, host: Body) -> tuple[str, NetworkOptions]:
         publish=publish,
         publish_all=host.flag("PublishAllPorts"),
         aliases=tuple(aliases) if names else (),
-        ip=ip,
-        ip6=ip6,
+        ip=default.get("ip"),
+        ip6=default.get("ip6"),
+        mac_address=mac,
         add_hosts=host.texts("ExtraHosts"),
         dns=host.texts("Dns"),
         dns_search=host.texts("DnsSearch"),
         dns_options=host.texts("DnsOptions"),
     )
-    return ",".join(names), net
+    return network, net
+
+
+def _is_mode(mode: str) -> bool:
+    """Whether NetworkMode names a mode (host, none, container:ID), not a network."""
+    return mode in ("host", "none") or mode.startswith("container:")
 
 
 def _port_key(port: str) -> str:
