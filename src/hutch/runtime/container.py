@@ -12,6 +12,7 @@ import os
 import socket
 from typing import NoReturn
 
+from hutch.api.errors import HutchError
 from hutch.cgroups import v2
 from hutch.linux import procfs, sigreset
 from hutch.linux import syscalls as sc
@@ -110,7 +111,10 @@ def _setup_andexec_command(spec: Spec, sock: socket.socket, gid5_mapped: bool) -
     passwd.add_entries(
         root, spec, read_db(root, "/etc/passwd"), read_db(root, "/etc/group")
     )  # --user UID the image lacks, --hostuser, --passwd-entry, --group-entry
-    user = resolve_user(root, spec.process.user.spec)
+    try:
+        user = resolve_user(root, spec.process.user.spec)
+    except HutchError as exc:  # podman's runtime refuses it at start: exit 126, its words
+        raise ExecFailure(126, str(exc)) from None
     volume_chown.chown_mounts(root, spec.mounts, user.uid, user.gid)
     cwd = spec.process.cwd or "/"
     _make_workdir(spec, root, cwd)

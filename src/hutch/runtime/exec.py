@@ -208,7 +208,7 @@ def _joiner(
 def _process_main(request: ExecRequest, sock: socket.socket) -> NoReturn:
     spec = request.spec
     try:
-        user = resolve_user("/", spec.process.user.spec)
+        user = resolve_user("/", spec.process.user.spec, primary_too=False)  # podman's exec
         if spec.process.terminal:
             command_start.setup_terminal(sock, user, request.window)
         else:

@@ -33,8 +33,10 @@ def _read_db(root: str, path: str) -> list[list[str]]:
         return []
 
 
-def resolve_user(root: str, spec: str) -> ResolvedUser:
-    """Turn ``user[:group]`` (names or numbers) into ids, as podman does."""
+def resolve_user(root: str, spec: str, *, primary_too: bool = True) -> ResolvedUser:
+    """Turn ``user[:group]`` (names or numbers) into ids, as podman does. A container's
+    process given a user has its primary group among the supplementary ones too
+    (``primary_too``); podman's exec does not add it."""
     user_part, _, group_part = (spec or "0").partition(":")
     passwd = [e for e in _read_db(root, "/etc/passwd") if len(e) >= 7]
     entry = None
@@ -51,16 +53,17 @@ def resolve_user(root: str, spec: str) -> ResolvedUser:
     groups = [e for e in _read_db(root, "/etc/group") if len(e) >= 4]
     if group_part:
         gid = _resolve_group(groups, group_part)
-    extra = tuple(
-        sorted(
-            {
-                int(g[2])
-                for g in groups
-                if name and name in g[3].split(",") and g[2].isdigit() and int(g[2]) != gid
-            }
-        )
-    )
-    return ResolvedUser(uid, gid, extra, home or "/")
+    extra = {
+        int(g[2])
+        for g in groups
+        if name and name in g[3].split(",") and g[2].isdigit() and int(g[2]) != gid
+    }
+    if spec and primary_too:
+        # A user given by --user or the image's USER also has its primary group
+        # among the supplementary ones, as podman sets it (`id` shows groups=GID);
+        # the default root has none.
+        extra.add(gid)
+    return ResolvedUser(uid, gid, tuple(sorted(extra)), home or "/")
 
 
 def _resolve_group(groups: list[list[str]], group: str) -> int:

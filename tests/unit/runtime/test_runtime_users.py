@@ -42,12 +42,13 @@ def test_default_is_root(root: str) -> None:
 
 @pytest.mark.parametrize("spec", ["alice", "1000"])
 def test_user_by_name_or_number_with_supplementary_groups(root: str, spec: str) -> None:
-    assert resolve_user(root, spec) == ResolvedUser(1000, 1000, (1, 5, 50), "/home/alice")
+    assert resolve_user(root, spec) == ResolvedUser(1000, 1000, (1, 5, 50, 1000), "/home/alice")
 
 
 def test_user_and_group_names(root: str) -> None:
-    # The primary group is the one asked for, and is not repeated as supplementary.
-    assert resolve_user(root, "alice:staff") == ResolvedUser(1000, 50, (1, 5), "/home/alice")
+    # The primary group is the one asked for, and (a user being given) also among
+    # the supplementary ones, as podman 4.3.1 sets them.
+    assert resolve_user(root, "alice:staff") == ResolvedUser(1000, 50, (1, 5, 50), "/home/alice")
 
 
 @pytest.mark.parametrize(("spec", "gid"), [("alice:5", 5), ("alice:4242", 4242), ("1000:0", 0)])
@@ -56,8 +57,20 @@ def test_numeric_groups(root: str, spec: str, gid: int) -> None:
 
 
 def test_unknown_numeric_user_is_accepted(root: str) -> None:
-    assert resolve_user(root, "4321") == ResolvedUser(4321, 0, (), "/")
-    assert resolve_user(root, "4321:4321") == ResolvedUser(4321, 4321, (), "/")
+    assert resolve_user(root, "4321") == ResolvedUser(4321, 0, (0,), "/")
+    assert resolve_user(root, "4321:4321") == ResolvedUser(4321, 4321, (4321,), "/")
+
+
+def test_a_given_root_has_its_group_the_default_one_not(root: str) -> None:
+    # podman: `-u root id` shows groups=0(root), plain `id` no groups= at all.
+    assert resolve_user(root, "root").additional_gids == (0, 10)
+    assert resolve_user(root, "").additional_gids == (10,)
+
+
+def test_exec_leaves_the_primary_group_out(root: str) -> None:
+    # podman: `exec -u nobody CTR id` shows no groups=, `run -u nobody IMG id` does.
+    assert resolve_user(root, "alice", primary_too=False).additional_gids == (1, 5, 50)
+    assert resolve_user(root, "4321:7", primary_too=False).additional_gids == ()
 
 
 def test_empty_home_becomes_slash(root: str) -> None:
@@ -82,7 +95,7 @@ def test_unknown_group_name(root: str) -> None:
 
 
 def test_no_passwd_file(tmp_path: Path) -> None:
-    assert resolve_user(str(tmp_path), "0") == ResolvedUser(0, 0, (), "/")
+    assert resolve_user(str(tmp_path), "0") == ResolvedUser(0, 0, (0,), "/")
     assert resolve_user(str(tmp_path), "") == ResolvedUser(0, 0, (), "/")
     with pytest.raises(HutchError):
         resolve_user(str(tmp_path), "alice")
