@@ -29,6 +29,11 @@ class InvalidArgument(HutchError):
     """A flag value, reference or file the user gave is not acceptable."""
 
 
+class UnknownDescriptor(InvalidArgument):
+    """A ``top`` descriptor hutch does not know (or a ps(1) option such as ``-eo``):
+    podman's ``top`` then runs ps(1) in the container with the words as given."""
+
+
 class NeedsUnshare(InvalidArgument):
     """A rootless mount outside ``hutch unshare``: the mount would live in a mount
     namespace the caller never sees (podman's refusal; ``command`` is the verb's words,

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from hutch.api.errors import NoSuchObject
+from hutch.api.errors import HutchError, NoSuchObject, UnknownDescriptor
 from hutch.cli import render
 from hutch.cli import targets as t
 from hutch.cli.state import state_of
+
+if TYPE_CHECKING:
+    from hutch.api.engine import Engine
 
 TOP_CONTEXT = {"allow_interspersed_args": False, "help_option_names": ["--help"]}
 
@@ -30,11 +33,26 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
             name = t.one(
                 ctx, None, False, "top", "you must provide the name or id of a running container"
             )
+        engine = state_of(ctx).engine()
         try:
-            report = state_of(ctx).engine().containers.top(name, wanted)
+            report = engine.containers.top(name, wanted)
         except NoSuchObject as e:  # podman's words before the lookup's
             raise NoSuchObject(f"unable to look up requested container: {e}") from None
+        except UnknownDescriptor:
+            # ps(1)'s own options or descriptors: podman runs ps in the container
+            # with the words as given and prints what it prints.
+            raise typer.Exit(_ps_in_container(engine, name, wanted)) from None
         print(render.table(list(report.headers), [list(r) for r in report.rows]), end="")
 
     app.command("top", context_settings=TOP_CONTEXT)(top)
     container_app.command("top", context_settings=TOP_CONTEXT)(top)
+
+
+def _ps_in_container(engine: Engine, name: str, words: list[str]) -> int:
+    from hutch.api.container_exec import ExecOptions
+
+    try:
+        report = engine.containers.exec(ExecOptions(container=name, command=("ps", *words)))
+    except HutchError as e:
+        raise HutchError(f"executing ps(1) in the container: {e}") from None
+    return report.exit_code or 0

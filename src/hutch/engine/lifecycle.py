@@ -133,11 +133,11 @@ class LifecycleService:
     def top(self, name: str, descriptors: Sequence[str]) -> TopReport:
         from hutch.engine.top import container_top, parse_descriptors
 
-        wanted = parse_descriptors(descriptors)
         session = self._ctx.enter_session()
         container = cs.get(self._ctx, name)
         if container.state.status not in (st.RUNNING, st.PAUSED, st.STOPPING):
             raise Conflict("top can only be used on running containers")  # podman's words
+        wanted = parse_descriptors(descriptors)
 
         def host_uid(uid: int) -> int | None:
             return map_to_host(session.uid_map, uid) if session.uid_map else uid

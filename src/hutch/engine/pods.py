@@ -608,7 +608,10 @@ class PodService:
         running = [m for m in self._members(record) if m.running]
         if not running:
             raise Conflict(f"no containers in pod {record.id} are running")
-        reports = [self._all_verbs.top(m.record.id, descriptors) for m in running]
+        from hutch.engine.top import without_ps_options
+
+        wanted = without_ps_options(descriptors)
+        reports = [self._all_verbs.top(m.record.id, wanted) for m in running]
         rows = tuple(row for report in reports for row in report.rows)
         return TopReport(reports[0].headers, rows)
 

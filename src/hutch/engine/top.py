@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from hutch.api.containers import TopReport
-from hutch.api.errors import InvalidArgument
+from hutch.api.errors import InvalidArgument, UnknownDescriptor
 from hutch.runtime import freeze
 from hutch.runtime.paths_in_root import resolve_in_root
 
@@ -87,18 +87,24 @@ class FormatContext:
     host_uid: Callable[[int], int | None] = lambda uid: None
 
 
+def without_ps_options(args: Sequence[str]) -> tuple[str, ...]:
+    """The words of Docker's ``ps_args`` (``-ef``, ``aux``, ``-eo user,pid``) without its
+    ps(1) options: the API and ``pod top`` take them as descriptors."""
+    return tuple(w for w in args if w not in ("-e", "-o", "-eo", "-ef", "aux"))
+
+
 def parse_descriptors(args: Sequence[str]) -> tuple[str, ...]:
-    """``user pid`` or ``user,pid`` (and ``-eo user,pid``); InvalidArgument on unknown ones."""
+    """``user pid`` or ``user,pid``; UnknownDescriptor on anything else (a ps(1) option
+    included), for which the CLI runs ps(1) in the container as podman does."""
     out = []
-    words = [w for w in args if w not in ("-e", "-o", "-eo", "-ef", "aux")]
-    for word in words:
+    for word in args:
         for item in word.split(","):
             name = item.strip().lower()
             if not name:
                 continue
             name = ALIASES.get(name, name)
             if name not in HEADERS:
-                raise InvalidArgument(
+                raise UnknownDescriptor(
                     f"unknown descriptor {item!r}: use one of {', '.join(sorted(HEADERS))}"
                 )
             out.append(name)

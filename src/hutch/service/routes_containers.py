@@ -191,7 +191,9 @@ def update(ctx: ServiceContext, req: Request) -> Reply:
 
 
 def top(ctx: ServiceContext, req: Request) -> Reply:
-    descriptors = (req.arg("ps_args") or "").split()
+    from hutch.engine.top import without_ps_options
+
+    descriptors = without_ps_options((req.arg("ps_args") or "").split())  # Docker's -ef, aux
     report = ctx.engine().containers.top(req.params["id"], descriptors)
     return json_reply({"Titles": list(report.headers), "Processes": [list(r) for r in report.rows]})
 

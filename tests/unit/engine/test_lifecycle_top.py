@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hutch.api.errors import InvalidArgument
+from hutch.api.errors import UnknownDescriptor
 from hutch.engine.top import (
     DEFAULT_DESCRIPTORS,
     FormatContext,
@@ -13,20 +13,25 @@ from hutch.engine.top import (
     parse_descriptors,
     render,
     tty_name,
+    without_ps_options,
 )
 
 
 def test_descriptors() -> None:
     assert parse_descriptors([]) == DEFAULT_DESCRIPTORS
     assert parse_descriptors(["pid,comm", "user"]) == ("pid", "comm", "user")
-    assert parse_descriptors(["-eo", "pid,command,%cpu,elapsed"]) == (
-        "pid",
-        "args",
-        "pcpu",
-        "etime",
-    )
-    with pytest.raises(InvalidArgument, match="bogus"):
+    assert parse_descriptors(["pid,command,%cpu,elapsed"]) == ("pid", "args", "pcpu", "etime")
+    with pytest.raises(UnknownDescriptor, match="bogus"):
         parse_descriptors(["pid,bogus"])
+    # ps(1)'s options are not descriptors: the CLI then runs ps in the container
+    with pytest.raises(UnknownDescriptor, match="-eo"):
+        parse_descriptors(["-eo", "pid"])
+
+
+def test_docker_ps_args_lose_their_options() -> None:
+    # the API's ps_args (-ef by default) and pod top take the rest as descriptors
+    assert without_ps_options(["-eo", "pid,comm"]) == ("pid,comm",)
+    assert without_ps_options(["aux"]) == ()
 
 
 @pytest.mark.parametrize(
