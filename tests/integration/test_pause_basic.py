@@ -28,7 +28,7 @@ def test_pause_stops_every_process_and_unpause_resumes(hutch: Hutch, base_image:
     host_pids = hutch("top", "p", "hpid").stdout.split()[1:]
     assert len(host_pids) == 2
     assert {_state(p) for p in host_pids} == {"T"}
-    assert "(Paused)" in hutch("ps").stdout
+    assert "Paused" in hutch("ps", "--format", "{{.Status}}").stdout.splitlines()  # podman's
     hutch("unpause", "p")
     assert _fmt(hutch, "p", "{{.State.Status}} {{json .State.Paused}}") == "running false"
     assert {_state(p) for p in host_pids} == {"S"}

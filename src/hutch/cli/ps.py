@@ -52,16 +52,16 @@ def _since(ts: float, now: float) -> str:
 
 
 def status_text(c: "ContainerSummary", now: float) -> str:
-    if c.status in ("running", "stopping"):
-        health = f" ({c.health})" if c.health else ""
-        return f"Up {_since(c.started_at, now)}{health}"
-    if c.status == "paused":
-        return f"Up {_since(c.started_at, now)} (Paused)"
-    if c.status == "exited":
-        return f"Exited ({c.exit_code}) {render.human_ago(c.finished_at, now)}"
-    if c.status == "unknown":
-        return "Unknown"
-    return "Created"
+    """podman's STATUS: ``Up 5 seconds``, ``Exited (0) 2 minutes ago``, any other
+    state by its name (``Paused``, ``Stopping``, ``Created``; Docker's ``Up 5 seconds
+    (Paused)`` is the API's), then the health in parentheses."""
+    if c.status == "running":
+        text = f"Up {_since(c.started_at, now)}"
+    elif c.status == "exited":
+        text = f"Exited ({c.exit_code}) {render.human_ago(c.finished_at, now)}"
+    else:
+        text = c.status.title() if c.status in ("paused", "stopping", "unknown") else "Created"
+    return f"{text} ({c.health})" if c.health else text
 
 
 def ports_text(c: "ContainerSummary") -> str:
