@@ -68,9 +68,9 @@ function __hutch_value_options
         case 'logout'
             printf '%s\n' --authfile
         case 'run'
-            printf '%s\n' --attach -a --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --domainname --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --sdnotify --publish -p --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --chrootdirs --cap-add --cap-drop --security-opt --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt
+            printf '%s\n' --attach -a --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --domainname --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --sdnotify --publish -p --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --chrootdirs --cap-add --cap-drop --security-opt --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --authfile --cert-dir --creds --retry --retry-delay --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt
         case 'create'
-            printf '%s\n' --attach -a --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --domainname --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --sdnotify --publish -p --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --chrootdirs --cap-add --cap-drop --security-opt --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt
+            printf '%s\n' --attach -a --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --domainname --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --sdnotify --publish -p --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --chrootdirs --cap-add --cap-drop --security-opt --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --authfile --cert-dir --creds --retry --retry-delay --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt
         case 'start'
             printf '%s\n' --detach-keys --filter -f
         case 'stop'
@@ -238,9 +238,9 @@ function __hutch_value_options
         case 'play kube'
             printf '%s\n' --configmap --network --publish --context-dir --log-driver --log-opt --userns --annotation --service-exit-code-propagation
         case 'container run'
-            printf '%s\n' --attach -a --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --domainname --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --sdnotify --publish -p --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --chrootdirs --cap-add --cap-drop --security-opt --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt
+            printf '%s\n' --attach -a --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --domainname --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --sdnotify --publish -p --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --chrootdirs --cap-add --cap-drop --security-opt --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --authfile --cert-dir --creds --retry --retry-delay --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt
         case 'container create'
-            printf '%s\n' --attach -a --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --domainname --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --sdnotify --publish -p --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --chrootdirs --cap-add --cap-drop --security-opt --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --authfile --cert-dir --creds --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt
+            printf '%s\n' --attach -a --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --domainname --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --sdnotify --publish -p --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --chrootdirs --cap-add --cap-drop --security-opt --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --authfile --cert-dir --creds --retry --retry-delay --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt
         case 'container start'
             printf '%s\n' --detach-keys --filter -f
         case 'container stop'
@@ -568,8 +568,8 @@ complete -c hutch -n "__hutch_at 'pull'" -l tls-verify -d 'Require HTTPS and ver
 complete -c hutch -n "__hutch_at 'pull'" -l creds -x -d 'Credentials USERNAME[:PASSWORD] for the registry'
 complete -c hutch -n "__hutch_at 'pull'" -l authfile -x -d 'Path of the authentication file (auth.json)'
 complete -c hutch -n "__hutch_at 'pull'" -l cert-dir -x -d 'Directory with CA certificates (*.crt) and client certificates for the registry'
-complete -c hutch -n "__hutch_at 'pull'" -l retry -x -d 'Tries after a failed transfer (default 3)'
-complete -c hutch -n "__hutch_at 'pull'" -l retry-delay -x -d 'Pause between tries (default: 2s, doubled at each)'
+complete -c hutch -n "__hutch_at 'pull'" -l retry -x -d 'Tries after a failed pull or push (default 3, or containers.conf\'s [engine] retry)'
+complete -c hutch -n "__hutch_at 'pull'" -l retry-delay -x -d 'Pause between tries, a duration (default: 2s, doubled at each, or containers.conf\'s [engine] retry_delay)'
 complete -c hutch -n "__hutch_at 'pull'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'pull' 1" -f -a '(__hutch_image_names)'
 
@@ -584,8 +584,8 @@ complete -c hutch -n "__hutch_at 'push'" -l tls-verify -d 'Require HTTPS and ver
 complete -c hutch -n "__hutch_at 'push'" -l creds -x -d 'Credentials USERNAME[:PASSWORD] for the registry'
 complete -c hutch -n "__hutch_at 'push'" -l authfile -x -d 'Path of the authentication file (auth.json)'
 complete -c hutch -n "__hutch_at 'push'" -l cert-dir -x -d 'Directory with CA certificates (*.crt) and client certificates for the registry'
-complete -c hutch -n "__hutch_at 'push'" -l retry -x -d 'Tries after a failed transfer (default 3)'
-complete -c hutch -n "__hutch_at 'push'" -l retry-delay -x -d 'Pause between tries (default: 2s, doubled at each)'
+complete -c hutch -n "__hutch_at 'push'" -l retry -x -d 'Tries after a failed pull or push (default 3, or containers.conf\'s [engine] retry)'
+complete -c hutch -n "__hutch_at 'push'" -l retry-delay -x -d 'Pause between tries, a duration (default: 2s, doubled at each, or containers.conf\'s [engine] retry_delay)'
 complete -c hutch -n "__hutch_at 'push'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'push' 1" -F
 complete -c hutch -n "__hutch_arg 'push' 2" -F
@@ -751,6 +751,8 @@ complete -c hutch -n "__hutch_at 'run'" -l tls-verify -l no-tls-verify -d 'Pulli
 complete -c hutch -n "__hutch_at 'run'" -l authfile -r -F -d 'Pulling: the authentication file (auth.json)'
 complete -c hutch -n "__hutch_at 'run'" -l cert-dir -x -a '(__fish_complete_directories)' -d 'Pulling: directory with CA and client certificates for the registry'
 complete -c hutch -n "__hutch_at 'run'" -l creds -x -d 'Pulling: credentials USERNAME[:PASSWORD] for the registry'
+complete -c hutch -n "__hutch_at 'run'" -l retry -x -d 'Tries after a failed pull or push (default 3, or containers.conf\'s [engine] retry)'
+complete -c hutch -n "__hutch_at 'run'" -l retry-delay -x -d 'Pause between tries, a duration (default: 2s, doubled at each, or containers.conf\'s [engine] retry_delay)'
 complete -c hutch -n "__hutch_at 'run'" -l memory -s m -x -d 'Memory limit (e.g. 64m, 1g); memory.max'
 complete -c hutch -n "__hutch_at 'run'" -l memory-reservation -x -d 'Memory soft limit (memory.low)'
 complete -c hutch -n "__hutch_at 'run'" -l memory-swap -x -d 'Memory plus swap limit (-1: unlimited swap); needs --memory'
@@ -886,6 +888,8 @@ complete -c hutch -n "__hutch_at 'create'" -l tls-verify -l no-tls-verify -d 'Pu
 complete -c hutch -n "__hutch_at 'create'" -l authfile -r -F -d 'Pulling: the authentication file (auth.json)'
 complete -c hutch -n "__hutch_at 'create'" -l cert-dir -x -a '(__fish_complete_directories)' -d 'Pulling: directory with CA and client certificates for the registry'
 complete -c hutch -n "__hutch_at 'create'" -l creds -x -d 'Pulling: credentials USERNAME[:PASSWORD] for the registry'
+complete -c hutch -n "__hutch_at 'create'" -l retry -x -d 'Tries after a failed pull or push (default 3, or containers.conf\'s [engine] retry)'
+complete -c hutch -n "__hutch_at 'create'" -l retry-delay -x -d 'Pause between tries, a duration (default: 2s, doubled at each, or containers.conf\'s [engine] retry_delay)'
 complete -c hutch -n "__hutch_at 'create'" -l memory -s m -x -d 'Memory limit (e.g. 64m, 1g); memory.max'
 complete -c hutch -n "__hutch_at 'create'" -l memory-reservation -x -d 'Memory soft limit (memory.low)'
 complete -c hutch -n "__hutch_at 'create'" -l memory-swap -x -d 'Memory plus swap limit (-1: unlimited swap); needs --memory'
@@ -1202,8 +1206,8 @@ complete -c hutch -n "__hutch_at 'build'" -l rm -d 'Accepted: step containers ar
 complete -c hutch -n "__hutch_at 'build'" -l force-rm -d 'Accepted: step containers are always removed'
 complete -c hutch -n "__hutch_at 'build'" -l progress -x -d 'Accepted (docker\'s): the output is always plain'
 complete -c hutch -n "__hutch_at 'build'" -l jobs -x -d 'Accepted: stages are built one after the other'
-complete -c hutch -n "__hutch_at 'build'" -l retry -x -d 'Accepted: pulls retry as hutch pull does'
-complete -c hutch -n "__hutch_at 'build'" -l retry-delay -x -d 'Accepted: pulls retry as hutch pull does'
+complete -c hutch -n "__hutch_at 'build'" -l retry -x -d 'Tries after a failed pull or push (default 3, or containers.conf\'s [engine] retry)'
+complete -c hutch -n "__hutch_at 'build'" -l retry-delay -x -d 'Pause between tries, a duration (default: 2s, doubled at each, or containers.conf\'s [engine] retry_delay)'
 complete -c hutch -n "__hutch_at 'build'" -l network -l net -x -a 'host none private bridge slirp4netns pasta' -d 'RUN\'s network: host (default), none, private (or bridge), slirp4netns, pasta, ns:PATH'
 complete -c hutch -n "__hutch_at 'build'" -l userns -x -a 'host' -d 'RUN\'s user namespace: host (hutch\'s own; others refused)'
 complete -c hutch -n "__hutch_at 'build'" -l userns-uid-map -x -d 'Refused: RUN has no user namespace of its own'
@@ -1425,8 +1429,8 @@ complete -c hutch -n "__hutch_at 'artifact pull'" -l tls-verify -d 'Require HTTP
 complete -c hutch -n "__hutch_at 'artifact pull'" -l authfile -x -d 'Path of the authentication file (auth.json)'
 complete -c hutch -n "__hutch_at 'artifact pull'" -l creds -x -d 'Credentials USERNAME[:PASSWORD] for the registry'
 complete -c hutch -n "__hutch_at 'artifact pull'" -l cert-dir -x -d 'Directory with CA certificates (*.crt) and client certificates for the registry'
-complete -c hutch -n "__hutch_at 'artifact pull'" -l retry -x -d 'Tries after a failed transfer (default 3)'
-complete -c hutch -n "__hutch_at 'artifact pull'" -l retry-delay -x -d 'Pause between tries (default: 2s, doubled at each)'
+complete -c hutch -n "__hutch_at 'artifact pull'" -l retry -x -d 'Tries after a failed pull or push (default 3, or containers.conf\'s [engine] retry)'
+complete -c hutch -n "__hutch_at 'artifact pull'" -l retry-delay -x -d 'Pause between tries, a duration (default: 2s, doubled at each, or containers.conf\'s [engine] retry_delay)'
 complete -c hutch -n "__hutch_at 'artifact pull'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'artifact pull' 1" -F
 
@@ -1437,8 +1441,8 @@ complete -c hutch -n "__hutch_at 'artifact push'" -l tls-verify -d 'Require HTTP
 complete -c hutch -n "__hutch_at 'artifact push'" -l authfile -x -d 'Path of the authentication file (auth.json)'
 complete -c hutch -n "__hutch_at 'artifact push'" -l creds -x -d 'Credentials USERNAME[:PASSWORD] for the registry'
 complete -c hutch -n "__hutch_at 'artifact push'" -l cert-dir -x -d 'Directory with CA certificates (*.crt) and client certificates for the registry'
-complete -c hutch -n "__hutch_at 'artifact push'" -l retry -x -d 'Tries after a failed transfer (default 3)'
-complete -c hutch -n "__hutch_at 'artifact push'" -l retry-delay -x -d 'Pause between tries (default: 2s, doubled at each)'
+complete -c hutch -n "__hutch_at 'artifact push'" -l retry -x -d 'Tries after a failed pull or push (default 3, or containers.conf\'s [engine] retry)'
+complete -c hutch -n "__hutch_at 'artifact push'" -l retry-delay -x -d 'Pause between tries, a duration (default: 2s, doubled at each, or containers.conf\'s [engine] retry_delay)'
 complete -c hutch -n "__hutch_at 'artifact push'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'artifact push' 1" -f
 
@@ -2349,6 +2353,8 @@ complete -c hutch -n "__hutch_at 'container run'" -l tls-verify -l no-tls-verify
 complete -c hutch -n "__hutch_at 'container run'" -l authfile -r -F -d 'Pulling: the authentication file (auth.json)'
 complete -c hutch -n "__hutch_at 'container run'" -l cert-dir -x -a '(__fish_complete_directories)' -d 'Pulling: directory with CA and client certificates for the registry'
 complete -c hutch -n "__hutch_at 'container run'" -l creds -x -d 'Pulling: credentials USERNAME[:PASSWORD] for the registry'
+complete -c hutch -n "__hutch_at 'container run'" -l retry -x -d 'Tries after a failed pull or push (default 3, or containers.conf\'s [engine] retry)'
+complete -c hutch -n "__hutch_at 'container run'" -l retry-delay -x -d 'Pause between tries, a duration (default: 2s, doubled at each, or containers.conf\'s [engine] retry_delay)'
 complete -c hutch -n "__hutch_at 'container run'" -l memory -s m -x -d 'Memory limit (e.g. 64m, 1g); memory.max'
 complete -c hutch -n "__hutch_at 'container run'" -l memory-reservation -x -d 'Memory soft limit (memory.low)'
 complete -c hutch -n "__hutch_at 'container run'" -l memory-swap -x -d 'Memory plus swap limit (-1: unlimited swap); needs --memory'
@@ -2484,6 +2490,8 @@ complete -c hutch -n "__hutch_at 'container create'" -l tls-verify -l no-tls-ver
 complete -c hutch -n "__hutch_at 'container create'" -l authfile -r -F -d 'Pulling: the authentication file (auth.json)'
 complete -c hutch -n "__hutch_at 'container create'" -l cert-dir -x -a '(__fish_complete_directories)' -d 'Pulling: directory with CA and client certificates for the registry'
 complete -c hutch -n "__hutch_at 'container create'" -l creds -x -d 'Pulling: credentials USERNAME[:PASSWORD] for the registry'
+complete -c hutch -n "__hutch_at 'container create'" -l retry -x -d 'Tries after a failed pull or push (default 3, or containers.conf\'s [engine] retry)'
+complete -c hutch -n "__hutch_at 'container create'" -l retry-delay -x -d 'Pause between tries, a duration (default: 2s, doubled at each, or containers.conf\'s [engine] retry_delay)'
 complete -c hutch -n "__hutch_at 'container create'" -l memory -s m -x -d 'Memory limit (e.g. 64m, 1g); memory.max'
 complete -c hutch -n "__hutch_at 'container create'" -l memory-reservation -x -d 'Memory soft limit (memory.low)'
 complete -c hutch -n "__hutch_at 'container create'" -l memory-swap -x -d 'Memory plus swap limit (-1: unlimited swap); needs --memory'
@@ -2883,8 +2891,8 @@ complete -c hutch -n "__hutch_at 'image pull'" -l tls-verify -d 'Require HTTPS a
 complete -c hutch -n "__hutch_at 'image pull'" -l creds -x -d 'Credentials USERNAME[:PASSWORD] for the registry'
 complete -c hutch -n "__hutch_at 'image pull'" -l authfile -x -d 'Path of the authentication file (auth.json)'
 complete -c hutch -n "__hutch_at 'image pull'" -l cert-dir -x -d 'Directory with CA certificates (*.crt) and client certificates for the registry'
-complete -c hutch -n "__hutch_at 'image pull'" -l retry -x -d 'Tries after a failed transfer (default 3)'
-complete -c hutch -n "__hutch_at 'image pull'" -l retry-delay -x -d 'Pause between tries (default: 2s, doubled at each)'
+complete -c hutch -n "__hutch_at 'image pull'" -l retry -x -d 'Tries after a failed pull or push (default 3, or containers.conf\'s [engine] retry)'
+complete -c hutch -n "__hutch_at 'image pull'" -l retry-delay -x -d 'Pause between tries, a duration (default: 2s, doubled at each, or containers.conf\'s [engine] retry_delay)'
 complete -c hutch -n "__hutch_at 'image pull'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'image pull' 1" -f -a '(__hutch_image_names)'
 
@@ -2899,8 +2907,8 @@ complete -c hutch -n "__hutch_at 'image push'" -l tls-verify -d 'Require HTTPS a
 complete -c hutch -n "__hutch_at 'image push'" -l creds -x -d 'Credentials USERNAME[:PASSWORD] for the registry'
 complete -c hutch -n "__hutch_at 'image push'" -l authfile -x -d 'Path of the authentication file (auth.json)'
 complete -c hutch -n "__hutch_at 'image push'" -l cert-dir -x -d 'Directory with CA certificates (*.crt) and client certificates for the registry'
-complete -c hutch -n "__hutch_at 'image push'" -l retry -x -d 'Tries after a failed transfer (default 3)'
-complete -c hutch -n "__hutch_at 'image push'" -l retry-delay -x -d 'Pause between tries (default: 2s, doubled at each)'
+complete -c hutch -n "__hutch_at 'image push'" -l retry -x -d 'Tries after a failed pull or push (default 3, or containers.conf\'s [engine] retry)'
+complete -c hutch -n "__hutch_at 'image push'" -l retry-delay -x -d 'Pause between tries, a duration (default: 2s, doubled at each, or containers.conf\'s [engine] retry_delay)'
 complete -c hutch -n "__hutch_at 'image push'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'image push' 1" -F
 complete -c hutch -n "__hutch_arg 'image push' 2" -F
@@ -3034,8 +3042,8 @@ complete -c hutch -n "__hutch_at 'image build'" -l rm -d 'Accepted: step contain
 complete -c hutch -n "__hutch_at 'image build'" -l force-rm -d 'Accepted: step containers are always removed'
 complete -c hutch -n "__hutch_at 'image build'" -l progress -x -d 'Accepted (docker\'s): the output is always plain'
 complete -c hutch -n "__hutch_at 'image build'" -l jobs -x -d 'Accepted: stages are built one after the other'
-complete -c hutch -n "__hutch_at 'image build'" -l retry -x -d 'Accepted: pulls retry as hutch pull does'
-complete -c hutch -n "__hutch_at 'image build'" -l retry-delay -x -d 'Accepted: pulls retry as hutch pull does'
+complete -c hutch -n "__hutch_at 'image build'" -l retry -x -d 'Tries after a failed pull or push (default 3, or containers.conf\'s [engine] retry)'
+complete -c hutch -n "__hutch_at 'image build'" -l retry-delay -x -d 'Pause between tries, a duration (default: 2s, doubled at each, or containers.conf\'s [engine] retry_delay)'
 complete -c hutch -n "__hutch_at 'image build'" -l network -l net -x -a 'host none private bridge slirp4netns pasta' -d 'RUN\'s network: host (default), none, private (or bridge), slirp4netns, pasta, ns:PATH'
 complete -c hutch -n "__hutch_at 'image build'" -l userns -x -a 'host' -d 'RUN\'s user namespace: host (hutch\'s own; others refused)'
 complete -c hutch -n "__hutch_at 'image build'" -l userns-uid-map -x -d 'Refused: RUN has no user namespace of its own'
@@ -3157,8 +3165,8 @@ complete -c hutch -n "__hutch_at 'buildx build'" -l rm -d 'Accepted: step contai
 complete -c hutch -n "__hutch_at 'buildx build'" -l force-rm -d 'Accepted: step containers are always removed'
 complete -c hutch -n "__hutch_at 'buildx build'" -l progress -x -d 'Accepted (docker\'s): the output is always plain'
 complete -c hutch -n "__hutch_at 'buildx build'" -l jobs -x -d 'Accepted: stages are built one after the other'
-complete -c hutch -n "__hutch_at 'buildx build'" -l retry -x -d 'Accepted: pulls retry as hutch pull does'
-complete -c hutch -n "__hutch_at 'buildx build'" -l retry-delay -x -d 'Accepted: pulls retry as hutch pull does'
+complete -c hutch -n "__hutch_at 'buildx build'" -l retry -x -d 'Tries after a failed pull or push (default 3, or containers.conf\'s [engine] retry)'
+complete -c hutch -n "__hutch_at 'buildx build'" -l retry-delay -x -d 'Pause between tries, a duration (default: 2s, doubled at each, or containers.conf\'s [engine] retry_delay)'
 complete -c hutch -n "__hutch_at 'buildx build'" -l network -l net -x -a 'host none private bridge slirp4netns pasta' -d 'RUN\'s network: host (default), none, private (or bridge), slirp4netns, pasta, ns:PATH'
 complete -c hutch -n "__hutch_at 'buildx build'" -l userns -x -a 'host' -d 'RUN\'s user namespace: host (hutch\'s own; others refused)'
 complete -c hutch -n "__hutch_at 'buildx build'" -l userns-uid-map -x -d 'Refused: RUN has no user namespace of its own'

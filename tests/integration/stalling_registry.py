@@ -8,6 +8,9 @@ reads end of file on it); the next request for the layer gets all of it.
 It takes pushes too: it opens upload sessions, accepts small blobs, and never
 answers the first large one (a layer), reading its body and waiting; a DELETE
 of an upload (a cancelled one) is noted.
+
+``failures=N`` makes it answer its first N reads (GET or HEAD, the ``/v2/`` ping
+included) 503 Service Unavailable: a registry that errs for a while (``--retry``).
 """
 
 from __future__ import annotations
@@ -32,10 +35,14 @@ def _digest(data: bytes) -> str:
     return "sha256:" + hashlib.sha256(data).hexdigest()
 
 
-def _layer() -> tuple[bytes, str]:
-    """A gzipped tar of 1 MiB of noise (so half of it is many reads), and its diff id."""
+def _layer(tar: bytes | None = None) -> tuple[bytes, str]:
+    """A gzipped tar of 1 MiB of noise (so half of it is many reads), or of ``tar``
+    (a root filesystem, for an image that runs), and its diff id."""
     import io
     import tarfile
+
+    if tar is not None:
+        return gzip.compress(tar, compresslevel=1), _digest(tar)
 
     noise = os.urandom(1 << 20)
     raw = io.BytesIO()
@@ -59,19 +66,22 @@ class StallingRegistry:
     release: threading.Event = field(default_factory=threading.Event)
     deleted: threading.Event = field(default_factory=threading.Event)
     port: int = 0
+    failures: int = 0  # reads still to answer 503
+    served: list[int] = field(default_factory=list)  # the status of each read, in order
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def ref(self) -> str:
         return f"127.0.0.1:{self.port}/{self.repository}:{self.tag}"
 
 
-def _image(repository: str, tag: str) -> StallingRegistry:
-    layer, diff_id = _layer()
+def _image(repository: str, tag: str, tar: bytes | None = None) -> StallingRegistry:
+    layer, diff_id = _layer(tar)
     config = json.dumps(
         {
             "architecture": _ARCH.get(platform.machine(), platform.machine()),
             "os": "linux",
-            "config": {"Cmd": ["true"]},
+            "config": {"Cmd": ["true"], "Env": ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"]},
             "rootfs": {"type": "layers", "diff_ids": [diff_id]},
         }
     ).encode()
@@ -149,6 +159,14 @@ def _handler(reg: StallingRegistry) -> type[BaseHTTPRequestHandler]:
         def _answer(self, body: bool) -> None:
             path = self.path.split("?", 1)[0]
             prefix = f"/v2/{reg.repository}/"
+            with reg.lock:
+                failing = reg.failures > 0
+                reg.failures -= failing
+            if failing:
+                reg.served.append(503)
+                self._send(503, b'{"errors":[{"code":"UNAVAILABLE"}]}', "application/json", body)
+                return
+            reg.served.append(200)
             if path == "/v2/":
                 self._send(200, b"{}", "application/json", body)
             elif path in (
@@ -206,11 +224,19 @@ def _handler(reg: StallingRegistry) -> type[BaseHTTPRequestHandler]:
 
 @contextlib.contextmanager
 def stalling_registry(
-    repository: str = "stall/pull", tag: str = "1", *, port: int = 0, stall: bool = True
+    repository: str = "stall/pull",
+    tag: str = "1",
+    *,
+    port: int = 0,
+    stall: bool = True,
+    failures: int = 0,
+    tar: bytes | None = None,
 ) -> Iterator[StallingRegistry]:
     """The registry on ``port`` (0: any free one); ``stall=False`` serves the layer
-    whole from the first request (a registry that comes up late, for ``--retry``)."""
-    reg = _image(repository, tag)
+    whole from the first request (a registry that comes up late, for ``--retry``);
+    ``failures`` as the module says; ``tar`` the image's one layer, uncompressed."""
+    reg = _image(repository, tag, tar)
+    reg.failures = failures
     if not stall:
         reg.stalled.set()  # as if it had stalled once already
     server = ThreadingHTTPServer(("127.0.0.1", port), _handler(reg))

@@ -49,6 +49,18 @@ def _in_unshare(tool: Hutch | Run, script: str) -> subprocess.CompletedProcess[s
     return tool("unshare", "sh", "-c", 'tool="$*"\n' + _STEPS + script, "sh", *_argv(tool))
 
 
+def _outside(tool: Hutch | Run, script: str) -> str:
+    """The steps' output run outside ``unshare`` (podman's debug lines left out)."""
+    proc = subprocess.run(
+        ["sh", "-c", 'tool="$*"\n' + _STEPS + script, "sh", *_argv(tool)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=tool.env.environ() if isinstance(tool, Hutch) else None,
+    )
+    return "".join(line for line in proc.stdout.splitlines(True) if "time=" not in line)
+
+
 def test_mount_and_unmount_inside_unshare_as_podman(
     hutch: Hutch, base_image: str, podman: Run
 ) -> None:
@@ -108,15 +120,7 @@ x image unmount nosuch
 x volume unmount vm
 x volume mount vm
 """
-        proc = subprocess.run(
-            ["sh", "-c", 'tool="$*"\n' + _STEPS + script, "sh", *_argv(tool)],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            env=tool.env.environ() if isinstance(tool, Hutch) else None,
-        )
-        noise = "".join(line for line in proc.stdout.splitlines(True) if "time=" not in line)
-        results.append(_blocks(noise, _ids(tool, "c1")))
+        results.append(_blocks(_outside(tool, script), _ids(tool, "c1")))
         tool("rm", "c1")
         tool("volume", "rm", "vm")
     assert results[0] == results[1]
@@ -128,6 +132,37 @@ x volume mount vm
     ] in results[0]
     assert ["--- unmount c1", "c1", "rc=0"] in results[0]
     assert ["--- volume unmount vm", "vm", "rc=0"] in results[0]
+
+
+def test_unmount_latest_as_podman(hutch: Hutch, base_image: str, podman: Run) -> None:
+    """``--latest`` is not a name: a running container is passed over (nothing
+    printed, exit 0), a stopped one not mounted is an error, a mounted one is
+    unmounted and its full id printed."""
+    outside = """
+x unmount --latest
+x umount -l
+x container unmount -l -f
+"""
+    results = []
+    for tool in (hutch, podman):
+        tool("run", "-d", "--name", "busy", base_image, "sleep", "1000")
+        noise = _outside(tool, outside)
+        tool("stop", "-t", "0", "busy")
+        inside = _in_unshare(tool, "x umount -l\nx mount busy\nx umount -l\nx umount -l\n")
+        results.append(_blocks(noise + inside.stdout, _ids(tool, "busy")))
+        tool("rm", "busy")
+    assert results[0] == results[1]
+    assert results[0][:3] == [
+        ["--- unmount --latest", "rc=0"],
+        ["--- umount -l", "rc=0"],
+        ["--- container unmount -l -f", "rc=0"],
+    ]
+    not_mounted = (
+        "Error: unmounting container busy: unmounting container busy root filesystem: "
+        "layer is not mounted"
+    )
+    assert results[0][3] == ["--- umount -l", not_mounted, "rc=125"]
+    assert results[0][5] == ["--- umount -l", "busy", "rc=0"]  # the full id, by its name
 
 
 def test_rm_inside_unshare_of_a_mounted_container(hutch: Hutch, base_image: str) -> None:

@@ -64,6 +64,9 @@ class BuildOptions:
     creds: str | None = None
     authfile: str | None = None
     cert_dir: str | None = None
+    # --retry and --retry-delay of those pulls, as PullOptions' (None: not given)
+    retry: int | None = None
+    retry_delay: str | None = None
     # every RUN step's container
     # host (default), none, private/bridge, slirp4netns, pasta or ns:PATH; a step's
     # RUN --network=none|host wins

@@ -87,6 +87,9 @@ class ImagePullOptions:
     authfile: str | None = None
     cert_dir: str | None = None
     creds: str | None = None  # USER[:PASSWORD]
+    # --retry and --retry-delay, as api/images.py PullOptions takes them (None: not given)
+    retry: int | None = None
+    retry_delay: str | None = None
 
 
 @dataclass(frozen=True)

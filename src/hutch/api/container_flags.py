@@ -9,6 +9,8 @@ the order of ``--help``.
 from __future__ import annotations
 
 from hutch.api.flags import (
+    RETRY,
+    RETRY_DELAY,
     RUN,
     RUN_CREATE_UPDATE,
     Flag,
@@ -426,6 +428,8 @@ FLAGS: tuple[Flag, ...] = (
         values="dir",
     ),
     text("--creds", "pull.creds", "Pulling: credentials USERNAME[:PASSWORD] for the registry."),
+    RETRY,
+    RETRY_DELAY,
     # Resource limits (ResourceOptions); update changes them later.
     text(
         "--memory",

@@ -737,8 +737,11 @@ class FileVerbs(Protocol):
     def mounted(self) -> list[ContainerMount]: ...
 
     def unmount(
-        self, names: Sequence[str], all: bool = False, force: bool = False
-    ) -> list[str]: ...
+        self, names: Sequence[str], all: bool = False, force: bool = False, latest: bool = False
+    ) -> list[str]:
+        """``latest``: ``names`` is the container ``--latest`` picked (podman passes over
+        it while it runs, and refuses it when it is not mounted)."""
+        ...
 
 
 class Containers(

@@ -161,6 +161,30 @@ def unsigned(value: object, flag: str) -> int:
     return number
 
 
+def unsigned_or_none(value: object, flag: str) -> int | None:
+    """As ``unsigned``, with None (not given) kept: the engine's default applies."""
+    return None if value is None else unsigned(value, flag)
+
+
+# --retry and --retry-delay: declared once, for run's and create's table
+# (api/container_flags.py) and for cli/flags_registry.py's typer parameters of
+# pull, push, build and the artifact verbs; registry/retry.py applies them
+RETRY = Flag(
+    "--retry",
+    "pull.retry",
+    "Tries after a failed pull or push (default 3, or containers.conf's [engine] retry).",
+    "int",
+    parse=unsigned_or_none,
+)
+RETRY_DELAY = Flag(
+    "--retry-delay",
+    "pull.retry_delay",
+    "Pause between tries, a duration (default: 2s, doubled at each, or containers.conf's "
+    "[engine] retry_delay).",
+    "str",
+)
+
+
 def systemd_mode(value: object, flag: str) -> str:
     """podman's --systemd: true, false or always (case as given is not folded)."""
     word = str(value)

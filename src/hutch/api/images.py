@@ -74,10 +74,11 @@ class PullOptions:
     # Asked at each blob's start and each piece: True stops the pull (an API client
     # that went away); the blob in flight is discarded, no image is recorded.
     cancelled: Callable[[], bool] | None = None
-    # tries after a failed one (--retry; None: podman's 3; the engine's own pulls for
-    # run, create and build ask for none) and the pause (--retry-delay, a Go duration;
-    # None: 2 s, doubled at each), as registry/retry.py takes them
-    retry: int | None = 0
+    # tries after a failed one (--retry) and the pause (--retry-delay, a Go duration),
+    # as registry/retry.py takes them; None: containers.conf's [engine] retry and
+    # retry_delay, else podman's (3; 2 s, doubled at each). Every pull, also one made
+    # for run, create, build, compose, kube play or the API service, retries so.
+    retry: int | None = None
     retry_delay: str | None = None
 
 
@@ -96,7 +97,7 @@ class PushOptions:
     compression_format: str | None = None
     compression_level: int | None = None
     force_compression: bool | None = None
-    retry: int | None = 0  # as PullOptions'
+    retry: int | None = None  # as PullOptions'
     retry_delay: str | None = None
 
 

@@ -249,14 +249,8 @@ def register(app: typer.Typer, image_app: typer.Typer, buildx_app: typer.Typer) 
             int | None,
             typer.Option("--jobs", help="Accepted: stages are built one after the other."),
         ] = None,
-        retry: Annotated[
-            int | None,
-            typer.Option("--retry", help="Accepted: pulls retry as hutch pull does."),
-        ] = None,
-        retry_delay: Annotated[
-            str | None,
-            typer.Option("--retry-delay", help="Accepted: pulls retry as hutch pull does."),
-        ] = None,
+        retry: fr.Retry = None,
+        retry_delay: fr.RetryDelay = None,
         network: Annotated[
             str | None,
             typer.Option(
@@ -374,11 +368,9 @@ def register(app: typer.Typer, image_app: typer.Typer, buildx_app: typer.Typer) 
         from hutch.api.build import BuildOptions, BuildUserns, parse_output
         from hutch.api.container_config import ResourceOptions
 
-        del rm, force_rm, progress, retry_delay  # accepted for podman's and docker's scripts
+        del rm, force_rm, progress  # accepted for podman's and docker's scripts
         if jobs is not None and jobs < 0:
             raise InvalidArgument(f"invalid --jobs {jobs}: must be 0 or more")
-        if retry is not None and retry < 0:
-            raise InvalidArgument(f"invalid --retry {retry}: must be 0 or more")
         _warn_registry_cache("--cache-from", cache_from)
         _warn_registry_cache("--cache-to", cache_to)
         context_dir, file = _default_context(context, file)
@@ -418,6 +410,8 @@ def register(app: typer.Typer, image_app: typer.Typer, buildx_app: typer.Typer) 
             creds=creds,
             authfile=authfile,
             cert_dir=cert_dir,
+            retry=retry,
+            retry_delay=retry_delay,
             network=network,
             userns=BuildUserns(
                 userns,

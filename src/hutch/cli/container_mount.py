@@ -68,7 +68,7 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         if latest:
             names = t.many(ctx, names, latest, "mount")
         engine = state_of(ctx).engine()
-        for shown in engine.containers.unmount(tuple(names or ()), all_, force):
+        for shown in engine.containers.unmount(tuple(names or ()), all_, force, latest):
             print(shown)
 
     def _command(ctx: typer.Context) -> str:

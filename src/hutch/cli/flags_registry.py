@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from hutch.api.flags import RETRY, RETRY_DELAY
+
 if TYPE_CHECKING:
     from hutch.api.images import RegistryAccess
 
@@ -35,19 +37,16 @@ CertDir = Annotated[
     ),
 ]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print no progress information.")]
-# pull's, push's, artifact pull's and push's (registry/retry.py): tries after a failure,
-# the pause between; podman's --retry is unsigned (cli/usage.py words a negative one)
+# pull's, push's, build's, artifact pull's and push's (registry/retry.py): tries after a
+# failure, the pause between; declared in api/flags.py, where run's and create's table
+# takes them too. podman's --retry is unsigned (cli/usage.py words a negative one)
 Retry = Annotated[
     int | None,
-    typer.Option("--retry", metavar="N", min=0, help="Tries after a failed transfer (default 3)."),
+    typer.Option(RETRY.name, metavar="N", min=0, help=RETRY.help),
 ]
 RetryDelay = Annotated[
     str | None,
-    typer.Option(
-        "--retry-delay",
-        metavar="DURATION",
-        help="Pause between tries (default: 2s, doubled at each).",
-    ),
+    typer.Option(RETRY_DELAY.name, metavar="DURATION", help=RETRY_DELAY.help),
 ]
 # push's and manifest push's layer compression
 CompressionFormat = Annotated[

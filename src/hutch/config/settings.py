@@ -51,6 +51,11 @@ class Settings:
     default_transport: str = ""
     compression_format: str = ""  # push's --compression-format where the flag is not given
     compression_level: int | None = None  # push's --compression-level likewise
+    # retry and retry_delay: tries after a failed pull or push, and the pause between
+    # (registry/retry.py), where --retry and --retry-delay are not given; None: podman's
+    # (3 tries; 2 s, doubled at each)
+    retry: int | None = None
+    retry_delay: float | None = None
     # containers.conf's [containers] keys (and [engine] stop_timeout) for new containers;
     # None: none set (podman's built-in values), and the module never imported
     defaults: ContainerDefaults | None = None
@@ -130,6 +135,32 @@ def _level(value: object) -> int | None:
     return value
 
 
+def _retries(value: object) -> int | None:
+    """[engine] retry: podman's is unsigned."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise InvalidArgument(
+            f"hutch settings: [engine] retry must be a whole number, 0 or more, not {value!r}"
+        )
+    return value
+
+
+def _delay(value: object) -> float | None:
+    """[engine] retry_delay: a Go duration; "" (podman's default) is none."""
+    text = _text(value, "[engine] retry_delay")
+    if not text:
+        return None
+    from hutch.util.durations import parse_duration
+
+    try:
+        return parse_duration(text)
+    except ValueError:
+        raise InvalidArgument(
+            f'hutch settings: [engine] retry_delay: time: invalid duration "{text}"'
+        ) from None
+
+
 _UNITS = {"": 1, "b": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
 
 
@@ -207,6 +238,7 @@ _NETNS = ("host", "none", "slirp4netns", "pasta")
 _ENGINE_KEYS = frozenset(
     {"cgroup_manager", "events_logger", "stop_timeout", "env", "infra_command"}
     | {"image_default_transport", "compression_format", "compression_level"}
+    | {"retry", "retry_delay"}
 )
 PODMAN_INFRA_COMMAND = "/pause"
 
@@ -278,6 +310,8 @@ def _settings(merged: dict[str, Any]) -> Settings:
         ),
         compression_format=_compression(engine.get("compression_format", "")),
         compression_level=_level(engine.get("compression_level")),
+        retry=_retries(engine.get("retry")),
+        retry_delay=_delay(engine.get("retry_delay", "")),
         defaults=_defaults(containers, engine),
     )
 

@@ -235,9 +235,9 @@ class ArtifactService:
         """Fetch the artifact's manifest and every blob (each verified), then store it
         under its name (replacing what had the name); the manifest digest. A failure
         that another try may not meet is tried again (``--retry``, registry/retry.py)."""
-        from hutch.registry.retry import announce, parse_policy, with_retries
+        from hutch.registry.retry import announce, configured, parse_policy, with_retries
 
-        policy = parse_policy(options.retry, options.retry_delay)
+        policy = parse_policy(options.retry, options.retry_delay, configured(self._ctx.settings))
         name = oa.artifact_name(options.reference.removeprefix("docker://"))
         return with_retries(policy, lambda: self._pull_once(name, options), announce)
 
@@ -299,9 +299,9 @@ class ArtifactService:
     def push(self, options: ArtifactPushOptions) -> str:
         """The blobs, the config, then the manifest under the artifact's tag; the
         manifest digest (as stored here: the bytes go unchanged). Retried as ``pull``."""
-        from hutch.registry.retry import announce, parse_policy, with_retries
+        from hutch.registry.retry import announce, configured, parse_policy, with_retries
 
-        policy = parse_policy(options.retry, options.retry_delay)
+        policy = parse_policy(options.retry, options.retry_delay, configured(self._ctx.settings))
         record = self._find(options.name)
         return with_retries(policy, lambda: self._push_once(record, options), announce)
 

@@ -56,11 +56,13 @@ class LocalBuildHost:
         quiet: bool,
         access: RegistryAccess | None = None,
         cancelled: Callable[[], bool] | None = None,  # the build's: its FROM pulls stop too
+        retry: tuple[int | None, str | None] = (None, None),  # --retry, --retry-delay
     ) -> None:
         self._ctx = ctx
         self._quiet = quiet
         self._access = access
         self._cancelled = cancelled
+        self._retry = retry
         self._own_mount_ns = False
 
     @property
@@ -150,6 +152,8 @@ class LocalBuildHost:
                 policy=policy,
                 access=self._access or RegistryAccess(),
                 cancelled=self._cancelled,
+                retry=self._retry[0],
+                retry_delay=self._retry[1],
             )
         )
         record = self._ctx.images.get(report.ids[0]) if report.ids else None
@@ -305,7 +309,13 @@ class BuildService:
             access = RegistryAccess(
                 options.tls_verify, options.creds, options.authfile, options.cert_dir
             )
-            host = LocalBuildHost(self._ctx, options.quiet, access, options.cancelled)
+            host = LocalBuildHost(
+                self._ctx,
+                options.quiet,
+                access,
+                options.cancelled,
+                (options.retry, options.retry_delay),
+            )
             log = open(options.logfile, "a") if options.logfile else None  # noqa: SIM115
             try:
                 progress = Progress(
@@ -364,6 +374,10 @@ def _validate(options: BuildOptions, settings: Settings) -> RunSettings:
             f"invalid --pull {options.pull!r}: use {', '.join(PULL_POLICIES)} (or true/false)"
         )
     _duration(options.cache_ttl, "--cache-ttl")  # refused before anything runs
+    if options.retry is not None or options.retry_delay is not None:
+        from hutch.registry.retry import parse_policy
+
+        parse_policy(options.retry, options.retry_delay)  # likewise
     run = _run_settings(options, settings)
     if options.format is not None and options.format not in ("oci", "docker"):
         raise InvalidArgument(f"invalid --format {options.format!r}: use oci or docker")

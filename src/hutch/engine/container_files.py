@@ -150,10 +150,12 @@ class ContainerFilesService:
 
         return mounted(self._ctx)
 
-    def unmount(self, names: Sequence[str], all: bool = False, force: bool = False) -> list[str]:
+    def unmount(
+        self, names: Sequence[str], all: bool = False, force: bool = False, latest: bool = False
+    ) -> list[str]:
         from hutch.engine.container_mount import unmount
 
-        return unmount(self._ctx, names, all, force)
+        return unmount(self._ctx, names, all, force, latest)
 
     # -- diff ----------------------------------------------------------------
 

@@ -114,7 +114,9 @@ def mounted(ctx: EngineContext) -> list[ContainerMount]:
     return out
 
 
-def unmount(ctx: EngineContext, names: Sequence[str], all_: bool, force: bool) -> list[str]:
+def unmount(
+    ctx: EngineContext, names: Sequence[str], all_: bool, force: bool, latest: bool = False
+) -> list[str]:
     """Unmount the containers' root filesystems; answer what podman prints: the
     names given, or with ``all_`` the id of each one unmounted. One not mounted
     is no error. ``force`` is podman's (hutch keeps no mount count).
@@ -123,12 +125,15 @@ def unmount(ctx: EngineContext, names: Sequence[str], all_: bool, force: bool) -
     caller's mount namespace then holds none of our mounts (each ``hutch
     unshare`` has its own, gone with it), so the names are only checked.
     ``all_`` passes over a running container, as podman's does (its root
-    filesystem stays mounted while it runs: podman's mount lists it)."""
+    filesystem stays mounted while it runs: podman's mount lists it). ``latest``:
+    ``names`` is the one container ``--latest`` picked, taken as podman takes it."""
     del force
     ctx.enter_session()
     if not names and not all_:
         raise InvalidArgument("you must provide at least one name or id")
     points = _mount_points()
+    if latest:
+        return _unmount_latest(_targets(ctx, names, False), points)
     if all_:
         targets = [
             t for t in _targets(ctx, (), True) if t.point in points and not t.container.running
@@ -141,4 +146,24 @@ def unmount(ctx: EngineContext, names: Sequence[str], all_: bool, force: bool) -
         if target.point in points:
             sc.umount2(target.point, sc.MNT_DETACH)
             points.discard(target.point)  # named twice: unmounted once
+    return shown
+
+
+def _unmount_latest(targets: list[_Target], points: set[str]) -> list[str]:
+    """podman 4.3.1's ``unmount --latest``, unlike its unmount of names: a running
+    container is passed over (nothing printed, exit 0: its root filesystem is its
+    own while it runs), one not mounted is an error, one mounted is unmounted and
+    its full id printed."""
+    shown = []
+    for target in targets:
+        if target.container.running:
+            continue
+        cid = target.container.record.id
+        if target.point not in points:
+            raise HutchError(
+                f"unmounting container {cid}: unmounting container {cid} root filesystem: "
+                "layer is not mounted"
+            )
+        sc.umount2(target.point, sc.MNT_DETACH)
+        shown.append(cid)
     return shown

@@ -181,9 +181,10 @@ class Distribution:
         it is true, so that a stalled registry does not hold a cancelled pull. A ^C
         comes out as ``Interrupted`` (exit 1), also from a run's, create's or build's pull."""
         from hutch.registry.interrupt import watch
-        from hutch.registry.retry import parse_policy
+        from hutch.registry.retry import configured, parse_policy
 
-        policy = parse_policy(options.retry, options.retry_delay)  # refused before any work
+        # refused before any work
+        policy = parse_policy(options.retry, options.retry_delay, configured(self._ctx.settings))
         with watch(options.cancelled, self._cut_all):
             try:
                 return self._pull(options, policy)
@@ -505,9 +506,9 @@ class Distribution:
     def push(self, options: PushOptions) -> PushReport:
         """Push; cut as ``pull`` is when ``options.cancelled``, ``Interrupted`` on ^C."""
         from hutch.registry.interrupt import watch
-        from hutch.registry.retry import announce, parse_policy, with_retries
+        from hutch.registry.retry import announce, configured, parse_policy, with_retries
 
-        policy = parse_policy(options.retry, options.retry_delay)
+        policy = parse_policy(options.retry, options.retry_delay, configured(self._ctx.settings))
         with watch(options.cancelled, self._cut_all):
             try:
                 return with_retries(policy, lambda: self._push(options), announce)

@@ -40,6 +40,10 @@ def image_for_run(
     run's ^C, which its signal proxy holds for the container to come)."""
     from hutch.engine.transports import split_transport
 
+    if pull.retry_delay is not None:  # a bad --retry-delay is refused, pull or not (podman)
+        from hutch.registry.retry import parse_policy
+
+        parse_policy(pull.retry, pull.retry_delay)
     # TRANSPORT:PATH (docker-archive:, oci:, ...): copied in each time, as podman does
     local = None if split_transport(name) is not None else _local(ctx, name)
     if pull.policy == "never" or (pull.policy == "missing" and local is not None):
@@ -62,6 +66,8 @@ def image_for_run(
                 quiet=pull.quiet,
                 access=access(pull),
                 cancelled=cancelled,
+                retry=pull.retry,
+                retry_delay=pull.retry_delay,
             )
         )
     except HutchError as exc:

@@ -6,7 +6,10 @@ an error of its own (a ``RegistryError``). Not retried: refused credentials, a
 digest that does not match, a failed TLS handshake, an unknown manifest
 (another try gets the same answer), a cancelled transfer, ^C. Without
 ``--retry-delay`` the pauses double from two seconds, as podman's man page says;
-with it, each is that long.
+with it, each is that long. containers.conf's ``[engine] retry`` and
+``retry_delay`` (config/settings.py) stand in for flags not given, for every
+pull and push: the verbs' own and those of run, create, build, compose, kube
+play and the API service, which have no flags or leave them unsaid.
 """
 
 from __future__ import annotations
@@ -14,10 +17,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from hutch.api.errors import HutchError, InvalidArgument
 from hutch.registry.errors import AuthError, DigestMismatch, RegistryError, TLSFailure
+
+if TYPE_CHECKING:
+    from hutch.config.settings import Settings
 
 T = TypeVar("T")
 DEFAULT_RETRIES = 3  # podman's default for --retry
@@ -36,19 +42,28 @@ class RetryPolicy:
         return FIRST_PAUSE * float(1 << (retry - 1))
 
 
-def parse_policy(retry: int | None, retry_delay: str | None) -> RetryPolicy:
-    """The flags as a policy; bad values are InvalidArgument in podman's words."""
+def configured(settings: Settings) -> RetryPolicy:
+    """The policy where no flag says otherwise: containers.conf's, else podman's."""
+    retries = DEFAULT_RETRIES if settings.retry is None else settings.retry
+    return RetryPolicy(retries, settings.retry_delay)
+
+
+def parse_policy(
+    retry: int | None, retry_delay: str | None, default: RetryPolicy = RetryPolicy()
+) -> RetryPolicy:
+    """The flags as a policy, ``default``'s where one is not given (None); bad values
+    are InvalidArgument in podman's words."""
     from hutch.util.durations import parse_duration
 
     if retry is not None and retry < 0:
         raise InvalidArgument(f'invalid argument "{retry}" for "--retry" flag: must be 0 or more')
-    delay = None
+    delay = default.delay
     if retry_delay is not None:
         try:
             delay = parse_duration(retry_delay)
         except ValueError:
             raise InvalidArgument(f'time: invalid duration "{retry_delay}"') from None
-    return RetryPolicy(DEFAULT_RETRIES if retry is None else retry, delay)
+    return RetryPolicy(default.retries if retry is None else retry, delay)
 
 
 def retryable(exc: BaseException) -> bool:

@@ -95,3 +95,25 @@ def test_a_conf_switch_not_given_is_none(
     o = _run([*words, "img"], monkeypatch, capsys)
     got = (o.env_host, o.lifecycle.init, o.net.no_hosts, o.security.read_only)
     assert got == (expected,) * 4
+
+
+@pytest.mark.parametrize("verb", ["run", "create"])
+def test_retry_flags_reach_the_pull_options(
+    verb: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake = FakeEngine()
+    argv = [verb, "--retry", "0", "--retry-delay", "250ms", "img"]
+    assert run_cli(argv, fake, monkeypatch, capsys).code == 0
+    options = fake.calls[0][1]
+    assert (options.pull.retry, options.pull.retry_delay) == (0, "250ms")
+    unsaid = _run(["img"], monkeypatch, capsys)
+    assert (unsaid.pull.retry, unsaid.pull.retry_delay) == (None, None)
+
+
+def test_a_negative_retry_is_refused_in_pflags_words(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake = FakeEngine()
+    result = run_cli(["run", "--retry", "-1", "img"], fake, monkeypatch, capsys)
+    assert result.code == 125 and fake.calls == []
+    assert 'invalid argument "-1" for "--retry" flag: strconv.ParseUint' in result.err

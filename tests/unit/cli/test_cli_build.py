@@ -126,10 +126,20 @@ def test_compatibility_flags_are_accepted(
 ) -> None:
     argv = [
         "build", "--rm", "--force-rm=false", "--rm=true", "--progress", "plain", "--jobs", "4",
-        "--retry", "5", "--retry-delay", "3s", "ctx",
+        "ctx",
     ]  # fmt: skip
     options, _ = _options(argv, monkeypatch, capsys)
     assert options == BuildOptions(context="ctx")
+
+
+def test_retry_flags_reach_the_pulls(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["build", "--retry", "5", "--retry-delay", "3s", "ctx"]
+    options, _ = _options(argv, monkeypatch, capsys)
+    assert (options.retry, options.retry_delay) == (5, "3s")
+    options, _ = _options(["build", "ctx"], monkeypatch, capsys)
+    assert (options.retry, options.retry_delay) == (None, None)  # the engine's default
 
 
 def test_registry_cache_flags_warn(

@@ -85,4 +85,15 @@ def test_unmount_reaches_the_engine(
 ) -> None:
     fake = FakeEngine()
     assert run_cli([*verb, "-f", "c1"], fake, monkeypatch, capsys).code == 0
-    assert fake.only_call("containers.unmount") == (("c1",), False, True)
+    assert fake.only_call("containers.unmount") == (("c1",), False, True, False)
+
+
+def test_unmount_latest_tells_the_engine(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from hutch.cli import targets
+
+    monkeypatch.setattr(targets, "latest_id", lambda _ctx: "c9")
+    fake = FakeEngine()
+    assert run_cli(["umount", "-l"], fake, monkeypatch, capsys).code == 0
+    assert fake.only_call("containers.unmount") == (("c9",), False, False, True)

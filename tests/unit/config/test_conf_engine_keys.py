@@ -1,6 +1,6 @@
 """containers.conf's [engine] keys hutch honours besides cgroup_manager,
 events_logger and stop_timeout: env, infra_command, image_default_transport,
-compression_format and compression_level (issue 15)."""
+compression_format, compression_level, retry and retry_delay (issue 15)."""
 
 from __future__ import annotations
 
@@ -55,6 +55,10 @@ def test_podmans_built_in_values_are_hutchs_defaults(tmp_path: Path) -> None:
         ("infra_command = 1", r"\[engine\] infra_command must be a string"),
         ('compression_format = "xz"', r"\[engine\] compression_format 'xz': use gzip"),
         ('compression_level = "5"', r"\[engine\] compression_level must be an integer"),
+        ("retry = -1", r"\[engine\] retry must be a whole number, 0 or more"),
+        ('retry = "3"', r"\[engine\] retry must be a whole number"),
+        ('retry_delay = "soon"', r'\[engine\] retry_delay: time: invalid duration "soon"'),
+        ("retry_delay = 2", r"\[engine\] retry_delay must be a string"),
     ],
 )
 def test_bad_values_are_refused(tmp_path: Path, table: str, message: str) -> None:
@@ -112,3 +116,11 @@ def test_the_flags_win_over_the_file() -> None:
     assert LayerCompression.of(plain, CONF) == LayerCompression("none", None, True)
     unforced = PushOptions("img", compression_format="gzip", force_compression=False)
     assert LayerCompression.of(unforced, CONF).force is False
+
+
+def test_retry_and_retry_delay_are_read(tmp_path: Path) -> None:
+    got = settings(tmp_path, 'retry = 5\nretry_delay = "1m30s"\n')
+    assert (got.retry, got.retry_delay) == (5, 90.0)
+    podmans = settings(tmp_path, 'retry = 3\nretry_delay = ""\n')  # Debian's file's values
+    assert (podmans.retry, podmans.retry_delay) == (3, None)
+    assert (Settings().retry, Settings().retry_delay) == (None, None)

@@ -7,15 +7,35 @@ from collections.abc import Callable
 import pytest
 
 from hutch.api.errors import InvalidArgument, NoSuchObject
+from hutch.config.settings import Settings
 from hutch.registry.errors import AuthError, DigestMismatch, RegistryError, TLSFailure
 from hutch.registry.progress import TransferCancelled
-from hutch.registry.retry import RetryPolicy, parse_policy, retryable, with_retries
+from hutch.registry.retry import (
+    RetryPolicy,
+    configured,
+    parse_policy,
+    retryable,
+    with_retries,
+)
 
 
 def test_the_flags_as_a_policy() -> None:
     assert parse_policy(None, None) == RetryPolicy(3, None)
     assert parse_policy(0, "250ms") == RetryPolicy(0, 0.25)
     assert parse_policy(5, "1m") == RetryPolicy(5, 60.0)
+
+
+def test_a_flag_not_given_takes_the_default_policys_value() -> None:
+    default = RetryPolicy(1, 0.5)
+    assert parse_policy(None, None, default) == default
+    assert parse_policy(0, None, default) == RetryPolicy(0, 0.5)
+    assert parse_policy(None, "2s", default) == RetryPolicy(1, 2.0)
+
+
+def test_containers_conf_sets_the_default_policy() -> None:
+    assert configured(Settings()) == RetryPolicy(3, None)  # podman's
+    assert configured(Settings(retry=0)) == RetryPolicy(0, None)
+    assert configured(Settings(retry_delay=1.5)) == RetryPolicy(3, 1.5)
 
 
 @pytest.mark.parametrize(
