@@ -6,7 +6,9 @@
 #
 # As root (or through sudo): prepares the host (contrib/setup-host.sh hutch-test,
 # which also configures rootless podman for that user), copies the working tree to
-# ~hutch-test/hutch-src, then runs bench/run.py as hutch-test with the venv's python.
+# ~hutch-test/hutch-src-bench, then runs bench/run.py as hutch-test with the venv's
+# python. (Its own copy and venv: the test run's ~hutch-test/hutch-src is never
+# restaged under a test session that may be running.)
 set -euo pipefail
 
 HUTCH_SCRIPT=bench.sh
@@ -41,8 +43,8 @@ fi
 become_root "$0" "$@"
 HUTCH_SETUP_BENCH=1 bash "$HUTCH_REPO/contrib/setup-host.sh" "$BENCH_USER"
 home_dir="$(user_home "$BENCH_USER")"
-say "staging the working tree in $home_dir/hutch-src"
-stage_repo "$HUTCH_REPO" "$home_dir/hutch-src" "$BENCH_USER"
+say "staging the working tree in $home_dir/hutch-src-bench"
+stage_repo "$HUTCH_REPO" "$home_dir/hutch-src-bench" "$BENCH_USER"
 say "running bench/run.py as $BENCH_USER"
-run_as "$BENCH_USER" -- bash "$home_dir/hutch-src/contrib/bench.sh" --inner \
-    "$home_dir/hutch-src" "$home_dir/hutch-venv" "$@"
+run_as "$BENCH_USER" -- bash "$home_dir/hutch-src-bench/contrib/bench.sh" --inner \
+    "$home_dir/hutch-src-bench" "$home_dir/hutch-venv-bench" "$@"
