@@ -162,6 +162,12 @@ class TopReport:
     rows: tuple[tuple[str, ...], ...]
 
 
+def without_ps_options(args: Sequence[str]) -> tuple[str, ...]:
+    """The words of Docker's ``ps_args`` (``-ef``, ``aux``, ``-eo user,pid``) without its
+    ps(1) options: the API and ``pod top`` take them as descriptors."""
+    return tuple(w for w in args if w not in ("-e", "-o", "-eo", "-ef", "aux"))
+
+
 @dataclass(frozen=True)
 class HealthReport:
     status: str  # healthy, unhealthy, starting

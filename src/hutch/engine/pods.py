@@ -608,7 +608,7 @@ class PodService:
         running = [m for m in self._members(record) if m.running]
         if not running:
             raise Conflict(f"no containers in pod {record.id} are running")
-        from hutch.engine.top import without_ps_options
+        from hutch.api.containers import without_ps_options
 
         wanted = without_ps_options(descriptors)
         reports = [self._all_verbs.top(m.record.id, wanted) for m in running]

@@ -87,12 +87,6 @@ class FormatContext:
     host_uid: Callable[[int], int | None] = lambda uid: None
 
 
-def without_ps_options(args: Sequence[str]) -> tuple[str, ...]:
-    """The words of Docker's ``ps_args`` (``-ef``, ``aux``, ``-eo user,pid``) without its
-    ps(1) options: the API and ``pod top`` take them as descriptors."""
-    return tuple(w for w in args if w not in ("-e", "-o", "-eo", "-ef", "aux"))
-
-
 def parse_descriptors(args: Sequence[str]) -> tuple[str, ...]:
     """``user pid`` or ``user,pid``; UnknownDescriptor on anything else (a ps(1) option
     included), for which the CLI runs ps(1) in the container as podman does."""

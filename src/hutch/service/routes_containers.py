@@ -191,7 +191,7 @@ def update(ctx: ServiceContext, req: Request) -> Reply:
 
 
 def top(ctx: ServiceContext, req: Request) -> Reply:
-    from hutch.engine.top import without_ps_options
+    from hutch.api.containers import without_ps_options
 
     descriptors = without_ps_options((req.arg("ps_args") or "").split())  # Docker's -ef, aux
     report = ctx.engine().containers.top(req.params["id"], descriptors)

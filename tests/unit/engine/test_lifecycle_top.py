@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from hutch.api.containers import without_ps_options
 from hutch.api.errors import UnknownDescriptor
 from hutch.engine.top import (
     DEFAULT_DESCRIPTORS,
@@ -13,7 +14,6 @@ from hutch.engine.top import (
     parse_descriptors,
     render,
     tty_name,
-    without_ps_options,
 )
 
 
