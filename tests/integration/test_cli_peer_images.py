@@ -31,12 +31,14 @@ def _tiny_tar(path: Path) -> Path:
 def fixture_tools(
     hutch: Hutch, base_image: str, podman: Run, tmp_path: Path, rootfs_tar: Path
 ) -> Iterator[tuple[Hutch, Run]]:
-    """In both: base, tiny (small), lab:v1 (labelled a=b), c1 a container of base."""
+    """In both: base, tiny (small), lab:v1 (labelled a=b), c1 a container of base,
+    ml an empty manifest list."""
     tiny = _tiny_tar(tmp_path / "tiny.tar")
     for argv in (
         ("import", "-q", str(tiny), "tiny"),
         ("import", "-q", "--change", "LABEL a=b", str(rootfs_tar), "lab:v1"),
         ("create", "--name", "c1", base_image, "true"),
+        ("manifest", "create", "ml"),
     ):
         hutch(*argv)
         assert podman(*argv).returncode == 0, argv
@@ -44,6 +46,7 @@ def fixture_tools(
     for tool in (hutch, podman):
         tool("rm", "-f", "c1")
         tool("rmi", "-f", "tiny", "lab:v1")
+        tool("manifest", "rm", "ml")
 
 
 @pytest.mark.parametrize(
@@ -55,6 +58,8 @@ def fixture_tools(
         ("images", "--filter", "containers=true", *NAMES),
         ("images", "--filter", "containers=false", "--sort", "repository", *NAMES),
         ("images", "--filter", "readonly=true"),
+        ("images", "--filter", "manifest=true", *NAMES),
+        ("images", "--filter", "manifest=false", "--sort", "repository", *NAMES),
         ("images", "--filter", "readonly=false", "--sort", "repository", *NAMES),
         ("images", "--filter", "dangling=0", "--sort", "repository", *NAMES),
         ("images", "--filter", "until=2000-01-01T00:00:00Z"),

@@ -20,6 +20,7 @@ FILTER_KEYS = (
     "id",
     "readonly",
     "containers",
+    "manifest",
 )
 Predicate = Callable[[ImageSummary], bool]
 # ``until``'s value as a point in time (a caller passes hutch.util.durations' parse_time:
@@ -108,6 +109,9 @@ def _predicate(spec: str, images: Sequence[ImageSummary], parse_time: TimeParser
         # every image is in the one read-write store (hutch has no additional stores)
         readonly = _bool(key, value)
         return lambda i: not readonly
+    if key == "manifest":
+        manifest = _bool(key, value)
+        return lambda i: i.manifest_list == manifest
     if key in ("before", "since"):
         pivot = _pivot(key, value, images)
         if key == "before":

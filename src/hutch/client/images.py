@@ -42,7 +42,7 @@ class ImageClient:
     def list(self, all: bool = False, filters: Sequence[str] = ()) -> builtins.list[ImageSummary]:
         """``hutch images`` (``all``: untagged build steps too; ``filters`` as ``--filter``:
         reference, label, label!, dangling, before, since, until, containers, readonly,
-        id)."""
+        manifest, id)."""
         images = self._engine.ls()
         if not all:
             images = [i for i in images if not i.intermediate]

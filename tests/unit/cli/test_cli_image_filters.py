@@ -61,6 +61,9 @@ def test_until_readonly_containers_and_label_not() -> None:
     assert ids(apply_filters(images, ["label!=team"])) == ["b", "d"]
     assert ids(apply_filters(images, ["label!=team=x"])) == ["c", "b", "d"]
     assert ids(apply_filters(images, ["dangling=T"])) == ["c"]  # Go's ParseBool
+    listed = ImageSummary("e" * 64, ("localhost/ml:latest",), "d", 60.0, 1, manifest_list=True)
+    assert ids(apply_filters([*images, listed], ["manifest=true"])) == ["e"]
+    assert ids(apply_filters([*images, listed], ["manifest=false"])) == ["c", "b", "a", "d"]
 
 
 @pytest.mark.parametrize(
