@@ -545,7 +545,7 @@ complete -c hutch -n "__hutch_arg 'images' 1" -f -a '(__hutch_image_names)'
 # hutch import
 complete -c hutch -n "__hutch_at 'import'" -l change -s c -x -d 'Apply a Containerfile instruction to the config'
 complete -c hutch -n "__hutch_at 'import'" -l message -s m -x -d 'Commit message recorded in the history'
-complete -c hutch -n "__hutch_at 'import'" -l quiet -s q -d 'Print only the id'
+complete -c hutch -n "__hutch_at 'import'" -l quiet -s q -d 'Suppress the progress output'
 complete -c hutch -n "__hutch_at 'import'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'import' 1" -F
 complete -c hutch -n "__hutch_arg 'import' 2" -f
@@ -633,7 +633,7 @@ complete -c hutch -n "__hutch_arg 'save' 1+" -f -a '(__hutch_image_names)'
 
 # hutch load
 complete -c hutch -n "__hutch_at 'load'" -l input -s i -x -d 'Archive or OCI layout to read (default: stdin)'
-complete -c hutch -n "__hutch_at 'load'" -l quiet -s q -d 'Print nothing'
+complete -c hutch -n "__hutch_at 'load'" -l quiet -s q -d 'Suppress the progress output'
 complete -c hutch -n "__hutch_at 'load'" -l help -d 'Show the help and exit'
 
 # hutch login
@@ -2863,7 +2863,7 @@ complete -c hutch -n "__hutch_arg 'image ls' 1" -f -a '(__hutch_image_names)'
 # hutch image import
 complete -c hutch -n "__hutch_at 'image import'" -l change -s c -x -d 'Apply a Containerfile instruction to the config'
 complete -c hutch -n "__hutch_at 'image import'" -l message -s m -x -d 'Commit message recorded in the history'
-complete -c hutch -n "__hutch_at 'image import'" -l quiet -s q -d 'Print only the id'
+complete -c hutch -n "__hutch_at 'image import'" -l quiet -s q -d 'Suppress the progress output'
 complete -c hutch -n "__hutch_at 'image import'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'image import' 1" -F
 complete -c hutch -n "__hutch_arg 'image import' 2" -f
@@ -2956,7 +2956,7 @@ complete -c hutch -n "__hutch_arg 'image save' 1+" -f -a '(__hutch_image_names)'
 
 # hutch image load
 complete -c hutch -n "__hutch_at 'image load'" -l input -s i -x -d 'Archive or OCI layout to read (default: stdin)'
-complete -c hutch -n "__hutch_at 'image load'" -l quiet -s q -d 'Print nothing'
+complete -c hutch -n "__hutch_at 'image load'" -l quiet -s q -d 'Suppress the progress output'
 complete -c hutch -n "__hutch_at 'image load'" -l help -d 'Show the help and exit'
 
 # hutch image prune

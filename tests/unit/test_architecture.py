@@ -79,8 +79,10 @@ LOW_LAYER_API = {"hutch.api.errors"}
 # that renders --format, and Docker's human durations by the CLI and the Docker
 # API: the util modules layers 5-6 may use. sd_notify(3) (one datagram, standard
 # library only): kube play as a service's main process says READY=1 itself. Go's
-# human sizes (10.49MB): system df, image tree and the API's progress bars.
+# human sizes (10.49MB): system df, image tree and the API's progress bars. A time as
+# podman's filters take it: the front ends hand it to api/image_filters (until=).
 FRONT_END_UTIL = (
+    "hutch.util.durations",
     "hutch.util.gotemplate",
     "hutch.util.humantime",
     "hutch.util.humansize",

@@ -232,6 +232,7 @@ class ImageSummary:
     history: tuple[str, ...] = ()  # every name it has had, latest first (NamesHistory)
     # when a name was last pointed at it (a pull, build, load or tag): docker's LastTagTime
     tagged: float = 0.0
+    manifest_list: bool = False  # a manifest list (images --filter manifest=)
 
 
 @dataclass(frozen=True)

@@ -37,12 +37,13 @@ def rows_of(lines: list[HistoryLine], no_trunc: bool, human: bool = True) -> lis
             {
                 "ID": ident,
                 "Created": _created(created, now, human),
-                "CreatedAt": line.created or "",
+                # current podman: RFC 3339 in whole seconds (4.3.1 printed Go's String)
+                "CreatedAt": _created(created, now, False),
                 "CreatedBy": created_by,
-                "CreatedSince": render.human_ago(created, now) if created else "",
+                "CreatedSince": _created(created, now, human),  # podman: the same as Created
                 "Size": render.human_size(line.size),
                 "Comment": line.comment,
-                "Tags": None,
+                "Tags": [],  # podman's nil []string: printed []
             }
         )
     return rows
@@ -60,7 +61,7 @@ def _created(stamp: float | None, now: float, human: bool) -> str:
 def json_of(line: HistoryLine) -> dict[str, Any]:
     """podman's JSON of one layer: its ImageHistoryLayer (``CreatedBy`` and ``comment``
     left out when empty, as Go's omitempty does) and ``Created`` in seconds."""
-    out: dict[str, Any] = {"id": line.id, "created": line.created}
+    out: dict[str, Any] = {"id": line.id, "created": _go_nanos(line.created)}
     if line.created_by:
         out["CreatedBy"] = line.created_by
     out["size"] = line.size
@@ -70,6 +71,14 @@ def json_of(line: HistoryLine) -> dict[str, Any]:
     if stamp is not None:
         out["Created"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(stamp))
     return out
+
+
+def _go_nanos(text: str | None) -> str | None:
+    """A stored RFC 3339 time as Go marshals it again: fraction digits without their
+    trailing zeros (``.397390Z`` is ``.39739Z``), none when they are all zeros."""
+    if not text:
+        return text
+    return re.sub(r"\.(\d*?)0+(?=Z|[+-]|$)", lambda m: f".{m[1]}" if m[1] else "", text)
 
 
 def _ts(text: str | None) -> float | None:
@@ -109,8 +118,9 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
     ) -> None:
         """Show the history of an image, newest layer first."""
         lines = state_of(ctx).engine().images.history(image)
-        if fmt == "json":
-            render.print_json([json_of(line) for line in lines])
+        if render.is_json(fmt):
+            # podman's history: json.Encoder, one line (its other lists are indented)
+            render.print_json([json_of(line) for line in lines], indent=None)
             return
         rows = rows_of(lines, no_trunc, human)
         if quiet:

@@ -12,11 +12,13 @@ SORT_KEYS = ("created", "id", "repository", "size", "tag")
 
 def sort_rows(rows: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
     if key not in SORT_KEYS:
-        raise InvalidArgument(f"--sort {key!r}: expected one of {', '.join(SORT_KEYS)}")
+        raise InvalidArgument(  # podman's words
+            f'"{key}" is not a valid field for sorting. Choose from: {", ".join(SORT_KEYS)}'
+        )
     if key == "created":
         return sorted(rows, key=lambda r: r["CreatedAt"].value, reverse=True)
-    if key == "size":
-        return sorted(rows, key=lambda r: -int(str(r["VirtualSize"])))
+    if key == "size":  # podman: the smallest first
+        return sorted(rows, key=lambda r: int(str(r["VirtualSize"])))
     if key == "repository":  # podman: by repository, then tag
         return sorted(rows, key=lambda r: (str(r["Repository"]), str(r["Tag"])))
     field = {"id": "Id", "tag": "Tag"}[key]

@@ -42,7 +42,8 @@ def rows_of(images: "list[ImageSummary]", no_trunc: bool) -> list[dict[str, Any]
     rows = []
     for image in images:
         names = image.names or ("<none>:<none>",)
-        created = gotemplate.GoTime.from_timestamp(image.created, local=True)
+        # podman's imageReporter keeps whole seconds (time.Unix(Created, 0))
+        created = gotemplate.GoTime.from_timestamp(float(int(image.created)), local=True)
         for name in names:
             repo, tag = split_name(name)
             rows.append(
@@ -115,12 +116,13 @@ def images_command(
     """List images in local storage (``image``: podman's reference filter argument)."""
     from hutch.api.image_filters import apply_filters
     from hutch.cli.image_filters import sort_rows
+    from hutch.util.durations import parse_time
 
     listed = state.engine().images.ls()
     if not all_:
         listed = [i for i in listed if not i.intermediate]
     wanted = [*(filters or ()), *([f"reference={image}"] if image else [])]
-    found = apply_filters(listed, wanted)
+    found = apply_filters(listed, wanted, parse_time=parse_time)
     if render.is_json(fmt):
         render.print_json([json_of(i) for i in found])
         return
@@ -135,12 +137,12 @@ def images_command(
         print("\n".join(seen) + ("\n" if seen else ""), end="")
         return
     if fmt:
-        print(
-            render.render_template(
-                fmt, rows, HEADERS, name="images", type_name="images.imageReporter"
-            ),
-            end="",
+        out = render.render_template(
+            fmt, rows, HEADERS, name="images", type_name="images.imageReporter"
         )
+        if noheading and render.normalize(fmt)[1]:  # podman: no header row for a table too
+            out = "".join(out.splitlines(keepends=True)[1:])
+        print(out, end="")
         return
     columns = (
         ["Repository", "Tag"]

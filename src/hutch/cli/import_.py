@@ -30,7 +30,9 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
             str | None,
             typer.Option("--message", "-m", help="Commit message recorded in the history."),
         ] = None,
-        quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the id.")] = False,
+        quiet: Annotated[
+            bool, typer.Option("--quiet", "-q", help="Suppress the progress output.")
+        ] = False,
     ) -> None:
         """Import a tarball as a new single-layer image."""
         from hutch.api.images import ImportOptions
@@ -40,7 +42,9 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
             .engine()
             .images.import_(ImportOptions(source, reference, tuple(change or ()), message))
         )
-        print(f"sha256:{report.id}" if not quiet else report.id)
+        # podman prints the id with --quiet too (it silences only the progress, and
+        # hutch prints none): scripts read the same line either way
+        print(f"sha256:{report.id}")
 
     app.command("import")(import_cmd)
     image_app.command("import")(import_cmd)

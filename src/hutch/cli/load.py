@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
 
+from hutch.api.errors import InvalidArgument
 from hutch.cli.state import state_of
 
 
@@ -16,13 +18,20 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
             str,
             typer.Option("--input", "-i", help="Archive or OCI layout to read (default: stdin)."),
         ] = "-",
-        quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing.")] = False,
+        quiet: Annotated[
+            bool, typer.Option("--quiet", "-q", help="Suppress the progress output.")
+        ] = False,
     ) -> None:
         """Load images from a docker-archive, an oci-archive or an OCI layout directory."""
+        if input_ in ("", "-") and sys.stdin.isatty():
+            raise InvalidArgument(  # podman's words: an archive is never typed in
+                "cannot read from terminal, use command-line redirection or the --input flag"
+            )
         names = state_of(ctx).engine().images.load(input_)
-        if not quiet:
-            for name in names:
-                print(f"Loaded image: {name}")
+        # podman prints the names with --quiet too: it silences only the progress
+        # (hutch prints none), so a script reads the same lines either way
+        for name in names:
+            print(f"Loaded image: {name}")
 
     app.command("load")(load)
     image_app.command("load")(load)

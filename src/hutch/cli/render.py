@@ -92,6 +92,9 @@ ELEMENT_TYPES = {"Mounts": "define.InspectMount"}
 # Report fields that are Go time.Time values: JSON carries them as RFC 3339 text,
 # a template prints them as Go does (``2026-12-03 13:48:37.366114 +0000 UTC``).
 TIME_FIELDS = frozenset({"Created", "CreatedAt", "StartedAt", "FinishedAt", "ExitedAt"})
+# Reports whose time fields are methods that return text already formatted (podman's
+# historyReporter: RFC 3339 or "3 hours ago"): printed as they are
+TEXT_TIME_TYPES = frozenset({"images.historyReporter"})
 
 
 def _go_time(text: str) -> Any:
@@ -122,8 +125,9 @@ def is_json(fmt: str | None) -> bool:
     return words in (["json"], ["json", "."])
 
 
-def print_json(data: Any, indent: int = 4) -> None:
-    """``--format json``: Go's json.MarshalIndent (podman: four spaces; info two)."""
+def print_json(data: Any, indent: int | None = 4) -> None:
+    """``--format json``: Go's json.MarshalIndent (podman: four spaces; info two);
+    ``indent`` None: json.Marshal, one line."""
     sys.stdout.write(gotemplate.gojson.dumps(_plain_data(data), indent=indent) + "\n")
 
 
@@ -198,7 +202,7 @@ def _with_zero(
 def _field(key: str, value: Any, json: bool, parent: str = "struct") -> Any:
     if isinstance(value, gotemplate.Struct):
         return value
-    if not json and key in TIME_FIELDS and isinstance(value, str):
+    if not json and key in TIME_FIELDS and isinstance(value, str) and parent not in TEXT_TIME_TYPES:
         return _go_time(value)
     if value is None and key in MAP_FIELDS and not json:
         return {}

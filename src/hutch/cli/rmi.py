@@ -34,7 +34,9 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
         if not names and not all_:
             raise InvalidArgument("image name or ID must be specified")
         if names and all_:
-            raise InvalidArgument("when using the --all switch, you may not pass any images")
+            raise InvalidArgument(  # podman's words
+                "when using the --all switch, you may not pass any images names or IDs"
+            )
         reports = (
             state_of(ctx)
             .engine()
@@ -42,7 +44,9 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
         )
         code = 0
         errors: list[str] = []
-        for report in reports:
+        # podman looks every name up before it removes any: the names it does not
+        # know come first among the errors (exit code 1 marks them)
+        for report in sorted(reports, key=lambda r: r.exit_code != 1):
             for name in report.untagged:
                 print(f"Untagged: {name}")
             for image_id in report.deleted:

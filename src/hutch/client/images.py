@@ -30,6 +30,7 @@ from hutch.api.images import (
     SearchResult,
 )
 from hutch.client.reports import checked_removals
+from hutch.util.durations import parse_time
 
 
 class ImageClient:
@@ -40,11 +41,12 @@ class ImageClient:
 
     def list(self, all: bool = False, filters: Sequence[str] = ()) -> builtins.list[ImageSummary]:
         """``hutch images`` (``all``: untagged build steps too; ``filters`` as ``--filter``:
-        reference, label, dangling, before, since, id)."""
+        reference, label, label!, dangling, before, since, until, containers, readonly,
+        manifest, id)."""
         images = self._engine.ls()
         if not all:
             images = [i for i in images if not i.intermediate]
-        return apply_filters(images, filters)
+        return apply_filters(images, filters, parse_time=parse_time)
 
     def inspect(self, name: str) -> ImageInspect:
         found = self._engine.inspect([name])

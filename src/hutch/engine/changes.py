@@ -48,11 +48,11 @@ def _instruction(change: str) -> ins.Instruction:
         # (ENV=A=b is ENV A=b; CMD=/bin/sh -c date stays an unknown instruction)
         keyword, _, value = text.partition("=")
         text = f"{keyword} {value}"
-    keyword = text.split(None, 1)[0].upper() if text else ""
+    if len(text.split(None, 1)) != 2:  # podman's words (libimage's ImageConfigFromChanges)
+        raise InvalidArgument(f'invalid change "{change}" - must be formatted as KEY VALUE')
+    keyword = text.split(None, 1)[0].upper()
     if keyword not in SUPPORTED:
-        raise InvalidArgument(
-            f"invalid --change {change!r}: use one of {', '.join(SUPPORTED)} instructions"
-        )
+        raise InvalidArgument(f'invalid change "{change}" - invalid instruction {keyword}')
     try:
         parsed = parse(f"FROM scratch\n{text}\n", filename="--change")
     except InvalidArgument as exc:

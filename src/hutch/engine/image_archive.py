@@ -147,7 +147,10 @@ def save(
     the other formats, as podman ignores them).
     """
     if fmt not in FORMATS:
-        raise InvalidArgument(f"--format {fmt!r}: expected one of {', '.join(FORMATS)}")
+        # podman's words and order
+        raise InvalidArgument(
+            "format value must be one of oci-dir oci-archive docker-dir docker-archive"
+        )
     if not names:
         raise InvalidArgument("save: name at least one image")
     if multi_image and len(names) > 1 and fmt != "docker-archive":
@@ -451,7 +454,7 @@ def _spooled(source: str) -> Iterator[Path]:
     if source not in ("", "-"):
         path = Path(source)
         if not path.exists():
-            raise InvalidArgument(f"{source}: no such file or directory")
+            raise InvalidArgument(f"stat {source}: no such file or directory")  # podman's words
         yield path
         return
     import sys

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 
-from hutch.api.errors import InvalidArgument
+from hutch.api.errors import InvalidArgument, NoSuchObject
 from hutch.api.images import ImageChange, ImageTree, TreeLayer
 from hutch.engine.context import EngineContext
 from hutch.engine.resolve import find_image
@@ -37,7 +37,8 @@ def tree(ctx: EngineContext, name: str, whatrequires: bool) -> ImageTree:
     chains = chain_ids(image.diff_ids)
     # chain id of an image's top layer -> the images standing on it there
     tops: dict[str, list[ImageRecord]] = {}
-    for other in images:
+    # oldest first, as podman lists them (the store's order of images)
+    for other in sorted(images, key=lambda r: (r.created, r.id)):
         if other.diff_ids:
             tops.setdefault(chain_ids(other.diff_ids)[-1], []).append(other)
 
@@ -61,21 +62,21 @@ def tree(ctx: EngineContext, name: str, whatrequires: bool) -> ImageTree:
         layers = tuple(entries)
     else:
         layers = tuple(layer(c, d) for c, d in zip(chains, image.diff_ids, strict=True))
-    size = sum(sizes.get(d, 0) for d in image.diff_ids)
-    return ImageTree(image.id, image.names, size, layers)
+    # podman's img.Size(): the layers and the config and manifest, as images' SIZE
+    return ImageTree(image.id, image.names, image.size, layers)
 
 
 def diff(ctx: EngineContext, name: str, other: str | None) -> list[ImageChange]:
     """What the image's top layer changes (``other`` None), or its layers above ``other``'s."""
     from hutch.store.overlaydiff import upper_changes
 
-    image = find_image(ctx.images, name)
+    image = _diffed(ctx, name)
     if not image.diff_ids:
         return []
     if other is None:
         base: tuple[str, ...] = image.diff_ids[:-1]
     else:
-        base = find_image(ctx.images, other).diff_ids
+        base = _diffed(ctx, other).diff_ids
         if image.diff_ids[: len(base)] != base:
             raise InvalidArgument(
                 f"image diff: {other} is not an image {name} was built on "
@@ -89,6 +90,13 @@ def diff(ctx: EngineContext, name: str, other: str | None) -> list[ImageChange]:
         for change in upper_changes(upper, lowers):
             _fold(kinds, change.kind, change.path)
     return [ImageChange(kinds[p], p) for p in sorted(kinds)]
+
+
+def _diffed(ctx: EngineContext, name: str) -> ImageRecord:
+    try:
+        return find_image(ctx.images, name)
+    except NoSuchObject as exc:
+        raise NoSuchObject(f"{name} not found: {exc}") from None  # podman's words
 
 
 def _fold(kinds: dict[str, str], kind: str, path: str) -> None:

@@ -10,6 +10,7 @@ from hutch.api.images import HistoryLine, RegistryAccess
 from hutch.engine.context import EngineContext
 from hutch.engine.resolve import find_image
 from hutch.oci.reference import parse_reference
+from hutch.store.images import ImageRecord
 
 
 def local_name(text: str) -> str:
@@ -44,7 +45,7 @@ class ImageTools:
                 # podman also accepts the short form of a name the image has.
                 matches = [n for n in image.names if n.endswith("/" + target) or n == target]
                 if not matches:
-                    raise NoSuchObject(f"{target}: tag not known for image {image.id[:12]}")
+                    raise NoSuchObject(f"{name}: tag not known")  # podman's words
                 name = matches[0]
             self._ctx.images.untag(name)
 
@@ -56,23 +57,33 @@ class ImageTools:
         return True
 
     def history(self, name: str) -> list[HistoryLine]:
+        """Newest entry first. As podman (libimage's History): the top entry carries the
+        image's id, and each layer the id of the first image, oldest first, whose top
+        layer it is (podman's layer tree: a base image's id shows in the history of
+        what was built on it), each id once; the rest are ``<missing>``."""
         image = find_image(self._ctx.images, name)
         config = image.config
-        sizes = []
-        for diff_id in image.diff_ids:
-            info = self._ctx.images.layer_info(diff_id)
-            sizes.append(info.size if info else 0)
-        entries = list(config.history)
+        owners = _layer_owners(self._ctx.images.all())
+        used: set[str] = set()
+        entries = list(reversed(config.history))
+        top = len(image.diff_ids)  # the layers below the current entry, it included
         lines: list[HistoryLine] = []
-        layer = 0
-        for entry in entries:
+        for index, entry in enumerate(entries):
+            ident = image.id if index == 0 else "<missing>"
             size = 0
-            if not entry.empty_layer and layer < len(sizes):
-                size = sizes[layer]
-                layer += 1
+            if top > 0:
+                if not entry.empty_layer:
+                    info = self._ctx.images.layer_info(image.diff_ids[top - 1])
+                    size = info.size if info else 0
+                owner = owners.get(image.diff_ids[:top])
+                if owner is not None and owner not in used:
+                    ident = owner
+                    used.add(owner)
+                if not entry.empty_layer:
+                    top -= 1
             lines.append(
                 HistoryLine(
-                    "<missing>",
+                    ident,
                     entry.created,
                     entry.created_by or "",
                     size,
@@ -80,15 +91,12 @@ class ImageTools:
                     entry.empty_layer,
                 )
             )
-        # Layers without history entries (some importers write none).
-        for extra in sizes[layer:]:
-            lines.append(HistoryLine("<missing>", config.created, "", extra, "", False))
-        lines.reverse()
-        if lines:
-            top = lines[0]
-            lines[0] = HistoryLine(
-                image.id, top.created, top.created_by, top.size, top.comment, top.empty_layer
-            )
+        if not entries:  # some importers write no history: one line a layer
+            for depth, diff_id in enumerate(reversed(image.diff_ids)):
+                info = self._ctx.images.layer_info(diff_id)
+                ident = image.id if depth == 0 else "<missing>"
+                size = info.size if info else 0
+                lines.append(HistoryLine(ident, config.created, "", size, "", False))
         return lines
 
     def manifest_inspect(self, name: str, access: RegistryAccess) -> str:
@@ -115,3 +123,12 @@ class ImageTools:
         except NoSuchObject as exc:
             raise NoSuchObject(f"{name}: no such manifest ({exc})") from None
         return json.dumps(json.loads(raw), indent=4)
+
+
+def _layer_owners(records: Sequence[ImageRecord]) -> dict[tuple[str, ...], str]:
+    """For each chain of layers, the id of the oldest image that ends with it."""
+    owners: dict[tuple[str, ...], str] = {}
+    for record in sorted(records, key=lambda r: (r.created, r.id)):
+        if record.diff_ids:
+            owners.setdefault(tuple(record.diff_ids), record.id)
+    return owners

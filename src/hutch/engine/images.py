@@ -174,6 +174,7 @@ class ImageService:
                 intermediate=not r.names and r.id in steps,
                 history=r.names_history,
                 tagged=tagged.get(r.id, 0.0),
+                manifest_list=r.is_list,
             )
             for r in self._ctx.images.all()
         ]

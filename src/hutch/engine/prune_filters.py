@@ -51,8 +51,11 @@ def parse_prune_filters(
         elif key == "until":
             try:
                 until = parse_time(value, time.time() if now is None else now)
-            except ValueError as exc:
-                raise InvalidArgument(f"invalid filter until={value!r}: {exc}") from None
+            except ValueError:
+                # podman's words
+                raise InvalidArgument(
+                    f'failed to parse value as time or duration: "{value}"'
+                ) from None
         else:
             if noun:
                 raise InvalidArgument(f'unsupported {noun} filter "{key}"')

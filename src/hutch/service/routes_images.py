@@ -47,6 +47,7 @@ from hutch.service.errors import ApiError, bad_request
 from hutch.service.reply import Reply, Stream, json_reply
 from hutch.service.request import Request
 from hutch.service.uploads import discard, save_upload, scratch_file
+from hutch.util.durations import parse_time
 
 if TYPE_CHECKING:
     from hutch.api.engine import Engine
@@ -60,7 +61,7 @@ def list_images(ctx: ServiceContext, req: Request) -> Reply:
     images = ctx.engine().images.ls()
     if not req.flag("all"):
         images = [i for i in images if not i.intermediate]
-    images = apply_filters(images, filter_texts(req.filters(), FILTER_KEYS))
+    images = apply_filters(images, filter_texts(req.filters(), FILTER_KEYS), parse_time=parse_time)
     return json_reply([image_list_item(i) for i in images])
 
 

@@ -3,15 +3,20 @@ from __future__ import annotations
 import pytest
 
 from hutch.api.errors import InvalidArgument
-from hutch.api.image_filters import apply_filters
+from hutch.api.image_filters import apply_filters as apply_with
 from hutch.api.images import ImageSummary
 from hutch.cli.image_filters import sort_rows
+from hutch.util.durations import parse_time
 from hutch.util.gotemplate import GoTime
 
 A = ImageSummary("a" * 64, ("localhost/base:latest",), "d", 100.0, 10, 0, (("team", "x"),))
 B = ImageSummary("b" * 64, ("quay.io/ns/app:1", "quay.io/ns/app:2"), "d", 200.0, 30)
 C = ImageSummary("c" * 64, (), "d", 300.0, 20, 0, (("team", "y"),))
 ALL = [C, B, A]
+
+
+def apply_filters(images: list[ImageSummary], specs: list[str]) -> list[ImageSummary]:
+    return apply_with(images, specs, parse_time=parse_time)
 
 
 def ids(images: list[ImageSummary]) -> list[str]:
@@ -45,6 +50,46 @@ def test_bad_filters(spec: str) -> None:
         apply_filters(ALL, [spec])
 
 
+def test_until_readonly_containers_and_label_not() -> None:
+    used = ImageSummary("d" * 64, ("localhost/used:1",), "d", 50.0, 5, 2)
+    images = [*ALL, used]
+    assert ids(apply_filters(images, ["until=250"])) == ["b", "a", "d"]
+    assert ids(apply_filters(images, ["readonly=false"])) == ["c", "b", "a", "d"]
+    assert ids(apply_filters(images, ["readonly=true"])) == []
+    assert ids(apply_filters(images, ["containers=true"])) == ["d"]
+    assert ids(apply_filters(images, ["containers=false"])) == ["c", "b", "a"]
+    assert ids(apply_filters(images, ["label!=team"])) == ["b", "d"]
+    assert ids(apply_filters(images, ["label!=team=x"])) == ["c", "b", "d"]
+    assert ids(apply_filters(images, ["dangling=T"])) == ["c"]  # Go's ParseBool
+    listed = ImageSummary("e" * 64, ("localhost/ml:latest",), "d", 60.0, 1, manifest_list=True)
+    assert ids(apply_filters([*images, listed], ["manifest=true"])) == ["e"]
+    assert ids(apply_filters([*images, listed], ["manifest=false"])) == ["c", "b", "a", "d"]
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        (
+            "dangling=maybe",
+            'non-boolean value "dangling" for maybe filter: '
+            'strconv.ParseBool: parsing "maybe": invalid syntax',
+        ),
+        (
+            "before=ghost",
+            'could not find local image for filter filter "before"="ghost": ghost: image not known',
+        ),
+        ("until=soon", 'failed to parse value as time or duration: "soon"'),
+        ("containers=maybe", 'unsupported value "maybe" for containers filter'),
+        ("colour=red", 'unsupported image filter "colour"'),
+    ],
+)
+def test_podman_words_for_bad_filters(spec: str, message: str) -> None:
+    """podman 4.3.1's words (its filter code is the same in current podman)."""
+    with pytest.raises(InvalidArgument) as caught:
+        apply_filters(ALL, [spec])
+    assert str(caught.value) == message
+
+
 def test_sort() -> None:
     rows = [
         {"CreatedAt": GoTime.from_timestamp(1), "VirtualSize": 5, "Id": "b", "Repository": "z"}
@@ -55,8 +100,8 @@ def test_sort() -> None:
     assert [r["Id"] for r in sort_rows(rows, "created")] == ["a", "b"]
     assert [r["Id"] for r in sort_rows(rows, "id")] == ["a", "b"]
     assert [r["Id"] for r in sort_rows(rows, "repository")] == ["a", "b"]
-    assert [r["Id"] for r in sort_rows(rows, "size")] == ["a", "b"]
-    with pytest.raises(InvalidArgument):
+    assert [r["Id"] for r in sort_rows(rows, "size")] == ["b", "a"]  # podman: smallest first
+    with pytest.raises(InvalidArgument, match=r'^"colour" is not a valid field for sorting\. '):
         sort_rows(rows, "colour")
 
 

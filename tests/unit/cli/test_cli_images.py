@@ -195,6 +195,10 @@ def test_noheading(
     without = run_cli(["images", flag], two_images(), monkeypatch, capsys).out.splitlines()
     assert without == with_head[1:]
     assert "REPOSITORY" not in "".join(without)
+    table = ["images", "--format", "table {{.Repository}}\t{{.Tag}}"]
+    with_head = run_cli(table, two_images(), monkeypatch, capsys).out.splitlines()
+    without = run_cli([*table, flag], two_images(), monkeypatch, capsys).out.splitlines()
+    assert with_head[0].startswith("REPOSITORY") and without == with_head[1:]  # as podman
 
 
 @pytest.mark.parametrize("argv", [["image", "ls"], ["image", "list"]])

@@ -228,6 +228,29 @@ def test_history_json_and_template_fields() -> None:
         render.render_template("{{." + field + "}}", [row], name="history")  # no error
 
 
+HISTORY_TYPE = "images.historyReporter"
+
+
+def test_history_times_as_current_podman() -> None:
+    """Current podman's historyReporter: CreatedAt is RFC 3339 in whole seconds,
+    CreatedSince the same as Created (RFC 3339 with --human=false), Tags a nil list."""
+    fields = "{{.CreatedAt}}|{{.Created}}|{{.CreatedSince}}|{{.Tags}}"
+    (row,) = history.rows_of([HISTORY], no_trunc=False, human=False)
+    out = render.render_template(fields, [row], name="history", type_name=HISTORY_TYPE)
+    assert out == "2026-12-03T18:47:25Z|2026-12-03T18:47:25Z|2026-12-03T18:47:25Z|[]\n"
+    (row,) = history.rows_of([HISTORY], no_trunc=False)
+    text = render.render_template(fields, [row], name="history", type_name=HISTORY_TYPE)
+    stamp, created, since, _tags = text.split("|")
+    assert stamp == "2026-12-03T18:47:25Z" and created.endswith(" ago") and since == created
+
+
+def test_history_json_times_as_go_marshals_them() -> None:
+    line = HistoryLine("h" * 64, "2026-12-03T18:47:25.950630Z", "", 0, "", True)
+    assert history.json_of(line)["created"] == "2026-12-03T18:47:25.95063Z"
+    whole = HistoryLine("h" * 64, "2026-12-03T18:47:25.000Z", "", 0, "", True)
+    assert history.json_of(whole)["created"] == "2026-12-03T18:47:25Z"
+
+
 NETWORK = NetworkSummary(
     "n1", "9" * 64, "bridge", "hutch1", (NetworkSubnet("10.89.0.0/24", "10.89.0.1"),),
     False, False, True, (), (), NOW,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 
 from hutch.api.images import (
@@ -125,6 +127,9 @@ def test_history_quiet_and_trunc(monkeypatch: Mp, capsys: Cap) -> None:
     assert "x" * 42 + "..." in table
     full = run_cli(["history", "--no-trunc", "base"], engine, monkeypatch, capsys).out
     assert "x" * 60 in full
+    # podman's history JSON is json.Encoder's: one line
+    one = run_cli(["history", "--format", "{{json .}}", "base"], engine, monkeypatch, capsys).out
+    assert one.count("\n") == 1 and one.startswith('[{"id":"' + "a" * 64 + '","created":null,')
 
 
 def test_save_load_prune(monkeypatch: Mp, capsys: Cap) -> None:
@@ -148,6 +153,25 @@ def test_save_load_prune(monkeypatch: Mp, capsys: Cap) -> None:
     before = len(engine.calls)
     run_cli(["image", "prune"], engine, monkeypatch, capsys)
     assert len(engine.calls) == before  # answered no: nothing asked of the engine
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_load_quiet_prints_the_names_and_refuses_a_terminal(monkeypatch: Mp, capsys: Cap) -> None:
+    """podman: -q silences progress only; an archive is not read from a terminal."""
+    engine = FakeEngine()
+    out = run_cli(["load", "-q", "-i", "/x.tar"], engine, monkeypatch, capsys).out
+    assert out == "Loaded image: localhost/loaded:latest\n"
+    monkeypatch.setattr("sys.stdin", _Terminal())
+    refused = run_cli(["load"], engine, monkeypatch, capsys)
+    assert (refused.code, refused.err) == (
+        125,
+        "Error: cannot read from terminal, use command-line redirection or the --input flag\n",
+    )
+    assert run_cli(["load", "-i", "/x.tar"], engine, monkeypatch, capsys).code == 0
 
 
 def test_run_pull_policy(monkeypatch: Mp, capsys: Cap) -> None:

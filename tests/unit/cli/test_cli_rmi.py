@@ -80,9 +80,10 @@ def test_rmi_exit_code_from_reports(
     assert result.out == f"Deleted: {ID}\n", "what could be removed is still reported"
     if len(codes) == 1:
         assert result.err == "Error: problem 0\n"
-    else:  # podman's multierror
+    else:  # podman's multierror: the names it did not find (exit code 1) first
+        order = sorted(range(len(codes)), key=lambda i: codes[i] != 1)
         assert result.err.splitlines() == [f"Error: {len(codes)} errors occurred:"] + [
-            f"\t* problem {i}" for i in range(len(codes))
+            f"\t* problem {i}" for i in order
         ]
 
 
@@ -90,7 +91,10 @@ def test_rmi_exit_code_from_reports(
     ("argv", "message"),
     [
         (["rmi"], "image name or ID must be specified"),
-        (["rmi", "-a", "x"], "when using the --all switch, you may not pass any images"),
+        (
+            ["rmi", "-a", "x"],
+            "when using the --all switch, you may not pass any images names or IDs",
+        ),
     ],
 )
 def test_rmi_argument_errors(
@@ -227,4 +231,7 @@ def test_import_prints_the_id(
     assert (result.code, result.out) == (0, f"sha256:{ID}\n")
     assert fake.only_call("images.import_") == ImportOptions("r.tar", "x", ("ENV A=1",), "msg")
     fake = FakeEngine(import_report=ImportReport(ID, ()))
-    assert run_cli(["image", "import", "-q", "-"], fake, monkeypatch, capsys).out == f"{ID}\n"
+    # podman: -q silences progress only, the id is printed the same
+    assert (
+        run_cli(["image", "import", "-q", "-"], fake, monkeypatch, capsys).out == f"sha256:{ID}\n"
+    )

@@ -51,8 +51,23 @@ def test_env_overrides_in_place() -> None:
     "change", ["RUN true", "FROM x", "COPY a b", "", "CMD", "EXPOSE notaport", "ENV A=1\nUSER x"]
 )
 def test_refused(change: str) -> None:
-    with pytest.raises(InvalidArgument, match="--change"):
+    with pytest.raises(InvalidArgument, match="change"):
         apply_changes(BASE, [change])
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ("bogus", 'invalid change "bogus" - must be formatted as KEY VALUE'),
+        ("CMD", 'invalid change "CMD" - must be formatted as KEY VALUE'),
+        ("FROM=x", 'invalid change "FROM=x" - invalid instruction FROM'),
+        ("run true", 'invalid change "run true" - invalid instruction RUN'),
+    ],
+)
+def test_refusals_in_podmans_words(change: str, message: str) -> None:
+    with pytest.raises(InvalidArgument) as caught:
+        apply_changes(BASE, [change])
+    assert str(caught.value) == message
 
 
 def test_key_equals_value_spelling_as_podman() -> None:
