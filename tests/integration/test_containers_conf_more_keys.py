@@ -11,7 +11,7 @@ import socket
 from pathlib import Path
 
 import pytest
-from harness import Hutch, HutchEnv, user_conf
+from harness import Hutch, HutchEnv, run_in_pty, user_conf
 from peer_podman import Run, fixture_podman  # noqa: F401 - the peer's fixture
 
 PROXIES = {"http_proxy": "http://proxy.example:3128", "NO_PROXY": "internal.example"}
@@ -258,3 +258,32 @@ def test_engine_pull_policy_is_runs_pull_default(
     monkeypatch.setenv("CONTAINERS_CONF", str(conf))
     theirs = podman("run", "--rm", *flags, image, "true")
     assert theirs.returncode == code, theirs.stderr
+
+
+def test_engine_detach_keys_are_runs_and_attachs_default(
+    hutch: Hutch, hutch_env: HutchEnv, base_image: str
+) -> None:
+    """[engine] detach_keys replaces ctrl-p,ctrl-q where no flag gives keys; a bad
+    value is an error naming the key."""
+    user_conf(hutch_env, '[engine]\ndetach_keys = "ctrl-a,d"\n')
+    code, out = run_in_pty(
+        hutch,
+        ["run", "-it", "--name", "confkeys", base_image, "sh"],
+        # the built-in sequence is only input now; the file's detaches
+        steps=((b"# ", b"\x10\x11echo still-$((1+1))\n"), (b"still-2", b"\x01d")),
+    )
+    assert code == 0, out
+    status = hutch("inspect", "--format", "{{.State.Status}}", "confkeys").stdout
+    assert status == "running\n"
+    code, out = run_in_pty(hutch, ["attach", "confkeys"], steps=((b"", b"\x01d"),))
+    assert code == 0, out
+    code, out = run_in_pty(
+        hutch,
+        ["attach", "--detach-keys", "", "confkeys"],
+        steps=((b"", b"\x01d\n"), (b"not found", b"exit 4\n")),
+    )
+    assert code == 4, out  # the flag's "" turns detaching off
+    user_conf(hutch_env, '[engine]\ndetach_keys = "ctrl-1"\n')
+    hutch("create", "-it", "--name", "bad", base_image, "sh")
+    bad = hutch("start", "-a", "bad", check=False)
+    assert bad.returncode == 125 and "[engine] detach_keys" in bad.stderr, bad.stderr

@@ -51,6 +51,9 @@ class Settings:
     default_transport: str = ""
     compression_format: str = ""  # push's --compression-format where the flag is not given
     compression_level: int | None = None  # push's --compression-level likewise
+    # [engine] detach_keys: run's, start's and attach's --detach-keys where neither the
+    # flag nor the container gives one (None: ctrl-p,ctrl-q; "": none)
+    detach_keys: str | None = None
     # containers.conf's [secrets]: secret create's --driver and --driver-opts (KEY=VALUE)
     # where the flags are not given; "" is the file driver
     secret_driver: str = ""
@@ -217,6 +220,7 @@ _NETNS = ("host", "none", "slirp4netns", "pasta")
 
 _ENGINE_KEYS = frozenset(
     {"cgroup_manager", "events_logger", "stop_timeout", "env", "infra_command", "pull_policy"}
+    | {"detach_keys"}
     | {"image_default_transport", "compression_format", "compression_level"}
 )
 PODMAN_INFRA_COMMAND = "/pause"
@@ -291,6 +295,11 @@ def _settings(merged: dict[str, Any]) -> Settings:
         ),
         compression_format=_compression(engine.get("compression_format", "")),
         compression_level=_level(engine.get("compression_level")),
+        detach_keys=(
+            _text(engine["detach_keys"], "[engine] detach_keys")
+            if "detach_keys" in engine
+            else None
+        ),
         secret_driver=_text(_table(merged, "secrets").get("driver", ""), "[secrets] driver"),
         secret_options=_options(_table(merged, "secrets").get("opts", {})),
         defaults=_defaults(containers, engine),

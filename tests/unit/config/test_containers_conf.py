@@ -256,3 +256,11 @@ def test_secrets_driver_and_opts(tree: cc.Sources) -> None:
     write(tree.config_home / "containers.conf", "[secrets]\n[secrets.opts]\npath = 1\n")
     with pytest.raises(InvalidArgument, match=r"\[secrets\] opts must be a table of strings"):
         load_settings(Path("/none"), sources=tree)
+
+
+def test_engine_detach_keys(tree: cc.Sources) -> None:
+    assert load_settings(Path("/none"), sources=tree).detach_keys is None
+    write(tree.config_home / "containers.conf", '[engine]\ndetach_keys = ""\n')
+    assert load_settings(Path("/none"), sources=tree).detach_keys == ""  # none at all
+    write(tree.config_home / "containers.conf", '[engine]\ndetach_keys = "ctrl-a,d"\n')
+    assert load_settings(Path("/none"), sources=tree).detach_keys == "ctrl-a,d"

@@ -393,3 +393,16 @@ def test_pull_policy_is_read_from_engine_and_checked() -> None:
         conf_defaults.apply(options, ContainerDefaults(pull_policy="sometimes"))
     with pytest.raises(InvalidArgument, match="pull_policy must be a string"):
         container_defaults({}, {"pull_policy": 1})
+
+
+def test_detach_keys_flag_then_files_then_built_in() -> None:
+    from hutch.engine.run_flags import detach_keys
+
+    assert detach_keys(None) == b"\x10\x11"
+    assert detach_keys(None, "ctrl-a,d") == b"\x01d"
+    assert detach_keys("ctrl-x", "ctrl-a,d") == b"\x18"
+    assert detach_keys("", "ctrl-a,d") == b""  # the flag's "" turns them off
+    with pytest.raises(InvalidArgument, match=r"^containers.conf: \[engine\] detach_keys: "):
+        detach_keys(None, "ctrl-1")
+    with pytest.raises(InvalidArgument, match=r"^--detach-keys: "):
+        detach_keys("ctrl-1", "ctrl-a")
