@@ -132,7 +132,7 @@ class ResourceOptions:
 class SecurityOptions:
     cap_add: tuple[str, ...] = ()
     cap_drop: tuple[str, ...] = ()
-    privileged: bool = False
+    privileged: bool | None = None  # None: no flag (containers.conf's privileged decides)
     security_opt: tuple[str, ...] = ()  # seccomp=, no-new-privileges, mask=, unmask=, label=
     read_only: bool | None = None  # None: no flag (containers.conf's read_only decides)
     read_only_tmpfs: bool = True

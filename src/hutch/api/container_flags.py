@@ -223,6 +223,7 @@ FLAGS: tuple[Flag, ...] = (
         "--privileged",
         "security.privileged",
         "All capabilities of the user namespace, no seccomp, no masked paths, host devices.",
+        default=None,
     ),
     repeated(
         "--security-opt",

@@ -41,6 +41,7 @@ class ContainerDefaults:
     userns: str = ""
     no_hosts: bool = False
     read_only: bool = False
+    privileged: bool = False
     seccomp_profile: str = ""  # a profile file, or unconfined; "": hutch's built-in one
     oom_score_adj: int | None = None
     # the namespaces' modes, as --pid, --ipc, --uts and --cgroupns take them
@@ -104,6 +105,7 @@ KEYS: dict[str, tuple[str, Callable[[object, str], object]]] = {
     "userns": ("userns", _string),
     "no_hosts": ("no_hosts", _bool),
     "read_only": ("read_only", _bool),
+    "privileged": ("privileged", _bool),
     "seccomp_profile": ("seccomp_profile", _string),
     "oom_score_adj": ("oom_score_adj", _int),
     "pidns": ("pidns", _string),

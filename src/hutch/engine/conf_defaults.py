@@ -3,10 +3,11 @@
 A default fills only what the flags left unset, so a flag always wins; list keys
 go under the flags' items (a sysctl, ulimit or annotation the flags name again is
 the flags'). The switches (``env_host``, ``http_proxy``, ``init``,
-``no_hosts``, ``read_only``) are None in the options when no flag gave them, so a file's value
-decides then and ``--read-only=false`` wins over a file's ``true``, as podman
-asks whether the flag was changed; every container leaves here with a plain
-bool in each (false without a file). Filled in here, the values are in the record, so
+``no_hosts``, ``read_only``, ``privileged``) are None in the options when no flag
+gave them, so a file's value decides then and ``--read-only=false`` wins over a
+file's ``true``, as podman asks whether the flag was changed; every container
+leaves here with a plain bool in each (false without a file, but ``http_proxy``,
+true as in podman). Filled in here, the values are in the record, so
 ``inspect``, restarts and ``container clone`` see what the container was made with,
 as podman's spec keeps them.
 """
@@ -111,7 +112,11 @@ def _switches(options: RunOptions, d: ContainerDefaults) -> RunOptions:
         env_host=pick(options.env_host, d.env_host),
         http_proxy=pick(options.http_proxy, d.http_proxy),
         net=replace(options.net, no_hosts=pick(options.net.no_hosts, d.no_hosts)),
-        security=replace(options.security, read_only=pick(options.security.read_only, d.read_only)),
+        security=replace(
+            options.security,
+            read_only=pick(options.security.read_only, d.read_only),
+            privileged=pick(options.security.privileged, d.privileged),
+        ),
         lifecycle=replace(options.lifecycle, init=pick(options.lifecycle.init, d.init)),
         # no --pull (""): [engine] pull_policy, podman's missing without one
         pull=replace(options.pull, policy=options.pull.policy or _pull_policy(d.pull_policy)),

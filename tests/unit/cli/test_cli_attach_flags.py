@@ -73,7 +73,7 @@ def test_exec_detach_prints_the_session_id(
 
 # The switches containers.conf also sets tell no flag (None) from ``=false``, so that
 # the flag turns a file's ``true`` off (issue 15).
-SWITCHES = ("--env-host", "--init", "--no-hosts", "--read-only", "--http-proxy")
+SWITCHES = ("--env-host", "--init", "--no-hosts", "--read-only", "--http-proxy", "--privileged")
 
 
 @pytest.mark.parametrize(
@@ -95,6 +95,7 @@ def test_a_conf_switch_not_given_is_none(
     o = _run([*words, "img"], monkeypatch, capsys)
     got = (o.env_host, o.lifecycle.init, o.net.no_hosts, o.security.read_only, o.http_proxy)
     assert got == (expected,) * 5
+    assert o.security.privileged is expected
 
 
 @pytest.mark.parametrize(("words", "expected"), [([], ""), (["--pull", "never"], "never")])

@@ -79,7 +79,7 @@ def test_no_defaults_leave_the_switches_off(defaults: ContainerDefaults | None) 
             http_proxy=None,
             pull=options.pull,
             net=replace(got.net, no_hosts=None),
-            security=replace(got.security, read_only=None),
+            security=replace(got.security, read_only=None, privileged=None),
             lifecycle=replace(got.lifecycle, init=None),
         )
         == options
@@ -406,3 +406,12 @@ def test_detach_keys_flag_then_files_then_built_in() -> None:
         detach_keys(None, "ctrl-1")
     with pytest.raises(InvalidArgument, match=r"^--detach-keys: "):
         detach_keys("ctrl-1", "ctrl-a")
+
+
+@pytest.mark.parametrize(("flag", "conf", "expected"), [(None, True, True), (False, True, False)])
+def test_privileged_is_a_switch_of_the_file(flag: bool | None, conf: bool, expected: bool) -> None:
+    options = RunOptions("img", network="private", security=SecurityOptions(privileged=flag))
+    got = conf_defaults.apply(options, ContainerDefaults(privileged=conf, devices=("/dev/fuse",)))
+    assert got.security.privileged is expected
+    # a privileged container has the host's devices: the file's are not added
+    assert got.security.device == (() if expected else ("/dev/fuse",))
