@@ -76,7 +76,9 @@ class NetworkOptions:
 
 @dataclass(frozen=True)
 class ImagePullOptions:
-    policy: str = "missing"  # missing, always, never, newer (podman's --pull)
+    # missing, always, never, newer (podman's --pull); "" (not given): containers.conf's
+    # [engine] pull_policy, else missing (engine/conf_defaults.py fills it in)
+    policy: str = ""
     platform: str | None = None
     arch: str | None = None
     os: str | None = None
@@ -133,7 +135,7 @@ class ResourceOptions:
 class SecurityOptions:
     cap_add: tuple[str, ...] = ()
     cap_drop: tuple[str, ...] = ()
-    privileged: bool = False
+    privileged: bool | None = None  # None: no flag (containers.conf's privileged decides)
     security_opt: tuple[str, ...] = ()  # seccomp=, no-new-privileges, mask=, unmask=, label=
     read_only: bool | None = None  # None: no flag (containers.conf's read_only decides)
     read_only_tmpfs: bool = True
@@ -210,6 +212,9 @@ class RunOptions:
     # the caller's environment under env files and -e; None: no flag (containers.conf's
     # env_host decides)
     env_host: bool | None = None
+    # the caller's proxy variables (http_proxy, HTTPS_PROXY, ...) where the image and
+    # containers.conf leave them; None: no flag (containers.conf's http_proxy, true)
+    http_proxy: bool | None = None
     env_defaults: tuple[str, ...] = ()  # containers.conf's [containers] env, under the image's
     env_merge: tuple[str, ...] = ()  # NAME=VALUE, ${VAR} expanded in the final environment
     unsetenv: tuple[str, ...] = ()  # names dropped from the image's and hutch's defaults

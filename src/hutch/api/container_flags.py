@@ -84,6 +84,13 @@ FLAGS: tuple[Flag, ...] = (
         "Start from hutch's own environment (then the flags).",
         default=None,
     ),
+    switch(
+        "--http-proxy",
+        "http_proxy",
+        "Pass hutch's http_proxy, https_proxy, ftp_proxy and no_proxy (either case) into "
+        "the container (default true; =false: not).",
+        default=None,
+    ),
     repeated(
         "--env-merge",
         "env_merge",
@@ -218,6 +225,7 @@ FLAGS: tuple[Flag, ...] = (
         "--privileged",
         "security.privileged",
         "All capabilities of the user namespace, no seccomp, no masked paths, host devices.",
+        default=None,
     ),
     repeated(
         "--security-opt",
@@ -399,7 +407,6 @@ FLAGS: tuple[Flag, ...] = (
         "--pull",
         "pull.policy",
         "Pull the image: missing (default), always, never, newer.",
-        default="missing",
         parse=pull_policy,
     ),
     text("--platform", "pull.platform", "Platform OS/ARCH[/VARIANT] of the image to pull."),

@@ -127,7 +127,10 @@ PULL_POLICIES = ("missing", "always", "never", "newer")
 
 def pull_policy(value: object, flag: str) -> str:
     """podman's --pull: missing, always, never, newer (and its ifnotpresent and ifnewer);
-    true and false as in Docker."""
+    true and false as in Docker. None (no flag) is "": containers.conf's [engine]
+    pull_policy, else missing (engine/conf_defaults.py)."""
+    if value is None:
+        return ""
     aliases = {"true": "always", "false": "missing", "ifnotpresent": "missing", "ifnewer": "newer"}
     policy = aliases.get(str(value).lower(), str(value).lower())
     if policy not in PULL_POLICIES:

@@ -13,7 +13,8 @@ from hutch.api.container_actions import ActionReport
 class SecretCreateOptions:
     name: str
     data: bytes  # read by the front end: a file, stdin or an environment variable
-    driver: str = "file"
+    # "" and (): containers.conf's [secrets] driver and opts (the file driver without)
+    driver: str = ""
     driver_options: tuple[str, ...] = ()  # KEY=VALUE (file: path=DIR)
     labels: tuple[str, ...] = ()  # KEY[=VALUE]
     replace: bool = False  # an existing secret of that name gets the new data

@@ -56,11 +56,20 @@ def register(secret_app: typer.Typer) -> None:
             ),
         ],
         driver: Annotated[
-            str, typer.Option("--driver", "-d", help="Secret driver (only file).")
-        ] = "file",
+            str,
+            typer.Option(
+                "--driver",
+                "-d",
+                help="Secret driver (only file; default: containers.conf's [secrets] driver).",
+            ),
+        ] = "",
         driver_opts: Annotated[
             list[str] | None,
-            typer.Option("--driver-opts", help="Driver options KEY=VALUE[,...] (file: path=DIR)."),
+            typer.Option(
+                "--driver-opts",
+                help="Driver options KEY=VALUE[,...] (file: path=DIR; default: "
+                "containers.conf's [secrets.opts]).",
+            ),
         ] = None,
         env: Annotated[
             bool, typer.Option("--env", help="Read the data from the environment variable SOURCE.")

@@ -1,9 +1,10 @@
 """The defaults of a new container that containers.conf(5) (or hutch.toml) sets.
 
-``[containers]`` keys by podman's names, and ``[engine] stop_timeout``, read into
-one typed value; the engine fills them into a container's options where its
-flags left them unset (engine/conf_defaults.py). Keys hutch does not honour are
-ignored, as podman ignores the keys it does not know (man/hutch-containers.conf.5).
+``[containers]`` keys by podman's names, and ``[engine] stop_timeout`` and
+``pull_policy``, read into one typed value; the engine fills them into a
+container's options where its flags left them unset (engine/conf_defaults.py).
+Keys hutch does not honour are ignored, as podman ignores the keys it does not
+know (man/hutch-containers.conf.5).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from hutch.api.errors import InvalidArgument
 class ContainerDefaults:
     env: tuple[str, ...] = ()  # under the image's environment
     env_host: bool = False
+    http_proxy: bool = True  # the caller's proxy variables into the container (podman's default)
     dns_servers: tuple[str, ...] = ()
     dns_searches: tuple[str, ...] = ()
     dns_options: tuple[str, ...] = ()
@@ -39,7 +41,18 @@ class ContainerDefaults:
     userns: str = ""
     no_hosts: bool = False
     read_only: bool = False
+    privileged: bool = False
+    seccomp_profile: str = ""  # a profile file, or unconfined; "": hutch's built-in one
+    oom_score_adj: int | None = None
+    # the namespaces' modes, as --pid, --ipc, --uts and --cgroupns take them
+    pidns: str = ""
+    ipcns: str = ""
+    utsns: str = ""
+    cgroupns: str = ""
+    mounts: tuple[str, ...] = ()  # --mount values, under the flags'
+    log_tag: str = ""
     stop_timeout: int | None = None  # [engine]
+    pull_policy: str = ""  # [engine]: run's and create's --pull where it is not given
 
 
 def _strings(value: object, key: str) -> tuple[str, ...]:
@@ -71,6 +84,7 @@ def _int(value: object, key: str) -> int:
 KEYS: dict[str, tuple[str, Callable[[object, str], object]]] = {
     "env": ("env", _strings),
     "env_host": ("env_host", _bool),
+    "http_proxy": ("http_proxy", _bool),
     "dns_servers": ("dns_servers", _strings),
     "dns_searches": ("dns_searches", _strings),
     "dns_options": ("dns_options", _strings),
@@ -91,6 +105,15 @@ KEYS: dict[str, tuple[str, Callable[[object, str], object]]] = {
     "userns": ("userns", _string),
     "no_hosts": ("no_hosts", _bool),
     "read_only": ("read_only", _bool),
+    "privileged": ("privileged", _bool),
+    "seccomp_profile": ("seccomp_profile", _string),
+    "oom_score_adj": ("oom_score_adj", _int),
+    "pidns": ("pidns", _string),
+    "ipcns": ("ipcns", _string),
+    "utsns": ("utsns", _string),
+    "cgroupns": ("cgroupns", _string),
+    "mounts": ("mounts", _strings),
+    "log_tag": ("log_tag", _string),
 }
 
 
@@ -109,4 +132,9 @@ def container_defaults(
         if isinstance(timeout, bool) or not isinstance(timeout, int):
             raise InvalidArgument("containers.conf: [engine] stop_timeout must be an integer")
         values["stop_timeout"] = timeout
+    if "pull_policy" in engine:
+        policy = engine["pull_policy"]
+        if not isinstance(policy, str):
+            raise InvalidArgument("containers.conf: [engine] pull_policy must be a string")
+        values["pull_policy"] = policy  # checked as --pull is, where it is used
     return ContainerDefaults(**values) if values else None

@@ -56,6 +56,13 @@ class Settings:
     # (3 tries; 2 s, doubled at each)
     retry: int | None = None
     retry_delay: float | None = None
+    # [engine] detach_keys: run's, start's and attach's --detach-keys where neither the
+    # flag nor the container gives one (None: ctrl-p,ctrl-q; "": none)
+    detach_keys: str | None = None
+    # containers.conf's [secrets]: secret create's --driver and --driver-opts (KEY=VALUE)
+    # where the flags are not given; "" is the file driver
+    secret_driver: str = ""
+    secret_options: tuple[str, ...] = ()
     # containers.conf's [containers] keys (and [engine] stop_timeout) for new containers;
     # None: none set (podman's built-in values), and the module never imported
     defaults: ContainerDefaults | None = None
@@ -113,6 +120,13 @@ def _environment(value: object) -> tuple[str, ...]:
 
 # push --compression-format's values (engine/pushconvert.py; none is hutch's own)
 COMPRESSION_FORMATS = ("gzip", "zstd", "zstd:chunked", "none")
+
+
+def _options(value: object) -> tuple[str, ...]:
+    """``[secrets.opts]``: a table of strings, as KEY=VALUE items."""
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        raise InvalidArgument("hutch settings: [secrets] opts must be a table of strings")
+    return tuple(f"{k}={v}" for k, v in value.items())
 
 
 def _compression(value: object) -> str:
@@ -207,7 +221,7 @@ def load_settings(
 
 
 def _checked(path: Path, data: dict[str, Any]) -> dict[str, Any]:
-    for name in ("storage", "network", "containers", "registry", "engine"):
+    for name in ("storage", "network", "containers", "registry", "engine", "secrets"):
         if name in data and not isinstance(data[name], dict):
             raise InvalidArgument(f"{path}: [{name}] must be a table")
     return data
@@ -236,7 +250,8 @@ _NETNS = ("host", "none", "slirp4netns", "pasta")
 
 
 _ENGINE_KEYS = frozenset(
-    {"cgroup_manager", "events_logger", "stop_timeout", "env", "infra_command"}
+    {"cgroup_manager", "events_logger", "stop_timeout", "env", "infra_command", "pull_policy"}
+    | {"detach_keys"}
     | {"image_default_transport", "compression_format", "compression_level"}
     | {"retry", "retry_delay"}
 )
@@ -280,8 +295,10 @@ def podman_tables(data: dict[str, Any]) -> dict[str, Any]:
         del engine["infra_command"]
     if engine.get("image_default_transport") == "docker://":
         del engine["image_default_transport"]
+    secrets = {k: v for k, v in _table(data, "secrets").items() if k in ("driver", "opts") and v}
     out: dict[str, Any] = {}
-    for name, table in (("containers", containers), ("network", network), ("engine", engine)):
+    tables = (("containers", containers), ("network", network), ("engine", engine))
+    for name, table in (*tables, ("secrets", secrets)):
         if table:
             out[name] = table
     return out
@@ -312,12 +329,22 @@ def _settings(merged: dict[str, Any]) -> Settings:
         compression_level=_level(engine.get("compression_level")),
         retry=_retries(engine.get("retry")),
         retry_delay=_delay(engine.get("retry_delay", "")),
+        detach_keys=(
+            _text(engine["detach_keys"], "[engine] detach_keys")
+            if "detach_keys" in engine
+            else None
+        ),
+        secret_driver=_text(_table(merged, "secrets").get("driver", ""), "[secrets] driver"),
+        secret_options=_options(_table(merged, "secrets").get("opts", {})),
         defaults=_defaults(containers, engine),
     )
 
 
 def _defaults(containers: dict[str, Any], engine: dict[str, Any]) -> ContainerDefaults | None:
-    if not (containers.keys() - {"cgroups"}) and "stop_timeout" not in engine:
+    if not (containers.keys() - {"cgroups"}) and not engine.keys() & {
+        "stop_timeout",
+        "pull_policy",
+    }:
         return None  # the common case: hutch.config.container_defaults is not imported
     from hutch.config.container_defaults import container_defaults
 

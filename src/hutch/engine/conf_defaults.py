@@ -2,22 +2,25 @@
 
 A default fills only what the flags left unset, so a flag always wins; list keys
 go under the flags' items (a sysctl, ulimit or annotation the flags name again is
-the flags'). The four switches (``env_host``, ``init``, ``no_hosts``,
-``read_only``) are None in the options when no flag gave them, so a file's value
-decides then and ``--read-only=false`` wins over a file's ``true``, as podman
-asks whether the flag was changed; every container leaves here with a plain
-bool in each (false without a file). Filled in here, the values are in the record, so
+the flags'). The switches (``env_host``, ``http_proxy``, ``init``,
+``no_hosts``, ``read_only``, ``privileged``) are None in the options when no flag
+gave them, so a file's value decides then and ``--read-only=false`` wins over a
+file's ``true``, as podman asks whether the flag was changed; every container
+leaves here with a plain bool in each (false without a file, but ``http_proxy``,
+true as in podman). Filled in here, the values are in the record, so
 ``inspect``, restarts and ``container clone`` see what the container was made with,
 as podman's spec keeps them.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import replace
 
-from hutch.api.container_config import RunOptions, SecurityOptions
+from hutch.api.container_config import NamespaceOptions, RunOptions, SecurityOptions
 from hutch.api.errors import InvalidArgument
+from hutch.api.flags import pull_policy
 from hutch.config.container_defaults import ContainerDefaults
 from hutch.engine import netconfig
 from hutch.runtime import sysctls
@@ -46,6 +49,7 @@ def apply(options: RunOptions, defaults: ContainerDefaults | None) -> RunOptions
         ulimit=(*unnamed(d.ulimits, security.ulimit), *security.ulimit),
         userns=security.userns if security.userns is not None else (d.userns or None),
         device=_devices(d.devices, security),
+        security_opt=_seccomp(d.seccomp_profile, security.security_opt),
     )
     lifecycle = replace(
         options.lifecycle,
@@ -56,6 +60,8 @@ def apply(options: RunOptions, defaults: ContainerDefaults | None) -> RunOptions
         # journald and passthrough are not hutch's: the default stays (as a key
         # hutch cannot honour), rather than every run refused for a file
         log = replace(log, driver=d.log_driver)
+    if d.log_tag and not any(o.startswith("tag=") for o in log.opts):
+        log = replace(log, opts=(f"tag={d.log_tag}", *log.opts))
     if (
         d.log_size_max > 0
         and log.driver != "none"
@@ -65,11 +71,19 @@ def apply(options: RunOptions, defaults: ContainerDefaults | None) -> RunOptions
     kernel = options.kernel
     if kernel.shm_size is None and d.shm_size:
         kernel = replace(kernel, shm_size=str(decimal_size(d.shm_size)))
+    if kernel.oom_score_adj is None and d.oom_score_adj is not None:
+        kernel = replace(kernel, oom_score_adj=d.oom_score_adj)
     volumes = options.volumes
     if d.volumes:
         taken = {_destination(v) for v in volumes.volumes}
         mine = tuple(v for v in d.volumes if _destination(v) not in taken)
         volumes = replace(volumes, volumes=(*mine, *volumes.volumes))
+    if d.mounts:
+        taken = {_destination(v) for v in volumes.volumes} | {
+            mount_destination(m) for m in volumes.mounts
+        }
+        mine = tuple(m for m in d.mounts if mount_destination(m) not in taken)
+        volumes = replace(volumes, mounts=(*mine, *volumes.mounts))
     return replace(
         options,
         env_defaults=options.env_defaults or d.env,
@@ -83,11 +97,12 @@ def apply(options: RunOptions, defaults: ContainerDefaults | None) -> RunOptions
         log=log,
         kernel=kernel,
         volumes=volumes,
+        namespaces=_namespaces(options, d),
     )
 
 
 def _switches(options: RunOptions, d: ContainerDefaults) -> RunOptions:
-    """The four switches a flag did not give (None) take the file's value."""
+    """The switches a flag did not give (None) take the file's value."""
 
     def pick(given: bool | None, default: bool) -> bool:
         return default if given is None else given
@@ -95,9 +110,16 @@ def _switches(options: RunOptions, d: ContainerDefaults) -> RunOptions:
     return replace(
         options,
         env_host=pick(options.env_host, d.env_host),
+        http_proxy=pick(options.http_proxy, d.http_proxy),
         net=replace(options.net, no_hosts=pick(options.net.no_hosts, d.no_hosts)),
-        security=replace(options.security, read_only=pick(options.security.read_only, d.read_only)),
+        security=replace(
+            options.security,
+            read_only=pick(options.security.read_only, d.read_only),
+            privileged=pick(options.security.privileged, d.privileged),
+        ),
         lifecycle=replace(options.lifecycle, init=pick(options.lifecycle.init, d.init)),
+        # no --pull (""): [engine] pull_policy, podman's missing without one
+        pull=replace(options.pull, policy=options.pull.policy or _pull_policy(d.pull_policy)),
     )
 
 
@@ -127,6 +149,11 @@ def _capabilities(
     if {normalize(c) for c in default} == set(DEFAULT_CAPABILITIES):
         return None
     return default
+
+
+def _pull_policy(policy: str) -> str:
+    """[engine] pull_policy in --pull's words (podman's spellings too), missing for none."""
+    return pull_policy(policy, "[engine] pull_policy") if policy else "missing"
 
 
 def unnamed(defaults: tuple[str, ...], given: tuple[str, ...]) -> tuple[str, ...]:
@@ -175,3 +202,42 @@ def _destination(volume: str) -> str:
     """``SRC:DST[:OPTS]`` or an anonymous ``DST``: where it is mounted."""
     parts = volume.split(":")
     return parts[1] if len(parts) > 1 else parts[0]
+
+
+def _seccomp(profile: str, security_opt: tuple[str, ...]) -> tuple[str, ...]:
+    """containers.conf's ``seccomp_profile`` as a ``seccomp=`` option, unless one is
+    given: a file (which must exist, as podman reads it) or ``unconfined``."""
+    if not profile or any(o.startswith(("seccomp=", "seccomp:")) for o in security_opt):
+        return security_opt
+    if profile != "unconfined" and not os.path.isfile(profile):
+        raise InvalidArgument(
+            f"containers.conf: [containers] seccomp_profile {profile}: no such file"
+        )
+    return (f"seccomp={profile}", *security_opt)
+
+
+def _namespaces(options: RunOptions, d: ContainerDefaults) -> NamespaceOptions:
+    """``pidns``, ``ipcns``, ``utsns``, ``cgroupns`` where the flags give no mode; a
+    pod's member takes the pod's namespaces instead (the pod decides what it shares)."""
+    ns = options.namespaces
+    if options.pod is not None:
+        return ns
+    return replace(
+        ns,
+        pid=ns.pid or _private(d.pidns),
+        ipc=ns.ipc or d.ipcns,  # private (not to be joined) and shareable are hutch's too
+        uts=ns.uts or _private(d.utsns),
+        cgroupns=ns.cgroupns or _private(d.cgroupns),
+    )
+
+
+def _private(mode: str) -> str:
+    """podman's ``private`` is hutch's default (""): the record stays as without a file."""
+    return "" if mode == "private" else mode
+
+
+def mount_destination(mount: str) -> str:
+    """Where a ``--mount`` value mounts (volumes/specs.py reads it, as for the flag)."""
+    from hutch.volumes.specs import parse_mount
+
+    return parse_mount(mount).destination

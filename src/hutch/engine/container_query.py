@@ -447,7 +447,7 @@ def inspect_report(
             ulimits=_ulimits(options.security.ulimit),
             cap_add=options.security.cap_add,
             cap_drop=options.security.cap_drop,
-            privileged=options.security.privileged,
+            privileged=bool(options.security.privileged),
             readonly_rootfs=bool(options.security.read_only),
             security_opt=options.security.security_opt,
             extras=extras.host_extras(options, container, spec),

@@ -479,7 +479,8 @@ class ContainerService:
         keys = run_flags.detach_keys(
             detach_keys
             if detach_keys is not None
-            else container.config.options.lifecycle.detach_keys
+            else container.config.options.lifecycle.detach_keys,
+            self._ctx.settings.detach_keys,
         )
         try:
             return self._start_with(

@@ -132,7 +132,7 @@ def podman_annotations(options: RunOptions) -> dict[str, str]:
         "io.kubernetes.cri-o.TTY": str(options.tty).lower(),
         "io.podman.annotations.autoremove": flag(options.remove),
         "io.podman.annotations.init": flag(bool(options.lifecycle.init)),
-        "io.podman.annotations.privileged": flag(options.security.privileged),
+        "io.podman.annotations.privileged": flag(bool(options.security.privileged)),
         "io.podman.annotations.publish-all": flag(options.net.publish_all),
     }
     # --annotation, under podman's own keys (they win, as in podman); a Go

@@ -85,11 +85,12 @@ class LifecycleService:
         detach_keys(options.detach_keys)  # a bad flag fails before anything else
         self._ctx.enter_session()
         container = cs.get(self._ctx, options.container)
-        # The flag, else the container's own --detach-keys, else the default.
+        # The flag, else the container's own --detach-keys, else containers.conf's,
+        # else the default.
         chosen = options.detach_keys
         if chosen is None:
             chosen = container.config.options.lifecycle.detach_keys
-        keys = detach_keys(chosen)
+        keys = detach_keys(chosen, self._ctx.settings.detach_keys)
         if container.state.status not in (st.RUNNING, st.PAUSED, st.STOPPING):
             raise Conflict("you can only attach to running containers")  # podman's words
         stdin = container.config.options.interactive and not options.no_stdin

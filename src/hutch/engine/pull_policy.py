@@ -46,11 +46,12 @@ def image_for_run(
         parse_policy(pull.retry, pull.retry_delay)
     # TRANSPORT:PATH (docker-archive:, oci:, ...): copied in each time, as podman does
     local = None if split_transport(name) is not None else _local(ctx, name)
-    if pull.policy == "never" or (pull.policy == "missing" and local is not None):
+    policy = pull.policy or "missing"  # conf_defaults filled it; "" is podman's default
+    if policy == "never" or (policy == "missing" and local is not None):
         if local is None:
             raise NoSuchObject(f"{name}: image not known (and --pull=never)")
         return local
-    if pull.policy == "newer" and local is not None and not _remote_differs(ctx, name, local, pull):
+    if policy == "newer" and local is not None and not _remote_differs(ctx, name, local, pull):
         return local
     from hutch.api.images import PullOptions
     from hutch.engine.distribution import Distribution

@@ -139,11 +139,17 @@ def attached(options: RunOptions) -> tuple[bool, bool, bool]:
     return ("stdin" in given, "stdout" in given, "stderr" in given)
 
 
-def detach_keys(text: str | None) -> bytes:
+def detach_keys(text: str | None, default: str | None = None) -> bytes:
     """``--detach-keys`` of run, start and attach as bytes (here, not with attach in
     engine/lifecycle.py: run and start need only this, and that module's imports,
-    api.containers' sixty classes with them, were about 10 ms of run's start)."""
+    api.containers' sixty classes with them, were about 10 ms of run's start).
+
+    ``text`` None (no flag, none recorded) takes ``default``, containers.conf's
+    ``[engine] detach_keys`` (None: ctrl-p,ctrl-q; "": none), as podman's flags do.
+    """
+    chosen, what = (text, "--detach-keys") if text is not None else (default, "detach_keys")
     try:
-        return parse_detach_keys(text)
+        return parse_detach_keys(chosen)
     except ValueError as exc:
-        raise InvalidArgument(f"--detach-keys: {exc}") from exc
+        where = "containers.conf: [engine] detach_keys" if what == "detach_keys" else what
+        raise InvalidArgument(f"{where}: {exc}") from exc

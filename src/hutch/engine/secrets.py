@@ -61,13 +61,17 @@ class SecretService:
         check_size(options.data)
         if options.ignore and options.replace:
             raise InvalidArgument("ignoreIfExists and replace cannot be used together")
-        if options.driver not in DRIVERS:
-            if options.driver in ("pass", "shell"):
+        # podman's flags take their defaults from containers.conf's [secrets]
+        settings = self._ctx.settings
+        driver = options.driver or settings.secret_driver or "file"
+        if driver not in DRIVERS:
+            if driver in ("pass", "shell"):
                 raise InvalidArgument(
-                    f"secret driver {options.driver!r} is not available in hutch: use file"
+                    f"secret driver {driver!r} is not available in hutch: use file"
                 )
             raise InvalidArgument("invalid driver")
-        driver_options = dict(parse_pairs(options.driver_options, "driver option"))
+        given = options.driver_options or settings.secret_options
+        driver_options = dict(parse_pairs(given, "driver option"))
         path = driver_options.setdefault("path", str(self._store.default_data_dir))
         if not os.path.isabs(path):
             raise InvalidArgument(f"path must be absolute: {path}: invalid secrets path")
@@ -82,7 +86,7 @@ class SecretService:
             record = SecretRecord(
                 id=self._store.new_id(),
                 name=options.name,
-                driver=options.driver,
+                driver=driver,
                 created=old.created if old is not None else now,
                 updated=now,
                 driver_options=tuple(driver_options.items()),

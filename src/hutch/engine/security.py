@@ -340,12 +340,13 @@ def validate(options: SecurityOptions, network: str) -> None:
 
 def build(options: SecurityOptions, namespaces: tuple[str, ...]) -> SecuritySettings:
     opts = parse_security_opts(options.security_opt)
+    privileged = bool(options.privileged)  # None (no flag) is off once conf_defaults ran
     last = sc.last_cap()
     root, user = (
         capsets.compute(
             cap_add=options.cap_add,
             cap_drop=options.cap_drop,
-            privileged=options.privileged,
+            privileged=privileged,
             non_root=non_root,
             last_cap=last,
             defaults=options.default_capabilities,
@@ -354,17 +355,17 @@ def build(options: SecurityOptions, namespaces: tuple[str, ...]) -> SecuritySett
     )
     groups, keep = parse_group_add(options.group_add)
     devices = tuple(parse_device(d) for d in options.device)
-    if options.privileged:
+    if privileged:
         explicit = {d.destination for d in devices}
         devices += tuple(d for d in host_devices() if d.destination not in explicit)
-    masked, readonly = masked_and_readonly(opts, options.privileged)
+    masked, readonly = masked_and_readonly(opts, privileged)
     spec = SecuritySpec(
         configured=True,
         root_capabilities=_caps(root),
         user_capabilities=_caps(user),
-        seccomp=seccomp_program(opts, root.bounding, options.privileged),
+        seccomp=seccomp_program(opts, root.bounding, privileged),
         no_new_privileges=opts.no_new_privileges,
-        privileged=options.privileged,
+        privileged=privileged,
         sysctls=sysctls.parse(options.sysctl, namespaces),
         ulimits=parse_ulimits(options.ulimit),
         devices=devices,

@@ -62,8 +62,8 @@ CONF_ENV = ("TERM=xterm",)
 
 
 def environment(options: RunOptions, image: ImageConfig, hostname: str | None) -> tuple[str, ...]:
-    """containers.conf env < image env < host env (--env-host) < env files < -e flags
-    < --env-merge.
+    """containers.conf env < image env < host env (--env-host, or its proxy variables)
+    < env files < -e flags < --env-merge.
 
     ``-e NAME`` copies the host's value. ``--unsetenv`` and ``--unsetenv-all``
     drop only defaults (the image's and hutch's own), never what the flags set,
@@ -78,7 +78,7 @@ def environment(options: RunOptions, image: ImageConfig, hostname: str | None) -
         options.unsetenv,
         everything=options.unsetenv_all,
     )
-    host = tuple(f"{k}={v}" for k, v in os.environ.items()) if options.env_host else ()
+    host = host_environment(options)
     merged = merge_environment(
         (*defaults, *host, *(() if hostname is None else (f"HOSTNAME={hostname}",))),
         # TERM=xterm of a terminal is one of the defaults (podman's containers.conf has it)
@@ -87,6 +87,26 @@ def environment(options: RunOptions, image: ImageConfig, hostname: str | None) -
         env=options.env,
     )
     return merge_variables(merged, options.env_merge)
+
+
+# The variables of --http-proxy (containers.conf's http_proxy), podman's list
+PROXY_VARIABLES = tuple(
+    name
+    for lower in ("http_proxy", "https_proxy", "ftp_proxy", "no_proxy")
+    for name in (lower, lower.upper())
+)
+
+
+def host_environment(options: RunOptions) -> tuple[str, ...]:
+    """What the container takes of hutch's own environment, over the image's: all of
+    it with --env-host, else its proxy variables (--http-proxy, on unless turned
+    off), as podman puts them over the image's and containers.conf's variables and
+    under env files and -e."""
+    if options.env_host:
+        return tuple(f"{k}={v}" for k, v in os.environ.items())
+    if options.http_proxy is False:
+        return ()
+    return tuple(f"{k}={os.environ[k]}" for k in PROXY_VARIABLES if k in os.environ)
 
 
 def own_env(options: RunOptions, image: ImageConfig, hostname_given: bool) -> tuple[str, ...]:

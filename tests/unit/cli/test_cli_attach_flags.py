@@ -73,7 +73,7 @@ def test_exec_detach_prints_the_session_id(
 
 # The switches containers.conf also sets tell no flag (None) from ``=false``, so that
 # the flag turns a file's ``true`` off (issue 15).
-SWITCHES = ("--env-host", "--init", "--no-hosts", "--read-only")
+SWITCHES = ("--env-host", "--init", "--no-hosts", "--read-only", "--http-proxy", "--privileged")
 
 
 @pytest.mark.parametrize(
@@ -93,8 +93,20 @@ def test_a_conf_switch_not_given_is_none(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     o = _run([*words, "img"], monkeypatch, capsys)
-    got = (o.env_host, o.lifecycle.init, o.net.no_hosts, o.security.read_only)
-    assert got == (expected,) * 4
+    got = (o.env_host, o.lifecycle.init, o.net.no_hosts, o.security.read_only, o.http_proxy)
+    assert got == (expected,) * 5
+    assert o.security.privileged is expected
+
+
+@pytest.mark.parametrize(("words", "expected"), [([], ""), (["--pull", "never"], "never")])
+def test_pull_not_given_is_left_to_containers_conf(
+    words: list[str],
+    expected: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """No --pull: "", which [engine] pull_policy fills (missing without it)."""
+    assert _run([*words, "img"], monkeypatch, capsys).pull.policy == expected
 
 
 @pytest.mark.parametrize("verb", ["run", "create"])

@@ -111,7 +111,7 @@ def test_a_wrong_type_is_refused(tree: cc.Sources) -> None:
 def test_unknown_tables_and_keys_are_ignored(tree: cc.Sources) -> None:
     write(
         tree.config_home / "containers.conf",
-        '[containers]\nseccomp_profile = "/x"\n[machine]\ncpus = 2\n'
+        '[containers]\napparmor_profile = "x"\n[machine]\ncpus = 2\n'
         '[engine]\nruntime = "crun"\n[network]\nnetwork_backend = "netavark"\n',
     )
     loaded = load_settings(Path("/none"), sources=tree)
@@ -241,3 +241,26 @@ def test_from_environ_reads_the_xdg_dir_and_variables(
     assert sources.config_home == tmp_path / "containers"
     assert (sources.conf, sources.override) == ("/a.conf", "/b.conf")
     assert sources.system_dirs == cc.SYSTEM_DIRS
+
+
+def test_secrets_driver_and_opts(tree: cc.Sources) -> None:
+    """[secrets] gives secret create's --driver and --driver-opts defaults."""
+    assert (load_settings(Path("/none"), sources=tree).secret_driver, "") == ("", "")
+    write(
+        tree.config_home / "containers.conf",
+        '[secrets]\ndriver = "file"\n[secrets.opts]\npath = "/srv/secrets"\n',
+    )
+    loaded = load_settings(Path("/none"), sources=tree)
+    assert (loaded.secret_driver, loaded.secret_options) == ("file", ("path=/srv/secrets",))
+    assert loaded.defaults is None  # no container default among them
+    write(tree.config_home / "containers.conf", "[secrets]\n[secrets.opts]\npath = 1\n")
+    with pytest.raises(InvalidArgument, match=r"\[secrets\] opts must be a table of strings"):
+        load_settings(Path("/none"), sources=tree)
+
+
+def test_engine_detach_keys(tree: cc.Sources) -> None:
+    assert load_settings(Path("/none"), sources=tree).detach_keys is None
+    write(tree.config_home / "containers.conf", '[engine]\ndetach_keys = ""\n')
+    assert load_settings(Path("/none"), sources=tree).detach_keys == ""  # none at all
+    write(tree.config_home / "containers.conf", '[engine]\ndetach_keys = "ctrl-a,d"\n')
+    assert load_settings(Path("/none"), sources=tree).detach_keys == "ctrl-a,d"

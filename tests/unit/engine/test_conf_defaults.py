@@ -4,10 +4,12 @@ left unset, and the flags win (engine/conf_defaults.py, issue 15)."""
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
 from hutch.api.container_config import (
+    ImagePullOptions,
     KernelOptions,
     LifecycleOptions,
     LogOptions,
@@ -68,12 +70,16 @@ def test_no_defaults_leave_the_switches_off(defaults: ContainerDefaults | None) 
     options = RunOptions("img", network="private")
     got = conf_defaults.apply(options, defaults)
     assert _switches(got) == (False,) * 4
+    assert got.http_proxy is True  # podman's default: the caller's proxies go in
+    assert got.pull.policy == "missing"
     assert (
         replace(
             got,
             env_host=None,
+            http_proxy=None,
+            pull=options.pull,
             net=replace(got.net, no_hosts=None),
-            security=replace(got.security, read_only=None),
+            security=replace(got.security, read_only=None, privileged=None),
             lifecycle=replace(got.lifecycle, init=None),
         )
         == options
@@ -261,3 +267,151 @@ def test_devices_go_beside_the_flags_devices() -> None:
     privileged = SecurityOptions(privileged=True)
     got = conf_defaults.apply(RunOptions("img", network="private", security=privileged), conf)
     assert got.security.device == ()
+
+
+IMAGE = ImageConfig("amd64", "linux", (), ContainerConfig(env=("http_proxy=image", "B=image")))
+PROXIES = {"http_proxy": "http://p:3128", "NO_PROXY": "internal", "FTP_PROXY": "ftp://p"}
+
+
+def _env(options: RunOptions) -> dict[str, str]:
+    return dict(item.split("=", 1) for item in specbuild.environment(options, IMAGE, "h"))
+
+
+@pytest.fixture
+def proxies(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in specbuild.PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    for name, value in PROXIES.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("OTHER", "host")
+
+
+@pytest.mark.usefixtures("proxies")
+def test_the_callers_proxies_go_over_the_image_and_under_the_flags() -> None:
+    """podman's order (4.3.1 and current): the host's proxy variables over
+    containers.conf's env and the image's, under env files and -e."""
+    options = conf_defaults.apply(
+        RunOptions("img", network="private", env_defaults=("NO_PROXY=conf",)), None
+    )
+    env = _env(options)
+    assert {k: env[k] for k in PROXIES} == PROXIES
+    assert "OTHER" not in env and env["B"] == "image"
+    flagged = replace(options, env=("http_proxy=mine",))
+    assert _env(flagged)["http_proxy"] == "mine"
+
+
+@pytest.mark.usefixtures("proxies")
+@pytest.mark.parametrize(
+    ("flag", "conf", "passed"),
+    [(None, False, False), (True, False, True), (False, True, False), (None, True, True)],
+)
+def test_http_proxy_flag_wins_over_the_file(flag: bool | None, conf: bool, passed: bool) -> None:
+    options = RunOptions("img", network="private", http_proxy=flag)
+    got = conf_defaults.apply(options, ContainerDefaults(http_proxy=conf))
+    assert got.http_proxy is passed
+    env = _env(got)
+    assert ("FTP_PROXY" in env, env.get("http_proxy")) == (
+        (True, PROXIES["http_proxy"]) if passed else (False, "image")
+    )
+
+
+def test_seccomp_profile_is_a_seccomp_option_unless_one_is_given(tmp_path: Path) -> None:
+    profile = tmp_path / "seccomp.json"
+    profile.write_text("{}")
+    conf = ContainerDefaults(seccomp_profile=str(profile))
+    got = conf_defaults.apply(RunOptions("img", network="private"), conf)
+    assert got.security.security_opt == (f"seccomp={profile}",)
+    given = SecurityOptions(security_opt=("seccomp=unconfined", "no-new-privileges"))
+    got = conf_defaults.apply(RunOptions("img", network="private", security=given), conf)
+    assert got.security.security_opt == given.security_opt
+    unconfined = ContainerDefaults(seccomp_profile="unconfined")
+    got = conf_defaults.apply(RunOptions("img", network="private"), unconfined)
+    assert got.security.security_opt == ("seccomp=unconfined",)
+    missing = ContainerDefaults(seccomp_profile=str(tmp_path / "none.json"))
+    with pytest.raises(InvalidArgument, match=r"seccomp_profile .*none\.json: no such file"):
+        conf_defaults.apply(RunOptions("img", network="private"), missing)
+
+
+NS = ContainerDefaults(pidns="host", ipcns="private", utsns="private", cgroupns="host")
+
+
+def test_namespace_modes_fill_what_the_flags_leave() -> None:
+    got = conf_defaults.apply(RunOptions("img", network="private"), NS)
+    # podman's private is hutch's default for pid, uts and cgroup; ipc keeps it (a
+    # private ipc namespace cannot be joined, a shareable one can)
+    assert got.namespaces == NamespaceOptions(pid="host", ipc="private", cgroupns="host")
+    flags = NamespaceOptions(pid="private", uts="host")
+    got = conf_defaults.apply(RunOptions("img", network="private", namespaces=flags), NS)
+    assert got.namespaces == NamespaceOptions(
+        pid="private", ipc="private", uts="host", cgroupns="host"
+    )
+    member = RunOptions("img", network="private", pod="p")
+    assert conf_defaults.apply(member, NS).namespaces == NamespaceOptions()
+
+
+def test_mounts_log_tag_and_oom_score_adj() -> None:
+    conf = ContainerDefaults(
+        mounts=("type=bind,source=/srv,destination=/srv,ro", "type=tmpfs,target=/scratch"),
+        log_tag="{{.Name}}",
+        oom_score_adj=100,
+    )
+    got = conf_defaults.apply(RunOptions("img", network="private"), conf)
+    assert got.volumes.mounts == conf.mounts
+    assert got.log.opts == ("tag={{.Name}}",)
+    assert got.kernel.oom_score_adj == 100
+    flags = RunOptions(
+        "img",
+        network="private",
+        volumes=VolumeOptions(volumes=("/x:/scratch",), mounts=("type=tmpfs,dst=/srv",)),
+        log=LogOptions(opts=("tag=mine",)),
+        kernel=KernelOptions(oom_score_adj=0),
+    )
+    got = conf_defaults.apply(flags, conf)
+    assert got.volumes.mounts == ("type=tmpfs,dst=/srv",)  # both destinations are the flags'
+    assert got.log.opts == ("tag=mine",)
+    assert got.kernel.oom_score_adj == 0
+
+
+@pytest.mark.parametrize(
+    ("given", "conf", "expected"),
+    [("", "", "missing"), ("", "always", "always"), ("never", "always", "never")],
+)
+def test_pull_policy_fills_a_run_without_pull(given: str, conf: str, expected: str) -> None:
+    options = RunOptions("img", network="private", pull=ImagePullOptions(policy=given))
+    defaults = ContainerDefaults(pull_policy=conf) if conf else None
+    assert conf_defaults.apply(options, defaults).pull.policy == expected
+
+
+def test_pull_policy_is_read_from_engine_and_checked() -> None:
+    from hutch.config.container_defaults import container_defaults
+
+    got = container_defaults({}, {"pull_policy": "ifnewer"})
+    assert got is not None and got.pull_policy == "ifnewer"
+    options = RunOptions("img", network="private")
+    assert conf_defaults.apply(options, got).pull.policy == "newer"  # podman's spelling
+    with pytest.raises(InvalidArgument, match='unsupported pull policy "sometimes"'):
+        conf_defaults.apply(options, ContainerDefaults(pull_policy="sometimes"))
+    with pytest.raises(InvalidArgument, match="pull_policy must be a string"):
+        container_defaults({}, {"pull_policy": 1})
+
+
+def test_detach_keys_flag_then_files_then_built_in() -> None:
+    from hutch.engine.run_flags import detach_keys
+
+    assert detach_keys(None) == b"\x10\x11"
+    assert detach_keys(None, "ctrl-a,d") == b"\x01d"
+    assert detach_keys("ctrl-x", "ctrl-a,d") == b"\x18"
+    assert detach_keys("", "ctrl-a,d") == b""  # the flag's "" turns them off
+    with pytest.raises(InvalidArgument, match=r"^containers.conf: \[engine\] detach_keys: "):
+        detach_keys(None, "ctrl-1")
+    with pytest.raises(InvalidArgument, match=r"^--detach-keys: "):
+        detach_keys("ctrl-1", "ctrl-a")
+
+
+@pytest.mark.parametrize(("flag", "conf", "expected"), [(None, True, True), (False, True, False)])
+def test_privileged_is_a_switch_of_the_file(flag: bool | None, conf: bool, expected: bool) -> None:
+    options = RunOptions("img", network="private", security=SecurityOptions(privileged=flag))
+    got = conf_defaults.apply(options, ContainerDefaults(privileged=conf, devices=("/dev/fuse",)))
+    assert got.security.privileged is expected
+    # a privileged container has the host's devices: the file's are not added
+    assert got.security.device == (() if expected else ("/dev/fuse",))

@@ -231,3 +231,22 @@ def test_the_owner_of_a_copy_goes_through_the_containers_maps(tmp_path: Path) ->
     assert (userdata / "secrets" / "0-db").stat().st_uid == me
     with pytest.raises(InvalidArgument, match="not mapped"):
         apply_secrets(ctx, parse_secrets(("db,uid=5",)), _spec(userns=userns), userdata)
+
+
+def test_containers_conf_secrets_are_the_defaults_of_create(tmp_path: Path) -> None:
+    """podman's --driver and --driver-opts default to containers.conf's [secrets]
+    driver and opts: the file driver keeps the data in the path the file names,
+    and options given replace the file's."""
+    paths = Paths(tmp_path / "data", tmp_path / "run", tmp_path / "cfg")
+    conf = Settings(secret_driver="file", secret_options=(f"path={tmp_path / 'vault'}",))
+    service = SecretService(EngineContext(paths, conf))
+    secret_id = _create(service, "db", b"from-conf")
+    assert (tmp_path / "vault" / secret_id).read_bytes() == b"from-conf"
+    assert service.inspect("db", False).driver_options == (("path", str(tmp_path / "vault")),)
+    other = _create(service, "api", driver_options=(f"path={tmp_path / 'mine'}",))
+    assert (tmp_path / "mine" / other).is_file()
+    passing = SecretService(EngineContext(paths, Settings(secret_driver="pass")))
+    with pytest.raises(InvalidArgument, match="secret driver 'pass' is not available in hutch"):
+        _create(passing, "x")
+    # the flag's driver wins over the file's
+    assert _create(passing, "y", driver="file")

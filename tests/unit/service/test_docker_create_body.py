@@ -339,3 +339,17 @@ def test_domainname_reaches_run_s_domainname() -> None:
     body["Domainname"] = "example.org"
     assert create_request(body).options.domainname == "example.org"
     assert create_request(DOCKER_CLI_CREATE_MINIMAL).options.domainname is None
+
+
+def test_readonly_rootfs_and_proxies_are_the_bodys_not_containers_confs() -> None:
+    """podman's compat handler takes ReadonlyRootfs as sent (absent: false), so a file's
+    read_only = true does not make a Docker client's container read-only, and passes
+    none of the server's proxy variables (checked against podman 4.3.1's service)."""
+    from hutch.config.container_defaults import ContainerDefaults
+    from hutch.engine import conf_defaults
+
+    conf = ContainerDefaults(read_only=True, http_proxy=True)
+    for body, expected in ((DOCKER_CLI_CREATE_MINIMAL, False), (DOCKER_CLI_CREATE, True)):
+        options = conf_defaults.apply(create_request(body).options, conf)
+        assert options.security.read_only is expected
+        assert options.http_proxy is False

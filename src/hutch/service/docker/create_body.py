@@ -100,6 +100,9 @@ def create_request(body: object, name: str = "", platform: str = "") -> CreateRe
             # A bare NAME is the client's "take it from my environment": the
             # server's environment is not the client's, so it is left out.
             env=tuple(e for e in config.texts("Env") if "=" in e),
+            # podman's compat handler passes none of its own proxy variables (4.3.1
+            # and current: its options leave HTTPProxy false), whatever the file says
+            http_proxy=False,
             workdir=config.text("WorkingDir") or None,
             user=config.text("User") or None,
             hostname=config.text("Hostname") or None,
@@ -443,6 +446,9 @@ def _security(host: Body) -> SecurityOptions:
         cap_drop=host.texts("CapDrop"),
         privileged=host.flag("Privileged"),
         security_opt=host.texts("SecurityOpt"),
+        # as given, absent being false: podman's compat handler takes the body's bool,
+        # so containers.conf's read_only (a default of the CLI's flag) never applies
+        # here, and a Docker client, which always sends the field, gets what it asks
         read_only=host.flag("ReadonlyRootfs"),
         sysctl=tuple(f"{k}={v}" for k, v in host.text_map("Sysctls").items()),
         ulimit=ulimits,
