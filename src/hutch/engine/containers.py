@@ -922,12 +922,9 @@ class ContainerService:
         self._event(record, "remove")  # as podman records the removal of --rm
 
     def _wait_monitor_gone(self, container: cs.Container) -> None:
-        deadline = time.monotonic() + 10
-        while st.alive(container.state.monitor_pid, container.state.monitor_start):
-            if time.monotonic() > deadline:
-                os.kill(container.state.monitor_pid, signals.SIGKILL)
-                break
-            time.sleep(0.01)
+        pid, start = container.state.monitor_pid, container.state.monitor_start
+        if not stopping.wait_gone(pid, start, 10.0):
+            os.kill(pid, signals.SIGKILL)
 
     def _discard(self, container_id: str, dirs: ContainerDirs, *, volumes: bool = False) -> None:
         from hutch.engine import netrun
