@@ -23,7 +23,7 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         cidfiles: t.Cidfiles = None,
     ) -> None:
         """Send a signal (SIGKILL by default) to the main process of containers."""
-        from hutch.api.containers import KillOptions
+        from hutch.api.container_actions import KillOptions
 
         t.check(names or (), all_=all_, latest=latest, cidfiles=cidfiles or ())
         names = [*(names or ()), *t.read_cidfiles(cidfiles or ())]

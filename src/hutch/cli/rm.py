@@ -33,7 +33,7 @@ def rm_command(
     depend: bool,
 ) -> int:
     """Remove one or more containers."""
-    from hutch.api.containers import RemoveContainerOptions
+    from hutch.api.container_actions import RemoveContainerOptions
 
     target_rules.check(
         names or (), all_=all_, latest=latest, filters=filters or (), cidfiles=cidfiles or ()

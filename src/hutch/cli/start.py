@@ -52,7 +52,7 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         """Start one or more containers."""
         names = names or []
         _check(names, attach, all_, latest, bool(filters))
-        from hutch.api.containers import StartOptions
+        from hutch.api.container_actions import StartOptions
 
         options = StartOptions(
             attach,

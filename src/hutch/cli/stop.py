@@ -30,7 +30,7 @@ def stop_command(
     cidfiles: list[str] | None,
 ) -> int:
     """Stop running containers: the stop signal, then SIGKILL after the timeout."""
-    from hutch.api.containers import StopOptions
+    from hutch.api.container_actions import StopOptions
 
     target_rules.check(
         names or (), all_=all_, latest=latest, filters=filters or (), cidfiles=cidfiles or ()
@@ -92,7 +92,7 @@ def register(app: "typer.Typer", container_app: "typer.Typer") -> None:
         cidfiles: t.Cidfiles = None,
     ) -> None:
         """Stop and start containers again."""
-        from hutch.api.containers import StopOptions
+        from hutch.api.container_actions import StopOptions
 
         t.check(
             names or (), all_=all_, latest=latest, filters=filters or (), cidfiles=cidfiles or ()

@@ -923,12 +923,9 @@ class ContainerService:
         self._event(record, "remove")  # as podman records the removal of --rm
 
     def _wait_monitor_gone(self, container: cs.Container) -> None:
-        deadline = time.monotonic() + 10
-        while st.alive(container.state.monitor_pid, container.state.monitor_start):
-            if time.monotonic() > deadline:
-                os.kill(container.state.monitor_pid, signals.SIGKILL)
-                break
-            time.sleep(0.01)
+        pid, start = container.state.monitor_pid, container.state.monitor_start
+        if not stopping.wait_gone(pid, start, 10.0):
+            os.kill(pid, signals.SIGKILL)
 
     def _discard(self, container_id: str, dirs: ContainerDirs, *, volumes: bool = False) -> None:
         from hutch.engine import netrun
@@ -942,9 +939,11 @@ class ContainerService:
         # The socket before the row: `system check` reads the rows, then the
         # sockets, and must never meet a socket whose row is already gone.
         self._ctx.paths.attach_socket(container_id).unlink(missing_ok=True)
-        self._ctx.containers.delete(container_id)
+        attached = self._ctx.containers.delete(container_id)
         self._ctx.pods.forget_infra(container_id)  # rm -a: its pod has none now
-        if netrun.serves_names(self._ctx):  # the network code only then
+        # the network code only when names are served and the container had addresses
+        # to take from them (a --network none or pasta container has none: issue 16)
+        if attached and netrun.serves_names(self._ctx):
             from hutch.engine import networks as engine_networks
 
             engine_networks.after_remove(self._ctx)  # its addresses went with it

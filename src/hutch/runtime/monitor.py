@@ -193,7 +193,13 @@ class Monitor:
         self.helper = helper
         os.chdir("/")
         listener = self._listen()
-        self._set(monitor_pid=self.host_pid, monitor_start=st.process_start_time(self.host_pid))
+        # not fsync'd (nor the run's start below): on run's path, and moot after a
+        # crash, which takes the monitor with it (issue 16; ``st.write_state``)
+        self._set(
+            durable=False,
+            monitor_pid=self.host_pid,
+            monitor_start=st.process_start_time(self.host_pid),
+        )
         _write_pid(self.spec.lifecycle.conmon_pidfile, self.host_pid)
         _write_pid(self.spec.lifecycle.extra_conmon_pidfile, self.host_pid)
         return self._carry_on(listener, helper, self._run_once(listener))
@@ -380,9 +386,9 @@ class Monitor:
         listener.listen(16)
         return listener
 
-    def _set(self, **changes: object) -> None:
+    def _set(self, *, durable: bool = True, **changes: object) -> None:
         self.state = replace(self.state, **changes)  # type: ignore[arg-type]
-        st.write_state(self.state_path, self.state)
+        st.write_state(self.state_path, self.state, durable=durable)
 
     def _forward(self, sig: int, _frame: object) -> None:
         if self.init_pid:
@@ -446,6 +452,7 @@ class Monitor:
             self._close_fds(list(pipes), stdin_w, master)
             return code
         self._set(
+            durable=False,
             status=st.RUNNING,
             restarting=False,
             pid=host_pid,
@@ -489,7 +496,10 @@ class Monitor:
         self._detach_network()
         self.log.flush()
         self._health_end()
+        # fsync'd once the clients are told (below): `stop` and an attached `run` wait
+        # for the EXIT frame, not for the disk (issue 16)
         self._set(
+            durable=False,
             status=st.EXITED,
             exit_code=code,
             finished_at=time.time(),
@@ -516,6 +526,7 @@ class Monitor:
         for client in list(self.clients):
             client.close()
         self.clients.clear()
+        st.sync_state(self.state_path)
         self.init_pid = 0
         return code
 

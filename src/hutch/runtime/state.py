@@ -9,8 +9,9 @@ calls ``write_state``). The monitor starts each ``start`` from a fresh state
 and records every transition; pause, unpause and health checks of other
 commands are control frames it acts on (runtime/control.py). A container
 never started has no file (``read_state`` gives the "created" state). Writes
-are atomic and fsync'd (util/atomic.py), so readers never see half a file,
-and the monitor needs no database.
+are atomic (util/atomic.py), so readers never see half a file, and the
+monitor needs no database; the records of an exit are fsync'd, those of a
+live monitor are not (``write_state``).
 
 When the monitor died without recording an exit, readers do not write the
 repair either: ``reconciled`` derives it (exited, 255) from the recorded
@@ -21,6 +22,7 @@ same answer until the next monitor starts over.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -109,9 +111,25 @@ def state_path(bundle: Path) -> Path:
     return bundle / STATE_FILE
 
 
-def write_state(path: Path, state: RuntimeState) -> None:
-    """The monitor's alone (see the module's docstring)."""
-    write_atomic(path, state.to_json())
+def write_state(path: Path, state: RuntimeState, *, durable: bool = True) -> None:
+    """The monitor's alone (see the module's docstring). ``durable=False``: no fsync,
+    for the records of a live monitor (its pid, a run's start), which no crash
+    leaves true: after one the monitor is gone, and ``reconciled`` reads the
+    container as exited whichever of them the disk kept."""
+    write_atomic(path, state.to_json(), durable=durable)
+
+
+def sync_state(path: Path) -> None:
+    """fsync what ``write_state(durable=False)`` left: an exit's record, once its
+    clients were told (``stop`` reads it at once; it need not wait for the disk)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    except FileNotFoundError:
+        return  # the container went (rm of an --rm run's bundle): nothing to keep
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def read_state(path: Path) -> RuntimeState:

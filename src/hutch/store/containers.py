@@ -160,9 +160,16 @@ class ContainerStore:
         except sqlite3.IntegrityError as exc:
             raise Conflict(f"the container name {name!r} is already in use") from exc
 
-    def delete(self, container_id: str) -> None:
+    def delete(self, container_id: str) -> bool:
+        """Drop the record (its network attachments cascade); whether it had any, so
+        that ``rm`` of a container on no user network leaves the names served alone."""
         with transaction(self._conn) as c:
+            attached = c.execute(
+                "SELECT 1 FROM network_attachments WHERE container_id = ? LIMIT 1",
+                (container_id,),
+            ).fetchone()
             c.execute("DELETE FROM containers WHERE id = ?", (container_id,))
+        return attached is not None
 
 
 def _record(row: sqlite3.Row) -> ContainerRecord:

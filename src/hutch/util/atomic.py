@@ -6,8 +6,12 @@ import os
 from pathlib import Path
 
 
-def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
-    """Replace ``path`` with ``data`` so that readers see old or new, never half."""
+def write_atomic(path: Path, data: bytes, mode: int = 0o644, *, durable: bool = True) -> None:
+    """Replace ``path`` with ``data`` so that readers see old or new, never half.
+    ``durable=False`` leaves out the fsync, for a record that a crash makes moot
+    anyway: the rename is as atomic for readers, but after a power loss the file
+    may hold the old content (or, on a file system without ext4's ordering of a
+    replacing rename, none)."""
     # Unique per writer: the pid alone repeats across pid namespaces (every
     # container monitor is pid 1 of its own).
     tmp = path.with_name(f".{path.name}.tmp{os.getpid()}-{os.urandom(6).hex()}")
@@ -17,7 +21,8 @@ def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
         while view:
             written = os.write(fd, view)
             view = view[written:]
-        os.fsync(fd)
+        if durable:
+            os.fsync(fd)
     finally:
         os.close(fd)
     os.replace(tmp, path)

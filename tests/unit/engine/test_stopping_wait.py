@@ -3,7 +3,9 @@ look at the state; output frames do not end the wait."""
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
 import threading
 import time
 from typing import Any
@@ -66,3 +68,24 @@ def test_a_deadline_comes_first_and_no_connection_means_the_short_poll() -> None
     began = time.monotonic()
     stopping._wait_word([_pending(None)], began)
     assert time.monotonic() - began < stopping.POLL + 0.05
+
+
+def test_rm_waits_for_the_monitor_until_it_exits_and_no_longer() -> None:
+    """``wait_gone`` (rm's wait for a stopped container's monitor) returns once the
+    process has exited, before its timeout; False while it lives on."""
+    from hutch.runtime import state as st
+
+    child = subprocess.Popen(["sleep", "0.3"])
+    try:
+        start = st.process_start_time(child.pid)
+        assert start
+        assert stopping.wait_gone(child.pid, start, 0.05) is False  # still there
+        began = time.monotonic()
+        assert stopping.wait_gone(child.pid, start, 10.0) is True
+        assert time.monotonic() - began < 5.0  # woken by its exit, not the timeout
+        assert not st.alive(child.pid, start)
+        # another process's start time (a reused pid) is not waited for
+        assert stopping.wait_gone(os.getpid(), "1", 10.0) is True
+    finally:
+        child.kill()
+        child.wait()

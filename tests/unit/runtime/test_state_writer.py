@@ -1,4 +1,4 @@
-"""state.json has one writer, the monitor, and its writes are atomic and fsync'd."""
+"""state.json has one writer, the monitor, and its writes are atomic; an exit's are fsync'd."""
 
 from __future__ import annotations
 
@@ -61,6 +61,27 @@ def test_a_write_is_fsynced_and_replaces_the_file_whole(
     assert len(synced) == 2
     assert st.read_state(path) == st.RuntimeState(status=st.EXITED, exit_code=3)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["state.json"]  # no temp left
+
+
+def test_a_live_monitors_record_is_atomic_without_fsync(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The monitor's pid and a run's start skip the fsync (on run's path, issue 16);
+    an exit's record is fsync'd after the EXIT frames (``sync_state``)."""
+    synced: list[int] = []
+    monkeypatch.setattr(os, "fsync", synced.append)
+    path = st.state_path(tmp_path)
+    st.write_state(path, st.RuntimeState(status=st.RUNNING, pid=42), durable=False)
+    assert synced == []
+    assert st.read_state(path) == st.RuntimeState(status=st.RUNNING, pid=42)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["state.json"]
+    st.sync_state(path)  # an exit's record: fsync'd after its clients were told
+    assert len(synced) == 1
+    st.sync_state(tmp_path / "gone.json")  # the bundle went: nothing to keep
+    source = (SRC / WRITER).read_text()
+    # the monitor's pid, the run's start, the exit (then sync_state)
+    assert source.count("durable=False") == 3
+    assert source.count("st.sync_state(") == 1
 
 
 def test_a_container_never_started_reads_as_created(tmp_path: Path) -> None:

@@ -86,6 +86,25 @@ def test_delete(store: ContainerStore) -> None:
     store.create("8" * 64, "web", "img1", "x", b"{}")
 
 
+def test_delete_tells_whether_the_container_had_network_addresses(
+    store: ContainerStore, conn: sqlite3.Connection
+) -> None:
+    """rm refreshes the names the user networks serve only for a container that had
+    addresses on one (issue 16: a --network none container's rm skips the network code)."""
+    conn.execute(
+        "INSERT INTO networks VALUES ('front', ?, 'bridge', 'hutch1', '{}', 0)", ("f" * 64,)
+    )
+    conn.execute(
+        "INSERT INTO network_attachments (container_id, network, position, address, mac, "
+        "aliases) VALUES (?, 'front', 0, '10.89.0.2', '', '[]')",
+        (ID_2,),
+    )
+    conn.commit()
+    assert store.delete(ID_1) is False
+    assert store.delete(ID_2) is True
+    assert conn.execute("SELECT COUNT(*) FROM network_attachments").fetchone()[0] == 0
+
+
 def test_dirs_live_under_the_containers_dir(store: ContainerStore, tmp_path: Path) -> None:
     dirs = store.dirs(ID_1)
     root = tmp_path / "data" / "storage" / "containers" / ID_1
