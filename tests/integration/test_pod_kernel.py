@@ -160,7 +160,7 @@ def test_the_infra_has_the_security_options_and_writes_its_monitors_pid(
     [
         (("--uts", "bogus"), "unrecognized namespace mode bogus passed"),
         (("--share", "net", "--sysctl", "kernel.msgmax=1"), "does not share its ipc"),
-        (("--sysctl", "vm.swappiness=1"), "not a namespaced sysctl"),
+        (("--sysctl", "vm.swappiness=1"), "'vm.swappiness' is not allowed"),
         (("--infra=false", "--uts", "host"), "needs an infra container"),
     ],
 )

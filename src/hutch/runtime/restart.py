@@ -40,6 +40,13 @@ class RestartPolicy:
             return cls(name)
         if name == ON_FAILURE and count.isdigit():
             return cls(name, int(count))
+        if name == ON_FAILURE and count.removeprefix("-").isdigit():
+            raise ValueError("must specify restart policy retry count as a number greater than 0")
+        if name == ON_FAILURE:  # podman's (Go's) words for a count that is no number
+            raise ValueError(
+                f'parsing restart policy retry count: strconv.Atoi: parsing "{count}": '
+                "invalid syntax"
+            )
         raise ValueError(
             f"invalid restart policy {text!r}: use no (or never), always, unless-stopped or "
             "on-failure[:N]"

@@ -36,9 +36,9 @@ def parse(values: tuple[str, ...], namespaces: tuple[str, ...]) -> tuple[tuple[s
             raise InvalidArgument(f"invalid --sysctl {item!r}: expected NAME=VALUE")
         ns = namespace_of(name)
         if ns is None:
-            raise InvalidArgument(
-                f"--sysctl {name}: not a namespaced sysctl (only kernel.msg*, kernel.sem, "
-                "kernel.shm*, fs.mqueue.* and net.* may be set in a container)"
+            raise InvalidArgument(  # podman's words, then why
+                f"sysctl {name!r} is not allowed (only kernel.msg*, kernel.sem, "
+                "kernel.shm*, fs.mqueue.* and net.* are namespaced)"
             )
         if ns not in namespaces:
             raise InvalidArgument(

@@ -47,17 +47,20 @@ def parse(values: tuple[str, ...]) -> tuple[tuple[str, int, int], ...]:
         name = name.strip().lower()
         if name.startswith("rlimit_"):
             name = name[len("rlimit_") :]
-        if not sep or name not in RESOURCES:
+        # podman's words, then which names there are
+        words = f'ulimit option "{item}" requires name=SOFT:HARD, failed to be parsed'
+        if not sep:
+            raise InvalidArgument(f"{words}: invalid ulimit argument: {item}")
+        if name not in RESOURCES:
             known = ", ".join(RESOURCES)
-            raise InvalidArgument(
-                f"invalid --ulimit {item!r}: expected NAME=SOFT[:HARD], NAME one of {known}"
-            )
+            raise InvalidArgument(f"{words}: invalid ulimit type: {name} (one of {known})")
         soft_text, _, hard_text = limits.partition(":")
         soft = _value(soft_text, item)
         hard = _value(hard_text, item) if hard_text else soft
         if hard != RLIM_INFINITY and (soft == RLIM_INFINITY or soft > hard):
             raise InvalidArgument(
-                f"invalid --ulimit {item!r}: the soft limit exceeds the hard limit"
+                f"{words}: ulimit soft limit must be less than or equal to hard limit: "
+                f"{soft_text} > {hard_text}"
             )
         out[name] = (soft, hard)
     return tuple((n, s, h) for n, (s, h) in out.items())
