@@ -34,10 +34,11 @@ def register(system_app: typer.Typer) -> None:
             "all stopped containers",
             "all networks not used by at least one container",
             *(["all volumes not used by at least one container"] if volumes else []),
-            "all images without at least one container associated to them"
+            # podman's words: with -a every unused image and all of the build cache
+            "all images without at least one container associated with them"
             if all_
             else "all dangling images",
-            "all dangling build cache",
+            "all build cache" if all_ else "all dangling build cache",
         ]
         warning = "This command removes:\n" + "".join(f"\t- {w}\n" for w in what)
         if not force and not confirmed(warning):
