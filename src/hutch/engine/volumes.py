@@ -67,12 +67,15 @@ class VolumeService:
         self._remove_containers = remove_containers
 
     def create(self, options: VolumeCreateOptions) -> str:
-        if options.driver not in ("local", image_driver.DRIVER):
-            raise InvalidArgument(
-                f"volume driver {options.driver!r} is not available: use local or image"
-            )
         name = options.name or new_id()
         specs.check_volume_name(name)
+        if options.driver not in ("local", image_driver.DRIVER):
+            # podman's words: any other driver is a plugin, and hutch has none
+            raise InvalidArgument(
+                f"volume {name} uses volume plugin {options.driver} but it could not be "
+                f"retrieved: no volume plugin with name {options.driver} available: "
+                "required plugin missing"
+            )
         if options.driver == image_driver.DRIVER:
             return self._create_image_volume(name, options)
         parsed = specs.parse_volume_create_options(options.options)
