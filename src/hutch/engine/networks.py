@@ -40,6 +40,7 @@ from hutch.api.networks import (
 )
 from hutch.engine import address_claim, default_network, netconfig, netopts, network_flags
 from hutch.engine import container_state as cs
+from hutch.engine import events as engine_events
 from hutch.engine.context import EngineContext
 from hutch.engine.netquery import network_of
 from hutch.engine.netrun import rundir, serves_names
@@ -747,6 +748,7 @@ class NetworkService:
             raise
         _rewrite_network(container, replace(net, attachments=(*net.attachments, attachment)))
         publish_dns(ctx)
+        engine_events.network_event(ctx, "connect", record.name, container.record)
 
     def disconnect(self, network: str, options: NetworkDisconnectOptions) -> None:
         ctx = self._ctx
@@ -768,6 +770,7 @@ class NetworkService:
         rest = tuple(a for a in net.attachments if a.network != record.name)
         _rewrite_network(container, replace(net, attachments=rest))
         publish_dns(ctx)
+        engine_events.network_event(ctx, "disconnect", record.name, container.record)
 
     def update(self, name: str, options: NetworkUpdateOptions) -> NetworkSummary:
         """``network update``: a new list of the servers the name server forwards the

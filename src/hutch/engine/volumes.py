@@ -20,6 +20,7 @@ from hutch.api.volumes import (
     VolumeRemoveOptions,
     VolumeSummary,
 )
+from hutch.engine import events as engine_events
 from hutch.engine.container_mounts import delete_volume, make_volume
 from hutch.engine.container_record import MountRecord
 from hutch.engine.context import EngineContext
@@ -103,8 +104,9 @@ class VolumeService:
         try:
             image_volumes.record_image(self._ctx, name, image)
         except OSError as exc:
-            delete_volume(self._ctx, name)
+            delete_volume(self._ctx, name, event=False)
             raise HutchError(f"creating image volume {name}: {exc}") from None
+        engine_events.volume_event(self._ctx, "create", name)
         return name
 
     def ls(self, options: VolumeListOptions) -> list[VolumeSummary]:
@@ -173,6 +175,7 @@ class VolumeService:
             if self._ctx.volumes.users(volume.name) or not wanted.match(self._summary(volume)):
                 continue
             delete_volume(self._ctx, volume.name)
+            engine_events.volume_event(self._ctx, "prune", volume.name)  # after its "remove"
             removed.append(PruneReport(volume.name))
         return removed
 
