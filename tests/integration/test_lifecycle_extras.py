@@ -212,7 +212,7 @@ def test_events_follow_new_ones(hutch: Hutch, base_image: str) -> None:
 
 @pytest.mark.parametrize(
     "argv",
-    [("--filter", "type=volume"), ("--filter", "colour=red"), ("--since", "5x"),
+    [("--filter", "type=machine"), ("--filter", "colour=red"), ("--since", "5x"),
      ("--stream", "maybe")],
     ids=lambda a: " ".join(a),
 )  # fmt: skip

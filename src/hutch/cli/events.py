@@ -81,7 +81,10 @@ def template_of(event: Event) -> Struct:
             "Error": "",
             "HealthStatus": attributes.get("health_status", ""),
             "ID": event.id,
-            "Image": event.image if event.type == "container" else event.name,
+            # podman's volume and network events name no image
+            "Image": event.image
+            if event.type == "container"
+            else ("" if event.type in ("volume", "network") else event.name),
             "Name": event.name,
             "Network": event.attributes.get("network", ""),
             "Status": event.action,

@@ -35,13 +35,13 @@ def register(volume_app: typer.Typer) -> None:
             dangling = {v.name for v in volumes.ls(VolumeListOptions(("dangling=true",)))}
             listed = volumes.ls(VolumeListOptions(tuple(filters or ())))
             unused = [v for v in listed if v.name in dangling]
-            if not unused:
-                print("No dangling volumes found")
-                return
             warning = (
                 "This will remove all volumes not used by at least one container. "
                 "The following volumes will be removed:"
             )
+            if not unused:  # podman: after its warning line, and no question
+                print(f"WARNING! {warning}\nNo dangling volumes found")
+                return
             if not confirmed(warning, [v.name for v in unused]):
                 return
         for report in volumes.prune(tuple(filters or ())):

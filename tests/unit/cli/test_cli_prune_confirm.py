@@ -71,7 +71,11 @@ def test_volume_prune_names_what_would_go_and_asks_nothing_when_nothing_would(
     )
     fake = FakeEngine()
     result = run_cli(["volume", "prune"], fake, monkeypatch, capsys)
-    assert (result.code, result.out) == (0, "No dangling volumes found\n")
+    assert (result.code, result.out) == (
+        0,
+        "WARNING! This will remove all volumes not used by at least one container. "
+        "The following volumes will be removed:\nNo dangling volumes found\n",
+    )
     assert "volumes.prune" not in [name for name, _ in fake.calls]
 
 
