@@ -178,8 +178,8 @@ def test_volume_events(hutch: Hutch, podman: Run) -> None:
         # podman's event file is the user's, shared by every podman store: keep ours
         shown = tool(*argv, "--format", template).stdout.splitlines()
         assert [line for line in shown if " h17ev " in line] == [
-            "volume create h17ev |||map[]",
-            "volume remove h17ev |||map[]",
+            "volume create h17ev ||map[]",
+            "volume remove h17ev ||map[]",
         ], tool
         lines = tool(*argv).stdout.splitlines()
         assert [line.split(" UTC ", 1)[1] for line in lines if line.endswith(" h17ev")] == [
