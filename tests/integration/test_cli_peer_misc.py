@@ -224,3 +224,35 @@ def test_df_verbose_created_has_no_ago(hutch: Hutch, podman: Run, base_image: st
     finally:
         hutch("rm", "h17df", check=False)
         podman("rm", "h17df")
+
+
+def test_network_connect_events(hutch: Hutch, podman: Run, base_image: str) -> None:
+    since = str(int(time.time()) - 1)
+    for tool in (hutch, podman):
+        assert tool("network", "create", "h17n2").returncode == 0
+        started = tool("run", "-d", "--network", "podman", "--name", "h17nc", base_image,
+                       "sleep", "100")  # fmt: skip
+        assert started.returncode == 0, started
+    try:
+        for tool in (hutch, podman):
+            assert tool("network", "connect", "h17n2", "h17nc").returncode == 0
+            assert tool("network", "disconnect", "h17n2", "h17nc").returncode == 0
+        template = "{{.Type}} {{.Status}} {{.Name}} {{.Network}} {{.Image}}|{{.Attributes}}"
+        argv = ("events", "--stream=false", "--since", since, "--filter", "type=network")
+        for tool in (hutch, podman):
+            cid = tool("inspect", "--format", "{{.Id}}", "h17nc").stdout.strip()
+            shown = tool(*argv, "--format", template).stdout.splitlines()
+            assert [line for line in shown if " h17nc " in line] == [
+                "network connect h17nc h17n2 |map[]",
+                "network disconnect h17nc h17n2 |map[]",
+            ], tool
+            lines = [line.split(" UTC ", 1)[1] for line in tool(*argv).stdout.splitlines()]
+            assert [line for line in lines if cid in line] == [
+                f"network connect {cid} (container={cid}, name=h17n2)",
+                f"network disconnect {cid} (container={cid}, name=h17n2)",
+            ], tool
+    finally:
+        hutch("rm", "-f", "-t", "0", "h17nc", check=False)
+        hutch("network", "rm", "h17n2", check=False)
+        podman("rm", "-f", "-t", "0", "h17nc")
+        podman("network", "rm", "h17n2")
