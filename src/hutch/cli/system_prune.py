@@ -47,12 +47,13 @@ def register(system_app: typer.Typer) -> None:
 
         options = SystemPruneOptions(all_, volumes, tuple(filters or ()))
         report = state_of(ctx).engine().system.prune(options)
-        _section("Pods", [p.id for p in report.pods if p.error is None])
+        # podman's order of the sections: containers, pods, volumes, images, networks
         code = print_reports([r for r in report.containers if r.error is not None])
         _section("Containers", [r.id for r in report.containers if r.error is None])
-        _section("Networks", [n.id for n in report.networks])
+        _section("Pods", [p.id for p in report.pods if p.error is None])
         _section("Volumes", [v.id for v in report.volumes])
         _section("Images", [i.id for i in report.images if i.error is None])
+        _section("Networks", [n.id for n in report.networks])
         reclaimed = sum(v.size for v in report.volumes)
         reclaimed += sum(i.size for i in report.images if i.error is None)
         print(f"Total reclaimed space: {human_size(reclaimed)}")

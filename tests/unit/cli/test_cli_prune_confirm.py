@@ -107,3 +107,27 @@ def test_container_and_image_prune_take_filters(
     argument = fake.only_call(method)
     filters = argument if method == "containers.prune" else argument.filters
     assert tuple(filters) == ("until=1h", "label=a=b")
+
+
+def test_system_prune_prints_podmans_sections_in_podmans_order(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from hutch.api.common import PruneReport
+    from hutch.api.containers import ActionReport
+    from hutch.api.system import SystemPruneReport
+    from unit import fakes
+
+    report = SystemPruneReport(
+        pods=(PruneReport("p1"),),
+        containers=(ActionReport("c1", "c1"),),
+        networks=(PruneReport("n1"),),
+        volumes=(PruneReport("v1", 3),),
+        images=(PruneReport("i1", 7),),
+    )
+    monkeypatch.setitem(fakes.ANSWERS, "system.prune", lambda _e, _o: report)
+    argv = ["system", "prune", "-f", "--volumes"]
+    out = run_cli(argv, FakeEngine(), monkeypatch, capsys).out
+    assert out == (
+        "Deleted Containers\nc1\nDeleted Pods\np1\nDeleted Volumes\nv1\n"
+        "Deleted Images\ni1\nDeleted Networks\nn1\nTotal reclaimed space: 10B\n"
+    )
