@@ -472,7 +472,7 @@ complete -c hutch -n "__hutch_at ''" -a logs -d 'Print the logs of one or more c
 complete -c hutch -n "__hutch_at ''" -a inspect -d 'Show details of containers, images, volumes, networks or pods as JSON'
 complete -c hutch -n "__hutch_at ''" -a init -d 'Initialize created containers (hutch prepares them at create: a check)'
 complete -c hutch -n "__hutch_at ''" -a rename -d 'Rename a container'
-complete -c hutch -n "__hutch_at ''" -a events -d 'Show events of containers and images'
+complete -c hutch -n "__hutch_at ''" -a events -d 'Show events of containers, images, pods, volumes and networks'
 complete -c hutch -n "__hutch_at ''" -a cp -d 'Copy files and directories between a container and the host, or two containers'
 complete -c hutch -n "__hutch_at ''" -a mount -d 'Mount containers\' root filesystems and print where (inside hutch unshare)'
 complete -c hutch -n "__hutch_at ''" -a unmount -d 'Unmount containers\' root filesystems mounted with hutch mount (in hutch unshare)'
@@ -1567,7 +1567,7 @@ complete -c hutch -n "__hutch_at 'network ls'" -l no-trunc -d 'Do not truncate n
 complete -c hutch -n "__hutch_at 'network ls'" -l help -d 'Show the help and exit'
 
 # hutch network inspect
-complete -c hutch -n "__hutch_at 'network inspect'" -l format -s f -x -a 'json' -d 'A Go template, e.g. \'{{.name}}\''
+complete -c hutch -n "__hutch_at 'network inspect'" -l format -s f -x -a 'json' -d 'A Go template, e.g. \'{{.Name}}\''
 complete -c hutch -n "__hutch_at 'network inspect'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'network inspect' 1+" -f -a '(__hutch_network_names)'
 

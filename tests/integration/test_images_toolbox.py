@@ -100,7 +100,8 @@ def test_load_refuses_a_tampered_layer(hutch: Hutch, base_image: str, tmp_path: 
 def test_image_prune(hutch: Hutch, base_image: str) -> None:
     image_id = str(inspect(hutch, base_image)["Id"])
     hutch("untag", base_image)
-    assert hutch("image", "prune", input="n\n").stdout == ""
+    declined = hutch("image", "prune", input="n\n")
+    assert declined.stdout.startswith("WARNING! This command removes all dangling images.")
     assert hutch("images", "-q").stdout.strip() == image_id[:12]
     assert hutch("image", "prune", "-f").stdout.strip() == image_id
     assert hutch("images", "-q").stdout == ""

@@ -75,6 +75,10 @@ class StoreInfo:
     running: int
     paused: int
     stopped: int
+    # podman's graphRootAllocated/graphRootUsed: the size and the used bytes of the
+    # filesystem that holds graph_root (statfs)
+    graph_root_allocated: int = 0
+    graph_root_used: int = 0
 
 
 @dataclass(frozen=True)

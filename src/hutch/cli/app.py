@@ -340,16 +340,9 @@ def build_app(
             typer.Option("--format", "-f", help="json, or a Go template (.Client, .Server)."),
         ] = None,
     ) -> None:
-        if fmt:
-            from hutch.cli import info_shape, render
+        from hutch.cli import version_render
 
-            data = info_shape.client_server(__version__)
-            if fmt == "json":
-                render.print_json(data)
-            else:
-                print(render.render_one(fmt, data, name="version"), end="")
-            return
-        print(f"Version:      {__version__}")
+        print(version_render.text(fmt, __version__), end="")
 
     @app.command("help", help="Help about any command.")
     def help_cmd(

@@ -44,7 +44,7 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         filters: t.PruneFilters = None,
     ) -> None:
         """Remove all stopped containers and print their ids."""
-        if not force and not confirmed("This will remove all stopped containers."):
+        if not force and not confirmed("This will remove all non running containers."):
             return
         reports = state_of(ctx).engine().containers.prune(tuple(filters or ()))
         code = print_reports([r for r in reports if r.error is not None])

@@ -1,16 +1,15 @@
-"""``hutch events``: what happened to containers and images, as it happens."""
+"""``hutch events``: what happened to containers, images, pods, volumes and networks."""
 
 from __future__ import annotations
 
-import json
 import time
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from hutch.cli import render
 from hutch.cli.state import state_of
-from hutch.util.gotemplate import GoTime, Struct
+from hutch.util.gotemplate import GoTime, Struct, gojson
 
 if TYPE_CHECKING:
     from hutch.api.events import Event
@@ -25,27 +24,54 @@ def _time_text(time_ns: int) -> str:
     )
 
 
-def json_of(event: Event) -> dict[str, Any]:
-    """The keys podman's ``events --format json`` prints."""
-    out: dict[str, Any] = {
+def json_of(event: Event) -> Struct:
+    """current podman's ``events --format json`` object (its cmd's Event): its keys in
+    its order, the empty ones left out (omitempty), ``time`` in seconds, ``timeNano``."""
+    code = event.attributes.get("exitCode", "") if event.action == "died" else ""
+    fields = {
+        "ContainerExitCode": int(code) if code.lstrip("-").isdigit() else None,
         "ID": event.id,
-        "Image": event.image if event.type == "container" else event.name,
+        "Image": event.image if event.type == "container" else "",
         "Name": event.name,
+        "Network": event.attributes.get("network", "") if event.type == "network" else "",
         "Status": event.action,
-        "Time": _time_text(event.time_ns),
-        "timeNano": event.time_ns,
+        "Time": event.time_ns // 1_000_000_000,
+        "TimeNano": event.time_ns,
         "Type": event.type,
-        "Attributes": dict(event.attributes),
+        "HealthStatus": event.attributes.get("health_status", ""),
+        "Error": "",
+        "PodID": "",
+        "Attributes": _shown_attributes(event) or None,  # a nil map: null
     }
-    if event.action == "died" and "exitCode" in event.attributes:
-        out["ContainerExitCode"] = int(event.attributes["exitCode"])
-    return out
+    tags = {k: f"{k},omitempty" for k in ("ContainerExitCode", "ID", "Image", "Name", "Error",
+                                          "PodID")}  # fmt: skip
+    tags |= {
+        "Network": "network,omitempty",
+        "Time": "time,omitempty",
+        "TimeNano": "timeNano,omitempty",
+        "HealthStatus": "health_status,omitempty",
+    }
+    return Struct("system.Event", fields, tags)
+
+
+def json_line(event: Event) -> str:
+    """One event as Go's json.Marshal writes it (no spaces)."""
+    return gojson.dumps(json_of(event))
+
+
+def _shown_attributes(event: Event) -> dict[str, str]:
+    """The event's attributes as podman shows them: a network event's network is its
+    own field (.Network), not an attribute."""
+    attributes = dict(event.attributes)
+    if event.type == "network":
+        attributes.pop("network", None)
+    return attributes
 
 
 def template_of(event: Event) -> Struct:
     """The ``*events.Event`` podman hands a ``--format`` template: the fields its
     man page lists (.Details embeds .ID, .PodID, .Attributes as Go prints it)."""
-    attributes = dict(event.attributes)
+    attributes = _shown_attributes(event)
     code = attributes.get("exitCode", "0") if event.action == "died" else "0"
     return Struct(
         "*events.Event",
@@ -55,9 +81,12 @@ def template_of(event: Event) -> Struct:
             "Error": "",
             "HealthStatus": attributes.get("health_status", ""),
             "ID": event.id,
-            "Image": event.image if event.type == "container" else event.name,
+            # podman's volume and network events name no image
+            "Image": event.image
+            if event.type == "container"
+            else ("" if event.type in ("volume", "network") else event.name),
             "Name": event.name,
-            "Network": attributes.get("network", ""),
+            "Network": event.attributes.get("network", ""),
             "Status": event.action,
             "Time": GoTime.from_ns(event.time_ns, local=True),
             "TimeNano": event.time_ns,
@@ -84,6 +113,9 @@ def text_of(event: Event, truncate: bool = False) -> str:
     head = f"{_time_text(event.time_ns)} {event.type} {event.action}"
     if event.type == "system":  # podman: the name, when the event has one
         return f"{head} {event.name}" if event.name else head
+    if event.type == "network":  # podman: the container, and the network as name=
+        network = event.attributes.get("network", "")
+        return f"{head} {target} (container={event.id}, name={network})"
     return f"{head} {target}{tail}"
 
 
@@ -115,13 +147,13 @@ def register(app: typer.Typer) -> None:
             ),
         ] = True,
     ) -> None:
-        """Show events of containers and images."""
+        """Show events of containers, images, pods, volumes and networks."""
         from hutch.api.events import EventsOptions
 
         options = EventsOptions(tuple(filters or ()), since, until, stream)
         for event in state_of(ctx).engine().system.events(options):
             if fmt == "json":
-                line = json.dumps(json_of(event))
+                line = json_line(event)
             elif fmt:
                 line = render.render_one(fmt, template_of(event), name="events").rstrip("\n")
             else:

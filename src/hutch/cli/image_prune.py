@@ -24,7 +24,11 @@ def register(image_app: typer.Typer) -> None:
         filters: t.PruneFilters = None,
     ) -> None:
         """Remove images without a name (with -a: every image no container uses)."""
-        what = "all images not used by a container" if all_ else "all dangling images"
+        what = (
+            "all images without at least one container associated with them"
+            if all_
+            else "all dangling images"
+        )
         if not force and not confirmed(f"This command removes {what}."):
             return
         from hutch.api.images import ImagePruneOptions

@@ -20,9 +20,12 @@ def register(app: typer.Typer, system_app: typer.Typer) -> None:
     ) -> None:
         """Show what hutch found on this host, with the fix for anything missing."""
         from hutch.cli import info_shape
+        from hutch.service.listen import default_uri
 
         report = state_of(ctx).engine().system.info()
-        data = info_shape.info(report)
+        # .Host.RemoteSocket.Path: where `hutch system service` listens by default,
+        # as scripts read podman's to set DOCKER_HOST
+        data = info_shape.info(report, default_uri().removeprefix("unix://"))
         if fmt == "json":
             render.print_json(data, indent=2)
             return

@@ -7,7 +7,10 @@ declared once with both.
 
 from __future__ import annotations
 
+import os
 import platform
+import stat
+import time
 from typing import Any
 
 from hutch.api.system import HostInfo, IdMap, InfoReport, StoreInfo
@@ -44,12 +47,12 @@ def _id_maps(maps: tuple[IdMap, ...]) -> list[Struct]:
     ]
 
 
-def host(h: HostInfo) -> Struct:
+def host(h: HostInfo, remote_socket: str = "") -> Struct:
     return _struct(
         "*define.HostInfo",
         ("Arch", "arch", h.arch),
         ("CgroupManager", "cgroupManager", h.cgroup_manager),
-        ("CgroupVersion", "cgroupVersion", h.cgroup_version),
+        ("CgroupsVersion", "cgroupVersion", h.cgroup_version),  # sic: Go's name
         ("CgroupControllers", "cgroupControllers", list(h.cgroup_controllers)),
         ("CPUs", "cpus", h.cpus),
         (
@@ -90,6 +93,15 @@ def host(h: HostInfo) -> Struct:
             ),
         ),
         ("OS", "os", h.os),
+        (
+            "RemoteSocket",
+            "remoteSocket",
+            Struct(
+                "*define.RemoteSocket",
+                {"Path": remote_socket, "Exists": _is_socket(remote_socket)},
+                {"Path": "path,omitempty", "Exists": "exists,omitempty"},
+            ),
+        ),
         ("Pasta", "pasta", _tool(h.pasta)),
         ("ServiceIsRemote", "serviceIsRemote", False),
         (
@@ -130,6 +142,8 @@ def store(s: StoreInfo) -> Struct:
         ("GraphDriverName", "graphDriverName", s.graph_driver),
         ("GraphOptions", "graphOptions", {}),
         ("GraphRoot", "graphRoot", s.graph_root),
+        ("GraphRootAllocated", "graphRootAllocated", s.graph_root_allocated),
+        ("GraphRootUsed", "graphRootUsed", s.graph_root_used),
         ("GraphStatus", "graphStatus", {}),
         ("ImageCopyTmpDir", "imageCopyTmpDir", "/var/tmp"),
         ("ImageStore", "imageStore", _struct("define.ImageStore", ("Number", "number", s.images))),
@@ -148,14 +162,23 @@ def version(number: str) -> Struct:
         ("Version", "Version", number),
         ("GoVersion", "GoVersion", f"python{platform.python_version()}"),
         ("GitCommit", "GitCommit", ""),
-        ("BuiltTime", "BuiltTime", ""),
+        # podman's Built is 0 in a distribution's build, and its BuiltTime that
+        # moment as Go's ANSIC in local time; hutch records no build time either
+        ("BuiltTime", "BuiltTime", time.strftime("%a %b %e %H:%M:%S %Y", time.localtime(0))),
         ("Built", "Built", 0),
         ("OsArch", "OsArch", f"linux/{arch}"),
         ("Os", "Os", "linux"),
     )
 
 
-def info(report: InfoReport) -> Struct:
+def _is_socket(path: str) -> bool:
+    try:
+        return bool(path) and stat.S_ISSOCK(os.stat(path).st_mode)
+    except OSError:
+        return False
+
+
+def info(report: InfoReport, remote_socket: str = "") -> Struct:
     """The whole ``info`` report: podman's sections, then hutch's own diagnostics."""
     facts = [
         _struct(
@@ -170,7 +193,7 @@ def info(report: InfoReport) -> Struct:
     registries = {"search": list(report.search_registries)} if report.search_registries else {}
     fields: list[tuple[str, str, Any]] = []
     if report.host is not None:
-        fields.append(("Host", "host", host(report.host)))
+        fields.append(("Host", "host", host(report.host, remote_socket)))
     if report.store is not None:
         fields.append(("Store", "store", store(report.store)))
     fields += [
@@ -183,6 +206,7 @@ def info(report: InfoReport) -> Struct:
                 ("Volume", "volume", ["local"]),
                 ("Network", "network", ["bridge"]),
                 ("Log", "log", ["k8s-file", "json-file", "none"]),
+                ("Authorization", "authorization", None),  # podman's: none without plugins
             ),
         ),
         ("Version", "version", version(report.version)),
@@ -192,9 +216,10 @@ def info(report: InfoReport) -> Struct:
 
 
 def client_server(number: str) -> Struct:
-    """``version``'s report: podman's Client, and Server (hutch is both)."""
-    return _struct(
-        "*define.Version",
-        ("Client", "Client", version(number)),
-        ("Server", "Server", version(number)),
+    """``version``'s report: podman's Client, and its Server, which is nil (and left
+    out of the JSON) unless podman talks to a remote service: hutch never does."""
+    return Struct(
+        "*entities.SystemVersionReport",
+        {"Client": version(number), "Server": None},
+        {"Server": "Server,omitempty"},
     )

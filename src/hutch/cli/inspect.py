@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from hutch.api.errors import InvalidArgument, NoSuchObject
-from hutch.cli import inspecting
+from hutch.cli import inspecting, render
 from hutch.cli import targets as t
 from hutch.cli.state import state_of
 
@@ -53,16 +53,21 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
                 '"volume", or "all"'
             )
         engine = state_of(ctx).engine()
+        templated = bool(fmt) and not render.is_json(fmt)
         rows, errors = inspecting.collect(
-            names, lambda name: _one(engine, name, type_, size), lambda _n, message: message
+            names,
+            lambda name: _one(engine, name, type_, size, templated),
+            lambda _n, message: message,
         )
         inspecting.report(rows, errors, fmt)
 
-    def _one(engine: Engine, name: str, type_: str, size: bool) -> list[Mapping[str, Any]]:
+    def _one(
+        engine: Engine, name: str, type_: str, size: bool, templated: bool
+    ) -> list[Mapping[str, Any]]:
         """The first kind of object (podman's order) that has ``name``."""
         from hutch.api.containers import InspectOptions
         from hutch.api.podman_json import to_json
-        from hutch.cli import network_render, render, volume_render
+        from hutch.cli import network_render, volume_render
 
         kinds: list[tuple[str, Callable[[], list[Mapping[str, Any]]]]] = [
             (
@@ -84,7 +89,10 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
             ),
             (
                 "network",
-                lambda: [network_render.json_of(n) for n in engine.networks.inspect([name])],
+                lambda: [
+                    (network_render.inspect_struct if templated else network_render.json_of)(n)
+                    for n in engine.networks.inspect([name])
+                ],
             ),
             ("pod", lambda: [to_json(p) for p in engine.pods.inspect([name])]),
         ]

@@ -44,8 +44,66 @@ def json_of(net: NetworkSummary) -> dict[str, Any]:
 
 
 def _subnet_json(s: NetworkSubnet) -> dict[str, Any]:
-    lease = {"lease_range": {"start_ip": s.ip_range}} if s.ip_range else {}
-    return {"subnet": s.subnet, "gateway": s.gateway} | lease
+    out: dict[str, Any] = {"subnet": s.subnet, "gateway": s.gateway}
+    if s.ip_range:
+        start, end = lease_range(s.ip_range)
+        out["lease_range"] = {"start_ip": start, "end_ip": end}
+    return out
+
+
+def lease_range(ip_range: str) -> tuple[str, str]:
+    """podman's LeaseRange of an ``--ip-range`` CIDR: its first address after the
+    network's own (the range itself for a /31 or /32) to its last (podman's
+    LastIPInSubnet: the broadcast address, which it keeps)."""
+    pool = ipaddress.ip_network(ip_range, strict=False)
+    first = pool.network_address + 1 if pool.num_addresses > 2 else pool.network_address
+    return str(first), str(pool.broadcast_address)
+
+
+def inspect_struct(net: NetworkSummary) -> Struct:
+    """The ``network inspect --format`` template's value: podman's types.Network with
+    its containers (Go's field names: ``{{.Name}}``, ``{{.Subnets}}``), whose
+    ``{{json .}}`` has the inspect JSON's keys."""
+    data = json_of(net)
+    fields = {
+        "Name": net.name,
+        "ID": net.id,
+        "Driver": net.driver,
+        "NetworkInterface": net.bridge,
+        "Created": data["created"],
+        "Subnets": [subnet_struct(s) for s in net.subnets],
+        "Routes": [_route_json(r) for r in net.routes],
+        "IPv6Enabled": net.ipv6,
+        "Internal": net.internal,
+        "DNSEnabled": net.dns,
+        "NetworkDNSServers": list(net.dns_servers),
+        "Labels": dict(net.labels),
+        "Options": dict(net.options),
+        "IPAMOptions": {"driver": net.ipam_driver},
+        "Containers": data["containers"],
+    }
+    omit = ("Subnets", "Routes", "NetworkDNSServers", "Labels", "Options")
+    tags = _GO_TO_JSON | {k: f"{_GO_TO_JSON[k]},omitempty" for k in omit}
+    return Struct("types.Network", fields, tags)
+
+
+_GO_TO_JSON = {
+    "Name": "name",
+    "ID": "id",
+    "Driver": "driver",
+    "NetworkInterface": "network_interface",
+    "Created": "created",
+    "Subnets": "subnets",
+    "Routes": "routes",
+    "IPv6Enabled": "ipv6_enabled",
+    "Internal": "internal",
+    "DNSEnabled": "dns_enabled",
+    "NetworkDNSServers": "network_dns_servers",
+    "Labels": "labels",
+    "Options": "options",
+    "IPAMOptions": "ipam_options",
+    "Containers": "containers",
+}
 
 
 def _route_json(r: NetworkRoute) -> dict[str, Any]:
@@ -92,7 +150,7 @@ def subnet_struct(subnet: NetworkSubnet) -> Struct:
     lease = (
         Struct(
             "*types.LeaseRange",
-            {"StartIP": subnet.ip_range, "EndIP": None},
+            dict(zip(("StartIP", "EndIP"), lease_range(subnet.ip_range), strict=True)),
             {"StartIP": "start_ip,omitempty", "EndIP": "end_ip,omitempty"},
         )
         if subnet.ip_range

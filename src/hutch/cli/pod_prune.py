@@ -20,7 +20,8 @@ def register(pod_app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """Remove every stopped pod and its containers."""
-        if not force and not confirmed("This will remove all stopped/exited pods."):
+        # the two full stops are podman's
+        if not force and not confirmed("This will remove all stopped/exited pods.."):
             return
         code = 0
         for report in state_of(ctx).engine().pods.prune():

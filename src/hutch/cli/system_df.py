@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -10,6 +11,7 @@ from hutch.api.errors import InvalidArgument
 from hutch.cli import render
 from hutch.cli.state import state_of
 from hutch.util.humansize import human_size
+from hutch.util.humantime import human_duration
 
 if TYPE_CHECKING:
     from hutch.api.system import DiskUsage, DiskUsageReport
@@ -61,6 +63,11 @@ def register(system_app: typer.Typer) -> None:
         print(render.render_template(fmt or _DEFAULT, rows, name="df"), end="")
 
 
+def _age(created: float) -> str:
+    """podman's df -v CREATED: the bare duration (``4 minutes``), no "ago" as in ps."""
+    return human_duration(time.time() - created)
+
+
 def _verbose(report: DiskUsageReport) -> str:
     images = []
     for i in report.images:
@@ -71,7 +78,7 @@ def _verbose(report: DiskUsageReport) -> str:
                     repo,
                     tag,
                     i.id[:12],
-                    render.human_ago(i.created),
+                    _age(i.created),
                     human_size(i.size),
                     human_size(i.shared_size),
                     human_size(i.unique_size),
@@ -85,7 +92,7 @@ def _verbose(report: DiskUsageReport) -> str:
             c.command,
             str(c.local_volumes),
             human_size(c.size),
-            render.human_ago(c.created),
+            _age(c.created),
             c.status,
             c.name,
         ]

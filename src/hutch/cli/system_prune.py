@@ -34,10 +34,11 @@ def register(system_app: typer.Typer) -> None:
             "all stopped containers",
             "all networks not used by at least one container",
             *(["all volumes not used by at least one container"] if volumes else []),
-            "all images without at least one container associated to them"
+            # podman's words: with -a every unused image and all of the build cache
+            "all images without at least one container associated with them"
             if all_
             else "all dangling images",
-            "all dangling build cache",
+            "all build cache" if all_ else "all dangling build cache",
         ]
         warning = "This command removes:\n" + "".join(f"\t- {w}\n" for w in what)
         if not force and not confirmed(warning):
@@ -46,12 +47,13 @@ def register(system_app: typer.Typer) -> None:
 
         options = SystemPruneOptions(all_, volumes, tuple(filters or ()))
         report = state_of(ctx).engine().system.prune(options)
-        _section("Pods", [p.id for p in report.pods if p.error is None])
+        # podman's order of the sections: containers, pods, volumes, images, networks
         code = print_reports([r for r in report.containers if r.error is not None])
         _section("Containers", [r.id for r in report.containers if r.error is None])
-        _section("Networks", [n.id for n in report.networks])
+        _section("Pods", [p.id for p in report.pods if p.error is None])
         _section("Volumes", [v.id for v in report.volumes])
         _section("Images", [i.id for i in report.images if i.error is None])
+        _section("Networks", [n.id for n in report.networks])
         reclaimed = sum(v.size for v in report.volumes)
         reclaimed += sum(i.size for i in report.images if i.error is None)
         print(f"Total reclaimed space: {human_size(reclaimed)}")

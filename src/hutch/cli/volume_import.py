@@ -26,6 +26,8 @@ def register(volume_app: typer.Typer) -> None:
         try:
             f = open(source, "rb")  # noqa: SIM115 - closed below
         except OSError as exc:
-            raise InvalidArgument(f"{source}: {exc.strerror}") from exc
+            # Go's os.Open error, as podman prints it: "open PATH: no such file or directory"
+            reason = exc.strerror or str(exc)
+            raise InvalidArgument(f"open {source}: {reason[:1].lower()}{reason[1:]}") from exc
         with f:
             engine.volumes.import_(name, f)

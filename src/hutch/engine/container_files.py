@@ -106,16 +106,21 @@ class ContainerFilesService:
             owner: copytar.Owner | None = here
             if dst_root is not None:
                 owner = _container_owner(dst_user) if options.archive else None
-            if src.stream:
-                copytar.extract_into_dir(stream, dst.path, overwrite=options.overwrite, owner=owner)
-            else:
-                copytar.extract_copy(
-                    stream,
-                    dst.path,
-                    contents_only=source.contents_only,
-                    overwrite=options.overwrite,
-                    owner=owner,
-                )
+            try:
+                if src.stream:
+                    copytar.extract_into_dir(
+                        stream, dst.path, overwrite=options.overwrite, owner=owner
+                    )
+                else:
+                    copytar.extract_copy(
+                        stream,
+                        dst.path,
+                        contents_only=source.contents_only,
+                        overwrite=options.overwrite,
+                        owner=owner,
+                    )
+            except copytar.DestMissing as exc:
+                raise InvalidArgument(missing_dest(exc, dst.container)) from None
 
         def produce(stream: BinaryIO) -> None:
             if src.stream:
@@ -384,6 +389,16 @@ def missing_source(path: str, where: str) -> str:
     """podman's words for a copy source that is not there (``where``: "the host" or
     "container NAME")."""
     return f'"{path}" could not be found on {where}: no such file or directory'
+
+
+def missing_dest(exc: copytar.DestMissing, container: str | None) -> str:
+    """podman's words for a destination (or its directory) that is not there: in a
+    container always "no such file or directory", on the host the stat's own error."""
+    if container is not None:
+        return missing_source(exc.dest, f"container {container}")
+    if exc.not_dir:
+        return f'"{exc.dest}" could not be found on the host: stat {exc.dest}: not a directory'
+    return missing_source(exc.dest, "the host")
 
 
 def _check_host_source(path: str) -> None:

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 from hutch.api.container_config import VolumeOptions
 from hutch.api.errors import HutchError, InvalidArgument
 from hutch.engine import container_state as cs
+from hutch.engine import events as engine_events
 from hutch.engine.container_record import MountRecord
 from hutch.engine.context import EngineContext
 from hutch.runtime.spec import Mount
@@ -211,11 +212,12 @@ def make_volume(
         try:
             os.chown(ctx.volumes.data_dir(name), *owner)
         except OSError as exc:
-            delete_volume(ctx, name)
+            delete_volume(ctx, name, event=False)
             raise InvalidArgument(
                 f"cannot give volume {name} to uid {owner[0]}, gid {owner[1]}: {exc.strerror} "
                 "(the ids must be mapped in the user namespace: see /etc/subuid)"
             ) from None
+    engine_events.volume_event(ctx, "create", name)  # named and anonymous, as podman
     return volume
 
 
@@ -275,8 +277,12 @@ def remove_unused(ctx: EngineContext, names: Sequence[str]) -> None:
             print(f"WARN: removing volume {name}: {exc}", file=sys.stderr)
 
 
-def delete_volume(ctx: EngineContext, name: str) -> None:
+def delete_volume(ctx: EngineContext, name: str, *, event: bool = True) -> None:
+    """Remove the volume's record and files (``event``: podman's "remove" event; not
+    for a volume whose creation failed half way, which never had its "create")."""
     ctx.volumes.delete(name)
+    if event:
+        engine_events.volume_event(ctx, "remove", name)
     directory = ctx.volumes.directory(name)
     if directory.exists():
         remove_tree(directory)

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hutch.api.errors import InvalidArgument
 from hutch.api.events import Event, EventsOptions
@@ -22,7 +22,11 @@ from hutch.config.settings import Settings
 from hutch.runtime.events_log import append_event, event_line
 from hutch.util.durations import parse_time
 
-TYPES = ("container", "image", "pod", "system")  # the types hutch records
+if TYPE_CHECKING:
+    from hutch.engine.context import EngineContext
+    from hutch.store.containers import ContainerRecord
+
+TYPES = ("container", "image", "network", "pod", "system", "volume")  # the types hutch records
 FILTER_KEYS = ("container", "event", "image", "status", "type")
 
 
@@ -48,6 +52,24 @@ def record(
         return
     line = event_line(type_, action, id_, name, image, {k: str(v) for k, v in attributes.items()})
     append_event(str(log_path(paths)), line)
+
+
+def paths_of(ctx: EngineContext) -> Paths | None:
+    """Where ``ctx``'s events go (None with ``--events-backend none``)."""
+    return ctx.paths if ctx.settings.events_logger != "none" else None
+
+
+def volume_event(ctx: EngineContext, action: str, name: str) -> None:
+    """podman's volume events (create, remove, prune): the volume's name, no id."""
+    record(paths_of(ctx), "volume", action, "", name)
+
+
+def network_event(
+    ctx: EngineContext, action: str, network: str, container: ContainerRecord
+) -> None:
+    """podman's network events (connect, disconnect): the container's id and name,
+    the network's name (kept as the ``network`` attribute, shown as .Network)."""
+    record(paths_of(ctx), "network", action, container.id, container.name, network=network)
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,7 @@ from hutch.api.networks import (
 )
 from hutch.engine import address_claim, default_network, netconfig, netopts, network_flags
 from hutch.engine import container_state as cs
+from hutch.engine import events as engine_events
 from hutch.engine.context import EngineContext
 from hutch.engine.netquery import network_of
 from hutch.engine.netrun import rundir, serves_names
@@ -527,6 +528,21 @@ def _match(record: NetworkSummary, filters: Sequence[str]) -> bool:
     return True
 
 
+def _require_bridge(container: cs.Container, net: NetworkSpec) -> None:
+    """podman checks the container's network mode before anything else of a connect
+    or disconnect, in these words."""
+    if net.mode == "bridge":
+        return
+    word = (net.backend or "private") if net.mode == "private" else net.mode
+    if net.mode == "join":
+        word = container.config.options.network
+    raise InvalidArgument(
+        f'"{word}" is not supported: invalid network mode',
+        hint="only a container on user-defined networks (run --network NAME) "
+        "can be connected to more",
+    )
+
+
 class NetworkService:
     """``engine.networks`` (``hutch.api.networks.Networks``)."""
 
@@ -687,16 +703,7 @@ class NetworkService:
         container = cs.get(ctx, options.container)
         net = network_of(container)
         options = _default_network(options, container, net, ctx.settings.default_network)
-        if net.mode != "bridge":
-            # podman checks the container's mode first, in these words
-            word = (net.backend or "private") if net.mode == "private" else net.mode
-            if net.mode == "join":
-                word = container.config.options.network
-            raise InvalidArgument(
-                f'"{word}" is not supported: invalid network mode',
-                hint="only a container on user-defined networks (run --network NAME) "
-                "can be connected to more",
-            )
+        _require_bridge(container, net)
         record = find(ctx, options.network)
         if any(a.network == record.name for a in net.attachments):
             raise Conflict(
@@ -747,13 +754,15 @@ class NetworkService:
             raise
         _rewrite_network(container, replace(net, attachments=(*net.attachments, attachment)))
         publish_dns(ctx)
+        engine_events.network_event(ctx, "connect", record.name, container.record)
 
     def disconnect(self, network: str, options: NetworkDisconnectOptions) -> None:
         ctx = self._ctx
         ctx.enter_session()
-        record = find(ctx, network)
         container = cs.get(ctx, options.container)
         net = network_of(container)
+        _require_bridge(container, net)  # before the network's name, as podman
+        record = find(ctx, network)
         mine = [a for a in net.attachments if a.network == record.name]
         if not mine:
             raise InvalidArgument(
@@ -768,6 +777,7 @@ class NetworkService:
         rest = tuple(a for a in net.attachments if a.network != record.name)
         _rewrite_network(container, replace(net, attachments=rest))
         publish_dns(ctx)
+        engine_events.network_event(ctx, "disconnect", record.name, container.record)
 
     def update(self, name: str, options: NetworkUpdateOptions) -> NetworkSummary:
         """``network update``: a new list of the servers the name server forwards the

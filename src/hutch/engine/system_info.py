@@ -142,4 +142,18 @@ def store_info(ctx: EngineContext) -> StoreInfo:
         running=sum(s == "running" for s in states),
         paused=sum(s == "paused" for s in states),
         stopped=sum(s not in ("running", "paused") for s in states),
+        **_filesystem_of(ctx.paths.storage),
     )
+
+
+def _filesystem_of(path: Path) -> dict[str, int]:
+    """podman's graphRootAllocated and graphRootUsed, from the filesystem's statfs
+    (zero when the store is not there yet)."""
+    try:
+        fs = os.statvfs(path)
+    except OSError:
+        return {}
+    return {
+        "graph_root_allocated": fs.f_blocks * fs.f_frsize,
+        "graph_root_used": (fs.f_blocks - fs.f_bfree) * fs.f_frsize,
+    }

@@ -20,6 +20,7 @@ from hutch.api.volumes import (
     VolumeRemoveOptions,
     VolumeSummary,
 )
+from hutch.engine import events as engine_events
 from hutch.engine.container_mounts import delete_volume, make_volume
 from hutch.engine.container_record import MountRecord
 from hutch.engine.context import EngineContext
@@ -67,12 +68,15 @@ class VolumeService:
         self._remove_containers = remove_containers
 
     def create(self, options: VolumeCreateOptions) -> str:
-        if options.driver not in ("local", image_driver.DRIVER):
-            raise InvalidArgument(
-                f"volume driver {options.driver!r} is not available: use local or image"
-            )
         name = options.name or new_id()
         specs.check_volume_name(name)
+        if options.driver not in ("local", image_driver.DRIVER):
+            # podman's words: any other driver is a plugin, and hutch has none
+            raise InvalidArgument(
+                f"volume {name} uses volume plugin {options.driver} but it could not be "
+                f"retrieved: no volume plugin with name {options.driver} available: "
+                "required plugin missing"
+            )
         if options.driver == image_driver.DRIVER:
             return self._create_image_volume(name, options)
         parsed = specs.parse_volume_create_options(options.options)
@@ -100,8 +104,9 @@ class VolumeService:
         try:
             image_volumes.record_image(self._ctx, name, image)
         except OSError as exc:
-            delete_volume(self._ctx, name)
+            delete_volume(self._ctx, name, event=False)
             raise HutchError(f"creating image volume {name}: {exc}") from None
+        engine_events.volume_event(self._ctx, "create", name)
         return name
 
     def ls(self, options: VolumeListOptions) -> list[VolumeSummary]:
@@ -170,6 +175,7 @@ class VolumeService:
             if self._ctx.volumes.users(volume.name) or not wanted.match(self._summary(volume)):
                 continue
             delete_volume(self._ctx, volume.name)
+            engine_events.volume_event(self._ctx, "prune", volume.name)  # after its "remove"
             removed.append(PruneReport(volume.name))
         return removed
 

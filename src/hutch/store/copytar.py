@@ -68,22 +68,16 @@ def plan_target(
     overwrite: bool,
 ) -> str:
     """Where the source's top entry lands (Docker's and podman's ``cp`` rules)."""
-    trailing_slash = dest.endswith("/")
+    if dest_kind == "missing" and dest.endswith("/"):
+        raise DestMissing(dest)  # a path ending in / names a directory that must exist
     if not src_is_dir:
-        if dest_kind == "dir":
-            return posixpath.join(dest, basename)
-        if dest_kind == "missing" and trailing_slash:
-            raise InvalidArgument(f"destination directory {dest} does not exist")
-        return dest
+        return posixpath.join(dest, basename) if dest_kind == "dir" else dest
     if dest_kind == "missing":
         return dest
     if dest_kind == "file":
         if overwrite:
             return dest
-        raise InvalidArgument(
-            f"cannot copy a directory to {dest}: it is not a directory "
-            "(use --overwrite to replace it)"
-        )
+        raise InvalidArgument("destination must be a directory when copying a directory")
     return dest if contents_only else posixpath.join(dest, basename)
 
 
@@ -94,11 +88,21 @@ def dest_kind(path: str) -> DestKind:
     except FileNotFoundError:
         return "missing"
     except NotADirectoryError as exc:
-        raise InvalidArgument(f"{path}: a parent is not a directory") from exc
+        raise DestMissing(path, not_dir=True) from exc
     return "dir" if stat.S_ISDIR(info.st_mode) else "file"
 
 
 # -- producer ------------------------------------------------------------------
+
+
+class DestMissing(InvalidArgument):
+    """The destination, or the directory it would land in, is not there (the caller
+    says where it looked, in podman's words); ``not_dir``: a component is a file."""
+
+    def __init__(self, dest: str, *, not_dir: bool = False) -> None:
+        super().__init__(f"{dest}: {'not a directory' if not_dir else 'no such file or directory'}")
+        self.dest = dest
+        self.not_dir = not_dir
 
 
 class SourceMissing(InvalidArgument):
@@ -230,7 +234,7 @@ def extract_copy(
         if kind == "missing":
             parent = posixpath.dirname(dest.rstrip("/")) or "."
             if not os.path.isdir(parent):
-                raise InvalidArgument(f"{dest}: the parent directory does not exist")
+                raise DestMissing(dest)
         target = plan_target(
             dest,
             kind,
@@ -260,20 +264,30 @@ def _landing(target: str, is_dir: bool) -> str:
 
 def extract_into_dir(src: BinaryIO, dest: str, *, overwrite: bool, owner: Owner | None) -> None:
     """Extract an arbitrary tar (``cp - CTR:DIR``) into the existing directory ``dest``."""
-    if dest_kind(dest) != "dir":
-        raise InvalidArgument(f"{dest}: the destination of a tar stream must be a directory")
+    kind = dest_kind(dest)
+    if kind == "missing" and dest.endswith("/"):
+        raise DestMissing(dest)
+    if kind != "dir":
+        raise InvalidArgument("destination must be a directory when copying from stdin")
     writer = _Writer(os.path.realpath(dest), owner, overwrite, rename=None)
-    with _reading(src, "r|*") as archive:
+    not_a_tar = "source must be a (compressed) tar archive when copying from stdin"
+    with _reading(src, "r|*", not_a_tar) as archive:
         for member in archive:
             writer.write(archive, member)
     writer.finish()
 
 
 @contextlib.contextmanager
-def _reading(src: BinaryIO, mode: str) -> Iterator[tarfile.TarFile]:
-    """A tar stream being read; a damaged or empty one is an error of the copy."""
+def _reading(src: BinaryIO, mode: str, not_a_tar: str = "") -> Iterator[tarfile.TarFile]:
+    """A tar stream being read; a damaged or empty one is an error of the copy
+    (``not_a_tar``: the words for a stream that does not start as a tar at all)."""
     try:
-        with tarfile.open(fileobj=src, mode=mode) as archive:  # type: ignore[call-overload]
+        # opened apart from the reading so that its failure alone gets not_a_tar
+        archive = tarfile.open(fileobj=src, mode=mode)  # type: ignore[call-overload]  # noqa: SIM115
+    except tarfile.TarError as exc:
+        raise HutchError(not_a_tar or f"reading the tar stream: {exc}") from exc
+    try:
+        with archive:
             yield archive
     except tarfile.TarError as exc:
         raise HutchError(f"reading the tar stream: {exc}") from exc

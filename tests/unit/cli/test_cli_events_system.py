@@ -40,7 +40,7 @@ def test_type_filters_take_pod_and_system() -> None:
     assert not parse_filters(("type=container",)).match(AUTO_UPDATE)
     assert parse_filters(("event=auto-update",)).match(AUTO_UPDATE)
     parse_filters(("type=pod",))
-    with pytest.raises(InvalidArgument, match="use container, image, pod, system"):
+    with pytest.raises(InvalidArgument, match="use container, image, network, pod, system, volume"):
         parse_filters(("type=machine",))
 
 
@@ -59,3 +59,43 @@ def test_stream_is_a_switch_on_by_default(
     engine = FakeEngine()
     assert run_cli(["events", *flags], engine, monkeypatch, capsys).code == 0
     assert engine.only_call("system.events").stream is want
+
+
+NETWORK = Event(
+    1_700_000_000_123_456_789, "network", "connect", "c" * 64, "evc", "localhost/base:latest",
+    {"network": "evn"},
+)  # fmt: skip
+VOLUME = Event(1_700_000_000_123_456_789, "volume", "create", "", "evv", "", {})
+
+
+def test_volume_and_network_events_in_podmans_json() -> None:
+    """Current podman's events JSON: Go's compact marshal, its key order, omitempty,
+    ``time`` in seconds; a network event's network is ``network``, not an attribute."""
+    assert events.json_line(VOLUME) == (
+        '{"Name":"evv","Status":"create","time":1700000000,'
+        '"timeNano":1700000000123456789,"Type":"volume","Attributes":null}'
+    )
+    assert events.json_line(NETWORK) == (
+        f'{{"ID":"{"c" * 64}","Name":"evc","network":"evn","Status":"connect",'
+        '"time":1700000000,"timeNano":1700000000123456789,"Type":"network","Attributes":null}'
+    )
+
+
+def test_volume_and_network_event_lines_and_templates() -> None:
+    assert events.text_of(VOLUME).endswith(" volume create evv")
+    cid = "c" * 64
+    assert events.text_of(NETWORK).endswith(f" network connect {cid} (container={cid}, name=evn)")
+    from hutch.cli import render
+
+    out = render.render_one(
+        "{{.Type}} {{.Status}} {{.Name}} {{.Network}} {{.Attributes}}",
+        events.template_of(NETWORK),
+        name="events",
+    )
+    assert out == "network connect evc evn map[]\n"
+
+
+def test_type_filters_take_volume_and_network() -> None:
+    assert parse_filters(("type=volume",)).match(VOLUME)
+    assert not parse_filters(("type=volume",)).match(NETWORK)
+    assert parse_filters(("type=network", "event=connect")).match(NETWORK)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -56,7 +57,7 @@ TEMPLATES = [
     ("{{.Host.Arch}}", "amd64"),
     ("{{.Host.OCIRuntime.Name}}", "hutch"),
     ("{{.Host.Security.Rootless}}", "true"),
-    ("{{.Host.CgroupManager}} {{.Host.CgroupVersion}}", "cgroupfs v1"),
+    ("{{.Host.CgroupManager}} {{.Host.CgroupsVersion}}", "cgroupfs v1"),
     ("{{.Host.NetworkBackend}}", "pasta"),
     (
         "{{.Host.Slirp4NetNS.Executable}} {{.Host.Pasta.Executable}}",
@@ -128,15 +129,46 @@ def test_version_format(
 ) -> None:
     from hutch import __version__
 
-    out = run_cli(
-        ["version", "--format", "{{.Client.Version}} {{.Server.Version}} {{.Client.Os}}"],
-        FakeEngine(),
-        monkeypatch,
-        capsys,
-    ).out
-    assert out == f"{__version__} {__version__} linux\n"
-    data = json.loads(
-        run_cli(["version", "--format", "json"], FakeEngine(), monkeypatch, capsys).out
+    def version(*argv: str) -> Any:
+        return run_cli(["version", *argv], FakeEngine(), monkeypatch, capsys)
+
+    assert version("--format", "{{.Client.Version}} {{.Client.Os}}").out == (
+        f"{__version__} linux\n"
     )
-    assert set(data) == {"Client", "Server"}
+    # podman's Server is nil without a remote service: {{.Server}} prints <nil>, and
+    # .Server.X falls back to the Client's .X (podman's rule for older templates)
+    assert version("--format", "{{.Server}}").out == "<nil>\n"
+    assert version("--format", "{{.Server.Version}}").out == f"{__version__}\n"
+    failed = version("--format", "{{.Client.Version}} {{.Server.Version}}")
+    assert failed.code == 125 and "can't evaluate field Client in type *define.Version" in (
+        failed.err
+    )
+    out = version("--format", "json").out
+    assert out.count("\n") == 1  # podman's: one line
+    data = json.loads(out)
+    assert set(data) == {"Client"}
     assert data["Client"]["APIVersion"] == __version__
+    assert data["Client"]["BuiltTime"].endswith(" 1970")
+
+
+def test_version_table(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from hutch import __version__
+
+    lines = run_cli(["version"], FakeEngine(), monkeypatch, capsys).out.splitlines()
+    assert [line[:14] for line in lines] == [
+        "Client:       ",
+        "Version:      ",
+        "API Version:  ",
+        "Go Version:   ",
+        "Built:        ",
+        "OS/Arch:      ",
+    ]
+    assert lines[0] == "Client:       hutch Engine" and lines[1].endswith(__version__)
+
+
+def test_df_verbose_created_is_the_bare_duration() -> None:
+    import time
+
+    from hutch.cli.system_df import _age
+
+    assert _age(time.time() - 240) == "4 minutes"  # podman's df -v: no "ago"

@@ -163,7 +163,7 @@ def test_out_and_noout_take_hutchs_output(
     result = run_cli(["--out", str(out), "version"], FakeEngine(), monkeypatch, capsys)
     assert result.code == 0 and result.out == ""
     sys.stdout.flush()
-    assert out.read_text().startswith("Version:")
+    assert out.read_text().startswith("Client:")
     result = run_cli(["--noout", "version"], FakeEngine(), monkeypatch, capsys)
     assert result.code == 0 and result.out == ""
 

@@ -8,8 +8,9 @@ import pytest
 
 from hutch.api.container_config import RunOptions
 from hutch.engine import container_record
-from hutch.engine.container_files import CopyEnd, effective_config, parse_copy_end
+from hutch.engine.container_files import CopyEnd, effective_config, missing_dest, parse_copy_end
 from hutch.oci.image import ContainerConfig
+from hutch.store.copytar import DestMissing
 
 
 @pytest.mark.parametrize(
@@ -61,3 +62,20 @@ def test_effective_config_entrypoint_drops_image_cmd() -> None:
     config = effective_config(container, image)  # type: ignore[arg-type]
     assert config.entrypoint == ("/x", "-y")
     assert config.cmd is None
+
+
+def test_a_missing_destination_in_podmans_words() -> None:
+    where = "could not be found on"
+    assert missing_dest(DestMissing("/nodir/x"), "r") == (
+        f'"/nodir/x" {where} container r: no such file or directory'
+    )
+    # podman's container stat says "no such file" for a file on the way too
+    assert missing_dest(DestMissing("/etc/passwd/x/", not_dir=True), "r") == (
+        f'"/etc/passwd/x/" {where} container r: no such file or directory'
+    )
+    assert missing_dest(DestMissing("/tmp/f/", not_dir=True), None) == (
+        f'"/tmp/f/" {where} the host: stat /tmp/f/: not a directory'
+    )
+    assert missing_dest(DestMissing("out/x"), None) == (
+        f'"out/x" {where} the host: no such file or directory'
+    )

@@ -11,6 +11,7 @@ import pytest
 
 from hutch.api.errors import HutchError, InvalidArgument, UnsafeArchive
 from hutch.store.copytar import (
+    DestMissing,
     Owner,
     SourcePath,
     extract_copy,
@@ -43,12 +44,20 @@ def test_plan_target(dest: str, kind: str, is_dir: bool, contents: bool, expecte
     assert got == expected
 
 
-def test_plan_target_refusals() -> None:
-    with pytest.raises(InvalidArgument, match="does not exist"):
+@pytest.mark.parametrize("is_dir", [False, True])
+def test_a_missing_destination_ending_in_a_slash_is_refused(is_dir: bool) -> None:
+    # podman: a path ending in / must be an existing directory, whatever is copied
+    with pytest.raises(DestMissing) as caught:
         plan_target(
-            "/no/", "missing", src_is_dir=False, basename="f", contents_only=False, overwrite=False
+            "/no/", "missing", src_is_dir=is_dir, basename="f", contents_only=False, overwrite=False
         )
-    with pytest.raises(InvalidArgument, match="--overwrite"):
+    assert (caught.value.dest, caught.value.not_dir) == ("/no/", False)
+
+
+def test_plan_target_refusals() -> None:
+    with pytest.raises(
+        InvalidArgument, match=r"^destination must be a directory when copying a directory$"
+    ):
         plan_target(
             "/x", "file", src_is_dir=True, basename="f", contents_only=False, overwrite=False
         )
@@ -228,3 +237,30 @@ def test_a_symlink_source_is_followed_unless_told_not_to(tmp_path: Path) -> None
             [entry] = tar.getmembers()
         assert (entry.name, entry.type) == ("l", kind)
         assert entry.linkname == ("" if follow else "f")
+
+
+def test_a_tar_stream_needs_a_directory_and_a_tar_in_podmans_words(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("x")
+    tar = _raw_tar(_entry("a", tarfile.DIRTYPE))
+    for dest in (tmp_path / "file", tmp_path / "missing"):
+        with pytest.raises(InvalidArgument) as caught:
+            extract_into_dir(tar, str(dest), overwrite=False, owner=None)
+        assert str(caught.value) == "destination must be a directory when copying from stdin"
+    with pytest.raises(DestMissing):
+        extract_into_dir(tar, f"{tmp_path}/missing/", overwrite=False, owner=None)
+    with pytest.raises(HutchError) as not_tar:
+        extract_into_dir(io.BytesIO(b"notatar\n"), str(tmp_path), overwrite=False, owner=None)
+    assert str(not_tar.value) == "source must be a (compressed) tar archive when copying from stdin"
+
+
+def test_a_destination_below_a_file_or_a_missing_directory(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("x")
+    tar = _tar_of(SourcePath(str(tmp_path / "file"), False))
+    below_file = f"{tmp_path}/file/x"
+    with pytest.raises(DestMissing) as caught:
+        extract_copy(io.BytesIO(tar), below_file, contents_only=False, overwrite=False, owner=None)
+    assert (caught.value.dest, caught.value.not_dir) == (below_file, True)
+    no_parent = f"{tmp_path}/nodir/x"
+    with pytest.raises(DestMissing) as caught:
+        extract_copy(io.BytesIO(tar), no_parent, contents_only=False, overwrite=False, owner=None)
+    assert (caught.value.dest, caught.value.not_dir) == (no_parent, False)

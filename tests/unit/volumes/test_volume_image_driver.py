@@ -128,3 +128,20 @@ def test_the_images_a_spec_mounts_are_read_from_it(tmp_path: Path) -> None:
     ]
     (tmp_path / "config.json").write_text(json.dumps({"mounts": mounts}))
     assert mounted_image_ids(tmp_path) == ["abc", "def"]
+
+
+def test_another_driver_is_a_missing_plugin_in_podmans_words() -> None:
+    from types import SimpleNamespace
+    from typing import cast
+
+    from hutch.api.volumes import VolumeCreateOptions
+    from hutch.engine.context import EngineContext
+    from hutch.engine.volumes import VolumeService
+
+    service = VolumeService(cast(EngineContext, SimpleNamespace()), lambda _names: [])
+    with pytest.raises(InvalidArgument) as caught:
+        service.create(VolumeCreateOptions(name="v2", driver="bogus"))
+    assert str(caught.value) == (
+        "volume v2 uses volume plugin bogus but it could not be retrieved: "
+        "no volume plugin with name bogus available: required plugin missing"
+    )

@@ -168,5 +168,13 @@ def test_volume_export_to_file_and_import(io: Fixtures, tmp_path: Path) -> None:
 
 def test_volume_import_missing_file(io: Fixtures) -> None:
     result = run_cli(["volume", "import", "v1", "/nonexistent.tar"], FakeEngine(), *io)
-    assert result.code == 125
-    assert "No such file" in result.err
+    assert (result.code, result.err) == (
+        125,
+        "Error: open /nonexistent.tar: no such file or directory\n",  # podman's (Go's) words
+    )
+
+
+def test_volume_ls_json_indents_two_spaces(io: Fixtures) -> None:
+    fake = FakeEngine(volume_list=[VolumeSummary("v1", "local", "/m", 0.0)])
+    out = run_cli(["volume", "ls", "--format", "json"], fake, *io).out
+    assert out.startswith('[\n  {\n    "Name": "v1",\n')
