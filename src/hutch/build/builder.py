@@ -187,8 +187,8 @@ class Builder:
         self.progress.say(f"{prefix}STEP 1/{total}: FROM {base}{alias}")
         state = self._from(base, stage)
         if not self.request.layers:
+            # made by the first step's work root, with the image's root mode (workroot.py)
             state.upper = self.scratch_dir() / "upper"
-            state.upper.mkdir()
         for expression in state.config.config.on_build:
             self.progress.say(f"--> ONBUILD {expression}")
             trigger = parse(f"FROM scratch\n{expression}", f"{base} (ONBUILD)").stages[0]

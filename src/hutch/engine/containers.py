@@ -669,6 +669,9 @@ class ContainerService:
 
         for d in (dirs.upper, dirs.work, dirs.merged, dirs.userdata):
             d.mkdir(parents=True, exist_ok=True)
+        # overlayfs shows "/" with the upper dir's mode: the image's, as podman's
+        # (the topmost layer's "./" entry, else 0555; store/rootmode.py)
+        root_mode = self._ctx.layers.image_root_mode(image.diff_ids)
         if driver == "vfs":
             from hutch.store.tarextract import extract_layer
 
@@ -677,7 +680,9 @@ class ContainerService:
             for _diff, blob, _media in self._ctx.images.layer_blobs(image.diff_ids):
                 with open(self._ctx.layers.blob_path(blob), "rb") as f:
                     extract_layer(f, dirs.merged, whiteouts="apply", chown="ignore")
+            os.chmod(dirs.merged, root_mode)
             return Rootfs(kind="bind", target=str(dirs.merged))
+        os.chmod(dirs.upper, root_mode)
         from hutch.engine.image_volumes import overlay_lowers
 
         return Rootfs(

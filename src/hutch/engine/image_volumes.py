@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -77,6 +78,8 @@ def record_image(ctx: EngineContext, name: str, image: ImageRecord) -> None:
     directory = ctx.volumes.directory(name)
     (directory / "work").mkdir(mode=0o700, exist_ok=True)
     (directory / "image").write_text(image.id + "\n")
+    # the overlay's root shows its upper dir's mode: the image's, as podman's
+    os.chmod(ctx.volumes.data_dir(name), ctx.layers.image_root_mode(image.diff_ids))
 
 
 def _image_id(ctx: EngineContext, volume: VolumeRecord) -> str:
@@ -120,7 +123,9 @@ def image_mount(ctx: EngineContext, container_id: str, index: int, request: Moun
         upper = (base / str(index) / "upper", base / str(index) / "work")
         for d in upper:
             d.mkdir(parents=True, exist_ok=True)
-    mount = _overlay(ctx, image, request.destination, base / "empty", upper, request.readonly)
+        os.chmod(upper[0], ctx.layers.image_root_mode(image.diff_ids))  # as record_image's
+    empty = base / str(index) / "empty"  # its mode is its image's (_overlay)
+    mount = _overlay(ctx, image, request.destination, empty, upper, request.readonly)
     extra: tuple[str, ...] = (f"{IMAGE_ID}={image.id}",)
     if request.subpath:
         extra += (f"{SUBPATH}={request.subpath}",)
@@ -180,11 +185,13 @@ def _overlay(
 ) -> Mount:
     """The overlay of ``image``'s layers at ``destination``; ``upper`` (upper and work
     dirs) makes it writable. Without one, overlay wants two lower dirs: an empty one
-    goes below (it also stands for the layers of an image that has none)."""
+    goes on top (it also stands for the layers of an image that has none), made with
+    the image's root mode, as overlayfs shows the root with the topmost dir's."""
     lowers = overlay_lowers(image)
     if upper is None or not lowers:
-        empty.mkdir(mode=0o755, parents=True, exist_ok=True)
-        lowers += (str(empty),)
+        empty.mkdir(parents=True, exist_ok=True)
+        os.chmod(empty, ctx.layers.image_root_mode(image.diff_ids))
+        lowers = (str(empty), *lowers)
     options = [f"lowerdir={':'.join(lowers)}"]
     if upper is not None:
         options += [f"upperdir={upper[0]}", f"workdir={upper[1]}"]

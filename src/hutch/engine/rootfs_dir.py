@@ -9,7 +9,9 @@ so the directory stays as it was (podman's "Overlay Rootfs Mounts").
 
 from __future__ import annotations
 
+import contextlib
 import os
+import stat
 from dataclasses import dataclass
 
 from hutch.api.container_config import RunOptions, SecurityOptions
@@ -70,6 +72,10 @@ def rootfs(source: RootfsDir, dirs: ContainerDirs, driver: str) -> Rootfs:
         d.mkdir(parents=True, exist_ok=True)  # empty without :O (size, mount expect them)
     if not source.overlay:
         return Rootfs(kind="bind", target=source.path)
+    # overlayfs shows "/" with the upper dir's mode: the directory's own, as without :O
+    # (a directory gone since it was checked is the mount's error to report)
+    with contextlib.suppress(FileNotFoundError):
+        os.chmod(dirs.upper, stat.S_IMODE(os.stat(source.path).st_mode))
     parent, name = os.path.split(source.path)
     return Rootfs(
         kind="fuse-overlayfs" if driver == "fuse-overlayfs" else "overlay",

@@ -14,7 +14,7 @@ import fcntl
 import os
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +31,9 @@ from hutch.util.atomic import write_atomic
 
 # The file beside a layer's ``diff`` that names the process that stored it.
 PENDING = "pending"
+# The file beside a layer's ``diff`` with the mode of its tar's ``./`` entry (none
+# without one): an image's root directory mode is made of these (store/rootmode.py).
+ROOT_MODE = "root-mode"
 
 
 @dataclass(frozen=True)
@@ -166,6 +169,10 @@ class LayerStore:
             )
             _check("blob digest", expected_digest, info.blob_digest)
             _check("diff id", expected_diff_id, info.diff_id)
+            if result.root_mode is not None:
+                from hutch.store.rootmode import format_mode
+
+                (tmp / ROOT_MODE).write_text(format_mode(result.root_mode))
             with self.lock():
                 self._commit(tmp, info)
             if result.devices_skipped:
@@ -241,6 +248,9 @@ class LayerStore:
                 result = write_layer_tar(tree, out, source="overlay-upper", clamp_mtime=clamp_mtime)
                 out.flush()
                 os.fsync(out.fileno())
+            # Moving a directory to another parent writes its "..": its own mode
+            # (an image's root mode, 0555 for most) must let the owner write.
+            os.chmod(tree, 0o755)
             try:
                 os.rename(tree, tmp / "diff")
             except OSError as exc:
@@ -269,6 +279,9 @@ class LayerStore:
         target = self._paths.layers / _hex(info.diff_id)
         if target.exists():
             write_atomic(target / PENDING, intent.encode())
+            if (tmp / ROOT_MODE).exists() and not (target / ROOT_MODE).exists():
+                # stored before the mode was recorded: the same tar, so the same mode
+                write_atomic(target / ROOT_MODE, (tmp / ROOT_MODE).read_bytes())
         else:
             (tmp / PENDING).write_text(intent)
         if not blob.exists():
@@ -278,6 +291,18 @@ class LayerStore:
             target.parent.mkdir(parents=True, exist_ok=True)
             (tmp / "blob").unlink(missing_ok=True)
             os.replace(tmp, target)
+
+    def root_mode(self, diff_id: str) -> int | None:
+        """The mode of the layer tar's ``./`` entry; None without one (or a layer
+        stored before hutch recorded it)."""
+        return read_root_mode(self._paths.layers / _hex(diff_id))
+
+    def image_root_mode(self, diff_ids: Sequence[str]) -> int:
+        """The mode of the root directory of an image of these layers (bottom
+        first), as containers/storage gives it (``store/rootmode.py``)."""
+        from hutch.store.rootmode import image_root_mode
+
+        return image_root_mode(self.root_mode(d) for d in diff_ids)
 
     def stored_layers(self) -> list[str]:
         """The diff ids of the layer trees on disk (recorded or not)."""
@@ -359,6 +384,18 @@ class LayerStore:
                 remove_tree(entry)
             else:
                 entry.unlink(missing_ok=True)
+
+
+def read_root_mode(layer: Path) -> int | None:
+    """The ``./`` mode recorded beside the tree of the layer dir ``layer``; None
+    without one."""
+    from hutch.store.rootmode import parse_mode
+
+    try:
+        text = (layer / ROOT_MODE).read_text()
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    return parse_mode(text)
 
 
 def _settle_tree(root: Path, clamp_mtime: int | None) -> None:

@@ -66,6 +66,9 @@ class ExtractResult:
     """``PATH: reason`` for each entry or attribute that could not be created."""
     devices_skipped: int = 0
     """Device nodes not created: a user namespace cannot make them (podman skips them too)."""
+    root_mode: int | None = None
+    """The permission bits of the tar's ``./`` entry; None when it has none (the image's
+    root then keeps a lower layer's mode, ``store/rootmode.py``)."""
 
 
 def extract_layer(
@@ -112,6 +115,7 @@ def extract_layer(
         tar_size=tar_bytes.count,
         skipped=tuple(extractor.skipped),
         devices_skipped=extractor.devices_skipped,
+        root_mode=extractor.root_mode,
     )
 
 
@@ -196,6 +200,7 @@ class _Extractor:
         self.size = 0
         self.skipped: list[str] = []
         self.devices_skipped = 0
+        self.root_mode: int | None = None
         # Paths this layer wrote, and their ancestors: an opaque marker in
         # "apply" mode removes everything else (whiteouts hide lower layers only).
         self._written: set[str] = set()
@@ -316,6 +321,7 @@ class _Extractor:
             self._written_ancestors.add("/".join(parts[:depth]))
 
     def _root_directory(self, member: tarfile.TarInfo) -> None:
+        self.root_mode = member.mode & 0o7777
         self._set_owner(".", member, fd=self._dest_fd)
         self._set_xattrs(".", member, fd=self._dest_fd)
         self._defer_dir((), member)
