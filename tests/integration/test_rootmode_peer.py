@@ -1,10 +1,10 @@
 """Differential, through hutch and Debian's podman 4.3.1 (issue 15): the mode of a
 container's ``/``. overlayfs shows the root with the upper dir's mode, which hutch
 made 0755; containers/storage gives a base layer's root 0555 and each layer its
-parent's, a ``./`` entry setting it. podman 4.3.1 shows 0555 for every image here
-(its rootless import leaves a ``./`` entry's mode out: 0711 in the tar, 0555 in the
-container); hutch keeps the entry's mode, as containers/storage does since
-(docs/architecture.md, "The root directory's mode")."""
+parent's, a ``./`` entry setting it. podman 4.3.1's rootless import kept a ``./``
+entry's 0711 in one store here and left it out (0555) in the peer's --root store, so
+that case is checked on hutch alone: hutch keeps the entry's mode, as containers/storage
+does since (docs/architecture.md, "The root directory's mode")."""
 
 from __future__ import annotations
 
@@ -53,17 +53,11 @@ def test_a_user_other_than_root_cannot_write_to_it(
 
 @FLAGS
 def test_a_root_entry_s_mode_is_kept(
-    hutch: Hutch, podman: Run, rootfs_tar: Path, tmp_path: Path, flags: tuple[str, ...]
+    hutch: Hutch, rootfs_tar: Path, tmp_path: Path, flags: tuple[str, ...]
 ) -> None:
     tar = with_root_entry(rootfs_tar, tmp_path / "root711.tar", 0o711)
     hutch("import", str(tar), "r711")
-    assert podman("import", "-q", str(tar), "r711").returncode == 0
-    try:
-        assert hutch("run", "--rm", *flags, "r711", *SHOW).stdout == "711\n"
-        # the peer leaves the entry's mode out (see the module's doc)
-        assert podman("run", "--rm", *flags, "r711", *SHOW).stdout == "555\n"
-    finally:
-        podman("rmi", "r711")
+    assert hutch("run", "--rm", *flags, "r711", *SHOW).stdout == "711\n"
 
 
 @pytest.mark.parametrize("base", ["base", "r711"])
