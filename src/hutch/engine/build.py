@@ -365,6 +365,15 @@ def _validate(options: BuildOptions, settings: Settings) -> RunSettings:
             f"invalid --pull {options.pull!r}: use {', '.join(PULL_POLICIES)} (or true/false)"
         )
     _duration(options.cache_ttl, "--cache-ttl")  # refused before anything runs
+    if (options.network or "").lower() == "none":
+        # podman's refusal: a step without a network gets no resolv.conf
+        for flag, given in (
+            ("--dns", options.dns),
+            ("--dns-option", options.dns_options),
+            ("--dns-search", options.dns_search),
+        ):
+            if given:
+                raise InvalidArgument(f"the {flag} option cannot be used with --network=none")
     run = _run_settings(options, settings)
     if options.format is not None and options.format not in ("oci", "docker"):
         raise InvalidArgument(f"invalid --format {options.format!r}: use oci or docker")

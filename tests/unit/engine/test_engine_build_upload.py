@@ -159,7 +159,11 @@ def test_run_settings_take_containers_conf_defaults_under_the_flags() -> None:
      ({"volumes": ("/nonexistent-h15:/x",)}, "no such file or directory"),
      ({"volumes": ("/tmp",)}, "invalid --volume '/tmp': expected SRC:DST"),
      ({"volumes": ("/tmp:/x:exec",)}, "unknown option 'exec'"),
-     ({"cap_add": ("CAP_NOPE",)}, "CAP_NOPE")],
+     ({"cap_add": ("CAP_NOPE",)}, "CAP_NOPE"),
+     ({"network": "none", "dns": ("1.1.1.1",)},
+      "the --dns option cannot be used with --network=none"),
+     ({"network": "none", "dns_search": ("a.test",)},
+      "the --dns-search option cannot be used with --network=none")],
 )  # fmt: skip
 def test_bad_run_settings_are_refused(options: dict[str, object], message: str) -> None:
     from hutch.api.build import BuildOptions
