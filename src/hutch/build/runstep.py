@@ -75,7 +75,8 @@ def write_etc_files(
     network's addresses on it (as run's), localhost on ns:PATH; the build's
     --add-host names before them (not in the layer: /etc/hosts is a mount). On the
     private network the name server is its forwarder, as in run. Without a network
-    (none) RUN sees the image's own /etc/hosts and /etc/resolv.conf, as with buildah."""
+    (none) RUN sees the image's own /etc/hosts (unless --add-host names some) and
+    /etc/resolv.conf, as with buildah."""
     settings = settings or RunSettings()
     host_resolv = etcfiles.host_file("/etc/resolv.conf")
     if network == "host":
@@ -90,9 +91,11 @@ def write_etc_files(
     hosts = "".join(f"{address}\t{name}\n" for name, address in extra) + hosts
     resolv = resolv_text(host_resolv, settings)
     if network == "none":
-        # buildah writes neither without a network: the image's own stay
+        # buildah writes neither without a network: the image's own stay; --add-host
+        # names still get a hosts file (Docker's builder writes one, and the API's
+        # clients ask for it)
         return etcfiles.write_etc_files(
-            directory, None if settings.no_hostname else hostname, None, None
+            directory, None if settings.no_hostname else hostname, hosts if extra else None, None
         )
     return etcfiles.write_etc_files(
         directory, None if settings.no_hostname else hostname, hosts, resolv

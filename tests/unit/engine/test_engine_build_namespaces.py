@@ -102,7 +102,9 @@ def test_each_mode_reaches_the_step_spec(tmp_path: Path) -> None:
     assert "net" not in host.namespaces and host.network.mode == "none"
     none = _spec(tmp_path, "none")
     assert "net" in none.namespaces and none.network.mode == "none"
-    assert "/etc/hosts" not in dict(none.etc_files)  # the image's own, as buildah
+    # the image's own resolv.conf, as buildah; a hosts file for the --add-host name
+    assert "/etc/resolv.conf" not in dict(none.etc_files)
+    assert Path(dict(none.etc_files)["/etc/hosts"]).read_text().startswith("10.0.2.2\tgw\n")
     assert step_network_spec("none", NetworkSpec(mode="private")).mode == "none"
 
 

@@ -226,6 +226,11 @@ def test_run_settings_reach_the_step_spec(tmp_path: Path) -> None:
     # without a network the image's own /etc/hosts and resolv.conf stay (buildah's)
     alone = dict(build_spec(replace(request, network="none"), ()).etc_files)
     assert "/etc/hosts" not in alone and "/etc/resolv.conf" not in alone
+    named = dict(
+        build_spec(replace(request, network="none", hosts=(("db", "10.0.0.5"),)), ()).etc_files
+    )
+    assert Path(named["/etc/hosts"]).read_text().startswith("10.0.0.5\tdb\n")
+    assert "/etc/resolv.conf" not in named
     assert spec.process.capabilities == ("CAP_KILL", "CAP_NET_ADMIN")
     files = dict(spec.etc_files)
     assert "/etc/hostname" not in files
