@@ -112,7 +112,7 @@ function __hutch_value_options
         case 'stats'
             printf '%s\n' --format --interval -i
         case 'build'
-            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --output -o --build-context --iidfile --format --secret --ssh --platform --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --net --userns --userns-uid-map --userns-gid-map --userns-uid-map-user --userns-gid-map-group --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --ulimit --shm-size --memory -m --memory-swap --cpu-shares -c --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --creds --authfile --cert-dir
+            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --output -o --build-context --iidfile --format --secret --ssh --platform --arch --os --variant --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --net --userns --userns-uid-map --userns-gid-map --userns-uid-map-user --userns-gid-map-group --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --ulimit --shm-size --memory -m --memory-swap --cpu-shares -c --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --creds --authfile --cert-dir
         case 'info'
             printf '%s\n' --format -f
         case 'completion'
@@ -310,7 +310,7 @@ function __hutch_value_options
         case 'image mount'
             printf '%s\n' --format
         case 'image build'
-            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --output -o --build-context --iidfile --format --secret --ssh --platform --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --net --userns --userns-uid-map --userns-gid-map --userns-uid-map-user --userns-gid-map-group --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --ulimit --shm-size --memory -m --memory-swap --cpu-shares -c --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --creds --authfile --cert-dir
+            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --output -o --build-context --iidfile --format --secret --ssh --platform --arch --os --variant --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --net --userns --userns-uid-map --userns-gid-map --userns-uid-map-user --userns-gid-map-group --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --ulimit --shm-size --memory -m --memory-swap --cpu-shares -c --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --creds --authfile --cert-dir
         case 'system info'
             printf '%s\n' --format -f
         case 'system service'
@@ -322,7 +322,7 @@ function __hutch_value_options
         case 'system prune'
             printf '%s\n' --filter
         case 'buildx build'
-            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --output -o --build-context --iidfile --format --secret --ssh --platform --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --net --userns --userns-uid-map --userns-gid-map --userns-uid-map-user --userns-gid-map-group --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --ulimit --shm-size --memory -m --memory-swap --cpu-shares -c --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --creds --authfile --cert-dir
+            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --output -o --build-context --iidfile --format --secret --ssh --platform --arch --os --variant --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --net --userns --userns-uid-map --userns-gid-map --userns-uid-map-user --userns-gid-map-group --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --ulimit --shm-size --memory -m --memory-swap --cpu-shares -c --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --creds --authfile --cert-dir
     end
 end
 
@@ -1189,6 +1189,9 @@ complete -c hutch -n "__hutch_at 'build'" -l format -x -a 'json' -d 'Image forma
 complete -c hutch -n "__hutch_at 'build'" -l secret -x -d 'A secret for RUN --mount=type=secret: id=ID,src=PATH'
 complete -c hutch -n "__hutch_at 'build'" -l ssh -x -d 'An SSH agent for RUN --mount=type=ssh: default|ID[=SOCKET|KEY[,KEY]]'
 complete -c hutch -n "__hutch_at 'build'" -l platform -x -d 'Target platform (the host\'s only)'
+complete -c hutch -n "__hutch_at 'build'" -l arch -x -d 'Target architecture (the host\'s only)'
+complete -c hutch -n "__hutch_at 'build'" -l os -x -d 'Target operating system (the host\'s only)'
+complete -c hutch -n "__hutch_at 'build'" -l variant -x -d 'Target architecture variant (the host\'s only)'
 complete -c hutch -n "__hutch_at 'build'" -l timestamp -x -d 'Set every time in the image to these epoch seconds'
 complete -c hutch -n "__hutch_at 'build'" -l quiet -s q -d 'Print only the image id'
 complete -c hutch -n "__hutch_at 'build'" -l logfile -x -d 'Write the steps and RUN\'s output to this file'
@@ -3027,6 +3030,9 @@ complete -c hutch -n "__hutch_at 'image build'" -l format -x -a 'json' -d 'Image
 complete -c hutch -n "__hutch_at 'image build'" -l secret -x -d 'A secret for RUN --mount=type=secret: id=ID,src=PATH'
 complete -c hutch -n "__hutch_at 'image build'" -l ssh -x -d 'An SSH agent for RUN --mount=type=ssh: default|ID[=SOCKET|KEY[,KEY]]'
 complete -c hutch -n "__hutch_at 'image build'" -l platform -x -d 'Target platform (the host\'s only)'
+complete -c hutch -n "__hutch_at 'image build'" -l arch -x -d 'Target architecture (the host\'s only)'
+complete -c hutch -n "__hutch_at 'image build'" -l os -x -d 'Target operating system (the host\'s only)'
+complete -c hutch -n "__hutch_at 'image build'" -l variant -x -d 'Target architecture variant (the host\'s only)'
 complete -c hutch -n "__hutch_at 'image build'" -l timestamp -x -d 'Set every time in the image to these epoch seconds'
 complete -c hutch -n "__hutch_at 'image build'" -l quiet -s q -d 'Print only the image id'
 complete -c hutch -n "__hutch_at 'image build'" -l logfile -x -d 'Write the steps and RUN\'s output to this file'
@@ -3150,6 +3156,9 @@ complete -c hutch -n "__hutch_at 'buildx build'" -l format -x -a 'json' -d 'Imag
 complete -c hutch -n "__hutch_at 'buildx build'" -l secret -x -d 'A secret for RUN --mount=type=secret: id=ID,src=PATH'
 complete -c hutch -n "__hutch_at 'buildx build'" -l ssh -x -d 'An SSH agent for RUN --mount=type=ssh: default|ID[=SOCKET|KEY[,KEY]]'
 complete -c hutch -n "__hutch_at 'buildx build'" -l platform -x -d 'Target platform (the host\'s only)'
+complete -c hutch -n "__hutch_at 'buildx build'" -l arch -x -d 'Target architecture (the host\'s only)'
+complete -c hutch -n "__hutch_at 'buildx build'" -l os -x -d 'Target operating system (the host\'s only)'
+complete -c hutch -n "__hutch_at 'buildx build'" -l variant -x -d 'Target architecture variant (the host\'s only)'
 complete -c hutch -n "__hutch_at 'buildx build'" -l timestamp -x -d 'Set every time in the image to these epoch seconds'
 complete -c hutch -n "__hutch_at 'buildx build'" -l quiet -s q -d 'Print only the image id'
 complete -c hutch -n "__hutch_at 'buildx build'" -l logfile -x -d 'Write the steps and RUN\'s output to this file'

@@ -62,7 +62,15 @@ def test_oci_format_drops_docker_only_fields_with_podmans_warnings(
     data = inspect(hutch, "ocimg2")
     assert "E1=v1" in data["Config"]["Env"]
     assert not any(item.startswith("PATH=") for item in data["Config"]["Env"])
-    assert data["Annotations"] == {"a.b": "c"}
+    # --annotation's, after the base image's two that podman writes in an OCI manifest
+    assert data["Annotations"] == {
+        "a.b": "c",
+        "org.opencontainers.image.base.digest": data["Annotations"].get(
+            "org.opencontainers.image.base.digest", "missing"
+        ),
+        "org.opencontainers.image.base.name": "localhost/base:latest",
+    }
+    assert data["Annotations"]["org.opencontainers.image.base.digest"].startswith("sha256:")
     assert not data["History"]
 
 

@@ -47,6 +47,10 @@ class BuildOptions:
     secrets: tuple[str, ...] = ()  # "id=NAME,src=PATH" (also env=VAR)
     ssh: tuple[str, ...] = ()  # "default", "ID", "ID=SOCKET" or "ID=KEY[,KEY]"
     platform: str | None = None
+    # --arch, --os, --variant: each overrides that part of --platform (or the host's)
+    arch: str | None = None
+    os: str | None = None
+    variant: str | None = None
     timestamp: int | None = None  # seconds since the epoch; SOURCE_DATE_EPOCH otherwise
     quiet: bool = False
     logfile: str | None = None  # the steps and RUN's output go here (appended), not stdout

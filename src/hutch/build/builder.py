@@ -30,9 +30,12 @@ from hutch.build.stepstate import BuildCancelled, BuildRequest, Progress, StageS
 from hutch.build.substitute import substitute
 from hutch.build.workroot import is_empty
 from hutch.oci.image import ContainerConfig, HistoryEntry, ImageConfig
+from hutch.runtime.command_start import DEFAULT_PATH
 from hutch.store.images import ImageRecord
 from hutch.store.layers import LayerInfo, remove_tree
 
+BASE_DIGEST = "org.opencontainers.image.base.digest"
+BASE_NAME = "org.opencontainers.image.base.name"
 _METADATA = (
     ins.Env,
     ins.Label,
@@ -60,6 +63,11 @@ class Builder:
         self.consumed: set[str] = set()
         self.fs = FsSteps(host, request, self)
         self._scratch: list[Path] = []
+        # The last step of the target stage: podman prints its ``--> ID`` after the
+        # ``COMMIT`` line (the step's image is the build's), and no ``COMMIT`` at
+        # all when that step came from the cache and the build names nothing.
+        self.final_step = False
+        self.final_hit = False
 
     # -- the whole build ---------------------------------------------------
 
@@ -71,6 +79,7 @@ class Builder:
             d.name for a in self.cf.global_args for d in a.args if d.name in self.request.build_args
         )
         target = stages.target_index(self.cf, self.request.target)
+        self.target = target
         needed = stages.needed_stages(self.cf, target, self.global_env, self.request.contexts)
         try:
             for index in needed:
@@ -149,7 +158,8 @@ class Builder:
 
     def _commit(self, final: StageState) -> ImageRecord:
         names = self.request.names
-        self.progress.say(f"COMMIT {names[0] if names else ''}".rstrip())
+        if names or not self.final_hit:
+            self.progress.say(f"COMMIT {self.request.commit_name}".rstrip())
         config = final.config
         if self.request.labels:
             labels = dict(config.config.labels)
@@ -163,12 +173,22 @@ class Builder:
         if self.request.format == "oci":
             config = replace(config, config=_drop_docker_only(config.config))
         record = self.host.store_image(
-            config, final.layers, names, self.request.format, self.request.annotations
+            config, final.layers, names, self.request.format, self._annotations(final)
         )
         self.progress.say(f"--> {record.id[:12]}")
         for name in names:
             self.progress.say(f"Successfully tagged {name}")
         return record
+
+    def _annotations(self, final: StageState) -> dict[str, str]:
+        """--annotation's, after the base image's name and digest that buildah
+        writes in an OCI manifest built on an image."""
+        out: dict[str, str] = {}
+        if self.request.format == "oci" and final.base_digest:
+            out[BASE_DIGEST] = final.base_digest
+            out[BASE_NAME] = final.base_image or final.base_name
+        out.update(self.request.annotations)
+        return out
 
     # -- one stage ---------------------------------------------------------
 
@@ -186,6 +206,9 @@ class Builder:
         alias = f" AS {stage.name}" if stage.name else ""
         self.progress.say(f"{prefix}STEP 1/{total}: FROM {base}{alias}")
         state = self._from(base, stage)
+        if stage.instructions:
+            # a FROM alone is the base image itself, as with podman
+            state.config = with_path(state.config)
         if not self.request.layers:
             # made by the first step's work root, with the image's root mode (workroot.py)
             state.upper = self.scratch_dir() / "upper"
@@ -198,8 +221,10 @@ class Builder:
             # Triggers run in the child only, never in its own children.
             state.config = replace(state.config, config=replace(state.config.config, on_build=()))
         for number, instruction in enumerate(stage.instructions, start=2):
-            self.progress.say(f"{prefix}STEP {number}/{total}: {instruction.original}")
+            self.progress.say(f"{prefix}STEP {number}/{total}: {step_line(instruction)}")
+            self.final_step = stage.index == self.target and number == total
             state = self._step(state, instruction, stage)
+        self.final_step = False
         if state.upper is not None:
             state = self._seal_upper(state)
         return state
@@ -225,6 +250,9 @@ class Builder:
                 list(done.layers),
                 base_history=len(done.config.history),
                 base_name=base,
+                # the stage's image carries its own base's annotations on
+                base_digest=done.base_digest,
+                base_image=done.base_image or done.base_name,
             )
         record = self.host.find_image(base, self.request.pull)
         return StageState(
@@ -233,6 +261,7 @@ class Builder:
             self.host.layer_infos(record.diff_ids),
             base_history=len(record.config.history),
             base_name=record.names[0] if record.names else base,
+            base_digest=record.digest,
         )
 
     def stage_root_layers(self, ref: str, stage: ins.Stage) -> list[LayerInfo]:
@@ -280,7 +309,11 @@ class Builder:
         self._stop_if_cancelled()
         words = metadata.Words(state.env(), self.cf.filename, self.cf.escape)
         if isinstance(instruction, ins.Arg):
-            return self._arg(state, instruction)
+            state = self._arg(state, instruction)
+            # buildah records an ARG as a step too: the names of the stage's
+            # arguments that have a value, sorted (the values are not shown)
+            text = metadata.nop(f"ARG {' '.join(sorted(state.args))}")
+            return self.finish(state, text, state.config.config, None)
         if isinstance(instruction, ins.Maintainer):
             author = words.one(instruction.name, instruction.line)
             text = metadata.nop(f"MAINTAINER {author}")
@@ -296,7 +329,11 @@ class Builder:
                 if isinstance(instruction, ins.Workdir)
                 else None
             )
-            return replace(self.finish(state, text, config, produce), cmd_set=cmd_set)
+            # the history shows the instruction as written (buildah's created_by);
+            # the key keeps the substituted text, so a new ARG value is a miss
+            shown = metadata.nop(instruction.original)
+            finished = self.finish(state, text, config, produce, created_by=shown)
+            return replace(finished, cmd_set=cmd_set)
         if isinstance(instruction, ins.Run):
             return self.fs.run(state, instruction, stage, words)
         if isinstance(instruction, (ins.Copy, ins.Add)):
@@ -337,8 +374,12 @@ class Builder:
         sources: str | None = None,
         author: str | None = None,
         link: bool = False,
+        created_by: str | None = None,
     ) -> StageState:
         """Reuse a cached result of this step, or carry it out and record it.
+
+        ``text`` keys the cache and is the history's ``created_by`` unless
+        ``created_by`` is given.
 
         A ``link`` step (``COPY --link``) makes a layer that does not depend
         on the image below: its key leaves the parent out, and a hit on
@@ -351,7 +392,8 @@ class Builder:
             if record is not None:
                 self.progress.say(f"--> Using cache {record.id}")
                 if not link or _stands_on(record.config, state.config, config):
-                    self.progress.say(f"--> {record.id[:12]}")
+                    self.final_hit = self.final_step
+                    self._say_id(record.id)
                     return replace(
                         state,
                         parent=record.id,
@@ -370,7 +412,9 @@ class Builder:
 
         layer = produce(state) if produce is not None else None
         created = self.created()
-        entry = HistoryEntry(created=created, created_by=text, empty_layer=layer is None)
+        entry = HistoryEntry(
+            created=created, created_by=created_by or text, empty_layer=layer is None
+        )
         image = replace(
             state.config,
             config=config,
@@ -386,8 +430,13 @@ class Builder:
             return replace(state, config=image, layers=layers)
         record = self.host.store_image(image, layers, ())
         self.cache.record(key, record.id)
-        self.progress.say(f"--> {record.id[:12]}")
+        self._say_id(record.id)
         return replace(state, parent=record.id, config=image, layers=layers)
+
+    def _say_id(self, image_id: str) -> None:
+        """A step's ``--> ID``; the final step's waits for the commit (see __init__)."""
+        if not self.final_step:
+            self.progress.say(f"--> {image_id[:12]}")
 
     @contextlib.contextmanager
     def mounted_layers(self, layers: list[LayerInfo]) -> Iterator[Path]:
@@ -398,6 +447,26 @@ class Builder:
         root = work_root(tmp, self.host.layers_dir, layers)
         with self.host.mounted(root.rootfs(self.host.driver)):
             yield root.merged
+
+
+def with_path(config: ImageConfig) -> ImageConfig:
+    """A base without PATH gets the default one, as buildah's (imagebuilder's) FROM
+    does: the built image has it in its Env."""
+    if "PATH" in metadata.env_dict(config.config):
+        return config
+    env = (*config.config.env, f"PATH={DEFAULT_PATH}")
+    return replace(config, config=replace(config.config, env=env))
+
+
+def step_line(instruction: ins.Instruction) -> str:
+    """A ``STEP n/m:`` line's text: the instruction as written and, as buildah
+    shows a heredoc, each document's first line (``...`` when it has more)."""
+    docs = instruction.heredocs if isinstance(instruction, (ins.Run, ins.Copy, ins.Add)) else ()
+    summaries = []
+    for doc in docs:
+        lines = doc.content.strip().replace("\r\n", "\n").split("\n")
+        summaries.append(f" ({lines[0]}{'...' if len(lines) > 1 else ''})")
+    return instruction.original + "".join(summaries)
 
 
 def squashed_history(

@@ -140,6 +140,7 @@ class FsSteps:
             produce,
             key_args=state.args,
             sources=hashlib.sha256(key_text.encode()).hexdigest(),
+            created_by=run_created_by(instruction, state),
         )
 
     def _mounts(
@@ -278,6 +279,11 @@ class FsSteps:
                 gits.append(word)
             elif is_add and word.startswith(("http://", "https://")):
                 urls.append(word)
+            elif word.startswith(("http://", "https://")):
+                # buildah's words: only ADD downloads
+                raise InvalidArgument(
+                    f'building at STEP "{instruction.original}": source can\'t be a URL for COPY'
+                )
             else:
                 patterns.append(word)
         with contextlib.ExitStack() as stack:
@@ -296,11 +302,17 @@ class FsSteps:
             excludes = tuple(words.one(e, line) for e in instruction.excludes)
             exclude = IgnoreMatcher.from_lines(excludes) if excludes else None
             parents = isinstance(instruction, ins.Copy) and instruction.parents
-            sources = (
-                resolve_sources(src_root, patterns, ignore, exclude=exclude, parents=parents)
-                if patterns
-                else []
-            )
+            try:
+                sources = (
+                    resolve_sources(src_root, patterns, ignore, exclude=exclude, parents=parents)
+                    if patterns
+                    else []
+                )
+            except InvalidArgument as exc:
+                # named by its step, as podman names a source it cannot find
+                raise InvalidArgument(
+                    f'building at STEP "{instruction.original}": {exc}', hint=exc.hint
+                ) from None
             checksum = instruction.checksum if isinstance(instruction, ins.Add) else None
             downloads = [self._download(u, checksum) for u in urls]
             keep_git = isinstance(instruction, ins.Add) and instruction.keep_git_dir
@@ -498,6 +510,19 @@ def _context_ignore(directory: Path) -> IgnoreMatcher | None:
 def _expand(text: str, env: Mapping[str, str]) -> str:
     """``$VAR`` and ``${VAR}`` in an unquoted COPY heredoc, as BuildKit expands them."""
     return _VARIABLE.sub(lambda m: env.get(m.group(1) or m.group(2), ""), text)
+
+
+def run_created_by(instruction: ins.Run, state: StageState) -> str:
+    """A RUN's history text as buildah writes it: ``|N NAME=VALUE... `` for the
+    stage's arguments (an ENV of the same name wins; N counts the space-separated
+    words, as buildah does), then ``/bin/sh -c`` and the instruction as written
+    after its keyword, then each heredoc's text on lines of its own."""
+    env = metadata.env_dict(state.config.config)
+    pairs = " ".join(sorted(f"{k}={env.get(k, v)}" for k, v in state.args.items()))
+    prefix = f"|{len(pairs.split(' '))} {pairs} " if pairs else ""
+    command = instruction.original[len("RUN") :].lstrip()
+    docs = "".join(f"\n{doc.content.strip()}" for doc in instruction.heredocs)
+    return f"{prefix}/bin/sh -c {command}{docs}"
 
 
 def run_command(

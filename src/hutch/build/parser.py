@@ -156,12 +156,15 @@ def parse(text: str, filename: str = "Containerfile") -> Containerfile:
             global_args.append(instruction)
         else:
             raise ctx.error(
-                node.line, f"{node.keyword.upper()} before the first FROM (only ARG may come first)"
+                node.line,
+                # "no FROM statement found": podman's words, which scripts look for
+                f"no FROM statement found: {node.keyword.upper()} before the first FROM "
+                "(only ARG may come first)",
             )
     _close_stage(stages, current)
     if not stages:
         if first_line:
-            raise ctx.error(first_line, "no FROM instruction: a Containerfile needs a base")
+            raise ctx.error(first_line, "no FROM statement found: a Containerfile needs a base")
         raise ctx.error(1, "file with no instructions")
     return Containerfile(
         filename=filename,
@@ -253,7 +256,8 @@ def _node(
     keyword, rest = (parts[0], parts[1]) if len(parts) == 2 else (text, "")
     command = keyword.lower()
     if command not in _BUILDERS:
-        raise ctx.error(number, f"unknown instruction: {keyword}")
+        # podman's (imagebuilder's) words and quoting
+        raise ctx.error(number, f'Unknown instruction: "{keyword.upper()}"')
     rest, flag_words = _extract_flags(rest.strip(), ctx.escape)
     flags = _parse_flags(command, flag_words, number, ctx)
     heredocs: tuple[Heredoc, ...] = ()

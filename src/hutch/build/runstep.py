@@ -72,9 +72,11 @@ def write_etc_files(
     settings: RunSettings | None = None,
 ) -> tuple[tuple[str, str], ...]:
     """A step's /etc files: the host's names on the host's network, the private
-    network's addresses on it (as run's), localhost on the others; then the build's
-    --add-host names (not in the layer: /etc/hosts is a mount). On the private
-    network the name server is its forwarder, as in run."""
+    network's addresses on it (as run's), localhost on ns:PATH; the build's
+    --add-host names before them (not in the layer: /etc/hosts is a mount). On the
+    private network the name server is its forwarder, as in run. Without a network
+    (none) RUN sees the image's own /etc/hosts (unless --add-host names some) and
+    /etc/resolv.conf, as with buildah."""
     settings = settings or RunSettings()
     host_resolv = etcfiles.host_file("/etc/resolv.conf")
     if network == "host":
@@ -85,8 +87,16 @@ def write_etc_files(
         host_resolv = etcfiles.private_resolv(host_resolv, private.dns)
     else:
         hosts = etcfiles.LOCALHOST + f"127.0.1.1\t{hostname}\n"
-    hosts += "".join(f"{address}\t{name}\n" for name, address in extra)
+    # --add-host names come first, as podman writes them (they win over the rest)
+    hosts = "".join(f"{address}\t{name}\n" for name, address in extra) + hosts
     resolv = resolv_text(host_resolv, settings)
+    if network == "none":
+        # buildah writes neither without a network: the image's own stay; --add-host
+        # names still get a hosts file (Docker's builder writes one, and the API's
+        # clients ask for it)
+        return etcfiles.write_etc_files(
+            directory, None if settings.no_hostname else hostname, hosts if extra else None, None
+        )
     return etcfiles.write_etc_files(
         directory, None if settings.no_hostname else hostname, hosts, resolv
     )

@@ -78,6 +78,8 @@ class BuildRequest:
     ignore: IgnoreMatcher | None
     build_args: Mapping[str, str]
     names: tuple[str, ...] = ()
+    # the first -t as the user typed it: podman's ``COMMIT`` line shows it so
+    commit_name: str = ""
     target: str | None = None
     use_cache: bool = True
     layers: bool = True  # False: one layer per stage (--layers=false, --squash)
@@ -117,6 +119,8 @@ class StageState:
     upper: Path | None = None  # the shared upper dir when layers are off
     base_history: int = 0  # how many history entries came with the FROM image
     base_name: str = ""  # the FROM image's name (--squash-all's history comment)
+    base_digest: str = ""  # the FROM image's manifest digest (a stage's: its base's)
+    base_image: str = ""  # FROM a stage: the image that stage (or its base stage) is on
 
     def env(self) -> dict[str, str]:
         """Variables for substitution: ARG values, overridden by ENV."""
@@ -178,6 +182,7 @@ class StepRunner(Protocol):
         sources: str | None = None,
         author: str | None = None,
         link: bool = False,
+        created_by: str | None = None,
     ) -> StageState: ...
 
     def stage_root_layers(self, ref: str, stage: ins.Stage) -> list[LayerInfo]: ...

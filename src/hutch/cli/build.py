@@ -26,14 +26,20 @@ _FALSE = ("false", "0", "f", "no")
 
 
 class _BuildCommand(TyperCommand):
-    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+    @staticmethod
+    def rewrite_args(args: list[str]) -> list[str]:
+        """A bare --pull as --pull=always (cli/usage.py counts the arguments of a
+        refused command line through this too: ``--pull newer`` is two)."""
         rewritten: list[str] = []
         for arg in args:
             if arg == "--":
                 rewritten.extend(args[len(rewritten) :])
                 break
             rewritten.append(f"{arg}={_BARE_VALUES[arg]}" if arg in _BARE_VALUES else arg)
-        return super().parse_args(ctx, rewritten)
+        return rewritten
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, self.rewrite_args(args))
 
 
 def _pull_policy(text: str) -> str:
@@ -167,6 +173,18 @@ def register(app: typer.Typer, image_app: typer.Typer, buildx_app: typer.Typer) 
         ] = None,
         platform: Annotated[
             str | None, typer.Option("--platform", help="Target platform (the host's only).")
+        ] = None,
+        arch: Annotated[
+            str | None,
+            typer.Option("--arch", help="Target architecture (the host's only)."),
+        ] = None,
+        os_: Annotated[
+            str | None,
+            typer.Option("--os", help="Target operating system (the host's only)."),
+        ] = None,
+        variant: Annotated[
+            str | None,
+            typer.Option("--variant", help="Target architecture variant (the host's only)."),
         ] = None,
         timestamp: Annotated[
             int | None,
@@ -395,6 +413,9 @@ def register(app: typer.Typer, image_app: typer.Typer, buildx_app: typer.Typer) 
             secrets=tuple(secret or ()),
             ssh=tuple(ssh or ()),
             platform=platform,
+            arch=arch,
+            os=os_,
+            variant=variant,
             timestamp=timestamp,
             quiet=quiet,
             logfile=logfile,
@@ -443,6 +464,11 @@ def register(app: typer.Typer, image_app: typer.Typer, buildx_app: typer.Typer) 
         if output is not None:
             parse_output(output)  # a bad value is refused before anything runs
         report = state_of(ctx).engine().images.build(options)
+        if logfile is not None:
+            # the id goes where the steps went, as podman writes it: stdout stays empty
+            with open(logfile, "a", encoding="utf-8") as log:
+                log.write(report.id + "\n")
+            return
         # -o - puts the tar on stdout: the id goes with the steps, to stderr
         to_stdout = output is not None and parse_output(output).to_stdout
         print(report.id, file=sys.stderr if to_stdout else sys.stdout)

@@ -130,8 +130,11 @@ def _refused_number(text: str) -> bool:
 def _parsed(context: Any, own: Sequence[str]) -> tuple[dict[str, Any], list[str]] | None:
     """The raw values click's parser takes from the command's own words (before any
     conversion) and the words left over; None when they do not parse."""
+    # a command that rewrites its words before click parses them (build's bare --pull)
+    rewrite = getattr(context.command, "rewrite_args", None)
+    words = list(own) if rewrite is None else rewrite(list(own))
     try:
-        opts, left, _order = context.command.make_parser(context).parse_args(list(own))
+        opts, left, _order = context.command.make_parser(context).parse_args(words)
     except ClickException:
         return None
     return dict(opts), list(left)

@@ -36,7 +36,7 @@ from hutch.engine.environment import assign
 from hutch.engine.resolve import find_image
 from hutch.linux import procfs
 from hutch.oci.image import ImageConfig
-from hutch.oci.platform import host_platform
+from hutch.oci.platform import Platform, host_platform, normalize, parse_platform
 from hutch.store.images import ImageRecord
 from hutch.store.layers import LayerInfo, LayerStore, remove_tree
 from hutch.util import testpoint
@@ -280,6 +280,7 @@ class BuildService:
                 ignore=ignore,
                 build_args=build_args,
                 names=names,
+                commit_name=options.tags[0] if options.tags else "",
                 target=options.target,
                 # --squash-all with layers (asked for) keeps the steps' cache
                 use_cache=not options.no_cache and options.layers and not options.squash,
@@ -378,17 +379,51 @@ def _validate(options: BuildOptions, settings: Settings) -> RunSettings:
         from hutch.registry.retry import parse_policy
 
         parse_policy(options.retry, options.retry_delay)  # likewise
+    if (options.network or "").lower() == "none":
+        # podman's refusal: a step without a network gets no resolv.conf
+        for flag, given in (
+            ("--dns", options.dns),
+            ("--dns-option", options.dns_options),
+            ("--dns-search", options.dns_search),
+        ):
+            if given:
+                raise InvalidArgument(f"the {flag} option cannot be used with --network=none")
     run = _run_settings(options, settings)
     if options.format is not None and options.format not in ("oci", "docker"):
         raise InvalidArgument(f"invalid --format {options.format!r}: use oci or docker")
-    if options.platform:
-        host = host_platform()
-        wanted = options.platform.lower()
-        if wanted not in (str(host), f"{host.os}/{host.architecture}"):
-            raise InvalidArgument(
-                f"--platform {options.platform}: only the host's platform ({host}) can be built"
-            )
+    _check_platform(options)
     return run
+
+
+def _check_platform(options: BuildOptions) -> None:
+    """--platform, --os, --arch and --variant name the host's platform, or are refused
+    (no emulation): the flags given are named, with the platform they make."""
+    host = host_platform()
+    given = [
+        f"{flag} {value}"
+        for flag, value in (
+            ("--platform", options.platform),
+            ("--os", options.os),
+            ("--arch", options.arch),
+            ("--variant", options.variant),
+        )
+        if value
+    ]
+    if not given:
+        return
+    wanted = parse_platform(options.platform) if options.platform else host
+    wanted = normalize(
+        Platform(
+            os=options.os or wanted.os,
+            architecture=options.arch or wanted.architecture,
+            # another architecture does not keep the variant of the one it replaces
+            variant=options.variant or (wanted.variant if options.arch is None else None),
+        )
+    )
+    if wanted not in (host, replace(host, variant=None)):
+        raise InvalidArgument(
+            f"{', '.join(given)}: only the host's platform ({host}) can be built, not {wanted}"
+        )
 
 
 def _run_settings(options: BuildOptions, settings: Settings) -> RunSettings:
@@ -470,9 +505,10 @@ def _capabilities(
         base = set(CAPABILITIES) if "ALL" in base else base
     if not added and not dropped and base == set(DEFAULT_CAPABILITIES):
         return None
-    names = base
-    names |= set(CAPABILITIES) if "ALL" in added else set(added)
-    names -= set(CAPABILITIES) if "ALL" in dropped else set(dropped)
+    given = set(CAPABILITIES) if "ALL" in added else set(added)
+    # as podman (and run, runtime/capsets.py): --cap-drop all, then the added ones
+    # only; otherwise an added one stays even when also dropped
+    names = given if "ALL" in dropped else (base - set(dropped)) | given
     return tuple(sorted(names, key=lambda n: CAPABILITIES[n]))
 
 

@@ -467,19 +467,26 @@ def _matching_name(image: ImageRecord, text: str) -> str | None:
     return next((n for n in image.names if n in wanted), None)
 
 
-def _manifest_annotations(raw: bytes | None) -> dict[str, str]:
-    """The manifest's annotations (``build --annotation``), as podman's inspect shows them."""
+def _manifest_fields(raw: bytes | None) -> tuple[dict[str, str], str]:
+    """The manifest's annotations (``build --annotation``) and its media type (a Docker
+    schema 2 one from ``build --format docker``; OCI when it names none), as podman's
+    inspect shows them."""
     try:
-        found = json.loads(raw or b"{}").get("annotations")
-    except (ValueError, AttributeError):
-        return {}
-    return {str(k): str(v) for k, v in found.items()} if isinstance(found, dict) else {}
+        doc = json.loads(raw or b"{}")
+    except ValueError:
+        return {}, OCI_MANIFEST
+    if not isinstance(doc, dict):
+        return {}, OCI_MANIFEST
+    found, media = doc.get("annotations"), doc.get("mediaType")
+    annotations = {str(k): str(v) for k, v in found.items()} if isinstance(found, dict) else {}
+    return annotations, media if isinstance(media, str) and media else OCI_MANIFEST
 
 
 def inspect_report(image: ImageRecord, ctx: EngineContext) -> ImageInspect:
     """The shape of ``podman image inspect`` that users script against."""
     config = image.config
     raw_config = json.loads(image.config_raw)
+    annotations, manifest_type = _manifest_fields(image.manifest_raw)
     # each name's repository at each manifest the image is known by (podman's)
     digests = dict.fromkeys([image.digest, *ctx.images.digests(image.id)])
     repo_digests = tuple(
@@ -510,8 +517,8 @@ def inspect_report(image: ImageRecord, ctx: EngineContext) -> ImageInspect:
         graph_driver=ImageGraphDriver("overlay", driver_data),
         root_fs=ImageRootFS("layers", tuple(config.diff_ids)),
         labels=dict(config.config.labels) or None,
-        annotations=_manifest_annotations(image.manifest_raw),
-        manifest_type=OCI_MANIFEST,
+        annotations=annotations,
+        manifest_type=manifest_type,
         user=config.config.user,
         history=tuple(raw_config.get("history", [])),
         names_history=image.names_history,

@@ -58,10 +58,11 @@ def host_hosts() -> str:
 
 
 def write_etc_files(
-    directory: Path, hostname: str | None, hosts: str | None, resolv: str
+    directory: Path, hostname: str | None, hosts: str | None, resolv: str | None
 ) -> tuple[tuple[str, str], ...]:
     """Write the files; ``hosts`` None leaves the image's /etc/hosts (``--no-hosts``),
-    ``hostname`` None its /etc/hostname (``--no-hostname``).
+    ``hostname`` None its /etc/hostname (``--no-hostname``), ``resolv`` None its
+    /etc/resolv.conf (a build step without a network).
 
     Returns (destination in the container, source on the host) pairs, in the
     order they are mounted.

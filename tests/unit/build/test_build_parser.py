@@ -360,11 +360,12 @@ def test_only_args_no_from() -> None:
 
 
 def test_instruction_before_from() -> None:
-    fails("ARG A\nRUN true\nFROM scratch\n", 2, "RUN before the first FROM")
+    fails("ARG A\nRUN true\nFROM scratch\n", 2, "no FROM statement found: RUN before the first")
+    fails("FROM scratch\nnosuch x\n", 2, 'Unknown instruction: "NOSUCH"')
 
 
 def test_unknown_instruction() -> None:
-    fails("FROM scratch\nRUNN true\n", 2, "unknown instruction: RUNN")
+    fails("FROM scratch\nRUNN true\n", 2, 'Unknown instruction: "RUNN"')
 
 
 def test_duplicate_stage_name() -> None:
@@ -382,7 +383,7 @@ def test_from_argument_count(rest: str) -> None:
 
 
 def test_error_line_counts_heredoc_and_continuation_lines() -> None:
-    fails("FROM scratch\nRUN <<EOF\na\nEOF\nRUN a \\\n b\nBOGUS\n", 7, "unknown instruction")
+    fails("FROM scratch\nRUN <<EOF\na\nEOF\nRUN a \\\n b\nBOGUS\n", 7, "Unknown instruction")
 
 
 def test_error_uses_given_filename() -> None:

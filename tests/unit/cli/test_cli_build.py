@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from hutch.api.build import BuildOptions
@@ -308,3 +310,31 @@ def test_layers_with_the_squash_flags_as_podman(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     assert _options(["build", *flags, "ctx"], monkeypatch, capsys)[0].layers is layers
+
+
+def test_bare_pull_then_a_word_is_two_arguments(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # podman: `--pull newer ctx` is --pull=always and two arguments (it said one)
+    result = run_cli(["build", "--pull", "newer", "ctx"], FakeEngine(), monkeypatch, capsys)
+    assert result.code == 125
+    assert "Error: accepts at most 1 arg(s), received 2" in result.err
+
+
+def test_arch_os_variant(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["build", "--arch", "arm64", "--os", "linux", "--variant", "v8", "ctx"]
+    options, _ = _options(argv, monkeypatch, capsys)
+    assert (options.arch, options.os, options.variant) == ("arm64", "linux", "v8")
+
+
+def test_logfile_takes_the_id_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    log = tmp_path / "log"
+    log.write_text("STEP 1/1: FROM base\n")
+    options, out = _options(["build", "--logfile", str(log), "ctx"], monkeypatch, capsys)
+    assert options.logfile == str(log)
+    assert out == ""  # podman: the id goes to the log, stdout stays empty
+    assert log.read_text() == "STEP 1/1: FROM base\n" + "b" * 64 + "\n"

@@ -92,7 +92,7 @@ def test_each_mode_reaches_the_step_spec(tmp_path: Path) -> None:
     hosts = Path(files["/etc/hosts"]).read_text()
     assert f"10.0.2.100\t{'ef' * 6}\n" in hosts
     assert "10.0.2.2\thost.containers.internal host.docker.internal\n" in hosts
-    assert hosts.endswith("10.0.2.2\tgw\n")
+    assert hosts.startswith("10.0.2.2\tgw\n")  # --add-host first, as podman
     resolv = Path(files["/etc/resolv.conf"]).read_text()
     assert resolv.startswith("nameserver 10.0.2.3\n") and resolv.count("nameserver") == 1
     joined = _spec(tmp_path, "ns:/proc/1/ns/net")
@@ -102,6 +102,9 @@ def test_each_mode_reaches_the_step_spec(tmp_path: Path) -> None:
     assert "net" not in host.namespaces and host.network.mode == "none"
     none = _spec(tmp_path, "none")
     assert "net" in none.namespaces and none.network.mode == "none"
+    # the image's own resolv.conf, as buildah; a hosts file for the --add-host name
+    assert "/etc/resolv.conf" not in dict(none.etc_files)
+    assert Path(dict(none.etc_files)["/etc/hosts"]).read_text().startswith("10.0.2.2\tgw\n")
     assert step_network_spec("none", NetworkSpec(mode="private")).mode == "none"
 
 

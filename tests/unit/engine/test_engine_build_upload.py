@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -51,9 +52,11 @@ def test_add_host_lines_reach_runs_etc_hosts(tmp_path: Path) -> None:
     host = RunSettings(network="host")
     hosts = _hosts(("db:10.0.0.5", "gw:host-gateway", "v6:[::1]"), host)
     assert hosts == (("db", "10.0.0.5"), ("gw", "127.0.0.1"), ("v6", "::1"))
-    files = dict(write_etc_files(tmp_path, "step", "none", hosts))
+    files = dict(write_etc_files(tmp_path, "step", "ns:/run/netns/x", hosts))
     text = Path(files["/etc/hosts"]).read_text()
-    assert text.endswith("127.0.1.1\tstep\n10.0.0.5\tdb\n127.0.0.1\tgw\n::1\tv6\n")
+    # podman's order: the --add-host names first
+    assert text.startswith("10.0.0.5\tdb\n127.0.0.1\tgw\n::1\tv6\n127.0.0.1\tlocalhost")
+    assert text.endswith("127.0.1.1\tstep\n")
     with pytest.raises(InvalidArgument, match="invalid --add-host 'db'"):
         _hosts(("db",), host)
     # on the private network the host is its gateway, where the helper's options put it
@@ -109,6 +112,11 @@ def test_run_settings_from_the_flags(tmp_path: Path) -> None:
     assert (
         _run_settings(BuildOptions(context=".", cap_drop=("all",)), Settings()).capabilities == ()
     )
+    # podman: --cap-drop all keeps the added ones (the drop was applied last before)
+    only = BuildOptions(context=".", cap_drop=("all",), cap_add=("net_raw",))
+    assert _run_settings(only, Settings()).capabilities == ("CAP_NET_RAW",)
+    both = BuildOptions(context=".", cap_drop=("chown",), cap_add=("chown",))
+    assert "CAP_CHOWN" in (_run_settings(both, Settings()).capabilities or ())
 
 
 def test_run_settings_take_containers_conf_defaults_under_the_flags() -> None:
@@ -151,7 +159,11 @@ def test_run_settings_take_containers_conf_defaults_under_the_flags() -> None:
      ({"volumes": ("/nonexistent-h15:/x",)}, "no such file or directory"),
      ({"volumes": ("/tmp",)}, "invalid --volume '/tmp': expected SRC:DST"),
      ({"volumes": ("/tmp:/x:exec",)}, "unknown option 'exec'"),
-     ({"cap_add": ("CAP_NOPE",)}, "CAP_NOPE")],
+     ({"cap_add": ("CAP_NOPE",)}, "CAP_NOPE"),
+     ({"network": "none", "dns": ("1.1.1.1",)},
+      "the --dns option cannot be used with --network=none"),
+     ({"network": "none", "dns_search": ("a.test",)},
+      "the --dns-search option cannot be used with --network=none")],
 )  # fmt: skip
 def test_bad_run_settings_are_refused(options: dict[str, object], message: str) -> None:
     from hutch.api.build import BuildOptions
@@ -159,6 +171,31 @@ def test_bad_run_settings_are_refused(options: dict[str, object], message: str) 
 
     with pytest.raises(InvalidArgument, match=re.escape(message)):
         _validate(BuildOptions(context=".", **options), Settings())  # type: ignore[arg-type]
+
+
+def test_platform_flags_name_the_host_or_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """--os, --arch and --variant override --platform's parts (podman's flags); only
+    the host's platform passes, a refusal names the flags given."""
+    from hutch.api.build import BuildOptions
+    from hutch.engine import build as engine_build
+    from hutch.oci.platform import host_platform
+
+    monkeypatch.setattr(engine_build, "host_platform", lambda: host_platform("x86_64", "linux"))
+    for ok in (
+        {"arch": "amd64"},
+        {"os": "linux", "arch": "x86_64"},
+        {"platform": "linux/arm64", "arch": "amd64"},
+        {"platform": "linux/amd64"},
+    ):
+        engine_build._check_platform(BuildOptions(context=".", **ok))  # type: ignore[arg-type]
+    for bad, words in (
+        ({"arch": "arm64"}, "--arch arm64: only the host's platform (linux/amd64) can be built"),
+        ({"os": "windows"}, "--os windows: only the host's platform"),
+        ({"variant": "v8"}, "--variant v8: only the host's platform"),
+        ({"platform": "linux/amd64", "arch": "s390x"}, "--platform linux/amd64, --arch s390x:"),
+    ):
+        with pytest.raises(InvalidArgument, match=re.escape(words)):
+            engine_build._check_platform(BuildOptions(context=".", **bad))  # type: ignore[arg-type]
 
 
 def test_run_settings_reach_the_step_spec(tmp_path: Path) -> None:
@@ -179,13 +216,21 @@ def test_run_settings_reach_the_step_spec(tmp_path: Path) -> None:
         env=(),
         cwd="/",
         user="",
-        network="none",
+        network="host",
         rootfs=Rootfs("bind", str(tmp_path / "root")),
         mounts=(),
         workdir=tmp_path,
         settings=settings,
     )
     spec = build_spec(request, ("CAP_CHOWN", "CAP_KILL"))
+    # without a network the image's own /etc/hosts and resolv.conf stay (buildah's)
+    alone = dict(build_spec(replace(request, network="none"), ()).etc_files)
+    assert "/etc/hosts" not in alone and "/etc/resolv.conf" not in alone
+    named = dict(
+        build_spec(replace(request, network="none", hosts=(("db", "10.0.0.5"),)), ()).etc_files
+    )
+    assert Path(named["/etc/hosts"]).read_text().startswith("10.0.0.5\tdb\n")
+    assert "/etc/resolv.conf" not in named
     assert spec.process.capabilities == ("CAP_KILL", "CAP_NET_ADMIN")
     files = dict(spec.etc_files)
     assert "/etc/hostname" not in files

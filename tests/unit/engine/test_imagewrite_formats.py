@@ -149,3 +149,18 @@ def test_push_compression_format_recompresses_and_force_false_keeps(tmp_path: Pa
     with pytest.raises(InvalidArgument, match="cannot name plain layers"):
         check_compression(LayerCompression("none"), docker)
     assert check_compression(LayerCompression(level=9), docker) == "gzip"
+
+
+def test_inspect_shows_the_manifests_own_type() -> None:
+    """podman's ManifestType: a --format docker build's is Docker schema 2 (hutch's
+    inspect said OCI for every image)."""
+    from hutch.engine.images import OCI_MANIFEST, _manifest_fields
+
+    docker = docker_manifest(b"{}", _layers(), {"k": "v"})
+    assert _manifest_fields(docker) == (
+        {"k": "v"},
+        "application/vnd.docker.distribution.manifest.v2+json",
+    )
+    assert _manifest_fields(oci_manifest(b"{}", _layers()))[1] == OCI_MANIFEST
+    assert _manifest_fields(b"not json") == ({}, OCI_MANIFEST)
+    assert _manifest_fields(None) == ({}, OCI_MANIFEST)
