@@ -109,8 +109,9 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
     ) -> None:
         """Show the history of an image, newest layer first."""
         lines = state_of(ctx).engine().images.history(image)
-        if fmt == "json":
-            render.print_json([json_of(line) for line in lines])
+        if render.is_json(fmt):
+            # podman's json.Encoder: one line, no indentation ("[]" for none)
+            render.print_json([json_of(line) for line in lines], indent=None)
             return
         rows = rows_of(lines, no_trunc, human)
         if quiet:

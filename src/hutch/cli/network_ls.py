@@ -36,7 +36,8 @@ def register(network_app: typer.Typer) -> None:
             state_of(ctx).engine().networks.ls(tuple(filters or ())), key=lambda n: n.name
         )
         if render.is_json(fmt):
-            render.print_json([json_of(n) for n in found])
+            # podman's types.Network, two spaces: no "containers" (inspect's alone)
+            render.print_json([json_of(n, members=False) for n in found], indent=2)
             return
         if quiet:
             print("".join(f"{n.name}\n" for n in found), end="")

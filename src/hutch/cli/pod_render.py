@@ -58,7 +58,7 @@ def json_of(p: PodSummary) -> dict[str, Any]:
         "Namespace": "",
         "Networks": list(p.networks),
         "Status": p.status,
-        "Labels": dict(p.labels) or None,
+        "Labels": dict(p.labels),  # podman's pod has a map, {} when empty
     }
 
 

@@ -122,9 +122,13 @@ def is_json(fmt: str | None) -> bool:
     return words in (["json"], ["json", "."])
 
 
-def print_json(data: Any, indent: int = 4) -> None:
-    """``--format json``: Go's json.MarshalIndent (podman: four spaces; info two)."""
-    sys.stdout.write(gotemplate.gojson.dumps(_plain_data(data), indent=indent) + "\n")
+def print_json(data: Any, indent: int | None = 4, *, escape_html: bool = True) -> None:
+    """``--format json`` as podman writes it, which differs by verb: json.MarshalIndent
+    with four spaces (images, secret inspect) or two (ps, volume ls, network ls, pod ps,
+    info); inspect's json.Encoder with five and ``<``, ``>``, ``&`` as they are
+    (``escape_html=False``); history's Encoder on one line (``indent=None``)."""
+    text = gotemplate.gojson.dumps(_plain_data(data), indent=indent, escape_html=escape_html)
+    sys.stdout.write(text + "\n")
 
 
 def render_one(template: str, data: Any, *, name: str) -> str:
