@@ -29,6 +29,7 @@ MAP_FIELDS = frozenset(
         "Data",
         "DriverOpts",
         "ExposedPorts",
+        "IPAMConfig",
         "IPAMOptions",
         "Labels",
         "Networks",
@@ -39,6 +40,19 @@ MAP_FIELDS = frozenset(
         "Sysctls",
         "Tmpfs",
         "Volumes",
+    }
+)
+# Report fields that are Go slices podman leaves nil (JSON null): a template prints
+# and ranges over an empty list, as Go's does, where hutch's report holds None
+# ({{json .HostConfig.Links}} still null).
+NIL_SLICE_FIELDS = frozenset(
+    {
+        "BlkioDeviceReadBps",
+        "BlkioDeviceReadIOps",
+        "BlkioDeviceWriteBps",
+        "BlkioDeviceWriteIOps",
+        "BlkioWeightDevice",
+        "Links",
     }
 )
 # Go's type names of the structs scripts most often reach into, for error messages.
@@ -206,6 +220,8 @@ def _field(key: str, value: Any, json: bool, parent: str = "struct") -> Any:
         return _go_time(value)
     if value is None and key in MAP_FIELDS and not json:
         return {}
+    if value is None and key in NIL_SLICE_FIELDS and not json:
+        return gotemplate.NilSlice()
     if isinstance(value, Mapping):
         if key in MAP_FIELDS:
             return {k: _element(v, json) for k, v in value.items()}
