@@ -253,3 +253,19 @@ def test_volume_mount_counts_as_podmans(hutch: Hutch, podman: Run) -> None:
     assert both(hutch, podman, *fmt) == (0, "plain 0\ntmp 0\n", "")
     for tool in (hutch, podman):
         tool("volume", "rm", "plain", "tmp")
+
+
+def test_network_by_id_as_podman(hutch: Hutch, base_image: str, podman: Run) -> None:
+    """network= takes a network's id (or a prefix of it) as well as its name."""
+    for tool in (hutch, podman):
+        assert tool("network", "create", "byid").returncode == 0
+        tool("create", "--name", "onnet", "--network", "byid", base_image, "true")
+        tool("create", "--name", "offnet", base_image, "true")
+        net_id = tool("network", "inspect", "--format", "{{.ID}}", "byid").stdout.strip()
+        for value in (net_id, net_id[:12], "byid"):
+            shown = tool("ps", "-a", "--filter", f"network={value}", *NAMES)
+            assert (shown.returncode, shown.stdout) == (0, "onnet\n"), (tool, value)
+    assert both(hutch, podman, "ps", "-a", "--filter", "network=nosuch", *NAMES) == (0, "", "")
+    for tool in (hutch, podman):
+        tool("rm", "onnet", "offnet")
+        tool("network", "rm", "byid")

@@ -55,12 +55,13 @@ class Lookups:
     """What some filters name, found by the engine: a container's creation time
     (``before``/``since``; NoSuchObject in podman's words when there is none), the ids
     of an image and of the images built on it (``ancestor``; empty when the text names
-    no local image) and a container's id (``network=container:NAME``; None when there
-    is none)."""
+    no local image), a container's id (``network=container:NAME``; None when there
+    is none) and a network's name (``network=NAME|ID``; None when there is none)."""
 
     created_of: Callable[[str], float]
     image_ids_of: Callable[[str], tuple[str, ...]]
     container_id_of: Callable[[str], str | None] = lambda _name: None
+    network_name_of: Callable[[str], str | None] = lambda text: text
 
 
 def _no_lookups() -> Lookups:
@@ -81,6 +82,8 @@ class Filters:
     start_on_boot: bool | None = None
     # the ids of the containers ``network=container:NAME`` names (a missing one: none)
     network_of: tuple[str, ...] = ()
+    # the names of the networks ``network=NAME|ID`` names (a missing one: none)
+    network_names: tuple[str, ...] = ()
 
     @property
     def needs_networks(self) -> bool:
@@ -105,7 +108,7 @@ class Filters:
             return False
         if "ancestor" in self.by_key and not _ancestor(c, self.ancestors):
             return False
-        if "network" in self.by_key and not _network(c, self.by_key["network"], self.network_of):
+        if "network" in self.by_key and not _network(c, self.network_names, self.network_of):
             return False
         if self.start_on_boot is not None and _starts_on_boot(c) != self.start_on_boot:
             return False
@@ -148,14 +151,15 @@ def _ancestor(c: ContainerSummary, wanted: tuple[str, ...]) -> bool:
     return any(value in digest for value in wanted)
 
 
-def _network(c: ContainerSummary, values: tuple[str, ...], shared: tuple[str, ...]) -> bool:
-    """podman's ``network=NAME``, and Docker's ``network=container:NAME``, which matches
-    the containers that joined NAME's network namespace (--network container:NAME)
-    and, as podman's, no network by name."""
+def _network(c: ContainerSummary, names: tuple[str, ...], shared: tuple[str, ...]) -> bool:
+    """podman's ``network=NAME|ID`` (``names``: the networks' names), and Docker's
+    ``network=container:NAME``, which matches the containers that joined NAME's
+    network namespace (--network container:NAME) and, as podman's, no network by
+    name."""
     mode, colon, target = c.network_mode.partition(":")
     if mode == "container" and colon:
         return target in shared
-    return any(v in c.networks for v in values if not v.startswith("container:"))
+    return any(name in c.networks for name in names)
 
 
 def _command(c: ContainerSummary, value: str) -> bool:
@@ -263,6 +267,11 @@ def parse_filters(
         if v.startswith("container:")
         and (found_id := found.container_id_of(v.partition(":")[2])) is not None
     )
+    network_names = tuple(
+        name
+        for v in by_key.get("network", [])
+        if not v.startswith("container:") and (name := found.network_name_of(v)) is not None
+    )
     boot = by_key.get("should-start-on-boot", [])
     start_on_boot = _BOOLS[boot[-1]] if boot else None  # the last one counts, as podman's
     return Filters(
@@ -273,6 +282,7 @@ def parse_filters(
         ancestors=ancestors,
         start_on_boot=start_on_boot,
         network_of=network_of,
+        network_names=network_names,
     )
 
 

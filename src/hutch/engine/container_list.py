@@ -195,7 +195,15 @@ def lookups(ctx: EngineContext) -> Lookups:
         except HutchError:  # podman's filter matches nothing then, and says nothing
             return None
 
-    return Lookups(created_of, image_ids_of, container_id_of)
+    def network_name_of(text: str) -> str | None:
+        from hutch.engine import networks  # network code only for network=
+
+        try:
+            return networks.find(ctx, text).name if text else None
+        except HutchError:  # podman passes over it; no container joined it by that name
+            return text  # (unless the network went since: then the text names it still)
+
+    return Lookups(created_of, image_ids_of, container_id_of, network_name_of)
 
 
 def descendants(diff_ids: tuple[str, ...], images: Sequence[ImageRecord]) -> list[str]:

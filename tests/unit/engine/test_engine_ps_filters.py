@@ -208,3 +208,24 @@ def test_network_container_names_the_containers_sharing_its_namespace() -> None:
     # a container in another's namespace is on no network by name (podman's rule)
     assert listed("network=net1") == ["n3"]
     assert listed("network=net1", "network=container:c2") == ["n2", "n3", "n4"]
+
+
+def test_network_by_name_or_id_as_podman_resolves_it() -> None:
+    """podman looks each value up as a network (name or id prefix) and passes over
+    one it cannot find."""
+    ids = {"net1": "net1", "ab12": "net1", "net2": "net2"}
+    lookups = Lookups(_created_of, _image_ids_of, SHARED.get, ids.get)
+    joined = [
+        _c("n1", 1.0, networks=("net1",)),
+        _c("n2", 2.0, networks=("net2", "net1")),
+        _c("n3", 3.0),
+    ]
+
+    def listed(*filters: str) -> list[str]:
+        parsed = parse_filters(filters, lookups, now=1000.0)
+        return [c.name for c in joined if parsed.match(c)]
+
+    assert listed("network=ab12") == ["n1", "n2"]  # an id prefix names net1
+    assert listed("network=net2") == ["n2"]
+    assert listed("network=nosuch") == []
+    assert listed("network=nosuch", "network=net2") == ["n2"]
