@@ -1561,7 +1561,7 @@ complete -c hutch -n "__hutch_at 'network ls'" -l no-trunc -d 'Do not truncate n
 complete -c hutch -n "__hutch_at 'network ls'" -l help -d 'Show the help and exit'
 
 # hutch network inspect
-complete -c hutch -n "__hutch_at 'network inspect'" -l format -s f -x -a 'json' -d 'A Go template, e.g. \'{{.name}}\''
+complete -c hutch -n "__hutch_at 'network inspect'" -l format -s f -x -a 'json' -d 'A Go template, e.g. \'{{.Name}}\''
 complete -c hutch -n "__hutch_at 'network inspect'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'network inspect' 1+" -f -a '(__hutch_network_names)'
 

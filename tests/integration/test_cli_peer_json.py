@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 import pytest
 from harness import Hutch
-from peer_podman import Run, fixture_podman  # noqa: F401 - the peer's fixture
+from peer_podman import Run, both, fixture_podman  # noqa: F401 - the peer's fixture
 
 # a JSON string, and whether a colon follows it (a key), or a number outside strings
 _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"(\s*:)?|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?')
@@ -146,3 +146,17 @@ def test_an_empty_listing_as_podmans(hutch: Hutch, podman: Run, objects: None) -
         ours = hutch(*verb, "--format", "json", check=False)
         theirs = podman(*verb, "--format", "json")
         assert (ours.returncode, ours.stdout) == (theirs.returncode, theirs.stdout), verb
+
+
+def test_network_inspect_templates_reach_podmans_go_fields(
+    hutch: Hutch, podman: Run, objects: None
+) -> None:
+    """{{.Name}}, {{.ID}}, ... (types.Network's fields), not the JSON's keys."""
+    fmt = (
+        "{{.Name}} {{len .ID}} {{.Driver}} {{.DNSEnabled}} {{.Internal}} {{.IPv6Enabled}} "
+        "{{.IPAMOptions}} {{.Labels}} {{.Options}} {{range .Subnets}}{{.Gateway}}{{end}}"
+    )
+    got = both(hutch, podman, "network", "inspect", "--format", fmt, "jnet")
+    assert got == (0, "jnet 64 bridge true false false map[driver:host-local] map[] map[] "
+                   "10.89.0.1\n", "")  # fmt: skip
+    assert hutch("network", "inspect", "--format", "{{.NetworkInterface}}", "jnet").stdout

@@ -47,6 +47,52 @@ def json_of(net: NetworkSummary, *, members: bool = True) -> dict[str, Any]:
     return out
 
 
+# types.Network's Go fields and their JSON tags, in its order, then the inspect
+# report's Containers (current podman's NetworkInspectReport)
+_GO_FIELDS = (
+    ("Name", "name"),
+    ("ID", "id"),
+    ("Driver", "driver"),
+    ("NetworkInterface", "network_interface"),
+    ("Created", "created"),
+    ("Subnets", "subnets,omitempty"),
+    ("Routes", "routes,omitempty"),
+    ("IPv6Enabled", "ipv6_enabled"),
+    ("Internal", "internal"),
+    ("DNSEnabled", "dns_enabled"),
+    ("NetworkDNSServers", "network_dns_servers,omitempty"),
+    ("Labels", "labels,omitempty"),
+    ("Options", "options,omitempty"),
+    ("IPAMOptions", "ipam_options,omitempty"),
+    ("Containers", "containers"),
+)
+
+
+def inspect_struct(net: NetworkSummary) -> Struct:
+    """What a ``network inspect --format`` template sees: podman's Go fields
+    (``{{.Name}}``, ``{{.ID}}`` in full, ``{{.NetworkInterface}}``, ...), not the
+    JSON's lower-case keys, which ``{{json .}}`` still writes."""
+    json = json_of(net)
+    values = {
+        "Name": net.name,
+        "ID": net.id,
+        "Driver": net.driver,
+        "NetworkInterface": net.bridge,
+        "Created": json["created"],
+        "Subnets": [subnet_struct(s) for s in net.subnets],
+        "Routes": json.get("routes", []),
+        "IPv6Enabled": net.ipv6,
+        "Internal": net.internal,
+        "DNSEnabled": net.dns,
+        "NetworkDNSServers": list(net.dns_servers),
+        "Labels": dict(net.labels),
+        "Options": dict(net.options),
+        "IPAMOptions": json["ipam_options"],
+        "Containers": json["containers"],
+    }
+    return Struct("types.Network", values, dict(_GO_FIELDS))
+
+
 def _subnet_json(s: NetworkSubnet) -> dict[str, Any]:
     lease = {"lease_range": {"start_ip": s.ip_range}} if s.ip_range else {}
     return {"subnet": s.subnet, "gateway": s.gateway} | lease
