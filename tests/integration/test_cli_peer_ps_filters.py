@@ -1,4 +1,5 @@
-"""Differential: ``ps --filter`` (the keys podman 4.3.1 shares with current podman),
+"""Differential: ``ps --filter`` (the keys podman 4.3.1 shares with current podman,
+``network=container:NAME`` among them),
 ``network rm`` of the default network and of a missing one, and ``volume inspect``'s
 keys and ``MountCount``, through hutch and Debian's podman 4.3.1 on the same rootfs
 (issue 15). ``command``, ``label!``, ``should-start-on-boot`` and ``health`` on a
@@ -9,6 +10,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from harness import Hutch
@@ -186,3 +188,84 @@ def test_volume_inspect_keys_and_mount_count(hutch: Hutch, base_image: str, podm
     assert both(hutch, podman, "volume", "inspect", *fmt, "plain", "tmp") == (0, "0\n0\n", "")
     for tool in (hutch, podman):
         tool("volume", "rm", "plain", "tmp")
+
+
+def test_network_container_as_podman(hutch: Hutch, base_image: str, podman: Run) -> None:
+    """Docker's network=container:NAME: the containers in NAME's network namespace."""
+    for tool in (hutch, podman):
+        tool("create", "--name", "owner", base_image, "true")
+        tool("create", "--name", "guest", "--network", "container:owner", base_image, "true")
+        tool("create", "--name", "alone", base_image, "true")
+    owner_id = hutch("inspect", "--format", "{{.Id}}", "owner").stdout.strip()
+    for value, names in (
+        ("container:owner", "guest"),
+        ("container:nosuch", ""),  # no error, as podman's
+        ("podman", ""),  # none of them joined the podman network
+    ):
+        got = both(hutch, podman, "ps", "-a", "--filter", f"network={value}", *NAMES)
+        assert got == (0, names + "\n" if names else "", "")
+    # hutch's own id of the owner names it as well as its name
+    shown = hutch("ps", "-a", "--filter", f"network=container:{owner_id[:12]}", *NAMES)
+    assert shown.stdout == "guest\n"
+    for tool in (hutch, podman):
+        tool("rm", "guest", "owner", "alone")
+
+
+def test_ancestor_takes_the_images_built_on_it(
+    hutch: Hutch, base_image: str, tmp_path: Path
+) -> None:
+    """podman-ps(1)'s "image or descendant" (Docker's rule): the image named and those
+    built on it; podman's code (4.3.1's, current) matches the named one only."""
+    context = tmp_path / "ctx"
+    context.mkdir()
+    (context / "Containerfile").write_text(f"FROM {base_image}\nRUN echo hi > /f\n")
+    hutch("build", "-q", "-t", "derived", str(context), timeout=120)
+    hutch("create", "--name", "onbase", base_image, "true")
+    hutch("create", "--name", "onderived", "derived", "true")
+
+    def names(value: str) -> list[str]:
+        return hutch("ps", "-a", "--filter", f"ancestor={value}", *NAMES).stdout.split()
+
+    assert names(base_image) == ["onbase", "onderived"]
+    assert names("derived") == ["onderived"]  # not what it was built on
+    derived_id = hutch("image", "inspect", "--format", "{{.Id}}", "derived").stdout.strip()
+    assert names(derived_id[:12]) == ["onderived"]
+    hutch("rm", "onbase", "onderived")
+    hutch("rmi", "derived")
+
+
+def test_volume_mount_counts_as_podmans(hutch: Hutch, podman: Run) -> None:
+    """volume mount in unshare holds a mount of a tmpfs volume until unmount (4.3.1's
+    count, kept between commands); a plain volume's count stays 0."""
+    store = podman("info", "--format", "{{.Store.GraphRoot}} {{.Store.RunRoot}}").stdout.split()
+    inner = f"podman --root {store[0]} --runroot {store[1]}"
+    for tool in (hutch, podman):
+        tool("volume", "create", "plain")
+        tool("volume", "create", "-o", "type=tmpfs", "-o", "device=tmpfs", "tmp")
+    mount_twice = "$0 volume mount plain && $0 volume mount tmp && $0 volume mount tmp"
+    hutch("unshare", "sh", "-c", mount_twice, str(hutch.binary))
+    assert podman("unshare", "sh", "-c", mount_twice.replace("$0", inner)).returncode == 0
+    fmt = ("volume", "inspect", "--format", "{{.Name}} {{.MountCount}}", "plain", "tmp")
+    assert both(hutch, podman, *fmt) == (0, "plain 0\ntmp 2\n", "")
+    for _ in range(3):  # one more unmount than mounts: no error, the count stays 0
+        assert both(hutch, podman, "volume", "unmount", "tmp") == (0, "tmp\n", "")
+    assert both(hutch, podman, "volume", "unmount", "plain") == (0, "plain\n", "")
+    assert both(hutch, podman, *fmt) == (0, "plain 0\ntmp 0\n", "")
+    for tool in (hutch, podman):
+        tool("volume", "rm", "plain", "tmp")
+
+
+def test_network_by_id_as_podman(hutch: Hutch, base_image: str, podman: Run) -> None:
+    """network= takes a network's id (or a prefix of it) as well as its name."""
+    for tool in (hutch, podman):
+        assert tool("network", "create", "byid").returncode == 0
+        tool("create", "--name", "onnet", "--network", "byid", base_image, "true")
+        tool("create", "--name", "offnet", base_image, "true")
+        net_id = tool("network", "inspect", "--format", "{{.ID}}", "byid").stdout.strip()
+        for value in (net_id, net_id[:12], "byid"):
+            shown = tool("ps", "-a", "--filter", f"network={value}", *NAMES)
+            assert (shown.returncode, shown.stdout) == (0, "onnet\n"), (tool, value)
+    assert both(hutch, podman, "ps", "-a", "--filter", "network=nosuch", *NAMES) == (0, "", "")
+    for tool in (hutch, podman):
+        tool("rm", "onnet", "offnet")
+        tool("network", "rm", "byid")

@@ -56,3 +56,6 @@ class ContainerSummary:
     restarting: bool = False
     # its last run ended with ``hutch stop`` (ps --filter should-start-on-boot)
     stopped_by_user: bool = False
+    # its --network as given ("container:NAME"; the listing resolves NAME to the id
+    # for ps --filter network=container:OTHER)
+    network_mode: str = ""

@@ -429,11 +429,23 @@ class InspectLimits:
     cpu_percent: int = field(metadata=key("CpuPercent"))
     pids_limit: int = field(metadata=key("PidsLimit"))
     blkio_weight: int = field(metadata=key("BlkioWeight"))
-    blkio_weight_device: tuple[InspectDeviceWeight, ...] = field(metadata=key("BlkioWeightDevice"))
-    device_read_bps: tuple[InspectDeviceRate, ...] = field(metadata=key("BlkioDeviceReadBps"))
-    device_write_bps: tuple[InspectDeviceRate, ...] = field(metadata=key("BlkioDeviceWriteBps"))
-    device_read_iops: tuple[InspectDeviceRate, ...] = field(metadata=key("BlkioDeviceReadIOps"))
-    device_write_iops: tuple[InspectDeviceRate, ...] = field(metadata=key("BlkioDeviceWriteIOps"))
+    # None (podman's null) when the container sets no block I/O limit at all: podman
+    # fills the five lists only from a spec with a BlockIO section, [] then when empty
+    blkio_weight_device: tuple[InspectDeviceWeight, ...] | None = field(
+        metadata=key("BlkioWeightDevice")
+    )
+    device_read_bps: tuple[InspectDeviceRate, ...] | None = field(
+        metadata=key("BlkioDeviceReadBps")
+    )
+    device_write_bps: tuple[InspectDeviceRate, ...] | None = field(
+        metadata=key("BlkioDeviceWriteBps")
+    )
+    device_read_iops: tuple[InspectDeviceRate, ...] | None = field(
+        metadata=key("BlkioDeviceReadIOps")
+    )
+    device_write_iops: tuple[InspectDeviceRate, ...] | None = field(
+        metadata=key("BlkioDeviceWriteIOps")
+    )
 
 
 @dataclass(frozen=True)
@@ -538,6 +550,10 @@ class InspectEndpoint:
     global_ipv6_prefix_len: int = field(metadata=key("GlobalIPv6PrefixLen"))
     mac_address: str = field(metadata=key("MacAddress"))
     network_id: str = field(metadata=key("NetworkID"))
+    # unused, kept for Docker's sake, always null in podman's (a template: map[], [])
+    driver_opts: None = field(default=None, kw_only=True, metadata=key("DriverOpts"))
+    ipam_config: None = field(default=None, kw_only=True, metadata=key("IPAMConfig"))
+    links: None = field(default=None, kw_only=True, metadata=key("Links"))
     aliases: tuple[str, ...] = field(metadata=key("Aliases"))
     interface_name: str = field(metadata=key("InterfaceName"))
 

@@ -29,9 +29,9 @@ def go_time(ts: float) -> str:
 
 
 def key(name: str, omitempty: bool = False) -> dict[str, Any]:
-    """The metadata of a report field: its key in podman's JSON (left out when None or
-    the empty string and ``omitempty``, as Go's ``json:",omitempty"`` leaves out nil
-    and "")."""
+    """The metadata of a report field: its key in podman's JSON (left out when None,
+    the empty string or an empty map and ``omitempty``, as Go's ``json:",omitempty"``
+    leaves out nil, "" and an empty map)."""
     return {"json": name, "omitempty": omitempty}
 
 
@@ -54,7 +54,7 @@ def to_json(value: Any) -> Any:
             if f.metadata.get("internal"):
                 continue
             raw = getattr(value, f.name)
-            if (raw is None or raw == "") and f.metadata.get("omitempty"):
+            if (raw is None or raw == "" or raw == {}) and f.metadata.get("omitempty"):
                 continue
             item = to_json(raw)
             if f.metadata.get("inline"):

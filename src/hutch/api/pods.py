@@ -262,7 +262,7 @@ class PodInspect:
     exit_policy: str = field(metadata=key("ExitPolicy"))
     state: str = field(metadata=key("State"))
     hostname: str = field(metadata=key("Hostname"))
-    labels: dict[str, str] = field(metadata=key("Labels"))
+    labels: dict[str, str] = field(metadata=key("Labels", omitempty=True))  # as podman's
     create_cgroup: bool = field(metadata=key("CreateCgroup"))
     cgroup_parent: str = field(metadata=key("CgroupParent"))
     cgroup_path: str = field(metadata=key("CgroupPath"))

@@ -84,7 +84,7 @@ def json_of(image: "ImageSummary") -> dict[str, Any]:
     return {
         "Id": image.id,
         "ParentId": "",
-        "RepoTags": list(image.names) or None,
+        "RepoTags": None,  # podman sets it nil in this JSON: Names has the names
         "RepoDigests": _repo_digests(image),
         "Size": image.size,
         "SharedSize": 0,
@@ -124,7 +124,8 @@ def images_command(
     wanted = [*(filters or ()), *([f"reference={image}"] if image else [])]
     found = apply_filters(listed, wanted, parse_time=parse_time)
     if render.is_json(fmt):
-        render.print_json([json_of(i) for i in found])
+        # podman lists an image once per name it has (its table's rows), here too
+        render.print_json([json_of(i) for i in found for _ in range(max(1, len(i.names)))])
         return
     rows = rows_of(found, no_trunc)
     if sort is not None:  # the engine lists newest first already

@@ -36,9 +36,7 @@ def collect(
     return rows, errors
 
 
-def report(
-    rows: Sequence[Mapping[str, Any]], errors: list[str], fmt: str | None, *, indent: int = 4
-) -> None:
+def report(rows: Sequence[Mapping[str, Any]], errors: list[str], fmt: str | None) -> None:
     """Print the rows (JSON or the template), then fail for the names not found."""
     if fmt and not render.is_json(fmt):
         try:
@@ -48,12 +46,19 @@ def report(
             out = ""
         print(out, end="")
     else:
-        render.print_json(rows, indent=indent)
+        print_inspect_json(rows)
     if errors:
         sys.stdout.flush()  # podman's JSON comes before its errors
         for extra in errors[1:]:
             sys.stderr.write(f"error inspecting object: {extra}\n")
         raise HutchError(f"inspecting object: {errors[0]}")
+
+
+def print_inspect_json(data: Any) -> None:
+    """podman's inspect JSON (every noun's but a secret's): json.Encoder indenting five
+    spaces, with ``<``, ``>`` and ``&`` unescaped (a health check's ``&&`` reads as
+    written)."""
+    render.print_json(data, indent=5, escape_html=False)
 
 
 # podman's words for a missing object of each kind (its inspect's own, not the

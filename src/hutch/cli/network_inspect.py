@@ -22,7 +22,7 @@ def register(network_app: typer.Typer) -> None:
     ) -> None:
         """Show the details of networks as JSON."""
         networks = state_of(ctx).engine().networks
-        # a template sees Go's field names ({{.Name}}), the JSON netavark's keys
+        # a template reaches podman's Go fields ({{.Name}}), the JSON has netavark's keys
         shape = inspect_struct if fmt and not render.is_json(fmt) else json_of
         rows, errors = inspecting.collect(
             names,

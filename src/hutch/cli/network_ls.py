@@ -36,9 +36,8 @@ def register(network_app: typer.Typer) -> None:
             state_of(ctx).engine().networks.ls(tuple(filters or ())), key=lambda n: n.name
         )
         if render.is_json(fmt):
-            # podman: two spaces here, and types.Network alone (no containers)
-            listed = [{k: v for k, v in json_of(n).items() if k != "containers"} for n in found]
-            render.print_json(listed, indent=2)
+            # podman's types.Network, two spaces: no "containers" (inspect's alone)
+            render.print_json([json_of(n, members=False) for n in found], indent=2)
             return
         if quiet:
             print("".join(f"{n.name}\n" for n in found), end="")

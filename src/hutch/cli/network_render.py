@@ -13,9 +13,10 @@ if TYPE_CHECKING:
 HEADERS = {"ID": "NETWORK ID", "Name": "NAME", "Driver": "DRIVER"}
 
 
-def json_of(net: NetworkSummary) -> dict[str, Any]:
-    """podman's ``network inspect`` keys (netavark's lower-case ones)."""
-    return {
+def json_of(net: NetworkSummary, *, members: bool = True) -> dict[str, Any]:
+    """podman's ``network inspect`` keys (netavark's lower-case ones); ``members``:
+    its ``containers`` too, which inspect shows and ``ls`` (types.Network) does not."""
+    out = {
         "name": net.name,
         "id": net.id,
         "driver": net.driver,
@@ -41,6 +42,9 @@ def json_of(net: NetworkSummary) -> dict[str, Any]:
             for m in net.members
         },
     }
+    if not members:
+        del out["containers"]
+    return out
 
 
 def _subnet_json(s: NetworkSubnet) -> dict[str, Any]:

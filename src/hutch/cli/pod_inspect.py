@@ -29,10 +29,10 @@ def register(pod_app: typer.Typer) -> None:
         )
         if not fmt or render.is_json(fmt):
             if len(rows) == 1 and not errors:
-                render.print_json(rows[0], indent=5)  # podman 4.3.1 prints one pod as an object
+                inspecting.print_inspect_json(rows[0])  # 4.3.1 prints one pod as an object
                 return
         else:
             from hutch.cli.pod_render import inspect_template_row
 
             rows = [inspect_template_row(r) for r in rows]
-        inspecting.report(rows, errors, fmt, indent=5)
+        inspecting.report(rows, errors, fmt)

@@ -58,15 +58,16 @@ def json_of(p: PodSummary) -> dict[str, Any]:
         "Namespace": "",
         "Networks": list(p.networks),
         "Status": p.status,
-        "Labels": dict(p.labels) or None,
+        "Labels": dict(p.labels),  # podman's pod has a map, {} when empty
     }
 
 
 # pod inspect's keys whose Go field is named otherwise, with the field's zero value:
 # a template reaches a pod's limits and mounts by podman's Go names (``{{.Mounts}}``,
 # ``{{.CPUPeriod}}``), which are there, empty, when the JSON leaves the key out
-# (podman 4.3.1's InspectPodData, in its order)
+# (podman 4.3.1's InspectPodData, in its order; Labels, omitempty, is map[] then)
 INSPECT_GO_FIELDS: tuple[tuple[str, str, Any], ...] = (
+    ("Labels", "Labels", {}),
     ("cpu_period", "CPUPeriod", 0),
     ("cpu_quota", "CPUQuota", 0),
     ("cpu_shares", "CPUShares", 0),

@@ -211,7 +211,7 @@ def ps_command(
     options = ListContainersOptions(all_, last, tuple(filters or ()), sort, size, ns, networks)
     found = state.engine().containers.ls(options)
     if render.is_json(fmt):
-        render.print_json([json_of(c) for c in found])
+        render.print_json([json_of(c) for c in found], indent=2)  # podman's two spaces
         return
     now = time.time()
     rows = [row_of(c, now, no_trunc, pod) for c in found]

@@ -29,6 +29,7 @@ MAP_FIELDS = frozenset(
         "Data",
         "DriverOpts",
         "ExposedPorts",
+        "IPAMConfig",
         "IPAMOptions",
         "Labels",
         "Networks",
@@ -39,6 +40,19 @@ MAP_FIELDS = frozenset(
         "Sysctls",
         "Tmpfs",
         "Volumes",
+    }
+)
+# Report fields that are Go slices podman leaves nil (JSON null): a template prints
+# and ranges over an empty list, as Go's does, where hutch's report holds None
+# ({{json .HostConfig.Links}} still null).
+NIL_SLICE_FIELDS = frozenset(
+    {
+        "BlkioDeviceReadBps",
+        "BlkioDeviceReadIOps",
+        "BlkioDeviceWriteBps",
+        "BlkioDeviceWriteIOps",
+        "BlkioWeightDevice",
+        "Links",
     }
 )
 # Go's type names of the structs scripts most often reach into, for error messages.
@@ -125,10 +139,13 @@ def is_json(fmt: str | None) -> bool:
     return words in (["json"], ["json", "."])
 
 
-def print_json(data: Any, indent: int | None = 4) -> None:
-    """``--format json``: Go's json.MarshalIndent (podman: four spaces; info two);
-    ``indent`` None: json.Marshal, one line."""
-    sys.stdout.write(gotemplate.gojson.dumps(_plain_data(data), indent=indent) + "\n")
+def print_json(data: Any, indent: int | None = 4, *, escape_html: bool = True) -> None:
+    """``--format json`` as podman writes it, which differs by verb: json.MarshalIndent
+    with four spaces (images, secret inspect) or two (ps, volume ls, network ls, pod ps,
+    info); inspect's json.Encoder with five and ``<``, ``>``, ``&`` as they are
+    (``escape_html=False``); history's Encoder on one line (``indent=None``)."""
+    text = gotemplate.gojson.dumps(_plain_data(data), indent=indent, escape_html=escape_html)
+    sys.stdout.write(text + "\n")
 
 
 def render_one(template: str, data: Any, *, name: str) -> str:
@@ -206,6 +223,8 @@ def _field(key: str, value: Any, json: bool, parent: str = "struct") -> Any:
         return _go_time(value)
     if value is None and key in MAP_FIELDS and not json:
         return {}
+    if value is None and key in NIL_SLICE_FIELDS and not json:
+        return gotemplate.NilSlice()
     if isinstance(value, Mapping):
         if key in MAP_FIELDS:
             return {k: _element(v, json) for k, v in value.items()}

@@ -37,9 +37,8 @@ def register(secret_app: typer.Typer) -> None:
             print("".join(f"{s.id}\n" for s in found), end="")
             return
         rows = [ls_row(s) for s in found]
-        if render.is_json(fmt):
-            render.print_json(rows)
-            return
+        # podman's secret ls has no JSON of its own: --format json is a template, as
+        # any (the word "json" for each secret); {{json .}} one object a line
         # podman's default is a table; a user's format is one only with "table"
         template = fmt if fmt is not None else f"table {DEFAULT_LS}"
         out = render.render_template(

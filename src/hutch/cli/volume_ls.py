@@ -41,7 +41,7 @@ def register(volume_app: typer.Typer) -> None:
         found = state_of(ctx).engine().volumes.ls(VolumeListOptions(tuple(filters or ())))
         rows = [json_of(v) for v in found]
         if render.is_json(fmt):
-            render.print_json(rows, indent=2)  # podman's volume ls: two spaces
+            render.print_json(rows, indent=2)  # podman's two spaces
             return
         if quiet:
             print("".join(f"{v.name}\n" for v in found), end="")

@@ -53,18 +53,22 @@ _BOOLS = {"1": True, "t": True, "T": True, "TRUE": True, "true": True, "True": T
 @dataclass(frozen=True)
 class Lookups:
     """What some filters name, found by the engine: a container's creation time
-    (``before``/``since``; NoSuchObject in podman's words when there is none) and an
-    image's id (``ancestor``; None when the text names no local image)."""
+    (``before``/``since``; NoSuchObject in podman's words when there is none), the ids
+    of an image and of the images built on it (``ancestor``; empty when the text names
+    no local image), a container's id (``network=container:NAME``; None when there
+    is none) and a network's name (``network=NAME|ID``; None when there is none)."""
 
     created_of: Callable[[str], float]
-    image_id_of: Callable[[str], str | None]
+    image_ids_of: Callable[[str], tuple[str, ...]]
+    container_id_of: Callable[[str], str | None] = lambda _name: None
+    network_name_of: Callable[[str], str | None] = lambda text: text
 
 
 def _no_lookups() -> Lookups:
     def created_of(name: str) -> float:
         raise InvalidArgument(f"{name}: no containers to compare with")
 
-    return Lookups(created_of, lambda _name: None)
+    return Lookups(created_of, lambda _name: ())
 
 
 @dataclass(frozen=True)
@@ -76,10 +80,20 @@ class Filters:
     until: float | None = None
     ancestors: tuple[str, ...] = ()  # image ids (hex), or text an image id contains
     start_on_boot: bool | None = None
+    # the ids of the containers ``network=container:NAME`` names (a missing one: none)
+    network_of: tuple[str, ...] = ()
+    # the names of the networks ``network=NAME|ID`` names (a missing one: none)
+    network_names: tuple[str, ...] = ()
 
     @property
     def needs_networks(self) -> bool:
         return "network" in self.by_key
+
+    @property
+    def shares_networks(self) -> bool:
+        """A ``network=container:NAME`` filter: the engine resolves each container's
+        ``--network container:OTHER`` to OTHER's id (ContainerSummary.network_mode)."""
+        return any(v.startswith("container:") for v in self.by_key.get("network", ()))
 
     @property
     def implies_all(self) -> bool:
@@ -93,6 +107,8 @@ class Filters:
         if self.until is not None and not c.created < self.until:
             return False
         if "ancestor" in self.by_key and not _ancestor(c, self.ancestors):
+            return False
+        if "network" in self.by_key and not _network(c, self.network_names, self.network_of):
             return False
         if self.start_on_boot is not None and _starts_on_boot(c) != self.start_on_boot:
             return False
@@ -133,6 +149,17 @@ def _id(c: ContainerSummary, value: str) -> bool:
 def _ancestor(c: ContainerSummary, wanted: tuple[str, ...]) -> bool:
     digest = c.image_id.removeprefix("sha256:")
     return any(value in digest for value in wanted)
+
+
+def _network(c: ContainerSummary, names: tuple[str, ...], shared: tuple[str, ...]) -> bool:
+    """podman's ``network=NAME|ID`` (``names``: the networks' names), and Docker's
+    ``network=container:NAME``, which matches the containers that joined NAME's
+    network namespace (--network container:NAME) and, as podman's, no network by
+    name."""
+    mode, colon, target = c.network_mode.partition(":")
+    if mode == "container" and colon:
+        return target in shared
+    return any(name in c.networks for name in names)
 
 
 def _command(c: ContainerSummary, value: str) -> bool:
@@ -191,8 +218,6 @@ _MATCHERS: dict[str, Callable[[ContainerSummary, str], bool]] = {
     # podman's pod=NAME|ID: the container's pod, by name or id prefix
     "pod": lambda c, v: bool(c.pod) and (c.pod_name == v or c.pod.startswith(v)),
     "restart-policy": lambda c, v: c.restart_policy == ("" if v == "none" else v),
-    # podman's network=NAME (the engine reads the networks when this filter is given)
-    "network": lambda c, v: v in c.networks,
     # the health check's status: starting, healthy, unhealthy ("" without a check)
     "health": lambda c, v: c.health == v,
     "command": _command,
@@ -235,7 +260,18 @@ def parse_filters(
     before = _earliest(by_key.get("before", []), found)
     since = _earliest(by_key.get("since", []), found)
     until = _until(by_key.get("until", []), now)
-    ancestors = tuple(_image_id(v, found) for v in by_key.get("ancestor", []))
+    ancestors = tuple(i for v in by_key.get("ancestor", []) for i in _image_ids(v, found))
+    network_of = tuple(
+        found_id
+        for v in by_key.get("network", [])
+        if v.startswith("container:")
+        and (found_id := found.container_id_of(v.partition(":")[2])) is not None
+    )
+    network_names = tuple(
+        name
+        for v in by_key.get("network", [])
+        if not v.startswith("container:") and (name := found.network_name_of(v)) is not None
+    )
     boot = by_key.get("should-start-on-boot", [])
     start_on_boot = _BOOLS[boot[-1]] if boot else None  # the last one counts, as podman's
     return Filters(
@@ -245,6 +281,8 @@ def parse_filters(
         until=until,
         ancestors=ancestors,
         start_on_boot=start_on_boot,
+        network_of=network_of,
+        network_names=network_names,
     )
 
 
@@ -293,11 +331,15 @@ def _until(values: list[str], now: float | None) -> float | None:
         raise InvalidArgument(str(exc)) from None
 
 
-def _image_id(value: str, lookups: Lookups) -> str:
-    """The id (hex) of the image ``value`` names; else the text itself, which matches
-    the containers whose image id contains it (podman's passthrough)."""
-    found = lookups.image_id_of(value)
-    return found.removeprefix("sha256:") if found else value.removeprefix("sha256:")
+def _image_ids(value: str, lookups: Lookups) -> tuple[str, ...]:
+    """The ids (hex) of the image ``value`` names and of its descendants (podman-ps(1):
+    "Image or descendant used to create container", as Docker's); else the text
+    itself, which matches the containers whose image id contains it (podman's
+    passthrough)."""
+    found = lookups.image_ids_of(value)
+    if found:
+        return tuple(i.removeprefix("sha256:") for i in found)
+    return (value.removeprefix("sha256:"),)
 
 
 def sort_key(name: str) -> Callable[[ContainerSummary], Any]:

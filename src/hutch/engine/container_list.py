@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shlex
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -26,6 +27,7 @@ from hutch.store.pods import PodRecord
 if TYPE_CHECKING:
     from hutch.api.containers import ContainerListing
     from hutch.runtime.spec_network import NetworkSpec
+    from hutch.store.images import ImageRecord
 
 
 def summary(container: cs.Container, pod: PodRecord | None = None) -> ContainerSummary:
@@ -53,6 +55,7 @@ def summary(container: cs.Container, pod: PodRecord | None = None) -> ContainerS
         restart_policy=config.restart_name,
         restarting=container.state.status == st.EXITED and container.state.restarting,
         stopped_by_user=container.state.stopped_by_user,
+        network_mode=config.options.network,
     )
 
 
@@ -155,6 +158,8 @@ class ContainerList:
             if want_networks:
                 net = _network_of(container)
                 item = replace(item, networks=tuple(a.network for a in net.attachments))
+            if filters.shares_networks:
+                item = replace(item, network_mode=_joined_id(self._ctx, item.network_mode))
             if not filters.match(item):
                 continue
             if options.size:
@@ -173,15 +178,53 @@ def lookups(ctx: EngineContext) -> Lookups:
             raise InvalidArgument("name or ID cannot be empty")  # podman's words
         return cs.find(ctx, name).created
 
-    def image_id_of(text: str) -> str | None:
+    def image_ids_of(text: str) -> tuple[str, ...]:
         from hutch.engine.resolve import find_image  # image code only for ancestor=
 
         try:
-            return find_image(ctx.images, text).id if text else None
+            image = find_image(ctx.images, text) if text else None
         except HutchError:  # not a local image: podman matches the text in the ids
+            return ()
+        if image is None:
+            return ()
+        return (image.id, *descendants(image.diff_ids, ctx.images.all()))
+
+    def container_id_of(name: str) -> str | None:
+        try:
+            return cs.find(ctx, name).id if name else None
+        except HutchError:  # podman's filter matches nothing then, and says nothing
             return None
 
-    return Lookups(created_of, image_id_of)
+    def network_name_of(text: str) -> str | None:
+        from hutch.engine import networks  # network code only for network=
+
+        try:
+            return networks.find(ctx, text).name if text else None
+        except HutchError:  # podman passes over it; no container joined it by that name
+            return text  # (unless the network went since: then the text names it still)
+
+    return Lookups(created_of, image_ids_of, container_id_of, network_name_of)
+
+
+def descendants(diff_ids: tuple[str, ...], images: Sequence[ImageRecord]) -> list[str]:
+    """The ids of the images built on an image with layers ``diff_ids``: those whose
+    layers start with them and add more (image tree --whatrequires's rule)."""
+    depth = len(diff_ids)
+    if not depth:
+        return []
+    return [i.id for i in images if len(i.diff_ids) > depth and i.diff_ids[:depth] == diff_ids]
+
+
+def _joined_id(ctx: EngineContext, mode: str) -> str:
+    """``container:NAME`` with NAME's id (itself when NAME is gone); other modes as they
+    are."""
+    kind, colon, target = mode.partition(":")
+    if kind != "container" or not colon:
+        return mode
+    try:
+        return f"container:{cs.find(ctx, target).id}"
+    except HutchError:
+        return mode
 
 
 NAMESPACE_KINDS = ("cgroup", "ipc", "mnt", "net", "pid", "user", "uts")

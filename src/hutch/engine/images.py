@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
 from functools import cached_property
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from hutch.api.common import PruneReport
 from hutch.api.errors import HutchError, InvalidArgument, NoSuchObject
@@ -520,6 +520,20 @@ def inspect_report(image: ImageRecord, ctx: EngineContext) -> ImageInspect:
         annotations=annotations,
         manifest_type=manifest_type,
         user=config.config.user,
-        history=tuple(raw_config.get("history", [])),
+        history=tuple(_history_entry(h) for h in raw_config.get("history", [])),
         names_history=image.names_history,
     )
+
+
+# the image spec's v1.History fields in Go's order, as podman marshals them back
+_HISTORY_KEYS = ("created", "created_by", "author", "comment", "empty_layer")
+
+
+def _history_entry(entry: Any) -> Any:
+    """One entry of the config's history with its keys in v1.History's order (every
+    field omitempty, as podman writes it), whatever order the config has them in;
+    keys it does not know stay after them."""
+    if not isinstance(entry, dict):
+        return entry
+    known = {k: entry[k] for k in _HISTORY_KEYS if entry.get(k) not in (None, "", False)}
+    return known | {k: v for k, v in entry.items() if k not in _HISTORY_KEYS}

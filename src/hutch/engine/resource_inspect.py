@@ -97,6 +97,10 @@ def host_config_limits(
     """The limit keys of ``.HostConfig`` for limits ``res`` set from ``options``."""
     period = res.cpu_period or (100000 if res.cpu_quota > 0 else 0)
     nano = res.cpu_quota * 1_000_000_000 // period if res.cpu_quota > 0 else 0
+    weights = _weights(res, options)
+    rates = {kind: _devices(res.devices, options, kind) for kind in _RATE_KINDS}
+    # podman's lists come from the spec's BlockIO section: null without one
+    has_block_io = bool(res.io_weight or weights or any(rates.values()))
     return InspectLimits(
         cgroups=cgroups,
         cgroup_manager=manager,
@@ -118,12 +122,15 @@ def host_config_limits(
         cpu_percent=0,
         pids_limit=res.pids_max,
         blkio_weight=res.io_weight,
-        blkio_weight_device=_weights(res, options),
-        device_read_bps=_devices(res.devices, options, "rbps"),
-        device_write_bps=_devices(res.devices, options, "wbps"),
-        device_read_iops=_devices(res.devices, options, "riops"),
-        device_write_iops=_devices(res.devices, options, "wiops"),
+        blkio_weight_device=weights if has_block_io else None,
+        device_read_bps=rates["rbps"] if has_block_io else None,
+        device_write_bps=rates["wbps"] if has_block_io else None,
+        device_read_iops=rates["riops"] if has_block_io else None,
+        device_write_iops=rates["wiops"] if has_block_io else None,
     )
+
+
+_RATE_KINDS = ("rbps", "wbps", "riops", "wiops")
 
 
 def inspect_limits(spec_resources: ResourceSpec | None, options: ResourceOptions) -> InspectLimits:

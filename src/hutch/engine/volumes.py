@@ -125,15 +125,24 @@ class VolumeService:
     def mount(self, name: str) -> str:
         """``volume mount``: where the volume's files are (podman: rootless only in
         ``unshare``, where the files' owners map to the user). A local volume is a
-        directory already; nothing is mounted, so unmount has nothing to undo."""
+        directory already and nothing is mounted; one podman would mount (a tmpfs,
+        a device: needs_mount) counts the mount in its MountCount until unmount, as
+        podman's does."""
         from hutch.engine.image_mount import require_session
 
         require_session(self._ctx, "volume mount")
-        return self._summary(self._get(name)).mountpoint
+        volume = self._get(name)
+        if needs_mount(volume):
+            self._ctx.volumes.hold(volume.name, +1)
+        return self._summary(volume).mountpoint
 
     def unmount(self, name: str) -> str:
-        """Outside ``unshare`` too, as podman's (its volume unmount needs none)."""
-        return self._get(name).name
+        """Outside ``unshare`` too, as podman's (its volume unmount needs none); one
+        mount fewer in MountCount, none below 0 (podman: no error then)."""
+        volume = self._get(name)
+        if needs_mount(volume):
+            self._ctx.volumes.hold(volume.name, -1)
+        return volume.name
 
     def remove(self, names: Sequence[str], options: VolumeRemoveOptions) -> list[ActionReport]:
         # the CLI's and the client's check, before anything is removed (podman's
@@ -226,11 +235,16 @@ class VolumeService:
             needs_copy_up=volume.needs_copy_up,
             needs_chown=volume.needs_chown,
             users=users,
-            mount_count=self._mounted_by(users) if needs_mount(volume) else 0,
+            mount_count=(
+                self._mounted_by(users) + self._ctx.volumes.held(volume.name)
+                if needs_mount(volume)
+                else 0
+            ),
         )
 
     def _mounted_by(self, users: tuple[str, ...]) -> int:
-        """How many of ``users`` run (or are paused): each holds a mount of the volume."""
+        """How many of ``users`` run (or are paused): each holds a mount of the volume
+        (as do the volume mounts not undone: VolumeStore.held)."""
         from hutch.engine import container_state as cs
 
         count = 0

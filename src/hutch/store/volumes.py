@@ -123,6 +123,26 @@ class VolumeStore:
         with transaction(self._conn) as c:
             c.execute(sql + " WHERE name = ?", (name,))
 
+    def held(self, name: str) -> int:
+        """How many ``volume mount``s of the volume are not undone yet (MountCount's
+        share that no container holds): a count in a file beside its _data, so that
+        no table changes for it."""
+        try:
+            return int((self.directory(name) / _HELD).read_text(encoding="ascii"))
+        except (OSError, ValueError):
+            return 0
+
+    def hold(self, name: str, change: int) -> int:
+        """Add ``change`` to held(); never below 0 (podman's unmount of a volume with
+        no mount is no error). Answers the new count."""
+        count = max(0, self.held(name) + change)
+        path = self.directory(name) / _HELD
+        if count:
+            path.write_text(str(count), encoding="ascii")
+        else:
+            path.unlink(missing_ok=True)
+        return count
+
     def delete(self, name: str) -> None:
         """Drop the record (refused by the database while a container links it)."""
         try:
@@ -130,6 +150,10 @@ class VolumeStore:
                 c.execute("DELETE FROM volumes WHERE name = ?", (name,))
         except sqlite3.IntegrityError as exc:
             raise Conflict(f"volume {name} is being used by a container") from exc
+
+
+# beside _data in a volume's directory: the count of its volume mounts (VolumeStore.held)
+_HELD = "mount-count"
 
 
 def _record(row: sqlite3.Row) -> VolumeRecord:

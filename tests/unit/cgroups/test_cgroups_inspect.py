@@ -34,12 +34,29 @@ def test_memory_and_cpu_flags_in_podman_units() -> None:
     assert got["CgroupManager"] == "cgroupfs" and got["Cgroups"] == "default"
 
 
-def test_no_limits_are_zero_and_empty_lists() -> None:
+BLKIO_LISTS = (
+    "BlkioWeightDevice",
+    "BlkioDeviceReadBps",
+    "BlkioDeviceWriteBps",
+    "BlkioDeviceReadIOps",
+    "BlkioDeviceWriteIOps",
+)
+
+
+def test_no_limits_are_zero_and_null_block_io_lists() -> None:
     got = to_json(inspect_limits(ResourceSpec(), ResourceOptions()))
     for key in ("Memory", "MemorySwap", "NanoCpus", "CpuShares", "CpuQuota", "PidsLimit"):
         assert got[key] == 0, key
-    assert got["BlkioDeviceReadBps"] == [] and got["BlkioDeviceWriteIOps"] == []
+    # podman fills them only from a spec's BlockIO section: null without one
+    assert [got[key] for key in BLKIO_LISTS] == [None] * 5
     assert got["CgroupManager"] == ""
+
+
+def test_a_block_io_limit_makes_the_other_lists_empty_not_null() -> None:
+    options = ResourceOptions(blkio_weight=300)
+    got = to_json(inspect_limits(parse_limits(options), options))
+    assert got["BlkioWeight"] == 300
+    assert [got[key] for key in BLKIO_LISTS] == [[]] * 5
 
 
 def test_swap_unlimited_and_explicit() -> None:

@@ -128,15 +128,18 @@ def test_json_keys_contract(
 ) -> None:
     result = run_cli(["images", "--format", "json"], two_images(), monkeypatch, capsys)
     data = json.loads(result.out)
-    assert [list(entry) for entry in data] == [JSON_KEYS, JSON_KEYS]
+    # the first image has two names: podman lists it once for each
+    assert [list(entry) for entry in data] == [JSON_KEYS, JSON_KEYS, JSON_KEYS]
 
 
 def test_json_values(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     engine = two_images()
     result = run_cli(["images", "--format", "json"], engine, monkeypatch, capsys)
-    first, second = json.loads(result.out)
+    first, again, second = json.loads(result.out)
+    assert first == again  # once for each of its two names, as podman's
     assert first["Id"] == ID_A
-    assert first["RepoTags"] == ["localhost/base:latest", "docker.io/library/busybox:1.36"]
+    assert first["RepoTags"] is None  # podman's JSON: nil, the names are in Names
+    assert first["Names"] == ["localhost/base:latest", "docker.io/library/busybox:1.36"]
     assert first["RepoDigests"] == [
         f"localhost/base@{DIGEST_A}",
         f"docker.io/library/busybox@{DIGEST_A}",

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from hutch.api.errors import HutchError, NoSuchObject
-from hutch.cli import inspecting
+from hutch.cli import inspecting, render
 
 STORE = {"v1": {"Name": "v1"}}
 
@@ -33,7 +33,7 @@ def test_found_ones_are_printed_then_the_first_missing_is_the_error(
 ) -> None:
     error = _run(["nosuch", "v1", "nosuch2"], None)
     out, err = capsys.readouterr()
-    assert out == '[\n    {\n        "Name": "v1"\n    }\n]\n'
+    assert out == '[\n     {\n          "Name": "v1"\n     }\n]\n'  # podman's five spaces
     assert err == "error inspecting object: no such volume nosuch2\n"
     assert error is not None and error.exit_code == 125
     assert str(error) == "inspecting object: no such volume nosuch"
@@ -64,3 +64,16 @@ def test_podmans_words_per_kind() -> None:
     assert inspecting.no_such_container("c", "x") == "no such container c"
     assert inspecting.no_such_pod("p", "x") == "no such pod p"
     assert inspecting.no_such_image("i", "i: image not known") == "i: image not known"
+
+
+def test_inspect_json_leaves_html_characters_as_they_are(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """podman's inspect turns json.Encoder's HTML escaping off (a check's ``&&``);
+    the listings' MarshalIndent keeps it."""
+    inspecting.print_inspect_json([{"Test": "a && b <c>"}])
+    assert capsys.readouterr().out == '[\n     {\n          "Test": "a && b <c>"\n     }\n]\n'
+    render.print_json([{"Test": "a && b"}], indent=2)
+    assert capsys.readouterr().out == '[\n  {\n    "Test": "a \\u0026\\u0026 b"\n  }\n]\n'
+    render.print_json([{"a": 1, "b": [2]}], indent=None)  # history's one line
+    assert capsys.readouterr().out == '[{"a":1,"b":[2]}]\n'

@@ -33,3 +33,10 @@ def test_keys_left_out_are_go_zero_values_as_podmans() -> None:
 def test_the_json_names_are_not_template_fields() -> None:
     row = inspect_template_row(ROW)
     assert "mounts" not in row and "cpu_period" not in row and row["Name"] == "p"
+
+
+def test_labels_left_out_of_the_json_are_an_empty_map_to_a_template() -> None:
+    """podman's Labels is omitempty: no key in the JSON, map[] to a template."""
+    assert _render("[{{.Labels}}] {{len .Labels}}", {"Name": "p"}) == "[map[]] 0\n"
+    labelled = {"Name": "p", "Labels": {"a": "1"}}
+    assert _render("{{.Labels.a}} {{.Labels}}", labelled) == "1 map[a:1]\n"

@@ -47,7 +47,14 @@ def _created_of(name: str) -> float:
     return CREATED[name]
 
 
-LOOKUPS = Lookups(_created_of, lambda text: IMAGE if text in ("base", "091a") else None)
+def _image_ids_of(text: str) -> tuple[str, ...]:
+    if text in ("base", "091a"):  # c3's image was built on base
+        return (IMAGE, OTHER)
+    return (OTHER,) if text == "derived" else ()
+
+
+SHARED = {"c1": "c1" * 32, "c2": "c2" * 32}
+LOOKUPS = Lookups(_created_of, _image_ids_of, SHARED.get)
 
 
 def _names(*filters: str, now: float = 1000.0) -> list[str]:
@@ -148,8 +155,10 @@ def test_until_refuses_podmans_way() -> None:
 
 
 def test_ancestor_is_the_image_a_name_resolves_to_or_part_of_an_id() -> None:
-    assert _names("ancestor=base") == ["c1", "c2", "c4"]
-    assert _names("ancestor=091a") == ["c1", "c2", "c4"]
+    # podman-ps(1): "Image or descendant": base's and the image built on it
+    assert _names("ancestor=base") == ["c1", "c2", "c3", "c4"]
+    assert _names("ancestor=091a") == ["c1", "c2", "c3", "c4"]
+    assert _names("ancestor=derived") == ["c3"]  # not what it was built on
     assert _names("ancestor=77ee77") == ["c3"]  # no image by that name: part of the id
     assert _names("ancestor=sha256:77ee") == ["c3"]
     assert _names("ancestor=bas") == []
@@ -180,3 +189,43 @@ def test_unknown_keys_and_missing_equals_signs_in_podmans_words() -> None:
     assert _refused("publish=80") == "publish is an invalid filter"
     assert _refused("expose=80") == "expose is an invalid filter"
     assert _refused("name") == 'invalid filter "name"'
+
+
+def test_network_container_names_the_containers_sharing_its_namespace() -> None:
+    def listed(*filters: str) -> list[str]:
+        parsed = parse_filters(filters, LOOKUPS, now=1000.0)
+        return [c.name for c in shared if parsed.match(c)]
+
+    shared = [
+        _c("n1", 1.0, network_mode="container:" + "c1" * 32),
+        _c("n2", 2.0, network_mode="container:" + "c2" * 32, networks=("net1",)),
+        _c("n3", 3.0, network_mode="net1", networks=("net1",)),
+        _c("n4", 4.0, network_mode="container:" + "c2" * 32),
+    ]
+    assert listed("network=container:c1") == ["n1"]
+    assert listed("network=container:c2", "network=container:c1") == ["n1", "n2", "n4"]
+    assert listed("network=container:nosuch") == []  # podman: no error, no match
+    # a container in another's namespace is on no network by name (podman's rule)
+    assert listed("network=net1") == ["n3"]
+    assert listed("network=net1", "network=container:c2") == ["n2", "n3", "n4"]
+
+
+def test_network_by_name_or_id_as_podman_resolves_it() -> None:
+    """podman looks each value up as a network (name or id prefix) and passes over
+    one it cannot find."""
+    ids = {"net1": "net1", "ab12": "net1", "net2": "net2"}
+    lookups = Lookups(_created_of, _image_ids_of, SHARED.get, ids.get)
+    joined = [
+        _c("n1", 1.0, networks=("net1",)),
+        _c("n2", 2.0, networks=("net2", "net1")),
+        _c("n3", 3.0),
+    ]
+
+    def listed(*filters: str) -> list[str]:
+        parsed = parse_filters(filters, lookups, now=1000.0)
+        return [c.name for c in joined if parsed.match(c)]
+
+    assert listed("network=ab12") == ["n1", "n2"]  # an id prefix names net1
+    assert listed("network=net2") == ["n2"]
+    assert listed("network=nosuch") == []
+    assert listed("network=nosuch", "network=net2") == ["n2"]

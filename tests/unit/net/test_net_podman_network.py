@@ -118,3 +118,21 @@ def test_a_subnet_over_another_networks_is_refused_and_a_free_one_taken(
         with pytest.raises(InvalidArgument, match=f"^subnet {named} is already used on the host"):
             service.create(NetworkCreateOptions(name="b", subnets=subnets))
     service.create(NetworkCreateOptions(name="b", subnets=("10.90.1.0/24",)))
+
+
+def test_an_inspect_template_reaches_podmans_go_fields(service: NetworkService) -> None:
+    """network inspect --format: types.Network's fields ({{.Name}}, {{.ID}} in full),
+    not the JSON's lower-case keys; {{json .}} of the struct keeps those keys."""
+    import json
+
+    from hutch.cli import render
+    from hutch.cli.network_render import inspect_struct
+    from hutch.util.gotemplate import gojson
+
+    (net,) = service.ls(())
+    fmt = "{{.Name}} {{.ID}} {{.NetworkInterface}} {{.DNSEnabled}} {{.IPAMOptions}} {{.Labels}}"
+    shown = render.render_template(fmt, [inspect_struct(net)], name="inspect")
+    assert shown == f"podman {PODMAN_ID} podman0 false map[driver:host-local] map[]\n"
+    with pytest.raises(InvalidArgument, match="can't evaluate field name"):
+        render.render_template("{{.name}}", [inspect_struct(net)], name="inspect")
+    assert list(json_of(net)) == list(json.loads(gojson.dumps(inspect_struct(net))))

@@ -204,3 +204,15 @@ def test_json_omitempty_tags() -> None:
     assert gojson.dumps(empty) == '{"c":""}'
     full = Struct("s", {"A": 0.5, "B": [1], "C": "x"}, tags)
     assert gojson.dumps(full) == '{"a":0.5,"b":[1],"c":"x"}'
+
+
+def test_a_nil_slice_is_empty_to_a_template_and_null_to_json() -> None:
+    """Go's nil slice ({{.HostConfig.Links}} of podman's inspect): prints [], has len 0,
+    ranges over nothing and is false, while json writes null (an empty slice: [])."""
+    from hutch.util.gotemplate import NilSlice, Template, gojson
+
+    data = {"Nil": NilSlice(), "Empty": []}
+    text = "{{.Nil}} {{len .Nil}} {{range .Nil}}x{{end}}{{if .Nil}}y{{end}}|"
+    text += "{{json .Nil}} {{json .Empty}}"
+    assert Template("t", text).execute(data) == "[] 0 |null []"
+    assert gojson.dumps({"a": NilSlice()}) == '{"a":null}'

@@ -79,3 +79,18 @@ def test_the_first_mount_clears_needs_chown(conn: sqlite3.Connection, paths: Pat
     store.copied_up("mine")
     after = store.get("mine")
     assert after is not None and not after.needs_chown and not after.needs_copy_up
+
+
+def test_volume_mounts_are_held_until_unmounted_never_below_none(
+    conn: sqlite3.Connection, paths: Paths
+) -> None:
+    """``volume mount``'s share of MountCount: podman's count, which unmount lowers
+    and an unmount of an unmounted volume leaves at 0."""
+    store = VolumeStore(conn, paths)
+    store.create("tmp", options=(("type", "tmpfs"),))
+    assert store.held("tmp") == 0
+    assert (store.hold("tmp", +1), store.hold("tmp", +1)) == (1, 2)
+    assert store.held("tmp") == 2
+    assert [store.hold("tmp", -1) for _ in range(3)] == [1, 0, 0]
+    assert store.held("tmp") == 0
+    assert not (store.directory("tmp") / "mount-count").exists()  # no count: no file

@@ -187,6 +187,9 @@ def container_inspect(report: ContainerInspect) -> JSON:
     limits = to_json(host.limits)
     for key in ("Cgroups", "CgroupManager"):
         limits.pop(key, None)  # podman's, not Docker's
+    for key in _BLKIO_LISTS:  # Docker's lists are [] when empty (podman's CLI: null)
+        if limits.get(key) is None:
+            limits[key] = []
     health = None
     if state.health.status:
         health = {
@@ -300,3 +303,12 @@ def container_inspect(report: ContainerInspect) -> JSON:
             "Networks": _networks(net.networks),
         },
     }
+
+
+_BLKIO_LISTS = (
+    "BlkioWeightDevice",
+    "BlkioDeviceReadBps",
+    "BlkioDeviceWriteBps",
+    "BlkioDeviceReadIOps",
+    "BlkioDeviceWriteIOps",
+)

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from hutch.util.gotemplate.funcs import Func, FuncError
     from hutch.util.gotemplate.tabwriter import align
     from hutch.util.gotemplate.template import Template
-    from hutch.util.gotemplate.values import MISSING, Addressed, GoTime, Struct
+    from hutch.util.gotemplate.values import MISSING, Addressed, GoTime, NilSlice, Struct
 
 __all__ = [
     "MISSING",
@@ -30,6 +30,7 @@ __all__ = [
     "Func",
     "FuncError",
     "GoTime",
+    "NilSlice",
     "Struct",
     "Template",
     "TemplateError",
@@ -42,6 +43,7 @@ _WHERE = {
     "MISSING": "values",
     "Addressed": "values",
     "GoTime": "values",
+    "NilSlice": "values",
     "Struct": "values",
     "Func": "funcs",
     "FuncError": "funcs",

@@ -31,6 +31,11 @@ class _Missing:
 MISSING: Any = _Missing()
 
 
+class NilSlice(list[Any]):
+    """Go's nil slice: empty to a template (prints ``[]``, ranges over nothing, has
+    len 0) but ``null`` to json, where an empty slice is ``[]``."""
+
+
 class Struct(Mapping[str, Any]):
     """A Go struct value: named fields in declaration order.
 
