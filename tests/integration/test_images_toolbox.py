@@ -42,7 +42,7 @@ def test_tag_untag_exists(hutch: Hutch, base_image: str) -> None:
     assert inspect(hutch, base_image)["NamesHistory"] == history
     hutch("untag", image_id)
     listed = hutch("images", "--history", "--format", "table {{.ID}} {{.History}}").stdout
-    assert listed.splitlines()[1] == f"{image_id[:12]} {', '.join(history)}"
+    assert listed.splitlines()[1] == f"{image_id[:12]}  {', '.join(history)}"  # aligned
     assert hutch("images", "--format", "{{.Repository}}:{{.Tag}}").stdout == "<none>:<none>\n"
     bad = hutch("tag", image_id, "UPPER", check=False)
     assert bad.returncode == 125

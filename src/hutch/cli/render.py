@@ -253,7 +253,9 @@ def normalize(template: str) -> tuple[str, bool]:
     """
     table = template == "table" or template.startswith("table ")
     if table:
-        template = template[len("table") :].lstrip(" ")
+        # c/common's table replacer: "table " goes once, then every blank is a tab,
+        # so `table {{.ID}} {{.Names}}` is two aligned columns, as podman prints it
+        template = template.removeprefix("table").removeprefix(" ").replace(" ", "\t")
     text = template.replace("\\t", "\t").replace("\\n", "\n")
     if not text.endswith("\n"):
         text += "{{println}}"

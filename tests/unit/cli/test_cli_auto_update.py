@@ -82,7 +82,7 @@ def test_a_template(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixtu
     assert out == f"web.service,systemd-web,{CID},true\ndb.service,systemd-db,{'d' * 64},false\n"
     table = run_cli(["auto-update", "--format", "table {{.Unit}} {{.Updated}}"], fake,
                     monkeypatch, capsys).out  # fmt: skip
-    assert table.splitlines()[0] == "UNIT UPDATED"
+    assert table.splitlines()[0] == "UNIT         UPDATED"  # aligned, as podman's
     bad = run_cli(["auto-update", "--format", "{{.Nope}}"], fake, monkeypatch, capsys)
     assert bad.code == 125 and "can't evaluate field Nope" in bad.err
 

@@ -139,7 +139,19 @@ def test_table_aligns_as_podman_and_no_trailing_blanks() -> None:
 
 def test_template_table_header_is_the_template_on_headers() -> None:
     out = render.render_template("table {{upper .Repository}} {{.CreatedAt}}", [])
-    assert out == "REPOSITORY CREATED AT\n"
+    assert out == "REPOSITORY  CREATED AT\n"
+
+
+def test_a_table_format_s_blanks_are_columns_as_podmans() -> None:
+    # podman 4.3.1: `images --format 'table {{.ID}} is {{.Repository}}'` prints three
+    # aligned columns (c/common turns a table format's blanks into tabs)
+    out = render.render_template("table {{ .ID }} is {{.Repository}}", ROWS, {"ID": "IMAGE ID"})
+    assert out.splitlines()[:2] == [
+        "IMAGE ID    is          REPOSITORY",
+        "abc         is          localhost/x",
+    ]
+    # not a table: the blanks stay
+    assert render.render_template("{{.ID}} {{.Repository}}", ROWS).startswith("abc localhost/x\n")
 
 
 def test_template_error_is_gos_and_positions_are_podmans() -> None:
