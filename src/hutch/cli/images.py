@@ -139,10 +139,13 @@ def images_command(
         return
     if fmt:
         out = render.render_template(
-            fmt, rows, HEADERS, name="images", type_name="images.imageReporter"
+            fmt,
+            rows,
+            HEADERS,
+            name="images",
+            type_name="images.imageReporter",
+            heading=not noheading,  # podman: no header row for a table either
         )
-        if noheading and render.normalize(fmt)[1]:  # podman: no header row for a table too
-            out = "".join(out.splitlines(keepends=True)[1:])
         print(out, end="")
         return
     columns = (

@@ -45,7 +45,11 @@ def register(network_app: typer.Typer) -> None:
         if fmt:
             print(
                 render.render_template(
-                    fmt, [row(n) for n in found], HEADERS, type_name="network.ListPrintReports"
+                    fmt,
+                    [row(n) for n in found],
+                    HEADERS,
+                    type_name="network.ListPrintReports",
+                    heading=not noheading,
                 ),
                 end="",
             )

@@ -221,7 +221,12 @@ def ps_command(
     if fmt:
         print(
             render.render_template(
-                fmt, rows, HEADERS, name="ps", type_name="containers.psReporter"
+                fmt,
+                rows,
+                HEADERS,
+                name="ps",
+                type_name="containers.psReporter",
+                heading=not noheading,
             ),
             end="",
         )

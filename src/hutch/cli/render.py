@@ -269,14 +269,16 @@ def render_template(
     *,
     name: str = "ls",
     type_name: str = "interface {}",
+    heading: bool = True,
 ) -> str:
-    """Render rows through a Go template, as podman's report formatter does."""
+    """Render rows through a Go template, as podman's report formatter does; a
+    ``table`` format's header row unless ``heading`` is False (``--noheading``)."""
     text, table = normalize(template)
     try:
         body = gotemplate.Template(name, "{{range .}}" + text + "{{end}}")
         data = [as_struct(r, type_name) for r in rows]
         out = body.execute(data)
-        if table:
+        if table and heading:
             out = gotemplate.Template(name, text).execute(_Headers(headers or {})) + out
     except gotemplate.TemplateError as e:
         raise InvalidArgument(str(e)) from None

@@ -49,7 +49,11 @@ def register(volume_app: typer.Typer) -> None:
         if fmt:
             print(
                 render.render_template(
-                    fmt, [ls_row(r) for r in rows], HEADERS, type_name="*entities.VolumeListReport"
+                    fmt,
+                    [ls_row(r) for r in rows],
+                    HEADERS,
+                    type_name="*entities.VolumeListReport",
+                    heading=not noheading,
                 ),
                 end="",
             )

@@ -180,3 +180,9 @@ def test_an_images_config_has_every_field_for_a_template_and_none_empty_in_json(
     # a container's Config is not an image's: a missing field is still an error there
     with pytest.raises(InvalidArgument, match="can't evaluate field Cmd"):
         render.render_template("{{.Config.Cmd}}", [{"Config": {"Env": []}}])
+
+
+def test_noheading_leaves_a_table_s_header_out() -> None:
+    # ps, images, volume ls, network ls --noheading with a table format (podman 4.3.1)
+    out = render.render_template("table {{.ID}} {{.Repository}}", ROWS, heading=False)
+    assert out == "abc         localhost/x\ndefghi      r\n"  # tabwriter's minimum width
