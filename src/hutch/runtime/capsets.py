@@ -42,7 +42,9 @@ def parse_names(values: tuple[str, ...], flag: str) -> tuple[str, ...]:
                 continue
             name = normalize(raw)
             if name not in CAPABILITIES:
-                raise InvalidArgument(f"{flag}: unknown capability {raw.strip()!r}")
+                # podman's words; a containers.conf key keeps its name in front
+                words = f'"{name}": unknown capability'
+                raise InvalidArgument(words if flag.startswith("-") else f"{flag}: {words}")
             out.append(name)
     return tuple(out)
 

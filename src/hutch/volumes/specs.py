@@ -162,7 +162,7 @@ def _parse_words(flag: str, words: list[str]) -> _Words:
             out.flags[negative] = word.startswith("no")
             out.order.append(word)
         else:
-            raise InvalidArgument(f"{flag}: invalid option {word!r}")
+            raise InvalidArgument(f'invalid option type "{word}"')  # podman's words
     return out
 
 
@@ -211,8 +211,8 @@ def parse_mount(text: str) -> MountRequest:
     if kind == "image":
         return _image_mount(flag, pairs)
     if kind not in ("bind", "volume", "tmpfs", "devpts"):
-        raise InvalidArgument(
-            f"{flag}: invalid mount type {kind!r}: use bind, volume, tmpfs, devpts, image"
+        raise InvalidArgument(  # podman's words, then the types there are
+            f'invalid filesystem type "{kind}" (use bind, volume, tmpfs, devpts or image)'
         )
     source, dest = "", ""
     copy_up = True  # a tmpfs's tmpcopyup (podman's default)

@@ -218,7 +218,8 @@ def test_parse_create_applies_them_after_the_default_network() -> None:
     assert request.options.timezone == "UTC"
     assert request.localtime  # the zone file is mounted, as for --tz
     bad = replace(settings, defaults=ContainerDefaults(capabilities=("NOPE",)))
-    with pytest.raises(InvalidArgument, match="default_capabilities: unknown capability"):
+    words = 'default_capabilities: "CAP_NOPE": unknown capability'
+    with pytest.raises(InvalidArgument, match=words):
         parse_create(RunOptions("img"), bad)
 
 

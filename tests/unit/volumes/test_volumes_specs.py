@@ -64,7 +64,7 @@ def test_exec_suid_dev_lift_the_volume_defaults() -> None:
     ("text", "message"),
     [
         ("v:rel", "must be an absolute path"),
-        ("v:/x:bogus", "invalid option 'bogus'"),
+        ("v:/x:bogus", 'invalid option type "bogus"'),
         ("v:/x:ro,rw", "mutually exclusive"),
         ("v:/x:ro,ro", "more than once"),
         ("v:/x:shared,private", "only one propagation"),
@@ -122,7 +122,7 @@ def test_mount_devpts() -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("type=nfs,dst=/x", "invalid mount type"),
+        ("type=nfs,dst=/x", 'invalid filesystem type "nfs"'),
         ("type=image,destination=/img", "must set source and destination for image volume"),
         ("type=image,source=a", "must set source and destination for image volume"),
         ("type=image,source=a,destination=/img,ro", "ro: invalid mount option"),
