@@ -99,6 +99,10 @@ def parse_create(options: RunOptions, settings: Settings) -> CreateRequest:
     # containers.conf's defaults where the flags set nothing (engine/conf_defaults.py)
     options = conf_defaults.apply(options, settings.defaults)
     validate_network(options.network)
+    if options.net.no_hosts and options.net.add_hosts:
+        # podman's refusal (its man page: --add-host conflicts with --no-hosts and with
+        # containers.conf's no_hosts = true)
+        raise InvalidArgument("--no-hosts and --add-host cannot be set together")
     netconfig.validate(options)
     security.validate(options.security, options.network)
     specbuild_lifecycle.validate(options.lifecycle)

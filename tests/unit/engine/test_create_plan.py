@@ -112,3 +112,16 @@ def test_memory_zero_is_no_limit() -> None:
     assert request.options.resources.given_limits() == ()
     with pytest.raises(InvalidArgument, match="the minimum is 6m"):
         parse_create(RunOptions("b", resources=ResourceOptions(memory="1k")), Settings())
+
+
+@pytest.mark.parametrize("flag", [True, None])
+def test_add_host_with_no_hosts_is_refused_as_podman(flag: bool | None) -> None:
+    # the flag or containers.conf's no_hosts = true (flag None): podman's words
+    from hutch.config.container_defaults import ContainerDefaults
+
+    settings = Settings(cgroups="disabled", defaults=ContainerDefaults(no_hosts=True))
+    options = RunOptions("b", net=NetworkOptions(add_hosts=("a:1.2.3.4",), no_hosts=flag))
+    with pytest.raises(InvalidArgument, match="--no-hosts and --add-host cannot be set together"):
+        parse_create(options, settings)
+    alone = RunOptions("b", net=NetworkOptions(add_hosts=("a:1.2.3.4",), no_hosts=False))
+    assert parse_create(alone, settings).options.net.add_hosts == ("a:1.2.3.4",)
