@@ -230,6 +230,15 @@ def _mappings(options: RunOptions, image: ImageConfig) -> list[PortMapping]:
 
 
 def hosts_text(options: RunOptions, net: NetworkSpec, hostname: str, name: str) -> str:
+    """The container's /etc/hosts: the --add-host lines first, as podman writes them
+    (the first match wins, so they can stand over the names hutch adds), then the
+    localhost lines, the container's own names and the host's."""
+    extra = ""
+    for item in options.net.add_hosts:
+        host, ip = parse_add_host(item)
+        if ip == "host-gateway":
+            ip = net.gateway if net.mode in ("private", "bridge") else "127.0.0.1"
+        extra += f"{ip}\t{host}\n"
     if net.mode == "host":
         text = host_hosts() + f"127.0.1.1\t{socket.gethostname()}\n"
     elif net.mode == "private":
@@ -244,12 +253,7 @@ def hosts_text(options: RunOptions, net: NetworkSpec, hostname: str, name: str) 
         text += f"{PRIVATE_GATEWAY}\t{HOST_ALIASES}\n"
     else:
         text = LOCALHOST + f"127.0.1.1\t{hostname} {name}\n"
-    for item in options.net.add_hosts:
-        host, ip = parse_add_host(item)
-        if ip == "host-gateway":
-            ip = net.gateway if net.mode in ("private", "bridge") else "127.0.0.1"
-        text += f"{ip}\t{host}\n"
-    return text
+    return extra + text
 
 
 def _bridge_servers(net: NetworkSpec) -> list[str]:
