@@ -151,9 +151,9 @@ def test_builds_run_steps_take_the_files_defaults(
     user_conf(hutch_env, CONF)
     (tmp_path / "Containerfile").write_text(
         f"FROM {base_image}\n"
-        "RUN grep CapBnd /proc/self/status > /seen && ulimit -n >> /seen"
-        " && grep ' /dev/shm ' /proc/mounts | grep -o 'size=[^,]*' >> /seen\n"
+        "RUN grep CapBnd /proc/self/status > /tmp/seen && ulimit -n >> /tmp/seen"
+        " && grep ' /dev/shm ' /proc/mounts | grep -o 'size=[^,]*' >> /tmp/seen\n"
     )
     hutch("build", "-q", "-t", "confbuilt", str(tmp_path))
-    seen = lines(hutch, "run", "--rm", "confbuilt", "cat", "/seen")
+    seen = lines(hutch, "run", "--rm", "confbuilt", "cat", "/tmp/seen")
     assert seen == ["CapBnd:\t0000000000002001", "512", "size=31252k"]

@@ -95,9 +95,10 @@ def test_user_and_group_by_number(hutch: Hutch, base_image: str) -> None:
 
 
 def test_unknown_user_is_refused(hutch: Hutch, base_image: str) -> None:
-    """-u nosuchuser fails with 125 and an error naming the user; the command never runs."""
+    """-u nosuchuser fails with 126 (podman's runtime refuses it at start) and an error
+    naming the user; the command never runs."""
     result = hutch("run", "--rm", "-u", "nosuchuser", base_image, "echo", "ran", check=False)
-    assert result.returncode == 125
+    assert result.returncode == 126
     assert result.stdout == ""
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "nosuchuser" in lines[0]
