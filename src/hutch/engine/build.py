@@ -36,7 +36,7 @@ from hutch.engine.environment import assign
 from hutch.engine.resolve import find_image
 from hutch.linux import procfs
 from hutch.oci.image import ImageConfig
-from hutch.oci.platform import Platform, host_platform, normalize, parse_platform
+from hutch.oci.platform import host_platform, wanted_platform
 from hutch.store.images import ImageRecord
 from hutch.store.layers import LayerInfo, LayerStore, remove_tree
 from hutch.util import testpoint
@@ -411,15 +411,7 @@ def _check_platform(options: BuildOptions) -> None:
     ]
     if not given:
         return
-    wanted = parse_platform(options.platform) if options.platform else host
-    wanted = normalize(
-        Platform(
-            os=options.os or wanted.os,
-            architecture=options.arch or wanted.architecture,
-            # another architecture does not keep the variant of the one it replaces
-            variant=options.variant or (wanted.variant if options.arch is None else None),
-        )
-    )
+    wanted = wanted_platform(options.platform, options.os, options.arch, options.variant)
     if wanted not in (host, replace(host, variant=None)):
         raise InvalidArgument(
             f"{', '.join(given)}: only the host's platform ({host}) can be built, not {wanted}"

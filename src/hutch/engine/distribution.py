@@ -41,7 +41,7 @@ from hutch.oci.manifest import (
     parse_manifest,
     select_manifest,
 )
-from hutch.oci.platform import Platform, host_platform, normalize, parse_platform
+from hutch.oci.platform import Platform, wanted_platform
 from hutch.oci.reference import Reference, parse_reference
 from hutch.store.layers import LayerInfo
 from hutch.util import testpoint
@@ -84,14 +84,7 @@ def parse_creds(text: str | None) -> tuple[str, str] | None:
 
 
 def want_platform(options: PullOptions) -> Platform:
-    base = parse_platform(options.platform) if options.platform else host_platform()
-    if options.os or options.arch or options.variant:
-        base = Platform(
-            os=options.os or base.os,
-            architecture=options.arch or base.architecture,
-            variant=options.variant or (None if options.arch else base.variant),
-        )
-    return normalize(base)
+    return wanted_platform(options.platform, options.os, options.arch, options.variant)
 
 
 @dataclass(frozen=True)

@@ -109,6 +109,22 @@ def host_platform(machine: str | None = None, system: str | None = None) -> Plat
     return normalize(Platform(os=os_name, architecture=arch, variant=variant))
 
 
+def wanted_platform(
+    platform: str | None, os_name: str | None, arch: str | None, variant: str | None
+) -> Platform:
+    """The platform ``--platform``, ``--os``, ``--arch`` and ``--variant`` ask for, the
+    host's where they say nothing: the single flags stand over ``--platform``, and
+    another architecture does not keep the variant of the one it replaces."""
+    base = parse_platform(platform) if platform else host_platform()
+    if os_name or arch or variant:
+        base = Platform(
+            os=os_name or base.os,
+            architecture=arch or base.architecture,
+            variant=variant or (None if arch else base.variant),
+        )
+    return normalize(base)
+
+
 def _rank(candidate: Platform | None, want: Platform) -> int | None:
     """0 for an exact match, 1 for a candidate that names no variant, else None."""
     if candidate is None:
