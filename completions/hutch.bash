@@ -40,8 +40,8 @@ _hutch_options() {
     "load") echo --input -i --quiet -q ;;
     "login") echo --username -u --password -p --password-stdin --get-login --authfile --tls-verify --cert-dir ;;
     "logout") echo --all -a --authfile ;;
-    "run") echo --rm --rmi --rootfs --interactive -i --tty -t --attach -a --detach -d --env -e --env-file --env-host --http-proxy --env-merge --unsetenv --unsetenv-all --workdir -w --user -u --entrypoint --hostname -h --domainname --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --replace --sdnotify --publish -p --publish-all -P --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --no-hosts --no-hostname --chrootdirs --cap-add --cap-drop --privileged --security-opt --read-only --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --no-healthcheck --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --sig-proxy --no-sig-proxy --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --quiet -q --tls-verify --no-tls-verify --authfile --cert-dir --creds --retry --retry-delay --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd --no-passwd --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt ;;
-    "create") echo --rm --rootfs --interactive -i --tty -t --attach -a --env -e --env-file --env-host --http-proxy --env-merge --unsetenv --unsetenv-all --workdir -w --user -u --entrypoint --hostname -h --domainname --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --replace --sdnotify --publish -p --publish-all -P --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --no-hosts --no-hostname --chrootdirs --cap-add --cap-drop --privileged --security-opt --read-only --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --no-healthcheck --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --sig-proxy --no-sig-proxy --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --quiet -q --tls-verify --no-tls-verify --authfile --cert-dir --creds --retry --retry-delay --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd --no-passwd --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt ;;
+    "run") echo --rm --rmi --rootfs --interactive -i --tty -t --attach -a --detach -d --env -e --env-file --env-host --http-proxy --env-merge --unsetenv --unsetenv-all --workdir -w --user -u --entrypoint --hostname -h --domainname --name --network --net --pod --pod-id-file --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --conmon-pidfile --preserve-fds --requires --tz --replace --sdnotify --publish -p --publish-all -P --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --no-hosts --no-hostname --chrootdirs --cap-add --cap-drop --privileged --security-opt --read-only --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --seccomp-policy --group-add --userns --uidmap --gidmap --subuidname --subgidname --init --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --no-healthcheck --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --sig-proxy --no-sig-proxy --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --quiet -q --tls-verify --no-tls-verify --disable-content-trust --authfile --cert-dir --creds --retry --retry-delay --memory -m --memory-reservation --memory-swap --memory-swappiness --oom-kill-disable --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpu-rt-period --cpu-rt-runtime --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd --no-passwd --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt ;;
+    "create") echo --rm --rootfs --interactive -i --tty -t --attach -a --env -e --env-file --env-host --http-proxy --env-merge --unsetenv --unsetenv-all --workdir -w --user -u --entrypoint --hostname -h --domainname --name --network --net --pod --pod-id-file --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --conmon-pidfile --requires --tz --replace --sdnotify --publish -p --publish-all -P --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --no-hosts --no-hostname --chrootdirs --cap-add --cap-drop --privileged --security-opt --read-only --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --seccomp-policy --group-add --userns --uidmap --gidmap --subuidname --subgidname --init --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --no-healthcheck --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --sig-proxy --no-sig-proxy --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --quiet -q --tls-verify --no-tls-verify --disable-content-trust --authfile --cert-dir --creds --retry --retry-delay --memory -m --memory-reservation --memory-swap --memory-swappiness --oom-kill-disable --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpu-rt-period --cpu-rt-runtime --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd --no-passwd --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt ;;
     "start") echo --attach -a --interactive -i --detach-keys --sig-proxy --no-sig-proxy --all --latest -l --filter -f ;;
     "stop") echo --time -t --all -a --ignore -i --latest -l --filter -f --cidfile ;;
     "restart") echo --time -t --all -a --running --latest -l --filter -f --cidfile ;;
@@ -150,8 +150,8 @@ _hutch_options() {
     "kube play") echo --configmap --network --publish --replace --start --no-start --build --context-dir --log-driver --log-opt --userns --quiet -q --annotation --service-exit-code-propagation --service-container ;;
     "kube down") echo --force ;;
     "play kube") echo --configmap --network --publish --replace --start --no-start --build --context-dir --log-driver --log-opt --userns --quiet -q --annotation --service-exit-code-propagation --service-container ;;
-    "container run") echo --rm --rmi --rootfs --interactive -i --tty -t --attach -a --detach -d --env -e --env-file --env-host --http-proxy --env-merge --unsetenv --unsetenv-all --workdir -w --user -u --entrypoint --hostname -h --domainname --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --replace --sdnotify --publish -p --publish-all -P --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --no-hosts --no-hostname --chrootdirs --cap-add --cap-drop --privileged --security-opt --read-only --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --no-healthcheck --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --sig-proxy --no-sig-proxy --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --quiet -q --tls-verify --no-tls-verify --authfile --cert-dir --creds --retry --retry-delay --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd --no-passwd --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt ;;
-    "container create") echo --rm --rootfs --interactive -i --tty -t --attach -a --env -e --env-file --env-host --http-proxy --env-merge --unsetenv --unsetenv-all --workdir -w --user -u --entrypoint --hostname -h --domainname --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --replace --sdnotify --publish -p --publish-all -P --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --no-hosts --no-hostname --chrootdirs --cap-add --cap-drop --privileged --security-opt --read-only --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --no-healthcheck --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --sig-proxy --no-sig-proxy --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --quiet -q --tls-verify --no-tls-verify --authfile --cert-dir --creds --retry --retry-delay --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd --no-passwd --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt ;;
+    "container run") echo --rm --rmi --rootfs --interactive -i --tty -t --attach -a --detach -d --env -e --env-file --env-host --http-proxy --env-merge --unsetenv --unsetenv-all --workdir -w --user -u --entrypoint --hostname -h --domainname --name --network --net --pod --pod-id-file --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --conmon-pidfile --preserve-fds --requires --tz --replace --sdnotify --publish -p --publish-all -P --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --no-hosts --no-hostname --chrootdirs --cap-add --cap-drop --privileged --security-opt --read-only --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --seccomp-policy --group-add --userns --uidmap --gidmap --subuidname --subgidname --init --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --no-healthcheck --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --sig-proxy --no-sig-proxy --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --quiet -q --tls-verify --no-tls-verify --disable-content-trust --authfile --cert-dir --creds --retry --retry-delay --memory -m --memory-reservation --memory-swap --memory-swappiness --oom-kill-disable --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpu-rt-period --cpu-rt-runtime --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd --no-passwd --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt ;;
+    "container create") echo --rm --rootfs --interactive -i --tty -t --attach -a --env -e --env-file --env-host --http-proxy --env-merge --unsetenv --unsetenv-all --workdir -w --user -u --entrypoint --hostname -h --domainname --name --network --net --pod --pod-id-file --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --conmon-pidfile --requires --tz --replace --sdnotify --publish -p --publish-all -P --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --no-hosts --no-hostname --chrootdirs --cap-add --cap-drop --privileged --security-opt --read-only --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --seccomp-policy --group-add --userns --uidmap --gidmap --subuidname --subgidname --init --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --no-healthcheck --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --sig-proxy --no-sig-proxy --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --quiet -q --tls-verify --no-tls-verify --disable-content-trust --authfile --cert-dir --creds --retry --retry-delay --memory -m --memory-reservation --memory-swap --memory-swappiness --oom-kill-disable --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpu-rt-period --cpu-rt-runtime --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd --no-passwd --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt ;;
     "container start") echo --attach -a --interactive -i --detach-keys --sig-proxy --no-sig-proxy --all --latest -l --filter -f ;;
     "container stop") echo --time -t --all -a --ignore -i --latest -l --filter -f --cidfile ;;
     "container restart") echo --time -t --all -a --running --latest -l --filter -f --cidfile ;;
@@ -220,8 +220,8 @@ _hutch_value_options() {
     "load") echo --input -i ;;
     "login") echo --username -u --password -p --authfile --cert-dir ;;
     "logout") echo --authfile ;;
-    "run") echo --attach -a --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --domainname --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --sdnotify --publish -p --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --chrootdirs --cap-add --cap-drop --security-opt --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --authfile --cert-dir --creds --retry --retry-delay --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt ;;
-    "create") echo --attach -a --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --domainname --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --sdnotify --publish -p --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --chrootdirs --cap-add --cap-drop --security-opt --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --authfile --cert-dir --creds --retry --retry-delay --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt ;;
+    "run") echo --attach -a --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --domainname --name --network --net --pod --pod-id-file --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --conmon-pidfile --preserve-fds --requires --tz --sdnotify --publish -p --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --chrootdirs --cap-add --cap-drop --security-opt --sysctl --ulimit --device --device-cgroup-rule --seccomp-policy --group-add --userns --uidmap --gidmap --subuidname --subgidname --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --authfile --cert-dir --creds --retry --retry-delay --memory -m --memory-reservation --memory-swap --memory-swappiness --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpu-rt-period --cpu-rt-runtime --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt ;;
+    "create") echo --attach -a --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --domainname --name --network --net --pod --pod-id-file --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --conmon-pidfile --requires --tz --sdnotify --publish -p --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --chrootdirs --cap-add --cap-drop --security-opt --sysctl --ulimit --device --device-cgroup-rule --seccomp-policy --group-add --userns --uidmap --gidmap --subuidname --subgidname --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --authfile --cert-dir --creds --retry --retry-delay --memory -m --memory-reservation --memory-swap --memory-swappiness --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpu-rt-period --cpu-rt-runtime --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt ;;
     "start") echo --detach-keys --filter -f ;;
     "stop") echo --time -t --filter -f --cidfile ;;
     "restart") echo --time -t --filter -f --cidfile ;;
@@ -305,8 +305,8 @@ _hutch_value_options() {
     "kube generate") echo --filename -f --type -t --replicas -r ;;
     "kube play") echo --configmap --network --publish --context-dir --log-driver --log-opt --userns --annotation --service-exit-code-propagation ;;
     "play kube") echo --configmap --network --publish --context-dir --log-driver --log-opt --userns --annotation --service-exit-code-propagation ;;
-    "container run") echo --attach -a --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --domainname --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --sdnotify --publish -p --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --chrootdirs --cap-add --cap-drop --security-opt --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --authfile --cert-dir --creds --retry --retry-delay --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt ;;
-    "container create") echo --attach -a --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --domainname --name --network --net --pod --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --requires --tz --sdnotify --publish -p --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --chrootdirs --cap-add --cap-drop --security-opt --sysctl --ulimit --device --device-cgroup-rule --group-add --userns --uidmap --gidmap --subuidname --subgidname --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --authfile --cert-dir --creds --retry --retry-delay --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt ;;
+    "container run") echo --attach -a --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --domainname --name --network --net --pod --pod-id-file --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --conmon-pidfile --preserve-fds --requires --tz --sdnotify --publish -p --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --chrootdirs --cap-add --cap-drop --security-opt --sysctl --ulimit --device --device-cgroup-rule --seccomp-policy --group-add --userns --uidmap --gidmap --subuidname --subgidname --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --authfile --cert-dir --creds --retry --retry-delay --memory -m --memory-reservation --memory-swap --memory-swappiness --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpu-rt-period --cpu-rt-runtime --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt ;;
+    "container create") echo --attach -a --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --domainname --name --network --net --pod --pod-id-file --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --conmon-pidfile --requires --tz --sdnotify --publish -p --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --chrootdirs --cap-add --cap-drop --security-opt --sysctl --ulimit --device --device-cgroup-rule --seccomp-policy --group-add --userns --uidmap --gidmap --subuidname --subgidname --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --authfile --cert-dir --creds --retry --retry-delay --memory -m --memory-reservation --memory-swap --memory-swappiness --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpu-rt-period --cpu-rt-runtime --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt ;;
     "container start") echo --detach-keys --filter -f ;;
     "container stop") echo --time -t --filter -f --cidfile ;;
     "container restart") echo --time -t --filter -f --cidfile ;;
@@ -417,6 +417,7 @@ _hutch_option_values() {
     "run --name") echo "@none" ;;
     "run --network"|"run --net") echo "@network" ;;
     "run --pod") echo "@pod" ;;
+    "run --pod-id-file") echo "@file" ;;
     "run --restart") echo "no always unless-stopped on-failure" ;;
     "run --label"|"run -l") echo "@none" ;;
     "run --label-file") echo "@file" ;;
@@ -426,6 +427,8 @@ _hutch_option_values() {
     "run --stop-timeout") echo "@none" ;;
     "run --cidfile") echo "@none" ;;
     "run --pidfile") echo "@file" ;;
+    "run --conmon-pidfile") echo "@file" ;;
+    "run --preserve-fds") echo "@none" ;;
     "run --requires") echo "@container" ;;
     "run --tz") echo "@none" ;;
     "run --sdnotify") echo "@none" ;;
@@ -447,6 +450,7 @@ _hutch_option_values() {
     "run --ulimit") echo "@none" ;;
     "run --device") echo "@none" ;;
     "run --device-cgroup-rule") echo "@none" ;;
+    "run --seccomp-policy") echo "default image" ;;
     "run --group-add") echo "@none" ;;
     "run --userns") echo "@none" ;;
     "run --uidmap") echo "@none" ;;
@@ -486,11 +490,14 @@ _hutch_option_values() {
     "run --memory"|"run -m") echo "@none" ;;
     "run --memory-reservation") echo "@none" ;;
     "run --memory-swap") echo "@none" ;;
+    "run --memory-swappiness") echo "@none" ;;
     "run --cpus") echo "@none" ;;
     "run --cpu-shares"|"run -c") echo "@none" ;;
     "run --cpu-weight") echo "@none" ;;
     "run --cpu-quota") echo "@none" ;;
     "run --cpu-period") echo "@none" ;;
+    "run --cpu-rt-period") echo "@none" ;;
+    "run --cpu-rt-runtime") echo "@none" ;;
     "run --cpuset-cpus") echo "@none" ;;
     "run --cpuset-mems") echo "@none" ;;
     "run --pids-limit") echo "@none" ;;
@@ -529,6 +536,7 @@ _hutch_option_values() {
     "create --name") echo "@none" ;;
     "create --network"|"create --net") echo "@network" ;;
     "create --pod") echo "@pod" ;;
+    "create --pod-id-file") echo "@file" ;;
     "create --restart") echo "no always unless-stopped on-failure" ;;
     "create --label"|"create -l") echo "@none" ;;
     "create --label-file") echo "@file" ;;
@@ -538,6 +546,7 @@ _hutch_option_values() {
     "create --stop-timeout") echo "@none" ;;
     "create --cidfile") echo "@none" ;;
     "create --pidfile") echo "@file" ;;
+    "create --conmon-pidfile") echo "@file" ;;
     "create --requires") echo "@container" ;;
     "create --tz") echo "@none" ;;
     "create --sdnotify") echo "@none" ;;
@@ -559,6 +568,7 @@ _hutch_option_values() {
     "create --ulimit") echo "@none" ;;
     "create --device") echo "@none" ;;
     "create --device-cgroup-rule") echo "@none" ;;
+    "create --seccomp-policy") echo "default image" ;;
     "create --group-add") echo "@none" ;;
     "create --userns") echo "@none" ;;
     "create --uidmap") echo "@none" ;;
@@ -598,11 +608,14 @@ _hutch_option_values() {
     "create --memory"|"create -m") echo "@none" ;;
     "create --memory-reservation") echo "@none" ;;
     "create --memory-swap") echo "@none" ;;
+    "create --memory-swappiness") echo "@none" ;;
     "create --cpus") echo "@none" ;;
     "create --cpu-shares"|"create -c") echo "@none" ;;
     "create --cpu-weight") echo "@none" ;;
     "create --cpu-quota") echo "@none" ;;
     "create --cpu-period") echo "@none" ;;
+    "create --cpu-rt-period") echo "@none" ;;
+    "create --cpu-rt-runtime") echo "@none" ;;
     "create --cpuset-cpus") echo "@none" ;;
     "create --cpuset-mems") echo "@none" ;;
     "create --pids-limit") echo "@none" ;;
@@ -1022,6 +1035,7 @@ _hutch_option_values() {
     "container run --name") echo "@none" ;;
     "container run --network"|"container run --net") echo "@network" ;;
     "container run --pod") echo "@pod" ;;
+    "container run --pod-id-file") echo "@file" ;;
     "container run --restart") echo "no always unless-stopped on-failure" ;;
     "container run --label"|"container run -l") echo "@none" ;;
     "container run --label-file") echo "@file" ;;
@@ -1031,6 +1045,8 @@ _hutch_option_values() {
     "container run --stop-timeout") echo "@none" ;;
     "container run --cidfile") echo "@none" ;;
     "container run --pidfile") echo "@file" ;;
+    "container run --conmon-pidfile") echo "@file" ;;
+    "container run --preserve-fds") echo "@none" ;;
     "container run --requires") echo "@container" ;;
     "container run --tz") echo "@none" ;;
     "container run --sdnotify") echo "@none" ;;
@@ -1052,6 +1068,7 @@ _hutch_option_values() {
     "container run --ulimit") echo "@none" ;;
     "container run --device") echo "@none" ;;
     "container run --device-cgroup-rule") echo "@none" ;;
+    "container run --seccomp-policy") echo "default image" ;;
     "container run --group-add") echo "@none" ;;
     "container run --userns") echo "@none" ;;
     "container run --uidmap") echo "@none" ;;
@@ -1091,11 +1108,14 @@ _hutch_option_values() {
     "container run --memory"|"container run -m") echo "@none" ;;
     "container run --memory-reservation") echo "@none" ;;
     "container run --memory-swap") echo "@none" ;;
+    "container run --memory-swappiness") echo "@none" ;;
     "container run --cpus") echo "@none" ;;
     "container run --cpu-shares"|"container run -c") echo "@none" ;;
     "container run --cpu-weight") echo "@none" ;;
     "container run --cpu-quota") echo "@none" ;;
     "container run --cpu-period") echo "@none" ;;
+    "container run --cpu-rt-period") echo "@none" ;;
+    "container run --cpu-rt-runtime") echo "@none" ;;
     "container run --cpuset-cpus") echo "@none" ;;
     "container run --cpuset-mems") echo "@none" ;;
     "container run --pids-limit") echo "@none" ;;
@@ -1134,6 +1154,7 @@ _hutch_option_values() {
     "container create --name") echo "@none" ;;
     "container create --network"|"container create --net") echo "@network" ;;
     "container create --pod") echo "@pod" ;;
+    "container create --pod-id-file") echo "@file" ;;
     "container create --restart") echo "no always unless-stopped on-failure" ;;
     "container create --label"|"container create -l") echo "@none" ;;
     "container create --label-file") echo "@file" ;;
@@ -1143,6 +1164,7 @@ _hutch_option_values() {
     "container create --stop-timeout") echo "@none" ;;
     "container create --cidfile") echo "@none" ;;
     "container create --pidfile") echo "@file" ;;
+    "container create --conmon-pidfile") echo "@file" ;;
     "container create --requires") echo "@container" ;;
     "container create --tz") echo "@none" ;;
     "container create --sdnotify") echo "@none" ;;
@@ -1164,6 +1186,7 @@ _hutch_option_values() {
     "container create --ulimit") echo "@none" ;;
     "container create --device") echo "@none" ;;
     "container create --device-cgroup-rule") echo "@none" ;;
+    "container create --seccomp-policy") echo "default image" ;;
     "container create --group-add") echo "@none" ;;
     "container create --userns") echo "@none" ;;
     "container create --uidmap") echo "@none" ;;
@@ -1203,11 +1226,14 @@ _hutch_option_values() {
     "container create --memory"|"container create -m") echo "@none" ;;
     "container create --memory-reservation") echo "@none" ;;
     "container create --memory-swap") echo "@none" ;;
+    "container create --memory-swappiness") echo "@none" ;;
     "container create --cpus") echo "@none" ;;
     "container create --cpu-shares"|"container create -c") echo "@none" ;;
     "container create --cpu-weight") echo "@none" ;;
     "container create --cpu-quota") echo "@none" ;;
     "container create --cpu-period") echo "@none" ;;
+    "container create --cpu-rt-period") echo "@none" ;;
+    "container create --cpu-rt-runtime") echo "@none" ;;
     "container create --cpuset-cpus") echo "@none" ;;
     "container create --cpuset-mems") echo "@none" ;;
     "container create --pids-limit") echo "@none" ;;

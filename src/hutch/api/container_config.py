@@ -143,6 +143,9 @@ class SecurityOptions:
     ulimit: tuple[str, ...] = ()
     device: tuple[str, ...] = ()
     device_cgroup_rules: tuple[str, ...] = ()  # checked, then refused (rootless)
+    # --seccomp-policy: "default", or "image": the profile in the image's label
+    # io.containers.seccomp.profile
+    seccomp_policy: str = "default"
     group_add: tuple[str, ...] = ()
     userns: str | None = None
     uidmap: tuple[str, ...] = ()
@@ -229,6 +232,7 @@ class RunOptions:
     name: str | None = None
     network: str = ""  # "" is the [network] default setting (private unless set)
     pod: str | None = None  # --pod: join the pod NAME or ID, or make it first: new:NAME
+    pod_id_file: str | None = None  # --pod-id-file: the pod's id read from this file
     detach: bool = False
     # --restart as given: "" when none was (podman keeps that apart from an explicit "no":
     # inspect shows "" and ps --filter restart-policy=none matches it, =no does not)
@@ -238,6 +242,16 @@ class RunOptions:
     annotations: tuple[str, ...] = ()  # KEY=VALUE
     umask: str | None = None  # octal; None: DEFAULT_UMASK
     kernel_memory: str | None = None  # a no-op, as in podman (a warning)
+    # Limits only a root user's cgroup v1 has (podman-run(1) says so): checked, then
+    # ignored with a warning, as podman does where it cannot apply them
+    cpu_rt_period: int | None = None
+    cpu_rt_runtime: int | None = None
+    memory_swappiness: int | None = None
+    oom_kill_disable: bool = False
+    disable_content_trust: bool = False  # Docker's image signing switch: a no-op in podman
+    # --preserve-fds N (run): the caller's descriptors 3 .. 3+N-1 reach the command
+    preserve_fds: int = 0
+    conmon_pidfile: str | None = None  # --conmon-pidfile: the monitor's pid, at each start
     stop_signal: str | None = None
     stop_timeout: int | None = None
     cidfile: str | None = None

@@ -23,6 +23,7 @@ from hutch.api.flags import (
     systemd_mode,
     text,
     unsigned,
+    unsigned_or_none,
 )
 
 # The positional arguments of run/create fill these fields (not flags).
@@ -128,6 +129,12 @@ FLAGS: tuple[Flag, ...] = (
     ),
     text("--pod", "pod", "Join a pod (NAME or ID), or create it first: new:NAME.", values="pod"),
     text(
+        "--pod-id-file",
+        "pod_id_file",
+        "Join the pod whose id this file holds (pod create --pod-id-file writes one).",
+        values="file",
+    ),
+    text(
         "--restart",
         "restart",
         "Restart policy: no (never), always, unless-stopped, on-failure[:N].",
@@ -157,6 +164,21 @@ FLAGS: tuple[Flag, ...] = (
         "pidfile",
         "Write the container's init pid to this file at each start.",
         values="file",
+    ),
+    text(
+        "--conmon-pidfile",
+        "conmon_pidfile",
+        "Write the pid of the container's monitor (podman's conmon) to this file at each start.",
+        values="file",
+    ),
+    Flag(
+        "--preserve-fds",
+        "preserve_fds",
+        "Pass N more descriptors (3 to 3+N-1) to the container's command; with none, "
+        "systemd's LISTEN_FDS ones (socket activation).",
+        "str",
+        commands=RUN,
+        parse=unsigned,
     ),
     repeated(
         "--requires",
@@ -256,6 +278,14 @@ FLAGS: tuple[Flag, ...] = (
         "--device-cgroup-rule",
         "security.device_cgroup_rules",
         "A device cgroup rule ('c 1:3 rwm'): refused, rootless (as podman).",
+    ),
+    text(
+        "--seccomp-policy",
+        "security.seccomp_policy",
+        "default, or image: the seccomp profile of the image's label "
+        "io.containers.seccomp.profile.",
+        default="default",
+        values=("default", "image"),
     ),
     repeated(
         "--group-add",
@@ -422,6 +452,11 @@ FLAGS: tuple[Flag, ...] = (
         default=None,
         negatable=True,
     ),
+    switch(
+        "--disable-content-trust",
+        "disable_content_trust",
+        "Accepted for Docker's command lines; a no-op, as in podman.",
+    ),
     text(
         "--authfile",
         "pull.authfile",
@@ -457,6 +492,16 @@ FLAGS: tuple[Flag, ...] = (
         "Memory plus swap limit (-1: unlimited swap); needs --memory.",
         commands=RUN_CREATE_UPDATE,
     ),
+    number(
+        "--memory-swappiness",
+        "memory_swappiness",
+        "0 to 100; checked, then ignored with a warning: it needs cgroup v1 and root.",
+    ),
+    switch(
+        "--oom-kill-disable",
+        "oom_kill_disable",
+        "Accepted and ignored with a warning: it needs cgroup v1 and root.",
+    ),
     text(
         "--cpus",
         "resources.cpus",
@@ -487,6 +532,18 @@ FLAGS: tuple[Flag, ...] = (
         "resources.cpu_period",
         "CPU period in microseconds (default 100000).",
         commands=RUN_CREATE_UPDATE,
+    ),
+    Flag(
+        "--cpu-rt-period",
+        "cpu_rt_period",
+        "Accepted and ignored with podman's warning: real-time limits need cgroup v1 and root.",
+        "str",
+        parse=unsigned_or_none,
+    ),
+    number(
+        "--cpu-rt-runtime",
+        "cpu_rt_runtime",
+        "Accepted and ignored with podman's warning: real-time limits need cgroup v1 and root.",
     ),
     text(
         "--cpuset-cpus",

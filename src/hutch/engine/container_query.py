@@ -391,7 +391,7 @@ def inspect_report(
         hosts_path=os.fspath(container.dirs.userdata / "hosts"),
         log_path=log.path,
         static_dir=os.fspath(container.dirs.userdata),
-        conmon_pid_file=os.fspath(container.dirs.conmon_pidfile),
+        conmon_pid_file=options.conmon_pidfile or os.fspath(container.dirs.conmon_pidfile),
         pid_file=options.pidfile or os.fspath(container.dirs.pidfile),
         name=record.name,
         restart_count=state.restart_count,

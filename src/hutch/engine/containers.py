@@ -55,6 +55,9 @@ class ContainerService:
 
     def create(self, options: RunOptions, cancelled: Callable[[], bool] | None = None) -> str:
         """The new container's id; ``cancelled`` stops the image's pull (``run``'s ^C)."""
+        from hutch.engine import run_flags
+
+        options = run_flags.with_pod_id_file(options)
         pod = options.pod or ""
         if not pod.startswith("new:"):
             return self._create(options, cancelled=cancelled)
@@ -321,6 +324,8 @@ class ContainerService:
 
         # Attached: from the first moment, signals are queued for the container.
         proxied = not options.detach and options.lifecycle.sig_proxy
+        # before the monitor is spawned, which inherits them
+        passed = run_flags.passed_descriptors(options.preserve_fds)
         proxy = SignalProxy() if proxied else None
         try:
             prespawned = self._prespawn()
@@ -345,6 +350,7 @@ class ContainerService:
                         prespawned=prespawned,
                         sig_proxy=proxied,
                         stdio=stdio,
+                        passed=passed,
                     )
             except Detached:
                 # The detach keys: the container runs on, as after run -d, but
@@ -459,8 +465,11 @@ class ContainerService:
         detach_keys: str | None = None,
         stdio: tuple[int, int, int] | None = None,
         hangup: int | None = None,
+        passed: tuple[int, str | None] = (0, None),
     ) -> int | None:
         """Start the container; attached, relay until it exits (its exit code).
+
+        ``passed``: run's descriptors for the command (``run_flags.passed_descriptors``).
 
         Raises ``Detached`` when the user typed the detach keys (the flag, else
         the container's own ``--detach-keys``): the container runs on.
@@ -484,7 +493,7 @@ class ContainerService:
         )
         try:
             return self._start_with(
-                container, attach, interactive, proxy, prespawned, keys, stdio, hangup
+                container, attach, interactive, proxy, prespawned, keys, stdio, hangup, passed
             )
         finally:
             if prespawned is not None:
@@ -502,6 +511,7 @@ class ContainerService:
         keys: bytes,
         stdio: tuple[int, int, int] | None = None,
         hangup: int | None = None,
+        passed: tuple[int, str | None] = (0, None),
     ) -> int | None:
         from hutch.engine import (
             address_claim,
@@ -539,6 +549,8 @@ class ContainerService:
                 container.record.image_name,
             ),
             own_pidns=spawn.bundle_own_pidns(container.dirs.userdata),
+            preserve_fds=passed[0],
+            listen_fdnames=passed[1],
         )
         terminal = options.tty
         window = window_size(0) if attach and terminal and stdio is None else None

@@ -57,6 +57,12 @@ def check(options: RunOptions) -> RunOptions:
             "WARN: The --kernel-memory flag is no longer supported. This flag is a noop.",
             file=sys.stderr,
         )
+    for warning in cgroup_v1_only(options):
+        print(f"WARN: {warning}", file=sys.stderr)
+    if options.preserve_fds:
+        check_preserved(options.preserve_fds)
+    if options.conmon_pidfile:  # the monitor writes it, from another working directory
+        options = replace(options, conmon_pidfile=os.path.abspath(options.conmon_pidfile))
     init_path = options.lifecycle.init_path
     if init_path:
         if not os.path.isfile(init_path):
@@ -69,6 +75,84 @@ def check(options: RunOptions) -> RunOptions:
         labels = tuple(item for path in options.label_files for item in read_label_file(path))
         options = replace(options, labels=labels + options.labels)
     return options
+
+
+def cgroup_v1_only(options: RunOptions) -> list[str]:
+    """The warnings for the limits only a root user's cgroup v1 applies (podman-run(1)):
+    a rootless container never gets them, so each is dropped with a word, as podman
+    drops them where it cannot apply them (its words for the real-time ones)."""
+    words = []
+    if options.cpu_rt_period is not None:
+        words.append("Realtime period not supported on cgroups V2 systems")
+    if options.cpu_rt_runtime is not None:
+        words.append("Realtime runtime not supported on cgroups V2 systems")
+    swappiness = options.memory_swappiness
+    if swappiness is not None:
+        if not -1 <= swappiness <= 100:  # -1 is podman's "not set"
+            raise InvalidArgument(
+                f"invalid value: {swappiness}, valid memory swappiness range is 0-100"
+            )
+        if swappiness != -1:
+            words.append("--memory-swappiness is ignored: only a root user's cgroup v1 applies it")
+    if options.oom_kill_disable:
+        words.append("--oom-kill-disable is ignored: only a root user's cgroup v1 applies it")
+    return words
+
+
+def check_preserved(count: int) -> None:
+    """--preserve-fds N: the descriptors 3 .. 3+N-1 must be open here (podman's words)."""
+    for fd in range(3, 3 + count):
+        try:
+            os.fstat(fd)
+        except OSError:
+            raise InvalidArgument(
+                f"file descriptor {fd} is not available - the preserve-fds option requires "
+                "that file descriptors must be passed"
+            ) from None
+
+
+def passed_descriptors(preserve_fds: int) -> tuple[int, str | None]:
+    """How many of our descriptors from 3 the command of ``run`` gets, and, for
+    socket activation, the LISTEN_FDNAMES it gets with them (None: not activated).
+
+    --preserve-fds N, else systemd's LISTEN_FDS when it is meant for this process
+    (LISTEN_PID unset or ours), as podman passes a socket-activated service's
+    sockets on. They are made inheritable: the monitor must inherit them.
+    """
+    if preserve_fds:
+        check_preserved(preserve_fds)
+    count, names = preserve_fds, None
+    listen = os.environ.get("LISTEN_FDS", "")
+    if count and listen:
+        print("WARN: Ignoring LISTEN_FDS to preserve custom user-specified FDs", file=sys.stderr)
+    elif not count and listen.isdigit():
+        owner = os.environ.get("LISTEN_PID", "")
+        if not owner or owner == str(os.getpid()):
+            count, names = int(listen), os.environ.get("LISTEN_FDNAMES", "")
+    for fd in range(3, 3 + count):
+        try:
+            os.set_inheritable(fd, True)
+        except OSError:  # --preserve-fds was checked at create; LISTEN_FDS was not
+            raise InvalidArgument(
+                f"LISTEN_FDS={listen}: file descriptor {fd} is not open"
+            ) from None
+    return count, names
+
+
+def with_pod_id_file(options: RunOptions) -> RunOptions:
+    """--pod-id-file: the pod's id (``--pod``) from the file ``pod create --pod-id-file``
+    wrote; first of all, as podman reads it (the pod's namespaces follow from it)."""
+    if options.pod_id_file is None:
+        return options
+    if options.pod is not None:
+        raise InvalidArgument("cannot specify both --pod and --pod-id-file")
+    path = options.pod_id_file
+    try:
+        with open(path, encoding="utf-8") as f:
+            pod = f.read().strip()
+    except OSError as exc:
+        raise InvalidArgument(f"reading pod ID file: open {path}: {_strerror(exc)}") from exc
+    return replace(options, pod=pod, pod_id_file=None)
 
 
 def umask(options: RunOptions) -> int:

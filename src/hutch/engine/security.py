@@ -30,6 +30,9 @@ if TYPE_CHECKING:
     from hutch.runtime.seccomp.profile import Profile
 
 READ_ONLY_TMPFS = ("/tmp", "/var/tmp", "/run")
+# --seccomp-policy's values, and the image label the "image" policy reads (podman's)
+SECCOMP_POLICIES = ("default", "image")
+SECCOMP_LABEL = "io.containers.seccomp.profile"
 _LABEL_OPTS = ("label=", "apparmor=")
 
 
@@ -217,19 +220,28 @@ def privileged_security(spec: SecuritySpec) -> SecuritySpec:
     return replace(spec, root_capabilities=_caps(root), user_capabilities=_caps(user))
 
 
-def seccomp_program(opts: SecurityOpts, bounding: tuple[str, ...], privileged: bool) -> str:
+def seccomp_program(
+    opts: SecurityOpts,
+    bounding: tuple[str, ...],
+    privileged: bool,
+    image_profile: bytes | None = None,
+) -> str:
     """The base64 BPF for the container, or "" for none."""
-    if privileged or opts.seccomp == "unconfined":
+    if privileged or (opts.seccomp == "unconfined" and image_profile is None):
         return ""
-    if opts.seccomp:
+    if opts.seccomp or image_profile is not None:
         from hutch.runtime.seccomp import profile
 
-        try:
-            with open(opts.seccomp, "rb") as f:
-                raw = f.read()
-        except OSError as exc:
-            raise InvalidArgument(f"seccomp profile {opts.seccomp}: {exc.strerror}") from None
-        prof = profile.loads(raw, opts.seccomp)
+        if image_profile is not None:
+            raw, where = image_profile, f"the image's label {SECCOMP_LABEL}"
+        else:
+            where = opts.seccomp
+            try:
+                with open(opts.seccomp, "rb") as f:
+                    raw = f.read()
+            except OSError as exc:
+                raise InvalidArgument(f"seccomp profile {opts.seccomp}: {exc.strerror}") from None
+        prof = profile.loads(raw, where)
         return base64.b64encode(_compiled_bpf(repr(prof).encode(), lambda: prof, bounding)).decode()
     # The default profile is a function of its modules' source: keyed by that text,
     # a hit neither imports nor builds it (400 names and their rules) nor prints it
@@ -328,6 +340,11 @@ def validate(options: SecurityOptions, network: str) -> None:
     opts = parse_security_opts(options.security_opt)
     if opts.seccomp not in ("", "unconfined") and not os.path.isfile(opts.seccomp):
         raise InvalidArgument(f"seccomp profile {opts.seccomp}: no such file")
+    if options.seccomp_policy not in SECCOMP_POLICIES:
+        raise InvalidArgument(
+            f'invalid seccomp policy "{options.seccomp_policy}": valid policies are '
+            '["default" "image"]'
+        )
     sysctls.parse(options.sysctl, namespaces)
     parse_ulimits(options.ulimit)
     parse_group_add(options.group_add)
@@ -338,7 +355,21 @@ def validate(options: SecurityOptions, network: str) -> None:
     parse_userns_options(options)
 
 
-def build(options: SecurityOptions, namespaces: tuple[str, ...]) -> SecuritySettings:
+def image_seccomp_profile(options: SecurityOptions, labels: dict[str, str]) -> bytes | None:
+    """--seccomp-policy=image: the profile the image's label holds (podman's rule: the
+    label, when the policy asks for it, stands over --security-opt seccomp=); None for
+    the default policy."""
+    if options.seccomp_policy != "image":
+        return None
+    profile = labels.get(SECCOMP_LABEL, "")
+    if not profile:
+        raise InvalidArgument("no seccomp policy defined by image")  # podman's words
+    return profile.encode()
+
+
+def build(
+    options: SecurityOptions, namespaces: tuple[str, ...], image_profile: bytes | None = None
+) -> SecuritySettings:
     opts = parse_security_opts(options.security_opt)
     privileged = bool(options.privileged)  # None (no flag) is off once conf_defaults ran
     last = sc.last_cap()
@@ -363,7 +394,7 @@ def build(options: SecurityOptions, namespaces: tuple[str, ...]) -> SecuritySett
         configured=True,
         root_capabilities=_caps(root),
         user_capabilities=_caps(user),
-        seccomp=seccomp_program(opts, root.bounding, privileged),
+        seccomp=seccomp_program(opts, root.bounding, privileged, image_profile),
         no_new_privileges=opts.no_new_privileges,
         privileged=privileged,
         sysctls=sysctls.parse(options.sysctl, namespaces),

@@ -180,7 +180,9 @@ def build_spec(
     namespaces = tuple(ns for ns in NAMESPACES if not (ns == "net" and shared_net))
     others = nsmodes.not_made(options.namespaces)  # --ipc/--uts/--cgroupns host, joins
     namespaces = tuple(ns for ns in namespaces if ns not in others)
-    secure = security.build(options.security, namespaces)
+    labels = dict(image.config.labels)
+    image_profile = security.image_seccomp_profile(options.security, labels)
+    secure = security.build(options.security, namespaces, image_profile)
     process = Process(
         args=args,
         env=environment(options, image, hostname),
@@ -204,7 +206,7 @@ def build_spec(
     stop_timeout = 10.0 if options.stop_timeout is None else float(options.stop_timeout)
     lifecycle = replace(
         lifecycle_spec(options.lifecycle, image.config.healthcheck, stop_signal, stop_timeout),
-        conmon_pidfile=os.fspath(dirs.conmon_pidfile),
+        conmon_pidfile=options.conmon_pidfile or os.fspath(dirs.conmon_pidfile),
         pidfile=pidfile_of(options, dirs),
     )
     if options.sdnotify == "healthy" and lifecycle.health is None:

@@ -16,6 +16,7 @@ import os
 import socket
 import struct
 import termios
+from dataclasses import dataclass
 from typing import Any, NoReturn
 
 from hutch.runtime.users import ResolvedUser
@@ -44,6 +45,31 @@ def report(sock: socket.socket, code: int, message: str) -> NoReturn:
         send(sock, {"error": message, "code": code})
     finally:
         os._exit(code)
+
+
+@dataclass(frozen=True)
+class Passed:
+    """The caller's descriptors a run's command gets: 3 .. 3+count-1 (--preserve-fds),
+    and, for socket activation (``listen_fdnames`` not None), systemd's variables."""
+
+    count: int = 0
+    listen_fdnames: str | None = None
+
+    def keep_open(self) -> None:
+        """Let the descriptors reach the command, and only them beyond stdio."""
+        mark_cloexec_above(2 + self.count)
+        for fd in range(3, 3 + self.count):
+            os.set_inheritable(fd, True)
+
+    def environment(self, env: dict[str, str]) -> dict[str, str]:
+        """``env`` with sd_listen_fds(3)'s variables, in the process about to exec:
+        LISTEN_PID is its own pid (1 as the container's init, another under --init)."""
+        if self.listen_fdnames is None:
+            return env
+        out = {**env, "LISTEN_FDS": str(self.count), "LISTEN_PID": str(os.getpid())}
+        if self.listen_fdnames:
+            out["LISTEN_FDNAMES"] = self.listen_fdnames
+        return out
 
 
 def mark_cloexec_above(lowest: int) -> None:

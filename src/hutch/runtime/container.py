@@ -19,9 +19,9 @@ from hutch.linux import syscalls as sc
 from hutch.runtime import mounts, passwd, pidshare, security, userns, volume_chown
 from hutch.runtime.command_start import (
     ExecFailure,
+    Passed,
     environment,
     exec_command,
-    mark_cloexec_above,
     report,
     send,
     setup_terminal,
@@ -31,6 +31,7 @@ from hutch.runtime.spec import Process, Spec
 from hutch.runtime.tinyinit import run_as_init  # imported now: after pivot_root it is out of reach
 from hutch.runtime.users import read_db, resolve_user
 
+_NONE_PASSED = Passed()  # a run given no descriptors (the default argument's value)
 _PERSONAS = {"LINUX": sc.PER_LINUX, "LINUX32": sc.PER_LINUX32}
 _NS_FLAGS = {
     "mount": sc.CLONE_NEWNS,
@@ -58,10 +59,12 @@ def _make_workdir(spec: Spec, root: str, cwd: str) -> None:
     os.makedirs(path, exist_ok=True)
 
 
-def container_main(spec: Spec, sock: socket.socket, gid5_mapped: bool) -> NoReturn:
+def container_main(
+    spec: Spec, sock: socket.socket, gid5_mapped: bool, passed: Passed = _NONE_PASSED
+) -> NoReturn:
     """Set up the container and exec its command; never returns."""
     try:
-        _setup_andexec_command(spec, sock, gid5_mapped)
+        _setup_andexec_command(spec, sock, gid5_mapped, passed)
     except ExecFailure as exc:
         report(sock, exc.code, str(exc))
     except OSError as exc:
@@ -71,7 +74,9 @@ def container_main(spec: Spec, sock: socket.socket, gid5_mapped: bool) -> NoRetu
     os._exit(125)
 
 
-def _setup_andexec_command(spec: Spec, sock: socket.socket, gid5_mapped: bool) -> None:
+def _setup_andexec_command(
+    spec: Spec, sock: socket.socket, gid5_mapped: bool, passed: Passed
+) -> None:
     if spec.userns.enabled:
         spec = userns.relative_paths(spec)  # the storage above may be closed to us
     cgroup = v2.container_cgroup(spec.resources, spec.id)
@@ -149,7 +154,7 @@ def _setup_andexec_command(spec: Spec, sock: socket.socket, gid5_mapped: bool) -
         pidshare.die_with_parent()  # again: a change of identity cleared it
         if pidshare.monitor_gone(sock):
             os._exit(137)  # as the SIGKILL it missed would have ended it
-    mark_cloexec_above(2)
+    passed.keep_open()  # stdio and --preserve-fds's descriptors, no other
     env = environment(spec.process.env, user)
     try:
         os.chdir(cwd)
@@ -159,9 +164,14 @@ def _setup_andexec_command(spec: Spec, sock: socket.socket, gid5_mapped: bool) -
     # have ignored others, and an ignored signal survives exec.
     sigreset.reset_for_exec()
     os.umask(spec.process.umask)
+    # LISTEN_PID is the pid of the process that execs: the command's, under --init too
     if spec.lifecycle.init:
-        run_as_init(lambda: exec_command(spec.process.args, env), sock, spec.process.terminal)
-    exec_command(spec.process.args, env)
+        run_as_init(
+            lambda: exec_command(spec.process.args, passed.environment(env)),
+            sock,
+            spec.process.terminal,
+        )
+    exec_command(spec.process.args, passed.environment(env))
 
 
 def _set_persona(process: Process) -> None:

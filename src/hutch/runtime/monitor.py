@@ -40,7 +40,7 @@ from hutch.runtime import attachproto as ap
 from hutch.runtime import freeze, pidshare
 from hutch.runtime import monitorio as mio
 from hutch.runtime import state as st
-from hutch.runtime.command_start import send
+from hutch.runtime.command_start import Passed, send
 from hutch.runtime.container import container_main
 from hutch.runtime.events_log import append_event, event_line
 from hutch.runtime.health import HealthRunner
@@ -77,6 +77,8 @@ class MonitorArgs:
     detached: bool
     events: tuple[str, ...] = ("", "", "")  # event log path, container name, image
     tied: bool = False  # the container dies when its attached caller does (a build's RUN)
+    preserve_fds: int = 0  # our 3 .. 3+N-1 go to the first run's command (spawn.MonitorConfig)
+    listen_fdnames: str | None = None  # socket activation: LISTEN_FDNAMES, and LISTEN_* set
     argv: tuple[str, ...] = ()  # the options that made these (without --sync-fd)
 
 
@@ -106,6 +108,8 @@ def parse_args(argv: list[str]) -> MonitorArgs:
         detached=values.get("detached") == "1",
         events=tuple(json.loads(values.get("events", '["", "", ""]'))),
         tied=values.get("tied") == "1",
+        preserve_fds=int(values.get("preserve-fds", "0")),
+        listen_fdnames=json.loads(values["listen-fdnames"]) if "listen-fdnames" in values else None,
         argv=tuple(given),
     )
 
@@ -157,6 +161,9 @@ class Monitor:
         self.host_pid = 0
         self.oom_before = 0
         self.helper: object = None  # the rootfs's fuse-overlayfs, if any
+        # --preserve-fds: how many of ours (from 3) the next run's command gets; the
+        # first run only (they are closed once its init has them)
+        self.passed = Passed(args.preserve_fds, args.listen_fdnames)
 
     # -- life cycle --------------------------------------------------------
 
@@ -429,8 +436,11 @@ class Monitor:
             if not proc.stdin and not proc.terminal:
                 null = os.open("/dev/null", os.O_RDONLY)
                 os.dup2(null, 0)
-            container_main(self.spec, b, self._gid5())
+            container_main(self.spec, b, self._gid5(), self.passed)
         b.close()
+        if self.passed.count:  # the init has them now; a restart's command does not
+            os.closerange(3, 3 + self.passed.count)
+            self.passed = Passed()
         for src, _dst in child_fds:
             os.close(src)
         self.init_pid = pid
@@ -1019,7 +1029,7 @@ def main(argv: list[str]) -> None:
             os._exit(0)
         argv = given
     args = parse_args(argv)
-    _close_inherited({0, 1, 2, args.sync_fd})
+    _close_inherited({0, 1, 2, args.sync_fd, *range(3, 3 + args.preserve_fds)})
     spec = spec_from_json((args.bundle / "config.json").read_bytes())
     mio.exit_with(str(args.bundle), lambda: Monitor(args, spec).run())
 

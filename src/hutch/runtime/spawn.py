@@ -51,6 +51,12 @@ class MonitorConfig:
     # The monitor is PID 1 of a pid namespace of its own; False when the spec has
     # no "pid" namespace (it joins one): then it stays in ours (bundle_own_pidns).
     own_pidns: bool = True
+    # run --preserve-fds N (or systemd's LISTEN_FDS): our descriptors 3 .. 3+N-1, which
+    # the monitor inherits (they are not close-on-exec), reach the command of its first
+    # run; ``listen_fdnames`` not None: socket activation, the command gets LISTEN_FDS,
+    # LISTEN_PID and LISTEN_FDNAMES (this value)
+    preserve_fds: int = 0
+    listen_fdnames: str | None = None
 
 
 @dataclass(frozen=True)
@@ -95,6 +101,10 @@ def monitor_args(config: MonitorConfig, detached: bool) -> list[str]:
         args += ["--events", json.dumps(list(config.events))]
     if config.tied:
         args += ["--tied", "1"]
+    if config.preserve_fds:
+        args += ["--preserve-fds", str(config.preserve_fds)]
+    if config.listen_fdnames is not None:
+        args += ["--listen-fdnames", json.dumps(config.listen_fdnames)]
     return args
 
 
