@@ -164,6 +164,21 @@ def unsigned(value: object, flag: str) -> int:
     return number
 
 
+def check_preserved(count: int) -> None:
+    """--preserve-fds N (run, exec): our descriptors 3 .. 3+N-1 must be open, as
+    podman's client checks them (its words)."""
+    import os
+
+    for fd in range(3, 3 + count):
+        try:
+            os.fstat(fd)
+        except OSError:
+            raise InvalidArgument(
+                f"file descriptor {fd} is not available - the preserve-fds option requires "
+                "that file descriptors must be passed"
+            ) from None
+
+
 def unsigned_or_none(value: object, flag: str) -> int | None:
     """As ``unsigned``, with None (not given) kept: the engine's default applies."""
     return None if value is None else unsigned(value, flag)

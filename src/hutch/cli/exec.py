@@ -7,7 +7,6 @@ annotations``: register's parameter annotations are evaluated where they
 are written, inside register, which imports typer.
 """
 
-import os
 from typing import TYPE_CHECKING, Annotated
 
 from hutch.cli import target_rules
@@ -18,20 +17,6 @@ if TYPE_CHECKING:
     from hutch.cli.state import AppState
 
 EXEC_CONTEXT = {"allow_interspersed_args": False, "help_option_names": ["--help"]}
-
-
-def check_passed(count: int) -> None:
-    """--preserve-fds N: our descriptors 3 .. 3+N-1 must be open (podman's client checks)."""
-    from hutch.api.errors import InvalidArgument
-
-    for fd in range(3, 3 + count):
-        try:
-            os.fstat(fd)
-        except OSError:
-            raise InvalidArgument(
-                f"file descriptor {fd} is not available - the preserve-fds option requires "
-                "that file descriptors must be passed"
-            ) from None
 
 
 def exec_command(
@@ -56,10 +41,10 @@ def exec_command(
 
     fds = 0
     if preserve_fds is not None:  # api.flags (all the flag rules) only then
-        from hutch.api.flags import unsigned
+        from hutch.api.flags import check_preserved, unsigned
 
         fds = unsigned(preserve_fds, "--preserve-fds")
-    check_passed(fds)
+        check_preserved(fds)
     name, argv = target_rules.shifted(state, container, command, latest)
     options = ExecOptions(
         container=name or container,

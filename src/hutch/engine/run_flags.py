@@ -14,6 +14,7 @@ from dataclasses import replace
 
 from hutch.api.container_config import DEFAULT_UMASK, RunOptions
 from hutch.api.errors import InvalidArgument
+from hutch.api.flags import check_preserved
 from hutch.engine import ports
 from hutch.runtime.detachkeys import parse_detach_keys
 
@@ -97,18 +98,6 @@ def cgroup_v1_only(options: RunOptions) -> list[str]:
     if options.oom_kill_disable:
         words.append("--oom-kill-disable is ignored: only a root user's cgroup v1 applies it")
     return words
-
-
-def check_preserved(count: int) -> None:
-    """--preserve-fds N: the descriptors 3 .. 3+N-1 must be open here (podman's words)."""
-    for fd in range(3, 3 + count):
-        try:
-            os.fstat(fd)
-        except OSError:
-            raise InvalidArgument(
-                f"file descriptor {fd} is not available - the preserve-fds option requires "
-                "that file descriptors must be passed"
-            ) from None
 
 
 def passed_descriptors(preserve_fds: int) -> tuple[int, str | None]:

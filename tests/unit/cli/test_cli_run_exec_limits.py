@@ -9,8 +9,8 @@ import pytest
 from hutch.api.container_flags import flags_of
 from hutch.api.errors import InvalidArgument
 from hutch.api.flagoptions import run_options
+from hutch.api.flags import check_preserved as check_passed
 from hutch.api.flags import unsigned
-from hutch.cli.exec import check_passed
 from hutch.engine.security import privileged_security
 from hutch.engine.specbuild_lifecycle import lifecycle_spec
 from hutch.linux import syscalls as sc
