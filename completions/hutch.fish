@@ -179,12 +179,14 @@ function __hutch_value_options
             printf '%s\n' --filter -f --format --sort
         case 'pod inspect'
             printf '%s\n' --format -f
+        case 'pod start'
+            printf '%s\n' --pod-id-file
         case 'pod stop'
-            printf '%s\n' --time -t
+            printf '%s\n' --time -t --pod-id-file
         case 'pod kill'
             printf '%s\n' --signal -s
         case 'pod rm'
-            printf '%s\n' --time -t
+            printf '%s\n' --time -t --pod-id-file
         case 'pod logs'
             printf '%s\n' --container -c --tail --since --until
         case 'pod stats'
@@ -1761,11 +1763,14 @@ complete -c hutch -n "__hutch_at 'pod ps'" -l help -d 'Show the help and exit'
 
 # hutch pod inspect
 complete -c hutch -n "__hutch_at 'pod inspect'" -l format -s f -x -a 'json' -d 'json, or a Go template, e.g. \'{{.Name}}\''
+complete -c hutch -n "__hutch_at 'pod inspect'" -l latest -s l -d 'The pod created last'
 complete -c hutch -n "__hutch_at 'pod inspect'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'pod inspect' 1+" -f -a '(__hutch_pod_names)'
 
 # hutch pod start
 complete -c hutch -n "__hutch_at 'pod start'" -l all -s a -d 'Every pod'
+complete -c hutch -n "__hutch_at 'pod start'" -l latest -s l -d 'The pod created last'
+complete -c hutch -n "__hutch_at 'pod start'" -l pod-id-file -x -d 'Read the pod\'s id from this file (repeatable)'
 complete -c hutch -n "__hutch_at 'pod start'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'pod start' 1+" -f -a '(__hutch_pod_names)'
 
@@ -1773,27 +1778,33 @@ complete -c hutch -n "__hutch_arg 'pod start' 1+" -f -a '(__hutch_pod_names)'
 complete -c hutch -n "__hutch_at 'pod stop'" -l all -s a -d 'Every pod'
 complete -c hutch -n "__hutch_at 'pod stop'" -l time -s t -x -d 'Seconds to wait for a stop before SIGKILL'
 complete -c hutch -n "__hutch_at 'pod stop'" -l ignore -s i -d 'A missing pod is no error'
+complete -c hutch -n "__hutch_at 'pod stop'" -l latest -s l -d 'The pod created last'
+complete -c hutch -n "__hutch_at 'pod stop'" -l pod-id-file -x -d 'Read the pod\'s id from this file (repeatable)'
 complete -c hutch -n "__hutch_at 'pod stop'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'pod stop' 1+" -f -a '(__hutch_pod_names)'
 
 # hutch pod restart
 complete -c hutch -n "__hutch_at 'pod restart'" -l all -s a -d 'Every pod'
+complete -c hutch -n "__hutch_at 'pod restart'" -l latest -s l -d 'The pod created last'
 complete -c hutch -n "__hutch_at 'pod restart'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'pod restart' 1+" -f -a '(__hutch_pod_names)'
 
 # hutch pod kill
 complete -c hutch -n "__hutch_at 'pod kill'" -l all -s a -d 'Every pod'
 complete -c hutch -n "__hutch_at 'pod kill'" -l signal -s s -x -d 'Signal to send (default KILL)'
+complete -c hutch -n "__hutch_at 'pod kill'" -l latest -s l -d 'The pod created last'
 complete -c hutch -n "__hutch_at 'pod kill'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'pod kill' 1+" -f -a '(__hutch_pod_names)'
 
 # hutch pod pause
 complete -c hutch -n "__hutch_at 'pod pause'" -l all -s a -d 'Every pod'
+complete -c hutch -n "__hutch_at 'pod pause'" -l latest -s l -d 'The pod created last'
 complete -c hutch -n "__hutch_at 'pod pause'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'pod pause' 1+" -f -a '(__hutch_pod_names)'
 
 # hutch pod unpause
 complete -c hutch -n "__hutch_at 'pod unpause'" -l all -s a -d 'Every pod'
+complete -c hutch -n "__hutch_at 'pod unpause'" -l latest -s l -d 'The pod created last'
 complete -c hutch -n "__hutch_at 'pod unpause'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'pod unpause' 1+" -f -a '(__hutch_pod_names)'
 
@@ -1802,6 +1813,8 @@ complete -c hutch -n "__hutch_at 'pod rm'" -l force -s f -d 'Stop running contai
 complete -c hutch -n "__hutch_at 'pod rm'" -l all -s a -d 'Remove every pod'
 complete -c hutch -n "__hutch_at 'pod rm'" -l ignore -s i -d 'A missing pod is no error'
 complete -c hutch -n "__hutch_at 'pod rm'" -l time -s t -x -d 'Seconds to wait for a stop before SIGKILL'
+complete -c hutch -n "__hutch_at 'pod rm'" -l latest -s l -d 'Remove the pod created last'
+complete -c hutch -n "__hutch_at 'pod rm'" -l pod-id-file -x -d 'Read the pod\'s id from this file (repeatable)'
 complete -c hutch -n "__hutch_at 'pod rm'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'pod rm' 1+" -f -a '(__hutch_pod_names)'
 
@@ -1810,6 +1823,7 @@ complete -c hutch -n "__hutch_at 'pod prune'" -l force -s f -d 'Do not ask for c
 complete -c hutch -n "__hutch_at 'pod prune'" -l help -d 'Show the help and exit'
 
 # hutch pod top
+complete -c hutch -n "__hutch_at 'pod top'" -l latest -s l -d 'The pod created last (then every argument is a descriptor)'
 complete -c hutch -n "__hutch_at 'pod top'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'pod top' 1" -f -a '(__hutch_pod_names)'
 complete -c hutch -n "__hutch_arg 'pod top' 2+" -F
@@ -1822,6 +1836,7 @@ complete -c hutch -n "__hutch_at 'pod logs'" -l tail -x -d 'Print only the last 
 complete -c hutch -n "__hutch_at 'pod logs'" -l since -x -d 'Only lines after this time (RFC 3339, unix, or duration)'
 complete -c hutch -n "__hutch_at 'pod logs'" -l until -x -d 'Only lines before this time'
 complete -c hutch -n "__hutch_at 'pod logs'" -l timestamps -s t -d 'Show each line\'s time too'
+complete -c hutch -n "__hutch_at 'pod logs'" -l latest -s l -d 'The pod created last'
 complete -c hutch -n "__hutch_at 'pod logs'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'pod logs' 1" -f -a '(__hutch_pod_names)'
 
@@ -1830,6 +1845,8 @@ complete -c hutch -n "__hutch_at 'pod stats'" -l all -s a -d 'Every pod (the def
 complete -c hutch -n "__hutch_at 'pod stats'" -l no-stream -d 'Print one sample and exit'
 complete -c hutch -n "__hutch_at 'pod stats'" -l format -x -a 'json' -d 'json, or a Go template such as \'{{.MemUsage}}\''
 complete -c hutch -n "__hutch_at 'pod stats'" -l no-trunc -d 'Do not truncate ids'
+complete -c hutch -n "__hutch_at 'pod stats'" -l latest -s l -d 'The pod created last'
+complete -c hutch -n "__hutch_at 'pod stats'" -l no-reset -d 'Streaming: print each sample below the last'
 complete -c hutch -n "__hutch_at 'pod stats'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'pod stats' 1+" -f -a '(__hutch_pod_names)'
 

@@ -310,3 +310,16 @@ class Pods(Protocol):
     def logs(self, options: PodLogsOptions) -> Iterator[PodLogLine]: ...
 
     def clone(self, name: str, options: PodCloneOptions) -> str: ...
+
+
+def read_pod_id_file(path: str) -> str:
+    """A pod's id, from the file ``pod create --pod-id-file`` wrote (``run --pod-id-file``,
+    ``pod start|stop|rm --pod-id-file``), with podman's words when it cannot be read."""
+    from hutch.api.errors import InvalidArgument
+
+    try:
+        with open(path, encoding="utf-8") as f:
+            return f.read().strip()
+    except OSError as exc:
+        reason = (exc.strerror or str(exc)).lower()
+        raise InvalidArgument(f"reading pod ID file: open {path}: {reason}") from None

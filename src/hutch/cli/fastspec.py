@@ -64,8 +64,8 @@ VERBS: dict[str, tuple[str, str, dict[str, Any]]] = {
         'interspersed': True,
     }),
     'pod rm': ('pod_rm', 'pod_rm_command', {
-        'options': {'--force': ('force', 'flag', (True, '')), '-f': ('force', 'flag', (True, '')), '--all': ('all_', 'flag', (True, '')), '-a': ('all_', 'flag', (True, '')), '--ignore': ('ignore', 'flag', (True, '')), '-i': ('ignore', 'flag', (True, '')), '--time': ('time', 'int', None), '-t': ('time', 'int', None)},
-        'defaults': {'names': None, 'force': False, 'all_': False, 'ignore': False, 'time': None},
+        'options': {'--force': ('force', 'flag', (True, '')), '-f': ('force', 'flag', (True, '')), '--all': ('all_', 'flag', (True, '')), '-a': ('all_', 'flag', (True, '')), '--ignore': ('ignore', 'flag', (True, '')), '-i': ('ignore', 'flag', (True, '')), '--time': ('time', 'int', None), '-t': ('time', 'int', None), '--latest': ('latest', 'flag', (True, '')), '-l': ('latest', 'flag', (True, '')), '--pod-id-file': ('pod_id_file', 'list', None)},
+        'defaults': {'names': None, 'force': False, 'all_': False, 'ignore': False, 'time': None, 'latest': False, 'pod_id_file': None},
         'arguments': (('names', -1, False, 'str'),),
         'interspersed': True,
     }),

@@ -14,16 +14,28 @@ def register(pod_app: typer.Typer) -> None:
     @pod_app.command("inspect")
     def inspect(
         ctx: typer.Context,
-        names: Annotated[list[str], typer.Argument(help="Pods.")],
+        names: Annotated[list[str] | None, typer.Argument(help="Pods.")] = None,
         fmt: Annotated[
             str | None,
             typer.Option("--format", "-f", help="json, or a Go template, e.g. '{{.Name}}'."),
         ] = None,
+        latest: Annotated[
+            bool, typer.Option("--latest", "-l", help="The pod created last.")
+        ] = False,
     ) -> None:
         """Show the details of pods as JSON."""
+        from hutch.api.errors import InvalidArgument
         from hutch.api.podman_json import to_json
+        from hutch.cli.pod_targets import latest_pod
 
-        pods = state_of(ctx).engine().pods
+        state = state_of(ctx)
+        if latest and names:
+            raise InvalidArgument("--latest and arguments cannot be used together")
+        if latest:
+            names = [latest_pod(state)]
+        if not names:
+            raise InvalidArgument("no names or ids specified")
+        pods = state.engine().pods
         rows, errors = inspecting.collect(
             names, lambda name: [to_json(p) for p in pods.inspect([name])], inspecting.no_such_pod
         )

@@ -14,7 +14,7 @@ def register(pod_app: typer.Typer) -> None:
     @pod_app.command("logs")
     def logs(
         ctx: typer.Context,
-        pod: Annotated[str, typer.Argument(help="Pod.")],
+        pod: Annotated[str | None, typer.Argument(help="Pod.")] = None,
         container: Annotated[
             str | None,
             typer.Option("--container", "-c", help="Only the logs of this container of the pod."),
@@ -42,9 +42,21 @@ def register(pod_app: typer.Typer) -> None:
         timestamps: Annotated[
             bool, typer.Option("--timestamps", "-t", help="Show each line's time too.")
         ] = False,
+        latest: Annotated[
+            bool, typer.Option("--latest", "-l", help="The pod created last.")
+        ] = False,
     ) -> None:
         """Print the logs of the containers of a pod, each line after its container's id."""
         from hutch.api.pods import PodLogsOptions
+        from hutch.cli.pod_targets import one
+
+        pod = one(
+            state_of(ctx),
+            pod,
+            latest,
+            both="--latest and pods cannot be used together",
+            neither="specify at least one pod name or ID to log",
+        )
 
         if tail is not None and tail < 0:
             tail = None  # podman: a negative tail means all lines

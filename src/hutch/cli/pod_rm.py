@@ -25,17 +25,16 @@ def pod_rm_command(
     all_: bool,
     ignore: bool,
     time: int | None,
+    latest: bool = False,
+    pod_id_file: list[str] | None = None,
 ) -> int:
     """Remove pods and their containers."""
-    from hutch.api.errors import InvalidArgument
     from hutch.api.pods import PodRemoveOptions
+    from hutch.cli.pod_targets import chosen
 
-    if all_ and names:
-        raise InvalidArgument("when using the --all switch, you may not pass any pods")
-    if not all_ and not names:
-        raise InvalidArgument("you must provide at least one name or id")
+    pods = chosen(state, names, all_=all_, latest=latest, id_files=pod_id_file)
     options = PodRemoveOptions(force=force, all=all_, ignore=ignore, timeout=time)
-    reports = state.engine().pods.remove(names or (), options)
+    reports = state.engine().pods.remove(pods, options)
     return print_reports(by_id(reports))
 
 
@@ -58,11 +57,25 @@ def register(pod_app: "typer.Typer") -> None:
             int | None,
             typer.Option("--time", "-t", help="Seconds to wait for a stop before SIGKILL."),
         ] = None,
+        latest: Annotated[
+            bool, typer.Option("--latest", "-l", help="Remove the pod created last.")
+        ] = False,
+        pod_id_file: Annotated[
+            list[str] | None,
+            typer.Option("--pod-id-file", help="Read the pod's id from this file (repeatable)."),
+        ] = None,
     ) -> None:
         """Remove pods and their containers."""
         raise typer.Exit(
             pod_rm_command(
-                state_of(ctx), names=names, force=force, all_=all_, ignore=ignore, time=time
+                state_of(ctx),
+                names=names,
+                force=force,
+                all_=all_,
+                ignore=ignore,
+                time=time,
+                latest=latest,
+                pod_id_file=pod_id_file,
             )
         )
 

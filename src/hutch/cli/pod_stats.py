@@ -41,17 +41,30 @@ def register(pod_app: typer.Typer) -> None:
             typer.Option("--format", help="json, or a Go template such as '{{.MemUsage}}'."),
         ] = None,
         no_trunc: Annotated[bool, typer.Option("--no-trunc", help="Do not truncate ids.")] = False,
+        latest: Annotated[
+            bool, typer.Option("--latest", "-l", help="The pod created last.")
+        ] = False,
+        no_reset: Annotated[
+            bool,
+            typer.Option("--no-reset", help="Streaming: print each sample below the last."),
+        ] = False,
     ) -> None:
         """Show the resource use of the containers of pods."""
+        from hutch.api.errors import InvalidArgument
         from hutch.api.pods import PodSelectOptions
+        from hutch.cli.pod_targets import latest_pod
         from hutch.cli.stats import TEMPLATE_HEADERS
 
+        if latest and (names or all_):
+            raise InvalidArgument("--all, --latest and arguments cannot be used together")
+        if latest:
+            names = [latest_pod(state_of(ctx))]
         engine = state_of(ctx).engine()
         previous: dict[str, StatsReport] = {}
         while True:
             reports = engine.pods.stats(names or [], PodSelectOptions(all=all_))
             rows = [_row(r, previous.get(r.stats.id), no_trunc) for r in reports]
-            if not no_stream and sys.stdout.isatty():
+            if not no_stream and not no_reset and sys.stdout.isatty():
                 sys.stdout.write("\033[2J\033[H")  # redraw in place, as podman does
             if format_ == "json":
                 render.print_json(rows)

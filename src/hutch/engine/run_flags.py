@@ -135,12 +135,9 @@ def with_pod_id_file(options: RunOptions) -> RunOptions:
         return options
     if options.pod is not None:
         raise InvalidArgument("cannot specify both --pod and --pod-id-file")
-    path = options.pod_id_file
-    try:
-        with open(path, encoding="utf-8") as f:
-            pod = f.read().strip()
-    except OSError as exc:
-        raise InvalidArgument(f"reading pod ID file: open {path}: {_strerror(exc)}") from exc
+    from hutch.api.pods import read_pod_id_file
+
+    pod = read_pod_id_file(options.pod_id_file)
     return replace(options, pod=pod, pod_id_file=None)
 
 

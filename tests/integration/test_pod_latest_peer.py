@@ -1,0 +1,68 @@
+"""Pod verbs take --latest (the pod created last) and start/stop/rm --pod-id-file, with
+podman's rules for combining them and its words, side by side with Debian's podman
+4.3.1 (issue 15)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from harness import Hutch
+from peer_podman import Run, both, fixture_podman  # noqa: F401 - the peer's fixture
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("pod", "start", "-l"),
+        ("pod", "stop", "-l"),
+        ("pod", "kill", "-l"),
+        ("pod", "pause", "-l"),
+        ("pod", "restart", "-l"),
+        ("pod", "inspect", "-l"),
+        ("pod", "logs", "-l"),
+        ("pod", "start", "-a", "x"),
+        ("pod", "start", "-l", "x"),
+        ("pod", "stop", "-a", "-l"),
+        ("pod", "rm", "-a", "x"),
+        ("pod", "start", "--pod-id-file", "/nonexistent/id"),
+        ("pod", "stop", "--pod-id-file", "/nonexistent/id", "x"),
+        ("pod", "rm", "-l", "--pod-id-file", "/nonexistent/id"),
+        ("pod", "inspect", "-l", "x"),
+        ("pod", "inspect"),
+        ("pod", "logs", "-l", "x"),
+        ("pod", "logs"),
+        ("pod", "top"),
+    ],
+    ids=" ".join,
+)
+def test_pod_selection_words_as_podman(hutch: Hutch, podman: Run, argv: tuple[str, ...]) -> None:
+    code, out, err = both(hutch, podman, *argv)
+    assert code == 125 and out == "" and err.startswith("Error: ")
+
+
+def test_latest_and_pod_id_file_choose_the_pod(hutch: Hutch, tmp_path: Path) -> None:
+    first, second = tmp_path / "first.id", tmp_path / "second.id"
+    hutch("pod", "create", "--name", "older", "--pod-id-file", str(first))
+    hutch("pod", "create", "--name", "newer", "--pod-id-file", str(second))
+    newer = second.read_text().strip()
+    try:
+        shown = hutch("pod", "inspect", "-l", "--format", "{{.Name}}").stdout
+        assert shown == "newer\n"
+        assert hutch("pod", "start", "-l").stdout == newer + "\n"
+        running = "{{.Name}} {{.State}}"
+        assert hutch("pod", "inspect", "--format", running, "newer").stdout == "newer Running\n"
+        top = hutch("pod", "top", "-l", "pid", "comm").stdout.splitlines()
+        assert top[0].split() == ["PID", "COMMAND"] and len(top) >= 2
+        assert hutch("pod", "stop", "--pod-id-file", str(second), "-t", "0").stdout == newer + "\n"
+        # --pod-id-file more than once: each file's pod
+        started = hutch("pod", "start", "--pod-id-file", str(first), "--pod-id-file", str(second))
+        assert sorted(started.stdout.split()) == sorted([first.read_text().strip(), newer])
+        assert hutch("pod", "rm", "-f", "-l", "-t", "0").stdout == newer + "\n"
+        assert hutch("pod", "inspect", "-l", "--format", "{{.Name}}").stdout == "older\n"
+        hutch("pod", "rm", "-f", "-t", "0", "--pod-id-file", str(first))
+        gone = hutch("pod", "rm", "-l", check=False)
+        assert (gone.returncode, gone.stderr) != (0, "")
+        assert "no such pod" in gone.stderr
+    finally:
+        hutch("pod", "rm", "-f", "-a", "-t", "0")
