@@ -146,7 +146,7 @@ _hutch_options() {
     "compose cp") echo --all --archive -a --index --follow-link -L ;;
     "compose events") echo --json --since --until ;;
     "generate kube") echo --filename -f --service -s --type -t --replicas -r ;;
-    "generate systemd") echo --name -n --new --files -f --restart-policy --restart-sec --start-timeout --stop-timeout --wants --after --requires --container-prefix --separator --no-header --format ;;
+    "generate systemd") echo --name -n --new --files -f --restart-policy --restart-sec --start-timeout --stop-timeout --time -t --env -e --template --wants --after --requires --container-prefix --separator --no-header --format ;;
     "kube generate") echo --filename -f --service -s --type -t --replicas -r ;;
     "kube play") echo --configmap --network --publish --replace --start --no-start --build --context-dir --log-driver --log-opt --userns --quiet -q --annotation --service-exit-code-propagation --service-container ;;
     "kube down") echo --force ;;
@@ -303,7 +303,7 @@ _hutch_value_options() {
     "compose cp") echo --index ;;
     "compose events") echo --since --until ;;
     "generate kube") echo --filename -f --type -t --replicas -r ;;
-    "generate systemd") echo --restart-policy --restart-sec --start-timeout --stop-timeout --wants --after --requires --container-prefix --separator --format ;;
+    "generate systemd") echo --restart-policy --restart-sec --start-timeout --stop-timeout --time -t --env -e --wants --after --requires --container-prefix --separator --format ;;
     "kube generate") echo --filename -f --type -t --replicas -r ;;
     "kube play") echo --configmap --network --publish --context-dir --log-driver --log-opt --userns --annotation --service-exit-code-propagation ;;
     "play kube") echo --configmap --network --publish --context-dir --log-driver --log-opt --userns --annotation --service-exit-code-propagation ;;
@@ -999,7 +999,8 @@ _hutch_option_values() {
     "generate systemd --restart-policy") echo "@none" ;;
     "generate systemd --restart-sec") echo "@none" ;;
     "generate systemd --start-timeout") echo "@none" ;;
-    "generate systemd --stop-timeout") echo "@none" ;;
+    "generate systemd --stop-timeout"|"generate systemd --time"|"generate systemd -t") echo "@none" ;;
+    "generate systemd --env"|"generate systemd -e") echo "@none" ;;
     "generate systemd --wants") echo "@none" ;;
     "generate systemd --after") echo "@none" ;;
     "generate systemd --requires") echo "@none" ;;

@@ -232,7 +232,7 @@ function __hutch_value_options
         case 'generate kube'
             printf '%s\n' --filename -f --type -t --replicas -r
         case 'generate systemd'
-            printf '%s\n' --restart-policy --restart-sec --start-timeout --stop-timeout --wants --after --requires --container-prefix --separator --format
+            printf '%s\n' --restart-policy --restart-sec --start-timeout --stop-timeout --time -t --env -e --wants --after --requires --container-prefix --separator --format
         case 'kube generate'
             printf '%s\n' --filename -f --type -t --replicas -r
         case 'kube play'
@@ -2188,7 +2188,9 @@ complete -c hutch -n "__hutch_at 'generate systemd'" -l files -s f -d 'Write NAM
 complete -c hutch -n "__hutch_at 'generate systemd'" -l restart-policy -x -d 'systemd Restart= (on-failure)'
 complete -c hutch -n "__hutch_at 'generate systemd'" -l restart-sec -x -d 'systemd RestartSec= in seconds'
 complete -c hutch -n "__hutch_at 'generate systemd'" -l start-timeout -x -d 'systemd TimeoutStartSec='
-complete -c hutch -n "__hutch_at 'generate systemd'" -l stop-timeout -x -d 'Seconds for stop (default: the container\'s)'
+complete -c hutch -n "__hutch_at 'generate systemd'" -l stop-timeout -l time -s t -x -d 'Seconds for stop (default: the container\'s)'
+complete -c hutch -n "__hutch_at 'generate systemd'" -l env -s e -x -d 'Set a variable in the service (KEY=VALUE, or KEY to copy)'
+complete -c hutch -n "__hutch_at 'generate systemd'" -l template -d 'A template unit NAME@.service: a container per instance'
 complete -c hutch -n "__hutch_at 'generate systemd'" -l wants -x -d 'Add a Wants= dependency'
 complete -c hutch -n "__hutch_at 'generate systemd'" -l after -x -d 'Add an After= dependency'
 complete -c hutch -n "__hutch_at 'generate systemd'" -l requires -x -d 'Add a Requires= dependency'

@@ -24,7 +24,7 @@ CREATE = ["--name", "gen", "--label", "a=b", "-p", "18099:80", "-e", "X=1", "--s
 COMMAND = ["localhost/base", "sleep", "100"]
 
 
-def podman_unit(rootfs_tar: Path) -> str:
+def podman_unit(rootfs_tar: Path, *flags: str) -> str:
     podman = shutil.which("podman")
     assert podman, "podman is missing: contrib/setup-host.sh installs it"
     # podman refuses a runroot path of more than 50 characters.
@@ -39,7 +39,7 @@ def podman_unit(rootfs_tar: Path) -> str:
     try:
         run("import", "-q", str(rootfs_tar), "localhost/base")
         run("create", *CREATE, *COMMAND)
-        return run("generate", "systemd", "--new", "--name", "--no-header", "gen")
+        return run("generate", "systemd", *(flags or ("--new",)), "--name", "--no-header", "gen")
     finally:
         subprocess.run([*base, "rm", "-f", "-a"], capture_output=True, timeout=300)
         subprocess.run([*base, "system", "reset", "-f"], capture_output=True, timeout=300)
@@ -88,6 +88,34 @@ def test_new_unit_matches_podman(
     assert container_words(start_ours, 6) == [*CREATE[2:], *COMMAND]
     (stop_ours,) = k_ours["Service.ExecStop"]
     assert split_words(stop_ours)[1:] == ["stop", "--ignore", "-t", "7", "gen"]
+
+
+def test_template_env_and_time_match_podman(
+    hutch: Hutch, base_image: str, rootfs_tar: Path
+) -> None:
+    """--template (a unit NAME@.service, a container NAME-%i per instance, --new
+    implied), --env and -t, as podman 4.3.1 writes them."""
+    flags = ("--template", "-e", "A=1", "-e", "B=two words", "-t", "3")
+    hutch("tag", base_image, "localhost/base")
+    hutch("create", *CREATE, *COMMAND)
+    ours = hutch("generate", "systemd", *flags, "--name", "--no-header", "gen").stdout
+    theirs = podman_unit(rootfs_tar, *flags)
+    assert ours.splitlines()[0] == theirs.splitlines()[0] == "# container-gen@.service"
+    k_ours, k_theirs = keys(ours), keys(theirs)
+    assert k_ours["Unit.Description"][0].endswith(".service for %I")
+    assert k_theirs["Unit.Description"][0].endswith(".service for %I")
+    # podman writes --env from a Go map: its order varies, so compare as sets
+    assert sorted(k_ours["Service.Environment"]) == sorted(k_theirs["Service.Environment"])
+    assert "PODMAN_SYSTEMD_UNIT=%n-%i" in k_ours["Service.Environment"]
+    assert k_ours["Service.TimeoutStopSec"] == k_theirs["Service.TimeoutStopSec"] == ["63"]
+    start = split_words(k_ours["Service.ExecStart"][0])
+    assert "--name=gen-%i" in start and "--replace" in start
+    assert split_words(k_ours["Service.ExecStop"][0])[-1] == "gen-%i"
+    refused = hutch("generate", "systemd", "--template", "--new=false", "gen", check=False)
+    assert (refused.returncode, refused.stderr) == (
+        125,
+        "Error: --template cannot be set with --new=false\n",
+    )
 
 
 def test_default_unit_starts_the_existing_container(hutch: Hutch, base_image: str) -> None:

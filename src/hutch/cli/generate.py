@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -40,6 +41,18 @@ def hutch_binary() -> str:
     return str(beside) if beside.exists() else "/usr/bin/hutch"
 
 
+def _service_env(items: Sequence[str]) -> tuple[str, ...]:
+    """--env: KEY=VALUE as given; a bare KEY takes hutch's own value (skipped when unset),
+    as podman's generate does."""
+    out = []
+    for item in items:
+        if "=" in item:
+            out.append(item)
+        elif item in os.environ:
+            out.append(f"{item}={os.environ[item]}")
+    return tuple(out)
+
+
 def register(app: typer.Typer) -> None:
     generate_app = typer.Typer(
         help="Generate structured data (systemd units, Kubernetes YAML) from containers.",
@@ -61,9 +74,9 @@ def register(app: typer.Typer) -> None:
             typer.Option("--name", "-n", help="Use the container's name, not its id, in the unit."),
         ] = False,
         new: Annotated[
-            bool,
+            bool | None,
             typer.Option("--new", help="The service creates the container anew (run --replace)."),
-        ] = False,
+        ] = None,
         files: Annotated[
             bool,
             typer.Option("--files", "-f", help="Write NAME.service in this directory."),
@@ -79,8 +92,25 @@ def register(app: typer.Typer) -> None:
         ] = None,
         stop_timeout: Annotated[
             int | None,
-            typer.Option("--stop-timeout", help="Seconds for stop (default: the container's)."),
+            typer.Option(
+                "--stop-timeout",
+                "--time",
+                "-t",
+                help="Seconds for stop (default: the container's).",
+            ),
         ] = None,
+        env: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--env", "-e", help="Set a variable in the service (KEY=VALUE, or KEY to copy)."
+            ),
+        ] = None,
+        template: Annotated[
+            bool,
+            typer.Option(
+                "--template", help="A template unit NAME@.service: a container per instance."
+            ),
+        ] = False,
         wants: Annotated[
             list[str] | None, typer.Option("--wants", help="Add a Wants= dependency.")
         ] = None,
@@ -108,8 +138,12 @@ def register(app: typer.Typer) -> None:
 
         if fmt not in (None, "", "json"):
             raise InvalidArgument(f"invalid --format {fmt!r}: only json is supported")
+        # --template implies --new; an explicit --new=false with it is refused (podman)
+        new_ = template if new is None else new
         options = GenerateOptions(
-            new=new,
+            new=new_,
+            env=_service_env(env or ()),
+            template=template,
             use_name=name,
             restart_policy=restart_policy,
             restart_sec=restart_sec,
@@ -131,7 +165,7 @@ def register(app: typer.Typer) -> None:
                 info,
                 options,
                 binary=hutch_binary(),
-                value_flags=run_value_flags() if new else frozenset(),
+                value_flags=run_value_flags() if new_ else frozenset(),
                 version=__version__,
             )
         except GenerateError as exc:

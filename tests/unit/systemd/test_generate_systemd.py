@@ -159,3 +159,18 @@ def test_refusals() -> None:
         new_command([], HUTCH, "x", VALUE_FLAGS)
     with pytest.raises(GenerateError, match="not a valid restart policy"):
         unit(GenerateOptions(restart_policy="sometimes"))
+    with pytest.raises(GenerateError, match="--template cannot be set with --new=false"):
+        unit(GenerateOptions(template=True, new=False))
+    with pytest.raises(GenerateError, match="expected KEY=VALUE"):
+        unit(GenerateOptions(env=("=x",)))
+
+
+def test_a_template_runs_one_container_per_instance() -> None:
+    options = GenerateOptions(new=True, template=True, use_name=True, env=("A=1", "B=a b"))
+    name, text = unit(options)
+    assert name == "container-web@"
+    assert text.startswith("# container-web@.service\n")
+    assert parse(text, "g").values("Unit", "Description") == ["hutch container-web.service for %I"]
+    assert service(text, "Environment") == ["PODMAN_SYSTEMD_UNIT=%n-%i", "A=1", '"B=a b"']
+    assert "--name=web-%i" in exec_words(text, "ExecStart")
+    assert exec_words(text, "ExecStopPost")[-1] == "web-%i"
