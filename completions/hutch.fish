@@ -236,9 +236,9 @@ function __hutch_value_options
         case 'kube generate'
             printf '%s\n' --filename -f --type -t --replicas -r
         case 'kube play'
-            printf '%s\n' --configmap --network --publish --context-dir --log-driver --log-opt --userns --annotation --service-exit-code-propagation
+            printf '%s\n' --configmap --network --publish --context-dir --log-driver --log-opt --userns --authfile --cert-dir --creds --ip --mac-address --seccomp-profile-root --annotation --service-exit-code-propagation
         case 'play kube'
-            printf '%s\n' --configmap --network --publish --context-dir --log-driver --log-opt --userns --annotation --service-exit-code-propagation
+            printf '%s\n' --configmap --network --publish --context-dir --log-driver --log-opt --userns --authfile --cert-dir --creds --ip --mac-address --seccomp-profile-root --annotation --service-exit-code-propagation
         case 'container run'
             printf '%s\n' --attach -a --env -e --env-file --env-merge --unsetenv --workdir -w --user -u --entrypoint --hostname -h --domainname --name --network --net --pod --pod-id-file --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --conmon-pidfile --preserve-fds --requires --tz --sdnotify --publish -p --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --chrootdirs --cap-add --cap-drop --security-opt --sysctl --ulimit --device --device-cgroup-rule --seccomp-policy --group-add --userns --uidmap --gidmap --subuidname --subgidname --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --systemd --volume -v --mount --tmpfs --volumes-from --secret --pull --platform --arch --os --variant --authfile --cert-dir --creds --retry --retry-delay --memory -m --memory-reservation --memory-swap --memory-swappiness --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpu-rt-period --cpu-rt-runtime --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --pid --ipc --uts --cgroupns --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt
         case 'container create'
@@ -2227,6 +2227,14 @@ complete -c hutch -n "__hutch_at 'kube play'" -l log-driver -x -d 'Log driver of
 complete -c hutch -n "__hutch_at 'kube play'" -l log-opt -x -d 'Log driver option KEY=VALUE'
 complete -c hutch -n "__hutch_at 'kube play'" -l userns -x -d 'User namespace of the pods'
 complete -c hutch -n "__hutch_at 'kube play'" -l quiet -s q -d 'No pull progress'
+complete -c hutch -n "__hutch_at 'kube play'" -l tls-verify -d 'Pulling: require HTTPS and verified certificates'
+complete -c hutch -n "__hutch_at 'kube play'" -l authfile -x -d 'Pulling: the auth.json to use'
+complete -c hutch -n "__hutch_at 'kube play'" -l cert-dir -x -d 'Pulling: certificates (*.crt, *.cert, *.key)'
+complete -c hutch -n "__hutch_at 'kube play'" -l creds -x -d 'Pulling: USER[:PASSWORD] for the registry'
+complete -c hutch -n "__hutch_at 'kube play'" -l ip -x -d 'A static IP address for each pod in turn (repeatable)'
+complete -c hutch -n "__hutch_at 'kube play'" -l mac-address -x -d 'A static MAC address for each pod in turn (repeatable)'
+complete -c hutch -n "__hutch_at 'kube play'" -l no-hosts -d 'Do not write the pods\' /etc/hosts'
+complete -c hutch -n "__hutch_at 'kube play'" -l seccomp-profile-root -x -d 'Where the YAML\'s localhost/ seccomp profiles are (default /var/lib/kubelet/seccomp)'
 complete -c hutch -n "__hutch_at 'kube play'" -l annotation -x -d 'Add KEY=VALUE to the pods\' annotations (repeatable)'
 complete -c hutch -n "__hutch_at 'kube play'" -l service-exit-code-propagation -x -d 'Stay until every container exited, then exit non-zero when all, any or none of them failed (a .kube service\'s ExitCodePropagation=)'
 complete -c hutch -n "__hutch_at 'kube play'" -l service-container -d 'Stay as a service\'s main process: say READY=1 to $NOTIFY_SOCKET once the pods run, exit 0 when their containers have (or on SIGTERM)'
@@ -2254,6 +2262,14 @@ complete -c hutch -n "__hutch_at 'play kube'" -l log-driver -x -d 'Log driver of
 complete -c hutch -n "__hutch_at 'play kube'" -l log-opt -x -d 'Log driver option KEY=VALUE'
 complete -c hutch -n "__hutch_at 'play kube'" -l userns -x -d 'User namespace of the pods'
 complete -c hutch -n "__hutch_at 'play kube'" -l quiet -s q -d 'No pull progress'
+complete -c hutch -n "__hutch_at 'play kube'" -l tls-verify -d 'Pulling: require HTTPS and verified certificates'
+complete -c hutch -n "__hutch_at 'play kube'" -l authfile -x -d 'Pulling: the auth.json to use'
+complete -c hutch -n "__hutch_at 'play kube'" -l cert-dir -x -d 'Pulling: certificates (*.crt, *.cert, *.key)'
+complete -c hutch -n "__hutch_at 'play kube'" -l creds -x -d 'Pulling: USER[:PASSWORD] for the registry'
+complete -c hutch -n "__hutch_at 'play kube'" -l ip -x -d 'A static IP address for each pod in turn (repeatable)'
+complete -c hutch -n "__hutch_at 'play kube'" -l mac-address -x -d 'A static MAC address for each pod in turn (repeatable)'
+complete -c hutch -n "__hutch_at 'play kube'" -l no-hosts -d 'Do not write the pods\' /etc/hosts'
+complete -c hutch -n "__hutch_at 'play kube'" -l seccomp-profile-root -x -d 'Where the YAML\'s localhost/ seccomp profiles are (default /var/lib/kubelet/seccomp)'
 complete -c hutch -n "__hutch_at 'play kube'" -l annotation -x -d 'Add KEY=VALUE to the pods\' annotations (repeatable)'
 complete -c hutch -n "__hutch_at 'play kube'" -l service-exit-code-propagation -x -d 'Stay until every container exited, then exit non-zero when all, any or none of them failed (a .kube service\'s ExitCodePropagation=)'
 complete -c hutch -n "__hutch_at 'play kube'" -l service-container -d 'Stay as a service\'s main process: say READY=1 to $NOTIFY_SOCKET once the pods run, exit 0 when their containers have (or on SIGTERM)'

@@ -66,3 +66,20 @@ def test_latest_and_pod_id_file_choose_the_pod(hutch: Hutch, tmp_path: Path) -> 
         assert "no such pod" in gone.stderr
     finally:
         hutch("pod", "rm", "-f", "-a", "-t", "0")
+
+
+def test_a_no_hosts_pods_members_get_no_hosts_file(
+    hutch: Hutch, podman: Run, base_image: str
+) -> None:
+    """pod create --no-hosts: the members share the infra's network, and none of them
+    gets an /etc/hosts from the tool (the image here has none), as in podman."""
+    for run in (hutch, podman):
+        assert run("pod", "create", "--no-hosts", "--name", "nohosts").returncode == 0
+    try:
+        ours = hutch("run", "--rm", "--pod", "nohosts", base_image, "cat", "/etc/hosts",
+                     check=False)  # fmt: skip
+        theirs = podman("run", "--rm", "--pod", "nohosts", "base", "cat", "/etc/hosts")
+        assert (ours.returncode, ours.stdout) == (theirs.returncode, theirs.stdout) == (1, "")
+    finally:
+        hutch("pod", "rm", "-f", "nohosts")
+        podman("pod", "rm", "-f", "nohosts")

@@ -53,6 +53,16 @@ class KubePlayOptions:
     # process is its service container); hutch's play itself stays, as with
     # --service-exit-code-propagation=none unless that is given
     service_container: bool = False
+    # how the images are pulled, as pull's flags (None: not given)
+    tls_verify: bool | None = None
+    authfile: str | None = None
+    cert_dir: str | None = None
+    creds: str | None = None
+    # --ip, --mac-address: the static address of each pod in turn (podman's rule)
+    ips: tuple[str, ...] = ()
+    macs: tuple[str, ...] = ()
+    no_hosts: bool = False  # --no-hosts: the pods' /etc/hosts is not written
+    seccomp_profile_root: str | None = None  # where localhost/ seccomp profiles are
 
 
 @dataclass(frozen=True)

@@ -127,6 +127,41 @@ def add_play(group: typer.Typer, name: str) -> None:
             str | None, typer.Option("--userns", help="User namespace of the pods.")
         ] = None,
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No pull progress.")] = False,
+        tls_verify: Annotated[
+            bool | None,
+            typer.Option("--tls-verify", help="Pulling: require HTTPS and verified certificates."),
+        ] = None,
+        authfile: Annotated[
+            str | None, typer.Option("--authfile", help="Pulling: the auth.json to use.")
+        ] = None,
+        cert_dir: Annotated[
+            str | None,
+            typer.Option("--cert-dir", help="Pulling: certificates (*.crt, *.cert, *.key)."),
+        ] = None,
+        creds: Annotated[
+            str | None, typer.Option("--creds", help="Pulling: USER[:PASSWORD] for the registry.")
+        ] = None,
+        ip: Annotated[
+            list[str] | None,
+            typer.Option("--ip", help="A static IP address for each pod in turn (repeatable)."),
+        ] = None,
+        mac_address: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--mac-address", help="A static MAC address for each pod in turn (repeatable)."
+            ),
+        ] = None,
+        no_hosts: Annotated[
+            bool, typer.Option("--no-hosts", help="Do not write the pods' /etc/hosts.")
+        ] = False,
+        seccomp_profile_root: Annotated[
+            str | None,
+            typer.Option(
+                "--seccomp-profile-root",
+                help="Where the YAML's localhost/ seccomp profiles are "
+                "(default /var/lib/kubelet/seccomp).",
+            ),
+        ] = None,
         annotation: Annotated[
             list[str] | None,
             typer.Option(
@@ -170,6 +205,14 @@ def add_play(group: typer.Typer, name: str) -> None:
             systemd_unit=os.environ.get("PODMAN_SYSTEMD_UNIT", ""),
             service_exit_code_propagation=service_exit_code_propagation,
             service_container=service_container,
+            tls_verify=tls_verify,
+            authfile=authfile,
+            cert_dir=cert_dir,
+            creds=creds,
+            ips=tuple(ip or ()),
+            macs=tuple(mac_address or ()),
+            no_hosts=no_hosts,
+            seccomp_profile_root=seccomp_profile_root,
         )
         # Serving, this process is the service's main process and says READY=1
         # itself: the containers it starts must not hand the service to their

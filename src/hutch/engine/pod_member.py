@@ -89,6 +89,8 @@ def join_options(ctx: EngineContext, options: RunOptions) -> tuple[RunOptions, M
         # by asking for it itself.
         on_host = config.options.network == "host"
         options = replace(options, network="host" if on_host else f"container:{pod.infra_id}")
+        if config.options.no_hosts:  # pod create --no-hosts: none for its members either
+            options = replace(options, net=replace(options.net, no_hosts=True))
     for flag, mode in modes(options.namespaces):
         if mode not in ("", "private") and flag.removesuffix("ns") in shared:
             raise InvalidArgument(

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Sequence
+import os
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from hutch.api.container_config import (
@@ -60,6 +61,11 @@ _RESTART = {"Always": "always", "OnFailure": "on-failure", "Never": "no"}
 LABELLED_ANNOTATIONS = ("io.containers.autoupdate", "io.containers.autoupdate.authfile")
 SYSTEMD_UNIT_LABEL = "PODMAN_SYSTEMD_UNIT"
 _PULL = {"Always": "always", "IfNotPresent": "missing", "Never": "never"}
+# Kubernetes' seccomp annotations, and where their localhost/ profiles are by default
+# (the kubelet's directory, podman's --seccomp-profile-root default)
+SECCOMP_POD = "seccomp.security.alpha.kubernetes.io/pod"
+SECCOMP_CONTAINER = "container.seccomp.security.alpha.kubernetes.io/"
+SECCOMP_ROOT = "/var/lib/kubelet/seccomp"
 
 
 @dataclass(frozen=True)
@@ -73,6 +79,11 @@ class PlayFlags:
     userns: str | None = None
     annotations: tuple[tuple[str, str], ...] = ()  # --annotation, over the YAML's
     systemd_unit: str = ""  # the PODMAN_SYSTEMD_UNIT label of every container
+    # how the images are pulled (--tls-verify, --authfile, --cert-dir, --creds); each
+    # container's imagePullPolicy sets the policy
+    pull: ImagePullOptions = field(default_factory=ImagePullOptions)
+    # where the YAML's localhost/ seccomp profiles are (--seccomp-profile-root)
+    seccomp_root: str = SECCOMP_ROOT
 
 
 @dataclass(frozen=True)
@@ -449,10 +460,10 @@ def _container(
             restart=restart,
             detach=True,
             stop_timeout=spec.termination_grace_period_seconds,
-            pull=ImagePullOptions(policy=_PULL[container.image_pull_policy or "IfNotPresent"]),
+            pull=replace(flags.pull, policy=_PULL[container.image_pull_policy or "IfNotPresent"]),
             volumes=VolumeOptions(volumes=volumes, tmpfs=tmpfs),
             resources=_resources(container, path),
-            security=_security(container, spec, path, flags),
+            security=_security(container, spec, path, flags, meta.annotations),
             lifecycle=LifecycleOptions(health=_health(container, path, restart)),
             log=LogOptions(driver=flags.log_driver or "", opts=flags.log_opts),
         ),
@@ -579,7 +590,11 @@ def _resources(container: Container, path: KeyPath) -> ResourceOptions:
 
 
 def _security(
-    container: Container, spec: PodSpec, path: KeyPath, flags: PlayFlags
+    container: Container,
+    spec: PodSpec,
+    path: KeyPath,
+    flags: PlayFlags,
+    annotations: Mapping[str, str],
 ) -> SecurityOptions:
     pod_ctx = spec.security_context
     ctx = container.security_context
@@ -598,6 +613,7 @@ def _security(
                 opts.append(f"label={key}:{value}")
     if ctx is not None and ctx.allow_privilege_escalation is False:
         opts.append("no-new-privileges")
+    opts += seccomp_opts(container.name, annotations, flags.seccomp_root)
     caps = ctx.capabilities if ctx else None
     groups = tuple(str(g) for g in pod_ctx.supplemental_groups) if pod_ctx else ()
     return SecurityOptions(
@@ -609,6 +625,24 @@ def _security(
         group_add=groups,
         # --userns is the pod's (PodPlan.userns): its members join the infra's
     )
+
+
+def seccomp_opts(container: str, annotations: Mapping[str, str], root: str) -> list[str]:
+    """The seccomp profile of Kubernetes' annotations, as podman's kube play reads them:
+    the container's own (``container.seccomp.security.alpha.kubernetes.io/NAME``) over
+    the pod's (``seccomp.security.alpha.kubernetes.io/pod``); ``unconfined``,
+    ``runtime/default`` or ``docker/default`` (hutch's default profile), or
+    ``localhost/PATH`` under ``root`` (--seccomp-profile-root)."""
+    key = f"{SECCOMP_CONTAINER}{container}"
+    value = annotations.get(key) or annotations.get(SECCOMP_POD)
+    if not value or value in ("runtime/default", "docker/default"):
+        return []
+    if value == "unconfined":
+        return ["seccomp=unconfined"]
+    if value.startswith("localhost/"):
+        return [f"seccomp={os.path.join(root, value.removeprefix('localhost/'))}"]
+    where = key if key in annotations else SECCOMP_POD
+    raise FieldError(("metadata", "annotations", where), f"invalid seccomp path: {value}")
 
 
 def user_of(container: Container, spec: PodSpec) -> str | None:

@@ -12,8 +12,9 @@ import io
 import os
 import tarfile
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from hutch.api.container_config import ImagePullOptions
 from hutch.api.containers import StartOptions, WaitOptions
 from hutch.api.errors import HutchError, InvalidArgument
 from hutch.api.kube import (
@@ -31,6 +32,7 @@ from hutch.kube.model import ConfigMap, DaemonSet, Deployment, Job, PersistentVo
 from hutch.kube.parse import parse_documents
 from hutch.kube.plan import (
     POD_LABEL,
+    SECCOMP_ROOT,
     SOURCE_LABEL,
     ClaimPlan,
     ContainerPlan,
@@ -113,6 +115,19 @@ def _tar(files: Sequence[tuple[str, bytes, int]]) -> io.BytesIO:
     return data
 
 
+def _infra_of(options: KubePlayOptions, number: int) -> dict[str, Any]:
+    """The pod create flags of the pod played ``number``-th: its --ip and --mac-address
+    (each given in the order of the pods, as podman's), --no-hosts."""
+    out: dict[str, Any] = {}
+    if number < len(options.ips):
+        out["ip"] = options.ips[number]
+    if number < len(options.macs):
+        out["mac_address"] = options.macs[number]
+    if options.no_hosts:
+        out["no_hosts"] = True
+    return out
+
+
 class Player:
     """One ``kube play``: what it made, so that a failure can take it back."""
 
@@ -133,6 +148,14 @@ class Player:
             userns=options.userns,
             annotations=parse_annotations(options.annotations),
             systemd_unit=options.systemd_unit,
+            pull=ImagePullOptions(
+                quiet=options.quiet,
+                tls_verify=options.tls_verify,
+                authfile=options.authfile,
+                cert_dir=options.cert_dir,
+                creds=options.creds,
+            ),
+            seccomp_root=options.seccomp_profile_root or SECCOMP_ROOT,
         )
         if options.service_exit_code_propagation is not None:
             from hutch.kube.service import parse_propagation
@@ -210,15 +233,15 @@ class Player:
             volumes.append(claim.name)
         played = []
         jobs = []
-        for pod in pods:
-            played.append(self._pod(pod, options.start))
+        for number, pod in enumerate(pods):
+            played.append(self._pod(pod, options.start, _infra_of(options, number)))
         if options.start:
             for pod, result in zip(pods, played, strict=True):
                 if pod.kind == "Job":
                     jobs.append(self._wait_job(pod, result))
         return KubePlayReport(tuple(volumes), tuple(played), tuple(jobs))
 
-    def _pod(self, pod: PodPlan, start: bool) -> PlayedPod:
+    def _pod(self, pod: PodPlan, start: bool, infra: dict[str, Any]) -> PlayedPod:
         for volume in pod.volumes:
             self._data_volume(volume, pod.name)
         pod_id = self.engine.pods.create(
@@ -234,6 +257,7 @@ class Player:
                 labels=pod.labels,
                 userns=pod.userns,
                 share=pod.share,
+                **infra,
             )
         )
         self.pods.append(pod.name)
