@@ -571,7 +571,7 @@ complete -c hutch -n "__hutch_at 'pull'" -l cert-dir -x -d 'Directory with CA ce
 complete -c hutch -n "__hutch_at 'pull'" -l retry -x -d 'Tries after a failed pull or push (default 3, or containers.conf\'s [engine] retry)'
 complete -c hutch -n "__hutch_at 'pull'" -l retry-delay -x -d 'Pause between tries, a duration (default: 2s, doubled at each, or containers.conf\'s [engine] retry_delay)'
 complete -c hutch -n "__hutch_at 'pull'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'pull' 1" -f -a '(__hutch_image_names)'
+complete -c hutch -n "__hutch_arg 'pull' 1+" -f -a '(__hutch_image_names)'
 
 # hutch push
 complete -c hutch -n "__hutch_at 'push'" -l digestfile -x -d 'Write the pushed manifest\'s digest to this file'
@@ -580,6 +580,7 @@ complete -c hutch -n "__hutch_at 'push'" -l compression-format -x -d 'Compress t
 complete -c hutch -n "__hutch_at 'push'" -l compression-level -x -d 'The level: gzip 0-9 (6), zstd 1-19 (3)'
 complete -c hutch -n "__hutch_at 'push'" -l force-compression -l no-force-compression -d 'Recompress layers compressed otherwise (default: true with --compression-format)'
 complete -c hutch -n "__hutch_at 'push'" -l quiet -s q -d 'Print no progress information'
+complete -c hutch -n "__hutch_at 'push'" -l remove-signatures -d 'Do not copy signatures (hutch stores none: the push is the same either way)'
 complete -c hutch -n "__hutch_at 'push'" -l tls-verify -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); =false also allows plain HTTP'
 complete -c hutch -n "__hutch_at 'push'" -l creds -x -d 'Credentials USERNAME[:PASSWORD] for the registry'
 complete -c hutch -n "__hutch_at 'push'" -l authfile -x -d 'Path of the authentication file (auth.json)'
@@ -1376,6 +1377,7 @@ complete -c hutch -n "__hutch_at 'manifest push'" -l compression-format -x -d 'C
 complete -c hutch -n "__hutch_at 'manifest push'" -l compression-level -x -d 'The level: gzip 0-9 (6), zstd 1-19 (3)'
 complete -c hutch -n "__hutch_at 'manifest push'" -l force-compression -l no-force-compression -d 'Recompress layers compressed otherwise (default: true with --compression-format)'
 complete -c hutch -n "__hutch_at 'manifest push'" -l quiet -s q -d 'Print no progress information'
+complete -c hutch -n "__hutch_at 'manifest push'" -l remove-signatures -d 'Do not copy signatures (hutch stores none: the push is the same either way)'
 complete -c hutch -n "__hutch_at 'manifest push'" -l tls-verify -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); =false also allows plain HTTP'
 complete -c hutch -n "__hutch_at 'manifest push'" -l authfile -x -d 'Path of the authentication file (auth.json)'
 complete -c hutch -n "__hutch_at 'manifest push'" -l creds -x -d 'Credentials USERNAME[:PASSWORD] for the registry'
@@ -2901,7 +2903,7 @@ complete -c hutch -n "__hutch_at 'image pull'" -l cert-dir -x -d 'Directory with
 complete -c hutch -n "__hutch_at 'image pull'" -l retry -x -d 'Tries after a failed pull or push (default 3, or containers.conf\'s [engine] retry)'
 complete -c hutch -n "__hutch_at 'image pull'" -l retry-delay -x -d 'Pause between tries, a duration (default: 2s, doubled at each, or containers.conf\'s [engine] retry_delay)'
 complete -c hutch -n "__hutch_at 'image pull'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'image pull' 1" -f -a '(__hutch_image_names)'
+complete -c hutch -n "__hutch_arg 'image pull' 1+" -f -a '(__hutch_image_names)'
 
 # hutch image push
 complete -c hutch -n "__hutch_at 'image push'" -l digestfile -x -d 'Write the pushed manifest\'s digest to this file'
@@ -2910,6 +2912,7 @@ complete -c hutch -n "__hutch_at 'image push'" -l compression-format -x -d 'Comp
 complete -c hutch -n "__hutch_at 'image push'" -l compression-level -x -d 'The level: gzip 0-9 (6), zstd 1-19 (3)'
 complete -c hutch -n "__hutch_at 'image push'" -l force-compression -l no-force-compression -d 'Recompress layers compressed otherwise (default: true with --compression-format)'
 complete -c hutch -n "__hutch_at 'image push'" -l quiet -s q -d 'Print no progress information'
+complete -c hutch -n "__hutch_at 'image push'" -l remove-signatures -d 'Do not copy signatures (hutch stores none: the push is the same either way)'
 complete -c hutch -n "__hutch_at 'image push'" -l tls-verify -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); =false also allows plain HTTP'
 complete -c hutch -n "__hutch_at 'image push'" -l creds -x -d 'Credentials USERNAME[:PASSWORD] for the registry'
 complete -c hutch -n "__hutch_at 'image push'" -l authfile -x -d 'Path of the authentication file (auth.json)'

@@ -35,6 +35,7 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
         compression_level: fr.CompressionLevel = None,
         force_compression: fr.ForceCompression = None,
         quiet: fr.Quiet = False,
+        _remove_signatures: fr.RemoveSignatures = False,
         tls_verify: fr.TlsVerify = None,
         creds: fr.Creds = None,
         authfile: fr.Authfile = None,
