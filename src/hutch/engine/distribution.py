@@ -800,7 +800,11 @@ class Distribution:
         except AuthError as exc:
             # podman's words, which scripts match; the registry's own reason goes away
             raise AuthError(f'logging into "{registry}": invalid username/password') from exc
-        authfile.store(files[0], registry, creds)
+        try:
+            authfile.store(files[0], registry, creds)
+        except OSError as exc:  # one line naming the path, as podman's, not a Python repr
+            where = exc.filename or files[0]
+            raise HutchError(f"{where}: {(exc.strerror or str(exc)).lower()}") from None
         return "Login Succeeded!"
 
     def _default_login_registry(self) -> str:

@@ -4,6 +4,7 @@ differs from the one asked for, login's and logout's default registry and --all.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, cast
 
@@ -94,3 +95,36 @@ def test_get_login_without_a_registry_asks_the_first_search_registry(tmp_path: P
     authfile.store(auth, "one.io", authfile.Credentials("alice", "p"))
     options = LoginOptions("", get_login=True, access=RegistryAccess(authfile=str(auth)))
     assert _dist(("one.io",)).login(options) == "alice"
+
+
+def test_login_names_an_authfile_it_cannot_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hutch.api.errors import HutchError
+    from hutch.registry import client as registry_client
+
+    class Accepting:
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            pass
+
+        def check_login(self) -> None:
+            pass
+
+    monkeypatch.setattr(registry_client, "RegistryClient", Accepting)
+    blocker = tmp_path / "file"  # a file where the auth file's directory should be
+    blocker.write_text("")
+    target = str(blocker / "a.json")
+    options = LoginOptions("reg.example:5000", "u", "p", access=RegistryAccess(authfile=target))
+    with pytest.raises(HutchError, match=r": not a directory$") as caught:
+        _dist(()).login(options)
+    assert str(caught.value) == f"cannot read credentials from {target}: not a directory"
+    # one it can read but not write: the path and the reason, no Python repr
+    missing_dir = tmp_path / "gone" / "a.json"
+
+    def refused(*args: object) -> None:
+        raise PermissionError(13, "Permission denied", "/gone")
+
+    monkeypatch.setattr("hutch.registry.authfile.store", refused)
+    options = replace(options, access=RegistryAccess(authfile=str(missing_dir)))
+    with pytest.raises(HutchError, match=r"^/gone: permission denied$"):
+        _dist(()).login(options)
