@@ -54,7 +54,7 @@ function __hutch_value_options
         case 'pull'
             printf '%s\n' --platform --arch --os --variant --creds --authfile --cert-dir --retry --retry-delay
         case 'push'
-            printf '%s\n' --digestfile --format -f --compression-format --compression-level --creds --authfile --cert-dir --retry --retry-delay
+            printf '%s\n' --digestfile --format -f --compression-format --compression-level --sign-by --sign-by-sigstore --sign-by-sigstore-private-key --sign-passphrase-file --creds --authfile --cert-dir --retry --retry-delay
         case 'search'
             printf '%s\n' --filter -f --format --limit --creds --authfile --cert-dir
         case 'history'
@@ -294,7 +294,7 @@ function __hutch_value_options
         case 'image pull'
             printf '%s\n' --platform --arch --os --variant --creds --authfile --cert-dir --retry --retry-delay
         case 'image push'
-            printf '%s\n' --digestfile --format -f --compression-format --compression-level --creds --authfile --cert-dir --retry --retry-delay
+            printf '%s\n' --digestfile --format -f --compression-format --compression-level --sign-by --sign-by-sigstore --sign-by-sigstore-private-key --sign-passphrase-file --creds --authfile --cert-dir --retry --retry-delay
         case 'image search'
             printf '%s\n' --filter -f --format --limit --creds --authfile --cert-dir
         case 'image history'
@@ -581,6 +581,10 @@ complete -c hutch -n "__hutch_at 'push'" -l compression-level -x -d 'The level: 
 complete -c hutch -n "__hutch_at 'push'" -l force-compression -l no-force-compression -d 'Recompress layers compressed otherwise (default: true with --compression-format)'
 complete -c hutch -n "__hutch_at 'push'" -l quiet -s q -d 'Print no progress information'
 complete -c hutch -n "__hutch_at 'push'" -l remove-signatures -d 'Do not copy signatures (hutch stores none: the push is the same either way)'
+complete -c hutch -n "__hutch_at 'push'" -l sign-by -x -d 'Refused: hutch does not sign images'
+complete -c hutch -n "__hutch_at 'push'" -l sign-by-sigstore -x -d 'Refused: hutch does not sign images'
+complete -c hutch -n "__hutch_at 'push'" -l sign-by-sigstore-private-key -x -d 'Refused: hutch does not sign images'
+complete -c hutch -n "__hutch_at 'push'" -l sign-passphrase-file -x -d 'Refused: hutch does not sign images'
 complete -c hutch -n "__hutch_at 'push'" -l tls-verify -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); =false also allows plain HTTP'
 complete -c hutch -n "__hutch_at 'push'" -l creds -x -d 'Credentials USERNAME[:PASSWORD] for the registry'
 complete -c hutch -n "__hutch_at 'push'" -l authfile -x -d 'Path of the authentication file (auth.json)'
@@ -2913,6 +2917,10 @@ complete -c hutch -n "__hutch_at 'image push'" -l compression-level -x -d 'The l
 complete -c hutch -n "__hutch_at 'image push'" -l force-compression -l no-force-compression -d 'Recompress layers compressed otherwise (default: true with --compression-format)'
 complete -c hutch -n "__hutch_at 'image push'" -l quiet -s q -d 'Print no progress information'
 complete -c hutch -n "__hutch_at 'image push'" -l remove-signatures -d 'Do not copy signatures (hutch stores none: the push is the same either way)'
+complete -c hutch -n "__hutch_at 'image push'" -l sign-by -x -d 'Refused: hutch does not sign images'
+complete -c hutch -n "__hutch_at 'image push'" -l sign-by-sigstore -x -d 'Refused: hutch does not sign images'
+complete -c hutch -n "__hutch_at 'image push'" -l sign-by-sigstore-private-key -x -d 'Refused: hutch does not sign images'
+complete -c hutch -n "__hutch_at 'image push'" -l sign-passphrase-file -x -d 'Refused: hutch does not sign images'
 complete -c hutch -n "__hutch_at 'image push'" -l tls-verify -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); =false also allows plain HTTP'
 complete -c hutch -n "__hutch_at 'image push'" -l creds -x -d 'Credentials USERNAME[:PASSWORD] for the registry'
 complete -c hutch -n "__hutch_at 'image push'" -l authfile -x -d 'Path of the authentication file (auth.json)'

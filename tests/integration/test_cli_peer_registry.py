@@ -221,3 +221,18 @@ def test_manifest_add_of_a_missing_image(hutch: Hutch, podman: Run, pushed: Regi
     finally:
         for tool in (hutch, podman):
             tool("manifest", "rm", "addlist")
+
+
+def test_push_sign_by_fails_in_both(
+    hutch: Hutch, podman: Run, base_image: str, plain: Registry
+) -> None:
+    # podman cannot sign with a key it lacks; hutch signs nothing: neither pushes
+    args = ("push", "-q", INSECURE, "--sign-by", "nokey@example.com", "base")
+    ours = hutch(*args, plain.ref("unsigned/ours:1"), check=False)
+    theirs = podman(*args, plain.ref("unsigned/theirs:1"))
+    assert (ours.returncode, ours.stdout) == (theirs.returncode, theirs.stdout) == (125, "")
+    assert ours.stderr.startswith("Error: --sign-by: signing is not supported")
+    assert (
+        hutch("manifest", "inspect", INSECURE, plain.ref("unsigned/ours:1"), check=False).returncode
+        == 125
+    )

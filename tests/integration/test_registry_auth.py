@@ -136,7 +136,7 @@ def test_token_auth(hutch: Hutch, base_image: str, token_registry: Registry) -> 
     wrong = hutch("login", "--tls-verify=false", "-u", USER, "--password-stdin",
                   token_registry.host, input="bad\n", check=False)  # fmt: skip
     # podman's words
-    host = basic_registry.host
+    host = token_registry.host
     assert one_line_error(wrong) == f'Error: logging into "{host}": invalid username/password'
     hutch("login", "--tls-verify=false", "-u", USER, "--password-stdin",
           token_registry.host, input=PASSWORD + "\n")  # fmt: skip

@@ -47,6 +47,27 @@ RemoveSignatures = Annotated[
         help="Do not copy signatures (hutch stores none: the push is the same either way).",
     ),
 ]
+# push's signing flags (podman's): hutch signs nothing, so they are refused by name
+# rather than unknown, and rather than a push that quietly goes out unsigned
+_UNSIGNED = "Refused: hutch does not sign images."
+SignBy = Annotated[str | None, typer.Option("--sign-by", help=_UNSIGNED)]
+SignBySigstore = Annotated[str | None, typer.Option("--sign-by-sigstore", help=_UNSIGNED)]
+SignBySigstoreKey = Annotated[
+    str | None, typer.Option("--sign-by-sigstore-private-key", help=_UNSIGNED)
+]
+SignPassphraseFile = Annotated[str | None, typer.Option("--sign-passphrase-file", help=_UNSIGNED)]
+
+
+def refuse_signing(**given: str | None) -> None:
+    named = [key for key, value in given.items() if value is not None]
+    if named:
+        flag = "--" + named[0].replace("_", "-")
+        raise InvalidArgument(
+            f"{flag}: signing is not supported: hutch pushes images unsigned "
+            "(it keeps no signatures and no keys)"
+        )
+
+
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print no progress information.")]
 # pull's, push's, build's, artifact pull's and push's (registry/retry.py): tries after a
 # failure, the pause between; declared in api/flags.py, where run's and create's table

@@ -297,3 +297,15 @@ def test_run_pull_policy(monkeypatch: Mp, capsys: Cap) -> None:
         engine = FakeEngine()
         run_cli(["run", f"--pull={alias}", "img", "true"], engine, monkeypatch, capsys)
         assert engine.only_call("containers.run").pull.policy == policy
+
+
+@pytest.mark.parametrize(
+    "flag",
+    ["--sign-by", "--sign-by-sigstore", "--sign-by-sigstore-private-key", "--sign-passphrase-file"],
+)
+def test_push_signing_flags_are_refused_by_name(flag: str, monkeypatch: Mp, capsys: Cap) -> None:
+    engine = FakeEngine()
+    result = run_cli(["push", flag, "k", "x", "reg/x"], engine, monkeypatch, capsys)
+    assert result.code == 125
+    assert result.err.startswith(f"Error: {flag}: signing is not supported: ")
+    assert engine.calls == []  # nothing went out unsigned
