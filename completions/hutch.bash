@@ -33,7 +33,7 @@ _hutch_options() {
     "import") echo --change -c --message -m --quiet -q ;;
     "rmi") echo --force -f --all -a --ignore -i ;;
     "pull") echo --platform --arch --os --variant --all-tags -a --quiet -q --tls-verify --creds --authfile --cert-dir --retry --retry-delay ;;
-    "push") echo --digestfile --format -f --compression-format --compression-level --force-compression --no-force-compression --quiet -q --tls-verify --creds --authfile --cert-dir --retry --retry-delay ;;
+    "push") echo --digestfile --format -f --compression-format --compression-level --force-compression --no-force-compression --quiet -q --remove-signatures --sign-by --sign-by-sigstore --sign-by-sigstore-private-key --sign-passphrase-file --tls-verify --creds --authfile --cert-dir --retry --retry-delay ;;
     "search") echo --filter -f --format --limit --list-tags --no-trunc --compatible --tls-verify --creds --authfile --cert-dir ;;
     "history") echo --no-trunc --quiet -q --format --human --no-human -H ;;
     "save") echo --output -o --format --quiet -q --multi-image-archive -m --uncompressed ;;
@@ -77,7 +77,7 @@ _hutch_options() {
     "manifest create") echo --all --amend -a --annotation --tls-verify ;;
     "manifest add") echo --all --arch --os --variant --os-version --os-features --features --annotation --tls-verify --authfile --creds --cert-dir --artifact --artifact-type --artifact-config --artifact-config-type --artifact-layer-type --artifact-subject --artifact-exclude-titles ;;
     "manifest annotate") echo --arch --os --variant --os-version --os-features --features --annotation --index ;;
-    "manifest push") echo --all --no-all --rm --format -f --digestfile --compression-format --compression-level --force-compression --no-force-compression --quiet -q --tls-verify --authfile --creds --cert-dir ;;
+    "manifest push") echo --all --no-all --rm --format -f --digestfile --compression-format --compression-level --force-compression --no-force-compression --quiet -q --remove-signatures --tls-verify --authfile --creds --cert-dir ;;
     "artifact add") echo --type --annotation --file-type --append -a --replace ;;
     "artifact ls") echo --format --noheading -n --no-trunc ;;
     "artifact inspect") echo --format -f ;;
@@ -185,7 +185,7 @@ _hutch_options() {
     "image rm") echo --force -f --all -a --ignore -i ;;
     "image inspect") echo --format -f ;;
     "image pull") echo --platform --arch --os --variant --all-tags -a --quiet -q --tls-verify --creds --authfile --cert-dir --retry --retry-delay ;;
-    "image push") echo --digestfile --format -f --compression-format --compression-level --force-compression --no-force-compression --quiet -q --tls-verify --creds --authfile --cert-dir --retry --retry-delay ;;
+    "image push") echo --digestfile --format -f --compression-format --compression-level --force-compression --no-force-compression --quiet -q --remove-signatures --sign-by --sign-by-sigstore --sign-by-sigstore-private-key --sign-passphrase-file --tls-verify --creds --authfile --cert-dir --retry --retry-delay ;;
     "image search") echo --filter -f --format --limit --list-tags --no-trunc --compatible --tls-verify --creds --authfile --cert-dir ;;
     "image history") echo --no-trunc --quiet -q --format --human --no-human -H ;;
     "image save") echo --output -o --format --quiet -q --multi-image-archive -m --uncompressed ;;
@@ -214,7 +214,7 @@ _hutch_value_options() {
     "images") echo --format --filter -f --sort ;;
     "import") echo --change -c --message -m ;;
     "pull") echo --platform --arch --os --variant --creds --authfile --cert-dir --retry --retry-delay ;;
-    "push") echo --digestfile --format -f --compression-format --compression-level --creds --authfile --cert-dir --retry --retry-delay ;;
+    "push") echo --digestfile --format -f --compression-format --compression-level --sign-by --sign-by-sigstore --sign-by-sigstore-private-key --sign-passphrase-file --creds --authfile --cert-dir --retry --retry-delay ;;
     "search") echo --filter -f --format --limit --creds --authfile --cert-dir ;;
     "history") echo --format ;;
     "save") echo --output -o --format ;;
@@ -335,7 +335,7 @@ _hutch_value_options() {
     "image import") echo --change -c --message -m ;;
     "image inspect") echo --format -f ;;
     "image pull") echo --platform --arch --os --variant --creds --authfile --cert-dir --retry --retry-delay ;;
-    "image push") echo --digestfile --format -f --compression-format --compression-level --creds --authfile --cert-dir --retry --retry-delay ;;
+    "image push") echo --digestfile --format -f --compression-format --compression-level --sign-by --sign-by-sigstore --sign-by-sigstore-private-key --sign-passphrase-file --creds --authfile --cert-dir --retry --retry-delay ;;
     "image search") echo --filter -f --format --limit --creds --authfile --cert-dir ;;
     "image history") echo --format ;;
     "image save") echo --output -o --format ;;
@@ -386,6 +386,10 @@ _hutch_option_values() {
     "push --format"|"push -f") echo "json" ;;
     "push --compression-format") echo "@none" ;;
     "push --compression-level") echo "@none" ;;
+    "push --sign-by") echo "@none" ;;
+    "push --sign-by-sigstore") echo "@none" ;;
+    "push --sign-by-sigstore-private-key") echo "@none" ;;
+    "push --sign-passphrase-file") echo "@none" ;;
     "push --creds") echo "@none" ;;
     "push --authfile") echo "@none" ;;
     "push --cert-dir") echo "@none" ;;
@@ -1378,6 +1382,10 @@ _hutch_option_values() {
     "image push --format"|"image push -f") echo "json" ;;
     "image push --compression-format") echo "@none" ;;
     "image push --compression-level") echo "@none" ;;
+    "image push --sign-by") echo "@none" ;;
+    "image push --sign-by-sigstore") echo "@none" ;;
+    "image push --sign-by-sigstore-private-key") echo "@none" ;;
+    "image push --sign-passphrase-file") echo "@none" ;;
     "image push --creds") echo "@none" ;;
     "image push --authfile") echo "@none" ;;
     "image push --cert-dir") echo "@none" ;;
@@ -1523,7 +1531,7 @@ _hutch_argument() {
     "import 1") echo @file ;;
     "import 2") echo @none ;;
     "rmi "*) echo @image ;;
-    "pull 1") echo @image ;;
+    "pull "*) echo @image ;;
     "push 1") echo @file ;;
     "push 2") echo @file ;;
     "search 1") echo @file ;;
@@ -1729,7 +1737,7 @@ _hutch_argument() {
     "image import 2") echo @none ;;
     "image rm "*) echo @image ;;
     "image inspect "*) echo @image ;;
-    "image pull 1") echo @image ;;
+    "image pull "*) echo @image ;;
     "image push 1") echo @file ;;
     "image push 2") echo @file ;;
     "image search 1") echo @file ;;

@@ -54,7 +54,7 @@ function __hutch_value_options
         case 'pull'
             printf '%s\n' --platform --arch --os --variant --creds --authfile --cert-dir --retry --retry-delay
         case 'push'
-            printf '%s\n' --digestfile --format -f --compression-format --compression-level --creds --authfile --cert-dir --retry --retry-delay
+            printf '%s\n' --digestfile --format -f --compression-format --compression-level --sign-by --sign-by-sigstore --sign-by-sigstore-private-key --sign-passphrase-file --creds --authfile --cert-dir --retry --retry-delay
         case 'search'
             printf '%s\n' --filter -f --format --limit --creds --authfile --cert-dir
         case 'history'
@@ -296,7 +296,7 @@ function __hutch_value_options
         case 'image pull'
             printf '%s\n' --platform --arch --os --variant --creds --authfile --cert-dir --retry --retry-delay
         case 'image push'
-            printf '%s\n' --digestfile --format -f --compression-format --compression-level --creds --authfile --cert-dir --retry --retry-delay
+            printf '%s\n' --digestfile --format -f --compression-format --compression-level --sign-by --sign-by-sigstore --sign-by-sigstore-private-key --sign-passphrase-file --creds --authfile --cert-dir --retry --retry-delay
         case 'image search'
             printf '%s\n' --filter -f --format --limit --creds --authfile --cert-dir
         case 'image history'
@@ -573,7 +573,7 @@ complete -c hutch -n "__hutch_at 'pull'" -l cert-dir -x -d 'Directory with CA ce
 complete -c hutch -n "__hutch_at 'pull'" -l retry -x -d 'Tries after a failed pull or push (default 3, or containers.conf\'s [engine] retry)'
 complete -c hutch -n "__hutch_at 'pull'" -l retry-delay -x -d 'Pause between tries, a duration (default: 2s, doubled at each, or containers.conf\'s [engine] retry_delay)'
 complete -c hutch -n "__hutch_at 'pull'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'pull' 1" -f -a '(__hutch_image_names)'
+complete -c hutch -n "__hutch_arg 'pull' 1+" -f -a '(__hutch_image_names)'
 
 # hutch push
 complete -c hutch -n "__hutch_at 'push'" -l digestfile -x -d 'Write the pushed manifest\'s digest to this file'
@@ -582,6 +582,11 @@ complete -c hutch -n "__hutch_at 'push'" -l compression-format -x -d 'Compress t
 complete -c hutch -n "__hutch_at 'push'" -l compression-level -x -d 'The level: gzip 0-9 (6), zstd 1-19 (3)'
 complete -c hutch -n "__hutch_at 'push'" -l force-compression -l no-force-compression -d 'Recompress layers compressed otherwise (default: true with --compression-format)'
 complete -c hutch -n "__hutch_at 'push'" -l quiet -s q -d 'Print no progress information'
+complete -c hutch -n "__hutch_at 'push'" -l remove-signatures -d 'Do not copy signatures (hutch stores none: the push is the same either way)'
+complete -c hutch -n "__hutch_at 'push'" -l sign-by -x -d 'Refused: hutch does not sign images'
+complete -c hutch -n "__hutch_at 'push'" -l sign-by-sigstore -x -d 'Refused: hutch does not sign images'
+complete -c hutch -n "__hutch_at 'push'" -l sign-by-sigstore-private-key -x -d 'Refused: hutch does not sign images'
+complete -c hutch -n "__hutch_at 'push'" -l sign-passphrase-file -x -d 'Refused: hutch does not sign images'
 complete -c hutch -n "__hutch_at 'push'" -l tls-verify -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); =false also allows plain HTTP'
 complete -c hutch -n "__hutch_at 'push'" -l creds -x -d 'Credentials USERNAME[:PASSWORD] for the registry'
 complete -c hutch -n "__hutch_at 'push'" -l authfile -x -d 'Path of the authentication file (auth.json)'
@@ -1395,6 +1400,7 @@ complete -c hutch -n "__hutch_at 'manifest push'" -l compression-format -x -d 'C
 complete -c hutch -n "__hutch_at 'manifest push'" -l compression-level -x -d 'The level: gzip 0-9 (6), zstd 1-19 (3)'
 complete -c hutch -n "__hutch_at 'manifest push'" -l force-compression -l no-force-compression -d 'Recompress layers compressed otherwise (default: true with --compression-format)'
 complete -c hutch -n "__hutch_at 'manifest push'" -l quiet -s q -d 'Print no progress information'
+complete -c hutch -n "__hutch_at 'manifest push'" -l remove-signatures -d 'Do not copy signatures (hutch stores none: the push is the same either way)'
 complete -c hutch -n "__hutch_at 'manifest push'" -l tls-verify -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); =false also allows plain HTTP'
 complete -c hutch -n "__hutch_at 'manifest push'" -l authfile -x -d 'Path of the authentication file (auth.json)'
 complete -c hutch -n "__hutch_at 'manifest push'" -l creds -x -d 'Credentials USERNAME[:PASSWORD] for the registry'
@@ -2970,7 +2976,7 @@ complete -c hutch -n "__hutch_at 'image pull'" -l cert-dir -x -d 'Directory with
 complete -c hutch -n "__hutch_at 'image pull'" -l retry -x -d 'Tries after a failed pull or push (default 3, or containers.conf\'s [engine] retry)'
 complete -c hutch -n "__hutch_at 'image pull'" -l retry-delay -x -d 'Pause between tries, a duration (default: 2s, doubled at each, or containers.conf\'s [engine] retry_delay)'
 complete -c hutch -n "__hutch_at 'image pull'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'image pull' 1" -f -a '(__hutch_image_names)'
+complete -c hutch -n "__hutch_arg 'image pull' 1+" -f -a '(__hutch_image_names)'
 
 # hutch image push
 complete -c hutch -n "__hutch_at 'image push'" -l digestfile -x -d 'Write the pushed manifest\'s digest to this file'
@@ -2979,6 +2985,11 @@ complete -c hutch -n "__hutch_at 'image push'" -l compression-format -x -d 'Comp
 complete -c hutch -n "__hutch_at 'image push'" -l compression-level -x -d 'The level: gzip 0-9 (6), zstd 1-19 (3)'
 complete -c hutch -n "__hutch_at 'image push'" -l force-compression -l no-force-compression -d 'Recompress layers compressed otherwise (default: true with --compression-format)'
 complete -c hutch -n "__hutch_at 'image push'" -l quiet -s q -d 'Print no progress information'
+complete -c hutch -n "__hutch_at 'image push'" -l remove-signatures -d 'Do not copy signatures (hutch stores none: the push is the same either way)'
+complete -c hutch -n "__hutch_at 'image push'" -l sign-by -x -d 'Refused: hutch does not sign images'
+complete -c hutch -n "__hutch_at 'image push'" -l sign-by-sigstore -x -d 'Refused: hutch does not sign images'
+complete -c hutch -n "__hutch_at 'image push'" -l sign-by-sigstore-private-key -x -d 'Refused: hutch does not sign images'
+complete -c hutch -n "__hutch_at 'image push'" -l sign-passphrase-file -x -d 'Refused: hutch does not sign images'
 complete -c hutch -n "__hutch_at 'image push'" -l tls-verify -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); =false also allows plain HTTP'
 complete -c hutch -n "__hutch_at 'image push'" -l creds -x -d 'Credentials USERNAME[:PASSWORD] for the registry'
 complete -c hutch -n "__hutch_at 'image push'" -l authfile -x -d 'Path of the authentication file (auth.json)'

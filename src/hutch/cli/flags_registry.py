@@ -3,10 +3,12 @@ search)."""
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from hutch.api.errors import InvalidArgument
 from hutch.api.flags import RETRY, RETRY_DELAY
 
 if TYPE_CHECKING:
@@ -36,6 +38,36 @@ CertDir = Annotated[
         help="Directory with CA certificates (*.crt) and client certificates for the registry.",
     ),
 ]
+# push's and manifest push's: hutch keeps no signatures, so a copy never carries one
+# and there is nothing to leave behind; accepted, as scripts written for podman pass it
+RemoveSignatures = Annotated[
+    bool,
+    typer.Option(
+        "--remove-signatures",
+        help="Do not copy signatures (hutch stores none: the push is the same either way).",
+    ),
+]
+# push's signing flags (podman's): hutch signs nothing, so they are refused by name
+# rather than unknown, and rather than a push that quietly goes out unsigned
+_UNSIGNED = "Refused: hutch does not sign images."
+SignBy = Annotated[str | None, typer.Option("--sign-by", help=_UNSIGNED)]
+SignBySigstore = Annotated[str | None, typer.Option("--sign-by-sigstore", help=_UNSIGNED)]
+SignBySigstoreKey = Annotated[
+    str | None, typer.Option("--sign-by-sigstore-private-key", help=_UNSIGNED)
+]
+SignPassphraseFile = Annotated[str | None, typer.Option("--sign-passphrase-file", help=_UNSIGNED)]
+
+
+def refuse_signing(**given: str | None) -> None:
+    named = [key for key, value in given.items() if value is not None]
+    if named:
+        flag = "--" + named[0].replace("_", "-")
+        raise InvalidArgument(
+            f"{flag}: signing is not supported: hutch pushes images unsigned "
+            "(it keeps no signatures and no keys)"
+        )
+
+
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print no progress information.")]
 # pull's, push's, build's, artifact pull's and push's (registry/retry.py): tries after a
 # failure, the pause between; declared in api/flags.py, where run's and create's table
@@ -70,11 +102,31 @@ ForceCompression = Annotated[
 ]
 
 
+def check_authfile(authfile: str | None, prefix: str = "") -> None:
+    """podman's check of a given --authfile: one that is not there is refused (exit
+    125) before any work, in its words (``stat PATH: no such file or directory``)
+    rather than read as no credentials; ``login`` alone creates the file."""
+    if authfile is None or authfile == "":
+        return
+    try:
+        os.stat(authfile)
+    except OSError as exc:
+        reason = (exc.strerror or str(exc)).lower()
+        raise InvalidArgument(f"{prefix}stat {authfile}: {reason}") from None
+
+
 def access(
-    tls_verify: bool | None, creds: str | None, authfile: str | None, cert_dir: str | None
+    tls_verify: bool | None,
+    creds: str | None,
+    authfile: str | None,
+    cert_dir: str | None,
+    *,
+    authfile_must_exist: bool = True,
 ) -> RegistryAccess:
     from hutch.api.images import RegistryAccess
 
+    if authfile_must_exist:
+        check_authfile(authfile)
     return RegistryAccess(
         tls_verify=tls_verify,
         creds=creds,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import getpass
 import sys
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
@@ -12,15 +12,17 @@ from hutch.api.errors import InvalidArgument
 from hutch.cli import flags_registry as fr
 from hutch.cli.state import state_of
 
-if TYPE_CHECKING:
-    pass
-
 
 def register(app: typer.Typer) -> None:
     @app.command("login")
     def login(
         ctx: typer.Context,
-        registry: Annotated[str, typer.Argument(help="Registry host[:port].")],
+        registry: Annotated[
+            str | None,
+            typer.Argument(
+                help="Registry host[:port] (default: the first unqualified-search registry)."
+            ),
+        ] = None,
         username: Annotated[str | None, typer.Option("--username", "-u", help="Username.")] = None,
         password: Annotated[
             str | None, typer.Option("--password", "-p", help="Password (prefer --password-stdin).")
@@ -38,8 +40,11 @@ def register(app: typer.Typer) -> None:
         """Log in to a registry and store the credentials."""
         from hutch.api.images import LoginOptions
 
+        # podman's words for the two refusals
         if password_stdin and password is not None:
-            raise InvalidArgument("--password and --password-stdin are mutually exclusive")
+            raise InvalidArgument("Can't specify both --password-stdin and --password")
+        if password_stdin and not username:
+            raise InvalidArgument("Must provide --username with --password-stdin")
         if password_stdin:
             password = sys.stdin.readline().rstrip("\r\n")
         if not get_login:
@@ -56,11 +61,14 @@ def register(app: typer.Typer) -> None:
             .engine()
             .images.login(
                 LoginOptions(
-                    registry=registry,
+                    registry=registry or "",
                     username=username,
                     password=password,
                     get_login=get_login,
-                    access=fr.access(tls_verify, None, authfile, cert_dir),
+                    # login creates the file it is given
+                    access=fr.access(
+                        tls_verify, None, authfile, cert_dir, authfile_must_exist=False
+                    ),
                 )
             )
         )
@@ -78,5 +86,6 @@ def register(app: typer.Typer) -> None:
         """Remove the stored credentials of a registry."""
         from hutch.api.images import LogoutOptions
 
+        fr.check_authfile(authfile, "checking authfile: ")
         for line in state_of(ctx).engine().images.logout(LogoutOptions(registry, all_, authfile)):
             print(line)

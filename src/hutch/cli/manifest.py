@@ -309,6 +309,7 @@ def register(app: typer.Typer) -> None:
         compression_level: fr.CompressionLevel = None,
         force_compression: fr.ForceCompression = None,
         quiet: fr.Quiet = False,
+        _remove_signatures: fr.RemoveSignatures = False,
         tls_verify: fr.TlsVerify = None,
         authfile: fr.Authfile = None,
         creds: fr.Creds = None,

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from hutch.cli import flags_registry as fr
 from hutch.cli.state import state_of
 
-if TYPE_CHECKING:
-    pass
-
 
 def register(app: typer.Typer, image_app: typer.Typer) -> None:
     def pull(
         ctx: typer.Context,
-        reference: Annotated[str, typer.Argument(help="Image to pull (NAME[:TAG|@DIGEST]).")],
+        references: Annotated[
+            list[str], typer.Argument(help="Images to pull (NAME[:TAG|@DIGEST]), in turn.")
+        ],
         platform: Annotated[
             str | None,
             typer.Option("--platform", help="Platform OS/ARCH[/VARIANT] to choose from an index."),
@@ -43,11 +42,12 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
         from hutch.api.images import PullOptions
         from hutch.cli.exits import InterruptedTransfer
 
-        with InterruptedTransfer():
-            report = (
-                state_of(ctx)
-                .engine()
-                .images.pull(
+        engine = state_of(ctx).engine()
+        # podman pulls the sources in turn and stops at the first that fails, the ids
+        # of those before it already printed
+        for reference in references:
+            with InterruptedTransfer():
+                report = engine.images.pull(
                     PullOptions(
                         reference=reference,
                         platform=platform,
@@ -61,9 +61,8 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
                         retry_delay=retry_delay,
                     )
                 )
-            )
-        for image_id in dict.fromkeys(report.ids):
-            print(image_id)
+            for image_id in dict.fromkeys(report.ids):
+                print(image_id, flush=True)
 
     app.command("pull")(pull)
     image_app.command("pull")(pull)

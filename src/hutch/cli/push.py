@@ -35,6 +35,11 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
         compression_level: fr.CompressionLevel = None,
         force_compression: fr.ForceCompression = None,
         quiet: fr.Quiet = False,
+        _remove_signatures: fr.RemoveSignatures = False,
+        sign_by: fr.SignBy = None,
+        sign_by_sigstore: fr.SignBySigstore = None,
+        sign_by_sigstore_private_key: fr.SignBySigstoreKey = None,
+        sign_passphrase_file: fr.SignPassphraseFile = None,
         tls_verify: fr.TlsVerify = None,
         creds: fr.Creds = None,
         authfile: fr.Authfile = None,
@@ -46,6 +51,12 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
         from hutch.api.images import PushOptions
         from hutch.cli.exits import InterruptedTransfer
 
+        fr.refuse_signing(
+            sign_by=sign_by,
+            sign_by_sigstore=sign_by_sigstore,
+            sign_by_sigstore_private_key=sign_by_sigstore_private_key,
+            sign_passphrase_file=sign_passphrase_file,
+        )
         with InterruptedTransfer():
             report = (
                 state_of(ctx)

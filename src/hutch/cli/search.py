@@ -147,15 +147,11 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
         cert_dir: fr.CertDir = None,
     ) -> None:
         """Search registries' catalogs for repositories whose name holds TERM."""
-        import os
-
         from hutch.api.images import SearchOptions
 
         if list_tags and filters:
             raise InvalidArgument("filters are not applicable to list tags result")
         chosen = parse_filters(filters or [])
-        if authfile and not os.path.exists(authfile):  # podman checks it before searching
-            raise InvalidArgument(f"stat {authfile}: no such file or directory")
         options = SearchOptions(
             term,
             limit=limit,

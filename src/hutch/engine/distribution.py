@@ -87,6 +87,17 @@ def want_platform(options: PullOptions) -> Platform:
     return wanted_platform(options.platform, options.os, options.arch, options.variant)
 
 
+def platform_mismatch(config: ImageConfig, wanted: Platform) -> str | None:
+    """podman's warning for an image (not an index) made for another OS or architecture
+    than the one asked for (--platform, --arch, --os, else this host's): it is pulled all
+    the same. The variant is left out, compared and said: hutch fills in a default one
+    (arm64's v8) that podman's expected platform does not name."""
+    if (config.os, config.architecture) == (wanted.os, wanted.architecture):
+        return None
+    have, want = f"{config.os}/{config.architecture}", f"{wanted.os}/{wanted.architecture}"
+    return f"image platform ({have}) does not match the expected platform ({want})"
+
+
 @dataclass(frozen=True)
 class _Resolved:
     manifest: ImageManifest
@@ -219,7 +230,11 @@ class Distribution:
                     for r in refs
                 ]
             except ManifestUnknown as exc:
-                errors.append(str(exc))
+                # podman's words: the source it tried, then the registry's answer (with
+                # --all-tags, the tag list it could not read)
+                errors.append(
+                    str(exc) if options.all_tags else f"initializing source docker://{ref}: {exc}"
+                )
                 continue
             return PullReport(tuple(ids), tuple(str(r) for r in refs if r.tag))
         if len(errors) == 1:
@@ -411,6 +426,9 @@ class Distribution:
                 refetch = refetch | frozenset(exc.diff_ids)
                 continue
             progress.line("Storing signatures")
+            mismatch = platform_mismatch(config, platform)
+            if mismatch:  # on podman's progress writer: -q leaves it out too (4.3.1)
+                progress.line(f"WARNING: {mismatch}")
             return record.id
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -753,7 +771,7 @@ class Distribution:
         """Check the credentials against the registry, then record them; "Login Succeeded!"."""
         from hutch.registry import authfile
 
-        registry = _registry_of(options.registry)
+        registry = _registry_of(options.registry or self._default_login_registry())
         files = authfile.auth_files(self._env, options.access.authfile)
         if options.get_login:
             found = authfile.lookup(files, registry)
@@ -775,27 +793,48 @@ class Distribution:
         client = RegistryClient(
             Endpoint(registry, insecure=insecure, cert_dir=access.cert_dir), creds, self._env
         )
-        client.check_login()
-        authfile.store(files[0], registry, creds)
+        from hutch.registry.errors import AuthError
+
+        try:
+            client.check_login()
+        except AuthError as exc:
+            # podman's words, which scripts match; the registry's own reason goes away
+            raise AuthError(f'logging into "{registry}": invalid username/password') from exc
+        try:
+            authfile.store(files[0], registry, creds)
+        except OSError as exc:  # one line naming the path, as podman's, not a Python repr
+            where = exc.filename or files[0]
+            raise HutchError(f"{where}: {(exc.strerror or str(exc)).lower()}") from None
         return "Login Succeeded!"
+
+    def _default_login_registry(self) -> str:
+        """login's and logout's registry when none is named: podman's, the first of
+        registries.conf's unqualified-search-registries."""
+        if not self.conf.search_registries:
+            raise _no_default_registry()
+        return self.conf.search_registries[0]
 
     def logout(self, options: LogoutOptions) -> list[str]:
         from hutch.registry import authfile
 
         files = authfile.auth_files(self._env, options.authfile)
         if options.all:
+            if options.registry:
+                raise InvalidArgument("--all takes no arguments")
             for path in files[:1] if options.authfile else files[:2]:
                 authfile.remove(path, None)
             return ["Removed login credentials for all registries"]
-        if not options.registry:
-            raise InvalidArgument("logout: name a registry, or use --all")
-        registry = _registry_of(options.registry)
+        registry = _registry_of(options.registry or self._default_login_registry())
         removed = False
         for path in files[:1] if options.authfile else files[:2]:
             removed = authfile.remove(path, registry) or removed
         if not removed:
             raise InvalidArgument(f"not logged into {registry}")
         return [f"Removed login credentials for {registry}"]
+
+
+def _no_default_registry() -> InvalidArgument:
+    return InvalidArgument("no registries found in registries.conf, a registry must be provided")
 
 
 def _registry_of(text: str) -> str:

@@ -103,7 +103,8 @@ class Manifests:
     def find_list(self, name: str) -> ImageRecord:
         record = find_image(self._ctx.images, name, lists=True)
         if not record.is_list:
-            raise not_a_list(name)
+            # podman names the image by its full name, not as it was asked for
+            raise not_a_list(record.names[0] if record.names else name)
         return record
 
     def exists(self, name: str) -> bool:
@@ -270,11 +271,17 @@ class Manifests:
         access: RegistryAccess,
         platform: ManifestPlatform | None,
     ) -> list[Entry]:
+        from hutch.registry.errors import ManifestUnknown
         from hutch.registry.registries_conf import resolve_short_name
 
         ref = resolve_short_name(text, self._dist.conf)[0]
         client = self._dist.client(ref.registry, access)
-        raw, digest, doc = self._dist.resolve_manifest(client, ref, None)
+        try:
+            raw, digest, doc = self._dist.resolve_manifest(client, ref, None)
+        except ManifestUnknown as exc:  # podman's words: the step, then the registry's
+            raise ManifestUnknown(
+                f'setting up to read manifest and configuration from "docker://{ref}": {exc}'
+            ) from None
         source = f"{DOCKER}{ref.name}@"
         if isinstance(doc, ImageIndex):
             if all_:

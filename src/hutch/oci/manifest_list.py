@@ -145,13 +145,14 @@ def annotate_instance(index: ImageIndex, digest: Digest, change: Annotate) -> Im
     )
 
 
-def parse_annotations(values: Sequence[str], flag: str = "--annotation") -> Annotations:
-    """``KEY=VALUE`` flags, in order (a later key wins)."""
+def parse_annotations(values: Sequence[str]) -> Annotations:
+    """``KEY=VALUE`` flags, in order (a later key wins); one without ``=`` is refused in
+    podman's words."""
     out: dict[str, str] = {}
     for value in values:
         key, sep, text = value.partition("=")
         if not sep or not key:
-            raise InvalidArgument(f"no value given for annotation {value!r} ({flag} KEY=VALUE)")
+            raise InvalidArgument(f'no value given for annotation "{value}"')
         out[key] = text
     return tuple(out.items())
 

@@ -58,7 +58,10 @@ def _read(path: Path) -> dict[str, Any]:
         data = json.loads(path.read_bytes())
     except FileNotFoundError:
         return {}
-    except (OSError, ValueError) as exc:
+    except OSError as exc:  # the reason in words, not Python's "[Errno 20] ..." repr
+        reason = (exc.strerror or str(exc)).lower()
+        raise InvalidArgument(f"cannot read credentials from {path}: {reason}") from None
+    except ValueError as exc:
         raise InvalidArgument(f"cannot read credentials from {path}: {exc}") from None
     if not isinstance(data, dict):
         raise InvalidArgument(f"cannot read credentials from {path}: not a JSON object")

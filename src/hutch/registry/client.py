@@ -12,6 +12,7 @@ import base64
 import contextlib
 import json
 import threading
+import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, BinaryIO
@@ -20,6 +21,7 @@ from urllib.parse import urlencode, urljoin
 import urllib3
 from urllib3.exceptions import (
     HTTPError,
+    InsecureRequestWarning,
     MaxRetryError,
     NewConnectionError,
     ProtocolError,
@@ -71,6 +73,22 @@ def _host_url(host: str) -> str:
     return "registry-1.docker.io" if host == "docker.io" else host
 
 
+def errcode_text(body: bytes) -> str:
+    """The registry's errors as podman's Go client words them: the code in lower case
+    with spaces, then the message (``manifest unknown: manifest unknown``); empty when
+    the body holds no error document."""
+    try:
+        doc = json.loads(body)
+        errors = doc.get("errors") or []
+        parts = []
+        for e in errors:
+            code = str(e.get("code", "")).lower().replace("_", " ")
+            parts.append(f"{code}: {e.get('message', '')}".strip(": "))
+        return "; ".join(p for p in parts if p)
+    except (ValueError, AttributeError):
+        return ""
+
+
 def _error_text(body: bytes) -> str:
     try:
         doc = json.loads(body)
@@ -112,6 +130,11 @@ class RegistryClient:
         self._retries = retries
         dirs = host_cert_dirs(endpoint.host, env, endpoint.cert_dir)
         self._ssl = ssl_context(dirs, verify=not endpoint.insecure)
+        if endpoint.insecure:
+            # The user chose an unverified registry (--tls-verify=false or
+            # registries.conf): urllib3's warning on each request would only repeat
+            # that choice on stderr, as a Python traceback line podman never prints.
+            warnings.filterwarnings("ignore", category=InsecureRequestWarning)
         retry = urllib3.Retry(
             total=retries,
             connect=retries,
@@ -374,10 +397,11 @@ class RegistryClient:
             stream=True,
         )
         if resp.status == 404:
-            _drain(resp)
+            # podman's words (scripts look for "manifest unknown"); the reference as
+            # given, a tag or a digest, and the registry's own error code and message
+            detail = errcode_text(_error_body(resp)) or "manifest unknown"
             raise ManifestUnknown(
-                f"{self.endpoint.host}/{repository}:{reference}: manifest unknown "
-                "(no such repository or tag on the registry)"
+                f"reading manifest {reference} in {self.endpoint.host}/{repository}: {detail}"
             )
         if resp.status != 200:
             resp.read()
@@ -409,7 +433,10 @@ class RegistryClient:
         while path:
             resp = self.request("GET", path, scopes)
             if resp.status == 404:
-                raise ManifestUnknown(f"{self.endpoint.host}/{repository}: repository unknown")
+                # podman's (containers/image's) words for it
+                raise ManifestUnknown(
+                    "fetching tags list: invalid status code from registry 404 (Not Found)"
+                )
             if resp.status != 200:
                 raise self._fail(resp, f"listing tags of {repository}")
             try:
@@ -754,6 +781,14 @@ def _drain(resp: urllib3.BaseHTTPResponse) -> None:
     with contextlib.suppress(HTTPError, OSError):
         resp.read()
     resp.release_conn()
+
+
+def _error_body(resp: urllib3.BaseHTTPResponse) -> bytes:
+    """The body of an error answer, small, or nothing when it cannot be read."""
+    try:
+        return _read_limited(resp, 64 << 10, "error answer")
+    except RegistryError:
+        return b""
 
 
 def _read_limited(resp: urllib3.BaseHTTPResponse, limit: int, what: str) -> bytes:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 
@@ -20,10 +21,12 @@ Mp = pytest.MonkeyPatch
 Cap = pytest.CaptureFixture[str]
 
 
-def test_pull_flags(monkeypatch: Mp, capsys: Cap) -> None:
+def test_pull_flags(monkeypatch: Mp, capsys: Cap, tmp_path: Path) -> None:
     engine = FakeEngine()
+    auth = tmp_path / "a.json"
+    auth.write_text("{}")
     argv = ["pull", "-q", "--platform", "linux/arm64", "--tls-verify=false", "--creds", "u:p",
-            "--authfile", "/a.json", "--cert-dir", "/c", "reg:5000/x:1"]  # fmt: skip
+            "--authfile", str(auth), "--cert-dir", "/c", "reg:5000/x:1"]  # fmt: skip
     result = run_cli(argv, engine, monkeypatch, capsys)
     assert result.code == 0
     assert result.out == "1" * 64 + "\n"
@@ -32,9 +35,113 @@ def test_pull_flags(monkeypatch: Mp, capsys: Cap) -> None:
         reference="reg:5000/x:1",
         platform="linux/arm64",
         quiet=True,
-        access=RegistryAccess(False, "u:p", "/a.json", "/c"),
+        access=RegistryAccess(False, "u:p", str(auth), "/c"),
         retry=None,  # the command's: podman's 3 (the engine's own pulls ask for none)
     )
+
+
+def test_pull_takes_several_sources_in_turn(monkeypatch: Mp, capsys: Cap) -> None:
+    # podman's pull [options] source [source...]: one pull each, in the order given
+    engine = FakeEngine()
+    result = run_cli(["pull", "-q", "a", "b:2"], engine, monkeypatch, capsys)
+    assert result.code == 0
+    assert [o.reference for _, o in engine.calls] == ["a", "b:2"]
+    assert result.out == ("1" * 64 + "\n") * 2
+
+
+def test_pull_stops_at_the_first_failing_source(monkeypatch: Mp, capsys: Cap) -> None:
+    from hutch.api.errors import NoSuchObject
+
+    class FailSecond(FakeEngine):
+        def record(self, method: str, argument: object) -> None:
+            super().record(method, argument)
+            if len(self.calls) == 2:
+                raise NoSuchObject("b: manifest unknown")
+
+    engine = FailSecond()
+    result = run_cli(["pull", "-q", "a", "b", "c"], engine, monkeypatch, capsys)
+    assert result.code == 125
+    assert len(engine.calls) == 2  # c is never tried
+    assert result.out == "1" * 64 + "\n"  # a's id, printed before b failed
+    assert result.err == "Error: b: manifest unknown\n"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["pull", "--authfile", "AUTH", "x"],
+        ["push", "--authfile", "AUTH", "x", "reg/y"],
+        ["search", "--authfile", "AUTH", "reg/y"],
+        ["manifest", "push", "--authfile", "AUTH", "l", "reg/l"],
+    ],
+    ids=lambda argv: " ".join(argv[:2]),
+)
+def test_a_missing_authfile_is_refused_first(
+    argv: list[str], monkeypatch: Mp, capsys: Cap, tmp_path: Path
+) -> None:
+    # podman stats a given --authfile before any work (login alone creates it)
+    missing = str(tmp_path / "none.json")
+    engine = FakeEngine()
+    argv = [missing if a == "AUTH" else a for a in argv]
+    result = run_cli(argv, engine, monkeypatch, capsys)
+    assert (result.code, result.out) == (125, "")
+    assert result.err == f"Error: stat {missing}: no such file or directory\n"
+    assert engine.calls == []
+
+
+def test_logout_checks_the_authfile_in_podmans_words(
+    monkeypatch: Mp, capsys: Cap, tmp_path: Path
+) -> None:
+    missing = tmp_path / "none.json"
+    engine = FakeEngine()
+    result = run_cli(["logout", "--authfile", str(missing), "reg"], engine, monkeypatch, capsys)
+    assert result.code == 125
+    assert result.err == f"Error: checking authfile: stat {missing}: no such file or directory\n"
+    assert engine.calls == []
+
+
+def test_login_creates_a_missing_authfile(monkeypatch: Mp, capsys: Cap, tmp_path: Path) -> None:
+    engine = FakeEngine()
+    auth = str(tmp_path / "new.json")
+    argv = ["login", "--authfile", auth, "-u", "u", "-p", "p", "reg"]
+    assert run_cli(argv, engine, monkeypatch, capsys).code == 0
+    assert engine.only_call("images.login").access.authfile == auth
+
+
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        (
+            ["-u", "u", "-p", "x", "--password-stdin"],
+            "Can't specify both --password-stdin and --password",
+        ),
+        (["--password-stdin"], "Must provide --username with --password-stdin"),
+    ],
+)
+def test_login_password_stdin_refusals(
+    flags: list[str], message: str, monkeypatch: Mp, capsys: Cap
+) -> None:
+    engine = FakeEngine()
+    result = run_cli(["login", *flags, "reg"], engine, monkeypatch, capsys)
+    assert (result.code, result.err) == (125, f"Error: {message}\n")
+    assert engine.calls == []
+
+
+def test_login_registry_is_optional_and_one_at_most(monkeypatch: Mp, capsys: Cap) -> None:
+    engine = FakeEngine()
+    assert run_cli(["login", "-u", "u", "-p", "p"], engine, monkeypatch, capsys).code == 0
+    assert engine.only_call("images.login").registry == ""  # the engine picks podman's
+    result = run_cli(["login", "-u", "u", "-p", "p", "a", "b"], FakeEngine(), monkeypatch, capsys)
+    assert (result.code, result.err) == (125, "Error: accepts at most 1 arg(s), received 2\n")
+
+
+@pytest.mark.parametrize("argv", [["push"], ["manifest", "push"]])
+def test_remove_signatures_is_accepted(argv: list[str], monkeypatch: Mp, capsys: Cap) -> None:
+    # hutch stores no signatures: a push is the same with or without the flag
+    engine = FakeEngine()
+    result = run_cli([*argv, "--remove-signatures", "x", "reg/x"], engine, monkeypatch, capsys)
+    assert result.code == 0, result.err
+    assert len(engine.calls) == 1
 
 
 def test_image_pull_alias_and_arch(monkeypatch: Mp, capsys: Cap) -> None:
@@ -190,3 +297,15 @@ def test_run_pull_policy(monkeypatch: Mp, capsys: Cap) -> None:
         engine = FakeEngine()
         run_cli(["run", f"--pull={alias}", "img", "true"], engine, monkeypatch, capsys)
         assert engine.only_call("containers.run").pull.policy == policy
+
+
+@pytest.mark.parametrize(
+    "flag",
+    ["--sign-by", "--sign-by-sigstore", "--sign-by-sigstore-private-key", "--sign-passphrase-file"],
+)
+def test_push_signing_flags_are_refused_by_name(flag: str, monkeypatch: Mp, capsys: Cap) -> None:
+    engine = FakeEngine()
+    result = run_cli(["push", flag, "k", "x", "reg/x"], engine, monkeypatch, capsys)
+    assert result.code == 125
+    assert result.err.startswith(f"Error: {flag}: signing is not supported: ")
+    assert engine.calls == []  # nothing went out unsigned
