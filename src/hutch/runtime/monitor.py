@@ -526,7 +526,11 @@ class Monitor:
         for client in list(self.clients):
             client.close()
         self.clients.clear()
-        st.sync_state(self.state_path)
+        # A volatile root is a --rm container's (engine/containers.py), removed once
+        # this run ends (by its attached caller, which waits for us, or our cleanup):
+        # its exit record need not reach the disk first.
+        if not self.spec.rootfs.volatile:
+            st.sync_state(self.state_path)
         self.init_pid = 0
         return code
 
