@@ -527,8 +527,9 @@ class Monitor:
             client.close()
         self.clients.clear()
         # A volatile root is a --rm container's (engine/containers.py), removed once
-        # this run ends (by its attached caller, which waits for us, or our cleanup):
-        # its exit record need not reach the disk first.
+        # this run ends (by its attached caller, which waits for us, or our cleanup;
+        # a `hutch restart` records its new run over it): its exit record need not
+        # reach the disk first, and its rootfs never does.
         if not self.spec.rootfs.volatile:
             st.sync_state(self.state_path)
         self.init_pid = 0
