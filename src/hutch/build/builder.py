@@ -30,7 +30,7 @@ from hutch.build.stepstate import BuildCancelled, BuildRequest, Progress, StageS
 from hutch.build.substitute import substitute
 from hutch.build.workroot import is_empty
 from hutch.oci.image import ContainerConfig, HistoryEntry, ImageConfig
-from hutch.runtime.command_start import DEFAULT_PATH
+from hutch.runtime.spec import DEFAULT_PATH
 from hutch.store.images import ImageRecord
 from hutch.store.layers import LayerInfo, remove_tree
 

@@ -192,8 +192,10 @@ class ContainerService:
         ensure_room(self._ctx.paths.storage)
         encoded = container_record.encode(config)
         record = recorded(
+            # Not synced: the config's commit below syncs it with its own (a create
+            # cut short by a power loss leaves nothing the user was told of).
             lambda n: self._ctx.containers.create(
-                container_id, n, image_id, image_name, encoded, pod_id
+                container_id, n, image_id, image_name, encoded, pod_id, durable=False
             ),
             name,
             chosen=not options.name,
@@ -283,7 +285,11 @@ class ContainerService:
                 ports=spec.network.ports,
                 secret_ids=secret_ids,
             )
-            self._ctx.containers.set_config(record.id, container_record.encode(config))
+            # A --rm container's records need not outlive a power loss (its rootfs and
+            # bundle are not synced either): no fsync on run --rm's path.
+            self._ctx.containers.set_config(
+                record.id, container_record.encode(config), durable=not options.remove
+            )
             if options.cidfile:
                 _write_cidfile(options.cidfile, record.id)
         except BaseException:

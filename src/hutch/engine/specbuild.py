@@ -13,8 +13,8 @@ from hutch.engine.environment import merge_environment, merge_variables, unset_d
 from hutch.engine.specbuild_lifecycle import lifecycle_spec
 from hutch.linux.caps import DEFAULT_CAPABILITIES
 from hutch.oci.image import ImageConfig
-from hutch.runtime.command_start import DEFAULT_PATH
 from hutch.runtime.spec import (
+    DEFAULT_PATH,
     NAMESPACES,
     Mount,
     PasswdSpec,

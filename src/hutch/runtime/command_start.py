@@ -19,9 +19,9 @@ import termios
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
+from hutch.runtime.spec import DEFAULT_PATH
 from hutch.runtime.users import ResolvedUser
 
-DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 _TIOCGPTN = 0x80045430
 _TIOCSPTLCK = 0x40045431
 

@@ -536,7 +536,12 @@ class Monitor:
         for client in list(self.clients):
             client.close()
         self.clients.clear()
-        st.sync_state(self.state_path)
+        # A volatile root is a --rm container's (engine/containers.py), removed once
+        # this run ends (by its attached caller, which waits for us, or our cleanup;
+        # a `hutch restart` records its new run over it): its exit record need not
+        # reach the disk first, and its rootfs never does.
+        if not self.spec.rootfs.volatile:
+            st.sync_state(self.state_path)
         self.init_pid = 0
         return code
 

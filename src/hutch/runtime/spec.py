@@ -20,6 +20,10 @@ from hutch.runtime.spec_userns import UsernsSpec
 NAMESPACES = ("mount", "pid", "uts", "ipc", "net", "cgroup")
 # /dev/shm's size when --shm-size is not given (64m, as podman's default)
 DEFAULT_SHM_SIZE = 64 * 1024 * 1024
+# PATH when neither the image nor the user gives one (podman's, runc's). Here, not in
+# command_start.py which uses it at exec: create needs only the string, and that
+# module brings termios, struct and the user lookup onto create's path.
+DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 
 @dataclass(frozen=True)

@@ -71,9 +71,13 @@ class ContainerStore:
         image_name: str,
         config: bytes,
         pod_id: str = "",
+        *,
+        durable: bool = True,
     ) -> ContainerRecord:
+        """Insert a new container's record; ``durable`` False: a later durable commit
+        (its config) syncs it, or it need not survive a power loss (``--rm``)."""
         try:
-            with transaction(self._conn) as c:
+            with transaction(self._conn, durable=durable) as c:
                 # In the transaction that inserts: rmi checks for users and
                 # deletes the image in one too, so one of the two loses cleanly.
                 # (No image id: a --rootfs container, on a directory of its own.)
@@ -149,8 +153,8 @@ class ContainerStore:
         ).fetchall()
         return [_record(r) for r in rows]
 
-    def set_config(self, container_id: str, config: bytes) -> None:
-        with transaction(self._conn) as c:
+    def set_config(self, container_id: str, config: bytes, *, durable: bool = True) -> None:
+        with transaction(self._conn, durable=durable) as c:
             c.execute("UPDATE containers SET config = ? WHERE id = ?", (config, container_id))
 
     def rename(self, container_id: str, name: str) -> None:

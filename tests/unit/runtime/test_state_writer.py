@@ -82,6 +82,9 @@ def test_a_live_monitors_record_is_atomic_without_fsync(
     # the monitor's pid, the run's start, the exit (then sync_state)
     assert source.count("durable=False") == 3
     assert source.count("st.sync_state(") == 1
+    # not for a --rm container's (its volatile root): removed once the run ends, and
+    # its attached caller waits for the monitor before it removes it
+    assert "if not self.spec.rootfs.volatile:\n            st.sync_state(" in source
 
 
 def test_a_container_never_started_reads_as_created(tmp_path: Path) -> None:

@@ -44,6 +44,31 @@ def test_transaction_rolls_back_on_error(tmp_path: Path) -> None:
     conn.close()
 
 
+def test_a_transaction_that_need_not_be_durable_commits_without_a_sync(tmp_path: Path) -> None:
+    """``durable=False`` (a new container's record before its config, a --rm
+    container's): SQLite's NORMAL level for that commit alone, seen by every other
+    connection at once; the connection's own level comes back after it, also when
+    the transaction fails (issue 16)."""
+    conn = db.connect(tmp_path / "h.db")
+    other = db.connect(tmp_path / "h.db")
+    level = conn.execute("PRAGMA synchronous").fetchone()[0]
+    assert level == 2  # FULL: a commit syncs the WAL
+    with db.transaction(conn, durable=False):
+        assert conn.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL: no sync
+        conn.execute("INSERT INTO layers VALUES ('a', 'b', 'c', 1, 2, 0)")
+    assert conn.execute("PRAGMA synchronous").fetchone()[0] == level
+    assert other.execute("SELECT count(*) FROM layers").fetchone()[0] == 1
+    with pytest.raises(RuntimeError), db.transaction(conn, durable=False):
+        conn.execute("INSERT INTO layers VALUES ('d', 'e', 'f', 1, 2, 0)")
+        raise RuntimeError("interrupted")
+    assert conn.execute("PRAGMA synchronous").fetchone()[0] == level
+    assert other.execute("SELECT count(*) FROM layers").fetchone()[0] == 1
+    with db.transaction(conn):
+        assert conn.execute("PRAGMA synchronous").fetchone()[0] == level
+    conn.close()
+    other.close()
+
+
 def test_rows_are_addressable_by_column_name(tmp_path: Path) -> None:
     conn = db.connect(tmp_path / "h.db")
     row = conn.execute("SELECT 1 AS one").fetchone()
