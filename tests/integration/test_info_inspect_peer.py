@@ -89,7 +89,7 @@ def fixture_pair(hutch: Hutch, base_image: str, podman: Run) -> Iterator[None]:
     """In both: ``icr`` created, ``iex`` run to its exit."""
     for tool in (hutch, podman):
         assert tool("create", "--name", "icr", "-v", "/data", base_image, "true").returncode == 0
-        assert tool("run", "--name", "iex", base_image, "true").returncode == 0
+        assert tool("run", "--name", "iex", "-v", "/data", base_image, "true").returncode == 0
     yield
     for tool in (hutch, podman):
         tool("rm", "-f", "icr", "iex")

@@ -279,8 +279,9 @@ class InspectState:
     # never checkpointed (podman's place for them: after Health)
     checkpointed_at: str = field(default=GO_ZERO_TIME, kw_only=True, metadata=key("CheckpointedAt"))
     restored_at: str = field(default=GO_ZERO_TIME, kw_only=True, metadata=key("RestoredAt"))
-    # how hutch paused it (freezer or SIGSTOP): hutch's own, not a key of podman's
-    pause_method: str = field(metadata=internal())
+    # how hutch paused it (freezer or signal): hutch's own key, so shown only while
+    # paused (omitempty) and podman's key set stands otherwise
+    pause_method: str = field(metadata=key("PauseMethod", True))
     # True once `stop` ended the run (podman's flag; a fresh start clears it).
     stopped_by_user: bool = field(default=False, metadata=key("StoppedByUser", omitzero=True))
 

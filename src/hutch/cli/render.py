@@ -114,7 +114,8 @@ ZERO_FIELDS: dict[str, tuple[tuple[str, str, Any], ...]] = {
     "*define.InspectContainerState": (
         ("Pid", "ConmonPid", 0),
         ("Health", "CgroupPath", ""),
-        ("RestoredAt", "StoppedByUser", False),
+        ("RestoredAt", "PauseMethod", ""),  # hutch's own
+        ("PauseMethod", "StoppedByUser", False),
     ),
     "*define.InspectNetworkSettings": (("SandboxKey", "Networks", {}),),
 }

@@ -95,7 +95,7 @@ def test_container_inspect_has_podmans_keys_in_its_order() -> None:
     ]  # fmt: skip
     assert out["State"]["OOMKilled"] is False and out["State"]["Health"]["Log"] == []
     # podman's omitempty: no ConmonPid once exited, no StoppedByUser unless true;
-    # hutch's PauseMethod is no key of podman's
+    # hutch's own PauseMethod only while paused
     assert list(out["State"])[-3:] == ["Health", "CheckpointedAt", "RestoredAt"]
     assert "ConmonPid" not in out["State"] and "PauseMethod" not in out["State"]
     host = out["HostConfig"]
