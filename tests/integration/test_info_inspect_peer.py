@@ -28,10 +28,12 @@ def _podman_yaml(text: str) -> dict[str, Any]:
 
 
 def _hutch_yaml(text: str) -> dict[str, Any]:
-    """hutch's YAML before its own diagnostics section."""
-    podmans, sep, ours = text.partition("\n\ndiagnostics:\n")
-    assert sep and ours.startswith("- name: "), text[-300:]
-    return _podman_yaml(podmans)
+    """hutch's YAML: podman's document, hutch's checks after it as comments."""
+    podmans, sep, ours = text.partition("\n\n")
+    assert sep and ours.startswith("# hutch's checks of this host"), text[-300:]
+    data = _podman_yaml(text)
+    assert data == _podman_yaml(podmans)
+    return data
 
 
 def _same_keys(ours: dict[str, Any], theirs: dict[str, Any], where: str) -> None:

@@ -36,16 +36,18 @@ def register(app: typer.Typer, system_app: typer.Typer) -> None:
             print(render.render_one(fmt, data, name="info"), end="")
             return
         # podman's YAML (its JSON through go-yaml: sections and keys sorted), then
-        # hutch's own diagnostics, each check with its fix
+        # hutch's own checks as YAML comments: one line each, the fix under a
+        # missing one, and the whole output still podman's document for a parser
         plain = json.loads(gotemplate.gojson.dumps(render.plain_data(data)))
         plain.pop("diagnostics", None)
         print(goyaml.dumps(plain))
-        checks = [
-            {"name": f.name, "value": f.value, "ok": f.ok} | ({"fix": f.fix} if f.fix else {})
-            for f in report.facts
-        ]
-        if checks:
-            print(goyaml.dumps({"diagnostics": checks}, sort=False), end="")
+        if report.facts:
+            print("# hutch's checks of this host (--format json: diagnostics)")
+        for fact in report.facts:
+            mark = "" if fact.ok else "  [missing]"
+            print(f"#   {fact.name}: {fact.value}{mark}")
+            if fact.fix:
+                print(f"#     fix: {fact.fix}")
 
     app.command("info")(info)
     system_app.command("info")(info)

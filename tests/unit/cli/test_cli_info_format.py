@@ -191,8 +191,9 @@ def test_info_prints_podmans_yaml(
     import yaml
 
     result = run_cli(["info"], FakeEngine(info_report=REPORT), monkeypatch, capsys)
-    podmans, _, ours = result.out.partition("\n\ndiagnostics:\n")
-    assert result.code == 0 and ours.startswith("- name: pasta\n")
+    podmans, _, ours = result.out.partition("\n\n")
+    assert result.code == 0 and ours.startswith("# hutch's checks of this host")
+    assert "\n#   pasta: /usr/bin/pasta\n" in ours
     data = yaml.safe_load(podmans)
     assert list(data) == ["host", "plugins", "registries", "store", "version"]
     assert list(data["host"]) == PODMAN_HOST_KEYS
