@@ -490,7 +490,7 @@ complete -c hutch -n "__hutch_at ''" -a update -d 'Update the resource limits (a
 complete -c hutch -n "__hutch_at ''" -a stats -d 'Show the resource use (CPU, memory, network, block I/O, pids) of containers'
 complete -c hutch -n "__hutch_at ''" -a build -d 'Build an image from a Containerfile and a context'
 complete -c hutch -n "__hutch_at ''" -a port -d 'List the port mappings of a container, or look up one private port'
-complete -c hutch -n "__hutch_at ''" -a info -d 'Show what hutch found on this host, with the fix for anything missing'
+complete -c hutch -n "__hutch_at ''" -a info -d 'Show the host, the store and the version as podman does, then hutch\'s checks'
 complete -c hutch -n "__hutch_at ''" -a unshare -d 'Run a command in the user namespace hutch uses for storage and containers'
 complete -c hutch -n "__hutch_at ''" -a completion -d 'Print the shell completion script for bash, zsh or fish'
 complete -c hutch -n "__hutch_at ''" -a auto-update -d 'Restart the systemd units of containers whose image was updated'
@@ -3165,7 +3165,7 @@ complete -c hutch -n "__hutch_at 'image build'" -l help -d 'Show the help and ex
 complete -c hutch -n "__hutch_arg 'image build' 1" -F
 
 # hutch system
-complete -c hutch -n "__hutch_at 'system'" -a info -d 'Show what hutch found on this host, with the fix for anything missing'
+complete -c hutch -n "__hutch_at 'system'" -a info -d 'Show the host, the store and the version as podman does, then hutch\'s checks'
 complete -c hutch -n "__hutch_at 'system'" -a connection -d 'Refused: hutch has no remote mode (podman\'s remote connections)'
 complete -c hutch -n "__hutch_at 'system'" -a migrate -d 'Stop the session namespace so that the next command rebuilds it (after /etc/subuid or /etc/subgid changed)'
 complete -c hutch -n "__hutch_at 'system'" -a reset -d 'Remove all images, containers and storage, and stop the session namespace'

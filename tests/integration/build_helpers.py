@@ -39,3 +39,21 @@ def inspect(hutch: Hutch, name: str) -> dict[str, Any]:
     data = json.loads(hutch("image", "inspect", name).stdout)
     assert isinstance(data, list)
     return dict(data[0])
+
+
+def stored_config(hutch: Hutch, name: str, directory: Path) -> dict[str, Any]:
+    """The image config's ``config`` as stored, Docker's keys too (image inspect shows
+    OCI's only, as podman's): read from a ``save`` to a docker-archive."""
+    import tarfile
+
+    archive = directory / f"{name}-saved.tar"
+    hutch("save", "--format", "docker-archive", "-o", str(archive), name)
+    with tarfile.open(archive) as tar:
+
+        def member(path: str) -> Any:
+            stream = tar.extractfile(path)
+            assert stream is not None, path
+            return json.load(stream)
+
+        found: dict[str, Any] = member(member("manifest.json")[0]["Config"])["config"]
+    return found

@@ -192,4 +192,4 @@ def test_monitor_survives_the_caller_and_its_pid_is_conmonpid(
     assert state["ConmonPid"] != state["Pid"] and state["ConmonPid"] != os.getpid()
     hutch("kill", "mon")
     eventually(lambda: not pid_alive(state["ConmonPid"]), what="the monitor to exit")
-    assert inspect(hutch, "mon")["State"]["ConmonPid"] == 0
+    assert "ConmonPid" not in inspect(hutch, "mon")["State"]  # podman omits a zero

@@ -19,7 +19,8 @@ def test_json_file_writes_dockers_format_and_logs_reads_it(hutch: Hutch, base_im
           "sh", "-c", "echo out; echo err >&2; printf tail")  # fmt: skip
     data = inspect(hutch, "j")
     assert data["HostConfig"]["LogConfig"]["Type"] == "json-file"
-    records = [json.loads(x) for x in Path(data["LogPath"]).read_text().splitlines()]
+    log = Path(data["HostConfig"]["LogConfig"]["Path"])  # podman's place (no LogPath)
+    records = [json.loads(x) for x in log.read_text().splitlines()]
     assert [(r["stream"], r["log"]) for r in records] == [
         ("stdout", "out\n"),
         ("stderr", "err\n"),
@@ -35,7 +36,7 @@ def test_max_size_rotates_and_logs_reads_the_kept_files(hutch: Hutch, base_image
     script = "for i in $(seq 10 99); do echo line-$i; done"
     hutch("run", "--name", "r", "--log-opt", "max-size=1k", "--log-opt", "max-file=2",
           base_image, "sh", "-c", script)  # fmt: skip
-    log = Path(inspect(hutch, "r")["LogPath"])
+    log = Path(inspect(hutch, "r")["HostConfig"]["LogConfig"]["Path"])
     rotated = Path(f"{log}.1")
     assert log.stat().st_size <= 1024 and rotated.stat().st_size <= 1024
     assert not Path(f"{log}.2").exists()
@@ -52,13 +53,13 @@ def test_logs_follow_goes_on_across_a_rotation(hutch: Hutch, base_image: str) ->
           base_image, "sh", "-c", script)  # fmt: skip
     followed = hutch("logs", "-f", "f", timeout=30).stdout.splitlines()
     assert followed == [f"line-{i}" for i in range(100, 400)]
-    assert Path(inspect(hutch, "f")["LogPath"] + ".1").exists()
+    assert Path(inspect(hutch, "f")["HostConfig"]["LogConfig"]["Path"] + ".1").exists()
 
 
 def test_none_keeps_no_log_and_logs_says_so(hutch: Hutch, base_image: str) -> None:
     out = hutch("run", "--name", "n", "--log-driver", "none", base_image, "echo", "visible")
     assert out.stdout == "visible\n"  # attached output still reaches the terminal
-    assert not Path(inspect(hutch, "n")["LogPath"]).exists()
+    assert not Path(inspect(hutch, "n")["HostConfig"]["LogConfig"]["Path"]).exists()
     result = hutch("logs", "n", check=False)
     assert result.returncode == 125
     assert "'none' log driver" in one_line_error(result.stderr)
@@ -69,7 +70,7 @@ def test_path_puts_the_log_where_asked(hutch: Hutch, base_image: str, tmp_path: 
     hutch("run", "-d", "--name", "p", "--log-opt", f"path={target}", base_image,
           "sh", "-c", "echo here; sleep 30")  # fmt: skip
     eventually(lambda: target.exists() and "here" in target.read_text())
-    assert inspect(hutch, "p")["LogPath"] == str(target)
+    assert inspect(hutch, "p")["HostConfig"]["LogConfig"]["Path"] == str(target)
     assert hutch("logs", "p").stdout == "here\n"
     hutch("rm", "-f", "-t", "0", "p")
 

@@ -20,7 +20,7 @@ from lifecycle_basics import (
 
 
 def _monitor(hutch: Hutch, name: str) -> int:
-    return int(inspect(hutch, name)["State"]["ConmonPid"])
+    return int(inspect(hutch, name)["State"].get("ConmonPid", 0))  # omitted once exited
 
 
 def _cmdline(pid: int) -> bytes:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
+from typing import TYPE_CHECKING, Any, BinaryIO, ClassVar, Protocol
 
 # re-exported: the life cycle's options and reports live apart so that create, run,
 # stop and rm load none of the rest
@@ -267,19 +267,23 @@ class InspectState:
     oom_killed: bool = field(metadata=key("OOMKilled"))
     dead: bool = field(metadata=key("Dead"))
     pid: int = field(metadata=key("Pid"))
-    conmon_pid: int = field(metadata=key("ConmonPid"))
+    conmon_pid: int = field(metadata=key("ConmonPid", omitzero=True))  # none once exited
     exit_code: int = field(metadata=key("ExitCode"))
     error: str = field(metadata=key("Error"))
     started_at: str = field(metadata=key("StartedAt"))
     finished_at: str = field(metadata=key("FinishedAt"))
     health: InspectHealth = field(metadata=key("Health"))
+    # current podman's: the cgroup of the running container (/proc/PID/cgroup's path)
+    cgroup_path: str = field(default="", kw_only=True, metadata=key("CgroupPath", True))
     # hutch has no checkpoint/restore: Go's zero time, as podman shows for a container
     # never checkpointed (podman's place for them: after Health)
     checkpointed_at: str = field(default=GO_ZERO_TIME, kw_only=True, metadata=key("CheckpointedAt"))
     restored_at: str = field(default=GO_ZERO_TIME, kw_only=True, metadata=key("RestoredAt"))
-    pause_method: str = field(metadata=key("PauseMethod"))
+    # how hutch paused it (freezer or signal): hutch's own key, so shown only while
+    # paused (omitempty) and podman's key set stands otherwise
+    pause_method: str = field(metadata=key("PauseMethod", True))
     # True once `stop` ended the run (podman's flag; a fresh start clears it).
-    stopped_by_user: bool = field(default=False, metadata=key("StoppedByUser"))
+    stopped_by_user: bool = field(default=False, metadata=key("StoppedByUser", omitzero=True))
 
 
 @dataclass(frozen=True)
@@ -336,6 +340,15 @@ class InspectSecret:
 
 @dataclass(frozen=True)
 class InspectConfig:
+    # podman's InspectContainerConfig order (current podman's, 4.3.1's a part of it)
+    JSON_ORDER: ClassVar[tuple[str, ...]] = (
+        "Hostname", "Domainname", "User", "AttachStdin", "AttachStdout", "AttachStderr",
+        "Tty", "OpenStdin", "StdinOnce", "Env", "Cmd", "Image", "Volumes", "WorkingDir",
+        "Entrypoint", "OnBuild", "Labels", "Annotations", "StopSignal", "StartupHealthCheck",
+        "Healthcheck", "HealthcheckOnFailureAction", "CreateCommand", "Umask", "Secrets",
+        "Timeout", "StopTimeout", "Passwd", "sdNotifyMode",
+    )  # fmt: skip
+
     hostname: str = field(metadata=key("Hostname"))
     user: str = field(metadata=key("User"))
     env: tuple[str, ...] = field(metadata=key("Env"))
@@ -386,6 +399,8 @@ class InspectRestartPolicy:
 
 @dataclass(frozen=True)
 class InspectLogConfig:
+    JSON_ORDER: ClassVar[tuple[str, ...]] = ("Type", "Config", "Path", "Tag", "Size")
+
     type: str = field(metadata=key("Type"))
     path: str = field(metadata=key("Path"))
     tag: str = field(metadata=key("Tag"))
@@ -459,6 +474,23 @@ class InspectUlimit:
 
 @dataclass(frozen=True)
 class InspectHostConfig:
+    # podman's InspectContainerHostConfig order: the limits (InspectLimits) and the
+    # rest (InspectHostExtras) interleave there
+    JSON_ORDER: ClassVar[tuple[str, ...]] = (
+        "Binds", "CgroupManager", "CgroupMode", "ContainerIDFile", "LogConfig", "NetworkMode",
+        "PortBindings", "RestartPolicy", "AutoRemove", "VolumeDriver", "VolumesFrom", "CapAdd",
+        "CapDrop", "Dns", "DnsOptions", "DnsSearch", "ExtraHosts", "GroupAdd", "IpcMode",
+        "Cgroup", "Cgroups", "Links", "OomScoreAdj", "PidMode", "Privileged", "PublishAllPorts",
+        "ReadonlyRootfs", "SecurityOpt", "Tmpfs", "UTSMode", "UsernsMode", "IDMappings",
+        "ShmSize", "Runtime", "ConsoleSize", "Isolation", "CpuShares", "Memory", "NanoCpus",
+        "CgroupParent", "BlkioWeight", "BlkioWeightDevice", "BlkioDeviceReadBps",
+        "BlkioDeviceWriteBps", "BlkioDeviceReadIOps", "BlkioDeviceWriteIOps", "CpuPeriod",
+        "CpuQuota", "CpuRealtimePeriod", "CpuRealtimeRuntime", "CpusetCpus", "CpusetMems",
+        "Devices", "DiskQuota", "KernelMemory", "MemoryReservation", "MemorySwap",
+        "MemorySwappiness", "OomKillDisable", "PidsLimit", "Ulimits", "CpuCount", "CpuPercent",
+        "IOMaximumIOps", "IOMaximumBandwidth", "CgroupConf",
+    )  # fmt: skip
+
     restart_policy: InspectRestartPolicy = field(metadata=key("RestartPolicy"))
     auto_remove: bool = field(metadata=key("AutoRemove"))
     network_mode: str = field(metadata=key("NetworkMode"))
@@ -560,13 +592,21 @@ class InspectEndpoint:
 
 @dataclass(frozen=True)
 class InspectNetworkSettings:
+    # podman's: the basic network config (embedded) first, then the sandbox's keys
+    JSON_ORDER: ClassVar[tuple[str, ...]] = (
+        "EndpointID", "Gateway", "IPAddress", "IPPrefixLen", "IPv6Gateway", "GlobalIPv6Address",
+        "GlobalIPv6PrefixLen", "MacAddress", "Bridge", "SandboxID", "HairpinMode",
+        "LinkLocalIPv6Address", "LinkLocalIPv6PrefixLen", "Ports", "SandboxKey", "Networks",
+    )  # fmt: skip
+
     endpoint_id: str = field(metadata=key("EndpointID"))
     gateway: str = field(metadata=key("Gateway"))
     ip_address: str = field(metadata=key("IPAddress"))
     ip_prefix_len: int = field(metadata=key("IPPrefixLen"))
     mac_address: str = field(metadata=key("MacAddress"))
     bridge: str = field(metadata=key("Bridge"))
-    networks: dict[str, InspectEndpoint] = field(metadata=key("Networks"))
+    # podman's omitempty: none for slirp4netns, pasta, host or none (no named network)
+    networks: dict[str, InspectEndpoint] = field(metadata=key("Networks", True))
     # "80/tcp" -> its bindings; None: exposed by the image, not published
     ports: dict[str, tuple[InspectPortBinding, ...] | None] = field(metadata=key("Ports"))
     sandbox_id: str = field(metadata=key("SandboxID"))
@@ -596,8 +636,12 @@ class ContainerInspect:
     resolv_conf_path: str = field(metadata=key("ResolvConfPath"))
     hostname_path: str = field(metadata=key("HostnamePath"))
     hosts_path: str = field(metadata=key("HostsPath"))
-    log_path: str = field(metadata=key("LogPath"))
+    # not a key of podman's (Docker's): .HostConfig.LogConfig.Path holds it there
+    log_path: str = field(metadata=internal())
     static_dir: str = field(default="", kw_only=True, metadata=key("StaticDir"))
+    # the spec hutch's runtime starts the container from (userdata/config.json), once
+    # it started: podman's is the OCI runtime's config.json, after the container's init
+    oci_config_path: str = field(default="", kw_only=True, metadata=key("OCIConfigPath", True))
     # the runtime is hutch's own (runtime/), not an OCI runtime binary
     oci_runtime: str = field(default="hutch", kw_only=True, metadata=key("OCIRuntime"))
     conmon_pid_file: str = field(default="", kw_only=True, metadata=key("ConmonPidFile"))

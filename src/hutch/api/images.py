@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from hutch.api.common import PruneReport
-from hutch.api.podman_json import key
+from hutch.api.podman_json import internal, key
 
 if TYPE_CHECKING:
     # annotations only: ``images``, ``pull`` and ``rmi`` need none of api.build's
@@ -297,7 +297,7 @@ class ImageInspect:
     parent: str = field(metadata=key("Parent"))
     comment: str = field(metadata=key("Comment"))
     created: str = field(metadata=key("Created"))
-    config: dict[str, Any] = field(metadata=key("Config"))  # the image config's, as stored
+    config: dict[str, Any] = field(metadata=key("Config"))  # OCI's ImageConfig keys
     version: str = field(metadata=key("Version"))
     author: str = field(metadata=key("Author"))
     architecture: str = field(metadata=key("Architecture"))
@@ -312,6 +312,14 @@ class ImageInspect:
     user: str = field(metadata=key("User"))
     history: tuple[dict[str, Any], ...] = field(metadata=key("History"))  # as stored
     names_history: tuple[str, ...] = field(metadata=key("NamesHistory"))
+    # a Docker-format image's HEALTHCHECK (podman's Schema2HealthConfig: Test,
+    # StartPeriod, Interval, Timeout, Retries; durations in nanoseconds); none in OCI
+    health_check: dict[str, Any] | None = field(
+        default=None, kw_only=True, metadata=key("Healthcheck", omitempty=True)
+    )
+    # the image config's "config" as stored, Docker's keys too (the Docker API's
+    # answer); ``config`` holds the OCI keys podman shows
+    stored_config: dict[str, Any] = field(default_factory=dict, kw_only=True, metadata=internal())
 
 
 @dataclass(frozen=True)

@@ -28,11 +28,12 @@ def go_time(ts: float) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{nanos:09d}Z"
 
 
-def key(name: str, omitempty: bool = False) -> dict[str, Any]:
+def key(name: str, omitempty: bool = False, *, omitzero: bool = False) -> dict[str, Any]:
     """The metadata of a report field: its key in podman's JSON (left out when None,
     the empty string or an empty map and ``omitempty``, as Go's ``json:",omitempty"``
-    leaves out nil, "" and an empty map)."""
-    return {"json": name, "omitempty": omitempty}
+    leaves out nil, "" and an empty map; ``omitzero`` also leaves out 0 and false,
+    Go's omitempty on a number or a bool)."""
+    return {"json": name, "omitempty": omitempty or omitzero, "omitzero": omitzero}
 
 
 def internal() -> dict[str, bool]:
@@ -46,22 +47,41 @@ def inline() -> dict[str, bool]:
     return {"inline": True}
 
 
+def _empty(raw: Any, metadata: Any) -> bool:
+    if not metadata.get("omitempty"):
+        return False
+    if raw is None or raw == "" or raw == {}:
+        return True
+    return bool(metadata.get("omitzero")) and (raw is False or raw == 0)
+
+
+def _ordered(out: dict[str, Any], order: tuple[str, ...]) -> dict[str, Any]:
+    """``out``'s keys in ``order`` (podman's struct order), any others after them."""
+    first = {k: out[k] for k in order if k in out}
+    return first | {k: v for k, v in out.items() if k not in first}
+
+
 def to_json(value: Any) -> Any:
-    """``value`` (a report, or a list of them) as podman's JSON values."""
+    """``value`` (a report, or a list of them) as podman's JSON values.
+
+    A report whose keys do not follow its fields (one with an inlined part, whose
+    keys podman interleaves with its own) names podman's order in a ``JSON_ORDER``
+    class variable."""
     if is_dataclass(value) and not isinstance(value, type):
         out: dict[str, Any] = {}
         for f in fields(value):
             if f.metadata.get("internal"):
                 continue
             raw = getattr(value, f.name)
-            if (raw is None or raw == "" or raw == {}) and f.metadata.get("omitempty"):
+            if _empty(raw, f.metadata):
                 continue
             item = to_json(raw)
             if f.metadata.get("inline"):
                 out.update(item or {})
             else:
                 out[f.metadata.get("json", f.name)] = item
-        return out
+        order: tuple[str, ...] | None = getattr(value, "JSON_ORDER", None)
+        return out if order is None else _ordered(out, order)
     if isinstance(value, (list, tuple)):
         return [to_json(v) for v in value]
     if isinstance(value, dict):

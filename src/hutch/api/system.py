@@ -31,6 +31,22 @@ class IdMap:
 
 
 @dataclass(frozen=True)
+class ToolInfo:
+    """A helper program as podman's info describes it (conmon)."""
+
+    path: str
+    package: str
+    version: str
+
+
+@dataclass(frozen=True)
+class CpuUsage:
+    user_percent: float
+    system_percent: float
+    idle_percent: float
+
+
+@dataclass(frozen=True)
 class HostInfo:
     """What podman's ``info`` reports under ``host`` (for scripts: ``.Host.Arch``)."""
 
@@ -59,6 +75,15 @@ class HostInfo:
     uid_map: tuple[IdMap, ...]
     gid_map: tuple[IdMap, ...]
     log_driver: str
+    # podman's conmon: hutch's per-container monitor (python -m hutch.runtime.monitor),
+    # the interpreter that runs it, the package that ships it and its version line
+    conmon: ToolInfo = field(default_factory=lambda: ToolInfo("", "", ""))
+    oci_runtime_package: str = ""
+    oci_runtime_version: str = ""
+    slirp4netns_version: str = ""  # its --version text, "" when missing
+    pasta_version: str = ""
+    # /proc/stat's share of user, system and idle time since boot, in percent
+    cpu_utilization: CpuUsage = field(default_factory=lambda: CpuUsage(0.0, 0.0, 0.0))
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,12 @@ def register(app: typer.Typer, system_app: typer.Typer) -> None:
             typer.Option("--format", "-f", help="json, or a Go template over the report."),
         ] = None,
     ) -> None:
-        """Show what hutch found on this host, with the fix for anything missing."""
-        from hutch.cli import info_shape
+        """Show the host, the store and the version as podman does, then hutch's checks."""
+        import json
+
+        from hutch.cli import goyaml, info_shape
         from hutch.service.listen import default_uri
+        from hutch.util import gotemplate
 
         report = state_of(ctx).engine().system.info()
         # .Host.RemoteSocket.Path: where `hutch system service` listens by default,
@@ -32,13 +35,19 @@ def register(app: typer.Typer, system_app: typer.Typer) -> None:
         if fmt:
             print(render.render_one(fmt, data, name="info"), end="")
             return
-        print(f"version: {report.version}")
-        print("host:")
+        # podman's YAML (its JSON through go-yaml: sections and keys sorted), then
+        # hutch's own checks as YAML comments: one line each, the fix under a
+        # missing one, and the whole output still podman's document for a parser
+        plain = json.loads(gotemplate.gojson.dumps(render.plain_data(data)))
+        plain.pop("diagnostics", None)
+        print(goyaml.dumps(plain))
+        if report.facts:
+            print("# hutch's checks of this host (--format json: diagnostics)")
         for fact in report.facts:
             mark = "" if fact.ok else "  [missing]"
-            print(f"  {fact.name}: {fact.value}{mark}")
+            print(f"#   {fact.name}: {fact.value}{mark}")
             if fact.fix:
-                print(f"    fix: {fact.fix}")
+                print(f"#     fix: {fact.fix}")
 
     app.command("info")(info)
     system_app.command("info")(info)

@@ -26,12 +26,14 @@ def _struct(type_name: str, *fields: tuple[str, str, Any]) -> Struct:
     )
 
 
-def _tool(path: str) -> Struct:
+def _tool(type_name: str, path: str, version: str) -> Struct:
+    """slirp4netns or pasta: its path and its ``--version`` text (no package: hutch
+    asks no package manager)."""
     return _struct(
-        "define.SlirpInfo",
+        type_name,
         ("Executable", "executable", path),
         ("Package", "package", ""),
-        ("Version", "version", ""),
+        ("Version", "version", version),
     )
 
 
@@ -54,7 +56,27 @@ def host(h: HostInfo, remote_socket: str = "") -> Struct:
         ("CgroupManager", "cgroupManager", h.cgroup_manager),
         ("CgroupsVersion", "cgroupVersion", h.cgroup_version),  # sic: Go's name
         ("CgroupControllers", "cgroupControllers", list(h.cgroup_controllers)),
+        (
+            "Conmon",
+            "conmon",
+            _struct(
+                "*define.ConmonInfo",
+                ("Package", "package", h.conmon.package),
+                ("Path", "path", h.conmon.path),
+                ("Version", "version", h.conmon.version),
+            ),
+        ),
         ("CPUs", "cpus", h.cpus),
+        (
+            "CPUUtilization",
+            "cpuUtilization",
+            _struct(
+                "*define.CPUUsage",
+                ("UserPercent", "userPercent", h.cpu_utilization.user_percent),
+                ("SystemPercent", "systemPercent", h.cpu_utilization.system_percent),
+                ("IdlePercent", "idlePercent", h.cpu_utilization.idle_percent),
+            ),
+        ),
         (
             "Distribution",
             "distribution",
@@ -87,9 +109,9 @@ def host(h: HostInfo, remote_socket: str = "") -> Struct:
             _struct(
                 "*define.OCIRuntimeInfo",
                 ("Name", "name", h.oci_runtime),
-                ("Package", "package", ""),
+                ("Package", "package", h.oci_runtime_package),
                 ("Path", "path", h.oci_runtime_path),
-                ("Version", "version", ""),
+                ("Version", "version", h.oci_runtime_version),
             ),
         ),
         ("OS", "os", h.os),
@@ -102,7 +124,6 @@ def host(h: HostInfo, remote_socket: str = "") -> Struct:
                 {"Path": "path,omitempty", "Exists": "exists,omitempty"},
             ),
         ),
-        ("Pasta", "pasta", _tool(h.pasta)),
         ("ServiceIsRemote", "serviceIsRemote", False),
         (
             "Security",
@@ -117,7 +138,13 @@ def host(h: HostInfo, remote_socket: str = "") -> Struct:
                 ("SELinuxEnabled", "selinuxEnabled", False),
             ),
         ),
-        ("Slirp4NetNS", "slirp4netns", _tool(h.slirp4netns)),
+        # current podman's pasta (after Security), 4.3.1's slirp4netns
+        ("Pasta", "pasta", _tool("define.PastaInfo", h.pasta, h.pasta_version)),
+        (
+            "Slirp4NetNS",
+            "slirp4netns",
+            _tool("define.SlirpInfo", h.slirp4netns, h.slirp4netns_version),
+        ),
         ("SwapFree", "swapFree", h.swap_free),
         ("SwapTotal", "swapTotal", h.swap_total),
         ("Uptime", "uptime", h.uptime),

@@ -96,12 +96,29 @@ ZERO_STRUCTS: dict[str, tuple[tuple[str, Any], ...]] = {
 # Pointer fields with omitempty: JSON leaves them out when nil, but the Go field is
 # there for a template (``{{.HostConfig.IDMappings}}`` prints <nil>, no error).
 # struct type -> (field it follows, field) in podman's declaration order.
-NIL_FIELDS = {"*define.InspectContainerHostConfig": (("UsernsMode", "IDMappings"),)}
+NIL_FIELDS = {
+    "*define.InspectContainerHostConfig": (("UsernsMode", "IDMappings"),),
+    "*inspect.ImageData": (("NamesHistory", "HealthCheck"),),
+}
+# Go field names that differ from their JSON key: struct type -> {JSON key: Go name}
+# (an image's ``{{.HealthCheck}}`` is JSON's "Healthcheck")
+GO_NAMES = {"*inspect.ImageData": {"Healthcheck": "HealthCheck"}}
 
 # The same for omitempty strings, there as "" for a template (``{{.SubPath}}`` of a
 # mount without one prints nothing), and the struct type of a list's elements.
 EMPTY_FIELDS = {"define.InspectMount": (("Type", "Name"), ("Propagation", "SubPath"))}
 ELEMENT_TYPES = {"Mounts": "define.InspectMount"}
+# The same for omitempty numbers, bools and maps: (field it follows, field, the
+# zero a template sees). ``{{.State.ConmonPid}}`` of an exited container prints 0.
+ZERO_FIELDS: dict[str, tuple[tuple[str, str, Any], ...]] = {
+    "*define.InspectContainerState": (
+        ("Pid", "ConmonPid", 0),
+        ("Health", "CgroupPath", ""),
+        ("RestoredAt", "PauseMethod", ""),  # hutch's own
+        ("PauseMethod", "StoppedByUser", False),
+    ),
+    "*define.InspectNetworkSettings": (("SandboxKey", "Networks", {}),),
+}
 
 # Report fields that are Go time.Time values: JSON carries them as RFC 3339 text,
 # a template prints them as Go does (``2026-12-03 13:48:37.366114 +0000 UTC``).
@@ -144,7 +161,7 @@ def print_json(data: Any, indent: int | None = 4, *, escape_html: bool = True) -
     with four spaces (images, secret inspect) or two (ps, volume ls, network ls, pod ps,
     info); inspect's json.Encoder with five and ``<``, ``>``, ``&`` as they are
     (``escape_html=False``); history's Encoder on one line (``indent=None``)."""
-    text = gotemplate.gojson.dumps(_plain_data(data), indent=indent, escape_html=escape_html)
+    text = gotemplate.gojson.dumps(plain_data(data), indent=indent, escape_html=escape_html)
     sys.stdout.write(text + "\n")
 
 
@@ -157,7 +174,7 @@ def render_one(template: str, data: Any, *, name: str) -> str:
         raise InvalidArgument(str(e)) from None
 
 
-def _plain_data(value: Any) -> Any:
+def plain_data(value: Any) -> Any:
     """JSON objects of a report are structs (fields in order) unless they are maps."""
     return _element(value, json=True)
 
@@ -171,15 +188,24 @@ def as_struct(row: Mapping[str, Any], type_name: str, json: bool = False) -> got
     if isinstance(row, gotemplate.Struct) and type_name in ("interface {}", "struct"):
         type_name = row.type_name  # typed where it was made (``typed``)
     values = {k: _field(k, v, json, type_name) for k, v in row.items()}
+    renamed = GO_NAMES.get(type_name, {})
+    if renamed:
+        values = {renamed.get(k, k): v for k, v in values.items()}
     if type_name in ZERO_STRUCTS:
         return _zero_filled(values, type_name, json)
     if not json:
         values = _with_zero(values, NIL_FIELDS.get(type_name, ()), None)
         values = _with_zero(values, EMPTY_FIELDS.get(type_name, ()), "")
+        for after, name, zero in ZERO_FIELDS.get(type_name, ()):
+            values = _with_zero(values, ((after, name),), zero)
     # a row that is already a struct keeps its omitempty tags, for {{json .}}
     tags = row.json_names if isinstance(row, gotemplate.Struct) else None
     if tags is None and type_name in EMPTY_FIELDS:  # {{json .Mounts}} leaves them out
         tags = {name: f"{name},omitempty" for _after, name in EMPTY_FIELDS[type_name]}
+    if tags is None and type_name in ZERO_FIELDS:  # {{json .State}} too
+        tags = {name: f"{name},omitempty" for _after, name, _z in ZERO_FIELDS[type_name]}
+    if renamed:  # {{json .}} keeps the JSON keys
+        tags = {**(tags or {}), **{go: f"{js},omitempty" for js, go in renamed.items()}}
     return gotemplate.Struct(type_name, values, tags)
 
 

@@ -44,6 +44,9 @@ from hutch.util.humansize import human_size
 if TYPE_CHECKING:
     from hutch.runtime.spec import Spec
 
+# the states with a live init: its pid and its cgroup are shown
+_LIVE = (st.RUNNING, st.PAUSED, st.STOPPING)
+
 
 def _iso(ts: float) -> str:
     if not ts:
@@ -368,7 +371,7 @@ def inspect_report(
             restarting=status == st.EXITED and state.restarting,
             oom_killed=state.oom_killed,
             dead=False,
-            pid=state.pid if status in (st.RUNNING, st.PAUSED, st.STOPPING) else 0,
+            pid=state.pid if status in _LIVE else 0,
             conmon_pid=state.monitor_pid if status != st.EXITED else 0,
             exit_code=state.exit_code,
             error=state.error,
@@ -381,6 +384,7 @@ def inspect_report(
             ),
             pause_method=state.pause_method,
             stopped_by_user=state.stopped_by_user,
+            cgroup_path=extras.cgroup_path(state.pid) if status in _LIVE else "",
         ),
         image=record.image_id,
         image_digest=image_digest,
@@ -391,6 +395,12 @@ def inspect_report(
         hosts_path=os.fspath(container.dirs.userdata / "hosts"),
         log_path=log.path,
         static_dir=os.fspath(container.dirs.userdata),
+        # podman names it once its runtime was given it (the first start), not at create
+        oci_config_path=(
+            os.fspath(container.dirs.userdata / "config.json")
+            if spec is not None and status != st.CREATED
+            else ""
+        ),
         conmon_pid_file=options.conmon_pidfile or os.fspath(container.dirs.conmon_pidfile),
         pid_file=options.pidfile or os.fspath(container.dirs.pidfile),
         name=record.name,

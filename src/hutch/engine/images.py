@@ -486,6 +486,8 @@ def inspect_report(image: ImageRecord, ctx: EngineContext) -> ImageInspect:
     """The shape of ``podman image inspect`` that users script against."""
     config = image.config
     raw_config = json.loads(image.config_raw)
+    found = raw_config.get("config")
+    stored: dict[str, Any] = found if isinstance(found, dict) else {}
     annotations, manifest_type = _manifest_fields(image.manifest_raw)
     # each name's repository at each manifest the image is known by (podman's)
     digests = dict.fromkeys([image.digest, *ctx.images.digests(image.id)])
@@ -507,7 +509,7 @@ def inspect_report(image: ImageRecord, ctx: EngineContext) -> ImageInspect:
         parent="",
         comment=config.history[-1].comment or "" if config.history else "",
         created=config.created or rfc3339(image.created),
-        config=raw_config.get("config", {}),
+        config=oci_config(stored),
         version="",
         author=config.author or "",
         architecture=config.architecture,
@@ -522,7 +524,33 @@ def inspect_report(image: ImageRecord, ctx: EngineContext) -> ImageInspect:
         user=config.config.user,
         history=tuple(_history_entry(h) for h in raw_config.get("history", [])),
         names_history=image.names_history,
+        health_check=health_check(stored.get("Healthcheck")),
+        stored_config=stored,
     )
+
+
+# OCI's ImageConfig fields in Go's order: podman's .Config is that struct (a Docker
+# config's other keys, such as Healthcheck or Hostname, are not in it); all omitempty
+_OCI_CONFIG_KEYS = (
+    "User", "ExposedPorts", "Env", "Entrypoint", "Cmd", "Volumes", "WorkingDir", "Labels",
+    "StopSignal", "ArgsEscaped",
+)  # fmt: skip
+# Schema2HealthConfig's fields in Go's order, all omitempty (StartInterval: current
+# podman's)
+_HEALTH_KEYS = ("Test", "StartPeriod", "StartInterval", "Interval", "Timeout", "Retries")
+
+
+def oci_config(stored: dict[str, Any]) -> dict[str, Any]:
+    """podman's ``.Config`` of an image: the OCI keys of its stored config, in Go's
+    order, the empty ones left out as Go's omitempty leaves them."""
+    return {k: stored[k] for k in _OCI_CONFIG_KEYS if stored.get(k)}
+
+
+def health_check(found: object) -> dict[str, Any] | None:
+    """podman's ``.HealthCheck`` (JSON ``Healthcheck``) of a Docker-format image."""
+    if not isinstance(found, dict):
+        return None
+    return {k: found[k] for k in _HEALTH_KEYS if found.get(k)} or None
 
 
 # the image spec's v1.History fields in Go's order, as podman marshals them back

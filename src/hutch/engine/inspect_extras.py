@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from pathlib import Path
 
 from hutch.api.container_config import RunOptions
 from hutch.api.containers import InspectDevice, InspectHostExtras, InspectIDMappings
@@ -13,6 +14,7 @@ from hutch.api.errors import HutchError
 from hutch.api.images import ImageGraphDriver
 from hutch.engine import container_state as cs
 from hutch.engine import nsmodes
+from hutch.runtime import state as st
 from hutch.runtime.ids import IdMapEntry
 from hutch.runtime.spec import DEFAULT_SHM_SIZE, Spec
 
@@ -158,6 +160,26 @@ def graph_driver(container: cs.Container, lower: Sequence[str]) -> ImageGraphDri
     if container.config.driver == "vfs":
         return ImageGraphDriver("vfs", {"Dir": os.fspath(dirs.merged)})
     data = {"UpperDir": os.fspath(dirs.upper), "WorkDir": os.fspath(dirs.work)}
+    # podman names the merged dir only while the container's root is mounted there:
+    # for hutch's containers, while they run
+    if container.state.status in (st.RUNNING, st.PAUSED, st.STOPPING):
+        data = {"MergedDir": os.fspath(dirs.merged), **data}
     if lower:
         data = {"LowerDir": ":".join(lower), **data}
     return ImageGraphDriver(container.config.driver or "overlay", data)
+
+
+def cgroup_path(pid: int) -> str:
+    """current podman's ``.State.CgroupPath``: the cgroup the running container's init
+    is in, from /proc/PID/cgroup (cgroup v2's unified line; on v1, systemd's named
+    hierarchy, which podman's cgroupfs manager also names), "" when unreadable."""
+    try:
+        lines = Path(f"/proc/{pid}/cgroup").read_text().splitlines() if pid > 0 else []
+    except OSError:
+        return ""
+    paths: dict[str, str] = {}
+    for line in lines:
+        _num, _, rest = line.partition(":")
+        controllers, _, path = rest.partition(":")
+        paths[controllers] = path
+    return paths.get("", paths.get("name=systemd", ""))

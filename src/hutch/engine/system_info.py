@@ -9,10 +9,11 @@ from __future__ import annotations
 import os
 import platform
 import shutil
+import sys
 from pathlib import Path
 
 from hutch.api.errors import HostNotReady
-from hutch.api.system import HostInfo, IdMap, StoreInfo
+from hutch.api.system import CpuUsage, HostInfo, IdMap, StoreInfo, ToolInfo
 from hutch.engine import container_state as cs
 from hutch.engine.context import EngineContext
 from hutch.linux import procfs
@@ -37,14 +38,65 @@ def _meminfo() -> dict[str, int]:
 
 
 def _uptime() -> str:
-    """podman's form: ``0h 38m 13.00s``."""
+    """podman's form: ``18h 33m 34.00s (Approximately 0.75 days)`` (whole seconds;
+    the days from the whole hours)."""
     try:
-        seconds = float(Path("/proc/uptime").read_text().split()[0])
+        seconds = int(float(Path("/proc/uptime").read_text().split()[0]))
     except (OSError, ValueError, IndexError):
         return ""
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)
-    return f"{int(hours)}h {int(minutes)}m {secs:.2f}s"
+    return f"{hours}h {minutes}m {secs}.00s (Approximately {hours / 24:.2f} days)"
+
+
+def cpu_usage(stat_line: str) -> CpuUsage:
+    """podman's cpuUtilization from /proc/stat's ``cpu`` line: user, system and idle
+    time as percent of all the time counted since boot, two decimals."""
+    ticks = [int(f) for f in stat_line.split()[1:] if f.isdigit()]
+    total = sum(ticks)
+    if len(ticks) < 4 or not total:
+        return CpuUsage(0.0, 0.0, 0.0)
+
+    def share(n: int) -> float:
+        return round(n / total * 100, 2)
+
+    return CpuUsage(share(ticks[0]), share(ticks[2]), share(ticks[3]))
+
+
+def _cpu_usage() -> CpuUsage:
+    try:
+        with open("/proc/stat") as f:
+            return cpu_usage(f.readline())
+    except OSError:
+        return CpuUsage(0.0, 0.0, 0.0)
+
+
+def _version_of(path: str) -> str:
+    """A helper's ``--version`` text, as podman shows slirp4netns's ("" if it fails)."""
+    import subprocess
+
+    if not path:
+        return ""
+    try:
+        done = subprocess.run(
+            [path, "--version"], capture_output=True, text=True, timeout=5, check=False
+        )
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return done.stdout.strip() if done.returncode == 0 else ""
+
+
+def _monitor() -> ToolInfo:
+    """podman's conmon is hutch's monitor: a module of hutch run by the interpreter
+    that runs hutch (runtime/spawn.py), shipped in hutch's own package."""
+    from hutch import __version__
+
+    python = platform.python_version()
+    return ToolInfo(
+        path=sys.executable,
+        package=f"hutch-{__version__}",
+        version=f"hutch.runtime.monitor {__version__}, python {python}",
+    )
 
 
 def _os_release() -> dict[str, str]:
@@ -89,6 +141,8 @@ def host_info(ctx: EngineContext) -> HostInfo:
     pasta = shutil.which("pasta") or ""
     slirp = shutil.which("slirp4netns") or ""
     backend = ctx.settings.network_backend or ("pasta" if pasta else "slirp4netns")
+    from hutch import __version__
+
     # The ids outside: by now a rootless command may be uid 0 of its session.
     uid_map, gid_map = _id_maps(procfs.host_uid(), procfs.host_gid())
     return HostInfo(
@@ -117,6 +171,13 @@ def host_info(ctx: EngineContext) -> HostInfo:
         uid_map=uid_map,
         gid_map=gid_map,
         log_driver="k8s-file",
+        conmon=_monitor(),
+        # hutch is its own runtime (runtime/), so its package and version are hutch's
+        oci_runtime_package=f"hutch-{__version__}",
+        oci_runtime_version=f"hutch version {__version__}",
+        slirp4netns_version=_version_of(slirp),
+        pasta_version=_version_of(pasta),
+        cpu_utilization=_cpu_usage(),
     )
 
 

@@ -87,22 +87,36 @@ def test_container_inspect_has_podmans_keys_in_its_order() -> None:
     out = to_json(report)
     assert list(out) == [
         "Id", "Created", "Path", "Args", "State", "Image", "ImageDigest", "ImageName", "Rootfs",
-        "Pod", "ResolvConfPath", "HostnamePath", "HostsPath", "LogPath", "StaticDir",
+        "Pod", "ResolvConfPath", "HostnamePath", "HostsPath", "StaticDir",
         "OCIRuntime", "ConmonPidFile", "PidFile", "Name", "RestartCount", "Driver", "MountLabel",
         "ProcessLabel",
         "AppArmorProfile", "EffectiveCaps", "BoundingCaps", "ExecIDs", "Mounts", "Dependencies",
         "NetworkSettings", "Namespace", "IsInfra", "IsService", "Config", "HostConfig",
     ]  # fmt: skip
     assert out["State"]["OOMKilled"] is False and out["State"]["Health"]["Log"] == []
-    assert list(out["State"])[-2:] == ["PauseMethod", "StoppedByUser"]
-    assert out["State"]["StoppedByUser"] is False
+    # podman's omitempty: no ConmonPid once exited, no StoppedByUser unless true;
+    # hutch's own PauseMethod only while paused
+    assert list(out["State"])[-3:] == ["Health", "CheckpointedAt", "RestoredAt"]
+    assert "ConmonPid" not in out["State"] and "PauseMethod" not in out["State"]
     host = out["HostConfig"]
-    assert list(host)[:5] == ["RestartPolicy", "AutoRemove", "NetworkMode", "LogConfig", "Cgroups"]
+    assert list(host)[:4] == ["CgroupManager", "LogConfig", "NetworkMode", "RestartPolicy"]
+    # every key has its place in podman's order (none falls to the end)
+    assert list(host) == [k for k in InspectHostConfig.JSON_ORDER if k in host]
+    assert list(host)[-6:] == [
+        "MemorySwappiness", "OomKillDisable", "PidsLimit", "Ulimits", "CpuCount", "CpuPercent",
+    ]  # fmt: skip
+    assert list(host["LogConfig"]) == ["Type", "Config", "Path", "Tag", "Size"]
+    assert list(out["Config"])[:9] == [
+        "Hostname", "Domainname", "User", "AttachStdin", "AttachStdout", "AttachStderr", "Tty",
+        "OpenStdin", "StdinOnce",
+    ]  # fmt: skip
+    assert list(out["NetworkSettings"])[-3:] == ["Ports", "SandboxKey", "Networks"]
     assert host["BlkioDeviceReadBps"] == [{"Path": "/dev/sda", "Rate": 1048576}]
     limits_and_security = ("Blkio", "Ulimits", "Cap", "Priv", "Readonly", "Sec")
-    assert [k for k in host if k.startswith(limits_and_security)][-10:] == [
-        "BlkioDeviceReadBps", "BlkioDeviceWriteBps", "BlkioDeviceReadIOps", "BlkioDeviceWriteIOps",
-        "Ulimits", "CapAdd", "CapDrop", "Privileged", "ReadonlyRootfs", "SecurityOpt",
+    assert [k for k in host if k.startswith(limits_and_security)] == [
+        "CapAdd", "CapDrop", "Privileged", "ReadonlyRootfs", "SecurityOpt", "BlkioWeight",
+        "BlkioWeightDevice", "BlkioDeviceReadBps", "BlkioDeviceWriteBps", "BlkioDeviceReadIOps",
+        "BlkioDeviceWriteIOps", "Ulimits",
     ]  # fmt: skip
     assert "Healthcheck" not in out["Config"]  # omitempty, as podman
     assert host["Ulimits"] == []

@@ -172,3 +172,74 @@ def test_df_verbose_created_is_the_bare_duration() -> None:
     from hutch.cli.system_df import _age
 
     assert _age(time.time() - 240) == "4 minutes"  # podman's df -v: no "ago"
+
+
+# podman 4.3.1's `info` keys of host (sorted by go-yaml) that hutch has too: all but
+# buildahVersion and linkmode (Go's build facts); pasta is current podman's
+PODMAN_HOST_KEYS = [
+    "arch", "cgroupControllers", "cgroupManager", "cgroupVersion", "conmon",
+    "cpuUtilization", "cpus", "distribution", "eventLogger", "hostname", "idMappings",
+    "kernel", "logDriver", "memFree", "memTotal", "networkBackend", "ociRuntime", "os",
+    "pasta", "remoteSocket", "security", "serviceIsRemote", "slirp4netns", "swapFree",
+    "swapTotal", "uptime",
+]  # fmt: skip
+
+
+def test_info_prints_podmans_yaml(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import yaml
+
+    result = run_cli(["info"], FakeEngine(info_report=REPORT), monkeypatch, capsys)
+    podmans, _, ours = result.out.partition("\n\n")
+    assert result.code == 0 and ours.startswith("# hutch's checks of this host")
+    assert "\n#   pasta: /usr/bin/pasta\n" in ours
+    data = yaml.safe_load(podmans)
+    assert list(data) == ["host", "plugins", "registries", "store", "version"]
+    assert list(data["host"]) == PODMAN_HOST_KEYS
+    assert list(data["host"]["conmon"]) == ["package", "path", "version"]
+    assert list(data["host"]["cpuUtilization"]) == ["idlePercent", "systemPercent", "userPercent"]
+    assert data["store"]["imageStore"] == {"number": 3}
+    assert data["store"]["containerStore"] == {"number": 2, "paused": 0, "running": 1, "stopped": 1}
+    assert '\n    version: "12"\n' in podmans  # go-yaml's quotes for a number's text
+    assert "\n    - container_id: 0\n      host_id: 1000\n      size: 1\n" in podmans
+
+
+@pytest.mark.parametrize(
+    ("template", "out"),
+    [
+        ("{{.Host.Conmon.Path}}", ""),
+        ("{{.Host.CPUUtilization.IdlePercent}}", "0"),
+        ("{{.Host.OCIRuntime.Version}}", ""),
+        ("{{.Host.ServiceIsRemote}}", "false"),
+        ("{{.Host.Pasta.Version}}", ""),
+        ("{{.Store.ContainerStore.Number}}", "2"),
+        ("{{len .Plugins.Log}}", "3"),
+    ],
+)
+def test_info_templates_reach_the_filled_fields(
+    template: str, out: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    result = run_cli(
+        ["info", "--format", template], FakeEngine(info_report=REPORT), monkeypatch, capsys
+    )
+    assert (result.code, result.out) == (0, out + "\n")
+
+
+def test_cpu_usage_is_podmans_share_of_proc_stat() -> None:
+    from hutch.engine.system_info import cpu_usage
+
+    usage = cpu_usage("cpu  5340 0 1361 3299 0 0 0 0 0 0")
+    assert (usage.user_percent, usage.system_percent, usage.idle_percent) == (53.4, 13.61, 32.99)
+    assert cpu_usage("cpu").idle_percent == 0.0
+
+
+def test_host_info_names_hutchs_monitor_and_runtime() -> None:
+    import sys
+
+    from hutch import __version__
+    from hutch.engine.system_info import _monitor
+
+    monitor = _monitor()
+    assert monitor.path == sys.executable and monitor.package == f"hutch-{__version__}"
+    assert monitor.version.startswith(f"hutch.runtime.monitor {__version__}, python 3.")

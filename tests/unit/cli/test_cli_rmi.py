@@ -168,6 +168,32 @@ def test_image_inspect_template(
     assert result.out == f'{ID} ["A=1"] map[]\n'
 
 
+def test_image_inspect_shows_a_docker_images_healthcheck_as_podman(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """JSON's last key "Healthcheck" (podman's omitempty), the template's .HealthCheck
+    (podman's Go name; <nil> for an image without one)."""
+    import dataclasses
+
+    check = {"Test": ["CMD", "true"], "StartPeriod": 2_000_000_000, "Retries": 4}
+    fake = FakeEngine(image_inspects=[dataclasses.replace(INSPECT, health_check=check)])
+    [shown] = json.loads(run_cli(["image", "inspect", "a"], fake, monkeypatch, capsys).out)
+    assert list(shown)[-2:] == ["NamesHistory", "Healthcheck"]
+    assert shown["Healthcheck"] == check
+    fmt = "{{.HealthCheck.Test}} {{.HealthCheck.Retries}}|{{json .HealthCheck}}"
+    out = run_cli(["image", "inspect", "--format", fmt, "a"], fake, monkeypatch, capsys).out
+    assert out == '[CMD true] 4|{"Test":["CMD","true"],"StartPeriod":2000000000,"Retries":4}\n'
+    plain = FakeEngine(image_inspects=[INSPECT])
+    assert (
+        run_cli(["image", "inspect", "-f", "{{.HealthCheck}}", "a"], plain, monkeypatch, capsys).out
+        == "<nil>\n"
+    )
+    assert (
+        "Healthcheck"
+        not in json.loads(run_cli(["image", "inspect", "a"], plain, monkeypatch, capsys).out)[0]
+    )
+
+
 def test_image_inspect_needs_a_name(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -205,14 +231,21 @@ def test_info_json(
 
 
 def test_info_human(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """podman's YAML (here with no host or store part), then hutch's checks as
+    comments (the output stays one YAML document)."""
+    import yaml
+
     result = run_cli(["info"], FakeEngine(info_report=REPORT), monkeypatch, capsys)
-    assert result.out == (
-        "version: 9.9.9\n"
-        "host:\n"
-        "  user namespaces: max 15000\n"
-        "  /dev/fuse: not accessible  [missing]\n"
-        "    fix: as root: chmod 0666 /dev/fuse\n"
+    podmans, _, ours = result.out.partition("\n\n")
+    assert podmans.startswith("plugins:\n  authorization: null\n")
+    assert "\nregistries: {}\nversion:\n  APIVersion: 9.9.9" in podmans
+    assert ours == (
+        "# hutch's checks of this host (--format json: diagnostics)\n"
+        "#   user namespaces: max 15000\n"
+        "#   /dev/fuse: not accessible  [missing]\n"
+        "#     fix: as root: chmod 0666 /dev/fuse\n"
     )
+    assert yaml.safe_load(result.out) == yaml.safe_load(podmans)
 
 
 def test_info_template(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:

@@ -18,13 +18,15 @@ from hutch.store.containers import ContainerStore
 from unit.storerows import image_row
 
 
-def _inspect(tmp_path: Path, config: container_record.ContainerConfig) -> dict[str, Any]:
+def _inspect(
+    tmp_path: Path, config: container_record.ContainerConfig, status: str = st.CREATED
+) -> dict[str, Any]:
     paths = Paths(data=tmp_path / "data", runtime=tmp_path / "run", config=tmp_path / "cfg")
     conn = db.connect(tmp_path / "h.db")
     image_row(conn, "sha256:i")
     store = ContainerStore(conn, paths)
     record = store.create("a" * 64, "c", "sha256:i", "busybox", container_record.encode(config))
-    container = cs.Container(record, store.dirs(record.id), st.RuntimeState(), config)
+    container = cs.Container(record, store.dirs(record.id), st.RuntimeState(status=status), config)
     data: dict[str, Any] = to_json(inspect_report(container))
     return data
 
@@ -52,3 +54,42 @@ def test_an_explicit_no_is_shown_as_no(tmp_path: Path) -> None:
         where = tmp_path / (given or "unset")
         where.mkdir()
         assert _inspect(where, config)["HostConfig"]["RestartPolicy"]["Name"] == name
+
+
+def test_paths_and_graph_driver_name_hutchs_own_dirs(tmp_path: Path) -> None:
+    """UpperDir/WorkDir under the container's dir, MergedDir while it runs (podman's
+    while mounted); OCIConfigPath only once the runtime's spec was given (its
+    start); no LogPath (not podman's)."""
+    options = RunOptions(image="busybox")
+    data = _inspect(tmp_path, container_record.ContainerConfig(options, driver="overlay"))
+    root = tmp_path / "data"
+    upper = data["GraphDriver"]["Data"]["UpperDir"]
+    assert upper.endswith("/" + "a" * 64 + "/upper") and upper.startswith(str(root))
+    assert set(data["GraphDriver"]["Data"]) == {"UpperDir", "WorkDir"}  # created only
+    assert "OCIConfigPath" not in data and "LogPath" not in data
+    assert data["StaticDir"].endswith("/userdata")
+    assert data["ConmonPidFile"] == data["StaticDir"] + "/conmon.pid"
+    assert "CgroupPath" not in data["State"] and "ConmonPid" not in data["State"]
+
+
+def test_cgroup_path_is_the_init_s_own(tmp_path: Path) -> None:
+    import os
+
+    from hutch.engine.inspect_extras import cgroup_path
+
+    lines = Path("/proc/self/cgroup").read_text().splitlines()
+    unified = [line.split(":", 2)[2] for line in lines if line.startswith("0::")]
+    named = [line.split(":", 2)[2] for line in lines if ":name=systemd:" in line]
+    assert cgroup_path(os.getpid()) == (unified or named or [""])[0]
+    assert cgroup_path(0) == "" and cgroup_path(2**22 + 7) == ""
+
+
+def test_merged_dir_while_it_runs(tmp_path: Path) -> None:
+    """podman names MergedDir only while the root is mounted there."""
+    options = RunOptions(image="busybox")
+    config = container_record.ContainerConfig(options, driver="overlay")
+    data = _inspect(tmp_path, config, st.RUNNING)["GraphDriver"]["Data"]
+    assert data["MergedDir"] == data["UpperDir"].removesuffix("upper") + "merged"
+    (tmp_path / "2").mkdir()
+    exited = _inspect(tmp_path / "2", config, st.EXITED)["GraphDriver"]["Data"]
+    assert "MergedDir" not in exited

@@ -36,7 +36,7 @@ def image_list_item(image: ImageSummary, digests: bool = True) -> JSON:
 
 def image_inspect(report: ImageInspect) -> JSON:
     """``GET /images/{name}/json``: Docker's keys, in its order."""
-    config = dict(report.config)
+    config = dict(report.stored_config or report.config)  # Docker's keys too
     for key in ("Env", "Cmd", "Entrypoint"):
         config.setdefault(key, None)
     config.setdefault("Labels", report.labels)
