@@ -31,7 +31,7 @@ _hutch_options() {
     "") echo --root --runroot --log-level --storage-driver --storage-opt --tmpdir --cgroup-manager --events-backend --module --noout --out --url --connection -c --remote -r --version -v ;;
     "images") echo --quiet -q --format --no-trunc --noheading -n --digests --all -a --filter -f --sort --history ;;
     "import") echo --change -c --message -m --quiet -q ;;
-    "rmi") echo --force -f --all -a --ignore -i ;;
+    "rmi") echo --force -f --all -a --ignore -i --no-prune ;;
     "pull") echo --platform --arch --os --variant --all-tags -a --quiet -q --tls-verify --creds --authfile --cert-dir --retry --retry-delay ;;
     "push") echo --digestfile --format -f --compression-format --compression-level --force-compression --no-force-compression --quiet -q --remove-signatures --sign-by --sign-by-sigstore --sign-by-sigstore-private-key --sign-passphrase-file --tls-verify --creds --authfile --cert-dir --retry --retry-delay ;;
     "search") echo --filter -f --format --limit --list-tags --no-trunc --compatible --tls-verify --creds --authfile --cert-dir ;;
@@ -88,7 +88,7 @@ _hutch_options() {
     "volume create") echo --driver -d --opt -o --label -l --ignore ;;
     "volume ls") echo --filter -f --format --quiet -q --noheading -n ;;
     "volume inspect") echo --all -a --format -f ;;
-    "volume rm") echo --force -f --all -a ;;
+    "volume rm") echo --force -f --all -a --time -t ;;
     "volume prune") echo --force -f --filter ;;
     "volume export") echo --output -o ;;
     "network create") echo --driver -d --subnet --gateway --ip-range --internal --ipv6 --label --opt -o --disable-dns --ignore --ipam-driver --dns --interface-name --route ;;
@@ -182,7 +182,7 @@ _hutch_options() {
     "container port") echo --all -a --latest -l ;;
     "image ls") echo --quiet -q --format --no-trunc --noheading -n --digests --all -a --filter -f --sort --history ;;
     "image import") echo --change -c --message -m --quiet -q ;;
-    "image rm") echo --force -f --all -a --ignore -i ;;
+    "image rm") echo --force -f --all -a --ignore -i --no-prune ;;
     "image inspect") echo --format -f ;;
     "image pull") echo --platform --arch --os --variant --all-tags -a --quiet -q --tls-verify --creds --authfile --cert-dir --retry --retry-delay ;;
     "image push") echo --digestfile --format -f --compression-format --compression-level --force-compression --no-force-compression --quiet -q --remove-signatures --sign-by --sign-by-sigstore --sign-by-sigstore-private-key --sign-passphrase-file --tls-verify --creds --authfile --cert-dir --retry --retry-delay ;;
@@ -262,6 +262,7 @@ _hutch_value_options() {
     "volume create") echo --driver -d --opt -o --label -l ;;
     "volume ls") echo --filter -f --format ;;
     "volume inspect") echo --format -f ;;
+    "volume rm") echo --time -t ;;
     "volume prune") echo --filter ;;
     "volume export") echo --output -o ;;
     "network create") echo --driver -d --subnet --gateway --ip-range --label --opt -o --ipam-driver --dns --interface-name --route ;;
@@ -832,6 +833,7 @@ _hutch_option_values() {
     "volume ls --filter"|"volume ls -f") echo "@none" ;;
     "volume ls --format") echo "json" ;;
     "volume inspect --format"|"volume inspect -f") echo "json" ;;
+    "volume rm --time"|"volume rm -t") echo "@none" ;;
     "volume prune --filter") echo "@none" ;;
     "volume export --output"|"volume export -o") echo "@none" ;;
     "network create --driver"|"network create -d") echo "@none" ;;

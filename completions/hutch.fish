@@ -149,6 +149,8 @@ function __hutch_value_options
             printf '%s\n' --filter -f --format
         case 'volume inspect'
             printf '%s\n' --format -f
+        case 'volume rm'
+            printf '%s\n' --time -t
         case 'volume prune'
             printf '%s\n' --filter
         case 'volume export'
@@ -556,6 +558,7 @@ complete -c hutch -n "__hutch_arg 'import' 2" -f
 complete -c hutch -n "__hutch_at 'rmi'" -l force -s f -d 'Remove containers using the image, and every tag'
 complete -c hutch -n "__hutch_at 'rmi'" -l all -s a -d 'Remove all images'
 complete -c hutch -n "__hutch_at 'rmi'" -l ignore -s i -d 'Ignore images that do not exist'
+complete -c hutch -n "__hutch_at 'rmi'" -l no-prune -d 'Keep the build\'s nameless step images below it'
 complete -c hutch -n "__hutch_at 'rmi'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'rmi' 1+" -f -a '(__hutch_image_names)'
 
@@ -1522,6 +1525,7 @@ complete -c hutch -n "__hutch_arg 'volume inspect' 1+" -f -a '(__hutch_volume_na
 # hutch volume rm
 complete -c hutch -n "__hutch_at 'volume rm'" -l force -s f -d 'Remove the containers that use the volume first'
 complete -c hutch -n "__hutch_at 'volume rm'" -l all -s a -d 'Remove all volumes'
+complete -c hutch -n "__hutch_at 'volume rm'" -l time -s t -x -d 'With --force: seconds for their stop before SIGKILL'
 complete -c hutch -n "__hutch_at 'volume rm'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'volume rm' 1+" -f -a '(__hutch_volume_names)'
 
@@ -2954,6 +2958,7 @@ complete -c hutch -n "__hutch_arg 'image import' 2" -f
 complete -c hutch -n "__hutch_at 'image rm'" -l force -s f -d 'Remove containers using the image, and every tag'
 complete -c hutch -n "__hutch_at 'image rm'" -l all -s a -d 'Remove all images'
 complete -c hutch -n "__hutch_at 'image rm'" -l ignore -s i -d 'Ignore images that do not exist'
+complete -c hutch -n "__hutch_at 'image rm'" -l no-prune -d 'Keep the build\'s nameless step images below it'
 complete -c hutch -n "__hutch_at 'image rm'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'image rm' 1+" -f -a '(__hutch_image_names)'
 

@@ -277,6 +277,12 @@ def test_rmi_takes_the_builds_step_images_along(
     assert removed[0] == "Untagged: localhost/built:latest"
     assert len([line for line in removed if line.startswith("Deleted: ")]) == 2
     assert hutch("images", "-a", "--format", "{{.Repository}}").stdout == "localhost/base\n"
+    # --no-prune: the step image stays, nameless
+    hutch("build", "-q", "-t", "built", str(tmp_path))
+    kept = hutch("rmi", "--no-prune", "built").stdout.splitlines()
+    assert len([line for line in kept if line.startswith("Deleted: ")]) == 1
+    left = hutch("images", "-a", "--format", "{{.Repository}}").stdout.split()
+    assert sorted(left) == ["<none>", "localhost/base"]
 
 
 @pytest.mark.parametrize(

@@ -31,6 +31,8 @@ class RemoveImageOptions:
     force: bool = False
     all: bool = False
     ignore: bool = False
+    # --no-prune: the build's nameless step images below it stay (podman's rmi)
+    no_prune: bool = False
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ class VolumeListOptions:
 class VolumeRemoveOptions:
     force: bool = False  # remove the containers that use it first
     all: bool = False
+    timeout: int | None = None  # --time: their stop's timeout (None: each container's own)
 
 
 @dataclass(frozen=True)

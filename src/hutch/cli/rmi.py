@@ -27,6 +27,10 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
         ignore: Annotated[
             bool, typer.Option("--ignore", "-i", help="Ignore images that do not exist.")
         ] = False,
+        no_prune: Annotated[
+            bool,
+            typer.Option("--no-prune", help="Keep the build's nameless step images below it."),
+        ] = False,
     ) -> None:
         """Remove one or more images from local storage."""
         from hutch.api.images import RemoveImageOptions
@@ -40,7 +44,7 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
         reports = (
             state_of(ctx)
             .engine()
-            .images.remove(names or (), RemoveImageOptions(force, all_, ignore))
+            .images.remove(names or (), RemoveImageOptions(force, all_, ignore, no_prune))
         )
         code = 0
         errors: list[str] = []

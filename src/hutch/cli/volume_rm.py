@@ -19,11 +19,17 @@ def register(volume_app: typer.Typer) -> None:
             typer.Option("--force", "-f", help="Remove the containers that use the volume first."),
         ] = False,
         all_: Annotated[bool, typer.Option("--all", "-a", help="Remove all volumes.")] = False,
+        time: Annotated[
+            int | None,
+            typer.Option(
+                "--time", "-t", help="With --force: seconds for their stop before SIGKILL."
+            ),
+        ] = None,
     ) -> None:
         """Remove volumes (a volume in use only with --force)."""
         from hutch.api.volumes import VolumeRemoveOptions
 
-        options = VolumeRemoveOptions(force, all_)
+        options = VolumeRemoveOptions(force, all_, time)
         raise typer.Exit(print_reports(state_of(ctx).engine().volumes.remove(names or (), options)))
 
     volume_app.command("rm")(rm)

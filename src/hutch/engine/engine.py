@@ -179,11 +179,12 @@ class LocalEngine:
 
         return SystemService(self._ctx, self)
 
-    def _remove_users(self, ids: Sequence[str]) -> list[ActionReport]:
-        """``--force`` of volume and network rm: the containers that use them go first."""
+    def _remove_users(self, ids: Sequence[str], timeout: int | None = None) -> list[ActionReport]:
+        """``--force`` of volume and network rm: the containers that use them go first
+        (``--time``: their stop's timeout)."""
         from hutch.api.containers import RemoveContainerOptions
 
-        return self.containers.remove(ids, RemoveContainerOptions(force=True))
+        return self.containers.remove(ids, RemoveContainerOptions(force=True, timeout=timeout))
 
 
 # The part that implements each slice of the container verbs; the return type

@@ -202,7 +202,7 @@ class ImageService:
         reports = []
         for name in targets:
             try:
-                reports.append(self._remove_one(name, options.force))
+                reports.append(self._remove_one(name, options.force, options.no_prune))
             except NoSuchObject as exc:
                 # podman: --force (like --ignore) makes a missing image no error.
                 if not (options.ignore or options.force):
@@ -211,7 +211,7 @@ class ImageService:
                 reports.append(RemoveReport(name, error=str(exc), exit_code=exc.exit_code))
         return reports
 
-    def _remove_one(self, name: str, force: bool) -> RemoveReport:
+    def _remove_one(self, name: str, force: bool, no_prune: bool = False) -> RemoveReport:
         image = find_image(self._ctx.images, name, lists=True)
         by_id = image.id.startswith(name.removeprefix("sha256:"))
         named = None if by_id else next((n for n in image.names if n == name), None)
@@ -258,7 +258,7 @@ class ImageService:
         # Under the layer lock: an image being recorded checks its layers'
         # files under the same lock (engine/imagewrite.py), so it either sees
         # them gone and fetches them again or is recorded before this runs.
-        parents = self._unused_intermediates(image)
+        parents = [] if no_prune else self._unused_intermediates(image)
         with self._ctx.layers.lock():
             for image_id in (image.id, *parents):
                 for diff_id, blob in self._ctx.images.remove(image_id):

@@ -547,7 +547,9 @@ class NetworkService:
     """``engine.networks`` (``hutch.api.networks.Networks``)."""
 
     def __init__(
-        self, ctx: EngineContext, remove_users: Callable[[Sequence[str]], list[ActionReport]]
+        self,
+        ctx: EngineContext,
+        remove_users: Callable[[Sequence[str], int | None], list[ActionReport]],
     ) -> None:
         self._ctx = ctx
         self._remove_users = remove_users
@@ -646,7 +648,7 @@ class NetworkService:
                     continue
                 if users:
                     self._ctx.enter_session()
-                    failed = [r for r in self._remove_users(users) if r.error]
+                    failed = [r for r in self._remove_users(users, options.timeout) if r.error]
                     if failed:
                         raise Conflict(
                             f"cannot remove container {failed[0].name}: {failed[0].error}"

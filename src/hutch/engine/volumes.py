@@ -62,7 +62,9 @@ class VolumeService:
     """``engine.volumes`` (``hutch.api.volumes.Volumes``)."""
 
     def __init__(
-        self, ctx: EngineContext, remove_containers: Callable[[Sequence[str]], list[ActionReport]]
+        self,
+        ctx: EngineContext,
+        remove_containers: Callable[[Sequence[str], int | None], list[ActionReport]],
     ) -> None:
         self._ctx = ctx
         self._remove_containers = remove_containers
@@ -164,7 +166,7 @@ class VolumeService:
                     in_use.exit_code = 2  # podman's status for a volume in use
                     raise in_use
                 if users:
-                    for report in self._remove_containers(users):
+                    for report in self._remove_containers(users, options.timeout):
                         if report.error:
                             raise HutchError(report.error)
                 delete_volume(self._ctx, name)
