@@ -39,7 +39,8 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         try:
             out = open(output, "wb")  # noqa: SIM115 - closed below
         except OSError as exc:
-            raise InvalidArgument(f"cannot write {output}: {exc.strerror}") from exc
+            reason = (exc.strerror or str(exc)).lower()  # podman's (Go's) words
+            raise InvalidArgument(f'creating file "{output}": open {output}: {reason}') from exc
         with out:
             state_of(ctx).engine().containers.export(options, out)
 
