@@ -49,7 +49,7 @@ _hutch_options() {
     "rm") echo --force -f --all -a --ignore -i --time -t --volumes -v --latest -l --filter --cidfile --depend ;;
     "wait") echo --condition --interval -i --ignore --latest -l ;;
     "ps") echo --all -a --quiet -q --last -n --latest -l --format --no-trunc --noheading --filter -f --sort --size -s --pod -p --external --ns ;;
-    "logs") echo --follow -f --tail --since --until --timestamps -t --latest -l --names -n ;;
+    "logs") echo --follow -f --tail --since --until --timestamps -t --latest -l --names -n --color ;;
     "inspect") echo --format -f --type -t --latest -l --size -s ;;
     "init") echo --all -a --latest -l ;;
     "events") echo --filter -f --since --until --format --stream ;;
@@ -159,10 +159,11 @@ _hutch_options() {
     "container rm") echo --force -f --all -a --ignore -i --time -t --volumes -v --latest -l --filter --cidfile --depend ;;
     "container wait") echo --condition --interval -i --ignore --latest -l ;;
     "container ls") echo --all -a --quiet -q --last -n --latest -l --format --no-trunc --noheading --filter -f --sort --size -s --pod -p --external --ns ;;
-    "container logs") echo --follow -f --tail --since --until --timestamps -t --latest -l --names -n ;;
+    "container logs") echo --follow -f --tail --since --until --timestamps -t --latest -l --names -n --color ;;
     "container inspect") echo --format -f --latest -l --size -s ;;
     "container init") echo --all -a --latest -l ;;
     "container clone") echo --name --destroy --force -f --run --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops ;;
+    "container exists") echo --external ;;
     "container prune") echo --force -f --filter ;;
     "container cp") echo --archive --no-archive -a --overwrite --follow-link -L ;;
     "container mount") echo --all -a --format --latest -l --no-trunc ;;

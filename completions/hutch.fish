@@ -1015,6 +1015,7 @@ complete -c hutch -n "__hutch_at 'logs'" -l until -x -d 'Only lines before this 
 complete -c hutch -n "__hutch_at 'logs'" -l timestamps -s t -d 'Prefix each line with its time'
 complete -c hutch -n "__hutch_at 'logs'" -l latest -s l -d 'Act on the container created last'
 complete -c hutch -n "__hutch_at 'logs'" -l names -s n -d 'With several containers, prefix lines with names, not ids'
+complete -c hutch -n "__hutch_at 'logs'" -l color -d 'Print each container\'s lines in a colour of its own'
 complete -c hutch -n "__hutch_at 'logs'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'logs' 1+" -f -a '(__hutch_container_names)'
 
@@ -2622,6 +2623,7 @@ complete -c hutch -n "__hutch_at 'container logs'" -l until -x -d 'Only lines be
 complete -c hutch -n "__hutch_at 'container logs'" -l timestamps -s t -d 'Prefix each line with its time'
 complete -c hutch -n "__hutch_at 'container logs'" -l latest -s l -d 'Act on the container created last'
 complete -c hutch -n "__hutch_at 'container logs'" -l names -s n -d 'With several containers, prefix lines with names, not ids'
+complete -c hutch -n "__hutch_at 'container logs'" -l color -d 'Print each container\'s lines in a colour of its own'
 complete -c hutch -n "__hutch_at 'container logs'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'container logs' 1+" -f -a '(__hutch_container_names)'
 
@@ -2679,6 +2681,7 @@ complete -c hutch -n "__hutch_arg 'container rename' 1" -f -a '(__hutch_containe
 complete -c hutch -n "__hutch_arg 'container rename' 2" -f
 
 # hutch container exists
+complete -c hutch -n "__hutch_at 'container exists'" -l external -d 'Accepted: hutch\'s store holds no containers of other tools to find'
 complete -c hutch -n "__hutch_at 'container exists'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'container exists' 1" -f -a '(__hutch_container_names)'
 

@@ -115,8 +115,14 @@ class ContainerQueries(ContainerList):
         from hutch.engine.pod_logs import merged
 
         members = [(c.record.id, c.record.name) for c in containers]
+        place = {cid: index for index, (cid, _) in reversed(list(enumerate(members)))}
         return (
-            replace(e.line, container_id=e.container_id, container_name=e.container_name)
+            replace(
+                e.line,
+                container_id=e.container_id,
+                container_name=e.container_name,
+                container_index=place[e.container_id],
+            )
             for e in merged(lambda: own_logs_reader(self._ctx), members, options)
         )
 
