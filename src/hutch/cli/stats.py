@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from hutch.api.errors import InvalidArgument
 from hutch.cli import render
 from hutch.cli.state import state_of
 
@@ -130,6 +131,8 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         """Show the resource use (CPU, memory, network, block I/O, pids) of containers."""
         from hutch.api.containers import StatsOptions
 
+        if interval <= 0:  # podman's words; a fraction of a second is hutch's extension
+            raise InvalidArgument("invalid interval, must be a positive number greater zero")
         engine = state_of(ctx).engine()
         previous: dict[str, StatsReport] = {}
         while True:

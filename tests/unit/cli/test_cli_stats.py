@@ -40,3 +40,14 @@ def test_stats_no_stream_never_clears(
     monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
     result = run_cli(["stats", "--no-stream"], FakeEngine(), monkeypatch, capsys)
     assert result.code == 0 and CLEAR not in result.out and "CPU %" in result.out
+
+
+@pytest.mark.parametrize("interval", ["0", "-1"])
+def test_stats_refuses_an_interval_that_is_not_positive(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], interval: str
+) -> None:
+    engine = FakeEngine()
+    result = run_cli(["stats", "--no-stream", "-i", interval, "c"], engine, monkeypatch, capsys)
+    assert (result.code, result.out) == (125, "")
+    assert result.err == "Error: invalid interval, must be a positive number greater zero\n"
+    assert not [call for call in engine.calls if call[0] == "containers.stats"]
