@@ -38,7 +38,7 @@ from hutch.engine.container_record import ContainerConfig
 from hutch.engine.context import EngineContext
 from hutch.runtime import exec_sessions, logfile
 from hutch.runtime import state as st
-from hutch.util.durations import parse_time
+from hutch.util.durations import parse_input_time
 from hutch.util.humansize import human_size
 
 if TYPE_CHECKING:
@@ -260,7 +260,7 @@ def _time(flag: str, text: str | None) -> float | None:
     if text is None:
         return None
     try:
-        return parse_time(text)
+        return parse_input_time(text, since=flag == "--since")
     except ValueError:  # podman's words for logs' --since and --until
         raise InvalidArgument(f'parsing {flag} "{text}": unable to interpret time value') from None
 
