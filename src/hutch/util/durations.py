@@ -42,11 +42,8 @@ def parse_time(text: str, now: float | None = None) -> float:
         return now - parse_duration(text)
     except ValueError:
         pass
-    try:
-        return float(text)
-    except ValueError:
-        pass
-    return _timestamp(text)
+    unix = _unix_seconds(text)
+    return _timestamp(text) if unix is None else unix
 
 
 def parse_input_time(text: str, *, since: bool, now: float | None = None) -> float:
@@ -58,14 +55,20 @@ def parse_input_time(text: str, *, since: bool, now: float | None = None) -> flo
         return _timestamp(text)
     except ValueError:
         pass
-    try:
-        return float(text)
-    except ValueError:
-        pass
+    unix = _unix_seconds(text)
+    if unix is not None:
+        return unix
     sign = -1.0 if text.startswith("-") else 1.0
     duration = sign * parse_duration(text[1:] if text[:1] in "+-" else text)
     now = time.time() if now is None else now
     return now - duration if since else now + duration
+
+
+def _unix_seconds(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
 
 
 def _timestamp(text: str) -> float:
