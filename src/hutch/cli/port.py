@@ -38,7 +38,9 @@ def lines_of(report: PortReport, wanted: str | None, prefix: str) -> list[str]:
             out.append(f"{prefix}{p.container_port}/{p.protocol} -> {host}")
         elif (p.container_port, p.protocol) == want:
             out.append(f"{prefix}{host}")
-    if want is not None and not out:
+    # a container with no published port has nothing to look up in: podman passes over
+    # it without a word (only one with ports says the one asked for is not there)
+    if want is not None and not out and report.ports:
         raise HutchError(f'failed to find published port "{wanted}"')  # Go's %q
     return out
 

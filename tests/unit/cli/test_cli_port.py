@@ -36,6 +36,13 @@ def test_one_private_port_and_its_protocol(
         )
 
 
+def test_a_container_without_ports_has_nothing_to_say(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    engine = FakeEngine(port_reports=[PortReport("b" * 64, "db", ())])
+    assert run_cli(["port", "db", "80"], engine, monkeypatch, capsys).code == 0
+
+
 @pytest.mark.parametrize(
     ("wanted", "words"),
     [
