@@ -65,7 +65,7 @@ _hutch_options() {
     "pause") echo --all -a --latest -l --filter -f --cidfile ;;
     "unpause") echo --all -a --latest -l --filter -f --cidfile ;;
     "update") echo --restart --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops ;;
-    "stats") echo --all -a --no-stream --format --no-trunc --interval -i --no-reset ;;
+    "stats") echo --all -a --no-stream --format --no-trunc --interval -i --no-reset --latest -l ;;
     "build") echo --tag -t --file -f --build-arg --target --no-cache --pull --label --layers --squash --squash-all --output -o --build-context --iidfile --format --secret --ssh --platform --arch --os --variant --timestamp --quiet -q --logfile --manifest --add-host --env --unsetenv --annotation --omit-history --pull-always --pull-never --ignorefile --cache-ttl --cache-from --cache-to --rm --force-rm --progress --jobs --retry --retry-delay --network --net --userns --userns-uid-map --userns-gid-map --userns-uid-map-user --userns-gid-map-group --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --no-hostname --security-opt --ulimit --shm-size --memory -m --memory-swap --cpu-shares -c --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --tls-verify --creds --authfile --cert-dir ;;
     "port") echo --all -a --latest -l ;;
     "info") echo --format -f ;;
@@ -178,7 +178,7 @@ _hutch_options() {
     "container pause") echo --all -a --latest -l --filter -f --cidfile ;;
     "container unpause") echo --all -a --latest -l --filter -f --cidfile ;;
     "container update") echo --restart --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops ;;
-    "container stats") echo --all -a --no-stream --format --no-trunc --interval -i --no-reset ;;
+    "container stats") echo --all -a --no-stream --format --no-trunc --interval -i --no-reset --latest -l ;;
     "container port") echo --all -a --latest -l ;;
     "image ls") echo --quiet -q --format --no-trunc --noheading -n --digests --all -a --filter -f --sort --history ;;
     "image import") echo --change -c --message -m --quiet -q ;;

@@ -1169,6 +1169,7 @@ complete -c hutch -n "__hutch_at 'stats'" -l format -x -a 'json' -d 'json, or a 
 complete -c hutch -n "__hutch_at 'stats'" -l no-trunc -d 'Do not truncate container ids'
 complete -c hutch -n "__hutch_at 'stats'" -l interval -s i -x -d 'Seconds between samples'
 complete -c hutch -n "__hutch_at 'stats'" -l no-reset -d 'Do not clear the screen between samples: append each table'
+complete -c hutch -n "__hutch_at 'stats'" -l latest -s l -d 'Act on the container created last'
 complete -c hutch -n "__hutch_at 'stats'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'stats' 1+" -f -a '(__hutch_container_names)'
 
@@ -2823,6 +2824,7 @@ complete -c hutch -n "__hutch_at 'container stats'" -l format -x -a 'json' -d 'j
 complete -c hutch -n "__hutch_at 'container stats'" -l no-trunc -d 'Do not truncate container ids'
 complete -c hutch -n "__hutch_at 'container stats'" -l interval -s i -x -d 'Seconds between samples'
 complete -c hutch -n "__hutch_at 'container stats'" -l no-reset -d 'Do not clear the screen between samples: append each table'
+complete -c hutch -n "__hutch_at 'container stats'" -l latest -s l -d 'Act on the container created last'
 complete -c hutch -n "__hutch_at 'container stats'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'container stats' 1+" -f -a '(__hutch_container_names)'
 

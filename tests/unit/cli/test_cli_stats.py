@@ -51,3 +51,14 @@ def test_stats_refuses_an_interval_that_is_not_positive(
     assert (result.code, result.out) == (125, "")
     assert result.err == "Error: invalid interval, must be a positive number greater zero\n"
     assert not [call for call in engine.calls if call[0] == "containers.stats"]
+
+
+@pytest.mark.parametrize("argv", [["-a", "-l"], ["-a", "c"], ["-l", "c"], ["-a", "-l", "-i", "0"]])
+def test_stats_all_latest_and_names_exclude_each_other(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    result = run_cli(["stats", "--no-stream", *argv], FakeEngine(), monkeypatch, capsys)
+    assert (result.code, result.err) == (
+        125,
+        "Error: --all, --latest and containers cannot be used together\n",
+    )
