@@ -8,6 +8,7 @@ podman's man page."""
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -153,3 +154,31 @@ def test_exists_stats_and_export_words(hutch: Hutch, podman: Run, pair: dict[str
         "",
         f'Error: creating file "{target}": open {target}: no such file or directory\n',
     )
+
+
+def test_a_format_with_its_own_range_and_stats_latest(
+    hutch: Hutch, podman: Run, pair: dict[str, str]
+) -> None:
+    # c/common's EnforceRange: the format ranges over the list itself, one line in all
+    runs = {
+        "hutch": hutch("ps", "-a", "--format", "{{range .}}{{.Names}},{{end}}"),
+        "podman": podman("ps", "-a", "--format", "{{range .}}{{.Names}},{{end}}"),
+    }
+    for tool, got in runs.items():
+        assert got.returncode == 0 and got.stdout.count("\n") == 1, (tool, got)
+        assert {"done", "up"} <= set(got.stdout.strip().split(",")), tool
+    assert both(hutch, podman, "stats", "--no-stream", "-a", "-l") == (
+        125,
+        "",
+        "Error: --all, --latest and containers cannot be used together\n",
+    )
+
+
+def test_events_until_a_duration_streams_that_long(hutch: Hutch, podman: Run) -> None:
+    """podman reads ``--until 2s`` as two seconds ahead: it streams until then."""
+    for tool, run in (("hutch", hutch), ("podman", podman)):
+        start = time.monotonic()
+        got = run("events", "--until", "2s", "--filter", "container=nosuch-h18")
+        took = time.monotonic() - start
+        assert (got.returncode, got.stdout) == (0, ""), tool
+        assert 1.5 < took < 30, (tool, took)
