@@ -182,3 +182,11 @@ def test_events_until_a_duration_streams_that_long(hutch: Hutch, podman: Run) ->
         took = time.monotonic() - start
         assert (got.returncode, got.stdout) == (0, ""), tool
         assert 1.5 < took < 30, (tool, took)
+
+
+def test_update_with_no_flag_prints_the_id(hutch: Hutch, podman: Run, pair: dict[str, str]) -> None:
+    """podman (4.3.1 and current) changes nothing and prints the id; hutch refused it."""
+    for tool, run in (("hutch", hutch), ("podman", podman)):
+        up = run("inspect", "--format", "{{.Id}}", "up").stdout.strip()
+        got = run("update", "up")
+        assert (got.returncode, got.stdout, got.stderr) == (0, f"{up}\n", ""), tool
