@@ -148,6 +148,12 @@ def test_exists_stats_and_export_words(hutch: Hutch, podman: Run, pair: dict[str
         "",
         "Error: invalid interval, must be a positive number greater zero\n",
     )
+    # a directory gives no data: the size check's words
+    assert both(hutch, podman, "secret", "create", "h18dir", "/tmp") == (
+        125,
+        "",
+        "Error: secret data must be larger than 0 and less than 512000 bytes\n",
+    )
     target = "/nonexistent-h18/x.tar"
     assert both(hutch, podman, "export", "-o", target, "done") == (
         125,
