@@ -29,10 +29,8 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         options = ExportOptions(container, output)
         if output is None:
             if os.isatty(sys.stdout.fileno()):
-                raise InvalidArgument(
-                    "refusing to write a tar archive to a terminal: "
-                    "redirect the output or use -o FILE"
-                )
+                # podman's words (4.3.1 and current)
+                raise InvalidArgument("refusing to export to terminal. Use -o flag or redirect")
             state_of(ctx).engine().containers.export(options, sys.stdout.buffer)
             return
         out: BinaryIO
