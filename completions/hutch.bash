@@ -49,7 +49,7 @@ _hutch_options() {
     "rm") echo --force -f --all -a --ignore -i --time -t --volumes -v --latest -l --filter --cidfile --depend ;;
     "wait") echo --condition --interval -i --ignore --latest -l ;;
     "ps") echo --all -a --quiet -q --last -n --latest -l --format --no-trunc --noheading --filter -f --sort --size -s --pod -p --external --ns ;;
-    "logs") echo --follow -f --tail --since --until --timestamps -t --latest -l --names -n ;;
+    "logs") echo --follow -f --tail --since --until --timestamps -t --latest -l --names -n --color ;;
     "inspect") echo --format -f --type -t --latest -l --size -s ;;
     "init") echo --all -a --latest -l ;;
     "events") echo --filter -f --since --until --format --stream ;;
@@ -65,7 +65,7 @@ _hutch_options() {
     "pause") echo --all -a --latest -l --filter -f --cidfile ;;
     "unpause") echo --all -a --latest -l --filter -f --cidfile ;;
     "update") echo --restart --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops ;;
-    "stats") echo --all -a --no-stream --format --no-trunc --interval -i --no-reset ;;
+    "stats") echo --all -a --no-stream --format --no-trunc --interval -i --no-reset --latest -l ;;
     "build") echo --tag -t --file -f --build-arg --target --no-cache --pull --label --layers --squash --squash-all --output -o --build-context --iidfile --format --secret --ssh --platform --arch --os --variant --timestamp --quiet -q --logfile --manifest --add-host --env --unsetenv --annotation --omit-history --pull-always --pull-never --ignorefile --cache-ttl --cache-from --cache-to --rm --force-rm --progress --jobs --retry --retry-delay --network --net --userns --userns-uid-map --userns-gid-map --userns-uid-map-user --userns-gid-map-group --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --no-hostname --security-opt --ulimit --shm-size --memory -m --memory-swap --cpu-shares -c --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --tls-verify --creds --authfile --cert-dir ;;
     "port") echo --all -a --latest -l ;;
     "info") echo --format -f ;;
@@ -160,10 +160,11 @@ _hutch_options() {
     "container rm") echo --force -f --all -a --ignore -i --time -t --volumes -v --latest -l --filter --cidfile --depend ;;
     "container wait") echo --condition --interval -i --ignore --latest -l ;;
     "container ls") echo --all -a --quiet -q --last -n --latest -l --format --no-trunc --noheading --filter -f --sort --size -s --pod -p --external --ns ;;
-    "container logs") echo --follow -f --tail --since --until --timestamps -t --latest -l --names -n ;;
+    "container logs") echo --follow -f --tail --since --until --timestamps -t --latest -l --names -n --color ;;
     "container inspect") echo --format -f --latest -l --size -s ;;
     "container init") echo --all -a --latest -l ;;
     "container clone") echo --name --destroy --force -f --run --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops ;;
+    "container exists") echo --external ;;
     "container prune") echo --force -f --filter ;;
     "container cp") echo --archive --no-archive -a --overwrite --follow-link -L ;;
     "container mount") echo --all -a --format --latest -l --no-trunc ;;
@@ -178,7 +179,7 @@ _hutch_options() {
     "container pause") echo --all -a --latest -l --filter -f --cidfile ;;
     "container unpause") echo --all -a --latest -l --filter -f --cidfile ;;
     "container update") echo --restart --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops ;;
-    "container stats") echo --all -a --no-stream --format --no-trunc --interval -i --no-reset ;;
+    "container stats") echo --all -a --no-stream --format --no-trunc --interval -i --no-reset --latest -l ;;
     "container port") echo --all -a --latest -l ;;
     "image ls") echo --quiet -q --format --no-trunc --noheading -n --digests --all -a --filter -f --sort --history ;;
     "image import") echo --change -c --message -m --quiet -q ;;

@@ -1042,6 +1042,7 @@ complete -c hutch -n "__hutch_at 'logs'" -l until -x -d 'Only lines before this 
 complete -c hutch -n "__hutch_at 'logs'" -l timestamps -s t -d 'Prefix each line with its time'
 complete -c hutch -n "__hutch_at 'logs'" -l latest -s l -d 'Act on the container created last'
 complete -c hutch -n "__hutch_at 'logs'" -l names -s n -d 'With several containers, prefix lines with names, not ids'
+complete -c hutch -n "__hutch_at 'logs'" -l color -d 'Print each container\'s lines in a colour of its own'
 complete -c hutch -n "__hutch_at 'logs'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'logs' 1+" -f -a '(__hutch_container_names)'
 
@@ -1195,6 +1196,7 @@ complete -c hutch -n "__hutch_at 'stats'" -l format -x -a 'json' -d 'json, or a 
 complete -c hutch -n "__hutch_at 'stats'" -l no-trunc -d 'Do not truncate container ids'
 complete -c hutch -n "__hutch_at 'stats'" -l interval -s i -x -d 'Seconds between samples'
 complete -c hutch -n "__hutch_at 'stats'" -l no-reset -d 'Do not clear the screen between samples: append each table'
+complete -c hutch -n "__hutch_at 'stats'" -l latest -s l -d 'Act on the container created last'
 complete -c hutch -n "__hutch_at 'stats'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'stats' 1+" -f -a '(__hutch_container_names)'
 
@@ -2701,6 +2703,7 @@ complete -c hutch -n "__hutch_at 'container logs'" -l until -x -d 'Only lines be
 complete -c hutch -n "__hutch_at 'container logs'" -l timestamps -s t -d 'Prefix each line with its time'
 complete -c hutch -n "__hutch_at 'container logs'" -l latest -s l -d 'Act on the container created last'
 complete -c hutch -n "__hutch_at 'container logs'" -l names -s n -d 'With several containers, prefix lines with names, not ids'
+complete -c hutch -n "__hutch_at 'container logs'" -l color -d 'Print each container\'s lines in a colour of its own'
 complete -c hutch -n "__hutch_at 'container logs'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'container logs' 1+" -f -a '(__hutch_container_names)'
 
@@ -2758,6 +2761,7 @@ complete -c hutch -n "__hutch_arg 'container rename' 1" -f -a '(__hutch_containe
 complete -c hutch -n "__hutch_arg 'container rename' 2" -f
 
 # hutch container exists
+complete -c hutch -n "__hutch_at 'container exists'" -l external -d 'Accepted: hutch\'s store holds no containers of other tools to find'
 complete -c hutch -n "__hutch_at 'container exists'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'container exists' 1" -f -a '(__hutch_container_names)'
 
@@ -2899,6 +2903,7 @@ complete -c hutch -n "__hutch_at 'container stats'" -l format -x -a 'json' -d 'j
 complete -c hutch -n "__hutch_at 'container stats'" -l no-trunc -d 'Do not truncate container ids'
 complete -c hutch -n "__hutch_at 'container stats'" -l interval -s i -x -d 'Seconds between samples'
 complete -c hutch -n "__hutch_at 'container stats'" -l no-reset -d 'Do not clear the screen between samples: append each table'
+complete -c hutch -n "__hutch_at 'container stats'" -l latest -s l -d 'Act on the container created last'
 complete -c hutch -n "__hutch_at 'container stats'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'container stats' 1+" -f -a '(__hutch_container_names)'
 

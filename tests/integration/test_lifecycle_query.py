@@ -189,7 +189,8 @@ def test_logs_tail_timestamps_since_until(hutch: Hutch, base_image: str) -> None
     until = hutch("logs", "--until", f"{middle:.9f}", "talk").stdout.splitlines()
     assert until == ["out1", "out2", "out3"]
     assert hutch("logs", "--since", "1h", "talk").stdout == both.stdout
-    assert hutch("logs", "--until", "1h", "talk").stdout == ""
+    assert hutch("logs", "--until", "-1h", "talk").stdout == ""  # podman: 1h is ahead
+    assert hutch("logs", "--until", "1h", "talk").stdout == both.stdout
     rfc = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 3600))
     assert hutch("logs", "--since", rfc, "talk").stdout == ""
 

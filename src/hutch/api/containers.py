@@ -152,6 +152,9 @@ class LogLine:
     # the CLI prefixes each line with the id or, with --names, the name.
     container_id: str = ""
     container_name: str = ""
+    # The place of that container among the names asked for: ``logs --color`` picks
+    # its colour by it, as podman does.
+    container_index: int = 0
 
 
 @dataclass(frozen=True)

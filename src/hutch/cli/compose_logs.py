@@ -10,10 +10,12 @@ from __future__ import annotations
 import queue
 import sys
 import threading
+import time
 from collections.abc import Callable, Collection, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from hutch.api.containers import LogsOptions
+from hutch.util.durations import parse_duration
 
 if TYPE_CHECKING:
     from hutch.api.compose import ComposeContainer
@@ -89,6 +91,23 @@ def _for(options: LogsOptions, name: str) -> LogsOptions:
         follow=options.follow,
         tail=options.tail,
         since=options.since,
-        until=options.until,
+        until=docker_until(options.until, time.time()),
         timestamps=options.timestamps,
     )
+
+
+def docker_until(text: str | None, now: float) -> str | None:
+    """``--until 42m`` is 42 minutes ago for docker compose (docker's relative times),
+    and 42 minutes ahead for the engine, which reads it as ``podman logs`` does: hand
+    the engine that duration as unix seconds before ``now``; anything else as given."""
+    if text is None:
+        return None
+    try:
+        float(text)
+        return text
+    except ValueError:
+        pass
+    try:
+        return f"{now - parse_duration(text):.9f}"
+    except ValueError:
+        return text

@@ -32,8 +32,18 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
     def exists(
         ctx: typer.Context,
         container: Annotated[str, typer.Argument(help="Container name, id or id prefix.")],
+        external: Annotated[
+            bool,
+            typer.Option(
+                "--external",
+                help="Accepted: hutch's store holds no containers of other tools to find.",
+            ),
+        ] = False,
     ) -> None:
         """Check whether a container exists (exit 0) or not (exit 1)."""
+        # --external: podman also looks at containers other tools made in its storage,
+        # as ps --external lists them; hutch's store holds only its own
+        del external
         raise typer.Exit(0 if state_of(ctx).engine().containers.exists(container) else 1)
 
     def prune(

@@ -14,15 +14,16 @@ from hutch.cli.state import state_of
 if TYPE_CHECKING:
     from hutch.api.containers import Change
 
-_JSON_KEYS = {"A": "added", "C": "changed", "D": "deleted"}
+# podman's struct declares changed, added, deleted in that order: its JSON keeps it
+_JSON_KEYS = {"C": "changed", "A": "added", "D": "deleted"}
 
 
 def as_json(changes: list[Change]) -> dict[str, list[str]]:
-    """podman's JSON shape: one list per kind, only the kinds that occur."""
-    out: dict[str, list[str]] = {}
+    """podman's JSON shape: one list per kind, only the kinds that occur, in podman's order."""
+    lists: dict[str, list[str]] = {key: [] for key in _JSON_KEYS.values()}
     for change in changes:
-        out.setdefault(_JSON_KEYS[change.kind], []).append(change.path)
-    return out
+        lists[_JSON_KEYS[change.kind]].append(change.path)
+    return {key: paths for key, paths in lists.items() if paths}
 
 
 def register(app: typer.Typer, container_app: typer.Typer) -> None:
@@ -36,11 +37,12 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
     ) -> None:
         """Show files added (A), changed (C) and deleted (D) in a container."""
         container = t.one(ctx, container, latest, "diff")
-        if fmt not in (None, "json"):
-            raise InvalidArgument(f"invalid --format {fmt!r}: only json is supported")
+        if fmt not in (None, "json"):  # podman's words, 4.3.1 and current
+            raise InvalidArgument("only supported value for '--format' is 'json'")
         changes = state_of(ctx).engine().containers.diff(container)
         if fmt == "json":
-            render.print_json(as_json(changes))
+            # podman's json.Encoder indents diff's JSON by five spaces
+            render.print_json(as_json(changes), indent=5)
             return
         for change in changes:
             print(f"{change.kind} {change.path}")

@@ -29,17 +29,16 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         options = ExportOptions(container, output)
         if output is None:
             if os.isatty(sys.stdout.fileno()):
-                raise InvalidArgument(
-                    "refusing to write a tar archive to a terminal: "
-                    "redirect the output or use -o FILE"
-                )
+                # podman's words (4.3.1 and current)
+                raise InvalidArgument("refusing to export to terminal. Use -o flag or redirect")
             state_of(ctx).engine().containers.export(options, sys.stdout.buffer)
             return
         out: BinaryIO
         try:
             out = open(output, "wb")  # noqa: SIM115 - closed below
         except OSError as exc:
-            raise InvalidArgument(f"cannot write {output}: {exc.strerror}") from exc
+            reason = (exc.strerror or str(exc)).lower()  # podman's (Go's) words
+            raise InvalidArgument(f'creating file "{output}": open {output}: {reason}') from exc
         with out:
             state_of(ctx).engine().containers.export(options, out)
 

@@ -10,6 +10,15 @@ import typer
 from hutch.cli import targets as t
 from hutch.cli.state import state_of
 
+# podman's colours for ``logs --color``, the Nth container taking the Nth (round again
+# after the seventh): white, red, yellow, blue, magenta, cyan, green
+COLOURS = ("37", "31", "33", "34", "35", "36", "32")
+
+
+def coloured(text: bytes, index: int) -> bytes:
+    """One line (prefixes included, newline not) in the colour of the INDEXth container."""
+    return b"\x1b[%sm%s\x1b[0m" % (COLOURS[index % len(COLOURS)].encode(), text)
+
 
 def register(app: typer.Typer, container_app: typer.Typer) -> None:
     def logs(
@@ -45,6 +54,10 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
                 help="With several containers, prefix lines with names, not ids.",
             ),
         ] = False,
+        colour: Annotated[
+            bool,
+            typer.Option("--color", help="Print each container's lines in a colour of its own."),
+        ] = False,
     ) -> None:
         """Print the logs of one or more containers."""
         from hutch.api.containers import LogsOptions
@@ -61,7 +74,10 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
             stream = out.get(line.stream, sys.stdout.buffer)
             who = (line.container_name if show_names else line.container_id[:12]) + " "
             prefix = (who if several else "") + (f"{line.timestamp} " if timestamps else "")
-            stream.write(prefix.encode() + line.text + (b"" if line.partial else b"\n"))
+            text = prefix.encode() + line.text
+            if colour:
+                text = coloured(text, line.container_index)
+            stream.write(text + (b"" if line.partial else b"\n"))
             stream.flush()
 
     app.command("logs")(logs)

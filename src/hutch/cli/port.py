@@ -15,10 +15,17 @@ if TYPE_CHECKING:
 
 
 def _wanted(text: str) -> tuple[int, str]:
-    port, _, proto = text.partition("/")
-    if not port.isdigit() or not 0 < int(port) < 65536 or (proto or "tcp") not in ("tcp", "udp"):
-        raise InvalidArgument(f"invalid port {text!r}: use PORT[/tcp|/udp]")
-    return int(port), proto or "tcp"
+    """PORT[/PROTO] as podman reads it: a protocol it does not know is looked up (and
+    not found, as sctp and anything else here), a bad number is Go's strconv error."""
+    fields = text.split("/")
+    if len(fields) > 2:
+        raise InvalidArgument(f"port formats are port/protocol. '{text}' is invalid")
+    port = fields[0]
+    if not port.isascii() or not port.isdigit():
+        raise InvalidArgument(f'strconv.ParseUint: parsing "{port}": invalid syntax')
+    if int(port) > 65535:
+        raise InvalidArgument(f'strconv.ParseUint: parsing "{port}": value out of range')
+    return int(port), fields[1] if len(fields) == 2 else "tcp"
 
 
 def lines_of(report: PortReport, wanted: str | None, prefix: str) -> list[str]:
@@ -31,7 +38,9 @@ def lines_of(report: PortReport, wanted: str | None, prefix: str) -> list[str]:
             out.append(f"{prefix}{p.container_port}/{p.protocol} -> {host}")
         elif (p.container_port, p.protocol) == want:
             out.append(f"{prefix}{host}")
-    if want is not None and not out:
+    # a container with no published port has nothing to look up in: podman passes over
+    # it without a word (only one with ports says the one asked for is not there)
+    if want is not None and not out and report.ports:
         raise HutchError(f'failed to find published port "{wanted}"')  # Go's %q
     return out
 
@@ -58,9 +67,9 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
                 raise InvalidArgument("--latest takes at most a PRIVATE_PORT, no container")
             args = [t.latest_id(ctx), *args]
         if all_:
-            if len(args) > 1:
-                raise InvalidArgument("--all takes at most a PRIVATE_PORT, no container")
-            wanted = args[0] if args else None
+            if args:  # podman's words: --all takes neither a container nor a port
+                raise InvalidArgument("no arguments are needed with --all")
+            wanted = None
             reports = state_of(ctx).engine().containers.port((), PortOptions(all=True))
         else:
             if not args:  # podman's words for each
@@ -68,15 +77,11 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
             if len(args) > 2:
                 raise InvalidArgument("`port` accepts at most 2 arguments")
             wanted = args[1] if len(args) == 2 else None
+            if wanted:  # a bad port is refused before the container is looked up
+                _wanted(wanted)
             reports = state_of(ctx).engine().containers.port(args[:1], PortOptions())
         for report in reports:
             prefix = f"{report.id[:12]}\t" if all_ else ""
-            if (
-                all_
-                and wanted
-                and not any((p.container_port, p.protocol) == _wanted(wanted) for p in report.ports)
-            ):
-                continue
             for line in lines_of(report, wanted, prefix):
                 print(line)
 

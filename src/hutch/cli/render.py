@@ -3,7 +3,9 @@
 Templates are Go's text/template (``hutch.util.gotemplate``), run as podman
 runs them: ``\\t``/``\\n`` written in the format become tab and newline, a
 newline ends the format if it has none, a list is rendered through
-``{{range .}}...{{end}}`` (so error positions are podman's), and a leading
+``{{range .}}...{{end}}`` (so error positions are podman's) unless the format has
+its own (c/common's EnforceRange: ``{{range .}}{{.Name}} {{end}}`` on one line),
+and a leading
 ``table`` adds a header row (the same template executed on the field names'
 headers) and aligns the columns with Go's tabwriter as podman configures it.
 The whole output is built before anything is printed: an error prints nothing.
@@ -11,6 +13,7 @@ The whole output is built before anything is printed: an error prints nothing.
 
 from __future__ import annotations
 
+import re
 import sys
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -288,6 +291,11 @@ def normalize(template: str) -> tuple[str, bool]:
     return text, table
 
 
+# c/common's test for a format that ranges over the list itself; like Go's regexp,
+# ``.`` stops at a newline
+_RANGED = re.compile(r"\{\{\s*range\s*\.\s*\}\}.*\{\{\s*end\s*-?\s*\}\}")
+
+
 def render_template(
     template: str,
     rows: Sequence[Mapping[str, Any]],
@@ -301,7 +309,8 @@ def render_template(
     ``table`` format's header row unless ``heading`` is False (``--noheading``)."""
     text, table = normalize(template)
     try:
-        body = gotemplate.Template(name, "{{range .}}" + text + "{{end}}")
+        ranged = text if _RANGED.search(text) else "{{range .}}" + text + "{{end}}"
+        body = gotemplate.Template(name, ranged)
         data = [as_struct(r, type_name) for r in rows]
         out = body.execute(data)
         if table and heading:

@@ -30,6 +30,10 @@ def read_data(source: str, from_env: bool) -> bytes:
     try:
         with open(source, "rb") as file:
             return file.read()
+    except IsADirectoryError:
+        # podman opens a directory and reads nothing from it: no data, refused by the
+        # size check in its words
+        return b""
     except OSError as e:
         raise InvalidArgument(f"open {source}: {(e.strerror or str(e)).lower()}") from None
 

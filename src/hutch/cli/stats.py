@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from hutch.api.errors import InvalidArgument
 from hutch.cli import render
+from hutch.cli import targets as t
 from hutch.cli.state import state_of
 
 if TYPE_CHECKING:
@@ -126,10 +128,17 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
                 "--no-reset", help="Do not clear the screen between samples: append each table."
             ),
         ] = False,
+        latest: t.Latest = False,
     ) -> None:
         """Show the resource use (CPU, memory, network, block I/O, pids) of containers."""
         from hutch.api.containers import StatsOptions
 
+        if sum((all_, latest, bool(names))) > 1:  # podman's words, before the interval's
+            raise InvalidArgument("--all, --latest and containers cannot be used together")
+        if latest:
+            names = [t.latest_id(ctx)]
+        if interval <= 0:  # podman's words; a fraction of a second is hutch's extension
+            raise InvalidArgument("invalid interval, must be a positive number greater zero")
         engine = state_of(ctx).engine()
         previous: dict[str, StatsReport] = {}
         while True:

@@ -38,7 +38,7 @@ from hutch.engine.container_record import ContainerConfig
 from hutch.engine.context import EngineContext
 from hutch.runtime import exec_sessions, logfile
 from hutch.runtime import state as st
-from hutch.util.durations import parse_time
+from hutch.util.durations import parse_input_time
 from hutch.util.humansize import human_size
 
 if TYPE_CHECKING:
@@ -118,8 +118,14 @@ class ContainerQueries(ContainerList):
         from hutch.engine.pod_logs import merged
 
         members = [(c.record.id, c.record.name) for c in containers]
+        place = {cid: index for index, (cid, _) in reversed(list(enumerate(members)))}
         return (
-            replace(e.line, container_id=e.container_id, container_name=e.container_name)
+            replace(
+                e.line,
+                container_id=e.container_id,
+                container_name=e.container_name,
+                container_index=place[e.container_id],
+            )
             for e in merged(lambda: own_logs_reader(self._ctx), members, options)
         )
 
@@ -257,7 +263,7 @@ def _time(flag: str, text: str | None) -> float | None:
     if text is None:
         return None
     try:
-        return parse_time(text)
+        return parse_input_time(text, since=flag == "--since")
     except ValueError:  # podman's words for logs' --since and --until
         raise InvalidArgument(f'parsing {flag} "{text}": unable to interpret time value') from None
 

@@ -20,7 +20,7 @@ from hutch.api.events import Event, EventsOptions
 from hutch.config.paths import Paths
 from hutch.config.settings import Settings
 from hutch.runtime.events_log import append_event, event_line
-from hutch.util.durations import parse_time
+from hutch.util.durations import parse_input_time
 
 if TYPE_CHECKING:
     from hutch.engine.context import EngineContext
@@ -120,7 +120,7 @@ def _time(flag: str, text: str | None) -> float | None:
     if text is None:
         return None
     try:
-        return parse_time(text)
+        return parse_input_time(text, since=flag == "--since")  # podman's reading
     except ValueError as exc:
         raise InvalidArgument(f"{flag}: {exc}") from exc
 

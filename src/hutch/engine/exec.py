@@ -38,13 +38,18 @@ def running_container(ctx: EngineContext, name: str, verb: str) -> cs.Container:
     return container
 
 
+def is_running(container: cs.Located) -> bool:
+    """Running (or stopping) and its process still there: not paused, not stopped."""
+    return container.state.status in (st.RUNNING, st.STOPPING) and st.alive(
+        container.state.pid, container.state.pid_start
+    )
+
+
 def check_running(container: cs.Located, verb: str) -> None:
     status = container.state.status
     if status == st.PAUSED:
         raise Conflict(f"cannot {verb} container {container.record.id[:12]}: it is paused")
-    if status not in (st.RUNNING, st.STOPPING) or not st.alive(
-        container.state.pid, container.state.pid_start
-    ):
+    if not is_running(container):
         raise Conflict(
             f"cannot {verb} container {container.record.id[:12]}: it is not running "
             f"(state {status})"

@@ -218,19 +218,21 @@ class LifecycleService:
     # -- health checks -----------------------------------------------------------
 
     def healthcheck(self, name: str) -> HealthReport:
-        from hutch.engine.exec import container_spec, running_container
+        from hutch.engine.exec import container_spec, is_running
 
         self._ctx.enter_session()
         try:
-            container = running_container(self._ctx, name, "run the health check of")
+            container = cs.get(self._ctx, name)
         except NoSuchObject as exc:  # podman's words around the lookup's
             raise NoSuchObject(
                 f"unable to look up {name} to perform a health check: {exc}"
             ) from None
+        # podman's order and words (4.3.1): not running (paused included) first, then
+        # no check defined, each naming the full id
+        if not is_running(container):
+            raise Conflict(f"container {container.record.id} is not running")
         if container_spec(container).lifecycle.health is None:
-            raise InvalidArgument(
-                f"container {container.record.id[:12]} has no defined healthcheck"
-            )
+            raise InvalidArgument(f"container {container.record.id} has no defined healthcheck")
         answer = self._ask(container, ap.HEALTHCHECK)
         if "error" in answer:
             raise HutchError(f"container {container.record.id[:12]}: {answer['error']}")

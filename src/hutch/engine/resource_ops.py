@@ -66,14 +66,12 @@ class ResourceService:
     def update(self, name: str, options: ResourceOptions, restart: str | None = None) -> str:
         if options.cgroups is not None or options.cgroup_parent is not None:
             raise InvalidArgument("update cannot change --cgroups or --cgroup-parent")
-        if not options.given_limits() and restart is None:
-            raise InvalidArgument(
-                "update needs at least one limit flag (e.g. --memory 256m) or --restart"
-            )
         from hutch.engine.create_plan import parse_restart  # run's parsing and message
 
         policy = parse_restart(restart) if restart is not None else None
         self._ctx.enter_session()
+        # nothing to change is no error: podman (4.3.1 and current) prints the id, as
+        # Docker's API answers an empty update with 200
         container = cs.get(self._ctx, name)
         if options.given_limits():
             self._update_limits(container, options)

@@ -42,10 +42,37 @@ def parse_time(text: str, now: float | None = None) -> float:
         return now - parse_duration(text)
     except ValueError:
         pass
+    unix = _unix_seconds(text)
+    return _timestamp(text) if unix is None else unix
+
+
+def parse_input_time(text: str, *, since: bool, now: float | None = None) -> float:
+    """``--since``/``--until`` of ``logs`` and ``events`` as podman reads them (its
+    ParseInputTime): a time or a date first, then unix seconds (so ``0`` is 1970, not
+    now), then a Go duration, a sign allowed, counted back from now for ``--since`` and
+    on from now for ``--until`` (``--until 10m``: ten minutes ahead)."""
+    try:
+        return _timestamp(text)
+    except ValueError:
+        pass
+    unix = _unix_seconds(text)
+    if unix is not None:
+        return unix
+    sign = -1.0 if text.startswith("-") else 1.0
+    duration = sign * parse_duration(text[1:] if text[:1] in "+-" else text)
+    now = time.time() if now is None else now
+    return now - duration if since else now + duration
+
+
+def _unix_seconds(text: str) -> float | None:
     try:
         return float(text)
     except ValueError:
-        pass
+        return None
+
+
+def _timestamp(text: str) -> float:
+    """RFC 3339 (nanoseconds allowed), with or without a zone, or a date; ValueError."""
     quick = _rfc3339(text)
     if quick is not None:
         return quick

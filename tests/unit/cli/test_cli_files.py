@@ -46,8 +46,18 @@ def test_diff_lines_and_json(
     assert run_cli(["diff", "c"], engine, monkeypatch, capsys).out == "C /etc\nA /etc/x\nD /y\n"
     out = run_cli(["diff", "--format", "json", "c"], engine, monkeypatch, capsys).out
     assert json.loads(out) == {"changed": ["/etc"], "added": ["/etc/x"], "deleted": ["/y"]}
+    assert out.startswith('{\n     "changed": [\n          "/etc"\n     ],\n     "added"')
     bad = run_cli(["diff", "--format", "{{.Path}}", "c"], engine, monkeypatch, capsys)
     assert bad.code == 125
+    assert bad.err == "Error: only supported value for '--format' is 'json'\n"
+
+
+def test_diff_json_keeps_podmans_key_order(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    engine = FakeEngine(changes=[Change("A", "/n"), Change("D", "/o"), Change("C", "/etc")])
+    out = run_cli(["diff", "--format", "json", "c"], engine, monkeypatch, capsys).out
+    assert list(json.loads(out)) == ["changed", "added", "deleted"]
 
 
 def test_commit_options(

@@ -47,3 +47,21 @@ def test_logs_of_several_containers_say_whose_each_line_is(
     options = fake.only_call("containers.logs")
     assert isinstance(options, LogsOptions)
     assert options.names == tuple(a for a in argv[1:] if not a.startswith("-"))
+
+
+def test_logs_color_paints_each_container_as_podman(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = [
+        LogLine("t1", "stdout", b"one", False, A, "web", 0),
+        LogLine("t2", "stdout", b"nine", False, B, "db", 8),
+    ]
+    result = run_cli(
+        ["logs", "--color", "-n", "web", "db"], FakeEngine(log_lines=lines), monkeypatch, capsys
+    )
+    # white for the first container, red again for the ninth (seven colours round)
+    assert result.out == "\x1b[37mweb one\x1b[0m\n\x1b[31mdb nine\x1b[0m\n"
+    alone = run_cli(
+        ["logs", "--color", "web"], FakeEngine(log_lines=lines[:1]), monkeypatch, capsys
+    )
+    assert alone.out == "\x1b[37mone\x1b[0m\n"

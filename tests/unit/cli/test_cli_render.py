@@ -95,6 +95,14 @@ def test_template_plain_fields_one_line_per_row() -> None:
     )
 
 
+def test_template_with_its_own_range_runs_on_the_list() -> None:
+    # c/common's EnforceRange: a format that ranges itself is not wrapped again
+    assert render.render_template("{{range .}}{{.ID}} {{end}}", ROWS) == "abc defghi \n"
+    assert render.render_template("{{ range . }}{{.ID}},{{ end -}}", ROWS) == "abc,defghi,\n"
+    # a range over a field is no range over the list: each row in turn
+    assert render.render_template("{{.ID}}:{{range .Names}}{{.}}{{end}}", ROWS[1:]) == "defghi:\n"
+
+
 def test_template_tab_and_newline_escapes() -> None:
     assert render.render_template("{{.ID}}\\t{{.Repository}}", ROWS[:1]) == "abc\tlocalhost/x\n"
     assert render.render_template("{{.ID}}\\n--", ROWS[:1]) == "abc\n--\n"

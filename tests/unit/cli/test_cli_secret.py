@@ -53,6 +53,15 @@ def test_create_reads_a_file_stdin_or_a_variable(
     assert fake.only_call("secrets.create") == SecretCreateOptions("tok", b"s3cr3t", ignore=True)
 
 
+def test_create_of_a_directory_hands_on_no_data(
+    tmp_path: Path, monkeypatch: Mp, capsys: Cap
+) -> None:
+    """podman reads nothing from a directory: its size check refuses the empty data."""
+    fake = FakeEngine()
+    run_cli(["secret", "create", "db", str(tmp_path)], fake, monkeypatch, capsys)
+    assert fake.only_call("secrets.create") == SecretCreateOptions("db", b"")
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [

@@ -40,3 +40,25 @@ def test_stats_no_stream_never_clears(
     monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
     result = run_cli(["stats", "--no-stream"], FakeEngine(), monkeypatch, capsys)
     assert result.code == 0 and CLEAR not in result.out and "CPU %" in result.out
+
+
+@pytest.mark.parametrize("interval", ["0", "-1"])
+def test_stats_refuses_an_interval_that_is_not_positive(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], interval: str
+) -> None:
+    engine = FakeEngine()
+    result = run_cli(["stats", "--no-stream", "-i", interval, "c"], engine, monkeypatch, capsys)
+    assert (result.code, result.out) == (125, "")
+    assert result.err == "Error: invalid interval, must be a positive number greater zero\n"
+    assert not [call for call in engine.calls if call[0] == "containers.stats"]
+
+
+@pytest.mark.parametrize("argv", [["-a", "-l"], ["-a", "c"], ["-l", "c"], ["-a", "-l", "-i", "0"]])
+def test_stats_all_latest_and_names_exclude_each_other(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    result = run_cli(["stats", "--no-stream", *argv], FakeEngine(), monkeypatch, capsys)
+    assert (result.code, result.err) == (
+        125,
+        "Error: --all, --latest and containers cannot be used together\n",
+    )

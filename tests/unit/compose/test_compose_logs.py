@@ -10,7 +10,7 @@ import pytest
 from hutch.api.compose import ComposeContainer
 from hutch.api.containers import ContainerSummary, LogLine, LogsOptions
 from hutch.api.errors import HutchError
-from hutch.cli.compose_logs import multiplex
+from hutch.cli.compose_logs import docker_until, multiplex
 from hutch.compose.planner import _ready
 
 
@@ -95,3 +95,17 @@ def test_up_wait_readiness(summary: ContainerSummary, one_shot: bool, ready: boo
 def test_up_wait_fails_on_exit_or_unhealthy(summary: ContainerSummary, message: str) -> None:
     with pytest.raises(HutchError, match=re.escape(message)):
         _ready(summary, one_shot=False)
+
+
+@pytest.mark.parametrize(
+    ("until", "handed"),
+    [
+        (None, None),
+        ("42m", f"{1000.0 - 42 * 60:.9f}"),  # docker's: 42 minutes ago, not ahead
+        ("1500.5", "1500.5"),
+        ("2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z"),
+        ("bogus", "bogus"),  # the engine says what is wrong with it
+    ],
+)
+def test_compose_logs_until_is_dockers_relative_time(until: str | None, handed: str | None) -> None:
+    assert docker_until(until, 1000.0) == handed

@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from hutch.util.durations import parse_time
+from hutch.util.durations import parse_input_time, parse_time
 
 UTC = timezone.utc
 
@@ -69,3 +69,30 @@ def test_an_image_s_created_time_loads_no_strptime() -> None:
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(
+    ("text", "since", "expected"),
+    [
+        ("0", True, 0.0),  # unix seconds before a duration: 1970, not now
+        ("0", False, 0.0),
+        ("1.5", True, 1.5),
+        ("10m", True, 1000.0 - 600),  # --since: back from now
+        ("10m", False, 1000.0 + 600),  # --until: on from now, as podman
+        ("-1m", True, 1000.0 + 60),
+        ("+1m", True, 1000.0 - 60),
+        ("-1m", False, 1000.0 - 60),
+        ("1970-01-01T00:01:00Z", False, 60.0),
+        ("1970-01-02", True, 86400.0),
+    ],
+)
+def test_parse_input_time_reads_as_podmans_logs_and_events(
+    text: str, since: bool, expected: float
+) -> None:
+    assert parse_input_time(text, since=since, now=1000.0) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("text", ["bogus", "", "10x", "--1m"])
+def test_parse_input_time_refuses_what_is_no_time(text: str) -> None:
+    with pytest.raises(ValueError):
+        parse_input_time(text, since=True, now=1000.0)
