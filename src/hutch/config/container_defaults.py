@@ -40,6 +40,9 @@ class ContainerDefaults:
     umask: str = ""
     userns: str = ""
     no_hosts: bool = False
+    # /etc/hosts's base file and host.containers.internal (engine/hostsfile.py)
+    base_hosts_file: str = ""
+    host_containers_internal_ip: str = ""
     read_only: bool = False
     privileged: bool = False
     seccomp_profile: str = ""  # a profile file, or unconfined; "": hutch's built-in one
@@ -104,6 +107,10 @@ KEYS: dict[str, tuple[str, Callable[[object, str], object]]] = {
     "umask": ("umask", _string),
     "userns": ("userns", _string),
     "no_hosts": ("no_hosts", _bool),
+    # their values are checked where a container's /etc/hosts is written (a bad one
+    # must not stop every other command, system reset included)
+    "base_hosts_file": ("base_hosts_file", _string),
+    "host_containers_internal_ip": ("host_containers_internal_ip", _string),
     "read_only": ("read_only", _bool),
     "privileged": ("privileged", _bool),
     "seccomp_profile": ("seccomp_profile", _string),

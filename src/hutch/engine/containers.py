@@ -160,6 +160,7 @@ class ContainerService:
             rootfs_dir,
             systemd_mode,
         )
+        from hutch.engine.hostsfile import conf_of
         from hutch.engine.specbuild import build_spec, own_env
         from hutch.runtime import spawn
         from hutch.store.db import ensure_room
@@ -221,6 +222,7 @@ class ContainerService:
                 rootfs=rootfs,
                 dirs=dirs,
                 network=network,
+                hosts_conf=conf_of(self._ctx.settings.defaults),
             )
             spec = nsmodes.apply(spec, options, joined)
             # --hostname as typed: a pod member's name is the pod's (its UTS namespace's)
