@@ -162,6 +162,8 @@ class VolumeOptions:
     mounts: tuple[str, ...] = ()
     tmpfs: tuple[str, ...] = ()
     volumes_from: tuple[str, ...] = ()
+    # --image-volume: bind, tmpfs or ignore; None: containers.conf's image_volume_mode
+    image_volume: str | None = None
 
 
 @dataclass(frozen=True)

@@ -389,6 +389,12 @@ FLAGS: tuple[Flag, ...] = (
     repeated(
         "--tmpfs", "volumes.tmpfs", "Mount a tmpfs: DEST[:OPTIONS] (size=, mode=, ro, exec...)."
     ),
+    text(
+        "--image-volume",
+        "volumes.image_volume",
+        "What the image's VOLUMEs get: bind (an anonymous volume), tmpfs or ignore.",
+        values=("bind", "tmpfs", "ignore"),
+    ),
     repeated(
         "--volumes-from",
         "volumes.volumes_from",

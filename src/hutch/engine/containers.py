@@ -283,6 +283,13 @@ class ContainerService:
                 secret_ids=secret_ids,
             )
             self._ctx.containers.set_config(record.id, container_record.encode(config))
+            defaults = self._ctx.settings.defaults
+            if defaults is not None and defaults.prepare_volume_on_create and mount_records:
+                from hutch.engine.volume_firstmount import first_mounts
+
+                # containers.conf's prepare_volume_on_create: the copy-up the first
+                # start would do, now (podman's)
+                first_mounts(self._ctx, cs.get(self._ctx, record.id), chown=False)
             if options.cidfile:
                 _write_cidfile(options.cidfile, record.id)
         except BaseException:
