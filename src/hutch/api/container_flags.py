@@ -563,6 +563,11 @@ FLAGS: tuple[Flag, ...] = (
         "resources.cgroup_parent",
         "Parent cgroup path (inside your delegated cgroup), or a slice with systemd.",
     ),
+    repeated(
+        "--cgroup-conf",
+        "resources.cgroup_conf",
+        "Write a cgroup v2 file of the container's cgroup: KEY=VALUE (memory.high=64M).",
+    ),
     # Namespaces (NamespaceOptions).
     text(
         "--pid",

@@ -45,6 +45,7 @@ class ContainerDefaults:
     host_containers_internal_ip: str = ""
     interface_name: str = ""  # "device": a link is named after its network's bridge
     prepare_volume_on_create: bool = False  # copy-up at create, not at the first start
+    cgroup_conf: tuple[str, ...] = ()  # KEY=VALUE under --cgroup-conf
     read_only: bool = False
     privileged: bool = False
     seccomp_profile: str = ""  # a profile file, or unconfined; "": hutch's built-in one
@@ -124,6 +125,7 @@ KEYS: dict[str, tuple[str, Callable[[object, str], object]]] = {
     "host_containers_internal_ip": ("host_containers_internal_ip", _string),
     "interface_name": ("interface_name", _interface_name),
     "prepare_volume_on_create": ("prepare_volume_on_create", _bool),
+    "cgroup_conf": ("cgroup_conf", _strings),
     "read_only": ("read_only", _bool),
     "privileged": ("privileged", _bool),
     "seccomp_profile": ("seccomp_profile", _string),
