@@ -115,6 +115,7 @@ class ResourceOptions:
     device_write_iops: tuple[str, ...] = ()
     cgroups: str | None = None  # enabled, disabled, no-conmon, split
     cgroup_parent: str | None = None
+    cgroup_conf: tuple[str, ...] = ()  # --cgroup-conf KEY=VALUE: cgroup v2 files to write
 
     def given_limits(self) -> tuple[str, ...]:
         """The limit flags given, as ``--flag-name`` (for messages).
@@ -165,6 +166,8 @@ class VolumeOptions:
     mounts: tuple[str, ...] = ()
     tmpfs: tuple[str, ...] = ()
     volumes_from: tuple[str, ...] = ()
+    # --image-volume: bind, tmpfs or ignore; None: containers.conf's image_volume_mode
+    image_volume: str | None = None
 
 
 @dataclass(frozen=True)

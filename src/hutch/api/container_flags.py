@@ -419,6 +419,12 @@ FLAGS: tuple[Flag, ...] = (
     repeated(
         "--tmpfs", "volumes.tmpfs", "Mount a tmpfs: DEST[:OPTIONS] (size=, mode=, ro, exec...)."
     ),
+    text(
+        "--image-volume",
+        "volumes.image_volume",
+        "What the image's VOLUMEs get: bind (an anonymous volume), tmpfs or ignore.",
+        values=("bind", "tmpfs", "ignore"),
+    ),
     repeated(
         "--volumes-from",
         "volumes.volumes_from",
@@ -613,6 +619,11 @@ FLAGS: tuple[Flag, ...] = (
         "--cgroup-parent",
         "resources.cgroup_parent",
         "Parent cgroup path (inside your delegated cgroup), or a slice with systemd.",
+    ),
+    repeated(
+        "--cgroup-conf",
+        "resources.cgroup_conf",
+        "Write a cgroup v2 file of the container's cgroup: KEY=VALUE (memory.high=64M).",
     ),
     # Namespaces (NamespaceOptions).
     text(

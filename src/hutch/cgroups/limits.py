@@ -59,6 +59,8 @@ class ResourceSpec:
     io_weight: int = 0  # --blkio-weight, 10..1000 (converted for io.weight)
     devices: tuple[DeviceLimit, ...] = ()
     device_weights: tuple[DeviceLimit, ...] = ()  # --blkio-weight-device
+    # --cgroup-conf and containers.conf's cgroup_conf: (file, value) written as given
+    unified: tuple[tuple[str, str], ...] = ()
 
     @property
     def has_cgroup(self) -> bool:

@@ -68,6 +68,8 @@ def limit_files(res: ResourceSpec, present: Callable[[str], bool]) -> list[tuple
     for weight in res.device_weights:
         value = weight.value if weight.kind == BFQ_WEIGHT else blkio_to_io_weight(weight.value)
         out.append((weight.kind, f"{weight.device} {value}"))
+    # last: a file the user names stands over hutch's value for it
+    out.extend((name, value) for name, value in res.unified)
     return out
 
 
@@ -108,7 +110,13 @@ def controllers_for(res: ResourceSpec) -> set[str]:
         needed.add("pids")
     if res.io_weight or res.devices or res.device_weights:
         needed.add("io")
+    # --cgroup-conf memory.high=...: the controller that has the file
+    needed |= {n.partition(".")[0] for n, _ in res.unified} & KNOWN_CONTROLLERS
     return needed
+
+
+# the controllers whose files --cgroup-conf may name (cgroup.* files need none)
+KNOWN_CONTROLLERS = frozenset({"cpu", "cpuset", "io", "memory", "pids", "hugetlb", "rdma", "misc"})
 
 
 def _write(path: Path, value: str) -> None:

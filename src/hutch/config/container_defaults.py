@@ -1,7 +1,7 @@
 """The defaults of a new container that containers.conf(5) (or hutch.toml) sets.
 
-``[containers]`` keys by podman's names, and ``[engine] stop_timeout`` and
-``pull_policy``, read into one typed value; the engine fills them into a
+``[containers]`` keys by podman's names, and ``[engine] stop_timeout``,
+``pull_policy`` and ``image_volume_mode``, read into one typed value; the engine fills them into a
 container's options where its flags left them unset (engine/conf_defaults.py).
 Keys hutch does not honour are ignored, as podman ignores the keys it does not
 know (man/hutch-containers.conf.5).
@@ -40,6 +40,12 @@ class ContainerDefaults:
     umask: str = ""
     userns: str = ""
     no_hosts: bool = False
+    # /etc/hosts's base file and host.containers.internal (engine/hostsfile.py)
+    base_hosts_file: str = ""
+    host_containers_internal_ip: str = ""
+    interface_name: str = ""  # "device": a link is named after its network's bridge
+    prepare_volume_on_create: bool = False  # copy-up at create, not at the first start
+    cgroup_conf: tuple[str, ...] = ()  # KEY=VALUE under --cgroup-conf
     read_only: bool = False
     privileged: bool = False
     seccomp_profile: str = ""  # a profile file, or unconfined; "": hutch's built-in one
@@ -53,6 +59,7 @@ class ContainerDefaults:
     log_tag: str = ""
     stop_timeout: int | None = None  # [engine]
     pull_policy: str = ""  # [engine]: run's and create's --pull where it is not given
+    image_volume_mode: str = ""  # [engine]: --image-volume where it is not given
 
 
 def _strings(value: object, key: str) -> tuple[str, ...]:
@@ -71,6 +78,14 @@ def _bool(value: object, key: str) -> bool:
     if not isinstance(value, bool):
         raise InvalidArgument(f"containers.conf: [containers] {key} must be true or false")
     return value
+
+
+def _interface_name(value: object, key: str) -> str:
+    text = _string(value, key)
+    if text not in ("", "device"):
+        # podman's check of the key (its words)
+        raise InvalidArgument(f"containers.conf: invalid interface_name option {text}")
+    return text
 
 
 def _int(value: object, key: str) -> int:
@@ -104,6 +119,13 @@ KEYS: dict[str, tuple[str, Callable[[object, str], object]]] = {
     "umask": ("umask", _string),
     "userns": ("userns", _string),
     "no_hosts": ("no_hosts", _bool),
+    # their values are checked where a container's /etc/hosts is written (a bad one
+    # must not stop every other command, system reset included)
+    "base_hosts_file": ("base_hosts_file", _string),
+    "host_containers_internal_ip": ("host_containers_internal_ip", _string),
+    "interface_name": ("interface_name", _interface_name),
+    "prepare_volume_on_create": ("prepare_volume_on_create", _bool),
+    "cgroup_conf": ("cgroup_conf", _strings),
     "read_only": ("read_only", _bool),
     "privileged": ("privileged", _bool),
     "seccomp_profile": ("seccomp_profile", _string),
@@ -137,4 +159,11 @@ def container_defaults(
         if not isinstance(policy, str):
             raise InvalidArgument("containers.conf: [engine] pull_policy must be a string")
         values["pull_policy"] = policy  # checked as --pull is, where it is used
+    if "image_volume_mode" in engine:
+        mode = engine["image_volume_mode"]
+        if mode not in ("bind", "tmpfs", "ignore"):
+            raise InvalidArgument(
+                "containers.conf: [engine] image_volume_mode must be bind, tmpfs or ignore"
+            )
+        values["image_volume_mode"] = mode
     return ContainerDefaults(**values) if values else None

@@ -254,6 +254,7 @@ _ENGINE_KEYS = frozenset(
     | {"detach_keys"}
     | {"image_default_transport", "compression_format", "compression_level"}
     | {"retry", "retry_delay"}
+    | {"image_volume_mode"}
 )
 PODMAN_INFRA_COMMAND = "/pause"
 
@@ -295,6 +296,8 @@ def podman_tables(data: dict[str, Any]) -> dict[str, Any]:
         del engine["infra_command"]
     if engine.get("image_default_transport") == "docker://":
         del engine["image_default_transport"]
+    if engine.get("image_volume_mode") == "bind":
+        del engine["image_volume_mode"]  # podman's default: nothing to apply
     secrets = {k: v for k, v in _table(data, "secrets").items() if k in ("driver", "opts") and v}
     out: dict[str, Any] = {}
     tables = (("containers", containers), ("network", network), ("engine", engine))
@@ -344,6 +347,7 @@ def _defaults(containers: dict[str, Any], engine: dict[str, Any]) -> ContainerDe
     if not (containers.keys() - {"cgroups"}) and not engine.keys() & {
         "stop_timeout",
         "pull_policy",
+        "image_volume_mode",
     }:
         return None  # the common case: hutch.config.container_defaults is not imported
     from hutch.config.container_defaults import container_defaults

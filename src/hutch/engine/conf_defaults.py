@@ -84,8 +84,13 @@ def apply(options: RunOptions, defaults: ContainerDefaults | None) -> RunOptions
         }
         mine = tuple(m for m in d.mounts if mount_destination(m) not in taken)
         volumes = replace(volumes, mounts=(*mine, *volumes.mounts))
+    resources = options.resources
+    if d.cgroup_conf:  # a file's key that --cgroup-conf sets again is the flag's
+        own = (*unnamed(d.cgroup_conf, resources.cgroup_conf), *resources.cgroup_conf)
+        resources = replace(resources, cgroup_conf=own)
     return replace(
         options,
+        resources=resources,
         env_defaults=options.env_defaults or d.env,
         annotations=(*unnamed(d.annotations, options.annotations), *options.annotations),
         timezone=options.timezone if options.timezone is not None else (d.tz or None),

@@ -35,6 +35,7 @@ from hutch.volumes import image_driver, specs
 from hutch.volumes.specs import MountRequest
 
 if TYPE_CHECKING:
+    from hutch.config.container_defaults import ContainerDefaults
     from hutch.store.volumes import VolumeRecord  # loaded with ctx.volumes, if a mount needs it
 
 
@@ -56,13 +57,30 @@ def plan_mounts(
             if request.destination not in seen:
                 seen.add(request.destination)
                 requests.append(request)
-    for path in image_volumes:
+    mode = image_volume_mode(options.image_volume, ctx.settings.defaults)
+    for path in image_volumes if mode != "ignore" else ():
         dest = specs.container_path(f"image VOLUME {path}", path)
         if dest not in seen:
             seen.add(dest)
-            requests.append(specs.parse_volume(dest))
+            # tmpfs: podman's options for it (exec, nothing copied up from the image)
+            tmpfs = specs.parse_tmpfs(f"{dest}:rw,exec,nosuid,nodev,notmpcopyup")
+            requests.append(tmpfs if mode == "tmpfs" else specs.parse_volume(dest))
     # Parents before children: /data is mounted before /data/cache.
     return sorted(requests, key=lambda r: r.destination.rstrip("/").count("/"))
+
+
+IMAGE_VOLUME_MODES = ("bind", "tmpfs", "ignore")
+
+
+def image_volume_mode(flag: str | None, defaults: ContainerDefaults | None) -> str:
+    """--image-volume, else [engine] image_volume_mode, else bind (podman's default)."""
+    mode = flag or (defaults.image_volume_mode if defaults else "") or "bind"
+    if mode not in IMAGE_VOLUME_MODES:
+        # podman's words
+        raise InvalidArgument(
+            f'invalid image volume mode "{mode}" required value: {", ".join(IMAGE_VOLUME_MODES)}'
+        )
+    return mode
 
 
 def _checked(ctx: EngineContext, request: MountRequest) -> MountRequest:

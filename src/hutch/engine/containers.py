@@ -163,6 +163,7 @@ class ContainerService:
             rootfs_dir,
             systemd_mode,
         )
+        from hutch.engine.hostsfile import conf_of
         from hutch.engine.specbuild import build_spec, own_env
         from hutch.runtime import spawn
         from hutch.store.db import ensure_room
@@ -226,6 +227,7 @@ class ContainerService:
                 rootfs=rootfs,
                 dirs=dirs,
                 network=network,
+                hosts_conf=conf_of(self._ctx.settings.defaults),
             )
             spec = nsmodes.apply(spec, options, joined)
             # --hostname as typed: a pod member's name is the pod's (its UTS namespace's)
@@ -290,6 +292,13 @@ class ContainerService:
             self._ctx.containers.set_config(
                 record.id, container_record.encode(config), durable=not options.remove
             )
+            defaults = self._ctx.settings.defaults
+            if defaults is not None and defaults.prepare_volume_on_create and mount_records:
+                from hutch.engine.volume_firstmount import first_mounts
+
+                # containers.conf's prepare_volume_on_create: the copy-up the first
+                # start would do, now (podman's)
+                first_mounts(self._ctx, cs.get(self._ctx, record.id), chown=False)
             if options.cidfile:
                 _write_cidfile(options.cidfile, record.id)
         except BaseException:

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import ipaddress
-import socket
 from dataclasses import replace
 from pathlib import Path
 
 from hutch.api.container_config import RunOptions
 from hutch.api.errors import HostNotReady, InvalidArgument
 from hutch.config.settings import Settings
-from hutch.engine import helper_options, netopts, ports
+from hutch.engine import helper_options, hostsfile, netopts, ports
+from hutch.engine.hostsfile import HostsConf
+from hutch.linux.ifaddrs import local_ip
 from hutch.net.backend import choose_backend, pasta_loses_loopback_udp
 from hutch.oci.image import ImageConfig
 from hutch.runtime import etcfiles
-from hutch.runtime.etcfiles import HOST_ALIASES, LOCALHOST, host_file, host_hosts
+from hutch.runtime.etcfiles import host_file
+from hutch.runtime.spec import Rootfs
 from hutch.runtime.spec_network import PRIVATE_GATEWAY, NetworkSpec, PortMapping
 from hutch.util.ids import valid_name
 
@@ -160,9 +162,13 @@ def normal_mac(mac: str) -> str:
 
 
 def parse_add_host(item: str) -> tuple[str, str]:
+    """--add-host NAME[;NAME...]:IP (the address may be IPv6, in brackets or not, or
+    host-gateway): the names as given and the address."""
     name, sep, ip = item.partition(":")
     if not sep or not name or not ip:
         raise InvalidArgument(f"invalid --add-host {item!r}: use HOST:IP")
+    if any(not n for n in name.split(";")):
+        raise InvalidArgument(f"invalid --add-host {item!r}: a host name is empty")
     if ip == "host-gateway":
         return name, ip
     try:
@@ -229,31 +235,68 @@ def _mappings(options: RunOptions, image: ImageConfig) -> list[PortMapping]:
     return mappings
 
 
-def hosts_text(options: RunOptions, net: NetworkSpec, hostname: str, name: str) -> str:
-    """The container's /etc/hosts: the --add-host lines first, as podman writes them
-    (the first match wins, so they can stand over the names hutch adds), then the
-    localhost lines, the container's own names and the host's."""
-    extra = ""
+def hosts_text(
+    options: RunOptions,
+    net: NetworkSpec,
+    hostname: str,
+    name: str,
+    base: str = "",
+    conf: HostsConf | None = None,
+) -> str:
+    """The container's /etc/hosts as podman writes it (engine/hostsfile.py): the
+    --add-host lines first (the first match wins, so they stand over the rest), the
+    base file's (``base``, its text), then localhost, the host's names and the
+    container's own where no line above names them."""
+    internal = host_address(net, (conf or HostsConf()).host_containers_internal_ip)
+    user: list[hostsfile.Entry] = []
     for item in options.net.add_hosts:
-        host, ip = parse_add_host(item)
+        names, ip = parse_add_host(item)
         if ip == "host-gateway":
-            ip = net.gateway if net.mode in ("private", "bridge") else "127.0.0.1"
-        extra += f"{ip}\t{host}\n"
-    if net.mode == "host":
-        text = host_hosts() + f"127.0.1.1\t{socket.gethostname()}\n"
-    elif net.mode == "private":
-        text = etcfiles.private_hosts(net.address, f"{hostname} {name}", net.gateway)
-    elif net.mode == "bridge" and any(a.address for a in net.attachments):
-        # the first network that gave an address (--ipam-driver none gives none)
-        first = next(a for a in net.attachments if a.address)
+            if not internal:
+                # podman's words
+                raise InvalidArgument(
+                    f'unable to replace "host-gateway" of host entry "{item}": host '
+                    "containers internal IP address is empty"
+                )
+            ip = internal
+        user.append(hostsfile.Entry(ip, tuple(names.split(";"))))
+    user += hostsfile.parse(base)
+    return hostsfile.compose(
+        user, hostsfile.engine_entries(internal, own_entries(net, hostname, name))
+    )
+
+
+def host_address(net: NetworkSpec, conf: str) -> str:
+    """host.containers.internal's address (and host-gateway's): containers.conf's
+    host_containers_internal_ip, "" for its none; else the private network's gateway
+    (which leads to the host's loopback), the rootless namespace's on a user network,
+    and the host's own address (podman's pick) without a network of hutch's."""
+    if hostsfile.check_internal_ip(conf):
+        return "" if conf == "none" else conf
+    if net.mode == "private":
+        return net.gateway
+    if net.mode == "bridge":
         # the rootless namespace's slirp4netns leads 10.0.2.2 to the host's loopback
-        text = LOCALHOST + f"{first.address}\t{hostname} {name}\n"
-        if first.address6:
-            text += f"{first.address6}\t{hostname} {name}\n"
-        text += f"{PRIVATE_GATEWAY}\t{HOST_ALIASES}\n"
-    else:
-        text = LOCALHOST + f"127.0.1.1\t{hostname} {name}\n"
-    return extra + text
+        return PRIVATE_GATEWAY
+    return local_ip()
+
+
+def own_entries(net: NetworkSpec, hostname: str, name: str) -> list[hostsfile.Entry]:
+    """The container's hostname and name at its address, as podman adds them: the
+    private network's address, the first user network's that gave one (--ipam-driver
+    none gives none), 127.0.0.1 without a network; none on the host's network or
+    another namespace's (their names are the host's or that namespace's)."""
+    names = (hostname, name)
+    if net.mode == "private":
+        return [hostsfile.Entry(net.address, names)]
+    if net.mode == "bridge":
+        first = next((a for a in net.attachments if a.address), None)
+        if first is None:
+            return []
+        return [hostsfile.Entry(ip, names) for ip in (first.address, first.address6) if ip]
+    if net.mode == "none":
+        return [hostsfile.Entry("127.0.0.1", names)]
+    return []
 
 
 def _bridge_servers(net: NetworkSpec) -> list[str]:
@@ -302,11 +345,21 @@ def resolv_text(options: RunOptions, net: NetworkSpec, host_resolv: str) -> str:
 
 
 def write_etc_files(
-    directory: Path, options: RunOptions, net: NetworkSpec, hostname: str, name: str
+    directory: Path,
+    options: RunOptions,
+    net: NetworkSpec,
+    hostname: str,
+    name: str,
+    conf: HostsConf | None = None,
+    rootfs: Rootfs | None = None,
 ) -> tuple[tuple[str, str], ...]:
     """hostname (unless --no-hostname), hosts (unless --no-hosts) and resolv.conf, as
-    bind-mount sources."""
-    hosts = None if options.net.no_hosts else hosts_text(options, net, hostname, name)
+    bind-mount sources; ``rootfs`` is where base_hosts_file = "image" reads."""
+    hosts = None
+    if not options.net.no_hosts:
+        conf = conf or HostsConf()
+        base = hostsfile.base_text(conf.base_hosts_file, rootfs)
+        hosts = hosts_text(options, net, hostname, name, base, conf)
     resolv = resolv_text(options, net, host_file("/etc/resolv.conf"))
     etc_hostname = None if options.net.no_hostname else hostname
     files = etcfiles.write_etc_files(directory, etc_hostname, hosts, resolv)

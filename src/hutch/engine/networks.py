@@ -239,9 +239,18 @@ def allocate(
     attachments: list[Attachment] = []
     routed = False
     choices = netopts.parse(options.network) if netconfig.kind(options.network) == "bridge" else ()
+    records = [_find(ctx, choice.name) for choice in choices]
+    defaults = ctx.settings.defaults
+    if defaults is not None and defaults.interface_name == "device":
+        # containers.conf's interface_name = "device": a link without interface_name=
+        # is named after its network's bridge (podman's network_interface)
+        choices = tuple(
+            c if c.interface else replace(c, interface=r.bridge)
+            for c, r in zip(choices, records, strict=True)
+        )
     links = netopts.interfaces(choices)
     for i, choice in enumerate(choices):
-        record = _find(ctx, choice.name)
+        record = records[i]
         # the network's own options win; the global flags are the first network's
         first = options.net if i == 0 else NetworkOptions()
         mac = choice.mac or (first.mac_address and netconfig.normal_mac(first.mac_address))
@@ -736,7 +745,11 @@ class NetworkService:
             and bool(record.subnets)
         )
         # the first eth<N> free: another network's interface_name may hold eth<position>
-        link = netopts.free_interface([x.interface for x in net.attachments])
+        taken = [x.interface for x in net.attachments]
+        link = netopts.free_interface(taken)
+        defaults = ctx.settings.defaults
+        if defaults is not None and defaults.interface_name == "device":
+            link = record.bridge if record.bridge not in taken else link  # as at create
         attachment = _attachment(record, a, route, link)
         try:
             if container.running:

@@ -132,6 +132,19 @@ def _weights(items: tuple[DeviceLimit, ...]) -> tuple[DeviceLimit, ...]:
     return tuple({item.device: item for item in items}.values())
 
 
+def parse_cgroup_conf(item: str) -> tuple[str, str]:
+    """--cgroup-conf KEY=VALUE: a file of the container's own cgroup (no path)."""
+    key, sep, value = item.partition("=")
+    if not sep:
+        raise InvalidArgument("--cgroup-conf must be formatted KEY=VALUE")  # podman's words
+    if not key or "/" in key or key in (".", ".."):
+        raise InvalidArgument(
+            f"invalid --cgroup-conf {item!r}: KEY is a file of the container's cgroup "
+            "(such as memory.high)"
+        )
+    return key, value
+
+
 def parse_limits(options: ResourceOptions) -> ResourceSpec:
     """The limits alone (no backend, no default pids limit)."""
     memory = parse_size(options.memory, "--memory") if options.memory is not None else 0
@@ -185,6 +198,7 @@ def parse_limits(options: ResourceOptions) -> ResourceSpec:
         for item in items
     )
     return ResourceSpec(
+        unified=tuple(parse_cgroup_conf(item) for item in options.cgroup_conf),
         memory_max=memory,
         memory_low=low,
         memory_swap_max=swap,
@@ -226,7 +240,7 @@ def plan(
     if pids_default is not None:
         limits = replace(limits, pids_default=pids_default if pids_default > 0 else -1)
     mode = cgroup_mode(options, setting)
-    given = options.given_limits()
+    given = options.given_limits() + (("--cgroup-conf",) if options.cgroup_conf else ())
     wanted = options.cgroup_parent
     if wanted is not None and not wanted.startswith("/") and not is_slice(wanted):
         raise InvalidArgument(

@@ -10,6 +10,7 @@ from hutch.api.container_config import RunOptions
 from hutch.api.errors import InvalidArgument
 from hutch.engine import netconfig, nsmodes, run_flags, security
 from hutch.engine.environment import merge_environment, merge_variables, unset_defaults
+from hutch.engine.hostsfile import HostsConf
 from hutch.engine.specbuild_lifecycle import lifecycle_spec
 from hutch.linux.caps import DEFAULT_CAPABILITIES
 from hutch.oci.image import ImageConfig
@@ -165,6 +166,7 @@ def build_spec(
     rootfs: Rootfs,
     dirs: ContainerDirs,
     network: NetworkSpec | None = None,
+    hosts_conf: HostsConf | None = None,
 ) -> Spec:
     validate_network(options.network or "private")
     mode = "private" if netconfig.helper_of(options.network) else options.network or "private"
@@ -231,7 +233,9 @@ def build_spec(
         masked_paths=secure.masked_paths,
         readonly_paths=secure.readonly_paths,
         security=secure.spec,
-        etc_files=netconfig.write_etc_files(dirs.userdata, options, net, hostname, name),
+        etc_files=netconfig.write_etc_files(
+            dirs.userdata, options, net, hostname, name, hosts_conf, rootfs
+        ),
         mtab=True,
         network=net,
         lifecycle=lifecycle,

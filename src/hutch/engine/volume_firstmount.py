@@ -27,15 +27,17 @@ from hutch.runtime.spec import Rootfs
 from hutch.store.volumes import VolumeRecord
 
 
-def first_mounts(ctx: EngineContext, container: cs.Container) -> None:
+def first_mounts(ctx: EngineContext, container: cs.Container, *, chown: bool = True) -> None:
     """Copy up into and give away the new volumes the container mounts (in the session
-    user namespace: the copies keep the image's subordinate owners)."""
+    user namespace: the copies keep the image's subordinate owners). Without
+    ``chown`` (containers.conf's prepare_volume_on_create, at create) only the
+    copy-up: NeedsChown stays for the first start, as in podman."""
     pending = [
         (record, volume)
         for record in container.config.mounts
         if record.kind == "volume"
         and (volume := ctx.volumes.get(record.name)) is not None
-        and (volume.needs_copy_up or volume.needs_chown)
+        and (volume.needs_copy_up if not chown else volume.needs_copy_up or volume.needs_chown)
         # a plain volume's own directory (not a tmpfs, a device or an image's overlay)
         and record.source == str(ctx.volumes.data_dir(volume.name))
     ]
@@ -46,8 +48,10 @@ def first_mounts(ctx: EngineContext, container: cs.Container) -> None:
 
     bundle = container.dirs.userdata
     spec = spec_from_json((bundle / "config.json").read_bytes())
-    owned = [r.destination for r, volume in pending if not _fill(ctx, spec.rootfs, r, volume)]
-    if owned:
+    owned = [
+        r.destination for r, volume in pending if not _fill(ctx, spec.rootfs, r, volume, chown)
+    ]
+    if owned and chown:
         mounts = tuple(
             replace(m, own=True) if m.destination in owned and m.kind == "bind" else m
             for m in spec.mounts
@@ -55,7 +59,9 @@ def first_mounts(ctx: EngineContext, container: cs.Container) -> None:
         spawn.write_bundle(replace(spec, mounts=mounts), bundle)
 
 
-def _fill(ctx: EngineContext, rootfs: Rootfs, record: MountRecord, volume: VolumeRecord) -> bool:
+def _fill(
+    ctx: EngineContext, rootfs: Rootfs, record: MountRecord, volume: VolumeRecord, chown: bool
+) -> bool:
     """One volume's first mount; whether its directory has its owner now (else the
     container's user takes it, when it still needs one)."""
     from hutch.engine.volume_copyup import copy_up
@@ -68,7 +74,8 @@ def _fill(ctx: EngineContext, rootfs: Rootfs, record: MountRecord, volume: Volum
     )
     contents = volume.needs_copy_up and wanted and not any(data.iterdir())
     found = True
-    if contents or volume.needs_chown:
+    if contents or (volume.needs_chown and chown):
         found = copy_up(rootfs, record.destination, data, ctx.paths.tmp, contents=contents)
-    ctx.volumes.first_mounted(volume.name, copied=contents and any(data.iterdir()))
+    copied = contents and any(data.iterdir())
+    ctx.volumes.first_mounted(volume.name, copied=copied, chowned=chown)
     return found or not volume.needs_chown

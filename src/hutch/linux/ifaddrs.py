@@ -1,4 +1,4 @@
-"""The subnets of this network namespace's interface addresses (one RTM_GETADDR dump).
+"""The interface addresses of this network namespace (one RTM_GETADDR dump).
 
 ``network create --subnet`` refuses a subnet that overlaps one of them, as podman
 does ("already used on the host"): podman reads the host's interface addresses
@@ -29,10 +29,35 @@ _IFADDR = struct.Struct("=BBBBI")  # ifaddrmsg: family, prefix length, flags, sc
 _ATTR = struct.Struct("=HH")  # rtattr: length, type
 
 Subnet = ipaddress.IPv4Network | ipaddress.IPv6Network
+Interface = ipaddress.IPv4Interface | ipaddress.IPv6Interface
 
 
 def host_subnets() -> list[Subnet]:
     """The subnet of every address of every interface here (IPv4 and IPv6)."""
+    return [i.network for i in host_interfaces()]
+
+
+def local_ip() -> str:
+    """The host's address as podman picks it for host.containers.internal: the first
+    global unicast IPv4 address of an interface here, else the first such IPv6 one,
+    else "" (podman's rule: private ranges count, loopback and link-local do not)."""
+    try:
+        found = [i.ip for i in host_interfaces()]
+    except OSError:
+        return ""
+    usable = [
+        ip
+        for ip in found
+        if not (ip.is_loopback or ip.is_link_local or ip.is_multicast or ip.is_unspecified)
+        and str(ip) != "255.255.255.255"
+    ]
+    v4 = [ip for ip in usable if ip.version == 4]
+    return str((v4 or usable or [""])[0])
+
+
+def host_interfaces() -> list[Interface]:
+    """Every address of every interface here (IPv4 and IPv6) with its prefix, in the
+    kernel's order."""
     sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW | socket.SOCK_CLOEXEC, NETLINK_ROUTE)
     try:
         sock.bind((0, 0))
@@ -41,7 +66,7 @@ def host_subnets() -> list[Subnet]:
             _HEADER.pack(_HEADER.size + len(body), RTM_GETADDR, NLM_F_REQUEST | NLM_F_DUMP, 1, 0)
             + body
         )
-        out: list[Subnet] = []
+        out: list[Interface] = []
         while True:
             done, found = parse_dump(sock.recv(65536))
             out.extend(found)
@@ -51,9 +76,9 @@ def host_subnets() -> list[Subnet]:
         sock.close()
 
 
-def parse_dump(reply: bytes) -> tuple[bool, list[Subnet]]:
-    """The subnets in one read of the dump, and whether it was the last (NLMSG_DONE)."""
-    out: list[Subnet] = []
+def parse_dump(reply: bytes) -> tuple[bool, list[Interface]]:
+    """The addresses in one read of the dump, and whether it was the last (NLMSG_DONE)."""
+    out: list[Interface] = []
     offset = 0
     while offset + _HEADER.size <= len(reply):
         length, kind, _flags, _seq, _port = _HEADER.unpack_from(reply, offset)
@@ -62,15 +87,15 @@ def parse_dump(reply: bytes) -> tuple[bool, list[Subnet]]:
         if kind in (NLMSG_DONE, NLMSG_ERROR):
             return True, out
         if kind == RTM_NEWADDR:
-            subnet = _subnet(reply[offset + _HEADER.size : offset + length])
-            if subnet is not None:
-                out.append(subnet)
+            found = _interface(reply[offset + _HEADER.size : offset + length])
+            if found is not None:
+                out.append(found)
         offset += (length + 3) & ~3
     return False, out
 
 
-def _subnet(body: bytes) -> Subnet | None:
-    """The subnet of one RTM_NEWADDR (its IFA_LOCAL, else IFA_ADDRESS, with its prefix)."""
+def _interface(body: bytes) -> Interface | None:
+    """The address of one RTM_NEWADDR (its IFA_LOCAL, else IFA_ADDRESS, with its prefix)."""
     family, prefix, _flags, _scope, _index = _IFADDR.unpack_from(body)
     size = {socket.AF_INET: 4, socket.AF_INET6: 16}.get(family)
     if size is None:
@@ -87,4 +112,4 @@ def _subnet(body: bytes) -> Subnet | None:
     raw = found.get(IFA_LOCAL) or found.get(IFA_ADDRESS)
     if raw is None or len(raw) != size:
         return None
-    return ipaddress.ip_network((socket.inet_ntop(family, raw), prefix), strict=False)
+    return ipaddress.ip_interface((socket.inet_ntop(family, raw), prefix))

@@ -116,10 +116,14 @@ class VolumeStore:
                 "UPDATE volumes SET needs_copy_up = 0, needs_chown = 0 WHERE name = ?", (name,)
             )
 
-    def first_mounted(self, name: str, *, copied: bool) -> None:
+    def first_mounted(self, name: str, *, copied: bool, chowned: bool = True) -> None:
         """A container started with the volume: the owner's change is done, and the
-        copy-up too when it copied something (podman keeps NeedsCopyUp until then)."""
-        sql = "UPDATE volumes SET needs_chown = 0" + (", needs_copy_up = 0" if copied else "")
+        copy-up too when it copied something (podman keeps NeedsCopyUp until then);
+        without ``chowned`` (a copy-up at create) only the copy-up counts."""
+        done = (["needs_chown = 0"] if chowned else []) + (["needs_copy_up = 0"] if copied else [])
+        if not done:
+            return
+        sql = "UPDATE volumes SET " + ", ".join(done)
         with transaction(self._conn) as c:
             c.execute(sql + " WHERE name = ?", (name,))
 

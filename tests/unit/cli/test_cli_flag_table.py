@@ -32,7 +32,7 @@ from unit.fakes import FakeEngine, run_cli
 COMMANDS = ("run", "create", "update")
 RUN_FIELDS = set(leaf_fields(RunOptions))
 # Fixed when the container is created: podman's update does not take them either.
-NOT_UPDATED = {"resources.cgroups", "resources.cgroup_parent"}
+NOT_UPDATED = {"resources.cgroups", "resources.cgroup_parent", "resources.cgroup_conf"}
 
 
 def _get(options: object, path: str) -> object:

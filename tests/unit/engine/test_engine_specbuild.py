@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from dataclasses import replace
 from pathlib import Path
 
@@ -10,8 +9,10 @@ import pytest
 
 from hutch.api.container_config import NetworkOptions, RunOptions
 from hutch.api.errors import InvalidArgument
-from hutch.engine import netconfig, specbuild
+from hutch.engine import hostsfile, netconfig, specbuild
+from hutch.engine.hostsfile import HostsConf
 from hutch.oci.image import ContainerConfig, ImageConfig
+from hutch.runtime.etcfiles import host_file
 from hutch.runtime.spec import NAMESPACES, Process, Rootfs, Spec
 from hutch.runtime.spec_network import NetworkSpec
 from hutch.store.containers import ContainerDirs
@@ -305,30 +306,24 @@ def test_bad_network_is_refused_before_anything_is_written(tmp_path: Path) -> No
 
 
 def _etc_files(
-    dirs: ContainerDirs, mode: str, no_hosts: bool = False
+    dirs: ContainerDirs, mode: str, no_hosts: bool = False, conf: HostsConf | None = None
 ) -> tuple[tuple[str, str], ...]:
     options = RunOptions("i", network=mode, net=NetworkOptions(no_hosts=no_hosts))
-    return netconfig.write_etc_files(dirs.userdata, options, NetworkSpec(mode=mode), "box", "web")
+    return netconfig.write_etc_files(
+        dirs.userdata, options, NetworkSpec(mode=mode), "box", "web", conf
+    )
 
 
 def test_etc_files_no_network(tmp_path: Path) -> None:
     dirs = ContainerDirs(tmp_path / "c")
-    files = _etc_files(dirs, "none")
+    # no base file, no host.containers.internal: podman's lines for --network none
+    files = _etc_files(dirs, "none", conf=HostsConf("none", "none"))
     assert files == tuple(
         (f"/etc/{n}", str(dirs.userdata / n)) for n in ("hostname", "hosts", "resolv.conf")
     )
     assert (dirs.userdata / "hostname").read_text() == "box\n"
-    hosts = (dirs.userdata / "hosts").read_text().splitlines()
-    assert hosts[0].split() == [
-        "127.0.0.1",
-        "localhost",
-        "localhost.localdomain",
-        "localhost4",
-        "localhost4.localdomain4",
-    ]
-    assert hosts[1].split()[:2] == ["::1", "localhost"]
-    assert hosts[2] == "127.0.1.1\tbox web"
-    assert len(hosts) == 3
+    hosts = (dirs.userdata / "hosts").read_text()
+    assert hosts == "127.0.0.1\tlocalhost\n::1\tlocalhost\n127.0.0.1\tbox web\n"
 
 
 def test_etc_files_resolv_conf_is_the_hosts(tmp_path: Path) -> None:
@@ -345,7 +340,10 @@ def test_etc_files_host_network_uses_the_host_names(tmp_path: Path) -> None:
     dirs = ContainerDirs(tmp_path / "c")
     _etc_files(dirs, "host")
     hosts = (dirs.userdata / "hosts").read_text()
-    assert hosts.endswith(f"127.0.1.1\t{socket.gethostname()}\n")
+    # the host's own file first (the default base), its names kept; podman adds no
+    # line for the container's names on the host's network
+    base = hostsfile.compose(hostsfile.parse(host_file("/etc/hosts")), [])
+    assert hosts.startswith(base)
     assert "box web" not in hosts
 
 

@@ -236,7 +236,8 @@ def test_hosts_names_the_container_at_its_first_address() -> None:
     bare = Attachment("bare", "hutch1", "eth0", "", 0, "", "")
     net = NetworkSpec(mode="bridge", attachments=(bare,))
     alone = netconfig.hosts_text(RunOptions(image="i"), net, "h", "web")
-    assert "127.0.1.1\th web\n" in alone and "\th web" not in alone.replace("127.0.1.1\th", "")
+    # no address at all (--ipam-driver none): podman names the container nowhere
+    assert "\th web" not in alone
     named = replace(bare, network="front", gateway="10.89.3.1", address="10.89.3.2")
     text = netconfig.hosts_text(
         RunOptions(image="i"), replace(net, attachments=(bare, named)), "h", "web"

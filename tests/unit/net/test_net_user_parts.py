@@ -267,9 +267,9 @@ def test_the_host_subnets_are_read_from_a_netlink_dump() -> None:
     assert parse_dump(reply) == (
         False,
         [
-            ipaddress.ip_network("192.0.2.0/24"),
-            ipaddress.ip_network("fd00:5::/64"),
-            ipaddress.ip_network("192.0.2.7/32"),
+            ipaddress.ip_interface("192.0.2.7/24"),
+            ipaddress.ip_interface("fd00:5::9/64"),
+            ipaddress.ip_interface("192.0.2.7/32"),
         ],
     )
     done = struct.pack("=IHHII", 20, 3, 2, 1, 0) + b"\0" * 4

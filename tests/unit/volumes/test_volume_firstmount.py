@@ -34,7 +34,12 @@ def store(tmp_path: Path) -> Iterator[VolumeStore]:
     conn.close()
 
 
-def _start(tmp_path: Path, store: VolumeStore, *mounts: tuple[str, str, tuple[str, ...]]) -> Spec:
+def _start(
+    tmp_path: Path,
+    store: VolumeStore,
+    *mounts: tuple[str, str, tuple[str, ...]],
+    chown: bool = True,
+) -> Spec:
     """Start (the first-mount part of it) a container of an image whose tree is
     ``tmp_path/image``, mounting (volume, destination, options); its bundle after."""
     records = tuple(
@@ -54,7 +59,7 @@ def _start(tmp_path: Path, store: VolumeStore, *mounts: tuple[str, str, tuple[st
     container = SimpleNamespace(
         config=SimpleNamespace(mounts=records), dirs=SimpleNamespace(userdata=userdata)
     )
-    first_mounts(ctx, cast(cs.Container, container))
+    first_mounts(ctx, cast(cs.Container, container), chown=chown)
     return spec_from_json((userdata / "config.json").read_bytes())
 
 
@@ -126,3 +131,19 @@ def test_a_started_volume_is_left_alone(tmp_path: Path, store: VolumeStore, imag
     store.first_mounted("v", copied=True)
     spec = _start(tmp_path, store, ("v", "/etc", ()))
     assert list(store.data_dir("v").iterdir()) == [] and not spec.mounts[0].own
+
+
+def test_prepare_volume_on_create_copies_and_leaves_the_owner_to_the_start(
+    tmp_path: Path, store: VolumeStore, image: Path
+) -> None:
+    # containers.conf's prepare_volume_on_create: the copy at create, NeedsChown kept
+    # for the first start (podman 4.3.1: "false true" between the two)
+    store.create("v", needs_chown=True)
+    store.create("bare", needs_chown=True)
+    spec = _start(tmp_path, store, ("v", "/etc", ()), ("bare", "/empty", ()), chown=False)
+    assert (store.data_dir("v") / "passwd").exists()
+    assert _flags(store, "v") == (False, True)
+    assert _flags(store, "bare") == (True, True)  # nothing copied: both left
+    assert not any(m.own for m in spec.mounts)
+    spec = _start(tmp_path, store, ("v", "/etc", ()), ("bare", "/empty", ()))
+    assert _flags(store, "v") == (False, False)

@@ -1,0 +1,153 @@
+"""/etc/hosts from containers.conf's base_hosts_file and host_containers_internal_ip,
+--add-host first (issue 15): hutch beside podman 4.3.1 where 4.3.1 writes what
+current podman writes, and hutch alone on the networks 4.3.1 lays out otherwise.
+
+podman 4.3.1 names the host ``host.containers.internal`` only; current podman (and
+hutch) add ``host.docker.internal`` on the same line, which is taken out of
+hutch's file before the two are compared.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from harness import Hutch, HutchEnv, user_conf
+from peer_podman import Run, fixture_podman  # noqa: F401 - the peer's fixture
+
+BASE = "10.1.1.1 alpha beta  # a comment\n\n# a line of comment\n127.0.0.1 localhost\n10.9.9.9\n"
+NAMES = ("--name", "hosted", "--hostname", "boxname")
+
+
+def _as_4_3_1(text: str) -> str:
+    return text.replace(" host.docker.internal", "")
+
+
+def _conf(tmp_path: Path, base: str, internal: str) -> Path:
+    conf = tmp_path / "containers.conf"
+    conf.write_text(
+        f'[containers]\nbase_hosts_file = "{base}"\nhost_containers_internal_ip = "{internal}"\n'
+    )
+    return conf
+
+
+def _both(
+    hutch: Hutch,
+    podman: Run,
+    conf: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    *flags: str,
+    image: str = "base",
+) -> tuple[str, str]:
+    args = ("run", "--rm", *NAMES, *flags, image, "cat", "/etc/hosts")
+    ours = hutch(*args, env={"CONTAINERS_CONF": str(conf)})
+    monkeypatch.setenv("CONTAINERS_CONF", str(conf))  # the peer inherits the environment
+    theirs = podman(*args)
+    assert theirs.returncode == 0, theirs.stderr
+    return _as_4_3_1(ours.stdout), theirs.stdout
+
+
+@pytest.mark.parametrize(
+    ("network", "add"),
+    [("none", ()), ("none", ("--add-host", "first:192.0.2.8", "--add-host", "boxname:192.0.2.9")),
+     ("host", ("--add-host", "localhost:192.0.2.10"))],
+    ids=["none", "none-add-host", "host-add-host"],
+)  # fmt: skip
+def test_a_base_file_and_the_hosts_address_as_podman_writes_them(
+    hutch: Hutch,
+    base_image: str,
+    podman: Run,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    network: str,
+    add: tuple[str, ...],
+) -> None:
+    (tmp_path / "hosts").write_text(BASE)
+    conf = _conf(tmp_path, str(tmp_path / "hosts"), "192.0.2.77")
+    ours, theirs = _both(hutch, podman, conf, monkeypatch, "--network", network, *add)
+    assert ours == theirs
+    assert "10.1.1.1\talpha beta\n127.0.0.1\tlocalhost\n" in ours  # comments gone
+    assert "::1\tlocalhost" not in ours  # the base named localhost already
+    assert "192.0.2.77\thost.containers.internal\n" in ours
+
+
+def test_no_base_file_and_no_hosts_address(
+    hutch: Hutch, base_image: str, podman: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ours, theirs = _both(
+        hutch, podman, _conf(tmp_path, "none", "none"), monkeypatch, "--network", "none"
+    )
+    assert ours == theirs == "127.0.0.1\tlocalhost\n::1\tlocalhost\n127.0.0.1\tboxname hosted\n"
+
+
+def test_the_hosts_own_file_is_the_default_base(
+    hutch: Hutch, base_image: str, podman: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ours, theirs = _both(
+        hutch, podman, _conf(tmp_path, "", "none"), monkeypatch, "--network", "host"
+    )
+    assert ours == theirs
+    host = [line.split() for line in Path("/etc/hosts").read_text().splitlines()]
+    host = [f for f in host if f and not f[0].startswith("#")]
+    assert [line.split() for line in ours.splitlines()][: len(host)] == host
+
+
+def test_the_images_own_file_as_the_base(
+    hutch: Hutch, base_image: str, podman: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # an image whose /etc/hosts is its own (COPY: a RUN step's /etc/hosts is a mount)
+    context = tmp_path / "ctx"
+    context.mkdir()
+    (context / "hosts").write_text("10.3.3.3 imghost\n")
+    (context / "Containerfile").write_text("FROM base\nCOPY hosts /etc/hosts\n")
+    for tool in (hutch, podman):
+        assert tool("build", "-q", "-t", "withhosts", str(context)).returncode == 0
+    conf = _conf(tmp_path, "image", "none")
+    ours, theirs = _both(hutch, podman, conf, monkeypatch, "--network", "none", image="withhosts")
+    assert ours == theirs
+    assert ours.startswith("10.3.3.3\timghost\n127.0.0.1\tlocalhost\n")
+    # an image without the file: hutch says so (podman fails at start, naming the path)
+    got = hutch("run", "--rm", "base", "true", env={"CONTAINERS_CONF": str(conf)}, check=False)
+    assert got.returncode == 125
+    assert 'base_hosts_file = "image", but the image has no /etc/hosts' in got.stderr
+
+
+def test_private_and_user_networks_start_from_the_hosts_file(
+    hutch: Hutch, hutch_env: HutchEnv, base_image: str
+) -> None:
+    user_conf(hutch_env, '[containers]\nhost_containers_internal_ip = "192.0.2.66"\n')
+    host = Path("/etc/hosts").read_text().split("\n")[0].split()
+    hutch("network", "create", "hostsnet")
+    for network in ("private", "hostsnet"):
+        out = hutch("run", "--rm", *NAMES, "--network", network, "--add-host", "gw:host-gateway",
+                    "base", "cat", "/etc/hosts").stdout  # fmt: skip
+        lines = out.splitlines()
+        assert lines[0] == "192.0.2.66\tgw", out
+        if host:
+            assert lines[1].split() == host, out
+        assert "192.0.2.66\thost.containers.internal host.docker.internal" in lines, out
+        assert lines[-1].endswith("\tboxname hosted"), out
+
+
+def test_a_pods_members_share_the_file_built_on_the_base(
+    hutch: Hutch, hutch_env: HutchEnv, base_image: str, tmp_path: Path
+) -> None:
+    (tmp_path / "hosts").write_text("10.4.4.4 podbase\n")
+    user_conf(hutch_env, f'[containers]\nbase_hosts_file = "{tmp_path / "hosts"}"\n')
+    hutch("pod", "create", "--name", "hostspod", "--add-host", "extra:10.5.5.5")
+    out = hutch("run", "--rm", "--pod", "hostspod", "--name", "member", "base",
+                "cat", "/etc/hosts").stdout  # fmt: skip
+    assert out.startswith("10.5.5.5\textra\n10.4.4.4\tpodbase\n127.0.0.1\tlocalhost\n"), out
+    assert "127.0.0.1\tmember" in out.splitlines(), out
+    hutch("pod", "rm", "-f", "-t", "0", "hostspod")
+
+
+def test_a_relative_base_file_is_refused(
+    hutch: Hutch, hutch_env: HutchEnv, base_image: str
+) -> None:
+    user_conf(hutch_env, '[containers]\nbase_hosts_file = "etc/hosts"\n')
+    got = hutch("run", "--rm", "base", "true", check=False)
+    assert got.returncode == 125
+    assert "base_hosts_file 'etc/hosts': use an absolute path" in got.stderr
+    # the other commands still run (the value counts where /etc/hosts is written)
+    assert hutch("ps", "-a").returncode == 0
