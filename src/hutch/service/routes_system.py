@@ -50,10 +50,16 @@ def events(ctx: ServiceContext, req: Request) -> Stream:
     # Without since, Docker streams the events from now on (the log holds older ones).
     since = _unix_time(req, "since") or str(int(time.time()))
     options = EventsOptions(
-        filters=filters, since=since, until=_unix_time(req, "until"), cancelled=req.gone.is_set
+        filters=filters,
+        since=since,
+        until=_unix_time(req, "until"),
+        cancelled=req.gone.is_set,
+        docker=True,
     )
     # Checked here, before the status line: a bad filter or time is a 400.
-    ctx.engine().system.events(EventsOptions(filters=filters, since=options.since, stream=False))
+    ctx.engine().system.events(
+        EventsOptions(filters=filters, since=options.since, stream=False, docker=True)
+    )
 
     def chunks() -> Iterator[bytes]:
         # The stream's own thread, with its own engine (http11.py says why).
