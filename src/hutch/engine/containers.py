@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal as signals
 import sys
@@ -537,6 +538,8 @@ class ContainerService:
                 engine_events.log_file(self._ctx.paths, self._ctx.settings),
                 container.record.name,
                 container.record.image_name,
+                json.dumps(engine_events.container_attributes(container.record)),
+                "rm" if options.remove else "",
             ),
             own_pidns=spawn.bundle_own_pidns(container.dirs.userdata),
         )
@@ -737,8 +740,9 @@ class ContainerService:
                 return stopping.stop_many(self._ctx, containers, options.timeout)
 
             def one(container: cs.Container) -> None:
-                self._start(cs.get(self._ctx, container.record.id), attach=False, interactive=False)
+                # podman's order: "restart", then the new run's "init" and "start"
                 self._event(container.record, "restart")
+                self._start(cs.get(self._ctx, container.record.id), attach=False, interactive=False)
 
             named = not (options.all or options.filters)
             return self._each(names, options.ignore, one, named=named, before=stop_all)
@@ -756,15 +760,7 @@ class ContainerService:
         )
 
     def _event(self, record: ContainerRecord, action: str, **attributes: str) -> None:
-        engine_events.record(
-            self._ctx.paths if self._ctx.settings.events_logger != "none" else None,
-            "container",
-            action,
-            record.id,
-            record.name,
-            record.image_name,
-            **attributes,
-        )
+        engine_events.container_event(self._ctx, record, action, **attributes)
 
     def _stop(self, container: cs.Container, timeout: int | None) -> None:
         error = stopping.stop_many(self._ctx, [container], timeout).get(container.record.id)
