@@ -817,7 +817,8 @@ class ContainerService:
             self._wait_monitor_gone(container)
             stopping.reap_left_behind(self._ctx, container)
             self._discard(container.record.id, container.dirs, volumes=options.volumes)
-            self._event(container.record, "remove")
+            # current podman's removal carries the last exit code (.ContainerExitCode)
+            self._event(container.record, "remove", exitCode=str(container.state.exit_code))
 
         # podman rm: 1 when a container does not exist (and nothing else failed)
         named = not (options.all or options.filters)
@@ -866,7 +867,8 @@ class ContainerService:
             if container.running or container.state.status == st.PAUSED:
                 return  # restarted: the new run's own cleanup removes it
             self._discard(container.record.id, container.dirs, volumes=True)
-        self._event(container.record, "remove")  # as podman records the removal of --rm
+        # as podman records the removal of --rm, with the last exit code
+        self._event(container.record, "remove", exitCode=str(container.state.exit_code))
 
     def _after_member_exit(self, container_id: str) -> None:
         """``--exit-policy stop``: the last member of the pod to exit stops its infra."""
@@ -920,8 +922,13 @@ class ContainerService:
             record = cs.find(self._ctx, container_id)
         except NoSuchObject:
             return
+        try:
+            code = str(cs.load(self._ctx, record, lenient=True).state.exit_code)
+        except HutchError:
+            code = ""
         self._discard(record.id, self._ctx.containers.dirs(record.id), volumes=True)
-        self._event(record, "remove")  # as podman records the removal of --rm
+        # as podman records the removal of --rm, with the last exit code
+        self._event(record, "remove", **({"exitCode": code} if code else {}))
 
     def _wait_monitor_gone(self, container: cs.Container) -> None:
         pid, start = container.state.monitor_pid, container.state.monitor_start
