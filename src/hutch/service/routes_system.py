@@ -48,7 +48,7 @@ def _unix_time(req: Request, name: str) -> str | None:
 def events(ctx: ServiceContext, req: Request) -> Stream:
     filters = filter_texts(req.filters(), EVENT_FILTER_KEYS, EVENT_FILTER_VALUES)
     # Without since, Docker streams the events from now on (the log holds older ones).
-    since = _unix_time(req, "since") or str(int(time.time()))
+    since = _unix_time(req, "since") or f"{time.time():.6f}"  # now, not the second begun
     options = EventsOptions(
         filters=filters,
         since=since,
