@@ -40,6 +40,15 @@ def test_exec_rename_commit_export(hutch: Hutch, base_image: str, tmp_path: Path
         lines = hutch("events", "--stream=false", "--filter", "event=exec_died",
                       "--format", template).stdout  # fmt: skip
         assert lines == "exec_died 4 k\n"
+        # renamed while it ran: its monitor logs the death under the new name, as podman
+        hutch("kill", "k2")
+        hutch("wait", "k2")
+        deadline = time.monotonic() + 20
+        while not (ends := _events(hutch, "label=app=k", "event=cleanup")):
+            assert time.monotonic() < deadline, "no cleanup event"
+            time.sleep(0.2)
+        assert [e["Name"] for e in _events(hutch, "label=app=k", "event=died")] == ["k2"]
+        assert [e["Name"] for e in ends] == ["k2"]
     finally:
         hutch("rm", "-f", "-t", "0", "k2", check=False)
 

@@ -39,6 +39,8 @@ class ContainerAdmin:
                 f"rename container {record.id}: container already exists"
             )
         self._ctx.containers.rename(record.id, new_name)
+        with contextlib.suppress(OSError):  # for a running monitor's later events
+            (self._ctx.containers.dirs(record.id).userdata / st.RENAMED).write_text(new_name)
         from hutch.engine import events as engine_events
 
         engine_events.container_event(self._ctx, replace(record, name=new_name), "rename")

@@ -500,6 +500,8 @@ class Monitor:
     def _event(self, action: str, **extra: str) -> None:
         """One container event in the log (none without a log path)."""
         path, name, image = self.args.events[:3]
+        with contextlib.suppress(OSError):  # renamed while it runs: podman's new name
+            name = (self.args.bundle / st.RENAMED).read_text() or name
         attributes = json.loads(self.args.events[3]) if len(self.args.events) > 3 else {}
         attributes.update(extra)
         append_event(path, event_line("container", action, self.spec.id, name, image, attributes))
