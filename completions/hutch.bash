@@ -52,7 +52,7 @@ _hutch_options() {
     "logs") echo --follow -f --tail --since --until --timestamps -t --latest -l --names -n --color ;;
     "inspect") echo --format -f --type -t --latest -l --size -s ;;
     "init") echo --all -a --latest -l ;;
-    "events") echo --filter -f --since --until --format --stream ;;
+    "events") echo --filter -f --since --until --format --stream --no-trunc ;;
     "cp") echo --archive --no-archive -a --overwrite --follow-link -L ;;
     "mount") echo --all -a --format --latest -l --no-trunc ;;
     "unmount") echo --all -a --force -f --latest -l ;;

@@ -1070,11 +1070,12 @@ complete -c hutch -n "__hutch_arg 'rename' 1" -f -a '(__hutch_container_names)'
 complete -c hutch -n "__hutch_arg 'rename' 2" -f
 
 # hutch events
-complete -c hutch -n "__hutch_at 'events'" -l filter -s f -x -d 'type=, event=, container= or image= (repeatable)'
+complete -c hutch -n "__hutch_at 'events'" -l filter -s f -x -d 'container=, event=, image=, label=, network=, pod=, type=, volume= (repeatable: one key\'s values are alternatives, the keys must all match)'
 complete -c hutch -n "__hutch_at 'events'" -l since -x -d 'Events after this time (RFC 3339, unix, duration)'
 complete -c hutch -n "__hutch_at 'events'" -l until -x -d 'Events before this time; then exit'
 complete -c hutch -n "__hutch_at 'events'" -l format -x -a 'json' -d 'json, or a Go template'
 complete -c hutch -n "__hutch_at 'events'" -l stream -d '=false: print the events so far and exit (default true: keep waiting)'
+complete -c hutch -n "__hutch_at 'events'" -l no-trunc -d '=false: shorten the ids of the default lines (not --format)'
 complete -c hutch -n "__hutch_at 'events'" -l help -d 'Show the help and exit'
 
 # hutch cp

@@ -138,14 +138,16 @@ def test_a_quick_command_is_started_before_it_dies(hutch: Hutch, base_image: str
         hutch("run", "--rm", "--name", f"quick{n}", base_image, "true")
         hutch("run", "-d", "--rm", "--name", f"quickd{n}", base_image, "true")
     for n in range(6):
-        for name in (f"quick{n}", f"quickd{n}"):
+        for name, attached in ((f"quick{n}", True), (f"quickd{n}", False)):
             deadline = time.monotonic() + 20  # a detached one may still be running
             while True:
                 seen = [e["Status"] for e in _events(hutch, "--filter", f"container={name}")]
-                if "died" in seen or time.monotonic() > deadline:
+                if "remove" in seen or time.monotonic() > deadline:
                     break
                 time.sleep(0.2)
-            assert seen[:3] == ["create", "start", "died"], (name, seen)
+            # podman's order for run --rm (and run -d --rm): no "cleanup" before the removal
+            want = ["create", "init", "start", *(["attach"] if attached else []), "died"]
+            assert seen == [*want, "remove"], (name, seen)
 
 
 def test_events_record_the_life_of_a_container(hutch: Hutch, base_image: str) -> None:
@@ -156,8 +158,10 @@ def test_events_record_the_life_of_a_container(hutch: Hutch, base_image: str) ->
     hutch("rm", "ev", "ev2")
     seen = [(e["Name"], e["Status"]) for e in _events(hutch, "--filter", "type=container")]
     assert seen == [
-        ("ev", "create"), ("ev", "start"), ("ev", "died"),
-        ("ev2", "create"), ("ev2", "start"), ("ev2", "kill"), ("ev2", "died"),
+        ("ev", "create"), ("ev", "init"), ("ev", "start"), ("ev", "attach"), ("ev", "died"),
+        ("ev", "cleanup"),
+        ("ev2", "create"), ("ev2", "init"), ("ev2", "start"), ("ev2", "kill"), ("ev2", "died"),
+        ("ev2", "cleanup"),
         ("ev", "remove"), ("ev2", "remove"),
     ]  # fmt: skip
     died = _events(hutch, "--filter", "event=died")
@@ -171,7 +175,7 @@ def test_events_record_the_life_of_a_container(hutch: Hutch, base_image: str) ->
     assert [line.split()[:2] for line in templated] == [["ev", "3"], ["ev2", "137"]]
     assert all(line.split()[2].isdigit() and " container died " in line for line in templated)
     assert [e["Status"] for e in _events(hutch, "--filter", "container=ev2")] == [
-        "create", "start", "kill", "died", "remove",
+        "create", "init", "start", "kill", "died", "cleanup", "remove",
     ]  # fmt: skip
     future = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 3600))
     assert _events(hutch, "--since", future) == []
@@ -190,7 +194,8 @@ def test_events_of_images_and_of_stop(hutch: Hutch, base_image: str, rootfs_tar:
     hutch("stop", "-t", "0", "s")
     statuses = [e["Status"] for e in _events(hutch, "--filter", "container=s")]
     # the monitor's "died" and the command's "stop" race by a few milliseconds
-    assert statuses[:2] == ["create", "start"] and sorted(statuses[2:]) == ["died", "stop"]
+    assert statuses[:3] == ["create", "init", "start"]
+    assert sorted(statuses[3:]) == ["cleanup", "died", "stop"], statuses
 
 
 def test_events_follow_new_ones(hutch: Hutch, base_image: str) -> None:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from hutch.api.events import RESERVED
 from hutch.cli import render
 from hutch.cli.state import state_of
 from hutch.util.gotemplate import GoTime, Struct, gojson
@@ -24,12 +25,20 @@ def _time_text(time_ns: int) -> str:
     )
 
 
+# The statuses whose event carries the exit code (podman's .ContainerExitCode)
+_WITH_EXIT_CODE = ("died", "exec_died", "remove")
+
+
+def _exit_code(event: Event) -> int | None:
+    code = event.attributes.get("exitCode", "") if event.action in _WITH_EXIT_CODE else ""
+    return int(code) if code.lstrip("-").isdigit() else None
+
+
 def json_of(event: Event) -> Struct:
     """current podman's ``events --format json`` object (its cmd's Event): its keys in
     its order, the empty ones left out (omitempty), ``time`` in seconds, ``timeNano``."""
-    code = event.attributes.get("exitCode", "") if event.action == "died" else ""
     fields = {
-        "ContainerExitCode": int(code) if code.lstrip("-").isdigit() else None,
+        "ContainerExitCode": _exit_code(event),
         "ID": event.id,
         "Image": event.image if event.type == "container" else "",
         "Name": event.name,
@@ -40,7 +49,7 @@ def json_of(event: Event) -> Struct:
         "Type": event.type,
         "HealthStatus": event.attributes.get("health_status", ""),
         "Error": "",
-        "PodID": "",
+        "PodID": event.attributes.get("podID", ""),
         "Attributes": _shown_attributes(event) or None,  # a nil map: null
     }
     tags = {k: f"{k},omitempty" for k in ("ContainerExitCode", "ID", "Image", "Name", "Error",
@@ -60,26 +69,24 @@ def json_line(event: Event) -> str:
 
 
 def _shown_attributes(event: Event) -> dict[str, str]:
-    """The event's attributes as podman shows them: a network event's network is its
-    own field (.Network), not an attribute."""
-    attributes = dict(event.attributes)
-    if event.type == "network":
-        attributes.pop("network", None)
-    return attributes
+    """The event's attributes as podman shows them: the labels (and an exec_died's
+    execID, a network's driver); what podman keeps in fields of its own (the exit code,
+    the network, the health status, the pod) is not among them."""
+    return {k: v for k, v in event.attributes.items() if k not in RESERVED}
 
 
 def template_of(event: Event) -> Struct:
     """The ``*events.Event`` podman hands a ``--format`` template: the fields its
     man page lists (.Details embeds .ID, .PodID, .Attributes as Go prints it)."""
     attributes = _shown_attributes(event)
-    code = attributes.get("exitCode", "0") if event.action == "died" else "0"
+    pod_id = event.attributes.get("podID", "")
     return Struct(
         "*events.Event",
         {
-            "ContainerExitCode": int(code) if code.lstrip("-").isdigit() else 0,
+            "ContainerExitCode": _exit_code(event) or 0,
             "ContainerInspectData": "",
             "Error": "",
-            "HealthStatus": attributes.get("health_status", ""),
+            "HealthStatus": event.attributes.get("health_status", ""),
             "ID": event.id,
             # podman's volume and network events name no image
             "Image": event.image
@@ -91,8 +98,10 @@ def template_of(event: Event) -> Struct:
             "Time": GoTime.from_ns(event.time_ns, local=True),
             "TimeNano": event.time_ns,
             "Type": event.type,
-            "Details": Struct("events.Details", {"ID": "", "PodID": "", "Attributes": attributes}),
-            "PodID": "",
+            "Details": Struct(
+                "events.Details", {"ID": "", "PodID": pod_id, "Attributes": attributes}
+            ),
+            "PodID": pod_id,
             "Attributes": attributes,
             "ToHumanReadable": lambda truncate: text_of(event, truncate=bool(truncate)),
         },
@@ -100,23 +109,29 @@ def template_of(event: Event) -> Struct:
 
 
 def text_of(event: Event, truncate: bool = False) -> str:
-    attrs = dict(event.attributes)
-    if event.type == "container":
-        attrs = {"image": event.image, "name": event.name, **attrs}
-    shown = ", ".join(f"{k}={v}" for k, v in sorted(attrs.items()))
-    target = event.id if event.type == "container" else (event.id or event.name)
-    if truncate:
-        target = target[:12]
-    tail = f" ({shown})" if shown else ""
-    if event.type == "image":
-        tail = f" {event.name}" if event.id and event.name else ""
+    """podman's line for the event (its ToHumanReadable); labels in key order (podman's
+    come in Go's map order, which varies)."""
     head = f"{_time_text(event.time_ns)} {event.type} {event.action}"
+    target = event.id[:12] if truncate else event.id
+    if event.type in ("container", "pod"):
+        image = event.image if event.type == "container" else ""
+        parts = [f"image={image}", f"name={event.name}"]
+        if pod_id := event.attributes.get("podID", ""):
+            parts.append(f"pod_id={pod_id}")
+        if health := event.attributes.get("health_status", ""):
+            parts.append(f"health_status={health}")
+        parts += [f"{k}={v}" for k, v in sorted(_shown_attributes(event).items())]
+        return f"{head} {target} ({', '.join(parts)})"
+    if event.type == "network":  # podman: the id, and the network as name=
+        network = event.attributes.get("network", "")
+        return f"{head} {target} (container={target}, name={network})"
+    if event.type == "image":  # podman: the id (none for some) and the name
+        return f"{head} {target} {event.name}"
     if event.type == "system":  # podman: the name, when the event has one
         return f"{head} {event.name}" if event.name else head
-    if event.type == "network":  # podman: the container, and the network as name=
-        network = event.attributes.get("network", "")
-        return f"{head} {target} (container={event.id}, name={network})"
-    return f"{head} {target}{tail}"
+    if event.type == "secret":
+        return f"{head} {target}"
+    return f"{head} {event.name}"  # volume
 
 
 def register(app: typer.Typer) -> None:
@@ -128,7 +143,8 @@ def register(app: typer.Typer) -> None:
             typer.Option(
                 "--filter",
                 "-f",
-                help="type=, event=, container= or image= (repeatable).",
+                help="container=, event=, image=, label=, network=, pod=, type=, volume= "
+                "(repeatable: one key's values are alternatives, the keys must all match).",
             ),
         ] = None,
         since: Annotated[
@@ -146,6 +162,12 @@ def register(app: typer.Typer) -> None:
                 help="=false: print the events so far and exit (default true: keep waiting).",
             ),
         ] = True,
+        no_trunc: Annotated[
+            bool,
+            typer.Option(
+                "--no-trunc", help="=false: shorten the ids of the default lines (not --format)."
+            ),
+        ] = True,
     ) -> None:
         """Show events of containers, images, pods, volumes and networks."""
         from hutch.api.events import EventsOptions
@@ -157,5 +179,5 @@ def register(app: typer.Typer) -> None:
             elif fmt:
                 line = render.render_one(fmt, template_of(event), name="events").rstrip("\n")
             else:
-                line = text_of(event)
+                line = text_of(event, truncate=not no_trunc)
             print(line, flush=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from dataclasses import fields, replace
 
@@ -38,6 +39,11 @@ class ContainerAdmin:
                 f"rename container {record.id}: container already exists"
             )
         self._ctx.containers.rename(record.id, new_name)
+        with contextlib.suppress(OSError):  # for a running monitor's later events
+            (self._ctx.containers.dirs(record.id).userdata / st.RENAMED).write_text(new_name)
+        from hutch.engine import events as engine_events
+
+        engine_events.container_event(self._ctx, replace(record, name=new_name), "rename")
         return record.id
 
     def exists(self, name: str) -> bool:
@@ -92,6 +98,14 @@ class ContainerAdmin:
 
                     self._ctx.enter_session()
                     first_mounts(self._ctx, container)
+                if container.state.status == st.CREATED:
+                    marker = container.dirs.userdata / st.INIT_MARKER
+                    if not marker.exists():  # initialized once, as podman's
+                        with contextlib.suppress(OSError):  # else the start logs it again
+                            marker.touch()
+                        from hutch.engine import events as engine_events
+
+                        engine_events.container_event(self._ctx, container.record, "init")
                 reports.append(ActionReport(name, container.record.id))
             except HutchError as exc:
                 reports.append(ActionReport(name, error=str(exc), exit_code=exc.exit_code))

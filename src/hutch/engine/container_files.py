@@ -30,6 +30,7 @@ from hutch.api.containers import (
 )
 from hutch.api.errors import HutchError, InvalidArgument, NoSuchObject
 from hutch.engine import container_state as cs
+from hutch.engine import events as engine_events
 from hutch.engine import rootfs_dir
 from hutch.engine.context import EngineContext
 from hutch.oci.image import ContainerConfig, HistoryEntry
@@ -221,6 +222,7 @@ class ContainerFilesService:
             out.flush()
 
         _through_pipe(produce, access, consume, None)
+        engine_events.container_event(self._ctx, container.record, "export")
 
     # -- commit --------------------------------------------------------------
 
@@ -272,6 +274,7 @@ class ContainerFilesService:
         config_raw = config.to_bytes()
         manifest = docker_manifest(config_raw, layers) if options.format == "docker" else None
         record = store_image_raw(self._ctx, config_raw, layers, names, manifest_raw=manifest)
+        engine_events.container_event(self._ctx, container.record, "commit")
         if options.iidfile:
             with open(options.iidfile, "w") as f:
                 f.write(f"sha256:{record.id}")

@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 from hutch.api.containers import ContainerMount
 from hutch.api.errors import HutchError, InvalidArgument
 from hutch.engine import container_state as cs
+from hutch.engine import events
 from hutch.engine.context import EngineContext
 from hutch.engine.image_mount import require_session
 from hutch.linux import syscalls as sc
@@ -60,6 +61,7 @@ def mount(ctx: EngineContext, names: Sequence[str], all_: bool) -> list[str]:
         if target.point not in done:
             _mount(target.container)
             done.add(target.point)
+        events.container_event(ctx, target.container.record, "mount")  # each time, as podman
     return [t.point for t in targets]
 
 
@@ -146,6 +148,7 @@ def unmount(
         if target.point in points:
             sc.umount2(target.point, sc.MNT_DETACH)
             points.discard(target.point)  # named twice: unmounted once
+            events.container_event(ctx, target.container.record, "unmount")
     return shown
 
 

@@ -235,7 +235,7 @@ def make_volume(
                 f"cannot give volume {name} to uid {owner[0]}, gid {owner[1]}: {exc.strerror} "
                 "(the ids must be mapped in the user namespace: see /etc/subuid)"
             ) from None
-    engine_events.volume_event(ctx, "create", name)  # named and anonymous, as podman
+    engine_events.volume_event(ctx, "create", name, labels)  # named and anonymous, as podman
     return volume
 
 
@@ -298,9 +298,10 @@ def remove_unused(ctx: EngineContext, names: Sequence[str]) -> None:
 def delete_volume(ctx: EngineContext, name: str, *, event: bool = True) -> None:
     """Remove the volume's record and files (``event``: podman's "remove" event; not
     for a volume whose creation failed half way, which never had its "create")."""
+    volume = ctx.volumes.get(name) if event else None
     ctx.volumes.delete(name)
     if event:
-        engine_events.volume_event(ctx, "remove", name)
+        engine_events.volume_event(ctx, "remove", name, volume.labels if volume else ())
     directory = ctx.volumes.directory(name)
     if directory.exists():
         remove_tree(directory)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal as signals
 import sys
@@ -562,6 +563,8 @@ class ContainerService:
                 engine_events.log_file(self._ctx.paths, self._ctx.settings),
                 container.record.name,
                 container.record.image_name,
+                json.dumps(engine_events.container_attributes(container.record)),
+                "rm" if options.remove else "",
             ),
             own_pidns=spawn.bundle_own_pidns(container.dirs.userdata),
             preserve_fds=passed[0],
@@ -764,8 +767,9 @@ class ContainerService:
                 return stopping.stop_many(self._ctx, containers, options.timeout)
 
             def one(container: cs.Container) -> None:
-                self._start(cs.get(self._ctx, container.record.id), attach=False, interactive=False)
+                # podman's order: "restart", then the new run's "init" and "start"
                 self._event(container.record, "restart")
+                self._start(cs.get(self._ctx, container.record.id), attach=False, interactive=False)
 
             named = not (options.all or options.filters)
             return self._each(names, options.ignore, one, named=named, before=stop_all)
@@ -783,15 +787,7 @@ class ContainerService:
         )
 
     def _event(self, record: ContainerRecord, action: str, **attributes: str) -> None:
-        engine_events.record(
-            self._ctx.paths if self._ctx.settings.events_logger != "none" else None,
-            "container",
-            action,
-            record.id,
-            record.name,
-            record.image_name,
-            **attributes,
-        )
+        engine_events.container_event(self._ctx, record, action, **attributes)
 
     def _stop(self, container: cs.Container, timeout: int | None) -> None:
         error = stopping.stop_many(self._ctx, [container], timeout).get(container.record.id)
@@ -848,7 +844,8 @@ class ContainerService:
             self._wait_monitor_gone(container)
             stopping.reap_left_behind(self._ctx, container)
             self._discard(container.record.id, container.dirs, volumes=options.volumes)
-            self._event(container.record, "remove")
+            # current podman's removal carries the last exit code (.ContainerExitCode)
+            self._event(container.record, "remove", exitCode=str(container.state.exit_code))
 
         # podman rm: 1 when a container does not exist (and nothing else failed)
         named = not (options.all or options.filters)
@@ -897,7 +894,8 @@ class ContainerService:
             if container.running or container.state.status == st.PAUSED:
                 return  # restarted: the new run's own cleanup removes it
             self._discard(container.record.id, container.dirs, volumes=True)
-        self._event(container.record, "remove")  # as podman records the removal of --rm
+        # as podman records the removal of --rm, with the last exit code
+        self._event(container.record, "remove", exitCode=str(container.state.exit_code))
 
     def _after_member_exit(self, container_id: str) -> None:
         """``--exit-policy stop``: the last member of the pod to exit stops its infra."""
@@ -951,8 +949,13 @@ class ContainerService:
             record = cs.find(self._ctx, container_id)
         except NoSuchObject:
             return
+        try:
+            code = str(cs.load(self._ctx, record, lenient=True).state.exit_code)
+        except HutchError:
+            code = ""
         self._discard(record.id, self._ctx.containers.dirs(record.id), volumes=True)
-        self._event(record, "remove")  # as podman records the removal of --rm
+        # as podman records the removal of --rm, with the last exit code
+        self._event(record, "remove", **({"exitCode": code} if code else {}))
 
     def _wait_monitor_gone(self, container: cs.Container) -> None:
         pid, start = container.state.monitor_pid, container.state.monitor_start

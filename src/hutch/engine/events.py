@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hutch.api.errors import InvalidArgument
-from hutch.api.events import Event, EventsOptions
+from hutch.api.errors import HutchError, InvalidArgument
+from hutch.api.events import RESERVED, Event, EventsOptions
 from hutch.config.paths import Paths
 from hutch.config.settings import Settings
 from hutch.runtime.events_log import append_event, event_line
@@ -27,7 +27,6 @@ if TYPE_CHECKING:
     from hutch.store.containers import ContainerRecord
 
 TYPES = ("container", "image", "network", "pod", "system", "volume")  # the types hutch records
-FILTER_KEYS = ("container", "event", "image", "status", "type")
 
 
 def log_path(paths: Paths) -> Path:
@@ -59,9 +58,12 @@ def paths_of(ctx: EngineContext) -> Paths | None:
     return ctx.paths if ctx.settings.events_logger != "none" else None
 
 
-def volume_event(ctx: EngineContext, action: str, name: str) -> None:
-    """podman's volume events (create, remove, prune): the volume's name, no id."""
-    record(paths_of(ctx), "volume", action, "", name)
+def volume_event(
+    ctx: EngineContext, action: str, name: str, labels: tuple[tuple[str, str], ...] = ()
+) -> None:
+    """podman's volume events (create, remove, prune): the volume's name, no id, its
+    labels as attributes (current podman's; 4.3.1 had none)."""
+    record(paths_of(ctx), "volume", action, "", name, **dict(labels))
 
 
 def network_event(
@@ -72,37 +74,107 @@ def network_event(
     record(paths_of(ctx), "network", action, container.id, container.name, network=network)
 
 
+# podman's event filters (podman-events(1)), and ``network`` (current podman's, docker's)
+FILTER_KEYS = ("container", "event", "image", "label", "network", "pod", "status", "type",
+               "volume")  # fmt: skip
+
+
+def network_lifecycle_event(
+    ctx: EngineContext, action: str, name: str, network_id: str, driver: str
+) -> None:
+    """current podman's network create and remove: the network's id, its name as
+    .Network, its driver as an attribute (podman 4.3.1 recorded neither)."""
+    record(paths_of(ctx), "network", action, network_id, "", network=name, driver=driver)
+
+
+def container_attributes(record: ContainerRecord) -> dict[str, str]:
+    """What podman's container events carry: the container's labels (and, kept apart,
+    the pod it belongs to, shown as .PodID)."""
+    from hutch.engine.container_state import config_of
+
+    try:
+        attributes = dict(config_of(record).labels)
+    except HutchError:  # an unreadable record still gets its event
+        attributes = {}
+    if record.pod_id:
+        attributes["podID"] = record.pod_id
+    return attributes
+
+
+def container_event(
+    ctx: EngineContext, record: ContainerRecord, action: str, **attributes: Any
+) -> None:
+    """One container event as podman writes it: id, name, image, the labels."""
+    paths = paths_of(ctx)
+    if paths is None:
+        return
+    merged = {**container_attributes(record), **{k: str(v) for k, v in attributes.items()}}
+    record_ = event_line("container", action, record.id, record.name, record.image_name, merged)
+    append_event(str(log_path(paths)), record_)
+
+
 @dataclass(frozen=True)
 class _Filters:
+    """Values of one key are alternatives; every key given must match (podman's rule)."""
+
     by_key: dict[str, tuple[str, ...]]
+    docker: bool = False  # the API's image filter also takes the containers of the image
 
     def match(self, event: Event) -> bool:
-        for key, values in self.by_key.items():
-            if key == "type" and event.type not in values:
-                return False
-            if key in ("event", "status") and event.action not in values:
-                return False
-            if key == "container" and not (
-                event.type == "container" and any(_names(event, v) for v in values)
-            ):
-                return False
-            if key == "image" and not any(_image_matches(event, v) for v in values):
-                return False
-        return True
+        return all(
+            any(self._one(key, value, event) for value in values)
+            for key, values in self.by_key.items()
+        )
+
+    def _one(self, key: str, value: str, event: Event) -> bool:
+        if key == "type":
+            return event.type == value
+        if key in ("event", "status"):
+            return event.action == ("died" if value == "die" else value)  # docker's word
+        if key in ("container", "pod"):
+            return event.type == key and _names(event, value)
+        if key == "image":
+            return _image_matches(event, value, self.docker)
+        if key == "volume":  # a volume event names the volume, a prefix will do (podman)
+            return event.type == "volume" and event.name.startswith(value)
+        if key == "network":
+            return event.type == "network" and (
+                event.attributes.get("network") == value
+                # a network's own events (create, remove) carry its id
+                or (event.action in ("create", "remove") and event.id.startswith(value))
+            )
+        return _label_matches(event, value)  # label
 
 
 def _names(event: Event, value: str) -> bool:
-    return value == event.name or (len(value) >= 3 and event.id.startswith(value))
+    """podman's: the name, or a prefix of the id."""
+    return value == event.name or (bool(event.id) and event.id.startswith(value))
 
 
-def _image_matches(event: Event, value: str) -> bool:
-    image = event.name if event.type == "image" else event.image
+def _label_matches(event: Event, value: str) -> bool:
+    """``KEY`` or ``KEY=VALUE`` against the event's attributes (the labels; current podman
+    takes a bare key, 4.3.1 matched nothing with it)."""
+    key, eq, wanted = value.partition("=")
+    if key in RESERVED or key not in event.attributes:
+        return False
+    return not eq or event.attributes[key] == wanted
+
+
+def _image_matches(event: Event, value: str, docker: bool) -> bool:
+    if event.type == "image":
+        image = event.name
+    elif docker and event.type == "container":
+        image = event.image
+    else:
+        return False
     short = image.rsplit("/", 1)[-1]
     bare = {image, short, image.rsplit(":", 1)[0], short.rsplit(":", 1)[0]}
-    return value in bare or (event.type == "image" and _names(event, value.split(":")[-1]))
+    return value in bare or (
+        event.type == "image" and bool(event.id) and event.id.startswith(value)
+    )
 
 
-def parse_filters(items: tuple[str, ...]) -> _Filters:
+def parse_filters(items: tuple[str, ...], docker: bool = False) -> _Filters:
     by_key: dict[str, list[str]] = {}
     for item in items:
         key, eq, value = item.partition("=")
@@ -113,7 +185,7 @@ def parse_filters(items: tuple[str, ...]) -> _Filters:
         if key == "type" and value not in TYPES:
             raise InvalidArgument(f"invalid event type {value!r}: use {', '.join(TYPES)}")
         by_key.setdefault(key, []).append(value)
-    return _Filters({k: tuple(v) for k, v in by_key.items()})
+    return _Filters({k: tuple(v) for k, v in by_key.items()}, docker)
 
 
 def _time(flag: str, text: str | None) -> float | None:
@@ -146,7 +218,7 @@ class EventReader:
         self._path = log_path(paths)
 
     def events(self, options: EventsOptions) -> Iterator[Event]:
-        filters = parse_filters(options.filters)
+        filters = parse_filters(options.filters, options.docker)
         since = _time("--since", options.since)
         until = _time("--until", options.until)
         return self._read(filters, since, until, options.stream, options.cancelled)

@@ -15,6 +15,7 @@ from dataclasses import replace
 from hutch.api.container_exec import ExecOptions, ExecReport
 from hutch.api.errors import CannotInvoke, CommandNotFound, Conflict, HutchError, InvalidArgument
 from hutch.engine import container_state as cs
+from hutch.engine import events as engine_events
 from hutch.engine.context import EngineContext
 from hutch.engine.environment import merge_environment
 from hutch.runtime import exec as rx
@@ -146,6 +147,7 @@ class ExecService:
                 os.close(started.master)
             # Dropped by the first reader that finds the process gone.
             _record(container, session_id, started.pid)
+            engine_events.container_event(self._ctx, container.record, "exec")
             if options.on_start is not None:
                 options.on_start(started.pid)
             return None
@@ -168,6 +170,7 @@ class ExecService:
             if proxy is not None:
                 proxy.target(started.pid)
             _record(container, session_id, started.pid)
+            engine_events.container_event(self._ctx, container.record, "exec")
             if options.on_start is not None:  # a server hangs it up when its client leaves
                 options.on_start(started.pid)
             if started.master is not None:
@@ -185,7 +188,12 @@ class ExecService:
                     # the process up, and it is reaped below, not leaked.
                 finally:
                     os.close(started.master)
-            return _reap(handle.joiner)
+            code = _reap(handle.joiner)
+            # current podman's: the session's id among the attributes, its exit code
+            engine_events.container_event(
+                self._ctx, container.record, "exec_died", execID=session_id, exitCode=code
+            )
+            return code
         finally:
             exec_sessions.remove(userdata, session_id)
             if proxy is not None:

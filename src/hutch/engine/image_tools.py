@@ -33,12 +33,15 @@ class ImageTools:
         for name in names:
             self._ctx.images.tag(name, image.id)
 
-    def untag(self, source: str, targets: Sequence[str]) -> None:
+    def untag(self, source: str, targets: Sequence[str]) -> tuple[str, list[str]]:
+        """Take the names off the image (all of them without ``targets``); its id and
+        the full names taken off."""
         image = find_image(self._ctx.images, source, lists=True)
         if not targets:
             for name in image.names:
                 self._ctx.images.untag(name)
-            return
+            return image.id, list(image.names)
+        done = []
         for target in targets:
             name = local_name(target)
             if name not in image.names:
@@ -48,6 +51,8 @@ class ImageTools:
                     raise NoSuchObject(f"{name}: tag not known")  # podman's words
                 name = matches[0]
             self._ctx.images.untag(name)
+            done.append(name)
+        return image.id, done
 
     def exists(self, name: str) -> bool:
         try:

@@ -90,9 +90,18 @@ class ImageService:
         return Manifests(self._ctx, self._distribution)
 
     def _event(self, action: str, image_id: str, name: str, **attributes: str) -> None:
-        from hutch.engine.events import record
+        from hutch.engine.events import paths_of, record
 
-        record(self._ctx.paths, "image", action, image_id, name, **attributes)
+        record(paths_of(self._ctx), "image", action, image_id, name, **attributes)
+
+    def _id_of(self, name: str) -> str:
+        """The image ``name`` is, for an event ("" when it cannot be told)."""
+        from hutch.engine.resolve import find_image
+
+        try:
+            return find_image(self._ctx.images, name).id
+        except HutchError:
+            return ""
 
     def import_(self, options: ImportOptions) -> ImportReport:
         report = self._import(options)
@@ -298,11 +307,14 @@ class ImageService:
 
     def tag(self, source: str, targets: Sequence[str]) -> None:
         self._tools.tag(source, targets)
-        for target in targets:
-            self._event("tag", "", target, source=source)
+        image_id = self._id_of(source)
+        for target in targets:  # podman's: the image, and the name as given
+            self._event("tag", image_id, target)
 
     def untag(self, source: str, targets: Sequence[str]) -> None:
-        self._tools.untag(source, targets)
+        image_id, names = self._tools.untag(source, targets)
+        for name in names:  # podman's: the image, and the full name it lost
+            self._event("untag", image_id, name)
 
     def history(self, name: str) -> list[HistoryLine]:
         return self._tools.history(name)
@@ -400,10 +412,16 @@ class ImageService:
         return self._distribution.search(options)
 
     def pull(self, options: PullOptions) -> PullReport:
-        return self._distribution.pull(options)
+        report = self._distribution.pull(options)
+        # podman's: the image, named by the reference as given (a transport's too)
+        for image_id in dict.fromkeys(report.ids):
+            self._event("pull", image_id, options.reference)
+        return report
 
     def push(self, options: PushOptions) -> PushReport:
-        return self._distribution.push(options)
+        report = self._distribution.push(options)
+        self._event("push", self._id_of(options.source), options.destination or options.source)
+        return report
 
     def login(self, options: LoginOptions) -> str:
         return self._distribution.login(options)
@@ -415,6 +433,9 @@ class ImageService:
         from hutch.engine.image_archive import save
 
         save(self._ctx, options.names, options.output, options.format, options.multi_image)
+        if options.output not in ("", "-", "/dev/stdout"):  # podman's: named by the file
+            for name in options.names[:1] if not options.multi_image else options.names:
+                self._event("save", self._id_of(name), options.output)
 
     def scp(self, options: ScpOptions) -> ScpReport:
         from hutch.engine.image_scp import copy
@@ -424,12 +445,17 @@ class ImageService:
     def load(self, source: str, cancelled: Callable[[], bool] | None = None) -> list[str]:
         from hutch.engine.image_archive import load
 
-        return load(self._ctx, source, cancelled)
+        names = load(self._ctx, source, cancelled)
+        # current podman's status (4.3.1: no id), named by the archive
+        for image_id in dict.fromkeys(self._id_of(name) for name in names):
+            self._event("loadfromarchive", image_id, source)
+        return names
 
     def build(self, options: BuildOptions) -> BuildReport:
         from hutch.engine.build import BuildService
 
         report = BuildService(self._ctx).build(options)
+        self._event("build", report.id, report.names[0] if report.names else report.id)
         if options.manifest:
             self._manifests.add_image(options.manifest, report.id)
         return report

@@ -196,15 +196,8 @@ class LifecycleService:
         # podman's and Docker's event logs have both (docker events, /events)
         from hutch.engine import events as engine_events
 
-        record = container.record
-        engine_events.record(
-            self._ctx.paths if self._ctx.settings.events_logger != "none" else None,
-            "container",
-            "pause" if kind == ap.PAUSE else "unpause",
-            record.id,
-            record.name,
-            record.image_name,
-        )
+        action = "pause" if kind == ap.PAUSE else "unpause"
+        engine_events.container_event(self._ctx, container.record, action)
 
     def _ask(self, container: cs.Container, kind: int) -> dict[str, Any]:
         path = str(self._ctx.paths.attach_socket(container.record.id))

@@ -618,6 +618,7 @@ class NetworkService:
         created = decode(store(ctx).create(encode(record), [s.subnet for s in subnets]))
         if (rundir(ctx) / "dns.json").exists():
             publish_dns(ctx)
+        engine_events.network_lifecycle_event(ctx, "create", created.name, created.id, "bridge")
         return summary(ctx, created)
 
     def ls(self, filters: Sequence[str]) -> list[NetworkSummary]:
@@ -664,6 +665,9 @@ class NetworkService:
                         )
                 store(self._ctx).delete(record.name)
                 self._teardown(record)
+                engine_events.network_lifecycle_event(
+                    self._ctx, "remove", record.name, record.id, record.driver
+                )
                 reports.append(ActionReport(name, record.name))
             except NoSuchObject as exc:  # podman network rm: 1 for a network that is not there
                 reports.append(ActionReport(name, error=str(exc), exit_code=1))
@@ -703,6 +707,9 @@ class NetworkService:
             except Conflict:
                 continue
             self._teardown(record)
+            engine_events.network_lifecycle_event(
+                self._ctx, "remove", record.name, record.id, record.driver
+            )
             removed.append(PruneReport(record.name))
         return removed
 

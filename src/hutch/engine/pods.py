@@ -718,12 +718,17 @@ class PodService:
             raise HutchError("; ".join(errors))
 
     def _event(self, record: PodRecord, action: str) -> None:
+        try:  # current podman's pod events carry the pod's labels
+            labels = dict(pod_record.decode(record.config).labels)
+        except (ValueError, TypeError, KeyError):
+            labels = {}
         engine_events.record(
             self._ctx.paths if self._ctx.settings.events_logger != "none" else None,
             "pod",
             action,
             record.id,
             record.name,
+            **labels,
         )
 
 

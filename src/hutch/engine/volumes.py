@@ -108,7 +108,7 @@ class VolumeService:
         except OSError as exc:
             delete_volume(self._ctx, name, event=False)
             raise HutchError(f"creating image volume {name}: {exc}") from None
-        engine_events.volume_event(self._ctx, "create", name)
+        engine_events.volume_event(self._ctx, "create", name, labels)
         return name
 
     def ls(self, options: VolumeListOptions) -> list[VolumeSummary]:

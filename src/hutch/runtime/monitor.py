@@ -75,7 +75,8 @@ class MonitorArgs:
     restart: RestartPolicy
     cleanup: tuple[str, ...]
     detached: bool
-    events: tuple[str, ...] = ("", "", "")  # event log path, container name, image
+    # event log path, container name, image, attributes (JSON), "rm" (spawn.MonitorConfig)
+    events: tuple[str, ...] = ("", "", "")
     tied: bool = False  # the container dies when its attached caller does (a build's RUN)
     preserve_fds: int = 0  # our 3 .. 3+N-1 go to the first run's command (spawn.MonitorConfig)
     listen_fdnames: str | None = None  # socket activation: LISTEN_FDNAMES, and LISTEN_* set
@@ -485,8 +486,16 @@ class Monitor:
             # The start a caller asked for (a restart of the policy's has none, as
             # podman's): logged here, not by the caller once "exec" reaches it, so
             # that a command quick to exit cannot have its "died" logged first.
-            path, name, image = self.args.events
-            append_event(path, event_line("container", "start", self.spec.id, name, image))
+            # podman's order: init (unless `hutch init` logged it), start, then attach
+            # when a caller is attached
+            initialized = self.args.bundle / st.INIT_MARKER
+            if initialized.exists():
+                initialized.unlink(missing_ok=True)
+            else:
+                self._event("init")
+            self._event("start")
+            if not self.args.detached:
+                self._event("attach")
             send(self.caller, {"exec": True})
             if self.args.detached:
                 # A detached caller hangs up now; the monitor is on its own.
@@ -497,6 +506,15 @@ class Monitor:
         self.idle_at = time.monotonic() + IDLE_AFTER
         code = self._pump(listener, pid, pipes, stdin_w, master)
         return self._end_run(code)
+
+    def _event(self, action: str, **extra: str) -> None:
+        """One container event in the log (none without a log path)."""
+        path, name, image = self.args.events[:3]
+        with contextlib.suppress(OSError):  # renamed while it runs: podman's new name
+            name = (self.args.bundle / st.RENAMED).read_text() or name
+        attributes = json.loads(self.args.events[3]) if len(self.args.events) > 3 else {}
+        attributes.update(extra)
+        append_event(path, event_line("container", action, self.spec.id, name, image, attributes))
 
     def _end_run(self, code: int) -> int:
         """Record the end of the run (its exit ``code``), tell the clients, log the events."""
@@ -525,12 +543,11 @@ class Monitor:
             stopped_by_user=(self.args.bundle / STOP_MARKER).exists(),
             restarting=self._runs_again(code),
         )
-        path, name, image = self.args.events
         if self.state.oom_killed:  # Docker's order: oom, then the death
-            append_event(path, event_line("container", "oom", self.spec.id, name, image))
-        append_event(
-            path, event_line("container", "died", self.spec.id, name, image, {"exitCode": code})
-        )
+            self._event("oom")
+        self._event("died", exitCode=str(code))
+        if self.args.events[4:5] != ("rm",):  # podman's: a container that stays is cleaned up
+            self._event("cleanup")
         for client in list(self.clients):
             self._send(client, ap.EXIT, str(code).encode())
         for client in list(self.clients):

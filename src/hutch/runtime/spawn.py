@@ -46,7 +46,9 @@ class MonitorConfig:
     gid5_mapped: bool
     restart: RestartPolicy = field(default_factory=RestartPolicy)
     cleanup: tuple[str, ...] = ()
-    events: tuple[str, str, str] = ("", "", "")  # event log path, container name, image
+    # event log path, container name, image, its events' attributes (JSON: the labels),
+    # "rm" when the container goes at its end (no "cleanup" event then, as podman's)
+    events: tuple[str, ...] = ("", "", "")
     tied: bool = False  # killed when the attached caller dies (a build's RUN step)
     # The monitor is PID 1 of a pid namespace of its own; False when the spec has
     # no "pid" namespace (it joins one): then it stays in ours (bundle_own_pidns).

@@ -34,6 +34,12 @@ STATE_FILE = "state.json"
 # Left in the bundle by `hutch stop` before it signals: the monitor records the
 # exit as stopped by the user and starts no further run.
 STOP_MARKER = "stop-requested"
+# Left by `hutch init` (which logged the container's "init" event): the start that
+# follows logs no second one, as podman's start of an initialized container
+INIT_MARKER = "initialized"
+# Written by `hutch rename`: the new name, for the events the running monitor logs
+# later (it was given the name at the start)
+RENAMED = "renamed"
 
 CREATED = "created"
 RUNNING = "running"

@@ -48,12 +48,18 @@ def _unix_time(req: Request, name: str) -> str | None:
 def events(ctx: ServiceContext, req: Request) -> Stream:
     filters = filter_texts(req.filters(), EVENT_FILTER_KEYS, EVENT_FILTER_VALUES)
     # Without since, Docker streams the events from now on (the log holds older ones).
-    since = _unix_time(req, "since") or str(int(time.time()))
+    since = _unix_time(req, "since") or f"{time.time():.6f}"  # now, not the second begun
     options = EventsOptions(
-        filters=filters, since=since, until=_unix_time(req, "until"), cancelled=req.gone.is_set
+        filters=filters,
+        since=since,
+        until=_unix_time(req, "until"),
+        cancelled=req.gone.is_set,
+        docker=True,
     )
     # Checked here, before the status line: a bad filter or time is a 400.
-    ctx.engine().system.events(EventsOptions(filters=filters, since=options.since, stream=False))
+    ctx.engine().system.events(
+        EventsOptions(filters=filters, since=options.since, stream=False, docker=True)
+    )
 
     def chunks() -> Iterator[bytes]:
         # The stream's own thread, with its own engine (http11.py says why).

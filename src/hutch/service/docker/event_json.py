@@ -24,7 +24,7 @@ def event_json(event: Event) -> JSON:
     """``{"status", "id", "from", "Type", "Action", "Actor": {"ID", "Attributes"},
     "scope", "time", "timeNano"}`` (status/id/from: the fields of API < 1.22, still sent)."""
     action = _ACTIONS.get(event.type, {}).get(event.action, event.action)
-    attributes = dict(event.attributes)
+    attributes = {k: v for k, v in event.attributes.items() if k != "podID"}  # podman's own
     if event.name:
         attributes["name"] = event.name
     if event.image:
