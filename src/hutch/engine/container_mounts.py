@@ -57,7 +57,7 @@ def plan_mounts(
                 seen.add(request.destination)
                 requests.append(request)
     for path in image_volumes:
-        dest = specs.container_path(f"image VOLUME {path}", path)
+        dest = specs.container_path(path)
         if dest not in seen:
             seen.add(dest)
             requests.append(specs.parse_volume(dest))

@@ -66,7 +66,10 @@ def test_rm_takes_no_restart_policy(policy: str) -> None:
 
 def test_an_existing_cidfile_is_refused(tmp_path: Path) -> None:
     (tmp_path / "cid").write_text("x")
-    with pytest.raises(InvalidArgument, match="exists: remove it first"):
+    with pytest.raises(
+        InvalidArgument,
+        match=r"container id file exists\. Ensure another container is not using it or delete",
+    ):
         parse_create(RunOptions("b", cidfile=str(tmp_path / "cid")), SETTINGS)
 
 
