@@ -109,7 +109,7 @@ def test_bad_values_are_invalid_before_the_host_is_asked(hutch: Hutch, base_imag
     for flag, value, words in (
         ("--memory", "lots", "Error: invalid value for memory: invalid size: 'lots'"),  # podman's
         ("--cpus", "-1", "invalid --cpus"),
-        ("--cgroups", "maybe", "invalid --cgroups 'maybe'"),
+        ("--cgroups", "maybe", 'invalid cgroup mode "maybe": invalid argument'),  # podman's
         ("--device-read-bps", "/dev/null:1mb", "not a block device"),
     ):
         result = hutch("run", "--rm", flag, value, base_image, "true", check=False)

@@ -115,6 +115,7 @@ CASES = [
     ),
     (("--mount", "type=bogus"), 'invalid filesystem type "bogus"'),
     (("-v", ":/x"), "host directory cannot be empty"),
+    (("-v", "/nonexistent:/x"), "statfs /nonexistent: no such file or directory"),
     (
         ("--cgroups", "bogus"),
         'running container create option: invalid cgroup mode "bogus": invalid argument',

@@ -69,10 +69,8 @@ def _checked(ctx: EngineContext, request: MountRequest) -> MountRequest:
     if request.kind == "bind":
         source = os.path.abspath(request.source)
         if not os.path.exists(source):
-            raise InvalidArgument(
-                f"statfs {source}: no such file or directory (the host path of a bind mount "
-                "must exist)"
-            )
+            # podman's words (the host path of a bind mount must exist)
+            raise InvalidArgument(f"statfs {source}: no such file or directory")
         return replace(request, source=source)
     if request.kind == "image":
         from hutch.engine.image_volumes import check_driver, image_of_mount

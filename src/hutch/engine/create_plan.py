@@ -75,7 +75,11 @@ def parse_restart(text: str) -> RestartPolicy:
 
 
 def _sdnotify_error(mode: str) -> str:
-    return f"invalid --sdnotify {mode!r}: expected conmon, container, healthy or ignore"
+    # current podman's words (4.3.1's list lacks healthy, which hutch has)
+    return (
+        f'invalid config provided: invalid argument: invalid sdnotify value "{mode}": '
+        "must be conmon, container, healthy or ignore"
+    )
 
 
 PERSONALITIES = ("LINUX", "LINUX32")  # the OCI spec's execution domains

@@ -49,7 +49,11 @@ def test_network_bridge_is_the_default_network_as_for_rootless_podman() -> None:
             )
             for policy in ("always", "on-failure:3", "never", "bogus")
         ),
-        (RunOptions("b", sdnotify="ready"), "invalid --sdnotify 'ready'"),
+        (
+            RunOptions("b", sdnotify="ready"),
+            'invalid config provided: invalid argument: invalid sdnotify value "ready": must be '
+            "conmon, container, healthy or ignore",
+        ),
         (RunOptions("b", replace=True), "cannot replace container without --name"),
     ],
 )
