@@ -117,7 +117,10 @@ def test_healthcheck_run_without_a_check_and_disabled(hutch: Hutch, base_image: 
     )
     assert hutch("healthcheck", "run", "off", check=False).returncode == 125
     bad = hutch("run", "--rm", "--health-interval", "soon", base_image, "true", check=False)
-    assert bad.returncode == 125 and "--health-interval" in bad.stderr
+    assert (bad.returncode, bad.stderr) == (  # podman's words
+        125,
+        'Error: invalid healthcheck-interval: time: invalid duration "soon"\n',
+    )
 
 
 def test_timeout_counts_as_a_failure(hutch: Hutch, base_image: str) -> None:

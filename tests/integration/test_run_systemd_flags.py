@@ -68,7 +68,10 @@ def test_replace_removes_the_holder_of_the_name(hutch: Hutch, base_image: str) -
 def test_replace_needs_a_name_and_sdnotify_a_known_mode(hutch: Hutch, base_image: str) -> None:
     for argv, message in (
         (["--replace"], "cannot replace container without --name being set"),
-        (["--sdnotify=bogus"], "invalid --sdnotify 'bogus'"),
+        (
+            ["--sdnotify=bogus"],
+            'invalid sdnotify value "bogus": must be conmon, container, healthy or ignore',
+        ),
         (["--sdnotify=healthy"], "--sdnotify=healthy needs a health check"),
     ):
         result = hutch("run", "--rm", *argv, base_image, "true", check=False)

@@ -339,6 +339,7 @@ FLAGS: tuple[Flag, ...] = (
         "--health-retries",
         "lifecycle.health.retries",
         "Failures in a row that make it unhealthy (3).",
+        unsigned=True,
     ),
     text(
         "--health-start-period",
@@ -364,11 +365,13 @@ FLAGS: tuple[Flag, ...] = (
         "--health-startup-retries",
         "lifecycle.health.startup_retries",
         "Startup check failures that restart the container (0: never).",
+        unsigned=True,
     ),
     number(
         "--health-startup-success",
         "lifecycle.health.startup_success",
         "Startup check passes needed before the health check begins (0: one).",
+        unsigned=True,
     ),
     text(
         "--health-startup-timeout",
@@ -520,6 +523,7 @@ FLAGS: tuple[Flag, ...] = (
         "CPU shares (relative weight, 2-262144).",
         aliases=("-c",),
         commands=RUN_CREATE_UPDATE,
+        unsigned=True,
     ),
     number(
         "--cpu-weight",

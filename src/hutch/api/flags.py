@@ -92,8 +92,20 @@ def number(
     *,
     aliases: tuple[str, ...] = (),
     commands: frozenset[str] = RUN_CREATE,
+    unsigned: bool = False,  # podman's flag is a uint: a sign is refused as ParseUint does
 ) -> Flag:
-    return Flag(name, field, help, "int", aliases, None, commands)
+    short = [a for a in aliases if not a.startswith("--")][:1]
+    parse = _unsigned_as(", ".join([*short, name])) if unsigned else None
+    return Flag(name, field, help, "int", aliases, None, commands, parse=parse)
+
+
+def _unsigned_as(label: str) -> Parser:
+    """``unsigned_or_none`` naming the flag as pflag does ("-c, --cpu-shares")."""
+
+    def parse(value: object, _name: str) -> object:
+        return unsigned_or_none(value, label)
+
+    return parse
 
 
 def switch(
@@ -136,6 +148,11 @@ def pull_policy(value: object, flag: str) -> str:
     if policy not in PULL_POLICIES:
         raise InvalidArgument(f'unsupported pull policy "{value}"')  # podman's words
     return policy
+
+
+# the spellings of Go's strconv.ParseBool, which podman's flags and options parse with
+GO_TRUE = frozenset(("1", "t", "T", "TRUE", "true", "True"))
+GO_FALSE = frozenset(("0", "f", "F", "FALSE", "false", "False"))
 
 
 def invalid_value(value: str, label: str, parser: str) -> InvalidArgument:

@@ -249,6 +249,7 @@ FLAGS: tuple[Flag, ...] = (
         "CPU shares of the pod (relative weight).",
         aliases=("-c",),
         commands=POD_BOTH,
+        unsigned=True,
     ),
     text(
         "--cgroup-parent",

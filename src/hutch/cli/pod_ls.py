@@ -65,9 +65,9 @@ def register(pod_app: typer.Typer) -> None:
             if not (ctr_ids or ctr_names or ctr_status):
                 columns.append("NumberOfContainers")
             fmt = "table " + "\\t".join(f"{{{{.{c}}}}}" for c in columns)
-        out = render.render_template(fmt, rows, HEADERS, type_name="entities.ListPodReporter")
-        if noheading and fmt.startswith("table"):
-            out = "".join(out.splitlines(keepends=True)[1:])
+        out = render.render_template(
+            fmt, rows, HEADERS, type_name="entities.ListPodReporter", heading=not noheading
+        )
         print(out, end="")
 
     pod_app.command("ps")(ps)

@@ -41,11 +41,15 @@ def register(secret_app: typer.Typer) -> None:
         # any (the word "json" for each secret); {{json .}} one object a line
         # podman's default is a table; a user's format is one only with "table"
         template = fmt if fmt is not None else f"table {DEFAULT_LS}"
+        # --noheading leaves the header row out before the columns are aligned, so
+        # they are as wide as the data alone, as podman's tabwriter makes them
         out = render.render_template(
-            template, rows, HEADERS, type_name="*entities.SecretListReport"
+            template,
+            rows,
+            HEADERS,
+            type_name="*entities.SecretListReport",
+            heading=not noheading,
         )
-        if noheading and render.normalize(template)[1]:
-            out = "".join(out.splitlines(keepends=True)[1:])  # the columns stay aligned
         print(out, end="")
 
     secret_app.command("ls")(ls)

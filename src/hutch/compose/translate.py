@@ -191,7 +191,8 @@ def _health(check: Mapping[str, Any]) -> HealthOptions:
         interval=check.get("interval"),
         timeout=check.get("timeout"),
         start_period=check.get("start_period"),
-        retries=int(retries) if retries is not None else None,
+        # 0 keeps the image's count, as Docker's API reads it (the flag refuses 0)
+        retries=int(retries) or None if retries is not None else None,
     )
 
 

@@ -59,7 +59,7 @@ def plan_mounts(
                 requests.append(request)
     mode = image_volume_mode(options.image_volume, ctx.settings.defaults)
     for path in image_volumes if mode != "ignore" else ():
-        dest = specs.container_path(f"image VOLUME {path}", path)
+        dest = specs.container_path(path)
         if dest not in seen:
             seen.add(dest)
             # tmpfs: podman's options for it (exec, nothing copied up from the image)
@@ -87,10 +87,8 @@ def _checked(ctx: EngineContext, request: MountRequest) -> MountRequest:
     if request.kind == "bind":
         source = os.path.abspath(request.source)
         if not os.path.exists(source):
-            raise InvalidArgument(
-                f"statfs {source}: no such file or directory (the host path of a bind mount "
-                "must exist)"
-            )
+            # podman's words (the host path of a bind mount must exist)
+            raise InvalidArgument(f"statfs {source}: no such file or directory")
         return replace(request, source=source)
     if request.kind == "image":
         from hutch.engine.image_volumes import check_driver, image_of_mount

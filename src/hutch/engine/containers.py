@@ -1130,7 +1130,9 @@ def _write_cidfile(path: str, container_id: str) -> None:
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     except FileExistsError as exc:
-        raise InvalidArgument(f"container id file {path} exists: remove it first") from exc
+        from hutch.engine.create_plan import cidfile_taken
+
+        raise cidfile_taken(path) from exc
     with os.fdopen(fd, "w") as f:
         f.write(container_id)
 

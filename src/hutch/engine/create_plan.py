@@ -75,7 +75,11 @@ def parse_restart(text: str) -> RestartPolicy:
 
 
 def _sdnotify_error(mode: str) -> str:
-    return f"invalid --sdnotify {mode!r}: expected conmon, container, healthy or ignore"
+    # current podman's words (4.3.1's list lacks healthy, which hutch has)
+    return (
+        f'invalid config provided: invalid argument: invalid sdnotify value "{mode}": '
+        "must be conmon, container, healthy or ignore"
+    )
 
 
 PERSONALITIES = ("LINUX", "LINUX32")  # the OCI spec's execution domains
@@ -129,7 +133,7 @@ def parse_create(options: RunOptions, settings: Settings) -> CreateRequest:
             f"running container create option: {NAME_RULE}: invalid argument"  # podman's
         )
     if options.cidfile and os.path.lexists(options.cidfile):
-        raise InvalidArgument(f"container id file {options.cidfile} exists: remove it first")
+        raise cidfile_taken(options.cidfile)
     if options.sdnotify not in SDNOTIFY_MODES:
         raise InvalidArgument(_sdnotify_error(options.sdnotify))
     if options.replace and not options.name:
@@ -155,4 +159,11 @@ def plan_create(
         name=options.name or random_name(),
         config=ContainerConfig(options=options, driver=driver, restart=request.restart),
         network=netconfig.network_spec(options, image, settings, request.released_ports),
+    )
+
+
+def cidfile_taken(path: str) -> InvalidArgument:
+    """podman's words for a --cidfile that exists already."""
+    return InvalidArgument(
+        f"container id file exists. Ensure another container is not using it or delete {path}"
     )

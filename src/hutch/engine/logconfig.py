@@ -21,6 +21,8 @@ from hutch.runtime.spec_log import LogSpec
 
 DEFAULT_FILE = "ctr.log"
 OPTION_KEYS = ("max-size", "max-file", "path", "tag")
+# podman's drivers hutch has no writer for: refused in hutch's words, naming its own
+_PODMAN_ONLY = ("journald", "passthrough", "passthrough-tty")
 
 
 def log_spec(driver: str, opts: Sequence[str], bundle: Path, *, check: bool = True) -> LogSpec:
@@ -30,12 +32,18 @@ def log_spec(driver: str, opts: Sequence[str], bundle: Path, *, check: bool = Tr
     (the log directory's existence).
     """
     driver = driver or K8S_FILE
-    if driver not in DRIVERS:
+    if driver in _PODMAN_ONLY:
         raise InvalidArgument(f"invalid --log-driver {driver!r}: use one of {', '.join(DRIVERS)}")
+    if driver not in DRIVERS:  # podman's words (libpod's WithLogDriver)
+        raise InvalidArgument(
+            "running container create option: invalid log driver: invalid argument"
+        )
     values: dict[str, str] = {}
     for opt in opts:
         key, sep, value = opt.partition("=")
-        if not sep or key not in OPTION_KEYS:
+        if not sep:
+            raise InvalidArgument(f'invalid log option "{opt}"')  # podman's words
+        if key not in OPTION_KEYS:  # podman keeps any key; hutch refuses it (documented)
             raise InvalidArgument(
                 f"invalid --log-opt {opt!r}: use KEY=VALUE with KEY one of {', '.join(OPTION_KEYS)}"
             )

@@ -92,7 +92,8 @@ def check_mode(mode: str) -> None:
     if helper and mode != helper:
         helper_options.parse(mode)
     if what == "join" and not mode.partition(":")[2]:
-        raise InvalidArgument(f"invalid --network {mode!r}: a container or path must follow")
+        word = "container" if mode.startswith("container") else "path"  # podman's words
+        raise InvalidArgument(f"invalid config provided: namespace mode {word} requires a value")
     if what == "bridge":
         names = user_networks(mode)
         if mode.partition(":")[0] in MODES:
@@ -115,43 +116,60 @@ def validate(options: RunOptions) -> None:
     what = kind(mode)
     check_mode(mode)
     net = options.net
+    # podman's order (its NetFlagsToNetOptions) and words for a value that does not parse
+    for item in net.add_hosts:
+        parse_add_host(item)
+    for server in net.dns:
+        try:
+            ipaddress.ip_address(server)
+        except ValueError:
+            raise InvalidArgument(f"{server} is not an ip address") from None
+    if net.mac_address is not None and not netopts.MAC.fullmatch(net.mac_address):
+        raise InvalidArgument(f"address {net.mac_address}: invalid MAC address")
     for spec in net.publish:
         ports.parse_publish(spec)
+    for address, version in ((net.ip, 4), (net.ip6, 6)):
+        _check_ip(address, version)
     if (net.publish or net.publish_all) and what not in ("private", "bridge"):
         raise InvalidArgument(f"ports cannot be published with --network {mode}")
-    if net.ip is not None:
-        if what != "bridge":
-            raise InvalidArgument("--ip needs a user-defined network (hutch network create)")
-        try:
-            ipaddress.IPv4Address(net.ip)
-        except ValueError as exc:
-            raise InvalidArgument(f"invalid --ip {net.ip!r}: not an IPv4 address") from exc
+    if net.ip is not None or net.ip6 is not None:
+        _check_static(what, "--ip needs a user-defined network (hutch network create)")
     if net.mac_address is not None:
         check_mac(net.mac_address, what)
     if net.aliases and what != "bridge":
         raise InvalidArgument("--network-alias needs a user-defined network")
-    for item in net.add_hosts:
-        parse_add_host(item)
     chrootdirs(options)
-    for server in net.dns:
-        try:
-            ipaddress.ip_address(server)
-        except ValueError as exc:
-            raise InvalidArgument(f"invalid --dns {server!r}: not an IP address") from exc
 
 
-def check_mac(mac: str, what: str) -> None:
-    """--mac-address, refused as podman 4.3.1 does: only on a user-defined network
-    (a bridge; pasta and slirp4netns have their own fixed layout)."""
+def _check_ip(address: str | None, version: int) -> None:
+    if address is None:
+        return
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        raise InvalidArgument(f'"{address}" is not an ip address') from None
+    if parsed.version != version:
+        raise InvalidArgument(f"{address} is not an IPv{version} address")
+
+
+def _check_static(what: str, elsewhere: str) -> None:
+    """--ip, --ip6 and --mac-address need a user-defined network: podman's words on the
+    default one, ``elsewhere`` on another mode."""
     if what == "private":
         raise InvalidArgument(
             "invalid config provided: networks and static ip/mac address can only be used "
             "with Bridge mode networking"
         )
     if what != "bridge":
-        raise InvalidArgument(
-            "--mac-address can only be set when the network mode is bridge: invalid argument"
-        )
+        raise InvalidArgument(elsewhere)
+
+
+def check_mac(mac: str, what: str) -> None:
+    """--mac-address, refused as podman 4.3.1 does: only on a user-defined network
+    (a bridge; pasta and slirp4netns have their own fixed layout)."""
+    _check_static(
+        what, "--mac-address can only be set when the network mode is bridge: invalid argument"
+    )
     if not netopts.MAC.fullmatch(mac):
         raise InvalidArgument(f"address {mac}: invalid MAC address")
 
@@ -165,16 +183,14 @@ def parse_add_host(item: str) -> tuple[str, str]:
     """--add-host NAME[;NAME...]:IP (the address may be IPv6, in brackets or not, or
     host-gateway): the names as given and the address."""
     name, sep, ip = item.partition(":")
-    if not sep or not name or not ip:
-        raise InvalidArgument(f"invalid --add-host {item!r}: use HOST:IP")
-    if any(not n for n in name.split(";")):
-        raise InvalidArgument(f"invalid --add-host {item!r}: a host name is empty")
+    if not sep or not name or any(not n for n in name.split(";")):
+        raise InvalidArgument(f'bad format for add-host: "{item}"')  # podman's words
     if ip == "host-gateway":
         return name, ip
     try:
         ipaddress.ip_address(ip.strip("[]"))
     except ValueError as exc:
-        raise InvalidArgument(f"invalid --add-host {item!r}: {ip!r} is not an IP address") from exc
+        raise InvalidArgument(f'invalid IP address in add-host: "{ip}"') from exc
     return name, ip.strip("[]")
 
 

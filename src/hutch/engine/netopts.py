@@ -73,9 +73,9 @@ def _choice(name: str, words: list[str]) -> NetworkChoice:
     aliases: list[str] = []
     for word in words:
         key, sep, val = word.partition("=")
-        if not sep:
+        if not sep and key in KEYS:
             raise _refuse(name, f"{word}: use KEY=VALUE ({', '.join(KEYS)})")
-        if key not in KEYS:
+        if key not in KEYS:  # a bare word is a key to podman too
             raise _refuse(name, f"unknown bridge network option: {key}")  # podman's words
         if key == "alias":
             if not val:

@@ -101,7 +101,8 @@ def parse_share(text: str | None) -> tuple[str, ...]:
         item = item.strip()
         if item not in SHAREABLE:
             raise InvalidArgument(
-                f"invalid kernel namespace to share: {item}: use {', '.join(SHAREABLE)} or none"
+                f"invalid kernel namespace to share: {item}. Options are: "
+                f"{', '.join(SHAREABLE)} or none"  # podman's words
             )
         if item not in base:
             base.append(item)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import ipaddress
+import re
 import socket
 from collections.abc import Iterable, Sequence
 
@@ -18,68 +19,115 @@ PROTOCOLS = ("tcp", "udp")
 Released = frozenset[tuple[int, str]]
 
 
-def _port(text: str, spec: str) -> int:
-    if not text.isdigit() or not 0 < int(text) < 65536:
-        raise InvalidArgument(f"invalid publish spec {spec!r}: {text!r} is not a port (1-65535)")
-    return int(text)
+_GO_INT = re.compile(r"[+-]?[0-9]+")
 
 
-def _range(text: str, spec: str) -> tuple[int, int]:
-    first, sep, last = text.partition("-")
-    start = _port(first, spec)
-    end = _port(last, spec) if sep else start
-    if end < start:
-        raise InvalidArgument(f"invalid publish spec {spec!r}: range {text} runs backwards")
+def _port(text: str) -> int:
+    """One port as podman's parseAndValidatePort reads it (Go's Atoi, then 1-65535)."""
+    if not _GO_INT.fullmatch(text):
+        raise ValueError(f'invalid port number: strconv.Atoi: parsing "{text}": invalid syntax')
+    number = int(text)
+    if abs(number) >= 2**63:
+        raise ValueError(f'invalid port number: strconv.Atoi: parsing "{text}": value out of range')
+    if not 0 < number < 65536:
+        raise ValueError(f"port numbers must be between 1 and 65535 (inclusive), got {number}")
+    return number
+
+
+def _range(text: str, which: str) -> tuple[int, int]:
+    """``PORT[-END]`` as (start, end); podman's words, naming the host or container side."""
+    parts = text.split("-")
+    try:
+        if len(parts) > 2:
+            raise ValueError(
+                "invalid port format - port ranges are formatted as startPort-stopPort"
+            )
+        if not parts[0]:
+            raise ValueError("port numbers cannot be negative")
+        start = _port(parts[0])
+        if len(parts) == 1:
+            return start, start
+        if not parts[1]:
+            raise ValueError("must provide ending number for port range")
+        end = _port(parts[1])
+        if end <= start:
+            raise ValueError(
+                "the end port of a range must be higher than the start port - "
+                f"{end} is not higher than {start}"
+            )
+    except ValueError as exc:
+        raise InvalidArgument(f"parsing {which} port: {exc}") from None
     return start, end
 
 
-def _split_ip(spec: str, body: str) -> tuple[str, str]:
-    """``[IP:]REST`` where IP may be bracketed IPv6."""
-    if body.startswith("["):
-        ip, sep, rest = body[1:].partition("]:")
-        if not sep:
-            raise InvalidArgument(f"invalid publish spec {spec!r}: unterminated [IPv6] address")
-    else:
-        parts = body.split(":")
-        if len(parts) == 3:
-            ip, rest = parts[0], ":".join(parts[1:])
-        elif len(parts) > 3:
+def _split(body: str) -> tuple[str | None, str | None, str]:
+    """``[IP:][HOSTPORT:]CTRPORT`` (IPv6 in brackets) as podman splits it: (ip,
+    host port, container port), None for a part not given; podman's words."""
+    ip: str | None = None
+    bracketed = body.split("]")
+    if len(bracketed) > 2:
+        raise InvalidArgument(
+            "invalid port format - at most one IPv6 address can be specified in a --publish"
+        )
+    if len(bracketed) == 2:
+        if not bracketed[0].startswith("["):
+            raise InvalidArgument("invalid port format - IPv6 addresses must be enclosed by []")
+        if not bracketed[1].startswith(":"):
             raise InvalidArgument(
-                f"invalid publish spec {spec!r}: use [IP:][HOSTPORT:]CTRPORT[/PROTO]"
+                "invalid port format - IPv6 address must be followed by a colon (':')"
             )
-        else:
-            return "", body
-    if ip:
-        try:
-            ipaddress.ip_address(ip)
-        except ValueError as exc:
-            raise InvalidArgument(f"invalid publish spec {spec!r}: {ip!r} is not an IP") from exc
-    return ip, rest
+        ip, body = bracketed[0][1:], bracketed[1][1:]
+    parts = body.split(":")
+    if len(parts) == 1 and ip is not None:
+        raise InvalidArgument(
+            "invalid port format - must provide host and destination port if specifying an IP"
+        )
+    if len(parts) == 3 and ip is not None:
+        raise InvalidArgument(
+            "invalid port format - when v6 address specified, must be [ipv6]:hostPort:ctrPort"
+        )
+    if len(parts) > 3:
+        raise InvalidArgument("invalid port format - format is [[hostIP:]hostPort:]containerPort")
+    if len(parts) == 3:
+        return parts[0], parts[1], parts[2]
+    if len(parts) == 2:
+        return ip, parts[0], parts[1]
+    return ip, None, parts[0]
 
 
 def parse_publish(spec: str) -> list[PortMapping]:
-    """One ``-p`` value; host port 0 means "pick a free one" (done by :func:`allocate`)."""
-    body, _, proto = spec.partition("/")
-    proto = proto.lower() or "tcp"
-    if proto not in PROTOCOLS:
-        raise InvalidArgument(f"invalid publish spec {spec!r}: protocol must be tcp or udp")
-    if not body:
-        raise InvalidArgument(f"invalid publish spec {spec!r}: no container port")
-    ip, rest = _split_ip(spec, body)
-    host_text, sep, ctr_text = rest.rpartition(":")
-    if not sep:
-        host_text, ctr_text = "", rest
-    ctr = _range(ctr_text, spec)
+    """One ``-p`` value; host port 0 means "pick a free one" (done by :func:`allocate`).
+    Refused in podman's words and order (its CreatePortBindings)."""
+    body, *protos = spec.split("/")
+    if len(protos) > 1:
+        raise InvalidArgument("invalid port format - protocol can only be specified once")
+    ip, host_text, ctr_text = _split(body)
+    if not ctr_text:
+        raise InvalidArgument("must provide a non-empty container port to publish")
+    ctr = _range(ctr_text, "container")
+    if protos and not protos[0]:
+        raise InvalidArgument("must provide a non-empty protocol to publish")
+    if ip == "":
+        raise InvalidArgument("must provide a non-empty container host IP to publish")
+    if ip is not None and ip != "0.0.0.0":
+        try:
+            ipaddress.ip_address(ip)
+        except ValueError:
+            raise InvalidArgument(f'cannot parse "{ip}" as an IP address') from None
     count = ctr[1] - ctr[0] + 1
-    if not host_text:
-        return [PortMapping(ip, 0, ctr[0] + i, proto) for i in range(count)]
-    host = _range(host_text, spec)
-    if host[1] - host[0] + 1 != count:
+    host = (0, 0) if not host_text else _range(host_text, "host")
+    if host_text and host[1] - host[0] + 1 != count:
         raise InvalidArgument(
-            f"invalid publish spec {spec!r}: host range {host_text} and container range "
-            f"{ctr_text} differ in length"
+            "host and container port ranges have different lengths: "
+            f"{host[1] - host[0] + 1} vs {count}"
         )
-    return [PortMapping(ip, host[0] + i, ctr[0] + i, proto) for i in range(count)]
+    proto = protos[0].lower() if protos else "tcp"
+    if proto == "sctp":  # podman's, which hutch's forwarder does not carry
+        raise InvalidArgument(f"-p {spec}: hutch publishes tcp and udp ports only, not sctp")
+    if proto not in PROTOCOLS:
+        raise InvalidArgument(f'unrecognized protocol "{protos[0]}" in port mapping')
+    first = host[0]
+    return [PortMapping(ip or "", first and first + i, ctr[0] + i, proto) for i in range(count)]
 
 
 def parse_expose(item: str) -> list[str]:

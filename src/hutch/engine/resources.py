@@ -45,6 +45,8 @@ def parse_size(text: str, flag: str) -> int:
     if not match:
         if flag in _MEMORY_FLAGS:  # podman's words (one for the three flags)
             raise InvalidArgument(f"invalid value for memory: invalid size: '{text}'")
+        if flag == "--log-opt max-size":  # podman's: go-units' error alone
+            raise InvalidArgument(f"invalid size: '{text}'")
         raise InvalidArgument(f"invalid {flag} {text!r}: use a size such as 64m, 512k or 1g")
     number, unit = match.groups()
     return int(float(number) * _UNITS[unit.lower()])
@@ -157,18 +159,20 @@ def parse_limits(options: ResourceOptions) -> ResourceSpec:
             raise InvalidArgument("--memory-reservation must be smaller than --memory")
     swap, explicit = (memory if memory else -1), False
     if options.memory_swap is not None:
+        # the value is read first, then its relation to --memory: current podman's
+        # words (its resource check; 4.3.1 skips it on a cgroup v1 host)
+        unlimited = options.memory_swap.strip() == "-1"
+        total = 0 if unlimited else parse_size(options.memory_swap, "--memory-swap")
         if not memory:
-            raise InvalidArgument("--memory-swap needs --memory (it is memory plus swap)")
+            raise InvalidArgument(
+                "you should always set a memory limit when using a memoryswap limit, see usage"
+            )
+        if not unlimited and total < memory:
+            raise InvalidArgument(
+                "minimum memoryswap limit should be larger than memory limit, see usage"
+            )
         explicit = True
-        if options.memory_swap.strip() == "-1":
-            swap = -2
-        else:
-            total = parse_size(options.memory_swap, "--memory-swap")
-            if total < memory:
-                raise InvalidArgument(
-                    "--memory-swap must be at least --memory (it is memory plus swap)"
-                )
-            swap = total - memory
+        swap = -2 if unlimited else total - memory
     quota = period = 0
     if options.cpus is not None:
         if options.cpu_quota is not None or options.cpu_period is not None:
@@ -226,8 +230,13 @@ class ResourcePlan:
 def cgroup_mode(options: ResourceOptions, setting: str) -> str:
     mode = options.cgroups or setting or "enabled"
     if mode not in CGROUP_MODES:
-        source = "--cgroups" if options.cgroups else "the [containers] cgroups setting"
-        raise InvalidArgument(f"invalid {source} {mode!r}: use {', '.join(CGROUP_MODES)}")
+        if options.cgroups:  # podman's words
+            raise InvalidArgument(
+                f'running container create option: invalid cgroup mode "{mode}": invalid argument'
+            )
+        raise InvalidArgument(
+            f"invalid [containers] cgroups setting {mode!r}: use {', '.join(CGROUP_MODES)}"
+        )
     return mode
 
 

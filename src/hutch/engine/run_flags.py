@@ -66,8 +66,11 @@ def check(options: RunOptions) -> RunOptions:
         options = replace(options, conmon_pidfile=os.path.abspath(options.conmon_pidfile))
     init_path = options.lifecycle.init_path
     if init_path:
-        if not os.path.isfile(init_path):
-            raise InvalidArgument(f"--init-path {init_path}: no such file")
+        if not os.path.isfile(init_path):  # podman's words
+            raise InvalidArgument(
+                "container-init binary not found on the host: "
+                f"stat {init_path}: no such file or directory"
+            )
         lifecycle = replace(options.lifecycle, init_path=os.path.abspath(init_path))
         options = replace(options, lifecycle=lifecycle)
     if options.pidfile:  # the monitor writes it, from another working directory

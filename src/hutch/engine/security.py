@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from hutch import __version__
 from hutch.api.container_config import SecurityOptions
 from hutch.api.errors import InvalidArgument
+from hutch.api.flags import GO_FALSE, GO_TRUE
 from hutch.linux import syscalls as sc
 from hutch.runtime import capsets, sysctls, ulimits
 from hutch.runtime.mounts import DEVICES
@@ -33,7 +34,9 @@ READ_ONLY_TMPFS = ("/tmp", "/var/tmp", "/run")
 # --seccomp-policy's values, and the image label the "image" policy reads (podman's)
 SECCOMP_POLICIES = ("default", "image")
 SECCOMP_LABEL = "io.containers.seccomp.profile"
-_LABEL_OPTS = ("label=", "apparmor=")
+_LABEL_OPTS = ("label", "apparmor")
+# podman's keys hutch has nothing behind: refused in its own words, not as unknown
+_PODMAN_ONLY = ("proc-opts", "systempaths")
 
 
 @dataclass(frozen=True)
@@ -60,27 +63,26 @@ def parse_security_opts(values: tuple[str, ...]) -> SecurityOpts:
     mask: list[str] = []
     unmask: list[str] = []
     for item in values:
-        key, sep, value = item.partition("=")
-        if not sep and ":" in key:  # Docker's old form: seccomp:PROFILE
-            key, _, value = item.partition(":")
-            sep = "="
-        if key == "seccomp" and sep and value:
+        # podman splits at the first "=", else at the first ":" (Docker's old form)
+        key, sep, value = item.partition("=" if "=" in item else ":")
+        if not sep and key != "no-new-privileges":
+            raise InvalidArgument(f'invalid --security-opt 1: "{item}"')  # podman's words
+        if key == "seccomp":
             seccomp = value
         elif key == "no-new-privileges":
-            if value not in ("", "true", "false"):
-                raise InvalidArgument(f"invalid --security-opt {item!r}: expected true or false")
-            nnp = value != "false"
-        elif key == "mask" and value:
+            if sep and value not in GO_TRUE | GO_FALSE:
+                raise InvalidArgument(f'invalid --security-opt 2: "{item}"')
+            nnp = not sep or value in GO_TRUE
+        elif key == "mask":
             mask += _paths(value, item)
-        elif key == "unmask" and value:
+        elif key == "unmask":
             unmask += ["ALL"] if value == "ALL" else _paths(value, item)
-        elif item.startswith(_LABEL_OPTS):
+        elif key in _LABEL_OPTS:
             continue  # no SELinux or AppArmor here; accepted as podman does when disabled
+        elif key in _PODMAN_ONLY:
+            raise InvalidArgument(f"--security-opt {key} is not supported by hutch")
         else:
-            raise InvalidArgument(
-                f"invalid --security-opt {item!r}: expected seccomp=, no-new-privileges, "
-                "mask=, unmask= or label="
-            )
+            raise InvalidArgument(f'invalid --security-opt 2: "{item}"')
     return SecurityOpts(seccomp, nnp, tuple(mask), tuple(unmask))
 
 
@@ -110,26 +112,30 @@ def masked_and_readonly(
 
 def parse_device(item: str) -> Device:
     """``HOST[:CONTAINER][:PERMISSIONS]``, checked against what the user may open."""
+    # podman's ParseDevice, then its stat of the source: its words and order
     parts = item.split(":")
-    if len(parts) > 3 or not parts[0]:
-        raise InvalidArgument(f"invalid --device {item!r}: expected HOST[:CONTAINER][:rwm]")
+    if len(parts) > 3:
+        raise InvalidArgument(f"invalid device specification: {item}")
     source = parts[0]
-    destination, perms = source, "rwm"
-    if len(parts) == 2:
+    destination, perms = "", "rwm"
+    if len(parts) == 3:
+        if not _is_perms(parts[2]):
+            raise InvalidArgument(f"invalid device mode: {parts[2]}")
+        perms = parts[2]
+    if len(parts) >= 2:
         if _is_perms(parts[1]):
             perms = parts[1]
+        elif parts[1] and not parts[1].startswith("/"):
+            raise InvalidArgument(f"invalid device mode: {parts[1]}")
         else:
             destination = parts[1]
-    elif len(parts) == 3:
-        destination, perms = parts[1], parts[2]
-        if not _is_perms(perms):
-            raise InvalidArgument(f"invalid --device {item!r}: permissions must be of r, w, m")
-    if not source.startswith("/") or not destination.startswith("/"):
-        raise InvalidArgument(f"invalid --device {item!r}: paths must be absolute")
+    destination = destination or source
     try:
         mode = os.stat(source).st_mode
     except OSError as exc:
-        raise InvalidArgument(f"--device {source}: {exc.strerror}") from None
+        raise InvalidArgument(f"stat {source}: {(exc.strerror or str(exc)).lower()}") from None
+    if not source.startswith("/"):  # hutch's: a node named relative to the cwd
+        raise InvalidArgument(f"invalid --device {item!r}: paths must be absolute")
     if not (stat.S_ISCHR(mode) or stat.S_ISBLK(mode)):
         raise InvalidArgument(f"--device {source}: not a device node")
     want = (os.R_OK if "r" in perms else 0) | (os.W_OK if "w" in perms else 0)
@@ -339,7 +345,9 @@ def validate(options: SecurityOptions, network: str) -> None:
         capsets.parse_names(options.default_capabilities, "containers.conf default_capabilities")
     opts = parse_security_opts(options.security_opt)
     if opts.seccomp not in ("", "unconfined") and not os.path.isfile(opts.seccomp):
-        raise InvalidArgument(f"seccomp profile {opts.seccomp}: no such file")
+        raise InvalidArgument(  # podman's words (Go's for the failed open)
+            f"opening seccomp profile failed: open {opts.seccomp}: no such file or directory"
+        )
     if options.seccomp_policy not in SECCOMP_POLICIES:
         raise InvalidArgument(
             f'invalid seccomp policy "{options.seccomp_policy}": valid policies are '

@@ -13,6 +13,6 @@ from hutch.util import signames
 def parse_signal(text: str, *, kill: bool = False) -> int:
     """A signal as podman's ``--stop-signal`` (or ``kill --signal``) takes it."""
     try:
-        return signames.parse_for_kill(text) if kill else signames.parse(text)
+        return signames.parse_for_kill(text) if kill else signames.parse_stop_signal(text)
     except ValueError as exc:
         raise InvalidArgument(str(exc)) from exc

@@ -20,7 +20,7 @@ from hutch.runtime.spec_lifecycle import (
     LifecycleSpec,
     StartupCheck,
 )
-from hutch.util.durations import parse_duration
+from hutch.util.durations import go_duration
 
 ON_FAILURE_ACTIONS = ("none", "kill", "restart", "stop")
 
@@ -56,10 +56,9 @@ def lifecycle_spec(
 
 def health_check(flags: HealthOptions, image: Healthcheck | None) -> HealthCheck | None:
     if flags.on_failure not in ON_FAILURE_ACTIONS:
-        valid = " ".join(ON_FAILURE_ACTIONS)
         raise InvalidArgument(
             f'invalid on-failure action "{flags.on_failure}" for health check: '
-            f"valid options are [{valid}]"
+            f"supported actions are {','.join(ON_FAILURE_ACTIONS)}"
         )
     if flags.disabled:
         return None
@@ -73,12 +72,14 @@ def health_check(flags: HealthOptions, image: Healthcheck | None) -> HealthCheck
     else:
         command = None
     base = image or Healthcheck()
-    interval = _duration("--health-interval", flags.interval, base.interval_ns)
-    timeout = _duration("--health-timeout", flags.timeout, base.timeout_ns)
-    start = _duration("--health-start-period", flags.start_period, base.start_period_ns)
+    interval, timeout, start = _durations(
+        (flags.interval, base.interval_ns), (flags.timeout, base.timeout_ns), flags.start_period
+    )
+    if flags.start_period is None:
+        start = base.start_period_ns / 1e9
+    if flags.retries is not None and flags.retries < 1:
+        raise InvalidArgument("healthcheck-retries must be greater than 0")  # podman's words
     retries = flags.retries if flags.retries is not None else base.retries
-    if retries < 0:
-        raise InvalidArgument("--health-retries must be at least 0")
     startup = _startup(flags)
     if command is None:
         if startup is not None:
@@ -98,11 +99,9 @@ def health_check(flags: HealthOptions, image: Healthcheck | None) -> HealthCheck
 
 def _startup(flags: HealthOptions) -> StartupCheck | None:
     """--health-startup-*: podman's defaults (30s, 30s, never restart, one pass)."""
-    interval = _duration("--health-startup-interval", flags.startup_interval, 0)
-    timeout = _duration("--health-startup-timeout", flags.startup_timeout, 0)
-    for name, value in (("retries", flags.startup_retries), ("success", flags.startup_success)):
-        if value is not None and value < 0:
-            raise InvalidArgument(f"--health-startup-{name} must be at least 0")
+    # podman checks the startup flags with the regular check's words (and lets
+    # retries be 0: never restart)
+    interval, timeout, _ = _durations((flags.startup_interval, 0), (flags.startup_timeout, 0), None)
     if flags.startup_cmd is None:
         return None
     try:
@@ -120,15 +119,28 @@ def _startup(flags: HealthOptions) -> StartupCheck | None:
     )
 
 
-def _duration(flag: str, text: str | None, image_ns: int) -> float:
-    if text is None:
-        return image_ns / 1e9
+def _durations(
+    interval: tuple[str | None, int], timeout: tuple[str | None, int], start: str | None
+) -> tuple[float, float, float]:
+    """The interval, timeout and start period in seconds: a flag's value (Go's
+    ParseDuration), else the image's (nanoseconds). podman's checks and words, in its
+    order; ``disable`` is an interval of 0 (no timer), as podman reads it."""
+    given, image_ns = interval
+    every = image_ns / 1e9 if given is None else _go("interval", given.replace("disable", "0"))
+    if every < 0 or 0 < every < 0.001:  # hutch's own check: its timer's resolution
+        raise InvalidArgument("healthcheck-interval must be 0 or at least 1ms")
+    given, image_ns = timeout
+    limit = image_ns / 1e9 if given is None else _go("timeout", given)
+    if given is not None and limit <= 0:  # Go's "< time.Duration(1)": under 1ns
+        raise InvalidArgument("healthcheck-timeout must be at least 1 second")
+    period = 0.0 if start is None else _go("start-period", start)
+    if period < 0:
+        raise InvalidArgument("healthcheck-start-period must be 0 seconds or greater")
+    return every, limit, period
+
+
+def _go(name: str, text: str) -> float:
     try:
-        value = parse_duration(text)
+        return go_duration(text)
     except ValueError as exc:
-        raise InvalidArgument(f"{flag}: {exc}") from exc
-    if value < 0:
-        raise InvalidArgument(f"{flag} must not be negative")
-    if flag == "--health-interval" and 0 < value < 0.001:
-        raise InvalidArgument(f"{flag} must be at least 1ms")
-    return value
+        raise InvalidArgument(f"invalid healthcheck-{name}: {exc}") from None

@@ -15,6 +15,8 @@ from hutch.api.errors import InvalidArgument
 from hutch.runtime.ids import IdMapEntry, IdRange
 
 MODES = ("", "host", "keep-id", "nomap", "auto")
+# podman's modes hutch has no code for (refused in hutch's words, not as unknown)
+_PODMAN_MODES = ("private", "ns", "container")
 # Modes that run the container in the session namespace itself.
 SESSION_MODES = ("", "host")
 
@@ -32,6 +34,8 @@ def parse_mode(text: str | None) -> UsernsMode:
         return UsernsMode("")
     mode, _, rest = text.partition(":")
     if mode not in MODES:
+        if mode not in _PODMAN_MODES:  # podman's words for a mode it does not know
+            raise InvalidArgument(f"unrecognized namespace mode {text} passed")
         raise InvalidArgument(
             f"invalid --userns {text!r}: expected host, keep-id[:uid=N,gid=N], nomap or auto"
         )
@@ -39,6 +43,8 @@ def parse_mode(text: str | None) -> UsernsMode:
     for item in filter(None, rest.split(",")):
         key, sep, value = item.partition("=")
         allowed = {"keep-id": ("uid", "gid"), "auto": ("size",)}.get(mode, ())
+        if mode == "keep-id" and key not in (*allowed, "size"):
+            raise InvalidArgument(f'unknown option specified: "{key}"')  # podman's words
         if not sep or key not in allowed or not value.isdigit():
             raise InvalidArgument(f"invalid --userns {text!r}: unexpected option {item!r}")
         values[key] = int(value)

@@ -33,13 +33,15 @@ def parse(values: tuple[str, ...], namespaces: tuple[str, ...]) -> tuple[tuple[s
         key, sep, value = item.partition("=")
         name = key.strip().replace("/", ".")
         if not sep or not name:
-            raise InvalidArgument(f"invalid --sysctl {item!r}: expected NAME=VALUE")
+            # podman's words
+            raise InvalidArgument(
+                f"{item} is invalid, sysctl values must be in the form of KEY=VALUE"
+            )
         ns = namespace_of(name)
         if ns is None:
-            raise InvalidArgument(  # podman's words, then why
-                f"sysctl {name!r} is not allowed (only kernel.msg*, kernel.sem, "
-                "kernel.shm*, fs.mqueue.* and net.* are namespaced)"
-            )
+            # podman's words (only kernel.msg*, kernel.sem, kernel.shm*, fs.mqueue.*
+            # and net.* are namespaced: man/hutch-run.1 says so)
+            raise InvalidArgument(f"sysctl '{name}' is not allowed")
         if ns not in namespaces:
             raise InvalidArgument(
                 f"--sysctl {name}: the container shares the host's {ns} namespace"

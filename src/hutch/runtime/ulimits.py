@@ -33,7 +33,10 @@ def _value(text: str, item: str) -> int:
     try:
         number = int(text)
     except ValueError:
-        raise InvalidArgument(f"invalid --ulimit {item!r}: {text!r} is not a number") from None
+        raise InvalidArgument(  # podman's words (Go's ParseInt error inside)
+            f'ulimit option "{item}" requires name=SOFT:HARD, failed to be parsed: '
+            f'strconv.ParseInt: parsing "{text}": invalid syntax'
+        ) from None
     if number < 0:
         raise InvalidArgument(f"invalid --ulimit {item!r}: limits cannot be negative")
     return number

@@ -35,6 +35,40 @@ def parse_duration(text: str) -> float:
     return total
 
 
+_GO_UNITS = {**_UNITS, "μs": 1e-6}  # Go takes both micro signs
+_GO_NUMBER = re.compile(r"(\d*)(?:\.(\d*))?")
+_GO_UNIT = re.compile(r"[^\d.]*")
+
+
+def go_duration(text: str) -> float:
+    """Seconds in ``text`` as Go's time.ParseDuration reads it (a sign, ``1h2m``,
+    ``.5s``); a ValueError carries Go's words, which podman prints after its own."""
+    quoted = f'"{text}"'
+    rest = text[1:] if text[:1] in ("+", "-") else text
+    if rest == "0":
+        return 0.0
+    if not rest:
+        raise ValueError(f"time: invalid duration {quoted}")
+    total = 0.0
+    while rest:
+        number = _GO_NUMBER.match(rest)
+        assert number is not None  # every part of it may be empty
+        whole, fraction = number.group(1), number.group(2)
+        if not whole and not fraction:
+            raise ValueError(f"time: invalid duration {quoted}")
+        rest = rest[number.end() :]
+        unit = _GO_UNIT.match(rest)
+        assert unit is not None
+        name = unit.group(0)
+        if not name:
+            raise ValueError(f"time: missing unit in duration {quoted}")
+        if name not in _GO_UNITS:
+            raise ValueError(f'time: unknown unit "{name}" in duration {quoted}')
+        total += float(f"{whole or 0}.{fraction or 0}") * _GO_UNITS[name]
+        rest = rest[unit.end() :]
+    return -total if text.startswith("-") else total
+
+
 def parse_time(text: str, now: float | None = None) -> float:
     """A point in time: RFC 3339, a date, unix seconds, or a duration before now."""
     now = time.time() if now is None else now

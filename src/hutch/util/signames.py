@@ -47,6 +47,14 @@ def parse(text: str) -> int:
     return found
 
 
+def parse_stop_signal(text: str) -> int:
+    """``--stop-signal``: podman's util.ParseSignal, any number then 1 to 64."""
+    number = int(text) if _NUMBER.fullmatch(text) else parse(text)
+    if not 1 <= number <= RTMAX:
+        raise ValueError(f"valid signals are 1 through {RTMAX}")
+    return number
+
+
 def parse_for_kill(text: str) -> int:
     """``kill --signal``: one leading ``-`` dropped, then 1 to 64 (podman's messages)."""
     number = parse(text.removeprefix("-"))

@@ -70,9 +70,9 @@ def check_volume_name(name: str) -> None:
         )
 
 
-def container_path(flag: str, path: str) -> str:
-    if not path.startswith("/"):
-        raise InvalidArgument(f"{flag}: invalid container path {path!r}, must be an absolute path")
+def container_path(path: str) -> str:
+    if not path.startswith("/"):  # podman's words (-v, --mount, --tmpfs alike)
+        raise InvalidArgument(f'invalid container path "{path}", must be an absolute path')
     return posixpath.normpath(path).replace("//", "/")
 
 
@@ -88,13 +88,19 @@ def parse_volume(text: str) -> MountRequest:
     """``[SOURCE:]DEST[:OPTIONS]``; SOURCE is a host path or a volume name."""
     flag = f"-v {text}"
     parts = text.split(":")
-    if len(parts) > 3 or not all(parts[:2]) or text.endswith(":"):
+    if len(parts) > 3:  # podman's words
+        raise InvalidArgument(
+            f"{text}: incorrect volume format, should be [host-dir:]ctr-dir[:option]"
+        )
+    if len(parts) > 1 and not parts[0]:
+        raise InvalidArgument("host directory cannot be empty")  # podman's words
+    if not all(parts[:2]) or text.endswith(":"):
         raise InvalidArgument(
             f"{flag}: incorrect volume format, should be [host-dir:]ctr-dir[:option]"
         )
     if len(parts) == 1:
-        return _request("volume", container_path(flag, parts[0]), "", _Words(flags={}))
-    source, dest = parts[0], container_path(flag, parts[1])
+        return _request("volume", container_path(parts[0]), "", _Words(flags={}))
+    source, dest = parts[0], container_path(parts[1])
     words = parts[2].split(",") if len(parts) == 3 else []
     parsed = _parse_words(flag, words)
     kind = "bind" if is_host_path(source) else "volume"
@@ -211,9 +217,7 @@ def parse_mount(text: str) -> MountRequest:
     if kind == "image":
         return _image_mount(flag, pairs)
     if kind not in ("bind", "volume", "tmpfs", "devpts"):
-        raise InvalidArgument(  # podman's words, then the types there are
-            f'invalid filesystem type "{kind}" (use bind, volume, tmpfs, devpts or image)'
-        )
+        raise InvalidArgument(f'invalid filesystem type "{kind}"')  # podman's words
     source, dest = "", ""
     copy_up = True  # a tmpfs's tmpcopyup (podman's default)
     words: list[str] = []
@@ -264,7 +268,7 @@ def parse_mount(text: str) -> MountRequest:
             raise InvalidArgument(f"{flag}: invalid option {key!r} for a {kind} mount")
     if not dest:
         raise InvalidArgument(f"{flag}: a destination (dst=, destination= or target=) is required")
-    dest = container_path(flag, dest)
+    dest = container_path(dest)
     if kind in ("tmpfs", "devpts"):
         if source:
             raise InvalidArgument(f"{flag}: a {kind} mount takes no source")
@@ -296,7 +300,7 @@ def _image_mount(flag: str, pairs: list[tuple[str, str | None]]) -> MountRequest
         parse_subpath(flag, _value(flag, *given["subpath"]), "image") if "subpath" in given else ""
     )
     return MountRequest(
-        "image", container_path(flag, dest), source, readonly=not writable, subpath=subpath
+        "image", container_path(dest), source, readonly=not writable, subpath=subpath
     )
 
 
@@ -381,7 +385,7 @@ def parse_tmpfs(text: str) -> MountRequest:
     """``DEST[:OPTIONS]``; defaults rw, noexec, nosuid, nodev (podman's)."""
     flag = f"--tmpfs {text}"
     dest, _, opts = text.partition(":")
-    dest = container_path(flag, dest)
+    dest = container_path(dest)
     flags = {"noexec": True, "nosuid": True, "nodev": True}
     data: list[str] = []
     readonly, copy_up = False, True
@@ -398,8 +402,11 @@ def parse_tmpfs(text: str) -> MountRequest:
             continue
         elif sep and _valid_tmpfs_value(key, value):
             data.append(word)
-        else:
+        elif sep and key in _TMPFS_KEYS:  # podman leaves it to the mount (exit 126)
             raise InvalidArgument(f"{flag}: invalid tmpfs option {word!r}")
+        else:
+            # podman's words (its mount option check, ErrBadMntOption)
+            raise InvalidArgument(f'unknown mount option "{word}": invalid mount option')
     on = sorted(name for name, value in flags.items() if value)
     return MountRequest("tmpfs", dest, readonly=readonly, options=(*on, *data), copy_up=copy_up)
 
@@ -409,7 +416,10 @@ def _valid_tmpfs_value(key: str, value: str) -> bool:
         return bool(_TMPFS_SIZE.match(value))
     if key == "mode":
         return bool(_OCTAL.match(value))
-    return key in ("uid", "gid", "nr_inodes", "nr_blocks") and value.isdigit()
+    return key in _TMPFS_KEYS and value.isdigit()
+
+
+_TMPFS_KEYS = ("size", "mode", "uid", "gid", "nr_inodes", "nr_blocks")
 
 
 # -- --volumes-from ----------------------------------------------------------------------

@@ -192,3 +192,16 @@ def test_pod_logs_prefix_each_line(
     assert run_cli(["pod", "logs", "-n", "web"], fake, monkeypatch, capsys).code == 0
     options = fake.only_call("pods.logs")
     assert options.name == "web" and options.follow is False
+
+
+def test_pod_ps_noheading_aligns_the_columns_on_the_data_alone(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # "# OF CONTAINERS" is wider than the tabwriter's minimum: without the header row
+    # the column is as wide as the data, as podman prints it
+    fake = FakeEngine(pod_summaries=[POD])
+    fmt = "table {{.NumberOfContainers}} {{.Name}}"
+    result = run_cli(["pod", "ps", "--noheading", "--format", fmt], fake, monkeypatch, capsys)
+    assert result.out == "2           web\n"
+    result = run_cli(["pod", "ps", "--format", fmt], fake, monkeypatch, capsys)
+    assert result.out.splitlines()[1] == "2                web"

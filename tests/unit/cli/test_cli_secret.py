@@ -149,3 +149,14 @@ def test_run_takes_secret_flags(monkeypatch: Mp, capsys: Cap) -> None:
     run_cli(argv, fake, monkeypatch, capsys)
     options = fake.only_call("containers.run")
     assert options.secrets == ("db", "db,type=env,target=PW")
+
+
+def test_noheading_aligns_the_columns_on_the_data_alone(monkeypatch: Mp, capsys: Cap) -> None:
+    # the header row is left out before alignment (podman's tabwriter never sees it):
+    # a header wider than the data does not widen its column
+    fake = FakeEngine(secret_list=[DB, TLS])
+    fmt = "table {{.Name}}{{.Driver}}{{.Name}}\t{{.Driver}}"
+    result = run_cli(["secret", "ls", "--noheading", "--format", fmt], fake, monkeypatch, capsys)
+    assert result.out == "dbfiledb    file\ntlsfiletls  file\n"
+    result = run_cli(["secret", "ls", "--format", fmt], fake, monkeypatch, capsys)
+    assert result.out.splitlines()[1] == "dbfiledb        file"

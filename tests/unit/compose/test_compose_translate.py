@@ -389,3 +389,11 @@ def test_a_volume_subpath_becomes_a_mount_flag(tmp_path: Path) -> None:
     assert (request.source, request.destination, request.subpath) == ("p_data", "/x", "a/b,c")
     assert request.readonly and not request.copy_up
     assert options.volumes.volumes == ("p_data:/y",)
+
+
+def test_healthcheck_retries_zero_keeps_the_images_count() -> None:
+    # Docker's API reads 0 as "inherit"; the --health-retries flag refuses it (podman)
+    from hutch.compose.translate import _health
+
+    assert _health({"test": ["CMD", "true"], "retries": 0}).retries is None
+    assert _health({"test": ["CMD", "true"], "retries": 2}).retries == 2

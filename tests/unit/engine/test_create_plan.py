@@ -49,7 +49,11 @@ def test_network_bridge_is_the_default_network_as_for_rootless_podman() -> None:
             )
             for policy in ("always", "on-failure:3", "never", "bogus")
         ),
-        (RunOptions("b", sdnotify="ready"), "invalid --sdnotify 'ready'"),
+        (
+            RunOptions("b", sdnotify="ready"),
+            'invalid config provided: invalid argument: invalid sdnotify value "ready": must be '
+            "conmon, container, healthy or ignore",
+        ),
         (RunOptions("b", replace=True), "cannot replace container without --name"),
     ],
 )
@@ -66,7 +70,10 @@ def test_rm_takes_no_restart_policy(policy: str) -> None:
 
 def test_an_existing_cidfile_is_refused(tmp_path: Path) -> None:
     (tmp_path / "cid").write_text("x")
-    with pytest.raises(InvalidArgument, match="exists: remove it first"):
+    with pytest.raises(
+        InvalidArgument,
+        match=r"container id file exists\. Ensure another container is not using it or delete",
+    ):
         parse_create(RunOptions("b", cidfile=str(tmp_path / "cid")), SETTINGS)
 
 

@@ -57,7 +57,7 @@ def test_add_host_lines_reach_runs_etc_hosts(tmp_path: Path) -> None:
     # podman's order: the --add-host names first
     assert text.startswith("10.0.0.5\tdb\n127.0.0.1\tgw\n::1\tv6\n127.0.0.1\tlocalhost")
     assert text.endswith("127.0.1.1\tstep\n")
-    with pytest.raises(InvalidArgument, match="invalid --add-host 'db'"):
+    with pytest.raises(InvalidArgument, match='bad format for add-host: "db"'):
         _hosts(("db",), host)
     # on the private network the host is its gateway, where the helper's options put it
     assert _hosts(("gw:host-gateway",), RunSettings(network="private")) == (("gw", "10.0.2.2"),)
@@ -278,7 +278,7 @@ def test_security_opts_and_ulimits_reach_the_step_spec(tmp_path: Path) -> None:
     assert set(DEFAULT_MASKED_PATHS) - {"/proc/kcore"} <= set(spec.masked_paths)
     with pytest.raises(InvalidArgument, match="take no seccomp profile"):
         _run_settings(BuildOptions(context=".", security_opts=("seccomp=/p.json",)), Settings())
-    with pytest.raises(InvalidArgument, match="invalid --security-opt 'bogus'"):
+    with pytest.raises(InvalidArgument, match='invalid --security-opt 1: "bogus"'):
         _run_settings(BuildOptions(context=".", security_opts=("bogus",)), Settings())
 
 

@@ -35,7 +35,10 @@ def test_without_init_the_path_changes_nothing(tmp_path: Path) -> None:
 def test_a_missing_init_is_refused_and_a_relative_one_made_absolute(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with pytest.raises(InvalidArgument, match="--init-path"):
+    with pytest.raises(
+        InvalidArgument,
+        match=r"^container-init binary not found on the host: stat /no/such: no such file or",
+    ):
         parse_create(RunOptions("i", lifecycle=LifecycleOptions(init_path="/no/such")), Settings())
     monkeypatch.chdir(tmp_path)
     (tmp_path / "init").write_text("")

@@ -27,10 +27,39 @@ def test_publish_specs(spec: str, want: list[PortMapping]) -> None:
     assert ports.parse_publish(spec) == want
 
 
-@pytest.mark.parametrize("spec", ["", "x", "0", "70000", "80/sctp", "1:2:3:4", "9-8", "a.b:1:2"])
-def test_bad_publish_specs(spec: str) -> None:
-    with pytest.raises(InvalidArgument, match="publish spec"):
+_RANGE = "port numbers must be between 1 and 65535 (inclusive), got"
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ("", "must provide a non-empty container port to publish"),
+        ("x", 'parsing container port: invalid port number: strconv.Atoi: parsing "x": invalid '
+              "syntax"),
+        ("0", f"parsing container port: {_RANGE} 0"),
+        ("99999:80", f"parsing host port: {_RANGE} 99999"),
+        ("+80:-1", "parsing container port: port numbers cannot be negative"),
+        ("80/sctp", "-p 80/sctp: hutch publishes tcp and udp ports only, not sctp"),
+        ("80/xyz", 'unrecognized protocol "xyz" in port mapping'),
+        ("80/", "must provide a non-empty protocol to publish"),
+        ("80/tcp/udp", "invalid port format - protocol can only be specified once"),
+        ("1:2:3:4", "invalid port format - format is [[hostIP:]hostPort:]containerPort"),
+        ("9-8", "parsing container port: the end port of a range must be higher than the start "
+                "port - 8 is not higher than 9"),
+        ("80-81:90", "host and container port ranges have different lengths: 2 vs 1"),
+        ("1-2-3", "parsing container port: invalid port format - port ranges are formatted as "
+                  "startPort-stopPort"),
+        ("a.b:1:2", 'cannot parse "a.b" as an IP address'),
+        (":1:2", "must provide a non-empty container host IP to publish"),
+        ("[::1]:80", "invalid port format - must provide host and destination port if "
+                     "specifying an IP"),
+        ("::1]:1:2", "invalid port format - IPv6 addresses must be enclosed by []"),
+    ],
+)  # fmt: skip
+def test_bad_publish_specs_in_podmans_words(spec: str, message: str) -> None:
+    with pytest.raises(InvalidArgument) as caught:
         ports.parse_publish(spec)
+    assert str(caught.value) == message
 
 
 def test_allocate_picks_free_ports_and_refuses_busy_ones() -> None:
@@ -97,9 +126,17 @@ def test_private_hosts_name_the_host() -> None:
 @pytest.mark.parametrize(
     ("net", "match"),
     [
-        (NetworkOptions(add_hosts=("nocolon",)), "--add-host"),
-        (NetworkOptions(dns=("not-an-ip",)), "--dns"),
-        (NetworkOptions(ip="10.0.0.5"), "--ip"),
+        (NetworkOptions(add_hosts=("nocolon",)), '^bad format for add-host: "nocolon"$'),
+        (NetworkOptions(add_hosts=("db:x",)), '^invalid IP address in add-host: "x"$'),
+        (NetworkOptions(dns=("not-an-ip",)), "^not-an-ip is not an ip address$"),
+        (NetworkOptions(ip="10.0.0.5"), "^invalid config provided: networks and static ip/mac"),
+        (NetworkOptions(ip="bogus"), '^"bogus" is not an ip address$'),
+        (NetworkOptions(ip="::1"), "^::1 is not an IPv4 address$"),
+        (NetworkOptions(ip6="bogus"), '^"bogus" is not an ip address$'),
+        (NetworkOptions(ip6="10.0.0.5"), "^10.0.0.5 is not an IPv6 address$"),
+        (NetworkOptions(mac_address="bogus"), "^address bogus: invalid MAC address$"),
+        # podman's order: a bad value is named before the mode that cannot take it
+        (NetworkOptions(ip="bogus", publish=("99999",)), "^parsing container port"),
     ],
 )
 def test_bad_network_flags(net: NetworkOptions, match: str) -> None:

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from hutch.api.container_config import NetworkOptions, RunOptions
+from hutch.api.container_config import HealthOptions, NetworkOptions, RunOptions
 from hutch.api.errors import InvalidArgument
 from hutch.engine import hostsfile, netconfig, specbuild
 from hutch.engine.hostsfile import HostsConf
+from hutch.engine.specbuild_lifecycle import health_check
 from hutch.oci.image import ContainerConfig, ImageConfig
 from hutch.runtime.etcfiles import host_file
 from hutch.runtime.spec import NAMESPACES, Process, Rootfs, Spec
@@ -205,9 +206,20 @@ def test_valid_networks(mode: str) -> None:
     specbuild.validate_network(mode)
 
 
-@pytest.mark.parametrize("mode", ["bridge", "", "a b", "container:", "x,x"])
-def test_invalid_networks(mode: str) -> None:
-    with pytest.raises(InvalidArgument, match="invalid --network"):
+@pytest.mark.parametrize(
+    ("mode", "words"),
+    [
+        ("bridge", "invalid --network"),
+        ("", "invalid --network"),
+        ("a b", "invalid --network"),
+        ("x,x", "invalid --network"),
+        # podman's words for a join with nothing to join
+        ("container:", "^invalid config provided: namespace mode container requires a value$"),
+        ("ns:", "^invalid config provided: namespace mode path requires a value$"),
+    ],
+)
+def test_invalid_networks(mode: str, words: str) -> None:
+    with pytest.raises(InvalidArgument, match=words):
         specbuild.validate_network(mode)
 
 
@@ -388,7 +400,7 @@ def test_health_on_failure_reaches_the_check_and_needs_one() -> None:
     with pytest.raises(InvalidArgument, match="to stop without a health check"):
         lifecycle_spec(LifecycleOptions(health=disabled), None)
     assert lifecycle_spec(LifecycleOptions(), None).health is None  # none needs nothing
-    with pytest.raises(InvalidArgument, match=r"valid options are \[none kill restart stop\]"):
+    with pytest.raises(InvalidArgument, match="supported actions are none,kill,restart,stop"):
         lifecycle_spec(LifecycleOptions(health=HealthOptions(on_failure="x")), None)
 
 
@@ -407,7 +419,39 @@ def test_startup_check_flags_need_a_regular_check() -> None:
     )  # fmt: skip
     with pytest.raises(InvalidArgument, match="a startup healthcheck needs a regular"):
         health_check(HealthOptions(startup_cmd="true"), None)
-    with pytest.raises(InvalidArgument, match="--health-startup-retries must be at least 0"):
-        health_check(HealthOptions(cmd="true", startup_cmd="true", startup_retries=-1), None)
-    with pytest.raises(InvalidArgument, match="--health-startup-timeout"):
+    # podman words the startup flags' errors as the regular check's
+    with pytest.raises(InvalidArgument, match=r"^invalid healthcheck-timeout: time: invalid dur"):
         health_check(HealthOptions(cmd="true", startup_timeout="soon"), None)
+
+
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        (HealthOptions(cmd="true", interval="bogus"),
+         'invalid healthcheck-interval: time: invalid duration "bogus"'),
+        (HealthOptions(cmd="true", interval="1"),
+         'invalid healthcheck-interval: time: missing unit in duration "1"'),
+        (HealthOptions(cmd="true", timeout="3x"),
+         'invalid healthcheck-timeout: time: unknown unit "x" in duration "3x"'),
+        (HealthOptions(cmd="true", timeout="0s"), "healthcheck-timeout must be at least 1 second"),
+        (HealthOptions(cmd="true", start_period="-1s"),
+         "healthcheck-start-period must be 0 seconds or greater"),
+        (HealthOptions(cmd="true", retries=0), "healthcheck-retries must be greater than 0"),
+        (HealthOptions(cmd="true", startup_cmd="true", startup_interval="."),
+         'invalid healthcheck-interval: time: invalid duration "."'),
+    ],
+)  # fmt: skip
+def test_health_flags_are_refused_in_podmans_words(flags: HealthOptions, message: str) -> None:
+    with pytest.raises(InvalidArgument) as caught:
+        health_check(flags, None)
+    assert str(caught.value) == message
+
+
+def test_health_durations_read_as_go_reads_them() -> None:
+    flags = HealthOptions(cmd="true", interval="1m.5s", timeout="+2s", start_period="0")
+    check = health_check(flags, None)
+    assert check is not None
+    assert (check.interval, check.timeout, check.start_period) == (60.5, 2.0, 0.0)
+    # "disable": no timer, the default interval (podman reads it as 0)
+    check = health_check(HealthOptions(cmd="true", interval="disable"), None)
+    assert check is not None and check.interval == 30.0

@@ -26,7 +26,10 @@ from hutch.engine.pods import plan_pod
         (PodCreateOptions(share="net", sysctl=("kernel.msgmax=4096",)), "share its ipc"),
         (PodCreateOptions(share="ipc", sysctl=("net.ipv4.ip_forward=1",)), "share its net"),
         (PodCreateOptions(sysctl=("vm.swappiness=1",)), "'vm.swappiness' is not allowed"),
-        (PodCreateOptions(sysctl=("kernel.msgmax",)), "expected NAME=VALUE"),
+        (
+            PodCreateOptions(sysctl=("kernel.msgmax",)),
+            "kernel.msgmax is invalid, sysctl values must be in the form of KEY=VALUE",
+        ),
         (PodCreateOptions(infra=False, uts="host"), "--uts on a pod needs an infra"),
         (PodCreateOptions(infra=False, sysctl=("net.x=1",)), "--sysctl on a pod needs"),
         (PodCreateOptions(infra=False, security_opt=("no-new-privileges",)), "--security-opt"),

@@ -80,7 +80,7 @@ def test_plan_without_sharing_makes_no_infra_unless_asked() -> None:
         ),
         (PodCreateOptions(infra=False, infra_command="/x"), "--infra-command needs an infra"),
         (PodCreateOptions(userns="keep-id", infra=False), "--userns on a pod needs an infra"),
-        (PodCreateOptions(userns="bogus"), "invalid --userns 'bogus'"),
+        (PodCreateOptions(userns="bogus"), "unrecognized namespace mode bogus passed"),
         (PodCreateOptions(uidmap=("0:1:10",), infra=False), "--uidmap on a pod needs an infra"),
         (PodCreateOptions(subgidname="me", infra=False), "--subgidname on a pod needs an infra"),
         (PodCreateOptions(uidmap=("0:1",)), "invalid --uidmap '0:1': expected CONTAINER:HOST:SIZE"),

@@ -38,7 +38,10 @@ def test_sysctl_parse_accepts_slashes_and_refuses_host_ones() -> None:
         sysctls.parse(("kernel.panic=1",), NAMESPACES)
     with pytest.raises(InvalidArgument, match="shares the host's net namespace"):
         sysctls.parse(("net.ipv4.ip_forward=1",), ("mount", "ipc"))
-    with pytest.raises(InvalidArgument, match="NAME=VALUE"):
+    with pytest.raises(
+        InvalidArgument,
+        match=r"^kernel.sem is invalid, sysctl values must be in the form of KEY=VALUE$",
+    ):
         sysctls.parse(("kernel.sem",), NAMESPACES)
     assert sysctls.proc_path("net.ipv4.ip_forward") == "/proc/sys/net/ipv4/ip_forward"
 
@@ -84,6 +87,29 @@ def test_security_opts() -> None:
     for bad in ("apparmor", "seccomp", "mask=relative", "no-new-privileges=maybe", "foo=bar"):
         with pytest.raises(InvalidArgument):
             security.parse_security_opts((bad,))
+    # Docker's old "key:value" form, and Go's ParseBool spellings
+    assert security.parse_security_opts(("no-new-privileges:TRUE",)).no_new_privileges
+    assert not security.parse_security_opts(("no-new-privileges=0",)).no_new_privileges
+    assert security.parse_security_opts(("seccomp:/p.json",)).seccomp == "/p.json"
+
+
+@pytest.mark.parametrize(
+    ("item", "words"),
+    [
+        # podman's: 1 when the option has no value, 2 for a value or key it refuses
+        ("bogus", 'invalid --security-opt 1: "bogus"'),
+        ("mask", 'invalid --security-opt 1: "mask"'),
+        ("bogus=1", 'invalid --security-opt 2: "bogus=1"'),
+        ("no-new-privileges:bad", 'invalid --security-opt 2: "no-new-privileges:bad"'),
+        ("no-new-privileges=bad", 'invalid --security-opt 2: "no-new-privileges=bad"'),
+        # podman's keys hutch has nothing behind: its own words
+        ("proc-opts=x", "--security-opt proc-opts is not supported by hutch"),
+    ],
+)
+def test_security_opts_refused_in_podmans_words(item: str, words: str) -> None:
+    with pytest.raises(InvalidArgument) as caught:
+        security.parse_security_opts((item,))
+    assert str(caught.value) == words
 
 
 def test_devices(tmp_path: object) -> None:
@@ -92,10 +118,17 @@ def test_devices(tmp_path: object) -> None:
     assert security.parse_device("/dev/zero:rw").destination == "/dev/zero"
     with pytest.raises(InvalidArgument, match="not a device node"):
         security.parse_device("/etc/hostname")
-    with pytest.raises(InvalidArgument, match="No such file"):
-        security.parse_device("/dev/does-not-exist")
-    with pytest.raises(InvalidArgument, match="permissions"):
-        security.parse_device("/dev/null:/dev/x:rwx")
+    # podman's words: its ParseDevice, then Go's error of its stat
+    for item, words in (
+        ("/dev/does-not-exist", "stat /dev/does-not-exist: no such file or directory"),
+        ("relative", "stat relative: no such file or directory"),
+        ("/dev/null:/dev/x:rwx", "invalid device mode: rwx"),
+        ("/dev/null:rel", "invalid device mode: rel"),
+        ("/a:/b:r:w", "invalid device specification: /a:/b:r:w"),
+    ):
+        with pytest.raises(InvalidArgument) as caught:
+            security.parse_device(item)
+        assert str(caught.value) == words
     if os.geteuid() != 0:
         with pytest.raises(InvalidArgument, match="permission denied"):
             security.parse_device("/dev/kmsg")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from hutch.api.container_config import SecurityOptions
@@ -44,3 +46,17 @@ def test_modes_pass_and_bad_combinations_are_refused_clearly() -> None:
         parse_userns_options(SecurityOptions(userns="keep-id", subuidname="x"))
     with pytest.raises(InvalidArgument, match="cannot be combined"):
         parse_userns_options(SecurityOptions(userns="host", uidmap=("0:0:1",)))
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("bogus", "unrecognized namespace mode bogus passed"),  # podman's words
+        ("keep-id:bogus=1", 'unknown option specified: "bogus"'),
+        # modes podman has and hutch does not: hutch's own words
+        ("private", "invalid --userns 'private': expected host, keep-id[:uid=N,gid=N], nomap"),
+    ],
+)
+def test_bad_userns_modes(text: str, words: str) -> None:
+    with pytest.raises(InvalidArgument, match=re.escape(words)):
+        parse_mode(text)

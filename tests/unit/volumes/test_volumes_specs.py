@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from hutch.api.errors import InvalidArgument
+from hutch.volumes import specs
 from hutch.volumes.specs import (
     MountRequest,
     parse_mount,
@@ -71,7 +74,8 @@ def test_exec_suid_dev_lift_the_volume_defaults() -> None:
         ("v:/x:exec,noexec", "conflicts"),
         ("bad!name:/x", "invalid volume name"),
         ("a:/b:ro:extra", "incorrect volume format"),
-        (":/x", "incorrect volume format"),
+        (":/x", "^host directory cannot be empty$"),  # podman's words
+        ("a:/b:ro:extra", "^a:/b:ro:extra: incorrect volume format"),
         ("v:/x:", "incorrect volume format"),
     ],
 )
@@ -234,3 +238,22 @@ def test_plain_volume_mount_options_as_podman_refuses_them(
 def test_bad_volume_create_options(items: tuple[str, ...]) -> None:
     with pytest.raises(InvalidArgument):
         parse_volume_create_options(items)
+
+
+@pytest.mark.parametrize(
+    ("parse", "text", "words"),
+    [
+        # podman's words, which -v, --mount and --tmpfs share
+        (specs.parse_tmpfs, "/t:bogus", 'unknown mount option "bogus": invalid mount option'),
+        (specs.parse_tmpfs, "rel", 'invalid container path "rel", must be an absolute path'),
+        (specs.parse_volume, "/tmp:rel", 'invalid container path "rel", must be an absolute path'),
+        # a known key with a bad value: podman leaves it to the mount; hutch's words
+        (specs.parse_tmpfs, "/t:size=x", "--tmpfs /t:size=x: invalid tmpfs option 'size=x'"),
+    ],
+)
+def test_bad_mount_flags_in_podmans_words(
+    parse: Callable[[str], object], text: str, words: str
+) -> None:
+    with pytest.raises(InvalidArgument) as caught:
+        parse(text)
+    assert str(caught.value) == words
