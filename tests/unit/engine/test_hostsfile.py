@@ -87,7 +87,7 @@ def test_host_containers_internal_ip_none_drops_the_line_and_refuses_host_gatewa
 
 
 def test_add_host_with_an_empty_name_is_refused() -> None:
-    with pytest.raises(InvalidArgument, match="a host name is empty"):
+    with pytest.raises(InvalidArgument, match="bad format for add-host"):
         netconfig.parse_add_host("a;;b:10.0.0.1")
 
 
