@@ -48,7 +48,7 @@ _hutch_options() {
     "kill") echo --signal -s --all -a --latest -l --cidfile ;;
     "rm") echo --force -f --all -a --ignore -i --time -t --volumes -v --latest -l --filter --cidfile --depend ;;
     "wait") echo --condition --interval -i --ignore --latest -l ;;
-    "ps") echo --all -a --quiet -q --last -n --latest -l --format --no-trunc --noheading --filter -f --sort --size -s --pod -p --external --ns ;;
+    "ps") echo --all -a --quiet -q --last -n --latest -l --format --no-trunc --noheading --filter -f --sort --size -s --pod -p --external --ns --watch -w --sync ;;
     "logs") echo --follow -f --tail --since --until --timestamps -t --latest -l --names -n --color ;;
     "inspect") echo --format -f --type -t --latest -l --size -s ;;
     "init") echo --all -a --latest -l ;;
@@ -159,7 +159,7 @@ _hutch_options() {
     "container kill") echo --signal -s --all -a --latest -l --cidfile ;;
     "container rm") echo --force -f --all -a --ignore -i --time -t --volumes -v --latest -l --filter --cidfile --depend ;;
     "container wait") echo --condition --interval -i --ignore --latest -l ;;
-    "container ls") echo --all -a --quiet -q --last -n --latest -l --format --no-trunc --noheading --filter -f --sort --size -s --pod -p --external --ns ;;
+    "container ls") echo --all -a --quiet -q --last -n --latest -l --format --no-trunc --noheading --filter -f --sort --size -s --pod -p --external --ns --watch -w --sync ;;
     "container logs") echo --follow -f --tail --since --until --timestamps -t --latest -l --names -n --color ;;
     "container inspect") echo --format -f --latest -l --size -s ;;
     "container init") echo --all -a --latest -l ;;
@@ -230,7 +230,7 @@ _hutch_value_options() {
     "kill") echo --signal -s --cidfile ;;
     "rm") echo --time -t --filter --cidfile ;;
     "wait") echo --condition --interval -i ;;
-    "ps") echo --last -n --format --filter -f --sort ;;
+    "ps") echo --last -n --format --filter -f --sort --watch -w ;;
     "logs") echo --tail --since --until ;;
     "inspect") echo --format -f --type -t ;;
     "events") echo --filter -f --since --until --format ;;
@@ -317,7 +317,7 @@ _hutch_value_options() {
     "container kill") echo --signal -s --cidfile ;;
     "container rm") echo --time -t --filter --cidfile ;;
     "container wait") echo --condition --interval -i ;;
-    "container ls") echo --last -n --format --filter -f --sort ;;
+    "container ls") echo --last -n --format --filter -f --sort --watch -w ;;
     "container logs") echo --tail --since --until ;;
     "container inspect") echo --format -f ;;
     "container clone") echo --name --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops ;;
@@ -672,6 +672,7 @@ _hutch_option_values() {
     "ps --format") echo "json" ;;
     "ps --filter"|"ps -f") echo "@none" ;;
     "ps --sort") echo "@none" ;;
+    "ps --watch"|"ps -w") echo "@none" ;;
     "logs --tail") echo "@none" ;;
     "logs --since") echo "@none" ;;
     "logs --until") echo "@none" ;;
@@ -1311,6 +1312,7 @@ _hutch_option_values() {
     "container ls --format") echo "json" ;;
     "container ls --filter"|"container ls -f") echo "@none" ;;
     "container ls --sort") echo "@none" ;;
+    "container ls --watch"|"container ls -w") echo "@none" ;;
     "container logs --tail") echo "@none" ;;
     "container logs --since") echo "@none" ;;
     "container logs --until") echo "@none" ;;

@@ -84,7 +84,7 @@ function __hutch_value_options
         case 'wait'
             printf '%s\n' --condition --interval -i
         case 'ps'
-            printf '%s\n' --last -n --format --filter -f --sort
+            printf '%s\n' --last -n --format --filter -f --sort --watch -w
         case 'logs'
             printf '%s\n' --tail --since --until
         case 'inspect'
@@ -258,7 +258,7 @@ function __hutch_value_options
         case 'container wait'
             printf '%s\n' --condition --interval -i
         case 'container ls'
-            printf '%s\n' --last -n --format --filter -f --sort
+            printf '%s\n' --last -n --format --filter -f --sort --watch -w
         case 'container logs'
             printf '%s\n' --tail --since --until
         case 'container inspect'
@@ -1036,6 +1036,8 @@ complete -c hutch -n "__hutch_at 'ps'" -l size -s s -d 'Show the size of each wr
 complete -c hutch -n "__hutch_at 'ps'" -l pod -s p -d 'Show the pod of each container'
 complete -c hutch -n "__hutch_at 'ps'" -l external -d 'Accepted: hutch\'s store holds no containers of other tools to add'
 complete -c hutch -n "__hutch_at 'ps'" -l ns -d 'Show the pid and the namespaces of each container'
+complete -c hutch -n "__hutch_at 'ps'" -l watch -s w -x -d 'List again every N seconds, until ^C'
+complete -c hutch -n "__hutch_at 'ps'" -l sync -d 'Accepted: hutch reads each container\'s live state anyway'
 complete -c hutch -n "__hutch_at 'ps'" -l help -d 'Show the help and exit'
 
 # hutch logs
@@ -2702,6 +2704,8 @@ complete -c hutch -n "__hutch_at 'container ls'" -l size -s s -d 'Show the size 
 complete -c hutch -n "__hutch_at 'container ls'" -l pod -s p -d 'Show the pod of each container'
 complete -c hutch -n "__hutch_at 'container ls'" -l external -d 'Accepted: hutch\'s store holds no containers of other tools to add'
 complete -c hutch -n "__hutch_at 'container ls'" -l ns -d 'Show the pid and the namespaces of each container'
+complete -c hutch -n "__hutch_at 'container ls'" -l watch -s w -x -d 'List again every N seconds, until ^C'
+complete -c hutch -n "__hutch_at 'container ls'" -l sync -d 'Accepted: hutch reads each container\'s live state anyway'
 complete -c hutch -n "__hutch_at 'container ls'" -l help -d 'Show the help and exit'
 
 # hutch container logs

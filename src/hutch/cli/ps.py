@@ -192,14 +192,58 @@ def ps_command(
     pod: bool,
     external: bool = False,
     ns: bool = False,
+    watch: str | None = None,
+    sync: bool = False,
 ) -> None:
-    """List containers (running ones unless --all)."""
-    from hutch.api.container_list import ListContainersOptions
-    from hutch.api.errors import InvalidArgument
-
+    """List containers (running ones unless --all); --watch N: again every N seconds."""
     # --external: podman adds containers other tools made in its storage; hutch's
     # store holds only hutch's own containers, so there is nothing to add.
     del external
+    del sync  # hutch reads each container's state from its monitor's files: always in sync
+
+    def once() -> None:
+        _list(
+            state, all_=all_, quiet=quiet, last=last, latest=latest, fmt=fmt,
+            no_trunc=no_trunc, noheading=noheading, filters=filters, sort=sort, size=size,
+            pod=pod, ns=ns,
+        )  # fmt: skip
+
+    seconds = _seconds(watch)
+    if not seconds or quiet or render.is_json(fmt):  # podman lists these once
+        once()
+        return
+    import sys
+
+    try:
+        while True:
+            if sys.stdout.isatty():
+                sys.stdout.write("\033[2J\033[H")  # redraw in place, as podman does
+            once()
+            sys.stdout.flush()
+            time.sleep(seconds)
+    except KeyboardInterrupt:
+        return  # ^C ends the watch, as podman's: status 0
+
+
+def _list(
+    state: "AppState",
+    *,
+    all_: bool,
+    quiet: bool,
+    last: int | None,
+    latest: bool,
+    fmt: str | None,
+    no_trunc: bool,
+    noheading: bool,
+    filters: list[str] | None,
+    sort: str,
+    size: bool,
+    pod: bool,
+    ns: bool,
+) -> None:
+    from hutch.api.container_list import ListContainersOptions
+    from hutch.api.errors import InvalidArgument
+
     if quiet and (size or ns):
         raise InvalidArgument("quiet conflicts with size and namespace")  # podman 4.3.1
     if size and ns:
@@ -244,6 +288,15 @@ def ps_command(
     if noheading:
         out = "".join(out.splitlines(keepends=True)[1:])
     print(out, end="")
+
+
+def _seconds(watch: str | None) -> int:
+    """--watch's value as podman's uint flag parses it (its words for a bad one)."""
+    if watch is None:
+        return 0
+    from hutch.api.flags import unsigned
+
+    return unsigned(watch, "-w, --watch")
 
 
 def register(app: "typer.Typer", container_app: "typer.Typer") -> None:
@@ -302,6 +355,16 @@ def register(app: "typer.Typer", container_app: "typer.Typer") -> None:
             bool,
             typer.Option("--ns", help="Show the pid and the namespaces of each container."),
         ] = False,
+        watch: Annotated[
+            str | None,
+            typer.Option("--watch", "-w", help="List again every N seconds, until ^C."),
+        ] = None,
+        sync: Annotated[
+            bool,
+            typer.Option(
+                "--sync", help="Accepted: hutch reads each container's live state anyway."
+            ),
+        ] = False,
     ) -> None:
         """List containers (running ones unless --all)."""
         ps_command(
@@ -319,6 +382,8 @@ def register(app: "typer.Typer", container_app: "typer.Typer") -> None:
             pod=pod,
             external=external,
             ns=ns,
+            watch=watch,
+            sync=sync,
         )
 
     app.command("ps")(ps)
