@@ -105,7 +105,7 @@ _hutch_options() {
     "secret inspect") echo --format -f --pretty --showsecret ;;
     "secret rm") echo --all -a --ignore -i ;;
     "pod create") echo --name -n --publish -p --network --net --share --share-parent --infra --no-infra --infra-command --infra-name --hostname --add-host --dns --dns-search --dns-option --no-hosts --label -l --label-file --exit-policy --restart --volume -v --volumes-from --device --pid --uts --sysctl --security-opt --infra-conmon-pidfile --userns --uidmap --gidmap --subuidname --subgidname --shm-size --memory -m --memory-swap --cpus --cpu-shares -c --cgroup-parent --cpuset-cpus --cpuset-mems --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --ip --ip6 --mac-address --network-alias --replace --pod-id-file ;;
-    "pod ps") echo --filter -f --format --quiet -q --noheading --no-trunc --ctr-names --ctr-ids --ctr-status --sort ;;
+    "pod ps") echo --filter -f --format --quiet -q --noheading --no-trunc --ctr-names --ctr-ids --ctr-status --sort --latest -l --ns ;;
     "pod inspect") echo --format -f --latest -l ;;
     "pod start") echo --all -a --latest -l --pod-id-file ;;
     "pod stop") echo --all -a --time -t --ignore -i --latest -l --pod-id-file ;;

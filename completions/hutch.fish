@@ -1778,6 +1778,8 @@ complete -c hutch -n "__hutch_at 'pod ps'" -l ctr-names -d 'Show the names of th
 complete -c hutch -n "__hutch_at 'pod ps'" -l ctr-ids -d 'Show the container ids'
 complete -c hutch -n "__hutch_at 'pod ps'" -l ctr-status -d 'Show the status of each container'
 complete -c hutch -n "__hutch_at 'pod ps'" -l sort -x -d 'created (default), id, name, number or status'
+complete -c hutch -n "__hutch_at 'pod ps'" -l latest -s l -d 'Only the pod created last'
+complete -c hutch -n "__hutch_at 'pod ps'" -l ns -d 'Show each pod\'s cgroup and namespaces columns'
 complete -c hutch -n "__hutch_at 'pod ps'" -l help -d 'Show the help and exit'
 
 # hutch pod inspect

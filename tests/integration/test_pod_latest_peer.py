@@ -41,6 +41,15 @@ def test_pod_selection_words_as_podman(hutch: Hutch, podman: Run, argv: tuple[st
     assert code == 125 and out == "" and err.startswith("Error: ")
 
 
+def test_pod_ps_ns_and_latest_as_podman(hutch: Hutch, podman: Run) -> None:
+    """pod ps --ns has podman's two more columns; -l of no pod lists none."""
+    assert both(hutch, podman, "pod", "ps", "--ns")[1].split() == [
+        "POD", "ID", "NAME", "STATUS", "CREATED", "INFRA", "ID", "CGROUP", "NAMESPACES",
+        "#", "OF", "CONTAINERS",
+    ]  # fmt: skip
+    assert both(hutch, podman, "pod", "ps", "-l", "-q") == (125, "", "Error: no such pod\n")
+
+
 def test_latest_and_pod_id_file_choose_the_pod(hutch: Hutch, tmp_path: Path) -> None:
     first, second = tmp_path / "first.id", tmp_path / "second.id"
     hutch("pod", "create", "--name", "older", "--pod-id-file", str(first))
@@ -60,6 +69,7 @@ def test_latest_and_pod_id_file_choose_the_pod(hutch: Hutch, tmp_path: Path) -> 
         assert sorted(started.stdout.split()) == sorted([first.read_text().strip(), newer])
         assert hutch("pod", "rm", "-f", "-l", "-t", "0").stdout == newer + "\n"
         assert hutch("pod", "inspect", "-l", "--format", "{{.Name}}").stdout == "older\n"
+        assert hutch("pod", "ps", "-l", "--format", "{{.Name}}").stdout == "older\n"
         hutch("pod", "rm", "-f", "-t", "0", "--pod-id-file", str(first))
         gone = hutch("pod", "rm", "-l", check=False)
         assert (gone.returncode, gone.stderr) != (0, "")

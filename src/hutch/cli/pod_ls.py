@@ -43,6 +43,12 @@ def register(pod_app: typer.Typer) -> None:
             str,
             typer.Option("--sort", help="created (default), id, name, number or status."),
         ] = "created",
+        latest: Annotated[
+            bool, typer.Option("--latest", "-l", help="Only the pod created last.")
+        ] = False,
+        ns: Annotated[
+            bool, typer.Option("--ns", help="Show each pod's cgroup and namespaces columns.")
+        ] = False,
     ) -> None:
         """List pods."""
         from hutch.api.errors import InvalidArgument
@@ -52,6 +58,12 @@ def register(pod_app: typer.Typer) -> None:
             raise InvalidArgument("quiet and format cannot be used together")
         options = ListPodsOptions(filters=tuple(filters or ()), sort=sort)
         found = state_of(ctx).engine().pods.ls(options)
+        if latest:
+            if not found:
+                from hutch.api.errors import NoSuchObject
+
+                raise NoSuchObject("no such pod")  # podman's words, exit 125
+            found = [max(found, key=lambda pod: pod.created)]
         if render.is_json(fmt):
             render.print_json([json_of(p) for p in found], indent=2)
             return
@@ -61,6 +73,8 @@ def register(pod_app: typer.Typer) -> None:
         rows = [row(p, no_trunc=no_trunc) for p in found]
         if not fmt:
             columns = ["ID", "Name", "Status", "Created", "InfraID"]
+            if ns:  # podman's two columns after the infra's id
+                columns += ["Cgroup", "Namespace"]
             columns += [c for c, on in _CTR_COLUMNS(ctr_ids, ctr_names, ctr_status) if on]
             if not (ctr_ids or ctr_names or ctr_status):
                 columns.append("NumberOfContainers")

@@ -18,6 +18,7 @@ HEADERS = {
     "ContainerIds": "IDS",
     "ContainerNames": "NAMES",
     "ContainerStatuses": "STATUS",
+    "Namespace": "NAMESPACES",
 }
 
 
