@@ -228,7 +228,9 @@ class ImageSummary:
     size: int
     containers: int = 0
     labels: tuple[tuple[str, str], ...] = ()
-    intermediate: bool = False  # an untagged build step result (listed with -a only)
+    # podman's intermediate image: untagged, other images built on it (listed with -a only)
+    intermediate: bool = False
+    parent: bool = False  # other images are built on it (a dangling image is not one)
     history: tuple[str, ...] = ()  # every name it has had, latest first (NamesHistory)
     # when a name was last pointed at it (a pull, build, load or tag): docker's LastTagTime
     tagged: float = 0.0

@@ -44,6 +44,7 @@ from hutch.api.images import (
     SearchResult,
 )
 from hutch.engine.context import EngineContext
+from hutch.engine.image_parents import Lineage, parents
 from hutch.engine.resolve import find_image
 from hutch.oci.image import ContainerConfig, HistoryEntry, ImageConfig
 from hutch.oci.platform import host_platform
@@ -158,10 +159,11 @@ class ImageService:
         in_use: dict[str, int] = {}
         for c in self._ctx.containers.all():
             in_use[c.image_id] = in_use.get(c.image_id, 0) + 1
-        steps = {
-            row[0] for row in self._ctx.conn.execute("SELECT DISTINCT image_id FROM build_cache")
-        }
         tagged = self._ctx.images.tag_times()
+        records = self._ctx.images.all()
+        with_children = parents(
+            Lineage(r.id, tuple(r.diff_ids), _history_length(r)) for r in records
+        )
         return [
             ImageSummary(
                 r.id,
@@ -171,12 +173,13 @@ class ImageService:
                 r.size,
                 in_use.get(r.id, 0),
                 _labels(r),
-                intermediate=not r.names and r.id in steps,
+                intermediate=not r.names and r.id in with_children,
+                parent=r.id in with_children,
                 history=r.names_history,
                 tagged=tagged.get(r.id, 0.0),
                 manifest_list=r.is_list,
             )
-            for r in self._ctx.images.all()
+            for r in records
         ]
 
     def remove(self, names: Sequence[str], options: RemoveImageOptions) -> list[RemoveReport]:
@@ -435,6 +438,22 @@ class ImageService:
         return report
 
 
+def image_comment(config: ImageConfig) -> str:
+    """podman's .Comment: the config's own (docker's field), else the last step's."""
+    if config.comment is not None:
+        return config.comment
+    return config.history[-1].comment or "" if config.history else ""
+
+
+def _history_length(image: ImageRecord) -> int:
+    """How many history entries the config holds (0 when it is not JSON)."""
+    try:
+        history = json.loads(image.config_raw).get("history")
+    except (ValueError, AttributeError):
+        return 0
+    return len(history) if isinstance(history, list) else 0
+
+
 def image_created(image: ImageRecord) -> float:
     """The image's own creation time (its config's ``created``), as podman lists it;
     the time it was stored only when the config has none."""
@@ -505,7 +524,7 @@ def inspect_report(image: ImageRecord, ctx: EngineContext) -> ImageInspect:
         repo_tags=image.names,
         repo_digests=repo_digests,
         parent="",
-        comment=config.history[-1].comment or "" if config.history else "",
+        comment=image_comment(config),
         created=config.created or rfc3339(image.created),
         config=raw_config.get("config", {}),
         version="",
