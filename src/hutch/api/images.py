@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
@@ -16,9 +17,15 @@ if TYPE_CHECKING:
     from hutch.api.image_scp import ScpOptions, ScpReport
 
 
+def is_import_url(source: str) -> bool:
+    """What podman's import fetches: a scheme and a "/" after it (the rule of Go's
+    url.ParseRequestURI with a scheme), not a path, not ``-``."""
+    return bool(re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:/", source))
+
+
 @dataclass(frozen=True)
 class ImportOptions:
-    source: str  # a path, or "-" for standard input
+    source: str  # a path, "-" for standard input, or an http(s) URL
     reference: str | None = None
     changes: tuple[str, ...] = ()
     message: str | None = None
@@ -241,6 +248,7 @@ class ImageSummary:
 class ImportReport:
     id: str
     names: tuple[str, ...]
+    blob: str = ""  # the layer's digest as read (podman's "Copying blob" line)
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any
 
 from hutch.api.common import PruneReport
 from hutch.api.errors import HutchError, InvalidArgument, NoSuchObject
@@ -137,20 +136,15 @@ class ImageService:
         from hutch.engine.imagewrite import store_image
 
         record = store_image(self._ctx, config, [layer], names)
-        return ImportReport(record.id, names)
+        return ImportReport(record.id, names, layer.blob_digest)
 
     def _ingest(
         self, source: str, *, ignore_chown: bool, cancelled: Callable[[], bool] | None = None
     ) -> LayerInfo:
         from hutch.engine.cancellable import cancellable
+        from hutch.engine.import_source import open_source
 
-        if source == "-":
-            return self._ctx.layers.ingest(sys.stdin.buffer, ignore_chown=ignore_chown)
-        try:
-            stream: BinaryIO = open(source, "rb")  # noqa: SIM115 - closed below
-        except OSError as exc:
-            raise InvalidArgument(f"cannot read {source}: {exc.strerror}") from exc
-        with stream:
+        with open_source(source) as stream:
             return self._ctx.layers.ingest(
                 cancellable(stream, cancelled), ignore_chown=ignore_chown
             )
