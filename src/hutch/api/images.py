@@ -189,6 +189,8 @@ class SaveOptions:
     # Each name an image (docker save, podman save -m); False: podman save without
     # -m, the names after the first are more tags for the first image
     multi_image: bool = True
+    # told each of podman's progress lines (a save to a file or directory)
+    progress: Callable[[str], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -434,6 +436,11 @@ class Images(Protocol):
         """Copy an image to or from a host reached with ssh (``image scp``)."""
         ...
 
-    def load(self, source: str, cancelled: Callable[[], bool] | None = None) -> list[str]: ...
+    def load(
+        self,
+        source: str,
+        cancelled: Callable[[], bool] | None = None,
+        progress: Callable[[str], None] | None = None,
+    ) -> list[str]: ...
 
     def build(self, options: BuildOptions) -> BuildReport: ...

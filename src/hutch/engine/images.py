@@ -411,17 +411,29 @@ class ImageService:
     def save(self, options: SaveOptions) -> None:
         from hutch.engine.image_archive import save
 
-        save(self._ctx, options.names, options.output, options.format, options.multi_image)
+        save(
+            self._ctx,
+            options.names,
+            options.output,
+            options.format,
+            options.multi_image,
+            options.progress,
+        )
 
     def scp(self, options: ScpOptions) -> ScpReport:
         from hutch.engine.image_scp import copy
 
         return copy(self, options)
 
-    def load(self, source: str, cancelled: Callable[[], bool] | None = None) -> list[str]:
+    def load(
+        self,
+        source: str,
+        cancelled: Callable[[], bool] | None = None,
+        progress: Callable[[str], None] | None = None,
+    ) -> list[str]:
         from hutch.engine.image_archive import load
 
-        return load(self._ctx, source, cancelled)
+        return load(self._ctx, source, cancelled, progress)
 
     def build(self, options: BuildOptions) -> BuildReport:
         from hutch.engine.build import BuildService
