@@ -30,7 +30,10 @@ def test_commit_then_run_shows_file_and_changes(hutch: Hutch, base_image: str) -
     assert data["RepoTags"] == ["localhost/committed:v1"]
     assert data["Author"] == "someone"
     assert data["Labels"] == {"purpose": "test"}
-    assert data["History"][-1]["comment"] == "a message"
+    # podman's (buildah's): -m is the image's comment; the history entry names the image
+    assert data["Comment"] == "a message"
+    assert data["History"][-1]["comment"] == "FROM localhost/base:latest"
+    assert data["History"][-1]["author"] == "someone"
     base = json.loads(hutch("image", "inspect", base_image).stdout)[0]
     assert data["RootFS"]["Layers"][:-1] == base["RootFS"]["Layers"]
     assert len(data["RootFS"]["Layers"]) == len(base["RootFS"]["Layers"]) + 1
