@@ -218,3 +218,21 @@ def test_docker_dir_as_podman_writes_and_reads_it(
             r"Loaded image: sha256:[0-9a-f]{64}\n", loaded.stdout
         ), loaded
         assert loaded.stderr.startswith("Getting image source signatures\n"), loaded
+
+
+def test_push_to_a_docker_archive_with_a_reference_as_podman(
+    hutch: Hutch, base_image: str, podman: Run, tmp_path: Path
+) -> None:
+    """RepoTags: the reference as a docker one, then the image's name; a missing
+    archive to pull is refused in podman's words."""
+    for name, tool in (("hutch", hutch), ("podman", podman)):
+        archive = tmp_path / f"pushed-{name}.tar"
+        assert tool("push", "-q", "base", f"docker-archive:{archive}:x/y:z").returncode == 0
+        entries = _member(archive, "manifest.json")
+        assert entries[0]["RepoTags"] == ["docker.io/x/y:z", "localhost/base:latest"], name
+    missing = tmp_path / "nope.tar"
+    code, _out, err = both_masked(hutch, podman, "pull", f"docker-archive:{missing}")
+    assert (code, err) == (
+        125,
+        f'Error: opening file "{missing}": open {missing}: no such file or directory\n',
+    )

@@ -380,7 +380,15 @@ def write_transport(
     }.get(transport)
     if fmt is None:
         raise InvalidArgument(f"{destination}: unknown transport {transport!r}")
-    _write(ctx, Path(path), fmt, [_Item(image, name or _full_name(image, source_name))])
+    own = _full_name(image, source_name)
+    if name and fmt == "docker-archive":
+        # podman: the reference as a docker one (docker.io/ for a bare name), then
+        # the image's own name, both in RepoTags
+        ref = str(parse_reference(name, default_registry="docker.io"))
+        item = _Item(image, own, (ref,)) if own and own != ref else _Item(image, ref)
+    else:
+        item = _Item(image, name or own)
+    _write(ctx, Path(path), fmt, [item])
     return PushReport(destination, str(sha256_of(image.manifest_raw)))
 
 
@@ -683,6 +691,10 @@ def pull_transport(ctx: EngineContext, source: TransportRef) -> tuple[str, tuple
         record = find_image(ctx.images, source.ref)
         return record.id, record.names
     if not source.path or not os.path.exists(source.path):
+        if source.transport == "docker-archive" and source.path:  # podman's words
+            raise InvalidArgument(
+                f'opening file "{source.path}": open {source.path}: no such file or directory'
+            )
         raise InvalidArgument(f"{where}: no such file or directory")
     state = ctx.enter_session()
     ignore_chown = state.mode == "single-id"
