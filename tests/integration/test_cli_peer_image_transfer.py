@@ -236,3 +236,25 @@ def test_push_to_a_docker_archive_with_a_reference_as_podman(
         125,
         f'Error: opening file "{missing}": open {missing}: no such file or directory\n',
     )
+
+
+def test_pull_of_an_archive_prints_podmans_copy_lines(
+    hutch: Hutch, base_image: str, podman: Run, tmp_path: Path
+) -> None:
+    for name, tool in (("hutch", hutch), ("podman", podman)):
+        archive = tmp_path / f"pulled-{name}.tar"
+        assert (
+            tool("save", "-q", "--format", "oci-archive", "-o", str(archive), "base").returncode
+            == 0
+        )
+        pulled = tool("pull", f"oci-archive:{archive}")
+        lines = _masked(pulled.stderr).splitlines()
+        assert lines[0] == "Getting image source signatures", (name, pulled)
+        assert lines[-3:] == [
+            "Copying config sha256:H",
+            "Writing manifest to image destination",
+            "Storing signatures",
+        ], (name, pulled)
+        assert HEX.fullmatch(pulled.stdout.strip()), (name, pulled)
+        quiet = tool("pull", "-q", f"oci-archive:{archive}")
+        assert quiet.stderr == "", (name, quiet)
