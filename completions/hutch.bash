@@ -57,7 +57,7 @@ _hutch_options() {
     "mount") echo --all -a --format --latest -l --no-trunc ;;
     "unmount") echo --all -a --force -f --latest -l ;;
     "diff") echo --format --latest -l ;;
-    "commit") echo --change -c --message -m --author -a --pause --no-pause -p --format -f --squash -s --iidfile --quiet -q ;;
+    "commit") echo --change -c --message -m --author -a --pause --no-pause -p --format -f --squash -s --iidfile --quiet -q --include-volumes ;;
     "export") echo --output -o ;;
     "exec") echo --interactive -i --tty -t --env -e --env-file --user -u --workdir -w --detach -d --detach-keys --privileged --preserve-fds --latest -l ;;
     "attach") echo --no-stdin --detach-keys --sig-proxy --no-sig-proxy --latest -l ;;
@@ -170,7 +170,7 @@ _hutch_options() {
     "container mount") echo --all -a --format --latest -l --no-trunc ;;
     "container unmount") echo --all -a --force -f --latest -l ;;
     "container diff") echo --format --latest -l ;;
-    "container commit") echo --change -c --message -m --author -a --pause --no-pause -p --format -f --squash -s --iidfile --quiet -q ;;
+    "container commit") echo --change -c --message -m --author -a --pause --no-pause -p --format -f --squash -s --iidfile --quiet -q --include-volumes ;;
     "container export") echo --output -o ;;
     "container runlabel") echo --display --name -n --quiet -q --replace ;;
     "container exec") echo --interactive -i --tty -t --env -e --env-file --user -u --workdir -w --detach -d --detach-keys --privileged --preserve-fds --latest -l ;;

@@ -30,7 +30,10 @@ def test_commit_then_run_shows_file_and_changes(hutch: Hutch, base_image: str) -
     assert data["RepoTags"] == ["localhost/committed:v1"]
     assert data["Author"] == "someone"
     assert data["Labels"] == {"purpose": "test"}
-    assert data["History"][-1]["comment"] == "a message"
+    # podman's (buildah's): -m is the image's comment; the history entry names the image
+    assert data["Comment"] == "a message"
+    assert data["History"][-1]["comment"] == "FROM localhost/base:latest"
+    assert data["History"][-1]["author"] == "someone"
     base = json.loads(hutch("image", "inspect", base_image).stdout)[0]
     assert data["RootFS"]["Layers"][:-1] == base["RootFS"]["Layers"]
     assert len(data["RootFS"]["Layers"]) == len(base["RootFS"]["Layers"]) + 1
@@ -52,7 +55,7 @@ def test_commit_of_a_running_container(hutch: Hutch, base_image: str) -> None:
     while "A /live" not in hutch("diff", "c").stdout:
         assert time.monotonic() < deadline
         time.sleep(0.1)
-    hutch("commit", "-q", "c", "live")
+    hutch("commit", "-q", "--pause", "c", "live")
     assert hutch("run", "--rm", "live", "cat", "/live").stdout == "live\n"
     # --pause stopped the container's processes only for the commit.
     assert hutch("ps", "--format", "{{.Status}}").stdout.startswith("Up")
@@ -90,7 +93,7 @@ def test_a_killed_commit_leaves_its_container_running(
 ) -> None:
     """commit pauses through the monitor with itself as holder; killed, it is resumed."""
     hutch("run", "-d", "--name", "busy", base_image, "sleep", "1000")
-    commit = Paused(hutch, "commit-paused", tmp_path / "gate", "commit", "busy", "snap")
+    commit = Paused(hutch, "commit-paused", tmp_path / "gate", "commit", "-p", "busy", "snap")
     state = hutch("inspect", "--format", "{{.State.Status}}", "busy").stdout.strip()
     assert state == "paused"
     commit.process.kill()

@@ -187,7 +187,7 @@ ANSWERS: dict[str, Callable[..., Any]] = {
     "images.manifest_exists": lambda e, name: name in e.existing_images,
     "images.manifest_push": lambda e, o: "sha256:" + "2" * 64,
     "images.manifest_rm": lambda e, names: list(e.remove_reports),
-    "images.load": lambda e, source, cancelled: ["localhost/loaded:latest"],
+    "images.load": lambda e, source, cancelled, progress: ["localhost/loaded:latest"],
     "images.search": lambda e, o: list(e.search_results),
     "images.scp": lambda e, o: ScpReport(("localhost/loaded:latest",)),
     "images.build": lambda e, o: BuildReport("b" * 64, tuple(o.tags)),

@@ -119,6 +119,7 @@ class CommitOptions:
     format: str = "oci"  # oci or docker
     squash: bool = False
     iidfile: str | None = None
+    include_volumes: bool = False  # every volume and bind mount (anonymous ones always)
 
 
 @dataclass(frozen=True)
@@ -190,6 +191,7 @@ class Change:
 class CommitReport:
     id: str
     names: tuple[str, ...]
+    layers: tuple[str, ...] = ()  # the image's diff ids (podman's "Copying blob" lines)
 
 
 @dataclass(frozen=True)

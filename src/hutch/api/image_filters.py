@@ -21,6 +21,8 @@ FILTER_KEYS = (
     "readonly",
     "containers",
     "manifest",
+    "intermediate",
+    "digest",
 )
 Predicate = Callable[[ImageSummary], bool]
 # ``until``'s value as a point in time (a caller passes hutch.util.durations' parse_time:
@@ -51,7 +53,11 @@ def _find(images: Sequence[ImageSummary], text: str) -> ImageSummary | None:
     return None
 
 
-def _bool(key: str, value: str) -> bool:
+def _bool(key: str, value: str, seen: dict[str, str]) -> bool:
+    if seen.setdefault(key, value) != value:
+        raise InvalidArgument(  # podman's words
+            f'specifying "{key}" filter more than once with different values is not supported'
+        )
     if value in _TRUE or value in _FALSE:
         return value in _TRUE
     # podman's words, key and value in the order it prints them
@@ -84,14 +90,22 @@ def _until(value: str, parse_time: TimeParser) -> Predicate:
     return lambda i: i.created < limit
 
 
-def _containers(value: str) -> Predicate:
+def _containers(value: str, seen: dict[str, str]) -> Predicate:
     if value not in ("true", "false"):
         raise InvalidArgument(f'unsupported value "{value}" for containers filter')
-    used = value == "true"
+    used = _bool("containers", value, seen)
     return lambda i: (i.containers > 0) == used
 
 
-def _predicate(spec: str, images: Sequence[ImageSummary], parse_time: TimeParser) -> Predicate:
+def _digest(value: str) -> Predicate:
+    if not value.startswith("sha256:"):
+        raise InvalidArgument(f'invalid value "{value}" for digest filter')  # podman's words
+    return lambda i: i.digest == value
+
+
+def _predicate(
+    spec: str, images: Sequence[ImageSummary], parse_time: TimeParser, seen: dict[str, str]
+) -> Predicate:
     key, sep, value = spec.partition("=")
     if not sep:
         raise InvalidArgument(f"--filter {spec!r}: expected KEY=VALUE")
@@ -102,15 +116,20 @@ def _predicate(spec: str, images: Sequence[ImageSummary], parse_time: TimeParser
     if key in ("label", "label!"):
         has = _labelled(value)
         return has if key == "label" else (lambda i: not has(i))
-    if key == "dangling":
-        dangling = _bool(key, value)
-        return lambda i: (not i.names) == dangling
+    if key == "dangling":  # podman: untagged, and no image is built on it
+        dangling = _bool(key, value, seen)
+        return lambda i: (not i.names and not i.parent) == dangling
+    if key == "intermediate":  # podman: untagged, and images are built on it
+        intermediate = _bool(key, value, seen)
+        return lambda i: i.intermediate == intermediate
+    if key == "digest":
+        return _digest(value)
     if key == "readonly":
         # every image is in the one read-write store (hutch has no additional stores)
-        readonly = _bool(key, value)
+        readonly = _bool(key, value, seen)
         return lambda i: not readonly
     if key == "manifest":
-        manifest = _bool(key, value)
+        manifest = _bool(key, value, seen)
         return lambda i: i.manifest_list == manifest
     if key in ("before", "since"):
         pivot = _pivot(key, value, images)
@@ -120,7 +139,7 @@ def _predicate(spec: str, images: Sequence[ImageSummary], parse_time: TimeParser
     if key == "until":
         return _until(value, parse_time)
     if key == "containers":
-        return _containers(value)
+        return _containers(value, seen)
     if key == "id":
         return lambda i: i.id.startswith(value.removeprefix("sha256:"))
     raise InvalidArgument(f'unsupported image filter "{key}"')  # podman's words
@@ -131,6 +150,8 @@ def apply_filters(
 ) -> list[ImageSummary]:
     """Images matching every filter; several values of one key match any of them."""
     by_key: dict[str, list[Predicate]] = {}
+    seen: dict[str, str] = {}  # the boolean filters' values, which podman takes once each
     for spec in specs:
-        by_key.setdefault(spec.partition("=")[0], []).append(_predicate(spec, images, parse_time))
+        predicate = _predicate(spec, images, parse_time, seen)
+        by_key.setdefault(spec.partition("=")[0], []).append(predicate)
     return [i for i in images if all(any(p(i) for p in ps) for ps in by_key.values())]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
@@ -16,9 +17,15 @@ if TYPE_CHECKING:
     from hutch.api.image_scp import ScpOptions, ScpReport
 
 
+def is_import_url(source: str) -> bool:
+    """What podman's import fetches: a scheme and a "/" after it (the rule of Go's
+    url.ParseRequestURI with a scheme), not a path, not ``-``."""
+    return bool(re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:/", source))
+
+
 @dataclass(frozen=True)
 class ImportOptions:
-    source: str  # a path, or "-" for standard input
+    source: str  # a path, "-" for standard input, or an http(s) URL
     reference: str | None = None
     changes: tuple[str, ...] = ()
     message: str | None = None
@@ -184,6 +191,8 @@ class SaveOptions:
     # Each name an image (docker save, podman save -m); False: podman save without
     # -m, the names after the first are more tags for the first image
     multi_image: bool = True
+    # told each of podman's progress lines (a save to a file or directory)
+    progress: Callable[[str], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -230,7 +239,9 @@ class ImageSummary:
     size: int
     containers: int = 0
     labels: tuple[tuple[str, str], ...] = ()
-    intermediate: bool = False  # an untagged build step result (listed with -a only)
+    # podman's intermediate image: untagged, other images built on it (listed with -a only)
+    intermediate: bool = False
+    parent: bool = False  # other images are built on it (a dangling image is not one)
     history: tuple[str, ...] = ()  # every name it has had, latest first (NamesHistory)
     # when a name was last pointed at it (a pull, build, load or tag): docker's LastTagTime
     tagged: float = 0.0
@@ -241,6 +252,7 @@ class ImageSummary:
 class ImportReport:
     id: str
     names: tuple[str, ...]
+    blob: str = ""  # the layer's digest as read (podman's "Copying blob" line)
 
 
 @dataclass(frozen=True)
@@ -434,6 +446,11 @@ class Images(Protocol):
         """Copy an image to or from a host reached with ssh (``image scp``)."""
         ...
 
-    def load(self, source: str, cancelled: Callable[[], bool] | None = None) -> list[str]: ...
+    def load(
+        self,
+        source: str,
+        cancelled: Callable[[], bool] | None = None,
+        progress: Callable[[str], None] | None = None,
+    ) -> list[str]: ...
 
     def build(self, options: BuildOptions) -> BuildReport: ...

@@ -35,8 +35,12 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         ] = None,
         pause: Annotated[
             bool,
-            typer.Option("--pause/--no-pause", "-p", help="Pause the container while committing."),
-        ] = True,
+            typer.Option(
+                "--pause/--no-pause",
+                "-p",
+                help="Pause the container while committing (podman's default: no).",
+            ),
+        ] = False,
         fmt: Annotated[
             str, typer.Option("--format", "-f", help="Image format: oci (default) or docker.")
         ] = "oci",
@@ -49,6 +53,14 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         ] = None,
         quiet: Annotated[
             bool, typer.Option("--quiet", "-q", help="Print no progress information.")
+        ] = False,
+        include_volumes: Annotated[
+            bool,
+            typer.Option(
+                "--include-volumes",
+                help="Add the container's volumes and bind mounts to the image's volumes "
+                "(its anonymous volumes are added always).",
+            ),
         ] = False,
     ) -> None:
         """Create a new image from a container's changes."""
@@ -70,12 +82,19 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
             fmt,
             squash,
             iidfile,
+            include_volumes,
         )
         engine = state_of(ctx).engine()
         # a missing container is refused before any progress line, as podman does
         if not quiet and engine.containers.exists(container):
             print("Getting image source signatures", file=sys.stderr)
         report = engine.containers.commit(options)
+        if not quiet:  # podman's copy into its store, in its words
+            for layer in report.layers:
+                print(f"Copying blob {layer}", file=sys.stderr)
+            print(f"Copying config sha256:{report.id}", file=sys.stderr)
+            print("Writing manifest to image destination", file=sys.stderr)
+            print("Storing signatures", file=sys.stderr)
         print(report.id)
 
     app.command("commit")(commit)

@@ -67,7 +67,7 @@ def rows_of(images: "list[ImageSummary]", no_trunc: bool) -> list[dict[str, Any]
                     "ReadOnly": False,
                     "IsReadOnly": False,
                     "Containers": image.containers,
-                    "Dangling": not image.names,
+                    "Dangling": not image.names and not image.parent,  # podman: no children
                     "RepoTags": list(image.names),
                     "RepoDigests": _repo_digests(image),
                 }
@@ -119,9 +119,9 @@ def images_command(
     from hutch.util.durations import parse_time
 
     listed = state.engine().images.ls()
-    if not all_:
-        listed = [i for i in listed if not i.intermediate]
     wanted = [*(filters or ()), *([f"reference={image}"] if image else [])]
+    if not all_:  # podman's way: a filter, so that intermediate=true without -a is refused
+        wanted.append("intermediate=false")
     found = apply_filters(listed, wanted, parse_time=parse_time)
     if render.is_json(fmt):
         # podman lists an image once per name it has (its table's rows), here too

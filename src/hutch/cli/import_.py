@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -18,7 +19,8 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
         source: Annotated[
             str,
             typer.Argument(
-                help="Tarball (plain, gzip or zstd) of a root filesystem, or - for stdin."
+                help="Tarball (plain, gzip or zstd) of a root filesystem, - for stdin, "
+                "or an http(s) URL."
             ),
         ],
         reference: Annotated[str | None, typer.Argument(help="Name for the image.")] = None,
@@ -35,15 +37,24 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """Import a tarball as a new single-layer image."""
-        from hutch.api.images import ImportOptions
+        from hutch.api.images import ImportOptions, is_import_url
 
-        report = (
-            state_of(ctx)
-            .engine()
-            .images.import_(ImportOptions(source, reference, tuple(change or ()), message))
+        engine = state_of(ctx).engine()
+        if is_import_url(source):  # podman's line, on stdout, -q or not
+            print(f'Downloading from "{source}"', flush=True)
+        report = engine.images.import_(
+            ImportOptions(source, reference, tuple(change or ()), message)
         )
-        # podman prints the id with --quiet too (it silences only the progress, and
-        # hutch prints none): scripts read the same line either way
+        if not quiet:  # podman's copy into its store, in its words
+            for line in (
+                "Getting image source signatures",
+                f"Copying blob {report.blob}",
+                f"Copying config sha256:{report.id}",
+                "Writing manifest to image destination",
+                "Storing signatures",
+            ):
+                print(line, file=sys.stderr)
+        # podman prints the id with --quiet too (it silences only the progress)
         print(f"sha256:{report.id}")
 
     app.command("import")(import_cmd)

@@ -11,6 +11,10 @@ from hutch.api.errors import InvalidArgument
 from hutch.cli.state import state_of
 
 
+def _stderr(line: str) -> None:
+    print(line, file=sys.stderr)
+
+
 def register(app: typer.Typer, image_app: typer.Typer) -> None:
     def load(
         ctx: typer.Context,
@@ -27,9 +31,10 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
             raise InvalidArgument(  # podman's words: an archive is never typed in
                 "cannot read from terminal, use command-line redirection or the --input flag"
             )
-        names = state_of(ctx).engine().images.load(input_)
-        # podman prints the names with --quiet too: it silences only the progress
-        # (hutch prints none), so a script reads the same lines either way
+        progress = None if quiet else _stderr  # podman's lines, on stderr
+        names = state_of(ctx).engine().images.load(input_, progress=progress)
+        # podman prints the names with --quiet too: it silences only the progress,
+        # so a script reads the same lines either way
         for name in names:
             print(f"Loaded image: {name}")
 

@@ -14,6 +14,10 @@ if TYPE_CHECKING:
     pass
 
 
+def _stderr(line: str) -> None:
+    print(line, file=sys.stderr)
+
+
 def register(app: typer.Typer, image_app: typer.Typer) -> None:
     def save(
         ctx: typer.Context,
@@ -51,7 +55,9 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
             if sys.stdout.isatty():
                 raise InvalidArgument("refusing to save to terminal. Use -o flag or redirect")
             output = "-"
-        options = SaveOptions(tuple(names), output, fmt, quiet, multi_image=multi)
+        # podman's progress lines, on stderr; none for an archive on stdout
+        progress = None if quiet or output == "-" else _stderr
+        options = SaveOptions(tuple(names), output, fmt, quiet, multi, progress)
         state_of(ctx).engine().images.save(options)
 
     app.command("save")(save)

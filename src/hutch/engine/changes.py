@@ -8,6 +8,7 @@ against the environment the config has at that point.
 
 from __future__ import annotations
 
+import json
 import posixpath
 from collections.abc import Sequence
 from dataclasses import replace
@@ -53,6 +54,7 @@ def _instruction(change: str) -> ins.Instruction:
     keyword = text.split(None, 1)[0].upper()
     if keyword not in SUPPORTED:
         raise InvalidArgument(f'invalid change "{change}" - invalid instruction {keyword}')
+    text = _one_line_json(text)
     try:
         parsed = parse(f"FROM scratch\n{text}\n", filename="--change")
     except InvalidArgument as exc:
@@ -61,6 +63,21 @@ def _instruction(change: str) -> ins.Instruction:
     if len(body) != 1:
         raise InvalidArgument(f"invalid --change {change!r}: give exactly one instruction")
     return body[0]
+
+
+def _one_line_json(text: str) -> str:
+    """A JSON-form value written over several lines (``CMD ["a",\n"b"]``), which
+    podman decodes as JSON, on one line: a Containerfile line ends at the newline."""
+    keyword, _, value = text.partition(" ")
+    if "\n" not in value or not value.lstrip().startswith("["):
+        return text
+    try:
+        words = json.loads(value)
+    except ValueError:
+        return text
+    if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+        return text
+    return f"{keyword} {json.dumps(words)}"
 
 
 def _env(config: ContainerConfig) -> dict[str, str]:

@@ -29,11 +29,11 @@ from hutch.api.containers import (
     ExportOptions,
 )
 from hutch.api.errors import HutchError, InvalidArgument, NoSuchObject
+from hutch.engine import commit_config, rootfs_dir
 from hutch.engine import container_state as cs
 from hutch.engine import events as engine_events
-from hutch.engine import rootfs_dir
 from hutch.engine.context import EngineContext
-from hutch.oci.image import ContainerConfig, HistoryEntry
+from hutch.oci.image import ContainerConfig
 from hutch.runtime import state as st
 from hutch.runtime.rootaccess import Child, RootAccess, run_in_root
 from hutch.runtime.users import resolve_user
@@ -231,8 +231,8 @@ class ContainerFilesService:
         from hutch.engine.imagewrite import docker_manifest, store_image_raw
         from hutch.oci.reference import parse_reference
 
-        if options.format not in ("oci", "docker"):
-            raise InvalidArgument(f"invalid --format {options.format!r}: use oci or docker")
+        if options.format not in commit_config.FORMATS:
+            raise InvalidArgument(f'unrecognized image format "{options.format}"')  # podman's
         names: tuple[str, ...] = ()
         if options.image:
             names = (str(parse_reference(options.image, default_registry="localhost")),)
@@ -242,7 +242,17 @@ class ContainerFilesService:
             raise InvalidArgument("cannot commit a container that uses an exploded rootfs")
         image = self._image_of(container)
         base = image.config
-        container_config = apply_changes(effective_config(container, base.config), options.changes)
+        container_config = commit_config.with_volumes(
+            effective_config(container, base.config),
+            container.config.mounts,
+            include_all=options.include_volumes,
+            anonymous=self._anonymous,
+        )
+        container_config = apply_changes(container_config, options.changes)
+        if options.format == "oci":
+            container_config, warnings = commit_config.without_onbuild(container_config)
+            for warning in warnings:
+                print(f"WARN: {warning}", file=sys.stderr)
         if not options.squash:
             _require_overlay(container, "commit")
         with _paused(self._ctx, container, options.pause):
@@ -257,12 +267,7 @@ class ContainerFilesService:
                 layers = [*self._base_layers(image.diff_ids), new]
         now = _rfc3339(time.time())
         history = () if options.squash else base.history
-        entry = HistoryEntry(
-            created=now,
-            created_by=_created_by(container),
-            comment=options.message,
-            author=options.author,
-        )
+        entry = commit_config.history_entry(base, image.names, created=now, author=options.author)
         config = replace(
             base,
             config=container_config,
@@ -270,6 +275,7 @@ class ContainerFilesService:
             created=now,
             author=options.author if options.author is not None else base.author,
             history=(*history, entry),
+            comment=commit_config.image_comment(base, options.message),
         )
         config_raw = config.to_bytes()
         manifest = docker_manifest(config_raw, layers) if options.format == "docker" else None
@@ -277,8 +283,12 @@ class ContainerFilesService:
         engine_events.container_event(self._ctx, container.record, "commit")
         if options.iidfile:
             with open(options.iidfile, "w") as f:
-                f.write(f"sha256:{record.id}")
-        return CommitReport(record.id, names)
+                f.write(record.id)  # podman's commit writes the bare id (build: sha256:)
+        return CommitReport(record.id, names, tuple(layer.diff_id for layer in layers))
+
+    def _anonymous(self, volume: str) -> bool:
+        record = self._ctx.volumes.get(volume)
+        return record is not None and record.anonymous
 
     def _base_layers(self, diff_ids: tuple[str, ...]) -> list[LayerInfo]:
         layers = []
@@ -369,11 +379,6 @@ def _default_term(options: RunOptions) -> bool:
     return not any(item.partition("=")[0] == "TERM" for item in options.env) and not (
         options.env_files
     )
-
-
-def _created_by(container: cs.Container) -> str:
-    command = container.config.command
-    return "/bin/sh -c #(nop) " + " ".join(str(a) for a in command) if command else "hutch commit"
 
 
 def _rfc3339(ts: float) -> str:

@@ -195,6 +195,21 @@ class Distribution:
             except KeyboardInterrupt:
                 raise Interrupted from None
 
+    def _copied(self, image_id: str, progress: Progress) -> None:
+        """podman's lines for an image copied from an archive or a layout."""
+        from hutch.engine.image_archive import copy_lines
+
+        record = self._ctx.images.get(image_id)
+        if record is None:
+            return
+        manifest = parse_manifest(record.manifest_raw)
+        blobs = (
+            [str(d.digest) for d in manifest.layers] if isinstance(manifest, ImageManifest) else []
+        )
+        progress.line("Getting image source signatures")
+        for line in copy_lines(record, blobs):
+            progress.line(line)
+
     def _pull(self, options: PullOptions, policy: RetryPolicy) -> PullReport:
         from hutch.engine.image_archive import pull_transport
         from hutch.engine.transports import split_transport, with_default
@@ -207,6 +222,8 @@ class Distribution:
         source = split_transport(options.reference)
         if source is not None:
             image_id, names = pull_transport(self._ctx, source)
+            if source.transport != "containers-storage":  # a copy: podman's lines
+                self._copied(image_id, self.progress(options.quiet, options.on_progress, None))
             return PullReport((image_id,), names)
         platform = want_platform(options)
         if options.all_tags:

@@ -51,6 +51,7 @@ class _Item:
     name: str | None  # the name asked for, when it is a name (not an id)
     # podman save without -m: the other names given, as more tags (docker-archive)
     extra_tags: tuple[str, ...] = ()
+    merged: bool = False  # save -m naming one image several times (the names in order)
 
 
 # ------------------------------------------------------------------ writers
@@ -137,8 +138,26 @@ def _manifest_of(image: ImageRecord) -> ImageManifest:
     return doc
 
 
+Progress = Callable[[str], None]
+
+
+def copy_lines(image: ImageRecord, blobs: Sequence[str]) -> list[str]:
+    """podman's lines for one image copied (after "Getting image source signatures")."""
+    return [
+        *(f"Copying blob {blob}" for blob in blobs),
+        f"Copying config sha256:{image.id}",
+        "Writing manifest to image destination",
+        "Storing signatures",
+    ]
+
+
 def save(
-    ctx: EngineContext, names: Sequence[str], output: str, fmt: str, multi_image: bool = True
+    ctx: EngineContext,
+    names: Sequence[str],
+    output: str,
+    fmt: str,
+    multi_image: bool = True,
+    progress: Progress | None = None,
 ) -> None:
     """Save the images ``names`` to ``output`` ("-": standard output).
 
@@ -171,6 +190,10 @@ def save(
         _stream(ctx, output, fmt, items)
         return
     _write(ctx, Path(output), fmt, items)
+    if progress is not None:
+        for item in items:
+            for line in copy_lines(item.image, item.image.config.diff_ids):
+                progress(line)
 
 
 def extra_tag(text: str) -> str:
@@ -219,8 +242,8 @@ def _write(ctx: EngineContext, target: Path, fmt: str, items: Sequence[_Item]) -
     try:
         if fmt == "docker-archive":
             _write_docker_archive(ctx, sink, items)
-        elif fmt == "docker-dir":
-            _write_dir(ctx, sink, items[0])
+        elif fmt in ("docker-dir", "dir"):
+            _write_dir(ctx, sink, items[0], docker=fmt == "docker-dir")
         else:
             _write_oci_layout(ctx, sink, items)
         sink.close()
@@ -250,10 +273,24 @@ def _remove_stale_partials(target: Path) -> None:
                 os.unlink(target.parent / name)
 
 
+def _one_per_image(items: Sequence[_Item]) -> list[_Item]:
+    """save -m of one image under several names: one entry with all of them, as
+    podman writes it (the first name stays the entry's name)."""
+    by_id: dict[str, _Item] = {}
+    for item in items:
+        known = by_id.get(item.image.id)
+        if known is None or not item.name:
+            by_id.setdefault(item.image.id, item)
+            continue
+        more = tuple(n for n in (*known.extra_tags, item.name) if n != known.name)
+        by_id[item.image.id] = _Item(known.image, known.name, tuple(dict.fromkeys(more)), True)
+    return list(by_id.values())
+
+
 def _write_docker_archive(ctx: EngineContext, sink: _Sink, items: Sequence[_Item]) -> None:
     entries: list[dict[str, Any]] = []
     repositories: dict[str, dict[str, str]] = {}
-    for item in items:
+    for item in _one_per_image(items):
         image = item.image
         manifest = _manifest_of(image)
         sink.add_bytes(f"{image.id}.json", image.config_raw)
@@ -265,15 +302,20 @@ def _write_docker_archive(ctx: EngineContext, sink: _Sink, items: Sequence[_Item
         tags = [item.name] if item.name else []
         if item.name is None and len(items) == 1:
             tags = list(image.names)
-        if item.extra_tags:
-            tags = sorted({*tags, *item.extra_tags})  # podman lists them sorted
+        if item.extra_tags:  # podman's order: save -m in the order given, else the
+            # tags given after the image (or push's ref) before the image's own name
+            first = [*tags, *item.extra_tags] if item.merged else [*item.extra_tags, *tags]
+            tags = list(dict.fromkeys(first))
         entries.append({"Config": f"{image.id}.json", "RepoTags": tags, "Layers": layer_files})
         for tag in tags:
             repo, _, version = tag.rpartition(":")
             repositories.setdefault(repo, {})[version] = layer_files[-1].removesuffix(".tar")
-    sink.add_bytes("manifest.json", json.dumps(entries).encode())
+    compact = (",", ":")  # podman's (Go's) JSON
+    sink.add_bytes("manifest.json", json.dumps(entries, separators=compact).encode())
     if repositories:
-        sink.add_bytes("repositories", json.dumps(repositories).encode())
+        sink.add_bytes(  # Go sorts a map's keys
+            "repositories", json.dumps(repositories, separators=compact, sort_keys=True).encode()
+        )
 
 
 def _write_oci_layout(ctx: EngineContext, sink: _Sink, items: Sequence[_Item]) -> None:
@@ -300,11 +342,16 @@ def _write_oci_layout(ctx: EngineContext, sink: _Sink, items: Sequence[_Item]) -
     sink.add_bytes("index.json", json.dumps(doc).encode())
 
 
-def _write_dir(ctx: EngineContext, sink: _Sink, item: _Item) -> None:
+def _write_dir(ctx: EngineContext, sink: _Sink, item: _Item, *, docker: bool) -> None:
+    """A ``dir:`` directory; ``docker`` (save --format docker-dir): its manifest
+    as Docker schema 2, as podman's save writes it (a push to dir: keeps the type)."""
+    from hutch.engine.pushconvert import as_manifest_type
+
     image = item.image
     manifest = _manifest_of(image)
     sink.add_bytes("version", b"Directory Transport Version: 1.1\n")
-    sink.add_bytes("manifest.json", image.manifest_raw)
+    raw = as_manifest_type(image.manifest_raw, "v2s2") if docker else image.manifest_raw
+    sink.add_bytes("manifest.json", raw)
     sink.add_bytes(manifest.config.digest.hex, image.config_raw)
     for desc in manifest.layers:
         sink.add_file(desc.digest.hex, _blob(ctx, desc))
@@ -329,11 +376,19 @@ def write_transport(
         "docker-archive": "docker-archive",
         "oci-archive": "oci-archive",
         "oci": "oci-dir",
-        "dir": "docker-dir",
+        "dir": "dir",
     }.get(transport)
     if fmt is None:
         raise InvalidArgument(f"{destination}: unknown transport {transport!r}")
-    _write(ctx, Path(path), fmt, [_Item(image, name or _full_name(image, source_name))])
+    own = _full_name(image, source_name)
+    if name and fmt == "docker-archive":
+        # podman: the reference as a docker one (docker.io/ for a bare name), then
+        # the image's own name, both in RepoTags
+        ref = str(parse_reference(name, default_registry="docker.io"))
+        item = _Item(image, own, (ref,)) if own and own != ref else _Item(image, ref)
+    else:
+        item = _Item(image, name or own)
+    _write(ctx, Path(path), fmt, [item])
     return PushReport(destination, str(sha256_of(image.manifest_raw)))
 
 
@@ -416,7 +471,12 @@ class _Source:
             self._tar.close()
 
 
-def load(ctx: EngineContext, source: str, cancelled: Callable[[], bool] | None = None) -> list[str]:
+def load(
+    ctx: EngineContext,
+    source: str,
+    cancelled: Callable[[], bool] | None = None,
+    progress: Progress | None = None,
+) -> list[str]:
     """Load every image of an archive (docker-archive or OCI); the names, or ids.
 
     ``cancelled`` (the API service's client that left): each layer's read asks
@@ -432,6 +492,8 @@ def load(ctx: EngineContext, source: str, cancelled: Callable[[], bool] | None =
         try:
             if src.has("manifest.json") and not src.has("version"):
                 loaded = _load_docker(ctx, src, ignore_chown, cancelled=cancelled)
+            elif src.has("manifest.json"):  # a dir: layout (save --format docker-dir)
+                loaded = [_load_dir(ctx, src, ignore_chown)]
             elif src.has("index.json"):
                 loaded = _load_oci(ctx, src, ignore_chown, cancelled=cancelled)
             else:
@@ -446,6 +508,10 @@ def load(ctx: EngineContext, source: str, cancelled: Callable[[], bool] | None =
     for config_raw, layers, names, manifest_raw in loaded:
         record = store_image_raw(ctx, config_raw, layers, names, manifest_raw=manifest_raw)
         out += list(names) or [f"sha256:{record.id}"]
+        if progress is not None:
+            progress("Getting image source signatures")
+            for line in copy_lines(record, [layer.blob_digest for layer in layers]):
+                progress(line)
     return out
 
 
@@ -625,6 +691,10 @@ def pull_transport(ctx: EngineContext, source: TransportRef) -> tuple[str, tuple
         record = find_image(ctx.images, source.ref)
         return record.id, record.names
     if not source.path or not os.path.exists(source.path):
+        if source.transport == "docker-archive" and source.path:  # podman's words
+            raise InvalidArgument(
+                f'opening file "{source.path}": open {source.path}: no such file or directory'
+            )
         raise InvalidArgument(f"{where}: no such file or directory")
     state = ctx.enter_session()
     ignore_chown = state.mode == "single-id"

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any
 
 from hutch.api.common import PruneReport
 from hutch.api.errors import HutchError, InvalidArgument, NoSuchObject
@@ -44,6 +43,7 @@ from hutch.api.images import (
     SearchResult,
 )
 from hutch.engine.context import EngineContext
+from hutch.engine.image_parents import Lineage, parents
 from hutch.engine.resolve import find_image
 from hutch.oci.image import ContainerConfig, HistoryEntry, ImageConfig
 from hutch.oci.platform import host_platform
@@ -145,20 +145,15 @@ class ImageService:
         from hutch.engine.imagewrite import store_image
 
         record = store_image(self._ctx, config, [layer], names)
-        return ImportReport(record.id, names)
+        return ImportReport(record.id, names, layer.blob_digest)
 
     def _ingest(
         self, source: str, *, ignore_chown: bool, cancelled: Callable[[], bool] | None = None
     ) -> LayerInfo:
         from hutch.engine.cancellable import cancellable
+        from hutch.engine.import_source import open_source
 
-        if source == "-":
-            return self._ctx.layers.ingest(sys.stdin.buffer, ignore_chown=ignore_chown)
-        try:
-            stream: BinaryIO = open(source, "rb")  # noqa: SIM115 - closed below
-        except OSError as exc:
-            raise InvalidArgument(f"cannot read {source}: {exc.strerror}") from exc
-        with stream:
+        with open_source(source) as stream:
             return self._ctx.layers.ingest(
                 cancellable(stream, cancelled), ignore_chown=ignore_chown
             )
@@ -167,10 +162,11 @@ class ImageService:
         in_use: dict[str, int] = {}
         for c in self._ctx.containers.all():
             in_use[c.image_id] = in_use.get(c.image_id, 0) + 1
-        steps = {
-            row[0] for row in self._ctx.conn.execute("SELECT DISTINCT image_id FROM build_cache")
-        }
         tagged = self._ctx.images.tag_times()
+        records = self._ctx.images.all()
+        with_children = parents(
+            Lineage(r.id, tuple(r.diff_ids), _history_length(r)) for r in records
+        )
         return [
             ImageSummary(
                 r.id,
@@ -180,12 +176,13 @@ class ImageService:
                 r.size,
                 in_use.get(r.id, 0),
                 _labels(r),
-                intermediate=not r.names and r.id in steps,
+                intermediate=not r.names and r.id in with_children,
+                parent=r.id in with_children,
                 history=r.names_history,
                 tagged=tagged.get(r.id, 0.0),
                 manifest_list=r.is_list,
             )
-            for r in self._ctx.images.all()
+            for r in records
         ]
 
     def remove(self, names: Sequence[str], options: RemoveImageOptions) -> list[RemoveReport]:
@@ -432,7 +429,14 @@ class ImageService:
     def save(self, options: SaveOptions) -> None:
         from hutch.engine.image_archive import save
 
-        save(self._ctx, options.names, options.output, options.format, options.multi_image)
+        save(
+            self._ctx,
+            options.names,
+            options.output,
+            options.format,
+            options.multi_image,
+            options.progress,
+        )
         if options.output not in ("", "-", "/dev/stdout"):  # podman's: named by the file
             for name in options.names[:1] if not options.multi_image else options.names:
                 self._event("save", self._id_of(name), options.output)
@@ -442,10 +446,15 @@ class ImageService:
 
         return copy(self, options)
 
-    def load(self, source: str, cancelled: Callable[[], bool] | None = None) -> list[str]:
+    def load(
+        self,
+        source: str,
+        cancelled: Callable[[], bool] | None = None,
+        progress: Callable[[str], None] | None = None,
+    ) -> list[str]:
         from hutch.engine.image_archive import load
 
-        names = load(self._ctx, source, cancelled)
+        names = load(self._ctx, source, cancelled, progress)
         # current podman's status (4.3.1: no id), named by the archive
         for image_id in dict.fromkeys(self._id_of(name) for name in names):
             self._event("loadfromarchive", image_id, source)
@@ -459,6 +468,22 @@ class ImageService:
         if options.manifest:
             self._manifests.add_image(options.manifest, report.id)
         return report
+
+
+def image_comment(config: ImageConfig) -> str:
+    """podman's .Comment: the config's own (docker's field), else the last step's."""
+    if config.comment is not None:
+        return config.comment
+    return config.history[-1].comment or "" if config.history else ""
+
+
+def _history_length(image: ImageRecord) -> int:
+    """How many history entries the config holds (0 when it is not JSON)."""
+    try:
+        history = json.loads(image.config_raw).get("history")
+    except (ValueError, AttributeError):
+        return 0
+    return len(history) if isinstance(history, list) else 0
 
 
 def image_created(image: ImageRecord) -> float:
@@ -533,7 +558,7 @@ def inspect_report(image: ImageRecord, ctx: EngineContext) -> ImageInspect:
         repo_tags=image.names,
         repo_digests=repo_digests,
         parent="",
-        comment=config.history[-1].comment or "" if config.history else "",
+        comment=image_comment(config),
         created=config.created or rfc3339(image.created),
         config=oci_config(stored),
         version="",

@@ -147,6 +147,8 @@ class ImageConfig:
     author: str | None = None
     variant: str | None = None
     history: tuple[HistoryEntry, ...] = ()
+    # docker's image comment (``commit -m`` with the docker format, podman's .Comment)
+    comment: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -154,6 +156,8 @@ class ImageConfig:
             out["created"] = self.created
         if self.author is not None:
             out["author"] = self.author
+        if self.comment is not None:
+            out["comment"] = self.comment
         out["architecture"] = self.architecture
         if self.variant:
             out["variant"] = self.variant
@@ -180,6 +184,7 @@ class ImageConfig:
             author=data.get("author"),
             variant=data.get("variant"),
             history=tuple(HistoryEntry.from_json(h) for h in data.get("history") or ()),
+            comment=data.get("comment"),
         )
 
     @classmethod

@@ -35,6 +35,27 @@ class WriteResult:
     """Number of tar bytes written."""
 
 
+class _UnpaddedTar(tarfile.TarFile):
+    """Ends with the two zero blocks only, as Go's archive/tar (podman's layers) does:
+    Python pads the archive to 10 KiB records, which made an empty commit's layer 10240
+    bytes where podman's is 1024 (the size ``history`` shows)."""
+
+    def close(self) -> None:
+        state = vars(self)  # TarFile's own flags, which typeshed does not declare
+        if state.get("closed", True):
+            return
+        state["closed"] = True
+        fileobj = self.fileobj
+        if fileobj is None:
+            return
+        try:
+            if self.mode in ("a", "w", "x"):
+                fileobj.write(tarfile.NUL * (tarfile.BLOCKSIZE * 2))
+        finally:
+            if not state.get("_extfileobj"):
+                fileobj.close()
+
+
 @dataclass(frozen=True)
 class _Node:
     rel: str
@@ -60,7 +81,7 @@ def write_layer_tar(
     """
     nodes = _collect(str(src), exclude)
     sink = _HashingWriter(out)
-    with tarfile.open(
+    with _UnpaddedTar.open(
         fileobj=sink,
         mode="w|",
         format=tarfile.PAX_FORMAT,

@@ -111,3 +111,35 @@ def test_sort_repository_then_tag() -> None:
         for i, repo, tag in (("1", "b", "2"), ("2", "a", "9"), ("3", "b", "1"), ("4", "a", "10"))
     ]
     assert [r["Id"] for r in sort_rows(rows, "repository")] == ["4", "2", "3", "1"]
+
+
+def test_intermediate_and_dangling_as_podman_tells_them_apart() -> None:
+    """podman: an untagged image with images built on it is intermediate, an untagged
+    one without is dangling; a tagged one is neither."""
+    step = ImageSummary("s" * 64, (), "d", 50.0, 1, intermediate=True, parent=True)
+    base = ImageSummary("p" * 64, ("localhost/p:latest",), "d", 40.0, 1, parent=True)
+    images = [*ALL, step, base]
+    assert ids(apply_filters(images, ["intermediate=true"])) == ["s"]
+    assert ids(apply_filters(images, ["intermediate=false"])) == ["c", "b", "a", "p"]
+    assert ids(apply_filters(images, ["dangling=true"])) == ["c"]
+    assert ids(apply_filters(images, ["dangling=false"])) == ["b", "a", "s", "p"]
+
+
+def test_digest_filter_matches_the_manifest_digest() -> None:
+    d = ImageSummary("d" * 64, ("localhost/d:latest",), "sha256:" + "1" * 64, 1.0, 1)
+    assert ids(apply_filters([*ALL, d], ["digest=sha256:" + "1" * 64])) == ["d"]
+    assert ids(apply_filters([*ALL, d], ["digest=sha256:" + "2" * 64])) == []
+    with pytest.raises(InvalidArgument, match=r'^invalid value "1234" for digest filter$'):
+        apply_filters(ALL, ["digest=1234"])
+
+
+@pytest.mark.parametrize("key", ["dangling", "intermediate", "readonly", "manifest", "containers"])
+def test_a_boolean_filter_twice_with_different_values_is_refused(key: str) -> None:
+    """podman 4.3.1's words; ``images`` without -a adds intermediate=false itself, so
+    intermediate=true needs -a there."""
+    with pytest.raises(InvalidArgument) as caught:
+        apply_filters(ALL, [f"{key}=true", f"{key}=false"])
+    assert str(caught.value) == (
+        f'specifying "{key}" filter more than once with different values is not supported'
+    )
+    assert apply_filters(ALL, [f"{key}=true", f"{key}=true"]) is not None

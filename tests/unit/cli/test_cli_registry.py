@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -246,10 +247,13 @@ def test_save_load_prune(monkeypatch: Mp, capsys: Cap) -> None:
     run_cli(
         ["save", "--format", "oci-archive", "-o", "/x.tar", "a", "b"], engine, monkeypatch, capsys
     )
-    assert engine.calls[-1] == (
-        "images.save",
-        SaveOptions(("a", "b"), "/x.tar", "oci-archive", multi_image=False),
+    name, options = engine.calls[-1]
+    assert name == "images.save" and options.progress is not None  # podman's lines
+    assert replace(options, progress=None) == SaveOptions(
+        ("a", "b"), "/x.tar", "oci-archive", multi_image=False
     )
+    run_cli(["save", "-q", "-o", "/x.tar", "a"], engine, monkeypatch, capsys)
+    assert engine.calls[-1][1].progress is None  # -q: none
     out = run_cli(["load", "-i", "/x.tar"], engine, monkeypatch, capsys).out
     assert out == "Loaded image: localhost/loaded:latest\n"
     assert (

@@ -76,3 +76,8 @@ def test_key_equals_value_spelling_as_podman() -> None:
     assert (config.env, config.working_dir, config.user) == (("A=b",), "/srv", "app")
     with pytest.raises(InvalidArgument):
         apply_changes(ContainerConfig(), ["CMD=/bin/sh -c date"])
+
+
+def test_json_form_over_several_lines_as_podman_decodes_it() -> None:
+    config = apply_changes(BASE, ['CMD ["a",\n"b"]', 'ENTRYPOINT [\n  "/e"\n]'])
+    assert (config.cmd, config.entrypoint) == (("a", "b"), ("/e",))

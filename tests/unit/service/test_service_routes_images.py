@@ -140,7 +140,7 @@ def test_load_and_import_stop_when_their_client_has_gone() -> None:
     loading = _req(body=b"tar")
     _lines(load(_ctx(engine), loading))
     calls = dict(engine.calls)
-    _source, load_cancelled = calls["images.load"]
+    _source, load_cancelled, _progress = calls["images.load"]
     for request, cancelled in (
         (importing, calls["images.import_"].cancelled),
         (loading, load_cancelled),

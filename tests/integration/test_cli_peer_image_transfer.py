@@ -1,0 +1,260 @@
+"""Differential: images --filter intermediate/dangling, commit's history and output,
+import's sources and save/load's archives, through hutch and Debian's podman 4.3.1.
+
+podman's commit needs a runroot its storage.conf names (``--root``/``--runroot``
+on the command line make 4.3.1's commit fail with "runroot must be set"), so this
+module's podman has a storage.conf and a runtime directory of its own."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import tarfile
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from harness import Hutch
+
+Run = Callable[..., subprocess.CompletedProcess[str]]
+_NOISE = ("time=",)
+HEX = re.compile(r"[0-9a-f]{64}")
+
+
+@pytest.fixture(scope="module", name="podman")
+def fixture_podman(tmp_path_factory: pytest.TempPathFactory, rootfs_tar: Path) -> Iterator[Run]:
+    binary = shutil.which("podman")
+    assert binary is not None, "podman (the peer) not found: contrib/setup-host.sh installs it"
+    root = tmp_path_factory.mktemp("podman-storage")
+    run = Path(tempfile.mkdtemp(prefix="hutch-it-podman-", dir="/tmp"))
+    (run / "xdg").mkdir(mode=0o700)
+    conf = run / "storage.conf"
+    conf.write_text(
+        f'[storage]\ndriver = "overlay"\ngraphroot = "{root}"\n'
+        f'rootless_storage_path = "{root}"\nrunroot = "{run}/runroot"\n'
+    )
+    env = {
+        "PATH": "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin",
+        "HOME": str(Path.home()),
+        "CONTAINERS_STORAGE_CONF": str(conf),
+        "XDG_RUNTIME_DIR": str(run / "xdg"),
+    }
+
+    def call(*args: str, input: str | None = None) -> subprocess.CompletedProcess[str]:
+        argv = [binary, *args]
+        proc = subprocess.run(
+            argv,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            input=input,
+            env=env,
+            stdin=None if input is not None else subprocess.DEVNULL,
+        )
+        err = "".join(line for line in proc.stderr.splitlines(True) if not line.startswith(_NOISE))
+        return subprocess.CompletedProcess(argv, proc.returncode, proc.stdout, err)
+
+    assert call("import", "-q", str(rootfs_tar), "base").returncode == 0
+    yield call
+    call("rm", "-af")
+    call("unshare", "rm", "-rf", str(root))
+    shutil.rmtree(run, ignore_errors=True)
+
+
+def _masked(text: str) -> str:
+    return HEX.sub("H", text)
+
+
+def both_masked(hutch: Hutch, podman: Run, *args: str) -> tuple[int, str, str]:
+    """Both agree on exit code, stdout and stderr, each with its ids masked."""
+    ours, theirs = hutch(*args, check=False), podman(*args)
+    mine = (ours.returncode, _masked(ours.stdout), _masked(ours.stderr))
+    assert mine == (theirs.returncode, _masked(theirs.stdout), _masked(theirs.stderr)), args
+    return mine
+
+
+def test_intermediate_and_dangling_as_podman(
+    hutch: Hutch, base_image: str, podman: Run, tmp_path: Path
+) -> None:
+    """A build's untagged steps are intermediate (images are built on them), not
+    dangling; intermediate=true needs -a in both."""
+    (tmp_path / "Containerfile").write_text(
+        "FROM base\nRUN echo a > /a\nRUN echo b > /b\nLABEL x=y\n"
+    )
+    for tool in (hutch, podman):
+        assert tool("build", "-q", "-t", "built", str(tmp_path)).returncode == 0
+    names = ("--format", "{{.Repository}}:{{.Tag}}")
+    _code, out, _err = both_masked(
+        hutch, podman, "images", "-a", "--filter", "intermediate=true", *names
+    )
+    assert out == "<none>:<none>\n" * 2
+    assert both_masked(hutch, podman, "images", "--filter", "dangling=true", *names)[1] == ""
+    code, _out, err = both_masked(hutch, podman, "images", "--filter", "intermediate=true")
+    assert code == 125 and "more than once with different values" in err
+    code, _out, err = both_masked(hutch, podman, "images", "-a", "-f", "intermediate=maybe")
+    assert code == 125 and 'non-boolean value "intermediate"' in err
+    for tool in (hutch, podman):
+        tool("rmi", "built")
+
+
+def _history(tool: Hutch | Run, image: str) -> list[dict[str, object]]:
+    entries = json.loads(tool("history", "--no-trunc", "--format", "json", image).stdout)
+    return [{k: v for k, v in e.items() if k not in ("id", "created", "Created")} for e in entries]
+
+
+def test_commit_history_comment_and_output_as_podman(
+    hutch: Hutch, base_image: str, podman: Run, tmp_path: Path
+) -> None:
+    for tool in (hutch, podman):
+        tool("create", "--name", "cc", "-v", "/anon", base_image, "true")
+    # -m with the OCI format, an unknown format: podman's words, exit 125
+    code, _out, err = both_masked(hutch, podman, "commit", "-q", "-m", "msg", "cc", "x")
+    assert code == 125 and "only compatible with the docker image format" in err
+    code, _out, err = both_masked(hutch, podman, "commit", "-q", "-f", "foo", "cc", "x")
+    assert (code, err) == (125, 'Error: unrecognized image format "foo"\n')
+    # without -q: the progress lines on stderr, the id on stdout
+    code, out, err = both_masked(hutch, podman, "commit", "-a", "Ann", "cc", "img1")
+    assert code == 0 and out == "H\n" and err.endswith("Storing signatures\n")
+    both_masked(hutch, podman, "commit", "-q", "-f", "docker", "-m", "a message", "cc", "img2")
+    for image in ("img1", "img2"):
+        ours, theirs = _history(hutch, image), _history(podman, image)
+        assert ours == theirs, (image, ours, theirs)
+    assert ours[0]["comment"] == "FROM localhost/base:latest"
+    fields = "{{.Comment}}|{{.Author}}|{{.Config.Volumes}}"
+    for image in ("img1", "img2"):
+        both_masked(hutch, podman, "image", "inspect", "--format", fields, image)
+    for tool in (hutch, podman):
+        iid = tmp_path / f"iid-{id(tool)}"
+        assert tool("commit", "-q", "--iidfile", str(iid), "cc", "img3").returncode == 0
+        assert HEX.fullmatch(iid.read_text())  # the bare id, no sha256:
+        tool("rm", "-f", "cc")
+        tool("rmi", "img1", "img2", "img3")
+
+
+def test_import_sources_as_podman(hutch: Hutch, podman: Run, tmp_path: Path) -> None:
+    empty = tmp_path / "empty.tar"
+    empty.write_bytes(b"")
+    code, out, err = both_masked(hutch, podman, "import", empty.as_posix(), "e1")
+    assert code == 0 and out == "sha256:H\n" and err.startswith("Getting image source")
+    missing = (tmp_path / "missing.tar").as_posix()
+    code, _out, err = both_masked(hutch, podman, "import", missing)
+    assert (code, err) == (
+        125,
+        f'Error: error opening "{missing}": open {missing}: no such file or directory\n',
+    )
+    code, out, err = both_masked(hutch, podman, "import", "ftp://127.0.0.1/x.tar")
+    assert code == 125 and out == 'Downloading from "ftp://127.0.0.1/x.tar"\n'
+    assert err.endswith('unsupported protocol scheme "ftp"\n')
+    tiny = tmp_path / "tiny.tar"
+    with tarfile.open(tiny, "w") as tar:
+        tar.addfile(tarfile.TarInfo("f"))
+    change = 'CMD ["a",\n"b"]'
+    both_masked(hutch, podman, "import", "-q", "--change", change, tiny.as_posix(), "e2")
+    both_masked(hutch, podman, "image", "inspect", "--format", "{{.Config.Cmd}}", "e2")
+    for tool in (hutch, podman):
+        tool("rmi", "e1", "e2")
+
+
+def _member(archive: Path, name: str) -> Any:
+    with tarfile.open(archive) as tar:
+        member = tar.extractfile(name)
+        assert member is not None
+        return json.loads(member.read())
+
+
+def test_docker_archive_entries_as_podman(
+    hutch: Hutch, base_image: str, podman: Run, tmp_path: Path
+) -> None:
+    """RepoTags with and without -m, repositories, compact JSON; each loads the other's."""
+    for tool in (hutch, podman):
+        tool("tag", "base", "base:v2")
+    for name, tool in (("hutch", hutch), ("podman", podman)):
+        for kind, flags in (("m", ("-m",)), ("2", ())):
+            target = str(tmp_path / f"{name}-{kind}.tar")
+            assert tool("save", "-q", *flags, "-o", target, "base", "base:v2").returncode == 0
+    for kind in ("m", "2"):
+        tags = [
+            [e["RepoTags"] for e in _member(tmp_path / f"{t}-{kind}.tar", "manifest.json")]
+            for t in ("hutch", "podman")
+        ]
+        assert tags[0] == tags[1], kind
+        repos = [_member(tmp_path / f"{t}-{kind}.tar", "repositories") for t in ("hutch", "podman")]
+        assert [list(r["localhost/base"]) for r in repos] == [["latest", "v2"]] * 2
+    with tarfile.open(tmp_path / "hutch-m.tar") as tar:
+        raw = tar.extractfile("manifest.json").read()  # type: ignore[union-attr]
+    assert b'":"' in raw and b", " not in raw  # Go's compact JSON
+    # each tool loads the other's archive, with the same lines
+    for tool, other in ((hutch, "podman"), (podman, "hutch")):
+        tool("rmi", "-f", "base:v2")
+        loaded = tool("load", "-q", "-i", str(tmp_path / f"{other}-m.tar"))
+        assert loaded.stdout == (
+            "Loaded image: localhost/base:latest\nLoaded image: localhost/base:v2\n"
+        ), loaded
+        tool("rmi", "base:v2")
+
+
+def test_docker_dir_as_podman_writes_and_reads_it(
+    hutch: Hutch, base_image: str, podman: Run, tmp_path: Path
+) -> None:
+    """save --format docker-dir: a Docker schema 2 manifest in both; hutch loads
+    podman's (no name: Loaded image: sha256:ID) as podman loads hutch's."""
+    for name, tool in (("hutch", hutch), ("podman", podman)):
+        target = tmp_path / f"saved-{name}"
+        saved = tool("save", "--format", "docker-dir", "-o", str(target), "base")
+        assert saved.returncode == 0 and saved.stderr.endswith("Storing signatures\n"), saved
+        manifest = json.loads((target / "manifest.json").read_text())
+        assert manifest["mediaType"] == "application/vnd.docker.distribution.manifest.v2+json"
+        assert sorted(p.name for p in target.iterdir() if not HEX.fullmatch(p.name)) == [
+            "manifest.json",
+            "version",
+        ]
+    for tool, other in ((hutch, "podman"), (podman, "hutch")):
+        loaded = tool("load", "-i", str(tmp_path / f"saved-{other}"))
+        assert loaded.returncode == 0 and re.fullmatch(
+            r"Loaded image: sha256:[0-9a-f]{64}\n", loaded.stdout
+        ), loaded
+        assert loaded.stderr.startswith("Getting image source signatures\n"), loaded
+
+
+def test_push_to_a_docker_archive_with_a_reference_as_podman(
+    hutch: Hutch, base_image: str, podman: Run, tmp_path: Path
+) -> None:
+    """RepoTags: the reference as a docker one, then the image's name; a missing
+    archive to pull is refused in podman's words."""
+    for name, tool in (("hutch", hutch), ("podman", podman)):
+        archive = tmp_path / f"pushed-{name}.tar"
+        assert tool("push", "-q", "base", f"docker-archive:{archive}:x/y:z").returncode == 0
+        entries = _member(archive, "manifest.json")
+        assert entries[0]["RepoTags"] == ["docker.io/x/y:z", "localhost/base:latest"], name
+    missing = tmp_path / "nope.tar"
+    code, _out, err = both_masked(hutch, podman, "pull", f"docker-archive:{missing}")
+    assert (code, err) == (
+        125,
+        f'Error: opening file "{missing}": open {missing}: no such file or directory\n',
+    )
+
+
+def test_pull_of_an_archive_prints_podmans_copy_lines(
+    hutch: Hutch, base_image: str, podman: Run, tmp_path: Path
+) -> None:
+    for name, tool in (("hutch", hutch), ("podman", podman)):
+        archive = tmp_path / f"pulled-{name}.tar"
+        assert (
+            tool("save", "-q", "--format", "oci-archive", "-o", str(archive), "base").returncode
+            == 0
+        )
+        pulled = tool("pull", f"oci-archive:{archive}")
+        lines = _masked(pulled.stderr).splitlines()
+        assert lines[0] == "Getting image source signatures", (name, pulled)
+        assert lines[-3:] == [
+            "Copying config sha256:H",
+            "Writing manifest to image destination",
+            "Storing signatures",
+        ], (name, pulled)
+        assert HEX.fullmatch(pulled.stdout.strip()), (name, pulled)
+        quiet = tool("pull", "-q", f"oci-archive:{archive}")
+        assert quiet.stderr == "", (name, quiet)
