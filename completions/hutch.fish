@@ -575,6 +575,7 @@ complete -c hutch -n "__hutch_at 'pull'" -l authfile -x -d 'Path of the authenti
 complete -c hutch -n "__hutch_at 'pull'" -l cert-dir -x -d 'Directory with CA certificates (*.crt) and client certificates for the registry'
 complete -c hutch -n "__hutch_at 'pull'" -l retry -x -d 'Tries after a failed pull or push (default 3, or containers.conf\'s [engine] retry)'
 complete -c hutch -n "__hutch_at 'pull'" -l retry-delay -x -d 'Pause between tries, a duration (default: 2s, doubled at each, or containers.conf\'s [engine] retry_delay)'
+complete -c hutch -n "__hutch_at 'pull'" -l disable-content-trust -d 'Accepted for Docker\'s command lines; a no-op'
 complete -c hutch -n "__hutch_at 'pull'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'pull' 1+" -f -a '(__hutch_image_names)'
 
@@ -596,6 +597,7 @@ complete -c hutch -n "__hutch_at 'push'" -l authfile -x -d 'Path of the authenti
 complete -c hutch -n "__hutch_at 'push'" -l cert-dir -x -d 'Directory with CA certificates (*.crt) and client certificates for the registry'
 complete -c hutch -n "__hutch_at 'push'" -l retry -x -d 'Tries after a failed pull or push (default 3, or containers.conf\'s [engine] retry)'
 complete -c hutch -n "__hutch_at 'push'" -l retry-delay -x -d 'Pause between tries, a duration (default: 2s, doubled at each, or containers.conf\'s [engine] retry_delay)'
+complete -c hutch -n "__hutch_at 'push'" -l disable-content-trust -d 'Accepted for Docker\'s command lines; a no-op'
 complete -c hutch -n "__hutch_at 'push'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'push' 1" -F
 complete -c hutch -n "__hutch_arg 'push' 2" -F
@@ -3002,6 +3004,7 @@ complete -c hutch -n "__hutch_at 'image pull'" -l authfile -x -d 'Path of the au
 complete -c hutch -n "__hutch_at 'image pull'" -l cert-dir -x -d 'Directory with CA certificates (*.crt) and client certificates for the registry'
 complete -c hutch -n "__hutch_at 'image pull'" -l retry -x -d 'Tries after a failed pull or push (default 3, or containers.conf\'s [engine] retry)'
 complete -c hutch -n "__hutch_at 'image pull'" -l retry-delay -x -d 'Pause between tries, a duration (default: 2s, doubled at each, or containers.conf\'s [engine] retry_delay)'
+complete -c hutch -n "__hutch_at 'image pull'" -l disable-content-trust -d 'Accepted for Docker\'s command lines; a no-op'
 complete -c hutch -n "__hutch_at 'image pull'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'image pull' 1+" -f -a '(__hutch_image_names)'
 
@@ -3023,6 +3026,7 @@ complete -c hutch -n "__hutch_at 'image push'" -l authfile -x -d 'Path of the au
 complete -c hutch -n "__hutch_at 'image push'" -l cert-dir -x -d 'Directory with CA certificates (*.crt) and client certificates for the registry'
 complete -c hutch -n "__hutch_at 'image push'" -l retry -x -d 'Tries after a failed pull or push (default 3, or containers.conf\'s [engine] retry)'
 complete -c hutch -n "__hutch_at 'image push'" -l retry-delay -x -d 'Pause between tries, a duration (default: 2s, doubled at each, or containers.conf\'s [engine] retry_delay)'
+complete -c hutch -n "__hutch_at 'image push'" -l disable-content-trust -d 'Accepted for Docker\'s command lines; a no-op'
 complete -c hutch -n "__hutch_at 'image push'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'image push' 1" -F
 complete -c hutch -n "__hutch_arg 'image push' 2" -F

@@ -69,6 +69,11 @@ def refuse_signing(**given: str | None) -> None:
 
 
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print no progress information.")]
+# Docker's image signing switch, which podman accepts and ignores (pull, push)
+DisableContentTrust = Annotated[
+    bool,
+    typer.Option("--disable-content-trust", help="Accepted for Docker's command lines; a no-op."),
+]
 # pull's, push's, build's, artifact pull's and push's (registry/retry.py): tries after a
 # failure, the pause between; declared in api/flags.py, where run's and create's table
 # takes them too. podman's --retry is unsigned (cli/usage.py words a negative one)

@@ -37,8 +37,10 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
         cert_dir: fr.CertDir = None,
         retry: fr.Retry = None,
         retry_delay: fr.RetryDelay = None,
+        disable_content_trust: fr.DisableContentTrust = False,
     ) -> None:
         """Pull an image from a registry into local storage; print its id."""
+        del disable_content_trust  # podman's no-op
         from hutch.api.images import PullOptions
         from hutch.cli.exits import InterruptedTransfer
 

@@ -46,8 +46,10 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
         cert_dir: fr.CertDir = None,
         retry: fr.Retry = None,
         retry_delay: fr.RetryDelay = None,
+        disable_content_trust: fr.DisableContentTrust = False,
     ) -> None:
         """Push an image to a registry or an archive."""
+        del disable_content_trust  # podman's no-op
         from hutch.api.images import PushOptions
         from hutch.cli.exits import InterruptedTransfer
 

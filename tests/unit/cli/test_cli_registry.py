@@ -41,6 +41,16 @@ def test_pull_flags(monkeypatch: Mp, capsys: Cap, tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.parametrize("verb", ["pull", "push"])
+def test_disable_content_trust_changes_nothing(monkeypatch: Mp, capsys: Cap, verb: str) -> None:
+    # Docker's switch, which podman accepts and ignores: the same call as without it
+    plain, trusting = FakeEngine(), FakeEngine()
+    assert run_cli([verb, "-q", "x"], plain, monkeypatch, capsys).code == 0
+    flagged = [verb, "-q", "--disable-content-trust", "x"]
+    assert run_cli(flagged, trusting, monkeypatch, capsys).code == 0
+    assert trusting.calls == plain.calls != []
+
+
 def test_pull_takes_several_sources_in_turn(monkeypatch: Mp, capsys: Cap) -> None:
     # podman's pull [options] source [source...]: one pull each, in the order given
     engine = FakeEngine()
