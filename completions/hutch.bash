@@ -104,7 +104,7 @@ _hutch_options() {
     "secret ls") echo --filter -f --format --quiet -q --noheading -n ;;
     "secret inspect") echo --format -f --pretty --showsecret ;;
     "secret rm") echo --all -a --ignore -i ;;
-    "pod create") echo --name -n --publish -p --network --net --share --share-parent --infra --no-infra --infra-command --infra-name --hostname --add-host --dns --dns-search --dns-option --no-hosts --label -l --label-file --exit-policy --restart --volume -v --volumes-from --device --pid --uts --sysctl --security-opt --infra-conmon-pidfile --userns --uidmap --gidmap --subuidname --subgidname --shm-size --memory -m --memory-swap --cpus --cpu-shares -c --cgroup-parent --cpuset-cpus --cpuset-mems --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --ip --ip6 --mac-address --network-alias --replace --pod-id-file ;;
+    "pod create") echo --name -n --publish -p --network --net --share --share-parent --infra --no-infra --infra-image --infra-command --infra-name --hostname --add-host --dns --dns-search --dns-option --no-hosts --label -l --label-file --exit-policy --restart --volume -v --volumes-from --device --pid --uts --sysctl --security-opt --infra-conmon-pidfile --userns --uidmap --gidmap --subuidname --subgidname --shm-size --memory -m --memory-swap --cpus --cpu-shares -c --cgroup-parent --cpuset-cpus --cpuset-mems --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --ip --ip6 --mac-address --network-alias --replace --pod-id-file ;;
     "pod ps") echo --filter -f --format --quiet -q --noheading --no-trunc --ctr-names --ctr-ids --ctr-status --sort --latest -l --ns ;;
     "pod inspect") echo --format -f --latest -l ;;
     "pod start") echo --all -a --latest -l --pod-id-file ;;
@@ -276,7 +276,7 @@ _hutch_value_options() {
     "secret create") echo --driver -d --driver-opts --label -l ;;
     "secret ls") echo --filter -f --format ;;
     "secret inspect") echo --format -f ;;
-    "pod create") echo --name -n --publish -p --network --net --share --infra-command --infra-name --hostname --add-host --dns --dns-search --dns-option --label -l --label-file --exit-policy --restart --volume -v --volumes-from --device --pid --uts --sysctl --security-opt --infra-conmon-pidfile --userns --uidmap --gidmap --subuidname --subgidname --shm-size --memory -m --memory-swap --cpus --cpu-shares -c --cgroup-parent --cpuset-cpus --cpuset-mems --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --ip --ip6 --mac-address --network-alias --pod-id-file ;;
+    "pod create") echo --name -n --publish -p --network --net --share --infra-image --infra-command --infra-name --hostname --add-host --dns --dns-search --dns-option --label -l --label-file --exit-policy --restart --volume -v --volumes-from --device --pid --uts --sysctl --security-opt --infra-conmon-pidfile --userns --uidmap --gidmap --subuidname --subgidname --shm-size --memory -m --memory-swap --cpus --cpu-shares -c --cgroup-parent --cpuset-cpus --cpuset-mems --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --ip --ip6 --mac-address --network-alias --pod-id-file ;;
     "pod ps") echo --filter -f --format --sort ;;
     "pod inspect") echo --format -f ;;
     "pod start") echo --pod-id-file ;;
@@ -873,6 +873,7 @@ _hutch_option_values() {
     "pod create --publish"|"pod create -p") echo "@none" ;;
     "pod create --network"|"pod create --net") echo "@network" ;;
     "pod create --share") echo "@none" ;;
+    "pod create --infra-image") echo "@none" ;;
     "pod create --infra-command") echo "@none" ;;
     "pod create --infra-name") echo "@none" ;;
     "pod create --hostname") echo "@none" ;;

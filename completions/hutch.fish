@@ -176,7 +176,7 @@ function __hutch_value_options
         case 'secret inspect'
             printf '%s\n' --format -f
         case 'pod create'
-            printf '%s\n' --name -n --publish -p --network --net --share --infra-command --infra-name --hostname --add-host --dns --dns-search --dns-option --label -l --label-file --exit-policy --restart --volume -v --volumes-from --device --pid --uts --sysctl --security-opt --infra-conmon-pidfile --userns --uidmap --gidmap --subuidname --subgidname --shm-size --memory -m --memory-swap --cpus --cpu-shares -c --cgroup-parent --cpuset-cpus --cpuset-mems --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --ip --ip6 --mac-address --network-alias --pod-id-file
+            printf '%s\n' --name -n --publish -p --network --net --share --infra-image --infra-command --infra-name --hostname --add-host --dns --dns-search --dns-option --label -l --label-file --exit-policy --restart --volume -v --volumes-from --device --pid --uts --sysctl --security-opt --infra-conmon-pidfile --userns --uidmap --gidmap --subuidname --subgidname --shm-size --memory -m --memory-swap --cpus --cpu-shares -c --cgroup-parent --cpuset-cpus --cpuset-mems --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --ip --ip6 --mac-address --network-alias --pod-id-file
         case 'pod ps'
             printf '%s\n' --filter -f --format --sort
         case 'pod inspect'
@@ -1725,6 +1725,7 @@ complete -c hutch -n "__hutch_at 'pod create'" -l network -l net -x -a '(__hutch
 complete -c hutch -n "__hutch_at 'pod create'" -l share -x -d 'Namespaces the members share: cgroup, ipc, net, pid, uts (default ipc,net,uts; +NS adds to it; none)'
 complete -c hutch -n "__hutch_at 'pod create'" -l share-parent -d 'Put the members\' cgroups below the pod\'s'
 complete -c hutch -n "__hutch_at 'pod create'" -l infra -l no-infra -d 'Make an infra container (default: yes)'
+complete -c hutch -n "__hutch_at 'pod create'" -l infra-image -x -d 'The infra\'s image (default: hutch\'s own, made locally); its command runs unless --infra-command gives one'
 complete -c hutch -n "__hutch_at 'pod create'" -l infra-command -x -d 'The infra\'s command (default: catatonit -P)'
 complete -c hutch -n "__hutch_at 'pod create'" -l infra-name -x -d 'Name of the infra container'
 complete -c hutch -n "__hutch_at 'pod create'" -l hostname -x -d 'Host name of the pod (default: its name; a clone\'s: the original\'s)'

@@ -93,3 +93,22 @@ def test_a_no_hosts_pods_members_get_no_hosts_file(
     finally:
         hutch("pod", "rm", "-f", "nohosts")
         podman("pod", "rm", "-f", "nohosts")
+
+
+def test_infra_image_runs_its_own_command(hutch: Hutch, base_image: str) -> None:
+    """pod create --infra-image: the infra runs that image, its own command unless
+    --infra-command gives one."""
+    hutch("create", "--name", "pauser", base_image, "true")
+    hutch("commit", "-q", "--change", 'CMD ["sleep", "600"]', "pauser", "localhost/mypause")
+    try:
+        hutch("pod", "create", "--name", "custom", "--infra-image", "localhost/mypause")
+        hutch("pod", "start", "custom")
+        fmt = "{{.Image}} {{.Command}} {{.State}}"
+        shown = hutch("ps", "-a", "--filter", "pod=custom", "--format", fmt).stdout.split()
+        assert shown[0] == "localhost/mypause:latest"
+        assert "Up" in shown  # podman 4.3.1's .State is the status text too
+        assert "sleep 600" in " ".join(shown)
+    finally:
+        hutch("pod", "rm", "-f", "-t", "0", "custom")
+        hutch("rm", "-f", "pauser")
+        hutch("rmi", "-f", "localhost/mypause")

@@ -81,6 +81,13 @@ FLAGS: tuple[Flag, ...] = (
         commands=POD_CREATE,
     ),
     text(
+        "--infra-image",
+        "infra_image",
+        "The infra's image (default: hutch's own, made locally); its command runs unless "
+        "--infra-command gives one.",
+        commands=POD_CREATE,
+    ),
+    text(
         "--infra-command",
         "infra_command",
         "The infra's command (default: catatonit -P).",

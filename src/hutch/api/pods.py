@@ -46,6 +46,8 @@ class PodCreateOptions:
     share_parent: bool = True  # members' cgroups below the pod's (where cgroups exist)
     infra: bool | None = None  # None: an infra exists when something is shared
     infra_command: str | None = None  # the infra's command (a JSON array or one word)
+    # --infra-image: the infra's image (pulled if missing); None: hutch's pause image
+    infra_image: str | None = None
     infra_name: str | None = None  # default: the first 12 of the pod id + "-infra"
     hostname: str | None = None  # default: the pod's name
     add_hosts: tuple[str, ...] = ()

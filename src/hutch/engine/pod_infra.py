@@ -120,13 +120,14 @@ def infra_options(
             aliases=options.network_aliases,
         )
     return RunOptions(
-        image=IMAGE,
+        image=options.infra_image or IMAGE,
         entrypoint=options.infra_command,
         name=name,
         hostname=hostname or None,  # "": the host's or a joined UTS namespace's
         network=network,
         net=net,
-        pull=ImagePullOptions(policy="never"),
+        # hutch's own image is made here, never pulled; a --infra-image is, if missing
+        pull=ImagePullOptions(policy="missing" if options.infra_image else "never"),
         # -v, --volumes-from and --device: checked and made here at create (podman's
         # infra has them too, and pod inspect shows its mounts); each member gets
         # them again (pod_member.join_options), an anonymous volume the infra's

@@ -290,7 +290,8 @@ class PodService:
             # containers.conf's [engine] infra_command: --infra-command's default
             options = replace(options, infra_command=self._ctx.settings.infra_command)
         self._ctx.enter_session()
-        pod_infra.ensure_image(self._ctx)
+        if not options.infra_image:
+            pod_infra.ensure_image(self._ctx)
         share_net = "net" in plan.config.shared
         run = pod_infra.infra_options(
             options,
