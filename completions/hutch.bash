@@ -98,7 +98,7 @@ _hutch_options() {
     "network prune") echo --force -f --filter ;;
     "network connect") echo --ip --ip6 --alias --mac-address ;;
     "network disconnect") echo --force -f ;;
-    "network reload") echo --all -a ;;
+    "network reload") echo --all -a --latest -l ;;
     "network update") echo --dns-add --dns-drop ;;
     "secret create") echo --driver -d --driver-opts --env --label -l --replace --ignore ;;
     "secret ls") echo --filter -f --format --quiet -q --noheading -n ;;

@@ -1647,6 +1647,7 @@ complete -c hutch -n "__hutch_arg 'network exists' 1" -f -a '(__hutch_network_na
 
 # hutch network reload
 complete -c hutch -n "__hutch_at 'network reload'" -l all -s a -d 'All containers'
+complete -c hutch -n "__hutch_at 'network reload'" -l latest -s l -d 'The container created last'
 complete -c hutch -n "__hutch_at 'network reload'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'network reload' 1+" -f -a '(__hutch_container_names)'
 

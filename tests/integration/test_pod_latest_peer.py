@@ -33,6 +33,10 @@ from peer_podman import Run, both, fixture_podman  # noqa: F401 - the peer's fix
         ("pod", "logs", "-l", "x"),
         ("pod", "logs"),
         ("pod", "top"),
+        ("network", "reload"),
+        ("network", "reload", "-a", "x"),
+        ("network", "reload", "-l", "x"),
+        ("network", "reload", "-a", "-l"),
     ],
     ids=" ".join,
 )
