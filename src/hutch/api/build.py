@@ -84,6 +84,9 @@ class BuildOptions:
     cap_add: tuple[str, ...] = ()
     cap_drop: tuple[str, ...] = ()
     no_hostname: bool = False  # no /etc/hostname mount: the image's own file is seen
+    no_hosts: bool | None = None  # True: the image's own /etc/hosts; None: containers.conf's
+    # the caller's proxy variables into RUN (not the image); None: containers.conf's (true)
+    http_proxy: bool | None = None
     security_opts: tuple[str, ...] = ()  # no-new-privileges, mask=, unmask=, label=
     ulimits: tuple[str, ...] = ()  # "NAME=SOFT[:HARD]" as run's
     shm_size: str | None = None  # RUN's /dev/shm size (64m, 1g; 0: no limit); None: 64m

@@ -332,6 +332,20 @@ def register(app: typer.Typer, image_app: typer.Typer, buildx_app: typer.Typer) 
             bool,
             typer.Option("--no-hostname", help="RUN sees the image's own /etc/hostname."),
         ] = False,
+        no_hosts: Annotated[
+            bool | None,
+            typer.Option(
+                "--no-hosts", help="RUN sees the image's own /etc/hosts (hutch writes none)."
+            ),
+        ] = None,
+        http_proxy: Annotated[
+            bool | None,
+            typer.Option(
+                "--http-proxy",
+                help="Pass hutch's proxy variables (either case) to RUN, not into the image "
+                "(default true).",
+            ),
+        ] = None,
         security_opt: Annotated[
             list[str] | None,
             typer.Option(
@@ -448,6 +462,8 @@ def register(app: typer.Typer, image_app: typer.Typer, buildx_app: typer.Typer) 
             cap_add=tuple(cap_add or ()),
             cap_drop=tuple(cap_drop or ()),
             no_hostname=no_hostname,
+            no_hosts=no_hosts,
+            http_proxy=http_proxy,
             security_opts=tuple(security_opt or ()),
             ulimits=tuple(ulimit or ()),
             shm_size=shm_size,

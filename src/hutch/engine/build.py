@@ -434,8 +434,14 @@ def _run_settings(options: BuildOptions, settings: Settings) -> RunSettings:
     network = build_network(options.network, settings.network_backend)
     # containers.conf's defaults where the flags set nothing, as buildah reads them
     from hutch.config.container_defaults import ContainerDefaults
+    from hutch.engine.specbuild import proxy_environment
 
     conf = settings.defaults or ContainerDefaults()
+    no_hosts = conf.no_hosts if options.no_hosts is None else options.no_hosts
+    if no_hosts and options.add_hosts:
+        # podman's refusal, with containers.conf's no_hosts = true too (its man page)
+        raise InvalidArgument("--no-hosts and --add-host conflict, can not be used together")
+    http_proxy = conf.http_proxy if options.http_proxy is None else options.http_proxy
     shm = options.shm_size
     if shm is None and conf.shm_size:
         from hutch.engine.conf_defaults import decimal_size
@@ -455,6 +461,8 @@ def _run_settings(options: BuildOptions, settings: Settings) -> RunSettings:
         dns_options=options.dns_options or conf.dns_options,
         capabilities=_capabilities(options.cap_add, options.cap_drop, conf.capabilities),
         no_hostname=options.no_hostname,
+        no_hosts=no_hosts,
+        proxy_env=proxy_environment() if http_proxy else (),
         no_new_privileges=security.no_new_privileges,
         mask=security.mask,
         unmask=security.unmask,

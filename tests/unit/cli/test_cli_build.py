@@ -338,3 +338,25 @@ def test_logfile_takes_the_id_too(
     assert options.logfile == str(log)
     assert out == ""  # podman: the id goes to the log, stdout stays empty
     assert log.read_text() == "STEP 1/1: FROM base\n" + "b" * 64 + "\n"
+
+
+@pytest.mark.parametrize(
+    ("flags", "no_hosts", "http_proxy"),
+    [
+        ([], None, None),
+        (["--no-hosts"], True, None),
+        (["--no-hosts=false"], False, None),
+        (["--http-proxy=false"], None, False),
+        (["--http-proxy"], None, True),
+        (["--http-proxy=0", "--http-proxy"], None, True),  # the last wins, as pflag's
+    ],
+)
+def test_no_hosts_and_http_proxy(
+    flags: list[str],
+    no_hosts: bool | None,
+    http_proxy: bool | None,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    options, _ = _options(["build", *flags, "ctx"], monkeypatch, capsys)
+    assert (options.no_hosts, options.http_proxy) == (no_hosts, http_proxy)
