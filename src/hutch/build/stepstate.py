@@ -104,6 +104,7 @@ class BuildRequest:
     cache_ttl: float | None = None  # seconds: an older cache entry is a miss
     run: RunSettings = RunSettings()
     squash_all: bool = False  # the final image is one layer, history one entry
+    skip_unused_stages: bool = True  # False: every stage up to the target is built
     output: BuildOutput | None = None  # -o: the final stage's files exported too
     output_keep_owners: bool = False  # root: the exported files keep the image's owners
     # --build-context: NAME -> a directory or an image (URLs are fetched by the engine)

@@ -332,6 +332,26 @@ def register(app: typer.Typer, image_app: typer.Typer, buildx_app: typer.Typer) 
             bool,
             typer.Option("--no-hostname", help="RUN sees the image's own /etc/hostname."),
         ] = False,
+        from_: Annotated[
+            str | None,
+            typer.Option(
+                "--from", help="Build the first stage on this image instead of its FROM's."
+            ),
+        ] = None,
+        skip_unused_stages: Annotated[
+            bool,
+            typer.Option(
+                "--skip-unused-stages",
+                help="Build only the stages the target needs (default; =false: all up to it).",
+            ),
+        ] = True,
+        identity_label: Annotated[
+            bool,
+            typer.Option(
+                "--identity-label",
+                help="Accepted: hutch writes no identity label (buildah's io.buildah.version).",
+            ),
+        ] = True,
         no_hosts: Annotated[
             bool | None,
             typer.Option(
@@ -463,6 +483,9 @@ def register(app: typer.Typer, image_app: typer.Typer, buildx_app: typer.Typer) 
             cap_drop=tuple(cap_drop or ()),
             no_hostname=no_hostname,
             no_hosts=no_hosts,
+            from_image=from_,
+            skip_unused_stages=skip_unused_stages,
+            identity_label=identity_label,
             http_proxy=http_proxy,
             security_opts=tuple(security_opt or ()),
             ulimits=tuple(ulimit or ()),

@@ -26,6 +26,7 @@ from hutch.build.contexts import NamedContext, parse_build_context
 from hutch.build.ignore import IgnoreMatcher, find_ignore_file
 from hutch.build.instructions import Containerfile
 from hutch.build.output import check_output
+from hutch.build.stages import with_first_base
 from hutch.build.stepstate import BuildRequest, Progress, RunSettings
 from hutch.cgroups.limits import ResourceSpec
 from hutch.config.settings import Settings
@@ -270,6 +271,8 @@ class BuildService:
             # A relative Containerfile of an uploaded context is one of its files.
             uploaded = not prepared.local
             cf = _read_containerfile(options.containerfile, context_dir, stdin_text, uploaded)
+            if options.from_image:
+                cf = with_first_base(cf, options.from_image)
             ignore = _ignore(context_dir, options.containerfile, options.ignorefile)
             secrets = _secrets(options.secrets, self._ctx.layers, scratch)
             ssh = ssh_agents(options.ssh, os.environ, agents) if options.ssh else {}
@@ -301,6 +304,7 @@ class BuildService:
                 cache_ttl=_duration(options.cache_ttl, "--cache-ttl"),
                 run=run_settings,
                 squash_all=options.squash_all,
+                skip_unused_stages=options.skip_unused_stages,
                 output=output,
                 # rootless, the exported files are the user's (buildah's NoLchown)
                 output_keep_owners=session.mode == "root",

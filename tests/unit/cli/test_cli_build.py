@@ -360,3 +360,24 @@ def test_no_hosts_and_http_proxy(
 ) -> None:
     options, _ = _options(["build", *flags, "ctx"], monkeypatch, capsys)
     assert (options.no_hosts, options.http_proxy) == (no_hosts, http_proxy)
+
+
+@pytest.mark.parametrize(
+    ("flags", "expected"),
+    [
+        ([], (None, True, True)),
+        (["--from", "alpine:3"], ("alpine:3", True, True)),
+        (["--from=alpine:3"], ("alpine:3", True, True)),
+        (["--skip-unused-stages=false"], (None, False, True)),
+        (["--skip-unused-stages=false", "--skip-unused-stages"], (None, True, True)),
+        (["--identity-label=false"], (None, True, False)),
+    ],
+)
+def test_from_skip_unused_stages_identity_label(
+    flags: list[str],
+    expected: tuple[str | None, bool, bool],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    options, _ = _options(["build", *flags, "ctx"], monkeypatch, capsys)
+    assert (options.from_image, options.skip_unused_stages, options.identity_label) == expected
