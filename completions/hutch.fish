@@ -112,7 +112,7 @@ function __hutch_value_options
         case 'stats'
             printf '%s\n' --format --interval -i
         case 'build'
-            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --output -o --build-context --iidfile --format --secret --ssh --platform --arch --os --variant --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --net --userns --userns-uid-map --userns-gid-map --userns-uid-map-user --userns-gid-map-group --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --from --security-opt --ulimit --shm-size --memory -m --memory-swap --cpu-shares -c --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --creds --authfile --cert-dir
+            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --output -o --build-context --iidfile --format --secret --ssh --platform --arch --os --variant --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --net --userns --userns-uid-map --userns-gid-map --userns-uid-map-user --userns-gid-map-group --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --from --security-opt --ulimit --shm-size --memory -m --memory-swap --cpu-shares -c --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --isolation --decryption-key --sign-by --creds --authfile --cert-dir
         case 'info'
             printf '%s\n' --format -f
         case 'completion'
@@ -314,7 +314,7 @@ function __hutch_value_options
         case 'image mount'
             printf '%s\n' --format
         case 'image build'
-            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --output -o --build-context --iidfile --format --secret --ssh --platform --arch --os --variant --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --net --userns --userns-uid-map --userns-gid-map --userns-uid-map-user --userns-gid-map-group --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --from --security-opt --ulimit --shm-size --memory -m --memory-swap --cpu-shares -c --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --creds --authfile --cert-dir
+            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --output -o --build-context --iidfile --format --secret --ssh --platform --arch --os --variant --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --net --userns --userns-uid-map --userns-gid-map --userns-uid-map-user --userns-gid-map-group --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --from --security-opt --ulimit --shm-size --memory -m --memory-swap --cpu-shares -c --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --isolation --decryption-key --sign-by --creds --authfile --cert-dir
         case 'system info'
             printf '%s\n' --format -f
         case 'system service'
@@ -326,7 +326,7 @@ function __hutch_value_options
         case 'system prune'
             printf '%s\n' --filter
         case 'buildx build'
-            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --output -o --build-context --iidfile --format --secret --ssh --platform --arch --os --variant --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --net --userns --userns-uid-map --userns-gid-map --userns-uid-map-user --userns-gid-map-group --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --from --security-opt --ulimit --shm-size --memory -m --memory-swap --cpu-shares -c --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --creds --authfile --cert-dir
+            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --output -o --build-context --iidfile --format --secret --ssh --platform --arch --os --variant --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --net --userns --userns-uid-map --userns-gid-map --userns-uid-map-user --userns-gid-map-group --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --from --security-opt --ulimit --shm-size --memory -m --memory-swap --cpu-shares -c --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --isolation --decryption-key --sign-by --creds --authfile --cert-dir
     end
 end
 
@@ -1275,6 +1275,11 @@ complete -c hutch -n "__hutch_at 'build'" -l cpu-period -x -d 'RUN\'s CPU CFS pe
 complete -c hutch -n "__hutch_at 'build'" -l cpu-quota -x -d 'RUN\'s CPU CFS quota (microseconds per period)'
 complete -c hutch -n "__hutch_at 'build'" -l cpuset-cpus -x -d 'CPUs RUN may use (0-3, 0,1)'
 complete -c hutch -n "__hutch_at 'build'" -l cpuset-mems -x -d 'Memory nodes RUN may use (0-3, 0,1)'
+complete -c hutch -n "__hutch_at 'build'" -l isolation -x -d 'Accepted: oci, chroot or rootless ($BUILDAH_ISOLATION); RUN always runs in hutch\'s own namespaces'
+complete -c hutch -n "__hutch_at 'build'" -l compress -d 'Accepted: layers are stored as they are'
+complete -c hutch -n "__hutch_at 'build'" -l disable-compression -s D -d 'Accepted: layers are stored as they are'
+complete -c hutch -n "__hutch_at 'build'" -l decryption-key -x -d 'Refused: hutch has no encrypted images'
+complete -c hutch -n "__hutch_at 'build'" -l sign-by -x -d 'Refused: hutch does not sign images'
 complete -c hutch -n "__hutch_at 'build'" -l tls-verify -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); =false also allows plain HTTP'
 complete -c hutch -n "__hutch_at 'build'" -l creds -x -d 'Credentials USERNAME[:PASSWORD] for the registry'
 complete -c hutch -n "__hutch_at 'build'" -l authfile -x -d 'Path of the authentication file (auth.json)'
@@ -3186,6 +3191,11 @@ complete -c hutch -n "__hutch_at 'image build'" -l cpu-period -x -d 'RUN\'s CPU 
 complete -c hutch -n "__hutch_at 'image build'" -l cpu-quota -x -d 'RUN\'s CPU CFS quota (microseconds per period)'
 complete -c hutch -n "__hutch_at 'image build'" -l cpuset-cpus -x -d 'CPUs RUN may use (0-3, 0,1)'
 complete -c hutch -n "__hutch_at 'image build'" -l cpuset-mems -x -d 'Memory nodes RUN may use (0-3, 0,1)'
+complete -c hutch -n "__hutch_at 'image build'" -l isolation -x -d 'Accepted: oci, chroot or rootless ($BUILDAH_ISOLATION); RUN always runs in hutch\'s own namespaces'
+complete -c hutch -n "__hutch_at 'image build'" -l compress -d 'Accepted: layers are stored as they are'
+complete -c hutch -n "__hutch_at 'image build'" -l disable-compression -s D -d 'Accepted: layers are stored as they are'
+complete -c hutch -n "__hutch_at 'image build'" -l decryption-key -x -d 'Refused: hutch has no encrypted images'
+complete -c hutch -n "__hutch_at 'image build'" -l sign-by -x -d 'Refused: hutch does not sign images'
 complete -c hutch -n "__hutch_at 'image build'" -l tls-verify -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); =false also allows plain HTTP'
 complete -c hutch -n "__hutch_at 'image build'" -l creds -x -d 'Credentials USERNAME[:PASSWORD] for the registry'
 complete -c hutch -n "__hutch_at 'image build'" -l authfile -x -d 'Path of the authentication file (auth.json)'
@@ -3317,6 +3327,11 @@ complete -c hutch -n "__hutch_at 'buildx build'" -l cpu-period -x -d 'RUN\'s CPU
 complete -c hutch -n "__hutch_at 'buildx build'" -l cpu-quota -x -d 'RUN\'s CPU CFS quota (microseconds per period)'
 complete -c hutch -n "__hutch_at 'buildx build'" -l cpuset-cpus -x -d 'CPUs RUN may use (0-3, 0,1)'
 complete -c hutch -n "__hutch_at 'buildx build'" -l cpuset-mems -x -d 'Memory nodes RUN may use (0-3, 0,1)'
+complete -c hutch -n "__hutch_at 'buildx build'" -l isolation -x -d 'Accepted: oci, chroot or rootless ($BUILDAH_ISOLATION); RUN always runs in hutch\'s own namespaces'
+complete -c hutch -n "__hutch_at 'buildx build'" -l compress -d 'Accepted: layers are stored as they are'
+complete -c hutch -n "__hutch_at 'buildx build'" -l disable-compression -s D -d 'Accepted: layers are stored as they are'
+complete -c hutch -n "__hutch_at 'buildx build'" -l decryption-key -x -d 'Refused: hutch has no encrypted images'
+complete -c hutch -n "__hutch_at 'buildx build'" -l sign-by -x -d 'Refused: hutch does not sign images'
 complete -c hutch -n "__hutch_at 'buildx build'" -l tls-verify -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); =false also allows plain HTTP'
 complete -c hutch -n "__hutch_at 'buildx build'" -l creds -x -d 'Credentials USERNAME[:PASSWORD] for the registry'
 complete -c hutch -n "__hutch_at 'buildx build'" -l authfile -x -d 'Path of the authentication file (auth.json)'
