@@ -112,7 +112,7 @@ function __hutch_value_options
         case 'stats'
             printf '%s\n' --format --interval -i
         case 'build'
-            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --output -o --build-context --iidfile --format --secret --ssh --platform --arch --os --variant --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --net --userns --userns-uid-map --userns-gid-map --userns-uid-map-user --userns-gid-map-group --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --ulimit --shm-size --memory -m --memory-swap --cpu-shares -c --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --creds --authfile --cert-dir
+            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --output -o --build-context --iidfile --format --secret --ssh --platform --arch --os --variant --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --net --userns --userns-uid-map --userns-gid-map --userns-uid-map-user --userns-gid-map-group --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --from --security-opt --ulimit --shm-size --memory -m --memory-swap --cpu-shares -c --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --isolation --decryption-key --sign-by --creds --authfile --cert-dir
         case 'info'
             printf '%s\n' --format -f
         case 'completion'
@@ -314,7 +314,7 @@ function __hutch_value_options
         case 'image mount'
             printf '%s\n' --format
         case 'image build'
-            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --output -o --build-context --iidfile --format --secret --ssh --platform --arch --os --variant --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --net --userns --userns-uid-map --userns-gid-map --userns-uid-map-user --userns-gid-map-group --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --ulimit --shm-size --memory -m --memory-swap --cpu-shares -c --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --creds --authfile --cert-dir
+            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --output -o --build-context --iidfile --format --secret --ssh --platform --arch --os --variant --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --net --userns --userns-uid-map --userns-gid-map --userns-uid-map-user --userns-gid-map-group --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --from --security-opt --ulimit --shm-size --memory -m --memory-swap --cpu-shares -c --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --isolation --decryption-key --sign-by --creds --authfile --cert-dir
         case 'system info'
             printf '%s\n' --format -f
         case 'system service'
@@ -326,7 +326,7 @@ function __hutch_value_options
         case 'system prune'
             printf '%s\n' --filter
         case 'buildx build'
-            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --output -o --build-context --iidfile --format --secret --ssh --platform --arch --os --variant --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --net --userns --userns-uid-map --userns-gid-map --userns-uid-map-user --userns-gid-map-group --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --security-opt --ulimit --shm-size --memory -m --memory-swap --cpu-shares -c --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --creds --authfile --cert-dir
+            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --output -o --build-context --iidfile --format --secret --ssh --platform --arch --os --variant --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --net --userns --userns-uid-map --userns-gid-map --userns-uid-map-user --userns-gid-map-group --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --from --security-opt --ulimit --shm-size --memory -m --memory-swap --cpu-shares -c --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --isolation --decryption-key --sign-by --creds --authfile --cert-dir
     end
 end
 
@@ -1265,6 +1265,11 @@ complete -c hutch -n "__hutch_at 'build'" -l dns-option -x -d 'A resolv.conf opt
 complete -c hutch -n "__hutch_at 'build'" -l cap-add -x -d 'Add a capability to RUN\'s (repeatable)'
 complete -c hutch -n "__hutch_at 'build'" -l cap-drop -x -d 'Drop a capability from RUN\'s (repeatable)'
 complete -c hutch -n "__hutch_at 'build'" -l no-hostname -d 'RUN sees the image\'s own /etc/hostname'
+complete -c hutch -n "__hutch_at 'build'" -l from -x -d 'Build the first stage on this image instead of its FROM\'s'
+complete -c hutch -n "__hutch_at 'build'" -l skip-unused-stages -d 'Build only the stages the target needs (default; =false: all up to it)'
+complete -c hutch -n "__hutch_at 'build'" -l identity-label -d 'Accepted: hutch writes no identity label (buildah\'s io.buildah.version)'
+complete -c hutch -n "__hutch_at 'build'" -l no-hosts -d 'RUN sees the image\'s own /etc/hosts (hutch writes none)'
+complete -c hutch -n "__hutch_at 'build'" -l http-proxy -d 'Pass hutch\'s proxy variables (either case) to RUN, not into the image (default true)'
 complete -c hutch -n "__hutch_at 'build'" -l security-opt -x -d 'For RUN: no-new-privileges, mask=PATHS, unmask=PATHS (repeatable)'
 complete -c hutch -n "__hutch_at 'build'" -l ulimit -x -d 'A limit for RUN: NAME=SOFT[:HARD] (repeatable)'
 complete -c hutch -n "__hutch_at 'build'" -l shm-size -x -d 'RUN\'s /dev/shm size (64m by default; 0: no limit)'
@@ -1275,6 +1280,11 @@ complete -c hutch -n "__hutch_at 'build'" -l cpu-period -x -d 'RUN\'s CPU CFS pe
 complete -c hutch -n "__hutch_at 'build'" -l cpu-quota -x -d 'RUN\'s CPU CFS quota (microseconds per period)'
 complete -c hutch -n "__hutch_at 'build'" -l cpuset-cpus -x -d 'CPUs RUN may use (0-3, 0,1)'
 complete -c hutch -n "__hutch_at 'build'" -l cpuset-mems -x -d 'Memory nodes RUN may use (0-3, 0,1)'
+complete -c hutch -n "__hutch_at 'build'" -l isolation -x -d 'Accepted: oci, chroot or rootless ($BUILDAH_ISOLATION); RUN always runs in hutch\'s own namespaces'
+complete -c hutch -n "__hutch_at 'build'" -l compress -d 'Accepted: layers are stored as they are'
+complete -c hutch -n "__hutch_at 'build'" -l disable-compression -s D -d 'Accepted: layers are stored as they are'
+complete -c hutch -n "__hutch_at 'build'" -l decryption-key -x -d 'Refused: hutch has no encrypted images'
+complete -c hutch -n "__hutch_at 'build'" -l sign-by -x -d 'Refused: hutch does not sign images'
 complete -c hutch -n "__hutch_at 'build'" -l tls-verify -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); =false also allows plain HTTP'
 complete -c hutch -n "__hutch_at 'build'" -l creds -x -d 'Credentials USERNAME[:PASSWORD] for the registry'
 complete -c hutch -n "__hutch_at 'build'" -l authfile -x -d 'Path of the authentication file (auth.json)'
@@ -3180,6 +3190,11 @@ complete -c hutch -n "__hutch_at 'image build'" -l dns-option -x -d 'A resolv.co
 complete -c hutch -n "__hutch_at 'image build'" -l cap-add -x -d 'Add a capability to RUN\'s (repeatable)'
 complete -c hutch -n "__hutch_at 'image build'" -l cap-drop -x -d 'Drop a capability from RUN\'s (repeatable)'
 complete -c hutch -n "__hutch_at 'image build'" -l no-hostname -d 'RUN sees the image\'s own /etc/hostname'
+complete -c hutch -n "__hutch_at 'image build'" -l from -x -d 'Build the first stage on this image instead of its FROM\'s'
+complete -c hutch -n "__hutch_at 'image build'" -l skip-unused-stages -d 'Build only the stages the target needs (default; =false: all up to it)'
+complete -c hutch -n "__hutch_at 'image build'" -l identity-label -d 'Accepted: hutch writes no identity label (buildah\'s io.buildah.version)'
+complete -c hutch -n "__hutch_at 'image build'" -l no-hosts -d 'RUN sees the image\'s own /etc/hosts (hutch writes none)'
+complete -c hutch -n "__hutch_at 'image build'" -l http-proxy -d 'Pass hutch\'s proxy variables (either case) to RUN, not into the image (default true)'
 complete -c hutch -n "__hutch_at 'image build'" -l security-opt -x -d 'For RUN: no-new-privileges, mask=PATHS, unmask=PATHS (repeatable)'
 complete -c hutch -n "__hutch_at 'image build'" -l ulimit -x -d 'A limit for RUN: NAME=SOFT[:HARD] (repeatable)'
 complete -c hutch -n "__hutch_at 'image build'" -l shm-size -x -d 'RUN\'s /dev/shm size (64m by default; 0: no limit)'
@@ -3190,6 +3205,11 @@ complete -c hutch -n "__hutch_at 'image build'" -l cpu-period -x -d 'RUN\'s CPU 
 complete -c hutch -n "__hutch_at 'image build'" -l cpu-quota -x -d 'RUN\'s CPU CFS quota (microseconds per period)'
 complete -c hutch -n "__hutch_at 'image build'" -l cpuset-cpus -x -d 'CPUs RUN may use (0-3, 0,1)'
 complete -c hutch -n "__hutch_at 'image build'" -l cpuset-mems -x -d 'Memory nodes RUN may use (0-3, 0,1)'
+complete -c hutch -n "__hutch_at 'image build'" -l isolation -x -d 'Accepted: oci, chroot or rootless ($BUILDAH_ISOLATION); RUN always runs in hutch\'s own namespaces'
+complete -c hutch -n "__hutch_at 'image build'" -l compress -d 'Accepted: layers are stored as they are'
+complete -c hutch -n "__hutch_at 'image build'" -l disable-compression -s D -d 'Accepted: layers are stored as they are'
+complete -c hutch -n "__hutch_at 'image build'" -l decryption-key -x -d 'Refused: hutch has no encrypted images'
+complete -c hutch -n "__hutch_at 'image build'" -l sign-by -x -d 'Refused: hutch does not sign images'
 complete -c hutch -n "__hutch_at 'image build'" -l tls-verify -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); =false also allows plain HTTP'
 complete -c hutch -n "__hutch_at 'image build'" -l creds -x -d 'Credentials USERNAME[:PASSWORD] for the registry'
 complete -c hutch -n "__hutch_at 'image build'" -l authfile -x -d 'Path of the authentication file (auth.json)'
@@ -3306,6 +3326,11 @@ complete -c hutch -n "__hutch_at 'buildx build'" -l dns-option -x -d 'A resolv.c
 complete -c hutch -n "__hutch_at 'buildx build'" -l cap-add -x -d 'Add a capability to RUN\'s (repeatable)'
 complete -c hutch -n "__hutch_at 'buildx build'" -l cap-drop -x -d 'Drop a capability from RUN\'s (repeatable)'
 complete -c hutch -n "__hutch_at 'buildx build'" -l no-hostname -d 'RUN sees the image\'s own /etc/hostname'
+complete -c hutch -n "__hutch_at 'buildx build'" -l from -x -d 'Build the first stage on this image instead of its FROM\'s'
+complete -c hutch -n "__hutch_at 'buildx build'" -l skip-unused-stages -d 'Build only the stages the target needs (default; =false: all up to it)'
+complete -c hutch -n "__hutch_at 'buildx build'" -l identity-label -d 'Accepted: hutch writes no identity label (buildah\'s io.buildah.version)'
+complete -c hutch -n "__hutch_at 'buildx build'" -l no-hosts -d 'RUN sees the image\'s own /etc/hosts (hutch writes none)'
+complete -c hutch -n "__hutch_at 'buildx build'" -l http-proxy -d 'Pass hutch\'s proxy variables (either case) to RUN, not into the image (default true)'
 complete -c hutch -n "__hutch_at 'buildx build'" -l security-opt -x -d 'For RUN: no-new-privileges, mask=PATHS, unmask=PATHS (repeatable)'
 complete -c hutch -n "__hutch_at 'buildx build'" -l ulimit -x -d 'A limit for RUN: NAME=SOFT[:HARD] (repeatable)'
 complete -c hutch -n "__hutch_at 'buildx build'" -l shm-size -x -d 'RUN\'s /dev/shm size (64m by default; 0: no limit)'
@@ -3316,6 +3341,11 @@ complete -c hutch -n "__hutch_at 'buildx build'" -l cpu-period -x -d 'RUN\'s CPU
 complete -c hutch -n "__hutch_at 'buildx build'" -l cpu-quota -x -d 'RUN\'s CPU CFS quota (microseconds per period)'
 complete -c hutch -n "__hutch_at 'buildx build'" -l cpuset-cpus -x -d 'CPUs RUN may use (0-3, 0,1)'
 complete -c hutch -n "__hutch_at 'buildx build'" -l cpuset-mems -x -d 'Memory nodes RUN may use (0-3, 0,1)'
+complete -c hutch -n "__hutch_at 'buildx build'" -l isolation -x -d 'Accepted: oci, chroot or rootless ($BUILDAH_ISOLATION); RUN always runs in hutch\'s own namespaces'
+complete -c hutch -n "__hutch_at 'buildx build'" -l compress -d 'Accepted: layers are stored as they are'
+complete -c hutch -n "__hutch_at 'buildx build'" -l disable-compression -s D -d 'Accepted: layers are stored as they are'
+complete -c hutch -n "__hutch_at 'buildx build'" -l decryption-key -x -d 'Refused: hutch has no encrypted images'
+complete -c hutch -n "__hutch_at 'buildx build'" -l sign-by -x -d 'Refused: hutch does not sign images'
 complete -c hutch -n "__hutch_at 'buildx build'" -l tls-verify -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); =false also allows plain HTTP'
 complete -c hutch -n "__hutch_at 'buildx build'" -l creds -x -d 'Credentials USERNAME[:PASSWORD] for the registry'
 complete -c hutch -n "__hutch_at 'buildx build'" -l authfile -x -d 'Path of the authentication file (auth.json)'

@@ -83,7 +83,16 @@ class BuildOptions:
     dns_options: tuple[str, ...] = ()
     cap_add: tuple[str, ...] = ()
     cap_drop: tuple[str, ...] = ()
+    # --from: the first stage's base instead of its FROM's image (buildah's); None/"": FROM's
+    from_image: str | None = None
+    skip_unused_stages: bool = True  # False: every stage up to the target is built
+    # --identity-label: accepted; hutch writes no identity label either way (buildah's
+    # io.buildah.version has no hutch counterpart: the image stays as its steps made it)
+    identity_label: bool = True
     no_hostname: bool = False  # no /etc/hostname mount: the image's own file is seen
+    no_hosts: bool | None = None  # True: the image's own /etc/hosts; None: containers.conf's
+    # the caller's proxy variables into RUN (not the image); None: containers.conf's (true)
+    http_proxy: bool | None = None
     security_opts: tuple[str, ...] = ()  # no-new-privileges, mask=, unmask=, label=
     ulimits: tuple[str, ...] = ()  # "NAME=SOFT[:HARD]" as run's
     shm_size: str | None = None  # RUN's /dev/shm size (64m, 1g; 0: no limit); None: 64m

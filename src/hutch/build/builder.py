@@ -80,7 +80,13 @@ class Builder:
         )
         target = stages.target_index(self.cf, self.request.target)
         self.target = target
-        needed = stages.needed_stages(self.cf, target, self.global_env, self.request.contexts)
+        needed = stages.needed_stages(
+            self.cf,
+            target,
+            self.global_env,
+            self.request.contexts,
+            self.request.skip_unused_stages,
+        )
         try:
             for index in needed:
                 prefix = f"[{needed.index(index) + 1}/{len(needed)}] " if len(needed) > 1 else ""

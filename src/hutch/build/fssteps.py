@@ -35,6 +35,7 @@ from hutch.build.stepstate import (
     StepRunner,
     run_environment,
     step_network,
+    with_proxy,
 )
 from hutch.build.values import parse_mount
 from hutch.build.workroot import WorkRoot, is_empty, work_root
@@ -103,7 +104,10 @@ class FsSteps:
                     script_file.write_text(script)
                     script_file.chmod(0o755)
                     spec_mounts.append(Mount("bind", SCRIPT_PATH, str(script_file), ("ro",)))
-                env = run_environment(current) + tuple(f"{k}={v}" for k, v in extra_env.items())
+                env = with_proxy(
+                    run_environment(current) + tuple(f"{k}={v}" for k, v in extra_env.items()),
+                    settings.proxy_env,
+                )
                 request = runstep.RunRequest(
                     step_id=secrets.token_hex(32),
                     args=args,

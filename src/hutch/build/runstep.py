@@ -90,6 +90,15 @@ def write_etc_files(
     # --add-host names come first, as podman writes them (they win over the rest)
     hosts = "".join(f"{address}\t{name}\n" for name, address in extra) + hosts
     resolv = resolv_text(host_resolv, settings)
+    if settings.no_hosts:
+        # --no-hosts: the image's own /etc/hosts, written by nothing of hutch's
+        # (--add-host is refused with it, as podman refuses the pair)
+        return etcfiles.write_etc_files(
+            directory,
+            None if settings.no_hostname else hostname,
+            None,
+            None if network == "none" else resolv,
+        )
     if network == "none":
         # buildah writes neither without a network: the image's own stay; --add-host
         # names still get a hosts file (Docker's builder writes one, and the API's

@@ -2,12 +2,14 @@
 
 Only the target stage and the stages it reaches through ``FROM <stage>``,
 ``COPY --from=<stage>`` and ``RUN --mount=from=<stage>`` are built, in file
-order; a reference to a later stage (or to itself) is refused.
+order (``--skip-unused-stages=false``: every stage up to the target); a
+reference to a later stage (or to itself) is refused.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
+from dataclasses import replace
 
 from hutch.api.errors import InvalidArgument
 from hutch.build import instructions as ins
@@ -57,6 +59,16 @@ def find_stage(cf: ins.Containerfile, ref: str, before: int) -> int | None:
     return index
 
 
+def with_first_base(cf: ins.Containerfile, image: str) -> ins.Containerfile:
+    """build --from: the first stage stands on ``image`` instead of its FROM's (the
+    other stages keep theirs, as buildah's --from does)."""
+    first = cf.stages[0]
+    stage = replace(
+        first, base=image, from_instruction=replace(first.from_instruction, image=image)
+    )
+    return replace(cf, stages=(stage, *cf.stages[1:]))
+
+
 def base_of(cf: ins.Containerfile, stage: ins.Stage, env: Mapping[str, str]) -> str:
     line = stage.from_instruction.line
     return substitute(stage.base, env, filename=cf.filename, line=line, escape=cf.escape)
@@ -100,8 +112,15 @@ def target_index(cf: ins.Containerfile, target: str | None) -> int:
 
 
 def needed_stages(
-    cf: ins.Containerfile, target: int, env: Mapping[str, str], contexts: Collection[str] = ()
+    cf: ins.Containerfile,
+    target: int,
+    env: Mapping[str, str],
+    contexts: Collection[str] = (),
+    skip_unused: bool = True,
 ) -> list[int]:
+    if not skip_unused:
+        # --skip-unused-stages=false: every stage up to the target, as buildah builds them
+        return list(range(target + 1))
     needed = {target}
     pending = [target]
     while pending:

@@ -56,6 +56,10 @@ class RunSettings:
     dns_options: tuple[str, ...] = ()
     capabilities: tuple[str, ...] | None = None  # --cap-add/--cap-drop's; None: the default
     no_hostname: bool = False
+    no_hosts: bool = False  # --no-hosts: RUN sees the image's own /etc/hosts
+    # --http-proxy (on by default): hutch's proxy variables as KEY=VALUE, given to
+    # every RUN step where its ENV and ARG leave them, never written in the image
+    proxy_env: tuple[str, ...] = ()
     no_new_privileges: bool = False
     mask: tuple[str, ...] = ()  # --security-opt mask=: masked besides podman's defaults
     unmask: tuple[str, ...] = ()  # paths of the defaults not masked (ALL: none)
@@ -100,6 +104,7 @@ class BuildRequest:
     cache_ttl: float | None = None  # seconds: an older cache entry is a miss
     run: RunSettings = RunSettings()
     squash_all: bool = False  # the final image is one layer, history one entry
+    skip_unused_stages: bool = True  # False: every stage up to the target is built
     output: BuildOutput | None = None  # -o: the final stage's files exported too
     output_keep_owners: bool = False  # root: the exported files keep the image's owners
     # --build-context: NAME -> a directory or an image (URLs are fetched by the engine)
@@ -198,3 +203,11 @@ def run_environment(state: StageState) -> tuple[str, ...]:
     for key, value in state.args.items():
         env.setdefault(key, value)
     return tuple(f"{k}={v}" for k, v in env.items())
+
+
+def with_proxy(env: tuple[str, ...], proxy: tuple[str, ...]) -> tuple[str, ...]:
+    """A RUN step's environment plus build --http-proxy's variables that it does not
+    set itself (an ENV or ARG http_proxy is the Containerfile's choice and wins).
+    Only the step's process gets them: the image's config is made from ENV alone."""
+    names = {item.partition("=")[0] for item in env}
+    return env + tuple(item for item in proxy if item.partition("=")[0] not in names)

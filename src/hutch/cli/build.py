@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -71,6 +72,34 @@ def _pull_flags(pull: str, always: bool, never: bool) -> str:
     if always and never:
         raise InvalidArgument("--pull-always and --pull-never cannot be used together")
     return "always" if always else "never" if never else _pull_policy(pull)
+
+
+# buildah's isolation names (case-insensitive; "default" is oci): hutch's RUN runs in
+# namespaces of its own under every one of them, so the name is checked and kept no further
+_ISOLATIONS = ("oci", "default", "rootless", "chroot")
+
+
+def _check_isolation(flag: str | None, environ: Mapping[str, str]) -> None:
+    """--isolation, else $BUILDAH_ISOLATION (podman's override), refused when unknown
+    with podman's words."""
+    given = flag if flag is not None else environ.get("BUILDAH_ISOLATION")
+    if given and given.lower() not in _ISOLATIONS:
+        raise InvalidArgument(f'unrecognized isolation type "{given}"')
+
+
+def _refuse_crypto(decryption_keys: list[str] | None, sign_by: str | None) -> None:
+    # refused by name rather than ignored: a build that quietly skipped them would
+    # leave an unsigned image, or fail later on an encrypted base with a worse message
+    if decryption_keys:
+        raise InvalidArgument(
+            "--decryption-key: encrypted images are not supported: hutch neither "
+            "decrypts nor encrypts layers"
+        )
+    if sign_by is not None:
+        raise InvalidArgument(
+            "--sign-by: signing is not supported: hutch stores and pushes images "
+            "unsigned (it keeps no signatures and no keys)"
+        )
 
 
 def _warn_registry_cache(flag: str, repos: list[str] | None) -> None:
@@ -332,6 +361,40 @@ def register(app: typer.Typer, image_app: typer.Typer, buildx_app: typer.Typer) 
             bool,
             typer.Option("--no-hostname", help="RUN sees the image's own /etc/hostname."),
         ] = False,
+        from_: Annotated[
+            str | None,
+            typer.Option(
+                "--from", help="Build the first stage on this image instead of its FROM's."
+            ),
+        ] = None,
+        skip_unused_stages: Annotated[
+            bool,
+            typer.Option(
+                "--skip-unused-stages",
+                help="Build only the stages the target needs (default; =false: all up to it).",
+            ),
+        ] = True,
+        identity_label: Annotated[
+            bool,
+            typer.Option(
+                "--identity-label",
+                help="Accepted: hutch writes no identity label (buildah's io.buildah.version).",
+            ),
+        ] = True,
+        no_hosts: Annotated[
+            bool | None,
+            typer.Option(
+                "--no-hosts", help="RUN sees the image's own /etc/hosts (hutch writes none)."
+            ),
+        ] = None,
+        http_proxy: Annotated[
+            bool | None,
+            typer.Option(
+                "--http-proxy",
+                help="Pass hutch's proxy variables (either case) to RUN, not into the image "
+                "(default true).",
+            ),
+        ] = None,
         security_opt: Annotated[
             list[str] | None,
             typer.Option(
@@ -377,6 +440,30 @@ def register(app: typer.Typer, image_app: typer.Typer, buildx_app: typer.Typer) 
             str | None,
             typer.Option("--cpuset-mems", help="Memory nodes RUN may use (0-3, 0,1)."),
         ] = None,
+        isolation: Annotated[
+            str | None,
+            typer.Option(
+                "--isolation",
+                help="Accepted: oci, chroot or rootless ($BUILDAH_ISOLATION); RUN always "
+                "runs in hutch's own namespaces.",
+            ),
+        ] = None,
+        compress: Annotated[
+            bool, typer.Option("--compress", help="Accepted: layers are stored as they are.")
+        ] = False,
+        disable_compression: Annotated[
+            bool,
+            typer.Option(
+                "--disable-compression", "-D", help="Accepted: layers are stored as they are."
+            ),
+        ] = True,
+        decryption_key: Annotated[
+            list[str] | None,
+            typer.Option("--decryption-key", help="Refused: hutch has no encrypted images."),
+        ] = None,
+        sign_by: Annotated[
+            str | None, typer.Option("--sign-by", help="Refused: hutch does not sign images.")
+        ] = None,
         tls_verify: fr.TlsVerify = None,
         creds: fr.Creds = None,
         authfile: fr.Authfile = None,
@@ -386,7 +473,10 @@ def register(app: typer.Typer, image_app: typer.Typer, buildx_app: typer.Typer) 
         from hutch.api.build import BuildOptions, BuildUserns, parse_output
         from hutch.api.container_config import ResourceOptions
 
-        del rm, force_rm, progress  # accepted for podman's and docker's scripts
+        # accepted for podman's and docker's scripts (layers are stored uncompressed)
+        del rm, force_rm, progress, compress, disable_compression
+        _refuse_crypto(decryption_key, sign_by)
+        _check_isolation(isolation, os.environ)
         if jobs is not None and jobs < 0:
             raise InvalidArgument(f"invalid --jobs {jobs}: must be 0 or more")
         _warn_registry_cache("--cache-from", cache_from)
@@ -448,6 +538,11 @@ def register(app: typer.Typer, image_app: typer.Typer, buildx_app: typer.Typer) 
             cap_add=tuple(cap_add or ()),
             cap_drop=tuple(cap_drop or ()),
             no_hostname=no_hostname,
+            no_hosts=no_hosts,
+            from_image=from_,
+            skip_unused_stages=skip_unused_stages,
+            identity_label=identity_label,
+            http_proxy=http_proxy,
             security_opts=tuple(security_opt or ()),
             ulimits=tuple(ulimit or ()),
             shm_size=shm_size,

@@ -26,6 +26,7 @@ from hutch.build.contexts import NamedContext, parse_build_context
 from hutch.build.ignore import IgnoreMatcher, find_ignore_file
 from hutch.build.instructions import Containerfile
 from hutch.build.output import check_output
+from hutch.build.stages import with_first_base
 from hutch.build.stepstate import BuildRequest, Progress, RunSettings
 from hutch.cgroups.limits import ResourceSpec
 from hutch.config.settings import Settings
@@ -270,6 +271,8 @@ class BuildService:
             # A relative Containerfile of an uploaded context is one of its files.
             uploaded = not prepared.local
             cf = _read_containerfile(options.containerfile, context_dir, stdin_text, uploaded)
+            if options.from_image:
+                cf = with_first_base(cf, options.from_image)
             ignore = _ignore(context_dir, options.containerfile, options.ignorefile)
             secrets = _secrets(options.secrets, self._ctx.layers, scratch)
             ssh = ssh_agents(options.ssh, os.environ, agents) if options.ssh else {}
@@ -301,6 +304,7 @@ class BuildService:
                 cache_ttl=_duration(options.cache_ttl, "--cache-ttl"),
                 run=run_settings,
                 squash_all=options.squash_all,
+                skip_unused_stages=options.skip_unused_stages,
                 output=output,
                 # rootless, the exported files are the user's (buildah's NoLchown)
                 output_keep_owners=session.mode == "root",
@@ -434,8 +438,14 @@ def _run_settings(options: BuildOptions, settings: Settings) -> RunSettings:
     network = build_network(options.network, settings.network_backend)
     # containers.conf's defaults where the flags set nothing, as buildah reads them
     from hutch.config.container_defaults import ContainerDefaults
+    from hutch.engine.specbuild import proxy_environment
 
     conf = settings.defaults or ContainerDefaults()
+    no_hosts = conf.no_hosts if options.no_hosts is None else options.no_hosts
+    if no_hosts and options.add_hosts:
+        # podman's refusal, with containers.conf's no_hosts = true too (its man page)
+        raise InvalidArgument("--no-hosts and --add-host conflict, can not be used together")
+    http_proxy = conf.http_proxy if options.http_proxy is None else options.http_proxy
     shm = options.shm_size
     if shm is None and conf.shm_size:
         from hutch.engine.conf_defaults import decimal_size
@@ -455,6 +465,8 @@ def _run_settings(options: BuildOptions, settings: Settings) -> RunSettings:
         dns_options=options.dns_options or conf.dns_options,
         capabilities=_capabilities(options.cap_add, options.cap_drop, conf.capabilities),
         no_hostname=options.no_hostname,
+        no_hosts=no_hosts,
+        proxy_env=proxy_environment() if http_proxy else (),
         no_new_privileges=security.no_new_privileges,
         mask=security.mask,
         unmask=security.unmask,

@@ -107,6 +107,11 @@ def host_environment(options: RunOptions) -> tuple[str, ...]:
         return tuple(f"{k}={v}" for k, v in os.environ.items())
     if options.http_proxy is False:
         return ()
+    return proxy_environment()
+
+
+def proxy_environment() -> tuple[str, ...]:
+    """hutch's own proxy variables set, as KEY=VALUE (run's and build's --http-proxy)."""
     return tuple(f"{k}={os.environ[k]}" for k in PROXY_VARIABLES if k in os.environ)
 
 

@@ -273,6 +273,27 @@ def test_needed_stages_follow_references() -> None:
         stages.target_index(cf, "nope")
 
 
+def test_skip_unused_stages_false_builds_every_stage_up_to_the_target() -> None:
+    cf = parse("FROM base AS a\nFROM base AS b\nFROM base AS c\nFROM base AS d\n")
+    assert stages.needed_stages(cf, 2, {}) == [2]
+    assert stages.needed_stages(cf, 2, {}, skip_unused=False) == [0, 1, 2]
+    assert stages.needed_stages(cf, 3, {}, skip_unused=False) == [0, 1, 2, 3]
+
+
+def test_from_replaces_the_first_stages_base_only() -> None:
+    cf = stages.with_first_base(parse(MULTI), "other:1")
+    env = stages.global_args(cf, {}, {})
+    assert [stages.base_of(cf, s, env) for s in cf.stages] == [
+        "other:1",
+        "scratch",
+        "base",
+        "two",
+    ]
+    assert cf.stages[0].name == "one" and cf.stages[0].from_instruction.image == "other:1"
+    # the stage graph still follows the references of the other stages
+    assert stages.needed_stages(cf, stages.target_index(cf, "two"), env) == [0, 1]
+
+
 def test_global_build_args_override_defaults() -> None:
     cf = parse(MULTI)
     assert stages.global_args(cf, {"BASE": "other"}, {})["BASE"] == "other"

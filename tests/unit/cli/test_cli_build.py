@@ -338,3 +338,100 @@ def test_logfile_takes_the_id_too(
     assert options.logfile == str(log)
     assert out == ""  # podman: the id goes to the log, stdout stays empty
     assert log.read_text() == "STEP 1/1: FROM base\n" + "b" * 64 + "\n"
+
+
+@pytest.mark.parametrize(
+    ("flags", "no_hosts", "http_proxy"),
+    [
+        ([], None, None),
+        (["--no-hosts"], True, None),
+        (["--no-hosts=false"], False, None),
+        (["--http-proxy=false"], None, False),
+        (["--http-proxy"], None, True),
+        (["--http-proxy=0", "--http-proxy"], None, True),  # the last wins, as pflag's
+    ],
+)
+def test_no_hosts_and_http_proxy(
+    flags: list[str],
+    no_hosts: bool | None,
+    http_proxy: bool | None,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    options, _ = _options(["build", *flags, "ctx"], monkeypatch, capsys)
+    assert (options.no_hosts, options.http_proxy) == (no_hosts, http_proxy)
+
+
+@pytest.mark.parametrize(
+    ("flags", "expected"),
+    [
+        ([], (None, True, True)),
+        (["--from", "alpine:3"], ("alpine:3", True, True)),
+        (["--from=alpine:3"], ("alpine:3", True, True)),
+        (["--skip-unused-stages=false"], (None, False, True)),
+        (["--skip-unused-stages=false", "--skip-unused-stages"], (None, True, True)),
+        (["--identity-label=false"], (None, True, False)),
+    ],
+)
+def test_from_skip_unused_stages_identity_label(
+    flags: list[str],
+    expected: tuple[str | None, bool, bool],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    options, _ = _options(["build", *flags, "ctx"], monkeypatch, capsys)
+    assert (options.from_image, options.skip_unused_stages, options.identity_label) == expected
+
+
+@pytest.mark.parametrize(
+    "flags",
+    [
+        ["--isolation", "oci"],
+        ["--isolation=chroot"],
+        ["--isolation", "rootless"],
+        ["--isolation", "OCI"],
+        ["--compress"],
+        ["--disable-compression=false"],
+        ["-D"],
+    ],
+)
+def test_accepted_no_op_flags(
+    flags: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    options, _ = _options(["build", *flags, "ctx"], monkeypatch, capsys)
+    assert options == BuildOptions(context="ctx")
+
+
+def test_an_unknown_isolation_is_refused_as_podman(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    engine = FakeEngine()
+    result = run_cli(["build", "--isolation", "bogus", "ctx"], engine, monkeypatch, capsys)
+    assert result.code == 125
+    assert 'unrecognized isolation type "bogus"' in result.err
+    assert not engine.calls
+    monkeypatch.setenv("BUILDAH_ISOLATION", "vm")
+    result = run_cli(["build", "ctx"], engine, monkeypatch, capsys)
+    assert (result.code, 'unrecognized isolation type "vm"' in result.err) == (125, True)
+    # the flag wins over the variable
+    assert _options(["build", "--isolation", "chroot", "ctx"], monkeypatch, capsys)[0]
+
+
+@pytest.mark.parametrize(
+    ("flags", "words"),
+    [
+        (["--decryption-key", "key.pem"], "--decryption-key: encrypted images are not supported"),
+        (["--sign-by", "ABCD"], "--sign-by: signing is not supported"),
+    ],
+)
+def test_crypto_flags_are_refused_with_the_reason(
+    flags: list[str],
+    words: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    engine = FakeEngine()
+    result = run_cli(["build", *flags, "ctx"], engine, monkeypatch, capsys)
+    assert result.code == 125
+    assert words in result.err and len(result.err.strip().splitlines()) == 1
+    assert not engine.calls
