@@ -30,7 +30,7 @@ _hutch_options() {
     case "$1" in
     "") echo --root --runroot --log-level --storage-driver --storage-opt --tmpdir --cgroup-manager --events-backend --module --noout --out --url --connection -c --remote -r --version -v ;;
     "images") echo --quiet -q --format --no-trunc --noheading -n --digests --all -a --filter -f --sort --history ;;
-    "import") echo --change -c --message -m --quiet -q ;;
+    "import") echo --change -c --message -m --quiet -q --arch --os --variant ;;
     "rmi") echo --force -f --all -a --ignore -i --no-prune ;;
     "pull") echo --platform --arch --os --variant --all-tags -a --quiet -q --tls-verify --creds --authfile --cert-dir --retry --retry-delay --disable-content-trust ;;
     "push") echo --digestfile --format -f --compression-format --compression-level --force-compression --no-force-compression --quiet -q --remove-signatures --sign-by --sign-by-sigstore --sign-by-sigstore-private-key --sign-passphrase-file --tls-verify --creds --authfile --cert-dir --retry --retry-delay --disable-content-trust ;;
@@ -182,7 +182,7 @@ _hutch_options() {
     "container stats") echo --all -a --no-stream --format --no-trunc --interval -i --no-reset --latest -l ;;
     "container port") echo --all -a --latest -l ;;
     "image ls") echo --quiet -q --format --no-trunc --noheading -n --digests --all -a --filter -f --sort --history ;;
-    "image import") echo --change -c --message -m --quiet -q ;;
+    "image import") echo --change -c --message -m --quiet -q --arch --os --variant ;;
     "image rm") echo --force -f --all -a --ignore -i --no-prune ;;
     "image inspect") echo --format -f ;;
     "image pull") echo --platform --arch --os --variant --all-tags -a --quiet -q --tls-verify --creds --authfile --cert-dir --retry --retry-delay --disable-content-trust ;;
@@ -213,7 +213,7 @@ _hutch_value_options() {
     case "$1" in
     "") echo --root --runroot --log-level --storage-driver --storage-opt --tmpdir --cgroup-manager --events-backend --module --out --url --connection -c ;;
     "images") echo --format --filter -f --sort ;;
-    "import") echo --change -c --message -m ;;
+    "import") echo --change -c --message -m --arch --os --variant ;;
     "pull") echo --platform --arch --os --variant --creds --authfile --cert-dir --retry --retry-delay ;;
     "push") echo --digestfile --format -f --compression-format --compression-level --sign-by --sign-by-sigstore --sign-by-sigstore-private-key --sign-passphrase-file --creds --authfile --cert-dir --retry --retry-delay ;;
     "search") echo --filter -f --format --limit --creds --authfile --cert-dir ;;
@@ -334,7 +334,7 @@ _hutch_value_options() {
     "container update") echo --restart --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops ;;
     "container stats") echo --format --interval -i ;;
     "image ls") echo --format --filter -f --sort ;;
-    "image import") echo --change -c --message -m ;;
+    "image import") echo --change -c --message -m --arch --os --variant ;;
     "image inspect") echo --format -f ;;
     "image pull") echo --platform --arch --os --variant --creds --authfile --cert-dir --retry --retry-delay ;;
     "image push") echo --digestfile --format -f --compression-format --compression-level --sign-by --sign-by-sigstore --sign-by-sigstore-private-key --sign-passphrase-file --creds --authfile --cert-dir --retry --retry-delay ;;
@@ -375,6 +375,9 @@ _hutch_option_values() {
     "images --sort") echo "@none" ;;
     "import --change"|"import -c") echo "@none" ;;
     "import --message"|"import -m") echo "@none" ;;
+    "import --arch") echo "@none" ;;
+    "import --os") echo "@none" ;;
+    "import --variant") echo "@none" ;;
     "pull --platform") echo "@none" ;;
     "pull --arch") echo "@none" ;;
     "pull --os") echo "@none" ;;
@@ -1386,6 +1389,9 @@ _hutch_option_values() {
     "image ls --sort") echo "@none" ;;
     "image import --change"|"image import -c") echo "@none" ;;
     "image import --message"|"image import -m") echo "@none" ;;
+    "image import --arch") echo "@none" ;;
+    "image import --os") echo "@none" ;;
+    "image import --variant") echo "@none" ;;
     "image inspect --format"|"image inspect -f") echo "json" ;;
     "image pull --platform") echo "@none" ;;
     "image pull --arch") echo "@none" ;;

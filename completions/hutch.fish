@@ -50,7 +50,7 @@ function __hutch_value_options
         case 'images'
             printf '%s\n' --format --filter -f --sort
         case 'import'
-            printf '%s\n' --change -c --message -m
+            printf '%s\n' --change -c --message -m --arch --os --variant
         case 'pull'
             printf '%s\n' --platform --arch --os --variant --creds --authfile --cert-dir --retry --retry-delay
         case 'push'
@@ -292,7 +292,7 @@ function __hutch_value_options
         case 'image ls'
             printf '%s\n' --format --filter -f --sort
         case 'image import'
-            printf '%s\n' --change -c --message -m
+            printf '%s\n' --change -c --message -m --arch --os --variant
         case 'image inspect'
             printf '%s\n' --format -f
         case 'image pull'
@@ -550,6 +550,9 @@ complete -c hutch -n "__hutch_arg 'images' 1" -f -a '(__hutch_image_names)'
 complete -c hutch -n "__hutch_at 'import'" -l change -s c -x -d 'Apply a Containerfile instruction to the config'
 complete -c hutch -n "__hutch_at 'import'" -l message -s m -x -d 'Commit message recorded in the history'
 complete -c hutch -n "__hutch_at 'import'" -l quiet -s q -d 'Suppress the progress output'
+complete -c hutch -n "__hutch_at 'import'" -l arch -x -d 'The architecture the image is for'
+complete -c hutch -n "__hutch_at 'import'" -l os -x -d 'The operating system the image is for'
+complete -c hutch -n "__hutch_at 'import'" -l variant -x -d 'The architecture\'s variant (v7)'
 complete -c hutch -n "__hutch_at 'import'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'import' 1" -F
 complete -c hutch -n "__hutch_arg 'import' 2" -f
@@ -2986,6 +2989,9 @@ complete -c hutch -n "__hutch_arg 'image ls' 1" -f -a '(__hutch_image_names)'
 complete -c hutch -n "__hutch_at 'image import'" -l change -s c -x -d 'Apply a Containerfile instruction to the config'
 complete -c hutch -n "__hutch_at 'image import'" -l message -s m -x -d 'Commit message recorded in the history'
 complete -c hutch -n "__hutch_at 'image import'" -l quiet -s q -d 'Suppress the progress output'
+complete -c hutch -n "__hutch_at 'image import'" -l arch -x -d 'The architecture the image is for'
+complete -c hutch -n "__hutch_at 'image import'" -l os -x -d 'The operating system the image is for'
+complete -c hutch -n "__hutch_at 'image import'" -l variant -x -d 'The architecture\'s variant (v7)'
 complete -c hutch -n "__hutch_at 'image import'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'image import' 1" -F
 complete -c hutch -n "__hutch_arg 'image import' 2" -f

@@ -29,6 +29,10 @@ class ImportOptions:
     reference: str | None = None
     changes: tuple[str, ...] = ()
     message: str | None = None
+    # --arch, --os, --variant: the platform the image says it is for (None: the host's)
+    arch: str | None = None
+    os: str | None = None
+    variant: str | None = None
     # the API service's client that left: the layer's read stops, no image is recorded
     cancelled: Callable[[], bool] | None = None
 

@@ -35,6 +35,15 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
         quiet: Annotated[
             bool, typer.Option("--quiet", "-q", help="Suppress the progress output.")
         ] = False,
+        arch: Annotated[
+            str | None, typer.Option("--arch", help="The architecture the image is for.")
+        ] = None,
+        os_: Annotated[
+            str | None, typer.Option("--os", help="The operating system the image is for.")
+        ] = None,
+        variant: Annotated[
+            str | None, typer.Option("--variant", help="The architecture's variant (v7).")
+        ] = None,
     ) -> None:
         """Import a tarball as a new single-layer image."""
         from hutch.api.images import ImportOptions, is_import_url
@@ -43,7 +52,9 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
         if is_import_url(source):  # podman's line, on stdout, -q or not
             print(f'Downloading from "{source}"', flush=True)
         report = engine.images.import_(
-            ImportOptions(source, reference, tuple(change or ()), message)
+            ImportOptions(
+                source, reference, tuple(change or ()), message, arch=arch, os=os_, variant=variant
+            )
         )
         if not quiet:  # podman's copy into its store, in its words
             for line in (

@@ -126,10 +126,14 @@ class ImageService:
         checkpoint(options.cancelled)  # the image is not recorded for a client that left
         platform = host_platform()
         now = rfc3339(datetime.now(timezone.utc).timestamp())
+        # --arch/--os/--variant: what the image says (podman records them as given; an
+        # --arch alone drops the host's variant, which belongs to the host's arch)
+        arch = options.arch or platform.architecture
+        variant = options.variant or (platform.variant if not options.arch else "")
         config = ImageConfig(
-            architecture=platform.architecture,
-            os=platform.os,
-            variant=platform.variant,
+            architecture=arch,
+            os=options.os or platform.os,
+            variant=variant,
             diff_ids=(layer.diff_id,),
             config=container_config,
             created=now,
