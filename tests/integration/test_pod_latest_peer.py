@@ -116,3 +116,32 @@ def test_infra_image_runs_its_own_command(hutch: Hutch, base_image: str) -> None
         hutch("pod", "rm", "-f", "-t", "0", "custom")
         hutch("rm", "-f", "pauser")
         hutch("rmi", "-f", "localhost/mypause")
+
+
+def test_init_containers_run_always_or_once(hutch: Hutch, base_image: str) -> None:
+    """create --init-ctr: pod start runs the init containers first; always at each
+    start, once at the first only, then it is removed (podman's rule)."""
+    hutch("pod", "create", "--name", "inits")
+    try:
+        for kind in ("always", "once"):
+            hutch(
+                "create", "--pod", "inits", "--init-ctr", kind, "--name", f"init-{kind}",
+                "-v", "initlog:/data", base_image, "sh", "-c", f"echo {kind} >> /data/log",
+            )  # fmt: skip
+        hutch("create", "--pod", "inits", "--name", "app", "-v", "initlog:/data", base_image,
+              "sleep", "600")  # fmt: skip
+        hutch("pod", "start", "inits")
+        hutch("pod", "stop", "-t", "0", "inits")
+        hutch("pod", "start", "inits")
+        log = hutch("exec", "app", "cat", "/data/log").stdout.split()
+        assert sorted(log) == ["always", "always", "once"]
+        assert hutch("container", "exists", "init-once", check=False).returncode == 1
+        assert hutch("container", "exists", "init-always", check=False).returncode == 0
+        refused = hutch("create", "--init-ctr", "once", base_image, "true", check=False)
+        assert (refused.returncode, refused.stderr) == (
+            125,
+            "Error: must specify pod value with init-ctr\n",
+        )
+    finally:
+        hutch("pod", "rm", "-f", "-t", "0", "inits")
+        hutch("volume", "rm", "-f", "initlog", check=False)

@@ -236,6 +236,7 @@ class RunOptions:
     network: str = ""  # "" is the [network] default setting (private unless set)
     pod: str | None = None  # --pod: join the pod NAME or ID, or make it first: new:NAME
     pod_id_file: str | None = None  # --pod-id-file: the pod's id read from this file
+    init_ctr: str | None = None  # create --init-ctr always|once: an init container of --pod
     detach: bool = False
     # --restart as given: "" when none was (podman keeps that apart from an explicit "no":
     # inspect shows "" and ps --filter restart-policy=none matches it, =no does not)

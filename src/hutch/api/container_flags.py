@@ -9,6 +9,7 @@ the order of ``--help``.
 from __future__ import annotations
 
 from hutch.api.flags import (
+    CREATE,
     RETRY,
     RETRY_DELAY,
     RUN,
@@ -128,6 +129,14 @@ FLAGS: tuple[Flag, ...] = (
         parse=networks,
     ),
     text("--pod", "pod", "Join a pod (NAME or ID), or create it first: new:NAME.", values="pod"),
+    text(
+        "--init-ctr",
+        "init_ctr",
+        "With --pod: an init container of the pod, run before its others at each pod "
+        "start (always) or at the first only, then removed (once).",
+        commands=CREATE,
+        values=("always", "once"),
+    ),
     text(
         "--pod-id-file",
         "pod_id_file",

@@ -25,6 +25,7 @@ from hutch.api.errors import InvalidArgument
 
 RUN = frozenset({"run"})
 RUN_CREATE = frozenset({"run", "create"})
+CREATE = frozenset({"create"})
 RUN_CREATE_UPDATE = frozenset({"run", "create", "update"})
 
 # What a value completes: "file", "dir", a fixed list of words, or () for nothing;

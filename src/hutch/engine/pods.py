@@ -487,7 +487,9 @@ class PodService:
         members = self._members(record)
         inits = [m for m in members if m.record.id != record.infra_id and _is_init(m)]
         for init in inits:
-            if init.state.status == "exited" and init.state.exit_code == 0:
+            kind = _init_kind(init)  # create --init-ctr's always or once; kube play's true
+            done_before = init.state.status == "exited" and init.state.exit_code == 0
+            if done_before and kind != "always":
                 continue
             self._check(self._containers.start([init.record.id], StartOptions()))
             (done,) = self._containers.wait([init.record.id], WaitOptions())
@@ -496,6 +498,10 @@ class PodService:
             if done.exit_code:
                 raise HutchError(
                     f"init container {init.record.name} exited with code {done.exit_code}"
+                )
+            if kind == "once":  # podman's: it ran, and goes
+                self._containers.remove_containers(
+                    [init.record.id], RemoveContainerOptions(force=True), infra=False
                 )
         skip = {m.record.id for m in inits}
         ids = [i for i in self._ordered(record) if i not in skip]
@@ -758,3 +764,8 @@ def _sorted(summaries: list[PodSummary], sort: str) -> list[PodSummary]:
 
 def _is_init(member: cs.Container) -> bool:
     return any(key == INIT_CONTAINER_LABEL for key, _ in member.config.labels)
+
+
+def _init_kind(member: cs.Container) -> str:
+    """always, once (create --init-ctr), or true (kube play's: run until it completes)."""
+    return next((value for key, value in member.config.labels if key == INIT_CONTAINER_LABEL), "")

@@ -58,6 +58,8 @@ def check(options: RunOptions) -> RunOptions:
             "WARN: The --kernel-memory flag is no longer supported. This flag is a noop.",
             file=sys.stderr,
         )
+    if options.init_ctr is not None:
+        options = as_init_container(options)
     for warning in cgroup_v1_only(options):
         print(f"WARN: {warning}", file=sys.stderr)
     if options.preserve_fds:
@@ -129,6 +131,19 @@ def passed_descriptors(preserve_fds: int) -> tuple[int, str | None]:
                 f"LISTEN_FDS={listen}: file descriptor {fd} is not open"
             ) from None
     return count, names
+
+
+def as_init_container(options: RunOptions) -> RunOptions:
+    """create --init-ctr always|once: a label pod start reads (engine/pods.py), with
+    podman's words for a value it does not know and for a container of no pod."""
+    from hutch.api.pods import INIT_CONTAINER_LABEL
+
+    if not options.pod:  # podman's order: the pod first, then the value
+        raise InvalidArgument("must specify pod value with init-ctr")
+    if options.init_ctr not in ("always", "once"):
+        raise InvalidArgument("init-ctr value must be 'always' or 'once'")
+    label = f"{INIT_CONTAINER_LABEL}={options.init_ctr}"
+    return replace(options, labels=(*options.labels, label))
 
 
 def with_pod_id_file(options: RunOptions) -> RunOptions:
