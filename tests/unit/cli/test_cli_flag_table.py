@@ -57,6 +57,9 @@ def test_every_run_field_has_exactly_one_flag(command: str) -> None:
     if command == "create":  # the fields of run's own flags: -d, --rmi
         wanted -= {flag.field for flag in flags_of("run") if "create" not in flag.commands}
         assert wanted >= {"remove", "interactive"} and "detach" not in wanted
+    else:  # and create's own: --init-ctr
+        wanted -= {flag.field for flag in flags_of("create") if "run" not in flag.commands}
+        assert "init_ctr" not in wanted
     assert set(fields) == wanted
 
 
