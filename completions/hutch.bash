@@ -191,7 +191,7 @@ _hutch_options() {
     "image history") echo --no-trunc --quiet -q --format --human --no-human -H ;;
     "image save") echo --output -o --format --quiet -q --multi-image-archive -m --uncompressed ;;
     "image load") echo --input -i --quiet -q ;;
-    "image prune") echo --all -a --force -f --filter ;;
+    "image prune") echo --all -a --force -f --filter --external ;;
     "image tree") echo --whatrequires ;;
     "image diff") echo --format ;;
     "image mount") echo --all -a --format ;;

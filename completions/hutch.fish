@@ -3101,6 +3101,7 @@ complete -c hutch -n "__hutch_at 'image load'" -l help -d 'Show the help and exi
 complete -c hutch -n "__hutch_at 'image prune'" -l all -s a -d 'Remove every image no container uses'
 complete -c hutch -n "__hutch_at 'image prune'" -l force -s f -d 'Do not ask for confirmation'
 complete -c hutch -n "__hutch_at 'image prune'" -l filter -x -d 'Remove only what matches: until=TIME, label=KEY[=VALUE], label!=KEY[=VALUE] (repeatable)'
+complete -c hutch -n "__hutch_at 'image prune'" -l external -d 'Accepted: no image here is held by another tool\'s container'
 complete -c hutch -n "__hutch_at 'image prune'" -l help -d 'Show the help and exit'
 
 # hutch image exists

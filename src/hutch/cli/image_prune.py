@@ -22,8 +22,18 @@ def register(image_app: typer.Typer) -> None:
             bool, typer.Option("--force", "-f", help="Do not ask for confirmation.")
         ] = False,
         filters: t.PruneFilters = None,
+        external: Annotated[
+            bool,
+            typer.Option(
+                "--external",
+                help="Accepted: no image here is held by another tool's container.",
+            ),
+        ] = False,
     ) -> None:
         """Remove images without a name (with -a: every image no container uses)."""
+        # podman's --external also removes images that only other tools' containers
+        # (Buildah's) use; hutch's store has no such containers: the same images go
+        del external
         what = (
             "all images without at least one container associated with them"
             if all_

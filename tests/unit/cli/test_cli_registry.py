@@ -323,3 +323,12 @@ def test_push_signing_flags_are_refused_by_name(flag: str, monkeypatch: Mp, caps
     assert result.code == 125
     assert result.err.startswith(f"Error: {flag}: signing is not supported: ")
     assert engine.calls == []  # nothing went out unsigned
+
+
+def test_image_prune_external_prunes_the_same(monkeypatch: Mp, capsys: Cap) -> None:
+    # podman's --external reaches other tools' containers; hutch's store has none
+    plain, external = FakeEngine(), FakeEngine()
+    assert run_cli(["image", "prune", "-f", "-a"], plain, monkeypatch, capsys).code == 0
+    argv = ["image", "prune", "-f", "-a", "--external"]
+    assert run_cli(argv, external, monkeypatch, capsys).code == 0
+    assert external.calls == plain.calls != []
