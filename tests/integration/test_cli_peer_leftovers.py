@@ -135,8 +135,9 @@ def test_update_restart_reaches_a_running_monitor(hutch: Hutch, base_image: str)
     assert _until_exited(hutch, "flaky") == "2"  # the monitor begun with "no" restarted it
     bad = hutch("update", "--restart", "sometimes", "flaky", check=False)
     assert bad.returncode == 125 and "invalid restart policy 'sometimes'" in bad.stderr
+    # no flag: podman 4.3.1 prints the id and changes nothing (hutch refused it once)
     none = hutch("update", "flaky", check=False)
-    assert none.returncode == 125 and "--restart" in none.stderr
+    assert (none.returncode, none.stdout.strip()) == (0, flaky_id(hutch))
     # and back: an always-restarting container stops at its next exit
     hutch("run", "-d", "--name", "loop", "--restart", "always", base_image, "sh", "-c", "sleep 3")
     hutch("update", "--restart", "no", "loop")
@@ -228,3 +229,7 @@ def test_exec_has_hostname_only_where_the_config_set_it(
     finally:
         for tool in (hutch, podman):
             tool("rm", "-f", "-t", "0", "plain", "named", "given", "hostuts")
+
+
+def flaky_id(hutch: Hutch) -> str:
+    return hutch("inspect", "--format", "{{.Id}}", "flaky").stdout.strip()
