@@ -145,3 +145,22 @@ def test_a_bad_attach_stream_is_refused_in_podmans_words() -> None:
         'invalid stream "foo" for --attach - must be one of stdin, stdout, or stderr: '
         "invalid argument"
     )
+
+
+def test_listen_fds_for_another_process_or_without_descriptors_pass_none(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import os
+
+    from hutch.engine.run_flags import passed_descriptors
+
+    monkeypatch.setenv("LISTEN_FDS", "1")
+    monkeypatch.setenv("LISTEN_PID", str(os.getpid() + 1))  # meant for someone else
+    assert passed_descriptors(0) == (0, None)
+    monkeypatch.setenv("LISTEN_PID", str(os.getpid()))
+    free = os.open("/dev/null", os.O_RDONLY)  # the lowest free number, closed again
+    os.close(free)
+    monkeypatch.setenv("LISTEN_FDS", str(free - 2))  # reaches the closed descriptor
+    assert passed_descriptors(0) == (0, None)
+    assert "passing no socket-activated descriptors" in capsys.readouterr().err
+    # (the pass-through itself: tests/integration/test_run_passed_fds.py, a real socket)
