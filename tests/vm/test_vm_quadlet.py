@@ -42,7 +42,7 @@ if [ -z "$IN_SCOPE" ]; then
     IN_SCOPE=1 exec systemd-run --user --scope --quiet --unit=quadlet-job sh "$0"
 fi
 H={hutch}
-$H import /run/out/rootfs.tar base > /dev/null 2> $O/import_err
+$H import -q /run/out/rootfs.tar base > /dev/null 2> $O/import_err
 
 U=$HOME/.config/containers/systemd
 mkdir -p $U/app
