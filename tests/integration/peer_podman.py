@@ -26,24 +26,33 @@ def fixture_podman(tmp_path_factory: pytest.TempPathFactory, rootfs_tar: Path) -
     root = tmp_path_factory.mktemp("podman-storage")
     runroot = Path(tempfile.mkdtemp(prefix="hutch-it-podman-", dir="/tmp"))
 
+    call = runner([binary, "--root", str(root), "--runroot", str(runroot)])
+    assert call("import", "-q", str(rootfs_tar), "base").returncode == 0
+    yield call
+    call("rm", "-af")
+    call("unshare", "rm", "-rf", str(root))
+    shutil.rmtree(runroot, ignore_errors=True)
+
+
+def runner(prefix: list[str], env: dict[str, str] | None = None) -> Run:
+    """A callable running ``prefix + args`` (podman with its store options), stdin at
+    EOF unless ``input`` is given, its stderr without podman's mount-warning lines."""
+
     def call(*args: str, input: str | None = None) -> subprocess.CompletedProcess[str]:
-        argv = [binary, "--root", str(root), "--runroot", str(runroot), *args]
+        argv = [*prefix, *args]
         proc = subprocess.run(
             argv,
             capture_output=True,
             text=True,
             timeout=120,
             input=input,
+            env=env,
             stdin=None if input is not None else subprocess.DEVNULL,
         )
         err = "".join(line for line in proc.stderr.splitlines(True) if not line.startswith(_NOISE))
         return subprocess.CompletedProcess(argv, proc.returncode, proc.stdout, err)
 
-    assert call("import", "-q", str(rootfs_tar), "base").returncode == 0
-    yield call
-    call("rm", "-af")
-    call("unshare", "rm", "-rf", str(root))
-    shutil.rmtree(runroot, ignore_errors=True)
+    return call
 
 
 def both(hutch: Hutch, podman: Run, *args: str, input: str | None = None) -> tuple[int, str, str]:

@@ -10,18 +10,16 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
 import tarfile
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from harness import Hutch
+from peer_podman import Run, runner
 
-Run = Callable[..., subprocess.CompletedProcess[str]]
-_NOISE = ("time=",)
 HEX = re.compile(r"[0-9a-f]{64}")
 
 
@@ -44,19 +42,7 @@ def fixture_podman(tmp_path_factory: pytest.TempPathFactory, rootfs_tar: Path) -
         "XDG_RUNTIME_DIR": str(run / "xdg"),
     }
 
-    def call(*args: str, input: str | None = None) -> subprocess.CompletedProcess[str]:
-        argv = [binary, *args]
-        proc = subprocess.run(
-            argv,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            input=input,
-            env=env,
-            stdin=None if input is not None else subprocess.DEVNULL,
-        )
-        err = "".join(line for line in proc.stderr.splitlines(True) if not line.startswith(_NOISE))
-        return subprocess.CompletedProcess(argv, proc.returncode, proc.stdout, err)
+    call = runner([binary], env)
 
     assert call("import", "-q", str(rootfs_tar), "base").returncode == 0
     yield call

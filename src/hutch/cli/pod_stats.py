@@ -64,8 +64,8 @@ def register(pod_app: typer.Typer) -> None:
         while True:
             reports = engine.pods.stats(names or [], PodSelectOptions(all=all_))
             rows = [_row(r, previous.get(r.stats.id), no_trunc) for r in reports]
-            if not no_stream and not no_reset and sys.stdout.isatty():
-                sys.stdout.write("\033[2J\033[H")  # redraw in place, as podman does
+            if not (no_stream or no_reset):
+                render.redraw()
             if format_ == "json":
                 render.print_json(rows)
             else:

@@ -201,12 +201,53 @@ def ps_command(
     del external
     del sync  # hutch reads each container's state from its monitor's files: always in sync
 
-    def once() -> None:
-        _list(
-            state, all_=all_, quiet=quiet, last=last, latest=latest, fmt=fmt,
-            no_trunc=no_trunc, noheading=noheading, filters=filters, sort=sort, size=size,
-            pod=pod, ns=ns,
-        )  # fmt: skip
+    def once() -> None:  # the listing, as often as --watch asks
+        from hutch.api.container_list import ListContainersOptions
+        from hutch.api.errors import InvalidArgument
+
+        if quiet and (size or ns):
+            raise InvalidArgument("quiet conflicts with size and namespace")  # podman 4.3.1
+        if size and ns:
+            raise InvalidArgument("size and namespace options conflict")
+        count = 1 if latest else last
+        # the networks come from each container's bundle: read only where shown
+        networks = render.is_json(fmt) or (fmt is not None and "Networks" in fmt)
+        options = ListContainersOptions(all_, count, tuple(filters or ()), sort, size, ns, networks)
+        found = state.engine().containers.ls(options)
+        if render.is_json(fmt):
+            render.print_json([json_of(c) for c in found], indent=2)  # podman's two spaces
+            return
+        now = time.time()
+        rows = [row_of(c, now, no_trunc, pod) for c in found]
+        if quiet and not fmt:  # a --format wins over -q in podman
+            print("".join(f"{r['ID']}\n" for r in rows), end="")
+            return
+        if fmt:
+            print(
+                render.render_template(
+                    fmt,
+                    rows,
+                    HEADERS,
+                    name="ps",
+                    type_name="containers.psReporter",
+                    heading=not noheading,
+                ),
+                end="",
+            )
+            return
+        columns = (*COLUMNS, "Size") if size else COLUMNS
+        if pod:
+            columns = (*columns, "Pod", "PodName")
+        out = (
+            _ns_table(rows)
+            if ns
+            else render.table(
+                [HEADERS[c] for c in columns], [[str(r[c]) for c in columns] for r in rows]
+            )
+        )
+        if noheading:
+            out = "".join(out.splitlines(keepends=True)[1:])
+        print(out, end="")
 
     seconds = _seconds(watch)
     if not seconds or quiet or render.is_json(fmt):  # podman lists these once
@@ -216,78 +257,12 @@ def ps_command(
 
     try:
         while True:
-            if sys.stdout.isatty():
-                sys.stdout.write("\033[2J\033[H")  # redraw in place, as podman does
+            render.redraw()  # in place, as podman does
             once()
             sys.stdout.flush()
             time.sleep(seconds)
     except KeyboardInterrupt:
         return  # ^C ends the watch, as podman's: status 0
-
-
-def _list(
-    state: "AppState",
-    *,
-    all_: bool,
-    quiet: bool,
-    last: int | None,
-    latest: bool,
-    fmt: str | None,
-    no_trunc: bool,
-    noheading: bool,
-    filters: list[str] | None,
-    sort: str,
-    size: bool,
-    pod: bool,
-    ns: bool,
-) -> None:
-    from hutch.api.container_list import ListContainersOptions
-    from hutch.api.errors import InvalidArgument
-
-    if quiet and (size or ns):
-        raise InvalidArgument("quiet conflicts with size and namespace")  # podman 4.3.1
-    if size and ns:
-        raise InvalidArgument("size and namespace options conflict")
-    if latest:
-        last = 1
-    # the networks come from each container's bundle: read only where shown
-    networks = render.is_json(fmt) or (fmt is not None and "Networks" in fmt)
-    options = ListContainersOptions(all_, last, tuple(filters or ()), sort, size, ns, networks)
-    found = state.engine().containers.ls(options)
-    if render.is_json(fmt):
-        render.print_json([json_of(c) for c in found], indent=2)  # podman's two spaces
-        return
-    now = time.time()
-    rows = [row_of(c, now, no_trunc, pod) for c in found]
-    if quiet and not fmt:  # a --format wins over -q in podman
-        print("".join(f"{r['ID']}\n" for r in rows), end="")
-        return
-    if fmt:
-        print(
-            render.render_template(
-                fmt,
-                rows,
-                HEADERS,
-                name="ps",
-                type_name="containers.psReporter",
-                heading=not noheading,
-            ),
-            end="",
-        )
-        return
-    columns = (*COLUMNS, "Size") if size else COLUMNS
-    if pod:
-        columns = (*columns, "Pod", "PodName")
-    out = (
-        _ns_table(rows)
-        if ns
-        else render.table(
-            [HEADERS[c] for c in columns], [[str(r[c]) for c in columns] for r in rows]
-        )
-    )
-    if noheading:
-        out = "".join(out.splitlines(keepends=True)[1:])
-    print(out, end="")
 
 
 def _seconds(watch: str | None) -> int:

@@ -131,6 +131,13 @@ TIME_FIELDS = frozenset({"Created", "CreatedAt", "StartedAt", "FinishedAt", "Exi
 TEXT_TIME_TYPES = frozenset({"images.historyReporter"})
 
 
+def redraw() -> None:
+    """A --watch or streaming listing's next frame in place on a terminal (podman's
+    clear-screen), one below the other otherwise."""
+    if sys.stdout.isatty():
+        sys.stdout.write("\033[2J\033[H")
+
+
 def _go_time(text: str) -> Any:
     """RFC 3339 text as a GoTime (nanoseconds cut to microseconds); else the text."""
     from datetime import datetime

@@ -144,8 +144,8 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         while True:
             reports = engine.containers.stats(names or [], StatsOptions(all_))
             rows = [row(r, previous.get(r.id), no_trunc) for r in reports]
-            if not (no_stream or no_reset) and sys.stdout.isatty():
-                sys.stdout.write("\033[2J\033[H")  # redraw in place, as podman does
+            if not (no_stream or no_reset):
+                render.redraw()
             sys.stdout.write(render_rows(rows, format_))
             sys.stdout.flush()
             if no_stream:

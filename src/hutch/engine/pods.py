@@ -763,9 +763,11 @@ def _sorted(summaries: list[PodSummary], sort: str) -> list[PodSummary]:
 
 
 def _is_init(member: cs.Container) -> bool:
-    return any(key == INIT_CONTAINER_LABEL for key, _ in member.config.labels)
+    return _init_kind(member) is not None
 
 
-def _init_kind(member: cs.Container) -> str:
-    """always, once (create --init-ctr), or true (kube play's: run until it completes)."""
-    return next((value for key, value in member.config.labels if key == INIT_CONTAINER_LABEL), "")
+def _init_kind(member: cs.Container) -> str | None:
+    """always, once (create --init-ctr), true (kube play's: run until it completes), or
+    None: no init container."""
+    labels = member.config.labels
+    return next((value for key, value in labels if key == INIT_CONTAINER_LABEL), None)
