@@ -12,7 +12,8 @@ import io
 import os
 import tarfile
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from hutch.api.container_config import ImagePullOptions
 from hutch.api.containers import StartOptions, WaitOptions
@@ -115,17 +116,23 @@ def _tar(files: Sequence[tuple[str, bytes, int]]) -> io.BytesIO:
     return data
 
 
-def _infra_of(options: KubePlayOptions, number: int) -> dict[str, Any]:
-    """The pod create flags of the pod played ``number``-th: its --ip and --mac-address
-    (each given in the order of the pods, as podman's), --no-hosts."""
-    out: dict[str, Any] = {}
-    if number < len(options.ips):
-        out["ip"] = options.ips[number]
-    if number < len(options.macs):
-        out["mac_address"] = options.macs[number]
-    if options.no_hosts:
-        out["no_hosts"] = True
-    return out
+@dataclass(frozen=True)
+class _InfraFlags:
+    """The pod create flags ``kube play`` gives one pod: its --ip and --mac-address (each
+    list given in the order of the pods, as podman's) and --no-hosts."""
+
+    ip: str | None
+    mac_address: str | None
+    no_hosts: bool | None  # None: containers.conf's no_hosts decides
+
+
+def _infra_of(options: KubePlayOptions, number: int) -> _InfraFlags:
+    """The infra flags of the pod played ``number``-th."""
+    return _InfraFlags(
+        ip=options.ips[number] if number < len(options.ips) else None,
+        mac_address=options.macs[number] if number < len(options.macs) else None,
+        no_hosts=True if options.no_hosts else None,
+    )
 
 
 class Player:
@@ -241,7 +248,7 @@ class Player:
                     jobs.append(self._wait_job(pod, result))
         return KubePlayReport(tuple(volumes), tuple(played), tuple(jobs))
 
-    def _pod(self, pod: PodPlan, start: bool, infra: dict[str, Any]) -> PlayedPod:
+    def _pod(self, pod: PodPlan, start: bool, infra: _InfraFlags) -> PlayedPod:
         for volume in pod.volumes:
             self._data_volume(volume, pod.name)
         pod_id = self.engine.pods.create(
@@ -257,7 +264,9 @@ class Player:
                 labels=pod.labels,
                 userns=pod.userns,
                 share=pod.share,
-                **infra,
+                ip=infra.ip,
+                mac_address=infra.mac_address,
+                no_hosts=infra.no_hosts,
             )
         )
         self.pods.append(pod.name)
