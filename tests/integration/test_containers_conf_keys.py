@@ -197,7 +197,8 @@ def test_engine_env_proxies_pulls(
     hutch: Hutch, hutch_env: HutchEnv, proxy: tuple[int, list[str]]
 ) -> None:
     port, seen = proxy
-    user_conf(hutch_env, f'[engine]\nenv = ["https_proxy=http://127.0.0.1:{port}"]\n')
+    # retry = 0: a failed pull's tries and pauses are not this test's (14 s each)
+    user_conf(hutch_env, f'[engine]\nretry = 0\nenv = ["https_proxy=http://127.0.0.1:{port}"]\n')
     failed = hutch("pull", "registry.example.invalid/img", check=False)
     assert failed.returncode != 0
     assert seen and seen[0].startswith("CONNECT registry.example.invalid:443 HTTP/"), seen
@@ -205,7 +206,8 @@ def test_engine_env_proxies_pulls(
     seen.clear()
     user_conf(
         hutch_env,
-        f'[engine]\nenv = ["https_proxy=http://127.0.0.1:{port}", "NO_PROXY=.invalid"]\n',
+        "[engine]\nretry = 0\n"
+        f'env = ["https_proxy=http://127.0.0.1:{port}", "NO_PROXY=.invalid"]\n',
     )
     assert hutch("pull", "registry.example.invalid/img", check=False).returncode != 0
     assert seen == []

@@ -99,7 +99,10 @@ def test_unknown_reference(hutch: Hutch, registry: Registry) -> None:
 
 def test_registry_down(hutch: Hutch) -> None:
     port = free_port()
-    message = one_error(hutch("pull", INSECURE, f"127.0.0.1:{port}/x/y:1", check=False))
+    # --retry 0: the tries and their pauses (14 s) are the *_retry tests'
+    message = one_error(
+        hutch("pull", INSECURE, "--retry", "0", f"127.0.0.1:{port}/x/y:1", check=False)
+    )
     assert "cannot reach registry" in message
     assert "refused" in message
 

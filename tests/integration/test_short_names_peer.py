@@ -45,13 +45,15 @@ def test_a_short_name_without_alias_or_search_list_is_refused_as_podman(
 def test_an_alias_is_announced_with_its_file(
     hutch: Hutch, podman: Run, conf: dict[str, str]
 ) -> None:
-    ours = hutch("pull", "tool:2", env=conf, check=False)
+    ours = hutch("pull", "--retry", "0", "tool:2", env=conf, check=False)
     theirs = podman("pull", "tool:2")
     first = f'Resolved "tool" as an alias ({conf["CONTAINERS_REGISTRIES_CONF"]})\n'
     assert ours.stderr.startswith(first) and theirs.stderr.startswith(first)
     assert ours.returncode == theirs.returncode == 125  # the aliased registry is closed
     # -q: neither says it
-    assert not hutch("pull", "-q", "tool:2", env=conf, check=False).stderr.startswith("Resolved")
+    assert not hutch(
+        "pull", "-q", "--retry", "0", "tool:2", env=conf, check=False
+    ).stderr.startswith("Resolved")
     assert not podman("pull", "-q", "tool:2").stderr.startswith("Resolved")
 
 
@@ -76,6 +78,6 @@ def test_without_any_registries_conf_a_short_name_is_docker_hubs(
 ) -> None:
     # a host without podman's files: Docker's rule (podman would refuse)
     env = {"CONTAINERS_REGISTRIES_CONF": str(tmp_path / "none.conf")}
-    done = hutch("pull", "nosuch", env=env, check=False)
+    done = hutch("pull", "--retry", "0", "nosuch", env=env, check=False)
     assert done.returncode == 125
     assert done.stderr.startswith("Trying to pull docker.io/library/nosuch:latest...\n")
