@@ -10,11 +10,13 @@ from harness import Hutch
 
 
 def _pod(name: str, image: str, annotations: str = "") -> str:
+    # no grace period: kube down stops a `sleep` that ignores SIGTERM at once
     return f"""apiVersion: v1
 kind: Pod
 metadata:
   name: {name}
 {annotations}spec:
+  terminationGracePeriodSeconds: 0
   containers:
   - name: main
     image: {image}

@@ -54,14 +54,18 @@ def received(s: socket.socket) -> list[str]:
 
 
 def test_replace_removes_the_holder_of_the_name(hutch: Hutch, base_image: str) -> None:
-    first = hutch("run", "-d", "--name", "svc", base_image, "sleep", "1000").stdout.strip()
+    # --stop-timeout 0: the removal stops the holder with its own timeout, and a `sleep`
+    # as pid 1 ignores SIGTERM (10 s of waiting otherwise)
+    first = hutch(
+        "run", "-d", "--stop-timeout", "0", "--name", "svc", base_image, "sleep", "1000"
+    ).stdout.strip()
     second = hutch(
         "run", "-d", "--replace", "--name", "svc", base_image, "sleep", "1000"
     ).stdout.strip()
     assert first != second
     assert hutch("ps", "-a", "-q", "--no-trunc").stdout.split() == [second]
     # Nothing to replace is no error either.
-    hutch("rm", "-f", "svc")
+    hutch("rm", "-f", "-t", "0", "svc")
     hutch("run", "--replace", "--rm", "--name", "svc", base_image, "true")
 
 
