@@ -197,7 +197,12 @@ def run_step(host: BuildHost, request: RunRequest, *, out_fd: int, err_fd: int) 
     sock = host.attach_socket(request.step_id)
     sock.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     config = spawn.MonitorConfig(
-        bundle=bundle, attach_socket=str(sock), gid5_mapped=host.gid5_mapped, tied=True
+        bundle=bundle,
+        attach_socket=str(sock),
+        gid5_mapped=host.gid5_mapped,
+        tied=True,
+        # --pid host or PATH: the monitor stays in ours, and forks the init there
+        own_pidns="pid" in spec.namespaces,
     )
     stop = _Stop(request.cancelled)
     try:

@@ -49,7 +49,17 @@ def step_namespaces(given: BuildNamespaces) -> StepNamespaces:
 
 
 def step_devices(items: tuple[str, ...]) -> tuple[Device, ...]:
-    """--device as run's (its parsing, its checks of what the user may open)."""
+    """--device as run's (its parsing, its checks of what the user may open), refused
+    in podman build's words: run's message after buildah's prefixes."""
     from hutch.engine.security import parse_device
 
-    return tuple(parse_device(item) for item in items)
+    devices = []
+    for item in items:
+        try:
+            devices.append(parse_device(item))
+        except InvalidArgument as exc:
+            said = exc.message
+            if said.startswith("stat "):
+                said = f"getting info of source device {item.split(':')[0]}: {said}"
+            raise InvalidArgument(f"creating build executor: {said}") from None
+    return tuple(devices)
