@@ -304,12 +304,16 @@ def _pump(
 
 
 def _send_input(conn: socket.socket, in_fd: int) -> int | None:
-    """One read of ``in_fd`` to the step; None once it ends (STDIN_EOF sent)."""
-    data = os.read(in_fd, 65536)
-    if data:
-        conn.sendall(ap.frame(ap.STDIN, data))
-        return in_fd
-    conn.sendall(ap.frame(ap.STDIN_EOF))
+    """One read of ``in_fd`` to the step; None once it ends (STDIN_EOF sent). A closed
+    input is an empty one; a step that ended before reading it all takes no more (its
+    exit still comes through ``conn``)."""
+    try:
+        data = os.read(in_fd, 65536)
+    except OSError:
+        data = b""
+    with contextlib.suppress(OSError):
+        conn.sendall(ap.frame(ap.STDIN, data) if data else ap.frame(ap.STDIN_EOF))
+        return in_fd if data else None
     return None
 
 

@@ -108,3 +108,27 @@ def test_the_step_spec_makes_keeps_and_joins_as_asked(tmp_path: Path) -> None:
     assert spec.security.devices == (device,)
     assert spec.process.stdin is True
     assert spec.hostname == socket.gethostname()  # --uts host: the host's name
+
+
+def test_stdin_goes_to_the_step_as_frames_then_its_end() -> None:
+    from hutch.build.runstep import _send_input
+    from hutch.runtime import attachproto as ap
+
+    ours, monitor = socket.socketpair()
+    read_fd, write_fd = os.pipe()
+    try:
+        os.write(write_fd, b"hello\n")
+        assert _send_input(ours, read_fd) == read_fd
+        os.close(write_fd)
+        assert _send_input(ours, read_fd) is None  # its end: no more reads
+        frames = ap.FrameReader().feed(monitor.recv(4096))
+        assert frames == [(ap.STDIN, b"hello\n"), (ap.STDIN_EOF, b"")]
+        monitor.close()  # a step gone before reading its input: no error, no more input
+        zero = os.open("/dev/zero", os.O_RDONLY)
+        try:
+            assert _send_input(ours, zero) is None
+        finally:
+            os.close(zero)
+    finally:
+        ours.close()
+        os.close(read_fd)
