@@ -66,7 +66,7 @@ _hutch_options() {
     "unpause") echo --all -a --latest -l --filter -f --cidfile ;;
     "update") echo --restart --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops ;;
     "stats") echo --all -a --no-stream --format --no-trunc --interval -i --no-reset --latest -l ;;
-    "build") echo --tag -t --file -f --build-arg --target --no-cache --pull --label --layers --squash --squash-all --output -o --build-context --iidfile --format --secret --ssh --platform --arch --os --variant --timestamp --quiet -q --logfile --manifest --add-host --env --unsetenv --annotation --omit-history --pull-always --pull-never --ignorefile --cache-ttl --cache-from --cache-to --rm --force-rm --progress --jobs --retry --retry-delay --network --net --userns --userns-uid-map --userns-gid-map --userns-uid-map-user --userns-gid-map-group --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --no-hostname --from --skip-unused-stages --identity-label --no-hosts --http-proxy --security-opt --ulimit --shm-size --memory -m --memory-swap --cpu-shares -c --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --isolation --compress --disable-compression -D --decryption-key --sign-by --tls-verify --creds --authfile --cert-dir ;;
+    "build") echo --tag -t --file -f --build-arg --target --no-cache --pull --label --layers --squash --squash-all --output -o --build-context --iidfile --format --secret --ssh --platform --arch --os --variant --timestamp --quiet -q --logfile --manifest --add-host --env --unsetenv --annotation --omit-history --pull-always --pull-never --ignorefile --cache-ttl --cache-from --cache-to --rm --force-rm --progress --jobs --retry --retry-delay --network --net --userns --userns-uid-map --userns-gid-map --userns-uid-map-user --userns-gid-map-group --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --no-hostname --from --skip-unused-stages --identity-label --no-hosts --http-proxy --security-opt --ulimit --shm-size --memory -m --memory-swap --cpu-shares -c --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --isolation --compress --disable-compression -D --decryption-key --sign-by --tls-verify --creds --authfile --cert-dir --pid --ipc --uts --cgroupns --device --cgroup-parent --stdin --os-feature --os-version --cpp-flag --all-platforms --logsplit --hooks-dir --runtime-flag --disable-content-trust ;;
     "port") echo --all -a --latest -l ;;
     "info") echo --format -f ;;
     "unshare") echo --rootless-netns ;;
@@ -197,14 +197,14 @@ _hutch_options() {
     "image mount") echo --all -a --format ;;
     "image unmount") echo --all -a --force -f ;;
     "image scp") echo --quiet -q ;;
-    "image build") echo --tag -t --file -f --build-arg --target --no-cache --pull --label --layers --squash --squash-all --output -o --build-context --iidfile --format --secret --ssh --platform --arch --os --variant --timestamp --quiet -q --logfile --manifest --add-host --env --unsetenv --annotation --omit-history --pull-always --pull-never --ignorefile --cache-ttl --cache-from --cache-to --rm --force-rm --progress --jobs --retry --retry-delay --network --net --userns --userns-uid-map --userns-gid-map --userns-uid-map-user --userns-gid-map-group --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --no-hostname --from --skip-unused-stages --identity-label --no-hosts --http-proxy --security-opt --ulimit --shm-size --memory -m --memory-swap --cpu-shares -c --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --isolation --compress --disable-compression -D --decryption-key --sign-by --tls-verify --creds --authfile --cert-dir ;;
+    "image build") echo --tag -t --file -f --build-arg --target --no-cache --pull --label --layers --squash --squash-all --output -o --build-context --iidfile --format --secret --ssh --platform --arch --os --variant --timestamp --quiet -q --logfile --manifest --add-host --env --unsetenv --annotation --omit-history --pull-always --pull-never --ignorefile --cache-ttl --cache-from --cache-to --rm --force-rm --progress --jobs --retry --retry-delay --network --net --userns --userns-uid-map --userns-gid-map --userns-uid-map-user --userns-gid-map-group --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --no-hostname --from --skip-unused-stages --identity-label --no-hosts --http-proxy --security-opt --ulimit --shm-size --memory -m --memory-swap --cpu-shares -c --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --isolation --compress --disable-compression -D --decryption-key --sign-by --tls-verify --creds --authfile --cert-dir --pid --ipc --uts --cgroupns --device --cgroup-parent --stdin --os-feature --os-version --cpp-flag --all-platforms --logsplit --hooks-dir --runtime-flag --disable-content-trust ;;
     "system info") echo --format -f ;;
     "system reset") echo --force -f ;;
     "system service") echo --time -t ;;
     "system check") echo --repair -r --force -f --max -m --quick -q ;;
     "system df") echo --verbose -v --format ;;
     "system prune") echo --all -a --filter --force -f --volumes ;;
-    "buildx build") echo --tag -t --file -f --build-arg --target --no-cache --pull --label --layers --squash --squash-all --output -o --build-context --iidfile --format --secret --ssh --platform --arch --os --variant --timestamp --quiet -q --logfile --manifest --add-host --env --unsetenv --annotation --omit-history --pull-always --pull-never --ignorefile --cache-ttl --cache-from --cache-to --rm --force-rm --progress --jobs --retry --retry-delay --network --net --userns --userns-uid-map --userns-gid-map --userns-uid-map-user --userns-gid-map-group --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --no-hostname --from --skip-unused-stages --identity-label --no-hosts --http-proxy --security-opt --ulimit --shm-size --memory -m --memory-swap --cpu-shares -c --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --isolation --compress --disable-compression -D --decryption-key --sign-by --tls-verify --creds --authfile --cert-dir ;;
+    "buildx build") echo --tag -t --file -f --build-arg --target --no-cache --pull --label --layers --squash --squash-all --output -o --build-context --iidfile --format --secret --ssh --platform --arch --os --variant --timestamp --quiet -q --logfile --manifest --add-host --env --unsetenv --annotation --omit-history --pull-always --pull-never --ignorefile --cache-ttl --cache-from --cache-to --rm --force-rm --progress --jobs --retry --retry-delay --network --net --userns --userns-uid-map --userns-gid-map --userns-uid-map-user --userns-gid-map-group --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --no-hostname --from --skip-unused-stages --identity-label --no-hosts --http-proxy --security-opt --ulimit --shm-size --memory -m --memory-swap --cpu-shares -c --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --isolation --compress --disable-compression -D --decryption-key --sign-by --tls-verify --creds --authfile --cert-dir --pid --ipc --uts --cgroupns --device --cgroup-parent --stdin --os-feature --os-version --cpp-flag --all-platforms --logsplit --hooks-dir --runtime-flag --disable-content-trust ;;
     esac
 }
 
@@ -244,7 +244,7 @@ _hutch_value_options() {
     "unpause") echo --filter -f --cidfile ;;
     "update") echo --restart --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops ;;
     "stats") echo --format --interval -i ;;
-    "build") echo --tag -t --file -f --build-arg --target --pull --label --output -o --build-context --iidfile --format --secret --ssh --platform --arch --os --variant --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --net --userns --userns-uid-map --userns-gid-map --userns-uid-map-user --userns-gid-map-group --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --from --security-opt --ulimit --shm-size --memory -m --memory-swap --cpu-shares -c --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --isolation --decryption-key --sign-by --creds --authfile --cert-dir ;;
+    "build") echo --tag -t --file -f --build-arg --target --pull --label --output -o --build-context --iidfile --format --secret --ssh --platform --arch --os --variant --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --net --userns --userns-uid-map --userns-gid-map --userns-uid-map-user --userns-gid-map-group --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --from --security-opt --ulimit --shm-size --memory -m --memory-swap --cpu-shares -c --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --isolation --decryption-key --sign-by --creds --authfile --cert-dir --pid --ipc --uts --cgroupns --device --cgroup-parent --os-feature --os-version --cpp-flag --hooks-dir --runtime-flag ;;
     "info") echo --format -f ;;
     "completion") echo --file -f ;;
     "auto-update") echo --format --authfile ;;
@@ -345,13 +345,13 @@ _hutch_value_options() {
     "image prune") echo --filter ;;
     "image diff") echo --format ;;
     "image mount") echo --format ;;
-    "image build") echo --tag -t --file -f --build-arg --target --pull --label --output -o --build-context --iidfile --format --secret --ssh --platform --arch --os --variant --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --net --userns --userns-uid-map --userns-gid-map --userns-uid-map-user --userns-gid-map-group --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --from --security-opt --ulimit --shm-size --memory -m --memory-swap --cpu-shares -c --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --isolation --decryption-key --sign-by --creds --authfile --cert-dir ;;
+    "image build") echo --tag -t --file -f --build-arg --target --pull --label --output -o --build-context --iidfile --format --secret --ssh --platform --arch --os --variant --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --net --userns --userns-uid-map --userns-gid-map --userns-uid-map-user --userns-gid-map-group --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --from --security-opt --ulimit --shm-size --memory -m --memory-swap --cpu-shares -c --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --isolation --decryption-key --sign-by --creds --authfile --cert-dir --pid --ipc --uts --cgroupns --device --cgroup-parent --os-feature --os-version --cpp-flag --hooks-dir --runtime-flag ;;
     "system info") echo --format -f ;;
     "system service") echo --time -t ;;
     "system check") echo --max -m ;;
     "system df") echo --format ;;
     "system prune") echo --filter ;;
-    "buildx build") echo --tag -t --file -f --build-arg --target --pull --label --output -o --build-context --iidfile --format --secret --ssh --platform --arch --os --variant --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --net --userns --userns-uid-map --userns-gid-map --userns-uid-map-user --userns-gid-map-group --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --from --security-opt --ulimit --shm-size --memory -m --memory-swap --cpu-shares -c --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --isolation --decryption-key --sign-by --creds --authfile --cert-dir ;;
+    "buildx build") echo --tag -t --file -f --build-arg --target --pull --label --output -o --build-context --iidfile --format --secret --ssh --platform --arch --os --variant --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --net --userns --userns-uid-map --userns-gid-map --userns-uid-map-user --userns-gid-map-group --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --from --security-opt --ulimit --shm-size --memory -m --memory-swap --cpu-shares -c --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --isolation --decryption-key --sign-by --creds --authfile --cert-dir --pid --ipc --uts --cgroupns --device --cgroup-parent --os-feature --os-version --cpp-flag --hooks-dir --runtime-flag ;;
     esac
 }
 
@@ -785,6 +785,17 @@ _hutch_option_values() {
     "build --creds") echo "@none" ;;
     "build --authfile") echo "@none" ;;
     "build --cert-dir") echo "@none" ;;
+    "build --pid") echo "@none" ;;
+    "build --ipc") echo "@none" ;;
+    "build --uts") echo "@none" ;;
+    "build --cgroupns") echo "@none" ;;
+    "build --device") echo "@none" ;;
+    "build --cgroup-parent") echo "@none" ;;
+    "build --os-feature") echo "@none" ;;
+    "build --os-version") echo "@none" ;;
+    "build --cpp-flag") echo "@none" ;;
+    "build --hooks-dir") echo "@none" ;;
+    "build --runtime-flag") echo "@none" ;;
     "info --format"|"info -f") echo "json" ;;
     "completion --file"|"completion -f") echo "@none" ;;
     "auto-update --format") echo "json" ;;
@@ -1490,6 +1501,17 @@ _hutch_option_values() {
     "image build --creds") echo "@none" ;;
     "image build --authfile") echo "@none" ;;
     "image build --cert-dir") echo "@none" ;;
+    "image build --pid") echo "@none" ;;
+    "image build --ipc") echo "@none" ;;
+    "image build --uts") echo "@none" ;;
+    "image build --cgroupns") echo "@none" ;;
+    "image build --device") echo "@none" ;;
+    "image build --cgroup-parent") echo "@none" ;;
+    "image build --os-feature") echo "@none" ;;
+    "image build --os-version") echo "@none" ;;
+    "image build --cpp-flag") echo "@none" ;;
+    "image build --hooks-dir") echo "@none" ;;
+    "image build --runtime-flag") echo "@none" ;;
     "system info --format"|"system info -f") echo "json" ;;
     "system service --time"|"system service -t") echo "@none" ;;
     "system check --max"|"system check -m") echo "@none" ;;
@@ -1555,6 +1577,17 @@ _hutch_option_values() {
     "buildx build --creds") echo "@none" ;;
     "buildx build --authfile") echo "@none" ;;
     "buildx build --cert-dir") echo "@none" ;;
+    "buildx build --pid") echo "@none" ;;
+    "buildx build --ipc") echo "@none" ;;
+    "buildx build --uts") echo "@none" ;;
+    "buildx build --cgroupns") echo "@none" ;;
+    "buildx build --device") echo "@none" ;;
+    "buildx build --cgroup-parent") echo "@none" ;;
+    "buildx build --os-feature") echo "@none" ;;
+    "buildx build --os-version") echo "@none" ;;
+    "buildx build --cpp-flag") echo "@none" ;;
+    "buildx build --hooks-dir") echo "@none" ;;
+    "buildx build --runtime-flag") echo "@none" ;;
     esac
 }
 

@@ -112,7 +112,7 @@ function __hutch_value_options
         case 'stats'
             printf '%s\n' --format --interval -i
         case 'build'
-            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --output -o --build-context --iidfile --format --secret --ssh --platform --arch --os --variant --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --net --userns --userns-uid-map --userns-gid-map --userns-uid-map-user --userns-gid-map-group --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --from --security-opt --ulimit --shm-size --memory -m --memory-swap --cpu-shares -c --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --isolation --decryption-key --sign-by --creds --authfile --cert-dir
+            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --output -o --build-context --iidfile --format --secret --ssh --platform --arch --os --variant --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --net --userns --userns-uid-map --userns-gid-map --userns-uid-map-user --userns-gid-map-group --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --from --security-opt --ulimit --shm-size --memory -m --memory-swap --cpu-shares -c --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --isolation --decryption-key --sign-by --creds --authfile --cert-dir --pid --ipc --uts --cgroupns --device --cgroup-parent --os-feature --os-version --cpp-flag --hooks-dir --runtime-flag
         case 'info'
             printf '%s\n' --format -f
         case 'completion'
@@ -314,7 +314,7 @@ function __hutch_value_options
         case 'image mount'
             printf '%s\n' --format
         case 'image build'
-            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --output -o --build-context --iidfile --format --secret --ssh --platform --arch --os --variant --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --net --userns --userns-uid-map --userns-gid-map --userns-uid-map-user --userns-gid-map-group --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --from --security-opt --ulimit --shm-size --memory -m --memory-swap --cpu-shares -c --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --isolation --decryption-key --sign-by --creds --authfile --cert-dir
+            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --output -o --build-context --iidfile --format --secret --ssh --platform --arch --os --variant --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --net --userns --userns-uid-map --userns-gid-map --userns-uid-map-user --userns-gid-map-group --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --from --security-opt --ulimit --shm-size --memory -m --memory-swap --cpu-shares -c --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --isolation --decryption-key --sign-by --creds --authfile --cert-dir --pid --ipc --uts --cgroupns --device --cgroup-parent --os-feature --os-version --cpp-flag --hooks-dir --runtime-flag
         case 'system info'
             printf '%s\n' --format -f
         case 'system service'
@@ -326,7 +326,7 @@ function __hutch_value_options
         case 'system prune'
             printf '%s\n' --filter
         case 'buildx build'
-            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --output -o --build-context --iidfile --format --secret --ssh --platform --arch --os --variant --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --net --userns --userns-uid-map --userns-gid-map --userns-uid-map-user --userns-gid-map-group --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --from --security-opt --ulimit --shm-size --memory -m --memory-swap --cpu-shares -c --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --isolation --decryption-key --sign-by --creds --authfile --cert-dir
+            printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --output -o --build-context --iidfile --format --secret --ssh --platform --arch --os --variant --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --net --userns --userns-uid-map --userns-gid-map --userns-uid-map-user --userns-gid-map-group --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --from --security-opt --ulimit --shm-size --memory -m --memory-swap --cpu-shares -c --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --isolation --decryption-key --sign-by --creds --authfile --cert-dir --pid --ipc --uts --cgroupns --device --cgroup-parent --os-feature --os-version --cpp-flag --hooks-dir --runtime-flag
     end
 end
 
@@ -1293,6 +1293,21 @@ complete -c hutch -n "__hutch_at 'build'" -l tls-verify -d 'Require HTTPS and ve
 complete -c hutch -n "__hutch_at 'build'" -l creds -x -d 'Credentials USERNAME[:PASSWORD] for the registry'
 complete -c hutch -n "__hutch_at 'build'" -l authfile -x -d 'Path of the authentication file (auth.json)'
 complete -c hutch -n "__hutch_at 'build'" -l cert-dir -x -d 'Directory with CA certificates (*.crt) and client certificates for the registry'
+complete -c hutch -n "__hutch_at 'build'" -l pid -x -d 'The PID namespace of RUN: private (or container, \'\'), host, or a namespace\'s PATH'
+complete -c hutch -n "__hutch_at 'build'" -l ipc -x -d 'The IPC namespace of RUN: private (or container, \'\'), host, or a namespace\'s PATH'
+complete -c hutch -n "__hutch_at 'build'" -l uts -x -d 'The UTS namespace of RUN: private (or container, \'\'), host, or a namespace\'s PATH'
+complete -c hutch -n "__hutch_at 'build'" -l cgroupns -x -d 'The cgroup namespace of RUN: private (or container, \'\'), host, or a namespace\'s PATH'
+complete -c hutch -n "__hutch_at 'build'" -l device -x -d 'A host device for RUN: HOST[:CONTAINER][:PERMS] (repeatable)'
+complete -c hutch -n "__hutch_at 'build'" -l cgroup-parent -x -d 'The cgroup each RUN step\'s is made under'
+complete -c hutch -n "__hutch_at 'build'" -l stdin -d 'RUN steps read the build\'s standard input'
+complete -c hutch -n "__hutch_at 'build'" -l os-feature -x -d 'Add a required OS feature to the image (FEATURE- removes one; repeatable)'
+complete -c hutch -n "__hutch_at 'build'" -l os-version -x -d 'The image\'s required OS version'
+complete -c hutch -n "__hutch_at 'build'" -l cpp-flag -x -d 'A flag for cpp, run on a Containerfile ending in .in (repeatable)'
+complete -c hutch -n "__hutch_at 'build'" -l all-platforms -d 'Build for every platform of the bases (the host\'s only: others are refused)'
+complete -c hutch -n "__hutch_at 'build'" -l logsplit -d 'With --logfile: log to LOGFILE_OS_ARCH instead'
+complete -c hutch -n "__hutch_at 'build'" -l hooks-dir -x -d 'Accepted: hutch runs no OCI hooks (warns if PATH has some)'
+complete -c hutch -n "__hutch_at 'build'" -l runtime-flag -x -d 'Accepted: hutch\'s runtime is built in and takes none (warns)'
+complete -c hutch -n "__hutch_at 'build'" -l disable-content-trust -d 'Accepted (docker\'s): no effect'
 complete -c hutch -n "__hutch_at 'build'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'build' 1" -F
 
@@ -3223,6 +3238,21 @@ complete -c hutch -n "__hutch_at 'image build'" -l tls-verify -d 'Require HTTPS 
 complete -c hutch -n "__hutch_at 'image build'" -l creds -x -d 'Credentials USERNAME[:PASSWORD] for the registry'
 complete -c hutch -n "__hutch_at 'image build'" -l authfile -x -d 'Path of the authentication file (auth.json)'
 complete -c hutch -n "__hutch_at 'image build'" -l cert-dir -x -d 'Directory with CA certificates (*.crt) and client certificates for the registry'
+complete -c hutch -n "__hutch_at 'image build'" -l pid -x -d 'The PID namespace of RUN: private (or container, \'\'), host, or a namespace\'s PATH'
+complete -c hutch -n "__hutch_at 'image build'" -l ipc -x -d 'The IPC namespace of RUN: private (or container, \'\'), host, or a namespace\'s PATH'
+complete -c hutch -n "__hutch_at 'image build'" -l uts -x -d 'The UTS namespace of RUN: private (or container, \'\'), host, or a namespace\'s PATH'
+complete -c hutch -n "__hutch_at 'image build'" -l cgroupns -x -d 'The cgroup namespace of RUN: private (or container, \'\'), host, or a namespace\'s PATH'
+complete -c hutch -n "__hutch_at 'image build'" -l device -x -d 'A host device for RUN: HOST[:CONTAINER][:PERMS] (repeatable)'
+complete -c hutch -n "__hutch_at 'image build'" -l cgroup-parent -x -d 'The cgroup each RUN step\'s is made under'
+complete -c hutch -n "__hutch_at 'image build'" -l stdin -d 'RUN steps read the build\'s standard input'
+complete -c hutch -n "__hutch_at 'image build'" -l os-feature -x -d 'Add a required OS feature to the image (FEATURE- removes one; repeatable)'
+complete -c hutch -n "__hutch_at 'image build'" -l os-version -x -d 'The image\'s required OS version'
+complete -c hutch -n "__hutch_at 'image build'" -l cpp-flag -x -d 'A flag for cpp, run on a Containerfile ending in .in (repeatable)'
+complete -c hutch -n "__hutch_at 'image build'" -l all-platforms -d 'Build for every platform of the bases (the host\'s only: others are refused)'
+complete -c hutch -n "__hutch_at 'image build'" -l logsplit -d 'With --logfile: log to LOGFILE_OS_ARCH instead'
+complete -c hutch -n "__hutch_at 'image build'" -l hooks-dir -x -d 'Accepted: hutch runs no OCI hooks (warns if PATH has some)'
+complete -c hutch -n "__hutch_at 'image build'" -l runtime-flag -x -d 'Accepted: hutch\'s runtime is built in and takes none (warns)'
+complete -c hutch -n "__hutch_at 'image build'" -l disable-content-trust -d 'Accepted (docker\'s): no effect'
 complete -c hutch -n "__hutch_at 'image build'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'image build' 1" -F
 
@@ -3359,5 +3389,20 @@ complete -c hutch -n "__hutch_at 'buildx build'" -l tls-verify -d 'Require HTTPS
 complete -c hutch -n "__hutch_at 'buildx build'" -l creds -x -d 'Credentials USERNAME[:PASSWORD] for the registry'
 complete -c hutch -n "__hutch_at 'buildx build'" -l authfile -x -d 'Path of the authentication file (auth.json)'
 complete -c hutch -n "__hutch_at 'buildx build'" -l cert-dir -x -d 'Directory with CA certificates (*.crt) and client certificates for the registry'
+complete -c hutch -n "__hutch_at 'buildx build'" -l pid -x -d 'The PID namespace of RUN: private (or container, \'\'), host, or a namespace\'s PATH'
+complete -c hutch -n "__hutch_at 'buildx build'" -l ipc -x -d 'The IPC namespace of RUN: private (or container, \'\'), host, or a namespace\'s PATH'
+complete -c hutch -n "__hutch_at 'buildx build'" -l uts -x -d 'The UTS namespace of RUN: private (or container, \'\'), host, or a namespace\'s PATH'
+complete -c hutch -n "__hutch_at 'buildx build'" -l cgroupns -x -d 'The cgroup namespace of RUN: private (or container, \'\'), host, or a namespace\'s PATH'
+complete -c hutch -n "__hutch_at 'buildx build'" -l device -x -d 'A host device for RUN: HOST[:CONTAINER][:PERMS] (repeatable)'
+complete -c hutch -n "__hutch_at 'buildx build'" -l cgroup-parent -x -d 'The cgroup each RUN step\'s is made under'
+complete -c hutch -n "__hutch_at 'buildx build'" -l stdin -d 'RUN steps read the build\'s standard input'
+complete -c hutch -n "__hutch_at 'buildx build'" -l os-feature -x -d 'Add a required OS feature to the image (FEATURE- removes one; repeatable)'
+complete -c hutch -n "__hutch_at 'buildx build'" -l os-version -x -d 'The image\'s required OS version'
+complete -c hutch -n "__hutch_at 'buildx build'" -l cpp-flag -x -d 'A flag for cpp, run on a Containerfile ending in .in (repeatable)'
+complete -c hutch -n "__hutch_at 'buildx build'" -l all-platforms -d 'Build for every platform of the bases (the host\'s only: others are refused)'
+complete -c hutch -n "__hutch_at 'buildx build'" -l logsplit -d 'With --logfile: log to LOGFILE_OS_ARCH instead'
+complete -c hutch -n "__hutch_at 'buildx build'" -l hooks-dir -x -d 'Accepted: hutch runs no OCI hooks (warns if PATH has some)'
+complete -c hutch -n "__hutch_at 'buildx build'" -l runtime-flag -x -d 'Accepted: hutch\'s runtime is built in and takes none (warns)'
+complete -c hutch -n "__hutch_at 'buildx build'" -l disable-content-trust -d 'Accepted (docker\'s): no effect'
 complete -c hutch -n "__hutch_at 'buildx build'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'buildx build' 1" -F

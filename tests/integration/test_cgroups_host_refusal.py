@@ -149,6 +149,7 @@ BUILD_LIMITS = [
     ("--cpu-quota", "50000"),
     ("--cpuset-cpus", "0"),
     ("--cpuset-mems", "0"),
+    ("--cgroup-parent", "/mine"),  # run's placement, refused as run's (issue 15)
 ]
 
 

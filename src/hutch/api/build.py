@@ -25,6 +25,18 @@ class BuildUserns:
 
 
 @dataclass(frozen=True)
+class BuildNamespaces:
+    """build's --pid, --ipc, --uts and --cgroupns as given (None: not given): "",
+    private or container make one per RUN step, host keeps hutch's own, a path (or
+    ns:PATH) joins that namespace (engine/build_run_modes.py)."""
+
+    pid: str | None = None
+    ipc: str | None = None
+    uts: str | None = None
+    cgroupns: str | None = None
+
+
+@dataclass(frozen=True)
 class BuildOptions:
     # a directory, a tar archive of one (the Docker API's upload), "-" for standard
     # input (a tar, or a lone Containerfile), an http(s) URL (a tar or a Containerfile)
@@ -99,6 +111,17 @@ class BuildOptions:
     # Each RUN step's limits, as run's: memory, memory_swap, cpu_shares, cpu_period,
     # cpu_quota, cpuset_cpus, cpuset_mems (the ones podman build takes)
     resources: ResourceOptions = field(default_factory=ResourceOptions)
+    namespaces: BuildNamespaces = field(default_factory=BuildNamespaces)
+    devices: tuple[str, ...] = ()  # "HOST[:CONTAINER][:PERMS]" as run's --device
+    stdin: bool = False  # RUN steps read the build's standard input (else /dev/null)
+    # the final image's os.version, and os.features changes: "F" adds, "F-" removes
+    os_version: str | None = None
+    os_features: tuple[str, ...] = ()
+    cpp_flags: tuple[str, ...] = ()  # for a Containerfile ending in .in (cpp's)
+    # --all-platforms: every platform all the bases have (hutch builds the host's only)
+    all_platforms: bool = False
+    # --logsplit: the log goes to LOGFILE_OS_ARCH (see ``log_path``)
+    logsplit: bool = False
     # Asked while the build runs: True stops it promptly (an API client that went
     # away, as Docker cancels a build): a running RUN step is killed, nothing is
     # committed or tagged, and the build raises (hutch.build.stepstate.BuildCancelled).
@@ -170,3 +193,15 @@ def parse_output(text: str) -> BuildOutput:
             "type=local and dest=- is not supported"
         )
     return BuildOutput("local" if kind == "local" else "tar", dest)
+
+
+def log_path(options: BuildOptions) -> str | None:
+    """Where the steps are logged: --logfile, or with --logsplit buildah's
+    ``LOGFILE_OS_ARCH`` of the platform as given (empty parts when not given,
+    as podman 4.3.1 names it: ``LOGFILE__``)."""
+    if options.logfile is None or not options.logsplit:
+        return options.logfile
+    parts = (options.platform or "").split("/")
+    os_name = options.os or parts[0]
+    arch = options.arch or (parts[1] if len(parts) > 1 else "")
+    return f"{options.logfile}_{os_name}_{arch}"

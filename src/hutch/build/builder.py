@@ -174,6 +174,7 @@ class Builder:
                 config, config=replace(config.config, labels=tuple(sorted(labels.items())))
             )
         config = _final_env(config, self.request.env, self.request.unsetenv)
+        config = final_os(config, self.request.os_version, self.request.os_features)
         if self.request.omit_history:
             config = replace(config, history=())
         if self.request.format == "oci":
@@ -500,6 +501,22 @@ def _final_env(config: ImageConfig, env: Mapping[str, str], unset: tuple[str, ..
         merged.pop(name, None)
     items = tuple(f"{k}={v}" for k, v in merged.items())
     return replace(config, config=replace(config.config, env=items))
+
+
+def final_os(config: ImageConfig, version: str | None, changes: tuple[str, ...]) -> ImageConfig:
+    """build --os-version and --os-feature on the final image: the version replaces
+    the base's; a feature is added, or with a trailing "-" removed (buildah's)."""
+    features = list(config.os_features)
+    for change in changes:
+        if change.endswith("-"):
+            features = [f for f in features if f != change[:-1]]
+        elif change not in features:
+            features.append(change)
+    return replace(
+        config,
+        os_version=config.os_version if version is None else version or None,
+        os_features=tuple(features),
+    )
 
 
 def _drop_docker_only(config: ContainerConfig) -> ContainerConfig:

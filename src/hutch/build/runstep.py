@@ -129,10 +129,15 @@ def resolv_text(host: str, settings: RunSettings) -> str:
 
 
 def build_spec(request: RunRequest, capabilities: tuple[str, ...]) -> Spec:
-    hostname = request.step_id[:12]
     settings = request.settings
+    made = settings.namespaces
+    # --uts host: the host's name, which the runtime leaves as it is (as podman's RUN)
+    hostname = socket.gethostname() if "uts" in made.host else request.step_id[:12]
     joins_net = request.network == "host" or request.network.startswith("ns:")
-    namespaces = tuple(ns for ns in NAMESPACES if not (ns == "net" and joins_net))
+    not_made = {*made.host, *(ns for ns, _ in made.joins)}
+    if joins_net:
+        not_made.add("net")
+    namespaces = tuple(ns for ns in NAMESPACES if ns not in not_made)
     return Spec(
         id=request.step_id,
         hostname=hostname,
@@ -141,6 +146,7 @@ def build_spec(request: RunRequest, capabilities: tuple[str, ...]) -> Spec:
             env=request.env,
             cwd=request.cwd or "/",
             user=User(request.user),
+            stdin=settings.stdin,
             no_new_privileges=request.settings.no_new_privileges,
             capabilities=(
                 capabilities
@@ -151,12 +157,13 @@ def build_spec(request: RunRequest, capabilities: tuple[str, ...]) -> Spec:
         rootfs=request.rootfs,
         mounts=request.mounts,
         namespaces=namespaces,
+        joins=made.joins,
         masked_paths=_masked(request.settings),
         readonly_paths=DEFAULT_READONLY_PATHS,
         etc_files=write_etc_files(
             request.workdir / "etc", hostname, request.network, request.hosts, request.settings
         ),
-        security=SecuritySpec(ulimits=request.settings.ulimits),
+        security=SecuritySpec(ulimits=settings.ulimits, devices=settings.devices),
         shm_size=DEFAULT_SHM_SIZE if settings.shm_size is None else settings.shm_size,
         resources=settings.resources,
         network=step_network_spec(request.network, settings.private),
@@ -190,7 +197,12 @@ def run_step(host: BuildHost, request: RunRequest, *, out_fd: int, err_fd: int) 
     sock = host.attach_socket(request.step_id)
     sock.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     config = spawn.MonitorConfig(
-        bundle=bundle, attach_socket=str(sock), gid5_mapped=host.gid5_mapped, tied=True
+        bundle=bundle,
+        attach_socket=str(sock),
+        gid5_mapped=host.gid5_mapped,
+        tied=True,
+        # --pid host or PATH: the monitor stays in ours, and forks the init there
+        own_pidns="pid" in spec.namespaces,
     )
     stop = _Stop(request.cancelled)
     try:
@@ -199,7 +211,8 @@ def run_step(host: BuildHost, request: RunRequest, *, out_fd: int, err_fd: int) 
         try:
             with _forwarding(started.init_pid):
                 assert started.output is not None
-                code = _pump(started.output, out_fd, err_fd, stop)
+                in_fd = 0 if request.settings.stdin else None
+                code = _pump(started.output, out_fd, err_fd, stop, in_fd)
         finally:
             spawn.finish(started)
     finally:
@@ -261,13 +274,20 @@ class _Stop:
             os.kill(self.pid, signal.SIGKILL)
 
 
-def _pump(conn: socket.socket, out_fd: int, err_fd: int, stop: _Stop) -> int | None:
+def _pump(
+    conn: socket.socket, out_fd: int, err_fd: int, stop: _Stop, in_fd: int | None = None
+) -> int | None:
+    """The step's output to ``out_fd``/``err_fd`` until its exit; ``in_fd`` (build
+    --stdin) is sent to it meanwhile, its end as the end of the step's input."""
     reader = ap.FrameReader()
     while True:
         try:
-            ready, _, _ = select.select([conn], [], [], stop.timeout)
+            watched: list[socket.socket | int] = [conn] if in_fd is None else [conn, in_fd]
+            ready, _, _ = select.select(watched, [], [], stop.timeout)
             stop.check()
-            if not ready:
+            if in_fd is not None and in_fd in ready:
+                in_fd = _send_input(conn, in_fd)
+            if conn not in ready:
                 continue
             data = conn.recv(65536)
         except InterruptedError:
@@ -281,6 +301,20 @@ def _pump(conn: socket.socket, out_fd: int, err_fd: int, stop: _Stop) -> int | N
                 write_all(err_fd, payload)
             elif kind == ap.EXIT:
                 return int(payload)
+
+
+def _send_input(conn: socket.socket, in_fd: int) -> int | None:
+    """One read of ``in_fd`` to the step; None once it ends (STDIN_EOF sent). A closed
+    input is an empty one; a step that ended before reading it all takes no more (its
+    exit still comes through ``conn``)."""
+    try:
+        data = os.read(in_fd, 65536)
+    except OSError:
+        data = b""
+    with contextlib.suppress(OSError):
+        conn.sendall(ap.frame(ap.STDIN, data) if data else ap.frame(ap.STDIN_EOF))
+        return in_fd if data else None
+    return None
 
 
 def mount_targets(request_mounts: Sequence[Mount], network: str) -> tuple[str, ...]:

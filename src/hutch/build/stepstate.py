@@ -23,7 +23,7 @@ from hutch.build.ignore import IgnoreMatcher
 from hutch.oci.image import ContainerConfig, ImageConfig
 from hutch.runtime.spec import ResourceSpec
 from hutch.runtime.spec_network import NetworkSpec
-from hutch.runtime.spec_security import Ulimit
+from hutch.runtime.spec_security import Device, Ulimit
 from hutch.store.layers import LayerInfo
 
 
@@ -38,6 +38,16 @@ class StepFailed(HutchError):
 class BuildCancelled(HutchError):
     """The build's caller went away (an API client that disconnected): the build
     stopped before its end, its running step killed, and nothing was committed."""
+
+
+@dataclass(frozen=True)
+class StepNamespaces:
+    """build's --pid, --ipc, --uts and --cgroupns for every RUN step: the runtime's
+    names of the namespaces kept from hutch's own (host), and the (name, path) pairs
+    joined (a path, or ns:PATH); the others are made per step."""
+
+    host: tuple[str, ...] = ()
+    joins: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -67,6 +77,9 @@ class RunSettings:
     shm_size: int | None = None  # /dev/shm's bytes (0: no limit); None: the runtime's 64m
     # --memory, --cpu-shares, ...: each RUN step's cgroup, placed as run places one
     resources: ResourceSpec = field(default_factory=ResourceSpec)
+    namespaces: StepNamespaces = field(default_factory=StepNamespaces)
+    devices: tuple[Device, ...] = ()  # --device: bound in (rootless), as run's
+    stdin: bool = False  # --stdin: the build's standard input is RUN's (else /dev/null)
 
 
 def step_network(step: str | None, build: str) -> str:
@@ -99,6 +112,10 @@ class BuildRequest:
     # the final image only (podman's --env does not reach RUN): set, then removed
     env: Mapping[str, str] = field(default_factory=dict)
     unsetenv: tuple[str, ...] = ()
+    # the final image's os.version (None: the base's) and os.features changes
+    # ("F" added, "F-" removed from the base's)
+    os_version: str | None = None
+    os_features: tuple[str, ...] = ()
     annotations: Mapping[str, str] = field(default_factory=dict)  # the final manifest's
     omit_history: bool = False
     cache_ttl: float | None = None  # seconds: an older cache entry is a miss

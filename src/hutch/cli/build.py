@@ -11,6 +11,7 @@ import typer
 from typer.core import TyperCommand
 
 from hutch.api.errors import InvalidArgument
+from hutch.cli import build_flags as bf
 from hutch.cli import flags_registry as fr
 from hutch.cli.state import state_of
 
@@ -468,13 +469,36 @@ def register(app: typer.Typer, image_app: typer.Typer, buildx_app: typer.Typer) 
         creds: fr.Creds = None,
         authfile: fr.Authfile = None,
         cert_dir: fr.CertDir = None,
+        pid: bf.Pid = None,
+        ipc: bf.Ipc = None,
+        uts: bf.Uts = None,
+        cgroupns: bf.Cgroupns = None,
+        device: bf.Devices = None,
+        cgroup_parent: bf.CgroupParent = None,
+        stdin: bf.Stdin = False,
+        os_feature: bf.OsFeatures = None,
+        os_version: bf.OsVersion = None,
+        cpp_flag: bf.CppFlags = None,
+        all_platforms: bf.AllPlatforms = False,
+        logsplit: bf.Logsplit = False,
+        hooks_dir: bf.HooksDirs = None,
+        runtime_flag: bf.RuntimeFlags = None,
+        disable_content_trust: bf.DisableContentTrust = False,
     ) -> None:
         """Build an image from a Containerfile and a context."""
-        from hutch.api.build import BuildOptions, BuildUserns, parse_output
+        from hutch.api.build import (
+            BuildNamespaces,
+            BuildOptions,
+            BuildUserns,
+            log_path,
+            parse_output,
+        )
         from hutch.api.container_config import ResourceOptions
 
         # accepted for podman's and docker's scripts (layers are stored uncompressed)
-        del rm, force_rm, progress, compress, disable_compression
+        del rm, force_rm, progress, compress, disable_compression, disable_content_trust
+        bf.warn_hooks_dirs(hooks_dir)
+        bf.warn_runtime_flags(runtime_flag)
         _refuse_crypto(decryption_key, sign_by)
         _check_isolation(isolation, os.environ)
         if jobs is not None and jobs < 0:
@@ -554,14 +578,24 @@ def register(app: typer.Typer, image_app: typer.Typer, buildx_app: typer.Typer) 
                 cpu_quota=cpu_quota,
                 cpuset_cpus=cpuset_cpus,
                 cpuset_mems=cpuset_mems,
+                cgroup_parent=cgroup_parent,
             ),
+            namespaces=BuildNamespaces(pid, ipc, uts, cgroupns),
+            devices=tuple(device or ()),
+            stdin=stdin,
+            os_version=os_version,
+            os_features=tuple(os_feature or ()),
+            cpp_flags=tuple(cpp_flag or ()),
+            all_platforms=all_platforms,
+            logsplit=logsplit,
         )
         if output is not None:
             parse_output(output)  # a bad value is refused before anything runs
         report = state_of(ctx).engine().images.build(options)
-        if logfile is not None:
+        steps_log = log_path(options)
+        if steps_log is not None:
             # the id goes where the steps went, as podman writes it: stdout stays empty
-            with open(logfile, "a", encoding="utf-8") as log:
+            with open(steps_log, "a", encoding="utf-8") as log:
                 log.write(report.id + "\n")
             return
         # -o - puts the tar on stdout: the id goes with the steps, to stderr

@@ -17,7 +17,13 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from hutch.api.build import PULL_POLICIES, BuildOptions, BuildReport, parse_output
+from hutch.api.build import (
+    PULL_POLICIES,
+    BuildOptions,
+    BuildReport,
+    log_path,
+    parse_output,
+)
 from hutch.api.container_config import ResourceOptions
 from hutch.api.errors import HostNotReady, InvalidArgument, NoSuchObject
 from hutch.api.images import RegistryAccess
@@ -37,7 +43,7 @@ from hutch.engine.environment import assign
 from hutch.engine.resolve import find_image
 from hutch.linux import procfs
 from hutch.oci.image import ImageConfig
-from hutch.oci.platform import host_platform, wanted_platform
+from hutch.oci.platform import Platform, host_platform, wanted_platform
 from hutch.store.images import ImageRecord
 from hutch.store.layers import LayerInfo, LayerStore, remove_tree
 from hutch.util import testpoint
@@ -254,6 +260,9 @@ class BuildService:
             if not output.to_stdout:  # the build changes directory while it mounts
                 output = replace(output, dest=os.path.abspath(output.dest))
         named = _named_contexts(options.build_contexts)
+        access = RegistryAccess(
+            options.tls_verify, options.creds, options.authfile, options.cert_dir
+        )
         stdin_text = sys.stdin.read() if options.containerfile == "-" else None
         session = self._ctx.enter_session()
         scratch: list[Path] = []
@@ -270,9 +279,13 @@ class BuildService:
             contexts = _fetch_contexts(named, scratch_dir)
             # A relative Containerfile of an uploaded context is one of its files.
             uploaded = not prepared.local
-            cf = _read_containerfile(options.containerfile, context_dir, stdin_text, uploaded)
+            cf = _read_containerfile(
+                options.containerfile, context_dir, stdin_text, uploaded, options.cpp_flags
+            )
             if options.from_image:
                 cf = with_first_base(cf, options.from_image)
+            if options.all_platforms:
+                self._check_all_platforms(cf, build_args, access)
             ignore = _ignore(context_dir, options.containerfile, options.ignorefile)
             secrets = _secrets(options.secrets, self._ctx.layers, scratch)
             ssh = ssh_agents(options.ssh, os.environ, agents) if options.ssh else {}
@@ -299,6 +312,8 @@ class BuildService:
                 hosts=hosts,
                 env=env,
                 unsetenv=options.unsetenv,
+                os_version=options.os_version,
+                os_features=options.os_features,
                 annotations=annotations,
                 omit_history=options.omit_history,
                 cache_ttl=_duration(options.cache_ttl, "--cache-ttl"),
@@ -311,9 +326,6 @@ class BuildService:
                 contexts=contexts,
                 cancelled=options.cancelled,
             )
-            access = RegistryAccess(
-                options.tls_verify, options.creds, options.authfile, options.cert_dir
-            )
             host = LocalBuildHost(
                 self._ctx,
                 options.quiet,
@@ -321,7 +333,10 @@ class BuildService:
                 options.cancelled,
                 (options.retry, options.retry_delay),
             )
-            log = open(options.logfile, "a") if options.logfile else None  # noqa: SIM115
+            if options.logsplit and options.logfile:
+                Path(options.logfile).touch()  # made too, and left empty (as podman)
+            logfile = log_path(options)
+            log = open(logfile, "a") if logfile else None  # noqa: SIM115
             try:
                 progress = Progress(
                     options.quiet,
@@ -342,6 +357,25 @@ class BuildService:
         if options.iidfile:
             Path(options.iidfile).write_text(f"sha256:{record.id}")
         return BuildReport(record.id, names)
+
+    def _check_all_platforms(
+        self, cf: Containerfile, build_args: Mapping[str, str], access: RegistryAccess
+    ) -> None:
+        """--all-platforms: the bases' shared platforms, refused unless the host's alone."""
+        from hutch.engine.build_platforms import base_names, check_all_platforms
+        from hutch.engine.distribution import Distribution
+        from hutch.engine.manifests import Manifests
+
+        manifests = Manifests(self._ctx, Distribution(self._ctx))
+
+        def platforms_of(name: str) -> list[Platform]:
+            entries = manifests.entries(name, True, access)
+            found = (entry.descriptor.platform for entry in entries)
+            # a registry's attestations are entries of platform unknown/unknown
+            return [p for p in found if p is not None and p.os != "unknown"]
+
+        host = host_platform()
+        check_all_platforms(base_names(cf, build_args, host), platforms_of, host)
 
 
 def _named_contexts(items: Sequence[str]) -> dict[str, NamedContext]:
@@ -433,6 +467,7 @@ def _run_settings(options: BuildOptions, settings: Settings) -> RunSettings:
             "a build's RUN steps take no seccomp profile"
         )
     from hutch.engine.build_namespaces import build_network, check_userns
+    from hutch.engine.build_run_modes import step_devices, step_namespaces
 
     check_userns(options.userns)
     network = build_network(options.network, settings.network_backend)
@@ -473,6 +508,9 @@ def _run_settings(options: BuildOptions, settings: Settings) -> RunSettings:
         ulimits=parse_ulimits(ulimits),
         shm_size=None if shm is None else shm_size(shm),
         resources=_run_resources(options.resources, settings),
+        namespaces=step_namespaces(options.namespaces),
+        devices=step_devices(options.devices),
+        stdin=options.stdin,
     )
 
 
@@ -579,7 +617,11 @@ def _build_args(items: Sequence[str]) -> dict[str, str]:
 
 
 def _read_containerfile(
-    name: str | None, context_dir: Path, stdin_text: str | None, uploaded: bool = False
+    name: str | None,
+    context_dir: Path,
+    stdin_text: str | None,
+    uploaded: bool = False,
+    cpp_flags: tuple[str, ...] = (),
 ) -> Containerfile:
     from hutch.build.parser import parse
 
@@ -604,6 +646,10 @@ def _read_containerfile(
         text = path.read_text()
     except OSError as exc:
         raise InvalidArgument(f"reading {name or path}: {exc.strerror}") from None
+    from hutch.engine.build_cpp import preprocess, wants_cpp
+
+    if wants_cpp(path.name):
+        text = preprocess(text, str(name or path), context_dir, cpp_flags, os.environ)
     return parse(text, str(name or path.name))
 
 

@@ -149,6 +149,10 @@ class ImageConfig:
     history: tuple[HistoryEntry, ...] = ()
     # docker's image comment (``commit -m`` with the docker format, podman's .Comment)
     comment: str | None = None
+    # the OCI config's os.version and os.features (build --os-version, --os-feature;
+    # Windows images set them): kept from the base, written only when set
+    os_version: str | None = None
+    os_features: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -162,6 +166,10 @@ class ImageConfig:
         if self.variant:
             out["variant"] = self.variant
         out["os"] = self.os
+        if self.os_version:
+            out["os.version"] = self.os_version
+        if self.os_features:
+            out["os.features"] = list(self.os_features)
         out["config"] = self.config.to_json()
         out["rootfs"] = {"type": "layers", "diff_ids": list(self.diff_ids)}
         if self.history:
@@ -185,6 +193,8 @@ class ImageConfig:
             variant=data.get("variant"),
             history=tuple(HistoryEntry.from_json(h) for h in data.get("history") or ()),
             comment=data.get("comment"),
+            os_version=data.get("os.version") or None,
+            os_features=tuple(str(f) for f in data.get("os.features") or ()),
         )
 
     @classmethod

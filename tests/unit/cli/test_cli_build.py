@@ -435,3 +435,60 @@ def test_crypto_flags_are_refused_with_the_reason(
     assert result.code == 125
     assert words in result.err and len(result.err.strip().splitlines()) == 1
     assert not engine.calls
+
+
+def test_the_run_mode_and_image_flags_reach_the_options(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from hutch.api.build import BuildNamespaces
+    from hutch.api.container_config import ResourceOptions
+
+    argv = [
+        "image", "build", "--pid", "host", "--ipc=private", "--uts", "/proc/1/ns/uts",
+        "--cgroupns", "host", "--device", "/dev/fuse:/dev/f:rw", "--device", "/dev/null",
+        "--cgroup-parent", "mine.slice", "--stdin", "--os-feature", "a",
+        "--os-feature", "b-", "--os-version", "10.0", "--cpp-flag", "-DX=1",
+        "--all-platforms", "--disable-content-trust", "ctx",
+    ]  # fmt: skip
+    options, _ = _options(argv, monkeypatch, capsys)
+    assert options == BuildOptions(
+        context="ctx",
+        resources=ResourceOptions(cgroup_parent="mine.slice"),
+        namespaces=BuildNamespaces("host", "private", "/proc/1/ns/uts", "host"),
+        devices=("/dev/fuse:/dev/f:rw", "/dev/null"),
+        stdin=True,
+        os_version="10.0",
+        os_features=("a", "b-"),
+        cpp_flags=("-DX=1",),
+        all_platforms=True,
+    )
+
+
+def test_logsplit_puts_the_id_in_the_platforms_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    log = tmp_path / "log"
+    argv = ["build", "--logfile", str(log), "--logsplit", "--platform", "linux/amd64", "ctx"]
+    options, out = _options(argv, monkeypatch, capsys)
+    assert options.logsplit is True
+    assert out == ""
+    assert (tmp_path / "log_linux_amd64").read_text() == "b" * 64 + "\n"
+
+
+def test_hooks_dir_and_runtime_flag_are_accepted_with_a_word(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    hooks = tmp_path / "hooks"
+    hooks.mkdir()
+    argv = ["build", "--hooks-dir", str(hooks), "--hooks-dir", "/nonexistent", "ctx"]
+    engine = FakeEngine()
+    quiet = run_cli(argv, engine, monkeypatch, capsys)
+    assert (quiet.code, quiet.err) == (0, "")  # no hooks there: silent, as podman
+    (hooks / "a.json").write_text("{}")
+    argv = ["build", "--hooks-dir", str(hooks), "--runtime-flag", "debug", "ctx"]
+    warned = run_cli(argv, engine, monkeypatch, capsys)
+    assert warned.code == 0
+    assert warned.err == (
+        f"WARN: --hooks-dir {hooks}: hutch runs no OCI hooks; its hooks are not run\n"
+        "WARN: --runtime-flag debug: hutch's runtime is built in and takes no flags; ignored\n"
+    )

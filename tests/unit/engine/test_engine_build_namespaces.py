@@ -10,11 +10,12 @@ import pytest
 
 from hutch.api.build import BuildUserns
 from hutch.api.errors import HostNotReady, InvalidArgument
-from hutch.build.runstep import RunRequest, build_spec, step_network_spec
+from hutch.build.runstep import build_spec, step_network_spec
 from hutch.build.stepstate import RunSettings, step_network
 from hutch.engine import build_namespaces as bn
-from hutch.runtime.spec import Rootfs, Spec
+from hutch.runtime.spec import Spec
 from hutch.runtime.spec_network import NetworkSpec
+from unit.steprequest import step_request
 
 
 def _fake_backends(monkeypatch: pytest.MonkeyPatch, found: tuple[str, ...]) -> None:
@@ -68,19 +69,9 @@ def test_a_steps_own_network_wins_over_the_builds() -> None:
 
 
 def _spec(tmp_path: Path, network: str, private: NetworkSpec | None = None) -> Spec:
-    request = RunRequest(
-        step_id="ef" * 32,
-        args=("true",),
-        env=(),
-        cwd="/",
-        user="",
-        network=network,
-        rootfs=Rootfs("bind", str(tmp_path / "root")),
-        mounts=(),
-        workdir=tmp_path / network.replace("/", "_"),
-        hosts=(("gw", "10.0.2.2"),),
-        settings=RunSettings(network=network, private=private or NetworkSpec(mode="private")),
-    )
+    settings = RunSettings(network=network, private=private or NetworkSpec(mode="private"))
+    workdir = tmp_path / network.replace("/", "_")
+    request = step_request(tmp_path, settings, network, (("gw", "10.0.2.2"),), workdir)
     return build_spec(request, ())
 
 
@@ -90,7 +81,7 @@ def test_each_mode_reaches_the_step_spec(tmp_path: Path) -> None:
     assert (private.network.mode, private.network.backend) == ("private", "slirp4netns")
     files = dict(private.etc_files)
     hosts = Path(files["/etc/hosts"]).read_text()
-    assert f"10.0.2.100\t{'ef' * 6}\n" in hosts
+    assert f"10.0.2.100\t{'ab' * 6}\n" in hosts
     assert "10.0.2.2\thost.containers.internal host.docker.internal\n" in hosts
     assert hosts.startswith("10.0.2.2\tgw\n")  # --add-host first, as podman
     resolv = Path(files["/etc/resolv.conf"]).read_text()
@@ -118,7 +109,7 @@ def test_a_cidr_moves_the_steps_etc_files(tmp_path: Path) -> None:
     assert spec.network == layout
     files = dict(spec.etc_files)
     hosts = Path(files["/etc/hosts"]).read_text()
-    assert f"10.9.0.100\t{'ef' * 6}\n" in hosts and "10.9.0.2\thost.containers" in hosts
+    assert f"10.9.0.100\t{'ab' * 6}\n" in hosts and "10.9.0.2\thost.containers" in hosts
     assert Path(files["/etc/resolv.conf"]).read_text().startswith("nameserver 10.9.0.3\n")
 
 

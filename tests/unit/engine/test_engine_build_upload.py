@@ -199,9 +199,9 @@ def test_platform_flags_name_the_host_or_are_refused(monkeypatch: pytest.MonkeyP
 
 
 def test_run_settings_reach_the_step_spec(tmp_path: Path) -> None:
-    from hutch.build.runstep import RunRequest, build_spec, resolv_text
+    from hutch.build.runstep import build_spec, resolv_text
     from hutch.build.stepstate import RunSettings
-    from hutch.runtime.spec import Rootfs
+    from unit.steprequest import step_request
 
     settings = RunSettings(
         dns=("192.0.2.1",),
@@ -210,18 +210,7 @@ def test_run_settings_reach_the_step_spec(tmp_path: Path) -> None:
         capabilities=("CAP_KILL", "CAP_NET_ADMIN"),
         no_hostname=True,
     )
-    request = RunRequest(
-        step_id="ab" * 32,
-        args=("true",),
-        env=(),
-        cwd="/",
-        user="",
-        network="host",
-        rootfs=Rootfs("bind", str(tmp_path / "root")),
-        mounts=(),
-        workdir=tmp_path,
-        settings=settings,
-    )
+    request = step_request(tmp_path, settings)
     spec = build_spec(request, ("CAP_CHOWN", "CAP_KILL"))
     # without a network the image's own /etc/hosts and resolv.conf stay (buildah's)
     alone = dict(build_spec(replace(request, network="none"), ()).etc_files)
