@@ -35,6 +35,7 @@ from typing import NoReturn
 from hutch.linux import sigreset
 from hutch.linux import syscalls as sc
 from hutch.runtime import command_start, security
+from hutch.runtime.events_log import event_line, open_log
 from hutch.runtime.spec import Spec
 from hutch.runtime.users import resolve_user
 from hutch.util.fdio import write_all
@@ -72,6 +73,24 @@ class ExecFailed(Exception):
 
 
 @dataclass(frozen=True)
+class DiedEvent:
+    """The ``exec_died`` event a detached session's joiner logs when its process ends
+    (podman's conmon does it): the event log, the container's id, name, image and event
+    attributes; the exit code is added then."""
+
+    log: str
+    container_id: str
+    name: str
+    image: str
+    attributes: tuple[tuple[str, str], ...] = ()
+
+    def line(self, code: int) -> bytes:
+        attributes = {**dict(self.attributes), "exitCode": str(code)}
+        return event_line("container", "exec_died", self.container_id, self.name, self.image,
+                          attributes)  # fmt: skip
+
+
+@dataclass(frozen=True)
 class ExecRequest:
     init_pid: int  # the container init's pid as the caller sees it
     spec: Spec  # the container's spec, ``process`` replaced by the one to run
@@ -79,6 +98,8 @@ class ExecRequest:
     kill_with_joiner: bool = False  # health checks: killing the joiner kills it
     window: tuple[int, int] = (24, 80)  # the caller's terminal size, with a terminal
     preserve_fds: int = 0  # the caller's 3 .. 3+N-1 stay open in the process (--preserve-fds)
+    # detached: a joiner that outlives the caller waits for the process and logs this
+    died: DiedEvent | None = None
 
 
 @dataclass(frozen=True)
@@ -183,8 +204,17 @@ def _joiner(
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     for target, fd in enumerate(stdio):
         os.dup2(fd, target)
+    log = -1
+    if request.detach and request.died is not None:
+        # The caller reaps our parent at once; this joiner stays the process's parent,
+        # the one that can learn its exit code, and logs it. The log is opened before
+        # the container's mount namespace hides the path.
+        log = open_log(request.died.log)
+        if os.fork() != 0:
+            os._exit(0)
+        os.setsid()  # the caller's terminal session is none of ours
     passed = range(3, 3 + request.preserve_fds)
-    keep = {0, 1, 2, *passed, sock.fileno(), *(fd for fd, _ in namespaces)}
+    keep = {0, 1, 2, *passed, sock.fileno(), *(fd for fd, _ in namespaces), log}
     _close_except(keep)  # a monitor's pipes and sockets must not stay open here
     for fd, flag in namespaces:
         sc.setns(fd, flag)
@@ -194,7 +224,7 @@ def _joiner(
         _process_main(request, sock)
     command_start.send(sock, {"pid": pid})
     sock.close()
-    if request.detach:
+    if request.detach and log < 0:
         os._exit(0)
     while True:
         try:
@@ -202,7 +232,11 @@ def _joiner(
             break
         except ChildProcessError:
             os._exit(125)
-    os._exit(exit_code_of(status))
+    code = exit_code_of(status)
+    if request.died is not None and log >= 0:
+        with contextlib.suppress(OSError):  # an event is never worth failing for
+            os.write(log, request.died.line(code))
+    os._exit(code)
 
 
 def _process_main(request: ExecRequest, sock: socket.socket) -> NoReturn:
