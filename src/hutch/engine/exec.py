@@ -139,20 +139,28 @@ class ExecService:
             os.close(null)
         if options.detach:
             try:
-                started = rx.wait_started(handle)
-            except rx.ExecFailed as exc:
-                _reap(handle.joiner)
-                raise _error_of(exc) from None
-            _reap(handle.joiner)
-            if started.master is not None:
-                os.close(started.master)
-            # Dropped by the first reader that finds the process gone.
-            _record(container, session_id, started.pid)
-            engine_events.container_event(self._ctx, container.record, "exec")
-            if options.on_start is not None:
-                options.on_start(started.pid)
+                self._detached(handle, options, container, session_id)
+            finally:
+                rx.release(handle)  # its exec_died may follow the exec event now
             return None
         return self._attached(handle, options, container, session_id)
+
+    def _detached(
+        self, handle: rx.ExecHandle, options: ExecOptions, container: cs.Located, session_id: str
+    ) -> None:
+        try:
+            started = rx.wait_started(handle)
+        except rx.ExecFailed as exc:
+            _reap(handle.joiner)
+            raise _error_of(exc) from None
+        _reap(handle.joiner)
+        if started.master is not None:
+            os.close(started.master)
+        # Dropped by the first reader that finds the process gone.
+        _record(container, session_id, started.pid)
+        engine_events.container_event(self._ctx, container.record, "exec")
+        if options.on_start is not None:
+            options.on_start(started.pid)
 
     def _attached(
         self, handle: rx.ExecHandle, options: ExecOptions, container: cs.Located, session_id: str

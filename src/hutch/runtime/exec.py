@@ -106,6 +106,16 @@ class ExecRequest:
 class ExecHandle:
     joiner: int  # our child; its exit status is the process's
     sock: socket.socket
+    # with ``died``: ours to close (``release``) once the session's ``exec`` event is
+    # logged; its ``exec_died`` waits for that, so that the two are in order
+    release_fd: int = -1
+
+
+def release(handle: ExecHandle) -> None:
+    """Let a detached session's joiner log its ``exec_died`` (once its process ends)."""
+    if handle.release_fd >= 0:
+        with contextlib.suppress(OSError):
+            os.close(handle.release_fd)
 
 
 @dataclass(frozen=True)
@@ -141,17 +151,21 @@ def start_exec(request: ExecRequest, stdio: tuple[int, int, int]) -> ExecHandle:
     """Fork the joiner; ``stdio`` becomes the process's 0, 1, 2 (unless a terminal)."""
     namespaces = open_namespaces(request.init_pid)
     ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    held, release_fd = os.pipe2(os.O_CLOEXEC) if request.died is not None else (-1, -1)
     try:
         pid = os.fork()
     except BaseException:
         ours.close()
         theirs.close()
+        for fd in (held, release_fd):
+            if fd >= 0:
+                os.close(fd)
         raise
     if pid == 0:  # pragma: no cover - the joiner
         code = 125
         try:
             ours.close()
-            _joiner(request, namespaces, stdio, theirs)
+            _joiner(request, namespaces, stdio, theirs, held)
         except BaseException as exc:
             with contextlib.suppress(OSError):
                 command_start.send(theirs, {"error": f"joining the container: {exc}", "code": 125})
@@ -160,7 +174,9 @@ def start_exec(request: ExecRequest, stdio: tuple[int, int, int]) -> ExecHandle:
     theirs.close()
     for fd, _ in namespaces:
         os.close(fd)
-    return ExecHandle(pid, ours)
+    if held >= 0:
+        os.close(held)
+    return ExecHandle(pid, ours, release_fd)
 
 
 def wait_started(handle: ExecHandle) -> Started:
@@ -196,6 +212,7 @@ def _joiner(
     namespaces: list[tuple[int, int]],
     stdio: tuple[int, int, int],
     sock: socket.socket,
+    held: int = -1,
 ) -> NoReturn:
     with contextlib.suppress(ValueError):
         signal.set_wakeup_fd(-1)  # a monitor's, inherited by fork
@@ -214,7 +231,7 @@ def _joiner(
             os._exit(0)
         os.setsid()  # the caller's terminal session is none of ours
     passed = range(3, 3 + request.preserve_fds)
-    keep = {0, 1, 2, *passed, sock.fileno(), *(fd for fd, _ in namespaces), log}
+    keep = {0, 1, 2, *passed, sock.fileno(), *(fd for fd, _ in namespaces), log, held}
     _close_except(keep)  # a monitor's pipes and sockets must not stay open here
     for fd, flag in namespaces:
         sc.setns(fd, flag)
@@ -234,9 +251,22 @@ def _joiner(
             os._exit(125)
     code = exit_code_of(status)
     if request.died is not None and log >= 0:
+        _wait_released(held)
         with contextlib.suppress(OSError):  # an event is never worth failing for
             os.write(log, request.died.line(code))
     os._exit(code)
+
+
+def _wait_released(held: int) -> None:
+    """Until the caller has closed its end (its ``exec`` event logged, or it is gone)."""
+    while held >= 0:
+        try:
+            if not os.read(held, 1):
+                return
+        except InterruptedError:
+            continue
+        except OSError:
+            return
 
 
 def _process_main(request: ExecRequest, sock: socket.socket) -> NoReturn:
