@@ -147,6 +147,24 @@ def test_health_checks_log_health_status_and_durations_print_as_go(
             _call(tool, "rm", "-f", "-t", "0", "h19e-hc")
 
 
+def test_the_health_logs_output_drops_its_last_newline_as_podmans(
+    hutch: Hutch, podman: Run, base_image: str
+) -> None:
+    fmt = '{{range .State.Health.Log}}{{printf "%q" .Output}}{{end}}'
+    shown = []
+    try:
+        for tool in (hutch, podman):
+            started = tool("run", "-d", "--name", "h19e-out", "--health-cmd", "printf 'a\\n\\n'",
+                           "--health-interval", "1h", base_image, "sleep", "100")  # fmt: skip
+            assert started.returncode == 0, started
+            assert tool("healthcheck", "run", "h19e-out").returncode == 0
+            shown.append(tool("inspect", "--format", fmt, "h19e-out").stdout)
+        assert shown[0] == shown[1] == '"a\\n"\n', shown
+    finally:
+        for tool in (hutch, podman):
+            _call(tool, "rm", "-f", "-t", "0", "h19e-out")
+
+
 def test_an_images_health_check_durations_print_as_go(
     hutch: Hutch, podman: Run, base_image: str, tmp_path: Path
 ) -> None:
