@@ -69,6 +69,8 @@ STRUCT_TYPES = {
     "Store": "*define.StoreInfo",
     "Client": "*define.Version",
     "Server": "*define.Version",
+    "Healthcheck": "*manifest.Schema2HealthConfig",  # a container's, an image's
+    "StartupHealthCheck": "*define.StartupHealthCheck",
 }
 
 IMAGE_TYPE = "*inspect.ImageData"  # podman's image inspect report
@@ -93,8 +95,24 @@ ZERO_STRUCTS: dict[str, tuple[tuple[str, Any], ...]] = {
         ("Labels", None),
         ("StopSignal", ""),
         ("ArgsEscaped", False),
-    )
+    ),
+    # StartInterval: current podman's (4.3.1's struct had none)
+    "*manifest.Schema2HealthConfig": (
+        ("Test", []),
+        ("StartPeriod", 0),
+        ("StartInterval", 0),
+        ("Interval", 0),
+        ("Timeout", 0),
+        ("Retries", 0),
+    ),
 }
+# The time.Duration fields of those structs: nanoseconds in JSON, Go's String
+# (``1h0m0s``, ``30s``) in a template.
+DURATION_FIELDS = {
+    "*manifest.Schema2HealthConfig": frozenset({"StartPeriod", "StartInterval", "Interval",
+                                                 "Timeout"}),
+    "*define.StartupHealthCheck": frozenset({"StartPeriod", "Interval", "Timeout"}),
+}  # fmt: skip
 
 # Pointer fields with omitempty: JSON leaves them out when nil, but the Go field is
 # there for a template (``{{.HostConfig.IDMappings}}`` prints <nil>, no error).
@@ -257,6 +275,8 @@ def _field(key: str, value: Any, json: bool, parent: str = "struct") -> Any:
         return value
     if not json and key in TIME_FIELDS and isinstance(value, str) and parent not in TEXT_TIME_TYPES:
         return _go_time(value)
+    if not json and isinstance(value, int) and key in DURATION_FIELDS.get(parent, ()):
+        return gotemplate.GoDuration(value)
     if value is None and key in MAP_FIELDS and not json:
         return {}
     if value is None and key in NIL_SLICE_FIELDS and not json:

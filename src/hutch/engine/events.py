@@ -58,6 +58,13 @@ def paths_of(ctx: EngineContext) -> Paths | None:
     return ctx.paths if ctx.settings.events_logger != "none" else None
 
 
+def pull_events(ctx: EngineContext, image_ids: tuple[str, ...], reference: str) -> None:
+    """podman's ``pull`` events, one an image, named by the reference as given (a
+    transport's too): ``pull``'s and those of ``run``/``create`` pulling their image."""
+    for image_id in dict.fromkeys(image_ids):
+        record(paths_of(ctx), "image", "pull", image_id, reference)
+
+
 def volume_event(
     ctx: EngineContext, action: str, name: str, labels: tuple[tuple[str, str], ...] = ()
 ) -> None:

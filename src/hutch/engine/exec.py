@@ -120,6 +120,7 @@ class ExecService:
             detach=options.detach,
             window=_window(options),
             preserve_fds=options.preserve_fds,
+            died=_died_event(self._ctx, container, session_id) if options.detach else None,
         )
         null = os.open(os.devnull, os.O_RDWR | os.O_CLOEXEC)
         try:
@@ -138,20 +139,28 @@ class ExecService:
             os.close(null)
         if options.detach:
             try:
-                started = rx.wait_started(handle)
-            except rx.ExecFailed as exc:
-                _reap(handle.joiner)
-                raise _error_of(exc) from None
-            _reap(handle.joiner)
-            if started.master is not None:
-                os.close(started.master)
-            # Dropped by the first reader that finds the process gone.
-            _record(container, session_id, started.pid)
-            engine_events.container_event(self._ctx, container.record, "exec")
-            if options.on_start is not None:
-                options.on_start(started.pid)
+                self._detached(handle, options, container, session_id)
+            finally:
+                rx.release(handle)  # its exec_died may follow the exec event now
             return None
         return self._attached(handle, options, container, session_id)
+
+    def _detached(
+        self, handle: rx.ExecHandle, options: ExecOptions, container: cs.Located, session_id: str
+    ) -> None:
+        try:
+            started = rx.wait_started(handle)
+        except rx.ExecFailed as exc:
+            _reap(handle.joiner)
+            raise _error_of(exc) from None
+        _reap(handle.joiner)
+        if started.master is not None:
+            os.close(started.master)
+        # Dropped by the first reader that finds the process gone.
+        _record(container, session_id, started.pid)
+        engine_events.container_event(self._ctx, container.record, "exec")
+        if options.on_start is not None:
+            options.on_start(started.pid)
 
     def _attached(
         self, handle: rx.ExecHandle, options: ExecOptions, container: cs.Located, session_id: str
@@ -198,6 +207,23 @@ class ExecService:
             exec_sessions.remove(userdata, session_id)
             if proxy is not None:
                 proxy.close()
+
+
+def _died_event(ctx: EngineContext, container: cs.Located, session_id: str) -> rx.DiedEvent | None:
+    """What a detached session's joiner logs when its process ends (None without an
+    event log): the attributes an attached session's ``exec_died`` has."""
+    paths = engine_events.paths_of(ctx)
+    if paths is None:
+        return None
+    record = container.record
+    attributes = {**engine_events.container_attributes(record), "execID": session_id}
+    return rx.DiedEvent(
+        str(engine_events.log_path(paths)),
+        record.id,
+        record.name,
+        record.image_name,
+        tuple(attributes.items()),
+    )
 
 
 def _window(options: ExecOptions) -> tuple[int, int]:

@@ -413,10 +413,10 @@ class ImageService:
         return self._distribution.search(options)
 
     def pull(self, options: PullOptions) -> PullReport:
+        from hutch.engine.events import pull_events
+
         report = self._distribution.pull(options)
-        # podman's: the image, named by the reference as given (a transport's too)
-        for image_id in dict.fromkeys(report.ids):
-            self._event("pull", image_id, options.reference)
+        pull_events(self._ctx, report.ids, options.reference)
         return report
 
     def push(self, options: PushOptions) -> PushReport:

@@ -79,6 +79,10 @@ def image_for_run(
         if local is None and not isinstance(exc, ShortNameUnresolved):
             exc.message = f"{name}: image not known locally; pulling it failed: {exc.message}"
         raise
+    from hutch.engine.events import pull_events
+
+    # podman's too: the pull's event comes before the container's create
+    pull_events(ctx, report.ids, name)
     record = ctx.images.get(report.ids[0])
     if record is None:  # pragma: no cover - just stored
         raise NoSuchObject(f"{name}: image not known after pulling it")

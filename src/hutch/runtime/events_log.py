@@ -51,10 +51,18 @@ def append_event(path: str, line: bytes) -> None:
     """Append one event line; an event that cannot be written is dropped, never fatal."""
     if not path:
         return
+    fd = open_log(path)
+    if fd < 0:
+        return
     with contextlib.suppress(OSError):
+        os.write(fd, line)
+    os.close(fd)
+
+
+def open_log(path: str) -> int:
+    """The log open for appending (close-on-exec); -1 when it cannot be opened."""
+    try:
         os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o600)
-        try:
-            os.write(fd, line)
-        finally:
-            os.close(fd)
+        return os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    except OSError:
+        return -1

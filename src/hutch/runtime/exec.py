@@ -35,6 +35,7 @@ from typing import NoReturn
 from hutch.linux import sigreset
 from hutch.linux import syscalls as sc
 from hutch.runtime import command_start, security
+from hutch.runtime.events_log import event_line, open_log
 from hutch.runtime.spec import Spec
 from hutch.runtime.users import resolve_user
 from hutch.util.fdio import write_all
@@ -72,6 +73,24 @@ class ExecFailed(Exception):
 
 
 @dataclass(frozen=True)
+class DiedEvent:
+    """The ``exec_died`` event a detached session's joiner logs when its process ends
+    (podman's conmon does it): the event log, the container's id, name, image and event
+    attributes; the exit code is added then."""
+
+    log: str
+    container_id: str
+    name: str
+    image: str
+    attributes: tuple[tuple[str, str], ...] = ()
+
+    def line(self, code: int) -> bytes:
+        attributes = {**dict(self.attributes), "exitCode": str(code)}
+        return event_line("container", "exec_died", self.container_id, self.name, self.image,
+                          attributes)  # fmt: skip
+
+
+@dataclass(frozen=True)
 class ExecRequest:
     init_pid: int  # the container init's pid as the caller sees it
     spec: Spec  # the container's spec, ``process`` replaced by the one to run
@@ -79,12 +98,24 @@ class ExecRequest:
     kill_with_joiner: bool = False  # health checks: killing the joiner kills it
     window: tuple[int, int] = (24, 80)  # the caller's terminal size, with a terminal
     preserve_fds: int = 0  # the caller's 3 .. 3+N-1 stay open in the process (--preserve-fds)
+    # detached: a joiner that outlives the caller waits for the process and logs this
+    died: DiedEvent | None = None
 
 
 @dataclass(frozen=True)
 class ExecHandle:
     joiner: int  # our child; its exit status is the process's
     sock: socket.socket
+    # with ``died``: ours to close (``release``) once the session's ``exec`` event is
+    # logged; its ``exec_died`` waits for that, so that the two are in order
+    release_fd: int = -1
+
+
+def release(handle: ExecHandle) -> None:
+    """Let a detached session's joiner log its ``exec_died`` (once its process ends)."""
+    if handle.release_fd >= 0:
+        with contextlib.suppress(OSError):
+            os.close(handle.release_fd)
 
 
 @dataclass(frozen=True)
@@ -120,17 +151,21 @@ def start_exec(request: ExecRequest, stdio: tuple[int, int, int]) -> ExecHandle:
     """Fork the joiner; ``stdio`` becomes the process's 0, 1, 2 (unless a terminal)."""
     namespaces = open_namespaces(request.init_pid)
     ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    held, release_fd = os.pipe2(os.O_CLOEXEC) if request.died is not None else (-1, -1)
     try:
         pid = os.fork()
     except BaseException:
         ours.close()
         theirs.close()
+        for fd in (held, release_fd):
+            if fd >= 0:
+                os.close(fd)
         raise
     if pid == 0:  # pragma: no cover - the joiner
         code = 125
         try:
             ours.close()
-            _joiner(request, namespaces, stdio, theirs)
+            _joiner(request, namespaces, stdio, theirs, held)
         except BaseException as exc:
             with contextlib.suppress(OSError):
                 command_start.send(theirs, {"error": f"joining the container: {exc}", "code": 125})
@@ -139,7 +174,9 @@ def start_exec(request: ExecRequest, stdio: tuple[int, int, int]) -> ExecHandle:
     theirs.close()
     for fd, _ in namespaces:
         os.close(fd)
-    return ExecHandle(pid, ours)
+    if held >= 0:
+        os.close(held)
+    return ExecHandle(pid, ours, release_fd)
 
 
 def wait_started(handle: ExecHandle) -> Started:
@@ -175,6 +212,7 @@ def _joiner(
     namespaces: list[tuple[int, int]],
     stdio: tuple[int, int, int],
     sock: socket.socket,
+    held: int = -1,
 ) -> NoReturn:
     with contextlib.suppress(ValueError):
         signal.set_wakeup_fd(-1)  # a monitor's, inherited by fork
@@ -183,8 +221,17 @@ def _joiner(
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     for target, fd in enumerate(stdio):
         os.dup2(fd, target)
+    log = -1
+    if request.detach and request.died is not None:
+        # The caller reaps our parent at once; this joiner stays the process's parent,
+        # the one that can learn its exit code, and logs it. The log is opened before
+        # the container's mount namespace hides the path.
+        log = open_log(request.died.log)
+        if os.fork() != 0:
+            os._exit(0)
+        os.setsid()  # the caller's terminal session is none of ours
     passed = range(3, 3 + request.preserve_fds)
-    keep = {0, 1, 2, *passed, sock.fileno(), *(fd for fd, _ in namespaces)}
+    keep = {0, 1, 2, *passed, sock.fileno(), *(fd for fd, _ in namespaces), log, held}
     _close_except(keep)  # a monitor's pipes and sockets must not stay open here
     for fd, flag in namespaces:
         sc.setns(fd, flag)
@@ -194,7 +241,7 @@ def _joiner(
         _process_main(request, sock)
     command_start.send(sock, {"pid": pid})
     sock.close()
-    if request.detach:
+    if request.detach and log < 0:
         os._exit(0)
     while True:
         try:
@@ -202,7 +249,24 @@ def _joiner(
             break
         except ChildProcessError:
             os._exit(125)
-    os._exit(exit_code_of(status))
+    code = exit_code_of(status)
+    if request.died is not None and log >= 0:
+        _wait_released(held)
+        with contextlib.suppress(OSError):  # an event is never worth failing for
+            os.write(log, request.died.line(code))
+    os._exit(code)
+
+
+def _wait_released(held: int) -> None:
+    """Until the caller has closed its end (its ``exec`` event logged, or it is gone)."""
+    while held >= 0:
+        try:
+            if not os.read(held, 1):
+                return
+        except InterruptedError:
+            continue
+        except OSError:
+            return
 
 
 def _process_main(request: ExecRequest, sock: socket.socket) -> NoReturn:

@@ -202,7 +202,8 @@ class HealthRunner:
             output = f"Health check exceeded timeout of {self._timeout():g}s"
         else:
             code = rx.exit_code_of(status)
-            output = check.failure or check.output.decode(errors="replace")
+            # podman's log drops the output's last newline (one: "a\n\n" is "a\n")
+            output = check.failure or check.output.decode(errors="replace").removesuffix("\n")
         if self.in_startup:
             return self._startup_result(now, check, health, code, output)
         self.due = now + self.check.interval

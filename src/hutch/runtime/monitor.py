@@ -939,6 +939,9 @@ class Monitor:
         if result is None:
             return
         self._set(health=result.health)
+        # podman's, every check's (not only a change's): the status after it, before
+        # any --health-on-failure action
+        self._event("health_status", health_status=result.health.status)
         if result.startup_failed:
             self._health_action("restart")  # --health-startup-retries ran out
         elif result.health.status == UNHEALTHY and before != UNHEALTHY:

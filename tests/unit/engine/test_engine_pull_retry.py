@@ -115,3 +115,23 @@ def test_a_pull_without_flags_takes_the_configured_policy(
     expected: RetryPolicy,
 ) -> None:
     assert _policy_of(tmp_path, monkeypatch, settings, options) == expected
+
+
+def test_a_run_that_pulls_its_image_logs_podmans_pull_event(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    from hutch.engine.events import log_path
+
+    def pull(self: Distribution, options: PullOptions) -> PullReport:
+        return PullReport(("ab" * 32, "ab" * 32), (options.reference,))
+
+    monkeypatch.setattr(Distribution, "pull", pull)
+    ctx = _ctx(tmp_path)
+    with pytest.raises(NoSuchObject):  # nothing stored by the fake pull: the event is before
+        image_for_run(ctx, "example.org/img:1", ImagePullOptions(policy="always"))
+    lines = [json.loads(line) for line in log_path(ctx.paths).read_text().splitlines()]
+    assert [(e["type"], e["action"], e["id"], e["name"]) for e in lines] == [
+        ("image", "pull", "ab" * 32, "example.org/img:1")  # one an image
+    ]

@@ -67,6 +67,11 @@ def test_events_in_dockers_words() -> None:
     assert (out["time"], out["timeNano"]) == (1_700_000_000, 1_700_000_000_123_456_789)
     removed = event_json(Event(1, "image", "remove", "a" * 64, "busybox"))
     assert removed["Action"] == "delete" and "from" not in removed
+    health = Event(1, "container", "health_status", "c" * 64, "web", "busybox",
+                   {"health_status": "unhealthy"})  # fmt: skip
+    assert event_json(health)["Action"] == "health_status: unhealthy"  # Docker's words
+    exec_died = Event(1, "container", "exec_died", "c" * 64, "web", "busybox", {"exitCode": "4"})
+    assert event_json(exec_died)["Action"] == "exec_die"
 
 
 def test_filter_texts_check_keys_and_rename_values() -> None:

@@ -22,13 +22,21 @@ if TYPE_CHECKING:
     from hutch.util.gotemplate.funcs import Func, FuncError
     from hutch.util.gotemplate.tabwriter import align
     from hutch.util.gotemplate.template import Template
-    from hutch.util.gotemplate.values import MISSING, Addressed, GoTime, NilSlice, Struct
+    from hutch.util.gotemplate.values import (
+        MISSING,
+        Addressed,
+        GoDuration,
+        GoTime,
+        NilSlice,
+        Struct,
+    )
 
 __all__ = [
     "MISSING",
     "Addressed",
     "Func",
     "FuncError",
+    "GoDuration",
     "GoTime",
     "NilSlice",
     "Struct",
@@ -42,6 +50,7 @@ __all__ = [
 _WHERE = {
     "MISSING": "values",
     "Addressed": "values",
+    "GoDuration": "values",
     "GoTime": "values",
     "NilSlice": "values",
     "Struct": "values",

@@ -6,7 +6,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from hutch.util.gotemplate.values import MISSING, Addressed, GoTime, Struct, go_type
+from hutch.util.gotemplate.values import MISSING, Addressed, GoDuration, GoTime, Struct, go_type
 
 
 def float_g(f: float, exp_limit: int = 6) -> str:
@@ -52,7 +52,7 @@ def value(v: Any, plus: bool = False) -> str:
         return float_g(v)
     if isinstance(v, str):
         return v
-    if isinstance(v, GoTime):
+    if isinstance(v, GoTime | GoDuration):
         return str(v)
     if isinstance(v, Addressed):
         return value(v.inner, plus)
@@ -240,6 +240,8 @@ def format_one(verb: str, arg: Any, spec: _Spec) -> str:
         return _str(verb, arg, spec)
     if isinstance(arg, GoTime):
         return _str(verb, str(arg), spec)
+    if isinstance(arg, GoDuration):  # its String for %s, %q; its integer for %d
+        return _str(verb, str(arg), spec) if verb in "sq" else _int(verb, arg.ns, spec)
     if isinstance(arg, Addressed):
         return format_one(verb, arg.inner, spec)
     if isinstance(arg, Struct):

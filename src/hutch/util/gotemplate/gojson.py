@@ -8,7 +8,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from hutch.util.gotemplate.values import MISSING, Addressed, GoTime, NilSlice, Struct
+from hutch.util.gotemplate.values import MISSING, Addressed, GoDuration, GoTime, NilSlice, Struct
 
 
 def _float(f: float) -> str:
@@ -58,6 +58,8 @@ def _encode(v: Any, indent: int | None, esc: bool, depth: int) -> str:
         return _string(v, esc)
     if isinstance(v, GoTime):
         return '"' + v.rfc3339() + '"'
+    if isinstance(v, GoDuration):
+        return str(v.ns)
     if isinstance(v, Addressed):
         return _string(v.text, esc)
     if isinstance(v, Struct):
@@ -85,6 +87,8 @@ def _empty(v: Any) -> bool:
     """encoding/json's empty value for omitempty: nil, false, 0, "", an empty list or map."""
     if v is None or v is MISSING:
         return True
+    if isinstance(v, GoDuration):
+        return v.ns == 0
     if isinstance(v, bool | int | float | str | list | tuple) or (
         isinstance(v, Mapping) and not isinstance(v, Struct)
     ):

@@ -4,8 +4,8 @@ Plain Python data maps onto Go's kinds: ``str`` string, ``bool`` bool, ``int``
 int, ``float`` float64, ``list``/``tuple`` a slice, ``dict`` a map (missing keys
 give "no value", as Go's maps do), ``None`` nil. Two wrappers add what plain
 data cannot say: :class:`Struct` (a fixed set of fields in order: an unknown
-field is an error, as on a Go struct) and :class:`GoTime` (prints as Go's
-``time.Time`` does).
+field is an error, as on a Go struct), :class:`GoTime` (prints as Go's
+``time.Time`` does) and :class:`GoDuration` (a ``time.Duration``).
 """
 
 from __future__ import annotations
@@ -139,6 +139,19 @@ class GoTime:
         return cls(utc.astimezone() if local else utc)
 
 
+@dataclasses.dataclass(frozen=True)
+class GoDuration:
+    """A ``time.Duration``: a template prints it as Go's String does (``1h0m0s``,
+    ``30s``), JSON carries its nanoseconds (an int64 to encoding/json)."""
+
+    ns: int
+
+    def __str__(self) -> str:
+        from hutch.util.humantime import go_duration
+
+        return go_duration(self.ns)
+
+
 def go_type(value: Any) -> str:
     """The Go type name errors print for a value."""
     if isinstance(value, Struct | Addressed):
@@ -153,6 +166,8 @@ def go_type(value: Any) -> str:
         return "string"
     if isinstance(value, GoTime):
         return "time.Time"
+    if isinstance(value, GoDuration):
+        return "time.Duration"
     if isinstance(value, list | tuple):
         kinds = {go_type(v) for v in value}
         return f"[]{kinds.pop()}" if len(kinds) == 1 else "[]interface {}"
@@ -173,6 +188,8 @@ def is_true(value: Any) -> bool:
         return False
     if isinstance(value, Struct | GoTime | Addressed):
         return True
+    if isinstance(value, GoDuration):
+        return value.ns != 0
     if isinstance(value, bool | int | float | str | list | tuple | Mapping):
         return bool(value)
     return True
