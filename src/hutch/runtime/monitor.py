@@ -64,6 +64,9 @@ TIMED_OUT_EXIT_CODE = -1
 IDLE = "hutch.runtime.idle"
 # Seconds of a run in the full monitor before that exec (see _run_once)
 IDLE_AFTER = 1.0
+# hutch's package directory: the idle loop imports its modules without the package's
+# __init__ (monitorio.half_code says why)
+PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(mio.__file__)))
 
 
 @dataclass(frozen=True)
@@ -854,7 +857,7 @@ class Monitor:
         keep += [stdin_w, master if master is not None else -1, self.userns_fd, self.own_pidns]
         cache_bytecode(IDLE)
         with contextlib.suppress(mio.Refused):  # an upgraded hutch: we serve the run on
-            mio.exec_half(IDLE, "main", handoff, [fd for fd in keep if fd >= 0])
+            mio.exec_half(IDLE, "main", handoff, [fd for fd in keep if fd >= 0], PACKAGE_DIR)
 
     # -- pause and health checks: control frames (runtime/control.py) -------
 

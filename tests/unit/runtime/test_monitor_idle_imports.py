@@ -17,7 +17,6 @@ SRC = Path(__file__).resolve().parents[3] / "src"
 ALLOWED_HUTCH = {
     "hutch",
     "hutch.util",
-    "hutch.util.codecache",
     "hutch.util.fdio",
     "hutch.runtime",
     "hutch.runtime.idle",
@@ -36,8 +35,19 @@ def _modules(statement: str) -> set[str]:
     return set(out.split())
 
 
+def _idle_loop_modules() -> set[str]:
+    """The modules of the idle loop as the full monitor execs it: the code it runs,
+    up to main() (the package made without its __init__)."""
+    from hutch.runtime import monitor
+    from hutch.runtime import monitorio as mio
+
+    code = mio.half_code(monitor.IDLE, "main", monitor.PACKAGE_DIR)
+    assert code.endswith("from hutch.runtime.idle import main; main()")
+    return _modules(code.removesuffix("; main()"))
+
+
 def test_the_idle_loop_imports_the_standard_library_and_four_small_modules() -> None:
-    loaded = _modules("import hutch.runtime.idle")
+    loaded = _idle_loop_modules()
     assert {m for m in loaded if m.startswith("hutch")} == ALLOWED_HUTCH
     heavy_ones = (
         "ctypes",
@@ -57,11 +67,30 @@ def test_the_idle_loop_imports_the_standard_library_and_four_small_modules() -> 
         "collections",
         "contextlib",
         "selectors",
+        # os and what it imports (0.27 MB), and the code cache of the package's
+        # __init__, which imports os (0.1 MB more): the loop takes posix
+        "os",
+        "posixpath",
+        "_collections_abc",
+        "hutch.util.codecache",
     )
     for heavy in heavy_ones:
         assert heavy not in loaded, heavy
     # and far fewer than the full monitor
     assert len(loaded) + 60 < len(_modules("import hutch.runtime.monitor"))
+
+
+def test_the_idle_loop_of_an_earlier_monitor_still_loads() -> None:
+    # An upgrade: a full monitor started by an earlier hutch execs the plain import,
+    # with the package's __init__ (and os); the loop's modules load all the same.
+    loaded = _modules(mio_plain_import())
+    assert "hutch.runtime.idle" in loaded and "hutch.util.codecache" in loaded
+
+
+def mio_plain_import() -> str:
+    from hutch.runtime import monitorio as mio
+
+    return mio.half_code("hutch.runtime.idle", "main").removesuffix("; main()")
 
 
 def test_a_hand_over_that_cannot_be_written_leaves_the_monitor_as_it_was() -> None:
