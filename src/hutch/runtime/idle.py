@@ -1,6 +1,9 @@
 """The idle monitor: what a container's monitor runs while nothing rare happens.
 
-    python -S -c "from hutch.runtime.idle import main; main()" FD
+    python -S -c "...; from hutch.runtime.idle import main; main()" FD
+
+(the ``...`` makes the ``hutch`` package without its ``__init__``:
+``monitorio.half_code``)
 
 The full monitor (``runtime/monitor.py``) imports what the container's
 set-up needs (cgroups, mounts, the init's code, spec dataclasses: some 150
