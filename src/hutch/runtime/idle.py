@@ -1,6 +1,9 @@
 """The idle monitor: what a container's monitor runs while nothing rare happens.
 
-    python -S -c "from hutch.runtime.idle import main; main()" FD
+    python -S -c "...; from hutch.runtime.idle import main; main()" FD
+
+(the ``...`` makes the ``hutch`` package without its ``__init__``:
+``monitorio.half_code``)
 
 The full monitor (``runtime/monitor.py``) imports what the container's
 set-up needs (cgroups, mounts, the init's code, spec dataclasses: some 150
@@ -11,8 +14,9 @@ the pid namespace its own), handing over its descriptors (listener, clients,
 output pipes or terminal master, stdin) and what it will need back, in the
 memfd FD (``monitorio.exec_half``). This loop imports only modules
 built into the interpreter (``_signal`` and ``_socket``, not the ``signal``
-and ``socket`` wrappers, whose enums cost about 1 MB) and ``monitorio`` (log
-writer, attach protocol): it relays output
+and ``socket`` wrappers, whose enums cost about 1 MB; ``posix``, not ``os``)
+and ``monitorio`` (log writer, attach protocol), without the ``hutch``
+package's ``__init__`` (``monitorio.half_code``): it relays output
 to the log and the clients, serves input, window sizes and SIGNAL frames,
 and forwards SIGTERM/SIGINT/SIGHUP to the init.
 
@@ -27,7 +31,7 @@ here). So the code of each feature stays in one place.
 from __future__ import annotations
 
 import _socket
-import os
+import posix
 import select
 import sys
 import time
@@ -80,7 +84,7 @@ class Idle:
         self.woken = False
         self.refused = False  # the installed hutch does not read our hand-over
         self.back: dict[_socket.socket, bytes] = {}  # clients with frames for the full half
-        self.wake_r, self.wake_w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
+        self.wake_r, self.wake_w = posix.pipe2(posix.O_NONBLOCK | posix.O_CLOEXEC)
         mio.own([self.listener.fileno(), *self.pipes, self.stdin_w, master])
         for fd, pending in handoff["clients"]:
             client = _socket.socket(fileno=int(fd))
@@ -134,7 +138,7 @@ class Idle:
             pass
 
     def _once(self) -> None:
-        done, status = os.waitpid(self.init_pid, os.WNOHANG)
+        done, status = posix.waitpid(self.init_pid, posix.WNOHANG)
         if done:
             self.status = status
             return
@@ -158,15 +162,15 @@ class Idle:
                 self._serve(client, frames)
         for fd in [fd for fd in self.pipes if fd in ready]:
             if not self.io.relay(fd, self.pipes[fd]):
-                os.close(fd)
+                posix.close(fd)
                 del self.pipes[fd]
         master = self.master
         if master is not None and master in ready and not self.io.relay(master, "stdout"):
-            os.close(master)
+            posix.close(master)
             self.master = None
         if self.wake_r in ready:
             try:
-                os.read(self.wake_r, 512)
+                posix.read(self.wake_r, 512)
             except BlockingIOError:
                 pass
 
@@ -179,7 +183,7 @@ class Idle:
                 return
             if kind == ap.SIGNAL:
                 try:
-                    os.kill(self.init_pid, int(payload))
+                    posix.kill(self.init_pid, int(payload))
                 except (ProcessLookupError, ValueError):
                     pass
                 # the idle loop runs only while the container runs (a pause goes back)
@@ -189,7 +193,7 @@ class Idle:
 
     def _forward(self, sig: int, _frame: object) -> None:
         try:
-            os.kill(self.init_pid, sig)
+            posix.kill(self.init_pid, sig)
         except ProcessLookupError:
             pass
 
@@ -225,6 +229,7 @@ class Idle:
 def main() -> None:
     import hutch
 
+    # None when the full monitor left the package's __init__ out (monitorio.half_code)
     if hutch.CODE_CACHE is not None:
         hutch.CODE_CACHE.close()  # nothing here defines a dataclass
     handoff = mio.read_handoff(sys.argv[1:])

@@ -11,12 +11,13 @@ monitor is the only writer; readers take the kept files oldest first.
 
 Standard library only: the monitor imports this, and its idle loop, which
 imports ``json`` (and with it ``re``, about 0.4 MB of a process that lives as
-long as its container) only for a json-file log.
+long as its container) only for a json-file log, and ``posix`` rather than
+``os`` (``os.path``, ``stat``, ``_collections_abc``...: 0.27 MB).
 """
 
 from __future__ import annotations
 
-import os
+import posix
 import time
 
 K8S_FILE = "k8s-file"
@@ -68,10 +69,19 @@ def parse_line(driver: str, raw: bytes) -> tuple[str, str, bytes, bool] | None:
     return parts[0].decode(), parts[1].decode(), text, parts[2] == b"P"
 
 
+def _exists(path: str) -> bool:
+    """``os.path.exists`` without ``os``."""
+    try:
+        posix.stat(path)
+    except (OSError, ValueError):
+        return False
+    return True
+
+
 def kept_files(path: str, max_files: int) -> list[str]:
     """The files of one log, oldest first (rotated ones that exist, then the live one)."""
     older = [f"{path}.{n}" for n in range(max(max_files, 1) - 1, 0, -1)]
-    return [p for p in older if os.path.exists(p)] + [path]
+    return [p for p in older if _exists(p)] + [path]
 
 
 class LogWriter:
@@ -89,9 +99,9 @@ class LogWriter:
             self._open()
 
     def _open(self) -> None:
-        flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC
-        self._fd = os.open(self.path, flags, 0o600)
-        self._size = os.fstat(self._fd).st_size
+        flags = posix.O_WRONLY | posix.O_CREAT | posix.O_APPEND | posix.O_CLOEXEC
+        self._fd = posix.open(self.path, flags, 0o600)
+        self._size = posix.fstat(self._fd).st_size
 
     def write(self, stream: str, data: bytes) -> None:
         if self.driver == NONE:
@@ -124,7 +134,7 @@ class LogWriter:
     def _emit(self, record: bytes) -> None:
         if self.max_size and self._size and self._size + len(record) > self.max_size:
             self._rotate()
-        os.write(self._fd, record)
+        posix.write(self._fd, record)
         self._size += len(record)
 
     def _rotate(self) -> None:
@@ -133,12 +143,12 @@ class LogWriter:
         Renames, then a fresh file: a reader following the old one by its
         handle finishes it and then finds the new one by name.
         """
-        os.close(self._fd)
+        posix.close(self._fd)
         if self.max_files > 1:
             for n in range(self.max_files - 1, 1, -1):
-                if os.path.exists(f"{self.path}.{n - 1}"):
-                    os.replace(f"{self.path}.{n - 1}", f"{self.path}.{n}")
-            os.replace(self.path, f"{self.path}.1")
+                if _exists(f"{self.path}.{n - 1}"):
+                    posix.replace(f"{self.path}.{n - 1}", f"{self.path}.{n}")
+            posix.replace(self.path, f"{self.path}.1")
         else:
-            os.unlink(self.path)
+            posix.unlink(self.path)
         self._open()

@@ -64,6 +64,9 @@ TIMED_OUT_EXIT_CODE = -1
 IDLE = "hutch.runtime.idle"
 # Seconds of a run in the full monitor before that exec (see _run_once)
 IDLE_AFTER = 1.0
+# hutch's package directory: the idle loop imports its modules without the package's
+# __init__ (monitorio.half_code says why)
+PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(mio.__file__)))
 
 
 @dataclass(frozen=True)
@@ -852,8 +855,9 @@ class Monitor:
         }
         keep = [listener.fileno(), *pipes, *(c.fileno() for c in self.clients)]
         keep += [stdin_w, master if master is not None else -1, self.userns_fd, self.own_pidns]
+        cache_bytecode(IDLE)
         with contextlib.suppress(mio.Refused):  # an upgraded hutch: we serve the run on
-            mio.exec_half(IDLE, "main", handoff, [fd for fd in keep if fd >= 0])
+            mio.exec_half(IDLE, "main", handoff, [fd for fd in keep if fd >= 0], PACKAGE_DIR)
 
     # -- pause and health checks: control frames (runtime/control.py) -------
 
@@ -988,6 +992,29 @@ class Monitor:
             if fd >= 0:
                 with contextlib.suppress(OSError):
                     os.close(fd)
+
+
+def cache_bytecode(module: str) -> None:
+    """Have ``module``'s bytecode in its ``__pycache__``, as importing it would, without
+    running it (the loader's ``get_code`` reads a current ``.pyc`` or compiles the
+    source and writes one, unless ``PYTHONDONTWRITEBYTECODE`` says not to).
+
+    For the idle loop's module, which no other process imports: the first idle loop
+    after an install without bytecode or an edit of the source compiled it itself,
+    and an interpreter that has compiled keeps about 1 MB more for its life (the
+    bench's first idle monitor after staging a tree: 4.1 MB private instead of 3.1).
+    The modules it shares with us are compiled by now (we imported them). A failure
+    only leaves the compile to the idle loop.
+    """
+    from importlib.machinery import SourceFileLoader
+    from importlib.util import find_spec
+
+    try:
+        spec = find_spec(module)
+        if spec is not None and isinstance(spec.loader, SourceFileLoader):
+            spec.loader.get_code(module)
+    except (ImportError, OSError, SyntaxError, ValueError, EOFError):
+        pass
 
 
 def host_pid_of_self() -> int:

@@ -7,7 +7,8 @@ sizes. Both halves of the monitor use this: the full monitor
 must stay small, so this imports only the attach protocol, the log writer,
 ``fdio`` and modules built into the interpreter: ``_signal`` and ``_socket``,
 not ``signal`` and ``socket``, whose enums (``enum``, ``functools``,
-``collections``...) cost the idle loop about 1 MB; no ``contextlib`` (0.5 MB).
+``collections``...) cost the idle loop about 1 MB; no ``contextlib`` (0.5 MB);
+``posix``, not ``os`` (``os.path``, ``stat``, ``_collections_abc``...: 0.27 MB).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import _socket
 import errno
 import fcntl
 import marshal
-import os
+import posix
 import struct
 import sys
 import termios
@@ -60,7 +61,7 @@ class Stdio:
     def relay(self, fd: int, stream: str) -> bool:
         """One read of the container's output to the log and the clients; False at its end."""
         try:
-            data = os.read(fd, 65536)
+            data = posix.read(fd, 65536)
         except BlockingIOError:
             return True
         except OSError as exc:
@@ -108,7 +109,7 @@ class Stdio:
             if master is not None:
                 _write_input(master, b"\x04")
             elif stdin_w >= 0:
-                os.close(stdin_w)
+                posix.close(stdin_w)
                 stdin_w = -1
         elif kind == ap.RESIZE and master is not None:
             rows, cols = (int(x) for x in payload.split())
@@ -182,9 +183,36 @@ def check_installed() -> None:
 FORWARDED = (_signal.SIGTERM, _signal.SIGINT, _signal.SIGHUP)
 
 
-def exec_half(module: str, function: str, handoff: dict[str, object], keep: list[int]) -> None:
+def half_code(module: str, function: str, package_dir: str | None = None) -> str:
+    """The ``python -S -c`` code of the other half: ``module``'s ``function``.
+
+    With ``package_dir`` (the ``hutch`` package's directory), the package is made
+    without running its ``__init__``, whose code cache imports ``os`` (with what it
+    imports and the cache's own code: 0.37 MB of each idle monitor, which needs
+    neither); ``CODE_CACHE`` is there for the idle loop of an earlier hutch, which
+    reads it.
+    """
+    code = f"from {module} import {function}; {function}()"
+    if package_dir is None:
+        return code
+    bare = (
+        "import sys; package = type(sys)('hutch'); "
+        f"package.__path__ = [{package_dir!r}]; package.CODE_CACHE = None; "
+        "sys.modules['hutch'] = package; del package; "
+    )
+    return bare + code
+
+
+def exec_half(
+    module: str,
+    function: str,
+    handoff: dict[str, object],
+    keep: list[int],
+    package_dir: str | None = None,
+) -> None:
     """Replace this process (same pid: the init stays our child) by ``module``'s
-    ``function``, handing it ``handoff`` in a memfd and the descriptors ``keep``.
+    ``function``, handing it ``handoff`` in a memfd and the descriptors ``keep``
+    (``package_dir``: see ``half_code``).
 
     Returns only if the exec failed (the caller carries on as it was); the
     descriptors are then close-on-exec again and the signals unblocked. Raises
@@ -195,26 +223,26 @@ def exec_half(module: str, function: str, handoff: dict[str, object], keep: list
     # about 0.4 MB), and the memfd is this process's own, read by its next image.
     try:
         data = marshal.dumps({**handoff, "protocol": PROTOCOL})
-        fd = os.memfd_create("hutch-monitor-handoff", 0)  # inheritable, no CLOEXEC
+        fd = posix.memfd_create("hutch-monitor-handoff", 0)  # inheritable, no CLOEXEC
     except (OSError, ValueError):  # ValueError: a value marshal cannot write (a bug)
         return
     try:
         write_all(fd, data)
-        os.lseek(fd, 0, os.SEEK_SET)
+        posix.lseek(fd, 0, 0)  # SEEK_SET
         for kept in keep:
-            os.set_inheritable(kept, True)
+            posix.set_inheritable(kept, True)
         _signal.pthread_sigmask(_signal.SIG_BLOCK, FORWARDED)
-        code = f"from {module} import {function}; {function}()"
-        os.execv(sys.executable, [sys.executable, "-S", "-c", code, str(fd)])
+        code = half_code(module, function, package_dir)
+        posix.execv(sys.executable, [sys.executable, "-S", "-c", code, str(fd)])
     except OSError:
         _signal.pthread_sigmask(_signal.SIG_UNBLOCK, FORWARDED)
         for kept in keep:
             try:
-                os.set_inheritable(kept, False)
+                posix.set_inheritable(kept, False)
             except OSError:
                 pass
     finally:
-        os.close(fd)
+        posix.close(fd)
 
 
 def exit_with(bundle: str, body: Callable[[], int]) -> NoReturn:
@@ -227,19 +255,19 @@ def exit_with(bundle: str, body: Callable[[], int]) -> NoReturn:
     except BaseException:
         import traceback
 
-        with open(os.path.join(bundle, "monitor.err"), "a") as f:
+        with open(f"{bundle}/monitor.err", "a") as f:
             traceback.print_exc(file=f)
     finally:
-        os._exit(code)
+        posix._exit(code)
 
 
 def read_handoff(argv: list[str]) -> dict[str, Any]:
     """The hand-over ``exec_half`` left in the memfd named by ``argv``."""
     fd = int(argv[0])
     chunks = []
-    while chunk := os.read(fd, 65536):
+    while chunk := posix.read(fd, 65536):
         chunks.append(chunk)
-    os.close(fd)
+    posix.close(fd)
     handoff: dict[str, Any] = marshal.loads(b"".join(chunks))
     protocol = handoff.get("protocol", _UNNUMBERED)
     if protocol not in READS:  # its writer checked (check_installed): a bug if here
@@ -249,16 +277,16 @@ def read_handoff(argv: list[str]) -> dict[str, Any]:
 
 def exit_code_of(status: int) -> int:
     """Exit status as a shell reports it: the code, or 128+N for signal N."""
-    if os.WIFSIGNALED(status):
-        return 128 + os.WTERMSIG(status)
-    return os.WEXITSTATUS(status)
+    if posix.WIFSIGNALED(status):
+        return 128 + posix.WTERMSIG(status)
+    return posix.WEXITSTATUS(status)
 
 
 def own(fds: list[int]) -> None:
     """Descriptors handed over by an exec: close-on-exec again (no child gets them)."""
     for fd in fds:
         if fd >= 0:
-            os.set_inheritable(fd, False)
+            posix.set_inheritable(fd, False)
 
 
 def unblock_forwarded() -> None:

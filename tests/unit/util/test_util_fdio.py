@@ -97,7 +97,7 @@ def test_interrupted_and_short_writes_are_continued(
             raise InterruptedError()
         return real_write(fd, data[:3])  # at most three bytes a call
 
-    monkeypatch.setattr(os, "write", flaky_write)
+    monkeypatch.setattr(fdio.posix, "write", flaky_write)  # fdio writes through posix
     fdio.write_all(w, b"hello, world")
     monkeypatch.undo()
     assert os.read(r, 100) == b"hello, world"
@@ -105,7 +105,7 @@ def test_interrupted_and_short_writes_are_continued(
 
 
 def test_no_progress_is_an_error_not_a_hang(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(os, "write", lambda fd, data: 0)
+    monkeypatch.setattr(fdio.posix, "write", lambda fd, data: 0)
     with pytest.raises(OSError, match="no progress"):
         fdio.write_all(99, b"x")
 
