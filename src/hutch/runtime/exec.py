@@ -37,6 +37,7 @@ from hutch.linux import syscalls as sc
 from hutch.runtime import command_start, security
 from hutch.runtime.spec import Spec
 from hutch.runtime.users import resolve_user
+from hutch.util import gcpause
 from hutch.util.fdio import write_all
 
 # user first: a container with its own user namespace (--userns) owns the
@@ -284,6 +285,7 @@ def relay_terminal(
     ``stdio`` (input, output) are other descriptors than ours (an API
     server's pipes); ``resize_fd`` gives window sizes then ("ROWS COLS" lines).
     """
+    gcpause.resume()  # a relay can last: the collector's again (the CLI paused it to start)
     in_fd = stdio[0]
     local_tty = os.isatty(in_fd)
     saved = termios.tcgetattr(in_fd) if (stdin and local_tty) else None

@@ -24,6 +24,7 @@ from types import FrameType
 
 from hutch.runtime import attachproto as ap
 from hutch.runtime.detachkeys import DetachMatcher
+from hutch.util import gcpause
 from hutch.util.fdio import write_all
 
 
@@ -57,6 +58,7 @@ def relay(
 ) -> int | None:
     """``stdio``: the descriptors of input, output and errors (ours by default);
     ``hangup``: readable when the caller's client has gone (raises ``Detached``)."""
+    gcpause.resume()  # a relay can last: the collector's again (the CLI paused it to start)
     in_fd = stdio[0]
     raw_mode = terminal and stdin and os.isatty(in_fd)
     saved = termios.tcgetattr(in_fd) if raw_mode else None
