@@ -305,7 +305,7 @@ class ContainerService:
         except BaseException:
             self._discard(record.id, dirs, volumes=True)
             raise
-        self._event(record, "create")
+        self._event(record, "create", config)
         return record.id
 
     def _replace(self, name: str) -> None:
@@ -563,7 +563,7 @@ class ContainerService:
                 engine_events.log_file(self._ctx.paths, self._ctx.settings),
                 container.record.name,
                 container.record.image_name,
-                json.dumps(engine_events.container_attributes(container.record)),
+                json.dumps(engine_events.container_attributes(container.record, container.config)),
                 "rm" if options.remove else "",
             ),
             own_pidns=spawn.bundle_own_pidns(container.dirs.userdata),
@@ -786,8 +786,14 @@ class ContainerService:
             self._ctx, names, all_=all_, latest=latest, filters=filters, keep=keep
         )
 
-    def _event(self, record: ContainerRecord, action: str, **attributes: str) -> None:
-        engine_events.container_event(self._ctx, record, action, **attributes)
+    def _event(
+        self,
+        record: ContainerRecord,
+        action: str,
+        config: container_record.ContainerConfig | None = None,
+        **attributes: str,
+    ) -> None:
+        engine_events.container_event(self._ctx, record, action, config, **attributes)
 
     def _stop(self, container: cs.Container, timeout: int | None) -> None:
         error = stopping.stop_many(self._ctx, [container], timeout).get(container.record.id)
@@ -845,7 +851,12 @@ class ContainerService:
             stopping.reap_left_behind(self._ctx, container)
             self._discard(container.record.id, container.dirs, volumes=options.volumes)
             # current podman's removal carries the last exit code (.ContainerExitCode)
-            self._event(container.record, "remove", exitCode=str(container.state.exit_code))
+            self._event(
+                container.record,
+                "remove",
+                container.config,
+                exitCode=str(container.state.exit_code),
+            )
 
         # podman rm: 1 when a container does not exist (and nothing else failed)
         named = not (options.all or options.filters)
@@ -895,7 +906,9 @@ class ContainerService:
                 return  # restarted: the new run's own cleanup removes it
             self._discard(container.record.id, container.dirs, volumes=True)
         # as podman records the removal of --rm, with the last exit code
-        self._event(container.record, "remove", exitCode=str(container.state.exit_code))
+        self._event(
+            container.record, "remove", container.config, exitCode=str(container.state.exit_code)
+        )
 
     def _after_member_exit(self, container_id: str) -> None:
         """``--exit-policy stop``: the last member of the pod to exit stops its infra."""
@@ -949,13 +962,15 @@ class ContainerService:
             record = cs.find(self._ctx, container_id)
         except NoSuchObject:
             return
+        config = None
         try:
-            code = str(cs.load(self._ctx, record, lenient=True).state.exit_code)
+            container = cs.load(self._ctx, record, lenient=True)
+            code, config = str(container.state.exit_code), container.config
         except HutchError:
             code = ""
         self._discard(record.id, self._ctx.containers.dirs(record.id), volumes=True)
         # as podman records the removal of --rm, with the last exit code
-        self._event(record, "remove", **({"exitCode": code} if code else {}))
+        self._event(record, "remove", config, **({"exitCode": code} if code else {}))
 
     def _wait_monitor_gone(self, container: cs.Container) -> None:
         pid, start = container.state.monitor_pid, container.state.monitor_start

@@ -23,6 +23,7 @@ from hutch.runtime.events_log import append_event, event_line
 from hutch.util.durations import parse_input_time
 
 if TYPE_CHECKING:
+    from hutch.engine.container_record import ContainerConfig
     from hutch.engine.context import EngineContext
     from hutch.store.containers import ContainerRecord
 
@@ -87,13 +88,16 @@ def network_lifecycle_event(
     record(paths_of(ctx), "network", action, network_id, "", network=name, driver=driver)
 
 
-def container_attributes(record: ContainerRecord) -> dict[str, str]:
+def container_attributes(
+    record: ContainerRecord, config: ContainerConfig | None = None
+) -> dict[str, str]:
     """What podman's container events carry: the container's labels (and, kept apart,
-    the pod it belongs to, shown as .PodID)."""
+    the pod it belongs to, shown as .PodID). ``config``: the record's, where the caller
+    decoded it already (decoding the record again cost create and run 2 ms)."""
     from hutch.engine.container_state import config_of
 
     try:
-        attributes = dict(config_of(record).labels)
+        attributes = dict((config or config_of(record)).labels)
     except HutchError:  # an unreadable record still gets its event
         attributes = {}
     if record.pod_id:
@@ -102,13 +106,19 @@ def container_attributes(record: ContainerRecord) -> dict[str, str]:
 
 
 def container_event(
-    ctx: EngineContext, record: ContainerRecord, action: str, **attributes: Any
+    ctx: EngineContext,
+    record: ContainerRecord,
+    action: str,
+    config: ContainerConfig | None = None,
+    **attributes: Any,
 ) -> None:
-    """One container event as podman writes it: id, name, image, the labels."""
+    """One container event as podman writes it: id, name, image, the labels (of
+    ``config``, the record's decoded, when given)."""
     paths = paths_of(ctx)
     if paths is None:
         return
-    merged = {**container_attributes(record), **{k: str(v) for k, v in attributes.items()}}
+    own = container_attributes(record, config)
+    merged = {**own, **{k: str(v) for k, v in attributes.items()}}
     record_ = event_line("container", action, record.id, record.name, record.image_name, merged)
     append_event(str(log_path(paths)), record_)
 

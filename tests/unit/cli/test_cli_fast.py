@@ -639,9 +639,16 @@ def test_run_s_modules_leave_the_container_init_to_the_monitor() -> None:
 # a network that reads no other record (the default, none, host), and, once the default
 # seccomp program is cached, the profile's modules and OpenSSL (hashlib); and shutil
 # (bz2, lzma), which it loaded for ``which`` (util/tools.py has its own); threading (the
-# --sdnotify relay's) and the --filter code.
+# --sdnotify relay's) and the --filter code; socket (the monitor's spawn, a stop's wait,
+# a published port's probe, the host's address without a network), csv (--mount),
+# base64 and resource (--ulimit).
 NOT_FOR_CREATE = (
     *NEVER,
+    "socket",
+    "csv",
+    "base64",
+    "resource",
+    "hutch.linux.ifaddrs",
     "hutch.api.containers",
     "hutch.api.images",
     "hutch.api.volumes",
