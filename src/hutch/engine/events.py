@@ -16,13 +16,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hutch.api.errors import HutchError, InvalidArgument
-from hutch.api.events import RESERVED, Event, EventsOptions
 from hutch.config.paths import Paths
 from hutch.config.settings import Settings
 from hutch.runtime.events_log import append_event, event_line
-from hutch.util.durations import parse_input_time
 
+# api.events' classes and the time parser where events are read: every create, start
+# and rm records one and reads none (issue 16)
 if TYPE_CHECKING:
+    from hutch.api.events import Event, EventsOptions
     from hutch.engine.container_record import ContainerConfig
     from hutch.engine.context import EngineContext
     from hutch.store.containers import ContainerRecord
@@ -164,6 +165,8 @@ def _names(event: Event, value: str) -> bool:
 def _label_matches(event: Event, value: str) -> bool:
     """``KEY`` or ``KEY=VALUE`` against the event's attributes (the labels; current podman
     takes a bare key, 4.3.1 matched nothing with it)."""
+    from hutch.api.events import RESERVED
+
     key, eq, wanted = value.partition("=")
     if key in RESERVED or key not in event.attributes:
         return False
@@ -201,6 +204,8 @@ def parse_filters(items: tuple[str, ...], docker: bool = False) -> _Filters:
 def _time(flag: str, text: str | None) -> float | None:
     if text is None:
         return None
+    from hutch.util.durations import parse_input_time
+
     try:
         return parse_input_time(text, since=flag == "--since")  # podman's reading
     except ValueError as exc:
@@ -208,6 +213,8 @@ def _time(flag: str, text: str | None) -> float | None:
 
 
 def _event(raw: bytes) -> Event | None:
+    from hutch.api.events import Event
+
     try:
         data = json.loads(raw)
         return Event(

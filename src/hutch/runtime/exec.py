@@ -37,7 +37,6 @@ from hutch.linux import syscalls as sc
 from hutch.runtime import command_start, security
 from hutch.runtime.spec import Spec
 from hutch.runtime.users import resolve_user
-from hutch.util import gcpause
 from hutch.util.fdio import write_all
 
 # user first: a container with its own user namespace (--userns) owns the
@@ -285,6 +284,8 @@ def relay_terminal(
     ``stdio`` (input, output) are other descriptors than ours (an API
     server's pipes); ``resize_fd`` gives window sizes then ("ROWS COLS" lines).
     """
+    from hutch.util import gcpause
+
     gcpause.resume()  # a relay can last: the collector's again (the CLI paused it to start)
     in_fd = stdio[0]
     local_tty = os.isatty(in_fd)

@@ -641,9 +641,11 @@ def test_run_s_modules_leave_the_container_init_to_the_monitor() -> None:
 # (bz2, lzma), which it loaded for ``which`` (util/tools.py has its own); threading (the
 # --sdnotify relay's) and the --filter code; socket (the monitor's spawn, a stop's wait,
 # a published port's probe, the host's address without a network), csv (--mount),
-# base64 and resource (--ulimit).
+# base64 and resource (--ulimit), and the classes of the events it records but never
+# reads (api/events.py).
 NOT_FOR_CREATE = (
     *NEVER,
+    "hutch.api.events",
     "socket",
     "csv",
     "base64",
