@@ -529,14 +529,7 @@ class ContainerService:
         hangup: int | None = None,
         passed: tuple[int, str | None] = (0, None),
     ) -> int | None:
-        from hutch.engine import (
-            address_claim,
-            health_notify,
-            netquery,
-            notify_relay,
-            nsmodes,
-            pod_member,
-        )
+        from hutch.engine import address_claim, netquery, notify_relay, nsmodes, pod_member
         from hutch.runtime import spawn
         from hutch.runtime.ids import map_to_host
         from hutch.runtime.relay import window_size
@@ -610,11 +603,15 @@ class ContainerService:
         state_file = st.state_path(container.dirs.userdata)
         if options.sdnotify == "conmon":
             sdnotify.notify(mainpid + "READY=1")
-        elif options.sdnotify == "healthy" and not attach:
-            if health_notify.wait_healthy(state_file):
-                sdnotify.notify(mainpid + "READY=1")
         elif options.sdnotify == "healthy":
-            notifier = health_notify.Notifier(state_file)
+            # (threading, loaded only for it)
+            from hutch.engine import health_notify
+
+            if not attach:
+                if health_notify.wait_healthy(state_file):
+                    sdnotify.notify(mainpid + "READY=1")
+            else:
+                notifier = health_notify.Notifier(state_file)
         elif relay_socket is not None and attach:
             notifier = notify_relay.Relay(relay_socket)
         elif relay_socket is not None:
