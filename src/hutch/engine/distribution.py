@@ -188,7 +188,8 @@ class Distribution:
         from hutch.registry.retry import configured, parse_policy
         from hutch.util import gcpause
 
-        gcpause.resume()  # a pull can last: the collector's again (the CLI paused it to start)
+        # a pull can last: the collector's again (the CLI paused it to start)
+        gcpause.resume(freeze=True)
 
         # refused before any work
         policy = parse_policy(options.retry, options.retry_delay, configured(self._ctx.settings))

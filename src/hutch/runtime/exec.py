@@ -286,7 +286,8 @@ def relay_terminal(
     """
     from hutch.util import gcpause
 
-    gcpause.resume()  # a relay can last: the collector's again (the CLI paused it to start)
+    # a relay can last: the collector's again (the CLI paused it to start)
+    gcpause.resume(freeze=True)
     in_fd = stdio[0]
     local_tty = os.isatty(in_fd)
     saved = termios.tcgetattr(in_fd) if (stdin and local_tty) else None

@@ -49,6 +49,17 @@ def test_a_collector_turned_off_by_the_caller_stays_off() -> None:
     assert gc.get_threshold() == thresholds
 
 
+def test_a_frozen_resume_leaves_start_up_out_of_later_collections() -> None:
+    gc.unfreeze()
+    assert gcpause.pause()
+    made = [[] for _ in range(100)]  # what start-up made
+    gcpause.resume(freeze=True)
+    try:
+        assert gc.get_freeze_count() >= len(made)
+    finally:
+        gc.unfreeze()
+
+
 def test_resume_without_a_pause_changes_nothing() -> None:
     thresholds = gc.get_threshold()
     gcpause.resume()
