@@ -80,9 +80,11 @@ LOW_LAYER_API = {"hutch.api.errors"}
 # API: the util modules layers 5-6 may use. sd_notify(3) (one datagram, standard
 # library only): kube play as a service's main process says READY=1 itself. Go's
 # human sizes (10.49MB): system df, image tree and the API's progress bars. A time as
-# podman's filters take it: the front ends hand it to api/image_filters (until=).
+# podman's filters take it: the front ends hand it to api/image_filters (until=). The
+# collector's pause (the CLI's fast path holds it off while a verb starts).
 FRONT_END_UTIL = (
     "hutch.util.durations",
+    "hutch.util.gcpause",
     "hutch.util.gotemplate",
     "hutch.util.humantime",
     "hutch.util.humansize",

@@ -36,6 +36,8 @@ GLOBALS = {
     "--storage-driver": "storage_driver",
     "--log-level": "log_level",
 }
+# fast verbs that run on for long from their start: the collector stays on for them
+LONG_VERBS = ("system service",)
 # podman's (logrus's) levels; another value is typer's to refuse (cli/globals_.py)
 LOG_LEVELS = ("trace", "debug", "info", "warn", "warning", "error", "fatal", "panic")
 # Go's strconv.ParseBool, as cli/pflag.py
@@ -77,6 +79,7 @@ def run(args: list[str], engine: Engine | None = None) -> int | None:
 def _call(parsed: Parsed, args: Sequence[str], engine: Engine | None) -> int:
     from hutch.cli import exits
     from hutch.cli.state import AppState
+    from hutch.util import gcpause
 
     module_name, function_name, _spec = fastspec.VERBS[parsed.verb]
     g = parsed.globals
@@ -88,6 +91,8 @@ def _call(parsed: Parsed, args: Sequence[str], engine: Engine | None) -> int:
         _engine=engine,
         argv=tuple(args),
     )
+    # no collector while the verb starts (util/gcpause.py); a server is long from the start
+    paused = parsed.verb not in LONG_VERBS and gcpause.pause()
     try:
         __import__(f"hutch.cli.{module_name}")
         body = getattr(sys.modules[f"hutch.cli.{module_name}"], function_name)
@@ -99,6 +104,9 @@ def _call(parsed: Parsed, args: Sequence[str], engine: Engine | None) -> int:
         return exits.code_of(exc, args)
     except KeyboardInterrupt as exc:
         return exits.code_of(exc, args)
+    finally:
+        if paused:
+            gcpause.resume()
     return result if isinstance(result, int) else 0
 
 

@@ -255,6 +255,9 @@ def ps_command(
         return
     import sys
 
+    from hutch.util import gcpause
+
+    gcpause.resume(freeze=True)  # a watch lasts: the collector the fast path paused
     try:
         while True:
             render.redraw()  # in place, as podman does

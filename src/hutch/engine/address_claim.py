@@ -28,6 +28,7 @@ import ipaddress
 import os
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
+from typing import TYPE_CHECKING
 
 from hutch.api.errors import Conflict, NoSuchObject
 from hutch.engine import container_state as cs
@@ -35,7 +36,11 @@ from hutch.engine import netopts
 from hutch.engine.context import EngineContext
 from hutch.engine.netrun import rundir
 from hutch.runtime.spec_network import Attachment, NetworkSpec
-from hutch.store.networks import AttachmentRecord, NetworkStore
+
+# The network store where a claim is made (a user network's start): every start holds
+# ``starting``, and most take no address (issue 16: 1 ms of run --rm --network none).
+if TYPE_CHECKING:
+    from hutch.store.networks import AttachmentRecord
 
 # lock files, one per static address (subnets of networks do not overlap, so an
 # address names its network), in the rootless network's run directory
@@ -73,6 +78,8 @@ def claim(ctx: EngineContext, container_id: str, net: NetworkSpec) -> None:
     """Before a start (under ``starting``): the addresses of the container's spec
     that it does not hold are taken from their holders, unless one of those runs
     (podman's IPAM error, exit 125)."""
+    from hutch.store.networks import NetworkStore
+
     store = NetworkStore(ctx.conn)
     held = {a.network: a for a in store.attachments(container_id=container_id)}
     for wanted in net.attachments:
@@ -98,6 +105,8 @@ def _running(ctx: EngineContext, container_id: str) -> bool:
 
 def record(container_id: str, a: Attachment) -> AttachmentRecord:
     """The store's row of the container's attachment ``a`` (of its spec)."""
+    from hutch.store.networks import AttachmentRecord
+
     position = a.position if a.position >= 0 else int(a.interface.removeprefix("eth"))
     return AttachmentRecord(
         container_id, a.network, position, a.address, a.mac, a.aliases, a.address6

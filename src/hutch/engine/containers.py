@@ -305,7 +305,7 @@ class ContainerService:
         except BaseException:
             self._discard(record.id, dirs, volumes=True)
             raise
-        self._event(record, "create")
+        self._event(record, "create", config)
         return record.id
 
     def _replace(self, name: str) -> None:
@@ -529,14 +529,7 @@ class ContainerService:
         hangup: int | None = None,
         passed: tuple[int, str | None] = (0, None),
     ) -> int | None:
-        from hutch.engine import (
-            address_claim,
-            health_notify,
-            netquery,
-            notify_relay,
-            nsmodes,
-            pod_member,
-        )
+        from hutch.engine import address_claim, netquery, notify_relay, nsmodes, pod_member
         from hutch.runtime import spawn
         from hutch.runtime.ids import map_to_host
         from hutch.runtime.relay import window_size
@@ -563,7 +556,7 @@ class ContainerService:
                 engine_events.log_file(self._ctx.paths, self._ctx.settings),
                 container.record.name,
                 container.record.image_name,
-                json.dumps(engine_events.container_attributes(container.record)),
+                json.dumps(engine_events.container_attributes(container.record, container.config)),
                 "rm" if options.remove else "",
             ),
             own_pidns=spawn.bundle_own_pidns(container.dirs.userdata),
@@ -610,11 +603,15 @@ class ContainerService:
         state_file = st.state_path(container.dirs.userdata)
         if options.sdnotify == "conmon":
             sdnotify.notify(mainpid + "READY=1")
-        elif options.sdnotify == "healthy" and not attach:
-            if health_notify.wait_healthy(state_file):
-                sdnotify.notify(mainpid + "READY=1")
         elif options.sdnotify == "healthy":
-            notifier = health_notify.Notifier(state_file)
+            # (threading, loaded only for it)
+            from hutch.engine import health_notify
+
+            if not attach:
+                if health_notify.wait_healthy(state_file):
+                    sdnotify.notify(mainpid + "READY=1")
+            else:
+                notifier = health_notify.Notifier(state_file)
         elif relay_socket is not None and attach:
             notifier = notify_relay.Relay(relay_socket)
         elif relay_socket is not None:
@@ -786,8 +783,14 @@ class ContainerService:
             self._ctx, names, all_=all_, latest=latest, filters=filters, keep=keep
         )
 
-    def _event(self, record: ContainerRecord, action: str, **attributes: str) -> None:
-        engine_events.container_event(self._ctx, record, action, **attributes)
+    def _event(
+        self,
+        record: ContainerRecord,
+        action: str,
+        config: container_record.ContainerConfig | None = None,
+        **attributes: str,
+    ) -> None:
+        engine_events.container_event(self._ctx, record, action, config, **attributes)
 
     def _stop(self, container: cs.Container, timeout: int | None) -> None:
         error = stopping.stop_many(self._ctx, [container], timeout).get(container.record.id)
@@ -845,7 +848,12 @@ class ContainerService:
             stopping.reap_left_behind(self._ctx, container)
             self._discard(container.record.id, container.dirs, volumes=options.volumes)
             # current podman's removal carries the last exit code (.ContainerExitCode)
-            self._event(container.record, "remove", exitCode=str(container.state.exit_code))
+            self._event(
+                container.record,
+                "remove",
+                container.config,
+                exitCode=str(container.state.exit_code),
+            )
 
         # podman rm: 1 when a container does not exist (and nothing else failed)
         named = not (options.all or options.filters)
@@ -895,7 +903,9 @@ class ContainerService:
                 return  # restarted: the new run's own cleanup removes it
             self._discard(container.record.id, container.dirs, volumes=True)
         # as podman records the removal of --rm, with the last exit code
-        self._event(container.record, "remove", exitCode=str(container.state.exit_code))
+        self._event(
+            container.record, "remove", container.config, exitCode=str(container.state.exit_code)
+        )
 
     def _after_member_exit(self, container_id: str) -> None:
         """``--exit-policy stop``: the last member of the pod to exit stops its infra."""
@@ -949,13 +959,15 @@ class ContainerService:
             record = cs.find(self._ctx, container_id)
         except NoSuchObject:
             return
+        config = None
         try:
-            code = str(cs.load(self._ctx, record, lenient=True).state.exit_code)
+            container = cs.load(self._ctx, record, lenient=True)
+            code, config = str(container.state.exit_code), container.config
         except HutchError:
             code = ""
         self._discard(record.id, self._ctx.containers.dirs(record.id), volumes=True)
         # as podman records the removal of --rm, with the last exit code
-        self._event(record, "remove", **({"exitCode": code} if code else {}))
+        self._event(record, "remove", config, **({"exitCode": code} if code else {}))
 
     def _wait_monitor_gone(self, container: cs.Container) -> None:
         pid, start = container.state.monitor_pid, container.state.monitor_start

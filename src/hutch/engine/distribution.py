@@ -186,6 +186,10 @@ class Distribution:
         comes out as ``Interrupted`` (exit 1), also from a run's, create's or build's pull."""
         from hutch.registry.interrupt import watch
         from hutch.registry.retry import configured, parse_policy
+        from hutch.util import gcpause
+
+        # a pull can last: the collector's again (the CLI paused it to start)
+        gcpause.resume(freeze=True)
 
         # refused before any work
         policy = parse_policy(options.retry, options.retry_delay, configured(self._ctx.settings))

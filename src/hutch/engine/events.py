@@ -16,13 +16,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hutch.api.errors import HutchError, InvalidArgument
-from hutch.api.events import RESERVED, Event, EventsOptions
 from hutch.config.paths import Paths
 from hutch.config.settings import Settings
 from hutch.runtime.events_log import append_event, event_line
-from hutch.util.durations import parse_input_time
 
+# api.events' classes and the time parser where events are read: every create, start
+# and rm records one and reads none (issue 16)
 if TYPE_CHECKING:
+    from hutch.api.events import Event, EventsOptions
+    from hutch.engine.container_record import ContainerConfig
     from hutch.engine.context import EngineContext
     from hutch.store.containers import ContainerRecord
 
@@ -94,13 +96,16 @@ def network_lifecycle_event(
     record(paths_of(ctx), "network", action, network_id, "", network=name, driver=driver)
 
 
-def container_attributes(record: ContainerRecord) -> dict[str, str]:
+def container_attributes(
+    record: ContainerRecord, config: ContainerConfig | None = None
+) -> dict[str, str]:
     """What podman's container events carry: the container's labels (and, kept apart,
-    the pod it belongs to, shown as .PodID)."""
+    the pod it belongs to, shown as .PodID). ``config``: the record's, where the caller
+    decoded it already (decoding the record again cost create and run 2 ms)."""
     from hutch.engine.container_state import config_of
 
     try:
-        attributes = dict(config_of(record).labels)
+        attributes = dict((config or config_of(record)).labels)
     except HutchError:  # an unreadable record still gets its event
         attributes = {}
     if record.pod_id:
@@ -109,13 +114,19 @@ def container_attributes(record: ContainerRecord) -> dict[str, str]:
 
 
 def container_event(
-    ctx: EngineContext, record: ContainerRecord, action: str, **attributes: Any
+    ctx: EngineContext,
+    record: ContainerRecord,
+    action: str,
+    config: ContainerConfig | None = None,
+    **attributes: Any,
 ) -> None:
-    """One container event as podman writes it: id, name, image, the labels."""
+    """One container event as podman writes it: id, name, image, the labels (of
+    ``config``, the record's decoded, when given)."""
     paths = paths_of(ctx)
     if paths is None:
         return
-    merged = {**container_attributes(record), **{k: str(v) for k, v in attributes.items()}}
+    own = container_attributes(record, config)
+    merged = {**own, **{k: str(v) for k, v in attributes.items()}}
     record_ = event_line("container", action, record.id, record.name, record.image_name, merged)
     append_event(str(log_path(paths)), record_)
 
@@ -161,6 +172,8 @@ def _names(event: Event, value: str) -> bool:
 def _label_matches(event: Event, value: str) -> bool:
     """``KEY`` or ``KEY=VALUE`` against the event's attributes (the labels; current podman
     takes a bare key, 4.3.1 matched nothing with it)."""
+    from hutch.api.events import RESERVED
+
     key, eq, wanted = value.partition("=")
     if key in RESERVED or key not in event.attributes:
         return False
@@ -198,6 +211,8 @@ def parse_filters(items: tuple[str, ...], docker: bool = False) -> _Filters:
 def _time(flag: str, text: str | None) -> float | None:
     if text is None:
         return None
+    from hutch.util.durations import parse_input_time
+
     try:
         return parse_input_time(text, since=flag == "--since")  # podman's reading
     except ValueError as exc:
@@ -205,6 +220,8 @@ def _time(flag: str, text: str | None) -> float | None:
 
 
 def _event(raw: bytes) -> Event | None:
+    from hutch.api.events import Event
+
     try:
         data = json.loads(raw)
         return Event(

@@ -11,7 +11,6 @@ from hutch.api.errors import HostNotReady, InvalidArgument
 from hutch.config.settings import Settings
 from hutch.engine import helper_options, hostsfile, netopts, ports
 from hutch.engine.hostsfile import HostsConf
-from hutch.linux.ifaddrs import local_ip
 from hutch.net.backend import choose_backend, pasta_loses_loopback_udp
 from hutch.oci.image import ImageConfig
 from hutch.runtime import etcfiles
@@ -294,6 +293,8 @@ def host_address(net: NetworkSpec, conf: str) -> str:
     if net.mode == "bridge":
         # the rootless namespace's slirp4netns leads 10.0.2.2 to the host's loopback
         return PRIVATE_GATEWAY
+    from hutch.linux.ifaddrs import local_ip  # (socket, netlink) only without a network
+
     return local_ip()
 
 

@@ -25,7 +25,6 @@ from __future__ import annotations
 import contextlib
 import os
 import select
-import socket
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -36,6 +35,7 @@ from hutch.runtime.spec import Mount, Spec
 from hutch.util import sdnotify
 
 if TYPE_CHECKING:
+    import socket  # (2 ms) loaded where a socket is bound: create only plans one
     import threading
 
 CONTAINER_DIR = "/run/notify"  # podman's place in the container
@@ -74,6 +74,8 @@ def bind(userdata: Path) -> socket.socket:
     """The socket the container sends to, bound anew (a start after a stop)."""
     directory = host_dir(userdata)
     (directory / SOCKET_NAME).unlink(missing_ok=True)
+    import socket
+
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM | socket.SOCK_CLOEXEC)
     # A store path with a 64-digit id outgrows sun_path (108 bytes): bind
     # through the directory's descriptor, whose /proc path is short.

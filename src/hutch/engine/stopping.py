@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import contextlib
 import os
-import select
 import signal as signals
-import socket
 import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from hutch.api.errors import HutchError
 from hutch.engine import container_state as cs
@@ -26,6 +25,11 @@ from hutch.engine.signal_parse import parse_signal
 from hutch.runtime import attachproto as ap
 from hutch.runtime import state as st
 from hutch.util import signames
+
+# socket and select (2 ms) where a stop waits: create loads this module through
+# engine/containers.py but stops nothing (issue 16)
+if TYPE_CHECKING:
+    import socket
 
 KILL_GRACE = 30.0  # seconds a killed container has to be gone before it is an error
 POLL = 0.02
@@ -96,6 +100,8 @@ def stop_many(
 
 
 def _watch(path: str) -> socket.socket | None:
+    import socket
+
     conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM | socket.SOCK_CLOEXEC)
     try:
         conn.connect(path)
@@ -116,6 +122,8 @@ def _wait_word(pending: list[_Pending], now: float) -> None:
     """Until a monitor says the run ended (its EXIT frame, a hang-up), a deadline, or
     the next look at the state (POLL for a container no connection watches). Output
     frames are read and dropped: a chatty container does not make this spin."""
+    import select
+
     watched = [item.watch for item in pending if item.watch is not None]
     poll = WATCHED_POLL if len(watched) == len(pending) else POLL
     until = now + max(0.0, min([poll, *(item.deadline - now for item in pending)]))
@@ -204,6 +212,8 @@ def wait_gone(pid: int, start: str, timeout: float) -> bool:
             if left <= 0:
                 return False
             if death >= 0:
+                import select
+
                 select.select([death], [], [], left)
             else:
                 time.sleep(min(0.01, left))

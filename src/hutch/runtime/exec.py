@@ -348,6 +348,10 @@ def relay_terminal(
     ``stdio`` (input, output) are other descriptors than ours (an API
     server's pipes); ``resize_fd`` gives window sizes then ("ROWS COLS" lines).
     """
+    from hutch.util import gcpause
+
+    # a relay can last: the collector's again (the CLI paused it to start)
+    gcpause.resume(freeze=True)
     in_fd = stdio[0]
     local_tty = os.isatty(in_fd)
     saved = termios.tcgetattr(in_fd) if (stdin and local_tty) else None

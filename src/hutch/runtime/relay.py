@@ -12,6 +12,7 @@ waiting for the container's next output.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import select
@@ -24,6 +25,7 @@ from types import FrameType
 
 from hutch.runtime import attachproto as ap
 from hutch.runtime.detachkeys import DetachMatcher
+from hutch.util import gcpause
 from hutch.util.fdio import write_all
 
 
@@ -43,7 +45,11 @@ def window_size(fd: int) -> tuple[int, int] | None:
 def send_size(conn: socket.socket, fd: int) -> None:
     size = window_size(fd)
     if size is not None and size[0] and size[1]:
-        ap.send_frame(conn, ap.RESIZE, f"{size[0]} {size[1]}".encode())
+        # The monitor may have closed the connection already: a command as short as
+        # ``stty size`` has ended, and its output is still here to be read (a run
+        # started with the size; this was a second telling of it, exit 141 for it).
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            ap.send_frame(conn, ap.RESIZE, f"{size[0]} {size[1]}".encode())
 
 
 def relay(
@@ -57,6 +63,8 @@ def relay(
 ) -> int | None:
     """``stdio``: the descriptors of input, output and errors (ours by default);
     ``hangup``: readable when the caller's client has gone (raises ``Detached``)."""
+    # a relay can last: the collector's again (the CLI paused it to start)
+    gcpause.resume(freeze=True)
     in_fd = stdio[0]
     raw_mode = terminal and stdin and os.isatty(in_fd)
     saved = termios.tcgetattr(in_fd) if raw_mode else None

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -36,6 +35,8 @@ from hutch.util import testpoint
 
 TYPE_CHECKING = False  # no typing import on run's path (cli/fast.py)
 if TYPE_CHECKING:
+    # socket (2 ms) where a monitor is spawned: create only writes the bundle (issue 16)
+    import socket
     from typing import Any
 
 
@@ -137,6 +138,8 @@ def prespawn() -> Prespawned:
 
 def _spawn_monitor(config: MonitorConfig | None, detached: bool) -> Prespawned:
     """A monitor and our end of its sync socket (``config`` None: it waits for one)."""
+    import socket
+
     caller, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     theirs.set_inheritable(True)
     new_pidns = config is None or config.own_pidns
@@ -190,6 +193,8 @@ def start(
                 testpoint.pause("start-before-go")
                 try:
                     if attach:
+                        import socket
+
                         output = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
                         output.connect(config.attach_socket)
                     caller.send(_go(window))
@@ -323,6 +328,8 @@ def _spawn(argv: Sequence[str], new_pidns: bool = True) -> int:
 
 def _wait_gone(sync: socket.socket) -> None:
     """Tell the monitor we are done and wait until it exits (EOF)."""
+    import socket
+
     try:
         sync.shutdown(socket.SHUT_WR)
         while sync.recv(16):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 
 
 def notify(message: str, environ: dict[str, str] | None = None) -> bool:
@@ -17,6 +16,8 @@ def notify(message: str, environ: dict[str, str] | None = None) -> bool:
     if not path or path[0] not in "/@":
         return False
     address = "\0" + path[1:] if path.startswith("@") else path
+    import socket  # (2 ms) here: create loads this module, and tells no manager
+
     try:
         with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM | socket.SOCK_CLOEXEC) as s:
             s.sendto(message.encode(), address)

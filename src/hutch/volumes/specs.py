@@ -7,7 +7,6 @@ naming the flag and the cause. Nothing here looks at the file system.
 
 from __future__ import annotations
 
-import csv
 import posixpath
 import re
 from dataclasses import dataclass, field, replace
@@ -200,6 +199,8 @@ def _request(kind: str, dest: str, source: str, w: _Words) -> MountRequest:
 
 def parse_mount(text: str) -> MountRequest:
     """``type=bind|volume|tmpfs|devpts|image,src=...,dst=...,...`` (Docker's comma syntax)."""
+    import csv  # (1 ms) only for a --mount
+
     flag = f"--mount {text}"
     try:
         fields = next(csv.reader([text]))

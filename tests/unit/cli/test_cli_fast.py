@@ -586,7 +586,9 @@ def test_exec_loads_only_exec(tmp_path: Path) -> None:
 # a pod's record and info's report, for a container in no pod; attach's code
 # (engine/lifecycle.py: run needs only detach_keys, in engine/run_flags.py) and
 # with it api.containers' classes; the volume verbs; the network verbs (loaded for
-# user networks and joined containers only); the registry classes.
+# user networks and joined containers only); the registry classes; the network store
+# (a start's address claim, user networks only) and threading (--sdnotify=healthy's
+# notifier, engine/health_notify.py).
 RUN_HALF = (
     "hutch.engine.containers",
     "hutch.engine.pod_member",
@@ -595,7 +597,7 @@ RUN_HALF = (
     "hutch.engine.create_plan",
     "hutch.engine.specbuild",
     "hutch.engine.specbuild_lifecycle",
-    "hutch.engine.health_notify",
+    "hutch.engine.address_claim",
     "hutch.engine.run_flags",
     "hutch.engine.container_mounts",
     "hutch.engine.netquery",
@@ -606,6 +608,9 @@ RUN_HALF = (
     "hutch.runtime.spawn",
 )
 NOT_FOR_RUN = (
+    "threading",
+    "hutch.engine.health_notify",
+    "hutch.store.networks",
     "hutch.runtime.container",
     "hutch.runtime.exec",
     "hutch.engine.exec",
@@ -639,9 +644,18 @@ def test_run_s_modules_leave_the_container_init_to_the_monitor() -> None:
 # a network that reads no other record (the default, none, host), and, once the default
 # seccomp program is cached, the profile's modules and OpenSSL (hashlib); and shutil
 # (bz2, lzma), which it loaded for ``which`` (util/tools.py has its own); threading (the
-# --sdnotify relay's) and the --filter code.
+# --sdnotify relay's) and the --filter code; socket (the monitor's spawn, a stop's wait,
+# a published port's probe, the host's address without a network), csv (--mount),
+# base64 and resource (--ulimit), and the classes of the events it records but never
+# reads (api/events.py).
 NOT_FOR_CREATE = (
     *NEVER,
+    "hutch.api.events",
+    "socket",
+    "csv",
+    "base64",
+    "resource",
+    "hutch.linux.ifaddrs",
     "hutch.api.containers",
     "hutch.api.images",
     "hutch.api.volumes",

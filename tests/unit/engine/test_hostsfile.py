@@ -105,7 +105,7 @@ def test_no_network_names_the_container_on_the_loopback() -> None:
 def test_without_a_network_of_hutchs_the_host_is_at_its_own_address(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(netconfig, "local_ip", lambda: "192.0.2.44")
+    monkeypatch.setattr(ifaddrs, "local_ip", lambda: "192.0.2.44")
     assert "192.0.2.44\thost.containers.internal" in _hosts(mode="none", ip="")
     # a user network: the rootless namespace's way to the host's loopback
     net = NetworkSpec(mode="bridge", attachments=(Attachment("n", "b", "eth0", "", 0, "", ""),))
