@@ -42,10 +42,14 @@ def test_a_run_that_pulls_its_image_logs_the_pull_before_the_create(
                 for e in _events(tool, since)
                 if e["Name"] in (ref, "h19e-pull") and e["Status"] not in ("push", "untag")
             ]
-            assert [(e["Type"], e["Status"], e["Name"]) for e in mine[:2]] == [
-                ("image", "pull", ref),
-                ("container", "create", "h19e-pull"),
-            ], tool
+            seen = [(e["Type"], e["Status"], e["Name"]) for e in mine]
+            if tool is podman:
+                # podman 4.3.1 logs the pull from libimage's event channel, which its
+                # runtime drains on its own: before the create or as late as after the
+                # init, run to run; that it is logged is what the peer shows
+                assert ("image", "pull", ref) in seen, seen
+                continue
+            assert seen[:2] == [("image", "pull", ref), ("container", "create", "h19e-pull")]
         # the image's id, as current podman's; 4.3.1's pull event had none
         image_id = hutch("image", "inspect", "--format", "{{.Id}}", ref).stdout.strip()
         image_id = image_id.removeprefix("sha256:")

@@ -104,7 +104,7 @@ def test_health_checks_and_the_timeout_wake_the_idle_monitor(hutch: Hutch, base_
         what="two checks",
     )
     health = inspect(hutch, "h")["State"]["Health"]
-    assert health["Status"] == "healthy" and health["Log"][-1]["Output"] == "ok-42\n"
+    assert health["Status"] == "healthy" and health["Log"][-1]["Output"] == "ok-42"
     assert _idle(hutch, "h") == pid
     # a check asked for goes back to the full monitor with its client
     ran = hutch("healthcheck", "run", "h")
