@@ -18,9 +18,9 @@ _hutch_subcommands() {
     "generate") echo kube systemd ;;
     "kube") echo generate play down ;;
     "play") echo kube ;;
-    "container") echo run create start stop restart kill rm wait ls logs inspect checkpoint restore init clone rename exists prune cp mount unmount diff commit export runlabel exec attach top pause unpause update stats port ;;
+    "container") echo run create start stop restart kill rm wait ls logs inspect init clone rename exists prune cp mount unmount diff commit export checkpoint restore runlabel exec attach top pause unpause update stats port ;;
     "image") echo ls import rm inspect pull push search tag untag history save load prune exists tree diff mount unmount sign trust scp build ;;
-    "system") echo info connection migrate reset service check df prune ;;
+    "system") echo info connection migrate renumber reset service check df prune ;;
     "buildx") echo build ;;
     esac
 }
@@ -77,7 +77,7 @@ _hutch_options() {
     "manifest create") echo --all --amend -a --annotation --tls-verify ;;
     "manifest add") echo --all --arch --os --variant --os-version --os-features --features --annotation --tls-verify --authfile --creds --cert-dir --artifact --artifact-type --artifact-config --artifact-config-type --artifact-layer-type --artifact-subject --artifact-exclude-titles ;;
     "manifest annotate") echo --arch --os --variant --os-version --os-features --features --annotation --index ;;
-    "manifest push") echo --all --no-all --rm --format -f --digestfile --compression-format --compression-level --force-compression --no-force-compression --quiet -q --remove-signatures --tls-verify --authfile --creds --cert-dir ;;
+    "manifest push") echo --all --no-all --rm --format -f --digestfile --compression-format --compression-level --force-compression --no-force-compression --quiet -q --remove-signatures --sign-by --sign-by-sigstore --sign-by-sigstore-private-key --sign-passphrase-file --tls-verify --authfile --creds --cert-dir ;;
     "artifact add") echo --type --annotation --file-type --append -a --replace ;;
     "artifact ls") echo --format --noheading -n --no-trunc ;;
     "artifact inspect") echo --format -f ;;
@@ -116,7 +116,7 @@ _hutch_options() {
     "pod rm") echo --force -f --all -a --ignore -i --time -t --latest -l --pod-id-file ;;
     "pod prune") echo --force -f ;;
     "pod top") echo --latest -l ;;
-    "pod logs") echo --container -c --follow -f --names -n --tail --since --until --timestamps -t --latest -l ;;
+    "pod logs") echo --container -c --follow -f --names -n --tail --since --until --timestamps -t --latest -l --color ;;
     "pod stats") echo --all -a --no-stream --format --no-trunc --latest -l --no-reset ;;
     "pod clone") echo --name -n --destroy --start --infra-command --infra-name --hostname --label -l --label-file --volume -v --volumes-from --device --pid --uts --sysctl --security-opt --infra-conmon-pidfile --userns --uidmap --gidmap --subuidname --subgidname --shm-size --memory -m --memory-swap --cpus --cpu-shares -c --cgroup-parent --cpuset-cpus --cpuset-mems --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps ;;
     "quadlet install") echo --replace --reload-systemd --no-reload-systemd ;;
@@ -172,6 +172,8 @@ _hutch_options() {
     "container diff") echo --format --latest -l ;;
     "container commit") echo --change -c --message -m --author -a --pause --no-pause -p --format -f --squash -s --iidfile --quiet -q --include-volumes ;;
     "container export") echo --output -o ;;
+    "container checkpoint") echo --all -a --latest -l --compress -c --create-image --export -e --file-locks --ignore-rootfs --ignore-volumes --keep -k --leave-running -R --pre-checkpoint -P --print-stats --tcp-established --tcp-skip-in-flight --with-previous ;;
+    "container restore") echo --all -a --latest -l --file-locks --ignore-rootfs --ignore-static-ip --ignore-static-mac --ignore-volumes --import -i --import-previous --keep -k --name -n --pod --print-stats --publish -p --tcp-established --tcp-skip-in-flight ;;
     "container runlabel") echo --display --name -n --quiet -q --replace ;;
     "container exec") echo --interactive -i --tty -t --env -e --env-file --user -u --workdir -w --detach -d --detach-keys --privileged --preserve-fds --latest -l ;;
     "container attach") echo --no-stdin --detach-keys --sig-proxy --no-sig-proxy --latest -l ;;
@@ -196,6 +198,7 @@ _hutch_options() {
     "image diff") echo --format ;;
     "image mount") echo --all -a --format ;;
     "image unmount") echo --all -a --force -f ;;
+    "image sign") echo --all -a --authfile --cert-dir --directory -d --sign-by ;;
     "image scp") echo --quiet -q ;;
     "image build") echo --tag -t --file -f --build-arg --target --no-cache --pull --label --layers --squash --squash-all --output -o --build-context --iidfile --format --secret --ssh --platform --arch --os --variant --timestamp --quiet -q --logfile --manifest --add-host --env --unsetenv --annotation --omit-history --pull-always --pull-never --ignorefile --cache-ttl --cache-from --cache-to --rm --force-rm --progress --jobs --retry --retry-delay --network --net --userns --userns-uid-map --userns-gid-map --userns-uid-map-user --userns-gid-map-group --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --no-hostname --from --skip-unused-stages --identity-label --no-hosts --http-proxy --security-opt --ulimit --shm-size --memory -m --memory-swap --cpu-shares -c --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --isolation --compress --disable-compression -D --decryption-key --sign-by --tls-verify --creds --authfile --cert-dir ;;
     "system info") echo --format -f ;;
@@ -253,7 +256,7 @@ _hutch_value_options() {
     "manifest create") echo --annotation ;;
     "manifest add") echo --arch --os --variant --os-version --os-features --features --annotation --authfile --creds --cert-dir --artifact-type --artifact-config --artifact-config-type --artifact-layer-type --artifact-subject ;;
     "manifest annotate") echo --arch --os --variant --os-version --os-features --features --annotation ;;
-    "manifest push") echo --format -f --digestfile --compression-format --compression-level --authfile --creds --cert-dir ;;
+    "manifest push") echo --format -f --digestfile --compression-format --compression-level --sign-by --sign-by-sigstore --sign-by-sigstore-private-key --sign-passphrase-file --authfile --creds --cert-dir ;;
     "artifact add") echo --type --annotation --file-type ;;
     "artifact ls") echo --format ;;
     "artifact inspect") echo --format -f ;;
@@ -326,6 +329,8 @@ _hutch_value_options() {
     "container diff") echo --format ;;
     "container commit") echo --change -c --message -m --author -a --format -f --iidfile ;;
     "container export") echo --output -o ;;
+    "container checkpoint") echo --compress -c --create-image --export -e ;;
+    "container restore") echo --import -i --import-previous --name -n --pod --publish -p ;;
     "container runlabel") echo --name -n ;;
     "container exec") echo --env -e --env-file --user -u --workdir -w --detach-keys --preserve-fds ;;
     "container attach") echo --detach-keys ;;
@@ -345,6 +350,7 @@ _hutch_value_options() {
     "image prune") echo --filter ;;
     "image diff") echo --format ;;
     "image mount") echo --format ;;
+    "image sign") echo --authfile --cert-dir --directory -d --sign-by ;;
     "image build") echo --tag -t --file -f --build-arg --target --pull --label --output -o --build-context --iidfile --format --secret --ssh --platform --arch --os --variant --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --net --userns --userns-uid-map --userns-gid-map --userns-uid-map-user --userns-gid-map-group --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --from --security-opt --ulimit --shm-size --memory -m --memory-swap --cpu-shares -c --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --isolation --decryption-key --sign-by --creds --authfile --cert-dir ;;
     "system info") echo --format -f ;;
     "system service") echo --time -t ;;
@@ -820,6 +826,10 @@ _hutch_option_values() {
     "manifest push --digestfile") echo "@none" ;;
     "manifest push --compression-format") echo "@none" ;;
     "manifest push --compression-level") echo "@none" ;;
+    "manifest push --sign-by") echo "@none" ;;
+    "manifest push --sign-by-sigstore") echo "@none" ;;
+    "manifest push --sign-by-sigstore-private-key") echo "@none" ;;
+    "manifest push --sign-passphrase-file") echo "@none" ;;
     "manifest push --authfile") echo "@none" ;;
     "manifest push --creds") echo "@none" ;;
     "manifest push --cert-dir") echo "@none" ;;
@@ -1354,6 +1364,14 @@ _hutch_option_values() {
     "container commit --format"|"container commit -f") echo "json" ;;
     "container commit --iidfile") echo "@none" ;;
     "container export --output"|"container export -o") echo "@none" ;;
+    "container checkpoint --compress"|"container checkpoint -c") echo "@none" ;;
+    "container checkpoint --create-image") echo "@none" ;;
+    "container checkpoint --export"|"container checkpoint -e") echo "@none" ;;
+    "container restore --import"|"container restore -i") echo "@none" ;;
+    "container restore --import-previous") echo "@none" ;;
+    "container restore --name"|"container restore -n") echo "@none" ;;
+    "container restore --pod") echo "@none" ;;
+    "container restore --publish"|"container restore -p") echo "@none" ;;
     "container runlabel --name"|"container runlabel -n") echo "@none" ;;
     "container exec --env"|"container exec -e") echo "@none" ;;
     "container exec --env-file") echo "@file" ;;
@@ -1430,6 +1448,10 @@ _hutch_option_values() {
     "image prune --filter") echo "@none" ;;
     "image diff --format") echo "json" ;;
     "image mount --format") echo "json" ;;
+    "image sign --authfile") echo "@none" ;;
+    "image sign --cert-dir") echo "@none" ;;
+    "image sign --directory"|"image sign -d") echo "@none" ;;
+    "image sign --sign-by") echo "@none" ;;
     "image build --tag"|"image build -t") echo "@none" ;;
     "image build --file"|"image build -f") echo "@none" ;;
     "image build --build-arg") echo "@none" ;;
@@ -1735,8 +1757,6 @@ _hutch_argument() {
     "container wait "*) echo @container ;;
     "container logs "*) echo @container ;;
     "container inspect "*) echo @container ;;
-    "container checkpoint "*) echo @file ;;
-    "container restore "*) echo @file ;;
     "container init "*) echo @container ;;
     "container clone 1") echo @container ;;
     "container clone 2") echo @none ;;
@@ -1752,6 +1772,8 @@ _hutch_argument() {
     "container commit 1") echo @container ;;
     "container commit 2") echo @image ;;
     "container export 1") echo @container ;;
+    "container checkpoint "*) echo @container ;;
+    "container restore "*) echo @container ;;
     "container runlabel 1") echo @file ;;
     "container runlabel 2") echo @image ;;
     "container runlabel "*) echo @file ;;
@@ -1787,7 +1809,7 @@ _hutch_argument() {
     "image diff 2") echo @image ;;
     "image mount "*) echo @image ;;
     "image unmount "*) echo @image ;;
-    "image sign "*) echo @file ;;
+    "image sign "*) echo @image ;;
     "image trust "*) echo @file ;;
     "image scp "*) echo @image ;;
     "image build 1") echo @file ;;
