@@ -108,7 +108,7 @@ function __hutch_value_options
         case 'unpause'
             printf '%s\n' --filter -f --cidfile
         case 'update'
-            printf '%s\n' --restart --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops
+            printf '%s\n' --restart --memory -m --memory-reservation --memory-swap --memory-swappiness --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpu-rt-period --cpu-rt-runtime --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops
         case 'stats'
             printf '%s\n' --format --interval -i
         case 'build'
@@ -264,7 +264,7 @@ function __hutch_value_options
         case 'container inspect'
             printf '%s\n' --format -f
         case 'container clone'
-            printf '%s\n' --name --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops
+            printf '%s\n' --name --pod --memory -m --memory-reservation --memory-swap --memory-swappiness --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpu-rt-period --cpu-rt-runtime --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops
         case 'container prune'
             printf '%s\n' --filter
         case 'container mount'
@@ -290,7 +290,7 @@ function __hutch_value_options
         case 'container unpause'
             printf '%s\n' --filter -f --cidfile
         case 'container update'
-            printf '%s\n' --restart --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops
+            printf '%s\n' --restart --memory -m --memory-reservation --memory-swap --memory-swappiness --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpu-rt-period --cpu-rt-runtime --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops
         case 'container stats'
             printf '%s\n' --format --interval -i
         case 'image ls'
@@ -1192,11 +1192,14 @@ complete -c hutch -n "__hutch_at 'update'" -l restart -x -a 'no always unless-st
 complete -c hutch -n "__hutch_at 'update'" -l memory -s m -x -d 'Memory limit (e.g. 64m, 1g); memory.max'
 complete -c hutch -n "__hutch_at 'update'" -l memory-reservation -x -d 'Memory soft limit (memory.low)'
 complete -c hutch -n "__hutch_at 'update'" -l memory-swap -x -d 'Memory plus swap limit (-1: unlimited swap); needs --memory'
+complete -c hutch -n "__hutch_at 'update'" -l memory-swappiness -x -d '0 to 100; checked, then ignored with a warning: it needs cgroup v1 and root'
 complete -c hutch -n "__hutch_at 'update'" -l cpus -x -d 'Number of CPUs (e.g. 0.5: cpu.max 50000 100000)'
 complete -c hutch -n "__hutch_at 'update'" -l cpu-shares -s c -x -d 'CPU shares (relative weight, 2-262144)'
 complete -c hutch -n "__hutch_at 'update'" -l cpu-weight -x -d 'CPU weight (cpu.weight, 1-10000)'
 complete -c hutch -n "__hutch_at 'update'" -l cpu-quota -x -d 'CPU time in microseconds per --cpu-period'
 complete -c hutch -n "__hutch_at 'update'" -l cpu-period -x -d 'CPU period in microseconds (default 100000)'
+complete -c hutch -n "__hutch_at 'update'" -l cpu-rt-period -x -d 'Accepted and ignored with podman\'s warning: real-time limits need cgroup v1 and root'
+complete -c hutch -n "__hutch_at 'update'" -l cpu-rt-runtime -x -d 'Accepted and ignored with podman\'s warning: real-time limits need cgroup v1 and root'
 complete -c hutch -n "__hutch_at 'update'" -l cpuset-cpus -x -d 'CPUs the container may run on (0-3,5)'
 complete -c hutch -n "__hutch_at 'update'" -l cpuset-mems -x -d 'Memory nodes the container may use (0-1)'
 complete -c hutch -n "__hutch_at 'update'" -l pids-limit -x -d 'Maximum number of processes (default 2048; -1: unlimited)'
@@ -2771,14 +2774,18 @@ complete -c hutch -n "__hutch_at 'container clone'" -l name -x -d 'Name of the c
 complete -c hutch -n "__hutch_at 'container clone'" -l destroy -d 'Remove the original container'
 complete -c hutch -n "__hutch_at 'container clone'" -l force -s f -d 'With --destroy: also when it runs'
 complete -c hutch -n "__hutch_at 'container clone'" -l run -d 'Start the clone'
+complete -c hutch -n "__hutch_at 'container clone'" -l pod -x -d 'Create the clone in this existing pod (NAME or ID)'
 complete -c hutch -n "__hutch_at 'container clone'" -l memory -s m -x -d 'Memory limit (e.g. 64m, 1g); memory.max'
 complete -c hutch -n "__hutch_at 'container clone'" -l memory-reservation -x -d 'Memory soft limit (memory.low)'
 complete -c hutch -n "__hutch_at 'container clone'" -l memory-swap -x -d 'Memory plus swap limit (-1: unlimited swap); needs --memory'
+complete -c hutch -n "__hutch_at 'container clone'" -l memory-swappiness -x -d '0 to 100; checked, then ignored with a warning: it needs cgroup v1 and root'
 complete -c hutch -n "__hutch_at 'container clone'" -l cpus -x -d 'Number of CPUs (e.g. 0.5: cpu.max 50000 100000)'
 complete -c hutch -n "__hutch_at 'container clone'" -l cpu-shares -s c -x -d 'CPU shares (relative weight, 2-262144)'
 complete -c hutch -n "__hutch_at 'container clone'" -l cpu-weight -x -d 'CPU weight (cpu.weight, 1-10000)'
 complete -c hutch -n "__hutch_at 'container clone'" -l cpu-quota -x -d 'CPU time in microseconds per --cpu-period'
 complete -c hutch -n "__hutch_at 'container clone'" -l cpu-period -x -d 'CPU period in microseconds (default 100000)'
+complete -c hutch -n "__hutch_at 'container clone'" -l cpu-rt-period -x -d 'Accepted and ignored with podman\'s warning: real-time limits need cgroup v1 and root'
+complete -c hutch -n "__hutch_at 'container clone'" -l cpu-rt-runtime -x -d 'Accepted and ignored with podman\'s warning: real-time limits need cgroup v1 and root'
 complete -c hutch -n "__hutch_at 'container clone'" -l cpuset-cpus -x -d 'CPUs the container may run on (0-3,5)'
 complete -c hutch -n "__hutch_at 'container clone'" -l cpuset-mems -x -d 'Memory nodes the container may use (0-1)'
 complete -c hutch -n "__hutch_at 'container clone'" -l pids-limit -x -d 'Maximum number of processes (default 2048; -1: unlimited)'
@@ -2957,11 +2964,14 @@ complete -c hutch -n "__hutch_at 'container update'" -l restart -x -a 'no always
 complete -c hutch -n "__hutch_at 'container update'" -l memory -s m -x -d 'Memory limit (e.g. 64m, 1g); memory.max'
 complete -c hutch -n "__hutch_at 'container update'" -l memory-reservation -x -d 'Memory soft limit (memory.low)'
 complete -c hutch -n "__hutch_at 'container update'" -l memory-swap -x -d 'Memory plus swap limit (-1: unlimited swap); needs --memory'
+complete -c hutch -n "__hutch_at 'container update'" -l memory-swappiness -x -d '0 to 100; checked, then ignored with a warning: it needs cgroup v1 and root'
 complete -c hutch -n "__hutch_at 'container update'" -l cpus -x -d 'Number of CPUs (e.g. 0.5: cpu.max 50000 100000)'
 complete -c hutch -n "__hutch_at 'container update'" -l cpu-shares -s c -x -d 'CPU shares (relative weight, 2-262144)'
 complete -c hutch -n "__hutch_at 'container update'" -l cpu-weight -x -d 'CPU weight (cpu.weight, 1-10000)'
 complete -c hutch -n "__hutch_at 'container update'" -l cpu-quota -x -d 'CPU time in microseconds per --cpu-period'
 complete -c hutch -n "__hutch_at 'container update'" -l cpu-period -x -d 'CPU period in microseconds (default 100000)'
+complete -c hutch -n "__hutch_at 'container update'" -l cpu-rt-period -x -d 'Accepted and ignored with podman\'s warning: real-time limits need cgroup v1 and root'
+complete -c hutch -n "__hutch_at 'container update'" -l cpu-rt-runtime -x -d 'Accepted and ignored with podman\'s warning: real-time limits need cgroup v1 and root'
 complete -c hutch -n "__hutch_at 'container update'" -l cpuset-cpus -x -d 'CPUs the container may run on (0-3,5)'
 complete -c hutch -n "__hutch_at 'container update'" -l cpuset-mems -x -d 'Memory nodes the container may use (0-1)'
 complete -c hutch -n "__hutch_at 'container update'" -l pids-limit -x -d 'Maximum number of processes (default 2048; -1: unlimited)'

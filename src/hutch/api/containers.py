@@ -43,6 +43,7 @@ class CloneOptions:
     destroy: bool = False  # remove the original (with force: also when it runs)
     force: bool = False
     run: bool = False  # start the clone
+    pod: str | None = None  # --pod: the pod the clone joins (None: the original's, if any)
 
 
 @dataclass(frozen=True)

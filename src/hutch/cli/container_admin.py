@@ -91,6 +91,10 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
             bool, typer.Option("--force", "-f", help="With --destroy: also when it runs.")
         ] = False,
         run: Annotated[bool, typer.Option("--run", help="Start the clone.")] = False,
+        pod: Annotated[
+            str | None,
+            typer.Option("--pod", help="Create the clone in this existing pod (NAME or ID)."),
+        ] = None,
         **values: Any,
     ) -> None:
         """Create a copy of a container, with other limits if given; print its id."""
@@ -98,7 +102,7 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         from hutch.api.flagoptions import resource_options
 
         options = CloneOptions(
-            container, name or new_name, image, resource_options(values), destroy, force, run
+            container, name or new_name, image, resource_options(values), destroy, force, run, pod
         )
         print(state_of(ctx).engine().containers.clone(options))
 

@@ -128,6 +128,7 @@ class ContainerAdmin:
             # a --rootfs container's "image" is its directory (the record names none)
             image=options.image or (given.image if given.rootfs else record.image_name),
             resources=replace(given.resources, **changed),
+            pod=options.pod if options.pod is not None else given.pod,
             cidfile=None,
             replace=False,
             detach=True,
