@@ -47,9 +47,16 @@ def register(container_app: typer.Typer) -> None:
         with_previous: Annotated[bool, _flag("--with-previous")] = False,
     ) -> None:
         """Refused: checkpointing needs CRIU and root (podman's rootless refusal)."""
-        # podman checks the targets first: with none, its words about them come first
+        # podman checks the targets and --compress first: its words for those come first
         if not (names or all_ or latest):
             raise InvalidArgument("you must provide at least one name or id")
+        if compress is not None and export is None:
+            raise InvalidArgument("--compress can only be used with --export")
+        if compress is not None and compress not in ("gzip", "none", "zstd"):
+            raise InvalidArgument(
+                f'selected compression algorithm ("{compress}") not supported. '
+                "Please select one from: gzip, none, zstd"
+            )
         raise InvalidArgument("checkpointing a container requires root", hint=CRIU_HINT)
 
     @container_app.command("restore")

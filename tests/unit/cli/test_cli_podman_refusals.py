@@ -57,6 +57,24 @@ def test_checkpoint_of_nothing_says_so_first(
     assert (result.code, result.err) == (125, "Error: you must provide at least one name or id\n")
 
 
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (["-c", "gzip", "c"], "--compress can only be used with --export"),
+        (
+            ["-e", "/tmp/x.tar.gz", "-c", "xz", "c"],
+            'selected compression algorithm ("xz") not supported. '
+            "Please select one from: gzip, none, zstd",
+        ),
+    ],
+)
+def test_checkpoint_compress_is_checked_as_podmans(
+    argv: list[str], words: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    result = run_cli(["container", "checkpoint", *argv], FakeEngine(), monkeypatch, capsys)
+    assert (result.code, result.err) == (125, f"Error: {words}\n")
+
+
 @pytest.mark.parametrize("verb", ["checkpoint", "restore"])
 def test_a_flag_podman_lacks_is_still_unknown(
     verb: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
