@@ -18,7 +18,7 @@ _hutch_subcommands() {
     "generate") echo kube systemd ;;
     "kube") echo generate play down ;;
     "play") echo kube ;;
-    "container") echo run create start stop restart kill rm wait ls logs inspect init clone rename exists prune cp mount unmount diff commit export checkpoint restore runlabel exec attach top pause unpause update stats port ;;
+    "container") echo run create start stop restart kill rm wait ls logs inspect init clone rename exists prune cp mount unmount diff commit export cleanup checkpoint restore runlabel exec attach top pause unpause update stats port ;;
     "image") echo ls import rm inspect pull push search tag untag history save load prune exists tree diff mount unmount sign trust scp build ;;
     "system") echo info connection migrate renumber reset service check df prune ;;
     "buildx") echo build ;;
@@ -172,6 +172,7 @@ _hutch_options() {
     "container diff") echo --format --latest -l ;;
     "container commit") echo --change -c --message -m --author -a --pause --no-pause -p --format -f --squash -s --iidfile --quiet -q --include-volumes ;;
     "container export") echo --output -o ;;
+    "container cleanup") echo --all -a --exec --latest -l --rm --rmi ;;
     "container checkpoint") echo --all -a --latest -l --compress -c --create-image --export -e --file-locks --ignore-rootfs --ignore-volumes --keep -k --leave-running -R --pre-checkpoint -P --print-stats --tcp-established --tcp-skip-in-flight --with-previous ;;
     "container restore") echo --all -a --latest -l --file-locks --ignore-rootfs --ignore-static-ip --ignore-static-mac --ignore-volumes --import -i --import-previous --keep -k --name -n --pod --print-stats --publish -p --tcp-established --tcp-skip-in-flight ;;
     "container runlabel") echo --display --name -n --quiet -q --replace ;;
@@ -329,6 +330,7 @@ _hutch_value_options() {
     "container diff") echo --format ;;
     "container commit") echo --change -c --message -m --author -a --format -f --iidfile ;;
     "container export") echo --output -o ;;
+    "container cleanup") echo --exec ;;
     "container checkpoint") echo --compress -c --create-image --export -e ;;
     "container restore") echo --import -i --import-previous --name -n --pod --publish -p ;;
     "container runlabel") echo --name -n ;;
@@ -1371,6 +1373,7 @@ _hutch_option_values() {
     "container commit --format"|"container commit -f") echo "json" ;;
     "container commit --iidfile") echo "@none" ;;
     "container export --output"|"container export -o") echo "@none" ;;
+    "container cleanup --exec") echo "@none" ;;
     "container checkpoint --compress"|"container checkpoint -c") echo "@none" ;;
     "container checkpoint --create-image") echo "@none" ;;
     "container checkpoint --export"|"container checkpoint -e") echo "@none" ;;
@@ -1782,6 +1785,7 @@ _hutch_argument() {
     "container commit 1") echo @container ;;
     "container commit 2") echo @image ;;
     "container export 1") echo @container ;;
+    "container cleanup "*) echo @container ;;
     "container checkpoint "*) echo @container ;;
     "container restore "*) echo @container ;;
     "container runlabel 1") echo @file ;;

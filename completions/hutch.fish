@@ -32,7 +32,7 @@ function __hutch_subcommands
         case 'play'
             printf '%s\n' kube
         case 'container'
-            printf '%s\n' run create start stop restart kill rm wait ls logs inspect init clone rename exists prune cp mount unmount diff commit export checkpoint restore runlabel exec attach top pause unpause update stats port
+            printf '%s\n' run create start stop restart kill rm wait ls logs inspect init clone rename exists prune cp mount unmount diff commit export cleanup checkpoint restore runlabel exec attach top pause unpause update stats port
         case 'image'
             printf '%s\n' ls import rm inspect pull push search tag untag history save load prune exists tree diff mount unmount sign trust scp build
         case 'system'
@@ -275,6 +275,8 @@ function __hutch_value_options
             printf '%s\n' --change -c --message -m --author -a --format -f --iidfile
         case 'container export'
             printf '%s\n' --output -o
+        case 'container cleanup'
+            printf '%s\n' --exec
         case 'container checkpoint'
             printf '%s\n' --compress -c --create-image --export -e
         case 'container restore'
@@ -2353,6 +2355,7 @@ complete -c hutch -n "__hutch_at 'container'" -a unmount -d 'Unmount containers\
 complete -c hutch -n "__hutch_at 'container'" -a diff -d 'Show files added (A), changed (C) and deleted (D) in a container'
 complete -c hutch -n "__hutch_at 'container'" -a commit -d 'Create a new image from a container\'s changes'
 complete -c hutch -n "__hutch_at 'container'" -a export -d 'Export a container\'s file system as a tar archive'
+complete -c hutch -n "__hutch_at 'container'" -a cleanup -d 'Clean up stopped containers: the pod\'s exit policy, and with --rm or --rmi removal (hutch\'s monitor releases mounts and network as the container exits)'
 complete -c hutch -n "__hutch_at 'container'" -a checkpoint -d 'Refused: checkpointing needs CRIU and root (podman\'s rootless refusal)'
 complete -c hutch -n "__hutch_at 'container'" -a restore -d 'Refused: restoring needs CRIU and root (podman\'s rootless refusal)'
 complete -c hutch -n "__hutch_at 'container'" -a runlabel -d 'Run the command held in an image\'s label, as podman container runlabel'
@@ -2862,6 +2865,15 @@ complete -c hutch -n "__hutch_arg 'container commit' 2" -f -a '(__hutch_image_na
 complete -c hutch -n "__hutch_at 'container export'" -l output -s o -x -d 'Write to FILE, not stdout'
 complete -c hutch -n "__hutch_at 'container export'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'container export' 1" -f -a '(__hutch_container_names)'
+
+# hutch container cleanup
+complete -c hutch -n "__hutch_at 'container cleanup'" -l all -s a -d 'Clean up all containers'
+complete -c hutch -n "__hutch_at 'container cleanup'" -l exec -x -d 'Clean up this exec session of the container instead'
+complete -c hutch -n "__hutch_at 'container cleanup'" -l latest -s l -d 'Act on the container created last'
+complete -c hutch -n "__hutch_at 'container cleanup'" -l rm -d 'Then remove the container entirely'
+complete -c hutch -n "__hutch_at 'container cleanup'" -l rmi -d 'Then remove its image (unless another uses it)'
+complete -c hutch -n "__hutch_at 'container cleanup'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'container cleanup' 1+" -f -a '(__hutch_container_names)'
 
 # hutch container checkpoint
 complete -c hutch -n "__hutch_at 'container checkpoint'" -l all -s a -d 'Accepted as podman\'s; the command is refused (no CRIU rootless)'
