@@ -32,11 +32,11 @@ function __hutch_subcommands
         case 'play'
             printf '%s\n' kube
         case 'container'
-            printf '%s\n' run create start stop restart kill rm wait ls logs inspect checkpoint restore init clone rename exists prune cp mount unmount diff commit export runlabel exec attach top pause unpause update stats port
+            printf '%s\n' run create start stop restart kill rm wait ls logs inspect init clone rename exists prune cp mount unmount diff commit export cleanup checkpoint restore runlabel exec attach top pause unpause update stats port
         case 'image'
             printf '%s\n' ls import rm inspect pull push search tag untag history save load prune exists tree diff mount unmount sign trust scp build
         case 'system'
-            printf '%s\n' info connection migrate reset service check df prune
+            printf '%s\n' info connection migrate renumber reset service check df prune
         case 'buildx'
             printf '%s\n' build
     end
@@ -108,7 +108,7 @@ function __hutch_value_options
         case 'unpause'
             printf '%s\n' --filter -f --cidfile
         case 'update'
-            printf '%s\n' --restart --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops
+            printf '%s\n' --restart --memory -m --memory-reservation --memory-swap --memory-swappiness --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpu-rt-period --cpu-rt-runtime --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops
         case 'stats'
             printf '%s\n' --format --interval -i
         case 'build'
@@ -130,7 +130,7 @@ function __hutch_value_options
         case 'manifest annotate'
             printf '%s\n' --arch --os --variant --os-version --os-features --features --annotation
         case 'manifest push'
-            printf '%s\n' --format -f --digestfile --compression-format --compression-level --authfile --creds --cert-dir
+            printf '%s\n' --format -f --digestfile --compression-format --compression-level --sign-by --sign-by-sigstore --sign-by-sigstore-private-key --sign-passphrase-file --authfile --creds --cert-dir
         case 'artifact add'
             printf '%s\n' --type --annotation --file-type
         case 'artifact ls'
@@ -264,7 +264,7 @@ function __hutch_value_options
         case 'container inspect'
             printf '%s\n' --format -f
         case 'container clone'
-            printf '%s\n' --name --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops
+            printf '%s\n' --name --pod --memory -m --memory-reservation --memory-swap --memory-swappiness --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpu-rt-period --cpu-rt-runtime --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops
         case 'container prune'
             printf '%s\n' --filter
         case 'container mount'
@@ -275,6 +275,12 @@ function __hutch_value_options
             printf '%s\n' --change -c --message -m --author -a --format -f --iidfile
         case 'container export'
             printf '%s\n' --output -o
+        case 'container cleanup'
+            printf '%s\n' --exec
+        case 'container checkpoint'
+            printf '%s\n' --compress -c --create-image --export -e
+        case 'container restore'
+            printf '%s\n' --import -i --import-previous --name -n --pod --publish -p
         case 'container runlabel'
             printf '%s\n' --name -n
         case 'container exec'
@@ -286,7 +292,7 @@ function __hutch_value_options
         case 'container unpause'
             printf '%s\n' --filter -f --cidfile
         case 'container update'
-            printf '%s\n' --restart --memory -m --memory-reservation --memory-swap --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops
+            printf '%s\n' --restart --memory -m --memory-reservation --memory-swap --memory-swappiness --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpu-rt-period --cpu-rt-runtime --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops
         case 'container stats'
             printf '%s\n' --format --interval -i
         case 'image ls'
@@ -313,6 +319,8 @@ function __hutch_value_options
             printf '%s\n' --format
         case 'image mount'
             printf '%s\n' --format
+        case 'image sign'
+            printf '%s\n' --authfile --cert-dir --directory -d --sign-by
         case 'image build'
             printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --output -o --build-context --iidfile --format --secret --ssh --platform --arch --os --variant --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --net --userns --userns-uid-map --userns-gid-map --userns-uid-map-user --userns-gid-map-group --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --from --security-opt --ulimit --shm-size --memory -m --memory-swap --cpu-shares -c --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --isolation --decryption-key --sign-by --creds --authfile --cert-dir --pid --ipc --uts --cgroupns --device --cgroup-parent --os-feature --os-version --cpp-flag --hooks-dir --runtime-flag
         case 'system info'
@@ -1186,11 +1194,14 @@ complete -c hutch -n "__hutch_at 'update'" -l restart -x -a 'no always unless-st
 complete -c hutch -n "__hutch_at 'update'" -l memory -s m -x -d 'Memory limit (e.g. 64m, 1g); memory.max'
 complete -c hutch -n "__hutch_at 'update'" -l memory-reservation -x -d 'Memory soft limit (memory.low)'
 complete -c hutch -n "__hutch_at 'update'" -l memory-swap -x -d 'Memory plus swap limit (-1: unlimited swap); needs --memory'
+complete -c hutch -n "__hutch_at 'update'" -l memory-swappiness -x -d '0 to 100; checked, then ignored with a warning: it needs cgroup v1 and root'
 complete -c hutch -n "__hutch_at 'update'" -l cpus -x -d 'Number of CPUs (e.g. 0.5: cpu.max 50000 100000)'
 complete -c hutch -n "__hutch_at 'update'" -l cpu-shares -s c -x -d 'CPU shares (relative weight, 2-262144)'
 complete -c hutch -n "__hutch_at 'update'" -l cpu-weight -x -d 'CPU weight (cpu.weight, 1-10000)'
 complete -c hutch -n "__hutch_at 'update'" -l cpu-quota -x -d 'CPU time in microseconds per --cpu-period'
 complete -c hutch -n "__hutch_at 'update'" -l cpu-period -x -d 'CPU period in microseconds (default 100000)'
+complete -c hutch -n "__hutch_at 'update'" -l cpu-rt-period -x -d 'Accepted and ignored with podman\'s warning: real-time limits need cgroup v1 and root'
+complete -c hutch -n "__hutch_at 'update'" -l cpu-rt-runtime -x -d 'Accepted and ignored with podman\'s warning: real-time limits need cgroup v1 and root'
 complete -c hutch -n "__hutch_at 'update'" -l cpuset-cpus -x -d 'CPUs the container may run on (0-3,5)'
 complete -c hutch -n "__hutch_at 'update'" -l cpuset-mems -x -d 'Memory nodes the container may use (0-1)'
 complete -c hutch -n "__hutch_at 'update'" -l pids-limit -x -d 'Maximum number of processes (default 2048; -1: unlimited)'
@@ -1445,6 +1456,10 @@ complete -c hutch -n "__hutch_at 'manifest push'" -l compression-level -x -d 'Th
 complete -c hutch -n "__hutch_at 'manifest push'" -l force-compression -l no-force-compression -d 'Recompress layers compressed otherwise (default: true with --compression-format)'
 complete -c hutch -n "__hutch_at 'manifest push'" -l quiet -s q -d 'Print no progress information'
 complete -c hutch -n "__hutch_at 'manifest push'" -l remove-signatures -d 'Do not copy signatures (hutch stores none: the push is the same either way)'
+complete -c hutch -n "__hutch_at 'manifest push'" -l sign-by -x -d 'Refused: hutch does not sign images'
+complete -c hutch -n "__hutch_at 'manifest push'" -l sign-by-sigstore -x -d 'Refused: hutch does not sign images'
+complete -c hutch -n "__hutch_at 'manifest push'" -l sign-by-sigstore-private-key -x -d 'Refused: hutch does not sign images'
+complete -c hutch -n "__hutch_at 'manifest push'" -l sign-passphrase-file -x -d 'Refused: hutch does not sign images'
 complete -c hutch -n "__hutch_at 'manifest push'" -l tls-verify -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); =false also allows plain HTTP'
 complete -c hutch -n "__hutch_at 'manifest push'" -l authfile -x -d 'Path of the authentication file (auth.json)'
 complete -c hutch -n "__hutch_at 'manifest push'" -l creds -x -d 'Credentials USERNAME[:PASSWORD] for the registry'
@@ -1892,6 +1907,7 @@ complete -c hutch -n "__hutch_at 'pod logs'" -l since -x -d 'Only lines after th
 complete -c hutch -n "__hutch_at 'pod logs'" -l until -x -d 'Only lines before this time'
 complete -c hutch -n "__hutch_at 'pod logs'" -l timestamps -s t -d 'Show each line\'s time too'
 complete -c hutch -n "__hutch_at 'pod logs'" -l latest -s l -d 'The pod created last'
+complete -c hutch -n "__hutch_at 'pod logs'" -l color -d 'Print each container\'s lines in a colour of its own'
 complete -c hutch -n "__hutch_at 'pod logs'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'pod logs' 1" -f -a '(__hutch_pod_names)'
 
@@ -2343,8 +2359,6 @@ complete -c hutch -n "__hutch_at 'container'" -a wait -d 'Wait for containers to
 complete -c hutch -n "__hutch_at 'container'" -a ls -d 'List containers (running ones unless --all)'
 complete -c hutch -n "__hutch_at 'container'" -a logs -d 'Print the logs of one or more containers'
 complete -c hutch -n "__hutch_at 'container'" -a inspect -d 'Show details of containers as JSON'
-complete -c hutch -n "__hutch_at 'container'" -a checkpoint -d 'Refused: checkpointing needs CRIU and root (podman\'s rootless refusal)'
-complete -c hutch -n "__hutch_at 'container'" -a restore -d 'Refused: restoring needs CRIU and root (podman\'s rootless refusal)'
 complete -c hutch -n "__hutch_at 'container'" -a init -d 'Initialize created containers (hutch prepares them at create: a check)'
 complete -c hutch -n "__hutch_at 'container'" -a clone -d 'Create a copy of a container, with other limits if given; print its id'
 complete -c hutch -n "__hutch_at 'container'" -a rename -d 'Rename a container'
@@ -2356,6 +2370,9 @@ complete -c hutch -n "__hutch_at 'container'" -a unmount -d 'Unmount containers\
 complete -c hutch -n "__hutch_at 'container'" -a diff -d 'Show files added (A), changed (C) and deleted (D) in a container'
 complete -c hutch -n "__hutch_at 'container'" -a commit -d 'Create a new image from a container\'s changes'
 complete -c hutch -n "__hutch_at 'container'" -a export -d 'Export a container\'s file system as a tar archive'
+complete -c hutch -n "__hutch_at 'container'" -a cleanup -d 'Clean up stopped containers: the pod\'s exit policy, and with --rm or --rmi removal (hutch\'s monitor releases mounts and network as the container exits)'
+complete -c hutch -n "__hutch_at 'container'" -a checkpoint -d 'Refused: checkpointing needs CRIU and root (podman\'s rootless refusal)'
+complete -c hutch -n "__hutch_at 'container'" -a restore -d 'Refused: restoring needs CRIU and root (podman\'s rootless refusal)'
 complete -c hutch -n "__hutch_at 'container'" -a runlabel -d 'Run the command held in an image\'s label, as podman container runlabel'
 complete -c hutch -n "__hutch_at 'container'" -a exec -d 'Run a process in a running container'
 complete -c hutch -n "__hutch_at 'container'" -a attach -d 'Attach to a running container\'s input and output'
@@ -2764,14 +2781,6 @@ complete -c hutch -n "__hutch_at 'container inspect'" -l size -s s -d 'Add SizeR
 complete -c hutch -n "__hutch_at 'container inspect'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'container inspect' 1+" -f -a '(__hutch_container_names)'
 
-# hutch container checkpoint
-complete -c hutch -n "__hutch_at 'container checkpoint'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'container checkpoint' 1+" -F
-
-# hutch container restore
-complete -c hutch -n "__hutch_at 'container restore'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'container restore' 1+" -F
-
 # hutch container init
 complete -c hutch -n "__hutch_at 'container init'" -l all -s a -d 'Initialize all containers'
 complete -c hutch -n "__hutch_at 'container init'" -l latest -s l -d 'Act on the container created last'
@@ -2783,14 +2792,18 @@ complete -c hutch -n "__hutch_at 'container clone'" -l name -x -d 'Name of the c
 complete -c hutch -n "__hutch_at 'container clone'" -l destroy -d 'Remove the original container'
 complete -c hutch -n "__hutch_at 'container clone'" -l force -s f -d 'With --destroy: also when it runs'
 complete -c hutch -n "__hutch_at 'container clone'" -l run -d 'Start the clone'
+complete -c hutch -n "__hutch_at 'container clone'" -l pod -x -d 'Create the clone in this existing pod (NAME or ID)'
 complete -c hutch -n "__hutch_at 'container clone'" -l memory -s m -x -d 'Memory limit (e.g. 64m, 1g); memory.max'
 complete -c hutch -n "__hutch_at 'container clone'" -l memory-reservation -x -d 'Memory soft limit (memory.low)'
 complete -c hutch -n "__hutch_at 'container clone'" -l memory-swap -x -d 'Memory plus swap limit (-1: unlimited swap); needs --memory'
+complete -c hutch -n "__hutch_at 'container clone'" -l memory-swappiness -x -d '0 to 100; checked, then ignored with a warning: it needs cgroup v1 and root'
 complete -c hutch -n "__hutch_at 'container clone'" -l cpus -x -d 'Number of CPUs (e.g. 0.5: cpu.max 50000 100000)'
 complete -c hutch -n "__hutch_at 'container clone'" -l cpu-shares -s c -x -d 'CPU shares (relative weight, 2-262144)'
 complete -c hutch -n "__hutch_at 'container clone'" -l cpu-weight -x -d 'CPU weight (cpu.weight, 1-10000)'
 complete -c hutch -n "__hutch_at 'container clone'" -l cpu-quota -x -d 'CPU time in microseconds per --cpu-period'
 complete -c hutch -n "__hutch_at 'container clone'" -l cpu-period -x -d 'CPU period in microseconds (default 100000)'
+complete -c hutch -n "__hutch_at 'container clone'" -l cpu-rt-period -x -d 'Accepted and ignored with podman\'s warning: real-time limits need cgroup v1 and root'
+complete -c hutch -n "__hutch_at 'container clone'" -l cpu-rt-runtime -x -d 'Accepted and ignored with podman\'s warning: real-time limits need cgroup v1 and root'
 complete -c hutch -n "__hutch_at 'container clone'" -l cpuset-cpus -x -d 'CPUs the container may run on (0-3,5)'
 complete -c hutch -n "__hutch_at 'container clone'" -l cpuset-mems -x -d 'Memory nodes the container may use (0-1)'
 complete -c hutch -n "__hutch_at 'container clone'" -l pids-limit -x -d 'Maximum number of processes (default 2048; -1: unlimited)'
@@ -2868,6 +2881,54 @@ complete -c hutch -n "__hutch_at 'container export'" -l output -s o -x -d 'Write
 complete -c hutch -n "__hutch_at 'container export'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'container export' 1" -f -a '(__hutch_container_names)'
 
+# hutch container cleanup
+complete -c hutch -n "__hutch_at 'container cleanup'" -l all -s a -d 'Clean up all containers'
+complete -c hutch -n "__hutch_at 'container cleanup'" -l exec -x -d 'Clean up this exec session of the container instead'
+complete -c hutch -n "__hutch_at 'container cleanup'" -l latest -s l -d 'Act on the container created last'
+complete -c hutch -n "__hutch_at 'container cleanup'" -l rm -d 'Then remove the container entirely'
+complete -c hutch -n "__hutch_at 'container cleanup'" -l rmi -d 'Then remove its image (unless another uses it)'
+complete -c hutch -n "__hutch_at 'container cleanup'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'container cleanup' 1+" -f -a '(__hutch_container_names)'
+
+# hutch container checkpoint
+complete -c hutch -n "__hutch_at 'container checkpoint'" -l all -s a -d 'Accepted as podman\'s; the command is refused (no CRIU rootless)'
+complete -c hutch -n "__hutch_at 'container checkpoint'" -l latest -s l -d 'Act on the container created last'
+complete -c hutch -n "__hutch_at 'container checkpoint'" -l compress -s c -x -d 'Accepted as podman\'s; the command is refused (no CRIU rootless)'
+complete -c hutch -n "__hutch_at 'container checkpoint'" -l create-image -x -d 'Accepted as podman\'s; the command is refused (no CRIU rootless)'
+complete -c hutch -n "__hutch_at 'container checkpoint'" -l export -s e -x -d 'Accepted as podman\'s; the command is refused (no CRIU rootless)'
+complete -c hutch -n "__hutch_at 'container checkpoint'" -l file-locks -d 'Accepted as podman\'s; the command is refused (no CRIU rootless)'
+complete -c hutch -n "__hutch_at 'container checkpoint'" -l ignore-rootfs -d 'Accepted as podman\'s; the command is refused (no CRIU rootless)'
+complete -c hutch -n "__hutch_at 'container checkpoint'" -l ignore-volumes -d 'Accepted as podman\'s; the command is refused (no CRIU rootless)'
+complete -c hutch -n "__hutch_at 'container checkpoint'" -l keep -s k -d 'Accepted as podman\'s; the command is refused (no CRIU rootless)'
+complete -c hutch -n "__hutch_at 'container checkpoint'" -l leave-running -s R -d 'Accepted as podman\'s; the command is refused (no CRIU rootless)'
+complete -c hutch -n "__hutch_at 'container checkpoint'" -l pre-checkpoint -s P -d 'Accepted as podman\'s; the command is refused (no CRIU rootless)'
+complete -c hutch -n "__hutch_at 'container checkpoint'" -l print-stats -d 'Accepted as podman\'s; the command is refused (no CRIU rootless)'
+complete -c hutch -n "__hutch_at 'container checkpoint'" -l tcp-established -d 'Accepted as podman\'s; the command is refused (no CRIU rootless)'
+complete -c hutch -n "__hutch_at 'container checkpoint'" -l tcp-skip-in-flight -d 'Accepted as podman\'s; the command is refused (no CRIU rootless)'
+complete -c hutch -n "__hutch_at 'container checkpoint'" -l with-previous -d 'Accepted as podman\'s; the command is refused (no CRIU rootless)'
+complete -c hutch -n "__hutch_at 'container checkpoint'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'container checkpoint' 1+" -f -a '(__hutch_container_names)'
+
+# hutch container restore
+complete -c hutch -n "__hutch_at 'container restore'" -l all -s a -d 'Accepted as podman\'s; the command is refused (no CRIU rootless)'
+complete -c hutch -n "__hutch_at 'container restore'" -l latest -s l -d 'Act on the container created last'
+complete -c hutch -n "__hutch_at 'container restore'" -l file-locks -d 'Accepted as podman\'s; the command is refused (no CRIU rootless)'
+complete -c hutch -n "__hutch_at 'container restore'" -l ignore-rootfs -d 'Accepted as podman\'s; the command is refused (no CRIU rootless)'
+complete -c hutch -n "__hutch_at 'container restore'" -l ignore-static-ip -d 'Accepted as podman\'s; the command is refused (no CRIU rootless)'
+complete -c hutch -n "__hutch_at 'container restore'" -l ignore-static-mac -d 'Accepted as podman\'s; the command is refused (no CRIU rootless)'
+complete -c hutch -n "__hutch_at 'container restore'" -l ignore-volumes -d 'Accepted as podman\'s; the command is refused (no CRIU rootless)'
+complete -c hutch -n "__hutch_at 'container restore'" -l import -s i -x -d 'Accepted as podman\'s; the command is refused (no CRIU rootless)'
+complete -c hutch -n "__hutch_at 'container restore'" -l import-previous -x -d 'Accepted as podman\'s; the command is refused (no CRIU rootless)'
+complete -c hutch -n "__hutch_at 'container restore'" -l keep -s k -d 'Accepted as podman\'s; the command is refused (no CRIU rootless)'
+complete -c hutch -n "__hutch_at 'container restore'" -l name -s n -x -d 'Accepted as podman\'s; the command is refused (no CRIU rootless)'
+complete -c hutch -n "__hutch_at 'container restore'" -l pod -x -d 'Accepted as podman\'s; the command is refused (no CRIU rootless)'
+complete -c hutch -n "__hutch_at 'container restore'" -l print-stats -d 'Accepted as podman\'s; the command is refused (no CRIU rootless)'
+complete -c hutch -n "__hutch_at 'container restore'" -l publish -s p -x -d 'Accepted as podman\'s; the command is refused (no CRIU rootless)'
+complete -c hutch -n "__hutch_at 'container restore'" -l tcp-established -d 'Accepted as podman\'s; the command is refused (no CRIU rootless)'
+complete -c hutch -n "__hutch_at 'container restore'" -l tcp-skip-in-flight -d 'Accepted as podman\'s; the command is refused (no CRIU rootless)'
+complete -c hutch -n "__hutch_at 'container restore'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'container restore' 1+" -f -a '(__hutch_container_names)'
+
 # hutch container runlabel
 complete -c hutch -n "__hutch_at 'container runlabel'" -l display -d 'Print the command instead of running it'
 complete -c hutch -n "__hutch_at 'container runlabel'" -l name -s n -x -d 'The container name (NAME)'
@@ -2930,11 +2991,14 @@ complete -c hutch -n "__hutch_at 'container update'" -l restart -x -a 'no always
 complete -c hutch -n "__hutch_at 'container update'" -l memory -s m -x -d 'Memory limit (e.g. 64m, 1g); memory.max'
 complete -c hutch -n "__hutch_at 'container update'" -l memory-reservation -x -d 'Memory soft limit (memory.low)'
 complete -c hutch -n "__hutch_at 'container update'" -l memory-swap -x -d 'Memory plus swap limit (-1: unlimited swap); needs --memory'
+complete -c hutch -n "__hutch_at 'container update'" -l memory-swappiness -x -d '0 to 100; checked, then ignored with a warning: it needs cgroup v1 and root'
 complete -c hutch -n "__hutch_at 'container update'" -l cpus -x -d 'Number of CPUs (e.g. 0.5: cpu.max 50000 100000)'
 complete -c hutch -n "__hutch_at 'container update'" -l cpu-shares -s c -x -d 'CPU shares (relative weight, 2-262144)'
 complete -c hutch -n "__hutch_at 'container update'" -l cpu-weight -x -d 'CPU weight (cpu.weight, 1-10000)'
 complete -c hutch -n "__hutch_at 'container update'" -l cpu-quota -x -d 'CPU time in microseconds per --cpu-period'
 complete -c hutch -n "__hutch_at 'container update'" -l cpu-period -x -d 'CPU period in microseconds (default 100000)'
+complete -c hutch -n "__hutch_at 'container update'" -l cpu-rt-period -x -d 'Accepted and ignored with podman\'s warning: real-time limits need cgroup v1 and root'
+complete -c hutch -n "__hutch_at 'container update'" -l cpu-rt-runtime -x -d 'Accepted and ignored with podman\'s warning: real-time limits need cgroup v1 and root'
 complete -c hutch -n "__hutch_at 'container update'" -l cpuset-cpus -x -d 'CPUs the container may run on (0-3,5)'
 complete -c hutch -n "__hutch_at 'container update'" -l cpuset-mems -x -d 'Memory nodes the container may use (0-1)'
 complete -c hutch -n "__hutch_at 'container update'" -l pids-limit -x -d 'Maximum number of processes (default 2048; -1: unlimited)'
@@ -3147,8 +3211,13 @@ complete -c hutch -n "__hutch_at 'image unmount'" -l help -d 'Show the help and 
 complete -c hutch -n "__hutch_arg 'image unmount' 1+" -f -a '(__hutch_image_names)'
 
 # hutch image sign
+complete -c hutch -n "__hutch_at 'image sign'" -l all -s a -d 'Accepted as podman\'s; the command is refused (hutch does not sign)'
+complete -c hutch -n "__hutch_at 'image sign'" -l authfile -x -d 'Path of the authentication file (auth.json)'
+complete -c hutch -n "__hutch_at 'image sign'" -l cert-dir -x -d 'Directory with CA certificates (*.crt) and client certificates for the registry'
+complete -c hutch -n "__hutch_at 'image sign'" -l directory -s d -x -d 'Accepted as podman\'s; the command is refused (hutch does not sign)'
+complete -c hutch -n "__hutch_at 'image sign'" -l sign-by -x -d 'Refused: hutch does not sign images'
 complete -c hutch -n "__hutch_at 'image sign'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'image sign' 1+" -F
+complete -c hutch -n "__hutch_arg 'image sign' 1+" -f -a '(__hutch_image_names)'
 
 # hutch image trust
 complete -c hutch -n "__hutch_at 'image trust'" -l help -d 'Show the help and exit'
@@ -3260,6 +3329,7 @@ complete -c hutch -n "__hutch_arg 'image build' 1" -F
 complete -c hutch -n "__hutch_at 'system'" -a info -d 'Show the host, the store and the version as podman does, then hutch\'s checks'
 complete -c hutch -n "__hutch_at 'system'" -a connection -d 'Refused: hutch has no remote mode (podman\'s remote connections)'
 complete -c hutch -n "__hutch_at 'system'" -a migrate -d 'Stop the session namespace so that the next command rebuilds it (after /etc/subuid or /etc/subgid changed)'
+complete -c hutch -n "__hutch_at 'system'" -a renumber -d 'Migrate lock numbers: a no-op, as hutch\'s locks are files, not numbered'
 complete -c hutch -n "__hutch_at 'system'" -a reset -d 'Remove all images, containers and storage, and stop the session namespace'
 complete -c hutch -n "__hutch_at 'system'" -a service -d 'Serve the Docker Engine API (v1.41) on a socket, for docker CLI, docker-py, docker-compose and the like; socket activation through LISTEN_FDS'
 complete -c hutch -n "__hutch_at 'system'" -a check -d 'Check the consistency of image and container storage'
@@ -3277,6 +3347,9 @@ complete -c hutch -n "__hutch_arg 'system connection' 1+" -F
 
 # hutch system migrate
 complete -c hutch -n "__hutch_at 'system migrate'" -l help -d 'Show the help and exit'
+
+# hutch system renumber
+complete -c hutch -n "__hutch_at 'system renumber'" -l help -d 'Show the help and exit'
 
 # hutch system reset
 complete -c hutch -n "__hutch_at 'system reset'" -l force -s f -d 'Do not ask'

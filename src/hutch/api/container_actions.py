@@ -71,6 +71,18 @@ class WaitOptions:
 
 
 @dataclass(frozen=True)
+class CleanupOptions:
+    """``container cleanup`` (podman's): what a stopped container leaves, cleared; also
+    what a detached monitor runs once its container exits for good."""
+
+    all: bool = False
+    latest: bool = False
+    exec_session: str | None = None  # --exec: that exec session of the one container
+    remove: bool = False  # --rm: then remove the container
+    remove_image: bool = False  # --rmi: then remove its image (unless in use)
+
+
+@dataclass(frozen=True)
 class RunReport:
     id: str
     exit_code: int | None  # None when detached

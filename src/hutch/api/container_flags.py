@@ -512,8 +512,9 @@ FLAGS: tuple[Flag, ...] = (
     ),
     number(
         "--memory-swappiness",
-        "memory_swappiness",
+        "resources.memory_swappiness",
         "0 to 100; checked, then ignored with a warning: it needs cgroup v1 and root.",
+        commands=RUN_CREATE_UPDATE,
     ),
     switch(
         "--oom-kill-disable",
@@ -554,15 +555,17 @@ FLAGS: tuple[Flag, ...] = (
     ),
     Flag(
         "--cpu-rt-period",
-        "cpu_rt_period",
+        "resources.cpu_rt_period",
         "Accepted and ignored with podman's warning: real-time limits need cgroup v1 and root.",
         "str",
         parse=unsigned_or_none,
+        commands=RUN_CREATE_UPDATE,
     ),
     number(
         "--cpu-rt-runtime",
-        "cpu_rt_runtime",
+        "resources.cpu_rt_runtime",
         "Accepted and ignored with podman's warning: real-time limits need cgroup v1 and root.",
+        commands=RUN_CREATE_UPDATE,
     ),
     text(
         "--cpuset-cpus",

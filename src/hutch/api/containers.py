@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, ClassVar, Protocol
 # re-exported: the life cycle's options and reports live apart so that create, run,
 # stop and rm load none of the rest
 from hutch.api.container_actions import ActionReport as ActionReport
+from hutch.api.container_actions import CleanupOptions as CleanupOptions
 from hutch.api.container_actions import KillOptions as KillOptions
 from hutch.api.container_actions import RemoveContainerOptions as RemoveContainerOptions
 from hutch.api.container_actions import RunReport as RunReport
@@ -43,6 +44,7 @@ class CloneOptions:
     destroy: bool = False  # remove the original (with force: also when it runs)
     force: bool = False
     run: bool = False  # start the clone
+    pod: str | None = None  # --pod: the pod the clone joins (None: the original's, if any)
 
 
 @dataclass(frozen=True)
@@ -706,7 +708,7 @@ class LifecycleVerbs(Protocol):
 
     def wait(self, names: Sequence[str], options: WaitOptions) -> list[ActionReport]: ...
 
-    def cleanup(self, container_id: str) -> None: ...
+    def cleanup(self, names: Sequence[str], options: CleanupOptions) -> list[ActionReport]: ...
 
 
 class AdminVerbs(Protocol):

@@ -65,6 +65,7 @@ MODULES: dict[str, tuple[str, ...]] = {
     "commit": ("app", "container"),
     "export": ("app", "container"),
     "cleanup": ("container",),
+    "checkpoint": ("container",),
     "runlabel": ("container",),
     "exec": ("app", "container"),
     "attach": ("app", "container"),

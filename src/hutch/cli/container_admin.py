@@ -1,4 +1,4 @@
-"""Small container verbs: rename, exists, prune, init, clone; checkpoint/restore refused."""
+"""Small container verbs: rename, exists, prune, init, clone."""
 
 from __future__ import annotations
 
@@ -7,17 +7,11 @@ from typing import Annotated, Any
 import typer
 
 from hutch.api.container_flags import flags_of
-from hutch.api.errors import InvalidArgument
 from hutch.cli import targets as t
 from hutch.cli.confirm import confirmed
 from hutch.cli.flagparams import with_flags
 from hutch.cli.reports import print_reports
 from hutch.cli.state import state_of
-
-CRIU_HINT = (
-    "hutch is rootless: checkpoint and restore need CRIU with CAP_SYS_ADMIN "
-    "(podman refuses them rootless too); stop and start the container instead"
-)
 
 
 def register(app: typer.Typer, container_app: typer.Typer) -> None:
@@ -97,6 +91,10 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
             bool, typer.Option("--force", "-f", help="With --destroy: also when it runs.")
         ] = False,
         run: Annotated[bool, typer.Option("--run", help="Start the clone.")] = False,
+        pod: Annotated[
+            str | None,
+            typer.Option("--pod", help="Create the clone in this existing pod (NAME or ID)."),
+        ] = None,
         **values: Any,
     ) -> None:
         """Create a copy of a container, with other limits if given; print its id."""
@@ -104,23 +102,9 @@ def register(app: typer.Typer, container_app: typer.Typer) -> None:
         from hutch.api.flagoptions import resource_options
 
         options = CloneOptions(
-            container, name or new_name, image, resource_options(values), destroy, force, run
+            container, name or new_name, image, resource_options(values), destroy, force, run, pod
         )
         print(state_of(ctx).engine().containers.clone(options))
-
-    refused = {"ignore_unknown_options": True, "allow_extra_args": True}
-
-    @container_app.command("checkpoint", context_settings=refused)
-    def checkpoint(
-        words: Annotated[list[str] | None, typer.Argument(help="Refused.")] = None,
-    ) -> None:
-        """Refused: checkpointing needs CRIU and root (podman's rootless refusal)."""
-        raise InvalidArgument("checkpointing a container requires root", hint=CRIU_HINT)
-
-    @container_app.command("restore", context_settings=refused)
-    def restore(words: Annotated[list[str] | None, typer.Argument(help="Refused.")] = None) -> None:
-        """Refused: restoring needs CRIU and root (podman's rootless refusal)."""
-        raise InvalidArgument("restoring a container requires root", hint=CRIU_HINT)
 
     with_flags(clone, flags_of("update"))
     app.command("init")(init)

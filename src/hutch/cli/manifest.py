@@ -310,6 +310,10 @@ def register(app: typer.Typer) -> None:
         force_compression: fr.ForceCompression = None,
         quiet: fr.Quiet = False,
         _remove_signatures: fr.RemoveSignatures = False,
+        sign_by: fr.SignBy = None,
+        sign_by_sigstore: fr.SignBySigstore = None,
+        sign_by_sigstore_private_key: fr.SignBySigstoreKey = None,
+        sign_passphrase_file: fr.SignPassphraseFile = None,
         tls_verify: fr.TlsVerify = None,
         authfile: fr.Authfile = None,
         creds: fr.Creds = None,
@@ -317,6 +321,13 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Push a manifest list (and, with --all, its images) to a registry."""
         from hutch.api.images import ManifestPushOptions
+
+        fr.refuse_signing(
+            sign_by=sign_by,
+            sign_by_sigstore=sign_by_sigstore,
+            sign_by_sigstore_private_key=sign_by_sigstore_private_key,
+            sign_passphrase_file=sign_passphrase_file,
+        )
 
         options = ManifestPushOptions(
             list_,

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from hutch.cli.logs import coloured
 from hutch.cli.state import state_of
 
 
@@ -45,6 +46,10 @@ def register(pod_app: typer.Typer) -> None:
         latest: Annotated[
             bool, typer.Option("--latest", "-l", help="The pod created last.")
         ] = False,
+        colour: Annotated[
+            bool,
+            typer.Option("--color", help="Print each container's lines in a colour of its own."),
+        ] = False,
     ) -> None:
         """Print the logs of the containers of a pod, each line after its container's id."""
         from hutch.api.pods import PodLogsOptions
@@ -67,5 +72,8 @@ def register(pod_app: typer.Typer) -> None:
             who = entry.container_name if names else entry.container_id[:12]
             prefix = f"{who} " + (f"{line.timestamp} " if timestamps else "")
             stream = out.get(line.stream, sys.stdout.buffer)
-            stream.write(prefix.encode() + line.text + (b"" if line.partial else b"\n"))
+            text = prefix.encode() + line.text
+            if colour:  # as logs --color: the whole line, prefixes too
+                text = coloured(text, line.container_index)
+            stream.write(text + (b"" if line.partial else b"\n"))
             stream.flush()

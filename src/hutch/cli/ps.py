@@ -53,14 +53,15 @@ def _since(ts: float, now: float) -> str:
 
 def status_text(c: "ContainerSummary", now: float) -> str:
     """podman's STATUS: ``Up 5 seconds``, ``Exited (0) 2 minutes ago``, any other
-    state by its name (``Paused``, ``Stopping``, ``Created``; Docker's ``Up 5 seconds
-    (Paused)`` is the API's), then the health in parentheses."""
+    state by its name (``Paused``, ``Stopping``, ``Created``, ``Initialized``;
+    Docker's ``Up 5 seconds (Paused)`` is the API's), then the health in parentheses."""
     if c.status == "running":
         text = f"Up {_since(c.started_at, now)}"
     elif c.status == "exited":
         text = f"Exited ({c.exit_code}) {render.human_ago(c.finished_at, now)}"
     else:
-        text = c.status.title() if c.status in ("paused", "stopping", "unknown") else "Created"
+        shown = ("initialized", "paused", "stopping", "unknown")
+        text = c.status.title() if c.status in shown else "Created"
     return f"{text} ({c.health})" if c.health else text
 
 

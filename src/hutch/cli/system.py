@@ -1,4 +1,5 @@
-"""``hutch system migrate``, ``reset``, ``service``, and ``connection`` (refused)."""
+"""``hutch system migrate``, ``renumber``, ``reset``, ``service``, and ``connection``
+(refused)."""
 
 from __future__ import annotations
 
@@ -32,6 +33,14 @@ def register(system_app: typer.Typer) -> None:
             print(
                 "stopped the session namespace; the next command creates a new one", file=sys.stderr
             )
+
+    @system_app.command("renumber")
+    def renumber() -> None:
+        """Migrate lock numbers: a no-op, as hutch's locks are files, not numbered."""
+        # podman allocates each container and pod a numbered lock (num_locks in
+        # containers.conf) and renumbers them after that number changes; hutch locks
+        # each object's own files by path, so there is nothing to migrate: success,
+        # silent, as podman's renumber prints nothing either
 
     @system_app.command("reset")
     def reset(

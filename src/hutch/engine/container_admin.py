@@ -76,8 +76,10 @@ class ContainerAdmin:
     def init(self, names: Sequence[str], options: PauseOptions) -> list[ActionReport]:
         """podman's ``init``: hutch writes a container's bundle when it creates it, so a
         created container is ready already but for its new volumes, which are filled
-        here as at a first start (podman mounts its storage then); one that ran is
-        refused as podman does (``--all`` reports only what could not be found)."""
+        here as at a first start (podman mounts its storage then). It is then podman's
+        "initialized" until it starts (cs.initialized); so is an exited one, as podman
+        initializes those again. One initialized already, or running, is refused as
+        podman does (``--all`` reports only what could not be found)."""
         names = container_select.targets(
             self._ctx, names, all_=options.all, latest=options.latest, filters=options.filters
         )
@@ -88,28 +90,33 @@ class ContainerAdmin:
         for name in names:
             try:
                 container = cs.get(self._ctx, name)
-                if container.state.status != st.CREATED and not options.all:
+                ready = container.state.status in (st.CREATED, st.EXITED)
+                if ready and not cs.initialized(container):
+                    self._initialize(container)
+                elif not options.all:
                     raise Conflict(
                         f"container {container.record.id} has already been created in "
                         "runtime: container state improper"
                     )
-                if container.state.status == st.CREATED and container.config.mounts:
-                    from hutch.engine.volume_firstmount import first_mounts
-
-                    self._ctx.enter_session()
-                    first_mounts(self._ctx, container)
-                if container.state.status == st.CREATED:
-                    marker = container.dirs.userdata / st.INIT_MARKER
-                    if not marker.exists():  # initialized once, as podman's
-                        with contextlib.suppress(OSError):  # else the start logs it again
-                            marker.touch()
-                        from hutch.engine import events as engine_events
-
-                        engine_events.container_event(self._ctx, container.record, "init")
                 reports.append(ActionReport(name, container.record.id))
             except HutchError as exc:
                 reports.append(ActionReport(name, error=str(exc), exit_code=exc.exit_code))
         return reports
+
+    def _initialize(self, container: cs.Container) -> None:
+        if container.state.status == st.CREATED and container.config.mounts:
+            from hutch.engine.volume_firstmount import first_mounts
+
+            self._ctx.enter_session()
+            first_mounts(self._ctx, container)
+        marker = container.dirs.userdata / st.INIT_MARKER
+        # touched anew: a marker older than the last exit no longer counts; without it
+        # (a bundle being removed) the start logs "init" itself, as before init existed
+        with contextlib.suppress(OSError):
+            marker.touch()
+        from hutch.engine import events as engine_events
+
+        engine_events.container_event(self._ctx, container.record, "init")
 
     def clone(self, options: CloneOptions) -> str:
         from hutch.engine.containers import ContainerService
@@ -128,6 +135,10 @@ class ContainerAdmin:
             # a --rootfs container's "image" is its directory (the record names none)
             image=options.image or (given.image if given.rootfs else record.image_name),
             resources=replace(given.resources, **changed),
+            pod=options.pod if options.pod is not None else given.pod,
+            # into a pod: the pod's network, not the one the original resolved at its
+            # create (recorded as "private" when it had no --network of its own)
+            network="" if options.pod is not None else given.network,
             cidfile=None,
             replace=False,
             detach=True,

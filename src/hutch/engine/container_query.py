@@ -355,7 +355,7 @@ def inspect_report(
     record, state, config = container.record, container.state, container.config
     options = config.options
     command = tuple(config.command)
-    status = state.status
+    status = cs.status_of(container)  # "initialized" after init, as podman's
     log = logconfig.log_spec_of(options.log, container.dirs.userdata)
     try:
         spec: Spec | None = container_spec(container)

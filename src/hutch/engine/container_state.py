@@ -37,6 +37,26 @@ class Container(Located):
         return self.state.status in (st.RUNNING, st.PAUSED, st.STOPPING)
 
 
+def initialized(found: Located) -> bool:
+    """Whether ``hutch init`` readied the container since it last ran: podman's
+    "initialized" state. hutch prepares a container at create, so ``init`` only
+    leaves INIT_MARKER, which the monitor removes at the start it serves; a marker
+    older than the last exit (a start that failed) no longer counts."""
+    status = found.state.status
+    if status not in (st.CREATED, st.EXITED):
+        return False
+    try:
+        made = os.stat(found.dirs.userdata / st.INIT_MARKER).st_mtime
+    except OSError:
+        return False
+    return status == st.CREATED or made >= found.state.finished_at
+
+
+def status_of(found: Located) -> str:
+    """The status podman shows: the recorded one, or ``initialized`` after init."""
+    return st.INITIALIZED if initialized(found) else found.state.status
+
+
 def find(ctx: EngineContext, name: str) -> ContainerRecord:
     matches = ctx.containers.lookup(name)
     if not matches:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from hutch.api.container_actions import (
     ActionReport,
+    CleanupOptions,
     KillOptions,
     RemoveContainerOptions,
     RunReport,
@@ -549,7 +550,7 @@ class ContainerService:
             attach_socket=str(socket_path),
             gid5_mapped=map_to_host(state.gid_map, 5) is not None,
             restart=container.config.restart,
-            cleanup=self._cleanup_argv(container.record.id)
+            cleanup=self._cleanup_argv(container.record.id, options.remove)
             if options.remove or pod_member.stops_pod(self._ctx, container.record)
             else (),
             events=(
@@ -676,7 +677,7 @@ class ContainerService:
                 raise Conflict(f"the infra container of pod {pod.name} did not start")
         pod_member.before_start(self._ctx, container.record, pod.infra_id, infra.state.pid)
 
-    def _cleanup_argv(self, container_id: str) -> tuple[str, ...]:
+    def _cleanup_argv(self, container_id: str, remove: bool) -> tuple[str, ...]:
         paths = self._ctx.paths
         return (
             sys.executable,
@@ -688,6 +689,7 @@ class ContainerService:
             str(paths.runtime),
             "container",
             "cleanup",
+            *(("--rm",) if remove else ()),  # as podman's conmon asks for an --rm one
             container_id,
         )
 
@@ -883,25 +885,84 @@ class ContainerService:
             out.append(record.id)  # podman prints the ids of what --depend removed
         return out
 
-    def cleanup(self, container_id: str) -> None:
-        """Run by a detached monitor after its container exits for good: removes an
-        --rm container, and stops a pod with ``--exit-policy stop`` after its last member."""
+    def cleanup(self, names: Sequence[str], options: CleanupOptions) -> list[ActionReport]:
+        """podman's ``container cleanup``, which a detached monitor runs too once its
+        container exits for good (``--rm`` for an --rm container). The monitor has
+        released the mounts and the network already: what is left is the pod's
+        ``--exit-policy stop``, then ``--rm``'s removal and ``--rmi``'s image."""
         self._ctx.enter_session()
+        if options.exec_session is not None:
+            return [self._cleanup_exec(names, options)]
+        names = self._targets(names, options.all, options.latest, ())
+        given = not options.all
+        if given and (missing := container_select.first_missing(self._ctx, names)):
+            return missing
+        return [self._cleanup_one(name, options) for name in names]
+
+    def _cleanup_exec(self, names: Sequence[str], options: CleanupOptions) -> ActionReport:
+        """``--exec SESSION``: hutch's session record goes with its process (engine/
+        exec.py), so a session it knows runs still and has nothing to clean up yet."""
+        from hutch.runtime import exec_sessions
+
+        if options.all:
+            raise InvalidArgument("exec and all options conflict")
+        if len(names) > 1:
+            raise InvalidArgument("cannot use exec option when more than one container is given")
+        name = self._targets(names, False, options.latest, ())[0]
+        container = cs.get(self._ctx, name)
+        live = {s.id for s in exec_sessions.live(container.dirs.userdata)}
+        if options.exec_session not in live:
+            raise NoSuchObject(
+                f"container {container.record.id} has no exec session with ID "
+                f"{options.exec_session}: no such exec session"
+            )
+        return ActionReport("", container.record.id)
+
+    def _cleanup_one(self, name: str, options: CleanupOptions) -> ActionReport:
         try:
-            container = cs.load(self._ctx, cs.find(self._ctx, container_id), lenient=True)
-        except NoSuchObject:
-            return
-        self._after_member_exit(container.record.id)
-        if not container.config.options.remove:
-            return
+            container = cs.load(self._ctx, cs.find(self._ctx, name), lenient=True)
+            cid = container.record.id
+            if container.running:  # podman's words, with --rm and without
+                raise Conflict(self._not_cleaned(cid, options.remove))
+            self._after_member_exit(cid)
+            if options.remove:
+                self._remove_exited(container)
+            if options.remove_image and not container.config.options.rootfs:
+                from hutch.api.images import RemoveImageOptions
+                from hutch.engine.images import ImageService
+
+                images = ImageService(self._ctx).remove(
+                    [container.record.image_name], RemoveImageOptions()
+                )
+                for report in images:
+                    if report.error:
+                        raise HutchError(report.error)
+        except HutchError as exc:
+            return ActionReport(name, error=str(exc), exit_code=exc.exit_code)
+        return ActionReport(name, cid)
+
+    @staticmethod
+    def _not_cleaned(cid: str, remove: bool) -> str:
+        if remove:
+            return (
+                f"failed to clean up and remove container {cid}: cannot remove container "
+                f"{cid} as it is running - running or paused containers cannot be removed "
+                "without force: container state improper"
+            )
+        return (
+            f"failed to clean up container {cid}: container {cid} is running or paused, "
+            "refusing to clean up: container state improper"
+        )
+
+    def _remove_exited(self, container: cs.Container) -> None:
+        """Remove a container that exited, unless a restart holds it anew."""
+        cid = container.record.id
         with restart_lock.held(container.dirs.userdata):
-            try:  # again, after a restart that held the lock: it may run anew
-                container = cs.load(self._ctx, cs.find(self._ctx, container_id), lenient=True)
-            except NoSuchObject:
-                return
-            if container.running or container.state.status == st.PAUSED:
-                return  # restarted: the new run's own cleanup removes it
-            self._discard(container.record.id, container.dirs, volumes=True)
+            # again, after a restart that held the lock: it may run anew
+            container = cs.load(self._ctx, cs.find(self._ctx, cid), lenient=True)
+            if container.running:
+                raise Conflict(self._not_cleaned(cid, remove=True))
+            self._discard(cid, container.dirs, volumes=True)
         # as podman records the removal of --rm, with the last exit code
         self._event(
             container.record, "remove", container.config, exitCode=str(container.state.exit_code)

@@ -650,7 +650,14 @@ class PodService:
         from hutch.engine.pod_logs import merged_logs
 
         listed = [(m.record.id, m.record.name) for m in members]
-        return merged_logs(lambda: own_logs_reader(self._ctx), listed, options)
+        # --color: each member's lines take the colour of its place in the pod's list,
+        # where the infra (which logs nothing) comes first, as podman 4.3.1 colours them
+        first = 1 if record.infra_id and options.container is None else 0
+        place = {cid: first + index for index, (cid, _) in enumerate(listed)}
+        return (
+            replace(e, line=replace(e.line, container_index=place[e.container_id]))
+            for e in merged_logs(lambda: own_logs_reader(self._ctx), listed, options)
+        )
 
     def clone(self, name: str, options: PodCloneOptions) -> str:
         """A new pod made with the same options (and changes), and each member made

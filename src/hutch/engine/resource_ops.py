@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 import time
 from collections.abc import Sequence
 from dataclasses import replace
@@ -69,6 +70,9 @@ class ResourceService:
         from hutch.engine.create_plan import parse_restart  # run's parsing and message
 
         policy = parse_restart(restart) if restart is not None else None
+        # --cpu-rt-*, --memory-swappiness: checked, then dropped with run's warnings
+        for warning in options.cgroup_v1_warnings():
+            print(f"WARN: {warning}", file=sys.stderr)
         self._ctx.enter_session()
         # nothing to change is no error: podman (4.3.1 and current) prints the id, as
         # Docker's API answers an empty update with 200

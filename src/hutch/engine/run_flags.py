@@ -84,22 +84,9 @@ def check(options: RunOptions) -> RunOptions:
 
 
 def cgroup_v1_only(options: RunOptions) -> list[str]:
-    """The warnings for the limits only a root user's cgroup v1 applies (podman-run(1)):
-    a rootless container never gets them, so each is dropped with a word, as podman
-    drops them where it cannot apply them (its words for the real-time ones)."""
-    words = []
-    if options.cpu_rt_period is not None:
-        words.append("Realtime period not supported on cgroups V2 systems")
-    if options.cpu_rt_runtime is not None:
-        words.append("Realtime runtime not supported on cgroups V2 systems")
-    swappiness = options.memory_swappiness
-    if swappiness is not None:
-        if not -1 <= swappiness <= 100:  # -1 is podman's "not set"
-            raise InvalidArgument(
-                f"invalid value: {swappiness}, valid memory swappiness range is 0-100"
-            )
-        if swappiness != -1:
-            words.append("--memory-swappiness is ignored: only a root user's cgroup v1 applies it")
+    """The warnings for the limits only a root user's cgroup v1 applies, run's
+    ``--oom-kill-disable`` among them."""
+    words = options.resources.cgroup_v1_warnings()
     if options.oom_kill_disable:
         words.append("--oom-kill-disable is ignored: only a root user's cgroup v1 applies it")
     return words

@@ -54,12 +54,14 @@ def interval(text: str) -> float:
 
 
 def _now(container: cs.Container) -> set[str]:
-    status = container.state.status
+    status = cs.status_of(container)
     names = {status}
+    # podman 4.3.1: a created container is "stopped" to a wait, an initialized one
+    # neither that nor "created" (a wait for either blocks until it ran and exited)
     if status in (st.EXITED, st.CREATED):
         names.add("stopped")
     if status == st.CREATED:
-        names.update(("configured", "initialized"))
+        names.add("configured")
     if container.state.health.status:
         names.add(container.state.health.status)
     return names

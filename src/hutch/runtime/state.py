@@ -42,6 +42,9 @@ INIT_MARKER = "initialized"
 RENAMED = "renamed"
 
 CREATED = "created"
+# podman's state after `init` (its runtime holds the container, not started yet):
+# never written to state.json, derived from INIT_MARKER (engine/container_state.py)
+INITIALIZED = "initialized"
 RUNNING = "running"
 PAUSED = "paused"
 STOPPING = "stopping"

@@ -39,7 +39,7 @@ def attach(ctx: ServiceContext, req: Request) -> Hijack:
     if not stream and not logs:
         raise ApiError(400, "attach needs stream=1 or logs=1")
     pending: PendingAttach | None = None
-    if stream and report.state.status == "created":
+    if stream and report.state.status in ("created", "initialized"):  # not started yet
         # Registered before the 101 goes out: the client's start may come at once.
         pending = PendingAttach(report.id)
         ctx.sessions.add_attach(pending)
@@ -132,7 +132,7 @@ def _wait_for_start(
             status = inspect_one(ctx.engine(), container_id).state.status
         except HutchError:
             return False
-        if status != "created":
+        if status not in ("created", "initialized"):
             return False
     return True
 

@@ -159,7 +159,7 @@ def wait(ctx: ServiceContext, req: Request) -> Reply | Stream:
     if condition == "not-running" and status not in ("running", "paused", "stopping"):
         return json_reply({"StatusCode": report.state.exit_code, "Error": None})
     # A created container's next exit is its first: any exit since its creation.
-    since = 0 if status == "created" else asked
+    since = 0 if status in ("created", "initialized") else asked
     container_id = report.id
 
     def body() -> Iterator[bytes]:

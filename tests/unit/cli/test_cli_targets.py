@@ -136,6 +136,16 @@ def test_clone_takes_the_update_flags_and_podmans_arguments() -> None:
     )
 
 
+def test_clone_takes_pod_and_the_cgroup_v1_limits_as_run() -> None:
+    from hutch.api.containers import CloneOptions, ResourceOptions
+
+    fake = FakeEngine()
+    args = ("container", "clone", "--pod", "p1", "--cpu-rt-period", "1000", "web")
+    assert _main(fake, *args, "--cpu-rt-runtime", "500", "--memory-swappiness", "40") == 0
+    limits = ResourceOptions(cpu_rt_period=1000, cpu_rt_runtime=500, memory_swappiness=40)
+    assert fake.only_call("containers.clone") == CloneOptions("web", resources=limits, pod="p1")
+
+
 def test_init_all_and_latest_rules(capsys: pytest.CaptureFixture[str]) -> None:
     fake = FakeEngine()
     assert _main(fake, "init", "--all", "x") == 125

@@ -165,6 +165,7 @@ def test_bash_completes_subcommands_after_global_options(fake_bin: Path) -> None
         "info",
         "migrate",
         "prune",
+        "renumber",
         "reset",
         "service",
     ]

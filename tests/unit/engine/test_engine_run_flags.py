@@ -164,3 +164,19 @@ def test_listen_fds_for_another_process_or_without_descriptors_pass_none(
     assert passed_descriptors(0) == (0, None)
     assert "passing no socket-activated descriptors" in capsys.readouterr().err
     # (the pass-through itself: tests/integration/test_run_passed_fds.py, a real socket)
+
+
+def test_cgroup_v1_limits_warn_and_are_no_limits_hutch_applies() -> None:
+    # run's, update's and clone's --cpu-rt-*, --memory-swappiness: one declaration
+    from hutch.api.container_config import ResourceOptions
+
+    limits = ResourceOptions(cpu_rt_period=1000, cpu_rt_runtime=500, memory_swappiness=40)
+    assert limits.given_limits() == ()  # no cgroup is made or probed for them
+    assert run_flags.cgroup_v1_only(RunOptions("i", resources=limits)) == [
+        "Realtime period not supported on cgroups V2 systems",
+        "Realtime runtime not supported on cgroups V2 systems",
+        "--memory-swappiness is ignored: only a root user's cgroup v1 applies it",
+    ]
+    assert ResourceOptions(memory_swappiness=-1).cgroup_v1_warnings() == []  # podman's unset
+    with pytest.raises(InvalidArgument, match="valid memory swappiness range is 0-100"):
+        ResourceOptions(memory_swappiness=101).cgroup_v1_warnings()

@@ -24,7 +24,8 @@ from hutch.api.podman_json import to_json
 from hutch.util.humantime import human_duration
 
 JSON = dict[str, Any]
-_STATES = {"stopping": "running", "unknown": "dead"}
+# Docker has no "initialized" (podman's, after init): such a container waits to start
+_STATES = {"stopping": "running", "unknown": "dead", "initialized": "created"}
 # Docker's states, the values its list's status filter takes; hutch never shows
 # removing (its rm is one step) and shows dead only for a container it cannot read.
 STATES = ("created", "restarting", "running", "removing", "paused", "exited", "dead")
