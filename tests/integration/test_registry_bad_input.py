@@ -100,7 +100,7 @@ def test_unknown_reference(hutch: Hutch, registry: Registry) -> None:
 def test_registry_down(hutch: Hutch) -> None:
     port = free_port()
     message = one_error(hutch("pull", INSECURE, f"127.0.0.1:{port}/x/y:1", check=False))
-    assert "cannot reach registry" in message
+    assert "pinging container registry 127.0.0.1" in message
     assert "refused" in message
 
 

@@ -16,7 +16,7 @@ import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, BinaryIO
-from urllib.parse import urlencode, urljoin
+from urllib.parse import urlencode, urljoin, urlsplit
 
 import urllib3
 from urllib3.exceptions import (
@@ -190,15 +190,17 @@ class RegistryClient:
                 **kwargs,
             )
         except MaxRetryError as exc:
-            raise self._transport_error(exc.reason) from None
+            raise self._transport_error(exc.reason, method, url) from None
         except (HTTPError, OSError) as exc:
-            raise self._transport_error(exc) from None
+            raise self._transport_error(exc, method, url) from None
 
-    def _transport_error(self, exc: BaseException | None) -> RegistryError:
+    def _transport_error(self, exc: BaseException | None, method: str, url: str) -> RegistryError:
+        """The failure in Go's net/http words, as podman prints them: ``Get "URL": ...``."""
         host = self.endpoint.host
+        message = f'{method.capitalize()} "{url}": {_go_reason(exc, url)}'
         if isinstance(exc, SSLError):
             return TLSFailure(
-                f"TLS connection to registry {host} failed: {_short(exc)}",
+                message,
                 # run and create have no --tls-verify: registries.conf is their way
                 hint=(
                     "add its CA to certs.d/<host:port>/, use --tls-verify=false (pull, "
@@ -206,9 +208,7 @@ class RegistryClient:
                     f'registries.conf: [[registry]] location = "{host}" insecure = true'
                 ),
             )
-        if isinstance(exc, NewConnectionError):
-            return RegistryError(f"cannot reach registry {host}: {_short(exc)}")
-        return RegistryError(f"connection to registry {host} failed: {_short(exc)}")
+        return RegistryError(message)
 
     def base(self) -> str:
         """``https://host`` or (insecure registries only) ``http://host``; pings once."""
@@ -222,7 +222,7 @@ class RegistryClient:
             try:
                 resp = self._raw("GET", f"{scheme}://{host}/v2/", retries=no_retry)
             except RegistryError as exc:
-                last = exc
+                last = exc.under(f"pinging container registry {self.endpoint.host}")
                 continue
             if resp.status in (200, 401):
                 self._base = f"{scheme}://{host}"
@@ -761,6 +761,26 @@ def _window_factory(
         return _Window(src, length, progress)  # type: ignore[return-value]
 
     return make
+
+
+def _go_reason(exc: BaseException | None, url: str) -> str:
+    """Why a request failed, as Go's net/http says it (podman's words) where hutch
+    knows the case, else in short."""
+    text = str(exc)
+    if isinstance(exc, SSLError) and "WRONG_VERSION_NUMBER" in text:
+        return "http: server gave HTTP response to HTTPS client"
+    if isinstance(exc, SSLError) and ("local issuer" in text or "self-signed" in text):
+        return "x509: certificate signed by unknown authority"
+    if isinstance(exc, NewConnectionError):
+        parts = urlsplit(url)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        name = parts.hostname or ""
+        if "Connection refused" in text:
+            address = f"[{name}]:{port}" if ":" in name else f"{name}:{port}"
+            return f"dial tcp {address}: connect: connection refused"
+        if "Name or service not known" in text or "No address associated" in text:
+            return f"dial tcp: lookup {name}: no such host"
+    return _short(exc)
 
 
 def _short(exc: BaseException | None) -> str:
