@@ -237,6 +237,14 @@ def test_pod_create_shares_the_words(
     assert both(hutch, podman, "pod", "create", *args) == (125, "", f"Error: {message}\n")
 
 
+def test_an_entrypoint_that_is_no_json_array_is_one_program(
+    hutch: Hutch, base_image: str, podman: Run
+) -> None:
+    # podman runs "[" (busybox's test, which wants its "]"), it does not refuse the flag
+    argv = ("run", "--rm", "--entrypoint", "[", base_image, "true")
+    assert both(hutch, podman, *argv) == (2, "", "[: missing ]\n")
+
+
 def test_noheading_with_a_table_format(hutch: Hutch, podman: Run) -> None:
     # the header row is left out before the columns are aligned: as wide as the data
     hutch("secret", "create", "s1", "/etc/hostname")

@@ -169,7 +169,7 @@ def test_login_and_logout_as_podman(
 def test_pull_and_push_refused_without_credentials(
     hutch: Hutch, podman: Run, base_image: str, guarded: Registry
 ) -> None:
-    # the words differ (podman names the step that met the 401); the exit code not
+    # push's words differ (podman names the step that met the 401); the exit code not
     for args in (
         ("pull", "-q", INSECURE, guarded.ref("x:1")),
         ("push", "-q", INSECURE, "base", guarded.ref("x:1")),
@@ -179,6 +179,14 @@ def test_pull_and_push_refused_without_credentials(
         assert "authentication required" in ours.stderr
         assert "authentication required" in theirs.stderr
         assert "Warning" not in ours.stderr  # urllib3's InsecureRequestWarning
+    # a pull: podman's words, with the registry's own at the end
+    host = guarded.host
+    assert both(hutch, podman, "pull", "-q", INSECURE, guarded.ref("x:1")) == (
+        125,
+        "",
+        f"Error: initializing source docker://{host}/x:1: reading manifest 1 in {host}/x: "
+        "unauthorized: authentication required\n",
+    )
 
 
 def test_list_tags_of_a_missing_repository(hutch: Hutch, podman: Run, pushed: Registry) -> None:

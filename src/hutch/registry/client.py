@@ -354,9 +354,12 @@ class RegistryClient:
             if self._challenge is None:
                 break
         if resp.status == 401:
+            said = errcode_text(_error_body(resp)) if stream else ""
             _drain(resp)
             what = "credentials were refused" if self._creds else "authentication required"
-            raise AuthError(f"registry {self.endpoint.host}: {what} (401 Unauthorized)")
+            refused = AuthError(f"registry {self.endpoint.host}: {what} (401 Unauthorized)")
+            refused.registry_says = said
+            raise refused
         return resp
 
     def _fail(self, resp: urllib3.BaseHTTPResponse, what: str) -> RegistryError:
@@ -389,20 +392,26 @@ class RegistryClient:
     def get_manifest(self, repository: str, reference: str) -> Fetched:
         """A manifest or index, raw; ``reference`` is a tag or a digest."""
         scopes = [repository_scope(repository, ["pull"])]
-        resp = self.request(
-            "GET",
-            f"/v2/{repository}/manifests/{reference}",
-            scopes,
-            headers={"Accept": ", ".join((*mt.MANIFEST_ACCEPT, *mt.SCHEMA1_TYPES))},
-            stream=True,
-        )
+        where = f"reading manifest {reference} in {self.endpoint.host}/{repository}"
+        try:
+            resp = self.request(
+                "GET",
+                f"/v2/{repository}/manifests/{reference}",
+                scopes,
+                headers={"Accept": ", ".join((*mt.MANIFEST_ACCEPT, *mt.SCHEMA1_TYPES))},
+                stream=True,
+            )
+        except AuthError as exc:
+            if self._creds or not exc.registry_says:
+                raise
+            # podman's words for a pull without credentials: the registry's own
+            # ("unauthorized: authentication required")
+            raise AuthError(f"{where}: {exc.registry_says}") from None
         if resp.status == 404:
             # podman's words (scripts look for "manifest unknown"); the reference as
             # given, a tag or a digest, and the registry's own error code and message
             detail = errcode_text(_error_body(resp)) or "manifest unknown"
-            raise ManifestUnknown(
-                f"reading manifest {reference} in {self.endpoint.host}/{repository}: {detail}"
-            )
+            raise ManifestUnknown(f"{where}: {detail}")
         if resp.status != 200:
             resp.read()
             raise self._fail(resp, f"fetching manifest {repository}:{reference}")

@@ -17,6 +17,9 @@ class RegistryError(HutchError):
 class AuthError(RegistryError):
     """The registry refused the credentials (or asked for some and none were given)."""
 
+    # the registry's own error words of the 401, when it sent some (podman quotes them)
+    registry_says = ""
+
 
 class TLSFailure(RegistryError):
     """The TLS handshake failed (an unknown CA, a name the certificate does not
