@@ -42,6 +42,35 @@ def test_a_container_in_the_wrong_state(
     assert both(hutch, podman, *args) == (125, "", message)
 
 
+def test_attach_to_an_exited_or_missing_container(
+    hutch: Hutch, base_image: str, podman: Run
+) -> None:
+    for run in (hutch, podman):
+        run("run", "--name", "done", base_image, "true")
+    try:
+        refused = "Error: you can only attach to running containers\n"
+        assert both(hutch, podman, "attach", "done") == (125, "", refused)
+        missing = 'Error: no container with name or ID "nosuch" found: no such container\n'
+        assert both(hutch, podman, "attach", "nosuch") == (125, "", missing)
+    finally:
+        hutch("rm", "-f", "done", check=False)
+        podman("rm", "-f", "done")
+
+
+def test_attach_to_a_paused_container_is_refused(hutch: Hutch, created: tuple[str, str]) -> None:
+    # podman refuses every state but running (podman 4.3.1 cannot pause a rootless
+    # container on this cgroup v1 host, so hutch alone is run); it used to wait
+    hutch("pause", "up")
+    try:
+        attached = hutch("attach", "up", check=False, timeout=20)
+        assert (attached.returncode, attached.stderr) == (
+            125,
+            "Error: you can only attach to running containers\n",
+        )
+    finally:
+        hutch("unpause", "up")
+
+
 def test_kill_and_rename_name_the_full_id(
     hutch: Hutch, podman: Run, created: tuple[str, str]
 ) -> None:

@@ -13,6 +13,15 @@ from harness import Hutch
 from peer_podman import Run, both, fixture_podman  # noqa: F401 - the peer's fixture
 
 _PORT_RANGE = "port numbers must be between 1 and 65535 (inclusive), got 99999"
+_BPS = (
+    "The correct format is <device-path>:<number>[<unit>]. Number must be a positive integer. "
+    "Unit is optional and can be kb, mb, or gb"
+)
+_IOPS = "The correct format is <device-path>:<number>. Number must be a positive integer"
+_MOUNT_FORMAT = (
+    "incorrect mount format: should be --mount type=<bind|tmpfs|volume>,"
+    "[src=<host-dir|volume-name>,]target=<ctr-dir>[,options]"
+)
 
 CASES = [
     # --health-*: Go's duration words inside podman's
@@ -124,6 +133,51 @@ CASES = [
         ("--init", "--init-path", "/nonexistent"),
         "container-init binary not found on the host: stat /nonexistent: no such file or directory",
     ),
+    # --device-read-bps and its kin, --blkio-weight-device (the form only: podman 4.3.1
+    # warns about cgroup v1 here before it looks at the device node)
+    (("--device-read-bps", "bogus"), "bad format: bogus"),
+    (
+        ("--device-write-bps", "/dev/null:bogus"),
+        f"invalid rate for device: /dev/null:bogus. {_BPS}",
+    ),
+    (("--device-read-bps", "/dev/null:-1"), f"invalid rate for device: /dev/null:-1. {_BPS}"),
+    (("--device-read-iops", "/dev/null:1.5"), f"invalid rate for device: /dev/null:1.5. {_IOPS}"),
+    (("--device-write-iops", ":10"), "bad format for device path: :10"),
+    (("--device-write-iops", "/nonexistent:10"), "bad format for device path: /nonexistent:10"),
+    (("--blkio-weight-device", "/dev/null:bogus"), "invalid weight for device: /dev/null:bogus"),
+    (("--blkio-weight-device", "/tmp:500"), "bad format for device path: /tmp:500"),
+    # --mount: no type, no destination, an unknown key, a key without its value
+    (("--mount", "bogus"), _MOUNT_FORMAT),
+    (("--mount", "src=/tmp,dst=/x"), _MOUNT_FORMAT),
+    (("--mount", "type=bind"), "must set volume destination"),
+    (("--mount", "type=tmpfs"), "must set volume destination"),
+    (("--mount", "type=bind,src=/tmp,dst=/x,bogus=1"), "bogus: invalid mount option"),
+    (("--mount", "type=volume,bogus,dst=/x"), "bogus: invalid mount option"),
+    (("--mount", "type=devpts,dst=/x,bogus"), "bogus: invalid mount option"),
+    (("--mount", "type=bind,type=volume,src=/tmp,dst=/x"), "type: invalid mount option"),
+    (("--mount", "type=bind,src=/tmp,dst"), "dst: must provide an argument for option"),
+    (
+        ("--mount", "type=bind,src=,dst=/x"),
+        "host directory cannot be empty: must provide an argument for option",
+    ),
+    (("--mount", "type=tmpfs,src=x,dst=/x"), "source is not supported with tmpfs mounts"),
+    # container:NAME of no container, container: and ns: without a value
+    *(
+        (
+            (f"--{flag}", "container:nosuch"),
+            f"looking up container to share {name} namespace with: no container with name or "
+            'ID "nosuch" found: no such container',
+        )
+        for flag, name in (
+            ("pid", "pid"),
+            ("ipc", "ipc"),
+            ("uts", "uts"),
+            ("cgroupns", "cgroup"),
+            ("network", "net"),
+        )
+    ),
+    (("--pid", "container:"), "invalid config provided: namespace mode container requires a value"),
+    (("--ipc", "ns:"), "invalid config provided: namespace mode path requires a value"),
     # --userns, --cidfile
     (("--userns", "bogus"), "unrecognized namespace mode bogus passed"),
     (("--userns", "keep-id:bogus=1"), 'unknown option specified: "bogus"'),
@@ -181,6 +235,14 @@ def test_pod_create_shares_the_words(
     hutch: Hutch, podman: Run, args: tuple[str, ...], message: str
 ) -> None:
     assert both(hutch, podman, "pod", "create", *args) == (125, "", f"Error: {message}\n")
+
+
+def test_an_entrypoint_that_is_no_json_array_is_one_program(
+    hutch: Hutch, base_image: str, podman: Run
+) -> None:
+    # podman runs "[" (busybox's test, which wants its "]"), it does not refuse the flag
+    argv = ("run", "--rm", "--entrypoint", "[", base_image, "true")
+    assert both(hutch, podman, *argv) == (2, "", "[: missing ]\n")
 
 
 def test_noheading_with_a_table_format(hutch: Hutch, podman: Run) -> None:

@@ -169,7 +169,7 @@ def test_login_and_logout_as_podman(
 def test_pull_and_push_refused_without_credentials(
     hutch: Hutch, podman: Run, base_image: str, guarded: Registry
 ) -> None:
-    # the words differ (podman names the step that met the 401); the exit code not
+    # push's words differ (podman names the step that met the 401); the exit code not
     for args in (
         ("pull", "-q", INSECURE, guarded.ref("x:1")),
         ("push", "-q", INSECURE, "base", guarded.ref("x:1")),
@@ -179,6 +179,14 @@ def test_pull_and_push_refused_without_credentials(
         assert "authentication required" in ours.stderr
         assert "authentication required" in theirs.stderr
         assert "Warning" not in ours.stderr  # urllib3's InsecureRequestWarning
+    # a pull: podman's words, with the registry's own at the end
+    host = guarded.host
+    assert both(hutch, podman, "pull", "-q", INSECURE, guarded.ref("x:1")) == (
+        125,
+        "",
+        f"Error: initializing source docker://{host}/x:1: reading manifest 1 in {host}/x: "
+        "unauthorized: authentication required\n",
+    )
 
 
 def test_list_tags_of_a_missing_repository(hutch: Hutch, podman: Run, pushed: Registry) -> None:
@@ -186,9 +194,10 @@ def test_list_tags_of_a_missing_repository(hutch: Hutch, podman: Run, pushed: Re
     ours, theirs = hutch(*args, check=False), podman(*args)
     words = "getting repository tags: fetching tags list: invalid status code from registry 404"
     assert (ours.returncode, ours.stdout) == (theirs.returncode, theirs.stdout) == (125, "")
-    assert ours.stderr == f"Error: {words} (Not Found)\n"
     # podman 4.3.1 wraps its one error as Go's multierror ("1 error occurred: * ...")
-    assert words in theirs.stderr
+    assert (
+        ours.stderr == theirs.stderr == f"Error: 1 error occurred:\n\t* {words} (Not Found)\n\n\n"
+    )
 
 
 def test_manifest_refusals_as_podman(hutch: Hutch, podman: Run, base_image: str) -> None:
@@ -236,3 +245,42 @@ def test_push_sign_by_fails_in_both(
         hutch("manifest", "inspect", INSECURE, plain.ref("unsigned/ours:1"), check=False).returncode
         == 125
     )
+
+
+def _error_lines(text: str) -> str:
+    # hutch's Hint line after a TLS failure (how to trust the registry) is its own
+    return "".join(line for line in text.splitlines(True) if not line.startswith("Hint: "))
+
+
+@pytest.mark.parametrize(
+    ("where", "args"),
+    [
+        ("refused", ("login", INSECURE, "-u", "a", "-p", "b")),
+        ("refused", ("login", "-u", "a", "-p", "b")),
+        ("refused", ("search", INSECURE)),
+        ("plain", ("login", "-u", "a", "-p", "b")),  # TLS asked of a plain HTTP one
+        ("plain", ("search",)),
+        ("plain", ("pull",)),
+        ("guarded", ("login", "-u", "a", "-p", "b")),  # a CA neither tool knows
+        ("guarded", ("search",)),
+        ("guarded", ("pull",)),
+    ],
+    ids=lambda a: " ".join(a) if isinstance(a, tuple) else a,
+)
+def test_an_unreachable_or_untrusted_registry_in_podmans_words(
+    hutch: Hutch,
+    podman: Run,
+    plain: Registry,
+    guarded: Registry,
+    where: str,
+    args: tuple[str, ...],
+) -> None:
+    # pinging container registry H: Get "URL": dial tcp ...: connect: connection
+    # refused / http: server gave HTTP response to HTTPS client / x509: ..., under
+    # each command's words; search's in a go-multierror list
+    host = {"refused": "127.0.0.1:1", "plain": plain.host, "guarded": guarded.host}[where]
+    target = {"login": host, "search": f"{host}/app", "pull": f"{host}/app:1"}[args[0]]
+    ours, theirs = hutch(*args, target, check=False), podman(*args, target)
+    assert (ours.returncode, ours.stdout) == (theirs.returncode, theirs.stdout) == (125, "")
+    assert _error_lines(ours.stderr) == theirs.stderr
+    assert "pinging container registry" in ours.stderr

@@ -45,6 +45,7 @@ from hutch.oci.platform import Platform, wanted_platform
 from hutch.oci.reference import Reference, parse_reference
 from hutch.store.layers import LayerInfo
 from hutch.util import testpoint
+from hutch.util.multierror import multierror
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -298,8 +299,8 @@ class Distribution:
             found = [SearchResult(f"{registry}/{n}", registry) for n in names if term in n]
             results += found[:limit]
         # podman: one registry that answered is taken to hold what the user looks for
-        if errors and not results:
-            raise HutchError("; ".join(errors), hint="; ".join(dict.fromkeys(hints)) or None)
+        if errors and not results:  # podman 4.3.1 gathers them in a go-multierror
+            raise HutchError(multierror(errors), hint="; ".join(dict.fromkeys(hints)) or None)
         return results
 
     def _search_tags(self, options: SearchOptions, limit: int) -> list[SearchResult]:
@@ -316,7 +317,8 @@ class Distribution:
         try:
             tags = self.client(ref.registry, options.access).list_tags(ref.repository)
         except (RegistryError, ManifestUnknown) as exc:
-            raise HutchError(f"getting repository tags: {exc}", hint=exc.hint) from None
+            words = multierror([f"getting repository tags: {exc}"])  # podman 4.3.1's
+            raise HutchError(words, hint=exc.hint) from None
         name = f"{ref.registry}/{ref.repository}"
         return [SearchResult(name, ref.registry, tag=t) for t in tags[:limit]]
 
@@ -352,8 +354,8 @@ class Distribution:
                         client, ref, source.reference, platform, progress, ignore_chown
                     )
                 except RegistryError as exc:
-                    if not source.mirror:
-                        raise
+                    if not source.mirror:  # podman's words: the source it tried, then why
+                        raise exc.under(f"initializing source docker://{ref}") from None
                     last = exc
                     progress.line(f"mirror {source.reference.registry} failed: {exc}; trying next")
             assert last is not None
@@ -814,13 +816,15 @@ class Distribution:
         client = RegistryClient(
             Endpoint(registry, insecure=insecure, cert_dir=access.cert_dir), creds, self._env
         )
-        from hutch.registry.errors import AuthError
+        from hutch.registry.errors import AuthError, RegistryError
 
         try:
             client.check_login()
         except AuthError as exc:
             # podman's words, which scripts match; the registry's own reason goes away
             raise AuthError(f'logging into "{registry}": invalid username/password') from exc
+        except RegistryError as exc:  # unreachable, TLS: podman's words before the cause
+            raise exc.under(f'authenticating creds for "{registry}"') from None
         try:
             authfile.store(files[0], registry, creds)
         except OSError as exc:  # one line naming the path, as podman's, not a Python repr

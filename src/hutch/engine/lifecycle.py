@@ -91,7 +91,7 @@ class LifecycleService:
         if chosen is None:
             chosen = container.config.options.lifecycle.detach_keys
         keys = detach_keys(chosen, self._ctx.settings.detach_keys)
-        if container.state.status not in (st.RUNNING, st.PAUSED, st.STOPPING):
+        if container.state.status != st.RUNNING:  # paused or stopping too, as podman
             raise Conflict("you can only attach to running containers")  # podman's words
         stdin = container.config.options.interactive and not options.no_stdin
         terminal = container.config.options.tty

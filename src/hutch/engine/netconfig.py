@@ -9,7 +9,7 @@ from pathlib import Path
 from hutch.api.container_config import RunOptions
 from hutch.api.errors import HostNotReady, InvalidArgument
 from hutch.config.settings import Settings
-from hutch.engine import helper_options, hostsfile, netopts, ports
+from hutch.engine import helper_options, hostsfile, netopts, ns_words, ports
 from hutch.engine.hostsfile import HostsConf
 from hutch.net.backend import choose_backend, pasta_loses_loopback_udp
 from hutch.oci.image import ImageConfig
@@ -91,8 +91,7 @@ def check_mode(mode: str) -> None:
     if helper and mode != helper:
         helper_options.parse(mode)
     if what == "join" and not mode.partition(":")[2]:
-        word = "container" if mode.startswith("container") else "path"  # podman's words
-        raise InvalidArgument(f"invalid config provided: namespace mode {word} requires a value")
+        raise ns_words.requires_value(mode)
     if what == "bridge":
         names = user_networks(mode)
         if mode.partition(":")[0] in MODES:

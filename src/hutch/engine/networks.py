@@ -38,7 +38,7 @@ from hutch.api.networks import (
     NetworkSummary,
     NetworkUpdateOptions,
 )
-from hutch.engine import address_claim, default_network, netconfig, netopts, network_flags
+from hutch.engine import address_claim, default_network, netconfig, netopts, network_flags, ns_words
 from hutch.engine import container_state as cs
 from hutch.engine import events as engine_events
 from hutch.engine.context import EngineContext
@@ -92,7 +92,7 @@ def prepare(ctx: EngineContext, options: RunOptions, net: NetworkSpec) -> Networ
         try:
             record = cs.find(ctx, target)
         except NoSuchObject as exc:
-            raise InvalidArgument(f"invalid --network {mode!r}: no such container") from exc
+            raise ns_words.no_container("net", exc) from exc
         return replace(net, join_container=record.id)
     if what != "bridge":
         return net

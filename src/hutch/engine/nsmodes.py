@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 from hutch.api.container_config import NamespaceOptions, RunOptions
 from hutch.api.errors import Conflict, InvalidArgument, NoSuchObject
 from hutch.engine import container_state as cs
+from hutch.engine import ns_words
 from hutch.engine.context import EngineContext
 from hutch.engine.resources import parse_size
 from hutch.runtime.spec import Spec
@@ -53,10 +54,8 @@ def check(options: RunOptions) -> None:
             continue
         if kind not in ("host", "container", "ns") or (kind == "host" and target):
             raise InvalidArgument(f"unrecognized namespace mode {mode} passed")
-        if kind == "container" and not target:
-            raise InvalidArgument(
-                'must provide name or ID or a container when specifying "container:"'
-            )
+        if kind in ("container", "ns") and not target:
+            raise ns_words.requires_value(mode)
         if kind == "ns":
             _check_path(_NAMESPACES[flag][1], target)
     ipc, uts, pid = options.namespaces.ipc, options.namespaces.uts, options.namespaces.pid
@@ -132,10 +131,7 @@ def resolve(ctx: EngineContext, options: NamespaceOptions) -> Joined:
         try:
             other = cs.find(ctx, mode.partition(":")[2])
         except NoSuchObject as exc:
-            name = _NAMESPACES[flag][0]
-            raise InvalidArgument(
-                f"looking up container to share {name} namespace with: {exc}"
-            ) from exc
+            raise ns_words.no_container(_NAMESPACES[flag][0], exc) from exc
         ids.append((flag, other.id))
         if flag == "uts":
             hostname = cs.config_of(other).hostname

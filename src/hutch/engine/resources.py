@@ -94,39 +94,70 @@ def _cpuset(text: str | None, flag: str) -> str:
 
 
 def block_device(path: str, flag: str) -> str:
-    """MAJOR:MINOR of a block device node."""
+    """MAJOR:MINOR of a block device node (a missing one in podman's words)."""
     try:
         st = os.stat(path)
     except OSError as exc:
-        raise InvalidArgument(f"invalid {flag} device {path!r}: {exc.strerror}") from exc
+        reason = (exc.strerror or str(exc)).lower()  # Go spells errno text in lower case
+        if flag == "--blkio-weight-device":
+            raise InvalidArgument(f"failed to inspect '{path}' in {flag}: {reason}") from exc
+        raise InvalidArgument(f"could not parse throttle device at {path}: {reason}") from exc
     if not stat.S_ISBLK(st.st_mode):
         raise InvalidArgument(f"invalid {flag} device {path!r}: not a block device")
     return f"{os.major(st.st_rdev)}:{os.minor(st.st_rdev)}"
 
 
+def _device_value(spec: str) -> tuple[str, str]:
+    """DEVICE:VALUE split at the first colon, the device under /dev (podman's check
+    and words, shared by the throttle and weight flags)."""
+    path, sep, value = spec.partition(":")
+    if not sep:
+        raise InvalidArgument(f"bad format: {spec}")
+    if not path.startswith("/dev/"):
+        raise InvalidArgument(f"bad format for device path: {spec}")
+    return path, value
+
+
+# podman's explanation after a rate it cannot read
+_RATE_FORMAT = {
+    "bps": "<device-path>:<number>[<unit>]. Number must be a positive integer. Unit is "
+    "optional and can be kb, mb, or gb",
+    "iops": "<device-path>:<number>. Number must be a positive integer",
+}
+
+
 def parse_throttle(spec: str, flag: str, kind: str) -> DeviceLimit:
     """DEVICE:RATE, a size for bps, a number for iops."""
-    path, sep, rate = spec.rpartition(":")
-    if not sep or not path or not rate:
-        raise InvalidArgument(f"invalid {flag} {spec!r}: use DEVICE:RATE, e.g. /dev/sda:10mb")
-    if kind.endswith("iops"):
-        if not rate.isdigit() or int(rate) == 0:
-            raise InvalidArgument(f"invalid {flag} {spec!r}: the rate must be a positive number")
-        value = int(rate)
-    else:
-        value = parse_size(rate, flag)
-        if value == 0:
-            raise InvalidArgument(f"invalid {flag} {spec!r}: the rate must be positive")
+    path, rate = _device_value(spec)
+    unit = "iops" if kind.endswith("iops") else "bps"
+    value = _rate(rate, unit, flag)
+    if value is None:
+        raise InvalidArgument(
+            f"invalid rate for device: {spec}. The correct format is {_RATE_FORMAT[unit]}"
+        )
+    if value == 0:  # podman leaves a 0 to the kernel, which refuses it
+        raise InvalidArgument(f"invalid {flag} {spec!r}: the rate must be positive")
     return DeviceLimit(block_device(path, flag), kind, value)
+
+
+def _rate(text: str, unit: str, flag: str) -> int | None:
+    """A throttle rate: a count for iops, a size for bps; None if it is neither."""
+    if text.isdigit():
+        return int(text)
+    if unit == "iops":
+        return None
+    try:
+        return parse_size(text, flag)
+    except InvalidArgument:
+        return None
 
 
 def parse_weight_device(spec: str, flag: str = "--blkio-weight-device") -> DeviceLimit:
     """DEVICE:WEIGHT, the weight 10..1000 as --blkio-weight (io.weight until placed)."""
-    path, sep, weight = spec.rpartition(":")
-    if not sep or not path or not weight.isdigit():
-        raise InvalidArgument(f"invalid {flag} {spec!r}: use DEVICE:WEIGHT, e.g. /dev/sda:500")
-    value = _range(int(weight), f"{flag} weight", 10, 1000)
-    return DeviceLimit(block_device(path, flag), v2.IO_WEIGHT, value)
+    path, weight = _device_value(spec)
+    if not weight.isdigit() or not 10 <= int(weight) <= 1000:
+        raise InvalidArgument(f"invalid weight for device: {spec}")  # podman's words
+    return DeviceLimit(block_device(path, flag), v2.IO_WEIGHT, int(weight))
 
 
 def _weights(items: tuple[DeviceLimit, ...]) -> tuple[DeviceLimit, ...]:

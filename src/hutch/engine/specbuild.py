@@ -45,14 +45,15 @@ def command_line(options: RunOptions, image: ImageConfig) -> tuple[str, ...]:
 
 
 def _parse_entrypoint(text: str) -> tuple[str, ...]:
+    """A JSON array of strings, else the text as one program name (podman reads it so:
+    ``--entrypoint [`` runs ``[``)."""
     if text.startswith("["):
         try:
             value = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InvalidArgument(f"--entrypoint: invalid JSON array: {exc.msg}") from exc
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise InvalidArgument("--entrypoint: the JSON form must be an array of strings")
-        return tuple(value)
+        except json.JSONDecodeError:
+            value = None
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            return tuple(value)
     return (text,) if text else ()
 
 

@@ -16,7 +16,7 @@ import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, BinaryIO
-from urllib.parse import urlencode, urljoin
+from urllib.parse import urlencode, urljoin, urlsplit
 
 import urllib3
 from urllib3.exceptions import (
@@ -190,15 +190,17 @@ class RegistryClient:
                 **kwargs,
             )
         except MaxRetryError as exc:
-            raise self._transport_error(exc.reason) from None
+            raise self._transport_error(exc.reason, method, url) from None
         except (HTTPError, OSError) as exc:
-            raise self._transport_error(exc) from None
+            raise self._transport_error(exc, method, url) from None
 
-    def _transport_error(self, exc: BaseException | None) -> RegistryError:
+    def _transport_error(self, exc: BaseException | None, method: str, url: str) -> RegistryError:
+        """The failure in Go's net/http words, as podman prints them: ``Get "URL": ...``."""
         host = self.endpoint.host
+        message = f'{method.capitalize()} "{url}": {_go_reason(exc, url)}'
         if isinstance(exc, SSLError):
             return TLSFailure(
-                f"TLS connection to registry {host} failed: {_short(exc)}",
+                message,
                 # run and create have no --tls-verify: registries.conf is their way
                 hint=(
                     "add its CA to certs.d/<host:port>/, use --tls-verify=false (pull, "
@@ -206,9 +208,7 @@ class RegistryClient:
                     f'registries.conf: [[registry]] location = "{host}" insecure = true'
                 ),
             )
-        if isinstance(exc, NewConnectionError):
-            return RegistryError(f"cannot reach registry {host}: {_short(exc)}")
-        return RegistryError(f"connection to registry {host} failed: {_short(exc)}")
+        return RegistryError(message)
 
     def base(self) -> str:
         """``https://host`` or (insecure registries only) ``http://host``; pings once."""
@@ -222,7 +222,7 @@ class RegistryClient:
             try:
                 resp = self._raw("GET", f"{scheme}://{host}/v2/", retries=no_retry)
             except RegistryError as exc:
-                last = exc
+                last = exc.under(f"pinging container registry {self.endpoint.host}")
                 continue
             if resp.status in (200, 401):
                 self._base = f"{scheme}://{host}"
@@ -354,9 +354,12 @@ class RegistryClient:
             if self._challenge is None:
                 break
         if resp.status == 401:
+            said = errcode_text(_error_body(resp)) if stream else ""
             _drain(resp)
             what = "credentials were refused" if self._creds else "authentication required"
-            raise AuthError(f"registry {self.endpoint.host}: {what} (401 Unauthorized)")
+            refused = AuthError(f"registry {self.endpoint.host}: {what} (401 Unauthorized)")
+            refused.registry_says = said
+            raise refused
         return resp
 
     def _fail(self, resp: urllib3.BaseHTTPResponse, what: str) -> RegistryError:
@@ -389,20 +392,26 @@ class RegistryClient:
     def get_manifest(self, repository: str, reference: str) -> Fetched:
         """A manifest or index, raw; ``reference`` is a tag or a digest."""
         scopes = [repository_scope(repository, ["pull"])]
-        resp = self.request(
-            "GET",
-            f"/v2/{repository}/manifests/{reference}",
-            scopes,
-            headers={"Accept": ", ".join((*mt.MANIFEST_ACCEPT, *mt.SCHEMA1_TYPES))},
-            stream=True,
-        )
+        where = f"reading manifest {reference} in {self.endpoint.host}/{repository}"
+        try:
+            resp = self.request(
+                "GET",
+                f"/v2/{repository}/manifests/{reference}",
+                scopes,
+                headers={"Accept": ", ".join((*mt.MANIFEST_ACCEPT, *mt.SCHEMA1_TYPES))},
+                stream=True,
+            )
+        except AuthError as exc:
+            if self._creds or not exc.registry_says:
+                raise
+            # podman's words for a pull without credentials: the registry's own
+            # ("unauthorized: authentication required")
+            raise AuthError(f"{where}: {exc.registry_says}") from None
         if resp.status == 404:
             # podman's words (scripts look for "manifest unknown"); the reference as
             # given, a tag or a digest, and the registry's own error code and message
             detail = errcode_text(_error_body(resp)) or "manifest unknown"
-            raise ManifestUnknown(
-                f"reading manifest {reference} in {self.endpoint.host}/{repository}: {detail}"
-            )
+            raise ManifestUnknown(f"{where}: {detail}")
         if resp.status != 200:
             resp.read()
             raise self._fail(resp, f"fetching manifest {repository}:{reference}")
@@ -761,6 +770,26 @@ def _window_factory(
         return _Window(src, length, progress)  # type: ignore[return-value]
 
     return make
+
+
+def _go_reason(exc: BaseException | None, url: str) -> str:
+    """Why a request failed, as Go's net/http says it (podman's words) where hutch
+    knows the case, else in short."""
+    text = str(exc)
+    if isinstance(exc, SSLError) and "WRONG_VERSION_NUMBER" in text:
+        return "http: server gave HTTP response to HTTPS client"
+    if isinstance(exc, SSLError) and ("local issuer" in text or "self-signed" in text):
+        return "x509: certificate signed by unknown authority"
+    if isinstance(exc, NewConnectionError):
+        parts = urlsplit(url)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        name = parts.hostname or ""
+        if "Connection refused" in text:
+            address = f"[{name}]:{port}" if ":" in name else f"{name}:{port}"
+            return f"dial tcp {address}: connect: connection refused"
+        if "Name or service not known" in text or "No address associated" in text:
+            return f"dial tcp: lookup {name}: no such host"
+    return _short(exc)
 
 
 def _short(exc: BaseException | None) -> str:

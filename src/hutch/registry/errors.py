@@ -8,9 +8,17 @@ from hutch.api.errors import HutchError, NoSuchObject
 class RegistryError(HutchError):
     """The registry answered something hutch cannot use, or could not be reached."""
 
+    def under(self, context: str) -> RegistryError:
+        """The same failure (its class decides a retry) inside ``context``, as podman
+        wraps its errors: ``context: cause``."""
+        return type(self)(f"{context}: {self.message}", hint=self.hint)
+
 
 class AuthError(RegistryError):
     """The registry refused the credentials (or asked for some and none were given)."""
+
+    # the registry's own error words of the 401, when it sent some (podman quotes them)
+    registry_says = ""
 
 
 class TLSFailure(RegistryError):

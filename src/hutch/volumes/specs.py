@@ -206,19 +206,13 @@ def parse_mount(text: str) -> MountRequest:
         fields = next(csv.reader([text]))
     except (csv.Error, StopIteration) as exc:
         raise InvalidArgument(f"{flag}: cannot parse: {exc}") from exc
-    pairs: list[tuple[str, str | None]] = []
-    kind = "volume"
-    for item in fields:
-        key, sep, text_value = item.partition("=")
-        key = key.strip()
-        if key == "type":
-            kind = text_value
-            continue
-        pairs.append((key, text_value if sep else None))
+    kind, pairs = _mount_type(fields)
     if kind == "image":
         return _image_mount(flag, pairs)
     if kind not in ("bind", "volume", "tmpfs", "devpts"):
         raise InvalidArgument(f'invalid filesystem type "{kind}"')  # podman's words
+    if kind == "tmpfs" and any(key in ("src", "source") for key, _ in pairs):
+        raise InvalidArgument("source is not supported with tmpfs mounts")  # podman 4.3.1's
     source, dest = "", ""
     copy_up = True  # a tmpfs's tmpcopyup (podman's default)
     words: list[str] = []
@@ -226,10 +220,12 @@ def parse_mount(text: str) -> MountRequest:
     volume_opts: list[str] = []
     subpath = ""
     for key, value in pairs:
-        if key in ("src", "source"):
-            source = _value(flag, key, value)
+        if key in ("src", "source") and kind != "devpts":
+            if value == "":
+                raise InvalidArgument(f"host directory cannot be empty: {_NO_ARGUMENT}")
+            source = _value(key, value)
         elif key in ("dst", "destination", "target"):
-            dest = _value(flag, key, value)
+            dest = _value(key, value)
         elif key in ("ro", "readonly"):
             words.append("ro" if _bool(flag, key, value) else "rw")
         elif key == "rw":
@@ -242,37 +238,35 @@ def parse_mount(text: str) -> MountRequest:
         elif key in ("z", "Z", "relabel", "consistency", "tmpcopyup", "notmpcopyup"):
             continue  # accepted: no SELinux here
         elif key == "bind-propagation" and kind == "bind":
-            words.append(_value(flag, key, value))
+            words.append(_value(key, value))
         elif key == "bind-nonrecursive" and kind == "bind":
             if _bool(flag, key, value):
                 words.append("bind")
         elif key in ("exec", "noexec", "suid", "nosuid", "dev", "nodev") and value is None:
             words.append(key)
         elif key == "volume-opt" and kind == "volume":
-            volume_opts.append(_value(flag, key, value))
+            volume_opts.append(_value(key, value))
         elif key == "subpath" and kind == "volume":
-            subpath = parse_subpath(flag, _value(flag, key, value), "volume")
+            subpath = parse_subpath(flag, _value(key, value), "volume")
         elif key in ("volume-nocopy", "nocopy") and kind == "volume":
             if _bool(flag, key, value):
                 words.append("nocopy")
         elif key == "tmpfs-size" and kind == "tmpfs":
-            data.append(f"size={parse_size(flag, _value(flag, key, value))}")
+            data.append(f"size={parse_size(flag, _value(key, value))}")
         elif key == "tmpfs-mode" and kind == "tmpfs":
-            data.append(f"mode={_octal(flag, _value(flag, key, value))}")
+            data.append(f"mode={_octal(flag, _value(key, value))}")
         elif kind == "devpts" and key in ("uid", "gid", "mode", "max", "ptmxmode"):
-            number = _value(flag, key, value)
+            number = _value(key, value)
             valid = _OCTAL.match(number) if "mode" in key else number.isdigit()
             if not valid:
                 raise InvalidArgument(f"{flag}: invalid {key} {number!r}")
             data.append(f"{key}={number}")
         else:
-            raise InvalidArgument(f"{flag}: invalid option {key!r} for a {kind} mount")
+            raise InvalidArgument(f"{key}: {BAD_MOUNT_OPTION}")
     if not dest:
-        raise InvalidArgument(f"{flag}: a destination (dst=, destination= or target=) is required")
+        raise InvalidArgument("must set volume destination")  # podman's words
     dest = container_path(dest)
     if kind in ("tmpfs", "devpts"):
-        if source:
-            raise InvalidArgument(f"{flag}: a {kind} mount takes no source")
         special = _special_mount(flag, kind, dest, words, data)
         return replace(special, copy_up=copy_up and kind == "tmpfs")
     if kind == "bind" and not source:
@@ -285,21 +279,45 @@ def parse_mount(text: str) -> MountRequest:
     return replace(request, volume_options=tuple(volume_opts), subpath=subpath)
 
 
+# podman's words: an unknown key (its ErrBadMntOption), a key without its value
+BAD_MOUNT_OPTION = "invalid mount option"
+_NO_ARGUMENT = "must provide an argument for option"
+
+
+def _mount_type(fields: list[str]) -> tuple[str, list[tuple[str, str | None]]]:
+    """The type and the other keys, as podman finds them: the first ``type=X`` field is
+    the type (a second is an unknown key); no type at all is refused, as podman does
+    (Docker would default to volume)."""
+    kind: str | None = None
+    pairs: list[tuple[str, str | None]] = []
+    for item in fields:
+        key, sep, value = item.partition("=")
+        key = key.strip()
+        if kind is None and key == "type" and "=" not in value:
+            kind = value
+            continue
+        pairs.append((key, value if sep else None))
+    if kind is None:
+        raise InvalidArgument(
+            "incorrect mount format: should be --mount type=<bind|tmpfs|volume>,"
+            "[src=<host-dir|volume-name>,]target=<ctr-dir>[,options]"
+        )
+    return kind, pairs
+
+
 def _image_mount(flag: str, pairs: list[tuple[str, str | None]]) -> MountRequest:
     """``type=image,src=IMAGE,dst=DIR[,rw=true]``: the image's root filesystem,
     read-only unless ``rw`` (podman's options and words)."""
     given: dict[str, tuple[str, str | None]] = {}
     for key, value in pairs:
         if key not in _IMAGE_MOUNT_KEYS:
-            raise InvalidArgument(f"{flag}: {key}: invalid mount option")
+            raise InvalidArgument(f"{key}: {BAD_MOUNT_OPTION}")
         given[_IMAGE_MOUNT_KEYS[key]] = (key, value)
     if "source" not in given or "destination" not in given:
         raise InvalidArgument(f"{flag}: must set source and destination for image volume")
-    source, dest = (_value(flag, *given[k]) for k in ("source", "destination"))
+    source, dest = (_value(*given[k]) for k in ("source", "destination"))
     writable = "rw" in given and _bool(flag, *given["rw"])
-    subpath = (
-        parse_subpath(flag, _value(flag, *given["subpath"]), "image") if "subpath" in given else ""
-    )
+    subpath = parse_subpath(flag, _value(*given["subpath"]), "image") if "subpath" in given else ""
     return MountRequest(
         "image", container_path(dest), source, readonly=not writable, subpath=subpath
     )
@@ -351,9 +369,9 @@ def _special_mount(
     return MountRequest(kind, dest, readonly=bool(w.readonly), options=(*sorted(on), *data))
 
 
-def _value(flag: str, key: str, value: str | None) -> str:
+def _value(key: str, value: str | None) -> str:
     if not value:
-        raise InvalidArgument(f"{flag}: option {key!r} needs a value")
+        raise InvalidArgument(f"{key}: {_NO_ARGUMENT}")  # podman's words
     return value
 
 
@@ -407,7 +425,7 @@ def parse_tmpfs(text: str) -> MountRequest:
             raise InvalidArgument(f"{flag}: invalid tmpfs option {word!r}")
         else:
             # podman's words (its mount option check, ErrBadMntOption)
-            raise InvalidArgument(f'unknown mount option "{word}": invalid mount option')
+            raise InvalidArgument(f'unknown mount option "{word}": {BAD_MOUNT_OPTION}')
     on = sorted(name for name, value in flags.items() if value)
     return MountRequest("tmpfs", dest, readonly=readonly, options=(*on, *data), copy_up=copy_up)
 

@@ -99,8 +99,11 @@ def test_memory_swap_is_memory_plus_swap() -> None:
         (ResourceOptions(blkio_weight=5), "between 10 and 1000"),
         (ResourceOptions(pids_limit=-5), "--pids-limit"),
         (ResourceOptions(device_read_bps=("/dev/null:1mb",)), "not a block device"),
-        (ResourceOptions(device_read_bps=("/dev/null",)), "DEVICE:RATE"),
-        (ResourceOptions(device_write_iops=("/no/such:10",)), "No such file"),
+        (ResourceOptions(device_read_bps=("/dev/null",)), "bad format: /dev/null"),
+        (
+            ResourceOptions(device_write_iops=("/dev/no-such:10",)),
+            "could not parse throttle device at /dev/no-such: no such file or directory",
+        ),
     ],
 )
 def test_bad_limits(options: ResourceOptions, words: str) -> None:
@@ -112,6 +115,39 @@ def test_pids_limit_zero_or_minus_one_is_unlimited() -> None:
     assert r.parse_limits(ResourceOptions(pids_limit=0)).pids_max == -1
     assert r.parse_limits(ResourceOptions(pids_limit=-1)).pids_max == -1
     assert r.parse_limits(ResourceOptions(pids_limit=20)).pids_max == 20
+
+
+_BPS = (
+    "The correct format is <device-path>:<number>[<unit>]. Number must be a positive integer. "
+    "Unit is optional and can be kb, mb, or gb"
+)
+_IOPS = "The correct format is <device-path>:<number>. Number must be a positive integer"
+
+
+@pytest.mark.parametrize("flag", ["read", "write"])
+@pytest.mark.parametrize(
+    ("unit", "item", "message"),
+    [  # podman's words (its validateBpsDevice / validateIOpsDevice)
+        ("bps", "bogus", "bad format: bogus"),
+        ("bps", ":10", "bad format for device path: :10"),
+        ("bps", "/nonexistent:10", "bad format for device path: /nonexistent:10"),
+        ("bps", "/dev/sda:bogus", f"invalid rate for device: /dev/sda:bogus. {_BPS}"),
+        ("bps", "/dev/sda:-1", f"invalid rate for device: /dev/sda:-1. {_BPS}"),
+        ("bps", "/dev/sda:", f"invalid rate for device: /dev/sda:. {_BPS}"),
+        ("bps", "/dev/sda:10xb", f"invalid rate for device: /dev/sda:10xb. {_BPS}"),
+        ("iops", "bogus", "bad format: bogus"),
+        ("iops", "/dev/sda:1.5", f"invalid rate for device: /dev/sda:1.5. {_IOPS}"),
+        ("iops", "/dev/sda:10mb", f"invalid rate for device: /dev/sda:10mb. {_IOPS}"),
+        ("iops", "/dev/sda:-1", f"invalid rate for device: /dev/sda:-1. {_IOPS}"),
+    ],
+)
+def test_bad_device_rates(
+    monkeypatch: pytest.MonkeyPatch, flag: str, unit: str, item: str, message: str
+) -> None:
+    monkeypatch.setattr(r, "block_device", lambda path, flag: "8:0")
+    with pytest.raises(InvalidArgument) as caught:
+        r.parse_limits(ResourceOptions(**{f"device_{flag}_{unit}": (item,)}))  # type: ignore[arg-type]
+    assert str(caught.value) == message
 
 
 def test_device_throttles(monkeypatch: pytest.MonkeyPatch) -> None:

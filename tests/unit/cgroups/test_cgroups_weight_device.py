@@ -28,19 +28,30 @@ def test_parsed_with_the_last_weight_of_a_device(sda: None) -> None:
 
 
 @pytest.mark.parametrize(
-    ("item", "words"),
-    [
-        ("/dev/sda", "use DEVICE:WEIGHT"),
-        ("/dev/sda:", "use DEVICE:WEIGHT"),
-        (":500", "use DEVICE:WEIGHT"),
-        ("/dev/sda:heavy", "use DEVICE:WEIGHT"),
-        ("/dev/sda:5", "between 10 and 1000"),
-        ("/dev/sda:1001", "between 10 and 1000"),
+    ("item", "message"),
+    [  # podman's words
+        ("/dev/sda", "bad format: /dev/sda"),
+        (":500", "bad format for device path: :500"),
+        ("/tmp:500", "bad format for device path: /tmp:500"),
+        ("/dev/sda:", "invalid weight for device: /dev/sda:"),
+        ("/dev/sda:heavy", "invalid weight for device: /dev/sda:heavy"),
+        ("/dev/sda:5", "invalid weight for device: /dev/sda:5"),
+        ("/dev/sda:1001", "invalid weight for device: /dev/sda:1001"),
     ],
 )
-def test_bad_weights(sda: None, item: str, words: str) -> None:
-    with pytest.raises(InvalidArgument, match=f"--blkio-weight-device.*{words}"):
+def test_bad_weights(sda: None, item: str, message: str) -> None:
+    with pytest.raises(InvalidArgument) as caught:
         r.parse_limits(ResourceOptions(blkio_weight_device=(item,)))
+    assert str(caught.value) == message
+
+
+def test_a_missing_weight_device_in_podmans_words() -> None:
+    with pytest.raises(InvalidArgument) as caught:
+        r.parse_limits(ResourceOptions(blkio_weight_device=("/dev/nonexistent:500",)))
+    want = (
+        "failed to inspect '/dev/nonexistent' in --blkio-weight-device: no such file or directory"
+    )
+    assert str(caught.value) == want
 
 
 def test_a_device_that_is_not_a_block_device_is_refused() -> None:

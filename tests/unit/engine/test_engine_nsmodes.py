@@ -46,8 +46,9 @@ def kernel(**values: object) -> RunOptions:
         (ns(cgroupns="host:x"), "unrecognized namespace mode host:x passed"),
         (
             ns(ipc="container:"),
-            'must provide name or ID or a container when specifying "container:"',
+            "invalid config provided: namespace mode container requires a value",
         ),
+        (ns(pid="ns:"), "invalid config provided: namespace mode path requires a value"),
         (
             replace(ns(pid="host"), security=SecurityOptions(userns="keep-id")),
             "--pid host cannot be used with a user namespace of the container's own",

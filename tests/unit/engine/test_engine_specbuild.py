@@ -71,17 +71,10 @@ def test_command_line_cmd_only_image() -> None:
     assert specbuild.command_line(RunOptions("i"), image()) == ()
 
 
-@pytest.mark.parametrize(
-    ("text", "message"),
-    [
-        ("[not json", "invalid JSON array"),
-        ('["a", 1]', "array of strings"),
-        ('[{"a": 1}]', "array of strings"),
-    ],
-)
-def test_bad_entrypoint_json(text: str, message: str) -> None:
-    with pytest.raises(InvalidArgument, match=message):
-        specbuild.command_line(RunOptions("i", entrypoint=text), EP_CMD)
+@pytest.mark.parametrize("text", ["[not json", '["a", 1]', '[{"a": 1}]', "["])
+def test_an_entrypoint_that_is_no_json_array_of_strings_is_one_program(text: str) -> None:
+    # podman's reading: what does not parse as a JSON array of strings is one word
+    assert specbuild.command_line(RunOptions("i", entrypoint=text), EP_CMD) == (text,)
 
 
 # --- environment ----------------------------------------------------------------

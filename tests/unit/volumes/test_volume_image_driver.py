@@ -102,7 +102,7 @@ def test_image_mount_subpath_outside_the_image_is_refused(given: str) -> None:
 def test_image_mount_subpath_needs_a_value() -> None:
     from hutch.volumes.specs import parse_mount
 
-    with pytest.raises(InvalidArgument, match="option 'subpath' needs a value"):
+    with pytest.raises(InvalidArgument, match="subpath: must provide an argument for option"):
         parse_mount("type=image,src=alpine,dst=/img,subpath=")
 
 

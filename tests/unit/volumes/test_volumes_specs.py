@@ -98,9 +98,10 @@ def test_mount_bind_nonrecursive_and_ro_false() -> None:
     assert request.options[0] == "bind"
 
 
-def test_mount_volume_defaults_to_type_volume_and_keeps_volume_opts() -> None:
+def test_mount_volume_keeps_volume_opts() -> None:
+    # volume-opt=type=... is an option, not the mount's type
     request = parse_mount(
-        'dst=/d,src=vol,volume-opt=type=tmpfs,"volume-opt=o=size=1m",volume-nocopy'
+        'dst=/d,type=volume,src=vol,volume-opt=type=tmpfs,"volume-opt=o=size=1m",volume-nocopy'
     )
     assert (request.kind, request.source) == ("volume", "vol")
     assert request.volume_options == ("type=tmpfs", "o=size=1m")
@@ -132,15 +133,15 @@ def test_mount_devpts() -> None:
         ("type=image,source=a,destination=/img,ro", "ro: invalid mount option"),
         ("type=image,src=a,dst=/img,volume-opt=x", "volume-opt: invalid mount option"),
         ("type=image,source=a,destination=img", "img"),
-        ("type=image,source=,destination=/img", "needs a value"),
+        ("type=image,source=,destination=/img", "source: must provide an argument for option"),
         ("type=bind,dst=/x", "needs a source"),
         ("type=bind,src=rel,dst=/x", "absolute path"),
-        ("type=bind,src=/a", "destination"),
-        ("type=tmpfs,src=/a,dst=/x", "takes no source"),
+        ("type=bind,src=/a", "must set volume destination"),
+        ("type=tmpfs,src=/a,dst=/x", "source is not supported with tmpfs mounts"),
         ("type=tmpfs,dst=/x,tmpfs-size=lots", "invalid size"),
         ("type=tmpfs,dst=/x,tmpfs-mode=999", "invalid mode"),
-        ("type=bind,src=/a,dst=/x,tmpfs-size=1m", "invalid option 'tmpfs-size'"),
-        ("type=volume,dst=/x,color=blue", "invalid option 'color'"),
+        ("type=bind,src=/a,dst=/x,tmpfs-size=1m", "tmpfs-size: invalid mount option"),
+        ("type=volume,dst=/x,color=blue", "color: invalid mount option"),
         ("type=bind,src=/a,dst=/x,ro=maybe", "use true or false"),
         ("type=tmpfs,dst=/x,U", "not valid for a tmpfs"),
     ],
@@ -148,6 +149,42 @@ def test_mount_devpts() -> None:
 def test_bad_mounts(text: str, message: str) -> None:
     with pytest.raises(InvalidArgument, match=message):
         parse_mount(text)
+
+
+_FORMAT = (
+    "incorrect mount format: should be --mount type=<bind|tmpfs|volume>,"
+    "[src=<host-dir|volume-name>,]target=<ctr-dir>[,options]"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [  # podman 4.3.1's words, whole
+        ("bogus", _FORMAT),
+        ("", _FORMAT),
+        ("src=/tmp,dst=/x", _FORMAT),
+        ("type=bind", "must set volume destination"),
+        ("type=volume", "must set volume destination"),
+        ("type=tmpfs", "must set volume destination"),
+        ("type=devpts", "must set volume destination"),
+        ("type=bind,src=/tmp,dst=/x,bogus", "bogus: invalid mount option"),
+        ("type=bind,src=/tmp,dst=/x,bogus=1", "bogus: invalid mount option"),
+        ("type=bind,,src=/tmp,dst=/x", ": invalid mount option"),
+        ("type=tmpfs,dst=/x,bind-propagation=shared", "bind-propagation: invalid mount option"),
+        ("type=devpts,dst=/x,bogus", "bogus: invalid mount option"),
+        ("type=bind,type=volume,src=/tmp,dst=/x", "type: invalid mount option"),
+        ("type=bind,src=/tmp,dst", "dst: must provide an argument for option"),
+        ("type=bind,src,dst=/x", "src: must provide an argument for option"),
+        (
+            "type=bind,src=,dst=/x",
+            "host directory cannot be empty: must provide an argument for option",
+        ),
+    ],
+)
+def test_bad_mounts_in_podmans_words(text: str, message: str) -> None:
+    with pytest.raises(InvalidArgument) as caught:
+        parse_mount(text)
+    assert str(caught.value) == message
 
 
 def test_tmpfs_defaults_and_options() -> None:
