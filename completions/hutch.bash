@@ -172,7 +172,7 @@ _hutch_options() {
     "container diff") echo --format --latest -l ;;
     "container commit") echo --change -c --message -m --author -a --pause --no-pause -p --format -f --squash -s --iidfile --quiet -q --include-volumes ;;
     "container export") echo --output -o ;;
-    "container runlabel") echo --display --name -n --quiet -q --replace ;;
+    "container runlabel") echo --display --name -n --quiet -q --replace --tls-verify --creds --authfile --cert-dir ;;
     "container exec") echo --interactive -i --tty -t --env -e --env-file --user -u --workdir -w --detach -d --detach-keys --privileged --preserve-fds --latest -l ;;
     "container attach") echo --no-stdin --detach-keys --sig-proxy --no-sig-proxy --latest -l ;;
     "container top") echo --latest -l ;;
@@ -326,7 +326,7 @@ _hutch_value_options() {
     "container diff") echo --format ;;
     "container commit") echo --change -c --message -m --author -a --format -f --iidfile ;;
     "container export") echo --output -o ;;
-    "container runlabel") echo --name -n ;;
+    "container runlabel") echo --name -n --creds --authfile --cert-dir ;;
     "container exec") echo --env -e --env-file --user -u --workdir -w --detach-keys --preserve-fds ;;
     "container attach") echo --detach-keys ;;
     "container pause") echo --filter -f --cidfile ;;
@@ -1355,6 +1355,9 @@ _hutch_option_values() {
     "container commit --iidfile") echo "@none" ;;
     "container export --output"|"container export -o") echo "@none" ;;
     "container runlabel --name"|"container runlabel -n") echo "@none" ;;
+    "container runlabel --creds") echo "@none" ;;
+    "container runlabel --authfile") echo "@none" ;;
+    "container runlabel --cert-dir") echo "@none" ;;
     "container exec --env"|"container exec -e") echo "@none" ;;
     "container exec --env-file") echo "@file" ;;
     "container exec --user"|"container exec -u") echo "@none" ;;

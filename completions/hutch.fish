@@ -276,7 +276,7 @@ function __hutch_value_options
         case 'container export'
             printf '%s\n' --output -o
         case 'container runlabel'
-            printf '%s\n' --name -n
+            printf '%s\n' --name -n --creds --authfile --cert-dir
         case 'container exec'
             printf '%s\n' --env -e --env-file --user -u --workdir -w --detach-keys --preserve-fds
         case 'container attach'
@@ -2858,6 +2858,10 @@ complete -c hutch -n "__hutch_at 'container runlabel'" -l display -d 'Print the 
 complete -c hutch -n "__hutch_at 'container runlabel'" -l name -s n -x -d 'The container name (NAME)'
 complete -c hutch -n "__hutch_at 'container runlabel'" -l quiet -s q -d 'Print no pull progress'
 complete -c hutch -n "__hutch_at 'container runlabel'" -l replace -d 'Remove a container of that name first'
+complete -c hutch -n "__hutch_at 'container runlabel'" -l tls-verify -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); =false also allows plain HTTP'
+complete -c hutch -n "__hutch_at 'container runlabel'" -l creds -x -d 'Credentials USERNAME[:PASSWORD] for the registry'
+complete -c hutch -n "__hutch_at 'container runlabel'" -l authfile -x -d 'Path of the authentication file (auth.json)'
+complete -c hutch -n "__hutch_at 'container runlabel'" -l cert-dir -x -d 'Directory with CA certificates (*.crt) and client certificates for the registry'
 complete -c hutch -n "__hutch_at 'container runlabel'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'container runlabel' 1" -F
 complete -c hutch -n "__hutch_arg 'container runlabel' 2" -f -a '(__hutch_image_names)'
