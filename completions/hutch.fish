@@ -318,7 +318,7 @@ function __hutch_value_options
         case 'system info'
             printf '%s\n' --format -f
         case 'system service'
-            printf '%s\n' --time -t
+            printf '%s\n' --time -t --cors
         case 'system check'
             printf '%s\n' --max -m
         case 'system df'
@@ -659,6 +659,7 @@ complete -c hutch -n "__hutch_at 'login'" -l get-login -d 'Print the username lo
 complete -c hutch -n "__hutch_at 'login'" -l authfile -x -d 'Path of the authentication file (auth.json)'
 complete -c hutch -n "__hutch_at 'login'" -l tls-verify -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); =false also allows plain HTTP'
 complete -c hutch -n "__hutch_at 'login'" -l cert-dir -x -d 'Directory with CA certificates (*.crt) and client certificates for the registry'
+complete -c hutch -n "__hutch_at 'login'" -l verbose -s v -d 'Say which auth file the credentials went to'
 complete -c hutch -n "__hutch_at 'login'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'login' 1" -F
 
@@ -3258,6 +3259,7 @@ complete -c hutch -n "__hutch_at 'system reset'" -l help -d 'Show the help and e
 
 # hutch system service
 complete -c hutch -n "__hutch_at 'system service'" -l time -s t -x -d 'Seconds without a request before exiting (0: never)'
+complete -c hutch -n "__hutch_at 'system service'" -l cors -x -d 'Answer with Access-Control-Allow-Origin: ORIGIN (CORS headers)'
 complete -c hutch -n "__hutch_at 'system service'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'system service' 1" -F
 

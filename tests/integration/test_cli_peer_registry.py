@@ -166,6 +166,22 @@ def test_login_and_logout_as_podman(
     assert two("logout", "--all") == (0, "Removed login credentials for all registries\n", "")
 
 
+def test_login_verbose_names_the_auth_file(
+    hutch: Hutch, podman: Run, guarded: Registry, tmp_path: Path
+) -> None:
+    # podman's --verbose: "Used:  PATH" before "Login Succeeded!" (the file it wrote)
+    for tool, name in ((hutch, "ours"), (podman, "theirs")):
+        auth = tmp_path / f"{name}.json"
+        args = ("login", "-v", INSECURE, "--authfile", str(auth), "-u", USER, "-p", PASSWORD)
+        done = tool(*args, guarded.host)
+        assert (done.returncode, done.stdout, done.stderr) == (
+            0,
+            f"Used:  {auth}\nLogin Succeeded!\n",
+            "",
+        ), name
+        assert auth.is_file()
+
+
 def test_pull_and_push_refused_without_credentials(
     hutch: Hutch, podman: Run, base_image: str, guarded: Registry
 ) -> None:

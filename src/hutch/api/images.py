@@ -177,6 +177,8 @@ class LoginOptions:
     password: str | None = None
     get_login: bool = False
     access: RegistryAccess = RegistryAccess()
+    # podman's --verbose: say which auth file the credentials went to
+    verbose: bool = False
 
 
 @dataclass(frozen=True)

@@ -120,6 +120,18 @@ def test_login_creates_a_missing_authfile(monkeypatch: Mp, capsys: Cap, tmp_path
 
 
 @pytest.mark.parametrize(
+    ("flags", "verbose"), [((), False), (("-v",), True), (("--verbose",), True)]
+)
+def test_login_verbose(monkeypatch: Mp, capsys: Cap, flags: tuple[str, ...], verbose: bool) -> None:
+    engine = FakeEngine()
+    assert (
+        run_cli(["login", *flags, "-u", "u", "-p", "p", "reg"], engine, monkeypatch, capsys).code
+        == 0
+    )
+    assert engine.only_call("images.login").verbose is verbose
+
+
+@pytest.mark.parametrize(
     ("flags", "message"),
     [
         (
