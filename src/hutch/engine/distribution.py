@@ -565,7 +565,9 @@ class Distribution:
             from hutch.engine.image_archive import write_transport
 
             self._ctx.enter_session()
-            return write_transport(self._ctx, image, destination, options.source)
+            return write_transport(
+                self._ctx, image, destination, options.source, compress=options.compress
+            )
         ref = parse_reference(destination)
         if ref.digest is not None:
             raise InvalidArgument(f"{destination}: cannot push to a digest reference")
