@@ -15,7 +15,7 @@ _hutch_subcommands() {
     "pod") echo create ps inspect start stop restart kill pause unpause rm prune top logs stats clone exists ;;
     "quadlet") echo install list print rm ;;
     "compose") echo config up down logs build pull push ps exec run ls port top images wait start stop restart kill rm pause unpause create version cp events ;;
-    "generate") echo kube systemd ;;
+    "generate") echo kube spec systemd ;;
     "kube") echo generate play down ;;
     "play") echo kube ;;
     "container") echo run create start stop restart kill rm wait ls logs inspect checkpoint restore init clone rename exists prune cp mount unmount diff commit export runlabel exec attach top pause unpause update stats port ;;
@@ -33,10 +33,10 @@ _hutch_options() {
     "import") echo --change -c --message -m --quiet -q --arch --os --variant ;;
     "rmi") echo --force -f --all -a --ignore -i --no-prune ;;
     "pull") echo --platform --arch --os --variant --all-tags -a --quiet -q --tls-verify --creds --authfile --cert-dir --retry --retry-delay --disable-content-trust ;;
-    "push") echo --digestfile --format -f --compression-format --compression-level --force-compression --no-force-compression --quiet -q --remove-signatures --sign-by --sign-by-sigstore --sign-by-sigstore-private-key --sign-passphrase-file --tls-verify --creds --authfile --cert-dir --retry --retry-delay --disable-content-trust ;;
+    "push") echo --digestfile --format -f --compress --compression-format --compression-level --force-compression --no-force-compression --quiet -q --remove-signatures --sign-by --sign-by-sigstore --sign-by-sigstore-private-key --sign-passphrase-file --tls-verify --creds --authfile --cert-dir --retry --retry-delay --disable-content-trust ;;
     "search") echo --filter -f --format --limit --list-tags --no-trunc --compatible --tls-verify --creds --authfile --cert-dir ;;
     "history") echo --no-trunc --quiet -q --format --human --no-human -H ;;
-    "save") echo --output -o --format --quiet -q --multi-image-archive -m --uncompressed ;;
+    "save") echo --output -o --format --quiet -q --multi-image-archive -m --uncompressed --compress ;;
     "load") echo --input -i --quiet -q ;;
     "login") echo --username -u --password -p --password-stdin --get-login --authfile --tls-verify --cert-dir --verbose -v ;;
     "logout") echo --all -a --authfile ;;
@@ -146,7 +146,8 @@ _hutch_options() {
     "compose cp") echo --all --archive -a --index --follow-link -L ;;
     "compose events") echo --json --since --until ;;
     "generate kube") echo --filename -f --service -s --type -t --replicas -r ;;
-    "generate systemd") echo --name -n --new --files -f --restart-policy --restart-sec --start-timeout --stop-timeout --time -t --env -e --template --wants --after --requires --container-prefix --separator --no-header --format ;;
+    "generate spec") echo --compact -c --filename -f --name -n ;;
+    "generate systemd") echo --name -n --new --files -f --restart-policy --restart-sec --start-timeout --stop-timeout --time -t --env -e --template --wants --after --requires --container-prefix --pod-prefix --separator --no-header --format ;;
     "kube generate") echo --filename -f --service -s --type -t --replicas -r ;;
     "kube play") echo --configmap --network --publish --replace --start --no-start --build --context-dir --log-driver --log-opt --userns --quiet -q --tls-verify --authfile --cert-dir --creds --ip --mac-address --no-hosts --seccomp-profile-root --annotation --service-exit-code-propagation --service-container ;;
     "kube down") echo --force ;;
@@ -186,10 +187,10 @@ _hutch_options() {
     "image rm") echo --force -f --all -a --ignore -i --no-prune ;;
     "image inspect") echo --format -f ;;
     "image pull") echo --platform --arch --os --variant --all-tags -a --quiet -q --tls-verify --creds --authfile --cert-dir --retry --retry-delay --disable-content-trust ;;
-    "image push") echo --digestfile --format -f --compression-format --compression-level --force-compression --no-force-compression --quiet -q --remove-signatures --sign-by --sign-by-sigstore --sign-by-sigstore-private-key --sign-passphrase-file --tls-verify --creds --authfile --cert-dir --retry --retry-delay --disable-content-trust ;;
+    "image push") echo --digestfile --format -f --compress --compression-format --compression-level --force-compression --no-force-compression --quiet -q --remove-signatures --sign-by --sign-by-sigstore --sign-by-sigstore-private-key --sign-passphrase-file --tls-verify --creds --authfile --cert-dir --retry --retry-delay --disable-content-trust ;;
     "image search") echo --filter -f --format --limit --list-tags --no-trunc --compatible --tls-verify --creds --authfile --cert-dir ;;
     "image history") echo --no-trunc --quiet -q --format --human --no-human -H ;;
-    "image save") echo --output -o --format --quiet -q --multi-image-archive -m --uncompressed ;;
+    "image save") echo --output -o --format --quiet -q --multi-image-archive -m --uncompressed --compress ;;
     "image load") echo --input -i --quiet -q ;;
     "image prune") echo --all -a --force -f --filter --external ;;
     "image tree") echo --whatrequires ;;
@@ -305,7 +306,8 @@ _hutch_value_options() {
     "compose cp") echo --index ;;
     "compose events") echo --since --until ;;
     "generate kube") echo --filename -f --type -t --replicas -r ;;
-    "generate systemd") echo --restart-policy --restart-sec --start-timeout --stop-timeout --time -t --env -e --wants --after --requires --container-prefix --separator --format ;;
+    "generate spec") echo --filename -f ;;
+    "generate systemd") echo --restart-policy --restart-sec --start-timeout --stop-timeout --time -t --env -e --wants --after --requires --container-prefix --pod-prefix --separator --format ;;
     "kube generate") echo --filename -f --type -t --replicas -r ;;
     "kube play") echo --configmap --network --publish --context-dir --log-driver --log-opt --userns --authfile --cert-dir --creds --ip --mac-address --seccomp-profile-root --annotation --service-exit-code-propagation ;;
     "play kube") echo --configmap --network --publish --context-dir --log-driver --log-opt --userns --authfile --cert-dir --creds --ip --mac-address --seccomp-profile-root --annotation --service-exit-code-propagation ;;
@@ -1017,6 +1019,7 @@ _hutch_option_values() {
     "generate kube --filename"|"generate kube -f") echo "@file" ;;
     "generate kube --type"|"generate kube -t") echo "@none" ;;
     "generate kube --replicas"|"generate kube -r") echo "@none" ;;
+    "generate spec --filename"|"generate spec -f") echo "@file" ;;
     "generate systemd --restart-policy") echo "@none" ;;
     "generate systemd --restart-sec") echo "@none" ;;
     "generate systemd --start-timeout") echo "@none" ;;
@@ -1026,6 +1029,7 @@ _hutch_option_values() {
     "generate systemd --after") echo "@none" ;;
     "generate systemd --requires") echo "@none" ;;
     "generate systemd --container-prefix") echo "@none" ;;
+    "generate systemd --pod-prefix") echo "@none" ;;
     "generate systemd --separator") echo "@none" ;;
     "generate systemd --format") echo "json" ;;
     "kube generate --filename"|"kube generate -f") echo "@file" ;;
@@ -1720,6 +1724,7 @@ _hutch_argument() {
     "compose cp 2") echo @file ;;
     "compose events "*) echo @service ;;
     "generate kube "*) echo @container ;;
+    "generate spec 1") echo @container ;;
     "generate systemd 1") echo @container ;;
     "kube generate "*) echo @container ;;
     "kube play 1") echo @file ;;
