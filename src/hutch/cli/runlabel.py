@@ -100,7 +100,10 @@ def register(container_app: typer.Typer) -> None:
         if not value:
             # podman's words
             raise InvalidArgument(f"cannot find the value of label: {label} in image: {image}")
-        full = found.repo_tags[0] if found.repo_tags else found.id
+        # podman's IMAGE: the name the image took last (names history, latest first),
+        # so a pull under a new name is named by it, not by an older local tag
+        names = found.names_history or found.repo_tags
+        full = names[0] if names else found.id
         container = name or default_name(full)
         argv = expand(value, full, container, list(args or ()), ["hutch"])
         if display:
