@@ -15,7 +15,7 @@ _hutch_subcommands() {
     "pod") echo create ps inspect start stop restart kill pause unpause rm prune top logs stats clone exists ;;
     "quadlet") echo install list print rm ;;
     "compose") echo config up down logs build pull push ps exec run ls port top images wait start stop restart kill rm pause unpause create version cp events ;;
-    "generate") echo kube systemd ;;
+    "generate") echo kube spec systemd ;;
     "kube") echo generate play down ;;
     "play") echo kube ;;
     "container") echo run create start stop restart kill rm wait ls logs inspect init clone rename exists prune cp mount unmount diff commit export cleanup checkpoint restore runlabel exec attach top pause unpause update stats port ;;
@@ -33,12 +33,12 @@ _hutch_options() {
     "import") echo --change -c --message -m --quiet -q --arch --os --variant ;;
     "rmi") echo --force -f --all -a --ignore -i --no-prune ;;
     "pull") echo --platform --arch --os --variant --all-tags -a --quiet -q --tls-verify --creds --authfile --cert-dir --retry --retry-delay --disable-content-trust ;;
-    "push") echo --digestfile --format -f --compression-format --compression-level --force-compression --no-force-compression --quiet -q --remove-signatures --sign-by --sign-by-sigstore --sign-by-sigstore-private-key --sign-passphrase-file --tls-verify --creds --authfile --cert-dir --retry --retry-delay --disable-content-trust ;;
+    "push") echo --digestfile --format -f --compress --compression-format --compression-level --force-compression --no-force-compression --quiet -q --remove-signatures --sign-by --sign-by-sigstore --sign-by-sigstore-private-key --sign-passphrase-file --tls-verify --creds --authfile --cert-dir --retry --retry-delay --disable-content-trust ;;
     "search") echo --filter -f --format --limit --list-tags --no-trunc --compatible --tls-verify --creds --authfile --cert-dir ;;
     "history") echo --no-trunc --quiet -q --format --human --no-human -H ;;
-    "save") echo --output -o --format --quiet -q --multi-image-archive -m --uncompressed ;;
+    "save") echo --output -o --format --quiet -q --multi-image-archive -m --uncompressed --compress ;;
     "load") echo --input -i --quiet -q ;;
-    "login") echo --username -u --password -p --password-stdin --get-login --authfile --tls-verify --cert-dir ;;
+    "login") echo --username -u --password -p --password-stdin --get-login --authfile --tls-verify --cert-dir --verbose -v ;;
     "logout") echo --all -a --authfile ;;
     "run") echo --rm --rmi --rootfs --interactive -i --tty -t --attach -a --detach -d --env -e --env-file --env-host --http-proxy --env-merge --unsetenv --unsetenv-all --workdir -w --user -u --entrypoint --hostname -h --domainname --name --network --net --pod --pod-id-file --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --conmon-pidfile --preserve-fds --requires --tz --replace --sdnotify --publish -p --publish-all -P --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --no-hosts --no-hostname --chrootdirs --cap-add --cap-drop --privileged --security-opt --read-only --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --seccomp-policy --group-add --userns --uidmap --gidmap --subuidname --subgidname --init --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --no-healthcheck --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --sig-proxy --no-sig-proxy --systemd --volume -v --mount --tmpfs --image-volume --volumes-from --secret --pull --platform --arch --os --variant --quiet -q --tls-verify --no-tls-verify --disable-content-trust --authfile --cert-dir --creds --retry --retry-delay --memory -m --memory-reservation --memory-swap --memory-swappiness --oom-kill-disable --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpu-rt-period --cpu-rt-runtime --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --cgroup-conf --pid --ipc --uts --cgroupns --passwd --no-passwd --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt ;;
     "create") echo --rm --rootfs --interactive -i --tty -t --attach -a --env -e --env-file --env-host --http-proxy --env-merge --unsetenv --unsetenv-all --workdir -w --user -u --entrypoint --hostname -h --domainname --name --network --net --pod --init-ctr --pod-id-file --restart --label -l --label-file --annotation --umask --stop-signal --stop-timeout --cidfile --pidfile --conmon-pidfile --requires --tz --replace --sdnotify --publish -p --publish-all -P --expose --network-alias --ip --ip6 --mac-address --add-host --dns --dns-search --dns-option --no-hosts --no-hostname --chrootdirs --cap-add --cap-drop --privileged --security-opt --read-only --read-only-tmpfs --sysctl --ulimit --device --device-cgroup-rule --seccomp-policy --group-add --userns --uidmap --gidmap --subuidname --subgidname --init --init-path --timeout --health-cmd --health-interval --health-timeout --health-retries --health-start-period --no-healthcheck --health-startup-cmd --health-startup-interval --health-startup-retries --health-startup-success --health-startup-timeout --health-on-failure --detach-keys --sig-proxy --no-sig-proxy --systemd --volume -v --mount --tmpfs --image-volume --volumes-from --secret --pull --platform --arch --os --variant --quiet -q --tls-verify --no-tls-verify --disable-content-trust --authfile --cert-dir --creds --retry --retry-delay --memory -m --memory-reservation --memory-swap --memory-swappiness --oom-kill-disable --cpus --cpu-shares -c --cpu-weight --cpu-quota --cpu-period --cpu-rt-period --cpu-rt-runtime --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight --blkio-weight-device --device-read-bps --device-write-bps --device-read-iops --device-write-iops --kernel-memory --cgroups --cgroup-parent --cgroup-conf --pid --ipc --uts --cgroupns --passwd --no-passwd --passwd-entry --group-entry --hostuser --shm-size --shm-size-systemd --personality --oom-score-adj --log-driver --log-opt ;;
@@ -146,7 +146,8 @@ _hutch_options() {
     "compose cp") echo --all --archive -a --index --follow-link -L ;;
     "compose events") echo --json --since --until ;;
     "generate kube") echo --filename -f --service -s --type -t --replicas -r ;;
-    "generate systemd") echo --name -n --new --files -f --restart-policy --restart-sec --start-timeout --stop-timeout --time -t --env -e --template --wants --after --requires --container-prefix --separator --no-header --format ;;
+    "generate spec") echo --compact -c --filename -f --name -n ;;
+    "generate systemd") echo --name -n --new --files -f --restart-policy --restart-sec --start-timeout --stop-timeout --time -t --env -e --template --wants --after --requires --container-prefix --pod-prefix --separator --no-header --format ;;
     "kube generate") echo --filename -f --service -s --type -t --replicas -r ;;
     "kube play") echo --configmap --network --publish --replace --start --no-start --build --context-dir --log-driver --log-opt --userns --quiet -q --tls-verify --authfile --cert-dir --creds --ip --mac-address --no-hosts --seccomp-profile-root --annotation --service-exit-code-propagation --service-container ;;
     "kube down") echo --force ;;
@@ -175,7 +176,7 @@ _hutch_options() {
     "container cleanup") echo --all -a --exec --latest -l --rm --rmi ;;
     "container checkpoint") echo --all -a --latest -l --compress -c --create-image --export -e --file-locks --ignore-rootfs --ignore-volumes --keep -k --leave-running -R --pre-checkpoint -P --print-stats --tcp-established --tcp-skip-in-flight --with-previous ;;
     "container restore") echo --all -a --latest -l --file-locks --ignore-rootfs --ignore-static-ip --ignore-static-mac --ignore-volumes --import -i --import-previous --keep -k --name -n --pod --print-stats --publish -p --tcp-established --tcp-skip-in-flight ;;
-    "container runlabel") echo --display --name -n --quiet -q --replace ;;
+    "container runlabel") echo --display --name -n --quiet -q --replace --tls-verify --creds --authfile --cert-dir ;;
     "container exec") echo --interactive -i --tty -t --env -e --env-file --user -u --workdir -w --detach -d --detach-keys --privileged --preserve-fds --latest -l ;;
     "container attach") echo --no-stdin --detach-keys --sig-proxy --no-sig-proxy --latest -l ;;
     "container top") echo --latest -l ;;
@@ -189,10 +190,10 @@ _hutch_options() {
     "image rm") echo --force -f --all -a --ignore -i --no-prune ;;
     "image inspect") echo --format -f ;;
     "image pull") echo --platform --arch --os --variant --all-tags -a --quiet -q --tls-verify --creds --authfile --cert-dir --retry --retry-delay --disable-content-trust ;;
-    "image push") echo --digestfile --format -f --compression-format --compression-level --force-compression --no-force-compression --quiet -q --remove-signatures --sign-by --sign-by-sigstore --sign-by-sigstore-private-key --sign-passphrase-file --tls-verify --creds --authfile --cert-dir --retry --retry-delay --disable-content-trust ;;
+    "image push") echo --digestfile --format -f --compress --compression-format --compression-level --force-compression --no-force-compression --quiet -q --remove-signatures --sign-by --sign-by-sigstore --sign-by-sigstore-private-key --sign-passphrase-file --tls-verify --creds --authfile --cert-dir --retry --retry-delay --disable-content-trust ;;
     "image search") echo --filter -f --format --limit --list-tags --no-trunc --compatible --tls-verify --creds --authfile --cert-dir ;;
     "image history") echo --no-trunc --quiet -q --format --human --no-human -H ;;
-    "image save") echo --output -o --format --quiet -q --multi-image-archive -m --uncompressed ;;
+    "image save") echo --output -o --format --quiet -q --multi-image-archive -m --uncompressed --compress ;;
     "image load") echo --input -i --quiet -q ;;
     "image prune") echo --all -a --force -f --filter --external ;;
     "image tree") echo --whatrequires ;;
@@ -204,7 +205,7 @@ _hutch_options() {
     "image build") echo --tag -t --file -f --build-arg --target --no-cache --pull --label --layers --squash --squash-all --output -o --build-context --iidfile --format --secret --ssh --platform --arch --os --variant --timestamp --quiet -q --logfile --manifest --add-host --env --unsetenv --annotation --omit-history --pull-always --pull-never --ignorefile --cache-ttl --cache-from --cache-to --rm --force-rm --progress --jobs --retry --retry-delay --network --net --userns --userns-uid-map --userns-gid-map --userns-uid-map-user --userns-gid-map-group --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --no-hostname --from --skip-unused-stages --identity-label --no-hosts --http-proxy --security-opt --ulimit --shm-size --memory -m --memory-swap --cpu-shares -c --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --isolation --compress --disable-compression -D --decryption-key --sign-by --tls-verify --creds --authfile --cert-dir --pid --ipc --uts --cgroupns --device --cgroup-parent --stdin --os-feature --os-version --cpp-flag --all-platforms --logsplit --hooks-dir --runtime-flag --disable-content-trust ;;
     "system info") echo --format -f ;;
     "system reset") echo --force -f ;;
-    "system service") echo --time -t ;;
+    "system service") echo --time -t --cors ;;
     "system check") echo --repair -r --force -f --max -m --quick -q ;;
     "system df") echo --verbose -v --format ;;
     "system prune") echo --all -a --filter --force -f --volumes ;;
@@ -309,7 +310,8 @@ _hutch_value_options() {
     "compose cp") echo --index ;;
     "compose events") echo --since --until ;;
     "generate kube") echo --filename -f --type -t --replicas -r ;;
-    "generate systemd") echo --restart-policy --restart-sec --start-timeout --stop-timeout --time -t --env -e --wants --after --requires --container-prefix --separator --format ;;
+    "generate spec") echo --filename -f ;;
+    "generate systemd") echo --restart-policy --restart-sec --start-timeout --stop-timeout --time -t --env -e --wants --after --requires --container-prefix --pod-prefix --separator --format ;;
     "kube generate") echo --filename -f --type -t --replicas -r ;;
     "kube play") echo --configmap --network --publish --context-dir --log-driver --log-opt --userns --authfile --cert-dir --creds --ip --mac-address --seccomp-profile-root --annotation --service-exit-code-propagation ;;
     "play kube") echo --configmap --network --publish --context-dir --log-driver --log-opt --userns --authfile --cert-dir --creds --ip --mac-address --seccomp-profile-root --annotation --service-exit-code-propagation ;;
@@ -333,7 +335,7 @@ _hutch_value_options() {
     "container cleanup") echo --exec ;;
     "container checkpoint") echo --compress -c --create-image --export -e ;;
     "container restore") echo --import -i --import-previous --name -n --pod --publish -p ;;
-    "container runlabel") echo --name -n ;;
+    "container runlabel") echo --name -n --creds --authfile --cert-dir ;;
     "container exec") echo --env -e --env-file --user -u --workdir -w --detach-keys --preserve-fds ;;
     "container attach") echo --detach-keys ;;
     "container pause") echo --filter -f --cidfile ;;
@@ -355,7 +357,7 @@ _hutch_value_options() {
     "image sign") echo --authfile --cert-dir --directory -d --sign-by ;;
     "image build") echo --tag -t --file -f --build-arg --target --pull --label --output -o --build-context --iidfile --format --secret --ssh --platform --arch --os --variant --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --net --userns --userns-uid-map --userns-gid-map --userns-uid-map-user --userns-gid-map-group --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --from --security-opt --ulimit --shm-size --memory -m --memory-swap --cpu-shares -c --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --isolation --decryption-key --sign-by --creds --authfile --cert-dir --pid --ipc --uts --cgroupns --device --cgroup-parent --os-feature --os-version --cpp-flag --hooks-dir --runtime-flag ;;
     "system info") echo --format -f ;;
-    "system service") echo --time -t ;;
+    "system service") echo --time -t --cors ;;
     "system check") echo --max -m ;;
     "system df") echo --format ;;
     "system prune") echo --filter ;;
@@ -1043,6 +1045,7 @@ _hutch_option_values() {
     "generate kube --filename"|"generate kube -f") echo "@file" ;;
     "generate kube --type"|"generate kube -t") echo "@none" ;;
     "generate kube --replicas"|"generate kube -r") echo "@none" ;;
+    "generate spec --filename"|"generate spec -f") echo "@file" ;;
     "generate systemd --restart-policy") echo "@none" ;;
     "generate systemd --restart-sec") echo "@none" ;;
     "generate systemd --start-timeout") echo "@none" ;;
@@ -1052,6 +1055,7 @@ _hutch_option_values() {
     "generate systemd --after") echo "@none" ;;
     "generate systemd --requires") echo "@none" ;;
     "generate systemd --container-prefix") echo "@none" ;;
+    "generate systemd --pod-prefix") echo "@none" ;;
     "generate systemd --separator") echo "@none" ;;
     "generate systemd --format") echo "json" ;;
     "kube generate --filename"|"kube generate -f") echo "@file" ;;
@@ -1394,6 +1398,9 @@ _hutch_option_values() {
     "container restore --pod") echo "@none" ;;
     "container restore --publish"|"container restore -p") echo "@none" ;;
     "container runlabel --name"|"container runlabel -n") echo "@none" ;;
+    "container runlabel --creds") echo "@none" ;;
+    "container runlabel --authfile") echo "@none" ;;
+    "container runlabel --cert-dir") echo "@none" ;;
     "container exec --env"|"container exec -e") echo "@none" ;;
     "container exec --env-file") echo "@file" ;;
     "container exec --user"|"container exec -u") echo "@none" ;;
@@ -1549,6 +1556,7 @@ _hutch_option_values() {
     "image build --runtime-flag") echo "@none" ;;
     "system info --format"|"system info -f") echo "json" ;;
     "system service --time"|"system service -t") echo "@none" ;;
+    "system service --cors") echo "@none" ;;
     "system check --max"|"system check -m") echo "@none" ;;
     "system df --format") echo "json" ;;
     "system prune --filter") echo "@none" ;;
@@ -1784,6 +1792,7 @@ _hutch_argument() {
     "compose cp 2") echo @file ;;
     "compose events "*) echo @service ;;
     "generate kube "*) echo @container ;;
+    "generate spec 1") echo @container ;;
     "generate systemd 1") echo @container ;;
     "kube generate "*) echo @container ;;
     "kube play 1") echo @file ;;

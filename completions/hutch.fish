@@ -26,7 +26,7 @@ function __hutch_subcommands
         case 'compose'
             printf '%s\n' config up down logs build pull push ps exec run ls port top images wait start stop restart kill rm pause unpause create version cp events
         case 'generate'
-            printf '%s\n' kube systemd
+            printf '%s\n' kube spec systemd
         case 'kube'
             printf '%s\n' generate play down
         case 'play'
@@ -233,8 +233,10 @@ function __hutch_value_options
             printf '%s\n' --since --until
         case 'generate kube'
             printf '%s\n' --filename -f --type -t --replicas -r
+        case 'generate spec'
+            printf '%s\n' --filename -f
         case 'generate systemd'
-            printf '%s\n' --restart-policy --restart-sec --start-timeout --stop-timeout --time -t --env -e --wants --after --requires --container-prefix --separator --format
+            printf '%s\n' --restart-policy --restart-sec --start-timeout --stop-timeout --time -t --env -e --wants --after --requires --container-prefix --pod-prefix --separator --format
         case 'kube generate'
             printf '%s\n' --filename -f --type -t --replicas -r
         case 'kube play'
@@ -282,7 +284,7 @@ function __hutch_value_options
         case 'container restore'
             printf '%s\n' --import -i --import-previous --name -n --pod --publish -p
         case 'container runlabel'
-            printf '%s\n' --name -n
+            printf '%s\n' --name -n --creds --authfile --cert-dir
         case 'container exec'
             printf '%s\n' --env -e --env-file --user -u --workdir -w --detach-keys --preserve-fds
         case 'container attach'
@@ -326,7 +328,7 @@ function __hutch_value_options
         case 'system info'
             printf '%s\n' --format -f
         case 'system service'
-            printf '%s\n' --time -t
+            printf '%s\n' --time -t --cors
         case 'system check'
             printf '%s\n' --max -m
         case 'system df'
@@ -593,6 +595,7 @@ complete -c hutch -n "__hutch_arg 'pull' 1+" -f -a '(__hutch_image_names)'
 # hutch push
 complete -c hutch -n "__hutch_at 'push'" -l digestfile -x -d 'Write the pushed manifest\'s digest to this file'
 complete -c hutch -n "__hutch_at 'push'" -l format -s f -x -a 'json' -d 'Manifest type to push: oci or v2s2 (Docker schema 2)'
+complete -c hutch -n "__hutch_at 'push'" -l compress -d 'Gzip the plain layers when writing a directory with the dir: transport'
 complete -c hutch -n "__hutch_at 'push'" -l compression-format -x -d 'Compress the layers as gzip (default), zstd, zstd:chunked (sent as zstd) or none (plain layers sent plain)'
 complete -c hutch -n "__hutch_at 'push'" -l compression-level -x -d 'The level: gzip 0-9 (6), zstd 1-19 (3)'
 complete -c hutch -n "__hutch_at 'push'" -l force-compression -l no-force-compression -d 'Recompress layers compressed otherwise (default: true with --compression-format)'
@@ -651,6 +654,7 @@ complete -c hutch -n "__hutch_at 'save'" -l format -x -a 'json' -d 'docker-archi
 complete -c hutch -n "__hutch_at 'save'" -l quiet -s q -d 'Print nothing'
 complete -c hutch -n "__hutch_at 'save'" -l multi-image-archive -s m -d 'Each name is an image (docker-archive); without it the others are tags'
 complete -c hutch -n "__hutch_at 'save'" -l uncompressed -d 'Accepted: hutch writes the layers as they are stored'
+complete -c hutch -n "__hutch_at 'save'" -l compress -d 'Gzip the plain layers when writing a directory with the dir: transport'
 complete -c hutch -n "__hutch_at 'save'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'save' 1+" -f -a '(__hutch_image_names)'
 
@@ -667,6 +671,7 @@ complete -c hutch -n "__hutch_at 'login'" -l get-login -d 'Print the username lo
 complete -c hutch -n "__hutch_at 'login'" -l authfile -x -d 'Path of the authentication file (auth.json)'
 complete -c hutch -n "__hutch_at 'login'" -l tls-verify -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); =false also allows plain HTTP'
 complete -c hutch -n "__hutch_at 'login'" -l cert-dir -x -d 'Directory with CA certificates (*.crt) and client certificates for the registry'
+complete -c hutch -n "__hutch_at 'login'" -l verbose -s v -d 'Say which auth file the credentials went to'
 complete -c hutch -n "__hutch_at 'login'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'login' 1" -F
 
@@ -2241,6 +2246,7 @@ complete -c hutch -n "__hutch_arg 'compose events' 1+" -f -a '(__hutch_service_n
 
 # hutch generate
 complete -c hutch -n "__hutch_at 'generate'" -a kube -d 'Generate Kubernetes YAML from containers, pods or volumes'
+complete -c hutch -n "__hutch_at 'generate'" -a spec -d 'Generate the JSON spec a container or pod was created from'
 complete -c hutch -n "__hutch_at 'generate'" -a systemd -d 'Generate a systemd service unit that runs a container'
 complete -c hutch -n "__hutch_at 'generate'" -l help -d 'Show the help and exit'
 
@@ -2251,6 +2257,13 @@ complete -c hutch -n "__hutch_at 'generate kube'" -l type -s t -x -d 'pod, deplo
 complete -c hutch -n "__hutch_at 'generate kube'" -l replicas -s r -x -d 'Replicas of a deployment (default 1)'
 complete -c hutch -n "__hutch_at 'generate kube'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'generate kube' 1+" -f -a '(__hutch_container_names)'
+
+# hutch generate spec
+complete -c hutch -n "__hutch_at 'generate spec'" -l compact -s c -d 'Print the JSON on one line'
+complete -c hutch -n "__hutch_at 'generate spec'" -l filename -s f -r -F -d 'Write the JSON to FILE; print its path'
+complete -c hutch -n "__hutch_at 'generate spec'" -l name -s n -d 'Name it anew (NAME-clone, a name not taken); --name=false keeps it'
+complete -c hutch -n "__hutch_at 'generate spec'" -l help -d 'Show the help and exit'
+complete -c hutch -n "__hutch_arg 'generate spec' 1" -f -a '(__hutch_container_names)'
 
 # hutch generate systemd
 complete -c hutch -n "__hutch_at 'generate systemd'" -l name -s n -d 'Use the container\'s name, not its id, in the unit'
@@ -2266,6 +2279,7 @@ complete -c hutch -n "__hutch_at 'generate systemd'" -l wants -x -d 'Add a Wants
 complete -c hutch -n "__hutch_at 'generate systemd'" -l after -x -d 'Add an After= dependency'
 complete -c hutch -n "__hutch_at 'generate systemd'" -l requires -x -d 'Add a Requires= dependency'
 complete -c hutch -n "__hutch_at 'generate systemd'" -l container-prefix -x -d 'Unit name prefix (container)'
+complete -c hutch -n "__hutch_at 'generate systemd'" -l pod-prefix -x -d 'Unit name prefix of a pod (pod)'
 complete -c hutch -n "__hutch_at 'generate systemd'" -l separator -x -d 'Between prefix and name (-)'
 complete -c hutch -n "__hutch_at 'generate systemd'" -l no-header -d 'No comment header with version and date'
 complete -c hutch -n "__hutch_at 'generate systemd'" -l format -x -a 'json' -d 'json: the units as a JSON object'
@@ -2934,6 +2948,10 @@ complete -c hutch -n "__hutch_at 'container runlabel'" -l display -d 'Print the 
 complete -c hutch -n "__hutch_at 'container runlabel'" -l name -s n -x -d 'The container name (NAME)'
 complete -c hutch -n "__hutch_at 'container runlabel'" -l quiet -s q -d 'Print no pull progress'
 complete -c hutch -n "__hutch_at 'container runlabel'" -l replace -d 'Remove a container of that name first'
+complete -c hutch -n "__hutch_at 'container runlabel'" -l tls-verify -d 'Require HTTPS and verify certificates (default: true, unless registries.conf marks the registry insecure); =false also allows plain HTTP'
+complete -c hutch -n "__hutch_at 'container runlabel'" -l creds -x -d 'Credentials USERNAME[:PASSWORD] for the registry'
+complete -c hutch -n "__hutch_at 'container runlabel'" -l authfile -x -d 'Path of the authentication file (auth.json)'
+complete -c hutch -n "__hutch_at 'container runlabel'" -l cert-dir -x -d 'Directory with CA certificates (*.crt) and client certificates for the registry'
 complete -c hutch -n "__hutch_at 'container runlabel'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'container runlabel' 1" -F
 complete -c hutch -n "__hutch_arg 'container runlabel' 2" -f -a '(__hutch_image_names)'
@@ -3110,6 +3128,7 @@ complete -c hutch -n "__hutch_arg 'image pull' 1+" -f -a '(__hutch_image_names)'
 # hutch image push
 complete -c hutch -n "__hutch_at 'image push'" -l digestfile -x -d 'Write the pushed manifest\'s digest to this file'
 complete -c hutch -n "__hutch_at 'image push'" -l format -s f -x -a 'json' -d 'Manifest type to push: oci or v2s2 (Docker schema 2)'
+complete -c hutch -n "__hutch_at 'image push'" -l compress -d 'Gzip the plain layers when writing a directory with the dir: transport'
 complete -c hutch -n "__hutch_at 'image push'" -l compression-format -x -d 'Compress the layers as gzip (default), zstd, zstd:chunked (sent as zstd) or none (plain layers sent plain)'
 complete -c hutch -n "__hutch_at 'image push'" -l compression-level -x -d 'The level: gzip 0-9 (6), zstd 1-19 (3)'
 complete -c hutch -n "__hutch_at 'image push'" -l force-compression -l no-force-compression -d 'Recompress layers compressed otherwise (default: true with --compression-format)'
@@ -3168,6 +3187,7 @@ complete -c hutch -n "__hutch_at 'image save'" -l format -x -a 'json' -d 'docker
 complete -c hutch -n "__hutch_at 'image save'" -l quiet -s q -d 'Print nothing'
 complete -c hutch -n "__hutch_at 'image save'" -l multi-image-archive -s m -d 'Each name is an image (docker-archive); without it the others are tags'
 complete -c hutch -n "__hutch_at 'image save'" -l uncompressed -d 'Accepted: hutch writes the layers as they are stored'
+complete -c hutch -n "__hutch_at 'image save'" -l compress -d 'Gzip the plain layers when writing a directory with the dir: transport'
 complete -c hutch -n "__hutch_at 'image save'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'image save' 1+" -f -a '(__hutch_image_names)'
 
@@ -3357,6 +3377,7 @@ complete -c hutch -n "__hutch_at 'system reset'" -l help -d 'Show the help and e
 
 # hutch system service
 complete -c hutch -n "__hutch_at 'system service'" -l time -s t -x -d 'Seconds without a request before exiting (0: never)'
+complete -c hutch -n "__hutch_at 'system service'" -l cors -x -d 'Answer with Access-Control-Allow-Origin: ORIGIN (CORS headers)'
 complete -c hutch -n "__hutch_at 'system service'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'system service' 1" -F
 

@@ -206,6 +206,74 @@ def test_docker_dir_as_podman_writes_and_reads_it(
         assert loaded.stderr.startswith("Getting image source signatures\n"), loaded
 
 
+def _dir_layers(target: Path) -> list[tuple[str, bytes, str]]:
+    """A dir: directory's layers: (media type, the blob's first bytes, the digest of
+    the tar it holds once decompressed)."""
+    import gzip
+    import hashlib
+
+    manifest = json.loads((target / "manifest.json").read_text())
+    out = []
+    for entry in manifest["layers"]:
+        data = (target / entry["digest"].split(":", 1)[1]).read_bytes()
+        assert len(data) == entry["size"]
+        assert "sha256:" + hashlib.sha256(data).hexdigest() == entry["digest"]
+        plain = gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
+        out.append((entry["mediaType"], data[:2], "sha256:" + hashlib.sha256(plain).hexdigest()))
+    return out
+
+
+@pytest.mark.parametrize(
+    ("args", "media_type"),
+    [
+        (("save", "--compress", "--format", "docker-dir", "-o"), "diff.tar.gzip"),
+        (("save", "--format", "docker-dir", "-o"), "diff.tar"),
+        (("push", "--compress", "base"), "layer.v1.tar+gzip"),
+        (("push", "base"), "layer.v1.tar"),
+    ],
+    ids=lambda value: "-".join(value) if isinstance(value, tuple) else value,
+)
+def test_compress_to_a_dir_as_podman(
+    hutch: Hutch,
+    rootfs_tar: Path,
+    podman: Run,
+    tmp_path: Path,
+    args: tuple[str, ...],
+    media_type: str,
+) -> None:
+    """--compress: gzip layers named by the gzip media types in both (the digests
+    differ: two gzip encoders, two imports), each decompressing to the config's diff
+    id; without it the plain tar both store. Each tool saves a fresh import of the
+    rootfs (``cbase``): the module's other tests load other images into podman's
+    store, and 4.3.1 writes a stored image's layers plain under the media types of
+    the manifest it was pulled with."""
+    gzip = media_type.endswith("gzip")
+    for name, tool in (("hutch", hutch), ("podman", podman)):
+        assert tool("import", "-q", str(rootfs_tar), "cbase").returncode == 0
+        target = tmp_path / name
+        dest = f"dir:{target}" if args[0] == "push" else str(target)
+        tail = () if args[0] == "push" else ("cbase",)
+        done = tool(*[a if a != "base" else "cbase" for a in args], dest, *tail)
+        assert done.returncode == 0, done
+        layers = _dir_layers(target)
+        assert layers and all(m.endswith(media_type) for m, _, _ in layers), (name, layers)
+        assert all((head == b"\x1f\x8b") is gzip for _, head, _ in layers), (name, layers)
+        config_digest = json.loads((target / "manifest.json").read_text())["config"]["digest"]
+        config = json.loads((target / config_digest.split(":", 1)[1]).read_text())
+        assert [plain for _, _, plain in layers] == config["rootfs"]["diff_ids"], name
+
+
+def test_save_compress_refused_as_podman(hutch: Hutch, podman: Run, tmp_path: Path) -> None:
+    for fmt in ("docker-archive", "oci-dir"):
+        for flag in ("--compress", "--compress=false"):
+            args = ("save", flag, "--format", fmt, "-o", str(tmp_path / "x"), "base")
+            assert both_masked(hutch, podman, *args) == (
+                125,
+                "",
+                "Error: --compress can only be set when --format is 'docker-dir'\n",
+            )
+
+
 def test_push_to_a_docker_archive_with_a_reference_as_podman(
     hutch: Hutch, base_image: str, podman: Run, tmp_path: Path
 ) -> None:

@@ -166,6 +166,53 @@ def test_login_and_logout_as_podman(
     assert two("logout", "--all") == (0, "Removed login credentials for all registries\n", "")
 
 
+def test_login_verbose_names_the_auth_file(
+    hutch: Hutch, podman: Run, guarded: Registry, tmp_path: Path
+) -> None:
+    # podman's --verbose: "Used:  PATH" before "Login Succeeded!" (the file it wrote)
+    for tool, name in ((hutch, "ours"), (podman, "theirs")):
+        auth = tmp_path / f"{name}.json"
+        args = ("login", "-v", INSECURE, "--authfile", str(auth), "-u", USER, "-p", PASSWORD)
+        done = tool(*args, guarded.host)
+        assert (done.returncode, done.stdout, done.stderr) == (
+            0,
+            f"Used:  {auth}\nLogin Succeeded!\n",
+            "",
+        ), name
+        assert auth.is_file()
+
+
+def test_runlabel_pulls_with_the_registry_flags(
+    hutch: Hutch, podman: Run, base_image: str, guarded: Registry, tmp_path: Path
+) -> None:
+    # runlabel's --cert-dir, --creds and --authfile go to the pull it makes, as podman's
+    import shutil
+
+    certs = tmp_path / "certs"  # the registry's CA alone, as certs.d holds one
+    certs.mkdir()
+    assert guarded.ca is not None
+    shutil.copy(guarded.ca, certs / "ca.crt")
+    auth = tmp_path / "auth.json"
+    auth.write_text('{"auths":{}}')
+    hutch("create", "--name", "labelled", base_image, "true")
+    hutch("commit", "-q", "-c", 'LABEL run="podman run --rm IMAGE echo hi"', "labelled", "rl")
+    hutch("rm", "labelled")
+    ref = guarded.ref("labelled/rl:1")
+    creds = f"{USER}:{PASSWORD}"
+    hutch("push", "-q", "--cert-dir", str(certs), "--creds", creds, "rl", ref)
+    runs: dict[str, Run] = {"hutch": lambda *a: hutch(*a, check=False), "podman": podman}
+    for name, run in runs.items():
+        bare = run("container", "runlabel", "--display", "run", ref)
+        assert bare.returncode == 125, (name, bare)  # an unknown CA, no credentials
+        flags = ("--cert-dir", str(certs), "--creds", creds, "--authfile", str(auth))
+        shown = run("container", "runlabel", "-q", "--display", *flags, "run", ref)
+        assert shown.returncode == 0, (name, shown)
+        # the first word is each tool itself (podman: its absolute path)
+        words = shown.stdout.split(" ")
+        assert words[0] == "command:" and words[1].endswith(name), (name, shown)
+        assert " ".join(words[2:]) == f"run --rm {ref} echo hi\n", (name, shown)
+
+
 def test_pull_and_push_refused_without_credentials(
     hutch: Hutch, podman: Run, base_image: str, guarded: Registry
 ) -> None:

@@ -102,6 +102,9 @@ class FakeEngine:
     auto_update_result: AutoUpdateResult = field(default_factory=AutoUpdateResult)
     artifact_list: list[ArtifactSummary] = field(default_factory=list)
     secret_list: list[SecretInfo] = field(default_factory=list)
+    # generate spec's documents by name (a name not here: no such container / pod)
+    container_specs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    pod_specs: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def record(self, method: str, argument: Any) -> None:
         self.calls.append((method, argument))
@@ -155,6 +158,7 @@ ANSWERS: dict[str, Callable[..., Any]] = {
     "containers.clone": lambda e, o: e.container_id,
     "containers.rename": lambda e, name, new: e.container_id,
     "containers.exists": lambda e, name: name in e.existing_images,
+    "containers.spec": lambda e, name, new_name: _spec(e.container_specs, name),
     "containers.ls": lambda e, o: list(e.container_list),
     "containers.inspect": lambda e, names, o: list(e.container_inspects),
     "containers.logs": lambda e, o: iter(e.log_lines),
@@ -209,6 +213,7 @@ ANSWERS: dict[str, Callable[..., Any]] = {
     "secrets.exists": lambda e, name: any(name in (s.name, s.id) for s in e.secret_list),
     "pods.create": lambda e, o: "p" * 64,
     "pods.exists": lambda e, name: any(p.name == name for p in e.pod_summaries),
+    "pods.spec": lambda e, name, new_name: _spec(e.pod_specs, name),
     "pods.ls": lambda e, o: list(e.pod_summaries),
     "pods.inspect": lambda e, names: list(e.pod_inspects),
     "pods.prune": lambda e: [PruneReport(p.id) for p in e.pod_summaries],
@@ -238,6 +243,14 @@ def _secret(e: FakeEngine, name: str, show: bool) -> SecretInfo:
         if name in (secret.name, secret.id):
             return secret if show else replace(secret, data=None)
     raise NoSuchObject(f'no secret with name or id "{name}": no such secret')
+
+
+def _spec(specs: dict[str, dict[str, Any]], name: str) -> dict[str, Any]:
+    from hutch.api.errors import NoSuchObject
+
+    if name not in specs:
+        raise NoSuchObject(f"no container with name or ID {name!r} found")
+    return specs[name]
 
 
 def _artifact(e: FakeEngine, name: str) -> ArtifactInspect:

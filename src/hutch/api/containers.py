@@ -730,6 +730,13 @@ class AdminVerbs(Protocol):
 
     def exists(self, name: str) -> bool: ...
 
+    def spec(self, name: str, new_name: bool = True) -> dict[str, Any]:
+        """``generate spec``: the options the container was created with (what a
+        create of it again is driven by) as JSON, podman's SpecGenerator keys where
+        they map (``engine/spec_json.py``); ``new_name``: named as a clone would be
+        (NAME-clone, a name not taken), else with its own name."""
+        ...
+
 
 class QueryVerbs(Protocol):
     """What the records, logs and published ports say (``engine/container_query.py``)."""

@@ -112,6 +112,8 @@ class PushOptions:
     force_compression: bool | None = None
     retry: int | None = None  # as PullOptions'
     retry_delay: str | None = None
+    # podman's --compress: a push to dir: gzips the plain layers (others ignore it)
+    compress: bool = False
 
 
 @dataclass(frozen=True)
@@ -177,6 +179,8 @@ class LoginOptions:
     password: str | None = None
     get_login: bool = False
     access: RegistryAccess = RegistryAccess()
+    # podman's --verbose: say which auth file the credentials went to
+    verbose: bool = False
 
 
 @dataclass(frozen=True)
@@ -197,6 +201,8 @@ class SaveOptions:
     multi_image: bool = True
     # told each of podman's progress lines (a save to a file or directory)
     progress: Callable[[str], None] | None = None
+    # podman's --compress (docker-dir only): the plain layers gzipped
+    compress: bool = False
 
 
 @dataclass(frozen=True)

@@ -70,8 +70,8 @@ VERBS: dict[str, tuple[str, str, dict[str, Any]]] = {
         'interspersed': True,
     }),
     'system service': ('system_service', 'service_command', {
-        'options': {'--time': ('time', 'int', None), '-t': ('time', 'int', None)},
-        'defaults': {'uri': None, 'time': 5},
+        'options': {'--time': ('time', 'int', None), '-t': ('time', 'int', None), '--cors': ('cors', 'str', None)},
+        'defaults': {'uri': None, 'time': 5, 'cors': ''},
         'arguments': (('uri', 1, False, 'str'),),
         'interspersed': True,
     }),

@@ -98,6 +98,15 @@ CompressionLevel = Annotated[
     int | None,
     typer.Option("--compression-level", help="The level: gzip 0-9 (6), zstd 1-19 (3)."),
 ]
+# podman's --compress of push and save: gzip the layers of a dir: destination (None:
+# not given, which save tells from --compress=false)
+Compress = Annotated[
+    bool | None,
+    typer.Option(
+        "--compress",
+        help="Gzip the plain layers when writing a directory with the dir: transport.",
+    ),
+]
 ForceCompression = Annotated[
     bool | None,
     typer.Option(

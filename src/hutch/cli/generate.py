@@ -7,13 +7,16 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from hutch import __version__
 from hutch.api.errors import InvalidArgument
 from hutch.cli.state import state_of
+
+if TYPE_CHECKING:
+    from hutch.api.engine import Engine
 
 CONTEXT = {"help_option_names": ["--help"]}
 
@@ -64,11 +67,14 @@ def register(app: typer.Typer) -> None:
     from hutch.cli.kube import add_generate
 
     add_generate(generate_app, "kube")
+    from hutch.cli import generate_spec
+
+    generate_spec.add_spec(generate_app)
 
     @generate_app.command("systemd")
     def systemd(
         ctx: typer.Context,
-        container: Annotated[str, typer.Argument(help="Container name or id.")],
+        container: Annotated[str, typer.Argument(help="Container or pod name or id.")],
         name: Annotated[
             bool,
             typer.Option("--name", "-n", help="Use the container's name, not its id, in the unit."),
@@ -123,6 +129,9 @@ def register(app: typer.Typer) -> None:
         container_prefix: Annotated[
             str, typer.Option("--container-prefix", help="Unit name prefix (container).")
         ] = "container",
+        pod_prefix: Annotated[
+            str, typer.Option("--pod-prefix", help="Unit name prefix of a pod (pod).")
+        ] = "pod",
         separator: Annotated[
             str, typer.Option("--separator", help="Between prefix and name (-).")
         ] = "-",
@@ -134,7 +143,7 @@ def register(app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Generate a systemd service unit that runs a container."""
-        from hutch.systemd.units import GenerateError, GenerateOptions, container_unit
+        from hutch.systemd.units import GenerateError, GenerateOptions
 
         if fmt not in (None, "", "json"):
             raise InvalidArgument(f"invalid --format {fmt!r}: only json is supported")
@@ -153,30 +162,54 @@ def register(app: typer.Typer) -> None:
             after=tuple(after or ()),
             requires=tuple(requires or ()),
             container_prefix=container_prefix,
+            pod_prefix=pod_prefix,
             separator=separator,
             header=not no_header,
         )
-        from hutch.api.podman_json import to_json
-
-        (report,) = state_of(ctx).engine().containers.inspect([container])
-        info = to_json(report)
+        engine = state_of(ctx).engine()
         try:
-            unit = container_unit(
-                info,
-                options,
-                binary=hutch_binary(),
-                value_flags=run_value_flags() if new_ else frozenset(),
-                version=__version__,
-            )
+            units = _units(engine, container, options, new_)
         except GenerateError as exc:
             raise InvalidArgument(str(exc)) from None
         if files:
-            path = Path(os.getcwd()) / f"{unit.name}.service"
-            path.write_text(unit.text)
-            written: Any = {unit.name: str(path)}
-            print(json.dumps(written, indent=1) if fmt == "json" else path)
+            paths = {}
+            for unit in units:
+                path = Path(os.getcwd()) / f"{unit.name}.service"
+                path.write_text(unit.text)
+                paths[unit.name] = str(path)
+            if fmt == "json":
+                print(json.dumps(paths, indent=1, sort_keys=True))
+            else:
+                print("\n".join(paths.values()))
             return
-        if fmt == "json":
-            print(json.dumps({unit.name: unit.text}, indent=1))
+        if fmt == "json":  # podman's: a Go map, its keys sorted
+            print(json.dumps({u.name: u.text for u in units}, indent=1, sort_keys=True))
             return
-        print(unit.text, end="")
+        print("\n".join(unit.text for unit in units), end="")
+
+
+def _units(engine: Engine, target: str, options: Any, new: bool) -> list[Any]:
+    """The units of a container, or of a pod and its members when no container has
+    the name (podman looks for a container first too)."""
+    from hutch.api.errors import NoSuchObject
+    from hutch.api.podman_json import to_json
+    from hutch.systemd.units import container_unit, pod_units
+
+    try:
+        (report,) = engine.containers.inspect([target])
+    except NoSuchObject as missing:
+        try:
+            (pod,) = engine.pods.inspect([target])
+        except NoSuchObject:
+            raise missing from None
+        members = [m.id for m in pod.containers if m.id != pod.infra_container_id]
+        infos = [to_json(r) for r in engine.containers.inspect(members)] if members else []
+        return pod_units(to_json(pod), infos, options, binary=hutch_binary(), version=__version__)
+    unit = container_unit(
+        to_json(report),
+        options,
+        binary=hutch_binary(),
+        value_flags=run_value_flags() if new else frozenset(),
+        version=__version__,
+    )
+    return [unit]

@@ -36,6 +36,10 @@ def register(app: typer.Typer) -> None:
         authfile: fr.Authfile = None,
         tls_verify: fr.TlsVerify = None,
         cert_dir: fr.CertDir = None,
+        verbose: Annotated[
+            bool,
+            typer.Option("--verbose", "-v", help="Say which auth file the credentials went to."),
+        ] = False,
     ) -> None:
         """Log in to a registry and store the credentials."""
         from hutch.api.images import LoginOptions
@@ -65,6 +69,7 @@ def register(app: typer.Typer) -> None:
                     username=username,
                     password=password,
                     get_login=get_login,
+                    verbose=verbose,
                     # login creates the file it is given
                     access=fr.access(
                         tls_verify, None, authfile, cert_dir, authfile_must_exist=False

@@ -31,6 +31,7 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
                 "--format", "-f", help="Manifest type to push: oci or v2s2 (Docker schema 2)."
             ),
         ] = None,
+        compress: fr.Compress = None,
         compression_format: fr.CompressionFormat = None,
         compression_level: fr.CompressionLevel = None,
         force_compression: fr.ForceCompression = None,
@@ -75,6 +76,7 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
                         force_compression=force_compression,
                         retry=retry,
                         retry_delay=retry_delay,
+                        compress=bool(compress),
                     )
                 )
             )

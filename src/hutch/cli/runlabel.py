@@ -19,6 +19,7 @@ from typing import Annotated
 import typer
 
 from hutch.api.errors import InvalidArgument, NoSuchObject
+from hutch.cli import flags_registry as fr
 from hutch.cli.state import state_of
 
 
@@ -78,21 +79,31 @@ def register(container_app: typer.Typer) -> None:
             bool,
             typer.Option("--replace", help="Remove a container of that name first."),
         ] = False,
+        tls_verify: fr.TlsVerify = None,
+        creds: fr.Creds = None,
+        authfile: fr.Authfile = None,
+        cert_dir: fr.CertDir = None,
     ) -> None:
         """Run the command held in an image's label, as podman container runlabel."""
         from hutch.api.images import PullOptions
 
+        # the registry flags go to the pull, as podman's runlabel passes them on; a
+        # missing --authfile is refused before anything else, as podman does
+        access = fr.access(tls_verify, creds, authfile, cert_dir)
         engine = state_of(ctx).engine()
         try:
             [found] = engine.images.inspect([image])
         except NoSuchObject:
-            engine.images.pull(PullOptions(image, quiet=quiet, policy="missing"))
+            engine.images.pull(PullOptions(image, quiet=quiet, policy="missing", access=access))
             [found] = engine.images.inspect([image])
         value = (found.labels or {}).get(label)
         if not value:
             # podman's words
             raise InvalidArgument(f"cannot find the value of label: {label} in image: {image}")
-        full = found.repo_tags[0] if found.repo_tags else found.id
+        # podman's IMAGE: the name the image took last (names history, latest first),
+        # so a pull under a new name is named by it, not by an older local tag
+        names = found.names_history or found.repo_tags
+        full = names[0] if names else found.id
         container = name or default_name(full)
         argv = expand(value, full, container, list(args or ()), ["hutch"])
         if display:

@@ -70,10 +70,17 @@ def register(system_app: typer.Typer) -> None:
                 "--time", "-t", help="Seconds without a request before exiting (0: never)."
             ),
         ] = 5,
+        cors: Annotated[
+            str,
+            typer.Option(
+                "--cors",
+                help="Answer with Access-Control-Allow-Origin: ORIGIN (CORS headers).",
+            ),
+        ] = "",
     ) -> None:
         """Serve the Docker Engine API (v1.41) on a socket, for docker CLI, docker-py,
         docker-compose and the like; socket activation through LISTEN_FDS."""
         # The body is typer-free: the fast path runs it too (cli/system_service.py).
         from hutch.cli import system_service
 
-        system_service.service_command(state_of(ctx), uri=uri, time=time)
+        system_service.service_command(state_of(ctx), uri=uri, time=time, cors=cors)

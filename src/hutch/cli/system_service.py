@@ -13,12 +13,15 @@ if TYPE_CHECKING:
     from hutch.cli.state import AppState
 
 
-def service_command(state: AppState, uri: str | None, time: int) -> None:
+def service_command(state: AppState, uri: str | None, time: int, cors: str = "") -> None:
     from hutch import __version__
     from hutch.api.errors import InvalidArgument
 
     if time < 0:
         raise InvalidArgument(f"invalid --time {time}: it must be 0 (never) or more seconds")
+    if not cors.isprintable() or not cors.isascii():
+        # the value goes into a header line of every answer: no line breaks in it
+        raise InvalidArgument(f"invalid --cors {cors!r}: an origin is printable ASCII")
     # The HTTP server and its library load only here (hutch --help pays nothing).
     from hutch.service.main import run_service
 
@@ -29,5 +32,6 @@ def service_command(state: AppState, uri: str | None, time: int) -> None:
         state.engine_factory(),
         __version__,
         log_requests=verbose,
+        cors=cors,
         close_engine=state.close_engine,
     )

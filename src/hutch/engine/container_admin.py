@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Sequence
 from dataclasses import fields, replace
+from typing import Any
 
 from hutch.api.containers import (
     ActionReport,
@@ -154,6 +155,16 @@ class ContainerAdmin:
                 if report.error:
                     raise HutchError(report.error)
         return new_id
+
+    def spec(self, name: str, new_name: bool = True) -> dict[str, Any]:
+        from hutch.engine.spec_json import container_spec
+
+        record = cs.find(self._ctx, name)
+        given = cs.config_of(record).options
+        # as clone: a --rootfs container's "image" is its directory (the record names none)
+        image = given.image if given.rootfs else record.image_name
+        own = self._clone_name(record.name) if new_name else record.name
+        return container_spec(replace(given, name=own, image=image or given.image))
 
     def _clone_name(self, name: str) -> str:
         taken = {r.name for r in self._ctx.containers.all()}

@@ -571,7 +571,9 @@ class Distribution:
             from hutch.engine.image_archive import write_transport
 
             self._ctx.enter_session()
-            return write_transport(self._ctx, image, destination, options.source)
+            return write_transport(
+                self._ctx, image, destination, options.source, compress=options.compress
+            )
         ref = parse_reference(destination)
         if ref.digest is not None:
             raise InvalidArgument(f"{destination}: cannot push to a digest reference")
@@ -830,7 +832,8 @@ class Distribution:
         except OSError as exc:  # one line naming the path, as podman's, not a Python repr
             where = exc.filename or files[0]
             raise HutchError(f"{where}: {(exc.strerror or str(exc)).lower()}") from None
-        return "Login Succeeded!"
+        # podman's Println("Used: ", path): two spaces
+        return (f"Used:  {files[0]}\n" if options.verbose else "") + "Login Succeeded!"
 
     def _default_login_registry(self) -> str:
         """login's and logout's registry when none is named: podman's, the first of

@@ -131,8 +131,9 @@ def _full_name(image: ImageRecord, text: str) -> str | None:
     return next((n for n in image.names if n.endswith("/" + short) or n == text), None)
 
 
-def _manifest_of(image: ImageRecord) -> ImageManifest:
-    doc = parse_manifest(image.manifest_raw)
+def _manifest_of(image: ImageRecord, raw: bytes | None = None) -> ImageManifest:
+    """The image's manifest (or ``raw``, the one about to be written for it)."""
+    doc = parse_manifest(image.manifest_raw if raw is None else raw)
     if not isinstance(doc, ImageManifest):
         raise InvalidArgument(f"image {image.id[:12]} has no image manifest")
     return doc
@@ -158,6 +159,8 @@ def save(
     fmt: str,
     multi_image: bool = True,
     progress: Progress | None = None,
+    *,
+    compress: bool = False,
 ) -> None:
     """Save the images ``names`` to ``output`` ("-": standard output).
 
@@ -189,7 +192,7 @@ def save(
             raise InvalidArgument(f"--format {fmt} writes a directory: give it with -o DIR")
         _stream(ctx, output, fmt, items)
         return
-    _write(ctx, Path(output), fmt, items)
+    _write(ctx, Path(output), fmt, items, compress=compress)
     if progress is not None:
         for item in items:
             for line in copy_lines(item.image, item.image.config.diff_ids):
@@ -232,8 +235,11 @@ def _stream(ctx: EngineContext, output: str, fmt: str, items: Sequence[_Item]) -
         stream.flush()
 
 
-def _write(ctx: EngineContext, target: Path, fmt: str, items: Sequence[_Item]) -> None:
-    """Write ``items`` in ``fmt``; an archive appears whole (a temp name, then rename)."""
+def _write(
+    ctx: EngineContext, target: Path, fmt: str, items: Sequence[_Item], *, compress: bool = False
+) -> None:
+    """Write ``items`` in ``fmt``; an archive appears whole (a temp name, then rename).
+    ``compress`` (podman's --compress) applies to a ``dir:`` directory only."""
     archive = fmt in ("docker-archive", "oci-archive")
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp") if archive else target
     if archive:
@@ -243,7 +249,7 @@ def _write(ctx: EngineContext, target: Path, fmt: str, items: Sequence[_Item]) -
         if fmt == "docker-archive":
             _write_docker_archive(ctx, sink, items)
         elif fmt in ("docker-dir", "dir"):
-            _write_dir(ctx, sink, items[0], docker=fmt == "docker-dir")
+            _write_dir(ctx, sink, items[0], docker=fmt == "docker-dir", compress=compress)
         else:
             _write_oci_layout(ctx, sink, items)
         sink.close()
@@ -342,19 +348,32 @@ def _write_oci_layout(ctx: EngineContext, sink: _Sink, items: Sequence[_Item]) -
     sink.add_bytes("index.json", json.dumps(doc).encode())
 
 
-def _write_dir(ctx: EngineContext, sink: _Sink, item: _Item, *, docker: bool) -> None:
+def _write_dir(
+    ctx: EngineContext, sink: _Sink, item: _Item, *, docker: bool, compress: bool = False
+) -> None:
     """A ``dir:`` directory; ``docker`` (save --format docker-dir): its manifest
-    as Docker schema 2, as podman's save writes it (a push to dir: keeps the type)."""
-    from hutch.engine.pushconvert import as_manifest_type
+    as Docker schema 2, as podman's save writes it (a push to dir: keeps the type).
+    ``compress`` (podman's --compress): plain layers are written gzipped and the
+    manifest names the gzip blobs (tar+gzip types); a layer stored compressed
+    stays as it is, as podman keeps a compressed source's layers."""
+    from hutch.engine.pushconvert import LayerCompression, as_manifest_type, convert_layers
 
     image = item.image
-    manifest = _manifest_of(image)
-    sink.add_bytes("version", b"Directory Transport Version: 1.1\n")
     raw = as_manifest_type(image.manifest_raw, "v2s2") if docker else image.manifest_raw
-    sink.add_bytes("manifest.json", raw)
-    sink.add_bytes(manifest.config.digest.hex, image.config_raw)
-    for desc in manifest.layers:
-        sink.add_file(desc.digest.hex, _blob(ctx, desc))
+    ctx.paths.tmp.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=ctx.paths.tmp, prefix="dir-compress-") as tmp:
+        made: dict[str, Path] = {}
+        if compress:
+            # gzip, and a layer stored compressed kept as it is (force False)
+            gzip = LayerCompression("gzip", force=False)
+            converted = convert_layers(raw, ctx.layers, Path(tmp), gzip)
+            raw, made = converted.manifest_raw, converted.blobs
+        manifest = _manifest_of(image, raw)
+        sink.add_bytes("version", b"Directory Transport Version: 1.1\n")
+        sink.add_bytes("manifest.json", raw)
+        sink.add_bytes(manifest.config.digest.hex, image.config_raw)
+        for desc in manifest.layers:
+            sink.add_file(desc.digest.hex, made.get(str(desc.digest)) or _blob(ctx, desc))
 
 
 def _blob(ctx: EngineContext, desc: Any) -> Path:
@@ -365,9 +384,16 @@ def _blob(ctx: EngineContext, desc: Any) -> Path:
 
 
 def write_transport(
-    ctx: EngineContext, image: ImageRecord, destination: str, source_name: str
+    ctx: EngineContext,
+    image: ImageRecord,
+    destination: str,
+    source_name: str,
+    *,
+    compress: bool = False,
 ) -> PushReport:
-    """Write ``image`` to ``TRANSPORT:PATH`` (push to a non-registry destination)."""
+    """Write ``image`` to ``TRANSPORT:PATH`` (push to a non-registry destination);
+    ``compress`` (push --compress) gzips the plain layers of a ``dir:`` (podman-push(1)),
+    and changes nothing elsewhere, as podman's."""
     transport, _, rest = destination.partition(":")
     path, _, name = rest.partition(":") if transport != "dir" else (rest, "", "")
     if not path:
@@ -388,7 +414,9 @@ def write_transport(
         item = _Item(image, own, (ref,)) if own and own != ref else _Item(image, ref)
     else:
         item = _Item(image, name or own)
-    _write(ctx, Path(path), fmt, [item])
+    _write(ctx, Path(path), fmt, [item], compress=compress)
+    if fmt == "dir":  # the manifest written, which --compress rewrote
+        return PushReport(destination, str(sha256_of((Path(path) / "manifest.json").read_bytes())))
     return PushReport(destination, str(sha256_of(image.manifest_raw)))
 
 

@@ -712,6 +712,14 @@ class PodService:
             raise
         return pod_id
 
+    def spec(self, name: str, new_name: bool = True) -> dict[str, Any]:
+        from hutch.engine.spec_json import pod_spec
+
+        record = self._ctx.pods.find(name)
+        options = pod_record.decode(record.config).options
+        own = clone_name(record.name, self._names()) if new_name else record.name
+        return pod_spec(replace(options, name=own))
+
     def _names(self) -> set[str]:
         """The names in use: pods and containers share one namespace of names."""
         names = {r.name for r in self._ctx.pods.all()}

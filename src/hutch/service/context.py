@@ -32,6 +32,8 @@ class ServiceConfig:
     max_upload: int = 64 * 1024 * 1024 * 1024
     version: str = ""  # hutch's version, for /version and the Server header
     log_requests: bool = False  # --log-level debug/info: one line per request on stderr
+    # --cors ORIGIN: podman's three CORS headers on every answer ("" sends none)
+    cors: str = ""
 
 
 class ServiceContext:

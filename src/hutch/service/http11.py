@@ -94,7 +94,7 @@ class Connection:
         self.router = router
         self.activity = activity
         self.h11 = h11.Connection(h11.SERVER, max_incomplete_event_size=MAX_HEADERS)
-        self._fixed = _fixed_headers(ctx.config.version)
+        self._fixed = _fixed_headers(ctx.config.version, ctx.config.cors)
 
     # -- the loop --------------------------------------------------------------
 
@@ -216,7 +216,7 @@ class Connection:
     # -- answers ---------------------------------------------------------------
 
     def _headers(self, content_type: str, extra: tuple[tuple[str, str], ...]) -> list[Any]:
-        headers = list(_common_headers(self.ctx.config.version))
+        headers = list(_common_headers(self.ctx.config.version, self.ctx.config.cors))
         if content_type:
             headers.append(("Content-Type", content_type))
         headers.extend(extra)
@@ -339,18 +339,37 @@ class Connection:
             self._send(error_reply(status, message), Request("GET", "/", {}, {}))
 
 
-def _common_headers(version: str) -> tuple[tuple[str, str], ...]:
-    """What every answer says (Docker's headers; podman's compat API sends them too)."""
-    return (
+def _common_headers(version: str, cors: str = "") -> tuple[tuple[str, str], ...]:
+    """What every answer says (Docker's headers; podman's compat API sends them too),
+    and with ``--cors`` the three CORS headers podman's API sends, in its words. As
+    podman's, no route answers OPTIONS: a preflight gets 405 (or 404), so browsers
+    send only simple requests (podman-system-service(1) offers no more)."""
+    common = (
         ("Api-Version", f"{API_VERSION[0]}.{API_VERSION[1]}"),
         ("Docker-Experimental", "false"),
         ("Ostype", "linux"),
         ("Server", f"hutch/{version} (linux)"),
     )
+    if not cors:
+        return common
+    return (
+        *common,
+        ("Access-Control-Allow-Origin", cors),
+        ("Access-Control-Allow-Headers", CORS_ALLOW_HEADERS),
+        ("Access-Control-Allow-Methods", CORS_ALLOW_METHODS),
+    )
 
 
-def _fixed_headers(version: str) -> str:
-    return "\r\n".join(f"{name}: {value}" for name, value in _common_headers(version))
+# podman's values (pkg/api/server/handler_api.go), which its users' pages expect
+CORS_ALLOW_HEADERS = (
+    "Origin, X-Requested-With, Content-Type, Accept, X-Registry-Auth, Connection, Upgrade, "
+    "X-Registry-Config"
+)
+CORS_ALLOW_METHODS = "HEAD, GET, POST, DELETE, PUT, OPTIONS"
+
+
+def _fixed_headers(version: str, cors: str = "") -> str:
+    return "\r\n".join(f"{name}: {value}" for name, value in _common_headers(version, cors))
 
 
 def _reason(status: int) -> bytes:

@@ -26,6 +26,7 @@ def run_service(
     version: str,
     log_requests: bool = False,
     close_engine: Callable[[Engine], None] | None = None,
+    cors: str = "",
 ) -> None:
     activated = listen.activated_sockets()
     created: str | None = None
@@ -47,7 +48,7 @@ def run_service(
             close_engine(first)
         ctx = ServiceContext(
             new_engine,
-            ServiceConfig(version=version, log_requests=log_requests),
+            ServiceConfig(version=version, log_requests=log_requests, cors=cors),
             Sessions(),
             close_engine,
         )

@@ -114,6 +114,8 @@ TAKEN = [
     ["system", "service"],
     ["system", "service", "--time", "0", "unix:///tmp/x.sock"],
     ["--log-level", "info", "system", "service", "-t", "3"],
+    ["system", "service", "--cors", "*", "-t", "3"],
+    ["system", "service", "--cors=https://example.com"],
     # a group's options before its command word (issue 17: compose ps)
     ["compose", "ps"],
     ["compose", "-f", "a.yaml", "--file=b.yaml", "-fc.yaml", "ps"],

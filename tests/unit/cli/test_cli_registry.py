@@ -120,6 +120,18 @@ def test_login_creates_a_missing_authfile(monkeypatch: Mp, capsys: Cap, tmp_path
 
 
 @pytest.mark.parametrize(
+    ("flags", "verbose"), [((), False), (("-v",), True), (("--verbose",), True)]
+)
+def test_login_verbose(monkeypatch: Mp, capsys: Cap, flags: tuple[str, ...], verbose: bool) -> None:
+    engine = FakeEngine()
+    assert (
+        run_cli(["login", *flags, "-u", "u", "-p", "p", "reg"], engine, monkeypatch, capsys).code
+        == 0
+    )
+    assert engine.only_call("images.login").verbose is verbose
+
+
+@pytest.mark.parametrize(
     ("flags", "message"),
     [
         (
@@ -332,3 +344,33 @@ def test_image_prune_external_prunes_the_same(monkeypatch: Mp, capsys: Cap) -> N
     argv = ["image", "prune", "-f", "-a", "--external"]
     assert run_cli(argv, external, monkeypatch, capsys).code == 0
     assert external.calls == plain.calls != []
+
+
+@pytest.mark.parametrize("fmt", ["docker-archive", "oci-archive", "oci-dir"])
+@pytest.mark.parametrize("flag", ["--compress", "--compress=false"])
+def test_save_compress_only_with_docker_dir(
+    monkeypatch: Mp, capsys: Cap, fmt: str, flag: str
+) -> None:
+    # podman's check and words: the flag given at all, with any other format
+    engine = FakeEngine()
+    argv = ["save", flag, "--format", fmt, "-o", "/x", "a"]
+    result = run_cli(argv, engine, monkeypatch, capsys)
+    assert (result.code, result.err) == (
+        125,
+        "Error: --compress can only be set when --format is 'docker-dir'\n",
+    )
+    assert engine.calls == []
+
+
+@pytest.mark.parametrize(("flag", "want"), [("--compress", True), ("--compress=false", False)])
+def test_save_and_push_pass_compress(monkeypatch: Mp, capsys: Cap, flag: str, want: bool) -> None:
+    engine = FakeEngine()
+    argv = ["save", "-q", flag, "--format", "docker-dir", "-o", "/d", "a"]
+    assert run_cli(argv, engine, monkeypatch, capsys).code == 0
+    assert engine.only_call("images.save").compress is want
+    for verb in (["push"], ["image", "push"]):
+        engine = FakeEngine()
+        assert run_cli([*verb, "-q", flag, "a", "dir:/d"], engine, monkeypatch, capsys).code == 0
+        assert engine.only_call("images.push") == PushOptions(
+            "a", "dir:/d", quiet=True, compress=want
+        )

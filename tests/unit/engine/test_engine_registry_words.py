@@ -128,3 +128,26 @@ def test_login_names_an_authfile_it_cannot_write(
     options = replace(options, access=RegistryAccess(authfile=str(missing_dir)))
     with pytest.raises(HutchError, match=r"^/gone: permission denied$"):
         _dist(()).login(options)
+
+
+@pytest.mark.parametrize("verbose", [False, True])
+def test_login_verbose_names_the_file_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, verbose: bool
+) -> None:
+    # podman's --verbose: "Used:  PATH" (Go's Println of "Used: " and the path)
+    from hutch.registry import client as registry_client
+
+    class Accepting:
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            pass
+
+        def check_login(self) -> None:
+            pass
+
+    monkeypatch.setattr(registry_client, "RegistryClient", Accepting)
+    target = tmp_path / "a.json"
+    access = RegistryAccess(authfile=str(target))
+    options = LoginOptions("reg.example:5000", "u", "p", access=access, verbose=verbose)
+    said = _dist(()).login(options)
+    assert said == (f"Used:  {target}\n" if verbose else "") + "Login Succeeded!"
+    assert "reg.example:5000" in json.loads(target.read_text())["auths"]

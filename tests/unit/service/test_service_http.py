@@ -244,3 +244,57 @@ def test_a_line_break_in_a_header_never_reaches_the_client(
     while chunk := sock.recv(65536):
         data += chunk
     assert b"Set-Cookie" not in data
+
+
+def _serve_with(config: ServiceConfig) -> tuple[socket.socket, threading.Thread]:
+    ours, theirs = socket.socketpair()
+    ctx = ServiceContext(lambda: None, config, Sessions())  # type: ignore[arg-type,return-value]
+    conn = Connection(theirs, ctx, _router(Probe()), Activity(time.monotonic))
+    thread = threading.Thread(target=conn.serve, daemon=True)
+    thread.start()
+    ours.settimeout(10)
+    return ours, thread
+
+
+CORS_NAMES = (
+    "access-control-allow-origin",
+    "access-control-allow-headers",
+    "access-control-allow-methods",
+)
+
+
+def test_cors_headers_on_every_answer_when_asked() -> None:
+    # system service --cors ORIGIN: podman's three headers on answers, errors and streams
+    sock, thread = _serve_with(ServiceConfig(version="9", cors="https://example.com"))
+    try:
+        for line, want in (
+            (b"GET /_ping", 200),
+            (b"GET /containers/x/json", 404),
+            (b"GET /forever", 200),
+        ):
+            sock.sendall(line + b" HTTP/1.1\r\nHost: d\r\n\r\n")
+            status, headers, _ = _response(sock)
+            assert status == want
+            assert headers["access-control-allow-origin"] == "https://example.com", line
+            assert (
+                headers["access-control-allow-methods"] == "HEAD, GET, POST, DELETE, PUT, OPTIONS"
+            )
+            assert "X-Registry-Auth" in headers["access-control-allow-headers"]
+            if line == b"GET /forever":
+                break
+        # a preflight: no route answers OPTIONS, as podman's (405)
+        sock2, thread2 = _serve_with(ServiceConfig(version="9", cors="*"))
+        sock2.sendall(b"OPTIONS /_ping HTTP/1.1\r\nHost: d\r\nOrigin: https://x\r\n\r\n")
+        assert _response(sock2)[0] == 405
+        sock2.close()
+        thread2.join(5)
+    finally:
+        sock.close()
+        thread.join(5)
+
+
+def test_no_cors_headers_by_default(client: tuple[socket.socket, Probe]) -> None:
+    sock, _ = client
+    sock.sendall(b"GET /_ping HTTP/1.1\r\nHost: d\r\nOrigin: https://x\r\n\r\n")
+    _, headers, _ = _response(sock)
+    assert not set(CORS_NAMES) & set(headers)

@@ -174,3 +174,64 @@ def test_a_template_runs_one_container_per_instance() -> None:
     assert service(text, "Environment") == ["PODMAN_SYSTEMD_UNIT=%n-%i", "A=1", '"B=a b"']
     assert "--name=web-%i" in exec_words(text, "ExecStart")
     assert exec_words(text, "ExecStopPost")[-1] == "web-%i"
+
+
+POD: dict[str, Any] = {
+    "Id": "p" * 64,
+    "Name": "web",
+    "InfraContainerID": "i" * 64,
+    "Containers": [{"Id": "i" * 64, "Name": "pppp-infra"}, {"Id": "f" * 64, "Name": "app"}],
+}
+MEMBER = {**INFO, "Name": "app"}
+
+
+def pod(options: GenerateOptions, info: dict[str, Any] | None = None) -> list[tuple[str, str]]:
+    from hutch.systemd.units import pod_units
+
+    made = pod_units(info or POD, [MEMBER], options, binary=HUTCH, version="9.9", now=0)
+    return [(g.name, g.text) for g in made]
+
+
+@pytest.mark.parametrize(
+    ("options", "names"),
+    [
+        (GenerateOptions(use_name=True), ["pod-web", "container-app"]),
+        (GenerateOptions(), ["pod-" + "p" * 64, "container-" + "f" * 64]),
+        (
+            GenerateOptions(use_name=True, pod_prefix="pp", container_prefix="cc", separator="_"),
+            ["pp_web", "cc_app"],
+        ),
+        # podman's: an empty prefix names the unit by the name alone, no separator
+        (GenerateOptions(use_name=True, pod_prefix="", container_prefix=""), ["web", "app"]),
+    ],
+)
+def test_a_pods_units_are_named_as_podmans(options: GenerateOptions, names: list[str]) -> None:
+    assert [name for name, _ in pod(options)] == names
+
+
+def test_the_pod_unit_starts_its_infra_and_binds_its_members() -> None:
+    (pod_name, pod_text), (member_name, member_text) = pod(
+        GenerateOptions(use_name=True, pod_prefix="pp", separator="_")
+    )
+    unit_section = parse(pod_text, "g")
+    assert unit_section.values("Unit", "Wants")[-1] == f"{member_name}.service"
+    assert unit_section.values("Unit", "Before") == [f"{member_name}.service"]
+    assert exec_words(pod_text, "ExecStart") == [HUTCH, "start", "pppp-infra"]
+    assert exec_words(pod_text, "ExecStop") == [HUTCH, "stop", "-t", "10", "pppp-infra"]
+    assert service(pod_text, "Type") == ["oneshot"]
+    assert service(pod_text, "RemainAfterExit") == ["yes"]
+    member = parse(member_text, "g")
+    assert member.values("Unit", "BindsTo") == [f"{pod_name}.service"]
+    assert member.values("Unit", "After")[-1] == f"{pod_name}.service"
+    assert exec_words(member_text, "ExecStart") == [HUTCH, "start", "--attach", "app"]
+
+
+def test_a_pod_without_infra_or_with_new_is_refused() -> None:
+    with pytest.raises(GenerateError, match='Pod "web" has no infra container'):
+        pod(GenerateOptions(), {**POD, "InfraContainerID": ""})
+    with pytest.raises(GenerateError, match="--new is not supported for a pod"):
+        pod(GenerateOptions(new=True))
+
+
+def test_a_container_with_an_empty_prefix_is_named_alone() -> None:
+    assert unit(GenerateOptions(container_prefix=""))[0] == "f" * 64
