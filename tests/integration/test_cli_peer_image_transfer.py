@@ -244,3 +244,37 @@ def test_pull_of_an_archive_prints_podmans_copy_lines(
         assert HEX.fullmatch(pulled.stdout.strip()), (name, pulled)
         quiet = tool("pull", "-q", f"oci-archive:{archive}")
         assert quiet.stderr == "", (name, quiet)
+
+
+def test_load_and_import_of_a_file_that_is_no_tar_as_podman(
+    hutch: Hutch, podman: Run, tmp_path: Path
+) -> None:
+    """podman's words, with Go's reason for each kind of garbage, exit 125; import
+    names the digest of what it read, load what each of its transports found."""
+    for data, reason in ((b"hello\n", "unexpected EOF"),
+                         (b"x" * 3000, "archive/tar: invalid tar header")):  # fmt: skip
+        path = tmp_path / "notatar.txt"
+        path.write_bytes(data)
+        code, out, err = both_masked(hutch, podman, "import", path.as_posix())
+        assert (code, out) == (125, "")
+        assert err == (
+            "Getting image source signatures\nCopying blob sha256:H\n"
+            'Error: writing blob: adding layer with blob "sha256:H": processing tar '
+            f"file({reason}): exit status 1\n"
+        )
+        code, out, err = both_masked(hutch, podman, "import", "-q", path.as_posix())
+        assert err.startswith("Error: writing blob:")
+        ours, theirs = (
+            hutch("load", "-i", path.as_posix(), check=False),
+            podman("load", "-i", path.as_posix()),
+        )
+        assert ours.returncode == theirs.returncode == 125
+        # the temporary directory podman untars into is its own
+        drop_tmp = re.compile(r'"/var/tmp/oci\d+"|"' + re.escape(path.as_posix()) + '"')
+        assert drop_tmp.sub("T", ours.stderr) == drop_tmp.sub("T", theirs.stderr), (
+            ours.stderr,
+            theirs.stderr,
+        )
+        assert f" * docker-archive: loading tar component manifest.json: {reason}\n" in (
+            ours.stderr
+        )

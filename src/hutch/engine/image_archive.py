@@ -395,6 +395,29 @@ def write_transport(
 # ------------------------------------------------------------------ load
 
 
+def _no_format(path: Path, exc: BaseException) -> str:
+    """podman's words for a file that is no archive: what each of its four
+    transports found, in the order it tries them, with Go's reasons."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"open {path}: {exc.strerror.lower()}"
+    from hutch.store.tarextract import go_tar_reason
+
+    reason = go_tar_reason(exc)
+    if reason == "EOF":  # an empty file: a tar without members
+        oci_archive = "loading index: open index.json: no such file or directory"
+        docker_archive = "loading tar component manifest.json: file does not exist"
+    else:
+        oci_archive = f'creating temp directory: untarring file "{path}": {reason}'
+        docker_archive = f"loading tar component manifest.json: {reason}"
+    return (
+        "payload does not match any of the supported image formats:\n"
+        f" * oci: initializing source oci:{path}:: open {path}/index.json: not a directory\n"
+        f" * oci-archive: {oci_archive}\n"
+        f" * docker-archive: {docker_archive}\n"
+        f" * dir: open {path}/manifest.json: not a directory"
+    )
+
+
 class _Source:
     """Files of an unpacked-on-demand archive, or of a directory."""
 
@@ -406,16 +429,7 @@ class _Source:
             try:
                 self._tar = tarfile.open(path, "r:*")  # noqa: SIM115 - closed by close()
             except (tarfile.TarError, OSError) as exc:
-                # podman's first words; the reason without tarfile's repr of each method
-                why = (
-                    exc.strerror
-                    if isinstance(exc, OSError) and exc.strerror
-                    else "not a tar archive"
-                )
-                raise InvalidArgument(
-                    "payload does not match any of the supported image formats "
-                    f"(oci-archive, docker-archive, oci, dir): {path}: {why.lower()}"
-                ) from None
+                raise InvalidArgument(_no_format(path, exc)) from None
             for member in self._tar.getmembers():
                 self._members[member.name.removeprefix("./")] = member
 
