@@ -36,7 +36,7 @@ _hutch_options() {
     "push") echo --digestfile --format -f --compression-format --compression-level --force-compression --no-force-compression --quiet -q --remove-signatures --sign-by --sign-by-sigstore --sign-by-sigstore-private-key --sign-passphrase-file --tls-verify --creds --authfile --cert-dir --retry --retry-delay --disable-content-trust ;;
     "search") echo --filter -f --format --limit --list-tags --no-trunc --compatible --tls-verify --creds --authfile --cert-dir ;;
     "history") echo --no-trunc --quiet -q --format --human --no-human -H ;;
-    "save") echo --output -o --format --quiet -q --multi-image-archive -m --uncompressed ;;
+    "save") echo --output -o --format --quiet -q --multi-image-archive -m --uncompressed --compress ;;
     "load") echo --input -i --quiet -q ;;
     "login") echo --username -u --password -p --password-stdin --get-login --authfile --tls-verify --cert-dir ;;
     "logout") echo --all -a --authfile ;;
@@ -189,7 +189,7 @@ _hutch_options() {
     "image push") echo --digestfile --format -f --compression-format --compression-level --force-compression --no-force-compression --quiet -q --remove-signatures --sign-by --sign-by-sigstore --sign-by-sigstore-private-key --sign-passphrase-file --tls-verify --creds --authfile --cert-dir --retry --retry-delay --disable-content-trust ;;
     "image search") echo --filter -f --format --limit --list-tags --no-trunc --compatible --tls-verify --creds --authfile --cert-dir ;;
     "image history") echo --no-trunc --quiet -q --format --human --no-human -H ;;
-    "image save") echo --output -o --format --quiet -q --multi-image-archive -m --uncompressed ;;
+    "image save") echo --output -o --format --quiet -q --multi-image-archive -m --uncompressed --compress ;;
     "image load") echo --input -i --quiet -q ;;
     "image prune") echo --all -a --force -f --filter --external ;;
     "image tree") echo --whatrequires ;;
@@ -1598,7 +1598,7 @@ _hutch_argument() {
     "cp 2") echo @file ;;
     "mount "*) echo @container ;;
     "unmount "*) echo @container ;;
-    "diff 1") echo @container ;;
+    "diff "*) echo @container ;;
     "commit 1") echo @container ;;
     "commit 2") echo @image ;;
     "export 1") echo @container ;;
@@ -1748,7 +1748,7 @@ _hutch_argument() {
     "container cp 2") echo @file ;;
     "container mount "*) echo @container ;;
     "container unmount "*) echo @container ;;
-    "container diff 1") echo @container ;;
+    "container diff "*) echo @container ;;
     "container commit 1") echo @container ;;
     "container commit 2") echo @image ;;
     "container export 1") echo @container ;;

@@ -278,3 +278,110 @@ def test_load_and_import_of_a_file_that_is_no_tar_as_podman(
         assert f" * docker-archive: loading tar component manifest.json: {reason}\n" in (
             ours.stderr
         )
+
+
+def _layout_layers(archive: Path) -> list[tuple[str, bytes]]:
+    """An oci-archive's layers: (media type, the blob's first bytes)."""
+    with tarfile.open(archive) as tar:
+
+        def read(name: str) -> bytes:
+            member = tar.extractfile(name)
+            assert member is not None
+            return member.read()
+
+        index = json.loads(read("index.json"))
+        digest = index["manifests"][0]["digest"].split(":")[1]
+        manifest = json.loads(read(f"blobs/sha256/{digest}"))
+        return [
+            (layer["mediaType"], read(f"blobs/sha256/{layer['digest'].split(':')[1]}")[:2])
+            for layer in manifest["layers"]
+        ]
+
+
+def test_save_compresses_an_oci_layout_as_podman_and_each_loads_the_other(
+    hutch: Hutch, base_image: str, podman: Run, tmp_path: Path
+) -> None:
+    """podman 4.3.1 gzips plain layers into an OCI layout unless --uncompressed, a
+    docker-dir's only with --compress; each tool loads the other's gzipped archive."""
+    gz = ("application/vnd.oci.image.layer.v1.tar+gzip", b"\x1f\x8b")
+    for name, tool in (("hutch", hutch), ("podman", podman)):
+        archive, plain = tmp_path / f"{name}-oci.tar", tmp_path / f"{name}-plain.tar"
+        assert (
+            tool("save", "-q", "--format", "oci-archive", "-o", str(archive), "base").returncode
+            == 0
+        )
+        assert _layout_layers(archive) == [gz], name
+        saved = tool(
+            "save", "-q", "--uncompressed", "--format", "oci-archive", "-o", str(plain), "base"
+        )
+        assert saved.returncode == 0, saved
+        assert [t for t, _ in _layout_layers(plain)] == ["application/vnd.oci.image.layer.v1.tar"]
+        target = tmp_path / f"{name}-dir"
+        assert (
+            tool(
+                "save", "-q", "--compress", "--format", "docker-dir", "-o", str(target), "base"
+            ).returncode
+            == 0
+        )
+        layers = json.loads((target / "manifest.json").read_text())["layers"]
+        assert [x["mediaType"] for x in layers] == [
+            "application/vnd.docker.image.rootfs.diff.tar.gzip"
+        ]
+    code, _out, err = both_masked(
+        hutch, podman, "save", "--compress", "-o", str(tmp_path / "x.tar"), "base"
+    )
+    assert (code, err) == (125, "Error: --compress can only be set when --format is 'docker-dir'\n")
+    for tool, other in ((hutch, "podman"), (podman, "hutch")):
+        loaded = tool("load", "-q", "-i", str(tmp_path / f"{other}-oci.tar"))
+        assert (
+            loaded.returncode == 0 and loaded.stdout == "Loaded image: localhost/base:latest\n"
+        ), loaded
+
+
+def _legacy(archive: Path) -> tuple[dict[str, Any], list[str]]:
+    """A docker-archive's repositories, and what each per-layer directory holds."""
+    shapes = []
+    with tarfile.open(archive) as tar:
+        members = {m.name: m for m in tar.getmembers()}
+        repositories = json.loads(tar.extractfile("repositories").read())  # type: ignore[union-attr]
+        layers = [n for n in members if n.endswith(".tar") and "/" not in n]
+        for name in sorted(members):
+            layer_id, _, leaf = name.partition("/")
+            if leaf != "json":
+                continue
+            link = members[f"{layer_id}/layer.tar"]
+            version = tar.extractfile(f"{layer_id}/VERSION").read()  # type: ignore[union-attr]
+            config = json.loads(tar.extractfile(name).read())  # type: ignore[union-attr]
+            assert config["id"] == layer_id and version == b"1.0"
+            assert link.issym() and link.linkname.removeprefix("../") in layers
+            shapes.append(",".join(sorted(config)))
+    return repositories, shapes
+
+
+def test_docker_archive_legacy_entries_as_podman(
+    hutch: Hutch, base_image: str, podman: Run, tmp_path: Path
+) -> None:
+    """One directory per layer (VERSION, json, layer.tar linking the layer's tar),
+    repositories naming the top layer; a two-layer image's bottom names no config."""
+    (tmp_path / "ctx").mkdir()
+    (tmp_path / "ctx" / "Containerfile").write_text("FROM base\nRUN echo a > /a\n")
+    got = {}
+    for name, tool in (("hutch", hutch), ("podman", podman)):
+        assert tool("build", "-q", "-t", "legacy", str(tmp_path / "ctx")).returncode == 0
+        archive = tmp_path / f"{name}-legacy.tar"
+        assert tool("save", "-q", "-o", str(archive), "legacy").returncode == 0
+        repositories, shapes = _legacy(archive)
+        (top,) = repositories["localhost/legacy"].values()
+        got[name] = sorted(shapes)
+        with tarfile.open(archive) as tar:
+            top_json = json.loads(tar.extractfile(f"{top}/json").read())  # type: ignore[union-attr]
+        assert "parent" in top_json and "architecture" in top_json, name
+    assert got["hutch"] == got["podman"] == sorted([
+        "id",
+        "architecture,config,container,container_config,created,docker_version,id,os,parent",
+    ])  # fmt: skip
+    for tool, other in ((hutch, "podman"), (podman, "hutch")):
+        tool("rmi", "legacy")
+        loaded = tool("load", "-q", "-i", str(tmp_path / f"{other}-legacy.tar"))
+        assert loaded.stdout == "Loaded image: localhost/legacy:latest\n", loaded
+        tool("rmi", "legacy")

@@ -43,21 +43,30 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
         uncompressed: Annotated[
             bool,
             typer.Option(
-                "--uncompressed", help="Accepted: hutch writes the layers as they are stored."
+                "--uncompressed",
+                help="oci-archive, oci-dir: write the layers plain (default: gzipped).",
+            ),
+        ] = False,
+        compress: Annotated[
+            bool,
+            typer.Option(
+                "--compress",
+                help="Gzip the layers stored plain when saving to a directory (docker-dir).",
             ),
         ] = False,
     ) -> None:
         """Save images to an archive (docker-archive, oci-archive) or a directory."""
         from hutch.api.images import SaveOptions
 
-        del uncompressed  # layers are written as stored, compressed or not
         if output is None or output == "-":
             if sys.stdout.isatty():
                 raise InvalidArgument("refusing to save to terminal. Use -o flag or redirect")
             output = "-"
         # podman's progress lines, on stderr; none for an archive on stdout
         progress = None if quiet or output == "-" else _stderr
-        options = SaveOptions(tuple(names), output, fmt, quiet, multi, progress)
+        options = SaveOptions(
+            tuple(names), output, fmt, quiet, multi, progress, uncompressed, compress
+        )
         state_of(ctx).engine().images.save(options)
 
     app.command("save")(save)

@@ -448,6 +448,8 @@ class ImageService:
             options.format,
             options.multi_image,
             options.progress,
+            uncompressed=options.uncompressed,
+            compress=options.compress,
         )
         if options.output not in ("", "-", "/dev/stdout"):  # podman's: named by the file
             for name in options.names[:1] if not options.multi_image else options.names:

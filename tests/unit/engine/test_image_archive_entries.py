@@ -61,3 +61,16 @@ def test_load_of_a_file_that_is_no_archive_in_podmans_words(tmp_path: Path) -> N
     assert " * docker-archive: loading tar component manifest.json: file does not exist" in (
         err.value.message.splitlines()
     )
+
+
+def test_compress_is_for_a_docker_dir_only_in_podmans_words() -> None:
+    from typing import Any
+
+    from hutch.api.errors import InvalidArgument
+    from hutch.engine.image_archive import save
+
+    no_store: Any = None  # refused before the store is read
+    for fmt in ("docker-archive", "oci-archive", "oci-dir"):
+        with pytest.raises(InvalidArgument) as err:
+            save(no_store, ["base"], "out", fmt, compress=True)
+        assert err.value.message == "--compress can only be set when --format is 'docker-dir'"
