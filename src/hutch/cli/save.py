@@ -44,7 +44,7 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
             bool,
             typer.Option(
                 "--uncompressed",
-                help="oci-archive, oci-dir: write the layers plain (default: gzipped).",
+                help="oci-archive, oci-dir: the layers as stored (default: plain ones gzipped).",
             ),
         ] = False,
         compress: Annotated[

@@ -221,10 +221,10 @@ def save(
         first = _items(ctx, names[:1])[0]
         extra = tuple(extra_tag(n) for n in names[1:]) if fmt == "docker-archive" else ()
         items = [_Item(first.image, first.name, extra)]
-    # True: gzip plain layers; False: all plain; None: as stored (layers() below)
-    gzip: bool | None = not uncompressed if fmt in ("oci-archive", "oci-dir") else None
-    if fmt == "docker-dir" and compress:
-        gzip = True
+    # gzip plain layers (_layers below): an OCI layout's unless --uncompressed, a
+    # docker-dir's with --compress; None: no OCI layout (nor its manifest type)
+    oci = fmt in ("oci-archive", "oci-dir")
+    gzip: bool | None = not uncompressed if oci else compress if fmt == "docker-dir" else None
     if output == "-" or _special_file(output):
         if fmt not in ("docker-archive", "oci-archive"):
             raise InvalidArgument(f"--format {fmt} writes a directory: give it with -o DIR")
@@ -388,24 +388,23 @@ def _add_plain(sink: _Sink, name: str, blob: Path, plain: bool) -> None:
 
 @contextmanager
 def _layers(
-    ctx: EngineContext, image: ImageRecord, gzip: bool | None, oci: bool = False
+    ctx: EngineContext, image: ImageRecord, gzip: bool, oci: bool = False
 ) -> Iterator[_Layers]:
-    """The image's manifest and layer files as written: ``gzip`` True, its plain
-    layers gzipped (a layer stored compressed stays as it is); False, all plain
-    (save --uncompressed: podman writes the layer diffs it stores); None, as
-    stored. ``oci``: the manifest as an OCI one, as podman writes an OCI layout's
-    (the blobs are the same). Made layers live in a temp dir while they are written."""
+    """The image's manifest and layer files as written: with ``gzip``, its plain
+    layers gzipped (a layer stored compressed stays as it is), else as stored (as
+    podman's save --uncompressed writes a pulled layer still compressed). ``oci``:
+    the manifest as an OCI one, as podman writes an OCI layout's (the blobs are the
+    same). Made layers live in a temp dir while they are written."""
     from hutch.engine.pushconvert import LayerCompression, as_manifest_type, convert_layers
     from hutch.store.layers import remove_tree
 
     raw = as_manifest_type(image.manifest_raw, "oci") if oci else image.manifest_raw
-    if gzip is None:
+    if not gzip:
         yield _Layers(raw, {})
         return
-    want = LayerCompression() if gzip else LayerCompression("none", None, True)
     tmp = ctx.layers.new_tmp()
     try:
-        converted = convert_layers(raw, ctx.layers, tmp, want)
+        converted = convert_layers(raw, ctx.layers, tmp, LayerCompression())
         yield _Layers(converted.manifest_raw, converted.blobs)
     finally:
         remove_tree(tmp)
@@ -428,7 +427,7 @@ def _write_oci_layout(
     index: list[dict[str, Any]] = []
     for item in items:
         image = item.image
-        with _layers(ctx, image, gzip, oci=gzip is not None) as layers:
+        with _layers(ctx, image, bool(gzip), oci=gzip is not None) as layers:
             raw = layers.manifest_raw
             manifest = _manifest_of(image, raw)
             digest = sha256_of(raw)
@@ -460,7 +459,7 @@ def _write_dir(
 
     image = item.image
     sink.add_bytes("version", b"Directory Transport Version: 1.1\n")
-    with _layers(ctx, image, gzip) as layers:
+    with _layers(ctx, image, bool(gzip)) as layers:
         raw = layers.manifest_raw
         manifest = _manifest_of(image, raw)
         sink.add_bytes("manifest.json", as_manifest_type(raw, "v2s2") if docker else raw)
