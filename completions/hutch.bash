@@ -1674,7 +1674,7 @@ _hutch_argument() {
     "cp 2") echo @file ;;
     "mount "*) echo @container ;;
     "unmount "*) echo @container ;;
-    "diff 1") echo @container ;;
+    "diff "*) echo @container ;;
     "commit 1") echo @container ;;
     "commit 2") echo @image ;;
     "export 1") echo @container ;;
@@ -1823,7 +1823,7 @@ _hutch_argument() {
     "container cp 2") echo @file ;;
     "container mount "*) echo @container ;;
     "container unmount "*) echo @container ;;
-    "container diff 1") echo @container ;;
+    "container diff "*) echo @container ;;
     "container commit 1") echo @container ;;
     "container commit 2") echo @image ;;
     "container export 1") echo @container ;;

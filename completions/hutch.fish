@@ -490,7 +490,7 @@ complete -c hutch -n "__hutch_at ''" -a events -d 'Show events of containers, im
 complete -c hutch -n "__hutch_at ''" -a cp -d 'Copy files and directories between a container and the host, or two containers'
 complete -c hutch -n "__hutch_at ''" -a mount -d 'Mount containers\' root filesystems and print where (inside hutch unshare)'
 complete -c hutch -n "__hutch_at ''" -a unmount -d 'Unmount containers\' root filesystems mounted with hutch mount (in hutch unshare)'
-complete -c hutch -n "__hutch_at ''" -a diff -d 'Show files added (A), changed (C) and deleted (D) in a container'
+complete -c hutch -n "__hutch_at ''" -a diff -d 'Show files added (A), changed (C) and deleted (D) in a container or image, or against a second one'
 complete -c hutch -n "__hutch_at ''" -a commit -d 'Create a new image from a container\'s changes'
 complete -c hutch -n "__hutch_at ''" -a export -d 'Export a container\'s file system as a tar archive'
 complete -c hutch -n "__hutch_at ''" -a exec -d 'Run a process in a running container'
@@ -653,8 +653,8 @@ complete -c hutch -n "__hutch_at 'save'" -l output -s o -x -d 'File (or director
 complete -c hutch -n "__hutch_at 'save'" -l format -x -a 'json' -d 'docker-archive (default), oci-archive, oci-dir, docker-dir'
 complete -c hutch -n "__hutch_at 'save'" -l quiet -s q -d 'Print nothing'
 complete -c hutch -n "__hutch_at 'save'" -l multi-image-archive -s m -d 'Each name is an image (docker-archive); without it the others are tags'
-complete -c hutch -n "__hutch_at 'save'" -l uncompressed -d 'Accepted: hutch writes the layers as they are stored'
-complete -c hutch -n "__hutch_at 'save'" -l compress -d 'Gzip the plain layers when writing a directory with the dir: transport'
+complete -c hutch -n "__hutch_at 'save'" -l uncompressed -d 'oci-archive, oci-dir: the layers as stored (default: plain ones gzipped)'
+complete -c hutch -n "__hutch_at 'save'" -l compress -d 'Gzip the layers stored plain when saving to a directory (docker-dir)'
 complete -c hutch -n "__hutch_at 'save'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'save' 1+" -f -a '(__hutch_image_names)'
 
@@ -1126,7 +1126,7 @@ complete -c hutch -n "__hutch_arg 'unmount' 1+" -f -a '(__hutch_container_names)
 complete -c hutch -n "__hutch_at 'diff'" -l format -x -a 'json' -d 'json, or lines of KIND PATH (default)'
 complete -c hutch -n "__hutch_at 'diff'" -l latest -s l -d 'Act on the container created last'
 complete -c hutch -n "__hutch_at 'diff'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'diff' 1" -f -a '(__hutch_container_names)'
+complete -c hutch -n "__hutch_arg 'diff' 1+" -f -a '(__hutch_container_names)'
 
 # hutch commit
 complete -c hutch -n "__hutch_at 'commit'" -l change -s c -x -d 'Apply a Containerfile instruction to the config (CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, ONBUILD, STOPSIGNAL, USER, VOLUME, WORKDIR)'
@@ -2381,7 +2381,7 @@ complete -c hutch -n "__hutch_at 'container'" -a prune -d 'Remove all stopped co
 complete -c hutch -n "__hutch_at 'container'" -a cp -d 'Copy files and directories between a container and the host, or two containers'
 complete -c hutch -n "__hutch_at 'container'" -a mount -d 'Mount containers\' root filesystems and print where (inside hutch unshare)'
 complete -c hutch -n "__hutch_at 'container'" -a unmount -d 'Unmount containers\' root filesystems mounted with hutch mount (in hutch unshare)'
-complete -c hutch -n "__hutch_at 'container'" -a diff -d 'Show files added (A), changed (C) and deleted (D) in a container'
+complete -c hutch -n "__hutch_at 'container'" -a diff -d 'Show files added (A), changed (C) and deleted (D) in a container or image, or against a second one'
 complete -c hutch -n "__hutch_at 'container'" -a commit -d 'Create a new image from a container\'s changes'
 complete -c hutch -n "__hutch_at 'container'" -a export -d 'Export a container\'s file system as a tar archive'
 complete -c hutch -n "__hutch_at 'container'" -a cleanup -d 'Clean up stopped containers: the pod\'s exit policy, and with --rm or --rmi removal (hutch\'s monitor releases mounts and network as the container exits)'
@@ -2874,7 +2874,7 @@ complete -c hutch -n "__hutch_arg 'container unmount' 1+" -f -a '(__hutch_contai
 complete -c hutch -n "__hutch_at 'container diff'" -l format -x -a 'json' -d 'json, or lines of KIND PATH (default)'
 complete -c hutch -n "__hutch_at 'container diff'" -l latest -s l -d 'Act on the container created last'
 complete -c hutch -n "__hutch_at 'container diff'" -l help -d 'Show the help and exit'
-complete -c hutch -n "__hutch_arg 'container diff' 1" -f -a '(__hutch_container_names)'
+complete -c hutch -n "__hutch_arg 'container diff' 1+" -f -a '(__hutch_container_names)'
 
 # hutch container commit
 complete -c hutch -n "__hutch_at 'container commit'" -l change -s c -x -d 'Apply a Containerfile instruction to the config (CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, ONBUILD, STOPSIGNAL, USER, VOLUME, WORKDIR)'
@@ -3186,8 +3186,8 @@ complete -c hutch -n "__hutch_at 'image save'" -l output -s o -x -d 'File (or di
 complete -c hutch -n "__hutch_at 'image save'" -l format -x -a 'json' -d 'docker-archive (default), oci-archive, oci-dir, docker-dir'
 complete -c hutch -n "__hutch_at 'image save'" -l quiet -s q -d 'Print nothing'
 complete -c hutch -n "__hutch_at 'image save'" -l multi-image-archive -s m -d 'Each name is an image (docker-archive); without it the others are tags'
-complete -c hutch -n "__hutch_at 'image save'" -l uncompressed -d 'Accepted: hutch writes the layers as they are stored'
-complete -c hutch -n "__hutch_at 'image save'" -l compress -d 'Gzip the plain layers when writing a directory with the dir: transport'
+complete -c hutch -n "__hutch_at 'image save'" -l uncompressed -d 'oci-archive, oci-dir: the layers as stored (default: plain ones gzipped)'
+complete -c hutch -n "__hutch_at 'image save'" -l compress -d 'Gzip the layers stored plain when saving to a directory (docker-dir)'
 complete -c hutch -n "__hutch_at 'image save'" -l help -d 'Show the help and exit'
 complete -c hutch -n "__hutch_arg 'image save' 1+" -f -a '(__hutch_image_names)'
 

@@ -312,3 +312,149 @@ def test_pull_of_an_archive_prints_podmans_copy_lines(
         assert HEX.fullmatch(pulled.stdout.strip()), (name, pulled)
         quiet = tool("pull", "-q", f"oci-archive:{archive}")
         assert quiet.stderr == "", (name, quiet)
+
+
+def test_load_and_import_of_a_file_that_is_no_tar_as_podman(
+    hutch: Hutch, podman: Run, tmp_path: Path
+) -> None:
+    """podman's words, with Go's reason for each kind of garbage, exit 125; import
+    names the digest of what it read, load what each of its transports found."""
+    for data, reason in ((b"hello\n", "unexpected EOF"),
+                         (b"x" * 3000, "archive/tar: invalid tar header")):  # fmt: skip
+        path = tmp_path / "notatar.txt"
+        path.write_bytes(data)
+        code, out, err = both_masked(hutch, podman, "import", path.as_posix())
+        assert (code, out) == (125, "")
+        assert err == (
+            "Getting image source signatures\nCopying blob sha256:H\n"
+            'Error: writing blob: adding layer with blob "sha256:H": processing tar '
+            f"file({reason}): exit status 1\n"
+        )
+        code, out, err = both_masked(hutch, podman, "import", "-q", path.as_posix())
+        assert err.startswith("Error: writing blob:")
+        ours, theirs = (
+            hutch("load", "-i", path.as_posix(), check=False),
+            podman("load", "-i", path.as_posix()),
+        )
+        assert ours.returncode == theirs.returncode == 125
+        # the temporary directory podman untars into is its own
+        drop_tmp = re.compile(r'"/var/tmp/oci\d+"|"' + re.escape(path.as_posix()) + '"')
+        assert drop_tmp.sub("T", ours.stderr) == drop_tmp.sub("T", theirs.stderr), (
+            ours.stderr,
+            theirs.stderr,
+        )
+        assert f" * docker-archive: loading tar component manifest.json: {reason}\n" in (
+            ours.stderr
+        )
+
+
+def _layout_layers(archive: Path) -> list[tuple[str, bytes]]:
+    """An oci-archive's layers: (media type, the blob's first bytes)."""
+    with tarfile.open(archive) as tar:
+
+        def read(name: str) -> bytes:
+            member = tar.extractfile(name)
+            assert member is not None
+            return member.read()
+
+        index = json.loads(read("index.json"))
+        digest = index["manifests"][0]["digest"].split(":")[1]
+        manifest = json.loads(read(f"blobs/sha256/{digest}"))
+        return [
+            (layer["mediaType"], read(f"blobs/sha256/{layer['digest'].split(':')[1]}")[:2])
+            for layer in manifest["layers"]
+        ]
+
+
+def test_save_compresses_an_oci_layout_as_podman_and_each_loads_the_other(
+    hutch: Hutch, base_image: str, podman: Run, tmp_path: Path, rootfs_tar: Path
+) -> None:
+    """podman 4.3.1 gzips plain layers into an OCI layout unless --uncompressed, a
+    docker-dir's only with --compress; each tool loads the other's gzipped archive.
+    (base may have been pulled here from a gzipped archive: --uncompressed keeps
+    such a layer compressed in both, so an image imported anew is saved.)"""
+    gz = ("application/vnd.oci.image.layer.v1.tar+gzip", b"\x1f\x8b")
+    for name, tool in (("hutch", hutch), ("podman", podman)):
+        assert tool("import", "-q", str(rootfs_tar), "base").returncode == 0
+        archive, plain = tmp_path / f"{name}-oci.tar", tmp_path / f"{name}-plain.tar"
+        assert (
+            tool("save", "-q", "--format", "oci-archive", "-o", str(archive), "base").returncode
+            == 0
+        )
+        assert _layout_layers(archive) == [gz], name
+        saved = tool(
+            "save", "-q", "--uncompressed", "--format", "oci-archive", "-o", str(plain), "base"
+        )
+        assert saved.returncode == 0, saved
+        assert [t for t, _ in _layout_layers(plain)] == [
+            "application/vnd.oci.image.layer.v1.tar"
+        ], name
+        target = tmp_path / f"{name}-dir"
+        assert (
+            tool(
+                "save", "-q", "--compress", "--format", "docker-dir", "-o", str(target), "base"
+            ).returncode
+            == 0
+        )
+        layers = json.loads((target / "manifest.json").read_text())["layers"]
+        assert [x["mediaType"] for x in layers] == [
+            "application/vnd.docker.image.rootfs.diff.tar.gzip"
+        ]
+    code, _out, err = both_masked(
+        hutch, podman, "save", "--compress", "-o", str(tmp_path / "x.tar"), "base"
+    )
+    assert (code, err) == (125, "Error: --compress can only be set when --format is 'docker-dir'\n")
+    for tool, other in ((hutch, "podman"), (podman, "hutch")):
+        loaded = tool("load", "-q", "-i", str(tmp_path / f"{other}-oci.tar"))
+        assert (
+            loaded.returncode == 0 and loaded.stdout == "Loaded image: localhost/base:latest\n"
+        ), loaded
+
+
+def _legacy(archive: Path) -> tuple[dict[str, Any], list[str]]:
+    """A docker-archive's repositories, and what each per-layer directory holds."""
+    shapes = []
+    with tarfile.open(archive) as tar:
+        members = {m.name: m for m in tar.getmembers()}
+        repositories = json.loads(tar.extractfile("repositories").read())  # type: ignore[union-attr]
+        layers = [n for n in members if n.endswith(".tar") and "/" not in n]
+        for name in sorted(members):
+            layer_id, _, leaf = name.partition("/")
+            if leaf != "json":
+                continue
+            link = members[f"{layer_id}/layer.tar"]
+            version = tar.extractfile(f"{layer_id}/VERSION").read()  # type: ignore[union-attr]
+            config = json.loads(tar.extractfile(name).read())  # type: ignore[union-attr]
+            assert config["id"] == layer_id and version == b"1.0"
+            assert link.issym() and link.linkname.removeprefix("../") in layers
+            shapes.append(",".join(sorted(config)))
+    return repositories, shapes
+
+
+def test_docker_archive_legacy_entries_as_podman(
+    hutch: Hutch, base_image: str, podman: Run, tmp_path: Path
+) -> None:
+    """One directory per layer (VERSION, json, layer.tar linking the layer's tar),
+    repositories naming the top layer; a two-layer image's bottom names no config."""
+    (tmp_path / "ctx").mkdir()
+    (tmp_path / "ctx" / "Containerfile").write_text("FROM base\nRUN echo a > /a\n")
+    got = {}
+    for name, tool in (("hutch", hutch), ("podman", podman)):
+        assert tool("build", "-q", "-t", "legacy", str(tmp_path / "ctx")).returncode == 0
+        archive = tmp_path / f"{name}-legacy.tar"
+        assert tool("save", "-q", "-o", str(archive), "legacy").returncode == 0
+        repositories, shapes = _legacy(archive)
+        (top,) = repositories["localhost/legacy"].values()
+        got[name] = sorted(shapes)
+        with tarfile.open(archive) as tar:
+            top_json = json.loads(tar.extractfile(f"{top}/json").read())  # type: ignore[union-attr]
+        assert "parent" in top_json and "architecture" in top_json, name
+    assert got["hutch"] == got["podman"] == sorted([
+        "id",
+        "architecture,config,container,container_config,created,docker_version,id,os,parent",
+    ])  # fmt: skip
+    for tool, other in ((hutch, "podman"), (podman, "hutch")):
+        tool("rmi", "legacy")
+        loaded = tool("load", "-q", "-i", str(tmp_path / f"{other}-legacy.tar"))
+        assert loaded.stdout == "Loaded image: localhost/legacy:latest\n", loaded
+        tool("rmi", "legacy")

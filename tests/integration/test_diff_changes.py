@@ -45,4 +45,7 @@ def test_diff_of_a_recreated_directory_shows_what_it_hid(hutch: Hutch, base_imag
 def test_diff_unknown_container(hutch: Hutch, base_image: str) -> None:
     result = hutch("diff", "nosuch", check=False)
     assert result.returncode == 125
-    assert "no container" in result.stderr
+    # podman's words: diff looks for an image, then a container, then a layer
+    assert result.stderr == "Error: nosuch not found: layer not known\n"
+    result = hutch("container", "diff", "nosuch", check=False)
+    assert result.stderr == "Error: nosuch not found: container not known\n"

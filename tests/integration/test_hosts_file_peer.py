@@ -151,3 +151,46 @@ def test_a_relative_base_file_is_refused(
     assert "base_hosts_file 'etc/hosts': use an absolute path" in got.stderr
     # the other commands still run (the value counts where /etc/hosts is written)
     assert hutch("ps", "-a").returncode == 0
+
+
+def test_one_line_per_network_kept_up_by_connect_and_disconnect(
+    hutch: Hutch, base_image: str, podman: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A container on two networks is named at each address (4.3.1 and current
+    podman); connect and disconnect of the running container add and take out its
+    line, and a restart keeps them. podman's order of the lines follows a Go map."""
+    conf = _conf(tmp_path, "none", "none")
+    monkeypatch.setenv("CONTAINERS_CONF", str(conf))  # the peer inherits the environment
+    for n in (1, 2, 3):
+        for tool in (hutch, podman):
+            made = tool("network", "create", "--subnet", f"10.231.{n}.0/24", f"hfn{n}")
+            assert made.returncode == 0, made
+    run = ("run", "-d", "--name", "hfm", "--hostname", "hfbox", "--network", "hfn1,hfn2",
+           "base", "sleep", "600")  # fmt: skip
+    assert hutch(*run, env={"CONTAINERS_CONF": str(conf)}).returncode == 0
+    assert podman(*run).returncode == 0, "podman run"
+
+    def lines() -> tuple[list[str], list[str]]:
+        ours = hutch("exec", "hfm", "cat", "/etc/hosts").stdout
+        theirs = podman("exec", "hfm", "cat", "/etc/hosts").stdout
+        return sorted(ours.splitlines()), sorted(theirs.splitlines())
+
+    ours, theirs = lines()
+    assert ours == theirs
+    assert "10.231.1.2\thfbox hfm" in ours and "10.231.2.2\thfbox hfm" in ours
+    for verb, net in (("connect", "hfn3"), ("disconnect", "hfn1")):
+        for tool in (hutch, podman):
+            done = tool("network", verb, net, "hfm")
+            assert done.returncode == 0, done
+        ours, theirs = lines()
+        assert ours == theirs, verb
+    assert [line for line in ours if "hfm" in line] == [
+        "10.231.2.2\thfbox hfm",
+        "10.231.3.2\thfbox hfm",
+    ]
+    for tool in (hutch, podman):
+        assert tool("restart", "-t", "0", "hfm").returncode == 0
+    assert lines()[0] == ours  # hutch keeps its addresses (podman may take new ones)
+    for tool in (hutch, podman):
+        tool("rm", "-f", "-t", "0", "hfm")
+        tool("network", "rm", "hfn1", "hfn2", "hfn3")

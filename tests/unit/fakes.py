@@ -168,7 +168,7 @@ ANSWERS: dict[str, Callable[..., Any]] = {
     "containers.healthcheck": lambda e, name: e.health_report,
     "containers.port": lambda e, names, o: list(e.port_reports),
     "containers.update": lambda e, name, o, restart=None: name,
-    "containers.diff": lambda e, name: list(e.changes),
+    "containers.diff": lambda e, name, other=None, images=False: list(e.changes),
     "containers.commit": lambda e, o: CommitReport("c" * 64, ()),
     "containers.mount": lambda e, names, all: [f"/m/{n}" for n in names],
     "containers.mounted": lambda e: list(e.container_mounts),

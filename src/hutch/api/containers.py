@@ -559,7 +559,9 @@ class InspectHostExtras:
     kernel_memory: int = field(default=0, metadata=key("KernelMemory"))
     io_maximum_iops: int = field(default=0, metadata=key("IOMaximumIOps"))
     io_maximum_bandwidth: int = field(default=0, metadata=key("IOMaximumBandwidth"))
-    cgroup_conf: None = field(default=None, metadata=key("CgroupConf"))
+    # --cgroup-conf and containers.conf's cgroup_conf, file -> value (podman's spec
+    # Resources.Unified); null without any
+    cgroup_conf: dict[str, str] | None = field(default=None, metadata=key("CgroupConf"))
 
 
 @dataclass(frozen=True)
@@ -804,7 +806,7 @@ class FileVerbs(Protocol):
 
     def copy(self, options: CopyOptions) -> None: ...
 
-    def diff(self, name: str) -> list[Change]: ...
+    def diff(self, name: str, other: str | None = None, images: bool = False) -> list[Change]: ...
 
     def commit(self, options: CommitOptions) -> CommitReport: ...
 

@@ -87,6 +87,15 @@ class UnsafeArchive(HutchError):
     """A tar entry would land outside the directory it is extracted into."""
 
 
+class LayerNotTar(HutchError):
+    """``import`` of a file that is no tar archive: ``blob`` is the digest of what was
+    read, which podman names in its "Copying blob" line before the error."""
+
+    def __init__(self, message: str, blob: str) -> None:
+        super().__init__(message)
+        self.blob = blob
+
+
 class Cancelled(HutchError):
     """The caller went away (an API client that disconnected from a load or an
     import): the work stopped before it recorded an image."""

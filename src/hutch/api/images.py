@@ -201,8 +201,8 @@ class SaveOptions:
     multi_image: bool = True
     # told each of podman's progress lines (a save to a file or directory)
     progress: Callable[[str], None] | None = None
-    # podman's --compress (docker-dir only): the plain layers gzipped
-    compress: bool = False
+    uncompressed: bool = False  # --uncompressed: an OCI layout's layers as stored
+    compress: bool = False  # --compress: a docker-dir's plain layers gzipped
 
 
 @dataclass(frozen=True)

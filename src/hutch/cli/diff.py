@@ -12,6 +12,8 @@ from hutch.cli import targets as t
 from hutch.cli.state import state_of
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from hutch.api.containers import Change
 
 # podman's struct declares changed, added, deleted in that order: its JSON keeps it
@@ -27,25 +29,40 @@ def as_json(changes: list[Change]) -> dict[str, list[str]]:
 
 
 def register(app: typer.Typer, container_app: typer.Typer) -> None:
-    def diff(
-        ctx: typer.Context,
-        container: Annotated[str | None, typer.Argument(help="Container.")] = None,
-        fmt: Annotated[
-            str | None, typer.Option("--format", help="json, or lines of KIND PATH (default).")
-        ] = None,
-        latest: t.Latest = False,
-    ) -> None:
-        """Show files added (A), changed (C) and deleted (D) in a container."""
-        container = t.one(ctx, container, latest, "diff")
-        if fmt not in (None, "json"):  # podman's words, 4.3.1 and current
-            raise InvalidArgument("only supported value for '--format' is 'json'")
-        changes = state_of(ctx).engine().containers.diff(container)
-        if fmt == "json":
-            # podman's json.Encoder indents diff's JSON by five spaces
-            render.print_json(as_json(changes), indent=5)
-            return
-        for change in changes:
-            print(f"{change.kind} {change.path}")
+    def command(images: bool) -> Callable[..., None]:
+        def diff(
+            ctx: typer.Context,
+            names: Annotated[
+                list[str] | None,
+                typer.Argument(
+                    help="Container (or image), and one to compare it with (default: its "
+                    "image, or its parent layer).",
+                    show_default=False,
+                ),
+            ] = None,
+            fmt: Annotated[
+                str | None, typer.Option("--format", help="json, or lines of KIND PATH (default).")
+            ] = None,
+            latest: t.Latest = False,
+        ) -> None:
+            """Show files added (A), changed (C) and deleted (D) in a container or image, or
+            against a second one."""
+            given = names or []
+            if len(given) > 2:  # podman's words (cobra's)
+                raise InvalidArgument(f"accepts between 1 and 2 arg(s), received {len(given)}")
+            first = t.one(ctx, given[0] if given else None, latest, "diff")
+            other = given[1] if len(given) == 2 else None
+            if fmt not in (None, "json"):  # podman's words, 4.3.1 and current
+                raise InvalidArgument("only supported value for '--format' is 'json'")
+            changes = state_of(ctx).engine().containers.diff(first, other, images=images)
+            if fmt == "json":
+                # podman's json.Encoder indents diff's JSON by five spaces
+                render.print_json(as_json(changes), indent=5)
+                return
+            for change in changes:
+                print(f"{change.kind} {change.path}")
 
-    app.command("diff")(diff)
-    container_app.command("diff")(diff)
+        return diff
+
+    app.command("diff")(command(images=True))
+    container_app.command("diff")(command(images=False))

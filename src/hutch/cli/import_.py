@@ -46,16 +46,29 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Import a tarball as a new single-layer image."""
+        from hutch.api.errors import LayerNotTar
         from hutch.api.images import ImportOptions, is_import_url
 
         engine = state_of(ctx).engine()
         if is_import_url(source):  # podman's line, on stdout, -q or not
             print(f'Downloading from "{source}"', flush=True)
-        report = engine.images.import_(
-            ImportOptions(
-                source, reference, tuple(change or ()), message, arch=arch, os=os_, variant=variant
+        try:
+            report = engine.images.import_(
+                ImportOptions(
+                    source,
+                    reference,
+                    tuple(change or ()),
+                    message,
+                    arch=arch,
+                    os=os_,
+                    variant=variant,
+                )
             )
-        )
+        except LayerNotTar as exc:
+            if not quiet:  # podman had begun its copy when the layer failed
+                print("Getting image source signatures", file=sys.stderr)
+                print(f"Copying blob {exc.blob}", file=sys.stderr)
+            raise
         if not quiet:  # podman's copy into its store, in its words
             for line in (
                 "Getting image source signatures",

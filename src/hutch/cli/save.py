@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from hutch.api.errors import InvalidArgument
-from hutch.cli import flags_registry as fr
 from hutch.cli.state import state_of
 
 if TYPE_CHECKING:
@@ -44,27 +43,33 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
         uncompressed: Annotated[
             bool,
             typer.Option(
-                "--uncompressed", help="Accepted: hutch writes the layers as they are stored."
+                "--uncompressed",
+                help="oci-archive, oci-dir: the layers as stored (default: plain ones gzipped).",
             ),
         ] = False,
-        compress: fr.Compress = None,
+        compress: Annotated[
+            bool | None,
+            typer.Option(
+                "--compress",
+                help="Gzip the layers stored plain when saving to a directory (docker-dir).",
+            ),
+        ] = None,
     ) -> None:
         """Save images to an archive (docker-archive, oci-archive) or a directory."""
         from hutch.api.images import SaveOptions
 
-        del uncompressed  # layers are written as stored, compressed or not
-        if compress is not None and fmt in ("docker-archive", "oci-archive", "oci-dir"):
-            # podman's words, for --compress=false too; a format it does not know is
-            # refused first, in the engine, as podman refuses it first
-            raise InvalidArgument("--compress can only be set when --format is 'docker-dir'")
         if output is None or output == "-":
             if sys.stdout.isatty():
                 raise InvalidArgument("refusing to save to terminal. Use -o flag or redirect")
             output = "-"
         # podman's progress lines, on stderr; none for an archive on stdout
         progress = None if quiet or output == "-" else _stderr
+        if compress is not None and fmt in ("docker-archive", "oci-archive", "oci-dir"):
+            # podman's words, for --compress=false too; a format it does not know is
+            # refused first, in the engine, as podman refuses it first
+            raise InvalidArgument("--compress can only be set when --format is 'docker-dir'")
         options = SaveOptions(
-            tuple(names), output, fmt, quiet, multi, progress, compress=bool(compress)
+            tuple(names), output, fmt, quiet, multi, progress, uncompressed, bool(compress)
         )
         state_of(ctx).engine().images.save(options)
 

@@ -165,17 +165,61 @@ class ContainerFilesService:
 
     # -- diff ----------------------------------------------------------------
 
-    def diff(self, name: str) -> list[Change]:
+    def diff(self, name: str, other: str | None = None, images: bool = False) -> list[Change]:
+        """``name``'s changes: against its image (a container) or its parent layers (an
+        image), or, with ``other``, against that one's tree; ``images``: each name may be
+        an image too (podman's ``diff``; ``container diff`` takes containers only)."""
+        from hutch.engine.image_layers import diff, visible
         from hutch.store.overlaydiff import upper_changes
 
         self._ctx.enter_session()
-        container = cs.get(self._ctx, name)
+        found = self._diffed(name, images)
+        if other is not None:
+            return self._diff_trees(found, self._diffed(other, images))
+        if isinstance(found, ImageRecord):
+            return [Change(c.kind, c.path) for c in diff(self._ctx, found.id, None)]
+        lowers = [str(p) for p in self._lowers(found)]
+        upper = str(found.dirs.upper)
+        skip = self._placeholders(found, lowers)
+        return [Change(c.kind, c.path) for c in visible(upper_changes(upper, lowers, skip))]
+
+    def _diffed(self, name: str, images: bool) -> cs.Container | ImageRecord:
+        """With ``images``, the image ``name`` names, else the container, as podman
+        looks them up (libpod's GetDiff); a container on overlay only."""
+        if images:
+            from hutch.engine.resolve import find_image
+
+            with contextlib.suppress(NoSuchObject):
+                return find_image(self._ctx.images, name)
+        try:
+            container = cs.get(self._ctx, name)
+        except NoSuchObject:  # podman's words (the last lookup's error)
+            what = "layer" if images else "container"
+            raise NoSuchObject(f"{name} not found: {what} not known") from None
         if not container.config.options.rootfs:  # --rootfs: its own (overlay) upper dir
             _require_overlay(container, "diff")
-        lowers = [str(p) for p in self._lowers(container)]
-        upper = str(container.dirs.upper)
-        skip = self._placeholders(container, lowers)
-        return [Change(c.kind, c.path) for c in upper_changes(upper, lowers, skip)]
+        return container
+
+    def _diff_trees(
+        self, new: cs.Container | ImageRecord, old: cs.Container | ImageRecord
+    ) -> list[Change]:
+        """``diff A B``: the merged trees compared (store/treediff.py), each container's
+        mount points left out of both, as podman leaves them out."""
+        from hutch.engine.image_layers import visible
+        from hutch.store import treediff
+
+        sides = [self._tree_layers(x) for x in (new, old)]
+        skip = set().union(*(points for _, points in sides))
+        trees = [treediff.merged(layers, skip) for layers, _ in sides]
+        changes = visible(treediff.changes(trees[0], trees[1]))
+        return [Change(c.kind, c.path) for c in changes]
+
+    def _tree_layers(self, found: cs.Container | ImageRecord) -> tuple[list[str], set[str]]:
+        """The layers of a tree, top first, and the mount points to leave out."""
+        if isinstance(found, ImageRecord):
+            return [str(self._ctx.layers.layer_dir(d)) for d in reversed(found.diff_ids)], set()
+        lowers = [str(p) for p in self._lowers(found)]
+        return [str(found.dirs.upper), *lowers], self._placeholders(found, lowers)
 
     def _placeholders(self, container: cs.Container, lowers: list[str]) -> set[str]:
         from hutch.runtime.mounts import MTAB

@@ -96,6 +96,17 @@ def compose(user: list[Entry], engine: list[Entry]) -> str:
     return "".join(f"{e.ip}\t{' '.join(e.names)}\n" for e in lines)
 
 
+def replace_own(text: str, old: list[Entry], new: list[Entry]) -> str:
+    """A written file with the container's own lines ``old`` (its names at the
+    addresses of the networks it had) taken out and ``new`` appended, as podman
+    rewrites /etc/hosts when a running container is connected to a network or
+    disconnected from one; every other line stays as it is."""
+    names = {n for e in (*old, *new) for n in e.names}
+    gone = {e.ip for e in old}
+    kept = [e for e in parse(text) if not (e.ip in gone and set(e.names) <= names)]
+    return compose(kept, new)
+
+
 def engine_entries(internal_ip: str, own: list[Entry]) -> list[Entry]:
     """localhost on both loopbacks, the host's names, then the container's own."""
     out = [Entry("127.0.0.1", ("localhost",)), Entry("::1", ("localhost",))]

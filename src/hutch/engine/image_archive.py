@@ -79,26 +79,54 @@ class _Sink:
         with open(path, "rb") as f:
             self._add(name, os.fstat(f.fileno()).st_size, f)
 
-    def _add(self, name: str, size: int, src: IO[bytes]) -> None:
-        if name in self._written:
+    def add_stream(self, name: str, size: int, src: IO[bytes]) -> None:
+        self._add(name, size, src)
+
+    def add_symlink(self, name: str, target: str) -> None:
+        if not self._claim(name):
             return
-        self._written.add(name)
         if self._tar is not None:
-            for parent in _parents(name):
-                if parent not in self._written:
-                    self._written.add(parent)
-                    info = tarfile.TarInfo(parent)
-                    info.type = tarfile.DIRTYPE
-                    info.mode = 0o755
-                    self._tar.addfile(info)
+            info = tarfile.TarInfo(name)
+            info.type = tarfile.SYMTYPE
+            info.linkname = target
+            info.mode = 0o777
+            self._tar.addfile(info)
+        else:
+            os.symlink(target, self._dest(name))
+
+    def _claim(self, name: str) -> bool:
+        """False for a name written already; else its parent directories' entries
+        go into the archive first."""
+        if name in self._written:
+            return False
+        self._written.add(name)
+        tar = self._tar
+        if tar is None:
+            return True
+        for parent in _parents(name):
+            if parent not in self._written:
+                self._written.add(parent)
+                info = tarfile.TarInfo(parent)
+                info.type = tarfile.DIRTYPE
+                info.mode = 0o755
+                tar.addfile(info)
+        return True
+
+    def _dest(self, name: str) -> Path:
+        dest = self._target / name
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        return dest
+
+    def _add(self, name: str, size: int, src: IO[bytes]) -> None:
+        if not self._claim(name):
+            return
+        if self._tar is not None:
             info = tarfile.TarInfo(name)
             info.size = size
             info.mode = 0o644
             self._tar.addfile(info, src)
         else:
-            dest = self._target / name
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            with open(dest, "wb") as out:
+            with open(self._dest(name), "wb") as out:
                 shutil.copyfileobj(src, out, 1 << 20)
 
     def close(self) -> None:
@@ -132,7 +160,7 @@ def _full_name(image: ImageRecord, text: str) -> str | None:
 
 
 def _manifest_of(image: ImageRecord, raw: bytes | None = None) -> ImageManifest:
-    """The image's manifest (or ``raw``, the one about to be written for it)."""
+    """The image's manifest (``raw``: the one written for it, its layers gzipped)."""
     doc = parse_manifest(image.manifest_raw if raw is None else raw)
     if not isinstance(doc, ImageManifest):
         raise InvalidArgument(f"image {image.id[:12]} has no image manifest")
@@ -160,19 +188,25 @@ def save(
     multi_image: bool = True,
     progress: Progress | None = None,
     *,
+    uncompressed: bool = False,
     compress: bool = False,
 ) -> None:
     """Save the images ``names`` to ``output`` ("-": standard output).
 
     ``multi_image`` False is podman's save without -m: the first name is the
     image, the others are more tags for it in a docker-archive (and ignored by
-    the other formats, as podman ignores them).
+    the other formats, as podman ignores them). The layers as podman 4.3.1 and
+    current podman write them: an OCI layout's gzipped (a layer stored plain is
+    gzipped, one stored compressed stays as it is) unless ``uncompressed``, a
+    docker-dir's as stored unless ``compress``, a docker-archive's plain.
     """
     if fmt not in FORMATS:
         # podman's words and order
         raise InvalidArgument(
             "format value must be one of oci-dir oci-archive docker-dir docker-archive"
         )
+    if compress and fmt != "docker-dir":
+        raise InvalidArgument("--compress can only be set when --format is 'docker-dir'")
     if not names:
         raise InvalidArgument("save: name at least one image")
     if multi_image and len(names) > 1 and fmt != "docker-archive":
@@ -187,12 +221,16 @@ def save(
         first = _items(ctx, names[:1])[0]
         extra = tuple(extra_tag(n) for n in names[1:]) if fmt == "docker-archive" else ()
         items = [_Item(first.image, first.name, extra)]
+    # gzip plain layers (_layers below): an OCI layout's unless --uncompressed, a
+    # docker-dir's with --compress; None: no OCI layout (nor its manifest type)
+    oci = fmt in ("oci-archive", "oci-dir")
+    gzip: bool | None = not uncompressed if oci else compress if fmt == "docker-dir" else None
     if output == "-" or _special_file(output):
         if fmt not in ("docker-archive", "oci-archive"):
             raise InvalidArgument(f"--format {fmt} writes a directory: give it with -o DIR")
-        _stream(ctx, output, fmt, items)
+        _stream(ctx, output, fmt, items, gzip)
         return
-    _write(ctx, Path(output), fmt, items, compress=compress)
+    _write(ctx, Path(output), fmt, items, gzip)
     if progress is not None:
         for item in items:
             for line in copy_lines(item.image, item.image.config.diff_ids):
@@ -214,7 +252,9 @@ def _special_file(output: str) -> bool:
     return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
 
 
-def _stream(ctx: EngineContext, output: str, fmt: str, items: Sequence[_Item]) -> None:
+def _stream(
+    ctx: EngineContext, output: str, fmt: str, items: Sequence[_Item], gzip: bool | None
+) -> None:
     """An archive to standard output ("-") or into a pipe or device, in one pass."""
     with ExitStack() as stack:
         if output == "-":
@@ -230,16 +270,16 @@ def _stream(ctx: EngineContext, output: str, fmt: str, items: Sequence[_Item]) -
         if fmt == "docker-archive":
             _write_docker_archive(ctx, sink, items)
         else:
-            _write_oci_layout(ctx, sink, items)
+            _write_oci_layout(ctx, sink, items, gzip)
         sink.close()
         stream.flush()
 
 
 def _write(
-    ctx: EngineContext, target: Path, fmt: str, items: Sequence[_Item], *, compress: bool = False
+    ctx: EngineContext, target: Path, fmt: str, items: Sequence[_Item], gzip: bool | None = None
 ) -> None:
-    """Write ``items`` in ``fmt``; an archive appears whole (a temp name, then rename).
-    ``compress`` (podman's --compress) applies to a ``dir:`` directory only."""
+    """Write ``items`` in ``fmt``, the layers as ``gzip`` says (``_layers``; a
+    docker-archive's are plain); an archive appears whole (a temp name, then rename)."""
     archive = fmt in ("docker-archive", "oci-archive")
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp") if archive else target
     if archive:
@@ -249,9 +289,9 @@ def _write(
         if fmt == "docker-archive":
             _write_docker_archive(ctx, sink, items)
         elif fmt in ("docker-dir", "dir"):
-            _write_dir(ctx, sink, items[0], docker=fmt == "docker-dir", compress=compress)
+            _write_dir(ctx, sink, items[0], docker=fmt == "docker-dir", gzip=gzip)
         else:
-            _write_oci_layout(ctx, sink, items)
+            _write_oci_layout(ctx, sink, items, gzip)
         sink.close()
         if archive:
             os.replace(tmp, target)
@@ -294,8 +334,12 @@ def _one_per_image(items: Sequence[_Item]) -> list[_Item]:
 
 
 def _write_docker_archive(ctx: EngineContext, sink: _Sink, items: Sequence[_Item]) -> None:
+    """``manifest.json`` and the files it names (the config, each layer as a plain
+    tar named by its diff id), and the legacy entries (engine/docker_legacy.py)."""
+    from hutch.engine.docker_legacy import VERSION, legacy_layers, repositories
+
     entries: list[dict[str, Any]] = []
-    repositories: dict[str, dict[str, str]] = {}
+    tops: list[tuple[str, str]] = []
     for item in _one_per_image(items):
         image = item.image
         manifest = _manifest_of(image)
@@ -303,8 +347,15 @@ def _write_docker_archive(ctx: EngineContext, sink: _Sink, items: Sequence[_Item
         layer_files = []
         for desc, diff_id in zip(manifest.layers, image.config.diff_ids, strict=True):
             name = f"{diff_id.split(':', 1)[1]}.tar"
-            sink.add_file(name, ctx.layers.blob_path(str(desc.digest)))
+            _add_plain(
+                sink, name, ctx.layers.blob_path(str(desc.digest)), str(desc.digest) == diff_id
+            )
             layer_files.append(name)
+        legacy = legacy_layers(image.config.diff_ids, image.config_raw)
+        for layer in legacy:
+            sink.add_symlink(f"{layer.id}/layer.tar", f"../{layer.diff_id.split(':', 1)[1]}.tar")
+            sink.add_bytes(f"{layer.id}/VERSION", VERSION)
+            sink.add_bytes(f"{layer.id}/json", layer.config)
         tags = [item.name] if item.name else []
         if item.name is None and len(items) == 1:
             tags = list(image.names)
@@ -313,32 +364,82 @@ def _write_docker_archive(ctx: EngineContext, sink: _Sink, items: Sequence[_Item
             first = [*tags, *item.extra_tags] if item.merged else [*item.extra_tags, *tags]
             tags = list(dict.fromkeys(first))
         entries.append({"Config": f"{image.id}.json", "RepoTags": tags, "Layers": layer_files})
-        for tag in tags:
-            repo, _, version = tag.rpartition(":")
-            repositories.setdefault(repo, {})[version] = layer_files[-1].removesuffix(".tar")
+        tops += [(tag, legacy[-1].id) for tag in tags if legacy]
     compact = (",", ":")  # podman's (Go's) JSON
     sink.add_bytes("manifest.json", json.dumps(entries, separators=compact).encode())
-    if repositories:
-        sink.add_bytes(  # Go sorts a map's keys
-            "repositories", json.dumps(repositories, separators=compact, sort_keys=True).encode()
-        )
+    sink.add_bytes("repositories", repositories(tops))  # podman writes {} without a tag
 
 
-def _write_oci_layout(ctx: EngineContext, sink: _Sink, items: Sequence[_Item]) -> None:
+def _add_plain(sink: _Sink, name: str, blob: Path, plain: bool) -> None:
+    """A layer as the plain tar a docker-archive holds: a blob stored compressed (a
+    pulled layer) is decompressed first, as podman writes it."""
+    if plain:
+        sink.add_file(name, blob)
+        return
+    from hutch.store.compression import open_decompressed
+
+    with tempfile.TemporaryFile() as tmp:
+        with open(blob, "rb") as src, open_decompressed(src) as stream:
+            shutil.copyfileobj(stream, tmp, 1 << 20)
+        size = tmp.tell()
+        tmp.seek(0)
+        sink.add_stream(name, size, tmp)
+
+
+@contextmanager
+def _layers(
+    ctx: EngineContext, image: ImageRecord, gzip: bool, oci: bool = False
+) -> Iterator[_Layers]:
+    """The image's manifest and layer files as written: with ``gzip``, its plain
+    layers gzipped (a layer stored compressed stays as it is), else as stored (as
+    podman's save --uncompressed writes a pulled layer still compressed). ``oci``:
+    the manifest as an OCI one, as podman writes an OCI layout's (the blobs are the
+    same). Made layers live in a temp dir while they are written."""
+    from hutch.engine.pushconvert import LayerCompression, as_manifest_type, convert_layers
+    from hutch.store.layers import remove_tree
+
+    raw = as_manifest_type(image.manifest_raw, "oci") if oci else image.manifest_raw
+    if not gzip:
+        yield _Layers(raw, {})
+        return
+    tmp = ctx.layers.new_tmp()
+    try:
+        converted = convert_layers(raw, ctx.layers, tmp, LayerCompression())
+        yield _Layers(converted.manifest_raw, converted.blobs)
+    finally:
+        remove_tree(tmp)
+
+
+@dataclass(frozen=True)
+class _Layers:
+    manifest_raw: bytes
+    made: dict[str, Path]  # digest -> a layer gzipped for the copy
+
+    def path(self, ctx: EngineContext, desc: Any) -> Path:
+        made = self.made.get(str(desc.digest))
+        return made if made is not None else _blob(ctx, desc)
+
+
+def _write_oci_layout(
+    ctx: EngineContext, sink: _Sink, items: Sequence[_Item], gzip: bool | None = None
+) -> None:
     sink.add_bytes("oci-layout", b'{"imageLayoutVersion":"1.0.0"}')
     index: list[dict[str, Any]] = []
     for item in items:
         image = item.image
-        manifest = _manifest_of(image)
-        digest = sha256_of(image.manifest_raw)
-        sink.add_bytes(f"blobs/sha256/{digest.hex}", image.manifest_raw)
-        sink.add_bytes(f"blobs/sha256/{manifest.config.digest.hex}", image.config_raw)
-        for desc in manifest.layers:
-            sink.add_file(f"blobs/{desc.digest.algorithm}/{desc.digest.hex}", _blob(ctx, desc))
+        with _layers(ctx, image, bool(gzip), oci=gzip is not None) as layers:
+            raw = layers.manifest_raw
+            manifest = _manifest_of(image, raw)
+            digest = sha256_of(raw)
+            sink.add_bytes(f"blobs/sha256/{digest.hex}", raw)
+            sink.add_bytes(f"blobs/sha256/{manifest.config.digest.hex}", image.config_raw)
+            for desc in manifest.layers:
+                blob = layers.path(ctx, desc)
+                sink.add_file(f"blobs/{desc.digest.algorithm}/{desc.digest.hex}", blob)
         entry: dict[str, Any] = {
             "mediaType": manifest.media_type,
             "digest": str(digest),
-            "size": len(image.manifest_raw),
+            "size": len(raw),
         }
         names = [item.name] if item.name else list(image.names)
         if names:
@@ -349,31 +450,22 @@ def _write_oci_layout(ctx: EngineContext, sink: _Sink, items: Sequence[_Item]) -
 
 
 def _write_dir(
-    ctx: EngineContext, sink: _Sink, item: _Item, *, docker: bool, compress: bool = False
+    ctx: EngineContext, sink: _Sink, item: _Item, *, docker: bool, gzip: bool | None = None
 ) -> None:
     """A ``dir:`` directory; ``docker`` (save --format docker-dir): its manifest
-    as Docker schema 2, as podman's save writes it (a push to dir: keeps the type).
-    ``compress`` (podman's --compress): plain layers are written gzipped and the
-    manifest names the gzip blobs (tar+gzip types); a layer stored compressed
-    stays as it is, as podman keeps a compressed source's layers."""
-    from hutch.engine.pushconvert import LayerCompression, as_manifest_type, convert_layers
+    as Docker schema 2, as podman's save writes it (a push to dir: keeps the type);
+    ``gzip``: save --compress."""
+    from hutch.engine.pushconvert import as_manifest_type
 
     image = item.image
-    raw = as_manifest_type(image.manifest_raw, "v2s2") if docker else image.manifest_raw
-    ctx.paths.tmp.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=ctx.paths.tmp, prefix="dir-compress-") as tmp:
-        made: dict[str, Path] = {}
-        if compress:
-            # gzip, and a layer stored compressed kept as it is (force False)
-            gzip = LayerCompression("gzip", force=False)
-            converted = convert_layers(raw, ctx.layers, Path(tmp), gzip)
-            raw, made = converted.manifest_raw, converted.blobs
+    sink.add_bytes("version", b"Directory Transport Version: 1.1\n")
+    with _layers(ctx, image, bool(gzip)) as layers:
+        raw = layers.manifest_raw
         manifest = _manifest_of(image, raw)
-        sink.add_bytes("version", b"Directory Transport Version: 1.1\n")
-        sink.add_bytes("manifest.json", raw)
+        sink.add_bytes("manifest.json", as_manifest_type(raw, "v2s2") if docker else raw)
         sink.add_bytes(manifest.config.digest.hex, image.config_raw)
         for desc in manifest.layers:
-            sink.add_file(desc.digest.hex, made.get(str(desc.digest)) or _blob(ctx, desc))
+            sink.add_file(desc.digest.hex, layers.path(ctx, desc))
 
 
 def _blob(ctx: EngineContext, desc: Any) -> Path:
@@ -414,13 +506,34 @@ def write_transport(
         item = _Item(image, own, (ref,)) if own and own != ref else _Item(image, ref)
     else:
         item = _Item(image, name or own)
-    _write(ctx, Path(path), fmt, [item], compress=compress)
-    if fmt == "dir":  # the manifest written, which --compress rewrote
-        return PushReport(destination, str(sha256_of((Path(path) / "manifest.json").read_bytes())))
+    _write(ctx, Path(path), fmt, [item], True if compress and fmt == "dir" else None)
     return PushReport(destination, str(sha256_of(image.manifest_raw)))
 
 
 # ------------------------------------------------------------------ load
+
+
+def _no_format(path: Path, exc: BaseException) -> str:
+    """podman's words for a file that is no archive: what each of its four
+    transports found, in the order it tries them, with Go's reasons."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"open {path}: {exc.strerror.lower()}"
+    from hutch.store.tarextract import go_tar_reason
+
+    reason = go_tar_reason(exc)
+    if reason == "EOF":  # an empty file: a tar without members
+        oci_archive = "loading index: open index.json: no such file or directory"
+        docker_archive = "loading tar component manifest.json: file does not exist"
+    else:
+        oci_archive = f'creating temp directory: untarring file "{path}": {reason}'
+        docker_archive = f"loading tar component manifest.json: {reason}"
+    return (
+        "payload does not match any of the supported image formats:\n"
+        f" * oci: initializing source oci:{path}:: open {path}/index.json: not a directory\n"
+        f" * oci-archive: {oci_archive}\n"
+        f" * docker-archive: {docker_archive}\n"
+        f" * dir: open {path}/manifest.json: not a directory"
+    )
 
 
 class _Source:
@@ -434,16 +547,7 @@ class _Source:
             try:
                 self._tar = tarfile.open(path, "r:*")  # noqa: SIM115 - closed by close()
             except (tarfile.TarError, OSError) as exc:
-                # podman's first words; the reason without tarfile's repr of each method
-                why = (
-                    exc.strerror
-                    if isinstance(exc, OSError) and exc.strerror
-                    else "not a tar archive"
-                )
-                raise InvalidArgument(
-                    "payload does not match any of the supported image formats "
-                    f"(oci-archive, docker-archive, oci, dir): {path}: {why.lower()}"
-                ) from None
+                raise InvalidArgument(_no_format(path, exc)) from None
             for member in self._tar.getmembers():
                 self._members[member.name.removeprefix("./")] = member
 

@@ -10,12 +10,26 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 
-from hutch.api.errors import InvalidArgument, NoSuchObject
+from hutch.api.errors import NoSuchObject
 from hutch.api.images import ImageChange, ImageTree, TreeLayer
 from hutch.engine.context import EngineContext
 from hutch.engine.resolve import find_image
 from hutch.store.images import ImageRecord
-from hutch.store.overlaydiff import ADDED, CHANGED, DELETED
+from hutch.store.overlaydiff import ADDED, CHANGED, DELETED, PathChange
+
+# Paths diff never lists, whatever compares (podman's libpod leaves them out of every
+# diff): where the runtime mounts its files and file systems, made in every layer a
+# RUN step or a container wrote (an image podman built holds the empty /etc/hosts).
+MOUNT_POINTS = frozenset(
+    ("/dev", "/etc/hostname", "/etc/hosts", "/etc/resolv.conf", "/proc", "/run",
+     "/run/notify", "/run/.containerenv", "/run/secrets", "/run/podman-init", "/sys",
+     "/etc/mtab")
+)  # fmt: skip
+
+
+def visible(changes: list[PathChange]) -> list[PathChange]:
+    """The changes diff lists: all but those of the mount points themselves."""
+    return [c for c in changes if c.path not in MOUNT_POINTS]
 
 
 def chain_ids(diff_ids: Sequence[str]) -> list[str]:
@@ -67,21 +81,19 @@ def tree(ctx: EngineContext, name: str, whatrequires: bool) -> ImageTree:
 
 
 def diff(ctx: EngineContext, name: str, other: str | None) -> list[ImageChange]:
-    """What the image's top layer changes (``other`` None), or its layers above ``other``'s."""
+    """What the image's top layer changes (``other`` None), its layers above ``other``'s
+    (an image it was built on), or its tree against ``other``'s (any other image)."""
     from hutch.store.overlaydiff import upper_changes
 
     image = _diffed(ctx, name)
-    if not image.diff_ids:
-        return []
     if other is None:
         base: tuple[str, ...] = image.diff_ids[:-1]
     else:
         base = _diffed(ctx, other).diff_ids
         if image.diff_ids[: len(base)] != base:
-            raise InvalidArgument(
-                f"image diff: {other} is not an image {name} was built on "
-                "(hutch compares an image with its parents only)"
-            )
+            return _trees(ctx, image.diff_ids, base)
+    if not image.diff_ids:
+        return []
     ctx.enter_session()  # layer files belong to the user namespace's ids
     kinds: dict[str, str] = {}
     for depth in range(len(base), len(image.diff_ids)):
@@ -89,7 +101,19 @@ def diff(ctx: EngineContext, name: str, other: str | None) -> list[ImageChange]:
         lowers = [str(ctx.layers.layer_dir(d)) for d in reversed(image.diff_ids[:depth])]
         for change in upper_changes(upper, lowers):
             _fold(kinds, change.kind, change.path)
-    return [ImageChange(kinds[p], p) for p in sorted(kinds)]
+    return [ImageChange(kinds[p], p) for p in sorted(kinds) if p not in MOUNT_POINTS]
+
+
+def _trees(ctx: EngineContext, new: Sequence[str], old: Sequence[str]) -> list[ImageChange]:
+    """Two images' merged trees compared (store/treediff.py), as podman's diff of two
+    images that are not parent and child."""
+    from hutch.store import treediff
+
+    ctx.enter_session()
+    trees = [
+        treediff.merged([str(ctx.layers.layer_dir(d)) for d in reversed(x)]) for x in (new, old)
+    ]
+    return [ImageChange(c.kind, c.path) for c in visible(treediff.changes(trees[0], trees[1]))]
 
 
 def _diffed(ctx: EngineContext, name: str) -> ImageRecord:

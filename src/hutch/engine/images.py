@@ -12,7 +12,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from hutch.api.common import PruneReport
-from hutch.api.errors import HutchError, InvalidArgument, NoSuchObject
+from hutch.api.errors import HutchError, InvalidArgument, LayerNotTar, NoSuchObject
 from hutch.api.images import (
     HistoryLine,
     ImageChange,
@@ -156,11 +156,19 @@ class ImageService:
     ) -> LayerInfo:
         from hutch.engine.cancellable import cancellable
         from hutch.engine.import_source import open_source
+        from hutch.store.tarextract import NotTar
 
         with open_source(source) as stream:
-            return self._ctx.layers.ingest(
-                cancellable(stream, cancelled), ignore_chown=ignore_chown
-            )
+            try:
+                return self._ctx.layers.ingest(
+                    cancellable(stream, cancelled), ignore_chown=ignore_chown
+                )
+            except NotTar as exc:  # podman's words (containers/storage's)
+                raise LayerNotTar(
+                    f'writing blob: adding layer with blob "{exc.blob}": processing tar '
+                    f"file({exc.reason}): exit status 1",
+                    exc.blob,
+                ) from None
 
     def ls(self) -> list[ImageSummary]:
         in_use: dict[str, int] = {}
@@ -413,10 +421,10 @@ class ImageService:
         return self._distribution.search(options)
 
     def pull(self, options: PullOptions) -> PullReport:
-        from hutch.engine.events import pull_events
-
         report = self._distribution.pull(options)
-        pull_events(self._ctx, report.ids, options.reference)
+        # podman's: the image, named by the reference as given (a transport's too)
+        for image_id in dict.fromkeys(report.ids):
+            self._event("pull", image_id, options.reference)
         return report
 
     def push(self, options: PushOptions) -> PushReport:
@@ -440,6 +448,7 @@ class ImageService:
             options.format,
             options.multi_image,
             options.progress,
+            uncompressed=options.uncompressed,
             compress=options.compress,
         )
         if options.output not in ("", "-", "/dev/stdout"):  # podman's: named by the file

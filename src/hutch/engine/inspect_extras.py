@@ -62,7 +62,22 @@ def host_extras(
         pid_mode=mode("pid", ns.pid),
         uts_mode=mode("uts", ns.uts),
         shm_size=DEFAULT_SHM_SIZE if shm is None else nsmodes.shm_size(shm),
+        cgroup_conf=cgroup_conf(options, spec),
     )
+
+
+def cgroup_conf(options: RunOptions, spec: Spec | None) -> dict[str, str] | None:
+    """``.HostConfig.CgroupConf``: the files the container's cgroup got when it has
+    one, else what --cgroup-conf (and containers.conf) asked for, as the other
+    limits show the flags' values without a cgroup (engine/resource_inspect.py)."""
+    if spec is not None and spec.resources.has_cgroup:
+        return dict(spec.resources.unified) or None
+    from hutch.engine.resources import parse_cgroup_conf
+
+    try:
+        return dict(parse_cgroup_conf(item) for item in options.resources.cgroup_conf) or None
+    except HutchError:  # refused at create; inspect never fails
+        return None
 
 
 def userns_mode(options: RunOptions, shown: str) -> str:

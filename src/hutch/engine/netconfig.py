@@ -299,17 +299,20 @@ def host_address(net: NetworkSpec, conf: str) -> str:
 
 def own_entries(net: NetworkSpec, hostname: str, name: str) -> list[hostsfile.Entry]:
     """The container's hostname and name at its address, as podman adds them: the
-    private network's address, the first user network's that gave one (--ipam-driver
-    none gives none), 127.0.0.1 without a network; none on the host's network or
-    another namespace's (their names are the host's or that namespace's)."""
+    private network's address, each user network's addresses, one line each (podman
+    4.3.1 and current; --ipam-driver none gives none), 127.0.0.1 without a network;
+    none on the host's network or another namespace's (their names are the host's or
+    that namespace's)."""
     names = (hostname, name)
     if net.mode == "private":
         return [hostsfile.Entry(net.address, names)]
     if net.mode == "bridge":
-        first = next((a for a in net.attachments if a.address), None)
-        if first is None:
-            return []
-        return [hostsfile.Entry(ip, names) for ip in (first.address, first.address6) if ip]
+        return [
+            hostsfile.Entry(ip, names)
+            for a in net.attachments
+            for ip in (a.address, a.address6)
+            if ip
+        ]
     if net.mode == "none":
         return [hostsfile.Entry("127.0.0.1", names)]
     return []

@@ -296,11 +296,23 @@ def before_start(ctx: EngineContext, container: cs.Container, net: NetworkSpec) 
 
 
 def _rewrite_network(container: cs.Container, net: NetworkSpec) -> None:
+    """The spec's networks after a connect or disconnect, and the container's own
+    lines of its /etc/hosts (one per network address, as podman updates them)."""
     path = container.dirs.userdata / "config.json"
     spec = spec_from_json(path.read_bytes())
     tmp = path.with_name(".config.json.net")
     tmp.write_bytes(spec_to_json(replace(spec, network=net)))
     os.replace(tmp, path)
+    hosts = os.fspath(container.dirs.userdata / "hosts")
+    if ("/etc/hosts", hosts) not in spec.etc_files:
+        return  # --no-hosts, or a pod's shared file
+    from hutch.engine import hostsfile
+    from hutch.runtime.etcfiles import edit_in_place
+
+    name = container.record.name
+    old = netconfig.own_entries(spec.network, spec.hostname, name)
+    new = netconfig.own_entries(net, spec.hostname, name)
+    edit_in_place(hosts, lambda text: hostsfile.replace_own(text, old, new))
 
 
 def after_remove(ctx: EngineContext) -> None:

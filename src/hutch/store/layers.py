@@ -65,6 +65,16 @@ class LayersMissing(HutchError):
         self.diff_ids = diff_ids
 
 
+def _file_digest(path: Path) -> str:
+    import hashlib  # not at the top: create never needs it (tests/unit/cli/test_cli_fast.py)
+
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            h.update(chunk)
+    return f"sha256:{h.hexdigest()}"
+
+
 class _Tee:
     """A reader that copies everything read through it into ``sink``."""
 
@@ -144,7 +154,8 @@ class LayerStore:
         ``expected_digest`` (the manifest's) and ``expected_diff_id`` (the
         config's) are checked before the commit: on a mismatch the temp dir is
         discarded and nothing of the blob stays."""
-        from hutch.store.tarextract import extract_layer  # tarfile: only when ingesting
+        # tarfile: only when ingesting
+        from hutch.store.tarextract import NotTar, extract_layer
 
         tmp = self.new_tmp()
         try:
@@ -152,12 +163,20 @@ class LayerStore:
             diff.mkdir()
             with open(tmp / "blob", "wb") as blob:
                 tee = _Tee(src, blob)
-                result = extract_layer(
-                    tee,  # type: ignore[arg-type]
-                    diff,
-                    whiteouts="overlay" if whiteouts == "overlay" else "apply",
-                    chown="ignore" if ignore_chown else "strict",
-                )
+                try:
+                    result = extract_layer(
+                        tee,  # type: ignore[arg-type]
+                        diff,
+                        whiteouts="overlay" if whiteouts == "overlay" else "apply",
+                        chown="ignore" if ignore_chown else "strict",
+                    )
+                except NotTar as exc:
+                    # the digest of the whole stream, which podman names in its error
+                    while tee.read(1 << 20):
+                        pass
+                    blob.flush()
+                    exc.blob = _file_digest(tmp / "blob")
+                    raise
                 blob.flush()
                 os.fsync(blob.fileno())
             info = LayerInfo(

@@ -138,7 +138,30 @@ def _extract_members(stream: BinaryIO, extractor: _Extractor) -> int:
                     remembered.clear()
             return archive.offset
     except tarfile.TarError as exc:
-        raise HutchError(f"layer is not a valid tar archive: {exc}") from exc
+        raise NotTar(f"layer is not a valid tar archive: {exc}", go_tar_reason(exc)) from exc
+
+
+class NotTar(HutchError):
+    """A layer stream that is no tar archive; ``reason`` in Go's words, ``blob`` the
+    digest of the whole stream where the reader of the stream took it."""
+
+    def __init__(self, message: str, reason: str, blob: str = "") -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.blob = blob
+
+
+def go_tar_reason(exc: BaseException) -> str:
+    """What Go's archive/tar says where tarfile gave ``exc`` (podman's messages carry
+    Go's words): a short read is an unexpected EOF, a bad header block an invalid one."""
+    text = str(exc)
+    if "truncated" in text or "unexpected end" in text:
+        return "unexpected EOF"
+    if "empty" in text:
+        return "EOF"
+    if "invalid header" in text or "bad checksum" in text:
+        return "archive/tar: invalid tar header"
+    return text
 
 
 def clean_name(name: str) -> tuple[str, ...]:

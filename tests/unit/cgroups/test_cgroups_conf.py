@@ -61,3 +61,16 @@ def test_the_files_keys_come_first_and_a_flag_wins_its_key() -> None:
     options = RunOptions("i", resources=ResourceOptions(cgroup_conf=("memory.high=2M",)))
     got = conf_defaults.apply(options, d).resources.cgroup_conf
     assert got == ("pids.max=9", "memory.high=2M")
+
+
+def test_inspect_shows_them_as_podmans_cgroupconf() -> None:
+    from hutch.engine.inspect_extras import cgroup_conf
+    from hutch.runtime.spec import Process, Rootfs, Spec
+
+    given = RunOptions("i", resources=ResourceOptions(cgroup_conf=("memory.high=1M", "pids.max=9")))
+    assert cgroup_conf(given, None) == {"memory.high": "1M", "pids.max": "9"}
+    assert cgroup_conf(RunOptions("i"), None) is None  # podman's null
+    # a container with a cgroup: what its spec wrote (the flags' key may be gone)
+    placed = ResourceSpec(unified=(("memory.high", "2M"),), backend=CGROUPFS)
+    spec = Spec("c", "h", Process(("true",), ()), Rootfs("bind", "/r"), resources=placed)
+    assert cgroup_conf(given, spec) == {"memory.high": "2M"}

@@ -193,3 +193,39 @@ def test_containers_conf_keys_are_read_and_checked() -> None:
         _hosts(ip="host")
     with pytest.raises(InvalidArgument, match="must be a string"):
         container_defaults({"base_hosts_file": True}, {})
+
+
+def _two_networks() -> NetworkSpec:
+    one = Attachment("n1", "hutch1", "eth0", "10.89.0.2", 24, "10.89.0.1", "10.89.0.0/24")
+    none = Attachment("bare", "hutch3", "eth2", "", 0, "", "")  # --ipam-driver none
+    two = Attachment("n2", "hutch2", "eth1", "10.89.1.2", 24, "10.89.1.1", "10.89.1.0/24")
+    return NetworkSpec(mode="bridge", attachments=(one, none, two))
+
+
+def test_each_user_network_names_the_container_at_its_address() -> None:
+    # podman 4.3.1 and current: one line per network (the first only, before)
+    own = netconfig.own_entries(_two_networks(), "abc123", "multi")
+    assert own == [
+        hostsfile.Entry("10.89.0.2", ("abc123", "multi")),
+        hostsfile.Entry("10.89.1.2", ("abc123", "multi")),
+    ]
+
+
+def test_connect_and_disconnect_rewrite_only_the_containers_own_lines() -> None:
+    net = _two_networks()
+    first = NetworkSpec(mode="bridge", attachments=net.attachments[:1])
+    second = NetworkSpec(mode="bridge", attachments=net.attachments[2:])
+    old = netconfig.own_entries(first, "abc123", "multi")
+    text = (
+        "10.9.9.9\tmulti\n"  # an --add-host line that names the container stays
+        "127.0.0.1\tlocalhost\n10.89.0.2\tabc123\n"  # hostname only: the name was taken
+    )
+    both = netconfig.own_entries(net, "abc123", "multi")
+    connected = hostsfile.replace_own(text, old, both)
+    assert connected == (
+        "10.9.9.9\tmulti\n127.0.0.1\tlocalhost\n10.89.0.2\tabc123\n10.89.1.2\tabc123\n"
+    )
+    gone = netconfig.own_entries(second, "abc123", "multi")
+    assert hostsfile.replace_own(connected, both, gone) == (
+        "10.9.9.9\tmulti\n127.0.0.1\tlocalhost\n10.89.1.2\tabc123\n"
+    )

@@ -174,3 +174,19 @@ def test_lock_file_is_created_and_released(store: LayerStore, paths: Paths) -> N
         assert (paths.storage / "layers.lock").exists()
     with LayerStore(paths).lock():
         pass
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [(b"hello\n", "unexpected EOF"), (b"x" * 3000, "archive/tar: invalid tar header")],
+)
+def test_a_stream_that_is_no_tar_names_its_whole_digest(
+    store: LayerStore, data: bytes, reason: str
+) -> None:
+    from hutch.store.tarextract import NotTar
+
+    with pytest.raises(NotTar) as err:
+        store.ingest(io.BytesIO(data))
+    # Go's words, and the digest of every byte (podman's "Copying blob" line)
+    assert (err.value.reason, err.value.blob) == (reason, sha256(data))
+    assert store.stored_blobs() == store.stored_layers() == []  # nothing kept
