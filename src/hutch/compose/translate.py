@@ -50,13 +50,16 @@ MAPPED_KEYS = {
 }  # fmt: skip
 # Refused with the reason, not just by name (what hutch would need, or why it cannot)
 REASONS = {
-    "oom_kill_disable": "cgroup v2 cannot disable the OOM killer (hutch run has no "
-    "--oom-kill-disable)",
-    "mem_swappiness": "cgroup v2 has no swappiness setting (hutch run has no --memory-swappiness)",
+    "oom_kill_disable": "cgroup v2 cannot disable the OOM killer (hutch run takes "
+    "--oom-kill-disable only to ignore it with a warning)",
+    "mem_swappiness": "cgroup v2 has no swappiness setting (hutch run takes --memory-swappiness "
+    "only to ignore it with a warning)",
     "cpu_count": "it is a Windows setting (hutch run has no --cpu-count)",
     "cpu_percent": "it is a Windows setting (hutch run has no --cpu-percent)",
-    "cpu_rt_runtime": "cgroup v2 has no real-time CPU budget (hutch run has no --cpu-rt-runtime)",
-    "cpu_rt_period": "cgroup v2 has no real-time CPU budget (hutch run has no --cpu-rt-period)",
+    "cpu_rt_runtime": "cgroup v2 has no real-time CPU budget (hutch run takes --cpu-rt-runtime "
+    "only to ignore it with a warning)",
+    "cpu_rt_period": "cgroup v2 has no real-time CPU budget (hutch run takes --cpu-rt-period "
+    "only to ignore it with a warning)",
     "storage_opt": "hutch's storage drivers take no per-container options (hutch run has no "
     "--storage-opt; size= needs XFS project quotas)",
     "runtime": "hutch runs containers with its own runtime and cannot hand them to another OCI "
