@@ -28,7 +28,7 @@ _hutch_subcommands() {
 # Options of a command path (--help is everywhere).
 _hutch_options() {
     case "$1" in
-    "") echo --root --runroot --log-level --storage-driver --storage-opt --tmpdir --cgroup-manager --events-backend --module --noout --out --url --connection -c --remote -r --version -v ;;
+    "") echo --root --runroot --log-level --storage-driver --storage-opt --tmpdir --cgroup-manager --events-backend --module --noout --out --url --connection -c --remote -r --identity --ssh --runtime --runtime-flag --conmon --hooks-dir --syslog --namespace --network-config-dir --network-cmd-path --volumepath --version -v ;;
     "images") echo --quiet -q --format --no-trunc --noheading -n --digests --all -a --filter -f --sort --history ;;
     "import") echo --change -c --message -m --quiet -q --arch --os --variant ;;
     "rmi") echo --force -f --all -a --ignore -i --no-prune ;;
@@ -216,7 +216,7 @@ _hutch_options() {
 # Options that take a value.
 _hutch_value_options() {
     case "$1" in
-    "") echo --root --runroot --log-level --storage-driver --storage-opt --tmpdir --cgroup-manager --events-backend --module --out --url --connection -c ;;
+    "") echo --root --runroot --log-level --storage-driver --storage-opt --tmpdir --cgroup-manager --events-backend --module --out --url --connection -c --identity --ssh --runtime --runtime-flag --conmon --hooks-dir --namespace --network-config-dir --network-cmd-path --volumepath ;;
     "images") echo --format --filter -f --sort ;;
     "import") echo --change -c --message -m --arch --os --variant ;;
     "pull") echo --platform --arch --os --variant --creds --authfile --cert-dir --retry --retry-delay ;;
@@ -380,6 +380,16 @@ _hutch_option_values() {
     " --out") echo "@file" ;;
     " --url") echo "@none" ;;
     " --connection"|" -c") echo "@none" ;;
+    " --identity") echo "@none" ;;
+    " --ssh") echo "@none" ;;
+    " --runtime") echo "@none" ;;
+    " --runtime-flag") echo "@none" ;;
+    " --conmon") echo "@none" ;;
+    " --hooks-dir") echo "@none" ;;
+    " --namespace") echo "@none" ;;
+    " --network-config-dir") echo "@none" ;;
+    " --network-cmd-path") echo "@none" ;;
+    " --volumepath") echo "@none" ;;
     "images --format") echo "json" ;;
     "images --filter"|"images -f") echo "@none" ;;
     "images --sort") echo "@none" ;;

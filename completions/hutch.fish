@@ -46,7 +46,7 @@ end
 function __hutch_value_options
     switch "$argv[1]"
         case ''
-            printf '%s\n' --root --runroot --log-level --storage-driver --storage-opt --tmpdir --cgroup-manager --events-backend --module --out --url --connection -c
+            printf '%s\n' --root --runroot --log-level --storage-driver --storage-opt --tmpdir --cgroup-manager --events-backend --module --out --url --connection -c --identity --ssh --runtime --runtime-flag --conmon --hooks-dir --namespace --network-config-dir --network-cmd-path --volumepath
         case 'images'
             printf '%s\n' --format --filter -f --sort
         case 'import'
@@ -540,6 +540,17 @@ complete -c hutch -n "__hutch_at ''" -l out -r -F -d 'Write hutch\'s own output 
 complete -c hutch -n "__hutch_at ''" -l url -x -d 'Refused: hutch has no remote mode'
 complete -c hutch -n "__hutch_at ''" -l connection -s c -x -d 'Refused: hutch has no remote mode'
 complete -c hutch -n "__hutch_at ''" -l remote -s r -d 'Refused: hutch has no remote mode'
+complete -c hutch -n "__hutch_at ''" -l identity -x -d 'Refused: hutch has no remote mode'
+complete -c hutch -n "__hutch_at ''" -l ssh -x -d 'Refused: hutch has no remote mode'
+complete -c hutch -n "__hutch_at ''" -l runtime -x -d 'Accepted: hutch\'s runtime is built in (warns)'
+complete -c hutch -n "__hutch_at ''" -l runtime-flag -x -d 'Accepted: hutch\'s runtime takes none (warns)'
+complete -c hutch -n "__hutch_at ''" -l conmon -x -d 'Accepted: hutch\'s monitor is built in (warns)'
+complete -c hutch -n "__hutch_at ''" -l hooks-dir -x -d 'Accepted: hutch runs no OCI hooks (warns if some)'
+complete -c hutch -n "__hutch_at ''" -l syslog -d 'Accepted: hutch\'s messages go to stderr only'
+complete -c hutch -n "__hutch_at ''" -l namespace -x -d 'Refused: no libpod namespaces (use --root)'
+complete -c hutch -n "__hutch_at ''" -l network-config-dir -x -d 'Refused: networks live in the store'
+complete -c hutch -n "__hutch_at ''" -l network-cmd-path -x -d 'Refused: slirp4netns is found on PATH'
+complete -c hutch -n "__hutch_at ''" -l volumepath -x -d 'Refused: volumes live in the store'
 complete -c hutch -n "__hutch_at ''" -l version -s v -d 'Print the version and exit'
 complete -c hutch -n "__hutch_at ''" -l help -d 'Show the help and exit'
 

@@ -278,6 +278,48 @@ def build_app(
         remote: Annotated[
             bool, typer.Option("--remote", "-r", help="Refused: hutch has no remote mode.")
         ] = False,
+        identity: Annotated[
+            str | None, typer.Option("--identity", help="Refused: hutch has no remote mode.")
+        ] = None,
+        ssh: Annotated[
+            str | None, typer.Option("--ssh", help="Refused: hutch has no remote mode.")
+        ] = None,
+        runtime: Annotated[
+            str | None,
+            typer.Option("--runtime", help="Accepted: hutch's runtime is built in (warns)."),
+        ] = None,
+        runtime_flag: Annotated[
+            list[str] | None,
+            typer.Option("--runtime-flag", help="Accepted: hutch's runtime takes none (warns)."),
+        ] = None,
+        conmon: Annotated[
+            str | None,
+            typer.Option("--conmon", help="Accepted: hutch's monitor is built in (warns)."),
+        ] = None,
+        hooks_dir: Annotated[
+            list[str] | None,
+            typer.Option("--hooks-dir", help="Accepted: hutch runs no OCI hooks (warns if some)."),
+        ] = None,
+        syslog: Annotated[
+            bool,
+            typer.Option("--syslog", help="Accepted: hutch's messages go to stderr only."),
+        ] = False,
+        namespace: Annotated[
+            str | None,
+            typer.Option("--namespace", help="Refused: no libpod namespaces (use --root)."),
+        ] = None,
+        network_config_dir: Annotated[
+            str | None,
+            typer.Option("--network-config-dir", help="Refused: networks live in the store."),
+        ] = None,
+        network_cmd_path: Annotated[
+            str | None,
+            typer.Option("--network-cmd-path", help="Refused: slirp4netns is found on PATH."),
+        ] = None,
+        volumepath: Annotated[
+            str | None,
+            typer.Option("--volumepath", help="Refused: volumes live in the store."),
+        ] = None,
         version: Annotated[
             bool, typer.Option("--version", "-v", help="Print the version and exit.")
         ] = False,
@@ -286,7 +328,25 @@ def build_app(
             print(f"hutch version {__version__}")
             raise typer.Exit(0)
         globals_.check_log_level(log_level)
-        globals_.refuse_remote(url=url, connection=connection, remote=remote)
+        globals_.refuse_remote(
+            url=url, connection=connection, remote=remote, identity=identity, ssh=ssh
+        )
+        globals_.refuse_moved_data(
+            {
+                "--namespace": namespace,
+                "--network-config-dir": network_config_dir,
+                "--network-cmd-path": network_cmd_path,
+                "--volumepath": volumepath,
+            }
+        )
+        del syslog  # hutch writes no log of its own: its warnings and errors go to stderr
+        globals_.warn_builtin_parts(
+            runtime=runtime, runtime_flags=runtime_flag or (), conmon=conmon
+        )
+        if hooks_dir:
+            from hutch.cli.build_flags import warn_hooks_dirs
+
+            warn_hooks_dirs(hooks_dir)
         globals_.check_storage_opts(storage_opt or ())
         if tmpdir is not None:
             globals_.use_tmpdir(tmpdir)

@@ -27,10 +27,63 @@ def check_log_level(level: str) -> None:
         raise typer.Exit(1)
 
 
-def refuse_remote(*, url: str | None, connection: str | None, remote: bool) -> None:
-    for flag, given in (("--url", url), ("--connection", connection), ("--remote", remote)):
+def refuse_remote(
+    *,
+    url: str | None,
+    connection: str | None,
+    remote: bool,
+    identity: str | None = None,
+    ssh: str | None = None,
+) -> None:
+    given_flags = (
+        ("--url", url),
+        ("--connection", connection),
+        ("--remote", remote),
+        ("--identity", identity),  # the ssh key of a remote connection
+        ("--ssh", ssh),  # how a remote connection speaks ssh
+    )
+    for flag, given in given_flags:
         if given:
             raise InvalidArgument(f"{flag} is not supported: {REMOTE_HINT}")
+
+
+# podman's global flags that choose where a part of its data lives, or a libpod
+# namespace: ignoring them would put the user's objects where they did not ask, so
+# they are refused with what hutch does instead
+MOVED_DATA = {
+    "--namespace": "hutch has no libpod namespaces: give a separate store its own --root "
+    "and --runroot",
+    "--network-config-dir": "hutch keeps network definitions in its store: give another "
+    "store with --root",
+    "--volumepath": "hutch keeps volumes in its store: give another store with --root",
+    "--network-cmd-path": "hutch finds slirp4netns and pasta on PATH: put the directory of "
+    "the one to use first in PATH",
+}
+
+
+def refuse_moved_data(given: dict[str, str | None]) -> None:
+    for flag, value in given.items():
+        if value is not None:
+            raise InvalidArgument(f"{flag} is not supported: {MOVED_DATA[flag]}")
+
+
+def warn_builtin_parts(
+    *, runtime: str | None, runtime_flags: Sequence[str], conmon: str | None
+) -> None:
+    """podman's --runtime, --runtime-flag and --conmon choose the OCI runtime and the
+    monitor it starts; hutch's are built in, so they are accepted (scripts written for
+    podman pass them) and said to be ignored, on stderr, once each."""
+    for flag, value in (("--runtime", runtime), ("--conmon", conmon)):
+        if value is not None:
+            sys.stderr.write(
+                f"WARN: {flag} {value}: hutch's runtime and container monitor are built in; "
+                "ignored\n"
+            )
+    for flag in runtime_flags:
+        sys.stderr.write(
+            f"WARN: --runtime-flag {flag}: hutch's runtime is built in and takes no flags; "
+            "ignored\n"
+        )
 
 
 def check_storage_opts(options: Sequence[str]) -> None:

@@ -130,6 +130,8 @@ def test_log_level_checked_as_podman(
         (["--url", "unix:///x", "ps"], "--url"),
         (["--connection", "x", "ps"], "--connection"),
         (["-r", "ps"], "--remote"),
+        (["--identity", "/k", "ps"], "--identity"),
+        (["--ssh", "native", "ps"], "--ssh"),
     ],
 )
 def test_remote_mode_is_refused(
@@ -141,6 +143,41 @@ def test_remote_mode_is_refused(
     result = run_cli(argv, FakeEngine(), monkeypatch, capsys)
     assert result.code == 125
     assert result.err.startswith(f"Error: {flag} is not supported: hutch is daemonless")
+
+
+@pytest.mark.parametrize(
+    ("flag", "instead"),
+    [
+        ("--namespace", "own --root"),
+        ("--network-config-dir", "with --root"),
+        ("--volumepath", "with --root"),
+        ("--network-cmd-path", "first in PATH"),
+    ],
+)
+def test_flags_that_move_data_are_refused_with_what_to_do(
+    flag: str, instead: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    result = run_cli([flag, "/x", "ps"], FakeEngine(), monkeypatch, capsys)
+    assert result.code == 125
+    assert result.err.startswith(f"Error: {flag} is not supported: ") and instead in result.err
+
+
+def test_runtime_conmon_hooks_and_syslog_are_accepted_with_a_word(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    hooks = tmp_path / "hooks"
+    hooks.mkdir()
+    argv = ["--runtime", "crun", "--runtime-flag", "debug", "--conmon", "/c", "--syslog"]
+    result = run_cli([*argv, "--hooks-dir", str(hooks), "ps"], FakeEngine(), monkeypatch, capsys)
+    assert result.code == 0
+    assert result.err.splitlines() == [
+        "WARN: --runtime crun: hutch's runtime and container monitor are built in; ignored",
+        "WARN: --conmon /c: hutch's runtime and container monitor are built in; ignored",
+        "WARN: --runtime-flag debug: hutch's runtime is built in and takes no flags; ignored",
+    ]
+    (hooks / "a.json").write_text("{}")  # a directory with hooks is named: none run
+    result = run_cli(["--hooks-dir", str(hooks), "ps"], FakeEngine(), monkeypatch, capsys)
+    assert result.code == 0 and "hutch runs no OCI hooks" in result.err
 
 
 def test_storage_opt_only_empty(
