@@ -19,6 +19,8 @@ VALUED = (
     "--log-level",
     *("--storage-driver", "--storage-opt", "--tmpdir", "--out", "--url", "--connection", "-c"),
     *("--cgroup-manager", "--events-backend", "--module"),
+    *("--identity", "--ssh", "--runtime", "--runtime-flag", "--conmon", "--hooks-dir"),
+    *("--namespace", "--network-config-dir", "--network-cmd-path", "--volumepath"),
     *("-f", "--file", "-p", "--project-name", "--project-directory", "--env-file", "--profile"),
     "--progress",
 )
