@@ -104,7 +104,9 @@ def row_of(c: "ContainerSummary", now: float, no_trunc: bool, pods: bool = False
         "RunningFor": render.human_ago(c.created, now),
         "Size": render.human_size(c.size) if c.size is not None else "",
         "StartedAt": int(c.started_at),
-        "State": status_text(c, now),  # podman: State() is the human status too
+        # the state's name (running, exited, ...), as current podman's and Docker's; podman
+        # 4.3.1 gave the human status here too (podman#18244, fixed after it)
+        "State": c.status,
         "Status": status_text(c, now),
     }
 
