@@ -73,7 +73,12 @@ def test_save_load_keeps_digest_and_config(
     assert "Loaded image: localhost/base:latest" in loaded
     after = inspect(hutch, base_image)
     assert after["Id"] == before["Id"]
-    assert after["Digest"] == before["Digest"]
+    if fmt == "docker-archive":
+        assert after["Digest"] == before["Digest"]
+    else:
+        # an OCI layout's plain layers are saved gzipped, as podman 4.3.1 saves them: the
+        # loaded manifest is another one (podman's digest changes alike), its image the same
+        assert after["Digest"] != before["Digest"]
     assert after["Config"] == before["Config"]
     assert hutch("run", "--rm", base_image, "echo", "ok").stdout == "ok\n"
 
