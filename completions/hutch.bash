@@ -204,6 +204,7 @@ _hutch_options() {
     "image scp") echo --quiet -q ;;
     "image build") echo --tag -t --file -f --build-arg --target --no-cache --pull --label --layers --squash --squash-all --output -o --build-context --iidfile --format --secret --ssh --platform --arch --os --variant --timestamp --quiet -q --logfile --manifest --add-host --env --unsetenv --annotation --omit-history --pull-always --pull-never --ignorefile --cache-ttl --cache-from --cache-to --rm --force-rm --progress --jobs --retry --retry-delay --network --net --userns --userns-uid-map --userns-gid-map --userns-uid-map-user --userns-gid-map-group --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --no-hostname --from --skip-unused-stages --identity-label --no-hosts --http-proxy --security-opt --ulimit --shm-size --memory -m --memory-swap --cpu-shares -c --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --isolation --compress --disable-compression -D --decryption-key --sign-by --tls-verify --creds --authfile --cert-dir --pid --ipc --uts --cgroupns --device --cgroup-parent --stdin --os-feature --os-version --cpp-flag --all-platforms --logsplit --hooks-dir --runtime-flag --disable-content-trust ;;
     "system info") echo --format -f ;;
+    "system migrate") echo --new-runtime ;;
     "system reset") echo --force -f ;;
     "system service") echo --time -t --cors ;;
     "system check") echo --repair -r --force -f --max -m --quick -q ;;
@@ -357,6 +358,7 @@ _hutch_value_options() {
     "image sign") echo --authfile --cert-dir --directory -d --sign-by ;;
     "image build") echo --tag -t --file -f --build-arg --target --pull --label --output -o --build-context --iidfile --format --secret --ssh --platform --arch --os --variant --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --net --userns --userns-uid-map --userns-gid-map --userns-uid-map-user --userns-gid-map-group --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --from --security-opt --ulimit --shm-size --memory -m --memory-swap --cpu-shares -c --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --isolation --decryption-key --sign-by --creds --authfile --cert-dir --pid --ipc --uts --cgroupns --device --cgroup-parent --os-feature --os-version --cpp-flag --hooks-dir --runtime-flag ;;
     "system info") echo --format -f ;;
+    "system migrate") echo --new-runtime ;;
     "system service") echo --time -t --cors ;;
     "system check") echo --max -m ;;
     "system df") echo --format ;;
@@ -1565,6 +1567,7 @@ _hutch_option_values() {
     "image build --hooks-dir") echo "@none" ;;
     "image build --runtime-flag") echo "@none" ;;
     "system info --format"|"system info -f") echo "json" ;;
+    "system migrate --new-runtime") echo "@none" ;;
     "system service --time"|"system service -t") echo "@none" ;;
     "system service --cors") echo "@none" ;;
     "system check --max"|"system check -m") echo "@none" ;;

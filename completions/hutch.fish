@@ -327,6 +327,8 @@ function __hutch_value_options
             printf '%s\n' --tag -t --file -f --build-arg --target --pull --label --output -o --build-context --iidfile --format --secret --ssh --platform --arch --os --variant --timestamp --logfile --manifest --add-host --env --unsetenv --annotation --ignorefile --cache-ttl --cache-from --cache-to --progress --jobs --retry --retry-delay --network --net --userns --userns-uid-map --userns-gid-map --userns-uid-map-user --userns-gid-map-group --volume -v --dns --dns-search --dns-option --cap-add --cap-drop --from --security-opt --ulimit --shm-size --memory -m --memory-swap --cpu-shares -c --cpu-period --cpu-quota --cpuset-cpus --cpuset-mems --isolation --decryption-key --sign-by --creds --authfile --cert-dir --pid --ipc --uts --cgroupns --device --cgroup-parent --os-feature --os-version --cpp-flag --hooks-dir --runtime-flag
         case 'system info'
             printf '%s\n' --format -f
+        case 'system migrate'
+            printf '%s\n' --new-runtime
         case 'system service'
             printf '%s\n' --time -t --cors
         case 'system check'
@@ -3377,6 +3379,7 @@ complete -c hutch -n "__hutch_at 'system connection'" -l help -d 'Show the help 
 complete -c hutch -n "__hutch_arg 'system connection' 1+" -F
 
 # hutch system migrate
+complete -c hutch -n "__hutch_at 'system migrate'" -l new-runtime -x -d 'Accepted: hutch\'s runtime is built in (warns)'
 complete -c hutch -n "__hutch_at 'system migrate'" -l help -d 'Show the help and exit'
 
 # hutch system renumber

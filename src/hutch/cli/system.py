@@ -25,9 +25,21 @@ def register(system_app: typer.Typer) -> None:
         raise InvalidArgument(f"system connection is not supported: {REMOTE_HINT}")
 
     @system_app.command("migrate")
-    def migrate(ctx: typer.Context) -> None:
+    def migrate(
+        ctx: typer.Context,
+        new_runtime: Annotated[
+            str | None,
+            typer.Option("--new-runtime", help="Accepted: hutch's runtime is built in (warns)."),
+        ] = None,
+    ) -> None:
         """Stop the session namespace so that the next command rebuilds it
         (after /etc/subuid or /etc/subgid changed)."""
+        if new_runtime is not None:
+            # podman moves every container to another OCI runtime; hutch has one, built in
+            print(
+                f"WARN: --new-runtime {new_runtime}: hutch's runtime is built in; ignored",
+                file=sys.stderr,
+            )
         stopped = state_of(ctx).engine().system.migrate()
         if stopped:
             print(

@@ -249,6 +249,10 @@ def test_system_migrate_and_reset(
     fake = FakeEngine(migrated=True)
     result = run_cli(["system", "migrate"], fake, monkeypatch, capsys)
     assert result.code == 0 and "stopped the session namespace" in result.err
+    # podman's --new-runtime: hutch's runtime is built in, said and ignored
+    result = run_cli(["system", "migrate", "--new-runtime", "crun"], fake, monkeypatch, capsys)
+    assert result.code == 0
+    assert result.err.startswith("WARN: --new-runtime crun: hutch's runtime is built in")
     fake = FakeEngine()
     assert run_cli(["system", "reset", "--force"], fake, monkeypatch, capsys).code == 0
     assert fake.only_call("system.reset") is None
