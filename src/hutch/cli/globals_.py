@@ -79,11 +79,9 @@ def warn_builtin_parts(
                 f"WARN: {flag} {value}: hutch's runtime and container monitor are built in; "
                 "ignored\n"
             )
-    for flag in runtime_flags:
-        sys.stderr.write(
-            f"WARN: --runtime-flag {flag}: hutch's runtime is built in and takes no flags; "
-            "ignored\n"
-        )
+    from hutch.cli.build_flags import warn_runtime_flags  # build's words, one place
+
+    warn_runtime_flags(list(runtime_flags))
 
 
 def check_storage_opts(options: Sequence[str]) -> None:
