@@ -97,10 +97,8 @@ def test_get_login_without_a_registry_asks_the_first_search_registry(tmp_path: P
     assert _dist(("one.io",)).login(options) == "alice"
 
 
-def test_login_names_an_authfile_it_cannot_write(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from hutch.api.errors import HutchError
+def _accept_logins(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A registry client that takes every login, for the checks around it."""
     from hutch.registry import client as registry_client
 
     class Accepting:
@@ -111,6 +109,14 @@ def test_login_names_an_authfile_it_cannot_write(
             pass
 
     monkeypatch.setattr(registry_client, "RegistryClient", Accepting)
+
+
+def test_login_names_an_authfile_it_cannot_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hutch.api.errors import HutchError
+
+    _accept_logins(monkeypatch)
     blocker = tmp_path / "file"  # a file where the auth file's directory should be
     blocker.write_text("")
     target = str(blocker / "a.json")
@@ -135,16 +141,7 @@ def test_login_verbose_names_the_file_written(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, verbose: bool
 ) -> None:
     # podman's --verbose: "Used:  PATH" (Go's Println of "Used: " and the path)
-    from hutch.registry import client as registry_client
-
-    class Accepting:
-        def __init__(self, *args: object, **kwargs: object) -> None:
-            pass
-
-        def check_login(self) -> None:
-            pass
-
-    monkeypatch.setattr(registry_client, "RegistryClient", Accepting)
+    _accept_logins(monkeypatch)
     target = tmp_path / "a.json"
     access = RegistryAccess(authfile=str(target))
     options = LoginOptions("reg.example:5000", "u", "p", access=access, verbose=verbose)
