@@ -17,7 +17,7 @@ import typer
 
 from hutch import __version__
 from hutch.api.errors import EXIT_ENGINE
-from hutch.cli import exits, globals_, lazy, pflag, words
+from hutch.cli import build_flags, exits, globals_, lazy, pflag, words
 from hutch.cli.clicknames import ClickException
 from hutch.cli.state import AppState
 
@@ -288,18 +288,12 @@ def build_app(
             str | None,
             typer.Option("--runtime", help="Accepted: hutch's runtime is built in (warns)."),
         ] = None,
-        runtime_flag: Annotated[
-            list[str] | None,
-            typer.Option("--runtime-flag", help="Accepted: hutch's runtime takes none (warns)."),
-        ] = None,
+        runtime_flag: build_flags.RuntimeFlags = None,  # build's declaration, one place
         conmon: Annotated[
             str | None,
             typer.Option("--conmon", help="Accepted: hutch's monitor is built in (warns)."),
         ] = None,
-        hooks_dir: Annotated[
-            list[str] | None,
-            typer.Option("--hooks-dir", help="Accepted: hutch runs no OCI hooks (warns if some)."),
-        ] = None,
+        hooks_dir: build_flags.HooksDirs = None,
         syslog: Annotated[
             bool,
             typer.Option("--syslog", help="Accepted: hutch's messages go to stderr only."),
@@ -343,10 +337,7 @@ def build_app(
         globals_.warn_builtin_parts(
             runtime=runtime, runtime_flags=runtime_flag or (), conmon=conmon
         )
-        if hooks_dir:
-            from hutch.cli.build_flags import warn_hooks_dirs
-
-            warn_hooks_dirs(hooks_dir)
+        build_flags.warn_hooks_dirs(hooks_dir)
         globals_.check_storage_opts(storage_opt or ())
         if tmpdir is not None:
             globals_.use_tmpdir(tmpdir)

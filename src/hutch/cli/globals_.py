@@ -79,7 +79,8 @@ def warn_builtin_parts(
                 f"WARN: {flag} {value}: hutch's runtime and container monitor are built in; "
                 "ignored\n"
             )
-    from hutch.cli.build_flags import warn_runtime_flags  # build's words, one place
+    # build's words, one place; loaded here, as REMOTE_HINT's readers need no typer
+    from hutch.cli.build_flags import warn_runtime_flags
 
     warn_runtime_flags(list(runtime_flags))
 
