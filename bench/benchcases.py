@@ -19,6 +19,7 @@ from pathlib import Path
 
 import benchapi
 import benchcompose
+import benchscale
 from benchcore import Metric, Target, iperf_bits_per_second, kb_to_mb
 from benchfixtures import (
     HostIperf,
@@ -28,6 +29,7 @@ from benchfixtures import (
     make_tool_tar,
 )
 from benchtools import (
+    HELPER_COMMS,
     SIDES,
     BenchError,
     Tools,
@@ -46,7 +48,6 @@ NAMES = {
     "hutch": {"img": "bench-busybox", "iperf": "bench-iperf"},
     "podman": {"img": "localhost/bench-busybox:latest", "iperf": "localhost/bench-iperf:latest"},
 }
-HELPER_COMMS = ("pasta", "passt", "slirp4netns", "rootlessport", "fuse-overlayfs")
 IPERF_SECONDS = 3
 MANY_CONTAINERS = 100
 MANY_IMAGES = 50
@@ -247,7 +248,7 @@ def idle_memory(bench: Bench, side: str) -> Sample:
         _, out = bench.tools.ok(side, ("inspect", "-f", fmt, "bench-idle"))
         conmon, _, netns = out.strip().partition(" ")
         monitor = int(conmon)
-        helpers = podman_helpers(netns) if netns else []
+        helpers = benchscale.processes_naming({netns}) if netns else []
     helpers = [p for p in helpers if comm(p).startswith(HELPER_COMMS)]
     mon = memory_kb(monitor)
     rss, pss = mon["Rss"], mon["Pss"]
@@ -256,21 +257,6 @@ def idle_memory(bench: Bench, side: str) -> Sample:
         rss += mem["Rss"]
         pss += mem["Pss"]
     return kb_to_mb(rss), kb_to_mb(pss), kb_to_mb(mon["Rss"]), kb_to_mb(mon["Pss"])
-
-
-def podman_helpers(netns: str) -> list[int]:
-    """slirp4netns processes serving the container's network namespace (named on their argv)."""
-    found = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            cmdline = Path(f"/proc/{entry}/cmdline").read_bytes().replace(b"\0", b" ")
-        except OSError:
-            continue
-        if netns.encode() in cmdline and comm(int(entry)).startswith(HELPER_COMMS):
-            found.append(int(entry))
-    return found
 
 
 # --- images and registries ---------------------------------------------------------------
@@ -576,6 +562,8 @@ CASES: tuple[Case, ...] = (
          pod_cycle, max_runs=5, max_warmup=1),
     Case("ps100", "lifecycle", seconds(f"ps ({MANY_CONTAINERS} running)", R07), timed("ps"),
          setup=start_many, teardown=stop_all),
+    Case("scale", "scale", benchscale.METRICS,
+         lambda bench, side: benchscale.ramp(bench.tools, side), max_runs=1, max_warmup=0),
     Case("memory", "lifecycle",
          (Metric("idle container: monitor + helpers RSS", "MB", R),
           Metric("idle container: monitor + helpers PSS", "MB", R),

@@ -220,3 +220,38 @@ def parse_ps_children(stat_lines: Mapping[int, str]) -> dict[int, list[int]]:
         if len(after) >= 2:
             children.setdefault(int(after[1]), []).append(pid)
     return children
+
+
+# The scale case's rows: "N running: WHAT" for each step N (bench/benchscale.py); the
+# plot reads them back by that shape.
+SCALE_CASE = "scale"
+SCALE_WHAT = {
+    "ps": "ps",
+    "run -d": "run -d of one more",
+    "PSS": "monitors + network helpers PSS",
+}
+
+
+def scale_metric_name(what: str, n: int) -> str:
+    return f"{n} running: {SCALE_WHAT[what]}"
+
+
+def scale_series(results: Iterable[Result]) -> dict[str, dict[str, list[tuple[int, float]]]]:
+    """{what: {"hutch"|"podman": [(n, value), ...]}} from the scale case's rows, n rising;
+    a side's missing value (a failed case) leaves its point out."""
+    by_label = {label: what for what, label in SCALE_WHAT.items()}
+    series: dict[str, dict[str, list[tuple[int, float]]]] = {}
+    for r in results:
+        if r.case != SCALE_CASE:
+            continue
+        count, sep, label = r.name.partition(" running: ")
+        if not sep or not count.isdigit() or label not in by_label:
+            continue
+        sides = series.setdefault(by_label[label], {"hutch": [], "podman": []})
+        for side, value in (("hutch", r.hutch), ("podman", r.podman)):
+            if value is not None:
+                sides[side].append((int(count), value))
+    for sides in series.values():
+        for points in sides.values():
+            points.sort()
+    return series

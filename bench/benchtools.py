@@ -14,6 +14,8 @@ from pathlib import Path
 from benchcore import parse_ps_children, parse_smaps_rollup, parse_status_rss
 
 SIDES = ("hutch", "podman")
+# the per-container helpers whose memory counts with the monitor's
+HELPER_COMMS = ("pasta", "passt", "slirp4netns", "rootlessport", "fuse-overlayfs")
 
 
 class BenchError(Exception):

@@ -4,6 +4,7 @@ Run it with the python of the venv hutch is installed in, as an unprivileged
 user whose rootless podman works (contrib/bench.sh does all of that):
 
     python bench/run.py [-n RUNS] [--warmup N] [--only CASE,...] [--json] [--check]
+                        [--plot FILE.png]
 
 hutch runs in throw-away data/config/runtime directories; podman with its own
 ``--root``/``--runroot`` in the same work directory, so both start empty and
@@ -108,6 +109,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         metavar="FILE.json",
         help="print the table of a saved --json report and exit",
     )
+    p.add_argument(
+        "--plot",
+        type=Path,
+        metavar="FILE.png",
+        help="also draw the scale case's curves into FILE.png (with --report: the saved run's)",
+    )
     p.add_argument("--hutch", type=Path, default=Path(sys.executable).parent / "hutch")
     p.add_argument("--podman", type=Path, default=shutil.which("podman") or "podman")
     return p.parse_args(argv)  # fmt: skip
@@ -140,18 +147,35 @@ def report_text(info: dict[str, str], results: Sequence[Result]) -> str:
     return render_table(results, header)
 
 
-def show_report(path: Path, check: bool) -> int:
-    """Print the table of a saved ``--json`` report."""
+def plot(path: Path | None, info: dict[str, str], results: Sequence[Result]) -> None:
+    if path is None:
+        return
+    from benchplot import write_scale_plot
+
+    title = (
+        f"{info['hutch']} against {info['podman']}, {info['date']}, "
+        f"load {info['load_before']} before, {info['load_after']} after"
+    )
+    if write_scale_plot(results, path, title):
+        log(f"scale plot written to {path}")
+    else:
+        log(f"no scale rows to plot (run the case: --only scale); {path} not written")
+
+
+def show_report(path: Path, check: bool, plot_path: Path | None) -> int:
+    """Print the table of a saved ``--json`` report (and draw its scale plot)."""
     data = json.loads(path.read_text())
     results = [Result(**r) for r in data.pop("results")]
-    print(report_text({k: str(v) for k, v in data.items()}, results))
+    info = {k: str(v) for k, v in data.items()}
+    print(report_text(info, results))
+    plot(plot_path, info, results)
     return 1 if check and any(r.met is False for r in results) else 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     opts = parse_args(argv)
     if opts.report is not None:
-        return show_report(opts.report, opts.check)
+        return show_report(opts.report, opts.check, opts.plot)
     if os.geteuid() == 0:
         raise SystemExit("bench: run as an unprivileged user (contrib/bench.sh does)")
     for tool in (opts.hutch, opts.podman):
@@ -183,11 +207,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "load_before": load_before,
         "load_after": loadavg(),
         "load_max": f"{max(load_max, os.getloadavg()[0]):.2f}",
-        "hutch": "hutch " + version([str(opts.hutch), "version"]).split()[-1],
+        "hutch": "hutch " + version([str(opts.hutch), "--version"]).split()[-1],
         "podman": version([str(opts.podman), "--version"]),
         "runs": str(opts.runs),
         "warmup": str(opts.warmup),
     }
+    plot(opts.plot, info, results)
     if opts.json:
         print(json.dumps({**info, "results": [asdict(r) for r in results]}, indent=2))
     else:

@@ -21,7 +21,8 @@ if [[ ${1:-} == --inner ]]; then
     src="$2" venv="$3"
     shift 3
     cd "$src"
-    ensure_dev_venv "$src" "$venv"
+    # the bench extra: matplotlib for --plot (the scale case's PNG)
+    ensure_dev_venv "$src" "$venv" "$HUTCH_PYTHON" test,bench
     if [[ ${1:-} == --pythons ]]; then
         shift
         venvs=()

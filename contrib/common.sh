@@ -76,17 +76,17 @@ stage_repo() {
 }
 
 # As the test user: make sure VENV (built from PYTHON, default /usr/bin/python3) has
-# SRC installed editable with its test extras. Reused while pyproject.toml is
+# SRC installed editable with EXTRAS (default: test). Reused while pyproject.toml is
 # unchanged, which keeps a re-run of the tests fast.
 ensure_dev_venv() {
-    local src="$1" venv="$2" python="${3:-$HUTCH_PYTHON}" want have=""
-    want="$({ cat "$src/pyproject.toml"; printf '%s\n' "$python"; } | sha256sum | cut -d' ' -f1)"
+    local src="$1" venv="$2" python="${3:-$HUTCH_PYTHON}" extras="${4:-test}" want have=""
+    want="$({ cat "$src/pyproject.toml"; printf '%s\n' "$python" "$extras"; } | sha256sum | cut -d' ' -f1)"
     [[ -f $venv/.pyproject.sha256 ]] && have="$(cat "$venv/.pyproject.sha256")"
     if [[ ! -x $venv/bin/python || $want != "$have" ]]; then
-        say "creating $venv with $python (pip install -e '.[test]')"
+        say "creating $venv with $python (pip install -e '.[$extras]')"
         rm -rf "$venv"
         "$python" -m venv "$venv"
-        "$venv/bin/pip" install -q --disable-pip-version-check -e "$src[test]"
+        "$venv/bin/pip" install -q --disable-pip-version-check -e "$src[$extras]"
         printf '%s\n' "$want" >"$venv/.pyproject.sha256"
     fi
 }
