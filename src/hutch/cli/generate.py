@@ -150,7 +150,8 @@ def register(app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Generate a systemd service unit that runs a container."""
-        from hutch.systemd.units import GenerateError, GenerateOptions
+        from hutch.systemd.recorded import GenerateError
+        from hutch.systemd.units import GenerateOptions
 
         if fmt not in (None, "", "json"):
             raise InvalidArgument(f"invalid --format {fmt!r}: only json is supported")

@@ -1,5 +1,5 @@
-"""``generate systemd --new`` of a pod: the Exec lines of a pod's unit that makes
-the pod anew from its recorded ``pod create``.
+"""``generate systemd --new`` of a pod: the commands of a pod's unit that makes
+the pod anew from its recorded ``pod create`` (units.py writes them).
 
 The commands are podman 4.3.1's, with hutch's words: ``ExecStartPre`` removes
 the files a previous run left and runs the recorded ``pod create`` with
@@ -16,9 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from hutch.systemd.units import (
+from hutch.systemd.recorded import (
     GenerateError,
-    exec_line,
     pod_id_file,
     split_globals,
     split_service_flags,
@@ -28,15 +27,15 @@ from hutch.systemd.units import (
 DROPPED = frozenset({"--infra-conmon-pidfile", "--pod-id-file", "--replace", "--exit-policy"})
 
 
-def pod_exec_lines(
+def pod_commands(
     recorded: Sequence[str],
     binary: str,
     unit: str,
     stop: int,
     value_flags: frozenset[str],
-) -> list[str]:
-    """The Exec lines of the pod's unit ``unit``; ``value_flags``: pod create's
-    options that take a value."""
+) -> list[tuple[str, list[str]]]:
+    """The Exec keys and command lines of the pod's unit ``unit``; ``value_flags``:
+    pod create's options that take a value."""
     words = list(recorded)
     if not words:
         raise GenerateError(
@@ -55,11 +54,11 @@ def pod_exec_lines(
     if tail or named(kept):
         create.append("--replace")
     return [
-        exec_line("ExecStartPre", ["/bin/rm", "-f", pids, ids]),
-        exec_line("ExecStartPre", create),
-        exec_line("ExecStart", [*hutch, "start", "--pod-id-file", ids]),
-        exec_line("ExecStop", [*hutch, "stop", "--ignore", "--pod-id-file", ids, "-t", str(stop)]),
-        exec_line("ExecStopPost", [*hutch, "rm", "--ignore", "-f", "--pod-id-file", ids]),
+        ("ExecStartPre", ["/bin/rm", "-f", pids, ids]),
+        ("ExecStartPre", create),
+        ("ExecStart", [*hutch, "start", "--pod-id-file", ids]),
+        ("ExecStop", [*hutch, "stop", "--ignore", "--pod-id-file", ids, "-t", str(stop)]),
+        ("ExecStopPost", [*hutch, "rm", "--ignore", "-f", "--pod-id-file", ids]),
     ]
 
 

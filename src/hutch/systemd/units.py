@@ -15,10 +15,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from hutch.systemd.recorded import (
+    GenerateError,
+    pod_id_file,
+    split_globals,
+    split_service_flags,
+)
 from hutch.systemd.unitfile import quote_word
 
-# Global options of hutch that take a value (kept before the verb).
-GLOBAL_VALUE_FLAGS = frozenset({"--root", "--runroot", "--log-level"})
 # run flags that the service sets itself: dropped from the recorded command.
 DROPPED = frozenset({"-d", "--detach", "--rm", "--replace", "--name", "--sdnotify", "--cidfile"})
 # and of a member of a pod made anew: the pod is the one its pod's unit makes
@@ -32,10 +36,6 @@ RESTART_POLICIES = (
     "on-abort",
     "always",
 )
-
-
-class GenerateError(ValueError):
-    """A request that cannot be generated (one line for the user)."""
 
 
 @dataclass(frozen=True)
@@ -177,10 +177,11 @@ def pod_units(
     lines += _user_dependencies(options)
     lines += _service_head(options, stop)
     if options.new:
-        from hutch.systemd.pod_new import pod_exec_lines
+        from hutch.systemd.pod_new import pod_commands
 
         recorded = pod.get("CreateCommand") or ()
-        lines += pod_exec_lines(recorded, binary, unit, stop, pod_value_flags)
+        commands = pod_commands(recorded, binary, unit, stop, pod_value_flags)
+        lines += [exec_line(key, argv) for key, argv in commands]
     else:
         target = str(infra["Name"]) if options.use_name else infra_id
         lines += [
@@ -299,62 +300,6 @@ def new_command(
     if pod_id_file is not None:
         head += ["--pod-id-file", pod_id_file]
     return [*head, f"--sdnotify={mode}", *kept, *tail]
-
-
-def pod_id_file(pod_unit: str) -> str:
-    """Where a pod's unit made with --new writes the pod's id (podman's name)."""
-    return f"%t/{pod_unit}.pod-id"
-
-
-def split_globals(words: Sequence[str]) -> tuple[list[str], int]:
-    """The global options in front of a recorded command, and where its verb is."""
-    globals_: list[str] = []
-    i = 0
-    while i < len(words) and words[i].startswith("-"):
-        globals_.append(words[i])
-        if words[i] in GLOBAL_VALUE_FLAGS and i + 1 < len(words):
-            globals_.append(words[i + 1])
-            i += 1
-        i += 1
-    return globals_, i
-
-
-def split_service_flags(
-    args: Sequence[str], value_flags: frozenset[str], dropped: frozenset[str]
-) -> tuple[list[str], list[str]]:
-    """The options of a recorded command without ``dropped`` (with their values),
-    and what follows the options (the image and its command, a pod's name)."""
-    kept: list[str] = []
-    i = 0
-    while i < len(args):
-        arg = args[i]
-        if arg == "--" or not arg.startswith("-") or arg == "-":
-            return kept, list(args[i:])
-        if arg.startswith("--"):
-            flag, eq, _ = arg.partition("=")
-            takes = flag in value_flags and not eq
-            if flag not in dropped:
-                kept += args[i : i + 1 + takes]
-            i += 1 + takes
-            continue
-        # A cluster of short flags (-dit); the last one may take a value (-ep).
-        letters = arg[1:]
-        keep_letters = ""
-        takes = False
-        for j, letter in enumerate(letters):
-            if f"-{letter}" in value_flags:
-                takes = j == len(letters) - 1  # else the rest is its value
-                keep_letters += letters[j:]
-                break
-            if f"-{letter}" not in dropped:
-                keep_letters += letter
-        if keep_letters:
-            kept.append(f"-{keep_letters}")
-        if takes and i + 1 < len(args):
-            kept.append(args[i + 1])
-            i += 1
-        i += 1
-    return kept, []
 
 
 def exec_line(key: str, argv: list[str]) -> str:

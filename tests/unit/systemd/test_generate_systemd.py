@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 
+from hutch.systemd.recorded import GenerateError
 from hutch.systemd.unitfile import parse, split_words
-from hutch.systemd.units import GenerateError, GenerateOptions, container_unit, new_command
+from hutch.systemd.units import GenerateOptions, container_unit, new_command
 
 HUTCH = "/opt/bin/hutch"
 VALUE_FLAGS = frozenset({"--name", "-e", "--env", "-p", "--publish", "--label", "-l", "--root"})
