@@ -95,7 +95,8 @@ def test_volumes_mounts_and_resolved_values_as_podmans(
         "create", "--name", "specv", "-v", f"{host}:/data:ro", "-v", "specnamed:/n",
         "-v", "/anon", "--mount", f"type=bind,src={host},dst=/m,ro=true",
         "--mount", "type=tmpfs,dst=/t,tmpfs-size=1m", "--tmpfs", "/t2:size=2m",
-        "-p", "18125:80", "-e", "A=1", "-w", "/tmp", "base", "sleep", "100",
+        "-p", "18125:80", "-e", "A=1", "-w", "/tmp", "--health-cmd", "true",
+        "--health-interval", "5s", "base", "sleep", "100",
     )  # fmt: skip
     assert hutch(*create).returncode == 0
     assert podman(*create).returncode == 0
@@ -126,8 +127,11 @@ def test_volumes_mounts_and_resolved_values_as_podmans(
             assert "volumes" not in doc.get("hutch", {}), tool  # type: ignore[operator]
             assert doc["use_image_hosts"] is False, tool
         assert docs["hutch"]["portmappings"] == docs["podman"]["portmappings"]
-        # 4.3.1 leaves the working directory out (current podman has work_dir)
+        # 4.3.1 leaves the working directory and the health check out (current
+        # podman's SpecGenerator has work_dir and healthconfig)
         assert docs["hutch"]["work_dir"] == "/tmp"
+        health = docs["hutch"]["healthconfig"]
+        assert health["Test"][-1] == "true" and health["Interval"] == 5 * 10**9  # type: ignore[index]
     finally:
         for run in (hutch, podman):
             run("rm", "-f", "-v", "specv")

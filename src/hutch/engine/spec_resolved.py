@@ -9,9 +9,10 @@ split as podman splits them: ``mounts`` (bind, tmpfs, devpts: the OCI mount's
 ``destination``, ``type``, ``source``, ``options``), ``volumes`` (named and
 anonymous volumes, Go's field names ``Name``, ``Dest``, ``Options``,
 ``IsAnonymous``, ``SubPath``) and ``image_volumes`` (``--mount type=image``:
-``Source``, ``Destination``, ``ReadWrite``, ``SubPath``). hutch reads these
-from the container's record, so the given ``-v``, ``--mount`` and ``--tmpfs``
-strings are not repeated under ``"hutch"``.
+``Source``, ``Destination``, ``ReadWrite``, ``SubPath``), and the health check
+it runs (``healthconfig``). hutch reads these from the container's record, so
+the given ``-v``, ``--mount``, ``--tmpfs`` and ``--health-*`` values are not
+repeated under ``"hutch"``.
 """
 
 from __future__ import annotations
@@ -22,7 +23,13 @@ from typing import Any
 from hutch.engine.container_record import ContainerConfig
 
 # RunOptions paths that the resolved keys say (left out of "hutch")
-RESOLVED_PATHS = frozenset({"volumes.volumes", "volumes.mounts", "volumes.tmpfs"})
+RESOLVED_PATHS = frozenset(
+    {"volumes.volumes", "volumes.mounts", "volumes.tmpfs"}
+    | {
+        f"lifecycle.health.{name}"
+        for name in ("cmd", "interval", "timeout", "start_period", "retries", "disabled")
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -76,4 +83,36 @@ def resolved_keys(resolved: Resolved) -> dict[str, Any]:
     for key, items in (("mounts", mounts), ("volumes", volumes), ("image_volumes", images)):
         if items:
             doc[key] = items
+    health = _healthconfig(config)
+    if health:
+        doc["healthconfig"] = health
     return doc
+
+
+def _healthconfig(config: ContainerConfig) -> dict[str, Any]:
+    """The check the container runs (its flags over its image's), as podman's
+    Schema2HealthConfig: Go's field names, durations in nanoseconds, zeros left
+    out; ``{"Test": ["NONE"]}`` for --no-healthcheck."""
+    from hutch.api.errors import HutchError
+    from hutch.engine.specbuild_lifecycle import health_check
+
+    flags = config.options.lifecycle.health
+    if flags.disabled:
+        return {"Test": ["NONE"]}
+    try:
+        check = health_check(flags, config.image_config.healthcheck)
+    except HutchError:  # create refused such flags: a record cannot hold them
+        return {}
+    if check is None or not check.command:
+        return {}
+    out: dict[str, Any] = {"Test": ["CMD", *check.command]}
+    for key, seconds in (
+        ("StartPeriod", check.start_period),
+        ("Interval", check.interval),
+        ("Timeout", check.timeout),
+    ):
+        if seconds:
+            out[key] = int(seconds * 1e9)
+    if check.retries:
+        out["Retries"] = check.retries
+    return out

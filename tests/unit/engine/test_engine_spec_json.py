@@ -177,3 +177,24 @@ def test_more_options_with_podman_keys() -> None:
     assert (doc["timeout"], doc["personality"]) == (30, {"domain": "LINUX32"})
     assert (doc["unsetenv"], doc["env_host"]) == (["TERM"], True)
     assert "hutch" not in doc
+
+
+def test_the_health_check_it_runs() -> None:
+    from hutch.api.container_config import HealthOptions, LifecycleOptions
+    from hutch.engine.container_record import ContainerConfig
+    from hutch.engine.spec_resolved import Resolved
+
+    def spec(health: HealthOptions) -> dict[str, object]:
+        options = RunOptions("img", lifecycle=LifecycleOptions(health=health))
+        return container_spec(options, Resolved("i", ContainerConfig(options, workdir="")))
+
+    doc = spec(HealthOptions(cmd="true", interval="5s", retries=2))
+    assert doc["healthconfig"] == {
+        "Test": ["CMD", "/bin/sh", "-c", "true"],
+        "Interval": 5_000_000_000,
+        "Timeout": 30_000_000_000,
+        "Retries": 2,
+    }
+    assert "hutch" not in doc
+    assert spec(HealthOptions(disabled=True))["healthconfig"] == {"Test": ["NONE"]}
+    assert "healthconfig" not in spec(HealthOptions())
