@@ -71,3 +71,32 @@ def _words(hutch: Hutch, podman: Run, *args: str) -> tuple[int, str, str]:
         theirs.stderr,
     ), args
     return ours.returncode, ours.stdout, ours.stderr
+
+
+def test_latest_takes_no_names_as_podmans(hutch: Hutch, base_image: str, podman: Run) -> None:
+    """``diff --latest``: the container made last against its image; with any name
+    (a second one to compare with too) refused, before the count of names; --format
+    checked after the names are found; no container at all in podman's words."""
+    for tool in (hutch, podman):
+        assert tool("run", "--name", "dl1", "base", "sh", "-c", "echo x > /x").returncode == 0
+        assert tool("run", "--name", "dl2", "base", "sh", "-c", "echo y > /y").returncode == 0
+    latest = _same(hutch, podman, "diff", "-l")
+    assert "A /y" in latest and "A /x" not in latest
+    assert _same(hutch, podman, "container", "diff", "--latest") == latest
+    ours = json.loads(hutch("diff", "--latest", "--format", "json").stdout)
+    theirs = json.loads(podman("diff", "--latest", "--format", "json").stdout)
+    assert {k: sorted(v) for k, v in ours.items()} == {k: sorted(v) for k, v in theirs.items()}
+    together = "Error: --latest and containers cannot be used together\n"
+    for args in (
+        ("diff", "-l", "dl1"),
+        ("diff", "-l", "dl1", "base"),
+        ("diff", "--latest", "a", "b", "c"),
+        ("container", "diff", "-l", "dl1", "dl2"),
+    ):
+        assert _words(hutch, podman, *args) == (125, "", together)
+    for args in (("diff", "--format", "yaml", "nosuch"), ("diff", "--format", "yaml", "dl1")):
+        _words(hutch, podman, *args)
+    for tool in (hutch, podman):
+        tool("rm", "dl1", "dl2")
+    none = "Error: unable to get latest container: no such container\n"
+    assert _words(hutch, podman, "diff", "-l") == (125, "", none)

@@ -81,3 +81,58 @@ def test_a_pods_spec_as_podmans(hutch: Hutch, podman: Run) -> None:
     finally:
         hutch("pod", "rm", "-f", "specp")
         podman("pod", "rm", "-f", "specp")
+
+
+def test_volumes_mounts_and_resolved_values_as_podmans(
+    hutch: Hutch, podman: Run, base_image: str, tmp_path: Path
+) -> None:
+    """-v (a host directory, a named volume, an anonymous one), --mount (bind, tmpfs),
+    --tmpfs, -p, -e and -w: podman's mounts, volumes, image id, environment with the
+    image's and the defaults' variables, ports and working directory."""
+    host = tmp_path / "vol"
+    host.mkdir()
+    create = (
+        "create", "--name", "specv", "-v", f"{host}:/data:ro", "-v", "specnamed:/n",
+        "-v", "/anon", "--mount", f"type=bind,src={host},dst=/m,ro=true",
+        "--mount", "type=tmpfs,dst=/t,tmpfs-size=1m", "--tmpfs", "/t2:size=2m",
+        "-p", "18125:80", "-e", "A=1", "-w", "/tmp", "--health-cmd", "true",
+        "--health-interval", "5s", "base", "sleep", "100",
+    )  # fmt: skip
+    assert hutch(*create).returncode == 0
+    assert podman(*create).returncode == 0
+    try:
+        docs = {"hutch": _spec(hutch, "specv"), "podman": _spec(podman, "specv")}
+        for tool, doc in docs.items():
+            run = hutch if tool == "hutch" else podman
+            image = run("inspect", "--format", "{{.Image}}", "specv").stdout.strip()
+            assert doc["image"] == image, tool
+            mounts = {(m["type"], m["destination"], m["source"]) for m in doc["mounts"]}  # type: ignore[attr-defined]
+            assert mounts == {
+                ("bind", "/data", str(host)),
+                ("bind", "/m", str(host)),
+                ("tmpfs", "/t", "tmpfs"),
+                ("tmpfs", "/t2", "tmpfs"),
+            }, tool
+            ro = {m["destination"] for m in doc["mounts"] if "ro" in m["options"]}  # type: ignore[attr-defined]
+            assert ro == {"/data", "/m"}, tool
+            tmpfs = {m["destination"]: m["options"] for m in doc["mounts"] if m["type"] == "tmpfs"}  # type: ignore[attr-defined]
+            # --mount's tmpfs-size in bytes in hutch's record, as given in podman's
+            assert {"size=1m", "size=1048576"} & set(tmpfs["/t"]), tool
+            assert "size=2m" in tmpfs["/t2"], tool
+            volumes = {v["Dest"]: v["Name"] for v in doc["volumes"]}  # type: ignore[attr-defined]
+            assert sorted(volumes) == ["/anon", "/n"] and volumes["/n"] == "specnamed", tool
+            env = doc["env"]
+            assert env["A"] == "1" and env["PATH"] and env["TERM"] == "xterm", tool  # type: ignore[index]
+            # -v, --mount and --tmpfs are said by mounts and volumes, not again as given
+            assert "volumes" not in doc.get("hutch", {}), tool  # type: ignore[operator]
+            assert doc["use_image_hosts"] is False, tool
+        assert docs["hutch"]["portmappings"] == docs["podman"]["portmappings"]
+        # 4.3.1 leaves the working directory and the health check out (current
+        # podman's SpecGenerator has work_dir and healthconfig)
+        assert docs["hutch"]["work_dir"] == "/tmp"
+        health = docs["hutch"]["healthconfig"]
+        assert health["Test"][-1] == "true" and health["Interval"] == 5 * 10**9  # type: ignore[index]
+    finally:
+        for run in (hutch, podman):
+            run("rm", "-f", "-v", "specv")
+            run("volume", "rm", "-f", "specnamed")

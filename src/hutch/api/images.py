@@ -202,7 +202,9 @@ class SaveOptions:
     # told each of podman's progress lines (a save to a file or directory)
     progress: Callable[[str], None] | None = None
     uncompressed: bool = False  # --uncompressed: an OCI layout's layers as stored
-    compress: bool = False  # --compress: a docker-dir's plain layers gzipped
+    # --compress: a docker-dir's plain layers gzipped; None: not given (podman refuses
+    # the flag, --compress=false too, with any other format)
+    compress: bool | None = None
 
 
 @dataclass(frozen=True)

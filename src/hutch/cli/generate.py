@@ -23,13 +23,20 @@ CONTEXT = {"help_option_names": ["--help"]}
 
 def run_value_flags() -> frozenset[str]:
     """The ``run`` options that take a value, read from its own declaration."""
+    return value_flags("run", "run")
+
+
+def value_flags(module: str, *verb: str) -> frozenset[str]:
+    """The options of the verb ``verb`` (of cli/MODULE) that take a value."""
     import typer.main
 
     from hutch.cli.app import build_app
 
-    group: Any = typer.main.get_command(build_app(only=("run",)))
+    command: Any = typer.main.get_command(build_app(only=(module,)))
+    for word in verb:
+        command = command.commands[word]
     names: set[str] = set()
-    for param in group.commands["run"].params:
+    for param in command.params:
         if getattr(param, "param_type_name", "") == "option" and not param.is_flag:
             names.update(param.opts)
     return frozenset(names)
@@ -143,7 +150,8 @@ def register(app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Generate a systemd service unit that runs a container."""
-        from hutch.systemd.units import GenerateError, GenerateOptions
+        from hutch.systemd.recorded import GenerateError
+        from hutch.systemd.units import GenerateOptions
 
         if fmt not in (None, "", "json"):
             raise InvalidArgument(f"invalid --format {fmt!r}: only json is supported")
@@ -204,7 +212,15 @@ def _units(engine: Engine, target: str, options: Any, new: bool) -> list[Any]:
             raise missing from None
         members = [m.id for m in pod.containers if m.id != pod.infra_container_id]
         infos = [to_json(r) for r in engine.containers.inspect(members)] if members else []
-        return pod_units(to_json(pod), infos, options, binary=hutch_binary(), version=__version__)
+        return pod_units(
+            to_json(pod),
+            infos,
+            options,
+            binary=hutch_binary(),
+            version=__version__,
+            value_flags=run_value_flags() if new else frozenset(),
+            pod_value_flags=value_flags("pod_create", "pod", "create") if new else frozenset(),
+        )
     unit = container_unit(
         to_json(report),
         options,

@@ -64,12 +64,9 @@ def register(app: typer.Typer, image_app: typer.Typer) -> None:
             output = "-"
         # podman's progress lines, on stderr; none for an archive on stdout
         progress = None if quiet or output == "-" else _stderr
-        if compress is not None and fmt in ("docker-archive", "oci-archive", "oci-dir"):
-            # podman's words, for --compress=false too; a format it does not know is
-            # refused first, in the engine, as podman refuses it first
-            raise InvalidArgument("--compress can only be set when --format is 'docker-dir'")
+        # the engine refuses --compress (given at all) with a format but docker-dir
         options = SaveOptions(
-            tuple(names), output, fmt, quiet, multi, progress, uncompressed, bool(compress)
+            tuple(names), output, fmt, quiet, multi, progress, uncompressed, compress
         )
         state_of(ctx).engine().images.save(options)
 

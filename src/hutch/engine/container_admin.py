@@ -158,13 +158,18 @@ class ContainerAdmin:
 
     def spec(self, name: str, new_name: bool = True) -> dict[str, Any]:
         from hutch.engine.spec_json import container_spec
+        from hutch.engine.spec_resolved import Resolved
 
         record = cs.find(self._ctx, name)
-        given = cs.config_of(record).options
+        config = cs.config_of(record)
+        given = config.options
         # as clone: a --rootfs container's "image" is its directory (the record names none)
         image = given.image if given.rootfs else record.image_name
         own = self._clone_name(record.name) if new_name else record.name
-        return container_spec(replace(given, name=own, image=image or given.image))
+        volumes = {m.name for m in config.mounts if m.kind == "volume"}
+        anonymous = {v for v in volumes if (found := self._ctx.volumes.get(v)) and found.anonymous}
+        resolved = Resolved("" if given.rootfs else record.image_id, config, frozenset(anonymous))
+        return container_spec(replace(given, name=own, image=image or given.image), resolved)
 
     def _clone_name(self, name: str) -> str:
         taken = {r.name for r in self._ctx.containers.all()}

@@ -189,7 +189,7 @@ def save(
     progress: Progress | None = None,
     *,
     uncompressed: bool = False,
-    compress: bool = False,
+    compress: bool | None = None,
 ) -> None:
     """Save the images ``names`` to ``output`` ("-": standard output).
 
@@ -198,14 +198,17 @@ def save(
     the other formats, as podman ignores them). The layers as podman 4.3.1 and
     current podman write them: an OCI layout's gzipped (a layer stored plain is
     gzipped, one stored compressed stays as it is) unless ``uncompressed``, a
-    docker-dir's as stored unless ``compress``, a docker-archive's plain.
+    docker-dir's as stored unless ``compress``, a docker-archive's plain;
+    ``compress`` given at all (True or False, not None) with another format is refused.
     """
     if fmt not in FORMATS:
         # podman's words and order
         raise InvalidArgument(
             "format value must be one of oci-dir oci-archive docker-dir docker-archive"
         )
-    if compress and fmt != "docker-dir":
+    if compress is not None and fmt != "docker-dir":
+        # podman's words, for --compress=false too; after the format's own check,
+        # as podman refuses an unknown format first
         raise InvalidArgument("--compress can only be set when --format is 'docker-dir'")
     if not names:
         raise InvalidArgument("save: name at least one image")
@@ -224,7 +227,7 @@ def save(
     # gzip plain layers (_layers below): an OCI layout's unless --uncompressed, a
     # docker-dir's with --compress; None: no OCI layout (nor its manifest type)
     oci = fmt in ("oci-archive", "oci-dir")
-    gzip: bool | None = not uncompressed if oci else compress if fmt == "docker-dir" else None
+    gzip: bool | None = not uncompressed if oci else bool(compress) if fmt == "docker-dir" else None
     if output == "-" or _special_file(output):
         if fmt not in ("docker-archive", "oci-archive"):
             raise InvalidArgument(f"--format {fmt} writes a directory: give it with -o DIR")

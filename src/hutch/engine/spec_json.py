@@ -8,7 +8,9 @@ shapes there (maps for env and labels, bytes for sizes, ``{"nsmode": ...}``
 for namespaces). The fields podman has no key for go under ``"hutch"``,
 with hutch's own names and the values as given, so that nothing the create
 was given is left out and no podman key ever carries a hutch meaning. Empty
-values are left out, as Go's ``omitempty`` leaves them out of podman's.
+values are left out, as Go's ``omitempty`` leaves them out of podman's. What a
+container's create resolved (its image's id, environment, mounts) comes from its
+record, through spec_resolved.py.
 """
 
 from __future__ import annotations
@@ -16,13 +18,16 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import fields, is_dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hutch.api.container_config import RunOptions
 from hutch.api.errors import HutchError
 from hutch.api.pods import PodCreateOptions
-from hutch.engine.ports import parse_publish
+from hutch.engine.ports import parse_expose, parse_publish
 from hutch.engine.resources import cpus_to_quota, parse_size
+
+if TYPE_CHECKING:
+    from hutch.engine.spec_resolved import Resolved
 
 Doc = dict[str, Any]
 # one mapped field: where podman keeps it (a key path) and how its value is shaped
@@ -91,6 +96,39 @@ def _port_mappings(specs: Iterable[str]) -> list[dict[str, Any]]:
         for spec in specs
         for m in parse_publish(spec)
     ]
+
+
+def _expose(items: Iterable[str]) -> dict[str, str]:
+    """--expose as podman's map of port to protocols ("tcp,udp" for both of one port)."""
+    out: dict[str, str] = {}
+    for item in items:
+        try:
+            keys = parse_expose(item)
+        except HutchError:
+            continue
+        for key in keys:
+            port, _, proto = key.partition("/")
+            out[port] = f"{out[port]},{proto}" if port in out else proto
+    return out
+
+
+def _rlimits(items: tuple[str, ...]) -> list[dict[str, Any]]:
+    """--ulimit as podman's POSIXRlimit objects (-1, unlimited, as Go's uint64 has it)."""
+    from hutch.runtime import ulimits
+
+    try:
+        parsed = ulimits.parse(items)
+    except HutchError:
+        return []
+    return [
+        {"type": f"RLIMIT_{name.upper()}", "hard": hard % 2**64, "soft": soft % 2**64}
+        for name, soft, hard in parsed
+    ]
+
+
+def _devices(items: Iterable[str]) -> list[dict[str, str]]:
+    """--device as podman's CLI puts it in the spec: the whole value as the path."""
+    return [{"path": item} for item in items]
 
 
 def _cpu_quota(value: str) -> int:
@@ -165,11 +203,29 @@ CONTAINER_KEYS: tuple[Mapping, ...] = (
     ("net.add_hosts", ("hostadd",), _same),
     ("net.publish", ("portmappings",), _port_mappings),
     ("net.publish_all", ("publish_image_ports",), _same),
+    ("net.no_hosts", ("use_image_hosts",), _same),
     ("kernel.shm_size", ("shm_size",), _size),
     ("kernel.oom_score_adj", ("oom_score_adj",), _same),
     ("lifecycle.init", ("init",), _same),
     ("lifecycle.init_path", ("init_path",), _same),
+    ("lifecycle.timeout", ("timeout",), _same),
     ("log.driver", ("log_configuration", "driver"), _same),
+    ("net.expose", ("expose",), _expose),
+    ("net.chrootdirs", ("chroot_directories",), _same),
+    ("volumes.volumes_from", ("volumes_from",), _same),
+    ("volumes.image_volume", ("image_volume_mode",), _same),
+    ("security.device", ("devices",), _devices),
+    ("security.ulimit", ("r_limits",), _rlimits),
+    ("env_host", ("env_host",), _same),
+    ("http_proxy", ("httpproxy",), _same),
+    ("unsetenv", ("unsetenv",), _same),
+    ("unsetenv_all", ("unsetenvall",), _same),
+    ("passwd.entry", ("passwd_entry",), _same),
+    ("passwd.group_entry", ("group_entry",), _same),
+    ("kernel.personality", ("personality",), lambda v: {"domain": v}),
+    ("resources.cgroups", ("cgroups_mode",), _same),
+    ("resources.cgroup_parent", ("cgroup_parent",), _same),
+    ("resources.cgroup_conf", ("unified",), _pairs),
     *_resources(*RESOURCE_KEYS),
 )
 
@@ -208,9 +264,28 @@ POD_KEYS: tuple[Mapping, ...] = (
 )
 
 
-def container_spec(options: RunOptions) -> Doc:
-    """A container's create options as podman's SpecGenerator keys (and ``hutch``)."""
-    return _document(options, CONTAINER_KEYS, RunOptions(""))
+def container_spec(options: RunOptions, resolved: Resolved | None = None) -> Doc:
+    """A container's create options as podman's SpecGenerator keys (and ``hutch``);
+    with ``resolved`` (spec_resolved.py), what its create resolved over them: the
+    image's id (the name given becomes ``raw_image_name``), the environment, the
+    working directory, the user and the mounts made. A ``--rootfs`` container's
+    directory is ``rootfs``, as podman's."""
+    if resolved is None:
+        return _document(options, CONTAINER_KEYS, RunOptions(""))
+    from hutch.engine.spec_resolved import RESOLVED_PATHS, resolved_keys
+
+    covered = RESOLVED_PATHS | {"rootfs"}
+    doc = _document(options, CONTAINER_KEYS, RunOptions(""), covered=covered)
+    image = doc.pop("image", None)
+    if options.rootfs:  # PATH[:O], as podman's NewSpecGenerator splits it
+        path = str(image or "")
+        if path.endswith(":O"):
+            path = path[:-2]
+            doc["rootfs_overlay"] = True
+        doc["rootfs"] = path
+    elif image:
+        doc["raw_image_name"] = image
+    return {**doc, **resolved_keys(resolved)}
 
 
 def pod_spec(options: PodCreateOptions) -> Doc:
@@ -218,7 +293,9 @@ def pod_spec(options: PodCreateOptions) -> Doc:
     return _document(options, POD_KEYS, PodCreateOptions())
 
 
-def _document(options: Any, table: tuple[Mapping, ...], default: Any) -> Doc:
+def _document(
+    options: Any, table: tuple[Mapping, ...], default: Any, covered: frozenset[str] = frozenset()
+) -> Doc:
     given = dict(_leaves(options, default))
     doc: Doc = {}
     for path, target, shape in table:
@@ -231,7 +308,7 @@ def _document(options: Any, table: tuple[Mapping, ...], default: Any) -> Doc:
         for key in target[:-1]:
             node = node.setdefault(key, {})
         node[target[-1]] = value
-    mapped = {path for path, _, _ in table}
+    mapped = {path for path, _, _ in table} | covered
     rest: Doc = {}
     for path, value in given.items():
         if path not in mapped:

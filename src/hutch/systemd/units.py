@@ -15,12 +15,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from hutch.systemd.recorded import (
+    GenerateError,
+    pod_id_file,
+    split_globals,
+    split_service_flags,
+)
 from hutch.systemd.unitfile import quote_word
 
-# Global options of hutch that take a value (kept before the verb).
-GLOBAL_VALUE_FLAGS = frozenset({"--root", "--runroot", "--log-level"})
 # run flags that the service sets itself: dropped from the recorded command.
 DROPPED = frozenset({"-d", "--detach", "--rm", "--replace", "--name", "--sdnotify", "--cidfile"})
+# and of a member of a pod made anew: the pod is the one its pod's unit makes
+POD_MEMBER_DROPPED = frozenset({"--pod", "--pod-id-file"})
 RESTART_POLICIES = (
     "no",
     "on-success",
@@ -30,10 +36,6 @@ RESTART_POLICIES = (
     "on-abort",
     "always",
 )
-
-
-class GenerateError(ValueError):
-    """A request that cannot be generated (one line for the user)."""
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,8 @@ def pod_units(
     binary: str,
     version: str,
     now: float | None = None,
+    value_flags: frozenset[str] = frozenset(),
+    pod_value_flags: frozenset[str] = frozenset(),
 ) -> list[GeneratedUnit]:
     """The units of a pod, as podman's generate systemd of a pod: one for the pod,
     which starts and stops its infra container, and one for each other member
@@ -126,10 +130,14 @@ def pod_units(
 
     The pod's unit is ``Type=oneshot`` with ``RemainAfterExit=yes``, as hutch's
     ``.pod`` Quadlet units are (systemd/pod.py says why: the infra's monitor is not
-    the service's to follow)."""
+    the service's to follow).
+
+    With ``--new`` the pod's unit makes the pod anew from its recorded ``pod create``
+    and its members' units run theirs in it (systemd/pod_new.py); ``value_flags`` and
+    ``pod_value_flags``: the options of ``run`` and ``pod create`` that take a value."""
     check(options)
-    if options.new:
-        raise GenerateError("--new is not supported for a pod: generate its units without --new")
+    if options.template:
+        raise GenerateError("--template is not supported for pods")  # podman's words
     name = str(pod["Name"])
     infra_id = str(pod.get("InfraContainerID") or "")
     if not infra_id:
@@ -146,14 +154,13 @@ def pod_units(
             info,
             options,
             binary=binary,
-            value_flags=frozenset(),
+            value_flags=value_flags,
             version=version,
             now=now,
             pod_unit=unit,
         )
         for info in members
     ]
-    target = str(infra["Name"]) if options.use_name else infra_id
     stop = 10 if options.stop_timeout is None else options.stop_timeout
     lines = _header(unit, options, version, now)
     lines += [
@@ -169,10 +176,20 @@ def pod_units(
         lines += [f"Wants={wanted}", f"Before={wanted}"]
     lines += _user_dependencies(options)
     lines += _service_head(options, stop)
+    if options.new:
+        from hutch.systemd.pod_new import pod_commands
+
+        recorded = pod.get("CreateCommand") or ()
+        commands = pod_commands(recorded, binary, unit, stop, pod_value_flags)
+        lines += [exec_line(key, argv) for key, argv in commands]
+    else:
+        target = str(infra["Name"]) if options.use_name else infra_id
+        lines += [
+            exec_line("ExecStart", [binary, "start", target]),
+            exec_line("ExecStop", [binary, "stop", "-t", str(stop), target]),
+            exec_line("ExecStopPost", [binary, "stop", "-t", str(stop), target]),
+        ]
     lines += [
-        exec_line("ExecStart", [binary, "start", target]),
-        exec_line("ExecStop", [binary, "stop", "-t", str(stop), target]),
-        exec_line("ExecStopPost", [binary, "stop", "-t", str(stop), target]),
         "Type=oneshot",
         "RemainAfterExit=yes",
         "",
@@ -226,6 +243,7 @@ def container_unit(
             target,
             value_flags,
             sdnotify=str(config.get("sdNotifyMode") or "conmon"),
+            pod_id_file=None if pod_unit is None else pod_id_file(pod_unit),
         )
         stop_argv = [binary, "stop", "--ignore", "-t", str(stop), target]
         post = [binary, "rm", "-f", "--ignore", "-t", str(stop), target]
@@ -254,12 +272,15 @@ def new_command(
     value_flags: frozenset[str],
     *,
     sdnotify: str = "conmon",
+    pod_id_file: str | None = None,
 ) -> list[str]:
     """The recorded ``run``/``create`` line with the service's own flags in front.
 
     The container's ``--sdnotify`` is kept when it is ``healthy`` or
     ``container``; ``ignore`` becomes ``conmon``, as the default is (the
-    service is Type=notify, and would never be ready).
+    service is Type=notify, and would never be ready). ``pod_id_file``: a
+    member of a pod made anew joins it through the file its pod's unit writes
+    (podman's ``--pod-id-file``), in place of its recorded ``--pod``.
     """
     words = list(recorded)
     if not words:
@@ -267,56 +288,18 @@ def new_command(
             "the container has no recorded create command (made by an older hutch or "
             "the API): generate without --new"
         )
-    globals_: list[str] = []
-    i = 0
-    while i < len(words) and words[i].startswith("-"):
-        globals_.append(words[i])
-        if words[i] in GLOBAL_VALUE_FLAGS and i + 1 < len(words):
-            globals_.append(words[i + 1])
-            i += 1
-        i += 1
+    globals_, i = split_globals(words)
     if i >= len(words) or words[i] not in ("run", "create"):
         raise GenerateError(f"the recorded create command is not run or create: {words!r}")
     # ``container run`` spells the verb in two words.
     rest = words[i + 1 :]
-    kept = _without_service_flags(rest, value_flags)
+    dropped = DROPPED if pod_id_file is None else DROPPED | POD_MEMBER_DROPPED
+    kept, tail = split_service_flags(rest, value_flags, dropped)
     mode = sdnotify if sdnotify in ("healthy", "container") else "conmon"
-    head = [binary, *globals_, "run", f"--name={name}", "--replace", "--rm", f"--sdnotify={mode}"]
-    return head + kept
-
-
-def _without_service_flags(args: list[str], value_flags: frozenset[str]) -> list[str]:
-    kept: list[str] = []
-    i = 0
-    while i < len(args):
-        arg = args[i]
-        if arg == "--" or not arg.startswith("-") or arg == "-":
-            return kept + args[i:]  # the image, then the container's command
-        if arg.startswith("--"):
-            flag, eq, _ = arg.partition("=")
-            takes = flag in value_flags and not eq
-            if flag not in DROPPED:
-                kept += args[i : i + 1 + takes]
-            i += 1 + takes
-            continue
-        # A cluster of short flags (-dit); the last one may take a value (-ep).
-        letters = arg[1:]
-        keep_letters = ""
-        takes = False
-        for j, letter in enumerate(letters):
-            if f"-{letter}" in value_flags:
-                takes = j == len(letters) - 1  # else the rest is its value
-                keep_letters += letters[j:]
-                break
-            if f"-{letter}" not in DROPPED:
-                keep_letters += letter
-        if keep_letters:
-            kept.append(f"-{keep_letters}")
-        if takes and i + 1 < len(args):
-            kept.append(args[i + 1])
-            i += 1
-        i += 1
-    return kept
+    head = [binary, *globals_, "run", f"--name={name}", "--replace", "--rm"]
+    if pod_id_file is not None:
+        head += ["--pod-id-file", pod_id_file]
+    return [*head, f"--sdnotify={mode}", *kept, *tail]
 
 
 def exec_line(key: str, argv: list[str]) -> str:

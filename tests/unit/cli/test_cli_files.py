@@ -52,6 +52,31 @@ def test_diff_lines_and_json(
     assert bad.err == "Error: only supported value for '--format' is 'json'\n"
 
 
+TOGETHER = "Error: --latest and containers cannot be used together\n"
+
+
+@pytest.mark.parametrize(
+    ("argv", "err"),
+    [
+        # --latest takes no name at all, before the count (podman 4.3.1 and current)
+        (["diff", "-l", "c"], TOGETHER),
+        (["diff", "--latest", "c", "i"], TOGETHER),
+        (["container", "diff", "-l", "a", "b", "c"], TOGETHER),
+        (["diff", "a", "b", "c"], "Error: accepts between 1 and 2 arg(s), received 3\n"),
+        (["diff"], 'Error: "hutch diff" requires a name, id, or the "--latest" flag\n'),
+        (["container", "diff"],
+         'Error: "hutch container diff" requires a name, id, or the "--latest" flag\n'),
+    ],
+)  # fmt: skip
+def test_diff_latest_and_names_in_podmans_order(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], argv: list[str], err: str
+) -> None:
+    engine = FakeEngine()
+    result = run_cli(argv, engine, monkeypatch, capsys)
+    assert (result.code, result.err) == (125, err)
+    assert engine.calls == []
+
+
 def test_diff_json_keeps_podmans_key_order(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -87,3 +87,114 @@ def test_a_pod_as_podmans_keys() -> None:
             {"host_ip": "", "container_port": 80, "host_port": 8080, "range": 1, "protocol": "tcp"}
         ],
     }
+
+
+def test_what_create_resolved_as_podmans_keys() -> None:
+    from hutch.engine.container_record import ContainerConfig, MountRecord
+    from hutch.engine.spec_resolved import Resolved
+
+    options = RunOptions(
+        "localhost/base:latest",
+        command=("sleep", "100"),
+        env=("A=1",),
+        workdir="/tmp",
+        volumes=VolumeOptions(
+            volumes=("/h:/data:ro", "named1:/n", "/anon"),
+            mounts=("type=bind,src=/h,dst=/m",),
+            tmpfs=("/t:size=1m",),
+        ),
+        net=NetworkOptions(publish=("18124:80",)),
+    )
+    config = ContainerConfig(
+        options,
+        env=("PATH=/bin", "A=1", "container=hutch", "HOSTNAME=abc"),
+        hostname="abc",
+        workdir="/tmp",
+        user="1000",
+        mounts=(
+            MountRecord("bind", "/data", "/h", readonly=True),
+            MountRecord("volume", "/n", "/v/named1/_data", name="named1"),
+            MountRecord("volume", "/anon", "/v/x/_data", name="x" * 64, options=("nodev",)),
+            MountRecord("bind", "/m", "/h", options=("rbind",)),
+            MountRecord("tmpfs", "/t", "", options=("size=1m",)),
+            MountRecord("image", "/img", "base", readonly=True, subpath="etc"),
+        ),
+    )
+    resolved = Resolved("i" * 64, config, frozenset({"x" * 64}))
+    doc = container_spec(options, resolved)
+    assert doc["image"] == "i" * 64
+    assert doc["raw_image_name"] == "localhost/base:latest"
+    # the runtime's HOSTNAME is this container's, not the spec's
+    assert doc["env"] == {"PATH": "/bin", "A": "1", "container": "hutch"}
+    assert (doc["work_dir"], doc["user"]) == ("/tmp", "1000")
+    assert doc["mounts"] == [
+        {"destination": "/data", "type": "bind", "source": "/h", "options": ["ro"]},
+        {"destination": "/m", "type": "bind", "source": "/h", "options": ["rbind"]},
+        {"destination": "/t", "type": "tmpfs", "source": "tmpfs", "options": ["size=1m"]},
+    ]
+    assert doc["volumes"] == [
+        {"Name": "named1", "Dest": "/n", "Options": [], "IsAnonymous": False},
+        {"Name": "x" * 64, "Dest": "/anon", "Options": ["nodev"], "IsAnonymous": True},
+    ]
+    assert doc["image_volumes"] == [
+        {"Source": "base", "Destination": "/img", "ReadWrite": False, "SubPath": "etc"}
+    ]
+    assert doc["portmappings"][0]["host_port"] == 18124
+    assert "hutch" not in doc  # -v, --mount and --tmpfs are said by mounts and volumes
+    json.dumps(doc)
+
+
+def test_a_rootfs_container_names_its_directory() -> None:
+    from hutch.engine.container_record import ContainerConfig
+    from hutch.engine.spec_resolved import Resolved
+
+    for given, path, overlay in (("/r", "/r", None), ("/r:O", "/r", True)):
+        options = RunOptions(given, rootfs=True)
+        doc = container_spec(options, Resolved("", ContainerConfig(options, workdir="")))
+        assert (doc["rootfs"], doc.get("rootfs_overlay")) == (path, overlay)
+        assert "image" not in doc and "raw_image_name" not in doc and "hutch" not in doc
+
+
+def test_more_options_with_podman_keys() -> None:
+    from hutch.api.container_config import KernelOptions, LifecycleOptions
+
+    options = RunOptions(
+        "img",
+        unsetenv=("TERM",),
+        env_host=True,
+        net=NetworkOptions(expose=("80", "53/udp", "53/tcp", "9000-9001")),
+        volumes=VolumeOptions(volumes_from=("other:ro",), image_volume="tmpfs"),
+        security=SecurityOptions(device=("/dev/fuse",), ulimit=("nofile=1024:2048",)),
+        lifecycle=LifecycleOptions(timeout=30),
+        kernel=KernelOptions(personality="LINUX32"),
+    )
+    doc = container_spec(options)
+    assert doc["expose"] == {"80": "tcp", "53": "udp,tcp", "9000": "tcp", "9001": "tcp"}
+    assert doc["volumes_from"] == ["other:ro"]
+    assert doc["image_volume_mode"] == "tmpfs"
+    assert doc["devices"] == [{"path": "/dev/fuse"}]
+    assert doc["r_limits"] == [{"type": "RLIMIT_NOFILE", "hard": 2048, "soft": 1024}]
+    assert (doc["timeout"], doc["personality"]) == (30, {"domain": "LINUX32"})
+    assert (doc["unsetenv"], doc["env_host"]) == (["TERM"], True)
+    assert "hutch" not in doc
+
+
+def test_the_health_check_it_runs() -> None:
+    from hutch.api.container_config import HealthOptions, LifecycleOptions
+    from hutch.engine.container_record import ContainerConfig
+    from hutch.engine.spec_resolved import Resolved
+
+    def spec(health: HealthOptions) -> dict[str, object]:
+        options = RunOptions("img", lifecycle=LifecycleOptions(health=health))
+        return container_spec(options, Resolved("i", ContainerConfig(options, workdir="")))
+
+    doc = spec(HealthOptions(cmd="true", interval="5s", retries=2))
+    assert doc["healthconfig"] == {
+        "Test": ["CMD", "/bin/sh", "-c", "true"],
+        "Interval": 5_000_000_000,
+        "Timeout": 30_000_000_000,
+        "Retries": 2,
+    }
+    assert "hutch" not in doc
+    assert spec(HealthOptions(disabled=True))["healthconfig"] == {"Test": ["NONE"]}
+    assert "healthconfig" not in spec(HealthOptions())

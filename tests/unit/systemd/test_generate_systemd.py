@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 
+from hutch.systemd.recorded import GenerateError
 from hutch.systemd.unitfile import parse, split_words
-from hutch.systemd.units import GenerateError, GenerateOptions, container_unit, new_command
+from hutch.systemd.units import GenerateOptions, container_unit, new_command
 
 HUTCH = "/opt/bin/hutch"
 VALUE_FLAGS = frozenset({"--name", "-e", "--env", "-p", "--publish", "--label", "-l", "--root"})
@@ -226,11 +227,126 @@ def test_the_pod_unit_starts_its_infra_and_binds_its_members() -> None:
     assert exec_words(member_text, "ExecStart") == [HUTCH, "start", "--attach", "app"]
 
 
-def test_a_pod_without_infra_or_with_new_is_refused() -> None:
+def test_a_pod_without_infra_or_a_recorded_pod_create_is_refused() -> None:
     with pytest.raises(GenerateError, match='Pod "web" has no infra container'):
         pod(GenerateOptions(), {**POD, "InfraContainerID": ""})
-    with pytest.raises(GenerateError, match="--new is not supported for a pod"):
+    with pytest.raises(GenerateError, match="the pod has no recorded create command"):
         pod(GenerateOptions(new=True))
+    with pytest.raises(GenerateError, match=r"^--template is not supported for pods$"):
+        pod(GenerateOptions(new=True, template=True))
+    with pytest.raises(GenerateError, match="is not pod create"):
+        pod(GenerateOptions(new=True), {**POD, "CreateCommand": ["run", "base"]})
+
+
+POD_VALUE_FLAGS = frozenset({"--name", "-n", "-p", "--label", "--exit-policy", "--pod-id-file"})
+NEW_POD = {
+    **POD,
+    "CreateCommand": ["--root", "/r", "pod", "create", "--name", "web", "-p", "8080:80"],
+}
+NEW_MEMBER = {
+    **MEMBER,
+    "Config": {"CreateCommand": ["--root", "/r", "create", "--pod", "web", "-e", "X=1", "base"]},
+}
+
+
+def new_pod(recorded: list[str], options: GenerateOptions | None = None) -> list[tuple[str, str]]:
+    from hutch.systemd.units import pod_units
+
+    made = pod_units(
+        {**NEW_POD, "CreateCommand": recorded},
+        [NEW_MEMBER],
+        options or GenerateOptions(new=True, use_name=True),
+        binary=HUTCH,
+        version="9.9",
+        now=0,
+        value_flags=VALUE_FLAGS | {"--pod"},
+        pod_value_flags=POD_VALUE_FLAGS,
+    )
+    return [(g.name, g.text) for g in made]
+
+
+def test_new_makes_the_pod_anew_from_its_recorded_pod_create() -> None:
+    """podman 4.3.1's Exec lines: the pod's files under %t named after its unit."""
+    (pod_name, text), (member_name, member_text) = new_pod(NEW_POD["CreateCommand"])
+    assert (pod_name, member_name) == ("pod-web", "container-app")
+    ids, pids = "%t/pod-web.pod-id", "%t/pod-web.pid"
+    pre = [split_words(line) for line in service(text, "ExecStartPre")]
+    assert pre == [
+        ["/bin/rm", "-f", pids, ids],
+        [
+            HUTCH, "--root", "/r", "pod", "create", "--infra-conmon-pidfile", pids,
+            "--pod-id-file", ids, "--exit-policy=stop", "--name", "web", "-p", "8080:80",
+            "--replace",
+        ],
+    ]  # fmt: skip
+    pod_cmd = [HUTCH, "--root", "/r", "pod"]
+    assert exec_words(text, "ExecStart") == [*pod_cmd, "start", "--pod-id-file", ids]
+    assert exec_words(text, "ExecStop") == [
+        *pod_cmd, "stop", "--ignore", "--pod-id-file", ids, "-t", "10"
+    ]  # fmt: skip
+    assert exec_words(text, "ExecStopPost") == [
+        *pod_cmd, "rm", "--ignore", "-f", "--pod-id-file", ids
+    ]  # fmt: skip
+    assert service(text, "Type") == ["oneshot"]
+    unit_section = parse(text, "g")
+    assert unit_section.values("Unit", "Wants")[-1] == "container-app.service"
+    assert unit_section.values("Unit", "Before") == ["container-app.service"]
+    member = parse(member_text, "g")
+    assert member.values("Unit", "BindsTo") == ["pod-web.service"]
+    assert exec_words(member_text, "ExecStart") == [
+        HUTCH, "--root", "/r", "run", "--name=app", "--replace", "--rm", "--pod-id-file", ids,
+        "--sdnotify=conmon", "-e", "X=1", "base",
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("recorded", "front", "rest"),
+    [
+        # the recorded policy in front; its own pod-id and pid files dropped
+        (
+            ["--exit-policy", "continue", "--pod-id-file=/f", "-n", "web"],
+            "--exit-policy=continue",
+            ["-n", "web", "--replace"],
+        ),
+        (["--exit-policy=continue", "--replace", "--name=web"], "--exit-policy=continue",
+         ["--name=web", "--replace"]),
+        # a pod named by its argument is taken over too; an unnamed one is not
+        (["-p", "80", "web"], "--exit-policy=stop", ["-p", "80", "web", "--replace"]),
+        (["--label", "a=b"], "--exit-policy=stop", ["--label", "a=b"]),
+    ],
+)  # fmt: skip
+def test_new_pod_create_keeps_the_pods_own_options(
+    recorded: list[str], front: str, rest: list[str]
+) -> None:
+    (_, text), _ = new_pod(["pod", "create", *recorded])
+    create = split_words(service(text, "ExecStartPre")[1])
+    assert create[1:7] == [
+        "pod", "create", "--infra-conmon-pidfile", "%t/pod-web.pid",
+        "--pod-id-file", "%t/pod-web.pod-id",
+    ]  # fmt: skip
+    assert create[7] == front
+    assert create[8:] == rest
+
+
+def test_new_pod_units_by_id_and_with_a_member_joined_by_pod_equals() -> None:
+    member = {**NEW_MEMBER, "Config": {"CreateCommand": ["run", "--pod=web", "-d", "base"]}}
+    from hutch.systemd.units import pod_units
+
+    (pod_unit, member_unit) = pod_units(
+        NEW_POD,
+        [member],
+        GenerateOptions(new=True, stop_timeout=3),
+        binary=HUTCH,
+        version="9.9",
+        value_flags=VALUE_FLAGS | {"--pod"},
+        pod_value_flags=POD_VALUE_FLAGS,
+    )
+    ids = f"%t/pod-{'p' * 64}.pod-id"
+    assert exec_words(pod_unit.text, "ExecStop")[-4:] == ["--pod-id-file", ids, "-t", "3"]
+    assert exec_words(member_unit.text, "ExecStart") == [
+        HUTCH, "run", "--name=app", "--replace", "--rm", "--pod-id-file", ids,
+        "--sdnotify=conmon", "base",
+    ]  # fmt: skip
 
 
 def test_a_container_with_an_empty_prefix_is_named_alone() -> None:
