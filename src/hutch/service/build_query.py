@@ -38,6 +38,8 @@ _FORMATS = {
     "oci": "oci",
     "docker": "docker",
 }
+# the profile podman's containers.conf names by default (/usr/share/..., /etc/...)
+_DEFAULT_SECCOMP = "/containers/seccomp.json"
 # buildah's pull policies by their String() (podman --remote's pullpolicy)
 _PULL_POLICIES = {"ifnewer": "newer", "ifmissing": "missing"}
 
@@ -330,7 +332,8 @@ def _libpod_network(req: Request, modes: dict[str, str]) -> str | None:
 
 
 def _platform(req: Request) -> str | None:
-    platforms = [p for p in req.args("platform") if p]
+    # podman --remote sends "/" (no OS, no arch) when --platform is not given
+    platforms = [p for p in req.args("platform") if p.strip("/")]
     if len(platforms) > 1:
         raise bad_request("platform: hutch builds one platform at a time (the host's)")
     return platforms[0] if platforms else None
@@ -338,11 +341,14 @@ def _platform(req: Request) -> str | None:
 
 def _security(req: Request) -> tuple[str, ...]:
     """podman's seccomp, apparmor and labelopts as --security-opt's values (the engine
-    says which it takes)."""
+    says which it takes). podman --remote always sends its containers.conf's seccomp
+    profile: that one, podman's own default, is no choice of the user's and is not
+    passed on (hutch build's default applies, as with no --security-opt)."""
     opts = [f"label={opt}" for opt in _json_list(req, "labelopts")]
     for name in ("seccomp", "apparmor"):
-        if req.arg(name):
-            opts.append(f"{name}={req.arg(name)}")
+        value = req.arg(name) or ""
+        if value and not (name == "seccomp" and value.endswith(_DEFAULT_SECCOMP)):
+            opts.append(f"{name}={value}")
     return (*opts, *_json_list(req, "securityopt"))
 
 

@@ -179,6 +179,9 @@ def test_libpods_query_as_podman_remote_sends_it() -> None:
     host = json.dumps([{"Name": "network", "Host": True}])
     assert _libpod({"networkmode": ["2"], "nsoptions": [host]}).network == "host"
     assert _libpod({"networkmode": ["0"], "nsoptions": [host]}).network is None
+    default = {"seccomp": ["/usr/share/containers/seccomp.json"]}
+    assert _libpod(default).security_opts == ()
+    assert _libpod({"platform": ["/"]}).platform is None
     assert _libpod({"dockerfile": ["Dockerfile.x"]}).containerfile == "Dockerfile.x"
     assert _libpod({"pull": ["1"]}).pull == "always" and _libpod({}).format == "oci"
     assert _libpod({"squash": ["1"], "layers": ["true"]}).layers is False
