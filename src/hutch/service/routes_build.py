@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hutch.api.build import BuildOptions
 from hutch.api.containers import CommitOptions
-from hutch.api.errors import InvalidArgument
 from hutch.service.background import background, json_line, streamed
 from hutch.service.build_query import cache_from, docker_options, libpod_options
 from hutch.service.docker.context_tar import check_context
@@ -36,10 +36,10 @@ if TYPE_CHECKING:
 
 
 def registry_config(header: str | None, directory: Path) -> str | None:
-    """``X-Registry-Config`` (base64url JSON: registry to ``username``/``password``
-    or ``auth``, every login the client knows) as an auth file beside the context,
-    for the pulls of FROM images, as ``build --authfile``; None when it names none
-    (the service's own logins are used then)."""
+    """``X-Registry-Config`` (base64url JSON: registry to ``username``/``password``,
+    or ``auth``, every login the client knows) as an auth file beside the context
+    (containers-auth.json's form), for the pulls of FROM images, as ``build
+    --authfile``; None when it names none (the service's own logins are used)."""
     if not header:
         return None
     try:
@@ -47,22 +47,27 @@ def registry_config(header: str | None, directory: Path) -> str | None:
         value: Any = json.loads(base64.urlsafe_b64decode(padded.encode()))
     except ValueError as exc:
         raise bad_request(f"invalid X-Registry-Config header: {exc}") from None
-    from hutch.registry.authfile import Credentials, decode_entry, store
-
-    path = directory / "auth.json"
+    auths: dict[str, dict[str, str]] = {}
     for registry, entry in value.items() if isinstance(value, dict) else ():
         if not isinstance(entry, dict):
             continue
+        found = {}
         if entry.get("username"):
-            creds = Credentials(str(entry["username"]), str(entry.get("password") or ""))
-        else:
-            try:
-                creds = decode_entry(entry, "X-Registry-Config")
-            except InvalidArgument as exc:
-                raise bad_request(str(exc)) from None
-        if creds.username:
-            store(path, registry.removeprefix("https://").removeprefix("http://"), creds)
-    return str(path) if path.exists() else None
+            login = f"{entry['username']}:{entry.get('password') or ''}"
+            found["auth"] = base64.b64encode(login.encode()).decode()
+        elif entry.get("auth"):
+            found["auth"] = str(entry["auth"])  # already base64 of USER:PASSWORD
+        if entry.get("identitytoken"):
+            found["identitytoken"] = str(entry["identitytoken"])
+        if found:
+            auths[str(registry).removeprefix("https://").removeprefix("http://")] = found
+    if not auths:
+        return None
+    path = directory / "auth.json"
+    # credentials: 0600 in the upload's 0700 directory, removed with the context
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as out:
+        json.dump({"auths": auths}, out)
+    return str(path)
 
 
 class _Follow:

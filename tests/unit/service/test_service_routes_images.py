@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 from typing import Any
 
 import pytest
@@ -274,6 +275,7 @@ def test_x_registry_config_becomes_the_builds_authfile() -> None:
     authfile = dict(engine.calls)["images.build"].authfile
     with open(authfile) as f:
         seen = json.load(f)["auths"]
+    assert os.stat(authfile).st_mode & 0o777 == 0o600
     assert first is not None and set(seen) == {"registry.example:5000", "index.docker.io/v1/"}
     assert base64.b64decode(seen["registry.example:5000"]["auth"]) == b"u:p"
     list(chunks)
