@@ -26,7 +26,7 @@ FROM base AS first
 RUN echo first > /stage
 FROM base AS second
 ARG WHO=nobody
-RUN echo "the arg is $WHO"
+RUN echo "the arg is $WHO, nofile $(ulimit -n)"
 RUN echo "second by $WHO" > /stage && grep -w db /etc/hosts >> /stage \\
     && ls /sys/class/net >> /stage && df -k /dev/shm | awk 'NR==2 {print $2}' >> /stage
 FROM base AS final
@@ -76,12 +76,13 @@ def test_docker_cli_build_flags_reach_the_image(
         "-f", str(context / "Build.dockerfile"), "--build-arg", f"WHO={tag}",
         "--label", "tier=web", "--label", "owner=me", "--target", "second",
         "--network", "none", "--add-host", "db:10.1.2.3", "--shm-size", "128m",
-        "--platform", "linux/amd64", "-t", tag, str(context),
+        "--ulimit", "nofile=512:1024", "--platform", "linux/amd64", "-t", tag, str(context),
     )  # fmt: skip
     classic = {"DOCKER_BUILDKIT": "0"}
     built = docker_cli("build", *flags, env=classic, timeout=180)
     out = built.stdout + built.stderr
-    assert f"the arg is {tag}" in out and f"Successfully tagged {tag}:latest" in out, out
+    assert f"the arg is {tag}, nofile 512" in out, out
+    assert f"Successfully tagged {tag}:latest" in out
     assert _stage(service, tag) == STAGE.format(who=tag)
     assert {"tier": "web", "owner": "me"}.items() <= _labels(service, tag).items()
     again = docker_cli("build", *flags, env=classic, timeout=180)
@@ -159,10 +160,10 @@ def test_podman_remote_builds_through_libpod_build(service: Service, context: Pa
         "--url", url, "build", "-f", str(context / "Build.dockerfile"),
         "--build-arg", "WHO=podman", "--label", "tier=remote", "--target", "second",
         "--network", "none", "--add-host", "db:10.1.2.3", "--shm-size", "128m",
-        "-t", "podbuilt", str(context), timeout=180,
+        "--ulimit", "nofile=512:1024", "-t", "podbuilt", str(context), timeout=180,
     )  # fmt: skip
     image_id = built.stdout.strip().splitlines()[-1]
-    assert "the arg is podman" in built.stdout, built.stdout + built.stderr
+    assert "the arg is podman, nofile 512" in built.stdout, built.stdout + built.stderr
     inspected = service.hutch("image", "inspect", "--format", "{{.Id}}", "podbuilt").stdout
     assert inspected.strip() == image_id
     assert _stage(service, "podbuilt") == STAGE.format(who="podman")
