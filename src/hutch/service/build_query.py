@@ -13,6 +13,7 @@ Docker's daemon does.
 from __future__ import annotations
 
 import json
+import posixpath
 from dataclasses import replace
 from typing import Any
 
@@ -353,10 +354,36 @@ def _security(req: Request) -> tuple[str, ...]:
 
 
 def _refuse_libpod(req: Request) -> None:
-    # what the context tar would have to carry beside the context: not taken, by name
-    for name in ("secrets", "additionalbuildcontexts"):
-        if req.arg(name) not in (None, *_ZERO):
-            raise bad_request(f"{name}: not supported over the API: use hutch build on this host")
+    # named contexts would have to be paths on the service's host: not taken, by name
+    if req.arg("additionalbuildcontexts") not in (None, *_ZERO):
+        raise bad_request(
+            "additionalbuildcontexts: not supported over the API: use hutch build on this host"
+        )
+
+
+def _secrets(req: Request) -> tuple[str, ...]:
+    """podman's ``secrets``: ``id=ID,src=NAME`` where NAME is a file podman --remote
+    put in the context (routes_build takes it out before the build)."""
+    secrets = _json_list(req, "secrets")
+    for secret in secrets:
+        if not secret_source(secret):
+            raise bad_request(f"secrets {secret!r}: only src=FILE secrets travel in the context")
+    return secrets
+
+
+def secret_source(secret: str) -> str:
+    """The ``src=`` of one secret, normalised as an archive's name ("" when none)."""
+    for part in secret.split(","):
+        key, _, value = part.partition("=")
+        if key == "src" and value:
+            return posixpath.normpath(value.lstrip("/"))
+    return ""
+
+
+def with_source(secret: str, path: str) -> str:
+    """The secret with its ``src=`` replaced by ``path``."""
+    parts = [f"src={path}" if p.startswith("src=") else p for p in secret.split(",")]
+    return ",".join(parts)
 
 
 def libpod_options(req: Request, context: str, logfile: str, authfile: str | None) -> BuildOptions:
@@ -411,6 +438,7 @@ def libpod_options(req: Request, context: str, logfile: str, authfile: str | Non
         timestamp=req.int_arg("timestamp"),
         tls_verify=req.flag("tlsVerify") if req.arg("tlsVerify") is not None else None,
         cache_ttl=req.arg("cachettl") or None,
+        secrets=_secrets(req),
     )
 
 

@@ -16,14 +16,21 @@ import base64
 import json
 import os
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hutch.api.build import BuildOptions
 from hutch.api.containers import CommitOptions
 from hutch.service.background import background, json_line, streamed
-from hutch.service.build_query import cache_from, docker_options, libpod_options
-from hutch.service.docker.context_tar import check_context
+from hutch.service.build_query import (
+    cache_from,
+    docker_options,
+    libpod_options,
+    secret_source,
+    with_source,
+)
+from hutch.service.docker.context_tar import check_context, take_out
 from hutch.service.docker.jsonread import Body
 from hutch.service.docker.names import familiar, split_tag
 from hutch.service.errors import bad_request
@@ -105,6 +112,17 @@ def libpod_build(ctx: ServiceContext, req: Request) -> Stream:
     return _build(ctx, req, libpod_options, _libpod_end)
 
 
+def _secrets_out(options: BuildOptions, context: Path) -> BuildOptions:
+    """podman --remote's secret files, taken out of the uploaded context (no COPY sees
+    them) to files of their own that the build's --secret reads."""
+    if not options.secrets:
+        return options
+    sources = {secret_source(s) for s in options.secrets}
+    found = take_out(context, sources, context.parent)
+    secrets = tuple(with_source(s, str(found[secret_source(s)])) for s in options.secrets)
+    return replace(options, secrets=secrets)
+
+
 def _docker_end(options: BuildOptions, image_id: str) -> Iterator[bytes]:
     yield json_line({"aux": {"ID": f"sha256:{image_id}"}})
     if options.quiet:
@@ -132,6 +150,7 @@ def _build(
         authfile = registry_config(req.headers.get("x-registry-config"), context.parent)
         options = read(req, str(context), str(log), authfile)
         if options.context == str(context):
+            options = _secrets_out(options, context)
             check_context(context)  # an entry outside the context: 400 before anything runs
         with log.open("w") as notes:  # hutch build's warning, first in the stream
             for image in cache_from(req):

@@ -189,7 +189,7 @@ def test_libpods_query_as_podman_remote_sends_it() -> None:
         ({"dockerfile": ['["a", "b"]']}, "one Containerfile"),
         ({"platform": ["linux/amd64", "linux/arm64"]}, "one platform at a time"),
         ({"isolation": ["vm"]}, 'unrecognized isolation type "vm"'),
-        ({"secrets": ['["id=a,src=b"]']}, "secrets: not supported over the API"),
+        ({"secrets": ['["id=a,env=X"]']}, "only src=FILE secrets travel"),
         ({"networkmode": ["7"]}, "invalid networkmode"),
         ({"outputformat": ["zip"]}, "invalid outputformat"),
         ({"jobs": ["-1"]}, "invalid jobs -1"),

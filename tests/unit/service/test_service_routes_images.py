@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import tarfile
 from typing import Any
 
 import pytest
@@ -284,3 +285,20 @@ def test_x_registry_config_becomes_the_builds_authfile() -> None:
     assert dict(engine.calls)["images.build"].authfile is None
     with pytest.raises(ApiError, match="invalid X-Registry-Config"):
         build(_ctx(engine), _req({}, body=tar, headers={"x-registry-config": "!!"}))
+
+
+def test_libpod_build_takes_podmans_secret_files_out_of_the_context() -> None:
+    engine = FakeEngine()
+    tar = context_tar(("Containerfile", "file"), ("podman-build-secret7", "file"))
+    query = {"secrets": ['["id=tok,src=podman-build-secret7"]']}
+    answer = libpod_build(_ctx(engine), _req(query, body=tar))
+    chunks = iter(answer.chunks) if isinstance(answer, Stream) else iter(())
+    next(chunks)  # the build ran; its files are there until the stream ends
+    options = dict(engine.calls)["images.build"]
+    secret_id, source = options.secrets[0].split(",")
+    assert secret_id == "id=tok" and source.startswith("src=/")
+    with open(source[4:], "rb") as secret:
+        assert secret.read() == b"FROM base\n"
+    with tarfile.open(options.context) as rest:
+        assert rest.getnames() == ["Containerfile"]
+    list(chunks)
