@@ -174,22 +174,28 @@ def test_podman_remote_builds_through_libpod_build(service: Service, context: Pa
 def test_podman_remote_build_secret_is_no_file_of_the_context(
     service: Service, tmp_path: Path
 ) -> None:
-    """podman --remote ships a --secret's file inside the context; the service takes it
-    out before the build: RUN's secret mount reads it, COPY . does not see it."""
+    """podman --remote ships a --secret's file (and a -f file from outside the context)
+    inside the context; the service takes them out before the build: RUN's secret
+    mount reads the secret, COPY . does not see it; the Containerfile is read from
+    the context, where podman's service unpacks it too (under its client path)."""
     podman = shutil.which("podman")
     assert podman, "podman missing (the peer, Debian's 4.3.1)"
     context = tmp_path / "ctx"
     context.mkdir()
-    (context / "Containerfile").write_text(
+    (context / "note").write_text("in the context\n")
+    # -f from outside the context: podman 4.3.1 sends it in the tar under its absolute path
+    containerfile = tmp_path / "Outside.containerfile"
+    containerfile.write_text(
         "FROM base\nCOPY . /ctx\nRUN --mount=type=secret,id=tok cat /run/secrets/tok\n"
     )
     secret = tmp_path / "token"
     secret.write_text("s3cret-value\n")
     built = _client(service, Path(podman))(
         "--url", f"unix://{service.socket_path}", "build", "--secret", f"id=tok,src={secret}",
-        "-t", "podsecret", str(context), timeout=180,
+        "-f", str(containerfile), "-t", "podsecret", str(context), timeout=180,
     )  # fmt: skip
     assert "s3cret-value" in built.stdout, built.stdout + built.stderr
     listed = service.hutch("run", "--rm", "podsecret", "ls", "-a", "/ctx").stdout.split()
-    assert sorted(listed) == [".", "..", "Containerfile"]
+    # the -f file lands at its client path inside the context, as podman's service has it
+    assert sorted(listed) == [".", "..", "note", "tmp"]
     service.hutch("rmi", "podsecret")

@@ -30,7 +30,7 @@ from hutch.service.build_query import (
     secret_source,
     with_source,
 )
-from hutch.service.docker.context_tar import check_context, take_out
+from hutch.service.docker.context_tar import check_context, put_in, take_out
 from hutch.service.docker.jsonread import Body
 from hutch.service.docker.names import familiar, split_tag
 from hutch.service.errors import bad_request
@@ -112,15 +112,23 @@ def libpod_build(ctx: ServiceContext, req: Request) -> Stream:
     return _build(ctx, req, libpod_options, _libpod_end)
 
 
-def _secrets_out(options: BuildOptions, context: Path) -> BuildOptions:
+def _files_out(options: BuildOptions, context: Path) -> BuildOptions:
     """podman --remote's secret files, taken out of the uploaded context (no COPY sees
-    them) to files of their own that the build's --secret reads."""
-    if not options.secrets:
+    them) to files of their own that the build's --secret reads; and its Containerfile
+    from outside the context, which the client puts in the tar under its absolute
+    path, moved to that path inside the context (where podman's service unpacks it:
+    the build reads no file outside an uploaded context)."""
+    outside = options.containerfile if (options.containerfile or "").startswith("/") else None
+    if not options.secrets and outside is None:
         return options
-    sources = {secret_source(s) for s in options.secrets}
+    sources = {secret_source(s) for s in options.secrets} | ({outside} if outside else set())
     found = take_out(context, sources, context.parent)
     secrets = tuple(with_source(s, str(found[secret_source(s)])) for s in options.secrets)
-    return replace(options, secrets=secrets)
+    containerfile = options.containerfile
+    if outside:
+        containerfile = outside.lstrip("/")
+        put_in(context, found[outside], containerfile)
+    return replace(options, secrets=secrets, containerfile=containerfile)
 
 
 def _docker_end(options: BuildOptions, image_id: str) -> Iterator[bytes]:
@@ -150,7 +158,7 @@ def _build(
         authfile = registry_config(req.headers.get("x-registry-config"), context.parent)
         options = read(req, str(context), str(log), authfile)
         if options.context == str(context):
-            options = _secrets_out(options, context)
+            options = _files_out(options, context)
             check_context(context)  # an entry outside the context: 400 before anything runs
         with log.open("w") as notes:  # hutch build's warning, first in the stream
             for image in cache_from(req):

@@ -289,8 +289,13 @@ def test_x_registry_config_becomes_the_builds_authfile() -> None:
 
 def test_libpod_build_takes_podmans_secret_files_out_of_the_context() -> None:
     engine = FakeEngine()
-    tar = context_tar(("Containerfile", "file"), ("podman-build-secret7", "file"))
-    query = {"secrets": ['["id=tok,src=podman-build-secret7"]']}
+    tar = context_tar(
+        ("Containerfile", "file"), ("podman-build-secret7", "file"), ("/h/out/Build", "file")
+    )
+    query = {
+        "secrets": ['["id=tok,src=podman-build-secret7"]'],
+        "dockerfile": ['["/h/out/Build"]'],  # a Containerfile from outside the context
+    }
     answer = libpod_build(_ctx(engine), _req(query, body=tar))
     chunks = iter(answer.chunks) if isinstance(answer, Stream) else iter(())
     next(chunks)  # the build ran; its files are there until the stream ends
@@ -300,5 +305,6 @@ def test_libpod_build_takes_podmans_secret_files_out_of_the_context() -> None:
     with open(source[4:], "rb") as secret:
         assert secret.read() == b"FROM base\n"
     with tarfile.open(options.context) as rest:
-        assert rest.getnames() == ["Containerfile"]
+        assert rest.getnames() == ["Containerfile", "h/out/Build"]
+    assert options.containerfile == "h/out/Build"
     list(chunks)

@@ -46,9 +46,11 @@ def check_context(path: Path) -> int:
 
 def take_out(path: Path, names: set[str], directory: Path) -> dict[str, Path]:
     """Move the files ``names`` (paths in the archive) out of the context at ``path``:
-    each is written to ``directory`` (0600) and the context is rewritten without
-    them, so that no step can COPY them (podman --remote ships its build secrets in
-    the context). ``InvalidArgument`` for a name the archive does not hold as a file."""
+    each is written below ``directory`` (0600, under its own name) and the context is
+    rewritten without them, so that no step can COPY them (podman --remote ships its
+    build secrets, and a Containerfile from outside the context under its absolute
+    path, in the context). ``InvalidArgument`` for a name the archive does not hold
+    as a file."""
     found: dict[str, Path] = {}
     rest = path.with_name(path.name + ".rest")
     try:
@@ -63,7 +65,8 @@ def take_out(path: Path, names: set[str], directory: Path) -> dict[str, Path]:
                 data = source.extractfile(member) if member.isfile() else None
                 if data is None:
                     raise InvalidArgument(f"secret {name!r}: not a file in the build context")
-                target = directory / f"secret-{len(found)}"
+                target = directory / f"taken-{len(found)}" / posixpath.basename(name)
+                target.parent.mkdir(mode=0o700)
                 with os.fdopen(
                     os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb"
                 ) as out:
@@ -87,3 +90,10 @@ def _secret_name(entry: str, names: set[str]) -> str | None:
         return name
     base = posixpath.basename(name)
     return base if entry.startswith("/") and base in names else None
+
+
+def put_in(path: Path, file: Path, name: str) -> None:
+    """Add ``file`` to the (uncompressed: ``take_out`` rewrote it) context at ``path``
+    as ``name``."""
+    with tarfile.open(path, mode="a") as archive:
+        archive.add(file, arcname=name, recursive=False)
