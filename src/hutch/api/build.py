@@ -10,6 +10,35 @@ from hutch.api.container_config import ResourceOptions
 from hutch.api.errors import InvalidArgument
 
 PULL_POLICIES = ("always", "missing", "never", "newer")
+_TRUE = ("true", "1", "t", "yes")
+_FALSE = ("false", "0", "f", "no")
+# buildah's isolation names (case-insensitive; "default" is oci): hutch's RUN runs in
+# namespaces of its own under every one of them, so the name is checked and kept no further
+ISOLATIONS = ("oci", "default", "rootless", "chroot")
+
+
+def pull_policy(text: str) -> str:
+    """build's --pull value (and the API's): true/false words as always/missing, a
+    policy name as itself (checked by the engine)."""
+    lowered = text.lower()
+    if lowered in _TRUE:
+        return "always"
+    if lowered in _FALSE:
+        return "missing"
+    return lowered
+
+
+def check_isolation(given: str | None) -> None:
+    """--isolation (or $BUILDAH_ISOLATION, the libpod API's isolation), refused when
+    unknown with podman's words."""
+    if given and given.lower() not in ISOLATIONS:
+        raise InvalidArgument(f'unrecognized isolation type "{given}"')
+
+
+def keeps_layers(layers: bool | None, squash: bool, squash_all: bool) -> bool:
+    """podman's rule: --squash-all turns layers off unless --layers was given (buildah
+    keeps the step cache with a squashed result); --squash always does."""
+    return (not squash_all if layers is None else layers) and not squash
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,6 @@ if TYPE_CHECKING:
 # --tls-verify, take =true|false through cli/pflag.py): bare, they mean this
 # value; a following word is never taken as their value.
 _BARE_VALUES = {"--pull": "always"}
-_TRUE = ("true", "1", "t", "yes")
-_FALSE = ("false", "0", "f", "no")
 
 
 class _BuildCommand(TyperCommand):
@@ -44,15 +42,6 @@ class _BuildCommand(TyperCommand):
         return super().parse_args(ctx, self.rewrite_args(args))
 
 
-def _pull_policy(text: str) -> str:
-    lowered = text.lower()
-    if lowered in _TRUE:
-        return "always"
-    if lowered in _FALSE:
-        return "missing"
-    return lowered
-
-
 def _default_context(context: str | None, file: str | None) -> tuple[str, str | None]:
     """The context and Containerfile when no context is given, as podman takes them:
     ``-f -`` alone is ``build -`` (stdin is the context: a tar, or a Containerfile
@@ -70,22 +59,18 @@ def _default_context(context: str | None, file: str | None) -> tuple[str, str | 
 
 def _pull_flags(pull: str, always: bool, never: bool) -> str:
     """--pull-always and --pull-never (podman's older spellings) override --pull."""
+    from hutch.api.build import pull_policy
+
     if always and never:
         raise InvalidArgument("--pull-always and --pull-never cannot be used together")
-    return "always" if always else "never" if never else _pull_policy(pull)
-
-
-# buildah's isolation names (case-insensitive; "default" is oci): hutch's RUN runs in
-# namespaces of its own under every one of them, so the name is checked and kept no further
-_ISOLATIONS = ("oci", "default", "rootless", "chroot")
+    return "always" if always else "never" if never else pull_policy(pull)
 
 
 def _check_isolation(flag: str | None, environ: Mapping[str, str]) -> None:
-    """--isolation, else $BUILDAH_ISOLATION (podman's override), refused when unknown
-    with podman's words."""
-    given = flag if flag is not None else environ.get("BUILDAH_ISOLATION")
-    if given and given.lower() not in _ISOLATIONS:
-        raise InvalidArgument(f'unrecognized isolation type "{given}"')
+    """--isolation, else $BUILDAH_ISOLATION (podman's override)."""
+    from hutch.api.build import check_isolation
+
+    check_isolation(flag if flag is not None else environ.get("BUILDAH_ISOLATION"))
 
 
 def _refuse_crypto(decryption_keys: list[str] | None, sign_by: str | None) -> None:
@@ -490,6 +475,7 @@ def register(app: typer.Typer, image_app: typer.Typer, buildx_app: typer.Typer) 
             BuildNamespaces,
             BuildOptions,
             BuildUserns,
+            keeps_layers,
             log_path,
             parse_output,
         )
@@ -515,9 +501,7 @@ def register(app: typer.Typer, image_app: typer.Typer, buildx_app: typer.Typer) 
             no_cache=no_cache,
             pull=_pull_flags(pull, pull_always, pull_never),
             labels=tuple(label or ()),
-            # podman: --squash-all turns layers off unless --layers was given (buildah
-            # keeps the step cache with a squashed result); --squash always does
-            layers=(not squash_all if layers is None else layers) and not squash,
+            layers=keeps_layers(layers, squash, squash_all),
             squash=squash,
             squash_all=squash_all,
             output=output,

@@ -60,6 +60,8 @@ ROUTES: tuple[tuple[str, str, str], ...] = (
     ("DELETE", "/images/{name:path}", "routes_images:delete"),
     ("POST", "/build", "routes_build:build"),
     ("POST", "/commit", "routes_build:commit"),
+    ("GET", "/libpod/_ping", "routes_ping:libpod_ping"),
+    ("POST", "/libpod/build", "routes_build:libpod_build"),
     ("GET", "/networks", "routes_networks:list_networks"),
     ("POST", "/networks/create", "routes_networks:create_network"),
     ("POST", "/networks/prune", "routes_networks:prune"),

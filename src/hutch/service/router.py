@@ -3,7 +3,9 @@
 Patterns are Docker's paths without the version prefix: ``{id}`` matches one
 segment, ``{name:path}`` the rest of the path (image names hold slashes:
 ``/images/{name:path}/json``). ``/vX.Y`` in front of a path selects the API
-version (1.24 to 1.41); a path without it speaks 1.41.
+version (1.24 to 1.41); a path without it speaks 1.41. podman's few endpoints
+hutch serves (``/libpod/_ping``, ``/libpod/build``) carry podman's version
+(``/v4.3.1/libpod/build``), which is dropped.
 
 A route's handler may be named instead of given (``"routes_images:push"``, a
 module of ``hutch.service`` and its function): the module is imported when
@@ -33,6 +35,8 @@ PACKAGE = "hutch.service"
 
 _PARAM = re.compile(r"\{(\w+)(:path)?\}")
 _VERSION = re.compile(r"^/v(\d+)\.(\d+)(/.*)$")
+# podman's API (podman --remote): /vMAJOR.MINOR[.PATCH]/libpod/..., its own versions
+_LIBPOD = re.compile(r"^/v\d+(?:\.\d+){0,2}(/libpod/.*)$")
 
 
 @dataclass(frozen=True)
@@ -57,7 +61,11 @@ def compile_pattern(pattern: str) -> re.Pattern[str]:
 
 
 def split_version(path: str) -> tuple[tuple[int, int], str]:
-    """(API version, path without the prefix); a version outside 1.24..1.41 is a 400."""
+    """(API version, path without the prefix); a version outside 1.24..1.41 is a 400.
+    A libpod path's version is podman's, not Docker's: it is dropped."""
+    libpod = _LIBPOD.match(path)
+    if libpod is not None:
+        return API_VERSION, libpod.group(1)
     match = _VERSION.match(path)
     if match is None:
         return API_VERSION, path

@@ -6,22 +6,31 @@ extracts it and refuses an entry that would land outside it (400). With
 ``remote=`` the engine fetches the context itself (``hutch build URL``). The
 build's steps and RUN output go to a log file (``--logfile``) that the
 answer follows line by line as Docker's ``{"stream": ...}`` lines, ending
-with ``Successfully built ID`` and ``Successfully tagged NAME``.
+with ``Successfully built ID`` and ``Successfully tagged NAME`` (podman's
+``/libpod/build``: the id alone). build_query.py reads either query.
 """
 
 from __future__ import annotations
 
+import base64
 import json
-from collections.abc import Iterator
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hutch.api.build import BuildOptions, parse_output
-from hutch.api.container_config import ResourceOptions
+from hutch.api.build import BuildOptions
 from hutch.api.containers import CommitOptions
-from hutch.api.errors import InvalidArgument
 from hutch.service.background import background, json_line, streamed
-from hutch.service.docker.context_tar import check_context
+from hutch.service.build_query import (
+    cache_from,
+    docker_options,
+    libpod_options,
+    secret_source,
+    with_source,
+)
+from hutch.service.docker.context_tar import check_context, put_in, take_out
 from hutch.service.docker.jsonread import Body
 from hutch.service.docker.names import familiar, split_tag
 from hutch.service.errors import bad_request
@@ -32,156 +41,40 @@ from hutch.service.uploads import discard, save_upload
 if TYPE_CHECKING:
     from hutch.service.context import ServiceContext
 
-_ZERO = ("", "0", "[]", "{}", "null")
 
-
-def _json_map(req: Request, name: str) -> dict[str, str]:
-    """A query parameter holding a JSON object of strings (``buildargs``, ``labels``);
-    null values (an argument declared but not set) are left out."""
-    text = req.arg(name)
-    if not text:
-        return {}
-    try:
-        value: Any = json.loads(text)
-    except ValueError as exc:
-        raise bad_request(f"invalid {name}: {exc}") from None
-    if not isinstance(value, dict):
-        raise bad_request(f"invalid {name}: expected a JSON object")
-    return {str(k): str(v) for k, v in value.items() if v is not None}
-
-
-def _extra_hosts(req: Request) -> tuple[str, ...]:
-    """``extrahosts``: ``HOST:IP`` items, one per parameter (docker CLI, docker-py)
-    or several in one, comma-separated."""
-    return tuple(
-        item.strip() for text in req.args("extrahosts") for item in text.split(",") if item.strip()
-    )
-
-
-def _outputs(req: Request) -> str | None:
-    """``outputs``: the docker CLI's JSON list of ``{"Type", "Attrs"}`` (or one
-    ``type=...,dest=...`` string) as ``build -o``; ``image`` and ``moby`` are
-    the image itself. The files are written on this host, by the service."""
-    text = req.arg("outputs") or ""
-    if text in _ZERO:
+def registry_config(header: str | None, directory: Path) -> str | None:
+    """``X-Registry-Config`` (base64url JSON: registry to ``username``/``password``,
+    or ``auth``, every login the client knows) as an auth file beside the context
+    (containers-auth.json's form), for the pulls of FROM images, as ``build
+    --authfile``; None when it names none (the service's own logins are used)."""
+    if not header:
         return None
-    if not text.lstrip().startswith(("[", "{")):
-        return text
     try:
-        value: Any = json.loads(text)
+        padded = header + "=" * (-len(header) % 4)
+        value: Any = json.loads(base64.urlsafe_b64decode(padded.encode()))
     except ValueError as exc:
-        raise bad_request(f"invalid outputs: {exc}") from None
-    entries = value if isinstance(value, list) else [value]
-    found: list[str] = []
-    for entry in entries:
+        raise bad_request(f"invalid X-Registry-Config header: {exc}") from None
+    auths: dict[str, dict[str, str]] = {}
+    for registry, entry in value.items() if isinstance(value, dict) else ():
         if not isinstance(entry, dict):
-            raise bad_request("invalid outputs: expected a list of objects")
-        kind = str(entry.get("Type") or entry.get("type") or "")
-        attrs = entry.get("Attrs") or entry.get("attrs") or {}
-        if kind in ("image", "moby"):
             continue
-        dest = attrs.get("dest") if isinstance(attrs, dict) else None
-        if kind not in ("local", "tar") or not dest:
-            raise bad_request(
-                f"outputs: type {kind!r}: only local and tar with a dest on this host are supported"
-            )
-        found.append(f"type={kind},dest={dest}")
-    if len(found) > 1:
-        raise bad_request("outputs: only one export is supported")
-    return found[0] if found else None
-
-
-def _network(req: Request) -> str | None:
-    """``networkmode``: RUN's network; default (and bridge) is hutch's own default."""
-    mode = req.arg("networkmode") or "default"
-    if mode in ("default", "bridge"):
+        found = {}
+        if entry.get("username"):
+            login = f"{entry['username']}:{entry.get('password') or ''}"
+            found["auth"] = base64.b64encode(login.encode()).decode()
+        elif entry.get("auth"):
+            found["auth"] = str(entry["auth"])  # already base64 of USER:PASSWORD
+        if entry.get("identitytoken"):
+            found["identitytoken"] = str(entry["identitytoken"])
+        if found:
+            auths[str(registry).removeprefix("https://").removeprefix("http://")] = found
+    if not auths:
         return None
-    if mode not in ("host", "none"):
-        raise bad_request(f"networkmode {mode!r}: a build's RUN steps use host or none")
-    return mode
-
-
-def _shm_size(req: Request) -> str | None:
-    """``shmsize``: RUN's /dev/shm in bytes (Docker's int64; 0 or absent: the default)."""
-    text = req.arg("shmsize") or ""
-    if text in _ZERO:
-        return None
-    if not text.isdigit():
-        raise bad_request(f"invalid shmsize {text!r}: a number of bytes")
-    return text
-
-
-def _count(req: Request, name: str, *, negative_one: bool = False) -> int | None:
-    """One of Docker's int64 limits; 0 or absent: not set (``negative_one``: -1 is a
-    value, memswap's unlimited swap)."""
-    text = req.arg(name) or ""
-    if text in _ZERO:
-        return None
-    if not (text.isdigit() or (negative_one and text == "-1")):
-        raise bad_request(f"invalid {name} {text!r}: a whole number")
-    return int(text)
-
-
-def _limits(req: Request) -> ResourceOptions:
-    """Docker's build limits (docker-py's ``container_limits``; docker build's
-    ``--memory``, ``--cpu-shares``, ...) as ``hutch build``'s flags of the same
-    names: each RUN step's cgroup, or the engine's refusal where none can be made."""
-    memory, swap = _count(req, "memory"), _count(req, "memswap", negative_one=True)
-    if memory is None and swap == -1:
-        swap = None  # unlimited swap beside no memory limit asks for nothing
-    return ResourceOptions(
-        memory=None if memory is None else str(memory),
-        memory_swap=None if swap is None else str(swap),
-        cpu_shares=_count(req, "cpushares"),
-        cpu_period=_count(req, "cpuperiod"),
-        cpu_quota=_count(req, "cpuquota"),
-        cpuset_cpus=req.arg("cpusetcpus") or None,
-    )
-
-
-def build_options(req: Request, context: str, logfile: str) -> BuildOptions:
-    """The query of ``POST /build`` as hutch's build options (pure; unit-tested).
-
-    ``remote`` (a git repository, or the URL of a tar or a Dockerfile) is
-    the context then, and the body is not read."""
-    resources = _limits(req)
-    remote = req.arg("remote") or ""
-    if remote and not _is_remote(remote):
-        raise bad_request(f"remote {remote!r}: expected a git repository or an http(s) URL")
-    output = _outputs(req)
-    if output is not None:
-        try:
-            to_stdout = parse_output(output).to_stdout
-        except InvalidArgument as exc:
-            raise bad_request(str(exc)) from None
-        if to_stdout:  # the service's own stdout is nobody's
-            raise bad_request("outputs: dest=- is not supported: give a file on this host")
-    return BuildOptions(
-        context=remote or context,
-        containerfile=req.arg("dockerfile") or None,
-        tags=tuple(t for t in req.args("t") if t),
-        build_args=tuple(f"{k}={v}" for k, v in _json_map(req, "buildargs").items()),
-        target=req.arg("target") or None,
-        no_cache=req.flag("nocache"),
-        pull="always" if req.flag("pull") else "missing",
-        labels=tuple(f"{k}={v}" for k, v in _json_map(req, "labels").items()),
-        squash=req.flag("squash"),
-        platform=req.arg("platform") or None,
-        quiet=req.flag("q"),
-        logfile=logfile,
-        format="docker",  # Docker's images keep HEALTHCHECK, SHELL, ...
-        add_hosts=_extra_hosts(req),
-        network=_network(req),
-        output=output,
-        shm_size=_shm_size(req),
-        resources=resources,
-        # the client's disconnection cancels the build, as Docker's (background.py)
-        cancelled=req.gone.is_set,
-    )
-
-
-def _is_remote(text: str) -> bool:
-    return text.startswith(("http://", "https://", "git://", "github.com/"))
+    path = directory / "auth.json"
+    # credentials: 0600 in the upload's 0700 directory, removed with the context
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as out:
+        json.dump({"auths": auths}, out)
+    return str(path)
 
 
 class _Follow:
@@ -208,13 +101,68 @@ class _Follow:
 
 
 def build(ctx: ServiceContext, req: Request) -> Stream:
+    """Docker's ``POST /build``: the log as ``{"stream"}`` lines, the id in ``aux``,
+    ``Successfully built`` and ``Successfully tagged``."""
+    return _build(ctx, req, docker_options, _docker_end)
+
+
+def libpod_build(ctx: ServiceContext, req: Request) -> Stream:
+    """podman's ``POST /libpod/build``: the log as ``{"stream"}`` lines ending with
+    the image id alone, the line podman --remote takes the id from."""
+    return _build(ctx, req, libpod_options, _libpod_end)
+
+
+def _files_out(options: BuildOptions, context: Path) -> BuildOptions:
+    """podman --remote's secret files, taken out of the uploaded context (no COPY sees
+    them) to files of their own that the build's --secret reads; and its Containerfile
+    from outside the context, which the client puts in the tar under its absolute
+    path, moved to that path inside the context (where podman's service unpacks it:
+    the build reads no file outside an uploaded context)."""
+    outside = options.containerfile if (options.containerfile or "").startswith("/") else None
+    if not options.secrets and outside is None:
+        return options
+    sources = {secret_source(s) for s in options.secrets} | ({outside} if outside else set())
+    found = take_out(context, sources, context.parent)
+    secrets = tuple(with_source(s, str(found[secret_source(s)])) for s in options.secrets)
+    containerfile = options.containerfile
+    if outside:
+        containerfile = outside.lstrip("/")
+        put_in(context, found[outside], containerfile)
+    return replace(options, secrets=secrets, containerfile=containerfile)
+
+
+def _docker_end(options: BuildOptions, image_id: str) -> Iterator[bytes]:
+    yield json_line({"aux": {"ID": f"sha256:{image_id}"}})
+    if options.quiet:
+        yield json_line({"stream": f"sha256:{image_id}\n"})
+        return
+    yield json_line({"stream": f"Successfully built {image_id[:12]}\n"})
+    for tag in options.tags:
+        repo, version = split_tag(familiar(tag))
+        yield json_line({"stream": f"Successfully tagged {repo}:{version or 'latest'}\n"})
+
+
+def _libpod_end(options: BuildOptions, image_id: str) -> Iterator[bytes]:
+    yield json_line({"stream": f"{image_id}\n"})
+
+
+def _build(
+    ctx: ServiceContext,
+    req: Request,
+    read: Callable[[Request, str, str, str | None], BuildOptions],
+    end: Callable[[BuildOptions, str], Iterator[bytes]],
+) -> Stream:
     context = save_upload(req, ctx.config.max_upload, "context.tar")
     log = context.with_name("build.log")
     try:
-        options = build_options(req, str(context), str(log))
+        authfile = registry_config(req.headers.get("x-registry-config"), context.parent)
+        options = read(req, str(context), str(log), authfile)
         if options.context == str(context):
+            options = _files_out(options, context)
             check_context(context)  # an entry outside the context: 400 before anything runs
-        log.touch()
+        with log.open("w") as notes:  # hutch build's warning, first in the stream
+            for image in cache_from(req):
+                notes.write(f"WARN: cachefrom {image}: hutch uses its local build cache only\n")
     except BaseException:
         discard(context)
         raise
@@ -226,14 +174,7 @@ def build(ctx: ServiceContext, req: Request) -> Stream:
                 ctx, lambda e: e.images.build(options), poll=follow.lines, stops_when_gone=True
             )
             yield follow.lines(final=True)
-            yield json_line({"aux": {"ID": f"sha256:{report.id}"}})
-            if options.quiet:
-                yield json_line({"stream": f"sha256:{report.id}\n"})
-                return
-            yield json_line({"stream": f"Successfully built {report.id[:12]}\n"})
-            for tag in options.tags:
-                repo, version = split_tag(familiar(tag))
-                yield json_line({"stream": f"Successfully tagged {repo}:{version or 'latest'}\n"})
+            yield from end(options, report.id)
         finally:
             follow.close()
             discard(context)

@@ -29,6 +29,16 @@ def ping(ctx: ServiceContext, req: Request) -> Reply:
     return Reply(200, b"OK", content_type="text/plain; charset=utf-8", headers=_PING_HEADERS)
 
 
+# podman --remote checks its server's API against its own minimum (4.0.0); hutch
+# answers only /libpod/_ping and /libpod/build of podman's API
+LIBPOD_API_VERSION = "4.3.1"
+
+
+def libpod_ping(ctx: ServiceContext, req: Request) -> Reply:
+    headers = (*_PING_HEADERS, ("Libpod-API-Version", LIBPOD_API_VERSION))
+    return Reply(200, b"OK", content_type="text/plain; charset=utf-8", headers=headers)
+
+
 def version(ctx: ServiceContext, req: Request) -> Reply:
     api = f"{API_VERSION[0]}.{API_VERSION[1]}"
     minimum = f"{MIN_API_VERSION[0]}.{MIN_API_VERSION[1]}"

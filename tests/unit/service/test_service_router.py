@@ -104,3 +104,12 @@ def test_the_first_ping_loads_no_other_family_of_endpoints() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )
     assert done.stdout.strip() == "['hutch.service.routes_ping']"
+
+
+def test_a_libpod_path_carries_podmans_version_which_is_dropped() -> None:
+    assert split_version("/v4.3.1/libpod/build") == ((1, 41), "/libpod/build")
+    assert split_version("/v5.0/libpod/_ping") == ((1, 41), "/libpod/_ping")
+    from hutch.service.app import build_router
+
+    handler, _ = build_router().match("POST", "/libpod/build")
+    assert handler.__name__ == "libpod_build"

@@ -21,16 +21,16 @@ from hutch.build.runstep import _pump, _Stop
 from hutch.build.stepstate import BuildCancelled, BuildRequest
 from hutch.runtime import attachproto as ap
 from hutch.service.background import background
+from hutch.service.build_query import docker_options
 from hutch.service.context import ServiceConfig, ServiceContext
 from hutch.service.request import Request
-from hutch.service.routes_build import build_options
 from hutch.service.sessions import Sessions
 from unit.fakes import FakeEngine
 
 
 def test_the_build_is_cancelled_when_its_client_has_gone() -> None:
     req = Request("POST", "/build", {"t": ["x"]}, {}, read_body=lambda: b"")
-    options = build_options(req, "/ctx.tar", "/log")
+    options = docker_options(req, "/ctx.tar", "/log", None)
     assert options.cancelled is not None and not options.cancelled()
     req.gone.set()  # what the connection does once it sees the client leave
     assert options.cancelled()

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import base64
 import json
+import os
+import tarfile
 from typing import Any
 
 import pytest
@@ -22,7 +24,7 @@ from hutch.service.context import ServiceConfig, ServiceContext
 from hutch.service.errors import ApiError
 from hutch.service.reply import Reply, Stream
 from hutch.service.request import Request
-from hutch.service.routes_build import build, build_options, commit, commit_changes
+from hutch.service.routes_build import build, commit, commit_changes, libpod_build
 from hutch.service.routes_images import (
     create_image,
     delete,
@@ -201,96 +203,11 @@ def test_a_missing_image_is_404_before_any_stream() -> None:
         push(_ctx(engine), _req(params={"name": "nothere"}))
 
 
-def test_build_query_becomes_build_options_and_refuses_what_it_cannot_do() -> None:
-    req = _req({
-        "t": ["app:1", "app:latest"], "dockerfile": ["sub/Dockerfile"], "q": ["0"],
-        "buildargs": ['{"A": "1", "UNSET": null}'], "labels": ['{"l": "v"}'],
-        "nocache": ["1"], "pull": ["1"], "rm": ["1"], "target": ["final"], "memory": ["0"],
-    })  # fmt: skip
-    options = build_options(req, "/ctx.tar", "/log")
-    assert (options.context, options.containerfile, options.tags) == (
-        "/ctx.tar", "sub/Dockerfile", ("app:1", "app:latest"),
-    )  # fmt: skip
-    assert options.build_args == ("A=1",) and options.labels == ("l=v",)
-    assert (options.no_cache, options.pull, options.target) == (True, "always", "final")
-    assert options.logfile == "/log" and options.format == "docker"
-    hosts = _req({"extrahosts": ["db:10.0.0.5", "gw:host-gateway,x:1.2.3.4"]})
-    assert build_options(hosts, "/c", "/l").add_hosts == (
-        "db:10.0.0.5",
-        "gw:host-gateway",
-        "x:1.2.3.4",
-    )
-    for query, message in (
-        ({"remote": ["/etc"]}, "remote '/etc': expected a git repository"),
-        ({"memory": ["1g"]}, "invalid memory '1g': a whole number"),
-        ({"memswap": ["-2"]}, "invalid memswap '-2'"),
-        ({"networkmode": ["container:x"]}, "networkmode 'container:x'"),
-        ({"buildargs": ["[1]"]}, "invalid buildargs"),
-        ({"outputs": ['[{"Type": "registry", "Attrs": {}}]']}, "outputs: type 'registry'"),
-        ({"outputs": ['[{"Type": "local", "Attrs": {}}]']}, "outputs: type 'local'"),
-        ({"outputs": ["type=oci,dest=/x"]}, 'invalid type "oci"'),
-        ({"outputs": ["[1]"]}, "invalid outputs"),
-        ({"outputs": ["-"]}, "outputs: dest=- is not supported"),
-    ):
-        with pytest.raises(ApiError, match=message):
-            build_options(_req(query), "/c", "/l")
-
-
-def test_build_maps_remote_outputs_and_networkmode() -> None:
-    remote = build_options(_req({"remote": ["https://h/r.git#main:sub"]}), "/c.tar", "/l")
-    assert remote.context == "https://h/r.git#main:sub"
-    assert build_options(_req({"remote": ["github.com/o/r"]}), "/c", "/l").context == (
-        "github.com/o/r"
-    )
-    local = '[{"Type": "local", "Attrs": {"dest": "/out"}}]'
-    assert build_options(_req({"outputs": [local]}), "/c", "/l").output == "type=local,dest=/out"
-    tar = '[{"Type": "moby", "Attrs": {}}, {"Type": "tar", "Attrs": {"dest": "/o.tar"}}]'
-    assert build_options(_req({"outputs": [tar]}), "/c", "/l").output == "type=tar,dest=/o.tar"
-    assert build_options(_req({"outputs": ["[]"]}), "/c", "/l").output is None
-    assert build_options(_req({"outputs": ["type=local,dest=/d"]}), "/c", "/l").output == (
-        "type=local,dest=/d"
-    )
-    for mode, network in (("host", "host"), ("none", "none"), ("bridge", None), ("", None)):
-        options = build_options(_req({"networkmode": [mode]}), "/c", "/l")
-        assert options.network == network
-
-
 def test_a_remote_build_reads_no_body_and_checks_no_tar() -> None:
     engine = FakeEngine()
     answer = build(_ctx(engine), _req({"remote": ["https://h/ctx.tar.gz"]}, body=b"not a tar"))
     assert _lines(answer)[-1] == {"stream": f"Successfully built {'b' * 12}\n"}
     assert dict(engine.calls)["images.build"].context == "https://h/ctx.tar.gz"
-
-
-def test_build_shmsize_and_the_limits_reach_run_as_hutch_builds_flags() -> None:
-    from hutch.api.container_config import ResourceOptions
-
-    # docker CLI 20.10 sends every limit, as 0 when not given: no limit is asked then
-    zeros = {k: ["0"] for k in ("memory", "memswap", "cpushares", "cpuperiod", "cpuquota")}
-    options = build_options(_req({**zeros, "cpusetcpus": [""], "shmsize": ["0"]}), "/c", "/l")
-    assert options.shm_size is None and options.resources == ResourceOptions()
-    assert options.resources.given_limits() == ()
-    # unlimited swap and no memory limit: nothing asked either
-    assert build_options(_req({"memswap": ["-1"]}), "/c", "/l").resources == ResourceOptions()
-    assert build_options(_req({"shmsize": ["134217728"]}), "/c", "/l").shm_size == "134217728"
-    with pytest.raises(ApiError, match="invalid shmsize '1g'") as exc:
-        build_options(_req({"shmsize": ["1g"]}), "/c", "/l")
-    assert exc.value.status == 400
-    query = {
-        "memory": ["67108864"], "memswap": ["-1"], "cpushares": ["512"],
-        "cpusetcpus": ["0"], "cpuperiod": ["100000"], "cpuquota": ["50000"],
-    }  # fmt: skip
-    limits = build_options(_req(query), "/c", "/l").resources
-    assert limits == ResourceOptions(
-        memory="67108864", memory_swap="-1", cpu_shares=512, cpu_quota=50000,
-        cpu_period=100000, cpuset_cpus="0",
-    )  # fmt: skip
-    assert limits.given_limits() == (
-        "--memory", "--memory-swap", "--cpu-shares", "--cpu-quota", "--cpu-period",
-        "--cpuset-cpus",
-    )  # fmt: skip
-    swap = build_options(_req({"memory": ["1"], "memswap": ["2"]}), "/c", "/l").resources
-    assert (swap.memory, swap.memory_swap) == ("1", "2")
 
 
 def test_build_streams_the_log_and_dockers_final_lines() -> None:
@@ -331,3 +248,63 @@ def test_commit_maps_the_query_and_the_config_body() -> None:
     )  # fmt: skip
     assert options.changes == ('CMD ["sh"]', "ENV A=1", 'LABEL "k"="v"', "WORKDIR /w")
     assert commit_changes(None) == ()
+
+
+def test_libpod_build_ends_with_the_id_alone_and_cachefrom_is_named() -> None:
+    engine = FakeEngine()
+    tar = context_tar(("Containerfile", "file"))
+    answer = libpod_build(_ctx(engine), _req({"t": ["app"], "cachefrom": ['["old"]']}, body=tar))
+    lines = _lines(answer)
+    assert lines[0] == {"stream": "WARN: cachefrom old: hutch uses its local build cache only\n"}
+    assert lines[-1] == {"stream": "b" * 64 + "\n"}
+    assert dict(engine.calls)["images.build"].format == "oci"
+
+
+def test_x_registry_config_becomes_the_builds_authfile() -> None:
+    engine = FakeEngine()
+    config = {
+        "registry.example:5000": {"username": "u", "password": "p"},
+        "https://index.docker.io/v1/": {"auth": base64.b64encode(b"d:q").decode()},
+        "empty.example": {},
+    }
+    header = base64.urlsafe_b64encode(json.dumps(config).encode()).decode().rstrip("=")
+    tar = context_tar(("Dockerfile", "file"))
+    answer = build(_ctx(engine), _req({}, body=tar, headers={"x-registry-config": header}))
+    seen: dict[str, Any] = {}
+    chunks = iter(answer.chunks) if isinstance(answer, Stream) else iter(())
+    first = next(chunks)  # the build ran: its authfile is there until the stream ends
+    authfile = dict(engine.calls)["images.build"].authfile
+    with open(authfile) as f:
+        seen = json.load(f)["auths"]
+    assert os.stat(authfile).st_mode & 0o777 == 0o600
+    assert first is not None and set(seen) == {"registry.example:5000", "index.docker.io/v1/"}
+    assert base64.b64decode(seen["registry.example:5000"]["auth"]) == b"u:p"
+    list(chunks)
+    # none named: the service's own logins are used
+    _lines(build(_ctx(engine), _req({}, body=tar, headers={"x-registry-config": "e30"})))
+    assert dict(engine.calls)["images.build"].authfile is None
+    with pytest.raises(ApiError, match="invalid X-Registry-Config"):
+        build(_ctx(engine), _req({}, body=tar, headers={"x-registry-config": "!!"}))
+
+
+def test_libpod_build_takes_podmans_secret_files_out_of_the_context() -> None:
+    engine = FakeEngine()
+    tar = context_tar(
+        ("Containerfile", "file"), ("podman-build-secret7", "file"), ("/h/out/Build", "file")
+    )
+    query = {
+        "secrets": ['["id=tok,src=podman-build-secret7"]'],
+        "dockerfile": ['["/h/out/Build"]'],  # a Containerfile from outside the context
+    }
+    answer = libpod_build(_ctx(engine), _req(query, body=tar))
+    chunks = iter(answer.chunks) if isinstance(answer, Stream) else iter(())
+    next(chunks)  # the build ran; its files are there until the stream ends
+    options = dict(engine.calls)["images.build"]
+    secret_id, source = options.secrets[0].split(",")
+    assert secret_id == "id=tok" and source.startswith("src=/")
+    with open(source[4:], "rb") as secret:
+        assert secret.read() == b"FROM base\n"
+    with tarfile.open(options.context) as rest:
+        assert rest.getnames() == ["Containerfile", "h/out/Build"]
+    assert options.containerfile == "h/out/Build"
+    list(chunks)
