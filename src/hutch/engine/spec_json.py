@@ -56,6 +56,26 @@ def _words(value: str) -> list[str]:
     return [str(w) for w in parsed] if isinstance(parsed, list) else [value]
 
 
+def _health_test(value: str) -> list[str]:
+    """--health-cmd as podman records it in its ``healthconfig``: runtime/health_cmd.py."""
+    from hutch.runtime.health_cmd import recorded_test
+
+    try:
+        return list(recorded_test(value))
+    except ValueError:
+        return [value]  # create refused it: this cannot be
+
+
+def _nanoseconds(value: str) -> int | str:
+    """A Go duration as podman's time.Duration JSON (``disable`` an interval of 0)."""
+    from hutch.util.durations import go_duration
+
+    try:
+        return int(go_duration(value.replace("disable", "0")) * 1e9)
+    except ValueError:
+        return value  # create refused it: this cannot be
+
+
 def _size(value: str) -> int:
     try:
         return parse_size(value, "")
@@ -169,6 +189,11 @@ CONTAINER_KEYS: tuple[Mapping, ...] = (
     ("kernel.oom_score_adj", ("oom_score_adj",), _same),
     ("lifecycle.init", ("init",), _same),
     ("lifecycle.init_path", ("init_path",), _same),
+    ("lifecycle.health.cmd", ("healthconfig", "Test"), _health_test),
+    ("lifecycle.health.interval", ("healthconfig", "Interval"), _nanoseconds),
+    ("lifecycle.health.timeout", ("healthconfig", "Timeout"), _nanoseconds),
+    ("lifecycle.health.start_period", ("healthconfig", "StartPeriod"), _nanoseconds),
+    ("lifecycle.health.retries", ("healthconfig", "Retries"), _same),
     ("log.driver", ("log_configuration", "driver"), _same),
     *_resources(*RESOURCE_KEYS),
 )

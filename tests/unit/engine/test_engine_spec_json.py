@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 
 from hutch.api.container_config import (
+    HealthOptions,
+    LifecycleOptions,
     NamespaceOptions,
     NetworkOptions,
     ResourceOptions,
@@ -61,6 +63,20 @@ def test_a_container_as_podmans_keys() -> None:
         "hutch": {"volumes": {"volumes": ["/a:/b"]}},
     }
     json.dumps(doc)  # a JSON document throughout
+
+
+def test_the_health_check_as_podmans_healthconfig() -> None:
+    """--health-cmd as podman records it (["CMD-SHELL", ...] for a plain command),
+    the durations in nanoseconds; what podman's Schema2HealthConfig has no key for
+    stays hutch's."""
+    health = HealthOptions(cmd="curl -f x", interval="1m", retries=4, on_failure="kill")
+    doc = container_spec(RunOptions("img", lifecycle=LifecycleOptions(health=health)))
+    assert doc["healthconfig"] == {
+        "Test": ["CMD-SHELL", "curl -f x"],
+        "Interval": 60_000_000_000,
+        "Retries": 4,
+    }
+    assert doc["hutch"] == {"lifecycle": {"health": {"on_failure": "kill"}}}
 
 
 def test_defaults_say_nothing() -> None:
