@@ -563,6 +563,7 @@ class ContainerService:
             own_pidns=spawn.bundle_own_pidns(container.dirs.userdata),
             preserve_fds=passed[0],
             listen_fdnames=passed[1],
+            health_events=self._ctx.settings.healthcheck_events,
         )
         terminal = options.tty
         window = window_size(0) if attach and terminal and stdio is None else None
