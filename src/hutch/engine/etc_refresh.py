@@ -38,20 +38,20 @@ def refresh(ctx: EngineContext, container: cs.Container) -> None:
     wanted = ours & {"/etc/hosts", "/etc/resolv.conf"}
     if not wanted:
         return
-    from hutch.engine import hostsfile, netconfig
+    from hutch.engine import etctext, hostsfile
     from hutch.runtime.etcfiles import host_file
 
     options = container.config.options
     if "/etc/hosts" in wanted:
         conf = hostsfile.conf_of(ctx.settings.defaults)
         base = hostsfile.base_text(conf.base_hosts_file, spec.rootfs)
-        text = netconfig.hosts_text(
+        text = etctext.hosts_text(
             options, spec.network, spec.hostname, container.record.name, base, conf
         )
         _write(userdata / "hosts", text)
     if "/etc/resolv.conf" in wanted:
         host = host_file("/etc/resolv.conf")
-        _write(userdata / "resolv.conf", netconfig.resolv_text(options, spec.network, host))
+        _write(userdata / "resolv.conf", etctext.resolv_text(options, spec.network, host))
 
 
 def _write(path: Path, text: str) -> None:
