@@ -9,6 +9,7 @@ hutch's file before the two are compared.
 
 from __future__ import annotations
 
+import time
 from functools import partial
 from pathlib import Path
 
@@ -250,3 +251,26 @@ def test_hosts_and_resolv_conf_are_written_anew_at_each_start(
         after = tool(*resolv).stdout
         assert (after == first[label]) == (network != "none"), label
         tool("rm", "-f", "-t", "0", "hre")
+
+
+def test_a_restart_of_the_policys_writes_them_anew_too(
+    hutch: Hutch, base_image: str, podman: Run
+) -> None:
+    """The restart policy's runs start from the files as the start wrote them, as
+    podman's (4.3.1): the line the first run added is gone when the second adds its."""
+    script = "echo 192.0.2.1 added >> /etc/hosts; [ -e /again ] && exec sleep 600; touch /again"
+    counts = []
+    for tool in (partial(hutch, check=False), podman):  # exec fails between two runs
+        ran = tool("run", "-d", "--name", "hrp", "--network", "host", "--restart",
+                   "on-failure:2", "base", "sh", "-c", script + "; exit 1")  # fmt: skip
+        assert ran.returncode == 0, ran
+        for _ in range(100):  # the second run sleeps once it has added its line
+            seen = tool("exec", "hrp", "grep", "-c", "added", "/etc/hosts")
+            if tool("inspect", "--format", "{{.RestartCount}}", "hrp").stdout == "1\n" and (
+                seen.returncode == 0
+            ):
+                break
+            time.sleep(0.1)
+        counts.append(tool("exec", "hrp", "grep", "-c", "added", "/etc/hosts").stdout)
+        tool("rm", "-f", "-t", "0", "hrp")
+    assert counts == ["1\n", "1\n"]

@@ -2,8 +2,9 @@
 
 podman writes both files at every start, from the container's flags, its networks
 and the host's files as they are then: what the container wrote into them is gone
-after a restart (podman 4.3.1 and current; ``podman restart`` and ``stop`` +
-``start`` alike), and a change of the host's /etc/hosts or /etc/resolv.conf (or of
+after a restart (podman 4.3.1 and current; ``podman restart``, ``stop`` +
+``start`` and the restart policy's runs alike: the monitor puts back the copies kept
+here, runtime/etcfiles.py), and a change of the host's /etc/hosts or /etc/resolv.conf (or of
 containers.conf's base_hosts_file) shows. Not so without a network (--network
 none) nor on another container's (container:NAME): podman keeps those files as
 they are. /etc/hostname is written once, at create, and keeps what the container
@@ -17,7 +18,6 @@ infra's anew).
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from hutch.engine import container_state as cs
 from hutch.engine.context import EngineContext
@@ -26,8 +26,8 @@ from hutch.runtime.spec_io import spec_from_json
 
 def refresh(ctx: EngineContext, container: cs.Container) -> None:
     """Rewrite the container's own /etc/hosts and /etc/resolv.conf (those it bind-mounts
-    from its directory: not with --no-hosts, nor a pod's shared ones). Each is written
-    over in place: a file another container links to stays the same file."""
+    from its directory: not with --no-hosts, nor a pod's shared ones), with the copies
+    the monitor puts back before the restart policy's runs (runtime/etcfiles.py)."""
     if container.record.pod_id:
         return
     userdata = container.dirs.userdata
@@ -39,7 +39,7 @@ def refresh(ctx: EngineContext, container: cs.Container) -> None:
     if not wanted:
         return
     from hutch.engine import etctext, hostsfile
-    from hutch.runtime.etcfiles import host_file
+    from hutch.runtime.etcfiles import host_file, write_as_started
 
     options = container.config.options
     if "/etc/hosts" in wanted:
@@ -48,12 +48,7 @@ def refresh(ctx: EngineContext, container: cs.Container) -> None:
         text = etctext.hosts_text(
             options, spec.network, spec.hostname, container.record.name, base, conf
         )
-        _write(userdata / "hosts", text)
+        write_as_started(userdata / "hosts", text)
     if "/etc/resolv.conf" in wanted:
         host = host_file("/etc/resolv.conf")
-        _write(userdata / "resolv.conf", etctext.resolv_text(options, spec.network, host))
-
-
-def _write(path: Path, text: str) -> None:
-    with open(path, "w", encoding="utf-8") as f:  # truncated, not replaced: same inode
-        f.write(text)
+        write_as_started(userdata / "resolv.conf", etctext.resolv_text(options, spec.network, host))

@@ -227,6 +227,9 @@ class Monitor:
                 self._set(restarting=False)
                 break
             self._set(restart_count=self.state.restart_count + 1)
+            from hutch.runtime.etcfiles import restore_started  # restarts only
+
+            restore_started(self.args.bundle)  # as podman writes them anew
             code = self._run_once(listener)
         listener.close()
         self._finish(helper)
